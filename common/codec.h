@@ -1,0 +1,26 @@
+/* codec.h - hex and base64 (standard alphabet, padded). */
+#ifndef LINLI_COMMON_CODEC_H
+#define LINLI_COMMON_CODEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rc.h"
+
+/* Lowercase hex of len bytes into out (2*len+1 bytes, NUL-terminated). */
+void cm_hex_encode(const uint8_t *in, size_t len, char *out);
+
+/* Decode exactly 2*out_len hex digits (either case) from a NUL-terminated or
+ * hex_len-long string.  CM_ERR_INVALID on a wrong length or a non-hex digit. */
+cm_rc cm_hex_decode(const char *hex, size_t hex_len, uint8_t *out, size_t out_len);
+
+/* Base64 length for len input bytes, NUL included. */
+size_t cm_b64_encoded_size(size_t len);
+
+/* Encode into out (cm_b64_encoded_size(len) bytes). */
+void cm_b64_encode(const uint8_t *in, size_t len, char *out);
+
+/* Decode strict padded base64; *out malloc'd (caller frees). CM_ERR_INVALID on bad input. */
+cm_rc cm_b64_decode(const char *in, size_t in_len, uint8_t **out, size_t *len_out);
+
+#endif

@@ -1,0 +1,43 @@
+/* http_client.h - every outbound HTTP request (libcurl): connect and transfer
+ * timeouts, a cap on the answer, HTTPS with certificate verification (and an
+ * optional CA file), and requests signed with the caller's key. */
+#ifndef LINLI_COMMON_HTTP_CLIENT_H
+#define LINLI_COMMON_HTTP_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../protocol/keys.h"
+#include "buf.h"
+#include "rc.h"
+
+typedef struct cm_client_opts {
+  long connect_timeout_ms;   /* default 5000 when 0 */
+  long timeout_ms;           /* whole transfer; default 25000 when 0 */
+  const char *ca_file;       /* extra CA (the district's own), or NULL */
+  size_t max_response;       /* default 64 MiB when 0 */
+  const proto_keypair *sign_with; /* when set, send X-Linli-Key/Time/Signature */
+  int64_t clock_offset_ms;   /* added to our clock for the signed time */
+} cm_client_opts;
+
+typedef struct cm_client_result {
+  long status;               /* HTTP status, 0 if no answer */
+  cm_buf body;               /* answer body; free with cm_client_result_free */
+  char content_type[128];
+  uint64_t server_time_ms;   /* from the X-Linli-Time answer header, 0 if none */
+} cm_client_result;
+
+/* One-time global init (curl_global_init); call at program start. */
+cm_rc cm_client_global_init(void);
+
+/* Perform method url with body (may be NULL).  CM_ERR_NETWORK when the peer
+ * cannot be reached or times out (err says which and what to check); any HTTP
+ * status is CM_OK with res->status set.  Caller frees res with
+ * cm_client_result_free. */
+cm_rc cm_client_request(const char *method, const char *url, const char *content_type,
+                        const uint8_t *body, size_t body_len, const cm_client_opts *opts,
+                        cm_client_result *res_out, cm_err *err);
+
+void cm_client_result_free(cm_client_result *res);
+
+#endif

@@ -1,0 +1,27 @@
+/* json.h - thin helpers over jansson: bounded parsing of untrusted input and
+ * field getters that say which field is wrong. */
+#ifndef LINLI_COMMON_JSON_H
+#define LINLI_COMMON_JSON_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "rc.h"
+
+/* Parse len bytes that must hold one JSON object (no trailing data, no NUL).
+ * CM_ERR_JSON with the position on failure.  Caller json_decref()s *out. */
+cm_rc cm_json_parse_object(const uint8_t *buf, size_t len, json_t **out, cm_err *err);
+
+/* Compact serialisation with keys in insertion order, UTF-8 kept as is
+ * (JSON_COMPACT | JSON_PRESERVE_ORDER); appends to b. */
+cm_rc cm_json_dump(const json_t *j, cm_buf *b);
+
+/* Getters: CM_ERR_JSON "field 'x' missing / not a string" unless optional and
+ * absent (then *out is left alone and CM_OK is returned). */
+cm_rc cm_json_str(const json_t *obj, const char *key, int optional, const char **out, cm_err *err);
+cm_rc cm_json_int(const json_t *obj, const char *key, int optional, int64_t *out, cm_err *err);
+cm_rc cm_json_bool(const json_t *obj, const char *key, int optional, int *out, cm_err *err);
+
+#endif
