@@ -89,18 +89,35 @@ static int read_digits(const char *s, int n, int *out) {
   return 0;
 }
 
+/* Write v as exactly n decimal digits (zero-padded); returns the end. */
+static char *put_digits(char *p, int v, int n) {
+  for (int i = n - 1; i >= 0; i--) {
+    p[i] = (char)('0' + v % 10);
+    v /= 10;
+  }
+  return p + n;
+}
+
 /* "2026-11-27" in Shanghai. */
 void cm_date_of(uint64_t t_ms, char out[11]) {
   int y, mo, d, h, mi, s;
   shanghai_fields(t_ms, &y, &mo, &d, &h, &mi, &s);
-  snprintf(out, 11, "%04d-%02d-%02d", y % 10000, mo, d);
+  char *p = put_digits(out, y % 10000, 4);
+  *p++ = '-';
+  p = put_digits(p, mo, 2);
+  *p++ = '-';
+  p = put_digits(p, d, 2);
+  *p = '\0';
 }
 
 /* "2026-11" in Shanghai. */
 void cm_month_of(uint64_t t_ms, char out[8]) {
   int y, mo, d, h, mi, s;
   shanghai_fields(t_ms, &y, &mo, &d, &h, &mi, &s);
-  snprintf(out, 8, "%04d-%02d", y % 10000, mo);
+  char *p = put_digits(out, y % 10000, 4);
+  *p++ = '-';
+  p = put_digits(p, mo, 2);
+  *p = '\0';
 }
 
 /* Parse a real calendar date; *t_out is its Shanghai midnight (dates before
@@ -131,5 +148,13 @@ cm_rc cm_month_parse(const char *s, int *index_out) {
 void cm_time_iso(uint64_t t_ms, char out[26]) {
   int y, mo, d, h, mi, s;
   shanghai_fields(t_ms, &y, &mo, &d, &h, &mi, &s);
-  snprintf(out, 26, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", y % 10000, mo, d, h, mi, s);
+  cm_date_of(t_ms, out);
+  char *p = out + 10;
+  *p++ = 'T';
+  p = put_digits(p, h, 2);
+  *p++ = ':';
+  p = put_digits(p, mi, 2);
+  *p++ = ':';
+  p = put_digits(p, s, 2);
+  memcpy(p, "+08:00", 7);
 }

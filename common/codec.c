@@ -115,8 +115,8 @@ cm_rc cm_b64_decode(const char *in, size_t in_len, uint8_t **out, size_t *len_ou
         goto out;
       }
     }
-    uint32_t w = ((uint32_t)v[0] << 18) | ((uint32_t)v[1] << 12) | ((uint32_t)v[2] << 6) |
-                 (uint32_t)v[3];
+    uint32_t w =
+        ((uint32_t)v[0] << 18) | ((uint32_t)v[1] << 12) | ((uint32_t)v[2] << 6) | (uint32_t)v[3];
     if (last && pad == 2 && (w & 0xffff)) {
       rc = CM_ERR_INVALID; /* non-zero bits under the padding */
       goto out;

@@ -18,6 +18,10 @@ typedef struct cm_client_opts {
   size_t max_response;       /* default 64 MiB when 0 */
   const proto_keypair *sign_with; /* when set, send X-Linli-Key/Time/Signature */
   int64_t clock_offset_ms;   /* added to our clock for the signed time */
+  int64_t *clock_offset_out; /* optional: when a signed request is refused as stale (401
+                                PROTO_STALE_REQUEST) it is retried once with the offset
+                                taken from the hub's X-Linli-Time; the offset used is
+                                written here so the caller can keep it */
 } cm_client_opts;
 
 typedef struct cm_client_result {

@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "rc.h"
 
+struct json_t; /* jansson's; declared here so this header stands alone */
 typedef struct cm_http_server cm_http_server;
 typedef struct cm_http_req cm_http_req;
 

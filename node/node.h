@@ -34,6 +34,10 @@ typedef struct node_init_opts {
 cm_rc node_init(const char *dir, const node_init_opts *opts, uint8_t pk_out[PROTO_KEY_BYTES],
                 cm_err *err);
 
+/* As node_init with a given identity (restore of a community's key on a new PC). */
+cm_rc node_init_with_key(const char *dir, const node_init_opts *opts, const proto_keypair *kp,
+                         cm_err *err);
+
 /* The node's public key (borrowed; valid while ctx is open). */
 const uint8_t *node_public_key(const node_ctx *ctx);
 

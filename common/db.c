@@ -1,0 +1,177 @@
+/* db.c - SQLite helpers: open with WAL, migrations by user_version, a
+ * transaction helper that always rolls back on failure, and result codes
+ * mapped to cm_rc. */
+#include "db.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Map a SQLite result code to cm_rc with "what: message" in err. */
+cm_rc cm_db_check(struct sqlite3 *db, int sqlite_rc, const char *what, cm_err *err) {
+  int primary = sqlite_rc & 0xff;
+  const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(sqlite_rc);
+  if (!what) what = "database";
+  switch (primary) {
+  case SQLITE_OK:
+  case SQLITE_ROW:
+  case SQLITE_DONE:
+    return CM_OK;
+  case SQLITE_FULL:
+    return cm_errf(err, CM_ERR_DISK_FULL,
+                   "%s: %s; the disk (or the database size limit) is full: free disk space "
+                   "and try again",
+                   what, msg);
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED:
+    return cm_errf(err, CM_ERR_BUSY, "%s: %s; another process kept the database locked, try again",
+                   what, msg);
+  case SQLITE_CONSTRAINT:
+    return cm_errf(err, CM_ERR_EXISTS, "%s: %s", what, msg);
+  case SQLITE_NOMEM:
+    return cm_errf(err, CM_ERR_NOMEM, "%s: %s", what, msg);
+  default:
+    return cm_errf(err, CM_ERR_DB, "%s: %s", what, msg);
+  }
+}
+
+/* Run parameterless SQL (possibly several statements). */
+cm_rc cm_db_exec(struct sqlite3 *db, const char *sql, cm_err *err) {
+  char *emsg = NULL;
+  int r = sqlite3_exec(db, sql, NULL, NULL, &emsg);
+  cm_rc rc = CM_OK;
+  if (r != SQLITE_OK) {
+    /* sqlite3_exec's own message names the failing statement's error. */
+    char what[160];
+    snprintf(what, sizeof what, "SQL failed (%.100s)", emsg ? emsg : sqlite3_errstr(r));
+    rc = cm_db_check(db, r, what, err);
+  }
+  sqlite3_free(emsg);
+  return rc;
+}
+
+/* PRAGMA user_version as an int. */
+static cm_rc db_user_version(sqlite3 *db, int *v_out, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  cm_rc rc = cm_db_check(db, sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL),
+                         "reading the schema version", err);
+  if (!rc) {
+    int r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+      *v_out = sqlite3_column_int(st, 0);
+    else
+      rc = cm_db_check(db, r == SQLITE_DONE ? SQLITE_ERROR : r, "reading the schema version", err);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+struct migrate_ctx {
+  const char *const *migrations;
+  int n;
+  int target; /* the version this step leads to */
+  const char *path;
+};
+
+/* One migration step, inside its own transaction.  The version is read
+ * again under the write lock so that two processes opening the same new
+ * database at once do not both run a step. */
+static cm_rc db_migrate_step(sqlite3 *db, void *vctx, cm_err *err) {
+  struct migrate_ctx *m = vctx;
+  int cur = 0;
+  cm_rc rc = db_user_version(db, &cur, err);
+  if (rc || cur >= m->target) return rc;
+  rc = cm_db_exec(db, m->migrations[m->target - 1], err);
+  if (rc) return rc;
+  /* PRAGMA takes no bound parameters; the value is our own loop counter,
+   * never input. */
+  char sql[64];
+  snprintf(sql, sizeof sql, "PRAGMA user_version = %d", m->target);
+  return cm_db_exec(db, sql, err);
+}
+
+/* Open path, set the pragmas, run pending migrations. */
+cm_rc cm_db_open(const char *path, const char *const *migrations, int n_migrations,
+                 struct sqlite3 **db_out, cm_err *err) {
+  sqlite3 *db = NULL;
+  cm_rc rc = CM_OK;
+  int version = 0;
+
+  if (db_out) *db_out = NULL;
+  if (!path || !db_out || n_migrations < 0 || (n_migrations && !migrations))
+    return cm_errf(err, CM_ERR_INVALID, "cm_db_open: bad arguments");
+  int r = sqlite3_open_v2(path, &db,
+                          SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
+  if (r != SQLITE_OK) {
+    char what[600];
+    snprintf(what, sizeof what, "could not open database %.500s", path);
+    rc = cm_db_check(db, r, what, err);
+    goto out;
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, CM_DB_BUSY_TIMEOUT_MS);
+  rc = cm_db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+                  err);
+  if (rc) goto out;
+  rc = db_user_version(db, &version, err);
+  if (rc) goto out;
+  if (version > n_migrations) {
+    rc = cm_errf(err, CM_ERR_UNSUPPORTED,
+                 "database %s has schema version %d but this program knows only up to %d; "
+                 "it was written by a newer linli: upgrade the program",
+                 path, version, n_migrations);
+    goto out;
+  }
+  for (int v = version; v < n_migrations; v++) {
+    struct migrate_ctx m = {migrations, n_migrations, v + 1, path};
+    rc = cm_db_tx(db, db_migrate_step, &m, err);
+    if (rc) {
+      if (err) {
+        char inner[400];
+        snprintf(inner, sizeof inner, "%.399s", err->msg);
+        cm_errf(err, rc, "migrating %s to schema version %d: %s", path, v + 1, inner);
+      }
+      goto out;
+    }
+  }
+out:
+  if (rc) {
+    sqlite3_close_v2(db);
+    db = NULL;
+  }
+  *db_out = db;
+  return rc;
+}
+
+/* Close; NULL is fine.  close_v2 defers until statements are finalized, so a
+ * leaked statement cannot make this fail. */
+void cm_db_close(struct sqlite3 *db) {
+  if (db) sqlite3_close_v2(db);
+}
+
+/* BEGIN IMMEDIATE; fn; COMMIT, else ROLLBACK.  Inside an open transaction it
+ * nests as a savepoint, so helpers can use it without knowing their caller. */
+cm_rc cm_db_tx(struct sqlite3 *db, cm_db_tx_fn fn, void *ctx, cm_err *err) {
+  cm_rc rc = CM_OK;
+  int open = 0;
+
+  if (!db || !fn) return cm_errf(err, CM_ERR_INVALID, "cm_db_tx: bad arguments");
+  int nested = !sqlite3_get_autocommit(db);
+  rc = cm_db_exec(db, nested ? "SAVEPOINT cm_tx" : "BEGIN IMMEDIATE", err);
+  if (rc) goto out;
+  open = 1;
+  rc = fn(db, ctx, err);
+  if (rc) goto out;
+  rc = cm_db_exec(db, nested ? "RELEASE cm_tx" : "COMMIT", err);
+  if (!rc) open = 0;
+out:
+  if (open) {
+    /* Keep fn's message: it says what failed; the rollback is just cleanup.
+     * SQLite may have rolled back already (SQLITE_FULL does), so check. */
+    if (nested)
+      sqlite3_exec(db, "ROLLBACK TO cm_tx; RELEASE cm_tx", NULL, NULL, NULL);
+    else if (!sqlite3_get_autocommit(db))
+      sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+  }
+  return rc;
+}

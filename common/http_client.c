@@ -1,0 +1,295 @@
+/* http_client.c - every outbound request, through libcurl: one easy handle per
+ * request, bounded in time and size, http/https only, optionally signed with
+ * the caller's key (docs/protocol.md, "Signed requests").  A signed request the
+ * hub refuses as stale is retried once with the hub's clock. */
+#include "http_client.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../protocol/request.h"
+#include "clock.h"
+#include "codec.h"
+
+#define CLIENT_CONNECT_MS 5000L
+#define CLIENT_TIMEOUT_MS 25000L
+#define CLIENT_MAX_RESPONSE (64u << 20)
+
+static pthread_once_t client_once = PTHREAD_ONCE_INIT;
+static CURLcode client_init_rc = CURLE_FAILED_INIT;
+
+static void client_init(void) {
+  client_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+/* curl_global_init exactly once, whoever calls first. */
+cm_rc cm_client_global_init(void) {
+  pthread_once(&client_once, client_init);
+  return client_init_rc == CURLE_OK ? CM_OK : CM_ERR_NETWORK;
+}
+
+struct client_xfer {
+  cm_client_result *res;
+  int too_large;
+};
+
+static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata) {
+  struct client_xfer *x = userdata;
+  size_t n = size * nmemb;
+  cm_rc rc = cm_buf_append(&x->res->body, ptr, n);
+  if (rc == CM_ERR_TOO_LARGE) x->too_large = 1;
+  return rc ? 0 : n; /* a short count makes curl abort the transfer */
+}
+
+static size_t on_header(char *ptr, size_t size, size_t nmemb, void *userdata) {
+  struct client_xfer *x = userdata;
+  size_t n = size * nmemb;
+  static const char name[] = "x-linli-time:";
+  if (n >= 5 && strncmp(ptr, "HTTP/", 5) == 0) {
+    x->res->server_time_ms = 0; /* a new response (after 100 Continue) */
+  } else if (n > sizeof name - 1 && strncasecmp(ptr, name, sizeof name - 1) == 0) {
+    uint64_t v = 0;
+    size_t i = sizeof name - 1;
+    while (i < n && (ptr[i] == ' ' || ptr[i] == '\t'))
+      i++;
+    size_t digits = 0;
+    while (i < n && ptr[i] >= '0' && ptr[i] <= '9' && digits < 19) {
+      v = v * 10 + (uint64_t)(ptr[i] - '0');
+      i++;
+      digits++;
+    }
+    if (digits) x->res->server_time_ms = v;
+  }
+  return n;
+}
+
+/* The request target (path and query) exactly as it appears in url: what the
+ * signature covers and, with CURLOPT_PATH_AS_IS, what curl sends. */
+static cm_rc url_target(const char *url, char *out, size_t cap) {
+  const char *p = strstr(url, "://");
+  if (!p) return CM_ERR_INVALID;
+  p += 3;
+  size_t auth = strcspn(p, "/?#");
+  p += auth;
+  size_t len = strcspn(p, "#");
+  if (len == 0) {
+    if (cap < 2) return CM_ERR_TOO_LARGE;
+    strcpy(out, "/");
+    return CM_OK;
+  }
+  if (*p == '?') {
+    /* "http://host?x" goes out as "/?x". */
+    if (len + 2 > cap) return CM_ERR_TOO_LARGE;
+    out[0] = '/';
+    memcpy(out + 1, p, len);
+    out[len + 1] = '\0';
+    return CM_OK;
+  }
+  if (len + 1 > cap) return CM_ERR_TOO_LARGE;
+  memcpy(out, p, len);
+  out[len] = '\0';
+  return CM_OK;
+}
+
+/* Translate a curl failure into a message that says what to check. */
+static cm_rc client_fail(CURLcode cc, const char *url, const char *detail, long timeout_ms,
+                         cm_err *err) {
+  const char *d = (detail && *detail) ? detail : curl_easy_strerror(cc);
+  switch (cc) {
+  case CURLE_COULDNT_RESOLVE_HOST:
+  case CURLE_COULDNT_RESOLVE_PROXY:
+    return cm_errf(err, CM_ERR_NETWORK,
+                   "could not resolve the host of %.200s: %s; check the URL and the network", url,
+                   d);
+  case CURLE_COULDNT_CONNECT:
+    return cm_errf(err, CM_ERR_NETWORK,
+                   "could not connect to %.200s: %s; is the hub running and the URL right?", url,
+                   d);
+  case CURLE_OPERATION_TIMEDOUT:
+    return cm_errf(err, CM_ERR_NETWORK,
+                   "no answer from %.200s within %ld ms: %s; check the network connection "
+                   "and that the hub is not overloaded",
+                   url, timeout_ms, d);
+  case CURLE_SSL_CONNECT_ERROR:
+  case CURLE_PEER_FAILED_VERIFICATION:
+  case CURLE_SSL_CACERT_BADFILE:
+  case CURLE_SSL_CERTPROBLEM:
+    return cm_errf(err, CM_ERR_NETWORK,
+                   "TLS with %.200s failed: %s; check the hub's certificate and the CA file", url,
+                   d);
+  case CURLE_UNSUPPORTED_PROTOCOL:
+  case CURLE_URL_MALFORMAT:
+    return cm_errf(err, CM_ERR_INVALID,
+                   "bad URL %.200s: %s; it must start with http:// or https://", url, d);
+  default:
+    return cm_errf(err, CM_ERR_NETWORK, "request to %.200s failed: %s; check the network", url, d);
+  }
+}
+
+/* 1 when res is a 401 whose JSON body names PROTO_STALE_REQUEST. */
+static int is_stale_answer(const cm_client_result *res) {
+  if (res->status != 401 || !res->body.p) return 0;
+  json_t *j = json_loadb((const char *)res->body.p, res->body.len, 0, NULL);
+  const char *e = json_string_value(json_object_get(j, "error"));
+  int stale = e && strcmp(e, "PROTO_STALE_REQUEST") == 0;
+  json_decref(j);
+  return stale;
+}
+
+/* One attempt. */
+static cm_rc client_once_req(const char *method, const char *url, const char *content_type,
+                             const uint8_t *body, size_t body_len, const cm_client_opts *o,
+                             int64_t offset_ms, cm_client_result *res, cm_err *err) {
+  cm_rc rc = CM_OK;
+  CURL *c = NULL;
+  struct curl_slist *hdrs = NULL;
+  char errbuf[CURL_ERROR_SIZE] = "";
+  char line[512];
+  struct client_xfer x = {res, 0};
+  long connect_ms = o->connect_timeout_ms ? o->connect_timeout_ms : CLIENT_CONNECT_MS;
+  long timeout_ms = o->timeout_ms ? o->timeout_ms : CLIENT_TIMEOUT_MS;
+
+  c = curl_easy_init();
+  if (!c) {
+    rc = cm_errf(err, CM_ERR_NOMEM, "could not start an HTTP request");
+    goto out;
+  }
+  curl_easy_setopt(c, CURLOPT_URL, url);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(c, CURLOPT_USERAGENT, "linli/0.1");
+#if LIBCURL_VERSION_NUM >= 0x075500
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#else
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)res->body.max);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &x);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &x);
+  if (o->ca_file) curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
+
+  if (strcmp(method, "GET") == 0) {
+    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  } else if (strcmp(method, "HEAD") == 0) {
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+  } else {
+    if (strcmp(method, "POST") != 0) curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_POST, 1L);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? (const char *)body : "");
+  }
+  /* 100-continue costs a round trip per request and buys nothing here. */
+  hdrs = curl_slist_append(hdrs, "Expect:");
+  if (content_type && body) {
+    snprintf(line, sizeof line, "Content-Type: %.400s", content_type);
+    hdrs = curl_slist_append(hdrs, line);
+  }
+  if (o->sign_with) {
+    char target[4096];
+    char keyhex[PROTO_KEY_HEX], sighex[PROTO_SIG_HEX];
+    if (url_target(url, target, sizeof target) != CM_OK) {
+      rc = cm_errf(err, CM_ERR_INVALID, "cannot sign a request to %.200s: bad or long URL", url);
+      goto out;
+    }
+    proto_request rq;
+    memset(&rq, 0, sizeof rq);
+    rq.method = method;
+    rq.path = target;
+    rq.time_ms = (uint64_t)((int64_t)cm_now_ms() + offset_ms);
+    rc = proto_request_sign(&rq, o->sign_with, body, body ? body_len : 0);
+    if (rc) {
+      cm_errf(err, rc, "could not sign the request: %s", cm_strerror(rc));
+      goto out;
+    }
+    proto_key_hex(rq.key, keyhex);
+    cm_hex_encode(rq.sig, PROTO_SIG_BYTES, sighex);
+    snprintf(line, sizeof line, "X-Linli-Key: %s", keyhex);
+    hdrs = curl_slist_append(hdrs, line);
+    snprintf(line, sizeof line, "X-Linli-Time: %llu", (unsigned long long)rq.time_ms);
+    hdrs = curl_slist_append(hdrs, line);
+    snprintf(line, sizeof line, "X-Linli-Signature: %s", sighex);
+    hdrs = curl_slist_append(hdrs, line);
+  }
+  if (!hdrs) {
+    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory building request headers");
+    goto out;
+  }
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+
+  CURLcode cc = curl_easy_perform(c);
+  if (cc == CURLE_WRITE_ERROR && x.too_large) {
+    rc = cm_errf(err, CM_ERR_TOO_LARGE, "the answer from %.200s is over %zu bytes", url,
+                 res->body.max);
+    goto out;
+  }
+  if (cc == CURLE_FILESIZE_EXCEEDED) {
+    rc = cm_errf(err, CM_ERR_TOO_LARGE, "the answer from %.200s is over %zu bytes", url,
+                 res->body.max);
+    goto out;
+  }
+  if (cc != CURLE_OK) {
+    rc = client_fail(cc, url, errbuf, timeout_ms, err);
+    goto out;
+  }
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &res->status);
+  char *ct = NULL;
+  if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
+    snprintf(res->content_type, sizeof res->content_type, "%s", ct);
+out:
+  if (rc) res->status = 0;
+  curl_slist_free_all(hdrs);
+  if (c) curl_easy_cleanup(c);
+  return rc;
+}
+
+/* Perform the request; a stale signed request is retried once with the
+ * offset the hub's clock implies. */
+cm_rc cm_client_request(const char *method, const char *url, const char *content_type,
+                        const uint8_t *body, size_t body_len, const cm_client_opts *opts,
+                        cm_client_result *res_out, cm_err *err) {
+  cm_client_opts defaults;
+  memset(&defaults, 0, sizeof defaults);
+  const cm_client_opts *o = opts ? opts : &defaults;
+  cm_rc rc = CM_OK;
+
+  if (!res_out) return cm_errf(err, CM_ERR_INVALID, "cm_client_request: no result");
+  memset(res_out, 0, sizeof *res_out);
+  cm_buf_init(&res_out->body, o->max_response ? o->max_response : CLIENT_MAX_RESPONSE);
+  if (!method || !url) return cm_errf(err, CM_ERR_INVALID, "cm_client_request: no method or URL");
+  if (cm_client_global_init() != CM_OK)
+    return cm_errf(err, CM_ERR_NETWORK, "could not initialise libcurl");
+
+  int64_t offset = o->clock_offset_ms;
+  rc = client_once_req(method, url, content_type, body, body_len, o, offset, res_out, err);
+  if (!rc && o->sign_with && res_out->server_time_ms && is_stale_answer(res_out)) {
+    /* Our clock is off by more than the window: take the hub's.  The request
+     * took some time, so this is approximate, well inside the 15-min window. */
+    offset = (int64_t)res_out->server_time_ms - (int64_t)cm_now_ms();
+    cm_client_result_free(res_out);
+    memset(res_out, 0, sizeof *res_out);
+    cm_buf_init(&res_out->body, o->max_response ? o->max_response : CLIENT_MAX_RESPONSE);
+    rc = client_once_req(method, url, content_type, body, body_len, o, offset, res_out, err);
+    if (!rc && o->clock_offset_out) *o->clock_offset_out = offset;
+  }
+  return rc;
+}
+
+/* Free the answer body; the struct can be reused. */
+void cm_client_result_free(cm_client_result *res) {
+  if (!res) return;
+  cm_buf_free(&res->body);
+}

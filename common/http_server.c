@@ -1,0 +1,746 @@
+/* http_server.c - the HTTP server wrapper over libmicrohttpd.
+ *
+ * Per-request state (struct cm_http_req) is created in the URI-log callback,
+ * which is the one place MHD shows the request target exactly as sent (the
+ * signed-request check needs it), and freed in the request-completed callback.
+ * Uploads accumulate in a capped cm_buf; past the cap the rest is discarded and
+ * the answer is 413.  Query strings and form bodies are parsed here, with caps,
+ * rather than by MHD, so that both follow the same rules. */
+#include "http_server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "clock.h"
+#include "json.h"
+#include "log.h"
+
+#define HTTP_DEFAULT_MAX_BODY (32u << 20) /* the protocol's default limit */
+#define HTTP_RESP_MAX (256u << 20)        /* response bodies */
+#define HTTP_TIMEOUT_S 30u                /* idle connection timeout */
+#define HTTP_CONN_LIMIT 512u              /* concurrent connections */
+#define HTTP_MAX_PARAMS 8                 /* "{}" segments per route */
+#define HTTP_MAX_FIELDS 1000              /* query or form fields */
+#define HTTP_PEM_MAX (1u << 20)           /* certificate or key file */
+#define HTTP_DISCARD_MAX (64u << 20)      /* unannounced oversize upload we read and drop */
+
+struct cm_http_server {
+  struct MHD_Daemon *d;
+  const cm_http_route *routes;
+  size_t n_routes;
+  void *ctx;
+  size_t max_body;
+  int tls;
+  uint16_t port;
+  char *cert_pem; /* must outlive the daemon */
+  char *key_pem;
+};
+
+/* A decoded name=value list (query string or form body). */
+struct http_fields {
+  int parsed;
+  char *store; /* decoded copy; names and values point into it */
+  size_t n;
+  char **names;
+  char **values;
+};
+
+struct cm_http_req {
+  cm_http_server *srv;
+  struct MHD_Connection *conn;
+  const char *method;
+  const char *path; /* decoded, MHD's */
+  char *target;     /* as sent */
+  int started;      /* first access-handler call seen */
+  int too_large;    /* upload went over max_body */
+  int answered;     /* a response was queued early */
+  size_t discarded;
+  cm_buf body;
+  char *params[HTTP_MAX_PARAMS];
+  unsigned n_params;
+  struct http_fields query;
+  struct http_fields form;
+  char peer[INET6_ADDRSTRLEN];
+};
+
+/* ---- field parsing (query strings, form bodies) ---- */
+
+static int hex_nibble(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/* Percent-decode s[0..len) into out ('+' is a space).  A malformed escape is
+ * kept literally, as browsers do.  Returns the decoded length, or -1 when the
+ * text decodes to a NUL byte (which would silently cut the string short). */
+static long field_decode(const char *s, size_t len, char *out) {
+  size_t o = 0;
+  for (size_t i = 0; i < len; i++) {
+    char c = s[i];
+    if (c == '+') {
+      out[o++] = ' ';
+    } else if (c == '%' && i + 2 < len && hex_nibble(s[i + 1]) >= 0 && hex_nibble(s[i + 2]) >= 0) {
+      int v = hex_nibble(s[i + 1]) * 16 + hex_nibble(s[i + 2]);
+      if (v == 0) return -1;
+      out[o++] = (char)v;
+      i += 2;
+    } else {
+      if (c == '\0') return -1;
+      out[o++] = c;
+    }
+  }
+  out[o] = '\0';
+  return (long)o;
+}
+
+/* Split "a=1&b=2" into decoded fields (at most HTTP_MAX_FIELDS; the rest is
+ * ignored).  Fields that decode to a NUL byte are dropped. */
+static void fields_parse(struct http_fields *f, const char *s, size_t len) {
+  f->parsed = 1;
+  if (!s || len == 0) return;
+  /* Each field decodes to at most its own length plus a NUL; the whole fits
+   * in len + 2 * (fields) bytes, bounded by 2 * len + 2. */
+  f->store = malloc(2 * len + 2);
+  f->names = calloc(HTTP_MAX_FIELDS, sizeof *f->names);
+  f->values = calloc(HTTP_MAX_FIELDS, sizeof *f->values);
+  if (!f->store || !f->names || !f->values) goto fail;
+  char *o = f->store;
+  size_t i = 0;
+  while (i < len && f->n < HTTP_MAX_FIELDS) {
+    const char *amp = memchr(s + i, '&', len - i);
+    size_t flen = amp ? (size_t)(amp - (s + i)) : len - i;
+    const char *field = s + i;
+    i += flen + 1;
+    if (flen == 0) continue;
+    const char *eq = memchr(field, '=', flen);
+    size_t nlen = eq ? (size_t)(eq - field) : flen;
+    const char *val = eq ? eq + 1 : field + flen;
+    size_t vlen = eq ? flen - nlen - 1 : 0;
+    char *name_out = o;
+    long dn = field_decode(field, nlen, name_out);
+    if (dn < 0) continue;
+    char *val_out = name_out + dn + 1;
+    long dv = field_decode(val, vlen, val_out);
+    if (dv < 0) continue;
+    o = val_out + dv + 1;
+    f->names[f->n] = name_out;
+    f->values[f->n] = val_out;
+    f->n++;
+  }
+  return;
+fail:
+  free(f->store);
+  free(f->names);
+  free(f->values);
+  f->store = NULL;
+  f->names = f->values = NULL;
+  f->n = 0;
+}
+
+static const char *fields_get(const struct http_fields *f, const char *name, unsigned index) {
+  for (size_t i = 0; i < f->n; i++) {
+    if (strcmp(f->names[i], name) == 0) {
+      if (index == 0) return f->values[i];
+      index--;
+    }
+  }
+  return NULL;
+}
+
+static void fields_free(struct http_fields *f) {
+  free(f->store);
+  free(f->names);
+  free(f->values);
+  memset(f, 0, sizeof *f);
+}
+
+/* ---- request state ---- */
+
+static cm_http_req *req_new(cm_http_server *srv, const char *uri, struct MHD_Connection *conn) {
+  cm_http_req *r = calloc(1, sizeof *r);
+  if (!r) return NULL;
+  r->srv = srv;
+  r->conn = conn;
+  r->target = strdup(uri ? uri : "/");
+  if (!r->target) {
+    free(r);
+    return NULL;
+  }
+  cm_buf_init(&r->body, srv->max_body);
+  return r;
+}
+
+static void req_free(cm_http_req *r) {
+  if (!r) return;
+  free(r->target);
+  cm_buf_free(&r->body);
+  for (unsigned i = 0; i < r->n_params; i++)
+    free(r->params[i]);
+  fields_free(&r->query);
+  fields_free(&r->form);
+  free(r);
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
+  return req_new(cls, uri, conn);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe) {
+  (void)cls;
+  (void)conn;
+  (void)toe;
+  req_free(*con_cls);
+  *con_cls = NULL;
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+static void on_mhd_log(void *cls, const char *fmt, va_list ap) {
+  (void)cls;
+  char line[512];
+  vsnprintf(line, sizeof line, fmt, ap);
+  size_t n = strlen(line);
+  while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+    line[--n] = '\0';
+  cm_debug("http: %s", line);
+}
+
+/* ---- route matching ---- */
+
+/* Match path against pattern; on success fill params (malloc'd copies). */
+static int route_match(const char *pattern, const char *path, char **params, unsigned *n_out) {
+  const char *p = pattern, *s = path;
+  unsigned n = 0;
+  char *got[HTTP_MAX_PARAMS];
+  while (*p) {
+    if (p[0] == '*' && p[1] == '\0') {
+      s += strlen(s);
+      p++;
+      break;
+    }
+    if (p[0] == '{' && p[1] == '}') {
+      size_t len = strcspn(s, "/");
+      if (len == 0 || n >= HTTP_MAX_PARAMS) goto fail;
+      got[n] = strndup(s, len);
+      if (!got[n]) goto fail;
+      n++;
+      s += len;
+      p += 2;
+      continue;
+    }
+    if (*p != *s) goto fail;
+    p++;
+    s++;
+  }
+  if (*s) goto fail;
+  if (params) {
+    for (unsigned i = 0; i < n; i++)
+      params[i] = got[i];
+    *n_out = n;
+  } else {
+    for (unsigned i = 0; i < n; i++)
+      free(got[i]);
+  }
+  return 1;
+fail:
+  for (unsigned i = 0; i < n; i++)
+    free(got[i]);
+  return 0;
+}
+
+static int method_matches(const char *route_method, const char *method) {
+  if (!route_method) return 1;
+  if (strcmp(route_method, method) == 0) return 1;
+  /* HEAD is a GET without the body; MHD drops the body itself. */
+  return strcmp(route_method, "GET") == 0 && strcmp(method, "HEAD") == 0;
+}
+
+/* ---- responses ---- */
+
+static void resp_init(cm_http_resp *resp) {
+  memset(resp, 0, sizeof *resp);
+  resp->status = 200;
+  cm_buf_init(&resp->body, HTTP_RESP_MAX);
+}
+
+/* Set status, type and body (replacing any earlier body). */
+cm_rc cm_http_resp_set(cm_http_resp *resp, int status, const char *content_type, const void *data,
+                       size_t len) {
+  resp->status = status;
+  resp->content_type = content_type;
+  cm_buf_reset(&resp->body);
+  return cm_buf_append(&resp->body, data, len);
+}
+
+/* Add a "Name: value" header line.  CR, LF or NUL in either part would let a
+ * caller's input inject headers, so they are refused. */
+cm_rc cm_http_resp_header(cm_http_resp *resp, const char *name, const char *value) {
+  if (!name || !value || !*name || strpbrk(name, "\r\n:") || strpbrk(value, "\r\n"))
+    return CM_ERR_INVALID;
+  size_t need = strlen(name) + 2 + strlen(value) + 2;
+  if (need >= sizeof resp->headers - resp->headers_len) return CM_ERR_TOO_LARGE;
+  int n = snprintf(resp->headers + resp->headers_len, sizeof resp->headers - resp->headers_len,
+                   "%s: %s\r\n", name, value);
+  if (n < 0) return CM_ERR_INVALID;
+  resp->headers_len += (size_t)n;
+  return CM_OK;
+}
+
+/* Serialise j (stolen) as the body. */
+void cm_http_resp_json(cm_http_resp *resp, int status, json_t *j) {
+  resp->status = status;
+  resp->content_type = "application/json";
+  cm_buf_reset(&resp->body);
+  if (!j || cm_json_dump(j, &resp->body) != CM_OK) {
+    static const char fallback[] =
+        "{\"error\":\"NOMEM\",\"code\":1,\"message\":\"could not build the answer\"}";
+    resp->status = 500;
+    cm_buf_reset(&resp->body);
+    (void)cm_buf_append(&resp->body, fallback, sizeof fallback - 1);
+  }
+  json_decref(j);
+}
+
+/* {"error": NAME, "code": n, "message": text} plus extra's fields (stolen). */
+void cm_http_resp_error(cm_http_resp *resp, int status, cm_rc rc, const char *message,
+                        json_t *extra) {
+  json_t *j = json_object();
+  if (j) {
+    json_object_set_new(j, "error", json_string(cm_rcname(rc)));
+    json_object_set_new(j, "code", json_integer((json_int_t)rc));
+    /* A message that is not valid UTF-8 would make json_string fail. */
+    json_t *m = json_string(message ? message : cm_strerror(rc));
+    json_object_set_new(j, "message", m ? m : json_string(cm_strerror(rc)));
+    if (json_is_object(extra)) json_object_update(j, extra);
+  }
+  json_decref(extra);
+  cm_http_resp_json(resp, status, j);
+  resp->status = status;
+}
+
+static int is_json_type(const char *ct) {
+  return ct && strncasecmp(ct, "application/json", 16) == 0;
+}
+
+/* Turn resp into an MHD response and queue it.  The body is handed to MHD,
+ * which free()s it. */
+static enum MHD_Result queue_resp(struct MHD_Connection *conn, cm_http_resp *resp) {
+  size_t len = 0;
+  uint8_t *data = cm_buf_take(&resp->body, &len);
+  struct MHD_Response *r;
+  if (data)
+    r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+  else
+    r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+  if (!r) {
+    free(data);
+    return MHD_NO;
+  }
+  char now[24];
+  snprintf(now, sizeof now, "%llu", (unsigned long long)cm_now_ms());
+  MHD_add_response_header(r, "X-Linli-Time", now);
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  if (len || resp->content_type)
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            resp->content_type ? resp->content_type : "application/octet-stream");
+  if (is_json_type(resp->content_type))
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  /* Extra header lines, "Name: value\r\n" each. */
+  char *h = resp->headers;
+  size_t left = resp->headers_len < sizeof resp->headers ? resp->headers_len : 0;
+  while (left) {
+    char *eol = memchr(h, '\r', left);
+    if (!eol || (size_t)(eol - h) + 1 >= left || eol[1] != '\n') break;
+    *eol = '\0';
+    char *colon = strchr(h, ':');
+    if (colon) {
+      *colon = '\0';
+      const char *v = colon + 1;
+      while (*v == ' ')
+        v++;
+      MHD_add_response_header(r, h, v);
+    }
+    size_t used = (size_t)(eol - h) + 2;
+    h += used;
+    left -= used;
+  }
+  int status = resp->status;
+  if (status < 100 || status > 599) status = 500;
+  enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+/* Answer an error straight away (413 before the body, 404, 500). */
+static enum MHD_Result queue_error(struct MHD_Connection *conn, int status, cm_rc rc,
+                                   const char *message) {
+  cm_http_resp resp;
+  resp_init(&resp);
+  cm_http_resp_error(&resp, status, rc, message, NULL);
+  enum MHD_Result ret = queue_resp(conn, &resp);
+  cm_buf_free(&resp.body);
+  return ret;
+}
+
+/* Find the route and run it. */
+static enum MHD_Result dispatch(cm_http_server *srv, cm_http_req *r) {
+  cm_http_resp resp;
+  resp_init(&resp);
+  const cm_http_route *route = NULL;
+  int path_known = 0;
+  char allow[128] = "";
+  for (size_t i = 0; i < srv->n_routes; i++) {
+    const cm_http_route *rt = &srv->routes[i];
+    if (!rt->pattern || !rt->handler) continue;
+    if (!method_matches(rt->method, r->method)) {
+      if (route_match(rt->pattern, r->path, NULL, NULL)) {
+        path_known = 1;
+        size_t al = strlen(allow);
+        if (rt->method && al + strlen(rt->method) + 3 < sizeof allow)
+          snprintf(allow + al, sizeof allow - al, "%s%s", al ? ", " : "", rt->method);
+      }
+      continue;
+    }
+    if (route_match(rt->pattern, r->path, r->params, &r->n_params)) {
+      route = rt;
+      break;
+    }
+  }
+  if (route) {
+    route->handler(r, &resp, srv->ctx);
+  } else if (path_known) {
+    char msg[256];
+    snprintf(msg, sizeof msg, "method %.16s is not allowed on %.180s", r->method, r->path);
+    cm_http_resp_error(&resp, 405, CM_ERR_INVALID, msg, NULL);
+    if (allow[0]) (void)cm_http_resp_header(&resp, "Allow", allow);
+  } else {
+    char msg[256];
+    snprintf(msg, sizeof msg, "no such page: %.200s", r->path);
+    cm_http_resp_error(&resp, 404, CM_ERR_NOT_FOUND, msg, NULL);
+  }
+  cm_debug("%s %s -> %d (%zu bytes)", r->method, r->target, resp.status, resp.body.len);
+  enum MHD_Result ret = queue_resp(r->conn, &resp);
+  cm_buf_free(&resp.body);
+  return ret;
+}
+
+static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const char *url,
+                                 const char *method, const char *version, const char *upload_data,
+                                 size_t *upload_data_size, void **con_cls) {
+  cm_http_server *srv = cls;
+  cm_http_req *r = *con_cls;
+  (void)version;
+  if (!r) {
+    /* The URI callback could not allocate; try once more here. */
+    r = req_new(srv, url, conn);
+    if (!r) return MHD_NO;
+    *con_cls = r;
+  }
+  if (!r->started) {
+    r->started = 1;
+    r->method = method;
+    r->path = url;
+    r->conn = conn;
+    const char *cl =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl) {
+      char *end = NULL;
+      errno = 0;
+      unsigned long long n = strtoull(cl, &end, 10);
+      if (errno || !end || *end || n > srv->max_body) {
+        /* Refuse before reading a byte of the body. */
+        char msg[160];
+        snprintf(msg, sizeof msg, "request body over the limit of %zu bytes", srv->max_body);
+        r->answered = 1;
+        return queue_error(conn, 413, CM_ERR_TOO_LARGE, msg);
+      }
+    }
+    return MHD_YES;
+  }
+  if (*upload_data_size) {
+    size_t n = *upload_data_size;
+    *upload_data_size = 0;
+    if (r->answered) return MHD_YES;
+    if (!r->too_large) {
+      cm_rc rc = cm_buf_append(&r->body, upload_data, n);
+      if (rc == CM_ERR_TOO_LARGE) {
+        r->too_large = 1;
+        cm_buf_free(&r->body); /* what we kept is no use now */
+      } else if (rc) {
+        return MHD_NO;
+      }
+    } else {
+      r->discarded += n;
+      /* A client streaming without end: stop reading and hang up. */
+      if (r->discarded > HTTP_DISCARD_MAX) return MHD_NO;
+    }
+    return MHD_YES;
+  }
+  if (r->answered) return MHD_YES;
+  r->answered = 1;
+  if (r->too_large) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "request body over the limit of %zu bytes", srv->max_body);
+    return queue_error(conn, 413, CM_ERR_TOO_LARGE, msg);
+  }
+  return dispatch(srv, r);
+}
+
+/* ---- start and stop ---- */
+
+/* Read a PEM file (bounded) into a NUL-terminated string. */
+static cm_rc read_pem(const char *path, char **out, cm_err *err) {
+  cm_rc rc = CM_OK;
+  cm_buf b;
+  cm_buf_init(&b, HTTP_PEM_MAX);
+  FILE *f = fopen(path, "rb");
+  if (!f) return cm_errf(err, CM_ERR_IO, "could not open %s: %s", path, strerror(errno));
+  char chunk[4096];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+    rc = cm_buf_append(&b, chunk, n);
+    if (rc) {
+      cm_errf(err, rc, "%s is too large to be a PEM file", path);
+      goto out;
+    }
+  }
+  if (ferror(f) || b.len == 0) {
+    rc = cm_errf(err, CM_ERR_IO, "could not read %s", path);
+    goto out;
+  }
+  *out = (char *)cm_buf_take(&b, NULL);
+  if (!*out) rc = CM_ERR_NOMEM;
+out:
+  fclose(f);
+  cm_buf_free(&b);
+  return rc;
+}
+
+/* Resolve "host:port" ("[v6]:port" too; empty host or "*" = every interface). */
+static cm_rc parse_listen(const char *listen, struct sockaddr_storage *ss, int *v6_out,
+                          cm_err *err) {
+  char host[256];
+  const char *colon = listen ? strrchr(listen, ':') : NULL;
+  if (!colon)
+    return cm_errf(err, CM_ERR_INVALID, "listen address '%s' is not host:port",
+                   listen ? listen : "");
+  size_t hlen = (size_t)(colon - listen);
+  const char *hs = listen;
+  if (hlen >= 2 && hs[0] == '[' && hs[hlen - 1] == ']') {
+    hs++;
+    hlen -= 2;
+  }
+  if (hlen >= sizeof host) return cm_errf(err, CM_ERR_INVALID, "listen host too long");
+  memcpy(host, hs, hlen);
+  host[hlen] = '\0';
+  const char *port = colon + 1;
+  char *end = NULL;
+  unsigned long pn = strtoul(port, &end, 10);
+  if (!*port || !end || *end || pn > 65535)
+    return cm_errf(err, CM_ERR_INVALID, "listen address '%s': port must be 0..65535", listen);
+
+  struct addrinfo hints, *res = NULL;
+  memset(&hints, 0, sizeof hints);
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  int any = (host[0] == '\0' || strcmp(host, "*") == 0);
+  if (any) hints.ai_family = AF_INET;
+  int g = getaddrinfo(any ? NULL : host, port, &hints, &res);
+  if (g != 0 || !res)
+    return cm_errf(err, CM_ERR_INVALID, "listen address '%s': %s", listen, gai_strerror(g));
+  memset(ss, 0, sizeof *ss);
+  memcpy(ss, res->ai_addr, res->ai_addrlen);
+  *v6_out = res->ai_family == AF_INET6;
+  freeaddrinfo(res);
+  return CM_OK;
+}
+
+/* Bind and serve in background threads. */
+cm_rc cm_http_start(const cm_http_config *cfg, cm_http_server **srv_out, cm_err *err) {
+  cm_rc rc = CM_OK;
+  cm_http_server *srv = NULL;
+  struct sockaddr_storage ss;
+  int v6 = 0;
+
+  if (srv_out) *srv_out = NULL;
+  if (!cfg || !srv_out || (cfg->n_routes && !cfg->routes))
+    return cm_errf(err, CM_ERR_INVALID, "cm_http_start: bad arguments");
+  rc = parse_listen(cfg->listen, &ss, &v6, err);
+  if (rc) goto out;
+  srv = calloc(1, sizeof *srv);
+  if (!srv) {
+    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory starting the HTTP server");
+    goto out;
+  }
+  srv->routes = cfg->routes;
+  srv->n_routes = cfg->n_routes;
+  srv->ctx = cfg->ctx;
+  srv->max_body = cfg->max_body ? cfg->max_body : HTTP_DEFAULT_MAX_BODY;
+  if ((cfg->cert_file && !cfg->key_file) || (!cfg->cert_file && cfg->key_file)) {
+    rc = cm_errf(err, CM_ERR_INVALID, "TLS needs both a certificate and a key file");
+    goto out;
+  }
+  if (cfg->cert_file) {
+    if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+      rc = cm_errf(err, CM_ERR_UNSUPPORTED, "this libmicrohttpd was built without TLS");
+      goto out;
+    }
+    rc = read_pem(cfg->cert_file, &srv->cert_pem, err);
+    if (!rc) rc = read_pem(cfg->key_file, &srv->key_pem, err);
+    if (rc) goto out;
+    srv->tls = 1;
+  }
+
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+  flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL : MHD_USE_POLL;
+  if (v6) flags |= MHD_USE_IPv6;
+  if (srv->tls) flags |= MHD_USE_TLS;
+  unsigned threads = cfg->threads ? cfg->threads : 4;
+
+  struct MHD_OptionItem ops[16];
+  size_t k = 0;
+  ops[k++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_mhd_log, NULL};
+  ops[k++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &ss};
+  ops[k++] = (struct MHD_OptionItem){MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, srv};
+  ops[k++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, srv};
+  ops[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, HTTP_TIMEOUT_S, NULL};
+  ops[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, HTTP_CONN_LIMIT, NULL};
+  if (threads > 1)
+    ops[k++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)threads, NULL};
+  if (srv->tls) {
+    ops[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, srv->cert_pem};
+    ops[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, srv->key_pem};
+  }
+  ops[k++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+
+  srv->d =
+      MHD_start_daemon(flags, 0, NULL, NULL, on_access, srv, MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
+  if (!srv->d) {
+    rc = cm_errf(err, CM_ERR_IO,
+                 "could not listen on %s: %s; is another program using that port, or is "
+                 "the certificate or key bad?",
+                 cfg->listen, errno ? strerror(errno) : "failed");
+    goto out;
+  }
+  const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
+  srv->port = info ? info->port : 0;
+  *srv_out = srv;
+  srv = NULL;
+out:
+  if (srv) cm_http_stop(srv);
+  return rc;
+}
+
+/* The bound port. */
+uint16_t cm_http_port(const cm_http_server *srv) {
+  return srv ? srv->port : 0;
+}
+
+/* Stop the daemon (joins its threads) and free. */
+void cm_http_stop(cm_http_server *srv) {
+  if (!srv) return;
+  if (srv->d) MHD_stop_daemon(srv->d);
+  free(srv->cert_pem);
+  if (srv->key_pem) {
+    /* The private key is a secret: wipe before freeing. */
+    volatile char *p = srv->key_pem;
+    while (*p)
+      *p++ = 0;
+  }
+  free(srv->key_pem);
+  free(srv);
+}
+
+/* ---- request accessors (documented in http_server.h) ---- */
+
+const char *cm_http_method(const cm_http_req *req) {
+  return req->method;
+}
+
+const char *cm_http_path(const cm_http_req *req) {
+  return req->path;
+}
+
+const char *cm_http_target(const cm_http_req *req) {
+  return req->target;
+}
+
+const char *cm_http_param(const cm_http_req *req, unsigned i) {
+  return i < req->n_params ? req->params[i] : NULL;
+}
+
+/* Query fields are parsed on first use from the target as sent. */
+const char *cm_http_query(const cm_http_req *req, const char *name) {
+  cm_http_req *r = (cm_http_req *)req; /* lazy parse: logically const */
+  if (!r->query.parsed) {
+    const char *q = strchr(r->target, '?');
+    if (q) {
+      q++;
+      fields_parse(&r->query, q, strcspn(q, "#"));
+    } else {
+      r->query.parsed = 1;
+    }
+  }
+  return name ? fields_get(&r->query, name, 0) : NULL;
+}
+
+const char *cm_http_header(const cm_http_req *req, const char *name) {
+  return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *cm_http_cookie(const cm_http_req *req, const char *name) {
+  return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+const uint8_t *cm_http_body(const cm_http_req *req, size_t *len_out) {
+  if (len_out) *len_out = req->body.len;
+  return req->body.p ? req->body.p : (const uint8_t *)"";
+}
+
+/* Form fields, parsed on first use, only for a form content type. */
+const char *cm_http_form(const cm_http_req *req, const char *name, unsigned index) {
+  cm_http_req *r = (cm_http_req *)req;
+  if (!r->form.parsed) {
+    const char *ct = cm_http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0 &&
+        (ct[33] == '\0' || ct[33] == ';' || ct[33] == ' '))
+      fields_parse(&r->form, (const char *)r->body.p, r->body.len);
+    else
+      r->form.parsed = 1;
+  }
+  return name ? fields_get(&r->form, name, index) : NULL;
+}
+
+int cm_http_is_tls(const cm_http_req *req) {
+  return req->srv->tls;
+}
+
+const char *cm_http_peer(const cm_http_req *req) {
+  cm_http_req *r = (cm_http_req *)req;
+  if (!r->peer[0]) {
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    if (sa && sa->sa_family == AF_INET)
+      inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, r->peer,
+                sizeof r->peer);
+    else if (sa && sa->sa_family == AF_INET6)
+      inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, r->peer,
+                sizeof r->peer);
+    if (!r->peer[0]) snprintf(r->peer, sizeof r->peer, "unknown");
+  }
+  return r->peer;
+}

@@ -1,0 +1,393 @@
+/* api.c - the hub's HTTP routes (docs/api.md).  Each handler sits under a
+ * "ROUTE:" comment and its help text; the one static table is at the end.
+ * Handlers only translate: the data work is in ingest.c, hublog.c, summary.c,
+ * and their cm_rc codes become status codes here.  The server wrapper adds
+ * X-Linli-Time to every answer and refuses bodies over the limit with 413
+ * before the handler runs. */
+#include "api.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/clock.h"
+#include "../common/codec.h"
+#include "../common/json.h"
+#include "../common/log.h"
+#include "../protocol/request.h"
+#include "hublog.h"
+#include "ingest.h"
+#include "store.h"
+#include "summary.h"
+
+#define CT_JSON "application/json"
+#define CT_BUNDLE "application/vnd.linli.bundle"
+#define CT_FEED "application/vnd.linli.feed"
+/* POST /api/v1/enroll bodies are a few short strings. */
+#define API_ENROLL_MAX_BODY ((size_t)64u * 1024u)
+
+/* ---- plumbing ---------------------------------------------------------- */
+
+/* The status a failure of the hub itself (not of the request) answers with. */
+static int status_of(cm_rc rc) {
+  switch (rc) {
+  case CM_ERR_INVALID:
+  case CM_ERR_JSON:
+    return 400;
+  case CM_PROTO_BAD_SIGNATURE:
+  case CM_PROTO_STALE_REQUEST:
+    return 401;
+  case CM_ERR_PERM:
+    return 403;
+  case CM_ERR_NOT_FOUND:
+    return 404;
+  case CM_ERR_EXISTS:
+  case CM_ERR_CONFLICT:
+    return 409;
+  case CM_ERR_TOO_LARGE:
+    return 413;
+  case CM_ERR_BUSY:
+    return 503;
+  case CM_ERR_DISK_FULL:
+    return 507;
+  default:
+    return (int)rc >= 100 ? 400 : 500;
+  }
+}
+
+/* Answer rc with err's text (or the code's description) and log server-side
+ * failures, which an operator must see. */
+static void answer_rc(cm_http_resp *resp, cm_rc rc, const cm_err *err, json_t *extra) {
+  int status = status_of(rc);
+  const char *msg = err && err->msg[0] ? err->msg : cm_strerror(rc);
+  if (status >= 500) cm_error("api: %s (%s)", msg, cm_rcname(rc));
+  cm_http_resp_error(resp, status, rc, msg, extra);
+}
+
+/* Parse a 64-hex-digit key from a path segment. */
+static cm_rc parse_key(const char *hex, uint8_t key_out[PROTO_KEY_BYTES], cm_err *err) {
+  if (!hex || strlen(hex) != 2 * PROTO_KEY_BYTES || proto_key_from_hex(hex, key_out) != CM_OK)
+    return cm_errf(err, CM_ERR_INVALID, "a key is 64 hex digits");
+  return CM_OK;
+}
+
+/* Parse a decimal, bounded non-negative integer (at most 19 digits, so that it
+ * cannot overflow); absent means 0. */
+static cm_rc parse_u64(const char *s, const char *what, uint64_t *out, cm_err *err) {
+  *out = 0;
+  if (!s) return CM_OK;
+  size_t n = strlen(s);
+  if (n == 0 || n > 19 || strspn(s, "0123456789") != n)
+    return cm_errf(err, CM_ERR_INVALID, "'%s' must be a decimal number", what);
+  *out = strtoull(s, NULL, 10);
+  return CM_OK;
+}
+
+/* Check the signed-request headers (docs/protocol.md "Signed requests") over
+ * the method, the target as sent and the body.  On failure the error answer is
+ * written (401) and the code returned; on success *key_out is the caller. */
+static cm_rc verify_signed(cm_http_req *req, cm_http_resp *resp, uint8_t key_out[PROTO_KEY_BYTES]) {
+  cm_err err;
+  cm_err_clear(&err);
+  cm_rc rc = CM_OK;
+  proto_request rq;
+  memset(&rq, 0, sizeof rq);
+  const char *key = cm_http_header(req, "X-Linli-Key");
+  const char *tm = cm_http_header(req, "X-Linli-Time");
+  const char *sig = cm_http_header(req, "X-Linli-Signature");
+  if (!key || !tm || !sig) {
+    rc = cm_errf(&err, CM_PROTO_BAD_SIGNATURE,
+                 "this call must be signed: send X-Linli-Key, X-Linli-Time and X-Linli-Signature");
+    goto out;
+  }
+  if (parse_key(key, rq.key, NULL) != CM_OK) {
+    rc = cm_errf(&err, CM_PROTO_BAD_SIGNATURE, "X-Linli-Key must be 64 hex digits");
+    goto out;
+  }
+  if (parse_u64(tm, "X-Linli-Time", &rq.time_ms, NULL) != CM_OK) {
+    rc = cm_errf(&err, CM_PROTO_BAD_SIGNATURE, "X-Linli-Time must be decimal Unix milliseconds");
+    goto out;
+  }
+  if (strlen(sig) != 2 * PROTO_SIG_BYTES ||
+      cm_hex_decode(sig, strlen(sig), rq.sig, sizeof rq.sig) != CM_OK) {
+    rc = cm_errf(&err, CM_PROTO_BAD_SIGNATURE, "X-Linli-Signature must be 128 hex digits");
+    goto out;
+  }
+  rq.method = cm_http_method(req);
+  rq.path = cm_http_target(req);
+  size_t body_len = 0;
+  const uint8_t *body = cm_http_body(req, &body_len);
+  rc = proto_request_verify(&rq, body, body_len, cm_now_ms(), PROTO_REQUEST_WINDOW_MS, &err);
+  if (rc == CM_PROTO_STALE_REQUEST) {
+    cm_errf(&err, rc,
+            "the request's time is more than 15 minutes from the hub's clock: correct your "
+            "clock by this answer's X-Linli-Time and sign again");
+  } else if (rc) {
+    rc = cm_errf(&err, CM_PROTO_BAD_SIGNATURE,
+                 "the request signature does not verify for this key, method, path and body");
+  }
+out:
+  if (rc) {
+    cm_http_resp_error(resp, 401, rc, err.msg, NULL);
+  } else {
+    memcpy(key_out, rq.key, PROTO_KEY_BYTES);
+  }
+  return rc;
+}
+
+/* {"author": hex} for an error body. */
+static json_t *author_extra(const uint8_t key[PROTO_KEY_BYTES]) {
+  char hex[PROTO_KEY_HEX];
+  proto_key_hex(key, hex);
+  return json_pack("{s:s}", "author", hex);
+}
+
+/* ---- handlers ---------------------------------------------------------- */
+
+/* ROUTE: POST /api/v1/changesets */
+#define HELP_CHANGESETS                                                                            \
+  "push a bundle of signed changesets: 200 receipts; 400 bad, 403 unknown key, 409 gap/fork, 413"
+static void api_changesets(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_api *api = ctx;
+  cm_err err;
+  cm_err_clear(&err);
+  hub_ingest_result r;
+  memset(&r, 0, sizeof r);
+  size_t len = 0;
+  const uint8_t *body = cm_http_body(req, &len);
+  char via[96];
+  snprintf(via, sizeof via, "http %s", cm_http_peer(req));
+
+  if (len > HUB_INGEST_MAX_BUNDLE) {
+    /* The wrapper's limit is the same; this keeps ingest's promise if it changes. */
+    cm_http_resp_error(resp, 413, CM_ERR_TOO_LARGE, "the bundle is over the 32 MiB limit", NULL);
+    goto out;
+  }
+  cm_rc rc = hub_ingest_bundle(api->hub, body, len, via, &r, &err);
+  json_t *j = hub_ingest_result_json(&r);
+  if (rc == CM_OK) {
+    cm_http_resp_json(resp, 200, j);
+    /* New entries at a street hub are due upstream now, not at the next tick. */
+    if (r.stored) hub_forward_wake(api->fw);
+  } else {
+    int status = r.http_status >= 400 ? r.http_status : status_of(rc);
+    const char *msg = r.message[0] ? r.message : (err.msg[0] ? err.msg : cm_strerror(rc));
+    if (status >= 500) cm_error("api: ingest from %s failed: %s (%s)", via, msg, cm_rcname(rc));
+    cm_http_resp_error(resp, status, r.rc ? r.rc : rc, msg, j);
+  }
+out:
+  hub_ingest_result_free(&r);
+}
+
+/* ROUTE: GET /api/v1/heads/{author} */
+#define HELP_HEADS "the hub's head (seq, hash) of an author with a signed receipt; unsigned"
+static void api_heads(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_api *api = ctx;
+  cm_err err;
+  cm_err_clear(&err);
+  uint8_t author[PROTO_KEY_BYTES];
+  hub_head h;
+  cm_rc rc = parse_key(cm_http_param(req, 0), author, &err);
+  if (!rc) rc = hub_head_receipt(api->hub, author, &h, &err);
+  if (rc) {
+    answer_rc(resp, rc, &err, NULL);
+    return;
+  }
+  cm_http_resp_json(resp, 200, hub_head_json(&h));
+}
+
+/* ROUTE: GET /api/v1/log/{author}?after=N */
+#define HELP_LOG                                                                                   \
+  "an author's stored changesets after N as a bundle (restore); signed by that author"
+static void api_log(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_api *api = ctx;
+  cm_err err;
+  cm_err_clear(&err);
+  uint8_t author[PROTO_KEY_BYTES], caller[PROTO_KEY_BYTES];
+  uint64_t after = 0;
+  uint8_t *bundle = NULL;
+  size_t len = 0;
+  cm_rc rc = parse_key(cm_http_param(req, 0), author, &err);
+  if (!rc) rc = parse_u64(cm_http_query(req, "after"), "after", &after, &err);
+  if (rc) {
+    answer_rc(resp, rc, &err, NULL);
+    goto out;
+  }
+  if (verify_signed(req, resp, caller) != CM_OK) goto out;
+  if (memcmp(caller, author, PROTO_KEY_BYTES) != 0) {
+    /* A log is personal data of its community: only its own key gets it back. */
+    cm_http_resp_error(resp, 403, CM_ERR_PERM,
+                       "only the log's author may fetch it: sign with that community's key", NULL);
+    goto out;
+  }
+  rc = hub_log_bundle(api->hub, author, after, HUB_LOG_MAX_BYTES, &bundle, &len, &err);
+  if (rc) {
+    answer_rc(resp, rc, &err, NULL);
+    goto out;
+  }
+  rc = cm_http_resp_set(resp, 200, CT_BUNDLE, bundle, len);
+  if (rc) answer_rc(resp, rc, NULL, NULL);
+out:
+  free(bundle);
+}
+
+/* ROUTE: GET /api/v1/feed?after=CURSOR */
+#define HELP_FEED                                                                                  \
+  "the hub's signed decisions for the caller after CURSOR; signed by an enrolled key"
+static void api_feed(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_api *api = ctx;
+  cm_err err;
+  cm_err_clear(&err);
+  uint8_t caller[PROTO_KEY_BYTES];
+  uint64_t after = 0;
+  uint8_t *feed = NULL;
+  size_t len = 0;
+  hub_key_state state = HUB_KEY_UNKNOWN;
+  cm_rc rc = parse_u64(cm_http_query(req, "after"), "after", &after, &err);
+  if (rc) {
+    answer_rc(resp, rc, &err, NULL);
+    goto out;
+  }
+  if (verify_signed(req, resp, caller) != CM_OK) goto out;
+  rc = hub_key_status(api->hub, caller, &state, &err);
+  if (rc) {
+    answer_rc(resp, rc, &err, NULL);
+    goto out;
+  }
+  if (state != HUB_KEY_ENROLLED) {
+    cm_http_resp_error(resp, 403, CM_ERR_PERM,
+                       state == HUB_KEY_REVOKED
+                           ? "this key has been revoked at this hub"
+                           : "this key is not enrolled at this hub: ask to be enrolled first",
+                       author_extra(caller));
+    goto out;
+  }
+  rc = hub_feed(api->hub, caller, after, HUB_FEED_MAX_ITEMS, &feed, &len, &err);
+  if (rc) {
+    answer_rc(resp, rc, &err, NULL);
+    goto out;
+  }
+  rc = cm_http_resp_set(resp, 200, CT_FEED, feed, len);
+  if (rc) answer_rc(resp, rc, NULL, NULL);
+out:
+  free(feed);
+}
+
+/* {"status", "hub_key", "hub_fingerprint"} and, when pending, "request_id". */
+static json_t *enroll_answer(const hub_ctx *hub, const char *status, int64_t request_id) {
+  json_t *j = json_pack("{s:s}", "status", status);
+  if (j && request_id > 0) json_object_set_new(j, "request_id", json_integer(request_id));
+  if (j) {
+    json_object_set_new(j, "hub_key", json_string(hub->key_hex));
+    json_object_set_new(j, "hub_fingerprint", json_string(hub->fingerprint));
+  }
+  return j;
+}
+
+/* ROUTE: POST /api/v1/enroll */
+#define HELP_ENROLL                                                                                \
+  "ask to be enrolled (JSON name, street, code, role); 200 enrolled, 202 pending; signed by the "  \
+  "key"
+static void api_enroll(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_api *api = ctx;
+  cm_err err;
+  cm_err_clear(&err);
+  uint8_t caller[PROTO_KEY_BYTES];
+  json_t *body = NULL;
+  const char *name = NULL, *street = "", *code = "", *role = NULL;
+  int enrolled = 0;
+  int64_t request_id = 0;
+  size_t len = 0;
+  const uint8_t *data = cm_http_body(req, &len);
+  cm_rc rc;
+
+  if (len > API_ENROLL_MAX_BODY) {
+    cm_http_resp_error(resp, 413, CM_ERR_TOO_LARGE, "an enrolment request is at most 64 KiB", NULL);
+    goto out;
+  }
+  if (verify_signed(req, resp, caller) != CM_OK) goto out;
+  rc = cm_json_parse_object(data, len, &body, &err);
+  if (!rc) rc = cm_json_str(body, "name", 0, &name, &err);
+  if (!rc) rc = cm_json_str(body, "street", 1, &street, &err);
+  if (!rc) rc = cm_json_str(body, "code", 1, &code, &err);
+  if (!rc) rc = cm_json_str(body, "role", 1, &role, &err);
+  if (rc) {
+    answer_rc(resp, rc, &err, NULL);
+    goto out;
+  }
+  /* Without a role the caller means the one this hub enrols. */
+  if (!role) role = api->hub->role == HUB_ROLE_DISTRICT ? "street" : "community";
+  rc = hub_enroll_request(api->hub, caller, name, street, code, role, &enrolled, &request_id, &err);
+  if (rc) {
+    answer_rc(resp, rc, &err, NULL);
+    goto out;
+  }
+  if (enrolled) {
+    cm_http_resp_json(resp, 200, enroll_answer(api->hub, "enrolled", 0));
+  } else {
+    cm_info("api: enrolment request %lld from %s (%s): approve with enroll-approve %lld",
+            (long long)request_id, name, cm_http_peer(req), (long long)request_id);
+    cm_http_resp_json(resp, 202, enroll_answer(api->hub, "pending", request_id));
+  }
+out:
+  json_decref(body);
+}
+
+/* ROUTE: GET /api/v1/summary */
+#define HELP_SUMMARY "aggregate counts per street and community (no names or phones); unsigned"
+static void api_summary(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_api *api = ctx;
+  cm_err err;
+  cm_err_clear(&err);
+  (void)req;
+  json_t *j = hub_summary(api->hub, &err);
+  if (!j) {
+    answer_rc(resp, err.rc ? err.rc : CM_ERR_DB, &err, NULL);
+    return;
+  }
+  cm_http_resp_json(resp, 200, j);
+}
+
+/* ROUTE: GET /api/v1/health */
+#define HELP_HEALTH "liveness: role, name, hub key and fingerprint, hub time; unsigned"
+static void api_health(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_api *api = ctx;
+  hub_ctx *hub = api->hub;
+  cm_err err;
+  cm_err_clear(&err);
+  char role[HUB_ROLE_MAX];
+  int found = 0;
+  (void)req;
+  /* A read of the database proves more than "the process is up". */
+  pthread_mutex_lock(&hub->lock);
+  cm_rc rc = hub_store_config_get(hub->store, "role", role, sizeof role, &found, &err);
+  pthread_mutex_unlock(&hub->lock);
+  if (rc) {
+    answer_rc(resp, rc, &err, NULL);
+    return;
+  }
+  json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "status", "ok", "role",
+                        hub_role_name(hub->role), "name", hub->name, "hub_key", hub->key_hex,
+                        "hub_fingerprint", hub->fingerprint, "time", (json_int_t)cm_now_ms());
+  cm_http_resp_json(resp, 200, j);
+}
+
+/* ---- the route table ---------------------------------------------------- */
+
+static const cm_http_route api_routes[] = {
+    {"POST", "/api/v1/changesets", api_changesets, HELP_CHANGESETS},
+    {"GET", "/api/v1/heads/{}", api_heads, HELP_HEADS},
+    {"GET", "/api/v1/log/{}", api_log, HELP_LOG},
+    {"GET", "/api/v1/feed", api_feed, HELP_FEED},
+    {"POST", "/api/v1/enroll", api_enroll, HELP_ENROLL},
+    {"GET", "/api/v1/summary", api_summary, HELP_SUMMARY},
+    {"GET", "/api/v1/health", api_health, HELP_HEALTH},
+};
+
+/* The table and its length. */
+const cm_http_route *hub_api_routes(size_t *n_out) {
+  *n_out = sizeof api_routes / sizeof api_routes[0];
+  return api_routes;
+}

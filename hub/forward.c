@@ -1,0 +1,498 @@
+/* forward.c - the street hub's push to the district (forward.h).  Each round
+ * opens its own hub handle (its own SQLite connection), so the HTTP workers
+ * and the CLI are ordered by SQLite, not by this loop.  Progress lives in the
+ * database (what the district acknowledged, the feed cursor), so a killed or
+ * restarted street hub, or a district that comes back after days, resumes where
+ * the district says. */
+#include "forward.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/clock.h"
+#include "../common/failpoint.h"
+#include "../common/http_client.h"
+#include "../common/log.h"
+#include "../common/upstream.h"
+#include "../protocol/feed.h"
+#include "hub.h"
+#include "hublog.h"
+#include "ingest.h"
+#include "store.h"
+
+/* Rounds of feed requests in one round: next_cursor moves by up to 1,000 items
+ * each, so this bounds one round, not the feed. */
+#define FORWARD_FEED_PAGES 100
+/* A district that answers 409 PROTO_GAP more often than this for one author in
+ * one round is not converging; try again next round. */
+#define FORWARD_MAX_GAPS 3
+/* The street's pushes may carry 8 MiB: give them longer than the default. */
+#define FORWARD_PUSH_TIMEOUT_MS 120000L
+#define FORWARD_CONNECT_TIMEOUT_MS 5000L
+
+struct hub_forward {
+  char *dir;
+  uint64_t backoff_cap_ms;
+  pthread_t thread;
+  pthread_mutex_t lock;
+  pthread_cond_t cond; /* signalled on wake and stop; waits use CLOCK_MONOTONIC */
+  int stop;            /* under lock */
+  int wake;            /* under lock: a round was asked for */
+  int started;         /* the thread exists (join it) */
+  /* Loop thread only: the district's clock minus ours, learnt from a stale-request
+   * answer and kept for the next signed requests. */
+  int64_t clock_offset;
+};
+
+/* 1 when the loop is being stopped (fw NULL: a one-off round, never). */
+static int stopping(hub_forward *fw) {
+  if (!fw) return 0;
+  pthread_mutex_lock(&fw->lock);
+  int s = fw->stop;
+  pthread_mutex_unlock(&fw->lock);
+  return s;
+}
+
+/* ---- one round ---------------------------------------------------------- */
+
+typedef struct round_ctx {
+  hub_ctx *hub;
+  hub_forward *fw;
+  const char *url;
+  cm_client_opts opts;      /* unsigned requests */
+  cm_client_opts push_opts; /* longer transfer timeout */
+  cm_client_opts signed_opts;
+  char ca_path[HUB_PATH_MAX + 32];
+  hub_forward_stats st;
+} round_ctx;
+
+/* The pinned district key, or NULL before anything pinned it. */
+static const uint8_t *pinned(const round_ctx *rc_) {
+  return rc_->hub->has_upstream_key ? rc_->hub->upstream_key : NULL;
+}
+
+/* Pin the signer of a verified receipt when init had no --upstream-key (trust
+ * on first use; the operator compares the fingerprint in `status`). */
+static cm_rc pin_if_needed(round_ctx *r, const uint8_t signer[PROTO_KEY_BYTES], cm_err *err) {
+  if (r->hub->has_upstream_key) return CM_OK;
+  char fp[PROTO_FINGERPRINT_LEN];
+  proto_fingerprint(signer, fp);
+  cm_rc rc = hub_set_upstream_key(r->hub, signer, err);
+  if (!rc) cm_warn("forward: pinned the district key with fingerprint %s (first use)", fp);
+  return rc;
+}
+
+/* The district's CA: LINLI_CA_FILE, else DIR/upstream-ca.pem when present,
+ * else the system's CAs. */
+static const char *ca_file(round_ctx *r) {
+  const char *env = getenv("LINLI_CA_FILE");
+  if (env && *env) return env;
+  snprintf(r->ca_path, sizeof r->ca_path, "%s/upstream-ca.pem", r->hub->dir);
+  return access(r->ca_path, R_OK) == 0 ? r->ca_path : NULL;
+}
+
+/* Push one author's log from where the district says it is. */
+static cm_rc forward_author(round_ctx *r, const hub_fwd_author *a, cm_err *err) {
+  cm_rc rc = CM_OK;
+  cm_receipt head;
+  cm_push_result pr;
+  uint8_t *bundle = NULL;
+  size_t len = 0;
+  unsigned gaps = 0;
+  char hex[PROTO_KEY_HEX];
+  proto_key_hex(a->author, hex);
+  memset(&pr, 0, sizeof pr);
+
+  /* The district's own word first: it may have been restored from an old copy
+   * (then we resend) or hold more than our receipts say (a lost answer). */
+  rc = cm_upstream_head(r->url, pinned(r), a->author, &r->opts, &head, err);
+  r->st.requests++;
+  if (rc) goto out;
+  rc = pin_if_needed(r, head.r.hub, err);
+  if (rc) goto out;
+  uint64_t after = head.r.seq;
+  if (after < a->acked_seq) {
+    cm_warn("forward: the district holds %.16s... only up to %" PRIu64
+            " although it acknowledged %" PRIu64 "; sending again from there",
+            hex, after, a->acked_seq);
+    rc = hub_forward_rewind(r->hub, a->author, after, err);
+  } else if (after > a->acked_seq && after <= a->head_seq) {
+    rc = hub_forward_ack(r->hub, &head.r, head.raw, err);
+  }
+  if (rc) goto out;
+
+  while (after < a->head_seq) {
+    uint64_t last = after;
+    if (stopping(r->fw)) goto out;
+    rc = hub_forward_pending(r->hub, a->author, after, HUB_FORWARD_MAX_ENTRIES,
+                             HUB_FORWARD_MAX_BYTES, &bundle, &len, &last, err);
+    if (rc) goto out;
+    if (last <= after) {
+      rc = cm_errf(err, CM_ERR_DB,
+                   "forward: %.16s... holds up to %" PRIu64
+                   " but no stored changeset after %" PRIu64,
+                   hex, a->head_seq, after);
+      goto out;
+    }
+    rc = cm_upstream_push(r->url, pinned(r), bundle, len, &r->push_opts, &pr, err);
+    r->st.requests++;
+    free(bundle);
+    bundle = NULL;
+    if (rc) goto out;
+    if (pr.status == 200) {
+      /* The district has the entries durably; dying here only means the next
+       * round learns it from its heads instead of from our records. */
+      CM_FAILPOINT("forward.after_push_before_ack");
+      uint64_t now_at = after;
+      if (pr.n_receipts) rc = pin_if_needed(r, pr.receipts[0].r.hub, err);
+      for (size_t i = 0; !rc && i < pr.n_receipts; i++) {
+        rc = hub_forward_ack(r->hub, &pr.receipts[i].r, pr.receipts[i].raw, err);
+        if (!rc && memcmp(pr.receipts[i].r.author, a->author, PROTO_KEY_BYTES) == 0)
+          now_at = pr.receipts[i].r.seq;
+      }
+      if (rc) goto out;
+      if (now_at <= after) {
+        rc = cm_errf(err, CM_ERR_HTTP,
+                     "forward: the district accepted %.16s... up to %" PRIu64
+                     " but its receipt does not go beyond %" PRIu64,
+                     hex, last, after);
+        goto out;
+      }
+      r->st.entries_pushed += now_at - after;
+      after = now_at;
+    } else if (pr.status == 409 && pr.has_gap &&
+               memcmp(pr.gap_author, a->author, PROTO_KEY_BYTES) == 0 && pr.expected_seq >= 1 &&
+               pr.expected_seq - 1 < after && ++gaps <= FORWARD_MAX_GAPS) {
+      cm_warn("forward: the district expects %.16s... from %" PRIu64 "; resuming there", hex,
+              pr.expected_seq);
+      after = pr.expected_seq - 1;
+      rc = hub_forward_rewind(r->hub, a->author, after, err);
+      if (rc) goto out;
+    } else {
+      rc = cm_errf(err, CM_ERR_HTTP,
+                   "forward: the district refused %.16s... after %" PRIu64 ": HTTP %ld %s: %s", hex,
+                   after, pr.status, pr.error[0] ? pr.error : "-",
+                   pr.message[0] ? pr.message : "no explanation");
+      goto out;
+    }
+    cm_push_result_free(&pr);
+  }
+out:
+  cm_push_result_free(&pr);
+  free(bundle);
+  return rc;
+}
+
+/* Pull the district's decisions for this street and its communities, and keep
+ * them (relaying them down is the review issue's). */
+static cm_rc forward_feed(round_ctx *r, cm_err *err) {
+  uint64_t cursor = 0;
+  uint8_t *buf = NULL;
+  size_t len = 0;
+  proto_feed_item *items = NULL;
+  size_t n = 0;
+  cm_rc rc = hub_upstream_cursor(r->hub, &cursor, err);
+  for (int page = 0; !rc && page < FORWARD_FEED_PAGES && !stopping(r->fw); page++) {
+    uint64_t next = cursor;
+    rc = cm_upstream_feed(r->url, cursor, &r->signed_opts, &buf, &len, err);
+    r->st.requests++;
+    if (rc) break;
+    /* Only the pinned district may speak for the district. */
+    rc = proto_feed_decode(buf, len, pinned(r), &items, &n, &next, err);
+    if (!rc) rc = hub_upstream_feed_store(r->hub, items, n, next, err);
+    free(items);
+    items = NULL;
+    free(buf);
+    buf = NULL;
+    if (rc) break;
+    r->st.feed_items += (unsigned)n;
+    if (n == 0 || next <= cursor) break;
+    cursor = next;
+  }
+  return rc;
+}
+
+/* Every author the street holds anything of, own log first, with what the
+ * district acknowledged: an audit asks the district about each of them, which
+ * catches a district restored from an old copy (it holds less than it
+ * acknowledged, and nothing is "due" by our records). */
+static cm_rc all_authors(hub_ctx *hub, hub_fwd_author **list_out, size_t *n_out, cm_err *err) {
+  json_t *status = NULL;
+  hub_fwd_author *list = NULL;
+  size_t n = 0;
+  *list_out = NULL;
+  *n_out = 0;
+  pthread_mutex_lock(&hub->lock);
+  cm_rc rc = hub_store_status_json(hub->store, hub->kp.pk, &status, err);
+  pthread_mutex_unlock(&hub->lock);
+  if (rc) return rc;
+  json_t *rows = json_object_get(status, "forward");
+  size_t total = json_array_size(rows);
+  if (total) {
+    list = calloc(total, sizeof *list);
+    if (!list) {
+      rc = cm_errf(err, CM_ERR_NOMEM, "forward: out of memory listing authors");
+      goto out;
+    }
+  }
+  for (size_t i = 0; i < total; i++) {
+    json_t *row = json_array_get(rows, i);
+    const char *hex = json_string_value(json_object_get(row, "author"));
+    if (!hex || proto_key_from_hex(hex, list[n].author) != CM_OK) continue;
+    list[n].head_seq = (uint64_t)json_integer_value(json_object_get(row, "head_seq"));
+    list[n].acked_seq = (uint64_t)json_integer_value(json_object_get(row, "acked_seq"));
+    n++;
+  }
+  *list_out = list;
+  *n_out = n;
+  list = NULL;
+out:
+  free(list);
+  json_decref(status);
+  return rc;
+}
+
+/* One round; fw (may be NULL) is checked between requests to stop early.
+ * audit: ask the district about every author, not only those with entries it
+ * has not acknowledged. */
+static cm_rc forward_round(const char *dir, hub_forward *fw, int audit,
+                           hub_forward_stats *stats_out, cm_err *err) {
+  cm_rc rc = CM_OK, first = CM_OK;
+  round_ctx r;
+  hub_fwd_author *list = NULL;
+  size_t n = 0;
+  cm_err e1;
+  memset(&r, 0, sizeof r);
+  cm_err_clear(&e1);
+
+  rc = hub_open(dir, &r.hub, err);
+  if (rc) goto out;
+  if (r.hub->role != HUB_ROLE_STREET || !r.hub->upstream_url[0]) {
+    rc = cm_errf(err, CM_ERR_UNSUPPORTED,
+                 "only a street hub with an upstream (init --upstream URL) forwards");
+    goto out;
+  }
+  r.fw = fw;
+  r.url = r.hub->upstream_url;
+  r.opts.connect_timeout_ms = FORWARD_CONNECT_TIMEOUT_MS;
+  r.opts.ca_file = ca_file(&r);
+  r.push_opts = r.opts;
+  r.push_opts.timeout_ms = FORWARD_PUSH_TIMEOUT_MS;
+  r.signed_opts = r.opts;
+  r.signed_opts.sign_with = &r.hub->kp;
+  if (fw) {
+    /* A street hub whose clock is off corrects it once, not on every request. */
+    r.signed_opts.clock_offset_ms = fw->clock_offset;
+    r.signed_opts.clock_offset_out = &fw->clock_offset;
+  }
+
+  /* Without a pinned key nothing the district signs can be checked: learn it
+   * from our own head before anything else. */
+  if (!r.hub->has_upstream_key) {
+    cm_receipt head;
+    rc = cm_upstream_head(r.url, NULL, r.hub->kp.pk, &r.opts, &head, err);
+    r.st.requests++;
+    if (!rc) rc = pin_if_needed(&r, head.r.hub, err);
+    if (rc) goto out;
+  }
+
+  rc = audit ? all_authors(r.hub, &list, &n, err) : hub_forward_authors(r.hub, &list, &n, err);
+  if (rc) goto out;
+  r.st.authors = (unsigned)n;
+  for (size_t i = 0; i < n && !stopping(fw); i++) {
+    cm_err_clear(&e1);
+    rc = forward_author(&r, &list[i], &e1);
+    if (rc == CM_ERR_NETWORK ||
+        (rc && i == 0 && !memcmp(list[i].author, r.hub->kp.pk, PROTO_KEY_BYTES))) {
+      /* Unreachable, or our own log refused: the others depend on both. */
+      cm_errf(err, rc, "%s", e1.msg);
+      goto out;
+    }
+    if (rc) {
+      /* One refused log (a fork, say) must not hold the other communities back. */
+      cm_warn("%s", e1.msg);
+      if (!first) {
+        first = rc;
+        cm_errf(err, rc, "%s", e1.msg);
+      }
+    }
+  }
+  rc = stopping(fw) ? CM_OK : forward_feed(&r, &e1);
+  if (rc) {
+    cm_errf(err, rc, "forward: the district's feed: %s", e1.msg);
+    goto out;
+  }
+  rc = first;
+out:
+  if (stats_out) *stats_out = r.st;
+  free(list);
+  hub_close(r.hub);
+  return rc;
+}
+
+/* One round from the street hub in dir. */
+cm_rc hub_forward_once(const char *dir, hub_forward_stats *stats_out, cm_err *err) {
+  return forward_round(dir, NULL, 0, stats_out, err);
+}
+
+/* ---- the background loop ------------------------------------------------ */
+
+/* Jitter from libsodium's generator: no seeding, and two street hubs started
+ * together do not draw the same delays. */
+uint64_t hub_forward_backoff_ms(unsigned failures, uint64_t cap_ms) {
+  if (cap_ms == 0) cap_ms = HUB_FORWARD_BACKOFF_MAX_MS;
+  uint64_t d = HUB_FORWARD_BACKOFF_MIN_MS;
+  for (unsigned i = 1; i < failures && d < cap_ms; i++)
+    d *= 2;
+  if (d > cap_ms) d = cap_ms;
+  /* Between a half and the whole of d. */
+  uint64_t half = d / 2;
+  return half + (half ? (uint64_t)randombytes_uniform((uint32_t)(half + 1)) : 0);
+}
+
+/* Wait until deadline (monotonic ms), a stop, or (if wakeable) a wake.
+ * Returns 1 when asked to stop. */
+static int forward_wait(hub_forward *fw, uint64_t deadline_ms, int wakeable) {
+  pthread_mutex_lock(&fw->lock);
+  while (!fw->stop && !(wakeable && fw->wake)) {
+    uint64_t now = cm_mono_ms();
+    if (now >= deadline_ms) break;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    uint64_t left = deadline_ms - now;
+    ts.tv_sec += (time_t)(left / 1000u);
+    ts.tv_nsec += (long)((left % 1000u) * 1000000u);
+    if (ts.tv_nsec >= 1000000000L) {
+      ts.tv_sec++;
+      ts.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&fw->cond, &fw->lock, &ts);
+  }
+  int stop = fw->stop;
+  fw->wake = 0;
+  pthread_mutex_unlock(&fw->lock);
+  return stop;
+}
+
+static void *forward_main(void *arg) {
+  hub_forward *fw = arg;
+  unsigned failures = 0;
+  /* Audit at start and then every HUB_FORWARD_AUDIT_ROUNDS good rounds. */
+  unsigned since_audit = HUB_FORWARD_AUDIT_ROUNDS;
+  for (;;) {
+    cm_err err;
+    cm_err_clear(&err);
+    hub_forward_stats st;
+    int audit = since_audit >= HUB_FORWARD_AUDIT_ROUNDS;
+    cm_rc rc = forward_round(fw->dir, fw, audit, &st, &err);
+    if (rc == CM_OK) since_audit = audit ? 0 : since_audit + 1;
+    uint64_t delay;
+    int wakeable;
+    if (rc == CM_OK) {
+      if (failures) cm_info("forward: the district answers again; every log is acknowledged");
+      failures = 0;
+      delay = HUB_FORWARD_IDLE_MS;
+      wakeable = 1;
+      if (st.entries_pushed || st.feed_items)
+        cm_info("forward: %" PRIu64 " entries acknowledged by the district, %u feed items, "
+                "%u requests",
+                st.entries_pushed, st.feed_items, st.requests);
+    } else {
+      if (failures < 64) failures++;
+      delay = hub_forward_backoff_ms(failures, fw->backoff_cap_ms);
+      /* Warn once per outage; the retries go to the debug log. */
+      cm_log(failures == 1 ? CM_LOG_WARN : CM_LOG_DEBUG,
+             "forward: %s (%s); next try in %" PRIu64 " ms", err.msg[0] ? err.msg : cm_strerror(rc),
+             cm_rcname(rc), delay);
+      /* A new community push does not cut the backoff short: the district is
+       * what is failing, and many pushes must not turn into many retries. */
+      wakeable = 0;
+    }
+    if (forward_wait(fw, cm_mono_ms() + delay, wakeable)) break;
+  }
+  return NULL;
+}
+
+/* Start the loop thread; the condition uses the monotonic clock so that wall
+ * clock jumps neither stall nor hurry the loop. */
+cm_rc hub_forward_start(const char *dir, hub_forward **fw_out, cm_err *err) {
+  cm_rc rc = CM_OK;
+  hub_forward *fw = NULL;
+  pthread_condattr_t ca;
+  int ca_init = 0, lock_init = 0, cond_init = 0;
+  *fw_out = NULL;
+
+  fw = calloc(1, sizeof *fw);
+  if (!fw || !(fw->dir = strdup(dir))) {
+    rc = cm_errf(err, CM_ERR_NOMEM, "forward: out of memory");
+    goto out;
+  }
+  fw->backoff_cap_ms = HUB_FORWARD_BACKOFF_MAX_MS;
+  const char *cap = getenv("LINLI_FORWARD_BACKOFF_MAX_MS");
+  if (cap && *cap) {
+    char *end = NULL;
+    unsigned long long v = strtoull(cap, &end, 10);
+    if (end && *end == '\0' && v >= 100 && v < HUB_FORWARD_BACKOFF_MAX_MS) fw->backoff_cap_ms = v;
+  }
+  if (pthread_mutex_init(&fw->lock, NULL) != 0) {
+    rc = cm_errf(err, CM_ERR_NOMEM, "forward: cannot create a mutex");
+    goto out;
+  }
+  lock_init = 1;
+  if (pthread_condattr_init(&ca) != 0) {
+    rc = cm_errf(err, CM_ERR_NOMEM, "forward: cannot create a condition");
+    goto out;
+  }
+  ca_init = 1;
+  if (pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
+      pthread_cond_init(&fw->cond, &ca) != 0) {
+    rc = cm_errf(err, CM_ERR_NOMEM, "forward: cannot create a condition");
+    goto out;
+  }
+  cond_init = 1;
+  if (pthread_create(&fw->thread, NULL, forward_main, fw) != 0) {
+    rc = cm_errf(err, CM_ERR_NOMEM, "forward: cannot start the forward thread");
+    goto out;
+  }
+  fw->started = 1;
+  *fw_out = fw;
+  fw = NULL;
+out:
+  if (ca_init) pthread_condattr_destroy(&ca);
+  if (fw) {
+    if (cond_init) pthread_cond_destroy(&fw->cond);
+    if (lock_init) pthread_mutex_destroy(&fw->lock);
+    free(fw->dir);
+    free(fw);
+  }
+  return rc;
+}
+
+/* Ask for a round now. */
+void hub_forward_wake(hub_forward *fw) {
+  if (!fw) return;
+  pthread_mutex_lock(&fw->lock);
+  fw->wake = 1;
+  pthread_cond_signal(&fw->cond);
+  pthread_mutex_unlock(&fw->lock);
+}
+
+/* Stop, join, free. */
+void hub_forward_stop(hub_forward *fw) {
+  if (!fw) return;
+  pthread_mutex_lock(&fw->lock);
+  fw->stop = 1;
+  pthread_cond_signal(&fw->cond);
+  pthread_mutex_unlock(&fw->lock);
+  if (fw->started) pthread_join(fw->thread, NULL);
+  pthread_cond_destroy(&fw->cond);
+  pthread_mutex_destroy(&fw->lock);
+  free(fw->dir);
+  free(fw);
+}

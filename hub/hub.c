@@ -1,0 +1,187 @@
+/* hub.c - creating and opening a hub directory: identity key, database and
+ * the configuration kept in it. */
+#include "hub.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../common/clock.h"
+#include "../common/keyfile.h"
+#include "store.h"
+
+const char *hub_role_name(hub_role role) {
+  switch (role) {
+  case HUB_ROLE_STREET:
+    return "street";
+  case HUB_ROLE_DISTRICT:
+    return "district";
+  }
+  return NULL;
+}
+
+cm_rc hub_role_parse(const char *s, hub_role *role_out, cm_err *err) {
+  if (s && strcmp(s, "street") == 0) {
+    *role_out = HUB_ROLE_STREET;
+    return CM_OK;
+  }
+  if (s && strcmp(s, "district") == 0) {
+    *role_out = HUB_ROLE_DISTRICT;
+    return CM_OK;
+  }
+  return cm_errf(err, CM_ERR_INVALID, "role must be 'street' or 'district', not '%s'",
+                 s ? s : "");
+}
+
+/* dir/name into out; CM_ERR_INVALID when it does not fit. */
+static cm_rc hub_path(const char *dir, const char *name, char *out, size_t cap, cm_err *err) {
+  int n = snprintf(out, cap, "%s/%s", dir, name);
+  if (n < 0 || (size_t)n >= cap) return cm_errf(err, CM_ERR_INVALID, "path too long: %s", dir);
+  return CM_OK;
+}
+
+cm_rc hub_init(const char *dir, hub_role role, const char *name, const char *upstream_url,
+               const uint8_t *upstream_key, cm_err *err) {
+  char keypath[HUB_PATH_MAX], dbpath[HUB_PATH_MAX];
+  proto_keypair kp;
+  hub_store *st = NULL;
+  cm_rc rc = CM_OK;
+  int in_tx = 0;
+
+  memset(&kp, 0, sizeof kp);
+  if (!hub_role_name(role)) return cm_errf(err, CM_ERR_INVALID, "unknown role");
+  if (!name || !*name || strlen(name) >= HUB_NAME_MAX)
+    return cm_errf(err, CM_ERR_INVALID, "--name must be 1 to %d bytes", HUB_NAME_MAX - 1);
+  if (upstream_url && strlen(upstream_url) >= HUB_URL_MAX)
+    return cm_errf(err, CM_ERR_INVALID, "--upstream URL too long");
+  if (role == HUB_ROLE_DISTRICT && upstream_url && *upstream_url)
+    return cm_errf(err, CM_ERR_INVALID, "a district hub has no upstream");
+  rc = hub_path(dir, "identity.key", keypath, sizeof keypath, err);
+  if (!rc) rc = hub_path(dir, "hub.db", dbpath, sizeof dbpath, err);
+  if (rc) return rc;
+  if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+    return cm_errf(err, CM_ERR_IO, "cannot create %s: %s", dir, strerror(errno));
+  if (access(keypath, F_OK) == 0 || access(dbpath, F_OK) == 0)
+    return cm_errf(err, CM_ERR_EXISTS, "%s already holds a hub; use another --dir", dir);
+
+  rc = proto_keypair_generate(&kp);
+  if (rc) {
+    cm_errf(err, rc, "cannot generate a key: %s", cm_strerror(rc));
+    goto out;
+  }
+  rc = cm_keyfile_write(keypath, &kp, err);
+  if (rc) goto out;
+  /* The database holds names and phone numbers: create it private before
+   * SQLite opens it (its -wal and -shm files take the same mode). */
+  int fd = open(dbpath, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    rc = cm_errf(err, CM_ERR_IO, "cannot create %s: %s", dbpath, strerror(errno));
+    goto out;
+  }
+  close(fd);
+  rc = hub_store_open(dbpath, &st, err);
+  if (rc) goto out;
+  rc = hub_store_begin(st, err);
+  if (rc) goto out;
+  in_tx = 1;
+  rc = hub_store_config_set(st, "role", hub_role_name(role), err);
+  if (!rc) rc = hub_store_config_set(st, "name", name, err);
+  if (!rc) rc = hub_store_config_set(st, "upstream_url", upstream_url ? upstream_url : "", err);
+  if (!rc && upstream_key) {
+    char hex[PROTO_KEY_HEX];
+    proto_key_hex(upstream_key, hex);
+    rc = hub_store_config_set(st, "upstream_key", hex, err);
+  }
+  /* The hub's own log is an author like any other, so heads, log fetches and
+   * forwarding treat it the same way. */
+  if (!rc)
+    rc = hub_store_author_enroll(st, kp.pk, name, "", "self", name, NULL, cm_now_ms(), err);
+  if (!rc) rc = hub_store_commit(st, err);
+  in_tx = 0;
+out:
+  if (in_tx) hub_store_rollback(st);
+  hub_store_close(st);
+  proto_keypair_wipe(&kp);
+  return rc;
+}
+
+cm_rc hub_open(const char *dir, hub_ctx **ctx_out, cm_err *err) {
+  hub_ctx *ctx = NULL;
+  char keypath[HUB_PATH_MAX], dbpath[HUB_PATH_MAX], buf[HUB_URL_MAX];
+  int found = 0, mutex_ready = 0;
+  cm_rc rc;
+
+  *ctx_out = NULL;
+  rc = hub_path(dir, "identity.key", keypath, sizeof keypath, err);
+  if (!rc) rc = hub_path(dir, "hub.db", dbpath, sizeof dbpath, err);
+  if (rc) return rc;
+  if (access(dbpath, F_OK) != 0)
+    return cm_errf(err, CM_ERR_NOT_FOUND, "%s holds no hub: run `linli-hub --dir %s init` first",
+                   dir, dir);
+  ctx = calloc(1, sizeof *ctx);
+  if (!ctx) return cm_errf(err, CM_ERR_NOMEM, "out of memory opening the hub");
+  snprintf(ctx->dir, sizeof ctx->dir, "%s", dir);
+  if (pthread_mutex_init(&ctx->lock, NULL) != 0) {
+    rc = cm_errf(err, CM_ERR_NOMEM, "cannot create a mutex");
+    goto out;
+  }
+  mutex_ready = 1;
+  rc = cm_keyfile_read(keypath, &ctx->kp, err);
+  if (rc) goto out;
+  proto_key_hex(ctx->kp.pk, ctx->key_hex);
+  proto_fingerprint(ctx->kp.pk, ctx->fingerprint);
+  rc = hub_store_open(dbpath, &ctx->store, err);
+  if (rc) goto out;
+  rc = hub_store_config_get(ctx->store, "role", buf, sizeof buf, &found, err);
+  if (!rc && !found) rc = cm_errf(err, CM_ERR_DB, "%s: the hub database has no role", dbpath);
+  if (!rc) rc = hub_role_parse(buf, &ctx->role, err);
+  if (!rc) rc = hub_store_config_get(ctx->store, "name", ctx->name, sizeof ctx->name, &found, err);
+  if (!rc)
+    rc = hub_store_config_get(ctx->store, "upstream_url", ctx->upstream_url,
+                              sizeof ctx->upstream_url, &found, err);
+  if (!rc) rc = hub_store_config_get(ctx->store, "upstream_key", buf, sizeof buf, &found, err);
+  if (!rc && found && *buf) {
+    rc = proto_key_from_hex(buf, ctx->upstream_key);
+    if (rc)
+      cm_errf(err, rc, "%s: the stored upstream key is not 64 hex digits", dbpath);
+    else
+      ctx->has_upstream_key = 1;
+  }
+  if (rc) goto out;
+  *ctx_out = ctx;
+  ctx = NULL;
+out:
+  if (ctx) {
+    hub_store_close(ctx->store);
+    proto_keypair_wipe(&ctx->kp);
+    if (mutex_ready) pthread_mutex_destroy(&ctx->lock);
+    free(ctx);
+  }
+  return rc;
+}
+
+void hub_close(hub_ctx *ctx) {
+  if (!ctx) return;
+  hub_store_close(ctx->store);
+  proto_keypair_wipe(&ctx->kp);
+  pthread_mutex_destroy(&ctx->lock);
+  free(ctx);
+}
+
+cm_rc hub_set_upstream_key(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], cm_err *err) {
+  char hex[PROTO_KEY_HEX];
+  cm_rc rc;
+  proto_key_hex(key, hex);
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_config_set(ctx->store, "upstream_key", hex, err);
+  if (!rc) {
+    memcpy(ctx->upstream_key, key, PROTO_KEY_BYTES);
+    ctx->has_upstream_key = 1;
+  }
+  pthread_mutex_unlock(&ctx->lock);
+  return rc;
+}

@@ -1,0 +1,70 @@
+/* hub.h - one open hub: the directory, its identity, its role and its database.
+ *
+ * A hub_ctx is opened on DIR (DIR/identity.key, DIR/hub.db) by every command
+ * and by `serve`.  It may be shared by the HTTP worker threads: every hub_*
+ * function that touches the database takes ctx->lock for the time it needs the
+ * connection, so one thread's transaction never sees another's statements.
+ * Other processes (the CLI while `serve` runs) use their own hub_ctx; SQLite's
+ * WAL mode and busy timeout order them. */
+#ifndef LINLI_HUB_HUB_H
+#define LINLI_HUB_HUB_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/rc.h"
+#include "../protocol/keys.h"
+
+#define HUB_NAME_MAX 256  /* bytes of a hub, street or community name, NUL included */
+#define HUB_URL_MAX 1024  /* bytes of the upstream URL, NUL included */
+#define HUB_PATH_MAX 4096 /* bytes of DIR and the file paths under it */
+
+typedef enum hub_role {
+  HUB_ROLE_STREET = 1,   /* receives from community nodes, forwards upstream */
+  HUB_ROLE_DISTRICT = 2, /* receives from street hubs (and what they forward) */
+} hub_role;
+
+struct hub_store;
+
+typedef struct hub_ctx {
+  char dir[HUB_PATH_MAX];
+  hub_role role;
+  char name[HUB_NAME_MAX];          /* street name, or the district's name */
+  char upstream_url[HUB_URL_MAX];   /* "" when there is none (always at a district) */
+  int has_upstream_key;             /* 1 when upstream_key is pinned */
+  uint8_t upstream_key[PROTO_KEY_BYTES];
+  proto_keypair kp;                 /* identity; secret wiped by hub_close */
+  char key_hex[PROTO_KEY_HEX];      /* kp.pk in hex */
+  char fingerprint[PROTO_FINGERPRINT_LEN];
+  struct hub_store *store;          /* the database connection (hub/store.h) */
+  pthread_mutex_t lock;             /* held while a thread uses store */
+} hub_ctx;
+
+/* "street" / "district" (NULL for anything else). */
+const char *hub_role_name(hub_role role);
+
+/* Parse "street" / "district" into *role_out; CM_ERR_INVALID otherwise. */
+cm_rc hub_role_parse(const char *s, hub_role *role_out, cm_err *err);
+
+/* Create a new hub in dir (created if missing, mode 0700): a fresh identity in
+ * dir/identity.key (0600) and dir/hub.db holding role, name and the optional
+ * upstream URL and pinned upstream key (NULL when not given).  CM_ERR_EXISTS if
+ * dir already holds a hub. */
+cm_rc hub_init(const char *dir, hub_role role, const char *name, const char *upstream_url,
+               const uint8_t *upstream_key, cm_err *err);
+
+/* Open the hub in dir: read the key file (refusing loose permissions), open
+ * hub.db (running pending migrations) and load the configuration.
+ * *ctx_out is malloc'd; free with hub_close.  CM_ERR_NOT_FOUND when dir holds no
+ * hub. */
+cm_rc hub_open(const char *dir, hub_ctx **ctx_out, cm_err *err);
+
+/* Close the database, wipe the secret key, free.  NULL is fine. */
+void hub_close(hub_ctx *ctx);
+
+/* Pin the upstream hub key (the forward loop calls it with the signer of the
+ * first receipt when init had no --upstream-key).  Stored durably. */
+cm_rc hub_set_upstream_key(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], cm_err *err);
+
+#endif

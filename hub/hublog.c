@@ -1,0 +1,356 @@
+/* hublog.c - the hub's own signed log, the feed cut from it, and the
+ * enrolment registry (operator enrolments and requests from keys). */
+#include "hublog.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/buf.h"
+#include "../common/clock.h"
+#include "../common/json.h"
+#include "../common/log.h"
+#include "../protocol/changeset.h"
+#include "project.h"
+#include "store.h"
+
+#define HUB_CONFIG_UPSTREAM_CURSOR "upstream_cursor"
+
+/* The key an entry of ours is addressed to: body "to", or for hub.enrolled the
+ * enrolled key.  0 when it is addressed to nobody in particular. */
+static int entry_to(const char *kind, const json_t *body, uint8_t to[PROTO_KEY_BYTES]) {
+  const char *hex = json_string_value(json_object_get(body, "to"));
+  if (!hex && strcmp(kind, "hub.enrolled") == 0)
+    hex = json_string_value(json_object_get(body, "key"));
+  return hex && proto_key_from_hex(hex, to) == CM_OK;
+}
+
+/* Append with ctx->lock held and a transaction open. */
+static cm_rc append_locked(hub_ctx *ctx, const char *kind, const json_t *body, uint64_t *seq_out,
+                           cm_err *err) {
+  hub_author self;
+  int found = 0;
+  proto_entry e;
+  cm_buf b;
+  uint8_t hash[PROTO_HASH_BYTES], to[PROTO_KEY_BYTES];
+  uint8_t *cs = NULL;
+  size_t cs_len = 0;
+  int64_t cs_id = 0;
+  uint64_t now = cm_now_ms();
+  cm_rc rc;
+
+  cm_buf_init(&b, PROTO_BODY_MAX);
+  memset(&e, 0, sizeof e);
+  if (!proto_kind_valid(kind)) {
+    rc = cm_errf(err, CM_ERR_INVALID, "bad entry kind '%s'", kind);
+    goto out;
+  }
+  if (!json_is_object(body)) {
+    rc = cm_errf(err, CM_ERR_INVALID, "an entry body must be a JSON object");
+    goto out;
+  }
+  rc = cm_json_dump(body, &b);
+  if (rc) {
+    rc = cm_errf(err, rc, "entry body over %u bytes", PROTO_BODY_MAX);
+    goto out;
+  }
+  rc = hub_store_author_get(ctx->store, ctx->kp.pk, &self, &found, err);
+  if (!rc && !found) rc = cm_errf(err, CM_ERR_DB, "the hub's own log has no author row");
+  if (rc) goto out;
+  memcpy(e.author, ctx->kp.pk, PROTO_KEY_BYTES);
+  e.seq = self.head_seq + 1;
+  if (self.head_seq) memcpy(e.prev, self.head_hash, PROTO_HASH_BYTES);
+  e.time_ms = now;
+  snprintf(e.kind, sizeof e.kind, "%s", kind);
+  e.body = b.p;
+  e.body_len = b.len;
+  rc = proto_entry_sign(&e, &ctx->kp);
+  if (!rc) rc = proto_entry_hash(&e, hash);
+  if (rc) {
+    rc = cm_errf(err, rc, "signing a hub entry: %s", cm_strerror(rc));
+    goto out;
+  }
+  /* Each entry also travels in its own signed changeset, so the district
+   * verifies our log exactly like a community's. */
+  rc = proto_changeset_build(&e, 1, &ctx->kp, now, &cs, &cs_len, err);
+  if (rc) goto out;
+  rc = hub_store_changeset_add(ctx->store, e.author, e.seq, e.seq, cs, cs_len, now, "self",
+                               &cs_id, err);
+  if (!rc)
+    rc = hub_store_entry_add(ctx->store, &e, hash, now, cs_id, entry_to(kind, body, to) ? to : NULL,
+                             err);
+  if (!rc) rc = hub_project_entry(ctx, &e, err);
+  if (!rc) rc = hub_store_author_set_head(ctx->store, e.author, e.seq, hash, err);
+  if (!rc && seq_out) *seq_out = e.seq;
+out:
+  free(cs);
+  cm_buf_free(&b);
+  return rc;
+}
+
+cm_rc hub_log_append(hub_ctx *ctx, const char *kind, const json_t *body, uint64_t *seq_out,
+                     cm_err *err) {
+  cm_rc rc;
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_begin(ctx->store, err);
+  if (!rc) {
+    rc = append_locked(ctx, kind, body, seq_out, err);
+    if (!rc)
+      rc = hub_store_commit(ctx->store, err);
+    else
+      hub_store_rollback(ctx->store);
+  }
+  pthread_mutex_unlock(&ctx->lock);
+  return rc;
+}
+
+/* Feed items gathered from the store, with bodies copied out of SQLite. */
+struct feed_gather {
+  proto_feed_item *items;
+  size_t n, max;
+};
+
+static cm_rc feed_one(void *vctx, const proto_entry *e, const uint8_t hash[PROTO_HASH_BYTES],
+                      uint64_t received_ms, cm_err *err) {
+  struct feed_gather *g = vctx;
+  (void)hash;
+  (void)received_ms;
+  if (g->n >= g->max) return CM_OK;
+  uint8_t *body = malloc(e->body_len ? e->body_len : 1);
+  if (!body) return cm_errf(err, CM_ERR_NOMEM, "out of memory building the feed");
+  if (e->body_len) memcpy(body, e->body, e->body_len);
+  g->items[g->n].cursor = e->seq;
+  g->items[g->n].entry = *e;
+  g->items[g->n].entry.body = body;
+  g->n++;
+  return CM_OK;
+}
+
+cm_rc hub_feed(hub_ctx *ctx, const uint8_t caller[PROTO_KEY_BYTES], uint64_t after,
+               size_t max_items, uint8_t **out, size_t *len_out, cm_err *err) {
+  struct feed_gather g;
+  hub_author a;
+  int found = 0;
+  cm_rc rc;
+
+  *out = NULL;
+  *len_out = 0;
+  if (max_items == 0 || max_items > HUB_FEED_MAX_ITEMS) max_items = HUB_FEED_MAX_ITEMS;
+  memset(&g, 0, sizeof g);
+  g.max = max_items;
+  g.items = calloc(max_items, sizeof *g.items);
+  if (!g.items) return cm_errf(err, CM_ERR_NOMEM, "out of memory building the feed");
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_author_get(ctx->store, caller, &a, &found, err);
+  /* A street hub at its district also reads what is addressed to the
+   * communities it enrolled, to relay it down. */
+  int street = !rc && found && ctx->role == HUB_ROLE_DISTRICT && strcmp(a.role, "street") == 0;
+  if (!rc)
+    rc = hub_store_feed_foreach(ctx->store, ctx->kp.pk, caller, street ? caller : NULL, after,
+                                max_items, feed_one, &g, err);
+  pthread_mutex_unlock(&ctx->lock);
+  if (!rc) {
+    uint64_t next = g.n ? g.items[g.n - 1].cursor : after;
+    rc = proto_feed_encode(g.items, g.n, next, out, len_out);
+    if (rc) cm_errf(err, rc, "could not encode the feed: %s", cm_strerror(rc));
+  }
+  for (size_t i = 0; i < g.n; i++) free((void *)g.items[i].entry.body);
+  free(g.items);
+  return rc;
+}
+
+cm_rc hub_key_status(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], hub_key_state *state_out,
+                     cm_err *err) {
+  hub_author a;
+  int found = 0;
+  cm_rc rc;
+  *state_out = HUB_KEY_UNKNOWN;
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_author_get(ctx->store, key, &a, &found, err);
+  pthread_mutex_unlock(&ctx->lock);
+  if (rc || !found) return rc;
+  if (strcmp(a.role, "self") == 0)
+    *state_out = HUB_KEY_SELF;
+  else if (a.revoked)
+    *state_out = HUB_KEY_REVOKED;
+  else if (a.has_enrolled_by)
+    *state_out = HUB_KEY_ENROLLED;
+  return CM_OK;
+}
+
+/* A community code: "" or up to 31 ASCII digits. */
+static int code_valid(const char *code) {
+  size_t n = strlen(code);
+  if (n >= HUB_CODE_MAX) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (code[i] < '0' || code[i] > '9') return 0;
+  return 1;
+}
+
+/* Enrol with ctx->lock held (opens and closes its own transaction). */
+static cm_rc enroll_locked(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const char *name,
+                           const char *code, uint64_t *seq_out, cm_err *err) {
+  hub_author a;
+  int found = 0;
+  json_t *body = NULL;
+  char hex[PROTO_KEY_HEX];
+  cm_rc rc;
+
+  if (!code) code = "";
+  if (!name || !*name || strlen(name) >= HUB_NAME_MAX)
+    return cm_errf(err, CM_ERR_INVALID, "the name must be 1 to %d bytes", HUB_NAME_MAX - 1);
+  if (!code_valid(code))
+    return cm_errf(err, CM_ERR_INVALID, "the code must be digits only (e.g. 120105001001)");
+  if (memcmp(key, ctx->kp.pk, PROTO_KEY_BYTES) == 0)
+    return cm_errf(err, CM_ERR_INVALID, "that is this hub's own key");
+  rc = hub_store_begin(ctx->store, err);
+  if (rc) return rc;
+  rc = hub_store_author_get(ctx->store, key, &a, &found, err);
+  if (rc) goto out;
+  if (found && a.revoked) {
+    rc = cm_errf(err, CM_ERR_PERM, "the key was revoked here; it cannot be enrolled again");
+    goto out;
+  }
+  if (found) {
+    rc = cm_errf(err, CM_ERR_EXISTS, "the key is enrolled already (as %s '%s')", a.role, a.name);
+    goto out;
+  }
+  proto_key_hex(key, hex);
+  int district = ctx->role == HUB_ROLE_DISTRICT;
+  body = json_pack("{s:s, s:s, s:s, s:s, s:s}", "key", hex, "name", name, "code", code, "role",
+                   district ? "street" : "community", "street", district ? name : ctx->name);
+  if (!body) {
+    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory building the enrolment");
+    goto out;
+  }
+  rc = append_locked(ctx, "hub.enrolled", body, seq_out, err);
+  if (!rc) rc = hub_store_request_approved(ctx->store, key, err);
+  if (!rc) rc = hub_store_commit(ctx->store, err);
+  else hub_store_rollback(ctx->store);
+  json_decref(body);
+  return rc;
+out:
+  hub_store_rollback(ctx->store);
+  json_decref(body);
+  return rc;
+}
+
+cm_rc hub_enroll(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const char *name,
+                 const char *code, uint64_t *seq_out, cm_err *err) {
+  cm_rc rc;
+  pthread_mutex_lock(&ctx->lock);
+  rc = enroll_locked(ctx, key, name, code, seq_out, err);
+  pthread_mutex_unlock(&ctx->lock);
+  return rc;
+}
+
+cm_rc hub_enroll_request(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const char *name,
+                         const char *street, const char *code, const char *role,
+                         int *enrolled_out, int64_t *request_id_out, cm_err *err) {
+  const char *want = ctx->role == HUB_ROLE_DISTRICT ? "street" : "community";
+  hub_author a;
+  int found = 0;
+  cm_rc rc;
+
+  *enrolled_out = 0;
+  *request_id_out = 0;
+  if (!role || strcmp(role, want) != 0)
+    return cm_errf(err, CM_ERR_INVALID, "this %s hub enrols role '%s', not '%s'",
+                   hub_role_name(ctx->role), want, role ? role : "");
+  if (!name || !*name || strlen(name) >= HUB_NAME_MAX)
+    return cm_errf(err, CM_ERR_INVALID, "the name must be 1 to %d bytes", HUB_NAME_MAX - 1);
+  if (!code) code = "";
+  if (!street) street = "";
+  if (!code_valid(code))
+    return cm_errf(err, CM_ERR_INVALID, "the code must be digits only (e.g. 120105001001)");
+  if (strlen(street) >= HUB_NAME_MAX)
+    return cm_errf(err, CM_ERR_INVALID, "the street name is too long");
+  if (memcmp(key, ctx->kp.pk, PROTO_KEY_BYTES) == 0)
+    return cm_errf(err, CM_ERR_INVALID, "that is this hub's own key");
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_begin(ctx->store, err);
+  if (rc) goto unlock;
+  rc = hub_store_author_get(ctx->store, key, &a, &found, err);
+  if (!rc && found && a.revoked) rc = cm_errf(err, CM_ERR_PERM, "the key was revoked here");
+  if (!rc && found) {
+    *enrolled_out = 1;
+  } else if (!rc) {
+    rc = hub_store_request_put(ctx->store, key, name, street, code, role, cm_now_ms(),
+                               request_id_out, err);
+    if (!rc) {
+      char fp[PROTO_FINGERPRINT_LEN];
+      proto_fingerprint(key, fp);
+      cm_info("enrolment request %lld from '%s' (%s)", (long long)*request_id_out, name, fp);
+    }
+  }
+  if (!rc)
+    rc = hub_store_commit(ctx->store, err);
+  else
+    hub_store_rollback(ctx->store);
+unlock:
+  pthread_mutex_unlock(&ctx->lock);
+  return rc;
+}
+
+cm_rc hub_enroll_requests(hub_ctx *ctx, json_t **out, cm_err *err) {
+  cm_rc rc;
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_requests_json(ctx->store, out, err);
+  pthread_mutex_unlock(&ctx->lock);
+  return rc;
+}
+
+cm_rc hub_enroll_approve(hub_ctx *ctx, int64_t id, uint64_t *seq_out, cm_err *err) {
+  hub_request r;
+  int found = 0;
+  cm_rc rc;
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_request_get(ctx->store, id, &r, &found, err);
+  if (!rc && (!found || strcmp(r.status, "pending") != 0))
+    rc = cm_errf(err, CM_ERR_NOT_FOUND, "no pending enrolment request %lld (see enroll-requests)",
+                 (long long)id);
+  if (!rc) rc = enroll_locked(ctx, r.key, r.name, r.code, seq_out, err);
+  pthread_mutex_unlock(&ctx->lock);
+  return rc;
+}
+
+cm_rc hub_upstream_cursor(hub_ctx *ctx, uint64_t *cursor_out, cm_err *err) {
+  char buf[32];
+  int found = 0;
+  cm_rc rc;
+  *cursor_out = 0;
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_config_get(ctx->store, HUB_CONFIG_UPSTREAM_CURSOR, buf, sizeof buf, &found, err);
+  pthread_mutex_unlock(&ctx->lock);
+  if (!rc && found) *cursor_out = strtoull(buf, NULL, 10);
+  return rc;
+}
+
+cm_rc hub_upstream_feed_store(hub_ctx *ctx, const proto_feed_item *items, size_t n,
+                              uint64_t next_cursor, cm_err *err) {
+  char buf[32];
+  uint64_t now = cm_now_ms();
+  cm_rc rc;
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_begin(ctx->store, err);
+  for (size_t i = 0; !rc && i < n; i++) {
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    rc = proto_sentry_encode(&items[i].entry, &bytes, &len);
+    if (rc)
+      cm_errf(err, rc, "could not encode a feed item: %s", cm_strerror(rc));
+    else
+      rc = hub_store_upfeed_add(ctx->store, items[i].cursor, bytes, len, now, err);
+    free(bytes);
+  }
+  if (!rc) {
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)next_cursor);
+    rc = hub_store_config_set(ctx->store, HUB_CONFIG_UPSTREAM_CURSOR, buf, err);
+  }
+  if (!rc)
+    rc = hub_store_commit(ctx->store, err);
+  else
+    hub_store_rollback(ctx->store);
+  pthread_mutex_unlock(&ctx->lock);
+  return rc;
+}

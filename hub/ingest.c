@@ -1,0 +1,673 @@
+/* ingest.c - bundles in, receipts out (docs/protocol.md, POST
+ * /api/v1/changesets), and the read side of the same data: heads, log
+ * fetches and what a street hub still owes its district.
+ *
+ * Changesets are decoded one at a time inside the transaction, so memory stays
+ * bounded by one changeset however large the bundle; the request body itself
+ * has been read whole before we are called, so a slow client never holds the
+ * lock. */
+#include "ingest.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/clock.h"
+#include "../common/codec.h"
+#include "../common/failpoint.h"
+#include "../common/log.h"
+#include "../protocol/bundle.h"
+#include "../protocol/changeset.h"
+#include "project.h"
+#include "store.h"
+
+static const uint8_t zero32[32];
+
+void hub_ingest_result_free(hub_ingest_result *r) {
+  if (!r) return;
+  free(r->receipts);
+  r->receipts = NULL;
+  r->n_receipts = 0;
+}
+
+/* HTTP status for a storage failure. */
+static int storage_status(cm_rc rc) {
+  switch (rc) {
+  case CM_ERR_BUSY:
+    return 503;
+  case CM_ERR_DISK_FULL:
+    return 507;
+  default:
+    return 500;
+  }
+}
+
+/* Fill the refusal fields of out; returns rc. */
+static cm_rc refuse(hub_ingest_result *out, cm_err *err, int status, cm_rc rc,
+                    const uint8_t *author, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+static cm_rc refuse(hub_ingest_result *out, cm_err *err, int status, cm_rc rc,
+                    const uint8_t *author, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(out->message, sizeof out->message, fmt, ap);
+  va_end(ap);
+  out->http_status = status;
+  out->rc = rc;
+  if (author) {
+    out->has_author = 1;
+    memcpy(out->author, author, PROTO_KEY_BYTES);
+  }
+  out->stored = 0;
+  return cm_errf(err, rc, "%s", out->message);
+}
+
+/* The authors of a bundle and their heads as the transaction leaves them. */
+typedef struct seen_list {
+  hub_head *v;
+  size_t n, cap;
+} seen_list;
+
+static hub_head *seen_find(seen_list *s, const uint8_t *author) {
+  for (size_t i = 0; i < s->n; i++)
+    if (memcmp(s->v[i].author, author, PROTO_KEY_BYTES) == 0) return &s->v[i];
+  return NULL;
+}
+
+static cm_rc seen_put(seen_list *s, const uint8_t *author, uint64_t seq, const uint8_t *head) {
+  hub_head *h = seen_find(s, author);
+  if (!h) {
+    if (s->n == s->cap) {
+      size_t cap = s->cap ? s->cap * 2 : 8;
+      hub_head *nv = realloc(s->v, cap * sizeof *nv);
+      if (!nv) return CM_ERR_NOMEM;
+      s->v = nv;
+      s->cap = cap;
+    }
+    h = &s->v[s->n++];
+    memset(h, 0, sizeof *h);
+    memcpy(h->author, author, PROTO_KEY_BYTES);
+  }
+  h->seq = seq;
+  memcpy(h->head, head, PROTO_HASH_BYTES);
+  return CM_OK;
+}
+
+struct lookup_ctx {
+  hub_store *st;
+  const uint8_t *author;
+};
+
+static int lookup_hash(void *vctx, uint64_t seq, uint8_t hash_out[PROTO_HASH_BYTES]) {
+  struct lookup_ctx *l = vctx;
+  return hub_store_entry_hash(l->st, l->author, seq, hash_out);
+}
+
+/* Is author a (enrolled, not revoked) key allowed to push here?  CM_OK, or
+ * CM_ERR_PERM with the reason in why. */
+static cm_rc check_enrolled(hub_ctx *ctx, const hub_author *a, char *why, size_t cap,
+                            cm_err *err) {
+  hub_author by;
+  int found = 0;
+  cm_rc rc;
+  if (strcmp(a->role, "self") == 0) {
+    snprintf(why, cap, "changesets of this hub's own key are not accepted from outside");
+    return CM_ERR_PERM;
+  }
+  if (a->revoked) {
+    snprintf(why, cap, "the key is revoked at this hub");
+    return CM_ERR_PERM;
+  }
+  if (!a->has_enrolled_by) {
+    snprintf(why, cap, "the key has no enrolment at this hub");
+    return CM_ERR_PERM;
+  }
+  int by_self = memcmp(a->enrolled_by, ctx->kp.pk, PROTO_KEY_BYTES) == 0;
+  if (ctx->role == HUB_ROLE_STREET) {
+    if (strcmp(a->role, "community") == 0 && by_self) return CM_OK;
+    snprintf(why, cap, "a street hub accepts only the communities it enrolled");
+    return CM_ERR_PERM;
+  }
+  if (strcmp(a->role, "street") == 0 && by_self) return CM_OK;
+  if (strcmp(a->role, "community") != 0) {
+    snprintf(why, cap, "the key is not enrolled as a community or a street hub");
+    return CM_ERR_PERM;
+  }
+  /* A community at the district: its street must be enrolled here and its
+   * enrolment entry held (that is how the row came to exist). */
+  rc = hub_store_author_get(ctx->store, a->enrolled_by, &by, &found, err);
+  if (rc) return rc;
+  if (!found || strcmp(by.role, "street") != 0 || by.revoked) {
+    snprintf(why, cap, "the community's street hub is not enrolled here (or is revoked)");
+    return CM_ERR_PERM;
+  }
+  return CM_OK;
+}
+
+/* Find the first sequence where cs disagrees with what is held (a fork). */
+static uint64_t fork_seq(hub_store *st, const proto_changeset *cs, uint64_t head_seq) {
+  if (cs->h.first_seq == head_seq + 1) return head_seq; /* prev hash mismatch */
+  for (size_t k = 0; k < cs->n; k++) {
+    uint8_t held[PROTO_HASH_BYTES];
+    uint64_t seq = cs->h.first_seq + k;
+    if (seq > head_seq) break;
+    if (hub_store_entry_hash(st, cs->h.author, seq, held) &&
+        memcmp(held, cs->hashes[k], PROTO_HASH_BYTES) != 0)
+      return seq;
+  }
+  return cs->h.first_seq > 0 ? cs->h.first_seq - 1 : 0;
+}
+
+/* Clock checks: an entry dated well after we received it proves a clock
+ * ahead; for keys that push to us directly, the changeset's build time says
+ * how far the author's clock is from ours. */
+static cm_rc clock_check(hub_ctx *ctx, const hub_author *a, const proto_changeset *cs,
+                         uint64_t now, const char *via, cm_err *err) {
+  int direct = (ctx->role == HUB_ROLE_STREET && strcmp(a->role, "community") == 0) ||
+               (ctx->role == HUB_ROLE_DISTRICT && strcmp(a->role, "street") == 0);
+  int flagged = 0;
+  int64_t skew = 0;
+  for (size_t k = 0; k < cs->n; k++)
+    if (cs->entries[k].time_ms > now + HUB_CLOCK_SKEW_MS) {
+      flagged = 1;
+      skew = (int64_t)(cs->entries[k].time_ms - now);
+    }
+  if (direct && via && strncmp(via, "http", 4) == 0) {
+    int64_t d = (int64_t)cs->h.created_ms - (int64_t)now;
+    if (!flagged) skew = d;
+    if (d > (int64_t)HUB_CLOCK_SKEW_MS || -d > (int64_t)HUB_CLOCK_SKEW_MS) flagged = 1;
+  } else if (!flagged) {
+    return CM_OK; /* nothing learned about this author's clock */
+  }
+  if (flagged) {
+    char hex[PROTO_KEY_HEX];
+    proto_key_hex(a->key, hex);
+    cm_warn("clock of %s (%s) is off by %lld ms", hex, a->name, (long long)skew);
+  }
+  return hub_store_author_clock(ctx->store, a->key, skew, flagged, err);
+}
+
+/* Store the new entries of one verified changeset and project them. */
+static cm_rc store_changeset(hub_ctx *ctx, const proto_changeset *cs, size_t new_from,
+                             const proto_span *span, uint64_t now, const char *via,
+                             uint64_t *stored, cm_err *err) {
+  int64_t cs_id = 0;
+  cm_rc rc = hub_store_changeset_add(ctx->store, cs->h.author, cs->h.first_seq, cs->h.last_seq,
+                                     span->p, span->len, now, via, &cs_id, err);
+  for (size_t k = new_from; !rc && k < cs->n; k++) {
+    rc = hub_store_entry_add(ctx->store, &cs->entries[k], cs->hashes[k], now, cs_id, NULL, err);
+    if (!rc) rc = hub_project_entry(ctx, &cs->entries[k], err);
+    if (!rc) (*stored)++;
+  }
+  if (!rc)
+    rc = hub_store_author_set_head(ctx->store, cs->h.author, cs->h.last_seq, cs->h.last_hash, err);
+  return rc;
+}
+
+/* A fork: keep the held changeset and the contradicting one, quarantine the
+ * author, commit that alone (the request itself is refused). */
+static cm_rc record_fork(hub_ctx *ctx, const uint8_t *author, uint64_t seq, const uint8_t *held,
+                         size_t held_len, const proto_span *other, uint64_t now, const char *via,
+                         cm_err *err) {
+  cm_rc rc = hub_store_begin(ctx->store, err);
+  if (rc) return rc;
+  rc = hub_store_author_quarantine(ctx->store, author, err);
+  if (!rc)
+    rc = hub_store_fork_add(ctx->store, author, seq, held, held_len, other->p, other->len, now,
+                            via, err);
+  if (!rc)
+    rc = hub_store_commit(ctx->store, err);
+  else
+    hub_store_rollback(ctx->store);
+  return rc;
+}
+
+cm_rc hub_ingest_bundle(hub_ctx *ctx, const uint8_t *body, size_t len, const char *via,
+                        hub_ingest_result *out, cm_err *err) {
+  proto_span *spans = NULL;
+  size_t n = 0;
+  proto_changeset cs;
+  seen_list seen = {NULL, 0, 0};
+  uint8_t *held = NULL;
+  size_t held_len = 0;
+  int locked = 0, in_tx = 0, forked = 0;
+  uint64_t fork_at = 0;
+  size_t fork_index = 0;
+  uint8_t fork_author[PROTO_KEY_BYTES];
+  cm_err e;
+  cm_rc rc = CM_OK;
+  uint64_t now = cm_now_ms();
+
+  memset(out, 0, sizeof *out);
+  memset(&cs, 0, sizeof cs);
+  cm_err_clear(&e);
+  out->index = -1;
+  if (!via) via = "";
+
+  if (len > HUB_INGEST_MAX_BUNDLE) {
+    rc = refuse(out, err, 413, CM_ERR_TOO_LARGE, NULL,
+                "bundle of %zu bytes is over the limit of %zu bytes: send smaller bundles", len,
+                (size_t)HUB_INGEST_MAX_BUNDLE);
+    goto out;
+  }
+  rc = proto_bundle_split(body, len, &spans, &n, &e);
+  if (rc) {
+    rc = refuse(out, err, 400, rc, NULL, "bad bundle: %s", e.msg[0] ? e.msg : cm_strerror(rc));
+    goto out;
+  }
+
+  pthread_mutex_lock(&ctx->lock);
+  locked = 1;
+  rc = hub_store_begin(ctx->store, &e);
+  if (rc) {
+    rc = refuse(out, err, storage_status(rc), rc, NULL, "%s", e.msg);
+    goto out;
+  }
+  in_tx = 1;
+
+  for (size_t i = 0; i < n; i++) {
+    hub_author a;
+    int found = 0;
+    size_t new_from = 0;
+    char why[256];
+
+    rc = proto_changeset_decode(spans[i].p, spans[i].len, &cs, NULL, &e);
+    if (rc) {
+      out->index = (long)i;
+      rc = refuse(out, err, 400, rc, NULL, "changeset %zu refused: %s", i,
+                  e.msg[0] ? e.msg : cm_strerror(rc));
+      goto out;
+    }
+    rc = hub_store_author_get(ctx->store, cs.h.author, &a, &found, &e);
+    if (rc) {
+      rc = refuse(out, err, storage_status(rc), rc, NULL, "%s", e.msg);
+      goto out;
+    }
+    if (!found) {
+      rc = refuse(out, err, 403, CM_ERR_PERM, cs.h.author,
+                  "changeset %zu: its author is not enrolled at this hub; enrol the key "
+                  "(linli-hub enroll) and push again",
+                  i);
+      goto out;
+    }
+    rc = check_enrolled(ctx, &a, why, sizeof why, &e);
+    if (rc == CM_ERR_PERM) {
+      rc = refuse(out, err, 403, rc, cs.h.author, "changeset %zu: %s", i, why);
+      goto out;
+    }
+    if (rc) {
+      rc = refuse(out, err, storage_status(rc), rc, NULL, "%s", e.msg);
+      goto out;
+    }
+    if (a.quarantined) {
+      rc = refuse(out, err, 409, CM_ERR_CONFLICT, cs.h.author,
+                  "changeset %zu: the author is quarantined after a fork; nothing is accepted "
+                  "until an operator resolves it",
+                  i);
+      goto out;
+    }
+
+    proto_chain_state state;
+    memset(&state, 0, sizeof state);
+    state.head_seq = a.head_seq;
+    memcpy(state.head_hash, a.head_hash, PROTO_HASH_BYTES);
+    struct lookup_ctx lk = {ctx->store, cs.h.author};
+    rc = proto_chain_check(&state, &cs, lookup_hash, &lk, &new_from, &e);
+    if (rc == CM_PROTO_GAP) {
+      out->expected_seq = a.head_seq + 1;
+      rc = refuse(out, err, 409, rc, cs.h.author,
+                  "changeset %zu starts at %llu but the hub holds up to %llu: resend from %llu",
+                  i, (unsigned long long)cs.h.first_seq, (unsigned long long)a.head_seq,
+                  (unsigned long long)(a.head_seq + 1));
+      goto out;
+    }
+    if (rc == CM_PROTO_FORK || rc == CM_PROTO_PREV_MISMATCH) {
+      int64_t held_id = 0;
+      int have = 0;
+      forked = 1;
+      fork_index = i;
+      fork_at = fork_seq(ctx->store, &cs, a.head_seq);
+      memcpy(fork_author, cs.h.author, PROTO_KEY_BYTES);
+      /* The held version may be in this very transaction (an earlier
+       * changeset of the bundle), which is about to be rolled back: copy it. */
+      rc = hub_store_entry_changeset(ctx->store, cs.h.author, fork_at, &held_id, &have, &e);
+      if (!rc && have) rc = hub_store_changeset_bytes(ctx->store, held_id, &held, &held_len, &e);
+      if (rc) {
+        rc = refuse(out, err, storage_status(rc), rc, NULL, "%s", e.msg);
+        goto out;
+      }
+      break;
+    }
+    if (rc) {
+      rc = refuse(out, err, 500, rc, cs.h.author, "chain check failed: %s", e.msg);
+      goto out;
+    }
+    rc = clock_check(ctx, &a, &cs, now, via, &e);
+    if (!rc && new_from < cs.n)
+      rc = store_changeset(ctx, &cs, new_from, &spans[i], now, via, &out->stored, &e);
+    if (!rc) {
+      const uint8_t *head = new_from < cs.n ? cs.h.last_hash : a.head_hash;
+      uint64_t seq = new_from < cs.n ? cs.h.last_seq : a.head_seq;
+      rc = seen_put(&seen, cs.h.author, seq, head);
+      if (rc) cm_errf(&e, rc, "out of memory");
+    }
+    if (rc) {
+      rc = refuse(out, err, storage_status(rc), rc, NULL, "%s", e.msg);
+      goto out;
+    }
+    proto_changeset_free(&cs);
+    memset(&cs, 0, sizeof cs);
+  }
+
+  if (forked) {
+    hub_store_rollback(ctx->store);
+    in_tx = 0;
+    rc = record_fork(ctx, fork_author, fork_at, held, held_len, &spans[fork_index], now, via, &e);
+    if (rc) {
+      rc = refuse(out, err, storage_status(rc), rc, NULL, "storing fork evidence: %s", e.msg);
+      goto out;
+    }
+    char hex[PROTO_KEY_HEX];
+    proto_key_hex(fork_author, hex);
+    cm_warn("fork: author %s has two different entries at sequence %llu; quarantined", hex,
+            (unsigned long long)fork_at);
+    out->index = (long)fork_index;
+    rc = refuse(out, err, 409, CM_PROTO_FORK, fork_author,
+                "changeset %zu contradicts the entry held at sequence %llu: the author is "
+                "quarantined and both versions are kept; an operator must act",
+                fork_index, (unsigned long long)fork_at);
+    goto out;
+  }
+
+  /* Re-check what we are about to commit (Fossil's verify_before_commit):
+   * every head the receipts will state must be the one the transaction holds. */
+  for (size_t i = 0; i < seen.n; i++) {
+    hub_author a;
+    int found = 0;
+    rc = hub_store_author_get(ctx->store, seen.v[i].author, &a, &found, &e);
+    if (!rc && (!found || a.head_seq != seen.v[i].seq ||
+                (a.head_seq && memcmp(a.head_hash, seen.v[i].head, PROTO_HASH_BYTES) != 0)))
+      rc = cm_errf(&e, CM_ERR_DB, "internal check failed: a stored head differs from the receipt");
+    if (rc) {
+      rc = refuse(out, err, storage_status(rc), rc, NULL, "%s", e.msg);
+      goto out;
+    }
+  }
+
+  CM_FAILPOINT("ingest.before_commit");
+  rc = hub_store_commit(ctx->store, &e);
+  in_tx = 0;
+  if (rc) {
+    rc = refuse(out, err, storage_status(rc), rc, NULL, "%s", e.msg);
+    goto out;
+  }
+  pthread_mutex_unlock(&ctx->lock);
+  locked = 0;
+  CM_FAILPOINT("ingest.after_commit_before_ack");
+
+  for (size_t i = 0; i < seen.n; i++) {
+    proto_receipt r;
+    memset(&r, 0, sizeof r);
+    memcpy(r.author, seen.v[i].author, PROTO_KEY_BYTES);
+    r.seq = seen.v[i].seq;
+    memcpy(r.head_hash, seen.v[i].head, PROTO_HASH_BYTES);
+    r.time_ms = now;
+    rc = proto_receipt_sign(&r, &ctx->kp, seen.v[i].receipt);
+    if (rc) {
+      /* Stored durably but not acknowledged: the client retries and the
+       * replay is answered with receipts. */
+      rc = refuse(out, err, 500, rc, NULL, "could not sign a receipt: %s", cm_strerror(rc));
+      goto out;
+    }
+  }
+  out->receipts = seen.v;
+  out->n_receipts = seen.n;
+  seen.v = NULL;
+  out->http_status = 200;
+  out->rc = CM_OK;
+  rc = CM_OK;
+out:
+  if (in_tx) hub_store_rollback(ctx->store);
+  if (locked) pthread_mutex_unlock(&ctx->lock);
+  proto_changeset_free(&cs);
+  free(spans);
+  free(held);
+  free(seen.v);
+  return rc;
+}
+
+/* Hex string JSON value. */
+static json_t *hex_json(const uint8_t *b, size_t n) {
+  char buf[2 * 64 + 1];
+  if (n > 64) return NULL;
+  cm_hex_encode(b, n, buf);
+  return json_string(buf);
+}
+
+json_t *hub_head_json(const hub_head *h) {
+  char b64[PROTO_RECEIPT_BYTES * 2];
+  if (cm_b64_encoded_size(PROTO_RECEIPT_BYTES) > sizeof b64) return NULL;
+  cm_b64_encode(h->receipt, PROTO_RECEIPT_BYTES, b64);
+  return json_pack("{s:o, s:I, s:o, s:s}", "author", hex_json(h->author, PROTO_KEY_BYTES), "seq",
+                   (json_int_t)h->seq, "head", hex_json(h->head, PROTO_HASH_BYTES), "receipt",
+                   b64);
+}
+
+json_t *hub_ingest_result_json(const hub_ingest_result *r) {
+  json_t *o = NULL;
+  if (r->rc == CM_OK) {
+    json_t *arr = json_array();
+    if (!arr) return NULL;
+    for (size_t i = 0; i < r->n_receipts; i++) {
+      json_t *h = hub_head_json(&r->receipts[i]);
+      if (!h || json_array_append_new(arr, h)) {
+        json_decref(arr);
+        return NULL;
+      }
+    }
+    return json_pack("{s:I, s:o}", "stored", (json_int_t)r->stored, "receipts", arr);
+  }
+  o = json_object();
+  if (!o) return NULL;
+  if (r->has_author) json_object_set_new(o, "author", hex_json(r->author, PROTO_KEY_BYTES));
+  if (r->rc == CM_PROTO_GAP) json_object_set_new(o, "expected_seq", json_integer((json_int_t)r->expected_seq));
+  if (r->index >= 0) json_object_set_new(o, "index", json_integer(r->index));
+  return o;
+}
+
+cm_rc hub_head_receipt(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], hub_head *out,
+                       cm_err *err) {
+  hub_author a;
+  int found = 0;
+  proto_receipt r;
+  cm_rc rc;
+
+  memset(out, 0, sizeof *out);
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_author_get(ctx->store, author, &a, &found, err);
+  pthread_mutex_unlock(&ctx->lock);
+  if (rc) return rc;
+  memcpy(out->author, author, PROTO_KEY_BYTES);
+  if (found) {
+    out->seq = a.head_seq;
+    memcpy(out->head, a.head_hash, PROTO_HASH_BYTES);
+  }
+  memset(&r, 0, sizeof r);
+  memcpy(r.author, author, PROTO_KEY_BYTES);
+  r.seq = out->seq;
+  memcpy(r.head_hash, out->seq ? out->head : zero32, PROTO_HASH_BYTES);
+  r.time_ms = cm_now_ms();
+  rc = proto_receipt_sign(&r, &ctx->kp, out->receipt);
+  if (rc) return cm_errf(err, rc, "could not sign a receipt: %s", cm_strerror(rc));
+  return CM_OK;
+}
+
+/* Changesets gathered for a bundle, copied out of SQLite. */
+struct gather {
+  proto_span *spans;
+  size_t n, cap;
+  size_t bytes, max_bytes;
+  uint64_t entries, max_entries;
+  uint64_t after;
+  uint64_t last_seq;
+};
+
+static cm_rc gather_one(void *vctx, int64_t id, uint64_t first_seq, uint64_t last_seq,
+                        const uint8_t *bytes, size_t len, int *stop_out, cm_err *err) {
+  struct gather *g = vctx;
+  (void)id;
+  uint64_t from = first_seq > g->after ? first_seq : g->after + 1;
+  uint64_t count = last_seq >= from ? last_seq - from + 1 : 0;
+  /* Never split a changeset (its signature covers it whole), but always
+   * send at least one so that a large one still moves. */
+  if (g->n > 0 && ((g->max_bytes && g->bytes + len > g->max_bytes) ||
+                   (g->max_entries && g->entries + count > g->max_entries))) {
+    *stop_out = 1;
+    return CM_OK;
+  }
+  if (g->n == PROTO_BUNDLE_MAX_CHANGESETS) {
+    *stop_out = 1;
+    return CM_OK;
+  }
+  if (g->n == g->cap) {
+    size_t cap = g->cap ? g->cap * 2 : 16;
+    proto_span *nv = realloc(g->spans, cap * sizeof *nv);
+    if (!nv) return cm_errf(err, CM_ERR_NOMEM, "out of memory gathering changesets");
+    g->spans = nv;
+    g->cap = cap;
+  }
+  uint8_t *copy = malloc(len ? len : 1);
+  if (!copy) return cm_errf(err, CM_ERR_NOMEM, "out of memory gathering changesets");
+  if (len) memcpy(copy, bytes, len);
+  g->spans[g->n].p = copy;
+  g->spans[g->n].len = len;
+  g->n++;
+  g->bytes += len;
+  g->entries += count;
+  g->last_seq = last_seq;
+  return CM_OK;
+}
+
+static void gather_free(struct gather *g) {
+  for (size_t i = 0; i < g->n; i++) free((void *)g->spans[i].p);
+  free(g->spans);
+}
+
+/* The bundle of author's changesets after `after`, within the caps. */
+static cm_rc bundle_after(hub_ctx *ctx, const uint8_t *author, uint64_t after, size_t max_entries,
+                          size_t max_bytes, uint8_t **out, size_t *len_out, uint64_t *last_out,
+                          cm_err *err) {
+  struct gather g;
+  cm_rc rc;
+  memset(&g, 0, sizeof g);
+  g.after = after;
+  g.last_seq = after;
+  g.max_bytes = max_bytes;
+  g.max_entries = max_entries;
+  *out = NULL;
+  *len_out = 0;
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_changesets_after(ctx->store, author, after, gather_one, &g, err);
+  pthread_mutex_unlock(&ctx->lock);
+  if (!rc) {
+    rc = proto_bundle_encode(g.spans, g.n, out, len_out);
+    if (rc) cm_errf(err, rc, "could not encode a bundle: %s", cm_strerror(rc));
+  }
+  if (!rc && last_out) *last_out = g.last_seq;
+  gather_free(&g);
+  return rc;
+}
+
+cm_rc hub_log_bundle(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], uint64_t after,
+                     size_t cap_bytes, uint8_t **out, size_t *len_out, cm_err *err) {
+  if (!cap_bytes || cap_bytes > HUB_LOG_MAX_BYTES) cap_bytes = HUB_LOG_MAX_BYTES;
+  return bundle_after(ctx, author, after, 0, cap_bytes, out, len_out, NULL, err);
+}
+
+cm_rc hub_forward_authors(hub_ctx *ctx, hub_fwd_author **list_out, size_t *n_out, cm_err *err) {
+  json_t *rows = NULL;
+  hub_fwd_author *list = NULL;
+  size_t n = 0;
+  cm_rc rc;
+
+  *list_out = NULL;
+  *n_out = 0;
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_forward_due(ctx->store, ctx->kp.pk, &rows, err);
+  pthread_mutex_unlock(&ctx->lock);
+  if (rc) return rc;
+  if (json_array_size(rows)) {
+    list = calloc(json_array_size(rows), sizeof *list);
+    if (!list) {
+      rc = cm_errf(err, CM_ERR_NOMEM, "out of memory listing authors to forward");
+      goto out;
+    }
+  }
+  for (size_t i = 0; i < json_array_size(rows); i++) {
+    json_t *row = json_array_get(rows, i);
+    const char *hex = json_string_value(json_object_get(row, "author"));
+    if (!hex || proto_key_from_hex(hex, list[n].author)) continue;
+    list[n].head_seq = (uint64_t)json_integer_value(json_object_get(row, "head_seq"));
+    list[n].acked_seq = (uint64_t)json_integer_value(json_object_get(row, "acked_seq"));
+    n++;
+  }
+  *list_out = list;
+  *n_out = n;
+  list = NULL;
+out:
+  free(list);
+  json_decref(rows);
+  return rc;
+}
+
+cm_rc hub_forward_pending(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], uint64_t after,
+                          size_t max_entries, size_t max_bytes, uint8_t **out, size_t *len_out,
+                          uint64_t *last_seq_out, cm_err *err) {
+  return bundle_after(ctx, author, after, max_entries, max_bytes, out, len_out, last_seq_out, err);
+}
+
+cm_rc hub_forward_ack(hub_ctx *ctx, const proto_receipt *r, const uint8_t raw[PROTO_RECEIPT_BYTES],
+                      cm_err *err) {
+  uint8_t ours[PROTO_HASH_BYTES];
+  uint64_t acked = 0;
+  cm_rc rc = CM_OK;
+  char hex[PROTO_KEY_HEX];
+
+  proto_key_hex(r->author, hex);
+  if (ctx->has_upstream_key && memcmp(r->hub, ctx->upstream_key, PROTO_KEY_BYTES) != 0)
+    return cm_errf(err, CM_ERR_PERM, "receipt for %s is not signed by the pinned upstream key",
+                   hex);
+  if (r->seq == 0) return CM_OK;
+  pthread_mutex_lock(&ctx->lock);
+  if (!hub_store_entry_hash(ctx->store, r->author, r->seq, ours)) {
+    rc = cm_errf(err, CM_ERR_CONFLICT,
+                 "the upstream says it holds %s up to %llu, beyond what this hub holds", hex,
+                 (unsigned long long)r->seq);
+    goto out;
+  }
+  if (memcmp(ours, r->head_hash, PROTO_HASH_BYTES) != 0) {
+    rc = cm_errf(err, CM_PROTO_FORK,
+                 "the upstream holds a different entry of %s at %llu than this hub", hex,
+                 (unsigned long long)r->seq);
+    goto out;
+  }
+  rc = hub_store_forward_get(ctx->store, r->author, &acked, err);
+  if (!rc && r->seq > acked)
+    rc = hub_store_forward_set(ctx->store, r->author, r->seq, raw, PROTO_RECEIPT_BYTES,
+                               cm_now_ms(), err);
+out:
+  pthread_mutex_unlock(&ctx->lock);
+  return rc;
+}
+
+cm_rc hub_forward_rewind(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                         cm_err *err) {
+  uint64_t acked = 0;
+  cm_rc rc;
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_forward_get(ctx->store, author, &acked, err);
+  if (!rc && seq < acked) rc = hub_store_forward_set(ctx->store, author, seq, NULL, 0, cm_now_ms(), err);
+  pthread_mutex_unlock(&ctx->lock);
+  return rc;
+}

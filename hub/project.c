@@ -1,0 +1,242 @@
+/* project.c - entries to SQL rows (docs/records.md).  The result must depend
+ * only on each author's entries in sequence order, never on the order in which
+ * different authors' entries arrived or on the clock, so that `rebuild` gives
+ * exactly the tables that ingest built. */
+#include "project.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/clock.h"
+#include "../common/json.h"
+#include "../common/log.h"
+#include "store.h"
+
+/* Log and skip an entry whose body this version cannot read: it is signed
+ * history, so refusing it would block its author's log forever. */
+static cm_rc project_skip(const proto_entry *e, const char *why) {
+  char hex[PROTO_KEY_HEX];
+  proto_key_hex(e->author, hex);
+  cm_warn("projection: skipping %s entry %s/%llu: %s", e->kind, hex, (unsigned long long)e->seq,
+          why);
+  return CM_OK;
+}
+
+/* A count field: absent is 0, present must be a non-negative integer. */
+static int get_count(const json_t *body, const char *key, int64_t *out) {
+  json_t *v = json_object_get(body, key);
+  *out = 0;
+  if (!v) return 1;
+  if (!json_is_integer(v) || json_integer_value(v) < 0) return 0;
+  *out = json_integer_value(v);
+  return 1;
+}
+
+/* A required non-empty string field. */
+static const char *get_str(const json_t *body, const char *key) {
+  const char *s = json_string_value(json_object_get(body, key));
+  return (s && *s) ? s : NULL;
+}
+
+/* hub.enrolled: only this hub, or at a district an enrolled street hub for its
+ * own communities, may enrol keys; and an enrolment never moves a key that
+ * another hub enrolled. */
+static cm_rc project_enrolled(hub_ctx *ctx, const proto_entry *e, const json_t *body,
+                              cm_err *err) {
+  hub_store *st = ctx->store;
+  const char *keyhex = get_str(body, "key"), *name = get_str(body, "name");
+  const char *role = get_str(body, "role");
+  const char *code = json_string_value(json_object_get(body, "code"));
+  uint8_t key[PROTO_KEY_BYTES];
+  hub_author by, existing;
+  int found = 0;
+  cm_rc rc;
+
+  if (!keyhex || !name || !role || proto_key_from_hex(keyhex, key))
+    return project_skip(e, "body lacks key, name or role");
+  if (!code) code = "";
+  if (memcmp(key, ctx->kp.pk, PROTO_KEY_BYTES) == 0 || memcmp(key, e->author, PROTO_KEY_BYTES) == 0)
+    return project_skip(e, "a hub cannot enrol itself");
+  rc = hub_store_author_get(st, e->author, &by, &found, err);
+  if (rc) return rc;
+  if (!found) return project_skip(e, "the enrolling author is unknown");
+  int is_self = memcmp(e->author, ctx->kp.pk, PROTO_KEY_BYTES) == 0;
+  if (!is_self && !(ctx->role == HUB_ROLE_DISTRICT && strcmp(by.role, "street") == 0 && !by.revoked))
+    return project_skip(e, "only this hub or an enrolled street hub may enrol keys");
+  rc = hub_store_author_get(st, key, &existing, &found, err);
+  if (rc) return rc;
+  if (found && (!existing.has_enrolled_by ||
+                memcmp(existing.enrolled_by, e->author, PROTO_KEY_BYTES) != 0))
+    return project_skip(e, "the key was enrolled by another hub");
+
+  if (is_self && ctx->role == HUB_ROLE_DISTRICT) {
+    if (strcmp(role, "street") != 0) return project_skip(e, "the district enrols street hubs");
+    return hub_store_author_enroll(st, key, name, code, "street", name, e->author, e->time_ms,
+                                   err);
+  }
+  if (strcmp(role, "community") != 0) return project_skip(e, "a street hub enrols communities");
+  /* The street name comes from the enrolling hub's own registration, never
+   * from the body: a street cannot file communities under another street. */
+  const char *street = is_self ? ctx->name : by.name;
+  rc = hub_store_author_enroll(st, key, name, code, "community", street, e->author, e->time_ms,
+                               err);
+  if (!rc) rc = hub_store_community_put(st, key, name, code, e->author, street, err);
+  return rc;
+}
+
+static cm_rc project_org_filed(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
+  const char *id = get_str(body, "id");
+  int64_t members, party;
+  cm_buf b;
+  cm_rc rc;
+  if (!id || !get_count(body, "members", &members) || !get_count(body, "party_members", &party))
+    return project_skip(e, "org.filed needs id and non-negative counts");
+  cm_buf_init(&b, 2u * PROTO_BODY_MAX);
+  rc = cm_json_dump(body, &b);
+  if (rc)
+    rc = cm_errf(err, rc, "cannot serialise an organisation");
+  else
+    rc = hub_store_org_put(ctx->store, e->author, id, e->seq, (const char *)b.p, members, party,
+                           0, err);
+  cm_buf_free(&b);
+  return rc;
+}
+
+/* org.amended and org.dissolved: change the current state of a filed
+ * organisation (one that was never filed is skipped). */
+static cm_rc project_org_change(hub_ctx *ctx, const proto_entry *e, json_t *body, int dissolve,
+                                cm_err *err) {
+  const char *id = get_str(body, "id");
+  char *cur = NULL;
+  json_t *state = NULL;
+  cm_buf b;
+  cm_rc rc;
+  int64_t members = 0, party = 0;
+  int was_dissolved = 0;
+
+  cm_buf_init(&b, 2u * PROTO_BODY_MAX);
+  if (!id) {
+    rc = project_skip(e, "body lacks id");
+    goto out;
+  }
+  rc = hub_store_org_get(ctx->store, e->author, id, &cur, &was_dissolved, err);
+  if (rc) goto out;
+  if (!cur) {
+    rc = project_skip(e, "no such organisation filed");
+    goto out;
+  }
+  if (cm_json_parse_object((const uint8_t *)cur, strlen(cur), &state, NULL)) {
+    rc = project_skip(e, "stored organisation unreadable");
+    goto out;
+  }
+  if (!dissolve) {
+    json_t *changes = json_object_get(body, "changes");
+    if (!json_is_object(changes)) {
+      rc = project_skip(e, "org.amended lacks changes");
+      goto out;
+    }
+    const char *k;
+    json_t *v;
+    json_object_foreach(changes, k, v) {
+      if (strcmp(k, "id") != 0) json_object_set(state, k, v);
+    }
+    json_t *flags = json_object_get(body, "flags");
+    if (flags) json_object_set(state, "flags", flags);
+  }
+  if (!get_count(state, "members", &members) || !get_count(state, "party_members", &party)) {
+    rc = project_skip(e, "amended counts are not non-negative integers");
+    goto out;
+  }
+  rc = cm_json_dump(state, &b);
+  if (rc) {
+    rc = cm_errf(err, rc, "cannot serialise an organisation");
+    goto out;
+  }
+  /* An amendment of a dissolved organisation is kept but does not revive it. */
+  rc = hub_store_org_put(ctx->store, e->author, id, e->seq, (const char *)b.p, members, party,
+                         dissolve || was_dissolved, err);
+out:
+  free(cur);
+  json_decref(state);
+  cm_buf_free(&b);
+  return rc;
+}
+
+static cm_rc project_report(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
+  const char *org = get_str(body, "org"), *month = get_str(body, "month");
+  int64_t act, part, party;
+  int idx;
+  if (!org || !month || cm_month_parse(month, &idx) != CM_OK ||
+      !get_count(body, "activities", &act) || !get_count(body, "participants", &part) ||
+      !get_count(body, "party_participants", &party))
+    return project_skip(e, "report.monthly needs org, month and non-negative counts");
+  return hub_store_report_put(ctx->store, e->author, e->seq, org, month, act, part, party, err);
+}
+
+static cm_rc project_activity(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
+  const char *id = get_str(body, "id"), *org = get_str(body, "org"), *date = get_str(body, "date");
+  int64_t expected;
+  if (!id || !org || !date || !get_count(body, "expected", &expected))
+    return project_skip(e, "activity.declared needs id, org, date");
+  return hub_store_activity_put(ctx->store, e->author, e->seq, id, org, date, expected, err);
+}
+
+cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, cm_err *err) {
+  json_t *body = NULL;
+  cm_rc rc = CM_OK;
+  static const char *const known[] = {"hub.enrolled", "org.filed", "org.amended",
+                                      "org.dissolved", "report.monthly", "activity.declared"};
+  size_t i;
+  for (i = 0; i < sizeof known / sizeof known[0]; i++)
+    if (strcmp(e->kind, known[i]) == 0) break;
+  /* Kinds the projection does not show (rectifications, reviews, kinds of a
+   * newer node) are kept in the log only. */
+  if (i == sizeof known / sizeof known[0]) return CM_OK;
+  if (cm_json_parse_object(e->body, e->body_len, &body, NULL)) return project_skip(e, "bad JSON");
+  switch (i) {
+  case 0:
+    rc = project_enrolled(ctx, e, body, err);
+    break;
+  case 1:
+    rc = project_org_filed(ctx, e, body, err);
+    break;
+  case 2:
+    rc = project_org_change(ctx, e, body, 0, err);
+    break;
+  case 3:
+    rc = project_org_change(ctx, e, body, 1, err);
+    break;
+  case 4:
+    rc = project_report(ctx, e, body, err);
+    break;
+  default:
+    rc = project_activity(ctx, e, body, err);
+    break;
+  }
+  json_decref(body);
+  return rc;
+}
+
+/* Rebuild callback: one stored entry. */
+static cm_rc rebuild_one(void *vctx, const proto_entry *e, const uint8_t hash[PROTO_HASH_BYTES],
+                         uint64_t received_ms, cm_err *err) {
+  (void)hash;
+  (void)received_ms;
+  return hub_project_entry(vctx, e, err);
+}
+
+cm_rc hub_rebuild(hub_ctx *ctx, cm_err *err) {
+  cm_rc rc;
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_begin(ctx->store, err);
+  if (!rc) {
+    rc = hub_store_projection_clear(ctx->store, err);
+    if (!rc) rc = hub_store_entries_foreach(ctx->store, rebuild_one, ctx, err);
+    if (!rc)
+      rc = hub_store_commit(ctx->store, err);
+    else
+      hub_store_rollback(ctx->store);
+  }
+  pthread_mutex_unlock(&ctx->lock);
+  return rc;
+}

@@ -1,0 +1,157 @@
+/* serve.c - `linli-hub serve`: open the hub, start the HTTP server with the API
+ * routes and, on a street hub with an upstream, the forward loop; stay in the
+ * foreground until SIGINT/SIGTERM. */
+#include "serve.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/http_client.h"
+#include "../common/http_server.h"
+#include "../common/log.h"
+#include "api.h"
+#include "forward.h"
+#include "hub.h"
+
+struct hub_server {
+  hub_ctx *hub;
+  hub_api api; /* handlers' ctx: must outlive the HTTP server */
+  hub_forward *fw;
+  cm_http_server *http;
+  char url[320];
+};
+
+/* The host part of listen as a browser should reach it: a wildcard address is
+ * shown as loopback, an IPv6 address in brackets. */
+static void url_host(const char *listen, char *out, size_t cap) {
+  const char *colon = strrchr(listen, ':');
+  size_t n = colon ? (size_t)(colon - listen) : strlen(listen);
+  if (n >= cap) n = cap - 1;
+  memcpy(out, listen, n);
+  out[n] = '\0';
+  if (!out[0] || !strcmp(out, "0.0.0.0") || !strcmp(out, "*"))
+    snprintf(out, cap, "127.0.0.1");
+  else if (!strcmp(out, "[::]") || !strcmp(out, "::"))
+    snprintf(out, cap, "[::1]");
+}
+
+/* Open, start the forward loop (street hub with an upstream), then the HTTP
+ * server, in that order so that handlers can wake the loop from the first
+ * request. */
+cm_rc hub_server_start(const char *dir, const char *listen, const char *cert_file,
+                       const char *key_file, hub_server **srv_out, cm_err *err) {
+  cm_rc rc = CM_OK;
+  hub_server *srv = NULL;
+  *srv_out = NULL;
+  if (!listen || !*listen) listen = HUB_SERVE_DEFAULT_LISTEN;
+  int tls = cert_file && *cert_file && key_file && *key_file;
+  if (!tls && ((cert_file && *cert_file) || (key_file && *key_file))) {
+    rc = cm_errf(err, CM_ERR_INVALID, "--cert and --key go together: give both for HTTPS");
+    goto out;
+  }
+  srv = calloc(1, sizeof *srv);
+  if (!srv) {
+    rc = cm_errf(err, CM_ERR_NOMEM, "serve: out of memory");
+    goto out;
+  }
+  rc = hub_open(dir, &srv->hub, err);
+  if (rc) goto out;
+  srv->api.hub = srv->hub;
+
+  if (srv->hub->role == HUB_ROLE_STREET && srv->hub->upstream_url[0]) {
+    rc = hub_forward_start(dir, &srv->fw, err);
+    if (rc) goto out;
+    srv->api.fw = srv->fw;
+    cm_info("forwarding to %s", srv->hub->upstream_url);
+  } else if (srv->hub->role == HUB_ROLE_STREET) {
+    cm_warn("no upstream configured (init --upstream URL): nothing is forwarded to the district");
+  }
+
+  size_t n_routes = 0;
+  const cm_http_route *routes = hub_api_routes(&n_routes);
+  for (size_t i = 0; i < n_routes; i++)
+    cm_debug("route %s %s: %s", routes[i].method, routes[i].pattern, routes[i].help);
+  cm_http_config cfg = {
+      .listen = listen,
+      .routes = routes,
+      .n_routes = n_routes,
+      .ctx = &srv->api,
+      .max_body = HUB_SERVE_MAX_BODY,
+      .threads = HUB_SERVE_THREADS,
+      .cert_file = tls ? cert_file : NULL,
+      .key_file = tls ? key_file : NULL,
+  };
+  rc = cm_http_start(&cfg, &srv->http, err);
+  if (rc) goto out;
+
+  char host[256];
+  url_host(listen, host, sizeof host);
+  snprintf(srv->url, sizeof srv->url, "%s://%s:%u/", tls ? "https" : "http", host,
+           (unsigned)cm_http_port(srv->http));
+  cm_info("%s hub %s listening on %s", hub_role_name(srv->hub->role), srv->hub->name, srv->url);
+  *srv_out = srv;
+  srv = NULL;
+out:
+  hub_server_stop(srv);
+  return rc;
+}
+
+/* The bound port. */
+uint16_t hub_server_port(const hub_server *srv) {
+  return srv ? cm_http_port(srv->http) : 0;
+}
+
+/* The URL printed by serve. */
+const char *hub_server_url(const hub_server *srv) {
+  return srv ? srv->url : "";
+}
+
+/* The forward loop goes first: it may be in a request to the district, which
+ * its client timeouts bound; then running HTTP requests finish; then the hub
+ * closes, since neither uses it any more. */
+void hub_server_stop(hub_server *srv) {
+  if (!srv) return;
+  hub_forward_stop(srv->fw);
+  srv->api.fw = NULL;
+  cm_http_stop(srv->http);
+  hub_close(srv->hub);
+  free(srv);
+}
+
+/* Foreground until SIGINT/SIGTERM.  The signals are blocked before any thread
+ * starts, so every thread inherits the mask and sigwait() here is the only
+ * place they are taken: no handler runs in the middle of a request. */
+cm_rc hub_serve(const char *dir, const char *listen, const char *cert_file, const char *key_file,
+                cm_err *err) {
+  cm_rc rc = CM_OK;
+  hub_server *srv = NULL;
+  sigset_t set, old;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  /* A peer that hangs up must not kill the hub with SIGPIPE. */
+  signal(SIGPIPE, SIG_IGN);
+  pthread_sigmask(SIG_BLOCK, &set, &old);
+
+  rc = cm_client_global_init();
+  if (rc) {
+    cm_errf(err, rc, "serve: cannot initialise the HTTP client");
+    goto out;
+  }
+  rc = hub_server_start(dir, listen, cert_file, key_file, &srv, err);
+  if (rc) goto out;
+  /* Scripts and tests read this first line to learn the port. */
+  printf("%s\n", hub_server_url(srv));
+  fflush(stdout);
+
+  int sig = 0;
+  if (sigwait(&set, &sig) != 0) sig = SIGTERM;
+  cm_info("signal %d: stopping", sig);
+out:
+  hub_server_stop(srv);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  return rc;
+}

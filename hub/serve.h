@@ -1,0 +1,48 @@
+/* serve.h - `linli-hub serve`: the HTTP API (hub/api.c) behind the server
+ * wrapper, plus the forward loop on a street hub with an upstream.
+ *
+ * hub_serve() is the foreground command; hub_server_start()/_stop() are the
+ * same thing without the signal handling, so that tests (and anything else that
+ * embeds a hub) can run one in-process and stop it. */
+#ifndef LINLI_HUB_SERVE_H
+#define LINLI_HUB_SERVE_H
+
+#include <stdint.h>
+
+#include "../common/rc.h"
+
+/* Default listen address of `serve`. */
+#define HUB_SERVE_DEFAULT_LISTEN "127.0.0.1:8443"
+/* Request bodies over this get 413 (docs/protocol.md). */
+#define HUB_SERVE_MAX_BODY ((size_t)32u << 20)
+/* Worker threads of the HTTP server. */
+#define HUB_SERVE_THREADS 4u
+
+typedef struct hub_server hub_server;
+
+/* Open the hub in dir, listen on listen (NULL: HUB_SERVE_DEFAULT_LISTEN; port 0
+ * picks a free port), with TLS when cert_file and key_file are both set (one
+ * without the other is CM_ERR_INVALID), and start the forward loop when the hub
+ * is a street hub with an upstream.  Serves in background threads until
+ * hub_server_stop.  *srv_out is NULL on failure. */
+cm_rc hub_server_start(const char *dir, const char *listen, const char *cert_file,
+                       const char *key_file, hub_server **srv_out, cm_err *err);
+
+/* The port actually bound. */
+uint16_t hub_server_port(const hub_server *srv);
+
+/* "http://127.0.0.1:PORT/" (https:// with TLS): the URL for the bound port,
+ * with the listen host (0.0.0.0 and empty are shown as 127.0.0.1). */
+const char *hub_server_url(const hub_server *srv);
+
+/* Stop the forward loop (promptly: it interrupts its wait), stop accepting,
+ * finish running requests, close the hub, free.  NULL is fine. */
+void hub_server_stop(hub_server *srv);
+
+/* The `serve` command: hub_server_start, print the URL alone as the first line
+ * of standard output (flushed), then stay in the foreground until SIGINT or
+ * SIGTERM, and stop.  CM_OK after a clean stop. */
+cm_rc hub_serve(const char *dir, const char *listen, const char *cert_file, const char *key_file,
+                cm_err *err);
+
+#endif

@@ -1,0 +1,112 @@
+/* journal.c - the append path of the node's log. */
+#include "journal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/failpoint.h"
+#include "../common/json.h"
+#include "../protocol/entry.h"
+#include "project.h"
+
+typedef struct jtx {
+  store_tx_fn fn;
+  void *arg;
+} jtx;
+
+static cm_rc journal_body(node_ctx *ctx, void *p, cm_err *err) {
+  jtx *j = p;
+  cm_rc rc = j->fn(ctx, j->arg, err);
+  if (!rc) CM_FAILPOINT("node.append.before_commit");
+  return rc;
+}
+
+cm_rc journal_tx(node_ctx *ctx, store_tx_fn fn, void *arg, cm_err *err) {
+  jtx j = {fn, arg};
+  cm_rc rc = store_tx(ctx, journal_body, &j, err);
+  if (!rc) CM_FAILPOINT("node.append.after_commit");
+  return rc;
+}
+
+void journal_record_id(const node_ctx *ctx, uint64_t seq, char *out, size_t cap) {
+  char hex[PROTO_KEY_HEX];
+  proto_key_hex(ctx->kp.pk, hex);
+  snprintf(out, cap, "%s/%llu", hex, (unsigned long long)seq);
+}
+
+cm_rc journal_append_in_tx(node_ctx *ctx, const char *kind, const json_t *body,
+                           uint64_t *seq_out, cm_err *err) {
+  cm_buf b;
+  uint8_t *raw = NULL;
+  proto_entry e;
+  uint8_t hash[PROTO_HASH_BYTES];
+  size_t raw_len = 0;
+  cm_rc rc;
+  cm_buf_init(&b, PROTO_BODY_MAX);
+  memset(&e, 0, sizeof e);
+  rc = cm_json_dump(body, &b);
+  if (rc == CM_ERR_TOO_LARGE) {
+    rc = cm_errf(err, rc, "記錄過長 / the record is over %u bytes", PROTO_BODY_MAX);
+    goto out;
+  }
+  if (rc) {
+    cm_errf(err, rc, "cannot serialise the record");
+    goto out;
+  }
+  rc = store_log_head(ctx, &e.seq, e.prev, err);
+  if (rc) goto out;
+  e.seq++;
+  memcpy(e.author, ctx->kp.pk, PROTO_KEY_BYTES);
+  e.time_ms = node_now_ms(ctx);
+  snprintf(e.kind, sizeof e.kind, "%s", kind);
+  e.body = b.p;
+  e.body_len = b.len;
+  raw_len = proto_entry_encoded_len(&e);
+  raw = malloc(raw_len);
+  if (!raw) {
+    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    goto out;
+  }
+  rc = proto_entry_encode(&e, raw, raw_len, &raw_len);
+  if (!rc) rc = proto_entry_hash(&e, hash);
+  if (rc) {
+    cm_errf(err, rc, "cannot encode the entry");
+    goto out;
+  }
+  rc = store_log_insert(ctx, e.seq, hash, e.time_ms, kind, raw, raw_len, err);
+  if (!rc) rc = project_entry(ctx, e.seq, e.time_ms, kind, body, err);
+  if (!rc && seq_out) *seq_out = e.seq;
+out:
+  free(raw);
+  cm_buf_free(&b);
+  return rc;
+}
+
+cm_rc journal_adopt_in_tx(node_ctx *ctx, const uint8_t *raw, size_t len, cm_err *err) {
+  proto_entry e;
+  uint64_t head = 0;
+  uint8_t head_hash[PROTO_HASH_BYTES], hash[PROTO_HASH_BYTES];
+  json_t *body = NULL;
+  cm_rc rc = proto_entry_decode(raw, len, &e, err);
+  if (rc) goto out;
+  if (memcmp(e.author, ctx->kp.pk, PROTO_KEY_BYTES) != 0) {
+    rc = cm_errf(err, CM_ERR_CONFLICT, "the hub returned an entry by another author");
+    goto out;
+  }
+  rc = store_log_head(ctx, &head, head_hash, err);
+  if (rc) goto out;
+  if (e.seq != head + 1 || memcmp(e.prev, head_hash, PROTO_HASH_BYTES) != 0) {
+    rc = cm_errf(err, CM_ERR_CONFLICT,
+                 "entry %llu from the hub does not continue the local log at %llu",
+                 (unsigned long long)e.seq, (unsigned long long)head);
+    goto out;
+  }
+  rc = proto_entry_hash(&e, hash);
+  if (!rc) rc = cm_json_parse_object(e.body, e.body_len, &body, err);
+  if (!rc) rc = store_log_insert(ctx, e.seq, hash, e.time_ms, e.kind, raw, len, err);
+  if (!rc) rc = project_entry(ctx, e.seq, e.time_ms, e.kind, body, err);
+out:
+  json_decref(body);
+  return rc;
+}

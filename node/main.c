@@ -1,0 +1,670 @@
+/* main.c - the linli-node command line.  Every command sits in one static
+ * table with its help text beside its handler; standard output carries the
+ * result, standard error the logs and "linli-node: error: ...".
+ *
+ * Exit codes: 0 ok, 1 usage, 2 refused input, 3 network, 4 not enrolled,
+ * 5 storage. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "../common/clock.h"
+#include "../common/http_client.h"
+#include "../common/log.h"
+#include "../protocol/keys.h"
+#include "csvimport.h"
+#include "node.h"
+#include "project.h"
+#include "records.h"
+#include "restore.h"
+#include "store.h"
+#include "sync.h"
+#include "web.h"
+
+enum { EXIT_USAGE = 1, EXIT_REFUSED = 2, EXIT_NETWORK = 3, EXIT_ENROL = 4, EXIT_STORAGE = 5 };
+
+#define MAX_OPTS 16
+#define MAX_POS 4
+
+/* Parsed options of one command. */
+typedef struct args {
+  const char *dir;
+  const char *names[MAX_OPTS];
+  const char *values[MAX_OPTS]; /* "" for a flag without value */
+  int n;
+  const char *pos[MAX_POS];
+  int npos;
+} args;
+
+typedef int (*cmd_fn)(args *a);
+
+typedef struct command {
+  const char *word1;
+  const char *word2;       /* NULL for one-word commands */
+  cmd_fn fn;
+  const char *const *opts; /* options taking a value */
+  const char *const *flags;/* options without a value */
+  int min_pos, max_pos;    /* positional arguments */
+  const char *usage;
+  const char *help;
+} command;
+
+static const char *opt(const args *a, const char *name) {
+  for (int i = 0; i < a->n; i++)
+    if (!strcmp(a->names[i], name)) return a->values[i];
+  return NULL;
+}
+
+static int fail(cm_rc rc, const cm_err *e) {
+  fprintf(stderr, "linli-node: error: %s\n", e->msg[0] ? e->msg : cm_strerror(rc));
+  switch (rc) {
+  case CM_OK: return 0;
+  case CM_ERR_INVALID:
+  case CM_ERR_NOT_FOUND:
+  case CM_ERR_JSON:
+  case CM_ERR_TOO_LARGE:
+  case CM_ERR_EXISTS: return EXIT_REFUSED;
+  case CM_ERR_PERM: return EXIT_ENROL;
+  case CM_ERR_DB:
+  case CM_ERR_DISK_FULL:
+  case CM_ERR_BUSY:
+  case CM_ERR_IO:
+  case CM_ERR_NOMEM:
+  case CM_ERR_KEYFILE: return EXIT_STORAGE;
+  default: return EXIT_NETWORK; /* network, HTTP and protocol answers, forks */
+  }
+}
+
+/* Open the node; a directory that is not a node is a usage error. */
+static int open_node(const args *a, node_ctx **ctx) {
+  cm_err e;
+  cm_err_clear(&e);
+  cm_rc rc = node_open(a->dir, ctx, &e);
+  if (rc == CM_ERR_NOT_FOUND || rc == CM_ERR_INVALID) {
+    fprintf(stderr, "linli-node: error: %s\n", e.msg);
+    return EXIT_USAGE;
+  }
+  return rc ? fail(rc, &e) : 0;
+}
+
+/* Print JSON on one line. */
+static void print_json(const json_t *j) {
+  char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+  if (s) printf("%s\n", s);
+  free(s);
+}
+
+static const char *js(const json_t *o, const char *k) {
+  const char *s = json_string_value(json_object_get(o, k));
+  return s ? s : "";
+}
+
+static void flags_text(const json_t *flags, char *out, size_t cap) {
+  size_t i;
+  json_t *f;
+  out[0] = 0;
+  json_array_foreach(flags, i, f) {
+    size_t l = strlen(out);
+    snprintf(out + l, cap - l, "%s%s", l ? "," : "", json_string_value(f));
+  }
+  if (!out[0]) snprintf(out, cap, "-");
+}
+
+/* ---- handlers ---- */
+
+static int cmd_init(args *a) {
+  node_init_opts o = {opt(a, "--community"), opt(a, "--street"), opt(a, "--hub"),
+                      opt(a, "--code"), opt(a, "--hub-key")};
+  uint8_t pk[PROTO_KEY_BYTES];
+  char hex[PROTO_KEY_HEX], fp[PROTO_FINGERPRINT_LEN];
+  cm_err e;
+  cm_err_clear(&e);
+  if (!o.community || !o.street || !o.hub) {
+    fprintf(stderr, "linli-node: error: init needs --community, --street and --hub\n");
+    return EXIT_USAGE;
+  }
+  cm_rc rc = node_init(a->dir, &o, pk, &e);
+  if (rc) return fail(rc, &e);
+  proto_key_hex(pk, hex);
+  proto_fingerprint(pk, fp);
+  printf("fingerprint: %s\n%s\n", fp, hex);
+  return 0;
+}
+
+static void org_input(const args *a, node_org_input *in) {
+  in->name = opt(a, "--name");
+  in->category = opt(a, "--category");
+  in->leader = opt(a, "--leader");
+  in->phone = opt(a, "--phone");
+  in->members = opt(a, "--members");
+  in->party_members = opt(a, "--party-members");
+  in->party_station = opt(a, "--party-station");
+  in->founded_by = opt(a, "--founded-by");
+  in->scope = opt(a, "--scope");
+  in->venue = opt(a, "--venue");
+  in->filed = opt(a, "--filed");
+}
+
+/* Warn on stderr about the flags an org carries now. */
+static void warn_flags(node_ctx *ctx, const char *id) {
+  json_t *org = NULL;
+  if (node_org_get(ctx, id, &org, NULL) != CM_OK) return;
+  size_t i;
+  json_t *f;
+  json_array_foreach(json_object_get(org, "flags"), i, f) {
+    const char *s = json_string_value(f);
+    if (s && !strcmp(s, "name_norm"))
+      fprintf(stderr, "linli-node: warning: 名稱不符合「XXX社區XXX工作站」規範，已標記待整改 / "
+                      "the name breaks the naming norm; flagged for rectification\n");
+    else if (s && !strcmp(s, "party_station"))
+      fprintf(stderr, "linli-node: warning: 黨員三人以上應設黨員活動站 / 3 or more party members "
+                      "without a party-member activity station; flagged\n");
+  }
+  json_decref(org);
+}
+
+static int cmd_org_file(args *a) {
+  node_ctx *ctx = NULL;
+  node_org_input in;
+  char id[NODE_ID_MAX];
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  org_input(a, &in);
+  cm_rc rc = node_org_file(ctx, &in, id, &e);
+  if (!rc) {
+    warn_flags(ctx, id);
+    printf("%s\n", id);
+  }
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_org_amend(args *a) {
+  node_ctx *ctx = NULL;
+  node_org_input in;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  org_input(a, &in);
+  cm_rc rc = node_org_amend(ctx, a->pos[0], &in, &e);
+  if (!rc) {
+    warn_flags(ctx, a->pos[0]);
+    printf("%s\n", a->pos[0]);
+  }
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_org_dissolve(args *a) {
+  node_ctx *ctx = NULL;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_org_dissolve(ctx, a->pos[0], opt(a, "--reason"), &e);
+  if (!rc) printf("%s\n", a->pos[0]);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_org_list(args *a) {
+  node_ctx *ctx = NULL;
+  json_t *list = NULL;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_org_list(ctx, &list, &e);
+  if (!rc && opt(a, "--json")) {
+    print_json(list);
+  } else if (!rc) {
+    size_t i;
+    json_t *o;
+    json_array_foreach(list, i, o) {
+      char flags[128];
+      flags_text(json_object_get(o, "flags"), flags, sizeof flags);
+      printf("%s\t%s\t%s\t%s\t%s\t%lld/%lld\n", js(o, "id"), js(o, "status"), flags,
+             js(o, "name"), js(o, "founded_by"),
+             (long long)json_integer_value(json_object_get(o, "party_members")),
+             (long long)json_integer_value(json_object_get(o, "members")));
+    }
+  }
+  json_decref(list);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_report_monthly(args *a) {
+  node_ctx *ctx = NULL;
+  char record[NODE_RECORD_ID_MAX];
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  node_report_input in = {opt(a, "--org"), opt(a, "--month"), opt(a, "--activities"),
+                          opt(a, "--participants"), opt(a, "--party-participants"),
+                          opt(a, "--content"), opt(a, "--scope"), opt(a, "--good-deeds")};
+  cm_rc rc = node_report_monthly(ctx, &in, record, &e);
+  if (!rc) printf("%s\n", record);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_report_list(args *a) {
+  node_ctx *ctx = NULL;
+  json_t *list = NULL;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_report_list(ctx, opt(a, "--org"), opt(a, "--month"), &list, &e);
+  if (!rc && opt(a, "--json")) {
+    print_json(list);
+  } else if (!rc) {
+    size_t i;
+    json_t *o;
+    json_array_foreach(list, i, o) {
+      printf("%s\t%s\t%lld\t%lld\t%lld\t%s\n", js(o, "org"), js(o, "month"),
+             (long long)json_integer_value(json_object_get(o, "activities")),
+             (long long)json_integer_value(json_object_get(o, "participants")),
+             (long long)json_integer_value(json_object_get(o, "party_participants")),
+             js(o, "content"));
+    }
+  }
+  json_decref(list);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_activity_declare(args *a) {
+  node_ctx *ctx = NULL;
+  char id[NODE_ID_MAX];
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  node_activity_input in = {opt(a, "--org"), opt(a, "--date"), opt(a, "--title"),
+                            opt(a, "--place"), opt(a, "--expected"), opt(a, "--description")};
+  cm_rc rc = node_activity_declare(ctx, &in, id, &e);
+  if (!rc) printf("%s\n", id);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_rectification_file(args *a) {
+  node_ctx *ctx = NULL;
+  char record[NODE_RECORD_ID_MAX];
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  node_rectification_input in = {opt(a, "--org"), opt(a, "--decision"), opt(a, "--content")};
+  cm_rc rc = node_rectification_file(ctx, &in, record, &e);
+  if (!rc) printf("%s\n", record);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_import_reports(args *a) {
+  node_ctx *ctx = NULL;
+  size_t n = 0;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_import_reports(ctx, a->pos[0], &n, &e);
+  if (!rc) printf("%zu\n", n);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_sync(args *a) {
+  node_ctx *ctx = NULL;
+  node_sync_status s;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = cm_client_global_init();
+  if (!rc) rc = node_sync_once(ctx, &e);
+  if (node_sync_status_get(ctx, &s, NULL) == CM_OK)
+    printf("written %llu, pushed %llu, acknowledged %llu, unread decisions %llu\n",
+           (unsigned long long)s.written, (unsigned long long)s.pushed,
+           (unsigned long long)s.acknowledged, (unsigned long long)s.unread);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_status(args *a) {
+  node_ctx *ctx = NULL;
+  json_t *st = NULL;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_status(ctx, &st, &e);
+  if (!rc && opt(a, "--json")) {
+    print_json(st);
+  } else if (!rc) {
+    const char *k;
+    json_t *v;
+    json_object_foreach(st, k, v) {
+      if (json_is_string(v))
+        printf("%s: %s\n", k, json_string_value(v));
+      else if (json_is_integer(v))
+        printf("%s: %lld\n", k, (long long)json_integer_value(v));
+      else
+        printf("%s: -\n", k);
+    }
+  }
+  json_decref(st);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_inbox(args *a) {
+  node_ctx *ctx = NULL;
+  json_t *list = NULL;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_inbox_list(ctx, &list, &e);
+  if (!rc && opt(a, "--json")) {
+    print_json(list);
+  } else if (!rc) {
+    size_t i;
+    json_t *o;
+    json_array_foreach(list, i, o) {
+      printf("%s\t%s\t%s\t%s\t%s\n", js(o, "time"), js(o, "kind"), js(o, "record"),
+             json_is_string(json_object_get(o, "org")) ? js(o, "org") : "-",
+             json_is_string(json_object_get(o, "reason")) ? js(o, "reason") : "-");
+    }
+  }
+  /* Listing them at the command line counts as reading them. */
+  if (!rc && !opt(a, "--keep-unread")) rc = node_inbox_mark_read(ctx, 0, &e);
+  json_decref(list);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_bundle_export(args *a) {
+  node_ctx *ctx = NULL;
+  uint64_t n = 0;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_bundle_export(ctx, a->pos[0], &n, &e);
+  if (!rc) printf("%llu\n", (unsigned long long)n);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_serve(args *a) {
+  cm_err e;
+  cm_err_clear(&e);
+  node_ctx *ctx = NULL;
+  int x = open_node(a, &ctx); /* refuse a directory that is not a node before binding */
+  node_close(ctx);
+  if (x) return x;
+  const char *listen = opt(a, "--listen");
+  cm_rc rc = cm_client_global_init();
+  if (!rc) rc = node_web_serve(a->dir, listen ? listen : "127.0.0.1:8080", &e);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_restore(args *a) {
+  cm_err e;
+  uint64_t head = 0;
+  cm_err_clear(&e);
+  if (!opt(a, "--hub") || !opt(a, "--key")) {
+    fprintf(stderr, "linli-node: error: restore needs --hub URL and --key KEYFILE\n");
+    return EXIT_USAGE;
+  }
+  cm_rc rc = cm_client_global_init();
+  if (!rc) rc = node_restore(a->dir, opt(a, "--hub"), opt(a, "--key"), &head, &e);
+  if (!rc) printf("%llu\n", (unsigned long long)head);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_rebuild(args *a) {
+  node_ctx *ctx = NULL;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = project_rebuild(ctx, &e);
+  node_sync_status s;
+  if (!rc && node_sync_status_get(ctx, &s, NULL) == CM_OK)
+    printf("rebuilt from %llu entries\n", (unsigned long long)s.written);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+/* ---- the table ---- */
+
+static const char *const o_none[] = {NULL};
+static const char *const f_none[] = {NULL};
+static const char *const f_json[] = {"--json", NULL};
+static const char *const o_init[] = {"--community", "--street", "--hub", "--code", "--hub-key", NULL};
+static const char *const o_org[] = {"--name", "--category", "--leader", "--phone", "--members",
+                                    "--party-members", "--party-station", "--founded-by",
+                                    "--scope", "--venue", "--filed", NULL};
+static const char *const o_reason[] = {"--reason", NULL};
+static const char *const o_report[] = {"--org", "--month", "--activities", "--participants",
+                                       "--party-participants", "--content", "--scope",
+                                       "--good-deeds", NULL};
+static const char *const o_rlist[] = {"--org", "--month", NULL};
+static const char *const o_act[] = {"--org", "--date", "--title", "--place", "--expected",
+                                    "--description", NULL};
+static const char *const o_rect[] = {"--org", "--decision", "--content", NULL};
+static const char *const f_inbox[] = {"--json", "--keep-unread", NULL};
+static const char *const o_serve[] = {"--listen", NULL};
+static const char *const o_restore[] = {"--hub", "--key", NULL};
+
+static const command commands[] = {
+    {"init", NULL, cmd_init, o_init, f_none, 0, 0,
+     "init --community NAME --street NAME --hub URL [--code CODE] [--hub-key KEY]",
+     "Create the node in DIR: a new key (DIR/identity.key, mode 0600) and an empty log.\n"
+     "--code is the community's 12-digit statistical division code (derived from the key\n"
+     "when absent); --hub-key pins the street hub's key (else pinned at enrolment).\n"
+     "Prints the fingerprint, then the public key alone on the last line."},
+    {"org", "file", cmd_org_file, o_org, f_none, 0, 0,
+     "org file --name N --category C --leader L --phone P --members M --party-members K\n"
+     "         [--party-station yes|no] [--founded-by self|district-unit|street]\n"
+     "         [--scope S] [--venue V] [--filed YYYY-MM-DD]",
+     "File (備案) a new organisation.  Prints the new filing number alone on the last line.\n"
+     "A name breaking the XXX社區XXX工作站 norm, or 3+ party members without a station, is\n"
+     "written and flagged."},
+    {"org", "amend", cmd_org_amend, o_org, f_none, 1, 1, "org amend ID [--field value ...]",
+     "Amend (變更) an organisation: a new entry with the changed fields (same options as\n"
+     "org file)."},
+    {"org", "dissolve", cmd_org_dissolve, o_reason, f_none, 1, 1, "org dissolve ID --reason TEXT",
+     "Dissolve an organisation."},
+    {"org", "list", cmd_org_list, o_none, f_json, 0, 0, "org list [--json]",
+     "One organisation a line: filing number, status, flags, name, founding type,\n"
+     "party members/members."},
+    {"report", "monthly", cmd_report_monthly, o_report, f_none, 0, 0,
+     "report monthly --org ID --month YYYY-MM --activities N --participants N\n"
+     "               --party-participants N --content TEXT [--scope S] [--good-deeds TEXT]",
+     "Monthly report (月報).  A second report for the same org and month corrects the first.\n"
+     "Prints the record id."},
+    {"report", "list", cmd_report_list, o_rlist, f_json, 0, 0,
+     "report list [--org ID] [--month YYYY-MM] [--json]",
+     "Current reports (corrections applied): org, month, activities, participants,\n"
+     "party participants, content."},
+    {"activity", "declare", cmd_activity_declare, o_act, f_none, 0, 0,
+     "activity declare --org ID --date YYYY-MM-DD --title T --place P --expected N\n"
+     "                 [--description TEXT]",
+     "Declare a major activity (重大活動匯報) before its date.  Prints its id."},
+    {"rectification", "file", cmd_rectification_file, o_rect, f_none, 0, 0,
+     "rectification file --org ID --decision RECORD --content TEXT",
+     "Rectification report (整改報告) answering a criticism (RECORD from the inbox)."},
+    {"import", "reports", cmd_import_reports, o_none, f_none, 1, 1, "import reports FILE.csv",
+     "Import monthly reports from CSV (UTF-8, BOM allowed), header\n"
+     "org,month,activities,participants,party_participants,content,scope,good_deeds.\n"
+     "All or nothing; an error names the line.  Prints the number imported."},
+    {"sync", NULL, cmd_sync, o_none, f_none, 0, 0, "sync",
+     "One bounded pass with the hub: enrol if needed, push what is pending, pull decisions.\n"
+     "Exit 0 only when everything is acknowledged; 3 hub unreachable or refusing; 4 waiting\n"
+     "for enrolment approval."},
+    {"status", NULL, cmd_status, o_none, f_json, 0, 0, "status [--json]",
+     "Written / pushed / acknowledged, last contact, unread decisions."},
+    {"inbox", NULL, cmd_inbox, o_none, f_inbox, 0, 0, "inbox [--json] [--keep-unread]",
+     "Decisions received, newest first: time, kind, record, org, reason.  Marks them read\n"
+     "unless --keep-unread."},
+    {"bundle", "export", cmd_bundle_export, o_none, f_none, 1, 1, "bundle export FILE",
+     "Write a bundle of what the hub has not acknowledged (for a USB stick).  Prints the\n"
+     "number of entries."},
+    {"serve", NULL, cmd_serve, o_serve, f_none, 0, 0, "serve [--listen 127.0.0.1:8080]",
+     "Foreground: the staff's web page and the background sync loop.  Prints\n"
+     "http://127.0.0.1:PORT/ first."},
+    {"restore", NULL, cmd_restore, o_restore, f_none, 0, 0, "restore --hub URL --key KEYFILE",
+     "A new or restored PC: fetch the log back from the hub before writing anything.\n"
+     "Prints the head sequence."},
+    {"rebuild", NULL, cmd_rebuild, o_none, f_none, 0, 0, "rebuild",
+     "Every table again from the log (equals the incremental result)."},
+};
+
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage_all(FILE *f) {
+  fprintf(f, "usage: linli-node --dir DIR COMMAND [options]   (COMMAND --help for more)\n\n");
+  for (size_t i = 0; i < N_COMMANDS; i++) {
+    const char *u = commands[i].usage;
+    fprintf(f, "  ");
+    for (; *u; u++) {
+      fputc(*u, f);
+      if (*u == '\n') fprintf(f, "  ");
+    }
+    fputc('\n', f);
+  }
+}
+
+static void usage_one(const command *c, FILE *f) {
+  fprintf(f, "usage: linli-node --dir DIR %s\n\n%s\n", c->usage, c->help);
+}
+
+static int in_list(const char *const *list, const char *s) {
+  for (; *list; list++)
+    if (!strcmp(*list, s)) return 1;
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  args a;
+  memset(&a, 0, sizeof a);
+  cm_log_set_program("linli-node");
+  int i = 1;
+  for (; i < argc; i++) {
+    if (!strcmp(argv[i], "--dir") && i + 1 < argc) {
+      a.dir = argv[++i];
+    } else if (!strncmp(argv[i], "--dir=", 6)) {
+      a.dir = argv[i] + 6;
+    } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+      usage_all(stdout);
+      return 0;
+    } else {
+      break;
+    }
+  }
+  if (i >= argc) {
+    usage_all(stderr);
+    return EXIT_USAGE;
+  }
+  const command *c = NULL;
+  for (size_t k = 0; k < N_COMMANDS && !c; k++) {
+    if (strcmp(commands[k].word1, argv[i]) != 0) continue;
+    if (!commands[k].word2) {
+      c = &commands[k];
+    } else if (i + 1 < argc && !strcmp(commands[k].word2, argv[i + 1])) {
+      c = &commands[k];
+    }
+  }
+  if (!c) {
+    int known = 0;
+    for (size_t k = 0; k < N_COMMANDS; k++) known |= !strcmp(commands[k].word1, argv[i]);
+    if (known && (i + 1 >= argc || !strcmp(argv[i + 1], "--help"))) {
+      for (size_t k = 0; k < N_COMMANDS; k++)
+        if (!strcmp(commands[k].word1, argv[i])) usage_one(&commands[k], stdout);
+      return i + 1 < argc ? 0 : EXIT_USAGE;
+    }
+    fprintf(stderr, "linli-node: error: unknown command '%s%s%s'\n", argv[i],
+            i + 1 < argc ? " " : "", i + 1 < argc ? argv[i + 1] : "");
+    usage_all(stderr);
+    return EXIT_USAGE;
+  }
+  i += c->word2 ? 2 : 1;
+  for (; i < argc; i++) {
+    const char *s = argv[i];
+    if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
+      usage_one(c, stdout);
+      return 0;
+    }
+    if (!strcmp(s, "--dir") && i + 1 < argc) {
+      a.dir = argv[++i];
+      continue;
+    }
+    if (!strncmp(s, "--", 2)) {
+      char name[64];
+      const char *eq = strchr(s, '=');
+      const char *val = NULL;
+      size_t nl = eq ? (size_t)(eq - s) : strlen(s);
+      if (nl >= sizeof name) nl = sizeof name - 1;
+      memcpy(name, s, nl);
+      name[nl] = 0;
+      int takes = in_list(c->opts, name);
+      if (!takes && !in_list(c->flags, name)) {
+        fprintf(stderr, "linli-node: error: unknown option %s for '%s%s%s'\n", name, c->word1,
+                c->word2 ? " " : "", c->word2 ? c->word2 : "");
+        usage_one(c, stderr);
+        return EXIT_USAGE;
+      }
+      if (takes) {
+        if (eq) {
+          val = eq + 1;
+        } else if (i + 1 < argc) {
+          val = argv[++i];
+        } else {
+          fprintf(stderr, "linli-node: error: %s needs a value\n", name);
+          return EXIT_USAGE;
+        }
+      } else {
+        val = "";
+      }
+      if (a.n == MAX_OPTS) {
+        fprintf(stderr, "linli-node: error: too many options\n");
+        return EXIT_USAGE;
+      }
+      /* a.names must outlive this loop: point at argv */
+      a.names[a.n] = NULL;
+      for (const char *const *l = takes ? c->opts : c->flags; *l; l++)
+        if (!strcmp(*l, name)) a.names[a.n] = *l;
+      a.values[a.n] = val;
+      a.n++;
+      continue;
+    }
+    if (a.npos >= c->max_pos || a.npos >= MAX_POS) {
+      fprintf(stderr, "linli-node: error: unexpected argument '%s'\n", s);
+      usage_one(c, stderr);
+      return EXIT_USAGE;
+    }
+    a.pos[a.npos++] = s;
+  }
+  if (a.npos < c->min_pos) {
+    fprintf(stderr, "linli-node: error: missing argument\n");
+    usage_one(c, stderr);
+    return EXIT_USAGE;
+  }
+  if (!a.dir) {
+    fprintf(stderr, "linli-node: error: --dir DIR is required\n");
+    return EXIT_USAGE;
+  }
+  return c->fn(&a);
+}

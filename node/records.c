@@ -1,0 +1,608 @@
+/* records.c - the community's domain records: validation of what staff typed,
+ * bodies exactly as docs/records.md, and listings. */
+#include "records.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/clock.h"
+#include "journal.h"
+#include "rules.h"
+#include "store.h"
+
+#define MAX_ACTIVITIES 1000 /* activities in one month: above this is a typing error */
+
+/* Chinese and English label of an input field, for messages. */
+typedef struct field {
+  const char *zh;
+  const char *flag;
+} field;
+
+static const field F_NAME = {"名稱", "--name"}, F_CATEGORY = {"類別", "--category"},
+                   F_LEADER = {"負責人", "--leader"}, F_PHONE = {"聯繫電話", "--phone"},
+                   F_MEMBERS = {"成員人數", "--members"},
+                   F_PARTY = {"黨員人數", "--party-members"},
+                   F_STATION = {"黨員活動站", "--party-station"},
+                   F_FOUNDED = {"成立方式", "--founded-by"}, F_SCOPE = {"公益範圍", "--scope"},
+                   F_VENUE = {"活動場所", "--venue"}, F_FILED = {"備案日期", "--filed"},
+                   F_ORG = {"組織", "--org"}, F_MONTH = {"月份", "--month"},
+                   F_ACTIVITIES = {"活動次數", "--activities"},
+                   F_PARTICIPANTS = {"參加人次", "--participants"},
+                   F_PPART = {"黨員參加人次", "--party-participants"},
+                   F_CONTENT = {"活動內容", "--content"},
+                   F_DEEDS = {"好人好事", "--good-deeds"}, F_DATE = {"日期", "--date"},
+                   F_TITLE = {"標題", "--title"}, F_PLACE = {"地點", "--place"},
+                   F_EXPECTED = {"預計人數", "--expected"},
+                   F_DESC = {"說明", "--description"}, F_REASON = {"原因", "--reason"},
+                   F_DECISION = {"所答覆的決定", "--decision"};
+
+static int given(const char *s) {
+  return s && *s;
+}
+
+/* Text field: required or optional ("" when absent), bounded, valid UTF-8. */
+static cm_rc text_in(const field *f, const char *v, int required, json_t **out, cm_err *err) {
+  *out = NULL;
+  if (!given(v)) {
+    if (required) return cm_errf(err, CM_ERR_INVALID, "缺少必填項「%s」 / missing required field %s", f->zh, f->flag);
+    v = "";
+  }
+  if (strlen(v) > NODE_TEXT_MAX)
+    return cm_errf(err, CM_ERR_INVALID, "「%s」過長 / %s is longer than %d bytes", f->zh, f->flag,
+                   NODE_TEXT_MAX);
+  *out = json_string(v);
+  if (!*out)
+    return cm_errf(err, CM_ERR_INVALID, "「%s」不是有效的UTF-8文字 / %s is not valid UTF-8 text",
+                   f->zh, f->flag);
+  return CM_OK;
+}
+
+/* Count field: decimal digits only, 0..max. */
+static cm_rc count_in(const field *f, const char *v, int64_t max, int64_t *out, cm_err *err) {
+  if (!given(v))
+    return cm_errf(err, CM_ERR_INVALID, "缺少必填項「%s」 / missing required field %s", f->zh, f->flag);
+  const char *p = v;
+  while (*p == ' ') p++;
+  if (*p == '-')
+    return cm_errf(err, CM_ERR_INVALID, "「%s」不能為負數 / %s cannot be negative: %s", f->zh,
+                   f->flag, v);
+  if (*p == '+') p++;
+  int64_t n = 0;
+  const char *start = p;
+  while (*p >= '0' && *p <= '9') {
+    if (n > max) break;
+    n = n * 10 + (*p - '0');
+    p++;
+  }
+  while (*p == ' ') p++;
+  if (p == start || (*p && !(*p >= '0' && *p <= '9')))
+    return cm_errf(err, CM_ERR_INVALID, "「%s」必須是整數 / %s must be a whole number, not %s",
+                   f->zh, f->flag, v);
+  if (*p || n > max)
+    return cm_errf(err, CM_ERR_INVALID, "「%s」數字過大（最多%lld） / %s is too large (at most %lld): %s",
+                   f->zh, (long long)max, f->flag, (long long)max, v);
+  *out = n;
+  return CM_OK;
+}
+
+static cm_rc yesno_in(const char *v, int *out, cm_err *err) {
+  if (!given(v) || !strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0") || !strcmp(v, "否")) {
+    *out = 0;
+  } else if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "是")) {
+    *out = 1;
+  } else {
+    return cm_errf(err, CM_ERR_INVALID, "「%s」只能是 yes 或 no / %s must be yes or no, not %s",
+                   F_STATION.zh, F_STATION.flag, v);
+  }
+  return CM_OK;
+}
+
+static cm_rc founded_in(const char *v, const char **out, cm_err *err) {
+  if (!given(v) || !strcmp(v, "self"))
+    *out = "self";
+  else if (!strcmp(v, "district-unit"))
+    *out = "district-unit";
+  else if (!strcmp(v, "street"))
+    *out = "street";
+  else
+    return cm_errf(err, CM_ERR_INVALID,
+                   "「%s」只能是 self、district-unit 或 street / %s must be self, district-unit or street, not %s",
+                   F_FOUNDED.zh, F_FOUNDED.flag, v);
+  return CM_OK;
+}
+
+/* A real calendar date written YYYY-MM-DD. */
+static cm_rc date_in(const field *f, const char *v, char out[11], cm_err *err) {
+  uint64_t t;
+  if (!given(v))
+    return cm_errf(err, CM_ERR_INVALID, "缺少必填項「%s」 / missing required field %s", f->zh, f->flag);
+  if (strlen(v) != 10 || cm_date_parse(v, &t) != CM_OK)
+    return cm_errf(err, CM_ERR_INVALID, "「%s」格式應為 YYYY-MM-DD / %s must be a date YYYY-MM-DD, not %s",
+                   f->zh, f->flag, v);
+  memcpy(out, v, 11);
+  return CM_OK;
+}
+
+/* The org must exist and be active (inside a transaction). */
+static cm_rc org_active(node_ctx *ctx, const char *id, json_t **org_out, cm_err *err) {
+  json_t *org = NULL;
+  cm_rc rc = store_org_get(ctx, id, &org, err);
+  if (rc == CM_ERR_NOT_FOUND) {
+    rc = cm_errf(err, CM_ERR_NOT_FOUND, "沒有這個組織 / unknown organisation: %s", id);
+  } else if (!rc) {
+    const char *st = json_string_value(json_object_get(org, "status"));
+    if (st && !strcmp(st, "dissolved"))
+      rc = cm_errf(err, CM_ERR_INVALID, "組織%s已解散 / organisation %s is dissolved", id, id);
+    else if (st && !strcmp(st, "revoked"))
+      rc = cm_errf(err, CM_ERR_INVALID, "組織%s已被撤銷備案 / organisation %s is revoked", id, id);
+  }
+  if (rc || !org_out) {
+    json_decref(org);
+    org = NULL;
+  }
+  if (org_out) *org_out = org;
+  return rc;
+}
+
+/* Serial for a new id: entries of kind so far + 1. */
+static cm_rc next_serial(node_ctx *ctx, const char *kind, uint64_t *out, cm_err *err) {
+  cm_rc rc = store_log_count_kind(ctx, kind, out, err);
+  if (!rc) (*out)++;
+  return rc;
+}
+
+/* ---- organisations ---- */
+
+typedef struct org_fields {
+  json_t *name, *category, *leader, *phone, *scope, *venue;
+  int64_t members, party_members;
+  int station;
+  const char *founded_by;
+  char filed[11];
+} org_fields;
+
+static void org_fields_free(org_fields *f) {
+  json_decref(f->name);
+  json_decref(f->category);
+  json_decref(f->leader);
+  json_decref(f->phone);
+  json_decref(f->scope);
+  json_decref(f->venue);
+}
+
+static cm_rc party_check(int64_t members, int64_t party, cm_err *err) {
+  if (party > members)
+    return cm_errf(err, CM_ERR_INVALID,
+                   "黨員人數不能多於成員人數 / party members cannot exceed members (%lld > %lld)",
+                   (long long)party, (long long)members);
+  return CM_OK;
+}
+
+static cm_rc filed_check(node_ctx *ctx, const char *filed, cm_err *err) {
+  char today[11];
+  node_today(ctx, today);
+  if (strcmp(filed, today) > 0)
+    return cm_errf(err, CM_ERR_INVALID, "備案日期不能晚於今天 / --filed %s is after today (%s)",
+                   filed, today);
+  return CM_OK;
+}
+
+typedef struct file_job {
+  org_fields *f;
+  char *id_out;
+} file_job;
+
+static cm_rc file_tx(node_ctx *ctx, void *arg, cm_err *err) {
+  file_job *j = arg;
+  org_fields *f = j->f;
+  char code[16], id[NODE_ID_MAX];
+  uint64_t serial = 0;
+  json_t *body = NULL;
+  cm_rc rc = store_meta_get(ctx, "code", code, sizeof code, err);
+  if (!rc) rc = next_serial(ctx, "org.filed", &serial, err);
+  if (rc) goto out;
+  snprintf(id, sizeof id, "%s-%04llu", code, (unsigned long long)serial);
+  body = json_pack("{s:s,s:O,s:O,s:O,s:O,s:I,s:I,s:b,s:s,s:O,s:O,s:s,s:o}", "id", id,
+                   "name", f->name, "category", f->category, "leader", f->leader,
+                   "phone", f->phone, "members", (json_int_t)f->members,
+                   "party_members", (json_int_t)f->party_members, "party_station", f->station,
+                   "founded_by", f->founded_by, "scope", f->scope, "venue", f->venue,
+                   "filed", f->filed,
+                   "flags", rules_flags(json_string_value(f->name), f->founded_by,
+                                        f->party_members, f->station));
+  if (!body) {
+    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    goto out;
+  }
+  rc = journal_append_in_tx(ctx, "org.filed", body, NULL, err);
+  if (!rc) snprintf(j->id_out, NODE_ID_MAX, "%s", id);
+out:
+  json_decref(body);
+  return rc;
+}
+
+cm_rc node_org_file(node_ctx *ctx, const node_org_input *in, char id_out[NODE_ID_MAX],
+                    cm_err *err) {
+  org_fields f;
+  memset(&f, 0, sizeof f);
+  cm_rc rc = text_in(&F_NAME, in->name, 1, &f.name, err);
+  if (!rc) rc = text_in(&F_CATEGORY, in->category, 1, &f.category, err);
+  if (!rc) rc = text_in(&F_LEADER, in->leader, 1, &f.leader, err);
+  if (!rc) rc = text_in(&F_PHONE, in->phone, 1, &f.phone, err);
+  if (!rc) rc = count_in(&F_MEMBERS, in->members, NODE_MAX_MEMBERS, &f.members, err);
+  if (!rc) rc = count_in(&F_PARTY, in->party_members, NODE_MAX_MEMBERS, &f.party_members, err);
+  if (!rc) rc = party_check(f.members, f.party_members, err);
+  if (!rc) rc = yesno_in(in->party_station, &f.station, err);
+  if (!rc) rc = founded_in(in->founded_by, &f.founded_by, err);
+  if (!rc) rc = text_in(&F_SCOPE, in->scope, 0, &f.scope, err);
+  if (!rc) rc = text_in(&F_VENUE, in->venue, 0, &f.venue, err);
+  if (!rc) {
+    if (given(in->filed)) {
+      rc = date_in(&F_FILED, in->filed, f.filed, err);
+      if (!rc) rc = filed_check(ctx, f.filed, err);
+    } else {
+      node_today(ctx, f.filed);
+    }
+  }
+  file_job j = {&f, id_out};
+  if (!rc) rc = journal_tx(ctx, file_tx, &j, err);
+  org_fields_free(&f);
+  return rc;
+}
+
+typedef struct amend_job {
+  const char *id;
+  const node_org_input *in;
+} amend_job;
+
+/* Put a validated text change into changes and the merged org. */
+static cm_rc amend_text(const field *f, const char *key, const char *v, int required,
+                        json_t *changes, json_t *org, cm_err *err) {
+  json_t *s = NULL;
+  if (!v) return CM_OK;
+  cm_rc rc = text_in(f, v, required, &s, err);
+  if (rc) return rc;
+  json_object_set(org, key, s);
+  json_object_set_new(changes, key, s);
+  return CM_OK;
+}
+
+static cm_rc amend_tx(node_ctx *ctx, void *arg, cm_err *err) {
+  amend_job *j = arg;
+  const node_org_input *in = j->in;
+  json_t *org = NULL, *changes = json_object(), *body = NULL;
+  int64_t n;
+  cm_rc rc = org_active(ctx, j->id, &org, err);
+  if (rc) goto out;
+  /* keys in the order of org.filed */
+  rc = amend_text(&F_NAME, "name", in->name, 1, changes, org, err);
+  if (!rc) rc = amend_text(&F_CATEGORY, "category", in->category, 1, changes, org, err);
+  if (!rc) rc = amend_text(&F_LEADER, "leader", in->leader, 1, changes, org, err);
+  if (!rc) rc = amend_text(&F_PHONE, "phone", in->phone, 1, changes, org, err);
+  if (!rc && in->members) {
+    rc = count_in(&F_MEMBERS, in->members, NODE_MAX_MEMBERS, &n, err);
+    if (!rc) {
+      json_object_set_new(org, "members", json_integer(n));
+      json_object_set_new(changes, "members", json_integer(n));
+    }
+  }
+  if (!rc && in->party_members) {
+    rc = count_in(&F_PARTY, in->party_members, NODE_MAX_MEMBERS, &n, err);
+    if (!rc) {
+      json_object_set_new(org, "party_members", json_integer(n));
+      json_object_set_new(changes, "party_members", json_integer(n));
+    }
+  }
+  if (!rc && in->party_station) {
+    int b = 0;
+    rc = yesno_in(in->party_station, &b, err);
+    if (!rc) {
+      json_object_set_new(org, "party_station", json_boolean(b));
+      json_object_set_new(changes, "party_station", json_boolean(b));
+    }
+  }
+  if (!rc && in->founded_by) {
+    const char *fb = NULL;
+    rc = founded_in(in->founded_by, &fb, err);
+    if (!rc) {
+      json_object_set_new(org, "founded_by", json_string(fb));
+      json_object_set_new(changes, "founded_by", json_string(fb));
+    }
+  }
+  if (!rc) rc = amend_text(&F_SCOPE, "scope", in->scope, 0, changes, org, err);
+  if (!rc) rc = amend_text(&F_VENUE, "venue", in->venue, 0, changes, org, err);
+  if (!rc && in->filed) {
+    char d[11];
+    rc = date_in(&F_FILED, in->filed, d, err);
+    if (!rc) rc = filed_check(ctx, d, err);
+    if (!rc) {
+      json_object_set_new(org, "filed", json_string(d));
+      json_object_set_new(changes, "filed", json_string(d));
+    }
+  }
+  if (rc) goto out;
+  if (json_object_size(changes) == 0) {
+    rc = cm_errf(err, CM_ERR_INVALID, "沒有要變更的項目 / nothing to amend: give at least one field");
+    goto out;
+  }
+  int64_t members = json_integer_value(json_object_get(org, "members"));
+  int64_t party = json_integer_value(json_object_get(org, "party_members"));
+  rc = party_check(members, party, err);
+  if (rc) goto out;
+  body = json_pack("{s:s,s:O,s:o}", "id", j->id, "changes", changes, "flags",
+                   rules_flags(json_string_value(json_object_get(org, "name")),
+                               json_string_value(json_object_get(org, "founded_by")), party,
+                               json_is_true(json_object_get(org, "party_station"))));
+  if (!body) {
+    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    goto out;
+  }
+  rc = journal_append_in_tx(ctx, "org.amended", body, NULL, err);
+out:
+  json_decref(org);
+  json_decref(changes);
+  json_decref(body);
+  return rc;
+}
+
+cm_rc node_org_amend(node_ctx *ctx, const char *id, const node_org_input *changes, cm_err *err) {
+  if (!given(id))
+    return cm_errf(err, CM_ERR_INVALID, "缺少組織備案編號 / missing the organisation's filing number");
+  amend_job j = {id, changes};
+  return journal_tx(ctx, amend_tx, &j, err);
+}
+
+typedef struct dissolve_job {
+  const char *id;
+  json_t *reason;
+} dissolve_job;
+
+static cm_rc dissolve_tx(node_ctx *ctx, void *arg, cm_err *err) {
+  dissolve_job *j = arg;
+  json_t *body = NULL;
+  cm_rc rc = org_active(ctx, j->id, NULL, err);
+  if (rc) goto out;
+  body = json_pack("{s:s,s:O}", "id", j->id, "reason", j->reason);
+  rc = body ? journal_append_in_tx(ctx, "org.dissolved", body, NULL, err)
+            : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+out:
+  json_decref(body);
+  return rc;
+}
+
+cm_rc node_org_dissolve(node_ctx *ctx, const char *id, const char *reason, cm_err *err) {
+  dissolve_job j = {id, NULL};
+  if (!given(id))
+    return cm_errf(err, CM_ERR_INVALID, "缺少組織備案編號 / missing the organisation's filing number");
+  cm_rc rc = text_in(&F_REASON, reason, 1, &j.reason, err);
+  if (!rc) rc = journal_tx(ctx, dissolve_tx, &j, err);
+  json_decref(j.reason);
+  return rc;
+}
+
+/* ---- monthly reports ---- */
+
+typedef struct report_job {
+  json_t *body;
+  const char *org;
+  uint64_t seq;
+} report_job;
+
+static cm_rc report_tx(node_ctx *ctx, void *arg, cm_err *err) {
+  report_job *j = arg;
+  cm_rc rc = org_active(ctx, j->org, NULL, err);
+  if (!rc) rc = journal_append_in_tx(ctx, "report.monthly", j->body, &j->seq, err);
+  return rc;
+}
+
+cm_rc node_report_build(node_ctx *ctx, const node_report_input *in, json_t **body_out,
+                        cm_err *err) {
+  json_t *org = NULL, *content = NULL, *scope = NULL, *deeds = NULL;
+  int64_t acts = 0, parts = 0, pparts = 0;
+  int idx = 0, now_idx = 0;
+  char month[8];
+  *body_out = NULL;
+  cm_rc rc = text_in(&F_ORG, in->org, 1, &org, err);
+  if (!rc && !given(in->month))
+    rc = cm_errf(err, CM_ERR_INVALID, "缺少必填項「%s」 / missing required field %s", F_MONTH.zh,
+                 F_MONTH.flag);
+  if (!rc && (strlen(in->month) != 7 || cm_month_parse(in->month, &idx) != CM_OK))
+    rc = cm_errf(err, CM_ERR_INVALID, "月份格式應為 YYYY-MM / --month must be YYYY-MM, not %s",
+                 in->month);
+  if (!rc) {
+    node_this_month(ctx, month);
+    if (cm_month_parse(month, &now_idx) == CM_OK && idx > now_idx)
+      rc = cm_errf(err, CM_ERR_INVALID,
+                   "不能填報未來月份 / --month %s is in the future (this month is %s)", in->month,
+                   month);
+  }
+  if (!rc) rc = count_in(&F_ACTIVITIES, in->activities, MAX_ACTIVITIES, &acts, err);
+  if (!rc) rc = count_in(&F_PARTICIPANTS, in->participants, NODE_MAX_PARTICIPANTS, &parts, err);
+  if (!rc) rc = count_in(&F_PPART, in->party_participants, NODE_MAX_PARTICIPANTS, &pparts, err);
+  if (!rc && pparts > parts)
+    rc = cm_errf(err, CM_ERR_INVALID,
+                 "黨員參加人次不能多於參加人次 / party participants cannot exceed participants (%lld > %lld)",
+                 (long long)pparts, (long long)parts);
+  if (!rc) rc = text_in(&F_CONTENT, in->content, 1, &content, err);
+  if (!rc) rc = text_in(&F_SCOPE, in->scope, 0, &scope, err);
+  if (!rc) rc = text_in(&F_DEEDS, in->good_deeds, 0, &deeds, err);
+  if (!rc) {
+    *body_out = json_pack("{s:O,s:s,s:I,s:I,s:I,s:O,s:O,s:O}", "org", org, "month", in->month,
+                          "activities", (json_int_t)acts, "participants", (json_int_t)parts,
+                          "party_participants", (json_int_t)pparts, "content", content,
+                          "scope", scope, "good_deeds", deeds);
+    if (!*body_out) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  }
+  json_decref(org);
+  json_decref(content);
+  json_decref(scope);
+  json_decref(deeds);
+  return rc;
+}
+
+cm_rc node_report_append_in_tx(node_ctx *ctx, const json_t *body, uint64_t *seq_out,
+                               cm_err *err) {
+  const char *org = json_string_value(json_object_get(body, "org"));
+  cm_rc rc = org_active(ctx, org ? org : "", NULL, err);
+  if (!rc) rc = journal_append_in_tx(ctx, "report.monthly", body, seq_out, err);
+  return rc;
+}
+
+cm_rc node_report_monthly(node_ctx *ctx, const node_report_input *in,
+                          char record_out[NODE_RECORD_ID_MAX], cm_err *err) {
+  report_job j = {NULL, in->org, 0};
+  cm_rc rc = node_report_build(ctx, in, &j.body, err);
+  if (!rc) rc = journal_tx(ctx, report_tx, &j, err);
+  if (!rc && record_out) journal_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
+  json_decref(j.body);
+  return rc;
+}
+
+/* ---- major activities ---- */
+
+typedef struct activity_job {
+  json_t *org, *title, *place, *desc;
+  char date[11];
+  int64_t expected;
+  char *id_out;
+} activity_job;
+
+static cm_rc activity_tx(node_ctx *ctx, void *arg, cm_err *err) {
+  activity_job *j = arg;
+  char code[16], id[NODE_ID_MAX];
+  uint64_t serial = 0;
+  json_t *body = NULL;
+  cm_rc rc = org_active(ctx, json_string_value(j->org), NULL, err);
+  if (!rc) rc = store_meta_get(ctx, "code", code, sizeof code, err);
+  if (!rc) rc = next_serial(ctx, "activity.declared", &serial, err);
+  if (rc) goto out;
+  snprintf(id, sizeof id, "%s-A%04llu", code, (unsigned long long)serial);
+  body = json_pack("{s:s,s:O,s:s,s:O,s:O,s:I,s:O}", "id", id, "org", j->org, "date", j->date,
+                   "title", j->title, "place", j->place, "expected", (json_int_t)j->expected,
+                   "description", j->desc);
+  rc = body ? journal_append_in_tx(ctx, "activity.declared", body, NULL, err)
+            : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!rc) snprintf(j->id_out, NODE_ID_MAX, "%s", id);
+out:
+  json_decref(body);
+  return rc;
+}
+
+cm_rc node_activity_declare(node_ctx *ctx, const node_activity_input *in,
+                            char id_out[NODE_ID_MAX], cm_err *err) {
+  activity_job j;
+  char today[11];
+  memset(&j, 0, sizeof j);
+  j.id_out = id_out;
+  cm_rc rc = text_in(&F_ORG, in->org, 1, &j.org, err);
+  if (!rc) rc = date_in(&F_DATE, in->date, j.date, err);
+  if (!rc) {
+    node_today(ctx, today);
+    if (strcmp(j.date, today) < 0)
+      rc = cm_errf(err, CM_ERR_INVALID,
+                   "重大活動須在活動日期之前匯報 / a major activity must be declared before its date "
+                   "(%s is in the past; today is %s)", j.date, today);
+  }
+  if (!rc) rc = text_in(&F_TITLE, in->title, 1, &j.title, err);
+  if (!rc) rc = text_in(&F_PLACE, in->place, 1, &j.place, err);
+  if (!rc) rc = count_in(&F_EXPECTED, in->expected, NODE_MAX_PARTICIPANTS, &j.expected, err);
+  if (!rc) rc = text_in(&F_DESC, in->description, 0, &j.desc, err);
+  if (!rc) rc = journal_tx(ctx, activity_tx, &j, err);
+  json_decref(j.org);
+  json_decref(j.title);
+  json_decref(j.place);
+  json_decref(j.desc);
+  return rc;
+}
+
+/* ---- rectification ---- */
+
+typedef struct rect_job {
+  json_t *body;
+  uint64_t seq;
+} rect_job;
+
+static cm_rc rect_tx(node_ctx *ctx, void *arg, cm_err *err) {
+  rect_job *j = arg;
+  cm_rc rc = org_active(ctx, json_string_value(json_object_get(j->body, "org")), NULL, err);
+  if (!rc) rc = journal_append_in_tx(ctx, "rectification.filed", j->body, &j->seq, err);
+  return rc;
+}
+
+cm_rc node_rectification_file(node_ctx *ctx, const node_rectification_input *in,
+                              char record_out[NODE_RECORD_ID_MAX], cm_err *err) {
+  json_t *org = NULL, *decision = NULL, *content = NULL;
+  rect_job j = {NULL, 0};
+  cm_rc rc = text_in(&F_ORG, in->org, 1, &org, err);
+  if (!rc) rc = text_in(&F_DECISION, in->decision, 1, &decision, err);
+  if (!rc) {
+    /* a record id: 64 hex digits, '/', a sequence number */
+    const char *d = in->decision;
+    size_t i = 0;
+    while (i < 64 && ((d[i] >= '0' && d[i] <= '9') || (d[i] >= 'a' && d[i] <= 'f'))) i++;
+    int ok = i == 64 && d[64] == '/' && d[65] >= '1' && d[65] <= '9';
+    for (const char *p = d + 65; ok && *p; p++) ok = *p >= '0' && *p <= '9';
+    if (!ok)
+      rc = cm_errf(err, CM_ERR_INVALID,
+                   "「%s」應為決定的記錄編號 / --decision must be the criticism's record id "
+                   "(<hub key hex>/<seq>), not %s", F_DECISION.zh, d);
+  }
+  if (!rc) rc = text_in(&F_CONTENT, in->content, 1, &content, err);
+  if (!rc) {
+    j.body = json_pack("{s:O,s:O,s:O}", "org", org, "decision", decision, "content", content);
+    rc = j.body ? journal_tx(ctx, rect_tx, &j, err) : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  }
+  if (!rc && record_out) journal_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
+  json_decref(org);
+  json_decref(decision);
+  json_decref(content);
+  json_decref(j.body);
+  return rc;
+}
+
+/* ---- listings ---- */
+
+cm_rc node_org_list(node_ctx *ctx, json_t **out, cm_err *err) {
+  return store_org_list(ctx, out, err);
+}
+
+cm_rc node_org_get(node_ctx *ctx, const char *id, json_t **out, cm_err *err) {
+  return store_org_get(ctx, id ? id : "", out, err);
+}
+
+cm_rc node_report_list(node_ctx *ctx, const char *org, const char *month, json_t **out,
+                       cm_err *err) {
+  char hex[PROTO_KEY_HEX];
+  proto_key_hex(ctx->kp.pk, hex);
+  return store_report_list(ctx, org, month, 0, hex, out, err);
+}
+
+cm_rc node_report_history(node_ctx *ctx, const char *org, const char *month, json_t **out,
+                          cm_err *err) {
+  char hex[PROTO_KEY_HEX];
+  proto_key_hex(ctx->kp.pk, hex);
+  return store_report_list(ctx, org, month, 1, hex, out, err);
+}
+
+cm_rc node_reports_due(node_ctx *ctx, json_t **out, cm_err *err) {
+  char month[8];
+  node_this_month(ctx, month);
+  return store_reports_due(ctx, month, out, err);
+}
+
+cm_rc node_activity_list(node_ctx *ctx, json_t **out, cm_err *err) {
+  char hex[PROTO_KEY_HEX];
+  proto_key_hex(ctx->kp.pk, hex);
+  return store_activity_list(ctx, hex, out, err);
+}
+
+cm_rc node_inbox_list(node_ctx *ctx, json_t **out, cm_err *err) {
+  char hex[PROTO_KEY_HEX] = "";
+  store_meta_get(ctx, "hub_key", hex, sizeof hex, NULL);
+  return store_inbox_json(ctx, hex, out, err);
+}
+
+cm_rc node_inbox_mark_read(node_ctx *ctx, uint64_t cursor, cm_err *err) {
+  return store_inbox_mark_read(ctx, cursor, err);
+}

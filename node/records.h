@@ -1,0 +1,147 @@
+/* records.h - the community's domain records: building, validating and writing
+ * org.filed / org.amended / org.dissolved / report.monthly / activity.declared /
+ * rectification.filed entries (bodies as docs/records.md), and listing the
+ * projection as JSON.  Inputs are strings exactly as typed on the command line or
+ * in a web form; NULL or "" means "not given".
+ *
+ * Refusals return CM_ERR_INVALID (bad or missing input) or CM_ERR_NOT_FOUND
+ * (unknown organisation) with a message in Chinese and English in err, e.g.
+ * "黨員人數不能多於成員人數 / party members cannot exceed members"; nothing is
+ * written then.  Storage failures return CM_ERR_DB / CM_ERR_DISK_FULL / CM_ERR_BUSY. */
+#ifndef LINLI_NODE_RECORDS_H
+#define LINLI_NODE_RECORDS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "../common/rc.h"
+#include "node.h"
+
+#define NODE_ID_MAX 32        /* "120105001001-0001", "120105001001-A0001" + NUL */
+#define NODE_RECORD_ID_MAX 96 /* "<64 hex>/<seq>" + NUL */
+#define NODE_MAX_PARTICIPANTS 100000
+#define NODE_MAX_MEMBERS 100000
+#define NODE_TEXT_MAX 4000    /* bytes of any one text field */
+
+/* Filing (備案) and amendment (變更) fields.  For a filing the first six are
+ * required; for an amendment every field is optional and only given ones change. */
+typedef struct node_org_input {
+  const char *name;
+  const char *category;
+  const char *leader;
+  const char *phone;
+  const char *members;        /* decimal */
+  const char *party_members;  /* decimal */
+  const char *party_station;  /* "yes" | "no" (default no) */
+  const char *founded_by;     /* "self" (default) | "district-unit" | "street" */
+  const char *scope;
+  const char *venue;
+  const char *filed;          /* YYYY-MM-DD, default today; not in the future */
+} node_org_input;
+
+/* File a new organisation; id_out gets its filing number ("<code>-0001"). */
+cm_rc node_org_file(node_ctx *ctx, const node_org_input *in, char id_out[NODE_ID_MAX],
+                    cm_err *err);
+
+/* Amend organisation id with the given fields (at least one); flags are
+ * recomputed on the amended record.  Refused for a dissolved or revoked org. */
+cm_rc node_org_amend(node_ctx *ctx, const char *id, const node_org_input *changes, cm_err *err);
+
+/* Dissolve organisation id; reason is required. */
+cm_rc node_org_dissolve(node_ctx *ctx, const char *id, const char *reason, cm_err *err);
+
+/* Monthly report (月報).  A second report for the same org and month corrects
+ * the first. */
+typedef struct node_report_input {
+  const char *org;
+  const char *month;              /* YYYY-MM, not after this month */
+  const char *activities;         /* decimal */
+  const char *participants;       /* decimal, at most 100,000 */
+  const char *party_participants; /* decimal, at most participants */
+  const char *content;            /* required */
+  const char *scope;
+  const char *good_deeds;
+} node_report_input;
+
+/* Write a monthly report; record_out (may be NULL) gets "<author hex>/<seq>". */
+cm_rc node_report_monthly(node_ctx *ctx, const node_report_input *in,
+                          char record_out[NODE_RECORD_ID_MAX], cm_err *err);
+
+/* Validate a monthly report without writing it (CSV import checks every row
+ * first); *body_out is the report.monthly body (caller decrefs). */
+cm_rc node_report_build(node_ctx *ctx, const node_report_input *in, json_t **body_out,
+                        cm_err *err);
+
+/* Inside a journal transaction: check the org is active and append a body from
+ * node_report_build.  *seq_out (may be NULL) gets the entry's sequence. */
+cm_rc node_report_append_in_tx(node_ctx *ctx, const json_t *body, uint64_t *seq_out,
+                               cm_err *err);
+
+/* Major activity declaration (重大活動匯報), declared before its date. */
+typedef struct node_activity_input {
+  const char *org;
+  const char *date;        /* YYYY-MM-DD, after today */
+  const char *title;
+  const char *place;
+  const char *expected;    /* decimal, at most 100,000 */
+  const char *description; /* optional */
+} node_activity_input;
+
+/* Declare; id_out gets the activity id ("<code>-A0001"). */
+cm_rc node_activity_declare(node_ctx *ctx, const node_activity_input *in,
+                            char id_out[NODE_ID_MAX], cm_err *err);
+
+/* Rectification report (整改報告) answering a criticism. */
+typedef struct node_rectification_input {
+  const char *org;
+  const char *decision;  /* record id of the criticism ("<hub hex>/<seq>") */
+  const char *content;
+} node_rectification_input;
+
+cm_rc node_rectification_file(node_ctx *ctx, const node_rectification_input *in,
+                              char record_out[NODE_RECORD_ID_MAX], cm_err *err);
+
+/* Listings.  *out is a new JSON array (caller json_decref()s); the same JSON the
+ * CLI prints with --json.
+ *
+ * Organisations: [{"id","name","category","leader","phone","members",
+ *   "party_members","party_station","founded_by","scope","venue","filed",
+ *   "status": "active"|"dissolved"|"revoked","flags": ["name_norm",...],
+ *   "record": "<hex>/<seq>"}] ordered by id. */
+cm_rc node_org_list(node_ctx *ctx, json_t **out, cm_err *err);
+
+/* One organisation as in node_org_list (*out a JSON object), CM_ERR_NOT_FOUND. */
+cm_rc node_org_get(node_ctx *ctx, const char *id, json_t **out, cm_err *err);
+
+/* Current reports (a correction replaces what it corrects), optionally filtered
+ * by org and/or month (NULL = all): [{"org","org_name","month","activities",
+ * "participants","party_participants","content","scope","good_deeds",
+ * "record","corrections": n, "time"}] ordered by month then org. */
+cm_rc node_report_list(node_ctx *ctx, const char *org, const char *month, json_t **out,
+                       cm_err *err);
+
+/* Every version of one org's report for one month, oldest first (history). */
+cm_rc node_report_history(node_ctx *ctx, const char *org, const char *month, json_t **out,
+                          cm_err *err);
+
+/* Active organisations with no report yet for this month:
+ * [{"org","name","month"}]. */
+cm_rc node_reports_due(node_ctx *ctx, json_t **out, cm_err *err);
+
+/* Declared major activities: [{"id","org","date","title","place","expected",
+ * "description","record"}] ordered by date. */
+cm_rc node_activity_list(node_ctx *ctx, json_t **out, cm_err *err);
+
+/* Decisions received, newest first: [{"cursor","kind","record","org","reason",
+ * "deadline","body": {...},"time","read": bool}]; "record" is "<hub hex>/<seq>". */
+cm_rc node_inbox_list(node_ctx *ctx, json_t **out, cm_err *err);
+
+/* Mark one inbox item (cursor) or all (cursor 0) as read. */
+cm_rc node_inbox_mark_read(node_ctx *ctx, uint64_t cursor, cm_err *err);
+
+/* Status: {"community","street","code","key","fingerprint","hub","hub_key",
+ * "enrolled": "yes"|"pending"|"no","written","pushed","acknowledged","pending",
+ * "last_contact": ISO time or null,"last_error","unread","today","month"}. */
+cm_rc node_status(node_ctx *ctx, json_t **out, cm_err *err);
+
+#endif

@@ -1,0 +1,691 @@
+/* store.c - the node's SQLite schema and every query the node runs. */
+#include "store.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/clock.h"
+#include "../common/codec.h"
+#include "../common/db.h"
+#include "../common/json.h"
+
+/* Migrations by user_version: append, never edit a released one. */
+static const char *const store_migrations[] = {
+    /* 0 -> 1 */
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE log(seq INTEGER PRIMARY KEY, hash BLOB NOT NULL, time_ms INTEGER NOT NULL,"
+    " kind TEXT NOT NULL, raw BLOB NOT NULL);"
+    "CREATE TABLE receipts(id INTEGER PRIMARY KEY, hub BLOB NOT NULL, seq INTEGER NOT NULL,"
+    " head BLOB NOT NULL, hub_time_ms INTEGER NOT NULL, raw BLOB NOT NULL UNIQUE,"
+    " received_ms INTEGER NOT NULL);"
+    "CREATE TABLE inbox(cursor INTEGER PRIMARY KEY, hub_seq INTEGER NOT NULL,"
+    " kind TEXT NOT NULL, body TEXT NOT NULL, time_ms INTEGER NOT NULL, raw BLOB NOT NULL,"
+    " read INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE orgs(id TEXT PRIMARY KEY, name TEXT NOT NULL, category TEXT NOT NULL,"
+    " leader TEXT NOT NULL, phone TEXT NOT NULL, members INTEGER NOT NULL,"
+    " party_members INTEGER NOT NULL, party_station INTEGER NOT NULL,"
+    " founded_by TEXT NOT NULL, scope TEXT NOT NULL, venue TEXT NOT NULL,"
+    " filed TEXT NOT NULL, flags TEXT NOT NULL, status TEXT NOT NULL,"
+    " reason TEXT NOT NULL, record TEXT NOT NULL);"
+    "CREATE TABLE reports(seq INTEGER PRIMARY KEY, org TEXT NOT NULL, month TEXT NOT NULL,"
+    " activities INTEGER NOT NULL, participants INTEGER NOT NULL,"
+    " party_participants INTEGER NOT NULL, content TEXT NOT NULL, scope TEXT NOT NULL,"
+    " good_deeds TEXT NOT NULL, time_ms INTEGER NOT NULL);"
+    "CREATE INDEX reports_org_month ON reports(org, month, seq);"
+    "CREATE TABLE activities(id TEXT PRIMARY KEY, seq INTEGER NOT NULL, org TEXT NOT NULL,"
+    " date TEXT NOT NULL, title TEXT NOT NULL, place TEXT NOT NULL,"
+    " expected INTEGER NOT NULL, description TEXT NOT NULL);"
+    "CREATE TABLE rectifications(seq INTEGER PRIMARY KEY, org TEXT NOT NULL,"
+    " decision TEXT NOT NULL, content TEXT NOT NULL);",
+};
+
+cm_rc store_open(const char *path, struct sqlite3 **db_out, cm_err *err) {
+  return cm_db_open(path, store_migrations,
+                    (int)(sizeof store_migrations / sizeof store_migrations[0]), db_out, err);
+}
+
+typedef struct tx_wrap {
+  node_ctx *ctx;
+  store_tx_fn fn;
+  void *arg;
+} tx_wrap;
+
+static cm_rc tx_trampoline(struct sqlite3 *db, void *p, cm_err *err) {
+  tx_wrap *w = p;
+  (void)db;
+  return w->fn(w->ctx, w->arg, err);
+}
+
+cm_rc store_tx(node_ctx *ctx, store_tx_fn fn, void *arg, cm_err *err) {
+  tx_wrap w = {ctx, fn, arg};
+  return cm_db_tx(ctx->db, tx_trampoline, &w, err);
+}
+
+/* Prepare sql; on failure err says which statement. */
+static cm_rc prep(node_ctx *ctx, const char *sql, sqlite3_stmt **st, cm_err *err) {
+  int s = sqlite3_prepare_v2(ctx->db, sql, -1, st, NULL);
+  if (s != SQLITE_OK) {
+    *st = NULL;
+    return cm_db_check(ctx->db, s, "prepare", err);
+  }
+  return CM_OK;
+}
+
+/* Step a statement expected to finish without rows. */
+static cm_rc step_done(node_ctx *ctx, sqlite3_stmt *st, const char *what, cm_err *err) {
+  int s = sqlite3_step(st);
+  if (s == SQLITE_DONE || s == SQLITE_ROW) return CM_OK;
+  return cm_db_check(ctx->db, s, what, err);
+}
+
+static const char *col_text(sqlite3_stmt *st, int i) {
+  const unsigned char *t = sqlite3_column_text(st, i);
+  return t ? (const char *)t : "";
+}
+
+/* Bind a string or SQL NULL. */
+static void bind_text(sqlite3_stmt *st, int i, const char *s) {
+  if (s)
+    sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null(st, i);
+}
+
+cm_rc store_meta_get(node_ctx *ctx, const char *key, char *out, size_t cap, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  cm_rc rc = prep(ctx, "SELECT value FROM meta WHERE key=?", &st, err);
+  if (rc) goto out;
+  bind_text(st, 1, key);
+  int s = sqlite3_step(st);
+  if (s == SQLITE_ROW) {
+    snprintf(out, cap, "%s", col_text(st, 0));
+  } else if (s == SQLITE_DONE) {
+    rc = cm_errf(err, CM_ERR_NOT_FOUND, "meta value %s not set", key);
+  } else {
+    rc = cm_db_check(ctx->db, s, "read meta", err);
+  }
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+uint64_t store_meta_u64(node_ctx *ctx, const char *key, uint64_t def) {
+  char v[32];
+  if (store_meta_get(ctx, key, v, sizeof v, NULL) != CM_OK) return def;
+  char *end = NULL;
+  unsigned long long x = strtoull(v, &end, 10);
+  if (!end || *end || end == v) return def;
+  return (uint64_t)x;
+}
+
+cm_rc store_meta_set(node_ctx *ctx, const char *key, const char *value, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  cm_rc rc = prep(ctx, "INSERT INTO meta(key,value) VALUES(?,?) "
+                       "ON CONFLICT(key) DO UPDATE SET value=excluded.value", &st, err);
+  if (rc) goto out;
+  bind_text(st, 1, key);
+  bind_text(st, 2, value);
+  rc = step_done(ctx, st, "write meta", err);
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_meta_set_u64(node_ctx *ctx, const char *key, uint64_t value, cm_err *err) {
+  char v[32];
+  snprintf(v, sizeof v, "%llu", (unsigned long long)value);
+  return store_meta_set(ctx, key, v, err);
+}
+
+cm_rc store_meta_max_u64(node_ctx *ctx, const char *key, uint64_t v, cm_err *err) {
+  if (store_meta_u64(ctx, key, 0) >= v) return CM_OK;
+  return store_meta_set_u64(ctx, key, v, err);
+}
+
+cm_rc store_log_head(node_ctx *ctx, uint64_t *seq_out, uint8_t hash_out[PROTO_HASH_BYTES],
+                     cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  *seq_out = 0;
+  memset(hash_out, 0, PROTO_HASH_BYTES);
+  cm_rc rc = prep(ctx, "SELECT seq, hash FROM log ORDER BY seq DESC LIMIT 1", &st, err);
+  if (rc) goto out;
+  int s = sqlite3_step(st);
+  if (s == SQLITE_ROW) {
+    *seq_out = (uint64_t)sqlite3_column_int64(st, 0);
+    if (sqlite3_column_bytes(st, 1) == PROTO_HASH_BYTES)
+      memcpy(hash_out, sqlite3_column_blob(st, 1), PROTO_HASH_BYTES);
+    else
+      rc = cm_errf(err, CM_ERR_DB, "log entry %llu has a malformed hash",
+                   (unsigned long long)*seq_out);
+  } else if (s != SQLITE_DONE) {
+    rc = cm_db_check(ctx->db, s, "read log head", err);
+  }
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_log_insert(node_ctx *ctx, uint64_t seq, const uint8_t hash[PROTO_HASH_BYTES],
+                       uint64_t time_ms, const char *kind, const uint8_t *raw, size_t raw_len,
+                       cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  cm_rc rc = prep(ctx, "INSERT INTO log(seq,hash,time_ms,kind,raw) VALUES(?,?,?,?,?)", &st, err);
+  if (rc) goto out;
+  sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+  sqlite3_bind_blob(st, 2, hash, PROTO_HASH_BYTES, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 3, (sqlite3_int64)time_ms);
+  bind_text(st, 4, kind);
+  sqlite3_bind_blob(st, 5, raw, (int)raw_len, SQLITE_STATIC);
+  rc = step_done(ctx, st, "append to log", err);
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int store_log_hash(node_ctx *ctx, uint64_t seq, uint8_t hash_out[PROTO_HASH_BYTES]) {
+  sqlite3_stmt *st = NULL;
+  int found = 0;
+  if (prep(ctx, "SELECT hash FROM log WHERE seq=?", &st, NULL)) return 0;
+  sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == PROTO_HASH_BYTES) {
+    memcpy(hash_out, sqlite3_column_blob(st, 0), PROTO_HASH_BYTES);
+    found = 1;
+  }
+  sqlite3_finalize(st);
+  return found;
+}
+
+cm_rc store_log_each(node_ctx *ctx, uint64_t from, uint64_t to, store_log_fn fn, void *arg,
+                     cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  cm_rc rc = prep(ctx, "SELECT seq, raw FROM log WHERE seq>=? AND (?=0 OR seq<=?) ORDER BY seq",
+                  &st, err);
+  if (rc) goto out;
+  sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
+  sqlite3_bind_int64(st, 2, (sqlite3_int64)to);
+  sqlite3_bind_int64(st, 3, (sqlite3_int64)to);
+  for (;;) {
+    int s = sqlite3_step(st);
+    if (s == SQLITE_DONE) break;
+    if (s != SQLITE_ROW) {
+      rc = cm_db_check(ctx->db, s, "read log", err);
+      break;
+    }
+    rc = fn(arg, (uint64_t)sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1),
+            (size_t)sqlite3_column_bytes(st, 1), err);
+    if (rc) break;
+  }
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_log_count_kind(node_ctx *ctx, const char *kind, uint64_t *n_out, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  *n_out = 0;
+  cm_rc rc = prep(ctx, "SELECT count(*) FROM log WHERE kind=?", &st, err);
+  if (rc) goto out;
+  bind_text(st, 1, kind);
+  int s = sqlite3_step(st);
+  if (s == SQLITE_ROW)
+    *n_out = (uint64_t)sqlite3_column_int64(st, 0);
+  else
+    rc = cm_db_check(ctx->db, s, "count log", err);
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_receipt_add(node_ctx *ctx, const uint8_t hub[PROTO_KEY_BYTES], uint64_t seq,
+                        const uint8_t head[PROTO_HASH_BYTES], uint64_t hub_time_ms,
+                        const uint8_t *raw, size_t raw_len, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  cm_rc rc = prep(ctx, "INSERT OR IGNORE INTO receipts(hub,seq,head,hub_time_ms,raw,received_ms)"
+                       " VALUES(?,?,?,?,?,?)", &st, err);
+  if (rc) goto out;
+  sqlite3_bind_blob(st, 1, hub, PROTO_KEY_BYTES, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+  sqlite3_bind_blob(st, 3, head, PROTO_HASH_BYTES, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 4, (sqlite3_int64)hub_time_ms);
+  sqlite3_bind_blob(st, 5, raw, (int)raw_len, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 6, (sqlite3_int64)node_now_ms(ctx));
+  rc = step_done(ctx, st, "store receipt", err);
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* Run a "SELECT count(*)"-style statement with no parameters. */
+static cm_rc count_query(node_ctx *ctx, const char *sql, uint64_t *n_out, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  *n_out = 0;
+  cm_rc rc = prep(ctx, sql, &st, err);
+  if (rc) goto out;
+  int s = sqlite3_step(st);
+  if (s == SQLITE_ROW)
+    *n_out = (uint64_t)sqlite3_column_int64(st, 0);
+  else
+    rc = cm_db_check(ctx->db, s, "count", err);
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_receipt_count(node_ctx *ctx, uint64_t *n_out, cm_err *err) {
+  return count_query(ctx, "SELECT count(*) FROM receipts", n_out, err);
+}
+
+cm_rc store_inbox_add(node_ctx *ctx, uint64_t cursor, uint64_t hub_seq, const char *kind,
+                      const char *body, uint64_t time_ms, const uint8_t *raw, size_t raw_len,
+                      int *added_out, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  *added_out = 0;
+  cm_rc rc = prep(ctx, "INSERT OR IGNORE INTO inbox(cursor,hub_seq,kind,body,time_ms,raw)"
+                       " VALUES(?,?,?,?,?,?)", &st, err);
+  if (rc) goto out;
+  sqlite3_bind_int64(st, 1, (sqlite3_int64)cursor);
+  sqlite3_bind_int64(st, 2, (sqlite3_int64)hub_seq);
+  bind_text(st, 3, kind);
+  bind_text(st, 4, body);
+  sqlite3_bind_int64(st, 5, (sqlite3_int64)time_ms);
+  sqlite3_bind_blob(st, 6, raw, (int)raw_len, SQLITE_STATIC);
+  rc = step_done(ctx, st, "store decision", err);
+  if (!rc) *added_out = sqlite3_changes(ctx->db) > 0;
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_inbox_each(node_ctx *ctx, store_inbox_fn fn, void *arg, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  cm_rc rc = prep(ctx, "SELECT cursor, kind, body FROM inbox ORDER BY cursor", &st, err);
+  if (rc) goto out;
+  for (;;) {
+    int s = sqlite3_step(st);
+    if (s == SQLITE_DONE) break;
+    if (s != SQLITE_ROW) {
+      rc = cm_db_check(ctx->db, s, "read inbox", err);
+      break;
+    }
+    rc = fn(arg, (uint64_t)sqlite3_column_int64(st, 0), col_text(st, 1), col_text(st, 2), err);
+    if (rc) break;
+  }
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_inbox_json(node_ctx *ctx, const char *hub_hex, json_t **out, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  json_t *arr = json_array();
+  cm_rc rc = arr ? CM_OK : CM_ERR_NOMEM;
+  if (!rc) rc = prep(ctx, "SELECT cursor, hub_seq, kind, body, time_ms, read FROM inbox"
+                          " ORDER BY cursor DESC", &st, err);
+  if (rc) goto out;
+  for (;;) {
+    int s = sqlite3_step(st);
+    if (s == SQLITE_DONE) break;
+    if (s != SQLITE_ROW) {
+      rc = cm_db_check(ctx->db, s, "read inbox", err);
+      break;
+    }
+    const char *body = col_text(st, 3);
+    json_t *b = json_loads(body, 0, NULL);
+    if (!b || !json_is_object(b)) {
+      json_decref(b);
+      b = json_object();
+    }
+    char record[PROTO_KEY_HEX + 24];
+    snprintf(record, sizeof record, "%s/%lld", hub_hex, (long long)sqlite3_column_int64(st, 1));
+    char when[26];
+    cm_time_iso((uint64_t)sqlite3_column_int64(st, 4), when);
+    json_t *org = json_object_get(b, "org");
+    json_t *reason = json_object_get(b, "reason");
+    json_t *deadline = json_object_get(b, "deadline");
+    json_t *item = json_pack("{s:I,s:s,s:s,s:O,s:O,s:O,s:O,s:s,s:b}",
+                             "cursor", (json_int_t)sqlite3_column_int64(st, 0),
+                             "kind", col_text(st, 2), "record", record,
+                             "org", org ? org : json_null(),
+                             "reason", reason ? reason : json_null(),
+                             "deadline", deadline ? deadline : json_null(),
+                             "body", b, "time", when,
+                             "read", sqlite3_column_int(st, 5) != 0);
+    json_decref(b);
+    if (!item || json_array_append_new(arr, item)) {
+      rc = cm_errf(err, CM_ERR_NOMEM, "out of memory listing the inbox");
+      break;
+    }
+  }
+out:
+  sqlite3_finalize(st);
+  if (rc) {
+    json_decref(arr);
+    arr = NULL;
+  }
+  *out = arr;
+  return rc;
+}
+
+cm_rc store_inbox_mark_read(node_ctx *ctx, uint64_t cursor, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  cm_rc rc = prep(ctx, "UPDATE inbox SET read=1 WHERE ?=0 OR cursor=?", &st, err);
+  if (rc) goto out;
+  sqlite3_bind_int64(st, 1, (sqlite3_int64)cursor);
+  sqlite3_bind_int64(st, 2, (sqlite3_int64)cursor);
+  rc = step_done(ctx, st, "mark read", err);
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_inbox_unread(node_ctx *ctx, uint64_t *n_out, cm_err *err) {
+  return count_query(ctx, "SELECT count(*) FROM inbox WHERE read=0", n_out, err);
+}
+
+cm_rc store_proj_clear(node_ctx *ctx, cm_err *err) {
+  return cm_db_exec(ctx->db, "DELETE FROM orgs; DELETE FROM reports; DELETE FROM activities;"
+                             " DELETE FROM rectifications;", err);
+}
+
+#define ORG_COLS "id, name, category, leader, phone, members, party_members, party_station," \
+                 " founded_by, scope, venue, filed, flags, status, reason, record"
+
+/* An orgs row (columns ORG_COLS) as a JSON object. */
+static json_t *org_row(sqlite3_stmt *st) {
+  json_t *flags = json_loads(col_text(st, 12), 0, NULL);
+  if (!flags || !json_is_array(flags)) {
+    json_decref(flags);
+    flags = json_array();
+  }
+  return json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:b,s:s,s:s,s:s,s:s,s:o,s:s,s:s,s:s}",
+                   "id", col_text(st, 0), "name", col_text(st, 1), "category", col_text(st, 2),
+                   "leader", col_text(st, 3), "phone", col_text(st, 4),
+                   "members", (json_int_t)sqlite3_column_int64(st, 5),
+                   "party_members", (json_int_t)sqlite3_column_int64(st, 6),
+                   "party_station", sqlite3_column_int(st, 7) != 0,
+                   "founded_by", col_text(st, 8), "scope", col_text(st, 9),
+                   "venue", col_text(st, 10), "filed", col_text(st, 11), "flags", flags,
+                   "status", col_text(st, 13), "reason", col_text(st, 14),
+                   "record", col_text(st, 15));
+}
+
+cm_rc store_org_get(node_ctx *ctx, const char *id, json_t **out, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  *out = NULL;
+  cm_rc rc = prep(ctx, "SELECT " ORG_COLS " FROM orgs WHERE id=?", &st, err);
+  if (rc) goto out;
+  bind_text(st, 1, id);
+  int s = sqlite3_step(st);
+  if (s == SQLITE_ROW) {
+    *out = org_row(st);
+    if (!*out) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  } else if (s == SQLITE_DONE) {
+    rc = cm_errf(err, CM_ERR_NOT_FOUND, "沒有這個組織 / unknown organisation: %s", id);
+  } else {
+    rc = cm_db_check(ctx->db, s, "read organisation", err);
+  }
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static const char *jstr(const json_t *o, const char *k) {
+  const char *s = json_string_value(json_object_get(o, k));
+  return s ? s : "";
+}
+
+cm_rc store_org_put(node_ctx *ctx, const json_t *org, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  char *flags = NULL;
+  cm_rc rc = prep(ctx, "INSERT OR REPLACE INTO orgs(" ORG_COLS ") VALUES"
+                       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &st, err);
+  if (rc) goto out;
+  json_t *fl = json_object_get(org, "flags");
+  flags = json_dumps(fl ? fl : json_array(), JSON_COMPACT);
+  if (!flags) {
+    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    goto out;
+  }
+  static const char *const text_cols[] = {"id", "name", "category", "leader", "phone"};
+  for (int i = 0; i < 5; i++) bind_text(st, i + 1, jstr(org, text_cols[i]));
+  sqlite3_bind_int64(st, 6, (sqlite3_int64)json_integer_value(json_object_get(org, "members")));
+  sqlite3_bind_int64(st, 7,
+                     (sqlite3_int64)json_integer_value(json_object_get(org, "party_members")));
+  sqlite3_bind_int(st, 8, json_is_true(json_object_get(org, "party_station")));
+  bind_text(st, 9, jstr(org, "founded_by"));
+  bind_text(st, 10, jstr(org, "scope"));
+  bind_text(st, 11, jstr(org, "venue"));
+  bind_text(st, 12, jstr(org, "filed"));
+  bind_text(st, 13, flags);
+  bind_text(st, 14, json_object_get(org, "status") ? jstr(org, "status") : "active");
+  bind_text(st, 15, jstr(org, "reason"));
+  bind_text(st, 16, jstr(org, "record"));
+  rc = step_done(ctx, st, "write organisation", err);
+out:
+  free(flags);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* Collect every row of st through make() into a new array. */
+static cm_rc rows_json(node_ctx *ctx, sqlite3_stmt *st, json_t *(*make)(sqlite3_stmt *, void *),
+                       void *arg, json_t **out, cm_err *err) {
+  json_t *arr = json_array();
+  cm_rc rc = arr ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  while (!rc) {
+    int s = sqlite3_step(st);
+    if (s == SQLITE_DONE) break;
+    if (s != SQLITE_ROW) {
+      rc = cm_db_check(ctx->db, s, "list", err);
+      break;
+    }
+    json_t *o = make(st, arg);
+    if (!o || json_array_append_new(arr, o)) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  }
+  if (rc) {
+    json_decref(arr);
+    arr = NULL;
+  }
+  *out = arr;
+  return rc;
+}
+
+static json_t *org_row_cb(sqlite3_stmt *st, void *arg) {
+  (void)arg;
+  return org_row(st);
+}
+
+cm_rc store_org_list(node_ctx *ctx, json_t **out, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  *out = NULL;
+  cm_rc rc = prep(ctx, "SELECT " ORG_COLS " FROM orgs ORDER BY id", &st, err);
+  if (!rc) rc = rows_json(ctx, st, org_row_cb, NULL, out, err);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_report_put(node_ctx *ctx, uint64_t seq, const json_t *body, uint64_t time_ms,
+                       cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  cm_rc rc = prep(ctx, "INSERT OR REPLACE INTO reports(seq,org,month,activities,participants,"
+                       "party_participants,content,scope,good_deeds,time_ms)"
+                       " VALUES(?,?,?,?,?,?,?,?,?,?)", &st, err);
+  if (rc) goto out;
+  sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+  bind_text(st, 2, jstr(body, "org"));
+  bind_text(st, 3, jstr(body, "month"));
+  sqlite3_bind_int64(st, 4, (sqlite3_int64)json_integer_value(json_object_get(body, "activities")));
+  sqlite3_bind_int64(st, 5,
+                     (sqlite3_int64)json_integer_value(json_object_get(body, "participants")));
+  sqlite3_bind_int64(
+      st, 6, (sqlite3_int64)json_integer_value(json_object_get(body, "party_participants")));
+  bind_text(st, 7, jstr(body, "content"));
+  bind_text(st, 8, jstr(body, "scope"));
+  bind_text(st, 9, jstr(body, "good_deeds"));
+  sqlite3_bind_int64(st, 10, (sqlite3_int64)time_ms);
+  rc = step_done(ctx, st, "write report", err);
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* Report row: r.seq, org, month, activities, participants, party_participants,
+ * content, scope, good_deeds, time_ms, org name, versions. */
+static json_t *report_row(sqlite3_stmt *st, void *arg) {
+  const char *author_hex = arg;
+  char record[PROTO_KEY_HEX + 24];
+  char when[26];
+  snprintf(record, sizeof record, "%s/%lld", author_hex, (long long)sqlite3_column_int64(st, 0));
+  cm_time_iso((uint64_t)sqlite3_column_int64(st, 9), when);
+  return json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:I,s:s}",
+                   "org", col_text(st, 1), "org_name", col_text(st, 10),
+                   "month", col_text(st, 2),
+                   "activities", (json_int_t)sqlite3_column_int64(st, 3),
+                   "participants", (json_int_t)sqlite3_column_int64(st, 4),
+                   "party_participants", (json_int_t)sqlite3_column_int64(st, 5),
+                   "content", col_text(st, 6), "scope", col_text(st, 7),
+                   "good_deeds", col_text(st, 8), "record", record,
+                   "corrections", (json_int_t)(sqlite3_column_int64(st, 11) - 1),
+                   "time", when);
+}
+
+cm_rc store_report_list(node_ctx *ctx, const char *org, const char *month, int history,
+                        const char *author_hex, json_t **out, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  *out = NULL;
+  const char *sql =
+      history
+          ? "SELECT r.seq, r.org, r.month, r.activities, r.participants, r.party_participants,"
+            " r.content, r.scope, r.good_deeds, r.time_ms, coalesce(o.name,''),"
+            " (SELECT count(*) FROM reports x WHERE x.org=r.org AND x.month=r.month"
+            "  AND x.seq<=r.seq)"
+            " FROM reports r LEFT JOIN orgs o ON o.id=r.org"
+            " WHERE (?1 IS NULL OR r.org=?1) AND (?2 IS NULL OR r.month=?2)"
+            " ORDER BY r.month, r.org, r.seq"
+          : "SELECT r.seq, r.org, r.month, r.activities, r.participants, r.party_participants,"
+            " r.content, r.scope, r.good_deeds, r.time_ms, coalesce(o.name,''),"
+            " (SELECT count(*) FROM reports x WHERE x.org=r.org AND x.month=r.month)"
+            " FROM reports r LEFT JOIN orgs o ON o.id=r.org"
+            " WHERE (?1 IS NULL OR r.org=?1) AND (?2 IS NULL OR r.month=?2)"
+            " AND r.seq=(SELECT max(seq) FROM reports y WHERE y.org=r.org AND y.month=r.month)"
+            " ORDER BY r.month, r.org";
+  cm_rc rc = prep(ctx, sql, &st, err);
+  if (rc) goto out;
+  bind_text(st, 1, org && *org ? org : NULL);
+  bind_text(st, 2, month && *month ? month : NULL);
+  rc = rows_json(ctx, st, report_row, (void *)author_hex, out, err);
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static json_t *due_row(sqlite3_stmt *st, void *arg) {
+  return json_pack("{s:s,s:s,s:s}", "org", col_text(st, 0), "name", col_text(st, 1), "month",
+                   (const char *)arg);
+}
+
+cm_rc store_reports_due(node_ctx *ctx, const char *month, json_t **out, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  *out = NULL;
+  cm_rc rc = prep(ctx, "SELECT id, name FROM orgs o WHERE status='active' AND NOT EXISTS"
+                       " (SELECT 1 FROM reports r WHERE r.org=o.id AND r.month=?) ORDER BY id",
+                  &st, err);
+  if (rc) goto out;
+  bind_text(st, 1, month);
+  rc = rows_json(ctx, st, due_row, (void *)month, out, err);
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_activity_put(node_ctx *ctx, uint64_t seq, const json_t *body, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  cm_rc rc = prep(ctx, "INSERT OR REPLACE INTO activities(id,seq,org,date,title,place,expected,"
+                       "description) VALUES(?,?,?,?,?,?,?,?)", &st, err);
+  if (rc) goto out;
+  bind_text(st, 1, jstr(body, "id"));
+  sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+  bind_text(st, 3, jstr(body, "org"));
+  bind_text(st, 4, jstr(body, "date"));
+  bind_text(st, 5, jstr(body, "title"));
+  bind_text(st, 6, jstr(body, "place"));
+  sqlite3_bind_int64(st, 7, (sqlite3_int64)json_integer_value(json_object_get(body, "expected")));
+  bind_text(st, 8, jstr(body, "description"));
+  rc = step_done(ctx, st, "write activity", err);
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static json_t *activity_row(sqlite3_stmt *st, void *arg) {
+  char record[PROTO_KEY_HEX + 24];
+  snprintf(record, sizeof record, "%s/%lld", (const char *)arg,
+           (long long)sqlite3_column_int64(st, 1));
+  return json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:s}", "id", col_text(st, 0),
+                   "org", col_text(st, 2), "date", col_text(st, 3), "title", col_text(st, 4),
+                   "place", col_text(st, 5), "expected", (json_int_t)sqlite3_column_int64(st, 6),
+                   "description", col_text(st, 7), "record", record);
+}
+
+cm_rc store_activity_list(node_ctx *ctx, const char *author_hex, json_t **out, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  *out = NULL;
+  cm_rc rc = prep(ctx, "SELECT id, seq, org, date, title, place, expected, description"
+                       " FROM activities ORDER BY date, id", &st, err);
+  if (!rc) rc = rows_json(ctx, st, activity_row, (void *)author_hex, out, err);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_rect_put(node_ctx *ctx, uint64_t seq, const json_t *body, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  cm_rc rc = prep(ctx, "INSERT OR REPLACE INTO rectifications(seq,org,decision,content)"
+                       " VALUES(?,?,?,?)", &st, err);
+  if (rc) goto out;
+  sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+  bind_text(st, 2, jstr(body, "org"));
+  bind_text(st, 3, jstr(body, "decision"));
+  bind_text(st, 4, jstr(body, "content"));
+  rc = step_done(ctx, st, "write rectification", err);
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_proj_dump(node_ctx *ctx, cm_buf *out, cm_err *err) {
+  /* Every column of every projection table, in primary-key order; quote() gives
+   * an unambiguous text form of each value. */
+  static const char *const dumps[] = {
+      "SELECT 'orgs|' || quote(id)||'|'||quote(name)||'|'||quote(category)||'|'||quote(leader)"
+      "||'|'||quote(phone)||'|'||members||'|'||party_members||'|'||party_station||'|'"
+      "||quote(founded_by)||'|'||quote(scope)||'|'||quote(venue)||'|'||quote(filed)||'|'"
+      "||quote(flags)||'|'||quote(status)||'|'||quote(reason)||'|'||quote(record)"
+      " FROM orgs ORDER BY id",
+      "SELECT 'reports|'||seq||'|'||quote(org)||'|'||quote(month)||'|'||activities||'|'"
+      "||participants||'|'||party_participants||'|'||quote(content)||'|'||quote(scope)||'|'"
+      "||quote(good_deeds)||'|'||time_ms FROM reports ORDER BY seq",
+      "SELECT 'activities|'||quote(id)||'|'||seq||'|'||quote(org)||'|'||quote(date)||'|'"
+      "||quote(title)||'|'||quote(place)||'|'||expected||'|'||quote(description)"
+      " FROM activities ORDER BY id",
+      "SELECT 'rectifications|'||seq||'|'||quote(org)||'|'||quote(decision)||'|'"
+      "||quote(content) FROM rectifications ORDER BY seq",
+  };
+  cm_rc rc = CM_OK;
+  for (size_t i = 0; !rc && i < sizeof dumps / sizeof dumps[0]; i++) {
+    sqlite3_stmt *st = NULL;
+    rc = prep(ctx, dumps[i], &st, err);
+    while (!rc) {
+      int s = sqlite3_step(st);
+      if (s == SQLITE_DONE) break;
+      if (s != SQLITE_ROW) {
+        rc = cm_db_check(ctx->db, s, "dump", err);
+        break;
+      }
+      rc = cm_buf_appendf(out, "%s\n", col_text(st, 0));
+    }
+    sqlite3_finalize(st);
+  }
+  return rc;
+}

@@ -1,0 +1,108 @@
+/* store.h - the node's SQLite database (DIR/node.db): the only node module that
+ * includes sqlite3.h.  Schema as versioned migrations; the log of every entry
+ * the node wrote (canonical bytes and hash), every receipt the hub signed, the
+ * decisions inbox, meta values, and the projection tables (orgs, reports,
+ * activities, rectifications) that project.c fills from the log.
+ *
+ * Organisations travel between here and the domain code as jansson objects with
+ * the keys of an org.filed body plus "status", "reason" and "record". */
+#ifndef LINLI_NODE_STORE_H
+#define LINLI_NODE_STORE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/buf.h"
+#include "../common/rc.h"
+#include "../protocol/keys.h"
+#include "node.h"
+
+struct sqlite3;
+
+/* The open node; defined here so that node modules share it, opaque to others. */
+struct node_ctx {
+  char dir[1024];
+  struct sqlite3 *db;
+  proto_keypair kp;
+};
+
+/* Open (creating if needed) the database at path with every migration applied. */
+cm_rc store_open(const char *path, struct sqlite3 **db_out, cm_err *err);
+
+/* A transaction body; see cm_db_tx. */
+typedef cm_rc (*store_tx_fn)(node_ctx *ctx, void *arg, cm_err *err);
+
+/* BEGIN IMMEDIATE; fn; COMMIT (durable) or ROLLBACK. */
+cm_rc store_tx(node_ctx *ctx, store_tx_fn fn, void *arg, cm_err *err);
+
+/* meta: small named values.  get: CM_ERR_NOT_FOUND when absent. */
+cm_rc store_meta_get(node_ctx *ctx, const char *key, char *out, size_t cap, cm_err *err);
+/* Missing or unparsable values read as def. */
+uint64_t store_meta_u64(node_ctx *ctx, const char *key, uint64_t def);
+cm_rc store_meta_set(node_ctx *ctx, const char *key, const char *value, cm_err *err);
+cm_rc store_meta_set_u64(node_ctx *ctx, const char *key, uint64_t value, cm_err *err);
+/* Raise the value to v if it is lower (or absent). */
+cm_rc store_meta_max_u64(node_ctx *ctx, const char *key, uint64_t v, cm_err *err);
+
+/* The log. */
+/* Head: *seq_out = highest seq (0 if empty), hash_out its hash (zeros if empty). */
+cm_rc store_log_head(node_ctx *ctx, uint64_t *seq_out, uint8_t hash_out[PROTO_HASH_BYTES],
+                     cm_err *err);
+cm_rc store_log_insert(node_ctx *ctx, uint64_t seq, const uint8_t hash[PROTO_HASH_BYTES],
+                       uint64_t time_ms, const char *kind, const uint8_t *raw, size_t raw_len,
+                       cm_err *err);
+/* Hash of entry seq: 1 if held, 0 if not. */
+int store_log_hash(node_ctx *ctx, uint64_t seq, uint8_t hash_out[PROTO_HASH_BYTES]);
+/* Called for each entry in seq order with its canonical bytes (borrowed). */
+typedef cm_rc (*store_log_fn)(void *arg, uint64_t seq, const uint8_t *raw, size_t len,
+                              cm_err *err);
+/* Entries with from <= seq <= to (to 0 = to the head). */
+cm_rc store_log_each(node_ctx *ctx, uint64_t from, uint64_t to, store_log_fn fn, void *arg,
+                     cm_err *err);
+/* Number of entries of a kind (serials for filing numbers). */
+cm_rc store_log_count_kind(node_ctx *ctx, const char *kind, uint64_t *n_out, cm_err *err);
+
+/* Receipts: keep every one (duplicates of the same bytes are stored once). */
+cm_rc store_receipt_add(node_ctx *ctx, const uint8_t hub[PROTO_KEY_BYTES], uint64_t seq,
+                        const uint8_t head[PROTO_HASH_BYTES], uint64_t hub_time_ms,
+                        const uint8_t *raw, size_t raw_len, cm_err *err);
+cm_rc store_receipt_count(node_ctx *ctx, uint64_t *n_out, cm_err *err);
+
+/* Inbox: one verified hub entry per feed cursor.  *added_out 0 when the item was
+ * held already. */
+cm_rc store_inbox_add(node_ctx *ctx, uint64_t cursor, uint64_t hub_seq, const char *kind,
+                      const char *body, uint64_t time_ms, const uint8_t *raw, size_t raw_len,
+                      int *added_out, cm_err *err);
+/* Each inbox item in cursor order, for rebuild: kind and body (borrowed). */
+typedef cm_rc (*store_inbox_fn)(void *arg, uint64_t cursor, const char *kind,
+                                const char *body, cm_err *err);
+cm_rc store_inbox_each(node_ctx *ctx, store_inbox_fn fn, void *arg, cm_err *err);
+cm_rc store_inbox_json(node_ctx *ctx, const char *hub_hex, json_t **out, cm_err *err);
+cm_rc store_inbox_mark_read(node_ctx *ctx, uint64_t cursor, cm_err *err);
+cm_rc store_inbox_unread(node_ctx *ctx, uint64_t *n_out, cm_err *err);
+
+/* Projection. */
+/* Empty every projection table (rebuild). */
+cm_rc store_proj_clear(node_ctx *ctx, cm_err *err);
+/* Organisation as a JSON object (caller decrefs); CM_ERR_NOT_FOUND. */
+cm_rc store_org_get(node_ctx *ctx, const char *id, json_t **out, cm_err *err);
+/* Insert or replace the organisation row from such an object. */
+cm_rc store_org_put(node_ctx *ctx, const json_t *org, cm_err *err);
+/* Every organisation ordered by id (array). */
+cm_rc store_org_list(node_ctx *ctx, json_t **out, cm_err *err);
+cm_rc store_report_put(node_ctx *ctx, uint64_t seq, const json_t *body, uint64_t time_ms,
+                       cm_err *err);
+/* Current reports (filters may be NULL), or with history=1 every version. */
+cm_rc store_report_list(node_ctx *ctx, const char *org, const char *month, int history,
+                        const char *author_hex, json_t **out, cm_err *err);
+/* Active organisations without a report for month. */
+cm_rc store_reports_due(node_ctx *ctx, const char *month, json_t **out, cm_err *err);
+cm_rc store_activity_put(node_ctx *ctx, uint64_t seq, const json_t *body, cm_err *err);
+cm_rc store_activity_list(node_ctx *ctx, const char *author_hex, json_t **out, cm_err *err);
+cm_rc store_rect_put(node_ctx *ctx, uint64_t seq, const json_t *body, cm_err *err);
+
+/* A canonical text dump of every projection table (rebuild equality tests). */
+cm_rc store_proj_dump(node_ctx *ctx, cm_buf *out, cm_err *err);
+
+#endif

@@ -1,0 +1,54 @@
+/* sync.h - the node's side of the HTTP exchange (docs/protocol.md "Sync, as the
+ * client runs it"): enrolment, heads, push of pending changesets, receipts, the
+ * decisions feed.  One bounded pass per call; the backoff between passes belongs
+ * to the caller's loop (serve). */
+#ifndef LINLI_NODE_SYNC_H
+#define LINLI_NODE_SYNC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/rc.h"
+#include "node.h"
+
+/* Enrolment state kept in meta. */
+typedef enum node_enrol_state {
+  NODE_ENROL_NONE = 0,    /* never asked */
+  NODE_ENROL_PENDING = 1, /* asked; the street operator has not approved yet */
+  NODE_ENROL_DONE = 2     /* the hub answered "enrolled" */
+} node_enrol_state;
+
+/* What the staff see of the sync. */
+typedef struct node_sync_status {
+  uint64_t written;          /* entries in the local log (the head sequence) */
+  uint64_t pushed;           /* highest sequence sent to the hub */
+  uint64_t acknowledged;     /* highest sequence the hub signed a receipt for */
+  uint64_t last_contact_ms;  /* last answer from the hub, 0 if never */
+  uint64_t unread;           /* inbox items not yet read */
+  node_enrol_state enrol;
+  char hub_url[512];
+  char last_error[512];      /* message of the last failed pass, "" after a good one */
+} node_sync_status;
+
+/* One sync pass with the hub in meta: enrol if needed, heads, push what the
+ * hub lacks, store receipts, pull the feed.  Gives up within 30 s against an
+ * unreachable hub.  CM_OK only when every entry is acknowledged;
+ * CM_ERR_NETWORK (unreachable: err names the URL and what to check);
+ * CM_ERR_PERM when enrolment waits for the street operator (or the key is
+ * revoked); CM_ERR_HTTP / CM_PROTO_* when the hub refused or answered badly;
+ * CM_ERR_CONFLICT when the hub holds a log this node does not (run restore). */
+cm_rc node_sync_once(node_ctx *ctx, cm_err *err);
+
+/* Read the status counters. */
+cm_rc node_sync_status_get(node_ctx *ctx, node_sync_status *out, cm_err *err);
+
+/* Delay before the next pass after `failures` failed passes in a row: capped
+ * exponential (5 s .. 10 min) with +-25% jitter; 60 s (jittered) when 0. */
+uint64_t node_sync_backoff_ms(unsigned failures);
+
+/* Write a bundle of every entry after the acknowledged sequence to path (for a
+ * USB stick).  *n_out (may be NULL) gets the number of entries (0 writes an
+ * empty bundle). */
+cm_rc node_bundle_export(node_ctx *ctx, const char *path, uint64_t *n_out, cm_err *err);
+
+#endif

@@ -1,0 +1,533 @@
+/* web.c - `linli-node serve`: the staff's web page on loopback and the
+ * background sync loop.
+ *
+ * Security model: the page binds 127.0.0.1 and has no login (whoever sits at the
+ * community PC is staff), so what must be kept out is other web sites the same
+ * browser visits.  Three checks do it: the Host header must name this server
+ * (defeats DNS rebinding), every POST carries a per-process random token both in
+ * a SameSite=Strict HttpOnly cookie and in a hidden form field (defeats
+ * cross-site form posts), and no CORS header is ever sent (other origins cannot
+ * read the JSON).  Pages forbid framing and load scripts and styles only from
+ * here (CSP), and every asset is embedded in the binary. */
+#include "web.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "../common/clock.h"
+#include "../common/log.h"
+#include "records.h"
+#include "sync.h"
+#include "web_app.h"
+#include "web_assets.h"
+
+#define WEB_MAX_BODY (256u * 1024u) /* the largest form: six 4000-byte fields, encoded */
+#define WEB_THREADS 2u              /* one or two staff; fewer threads, less memory */
+#define WEB_STOP_WAIT_MS 5000u      /* how long shutdown waits for a running sync pass */
+#define CSRF_BYTES 32
+
+/* --- request start and end --- */
+
+static int host_ok(const node_web_app *app, const char *host) {
+  size_t i;
+  if (!host) return 0;
+  for (i = 0; i < app->n_hosts; i++) {
+    if (strcasecmp(host, app->hosts[i]) == 0) return 1;
+  }
+  return 0;
+}
+
+/* Origin, when the browser sends one, must be this server. */
+static int origin_ok(const node_web_app *app, const char *origin) {
+  if (!origin) return 1;
+  if (strncmp(origin, "http://", 7) != 0) return 0;
+  return host_ok(app, origin + 7);
+}
+
+static int token_ok(const node_web_app *app, const char *tok) {
+  return tok && strlen(tok) == 2 * CSRF_BYTES &&
+         sodium_memcmp(tok, app->csrf, 2 * CSRF_BYTES) == 0;
+}
+
+static void refuse(node_web_rq *rq, const char *why_key) {
+  node_web_raw(rq, rq->lang == NODE_WEB_EN ? "<!DOCTYPE html>\n<html lang=\"en\">"
+                                           : "<!DOCTYPE html>\n<html lang=\"zh-CN\">");
+  node_web_raw(rq, "<head><meta charset=\"utf-8\"><title>403</title></head><body><h1>403 ");
+  node_web_txt(rq, "err.forbidden");
+  node_web_raw(rq, "</h1><p>");
+  node_web_txt(rq, why_key);
+  node_web_raw(rq, "</p></body></html>\n");
+  node_web_end(rq, 403);
+}
+
+static void security_headers(cm_http_resp *resp) {
+  cm_http_resp_header(resp, "Content-Security-Policy",
+                      "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
+                      "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+                      "base-uri 'none'");
+  cm_http_resp_header(resp, "X-Frame-Options", "DENY");
+  /* same-origin, not no-referrer: under no-referrer Chromium sends "Origin: null"
+   * on form posts, and the origin check needs the real one. */
+  cm_http_resp_header(resp, "Referrer-Policy", "same-origin");
+  cm_http_resp_header(resp, "Cache-Control", "no-store");
+}
+
+int node_web_begin(node_web_rq *rq, cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_app *app = ctx;
+  const char *lang_q = cm_http_query(req, "lang");
+  const char *lang_c = cm_http_cookie(req, "linli_lang");
+  const char *method = cm_http_method(req);
+  char cookie[160];
+
+  memset(rq, 0, sizeof *rq);
+  rq->app = app;
+  rq->req = req;
+  rq->resp = resp;
+  cm_buf_init(&rq->out, NODE_WEB_PAGE_MAX);
+  if (lang_q && strcmp(lang_q, "en") == 0) {
+    rq->lang = NODE_WEB_EN;
+  } else if (lang_q && strcmp(lang_q, "zh") == 0) {
+    rq->lang = NODE_WEB_ZH;
+  } else {
+    rq->lang = (lang_c && strcmp(lang_c, "en") == 0) ? NODE_WEB_EN : NODE_WEB_ZH;
+  }
+  security_headers(resp);
+
+  if (!host_ok(app, cm_http_header(req, "Host"))) {
+    cm_warn("web: refused %s %s: Host header \"%.100s\" is not this server", method,
+            cm_http_path(req), cm_http_header(req, "Host") ? cm_http_header(req, "Host") : "");
+    refuse(rq, "err.host");
+    return 0;
+  }
+  if (method && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+    const char *site = cm_http_header(req, "Sec-Fetch-Site");
+    const char *why = NULL;
+    if (!origin_ok(app, cm_http_header(req, "Origin"))) {
+      why = "Origin is another site";
+    } else if (site && strcmp(site, "cross-site") == 0) {
+      why = "Sec-Fetch-Site is cross-site";
+    } else if (!token_ok(app, cm_http_cookie(req, app->csrf_cookie))) {
+      why = "CSRF cookie missing or wrong";
+    } else if (!token_ok(app, cm_http_form(req, "csrf", 0))) {
+      why = "CSRF form field missing or wrong";
+    }
+    if (why) {
+      cm_warn("web: refused %s %s: %s", method, cm_http_path(req), why);
+      refuse(rq, "err.csrf");
+      return 0;
+    }
+  }
+  /* The token rides on every answer, so that any page the staff open can post. */
+  snprintf(cookie, sizeof cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict", app->csrf_cookie,
+           app->csrf);
+  cm_http_resp_header(resp, "Set-Cookie", cookie);
+  if (lang_q && (strcmp(lang_q, "en") == 0 || strcmp(lang_q, "zh") == 0)) {
+    snprintf(cookie, sizeof cookie, "linli_lang=%s; Path=/; SameSite=Strict; Max-Age=31536000",
+             lang_q);
+    cm_http_resp_header(resp, "Set-Cookie", cookie);
+  }
+  return 1;
+}
+
+node_ctx *node_web_db(node_web_rq *rq) {
+  if (!rq->locked) {
+    pthread_mutex_lock(&rq->app->db_mu);
+    rq->locked = 1;
+  }
+  return rq->app->db;
+}
+
+void node_web_end(node_web_rq *rq, int status) {
+  if (rq->locked) {
+    pthread_mutex_unlock(&rq->app->db_mu);
+    rq->locked = 0;
+  }
+  if (rq->out_rc) {
+    static const char msg[] = "500 internal error: the page could not be written\n";
+    cm_error("web: %s %s: writing the page failed: %s", cm_http_method(rq->req),
+             cm_http_path(rq->req), cm_strerror(rq->out_rc));
+    cm_http_resp_set(rq->resp, 500, "text/plain; charset=utf-8", msg, sizeof msg - 1);
+  } else if (rq->out.len > 0) {
+    if (cm_http_resp_set(rq->resp, status, "text/html; charset=utf-8", rq->out.p, rq->out.len)) {
+      rq->resp->status = 500;
+    }
+  }
+  cm_buf_free(&rq->out);
+}
+
+void node_web_redirect(node_web_rq *rq, const char *location) {
+  cm_http_resp_header(rq->resp, "Location", location);
+  rq->resp->status = 303;
+  node_web_end(rq, 303);
+}
+
+/* --- static assets and JSON --- */
+
+static void h_asset(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  const char *name = cm_http_param(req, 0);
+  size_t i;
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  for (i = 0; name && i < node_web_n_assets; i++) {
+    if (strcmp(node_web_assets[i].name, name) == 0) {
+      cm_http_resp_set(resp, 200, node_web_assets[i].content_type, node_web_assets[i].data,
+                       node_web_assets[i].len);
+      node_web_end(&rq, 200);
+      return;
+    }
+  }
+  cm_http_resp_set(resp, 404, "text/plain; charset=utf-8", "not found\n", 10);
+  node_web_end(&rq, 404);
+}
+
+/* One JSON listing: the same JSON as the command line's --json. */
+typedef enum api_kind { API_ORGS, API_REPORTS, API_ACTIVITIES, API_STATUS, API_INBOX } api_kind;
+
+static void api(cm_http_req *req, cm_http_resp *resp, void *ctx, api_kind kind) {
+  node_web_rq rq;
+  node_ctx *db;
+  json_t *j = NULL;
+  cm_err e;
+  cm_rc rc = CM_OK;
+  cm_err_clear(&e);
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  db = node_web_db(&rq);
+  switch (kind) {
+    case API_ORGS: rc = node_org_list(db, &j, &e); break;
+    case API_REPORTS:
+      rc = node_report_list(db, cm_http_query(req, "org"), cm_http_query(req, "month"), &j, &e);
+      break;
+    case API_ACTIVITIES: rc = node_activity_list(db, &j, &e); break;
+    case API_STATUS: rc = node_status(db, &j, &e); break;
+    case API_INBOX: rc = node_inbox_list(db, &j, &e); break;
+  }
+  if (rc) {
+    cm_http_resp_error(resp, rc == CM_ERR_INVALID ? 400 : 500, rc, e.msg, NULL);
+  } else {
+    cm_http_resp_json(resp, 200, j);
+  }
+  node_web_end(&rq, resp->status);
+}
+
+static void h_api_orgs(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  api(req, resp, ctx, API_ORGS);
+}
+static void h_api_reports(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  api(req, resp, ctx, API_REPORTS);
+}
+static void h_api_activities(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  api(req, resp, ctx, API_ACTIVITIES);
+}
+static void h_api_status(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  api(req, resp, ctx, API_STATUS);
+}
+static void h_api_inbox(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  api(req, resp, ctx, API_INBOX);
+}
+
+/* Every page and endpoint, with what it is for. */
+static const cm_http_route k_routes[] = {
+    {"GET", "/", node_web_h_home, "home: sync status, reports due this month, flagged organisations"},
+    {"GET", "/orgs", node_web_h_orgs, "organisation list with status and flags"},
+    {"GET", "/orgs/new", node_web_h_org_new, "filing form (备案)"},
+    {"POST", "/orgs", node_web_h_org_file, "file an organisation"},
+    {"GET", "/orgs/{}/amend", node_web_h_org_amend_form, "amendment form (变更)"},
+    {"POST", "/orgs/{}/amend", node_web_h_org_amend, "amend an organisation"},
+    {"GET", "/orgs/{}/dissolve", node_web_h_org_dissolve_form, "dissolution form"},
+    {"POST", "/orgs/{}/dissolve", node_web_h_org_dissolve, "dissolve an organisation"},
+    {"GET", "/reports", node_web_h_reports, "current monthly reports (?org=&month=)"},
+    {"GET", "/reports/new", node_web_h_report_new, "monthly report form (月报); a correction when one exists"},
+    {"POST", "/reports", node_web_h_report_file, "write a monthly report"},
+    {"GET", "/reports/history", node_web_h_report_history, "every version of one report (?org=&month=)"},
+    {"GET", "/reports/print", node_web_h_report_print, "printable monthly report form (?org=&month=)"},
+    {"GET", "/activities", node_web_h_activities, "declared major activities"},
+    {"GET", "/activities/new", node_web_h_activity_new, "major activity declaration form (重大活动汇报)"},
+    {"POST", "/activities", node_web_h_activity_declare, "declare a major activity"},
+    {"GET", "/rectifications/new", node_web_h_rect_new, "rectification report form (整改报告)"},
+    {"POST", "/rectifications", node_web_h_rect_file, "file a rectification report"},
+    {"GET", "/inbox", node_web_h_inbox, "decisions from the street and district"},
+    {"POST", "/inbox/read", node_web_h_inbox_read, "mark one decision (cursor) or all (0) read"},
+    {"POST", "/sync", node_web_h_sync_now, "start a sync pass now"},
+    {"GET", "/api/orgs", h_api_orgs, "JSON: organisations (as org list --json)"},
+    {"GET", "/api/reports", h_api_reports, "JSON: current reports (as report list --json)"},
+    {"GET", "/api/activities", h_api_activities, "JSON: declared major activities"},
+    {"GET", "/api/status", h_api_status, "JSON: sync status (as status --json)"},
+    {"GET", "/api/inbox", h_api_inbox, "JSON: decisions (as inbox --json)"},
+    {"GET", "/assets/{}", h_asset, "embedded CSS, JS and icon"},
+};
+
+/* --- the background sync loop --- */
+
+static void mono_deadline(uint64_t wait_ms, struct timespec *ts) {
+  clock_gettime(CLOCK_MONOTONIC, ts);
+  ts->tv_sec += (time_t)(wait_ms / 1000u);
+  ts->tv_nsec += (long)(wait_ms % 1000u) * 1000000L;
+  if (ts->tv_nsec >= 1000000000L) {
+    ts->tv_sec += 1;
+    ts->tv_nsec -= 1000000000L;
+  }
+}
+
+static uint64_t mono_now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Runs node_sync_once with its own connection, so that a pass (up to 30 s
+ * against a dead hub) never holds the connection requests use; waits between
+ * passes with the capped, jittered backoff of node_sync_backoff_ms, which
+ * starts again from the bottom after a good pass. */
+static void *sync_loop(void *arg) {
+  node_web_app *app = arg;
+  node_ctx *db = NULL;
+  cm_err e;
+  cm_rc rc;
+
+  cm_err_clear(&e);
+  rc = node_open(app->dir, &db, &e);
+  pthread_mutex_lock(&app->sync_mu);
+  if (rc) {
+    cm_error("sync loop: cannot open the node: %s; the page works, sync does not", e.msg);
+    snprintf(app->last_error, sizeof app->last_error, "%s", e.msg);
+    app->last_rc = rc;
+    goto out;
+  }
+  while (!app->stop) {
+    uint64_t now = mono_now_ms();
+    if (!app->wake && now < app->next_mono_ms) {
+      struct timespec ts;
+      mono_deadline(app->next_mono_ms - now, &ts);
+      pthread_cond_timedwait(&app->sync_cond, &app->sync_mu, &ts);
+      continue;
+    }
+    app->wake = 0;
+    app->in_pass = 1;
+    pthread_mutex_unlock(&app->sync_mu);
+
+    cm_err_clear(&e);
+    rc = node_sync_once(db, &e);
+
+    pthread_mutex_lock(&app->sync_mu);
+    app->in_pass = 0;
+    app->last_try_ms = cm_now_ms();
+    app->last_rc = rc;
+    if (rc == CM_OK) {
+      if (app->failures > 0) cm_info("sync: every entry is acknowledged again");
+      app->failures = 0;
+      app->last_error[0] = '\0';
+    } else {
+      if (app->failures < 64) app->failures++;
+      snprintf(app->last_error, sizeof app->last_error, "%s", e.msg[0] ? e.msg : cm_strerror(rc));
+    }
+    app->next_mono_ms = mono_now_ms() + node_sync_backoff_ms(app->failures);
+    if (rc != CM_OK) {
+      cm_warn("sync: %s (attempt %u failed; next in %llu s)", app->last_error, app->failures,
+              (unsigned long long)((app->next_mono_ms - mono_now_ms()) / 1000u));
+    }
+  }
+out:
+  app->loop_done = 1;
+  pthread_cond_broadcast(&app->sync_cond);
+  pthread_mutex_unlock(&app->sync_mu);
+  node_close(db);
+  return NULL;
+}
+
+void node_web_sync_wake(node_web_app *app) {
+  pthread_mutex_lock(&app->sync_mu);
+  app->wake = 1;
+  pthread_cond_broadcast(&app->sync_cond);
+  pthread_mutex_unlock(&app->sync_mu);
+}
+
+void node_web_loop_view_get(node_web_app *app, node_web_loop_view *out) {
+  uint64_t now = mono_now_ms();
+  pthread_mutex_lock(&app->sync_mu);
+  out->in_pass = app->in_pass;
+  out->failures = app->failures;
+  out->next_in_ms = (app->in_pass || app->wake || app->next_mono_ms <= now)
+                        ? 0
+                        : app->next_mono_ms - now;
+  out->last_try_ms = app->last_try_ms;
+  snprintf(out->last_error, sizeof out->last_error, "%s", app->last_error);
+  pthread_mutex_unlock(&app->sync_mu);
+}
+
+/* --- serve --- */
+
+/* Split "host:port" / "[v6]:port"; host_out gets the host as a Host header
+ * would carry it ("[::1]"). */
+static cm_rc split_listen(const char *listen, char *host_out, size_t cap, cm_err *err) {
+  const char *colon = strrchr(listen, ':');
+  size_t n;
+  if (!colon || colon == listen || !colon[1]) {
+    return cm_errf(err, CM_ERR_INVALID, "--listen %s: expected HOST:PORT, e.g. 127.0.0.1:8080",
+                   listen);
+  }
+  n = (size_t)(colon - listen);
+  if (n >= cap) return cm_errf(err, CM_ERR_INVALID, "--listen %s: host too long", listen);
+  memcpy(host_out, listen, n);
+  host_out[n] = '\0';
+  return CM_OK;
+}
+
+static void add_host(node_web_app *app, const char *host) {
+  size_t i;
+  if (app->n_hosts >= NODE_WEB_MAX_HOSTS) return;
+  for (i = 0; i < app->n_hosts; i++) {
+    if (strcasecmp(app->hosts[i], host) == 0) return;
+  }
+  snprintf(app->hosts[app->n_hosts], NODE_WEB_HOST_MAX, "%s", host);
+  app->n_hosts++;
+}
+
+static int is_wildcard(const char *host) {
+  return host[0] == '\0' || strcmp(host, "0.0.0.0") == 0 || strcmp(host, "[::]") == 0 ||
+         strcmp(host, "*") == 0;
+}
+
+cm_rc node_web_serve(const char *dir, const char *listen, cm_err *err) {
+  node_web_app *app = NULL;
+  cm_http_server *srv = NULL;
+  cm_http_config cfg;
+  sigset_t sigs, old_sigs;
+  pthread_t thr;
+  int thr_started = 0, mutexes = 0, sigs_blocked = 0, sig = 0;
+  char host[NODE_WEB_HOST_MAX], hp[NODE_WEB_HOST_MAX + 8], url_host[NODE_WEB_HOST_MAX];
+  uint8_t raw[CSRF_BYTES];
+  json_t *st = NULL;
+  cm_rc rc = CM_OK;
+
+  if (!listen || !*listen) listen = "127.0.0.1:8080";
+  if (!dir || strlen(dir) >= sizeof app->dir) {
+    rc = cm_errf(err, CM_ERR_INVALID, "--dir is missing or too long");
+    goto out;
+  }
+  rc = split_listen(listen, host, sizeof host, err);
+  if (rc) goto out;
+  if (sodium_init() < 0) {
+    rc = cm_errf(err, CM_ERR_CRYPTO, "libsodium failed to initialise");
+    goto out;
+  }
+  app = calloc(1, sizeof *app);
+  if (!app) {
+    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    goto out;
+  }
+  snprintf(app->dir, sizeof app->dir, "%s", dir);
+  {
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_mutex_init(&app->db_mu, NULL);
+    pthread_mutex_init(&app->sync_mu, NULL);
+    pthread_cond_init(&app->sync_cond, &ca);
+    pthread_condattr_destroy(&ca);
+    mutexes = 1;
+  }
+  rc = node_open(dir, &app->db, err);
+  if (rc) goto out;
+  {
+    cm_err e;
+    cm_err_clear(&e);
+    if (node_status(app->db, &st, &e) == CM_OK) {
+      snprintf(app->community, sizeof app->community, "%s", node_web_js(st, "community"));
+    } else {
+      cm_warn("web: status unreadable at start: %s", e.msg);
+    }
+  }
+  randombytes_buf(raw, sizeof raw);
+  sodium_bin2hex(app->csrf, sizeof app->csrf, raw, sizeof raw);
+  sodium_memzero(raw, sizeof raw);
+
+  /* SIGINT/SIGTERM are taken by sigwait below: block them before any thread
+   * starts, so that every thread inherits the mask and none dies of them. */
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &sigs, &old_sigs);
+  sigs_blocked = 1;
+  signal(SIGPIPE, SIG_IGN);
+
+  memset(&cfg, 0, sizeof cfg);
+  cfg.listen = listen;
+  cfg.routes = k_routes;
+  cfg.n_routes = sizeof k_routes / sizeof k_routes[0];
+  cfg.ctx = app;
+  cfg.max_body = WEB_MAX_BODY;
+  cfg.threads = WEB_THREADS;
+  rc = cm_http_start(&cfg, &srv, err);
+  if (rc) goto out;
+  app->port = cm_http_port(srv);
+  snprintf(app->csrf_cookie, sizeof app->csrf_cookie, "linli_csrf_%u", (unsigned)app->port);
+  snprintf(url_host, sizeof url_host, "%s", is_wildcard(host) ? "127.0.0.1" : host);
+  snprintf(hp, sizeof hp, "127.0.0.1:%u", (unsigned)app->port);
+  add_host(app, hp);
+  snprintf(hp, sizeof hp, "localhost:%u", (unsigned)app->port);
+  add_host(app, hp);
+  if (!is_wildcard(host)) {
+    snprintf(hp, sizeof hp, "%s:%u", host, (unsigned)app->port);
+    add_host(app, hp);
+  }
+
+  app->next_mono_ms = mono_now_ms(); /* first pass at once */
+  if (pthread_create(&thr, NULL, sync_loop, app) != 0) {
+    rc = cm_errf(err, CM_ERR_NOMEM, "cannot start the sync thread");
+    goto out;
+  }
+  thr_started = 1;
+
+  printf("http://%s:%u/\n", url_host, (unsigned)app->port);
+  fflush(stdout);
+  cm_info("serving %s on http://%s:%u/ (Ctrl-C stops)", dir, url_host, (unsigned)app->port);
+
+  while (sigwait(&sigs, &sig) != 0) {
+  }
+  cm_info("signal %d: stopping", sig);
+
+out:
+  /* Requests first, so that none is left using the connection we close. */
+  cm_http_stop(srv);
+  if (thr_started) {
+    int done;
+    struct timespec ts;
+    pthread_mutex_lock(&app->sync_mu);
+    app->stop = 1;
+    pthread_cond_broadcast(&app->sync_cond);
+    mono_deadline(WEB_STOP_WAIT_MS, &ts);
+    while (!app->loop_done) {
+      if (pthread_cond_timedwait(&app->sync_cond, &app->sync_mu, &ts) == ETIMEDOUT) break;
+    }
+    done = app->loop_done;
+    pthread_mutex_unlock(&app->sync_mu);
+    if (done) {
+      pthread_join(thr, NULL);
+    } else {
+      /* A pass is stuck in the network: what it has not committed is simply
+       * sent again next time, so leave it rather than hang the shutdown. */
+      cm_warn("a sync pass is still running; stopping without waiting for it");
+      pthread_detach(thr);
+      app = NULL; /* the thread still uses it; the process ends next */
+    }
+  }
+  json_decref(st);
+  if (app) {
+    node_close(app->db);
+    if (mutexes) {
+      pthread_mutex_destroy(&app->db_mu);
+      pthread_mutex_destroy(&app->sync_mu);
+      pthread_cond_destroy(&app->sync_cond);
+    }
+    sodium_memzero(app->csrf, sizeof app->csrf);
+    free(app);
+  }
+  if (sigs_blocked) pthread_sigmask(SIG_SETMASK, &old_sigs, NULL);
+  return rc;
+}

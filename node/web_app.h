@@ -1,0 +1,159 @@
+/* web_app.h - what the staff page's modules share: the serving state (one per
+ * `serve`), the per-request context, the guarded request connection, and the
+ * HTML writer.  web.c owns the server, the security checks and the sync loop;
+ * web_pages.c renders the pages and handles the forms; web_html.c writes HTML.
+ * Internal to node/web*.c. */
+#ifndef LINLI_NODE_WEB_APP_H
+#define LINLI_NODE_WEB_APP_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/buf.h"
+#include "../common/http_server.h"
+#include "../common/rc.h"
+#include "node.h"
+#include "web_i18n.h"
+
+#define NODE_WEB_MAX_HOSTS 4
+#define NODE_WEB_HOST_MAX 300
+#define NODE_WEB_PAGE_MAX (8u << 20) /* a page over 8 MiB is a bug, not a page */
+
+/* The state of one `serve`. */
+typedef struct node_web_app {
+  char dir[1024];
+  char community[256];            /* shown in the page header */
+  /* Requests share one connection; SQLite connections are not for concurrent
+   * use, and a staff page has one or two users, so a mutex is enough. */
+  pthread_mutex_t db_mu;
+  node_ctx *db;
+  /* Security. */
+  char csrf[65];                  /* per-process random token, hex */
+  char csrf_cookie[32];           /* cookie name, with the port: cookies ignore ports */
+  char hosts[NODE_WEB_MAX_HOSTS][NODE_WEB_HOST_MAX]; /* accepted Host values */
+  size_t n_hosts;
+  uint16_t port;
+  /* The background sync loop (guarded by sync_mu). */
+  pthread_mutex_t sync_mu;
+  pthread_cond_t sync_cond;       /* on CLOCK_MONOTONIC */
+  int stop;                       /* serve is ending */
+  int wake;                       /* staff asked for a pass now */
+  int in_pass;                    /* a pass is running */
+  int loop_done;                  /* the thread has left its loop */
+  unsigned failures;              /* failed passes in a row */
+  uint64_t next_mono_ms;          /* when the next pass starts */
+  uint64_t last_try_ms;           /* wall clock of the last pass, 0 before the first */
+  cm_rc last_rc;
+  char last_error[512];
+} node_web_app;
+
+/* One request being answered. */
+typedef struct node_web_rq {
+  node_web_app *app;
+  cm_http_req *req;
+  cm_http_resp *resp;
+  node_web_lang lang;
+  cm_buf out;                     /* the page being written */
+  cm_rc out_rc;                   /* first failure while writing, sticky */
+  int locked;                     /* holds app->db_mu */
+} node_web_rq;
+
+/* Start a request: checks the Host header (403 otherwise), for a POST the CSRF
+ * cookie and form field (403 otherwise), picks the language (?lang= sets the
+ * cookie) and adds the security headers.  Returns 1 when the handler should go
+ * on, 0 when the answer is already made.  Pair with node_web_end(). */
+int node_web_begin(node_web_rq *rq, cm_http_req *req, cm_http_resp *resp, void *ctx);
+
+/* Finish: releases the connection if held and, when the handler wrote a page,
+ * sends it as text/html with status (a writing failure becomes a 500). */
+void node_web_end(node_web_rq *rq, int status);
+
+/* The request connection, locked for this request until node_web_end(). */
+node_ctx *node_web_db(node_web_rq *rq);
+
+/* Answer 303 See Other to location (a local path built by the caller from
+ * URL-safe parts). */
+void node_web_redirect(node_web_rq *rq, const char *location);
+
+/* Ask the sync loop for a pass now. */
+void node_web_sync_wake(node_web_app *app);
+
+/* A copy of the loop's state for the home page. */
+typedef struct node_web_loop_view {
+  int in_pass;
+  unsigned failures;
+  uint64_t next_in_ms;  /* 0 when a pass runs or is due */
+  uint64_t last_try_ms;
+  char last_error[512];
+} node_web_loop_view;
+void node_web_loop_view_get(node_web_app *app, node_web_loop_view *out);
+
+/* --- HTML writing (web_html.c).  Errors are sticky in rq->out_rc. --- */
+
+/* Trusted text (literals, numbers) as is. */
+void node_web_raw(node_web_rq *rq, const char *s);
+void node_web_rawf(node_web_rq *rq, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Untrusted text, HTML-escaped (& < > " '), fine in elements and quoted attributes. */
+void node_web_esc(node_web_rq *rq, const char *s);
+/* The translation of key, escaped. */
+void node_web_txt(node_web_rq *rq, const char *key);
+/* Append s percent-encoded for a query value (RFC 3986 unreserved kept). */
+void node_web_url(node_web_rq *rq, const char *s);
+
+/* Page frame: doctype, head, top bar with navigation (nav is the current
+ * section's key, e.g. "nav.orgs"), then <main>; and its end. */
+void node_web_page_begin(node_web_rq *rq, const char *title_key, const char *nav);
+void node_web_page_end(node_web_rq *rq);
+
+/* A message box: cls "ok" or "error"; prefix_key translated, text escaped. */
+void node_web_msg(node_web_rq *rq, const char *cls, const char *prefix_key, const char *text);
+
+/* <form method=post action=...> with the CSRF field; confirm_key (or NULL) asks
+ * before submitting. */
+void node_web_form_begin(node_web_rq *rq, const char *action, const char *confirm_key);
+/* The submit button and </form>. */
+void node_web_form_end(node_web_rq *rq, const char *submit_key);
+
+/* One labelled row.  type is an <input> type; attrs trusted extra attributes
+ * ("min=\"0\""), may be NULL; hint_key may be NULL. */
+void node_web_input(node_web_rq *rq, const char *type, const char *name, const char *label_key,
+                    const char *value, int required, const char *attrs, const char *hint_key);
+void node_web_textarea(node_web_rq *rq, const char *name, const char *label_key,
+                       const char *value, int required, const char *hint_key);
+/* A <select> row; options are added with node_web_option between begin and end. */
+void node_web_select_begin(node_web_rq *rq, const char *name, const char *label_key,
+                           int required);
+void node_web_option(node_web_rq *rq, const char *value, const char *label, int selected);
+void node_web_select_end(node_web_rq *rq, const char *hint_key);
+
+/* JSON field readers for the listings: a string ("" when absent or not a
+ * string) and an integer (0 when absent). */
+const char *node_web_js(const json_t *o, const char *key);
+long long node_web_ji(const json_t *o, const char *key);
+
+/* --- Route handlers (web_pages.c), listed with their paths in web.c. --- */
+void node_web_h_home(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_orgs(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_org_new(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_org_file(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_org_amend_form(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_org_amend(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_org_dissolve_form(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_org_dissolve(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_reports(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_report_new(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_report_file(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_report_history(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_report_print(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_activities(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_activity_new(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_activity_declare(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_rect_new(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_rect_file(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_inbox(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_inbox_read(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_sync_now(cm_http_req *req, cm_http_resp *resp, void *ctx);
+
+#endif

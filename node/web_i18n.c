@@ -1,0 +1,272 @@
+/* web_i18n.c - the staff page's words (see web_i18n.h).  Simplified Chinese for
+ * the interface, as the design asks, whatever script the staff type in. */
+#include "web_i18n.h"
+
+#include <stddef.h>
+#include <string.h>
+
+typedef struct i18n_entry {
+  const char *key;
+  const char *zh;
+  const char *en;
+} i18n_entry;
+
+/* Kept in one table (not per page) so that the same word reads the same
+ * everywhere; order does not matter, the table is small. */
+static const i18n_entry k_words[] = {
+    {"app", "社区公益性民间组织管理", "Community public-welfare organisations"},
+    {"nav.home", "首页", "Home"},
+    {"nav.orgs", "组织名录", "Organisations"},
+    {"nav.file", "组织备案", "File an organisation"},
+    {"nav.reports", "月报", "Monthly reports"},
+    {"nav.report_new", "填报月报", "New monthly report"},
+    {"nav.activity", "重大活动汇报", "Major activity"},
+    {"nav.rectify", "整改报告", "Rectification"},
+    {"nav.inbox", "上级决定", "Decisions"},
+    {"lang.switch", "English", "中文"},
+    {"footer", "数据先保存在本机，联网后自动同步到街道分会。",
+     "Data is saved on this PC first and synced to the street branch when online."},
+
+    /* home */
+    {"home.title", "首页", "Home"},
+    {"home.sync", "同步状态", "Sync status"},
+    {"home.last_contact", "上次联系街道分会", "Last contact with the street hub"},
+    {"home.never", "从未", "never"},
+    {"home.pending", "待上报条目", "Entries waiting to be sent"},
+    {"home.unread", "未读决定", "Unread decisions"},
+    {"home.written", "本机记录", "Entries written"},
+    {"home.acknowledged", "已确认", "Acknowledged"},
+    {"home.enrolled", "注册状态", "Enrolment"},
+    {"home.enrol.yes", "已注册", "enrolled"},
+    {"home.enrol.pending", "等待街道审核", "waiting for the street"},
+    {"home.enrol.no", "未注册", "not enrolled"},
+    {"home.last_error", "上次同步问题", "Last sync problem"},
+    {"home.next_try", "下次自动同步", "Next automatic sync"},
+    {"home.seconds", "秒后", "s from now"},
+    {"home.details", "详情", "Details"},
+    {"home.sync_now", "立即同步", "Sync now"},
+    {"home.sync_asked", "已开始同步，请稍后刷新本页。", "Sync started; reload this page in a moment."},
+    {"home.due", "本月尚未填报月报的组织", "Organisations whose report for this month is still due"},
+    {"home.due_none", "本月月报已全部填报。", "Every report for this month is in."},
+    {"home.flagged", "需要整改的组织", "Organisations with flags"},
+    {"home.flagged_none", "没有被标记的组织。", "No organisation is flagged."},
+    {"home.month", "本月", "This month"},
+
+    /* organisations */
+    {"org.list", "组织名录", "Organisations"},
+    {"org.none", "还没有备案的组织。", "No organisation has been filed yet."},
+    {"org.id", "备案编号", "Filing number"},
+    {"org.name", "组织名称", "Name"},
+    {"org.category", "类别（服务领域）", "Category (field of service)"},
+    {"org.leader", "负责人", "Leader"},
+    {"org.phone", "联系电话", "Contact phone"},
+    {"org.members", "成员人数", "Members"},
+    {"org.party_members", "党员人数", "Party members"},
+    {"org.party_station", "党员活动站（组）", "Party-member activity station"},
+    {"org.founded_by", "成立方式", "Founding type"},
+    {"org.scope", "公益服务范围", "Public-welfare scope"},
+    {"org.venue", "活动场所", "Venue"},
+    {"org.filed", "备案日期", "Filing date"},
+    {"org.status", "状态", "Status"},
+    {"org.flags", "标记", "Flags"},
+    {"org.actions", "操作", "Actions"},
+    {"org.amend", "变更", "Amend"},
+    {"org.dissolve", "解散", "Dissolve"},
+    {"org.report", "填报月报", "Report"},
+    {"org.file_title", "组织备案", "File an organisation"},
+    {"org.amend_title", "组织变更", "Amend an organisation"},
+    {"org.dissolve_title", "组织解散", "Dissolve an organisation"},
+    {"org.reason", "解散原因", "Reason"},
+    {"org.dissolve_confirm", "解散后不能恢复，确定吗？", "Dissolution cannot be undone. Continue?"},
+    {"org.filed_ok", "已备案，备案编号：", "Filed. Filing number: "},
+    {"org.amended_ok", "已变更：", "Amended: "},
+    {"org.dissolved_ok", "已解散：", "Dissolved: "},
+    {"org.unchanged", "没有修改任何内容。", "Nothing was changed."},
+    {"org.name_hint", "区属单位或街道设立的组织应命名为“XXX社区XXX工作站”。",
+     "Organisations set up by a district unit or the street are named “XXX社区XXX工作站”."},
+    {"org.station_hint", "党员三人以上的组织应建立党员活动站（组）。",
+     "An organisation with three or more party members needs a party-member station."},
+    {"yes", "有", "yes"},
+    {"no", "无", "no"},
+
+    /* reports */
+    {"rep.list", "月报", "Monthly reports"},
+    {"rep.none", "没有符合条件的月报。", "No report matches."},
+    {"rep.new_title", "填报月报", "Monthly report"},
+    {"rep.org", "组织", "Organisation"},
+    {"rep.month", "月份", "Month"},
+    {"rep.activities", "开展活动次数", "Activities held"},
+    {"rep.participants", "参加人次", "Participant head-count"},
+    {"rep.party_participants", "党员参加人次", "Party members taking part"},
+    {"rep.content", "活动内容", "Content"},
+    {"rep.scope", "公益服务范围", "Public-welfare scope"},
+    {"rep.good_deeds", "好人好事", "Good deeds"},
+    {"rep.corrections", "更正次数", "Corrections"},
+    {"rep.correct", "更正", "Correct"},
+    {"rep.print", "打印报表", "Printable form"},
+    {"rep.ok", "月报已保存：", "Report saved: "},
+    {"rep.correct_hint", "同一组织同一月份再次填报即为更正，原报表保留在历史中。",
+     "A second report for the same organisation and month corrects the first; the history stays."},
+    {"rep.filter", "筛选", "Filter"},
+    {"rep.all", "全部", "all"},
+    {"rep.history", "历史版本", "History"},
+
+    /* printable form */
+    {"print.title", "社区公益性民间组织活动情况月报表",
+     "Monthly activity report of a community public-welfare organisation"},
+    {"print.community", "社区", "Community"},
+    {"print.filled_by", "填报人", "Filled in by"},
+    {"print.date", "填报日期", "Date"},
+    {"print.review", "审核意见", "Review opinion"},
+    {"print.reviewer", "审核人（签字）", "Reviewer (signature)"},
+    {"print.seal", "指导委员会（盖章）", "Guidance committee (seal)"},
+    {"print.button", "打印", "Print"},
+    {"print.back", "返回", "Back"},
+    {"print.no_report", "尚未填报，可打印空白表手工填写。",
+     "Not reported yet: print the blank form to fill in by hand."},
+
+    /* activities */
+    {"act.title", "重大活动汇报", "Major activity declaration"},
+    {"act.date", "活动日期", "Date"},
+    {"act.name", "活动名称", "Title"},
+    {"act.place", "活动地点", "Place"},
+    {"act.expected", "预计参加人数", "Expected participants"},
+    {"act.description", "活动说明", "Description"},
+    {"act.hint", "重大活动须在活动日期之前汇报。", "A major activity is declared before its date."},
+    {"act.ok", "已汇报，活动编号：", "Declared. Activity number: "},
+    {"act.list", "已汇报的重大活动", "Declared major activities"},
+    {"act.none", "还没有汇报的重大活动。", "No major activity declared yet."},
+
+    /* rectification */
+    {"rect.title", "整改报告", "Rectification report"},
+    {"rect.decision", "针对的批评决定", "Criticism answered"},
+    {"rect.decision_hint", "上级决定中的记录编号（十六进制/序号）。",
+     "The record id of the decision (hex/sequence), as shown in the decisions inbox."},
+    {"rect.content", "整改情况", "What was rectified"},
+    {"rect.ok", "整改报告已保存：", "Rectification report saved: "},
+    {"rect.none", "（无）", "(none)"},
+
+    /* inbox */
+    {"inbox.title", "上级决定", "Decisions from the street and district"},
+    {"inbox.none", "还没有收到上级决定。", "No decision received yet."},
+    {"inbox.time", "时间", "Time"},
+    {"inbox.kind", "类型", "Kind"},
+    {"inbox.org", "组织", "Organisation"},
+    {"inbox.reason", "内容", "Reason"},
+    {"inbox.deadline", "整改期限", "Deadline"},
+    {"inbox.record", "记录", "Record"},
+    {"inbox.read_all", "全部标为已读", "Mark all as read"},
+    {"inbox.read", "标为已读", "Mark read"},
+    {"inbox.rectify", "提交整改报告", "Answer with a rectification"},
+
+    /* forms and errors */
+    {"form.submit", "提交", "Submit"},
+    {"form.save", "保存", "Save"},
+    {"form.required", "必填", "required"},
+    {"form.choose", "请选择", "Choose"},
+    {"form.error", "未保存：", "Not saved: "},
+    {"form.no_orgs", "请先备案组织。", "File an organisation first."},
+    {"found.self", "自发成立", "self-organised"},
+    {"found.district-unit", "区属单位设立", "set up by a district unit"},
+    {"found.street", "街道设立", "set up by the street"},
+    {"flag.name_norm", "名称不符合规范", "name breaks the naming norm"},
+    {"flag.party_station", "缺少党员活动站", "no party-member station"},
+    {"flag.inactive", "长期未开展活动", "inactive"},
+    {"status.active", "正常", "active"},
+    {"status.dissolved", "已解散", "dissolved"},
+    {"status.revoked", "已撤销备案", "revoked"},
+    {"kind.commend", "表彰", "commendation"},
+    {"kind.critic", "批评（限期整改）", "criticism (rectify by the deadline)"},
+    {"kind.revok", "撤销备案", "revocation"},
+    {"kind.inspect", "检查结果", "inspection result"},
+    {"kind.notice", "通知", "notice"},
+    {"kind.ack", "确认收到", "acknowledgement"},
+    {"kind.review", "审核结果", "review result"},
+    {"kind.enrol", "注册", "enrolment"},
+    {"err.forbidden", "拒绝访问", "Forbidden"},
+    {"err.host", "请求的主机名不被接受，请使用 http://127.0.0.1 地址访问。",
+     "This host name is not accepted: open the page at its http://127.0.0.1 address."},
+    {"err.csrf", "页面已过期或来自其他网站，请刷新页面后重试。",
+     "The page has expired or came from another site: reload it and try again."},
+    {"err.not_found", "找不到该记录。", "No such record."},
+    {"err.internal", "服务器内部错误：", "Internal error: "},
+};
+
+static const i18n_entry *find(const char *key) {
+  size_t i;
+  for (i = 0; i < sizeof k_words / sizeof k_words[0]; i++) {
+    if (strcmp(k_words[i].key, key) == 0) return &k_words[i];
+  }
+  return NULL;
+}
+
+const char *node_web_t(node_web_lang lang, const char *key) {
+  const i18n_entry *e = key ? find(key) : NULL;
+  if (!e) return key ? key : "";
+  return lang == NODE_WEB_EN ? e->en : e->zh;
+}
+
+int node_web_has(const char *key) { return key && find(key) != NULL; }
+
+/* Look up prefix+word; the caller's fallback is the word itself. */
+static const char *prefixed(node_web_lang lang, const char *prefix, const char *word) {
+  char key[96];
+  const i18n_entry *e;
+  if (!word) return "";
+  if (strlen(prefix) + strlen(word) + 1 > sizeof key) return word;
+  strcpy(key, prefix);
+  strcat(key, word);
+  e = find(key);
+  if (!e) return word;
+  return lang == NODE_WEB_EN ? e->en : e->zh;
+}
+
+const char *node_web_flag_label(node_web_lang lang, const char *flag) {
+  return prefixed(lang, "flag.", flag);
+}
+
+const char *node_web_status_label(node_web_lang lang, const char *status) {
+  return prefixed(lang, "status.", status);
+}
+
+const char *node_web_founded_label(node_web_lang lang, const char *founded_by) {
+  return prefixed(lang, "found.", founded_by);
+}
+
+const char *node_web_kind_label(node_web_lang lang, const char *kind) {
+  /* Hub kinds are specified with the review issue and may grow sub-kinds
+   * ("decision.criticize", "decision.criticism"): match the stem. */
+  static const char *const stems[] = {"critic", "commend", "revok", "inspect",
+                                      "notice", "enrol",   "review", "ack"};
+  size_t i;
+  if (!kind) return "";
+  for (i = 0; i < sizeof stems / sizeof stems[0]; i++) {
+    if (strstr(kind, stems[i])) return prefixed(lang, "kind.", stems[i]);
+  }
+  return kind;
+}
+
+/* Copy n bytes of s, cut to fit cap on a UTF-8 character boundary. */
+static void copy_cut(char *out, unsigned cap, const char *s, size_t n) {
+  if (n >= cap) {
+    n = cap - 1;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+  }
+  memcpy(out, s, n);
+  out[n] = '\0';
+}
+
+void node_web_msg_part(node_web_lang lang, const char *msg, char *out, unsigned cap) {
+  const char *sep;
+  if (cap == 0) return;
+  out[0] = '\0';
+  if (!msg) return;
+  sep = strstr(msg, " / ");
+  if (!sep) {
+    copy_cut(out, cap, msg, strlen(msg));
+  } else if (lang == NODE_WEB_EN) {
+    copy_cut(out, cap, sep + 3, strlen(sep + 3));
+  } else {
+    copy_cut(out, cap, msg, (size_t)(sep - msg));
+  }
+}

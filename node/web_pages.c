@@ -1,0 +1,1332 @@
+/* web_pages.c - the staff page's pages and forms.  Forms call the same records
+ * API as the command line, so validation is the same; a refused form comes
+ * back with its message and everything the staff typed.  A saved form answers
+ * 303 to a listing (post/redirect/get: reloading never posts twice). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/clock.h"
+#include "records.h"
+#include "web_app.h"
+
+/* --- small helpers --- */
+
+static const char *form(node_web_rq *rq, const char *name) {
+  return cm_http_form(rq->req, name, 0);
+}
+
+static const char *query(node_web_rq *rq, const char *name) {
+  return cm_http_query(rq->req, name);
+}
+
+/* HTTP status for a refusal from the records API. */
+static int err_status(cm_rc rc) {
+  switch (rc) {
+    case CM_ERR_INVALID:
+    case CM_ERR_NOT_FOUND:
+    case CM_ERR_EXISTS:
+    case CM_ERR_CONFLICT:
+    case CM_ERR_PERM:
+    case CM_ERR_TOO_LARGE: return 422;
+    case CM_ERR_BUSY: return 503;
+    case CM_ERR_DISK_FULL: return 507;
+    default: return 500;
+  }
+}
+
+/* The error message in the page's language (the API writes "中文 / English"). */
+static void show_err(node_web_rq *rq, const cm_err *e) {
+  char part[sizeof e->msg];
+  node_web_msg_part(rq->lang, e->msg[0] ? e->msg : cm_strerror(e->rc), part, sizeof part);
+  node_web_msg(rq, "error", "form.error", part);
+}
+
+/* A page that only says what went wrong (listing failed, record unknown). */
+static void error_page(node_web_rq *rq, const char *title_key, const cm_err *e, int status) {
+  node_web_page_begin(rq, title_key, NULL);
+  node_web_raw(rq, "<h1>");
+  node_web_txt(rq, title_key);
+  node_web_raw(rq, "</h1>");
+  show_err(rq, e);
+  node_web_page_end(rq);
+  node_web_end(rq, status);
+}
+
+/* Only filing numbers, months and record ids go into redirect URLs; anything
+ * else is dropped rather than escaped, so a Location can never be bent. */
+static int url_safe(const char *s) {
+  if (!s || !*s || strlen(s) > 128) return 0;
+  for (; *s; s++) {
+    char c = *s;
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+          c == '-' || c == '/' || c == '_'))
+      return 0;
+  }
+  return 1;
+}
+
+static void redirect_ok(node_web_rq *rq, const char *path, const char *ok, const char *id,
+                        const char *extra) {
+  char loc[512];
+  snprintf(loc, sizeof loc, "%s?ok=%s%s%s%s", path, ok, url_safe(id) ? "&id=" : "",
+           url_safe(id) ? id : "", extra ? extra : "");
+  node_web_redirect(rq, loc);
+}
+
+/* The "saved" message after a redirect: ok names what was saved, id which. */
+static void flash(node_web_rq *rq) {
+  static const struct {
+    const char *ok;
+    const char *key;
+  } k[] = {{"file", "org.filed_ok"},     {"amend", "org.amended_ok"},
+           {"dissolve", "org.dissolved_ok"}, {"report", "rep.ok"},
+           {"activity", "act.ok"},       {"rectify", "rect.ok"},
+           {"sync", "home.sync_asked"}};
+  const char *ok = query(rq, "ok");
+  const char *id = query(rq, "id");
+  size_t i;
+  if (!ok) return;
+  for (i = 0; i < sizeof k / sizeof k[0]; i++) {
+    if (strcmp(ok, k[i].ok) == 0) {
+      node_web_msg(rq, "ok", k[i].key, url_safe(id) ? id : "");
+      return;
+    }
+  }
+}
+
+static void flags_cell(node_web_rq *rq, const json_t *org) {
+  const json_t *flags = json_object_get(org, "flags");
+  size_t i;
+  const json_t *f;
+  json_array_foreach(flags, i, f) {
+    if (!json_is_string(f)) continue;
+    node_web_raw(rq, "<span class=\"flag\" data-flag=\"");
+    node_web_esc(rq, json_string_value(f));
+    node_web_raw(rq, "\">");
+    node_web_esc(rq, node_web_flag_label(rq->lang, json_string_value(f)));
+    node_web_raw(rq, "</span>");
+  }
+}
+
+static void status_cell(node_web_rq *rq, const char *status) {
+  node_web_raw(rq, "<span class=\"status-");
+  node_web_esc(rq, status);
+  node_web_raw(rq, "\">");
+  node_web_esc(rq, node_web_status_label(rq->lang, status));
+  node_web_raw(rq, "</span>");
+}
+
+static void th(node_web_rq *rq, const char *key) {
+  node_web_raw(rq, "<th>");
+  node_web_txt(rq, key);
+  node_web_raw(rq, "</th>");
+}
+
+static void td(node_web_rq *rq, const char *text) {
+  node_web_raw(rq, "<td>");
+  node_web_esc(rq, text);
+  node_web_raw(rq, "</td>");
+}
+
+static void td_num(node_web_rq *rq, long long n) { node_web_rawf(rq, "<td class=\"num\">%lld</td>", n); }
+
+/* A time from a listing: ISO text as is, Unix ms as Shanghai ISO time. */
+static void time_text(const json_t *v, char out[26]) {
+  out[0] = '\0';
+  if (json_is_string(v)) {
+    snprintf(out, 26, "%s", json_string_value(v));
+  } else if (json_is_integer(v) && json_integer_value(v) > 0) {
+    cm_time_iso((uint64_t)json_integer_value(v), out);
+  }
+}
+
+/* The <select> of organisations: for a form, only active ones and a choice
+ * required (active_only); for a filter, all of them and "all" first.  Returns
+ * how many were offered. */
+static size_t org_select(node_web_rq *rq, const json_t *orgs, const char *name,
+                         const char *selected, int active_only) {
+  size_t i, n = 0;
+  const json_t *o;
+  node_web_select_begin(rq, name, "rep.org", active_only);
+  node_web_option(rq, "", node_web_t(rq->lang, active_only ? "form.choose" : "rep.all"),
+                  !selected || !*selected);
+  json_array_foreach(orgs, i, o) {
+    char label[600];
+    const char *id = node_web_js(o, "id");
+    if (active_only && strcmp(node_web_js(o, "status"), "active") != 0) continue;
+    snprintf(label, sizeof label, "%s  %s", id, node_web_js(o, "name"));
+    node_web_option(rq, id, label, selected && strcmp(selected, id) == 0);
+    n++;
+  }
+  node_web_select_end(rq, n ? NULL : "form.no_orgs");
+  return n;
+}
+
+/* --- home --- */
+
+void node_web_h_home(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  node_web_loop_view loop;
+  json_t *st = NULL, *due = NULL, *orgs = NULL;
+  const json_t *o;
+  const char *enrol;
+  char when[26];
+  cm_err e;
+  size_t i, n_flagged = 0;
+  cm_rc rc;
+  node_ctx *db;
+
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  cm_err_clear(&e);
+  db = node_web_db(&rq);
+  rc = node_status(db, &st, &e);
+  if (!rc) rc = node_reports_due(db, &due, &e);
+  if (!rc) rc = node_org_list(db, &orgs, &e);
+  if (rc) {
+    error_page(&rq, "home.title", &e, 500);
+    goto out;
+  }
+  node_web_loop_view_get(rq.app, &loop);
+
+  node_web_page_begin(&rq, "home.title", "nav.home");
+  flash(&rq);
+  node_web_raw(&rq, "<h1>");
+  node_web_esc(&rq, node_web_js(st, "community"));
+  node_web_raw(&rq, " <span class=\"muted\">");
+  node_web_esc(&rq, node_web_js(st, "street"));
+  node_web_raw(&rq, "</span></h1>");
+
+  node_web_raw(&rq, "<h2>");
+  node_web_txt(&rq, "home.sync");
+  node_web_raw(&rq, "</h2><div class=\"grid\" id=\"sync-status\">");
+  time_text(json_object_get(st, "last_contact"), when);
+  node_web_raw(&rq, "<div class=\"stat\"><div class=\"k\">");
+  node_web_txt(&rq, "home.last_contact");
+  node_web_raw(&rq, "</div><div class=\"v\" id=\"last-contact\">");
+  if (when[0]) {
+    node_web_esc(&rq, when);
+  } else {
+    node_web_txt(&rq, "home.never");
+  }
+  node_web_raw(&rq, "</div></div><div class=\"stat\"><div class=\"k\">");
+  node_web_txt(&rq, "home.pending");
+  node_web_rawf(&rq, "</div><div class=\"v\" id=\"pending\">%lld</div></div>",
+                node_web_ji(st, "pending"));
+  node_web_raw(&rq, "<div class=\"stat\"><div class=\"k\">");
+  node_web_txt(&rq, "home.unread");
+  node_web_rawf(&rq, "</div><div class=\"v\" id=\"unread\"><a href=\"/inbox\">%lld</a></div></div>",
+                node_web_ji(st, "unread"));
+  node_web_raw(&rq, "<div class=\"stat\"><div class=\"k\">");
+  node_web_txt(&rq, "home.written");
+  node_web_raw(&rq, " / ");
+  node_web_txt(&rq, "home.acknowledged");
+  node_web_rawf(&rq, "</div><div class=\"v\">%lld / %lld</div></div>", node_web_ji(st, "written"),
+                node_web_ji(st, "acknowledged"));
+  enrol = node_web_js(st, "enrolled");
+  node_web_raw(&rq, "<div class=\"stat\"><div class=\"k\">");
+  node_web_txt(&rq, "home.enrolled");
+  node_web_raw(&rq, "</div><div class=\"v\">");
+  node_web_txt(&rq, strcmp(enrol, "yes") == 0       ? "home.enrol.yes"
+                    : strcmp(enrol, "pending") == 0 ? "home.enrol.pending"
+                                                    : "home.enrol.no");
+  node_web_raw(&rq, "</div></div><div class=\"stat\"><div class=\"k\">");
+  node_web_txt(&rq, "home.next_try");
+  node_web_rawf(&rq, "</div><div class=\"v\">%llu ", (unsigned long long)(loop.next_in_ms / 1000u));
+  node_web_txt(&rq, "home.seconds");
+  node_web_raw(&rq, "</div></div></div>");
+  if (loop.last_error[0] || node_web_js(st, "last_error")[0]) {
+    char part[sizeof loop.last_error];
+    node_web_msg_part(rq.lang, loop.last_error[0] ? loop.last_error : node_web_js(st, "last_error"),
+                      part, sizeof part);
+    node_web_raw(&rq, "<div class=\"msg error\" id=\"sync-error\">");
+    node_web_txt(&rq, "home.last_error");
+    node_web_raw(&rq, rq.lang == NODE_WEB_EN ? ": " : "：");
+    node_web_esc(&rq, part);
+    /* The other half carries the URL and what curl said: there for whoever
+     * helps the staff on the phone. */
+    node_web_raw(&rq, "<details><summary>");
+    node_web_txt(&rq, "home.details");
+    node_web_raw(&rq, "</summary><small>");
+    node_web_esc(&rq, loop.last_error[0] ? loop.last_error : node_web_js(st, "last_error"));
+    node_web_raw(&rq, "</small></details></div>");
+  }
+  node_web_raw(&rq, "<form class=\"inline\" method=\"post\" action=\"/sync\">"
+                    "<input type=\"hidden\" name=\"csrf\" value=\"");
+  node_web_esc(&rq, rq.app->csrf);
+  node_web_raw(&rq, "\"><button type=\"submit\" id=\"sync-now\">");
+  node_web_txt(&rq, "home.sync_now");
+  node_web_raw(&rq, "</button></form>");
+
+  node_web_raw(&rq, "<h2>");
+  node_web_txt(&rq, "home.due");
+  node_web_raw(&rq, " <span class=\"muted\">");
+  node_web_esc(&rq, node_web_js(st, "month"));
+  node_web_raw(&rq, "</span></h2>");
+  if (json_array_size(due) == 0) {
+    node_web_raw(&rq, "<p class=\"muted\">");
+    node_web_txt(&rq, "home.due_none");
+    node_web_raw(&rq, "</p>");
+  } else {
+    node_web_raw(&rq, "<table id=\"due\"><tr>");
+    th(&rq, "org.id");
+    th(&rq, "org.name");
+    th(&rq, "rep.month");
+    th(&rq, "org.actions");
+    node_web_raw(&rq, "</tr>");
+    json_array_foreach(due, i, o) {
+      node_web_raw(&rq, "<tr>");
+      td(&rq, node_web_js(o, "org"));
+      td(&rq, node_web_js(o, "name"));
+      td(&rq, node_web_js(o, "month"));
+      node_web_raw(&rq, "<td><a href=\"/reports/new?org=");
+      node_web_url(&rq, node_web_js(o, "org"));
+      node_web_raw(&rq, "&amp;month=");
+      node_web_url(&rq, node_web_js(o, "month"));
+      node_web_raw(&rq, "\">");
+      node_web_txt(&rq, "org.report");
+      node_web_raw(&rq, "</a></td></tr>");
+    }
+    node_web_raw(&rq, "</table>");
+  }
+
+  node_web_raw(&rq, "<h2>");
+  node_web_txt(&rq, "home.flagged");
+  node_web_raw(&rq, "</h2>");
+  json_array_foreach(orgs, i, o) {
+    if (json_array_size(json_object_get(o, "flags")) == 0) continue;
+    if (strcmp(node_web_js(o, "status"), "active") != 0) continue;
+    if (n_flagged++ == 0) {
+      node_web_raw(&rq, "<table id=\"flagged\"><tr>");
+      th(&rq, "org.id");
+      th(&rq, "org.name");
+      th(&rq, "org.flags");
+      node_web_raw(&rq, "</tr>");
+    }
+    node_web_raw(&rq, "<tr>");
+    td(&rq, node_web_js(o, "id"));
+    td(&rq, node_web_js(o, "name"));
+    node_web_raw(&rq, "<td>");
+    flags_cell(&rq, o);
+    node_web_raw(&rq, "</td></tr>");
+  }
+  if (n_flagged > 0) node_web_raw(&rq, "</table>");
+  if (n_flagged == 0) {
+    node_web_raw(&rq, "<p class=\"muted\">");
+    node_web_txt(&rq, "home.flagged_none");
+    node_web_raw(&rq, "</p>");
+  }
+  node_web_page_end(&rq);
+  node_web_end(&rq, 200);
+out:
+  json_decref(st);
+  json_decref(due);
+  json_decref(orgs);
+}
+
+/* --- organisations --- */
+
+void node_web_h_orgs(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  json_t *orgs = NULL;
+  const json_t *o;
+  size_t i;
+  cm_err e;
+
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  cm_err_clear(&e);
+  if (node_org_list(node_web_db(&rq), &orgs, &e)) {
+    error_page(&rq, "org.list", &e, 500);
+    goto out;
+  }
+  node_web_page_begin(&rq, "org.list", "nav.orgs");
+  flash(&rq);
+  node_web_raw(&rq, "<h1>");
+  node_web_txt(&rq, "org.list");
+  node_web_raw(&rq, "</h1><div class=\"actions\"><a class=\"button\" href=\"/orgs/new\">");
+  node_web_txt(&rq, "nav.file");
+  node_web_raw(&rq, "</a></div>");
+  if (json_array_size(orgs) == 0) {
+    node_web_raw(&rq, "<p class=\"muted\">");
+    node_web_txt(&rq, "org.none");
+    node_web_raw(&rq, "</p>");
+  } else {
+    node_web_raw(&rq, "<table id=\"orgs\"><tr>");
+    th(&rq, "org.id");
+    th(&rq, "org.name");
+    th(&rq, "org.category");
+    th(&rq, "org.leader");
+    th(&rq, "org.members");
+    th(&rq, "org.party_members");
+    th(&rq, "org.founded_by");
+    th(&rq, "org.filed");
+    th(&rq, "org.status");
+    th(&rq, "org.flags");
+    th(&rq, "org.actions");
+    node_web_raw(&rq, "</tr>");
+    json_array_foreach(orgs, i, o) {
+      const char *id = node_web_js(o, "id");
+      const char *status = node_web_js(o, "status");
+      node_web_raw(&rq, "<tr data-id=\"");
+      node_web_esc(&rq, id);
+      node_web_raw(&rq, "\">");
+      td(&rq, id);
+      td(&rq, node_web_js(o, "name"));
+      td(&rq, node_web_js(o, "category"));
+      td(&rq, node_web_js(o, "leader"));
+      td_num(&rq, node_web_ji(o, "members"));
+      td_num(&rq, node_web_ji(o, "party_members"));
+      td(&rq, node_web_founded_label(rq.lang, node_web_js(o, "founded_by")));
+      td(&rq, node_web_js(o, "filed"));
+      node_web_raw(&rq, "<td>");
+      status_cell(&rq, status);
+      node_web_raw(&rq, "</td><td>");
+      flags_cell(&rq, o);
+      node_web_raw(&rq, "</td><td>");
+      if (strcmp(status, "active") == 0) {
+        node_web_raw(&rq, "<a href=\"/reports/new?org=");
+        node_web_url(&rq, id);
+        node_web_raw(&rq, "\">");
+        node_web_txt(&rq, "org.report");
+        node_web_raw(&rq, "</a> <a href=\"/orgs/");
+        node_web_url(&rq, id);
+        node_web_raw(&rq, "/amend\">");
+        node_web_txt(&rq, "org.amend");
+        node_web_raw(&rq, "</a> <a href=\"/orgs/");
+        node_web_url(&rq, id);
+        node_web_raw(&rq, "/dissolve\">");
+        node_web_txt(&rq, "org.dissolve");
+        node_web_raw(&rq, "</a>");
+      }
+      node_web_raw(&rq, "</td></tr>");
+    }
+    node_web_raw(&rq, "</table>");
+  }
+  node_web_page_end(&rq);
+  node_web_end(&rq, 200);
+out:
+  json_decref(orgs);
+}
+
+/* The fields of a filing or amendment, from in (what was typed or is held). */
+static void org_fields(node_web_rq *rq, const node_org_input *in, int filing) {
+  static const char *const founded[] = {"self", "district-unit", "street"};
+  size_t i;
+  const char *station = in->party_station && *in->party_station ? in->party_station : "no";
+  const char *fb = in->founded_by && *in->founded_by ? in->founded_by : "self";
+  node_web_input(rq, "text", "name", "org.name", in->name, filing, "maxlength=\"200\"",
+                 "org.name_hint");
+  node_web_input(rq, "text", "category", "org.category", in->category, filing, NULL, NULL);
+  node_web_input(rq, "text", "leader", "org.leader", in->leader, filing, NULL, NULL);
+  node_web_input(rq, "tel", "phone", "org.phone", in->phone, filing, NULL, NULL);
+  node_web_input(rq, "number", "members", "org.members", in->members, filing,
+                 "min=\"0\" step=\"1\"", NULL);
+  node_web_input(rq, "number", "party_members", "org.party_members", in->party_members, filing,
+                 "min=\"0\" step=\"1\"", "org.station_hint");
+  node_web_select_begin(rq, "party_station", "org.party_station", 0);
+  node_web_option(rq, "no", node_web_t(rq->lang, "no"), strcmp(station, "yes") != 0);
+  node_web_option(rq, "yes", node_web_t(rq->lang, "yes"), strcmp(station, "yes") == 0);
+  node_web_select_end(rq, NULL);
+  node_web_select_begin(rq, "founded_by", "org.founded_by", 0);
+  for (i = 0; i < sizeof founded / sizeof founded[0]; i++) {
+    node_web_option(rq, founded[i], node_web_founded_label(rq->lang, founded[i]),
+                    strcmp(fb, founded[i]) == 0);
+  }
+  node_web_select_end(rq, NULL);
+  node_web_input(rq, "text", "scope", "org.scope", in->scope, 0, NULL, NULL);
+  node_web_input(rq, "text", "venue", "org.venue", in->venue, 0, NULL, NULL);
+  node_web_input(rq, "date", "filed", "org.filed", in->filed, 0, NULL, NULL);
+}
+
+static void org_input_from_form(node_web_rq *rq, node_org_input *in) {
+  memset(in, 0, sizeof *in);
+  in->name = form(rq, "name");
+  in->category = form(rq, "category");
+  in->leader = form(rq, "leader");
+  in->phone = form(rq, "phone");
+  in->members = form(rq, "members");
+  in->party_members = form(rq, "party_members");
+  in->party_station = form(rq, "party_station");
+  in->founded_by = form(rq, "founded_by");
+  in->scope = form(rq, "scope");
+  in->venue = form(rq, "venue");
+  in->filed = form(rq, "filed");
+}
+
+static void org_file_page(node_web_rq *rq, const node_org_input *in, const cm_err *e, int status) {
+  node_web_page_begin(rq, "org.file_title", "nav.file");
+  node_web_raw(rq, "<h1>");
+  node_web_txt(rq, "org.file_title");
+  node_web_raw(rq, "</h1>");
+  if (e) show_err(rq, e);
+  node_web_form_begin(rq, "/orgs", NULL);
+  org_fields(rq, in, 1);
+  node_web_form_end(rq, "form.submit");
+  node_web_page_end(rq);
+  node_web_end(rq, status);
+}
+
+void node_web_h_org_new(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  node_org_input in;
+  char today[11];
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  memset(&in, 0, sizeof in);
+  node_today(node_web_db(&rq), today);
+  in.filed = today;
+  org_file_page(&rq, &in, NULL, 200);
+}
+
+void node_web_h_org_file(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  node_org_input in;
+  char id[NODE_ID_MAX];
+  cm_err e;
+  cm_rc rc;
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  cm_err_clear(&e);
+  org_input_from_form(&rq, &in);
+  rc = node_org_file(node_web_db(&rq), &in, id, &e);
+  if (rc) {
+    org_file_page(&rq, &in, &e, err_status(rc));
+    return;
+  }
+  redirect_ok(&rq, "/orgs", "file", id, NULL);
+}
+
+/* Held values of org as form strings, in bufs (which must outlive in). */
+typedef struct org_held {
+  char members[24], party_members[24];
+} org_held;
+
+static void org_input_from_json(const json_t *o, node_org_input *in, org_held *h) {
+  memset(in, 0, sizeof *in);
+  snprintf(h->members, sizeof h->members, "%lld", node_web_ji(o, "members"));
+  snprintf(h->party_members, sizeof h->party_members, "%lld", node_web_ji(o, "party_members"));
+  in->name = node_web_js(o, "name");
+  in->category = node_web_js(o, "category");
+  in->leader = node_web_js(o, "leader");
+  in->phone = node_web_js(o, "phone");
+  in->members = h->members;
+  in->party_members = h->party_members;
+  in->party_station = json_is_true(json_object_get(o, "party_station")) ? "yes" : "no";
+  in->founded_by = node_web_js(o, "founded_by");
+  in->scope = node_web_js(o, "scope");
+  in->venue = node_web_js(o, "venue");
+  in->filed = node_web_js(o, "filed");
+}
+
+static void org_amend_page(node_web_rq *rq, const char *id, const node_org_input *in,
+                           const cm_err *e, int status) {
+  char action[128];
+  node_web_page_begin(rq, "org.amend_title", "nav.orgs");
+  node_web_raw(rq, "<h1>");
+  node_web_txt(rq, "org.amend_title");
+  node_web_raw(rq, " <span class=\"muted\">");
+  node_web_esc(rq, id);
+  node_web_raw(rq, "</span></h1>");
+  if (e) show_err(rq, e);
+  snprintf(action, sizeof action, "/orgs/%s/amend", id);
+  node_web_form_begin(rq, action, NULL);
+  org_fields(rq, in, 0);
+  node_web_form_end(rq, "form.save");
+  node_web_page_end(rq);
+  node_web_end(rq, status);
+}
+
+/* The organisation named in the path, or a 404 page (then NULL). */
+static json_t *org_from_path(node_web_rq *rq, const char *title_key) {
+  const char *id = cm_http_param(rq->req, 0);
+  json_t *o = NULL;
+  cm_err e;
+  cm_rc rc;
+  cm_err_clear(&e);
+  if (!url_safe(id)) {
+    cm_errf(&e, CM_ERR_NOT_FOUND, "%s / %s", node_web_t(NODE_WEB_ZH, "err.not_found"),
+            node_web_t(NODE_WEB_EN, "err.not_found"));
+    error_page(rq, title_key, &e, 404);
+    return NULL;
+  }
+  rc = node_org_get(node_web_db(rq), id, &o, &e);
+  if (rc) {
+    error_page(rq, title_key, &e, rc == CM_ERR_NOT_FOUND ? 404 : 500);
+    return NULL;
+  }
+  return o;
+}
+
+void node_web_h_org_amend_form(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  node_org_input in;
+  org_held held;
+  json_t *o;
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  o = org_from_path(&rq, "org.amend_title");
+  if (!o) return;
+  org_input_from_json(o, &in, &held);
+  org_amend_page(&rq, node_web_js(o, "id"), &in, NULL, 200);
+  json_decref(o);
+}
+
+/* Only what differs from the held record is sent: an amendment records the
+ * changed fields, not a copy of the form. */
+static const char *changed(const char *typed, const char *held) {
+  if (!typed) return NULL;
+  return strcmp(typed, held ? held : "") == 0 ? NULL : typed;
+}
+
+void node_web_h_org_amend(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  node_org_input typed, held_in, ch;
+  org_held held;
+  json_t *o;
+  cm_err e;
+  cm_rc rc;
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  cm_err_clear(&e);
+  o = org_from_path(&rq, "org.amend_title");
+  if (!o) return;
+  org_input_from_json(o, &held_in, &held);
+  org_input_from_form(&rq, &typed);
+  memset(&ch, 0, sizeof ch);
+  ch.name = changed(typed.name, held_in.name);
+  ch.category = changed(typed.category, held_in.category);
+  ch.leader = changed(typed.leader, held_in.leader);
+  ch.phone = changed(typed.phone, held_in.phone);
+  ch.members = changed(typed.members, held_in.members);
+  ch.party_members = changed(typed.party_members, held_in.party_members);
+  ch.party_station = changed(typed.party_station, held_in.party_station);
+  ch.founded_by = changed(typed.founded_by, held_in.founded_by);
+  ch.scope = changed(typed.scope, held_in.scope);
+  ch.venue = changed(typed.venue, held_in.venue);
+  ch.filed = changed(typed.filed, held_in.filed);
+  if (!ch.name && !ch.category && !ch.leader && !ch.phone && !ch.members && !ch.party_members &&
+      !ch.party_station && !ch.founded_by && !ch.scope && !ch.venue && !ch.filed) {
+    cm_errf(&e, CM_ERR_INVALID, "%s / %s", node_web_t(NODE_WEB_ZH, "org.unchanged"),
+            node_web_t(NODE_WEB_EN, "org.unchanged"));
+    rc = CM_ERR_INVALID;
+  } else {
+    rc = node_org_amend(node_web_db(&rq), node_web_js(o, "id"), &ch, &e);
+  }
+  if (rc) {
+    org_amend_page(&rq, node_web_js(o, "id"), &typed, &e, err_status(rc));
+  } else {
+    redirect_ok(&rq, "/orgs", "amend", node_web_js(o, "id"), NULL);
+  }
+  json_decref(o);
+}
+
+static void org_dissolve_page(node_web_rq *rq, const json_t *o, const char *reason,
+                              const cm_err *e, int status) {
+  char action[128];
+  node_web_page_begin(rq, "org.dissolve_title", "nav.orgs");
+  node_web_raw(rq, "<h1>");
+  node_web_txt(rq, "org.dissolve_title");
+  node_web_raw(rq, "</h1><p><strong>");
+  node_web_esc(rq, node_web_js(o, "id"));
+  node_web_raw(rq, "</strong> ");
+  node_web_esc(rq, node_web_js(o, "name"));
+  node_web_raw(rq, "</p>");
+  if (e) show_err(rq, e);
+  snprintf(action, sizeof action, "/orgs/%s/dissolve", node_web_js(o, "id"));
+  node_web_form_begin(rq, action, "org.dissolve_confirm");
+  node_web_textarea(rq, "reason", "org.reason", reason, 1, NULL);
+  node_web_form_end(rq, "org.dissolve");
+  node_web_page_end(rq);
+  node_web_end(rq, status);
+}
+
+void node_web_h_org_dissolve_form(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  json_t *o;
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  o = org_from_path(&rq, "org.dissolve_title");
+  if (!o) return;
+  org_dissolve_page(&rq, o, "", NULL, 200);
+  json_decref(o);
+}
+
+void node_web_h_org_dissolve(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  json_t *o;
+  cm_err e;
+  cm_rc rc;
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  cm_err_clear(&e);
+  o = org_from_path(&rq, "org.dissolve_title");
+  if (!o) return;
+  rc = node_org_dissolve(node_web_db(&rq), node_web_js(o, "id"), form(&rq, "reason"), &e);
+  if (rc) {
+    org_dissolve_page(&rq, o, form(&rq, "reason"), &e, err_status(rc));
+  } else {
+    redirect_ok(&rq, "/orgs", "dissolve", node_web_js(o, "id"), NULL);
+  }
+  json_decref(o);
+}
+
+/* --- monthly reports --- */
+
+void node_web_h_reports(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  json_t *reps = NULL, *orgs = NULL;
+  const json_t *r;
+  const char *org, *month;
+  size_t i;
+  cm_err e;
+  cm_rc rc;
+  node_ctx *db;
+
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  cm_err_clear(&e);
+  org = query(&rq, "org");
+  month = query(&rq, "month");
+  if (org && !*org) org = NULL;
+  if (month && !*month) month = NULL;
+  db = node_web_db(&rq);
+  rc = node_org_list(db, &orgs, &e);
+  if (!rc) rc = node_report_list(db, org, month, &reps, &e);
+  node_web_page_begin(&rq, "rep.list", "nav.reports");
+  flash(&rq);
+  node_web_raw(&rq, "<h1>");
+  node_web_txt(&rq, "rep.list");
+  node_web_raw(&rq, "</h1><div class=\"actions\"><a class=\"button\" href=\"/reports/new\">");
+  node_web_txt(&rq, "nav.report_new");
+  node_web_raw(&rq, "</a></div>");
+  /* The filter is a GET form: no token needed, nothing changes. */
+  node_web_raw(&rq, "<form class=\"rec noprint\" method=\"get\" action=\"/reports\">");
+  org_select(&rq, orgs, "org", org, 0);
+  node_web_input(&rq, "month", "month", "rep.month", month, 0, NULL, NULL);
+  node_web_raw(&rq, "<div class=\"actions\"><button type=\"submit\" class=\"plain\">");
+  node_web_txt(&rq, "rep.filter");
+  node_web_raw(&rq, "</button></div></form>");
+  if (rc) {
+    show_err(&rq, &e);
+  } else if (json_array_size(reps) == 0) {
+    node_web_raw(&rq, "<p class=\"muted\">");
+    node_web_txt(&rq, "rep.none");
+    node_web_raw(&rq, "</p>");
+  } else {
+    node_web_raw(&rq, "<table id=\"reports\"><tr>");
+    th(&rq, "rep.month");
+    th(&rq, "org.id");
+    th(&rq, "org.name");
+    th(&rq, "rep.activities");
+    th(&rq, "rep.participants");
+    th(&rq, "rep.party_participants");
+    th(&rq, "rep.content");
+    th(&rq, "rep.good_deeds");
+    th(&rq, "rep.corrections");
+    th(&rq, "org.actions");
+    node_web_raw(&rq, "</tr>");
+    json_array_foreach(reps, i, r) {
+      node_web_raw(&rq, "<tr>");
+      td(&rq, node_web_js(r, "month"));
+      td(&rq, node_web_js(r, "org"));
+      td(&rq, node_web_js(r, "org_name"));
+      td_num(&rq, node_web_ji(r, "activities"));
+      td_num(&rq, node_web_ji(r, "participants"));
+      td_num(&rq, node_web_ji(r, "party_participants"));
+      td(&rq, node_web_js(r, "content"));
+      td(&rq, node_web_js(r, "good_deeds"));
+      td_num(&rq, node_web_ji(r, "corrections"));
+      node_web_raw(&rq, "<td><a href=\"/reports/print?org=");
+      node_web_url(&rq, node_web_js(r, "org"));
+      node_web_raw(&rq, "&amp;month=");
+      node_web_url(&rq, node_web_js(r, "month"));
+      node_web_raw(&rq, "\">");
+      node_web_txt(&rq, "rep.print");
+      node_web_raw(&rq, "</a> <a href=\"/reports/new?org=");
+      node_web_url(&rq, node_web_js(r, "org"));
+      node_web_raw(&rq, "&amp;month=");
+      node_web_url(&rq, node_web_js(r, "month"));
+      node_web_raw(&rq, "\">");
+      node_web_txt(&rq, "rep.correct");
+      node_web_raw(&rq, "</a>");
+      if (node_web_ji(r, "corrections") > 0) {
+        node_web_raw(&rq, " <a href=\"/reports/history?org=");
+        node_web_url(&rq, node_web_js(r, "org"));
+        node_web_raw(&rq, "&amp;month=");
+        node_web_url(&rq, node_web_js(r, "month"));
+        node_web_raw(&rq, "\">");
+        node_web_txt(&rq, "rep.history");
+        node_web_raw(&rq, "</a>");
+      }
+      node_web_raw(&rq, "</td></tr>");
+    }
+    node_web_raw(&rq, "</table>");
+  }
+  node_web_page_end(&rq);
+  node_web_end(&rq, rc ? 500 : 200);
+  json_decref(orgs);
+  json_decref(reps);
+}
+
+static void report_page(node_web_rq *rq, const node_report_input *in, const cm_err *e,
+                        int status, int correcting) {
+  json_t *orgs = NULL;
+  cm_err le;
+  cm_err_clear(&le);
+  (void)node_org_list(node_web_db(rq), &orgs, &le);
+  node_web_page_begin(rq, "rep.new_title", "nav.report_new");
+  node_web_raw(rq, "<h1>");
+  node_web_txt(rq, "rep.new_title");
+  node_web_raw(rq, "</h1>");
+  if (e) show_err(rq, e);
+  if (correcting) {
+    node_web_raw(rq, "<p class=\"msg ok\">");
+    node_web_txt(rq, "rep.correct_hint");
+    node_web_raw(rq, "</p>");
+  }
+  node_web_form_begin(rq, "/reports", NULL);
+  org_select(rq, orgs, "org", in->org, 1);
+  node_web_input(rq, "month", "month", "rep.month", in->month, 1, "placeholder=\"YYYY-MM\"", NULL);
+  node_web_input(rq, "number", "activities", "rep.activities", in->activities, 1,
+                 "min=\"0\" step=\"1\"", NULL);
+  node_web_input(rq, "number", "participants", "rep.participants", in->participants, 1,
+                 "min=\"0\" step=\"1\"", NULL);
+  node_web_input(rq, "number", "party_participants", "rep.party_participants",
+                 in->party_participants, 1, "min=\"0\" step=\"1\"", NULL);
+  node_web_textarea(rq, "content", "rep.content", in->content, 1, NULL);
+  node_web_input(rq, "text", "scope", "rep.scope", in->scope, 0, NULL, NULL);
+  node_web_textarea(rq, "good_deeds", "rep.good_deeds", in->good_deeds, 0, NULL);
+  node_web_form_end(rq, "form.submit");
+  node_web_page_end(rq);
+  node_web_end(rq, status);
+  json_decref(orgs);
+}
+
+void node_web_h_report_new(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  node_report_input in;
+  json_t *cur = NULL;
+  const json_t *r;
+  char month[8], acts[24], parts[24], pparts[24];
+  cm_err e;
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  cm_err_clear(&e);
+  memset(&in, 0, sizeof in);
+  in.org = query(&rq, "org");
+  in.month = query(&rq, "month");
+  if (!in.month || !*in.month) {
+    node_this_month(node_web_db(&rq), month);
+    in.month = month;
+  }
+  /* An existing report for this org and month: start the correction from it. */
+  if (in.org && *in.org &&
+      node_report_list(node_web_db(&rq), in.org, in.month, &cur, &e) == CM_OK &&
+      json_array_size(cur) > 0) {
+    r = json_array_get(cur, 0);
+    snprintf(acts, sizeof acts, "%lld", node_web_ji(r, "activities"));
+    snprintf(parts, sizeof parts, "%lld", node_web_ji(r, "participants"));
+    snprintf(pparts, sizeof pparts, "%lld", node_web_ji(r, "party_participants"));
+    in.activities = acts;
+    in.participants = parts;
+    in.party_participants = pparts;
+    in.content = node_web_js(r, "content");
+    in.scope = node_web_js(r, "scope");
+    in.good_deeds = node_web_js(r, "good_deeds");
+    report_page(&rq, &in, NULL, 200, 1);
+  } else {
+    report_page(&rq, &in, NULL, 200, 0);
+  }
+  json_decref(cur);
+}
+
+void node_web_h_report_file(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  node_report_input in;
+  char rec[NODE_RECORD_ID_MAX], extra[96];
+  cm_err e;
+  cm_rc rc;
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  cm_err_clear(&e);
+  memset(&in, 0, sizeof in);
+  in.org = form(&rq, "org");
+  in.month = form(&rq, "month");
+  in.activities = form(&rq, "activities");
+  in.participants = form(&rq, "participants");
+  in.party_participants = form(&rq, "party_participants");
+  in.content = form(&rq, "content");
+  in.scope = form(&rq, "scope");
+  in.good_deeds = form(&rq, "good_deeds");
+  rc = node_report_monthly(node_web_db(&rq), &in, rec, &e);
+  if (rc) {
+    report_page(&rq, &in, &e, err_status(rc), 0);
+    return;
+  }
+  /* Show the saved report: the list filtered to its org and month. */
+  snprintf(extra, sizeof extra, "&org=%s&month=%s", url_safe(in.org) ? in.org : "",
+           url_safe(in.month) ? in.month : "");
+  redirect_ok(&rq, "/reports", "report", in.month, extra);
+}
+
+/* Every version of one organisation's report for one month, oldest first: a
+ * correction supersedes, it never erases. */
+void node_web_h_report_history(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  json_t *vers = NULL;
+  const json_t *r;
+  const char *org, *month;
+  size_t i;
+  cm_err e;
+  cm_rc rc;
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  cm_err_clear(&e);
+  org = query(&rq, "org");
+  month = query(&rq, "month");
+  if (!org || !*org || !month || !*month) {
+    rc = cm_errf(&e, CM_ERR_INVALID, "%s / %s", "请指定组织和月份", "give org and month");
+  } else {
+    rc = node_report_history(node_web_db(&rq), org, month, &vers, &e);
+  }
+  if (rc) {
+    error_page(&rq, "rep.history", &e, err_status(rc));
+    return;
+  }
+  node_web_page_begin(&rq, "rep.history", "nav.reports");
+  node_web_raw(&rq, "<h1>");
+  node_web_txt(&rq, "rep.history");
+  node_web_raw(&rq, " <span class=\"muted\">");
+  node_web_esc(&rq, org);
+  node_web_raw(&rq, " ");
+  node_web_esc(&rq, month);
+  node_web_raw(&rq, "</span></h1>");
+  if (json_array_size(vers) == 0) {
+    node_web_raw(&rq, "<p class=\"muted\">");
+    node_web_txt(&rq, "rep.none");
+    node_web_raw(&rq, "</p>");
+  } else {
+    node_web_raw(&rq, "<table id=\"history\"><tr>");
+    th(&rq, "inbox.time");
+    th(&rq, "rep.activities");
+    th(&rq, "rep.participants");
+    th(&rq, "rep.party_participants");
+    th(&rq, "rep.content");
+    th(&rq, "rep.scope");
+    th(&rq, "rep.good_deeds");
+    th(&rq, "inbox.record");
+    node_web_raw(&rq, "</tr>");
+    json_array_foreach(vers, i, r) {
+      /* The last row is the current report. */
+      node_web_raw(&rq, i + 1 == json_array_size(vers) ? "<tr class=\"current\">" : "<tr>");
+      td(&rq, node_web_js(r, "time"));
+      td_num(&rq, node_web_ji(r, "activities"));
+      td_num(&rq, node_web_ji(r, "participants"));
+      td_num(&rq, node_web_ji(r, "party_participants"));
+      td(&rq, node_web_js(r, "content"));
+      td(&rq, node_web_js(r, "scope"));
+      td(&rq, node_web_js(r, "good_deeds"));
+      node_web_raw(&rq, "<td><code>");
+      node_web_esc(&rq, node_web_js(r, "record"));
+      node_web_raw(&rq, "</code></td></tr>");
+    }
+    node_web_raw(&rq, "</table>");
+  }
+  node_web_page_end(&rq);
+  node_web_end(&rq, 200);
+  json_decref(vers);
+}
+
+/* 《社区公益性民间组织活动情况月报表》: the paper form, filled in from the
+ * current report (or blank, to fill in by hand), with print CSS. */
+void node_web_h_report_print(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  json_t *o = NULL, *reps = NULL, *st = NULL;
+  const json_t *r = NULL;
+  const char *org = NULL, *month = NULL;
+  char date[26] = "";
+  cm_err e;
+  cm_rc rc;
+  node_ctx *db;
+
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  cm_err_clear(&e);
+  org = query(&rq, "org");
+  month = query(&rq, "month");
+  db = node_web_db(&rq);
+  if (!org || !*org || !month || !*month) {
+    rc = cm_errf(&e, CM_ERR_INVALID, "%s / %s", "请指定组织和月份", "give org and month");
+  } else {
+    rc = node_org_get(db, org, &o, &e);
+  }
+  if (!rc) rc = node_report_list(db, org, month, &reps, &e);
+  if (!rc) rc = node_status(db, &st, &e);
+  if (rc) {
+    error_page(&rq, "rep.print", &e, rc == CM_ERR_NOT_FOUND ? 404 : err_status(rc));
+    goto out;
+  }
+  if (json_array_size(reps) > 0) r = json_array_get(reps, 0);
+  if (r) {
+    time_text(json_object_get(r, "time"), date);
+    date[10] = '\0'; /* the date part of the ISO time */
+  }
+
+  node_web_page_begin(&rq, "print.title", "nav.reports");
+  node_web_raw(&rq, "<div class=\"actions noprint\"><button type=\"button\" data-print>");
+  node_web_txt(&rq, "print.button");
+  node_web_raw(&rq, "</button><a class=\"button plain\" href=\"/reports\">");
+  node_web_txt(&rq, "print.back");
+  node_web_raw(&rq, "</a></div>");
+  if (!r) {
+    node_web_raw(&rq, "<p class=\"msg error noprint\">");
+    node_web_txt(&rq, "print.no_report");
+    node_web_raw(&rq, "</p>");
+  }
+  node_web_raw(&rq, "<article class=\"sheet\" id=\"print-sheet\"><h1>");
+  node_web_raw(&rq, rq.lang == NODE_WEB_EN ? "" : "《");
+  node_web_txt(&rq, "print.title");
+  node_web_raw(&rq, rq.lang == NODE_WEB_EN ? "" : "》");
+  node_web_raw(&rq, "</h1><div class=\"sub\"><span>");
+  node_web_txt(&rq, "print.community");
+  node_web_raw(&rq, "：");
+  node_web_esc(&rq, node_web_js(st, "street"));
+  node_web_raw(&rq, " ");
+  node_web_esc(&rq, node_web_js(st, "community"));
+  node_web_raw(&rq, "</span><span>");
+  node_web_txt(&rq, "rep.month");
+  node_web_raw(&rq, "：");
+  node_web_esc(&rq, month);
+  node_web_raw(&rq, "</span></div><table>");
+#define ROW_TXT(key, val, cls)                       \
+  do {                                               \
+    node_web_raw(&rq, "<tr><th>");                   \
+    node_web_txt(&rq, key);                          \
+    node_web_raw(&rq, "</th><td" cls ">");           \
+    node_web_esc(&rq, val);                          \
+    node_web_raw(&rq, "</td></tr>");                 \
+  } while (0)
+#define ROW_NUM(key, field)                                            \
+  do {                                                                 \
+    node_web_raw(&rq, "<tr><th>");                                     \
+    node_web_txt(&rq, key);                                            \
+    node_web_raw(&rq, "</th><td>");                                    \
+    if (r) node_web_rawf(&rq, "%lld", node_web_ji(r, field));         \
+    node_web_raw(&rq, "</td></tr>");                                   \
+  } while (0)
+  ROW_TXT("org.name", node_web_js(o, "name"), "");
+  ROW_TXT("org.id", node_web_js(o, "id"), "");
+  ROW_TXT("rep.month", month, "");
+  ROW_NUM("rep.activities", "activities");
+  ROW_NUM("rep.participants", "participants");
+  ROW_TXT("rep.content", node_web_js(r, "content"), " class=\"tall\"");
+  ROW_TXT("rep.scope", r ? node_web_js(r, "scope") : node_web_js(o, "scope"), "");
+  ROW_TXT("rep.good_deeds", node_web_js(r, "good_deeds"), " class=\"tall\"");
+  ROW_NUM("rep.party_participants", "party_participants");
+  ROW_TXT("print.filled_by", "", "");
+  ROW_TXT("print.date", date, "");
+  ROW_TXT("print.review", "", " class=\"blank\"");
+#undef ROW_TXT
+#undef ROW_NUM
+  node_web_raw(&rq, "</table><div class=\"signs\"><span>");
+  node_web_txt(&rq, "print.reviewer");
+  node_web_raw(&rq, "：</span><span>");
+  node_web_txt(&rq, "print.seal");
+  node_web_raw(&rq, "</span></div></article>");
+  node_web_page_end(&rq);
+  node_web_end(&rq, 200);
+out:
+  json_decref(o);
+  json_decref(reps);
+  json_decref(st);
+}
+
+/* --- major activities --- */
+
+void node_web_h_activities(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  json_t *acts = NULL;
+  const json_t *a;
+  size_t i;
+  cm_err e;
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  cm_err_clear(&e);
+  if (node_activity_list(node_web_db(&rq), &acts, &e)) {
+    error_page(&rq, "act.list", &e, 500);
+    return;
+  }
+  node_web_page_begin(&rq, "act.list", "nav.activity");
+  flash(&rq);
+  node_web_raw(&rq, "<h1>");
+  node_web_txt(&rq, "act.list");
+  node_web_raw(&rq, "</h1><div class=\"actions\"><a class=\"button\" href=\"/activities/new\">");
+  node_web_txt(&rq, "act.title");
+  node_web_raw(&rq, "</a></div>");
+  if (json_array_size(acts) == 0) {
+    node_web_raw(&rq, "<p class=\"muted\">");
+    node_web_txt(&rq, "act.none");
+    node_web_raw(&rq, "</p>");
+  } else {
+    node_web_raw(&rq, "<table id=\"activities\"><tr>");
+    th(&rq, "org.id");
+    th(&rq, "act.date");
+    th(&rq, "rep.org");
+    th(&rq, "act.name");
+    th(&rq, "act.place");
+    th(&rq, "act.expected");
+    node_web_raw(&rq, "</tr>");
+    json_array_foreach(acts, i, a) {
+      node_web_raw(&rq, "<tr>");
+      td(&rq, node_web_js(a, "id"));
+      td(&rq, node_web_js(a, "date"));
+      td(&rq, node_web_js(a, "org"));
+      td(&rq, node_web_js(a, "title"));
+      td(&rq, node_web_js(a, "place"));
+      td_num(&rq, node_web_ji(a, "expected"));
+      node_web_raw(&rq, "</tr>");
+    }
+    node_web_raw(&rq, "</table>");
+  }
+  node_web_page_end(&rq);
+  node_web_end(&rq, 200);
+  json_decref(acts);
+}
+
+static void activity_page(node_web_rq *rq, const node_activity_input *in, const cm_err *e,
+                          int status) {
+  json_t *orgs = NULL;
+  cm_err le;
+  cm_err_clear(&le);
+  (void)node_org_list(node_web_db(rq), &orgs, &le);
+  node_web_page_begin(rq, "act.title", "nav.activity");
+  node_web_raw(rq, "<h1>");
+  node_web_txt(rq, "act.title");
+  node_web_raw(rq, "</h1><p class=\"muted\">");
+  node_web_txt(rq, "act.hint");
+  node_web_raw(rq, "</p>");
+  if (e) show_err(rq, e);
+  node_web_form_begin(rq, "/activities", NULL);
+  org_select(rq, orgs, "org", in->org, 1);
+  node_web_input(rq, "date", "date", "act.date", in->date, 1, NULL, NULL);
+  node_web_input(rq, "text", "title", "act.name", in->title, 1, NULL, NULL);
+  node_web_input(rq, "text", "place", "act.place", in->place, 1, NULL, NULL);
+  node_web_input(rq, "number", "expected", "act.expected", in->expected, 1,
+                 "min=\"0\" step=\"1\"", NULL);
+  node_web_textarea(rq, "description", "act.description", in->description, 0, NULL);
+  node_web_form_end(rq, "form.submit");
+  node_web_page_end(rq);
+  node_web_end(rq, status);
+  json_decref(orgs);
+}
+
+void node_web_h_activity_new(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  node_activity_input in;
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  memset(&in, 0, sizeof in);
+  in.org = query(&rq, "org");
+  activity_page(&rq, &in, NULL, 200);
+}
+
+void node_web_h_activity_declare(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  node_activity_input in;
+  char id[NODE_ID_MAX];
+  cm_err e;
+  cm_rc rc;
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  cm_err_clear(&e);
+  memset(&in, 0, sizeof in);
+  in.org = form(&rq, "org");
+  in.date = form(&rq, "date");
+  in.title = form(&rq, "title");
+  in.place = form(&rq, "place");
+  in.expected = form(&rq, "expected");
+  in.description = form(&rq, "description");
+  rc = node_activity_declare(node_web_db(&rq), &in, id, &e);
+  if (rc) {
+    activity_page(&rq, &in, &e, err_status(rc));
+    return;
+  }
+  redirect_ok(&rq, "/activities", "activity", id, NULL);
+}
+
+/* --- rectification --- */
+
+static int is_criticism(const json_t *item) {
+  return strstr(node_web_js(item, "kind"), "critic") != NULL ||
+         node_web_js(item, "deadline")[0] != '\0';
+}
+
+static void rect_page(node_web_rq *rq, const node_rectification_input *in, const cm_err *e,
+                      int status) {
+  json_t *orgs = NULL, *inbox = NULL;
+  const json_t *it;
+  size_t i, n = 0;
+  cm_err le;
+  cm_err_clear(&le);
+  (void)node_org_list(node_web_db(rq), &orgs, &le);
+  (void)node_inbox_list(node_web_db(rq), &inbox, &le);
+  node_web_page_begin(rq, "rect.title", "nav.rectify");
+  node_web_raw(rq, "<h1>");
+  node_web_txt(rq, "rect.title");
+  node_web_raw(rq, "</h1>");
+  if (e) show_err(rq, e);
+  node_web_form_begin(rq, "/rectifications", NULL);
+  org_select(rq, orgs, "org", in->org, 1);
+  json_array_foreach(inbox, i, it) {
+    if (is_criticism(it)) n++;
+  }
+  if (n > 0) {
+    node_web_select_begin(rq, "decision", "rect.decision", 1);
+    node_web_option(rq, "", node_web_t(rq->lang, "form.choose"), !in->decision || !*in->decision);
+    json_array_foreach(inbox, i, it) {
+      char label[1200];
+      const char *rec = node_web_js(it, "record");
+      if (!is_criticism(it)) continue;
+      snprintf(label, sizeof label, "%s %s %s %s", node_web_kind_label(rq->lang, node_web_js(it, "kind")),
+               node_web_js(it, "org"), node_web_js(it, "deadline"), node_web_js(it, "reason"));
+      node_web_option(rq, rec, label, in->decision && strcmp(in->decision, rec) == 0);
+    }
+    node_web_select_end(rq, NULL);
+  } else {
+    node_web_input(rq, "text", "decision", "rect.decision", in->decision, 1, NULL,
+                   "rect.decision_hint");
+  }
+  node_web_textarea(rq, "content", "rect.content", in->content, 1, NULL);
+  node_web_form_end(rq, "form.submit");
+  node_web_page_end(rq);
+  node_web_end(rq, status);
+  json_decref(orgs);
+  json_decref(inbox);
+}
+
+void node_web_h_rect_new(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  node_rectification_input in;
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  memset(&in, 0, sizeof in);
+  in.org = query(&rq, "org");
+  in.decision = query(&rq, "decision");
+  rect_page(&rq, &in, NULL, 200);
+}
+
+void node_web_h_rect_file(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  node_rectification_input in;
+  char rec[NODE_RECORD_ID_MAX];
+  cm_err e;
+  cm_rc rc;
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  cm_err_clear(&e);
+  memset(&in, 0, sizeof in);
+  in.org = form(&rq, "org");
+  in.decision = form(&rq, "decision");
+  in.content = form(&rq, "content");
+  rc = node_rectification_file(node_web_db(&rq), &in, rec, &e);
+  if (rc) {
+    rect_page(&rq, &in, &e, err_status(rc));
+    return;
+  }
+  redirect_ok(&rq, "/inbox", "rectify", rec, NULL);
+}
+
+/* --- decisions inbox --- */
+
+void node_web_h_inbox(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  json_t *inbox = NULL;
+  const json_t *it;
+  size_t i;
+  cm_err e;
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  cm_err_clear(&e);
+  if (node_inbox_list(node_web_db(&rq), &inbox, &e)) {
+    error_page(&rq, "inbox.title", &e, 500);
+    return;
+  }
+  node_web_page_begin(&rq, "inbox.title", "nav.inbox");
+  flash(&rq);
+  node_web_raw(&rq, "<h1>");
+  node_web_txt(&rq, "inbox.title");
+  node_web_raw(&rq, "</h1>");
+  if (json_array_size(inbox) == 0) {
+    node_web_raw(&rq, "<p class=\"muted\">");
+    node_web_txt(&rq, "inbox.none");
+    node_web_raw(&rq, "</p>");
+  } else {
+    node_web_raw(&rq, "<div class=\"actions\"><form method=\"post\" action=\"/inbox/read\">"
+                      "<input type=\"hidden\" name=\"csrf\" value=\"");
+    node_web_esc(&rq, rq.app->csrf);
+    node_web_raw(&rq, "\"><input type=\"hidden\" name=\"cursor\" value=\"0\">"
+                      "<button type=\"submit\" class=\"plain\">");
+    node_web_txt(&rq, "inbox.read_all");
+    node_web_raw(&rq, "</button></form></div><table id=\"inbox\"><tr>");
+    th(&rq, "inbox.time");
+    th(&rq, "inbox.kind");
+    th(&rq, "inbox.org");
+    th(&rq, "inbox.reason");
+    th(&rq, "inbox.deadline");
+    th(&rq, "inbox.record");
+    th(&rq, "org.actions");
+    node_web_raw(&rq, "</tr>");
+    json_array_foreach(inbox, i, it) {
+      char when[26];
+      int unread = !json_is_true(json_object_get(it, "read"));
+      time_text(json_object_get(it, "time"), when);
+      node_web_raw(&rq, unread ? "<tr class=\"unread\">" : "<tr>");
+      td(&rq, when);
+      td(&rq, node_web_kind_label(rq.lang, node_web_js(it, "kind")));
+      td(&rq, node_web_js(it, "org"));
+      td(&rq, node_web_js(it, "reason"));
+      td(&rq, node_web_js(it, "deadline"));
+      node_web_raw(&rq, "<td><code>");
+      node_web_esc(&rq, node_web_js(it, "record"));
+      node_web_raw(&rq, "</code></td><td>");
+      if (is_criticism(it)) {
+        node_web_raw(&rq, "<a href=\"/rectifications/new?org=");
+        node_web_url(&rq, node_web_js(it, "org"));
+        node_web_raw(&rq, "&amp;decision=");
+        node_web_url(&rq, node_web_js(it, "record"));
+        node_web_raw(&rq, "\">");
+        node_web_txt(&rq, "inbox.rectify");
+        node_web_raw(&rq, "</a> ");
+      }
+      if (unread) {
+        node_web_raw(&rq, "<form class=\"inline\" method=\"post\" action=\"/inbox/read\">"
+                          "<input type=\"hidden\" name=\"csrf\" value=\"");
+        node_web_esc(&rq, rq.app->csrf);
+        node_web_rawf(&rq, "\"><input type=\"hidden\" name=\"cursor\" value=\"%lld\">",
+                      node_web_ji(it, "cursor"));
+        node_web_raw(&rq, "<button type=\"submit\" class=\"plain\">");
+        node_web_txt(&rq, "inbox.read");
+        node_web_raw(&rq, "</button></form>");
+      }
+      node_web_raw(&rq, "</td></tr>");
+    }
+    node_web_raw(&rq, "</table>");
+  }
+  node_web_page_end(&rq);
+  node_web_end(&rq, 200);
+  json_decref(inbox);
+}
+
+void node_web_h_inbox_read(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  const char *c;
+  char *end = NULL;
+  unsigned long long cursor;
+  cm_err e;
+  cm_rc rc;
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  cm_err_clear(&e);
+  c = form(&rq, "cursor");
+  cursor = c && *c ? strtoull(c, &end, 10) : 0;
+  if (!c || !*c || !end || *end) {
+    cm_errf(&e, CM_ERR_INVALID, "cursor: expected a number / cursor: expected a number");
+    error_page(&rq, "inbox.title", &e, 400);
+    return;
+  }
+  rc = node_inbox_mark_read(node_web_db(&rq), (uint64_t)cursor, &e);
+  if (rc) {
+    error_page(&rq, "inbox.title", &e, err_status(rc));
+    return;
+  }
+  node_web_redirect(&rq, "/inbox");
+}
+
+void node_web_h_sync_now(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  node_web_sync_wake(rq.app);
+  node_web_redirect(&rq, "/?ok=sync");
+}

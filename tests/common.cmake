@@ -1,0 +1,9 @@
+# Tests of the common library (common/*.c): one cmocka executable per module.
+foreach(t codec clock db json keyfile failpoint http upstream)
+  if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/common_${t}.c)
+    add_executable(common_${t} ${CMAKE_CURRENT_SOURCE_DIR}/common_${t}.c)
+    target_link_libraries(common_${t} PRIVATE linli_common PkgConfig::CMOCKA)
+    add_test(NAME common_${t} COMMAND common_${t})
+    set_tests_properties(common_${t} PROPERTIES TIMEOUT 60)
+  endif()
+endforeach()

@@ -1,0 +1,562 @@
+/* hub_ingest.c - the street hub's ingest: valid bundles, replays, overlaps,
+ * gaps, unknown keys, tampered and bombed bytes, all-or-nothing, forks with
+ * quarantine and evidence, receipts, log fetches, feed and enrolment requests. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/clock.h"
+#include "hub/hublog.h"
+#include "hub/ingest.h"
+#include "hub/store.h"
+#include "hub_testlib.h"
+#include "protocol/bundle.h"
+#include "protocol/feed.h"
+#include "protocol/receipt.h"
+#include "protocol_fixtures.h"
+
+typedef struct fixture {
+  char *dir;
+  hub_ctx *hub;
+  tl_author c;
+} fixture;
+
+static int setup(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  if (!f) return -1;
+  f->dir = tl_tmpdir();
+  if (!f->dir) return -1;
+  f->hub = tl_hub(f->dir, "street", HUB_ROLE_STREET, "光復道街");
+  if (!f->hub) return -1;
+  if (tl_author_new(&f->c) || tl_enroll(f->hub, &f->c, "向陽社區", "120105001001")) return -1;
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture *f = *state;
+  hub_close(f->hub);
+  tl_rmrf(f->dir);
+  free(f->dir);
+  free(f);
+  return 0;
+}
+
+/* One changeset of n default entries of a, as a bundle. */
+static void one_bundle(tl_author *a, size_t n, uint8_t **b, size_t *blen) {
+  uint8_t *cs = NULL;
+  size_t cslen = 0;
+  assert_int_equal(tl_changeset(a, n, NULL, NULL, 0, &cs, &cslen), 0);
+  assert_int_equal(tl_bundle(&cs, &cslen, 1, b, blen), 0);
+  free(cs);
+}
+
+/* Number of rows in a status JSON section. */
+static size_t status_count(hub_ctx *hub, const char *section) {
+  json_t *st = NULL;
+  assert_int_equal(hub_store_status_json(hub->store, hub->kp.pk, &st, NULL), CM_OK);
+  size_t n = json_array_size(json_object_get(st, section));
+  json_decref(st);
+  return n;
+}
+
+static void test_valid_replay_receipts(void **state) {
+  fixture *f = *state;
+  uint8_t *b = NULL;
+  size_t blen = 0;
+  hub_ingest_result r;
+  cm_err err;
+
+  one_bundle(&f->c, 3, &b, &blen);
+  assert_int_equal(hub_ingest_bundle(f->hub, b, blen, "test", &r, &err), CM_OK);
+  assert_int_equal(r.http_status, 200);
+  assert_int_equal(r.stored, 3);
+  assert_int_equal(r.n_receipts, 1);
+  assert_int_equal(r.receipts[0].seq, 3);
+  assert_memory_equal(r.receipts[0].head, f->c.head, PROTO_HASH_BYTES);
+  proto_receipt rc;
+  assert_int_equal(proto_receipt_decode(r.receipts[0].receipt, PROTO_RECEIPT_BYTES, f->hub->kp.pk,
+                                        &rc, NULL),
+                   CM_OK);
+  assert_int_equal(rc.seq, 3);
+  assert_memory_equal(rc.author, f->c.kp.pk, PROTO_KEY_BYTES);
+  json_t *j = hub_ingest_result_json(&r);
+  assert_int_equal(json_integer_value(json_object_get(j, "stored")), 3);
+  assert_int_equal(json_array_size(json_object_get(j, "receipts")), 1);
+  json_decref(j);
+  hub_ingest_result_free(&r);
+
+  /* The same bytes again: 200, nothing stored, the same head. */
+  assert_int_equal(hub_ingest_bundle(f->hub, b, blen, "test", &r, &err), CM_OK);
+  assert_int_equal(r.http_status, 200);
+  assert_int_equal(r.stored, 0);
+  assert_int_equal(r.n_receipts, 1);
+  assert_int_equal(r.receipts[0].seq, 3);
+  hub_ingest_result_free(&r);
+  assert_int_equal(tl_head(f->hub, f->c.kp.pk), 3);
+
+  /* GET heads gives the same, signed. */
+  hub_head h;
+  assert_int_equal(hub_head_receipt(f->hub, f->c.kp.pk, &h, NULL), CM_OK);
+  assert_int_equal(h.seq, 3);
+  assert_int_equal(proto_receipt_decode(h.receipt, PROTO_RECEIPT_BYTES, f->hub->kp.pk, &rc, NULL),
+                   CM_OK);
+  assert_memory_equal(rc.head_hash, f->c.head, PROTO_HASH_BYTES);
+  /* An unknown author: seq 0, zero hash, still signed. */
+  tl_author x;
+  assert_int_equal(tl_author_new(&x), 0);
+  assert_int_equal(hub_head_receipt(f->hub, x.kp.pk, &h, NULL), CM_OK);
+  assert_int_equal(h.seq, 0);
+  free(b);
+}
+
+static void test_overlap_and_two_changesets(void **state) {
+  fixture *f = *state;
+  uint8_t *cs[3], *b = NULL;
+  size_t len[3], blen = 0;
+  uint64_t stored = 0;
+
+  assert_int_equal(tl_changeset(&f->c, 2, NULL, NULL, 0, &cs[0], &len[0]), 0); /* 1-2 */
+  tl_author saved = f->c;
+  assert_int_equal(tl_changeset(&f->c, 2, NULL, NULL, 0, &cs[1], &len[1]), 0); /* 3-4 */
+  assert_int_equal(tl_bundle(cs, len, 2, &b, &blen), 0);
+  assert_int_equal(tl_ingest(f->hub, b, blen, &stored), 200);
+  assert_int_equal(stored, 4);
+  free(b);
+
+  /* 3-6 from the same history overlaps what is held: only 5-6 are new. */
+  tl_author again = saved;
+  assert_int_equal(tl_changeset(&again, 4, NULL, NULL, 0, &cs[2], &len[2]), 0);
+  assert_int_equal(tl_bundle(&cs[2], &len[2], 1, &b, &blen), 0);
+  assert_int_equal(tl_ingest(f->hub, b, blen, &stored), 200);
+  assert_int_equal(stored, 2);
+  assert_int_equal(tl_head(f->hub, f->c.kp.pk), 6);
+  free(b);
+
+  /* The log comes back as the stored changesets, verbatim. */
+  uint8_t *lb = NULL;
+  size_t lblen = 0;
+  proto_span *sp = NULL;
+  size_t n = 0;
+  assert_int_equal(hub_log_bundle(f->hub, f->c.kp.pk, 0, 0, &lb, &lblen, NULL), CM_OK);
+  assert_int_equal(proto_bundle_split(lb, lblen, &sp, &n, NULL), CM_OK);
+  assert_int_equal(n, 3);
+  assert_int_equal(sp[0].len, len[0]);
+  assert_memory_equal(sp[0].p, cs[0], len[0]);
+  assert_memory_equal(sp[2].p, cs[2], len[2]);
+  free(sp);
+  free(lb);
+  /* After 4: the overlapping changeset (3-6) alone. */
+  assert_int_equal(hub_log_bundle(f->hub, f->c.kp.pk, 4, 0, &lb, &lblen, NULL), CM_OK);
+  assert_int_equal(proto_bundle_split(lb, lblen, &sp, &n, NULL), CM_OK);
+  assert_int_equal(n, 1);
+  assert_memory_equal(sp[0].p, cs[2], len[2]);
+  free(sp);
+  free(lb);
+  /* After the head: an empty bundle. */
+  assert_int_equal(hub_log_bundle(f->hub, f->c.kp.pk, 6, 0, &lb, &lblen, NULL), CM_OK);
+  assert_int_equal(lblen, PROTO_BUNDLE_HEADER_BYTES);
+  free(lb);
+  for (int i = 0; i < 3; i++) free(cs[i]);
+}
+
+static void test_gap(void **state) {
+  fixture *f = *state;
+  uint8_t *b = NULL;
+  size_t blen = 0;
+  hub_ingest_result r;
+
+  one_bundle(&f->c, 2, &b, &blen);
+  assert_int_equal(tl_ingest(f->hub, b, blen, NULL), 200);
+  free(b);
+  tl_author skip = f->c;
+  uint8_t *cs = NULL;
+  size_t cslen = 0;
+  assert_int_equal(tl_changeset(&skip, 2, NULL, NULL, 0, &cs, &cslen), 0); /* 3-4, not sent */
+  free(cs);
+  one_bundle(&skip, 1, &b, &blen); /* 5 */
+  assert_int_equal(hub_ingest_bundle(f->hub, b, blen, "test", &r, NULL), CM_PROTO_GAP);
+  assert_int_equal(r.http_status, 409);
+  assert_int_equal(r.expected_seq, 3);
+  assert_true(r.has_author);
+  assert_memory_equal(r.author, f->c.kp.pk, PROTO_KEY_BYTES);
+  json_t *j = hub_ingest_result_json(&r);
+  assert_int_equal(json_integer_value(json_object_get(j, "expected_seq")), 3);
+  assert_non_null(json_object_get(j, "author"));
+  json_decref(j);
+  hub_ingest_result_free(&r);
+  assert_int_equal(tl_head(f->hub, f->c.kp.pk), 2);
+  free(b);
+}
+
+static void test_unknown_key(void **state) {
+  fixture *f = *state;
+  tl_author x;
+  uint8_t *b = NULL;
+  size_t blen = 0;
+  hub_ingest_result r;
+
+  assert_int_equal(tl_author_new(&x), 0);
+  one_bundle(&x, 2, &b, &blen);
+  assert_int_equal(hub_ingest_bundle(f->hub, b, blen, "test", &r, NULL), CM_ERR_PERM);
+  assert_int_equal(r.http_status, 403);
+  assert_memory_equal(r.author, x.kp.pk, PROTO_KEY_BYTES);
+  hub_ingest_result_free(&r);
+  assert_int_equal(tl_head(f->hub, x.kp.pk), 0);
+  /* This hub's own key is no pushing author either. */
+  tl_author self = {0};
+  self.kp = f->hub->kp;
+  self.seq = 1; /* continue after the enrolment entry: not a gap */
+  hub_head h;
+  assert_int_equal(hub_head_receipt(f->hub, self.kp.pk, &h, NULL), CM_OK);
+  memcpy(self.head, h.head, PROTO_HASH_BYTES);
+  free(b);
+  one_bundle(&self, 1, &b, &blen);
+  assert_int_equal(tl_ingest(f->hub, b, blen, NULL), 403);
+  free(b);
+}
+
+/* Flip one byte at off of a one-changeset bundle: 400 with index 0. */
+static void expect_refused(hub_ctx *hub, const uint8_t *b, size_t blen, cm_rc want) {
+  hub_ingest_result r;
+  assert_int_equal(hub_ingest_bundle(hub, b, blen, "test", &r, NULL), want);
+  assert_int_equal(r.http_status, 400);
+  assert_int_equal(r.rc, want);
+  assert_int_equal(r.stored, 0);
+  hub_ingest_result_free(&r);
+}
+
+static void test_tampered_and_bomb(void **state) {
+  fixture *f = *state;
+  uint8_t *b = NULL;
+  size_t blen = 0;
+  hub_ingest_result r;
+
+  tl_author before = f->c;
+  one_bundle(&f->c, 3, &b, &blen);
+  b[blen - 5] ^= 0x40; /* inside the compressed payload */
+  assert_int_not_equal(hub_ingest_bundle(f->hub, b, blen, "test", &r, NULL), CM_OK);
+  assert_int_equal(r.http_status, 400);
+  assert_int_equal(r.index, 0);
+  json_t *j = hub_ingest_result_json(&r);
+  assert_int_equal(json_integer_value(json_object_get(j, "index")), 0);
+  json_decref(j);
+  hub_ingest_result_free(&r);
+  b[blen - 5] ^= 0x40;
+  b[PROTO_BUNDLE_HEADER_BYTES + 20] ^= 1; /* inside the signed header */
+  expect_refused(f->hub, b, blen, CM_PROTO_BAD_SIGNATURE);
+  /* A truncated bundle: refused at the framing, no index. */
+  assert_int_not_equal(hub_ingest_bundle(f->hub, b, blen - 1, "test", &r, NULL), CM_OK);
+  assert_int_equal(r.http_status, 400);
+  assert_int_equal(r.index, -1);
+  hub_ingest_result_free(&r);
+  assert_int_equal(tl_head(f->hub, f->c.kp.pk), 0);
+  free(b);
+  (void)before;
+
+  /* The protocol's checked-in vectors, signed by the vector community key. */
+  fx_keys k;
+  assert_int_equal(fx_make_keys(&k), 0);
+  assert_int_equal(hub_enroll(f->hub, k.community.pk, "vector", "120105001002", NULL, NULL),
+                   CM_OK);
+  static const struct {
+    const char *file;
+    cm_rc rc;
+  } v[] = {{"cs_bomb.bin", CM_PROTO_BOMB},
+           {"cs_flip_payload.bin", CM_PROTO_PAYLOAD_HASH},
+           {"cs_flip_sig.bin", CM_PROTO_BAD_SIGNATURE},
+           {"cs_chain_broken.bin", CM_PROTO_CHAIN},
+           {"cs_inflate_corrupt.bin", CM_PROTO_INFLATE}};
+  for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+    uint8_t *cs = NULL;
+    size_t cslen = 0;
+    assert_int_equal(fx_read_vector(v[i].file, &cs, &cslen), 0);
+    assert_int_equal(tl_bundle(&cs, &cslen, 1, &b, &blen), 0);
+    expect_refused(f->hub, b, blen, v[i].rc);
+    free(b);
+    free(cs);
+  }
+  assert_int_equal(tl_head(f->hub, k.community.pk), 0);
+  /* And the good ones go in: the filing (seq 1), then 50 monthly reports. */
+  uint8_t *cs[2] = {NULL, NULL};
+  size_t cslen[2] = {0, 0};
+  assert_int_equal(fx_read_vector("cs_one.bin", &cs[0], &cslen[0]), 0);
+  assert_int_equal(fx_read_vector("cs_monthly50.bin", &cs[1], &cslen[1]), 0);
+  assert_int_equal(tl_bundle(cs, cslen, 2, &b, &blen), 0);
+  uint64_t stored = 0;
+  assert_int_equal(tl_ingest(f->hub, b, blen, &stored), 200);
+  assert_int_equal(stored, FX_LOG_N);
+  assert_int_equal(tl_head(f->hub, k.community.pk), FX_LOG_N);
+  free(b);
+  free(cs[0]);
+  free(cs[1]);
+}
+
+static void test_all_or_nothing_and_too_large(void **state) {
+  fixture *f = *state;
+  uint8_t *cs[2], *b = NULL;
+  size_t len[2], blen = 0;
+  hub_ingest_result r;
+
+  assert_int_equal(tl_changeset(&f->c, 3, NULL, NULL, 0, &cs[0], &len[0]), 0);
+  assert_int_equal(tl_changeset(&f->c, 3, NULL, NULL, 0, &cs[1], &len[1]), 0);
+  cs[1][len[1] - 3] ^= 0x11;
+  assert_int_equal(tl_bundle(cs, len, 2, &b, &blen), 0);
+  assert_int_not_equal(hub_ingest_bundle(f->hub, b, blen, "test", &r, NULL), CM_OK);
+  assert_int_equal(r.http_status, 400);
+  assert_int_equal(r.index, 1);
+  hub_ingest_result_free(&r);
+  /* The valid first changeset was not kept either. */
+  assert_int_equal(tl_head(f->hub, f->c.kp.pk), 0);
+  free(b);
+
+  assert_int_equal(hub_ingest_bundle(f->hub, cs[0], HUB_INGEST_MAX_BUNDLE + 1, "test", &r, NULL),
+                   CM_ERR_TOO_LARGE);
+  assert_int_equal(r.http_status, 413);
+  hub_ingest_result_free(&r);
+  free(cs[0]);
+  free(cs[1]);
+}
+
+static void test_fork(void **state) {
+  fixture *f = *state;
+  uint8_t *b = NULL;
+  size_t blen = 0;
+  hub_ingest_result r;
+
+  one_bundle(&f->c, 1, &b, &blen);
+  assert_int_equal(tl_ingest(f->hub, b, blen, NULL), 200);
+  free(b);
+  tl_author branch = f->c; /* after seq 1 */
+  one_bundle(&f->c, 2, &b, &blen); /* 2-3 */
+  assert_int_equal(tl_ingest(f->hub, b, blen, NULL), 200);
+  free(b);
+  /* A different seq 2-3 (different times give different entries). */
+  branch.time_ms += 777;
+  one_bundle(&branch, 2, &b, &blen);
+  assert_int_equal(hub_ingest_bundle(f->hub, b, blen, "test", &r, NULL), CM_PROTO_FORK);
+  assert_int_equal(r.http_status, 409);
+  assert_memory_equal(r.author, f->c.kp.pk, PROTO_KEY_BYTES);
+  hub_ingest_result_free(&r);
+  free(b);
+
+  /* Quarantined, with both versions kept. */
+  json_t *st = NULL;
+  assert_int_equal(hub_store_status_json(f->hub->store, f->hub->kp.pk, &st, NULL), CM_OK);
+  json_t *forks = json_object_get(st, "forks");
+  assert_int_equal(json_array_size(forks), 1);
+  json_t *fk = json_array_get(forks, 0);
+  assert_int_equal(json_integer_value(json_object_get(fk, "seq")), 2);
+  assert_true(json_integer_value(json_object_get(fk, "held_bytes")) > 0);
+  assert_true(json_integer_value(json_object_get(fk, "other_bytes")) > 0);
+  json_decref(st);
+  assert_int_equal(tl_head(f->hub, f->c.kp.pk), 3);
+
+  /* Nothing more of a quarantined author: 409 CONFLICT, even for a valid next. */
+  one_bundle(&f->c, 1, &b, &blen);
+  assert_int_equal(hub_ingest_bundle(f->hub, b, blen, "test", &r, NULL), CM_ERR_CONFLICT);
+  assert_int_equal(r.http_status, 409);
+  hub_ingest_result_free(&r);
+  assert_int_equal(tl_head(f->hub, f->c.kp.pk), 3);
+  free(b);
+}
+
+static void test_fork_prev_mismatch(void **state) {
+  fixture *f = *state;
+  uint8_t *b = NULL, *cs = NULL;
+  size_t blen = 0, cslen = 0;
+
+  one_bundle(&f->c, 2, &b, &blen);
+  assert_int_equal(tl_ingest(f->hub, b, blen, NULL), 200);
+  free(b);
+  tl_author branch = f->c;
+  one_bundle(&f->c, 1, &b, &blen); /* 3 */
+  assert_int_equal(tl_ingest(f->hub, b, blen, NULL), 200);
+  free(b);
+  branch.time_ms += 5;
+  assert_int_equal(tl_changeset(&branch, 1, NULL, NULL, 0, &cs, &cslen), 0); /* other 3 */
+  free(cs);
+  one_bundle(&branch, 1, &b, &blen); /* 4 chained on the other 3 */
+  assert_int_equal(tl_ingest(f->hub, b, blen, NULL), 409);
+  free(b);
+  assert_int_equal(status_count(f->hub, "forks"), 1);
+}
+
+static void test_fork_inside_one_bundle(void **state) {
+  fixture *f = *state;
+  uint8_t *cs[2], *b = NULL;
+  size_t len[2], blen = 0;
+  tl_author branch = f->c;
+  assert_int_equal(tl_changeset(&f->c, 2, NULL, NULL, 0, &cs[0], &len[0]), 0);
+  branch.time_ms += 3;
+  assert_int_equal(tl_changeset(&branch, 2, NULL, NULL, 0, &cs[1], &len[1]), 0);
+  assert_int_equal(tl_bundle(cs, len, 2, &b, &blen), 0);
+  assert_int_equal(tl_ingest(f->hub, b, blen, NULL), 409);
+  /* Refused: nothing of the first changeset is stored, but the evidence is,
+   * both versions included (the held one came from the same bundle). */
+  assert_int_equal(tl_head(f->hub, f->c.kp.pk), 0);
+  json_t *st = NULL;
+  assert_int_equal(hub_store_status_json(f->hub->store, f->hub->kp.pk, &st, NULL), CM_OK);
+  json_t *fk = json_array_get(json_object_get(st, "forks"), 0);
+  assert_non_null(fk);
+  assert_int_equal(json_integer_value(json_object_get(fk, "held_bytes")), (json_int_t)len[0]);
+  json_decref(st);
+  free(b);
+  free(cs[0]);
+  free(cs[1]);
+}
+
+static void test_clock_flag(void **state) {
+  fixture *f = *state;
+  uint8_t *b = NULL;
+  size_t blen = 0;
+  f->c.time_ms = cm_now_ms() + 3600ull * 1000ull; /* an hour ahead */
+  one_bundle(&f->c, 1, &b, &blen);
+  assert_int_equal(tl_ingest(f->hub, b, blen, NULL), 200);
+  free(b);
+  json_t *st = NULL;
+  assert_int_equal(hub_store_status_json(f->hub->store, f->hub->kp.pk, &st, NULL), CM_OK);
+  size_t i;
+  json_t *row;
+  int flagged = 0;
+  json_array_foreach(json_object_get(st, "authors"), i, row) {
+    if (strcmp(json_string_value(json_object_get(row, "role")), "community") == 0)
+      flagged = (int)json_integer_value(json_object_get(row, "clock_flag"));
+  }
+  assert_int_equal(flagged, 1);
+  json_decref(st);
+}
+
+static void test_feed_and_requests(void **state) {
+  fixture *f = *state;
+  uint8_t *feed = NULL;
+  size_t flen = 0;
+  proto_feed_item *items = NULL;
+  size_t n = 0;
+  uint64_t next = 0;
+
+  /* The community's feed holds its enrolment, signed by the hub. */
+  assert_int_equal(hub_feed(f->hub, f->c.kp.pk, 0, 0, &feed, &flen, NULL), CM_OK);
+  assert_int_equal(proto_feed_decode(feed, flen, f->hub->kp.pk, &items, &n, &next, NULL), CM_OK);
+  assert_int_equal(n, 1);
+  assert_string_equal(items[0].entry.kind, "hub.enrolled");
+  assert_int_equal(next, items[0].cursor);
+  free(items);
+  free(feed);
+  assert_int_equal(hub_feed(f->hub, f->c.kp.pk, next, 0, &feed, &flen, NULL), CM_OK);
+  assert_int_equal(proto_feed_decode(feed, flen, f->hub->kp.pk, &items, &n, &next, NULL), CM_OK);
+  assert_int_equal(n, 0);
+  free(items);
+  free(feed);
+
+  /* A key asks; asks again (same ID); the operator approves; it is enrolled. */
+  tl_author x;
+  int enrolled = 0;
+  int64_t id = 0, id2 = 0;
+  hub_key_state ks;
+  assert_int_equal(tl_author_new(&x), 0);
+  assert_int_equal(hub_enroll_request(f->hub, x.kp.pk, "新社區", "光復道街", "120105001009",
+                                      "street", &enrolled, &id, NULL),
+                   CM_ERR_INVALID);
+  assert_int_equal(hub_enroll_request(f->hub, x.kp.pk, "新社區", "光復道街", "120105001009",
+                                      "community", &enrolled, &id, NULL),
+                   CM_OK);
+  assert_int_equal(enrolled, 0);
+  assert_true(id > 0);
+  assert_int_equal(hub_enroll_request(f->hub, x.kp.pk, "新社區", "光復道街", "120105001009",
+                                      "community", &enrolled, &id2, NULL),
+                   CM_OK);
+  assert_int_equal(id2, id);
+  assert_int_equal(hub_key_status(f->hub, x.kp.pk, &ks, NULL), CM_OK);
+  assert_int_equal(ks, HUB_KEY_UNKNOWN);
+  json_t *list = NULL;
+  assert_int_equal(hub_enroll_requests(f->hub, &list, NULL), CM_OK);
+  assert_int_equal(json_array_size(list), 1);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "code")),
+                      "120105001009");
+  json_decref(list);
+  assert_int_equal(hub_enroll_approve(f->hub, id, NULL, NULL), CM_OK);
+  assert_int_equal(hub_enroll_approve(f->hub, id, NULL, NULL), CM_ERR_NOT_FOUND);
+  assert_int_equal(hub_key_status(f->hub, x.kp.pk, &ks, NULL), CM_OK);
+  assert_int_equal(ks, HUB_KEY_ENROLLED);
+  assert_int_equal(hub_enroll_request(f->hub, x.kp.pk, "新社區", "光復道街", "120105001009",
+                                      "community", &enrolled, &id, NULL),
+                   CM_OK);
+  assert_int_equal(enrolled, 1);
+  assert_int_equal(hub_enroll_requests(f->hub, &list, NULL), CM_OK);
+  assert_int_equal(json_array_size(list), 0);
+  json_decref(list);
+  assert_int_equal(hub_enroll(f->hub, x.kp.pk, "again", "", NULL, NULL), CM_ERR_EXISTS);
+  assert_int_equal(hub_key_status(f->hub, f->hub->kp.pk, &ks, NULL), CM_OK);
+  assert_int_equal(ks, HUB_KEY_SELF);
+
+  /* Now x can push. */
+  uint8_t *b = NULL;
+  size_t blen = 0;
+  one_bundle(&x, 2, &b, &blen);
+  assert_int_equal(tl_ingest(f->hub, b, blen, NULL), 200);
+  free(b);
+}
+
+/* Worker: one author pushing 20 changesets of 5 entries to the shared hub. */
+struct pusher {
+  hub_ctx *hub;
+  tl_author a;
+  int failures;
+};
+
+static void *push_many(void *arg) {
+  struct pusher *p = arg;
+  for (int i = 0; i < 20; i++) {
+    uint8_t *cs = NULL, *b = NULL;
+    size_t cslen = 0, blen = 0;
+    if (tl_changeset(&p->a, 5, NULL, NULL, 0, &cs, &cslen) || tl_bundle(&cs, &cslen, 1, &b, &blen) ||
+        tl_ingest(p->hub, b, blen, NULL) != 200)
+      p->failures++;
+    free(cs);
+    free(b);
+  }
+  return NULL;
+}
+
+static void test_threads_share_one_hub(void **state) {
+  fixture *f = *state;
+  struct pusher p[4];
+  pthread_t t[4];
+  for (int i = 0; i < 4; i++) {
+    memset(&p[i], 0, sizeof p[i]);
+    p[i].hub = f->hub;
+    assert_int_equal(tl_author_new(&p[i].a), 0);
+    assert_int_equal(tl_enroll(f->hub, &p[i].a, "社區", "120105001003"), 0);
+  }
+  for (int i = 0; i < 4; i++) assert_int_equal(pthread_create(&t[i], NULL, push_many, &p[i]), 0);
+  for (int i = 0; i < 4; i++) assert_int_equal(pthread_join(t[i], NULL), 0);
+  for (int i = 0; i < 4; i++) {
+    assert_int_equal(p[i].failures, 0);
+    assert_int_equal(tl_head(f->hub, p[i].a.kp.pk), 100);
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(test_valid_replay_receipts, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_overlap_and_two_changesets, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_gap, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_unknown_key, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_tampered_and_bomb, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_all_or_nothing_and_too_large, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_fork, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_fork_prev_mismatch, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_fork_inside_one_bundle, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_clock_flag, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_feed_and_requests, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_threads_share_one_hub, setup, teardown),
+  };
+  return cmocka_run_group_tests_name("hub_ingest", tests, NULL, NULL);
+}

@@ -1,0 +1,144 @@
+// lib.js - helpers the staff-page tests share: a node directory with
+// `linli-node init`, `linli-node serve` on a free loopback port, raw HTTP
+// requests (so that the Host header can be forged), and headless Chromium.
+'use strict';
+
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const http = require('node:http');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+const BIN = process.env.LINLI_NODE_BIN || 'linli-node';
+const OUT = process.env.LINLI_WEB_OUT || path.join(os.tmpdir(), 'linli-web-out');
+
+// A loopback port nothing listens on, for a hub that is down: the sync loop
+// then fails fast, as it does on an offline PC.
+async function deadPort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+// `linli-node init` in a fresh temporary directory, then `serve` on port 0.
+// Resolves once the first stdout line (the URL) has arrived.
+async function startNode(t) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'linli-web-'));
+  const dir = path.join(tmp, 'node');
+  const hub = `http://127.0.0.1:${await deadPort()}/`;
+  execFileSync(BIN, ['--dir', dir, 'init', '--community', '幸福社区', '--street', '河北街道',
+    '--hub', hub, '--code', '120105001001'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(BIN, ['--dir', dir, 'serve', '--listen', '127.0.0.1:0'],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d.toString(); });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`serve printed no URL in 15 s; stderr:\n${stderr}`)), 15000);
+    proc.stdout.on('data', (d) => {
+      out += d.toString();
+      const nl = out.indexOf('\n');
+      if (nl >= 0) {
+        clearTimeout(timer);
+        resolve(out.slice(0, nl));
+      }
+    });
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code} before printing its URL; stderr:\n${stderr}`));
+    });
+  });
+  const port = Number(new URL(url).port);
+  const node = {
+    dir, tmp, url, port, proc, bin: BIN,
+    stderr: () => stderr,
+    // Stop with SIGTERM; resolves to the exit code.
+    stop: () => new Promise((resolve) => {
+      if (proc.exitCode !== null) return resolve(proc.exitCode);
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 10000);
+      proc.once('exit', (code, sig) => { clearTimeout(timer); resolve(code === null ? sig : code); });
+      proc.kill('SIGTERM');
+    }),
+    cli: (...args) => execFileSync(BIN, ['--dir', dir, ...args], { encoding: 'utf8' }),
+  };
+  if (t) {
+    // Every test ends by checking that serve stopped cleanly on SIGTERM, which
+    // under sanitizers also means no leak or undefined behaviour was reported.
+    t.after(async () => {
+      const code = await node.stop();
+      fs.rmSync(tmp, { recursive: true, force: true });
+      if (code !== 0 || /Sanitizer|runtime error/.test(stderr)) {
+        throw new Error(`serve exited with ${code} on SIGTERM; stderr:\n${stderr.slice(-4000)}`);
+      }
+    });
+  }
+  return node;
+}
+
+// One HTTP request with full control of the headers (fetch forbids Host).
+function request(port, { method = 'GET', path: p = '/', headers = {}, body = null } = {}) {
+  return new Promise((resolve, reject) => {
+    const h = { Host: `127.0.0.1:${port}`, ...headers };
+    if (body !== null) h['Content-Length'] = Buffer.byteLength(body);
+    const req = http.request({ host: '127.0.0.1', port, method, path: p, headers: h }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers,
+        body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    if (body !== null) req.write(body);
+    req.end();
+  });
+}
+
+// The CSRF cookie pair and hidden field value of a page, as a browser would hold them.
+async function csrfOf(port) {
+  const res = await request(port, { path: '/orgs/new' });
+  const cookie = (res.headers['set-cookie'] || []).map((c) => c.split(';')[0])
+    .find((c) => c.startsWith('linli_csrf_'));
+  const m = /name="csrf" value="([0-9a-f]+)"/.exec(res.body);
+  return { cookie, field: m ? m[1] : null };
+}
+
+// Resident memory of a process from /proc, in kB.
+function rssKb(pid) {
+  const st = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const get = (k) => Number((new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(st) || [0, 0])[1]);
+  return { rss: get('VmRSS'), anon: get('RssAnon'), file: get('RssFile') };
+}
+
+// Headless Chromium (Debian's) with a fresh profile, via playwright-core.
+async function launchBrowser(t) {
+  const modules = process.env.LINLI_WEB_MODULES;
+  const { chromium } = require(modules ? path.resolve(modules, 'playwright-core') : 'playwright-core');
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'linli-chromium-'));
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.LINLI_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    locale: 'zh-CN',
+    viewport: { width: 1200, height: 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  if (t) {
+    t.after(async () => {
+      await ctx.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    });
+  }
+  return ctx;
+}
+
+function outDir() {
+  fs.mkdirSync(OUT, { recursive: true });
+  return OUT;
+}
+
+module.exports = { startNode, request, csrfOf, rssKb, launchBrowser, outDir };
