@@ -137,3 +137,26 @@ test('idle resident memory of serve', async (t) => {
     assert.ok(m.anon < max, `RssAnon ${m.anon} kB over ${max} kB`);
   }
 });
+
+test('unknown records, missing parameters and oversized posts get clear answers', async (t) => {
+  const node = await startNode(t);
+  const page = async (p) => request(node.port, { path: p });
+  assert.equal((await page('/orgs/120105001001-9999/amend')).status, 404);
+  assert.equal((await page('/orgs/%3Cscript%3E/dissolve')).status, 404);
+  assert.equal((await page('/reports/print?org=120105001001-9999&month=2026-01')).status, 404);
+  assert.equal((await page('/reports/print')).status, 422);
+  assert.equal((await page('/no/such/page')).status, 404);
+  // A blank printable form for a month not reported yet, to fill in by hand.
+  const id = node.cli('org', 'file', '--name', '读书会', '--category', '文化', '--leader', '周',
+    '--phone', '1', '--members', '5', '--party-members', '0').trim().split('\n').pop();
+  const blank = await page(`/reports/print?org=${id}&month=2026-01`);
+  assert.equal(blank.status, 200);
+  assert.match(blank.body, /读书会/);
+  assert.match(blank.body, /尚未填报/);
+  // A body over the cap is refused before any handler runs.
+  const { cookie, field } = await csrfOf(node.port);
+  const big = `csrf=${field}&content=${'x'.repeat(300 * 1024)}`;
+  const res = await request(node.port, { method: 'POST', path: '/reports',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie }, body: big });
+  assert.equal(res.status, 413);
+});
