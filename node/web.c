@@ -19,6 +19,10 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "../common/clock.h"
 #include "../common/log.h"
@@ -26,6 +30,8 @@
 #include "sync.h"
 #include "web_app.h"
 #include "web_assets.h"
+
+extern char **environ;
 
 #define WEB_MAX_BODY (256u * 1024u) /* the largest form: six 4000-byte fields, encoded */
 #define WEB_THREADS 2u              /* one or two staff; fewer threads, less memory */
@@ -280,25 +286,116 @@ static uint64_t mono_now_ms(void) {
   return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* Runs node_sync_once with its own connection, so that a pass (up to 30 s
- * against a dead hub) never holds the connection requests use; waits between
- * passes with the capped, jittered backoff of node_sync_backoff_ms, which
- * starts again from the bottom after a good pass. */
+/* One sync pass runs as a child process, `linli-node --dir DIR sync`, not as a
+ * thread: the pass is the only part of `serve` that needs libcurl and its TLS
+ * stack, and initialising them (curl_global_init brings up OpenSSL through
+ * libssh2) costs about 2 MB that an idle page server would otherwise keep for
+ * good.  A child also cannot take the page down with it.  Everything a pass does
+ * is transactional, so killing it at shutdown loses nothing acknowledged.
+ * Its log lines go to our stderr; the last one is kept as the pass's error. */
+static cm_rc sync_child(node_web_app *app, char *errbuf, size_t cap) {
+  char exe[4096];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  int fds[2] = {-1, -1};
+  posix_spawn_file_actions_t fa;
+  posix_spawnattr_t at;
+  sigset_t none, dflt;
+  pid_t pid = 0;
+  cm_rc rc = CM_OK;
+  int status = 0;
+
+  errbuf[0] = '\0';
+  if (n <= 0) {
+    snprintf(errbuf, cap, "cannot find our own program to run a sync pass: %s", strerror(errno));
+    return CM_ERR_IO;
+  }
+  exe[n] = '\0';
+  if (pipe(fds) != 0) {
+    snprintf(errbuf, cap, "cannot start a sync pass: %s", strerror(errno));
+    return CM_ERR_IO;
+  }
+  char *argv[] = {exe, (char *)"--dir", app->dir, (char *)"sync", NULL};
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_adddup2(&fa, fds[1], STDERR_FILENO);
+  posix_spawn_file_actions_addclose(&fa, fds[0]);
+  posix_spawnattr_init(&at);
+  /* serve blocks SIGINT/SIGTERM for sigwait; the child must not inherit that. */
+  sigemptyset(&none);
+  sigemptyset(&dflt);
+  sigaddset(&dflt, SIGINT);
+  sigaddset(&dflt, SIGTERM);
+  sigaddset(&dflt, SIGPIPE);
+  posix_spawnattr_setsigmask(&at, &none);
+  posix_spawnattr_setsigdefault(&at, &dflt);
+  posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  int sr = posix_spawn(&pid, exe, &fa, &at, argv, environ);
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&at);
+  close(fds[1]);
+  if (sr != 0) {
+    close(fds[0]);
+    snprintf(errbuf, cap, "cannot start a sync pass: %s", strerror(sr));
+    return CM_ERR_IO;
+  }
+  pthread_mutex_lock(&app->sync_mu);
+  app->child = pid;
+  pthread_mutex_unlock(&app->sync_mu);
+
+  /* Pass its log through, line by line, keeping the last line. */
+  char line[1024];
+  size_t len = 0;
+  for (;;) {
+    char c;
+    ssize_t r = read(fds[0], &c, 1);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0 || c == '\n' || len == sizeof line - 1) {
+      if (len > 0) {
+        line[len] = '\0';
+        fprintf(stderr, "%s\n", line);
+        size_t k = len < cap - 1 ? len : cap - 1;
+        memcpy(errbuf, line, k);
+        errbuf[k] = '\0';
+        len = 0;
+      }
+      if (r <= 0) break;
+      if (c == '\n') continue;
+    }
+    line[len++] = c;
+  }
+  close(fds[0]);
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  pthread_mutex_lock(&app->sync_mu);
+  app->child = 0;
+  pthread_mutex_unlock(&app->sync_mu);
+
+  if (WIFEXITED(status)) {
+    switch (WEXITSTATUS(status)) {
+    case 0: rc = CM_OK; errbuf[0] = '\0'; break;
+    case 3: rc = CM_ERR_NETWORK; break;
+    case 4: rc = CM_ERR_PERM; break;
+    case 5: rc = CM_ERR_DB; break;
+    default: rc = CM_ERR_IO; break;
+    }
+  } else {
+    rc = CM_ERR_IO;
+    snprintf(errbuf, cap, "the sync pass ended by signal %d", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  }
+  if (rc && !errbuf[0]) snprintf(errbuf, cap, "%s", cm_strerror(rc));
+  return rc;
+}
+
+/* Runs a sync pass at once and then between waits of the capped, jittered
+ * backoff of node_sync_backoff_ms, which starts again from the bottom after a
+ * good pass. */
 static void *sync_loop(void *arg) {
   node_web_app *app = arg;
-  node_ctx *db = NULL;
-  cm_err e;
+  char msg[512];
   cm_rc rc;
 
-  cm_err_clear(&e);
-  rc = node_open(app->dir, &db, &e);
   pthread_mutex_lock(&app->sync_mu);
-  if (rc) {
-    cm_error("sync loop: cannot open the node: %s; the page works, sync does not", e.msg);
-    snprintf(app->last_error, sizeof app->last_error, "%s", e.msg);
-    app->last_rc = rc;
-    goto out;
-  }
   while (!app->stop) {
     uint64_t now = mono_now_ms();
     if (!app->wake && now < app->next_mono_ms) {
@@ -311,8 +408,7 @@ static void *sync_loop(void *arg) {
     app->in_pass = 1;
     pthread_mutex_unlock(&app->sync_mu);
 
-    cm_err_clear(&e);
-    rc = node_sync_once(db, &e);
+    rc = sync_child(app, msg, sizeof msg);
 
     pthread_mutex_lock(&app->sync_mu);
     app->in_pass = 0;
@@ -324,19 +420,17 @@ static void *sync_loop(void *arg) {
       app->last_error[0] = '\0';
     } else {
       if (app->failures < 64) app->failures++;
-      snprintf(app->last_error, sizeof app->last_error, "%s", e.msg[0] ? e.msg : cm_strerror(rc));
+      snprintf(app->last_error, sizeof app->last_error, "%s", msg);
     }
     app->next_mono_ms = mono_now_ms() + node_sync_backoff_ms(app->failures);
     if (rc != CM_OK) {
-      cm_warn("sync: %s (attempt %u failed; next in %llu s)", app->last_error, app->failures,
+      cm_warn("sync: attempt %u failed; next in %llu s", app->failures,
               (unsigned long long)((app->next_mono_ms - mono_now_ms()) / 1000u));
     }
   }
-out:
   app->loop_done = 1;
   pthread_cond_broadcast(&app->sync_cond);
   pthread_mutex_unlock(&app->sync_mu);
-  node_close(db);
   return NULL;
 }
 
@@ -500,6 +594,7 @@ out:
     struct timespec ts;
     pthread_mutex_lock(&app->sync_mu);
     app->stop = 1;
+    if (app->child > 0) kill(app->child, SIGTERM); /* its work is transactional */
     pthread_cond_broadcast(&app->sync_cond);
     mono_deadline(WEB_STOP_WAIT_MS, &ts);
     while (!app->loop_done) {

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 #include <pthread.h>
+#include <sys/types.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,6 +43,7 @@ typedef struct node_web_app {
   int wake;                       /* staff asked for a pass now */
   int in_pass;                    /* a pass is running */
   int loop_done;                  /* the thread has left its loop */
+  pid_t child;                    /* the `linli-node sync` process of the running pass, or 0 */
   unsigned failures;              /* failed passes in a row */
   uint64_t next_mono_ms;          /* when the next pass starts */
   uint64_t last_try_ms;           /* wall clock of the last pass, 0 before the first */
