@@ -269,11 +269,12 @@ static int cmd_report_list(args *a) {
     size_t i;
     json_t *o;
     json_array_foreach(list, i, o) {
-      printf("%s\t%s\t%lld\t%lld\t%lld\t%s\n", js(o, "org"), js(o, "month"),
+      printf("%s\t%s\t%lld\t%lld\t%lld\t%s\t%s%s%s\n", js(o, "org"), js(o, "month"),
              (long long)json_integer_value(json_object_get(o, "activities")),
              (long long)json_integer_value(json_object_get(o, "participants")),
              (long long)json_integer_value(json_object_get(o, "party_participants")),
-             js(o, "content"));
+             js(o, "content"), js(o, "review"), js(o, "review_reason")[0] ? ": " : "",
+             js(o, "review_reason"));
     }
   }
   json_decref(list);
@@ -292,6 +293,33 @@ static int cmd_activity_declare(args *a) {
                             opt(a, "--place"), opt(a, "--expected"), opt(a, "--description")};
   cm_rc rc = node_activity_declare(ctx, &in, id, &e);
   if (!rc) printf("%s\n", id);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_activity_list(args *a) {
+  node_ctx *ctx = NULL;
+  json_t *list = NULL;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_activity_list(ctx, &list, &e);
+  if (!rc && opt(a, "--json")) {
+    print_json(list);
+  } else if (!rc) {
+    size_t i;
+    json_t *o;
+    json_array_foreach(list, i, o) {
+      json_t *st = json_object_get(o, "street"), *di = json_object_get(o, "district");
+      /* a returned activity shows the note of the level that returned it */
+      const char *note = js(di, "note")[0] ? js(di, "note") : js(st, "note");
+      printf("%s\t%s\t%s\t%s\tstreet:%s\tdistrict:%s\t%s\t%s\n", js(o, "id"), js(o, "date"),
+             js(o, "org"), js(o, "escalation"), js(st, "status"), js(di, "status"),
+             js(o, "title"), note[0] ? note : "-");
+    }
+  }
+  json_decref(list);
   node_close(ctx);
   return rc ? fail(rc, &e) : 0;
 }
@@ -381,9 +409,14 @@ static int cmd_inbox(args *a) {
     size_t i;
     json_t *o;
     json_array_foreach(list, i, o) {
-      printf("%s\t%s\t%s\t%s\t%s\n", js(o, "time"), js(o, "kind"), js(o, "record"),
-             json_is_string(json_object_get(o, "org")) ? js(o, "org") : "-",
-             json_is_string(json_object_get(o, "reason")) ? js(o, "reason") : "-");
+      const char *dl = js(o, "deadline"), *res = js(o, "result"), *why = js(o, "reason");
+      const char *about = js(o, "org")[0] ? js(o, "org") : js(o, "subject");
+      printf("%s\t%s%s%s\t%s\t%s\t%s\t%s\t%s%s\n", js(o, "time"), js(o, "kind"),
+             res[0] ? ":" : "", res, js(o, "origin"), js(o, "record"), about[0] ? about : "-",
+             why[0] ? why : "-", dl[0] ? dl : "-",
+             json_is_true(json_object_get(o, "overdue"))  ? "\tOVERDUE"
+             : json_is_true(json_object_get(o, "closed")) ? "\tclosed"
+                                                          : "");
     }
   }
   /* Listing them at the command line counts as reading them. */
@@ -414,8 +447,9 @@ static int cmd_serve(args *a) {
   node_close(ctx);
   if (x) return x;
   const char *listen = opt(a, "--listen");
-  cm_rc rc = cm_client_global_init();
-  if (!rc) rc = node_web_serve(a->dir, listen ? listen : "127.0.0.1:8080", &e);
+  /* No cm_client_global_init here: serve runs each sync pass as a child process
+   * (node/web.c), so the page server never loads libcurl's TLS stack. */
+  cm_rc rc = node_web_serve(a->dir, listen ? listen : "127.0.0.1:8080", &e);
   return rc ? fail(rc, &e) : 0;
 }
 
@@ -503,6 +537,9 @@ static const command commands[] = {
      "activity declare --org ID --date YYYY-MM-DD --title T --place P --expected N\n"
      "                 [--description TEXT]",
      "Declare a major activity (重大活動匯報) before its date.  Prints its id."},
+    {"activity", "list", cmd_activity_list, o_none, f_json, 0, 0, "activity list [--json]",
+     "Declared major activities and their escalation: declared, acknowledged by the street,\n"
+     "acknowledged by the district, or returned with a note."},
     {"rectification", "file", cmd_rectification_file, o_rect, f_none, 0, 0,
      "rectification file --org ID --decision RECORD --content TEXT",
      "Rectification report (整改報告) answering a criticism (RECORD from the inbox)."},

@@ -1,8 +1,11 @@
 /* project.c - from entries to tables. */
 #include "project.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../common/codec.h"
 #include "../common/json.h"
 #include "../protocol/entry.h"
 #include "journal.h"
@@ -35,6 +38,7 @@ cm_rc project_entry(node_ctx *ctx, uint64_t seq, uint64_t time_ms, const char *k
     json_object_set_new(org, "reason", json_string(""));
     json_object_set_new(org, "record", json_string(record));
     rc = store_org_put(ctx, org, err);
+    if (!rc) rc = store_filing_put(ctx, seq, id, err);
   } else if (strcmp(kind, "org.amended") == 0) {
     if (!id) goto out;
     rc = store_org_get(ctx, id, &org, NULL);
@@ -48,6 +52,7 @@ cm_rc project_entry(node_ctx *ctx, uint64_t seq, uint64_t time_ms, const char *k
     json_t *flags = json_object_get(body, "flags");
     if (json_is_array(flags)) json_object_set(org, "flags", flags);
     rc = store_org_put(ctx, org, err);
+    if (!rc) rc = store_filing_put(ctx, seq, id, err);
   } else if (strcmp(kind, "org.dissolved") == 0) {
     if (id)
       rc = org_set_status(ctx, id, "dissolved",
@@ -64,14 +69,126 @@ out:
   return rc;
 }
 
-cm_rc project_decision(node_ctx *ctx, const char *kind, const json_t *body, cm_err *err) {
-  if (strcmp(kind, "decision.revoke") == 0) {
-    const char *org = json_string_value(json_object_get(body, "org"));
-    if (org)
-      return org_set_status(ctx, org, "revoked",
-                            json_string_value(json_object_get(body, "reason")), err);
+/* Text value of the first of keys present in o, or NULL. */
+static const char *str_of(const json_t *o, const char *const *keys) {
+  for (; *keys; keys++) {
+    const char *v = json_string_value(json_object_get(o, *keys));
+    if (v) return v;
   }
-  return CM_OK;
+  return NULL;
+}
+
+/* Our sequence number named by a review: "<our hex>/<seq>", "<seq>" or a
+ * number.  0 when it names another author's record or is malformed. */
+static uint64_t our_seq(node_ctx *ctx, const json_t *v) {
+  char me[PROTO_KEY_HEX];
+  const char *s = json_string_value(v);
+  if (json_is_integer(v)) return json_integer_value(v) > 0 ? (uint64_t)json_integer_value(v) : 0;
+  if (!s) return 0;
+  proto_key_hex(ctx->kp.pk, me);
+  const char *slash = strchr(s, '/');
+  if (slash) {
+    if ((size_t)(slash - s) != strlen(me) || strncmp(s, me, (size_t)(slash - s)) != 0) return 0;
+    s = slash + 1;
+  }
+  if (*s < '1' || *s > '9') return 0;
+  char *end = NULL;
+  unsigned long long n = strtoull(s, &end, 10);
+  return end && !*end ? (uint64_t)n : 0;
+}
+
+static cm_rc project_review(node_ctx *ctx, const project_item *it, cm_err *err) {
+  static const char *const k_result[] = {"result", "status", NULL};
+  static const char *const k_reason[] = {"reason", NULL};
+  static const char *const k_author[] = {"author", "to", NULL};
+  char me[PROTO_KEY_HEX];
+  const json_t *b = it->body;
+  proto_key_hex(ctx->kp.pk, me);
+  const char *author = str_of(b, k_author);
+  if (author && strcmp(author, me) != 0) return CM_OK; /* another community's batch */
+  const char *result = str_of(b, k_result);
+  if (!result) return CM_OK;
+  int rejected = strcmp(result, "rejected") == 0;
+  if (!rejected && strcmp(result, "accepted") != 0) return CM_OK;
+  const char *reason = str_of(b, k_reason);
+  json_int_t first = json_integer_value(json_object_get(b, "first_seq"));
+  json_int_t last = json_integer_value(json_object_get(b, "last_seq"));
+  cm_rc rc = CM_OK;
+  /* The review binds to exactly the entries the batch held: after a fork
+   * resolution replaced them, it no longer applies to what is at those
+   * sequence numbers now. */
+  const char *lh = json_string_value(json_object_get(b, "last_hash"));
+  if (lh && last >= 1) {
+    uint8_t want[PROTO_HASH_BYTES], held[PROTO_HASH_BYTES];
+    if (strlen(lh) != 2 * PROTO_HASH_BYTES ||
+        cm_hex_decode(lh, strlen(lh), want, sizeof want) != CM_OK ||
+        !store_log_hash(ctx, (uint64_t)last, held) ||
+        memcmp(want, held, PROTO_HASH_BYTES) != 0)
+      return CM_OK;
+  }
+  /* A batch is one changeset: a bounded range of our own log. */
+  if (first >= 1 && last >= first && last - first < 1000000)
+    for (json_int_t q = first; !rc && q <= last; q++)
+      rc = store_review_put(ctx, (uint64_t)q, rejected ? "rejected" : "accepted",
+                            rejected ? reason : "", it->record, err);
+  /* Records rejected inside an accepted batch, each with its reason. */
+  static const char *const k_list[] = {"rejected_records", "rejected", "except", NULL};
+  for (const char *const *k = k_list; !rc && *k; k++) {
+    json_t *arr = json_object_get(b, *k);
+    size_t i;
+    json_t *x;
+    if (!json_is_array(arr)) continue;
+    json_array_foreach(arr, i, x) {
+      uint64_t q = our_seq(ctx, json_is_object(x) ? json_object_get(x, "record") : x);
+      if (!q && json_is_object(x)) q = our_seq(ctx, json_object_get(x, "seq"));
+      if (!q) continue;
+      const char *st = json_is_object(x) ? json_string_value(json_object_get(x, "status")) : NULL;
+      if (st && strcmp(st, "rejected") != 0) continue; /* a per-record list with verdicts */
+      const char *why = json_is_object(x) ? json_string_value(json_object_get(x, "reason")) : NULL;
+      rc = store_review_put(ctx, q, "rejected", why ? why : reason, it->record, err);
+      if (rc) break;
+    }
+  }
+  return rc;
+}
+
+static cm_rc project_ack(node_ctx *ctx, const project_item *it, cm_err *err) {
+  static const char *const k_id[] = {"activity", "id", NULL};
+  static const char *const k_level[] = {"level", "by", NULL};
+  static const char *const k_status[] = {"status", "result", "action", NULL};
+  static const char *const k_note[] = {"note", "reason", NULL};
+  const char *id = str_of(it->body, k_id);
+  if (!id) return CM_OK;
+  const char *level = str_of(it->body, k_level);
+  if (!level || (strcmp(level, "street") != 0 && strcmp(level, "district") != 0))
+    level = it->origin;
+  const char *status = str_of(it->body, k_status);
+  int returned = (status && strstr(status, "return")) ||
+                 json_is_true(json_object_get(it->body, "returned"));
+  return store_ack_put(ctx, id, level, returned ? "returned" : "acknowledged",
+                       str_of(it->body, k_note), it->record, err);
+}
+
+cm_rc project_decision(node_ctx *ctx, const project_item *it, cm_err *err) {
+  const char *kind = it->kind;
+  cm_rc rc = CM_OK;
+  if (strcmp(kind, "review.batch") == 0) {
+    rc = project_review(ctx, it, err);
+  } else if (strncmp(kind, "decision.", 9) == 0) {
+    rc = store_decision_put(ctx, it->record, it->cursor, kind, it->origin, it->body, it->time_ms,
+                            err);
+    const char *org = json_string_value(json_object_get(it->body, "org"));
+    if (!rc && strcmp(kind, "decision.revoke") == 0 && org)
+      rc = org_set_status(ctx, org, "revoked",
+                          json_string_value(json_object_get(it->body, "reason")), err);
+  } else if (strcmp(kind, "rectification.accepted") == 0) {
+    static const char *const k_dec[] = {"decision", "criticism", NULL};
+    const char *d = str_of(it->body, k_dec);
+    if (d) rc = store_decision_close(ctx, d, it->record, err);
+  } else if (strcmp(kind, "activity.ack") == 0) {
+    rc = project_ack(ctx, it, err);
+  }
+  return rc;
 }
 
 static cm_rc rebuild_entry(void *arg, uint64_t seq, const uint8_t *raw, size_t len,
@@ -90,23 +207,28 @@ static cm_rc rebuild_entry(void *arg, uint64_t seq, const uint8_t *raw, size_t l
 }
 
 static cm_rc rebuild_decision(void *arg, uint64_t cursor, const char *kind, const char *body,
+                              const char *origin, const char *record, uint64_t time_ms,
                               cm_err *err) {
   node_ctx *ctx = arg;
   json_t *b = NULL;
-  (void)cursor;
   /* The inbox only holds bodies that parsed when they arrived. */
   if (cm_json_parse_object((const uint8_t *)body, strlen(body), &b, NULL) != CM_OK) return CM_OK;
-  cm_rc rc = project_decision(ctx, kind, b, err);
+  project_item it = {cursor, kind, b, record, origin, time_ms};
+  cm_rc rc = project_decision(ctx, &it, err);
   json_decref(b);
+  return rc;
+}
+
+cm_rc project_rebuild_in_tx(node_ctx *ctx, cm_err *err) {
+  cm_rc rc = store_proj_clear(ctx, err);
+  if (!rc) rc = store_log_each(ctx, 1, 0, rebuild_entry, ctx, err);
+  if (!rc) rc = store_inbox_each(ctx, rebuild_decision, ctx, err);
   return rc;
 }
 
 static cm_rc rebuild_tx(node_ctx *ctx, void *arg, cm_err *err) {
   (void)arg;
-  cm_rc rc = store_proj_clear(ctx, err);
-  if (!rc) rc = store_log_each(ctx, 1, 0, rebuild_entry, ctx, err);
-  if (!rc) rc = store_inbox_each(ctx, rebuild_decision, ctx, err);
-  return rc;
+  return project_rebuild_in_tx(ctx, err);
 }
 
 cm_rc project_rebuild(node_ctx *ctx, cm_err *err) {

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "../common/clock.h"
+#include "../common/rules.h"
 #include "journal.h"
-#include "rules.h"
 #include "store.h"
 
 #define MAX_ACTIVITIES 1000 /* activities in one month: above this is a typing error */
@@ -209,8 +209,8 @@ static cm_rc file_tx(node_ctx *ctx, void *arg, cm_err *err) {
                    "party_members", (json_int_t)f->party_members, "party_station", f->station,
                    "founded_by", f->founded_by, "scope", f->scope, "venue", f->venue,
                    "filed", f->filed,
-                   "flags", rules_flags(json_string_value(f->name), f->founded_by,
-                                        f->party_members, f->station));
+                   "flags", cm_rules_flags(json_string_value(f->name), f->founded_by,
+                                           CM_RULES_COMMUNITY, f->party_members, f->station));
   if (!body) {
     rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
     goto out;
@@ -331,9 +331,10 @@ static cm_rc amend_tx(node_ctx *ctx, void *arg, cm_err *err) {
   rc = party_check(members, party, err);
   if (rc) goto out;
   body = json_pack("{s:s,s:O,s:o}", "id", j->id, "changes", changes, "flags",
-                   rules_flags(json_string_value(json_object_get(org, "name")),
-                               json_string_value(json_object_get(org, "founded_by")), party,
-                               json_is_true(json_object_get(org, "party_station"))));
+                   cm_rules_flags(json_string_value(json_object_get(org, "name")),
+                                  json_string_value(json_object_get(org, "founded_by")),
+                                  CM_RULES_COMMUNITY, party,
+                                  json_is_true(json_object_get(org, "party_station"))));
   if (!body) {
     rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
     goto out;
@@ -599,8 +600,10 @@ cm_rc node_activity_list(node_ctx *ctx, json_t **out, cm_err *err) {
 
 cm_rc node_inbox_list(node_ctx *ctx, json_t **out, cm_err *err) {
   char hex[PROTO_KEY_HEX] = "";
+  char today[11];
   store_meta_get(ctx, "hub_key", hex, sizeof hex, NULL);
-  return store_inbox_json(ctx, hex, out, err);
+  node_today(ctx, today);
+  return store_inbox_json(ctx, hex, today, out, err);
 }
 
 cm_rc node_inbox_mark_read(node_ctx *ctx, uint64_t cursor, cm_err *err) {

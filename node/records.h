@@ -107,7 +107,9 @@ cm_rc node_rectification_file(node_ctx *ctx, const node_rectification_input *in,
  * Organisations: [{"id","name","category","leader","phone","members",
  *   "party_members","party_station","founded_by","scope","venue","filed",
  *   "status": "active"|"dissolved"|"revoked","flags": ["name_norm",...],
- *   "record": "<hex>/<seq>"}] ordered by id. */
+ *   "record": "<hex>/<seq>", "review": "pending"|"accepted"|"rejected",
+ *   "review_reason"}] ordered by id; review is that of the latest filing or
+ *   amendment (a rejected filing stays rejected until a corrected one is accepted). */
 cm_rc node_org_list(node_ctx *ctx, json_t **out, cm_err *err);
 
 /* One organisation as in node_org_list (*out a JSON object), CM_ERR_NOT_FOUND. */
@@ -116,7 +118,10 @@ cm_rc node_org_get(node_ctx *ctx, const char *id, json_t **out, cm_err *err);
 /* Current reports (a correction replaces what it corrects), optionally filtered
  * by org and/or month (NULL = all): [{"org","org_name","month","activities",
  * "participants","party_participants","content","scope","good_deeds",
- * "record","corrections": n, "time"}] ordered by month then org. */
+ * "record","corrections": n, "time", "review": "pending"|"accepted"|"rejected",
+ * "review_reason", "accepted_record"}] ordered by month then org (review of this
+ * version; accepted_record is the newest accepted version of the month, the
+ * figure that stands while a correction waits, or null). */
 cm_rc node_report_list(node_ctx *ctx, const char *org, const char *month, json_t **out,
                        cm_err *err);
 
@@ -129,11 +134,19 @@ cm_rc node_report_history(node_ctx *ctx, const char *org, const char *month, jso
 cm_rc node_reports_due(node_ctx *ctx, json_t **out, cm_err *err);
 
 /* Declared major activities: [{"id","org","date","title","place","expected",
- * "description","record"}] ordered by date. */
+ * "description","record","escalation": "declared"|"street_ack"|"district_ack"|
+ * "returned","street": {"status": "pending"|"acknowledged"|"returned","note"},
+ * "district": {...}}] ordered by date. */
 cm_rc node_activity_list(node_ctx *ctx, json_t **out, cm_err *err);
 
-/* Decisions received, newest first: [{"cursor","kind","record","org","reason",
- * "deadline","body": {...},"time","read": bool}]; "record" is "<hub hex>/<seq>". */
+/* Decisions received, newest first: [{"cursor","kind","record","subject","org",
+ * "reason","deadline","origin": "street"|"district","body": {...},"time",
+ * "read": bool}] plus "result" (review, inspection, acknowledgement) when the
+ * body has one, and for a criticism "closed", "overdue" (open past its deadline
+ * by the node's today) and "rectification" (our report answering it, or null).
+ * "record" is the decision's own record id ("<signer hex>/<seq>": the district's
+ * for a decision the street relayed); "subject" the record or activity it is
+ * about (or null); "reason" falls back to an acknowledgement's note. */
 cm_rc node_inbox_list(node_ctx *ctx, json_t **out, cm_err *err);
 
 /* Mark one inbox item (cursor) or all (cursor 0) as read. */
@@ -141,7 +154,8 @@ cm_rc node_inbox_mark_read(node_ctx *ctx, uint64_t cursor, cm_err *err);
 
 /* Status: {"community","street","code","key","fingerprint","hub","hub_key",
  * "enrolled": "yes"|"pending"|"no","written","pushed","acknowledged","pending",
- * "last_contact": ISO time or null,"last_error","unread","today","month"}. */
+ * "last_contact": ISO time or null,"last_error","unread","overdue" (open
+ * criticisms past their deadline),"today","month"}. */
 cm_rc node_status(node_ctx *ctx, json_t **out, cm_err *err);
 
 #endif

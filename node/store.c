@@ -39,6 +39,27 @@ static const char *const store_migrations[] = {
     " expected INTEGER NOT NULL, description TEXT NOT NULL);"
     "CREATE TABLE rectifications(seq INTEGER PRIMARY KEY, org TEXT NOT NULL,"
     " decision TEXT NOT NULL, content TEXT NOT NULL);",
+    /* 1 -> 2: review and decisions (issue 5).  reviews: the street's verdict on
+     * each of our own entries (absent = pending); filings: which entries filed or
+     * amended which organisation (its review status is its latest one's);
+     * decisions and activity_acks: what hubs decided, projected from the inbox;
+     * the inbox learns the origin (street|district) and record id of relayed
+     * district entries; dropped keeps our entries a fork resolution replaced. */
+    "CREATE TABLE reviews(seq INTEGER PRIMARY KEY, status TEXT NOT NULL, reason TEXT NOT NULL,"
+    " review TEXT NOT NULL);"
+    "CREATE TABLE filings(seq INTEGER PRIMARY KEY, org TEXT NOT NULL);"
+    "CREATE INDEX filings_org ON filings(org, seq);"
+    "CREATE TABLE decisions(record TEXT PRIMARY KEY, cursor INTEGER NOT NULL, kind TEXT NOT NULL,"
+    " origin TEXT NOT NULL, org TEXT NOT NULL, community TEXT NOT NULL, deadline TEXT NOT NULL,"
+    " result TEXT NOT NULL, reason TEXT NOT NULL, time_ms INTEGER NOT NULL,"
+    " closed TEXT NOT NULL DEFAULT '');"
+    "CREATE TABLE activity_acks(id TEXT NOT NULL, level TEXT NOT NULL, status TEXT NOT NULL,"
+    " note TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY(id, level));"
+    "ALTER TABLE inbox ADD COLUMN origin TEXT NOT NULL DEFAULT 'street';"
+    "ALTER TABLE inbox ADD COLUMN record TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE dropped(id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, hash BLOB NOT NULL,"
+    " kind TEXT NOT NULL, raw BLOB NOT NULL, dropped_ms INTEGER NOT NULL,"
+    " new_seq INTEGER NOT NULL);",
 };
 
 cm_rc store_open(const char *path, struct sqlite3 **db_out, cm_err *err) {
@@ -279,11 +300,11 @@ cm_rc store_receipt_count(node_ctx *ctx, uint64_t *n_out, cm_err *err) {
 
 cm_rc store_inbox_add(node_ctx *ctx, uint64_t cursor, uint64_t hub_seq, const char *kind,
                       const char *body, uint64_t time_ms, const uint8_t *raw, size_t raw_len,
-                      int *added_out, cm_err *err) {
+                      const char *origin, const char *record, int *added_out, cm_err *err) {
   sqlite3_stmt *st = NULL;
   *added_out = 0;
-  cm_rc rc = prep(ctx, "INSERT OR IGNORE INTO inbox(cursor,hub_seq,kind,body,time_ms,raw)"
-                       " VALUES(?,?,?,?,?,?)", &st, err);
+  cm_rc rc = prep(ctx, "INSERT OR IGNORE INTO inbox(cursor,hub_seq,kind,body,time_ms,raw,origin,"
+                       "record) VALUES(?,?,?,?,?,?,?,?)", &st, err);
   if (rc) goto out;
   sqlite3_bind_int64(st, 1, (sqlite3_int64)cursor);
   sqlite3_bind_int64(st, 2, (sqlite3_int64)hub_seq);
@@ -291,6 +312,8 @@ cm_rc store_inbox_add(node_ctx *ctx, uint64_t cursor, uint64_t hub_seq, const ch
   bind_text(st, 4, body);
   sqlite3_bind_int64(st, 5, (sqlite3_int64)time_ms);
   sqlite3_bind_blob(st, 6, raw, (int)raw_len, SQLITE_STATIC);
+  bind_text(st, 7, origin ? origin : "street");
+  bind_text(st, 8, record ? record : "");
   rc = step_done(ctx, st, "store decision", err);
   if (!rc) *added_out = sqlite3_changes(ctx->db) > 0;
 out:
@@ -300,7 +323,8 @@ out:
 
 cm_rc store_inbox_each(node_ctx *ctx, store_inbox_fn fn, void *arg, cm_err *err) {
   sqlite3_stmt *st = NULL;
-  cm_rc rc = prep(ctx, "SELECT cursor, kind, body FROM inbox ORDER BY cursor", &st, err);
+  cm_rc rc = prep(ctx, "SELECT cursor, kind, body, origin, record, time_ms FROM inbox"
+                       " ORDER BY cursor", &st, err);
   if (rc) goto out;
   for (;;) {
     int s = sqlite3_step(st);
@@ -309,7 +333,8 @@ cm_rc store_inbox_each(node_ctx *ctx, store_inbox_fn fn, void *arg, cm_err *err)
       rc = cm_db_check(ctx->db, s, "read inbox", err);
       break;
     }
-    rc = fn(arg, (uint64_t)sqlite3_column_int64(st, 0), col_text(st, 1), col_text(st, 2), err);
+    rc = fn(arg, (uint64_t)sqlite3_column_int64(st, 0), col_text(st, 1), col_text(st, 2),
+            col_text(st, 3), col_text(st, 4), (uint64_t)sqlite3_column_int64(st, 5), err);
     if (rc) break;
   }
 out:
@@ -317,12 +342,24 @@ out:
   return rc;
 }
 
-cm_rc store_inbox_json(node_ctx *ctx, const char *hub_hex, json_t **out, cm_err *err) {
+/* Text of key k in o, or JSON null (also for "": hubs write "" for a field a
+ * decision of that kind does not use). */
+static json_t *opt_str(const json_t *o, const char *k) {
+  json_t *v = json_object_get(o, k);
+  return json_is_string(v) && json_string_length(v) > 0 ? json_incref(v) : json_null();
+}
+
+cm_rc store_inbox_json(node_ctx *ctx, const char *hub_hex, const char *today, json_t **out,
+                       cm_err *err) {
   sqlite3_stmt *st = NULL;
   json_t *arr = json_array();
   cm_rc rc = arr ? CM_OK : CM_ERR_NOMEM;
-  if (!rc) rc = prep(ctx, "SELECT cursor, hub_seq, kind, body, time_ms, read FROM inbox"
-                          " ORDER BY cursor DESC", &st, err);
+  if (!rc) rc = prep(ctx, "SELECT i.cursor, i.hub_seq, i.kind, i.body, i.time_ms, i.read,"
+                          " i.origin, i.record, d.closed, d.deadline,"
+                          " (SELECT max(r.seq) FROM rectifications r WHERE r.decision=i.record)"
+                          " FROM inbox i LEFT JOIN decisions d ON d.record=i.record"
+                          " AND i.record<>''"
+                          " ORDER BY i.cursor DESC", &st, err);
   if (rc) goto out;
   for (;;) {
     int s = sqlite3_step(st);
@@ -332,26 +369,69 @@ cm_rc store_inbox_json(node_ctx *ctx, const char *hub_hex, json_t **out, cm_err 
       break;
     }
     const char *body = col_text(st, 3);
+    const char *kind = col_text(st, 2);
     json_t *b = json_loads(body, 0, NULL);
     if (!b || !json_is_object(b)) {
       json_decref(b);
       b = json_object();
     }
     char record[PROTO_KEY_HEX + 24];
-    snprintf(record, sizeof record, "%s/%lld", hub_hex, (long long)sqlite3_column_int64(st, 1));
+    if (col_text(st, 7)[0])
+      snprintf(record, sizeof record, "%s", col_text(st, 7));
+    else
+      snprintf(record, sizeof record, "%s/%lld", hub_hex, (long long)sqlite3_column_int64(st, 1));
     char when[26];
     cm_time_iso((uint64_t)sqlite3_column_int64(st, 4), when);
-    json_t *org = json_object_get(b, "org");
-    json_t *reason = json_object_get(b, "reason");
-    json_t *deadline = json_object_get(b, "deadline");
-    json_t *item = json_pack("{s:I,s:s,s:s,s:O,s:O,s:O,s:O,s:s,s:b}",
+    /* An activity acknowledgement's note is what staff read as its reason; a
+     * batch review names the records it rejected in "rejected". */
+    json_t *reason = opt_str(b, "reason");
+    if (json_is_null(reason)) {
+      json_decref(reason);
+      reason = opt_str(b, "note");
+    }
+    /* What the item is about: a record, a criticism, or an activity. */
+    static const char *const subj[] = {"record", "decision", "activity", "id", NULL};
+    json_t *rec = json_null();
+    for (const char *const *k = subj; *k && json_is_null(rec); k++) {
+      if (!strcmp(*k, "id") && strcmp(kind, "activity.ack") != 0) continue;
+      json_decref(rec);
+      rec = opt_str(b, *k);
+    }
+    json_t *item = json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:s,s:O,s:s,s:b}",
                              "cursor", (json_int_t)sqlite3_column_int64(st, 0),
-                             "kind", col_text(st, 2), "record", record,
-                             "org", org ? org : json_null(),
-                             "reason", reason ? reason : json_null(),
-                             "deadline", deadline ? deadline : json_null(),
+                             "kind", kind, "record", record,
+                             "subject", rec,
+                             "org", opt_str(b, "org"),
+                             "reason", reason,
+                             "deadline", opt_str(b, "deadline"),
+                             "origin", col_text(st, 6),
                              "body", b, "time", when,
                              "read", sqlite3_column_int(st, 5) != 0);
+    if (item) {
+      json_t *res = opt_str(b, "result");
+      if (json_is_null(res)) {
+        json_decref(res);
+        res = opt_str(b, "status");
+      }
+      json_object_set_new(item, "result", res);
+      if (!strcmp(kind, "decision.criticize")) {
+        /* Open until the street accepts the rectification; overdue is judged by
+         * the node's "today" (never earlier than the hub's clock). */
+        int closed = sqlite3_column_type(st, 8) != SQLITE_NULL && col_text(st, 8)[0];
+        const char *dl = col_text(st, 9);
+        json_object_set_new(item, "closed", json_boolean(closed));
+        json_object_set_new(item, "overdue",
+                            json_boolean(!closed && dl[0] && today && strcmp(today, dl) > 0));
+        if (sqlite3_column_type(st, 10) != SQLITE_NULL) {
+          char rr[PROTO_KEY_HEX + 24], me[PROTO_KEY_HEX];
+          proto_key_hex(ctx->kp.pk, me);
+          snprintf(rr, sizeof rr, "%s/%lld", me, (long long)sqlite3_column_int64(st, 10));
+          json_object_set_new(item, "rectification", json_string(rr));
+        } else {
+          json_object_set_new(item, "rectification", json_null());
+        }
+      }
+    }
     json_decref(b);
     if (!item || json_array_append_new(arr, item)) {
       rc = cm_errf(err, CM_ERR_NOMEM, "out of memory listing the inbox");
@@ -386,20 +466,29 @@ cm_rc store_inbox_unread(node_ctx *ctx, uint64_t *n_out, cm_err *err) {
 
 cm_rc store_proj_clear(node_ctx *ctx, cm_err *err) {
   return cm_db_exec(ctx->db, "DELETE FROM orgs; DELETE FROM reports; DELETE FROM activities;"
-                             " DELETE FROM rectifications;", err);
+                             " DELETE FROM rectifications; DELETE FROM reviews;"
+                             " DELETE FROM filings; DELETE FROM decisions;"
+                             " DELETE FROM activity_acks;", err);
 }
 
 #define ORG_COLS "id, name, category, leader, phone, members, party_members, party_station," \
                  " founded_by, scope, venue, filed, flags, status, reason, record"
 
-/* An orgs row (columns ORG_COLS) as a JSON object. */
+/* ORG_COLS plus the review status and reason of the organisation's latest
+ * filing or amendment (pending until the street's review says otherwise). */
+#define ORG_SELECT ORG_COLS ", (SELECT coalesce(v.status,'pending') FROM filings f" \
+  " LEFT JOIN reviews v ON v.seq=f.seq WHERE f.org=orgs.id ORDER BY f.seq DESC LIMIT 1)," \
+  " (SELECT coalesce(v.reason,'') FROM filings f LEFT JOIN reviews v ON v.seq=f.seq" \
+  " WHERE f.org=orgs.id ORDER BY f.seq DESC LIMIT 1)"
+
+/* An orgs row (columns ORG_SELECT) as a JSON object. */
 static json_t *org_row(sqlite3_stmt *st) {
   json_t *flags = json_loads(col_text(st, 12), 0, NULL);
   if (!flags || !json_is_array(flags)) {
     json_decref(flags);
     flags = json_array();
   }
-  return json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:b,s:s,s:s,s:s,s:s,s:o,s:s,s:s,s:s}",
+  return json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:b,s:s,s:s,s:s,s:s,s:o,s:s,s:s,s:s,s:s,s:s}",
                    "id", col_text(st, 0), "name", col_text(st, 1), "category", col_text(st, 2),
                    "leader", col_text(st, 3), "phone", col_text(st, 4),
                    "members", (json_int_t)sqlite3_column_int64(st, 5),
@@ -408,13 +497,15 @@ static json_t *org_row(sqlite3_stmt *st) {
                    "founded_by", col_text(st, 8), "scope", col_text(st, 9),
                    "venue", col_text(st, 10), "filed", col_text(st, 11), "flags", flags,
                    "status", col_text(st, 13), "reason", col_text(st, 14),
-                   "record", col_text(st, 15));
+                   "record", col_text(st, 15), "review",
+                   sqlite3_column_type(st, 16) == SQLITE_NULL ? "pending" : col_text(st, 16),
+                   "review_reason", col_text(st, 17));
 }
 
 cm_rc store_org_get(node_ctx *ctx, const char *id, json_t **out, cm_err *err) {
   sqlite3_stmt *st = NULL;
   *out = NULL;
-  cm_rc rc = prep(ctx, "SELECT " ORG_COLS " FROM orgs WHERE id=?", &st, err);
+  cm_rc rc = prep(ctx, "SELECT " ORG_SELECT " FROM orgs WHERE id=?", &st, err);
   if (rc) goto out;
   bind_text(st, 1, id);
   int s = sqlite3_step(st);
@@ -500,7 +591,7 @@ static json_t *org_row_cb(sqlite3_stmt *st, void *arg) {
 cm_rc store_org_list(node_ctx *ctx, json_t **out, cm_err *err) {
   sqlite3_stmt *st = NULL;
   *out = NULL;
-  cm_rc rc = prep(ctx, "SELECT " ORG_COLS " FROM orgs ORDER BY id", &st, err);
+  cm_rc rc = prep(ctx, "SELECT " ORG_SELECT " FROM orgs ORDER BY id", &st, err);
   if (!rc) rc = rows_json(ctx, st, org_row_cb, NULL, out, err);
   sqlite3_finalize(st);
   return rc;
@@ -531,6 +622,11 @@ out:
   return rc;
 }
 
+/* The newest accepted version of a report's org and month up to this one: the
+ * figure that stands while a correction waits for review. */
+#define ACCEPTED_SEQ "(SELECT max(a.seq) FROM reports a JOIN reviews av ON av.seq=a.seq" \
+  " AND av.status='accepted' WHERE a.org=r.org AND a.month=r.month AND a.seq<=r.seq)"
+
 /* Report row: r.seq, org, month, activities, participants, party_participants,
  * content, scope, good_deeds, time_ms, org name, versions. */
 static json_t *report_row(sqlite3_stmt *st, void *arg) {
@@ -539,7 +635,13 @@ static json_t *report_row(sqlite3_stmt *st, void *arg) {
   char when[26];
   snprintf(record, sizeof record, "%s/%lld", author_hex, (long long)sqlite3_column_int64(st, 0));
   cm_time_iso((uint64_t)sqlite3_column_int64(st, 9), when);
-  return json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:I,s:s}",
+  json_t *accepted = json_null();
+  if (sqlite3_column_type(st, 14) != SQLITE_NULL) {
+    char acc[PROTO_KEY_HEX + 24];
+    snprintf(acc, sizeof acc, "%s/%lld", author_hex, (long long)sqlite3_column_int64(st, 14));
+    accepted = json_string(acc);
+  }
+  return json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:s,s:o}",
                    "org", col_text(st, 1), "org_name", col_text(st, 10),
                    "month", col_text(st, 2),
                    "activities", (json_int_t)sqlite3_column_int64(st, 3),
@@ -548,7 +650,9 @@ static json_t *report_row(sqlite3_stmt *st, void *arg) {
                    "content", col_text(st, 6), "scope", col_text(st, 7),
                    "good_deeds", col_text(st, 8), "record", record,
                    "corrections", (json_int_t)(sqlite3_column_int64(st, 11) - 1),
-                   "time", when);
+                   "time", when, "review",
+                   sqlite3_column_type(st, 12) == SQLITE_NULL ? "pending" : col_text(st, 12),
+                   "review_reason", col_text(st, 13), "accepted_record", accepted);
 }
 
 cm_rc store_report_list(node_ctx *ctx, const char *org, const char *month, int history,
@@ -560,14 +664,15 @@ cm_rc store_report_list(node_ctx *ctx, const char *org, const char *month, int h
           ? "SELECT r.seq, r.org, r.month, r.activities, r.participants, r.party_participants,"
             " r.content, r.scope, r.good_deeds, r.time_ms, coalesce(o.name,''),"
             " (SELECT count(*) FROM reports x WHERE x.org=r.org AND x.month=r.month"
-            "  AND x.seq<=r.seq)"
-            " FROM reports r LEFT JOIN orgs o ON o.id=r.org"
+            "  AND x.seq<=r.seq), v.status, v.reason, " ACCEPTED_SEQ
+            " FROM reports r LEFT JOIN orgs o ON o.id=r.org LEFT JOIN reviews v ON v.seq=r.seq"
             " WHERE (?1 IS NULL OR r.org=?1) AND (?2 IS NULL OR r.month=?2)"
             " ORDER BY r.month, r.org, r.seq"
           : "SELECT r.seq, r.org, r.month, r.activities, r.participants, r.party_participants,"
             " r.content, r.scope, r.good_deeds, r.time_ms, coalesce(o.name,''),"
-            " (SELECT count(*) FROM reports x WHERE x.org=r.org AND x.month=r.month)"
-            " FROM reports r LEFT JOIN orgs o ON o.id=r.org"
+            " (SELECT count(*) FROM reports x WHERE x.org=r.org AND x.month=r.month),"
+            " v.status, v.reason, " ACCEPTED_SEQ
+            " FROM reports r LEFT JOIN orgs o ON o.id=r.org LEFT JOIN reviews v ON v.seq=r.seq"
             " WHERE (?1 IS NULL OR r.org=?1) AND (?2 IS NULL OR r.month=?2)"
             " AND r.seq=(SELECT max(seq) FROM reports y WHERE y.org=r.org AND y.month=r.month)"
             " ORDER BY r.month, r.org";
@@ -619,21 +724,44 @@ out:
   return rc;
 }
 
+/* One level's answer ({"status": "pending"|"acknowledged"|"returned", "note"})
+ * from columns i (status, NULL when none) and i + 1 (note). */
+static json_t *ack_json(sqlite3_stmt *st, int i) {
+  int none = sqlite3_column_type(st, i) == SQLITE_NULL;
+  return json_pack("{s:s,s:s}", "status", none ? "pending" : col_text(st, i), "note",
+                   none ? "" : col_text(st, i + 1));
+}
+
 static json_t *activity_row(sqlite3_stmt *st, void *arg) {
   char record[PROTO_KEY_HEX + 24];
   snprintf(record, sizeof record, "%s/%lld", (const char *)arg,
            (long long)sqlite3_column_int64(st, 1));
-  return json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:s}", "id", col_text(st, 0),
+  /* Escalation as staff read it: the furthest level reached, or "returned"
+   * when either level sent it back. */
+  const char *s1 = sqlite3_column_type(st, 8) == SQLITE_NULL ? "" : col_text(st, 8);
+  const char *s2 = sqlite3_column_type(st, 10) == SQLITE_NULL ? "" : col_text(st, 10);
+  const char *esc = "declared";
+  if (!strcmp(s1, "returned") || !strcmp(s2, "returned"))
+    esc = "returned";
+  else if (!strcmp(s2, "acknowledged"))
+    esc = "district_ack";
+  else if (!strcmp(s1, "acknowledged"))
+    esc = "street_ack";
+  return json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:s,s:o,s:o}", "id", col_text(st, 0),
                    "org", col_text(st, 2), "date", col_text(st, 3), "title", col_text(st, 4),
                    "place", col_text(st, 5), "expected", (json_int_t)sqlite3_column_int64(st, 6),
-                   "description", col_text(st, 7), "record", record);
+                   "description", col_text(st, 7), "record", record, "escalation", esc,
+                   "street", ack_json(st, 8), "district", ack_json(st, 10));
 }
 
 cm_rc store_activity_list(node_ctx *ctx, const char *author_hex, json_t **out, cm_err *err) {
   sqlite3_stmt *st = NULL;
   *out = NULL;
-  cm_rc rc = prep(ctx, "SELECT id, seq, org, date, title, place, expected, description"
-                       " FROM activities ORDER BY date, id", &st, err);
+  cm_rc rc = prep(ctx, "SELECT a.id, a.seq, a.org, a.date, a.title, a.place, a.expected,"
+                       " a.description, s.status, s.note, d.status, d.note FROM activities a"
+                       " LEFT JOIN activity_acks s ON s.id=a.id AND s.level='street'"
+                       " LEFT JOIN activity_acks d ON d.id=a.id AND d.level='district'"
+                       " ORDER BY a.date, a.id", &st, err);
   if (!rc) rc = rows_json(ctx, st, activity_row, (void *)author_hex, out, err);
   sqlite3_finalize(st);
   return rc;
@@ -671,6 +799,14 @@ cm_rc store_proj_dump(node_ctx *ctx, cm_buf *out, cm_err *err) {
       " FROM activities ORDER BY id",
       "SELECT 'rectifications|'||seq||'|'||quote(org)||'|'||quote(decision)||'|'"
       "||quote(content) FROM rectifications ORDER BY seq",
+      "SELECT 'reviews|'||seq||'|'||quote(status)||'|'||quote(reason)||'|'||quote(review)"
+      " FROM reviews ORDER BY seq",
+      "SELECT 'filings|'||seq||'|'||quote(org) FROM filings ORDER BY seq",
+      "SELECT 'decisions|'||quote(record)||'|'||cursor||'|'||quote(kind)||'|'||quote(origin)"
+      "||'|'||quote(org)||'|'||quote(community)||'|'||quote(deadline)||'|'||quote(result)"
+      "||'|'||quote(reason)||'|'||time_ms||'|'||quote(closed) FROM decisions ORDER BY record",
+      "SELECT 'activity_acks|'||quote(id)||'|'||quote(level)||'|'||quote(status)||'|'"
+      "||quote(note)||'|'||quote(record) FROM activity_acks ORDER BY id, level",
   };
   cm_rc rc = CM_OK;
   for (size_t i = 0; !rc && i < sizeof dumps / sizeof dumps[0]; i++) {
@@ -687,5 +823,155 @@ cm_rc store_proj_dump(node_ctx *ctx, cm_buf *out, cm_err *err) {
     }
     sqlite3_finalize(st);
   }
+  return rc;
+}
+
+cm_rc store_review_put(node_ctx *ctx, uint64_t seq, const char *status, const char *reason,
+                       const char *review, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  cm_rc rc = prep(ctx, "INSERT OR REPLACE INTO reviews(seq,status,reason,review) VALUES(?,?,?,?)",
+                  &st, err);
+  if (rc) goto out;
+  sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+  bind_text(st, 2, status);
+  bind_text(st, 3, reason ? reason : "");
+  bind_text(st, 4, review ? review : "");
+  rc = step_done(ctx, st, "write review", err);
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_filing_put(node_ctx *ctx, uint64_t seq, const char *org, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  cm_rc rc = prep(ctx, "INSERT OR REPLACE INTO filings(seq,org) VALUES(?,?)", &st, err);
+  if (rc) goto out;
+  sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+  bind_text(st, 2, org);
+  rc = step_done(ctx, st, "write filing", err);
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_decision_put(node_ctx *ctx, const char *record, uint64_t cursor, const char *kind,
+                         const char *origin, const json_t *body, uint64_t time_ms, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  cm_rc rc = prep(ctx, "INSERT INTO decisions(record,cursor,kind,origin,org,community,deadline,"
+                       "result,reason,time_ms) VALUES(?,?,?,?,?,?,?,?,?,?)"
+                       " ON CONFLICT(record) DO NOTHING", &st, err);
+  if (rc) goto out;
+  bind_text(st, 1, record);
+  sqlite3_bind_int64(st, 2, (sqlite3_int64)cursor);
+  bind_text(st, 3, kind);
+  bind_text(st, 4, origin);
+  bind_text(st, 5, jstr(body, "org"));
+  bind_text(st, 6, jstr(body, "community"));
+  bind_text(st, 7, jstr(body, "deadline"));
+  bind_text(st, 8, jstr(body, "result"));
+  bind_text(st, 9, jstr(body, "reason"));
+  sqlite3_bind_int64(st, 10, (sqlite3_int64)time_ms);
+  rc = step_done(ctx, st, "write decision", err);
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_decision_close(node_ctx *ctx, const char *record, const char *by, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  cm_rc rc = prep(ctx, "UPDATE decisions SET closed=? WHERE record=? AND closed=''", &st, err);
+  if (rc) goto out;
+  bind_text(st, 1, by && *by ? by : "accepted");
+  bind_text(st, 2, record);
+  rc = step_done(ctx, st, "close decision", err);
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_ack_put(node_ctx *ctx, const char *id, const char *level, const char *status,
+                    const char *note, const char *record, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  cm_rc rc = prep(ctx, "INSERT OR REPLACE INTO activity_acks(id,level,status,note,record)"
+                       " VALUES(?,?,?,?,?)", &st, err);
+  if (rc) goto out;
+  bind_text(st, 1, id);
+  bind_text(st, 2, level);
+  bind_text(st, 3, status);
+  bind_text(st, 4, note ? note : "");
+  bind_text(st, 5, record ? record : "");
+  rc = step_done(ctx, st, "write acknowledgement", err);
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_log_drop_from(node_ctx *ctx, uint64_t from, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  cm_rc rc = prep(ctx, "INSERT INTO dropped(seq,hash,kind,raw,dropped_ms,new_seq)"
+                       " SELECT seq, hash, kind, raw, ?, 0 FROM log WHERE seq>=? ORDER BY seq",
+                  &st, err);
+  if (rc) goto out;
+  sqlite3_bind_int64(st, 1, (sqlite3_int64)node_now_ms(ctx));
+  sqlite3_bind_int64(st, 2, (sqlite3_int64)from);
+  rc = step_done(ctx, st, "keep dropped entries", err);
+  sqlite3_finalize(st);
+  st = NULL;
+  if (!rc) rc = prep(ctx, "DELETE FROM log WHERE seq>=?", &st, err);
+  if (rc) goto out;
+  sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
+  rc = step_done(ctx, st, "drop entries", err);
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_dropped_mark(node_ctx *ctx, uint64_t old_seq, uint64_t new_seq, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  cm_rc rc = prep(ctx, "UPDATE dropped SET new_seq=?1 WHERE id="
+                       "(SELECT max(id) FROM dropped WHERE seq=?2)", &st, err);
+  if (rc) goto out;
+  sqlite3_bind_int64(st, 1, (sqlite3_int64)new_seq);
+  sqlite3_bind_int64(st, 2, (sqlite3_int64)old_seq);
+  rc = step_done(ctx, st, "mark re-appended entry", err);
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_id_taken(node_ctx *ctx, const char *table, const char *id, int *taken_out,
+                     cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  *taken_out = 0;
+  /* table is one of two constants, never input */
+  cm_rc rc = prep(ctx, strcmp(table, "activities") == 0 ? "SELECT 1 FROM activities WHERE id=?"
+                                                        : "SELECT 1 FROM orgs WHERE id=?",
+                  &st, err);
+  if (rc) goto out;
+  bind_text(st, 1, id);
+  int s = sqlite3_step(st);
+  if (s == SQLITE_ROW)
+    *taken_out = 1;
+  else if (s != SQLITE_DONE)
+    rc = cm_db_check(ctx->db, s, "look up an ID", err);
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_overdue_count(node_ctx *ctx, const char *today, uint64_t *n_out, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  *n_out = 0;
+  cm_rc rc = prep(ctx, "SELECT count(*) FROM decisions WHERE kind='decision.criticize'"
+                       " AND closed='' AND deadline<>'' AND deadline<?", &st, err);
+  if (rc) goto out;
+  bind_text(st, 1, today);
+  int s = sqlite3_step(st);
+  if (s == SQLITE_ROW)
+    *n_out = (uint64_t)sqlite3_column_int64(st, 0);
+  else
+    rc = cm_db_check(ctx->db, s, "count overdue criticisms", err);
+out:
+  sqlite3_finalize(st);
   return rc;
 }

@@ -69,16 +69,23 @@ cm_rc store_receipt_add(node_ctx *ctx, const uint8_t hub[PROTO_KEY_BYTES], uint6
                         const uint8_t *raw, size_t raw_len, cm_err *err);
 cm_rc store_receipt_count(node_ctx *ctx, uint64_t *n_out, cm_err *err);
 
-/* Inbox: one verified hub entry per feed cursor.  *added_out 0 when the item was
- * held already. */
+/* Inbox: one verified hub entry per feed cursor.  kind and body are the
+ * decision's own (for a district decision the street relayed: the district's
+ * entry), raw the street's signed entry as received, origin "street" or
+ * "district", record the decision's record id ("" = "<street hex>/<hub_seq>").
+ * *added_out 0 when the item was held already. */
 cm_rc store_inbox_add(node_ctx *ctx, uint64_t cursor, uint64_t hub_seq, const char *kind,
                       const char *body, uint64_t time_ms, const uint8_t *raw, size_t raw_len,
-                      int *added_out, cm_err *err);
-/* Each inbox item in cursor order, for rebuild: kind and body (borrowed). */
+                      const char *origin, const char *record, int *added_out, cm_err *err);
+/* Each inbox item in cursor order, for rebuild (strings borrowed; record may be ""). */
 typedef cm_rc (*store_inbox_fn)(void *arg, uint64_t cursor, const char *kind,
-                                const char *body, cm_err *err);
+                                const char *body, const char *origin, const char *record,
+                                uint64_t time_ms, cm_err *err);
 cm_rc store_inbox_each(node_ctx *ctx, store_inbox_fn fn, void *arg, cm_err *err);
-cm_rc store_inbox_json(node_ctx *ctx, const char *hub_hex, json_t **out, cm_err *err);
+/* The inbox as node_inbox_list documents it; today ("YYYY-MM-DD") judges overdue
+ * criticisms. */
+cm_rc store_inbox_json(node_ctx *ctx, const char *hub_hex, const char *today, json_t **out,
+                       cm_err *err);
 cm_rc store_inbox_mark_read(node_ctx *ctx, uint64_t cursor, cm_err *err);
 cm_rc store_inbox_unread(node_ctx *ctx, uint64_t *n_out, cm_err *err);
 
@@ -101,6 +108,36 @@ cm_rc store_reports_due(node_ctx *ctx, const char *month, json_t **out, cm_err *
 cm_rc store_activity_put(node_ctx *ctx, uint64_t seq, const json_t *body, cm_err *err);
 cm_rc store_activity_list(node_ctx *ctx, const char *author_hex, json_t **out, cm_err *err);
 cm_rc store_rect_put(node_ctx *ctx, uint64_t seq, const json_t *body, cm_err *err);
+
+/* The street's verdict on our entry seq: status "accepted" | "rejected", the
+ * reason, and the review's record id. */
+cm_rc store_review_put(node_ctx *ctx, uint64_t seq, const char *status, const char *reason,
+                       const char *review, cm_err *err);
+/* Entry seq filed or amended organisation org (its review status follows it). */
+cm_rc store_filing_put(node_ctx *ctx, uint64_t seq, const char *org, cm_err *err);
+/* A decision (kind "decision.*") with record id record; fields from body
+ * ("org", "community", "deadline", "result", "reason").  Held ones are kept. */
+cm_rc store_decision_put(node_ctx *ctx, const char *record, uint64_t cursor, const char *kind,
+                         const char *origin, const json_t *body, uint64_t time_ms, cm_err *err);
+/* Close an open decision (a criticism whose rectification the street accepted);
+ * by names what closed it. */
+cm_rc store_decision_close(node_ctx *ctx, const char *record, const char *by, cm_err *err);
+/* One level's ("street" | "district") answer to activity id: status
+ * "acknowledged" | "returned", its note and record id. */
+cm_rc store_ack_put(node_ctx *ctx, const char *id, const char *level, const char *status,
+                    const char *note, const char *record, cm_err *err);
+/* Fork resolution: move entries seq >= from out of the log into `dropped`
+ * (kept as evidence), inside the caller's transaction. */
+cm_rc store_log_drop_from(node_ctx *ctx, uint64_t from, cm_err *err);
+/* The newest dropped copy of old_seq was re-appended as new_seq. */
+cm_rc store_dropped_mark(node_ctx *ctx, uint64_t old_seq, uint64_t new_seq, cm_err *err);
+
+/* Open criticisms whose deadline is before today ("YYYY-MM-DD"). */
+cm_rc store_overdue_count(node_ctx *ctx, const char *today, uint64_t *n_out, cm_err *err);
+
+/* *taken_out 1 when table ("orgs" or "activities") holds a row with id. */
+cm_rc store_id_taken(node_ctx *ctx, const char *table, const char *id, int *taken_out,
+                     cm_err *err);
 
 /* A canonical text dump of every projection table (rebuild equality tests). */
 cm_rc store_proj_dump(node_ctx *ctx, cm_buf *out, cm_err *err);

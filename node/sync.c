@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "../common/clock.h"
+#include "../common/codec.h"
 #include "../common/json.h"
 #include "../common/log.h"
 #include "../common/upstream.h"
@@ -289,7 +290,139 @@ typedef struct feed_job {
 
 static int wanted_kind(const char *k) {
   return !strncmp(k, "review.", 7) || !strncmp(k, "decision.", 9) || !strcmp(k, "activity.ack") ||
-         !strcmp(k, "hub.enrolled");
+         !strcmp(k, "hub.enrolled") || !strcmp(k, "rectification.accepted") ||
+         !strcmp(k, "fork.resolved");
+}
+
+/* A 64-hex key in o under one of keys, or 0. */
+static int key_in(const json_t *o, const char *const *keys, uint8_t out[PROTO_KEY_BYTES]) {
+  for (; *keys; keys++) {
+    const char *v = json_string_value(json_object_get(o, *keys));
+    if (v && strlen(v) == 2 * PROTO_KEY_BYTES && proto_key_from_hex(v, out) == CM_OK) return 1;
+  }
+  return 0;
+}
+
+/* The district's key, as the street told us (its signed entries are the only
+ * source we trust for it): 1 and out filled when known. */
+static int district_key(node_ctx *ctx, uint8_t out[PROTO_KEY_BYTES]) {
+  char hex[PROTO_KEY_HEX];
+  return store_meta_get(ctx, "district_key", hex, sizeof hex, NULL) == CM_OK &&
+         proto_key_from_hex(hex, out) == CM_OK;
+}
+
+/* Learn the district key from the street's signed enrolment entry, when it
+ * names it. */
+static cm_rc learn_district_key(node_ctx *ctx, const json_t *body, cm_err *err) {
+  static const char *const keys[] = {"district_key", "upstream_key", NULL};
+  uint8_t k[PROTO_KEY_BYTES], held[PROTO_KEY_BYTES];
+  char hex[PROTO_KEY_HEX];
+  if (!key_in(body, keys, k)) return CM_OK;
+  if (district_key(ctx, held)) return CM_OK; /* the first one the street named stays */
+  proto_key_hex(k, hex);
+  return store_meta_set(ctx, "district_key", hex, err);
+}
+
+/* The signed district entry a street relay carries in "origin": the signed
+ * entry itself as hex or base64, or an object holding it under "entry". *out
+ * malloc'd.  0 when there is none or it does not decode. */
+static int origin_bytes(const json_t *body, uint8_t **out, size_t *len_out) {
+  const json_t *o = json_object_get(body, "origin");
+  *out = NULL;
+  *len_out = 0;
+  if (json_is_object(o)) {
+    static const char *const k[] = {"entry", "sentry", "signed", "raw", NULL};
+    const json_t *x = NULL;
+    for (const char *const *p = k; *p && !x; p++)
+      if (json_is_string(json_object_get(o, *p))) x = json_object_get(o, *p);
+    o = x;
+  }
+  const char *s = json_string_value(o);
+  if (!s) return 0;
+  size_t n = strlen(s);
+  if (n < 2 || n > 4 * (PROTO_ENTRY_FIXED + PROTO_KIND_MAX + PROTO_BODY_MAX + PROTO_SIG_BYTES))
+    return 0;
+  size_t hexlen = strspn(s, "0123456789abcdef");
+  if (hexlen == n && n % 2 == 0) {
+    *out = malloc(n / 2);
+    if (*out && cm_hex_decode(s, n, *out, n / 2) == CM_OK) {
+      *len_out = n / 2;
+      return 1;
+    }
+    free(*out);
+    *out = NULL;
+    return 0;
+  }
+  return cm_b64_decode(s, n, out, len_out) == CM_OK;
+}
+
+/* One feed item as the inbox keeps it: for a district decision the street
+ * relayed, the district's own entry (its signature verified, against the
+ * district key when the node knows it). */
+typedef struct item_view {
+  proto_entry inner;
+  uint8_t *inner_raw;
+  size_t inner_len;
+  json_t *body;
+  const char *kind;
+  char record[PROTO_KEY_HEX + 24];
+  const char *origin;
+} item_view;
+
+/* Fill v from the street's entry e (body parsed).  CM_PROTO_BAD_SIGNATURE when
+ * a relayed entry's signature does not hold or its signer is not the district
+ * we know: the item is refused. */
+static cm_rc view_item(node_ctx *ctx, const proto_entry *e, json_t *body, item_view *v,
+                       cm_err *err) {
+  char hex[PROTO_KEY_HEX];
+  uint8_t dk[PROTO_KEY_BYTES];
+  v->body = body;
+  v->kind = e->kind;
+  v->origin = "street";
+  proto_key_hex(e->author, hex);
+  snprintf(v->record, sizeof v->record, "%s/%llu", hex, (unsigned long long)e->seq);
+  if (!json_object_get(body, "origin")) return CM_OK;
+  if (!origin_bytes(body, &v->inner_raw, &v->inner_len))
+    return cm_errf(err, CM_PROTO_BAD_ENTRY, "relayed entry %llu: its origin does not decode",
+                   (unsigned long long)e->seq);
+  int known = district_key(ctx, dk);
+  cm_rc rc = proto_sentry_decode(v->inner_raw, v->inner_len, known ? dk : NULL, &v->inner, err);
+  if (rc) return cm_errf(err, CM_PROTO_BAD_SIGNATURE,
+                         "relayed entry %llu: the district's signature does not hold (%s)",
+                         (unsigned long long)e->seq, cm_strerror(rc));
+  if (!memcmp(v->inner.author, ctx->kp.pk, PROTO_KEY_BYTES) ||
+      !memcmp(v->inner.author, e->author, PROTO_KEY_BYTES) || !wanted_kind(v->inner.kind))
+    return cm_errf(err, CM_PROTO_BAD_SIGNATURE, "relayed entry %llu is not a district decision",
+                   (unsigned long long)e->seq);
+  json_t *ib = NULL;
+  rc = cm_json_parse_object(v->inner.body, v->inner.body_len, &ib, err);
+  if (rc) return rc;
+  v->body = ib;
+  v->kind = v->inner.kind;
+  v->origin = "district";
+  proto_key_hex(v->inner.author, hex);
+  snprintf(v->record, sizeof v->record, "%s/%llu", hex, (unsigned long long)v->inner.seq);
+  return CM_OK;
+}
+
+/* fork.resolved for this node's own log: remember which chain the hub kept,
+ * so that the next pass adopts it and re-appends what the node still needs
+ * (node_fork_adopt). */
+static cm_rc note_fork(node_ctx *ctx, const json_t *body, cm_err *err) {
+  static const char *const k_author[] = {"author", NULL};
+  uint8_t author[PROTO_KEY_BYTES], keep[PROTO_HASH_BYTES];
+  /* "head" is the kept chain's head; "keep" the entry the operator chose,
+   * which may lie before it. */
+  const char *h = json_string_value(json_object_get(body, "head"));
+  if (!h) h = json_string_value(json_object_get(body, "keep"));
+  if (!key_in(body, k_author, author) || memcmp(author, ctx->kp.pk, PROTO_KEY_BYTES) != 0)
+    return CM_OK;
+  if (!h || strlen(h) != 2 * PROTO_HASH_BYTES ||
+      cm_hex_decode(h, strlen(h), keep, sizeof keep) != CM_OK) {
+    cm_warn("fork.resolved without a usable kept head hash: ignored");
+    return CM_OK;
+  }
+  return store_meta_set(ctx, "fork_keep", h, err);
 }
 
 static cm_rc feed_tx(node_ctx *ctx, void *arg, cm_err *err) {
@@ -303,42 +436,83 @@ static cm_rc feed_tx(node_ctx *ctx, void *arg, cm_err *err) {
     uint8_t *raw = NULL;
     size_t raw_len = 0;
     int added = 0;
-    if (!wanted_kind(e->kind)) continue;
+    item_view v;
+    cm_err ve;
+    memset(&v, 0, sizeof v);
+    /* A relay may also wrap a district decision under a kind of its own. */
+    if (!wanted_kind(e->kind) && strcmp(e->kind, "relay") != 0 &&
+        strncmp(e->kind, "relay.", 6) != 0)
+      continue;
     if (cm_json_parse_object(e->body, e->body_len, &body, NULL) != CM_OK) {
       cm_warn("skipping hub entry %llu (%s): its body is not a JSON object",
               (unsigned long long)e->seq, e->kind);
       continue;
     }
-    char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    rc = proto_sentry_encode(e, &raw, &raw_len);
+    if (!strcmp(e->kind, "hub.enrolled")) rc = learn_district_key(ctx, body, err);
+    if (!rc && view_item(ctx, e, body, &v, &ve) != CM_OK) {
+      /* The street signed it, but what it relays does not verify: keep it out. */
+      cm_warn("refusing hub entry %llu (%s): %s", (unsigned long long)e->seq, e->kind, ve.msg);
+      free(v.inner_raw);
+      if (v.body != body) json_decref(v.body);
+      json_decref(body);
+      continue;
+    }
+    char *text = rc ? NULL : json_dumps(v.body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (!rc) rc = proto_sentry_encode(e, &raw, &raw_len);
     if (!rc && text)
-      rc = store_inbox_add(ctx, j->items[i].cursor, e->seq, e->kind, text, e->time_ms, raw,
-                           raw_len, &added, err);
+      rc = store_inbox_add(ctx, j->items[i].cursor, e->seq, v.kind, text, e->time_ms, raw,
+                           raw_len, v.origin, v.record, &added, err);
     else if (!rc)
       rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
-    if (!rc && added) rc = project_decision(ctx, e->kind, body, err);
+    if (!rc && added) {
+      project_item it = {j->items[i].cursor, v.kind, v.body, v.record, v.origin,
+                         v.body != body ? v.inner.time_ms : e->time_ms};
+      rc = project_decision(ctx, &it, err);
+    }
+    if (!rc && added && !strcmp(v.kind, "fork.resolved")) rc = note_fork(ctx, v.body, err);
     if (!rc && !strcmp(e->kind, "hub.enrolled")) {
       const char *key = json_string_value(json_object_get(body, "key"));
       if (key && !strcmp(key, me)) {
         rc = store_meta_set_u64(ctx, "enrol", NODE_ENROL_DONE, err);
         /* A restored node learns its names and code back from its enrolment. */
         if (!rc && store_meta_u64(ctx, "restored", 0) == 1) {
-          const char *v;
-          if ((v = json_string_value(json_object_get(body, "name"))) != NULL)
-            store_meta_set(ctx, "community", v, NULL);
-          if ((v = json_string_value(json_object_get(body, "street"))) != NULL)
-            store_meta_set(ctx, "street", v, NULL);
-          if ((v = json_string_value(json_object_get(body, "code"))) != NULL && strlen(v) == 12)
-            store_meta_set(ctx, "code", v, NULL);
+          const char *s;
+          if ((s = json_string_value(json_object_get(body, "name"))) != NULL)
+            store_meta_set(ctx, "community", s, NULL);
+          if ((s = json_string_value(json_object_get(body, "street"))) != NULL)
+            store_meta_set(ctx, "street", s, NULL);
+          if ((s = json_string_value(json_object_get(body, "code"))) != NULL && strlen(s) == 12)
+            store_meta_set(ctx, "code", s, NULL);
           rc = store_meta_set(ctx, "restored", "0", err);
         }
       }
     }
     free(text);
     free(raw);
+    free(v.inner_raw);
+    if (v.body != body) json_decref(v.body);
     json_decref(body);
   }
   if (!rc) rc = store_meta_set_u64(ctx, "feed_cursor", j->next, err);
+  return rc;
+}
+
+cm_rc node_feed_apply(node_ctx *ctx, const uint8_t *buf, size_t len, uint64_t *next_out,
+                      cm_err *err) {
+  char hex[PROTO_KEY_HEX];
+  uint8_t hub_key[PROTO_KEY_BYTES];
+  feed_job j = {NULL, 0, 0};
+  uint64_t cursor = store_meta_u64(ctx, "feed_cursor", 0);
+  *next_out = cursor;
+  if (store_meta_get(ctx, "hub_key", hex, sizeof hex, NULL) != CM_OK ||
+      proto_key_from_hex(hex, hub_key) != CM_OK)
+    return cm_errf(err, CM_ERR_PERM, "no pinned hub key: decisions cannot be verified");
+  cm_rc rc = proto_feed_decode(buf, len, hub_key, &j.items, &j.n, &j.next, err);
+  if (!rc && j.n > 0 && j.next > cursor) {
+    rc = store_tx(ctx, feed_tx, &j, err);
+    if (!rc) *next_out = j.next;
+  }
+  free(j.items);
   return rc;
 }
 
@@ -348,23 +522,68 @@ static cm_rc pull_feed(pass *p, cm_err *err) {
     uint64_t cursor = store_meta_u64(p->ctx, "feed_cursor", 0);
     uint8_t *buf = NULL;
     size_t len = 0;
-    feed_job j = {NULL, 0, 0};
     rc = budget(p, err);
     if (!rc) rc = explain(p, cm_upstream_feed(p->url, cursor, &p->opts, &buf, &len, err), err);
-    if (!rc) rc = proto_feed_decode(buf, len, p->hub_key, &j.items, &j.n, &j.next, err);
-    if (!rc) {
-      contact(p);
-      if (j.n == 0 || j.next <= cursor) {
-        free(j.items);
-        free(buf);
-        break;
-      }
-      rc = store_tx(p->ctx, feed_tx, &j, err);
-    }
-    free(j.items);
+    uint64_t next = cursor;
+    if (!rc) rc = node_feed_apply(p->ctx, buf, len, &next, err);
     free(buf);
+    if (!rc) contact(p);
+    if (rc || next <= cursor) break;
   }
   return rc;
+}
+
+/* 1 when the hub's head names an entry we hold with another hash. */
+static int forked(pass *p, const cm_receipt *head, uint64_t local) {
+  uint8_t held[PROTO_HASH_BYTES];
+  if (head->r.seq == 0 || head->r.seq > local) return 0;
+  return store_log_hash(p->ctx, head->r.seq, held) &&
+         memcmp(held, head->r.head_hash, PROTO_HASH_BYTES) != 0;
+}
+
+/* Before any resolution: send our branch from the fork point, so that the hub
+ * holds both chains as evidence, quarantines this author and alerts its
+ * operator (who then chooses the chain to keep).  The hub refuses it; that is
+ * the expected answer. */
+static cm_rc send_branch(pass *p, const cm_receipt *head, cm_err *err) {
+  uint64_t at = 0, local = 0;
+  uint8_t lh[PROTO_HASH_BYTES], *bundle = NULL;
+  size_t len = 0;
+  cm_push_result res;
+  memset(&res, 0, sizeof res);
+  cm_rc rc = budget(p, err);
+  if (!rc) rc = explain(p, node_fork_point(p->ctx, p->url, &p->opts, head->r.head_hash, &at, err),
+                        err);
+  if (!rc) rc = store_log_head(p->ctx, &local, lh, err);
+  if (rc || !at || at > local) return rc;
+  uint64_t last = 0;
+  rc = build_bundle(p->ctx, at, local, SYNC_POST_MAX, &bundle, &len, &last, err);
+  if (!rc) rc = budget(p, err);
+  if (!rc) rc = explain(p, cm_upstream_push(p->url, p->hub_key, bundle, len, &p->opts, &res, err),
+                        err);
+  if (!rc)
+    cm_warn("sent this node's branch from entry %llu to the hub as fork evidence (HTTP %ld %s)",
+            (unsigned long long)at, res.status, res.error);
+  cm_push_result_free(&res);
+  free(bundle);
+  return rc;
+}
+
+/* The hub holds another chain of this log: adopt it once the street operator
+ * has said which chain to keep (fork.resolved in the feed), else show the
+ * operator our branch and stop. */
+static cm_rc resolve_fork(pass *p, const cm_receipt *head, cm_err *err) {
+  cm_err fe;
+  cm_err_clear(&fe);
+  if (pull_feed(p, &fe) != CM_OK) cm_warn("the feed while forked: %s", fe.msg);
+  cm_rc rc = budget(p, err);
+  if (!rc) rc = node_fork_adopt(p->ctx, p->url, &p->opts, NULL, err);
+  if (rc == CM_ERR_CONFLICT) {
+    cm_err se;
+    cm_err_clear(&se);
+    if (send_branch(p, head, &se) != CM_OK) cm_warn("could not send the fork evidence: %s", se.msg);
+  }
+  return explain(p, rc, err);
 }
 
 static cm_rc sync_pass(pass *p, cm_err *err) {
@@ -405,11 +624,17 @@ static cm_rc sync_pass(pass *p, cm_err *err) {
   /* 3. compare heads: fetch back what the hub holds and we do not */
   rc = store_log_head(p->ctx, &local, lh, err);
   if (rc) return rc;
+  if (forked(p, &head, local)) {
+    rc = resolve_fork(p, &head, err);
+    if (!rc) rc = store_log_head(p->ctx, &local, lh, err);
+    if (rc) return rc;
+  }
   if (head.r.seq > local) {
     cm_warn("the hub holds %llu entries of this log, this directory %llu: fetching them back",
             (unsigned long long)head.r.seq, (unsigned long long)local);
     rc = budget(p, err);
     if (!rc) rc = explain(p, node_fetch_back(p->ctx, p->url, head.r.seq, &p->opts, err), err);
+    if (rc == CM_ERR_CONFLICT) rc = resolve_fork(p, &head, err);
     if (rc) return rc;
     rc = store_log_head(p->ctx, &local, lh, err);
     if (rc) return rc;
@@ -425,6 +650,9 @@ static cm_rc sync_pass(pass *p, cm_err *err) {
     rc = take_receipt(p, &head, err);
     if (rc) return rc;
   }
+  /* The logs agree: a fork resolution seen earlier has nothing left to do. */
+  rc = store_meta_set(p->ctx, "fork_keep", "", err);
+  if (rc) return rc;
   uint64_t acked = store_meta_u64(p->ctx, "acked_seq", 0);
   if (head.r.seq < acked)
     cm_warn("the hub holds only %llu of the %llu entries it acknowledged (restored from an old "
@@ -498,14 +726,21 @@ cm_rc node_status(node_ctx *ctx, json_t **out, cm_err *err) {
     cm_time_iso(s.last_contact_ms, when);
     last = json_string(when);
   }
-  *out = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:o,s:s,s:I,s:s,s:s}",
+  uint64_t overdue = 0;
+  rc = store_overdue_count(ctx, today, &overdue, err);
+  if (rc) {
+    json_decref(last);
+    return rc;
+  }
+  *out = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:o,s:s,s:I,s:I,s:s,s:s}",
                    "community", community, "street", street, "code", code, "key", key,
                    "fingerprint", fp, "hub", s.hub_url, "hub_key", hub_key,
                    "enrolled", enrol_names[s.enrol <= NODE_ENROL_DONE ? s.enrol : 0],
                    "written", (json_int_t)s.written, "pushed", (json_int_t)s.pushed,
                    "acknowledged", (json_int_t)s.acknowledged,
                    "pending", (json_int_t)(s.written - s.acknowledged), "last_contact", last,
-                   "last_error", s.last_error, "unread", (json_int_t)s.unread, "today", today,
+                   "last_error", s.last_error, "unread", (json_int_t)s.unread,
+                   "overdue", (json_int_t)overdue, "today", today,
                    "month", month);
   return *out ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory");
 }

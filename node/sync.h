@@ -39,6 +39,16 @@ typedef struct node_sync_status {
  * CM_ERR_CONFLICT when the hub holds a log this node does not (run restore). */
 cm_rc node_sync_once(node_ctx *ctx, cm_err *err);
 
+/* Verify a feed answer (docs/protocol.md, "Feed") against the pinned hub key
+ * and apply it in one transaction: each item into the inbox and the projection
+ * (project_decision), relayed district entries unwrapped and verified (against
+ * the district key when the street has named it), the cursor moved.  Nothing
+ * changes when any item's signature fails (CM_PROTO_BAD_SIGNATURE); a relayed
+ * entry that does not verify is left out with a warning.  *next_out gets the
+ * cursor to ask after next. */
+cm_rc node_feed_apply(node_ctx *ctx, const uint8_t *buf, size_t len, uint64_t *next_out,
+                      cm_err *err);
+
 /* Read the status counters. */
 cm_rc node_sync_status_get(node_ctx *ctx, node_sync_status *out, cm_err *err);
 

@@ -2,7 +2,7 @@
 # against the library, a fake hub inside the sync test, and shell tests that run
 # the real linli-node binary (every command and refusal, SIGKILL during writes).
 if(TARGET linli_node)
-  foreach(t proj sync)
+  foreach(t proj sync review)
     if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/node_${t}.c)
       add_executable(node_${t} ${CMAKE_CURRENT_SOURCE_DIR}/node_${t}.c)
       target_link_libraries(node_${t} PRIVATE linli_node PkgConfig::CMOCKA)

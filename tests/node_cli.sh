@@ -30,7 +30,8 @@ written() { "$BIN" --dir "$D" status --json | sed 's/.*"written":\([0-9]*\).*/\1
 # --- help and usage ---
 "$BIN" --help >"$T/out" 2>&1 || fail "--help"
 for c in "init" "org file" "org amend" "org dissolve" "org list" "report monthly" \
-         "report list" "activity declare" "rectification file" "import reports" "sync" \
+         "report list" "activity declare" "activity list" "rectification file" \
+         "import reports" "sync" \
          "status" "inbox" "bundle export" "serve" "restore" "rebuild"; do
   # shellcheck disable=SC2086
   "$BIN" --dir "$D" $c --help >"$T/out" 2>&1 || fail "$c --help exited non-zero"
@@ -184,6 +185,16 @@ run 2 activity declare --org "$O1" --date 2026-12-01 --title 義診 --place 廣�
 run 2 activity declare --org "$O1" --date 2026-12-01 --place 廣場 --expected 10
 run 2 activity declare --org 120105001001-0099 --date 2026-12-01 "${A[@]}"
 run 2 activity declare --org "$O6" --date 2026-12-01 "${A[@]}"
+
+run 0 activity list
+contains "$OUT" "120105001001-A0001	2026-12-01" || fail "activity list: $OUT"
+contains "$OUT" "declared	street:pending	district:pending" || fail "activity escalation: $OUT"
+run 0 activity list --json
+contains "$OUT" '"escalation":"declared"' || fail "activity list --json: $OUT"
+run 0 report list --json
+contains "$OUT" '"review":"pending"' || fail "report list --json lacks the review status: $OUT"
+run 0 org list --json
+contains "$OUT" '"review":"pending"' || fail "org list --json lacks the review status: $OUT"
 
 # --- rectification ---
 HUBREC=$(printf 'a%.0s' {1..64})/7

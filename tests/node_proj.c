@@ -21,7 +21,7 @@
 #include "node/node.h"
 #include "node/project.h"
 #include "node/records.h"
-#include "node/rules.h"
+#include "common/rules.h"
 #include "node/store.h"
 
 /* 2026-11-15 12:00 Asia/Shanghai */
@@ -65,18 +65,19 @@ static void file_org(node_ctx *ctx, const char *name, const char *members, const
 static void test_rules(void **state) {
   (void)state;
   char out[64];
-  rules_fold("和平社區分會黨員", out, sizeof out);
+  cm_rules_fold("和平社區分會黨員", out, sizeof out);
   assert_string_equal(out, "和平社区分会党员");
-  assert_true(rules_name_ok("和平社區助老工作站", "street"));
-  assert_true(rules_name_ok("和平社区助老工作站", "district-unit"));
-  assert_true(rules_name_ok("隨便什麼名字", "self"));
-  assert_false(rules_name_ok("助老工作站", "street"));        /* no 社區 part */
-  assert_false(rules_name_ok("和平社區工作站", "street"));    /* nothing between */
-  assert_false(rules_name_ok("社區助老工作站", "street"));    /* nothing before */
-  assert_false(rules_name_ok("和平社區助老隊", "district-unit"));
-  assert_true(rules_station_ok(2, 0));
-  assert_false(rules_station_ok(3, 0));
-  assert_true(rules_station_ok(3, 1));
+  assert_true(cm_rules_name_ok("和平社區助老工作站", "street", CM_RULES_COMMUNITY));
+  assert_true(cm_rules_name_ok("和平社区助老工作站", "district-unit", CM_RULES_COMMUNITY));
+  assert_true(cm_rules_name_ok("隨便什麼名字", "self", CM_RULES_COMMUNITY));
+  /* no 社區 part; nothing between; nothing before */
+  assert_false(cm_rules_name_ok("助老工作站", "street", CM_RULES_COMMUNITY));
+  assert_false(cm_rules_name_ok("和平社區工作站", "street", CM_RULES_COMMUNITY));
+  assert_false(cm_rules_name_ok("社區助老工作站", "street", CM_RULES_COMMUNITY));
+  assert_false(cm_rules_name_ok("和平社區助老隊", "district-unit", CM_RULES_COMMUNITY));
+  assert_true(cm_rules_station_ok(2, 0));
+  assert_false(cm_rules_station_ok(3, 0));
+  assert_true(cm_rules_station_ok(3, 1));
 }
 
 /* Canonical dump of every projection table. */

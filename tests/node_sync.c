@@ -658,14 +658,16 @@ static void test_old_copy_never_forks(void **state) {
   if (do_sync(c, &e) != CM_OK) fail_msg("sync: %s", e.msg);
   assert_int_equal(hub.head, 5);
 
-  /* an old copy that wrote before syncing has forked: sync says so and sends nothing */
+  /* an old copy that wrote before syncing has forked: sync says so, sends its branch
+   * once so that the hub holds the evidence for its operator (the hub refuses it),
+   * and changes nothing locally (docs/decisions/0004-node-fork-reappend.md) */
   snprintf(dir, sizeof dir, "%s/d", tmp);
   assert_int_equal(node_open(dir, &d, &e), CM_OK);
   report(d, id, "2026-09");
   int posts = hub.posts;
   assert_int_equal(do_sync(d, &e), CM_ERR_CONFLICT);
   assert_non_null(strstr(e.msg, "fork"));
-  assert_int_equal(hub.posts, posts);
+  assert_int_equal(hub.posts, posts + 1);
   assert_int_equal(hub.head, 5);
   assert_int_equal(head_of(d), 3);
   node_close(a);

@@ -1,4 +1,4 @@
-/* rules.c - naming norm and party-station rule. */
+/* rules.c - naming norms and the party-station rule (common/rules.h). */
 #include "rules.h"
 
 #include <string.h>
@@ -22,7 +22,7 @@ static const char *const fold_pairs[][2] = {
     {"腦", "脑"}, {"歡", "欢"}, {"戲", "戏"}, {"鄉", "乡"}, {"親", "亲"},
 };
 
-void rules_fold(const char *in, char *out, size_t cap) {
+void cm_rules_fold(const char *in, char *out, size_t cap) {
   size_t o = 0;
   if (cap == 0) return;
   while (*in) {
@@ -51,33 +51,37 @@ void rules_fold(const char *in, char *out, size_t cap) {
   out[o] = 0;
 }
 
-int rules_name_ok(const char *name, const char *founded_by) {
-  char f[1024];
-  if (!founded_by || strcmp(founded_by, "self") == 0) return 1;
-  rules_fold(name, f, sizeof f);
-  /* XXX社区XXX工作站: something, 社区, something, 工作站 at the end. */
-  static const char shequ[] = "社区", station[] = "工作站";
-  size_t len = strlen(f), sl = strlen(station);
-  if (len <= sl || strcmp(f + len - sl, station) != 0) return 0;
-  f[len - sl] = 0;
-  const char *p = strstr(f, shequ);
-  while (p) {
-    if (p > f && p[strlen(shequ)] != 0) return 1;
-    p = strstr(p + 1, shequ);
-  }
+/* 1 when folded name f is <something><mid><something><tail>. */
+static int shaped(char *f, const char *mid, const char *tail) {
+  size_t len = strlen(f), tl = strlen(tail), ml = strlen(mid);
+  if (len <= tl || strcmp(f + len - tl, tail) != 0) return 0;
+  f[len - tl] = 0;
+  for (const char *p = strstr(f, mid); p; p = strstr(p + 1, mid))
+    if (p > f && p[ml] != 0) return 1;
   return 0;
 }
 
-int rules_station_ok(int64_t party_members, int party_station) {
+int cm_rules_name_ok(const char *name, const char *founded_by, cm_rules_level level) {
+  char f[1024];
+  if (!name) return 0;
+  if (!founded_by || strcmp(founded_by, "self") == 0) return 1;
+  cm_rules_fold(name, f, sizeof f);
+  if (level == CM_RULES_STREET)
+    return strcmp(founded_by, "district-unit") != 0 || shaped(f, "街", "分会");
+  return shaped(f, "社区", "工作站");
+}
+
+int cm_rules_station_ok(int64_t party_members, int party_station) {
   return party_members < 3 || party_station;
 }
 
-json_t *rules_flags(const char *name, const char *founded_by, int64_t party_members,
-                    int party_station) {
+json_t *cm_rules_flags(const char *name, const char *founded_by, cm_rules_level level,
+                       int64_t party_members, int party_station) {
   json_t *a = json_array();
   if (!a) return NULL;
-  if (!rules_name_ok(name, founded_by)) json_array_append_new(a, json_string("name_norm"));
-  if (!rules_station_ok(party_members, party_station))
+  if (!cm_rules_name_ok(name, founded_by, level))
+    json_array_append_new(a, json_string("name_norm"));
+  if (!cm_rules_station_ok(party_members, party_station))
     json_array_append_new(a, json_string("party_station"));
   return a;
 }
