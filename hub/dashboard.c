@@ -1,0 +1,1242 @@
+/* dashboard.c - the dashboard's figures (dashboard.h).  Each answer loads the
+ * few projection tables it needs into arrays (a district holds a few thousand
+ * organisations), then counts in C: one pass over a year of reports is much
+ * cheaper than one SQL aggregate per street, community and month. */
+#include "dashboard.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/clock.h"
+#include "store.h"
+
+#define ID_MAX 64
+#define CAT_MAX 128
+#define DAY_MS (24ull * 3600 * 1000)
+
+typedef struct unit {
+  char key[PROTO_KEY_HEX];
+  char name[HUB_NAME_MAX];
+  char code[32];
+  char street[HUB_NAME_MAX];
+  uint64_t last_ms; /* receipt time of its newest entry, 0 if none */
+} unit;
+
+typedef struct org {
+  char author[PROTO_KEY_HEX];
+  char id[ID_MAX];
+  char name[HUB_NAME_MAX];
+  char category[CAT_MAX];
+  char founded_by[24];
+  int filed_month; /* month index, 0 when unknown */
+  int64_t members, party_members;
+  int station, flag_name, dissolved, rejected;
+  const char *community; /* into a unit, or "" */
+  const char *code;
+  const char *street;
+  int active_month; /* newest month index with activities > 0, 0 when none */
+} org;
+
+/* A review that counts for a range of an author's log (view entry_status). */
+typedef struct review {
+  char author[PROTO_KEY_HEX];
+  uint64_t first, last, rseq;
+  int rejected;
+} review;
+
+/* A record rejected inside an otherwise accepted batch. */
+typedef struct reject {
+  char author[PROTO_KEY_HEX];
+  uint64_t seq, rseq;
+} reject;
+
+typedef struct data {
+  hub_ctx *hub;
+  const hub_dash_scope *scope;
+  const char *category;
+  unit *units;
+  size_t n_units, cap_units;
+  char (*streets)[2][HUB_NAME_MAX]; /* {key hex, name} of street hubs */
+  size_t n_streets, cap_streets;
+  org *orgs; /* sorted by id (the query's order) */
+  size_t n_orgs, cap_orgs;
+  review *reviews; /* by author, first_seq */
+  size_t n_reviews, cap_reviews;
+  reject *rejects; /* by author, seq, rseq */
+  size_t n_rejects, cap_rejects;
+} data;
+
+/* ---- small helpers ---- */
+
+static cm_rc nomem(cm_err *err) {
+  return cm_errf(err, CM_ERR_NOMEM, "out of memory");
+}
+
+/* Grow *arr (of elem bytes) to hold one more; CM_ERR_NOMEM. */
+static cm_rc grow(void **arr, size_t *cap, size_t n, size_t elem, cm_err *err) {
+  if (n < *cap) return CM_OK;
+  size_t nc = *cap ? *cap * 2 : 64;
+  void *p = realloc(*arr, nc * elem);
+  if (!p) return nomem(err);
+  *arr = p;
+  *cap = nc;
+  return CM_OK;
+}
+
+/* s, or "" for NULL. */
+static const char *nz(const char *s) {
+  return s ? s : "";
+}
+
+static void copy(char *out, size_t cap, const char *s) {
+  snprintf(out, cap, "%s", s ? s : "");
+}
+
+/* "YYYY-MM" of month index m (year*12 + month-1). */
+static void month_str(int m, char out[8]) {
+  unsigned y = m > 0 ? (unsigned)(m / 12) % 10000u : 0, mo = m > 0 ? (unsigned)(m % 12) : 0;
+  snprintf(out, 8, "%04u-%02u", y, mo % 12u + 1u);
+}
+
+static int month_idx(const char *s) {
+  int m = 0;
+  if (!s || strlen(s) < 7) return 0;
+  char buf[8];
+  memcpy(buf, s, 7);
+  buf[7] = '\0';
+  return cm_month_parse(buf, &m) == CM_OK ? m : 0;
+}
+
+/* Set key to a new integer; a failed allocation leaves the key out, which
+ * json_dumps then never shows: the caller checks the object as a whole. */
+static void set_int(json_t *o, const char *k, int64_t v) {
+  json_object_set_new(o, k, json_integer(v));
+}
+
+static void set_str(json_t *o, const char *k, const char *v) {
+  json_t *s = json_string(v ? v : "");
+  json_object_set_new(o, k, s ? s : json_string(""));
+}
+
+static cm_rc push(json_t *arr, json_t *o, cm_err *err) {
+  if (!o || json_array_append_new(arr, o)) return nomem(err);
+  return CM_OK;
+}
+
+static int in_scope(const data *d, const char *street) {
+  return !d->scope->street[0] || strcmp(d->scope->street, street) == 0;
+}
+
+static int category_ok(const data *d, const org *o) {
+  return !d->category || !d->category[0] || strcmp(d->category, o->category) == 0;
+}
+
+/* An organisation that counts: filed, not dissolved, not refused or revoked. */
+static int org_active(const org *o) {
+  return !o->dissolved && !o->rejected;
+}
+
+/* The organisation with filing number id of author, or NULL. */
+static org *org_find(data *d, const char *author, const char *id) {
+  size_t lo = 0, hi = d->n_orgs;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(d->orgs[mid].id, id);
+    if (c == 0) {
+      /* Filing numbers carry the community code, so a clash between authors
+       * means a misconfigured node: look around for the right author. */
+      size_t i = mid;
+      while (i > 0 && strcmp(d->orgs[i - 1].id, id) == 0)
+        i--;
+      for (; i < d->n_orgs && strcmp(d->orgs[i].id, id) == 0; i++)
+        if (!author || strcmp(d->orgs[i].author, author) == 0) return &d->orgs[i];
+      return NULL;
+    }
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return NULL;
+}
+
+/* ---- loading ---- */
+
+static cm_rc load_street(void *ctx, const hub_dash_row *r, cm_err *err) {
+  data *d = ctx;
+  cm_rc rc = grow((void **)&d->streets, &d->cap_streets, d->n_streets, sizeof d->streets[0], err);
+  if (rc) return rc;
+  copy(d->streets[d->n_streets][0], HUB_NAME_MAX, r->text[0]);
+  copy(d->streets[d->n_streets][1], HUB_NAME_MAX, r->text[1]);
+  d->n_streets++;
+  return CM_OK;
+}
+
+static cm_rc load_unit(void *ctx, const hub_dash_row *r, cm_err *err) {
+  data *d = ctx;
+  cm_rc rc = grow((void **)&d->units, &d->cap_units, d->n_units, sizeof d->units[0], err);
+  if (rc) return rc;
+  unit *u = &d->units[d->n_units++];
+  copy(u->key, sizeof u->key, r->text[0]);
+  copy(u->name, sizeof u->name, r->text[1]);
+  copy(u->code, sizeof u->code, r->text[2]);
+  copy(u->street, sizeof u->street, r->text[4]);
+  u->last_ms = r->text[5] ? (uint64_t)r->num[5] : 0;
+  return CM_OK;
+}
+
+/* Where an author's records belong: its community, or (an organisation filed
+ * by a street hub itself) that street at street level. */
+static void place(data *d, org *o) {
+  for (size_t i = 0; i < d->n_units; i++) {
+    if (strcmp(d->units[i].key, o->author) == 0) {
+      o->community = d->units[i].name;
+      o->code = d->units[i].code;
+      o->street = d->units[i].street;
+      return;
+    }
+  }
+  o->community = "";
+  o->code = "";
+  o->street = d->hub->name; /* a street hub's own organisations */
+  for (size_t i = 0; i < d->n_streets; i++)
+    if (strcmp(d->streets[i][0], o->author) == 0) o->street = d->streets[i][1];
+}
+
+static char status_of(const data *d, const char *author, uint64_t seq, int community);
+
+static cm_rc load_org(void *ctx, const hub_dash_row *r, cm_err *err) {
+  data *d = ctx;
+  cm_rc rc = grow((void **)&d->orgs, &d->cap_orgs, d->n_orgs, sizeof d->orgs[0], err);
+  if (rc) return rc;
+  org *o = &d->orgs[d->n_orgs];
+  memset(o, 0, sizeof *o);
+  copy(o->author, sizeof o->author, r->text[0]);
+  copy(o->id, sizeof o->id, r->text[1]);
+  copy(o->name, sizeof o->name, r->text[2]);
+  copy(o->category, sizeof o->category, r->text[3]);
+  copy(o->founded_by, sizeof o->founded_by, r->text[4] && r->text[4][0] ? r->text[4] : "self");
+  o->filed_month = month_idx(r->text[5]);
+  o->members = r->num[6];
+  o->party_members = r->num[7];
+  o->station = r->num[8] != 0;
+  o->flag_name = r->text[9] && strstr(r->text[9], "\"name_norm\"") != NULL;
+  o->dissolved = r->num[10] != 0;
+  place(d, o);
+  /* Refused at review (the first filing's batch), or revoked by a decision. */
+  o->rejected = (r->text[11] &&
+                 status_of(d, o->author, (uint64_t)r->num[11], o->community[0] != '\0') == 'r') ||
+                (r->text[12] &&
+                 (strcmp(r->text[12], "rejected") == 0 || strcmp(r->text[12], "revoked") == 0));
+  /* Out of scope: not kept, so that nothing below can count it. */
+  if (in_scope(d, o->street)) d->n_orgs++;
+  return CM_OK;
+}
+
+static cm_rc load_review(void *ctx, const hub_dash_row *r, cm_err *err) {
+  data *d = ctx;
+  cm_rc rc = grow((void **)&d->reviews, &d->cap_reviews, d->n_reviews, sizeof d->reviews[0], err);
+  if (rc) return rc;
+  review *v = &d->reviews[d->n_reviews++];
+  copy(v->author, sizeof v->author, r->text[0]);
+  v->first = (uint64_t)r->num[1];
+  v->last = (uint64_t)r->num[2];
+  v->rseq = (uint64_t)r->num[3];
+  v->rejected = r->text[4] && strcmp(r->text[4], "rejected") == 0;
+  return CM_OK;
+}
+
+static cm_rc load_reject(void *ctx, const hub_dash_row *r, cm_err *err) {
+  data *d = ctx;
+  cm_rc rc = grow((void **)&d->rejects, &d->cap_rejects, d->n_rejects, sizeof d->rejects[0], err);
+  if (rc) return rc;
+  reject *x = &d->rejects[d->n_rejects++];
+  copy(x->author, sizeof x->author, r->text[0]);
+  x->seq = (uint64_t)r->num[1];
+  x->rseq = (uint64_t)r->num[2];
+  return CM_OK;
+}
+
+/* Status of author's entry seq as view entry_status gives it: 'a'ccepted,
+ * 'p'ending or 'r'ejected.  A hub's own and a street hub's records need no
+ * review; a community's take the newest counting review over them. */
+static char status_of(const data *d, const char *author, uint64_t seq, int community) {
+  if (!community) return 'a';
+  size_t lo = 0, hi = d->n_reviews;
+  while (lo < hi) { /* first review of author */
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(d->reviews[mid].author, author) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  const review *best = NULL;
+  for (size_t i = lo; i < d->n_reviews && strcmp(d->reviews[i].author, author) == 0; i++) {
+    const review *v = &d->reviews[i];
+    if (v->first > seq) break;
+    if (seq <= v->last && (!best || v->rseq > best->rseq)) best = v;
+  }
+  if (!best) return 'p';
+  if (best->rejected) return 'r';
+  for (size_t i = 0; i < d->n_rejects; i++) {
+    const reject *x = &d->rejects[i];
+    if (x->seq == seq && x->rseq == best->rseq && strcmp(x->author, author) == 0) return 'r';
+  }
+  return 'a';
+}
+
+/* Streets, communities and organisations: every answer needs them. */
+static cm_rc load_base(data *d, cm_err *err) {
+  hub_store *st = d->hub->store;
+  cm_rc rc = CM_OK;
+  if (d->hub->role == HUB_ROLE_DISTRICT)
+    rc = hub_store_dash_rows(st, HUB_DQ_STREETS, NULL, 0, load_street, d, err);
+  if (!rc) rc = hub_store_dash_rows(st, HUB_DQ_UNITS, NULL, 0, load_unit, d, err);
+  if (!rc) rc = hub_store_dash_rows(st, HUB_DQ_REVIEWS, NULL, 0, load_review, d, err);
+  if (!rc) rc = hub_store_dash_rows(st, HUB_DQ_REJECTS, NULL, 0, load_reject, d, err);
+  if (!rc) rc = hub_store_dash_rows(st, HUB_DQ_ORGS, NULL, 0, load_org, d, err);
+  return rc;
+}
+
+static void data_free(data *d) {
+  free(d->units);
+  free(d->streets);
+  free(d->orgs);
+  free(d->reviews);
+  free(d->rejects);
+}
+
+/* The streets an answer lists, in the hub's order: its street hubs at a
+ * district (or, at a street hub, itself), within the scope. */
+static size_t street_list(const data *d, const char **names, size_t cap) {
+  size_t n = 0;
+  if (d->hub->role != HUB_ROLE_DISTRICT) {
+    if (cap && in_scope(d, d->hub->name)) names[n++] = d->hub->name;
+    return n;
+  }
+  for (size_t i = 0; i < d->n_streets && n < cap; i++)
+    if (in_scope(d, d->streets[i][1])) names[n++] = d->streets[i][1];
+  return n;
+}
+
+#define MAX_STREETS 256
+
+/* ---- hierarchy ---- */
+
+typedef struct counts {
+  int64_t orgs, members, party;
+} counts;
+
+static cm_rc answer_hierarchy(data *d, json_t *out, cm_err *err) {
+  const char *streets[MAX_STREETS];
+  size_t ns = street_list(d, streets, MAX_STREETS);
+  json_t *js = json_array(), *jc = json_array(), *jo = json_array(), *cats = json_array();
+  counts *cu = calloc(d->n_units + 1, sizeof *cu);
+  counts total = {0, 0, 0};
+  size_t n_comm = 0;
+  cm_rc rc = (js && jc && jo && cats && cu) ? CM_OK : nomem(err);
+  if (rc) goto out;
+
+  /* Categories over every active organisation in scope, for the filter. */
+  for (size_t i = 0; !rc && i < d->n_orgs; i++) {
+    const org *o = &d->orgs[i];
+    if (!org_active(o)) continue;
+    size_t k;
+    for (k = 0; k < json_array_size(cats); k++) {
+      json_t *c = json_array_get(cats, k);
+      if (strcmp(json_string_value(json_object_get(c, "category")), o->category) == 0) {
+        set_int(c, "organisations", json_integer_value(json_object_get(c, "organisations")) + 1);
+        break;
+      }
+    }
+    if (k == json_array_size(cats))
+      rc = push(cats,
+                json_pack("{s:s, s:I}", "category", o->category, "organisations", (json_int_t)1),
+                err);
+  }
+  for (size_t i = 0; !rc && i < d->n_orgs; i++) {
+    const org *o = &d->orgs[i];
+    if (!org_active(o) || !category_ok(d, o)) continue;
+    size_t u;
+    for (u = 0; u < d->n_units; u++)
+      if (d->units[u].name == o->community) break;
+    cu[u].orgs++;
+    cu[u].members += o->members;
+    cu[u].party += o->party_members;
+    total.orgs++;
+    total.members += o->members;
+    total.party += o->party_members;
+    json_t *r = json_object();
+    if (r) {
+      set_str(r, "id", o->id);
+      set_str(r, "name", o->name);
+      set_str(r, "category", o->category);
+      set_str(r, "street", o->street);
+      set_str(r, "community", o->community);
+      set_str(r, "founded_by", o->founded_by);
+      set_int(r, "members", o->members);
+      set_int(r, "party_members", o->party_members);
+    }
+    rc = push(jo, r, err);
+  }
+  for (size_t s = 0; !rc && s < ns; s++) {
+    counts sc = {0, 0, 0};
+    int64_t comms = 0;
+    for (size_t u = 0; !rc && u < d->n_units; u++) {
+      if (strcmp(d->units[u].street, streets[s]) != 0) continue;
+      comms++;
+      sc.orgs += cu[u].orgs;
+      sc.members += cu[u].members;
+      sc.party += cu[u].party;
+      rc = push(jc,
+                json_pack("{s:s, s:s, s:s, s:I, s:I, s:I}", "street", streets[s], "community",
+                          d->units[u].name, "code", d->units[u].code, "organisations",
+                          (json_int_t)cu[u].orgs, "members", (json_int_t)cu[u].members,
+                          "party_members", (json_int_t)cu[u].party),
+                err);
+    }
+    /* Street-level organisations (filed by the street hub) have no community. */
+    for (size_t i = 0; i < d->n_orgs; i++) {
+      const org *o = &d->orgs[i];
+      if (!o->community[0] && org_active(o) && category_ok(d, o) &&
+          strcmp(o->street, streets[s]) == 0) {
+        sc.orgs++;
+        sc.members += o->members;
+        sc.party += o->party_members;
+      }
+    }
+    n_comm += (size_t)comms;
+    if (!rc)
+      rc = push(js,
+                json_pack("{s:s, s:I, s:I, s:I, s:I}", "street", streets[s], "communities",
+                          (json_int_t)comms, "organisations", (json_int_t)sc.orgs, "members",
+                          (json_int_t)sc.members, "party_members", (json_int_t)sc.party),
+                err);
+  }
+  if (rc) goto out;
+  json_t *dist =
+      json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "name", d->hub->name, "streets", (json_int_t)ns,
+                "communities", (json_int_t)n_comm, "organisations", (json_int_t)total.orgs,
+                "members", (json_int_t)total.members, "party_members", (json_int_t)total.party);
+  if (!dist) {
+    rc = nomem(err);
+    goto out;
+  }
+  json_object_set_new(out, "category", json_string(d->category ? d->category : ""));
+  json_object_set_new(out, "totals", dist);
+  json_object_set_new(out, "categories", cats);
+  json_object_set_new(out, "streets", js);
+  json_object_set_new(out, "communities", jc);
+  json_object_set_new(out, "organisations", jo);
+  js = jc = jo = cats = NULL;
+out:
+  json_decref(js);
+  json_decref(jc);
+  json_decref(jo);
+  json_decref(cats);
+  free(cu);
+  return rc;
+}
+
+/* ---- completeness ---- */
+
+#define SERIES 12
+
+typedef struct comp {
+  int64_t expected, received, on_time, accepted, pending, rejected;
+} comp;
+
+typedef struct rep_walk {
+  data *d;
+  int first;             /* month index of slot 0 */
+  int months;            /* slots */
+  uint64_t *due_ms;      /* per slot: reports before this are on time */
+  unsigned char *seen;   /* n_orgs * months: 1 received, 2 on time */
+  unsigned char *status; /* n_orgs * months: 'a' accepted, 'p' pending, 'r' rejected */
+  /* activity totals */
+  int64_t (*sum)[5]; /* per (org, slot): activities, participants, party, deeds, reports */
+} rep_walk;
+
+static cm_rc walk_report(void *ctx, const hub_dash_row *r, cm_err *err) {
+  rep_walk *w = ctx;
+  (void)err;
+  int m = month_idx(r->text[2]);
+  if (m < w->first || m >= w->first + w->months) return CM_OK;
+  org *o = org_find(w->d, r->text[0], r->text[1]);
+  /* A refused or revoked filing keeps its reports out of every figure. */
+  if (!o || o->rejected) return CM_OK;
+  size_t oi = (size_t)(o - w->d->orgs), slot = oi * (size_t)w->months + (size_t)(m - w->first);
+  if (r->num[3] > 0 && m > o->active_month) o->active_month = m;
+  char st = status_of(w->d, r->text[0], (uint64_t)r->num[6], o->community[0] != '\0');
+  if (w->seen) {
+    /* Judged by author time, but never later than the hub received it: a
+     * node's clock cannot make a late report look early past its receipt. */
+    uint64_t t = (uint64_t)r->num[7], got = (uint64_t)r->num[8];
+    if (got && got < t) t = got;
+    w->seen[slot] = t < w->due_ms[m - w->first] ? 2 : 1;
+    w->status[slot] = (unsigned char)st;
+  }
+  /* A rejected report is out of the official sums (completeness shows it). */
+  if (w->sum && st != 'r') {
+    int64_t *v = w->sum[slot];
+    v[0] += r->num[3];
+    v[1] += r->num[4];
+    v[2] += r->num[5];
+    v[3] += r->num[9] ? 1 : 0;
+    v[4] += 1;
+  }
+  return CM_OK;
+}
+
+/* Due day from the hub's configuration (1..28), default the 5th. */
+static int due_day(hub_ctx *hub) {
+  char v[16];
+  int found = 0;
+  if (hub_store_config_get(hub->store, HUB_DASH_DUE_DAY_KEY, v, sizeof v, &found, NULL) || !found)
+    return HUB_DASH_DUE_DAY_DEFAULT;
+  int n = atoi(v);
+  return n >= 1 && n <= 28 ? n : HUB_DASH_DUE_DAY_DEFAULT;
+}
+
+static json_t *comp_json(const comp *c) {
+  return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "expected", (json_int_t)c->expected,
+                   "received", (json_int_t)c->received, "on_time", (json_int_t)c->on_time,
+                   "accepted", (json_int_t)c->accepted, "pending", (json_int_t)c->pending,
+                   "rejected", (json_int_t)c->rejected, "missing",
+                   (json_int_t)(c->expected - c->received));
+}
+
+static void comp_add(comp *c, const rep_walk *w, size_t oi, int slot) {
+  size_t k = oi * (size_t)w->months + (size_t)slot;
+  c->expected++;
+  if (!w->seen[k]) return;
+  c->received++;
+  if (w->seen[k] == 2) c->on_time++;
+  if (w->status[k] == 'a')
+    c->accepted++;
+  else if (w->status[k] == 'r')
+    c->rejected++;
+  else
+    c->pending++;
+}
+
+/* Expected in month m: filed by then and still counting. */
+static int expected_in(const org *o, int m) {
+  return org_active(o) && (o->filed_month == 0 || o->filed_month <= m);
+}
+
+static cm_rc answer_completeness(data *d, const hub_dash_params *p, uint64_t now_ms, json_t *out,
+                                 cm_err *err) {
+  char now_month[8], a[8], b[8];
+  cm_month_of(now_ms, now_month);
+  int month = p->month ? month_idx(p->month) : month_idx(now_month) - 1;
+  rep_walk w;
+  memset(&w, 0, sizeof w);
+  json_t *js = json_array(), *jc = json_array(), *jm = json_array(), *ser = json_array();
+  const char *streets[MAX_STREETS];
+  size_t ns = street_list(d, streets, MAX_STREETS);
+  cm_rc rc = (js && jc && jm && ser) ? CM_OK : nomem(err);
+  if (!rc && (!month || (p->month && strlen(p->month) != 7)))
+    rc = cm_errf(err, CM_ERR_INVALID, "'month' must be YYYY-MM");
+  if (rc) goto out;
+
+  w.d = d;
+  w.first = month - (SERIES - 1);
+  w.months = SERIES;
+  w.due_ms = calloc(SERIES, sizeof *w.due_ms);
+  w.seen = calloc(d->n_orgs * SERIES + 1, 1);
+  w.status = calloc(d->n_orgs * SERIES + 1, 1);
+  if (!w.due_ms || !w.seen || !w.status) {
+    rc = nomem(err);
+    goto out;
+  }
+  int day = due_day(d->hub);
+  for (int i = 0; i < SERIES; i++) {
+    char date[16], next[8];
+    uint64_t t = 0;
+    month_str(w.first + i + 1, next);
+    snprintf(date, sizeof date, "%s-%02d", next, day);
+    /* On time means by the end of the due day, Shanghai time. */
+    w.due_ms[i] = cm_date_parse(date, &t) == CM_OK ? t + DAY_MS : 0;
+  }
+  month_str(w.first, a);
+  month_str(month, b);
+  const char *params[2] = {a, b};
+  rc = hub_store_dash_rows(d->hub->store, HUB_DQ_REPORTS, params, 2, walk_report, &w, err);
+  if (rc) goto out;
+
+  int last = SERIES - 1;
+  for (size_t s = 0; !rc && s < ns; s++) {
+    comp sc;
+    memset(&sc, 0, sizeof sc);
+    for (size_t u = 0; !rc && u < d->n_units; u++) {
+      if (strcmp(d->units[u].street, streets[s]) != 0) continue;
+      comp cc;
+      memset(&cc, 0, sizeof cc);
+      for (size_t i = 0; i < d->n_orgs; i++) {
+        const org *o = &d->orgs[i];
+        if (o->community == d->units[u].name && category_ok(d, o) && expected_in(o, month))
+          comp_add(&cc, &w, i, last);
+      }
+      json_t *c = comp_json(&cc);
+      json_t *r = c ? json_pack("{s:s, s:s, s:s}", "street", streets[s], "community",
+                                d->units[u].name, "code", d->units[u].code)
+                    : NULL;
+      if (r) json_object_update(r, c);
+      json_decref(c);
+      rc = push(jc, r, err);
+    }
+    for (size_t i = 0; i < d->n_orgs; i++) {
+      const org *o = &d->orgs[i];
+      if (strcmp(o->street, streets[s]) == 0 && category_ok(d, o) && expected_in(o, month))
+        comp_add(&sc, &w, i, last);
+    }
+    json_t *c = comp_json(&sc);
+    json_t *r = c ? json_pack("{s:s}", "street", streets[s]) : NULL;
+    if (r) json_object_update(r, c);
+    json_decref(c);
+    if (!rc)
+      rc = push(js, r, err);
+    else
+      json_decref(r);
+  }
+  comp total;
+  memset(&total, 0, sizeof total);
+  for (size_t i = 0; !rc && i < d->n_orgs; i++) {
+    const org *o = &d->orgs[i];
+    if (!category_ok(d, o) || !expected_in(o, month)) continue;
+    comp_add(&total, &w, i, last);
+    if (w.seen[i * SERIES + (size_t)last]) continue;
+    rc = push(jm,
+              json_pack("{s:s, s:s, s:s, s:s, s:s}", "street", o->street, "community", o->community,
+                        "id", o->id, "name", o->name, "category", o->category),
+              err);
+  }
+  for (int k = 0; !rc && k < SERIES; k++) {
+    comp mc;
+    memset(&mc, 0, sizeof mc);
+    for (size_t i = 0; i < d->n_orgs; i++)
+      if (category_ok(d, &d->orgs[i]) && expected_in(&d->orgs[i], w.first + k))
+        comp_add(&mc, &w, i, k);
+    char ms[8];
+    month_str(w.first + k, ms);
+    json_t *r = comp_json(&mc);
+    json_t *row = r ? json_pack("{s:s}", "month", ms) : NULL;
+    if (row) json_object_update(row, r);
+    json_decref(r);
+    rc = push(ser, row, err);
+  }
+  if (rc) goto out;
+  char due[16], next[8];
+  month_str(month + 1, next);
+  snprintf(due, sizeof due, "%s-%02d", next, day);
+  json_object_set_new(out, "month", json_string(b));
+  json_object_set_new(out, "due", json_string(due));
+  json_object_set_new(out, "category", json_string(p->category ? p->category : ""));
+  json_object_set_new(out, "totals", comp_json(&total));
+  json_object_set_new(out, "streets", js);
+  json_object_set_new(out, "communities", jc);
+  json_object_set_new(out, "missing", jm);
+  json_object_set_new(out, "series", ser);
+  js = jc = jm = ser = NULL;
+out:
+  json_decref(js);
+  json_decref(jc);
+  json_decref(jm);
+  json_decref(ser);
+  free(w.due_ms);
+  free(w.seen);
+  free(w.status);
+  return rc;
+}
+
+/* ---- activity ---- */
+
+static json_t *sum_json(const int64_t v[5]) {
+  return json_pack("{s:I, s:I, s:I, s:I, s:I}", "reports", (json_int_t)v[4], "activities",
+                   (json_int_t)v[0], "participants", (json_int_t)v[1], "party_participants",
+                   (json_int_t)v[2], "good_deeds", (json_int_t)v[3]);
+}
+
+static void sum_add(int64_t acc[5], const int64_t v[5]) {
+  for (int i = 0; i < 5; i++)
+    acc[i] += v[i];
+}
+
+/* A "YYYY-MM" parameter, or the default month def. */
+static cm_rc month_param(const char *s, const char *what, int def, int *out, cm_err *err) {
+  if (!s || !s[0]) {
+    *out = def;
+    return CM_OK;
+  }
+  *out = strlen(s) == 7 ? month_idx(s) : 0;
+  return *out ? CM_OK : cm_errf(err, CM_ERR_INVALID, "'%s' must be YYYY-MM", what);
+}
+
+static cm_rc answer_activity(data *d, const hub_dash_params *p, uint64_t now_ms, json_t *out,
+                             cm_err *err) {
+  char now_month[8], a[8], b[8];
+  cm_month_of(now_ms, now_month);
+  int to = 0, from = 0;
+  rep_walk w;
+  memset(&w, 0, sizeof w);
+  json_t *jm = json_array(), *js = json_array(), *jcat = json_array();
+  int64_t(*cat)[5] = NULL;
+  const char **cat_name = NULL;
+  size_t n_cat = 0;
+  const char *streets[MAX_STREETS];
+  size_t ns = street_list(d, streets, MAX_STREETS);
+  cm_rc rc = (jm && js && jcat) ? CM_OK : nomem(err);
+  if (!rc) rc = month_param(p->to, "to", month_idx(now_month) - 1, &to, err);
+  if (!rc) rc = month_param(p->from, "from", to - 11, &from, err);
+  if (!rc && (from > to || to - from >= HUB_DASH_MAX_MONTHS))
+    rc = cm_errf(err, CM_ERR_INVALID, "'from' must not be after 'to', at most %d months apart",
+                 HUB_DASH_MAX_MONTHS);
+  if (rc) goto out;
+  w.d = d;
+  w.first = from;
+  w.months = to - from + 1;
+  w.sum = calloc(d->n_orgs * (size_t)w.months + 1, sizeof *w.sum);
+  cat = calloc(d->n_orgs + 1, sizeof *cat);
+  cat_name = calloc(d->n_orgs + 1, sizeof *cat_name);
+  if (!w.sum || !cat || !cat_name) {
+    rc = nomem(err);
+    goto out;
+  }
+  month_str(from, a);
+  month_str(to, b);
+  const char *params[2] = {a, b};
+  rc = hub_store_dash_rows(d->hub->store, HUB_DQ_REPORTS, params, 2, walk_report, &w, err);
+  if (rc) goto out;
+
+  int64_t total[5] = {0, 0, 0, 0, 0};
+  for (int k = 0; !rc && k < w.months; k++) {
+    int64_t v[5] = {0, 0, 0, 0, 0};
+    for (size_t i = 0; i < d->n_orgs; i++)
+      if (category_ok(d, &d->orgs[i])) sum_add(v, w.sum[i * (size_t)w.months + (size_t)k]);
+    sum_add(total, v);
+    char ms[8];
+    month_str(from + k, ms);
+    json_t *r = sum_json(v), *row = r ? json_pack("{s:s}", "month", ms) : NULL;
+    if (row) json_object_update(row, r);
+    json_decref(r);
+    rc = push(jm, row, err);
+  }
+  for (size_t s = 0; !rc && s < ns; s++) {
+    int64_t v[5] = {0, 0, 0, 0, 0};
+    for (size_t i = 0; i < d->n_orgs; i++) {
+      if (!category_ok(d, &d->orgs[i]) || strcmp(d->orgs[i].street, streets[s]) != 0) continue;
+      for (int k = 0; k < w.months; k++)
+        sum_add(v, w.sum[i * (size_t)w.months + (size_t)k]);
+    }
+    json_t *r = sum_json(v), *row = r ? json_pack("{s:s}", "street", streets[s]) : NULL;
+    if (row) json_object_update(row, r);
+    json_decref(r);
+    rc = push(js, row, err);
+  }
+  for (size_t i = 0; !rc && i < d->n_orgs; i++) {
+    const org *o = &d->orgs[i];
+    if (!category_ok(d, o)) continue;
+    size_t c;
+    for (c = 0; c < n_cat; c++)
+      if (strcmp(cat_name[c], o->category) == 0) break;
+    if (c == n_cat) cat_name[n_cat++] = o->category;
+    for (int k = 0; k < w.months; k++)
+      sum_add(cat[c], w.sum[i * (size_t)w.months + (size_t)k]);
+  }
+  for (size_t c = 0; !rc && c < n_cat; c++) {
+    json_t *r = sum_json(cat[c]), *row = r ? json_pack("{s:s}", "category", cat_name[c]) : NULL;
+    if (row) json_object_update(row, r);
+    json_decref(r);
+    rc = push(jcat, row, err);
+  }
+  if (rc) goto out;
+  json_object_set_new(out, "from", json_string(a));
+  json_object_set_new(out, "to", json_string(b));
+  json_object_set_new(out, "category", json_string(p->category ? p->category : ""));
+  json_object_set_new(out, "totals", sum_json(total));
+  json_object_set_new(out, "months", jm);
+  json_object_set_new(out, "streets", js);
+  json_object_set_new(out, "categories", jcat);
+  jm = js = jcat = NULL;
+out:
+  json_decref(jm);
+  json_decref(js);
+  json_decref(jcat);
+  free(w.sum);
+  free(cat);
+  free(cat_name);
+  return rc;
+}
+
+/* ---- attention ---- */
+
+static json_t *org_ref(const org *o) {
+  return json_pack("{s:s, s:s, s:s, s:s, s:s}", "street", o->street, "community", o->community,
+                   "id", o->id, "name", o->name, "category", o->category);
+}
+
+typedef struct attn {
+  data *d;
+  json_t *upcoming, *critic, *acks;
+  char today[11];
+  cm_rc rc;
+} attn;
+
+static cm_rc walk_ack(void *ctx, const hub_dash_row *r, cm_err *err) {
+  attn *a = ctx;
+  json_t *o = json_object_get(a->acks, r->text[0] ? r->text[0] : "");
+  if (!o) {
+    o = json_object();
+    if (!o || json_object_set_new(a->acks, r->text[0] ? r->text[0] : "", o)) return nomem(err);
+  }
+  /* "street" or "district": acknowledged / returned */
+  set_str(o, r->text[1] ? r->text[1] : "", r->text[2]);
+  return CM_OK;
+}
+
+static cm_rc walk_upcoming(void *ctx, const hub_dash_row *r, cm_err *err) {
+  attn *a = ctx;
+  const org *o = org_find(a->d, r->text[0], r->text[2] ? r->text[2] : "");
+  if (!o || !category_ok(a->d, o)) return CM_OK;
+  json_t *ack = json_object_get(a->acks, r->text[1] ? r->text[1] : "");
+  const char *st = json_string_value(json_object_get(ack, "street"));
+  const char *di = json_string_value(json_object_get(ack, "district"));
+  json_t *row = org_ref(o);
+  if (row) {
+    json_object_set_new(row, "org", json_string(o->id));
+    set_str(row, "id", r->text[1]);
+    set_str(row, "name", o->name);
+    set_str(row, "date", r->text[3]);
+    set_str(row, "title", r->text[5]);
+    set_str(row, "place", r->text[6]);
+    set_int(row, "expected", r->num[4]);
+    set_str(row, "street_ack", st ? st : "waiting");
+    set_str(row, "district_ack", di ? di : "waiting");
+  }
+  return push(a->upcoming, row, err);
+}
+
+static cm_rc walk_decision(void *ctx, const hub_dash_row *r, cm_err *err) {
+  attn *a = ctx;
+  const char *kind = r->text[3] ? r->text[3] : "";
+  size_t kl = strlen(kind);
+  if (kl < 9 || strcmp(kind + kl - 9, "criticize") != 0) return CM_OK;
+  if (r->num[12] || !r->text[7] || !r->text[7][0] || strcmp(r->text[7], a->today) >= 0)
+    return CM_OK;
+  const org *o = r->text[5] && r->text[5][0] ? org_find(a->d, NULL, r->text[5]) : NULL;
+  if (r->text[5] && r->text[5][0] && !o) return CM_OK; /* out of scope */
+  if (o && !category_ok(a->d, o)) return CM_OK;
+  json_t *row = json_pack(
+      "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "record", r->text[0] ? r->text[0] : "", "street",
+      o ? o->street : "", "community", o ? o->community : (r->text[6] ? r->text[6] : ""), "org",
+      r->text[5] ? r->text[5] : "", "name", o ? o->name : "", "deadline", r->text[7], "by",
+      r->text[4] ? r->text[4] : "", "reason", r->text[9] ? r->text[9] : "");
+  return push(a->critic, row, err);
+}
+
+/* Newest month with activities of an organisation. */
+static cm_rc walk_active(void *ctx, const hub_dash_row *r, cm_err *err) {
+  data *d = ctx;
+  (void)err;
+  org *o = org_find(d, r->text[0], nz(r->text[1]));
+  if (o) o->active_month = month_idx(r->text[2]);
+  return CM_OK;
+}
+
+static cm_rc answer_attention(data *d, const hub_dash_params *p, uint64_t now_ms, json_t *out,
+                              cm_err *err) {
+  (void)p;
+  char now_month[8], a_m[8], b_m[8], until[11];
+  attn a;
+  memset(&a, 0, sizeof a);
+  a.d = d;
+  cm_month_of(now_ms, now_month);
+  cm_date_of(now_ms, a.today);
+  cm_date_of(now_ms + 30 * DAY_MS, until);
+  int cur = month_idx(now_month);
+  json_t *names = json_array(), *station = json_array(), *inactive = json_array(),
+         *silent = json_array();
+  a.upcoming = json_array();
+  a.critic = json_array();
+  a.acks = json_object();
+  cm_rc rc = (names && station && inactive && silent && a.upcoming && a.critic && a.acks)
+                 ? CM_OK
+                 : nomem(err);
+  if (rc) goto out;
+  /* A year back is enough to say since when an inactive organisation has
+   * been quiet; older than that shows as "". */
+  month_str(cur - 12, a_m);
+  month_str(cur, b_m);
+  const char *params[2] = {a_m, b_m};
+  rc = hub_store_dash_rows(d->hub->store, HUB_DQ_LAST_ACTIVE, params, 2, walk_active, d, err);
+  for (size_t i = 0; !rc && i < d->n_orgs; i++) {
+    const org *o = &d->orgs[i];
+    if (!org_active(o) || !category_ok(d, o)) continue;
+    if (o->flag_name) {
+      json_t *r = org_ref(o);
+      if (r) set_str(r, "founded_by", o->founded_by);
+      rc = push(names, r, err);
+    }
+    if (!rc && o->party_members >= 3 && !o->station) {
+      json_t *r = org_ref(o);
+      if (r) set_int(r, "party_members", o->party_members);
+      rc = push(station, r, err);
+    }
+    /* Quiet for the last three whole months, and filed before them. */
+    if (!rc && o->active_month < cur - HUB_DASH_INACTIVE_MONTHS &&
+        (o->filed_month == 0 || o->filed_month < cur - HUB_DASH_INACTIVE_MONTHS)) {
+      char last[8] = "";
+      if (o->active_month) month_str(o->active_month, last);
+      json_t *r = org_ref(o);
+      if (r) set_str(r, "last_active", last);
+      rc = push(inactive, r, err);
+    }
+  }
+  if (!rc) {
+    const char *params2[2] = {a.today, until};
+    rc = hub_store_dash_rows(d->hub->store, HUB_DQ_ACKS, NULL, 0, walk_ack, &a, err);
+    if (!rc)
+      rc =
+          hub_store_dash_rows(d->hub->store, HUB_DQ_ACTIVITIES, params2, 2, walk_upcoming, &a, err);
+  }
+  if (!rc)
+    rc = hub_store_dash_rows(d->hub->store, HUB_DQ_DECISIONS, NULL, 0, walk_decision, &a, err);
+  for (size_t u = 0; !rc && u < d->n_units; u++) {
+    const unit *un = &d->units[u];
+    if (!in_scope(d, un->street)) continue;
+    if (un->last_ms && un->last_ms + HUB_DASH_SILENT_MS > now_ms) continue;
+    char when[26] = "";
+    if (un->last_ms) cm_time_iso(un->last_ms, when);
+    json_t *r = json_pack("{s:s, s:s, s:s, s:s}", "street", un->street, "community", un->name,
+                          "code", un->code, "last_heard", when);
+    if (r && un->last_ms)
+      set_int(r, "days", (int64_t)((now_ms - un->last_ms) / DAY_MS));
+    else if (r)
+      json_object_set_new(r, "days", json_null());
+    rc = push(silent, r, err);
+  }
+  if (rc) goto out;
+  json_object_set_new(out, "today", json_string(a.today));
+  json_object_set_new(out, "category", json_string(p->category ? p->category : ""));
+  json_object_set_new(out, "names", names);
+  json_object_set_new(out, "party_station", station);
+  json_object_set_new(out, "inactive", inactive);
+  json_object_set_new(out, "criticism_overdue", a.critic);
+  json_object_set_new(out, "upcoming", a.upcoming);
+  json_object_set_new(out, "silent", silent);
+  names = station = inactive = silent = a.critic = a.upcoming = NULL;
+out:
+  json_decref(names);
+  json_decref(station);
+  json_decref(inactive);
+  json_decref(silent);
+  json_decref(a.upcoming);
+  json_decref(a.critic);
+  json_decref(a.acks);
+  return rc;
+}
+
+/* ---- one organisation ---- */
+
+typedef struct org_walk {
+  json_t *records, *amendments, *reports, *activities;
+  const char *signer; /* community name */
+  const char *author;
+  const char *fingerprint;
+} org_walk;
+
+static cm_rc walk_org_entry(void *ctx, const hub_dash_row *r, cm_err *err) {
+  org_walk *w = ctx;
+  json_t *body = r->text[4] ? json_loads(r->text[4], 0, NULL) : NULL;
+  char record[PROTO_KEY_HEX + 24], t[26], got[26];
+  cm_rc rc = CM_OK;
+  if (!json_is_object(body)) goto out;
+  snprintf(record, sizeof record, "%s/%lld", w->author, (long long)r->num[0]);
+  cm_time_iso((uint64_t)r->num[2], t);
+  cm_time_iso((uint64_t)r->num[3], got);
+  const char *kind = r->text[1] ? r->text[1] : "";
+  json_t *row = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "record", record, "kind", kind,
+                          "time", t, "received", got, "status", r->text[5] ? r->text[5] : "",
+                          "signed_by", w->signer, "fingerprint", w->fingerprint);
+  rc = push(w->records, json_incref(row), err);
+  if (rc) {
+    json_decref(row);
+    goto out;
+  }
+  if (strcmp(kind, "org.amended") == 0 || strcmp(kind, "org.dissolved") == 0) {
+    char *changes = json_dumps(json_object_get(body, "changes"), JSON_COMPACT);
+    set_str(row, "changes", changes ? changes : "");
+    set_str(row, "reason", json_string_value(json_object_get(body, "reason")));
+    free(changes);
+    rc = push(w->amendments, row, err);
+  } else if (strcmp(kind, "report.monthly") == 0) {
+    json_t *m = json_pack("{s:s}", "month", nz(json_string_value(json_object_get(body, "month"))));
+    if (m) {
+      set_int(m, "activities", json_integer_value(json_object_get(body, "activities")));
+      set_int(m, "participants", json_integer_value(json_object_get(body, "participants")));
+      set_int(m, "party_participants",
+              json_integer_value(json_object_get(body, "party_participants")));
+      set_str(m, "content", json_string_value(json_object_get(body, "content")));
+      set_str(m, "good_deeds", json_string_value(json_object_get(body, "good_deeds")));
+      json_object_update(m, row);
+    }
+    json_decref(row);
+    rc = push(w->reports, m, err);
+  } else if (strcmp(kind, "activity.declared") == 0) {
+    json_t *m = json_pack("{s:s}", "id", nz(json_string_value(json_object_get(body, "id"))));
+    if (m) {
+      set_str(m, "date", json_string_value(json_object_get(body, "date")));
+      set_str(m, "title", json_string_value(json_object_get(body, "title")));
+      set_str(m, "place", json_string_value(json_object_get(body, "place")));
+      set_int(m, "expected", json_integer_value(json_object_get(body, "expected")));
+      json_object_update(m, row);
+    }
+    json_decref(row);
+    rc = push(w->activities, m, err);
+  } else {
+    json_decref(row);
+  }
+out:
+  json_decref(body);
+  return rc;
+}
+
+typedef struct dec_walk {
+  const char *org;
+  json_t *arr;
+} dec_walk;
+
+static cm_rc walk_org_decision(void *ctx, const hub_dash_row *r, cm_err *err) {
+  dec_walk *w = ctx;
+  if (!r->text[5] || strcmp(r->text[5], w->org) != 0) return CM_OK;
+  char t[26];
+  cm_time_iso((uint64_t)r->num[11], t);
+  const char *kind = r->text[3] ? r->text[3] : "";
+  if (strncmp(kind, "decision.", 9) == 0) kind += 9;
+  return push(w->arr,
+              json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "record", nz(r->text[0]),
+                        "kind", kind, "by", nz(r->text[4]), "deadline", nz(r->text[7]), "result",
+                        nz(r->text[8]), "reason", nz(r->text[9]), "operator", nz(r->text[10]),
+                        "time", t, "closed", (int)r->num[12]),
+              err);
+}
+
+typedef struct find_walk {
+  char author[PROTO_KEY_HEX];
+  char *data;
+  int dissolved, n;
+} find_walk;
+
+static cm_rc walk_find(void *ctx, const hub_dash_row *r, cm_err *err) {
+  find_walk *f = ctx;
+  if (f->n++) return CM_OK;
+  copy(f->author, sizeof f->author, r->text[0]);
+  f->data = strdup(r->text[2] ? r->text[2] : "{}");
+  f->dissolved = r->num[3] != 0;
+  return f->data ? CM_OK : nomem(err);
+}
+
+static cm_rc answer_org(data *d, const hub_dash_params *p, json_t *out, cm_err *err) {
+  find_walk f;
+  org_walk w;
+  dec_walk dw;
+  memset(&f, 0, sizeof f);
+  memset(&w, 0, sizeof w);
+  json_t *filing = NULL, *decisions = json_array();
+  char fp[PROTO_FINGERPRINT_LEN] = "";
+  cm_rc rc = CM_OK;
+  const char *id = p->org ? p->org : "";
+  w.records = json_array();
+  w.amendments = json_array();
+  w.reports = json_array();
+  w.activities = json_array();
+  if (!decisions || !w.records || !w.amendments || !w.reports || !w.activities) {
+    rc = nomem(err);
+    goto out;
+  }
+  if (strlen(id) == 0 || strlen(id) >= ID_MAX) {
+    rc = cm_errf(err, CM_ERR_INVALID, "a filing number is 1 to %d bytes", ID_MAX - 1);
+    goto out;
+  }
+  const char *params[2] = {id, NULL};
+  rc = hub_store_dash_rows(d->hub->store, HUB_DQ_ORG_FIND, params, 1, walk_find, &f, err);
+  if (rc) goto out;
+  const org *o = f.n ? org_find(d, f.author, id) : NULL;
+  if (!f.n || (!o && d->scope->street[0])) {
+    rc = cm_errf(err, CM_ERR_NOT_FOUND, "no organisation %s here", id);
+    goto out;
+  }
+  uint8_t key[PROTO_KEY_BYTES];
+  if (proto_key_from_hex(f.author, key) == CM_OK) proto_fingerprint(key, fp);
+  w.author = f.author;
+  w.fingerprint = fp;
+  w.signer = o && o->community[0] ? o->community : (o ? o->street : "");
+  params[0] = f.author;
+  params[1] = id;
+  rc = hub_store_dash_rows(d->hub->store, HUB_DQ_ORG_ENTRIES, params, 2, walk_org_entry, &w, err);
+  dw.org = id;
+  dw.arr = decisions;
+  if (!rc)
+    rc = hub_store_dash_rows(d->hub->store, HUB_DQ_DECISIONS, NULL, 0, walk_org_decision, &dw, err);
+  if (rc) goto out;
+  filing = json_loads(f.data, 0, NULL);
+  if (!filing) filing = json_object();
+  json_object_set_new(out, "id", json_string(id));
+  json_object_set_new(out, "street", json_string(o ? o->street : ""));
+  json_object_set_new(out, "community", json_string(o ? o->community : ""));
+  json_object_set_new(out, "code", json_string(o ? o->code : ""));
+  json_object_set_new(out, "author", json_string(f.author));
+  json_object_set_new(out, "fingerprint", json_string(fp));
+  json_object_set_new(out, "dissolved", json_boolean(f.dissolved));
+  json_object_set_new(out, "filing", filing);
+  json_object_set_new(out, "records", w.records);
+  json_object_set_new(out, "amendments", w.amendments);
+  json_object_set_new(out, "reports", w.reports);
+  json_object_set_new(out, "activities", w.activities);
+  json_object_set_new(out, "decisions", decisions);
+  w.records = w.amendments = w.reports = w.activities = decisions = NULL;
+out:
+  free(f.data);
+  json_decref(w.records);
+  json_decref(w.amendments);
+  json_decref(w.reports);
+  json_decref(w.activities);
+  json_decref(decisions);
+  return rc;
+}
+
+/* ---- entry points ---- */
+
+cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
+                           const hub_dash_params *p, uint64_t now_ms, json_t **out, cm_err *err) {
+  data d;
+  memset(&d, 0, sizeof d);
+  d.hub = hub;
+  d.scope = scope;
+  d.category = p->category;
+  json_t *j = json_object();
+  cm_rc rc = j ? CM_OK : nomem(err);
+  *out = NULL;
+  if (rc) return rc;
+  if (p->category && strlen(p->category) >= CAT_MAX) {
+    json_decref(j);
+    return cm_errf(err, CM_ERR_INVALID, "'category' is at most %d bytes", CAT_MAX - 1);
+  }
+  pthread_mutex_lock(&hub->lock);
+  /* One read transaction: every figure of an answer from the same snapshot. */
+  rc = hub_store_read_begin(hub->store, err);
+  if (!rc) rc = load_base(&d, err);
+  if (!rc) {
+    if (strcmp(name, "hierarchy") == 0)
+      rc = answer_hierarchy(&d, j, err);
+    else if (strcmp(name, "completeness") == 0)
+      rc = answer_completeness(&d, p, now_ms, j, err);
+    else if (strcmp(name, "activity") == 0)
+      rc = answer_activity(&d, p, now_ms, j, err);
+    else if (strcmp(name, "attention") == 0)
+      rc = answer_attention(&d, p, now_ms, j, err);
+    else if (strcmp(name, "org") == 0)
+      rc = answer_org(&d, p, j, err);
+    else
+      rc = cm_errf(err, CM_ERR_NOT_FOUND, "no dashboard answer '%s'", name);
+  }
+  hub_store_rollback(hub->store);
+  pthread_mutex_unlock(&hub->lock);
+  data_free(&d);
+  if (rc) {
+    json_decref(j);
+    return rc;
+  }
+  json_object_set_new(j, "scope", json_string(scope->street));
+  *out = j;
+  return CM_OK;
+}
+
+cm_rc hub_dashboard_due_day_get(hub_ctx *hub, int *day_out, cm_err *err) {
+  (void)err;
+  pthread_mutex_lock(&hub->lock);
+  *day_out = due_day(hub);
+  pthread_mutex_unlock(&hub->lock);
+  return CM_OK;
+}
+
+cm_rc hub_dashboard_due_day_set(hub_ctx *hub, int day, cm_err *err) {
+  char v[16];
+  if (day < 1 || day > 28)
+    return cm_errf(err, CM_ERR_INVALID, "the due day is 1 to 28 (of the next month)");
+  snprintf(v, sizeof v, "%d", day);
+  pthread_mutex_lock(&hub->lock);
+  cm_rc rc = hub_store_begin(hub->store, err);
+  if (!rc) rc = hub_store_config_set(hub->store, HUB_DASH_DUE_DAY_KEY, v, err);
+  if (!rc)
+    rc = hub_store_commit(hub->store, err);
+  else
+    hub_store_rollback(hub->store);
+  pthread_mutex_unlock(&hub->lock);
+  return rc;
+}
+
+/* Append one CSV field. */
+static cm_rc csv_field(cm_buf *b, const json_t *v) {
+  char num[32];
+  const char *s = "";
+  int is_text = 0;
+  if (json_is_string(v)) {
+    s = json_string_value(v);
+    is_text = 1;
+  } else if (json_is_integer(v)) {
+    snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+    s = num;
+  } else if (json_is_true(v)) {
+    s = "true";
+  } else if (json_is_false(v)) {
+    s = "false";
+  }
+  /* A cell starting with = + - @ would be a formula to a spreadsheet. */
+  int formula = is_text && s[0] && strchr("=+-@\t\r", s[0]) != NULL;
+  int quote = formula || strpbrk(s, ",\"\r\n") != NULL;
+  cm_rc rc = CM_OK;
+  if (quote) rc = cm_buf_append(b, "\"", 1);
+  if (!rc && formula) rc = cm_buf_append(b, "'", 1);
+  for (const char *q = s; !rc && *q; q++) {
+    rc = cm_buf_append(b, q, 1);
+    if (!rc && *q == '"') rc = cm_buf_append(b, "\"", 1);
+  }
+  if (!rc && quote) rc = cm_buf_append(b, "\"", 1);
+  return rc;
+}
+
+cm_rc hub_dashboard_csv(const json_t *j, const char *table, cm_buf *out, cm_err *err) {
+  const json_t *arr = json_object_get(j, table ? table : "");
+  cm_rc rc;
+  if (!json_is_array(arr))
+    return cm_errf(err, CM_ERR_NOT_FOUND, "no table '%s' in this answer", table ? table : "");
+  rc = cm_buf_append(out, "\xEF\xBB\xBF", 3);
+  const json_t *first = json_array_get(arr, 0);
+  const char *k;
+  json_t *v;
+  int col = 0;
+  if (json_is_object(first)) {
+    json_object_foreach((json_t *)first, k, v) {
+      if (!rc && col++) rc = cm_buf_append(out, ",", 1);
+      json_t *kv = json_string(k);
+      if (!rc) rc = csv_field(out, kv);
+      json_decref(kv);
+    }
+    if (!rc) rc = cm_buf_append(out, "\r\n", 2);
+  }
+  for (size_t i = 0; !rc && i < json_array_size(arr); i++) {
+    const json_t *row = json_array_get(arr, i);
+    col = 0;
+    json_object_foreach((json_t *)first, k, v) {
+      if (!rc && col++) rc = cm_buf_append(out, ",", 1);
+      if (!rc) rc = csv_field(out, json_object_get(row, k));
+    }
+    if (!rc) rc = cm_buf_append(out, "\r\n", 2);
+  }
+  if (rc) return cm_errf(err, rc, "building CSV: %s", cm_strerror(rc));
+  return CM_OK;
+}

@@ -1,0 +1,74 @@
+/* dashboard.h - the figures behind the district dashboard and the street
+ * overview (docs/api.md, "Dashboard API"): the hierarchy with counts, one
+ * organisation's records, monthly reporting completeness, activity totals and
+ * the attention list, each as a JSON object whose arrays of flat objects are
+ * the tables the pages show and export as CSV.
+ *
+ * Everything here reads the projection (hub/store.c does the SQL) under
+ * hub->lock and computes in memory, so that an answer is one consistent
+ * snapshot.  A scope limits every figure to one street (a street operator at
+ * the district, or a street hub, which only holds its own street). */
+#ifndef LINLI_HUB_DASHBOARD_H
+#define LINLI_HUB_DASHBOARD_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/buf.h"
+#include "../common/rc.h"
+#include "hub.h"
+
+#define HUB_DASH_DUE_DAY_KEY                                                                       \
+  "dashboard.due_day" /* config key: day of the next month reports are due */
+#define HUB_DASH_DUE_DAY_DEFAULT 5
+#define HUB_DASH_SILENT_MS (7ull * 24 * 3600 * 1000) /* "not heard from" after this */
+#define HUB_DASH_INACTIVE_MONTHS 3                   /* months without activity before a flag */
+#define HUB_DASH_MAX_MONTHS 120                      /* longest activity range answered */
+
+/* What an answer may show: street "" means every street this hub holds. */
+typedef struct hub_dash_scope {
+  char street[HUB_NAME_MAX];
+} hub_dash_scope;
+
+/* Parameters of a request; NULL fields take their defaults. */
+typedef struct hub_dash_params {
+  const char *category; /* only organisations of this category */
+  const char *month;    /* completeness: "YYYY-MM"; default the month last due */
+  const char *from;     /* activity: "YYYY-MM"; default 11 months before `to` */
+  const char *to;       /* activity: "YYYY-MM"; default the month before now */
+  const char *org;      /* org: the filing number */
+} hub_dash_params;
+
+/* One of the answers, by name: "hierarchy", "org", "completeness", "activity",
+ * "attention".  *out is a new reference.  CM_ERR_INVALID for a bad parameter
+ * (the message says which), CM_ERR_NOT_FOUND for an unknown name or an
+ * organisation outside the scope. */
+cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
+                           const hub_dash_params *p, uint64_t now_ms, json_t **out, cm_err *err);
+
+/* The due day of monthly reports (1..28 of the next month) into *day_out. */
+cm_rc hub_dashboard_due_day_get(hub_ctx *hub, int *day_out, cm_err *err);
+
+/* Set the due day (1..28; CM_ERR_INVALID otherwise), durably. */
+cm_rc hub_dashboard_due_day_set(hub_ctx *hub, int day, cm_err *err);
+
+/* The table `table` of answer j (an array of flat objects) as CSV: UTF-8 with
+ * a byte order mark, CRLF lines, a header of the first row's keys, fields
+ * quoted when needed, and a leading ' before text that a spreadsheet would
+ * read as a formula.  CM_ERR_NOT_FOUND when j has no such table. */
+cm_rc hub_dashboard_csv(const json_t *j, const char *table, cm_buf *out, cm_err *err);
+
+/* The dashboard's static files linked into the binary (hub/dashboard.cmake):
+ * echarts.min.js (npm, pinned), dashboard.js, dashboard.css. */
+typedef struct hub_dash_asset {
+  const char *name;          /* served at /dashboard/<name> */
+  const char *content_type;  /* static MIME type */
+  const unsigned char *data; /* the bytes */
+  const unsigned char *end;  /* one past the last byte (a NUL follows) */
+} hub_dash_asset;
+
+extern const hub_dash_asset hub_dash_assets[];
+extern const size_t hub_dash_n_assets;
+
+#endif

@@ -1,0 +1,211 @@
+/* web_dashboard.c - the district dashboard and the street overview (issue 7):
+ * the pages at "/" and "/dashboard/org/{id}", their static files, and the
+ * JSON and CSV API they read (docs/api.md, "Dashboard API").
+ *
+ * The pages are a frame the hub writes (layout, language, login) and
+ * dashboard.js, which fetches the same /api/v1/dashboard/... answers a script
+ * would and shows every figure as a table, with an ECharts chart beside the
+ * tables that have one.  The API needs an operator session (the same cookie
+ * as the pages) and answers 401 JSON without one; a street operator's answers
+ * are limited to the street the account is bound to. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/clock.h"
+#include "../common/log.h"
+#include "dashboard.h"
+#include "web.h"
+
+#define CT_JSON "application/json"
+#define CT_CSV "text/csv; charset=utf-8"
+#define CSV_MAX ((size_t)64u << 20)
+
+/* ---- the API ---------------------------------------------------------- */
+
+/* The operator of the request's session: 1, or 0 after answering 401. */
+static int api_session(cm_http_req *req, cm_http_resp *resp, hub_api *api, hub_dash_scope *scope) {
+  hub_auth_session s;
+  int found = 0;
+  cm_err err;
+  cm_err_clear(&err);
+  memset(scope, 0, sizeof *scope);
+  if (!api->web) {
+    cm_http_resp_error(resp, 503, CM_ERR_BUSY, "operator accounts are not available", NULL);
+    return 0;
+  }
+  if (hub_auth_session_check(hub_web_ops(api->web), cm_http_cookie(req, HUB_AUTH_COOKIE),
+                             cm_now_ms(), &s, &found, &err) != CM_OK) {
+    cm_error("dashboard: session check: %s", err.msg);
+    cm_http_resp_error(resp, 500, CM_ERR_DB, "cannot check the session", NULL);
+    return 0;
+  }
+  if (!found) {
+    cm_http_resp_error(resp, 401, CM_ERR_PERM, "log in first: POST /login, then send its cookie",
+                       NULL);
+    return 0;
+  }
+  /* A street hub holds one street only, so only a district narrows. */
+  if (api->hub->role == HUB_ROLE_DISTRICT)
+    snprintf(scope->street, sizeof scope->street, "%s", s.op.street);
+  cm_http_resp_header(resp, "Cache-Control", "no-store");
+  return 1;
+}
+
+static int status_of(cm_rc rc) {
+  switch (rc) {
+  case CM_ERR_INVALID:
+  case CM_ERR_JSON:
+    return 400;
+  case CM_ERR_PERM:
+    return 403;
+  case CM_ERR_NOT_FOUND:
+    return 404;
+  case CM_ERR_BUSY:
+    return 503;
+  default:
+    return 500;
+  }
+}
+
+/* Answer name (with ".csv": its table ?table=, CSV) for the request. */
+static void api_answer(cm_http_req *req, cm_http_resp *resp, hub_api *api, const char *name,
+                       const char *org) {
+  hub_dash_scope scope;
+  hub_dash_params p;
+  json_t *j = NULL;
+  cm_buf csv;
+  cm_err err;
+  cm_err_clear(&err);
+  cm_buf_init(&csv, CSV_MAX);
+  char base[32];
+  size_t n = strlen(name);
+  int want_csv = n > 4 && strcmp(name + n - 4, ".csv") == 0;
+  snprintf(base, sizeof base, "%.*s", (int)(want_csv ? n - 4 : n), name);
+  if (!api_session(req, resp, api, &scope)) goto out;
+  memset(&p, 0, sizeof p);
+  p.category = cm_http_query(req, "category");
+  p.month = cm_http_query(req, "month");
+  p.from = cm_http_query(req, "from");
+  p.to = cm_http_query(req, "to");
+  p.org = org;
+  cm_rc rc = hub_dashboard_answer(api->hub, base, &scope, &p, cm_now_ms(), &j, &err);
+  if (!rc && want_csv) {
+    const char *table = cm_http_query(req, "table");
+    rc = hub_dashboard_csv(j, table, &csv, &err);
+    if (!rc) {
+      char disp[128];
+      snprintf(disp, sizeof disp, "attachment; filename=\"%s-%s.csv\"", base,
+               table && strspn(table, "abcdefghijklmnopqrstuvwxyz_") == strlen(table) ? table
+                                                                                      : "table");
+      cm_http_resp_header(resp, "Content-Disposition", disp);
+      rc = cm_http_resp_set(resp, 200, CT_CSV, csv.p, csv.len);
+    }
+    if (rc) {
+      int st = status_of(rc);
+      if (st >= 500) cm_error("dashboard: %s: %s", name, err.msg);
+      cm_http_resp_error(resp, st, rc, err.msg[0] ? err.msg : cm_strerror(rc), NULL);
+    }
+    goto out;
+  }
+  if (rc) {
+    int st = status_of(rc);
+    if (st >= 500) cm_error("dashboard: %s: %s", name, err.msg);
+    cm_http_resp_error(resp, st, rc, err.msg[0] ? err.msg : cm_strerror(rc), NULL);
+    goto out;
+  }
+  cm_http_resp_json(resp, 200, j);
+  j = NULL;
+out:
+  json_decref(j);
+  cm_buf_free(&csv);
+}
+
+/* ROUTE: GET /api/v1/dashboard/{name}[.csv] */
+#define HELP_API                                                                                   \
+  "dashboard figures: hierarchy, completeness?month=, activity?from=&to=, attention "              \
+  "(?category=; NAME.csv?table=T for CSV); operator login"
+static void api_dashboard(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  api_answer(req, resp, ctx, cm_http_param(req, 0), NULL);
+}
+
+/* ROUTE: GET /api/v1/dashboard/org/{id}[.csv] */
+#define HELP_API_ORG "one organisation: filing, amendments, reports, activities, decisions, signers"
+static void api_dashboard_org(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  char id[96];
+  const char *raw = cm_http_param(req, 0);
+  size_t n = strlen(raw);
+  int csv = n > 4 && strcmp(raw + n - 4, ".csv") == 0;
+  snprintf(id, sizeof id, "%.*s", (int)(csv ? n - 4 : n), raw);
+  api_answer(req, resp, ctx, csv ? "org.csv" : "org", id);
+}
+
+/* ---- the pages ---------------------------------------------------------- */
+
+/* The frame both pages share: the layout, and a <main> that dashboard.js
+ * fills from the API (its data- attributes say what to show). */
+static void page_frame(cm_http_req *req, cm_http_resp *resp, void *ctx, const char *view,
+                       const char *org) {
+  hub_web_req w;
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
+  hub_web_head(&w, "nav.dashboard");
+  hub_web_rawf(&w,
+               "<div id=\"dash\" data-view=\"%s\" data-lang=\"%s\" data-role=\"%s\" data-org=\"",
+               view, w.lang == HUB_LANG_EN ? "en" : "zh", hub_role_name(w.hub->role));
+  hub_web_text(&w, org ? org : "");
+  hub_web_raw(&w, "\" data-scope=\"");
+  hub_web_text(&w, w.hub->role == HUB_ROLE_DISTRICT ? w.s.op.street : w.hub->name);
+  hub_web_raw(&w, "\" data-hub=\"");
+  hub_web_text(&w, w.hub->name);
+  hub_web_raw(&w, "\"><p class=\"dash-loading\">");
+  hub_web_text(&w, w.lang == HUB_LANG_EN ? "Loading the figures..." : "正在读取数据……");
+  hub_web_raw(&w, "</p><noscript>");
+  hub_web_text(&w,
+               w.lang == HUB_LANG_EN
+                   ? "The dashboard needs JavaScript; the same figures are at /api/v1/dashboard/."
+                   : "总览需要启用 JavaScript；同样的数据见 /api/v1/dashboard/。");
+  hub_web_raw(&w, "</noscript></div>"
+                  "<script src=\"/dashboard/echarts.min.js\"></script>"
+                  "<script src=\"/dashboard/dashboard.js\"></script>");
+  hub_web_foot(&w);
+  hub_web_end(&w);
+}
+
+/* ROUTE: GET / */
+#define HELP_HOME "dashboard: hierarchy, reporting completeness, activity, attention list"
+static void page_home(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  page_frame(req, resp, ctx, "overview", NULL);
+}
+
+/* ROUTE: GET /dashboard/org/{id} */
+#define HELP_ORG "one organisation's filing, amendments, reports, activities and decisions"
+static void page_org(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  page_frame(req, resp, ctx, "org", cm_http_param(req, 0));
+}
+
+/* ROUTE: GET /dashboard/{file} */
+#define HELP_ASSET "the dashboard's script, style and Apache ECharts, served from the binary"
+static void page_asset(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  (void)ctx;
+  const char *name = cm_http_param(req, 0);
+  for (size_t i = 0; i < hub_dash_n_assets; i++) {
+    const hub_dash_asset *a = &hub_dash_assets[i];
+    if (strcmp(a->name, name) != 0) continue;
+    cm_http_resp_header(resp, "Cache-Control", "max-age=3600");
+    cm_http_resp_header(resp, "X-Content-Type-Options", "nosniff");
+    if (cm_http_resp_set(resp, 200, a->content_type, a->data, (size_t)(a->end - a->data)))
+      cm_http_resp_error(resp, 500, CM_ERR_NOMEM, "out of memory", NULL);
+    return;
+  }
+  cm_http_resp_error(resp, 404, CM_ERR_NOT_FOUND, "no such file", NULL);
+}
+
+const cm_http_route hub_web_dashboard_routes[] = {
+    {"GET", "/", page_home, HELP_HOME},
+    {"GET", "/dashboard/org/{}", page_org, HELP_ORG},
+    {"GET", "/dashboard/{}", page_asset, HELP_ASSET},
+    {"GET", "/api/v1/dashboard/org/{}", api_dashboard_org, HELP_API_ORG},
+    {"GET", "/api/v1/dashboard/{}", api_dashboard, HELP_API},
+};
+const size_t hub_web_dashboard_nroutes =
+    sizeof hub_web_dashboard_routes / sizeof hub_web_dashboard_routes[0];

@@ -1,0 +1,35 @@
+# Tests of the district dashboard (dashboard_*): a cmocka test of its figures
+# and CSV on a hub filled through the real ingest path; a headless Chromium
+# test of the pages against a small district brought up on loopback by the
+# real programs (figures on the page = figures by SQL, English switch, CSV);
+# and the README's demo with --check (label demo).  The browser test borrows
+# the staff-page tests' pinned playwright-core (tests/web, fixture web_npm).
+if(TARGET linli_hub AND TARGET hub_testlib AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/dashboard_api.c)
+  add_executable(dashboard_api ${CMAKE_CURRENT_SOURCE_DIR}/dashboard_api.c
+                               ${PROJECT_SOURCE_DIR}/bench/gen/gen_hub.c)
+  target_link_libraries(dashboard_api PRIVATE hub_testlib PkgConfig::CMOCKA)
+  add_test(NAME dashboard_api COMMAND dashboard_api)
+  set_tests_properties(dashboard_api PROPERTIES TIMEOUT 60 LABELS dashboard ENVIRONMENT "LINLI_LOG=error")
+endif()
+
+find_program(LINLI_NODEJS NAMES node nodejs)
+find_program(LINLI_CHROMIUM NAMES chromium chromium-browser)
+find_program(LINLI_PYTHON3 python3)
+find_program(LINLI_SQLITE3 sqlite3)
+if(TARGET linli-hub AND TARGET linli-node AND LINLI_NODEJS AND LINLI_CHROMIUM AND LINLI_PYTHON3
+   AND LINLI_SQLITE3 AND TEST web_npm_ci)
+  add_test(NAME dashboard_browser
+           COMMAND ${LINLI_NODEJS} --test ${CMAKE_CURRENT_SOURCE_DIR}/dashboard/browser.test.js)
+  set_tests_properties(dashboard_browser PROPERTIES
+    ENVIRONMENT "LINLI_HUB_BIN=$<TARGET_FILE:linli-hub>;LINLI_NODE_BIN=$<TARGET_FILE:linli-node>;LINLI_WEB_MODULES=${CMAKE_CURRENT_BINARY_DIR}/web-npm/node_modules;LINLI_CHROMIUM=${LINLI_CHROMIUM};LINLI_LOG=warn"
+    FIXTURES_REQUIRED web_npm TIMEOUT 180 LABELS "dashboard;web")
+endif()
+
+if(TARGET linli-hub AND TARGET linli-node AND LINLI_PYTHON3)
+  # The README's main command, unattended: a district, three streets, ten
+  # communities, then the district's figures against what the nodes wrote.
+  add_test(NAME dashboard_demo COMMAND bash ${PROJECT_SOURCE_DIR}/demo.sh --check)
+  set_tests_properties(dashboard_demo PROPERTIES
+    ENVIRONMENT "LINLI_DEMO_BIN=${CMAKE_BINARY_DIR};LINLI_LOG=warn"
+    TIMEOUT 300 LABELS demo)
+endif()

@@ -1,0 +1,257 @@
+/* dashboard_api.c - the dashboard's figures (hub/dashboard.h) on a street hub
+ * filled through the real ingest path (bench/gen/gen_hub.c): every total equals
+ * what the generator wrote, the tables agree with each other, bad parameters
+ * are refused, a scope hides other streets, and the CSV has its BOM, header,
+ * quoting and formula guard. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "bench/gen/gen_hub.h"
+#include "common/clock.h"
+#include "hub/dashboard.h"
+#include "hub/decide.h"
+#include "hub_testlib.h"
+
+typedef struct fx {
+  char *tmp;
+  hub_ctx *hub;
+  gen_totals tot;
+  char end[8], from[8];
+  uint64_t now;
+} fx;
+
+/* "YYYY-MM" of month index m. */
+static void month_str(int m, char out[8]) {
+  unsigned y = m > 0 ? (unsigned)(m / 12) % 10000u : 0, mo = m > 0 ? (unsigned)(m % 12) : 0;
+  snprintf(out, 8, "%04u-%02u", y, mo % 12u + 1u);
+}
+
+static int setup(void **state) {
+  fx *f = calloc(1, sizeof *f);
+  if (!f) return -1;
+  char cur[8];
+  int m = 0;
+  f->now = cm_now_ms();
+  cm_month_of(f->now, cur);
+  cm_month_parse(cur, &m);
+  month_str(m - 1, f->end);
+  month_str(m - 6, f->from);
+  f->tmp = tl_tmpdir();
+  f->hub = f->tmp ? tl_hub(f->tmp, "hub", HUB_ROLE_STREET, "望海楼街") : NULL;
+  gen_spec spec = {3, 7, 6, f->end, 11};
+  if (!f->hub || gen_hub_fill(f->hub, &spec, &f->tot)) return -1;
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fx *f = *state;
+  hub_close(f->hub);
+  tl_rmrf(f->tmp);
+  free(f->tmp);
+  free(f);
+  return 0;
+}
+
+static json_t *answer(fx *f, const char *name, const hub_dash_params *p, const char *street,
+                      cm_rc want) {
+  hub_dash_scope scope;
+  memset(&scope, 0, sizeof scope);
+  snprintf(scope.street, sizeof scope.street, "%s", street ? street : "");
+  json_t *j = NULL;
+  cm_err err;
+  cm_err_clear(&err);
+  cm_rc rc = hub_dashboard_answer(f->hub, name, &scope, p, f->now, &j, &err);
+  assert_int_equal(rc, want);
+  if (want == CM_OK) assert_non_null(j);
+  return j;
+}
+
+static json_int_t num(const json_t *o, const char *path1, const char *key) {
+  const json_t *x = path1 ? json_object_get(o, path1) : o;
+  assert_true(json_is_integer(json_object_get(x, key)));
+  return json_integer_value(json_object_get(x, key));
+}
+
+static void test_hierarchy(void **state) {
+  fx *f = *state;
+  hub_dash_params p;
+  memset(&p, 0, sizeof p);
+  json_t *j = answer(f, "hierarchy", &p, NULL, CM_OK);
+  assert_int_equal(num(j, "totals", "organisations"), f->tot.orgs);
+  assert_int_equal(num(j, "totals", "communities"), 3);
+  assert_int_equal(json_array_size(json_object_get(j, "organisations")), (size_t)f->tot.orgs);
+  json_int_t sum = 0;
+  json_t *c;
+  size_t i;
+  json_array_foreach(json_object_get(j, "communities"), i, c) sum += num(c, NULL, "organisations");
+  assert_int_equal(sum, f->tot.orgs);
+  json_decref(j);
+
+  /* A category filter counts only that category. */
+  p.category = "文体活动";
+  j = answer(f, "hierarchy", &p, NULL, CM_OK);
+  json_t *o;
+  json_array_foreach(json_object_get(j, "organisations"), i, o)
+      assert_string_equal(json_string_value(json_object_get(o, "category")), "文体活动");
+  assert_true(num(j, "totals", "organisations") < f->tot.orgs);
+  assert_true(num(j, "totals", "organisations") > 0);
+  json_decref(j);
+
+  /* Another street's operator sees nothing of this one. */
+  memset(&p, 0, sizeof p);
+  j = answer(f, "hierarchy", &p, "鼓楼街", CM_OK);
+  assert_int_equal(num(j, "totals", "organisations"), 0);
+  assert_int_equal(json_array_size(json_object_get(j, "organisations")), 0);
+  json_decref(j);
+}
+
+static void test_completeness(void **state) {
+  fx *f = *state;
+  hub_dash_params p;
+  memset(&p, 0, sizeof p);
+  p.month = f->end;
+  json_t *j = answer(f, "completeness", &p, NULL, CM_OK);
+  assert_int_equal(num(j, "totals", "expected"), f->tot.orgs);
+  assert_int_equal(num(j, "totals", "received"), f->tot.last_month_reports);
+  assert_int_equal(num(j, "totals", "on_time"), f->tot.last_month_on_time);
+  assert_int_equal(num(j, "totals", "missing"), f->tot.orgs - f->tot.last_month_reports);
+  assert_int_equal(json_array_size(json_object_get(j, "missing")),
+                   (size_t)(f->tot.orgs - f->tot.last_month_reports));
+  /* Nothing is reviewed at this hub yet: everything received is pending. */
+  assert_int_equal(num(j, "totals", "pending"), f->tot.last_month_reports);
+  json_t *series = json_object_get(j, "series");
+  assert_int_equal(json_array_size(series), 12);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(series, 11), "month")),
+                      f->end);
+  /* Months before the generated ones expected nothing (not filed yet). */
+  assert_int_equal(num(json_array_get(series, 0), NULL, "expected"), 0);
+  json_decref(j);
+
+  p.month = "2026-13";
+  assert_null(answer(f, "completeness", &p, NULL, CM_ERR_INVALID));
+  p.month = "26-1";
+  assert_null(answer(f, "completeness", &p, NULL, CM_ERR_INVALID));
+}
+
+static void test_activity(void **state) {
+  fx *f = *state;
+  hub_dash_params p;
+  memset(&p, 0, sizeof p);
+  p.from = f->from;
+  p.to = f->end;
+  json_t *j = answer(f, "activity", &p, NULL, CM_OK);
+  assert_int_equal(num(j, "totals", "reports"), f->tot.reports);
+  assert_int_equal(num(j, "totals", "activities"), f->tot.activities);
+  assert_int_equal(num(j, "totals", "participants"), f->tot.participants);
+  assert_int_equal(num(j, "totals", "party_participants"), f->tot.party_participants);
+  assert_int_equal(num(j, "totals", "good_deeds"), f->tot.good_deeds);
+  json_int_t cat = 0;
+  size_t i;
+  json_t *c;
+  json_array_foreach(json_object_get(j, "categories"), i, c) cat += num(c, NULL, "activities");
+  assert_int_equal(cat, f->tot.activities);
+  json_decref(j);
+  p.from = f->end;
+  p.to = f->from;
+  assert_null(answer(f, "activity", &p, NULL, CM_ERR_INVALID));
+}
+
+static void test_attention_and_org(void **state) {
+  fx *f = *state;
+  hub_dash_params p;
+  memset(&p, 0, sizeof p);
+  json_t *j = answer(f, "attention", &p, NULL, CM_OK);
+  /* The generator flags 3+ party members without a station for some. */
+  assert_true(json_is_array(json_object_get(j, "party_station")));
+  assert_true(json_is_array(json_object_get(j, "silent")));
+  assert_int_equal(json_array_size(json_object_get(j, "silent")), 0);
+  json_decref(j);
+
+  p.org = "120105001001-0001";
+  j = answer(f, "org", &p, NULL, CM_OK);
+  assert_string_equal(json_string_value(json_object_get(j, "community")), "建昌道社区");
+  json_t *reports = json_object_get(j, "reports");
+  assert_true(json_array_size(reports) > 0);
+  json_t *r;
+  size_t i;
+  json_array_foreach(reports, i, r) {
+    assert_string_equal(json_string_value(json_object_get(r, "signed_by")), "建昌道社区");
+    assert_non_null(strchr(json_string_value(json_object_get(r, "record")), '/'));
+  }
+  json_decref(j);
+  p.org = "120105009009-0001";
+  assert_null(answer(f, "org", &p, NULL, CM_ERR_NOT_FOUND));
+  memset(&p, 0, sizeof p);
+  assert_null(answer(f, "nothing", &p, NULL, CM_ERR_NOT_FOUND));
+}
+
+/* A street's criticism past its deadline is on the attention list until it
+ * is closed, and on the organisation's page with the rest of its record. */
+static void test_decisions(void **state) {
+  fx *f = *state;
+  char date[11], record[PROTO_KEY_HEX + 24];
+  cm_err err;
+  cm_date_of(f->now + 10ull * 24 * 3600 * 1000, date);
+  hub_decision d = {HUB_DECIDE_CRITICIZE, "120105001001-0002", NULL, date, NULL,
+                    "连续两月未开展活动"};
+  assert_int_equal(hub_decide(f->hub, &d, "tester", record, sizeof record, &err), CM_OK);
+
+  hub_dash_params p;
+  memset(&p, 0, sizeof p);
+  json_t *j = answer(f, "attention", &p, NULL, CM_OK);
+  assert_int_equal(json_array_size(json_object_get(j, "criticism_overdue")), 0);
+  json_decref(j);
+  /* Twenty days on, the deadline has passed. */
+  uint64_t now = f->now;
+  f->now += 20ull * 24 * 3600 * 1000;
+  j = answer(f, "attention", &p, NULL, CM_OK);
+  f->now = now;
+  json_t *late = json_object_get(j, "criticism_overdue");
+  assert_int_equal(json_array_size(late), 1);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(late, 0), "org")),
+                      "120105001001-0002");
+  assert_string_equal(json_string_value(json_object_get(json_array_get(late, 0), "deadline")),
+                      date);
+  json_decref(j);
+
+  p.org = "120105001001-0002";
+  j = answer(f, "org", &p, NULL, CM_OK);
+  json_t *dec = json_object_get(j, "decisions");
+  assert_int_equal(json_array_size(dec), 1);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(dec, 0), "kind")),
+                      "criticize");
+  json_decref(j);
+}
+
+static void test_csv(void **state) {
+  (void)state;
+  json_t *j = json_pack("{s:[{s:s, s:i, s:s}, {s:s, s:i, s:s}]}", "rows", "name", "书画协会, 二队",
+                        "n", 3, "note", "=1+1", "name", "说\"好\"", "n", 4, "note", "ok");
+  cm_buf b;
+  cm_err err;
+  cm_buf_init(&b, 1 << 20);
+  assert_int_equal(hub_dashboard_csv(j, "rows", &b, &err), CM_OK);
+  const char *want = "\xEF\xBB\xBFname,n,note\r\n\"书画协会, 二队\",3,\"'=1+1\"\r\n"
+                     "\"说\"\"好\"\"\",4,ok\r\n";
+  assert_int_equal(b.len, strlen(want));
+  assert_memory_equal(b.p, want, b.len);
+  assert_int_equal(hub_dashboard_csv(j, "none", &b, &err), CM_ERR_NOT_FOUND);
+  cm_buf_free(&b);
+  json_decref(j);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_hierarchy), cmocka_unit_test(test_completeness),
+      cmocka_unit_test(test_activity),  cmocka_unit_test(test_attention_and_org),
+      cmocka_unit_test(test_decisions), cmocka_unit_test(test_csv),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
