@@ -1,0 +1,181 @@
+/* opcli.c - `linli-hub operator add|list|disable|passwd|audit`. */
+#include "opcli.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/clock.h"
+#include "auth.h"
+#include "hub.h"
+#include "opstore.h"
+
+/* The first line of in, without its line end, into buf.  CM_ERR_INVALID when
+ * it is longer than the buffer. */
+static cm_rc read_password(FILE *in, char *buf, size_t cap, cm_err *err) {
+  buf[0] = '\0';
+  if (!fgets(buf, (int)cap, in)) return cm_errf(err, CM_ERR_INVALID, "no password on standard input");
+  size_t n = strlen(buf);
+  if (n && buf[n - 1] != '\n' && !feof(in)) {
+    sodium_memzero(buf, cap);
+    return cm_errf(err, CM_ERR_INVALID, "the password is longer than %d bytes", HUB_AUTH_PW_MAX);
+  }
+  while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) buf[--n] = '\0';
+  return CM_OK;
+}
+
+/* "--name VALUE" / "--name=VALUE" options and positionals of argv[1..]. */
+typedef struct opcli_args {
+  const char *pos[2];
+  int n_pos;
+  const char *role, *street, *limit;
+  int json;
+} opcli_args;
+
+static cm_rc parse(int argc, char **argv, opcli_args *o, cm_err *err) {
+  memset(o, 0, sizeof *o);
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const char **slot = NULL;
+    size_t n = 0;
+    if (!strcmp(a, "--json")) {
+      o->json = 1;
+      continue;
+    }
+    if (!strncmp(a, "--role", 6)) slot = &o->role, n = 6;
+    else if (!strncmp(a, "--street", 8)) slot = &o->street, n = 8;
+    else if (!strncmp(a, "--limit", 7)) slot = &o->limit, n = 7;
+    if (slot && a[n] == '=') {
+      *slot = a + n + 1;
+    } else if (slot && a[n] == '\0') {
+      if (i + 1 >= argc) return cm_errf(err, CM_ERR_INVALID, "option '%s' needs a value", a);
+      *slot = argv[++i];
+    } else if (a[0] == '-' && a[1] == '-') {
+      return cm_errf(err, CM_ERR_INVALID, "unknown option '%s'", a);
+    } else {
+      if (o->n_pos == 2) return cm_errf(err, CM_ERR_INVALID, "unexpected argument '%s'", a);
+      o->pos[o->n_pos++] = a;
+    }
+  }
+  return CM_OK;
+}
+
+typedef struct list_ctx {
+  FILE *out;
+  json_t *arr; /* --json */
+} list_ctx;
+
+static cm_rc list_one(void *ctx, const hub_operator *op, cm_err *err) {
+  list_ctx *l = ctx;
+  char when[26];
+  if (l->arr) {
+    json_t *j = json_pack("{s:s, s:s, s:s, s:b, s:I}", "name", op->name, "role", op->role,
+                          "street", op->street, "disabled", op->disabled, "created_ms",
+                          (json_int_t)op->created_ms);
+    if (!j || json_array_append_new(l->arr, j))
+      return cm_errf(err, CM_ERR_NOMEM, "out of memory listing operators");
+    return CM_OK;
+  }
+  cm_time_iso(op->created_ms, when);
+  fprintf(l->out, "%-20s  %-8s  %-20s  %-8s  %s\n", op->name, op->role,
+          op->street[0] ? op->street : "-", op->disabled ? "disabled" : "active", when);
+  return CM_OK;
+}
+
+static cm_rc audit_one(void *ctx, const hub_audit_row *r, cm_err *err) {
+  list_ctx *l = ctx;
+  char when[26];
+  if (l->arr) {
+    json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)r->id,
+                          "time_ms", (json_int_t)r->time_ms, "operator", r->operator_name,
+                          "action", r->action, "target", r->target, "detail", r->detail, "peer",
+                          r->peer);
+    if (!j || json_array_append_new(l->arr, j))
+      return cm_errf(err, CM_ERR_NOMEM, "out of memory listing the audit trail");
+    return CM_OK;
+  }
+  cm_time_iso(r->time_ms, when);
+  fprintf(l->out, "%s  %-16s  %-14s  %-16s  %s\n", when, r->operator_name, r->action,
+          r->target[0] ? r->target : "-", r->detail);
+  return CM_OK;
+}
+
+cm_rc hub_opcli_run(const char *dir, int argc, char **argv, FILE *in, FILE *out, int *usage_out,
+                    cm_err *err) {
+  cm_rc rc = CM_OK;
+  opcli_args o;
+  hub_ctx *hub = NULL;
+  hub_opstore *ops = NULL;
+  list_ctx l = {out, NULL};
+  char pw[HUB_AUTH_PW_MAX + 2];
+  const char *sub = argc > 0 ? argv[0] : "";
+  pw[0] = '\0';
+  *usage_out = 0;
+
+  rc = parse(argc, argv, &o, err);
+  int want = !strcmp(sub, "add") || !strcmp(sub, "disable") || !strcmp(sub, "passwd") ? 1
+             : !strcmp(sub, "list") || !strcmp(sub, "audit")                          ? 0
+                                                                                        : -1;
+  if (!rc && want < 0) rc = cm_errf(err, CM_ERR_INVALID, "operator: unknown subcommand '%s'", sub);
+  if (!rc && o.n_pos != want)
+    rc = cm_errf(err, CM_ERR_INVALID, "operator %s takes %s", sub, want ? "a NAME" : "no argument");
+  if (!rc && (o.role || o.street) && strcmp(sub, "add"))
+    rc = cm_errf(err, CM_ERR_INVALID, "--role and --street go with operator add");
+  if (rc) {
+    *usage_out = 1;
+    goto out;
+  }
+
+  rc = hub_open(dir, &hub, err);
+  if (!rc) rc = hub_opstore_open(dir, &ops, err);
+  if (rc) goto out;
+  if (!strcmp(sub, "add") || !strcmp(sub, "passwd")) {
+    rc = read_password(in, pw, sizeof pw, err);
+    if (rc) goto out;
+  }
+  if (!strcmp(sub, "add")) {
+    rc = hub_auth_add_operator(ops, hub, o.pos[0], o.role ? o.role : "viewer", o.street, pw, err);
+    if (!rc) rc = hub_opstore_audit_add(ops, cm_now_ms(), "(cli)", "operator.add", o.pos[0],
+                                        o.role ? o.role : "viewer", "", err);
+  } else if (!strcmp(sub, "passwd")) {
+    rc = hub_auth_set_password(ops, o.pos[0], pw, err);
+    if (!rc) rc = hub_opstore_audit_add(ops, cm_now_ms(), "(cli)", "operator.passwd", o.pos[0],
+                                        "", "", err);
+  } else if (!strcmp(sub, "disable")) {
+    rc = hub_opstore_disable(ops, o.pos[0], err);
+    if (!rc) rc = hub_opstore_audit_add(ops, cm_now_ms(), "(cli)", "operator.disable", o.pos[0],
+                                        "", "", err);
+  } else {
+    int limit = 100;
+    if (o.limit) {
+      char *end = NULL;
+      long v = strtol(o.limit, &end, 10);
+      if (!end || *end || v < 1 || v > 100000) {
+        *usage_out = 1;
+        rc = cm_errf(err, CM_ERR_INVALID, "--limit takes a number from 1 to 100000");
+        goto out;
+      }
+      limit = (int)v;
+    }
+    if (o.json && !(l.arr = json_array())) {
+      rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+      goto out;
+    }
+    if (!strcmp(sub, "list"))
+      rc = hub_opstore_list(ops, list_one, &l, err);
+    else
+      rc = hub_opstore_audit_list(ops, limit, audit_one, &l, err);
+    if (!rc && l.arr) {
+      char *s = json_dumps(l.arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+      if (s) fprintf(out, "%s\n", s);
+      free(s);
+    }
+  }
+out:
+  sodium_memzero(pw, sizeof pw);
+  json_decref(l.arr);
+  hub_opstore_close(ops);
+  hub_close(hub);
+  return rc;
+}

@@ -1,0 +1,655 @@
+/* web.c - the hub's page framework: route tables, the session middleware,
+ * the layout, HTML escaping, the language switch, login and logout, and the
+ * embedded assets.
+ *
+ * Security model: operators log in with a name and password; the session is a
+ * random token in an HttpOnly SameSite=Strict cookie (Secure over TLS) of which
+ * the hub keeps only a hash.  Every POST that needs a session also carries the
+ * session's CSRF token in a form field, compared in constant time; a POST
+ * marked cross-site by the browser is refused before anything else.  Pages
+ * forbid framing and load scripts and styles only from this hub (CSP). */
+#include "web.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/clock.h"
+#include "../common/log.h"
+#include "../protocol/keys.h"
+#include "store.h"
+
+struct hub_web {
+  hub_opstore *ops;
+};
+
+cm_rc hub_web_open(const char *dir, hub_web **web_out, cm_err *err) {
+  cm_rc rc = CM_OK;
+  hub_web *web = calloc(1, sizeof *web);
+  *web_out = NULL;
+  if (!web) return cm_errf(err, CM_ERR_NOMEM, "web: out of memory");
+  rc = hub_opstore_open(dir, &web->ops, err);
+  if (rc) {
+    free(web);
+    return rc;
+  }
+  *web_out = web;
+  return CM_OK;
+}
+
+void hub_web_close(hub_web *web) {
+  if (!web) return;
+  hub_opstore_close(web->ops);
+  free(web);
+}
+
+hub_opstore *hub_web_ops(hub_web *web) {
+  return web ? web->ops : NULL;
+}
+
+/* ---- output ---- */
+
+const char *hub_web_t(const hub_web_req *w, const char *key) {
+  return hub_i18n(w->lang, key);
+}
+
+void hub_web_raw(hub_web_req *w, const char *s) {
+  /* A page over HUB_WEB_PAGE_MAX is cut short; hub_web_foot notices. */
+  if (s) (void)cm_buf_append(&w->out, s, strlen(s));
+}
+
+void hub_web_rawf(hub_web_req *w, const char *fmt, ...) {
+  char tmp[2048];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+  va_end(ap);
+  if (n > 0) (void)cm_buf_append(&w->out, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+void hub_web_text(hub_web_req *w, const char *s) {
+  if (!s) return;
+  const char *run = s;
+  for (const char *p = s;; p++) {
+    const char *rep = NULL;
+    switch (*p) {
+    case '&': rep = "&amp;"; break;
+    case '<': rep = "&lt;"; break;
+    case '>': rep = "&gt;"; break;
+    case '"': rep = "&quot;"; break;
+    case '\'': rep = "&#39;"; break;
+    default: break;
+    }
+    if (rep || !*p) {
+      (void)cm_buf_append(&w->out, run, (size_t)(p - run));
+      if (!*p) break;
+      hub_web_raw(w, rep);
+      run = p + 1;
+    }
+  }
+}
+
+void hub_web_textf(hub_web_req *w, const char *fmt, ...) {
+  char tmp[2048];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(tmp, sizeof tmp, fmt, ap);
+  va_end(ap);
+  hub_web_text(w, tmp);
+}
+
+void hub_web_word(hub_web_req *w, const char *key) {
+  hub_web_text(w, hub_web_t(w, key));
+}
+
+void hub_web_csrf_field(hub_web_req *w) {
+  hub_web_raw(w, "<input type=\"hidden\" name=\"csrf\" value=\"");
+  hub_web_text(w, w->s.csrf);
+  hub_web_raw(w, "\">");
+}
+
+void hub_web_time(hub_web_req *w, uint64_t t_ms) {
+  char iso[26];
+  if (!t_ms) {
+    hub_web_raw(w, "-");
+    return;
+  }
+  cm_time_iso(t_ms, iso);
+  hub_web_rawf(w, "%.10s %.5s", iso, iso + 11);
+}
+
+void hub_web_status(hub_web_req *w, int status) {
+  w->resp->status = status;
+}
+
+/* ---- request start and end ---- */
+
+static void security_headers(cm_http_resp *resp) {
+  cm_http_resp_header(resp, "Content-Security-Policy",
+                      "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
+                      "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+                      "base-uri 'none'");
+  cm_http_resp_header(resp, "X-Frame-Options", "DENY");
+  cm_http_resp_header(resp, "X-Content-Type-Options", "nosniff");
+  cm_http_resp_header(resp, "Referrer-Policy", "same-origin");
+  cm_http_resp_header(resp, "Cache-Control", "no-store");
+}
+
+int hub_web_begin(hub_web_req *w, cm_http_req *req, cm_http_resp *resp, void *ctx,
+                  unsigned flags) {
+  hub_api *api = ctx;
+  const char *lang_q = cm_http_query(req, "lang");
+  const char *method = cm_http_method(req);
+  int is_post = method && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+  cm_err err = {0};
+
+  memset(w, 0, sizeof *w);
+  w->req = req;
+  w->resp = resp;
+  w->api = api;
+  w->hub = api->hub;
+  w->web = api->web;
+  resp->status = 200;
+  cm_buf_init(&w->out, HUB_WEB_PAGE_MAX);
+  if (!hub_i18n_parse(lang_q, &w->lang))
+    (void)hub_i18n_parse(cm_http_cookie(req, HUB_WEB_LANG_COOKIE), &w->lang);
+  security_headers(resp);
+  if (lang_q && hub_i18n_parse(lang_q, &w->lang)) {
+    char cookie[96];
+    snprintf(cookie, sizeof cookie, "%s=%s; Path=/; SameSite=Strict; Max-Age=31536000%s",
+             HUB_WEB_LANG_COOKIE, w->lang == HUB_LANG_EN ? "en" : "zh",
+             cm_http_is_tls(req) ? "; Secure" : "");
+    cm_http_resp_header(resp, "Set-Cookie", cookie);
+  }
+  if (!w->web) {
+    hub_web_fail(w, 503, "err.unavailable", NULL);
+    goto refused;
+  }
+
+  /* A form another site made the browser post is refused whatever it holds. */
+  const char *site = cm_http_header(req, "Sec-Fetch-Site");
+  if (is_post && site && !strcmp(site, "cross-site")) {
+    cm_warn("web: refused %s %s: cross-site post", method, cm_http_path(req));
+    hub_web_fail(w, 403, "err.csrf", NULL);
+    goto refused;
+  }
+
+  if (hub_auth_session_check(w->web->ops, cm_http_cookie(req, HUB_AUTH_COOKIE), cm_now_ms(),
+                             &w->s, &w->logged_in, &err)) {
+    cm_error("web: session check: %s", err.msg);
+    hub_web_fail(w, 500, "err.internal", NULL);
+    goto refused;
+  }
+  if (flags == HUB_WEB_PUBLIC) return 1;
+
+  if (!w->logged_in) {
+    if (!is_post) {
+      /* Back to this page after logging in; only a local path is kept. */
+      char loc[600];
+      const char *target = cm_http_target(req);
+      if (!target || target[0] != '/' || target[1] == '/' || strlen(target) > 400) target = "/";
+      cm_buf esc;
+      cm_buf_init(&esc, 2048);
+      for (const char *p = target; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+            c == '/' || c == '-' || c == '_' || c == '.')
+          (void)cm_buf_append(&esc, p, 1);
+        else
+          (void)cm_buf_appendf(&esc, "%%%02X", c);
+      }
+      snprintf(loc, sizeof loc, "/login?next=%s", esc.p ? (const char *)esc.p : "%2F");
+      cm_buf_free(&esc);
+      hub_web_redirect(w, loc);
+    } else {
+      hub_web_fail(w, 401, "err.login", NULL);
+    }
+    goto refused;
+  }
+  if ((flags & (HUB_WEB_WRITE | HUB_WEB_CSRF)) &&
+      (!is_post || !hub_auth_csrf_ok(&w->s, cm_http_form(req, "csrf", 0)))) {
+    cm_warn("web: refused %s %s by %s: CSRF token missing or wrong", method, cm_http_path(req),
+            w->s.op.name);
+    hub_web_fail(w, 403, "err.csrf", NULL);
+    goto refused;
+  }
+  if ((flags & HUB_WEB_WRITE) && !hub_auth_can_write(&w->s)) {
+    cm_warn("web: refused %s %s: %s is a viewer", method, cm_http_path(req), w->s.op.name);
+    hub_web_fail(w, 403, "err.viewer", NULL);
+    goto refused;
+  }
+  if ((flags & HUB_WEB_DISTRICT) && w->hub->role == HUB_ROLE_DISTRICT && w->s.op.street[0]) {
+    hub_web_fail(w, 403, "err.street", NULL);
+    goto refused;
+  }
+  return 1;
+refused:
+  /* The answer has been copied into resp: the page buffer is done with. */
+  hub_web_end(w);
+  return 0;
+}
+
+void hub_web_end(hub_web_req *w) {
+  cm_buf_free(&w->out);
+}
+
+const char *hub_web_operator(const hub_web_req *w) {
+  return w->logged_in ? w->s.op.name : "";
+}
+
+void hub_web_audit(hub_web_req *w, const char *action, const char *target, const char *detail) {
+  cm_err err = {0};
+  if (hub_opstore_audit_add(w->web->ops, cm_now_ms(), hub_web_operator(w), action, target,
+                            detail, cm_http_peer(w->req), &err))
+    cm_error("web: audit of %s by %s not written: %s", action, hub_web_operator(w), err.msg);
+}
+
+int hub_web_parse_id(const char *s, int64_t *out) {
+  int64_t v = 0;
+  if (!s || !*s || strlen(s) > 18) return 0;
+  for (const char *p = s; *p; p++) {
+    if (*p < '0' || *p > '9') return 0;
+    v = v * 10 + (*p - '0');
+  }
+  if (v <= 0) return 0;
+  *out = v;
+  return 1;
+}
+
+/* ---- shared pieces of pages ---- */
+
+void hub_web_fail_rc(hub_web_req *w, cm_rc rc, const char *detail) {
+  switch (rc) {
+  case CM_ERR_NOT_FOUND:
+    hub_web_fail(w, 404, "err.not_found", detail);
+    break;
+  case CM_ERR_CONFLICT:
+  case CM_ERR_EXISTS:
+    hub_web_fail(w, 409, "err.conflict", detail);
+    break;
+  case CM_ERR_PERM:
+    hub_web_fail(w, 403, "err.street", detail);
+    break;
+  case CM_ERR_INVALID:
+  case CM_ERR_TOO_LARGE:
+    hub_web_fail(w, 400, "err.invalid", detail);
+    break;
+  default:
+    cm_error("web: %s %s: %s", cm_http_method(w->req), cm_http_path(w->req),
+             detail ? detail : cm_strerror(rc));
+    hub_web_fail(w, 500, "err.internal", detail);
+    break;
+  }
+}
+
+void hub_web_author_street(hub_web_req *w, const char *author_hex, char *out, size_t cap) {
+  uint8_t key[PROTO_KEY_BYTES];
+  hub_author a;
+  int found = 0;
+  if (cap) out[0] = '\0';
+  if (!author_hex || proto_key_from_hex(author_hex, key)) return;
+  pthread_mutex_lock(&w->hub->lock);
+  cm_rc rc = hub_store_author_get(w->hub->store, key, &a, &found, NULL);
+  pthread_mutex_unlock(&w->hub->lock);
+  if (!rc && found) snprintf(out, cap, "%s", a.street);
+}
+
+void hub_web_kind(hub_web_req *w, const char *kind) {
+  char key[80];
+  snprintf(key, sizeof key, "kind.%s", kind ? kind : "");
+  hub_web_text(w, hub_i18n_has(key) ? hub_web_t(w, key) : (kind ? kind : ""));
+}
+
+void hub_web_kinds(hub_web_req *w, const json_t *kinds) {
+  const char *k;
+  json_t *v;
+  int first = 1;
+  json_object_foreach((json_t *)kinds, k, v) {
+    if (!first) hub_web_raw(w, ", ");
+    first = 0;
+    hub_web_kind(w, k);
+    hub_web_rawf(w, " %lld", (long long)json_integer_value(v));
+  }
+}
+
+/* One JSON value as text: strings as they are, the rest compact. */
+static void json_value_text(hub_web_req *w, const json_t *v) {
+  if (json_is_boolean(v)) {
+    hub_web_word(w, json_is_true(v) ? "yes" : "no");
+  } else if (json_is_string(v)) {
+    hub_web_text(w, json_string_value(v));
+  } else {
+    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    hub_web_text(w, s ? s : "");
+    free(s);
+  }
+}
+
+void hub_web_json_body(hub_web_req *w, const json_t *body) {
+  if (!json_is_object(body)) {
+    json_value_text(w, body);
+    return;
+  }
+  const char *k;
+  json_t *v;
+  hub_web_raw(w, "<dl class=\"body\">");
+  json_object_foreach((json_t *)body, k, v) {
+    char key[80];
+    /* Flags have their own column. */
+    if (!strcmp(k, "flags")) continue;
+    snprintf(key, sizeof key, "field.%s", k);
+    hub_web_raw(w, "<dt>");
+    hub_web_text(w, hub_i18n_has(key) ? hub_web_t(w, key) : k);
+    hub_web_raw(w, "</dt><dd>");
+    json_value_text(w, v);
+    hub_web_raw(w, "</dd>");
+  }
+  hub_web_raw(w, "</dl>");
+}
+
+void hub_web_flags(hub_web_req *w, const json_t *flags) {
+  size_t i;
+  json_t *f;
+  if (!json_is_array(flags) || !json_array_size(flags)) {
+    hub_web_raw(w, "-");
+    return;
+  }
+  json_array_foreach((json_t *)flags, i, f) {
+    const char *name = json_is_string(f) ? json_string_value(f)
+                       : json_is_object(f) ? json_string_value(json_object_get(f, "rule"))
+                                           : NULL;
+    char key[80];
+    snprintf(key, sizeof key, "flag.%s", name ? name : "");
+    hub_web_raw(w, "<span class=\"flag\">");
+    if (name && hub_i18n_has(key))
+      hub_web_word(w, key);
+    else if (name)
+      hub_web_text(w, name);
+    else
+      json_value_text(w, f);
+    hub_web_raw(w, "</span> ");
+  }
+}
+
+/* ---- layout ---- */
+
+static const struct {
+  const char *path;
+  const char *key;
+} nav_items[] = {
+    {"/review", "nav.review"},         {"/enrol", "nav.enrol"},
+    {"/decide", "nav.decide"},         {"/activities", "nav.activities"},
+    {"/alerts", "nav.alerts"},
+};
+
+/* 1 when the dashboard defines a page at "/". */
+static int dashboard_has_root(void) {
+  for (size_t i = 0; i < hub_web_dashboard_nroutes; i++)
+    if (!strcmp(hub_web_dashboard_routes[i].pattern, "/")) return 1;
+  return 0;
+}
+
+static void doc_start(hub_web_req *w, const char *title_key) {
+  hub_web_raw(w, w->lang == HUB_LANG_EN ? "<!DOCTYPE html>\n<html lang=\"en\">"
+                                       : "<!DOCTYPE html>\n<html lang=\"zh-CN\">");
+  hub_web_raw(w, "<head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+                 "content=\"width=device-width, initial-scale=1\"><title>");
+  hub_web_word(w, title_key);
+  hub_web_raw(w, " · ");
+  hub_web_text(w, w->hub->name);
+  hub_web_raw(w, "</title><link rel=\"stylesheet\" href=\"/assets/style.css\">"
+                 "<script src=\"/assets/app.js\" defer></script></head>\n<body>");
+}
+
+void hub_web_head(hub_web_req *w, const char *title_key) {
+  const char *path = cm_http_path(w->req);
+  doc_start(w, title_key);
+  hub_web_raw(w, "<header class=\"top\"><div class=\"brand\"><span class=\"hub-name\">");
+  hub_web_text(w, w->hub->name);
+  hub_web_raw(w, "</span> <span class=\"hub-role\">");
+  hub_web_word(w, w->hub->role == HUB_ROLE_DISTRICT ? "hub.district" : "hub.street");
+  hub_web_raw(w, "</span></div><nav>");
+  if (dashboard_has_root()) {
+    hub_web_raw(w, !strcmp(path, "/") ? "<a class=\"on\" href=\"/\">" : "<a href=\"/\">");
+    hub_web_word(w, "nav.dashboard");
+    hub_web_raw(w, "</a>");
+  }
+  for (size_t i = 0; i < sizeof nav_items / sizeof nav_items[0]; i++) {
+    size_t n = strlen(nav_items[i].path);
+    int on = !strncmp(path, nav_items[i].path, n) && (path[n] == '\0' || path[n] == '/');
+    hub_web_rawf(w, "<a%s href=\"%s\">", on ? " class=\"on\"" : "", nav_items[i].path);
+    hub_web_word(w, nav_items[i].key);
+    hub_web_raw(w, "</a>");
+  }
+  hub_web_raw(w, "</nav><div class=\"who\"><a class=\"lang\" href=\"?lang=");
+  hub_web_raw(w, w->lang == HUB_LANG_EN ? "zh\">中文" : "en\">English");
+  hub_web_raw(w, "</a>");
+  if (w->logged_in) {
+    hub_web_raw(w, " <span class=\"op\">");
+    hub_web_text(w, w->s.op.name);
+    hub_web_raw(w, " (");
+    hub_web_word(w, !strcmp(w->s.op.role, "district") ? "role.district"
+                    : !strcmp(w->s.op.role, "street") ? "role.street"
+                                                      : "role.viewer");
+    if (w->s.op.street[0] && w->hub->role == HUB_ROLE_DISTRICT) {
+      hub_web_raw(w, " · ");
+      hub_web_text(w, w->s.op.street);
+    }
+    hub_web_raw(w, ")</span><form class=\"inline\" method=\"post\" action=\"/logout\">");
+    hub_web_csrf_field(w);
+    hub_web_raw(w, "<button type=\"submit\" id=\"logout\">");
+    hub_web_word(w, "nav.logout");
+    hub_web_raw(w, "</button></form>");
+  }
+  hub_web_raw(w, "</div></header>\n<main>");
+  const char *msg = cm_http_query(w->req, "msg");
+  /* Only words of our own table are shown: a link cannot put text in the page. */
+  if (msg && !strncmp(msg, "msg.", 4) && hub_i18n_has(msg)) {
+    hub_web_raw(w, "<p class=\"flash\" role=\"status\">");
+    hub_web_word(w, msg);
+    hub_web_raw(w, "</p>");
+  }
+}
+
+void hub_web_foot(hub_web_req *w) {
+  hub_web_raw(w, "</main>\n<footer>");
+  hub_web_word(w, "footer");
+  hub_web_raw(w, "</footer></body></html>\n");
+  if (w->out.len >= w->out.max) {
+    cm_error("web: page %s over %zu bytes", cm_http_path(w->req), (size_t)HUB_WEB_PAGE_MAX);
+    cm_http_resp_set(w->resp, 500, "text/plain; charset=utf-8", "page too large\n", 15);
+    return;
+  }
+  int status = w->resp->status ? w->resp->status : 200;
+  if (cm_http_resp_set(w->resp, status, "text/html; charset=utf-8", w->out.p, w->out.len))
+    cm_http_resp_set(w->resp, 500, "text/plain; charset=utf-8", "out of memory\n", 14);
+}
+
+void hub_web_fail(hub_web_req *w, int status, const char *why_key, const char *detail) {
+  cm_buf_reset(&w->out);
+  w->resp->status = status;
+  if (w->logged_in)
+    hub_web_head(w, "err.title");
+  else {
+    doc_start(w, "err.title");
+    hub_web_raw(w, "<main>");
+  }
+  hub_web_rawf(w, "<h1>%d ", status);
+  hub_web_word(w, "err.title");
+  hub_web_raw(w, "</h1><p class=\"error\" id=\"error\">");
+  hub_web_word(w, why_key);
+  if (detail && *detail) {
+    hub_web_raw(w, "<br><small>");
+    hub_web_text(w, detail);
+    hub_web_raw(w, "</small>");
+  }
+  hub_web_raw(w, "</p>");
+  if (status == 401) {
+    hub_web_raw(w, "<p><a href=\"/login\">");
+    hub_web_word(w, "login.title");
+    hub_web_raw(w, "</a></p>");
+  }
+  hub_web_foot(w);
+  w->resp->status = status;
+}
+
+void hub_web_redirect(hub_web_req *w, const char *location) {
+  cm_http_resp_set(w->resp, 303, "text/plain; charset=utf-8", "", 0);
+  if (cm_http_resp_header(w->resp, "Location", location))
+    cm_http_resp_set(w->resp, 500, "text/plain; charset=utf-8", "bad redirect\n", 13);
+}
+
+/* ---- login, logout, assets, "/" ---- */
+
+/* A local path to go to after login: "/x..." but not "//host"; "/" otherwise. */
+static const char *safe_next(const char *next) {
+  if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) > 400 ||
+      strpbrk(next, "\r\n"))
+    return "/";
+  return next;
+}
+
+static void login_form(hub_web_req *w, const char *name, const char *error_key) {
+  hub_web_head(w, "login.title");
+  hub_web_raw(w, "<section class=\"login\"><h1>");
+  hub_web_word(w, "login.title");
+  hub_web_raw(w, "</h1>");
+  if (error_key) {
+    hub_web_raw(w, "<p class=\"error\" id=\"error\" role=\"alert\">");
+    hub_web_word(w, error_key);
+    hub_web_raw(w, "</p>");
+  }
+  hub_web_raw(w, "<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"next\" "
+                 "value=\"");
+  const char *next = cm_http_form(w->req, "next", 0);
+  hub_web_text(w, safe_next(next ? next : cm_http_query(w->req, "next")));
+  hub_web_raw(w, "\"><label>");
+  hub_web_word(w, "login.name");
+  hub_web_raw(w, "<input name=\"name\" id=\"name\" autocomplete=\"username\" required "
+                 "maxlength=\"63\" value=\"");
+  hub_web_text(w, name ? name : "");
+  hub_web_raw(w, "\"></label><label>");
+  hub_web_word(w, "login.password");
+  hub_web_raw(w, "<input type=\"password\" name=\"password\" id=\"password\" "
+                 "autocomplete=\"current-password\" required></label><button type=\"submit\" "
+                 "id=\"login\">");
+  hub_web_word(w, "login.submit");
+  hub_web_raw(w, "</button></form></section>");
+  hub_web_foot(w);
+}
+
+static void page_login(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_web_req w;
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_PUBLIC)) return;
+  if (w.logged_in) {
+    hub_web_redirect(&w, safe_next(cm_http_query(req, "next")));
+  } else {
+    login_form(&w, NULL, NULL);
+  }
+  hub_web_end(&w);
+}
+
+static void page_login_post(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_web_req w;
+  hub_auth_session s;
+  char token[HUB_AUTH_TOKEN_HEX];
+  int locked = 0;
+  cm_err err = {0};
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_PUBLIC)) return;
+  const char *name = cm_http_form(req, "name", 0);
+  const char *password = cm_http_form(req, "password", 0);
+  cm_rc rc = hub_auth_login(w.web->ops, name, password, cm_http_peer(req), cm_now_ms(), &s, token,
+                            &locked, &err);
+  if (rc == CM_OK) {
+    hub_auth_set_cookie(resp, token, cm_http_is_tls(req));
+    hub_web_redirect(&w, safe_next(cm_http_form(req, "next", 0)));
+  } else if (rc == CM_ERR_PERM) {
+    cm_warn("web: login as \"%.64s\" from %s refused: %s", name ? name : "", cm_http_peer(req),
+            err.msg);
+    hub_web_status(&w, locked ? 429 : 401);
+    login_form(&w, name, locked ? "login.locked" : "login.wrong");
+  } else {
+    cm_error("web: login: %s", err.msg);
+    hub_web_fail(&w, 500, "err.internal", NULL);
+  }
+  sodium_memzero(token, sizeof token);
+  hub_web_end(&w);
+}
+
+static void page_logout(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_web_req w;
+  cm_err err = {0};
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN | HUB_WEB_CSRF)) return;
+  if (hub_auth_logout(w.web->ops, &w.s, &err)) cm_error("web: logout: %s", err.msg);
+  hub_web_audit(&w, "logout", "", "");
+  hub_auth_set_cookie(resp, NULL, cm_http_is_tls(req));
+  hub_web_redirect(&w, "/login");
+  hub_web_end(&w);
+}
+
+static void page_asset(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  const char *name = cm_http_param(req, 0);
+  (void)ctx;
+  for (size_t i = 0; i < hub_web_n_assets; i++) {
+    if (name && !strcmp(name, hub_web_assets[i].name)) {
+      cm_http_resp_set(resp, 200, hub_web_assets[i].content_type, hub_web_assets[i].data,
+                       hub_web_assets[i].len);
+      cm_http_resp_header(resp, "Cache-Control", "max-age=3600");
+      cm_http_resp_header(resp, "X-Content-Type-Options", "nosniff");
+      return;
+    }
+  }
+  cm_http_resp_set(resp, 404, "text/plain; charset=utf-8", "no such asset\n", 14);
+}
+
+/* Until the dashboard has a "/" page, the review queue is the home page. */
+static void page_root(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_web_req w;
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
+  hub_web_redirect(&w, "/review");
+  hub_web_end(&w);
+}
+
+const cm_http_route hub_web_routes[] = {
+    {"GET", "/login", page_login, "login form (fields name, password)"},
+    {"POST", "/login", page_login_post, "log in: sets the session cookie, or 401/429"},
+    {"POST", "/logout", page_logout, "log out (CSRF token required)"},
+    {"GET", "/assets/{}", page_asset, "the pages' CSS and JS, embedded in the binary"},
+    {"GET", "/review", hub_web_page_review_list, "review queue: pending batches"},
+    {"GET", "/review/{}", hub_web_page_review_show, "one batch: its decoded records and flags"},
+    {"POST", "/review/{}", hub_web_page_review_post,
+     "accept, accept except chosen records, or reject a batch (with reasons)"},
+    {"GET", "/enrol", hub_web_page_enrol, "enrolment requests with fingerprints"},
+    {"POST", "/enrol/{}", hub_web_page_enrol_post, "approve an enrolment request"},
+    {"GET", "/decide", hub_web_page_decide, "decisions: the list and the form"},
+    {"POST", "/decide", hub_web_page_decide_post,
+     "commend, criticise (deadline), inspection result, revoke, notice"},
+    {"GET", "/activities", hub_web_page_activities, "major activities and their acknowledgement"},
+    {"POST", "/activities", hub_web_page_activities_post,
+     "acknowledge or return a major activity"},
+    {"GET", "/alerts", hub_web_page_alerts,
+     "alerts: quarantined forks, wrong clocks, communities silent for 7 days"},
+};
+const size_t hub_web_nroutes = sizeof hub_web_routes / sizeof hub_web_routes[0];
+
+static const cm_http_route root_route = {"GET", "/", page_root,
+                                         "home: the review queue until the dashboard has one"};
+
+cm_rc hub_web_mount(const cm_http_route *api, size_t n_api, cm_http_route **routes_out,
+                    size_t *n_out, cm_err *err) {
+  size_t n = hub_web_nroutes + hub_web_dashboard_nroutes + 1 + n_api, k = 0;
+  cm_http_route *r = calloc(n, sizeof *r);
+  *routes_out = NULL;
+  *n_out = 0;
+  if (!r) return cm_errf(err, CM_ERR_NOMEM, "web: out of memory");
+  for (size_t i = 0; i < hub_web_nroutes; i++) r[k++] = hub_web_routes[i];
+  for (size_t i = 0; i < hub_web_dashboard_nroutes; i++) r[k++] = hub_web_dashboard_routes[i];
+  if (!dashboard_has_root()) r[k++] = root_route;
+  for (size_t i = 0; i < n_api; i++) r[k++] = api[i];
+  *routes_out = r;
+  *n_out = k;
+  return CM_OK;
+}

@@ -1,0 +1,332 @@
+/* web_review.c - the review queue in the browser: pending batches, one batch's
+ * decoded records with their flags, and accept / accept-except / reject with
+ * reasons.  The decisions themselves are hub/review.c's (signed review.batch
+ * entries carrying the operator's name); this file checks who may see and do
+ * what, and writes the audit trail. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/log.h"
+#include "review.h"
+#include "store.h"
+#include "web.h"
+
+/* ---- the queue ---- */
+
+void hub_web_page_review_list(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_web_req w;
+  json_t *list = NULL;
+  cm_err err = {0};
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
+  if (hub_review_list(w.hub, &list, &err)) {
+    cm_error("web: review list: %s", err.msg);
+    hub_web_fail(&w, 500, "err.internal", err.msg);
+    goto out;
+  }
+  int district = w.hub->role == HUB_ROLE_DISTRICT;
+  hub_web_head(&w, "review.title");
+  hub_web_raw(&w, "<h1>");
+  hub_web_word(&w, "review.title");
+  hub_web_raw(&w, "</h1>");
+  if (district) {
+    hub_web_raw(&w, "<p class=\"hint\">");
+    hub_web_word(&w, "review.readonly");
+    hub_web_raw(&w, "</p>");
+  }
+  size_t shown = 0, i;
+  json_t *b;
+  json_array_foreach(list, i, b) {
+    char street[HUB_NAME_MAX];
+    hub_web_author_street(&w, json_string_value(json_object_get(b, "author")), street,
+                          sizeof street);
+    if (!hub_auth_sees_street(&w.s, w.hub->role, street)) continue;
+    if (!shown++) {
+      hub_web_raw(&w, "<table class=\"list\" id=\"queue\"><thead><tr><th>");
+      hub_web_word(&w, "review.id");
+      hub_web_raw(&w, "</th><th>");
+      hub_web_word(&w, "review.community");
+      if (district) {
+        hub_web_raw(&w, "</th><th>");
+        hub_web_word(&w, "review.street");
+      }
+      hub_web_raw(&w, "</th><th>");
+      hub_web_word(&w, "review.time");
+      hub_web_raw(&w, "</th><th>");
+      hub_web_word(&w, "review.entries");
+      hub_web_raw(&w, "</th><th>");
+      hub_web_word(&w, "review.kinds");
+      hub_web_raw(&w, "</th><th>");
+      hub_web_word(&w, "review.flags");
+      hub_web_raw(&w, "</th><th></th></tr></thead><tbody>");
+    }
+    json_int_t id = json_integer_value(json_object_get(b, "id"));
+    json_int_t flags = json_integer_value(json_object_get(b, "flags"));
+    hub_web_rawf(&w, "<tr data-batch=\"%lld\"%s><td>%lld</td><td>", (long long)id,
+                 flags ? " class=\"flagged\"" : "", (long long)id);
+    hub_web_text(&w, json_string_value(json_object_get(b, "community")));
+    const char *code = json_string_value(json_object_get(b, "code"));
+    if (code && *code) {
+      hub_web_raw(&w, " <small>");
+      hub_web_text(&w, code);
+      hub_web_raw(&w, "</small>");
+    }
+    if (district) {
+      hub_web_raw(&w, "</td><td>");
+      hub_web_text(&w, street);
+    }
+    hub_web_raw(&w, "</td><td>");
+    hub_web_time(&w, (uint64_t)json_integer_value(json_object_get(b, "received_ms")));
+    hub_web_rawf(&w, "</td><td class=\"num\">%lld</td><td>",
+                 (long long)json_integer_value(json_object_get(b, "entries")));
+    hub_web_kinds(&w, json_object_get(b, "kinds"));
+    hub_web_rawf(&w, "</td><td class=\"num%s\">%lld</td><td><a href=\"/review/%lld\">",
+                 flags ? " warn" : "", (long long)flags, (long long)id);
+    hub_web_word(&w, "review.open");
+    hub_web_raw(&w, "</a></td></tr>");
+  }
+  if (shown)
+    hub_web_raw(&w, "</tbody></table>");
+  else {
+    hub_web_raw(&w, "<p class=\"empty\" id=\"queue-empty\">");
+    hub_web_word(&w, "review.none");
+    hub_web_raw(&w, "</p>");
+  }
+  hub_web_foot(&w);
+out:
+  json_decref(list);
+  hub_web_end(&w);
+}
+
+/* ---- one batch ---- */
+
+/* Load batch id (from the path) and check that the operator may see it.
+ * Returns the batch (new reference) or NULL after answering. */
+static json_t *load_batch(hub_web_req *w, int64_t *id_out) {
+  json_t *b = NULL;
+  cm_err err = {0};
+  char street[HUB_NAME_MAX];
+  if (!hub_web_parse_id(cm_http_param(w->req, 0), id_out)) {
+    hub_web_fail(w, 404, "err.not_found", NULL);
+    return NULL;
+  }
+  cm_rc rc = hub_review_show(w->hub, *id_out, &b, &err);
+  if (rc) {
+    hub_web_fail_rc(w, rc, err.msg);
+    return NULL;
+  }
+  hub_web_author_street(w, json_string_value(json_object_get(b, "author")), street,
+                        sizeof street);
+  if (!hub_auth_sees_street(&w->s, w->hub->role, street)) {
+    cm_warn("web: %s may not see batch %lld of street %s", w->s.op.name, (long long)*id_out,
+            street);
+    char target[48];
+    snprintf(target, sizeof target, "batch %lld", (long long)*id_out);
+    hub_web_audit(w, "refused", target, street);
+    json_decref(b);
+    hub_web_fail(w, 403, "err.street", NULL);
+    return NULL;
+  }
+  return b;
+}
+
+/* The word for a status string ("pending" -> "status.pending"). */
+static void status_word(hub_web_req *w, const char *status) {
+  char key[48];
+  snprintf(key, sizeof key, "status.%s", status ? status : "pending");
+  hub_web_raw(w, "<span class=\"status ");
+  hub_web_text(w, status ? status : "");
+  hub_web_raw(w, "\">");
+  hub_web_word(w, key);
+  hub_web_raw(w, "</span>");
+}
+
+void hub_web_page_review_show(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_web_req w;
+  int64_t id = 0;
+  json_t *b = NULL;
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
+  b = load_batch(&w, &id);
+  if (!b) goto out;
+  const char *status = json_string_value(json_object_get(b, "status"));
+  int pending = status && !strcmp(status, "pending");
+  int can_act = pending && w.hub->role == HUB_ROLE_STREET && hub_auth_can_write(&w.s);
+
+  hub_web_head(&w, "review.batch");
+  hub_web_rawf(&w, "<h1>%s %lld</h1><dl class=\"facts\"><dt>", hub_web_t(&w, "review.batch"),
+               (long long)id);
+  hub_web_word(&w, "review.community");
+  hub_web_raw(&w, "</dt><dd>");
+  hub_web_text(&w, json_string_value(json_object_get(b, "community")));
+  hub_web_raw(&w, "</dd><dt>");
+  hub_web_word(&w, "review.time");
+  hub_web_raw(&w, "</dt><dd>");
+  hub_web_time(&w, (uint64_t)json_integer_value(json_object_get(b, "received_ms")));
+  hub_web_raw(&w, "</dd><dt>");
+  hub_web_word(&w, "review.kinds");
+  hub_web_raw(&w, "</dt><dd>");
+  hub_web_kinds(&w, json_object_get(b, "kinds"));
+  hub_web_raw(&w, "</dd><dt>");
+  hub_web_word(&w, "review.status");
+  hub_web_raw(&w, "</dt><dd id=\"batch-status\">");
+  status_word(&w, status);
+  hub_web_raw(&w, "</dd>");
+  const char *op = json_string_value(json_object_get(b, "operator"));
+  if (op && *op) {
+    hub_web_raw(&w, "<dt>");
+    hub_web_word(&w, "review.operator");
+    hub_web_raw(&w, "</dt><dd id=\"batch-operator\">");
+    hub_web_text(&w, op);
+    hub_web_raw(&w, "</dd>");
+  }
+  const char *reason = json_string_value(json_object_get(b, "reason"));
+  if (reason && *reason) {
+    hub_web_raw(&w, "<dt>");
+    hub_web_word(&w, "review.reason");
+    hub_web_raw(&w, "</dt><dd id=\"batch-reason\">");
+    hub_web_text(&w, reason);
+    hub_web_raw(&w, "</dd>");
+  }
+  hub_web_raw(&w, "</dl>");
+
+  if (can_act) {
+    hub_web_rawf(&w, "<form method=\"post\" action=\"/review/%lld\" id=\"review-form\">",
+                 (long long)id);
+    hub_web_csrf_field(&w);
+  }
+  hub_web_raw(&w, "<h2>");
+  hub_web_word(&w, "review.records");
+  hub_web_raw(&w, "</h2><table class=\"list records\" id=\"records\"><thead><tr><th>");
+  hub_web_word(&w, "review.record");
+  hub_web_raw(&w, "</th><th>");
+  hub_web_word(&w, "review.kind");
+  hub_web_raw(&w, "</th><th>");
+  hub_web_word(&w, "review.content");
+  hub_web_raw(&w, "</th><th>");
+  hub_web_word(&w, "review.flags");
+  hub_web_raw(&w, "</th><th>");
+  hub_web_word(&w, can_act ? "review.except" : "review.status");
+  hub_web_raw(&w, "</th></tr></thead><tbody>");
+  size_t i;
+  json_t *r;
+  json_array_foreach(json_object_get(b, "records"), i, r) {
+    json_int_t seq = json_integer_value(json_object_get(r, "seq"));
+    json_t *flags = json_object_get(r, "flags");
+    int flagged = json_is_array(flags) && json_array_size(flags) > 0;
+    hub_web_rawf(&w, "<tr data-seq=\"%lld\"%s><td>%lld</td><td>", (long long)seq,
+                 flagged ? " class=\"flagged\"" : "", (long long)seq);
+    hub_web_kind(&w, json_string_value(json_object_get(r, "kind")));
+    hub_web_raw(&w, "</td><td>");
+    hub_web_json_body(&w, json_object_get(r, "body"));
+    hub_web_raw(&w, "</td><td>");
+    hub_web_flags(&w, flags);
+    hub_web_raw(&w, "</td><td>");
+    if (can_act) {
+      hub_web_rawf(&w,
+                   "<label class=\"except\"><input type=\"checkbox\" name=\"except\" "
+                   "value=\"%lld\"> %s</label><input type=\"text\" name=\"why_%lld\" "
+                   "maxlength=\"1000\" placeholder=\"",
+                   (long long)seq, hub_web_t(&w, "review.except"), (long long)seq);
+      hub_web_word(&w, "review.except_reason");
+      hub_web_raw(&w, "\">");
+    } else {
+      status_word(&w, json_string_value(json_object_get(r, "status")));
+      const char *why = json_string_value(json_object_get(r, "reason"));
+      if (why && *why) {
+        hub_web_raw(&w, "<br><small class=\"reason\">");
+        hub_web_text(&w, why);
+        hub_web_raw(&w, "</small>");
+      }
+    }
+    hub_web_raw(&w, "</td></tr>");
+  }
+  hub_web_raw(&w, "</tbody></table>");
+  if (can_act) {
+    hub_web_raw(&w, "<div class=\"actions\"><button type=\"submit\" name=\"action\" "
+                    "value=\"accept\" id=\"accept\">");
+    hub_web_word(&w, "review.accept");
+    hub_web_raw(&w, "</button></div><fieldset class=\"reject\"><label>");
+    hub_web_word(&w, "review.reject_reason");
+    hub_web_raw(&w, "<textarea name=\"reason\" id=\"reject-reason\" maxlength=\"1000\" "
+                    "rows=\"2\"></textarea></label><button type=\"submit\" name=\"action\" "
+                    "value=\"reject\" id=\"reject\" class=\"danger\">");
+    hub_web_word(&w, "review.reject");
+    hub_web_raw(&w, "</button></fieldset></form>");
+  }
+  hub_web_foot(&w);
+out:
+  json_decref(b);
+  hub_web_end(&w);
+}
+
+/* ---- the decision ---- */
+
+void hub_web_page_review_post(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_web_req w;
+  int64_t id = 0;
+  json_t *b = NULL;
+  hub_review_except except[HUB_REVIEW_EXCEPT_MAX];
+  size_t n_except = 0;
+  cm_err err = {0};
+  cm_rc rc = CM_OK;
+  char target[48], detail[HUB_REVIEW_REASON_MAX + 64] = "";
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_WRITE)) return;
+  b = load_batch(&w, &id);
+  if (!b) goto out;
+  snprintf(target, sizeof target, "batch %lld", (long long)id);
+  const char *action = cm_http_form(req, "action", 0);
+  if (action && !strcmp(action, "reject")) {
+    const char *reason = cm_http_form(req, "reason", 0);
+    if (!reason || !*reason || strlen(reason) >= HUB_REVIEW_REASON_MAX) {
+      hub_web_fail(&w, 400, "review.need_reason", NULL);
+      goto out;
+    }
+    rc = hub_review_reject(w.hub, id, hub_web_operator(&w), reason, NULL, &err);
+    snprintf(detail, sizeof detail, "%s", reason);
+  } else if (action && !strcmp(action, "accept")) {
+    for (unsigned k = 0; k < HUB_REVIEW_EXCEPT_MAX; k++) {
+      const char *rec = cm_http_form(req, "except", k);
+      char field[48];
+      int64_t seq;
+      if (!rec) break;
+      if (!hub_web_parse_id(rec, &seq)) {
+        hub_web_fail(&w, 400, "err.invalid", rec);
+        goto out;
+      }
+      snprintf(field, sizeof field, "why_%lld", (long long)seq);
+      const char *why = cm_http_form(req, field, 0);
+      if (!why || !*why || strlen(why) >= HUB_REVIEW_REASON_MAX) {
+        hub_web_fail(&w, 400, "review.need_except_reason", NULL);
+        goto out;
+      }
+      except[n_except].record = rec;
+      except[n_except].reason = why;
+      n_except++;
+      size_t dl = strlen(detail);
+      if (dl + 64 < sizeof detail)
+        snprintf(detail + dl, sizeof detail - dl, "%s%s: %.40s", dl ? "; " : "except ", rec, why);
+    }
+    rc = hub_review_accept(w.hub, id, hub_web_operator(&w), except, n_except, NULL, &err);
+  } else {
+    hub_web_fail(&w, 400, "err.invalid", NULL);
+    goto out;
+  }
+  if (rc) {
+    if (rc == CM_ERR_PERM)
+      hub_web_fail(&w, 403, "err.district_review", err.msg);
+    else
+      hub_web_fail_rc(&w, rc, err.msg);
+    goto out;
+  }
+  int rejected = !strcmp(action, "reject");
+  hub_web_audit(&w, rejected ? "review.reject" : "review.accept", target, detail);
+  cm_info("web: %s %s %s", w.s.op.name, rejected ? "rejected" : "accepted", target);
+  char loc[96];
+  snprintf(loc, sizeof loc, "/review/%lld?msg=%s", (long long)id,
+           rejected ? "msg.rejected" : "msg.accepted");
+  hub_web_redirect(&w, loc);
+out:
+  json_decref(b);
+  hub_web_end(&w);
+}

@@ -1,0 +1,91 @@
+// pages.test.js - the operator pages besides the review queue, over raw HTTP:
+// every page answers behind the login, a decision is recorded with its
+// operator, an enrolment request shows its fingerprint and only a writer may
+// approve it, and the alerts page lists a community silent for seven days.
+'use strict';
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { makeHubs, startHub, request, login } = require('./lib.js');
+
+test('street hub: the other pages answer, and a decision is recorded with its operator', async (t) => {
+  const { tmp } = makeHubs(t);
+  const hub = await startHub(t, `${tmp}/street`);
+  const alice = await login(hub.port, 'alice', 'alice-pass-1');
+  for (const p of ['/enrol', '/decide', '/activities', '/alerts', '/review']) {
+    const res = await request(hub.port, { path: p, cookie: alice.cookie });
+    assert.equal(res.status, 200, p);
+    assert.match(res.body, /<header class="top">/, p);
+  }
+  const alerts = await request(hub.port, { path: '/alerts?lang=en', cookie: alice.cookie });
+  assert.match(alerts.body, /Forked logs/);
+  assert.match(alerts.body, /Communities not heard from in 7 days/);
+
+  // a notice to the community, then it is in the list with alice's name
+  let res = await request(hub.port, { method: 'POST', path: '/decide', cookie: alice.cookie,
+    form: { kind: 'notice', community: '幸福社区', reason: '年检材料请于月底前提交', csrf: alice.csrf } });
+  assert.equal(res.status, 303, res.body);
+  res = await request(hub.port, { path: '/decide', cookie: alice.cookie });
+  assert.match(res.body, /年检材料请于月底前提交/);
+  assert.match(res.body, /<td>alice<\/td>/);
+  // a criticism without a deadline is refused, and nothing is added
+  res = await request(hub.port, { method: 'POST', path: '/decide', cookie: alice.cookie,
+    form: { kind: 'criticize', community: '幸福社区', reason: '长期不活动', csrf: alice.csrf } });
+  assert.equal(res.status, 400);
+  const audit = JSON.parse(hub.cli(['operator', 'audit', '--json']));
+  const d = audit.find((r) => r.action === 'decision');
+  assert.ok(d);
+  assert.equal(d.operator, 'alice');
+  assert.match(d.detail, /年检材料/);
+
+  // the dashboard (or the queue) is the home page behind the login
+  res = await request(hub.port, { path: '/' });
+  assert.equal(res.status, 303);
+  res = await request(hub.port, { path: '/assets/style.css' });
+  assert.equal(res.status, 200);
+  assert.match(res.headers['content-type'], /text\/css/);
+  res = await request(hub.port, { path: '/assets/nope.css' });
+  assert.equal(res.status, 404);
+});
+
+test('street hub: an enrolment request shows its fingerprint and is approved by a writer', async (t) => {
+  const { tmp } = makeHubs(t);
+  const hub = await startHub(t, `${tmp}/street`);
+  const requests = JSON.parse(hub.cli(['enroll-requests', '--json']));
+  assert.equal(requests.length, 1);
+  const { id, fingerprint } = requests[0];
+  const victor = await login(hub.port, 'victor', 'victor-pass-1');
+  let res = await request(hub.port, { path: '/enrol', cookie: victor.cookie });
+  assert.equal(res.status, 200);
+  assert.ok(res.body.includes(fingerprint), 'the fingerprint is on the page');
+  assert.match(res.body, /和平社区/);
+  assert.doesNotMatch(res.body, new RegExp(`action="/enrol/${id}"`)); // a viewer gets no button
+  res = await request(hub.port, { method: 'POST', path: `/enrol/${id}`, cookie: victor.cookie,
+    form: { csrf: victor.csrf } });
+  assert.equal(res.status, 403);
+  const alice = await login(hub.port, 'alice', 'alice-pass-1');
+  res = await request(hub.port, { path: '/enrol', cookie: alice.cookie });
+  assert.match(res.body, new RegExp(`action="/enrol/${id}"`));
+  res = await request(hub.port, { method: 'POST', path: `/enrol/${id}`, cookie: alice.cookie, form: {} });
+  assert.equal(res.status, 403);
+  res = await request(hub.port, { method: 'POST', path: `/enrol/${id}`, cookie: alice.cookie,
+    form: { csrf: alice.csrf } });
+  assert.equal(res.status, 303);
+  assert.deepEqual(JSON.parse(hub.cli(['enroll-requests', '--json'])), []);
+  const audit = JSON.parse(hub.cli(['operator', 'audit', '--json']));
+  assert.ok(audit.some((r) => r.operator === 'alice' && r.action === 'enrol.approve'));
+});
+
+test('alerts: a community not heard from in seven days', async (t) => {
+  const { tmp } = makeHubs(t);
+  // The hub's clock eight days on: the community's last push is then too old.
+  const later = Date.now() + 8 * 24 * 3600 * 1000;
+  const hub = await startHub(t, `${tmp}/street`, { LINLI_FAKE_NOW_MS: String(later) });
+  const alice = await login(hub.port, 'alice', 'alice-pass-1');
+  const res = await request(hub.port, { path: '/alerts', cookie: alice.cookie });
+  assert.equal(res.status, 200);
+  const silent = /<section id="silent">([\s\S]*?)<\/section>/.exec(res.body);
+  assert.ok(silent);
+  assert.match(silent[1], /幸福社区/);
+  assert.match(silent[1], /class="count warn">1</);
+});
