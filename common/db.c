@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Map a SQLite result code to cm_rc with "what: message" in err. */
@@ -90,6 +91,20 @@ static cm_rc db_migrate_step(sqlite3 *db, void *vctx, cm_err *err) {
   return cm_db_exec(db, sql, err);
 }
 
+/* LINLI_MAX_PAGE_COUNT=N caps the database at N pages, so that the fault tests
+ * can fill the "disk" (SQLITE_FULL) without a small filesystem.  Anything but
+ * a plain positive number is ignored: a typo must not stop a production hub. */
+static cm_rc db_limit_pages(sqlite3 *db, cm_err *err) {
+  const char *env = getenv("LINLI_MAX_PAGE_COUNT");
+  if (!env || !*env) return CM_OK;
+  char *end = NULL;
+  unsigned long long n = strtoull(env, &end, 10);
+  if (!end || *end || n == 0 || n > 0x7fffffffull) return CM_OK;
+  char sql[64];
+  snprintf(sql, sizeof sql, "PRAGMA max_page_count = %llu", n);
+  return cm_db_exec(db, sql, err);
+}
+
 /* Open path, set the pragmas, run pending migrations. */
 cm_rc cm_db_open(const char *path, const char *const *migrations, int n_migrations,
                  struct sqlite3 **db_out, cm_err *err) {
@@ -112,6 +127,8 @@ cm_rc cm_db_open(const char *path, const char *const *migrations, int n_migratio
   sqlite3_busy_timeout(db, CM_DB_BUSY_TIMEOUT_MS);
   rc = cm_db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
                   err);
+  if (rc) goto out;
+  rc = db_limit_pages(db, err);
   if (rc) goto out;
   rc = db_user_version(db, &version, err);
   if (rc) goto out;

@@ -17,10 +17,14 @@
 #include "../common/json.h"
 #include "../common/log.h"
 #include "../protocol/request.h"
+#include "activity.h"
+#include "fork.h"
 #include "hublog.h"
 #include "ingest.h"
+#include "review.h"
 #include "store.h"
 #include "summary.h"
+#include "web.h"
 
 #define CT_JSON "application/json"
 #define CT_BUNDLE "application/vnd.linli.bundle"
@@ -168,6 +172,13 @@ static void api_changesets(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_rc rc = hub_ingest_bundle(api->hub, body, len, via, &r, &err);
   json_t *j = hub_ingest_result_json(&r);
   if (rc == CM_OK) {
+    /* New batches meet the auto-accept policy before the answer (its
+     * review entries are then in the node's next feed). */
+    if (r.stored) {
+      cm_err e2;
+      cm_err_clear(&e2);
+      if (hub_review_auto(api->hub, NULL, &e2)) cm_warn("api: auto-accept: %s", e2.msg);
+    }
     cm_http_resp_json(resp, 200, j);
     /* New entries at a street hub are due upstream now, not at the next tick. */
     if (r.stored) hub_forward_wake(api->fw);
@@ -374,6 +385,98 @@ static void api_health(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_http_resp_json(resp, 200, j);
 }
 
+/* ---- review, activities, forks (issue 5): read-only JSON for a logged-in
+ * operator; the pages act through hub/review.h, decide.h, activity.h ---- */
+
+/* Answer a list or object from one of the issue-5 modules, or the error. */
+static void answer_json(hub_web_req *w, cm_rc rc, json_t *j, cm_err *err) {
+  if (rc) {
+    json_decref(j);
+    answer_rc(w->resp, rc, err, NULL);
+    return;
+  }
+  cm_http_resp_json(w->resp, 200, j);
+}
+
+/* 1 when the operator may see the author's street (a street-bound operator
+ * at the district sees only theirs). */
+static int sees_author(hub_web_req *w, const char *author_hex) {
+  char street[HUB_NAME_MAX];
+  hub_web_author_street(w, author_hex, street, sizeof street);
+  return hub_auth_sees_street(&w->s, w->hub->role, street);
+}
+
+/* ROUTE: GET /api/v1/review */
+#define HELP_REVIEW "pending batches of the review queue (logged-in operator)"
+static void api_review(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_web_req w;
+  json_t *list = NULL, *seen = NULL;
+  cm_err err;
+  cm_err_clear(&err);
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
+  cm_rc rc = hub_review_auto(w.hub, NULL, &err);
+  if (!rc) rc = hub_review_list(w.hub, &list, &err);
+  if (!rc) {
+    size_t i;
+    json_t *b;
+    seen = json_array();
+    json_array_foreach(list, i, b) {
+      if (seen && sees_author(&w, json_string_value(json_object_get(b, "author"))))
+        json_array_append(seen, b);
+    }
+    if (!seen) rc = cm_errf(&err, CM_ERR_NOMEM, "out of memory listing batches");
+  }
+  json_decref(list);
+  answer_json(&w, rc, seen, &err);
+  hub_web_end(&w);
+}
+
+/* ROUTE: GET /api/v1/review/{id} */
+#define HELP_REVIEW_ONE "one batch with its decoded records, flags and status (logged-in operator)"
+static void api_review_one(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_web_req w;
+  json_t *b = NULL;
+  cm_err err;
+  char *end = NULL;
+  cm_err_clear(&err);
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
+  const char *p = cm_http_param(req, 0);
+  long long id = p ? strtoll(p, &end, 10) : 0;
+  cm_rc rc = (!p || !end || *end || id <= 0)
+                 ? cm_errf(&err, CM_ERR_INVALID, "a batch ID is a positive number")
+                 : hub_review_show(w.hub, (int64_t)id, &b, &err);
+  if (!rc && !sees_author(&w, json_string_value(json_object_get(b, "author"))))
+    rc = cm_errf(&err, CM_ERR_NOT_FOUND, "no batch %lld", id);
+  answer_json(&w, rc, b, &err);
+  hub_web_end(&w);
+}
+
+/* ROUTE: GET /api/v1/activities */
+#define HELP_ACTIVITIES "major activities with street and district acknowledgements (operator)"
+static void api_activities(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_web_req w;
+  json_t *list = NULL;
+  cm_err err;
+  cm_err_clear(&err);
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
+  cm_rc rc = hub_activity_list(w.hub, &list, &err);
+  answer_json(&w, rc, list, &err);
+  hub_web_end(&w);
+}
+
+/* ROUTE: GET /api/v1/forks */
+#define HELP_FORKS "fork evidence of quarantined authors, both branches' hashes (operator)"
+static void api_forks(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_web_req w;
+  json_t *list = NULL;
+  cm_err err;
+  cm_err_clear(&err);
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
+  cm_rc rc = hub_fork_list(w.hub, &list, &err);
+  answer_json(&w, rc, list, &err);
+  hub_web_end(&w);
+}
+
 /* ---- the route table ---------------------------------------------------- */
 
 static const cm_http_route api_routes[] = {
@@ -384,6 +487,10 @@ static const cm_http_route api_routes[] = {
     {"POST", "/api/v1/enroll", api_enroll, HELP_ENROLL},
     {"GET", "/api/v1/summary", api_summary, HELP_SUMMARY},
     {"GET", "/api/v1/health", api_health, HELP_HEALTH},
+    {"GET", "/api/v1/review", api_review, HELP_REVIEW},
+    {"GET", "/api/v1/review/{}", api_review_one, HELP_REVIEW_ONE},
+    {"GET", "/api/v1/activities", api_activities, HELP_ACTIVITIES},
+    {"GET", "/api/v1/forks", api_forks, HELP_FORKS},
 };
 
 /* The table and its length. */

@@ -24,6 +24,7 @@
 #include "hub.h"
 #include "hublog.h"
 #include "ingest.h"
+#include "relay.h"
 #include "store.h"
 
 /* Rounds of feed requests in one round: next_cursor moves by up to 1,000 items
@@ -157,6 +158,7 @@ static cm_rc forward_author(round_ctx *r, const hub_fwd_author *a, cm_err *err) 
           now_at = pr.receipts[i].r.seq;
       }
       if (rc) goto out;
+      CM_FAILPOINT("forward.after_ack");
       if (now_at <= after) {
         rc = cm_errf(err, CM_ERR_HTTP,
                      "forward: the district accepted %.16s... up to %" PRIu64
@@ -326,6 +328,12 @@ static cm_rc forward_round(const char *dir, hub_forward *fw, int audit,
   rc = stopping(fw) ? CM_OK : forward_feed(&r, &e1);
   if (rc) {
     cm_errf(err, rc, "forward: the district's feed: %s", e1.msg);
+    goto out;
+  }
+  /* District decisions for our communities go down as our own entries. */
+  rc = hub_relay(r.hub, NULL, &e1);
+  if (rc) {
+    cm_errf(err, rc, "forward: relaying the district's decisions: %s", e1.msg);
     goto out;
   }
   rc = first;

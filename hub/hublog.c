@@ -8,6 +8,7 @@
 
 #include "../common/buf.h"
 #include "../common/clock.h"
+#include "../common/failpoint.h"
 #include "../common/json.h"
 #include "../common/log.h"
 #include "../protocol/changeset.h"
@@ -86,6 +87,11 @@ out:
   free(cs);
   cm_buf_free(&b);
   return rc;
+}
+
+cm_rc hub_log_append_locked(hub_ctx *ctx, const char *kind, const json_t *body,
+                            uint64_t *seq_out, cm_err *err) {
+  return append_locked(ctx, kind, body, seq_out, err);
 }
 
 cm_rc hub_log_append(hub_ctx *ctx, const char *kind, const json_t *body, uint64_t *seq_out,
@@ -225,8 +231,10 @@ static cm_rc enroll_locked(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], con
   }
   rc = append_locked(ctx, "hub.enrolled", body, seq_out, err);
   if (!rc) rc = hub_store_request_approved(ctx->store, key, err);
+  if (!rc) CM_FAILPOINT("hublog.enroll.before_commit");
   if (!rc) rc = hub_store_commit(ctx->store, err);
   else hub_store_rollback(ctx->store);
+  if (!rc) CM_FAILPOINT("hublog.enroll.after_commit");
   json_decref(body);
   return rc;
 out:
@@ -347,6 +355,7 @@ cm_rc hub_upstream_feed_store(hub_ctx *ctx, const proto_feed_item *items, size_t
     snprintf(buf, sizeof buf, "%llu", (unsigned long long)next_cursor);
     rc = hub_store_config_set(ctx->store, HUB_CONFIG_UPSTREAM_CURSOR, buf, err);
   }
+  if (!rc && n) CM_FAILPOINT("feed.store.before_commit");
   if (!rc)
     rc = hub_store_commit(ctx->store, err);
   else

@@ -25,6 +25,12 @@
 cm_rc hub_log_append(hub_ctx *ctx, const char *kind, const json_t *body, uint64_t *seq_out,
                      cm_err *err);
 
+/* hub_log_append for a caller that holds ctx->lock and has a transaction open
+ * (hub_store_begin): the entry commits or rolls back with the caller's other
+ * writes, so a check and the entry it justifies are one transaction. */
+cm_rc hub_log_append_locked(hub_ctx *ctx, const char *kind, const json_t *body,
+                            uint64_t *seq_out, cm_err *err);
+
 /* The feed for caller: the hub's own entries addressed to it (body "to" or, for
  * hub.enrolled, "key" equal to the caller's hex; for a street hub calling its
  * district, also those addressed to any community that street enrolled), with

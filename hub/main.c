@@ -13,11 +13,19 @@
 #include "../common/codec.h"
 #include "../common/http_client.h"
 #include "../common/log.h"
+#include "activity.h"
+#include "dashboard.h"
+#include "decide.h"
+#include "fork.h"
+#include "forward.h"
 #include "hub.h"
 #include "hublog.h"
 #include "ingest.h"
+#include "orgs_local.h"
+#include "review.h"
 #include "project.h"
 #include "serve.h"
+#include "opcli.h"
 #include "store.h"
 
 enum { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_REFUSED = 2, EXIT_NETWORK = 3, EXIT_STORAGE = 5 };
@@ -359,6 +367,12 @@ static int cmd_bundle(const cmd_args *a) {
     return fail(rc, &err);
   }
   rc = hub_ingest_bundle(ctx, buf, len, via, &res, &err);
+  /* New batches meet the auto-accept policy at once, as after a push. */
+  if (!rc && res.stored) {
+    cm_err e2;
+    cm_err_clear(&e2);
+    if (hub_review_auto(ctx, NULL, &e2)) cm_warn("auto-accept: %s", e2.msg);
+  }
   j = hub_ingest_result_json(&res);
   if (rc && j) {
     /* The same error object the HTTP answer carries. */
@@ -495,7 +509,569 @@ static int cmd_status(const cmd_args *a) {
   return EXIT_OK;
 }
 
+/* ---- review and decisions (issue 5) ---- */
+
+/* The operator recorded in entries: --operator, else $USER, else "operator". */
+static const char *operator_of(const char *opt) {
+  const char *u = getenv("USER");
+  if (opt && *opt) return opt;
+  return u && *u ? u : "operator";
+}
+
+/* Parse a positive decimal ID; 0 when s is not one. */
+static int64_t parse_id(const char *s) {
+  char *end = NULL;
+  errno = 0;
+  long long v = strtoll(s, &end, 10);
+  if (errno || !end || *end || v <= 0) return 0;
+  return (int64_t)v;
+}
+
+/* Parse a count option (absent = 0); -1 when it is not a non-negative integer. */
+static int64_t parse_count(const char *s) {
+  char *end = NULL;
+  if (!s) return 0;
+  errno = 0;
+  long long v = strtoll(s, &end, 10);
+  if (errno || !end || *end || v < 0 || *s == '-' || *s == '\0') return -1;
+  return (int64_t)v;
+}
+
+/* Print j as indented JSON. */
+static void print_json(const json_t *j) {
+  char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  if (s) printf("%s\n", s);
+  free(s);
+}
+
+/* "kind xN, kind xM" from a {kind: n} object into out. */
+static void kinds_text(const json_t *kinds, char *out, size_t cap) {
+  const char *k;
+  json_t *v;
+  size_t o = 0;
+  out[0] = '\0';
+  json_object_foreach((json_t *)kinds, k, v) {
+    int n = snprintf(out + o, cap - o, "%s%s x%lld", o ? ", " : "", k,
+                     (long long)json_integer_value(v));
+    if (n < 0 || (size_t)n >= cap - o) break;
+    o += (size_t)n;
+  }
+}
+
+static int review_list(hub_ctx *ctx, int json) {
+  json_t *list = NULL;
+  cm_err err;
+  cm_err_clear(&err);
+  cm_rc rc = hub_review_auto(ctx, NULL, &err);
+  if (!rc) rc = hub_review_list(ctx, &list, &err);
+  if (rc) return fail(rc, &err);
+  if (json) {
+    print_json(list);
+  } else {
+    size_t i;
+    json_t *b;
+    json_array_foreach(list, i, b) {
+      char kinds[512];
+      kinds_text(json_object_get(b, "kinds"), kinds, sizeof kinds);
+      printf("%lld  %s  %s  seq %lld-%lld  %lld record(s): %s  flagged: %lld\n",
+             (long long)json_integer_value(json_object_get(b, "id")),
+             json_string_value(json_object_get(b, "community")),
+             json_string_value(json_object_get(b, "code")),
+             (long long)json_integer_value(json_object_get(b, "first_seq")),
+             (long long)json_integer_value(json_object_get(b, "last_seq")),
+             (long long)json_integer_value(json_object_get(b, "entries")), kinds,
+             (long long)json_integer_value(json_object_get(b, "flags")));
+    }
+  }
+  json_decref(list);
+  return EXIT_OK;
+}
+
+static int review_show(hub_ctx *ctx, int64_t id, int json) {
+  json_t *b = NULL;
+  cm_err err;
+  cm_err_clear(&err);
+  cm_rc rc = hub_review_show(ctx, id, &b, &err);
+  if (rc) return fail(rc, &err);
+  if (json) {
+    print_json(b);
+  } else {
+    size_t i;
+    json_t *r;
+    printf("batch %lld from %s (%s), records %lld-%lld: %s%s%s\n", (long long)id,
+           json_string_value(json_object_get(b, "community")),
+           json_string_value(json_object_get(b, "code")),
+           (long long)json_integer_value(json_object_get(b, "first_seq")),
+           (long long)json_integer_value(json_object_get(b, "last_seq")),
+           json_string_value(json_object_get(b, "status")),
+           *json_string_value(json_object_get(b, "reason")) ? ": " : "",
+           json_string_value(json_object_get(b, "reason")));
+    json_array_foreach(json_object_get(b, "records"), i, r) {
+      char *body = json_dumps(json_object_get(r, "body"), JSON_COMPACT | JSON_PRESERVE_ORDER);
+      char *flags = json_dumps(json_object_get(r, "flags"), JSON_COMPACT);
+      printf("  %lld  %-20s %-9s flags %s  %s%s%s\n",
+             (long long)json_integer_value(json_object_get(r, "seq")),
+             json_string_value(json_object_get(r, "kind")),
+             json_string_value(json_object_get(r, "status")), flags ? flags : "[]",
+             body ? body : "", *json_string_value(json_object_get(r, "reason")) ? "  REJECTED: " : "",
+             json_string_value(json_object_get(r, "reason")));
+      free(body);
+      free(flags);
+    }
+  }
+  json_decref(b);
+  return EXIT_OK;
+}
+
+/* review accept ID [--except RECORD --reason TEXT ...] [--operator NAME] */
+static int review_accept(hub_ctx *ctx, int argc, char **argv) {
+  hub_review_except ex[HUB_REVIEW_EXCEPT_MAX];
+  size_t n = 0;
+  int64_t id = 0;
+  const char *op = NULL;
+  uint64_t seq = 0;
+  cm_err err;
+  cm_err_clear(&err);
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--except") == 0 && i + 1 < argc) {
+      if (n == HUB_REVIEW_EXCEPT_MAX) return usage_error("too many --except");
+      ex[n].record = argv[++i];
+      ex[n].reason = NULL;
+      n++;
+    } else if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc) {
+      if (n == 0 || ex[n - 1].reason) return usage_error("--reason follows its --except RECORD");
+      ex[n - 1].reason = argv[++i];
+    } else if (strcmp(argv[i], "--operator") == 0 && i + 1 < argc) {
+      op = argv[++i];
+    } else if (!id && (id = parse_id(argv[i])) != 0) {
+      continue;
+    } else {
+      return usage_error("review accept ID [--except RECORD --reason TEXT ...]: bad '%s'",
+                         argv[i]);
+    }
+  }
+  if (!id) return usage_error("review accept needs the batch ID");
+  for (size_t k = 0; k < n; k++)
+    if (!ex[k].reason) return usage_error("--except %s needs --reason TEXT", ex[k].record);
+  cm_rc rc = hub_review_accept(ctx, id, operator_of(op), ex, n, &seq, &err);
+  if (rc) return fail(rc, &err);
+  printf("batch %lld accepted%s in hub log entry %llu\n", (long long)id,
+         n ? " (some records rejected)" : "", (unsigned long long)seq);
+  return EXIT_OK;
+}
+
+static int cmd_review(const cmd_args *a) {
+  hub_ctx *ctx = NULL;
+  cm_err err;
+  cm_rc rc;
+  int r = EXIT_OK;
+  const char *sub = a->argc > 0 ? a->argv[0] : "";
+  cm_err_clear(&err);
+  if (strcmp(sub, "accept") == 0) {
+    rc = hub_open(a->dir, &ctx, &err);
+    if (rc) return fail(rc, &err);
+    r = review_accept(ctx, a->argc - 1, a->argv + 1);
+    hub_close(ctx);
+    return r;
+  }
+  opt_spec o[] = {{"json", 1, NULL}, {"reason", 0, NULL}, {"operator", 0, NULL}};
+  const char *pos[2];
+  size_t n_pos = 0;
+  cmd_args rest = {a->dir, a->argc > 0 ? a->argc - 1 : 0, a->argv + (a->argc > 0)};
+  r = parse_or_help(&rest, "review", o, 3, pos, 1, &n_pos);
+  if (r >= 0) return r;
+  r = EXIT_OK;
+  int64_t id = n_pos ? parse_id(pos[0]) : 0;
+  if (strcmp(sub, "list") == 0) {
+    if (n_pos) return usage_error("review list takes no ID");
+  } else if (strcmp(sub, "show") == 0 || strcmp(sub, "reject") == 0) {
+    if (!id) return usage_error("review %s needs the batch ID", sub);
+    if (strcmp(sub, "reject") == 0 && !o[1].value)
+      return usage_error("review reject ID --reason TEXT");
+  } else {
+    return usage_error("review list|show|accept|reject");
+  }
+  rc = hub_open(a->dir, &ctx, &err);
+  if (rc) return fail(rc, &err);
+  if (strcmp(sub, "list") == 0) {
+    r = review_list(ctx, o[0].value != NULL);
+  } else if (strcmp(sub, "show") == 0) {
+    r = review_show(ctx, id, o[0].value != NULL);
+  } else {
+    uint64_t seq = 0;
+    rc = hub_review_reject(ctx, id, operator_of(o[2].value), o[1].value, &seq, &err);
+    if (rc)
+      r = fail(rc, &err);
+    else
+      printf("batch %lld rejected in hub log entry %llu\n", (long long)id,
+             (unsigned long long)seq);
+  }
+  hub_close(ctx);
+  return r;
+}
+
+static int cmd_policy(const cmd_args *a) {
+  const char *pos[2];
+  size_t n_pos = 0;
+  int r = parse_or_help(a, "policy", NULL, 0, pos, 2, &n_pos);
+  hub_ctx *ctx = NULL;
+  cm_err err;
+  cm_rc rc;
+  int on = 0;
+  if (r >= 0) return r;
+  cm_err_clear(&err);
+  if (n_pos != 0 && !(n_pos == 2 && strcmp(pos[0], "auto-accept") == 0 &&
+                      (strcmp(pos[1], "on") == 0 || strcmp(pos[1], "off") == 0)))
+    return usage_error("policy [auto-accept on|off]");
+  rc = hub_open(a->dir, &ctx, &err);
+  if (!rc && n_pos == 2) rc = hub_review_policy_set(ctx, strcmp(pos[1], "on") == 0, &err);
+  if (!rc) rc = hub_review_policy_get(ctx, &on, &err);
+  hub_close(ctx);
+  if (rc) return fail(rc, &err);
+  printf("auto-accept %s\n", on ? "on" : "off");
+  return EXIT_OK;
+}
+
+static int cmd_dashboard(const cmd_args *a) {
+  const char *pos[2];
+  size_t n_pos = 0;
+  int r = parse_or_help(a, "dashboard", NULL, 0, pos, 2, &n_pos);
+  hub_ctx *ctx = NULL;
+  cm_err err;
+  cm_rc rc;
+  int day = 0;
+  if (r >= 0) return r;
+  cm_err_clear(&err);
+  if (n_pos < 1 || n_pos > 2 || strcmp(pos[0], "due-day") != 0 ||
+      (n_pos == 2 && ((day = atoi(pos[1])) < 1 || day > 28)))
+    return usage_error("dashboard due-day [1..28]");
+  rc = hub_open(a->dir, &ctx, &err);
+  if (!rc && n_pos == 2) rc = hub_dashboard_due_day_set(ctx, day, &err);
+  if (!rc) rc = hub_dashboard_due_day_get(ctx, &day, &err);
+  hub_close(ctx);
+  if (rc) return fail(rc, &err);
+  printf("monthly reports are due on day %d of the next month\n", day);
+  return EXIT_OK;
+}
+
+static int cmd_decide(const cmd_args *a) {
+  opt_spec o[] = {{"org", 0, NULL},    {"community", 0, NULL}, {"deadline", 0, NULL},
+                  {"result", 0, NULL}, {"reason", 0, NULL},    {"operator", 0, NULL},
+                  {"json", 1, NULL}};
+  const char *pos[1];
+  size_t n_pos = 0;
+  int r = parse_or_help(a, "decide", o, 7, pos, 1, &n_pos);
+  hub_ctx *ctx = NULL;
+  hub_decision d;
+  cm_err err;
+  cm_rc rc;
+  char record[PROTO_KEY_HEX + 24];
+  if (r >= 0) return r;
+  cm_err_clear(&err);
+  if (n_pos != 1)
+    return usage_error("decide commend|criticize|inspect|revoke|notice|list ...");
+  if (strcmp(pos[0], "list") == 0) {
+    json_t *list = NULL;
+    rc = hub_open(a->dir, &ctx, &err);
+    if (!rc) rc = hub_decisions_list(ctx, &list, &err);
+    hub_close(ctx);
+    if (rc) return fail(rc, &err);
+    if (o[6].value) {
+      print_json(list);
+    } else {
+      size_t i;
+      json_t *x;
+      json_array_foreach(list, i, x) {
+        printf("%s  %-9s by %-8s %s%s  %s%s%s\n", json_string_value(json_object_get(x, "record")),
+               json_string_value(json_object_get(x, "kind")),
+               json_string_value(json_object_get(x, "by")),
+               json_string_value(json_object_get(x, "org")),
+               json_string_value(json_object_get(x, "community")),
+               json_string_value(json_object_get(x, "reason")),
+               json_is_true(json_object_get(x, "closed")) ? "  CLOSED" : "",
+               json_is_true(json_object_get(x, "overdue")) ? "  OVERDUE" : "");
+      }
+    }
+    json_decref(list);
+    return EXIT_OK;
+  }
+  memset(&d, 0, sizeof d);
+  if (hub_decision_kind_parse(pos[0], &d.kind, &err)) return usage_error("%s", err.msg);
+  d.org = o[0].value;
+  d.community = o[1].value;
+  d.deadline = o[2].value;
+  d.result = o[3].value;
+  d.reason = o[4].value;
+  if (!d.reason) return usage_error("decide %s needs --reason TEXT", pos[0]);
+  rc = hub_open(a->dir, &ctx, &err);
+  if (!rc) rc = hub_decide(ctx, &d, operator_of(o[5].value), record, sizeof record, &err);
+  hub_close(ctx);
+  if (rc) return fail(rc, &err);
+  printf("decision %s recorded as %s\n", pos[0], record);
+  return EXIT_OK;
+}
+
+/* activity declare (street-level organisations) */
+static int activity_declare(hub_ctx *ctx, const cmd_args *rest) {
+  opt_spec o[] = {{"id", 0, NULL},    {"org", 0, NULL},      {"date", 0, NULL},
+                  {"title", 0, NULL}, {"place", 0, NULL},    {"expected", 0, NULL},
+                  {"description", 0, NULL}};
+  int r = parse_or_help(rest, "activity", o, 7, NULL, 0, NULL);
+  hub_local_activity act;
+  char id[HUB_LOCAL_ID_MAX];
+  uint64_t seq = 0;
+  cm_err err;
+  if (r >= 0) return r;
+  cm_err_clear(&err);
+  memset(&act, 0, sizeof act);
+  act.id = o[0].value;
+  act.org = o[1].value;
+  act.date = o[2].value;
+  act.title = o[3].value;
+  act.place = o[4].value;
+  act.expected = parse_count(o[5].value);
+  act.description = o[6].value;
+  if (act.expected < 0) return usage_error("--expected must be a count");
+  cm_rc rc = hub_local_activity_declare(ctx, &act, id, &seq, &err);
+  if (rc) return fail(rc, &err);
+  printf("%s\n", id);
+  return EXIT_OK;
+}
+
+static int cmd_activity(const cmd_args *a) {
+  const char *sub = a->argc > 0 ? a->argv[0] : "";
+  cmd_args rest = {a->dir, a->argc > 0 ? a->argc - 1 : 0, a->argv + (a->argc > 0)};
+  opt_spec o[] = {{"json", 1, NULL}, {"note", 0, NULL}, {"operator", 0, NULL}};
+  const char *pos[1];
+  size_t n_pos = 0;
+  hub_ctx *ctx = NULL;
+  cm_err err;
+  cm_rc rc;
+  int r;
+  cm_err_clear(&err);
+  if (strcmp(sub, "declare") == 0) {
+    rc = hub_open(a->dir, &ctx, &err);
+    if (rc) return fail(rc, &err);
+    r = activity_declare(ctx, &rest);
+    hub_close(ctx);
+    return r;
+  }
+  r = parse_or_help(&rest, "activity", o, 3, pos, 1, &n_pos);
+  if (r >= 0) return r;
+  if (strcmp(sub, "list") == 0 ? n_pos != 0
+                               : (strcmp(sub, "ack") != 0 && strcmp(sub, "return") != 0) ||
+                                     n_pos != 1)
+    return usage_error("activity list [--json] | ack ID [--note TEXT] | return ID --note TEXT "
+                       "| declare ...");
+  if (strcmp(sub, "return") == 0 && !o[1].value)
+    return usage_error("activity return ID --note TEXT");
+  rc = hub_open(a->dir, &ctx, &err);
+  if (rc) return fail(rc, &err);
+  if (strcmp(sub, "list") == 0) {
+    json_t *list = NULL;
+    rc = hub_activity_list(ctx, &list, &err);
+    if (!rc && o[0].value) {
+      print_json(list);
+    } else if (!rc) {
+      size_t i;
+      json_t *x;
+      json_array_foreach(list, i, x) {
+        json_t *s = json_object_get(x, "street"), *d = json_object_get(x, "district");
+        printf("%s  %s  %s  %s  street: %s%s%s  district: %s%s%s%s\n",
+               json_string_value(json_object_get(x, "id")),
+               json_string_value(json_object_get(x, "date")),
+               json_string_value(json_object_get(x, "community")),
+               json_string_value(json_object_get(x, "title")),
+               json_string_value(json_object_get(s, "status")),
+               *json_string_value(json_object_get(s, "note")) ? " - " : "",
+               json_string_value(json_object_get(s, "note")),
+               json_string_value(json_object_get(d, "status")),
+               *json_string_value(json_object_get(d, "note")) ? " - " : "",
+               json_string_value(json_object_get(d, "note")),
+               json_is_true(json_object_get(x, "late")) ? "  LATE" : "");
+      }
+    }
+    json_decref(list);
+  } else {
+    uint64_t seq = 0;
+    if (strcmp(sub, "ack") == 0)
+      rc = hub_activity_ack(ctx, pos[0], operator_of(o[2].value), o[1].value, &seq, &err);
+    else
+      rc = hub_activity_return(ctx, pos[0], operator_of(o[2].value), o[1].value, &seq, &err);
+    if (!rc)
+      printf("activity %s %s at %s level in hub log entry %llu\n", pos[0],
+             strcmp(sub, "ack") == 0 ? "acknowledged" : "returned", hub_role_name(ctx->role),
+             (unsigned long long)seq);
+  }
+  hub_close(ctx);
+  return rc ? fail(rc, &err) : EXIT_OK;
+}
+
+static int cmd_fork(const cmd_args *a) {
+  const char *sub = a->argc > 0 ? a->argv[0] : "";
+  cmd_args rest = {a->dir, a->argc > 0 ? a->argc - 1 : 0, a->argv + (a->argc > 0)};
+  opt_spec o[] = {{"keep", 0, NULL}, {"json", 1, NULL}, {"operator", 0, NULL}};
+  const char *pos[1];
+  size_t n_pos = 0;
+  uint8_t author[PROTO_KEY_BYTES];
+  hub_ctx *ctx = NULL;
+  cm_err err;
+  cm_rc rc;
+  int r = parse_or_help(&rest, "fork", o, 3, pos, 1, &n_pos);
+  if (r >= 0) return r;
+  cm_err_clear(&err);
+  if (strcmp(sub, "list") == 0 ? n_pos != 0
+                               : strcmp(sub, "resolve") != 0 || n_pos != 1 || !o[0].value)
+    return usage_error("fork list [--json] | fork resolve AUTHOR --keep HASH");
+  if (n_pos && proto_key_from_hex(pos[0], author))
+    return usage_error("AUTHOR must be 64 hex digits, not '%s'", pos[0]);
+  rc = hub_open(a->dir, &ctx, &err);
+  if (rc) return fail(rc, &err);
+  if (strcmp(sub, "list") == 0) {
+    json_t *list = NULL;
+    rc = hub_fork_list(ctx, &list, &err);
+    if (!rc && o[1].value) {
+      print_json(list);
+    } else if (!rc) {
+      size_t i, k;
+      json_t *x, *h;
+      json_array_foreach(list, i, x) {
+        json_t *held = json_object_get(x, "held"), *other = json_object_get(x, "other");
+        printf("fork %lld: author %s (%s) at seq %lld%s\n",
+               (long long)json_integer_value(json_object_get(x, "id")),
+               json_string_value(json_object_get(x, "author")),
+               json_string_value(json_object_get(x, "name")),
+               (long long)json_integer_value(json_object_get(x, "seq")),
+               json_integer_value(json_object_get(x, "quarantined")) ? "  QUARANTINED" : "");
+        printf("  held:  entry %s, head %lld %s\n", json_string_value(json_object_get(held, "hash")),
+               (long long)json_integer_value(json_object_get(held, "head_seq")),
+               json_string_value(json_object_get(held, "head")));
+        json_array_foreach(json_object_get(other, "hashes"), k, h)
+          printf("  other: seq %lld %s\n",
+                 (long long)(json_integer_value(json_object_get(other, "first_seq")) + (long long)k),
+                 json_string_value(h));
+      }
+    }
+    json_decref(list);
+  } else {
+    uint64_t seq = 0;
+    rc = hub_fork_resolve(ctx, author, o[0].value, operator_of(o[2].value), &seq, &err);
+    if (!rc) printf("fork resolved in hub log entry %llu\n", (unsigned long long)seq);
+  }
+  hub_close(ctx);
+  return rc ? fail(rc, &err) : EXIT_OK;
+}
+
+static int cmd_org(const cmd_args *a) {
+  const char *sub = a->argc > 0 ? a->argv[0] : "";
+  cmd_args rest = {a->dir, a->argc > 0 ? a->argc - 1 : 0, a->argv + (a->argc > 0)};
+  opt_spec o[] = {{"id", 0, NULL},        {"name", 0, NULL},          {"category", 0, NULL},
+                  {"leader", 0, NULL},    {"phone", 0, NULL},         {"members", 0, NULL},
+                  {"party-members", 0, NULL}, {"party-station", 0, NULL}, {"founded-by", 0, NULL},
+                  {"scope", 0, NULL},     {"venue", 0, NULL},         {"filed", 0, NULL}};
+  int r = parse_or_help(&rest, "org", o, 12, NULL, 0, NULL);
+  hub_local_org org;
+  hub_ctx *ctx = NULL;
+  json_t *flags = NULL;
+  char id[HUB_LOCAL_ID_MAX];
+  uint64_t seq = 0;
+  cm_err err;
+  cm_rc rc;
+  if (r >= 0) return r;
+  cm_err_clear(&err);
+  if (strcmp(sub, "file") != 0) return usage_error("org file --name NAME ...");
+  memset(&org, 0, sizeof org);
+  org.id = o[0].value;
+  org.name = o[1].value;
+  org.category = o[2].value;
+  org.leader = o[3].value;
+  org.phone = o[4].value;
+  org.members = parse_count(o[5].value);
+  org.party_members = parse_count(o[6].value);
+  if (org.members < 0 || org.party_members < 0)
+    return usage_error("--members and --party-members are counts");
+  if (o[7].value && strcmp(o[7].value, "yes") != 0 && strcmp(o[7].value, "no") != 0)
+    return usage_error("--party-station yes|no");
+  org.party_station = o[7].value && strcmp(o[7].value, "yes") == 0;
+  org.founded_by = o[8].value;
+  org.scope = o[9].value;
+  org.venue = o[10].value;
+  org.filed = o[11].value;
+  rc = hub_open(a->dir, &ctx, &err);
+  if (!rc) rc = hub_local_org_file(ctx, &org, id, &flags, &seq, &err);
+  hub_close(ctx);
+  if (rc) return fail(rc, &err);
+  char *f = json_dumps(flags, JSON_COMPACT);
+  printf("%s\n", id);
+  if (json_array_size(flags)) fprintf(stderr, "linli-hub: filed with flags %s\n", f ? f : "");
+  free(f);
+  json_decref(flags);
+  return EXIT_OK;
+}
+
+static int cmd_report(const cmd_args *a) {
+  const char *sub = a->argc > 0 ? a->argv[0] : "";
+  cmd_args rest = {a->dir, a->argc > 0 ? a->argc - 1 : 0, a->argv + (a->argc > 0)};
+  opt_spec o[] = {{"org", 0, NULL},          {"month", 0, NULL},   {"activities", 0, NULL},
+                  {"participants", 0, NULL}, {"party-participants", 0, NULL},
+                  {"content", 0, NULL},      {"scope", 0, NULL},   {"good-deeds", 0, NULL}};
+  int r = parse_or_help(&rest, "report", o, 8, NULL, 0, NULL);
+  hub_local_report rep;
+  hub_ctx *ctx = NULL;
+  uint64_t seq = 0;
+  cm_err err;
+  cm_rc rc;
+  if (r >= 0) return r;
+  cm_err_clear(&err);
+  if (strcmp(sub, "monthly") != 0) return usage_error("report monthly --org ID --month YYYY-MM ...");
+  memset(&rep, 0, sizeof rep);
+  rep.org = o[0].value;
+  rep.month = o[1].value;
+  rep.activities = parse_count(o[2].value);
+  rep.participants = parse_count(o[3].value);
+  rep.party_participants = parse_count(o[4].value);
+  rep.content = o[5].value;
+  rep.scope = o[6].value;
+  rep.good_deeds = o[7].value;
+  if (rep.activities < 0 || rep.participants < 0 || rep.party_participants < 0)
+    return usage_error("--activities, --participants and --party-participants are counts");
+  rc = hub_open(a->dir, &ctx, &err);
+  if (!rc) rc = hub_local_report_monthly(ctx, &rep, &seq, &err);
+  hub_close(ctx);
+  if (rc) return fail(rc, &err);
+  printf("report of %s for %s in hub log entry %llu\n", rep.org, rep.month,
+         (unsigned long long)seq);
+  return EXIT_OK;
+}
+
+static int cmd_forward(const cmd_args *a) {
+  int r = parse_or_help(a, "forward", NULL, 0, NULL, 0, NULL);
+  hub_forward_stats st;
+  cm_err err;
+  cm_rc rc;
+  if (r >= 0) return r;
+  cm_err_clear(&err);
+  memset(&st, 0, sizeof st);
+  rc = cm_client_global_init();
+  if (!rc) rc = hub_forward_once(a->dir, &st, &err);
+  if (rc) return fail(rc, &err);
+  printf("forwarded %llu entries, %u feed item(s), %u request(s)\n",
+         (unsigned long long)st.entries_pushed, st.feed_items, st.requests);
+  return EXIT_OK;
+}
+
 /* ---- the table ---- */
+
+/* ---- operator (hub/opcli.c) ---- */
+
+static int cmd_operator(const cmd_args *a) {
+  cm_err err;
+  int usage = 0;
+  cm_err_clear(&err);
+  cm_rc rc = hub_opcli_run(a->dir, a->argc, a->argv, stdin, stdout, &usage, &err);
+  if (usage) return usage_error("%s", err.msg);
+  return rc ? fail(rc, &err) : EXIT_OK;
+}
 
 static const hub_command commands[] = {
   {"init", cmd_init,
@@ -525,6 +1101,46 @@ static const hub_command commands[] = {
   {"status", cmd_status, "[--json]",
    "Show heads, quarantined authors and fork evidence, enrolment requests, clock\n"
    "flags and forward progress."},
+  {"review", cmd_review, "list [--json] | show ID [--json] | accept ID [--except RECORD "
+   "--reason TEXT ...] | reject ID --reason TEXT",
+   "The street's review queue: each changeset a community pushed is a batch.  list\n"
+   "shows pending batches (batch ID first), show decodes one, accept/reject write a\n"
+   "review.batch entry the community and the district receive.  RECORD is\n"
+   "AUTHOR/SEQ or SEQ.  --operator NAME (default $USER) is recorded."},
+  {"dashboard", cmd_dashboard, "due-day [1..28]",
+   "Show or set the day of the next month by which monthly reports count as on\n"
+   "time on the dashboard (default 5)."},
+  {"policy", cmd_policy, "[auto-accept on|off]",
+   "Show or set the auto-accept policy: monthly reports without flags that do not\n"
+   "correct an accepted month are accepted automatically (default on)."},
+  {"decide", cmd_decide,
+   "commend|criticize|inspect|revoke|notice --org ID|--community NAME [--deadline "
+   "YYYY-MM-DD] [--result pass|rectify|fail] --reason TEXT | list [--json]",
+   "Record a decision addressed to the organisation's community (relayed through\n"
+   "the street when made at the district).  A criticism needs --deadline and is\n"
+   "closed by an accepted rectification; list flags OVERDUE ones."},
+  {"activity", cmd_activity,
+   "list [--json] | ack ID [--note TEXT] | return ID --note TEXT | declare --org ID "
+   "--date YYYY-MM-DD --title TEXT [--id ID] [--place P] [--expected N] [--description D]",
+   "Major activities and their acknowledgements at street and district level;\n"
+   "declare is for street-level organisations."},
+  {"fork", cmd_fork, "list [--json] | resolve AUTHOR --keep HASH",
+   "Forks of quarantined authors; resolve keeps the chain holding entry HASH (the\n"
+   "other branch stays as evidence) and releases the author."},
+  {"org", cmd_org,
+   "file --name NAME [--id ID] [--founded-by district-unit|street|self] [--category C] "
+   "[--leader L] [--phone P] [--members N] [--party-members N] [--party-station yes|no] "
+   "[--scope S] [--venue V] [--filed YYYY-MM-DD]",
+   "File a street-level organisation (set up by a district unit: XXX街XXX分會) at the\n"
+   "street hub; prints its filing number.  Rule flags are printed on stderr."},
+  {"forward", cmd_forward, "",
+   "Run one forward round now, beside serve's loop: push to the district, pull its\n"
+   "feed and relay its decisions to the communities."},
+  {"report", cmd_report,
+   "monthly --org ID --month YYYY-MM --activities N --participants N "
+   "[--party-participants N] [--content T] [--scope S] [--good-deeds G]",
+   "Monthly report of a street-level organisation (a second one corrects the month)."},
+  {"operator", cmd_operator, HUB_OPCLI_USAGE, HUB_OPCLI_HELP},
 };
 
 static const hub_command *find_command(const char *name) {

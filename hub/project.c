@@ -8,8 +8,10 @@
 #include <string.h>
 
 #include "../common/clock.h"
+#include "../common/failpoint.h"
 #include "../common/json.h"
 #include "../common/log.h"
+#include "review.h"
 #include "store.h"
 
 /* Log and skip an entry whose body this version cannot read: it is signed
@@ -187,6 +189,9 @@ cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, cm_err *err) {
   static const char *const known[] = {"hub.enrolled", "org.filed", "org.amended",
                                       "org.dissolved", "report.monthly", "activity.declared"};
   size_t i;
+  /* Versions, reviews, decisions and acknowledgements (issue 5). */
+  rc = hub_review_project(ctx, e, err);
+  if (rc) return rc;
   for (i = 0; i < sizeof known / sizeof known[0]; i++)
     if (strcmp(e->kind, known[i]) == 0) break;
   /* Kinds the projection does not show (rectifications, reviews, kinds of a
@@ -232,6 +237,7 @@ cm_rc hub_rebuild(hub_ctx *ctx, cm_err *err) {
   if (!rc) {
     rc = hub_store_projection_clear(ctx->store, err);
     if (!rc) rc = hub_store_entries_foreach(ctx->store, rebuild_one, ctx, err);
+    if (!rc) CM_FAILPOINT("rebuild.before_commit");
     if (!rc)
       rc = hub_store_commit(ctx->store, err);
     else

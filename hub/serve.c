@@ -15,12 +15,15 @@
 #include "api.h"
 #include "forward.h"
 #include "hub.h"
+#include "web.h"
 
 struct hub_server {
   hub_ctx *hub;
   hub_api api; /* handlers' ctx: must outlive the HTTP server */
   hub_forward *fw;
   cm_http_server *http;
+  struct hub_web *web;    /* operator pages: accounts and sessions (hub/web.h) */
+  cm_http_route *routes;  /* pages, dashboard and API in one table (hub_web_mount) */
   char url[320];
 };
 
@@ -71,7 +74,13 @@ cm_rc hub_server_start(const char *dir, const char *listen, const char *cert_fil
   }
 
   size_t n_routes = 0;
-  const cm_http_route *routes = hub_api_routes(&n_routes);
+  const cm_http_route *api_routes = hub_api_routes(&n_routes);
+  /* The operator pages go before the API: their paths never start with /api/. */
+  rc = hub_web_open(dir, &srv->web, err);
+  if (!rc) rc = hub_web_mount(api_routes, n_routes, &srv->routes, &n_routes, err);
+  if (rc) goto out;
+  srv->api.web = srv->web;
+  const cm_http_route *routes = srv->routes;
   for (size_t i = 0; i < n_routes; i++)
     cm_debug("route %s %s: %s", routes[i].method, routes[i].pattern, routes[i].help);
   cm_http_config cfg = {
@@ -117,6 +126,8 @@ void hub_server_stop(hub_server *srv) {
   hub_forward_stop(srv->fw);
   srv->api.fw = NULL;
   cm_http_stop(srv->http);
+  hub_web_close(srv->web);
+  free(srv->routes);
   hub_close(srv->hub);
   free(srv);
 }

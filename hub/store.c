@@ -3,6 +3,7 @@
 #include "store.h"
 
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,77 @@ static const char *const store_migrations[] = {
   "  author BLOB NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, org TEXT NOT NULL,"
   "  date TEXT NOT NULL, expected INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'pending',"
   "  PRIMARY KEY(author, id));",
+  /* Review and decisions (issue 5), all projection.  Every version of a
+   * report or filing is kept so that an accepted figure stands while its
+   * correction waits; a record's status comes from the review entries of the
+   * hub that enrolled its author (view entry_status), whatever the order in
+   * which the review and the record arrived. */
+  "CREATE TABLE report_versions("
+  "  author BLOB NOT NULL, seq INTEGER NOT NULL, org TEXT NOT NULL, month TEXT NOT NULL,"
+  "  activities INTEGER NOT NULL, participants INTEGER NOT NULL,"
+  "  party_participants INTEGER NOT NULL, PRIMARY KEY(author, seq));"
+  "CREATE TABLE filing_versions("
+  "  author BLOB NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY(author, seq));"
+  "CREATE TABLE reviews("
+  "  reviewer BLOB NOT NULL, rseq INTEGER NOT NULL, author BLOB NOT NULL,"
+  "  batch INTEGER NOT NULL, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL,"
+  "  result TEXT NOT NULL, reason TEXT NOT NULL, operator TEXT NOT NULL,"
+  "  time_ms INTEGER NOT NULL, PRIMARY KEY(reviewer, rseq));"
+  "CREATE INDEX reviews_author ON reviews(author, first_seq);"
+  "CREATE TABLE review_rejects("
+  "  reviewer BLOB NOT NULL, rseq INTEGER NOT NULL, author BLOB NOT NULL,"
+  "  seq INTEGER NOT NULL, reason TEXT NOT NULL, PRIMARY KEY(reviewer, rseq, author, seq));"
+  "CREATE VIEW entry_status AS SELECT e.author AS author, e.seq AS seq, e.kind AS kind,"
+  "  e.changeset AS changeset, CASE WHEN a.role IN ('self', 'street') THEN 'accepted' ELSE"
+  "  coalesce((SELECT CASE WHEN r.result = 'rejected' OR EXISTS(SELECT 1 FROM review_rejects x"
+  "    WHERE x.reviewer = r.reviewer AND x.rseq = r.rseq AND x.author = e.author"
+  "    AND x.seq = e.seq) THEN 'rejected' ELSE 'accepted' END FROM reviews r"
+  "    WHERE r.reviewer = a.enrolled_by AND r.author = e.author"
+  "    AND e.seq BETWEEN r.first_seq AND r.last_seq ORDER BY r.rseq DESC LIMIT 1),"
+  "  'pending') END AS status FROM entries e JOIN authors a ON a.key = e.author;"
+  /* Decisions keyed by record id ("<hex>/<seq>"; a relayed one by its
+   * origin's), closures of criticisms, acknowledgements of activities. */
+  "CREATE TABLE decisions("
+  "  record TEXT PRIMARY KEY, author BLOB NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,"
+  "  by_level TEXT NOT NULL, to_key BLOB, org TEXT NOT NULL, community TEXT NOT NULL,"
+  "  deadline TEXT NOT NULL, result TEXT NOT NULL, reason TEXT NOT NULL,"
+  "  operator TEXT NOT NULL, time_ms INTEGER NOT NULL);"
+  "CREATE TABLE closures("
+  "  decision TEXT NOT NULL, author BLOB NOT NULL, seq INTEGER NOT NULL,"
+  "  PRIMARY KEY(decision, author, seq));"
+  "CREATE TABLE activity_acks("
+  "  activity TEXT NOT NULL, level TEXT NOT NULL, status TEXT NOT NULL, note TEXT NOT NULL,"
+  "  author BLOB NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(activity, level));",
+  /* Dashboard (issue 7): its reads by month, by date and by filing number,
+   * and a partial index over the few entries that are neither records nor
+   * reports (decisions, acknowledgements, reviews), so that listing them
+   * never scans the reports. */
+  "CREATE INDEX reports_month ON reports(month);"
+  "CREATE INDEX organisations_id ON organisations(id);"
+  "CREATE INDEX activities_date ON activities(date);"
+  "CREATE INDEX entries_events ON entries(kind) WHERE kind NOT IN ('report.monthly',"
+  "  'org.filed', 'org.amended', 'org.dissolved', 'activity.declared');",
+  /* A review binds to the hash of the last entry it reviewed: after a fork
+   * is resolved for the other branch, reviews of the dropped entries no
+   * longer apply (the chain makes one hash cover the whole range). */
+  "ALTER TABLE reviews ADD COLUMN last_hash BLOB;"
+  "DROP VIEW entry_status;"
+  "CREATE VIEW entry_status AS SELECT e.author AS author, e.seq AS seq, e.kind AS kind,"
+  "  e.changeset AS changeset, CASE WHEN a.role IN ('self', 'street') THEN 'accepted' ELSE"
+  "  coalesce((SELECT CASE WHEN r.result = 'rejected' OR EXISTS(SELECT 1 FROM review_rejects x"
+  "    WHERE x.reviewer = r.reviewer AND x.rseq = r.rseq AND x.author = e.author"
+  "    AND x.seq = e.seq) THEN 'rejected' ELSE 'accepted' END FROM reviews r"
+  "    WHERE r.reviewer = a.enrolled_by AND r.author = e.author"
+  "    AND e.seq BETWEEN r.first_seq AND r.last_seq AND (r.last_hash IS NULL OR"
+  "    r.last_hash = (SELECT h.hash FROM entries h WHERE h.author = r.author"
+  "    AND h.seq = r.last_seq)) ORDER BY r.rseq DESC LIMIT 1),"
+  "  'pending') END AS status FROM entries e JOIN authors a ON a.key = e.author;",
+  /* Dashboard: the facts of a monthly report it counts, in two indexes, so
+   * that a year of reports is read without the rows and the entries' bodies. */
+  "CREATE INDEX entries_report_facts ON entries(author, seq, time_ms, received_ms,"
+  "  (coalesce(CAST(body AS TEXT)->>'good_deeds', '') <> '')) WHERE kind = 'report.monthly';"
+  "CREATE INDEX reports_month_facts ON reports(month, author, org, seq, activities,"
+  "  participants, party_participants);",
 };
 
 #define STORE_CACHE 48
@@ -824,7 +896,9 @@ static const char SQL_ACTIVITY_PUT[] =
 cm_rc hub_store_projection_clear(hub_store *st, cm_err *err) {
   return cm_db_exec(st->db,
                     "DELETE FROM communities; DELETE FROM organisations; DELETE FROM reports; "
-                    "DELETE FROM activities;",
+                    "DELETE FROM activities; DELETE FROM report_versions; "
+                    "DELETE FROM filing_versions; DELETE FROM reviews; DELETE FROM review_rejects; "
+                    "DELETE FROM decisions; DELETE FROM closures; DELETE FROM activity_acks;",
                     err);
 }
 
@@ -951,6 +1025,13 @@ cm_rc hub_store_projection_dump(hub_store *st, cm_buf *out, cm_err *err) {
     "SELECT 'activity', author, id, seq, org, date, expected, status FROM activities "
     "ORDER BY author, id",
     "SELECT 'author', key, name, code, role, street, enrolled_by FROM authors ORDER BY key",
+    "SELECT 'report_version', * FROM report_versions ORDER BY author, seq",
+    "SELECT 'filing_version', * FROM filing_versions ORDER BY author, seq",
+    "SELECT 'review', * FROM reviews ORDER BY reviewer, rseq",
+    "SELECT 'review_reject', * FROM review_rejects ORDER BY reviewer, rseq, author, seq",
+    "SELECT 'decision', * FROM decisions ORDER BY record",
+    "SELECT 'closure', * FROM closures ORDER BY decision, author, seq",
+    "SELECT 'activity_ack', * FROM activity_acks ORDER BY activity, level",
   };
   cm_rc rc = CM_OK;
   for (size_t i = 0; !rc && i < sizeof q / sizeof q[0]; i++) rc = dump_query(st, q[i], out, err);
@@ -976,45 +1057,10 @@ static void counts_add(json_t *c, const char *status, const char *field, int64_t
   if (f) json_integer_set(f, json_integer_value(f) + v);
 }
 
-/* Fill community object c ({"pending", "accepted"}) with the counts of author. */
+/* Fill community object c ({"pending", "accepted"}) with the counts of author:
+ * what the reviewing hub accepted, and the rest as pending (review.c). */
 static cm_rc community_counts(hub_store *st, const uint8_t *author, json_t *c, cm_err *err) {
-  sqlite3_stmt *s = NULL;
-  cm_rc rc = CM_OK;
-  int r = sqlite3_prepare_v2(st->db,
-                             "SELECT status, count(*) FROM organisations WHERE author = ?1 AND "
-                             "dissolved = 0 GROUP BY status",
-                             -1, &s, NULL);
-  rc = cm_db_check(st->db, r, "counting organisations", err);
-  if (rc) goto out;
-  bind_key(s, 1, author);
-  while ((r = sqlite3_step(s)) == SQLITE_ROW)
-    counts_add(c, (const char *)sqlite3_column_text(s, 0), "organisations",
-               sqlite3_column_int64(s, 1));
-  if (r != SQLITE_DONE) {
-    rc = cm_db_check(st->db, r, "counting organisations", err);
-    goto out;
-  }
-  sqlite3_finalize(s);
-  s = NULL;
-  r = sqlite3_prepare_v2(st->db,
-                         "SELECT status, count(*), total(activities), total(participants), "
-                         "total(party_participants) FROM reports WHERE author = ?1 "
-                         "GROUP BY status",
-                         -1, &s, NULL);
-  rc = cm_db_check(st->db, r, "counting reports", err);
-  if (rc) goto out;
-  bind_key(s, 1, author);
-  while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-    const char *status = (const char *)sqlite3_column_text(s, 0);
-    counts_add(c, status, "reports", sqlite3_column_int64(s, 1));
-    counts_add(c, status, "activities", sqlite3_column_int64(s, 2));
-    counts_add(c, status, "participants", sqlite3_column_int64(s, 3));
-    counts_add(c, status, "party_participants", sqlite3_column_int64(s, 4));
-  }
-  if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "counting reports", err);
-out:
-  sqlite3_finalize(s);
-  return rc;
+  return hub_store_review_counts(st, author, c, err);
 }
 
 /* Append the communities of street_key, with their counts, to arr. */
@@ -1045,6 +1091,15 @@ out:
   return rc;
 }
 
+/* Street object one gets "own": {"accepted", "pending"}, the counts of the
+ * street-level organisations the street hub filed itself (hub/orgs_local.c). */
+static cm_rc street_own(hub_store *st, const uint8_t *street_key, json_t *one, cm_err *err) {
+  json_t *own = json_pack("{s:o, s:o}", "accepted", counts_zero(), "pending", counts_zero());
+  if (!own || json_object_set_new(one, "own", own))
+    return cm_errf(err, CM_ERR_NOMEM, "out of memory building JSON");
+  return hub_store_review_counts(st, street_key, own, err);
+}
+
 cm_rc hub_store_summary_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], int is_district,
                              const char *self_name, json_t **out, cm_err *err) {
   sqlite3_stmt *s = NULL;
@@ -1058,6 +1113,7 @@ cm_rc hub_store_summary_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES],
                             comms);
     rc = arr_add(streets, one, err);
     if (!rc) rc = street_communities(st, self, comms, err);
+    if (!rc) rc = street_own(st, self, one, err);
     goto out;
   }
   int r = sqlite3_prepare_v2(st->db,
@@ -1073,6 +1129,7 @@ cm_rc hub_store_summary_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES],
                             "communities", comms);
     rc = arr_add(streets, one, err);
     if (!rc) rc = street_communities(st, key, comms, err);
+    if (!rc) rc = street_own(st, key, one, err);
     if (rc) goto out;
   }
   if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "listing streets", err);
@@ -1117,5 +1174,674 @@ cm_rc hub_store_status_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], 
   json_decref(forks);
   json_decref(requests);
   json_decref(forward);
+  return rc;
+}
+
+/* ---- review, decisions, activities (issue 5) ---- */
+
+/* Bind the parameters that types names, from ap: 'k' a 32-byte key (const
+ * uint8_t *, NULL binds NULL), 'i' an int64_t, 't' a text (const char *, NULL
+ * binds ""). */
+static void rv_bind(sqlite3_stmt *s, const char *types, va_list ap) {
+  for (int i = 0; types[i]; i++) {
+    if (types[i] == 'k')
+      bind_key(s, i + 1, va_arg(ap, const uint8_t *));
+    else if (types[i] == 'i')
+      sqlite3_bind_int64(s, i + 1, (sqlite3_int64)va_arg(ap, int64_t));
+    else
+      bind_text(s, i + 1, va_arg(ap, const char *));
+  }
+}
+
+/* Run sql (no rows) with parameters bound from types (see rv_bind). */
+static cm_rc rv_exec(hub_store *st, const char *sql, const char *what, cm_err *err,
+                     const char *types, ...) {
+  sqlite3_stmt *s = NULL;
+  va_list ap;
+  int r = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+  cm_rc rc = cm_db_check(st->db, r, what, err);
+  if (!rc) {
+    va_start(ap, types);
+    rv_bind(s, types, ap);
+    va_end(ap);
+    rc = st_done(st, s, what, err);
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
+/* Run sql with parameters bound from types and turn each row into an object
+ * named by the columns: integers, texts (a column whose name ends in "_json"
+ * is parsed as JSON, null when it is not), 32-byte blobs as hex, NULL as null. */
+static cm_rc rv_rows(hub_store *st, const char *sql, json_t **out, cm_err *err, const char *types,
+                     ...) {
+  sqlite3_stmt *s = NULL;
+  json_t *arr = json_array();
+  va_list ap;
+  int r = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+  cm_rc rc = cm_db_check(st->db, r, "reading the review tables", err);
+  *out = NULL;
+  if (!rc && !arr) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory building JSON");
+  if (rc) goto out;
+  va_start(ap, types);
+  rv_bind(s, types, ap);
+  va_end(ap);
+  while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+    json_t *o = json_object();
+    rc = arr_add(arr, o, err);
+    if (rc) goto out;
+    for (int i = 0; i < sqlite3_column_count(s); i++) {
+      const char *name = sqlite3_column_name(s, i);
+      size_t nlen = strlen(name);
+      json_t *v = NULL;
+      switch (sqlite3_column_type(s, i)) {
+      case SQLITE_INTEGER:
+        v = json_integer(sqlite3_column_int64(s, i));
+        break;
+      case SQLITE_TEXT: {
+        const char *t = (const char *)sqlite3_column_text(s, i);
+        if (nlen > 5 && strcmp(name + nlen - 5, "_json") == 0) {
+          v = json_loads(t ? t : "", JSON_DECODE_ANY, NULL);
+          if (!v) v = json_null();
+        } else {
+          v = json_string(t ? t : "");
+          if (!v) v = json_string("");
+        }
+        break;
+      }
+      case SQLITE_BLOB:
+        if (sqlite3_column_bytes(s, i) == 32) {
+          char hex[PROTO_KEY_HEX];
+          hex32(sqlite3_column_blob(s, i), hex);
+          v = json_string(hex);
+        } else {
+          v = json_integer(sqlite3_column_bytes(s, i));
+        }
+        break;
+      default:
+        v = json_null();
+        break;
+      }
+      char key[64];
+      /* "body_json" is shown as "body". */
+      snprintf(key, sizeof key, "%.*s", (int)(nlen > 5 && strcmp(name + nlen - 5, "_json") == 0
+                                                 ? nlen - 5
+                                                 : nlen),
+               name);
+      if (!v || json_object_set_new(o, key, v)) {
+        rc = cm_errf(err, CM_ERR_NOMEM, "out of memory building JSON");
+        goto out;
+      }
+    }
+  }
+  if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "reading the review tables", err);
+out:
+  sqlite3_finalize(s);
+  if (rc)
+    json_decref(arr);
+  else
+    *out = arr;
+  return rc;
+}
+
+cm_rc hub_store_report_version_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                                   uint64_t seq, const char *org, const char *month,
+                                   int64_t activities, int64_t participants,
+                                   int64_t party_participants, cm_err *err) {
+  return rv_exec(st,
+                 "INSERT OR REPLACE INTO report_versions(author, seq, org, month, activities, "
+                 "participants, party_participants) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                 "storing a report version", err, "kittiii", author, (int64_t)seq, org, month,
+                 activities, participants, party_participants);
+}
+
+cm_rc hub_store_filing_version_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                                   uint64_t seq, const char *id, cm_err *err) {
+  return rv_exec(st, "INSERT OR REPLACE INTO filing_versions(author, seq, id) VALUES(?1, ?2, ?3)",
+                 "storing a filing version", err, "kit", author, (int64_t)seq, id);
+}
+
+cm_rc hub_store_review_put(hub_store *st, const uint8_t reviewer[PROTO_KEY_BYTES], uint64_t rseq,
+                           const uint8_t author[PROTO_KEY_BYTES], int64_t batch,
+                           uint64_t first_seq, uint64_t last_seq, const uint8_t *last_hash,
+                           const char *result, const char *reason, const char *operator_name,
+                           uint64_t time_ms, cm_err *err) {
+  return rv_exec(st,
+                 "INSERT OR REPLACE INTO reviews(reviewer, rseq, author, batch, first_seq, "
+                 "last_seq, result, reason, operator, time_ms, last_hash) "
+                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                 "storing a review", err, "kikiiittti" "k", reviewer, (int64_t)rseq, author,
+                 batch, (int64_t)first_seq, (int64_t)last_seq, result, reason, operator_name,
+                 (int64_t)time_ms, last_hash);
+}
+
+/* ---- dashboard reads (hub/dashboard.c) ---- */
+
+/* One SQL text per hub_dash_query, in enum order, and which of its
+ * parameters are keys (bit i set: parameter i+1 arrives as 64 hex digits and
+ * is bound as a 32-byte blob).  Bodies are BLOBs: CAST them to TEXT before
+ * json reads them. */
+static const struct {
+  const char *sql;
+  unsigned key_params;
+} dash_queries[] = {
+  [HUB_DQ_STREETS] = {"SELECT key, name FROM authors WHERE role = 'street' ORDER BY rowid", 0},
+  [HUB_DQ_UNITS] = {"SELECT c.key, c.name, c.code, c.street_key, c.street_name,"
+                    " (SELECT e.received_ms FROM entries e WHERE e.author = c.key"
+                    "  ORDER BY e.seq DESC LIMIT 1) FROM communities c"
+                    " ORDER BY c.street_name, c.code, c.name",
+                    0},
+  [HUB_DQ_ORGS] = {"SELECT o.author, o.id, o.data->>'name', o.data->>'category',"
+                   " o.data->>'founded_by', o.data->>'filed', o.members, o.party_members,"
+                   " o.data->>'party_station', o.data->>'flags', o.dissolved,"
+                   " (SELECT min(f.seq) FROM filing_versions f WHERE f.author = o.author"
+                   "  AND f.id = o.id), o.status"
+                   " FROM organisations o ORDER BY o.id",
+                   0},
+  /* Reports with their author and receipt times and whether good deeds were
+   * written: the indexes reports_month_facts and entries_report_facts answer
+   * it without reading the rows (and mostly not the entries' bodies). */
+  [HUB_DQ_REPORTS] = {"SELECT r.author, r.org, r.month, r.activities, r.participants,"
+                      " r.party_participants, r.seq, e.time_ms, e.received_ms,"
+                      " coalesce(CAST(e.body AS TEXT)->>'good_deeds', '') <> ''"
+                      " FROM reports r INDEXED BY reports_month_facts"
+                      " JOIN entries e INDEXED BY entries_report_facts ON e.author = r.author"
+                      "  AND e.seq = r.seq AND e.kind = 'report.monthly'"
+                      " WHERE r.month >= ?1 AND r.month <= ?2",
+                      0},
+  /* The newest month with activities of each organisation since ?1. */
+  [HUB_DQ_LAST_ACTIVE] = {"SELECT author, org, max(month) FROM reports INDEXED BY"
+                          " reports_month_facts WHERE month >= ?1 AND month <= ?2"
+                          " AND activities > 0 GROUP BY author, org",
+                          0},
+  /* The reviews that decide a record's status, exactly as view entry_status
+   * picks them (the reviewer is the hub that enrolled the author, and the
+   * review still binds to the chain it reviewed): dashboard.c applies them in
+   * memory, because the view costs a subquery per report. */
+  [HUB_DQ_REVIEWS] = {"SELECT r.author, r.first_seq, r.last_seq, r.rseq, r.result"
+                      " FROM reviews r JOIN authors a ON a.key = r.author"
+                      " WHERE r.reviewer = a.enrolled_by AND (r.last_hash IS NULL OR"
+                      " r.last_hash = (SELECT h.hash FROM entries h WHERE h.author = r.author"
+                      " AND h.seq = r.last_seq)) ORDER BY r.author, r.first_seq",
+                      0},
+  [HUB_DQ_REJECTS] = {"SELECT x.author, x.seq, x.rseq FROM review_rejects x"
+                      " JOIN authors a ON a.key = x.author WHERE x.reviewer = a.enrolled_by"
+                      " ORDER BY x.author, x.seq, x.rseq",
+                      0},
+  [HUB_DQ_ACTIVITIES] = {"SELECT a.author, a.id, a.org, a.date, a.expected,"
+                         " CAST(e.body AS TEXT)->>'title', CAST(e.body AS TEXT)->>'place',"
+                         " e.time_ms, e.seq"
+                         " FROM activities a JOIN entries e ON e.author = a.author"
+                         "  AND e.seq = a.seq"
+                         " WHERE a.date >= ?1 AND a.date <= ?2 ORDER BY a.date, a.id",
+                         0},
+  [HUB_DQ_EVENTS] = {"SELECT author, seq, kind, time_ms, received_ms, CAST(body AS TEXT)"
+                     " FROM entries INDEXED BY entries_events WHERE kind NOT IN"
+                     " ('report.monthly', 'org.filed', 'org.amended', 'org.dissolved',"
+                     " 'activity.declared') ORDER BY id",
+                     0},
+  [HUB_DQ_ORG_FIND] = {"SELECT o.author, o.id, o.data, o.dissolved, o.seq FROM organisations o"
+                       " WHERE o.id = ?1 ORDER BY o.author",
+                       0},
+  [HUB_DQ_ORG_ENTRIES] = {"SELECT e.seq, e.kind, e.time_ms, e.received_ms,"
+                          " CAST(e.body AS TEXT), s.status FROM entries e"
+                          " JOIN entry_status s ON s.author = e.author AND s.seq = e.seq"
+                          " WHERE e.author = ?1 AND e.kind IN ('org.filed', 'org.amended',"
+                          " 'org.dissolved', 'report.monthly', 'activity.declared',"
+                          " 'rectification.filed') AND (CAST(e.body AS TEXT)->>'id' = ?2"
+                          " OR CAST(e.body AS TEXT)->>'org' = ?2) ORDER BY e.seq",
+                          1u},
+  [HUB_DQ_DECISIONS] = {"SELECT record, author, seq, kind, by_level, org, community, deadline,"
+                        " result, reason, operator, time_ms,"
+                        " EXISTS(SELECT 1 FROM closures c WHERE c.decision = d.record)"
+                        " FROM decisions d ORDER BY time_ms, record",
+                        0},
+  [HUB_DQ_ACKS] = {"SELECT activity, level, status, note FROM activity_acks", 0},
+};
+
+cm_rc hub_store_dash_rows(hub_store *st, hub_dash_query q, const char *const *params,
+                          size_t n_params, hub_dash_row_fn fn, void *ctx, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  hub_dash_row row;
+  char hex[HUB_DASH_COLS][PROTO_KEY_HEX];
+  uint8_t keys[4][PROTO_KEY_BYTES];
+  cm_rc rc = CM_OK;
+  int r;
+
+  if ((size_t)q >= sizeof dash_queries / sizeof dash_queries[0] || !dash_queries[q].sql ||
+      n_params > 4)
+    return cm_errf(err, CM_ERR_INVALID, "no such dashboard query");
+  r = sqlite3_prepare_v2(st->db, dash_queries[q].sql, -1, &s, NULL);
+  rc = cm_db_check(st->db, r, "preparing a dashboard query", err);
+  if (rc) goto out;
+  for (size_t i = 0; i < n_params; i++) {
+    if (dash_queries[q].key_params & (1u << i)) {
+      if (!params[i] || proto_key_from_hex(params[i], keys[i]) != CM_OK) {
+        rc = cm_errf(err, CM_ERR_INVALID, "a key is 64 hex digits");
+        goto out;
+      }
+      bind_key(s, (int)i + 1, keys[i]);
+    } else {
+      bind_text(s, (int)i + 1, params[i]);
+    }
+  }
+  while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW) {
+    memset(&row, 0, sizeof row);
+    row.n = sqlite3_column_count(s);
+    if (row.n > HUB_DASH_COLS) row.n = HUB_DASH_COLS;
+    for (int i = 0; i < row.n; i++) {
+      int type = sqlite3_column_type(s, i);
+      if (type == SQLITE_NULL) continue;
+      if (type == SQLITE_BLOB) {
+        if (sqlite3_column_bytes(s, i) == PROTO_KEY_BYTES) {
+          hex32(sqlite3_column_blob(s, i), hex[i]);
+          row.text[i] = hex[i];
+        } else {
+          row.text[i] = "";
+        }
+        continue;
+      }
+      row.num[i] = sqlite3_column_int64(s, i);
+      /* Numbers are read as numbers: converting each to text costs more
+       * than the rest of a dashboard row. */
+      row.text[i] = type == SQLITE_TEXT ? (const char *)sqlite3_column_text(s, i) : "";
+      if (!row.text[i]) row.text[i] = "";
+    }
+    rc = fn(ctx, &row, err);
+  }
+  if (!rc && r != SQLITE_DONE) rc = cm_db_check(st->db, r, "reading the dashboard", err);
+out:
+  sqlite3_finalize(s);
+  return rc;
+}
+
+cm_rc hub_store_review_reject_put(hub_store *st, const uint8_t reviewer[PROTO_KEY_BYTES],
+                                  uint64_t rseq, const uint8_t author[PROTO_KEY_BYTES],
+                                  uint64_t seq, const char *reason, cm_err *err) {
+  return rv_exec(st,
+                 "INSERT OR REPLACE INTO review_rejects(reviewer, rseq, author, seq, reason) "
+                 "VALUES(?1, ?2, ?3, ?4, ?5)",
+                 "storing a rejected record", err, "kikit", reviewer, (int64_t)rseq, author,
+                 (int64_t)seq, reason);
+}
+
+/* A community's batches: the changesets that supplied its entries, with the
+ * range they supplied and the newest review by the hub that enrolled it (a
+ * review binds to the hash of the last entry it covered).  BATCHES_WHERE
+ * picks the changesets: one by id (the primary key), or all after an id. */
+#define SQL_BATCHES(BATCHES_WHERE)                                                               \
+  "SELECT b.id AS id, b.author AS author, a.name AS community, a.code AS code,"                \
+  " b.first_seq AS first_seq, b.last_seq AS last_seq, b.entries AS entries,"                   \
+  " b.received_ms AS received_ms,"                                                             \
+  " coalesce(r.result, 'pending') AS status, coalesce(r.reason, '') AS reason,"                \
+  " coalesce(r.operator, '') AS operator, coalesce(r.rseq, 0) AS review_seq "                  \
+  "FROM (SELECT c.id AS id, c.author AS author, min(e.seq) AS first_seq,"                      \
+  "  max(e.seq) AS last_seq, count(*) AS entries, c.received_ms AS received_ms"                \
+  "  FROM changesets c JOIN entries e ON e.author = c.author"                                  \
+  "  AND e.seq BETWEEN c.first_seq AND c.last_seq AND e.changeset = c.id"                      \
+  "  WHERE " BATCHES_WHERE " GROUP BY c.id) b"                                                 \
+  " JOIN authors a ON a.key = b.author AND a.role = 'community'"                               \
+  " LEFT JOIN reviews r ON r.rseq = (SELECT max(r2.rseq) FROM reviews r2"                      \
+  "  WHERE r2.reviewer = a.enrolled_by AND r2.author = b.author"                               \
+  "  AND r2.first_seq <= b.first_seq AND r2.last_seq >= b.last_seq"                            \
+  "  AND (r2.last_hash IS NULL OR r2.last_hash = (SELECT h.hash FROM entries h"                \
+  "  WHERE h.author = r2.author AND h.seq = r2.last_seq)))"                                    \
+  "  AND r.reviewer = a.enrolled_by "                                                          \
+  "WHERE (?2 = 0 OR r.result IS NULL) ORDER BY b.id"
+
+cm_rc hub_store_batches_json(hub_store *st, int64_t id, int pending_only, json_t **out,
+                             cm_err *err) {
+  if (id > 0)
+    return rv_rows(st, SQL_BATCHES("c.id = ?1"), out, err, "ii", id,
+                   (int64_t)(pending_only ? 1 : 0));
+  return rv_rows(st, SQL_BATCHES("c.id > ?1"), out, err, "ii", -id,
+                 (int64_t)(pending_only ? 1 : 0));
+}
+
+cm_rc hub_store_batch_records_json(hub_store *st, int64_t id, json_t **out, cm_err *err) {
+  return rv_rows(st,
+                 "SELECT s.seq AS seq, s.kind AS kind, CAST(e.body AS TEXT) AS body_json,"
+                 " s.status AS status, coalesce((SELECT x.reason FROM review_rejects x"
+                 "  JOIN authors a ON a.key = s.author WHERE x.reviewer = a.enrolled_by"
+                 "  AND x.author = s.author AND x.seq = s.seq ORDER BY x.rseq DESC LIMIT 1), '')"
+                 " AS reason "
+                 "FROM changesets c JOIN entry_status s ON s.author = c.author"
+                 " AND s.seq BETWEEN c.first_seq AND c.last_seq AND s.changeset = c.id"
+                 " JOIN entries e ON e.author = s.author AND e.seq = s.seq "
+                 "WHERE c.id = ?1 ORDER BY s.seq",
+                 out, err, "i", id);
+}
+
+cm_rc hub_store_report_accepted_before(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                                       const char *org, const char *month, uint64_t seq,
+                                       int *found_out, cm_err *err) {
+  json_t *rows = NULL;
+  cm_rc rc = rv_rows(st,
+                     "SELECT 1 AS x FROM report_versions v JOIN entry_status s"
+                     " ON s.author = v.author AND s.seq = v.seq WHERE v.author = ?1"
+                     " AND v.org = ?2 AND v.month = ?3 AND v.seq < ?4 AND s.status = 'accepted'"
+                     " LIMIT 1",
+                     &rows, err, "ktti", author, org, month, (int64_t)seq);
+  *found_out = !rc && json_array_size(rows) > 0;
+  json_decref(rows);
+  return rc;
+}
+
+/* Add the counts of one report version to c under state. */
+static void rv_count_report(json_t *c, const char *state, sqlite3_stmt *s) {
+  counts_add(c, state, "reports", 1);
+  counts_add(c, state, "activities", sqlite3_column_int64(s, 3));
+  counts_add(c, state, "participants", sqlite3_column_int64(s, 4));
+  counts_add(c, state, "party_participants", sqlite3_column_int64(s, 5));
+}
+
+cm_rc hub_store_review_counts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], json_t *c,
+                              cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  json_t *orgs = json_object(); /* id -> accepted filing (true) or revoked (false) */
+  cm_rc rc = orgs ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory counting");
+  int r;
+  if (rc) goto out;
+  /* An organisation counts as its latest decided filing says: a rejected
+   * filing keeps it (and its reports) out until a corrected one is accepted.
+   * A revoked filing takes it out altogether. */
+  r = sqlite3_prepare_v2(
+      st->db,
+      "SELECT o.id, (SELECT s.status FROM filing_versions f JOIN entry_status s"
+      "  ON s.author = f.author AND s.seq = f.seq WHERE f.author = o.author AND f.id = o.id"
+      "  AND s.status <> 'pending' ORDER BY f.seq DESC LIMIT 1), o.dissolved, EXISTS("
+      " SELECT 1 FROM decisions d WHERE d.kind = 'revoke' AND d.to_key = o.author"
+      " AND d.org = o.id) "
+      "FROM organisations o WHERE o.author = ?1",
+      -1, &s, NULL);
+  rc = cm_db_check(st->db, r, "counting organisations", err);
+  if (rc) goto out;
+  bind_key(s, 1, author);
+  while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+    const char *id = (const char *)sqlite3_column_text(s, 0);
+    const char *status = (const char *)sqlite3_column_text(s, 1);
+    int ok = status && strcmp(status, "accepted") == 0;
+    int dissolved = sqlite3_column_int(s, 2), revoked = sqlite3_column_int(s, 3);
+    /* orgs: id -> true (accepted filing) or false (revoked: its reports
+     * leave the figures).  A dissolved organisation's reports still count. */
+    if (!dissolved && !revoked) counts_add(c, ok ? "accepted" : "pending", "organisations", 1);
+    if (id && (ok || revoked)) json_object_set_new(orgs, id, json_boolean(!revoked));
+  }
+  if (r != SQLITE_DONE) {
+    rc = cm_db_check(st->db, r, "counting organisations", err);
+    goto out;
+  }
+  sqlite3_finalize(s);
+  s = NULL;
+  /* Per (org, month): the newest accepted version is the official figure
+   * (while its organisation is accepted); the newest version, when it is not
+   * that one, waits in pending. */
+  r = sqlite3_prepare_v2(st->db,
+                         "SELECT v.org, v.month, v.seq, v.activities, v.participants,"
+                         " v.party_participants, s.status FROM report_versions v"
+                         " JOIN entry_status s ON s.author = v.author AND s.seq = v.seq"
+                         " WHERE v.author = ?1 ORDER BY v.org, v.month, v.seq DESC",
+                         -1, &s, NULL);
+  rc = cm_db_check(st->db, r, "counting reports", err);
+  if (rc) goto out;
+  bind_key(s, 1, author);
+  {
+    char org[256] = "", month[16] = "";
+    int seen_newest = 0, seen_accepted = 0;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+      const char *o = (const char *)sqlite3_column_text(s, 0);
+      const char *m = (const char *)sqlite3_column_text(s, 1);
+      const char *status = (const char *)sqlite3_column_text(s, 6);
+      if (!o || !m || !status) continue;
+      if (strcmp(o, org) != 0 || strcmp(m, month) != 0) {
+        snprintf(org, sizeof org, "%s", o);
+        snprintf(month, sizeof month, "%s", m);
+        seen_newest = seen_accepted = 0;
+      }
+      json_t *known = json_object_get(orgs, o);
+      if (json_is_false(known)) continue; /* revoked */
+      int org_ok = json_is_true(known);
+      int accepted = strcmp(status, "accepted") == 0;
+      if (!seen_newest) {
+        seen_newest = 1;
+        if (accepted && org_ok) {
+          seen_accepted = 1;
+          rv_count_report(c, "accepted", s);
+        } else {
+          rv_count_report(c, "pending", s);
+        }
+      } else if (!seen_accepted && accepted && org_ok) {
+        seen_accepted = 1;
+        rv_count_report(c, "accepted", s);
+      }
+    }
+  }
+  if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "counting reports", err);
+out:
+  sqlite3_finalize(s);
+  json_decref(orgs);
+  return rc;
+}
+
+cm_rc hub_store_decision_put(hub_store *st, const char *record,
+                             const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                             const char *kind, const char *by_level, const uint8_t *to,
+                             const char *org, const char *community, const char *deadline,
+                             const char *result, const char *reason, const char *operator_name,
+                             uint64_t time_ms, cm_err *err) {
+  /* A relayed decision is the same record as its origin: the first copy
+   * stays. */
+  return rv_exec(st,
+                 "INSERT OR IGNORE INTO decisions(record, author, seq, kind, by_level, to_key, "
+                 "org, community, deadline, result, reason, operator, time_ms) "
+                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                 "storing a decision", err, "tkittktttttti", record, author, (int64_t)seq, kind,
+                 by_level, to, org, community, deadline, result, reason, operator_name,
+                 (int64_t)time_ms);
+}
+
+cm_rc hub_store_closure_put(hub_store *st, const char *decision,
+                            const uint8_t author[PROTO_KEY_BYTES], uint64_t seq, cm_err *err) {
+  return rv_exec(st,
+                 "INSERT OR IGNORE INTO closures(decision, author, seq) VALUES(?1, ?2, ?3)",
+                 "storing a closure", err, "tki", decision, author, (int64_t)seq);
+}
+
+cm_rc hub_store_decisions_json(hub_store *st, json_t **out, cm_err *err) {
+  return rv_rows(st,
+                 "SELECT d.record AS record, d.kind AS kind, d.by_level AS by, d.org AS org,"
+                 " d.community AS community, d.to_key AS to_key, d.deadline AS deadline,"
+                 " d.result AS result, d.reason AS reason, d.operator AS operator,"
+                 " d.time_ms AS time_ms, EXISTS(SELECT 1 FROM closures c"
+                 "  WHERE c.decision = d.record) AS closed "
+                 "FROM decisions d ORDER BY d.time_ms DESC, d.record",
+                 out, err, "");
+}
+
+cm_rc hub_store_activity_ack_put(hub_store *st, const char *activity, const char *level,
+                                 const char *status, const char *note,
+                                 const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                                 cm_err *err) {
+  return rv_exec(st,
+                 "INSERT OR REPLACE INTO activity_acks(activity, level, status, note, author, "
+                 "seq) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+                 "storing an acknowledgement", err, "ttttki", activity, level, status, note,
+                 author, (int64_t)seq);
+}
+
+cm_rc hub_store_activities_json(hub_store *st, json_t **out, cm_err *err) {
+  return rv_rows(
+      st,
+      "SELECT a.id AS id, a.org AS org, a.date AS date,"
+      " coalesce(json_extract(CAST(e.body AS TEXT), '$.title'), '') AS title,"
+      " coalesce(c.name, au.name, '') AS community, a.author AS author,"
+      " e.time_ms AS declared_ms,"
+      " coalesce(s.status, 'pending') AS street_status, coalesce(s.note, '') AS street_note,"
+      " coalesce(d.status, 'pending') AS district_status, coalesce(d.note, '') AS district_note "
+      "FROM activities a JOIN entries e ON e.author = a.author AND e.seq = a.seq"
+      " LEFT JOIN authors au ON au.key = a.author LEFT JOIN communities c ON c.key = a.author"
+      " LEFT JOIN activity_acks s ON s.activity = a.id AND s.level = 'street'"
+      " LEFT JOIN activity_acks d ON d.activity = a.id AND d.level = 'district' "
+      "ORDER BY a.date, a.id",
+      out, err, "");
+}
+
+cm_rc hub_store_activity_find(hub_store *st, const char *id, uint8_t author_out[PROTO_KEY_BYTES],
+                              char *org_out, size_t org_cap, int *found_out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  int r = sqlite3_prepare_v2(st->db,
+                             "SELECT author, org FROM activities WHERE id = ?1 "
+                             "ORDER BY seq DESC LIMIT 1",
+                             -1, &s, NULL);
+  cm_rc rc = cm_db_check(st->db, r, "finding an activity", err);
+  *found_out = 0;
+  if (!rc) {
+    bind_text(s, 1, id);
+    r = sqlite3_step(s);
+    if (r == SQLITE_ROW) {
+      col_32(s, 0, author_out);
+      col_text(s, 1, org_out, org_cap);
+      *found_out = 1;
+    } else if (r != SQLITE_DONE) {
+      rc = cm_db_check(st->db, r, "finding an activity", err);
+    }
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
+cm_rc hub_store_org_holder(hub_store *st, const char *id, uint8_t author_out[PROTO_KEY_BYTES],
+                           int *found_out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  int r = sqlite3_prepare_v2(st->db, "SELECT author FROM organisations WHERE id = ?1 LIMIT 1", -1,
+                             &s, NULL);
+  cm_rc rc = cm_db_check(st->db, r, "finding an organisation", err);
+  *found_out = 0;
+  if (!rc) {
+    bind_text(s, 1, id);
+    r = sqlite3_step(s);
+    if (r == SQLITE_ROW)
+      *found_out = col_32(s, 0, author_out);
+    else if (r != SQLITE_DONE)
+      rc = cm_db_check(st->db, r, "finding an organisation", err);
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
+cm_rc hub_store_community_find(hub_store *st, const char *name_or_code,
+                               uint8_t key_out[PROTO_KEY_BYTES], int *found_out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  int r = sqlite3_prepare_v2(st->db,
+                             "SELECT key FROM communities WHERE name = ?1 OR code = ?1 "
+                             "ORDER BY (code = ?1) DESC LIMIT 1",
+                             -1, &s, NULL);
+  cm_rc rc = cm_db_check(st->db, r, "finding a community", err);
+  *found_out = 0;
+  if (!rc) {
+    bind_text(s, 1, name_or_code);
+    r = sqlite3_step(s);
+    if (r == SQLITE_ROW)
+      *found_out = col_32(s, 0, key_out);
+    else if (r != SQLITE_DONE)
+      rc = cm_db_check(st->db, r, "finding a community", err);
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
+cm_rc hub_store_forks_json(hub_store *st, json_t **out, cm_err *err) {
+  return rv_rows(st,
+                 "SELECT f.id AS id, f.author AS author, coalesce(a.name, '') AS name,"
+                 " f.seq AS seq, f.time_ms AS time_ms, f.via AS via,"
+                 " coalesce(a.quarantined, 0) AS quarantined,"
+                 " (SELECT hex(e.hash) FROM entries e WHERE e.author = f.author"
+                 "  AND e.seq = f.seq) AS held_hash "
+                 "FROM forks f LEFT JOIN authors a ON a.key = f.author ORDER BY f.id",
+                 out, err, "");
+}
+
+cm_rc hub_store_fork_other(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], int64_t fork_id,
+                           uint8_t **bytes_out, size_t *len_out, uint64_t *seq_out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  int r = sqlite3_prepare_v2(st->db,
+                             "SELECT other, seq FROM forks WHERE author = ?1 AND id = ?2", -1, &s,
+                             NULL);
+  cm_rc rc = cm_db_check(st->db, r, "reading fork evidence", err);
+  *bytes_out = NULL;
+  *len_out = 0;
+  if (!rc) {
+    bind_key(s, 1, author);
+    sqlite3_bind_int64(s, 2, fork_id);
+    r = sqlite3_step(s);
+    if (r == SQLITE_ROW) {
+      size_t n = (size_t)sqlite3_column_bytes(s, 0);
+      *bytes_out = malloc(n ? n : 1);
+      if (!*bytes_out) {
+        rc = cm_errf(err, CM_ERR_NOMEM, "out of memory reading fork evidence");
+      } else {
+        if (n) memcpy(*bytes_out, sqlite3_column_blob(s, 0), n);
+        *len_out = n;
+        *seq_out = col_u64(s, 1);
+      }
+    } else if (r == SQLITE_DONE) {
+      rc = cm_errf(err, CM_ERR_NOT_FOUND, "no such fork evidence");
+    } else {
+      rc = cm_db_check(st->db, r, "reading fork evidence", err);
+    }
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
+cm_rc hub_store_author_unquarantine(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
+                                    cm_err *err) {
+  return rv_exec(st, "UPDATE authors SET quarantined = 0 WHERE key = ?1", "releasing an author",
+                 err, "k", key);
+}
+
+cm_rc hub_store_entries_drop_from(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                                  uint64_t from_seq, cm_err *err) {
+  return rv_exec(st, "DELETE FROM entries WHERE author = ?1 AND seq >= ?2",
+                 "dropping a forked branch", err, "ki", author, (int64_t)from_seq);
+}
+
+cm_rc hub_store_read_begin(hub_store *st, cm_err *err) {
+  return cm_db_exec(st->db, "BEGIN", err);
+}
+
+cm_rc hub_store_upfeed_foreach(hub_store *st, uint64_t after, hub_store_upfeed_fn fn, void *ctx,
+                               cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  int r = sqlite3_prepare_v2(st->db,
+                             "SELECT cursor, bytes FROM upstream_feed WHERE cursor > ?1 "
+                             "ORDER BY cursor",
+                             -1, &s, NULL);
+  cm_rc rc = cm_db_check(st->db, r, "reading the upstream's feed", err);
+  if (rc) goto out;
+  bind_u64(s, 1, after);
+  while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+    rc = fn(ctx, col_u64(s, 0), sqlite3_column_blob(s, 1), (size_t)sqlite3_column_bytes(s, 1),
+            err);
+    if (rc) break;
+  }
+  if (!rc && r != SQLITE_ROW && r != SQLITE_DONE)
+    rc = cm_db_check(st->db, r, "reading the upstream's feed", err);
+out:
+  sqlite3_finalize(s);
+  return rc;
+}
+
+cm_rc hub_store_local_counts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                             int64_t *orgs_out, int64_t *activities_out, cm_err *err) {
+  json_t *rows = NULL;
+  cm_rc rc = rv_rows(st,
+                     "SELECT (SELECT count(*) FROM organisations WHERE author = ?1) AS o,"
+                     " (SELECT count(*) FROM activities WHERE author = ?1) AS a",
+                     &rows, err, "k", author);
+  json_t *r = json_array_get(rows, 0);
+  *orgs_out = json_integer_value(json_object_get(r, "o"));
+  *activities_out = json_integer_value(json_object_get(r, "a"));
+  json_decref(rows);
   return rc;
 }

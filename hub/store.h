@@ -232,7 +232,8 @@ cm_rc hub_store_activity_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
 cm_rc hub_store_projection_dump(hub_store *st, cm_buf *out, cm_err *err);
 
 /* Per-community counts for the summary: {"streets": [{"key", "name",
- * "communities": [{"name", "code", "pending": {...}, "accepted": {...}}]}]}
+ * "communities": [{"name", "code", "pending": {...}, "accepted": {...}}],
+ * "own": {"pending", "accepted"} (its street-level organisations)}]}
  * with the streets this hub knows (street hubs enrolled at a district, or
  * self_name at a street hub). */
 cm_rc hub_store_summary_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], int is_district,
@@ -242,5 +243,172 @@ cm_rc hub_store_summary_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES],
  * "requests": [...], "forward": [...]}. */
 cm_rc hub_store_status_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], json_t **out,
                             cm_err *err);
+
+/* ---- dashboard reads (hub/dashboard.c) ---- */
+
+#define HUB_DASH_COLS 16
+
+/* One result row: text[i] is NULL for SQL NULL, 64 hex digits for a 32-byte
+ * blob, the text of a TEXT value, "" for a number (num[i] holds the value as
+ * an integer).  The strings are valid only during the callback. */
+typedef struct hub_dash_row {
+  int n;
+  const char *text[HUB_DASH_COLS];
+  int64_t num[HUB_DASH_COLS];
+} hub_dash_row;
+
+typedef cm_rc (*hub_dash_row_fn)(void *ctx, const hub_dash_row *row, cm_err *err);
+
+/* The fixed reads of the dashboard; columns as listed (store.c holds the SQL). */
+typedef enum hub_dash_query {
+  HUB_DQ_STREETS,      /* key, name */
+  HUB_DQ_UNITS,        /* key, name, code, street_key, street_name, last received_ms */
+  HUB_DQ_ORGS,         /* author, id, name, category, founded_by, filed, members,
+                        * party_members, party_station, flags (JSON), dissolved,
+                        * seq of the first filing, status column */
+  HUB_DQ_REPORTS,      /* (?1 from month, ?2 to month) author, org, month, activities,
+                        * participants, party_participants, seq, time_ms, received_ms,
+                        * good deeds written (0/1) */
+  HUB_DQ_LAST_ACTIVE,  /* (?1 from month, ?2 to month) author, org, newest month with
+                        * activities > 0 */
+  HUB_DQ_REVIEWS,      /* reviews that count (as view entry_status picks them): author,
+                        * first_seq, last_seq, rseq, result; by author, first_seq */
+  HUB_DQ_REJECTS,      /* records rejected inside accepted batches: author, seq, rseq */
+  HUB_DQ_ACTIVITIES,   /* (?1 from date, ?2 to date) author, id, org, date, expected, title,
+                        * place, time_ms, seq */
+  HUB_DQ_EVENTS,       /* every entry that is not a record or a report: author, seq,
+                        * kind, time_ms, received_ms, body */
+  HUB_DQ_ORG_FIND,     /* (?1 filing number) author, id, data, dissolved, seq */
+  HUB_DQ_ORG_ENTRIES,  /* (?1 author hex, ?2 filing number) seq, kind, time_ms,
+                        * received_ms, body, status */
+  HUB_DQ_DECISIONS,    /* record, author, seq, kind, by_level, org, community, deadline,
+                        * result, reason, operator, time_ms, closed */
+  HUB_DQ_ACKS,         /* activity, level, status, note */
+} hub_dash_query;
+
+/* BEGIN a read transaction (end it with hub_store_rollback), so that several
+ * reads see one snapshot. */
+cm_rc hub_store_read_begin(hub_store *st, cm_err *err);
+
+/* Run query q with its text parameters (at most 4) and hand each row to fn;
+ * fn's error stops the walk and is returned. */
+cm_rc hub_store_dash_rows(hub_store *st, hub_dash_query q, const char *const *params,
+                          size_t n_params, hub_dash_row_fn fn, void *ctx, cm_err *err);
+
+/* ---- review, decisions, activities (issue 5; hub/review.c, decide.c,
+ * activity.c, fork.c) ---- */
+
+/* Every version of a monthly report and of a filing (org.filed, org.amended),
+ * kept so that an accepted figure stands while its correction waits. */
+cm_rc hub_store_report_version_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                                   uint64_t seq, const char *org, const char *month,
+                                   int64_t activities, int64_t participants,
+                                   int64_t party_participants, cm_err *err);
+cm_rc hub_store_filing_version_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                                   uint64_t seq, const char *id, cm_err *err);
+
+/* A review.batch entry (reviewer's entry rseq) covering author's entries
+ * first_seq..last_seq whose last entry hashed last_hash (NULL: any), and one
+ * record rejected inside it. */
+cm_rc hub_store_review_put(hub_store *st, const uint8_t reviewer[PROTO_KEY_BYTES], uint64_t rseq,
+                           const uint8_t author[PROTO_KEY_BYTES], int64_t batch,
+                           uint64_t first_seq, uint64_t last_seq, const uint8_t *last_hash,
+                           const char *result, const char *reason, const char *operator_name,
+                           uint64_t time_ms, cm_err *err);
+cm_rc hub_store_review_reject_put(hub_store *st, const uint8_t reviewer[PROTO_KEY_BYTES],
+                                  uint64_t rseq, const uint8_t author[PROTO_KEY_BYTES],
+                                  uint64_t seq, const char *reason, cm_err *err);
+
+/* Communities' batches (changesets) as a JSON array: {"id", "author",
+ * "community", "code", "first_seq", "last_seq", "entries", "received_ms",
+ * "status", "reason", "operator", "review_seq"}; id > 0: that one; id <= 0:
+ * those after changeset -id (0: all); pending_only keeps those without a
+ * review.  *out new reference. */
+cm_rc hub_store_batches_json(hub_store *st, int64_t id, int pending_only, json_t **out,
+                             cm_err *err);
+
+/* Records of batch id: [{"seq", "kind", "body" (parsed JSON), "status",
+ * "reason"}] in sequence order. */
+cm_rc hub_store_batch_records_json(hub_store *st, int64_t id, json_t **out, cm_err *err);
+
+/* *found_out 1 when a version of (author, org, month) older than seq is
+ * accepted (a newer one is then a correction of a locked month). */
+cm_rc hub_store_report_accepted_before(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                                       const char *org, const char *month, uint64_t seq,
+                                       int *found_out, cm_err *err);
+
+/* Add author's accepted and pending counts into c ({"accepted": {...},
+ * "pending": {...}}), by the rules of docs/api.md's summary. */
+cm_rc hub_store_review_counts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], json_t *c,
+                              cm_err *err);
+
+/* A decision (record id "<hex>/<seq>", the origin's for a relayed one; the
+ * first copy of a record stays) and a criticism's closure. */
+cm_rc hub_store_decision_put(hub_store *st, const char *record,
+                             const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                             const char *kind, const char *by_level, const uint8_t *to,
+                             const char *org, const char *community, const char *deadline,
+                             const char *result, const char *reason, const char *operator_name,
+                             uint64_t time_ms, cm_err *err);
+cm_rc hub_store_closure_put(hub_store *st, const char *decision,
+                            const uint8_t author[PROTO_KEY_BYTES], uint64_t seq, cm_err *err);
+
+/* Decisions, newest first: {"record", "kind", "by", "org", "community",
+ * "to_key", "deadline", "result", "reason", "operator", "time_ms", "closed"}. */
+cm_rc hub_store_decisions_json(hub_store *st, json_t **out, cm_err *err);
+
+/* The latest acknowledgement of an activity at level ("street"/"district"). */
+cm_rc hub_store_activity_ack_put(hub_store *st, const char *activity, const char *level,
+                                 const char *status, const char *note,
+                                 const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                                 cm_err *err);
+
+/* Activities with their acknowledgements: {"id", "org", "date", "title",
+ * "community", "author", "declared_ms", "street_status", "street_note",
+ * "district_status", "district_note"} by date. */
+cm_rc hub_store_activities_json(hub_store *st, json_t **out, cm_err *err);
+
+/* The author (and org) of activity id; *found_out 0 if unknown. */
+cm_rc hub_store_activity_find(hub_store *st, const char *id, uint8_t author_out[PROTO_KEY_BYTES],
+                              char *org_out, size_t org_cap, int *found_out, cm_err *err);
+
+/* The author that filed organisation id; *found_out 0 if unknown. */
+cm_rc hub_store_org_holder(hub_store *st, const char *id, uint8_t author_out[PROTO_KEY_BYTES],
+                           int *found_out, cm_err *err);
+
+/* A community's key by its name or code; *found_out 0 if unknown. */
+cm_rc hub_store_community_find(hub_store *st, const char *name_or_code,
+                               uint8_t key_out[PROTO_KEY_BYTES], int *found_out, cm_err *err);
+
+/* Fork evidence: [{"id", "author", "name", "seq", "time_ms", "via",
+ * "quarantined", "held_hash" (upper-case hex of the held entry at seq)}]. */
+cm_rc hub_store_forks_json(hub_store *st, json_t **out, cm_err *err);
+
+/* The contradicting changeset of fork evidence fork_id of author (*bytes_out
+ * malloc'd) and the sequence where the fork was seen. */
+cm_rc hub_store_fork_other(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], int64_t fork_id,
+                           uint8_t **bytes_out, size_t *len_out, uint64_t *seq_out, cm_err *err);
+
+/* Clear an author's quarantine (the operator resolved its fork). */
+cm_rc hub_store_author_unquarantine(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
+                                    cm_err *err);
+
+/* Delete author's entries from from_seq on (a branch the operator did not
+ * keep; its changesets and the fork evidence stay). */
+cm_rc hub_store_entries_drop_from(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                                  uint64_t from_seq, cm_err *err);
+
+/* A kept item of the upstream's feed handed to a callback; bytes (a signed
+ * entry) valid only during the call. */
+typedef cm_rc (*hub_store_upfeed_fn)(void *ctx, uint64_t cursor, const uint8_t *bytes, size_t len,
+                                     cm_err *err);
+
+/* The upstream's feed items with cursor > after, in order (the relay). */
+cm_rc hub_store_upfeed_foreach(hub_store *st, uint64_t after, hub_store_upfeed_fn fn, void *ctx,
+                               cm_err *err);
+
+/* How many organisations and activities author has (to number the next). */
+cm_rc hub_store_local_counts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                             int64_t *orgs_out, int64_t *activities_out, cm_err *err);
 
 #endif

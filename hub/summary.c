@@ -66,6 +66,10 @@ json_t *hub_summary(hub_ctx *ctx, cm_err *err) {
     size_t k;
     json_t *c;
     json_array_foreach(comms, k, c) add_counts(s, c);
+    /* Street-level organisations count in their street (issue 5), with no
+     * community row of their own. */
+    const json_t *own = json_object_get(street, "own");
+    if (own) add_counts(s, own);
     add_counts(out, s);
     if (json_array_set_new(streets, i, s)) goto nomem;
   }

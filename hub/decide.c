@@ -1,0 +1,183 @@
+/* decide.c - decisions at street or district level, their projection, and the
+ * overdue flag of open criticisms. */
+#include "decide.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../common/clock.h"
+#include "../common/failpoint.h"
+#include "../common/log.h"
+#include "hublog.h"
+#include "review.h"
+#include "store.h"
+
+#define DECIDE_TEXT_MAX 4096 /* bytes of a reason, NUL included */
+
+static const char *const kind_names[] = {NULL, "commend", "criticize", "inspect", "revoke",
+                                         "notice"};
+
+const char *hub_decision_kind_name(hub_decision_kind kind) {
+  if ((int)kind < 1 || (int)kind > 5) return NULL;
+  return kind_names[kind];
+}
+
+cm_rc hub_decision_kind_parse(const char *s, hub_decision_kind *kind_out, cm_err *err) {
+  for (int i = 1; s && i <= 5; i++)
+    if (strcmp(s, kind_names[i]) == 0) {
+      *kind_out = (hub_decision_kind)i;
+      return CM_OK;
+    }
+  return cm_errf(err, CM_ERR_INVALID,
+                 "unknown decision '%s' (commend, criticize, inspect, revoke or notice)",
+                 s ? s : "");
+}
+
+/* Check the fields of d against its kind. */
+static cm_rc decision_check(const hub_decision *d, cm_err *err) {
+  uint64_t t;
+  if (!hub_decision_kind_name(d->kind)) return cm_errf(err, CM_ERR_INVALID, "unknown decision");
+  if ((d->org && *d->org) == (d->community && *d->community))
+    return cm_errf(err, CM_ERR_INVALID, "name either --org ID or --community NAME");
+  if (!d->reason || !*d->reason || strlen(d->reason) >= DECIDE_TEXT_MAX)
+    return cm_errf(err, CM_ERR_INVALID, "a decision needs a reason (1 to %d bytes)",
+                   DECIDE_TEXT_MAX - 1);
+  if ((d->org && strlen(d->org) >= HUB_NAME_MAX) ||
+      (d->community && strlen(d->community) >= HUB_NAME_MAX))
+    return cm_errf(err, CM_ERR_INVALID, "the organisation or community is too long");
+  if (d->deadline && *d->deadline && cm_date_parse(d->deadline, &t) != CM_OK)
+    return cm_errf(err, CM_ERR_INVALID, "the deadline must be a date YYYY-MM-DD, not '%s'",
+                   d->deadline);
+  if (d->kind == HUB_DECIDE_CRITICIZE && (!d->deadline || !*d->deadline))
+    return cm_errf(err, CM_ERR_INVALID, "a criticism needs --deadline YYYY-MM-DD to rectify by");
+  if (d->result && *d->result && strcmp(d->result, "pass") != 0 &&
+      strcmp(d->result, "rectify") != 0 && strcmp(d->result, "fail") != 0)
+    return cm_errf(err, CM_ERR_INVALID, "the result is pass, rectify or fail, not '%s'",
+                   d->result);
+  if (d->kind == HUB_DECIDE_INSPECT && (!d->result || !*d->result))
+    return cm_errf(err, CM_ERR_INVALID, "an inspection needs --result pass|rectify|fail");
+  if (d->kind == HUB_DECIDE_REVOKE && (!d->org || !*d->org))
+    return cm_errf(err, CM_ERR_INVALID, "a revocation names the organisation (--org ID)");
+  return CM_OK;
+}
+
+cm_rc hub_decide(hub_ctx *ctx, const hub_decision *d, const char *operator_name,
+                 char *record_out, size_t record_cap, cm_err *err) {
+  uint8_t to[PROTO_KEY_BYTES];
+  char to_hex[PROTO_KEY_HEX], kind[32];
+  hub_author a;
+  int found = 0;
+  uint64_t seq = 0;
+  json_t *body = NULL;
+  cm_rc rc = decision_check(d, err);
+
+  if (record_out && record_cap) record_out[0] = '\0';
+  if (rc) return rc;
+  if (operator_name && strlen(operator_name) >= HUB_NAME_MAX)
+    return cm_errf(err, CM_ERR_INVALID, "the operator name is too long");
+  snprintf(kind, sizeof kind, "decision.%s", hub_decision_kind_name(d->kind));
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_begin(ctx->store, err);
+  if (rc) goto unlock;
+  if (d->org && *d->org) {
+    rc = hub_store_org_holder(ctx->store, d->org, to, &found, err);
+    if (!rc && !found)
+      rc = cm_errf(err, CM_ERR_NOT_FOUND, "no organisation '%s' is filed here", d->org);
+  } else {
+    rc = hub_store_community_find(ctx->store, d->community, to, &found, err);
+    if (!rc && !found)
+      rc = cm_errf(err, CM_ERR_NOT_FOUND, "no community named '%s' here", d->community);
+  }
+  if (!rc) rc = hub_store_author_get(ctx->store, to, &a, &found, err);
+  if (rc) goto out;
+  proto_key_hex(to, to_hex);
+  body = json_object();
+  /* A street-level organisation's decisions stay at the hub: there is no
+   * node below to address them to. */
+  if (body && memcmp(to, ctx->kp.pk, PROTO_KEY_BYTES) != 0)
+    json_object_set_new(body, "to", json_string(to_hex));
+  if (body) {
+    json_object_set_new(body, "org", json_string(d->org ? d->org : ""));
+    json_object_set_new(body, "community", json_string(found ? a.name : ""));
+    json_object_set_new(body, "reason", json_string(d->reason));
+    json_object_set_new(body, "deadline", json_string(d->deadline ? d->deadline : ""));
+    json_object_set_new(body, "result", json_string(d->result ? d->result : ""));
+    json_object_set_new(body, "by", json_string(hub_role_name(ctx->role)));
+    json_object_set_new(body, "operator", json_string(operator_name ? operator_name : ""));
+  }
+  rc = body ? hub_log_append_locked(ctx, kind, body, &seq, err)
+            : cm_errf(err, CM_ERR_NOMEM, "out of memory writing a decision");
+out:
+  if (!rc) CM_FAILPOINT("decide.before_commit");
+  if (!rc)
+    rc = hub_store_commit(ctx->store, err);
+  else
+    hub_store_rollback(ctx->store);
+  if (!rc) CM_FAILPOINT("decide.after_commit");
+unlock:
+  pthread_mutex_unlock(&ctx->lock);
+  json_decref(body);
+  if (!rc) {
+    if (record_out) hub_record_id(ctx->kp.pk, seq, record_out, record_cap);
+    cm_info("decide: %s by '%s' in hub log entry %" PRIu64, kind,
+            operator_name ? operator_name : "", seq);
+  }
+  return rc;
+}
+
+/* A string field, "" when absent. */
+static const char *str_or_empty(const json_t *body, const char *key) {
+  const char *s = json_string_value(json_object_get(body, key));
+  return s ? s : "";
+}
+
+cm_rc hub_decide_project(hub_ctx *ctx, const proto_entry *e, const json_t *body, cm_err *err) {
+  char record[PROTO_KEY_HEX + 24];
+  uint8_t to[PROTO_KEY_BYTES];
+  const char *origin = json_string_value(json_object_get(body, "origin_record"));
+  const char *to_hex = json_string_value(json_object_get(body, "to"));
+  int has_to = to_hex && proto_key_from_hex(to_hex, to) == CM_OK;
+
+  if (strcmp(e->kind, "rectification.accepted") == 0) {
+    const char *dec = json_string_value(json_object_get(body, "decision"));
+    if (!dec || !*dec) return CM_OK;
+    return hub_store_closure_put(ctx->store, dec, e->author, e->seq, err);
+  }
+  /* A relayed decision is its origin's record. */
+  if (origin && *origin && strlen(origin) < sizeof record)
+    snprintf(record, sizeof record, "%s", origin);
+  else
+    hub_record_id(e->author, e->seq, record, sizeof record);
+  const char *by = str_or_empty(body, "by");
+  if (!*by) by = memcmp(e->author, ctx->kp.pk, PROTO_KEY_BYTES) == 0 ? hub_role_name(ctx->role)
+                                                                      : "street";
+  return hub_store_decision_put(ctx->store, record, e->author, e->seq, e->kind + 9, by,
+                                has_to ? to : NULL, str_or_empty(body, "org"),
+                                str_or_empty(body, "community"), str_or_empty(body, "deadline"),
+                                str_or_empty(body, "result"), str_or_empty(body, "reason"),
+                                str_or_empty(body, "operator"), e->time_ms, err);
+}
+
+cm_rc hub_decisions_list(hub_ctx *ctx, json_t **out, cm_err *err) {
+  char today[11];
+  cm_rc rc;
+  size_t i;
+  json_t *d;
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_decisions_json(ctx->store, out, err);
+  pthread_mutex_unlock(&ctx->lock);
+  if (rc) return rc;
+  cm_date_of(cm_now_ms(), today);
+  json_array_foreach(*out, i, d) {
+    int closed = json_integer_value(json_object_get(d, "closed")) != 0;
+    const char *kind = json_string_value(json_object_get(d, "kind"));
+    const char *deadline = json_string_value(json_object_get(d, "deadline"));
+    /* Dates compare as strings: YYYY-MM-DD, Asia/Shanghai on both sides. */
+    int overdue = kind && strcmp(kind, "criticize") == 0 && !closed && deadline && *deadline &&
+                  strcmp(deadline, today) < 0;
+    json_object_set_new(d, "closed", json_boolean(closed));
+    json_object_set_new(d, "overdue", json_boolean(overdue));
+  }
+  return CM_OK;
+}

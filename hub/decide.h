@@ -1,0 +1,65 @@
+/* decide.h - decisions at street or district level (issue 5): commendation,
+ * criticism with a deadline to rectify, inspection result, revocation of a
+ * filing, notice.  Each is a signed `decision.<kind>` entry in the hub's own
+ * log addressed to the organisation's community, so it reaches the community
+ * node (through the street's relay when it comes from the district).  A
+ * criticism is closed by the community's `rectification.filed` once the street
+ * accepts it (`rectification.accepted`); an open one past its deadline is
+ * flagged overdue. */
+#ifndef LINLI_HUB_DECIDE_H
+#define LINLI_HUB_DECIDE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "../common/rc.h"
+#include "../protocol/entry.h"
+#include "hub.h"
+
+typedef enum hub_decision_kind {
+  HUB_DECIDE_COMMEND = 1,
+  HUB_DECIDE_CRITICIZE = 2, /* needs a deadline */
+  HUB_DECIDE_INSPECT = 3,   /* needs a result */
+  HUB_DECIDE_REVOKE = 4,    /* needs an organisation; takes it out of the figures */
+  HUB_DECIDE_NOTICE = 5,
+} hub_decision_kind;
+
+/* "commend", "criticize", ... (NULL for anything else). */
+const char *hub_decision_kind_name(hub_decision_kind kind);
+
+/* Parse a kind name; CM_ERR_INVALID for an unknown one. */
+cm_rc hub_decision_kind_parse(const char *s, hub_decision_kind *kind_out, cm_err *err);
+
+/* What a decision is about and says.  Exactly one of org (a filing number) and
+ * community (a community's name or 12-digit code) is set. */
+typedef struct hub_decision {
+  hub_decision_kind kind;
+  const char *org;       /* filing number, or NULL */
+  const char *community; /* community name or code, or NULL */
+  const char *deadline;  /* "YYYY-MM-DD"; required for criticize, else optional */
+  const char *result;    /* "pass" | "rectify" | "fail"; required for inspect */
+  const char *reason;    /* non-empty */
+} hub_decision;
+
+/* Append the decision as a `decision.<kind>` entry addressed to the community
+ * that holds the organisation (or the named community), with "by" this hub's
+ * level and operator_name for the audit trail.  CM_ERR_INVALID for a bad
+ * combination of fields, CM_ERR_NOT_FOUND for an unknown organisation or
+ * community.  *record_out (may be NULL; PROTO_KEY_HEX + 24 bytes) gets the
+ * decision's record id "<hub hex>/<seq>". */
+cm_rc hub_decide(hub_ctx *ctx, const hub_decision *d, const char *operator_name,
+                 char *record_out, size_t record_cap, cm_err *err);
+
+/* Decisions this hub knows (its own, and at a street those relayed from the
+ * district), newest first: {"record", "kind", "by", "org", "community",
+ * "deadline", "result", "reason", "operator", "time_ms", "closed" (criticism
+ * rectified and accepted), "overdue" (open criticism past its deadline, judged
+ * by today in Asia/Shanghai)}.  New reference in *out. */
+cm_rc hub_decisions_list(hub_ctx *ctx, json_t **out, cm_err *err);
+
+/* Project a decision.* or rectification.accepted entry e (body parsed) from a
+ * trusted hub (hub_review_from_hub).  Caller holds ctx->lock and a
+ * transaction. */
+cm_rc hub_decide_project(hub_ctx *ctx, const proto_entry *e, const json_t *body, cm_err *err);
+
+#endif

@@ -1,0 +1,211 @@
+/* orgs_local.c - street-level organisations filed, reporting and declaring at
+ * the street hub. */
+#include "orgs_local.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/clock.h"
+#include "../common/rules.h"
+#include "hublog.h"
+#include "store.h"
+
+#define LOCAL_TEXT_MAX 4096 /* bytes of a free-text field, NUL included */
+
+/* s or "" */
+static const char *or_empty(const char *s) {
+  return s ? s : "";
+}
+
+/* CM_ERR_INVALID unless every text is at most LOCAL_TEXT_MAX - 1 bytes. */
+static cm_rc texts_ok(const char *const *t, size_t n, cm_err *err) {
+  for (size_t i = 0; i < n; i++)
+    if (t[i] && strlen(t[i]) >= LOCAL_TEXT_MAX)
+      return cm_errf(err, CM_ERR_INVALID, "a field is over %d bytes", LOCAL_TEXT_MAX - 1);
+  return CM_OK;
+}
+
+/* An ID given by the operator: 1..63 bytes of [0-9A-Za-z-]. */
+static int id_ok(const char *id) {
+  size_t n = strlen(id);
+  if (n == 0 || n >= HUB_LOCAL_ID_MAX) return 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = id[i];
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-'))
+      return 0;
+  }
+  return 1;
+}
+
+/* Lock held, transaction open: CM_ERR_NOT_FOUND unless org is ours and not
+ * dissolved. */
+static cm_rc our_org(hub_ctx *ctx, const char *org, cm_err *err) {
+  char *json = NULL;
+  int dissolved = 0;
+  cm_rc rc = hub_store_org_get(ctx->store, ctx->kp.pk, org, &json, &dissolved, err);
+  if (!rc && (!json || dissolved))
+    rc = cm_errf(err, CM_ERR_NOT_FOUND, "'%s' is not a street-level organisation filed here", org);
+  free(json);
+  return rc;
+}
+
+/* Append kind/body in a transaction after check (may be NULL) passes. */
+static cm_rc append_checked(hub_ctx *ctx, const char *kind, json_t *body, const char *org,
+                            uint64_t *seq_out, cm_err *err) {
+  cm_rc rc;
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_begin(ctx->store, err);
+  if (!rc) {
+    if (org) rc = our_org(ctx, org, err);
+    if (!rc) rc = hub_log_append_locked(ctx, kind, body, seq_out, err);
+    if (!rc)
+      rc = hub_store_commit(ctx->store, err);
+    else
+      hub_store_rollback(ctx->store);
+  }
+  pthread_mutex_unlock(&ctx->lock);
+  return rc;
+}
+
+/* The next number for a street-level filing (what "A" = activity). */
+static cm_rc next_id(hub_ctx *ctx, int activity, char *out, cm_err *err) {
+  int64_t orgs = 0, acts = 0;
+  cm_rc rc;
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_local_counts(ctx->store, ctx->kp.pk, &orgs, &acts, err);
+  pthread_mutex_unlock(&ctx->lock);
+  if (!rc)
+    snprintf(out, HUB_LOCAL_ID_MAX, "%.12s-%s%04lld", ctx->key_hex, activity ? "A" : "",
+             (long long)((activity ? acts : orgs) + 1));
+  return rc;
+}
+
+cm_rc hub_local_org_file(hub_ctx *ctx, const hub_local_org *o, char *id_out, json_t **flags_out,
+                         uint64_t *seq_out, cm_err *err) {
+  const char *texts[] = {o->name,    o->category, o->leader, o->phone,
+                         o->scope,   o->venue,    o->filed,  o->founded_by};
+  const char *founded = o->founded_by ? o->founded_by : "district-unit";
+  char today[11];
+  json_t *body = NULL, *flags = NULL;
+  uint64_t t;
+  cm_rc rc;
+
+  if (flags_out) *flags_out = NULL;
+  id_out[0] = '\0';
+  if (ctx->role != HUB_ROLE_STREET)
+    return cm_errf(err, CM_ERR_PERM, "street-level organisations are filed at a street hub");
+  rc = texts_ok(texts, sizeof texts / sizeof texts[0], err);
+  if (rc) return rc;
+  if (!o->name || !*o->name) return cm_errf(err, CM_ERR_INVALID, "the filing needs --name");
+  if (strcmp(founded, "self") != 0 && strcmp(founded, "district-unit") != 0 &&
+      strcmp(founded, "street") != 0)
+    return cm_errf(err, CM_ERR_INVALID, "--founded-by is self, district-unit or street");
+  if (o->members < 0 || o->party_members < 0 || o->party_members > o->members)
+    return cm_errf(err, CM_ERR_INVALID,
+                   "members and party members must be counts, party members at most members");
+  cm_date_of(cm_now_ms(), today);
+  if (o->filed && cm_date_parse(o->filed, &t) != CM_OK)
+    return cm_errf(err, CM_ERR_INVALID, "--filed must be a date YYYY-MM-DD");
+  if (o->id) {
+    if (!id_ok(o->id))
+      return cm_errf(err, CM_ERR_INVALID, "an ID is 1 to %d letters, digits or '-'",
+                     HUB_LOCAL_ID_MAX - 1);
+    snprintf(id_out, HUB_LOCAL_ID_MAX, "%s", o->id);
+  } else {
+    rc = next_id(ctx, 0, id_out, err);
+    if (rc) return rc;
+  }
+  flags = cm_rules_flags(o->name, founded, CM_RULES_STREET, o->party_members, o->party_station);
+  body = flags ? json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:b, s:s, s:s, s:s, s:s, s:O}",
+                           "id", id_out, "name", o->name, "category", or_empty(o->category),
+                           "leader", or_empty(o->leader), "phone", or_empty(o->phone), "members",
+                           (json_int_t)o->members, "party_members", (json_int_t)o->party_members,
+                           "party_station", o->party_station, "founded_by", founded, "scope",
+                           or_empty(o->scope), "venue", or_empty(o->venue), "filed",
+                           o->filed ? o->filed : today, "flags", flags)
+               : NULL;
+  rc = body ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory filing");
+  if (!rc) {
+    /* A filing number is filed once; a correction is an amendment. */
+    char *cur = NULL;
+    pthread_mutex_lock(&ctx->lock);
+    rc = hub_store_org_get(ctx->store, ctx->kp.pk, id_out, &cur, NULL, err);
+    pthread_mutex_unlock(&ctx->lock);
+    if (!rc && cur) rc = cm_errf(err, CM_ERR_EXISTS, "'%s' is filed already", id_out);
+    free(cur);
+  }
+  if (!rc) rc = append_checked(ctx, "org.filed", body, NULL, seq_out, err);
+  if (!rc && flags_out) *flags_out = json_incref(flags);
+  json_decref(body);
+  json_decref(flags);
+  return rc;
+}
+
+cm_rc hub_local_report_monthly(hub_ctx *ctx, const hub_local_report *r, uint64_t *seq_out,
+                               cm_err *err) {
+  const char *texts[] = {r->org, r->month, r->content, r->scope, r->good_deeds};
+  json_t *body = NULL;
+  int idx;
+  cm_rc rc;
+  if (ctx->role != HUB_ROLE_STREET)
+    return cm_errf(err, CM_ERR_PERM, "street-level organisations report at a street hub");
+  rc = texts_ok(texts, sizeof texts / sizeof texts[0], err);
+  if (rc) return rc;
+  if (!r->org || !*r->org) return cm_errf(err, CM_ERR_INVALID, "the report needs --org ID");
+  if (!r->month || cm_month_parse(r->month, &idx) != CM_OK)
+    return cm_errf(err, CM_ERR_INVALID, "--month must be YYYY-MM");
+  if (r->activities < 0 || r->participants < 0 || r->party_participants < 0 ||
+      r->party_participants > r->participants)
+    return cm_errf(err, CM_ERR_INVALID,
+                   "counts must be non-negative, party participants at most participants");
+  body = json_pack("{s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s}", "org", r->org, "month", r->month,
+                   "activities", (json_int_t)r->activities, "participants",
+                   (json_int_t)r->participants, "party_participants",
+                   (json_int_t)r->party_participants, "content", or_empty(r->content), "scope",
+                   or_empty(r->scope), "good_deeds", or_empty(r->good_deeds));
+  rc = body ? append_checked(ctx, "report.monthly", body, r->org, seq_out, err)
+            : cm_errf(err, CM_ERR_NOMEM, "out of memory writing a report");
+  json_decref(body);
+  return rc;
+}
+
+cm_rc hub_local_activity_declare(hub_ctx *ctx, const hub_local_activity *a, char *id_out,
+                                 uint64_t *seq_out, cm_err *err) {
+  const char *texts[] = {a->org, a->date, a->title, a->place, a->description};
+  char today[11];
+  json_t *body = NULL;
+  uint64_t t;
+  cm_rc rc;
+  id_out[0] = '\0';
+  if (ctx->role != HUB_ROLE_STREET)
+    return cm_errf(err, CM_ERR_PERM, "street-level organisations declare at a street hub");
+  rc = texts_ok(texts, sizeof texts / sizeof texts[0], err);
+  if (rc) return rc;
+  if (!a->org || !*a->org || !a->title || !*a->title)
+    return cm_errf(err, CM_ERR_INVALID, "the declaration needs --org ID and --title");
+  if (!a->date || cm_date_parse(a->date, &t) != CM_OK)
+    return cm_errf(err, CM_ERR_INVALID, "--date must be YYYY-MM-DD");
+  cm_date_of(cm_now_ms(), today);
+  if (strcmp(a->date, today) <= 0)
+    return cm_errf(err, CM_ERR_INVALID,
+                   "a major activity is declared before its date (today is %s)", today);
+  if (a->expected < 0) return cm_errf(err, CM_ERR_INVALID, "--expected must be a count");
+  if (a->id) {
+    if (!id_ok(a->id))
+      return cm_errf(err, CM_ERR_INVALID, "an ID is 1 to %d letters, digits or '-'",
+                     HUB_LOCAL_ID_MAX - 1);
+    snprintf(id_out, HUB_LOCAL_ID_MAX, "%s", a->id);
+  } else {
+    rc = next_id(ctx, 1, id_out, err);
+    if (rc) return rc;
+  }
+  body = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "id", id_out, "org", a->org, "date",
+                   a->date, "title", a->title, "place", or_empty(a->place), "expected",
+                   (json_int_t)a->expected, "description", or_empty(a->description));
+  rc = body ? append_checked(ctx, "activity.declared", body, a->org, seq_out, err)
+            : cm_errf(err, CM_ERR_NOMEM, "out of memory declaring");
+  json_decref(body);
+  return rc;
+}

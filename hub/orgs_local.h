@@ -1,0 +1,58 @@
+/* orgs_local.h - street-level organisations (issue 5): organisations set up at
+ * street level by a district unit (named XXX街XXX分會) are filed, report monthly
+ * and declare major activities at the street hub itself, as entries in the
+ * street hub's own log with the same kinds and bodies a community node writes
+ * (docs/records.md), checked by the same rules (common/rules.h).  They count
+ * as accepted at once: the street is their reviewing level.  A street hub
+ * only (CM_ERR_PERM at the district). */
+#ifndef LINLI_HUB_ORGS_LOCAL_H
+#define LINLI_HUB_ORGS_LOCAL_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/rc.h"
+#include "hub.h"
+
+#define HUB_LOCAL_ID_MAX 64 /* bytes of a filing or activity number, NUL included */
+
+/* A filing.  id NULL = the next "<first 12 hex digits of the hub key>-NNNN";
+ * founded_by NULL = "district-unit"; filed NULL = today; other strings NULL =
+ * "".  party_members 3 or more without a station and a name off the norm are
+ * flagged, not refused. */
+typedef struct hub_local_org {
+  const char *id, *name, *category, *leader, *phone, *founded_by, *scope, *venue, *filed;
+  int64_t members, party_members;
+  int party_station;
+} hub_local_org;
+
+/* Append org.filed; id_out (HUB_LOCAL_ID_MAX bytes) gets the filing number,
+ * *flags_out (may be NULL) the flags (new reference). */
+cm_rc hub_local_org_file(hub_ctx *ctx, const hub_local_org *o, char *id_out, json_t **flags_out,
+                         uint64_t *seq_out, cm_err *err);
+
+/* A monthly report of one of our organisations (month "YYYY-MM"). */
+typedef struct hub_local_report {
+  const char *org, *month, *content, *scope, *good_deeds;
+  int64_t activities, participants, party_participants;
+} hub_local_report;
+
+/* Append report.monthly (a second one for the same month is a correction).
+ * CM_ERR_NOT_FOUND when org is not a street-level organisation here. */
+cm_rc hub_local_report_monthly(hub_ctx *ctx, const hub_local_report *r, uint64_t *seq_out,
+                               cm_err *err);
+
+/* A major activity of one of our organisations; id NULL = the next
+ * "<12 hex>-A0001". */
+typedef struct hub_local_activity {
+  const char *id, *org, *date, *title, *place, *description;
+  int64_t expected;
+} hub_local_activity;
+
+/* Append activity.declared; refused (CM_ERR_INVALID) unless date is after
+ * today (Asia/Shanghai): the plan asks for a declaration before the day. */
+cm_rc hub_local_activity_declare(hub_ctx *ctx, const hub_local_activity *a, char *id_out,
+                                 uint64_t *seq_out, cm_err *err);
+
+#endif

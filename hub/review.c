@@ -1,0 +1,479 @@
+/* review.c - the street's review queue: batches, review.batch entries, the
+ * auto-accept policy, and the projection of what issue 5 adds. */
+#include "review.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/clock.h"
+#include "../common/codec.h"
+#include "../common/failpoint.h"
+#include "../common/json.h"
+#include "../common/log.h"
+#include "activity.h"
+#include "decide.h"
+#include "hublog.h"
+#include "store.h"
+
+void hub_record_id(const uint8_t author[PROTO_KEY_BYTES], uint64_t seq, char *out, size_t cap) {
+  char hex[PROTO_KEY_HEX];
+  proto_key_hex(author, hex);
+  snprintf(out, cap, "%s/%" PRIu64, hex, seq);
+}
+
+cm_rc hub_review_from_hub(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], int *yes_out,
+                          cm_err *err) {
+  hub_author a;
+  int found = 0;
+  cm_rc rc;
+  *yes_out = 0;
+  if (memcmp(author, ctx->kp.pk, PROTO_KEY_BYTES) == 0) {
+    *yes_out = 1;
+    return CM_OK;
+  }
+  if (ctx->role != HUB_ROLE_DISTRICT) return CM_OK;
+  rc = hub_store_author_get(ctx->store, author, &a, &found, err);
+  if (!rc && found && strcmp(a.role, "street") == 0 && !a.revoked) *yes_out = 1;
+  return rc;
+}
+
+/* A count field: absent is 0, present must be a non-negative integer. */
+static int count_of(const json_t *body, const char *key, int64_t *out) {
+  json_t *v = json_object_get(body, key);
+  *out = 0;
+  if (!v) return 1;
+  if (!json_is_integer(v) || json_integer_value(v) < 0) return 0;
+  *out = json_integer_value(v);
+  return 1;
+}
+
+/* review.batch from a trusted hub: the review and the records it rejects. */
+static cm_rc project_review(hub_ctx *ctx, const proto_entry *e, const json_t *body, cm_err *err) {
+  const char *author_hex = json_string_value(json_object_get(body, "author"));
+  const char *result = json_string_value(json_object_get(body, "result"));
+  const char *reason = json_string_value(json_object_get(body, "reason"));
+  const char *op = json_string_value(json_object_get(body, "operator"));
+  int64_t batch = 0, first = 0, last = 0;
+  uint8_t author[PROTO_KEY_BYTES];
+  cm_rc rc;
+
+  if (!author_hex) author_hex = json_string_value(json_object_get(body, "to"));
+  if (!author_hex || proto_key_from_hex(author_hex, author) || !result ||
+      (strcmp(result, "accepted") != 0 && strcmp(result, "rejected") != 0) ||
+      !count_of(body, "batch", &batch) || !count_of(body, "first_seq", &first) ||
+      !count_of(body, "last_seq", &last) || first < 1 || last < first) {
+    cm_warn("projection: skipping review.batch %" PRIu64 ": malformed body", e->seq);
+    return CM_OK;
+  }
+  const char *lh_hex = json_string_value(json_object_get(body, "last_hash"));
+  uint8_t lh[PROTO_HASH_BYTES];
+  int has_lh = lh_hex && strlen(lh_hex) == 2 * PROTO_HASH_BYTES &&
+               cm_hex_decode(lh_hex, strlen(lh_hex), lh, sizeof lh) == CM_OK;
+  rc = hub_store_review_put(ctx->store, e->author, e->seq, author, batch, (uint64_t)first,
+                            (uint64_t)last, has_lh ? lh : NULL, result, reason ? reason : "",
+                            op ? op : "", e->time_ms, err);
+  size_t i;
+  json_t *x;
+  json_array_foreach(json_object_get(body, "rejected_records"), i, x) {
+    const char *rec = json_string_value(json_object_get(x, "record"));
+    const char *why = json_string_value(json_object_get(x, "reason"));
+    const char *slash = rec ? strchr(rec, '/') : NULL;
+    if (rc) break;
+    if (!slash) continue;
+    char *end = NULL;
+    unsigned long long seq = strtoull(slash + 1, &end, 10);
+    if (!end || *end || seq == 0) continue;
+    rc = hub_store_review_reject_put(ctx->store, e->author, e->seq, author, seq, why ? why : "",
+                                     err);
+  }
+  return rc;
+}
+
+cm_rc hub_review_project(hub_ctx *ctx, const proto_entry *e, cm_err *err) {
+  json_t *body = NULL;
+  cm_rc rc = CM_OK;
+  int trusted = 0;
+  int is_filing = strcmp(e->kind, "org.filed") == 0 || strcmp(e->kind, "org.amended") == 0;
+  int is_report = strcmp(e->kind, "report.monthly") == 0;
+  int is_decision = strncmp(e->kind, "decision.", 9) == 0 ||
+                    strcmp(e->kind, "rectification.accepted") == 0;
+  int is_review = strcmp(e->kind, "review.batch") == 0;
+  int is_ack = strcmp(e->kind, "activity.ack") == 0;
+
+  if (!is_filing && !is_report && !is_decision && !is_review && !is_ack) return CM_OK;
+  if (cm_json_parse_object(e->body, e->body_len, &body, NULL)) return CM_OK;
+  if (is_filing) {
+    const char *id = json_string_value(json_object_get(body, "id"));
+    if (id && *id) rc = hub_store_filing_version_put(ctx->store, e->author, e->seq, id, err);
+  } else if (is_report) {
+    const char *org = json_string_value(json_object_get(body, "org"));
+    const char *month = json_string_value(json_object_get(body, "month"));
+    int64_t act, part, party;
+    int idx;
+    /* The same validity test as the reports projection (project.c). */
+    if (org && *org && month && cm_month_parse(month, &idx) == CM_OK &&
+        count_of(body, "activities", &act) && count_of(body, "participants", &part) &&
+        count_of(body, "party_participants", &party))
+      rc = hub_store_report_version_put(ctx->store, e->author, e->seq, org, month, act, part,
+                                        party, err);
+  } else {
+    rc = hub_review_from_hub(ctx, e->author, &trusted, err);
+    if (!rc && trusted) {
+      if (is_review)
+        rc = project_review(ctx, e, body, err);
+      else if (is_decision)
+        rc = hub_decide_project(ctx, e, body, err);
+      else
+        rc = hub_activity_project(ctx, e, body, err);
+    }
+  }
+  json_decref(body);
+  return rc;
+}
+
+/* ---- the queue ---- */
+
+/* Add "kinds" ({kind: n}) and "flags" (records carrying rule flags) to each
+ * batch of arr, and the records themselves when with_records. */
+static cm_rc describe_batches(hub_ctx *ctx, json_t *arr, int with_records, cm_err *err) {
+  size_t i;
+  json_t *b;
+  cm_rc rc = CM_OK;
+  json_array_foreach(arr, i, b) {
+    json_t *recs = NULL, *kinds = json_object();
+    int64_t flagged = 0;
+    char hex_rec[PROTO_KEY_HEX + 24];
+    uint8_t author[PROTO_KEY_BYTES];
+    size_t k;
+    json_t *r;
+    const char *ahex = json_string_value(json_object_get(b, "author"));
+    if (!kinds) return cm_errf(err, CM_ERR_NOMEM, "out of memory describing batches");
+    rc = hub_store_batch_records_json(ctx->store, json_integer_value(json_object_get(b, "id")),
+                                      &recs, err);
+    if (rc) {
+      json_decref(kinds);
+      return rc;
+    }
+    if (!ahex || proto_key_from_hex(ahex, author)) memset(author, 0, sizeof author);
+    json_array_foreach(recs, k, r) {
+      const char *kind = json_string_value(json_object_get(r, "kind"));
+      json_t *flags = json_object_get(json_object_get(r, "body"), "flags");
+      json_t *n = json_object_get(kinds, kind ? kind : "");
+      json_object_set_new(kinds, kind ? kind : "", json_integer(n ? json_integer_value(n) + 1 : 1));
+      if (json_array_size(flags)) flagged++;
+      json_object_set_new(r, "flags", json_is_array(flags) ? json_incref(flags) : json_array());
+      hub_record_id(author, (uint64_t)json_integer_value(json_object_get(r, "seq")), hex_rec,
+                    sizeof hex_rec);
+      json_object_set_new(r, "record", json_string(hex_rec));
+    }
+    json_object_set_new(b, "kinds", kinds);
+    json_object_set_new(b, "flags", json_integer(flagged));
+    if (with_records)
+      json_object_set_new(b, "records", recs);
+    else
+      json_decref(recs);
+  }
+  return rc;
+}
+
+cm_rc hub_review_list(hub_ctx *ctx, json_t **out, cm_err *err) {
+  cm_rc rc;
+  *out = NULL;
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_batches_json(ctx->store, 0, 1, out, err);
+  if (!rc) rc = describe_batches(ctx, *out, 0, err);
+  pthread_mutex_unlock(&ctx->lock);
+  if (rc) {
+    json_decref(*out);
+    *out = NULL;
+  }
+  return rc;
+}
+
+/* Batch id (with its records) into *out, lock held; CM_ERR_NOT_FOUND if none. */
+static cm_rc batch_get(hub_ctx *ctx, int64_t id, json_t **out, cm_err *err) {
+  json_t *arr = NULL;
+  cm_rc rc = id > 0 ? hub_store_batches_json(ctx->store, id, 0, &arr, err)
+                    : cm_errf(err, CM_ERR_NOT_FOUND, "no batch %lld", (long long)id);
+  *out = NULL;
+  if (!rc && json_array_size(arr) != 1)
+    rc = cm_errf(err, CM_ERR_NOT_FOUND, "no batch %lld from a community here (see review list)",
+                 (long long)id);
+  if (!rc) rc = describe_batches(ctx, arr, 1, err);
+  if (!rc) *out = json_incref(json_array_get(arr, 0));
+  json_decref(arr);
+  return rc;
+}
+
+cm_rc hub_review_show(hub_ctx *ctx, int64_t id, json_t **out, cm_err *err) {
+  cm_rc rc;
+  pthread_mutex_lock(&ctx->lock);
+  rc = batch_get(ctx, id, out, err);
+  pthread_mutex_unlock(&ctx->lock);
+  return rc;
+}
+
+/* The sequence a --except names inside batch b (author hex, first..last):
+ * "<hex>/<seq>" of the batch's author, or "<seq>".  0 when it is not one. */
+static uint64_t except_seq(const json_t *b, const char *record) {
+  const char *ahex = json_string_value(json_object_get(b, "author"));
+  const char *num = record;
+  const char *slash = strchr(record, '/');
+  char *end = NULL;
+  if (slash) {
+    if (!ahex || (size_t)(slash - record) != strlen(ahex) ||
+        strncmp(record, ahex, (size_t)(slash - record)) != 0)
+      return 0;
+    num = slash + 1;
+  }
+  if (*num < '0' || *num > '9') return 0;
+  unsigned long long seq = strtoull(num, &end, 10);
+  if (!end || *end) return 0;
+  if ((int64_t)seq < json_integer_value(json_object_get(b, "first_seq")) ||
+      (int64_t)seq > json_integer_value(json_object_get(b, "last_seq")))
+    return 0;
+  return seq;
+}
+
+/* Write the review of batch b, lock held and transaction open: the
+ * review.batch entry and, when accepted, a rectification.accepted entry for
+ * each accepted rectification.filed. */
+static cm_rc review_locked(hub_ctx *ctx, const json_t *b, const char *result, const char *reason,
+                           const char *op, const hub_review_except *except, size_t n_except,
+                           uint64_t *seq_out, cm_err *err) {
+  const char *ahex = json_string_value(json_object_get(b, "author"));
+  json_t *rejected = json_array(), *body = NULL;
+  uint64_t skip[HUB_REVIEW_EXCEPT_MAX];
+  cm_rc rc = CM_OK;
+
+  if (!rejected) return cm_errf(err, CM_ERR_NOMEM, "out of memory writing a review");
+  if (n_except > HUB_REVIEW_EXCEPT_MAX) {
+    rc = cm_errf(err, CM_ERR_INVALID, "at most %d records can be rejected in one review",
+                 HUB_REVIEW_EXCEPT_MAX);
+    goto out;
+  }
+  for (size_t i = 0; i < n_except; i++) {
+    char rec[PROTO_KEY_HEX + 24];
+    const char *why = except[i].reason;
+    skip[i] = except[i].record ? except_seq(b, except[i].record) : 0;
+    if (!skip[i]) {
+      rc = cm_errf(err, CM_ERR_INVALID, "record '%s' is not in batch %lld (records %lld..%lld)",
+                   except[i].record ? except[i].record : "",
+                   (long long)json_integer_value(json_object_get(b, "id")),
+                   (long long)json_integer_value(json_object_get(b, "first_seq")),
+                   (long long)json_integer_value(json_object_get(b, "last_seq")));
+      goto out;
+    }
+    if (!why || !*why || strlen(why) >= HUB_REVIEW_REASON_MAX) {
+      rc = cm_errf(err, CM_ERR_INVALID, "record '%s' needs a reason (1 to %d bytes)",
+                   except[i].record, HUB_REVIEW_REASON_MAX - 1);
+      goto out;
+    }
+    snprintf(rec, sizeof rec, "%s/%" PRIu64, ahex, skip[i]);
+    json_array_append_new(rejected, json_pack("{s:s, s:s}", "record", rec, "reason", why));
+  }
+  /* The review binds to the batch's content: the hash of its last entry
+   * covers every entry before it. */
+  uint8_t author[PROTO_KEY_BYTES], lh[PROTO_HASH_BYTES];
+  char lh_hex[2 * PROTO_HASH_BYTES + 1] = "";
+  if (ahex && proto_key_from_hex(ahex, author) == CM_OK &&
+      hub_store_entry_hash(ctx->store, author,
+                           (uint64_t)json_integer_value(json_object_get(b, "last_seq")), lh))
+    cm_hex_encode(lh, PROTO_HASH_BYTES, lh_hex);
+  body = json_pack("{s:s, s:s, s:O, s:O, s:O, s:s, s:s, s:s, s:O, s:s}", "to", ahex, "author",
+                   ahex, "batch", json_object_get(b, "id"), "first_seq",
+                   json_object_get(b, "first_seq"), "last_seq", json_object_get(b, "last_seq"),
+                   "last_hash", lh_hex, "result", result, "reason", reason ? reason : "",
+                   "rejected_records", rejected, "operator", op ? op : "");
+  if (!body) {
+    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory writing a review");
+    goto out;
+  }
+  rc = hub_log_append_locked(ctx, "review.batch", body, seq_out, err);
+  if (rc || strcmp(result, "accepted") != 0) goto out;
+  /* The street's acceptance of a rectification closes the criticism. */
+  size_t i;
+  json_t *r;
+  json_array_foreach(json_object_get(b, "records"), i, r) {
+    const char *kind = json_string_value(json_object_get(r, "kind"));
+    uint64_t seq = (uint64_t)json_integer_value(json_object_get(r, "seq"));
+    int skipped = 0;
+    for (size_t k = 0; k < n_except; k++)
+      if (skip[k] == seq) skipped = 1;
+    if (skipped || !kind || strcmp(kind, "rectification.filed") != 0) continue;
+    json_t *rb = json_object_get(r, "body");
+    const char *org = json_string_value(json_object_get(rb, "org"));
+    const char *dec = json_string_value(json_object_get(rb, "decision"));
+    if (!org || !dec) continue;
+    char rec[PROTO_KEY_HEX + 24];
+    snprintf(rec, sizeof rec, "%s/%" PRIu64, ahex, seq);
+    json_t *ab = json_pack("{s:s, s:s, s:s, s:s, s:s}", "to", ahex, "org", org, "decision", dec,
+                           "rectification", rec, "operator", op ? op : "");
+    rc = ab ? hub_log_append_locked(ctx, "rectification.accepted", ab, NULL, err)
+            : cm_errf(err, CM_ERR_NOMEM, "out of memory writing a review");
+    json_decref(ab);
+    if (rc) break;
+  }
+out:
+  json_decref(body);
+  json_decref(rejected);
+  return rc;
+}
+
+/* Review batch id in one transaction (lock taken here). */
+static cm_rc review(hub_ctx *ctx, int64_t id, const char *result, const char *reason,
+                    const char *op, const hub_review_except *except, size_t n_except,
+                    uint64_t *seq_out, cm_err *err) {
+  json_t *b = NULL;
+  cm_rc rc;
+  if (ctx->role != HUB_ROLE_STREET)
+    return cm_errf(err, CM_ERR_PERM,
+                   "the district does not review: it counts what each street accepted");
+  if (op && strlen(op) >= HUB_NAME_MAX)
+    return cm_errf(err, CM_ERR_INVALID, "the operator name is too long");
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_begin(ctx->store, err);
+  if (rc) goto unlock;
+  rc = batch_get(ctx, id, &b, err);
+  if (!rc && strcmp(json_string_value(json_object_get(b, "status")), "pending") != 0)
+    rc = cm_errf(err, CM_ERR_CONFLICT, "batch %lld was %s already", (long long)id,
+                 json_string_value(json_object_get(b, "status")));
+  if (!rc) rc = review_locked(ctx, b, result, reason, op, except, n_except, seq_out, err);
+  if (!rc) CM_FAILPOINT("review.before_commit");
+  if (!rc)
+    rc = hub_store_commit(ctx->store, err);
+  else
+    hub_store_rollback(ctx->store);
+unlock:
+  pthread_mutex_unlock(&ctx->lock);
+  json_decref(b);
+  if (!rc)
+    cm_info("review: batch %lld %s by '%s'", (long long)id, result, op ? op : "");
+  return rc;
+}
+
+cm_rc hub_review_accept(hub_ctx *ctx, int64_t id, const char *operator_name,
+                        const hub_review_except *except, size_t n_except, uint64_t *seq_out,
+                        cm_err *err) {
+  return review(ctx, id, "accepted", "", operator_name, except, n_except, seq_out, err);
+}
+
+cm_rc hub_review_reject(hub_ctx *ctx, int64_t id, const char *operator_name, const char *reason,
+                        uint64_t *seq_out, cm_err *err) {
+  if (!reason || !*reason || strlen(reason) >= HUB_REVIEW_REASON_MAX)
+    return cm_errf(err, CM_ERR_INVALID, "a rejection needs a reason (1 to %d bytes)",
+                   HUB_REVIEW_REASON_MAX - 1);
+  return review(ctx, id, "rejected", reason, operator_name, NULL, 0, seq_out, err);
+}
+
+/* ---- the policy ---- */
+
+cm_rc hub_review_policy_get(hub_ctx *ctx, int *on_out, cm_err *err) {
+  char v[16];
+  int found = 0;
+  cm_rc rc;
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_config_get(ctx->store, HUB_CONFIG_AUTO_ACCEPT, v, sizeof v, &found, err);
+  pthread_mutex_unlock(&ctx->lock);
+  *on_out = !found || strcmp(v, "off") != 0;
+  return rc;
+}
+
+cm_rc hub_review_policy_set(hub_ctx *ctx, int on, cm_err *err) {
+  cm_rc rc;
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_begin(ctx->store, err);
+  if (!rc) {
+    rc = hub_store_config_set(ctx->store, HUB_CONFIG_AUTO_ACCEPT, on ? "on" : "off", err);
+    /* Turned on, the policy looks at the whole queue once more. */
+    if (!rc && on) rc = hub_store_config_set(ctx->store, HUB_CONFIG_AUTO_AFTER, "0", err);
+    if (!rc)
+      rc = hub_store_commit(ctx->store, err);
+    else
+      hub_store_rollback(ctx->store);
+  }
+  pthread_mutex_unlock(&ctx->lock);
+  return rc;
+}
+
+/* 1 when batch b (with records) passes the policy, lock held. */
+static cm_rc auto_ok(hub_ctx *ctx, const json_t *b, int *ok_out, cm_err *err) {
+  uint8_t author[PROTO_KEY_BYTES];
+  size_t i;
+  json_t *r;
+  cm_rc rc = CM_OK;
+  *ok_out = 0;
+  if (proto_key_from_hex(json_string_value(json_object_get(b, "author")), author)) return CM_OK;
+  if (json_integer_value(json_object_get(b, "flags")) != 0) return CM_OK;
+  json_array_foreach(json_object_get(b, "records"), i, r) {
+    const char *kind = json_string_value(json_object_get(r, "kind"));
+    json_t *body = json_object_get(r, "body");
+    const char *org = json_string_value(json_object_get(body, "org"));
+    const char *month = json_string_value(json_object_get(body, "month"));
+    int locked = 0;
+    if (!kind || strcmp(kind, "report.monthly") != 0 || !org || !month) return CM_OK;
+    /* A correction of an accepted month goes to the operator. */
+    rc = hub_store_report_accepted_before(ctx->store, author, org, month,
+                                          (uint64_t)json_integer_value(json_object_get(r, "seq")),
+                                          &locked, err);
+    if (rc || locked) return rc;
+  }
+  *ok_out = json_array_size(json_object_get(b, "records")) > 0;
+  return CM_OK;
+}
+
+cm_rc hub_review_auto(hub_ctx *ctx, unsigned *accepted_out, cm_err *err) {
+  json_t *list = NULL;
+  int on = 0, found = 0;
+  unsigned n = 0;
+  int64_t after = 0, last = 0;
+  char buf[32];
+  cm_rc rc = CM_OK;
+  if (accepted_out) *accepted_out = 0;
+  if (ctx->role != HUB_ROLE_STREET) return CM_OK;
+  rc = hub_review_policy_get(ctx, &on, err);
+  if (rc || !on) return rc;
+  pthread_mutex_lock(&ctx->lock);
+  /* Each batch meets the policy once, after the ingest that brought it: a
+   * push does not re-examine the whole queue. */
+  rc = hub_store_config_get(ctx->store, HUB_CONFIG_AUTO_AFTER, buf, sizeof buf, &found, err);
+  if (!rc && found) after = strtoll(buf, NULL, 10);
+  if (!rc) rc = hub_store_batches_json(ctx->store, after > 0 ? -after : 0, 1, &list, err);
+  size_t i;
+  json_t *row;
+  json_array_foreach(list, i, row) {
+    int64_t id = json_integer_value(json_object_get(row, "id"));
+    if (id > last) last = id;
+    json_t *b = NULL;
+    int ok = 0;
+    if (rc) break;
+    rc = hub_store_begin(ctx->store, err);
+    if (rc) break;
+    rc = batch_get(ctx, json_integer_value(json_object_get(row, "id")), &b, err);
+    if (!rc && strcmp(json_string_value(json_object_get(b, "status")), "pending") == 0)
+      rc = auto_ok(ctx, b, &ok, err);
+    if (!rc && ok) rc = review_locked(ctx, b, "accepted", "", "auto", NULL, 0, NULL, err);
+    if (!rc)
+      rc = hub_store_commit(ctx->store, err);
+    else
+      hub_store_rollback(ctx->store);
+    if (!rc && ok) n++;
+    json_decref(b);
+  }
+  if (!rc && last > after) {
+    snprintf(buf, sizeof buf, "%lld", (long long)last);
+    rc = hub_store_begin(ctx->store, err);
+    if (!rc) rc = hub_store_config_set(ctx->store, HUB_CONFIG_AUTO_AFTER, buf, err);
+    if (!rc)
+      rc = hub_store_commit(ctx->store, err);
+    else
+      hub_store_rollback(ctx->store);
+  }
+  pthread_mutex_unlock(&ctx->lock);
+  json_decref(list);
+  if (n) cm_info("review: %u batch(es) accepted by the auto-accept policy", n);
+  if (accepted_out) *accepted_out = n;
+  return rc;
+}

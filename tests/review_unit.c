@@ -1,0 +1,409 @@
+/* review_unit.c - issue 5 in one process: the street's review queue (accept
+ * with exceptions, reject, double review, the district's refusal), the
+ * auto-accept policy and locked months, decisions' checks, acknowledgements,
+ * the relay of district entries, street-level organisations and the shared
+ * naming rules. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/clock.h"
+#include "common/json.h"
+#include "common/rules.h"
+#include "hub/activity.h"
+#include "hub/decide.h"
+#include "hub/hublog.h"
+#include "hub/orgs_local.h"
+#include "hub/relay.h"
+#include "hub/review.h"
+#include "hub/summary.h"
+#include "hub_testlib.h"
+#include "protocol/feed.h"
+
+typedef struct fixture {
+  char *dir;
+  hub_ctx *street;
+  tl_author a; /* a community enrolled at the street, code 120105001001 */
+} fixture;
+
+static int setup(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  if (!f) return -1;
+  f->dir = tl_tmpdir();
+  if (!f->dir) return -1;
+  f->street = tl_hub(f->dir, "street", HUB_ROLE_STREET, "望海樓街");
+  if (!f->street || tl_author_new(&f->a) || tl_enroll(f->street, &f->a, "建昌道社區", "120105001001"))
+    return -1;
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture *f = *state;
+  hub_close(f->street);
+  tl_rmrf(f->dir);
+  free(f->dir);
+  free(f);
+  return 0;
+}
+
+/* Push n entries of the community (kinds/bodies as tl_changeset); 200 expected. */
+static void push(fixture *f, size_t n, const char *const *kinds, const char *const *bodies) {
+  uint8_t *cs = NULL, *b = NULL;
+  size_t cl = 0, bl = 0;
+  assert_int_equal(tl_changeset(&f->a, n, kinds, bodies, 0, &cs, &cl), 0);
+  assert_int_equal(tl_bundle(&cs, &cl, 1, &b, &bl), 0);
+  assert_int_equal(tl_ingest(f->street, b, bl, NULL), 200);
+  free(cs);
+  free(b);
+}
+
+/* The pending batch IDs (at most 8) into ids; returns how many. */
+static size_t pending(hub_ctx *h, int64_t *ids) {
+  json_t *list = NULL;
+  cm_err err;
+  size_t i;
+  json_t *b;
+  assert_int_equal(hub_review_list(h, &list, &err), CM_OK);
+  json_array_foreach(list, i, b) {
+    if (i < 8) ids[i] = json_integer_value(json_object_get(b, "id"));
+  }
+  size_t n = json_array_size(list);
+  json_decref(list);
+  return n;
+}
+
+/* One figure of the summary's totals. */
+static json_int_t figure(hub_ctx *h, const char *state, const char *field) {
+  cm_err err;
+  json_t *s = hub_summary(h, &err);
+  assert_non_null(s);
+  json_int_t v = json_integer_value(json_object_get(json_object_get(s, state), field));
+  json_decref(s);
+  return v;
+}
+
+static const char ORG_BODY[] =
+    "{\"id\":\"120105001001-0001\",\"name\":\"建昌道社區書畫隊\",\"members\":10,"
+    "\"party_members\":1,\"founded_by\":\"self\",\"flags\":[]}";
+static const char REP_OCT[] =
+    "{\"org\":\"120105001001-0001\",\"month\":\"2026-10\",\"activities\":3,\"participants\":30,"
+    "\"party_participants\":1}";
+static const char REP_OCT_FIX[] =
+    "{\"org\":\"120105001001-0001\",\"month\":\"2026-10\",\"activities\":5,\"participants\":50,"
+    "\"party_participants\":1}";
+static const char REP_SEP[] =
+    "{\"org\":\"120105001001-0001\",\"month\":\"2026-09\",\"activities\":2,\"participants\":20,"
+    "\"party_participants\":0}";
+
+static void test_accept_except(void **state) {
+  fixture *f = *state;
+  const char *kinds[] = {"org.filed", "report.monthly", "report.monthly"};
+  const char *bodies[] = {ORG_BODY, REP_OCT, REP_SEP};
+  int64_t ids[8];
+  cm_err err;
+  json_t *b = NULL;
+  push(f, 3, kinds, bodies);
+  assert_int_equal(pending(f->street, ids), 1); /* a filing is not auto-accepted */
+  assert_int_equal(hub_review_auto(f->street, NULL, &err), CM_OK);
+  assert_int_equal(pending(f->street, ids), 1);
+  hub_review_except bad = {"9", "no such record"};
+  assert_int_equal(hub_review_accept(f->street, ids[0], "李", &bad, 1, NULL, &err),
+                   CM_ERR_INVALID);
+  hub_review_except noreason = {"3", ""};
+  assert_int_equal(hub_review_accept(f->street, ids[0], "李", &noreason, 1, NULL, &err),
+                   CM_ERR_INVALID);
+  hub_review_except ex = {"3", "九月的數字有誤"};
+  assert_int_equal(hub_review_accept(f->street, ids[0], "李", &ex, 1, NULL, &err), CM_OK);
+  assert_int_equal(hub_review_accept(f->street, ids[0], "李", NULL, 0, NULL, &err),
+                   CM_ERR_CONFLICT);
+  assert_int_equal(hub_review_reject(f->street, ids[0], "李", "x", NULL, &err), CM_ERR_CONFLICT);
+  assert_int_equal(pending(f->street, ids), 0);
+  assert_int_equal(hub_review_show(f->street, ids[0], &b, &err), CM_OK);
+  assert_string_equal(json_string_value(json_object_get(b, "status")), "accepted");
+  json_t *recs = json_object_get(b, "records");
+  assert_int_equal(json_array_size(recs), 3);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(recs, 2), "status")),
+                      "rejected");
+  assert_string_equal(json_string_value(json_object_get(json_array_get(recs, 2), "reason")),
+                      "九月的數字有誤");
+  assert_string_equal(json_string_value(json_object_get(json_array_get(recs, 1), "status")),
+                      "accepted");
+  json_decref(b);
+  assert_int_equal(figure(f->street, "accepted", "organisations"), 1);
+  assert_int_equal(figure(f->street, "accepted", "reports"), 1);
+  assert_int_equal(figure(f->street, "accepted", "activities"), 3);
+  assert_int_equal(figure(f->street, "pending", "reports"), 1); /* the rejected September */
+  assert_int_equal(hub_review_show(f->street, 999, &b, &err), CM_ERR_NOT_FOUND);
+  /* The review went into the community's feed. */
+  uint8_t *feed = NULL;
+  size_t len = 0, n = 0;
+  proto_feed_item *items = NULL;
+  uint64_t next = 0;
+  assert_int_equal(hub_feed(f->street, f->a.kp.pk, 0, 0, &feed, &len, &err), CM_OK);
+  assert_int_equal(proto_feed_decode(feed, len, f->street->kp.pk, &items, &n, &next, &err), CM_OK);
+  int found = 0;
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(items[i].entry.kind, "review.batch") == 0) found++;
+  assert_int_equal(found, 1);
+  free(items);
+  free(feed);
+}
+
+static void test_policy_locked_month(void **state) {
+  fixture *f = *state;
+  const char *k1[] = {"org.filed"};
+  const char *b1[] = {ORG_BODY};
+  const char *b2[] = {REP_OCT};
+  const char *b3[] = {REP_OCT_FIX};
+  int64_t ids[8];
+  int on = 0;
+  cm_err err;
+  push(f, 1, k1, b1);
+  assert_int_equal(pending(f->street, ids), 1);
+  assert_int_equal(hub_review_accept(f->street, ids[0], "李", NULL, 0, NULL, &err), CM_OK);
+  push(f, 1, NULL, b2);
+  unsigned n = 0;
+  assert_int_equal(hub_review_auto(f->street, &n, &err), CM_OK);
+  assert_int_equal(n, 1);
+  assert_int_equal(figure(f->street, "accepted", "activities"), 3);
+  push(f, 1, NULL, b3); /* a correction of an accepted month */
+  assert_int_equal(hub_review_auto(f->street, &n, &err), CM_OK);
+  assert_int_equal(n, 0);
+  assert_int_equal(figure(f->street, "accepted", "activities"), 3);
+  assert_int_equal(figure(f->street, "pending", "activities"), 5);
+  assert_int_equal(pending(f->street, ids), 1);
+  assert_int_equal(hub_review_reject(f->street, ids[0], "李", "", NULL, &err), CM_ERR_INVALID);
+  assert_int_equal(hub_review_accept(f->street, ids[0], "李", NULL, 0, NULL, &err), CM_OK);
+  assert_int_equal(figure(f->street, "accepted", "activities"), 5);
+  assert_int_equal(figure(f->street, "pending", "reports"), 0);
+  /* Policy off: a plain report waits. */
+  assert_int_equal(hub_review_policy_get(f->street, &on, &err), CM_OK);
+  assert_int_equal(on, 1);
+  assert_int_equal(hub_review_policy_set(f->street, 0, &err), CM_OK);
+  push(f, 1, NULL, (const char *const[]){REP_SEP});
+  assert_int_equal(hub_review_auto(f->street, &n, &err), CM_OK);
+  assert_int_equal(n, 0);
+  assert_int_equal(pending(f->street, ids), 1);
+}
+
+static void test_district_does_not_review(void **state) {
+  fixture *f = *state;
+  cm_err err;
+  hub_ctx *d = tl_hub(f->dir, "district", HUB_ROLE_DISTRICT, "河北區");
+  assert_non_null(d);
+  assert_int_equal(hub_review_accept(d, 1, "x", NULL, 0, NULL, &err), CM_ERR_PERM);
+  assert_int_equal(hub_review_reject(d, 1, "x", "why", NULL, &err), CM_ERR_PERM);
+  hub_local_org o = {.name = "望海樓街青年分會"};
+  char id[HUB_LOCAL_ID_MAX];
+  assert_int_equal(hub_local_org_file(d, &o, id, NULL, NULL, &err), CM_ERR_PERM);
+  hub_close(d);
+}
+
+static void test_decide_checks(void **state) {
+  fixture *f = *state;
+  const char *k1[] = {"org.filed"};
+  const char *b1[] = {ORG_BODY};
+  char rec[PROTO_KEY_HEX + 24];
+  cm_err err;
+  json_t *list = NULL;
+  push(f, 1, k1, b1);
+  hub_decision d = {HUB_DECIDE_CRITICIZE, "120105001001-0001", NULL, NULL, NULL, "活動少"};
+  assert_int_equal(hub_decide(f->street, &d, "李", rec, sizeof rec, &err), CM_ERR_INVALID);
+  d.deadline = "2026-02-30";
+  assert_int_equal(hub_decide(f->street, &d, "李", rec, sizeof rec, &err), CM_ERR_INVALID);
+  d.deadline = "2000-01-01";
+  d.community = "建昌道社區";
+  assert_int_equal(hub_decide(f->street, &d, "李", rec, sizeof rec, &err), CM_ERR_INVALID);
+  d.community = NULL;
+  assert_int_equal(hub_decide(f->street, &d, "李", rec, sizeof rec, &err), CM_OK);
+  assert_non_null(strchr(rec, '/'));
+  hub_decision i = {HUB_DECIDE_INSPECT, NULL, "120105001001", NULL, "maybe", "年檢"};
+  assert_int_equal(hub_decide(f->street, &i, "李", NULL, 0, &err), CM_ERR_INVALID);
+  i.result = "pass";
+  assert_int_equal(hub_decide(f->street, &i, "李", NULL, 0, &err), CM_OK);
+  hub_decision u = {HUB_DECIDE_COMMEND, "nope", NULL, NULL, NULL, "好"};
+  assert_int_equal(hub_decide(f->street, &u, "李", NULL, 0, &err), CM_ERR_NOT_FOUND);
+  hub_decision r = {HUB_DECIDE_REVOKE, NULL, "建昌道社區", NULL, NULL, "x"};
+  assert_int_equal(hub_decide(f->street, &r, "李", NULL, 0, &err), CM_ERR_INVALID);
+  assert_int_equal(hub_decisions_list(f->street, &list, &err), CM_OK);
+  assert_int_equal(json_array_size(list), 2);
+  size_t k;
+  json_t *x;
+  int overdue = 0;
+  json_array_foreach(list, k, x) {
+    if (json_is_true(json_object_get(x, "overdue"))) overdue++;
+  }
+  assert_int_equal(overdue, 1); /* the criticism, due in 2000 */
+  json_decref(list);
+  hub_decision_kind kd;
+  assert_int_equal(hub_decision_kind_parse("praise", &kd, &err), CM_ERR_INVALID);
+}
+
+static void test_activity_ack(void **state) {
+  fixture *f = *state;
+  const char *kinds[] = {"org.filed", "activity.declared"};
+  const char *bodies[] = {ORG_BODY,
+                          "{\"id\":\"120105001001-A0001\",\"org\":\"120105001001-0001\","
+                          "\"date\":\"2099-10-01\",\"title\":\"重陽節\",\"expected\":100}"};
+  cm_err err;
+  json_t *list = NULL;
+  push(f, 2, kinds, bodies);
+  assert_int_equal(hub_activity_ack(f->street, "nope", "李", NULL, NULL, &err), CM_ERR_NOT_FOUND);
+  assert_int_equal(hub_activity_return(f->street, "120105001001-A0001", "李", "", NULL, &err),
+                   CM_ERR_INVALID);
+  assert_int_equal(hub_activity_return(f->street, "120105001001-A0001", "李", "地點不安全", NULL,
+                                       &err),
+                   CM_OK);
+  assert_int_equal(hub_activity_list(f->street, &list, &err), CM_OK);
+  json_t *a = json_array_get(list, 0);
+  assert_string_equal(json_string_value(json_object_get(json_object_get(a, "street"), "status")),
+                      "returned");
+  assert_string_equal(json_string_value(json_object_get(a, "title")), "重陽節");
+  json_decref(list);
+  assert_int_equal(hub_activity_ack(f->street, "120105001001-A0001", "李", "好", NULL, &err), CM_OK);
+  assert_int_equal(hub_activity_list(f->street, &list, &err), CM_OK);
+  a = json_array_get(list, 0);
+  assert_string_equal(json_string_value(json_object_get(json_object_get(a, "street"), "status")),
+                      "acknowledged");
+  assert_string_equal(
+      json_string_value(json_object_get(json_object_get(a, "district"), "status")), "pending");
+  json_decref(list);
+}
+
+/* A district entry addressed to key, signed by dk, as a feed item. */
+static void district_item(const proto_keypair *dk, uint64_t seq, const uint8_t *to,
+                          proto_feed_item *it, char *body, size_t cap) {
+  char hex[PROTO_KEY_HEX];
+  proto_key_hex(to, hex);
+  snprintf(body, cap,
+           "{\"to\":\"%s\",\"org\":\"120105001001-0001\",\"community\":\"\",\"reason\":\"好\","
+           "\"deadline\":\"\",\"result\":\"\",\"by\":\"district\",\"operator\":\"王\"}",
+           hex);
+  memset(it, 0, sizeof *it);
+  memcpy(it->entry.author, dk->pk, PROTO_KEY_BYTES);
+  it->entry.seq = seq;
+  it->entry.time_ms = cm_now_ms();
+  snprintf(it->entry.kind, sizeof it->entry.kind, "decision.commend");
+  it->entry.body = (const uint8_t *)body;
+  it->entry.body_len = strlen(body);
+  it->cursor = seq;
+  assert_int_equal(proto_entry_sign(&it->entry, dk), CM_OK);
+}
+
+static void test_relay(void **state) {
+  fixture *f = *state;
+  proto_keypair dk;
+  proto_feed_item items[2];
+  char b0[512], b1[512];
+  tl_author stranger;
+  unsigned n = 0;
+  cm_err err;
+  assert_int_equal(proto_keypair_generate(&dk), CM_OK);
+  assert_int_equal(hub_set_upstream_key(f->street, dk.pk, &err), CM_OK);
+  assert_int_equal(tl_author_new(&stranger), 0);
+  district_item(&dk, 1, f->a.kp.pk, &items[0], b0, sizeof b0);
+  district_item(&dk, 2, stranger.kp.pk, &items[1], b1, sizeof b1);
+  /* seq 2's prev is not seq 1's hash: feed items are verified one by one. */
+  assert_int_equal(hub_upstream_feed_store(f->street, items, 2, 2, &err), CM_OK);
+  assert_int_equal(hub_relay(f->street, &n, &err), CM_OK);
+  assert_int_equal(n, 1); /* only our own community's */
+  assert_int_equal(hub_relay(f->street, &n, &err), CM_OK);
+  assert_int_equal(n, 0); /* nothing twice */
+  uint8_t *feed = NULL;
+  size_t len = 0, cnt = 0;
+  proto_feed_item *got = NULL;
+  uint64_t next = 0;
+  assert_int_equal(hub_feed(f->street, f->a.kp.pk, 0, 0, &feed, &len, &err), CM_OK);
+  assert_int_equal(proto_feed_decode(feed, len, f->street->kp.pk, &got, &cnt, &next, &err), CM_OK);
+  int relayed = 0;
+  for (size_t i = 0; i < cnt; i++) {
+    json_t *body = NULL;
+    if (strcmp(got[i].entry.kind, "decision.commend") != 0) continue;
+    assert_int_equal(cm_json_parse_object(got[i].entry.body, got[i].entry.body_len, &body, &err),
+                     CM_OK);
+    assert_non_null(json_object_get(body, "origin"));
+    assert_non_null(strstr(json_string_value(json_object_get(body, "origin_record")), "/1"));
+    json_decref(body);
+    relayed++;
+  }
+  assert_int_equal(relayed, 1);
+  free(got);
+  free(feed);
+  json_t *list = NULL;
+  assert_int_equal(hub_decisions_list(f->street, &list, &err), CM_OK);
+  assert_int_equal(json_array_size(list), 1);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "by")),
+                      "district");
+  json_decref(list);
+  proto_keypair_wipe(&dk);
+}
+
+static void test_local_orgs(void **state) {
+  fixture *f = *state;
+  char id[HUB_LOCAL_ID_MAX], aid[HUB_LOCAL_ID_MAX];
+  json_t *flags = NULL;
+  cm_err err;
+  hub_local_org bad = {.name = "青年志願者協會", .members = 5, .party_members = 3};
+  assert_int_equal(hub_local_org_file(f->street, &bad, id, &flags, NULL, &err), CM_OK);
+  assert_int_equal(json_array_size(flags), 2); /* name_norm, party_station */
+  json_decref(flags);
+  hub_local_org good = {.name = "望海樓街青年志願者分會", .members = 5, .party_members = 1};
+  assert_int_equal(hub_local_org_file(f->street, &good, id, &flags, NULL, &err), CM_OK);
+  assert_int_equal(json_array_size(flags), 0);
+  json_decref(flags);
+  assert_non_null(strstr(id, "-0002"));
+  hub_local_report r = {.org = id, .month = "2026-10", .activities = 2, .participants = 9};
+  assert_int_equal(hub_local_report_monthly(f->street, &r, NULL, &err), CM_OK);
+  r.org = "nope";
+  assert_int_equal(hub_local_report_monthly(f->street, &r, NULL, &err), CM_ERR_NOT_FOUND);
+  r.org = id;
+  r.month = "2026-13";
+  assert_int_equal(hub_local_report_monthly(f->street, &r, NULL, &err), CM_ERR_INVALID);
+  /* Street-level organisations count in their street, accepted at once. */
+  assert_int_equal(figure(f->street, "accepted", "organisations"), 2);
+  assert_int_equal(figure(f->street, "accepted", "activities"), 2);
+  assert_int_equal(figure(f->street, "pending", "organisations"), 0);
+  hub_local_activity a = {.org = id, .date = "2000-01-01", .title = "演出"};
+  assert_int_equal(hub_local_activity_declare(f->street, &a, aid, NULL, &err), CM_ERR_INVALID);
+  a.date = "2099-01-01";
+  assert_int_equal(hub_local_activity_declare(f->street, &a, aid, NULL, &err), CM_OK);
+  assert_int_equal(hub_activity_ack(f->street, aid, "李", NULL, NULL, &err), CM_OK);
+}
+
+static void test_rules(void **state) {
+  (void)state;
+  assert_true(cm_rules_name_ok("望海樓街青年志願者分會", "district-unit", CM_RULES_STREET));
+  assert_true(cm_rules_name_ok("望海楼街青年志愿者分会", "district-unit", CM_RULES_STREET));
+  assert_false(cm_rules_name_ok("青年志願者分會", "district-unit", CM_RULES_STREET));
+  assert_false(cm_rules_name_ok("望海樓街青年志願者協會", "district-unit", CM_RULES_STREET));
+  assert_true(cm_rules_name_ok("任何名字", "self", CM_RULES_STREET));
+  assert_true(cm_rules_name_ok("建昌道社區老年工作站", "street", CM_RULES_COMMUNITY));
+  assert_false(cm_rules_name_ok("建昌道社區老年協會", "street", CM_RULES_COMMUNITY));
+  assert_true(cm_rules_station_ok(2, 0));
+  assert_false(cm_rules_station_ok(3, 0));
+  json_t *fl = cm_rules_flags("x", "district-unit", CM_RULES_STREET, 4, 1);
+  assert_int_equal(json_array_size(fl), 1);
+  assert_string_equal(json_string_value(json_array_get(fl, 0)), "name_norm");
+  json_decref(fl);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_accept_except, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_policy_locked_month, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_district_does_not_review, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_decide_checks, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_activity_ack, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_relay, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_local_orgs, setup, teardown),
+      cmocka_unit_test(test_rules),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
