@@ -139,7 +139,9 @@ static const char *const store_migrations[] = {
   /* Dashboard: the facts of a monthly report it counts, in two indexes, so
    * that a year of reports is read without the rows and the entries' bodies. */
   "CREATE INDEX entries_report_facts ON entries(author, seq, time_ms, received_ms,"
-  "  (coalesce(CAST(body AS TEXT)->>'good_deeds', '') <> '')) WHERE kind = 'report.monthly';"
+  "  (CASE WHEN json_valid(CAST(body AS TEXT))"
+  "   THEN coalesce(CAST(body AS TEXT)->>'good_deeds', '') <> '' ELSE 0 END))"
+  " WHERE kind = 'report.monthly';"
   "CREATE INDEX reports_month_facts ON reports(month, author, org, seq, activities,"
   "  participants, party_participants);",
 };
@@ -1343,7 +1345,8 @@ static const struct {
    * it without reading the rows (and mostly not the entries' bodies). */
   [HUB_DQ_REPORTS] = {"SELECT r.author, r.org, r.month, r.activities, r.participants,"
                       " r.party_participants, r.seq, e.time_ms, e.received_ms,"
-                      " coalesce(CAST(e.body AS TEXT)->>'good_deeds', '') <> ''"
+                      " CASE WHEN json_valid(CAST(e.body AS TEXT))"
+                      "  THEN coalesce(CAST(e.body AS TEXT)->>'good_deeds', '') <> '' ELSE 0 END"
                       " FROM reports r INDEXED BY reports_month_facts"
                       " JOIN entries e INDEXED BY entries_report_facts ON e.author = r.author"
                       "  AND e.seq = r.seq AND e.kind = 'report.monthly'"
