@@ -138,6 +138,7 @@ long long node_web_ji(const json_t *o, const char *key);
 /* --- Route handlers (web_pages.c), listed with their paths in web.c. --- */
 void node_web_h_home(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_orgs(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_org(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_org_new(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_org_file(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_org_amend_form(cm_http_req *req, cm_http_resp *resp, void *ctx);

@@ -127,6 +127,7 @@ static const i18n_entry k_words[] = {
 
     /* activities */
     {"act.title", "重大活动汇报", "Major activity declaration"},
+    {"act.id", "活动编号", "Activity number"},
     {"act.date", "活动日期", "Date"},
     {"act.name", "活动名称", "Title"},
     {"act.place", "活动地点", "Place"},
@@ -159,6 +160,54 @@ static const i18n_entry k_words[] = {
     {"inbox.read", "标为已读", "Mark read"},
     {"inbox.rectify", "提交整改报告", "Answer with a rectification"},
 
+    /* review results (the street's review of what this node sent) */
+    {"review.title", "审核", "Review"},
+    {"review.pending", "待审核", "pending"},
+    {"review.accepted", "已通过", "accepted"},
+    {"review.rejected", "已退回", "rejected"},
+    {"review.reason", "退回原因", "Reason"},
+    {"review.stands", "以已通过的版本为准：", "The accepted version stands: "},
+
+    /* decision origin, inspection results, criticism state */
+    {"origin.title", "来源", "From"},
+    {"origin.street", "街道", "street"},
+    {"origin.district", "区协会", "district"},
+    {"result.title", "结果", "Result"},
+    {"result.pass", "合格", "pass"},
+    {"result.rectify", "限期整改", "rectify"},
+    {"result.fail", "不合格", "fail"},
+    {"result.accepted", "已通过", "accepted"},
+    {"result.rejected", "已退回", "rejected"},
+    {"result.acknowledged", "已确认", "acknowledged"},
+    {"result.returned", "已退回", "returned"},
+    {"crit.title", "整改状态", "Rectification"},
+    {"crit.open", "待整改", "open"},
+    {"crit.closed", "已整改", "closed"},
+    {"crit.overdue", "已逾期", "overdue"},
+    {"crit.answered", "已提交整改报告，待街道通过", "report sent, waiting for the street"},
+    {"home.overdue", "逾期未整改", "Overdue criticisms"},
+    {"inbox.subject", "涉及记录", "About"},
+    {"inbox.filter_open", "只看待整改的批评", "Open criticisms only"},
+    {"inbox.filter_all", "全部决定", "All decisions"},
+
+    /* escalation of major activities */
+    {"esc.title", "上报进度", "Escalation"},
+    {"esc.street", "街道", "Street"},
+    {"esc.district", "区协会", "District"},
+    {"esc.pending", "待确认", "waiting"},
+    {"esc.acknowledged", "已确认", "acknowledged"},
+    {"esc.returned", "已退回", "returned"},
+    {"esc.declared", "已汇报", "declared"},
+    {"esc.street_ack", "街道已确认", "street acknowledged"},
+    {"esc.district_ack", "区协会已确认", "district acknowledged"},
+
+    /* one organisation */
+    {"org.page", "组织详情", "Organisation"},
+    {"org.view", "详情", "Details"},
+    {"org.reports", "月报", "Monthly reports"},
+    {"org.activities", "重大活动", "Major activities"},
+    {"org.decisions", "上级决定", "Decisions"},
+
     /* forms and errors */
     {"form.submit", "提交", "Submit"},
     {"form.save", "保存", "Save"},
@@ -183,6 +232,8 @@ static const i18n_entry k_words[] = {
     {"kind.ack", "确认收到", "acknowledgement"},
     {"kind.review", "审核结果", "review result"},
     {"kind.enrol", "注册", "enrolment"},
+    {"kind.rectif", "整改报告已通过", "rectification accepted"},
+    {"kind.fork", "日志分叉已处理", "log fork resolved"},
     {"err.forbidden", "拒绝访问", "Forbidden"},
     {"err.host", "请求的主机名不被接受，请使用 http://127.0.0.1 地址访问。",
      "This host name is not accepted: open the page at its http://127.0.0.1 address."},
@@ -237,7 +288,8 @@ const char *node_web_kind_label(node_web_lang lang, const char *kind) {
   /* Hub kinds are specified with the review issue and may grow sub-kinds
    * ("decision.criticize", "decision.criticism"): match the stem. */
   static const char *const stems[] = {"critic", "commend", "revok", "inspect",
-                                      "notice", "enrol",   "review", "ack"};
+                                      "notice", "enrol",   "review", "ack",
+                                      "rectif", "fork"};
   size_t i;
   if (!kind) return "";
   for (i = 0; i < sizeof stems / sizeof stems[0]; i++) {
@@ -256,6 +308,44 @@ static void copy_cut(char *out, unsigned cap, const char *s, size_t n) {
   out[n] = '\0';
 }
 
+/* Traditional -> Simplified pairs, each character three UTF-8 bytes: the
+ * characters of the Chinese halves of the records layer's and the sync's
+ * messages (written in Traditional), plus the common ones a hub's message may
+ * carry.  Not a converter for arbitrary text: what staff and operators type is
+ * shown as typed. */
+static const char k_t2s[] =
+    "「“」”並并來来個个們们備备傳传價价優优兒儿內内兩两冊册別别劇剧動动務务勞劳匯汇區区協协參参員员問问啟启單单嚴严圍围園园圖图團团執执報报場场壞坏夠够婦妇"
+    "學学實实審审寫写將将對对導导屬属師师庫库廣广後后從从愛爱態态應应戲戏戶户換换損损擁拥擇择據据數数斷断於于時时暫暂書书會会東东條条業业樂乐樓楼標标樞枢樣样"
+    "機机檔档檢检權权歡欢歷历歸归氣气決决沒没況况減减測测準准溫温滿满濟济灣湾為为無无燈灯爭争狀状獨独獲获現现瑪玛環环產产畫画異异當当療疗發发盡尽確确碼码礎础"
+    "稱称節节範范簽签紀纪約约紅红紐纽級级終终組组結结絡络給给統统經经綜综維维網网緊紧線线編编練练總总績绩織织繫系續续義义聯联腦脑與与興兴舊旧華华藝艺處处號号"
+    "術术衛卫裡里規规視视親亲覺觉訂订計计訊讯記记訪访設设註注評评詠咏詢询詩诗話话該该詳详誌志認认語语誤误說说調调請请證证議议護护讀读變变讓让負负責责費费貼贴"
+    "資资趕赶趨趋跡迹蹤踪車车軟软較较載载輕轻輸输轉转辦办這这連连運运過过達达遞递遠远適适遲迟選选還还邊边鄉乡鄰邻醫医釋释銷销錄录錯错鎖锁鏈链鐘钟鐵铁鑰钥長长"
+    "門门閉闭開开間间閱阅關关陽阳隊队際际隨随隱隐雙双雜杂難难電电靈灵響响頁页項项須须預预頭头頻频題题額额願愿類类顯显風风飛飞養养館馆驗验驟骤體体鬆松麼么點点"
+    "黨党齊齐齡龄龍龙";
+
+void node_web_simplify(char *s) {
+  size_t n = sizeof k_t2s - 1, i;
+  unsigned char *p = (unsigned char *)s;
+  if (!s) return;
+  while (*p) {
+    if ((p[0] & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+      for (i = 0; i + 6 <= n; i += 6) {
+        if (memcmp(p, k_t2s + i, 3) == 0) {
+          memcpy(p, k_t2s + i + 3, 3);
+          break;
+        }
+      }
+      p += 3;
+    } else {
+      p++;
+    }
+  }
+}
+
+const char *node_web_word(node_web_lang lang, const char *prefix, const char *word) {
+  return prefixed(lang, prefix, word);
+}
+
 void node_web_msg_part(node_web_lang lang, const char *msg, char *out, unsigned cap) {
   const char *sep;
   if (cap == 0) return;
@@ -269,4 +359,6 @@ void node_web_msg_part(node_web_lang lang, const char *msg, char *out, unsigned 
   } else {
     copy_cut(out, cap, msg, (size_t)(sep - msg));
   }
+  /* The page is Simplified; the records layer writes Traditional. */
+  if (lang == NODE_WEB_ZH) node_web_simplify(out);
 }

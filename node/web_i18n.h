@@ -28,8 +28,19 @@ const char *node_web_kind_label(node_web_lang lang, const char *kind);
 /* Label of a founding type ("self", "district-unit", "street"). */
 const char *node_web_founded_label(node_web_lang lang, const char *founded_by);
 
+/* The label of word under prefix ("review.", "origin.", "esc.", "result.",
+ * "crit."), e.g. ("review.", "rejected") -> "已退回"; unknown words come back as
+ * given. */
+const char *node_web_word(node_web_lang lang, const char *prefix, const char *word);
+
+/* Rewrite in place the Traditional characters that occur in the records
+ * layer's messages ("黨員人數不能多於成員人數") into Simplified ("党员人数不能
+ * 多于成员人数"); the byte length does not change.  Other text is left alone. */
+void node_web_simplify(char *s);
+
 /* The part of a bilingual message "中文 / English" for lang (written into out,
- * cap bytes); a message without " / " is copied whole. */
+ * cap bytes); a message without " / " is copied whole.  The Chinese part is
+ * given in Simplified (node_web_simplify). */
 void node_web_msg_part(node_web_lang lang, const char *msg, char *out, unsigned cap);
 
 #endif

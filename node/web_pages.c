@@ -117,6 +117,43 @@ static void status_cell(node_web_rq *rq, const char *status) {
   node_web_raw(rq, "</span>");
 }
 
+/* A labelled word: <span class="CLS-WORD" data-CLS="WORD">label</span>. */
+static void word_span(node_web_rq *rq, const char *cls, const char *prefix, const char *word) {
+  node_web_raw(rq, "<span class=\"");
+  node_web_esc(rq, cls);
+  node_web_raw(rq, "-");
+  node_web_esc(rq, word);
+  node_web_raw(rq, "\" data-");
+  node_web_esc(rq, cls);
+  node_web_raw(rq, "=\"");
+  node_web_esc(rq, word);
+  node_web_raw(rq, "\">");
+  node_web_esc(rq, node_web_word(rq->lang, prefix, word));
+  node_web_raw(rq, "</span>");
+}
+
+static void report_stands(node_web_rq *rq, const json_t *r);
+
+/* The street's review of a record (org or report listing item): the status
+ * and, when rejected, the reason; for a report (is_report) also the accepted
+ * version that stands while this one is not accepted. */
+static void review_cell(node_web_rq *rq, const json_t *o, int is_report) {
+  const char *review = node_web_js(o, "review");
+  const char *reason = node_web_js(o, "review_reason");
+  if (!*review) review = "pending";
+  node_web_raw(rq, "<td class=\"review\">");
+  word_span(rq, "review", "review.", review);
+  if (*reason) {
+    node_web_raw(rq, "<div class=\"review-reason\">");
+    node_web_txt(rq, "review.reason");
+    node_web_raw(rq, rq->lang == NODE_WEB_EN ? ": " : "：");
+    node_web_esc(rq, reason);
+    node_web_raw(rq, "</div>");
+  }
+  if (is_report) report_stands(rq, o);
+  node_web_raw(rq, "</td>");
+}
+
 static void th(node_web_rq *rq, const char *key) {
   node_web_raw(rq, "<th>");
   node_web_txt(rq, key);
@@ -217,6 +254,12 @@ void node_web_h_home(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   node_web_txt(&rq, "home.unread");
   node_web_rawf(&rq, "</div><div class=\"v\" id=\"unread\"><a href=\"/inbox\">%lld</a></div></div>",
                 node_web_ji(st, "unread"));
+  node_web_raw(&rq, node_web_ji(st, "overdue") > 0 ? "<div class=\"stat overdue\"><div class=\"k\">"
+                                                   : "<div class=\"stat\"><div class=\"k\">");
+  node_web_txt(&rq, "home.overdue");
+  node_web_rawf(&rq,
+                "</div><div class=\"v\" id=\"overdue\"><a href=\"/inbox?open=1\">%lld</a></div></div>",
+                node_web_ji(st, "overdue"));
   node_web_raw(&rq, "<div class=\"stat\"><div class=\"k\">");
   node_web_txt(&rq, "home.written");
   node_web_raw(&rq, " / ");
@@ -361,6 +404,7 @@ void node_web_h_orgs(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     th(&rq, "org.founded_by");
     th(&rq, "org.filed");
     th(&rq, "org.status");
+    th(&rq, "review.title");
     th(&rq, "org.flags");
     th(&rq, "org.actions");
     node_web_raw(&rq, "</tr>");
@@ -369,8 +413,11 @@ void node_web_h_orgs(cm_http_req *req, cm_http_resp *resp, void *ctx) {
       const char *status = node_web_js(o, "status");
       node_web_raw(&rq, "<tr data-id=\"");
       node_web_esc(&rq, id);
+      node_web_raw(&rq, "\"><td><a href=\"/orgs/");
+      node_web_url(&rq, id);
       node_web_raw(&rq, "\">");
-      td(&rq, id);
+      node_web_esc(&rq, id);
+      node_web_raw(&rq, "</a></td>");
       td(&rq, node_web_js(o, "name"));
       td(&rq, node_web_js(o, "category"));
       td(&rq, node_web_js(o, "leader"));
@@ -380,7 +427,9 @@ void node_web_h_orgs(cm_http_req *req, cm_http_resp *resp, void *ctx) {
       td(&rq, node_web_js(o, "filed"));
       node_web_raw(&rq, "<td>");
       status_cell(&rq, status);
-      node_web_raw(&rq, "</td><td>");
+      node_web_raw(&rq, "</td>");
+      review_cell(&rq, o, 0);
+      node_web_raw(&rq, "<td>");
       flags_cell(&rq, o);
       node_web_raw(&rq, "</td><td>");
       if (strcmp(status, "active") == 0) {
@@ -666,12 +715,100 @@ void node_web_h_org_dissolve(cm_http_req *req, cm_http_resp *resp, void *ctx) {
 
 /* --- monthly reports --- */
 
+/* While a correction waits for review (or was rejected), the version the
+ * street accepted is the one that counts: say which figures those are. */
+static void report_stands(node_web_rq *rq, const json_t *r) {
+  const char *acc = node_web_js(r, "accepted_record");
+  json_t *hist = NULL;
+  const json_t *v;
+  size_t i;
+  cm_err e;
+  if (!*acc || strcmp(acc, node_web_js(r, "record")) == 0) return;
+  cm_err_clear(&e);
+  if (node_report_history(node_web_db(rq), node_web_js(r, "org"), node_web_js(r, "month"), &hist,
+                          &e))
+    return;
+  json_array_foreach(hist, i, v) {
+    if (strcmp(node_web_js(v, "record"), acc) != 0) continue;
+    node_web_raw(rq, "<div class=\"stands\">");
+    node_web_txt(rq, "review.stands");
+    node_web_txt(rq, "rep.activities");
+    node_web_rawf(rq, " <b class=\"stands-activities\">%lld</b>%s", node_web_ji(v, "activities"),
+                  rq->lang == NODE_WEB_EN ? ", " : "，");
+    node_web_txt(rq, "rep.participants");
+    node_web_rawf(rq, " <b class=\"stands-participants\">%lld</b>%s",
+                  node_web_ji(v, "participants"), rq->lang == NODE_WEB_EN ? ", " : "，");
+    node_web_txt(rq, "rep.party_participants");
+    node_web_rawf(rq, " <b>%lld</b></div>", node_web_ji(v, "party_participants"));
+    break;
+  }
+  json_decref(hist);
+}
+
+/* The current reports with their review status and actions. */
+static void reports_table(node_web_rq *rq, const json_t *reps) {
+  const json_t *r;
+  size_t i;
+  node_web_raw(rq, "<table id=\"reports\"><tr>");
+  th(rq, "rep.month");
+  th(rq, "org.id");
+  th(rq, "org.name");
+  th(rq, "rep.activities");
+  th(rq, "rep.participants");
+  th(rq, "rep.party_participants");
+  th(rq, "rep.content");
+  th(rq, "rep.good_deeds");
+  th(rq, "rep.corrections");
+  th(rq, "review.title");
+  th(rq, "org.actions");
+  node_web_raw(rq, "</tr>");
+  json_array_foreach(reps, i, r) {
+    node_web_raw(rq, "<tr data-org=\"");
+    node_web_esc(rq, node_web_js(r, "org"));
+    node_web_raw(rq, "\" data-month=\"");
+    node_web_esc(rq, node_web_js(r, "month"));
+    node_web_raw(rq, "\">");
+    td(rq, node_web_js(r, "month"));
+    td(rq, node_web_js(r, "org"));
+    td(rq, node_web_js(r, "org_name"));
+    td_num(rq, node_web_ji(r, "activities"));
+    td_num(rq, node_web_ji(r, "participants"));
+    td_num(rq, node_web_ji(r, "party_participants"));
+    td(rq, node_web_js(r, "content"));
+    td(rq, node_web_js(r, "good_deeds"));
+    td_num(rq, node_web_ji(r, "corrections"));
+    review_cell(rq, r, 1);
+    node_web_raw(rq, "<td><a href=\"/reports/print?org=");
+    node_web_url(rq, node_web_js(r, "org"));
+    node_web_raw(rq, "&amp;month=");
+    node_web_url(rq, node_web_js(r, "month"));
+    node_web_raw(rq, "\">");
+    node_web_txt(rq, "rep.print");
+    node_web_raw(rq, "</a> <a href=\"/reports/new?org=");
+    node_web_url(rq, node_web_js(r, "org"));
+    node_web_raw(rq, "&amp;month=");
+    node_web_url(rq, node_web_js(r, "month"));
+    node_web_raw(rq, "\">");
+    node_web_txt(rq, "rep.correct");
+    node_web_raw(rq, "</a>");
+    if (node_web_ji(r, "corrections") > 0) {
+      node_web_raw(rq, " <a href=\"/reports/history?org=");
+      node_web_url(rq, node_web_js(r, "org"));
+      node_web_raw(rq, "&amp;month=");
+      node_web_url(rq, node_web_js(r, "month"));
+      node_web_raw(rq, "\">");
+      node_web_txt(rq, "rep.history");
+      node_web_raw(rq, "</a>");
+    }
+    node_web_raw(rq, "</td></tr>");
+  }
+  node_web_raw(rq, "</table>");
+}
+
 void node_web_h_reports(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   node_web_rq rq;
   json_t *reps = NULL, *orgs = NULL;
-  const json_t *r;
   const char *org, *month;
-  size_t i;
   cm_err e;
   cm_rc rc;
   node_ctx *db;
@@ -706,54 +843,7 @@ void node_web_h_reports(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     node_web_txt(&rq, "rep.none");
     node_web_raw(&rq, "</p>");
   } else {
-    node_web_raw(&rq, "<table id=\"reports\"><tr>");
-    th(&rq, "rep.month");
-    th(&rq, "org.id");
-    th(&rq, "org.name");
-    th(&rq, "rep.activities");
-    th(&rq, "rep.participants");
-    th(&rq, "rep.party_participants");
-    th(&rq, "rep.content");
-    th(&rq, "rep.good_deeds");
-    th(&rq, "rep.corrections");
-    th(&rq, "org.actions");
-    node_web_raw(&rq, "</tr>");
-    json_array_foreach(reps, i, r) {
-      node_web_raw(&rq, "<tr>");
-      td(&rq, node_web_js(r, "month"));
-      td(&rq, node_web_js(r, "org"));
-      td(&rq, node_web_js(r, "org_name"));
-      td_num(&rq, node_web_ji(r, "activities"));
-      td_num(&rq, node_web_ji(r, "participants"));
-      td_num(&rq, node_web_ji(r, "party_participants"));
-      td(&rq, node_web_js(r, "content"));
-      td(&rq, node_web_js(r, "good_deeds"));
-      td_num(&rq, node_web_ji(r, "corrections"));
-      node_web_raw(&rq, "<td><a href=\"/reports/print?org=");
-      node_web_url(&rq, node_web_js(r, "org"));
-      node_web_raw(&rq, "&amp;month=");
-      node_web_url(&rq, node_web_js(r, "month"));
-      node_web_raw(&rq, "\">");
-      node_web_txt(&rq, "rep.print");
-      node_web_raw(&rq, "</a> <a href=\"/reports/new?org=");
-      node_web_url(&rq, node_web_js(r, "org"));
-      node_web_raw(&rq, "&amp;month=");
-      node_web_url(&rq, node_web_js(r, "month"));
-      node_web_raw(&rq, "\">");
-      node_web_txt(&rq, "rep.correct");
-      node_web_raw(&rq, "</a>");
-      if (node_web_ji(r, "corrections") > 0) {
-        node_web_raw(&rq, " <a href=\"/reports/history?org=");
-        node_web_url(&rq, node_web_js(r, "org"));
-        node_web_raw(&rq, "&amp;month=");
-        node_web_url(&rq, node_web_js(r, "month"));
-        node_web_raw(&rq, "\">");
-        node_web_txt(&rq, "rep.history");
-        node_web_raw(&rq, "</a>");
-      }
-      node_web_raw(&rq, "</td></tr>");
-    }
-    node_web_raw(&rq, "</table>");
+    reports_table(&rq, reps);
   }
   node_web_page_end(&rq);
   node_web_end(&rq, rc ? 500 : 200);
@@ -1014,7 +1104,18 @@ void node_web_h_report_print(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   ROW_NUM("rep.party_participants", "party_participants");
   ROW_TXT("print.filled_by", "", "");
   ROW_TXT("print.date", date, "");
-  ROW_TXT("print.review", "", " class=\"blank\"");
+  {
+    /* The street's decision, once there is one; blank for a hand review. */
+    char opinion[NODE_TEXT_MAX + 64];
+    const char *review = node_web_js(r, "review");
+    opinion[0] = '\0';
+    if (strcmp(review, "accepted") == 0 || strcmp(review, "rejected") == 0) {
+      snprintf(opinion, sizeof opinion, "%s%s%s", node_web_word(rq.lang, "review.", review),
+               node_web_js(r, "review_reason")[0] ? (rq.lang == NODE_WEB_EN ? ": " : "：") : "",
+               node_web_js(r, "review_reason"));
+    }
+    ROW_TXT("print.review", opinion, " class=\"blank\"");
+  }
 #undef ROW_TXT
 #undef ROW_NUM
   node_web_raw(&rq, "</table><div class=\"signs\"><span>");
@@ -1032,11 +1133,62 @@ out:
 
 /* --- major activities --- */
 
+/* One level's answer to a major activity: status and the note (a return's
+ * reason, or what the level added when acknowledging). */
+static void escalation_cell(node_web_rq *rq, const json_t *a, const char *level) {
+  const json_t *l = json_object_get(a, level);
+  const char *status = node_web_js(l, "status");
+  const char *note = node_web_js(l, "note");
+  node_web_rawf(rq, "<td class=\"esc esc-%s\">", level);
+  word_span(rq, "esc", "esc.", *status ? status : "pending");
+  if (*note) {
+    node_web_raw(rq, "<div class=\"note\">");
+    node_web_esc(rq, note);
+    node_web_raw(rq, "</div>");
+  }
+  node_web_raw(rq, "</td>");
+}
+
+/* Declared major activities with their escalation, all or one org's. */
+static void activities_table(node_web_rq *rq, const json_t *acts, const char *org) {
+  const json_t *a;
+  size_t i;
+  node_web_raw(rq, "<table id=\"activities\"><tr>");
+  th(rq, "act.id");
+  th(rq, "act.date");
+  th(rq, "rep.org");
+  th(rq, "act.name");
+  th(rq, "act.place");
+  th(rq, "act.expected");
+  th(rq, "esc.title");
+  th(rq, "esc.street");
+  th(rq, "esc.district");
+  node_web_raw(rq, "</tr>");
+  json_array_foreach(acts, i, a) {
+    const char *esc = node_web_js(a, "escalation");
+    if (org && strcmp(org, node_web_js(a, "org")) != 0) continue;
+    node_web_raw(rq, "<tr data-id=\"");
+    node_web_esc(rq, node_web_js(a, "id"));
+    node_web_raw(rq, "\">");
+    td(rq, node_web_js(a, "id"));
+    td(rq, node_web_js(a, "date"));
+    td(rq, node_web_js(a, "org"));
+    td(rq, node_web_js(a, "title"));
+    td(rq, node_web_js(a, "place"));
+    td_num(rq, node_web_ji(a, "expected"));
+    node_web_raw(rq, "<td>");
+    word_span(rq, "escalation", "esc.", *esc ? esc : "declared");
+    node_web_raw(rq, "</td>");
+    escalation_cell(rq, a, "street");
+    escalation_cell(rq, a, "district");
+    node_web_raw(rq, "</tr>");
+  }
+  node_web_raw(rq, "</table>");
+}
+
 void node_web_h_activities(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   node_web_rq rq;
   json_t *acts = NULL;
-  const json_t *a;
-  size_t i;
   cm_err e;
   if (!node_web_begin(&rq, req, resp, ctx)) return;
   cm_err_clear(&e);
@@ -1056,25 +1208,7 @@ void node_web_h_activities(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     node_web_txt(&rq, "act.none");
     node_web_raw(&rq, "</p>");
   } else {
-    node_web_raw(&rq, "<table id=\"activities\"><tr>");
-    th(&rq, "org.id");
-    th(&rq, "act.date");
-    th(&rq, "rep.org");
-    th(&rq, "act.name");
-    th(&rq, "act.place");
-    th(&rq, "act.expected");
-    node_web_raw(&rq, "</tr>");
-    json_array_foreach(acts, i, a) {
-      node_web_raw(&rq, "<tr>");
-      td(&rq, node_web_js(a, "id"));
-      td(&rq, node_web_js(a, "date"));
-      td(&rq, node_web_js(a, "org"));
-      td(&rq, node_web_js(a, "title"));
-      td(&rq, node_web_js(a, "place"));
-      td_num(&rq, node_web_ji(a, "expected"));
-      node_web_raw(&rq, "</tr>");
-    }
-    node_web_raw(&rq, "</table>");
+    activities_table(&rq, acts, NULL);
   }
   node_web_page_end(&rq);
   node_web_end(&rq, 200);
@@ -1172,10 +1306,13 @@ static void rect_page(node_web_rq *rq, const node_rectification_input *in, const
     json_array_foreach(inbox, i, it) {
       char label[1200];
       const char *rec = node_web_js(it, "record");
+      int chosen = in->decision && strcmp(in->decision, rec) == 0;
       if (!is_criticism(it)) continue;
+      /* A closed criticism needs no more answers (unless it is the one asked for). */
+      if (json_is_true(json_object_get(it, "closed")) && !chosen) continue;
       snprintf(label, sizeof label, "%s %s %s %s", node_web_kind_label(rq->lang, node_web_js(it, "kind")),
                node_web_js(it, "org"), node_web_js(it, "deadline"), node_web_js(it, "reason"));
-      node_web_option(rq, rec, label, in->decision && strcmp(in->decision, rec) == 0);
+      node_web_option(rq, rec, label, chosen);
     }
     node_web_select_end(rq, NULL);
   } else {
@@ -1220,15 +1357,232 @@ void node_web_h_rect_file(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   redirect_ok(&rq, "/inbox", "rectify", rec, NULL);
 }
 
+static void inbox_table(node_web_rq *rq, const json_t *inbox, const char *org, int open_only);
+
+/* One organisation: its record and review, its reports, its major
+ * activities with their escalation, and the decisions about it. */
+void node_web_h_org(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  json_t *o, *reps = NULL, *acts = NULL, *inbox = NULL;
+  const char *id;
+  cm_err e;
+  cm_rc rc;
+  node_ctx *db;
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  o = org_from_path(&rq, "org.page");
+  if (!o) return;
+  cm_err_clear(&e);
+  id = node_web_js(o, "id");
+  db = node_web_db(&rq);
+  rc = node_report_list(db, id, NULL, &reps, &e);
+  if (!rc) rc = node_activity_list(db, &acts, &e);
+  if (!rc) rc = node_inbox_list(db, &inbox, &e);
+  if (rc) {
+    error_page(&rq, "org.page", &e, 500);
+    goto out;
+  }
+  node_web_page_begin(&rq, "org.page", "nav.orgs");
+  node_web_raw(&rq, "<h1>");
+  node_web_esc(&rq, node_web_js(o, "name"));
+  node_web_raw(&rq, " <span class=\"muted\">");
+  node_web_esc(&rq, id);
+  node_web_raw(&rq, "</span></h1><table id=\"org\"><tr>");
+  th(&rq, "org.category");
+  th(&rq, "org.leader");
+  th(&rq, "org.members");
+  th(&rq, "org.party_members");
+  th(&rq, "org.founded_by");
+  th(&rq, "org.filed");
+  th(&rq, "org.status");
+  th(&rq, "review.title");
+  th(&rq, "org.flags");
+  node_web_raw(&rq, "</tr><tr>");
+  td(&rq, node_web_js(o, "category"));
+  td(&rq, node_web_js(o, "leader"));
+  td_num(&rq, node_web_ji(o, "members"));
+  td_num(&rq, node_web_ji(o, "party_members"));
+  td(&rq, node_web_founded_label(rq.lang, node_web_js(o, "founded_by")));
+  td(&rq, node_web_js(o, "filed"));
+  node_web_raw(&rq, "<td>");
+  status_cell(&rq, node_web_js(o, "status"));
+  node_web_raw(&rq, "</td>");
+  review_cell(&rq, o, 0);
+  node_web_raw(&rq, "<td>");
+  flags_cell(&rq, o);
+  node_web_raw(&rq, "</td></tr></table>");
+  if (strcmp(node_web_js(o, "status"), "active") == 0) {
+    node_web_raw(&rq, "<div class=\"actions\"><a class=\"button plain\" href=\"/reports/new?org=");
+    node_web_url(&rq, id);
+    node_web_raw(&rq, "\">");
+    node_web_txt(&rq, "org.report");
+    node_web_raw(&rq, "</a><a class=\"button plain\" href=\"/activities/new?org=");
+    node_web_url(&rq, id);
+    node_web_raw(&rq, "\">");
+    node_web_txt(&rq, "act.title");
+    node_web_raw(&rq, "</a><a class=\"button plain\" href=\"/orgs/");
+    node_web_url(&rq, id);
+    node_web_raw(&rq, "/amend\">");
+    node_web_txt(&rq, "org.amend");
+    node_web_raw(&rq, "</a></div>");
+  }
+  node_web_raw(&rq, "<h2>");
+  node_web_txt(&rq, "org.reports");
+  node_web_raw(&rq, "</h2>");
+  if (json_array_size(reps) == 0) {
+    node_web_raw(&rq, "<p class=\"muted\">");
+    node_web_txt(&rq, "rep.none");
+    node_web_raw(&rq, "</p>");
+  } else {
+    reports_table(&rq, reps);
+  }
+  node_web_raw(&rq, "<h2>");
+  node_web_txt(&rq, "org.activities");
+  node_web_raw(&rq, "</h2>");
+  activities_table(&rq, acts, id);
+  node_web_raw(&rq, "<h2>");
+  node_web_txt(&rq, "org.decisions");
+  node_web_raw(&rq, "</h2>");
+  inbox_table(&rq, inbox, id, 0);
+  node_web_page_end(&rq);
+  node_web_end(&rq, 200);
+out:
+  json_decref(o);
+  json_decref(reps);
+  json_decref(acts);
+  json_decref(inbox);
+}
+
 /* --- decisions inbox --- */
+
+/* A criticism's state: closed (rectification accepted), overdue (open past
+ * its deadline), answered (our report waits for the street), or open. */
+static const char *crit_state(const json_t *it) {
+  if (json_is_true(json_object_get(it, "closed"))) return "closed";
+  if (json_is_true(json_object_get(it, "overdue"))) return "overdue";
+  if (json_is_string(json_object_get(it, "rectification"))) return "answered";
+  return "open";
+}
+
+/* A record id "<64 hex>/<seq>" shortened to "<8 hex>…/<seq>", the whole id
+ * in the title: the table stays readable, the id can still be copied. */
+static void record_code(node_web_rq *rq, const char *rec) {
+  const char *slash = strrchr(rec, '/');
+  node_web_raw(rq, "<code title=\"");
+  node_web_esc(rq, rec);
+  node_web_raw(rq, "\">");
+  if (slash && slash - rec > 12) {
+    char head[9];
+    memcpy(head, rec, 8);
+    head[8] = '\0';
+    node_web_esc(rq, head);
+    node_web_raw(rq, "…");
+    node_web_esc(rq, slash);
+  } else {
+    node_web_esc(rq, rec);
+  }
+  node_web_raw(rq, "</code>");
+}
+
+/* The reasons of records rejected inside an accepted batch. */
+static void rejected_records(node_web_rq *rq, const json_t *it) {
+  const json_t *list = json_object_get(json_object_get(it, "body"), "rejected_records");
+  const json_t *r;
+  size_t i;
+  json_array_foreach(list, i, r) {
+    node_web_raw(rq, "<div class=\"review-reason\">");
+    record_code(rq, node_web_js(r, "record"));
+    node_web_raw(rq, " ");
+    node_web_esc(rq, node_web_js(r, "reason"));
+    node_web_raw(rq, "</div>");
+  }
+}
+
+/* Decisions received, newest first; org (or NULL) keeps one organisation's,
+ * open_only keeps the criticisms not yet closed. */
+static void inbox_table(node_web_rq *rq, const json_t *inbox, const char *org, int open_only) {
+  const json_t *it;
+  size_t i;
+  node_web_raw(rq, "<table id=\"inbox\"><tr>");
+  th(rq, "inbox.time");
+  th(rq, "inbox.kind");
+  th(rq, "origin.title");
+  th(rq, "inbox.org");
+  th(rq, "inbox.subject");
+  th(rq, "inbox.reason");
+  th(rq, "inbox.deadline");
+  th(rq, "result.title");
+  th(rq, "crit.title");
+  th(rq, "inbox.record");
+  th(rq, "org.actions");
+  node_web_raw(rq, "</tr>");
+  json_array_foreach(inbox, i, it) {
+    char when[26];
+    int unread = !json_is_true(json_object_get(it, "read"));
+    int crit = is_criticism(it);
+    const char *state = crit ? crit_state(it) : "";
+    const char *origin = node_web_js(it, "origin");
+    const char *result = node_web_js(it, "result");
+    if (org && strcmp(org, node_web_js(it, "org")) != 0) continue;
+    if (open_only && (!crit || strcmp(state, "closed") == 0)) continue;
+    time_text(json_object_get(it, "time"), when);
+    if (strlen(when) >= 16 && when[10] == 'T') { /* "2026-11-27 14:14": to the minute */
+      when[10] = ' ';
+      when[16] = '\0';
+    }
+    node_web_rawf(rq, "<tr class=\"%s%s%s\" data-kind=\"", unread ? "unread" : "",
+                  crit ? " criticism" : "", strcmp(state, "overdue") == 0 ? " overdue" : "");
+    node_web_esc(rq, node_web_js(it, "kind"));
+    node_web_raw(rq, "\">");
+    td(rq, when);
+    td(rq, node_web_kind_label(rq->lang, node_web_js(it, "kind")));
+    node_web_raw(rq, "<td>");
+    if (*origin) word_span(rq, "origin", "origin.", origin);
+    node_web_raw(rq, "</td>");
+    td(rq, node_web_js(it, "org"));
+    td(rq, node_web_js(it, "subject"));
+    node_web_raw(rq, "<td class=\"reason\">");
+    node_web_esc(rq, node_web_js(it, "reason"));
+    rejected_records(rq, it);
+    node_web_raw(rq, "</td>");
+    td(rq, node_web_js(it, "deadline"));
+    node_web_raw(rq, "<td>");
+    if (*result) word_span(rq, "result", "result.", result);
+    node_web_raw(rq, "</td><td>");
+    if (crit) word_span(rq, "crit", "crit.", state);
+    node_web_raw(rq, "</td><td>");
+    record_code(rq, node_web_js(it, "record"));
+    node_web_raw(rq, "</td><td>");
+    if (crit && strcmp(state, "closed") != 0) {
+      node_web_raw(rq, "<a class=\"rectify\" href=\"/rectifications/new?org=");
+      node_web_url(rq, node_web_js(it, "org"));
+      node_web_raw(rq, "&amp;decision=");
+      node_web_url(rq, node_web_js(it, "record"));
+      node_web_raw(rq, "\">");
+      node_web_txt(rq, "inbox.rectify");
+      node_web_raw(rq, "</a> ");
+    }
+    if (unread) {
+      node_web_raw(rq, "<form class=\"inline\" method=\"post\" action=\"/inbox/read\">"
+                       "<input type=\"hidden\" name=\"csrf\" value=\"");
+      node_web_esc(rq, rq->app->csrf);
+      node_web_rawf(rq, "\"><input type=\"hidden\" name=\"cursor\" value=\"%lld\">",
+                    node_web_ji(it, "cursor"));
+      node_web_raw(rq, "<button type=\"submit\" class=\"plain\">");
+      node_web_txt(rq, "inbox.read");
+      node_web_raw(rq, "</button></form>");
+    }
+    node_web_raw(rq, "</td></tr>");
+  }
+  node_web_raw(rq, "</table>");
+}
 
 void node_web_h_inbox(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   node_web_rq rq;
   json_t *inbox = NULL;
-  const json_t *it;
-  size_t i;
+  int open_only;
   cm_err e;
   if (!node_web_begin(&rq, req, resp, ctx)) return;
+  open_only = query(&rq, "open") && strcmp(query(&rq, "open"), "1") == 0;
   cm_err_clear(&e);
   if (node_inbox_list(node_web_db(&rq), &inbox, &e)) {
     error_page(&rq, "inbox.title", &e, 500);
@@ -1250,50 +1604,16 @@ void node_web_h_inbox(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     node_web_raw(&rq, "\"><input type=\"hidden\" name=\"cursor\" value=\"0\">"
                       "<button type=\"submit\" class=\"plain\">");
     node_web_txt(&rq, "inbox.read_all");
-    node_web_raw(&rq, "</button></form></div><table id=\"inbox\"><tr>");
-    th(&rq, "inbox.time");
-    th(&rq, "inbox.kind");
-    th(&rq, "inbox.org");
-    th(&rq, "inbox.reason");
-    th(&rq, "inbox.deadline");
-    th(&rq, "inbox.record");
-    th(&rq, "org.actions");
-    node_web_raw(&rq, "</tr>");
-    json_array_foreach(inbox, i, it) {
-      char when[26];
-      int unread = !json_is_true(json_object_get(it, "read"));
-      time_text(json_object_get(it, "time"), when);
-      node_web_raw(&rq, unread ? "<tr class=\"unread\">" : "<tr>");
-      td(&rq, when);
-      td(&rq, node_web_kind_label(rq.lang, node_web_js(it, "kind")));
-      td(&rq, node_web_js(it, "org"));
-      td(&rq, node_web_js(it, "reason"));
-      td(&rq, node_web_js(it, "deadline"));
-      node_web_raw(&rq, "<td><code>");
-      node_web_esc(&rq, node_web_js(it, "record"));
-      node_web_raw(&rq, "</code></td><td>");
-      if (is_criticism(it)) {
-        node_web_raw(&rq, "<a href=\"/rectifications/new?org=");
-        node_web_url(&rq, node_web_js(it, "org"));
-        node_web_raw(&rq, "&amp;decision=");
-        node_web_url(&rq, node_web_js(it, "record"));
-        node_web_raw(&rq, "\">");
-        node_web_txt(&rq, "inbox.rectify");
-        node_web_raw(&rq, "</a> ");
-      }
-      if (unread) {
-        node_web_raw(&rq, "<form class=\"inline\" method=\"post\" action=\"/inbox/read\">"
-                          "<input type=\"hidden\" name=\"csrf\" value=\"");
-        node_web_esc(&rq, rq.app->csrf);
-        node_web_rawf(&rq, "\"><input type=\"hidden\" name=\"cursor\" value=\"%lld\">",
-                      node_web_ji(it, "cursor"));
-        node_web_raw(&rq, "<button type=\"submit\" class=\"plain\">");
-        node_web_txt(&rq, "inbox.read");
-        node_web_raw(&rq, "</button></form>");
-      }
-      node_web_raw(&rq, "</td></tr>");
+    node_web_raw(&rq, "</button></form> ");
+    if (open_only) {
+      node_web_raw(&rq, "<a class=\"button plain\" href=\"/inbox\">");
+      node_web_txt(&rq, "inbox.filter_all");
+    } else {
+      node_web_raw(&rq, "<a class=\"button plain\" href=\"/inbox?open=1\">");
+      node_web_txt(&rq, "inbox.filter_open");
     }
-    node_web_raw(&rq, "</table>");
+    node_web_raw(&rq, "</a></div>");
+    inbox_table(&rq, inbox, NULL, open_only);
   }
   node_web_page_end(&rq);
   node_web_end(&rq, 200);

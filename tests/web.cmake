@@ -6,6 +6,8 @@ include(${PROJECT_SOURCE_DIR}/node/assets/embed.cmake)
 if(TARGET linli_node)
   add_executable(web_html ${CMAKE_CURRENT_SOURCE_DIR}/web/web_html.c)
   target_link_libraries(web_html PRIVATE linli_node PkgConfig::CMOCKA)
+  # The Traditional -> Simplified test reads the message sources.
+  target_compile_definitions(web_html PRIVATE LINLI_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
   add_test(NAME web_html COMMAND web_html)
   set_tests_properties(web_html PROPERTIES TIMEOUT 60)
 endif()
@@ -34,6 +36,10 @@ if(TARGET linli-node AND LINLI_NODEJS AND LINLI_NPM)
       "LINLI_CHROMIUM=${LINLI_CHROMIUM}"
       "LINLI_WEB_OUT=${CMAKE_CURRENT_BINARY_DIR}/web-out"
       "LINLI_WEB_RSS_MAX_KB=${WEB_RSS_MAX}")
+  if(TARGET linli-hub)
+    # browser_review runs a real street hub next to the node.
+    list(APPEND WEB_ENV "LINLI_HUB_BIN=$<TARGET_FILE:linli-hub>")
+  endif()
 
   add_test(NAME web_security
            COMMAND ${LINLI_NODEJS} --test ${CMAKE_CURRENT_SOURCE_DIR}/web/security.test.js)

@@ -11,6 +11,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const BIN = process.env.LINLI_NODE_BIN || 'linli-node';
+const HUB_BIN = process.env.LINLI_HUB_BIN || 'linli-hub';
 const OUT = process.env.LINLI_WEB_OUT || path.join(os.tmpdir(), 'linli-web-out');
 
 // A loopback port nothing listens on, for a hub that is down: the sync loop
@@ -26,16 +27,10 @@ async function deadPort() {
   });
 }
 
-// `linli-node init` in a fresh temporary directory, then `serve` on port 0.
-// Resolves once the first stdout line (the URL) has arrived.
-async function startNode(t) {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'linli-web-'));
-  const dir = path.join(tmp, 'node');
-  const hub = `http://127.0.0.1:${await deadPort()}/`;
-  execFileSync(BIN, ['--dir', dir, 'init', '--community', '幸福社区', '--street', '河北街道',
-    '--hub', hub, '--code', '120105001001'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const proc = spawn(BIN, ['--dir', dir, 'serve', '--listen', '127.0.0.1:0'],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
+// Spawn a `serve` command; resolves to { proc, url, stderr() } once its first
+// stdout line (the URL) has arrived.
+async function spawnServe(bin, args) {
+  const proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d.toString(); });
   const url = await new Promise((resolve, reject) => {
@@ -54,17 +49,45 @@ async function startNode(t) {
       reject(new Error(`serve exited with ${code} before printing its URL; stderr:\n${stderr}`));
     });
   });
+  return { proc, url, stderr: () => stderr };
+}
+
+// Stop a child with SIGTERM (SIGKILL after 10 s); resolves to the exit code.
+function stopProc(proc) {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) {
+      return resolve(proc.exitCode === null ? proc.signalCode : proc.exitCode);
+    }
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 10000);
+    proc.once('exit', (code, sig) => { clearTimeout(timer); resolve(code === null ? sig : code); });
+    proc.kill('SIGTERM');
+  });
+}
+
+// `linli-node init` in a fresh temporary directory, then `serve` on port 0.
+// Resolves once the first stdout line (the URL) has arrived.  opts.hub and
+// opts.hubKey point the node at a real hub (default: a loopback port where
+// nothing listens); opts.setup(key) runs between init and serve with the
+// node's public key (to enrol it at the hub).
+async function startNode(t, opts = {}) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'linli-web-'));
+  const dir = path.join(tmp, 'node');
+  const hub = opts.hub || `http://127.0.0.1:${await deadPort()}/`;
+  const initArgs = ['--dir', dir, 'init', '--community', '幸福社区', '--street', '河北街道',
+    '--hub', hub, '--code', '120105001001'];
+  if (opts.hubKey) initArgs.push('--hub-key', opts.hubKey);
+  const init = execFileSync(BIN, initArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const key = init.trim().split('\n').pop();
+  if (opts.setup) await opts.setup(key);
+  const served = await spawnServe(BIN, ['--dir', dir, 'serve', '--listen', '127.0.0.1:0']);
+  const { proc, url } = served;
+  const stderr = served.stderr;
   const port = Number(new URL(url).port);
   const node = {
-    dir, tmp, url, port, proc, bin: BIN,
-    stderr: () => stderr,
+    dir, tmp, url, port, proc, key, bin: BIN,
+    stderr,
     // Stop with SIGTERM; resolves to the exit code.
-    stop: () => new Promise((resolve) => {
-      if (proc.exitCode !== null) return resolve(proc.exitCode);
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 10000);
-      proc.once('exit', (code, sig) => { clearTimeout(timer); resolve(code === null ? sig : code); });
-      proc.kill('SIGTERM');
-    }),
+    stop: () => stopProc(proc),
     cli: (...args) => execFileSync(BIN, ['--dir', dir, ...args], { encoding: 'utf8' }),
   };
   if (t) {
@@ -73,12 +96,38 @@ async function startNode(t) {
     t.after(async () => {
       const code = await node.stop();
       fs.rmSync(tmp, { recursive: true, force: true });
-      if (code !== 0 || /Sanitizer|runtime error/.test(stderr)) {
-        throw new Error(`serve exited with ${code} on SIGTERM; stderr:\n${stderr.slice(-4000)}`);
+      if (code !== 0 || /Sanitizer|runtime error/.test(stderr())) {
+        throw new Error(`serve exited with ${code} on SIGTERM; stderr:\n${stderr().slice(-4000)}`);
       }
     });
   }
   return node;
+}
+
+// A real street hub (`linli-hub init --role street`, `serve` on port 0), for
+// tests where signed decisions reach the node through `linli-node sync`.
+// Resolves to { dir, url, key, cli(...args) }; stopped after the test.
+async function startHub(t) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'linli-web-hub-'));
+  const dir = path.join(tmp, 'street');
+  const init = execFileSync(HUB_BIN, ['--dir', dir, 'init', '--role', 'street', '--name', '河北街道'],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const key = init.trim().split('\n').pop();
+  const { proc, url, stderr } = await spawnServe(HUB_BIN, ['--dir', dir, 'serve', '--listen', '127.0.0.1:0']);
+  const hub = {
+    dir, url, key, proc, stderr,
+    cli: (...args) => execFileSync(HUB_BIN, ['--dir', dir, ...args], { encoding: 'utf8' }),
+  };
+  if (t) {
+    t.after(async () => {
+      const code = await stopProc(proc);
+      fs.rmSync(tmp, { recursive: true, force: true });
+      if (code !== 0 || /Sanitizer|runtime error/.test(stderr())) {
+        throw new Error(`linli-hub serve exited with ${code}; stderr:\n${stderr().slice(-4000)}`);
+      }
+    });
+  }
+  return hub;
 }
 
 // One HTTP request with full control of the headers (fetch forbids Host).
@@ -141,4 +190,4 @@ function outDir() {
   return OUT;
 }
 
-module.exports = { startNode, request, csrfOf, rssKb, launchBrowser, outDir };
+module.exports = { startNode, startHub, request, csrfOf, rssKb, launchBrowser, outDir };

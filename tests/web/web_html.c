@@ -1,10 +1,16 @@
 /* web_html.c - unit tests of the staff page's HTML writer and words
  * (node/web_html.c, node/web_i18n.c): escaping, URL encoding, form fields that
- * keep typed values, language halves of bilingual messages, and labels. */
+ * keep typed values, language halves of bilingual messages, and labels; the
+ * Traditional -> Simplified table against every message the records layer,
+ * the sync and the rules write. */
+#include <dirent.h>
+#include <iconv.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -109,7 +115,7 @@ static void test_msg_part(void **state) {
   (void)state;
   node_web_msg_part(NODE_WEB_ZH, "黨員人數不能多於成員人數 / party members cannot exceed members",
                     out, sizeof out);
-  assert_string_equal(out, "黨員人數不能多於成員人數");
+  assert_string_equal(out, "党员人数不能多于成员人数");
   node_web_msg_part(NODE_WEB_EN, "黨員人數不能多於成員人數 / party members cannot exceed members",
                     out, sizeof out);
   assert_string_equal(out, "party members cannot exceed members");
@@ -118,6 +124,106 @@ static void test_msg_part(void **state) {
   /* Cut on a character boundary: 4 bytes of room hold one 3-byte character. */
   node_web_msg_part(NODE_WEB_ZH, "社区名称", out, 5);
   assert_string_equal(out, "社");
+}
+
+static void test_words_review(void **state) {
+  (void)state;
+  assert_string_equal(node_web_word(NODE_WEB_ZH, "review.", "pending"), "待审核");
+  assert_string_equal(node_web_word(NODE_WEB_ZH, "review.", "accepted"), "已通过");
+  assert_string_equal(node_web_word(NODE_WEB_ZH, "review.", "rejected"), "已退回");
+  assert_string_equal(node_web_word(NODE_WEB_EN, "review.", "rejected"), "rejected");
+  assert_string_equal(node_web_word(NODE_WEB_ZH, "origin.", "street"), "街道");
+  assert_string_equal(node_web_word(NODE_WEB_ZH, "origin.", "district"), "区协会");
+  assert_string_equal(node_web_word(NODE_WEB_ZH, "crit.", "overdue"), "已逾期");
+  assert_string_equal(node_web_word(NODE_WEB_ZH, "esc.", "returned"), "已退回");
+  assert_string_equal(node_web_word(NODE_WEB_EN, "esc.", "new_state"), "new_state");
+  assert_string_equal(node_web_kind_label(NODE_WEB_ZH, "review.batch"), "审核结果");
+  assert_string_equal(node_web_kind_label(NODE_WEB_ZH, "activity.ack"), "确认收到");
+  assert_string_equal(node_web_kind_label(NODE_WEB_ZH, "rectification.accepted"), "整改报告已通过");
+}
+
+static void test_simplify(void **state) {
+  char s[128];
+  (void)state;
+  snprintf(s, sizeof s, "組織已被撤銷備案「%s」，不能填報月報", "夕陽紅鬱");
+  node_web_simplify(s);
+  /* Characters in the table change, others (鬱) stay as they are. */
+  assert_string_equal(s, "组织已被撤销备案“夕阳红鬱”，不能填报月报");
+  snprintf(s, sizeof s, "abc 區協會 \xE4"); /* a cut character at the end is left alone */
+  node_web_simplify(s);
+  assert_string_equal(s, "abc 区协会 \xE4");
+  node_web_simplify(NULL);
+}
+
+/* Checks the Chinese text of every string literal on line: the part before
+ * " / " of a bilingual message, or a whole literal with Chinese in it (field
+ * names and words that messages quote).  Simplified, each must be plain
+ * GB2312.  Returns the number of literals that are not; *n counts those seen. */
+static size_t check_line(iconv_t cd, const char *file, const char *line, size_t *n) {
+  const char *q = strchr(line, '"'), *end, *c;
+  size_t bad = 0;
+  while (q) {
+    char zh[2048], gb[4096], *in, *o;
+    size_t len, in_left, out_left;
+    int wide = 0;
+    end = q + 1;
+    while (*end && *end != '"') end += (*end == '\\' && end[1]) ? 2 : 1;
+    if (!*end) break;
+    len = (size_t)(end - q - 1);
+    if (len < sizeof zh) {
+      memcpy(zh, q + 1, len);
+      zh[len] = '\0';
+      if ((c = strstr(zh, " / ")) != NULL) zh[c - zh] = '\0';
+      for (c = zh; *c; c++) wide |= (unsigned char)*c >= 0x80;
+    }
+    if (wide) {
+      node_web_simplify(zh);
+      in = zh;
+      o = gb;
+      in_left = strlen(zh);
+      out_left = sizeof gb;
+      (*n)++;
+      iconv(cd, NULL, NULL, NULL, NULL);
+      if (iconv(cd, &in, &in_left, &o, &out_left) == (size_t)-1) {
+        fprintf(stderr, "not Simplified after the table: %s: %s\n", file, zh);
+        bad++;
+      }
+    }
+    q = strchr(end + 1, '"');
+  }
+  return bad;
+}
+
+/* Every Chinese literal of the records layer, the sync and the rules (the
+ * messages and the words they quote), once simplified, is plain GB2312: a
+ * Traditional-only character missing from the table shows up here. */
+static void test_simplify_covers_messages(void **state) {
+  static const char *const dirs[] = {LINLI_SOURCE_DIR "/node", LINLI_SOURCE_DIR "/common"};
+  size_t d, n_lits = 0, n_bad = 0;
+  iconv_t cd = iconv_open("GB2312", "UTF-8");
+  (void)state;
+  assert_true(cd != (iconv_t)-1);
+  for (d = 0; d < sizeof dirs / sizeof dirs[0]; d++) {
+    DIR *dir = opendir(dirs[d]);
+    struct dirent *de;
+    assert_non_null(dir);
+    while ((de = readdir(dir)) != NULL) {
+      char path[2048], line[4096];
+      size_t len = strlen(de->d_name);
+      FILE *f;
+      if (len < 3 || strcmp(de->d_name + len - 2, ".c") != 0) continue;
+      if (strncmp(de->d_name, "web", 3) == 0) continue; /* the page's own words */
+      snprintf(path, sizeof path, "%s/%s", dirs[d], de->d_name);
+      f = fopen(path, "r");
+      assert_non_null(f);
+      while (fgets(line, sizeof line, f)) n_bad += check_line(cd, de->d_name, line, &n_lits);
+      fclose(f);
+    }
+    closedir(dir);
+  }
+  iconv_close(cd);
+  assert_true(n_lits > 100);
+  assert_int_equal(n_bad, 0);
 }
 
 static void test_sticky_error(void **state) {
@@ -159,7 +265,8 @@ int main(void) {
       cmocka_unit_test(test_url),             cmocka_unit_test(test_input_keeps_value_escaped),
       cmocka_unit_test(test_textarea_and_select), cmocka_unit_test(test_words),
       cmocka_unit_test(test_msg_part),        cmocka_unit_test(test_sticky_error),
-      cmocka_unit_test(test_assets_embedded),
+      cmocka_unit_test(test_assets_embedded), cmocka_unit_test(test_words_review),
+      cmocka_unit_test(test_simplify),        cmocka_unit_test(test_simplify_covers_messages),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
