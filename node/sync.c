@@ -14,6 +14,7 @@
 
 #include "../common/clock.h"
 #include "../common/codec.h"
+#include "../common/failpoint.h"
 #include "../common/json.h"
 #include "../common/log.h"
 #include "../common/upstream.h"
@@ -254,12 +255,16 @@ static cm_rc push(pass *p, uint64_t hub_seq, cm_err *err) {
     store_meta_max_u64(p->ctx, "pushed_seq", last, NULL);
     if (res.status == 200) {
       uint64_t got = 0;
+      /* The hub holds the entries durably; dying here means the next pass
+       * learns it from the hub's head and sends nothing twice. */
+      CM_FAILPOINT("node.sync.after_push_before_receipts");
       for (size_t i = 0; !rc && i < res.n_receipts; i++) {
         rc = take_receipt(p, &res.receipts[i], err);
         if (memcmp(res.receipts[i].r.author, p->ctx->kp.pk, PROTO_KEY_BYTES) == 0 &&
             res.receipts[i].r.seq > got)
           got = res.receipts[i].r.seq;
       }
+      if (!rc) CM_FAILPOINT("node.sync.after_receipts");
       if (!rc && got < last)
         rc = cm_errf(err, CM_ERR_HTTP, "the hub acknowledged up to %llu of %llu sent entries",
                      (unsigned long long)got, (unsigned long long)last);
@@ -494,6 +499,8 @@ static cm_rc feed_tx(node_ctx *ctx, void *arg, cm_err *err) {
     json_decref(body);
   }
   if (!rc) rc = store_meta_set_u64(ctx, "feed_cursor", j->next, err);
+  /* Items and cursor commit together: dying here loses both, never one. */
+  if (!rc && j->n) CM_FAILPOINT("node.feed.before_commit");
   return rc;
 }
 

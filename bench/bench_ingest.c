@@ -1,0 +1,185 @@
+/* bench_ingest.c - street hub ingest throughput (verify + store + project), in
+ * process through hub_ingest_bundle, as a push arrives: one community pushing
+ * ENTRIES monthly reports (realistic Chinese bodies) in changesets of CS
+ * entries, then NODES communities pushing a month each at once from NODES
+ * threads.  Prints "name value unit" lines for bench/run.sh.
+ * Usage: bench_ingest [ENTRIES [NODES [CS]]] */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "common/clock.h"
+#include "hub/hub.h"
+#include "hub/ingest.h"
+#include "hub_testlib.h"
+
+#define ORGS 50
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Bodies as a node writes them: 50 filings, then monthly reports. */
+static char *body_for(uint64_t seq, const char *code, const char **kind_out) {
+  char *b = malloc(600);
+  if (!b) return NULL;
+  if (seq <= ORGS) {
+    *kind_out = "org.filed";
+    snprintf(b, 600,
+             "{\"id\":\"%s-%04llu\",\"name\":\"建昌道社區第%llu志願服務隊\",\"category\":\"為老服務\","
+             "\"leader\":\"王秀英\",\"phone\":\"13800000000\",\"members\":20,\"party_members\":2,"
+             "\"party_station\":false,\"founded_by\":\"self\",\"scope\":\"探訪獨居老人、助餐\","
+             "\"venue\":\"社區活動中心\",\"filed\":\"2020-03-01\",\"flags\":[]}",
+             code, (unsigned long long)seq, (unsigned long long)seq);
+  } else {
+    uint64_t r = seq - ORGS - 1;
+    unsigned org = (unsigned)(r % ORGS) + 1, m = (unsigned)(r / ORGS);
+    *kind_out = "report.monthly";
+    snprintf(b, 600,
+             "{\"org\":\"%s-%04u\",\"month\":\"%04u-%02u\",\"activities\":%u,\"participants\":%u,"
+             "\"party_participants\":%u,\"content\":\"探訪獨居老人，義務理髮，清理樓道\","
+             "\"scope\":\"為老服務\",\"good_deeds\":\"幫助鄰居修水管\"}",
+             code, org, 1980 + m / 12, m % 12 + 1, 2 + m % 5, 30 + m % 40, 1 + m % 3);
+  }
+  return b;
+}
+
+/* count entries of a as bundles of one changeset of cs entries each. */
+static int make_bundles(tl_author *a, const char *code, size_t count, size_t cs, uint8_t ***out,
+                        size_t **lens, size_t *n_out) {
+  size_t nb = (count + cs - 1) / cs;
+  uint8_t **b = calloc(nb, sizeof *b);
+  size_t *l = calloc(nb, sizeof *l);
+  const char **kinds = calloc(cs, sizeof *kinds);
+  char **bodies = calloc(cs, sizeof *bodies);
+  if (!b || !l || !kinds || !bodies) return -1;
+  for (size_t i = 0; i < nb; i++) {
+    size_t n = count - i * cs < cs ? count - i * cs : cs;
+    for (size_t k = 0; k < n; k++) bodies[k] = body_for(a->seq + 1 + k, code, &kinds[k]);
+    uint8_t *c = NULL;
+    size_t clen = 0;
+    if (tl_changeset(a, n, kinds, (const char *const *)bodies, 0, &c, &clen)) return -1;
+    for (size_t k = 0; k < n; k++) free(bodies[k]);
+    if (tl_bundle(&c, &clen, 1, &b[i], &l[i])) return -1;
+    free(c);
+  }
+  free(kinds);
+  free(bodies);
+  *out = b;
+  *lens = l;
+  *n_out = nb;
+  return 0;
+}
+
+typedef struct job {
+  hub_ctx *hub;
+  uint8_t **b;
+  size_t *l;
+  size_t n;
+  int fails;
+} job;
+
+static void *push_all(void *arg) {
+  job *j = arg;
+  for (size_t i = 0; i < j->n; i++)
+    if (tl_ingest(j->hub, j->b[i], j->l[i], NULL) != 200) j->fails++;
+  return NULL;
+}
+
+/* CPU seconds (user + system) of the whole process so far: with other work on
+ * the machine, wall time says little about what one core can do. */
+static double cpu_s(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+         (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+static long peak_rss_kb(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss;
+}
+
+int main(int argc, char **argv) {
+  size_t entries = argc > 1 ? strtoul(argv[1], NULL, 10) : 50000;
+  size_t nodes = argc > 2 ? strtoul(argv[2], NULL, 10) : 100;
+  size_t cs = argc > 3 ? strtoul(argv[3], NULL, 10) : 500;
+  char *dir = tl_tmpdir();
+  if (!dir) return 1;
+  int rc = 1;
+  uint64_t t0 = cm_now_ms() - 400ull * 86400000ull;
+
+  /* One community. */
+  hub_ctx *hub = tl_hub(dir, "one", HUB_ROLE_STREET, "望海樓街");
+  tl_author a;
+  if (!hub || tl_author_new(&a) || tl_enroll(hub, &a, "建昌道社區", "120105001001")) goto out;
+  a.time_ms = t0;
+  job j = {hub, NULL, NULL, 0, 0};
+  if (make_bundles(&a, "120105001001", entries, cs, &j.b, &j.l, &j.n)) goto out;
+  size_t bytes = 0;
+  for (size_t i = 0; i < j.n; i++) bytes += j.l[i];
+  double s = now_s(), c0 = cpu_s();
+  push_all(&j);
+  double el = now_s() - s, cel = cpu_s() - c0;
+  printf("ingest_1node_entries_per_s %.0f entries/s (%zu entries, changesets of %zu, %.1f bytes/entry)\n",
+         (double)entries / el, entries, cs, (double)bytes / (double)entries);
+  printf("ingest_1node_entries_per_cpu_s %.0f entries/CPU-s\n", (double)entries / cel);
+  if (j.fails) fprintf(stderr, "bench_ingest: %d refusals\n", j.fails);
+  for (size_t i = 0; i < j.n; i++) free(j.b[i]);
+  free(j.b);
+  free(j.l);
+  hub_close(hub);
+
+  /* NODES communities at once, each a month: 50 filings and 50 reports in one
+   * changeset (a community's first sync), one thread per community. */
+  hub = tl_hub(dir, "many", HUB_ROLE_STREET, "望海樓街");
+  if (!hub) goto out;
+  job *jobs = calloc(nodes, sizeof *jobs);
+  pthread_t *th = calloc(nodes, sizeof *th);
+  if (!jobs || !th) goto out;
+  for (size_t i = 0; i < nodes; i++) {
+    tl_author c;
+    char code[32], name[64];
+    snprintf(code, sizeof code, "1201050%05u", (unsigned)(i % 100000) + 1);
+    snprintf(name, sizeof name, "社區%zu", i + 1);
+    if (tl_author_new(&c) || tl_enroll(hub, &c, name, code)) goto out;
+    c.time_ms = t0;
+    jobs[i].hub = hub;
+    if (make_bundles(&c, code, 2 * ORGS, 2 * ORGS, &jobs[i].b, &jobs[i].l, &jobs[i].n)) goto out;
+  }
+  s = now_s();
+  c0 = cpu_s();
+  for (size_t i = 0; i < nodes; i++) pthread_create(&th[i], NULL, push_all, &jobs[i]);
+  int fails = 0;
+  for (size_t i = 0; i < nodes; i++) {
+    pthread_join(th[i], NULL);
+    fails += jobs[i].fails;
+  }
+  el = now_s() - s;
+  cel = cpu_s() - c0;
+  printf("ingest_%zunodes_entries_per_cpu_s %.0f entries/CPU-s\n", nodes,
+         (double)(nodes * 2 * ORGS) / cel);
+  printf("ingest_%zunodes_entries_per_s %.0f entries/s (%zu entries from %zu threads at once)\n", nodes,
+         (double)(nodes * 2 * ORGS) / el, nodes * 2 * ORGS, nodes);
+  printf("ingest_peak_rss %ld KiB\n", peak_rss_kb());
+  if (fails) fprintf(stderr, "bench_ingest: %d refusals\n", fails);
+  for (size_t i = 0; i < nodes; i++) {
+    for (size_t k = 0; k < jobs[i].n; k++) free(jobs[i].b[k]);
+    free(jobs[i].b);
+    free(jobs[i].l);
+  }
+  free(jobs);
+  free(th);
+  hub_close(hub);
+  rc = fails || j.fails ? 1 : 0;
+out:
+  tl_rmrf(dir);
+  free(dir);
+  return rc;
+}
