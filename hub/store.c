@@ -144,6 +144,15 @@ static const char *const store_migrations[] = {
   " WHERE kind = 'report.monthly';"
   "CREATE INDEX reports_month_facts ON reports(month, author, org, seq, activities,"
   "  participants, party_participants);",
+  /* Dashboard: whether a report wrote good deeds, kept on the report itself,
+   * so that the activity sums read one index instead of seeking the entry of
+   * every report (the seeks took about 40% of sixty months). */
+  "ALTER TABLE reports ADD COLUMN good_deeds INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE reports SET good_deeds = coalesce((SELECT CASE WHEN json_valid(CAST(e.body AS TEXT))"
+  "  THEN coalesce(CAST(e.body AS TEXT)->>'good_deeds', '') <> '' ELSE 0 END FROM entries e"
+  "  WHERE e.author = reports.author AND e.seq = reports.seq), 0);"
+  "CREATE INDEX reports_month_sums ON reports(month, author, org, seq, activities,"
+  "  participants, party_participants, good_deeds);",
 };
 
 #define STORE_CACHE 48
@@ -883,12 +892,16 @@ static const char SQL_ORG_PUT[] =
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(author, id) DO UPDATE SET "
     "seq = excluded.seq, data = excluded.data, members = excluded.members, "
     "party_members = excluded.party_members, dissolved = excluded.dissolved";
+/* good_deeds is read from the report's entry, stored before it is projected. */
 static const char SQL_REPORT_PUT[] =
-    "INSERT INTO reports(author, org, month, seq, activities, participants, party_participants) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(author, org, month) DO UPDATE SET "
+    "INSERT INTO reports(author, org, month, seq, activities, participants, party_participants, "
+    "good_deeds) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce((SELECT CASE WHEN "
+    "json_valid(CAST(e.body AS TEXT)) THEN coalesce(CAST(e.body AS TEXT)->>'good_deeds', '') "
+    "<> '' ELSE 0 END FROM entries e WHERE e.author = ?1 AND e.seq = ?4), 0)) "
+    "ON CONFLICT(author, org, month) DO UPDATE SET "
     "seq = excluded.seq, activities = excluded.activities, "
-    "participants = excluded.participants, party_participants = excluded.party_participants "
-    "WHERE excluded.seq > reports.seq";
+    "participants = excluded.participants, party_participants = excluded.party_participants, "
+    "good_deeds = excluded.good_deeds WHERE excluded.seq > reports.seq";
 static const char SQL_ACTIVITY_PUT[] =
     "INSERT INTO activities(author, id, seq, org, date, expected) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(author, id) DO UPDATE SET "
@@ -1400,6 +1413,12 @@ static const struct {
                         " FROM decisions d ORDER BY time_ms, record",
                         0},
   [HUB_DQ_ACKS] = {"SELECT activity, level, status, note FROM activity_acks", 0},
+  /* HUB_DQ_REPORTS without the receipt times, from one index (no entry seek). */
+  [HUB_DQ_REPORT_SUMS] = {"SELECT r.author, r.org, r.month, r.activities, r.participants,"
+                          " r.party_participants, r.seq, NULL, NULL, r.good_deeds"
+                          " FROM reports r INDEXED BY reports_month_sums"
+                          " WHERE r.month >= ?1 AND r.month <= ?2",
+                          0},
 };
 
 cm_rc hub_store_dash_rows(hub_store *st, hub_dash_query q, const char *const *params,

@@ -284,6 +284,7 @@ typedef enum hub_dash_query {
   HUB_DQ_DECISIONS,    /* record, author, seq, kind, by_level, org, community, deadline,
                         * result, reason, operator, time_ms, closed */
   HUB_DQ_ACKS,         /* activity, level, status, note */
+  HUB_DQ_REPORT_SUMS,  /* as HUB_DQ_REPORTS, but time_ms and received_ms are NULL */
 } hub_dash_query;
 
 /* BEGIN a read transaction (end it with hub_store_rollback), so that several

@@ -479,7 +479,9 @@ static void add_host(node_web_app *app, const char *host) {
   for (i = 0; i < app->n_hosts; i++) {
     if (strcasecmp(app->hosts[i], host) == 0) return;
   }
-  snprintf(app->hosts[app->n_hosts], NODE_WEB_HOST_MAX, "%s", host);
+  size_t len = strlen(host);
+  if (len >= NODE_WEB_HOST_MAX) return; /* a truncated name would match the wrong Host */
+  memcpy(app->hosts[app->n_hosts], host, len + 1);
   app->n_hosts++;
 }
 
