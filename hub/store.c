@@ -1732,44 +1732,38 @@ cm_rc hub_store_activity_find(hub_store *st, const char *id, uint8_t author_out[
   return rc;
 }
 
-cm_rc hub_store_org_holder(hub_store *st, const char *id, uint8_t author_out[PROTO_KEY_BYTES],
-                           int *found_out, cm_err *err) {
+/* The 32-byte key in the first column of the first row sql gives for one text
+ * parameter; *found_out is 0 when there is no row. */
+static cm_rc find_key(hub_store *st, const char *sql, const char *param, const char *what,
+                      uint8_t key_out[PROTO_KEY_BYTES], int *found_out, cm_err *err) {
   sqlite3_stmt *s = NULL;
-  int r = sqlite3_prepare_v2(st->db, "SELECT author FROM organisations WHERE id = ?1 LIMIT 1", -1,
-                             &s, NULL);
-  cm_rc rc = cm_db_check(st->db, r, "finding an organisation", err);
+  int r = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+  cm_rc rc = cm_db_check(st->db, r, what, err);
   *found_out = 0;
   if (!rc) {
-    bind_text(s, 1, id);
+    bind_text(s, 1, param);
     r = sqlite3_step(s);
     if (r == SQLITE_ROW)
-      *found_out = col_32(s, 0, author_out);
+      *found_out = col_32(s, 0, key_out);
     else if (r != SQLITE_DONE)
-      rc = cm_db_check(st->db, r, "finding an organisation", err);
+      rc = cm_db_check(st->db, r, what, err);
   }
   sqlite3_finalize(s);
   return rc;
 }
 
+cm_rc hub_store_org_holder(hub_store *st, const char *id, uint8_t author_out[PROTO_KEY_BYTES],
+                           int *found_out, cm_err *err) {
+  return find_key(st, "SELECT author FROM organisations WHERE id = ?1 LIMIT 1", id,
+                  "finding an organisation", author_out, found_out, err);
+}
+
 cm_rc hub_store_community_find(hub_store *st, const char *name_or_code,
                                uint8_t key_out[PROTO_KEY_BYTES], int *found_out, cm_err *err) {
-  sqlite3_stmt *s = NULL;
-  int r = sqlite3_prepare_v2(st->db,
-                             "SELECT key FROM communities WHERE name = ?1 OR code = ?1 "
-                             "ORDER BY (code = ?1) DESC LIMIT 1",
-                             -1, &s, NULL);
-  cm_rc rc = cm_db_check(st->db, r, "finding a community", err);
-  *found_out = 0;
-  if (!rc) {
-    bind_text(s, 1, name_or_code);
-    r = sqlite3_step(s);
-    if (r == SQLITE_ROW)
-      *found_out = col_32(s, 0, key_out);
-    else if (r != SQLITE_DONE)
-      rc = cm_db_check(st->db, r, "finding a community", err);
-  }
-  sqlite3_finalize(s);
-  return rc;
+  return find_key(st,
+                  "SELECT key FROM communities WHERE name = ?1 OR code = ?1 "
+                  "ORDER BY (code = ?1) DESC LIMIT 1",
+                  name_or_code, "finding a community", key_out, found_out, err);
 }
 
 cm_rc hub_store_forks_json(hub_store *st, json_t **out, cm_err *err) {
