@@ -108,12 +108,18 @@ static cm_rc db_limit_pages(sqlite3 *db, cm_err *err) {
 /* Open path, set the pragmas, run pending migrations. */
 cm_rc cm_db_open(const char *path, const char *const *migrations, int n_migrations,
                  struct sqlite3 **db_out, cm_err *err) {
+  return cm_db_open_sized(path, 0, migrations, n_migrations, db_out, err);
+}
+
+cm_rc cm_db_open_sized(const char *path, int page_size, const char *const *migrations,
+                       int n_migrations, struct sqlite3 **db_out, cm_err *err) {
   sqlite3 *db = NULL;
   cm_rc rc = CM_OK;
   int version = 0;
 
   if (db_out) *db_out = NULL;
-  if (!path || !db_out || n_migrations < 0 || (n_migrations && !migrations))
+  if (!path || !db_out || n_migrations < 0 || (n_migrations && !migrations) ||
+      (page_size && (page_size < 512 || page_size > 65536 || (page_size & (page_size - 1)))))
     return cm_errf(err, CM_ERR_INVALID, "cm_db_open: bad arguments");
   int r = sqlite3_open_v2(path, &db,
                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
@@ -125,6 +131,15 @@ cm_rc cm_db_open(const char *path, const char *const *migrations, int n_migratio
   }
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, CM_DB_BUSY_TIMEOUT_MS);
+  if (page_size) {
+    /* Before the first write (journal_mode=WAL writes the header); SQLite
+     * ignores it for a database that already exists.  The value is checked
+     * above, so printing it into the statement is safe. */
+    char sql[48];
+    snprintf(sql, sizeof sql, "PRAGMA page_size = %d", page_size);
+    rc = cm_db_exec(db, sql, err);
+    if (rc) goto out;
+  }
   rc = cm_db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
                   err);
   if (rc) goto out;

@@ -19,6 +19,12 @@ struct sqlite3;
 cm_rc cm_db_open(const char *path, const char *const *migrations, int n_migrations,
                  struct sqlite3 **db_out, cm_err *err);
 
+/* cm_db_open, and a new database gets pages of page_size bytes (a power of
+ * two from 512 to 65536; 0 keeps SQLite's default).  An existing database
+ * keeps the page size it was created with. */
+cm_rc cm_db_open_sized(const char *path, int page_size, const char *const *migrations,
+                       int n_migrations, struct sqlite3 **db_out, cm_err *err);
+
 /* Close; NULL is fine. */
 void cm_db_close(struct sqlite3 *db);
 

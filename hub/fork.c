@@ -89,8 +89,7 @@ cm_rc hub_fork_list(hub_ctx *ctx, json_t **out, cm_err *err) {
 static cm_rc reproject(void *vctx, const proto_entry *e, const uint8_t hash[PROTO_HASH_BYTES],
                        uint64_t received_ms, cm_err *err) {
   (void)hash;
-  (void)received_ms;
-  return hub_project_entry(vctx, e, err);
+  return hub_project_entry(vctx, e, received_ms, err);
 }
 
 /* Replace author's entries from the other branch's first on by the other

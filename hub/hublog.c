@@ -80,7 +80,7 @@ static cm_rc append_locked(hub_ctx *ctx, const char *kind, const json_t *body, u
   if (!rc)
     rc = hub_store_entry_add(ctx->store, &e, hash, now, cs_id, entry_to(kind, body, to) ? to : NULL,
                              err);
-  if (!rc) rc = hub_project_entry(ctx, &e, err);
+  if (!rc) rc = hub_project_entry(ctx, &e, now, err);
   if (!rc) rc = hub_store_author_set_head(ctx->store, e.author, e.seq, hash, err);
   if (!rc && seq_out) *seq_out = e.seq;
 out:

@@ -197,7 +197,7 @@ static cm_rc store_changeset(hub_ctx *ctx, const proto_changeset *cs, size_t new
                                      span->p, span->len, now, via, &cs_id, err);
   for (size_t k = new_from; !rc && k < cs->n; k++) {
     rc = hub_store_entry_add(ctx->store, &cs->entries[k], cs->hashes[k], now, cs_id, NULL, err);
-    if (!rc) rc = hub_project_entry(ctx, &cs->entries[k], err);
+    if (!rc) rc = hub_project_entry(ctx, &cs->entries[k], now, err);
     if (!rc) (*stored)++;
   }
   if (!rc)

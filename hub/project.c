@@ -164,15 +164,31 @@ out:
   return rc;
 }
 
-static cm_rc project_report(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
-  const char *org = get_str(body, "org"), *month = get_str(body, "month");
-  int64_t act, part, party;
+/* Whether a report wrote good deeds: the field is there and is neither null
+ * nor the empty string (decisions/0005 keeps this on the report row). */
+static int wrote_good_deeds(const json_t *body) {
+  const json_t *v = json_object_get(body, "good_deeds");
+  return v && !json_is_null(v) && !(json_is_string(v) && json_string_length(v) == 0);
+}
+
+static cm_rc project_report(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms,
+                            json_t *body, cm_err *err) {
+  hub_report_row r;
   int idx;
-  if (!org || !month || cm_month_parse(month, &idx) != CM_OK ||
-      !get_count(body, "activities", &act) || !get_count(body, "participants", &part) ||
-      !get_count(body, "party_participants", &party))
+  memset(&r, 0, sizeof r);
+  r.author = e->author;
+  r.seq = e->seq;
+  r.org = get_str(body, "org");
+  r.month = get_str(body, "month");
+  if (!r.org || !r.month || cm_month_parse(r.month, &idx) != CM_OK ||
+      !get_count(body, "activities", &r.activities) ||
+      !get_count(body, "participants", &r.participants) ||
+      !get_count(body, "party_participants", &r.party_participants))
     return project_skip(e, "report.monthly needs org, month and non-negative counts");
-  return hub_store_report_put(ctx->store, e->author, e->seq, org, month, act, part, party, err);
+  r.good_deeds = wrote_good_deeds(body);
+  r.time_ms = e->time_ms;
+  r.received_ms = received_ms;
+  return hub_store_report_put(ctx->store, &r, err);
 }
 
 static cm_rc project_activity(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
@@ -183,21 +199,25 @@ static cm_rc project_activity(hub_ctx *ctx, const proto_entry *e, json_t *body, 
   return hub_store_activity_put(ctx->store, e->author, e->seq, id, org, date, expected, err);
 }
 
-cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, cm_err *err) {
+cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms, cm_err *err) {
   json_t *body = NULL;
   cm_rc rc = CM_OK;
   static const char *const known[] = {"hub.enrolled", "org.filed", "org.amended",
                                       "org.dissolved", "report.monthly", "activity.declared"};
   size_t i;
-  /* Versions, reviews, decisions and acknowledgements (issue 5). */
-  rc = hub_review_project(ctx, e, err);
-  if (rc) return rc;
   for (i = 0; i < sizeof known / sizeof known[0]; i++)
     if (strcmp(e->kind, known[i]) == 0) break;
+  /* The body is parsed once, here, for review.c and for the tables below. */
+  if (cm_json_parse_object(e->body, e->body_len, &body, NULL)) body = NULL;
+  /* Versions, reviews, decisions and acknowledgements (issue 5). */
+  rc = hub_review_project(ctx, e, body, err);
   /* Kinds the projection does not show (rectifications, reviews, kinds of a
    * newer node) are kept in the log only. */
-  if (i == sizeof known / sizeof known[0]) return CM_OK;
-  if (cm_json_parse_object(e->body, e->body_len, &body, NULL)) return project_skip(e, "bad JSON");
+  if (rc || i == sizeof known / sizeof known[0]) goto out;
+  if (!body) {
+    rc = project_skip(e, "bad JSON");
+    goto out;
+  }
   switch (i) {
   case 0:
     rc = project_enrolled(ctx, e, body, err);
@@ -212,12 +232,13 @@ cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, cm_err *err) {
     rc = project_org_change(ctx, e, body, 1, err);
     break;
   case 4:
-    rc = project_report(ctx, e, body, err);
+    rc = project_report(ctx, e, received_ms, body, err);
     break;
   default:
     rc = project_activity(ctx, e, body, err);
     break;
   }
+out:
   json_decref(body);
   return rc;
 }
@@ -226,8 +247,7 @@ cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, cm_err *err) {
 static cm_rc rebuild_one(void *vctx, const proto_entry *e, const uint8_t hash[PROTO_HASH_BYTES],
                          uint64_t received_ms, cm_err *err) {
   (void)hash;
-  (void)received_ms;
-  return hub_project_entry(vctx, e, err);
+  return hub_project_entry(vctx, e, received_ms, err);
 }
 
 cm_rc hub_rebuild(hub_ctx *ctx, cm_err *err) {

@@ -12,8 +12,9 @@
  * open transaction.  hub.enrolled counts only from this hub itself or, at a
  * district, from an enrolled street hub (for its communities); a body that
  * cannot be read is skipped with a warning, never refused: the entry is
- * signed history and stays stored. */
-cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, cm_err *err);
+ * signed history and stays stored.  received_ms is when this hub stored the
+ * entry (entries.received_ms), kept on report rows for the dashboard. */
+cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms, cm_err *err);
 
 /* Rebuild the projection from the stored entries in one transaction. */
 cm_rc hub_rebuild(hub_ctx *ctx, cm_err *err);

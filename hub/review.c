@@ -91,8 +91,7 @@ static cm_rc project_review(hub_ctx *ctx, const proto_entry *e, const json_t *bo
   return rc;
 }
 
-cm_rc hub_review_project(hub_ctx *ctx, const proto_entry *e, cm_err *err) {
-  json_t *body = NULL;
+cm_rc hub_review_project(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
   cm_rc rc = CM_OK;
   int trusted = 0;
   int is_filing = strcmp(e->kind, "org.filed") == 0 || strcmp(e->kind, "org.amended") == 0;
@@ -102,8 +101,7 @@ cm_rc hub_review_project(hub_ctx *ctx, const proto_entry *e, cm_err *err) {
   int is_review = strcmp(e->kind, "review.batch") == 0;
   int is_ack = strcmp(e->kind, "activity.ack") == 0;
 
-  if (!is_filing && !is_report && !is_decision && !is_review && !is_ack) return CM_OK;
-  if (cm_json_parse_object(e->body, e->body_len, &body, NULL)) return CM_OK;
+  if (!body || (!is_filing && !is_report && !is_decision && !is_review && !is_ack)) return CM_OK;
   if (is_filing) {
     const char *id = json_string_value(json_object_get(body, "id"));
     if (id && *id) rc = hub_store_filing_version_put(ctx->store, e->author, e->seq, id, err);
@@ -117,7 +115,8 @@ cm_rc hub_review_project(hub_ctx *ctx, const proto_entry *e, cm_err *err) {
         count_of(body, "activities", &act) && count_of(body, "participants", &part) &&
         count_of(body, "party_participants", &party))
       rc = hub_store_report_version_put(ctx->store, e->author, e->seq, org, month, act, part,
-                                        party, err);
+                                        party, json_array_size(json_object_get(body, "flags")) > 0,
+                                        err);
   } else {
     rc = hub_review_from_hub(ctx, e->author, &trusted, err);
     if (!rc && trusted) {
@@ -129,7 +128,6 @@ cm_rc hub_review_project(hub_ctx *ctx, const proto_entry *e, cm_err *err) {
         rc = hub_activity_project(ctx, e, body, err);
     }
   }
-  json_decref(body);
   return rc;
 }
 
@@ -398,29 +396,22 @@ cm_rc hub_review_policy_set(hub_ctx *ctx, int on, cm_err *err) {
   return rc;
 }
 
-/* 1 when batch b (with records) passes the policy, lock held. */
+/* 1 when batch b (a row of the batch list) passes the policy, lock held:
+ * monthly reports only, none with rule flags, none correcting a month whose
+ * older version is accepted. */
 static cm_rc auto_ok(hub_ctx *ctx, const json_t *b, int *ok_out, cm_err *err) {
   uint8_t author[PROTO_KEY_BYTES];
-  size_t i;
-  json_t *r;
-  cm_rc rc = CM_OK;
+  hub_batch_facts f;
+  cm_rc rc;
   *ok_out = 0;
   if (proto_key_from_hex(json_string_value(json_object_get(b, "author")), author)) return CM_OK;
-  if (json_integer_value(json_object_get(b, "flags")) != 0) return CM_OK;
-  json_array_foreach(json_object_get(b, "records"), i, r) {
-    const char *kind = json_string_value(json_object_get(r, "kind"));
-    json_t *body = json_object_get(r, "body");
-    const char *org = json_string_value(json_object_get(body, "org"));
-    const char *month = json_string_value(json_object_get(body, "month"));
-    int locked = 0;
-    if (!kind || strcmp(kind, "report.monthly") != 0 || !org || !month) return CM_OK;
-    /* A correction of an accepted month goes to the operator. */
-    rc = hub_store_report_accepted_before(ctx->store, author, org, month,
-                                          (uint64_t)json_integer_value(json_object_get(r, "seq")),
-                                          &locked, err);
-    if (rc || locked) return rc;
-  }
-  *ok_out = json_array_size(json_object_get(b, "records")) > 0;
+  rc = hub_store_batch_facts(ctx->store, author,
+                             (uint64_t)json_integer_value(json_object_get(b, "first_seq")),
+                             (uint64_t)json_integer_value(json_object_get(b, "last_seq")), &f,
+                             err);
+  if (rc) return rc;
+  *ok_out = f.entries > 0 && f.others == 0 && f.reports == f.entries && f.flagged == 0 &&
+            !f.corrects_accepted;
   return CM_OK;
 }
 
@@ -443,33 +434,29 @@ cm_rc hub_review_auto(hub_ctx *ctx, unsigned *accepted_out, cm_err *err) {
   if (!rc) rc = hub_store_batches_json(ctx->store, after > 0 ? -after : 0, 1, &list, err);
   size_t i;
   json_t *row;
-  json_array_foreach(list, i, row) {
-    int64_t id = json_integer_value(json_object_get(row, "id"));
-    if (id > last) last = id;
-    json_t *b = NULL;
-    int ok = 0;
-    if (rc) break;
-    rc = hub_store_begin(ctx->store, err);
-    if (rc) break;
-    rc = batch_get(ctx, json_integer_value(json_object_get(row, "id")), &b, err);
-    if (!rc && strcmp(json_string_value(json_object_get(b, "status")), "pending") == 0)
-      rc = auto_ok(ctx, b, &ok, err);
-    if (!rc && ok) rc = review_locked(ctx, b, "accepted", "", "auto", NULL, 0, NULL, err);
+  /* One transaction for the pass: one sync to disk however many batches. */
+  if (!rc && json_array_size(list)) rc = hub_store_begin(ctx->store, err);
+  if (!rc && json_array_size(list)) {
+    json_array_foreach(list, i, row) {
+      int64_t id = json_integer_value(json_object_get(row, "id"));
+      int ok = 0;
+      if (id > last) last = id;
+      /* The list holds pending batches only; every record of an accepted
+       * one is a monthly report, so no rectification needs closing. */
+      rc = auto_ok(ctx, row, &ok, err);
+      if (!rc && ok) rc = review_locked(ctx, row, "accepted", "", "auto", NULL, 0, NULL, err);
+      if (rc) break;
+      if (ok) n++;
+    }
+    if (!rc && last > after) {
+      snprintf(buf, sizeof buf, "%lld", (long long)last);
+      rc = hub_store_config_set(ctx->store, HUB_CONFIG_AUTO_AFTER, buf, err);
+    }
     if (!rc)
       rc = hub_store_commit(ctx->store, err);
     else
       hub_store_rollback(ctx->store);
-    if (!rc && ok) n++;
-    json_decref(b);
-  }
-  if (!rc && last > after) {
-    snprintf(buf, sizeof buf, "%lld", (long long)last);
-    rc = hub_store_begin(ctx->store, err);
-    if (!rc) rc = hub_store_config_set(ctx->store, HUB_CONFIG_AUTO_AFTER, buf, err);
-    if (!rc)
-      rc = hub_store_commit(ctx->store, err);
-    else
-      hub_store_rollback(ctx->store);
+    if (rc) n = 0;
   }
   pthread_mutex_unlock(&ctx->lock);
   json_decref(list);

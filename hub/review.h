@@ -87,8 +87,8 @@ cm_rc hub_review_auto(hub_ctx *ctx, unsigned *accepted_out, cm_err *err);
  * filings, review.batch, decision.*, rectification.accepted and activity.ack
  * entries (the last four only from this hub itself or, at a district, from
  * an enrolled street hub).  Caller holds ctx->lock and an open transaction;
- * an unreadable body is skipped. */
-cm_rc hub_review_project(hub_ctx *ctx, const proto_entry *e, cm_err *err);
+ * body is the entry's parsed body, NULL when it is unreadable (skipped). */
+cm_rc hub_review_project(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err);
 
 /* *yes_out 1 when author is this hub or, at a district, an enrolled street
  * hub: the authors whose decisions this hub takes into its tables.  Caller

@@ -217,10 +217,20 @@ cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], co
                         uint64_t seq, const char *json, int64_t members, int64_t party_members,
                         int dissolved, cm_err *err);
 
+/* One monthly report as the projection keeps it: its counts, whether good
+ * deeds were written, and its entry's author time and receipt time (so that
+ * the dashboard reads reports without the entries). */
+typedef struct hub_report_row {
+  const uint8_t *author;
+  uint64_t seq;
+  const char *org, *month;
+  int64_t activities, participants, party_participants;
+  int good_deeds;
+  uint64_t time_ms, received_ms;
+} hub_report_row;
+
 /* The current monthly report of (author, org, month); a later one replaces it. */
-cm_rc hub_store_report_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
-                           const char *org, const char *month, int64_t activities,
-                           int64_t participants, int64_t party_participants, cm_err *err);
+cm_rc hub_store_report_put(hub_store *st, const hub_report_row *r, cm_err *err);
 
 /* A major activity declaration (the last one with the same id wins). */
 cm_rc hub_store_activity_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
@@ -300,11 +310,12 @@ cm_rc hub_store_dash_rows(hub_store *st, hub_dash_query q, const char *const *pa
  * activity.c, fork.c) ---- */
 
 /* Every version of a monthly report and of a filing (org.filed, org.amended),
- * kept so that an accepted figure stands while its correction waits. */
+ * kept so that an accepted figure stands while its correction waits.  A
+ * report version is flagged when it carries rule flags. */
 cm_rc hub_store_report_version_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                    uint64_t seq, const char *org, const char *month,
                                    int64_t activities, int64_t participants,
-                                   int64_t party_participants, cm_err *err);
+                                   int64_t party_participants, int flagged, cm_err *err);
 cm_rc hub_store_filing_version_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                    uint64_t seq, const char *id, cm_err *err);
 
@@ -332,11 +343,18 @@ cm_rc hub_store_batches_json(hub_store *st, int64_t id, int pending_only, json_t
  * "reason"}] in sequence order. */
 cm_rc hub_store_batch_records_json(hub_store *st, int64_t id, json_t **out, cm_err *err);
 
-/* *found_out 1 when a version of (author, org, month) older than seq is
- * accepted (a newer one is then a correction of a locked month). */
-cm_rc hub_store_report_accepted_before(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
-                                       const char *org, const char *month, uint64_t seq,
-                                       int *found_out, cm_err *err);
+/* What the auto-accept policy asks of the entries first_seq..last_seq of
+ * author (one batch): how many there are, how many are not monthly reports,
+ * how many monthly reports were projected and how many of those carry rule
+ * flags, and whether one of them corrects a month whose older version is
+ * accepted (a locked month). */
+typedef struct hub_batch_facts {
+  int64_t entries, others, reports, flagged;
+  int corrects_accepted;
+} hub_batch_facts;
+cm_rc hub_store_batch_facts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                            uint64_t first_seq, uint64_t last_seq, hub_batch_facts *f,
+                            cm_err *err);
 
 /* Add author's accepted and pending counts into c ({"accepted": {...},
  * "pending": {...}}), by the rules of docs/api.md's summary. */

@@ -236,6 +236,30 @@ static void test_check_and_exec(void **state) {
   assert_null(db);
 }
 
+/* A new database takes the page size asked for; an existing one keeps its
+ * own (and its data); a size that is not a power of two is refused. */
+static void test_page_size(void **state) {
+  (void)state;
+  sqlite3 *db = NULL;
+  cm_err err;
+  assert_int_equal(cm_db_open_sized(path, 8192, migrations, 2, &db, &err), CM_OK);
+  assert_int_equal(one_int(db, "PRAGMA page_size"), 8192);
+  assert_int_equal(cm_db_exec(db, "INSERT INTO org(name) VALUES('a')", &err), CM_OK);
+  cm_db_close(db);
+  db = NULL;
+  assert_int_equal(cm_db_open_sized(path, 4096, migrations, 2, &db, &err), CM_OK);
+  assert_int_equal(one_int(db, "PRAGMA page_size"), 8192);
+  assert_int_equal(one_int(db, "SELECT count(*) FROM org"), 1);
+  cm_db_close(db);
+  db = NULL;
+  assert_int_equal(cm_db_open(path, migrations, 2, &db, &err), CM_OK);
+  assert_int_equal(one_int(db, "PRAGMA page_size"), 8192);
+  cm_db_close(db);
+  db = NULL;
+  assert_int_equal(cm_db_open_sized(path, 3000, migrations, 2, &db, &err), CM_ERR_INVALID);
+  assert_null(db);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_open_migrate, setup, teardown),
@@ -245,6 +269,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_nested_tx, setup, teardown),
       cmocka_unit_test_setup_teardown(test_disk_full, setup, teardown),
       cmocka_unit_test_setup_teardown(test_check_and_exec, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_page_size, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
