@@ -41,6 +41,12 @@ typedef struct pass {
   int pinned;
   uint64_t start_mono;
   cm_client_opts opts;
+  /* Bookkeeping that a crash may lose (the next pass learns it again): kept
+   * here and written with the next transaction that matters, or at the end
+   * of the pass, so that a sync costs a few syncs to disk, not one per fact. */
+  uint64_t contact_ms, hub_time_ms, pushed_seq;
+  int64_t clock_offset_ms;
+  int have_offset;
 } pass;
 
 /* Per-request timeouts from what remains of the pass's budget. */
@@ -73,15 +79,27 @@ static cm_rc explain(pass *p, cm_rc rc, cm_err *err) {
 static void saw_hub_time(pass *p, uint64_t hub_ms) {
   if (!hub_ms) return;
   int64_t off = (int64_t)hub_ms - (int64_t)cm_now_ms();
-  char v[32];
-  snprintf(v, sizeof v, "%" PRId64, off);
-  store_meta_set(p->ctx, "clock_offset_ms", v, NULL);
-  store_meta_max_u64(p->ctx, "last_hub_time_ms", hub_ms, NULL);
+  p->clock_offset_ms = off;
+  p->have_offset = 1;
+  if (hub_ms > p->hub_time_ms) p->hub_time_ms = hub_ms;
   p->opts.clock_offset_ms = off;
 }
 
-static void contact(pass *p) {
-  store_meta_set_u64(p->ctx, "last_contact_ms", cm_now_ms(), NULL);
+static void contact(pass *p) { p->contact_ms = cm_now_ms(); }
+
+/* Write the pass's bookkeeping (inside a transaction). */
+static cm_rc write_marks(pass *p, cm_err *err) {
+  cm_rc rc = CM_OK;
+  if (p->contact_ms) rc = store_meta_set_u64(p->ctx, "last_contact_ms", p->contact_ms, err);
+  if (!rc && p->have_offset) {
+    char v[32];
+    snprintf(v, sizeof v, "%" PRId64, p->clock_offset_ms);
+    rc = store_meta_set(p->ctx, "clock_offset_ms", v, err);
+  }
+  if (!rc && p->hub_time_ms)
+    rc = store_meta_max_u64(p->ctx, "last_hub_time_ms", p->hub_time_ms, err);
+  if (!rc && p->pushed_seq) rc = store_meta_max_u64(p->ctx, "pushed_seq", p->pushed_seq, err);
+  return rc;
 }
 
 /* Pin the hub key the first time we learn it; refuse a different one later. */
@@ -233,6 +251,35 @@ static cm_rc take_receipt(pass *p, const cm_receipt *r, cm_err *err) {
   return rc;
 }
 
+/* Receipts from one answer of the hub, kept in one transaction with the
+ * pass's bookkeeping; got = the highest sequence of ours they cover. */
+typedef struct receipts_job {
+  pass *p;
+  const cm_receipt *r;
+  size_t n;
+  uint64_t got;
+} receipts_job;
+
+static cm_rc receipts_tx(node_ctx *ctx, void *arg, cm_err *err) {
+  receipts_job *j = arg;
+  cm_rc rc = write_marks(j->p, err);
+  (void)ctx;
+  for (size_t i = 0; !rc && i < j->n; i++) {
+    rc = take_receipt(j->p, &j->r[i], err);
+    if (memcmp(j->r[i].r.author, j->p->ctx->kp.pk, PROTO_KEY_BYTES) == 0 && j->r[i].r.seq > j->got)
+      j->got = j->r[i].r.seq;
+  }
+  return rc;
+}
+
+static cm_rc take_receipts(pass *p, const cm_receipt *r, size_t n, uint64_t *got_out,
+                           cm_err *err) {
+  receipts_job j = {p, r, n, 0};
+  cm_rc rc = store_tx(p->ctx, receipts_tx, &j, err);
+  if (got_out) *got_out = rc ? 0 : j.got;
+  return rc;
+}
+
 static cm_rc push(pass *p, uint64_t hub_seq, cm_err *err) {
   uint64_t head = 0;
   uint8_t hh[PROTO_HASH_BYTES];
@@ -252,18 +299,13 @@ static cm_rc push(pass *p, uint64_t hub_seq, cm_err *err) {
     if (rc) break;
     contact(p);
     saw_hub_time(p, res.server_time_ms);
-    store_meta_max_u64(p->ctx, "pushed_seq", last, NULL);
+    if (last > p->pushed_seq) p->pushed_seq = last;
     if (res.status == 200) {
       uint64_t got = 0;
       /* The hub holds the entries durably; dying here means the next pass
        * learns it from the hub's head and sends nothing twice. */
       CM_FAILPOINT("node.sync.after_push_before_receipts");
-      for (size_t i = 0; !rc && i < res.n_receipts; i++) {
-        rc = take_receipt(p, &res.receipts[i], err);
-        if (memcmp(res.receipts[i].r.author, p->ctx->kp.pk, PROTO_KEY_BYTES) == 0 &&
-            res.receipts[i].r.seq > got)
-          got = res.receipts[i].r.seq;
-      }
+      rc = take_receipts(p, res.receipts, res.n_receipts, &got, err);
       if (!rc) CM_FAILPOINT("node.sync.after_receipts");
       if (!rc && got < last)
         rc = cm_errf(err, CM_ERR_HTTP, "the hub acknowledged up to %llu of %llu sent entries",
@@ -654,12 +696,15 @@ static cm_rc sync_pass(pass *p, cm_err *err) {
                      "the hub's copy of this log differs at entry %llu: the logs have forked; "
                      "nothing was sent. Ask the street operator",
                      (unsigned long long)head.r.seq);
-    rc = take_receipt(p, &head, err);
+    rc = take_receipts(p, &head, 1, NULL, err);
     if (rc) return rc;
   }
   /* The logs agree: a fork resolution seen earlier has nothing left to do. */
-  rc = store_meta_set(p->ctx, "fork_keep", "", err);
-  if (rc) return rc;
+  char keep[2 * PROTO_HASH_BYTES + 1] = "";
+  if (store_meta_get(p->ctx, "fork_keep", keep, sizeof keep, NULL) == CM_OK && keep[0]) {
+    rc = store_meta_set(p->ctx, "fork_keep", "", err);
+    if (rc) return rc;
+  }
   uint64_t acked = store_meta_u64(p->ctx, "acked_seq", 0);
   if (head.r.seq < acked)
     cm_warn("the hub holds only %llu of the %llu entries it acknowledged (restored from an old "
@@ -682,6 +727,19 @@ static cm_rc sync_pass(pass *p, cm_err *err) {
   return rc;
 }
 
+/* The end of a pass: its bookkeeping and its outcome, in one transaction. */
+typedef struct end_job {
+  pass *p;
+  const char *error;
+} end_job;
+
+static cm_rc end_tx(node_ctx *ctx, void *arg, cm_err *err) {
+  end_job *j = arg;
+  cm_rc rc = write_marks(j->p, err);
+  if (!rc) rc = store_meta_set(ctx, "last_error", j->error, err);
+  return rc;
+}
+
 cm_rc node_sync_once(node_ctx *ctx, cm_err *err) {
   pass p;
   cm_err local;
@@ -690,7 +748,8 @@ cm_rc node_sync_once(node_ctx *ctx, cm_err *err) {
   p.ctx = ctx;
   p.start_mono = cm_mono_ms();
   cm_rc rc = sync_pass(&p, &local);
-  store_meta_set(ctx, "last_error", rc ? local.msg : "", NULL);
+  end_job j = {&p, rc ? local.msg : ""};
+  store_tx(ctx, end_tx, &j, NULL);
   if (rc && err) *err = local;
   if (rc && err && !err->msg[0]) cm_errf(err, rc, "sync failed: %s", cm_strerror(rc));
   return rc;
