@@ -102,3 +102,12 @@ cm_rc cm_json_bool(const json_t *obj, const char *key, int optional, int *out, c
   *out = json_is_true(v) ? 1 : 0;
   return CM_OK;
 }
+
+int cm_json_count(const json_t *obj, const char *key, int64_t *out) {
+  json_t *v = json_object_get(obj, key);
+  *out = 0;
+  if (!v) return 1;
+  if (!json_is_integer(v) || json_integer_value(v) < 0) return 0;
+  *out = json_integer_value(v);
+  return 1;
+}

@@ -24,4 +24,9 @@ cm_rc cm_json_str(const json_t *obj, const char *key, int optional, const char *
 cm_rc cm_json_int(const json_t *obj, const char *key, int optional, int64_t *out, cm_err *err);
 cm_rc cm_json_bool(const json_t *obj, const char *key, int optional, int *out, cm_err *err);
 
+/* A count of a record (docs/records.md): absent is 0, present must be a
+ * non-negative integer.  1 when it is well-formed (*out set), 0 when not
+ * (*out 0). */
+int cm_json_count(const json_t *obj, const char *key, int64_t *out);
+
 #endif

@@ -11,6 +11,7 @@
 #include "../common/failpoint.h"
 #include "../common/json.h"
 #include "../common/log.h"
+#include "reportbody.h"
 #include "review.h"
 #include "store.h"
 
@@ -22,16 +23,6 @@ static cm_rc project_skip(const proto_entry *e, const char *why) {
   cm_warn("projection: skipping %s entry %s/%llu: %s", e->kind, hex, (unsigned long long)e->seq,
           why);
   return CM_OK;
-}
-
-/* A count field: absent is 0, present must be a non-negative integer. */
-static int get_count(const json_t *body, const char *key, int64_t *out) {
-  json_t *v = json_object_get(body, key);
-  *out = 0;
-  if (!v) return 1;
-  if (!json_is_integer(v) || json_integer_value(v) < 0) return 0;
-  *out = json_integer_value(v);
-  return 1;
 }
 
 /* A required non-empty string field. */
@@ -91,7 +82,8 @@ static cm_rc project_org_filed(hub_ctx *ctx, const proto_entry *e, json_t *body,
   int64_t members, party;
   cm_buf b;
   cm_rc rc;
-  if (!id || !get_count(body, "members", &members) || !get_count(body, "party_members", &party))
+  if (!id || !cm_json_count(body, "members", &members) ||
+      !cm_json_count(body, "party_members", &party))
     return project_skip(e, "org.filed needs id and non-negative counts");
   cm_buf_init(&b, 2u * PROTO_BODY_MAX);
   rc = cm_json_dump(body, &b);
@@ -145,7 +137,8 @@ static cm_rc project_org_change(hub_ctx *ctx, const proto_entry *e, json_t *body
     json_t *flags = json_object_get(body, "flags");
     if (flags) json_object_set(state, "flags", flags);
   }
-  if (!get_count(state, "members", &members) || !get_count(state, "party_members", &party)) {
+  if (!cm_json_count(state, "members", &members) ||
+      !cm_json_count(state, "party_members", &party)) {
     rc = project_skip(e, "amended counts are not non-negative integers");
     goto out;
   }
@@ -164,37 +157,47 @@ out:
   return rc;
 }
 
-/* Whether a report wrote good deeds: the field is there and is neither null
- * nor the empty string (decisions/0005 keeps this on the report row). */
-static int wrote_good_deeds(const json_t *body) {
-  const json_t *v = json_object_get(body, "good_deeds");
-  return v && !json_is_null(v) && !(json_is_string(v) && json_string_length(v) == 0);
-}
-
+/* report.monthly: a version (kept for review) and the current report of its
+ * month, both from one reading of the body (hub/reportbody.h). */
 static cm_rc project_report(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms,
-                            json_t *body, cm_err *err) {
+                            cm_err *err) {
+  hub_report_body rb;
   hub_report_row r;
-  int idx;
+  cm_rc rc = hub_report_body_read(e->body, e->body_len, &rb);
+  if (rc) return cm_errf(err, rc, "out of memory reading a monthly report");
+  if (!rb.parsed) {
+    rc = project_skip(e, "bad JSON");
+    goto out;
+  }
+  if (!rb.valid) {
+    rc = project_skip(e, "report.monthly needs org, month and non-negative counts");
+    goto out;
+  }
+  rc = hub_store_report_version_put(ctx->store, e->author, e->seq, rb.org, rb.month,
+                                    rb.activities, rb.participants, rb.party_participants,
+                                    rb.flagged, err);
+  if (rc) goto out;
   memset(&r, 0, sizeof r);
   r.author = e->author;
   r.seq = e->seq;
-  r.org = get_str(body, "org");
-  r.month = get_str(body, "month");
-  if (!r.org || !r.month || cm_month_parse(r.month, &idx) != CM_OK ||
-      !get_count(body, "activities", &r.activities) ||
-      !get_count(body, "participants", &r.participants) ||
-      !get_count(body, "party_participants", &r.party_participants))
-    return project_skip(e, "report.monthly needs org, month and non-negative counts");
-  r.good_deeds = wrote_good_deeds(body);
+  r.org = rb.org;
+  r.month = rb.month;
+  r.activities = rb.activities;
+  r.participants = rb.participants;
+  r.party_participants = rb.party_participants;
+  r.good_deeds = rb.good_deeds;
   r.time_ms = e->time_ms;
   r.received_ms = received_ms;
-  return hub_store_report_put(ctx->store, &r, err);
+  rc = hub_store_report_put(ctx->store, &r, err);
+out:
+  hub_report_body_free(&rb);
+  return rc;
 }
 
 static cm_rc project_activity(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
   const char *id = get_str(body, "id"), *org = get_str(body, "org"), *date = get_str(body, "date");
   int64_t expected;
-  if (!id || !org || !date || !get_count(body, "expected", &expected))
+  if (!id || !org || !date || !cm_json_count(body, "expected", &expected))
     return project_skip(e, "activity.declared needs id, org, date");
   return hub_store_activity_put(ctx->store, e->author, e->seq, id, org, date, expected, err);
 }
@@ -207,6 +210,8 @@ cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms
   size_t i;
   for (i = 0; i < sizeof known / sizeof known[0]; i++)
     if (strcmp(e->kind, known[i]) == 0) break;
+  /* Most entries are monthly reports: they have a reader of their own. */
+  if (i == 4) return project_report(ctx, e, received_ms, err);
   /* The body is parsed once, here, for review.c and for the tables below. */
   if (cm_json_parse_object(e->body, e->body_len, &body, NULL)) body = NULL;
   /* Versions, reviews, decisions and acknowledgements (issue 5). */
@@ -230,9 +235,6 @@ cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms
     break;
   case 3:
     rc = project_org_change(ctx, e, body, 1, err);
-    break;
-  case 4:
-    rc = project_report(ctx, e, received_ms, body, err);
     break;
   default:
     rc = project_activity(ctx, e, body, err);

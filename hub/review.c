@@ -39,16 +39,6 @@ cm_rc hub_review_from_hub(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], i
   return rc;
 }
 
-/* A count field: absent is 0, present must be a non-negative integer. */
-static int count_of(const json_t *body, const char *key, int64_t *out) {
-  json_t *v = json_object_get(body, key);
-  *out = 0;
-  if (!v) return 1;
-  if (!json_is_integer(v) || json_integer_value(v) < 0) return 0;
-  *out = json_integer_value(v);
-  return 1;
-}
-
 /* review.batch from a trusted hub: the review and the records it rejects. */
 static cm_rc project_review(hub_ctx *ctx, const proto_entry *e, const json_t *body, cm_err *err) {
   const char *author_hex = json_string_value(json_object_get(body, "author"));
@@ -62,8 +52,8 @@ static cm_rc project_review(hub_ctx *ctx, const proto_entry *e, const json_t *bo
   if (!author_hex) author_hex = json_string_value(json_object_get(body, "to"));
   if (!author_hex || proto_key_from_hex(author_hex, author) || !result ||
       (strcmp(result, "accepted") != 0 && strcmp(result, "rejected") != 0) ||
-      !count_of(body, "batch", &batch) || !count_of(body, "first_seq", &first) ||
-      !count_of(body, "last_seq", &last) || first < 1 || last < first) {
+      !cm_json_count(body, "batch", &batch) || !cm_json_count(body, "first_seq", &first) ||
+      !cm_json_count(body, "last_seq", &last) || first < 1 || last < first) {
     cm_warn("projection: skipping review.batch %" PRIu64 ": malformed body", e->seq);
     return CM_OK;
   }
@@ -95,28 +85,15 @@ cm_rc hub_review_project(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_er
   cm_rc rc = CM_OK;
   int trusted = 0;
   int is_filing = strcmp(e->kind, "org.filed") == 0 || strcmp(e->kind, "org.amended") == 0;
-  int is_report = strcmp(e->kind, "report.monthly") == 0;
   int is_decision = strncmp(e->kind, "decision.", 9) == 0 ||
                     strcmp(e->kind, "rectification.accepted") == 0;
   int is_review = strcmp(e->kind, "review.batch") == 0;
   int is_ack = strcmp(e->kind, "activity.ack") == 0;
 
-  if (!body || (!is_filing && !is_report && !is_decision && !is_review && !is_ack)) return CM_OK;
+  if (!body || (!is_filing && !is_decision && !is_review && !is_ack)) return CM_OK;
   if (is_filing) {
     const char *id = json_string_value(json_object_get(body, "id"));
     if (id && *id) rc = hub_store_filing_version_put(ctx->store, e->author, e->seq, id, err);
-  } else if (is_report) {
-    const char *org = json_string_value(json_object_get(body, "org"));
-    const char *month = json_string_value(json_object_get(body, "month"));
-    int64_t act, part, party;
-    int idx;
-    /* The same validity test as the reports projection (project.c). */
-    if (org && *org && month && cm_month_parse(month, &idx) == CM_OK &&
-        count_of(body, "activities", &act) && count_of(body, "participants", &part) &&
-        count_of(body, "party_participants", &party))
-      rc = hub_store_report_version_put(ctx->store, e->author, e->seq, org, month, act, part,
-                                        party, json_array_size(json_object_get(body, "flags")) > 0,
-                                        err);
   } else {
     rc = hub_review_from_hub(ctx, e->author, &trusted, err);
     if (!rc && trusted) {

@@ -83,10 +83,11 @@ cm_rc hub_review_auto(hub_ctx *ctx, unsigned *accepted_out, cm_err *err);
 
 /* ---- for the projection (hub/project.c) and the other issue-5 modules ---- */
 
-/* Project what issue 5 adds for one stored entry: versions of reports and
- * filings, review.batch, decision.*, rectification.accepted and activity.ack
- * entries (the last four only from this hub itself or, at a district, from
- * an enrolled street hub).  Caller holds ctx->lock and an open transaction;
+/* Project what issue 5 adds for one stored entry: versions of filings (those
+ * of monthly reports come from project.c, which reads reports itself),
+ * review.batch, decision.*, rectification.accepted and activity.ack entries
+ * (the last four only from this hub itself or, at a district, from an
+ * enrolled street hub).  Caller holds ctx->lock and an open transaction;
  * body is the entry's parsed body, NULL when it is unreadable (skipped). */
 cm_rc hub_review_project(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err);
 

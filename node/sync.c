@@ -155,26 +155,40 @@ static cm_rc enrol(pass *p, cm_err *err) {
                  me, fp);
 }
 
-/* Collected entries for one changeset. */
+/* Collected entries for one changeset: their canonical bytes one after the
+ * other in one buffer (one allocation, not one per entry), decoded once the
+ * buffer stops moving. */
 typedef struct collect {
-  uint8_t **raws;
+  cm_buf bytes;
+  size_t *ends; /* ends[i]: end of entry i in bytes */
+  uint64_t *seqs;
   proto_entry *entries;
   size_t n, cap;
-  cm_rc rc;
 } collect;
 
 static cm_rc collect_entry(void *arg, uint64_t seq, const uint8_t *raw, size_t len, cm_err *err) {
   collect *c = arg;
   if (c->n == c->cap) return cm_errf(err, CM_ERR_INVALID, "too many entries in one changeset");
-  uint8_t *copy = malloc(len ? len : 1);
-  if (!copy) return cm_errf(err, CM_ERR_NOMEM, "out of memory");
-  memcpy(copy, raw, len);
-  c->raws[c->n] = copy;
+  if (cm_buf_append(&c->bytes, raw, len) != CM_OK)
+    return cm_errf(err, CM_ERR_NOMEM, "out of memory reading the log");
+  c->ends[c->n] = c->bytes.len;
+  c->seqs[c->n] = seq;
   c->n++;
-  cm_rc rc = proto_entry_decode(copy, len, &c->entries[c->n - 1], err);
-  if (!rc && c->entries[c->n - 1].seq != seq)
-    rc = cm_errf(err, CM_ERR_DB, "log row %llu holds another sequence", (unsigned long long)seq);
-  return rc;
+  return CM_OK;
+}
+
+/* Decode what collect_entry gathered. */
+static cm_rc collect_decode(collect *c, cm_err *err) {
+  size_t start = 0;
+  for (size_t i = 0; i < c->n; i++) {
+    cm_rc rc = proto_entry_decode(c->bytes.p + start, c->ends[i] - start, &c->entries[i], err);
+    if (!rc && c->entries[i].seq != c->seqs[i])
+      rc = cm_errf(err, CM_ERR_DB, "log row %llu holds another sequence",
+                   (unsigned long long)c->seqs[i]);
+    if (rc) return rc;
+    start = c->ends[i];
+  }
+  return CM_OK;
 }
 
 /* Build the changesets for entries from..to (inclusive), at most max_bytes of
@@ -191,11 +205,14 @@ static cm_rc build_bundle(node_ctx *ctx, uint64_t from, uint64_t to, size_t max_
   *len_out = 0;
   *last_out = from - 1;
   c.cap = SYNC_CS_ENTRIES;
-  c.raws = calloc(c.cap, sizeof *c.raws);
+  /* The cap only bounds the buffer: the log holds at most this much. */
+  cm_buf_init(&c.bytes, (size_t)SYNC_CS_ENTRIES * (PROTO_BODY_MAX + 1024u));
+  c.ends = calloc(c.cap, sizeof *c.ends);
+  c.seqs = calloc(c.cap, sizeof *c.seqs);
   c.entries = calloc(c.cap, sizeof *c.entries);
   size_t max_spans = (size_t)((to - from) / SYNC_CS_ENTRIES + 1);
   spans = calloc(max_spans, sizeof *spans);
-  if (!c.raws || !c.entries || !spans) {
+  if (!c.ends || !c.seqs || !c.entries || !spans) {
     rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
     goto out;
   }
@@ -204,7 +221,9 @@ static cm_rc build_bundle(node_ctx *ctx, uint64_t from, uint64_t to, size_t max_
     uint64_t end = at + SYNC_CS_ENTRIES - 1;
     if (end > to) end = to;
     c.n = 0;
+    c.bytes.len = 0;
     rc = store_log_each(ctx, at, end, collect_entry, &c, err);
+    if (!rc) rc = collect_decode(&c, err);
     uint8_t *cs = NULL;
     size_t cs_len = 0;
     if (!rc && c.n != end - at + 1)
@@ -212,7 +231,6 @@ static cm_rc build_bundle(node_ctx *ctx, uint64_t from, uint64_t to, size_t max_
                    (unsigned long long)at, (unsigned long long)end);
     if (!rc)
       rc = proto_changeset_build(c.entries, c.n, &ctx->kp, node_now_ms(ctx), &cs, &cs_len, err);
-    for (size_t i = 0; i < c.n; i++) free(c.raws[i]);
     if (rc) goto out;
     if (n_spans > 0 && total + cs_len > max_bytes) {
       free(cs);
@@ -230,7 +248,9 @@ static cm_rc build_bundle(node_ctx *ctx, uint64_t from, uint64_t to, size_t max_
 out:
   for (size_t i = 0; i < n_spans; i++) free((void *)spans[i].p);
   free(spans);
-  free(c.raws);
+  cm_buf_free(&c.bytes);
+  free(c.ends);
+  free(c.seqs);
   free(c.entries);
   return rc;
 }
