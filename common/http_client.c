@@ -5,6 +5,7 @@
 #include "http_client.h"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <jansson.h>
 #include <pthread.h>
@@ -16,19 +17,67 @@
 #include "../protocol/request.h"
 #include "clock.h"
 #include "codec.h"
+#include "log.h"
 
 #define CLIENT_CONNECT_MS 5000L
 #define CLIENT_TIMEOUT_MS 25000L
 #define CLIENT_MAX_RESPONSE (64u << 20)
 
+/* libcurl is loaded by the first caller of cm_client_global_init, not when the
+ * program starts: `linli-node serve` makes no request itself (each sync pass
+ * is a child process), and libcurl with what it brings (OpenSSL, Kerberos,
+ * LDAP, SSH, ...) is about 3 MB of a page server's resident memory and a
+ * good part of every command's start-up.  LINLI_CURL_SONAME is the library
+ * the build found (CMakeLists.txt). */
+static struct {
+  CURLcode (*global_init)(long flags);
+  CURL *(*easy_init)(void);
+  CURLcode (*easy_setopt)(CURL *c, CURLoption o, ...);
+  CURLcode (*easy_perform)(CURL *c);
+  CURLcode (*easy_getinfo)(CURL *c, CURLINFO i, ...);
+  void (*easy_cleanup)(CURL *c);
+  const char *(*easy_strerror)(CURLcode cc);
+  struct curl_slist *(*slist_append)(struct curl_slist *l, const char *s);
+  void (*slist_free_all)(struct curl_slist *l);
+} cx;
+
 static pthread_once_t client_once = PTHREAD_ONCE_INIT;
 static CURLcode client_init_rc = CURLE_FAILED_INIT;
 
-static void client_init(void) {
-  client_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+/* Resolve name in h into the function pointer at fp (fp_size bytes). */
+static int load_sym(void *h, const char *name, void *fp, size_t fp_size) {
+  void *p = dlsym(h, name);
+  if (!p || fp_size != sizeof p) return 0;
+  memcpy(fp, &p, sizeof p);
+  return 1;
 }
 
-/* curl_global_init exactly once, whoever calls first. */
+#define LOAD_SYM(h, field, name) load_sym((h), (name), &cx.field, sizeof cx.field)
+
+static void client_init(void) {
+  void *h = dlopen(LINLI_CURL_SONAME, RTLD_NOW | RTLD_LOCAL);
+  if (!h) {
+    cm_error("cannot load %s (%s): install libcurl (Debian: apt-get install libcurl3-gnutls)",
+             LINLI_CURL_SONAME, dlerror());
+    return;
+  }
+  if (!LOAD_SYM(h, global_init, "curl_global_init") ||
+      !LOAD_SYM(h, easy_init, "curl_easy_init") ||
+      !LOAD_SYM(h, easy_setopt, "curl_easy_setopt") ||
+      !LOAD_SYM(h, easy_perform, "curl_easy_perform") ||
+      !LOAD_SYM(h, easy_getinfo, "curl_easy_getinfo") ||
+      !LOAD_SYM(h, easy_cleanup, "curl_easy_cleanup") ||
+      !LOAD_SYM(h, easy_strerror, "curl_easy_strerror") ||
+      !LOAD_SYM(h, slist_append, "curl_slist_append") ||
+      !LOAD_SYM(h, slist_free_all, "curl_slist_free_all")) {
+    cm_error("%s lacks a libcurl function this program needs: install libcurl 7.68 or later",
+             LINLI_CURL_SONAME);
+    return; /* the library stays loaded: nothing else uses the handle */
+  }
+  client_init_rc = cx.global_init(CURL_GLOBAL_DEFAULT);
+}
+
+/* Load libcurl and curl_global_init exactly once, whoever calls first. */
 cm_rc cm_client_global_init(void) {
   pthread_once(&client_once, client_init);
   return client_init_rc == CURLE_OK ? CM_OK : CM_ERR_NETWORK;
@@ -100,7 +149,7 @@ static cm_rc url_target(const char *url, char *out, size_t cap) {
 /* Translate a curl failure into a message that says what to check. */
 static cm_rc client_fail(CURLcode cc, const char *url, const char *detail, long timeout_ms,
                          cm_err *err) {
-  const char *d = (detail && *detail) ? detail : curl_easy_strerror(cc);
+  const char *d = (detail && *detail) ? detail : cx.easy_strerror(cc);
   switch (cc) {
   case CURLE_COULDNT_RESOLVE_HOST:
   case CURLE_COULDNT_RESOLVE_PROXY:
@@ -155,48 +204,48 @@ static cm_rc client_once_req(const char *method, const char *url, const char *co
   long connect_ms = o->connect_timeout_ms ? o->connect_timeout_ms : CLIENT_CONNECT_MS;
   long timeout_ms = o->timeout_ms ? o->timeout_ms : CLIENT_TIMEOUT_MS;
 
-  c = curl_easy_init();
+  c = cx.easy_init();
   if (!c) {
     rc = cm_errf(err, CM_ERR_NOMEM, "could not start an HTTP request");
     goto out;
   }
-  curl_easy_setopt(c, CURLOPT_URL, url);
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "linli/0.1");
+  cx.easy_setopt(c, CURLOPT_URL, url);
+  cx.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  cx.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+  cx.easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+  cx.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  cx.easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
+  cx.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  cx.easy_setopt(c, CURLOPT_USERAGENT, "linli/0.1");
 #if LIBCURL_VERSION_NUM >= 0x075500
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  cx.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  cx.easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 #else
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+  cx.easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+  cx.easy_setopt(c, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)res->body.max);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &x);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &x);
-  if (o->ca_file) curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
+  cx.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)res->body.max);
+  cx.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  cx.easy_setopt(c, CURLOPT_WRITEDATA, &x);
+  cx.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  cx.easy_setopt(c, CURLOPT_HEADERDATA, &x);
+  if (o->ca_file) cx.easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
 
   if (strcmp(method, "GET") == 0) {
-    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    cx.easy_setopt(c, CURLOPT_HTTPGET, 1L);
   } else if (strcmp(method, "HEAD") == 0) {
-    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    cx.easy_setopt(c, CURLOPT_NOBODY, 1L);
   } else {
-    if (strcmp(method, "POST") != 0) curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(c, CURLOPT_POST, 1L);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? (const char *)body : "");
+    if (strcmp(method, "POST") != 0) cx.easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    cx.easy_setopt(c, CURLOPT_POST, 1L);
+    cx.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+    cx.easy_setopt(c, CURLOPT_POSTFIELDS, body ? (const char *)body : "");
   }
   /* 100-continue costs a round trip per request and buys nothing here. */
-  hdrs = curl_slist_append(hdrs, "Expect:");
+  hdrs = cx.slist_append(hdrs, "Expect:");
   if (content_type && body) {
     snprintf(line, sizeof line, "Content-Type: %.400s", content_type);
-    hdrs = curl_slist_append(hdrs, line);
+    hdrs = cx.slist_append(hdrs, line);
   }
   if (o->sign_with) {
     char target[4096];
@@ -218,19 +267,19 @@ static cm_rc client_once_req(const char *method, const char *url, const char *co
     proto_key_hex(rq.key, keyhex);
     cm_hex_encode(rq.sig, PROTO_SIG_BYTES, sighex);
     snprintf(line, sizeof line, "X-Linli-Key: %s", keyhex);
-    hdrs = curl_slist_append(hdrs, line);
+    hdrs = cx.slist_append(hdrs, line);
     snprintf(line, sizeof line, "X-Linli-Time: %llu", (unsigned long long)rq.time_ms);
-    hdrs = curl_slist_append(hdrs, line);
+    hdrs = cx.slist_append(hdrs, line);
     snprintf(line, sizeof line, "X-Linli-Signature: %s", sighex);
-    hdrs = curl_slist_append(hdrs, line);
+    hdrs = cx.slist_append(hdrs, line);
   }
   if (!hdrs) {
     rc = cm_errf(err, CM_ERR_NOMEM, "out of memory building request headers");
     goto out;
   }
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+  cx.easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
 
-  CURLcode cc = curl_easy_perform(c);
+  CURLcode cc = cx.easy_perform(c);
   if (cc == CURLE_WRITE_ERROR && x.too_large) {
     rc = cm_errf(err, CM_ERR_TOO_LARGE, "the answer from %.200s is over %zu bytes", url,
                  res->body.max);
@@ -245,14 +294,14 @@ static cm_rc client_once_req(const char *method, const char *url, const char *co
     rc = client_fail(cc, url, errbuf, timeout_ms, err);
     goto out;
   }
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &res->status);
+  cx.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &res->status);
   char *ct = NULL;
-  if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
+  if (cx.easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
     snprintf(res->content_type, sizeof res->content_type, "%s", ct);
 out:
   if (rc) res->status = 0;
-  curl_slist_free_all(hdrs);
-  if (c) curl_easy_cleanup(c);
+  cx.slist_free_all(hdrs);
+  if (c) cx.easy_cleanup(c);
   return rc;
 }
 
