@@ -20,8 +20,11 @@ F_FAILS=0
 
 f_cleanup() {
   local p
-  for p in "${F_PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null; done
-  for p in "${F_PIDS[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null; done
+  # Only processes this shell started and has not reaped yet: a PID it has
+  # reaped may belong to anybody by now (PIDs wrap during a soak).
+  for p in $(jobs -p); do kill -9 "$p" 2>/dev/null; done
+  for p in "${F_PIDS[@]:-}"; do [ -n "$p" ] && f_alive "$p" && kill -9 "$p" 2>/dev/null; done
+  wait 2>/dev/null
   if [ "${FAULT_KEEP:-0}" = 1 ]; then echo "kept $F" >&2; else rm -rf "$F"; fi
 }
 trap f_cleanup EXIT
@@ -87,9 +90,32 @@ f_hub_start() {
   f_ctl "$name" $extra
 }
 
+# f_forget PID: drop a reaped PID from F_PIDS, so that cleanup never signals
+# a process that reused it.
+f_forget() {
+  local p keep=()
+  for p in "${F_PIDS[@]:-}"; do [ -n "$p" ] && [ "$p" != "$1" ] && keep+=("$p"); done
+  F_PIDS=("${keep[@]:-}")
+}
+
+# f_alive PID: 1 when PID is still a child of this shell that has not exited.
+f_alive() { [ "$(awk '/^PPid:/ {print $2}' "/proc/$1/status" 2>/dev/null)" = "$$" ]; }
+
 # f_hub_kill NAME: kill -9 the hub; f_hub_stop NAME: SIGTERM and wait.
-f_hub_kill() { local v="${1}_PID"; kill -9 "${!v}" 2>/dev/null; wait "${!v}" 2>/dev/null; true; }
-f_hub_stop() { local v="${1}_PID"; kill "${!v}" 2>/dev/null; wait "${!v}" 2>/dev/null; true; }
+f_hub_kill() {
+  local v="${1}_PID"
+  kill -9 "${!v}" 2>/dev/null
+  wait "${!v}" 2>/dev/null
+  f_forget "${!v}"
+  true
+}
+f_hub_stop() {
+  local v="${1}_PID"
+  kill "${!v}" 2>/dev/null
+  wait "${!v}" 2>/dev/null
+  f_forget "${!v}"
+  true
+}
 
 # f_setup NNODES: district D and street S (each behind a proxy), NNODES nodes n1..
 f_setup() {
