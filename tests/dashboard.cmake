@@ -10,6 +10,12 @@ if(TARGET linli_hub AND TARGET hub_testlib AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR
   target_link_libraries(dashboard_api PRIVATE hub_testlib PkgConfig::CMOCKA)
   add_test(NAME dashboard_api COMMAND dashboard_api)
   set_tests_properties(dashboard_api PROPERTIES TIMEOUT 60 LABELS dashboard ENVIRONMENT "LINLI_LOG=error")
+
+  # The date-dependent figures at fixed dates (month ends, the due day, the year's end).
+  add_executable(dashboard_dates ${CMAKE_CURRENT_SOURCE_DIR}/dashboard_dates.c)
+  target_link_libraries(dashboard_dates PRIVATE hub_testlib PkgConfig::CMOCKA)
+  add_test(NAME dashboard_dates COMMAND dashboard_dates)
+  set_tests_properties(dashboard_dates PROPERTIES TIMEOUT 60 LABELS dashboard ENVIRONMENT "LINLI_LOG=error")
 endif()
 
 find_program(LINLI_NODEJS NAMES node nodejs)

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,10 @@
 #include "hub/dashboard.h"
 #include "hub/decide.h"
 #include "hub_testlib.h"
+
+/* "Today" for every answer: the middle of a month, after the generator's last
+ * (late) reports for the month before. */
+#define FIXED_TODAY "2026-11-20"
 
 typedef struct fx {
   char *tmp;
@@ -37,7 +42,15 @@ static int setup(void **state) {
   if (!f) return -1;
   char cur[8];
   int m = 0;
-  f->now = cm_now_ms();
+  /* A fixed clock: the generator dates reports up to the 9th of the month after
+   * the last one, so the answers must not depend on today's date.  The hub's
+   * receipt times read the same clock. */
+  uint64_t day = 0;
+  if (cm_date_parse(FIXED_TODAY, &day) != CM_OK) return -1;
+  f->now = day + 12ull * 3600 * 1000;
+  char now_s[24];
+  snprintf(now_s, sizeof now_s, "%llu", (unsigned long long)f->now);
+  setenv("LINLI_FAKE_NOW_MS", now_s, 1);
   cm_month_of(f->now, cur);
   cm_month_parse(cur, &m);
   month_str(m - 1, f->end);

@@ -9,7 +9,8 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn, execFileSync } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
+const { spawnTracked } = require('../js/children.js');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -23,7 +24,7 @@ const PASSWORD = 'dash-test-password';
 // `serve` on port 0; resolves to { url, proc } once the URL line arrived.
 function serve(bin, dir, procs) {
   return new Promise((resolve, reject) => {
-    const proc = spawn(bin, ['--dir', dir, 'serve', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawnTracked(bin, ['--dir', dir, 'serve', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     procs.push({ proc, stderr: () => err });

@@ -4,7 +4,8 @@
 // tests/web/lib.js).
 'use strict';
 
-const { spawn, execFileSync } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
+const { spawnTracked } = require('../js/children.js');
 const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
@@ -26,7 +27,7 @@ function makeHubs(t) {
 // stdout line (the URL) has arrived.  Stopped (SIGTERM, clean exit checked)
 // when the test ends.  env adds environment variables (LINLI_FAKE_NOW_MS).
 async function startHub(t, dir, env = {}) {
-  const proc = spawn(BIN, ['--dir', dir, 'serve', '--listen', '127.0.0.1:0'],
+  const proc = spawnTracked(BIN, ['--dir', dir, 'serve', '--listen', '127.0.0.1:0'],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d.toString(); });

@@ -3,7 +3,8 @@
 // requests (so that the Host header can be forged), and headless Chromium.
 'use strict';
 
-const { spawn, execFileSync } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
+const { spawnTracked } = require('../js/children.js');
 const fs = require('node:fs');
 const http = require('node:http');
 const net = require('node:net');
@@ -30,7 +31,7 @@ async function deadPort() {
 // Spawn a `serve` command; resolves to { proc, url, stderr() } once its first
 // stdout line (the URL) has arrived.
 async function spawnServe(bin, args) {
-  const proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawnTracked(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d.toString(); });
   const url = await new Promise((resolve, reject) => {
