@@ -13,6 +13,7 @@
 #include "../common/codec.h"
 #include "../common/http_client.h"
 #include "../common/log.h"
+#include "../common/version.h"
 #include "activity.h"
 #include "dashboard.h"
 #include "decide.h"
@@ -1150,7 +1151,8 @@ static const hub_command *find_command(const char *name) {
 }
 
 static void print_help(void) {
-  printf("usage: linli-hub --dir DIR COMMAND [ARGS]\n\n"
+  printf("usage: linli-hub --dir DIR COMMAND [ARGS]\n"
+         "       linli-hub --version\n\n"
          "The street or district hub of linli.  Commands:\n");
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     printf("  %-16s %s\n", commands[i].name, commands[i].usage);
@@ -1166,6 +1168,9 @@ int main(int argc, char **argv) {
   while (i < argc && strncmp(argv[i], "--", 2) == 0) {
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
       print_help();
+      return EXIT_OK;
+    } else if (strcmp(argv[i], "--version") == 0) {
+      cm_version_print(stdout, "linli-hub", hub_store_schema_version());
       return EXIT_OK;
     } else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc) {
       dir = argv[i + 1];

@@ -218,6 +218,10 @@ struct hub_store {
   } cache[STORE_CACHE];
 };
 
+int hub_store_schema_version(void) {
+  return (int)(sizeof store_migrations / sizeof store_migrations[0]);
+}
+
 cm_rc hub_store_open(const char *path, hub_store **st_out, cm_err *err) {
   hub_store *st = NULL;
   cm_rc rc = CM_OK;

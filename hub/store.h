@@ -31,6 +31,9 @@ cm_rc hub_store_open(const char *path, hub_store **st_out, cm_err *err);
 /* Close; NULL is fine. */
 void hub_store_close(hub_store *st);
 
+/* The schema version this program writes (its number of migrations). */
+int hub_store_schema_version(void);
+
 /* BEGIN IMMEDIATE (waits up to the busy timeout for other writers). */
 cm_rc hub_store_begin(hub_store *st, cm_err *err);
 

@@ -13,6 +13,7 @@
 #include "../common/clock.h"
 #include "../common/http_client.h"
 #include "../common/log.h"
+#include "../common/version.h"
 #include "../protocol/keys.h"
 #include "csvimport.h"
 #include "node.h"
@@ -572,7 +573,8 @@ static const command commands[] = {
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 static void usage_all(FILE *f) {
-  fprintf(f, "usage: linli-node --dir DIR COMMAND [options]   (COMMAND --help for more)\n\n");
+  fprintf(f, "usage: linli-node --dir DIR COMMAND [options]   (COMMAND --help for more)\n"
+             "       linli-node --version\n\n");
   for (size_t i = 0; i < N_COMMANDS; i++) {
     const char *u = commands[i].usage;
     fprintf(f, "  ");
@@ -606,6 +608,9 @@ int main(int argc, char **argv) {
       a.dir = argv[i] + 6;
     } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
       usage_all(stdout);
+      return 0;
+    } else if (!strcmp(argv[i], "--version")) {
+      cm_version_print(stdout, "linli-node", store_schema_version());
       return 0;
     } else {
       break;
