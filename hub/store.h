@@ -433,4 +433,17 @@ cm_rc hub_store_upfeed_foreach(hub_store *st, uint64_t after, hub_store_upfeed_f
 cm_rc hub_store_local_counts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                              int64_t *orgs_out, int64_t *activities_out, cm_err *err);
 
+/* ---- backup and restore (hub/backup.c) ---- */
+
+/* Copy the whole database into path (created) as of one commit, with SQLite's
+ * online backup API, while other connections keep writing. */
+cm_rc hub_store_backup(hub_store *st, const char *path, cm_err *err);
+
+/* Remove one configuration key (absent is fine). */
+cm_rc hub_store_config_delete(hub_store *st, const char *key, cm_err *err);
+
+/* The hub's own key (the author whose role is "self"); *found_out 0 if none. */
+cm_rc hub_store_self_key(hub_store *st, uint8_t key_out[PROTO_KEY_BYTES], int *found_out,
+                         cm_err *err);
+
 #endif
