@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "../common/clock.h"
 #include "../common/http_client.h"
@@ -16,6 +17,7 @@
 #include "../common/version.h"
 #include "../protocol/keys.h"
 #include "csvimport.h"
+#include "keyexport.h"
 #include "node.h"
 #include "project.h"
 #include "records.h"
@@ -482,6 +484,44 @@ static int cmd_rebuild(args *a) {
   return rc ? fail(rc, &e) : 0;
 }
 
+/* ---- key export / import (node/keyexport.c) ---- */
+
+static int cmd_key_export(args *a) {
+  node_ctx *ctx = NULL;
+  node_key_info info;
+  char pass[NODE_PASS_MAX];
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_read_passphrase(stdin, pass, sizeof pass, &e);
+  if (!rc) rc = node_key_export(ctx, a->pos[0], pass, &info, &e);
+  sodium_memzero(pass, sizeof pass);
+  node_close(ctx);
+  if (rc) return fail(rc, &e);
+  printf("已把社区“%s”的密钥（指纹 %s）加密导出到 %s。\n"
+         "请把这个文件和口令分开保管：两样都拿到的人能以本社区的名义报送。\n",
+         info.community, info.fingerprint, a->pos[0]);
+  return 0;
+}
+
+static int cmd_key_import(args *a) {
+  node_key_info info;
+  char pass[NODE_PASS_MAX];
+  cm_err e;
+  cm_err_clear(&e);
+  cm_rc rc = node_read_passphrase(stdin, pass, sizeof pass, &e);
+  if (!rc) rc = node_key_import(a->dir, a->pos[0], pass, &info, &e);
+  sodium_memzero(pass, sizeof pass);
+  if (rc) return fail(rc, &e);
+  printf("已导入社区“%s”（代码 %s，指纹 %s）的密钥。\n"
+         "下一步：先从街道取回本社区的记录，再开始填报：\n"
+         "  linli-node --dir %s restore --hub %s --key %s/identity.key\n",
+         info.community, info.code, info.fingerprint, a->dir, info.hub[0] ? info.hub : "URL",
+         a->dir);
+  return 0;
+}
+
 /* ---- the table ---- */
 
 static const char *const o_none[] = {NULL};
@@ -566,6 +606,14 @@ static const command commands[] = {
     {"restore", NULL, cmd_restore, o_restore, f_none, 0, 0, "restore --hub URL --key KEYFILE",
      "A new or restored PC: fetch the log back from the hub before writing anything.\n"
      "Prints the head sequence."},
+    {"key", "export", cmd_key_export, o_none, f_none, 1, 1, "key export FILE  (passphrase on stdin)",
+     "Write the community's key and settings to FILE sealed with a passphrase read from\n"
+     "standard input (Argon2id + secretbox).  Keep FILE and the passphrase apart.\n"
+     "把本社区密钥用口令加密导出（口令从标准输入读一行，至少8个字符）。"},
+    {"key", "import", cmd_key_import, o_none, f_none, 1, 1, "key import FILE  (passphrase on stdin)",
+     "On a new PC: open FILE with the passphrase (standard input) and put the key into the\n"
+     "empty DIR; then run restore to fetch the community's log back before writing.\n"
+     "在新电脑上导入密钥到空目录，然后运行 restore 取回记录。"},
     {"rebuild", NULL, cmd_rebuild, o_none, f_none, 0, 0, "rebuild",
      "Every table again from the log (equals the incremental result)."},
 };
