@@ -16,6 +16,7 @@
 #include "../common/version.h"
 #include "activity.h"
 #include "backup.h"
+#include "usbout.h"
 #include "dashboard.h"
 #include "decide.h"
 #include "fork.h"
@@ -342,7 +343,49 @@ out:
   return rc;
 }
 
+/* bundle export --node KEY [--after CURSOR] FILE (hub/usbout.c) */
+static int bundle_export(const cmd_args *a) {
+  opt_spec o[] = {{"node", 0, NULL}, {"after", 0, NULL}};
+  const char *pos[1];
+  size_t n_pos = 0;
+  int help = 0;
+  uint8_t node[PROTO_KEY_BYTES];
+  uint64_t after = 0;
+  hub_usbout_stats st;
+  hub_ctx *ctx = NULL;
+  cm_err err;
+  int r = parse_opts(a, o, 2, pos, 1, &n_pos, &help);
+  if (r) return r;
+  if (help) {
+    print_command_help(find_command("bundle"));
+    return EXIT_OK;
+  }
+  if (n_pos != 1 || !o[0].value) return usage_error("usage: bundle export --node PUBLIC_KEY FILE");
+  if (proto_key_from_hex(o[0].value, node) != CM_OK)
+    return usage_error("--node must be the community's public key (64 hex digits)");
+  if (o[1].value) {
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(o[1].value, &end, 10);
+    if (errno || !end || *end || o[1].value[0] == '-')
+      return usage_error("--after must be a feed cursor (a number)");
+    after = v;
+  }
+  cm_err_clear(&err);
+  cm_rc rc = hub_open(a->dir, &ctx, &err);
+  if (!rc) rc = hub_usb_export(ctx, node, after, pos[0], &st, &err);
+  hub_close(ctx);
+  if (rc) return fail(rc, &err);
+  printf("已写出给该社区的回传文件 %s：回执确认到第%llu条，审核结果和决定%llu条\n", pos[0],
+         (unsigned long long)st.head_seq, (unsigned long long)st.items);
+  return EXIT_OK;
+}
+
 static int cmd_bundle(const cmd_args *a) {
+  if (a->argc >= 1 && strcmp(a->argv[0], "export") == 0) {
+    cmd_args rest = {a->dir, a->argc - 1, a->argv + 1};
+    return bundle_export(&rest);
+  }
   const char *pos[2];
   size_t n_pos = 0;
   int r = parse_or_help(a, "bundle", NULL, 0, pos, 2, &n_pos);
@@ -359,7 +402,7 @@ static int cmd_bundle(const cmd_args *a) {
   memset(&res, 0, sizeof res);
   cm_err_clear(&err);
   if (n_pos != 2 || strcmp(pos[0], "import") != 0)
-    return usage_error("usage: bundle import FILE");
+    return usage_error("usage: bundle import FILE | bundle export --node PUBLIC_KEY FILE");
   rc = read_file(pos[1], HUB_INGEST_MAX_BUNDLE, &buf, &len, &err);
   if (rc) return fail(rc, &err);
   snprintf(via, sizeof via, "bundle %s", pos[1]);
@@ -1134,9 +1177,13 @@ static const hub_command commands[] = {
    "Serve the HTTP API in the foreground (HTTPS with --cert/--key) and, at a street\n"
    "hub with an upstream, forward to the district.  Prints the URL first; stops on\n"
    "SIGINT or SIGTERM."},
-  {"bundle", cmd_bundle, "import FILE",
-   "Import a node's bundle file (USB stick) exactly like a push; prints the result\n"
-   "as the JSON the HTTP API would answer."},
+  {"bundle", cmd_bundle, "import FILE | export --node PUBLIC_KEY [--after CURSOR] FILE",
+   "import: a node's bundle file (USB stick) exactly like a push; prints the result\n"
+   "as the JSON the HTTP API would answer.\n"
+   "export: for a community with no network, a file with what its sync would fetch\n"
+   "(the signed receipt of its log, review results and decisions after CURSOR, default\n"
+   "all); the node applies it with `linli-node bundle import FILE`.\n"
+   "导出给无网络社区的回传文件（回执、审核结果、决定）。"},
   {"rebuild", cmd_rebuild, "",
    "Rebuild the projection (organisations, reports, activities, communities) from\n"
    "the stored logs; the result equals the incremental one."},

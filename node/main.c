@@ -18,6 +18,7 @@
 #include "../protocol/keys.h"
 #include "csvimport.h"
 #include "keyexport.h"
+#include "usbin.h"
 #include "node.h"
 #include "project.h"
 #include "records.h"
@@ -442,6 +443,21 @@ static int cmd_bundle_export(args *a) {
   return rc ? fail(rc, &e) : 0;
 }
 
+static int cmd_bundle_import(args *a) {
+  node_ctx *ctx = NULL;
+  node_usbin_stats st;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_usb_import(ctx, a->pos[0], &st, &e);
+  node_close(ctx);
+  if (rc) return fail(rc, &e);
+  printf("已导入街道回传文件：街道已确认收到本社区前%llu条记录，新到%llu条审核结果或决定（运行 inbox 查看）\n",
+         (unsigned long long)st.acknowledged, (unsigned long long)st.new_items);
+  return 0;
+}
+
 static int cmd_serve(args *a) {
   cm_err e;
   cm_err_clear(&e);
@@ -600,6 +616,10 @@ static const command commands[] = {
     {"bundle", "export", cmd_bundle_export, o_none, f_none, 1, 1, "bundle export FILE",
      "Write a bundle of what the hub has not acknowledged (for a USB stick).  Prints the\n"
      "number of entries."},
+    {"bundle", "import", cmd_bundle_import, o_none, f_none, 1, 1, "bundle import FILE",
+     "Apply the file the street hub wrote for this node (linli-hub bundle export --node):\n"
+     "its receipt and the reviews and decisions, every signature verified, exactly as a\n"
+     "sync would.  导入街道回传的U盘文件（回执、审核结果和决定）。"},
     {"serve", NULL, cmd_serve, o_serve, f_none, 0, 0, "serve [--listen 127.0.0.1:8080]",
      "Foreground: the staff's web page and the background sync loop.  Prints\n"
      "http://127.0.0.1:PORT/ first."},
