@@ -363,7 +363,7 @@ static int cmd_sync(args *a) {
   int x = open_node(a, &ctx);
   if (x) return x;
   cm_rc rc = cm_client_global_init();
-  if (!rc) rc = node_sync_once(ctx, &e);
+  if (!rc) rc = opt(a, "--idle") ? node_sync_idle(ctx, &e) : node_sync_once(ctx, &e);
   if (node_sync_status_get(ctx, &s, NULL) == CM_OK)
     printf("written %llu, pushed %llu, acknowledged %llu, unread decisions %llu\n",
            (unsigned long long)s.written, (unsigned long long)s.pushed,
@@ -543,6 +543,7 @@ static int cmd_key_import(args *a) {
 static const char *const o_none[] = {NULL};
 static const char *const f_none[] = {NULL};
 static const char *const f_json[] = {"--json", NULL};
+static const char *const f_idle[] = {"--idle", NULL};
 static const char *const o_init[] = {"--community", "--street", "--hub", "--code", "--hub-key", NULL};
 static const char *const o_org[] = {"--name", "--category", "--leader", "--phone", "--members",
                                     "--party-members", "--party-station", "--founded-by",
@@ -604,8 +605,9 @@ static const command commands[] = {
      "Import monthly reports from CSV (UTF-8, BOM allowed), header\n"
      "org,month,activities,participants,party_participants,content,scope,good_deeds.\n"
      "All or nothing; an error names the line.  Prints the number imported."},
-    {"sync", NULL, cmd_sync, o_none, f_none, 0, 0, "sync",
+    {"sync", NULL, cmd_sync, o_none, f_idle, 0, 0, "sync [--idle]",
      "One bounded pass with the hub: enrol if needed, push what is pending, pull decisions.\n"
+     "--idle (serve's loop): a single decisions request when nothing waits to be pushed.\n"
      "Exit 0 only when everything is acknowledged; 3 hub unreachable or refusing; 4 waiting\n"
      "for enrolment approval."},
     {"status", NULL, cmd_status, o_none, f_json, 0, 0, "status [--json]",
