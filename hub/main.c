@@ -1145,6 +1145,29 @@ static int cmd_restore(const cmd_args *a) {
   return EXIT_OK;
 }
 
+/* ---- revoke (hub/hublog.c) ---- */
+
+static int cmd_revoke(const cmd_args *a) {
+  opt_spec o[] = {{"key", 0, NULL}, {"reason", 0, NULL}};
+  int r = parse_or_help(a, "revoke", o, 2, NULL, 0, NULL);
+  uint8_t key[PROTO_KEY_BYTES];
+  uint64_t upto = 0, seq = 0;
+  hub_ctx *ctx = NULL;
+  cm_err err;
+  if (r >= 0) return r;
+  if (!o[0].value || !o[1].value) return usage_error("usage: revoke --key PUBLIC_KEY --reason TEXT");
+  if (proto_key_from_hex(o[0].value, key) != CM_OK)
+    return usage_error("--key must be a public key (64 hex digits)");
+  cm_err_clear(&err);
+  cm_rc rc = hub_open(a->dir, &ctx, &err);
+  if (!rc) rc = hub_revoke(ctx, key, o[1].value, &upto, &seq, &err);
+  hub_close(ctx);
+  if (rc) return fail(rc, &err);
+  printf("已吊销该密钥（本中心日志第%llu条）：它的前%llu条记录仍然有效，此后用它签名的报送一律拒收，"
+         "也不能再次登记\n", (unsigned long long)seq, (unsigned long long)upto);
+  return EXIT_OK;
+}
+
 /* ---- the table ---- */
 
 /* ---- operator (hub/opcli.c) ---- */
@@ -1230,6 +1253,12 @@ static const hub_command commands[] = {
    "[--party-participants N] [--content T] [--scope S] [--good-deeds G]",
    "Monthly report of a street-level organisation (a second one corrects the month)."},
   {"operator", cmd_operator, HUB_OPCLI_USAGE, HUB_OPCLI_HELP},
+  {"revoke", cmd_revoke, "--key PUBLIC_KEY --reason TEXT",
+   "Revoke a key this hub enrolled (a community's lost or stolen PC at a street, a\n"
+   "street hub at the district): a signed hub.revoked entry that goes to the district\n"
+   "with this hub's log.  Its entries held so far stay valid; later ones are refused\n"
+   "here and at the district, and the key cannot be enrolled again.\n"
+   "吊销本中心登记的密钥（电脑丢失、被盗）。"},
   {"backup", cmd_backup, "FILE [--with-key]",
    "Copy the hub's database to FILE (a new file) as of one moment, while serve runs\n"
    "(SQLite's online backup); every log in the copy is verified.  The identity key\n"

@@ -1957,6 +1957,18 @@ cm_rc hub_store_local_counts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
 
 static const char SQL_CONFIG_DELETE[] = "DELETE FROM config WHERE key = ?1";
 static const char SQL_SELF_KEY[] = "SELECT key FROM authors WHERE role = 'self'";
+static const char SQL_AUTHOR_REVOKE[] = "UPDATE authors SET revoked = ?2 WHERE key = ?1";
+
+cm_rc hub_store_author_revoke(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], uint64_t upto,
+                              cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  if (upto >= (uint64_t)INT32_MAX) return cm_errf(err, CM_ERR_INVALID, "sequence out of range");
+  cm_rc rc = st_prep(st, SQL_AUTHOR_REVOKE, &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, key);
+  sqlite3_bind_int64(s, 2, (sqlite3_int64)upto + 1);
+  return st_done(st, s, "revoking a key", err);
+}
 
 cm_rc hub_store_backup(hub_store *st, const char *path, cm_err *err) {
   return cm_db_backup_to(st->db, path, err);
