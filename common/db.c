@@ -214,3 +214,87 @@ out:
   }
   return rc;
 }
+
+/* Copy src whole into dest with SQLite's online backup API: one step of -1
+ * pages reads every page inside one read transaction, so the copy is the
+ * database as of one commit while writers in other connections go on (WAL). */
+static cm_rc db_backup_all(sqlite3 *src, sqlite3 *dest, const char *what, cm_err *err) {
+  sqlite3_backup *b = sqlite3_backup_init(dest, "main", src, "main");
+  if (!b) return cm_db_check(dest, sqlite3_errcode(dest), what, err);
+  int r;
+  /* BUSY/LOCKED: a writer held the source briefly; the busy timeout covers
+   * most of it, a few retries the rest. */
+  for (int tries = 0; tries < 100; tries++) {
+    r = sqlite3_backup_step(b, -1);
+    if (r != SQLITE_BUSY && r != SQLITE_LOCKED) break;
+    sqlite3_sleep(100);
+  }
+  int fin = sqlite3_backup_finish(b);
+  if (r != SQLITE_DONE) return cm_db_check(dest, r == SQLITE_OK ? SQLITE_ERROR : r, what, err);
+  return cm_db_check(dest, fin, what, err);
+}
+
+cm_rc cm_db_backup_to(struct sqlite3 *src, const char *dest_path, cm_err *err) {
+  sqlite3 *dest = NULL;
+  cm_rc rc = CM_OK;
+  int r = sqlite3_open_v2(dest_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (r != SQLITE_OK) {
+    rc = cm_errf(err, CM_ERR_IO, "cannot create %s: %s", dest_path,
+                 dest ? sqlite3_errmsg(dest) : "out of memory");
+    goto out;
+  }
+  sqlite3_busy_timeout(dest, CM_DB_BUSY_TIMEOUT_MS);
+  rc = db_backup_all(src, dest, "online backup", err);
+  /* The copy is one file: no -wal beside it once closed.  synchronous=FULL
+   * makes the checkpoint durable before the caller renames it into place. */
+  if (!rc) rc = cm_db_exec(dest, "PRAGMA synchronous=FULL; PRAGMA journal_mode=DELETE;", err);
+out:
+  if (dest) sqlite3_close_v2(dest);
+  return rc;
+}
+
+cm_rc cm_db_copy_file(const char *src_path, const char *dest_path, cm_err *err) {
+  sqlite3 *src = NULL;
+  cm_rc rc = CM_OK;
+  int r = sqlite3_open_v2(src_path, &src, SQLITE_OPEN_READONLY, NULL);
+  if (r != SQLITE_OK) {
+    rc = cm_errf(err, CM_ERR_IO, "cannot open %s: %s", src_path,
+                 src ? sqlite3_errmsg(src) : "out of memory");
+    goto out;
+  }
+  sqlite3_busy_timeout(src, CM_DB_BUSY_TIMEOUT_MS);
+  /* A file that is not a sound SQLite database is refused before anything
+   * is written. */
+  sqlite3_stmt *st = NULL;
+  rc = cm_db_check(src, sqlite3_prepare_v2(src, "PRAGMA quick_check", -1, &st, NULL),
+                   "checking the copy", err);
+  if (!rc) {
+    r = sqlite3_step(st);
+    const unsigned char *t = r == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+      rc = cm_errf(err, CM_ERR_INVALID, "%s is not a readable database: %s", src_path,
+                   sqlite3_errmsg(src));
+    else if (!t || strcmp((const char *)t, "ok") != 0)
+      rc = cm_errf(err, CM_ERR_INVALID, "%s is damaged: %.200s", src_path, t ? (const char *)t : "");
+  }
+  sqlite3_finalize(st);
+  if (!rc) rc = cm_db_backup_to(src, dest_path, err);
+out:
+  if (src) sqlite3_close_v2(src);
+  return rc;
+}
+
+cm_rc cm_db_single_file(const char *path, cm_err *err) {
+  sqlite3 *db = NULL;
+  cm_rc rc = CM_OK;
+  int r = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+  if (r != SQLITE_OK) {
+    rc = cm_errf(err, CM_ERR_IO, "cannot open %s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+    goto out;
+  }
+  sqlite3_busy_timeout(db, CM_DB_BUSY_TIMEOUT_MS);
+  rc = cm_db_exec(db, "PRAGMA synchronous=FULL; PRAGMA journal_mode=DELETE;", err);
+out:
+  if (db) sqlite3_close_v2(db);
+  return rc;
+}

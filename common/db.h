@@ -44,4 +44,19 @@ typedef cm_rc (*cm_db_tx_fn)(struct sqlite3 *db, void *ctx, cm_err *err);
  * commit is durable (synchronous=FULL) before this returns CM_OK. */
 cm_rc cm_db_tx(struct sqlite3 *db, cm_db_tx_fn fn, void *ctx, cm_err *err);
 
+/* Write the whole of src into dest_path (created, or overwritten) with
+ * SQLite's online backup API: the database as of one commit, while other
+ * connections keep writing.  The copy is left in rollback-journal mode (one
+ * file); cm_db_open turns it back to WAL when opened as a store. */
+cm_rc cm_db_backup_to(struct sqlite3 *src, const char *dest_path, cm_err *err);
+
+/* Check src_path (PRAGMA quick_check, read-only: the file is not changed) and
+ * copy it to dest_path as cm_db_backup_to does.  CM_ERR_INVALID for a file that
+ * is not a sound SQLite database. */
+cm_rc cm_db_copy_file(const char *src_path, const char *dest_path, cm_err *err);
+
+/* Turn the database at path (nobody else has it open) to rollback-journal
+ * mode, so that it is one self-contained file after close. */
+cm_rc cm_db_single_file(const char *path, cm_err *err);
+
 #endif

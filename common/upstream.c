@@ -312,6 +312,28 @@ cm_rc cm_upstream_feed(const char *base_url, uint64_t after, const cm_client_opt
   return signed_get(base_url, suffix, "fetching the hub's feed", opts, out, len_out, err);
 }
 
+cm_rc cm_upstream_peek(const char *base_url, const uint8_t key[PROTO_KEY_BYTES], uint64_t after,
+                       const cm_client_opts *opts, int *more_out, cm_err *err) {
+  char url[UP_URL_MAX], suffix[160], hex[PROTO_KEY_HEX];
+  cm_client_result cr;
+  cm_client_opts o;
+  memset(&cr, 0, sizeof cr);
+  *more_out = 1;
+  proto_key_hex(key, hex);
+  snprintf(suffix, sizeof suffix, "/api/v1/peek/%s?after=%" PRIu64, hex, after);
+  cm_rc rc = make_url(base_url, suffix, url, err);
+  if (rc) return rc;
+  o = *opts;
+  o.sign_with = NULL; /* unsigned: the answer is one bit, and the request stays small */
+  o.max_response = 64;
+  rc = cm_client_request("GET", url, NULL, NULL, 0, &o, &cr, err);
+  if (!rc && cr.status == 204) *more_out = 0;
+  else if (!rc && cr.status != 200 && cr.status != 404) rc = http_fail("asking the hub for news", &cr, err);
+  /* 404: a hub older than the peek route; the caller fetches the feed. */
+  cm_client_result_free(&cr);
+  return rc;
+}
+
 /* Signed POST of an enrolment request. */
 cm_rc cm_upstream_enroll(const char *base_url, const char *json_body, const cm_client_opts *opts,
                          long *status_out, uint8_t hub_key_out[PROTO_KEY_BYTES], cm_err *err) {

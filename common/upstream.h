@@ -55,6 +55,11 @@ cm_rc cm_upstream_log(const char *base_url, uint64_t after, const cm_client_opts
 cm_rc cm_upstream_feed(const char *base_url, uint64_t after, const cm_client_opts *opts,
                        uint8_t **out, size_t *len_out, cm_err *err);
 
+/* Unsigned GET /api/v1/peek/{key}?after=N: *more_out 0 when the hub's feed for
+ * key holds nothing after N (204), else 1 (200, or 404 from an older hub). */
+cm_rc cm_upstream_peek(const char *base_url, const uint8_t key[PROTO_KEY_BYTES], uint64_t after,
+                       const cm_client_opts *opts, int *more_out, cm_err *err);
+
 /* Signed POST base_url/api/v1/enroll with a JSON body.  *status_out: 200 enrolled,
  * 202 waiting for the operator; *hub_key_out gets the hub key from the answer
  * (to be compared with a pinned one or pinned now). */

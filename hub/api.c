@@ -286,6 +286,37 @@ out:
   free(feed);
 }
 
+/* ROUTE: GET /api/v1/peek/{key}?after=CURSOR */
+#define HELP_PEEK                                                                                  \
+  "204 when the feed of an enrolled key holds nothing after CURSOR, else 200 \"1\"; unsigned " \
+  "(a node's quiet idle: docs/scale.md)"
+static void api_peek(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_api *api = ctx;
+  cm_err err;
+  cm_err_clear(&err);
+  uint8_t key[PROTO_KEY_BYTES];
+  uint64_t after = 0;
+  uint8_t *feed = NULL;
+  size_t len = 0, n = 0;
+  proto_feed_item *items = NULL;
+  uint64_t next = 0;
+  hub_key_state state = HUB_KEY_UNKNOWN;
+  cm_rc rc = parse_key(cm_http_param(req, 0), key, &err);
+  if (!rc) rc = parse_u64(cm_http_query(req, "after"), "after", &after, &err);
+  if (!rc) rc = hub_key_status(api->hub, key, &state, &err);
+  /* An unknown or revoked key learns nothing here; its signed feed request says why. */
+  if (!rc && state == HUB_KEY_ENROLLED) rc = hub_feed(api->hub, key, after, 1, &feed, &len, &err);
+  if (!rc && feed) rc = proto_feed_decode(feed, len, api->hub->kp.pk, &items, &n, &next, &err);
+  if (rc)
+    answer_rc(resp, rc, &err, NULL);
+  else if (n > 0 || state != HUB_KEY_ENROLLED)
+    rc = cm_http_resp_set(resp, 200, "text/plain", (const uint8_t *)"1", 1);
+  else
+    rc = cm_http_resp_set(resp, 204, NULL, NULL, 0);
+  free(items);
+  free(feed);
+}
+
 /* {"status", "hub_key", "hub_fingerprint"} and, when pending, "request_id". */
 static json_t *enroll_answer(const hub_ctx *hub, const char *status, int64_t request_id) {
   json_t *j = json_pack("{s:s}", "status", status);
@@ -484,6 +515,7 @@ static const cm_http_route api_routes[] = {
     {"GET", "/api/v1/heads/{}", api_heads, HELP_HEADS},
     {"GET", "/api/v1/log/{}", api_log, HELP_LOG},
     {"GET", "/api/v1/feed", api_feed, HELP_FEED},
+    {"GET", "/api/v1/peek/{}", api_peek, HELP_PEEK},
     {"POST", "/api/v1/enroll", api_enroll, HELP_ENROLL},
     {"GET", "/api/v1/summary", api_summary, HELP_SUMMARY},
     {"GET", "/api/v1/health", api_health, HELP_HEALTH},

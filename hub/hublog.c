@@ -252,6 +252,39 @@ cm_rc hub_enroll(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const char *n
   return rc;
 }
 
+cm_rc hub_revoke(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const char *reason,
+                 uint64_t *upto_out, uint64_t *seq_out, cm_err *err) {
+  hub_author a;
+  int found = 0;
+  json_t *body = NULL;
+  char hex[PROTO_KEY_HEX];
+  cm_rc rc;
+  if (!reason || !*reason || strlen(reason) > 1000)
+    return cm_errf(err, CM_ERR_INVALID, "--reason must be 1 to 1000 bytes");
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_begin(ctx->store, err);
+  if (rc) goto unlock;
+  rc = hub_store_author_get(ctx->store, key, &a, &found, err);
+  if (!rc && (!found || !a.has_enrolled_by || memcmp(a.enrolled_by, ctx->kp.pk, PROTO_KEY_BYTES)))
+    rc = cm_errf(err, CM_ERR_NOT_FOUND, "this hub did not enrol that key (only its enroller revokes it)");
+  if (!rc && a.revoked) rc = cm_errf(err, CM_ERR_EXISTS, "the key is revoked already");
+  if (!rc) {
+    proto_key_hex(key, hex);
+    body = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s}", "key", hex, "name", a.name, "code", a.code,
+                     "role", a.role, "upto", (json_int_t)a.head_seq, "reason", reason);
+    if (!body) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  }
+  /* The projection of our own entry (append_locked) sets the revoked column. */
+  if (!rc) rc = append_locked(ctx, "hub.revoked", body, seq_out, err);
+  if (!rc) rc = hub_store_commit(ctx->store, err);
+  else hub_store_rollback(ctx->store);
+  if (!rc && upto_out) *upto_out = a.head_seq;
+  json_decref(body);
+unlock:
+  pthread_mutex_unlock(&ctx->lock);
+  return rc;
+}
+
 cm_rc hub_enroll_request(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const char *name,
                          const char *street, const char *code, const char *role,
                          int *enrolled_out, int64_t *request_id_out, cm_err *err) {

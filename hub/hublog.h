@@ -62,6 +62,15 @@ cm_rc hub_key_status(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], hub_key_s
 cm_rc hub_enroll(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const char *name,
                  const char *code, uint64_t *seq_out, cm_err *err);
 
+/* Revoke key (`revoke`): only the hub that enrolled it.  Appends a signed
+ * hub.revoked entry {key, name, code, role, upto, reason}, which goes up to the
+ * district with this hub's log; the key's entries up to upto (its head here now)
+ * stay valid everywhere, later ones are refused, and the key cannot be enrolled
+ * again.  CM_ERR_NOT_FOUND when this hub did not enrol key, CM_ERR_EXISTS when it
+ * is revoked already.  *upto_out and *seq_out may be NULL. */
+cm_rc hub_revoke(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const char *reason,
+                 uint64_t *upto_out, uint64_t *seq_out, cm_err *err);
+
 /* A key asks to be enrolled (POST /api/v1/enroll, signature already checked).
  * role must be the one this hub enrols ("community" at a street hub, "street"
  * at the district; else CM_ERR_INVALID), name non-empty.  *enrolled_out = 1 if

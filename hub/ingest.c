@@ -106,8 +106,8 @@ static int lookup_hash(void *vctx, uint64_t seq, uint8_t hash_out[PROTO_HASH_BYT
 
 /* Is author a (enrolled, not revoked) key allowed to push here?  CM_OK, or
  * CM_ERR_PERM with the reason in why. */
-static cm_rc check_enrolled(hub_ctx *ctx, const hub_author *a, char *why, size_t cap,
-                            cm_err *err) {
+static cm_rc check_enrolled(hub_ctx *ctx, const hub_author *a, uint64_t last_seq, char *why,
+                            size_t cap, cm_err *err) {
   hub_author by;
   int found = 0;
   cm_rc rc;
@@ -115,7 +115,8 @@ static cm_rc check_enrolled(hub_ctx *ctx, const hub_author *a, char *why, size_t
     snprintf(why, cap, "changesets of this hub's own key are not accepted from outside");
     return CM_ERR_PERM;
   }
-  if (a->revoked) {
+  /* A revoked key's entries up to the revocation still arrive (forwarded late). */
+  if (a->revoked && last_seq >= (uint64_t)a->revoked) {
     snprintf(why, cap, "the key is revoked at this hub");
     return CM_ERR_PERM;
   }
@@ -291,7 +292,7 @@ cm_rc hub_ingest_bundle(hub_ctx *ctx, const uint8_t *body, size_t len, const cha
                   i);
       goto out;
     }
-    rc = check_enrolled(ctx, &a, why, sizeof why, &e);
+    rc = check_enrolled(ctx, &a, cs.h.last_seq, why, sizeof why, &e);
     if (rc == CM_ERR_PERM) {
       rc = refuse(out, err, 403, rc, cs.h.author, "changeset %zu: %s", i, why);
       goto out;

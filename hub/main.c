@@ -13,7 +13,10 @@
 #include "../common/codec.h"
 #include "../common/http_client.h"
 #include "../common/log.h"
+#include "../common/version.h"
 #include "activity.h"
+#include "backup.h"
+#include "usbout.h"
 #include "dashboard.h"
 #include "decide.h"
 #include "fork.h"
@@ -340,7 +343,49 @@ out:
   return rc;
 }
 
+/* bundle export --node KEY [--after CURSOR] FILE (hub/usbout.c) */
+static int bundle_export(const cmd_args *a) {
+  opt_spec o[] = {{"node", 0, NULL}, {"after", 0, NULL}};
+  const char *pos[1];
+  size_t n_pos = 0;
+  int help = 0;
+  uint8_t node[PROTO_KEY_BYTES];
+  uint64_t after = 0;
+  hub_usbout_stats st;
+  hub_ctx *ctx = NULL;
+  cm_err err;
+  int r = parse_opts(a, o, 2, pos, 1, &n_pos, &help);
+  if (r) return r;
+  if (help) {
+    print_command_help(find_command("bundle"));
+    return EXIT_OK;
+  }
+  if (n_pos != 1 || !o[0].value) return usage_error("usage: bundle export --node PUBLIC_KEY FILE");
+  if (proto_key_from_hex(o[0].value, node) != CM_OK)
+    return usage_error("--node must be the community's public key (64 hex digits)");
+  if (o[1].value) {
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(o[1].value, &end, 10);
+    if (errno || !end || *end || o[1].value[0] == '-')
+      return usage_error("--after must be a feed cursor (a number)");
+    after = v;
+  }
+  cm_err_clear(&err);
+  cm_rc rc = hub_open(a->dir, &ctx, &err);
+  if (!rc) rc = hub_usb_export(ctx, node, after, pos[0], &st, &err);
+  hub_close(ctx);
+  if (rc) return fail(rc, &err);
+  printf("已写出给该社区的回传文件 %s：回执确认到第%llu条，审核结果和决定%llu条\n", pos[0],
+         (unsigned long long)st.head_seq, (unsigned long long)st.items);
+  return EXIT_OK;
+}
+
 static int cmd_bundle(const cmd_args *a) {
+  if (a->argc >= 1 && strcmp(a->argv[0], "export") == 0) {
+    cmd_args rest = {a->dir, a->argc - 1, a->argv + 1};
+    return bundle_export(&rest);
+  }
   const char *pos[2];
   size_t n_pos = 0;
   int r = parse_or_help(a, "bundle", NULL, 0, pos, 2, &n_pos);
@@ -357,7 +402,7 @@ static int cmd_bundle(const cmd_args *a) {
   memset(&res, 0, sizeof res);
   cm_err_clear(&err);
   if (n_pos != 2 || strcmp(pos[0], "import") != 0)
-    return usage_error("usage: bundle import FILE");
+    return usage_error("usage: bundle import FILE | bundle export --node PUBLIC_KEY FILE");
   rc = read_file(pos[1], HUB_INGEST_MAX_BUNDLE, &buf, &len, &err);
   if (rc) return fail(rc, &err);
   snprintf(via, sizeof via, "bundle %s", pos[1]);
@@ -1060,6 +1105,69 @@ static int cmd_forward(const cmd_args *a) {
   return EXIT_OK;
 }
 
+/* ---- backup and restore (hub/backup.c) ---- */
+
+static int cmd_backup(const cmd_args *a) {
+  opt_spec o[] = {{"with-key", 1, NULL}};
+  const char *pos[1];
+  size_t n_pos = 0;
+  int r = parse_or_help(a, "backup", o, 1, pos, 1, &n_pos);
+  hub_ctx *ctx = NULL;
+  hub_backup_info info;
+  cm_err err;
+  if (r >= 0) return r;
+  if (n_pos != 1) return usage_error("usage: backup FILE [--with-key]");
+  cm_err_clear(&err);
+  cm_rc rc = hub_open(a->dir, &ctx, &err);
+  if (!rc) rc = hub_backup(ctx, pos[0], o[0].value != NULL, &info, &err);
+  hub_close(ctx);
+  if (rc) return fail(rc, &err);
+  printf("已备份到 %s：%llu 条日志，%llu 条记录，%s\n", pos[0], (unsigned long long)info.authors,
+         (unsigned long long)info.entries,
+         info.with_key ? "含本中心密钥（请像密钥一样保管此文件）" : "不含密钥（恢复时另需密钥文件）");
+  return EXIT_OK;
+}
+
+static int cmd_restore(const cmd_args *a) {
+  opt_spec o[] = {{"key", 0, NULL}};
+  const char *pos[1];
+  size_t n_pos = 0;
+  int r = parse_or_help(a, "restore", o, 1, pos, 1, &n_pos);
+  hub_backup_info info;
+  cm_err err;
+  if (r >= 0) return r;
+  if (n_pos != 1) return usage_error("usage: restore FILE [--key KEYFILE]");
+  cm_err_clear(&err);
+  cm_rc rc = hub_restore(a->dir, pos[0], o[0].value, &info, &err);
+  if (rc) return fail(rc, &err);
+  printf("已从 %s 恢复到 %s：%llu 条日志、%llu 条记录均已校验，统计已重建\n", pos[0], a->dir,
+         (unsigned long long)info.authors, (unsigned long long)info.entries);
+  return EXIT_OK;
+}
+
+/* ---- revoke (hub/hublog.c) ---- */
+
+static int cmd_revoke(const cmd_args *a) {
+  opt_spec o[] = {{"key", 0, NULL}, {"reason", 0, NULL}};
+  int r = parse_or_help(a, "revoke", o, 2, NULL, 0, NULL);
+  uint8_t key[PROTO_KEY_BYTES];
+  uint64_t upto = 0, seq = 0;
+  hub_ctx *ctx = NULL;
+  cm_err err;
+  if (r >= 0) return r;
+  if (!o[0].value || !o[1].value) return usage_error("usage: revoke --key PUBLIC_KEY --reason TEXT");
+  if (proto_key_from_hex(o[0].value, key) != CM_OK)
+    return usage_error("--key must be a public key (64 hex digits)");
+  cm_err_clear(&err);
+  cm_rc rc = hub_open(a->dir, &ctx, &err);
+  if (!rc) rc = hub_revoke(ctx, key, o[1].value, &upto, &seq, &err);
+  hub_close(ctx);
+  if (rc) return fail(rc, &err);
+  printf("已吊销该密钥（本中心日志第%llu条）：它的前%llu条记录仍然有效，此后用它签名的报送一律拒收，"
+         "也不能再次登记\n", (unsigned long long)seq, (unsigned long long)upto);
+  return EXIT_OK;
+}
+
 /* ---- the table ---- */
 
 /* ---- operator (hub/opcli.c) ---- */
@@ -1092,9 +1200,13 @@ static const hub_command commands[] = {
    "Serve the HTTP API in the foreground (HTTPS with --cert/--key) and, at a street\n"
    "hub with an upstream, forward to the district.  Prints the URL first; stops on\n"
    "SIGINT or SIGTERM."},
-  {"bundle", cmd_bundle, "import FILE",
-   "Import a node's bundle file (USB stick) exactly like a push; prints the result\n"
-   "as the JSON the HTTP API would answer."},
+  {"bundle", cmd_bundle, "import FILE | export --node PUBLIC_KEY [--after CURSOR] FILE",
+   "import: a node's bundle file (USB stick) exactly like a push; prints the result\n"
+   "as the JSON the HTTP API would answer.\n"
+   "export: for a community with no network, a file with what its sync would fetch\n"
+   "(the signed receipt of its log, review results and decisions after CURSOR, default\n"
+   "all); the node applies it with `linli-node bundle import FILE`.\n"
+   "导出给无网络社区的回传文件（回执、审核结果、决定）。"},
   {"rebuild", cmd_rebuild, "",
    "Rebuild the projection (organisations, reports, activities, communities) from\n"
    "the stored logs; the result equals the incremental one."},
@@ -1141,6 +1253,22 @@ static const hub_command commands[] = {
    "[--party-participants N] [--content T] [--scope S] [--good-deeds G]",
    "Monthly report of a street-level organisation (a second one corrects the month)."},
   {"operator", cmd_operator, HUB_OPCLI_USAGE, HUB_OPCLI_HELP},
+  {"revoke", cmd_revoke, "--key PUBLIC_KEY --reason TEXT",
+   "Revoke a key this hub enrolled (a community's lost or stolen PC at a street, a\n"
+   "street hub at the district): a signed hub.revoked entry that goes to the district\n"
+   "with this hub's log.  Its entries held so far stay valid; later ones are refused\n"
+   "here and at the district, and the key cannot be enrolled again.\n"
+   "吊销本中心登记的密钥（电脑丢失、被盗）。"},
+  {"backup", cmd_backup, "FILE [--with-key]",
+   "Copy the hub's database to FILE (a new file) as of one moment, while serve runs\n"
+   "(SQLite's online backup); every log in the copy is verified.  The identity key\n"
+   "stays out unless --with-key.  Operator accounts (operators.db) are not in it.\n"
+   "备份本中心数据库（运行中即可）；默认不含密钥。"},
+  {"restore", cmd_restore, "FILE [--key KEYFILE]",
+   "Bring a hub back from a backup FILE into an empty DIR: the key from FILE or from\n"
+   "--key (it must be the key the hub's log was signed with), every log verified,\n"
+   "the projection rebuilt.  An older release's backup is migrated.\n"
+   "从备份恢复到空目录；不含密钥的备份需 --key 指定密钥文件。"},
 };
 
 static const hub_command *find_command(const char *name) {
@@ -1150,7 +1278,8 @@ static const hub_command *find_command(const char *name) {
 }
 
 static void print_help(void) {
-  printf("usage: linli-hub --dir DIR COMMAND [ARGS]\n\n"
+  printf("usage: linli-hub --dir DIR COMMAND [ARGS]\n"
+         "       linli-hub --version\n\n"
          "The street or district hub of linli.  Commands:\n");
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     printf("  %-16s %s\n", commands[i].name, commands[i].usage);
@@ -1166,6 +1295,9 @@ int main(int argc, char **argv) {
   while (i < argc && strncmp(argv[i], "--", 2) == 0) {
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
       print_help();
+      return EXIT_OK;
+    } else if (strcmp(argv[i], "--version") == 0) {
+      cm_version_print(stdout, "linli-hub", hub_store_schema_version());
       return EXIT_OK;
     } else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc) {
       dir = argv[i + 1];

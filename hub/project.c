@@ -77,6 +77,23 @@ static cm_rc project_enrolled(hub_ctx *ctx, const proto_entry *e, const json_t *
   return rc;
 }
 
+/* hub.revoked: only the hub that enrolled a key may revoke it; its entries up
+ * to "upto" stay valid, later ones are refused (hub/ingest.c). */
+static cm_rc project_revoked(hub_ctx *ctx, const proto_entry *e, const json_t *body, cm_err *err) {
+  const char *keyhex = get_str(body, "key");
+  uint8_t key[PROTO_KEY_BYTES];
+  hub_author a;
+  int found = 0;
+  int64_t upto = 0;
+  if (!keyhex || proto_key_from_hex(keyhex, key) || !cm_json_count(body, "upto", &upto))
+    return project_skip(e, "hub.revoked needs key and upto");
+  cm_rc rc = hub_store_author_get(ctx->store, key, &a, &found, err);
+  if (rc) return rc;
+  if (!found || !a.has_enrolled_by || memcmp(a.enrolled_by, e->author, PROTO_KEY_BYTES) != 0)
+    return project_skip(e, "only the hub that enrolled a key may revoke it");
+  return hub_store_author_revoke(ctx->store, key, (uint64_t)upto, err);
+}
+
 static cm_rc project_org_filed(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
   const char *id = get_str(body, "id");
   int64_t members, party;
@@ -205,8 +222,9 @@ static cm_rc project_activity(hub_ctx *ctx, const proto_entry *e, json_t *body, 
 cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms, cm_err *err) {
   json_t *body = NULL;
   cm_rc rc = CM_OK;
-  static const char *const known[] = {"hub.enrolled", "org.filed", "org.amended",
-                                      "org.dissolved", "report.monthly", "activity.declared"};
+  static const char *const known[] = {"hub.enrolled", "org.filed",      "org.amended",
+                                      "org.dissolved", "report.monthly", "activity.declared",
+                                      "hub.revoked"};
   size_t i;
   for (i = 0; i < sizeof known / sizeof known[0]; i++)
     if (strcmp(e->kind, known[i]) == 0) break;
@@ -226,6 +244,9 @@ cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms
   switch (i) {
   case 0:
     rc = project_enrolled(ctx, e, body, err);
+    break;
+  case 6:
+    rc = project_revoked(ctx, e, body, err);
     break;
   case 1:
     rc = project_org_filed(ctx, e, body, err);

@@ -218,6 +218,10 @@ struct hub_store {
   } cache[STORE_CACHE];
 };
 
+int hub_store_schema_version(void) {
+  return (int)(sizeof store_migrations / sizeof store_migrations[0]);
+}
+
 cm_rc hub_store_open(const char *path, hub_store **st_out, cm_err *err) {
   hub_store *st = NULL;
   cm_rc rc = CM_OK;
@@ -1946,5 +1950,51 @@ cm_rc hub_store_local_counts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
   *orgs_out = json_integer_value(json_object_get(r, "o"));
   *activities_out = json_integer_value(json_object_get(r, "a"));
   json_decref(rows);
+  return rc;
+}
+
+/* ---- backup and restore (hub/backup.c) ---- */
+
+static const char SQL_CONFIG_DELETE[] = "DELETE FROM config WHERE key = ?1";
+static const char SQL_SELF_KEY[] = "SELECT key FROM authors WHERE role = 'self'";
+static const char SQL_AUTHOR_REVOKE[] = "UPDATE authors SET revoked = ?2 WHERE key = ?1";
+
+cm_rc hub_store_author_revoke(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], uint64_t upto,
+                              cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  if (upto >= (uint64_t)INT32_MAX) return cm_errf(err, CM_ERR_INVALID, "sequence out of range");
+  cm_rc rc = st_prep(st, SQL_AUTHOR_REVOKE, &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, key);
+  sqlite3_bind_int64(s, 2, (sqlite3_int64)upto + 1);
+  return st_done(st, s, "revoking a key", err);
+}
+
+cm_rc hub_store_backup(hub_store *st, const char *path, cm_err *err) {
+  return cm_db_backup_to(st->db, path, err);
+}
+
+cm_rc hub_store_config_delete(hub_store *st, const char *key, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  cm_rc rc = st_prep(st, SQL_CONFIG_DELETE, &s, err);
+  if (rc) return rc;
+  bind_text(s, 1, key);
+  return st_done(st, s, "writing the configuration", err);
+}
+
+cm_rc hub_store_self_key(hub_store *st, uint8_t key_out[PROTO_KEY_BYTES], int *found_out,
+                         cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  *found_out = 0;
+  cm_rc rc = st_prep(st, SQL_SELF_KEY, &s, err);
+  if (rc) return rc;
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW && sqlite3_column_bytes(s, 0) == PROTO_KEY_BYTES) {
+    memcpy(key_out, sqlite3_column_blob(s, 0), PROTO_KEY_BYTES);
+    *found_out = 1;
+  } else if (r != SQLITE_ROW && r != SQLITE_DONE) {
+    rc = cm_db_check(st->db, r, "reading the hub's own key", err);
+  }
+  sqlite3_reset(s);
   return rc;
 }

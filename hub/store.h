@@ -31,6 +31,9 @@ cm_rc hub_store_open(const char *path, hub_store **st_out, cm_err *err);
 /* Close; NULL is fine. */
 void hub_store_close(hub_store *st);
 
+/* The schema version this program writes (its number of migrations). */
+int hub_store_schema_version(void);
+
 /* BEGIN IMMEDIATE (waits up to the busy timeout for other writers). */
 cm_rc hub_store_begin(hub_store *st, cm_err *err);
 
@@ -58,7 +61,7 @@ typedef struct hub_author {
   char street[HUB_NAME_MAX];      /* a community's street name */
   int has_enrolled_by;
   uint8_t enrolled_by[PROTO_KEY_BYTES]; /* the hub whose hub.enrolled entry enrolled it */
-  int revoked;
+  int revoked;                    /* 0, or 1 + the last sequence still accepted (hub.revoked) */
   int quarantined;
   uint64_t head_seq;
   uint8_t head_hash[PROTO_HASH_BYTES];
@@ -429,5 +432,23 @@ cm_rc hub_store_upfeed_foreach(hub_store *st, uint64_t after, hub_store_upfeed_f
 /* How many organisations and activities author has (to number the next). */
 cm_rc hub_store_local_counts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                              int64_t *orgs_out, int64_t *activities_out, cm_err *err);
+
+/* ---- backup and restore (hub/backup.c) ---- */
+
+/* Copy the whole database into path (created) as of one commit, with SQLite's
+ * online backup API, while other connections keep writing. */
+cm_rc hub_store_backup(hub_store *st, const char *path, cm_err *err);
+
+/* Remove one configuration key (absent is fine). */
+cm_rc hub_store_config_delete(hub_store *st, const char *key, cm_err *err);
+
+/* Revoke key from after its entry upto on: authors.revoked = upto + 1 (nonzero
+ * means revoked; entries 1..upto stay acceptable, see hub_author.revoked). */
+cm_rc hub_store_author_revoke(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], uint64_t upto,
+                              cm_err *err);
+
+/* The hub's own key (the author whose role is "self"); *found_out 0 if none. */
+cm_rc hub_store_self_key(hub_store *st, uint8_t key_out[PROTO_KEY_BYTES], int *found_out,
+                         cm_err *err);
 
 #endif

@@ -9,12 +9,16 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "../common/clock.h"
 #include "../common/http_client.h"
 #include "../common/log.h"
+#include "../common/version.h"
 #include "../protocol/keys.h"
 #include "csvimport.h"
+#include "keyexport.h"
+#include "usbin.h"
 #include "node.h"
 #include "project.h"
 #include "records.h"
@@ -359,7 +363,7 @@ static int cmd_sync(args *a) {
   int x = open_node(a, &ctx);
   if (x) return x;
   cm_rc rc = cm_client_global_init();
-  if (!rc) rc = node_sync_once(ctx, &e);
+  if (!rc) rc = opt(a, "--idle") ? node_sync_idle(ctx, &e) : node_sync_once(ctx, &e);
   if (node_sync_status_get(ctx, &s, NULL) == CM_OK)
     printf("written %llu, pushed %llu, acknowledged %llu, unread decisions %llu\n",
            (unsigned long long)s.written, (unsigned long long)s.pushed,
@@ -439,6 +443,21 @@ static int cmd_bundle_export(args *a) {
   return rc ? fail(rc, &e) : 0;
 }
 
+static int cmd_bundle_import(args *a) {
+  node_ctx *ctx = NULL;
+  node_usbin_stats st;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_usb_import(ctx, a->pos[0], &st, &e);
+  node_close(ctx);
+  if (rc) return fail(rc, &e);
+  printf("已导入街道回传文件：街道已确认收到本社区前%llu条记录，新到%llu条审核结果或决定（运行 inbox 查看）\n",
+         (unsigned long long)st.acknowledged, (unsigned long long)st.new_items);
+  return 0;
+}
+
 static int cmd_serve(args *a) {
   cm_err e;
   cm_err_clear(&e);
@@ -481,11 +500,50 @@ static int cmd_rebuild(args *a) {
   return rc ? fail(rc, &e) : 0;
 }
 
+/* ---- key export / import (node/keyexport.c) ---- */
+
+static int cmd_key_export(args *a) {
+  node_ctx *ctx = NULL;
+  node_key_info info;
+  char pass[NODE_PASS_MAX];
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_read_passphrase(stdin, pass, sizeof pass, &e);
+  if (!rc) rc = node_key_export(ctx, a->pos[0], pass, &info, &e);
+  sodium_memzero(pass, sizeof pass);
+  node_close(ctx);
+  if (rc) return fail(rc, &e);
+  printf("已把社区“%s”的密钥（指纹 %s）加密导出到 %s。\n"
+         "请把这个文件和口令分开保管：两样都拿到的人能以本社区的名义报送。\n",
+         info.community, info.fingerprint, a->pos[0]);
+  return 0;
+}
+
+static int cmd_key_import(args *a) {
+  node_key_info info;
+  char pass[NODE_PASS_MAX];
+  cm_err e;
+  cm_err_clear(&e);
+  cm_rc rc = node_read_passphrase(stdin, pass, sizeof pass, &e);
+  if (!rc) rc = node_key_import(a->dir, a->pos[0], pass, &info, &e);
+  sodium_memzero(pass, sizeof pass);
+  if (rc) return fail(rc, &e);
+  printf("已导入社区“%s”（代码 %s，指纹 %s）的密钥。\n"
+         "下一步：先从街道取回本社区的记录，再开始填报：\n"
+         "  linli-node --dir %s restore --hub %s --key %s/identity.key\n",
+         info.community, info.code, info.fingerprint, a->dir, info.hub[0] ? info.hub : "URL",
+         a->dir);
+  return 0;
+}
+
 /* ---- the table ---- */
 
 static const char *const o_none[] = {NULL};
 static const char *const f_none[] = {NULL};
 static const char *const f_json[] = {"--json", NULL};
+static const char *const f_idle[] = {"--idle", NULL};
 static const char *const o_init[] = {"--community", "--street", "--hub", "--code", "--hub-key", NULL};
 static const char *const o_org[] = {"--name", "--category", "--leader", "--phone", "--members",
                                     "--party-members", "--party-station", "--founded-by",
@@ -547,8 +605,9 @@ static const command commands[] = {
      "Import monthly reports from CSV (UTF-8, BOM allowed), header\n"
      "org,month,activities,participants,party_participants,content,scope,good_deeds.\n"
      "All or nothing; an error names the line.  Prints the number imported."},
-    {"sync", NULL, cmd_sync, o_none, f_none, 0, 0, "sync",
+    {"sync", NULL, cmd_sync, o_none, f_idle, 0, 0, "sync [--idle]",
      "One bounded pass with the hub: enrol if needed, push what is pending, pull decisions.\n"
+     "--idle (serve's loop): a single decisions request when nothing waits to be pushed.\n"
      "Exit 0 only when everything is acknowledged; 3 hub unreachable or refusing; 4 waiting\n"
      "for enrolment approval."},
     {"status", NULL, cmd_status, o_none, f_json, 0, 0, "status [--json]",
@@ -559,12 +618,24 @@ static const command commands[] = {
     {"bundle", "export", cmd_bundle_export, o_none, f_none, 1, 1, "bundle export FILE",
      "Write a bundle of what the hub has not acknowledged (for a USB stick).  Prints the\n"
      "number of entries."},
+    {"bundle", "import", cmd_bundle_import, o_none, f_none, 1, 1, "bundle import FILE",
+     "Apply the file the street hub wrote for this node (linli-hub bundle export --node):\n"
+     "its receipt and the reviews and decisions, every signature verified, exactly as a\n"
+     "sync would.  导入街道回传的U盘文件（回执、审核结果和决定）。"},
     {"serve", NULL, cmd_serve, o_serve, f_none, 0, 0, "serve [--listen 127.0.0.1:8080]",
      "Foreground: the staff's web page and the background sync loop.  Prints\n"
      "http://127.0.0.1:PORT/ first."},
     {"restore", NULL, cmd_restore, o_restore, f_none, 0, 0, "restore --hub URL --key KEYFILE",
      "A new or restored PC: fetch the log back from the hub before writing anything.\n"
      "Prints the head sequence."},
+    {"key", "export", cmd_key_export, o_none, f_none, 1, 1, "key export FILE  (passphrase on stdin)",
+     "Write the community's key and settings to FILE sealed with a passphrase read from\n"
+     "standard input (Argon2id + secretbox).  Keep FILE and the passphrase apart.\n"
+     "把本社区密钥用口令加密导出（口令从标准输入读一行，至少8个字符）。"},
+    {"key", "import", cmd_key_import, o_none, f_none, 1, 1, "key import FILE  (passphrase on stdin)",
+     "On a new PC: open FILE with the passphrase (standard input) and put the key into the\n"
+     "empty DIR; then run restore to fetch the community's log back before writing.\n"
+     "在新电脑上导入密钥到空目录，然后运行 restore 取回记录。"},
     {"rebuild", NULL, cmd_rebuild, o_none, f_none, 0, 0, "rebuild",
      "Every table again from the log (equals the incremental result)."},
 };
@@ -572,7 +643,8 @@ static const command commands[] = {
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 static void usage_all(FILE *f) {
-  fprintf(f, "usage: linli-node --dir DIR COMMAND [options]   (COMMAND --help for more)\n\n");
+  fprintf(f, "usage: linli-node --dir DIR COMMAND [options]   (COMMAND --help for more)\n"
+             "       linli-node --version\n\n");
   for (size_t i = 0; i < N_COMMANDS; i++) {
     const char *u = commands[i].usage;
     fprintf(f, "  ");
@@ -606,6 +678,9 @@ int main(int argc, char **argv) {
       a.dir = argv[i] + 6;
     } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
       usage_all(stdout);
+      return 0;
+    } else if (!strcmp(argv[i], "--version")) {
+      cm_version_print(stdout, "linli-node", store_schema_version());
       return 0;
     } else {
       break;

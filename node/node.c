@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 #include <sys/stat.h>
 
 #include "../common/clock.h"
@@ -168,7 +169,17 @@ cm_rc node_init_with_key(const char *dir, const node_init_opts *o, const proto_k
     rc = cm_errf(err, CM_ERR_IO, "cannot create %s: %s", dir, strerror(errno));
     goto out;
   }
-  if (stat(keypath, &sb) == 0 || stat(dbpath, &sb) == 0) {
+  /* A key alone, the same one, is what `key import` leaves for restore. */
+  int key_in_place = 0;
+  if (stat(keypath, &sb) == 0 && stat(dbpath, &sb) != 0) {
+    proto_keypair there;
+    memset(&there, 0, sizeof there);
+    if (cm_keyfile_read(keypath, &there, NULL) == CM_OK &&
+        sodium_memcmp(there.pk, kp->pk, PROTO_KEY_BYTES) == 0)
+      key_in_place = 1;
+    proto_keypair_wipe(&there);
+  }
+  if ((!key_in_place && stat(keypath, &sb) == 0) || stat(dbpath, &sb) == 0) {
     rc = cm_errf(err, CM_ERR_EXISTS, "%s already holds a node; nothing was changed", dir);
     goto out;
   }
@@ -184,7 +195,7 @@ cm_rc node_init_with_key(const char *dir, const node_init_opts *o, const proto_k
     for (int i = 0; i < 10; i++) code[2 + i] = (char)('0' + h[i] % 10);
     code[12] = 0;
   }
-  rc = cm_keyfile_write(keypath, kp, err);
+  if (!key_in_place) rc = cm_keyfile_write(keypath, kp, err);
   if (rc) goto out;
   rc = open_ctx(dir, 1, &ctx, err);
   if (rc) goto out;

@@ -62,6 +62,10 @@ static const char *const store_migrations[] = {
     " new_seq INTEGER NOT NULL);",
 };
 
+int store_schema_version(void) {
+  return (int)(sizeof store_migrations / sizeof store_migrations[0]);
+}
+
 cm_rc store_open(const char *path, struct sqlite3 **db_out, cm_err *err) {
   return cm_db_open(path, store_migrations,
                     (int)(sizeof store_migrations / sizeof store_migrations[0]), db_out, err);

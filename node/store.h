@@ -30,6 +30,9 @@ struct node_ctx {
 /* Open (creating if needed) the database at path with every migration applied. */
 cm_rc store_open(const char *path, struct sqlite3 **db_out, cm_err *err);
 
+/* The schema version this program writes (its number of migrations). */
+int store_schema_version(void);
+
 /* A transaction body; see cm_db_tx. */
 typedef cm_rc (*store_tx_fn)(node_ctx *ctx, void *arg, cm_err *err);
 

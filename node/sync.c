@@ -655,6 +655,51 @@ static cm_rc resolve_fork(pass *p, const cm_receipt *head, cm_err *err) {
   return explain(p, rc, err);
 }
 
+/* What every pass needs first: the hub's URL and pinned key, the clock offset,
+ * our key for signed requests. */
+static cm_rc pass_setup(pass *p, cm_err *err) {
+  char hex[PROTO_KEY_HEX];
+  if (store_meta_get(p->ctx, "hub_url", p->url, sizeof p->url, err) != CM_OK)
+    return cm_errf(err, CM_ERR_INVALID, "no hub URL configured (init --hub URL)");
+  if (store_meta_get(p->ctx, "hub_key", hex, sizeof hex, NULL) == CM_OK &&
+      proto_key_from_hex(hex, p->hub_key) == CM_OK)
+    p->pinned = 1;
+  char off[32];
+  if (store_meta_get(p->ctx, "clock_offset_ms", off, sizeof off, NULL) == CM_OK)
+    p->opts.clock_offset_ms = strtoll(off, NULL, 10);
+  p->opts.sign_with = &p->ctx->kp;
+  return CM_OK;
+}
+
+/* An idle pass may be one feed request (docs/scale.md, "Quiet idle"): when the
+ * node is enrolled with a pinned hub, has nothing unacknowledged, its last pass
+ * went well, and a full pass (heads, which also catches a fork) ran within
+ * NODE_SYNC_FULL_EVERY_MS. */
+static int idle_light(node_ctx *ctx) {
+  uint8_t h[PROTO_HASH_BYTES];
+  char hex[PROTO_KEY_HEX], last_error[8];
+  uint64_t head = 0, now = cm_now_ms(), full = store_meta_u64(ctx, "full_pass_ms", 0);
+  if (store_meta_u64(ctx, "enrol", 0) != NODE_ENROL_DONE) return 0;
+  if (store_meta_get(ctx, "hub_key", hex, sizeof hex, NULL) != CM_OK || !hex[0]) return 0;
+  last_error[0] = 'x';
+  if (store_meta_get(ctx, "last_error", last_error, sizeof last_error, NULL) != CM_OK ||
+      last_error[0])
+    return 0;
+  if (store_meta_get(ctx, "fork_keep", hex, sizeof hex, NULL) == CM_OK && hex[0]) return 0;
+  if (store_log_head(ctx, &head, h, NULL) != CM_OK) return 0;
+  if (head != store_meta_u64(ctx, "acked_seq", 0)) return 0;
+  return full != 0 && now >= full && now - full < NODE_SYNC_FULL_EVERY_MS;
+}
+
+static cm_rc sync_run(node_ctx *ctx, int light, cm_err *err);
+
+int node_sync_pending(node_ctx *ctx) {
+  uint8_t h[PROTO_HASH_BYTES];
+  uint64_t head = 0;
+  if (store_log_head(ctx, &head, h, NULL) != CM_OK) return 0;
+  return head > store_meta_u64(ctx, "acked_seq", 0);
+}
+
 static cm_rc sync_pass(pass *p, cm_err *err) {
   cm_receipt head;
   uint64_t local = 0;
@@ -663,15 +708,9 @@ static cm_rc sync_pass(pass *p, cm_err *err) {
   cm_rc rc;
 
   memset(&head, 0, sizeof head);
-  rc = store_meta_get(p->ctx, "hub_url", p->url, sizeof p->url, err);
-  if (rc) return cm_errf(err, CM_ERR_INVALID, "no hub URL configured (init --hub URL)");
-  if (store_meta_get(p->ctx, "hub_key", hex, sizeof hex, NULL) == CM_OK &&
-      proto_key_from_hex(hex, p->hub_key) == CM_OK)
-    p->pinned = 1;
-  char off[32];
-  if (store_meta_get(p->ctx, "clock_offset_ms", off, sizeof off, NULL) == CM_OK)
-    p->opts.clock_offset_ms = strtoll(off, NULL, 10);
-  p->opts.sign_with = &p->ctx->kp;
+  (void)hex;
+  rc = pass_setup(p, err);
+  if (rc) return rc;
 
   /* 1. heads (unsigned): learns the hub's clock before any signed request */
   rc = budget(p, err);
@@ -760,14 +799,27 @@ static cm_rc end_tx(node_ctx *ctx, void *arg, cm_err *err) {
   return rc;
 }
 
-cm_rc node_sync_once(node_ctx *ctx, cm_err *err) {
+cm_rc node_sync_once(node_ctx *ctx, cm_err *err) { return sync_run(ctx, 0, err); }
+
+cm_rc node_sync_idle(node_ctx *ctx, cm_err *err) { return sync_run(ctx, idle_light(ctx), err); }
+
+static cm_rc sync_run(node_ctx *ctx, int light, cm_err *err) {
   pass p;
   cm_err local;
   memset(&p, 0, sizeof p);
   cm_err_clear(&local);
   p.ctx = ctx;
   p.start_mono = cm_mono_ms();
-  cm_rc rc = sync_pass(&p, &local);
+  cm_rc rc = light ? pass_setup(&p, &local) : sync_pass(&p, &local);
+  if (light && !rc) {
+    /* One small unsigned question; the signed feed only when there is news. */
+    int more = 1;
+    rc = explain(&p, cm_upstream_peek(p.url, ctx->kp.pk, store_meta_u64(ctx, "feed_cursor", 0),
+                                      &p.opts, &more, &local), &local);
+    if (!rc) contact(&p);
+    if (!rc && more) rc = pull_feed(&p, &local);
+  }
+  if (!light && !rc) store_meta_set_u64(ctx, "full_pass_ms", cm_now_ms(), NULL);
   end_job j = {&p, rc ? local.msg : ""};
   store_tx(ctx, end_tx, &j, NULL);
   if (rc && err) *err = local;
@@ -834,7 +886,7 @@ cm_rc node_status(node_ctx *ctx, json_t **out, cm_err *err) {
 uint64_t node_sync_backoff_ms(unsigned failures) {
   uint64_t base;
   if (failures == 0) {
-    base = 60000;
+    base = NODE_SYNC_IDLE_MS;
   } else {
     base = 5000;
     for (unsigned i = 1; i < failures && base < 600000; i++) base *= 2;

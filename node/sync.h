@@ -52,8 +52,25 @@ cm_rc node_feed_apply(node_ctx *ctx, const uint8_t *buf, size_t len, uint64_t *n
 /* Read the status counters. */
 cm_rc node_sync_status_get(node_ctx *ctx, node_sync_status *out, cm_err *err);
 
+/* The quiet idle (docs/scale.md): after a good pass the next comes in
+ * NODE_SYNC_IDLE_MS +-25% (6 to 10 minutes: a new decision is known within 10),
+ * and is a single feed request unless something waits to be pushed or the last
+ * full pass is NODE_SYNC_FULL_EVERY_MS old.  What staff write is pushed within
+ * NODE_SYNC_LOCAL_CHECK_MS: serve looks at the local log that often (no network). */
+#define NODE_SYNC_IDLE_MS 480000u
+#define NODE_SYNC_FULL_EVERY_MS 21600000u /* 6 hours */
+#define NODE_SYNC_LOCAL_CHECK_MS 15000u
+
+/* The serve loop's pass (`sync --idle`): a single feed request when the node is
+ * quiet as described above, else node_sync_once. */
+cm_rc node_sync_idle(node_ctx *ctx, cm_err *err);
+
+/* 1 when the local log holds entries the hub has not acknowledged. */
+int node_sync_pending(node_ctx *ctx);
+
 /* Delay before the next pass after `failures` failed passes in a row: capped
- * exponential (5 s .. 10 min) with +-25% jitter; 60 s (jittered) when 0. */
+ * exponential (5 s .. 10 min) with +-25% jitter; NODE_SYNC_IDLE_MS (jittered)
+ * when 0. */
 uint64_t node_sync_backoff_ms(unsigned failures);
 
 /* Write a bundle of every entry after the acknowledged sequence to path (for a

@@ -315,7 +315,7 @@ static cm_rc sync_child(node_web_app *app, char *errbuf, size_t cap) {
     snprintf(errbuf, cap, "cannot start a sync pass: %s", strerror(errno));
     return CM_ERR_IO;
   }
-  char *argv[] = {exe, (char *)"--dir", app->dir, (char *)"sync", NULL};
+  char *argv[] = {exe, (char *)"--dir", app->dir, (char *)"sync", (char *)"--idle", NULL};
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
@@ -400,9 +400,21 @@ static void *sync_loop(void *arg) {
   while (!app->stop) {
     uint64_t now = mono_now_ms();
     if (!app->wake && now < app->next_mono_ms) {
+      /* Idle: look at the local log every NODE_SYNC_LOCAL_CHECK_MS (no network)
+       * so that what staff wrote goes out at once, not at the next idle pass. */
+      uint64_t wait = app->next_mono_ms - now;
+      int check = app->failures == 0 && wait > NODE_SYNC_LOCAL_CHECK_MS;
       struct timespec ts;
-      mono_deadline(app->next_mono_ms - now, &ts);
-      pthread_cond_timedwait(&app->sync_cond, &app->sync_mu, &ts);
+      mono_deadline(check ? NODE_SYNC_LOCAL_CHECK_MS : wait, &ts);
+      if (pthread_cond_timedwait(&app->sync_cond, &app->sync_mu, &ts) == ETIMEDOUT && check &&
+          !app->stop) {
+        pthread_mutex_unlock(&app->sync_mu);
+        node_ctx *c = NULL;
+        int pending = node_open(app->dir, &c, NULL) == CM_OK && node_sync_pending(c);
+        node_close(c);
+        pthread_mutex_lock(&app->sync_mu);
+        if (pending) app->wake = 1;
+      }
       continue;
     }
     app->wake = 0;
