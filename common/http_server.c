@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 
 #include "clock.h"
+#include "http_guard.h"
 #include "json.h"
 #include "log.h"
 
@@ -29,6 +30,7 @@
 #define HTTP_RESP_MAX (256u << 20)        /* response bodies */
 #define HTTP_TIMEOUT_S 30u                /* idle connection timeout */
 #define HTTP_CONN_LIMIT 512u              /* concurrent connections */
+#define HTTP_CONN_PER_ADDR 32u            /* concurrent connections from one address */
 #define HTTP_MAX_PARAMS 8                 /* "{}" segments per route */
 #define HTTP_MAX_FIELDS 1000              /* query or form fields */
 #define HTTP_PEM_MAX (1u << 20)           /* certificate or key file */
@@ -44,6 +46,7 @@ struct cm_http_server {
   uint16_t port;
   char *cert_pem; /* must outlive the daemon */
   char *key_pem;
+  cm_guard *guard; /* deadlines and the body byte budget */
 };
 
 /* A decoded name=value list (query string or form body). */
@@ -64,6 +67,8 @@ struct cm_http_req {
   int started;      /* first access-handler call seen */
   int too_large;    /* upload went over max_body */
   int answered;     /* a response was queued early */
+  int held_known;   /* the announced body length was taken from the budget up front */
+  cm_guard_conn *gc; /* this connection's guard slot (NULL: not guarded) */
   size_t discarded;
   cm_buf body;
   char *params[HTTP_MAX_PARAMS];
@@ -199,11 +204,39 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe) {
-  (void)cls;
-  (void)conn;
+  cm_http_server *srv = cls;
+  cm_http_req *r = *con_cls;
   (void)toe;
-  req_free(*con_cls);
+  cm_guard_conn *gc = r ? r->gc : NULL;
+  if (!gc) {
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    gc = ci ? ci->socket_context : NULL;
+  }
+  /* The body's bytes go back to the budget; a kept-alive connection now waits
+   * for its next request head under the head deadline. */
+  cm_guard_release(srv->guard, gc);
+  cm_guard_head(srv->guard, gc);
+  req_free(r);
   *con_cls = NULL;
+}
+
+/* Every accepted connection gets a guard slot; the close comes before
+ * libmicrohttpd closes the descriptor (see http_guard.c). */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe) {
+  cm_http_server *srv = cls;
+  if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+    const union MHD_ConnectionInfo *fd =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    const union MHD_ConnectionInfo *ca =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    *socket_context = fd ? cm_guard_open(srv->guard, fd->connect_fd, ca ? ca->client_addr : NULL)
+                         : NULL;
+  } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+    cm_guard_close(srv->guard, *socket_context);
+    *socket_context = NULL;
+  }
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -432,6 +465,7 @@ static enum MHD_Result dispatch(cm_http_server *srv, cm_http_req *r) {
     cm_http_resp_error(&resp, 404, CM_ERR_NOT_FOUND, msg, NULL);
   }
   cm_debug("%s %s -> %d (%zu bytes)", r->method, r->target, resp.status, resp.body.len);
+  cm_guard_send(srv->guard, r->gc, resp.body.len);
   enum MHD_Result ret = queue_resp(r->conn, &resp);
   cm_buf_free(&resp.body);
   return ret;
@@ -454,8 +488,13 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
     r->method = method;
     r->path = url;
     r->conn = conn;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    r->gc = ci ? ci->socket_context : NULL;
     const char *cl =
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    const char *te =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
     if (cl) {
       char *end = NULL;
       errno = 0;
@@ -465,20 +504,48 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         char msg[160];
         snprintf(msg, sizeof msg, "request body over the limit of %zu bytes", srv->max_body);
         r->answered = 1;
+        cm_guard_send(srv->guard, r->gc, 0);
         return queue_error(conn, 413, CM_ERR_TOO_LARGE, msg);
       }
+      if (n > 0) {
+        /* The announced body is taken from the budget before a byte of it is
+         * read, so bodies that never finish cannot pile up past it. */
+        if (cm_guard_take(srv->guard, r->gc, (size_t)n) != 0) {
+          r->answered = 1;
+          cm_guard_send(srv->guard, r->gc, 0);
+          cm_info("http: %s is over its share of unfinished request bodies: 503",
+                  cm_http_peer(r));
+          return queue_error(conn, 503, CM_ERR_BUSY,
+                             "too many unfinished uploads from this address; try again later");
+        }
+        r->held_known = 1;
+        cm_guard_body(srv->guard, r->gc, (size_t)n);
+        return MHD_YES;
+      }
     }
+    if (te)
+      cm_guard_body(srv->guard, r->gc, 0);
+    else
+      cm_guard_none(srv->guard, r->gc);
     return MHD_YES;
   }
   if (*upload_data_size) {
     size_t n = *upload_data_size;
     *upload_data_size = 0;
     if (r->answered) return MHD_YES;
+    /* A body of unknown length is taken from the budget as it is kept. */
+    if (!r->held_known && !r->too_large && r->body.len + n <= srv->max_body &&
+        cm_guard_take(srv->guard, r->gc, n) != 0) {
+      cm_info("http: %s is over its share of unfinished request bodies: closing",
+              cm_http_peer(r));
+      return MHD_NO;
+    }
     if (!r->too_large) {
       cm_rc rc = cm_buf_append(&r->body, upload_data, n);
       if (rc == CM_ERR_TOO_LARGE) {
         r->too_large = 1;
         cm_buf_free(&r->body); /* what we kept is no use now */
+        if (!r->held_known) cm_guard_release(srv->guard, r->gc);
       } else if (rc) {
         return MHD_NO;
       }
@@ -491,9 +558,11 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
   }
   if (r->answered) return MHD_YES;
   r->answered = 1;
+  cm_guard_none(srv->guard, r->gc);
   if (r->too_large) {
     char msg[160];
     snprintf(msg, sizeof msg, "request body over the limit of %zu bytes", srv->max_body);
+    cm_guard_send(srv->guard, r->gc, 0);
     return queue_error(conn, 413, CM_ERR_TOO_LARGE, msg);
   }
   return dispatch(srv, r);
@@ -603,6 +672,11 @@ cm_rc cm_http_start(const cm_http_config *cfg, cm_http_server **srv_out, cm_err 
     if (rc) goto out;
     srv->tls = 1;
   }
+  /* One address may hold a little more than one largest body; all together
+   * four of them. */
+  rc = cm_guard_new(srv->max_body + srv->max_body / 4, 4 * srv->max_body, HTTP_CONN_LIMIT,
+                    &srv->guard, err);
+  if (rc) goto out;
 
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
   flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL : MHD_USE_POLL;
@@ -618,6 +692,8 @@ cm_rc cm_http_start(const cm_http_config *cfg, cm_http_server **srv_out, cm_err 
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, srv};
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, HTTP_TIMEOUT_S, NULL};
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, HTTP_CONN_LIMIT, NULL};
+  ops[k++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT, HTTP_CONN_PER_ADDR, NULL};
+  ops[k++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, srv};
   if (threads > 1)
     ops[k++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)threads, NULL};
   if (srv->tls) {
@@ -653,6 +729,7 @@ uint16_t cm_http_port(const cm_http_server *srv) {
 void cm_http_stop(cm_http_server *srv) {
   if (!srv) return;
   if (srv->d) MHD_stop_daemon(srv->d);
+  cm_guard_free(srv->guard);
   free(srv->cert_pem);
   if (srv->key_pem) {
     /* The private key is a secret: wipe before freeing. */
