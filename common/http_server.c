@@ -47,6 +47,8 @@ struct cm_http_server {
   char *cert_pem; /* must outlive the daemon */
   char *key_pem;
   cm_guard *guard; /* deadlines and the body byte budget */
+  int check_host;
+  char *hosts;      /* ",name,name,...," of accepted Host names, lower case */
 };
 
 /* A decoded name=value list (query string or form body). */
@@ -370,7 +372,8 @@ static int is_json_type(const char *ct) {
 
 /* Turn resp into an MHD response and queue it.  The body is handed to MHD,
  * which free()s it. */
-static enum MHD_Result queue_resp(struct MHD_Connection *conn, cm_http_resp *resp) {
+static enum MHD_Result queue_resp(cm_http_server *srv, struct MHD_Connection *conn,
+                                  cm_http_resp *resp) {
   size_t len = 0;
   uint8_t *data = cm_buf_take(&resp->body, &len);
   struct MHD_Response *r;
@@ -386,6 +389,8 @@ static enum MHD_Result queue_resp(struct MHD_Connection *conn, cm_http_resp *res
   snprintf(now, sizeof now, "%llu", (unsigned long long)cm_now_ms());
   MHD_add_response_header(r, "X-Linli-Time", now);
   MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  /* Under TLS, browsers are told never to come back in clear text. */
+  if (srv->tls) MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
   if (len || resp->content_type)
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
                             resp->content_type ? resp->content_type : "application/octet-stream");
@@ -418,20 +423,64 @@ static enum MHD_Result queue_resp(struct MHD_Connection *conn, cm_http_resp *res
 }
 
 /* Answer an error straight away (413 before the body, 404, 500). */
-static enum MHD_Result queue_error(struct MHD_Connection *conn, int status, cm_rc rc,
-                                   const char *message) {
+static enum MHD_Result queue_error(cm_http_server *srv, struct MHD_Connection *conn, int status,
+                                   cm_rc rc, const char *message) {
   cm_http_resp resp;
   resp_init(&resp);
   cm_http_resp_error(&resp, status, rc, message, NULL);
-  enum MHD_Result ret = queue_resp(conn, &resp);
+  enum MHD_Result ret = queue_resp(srv, conn, &resp);
   cm_buf_free(&resp.body);
   return ret;
+}
+
+/* 1 when host (a Host header: "name", "name:port", "[v6]:port") names this
+ * server: a loopback name or one of srv->hosts. */
+static int host_accepted(const cm_http_server *srv, const char *host) {
+  char name[256];
+  if (!host || !*host) return 0;
+  size_t n;
+  if (host[0] == '[') {
+    const char *close = strchr(host, ']');
+    if (!close) return 0;
+    n = (size_t)(close - host) + 1;
+  } else {
+    const char *colon = strchr(host, ':');
+    n = colon ? (size_t)(colon - host) : strlen(host);
+  }
+  if (n == 0 || n >= sizeof name - 2) return 0;
+  for (size_t i = 0; i < n; i++)
+    name[i] = (char)(host[i] >= 'A' && host[i] <= 'Z' ? host[i] + 32 : host[i]);
+  name[n] = '\0';
+  if (!strcmp(name, "localhost") || !strcmp(name, "[::1]")) return 1;
+  struct in_addr a4;
+  if (inet_pton(AF_INET, name, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127) return 1;
+  if (!srv->hosts) return 0;
+  char key[260];
+  snprintf(key, sizeof key, ",%s,", name);
+  return strstr(srv->hosts, key) != NULL;
 }
 
 /* Find the route and run it. */
 static enum MHD_Result dispatch(cm_http_server *srv, cm_http_req *r) {
   cm_http_resp resp;
   resp_init(&resp);
+  if (srv->check_host) {
+    const char *host = cm_http_header(r, "Host");
+    if (!host_accepted(srv, host)) {
+      char msg[400];
+      snprintf(msg, sizeof msg,
+               "the Host header \"%.100s\" does not name this server; if it is a name of "
+               "this server, start it with --host %.100s",
+               host ? host : "", host ? host : "NAME");
+      cm_warn("http: refused %s %s from %s: Host \"%.100s\" is not this server", r->method,
+              r->path, cm_http_peer(r), host ? host : "");
+      cm_http_resp_error(&resp, 421, CM_ERR_PERM, msg, NULL);
+      cm_guard_send(srv->guard, r->gc, resp.body.len);
+      enum MHD_Result ret = queue_resp(srv, r->conn, &resp);
+      cm_buf_free(&resp.body);
+      return ret;
+    }
+  }
   const cm_http_route *route = NULL;
   int path_known = 0;
   char allow[128] = "";
@@ -466,7 +515,7 @@ static enum MHD_Result dispatch(cm_http_server *srv, cm_http_req *r) {
   }
   cm_debug("%s %s -> %d (%zu bytes)", r->method, r->target, resp.status, resp.body.len);
   cm_guard_send(srv->guard, r->gc, resp.body.len);
-  enum MHD_Result ret = queue_resp(r->conn, &resp);
+  enum MHD_Result ret = queue_resp(srv, r->conn, &resp);
   cm_buf_free(&resp.body);
   return ret;
 }
@@ -505,7 +554,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         snprintf(msg, sizeof msg, "request body over the limit of %zu bytes", srv->max_body);
         r->answered = 1;
         cm_guard_send(srv->guard, r->gc, 0);
-        return queue_error(conn, 413, CM_ERR_TOO_LARGE, msg);
+        return queue_error(srv, conn, 413, CM_ERR_TOO_LARGE, msg);
       }
       if (n > 0) {
         /* The announced body is taken from the budget before a byte of it is
@@ -515,7 +564,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
           cm_guard_send(srv->guard, r->gc, 0);
           cm_info("http: %s is over its share of unfinished request bodies: 503",
                   cm_http_peer(r));
-          return queue_error(conn, 503, CM_ERR_BUSY,
+          return queue_error(srv, conn, 503, CM_ERR_BUSY,
                              "too many unfinished uploads from this address; try again later");
         }
         r->held_known = 1;
@@ -563,7 +612,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
     char msg[160];
     snprintf(msg, sizeof msg, "request body over the limit of %zu bytes", srv->max_body);
     cm_guard_send(srv->guard, r->gc, 0);
-    return queue_error(conn, 413, CM_ERR_TOO_LARGE, msg);
+    return queue_error(srv, conn, 413, CM_ERR_TOO_LARGE, msg);
   }
   return dispatch(srv, r);
 }
@@ -637,6 +686,73 @@ static cm_rc parse_listen(const char *listen, struct sockaddr_storage *ss, int *
   return CM_OK;
 }
 
+/* The host part of listen ("[v6]" keeps its brackets) into out. */
+static void listen_host(const char *listen, char *out, size_t cap) {
+  const char *colon = listen ? strrchr(listen, ':') : NULL;
+  size_t n = colon ? (size_t)(colon - listen) : 0;
+  if (n >= cap) n = cap - 1;
+  if (n) memcpy(out, listen, n);
+  out[n] = '\0';
+}
+
+/* ",a,b,...," in lower case: the listen host and the extra names. */
+static cm_rc hosts_list(const char *listen, const char *extra, char **out, cm_err *err) {
+  cm_buf b;
+  cm_buf_init(&b, 8192);
+  char h[256];
+  listen_host(listen, h, sizeof h);
+  cm_rc rc = cm_buf_appendf(&b, ",%s,%s,", h, extra ? extra : "");
+  if (rc) {
+    cm_buf_free(&b);
+    return cm_errf(err, rc, "--host: too many names");
+  }
+  for (size_t i = 0; i < b.len; i++) {
+    if (b.p[i] >= 'A' && b.p[i] <= 'Z') b.p[i] = (uint8_t)(b.p[i] + 32);
+    if (b.p[i] == ' ') b.p[i] = ',';
+  }
+  *out = (char *)cm_buf_take(&b, NULL);
+  return *out ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+}
+
+cm_rc cm_http_listen_loopback(const char *listen, int *loopback_out, cm_err *err) {
+  char host[256];
+  *loopback_out = 0;
+  listen_host(listen, host, sizeof host);
+  const char *h = host;
+  char unbr[256];
+  size_t hl = strlen(host);
+  if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
+    memcpy(unbr, host + 1, hl - 2);
+    unbr[hl - 2] = '\0';
+    h = unbr;
+  }
+  if (!listen || !strrchr(listen, ':'))
+    return cm_errf(err, CM_ERR_INVALID, "listen address '%s' is not host:port",
+                   listen ? listen : "");
+  if (!*h || !strcmp(h, "*")) return CM_OK; /* every interface */
+  struct addrinfo hints, *res = NULL;
+  memset(&hints, 0, sizeof hints);
+  hints.ai_socktype = SOCK_STREAM;
+  int g = getaddrinfo(h, NULL, &hints, &res);
+  if (g != 0 || !res)
+    return cm_errf(err, CM_ERR_INVALID, "listen address '%s': %s", listen, gai_strerror(g));
+  int all = 1;
+  for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+    if (ai->ai_family == AF_INET) {
+      const struct sockaddr_in *s4 = (const struct sockaddr_in *)(const void *)ai->ai_addr;
+      if ((ntohl(s4->sin_addr.s_addr) >> 24) != 127) all = 0;
+    } else if (ai->ai_family == AF_INET6) {
+      const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)(const void *)ai->ai_addr;
+      if (!IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr)) all = 0;
+    } else {
+      all = 0;
+    }
+  }
+  freeaddrinfo(res);
+  *loopback_out = all;
+  return CM_OK;
+}
+
 /* Bind and serve in background threads. */
 cm_rc cm_http_start(const cm_http_config *cfg, cm_http_server **srv_out, cm_err *err) {
   cm_rc rc = CM_OK;
@@ -658,6 +774,11 @@ cm_rc cm_http_start(const cm_http_config *cfg, cm_http_server **srv_out, cm_err 
   srv->n_routes = cfg->n_routes;
   srv->ctx = cfg->ctx;
   srv->max_body = cfg->max_body ? cfg->max_body : HTTP_DEFAULT_MAX_BODY;
+  srv->check_host = cfg->check_host;
+  if (cfg->check_host) {
+    rc = hosts_list(cfg->listen, cfg->hosts, &srv->hosts, err);
+    if (rc) goto out;
+  }
   if ((cfg->cert_file && !cfg->key_file) || (!cfg->cert_file && cfg->key_file)) {
     rc = cm_errf(err, CM_ERR_INVALID, "TLS needs both a certificate and a key file");
     goto out;
@@ -730,6 +851,7 @@ void cm_http_stop(cm_http_server *srv) {
   if (!srv) return;
   if (srv->d) MHD_stop_daemon(srv->d);
   cm_guard_free(srv->guard);
+  free(srv->hosts);
   free(srv->cert_pem);
   if (srv->key_pem) {
     /* The private key is a secret: wipe before freeing. */

@@ -272,8 +272,9 @@ static int cmd_enroll_approve(const cmd_args *a) {
 /* ---- serve ---- */
 
 static int cmd_serve(const cmd_args *a) {
-  opt_spec o[] = {{"listen", 0, NULL}, {"cert", 0, NULL}, {"key", 0, NULL}};
-  int r = parse_or_help(a, "serve", o, 3, NULL, 0, NULL);
+  opt_spec o[] = {{"listen", 0, NULL}, {"cert", 0, NULL}, {"key", 0, NULL},
+                  {"insecure-http", 1, NULL}, {"host", 0, NULL}};
+  int r = parse_or_help(a, "serve", o, 5, NULL, 0, NULL);
   cm_err err;
   cm_rc rc;
 
@@ -282,7 +283,8 @@ static int cmd_serve(const cmd_args *a) {
   if ((o[1].value == NULL) != (o[2].value == NULL))
     return usage_error("--cert and --key go together");
   rc = cm_client_global_init();
-  if (!rc) rc = hub_serve(a->dir, o[0].value, o[1].value, o[2].value, &err);
+  hub_serve_opts so = {o[0].value, o[1].value, o[2].value, o[3].value != NULL, o[4].value};
+  if (!rc) rc = hub_serve(a->dir, &so, &err);
   if (rc) return fail(rc, &err);
   return EXIT_OK;
 }
@@ -1088,10 +1090,13 @@ static const hub_command commands[] = {
    "List enrolment requests keys sent themselves: ID, name, code, fingerprint, time."},
   {"enroll-approve", cmd_enroll_approve, "ID",
    "Approve enrolment request ID (compare its fingerprint with the caller first)."},
-  {"serve", cmd_serve, "[--listen 127.0.0.1:8443] [--cert FILE --key FILE]",
+  {"serve", cmd_serve,
+   "[--listen 127.0.0.1:8443] [--cert FILE --key FILE | --insecure-http] [--host NAME,...]",
    "Serve the HTTP API in the foreground (HTTPS with --cert/--key) and, at a street\n"
    "hub with an upstream, forward to the district.  Prints the URL first; stops on\n"
-   "SIGINT or SIGTERM."},
+   "SIGINT or SIGTERM.  An address outside loopback needs --cert/--key (or\n"
+   "--insecure-http, warned at every start).  Requests whose Host is not loopback,\n"
+   "the listen host or a --host name are refused (421)."},
   {"bundle", cmd_bundle, "import FILE",
    "Import a node's bundle file (USB stick) exactly like a push; prints the result\n"
    "as the JSON the HTTP API would answer."},

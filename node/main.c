@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "../common/clock.h"
 #include "../common/http_client.h"
@@ -20,6 +21,7 @@
 #include "records.h"
 #include "restore.h"
 #include "store.h"
+#include "staff.h"
 #include "sync.h"
 #include "web.h"
 
@@ -449,7 +451,24 @@ static int cmd_serve(args *a) {
   const char *listen = opt(a, "--listen");
   /* No cm_client_global_init here: serve runs each sync pass as a child process
    * (node/web.c), so the page server never loads libcurl's TLS stack. */
-  cm_rc rc = node_web_serve(a->dir, listen ? listen : "127.0.0.1:8080", &e);
+  cm_rc rc = node_web_serve(a->dir, listen ? listen : "127.0.0.1:8080",
+                            opt(a, "--allow-remote") != NULL, &e);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_staff_password(args *a) {
+  char line[NODE_STAFF_PW_MAX + 2];
+  cm_err e;
+  cm_err_clear(&e);
+  node_ctx *ctx = NULL;
+  int x = open_node(a, &ctx); /* only a node directory gets a password file */
+  node_close(ctx);
+  if (x) return x;
+  if (!fgets(line, sizeof line, stdin)) line[0] = '\0';
+  line[strcspn(line, "\r\n")] = '\0';
+  cm_rc rc = node_staff_set_password(a->dir, line, &e);
+  sodium_memzero(line, sizeof line);
+  if (!rc) printf("staff password set\n");
   return rc ? fail(rc, &e) : 0;
 }
 
@@ -500,6 +519,7 @@ static const char *const o_act[] = {"--org", "--date", "--title", "--place", "--
 static const char *const o_rect[] = {"--org", "--decision", "--content", NULL};
 static const char *const f_inbox[] = {"--json", "--keep-unread", NULL};
 static const char *const o_serve[] = {"--listen", NULL};
+static const char *const f_serve[] = {"--allow-remote", NULL};
 static const char *const o_restore[] = {"--hub", "--key", NULL};
 
 static const command commands[] = {
@@ -559,9 +579,14 @@ static const command commands[] = {
     {"bundle", "export", cmd_bundle_export, o_none, f_none, 1, 1, "bundle export FILE",
      "Write a bundle of what the hub has not acknowledged (for a USB stick).  Prints the\n"
      "number of entries."},
-    {"serve", NULL, cmd_serve, o_serve, f_none, 0, 0, "serve [--listen 127.0.0.1:8080]",
+    {"serve", NULL, cmd_serve, o_serve, f_serve, 0, 0,
+     "serve [--listen 127.0.0.1:8080] [--allow-remote]",
      "Foreground: the staff's web page and the background sync loop.  Prints\n"
-     "http://127.0.0.1:PORT/ first."},
+     "http://127.0.0.1:PORT/ first.  Only loopback addresses unless --allow-remote,\n"
+     "which asks for the staff password (staff-password) on every page."},
+    {"staff-password", NULL, cmd_staff_password, o_none, f_none, 0, 0, "staff-password",
+     "Set the staff password of serve --allow-remote from the first line of standard\n"
+     "input (8 bytes at least); kept as an argon2id hash in DIR/staff.pw (0600)."},
     {"restore", NULL, cmd_restore, o_restore, f_none, 0, 0, "restore --hub URL --key KEYFILE",
      "A new or restored PC: fetch the log back from the hub before writing anything.\n"
      "Prints the head sequence."},
