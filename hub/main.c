@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../common/term.h"
 #include "../common/clock.h"
 #include "../common/codec.h"
 #include "../common/http_client.h"
@@ -230,11 +231,11 @@ static int cmd_enroll_requests(const cmd_args *a) {
   } else {
     size_t i;
     json_t *row;
-    printf("%-4s  %-24s  %-12s  %-24s  %s\n", "ID", "NAME", "CODE", "FINGERPRINT", "TIME");
+    cm_term_printf("%-4s  %-24s  %-12s  %-24s  %s\n", "ID", "NAME", "CODE", "FINGERPRINT", "TIME");
     json_array_foreach(list, i, row) {
       char when[26];
       cm_time_iso((uint64_t)json_integer_value(json_object_get(row, "time_ms")), when);
-      printf("%-4lld  %-24s  %-12s  %-24s  %s\n",
+      cm_term_printf("%-4lld  %-24s  %-12s  %-24s  %s\n",
              (long long)json_integer_value(json_object_get(row, "id")),
              json_string_value(json_object_get(row, "name")),
              json_string_value(json_object_get(row, "code")),
@@ -425,7 +426,7 @@ static void status_text(const hub_ctx *ctx, json_t *st) {
            ctx->has_upstream_key ? " (key pinned)" : " (key not pinned yet)");
 
   printf("\nheads:\n");
-  printf("  %-8s  %-24s  %-12s  %-10s  %s\n", "ROLE", "NAME", "CODE", "SEQ", "FLAGS");
+  cm_term_printf("  %-8s  %-24s  %-12s  %-10s  %s\n", "ROLE", "NAME", "CODE", "SEQ", "FLAGS");
   json_array_foreach(json_object_get(st, "authors"), i, row) {
     char flags[96] = "";
     if (json_integer_value(json_object_get(row, "quarantined")))
@@ -437,7 +438,7 @@ static void status_text(const hub_ctx *ctx, json_t *st) {
                (long long)(json_integer_value(json_object_get(row, "skew_ms")) / 1000));
       strcat(flags, c);
     }
-    printf("  %-8s  %-24s  %-12s  %-10lld  %s\n", json_string_value(json_object_get(row, "role")),
+    cm_term_printf("  %-8s  %-24s  %-12s  %-10lld  %s\n", json_string_value(json_object_get(row, "role")),
            json_string_value(json_object_get(row, "name")),
            json_string_value(json_object_get(row, "code")),
            (long long)json_integer_value(json_object_get(row, "head_seq")), flags);
@@ -448,7 +449,7 @@ static void status_text(const hub_ctx *ctx, json_t *st) {
   json_array_foreach(forks, i, row) {
     char when[26];
     cm_time_iso((uint64_t)json_integer_value(json_object_get(row, "time_ms")), when);
-    printf("  #%lld author %s seq %lld at %s via %s\n",
+    cm_term_printf("  #%lld author %s seq %lld at %s via %s\n",
            (long long)json_integer_value(json_object_get(row, "id")),
            json_string_value(json_object_get(row, "author")),
            (long long)json_integer_value(json_object_get(row, "seq")), when,
@@ -458,7 +459,7 @@ static void status_text(const hub_ctx *ctx, json_t *st) {
   json_t *req = json_object_get(st, "requests");
   printf("\nenrolment requests waiting: %zu\n", json_array_size(req));
   json_array_foreach(req, i, row) {
-    printf("  %lld  %s  %s  %s\n", (long long)json_integer_value(json_object_get(row, "id")),
+    cm_term_printf("  %lld  %s  %s  %s\n", (long long)json_integer_value(json_object_get(row, "id")),
            json_string_value(json_object_get(row, "name")),
            json_string_value(json_object_get(row, "code")),
            json_string_value(json_object_get(row, "fingerprint")));
@@ -469,7 +470,7 @@ static void status_text(const hub_ctx *ctx, json_t *st) {
     json_array_foreach(json_object_get(st, "forward"), i, row) {
       long long head = (long long)json_integer_value(json_object_get(row, "head_seq"));
       long long acked = (long long)json_integer_value(json_object_get(row, "acked_seq"));
-      printf("  %s  %lld / %lld%s\n", json_string_value(json_object_get(row, "author")), head,
+      cm_term_printf("  %s  %lld / %lld%s\n", json_string_value(json_object_get(row, "author")), head,
              acked, head > acked ? "  pending" : "");
     }
   }
@@ -575,7 +576,7 @@ static int review_list(hub_ctx *ctx, int json) {
     json_array_foreach(list, i, b) {
       char kinds[512];
       kinds_text(json_object_get(b, "kinds"), kinds, sizeof kinds);
-      printf("%lld  %s  %s  seq %lld-%lld  %lld record(s): %s  flagged: %lld\n",
+      cm_term_printf("%lld  %s  %s  seq %lld-%lld  %lld record(s): %s  flagged: %lld\n",
              (long long)json_integer_value(json_object_get(b, "id")),
              json_string_value(json_object_get(b, "community")),
              json_string_value(json_object_get(b, "code")),
@@ -600,7 +601,7 @@ static int review_show(hub_ctx *ctx, int64_t id, int json) {
   } else {
     size_t i;
     json_t *r;
-    printf("batch %lld from %s (%s), records %lld-%lld: %s%s%s\n", (long long)id,
+    cm_term_printf("batch %lld from %s (%s), records %lld-%lld: %s%s%s\n", (long long)id,
            json_string_value(json_object_get(b, "community")),
            json_string_value(json_object_get(b, "code")),
            (long long)json_integer_value(json_object_get(b, "first_seq")),
@@ -611,7 +612,7 @@ static int review_show(hub_ctx *ctx, int64_t id, int json) {
     json_array_foreach(json_object_get(b, "records"), i, r) {
       char *body = json_dumps(json_object_get(r, "body"), JSON_COMPACT | JSON_PRESERVE_ORDER);
       char *flags = json_dumps(json_object_get(r, "flags"), JSON_COMPACT);
-      printf("  %lld  %-20s %-9s flags %s  %s%s%s\n",
+      cm_term_printf("  %lld  %-20s %-9s flags %s  %s%s%s\n",
              (long long)json_integer_value(json_object_get(r, "seq")),
              json_string_value(json_object_get(r, "kind")),
              json_string_value(json_object_get(r, "status")), flags ? flags : "[]",
@@ -784,7 +785,7 @@ static int cmd_decide(const cmd_args *a) {
       size_t i;
       json_t *x;
       json_array_foreach(list, i, x) {
-        printf("%s  %-9s by %-8s %s%s  %s%s%s\n", json_string_value(json_object_get(x, "record")),
+        cm_term_printf("%s  %-9s by %-8s %s%s  %s%s%s\n", json_string_value(json_object_get(x, "record")),
                json_string_value(json_object_get(x, "kind")),
                json_string_value(json_object_get(x, "by")),
                json_string_value(json_object_get(x, "org")),
@@ -879,7 +880,7 @@ static int cmd_activity(const cmd_args *a) {
       json_t *x;
       json_array_foreach(list, i, x) {
         json_t *s = json_object_get(x, "street"), *d = json_object_get(x, "district");
-        printf("%s  %s  %s  %s  street: %s%s%s  district: %s%s%s%s\n",
+        cm_term_printf("%s  %s  %s  %s  street: %s%s%s  district: %s%s%s%s\n",
                json_string_value(json_object_get(x, "id")),
                json_string_value(json_object_get(x, "date")),
                json_string_value(json_object_get(x, "community")),
@@ -939,17 +940,17 @@ static int cmd_fork(const cmd_args *a) {
       json_t *x, *h;
       json_array_foreach(list, i, x) {
         json_t *held = json_object_get(x, "held"), *other = json_object_get(x, "other");
-        printf("fork %lld: author %s (%s) at seq %lld%s\n",
+        cm_term_printf("fork %lld: author %s (%s) at seq %lld%s\n",
                (long long)json_integer_value(json_object_get(x, "id")),
                json_string_value(json_object_get(x, "author")),
                json_string_value(json_object_get(x, "name")),
                (long long)json_integer_value(json_object_get(x, "seq")),
                json_integer_value(json_object_get(x, "quarantined")) ? "  QUARANTINED" : "");
-        printf("  held:  entry %s, head %lld %s\n", json_string_value(json_object_get(held, "hash")),
+        cm_term_printf("  held:  entry %s, head %lld %s\n", json_string_value(json_object_get(held, "hash")),
                (long long)json_integer_value(json_object_get(held, "head_seq")),
                json_string_value(json_object_get(held, "head")));
         json_array_foreach(json_object_get(other, "hashes"), k, h)
-          printf("  other: seq %lld %s\n",
+          cm_term_printf("  other: seq %lld %s\n",
                  (long long)(json_integer_value(json_object_get(other, "first_seq")) + (long long)k),
                  json_string_value(h));
       }

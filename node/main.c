@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "../common/term.h"
 #include "../common/clock.h"
 #include "../common/http_client.h"
 #include "../common/log.h"
@@ -230,7 +231,7 @@ static int cmd_org_list(args *a) {
     json_array_foreach(list, i, o) {
       char flags[128];
       flags_text(json_object_get(o, "flags"), flags, sizeof flags);
-      printf("%s\t%s\t%s\t%s\t%s\t%lld/%lld\n", js(o, "id"), js(o, "status"), flags,
+      cm_term_printf("%s\t%s\t%s\t%s\t%s\t%lld/%lld\n", js(o, "id"), js(o, "status"), flags,
              js(o, "name"), js(o, "founded_by"),
              (long long)json_integer_value(json_object_get(o, "party_members")),
              (long long)json_integer_value(json_object_get(o, "members")));
@@ -271,7 +272,7 @@ static int cmd_report_list(args *a) {
     size_t i;
     json_t *o;
     json_array_foreach(list, i, o) {
-      printf("%s\t%s\t%lld\t%lld\t%lld\t%s\t%s%s%s\n", js(o, "org"), js(o, "month"),
+      cm_term_printf("%s\t%s\t%lld\t%lld\t%lld\t%s\t%s%s%s\n", js(o, "org"), js(o, "month"),
              (long long)json_integer_value(json_object_get(o, "activities")),
              (long long)json_integer_value(json_object_get(o, "participants")),
              (long long)json_integer_value(json_object_get(o, "party_participants")),
@@ -316,7 +317,7 @@ static int cmd_activity_list(args *a) {
       json_t *st = json_object_get(o, "street"), *di = json_object_get(o, "district");
       /* a returned activity shows the note of the level that returned it */
       const char *note = js(di, "note")[0] ? js(di, "note") : js(st, "note");
-      printf("%s\t%s\t%s\t%s\tstreet:%s\tdistrict:%s\t%s\t%s\n", js(o, "id"), js(o, "date"),
+      cm_term_printf("%s\t%s\t%s\t%s\tstreet:%s\tdistrict:%s\t%s\t%s\n", js(o, "id"), js(o, "date"),
              js(o, "org"), js(o, "escalation"), js(st, "status"), js(di, "status"),
              js(o, "title"), note[0] ? note : "-");
     }
@@ -385,7 +386,7 @@ static int cmd_status(args *a) {
     json_t *v;
     json_object_foreach(st, k, v) {
       if (json_is_string(v))
-        printf("%s: %s\n", k, json_string_value(v));
+        cm_term_printf("%s: %s\n", k, json_string_value(v));
       else if (json_is_integer(v))
         printf("%s: %lld\n", k, (long long)json_integer_value(v));
       else
@@ -413,7 +414,7 @@ static int cmd_inbox(args *a) {
     json_array_foreach(list, i, o) {
       const char *dl = js(o, "deadline"), *res = js(o, "result"), *why = js(o, "reason");
       const char *about = js(o, "org")[0] ? js(o, "org") : js(o, "subject");
-      printf("%s\t%s%s%s\t%s\t%s\t%s\t%s\t%s%s\n", js(o, "time"), js(o, "kind"),
+      cm_term_printf("%s\t%s%s%s\t%s\t%s\t%s\t%s\t%s%s\n", js(o, "time"), js(o, "kind"),
              res[0] ? ":" : "", res, js(o, "origin"), js(o, "record"), about[0] ? about : "-",
              why[0] ? why : "-", dl[0] ? dl : "-",
              json_is_true(json_object_get(o, "overdue"))  ? "\tOVERDUE"
