@@ -437,12 +437,13 @@ static void api_review_one(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   hub_web_req w;
   json_t *b = NULL;
   cm_err err;
-  char *end = NULL;
   cm_err_clear(&err);
   if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
   const char *p = cm_http_param(req, 0);
-  long long id = p ? strtoll(p, &end, 10) : 0;
-  cm_rc rc = (!p || !end || *end || id <= 0)
+  uint64_t id64 = 0;
+  int bad = cm_dec_u64(p, &id64) != CM_OK || id64 == 0 || id64 > INT64_MAX;
+  long long id = (long long)id64;
+  cm_rc rc = bad
                  ? cm_errf(&err, CM_ERR_INVALID, "a batch ID is a positive number")
                  : hub_review_show(w.hub, (int64_t)id, &b, &err);
   if (!rc && !sees_author(&w, json_string_value(json_object_get(b, "author"))))
@@ -458,7 +459,9 @@ static void api_activities(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   json_t *list = NULL;
   cm_err err;
   cm_err_clear(&err);
-  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
+  /* As the activities page: at a district hub a street-bound operator gets
+   * 403, not every street's activities. */
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN | HUB_WEB_DISTRICT)) return;
   cm_rc rc = hub_activity_list(w.hub, &list, &err);
   answer_json(&w, rc, list, &err);
   hub_web_end(&w);
