@@ -18,6 +18,7 @@
 #include "../common/log.h"
 #include "../protocol/request.h"
 #include "activity.h"
+#include "enrolguard.h"
 #include "fork.h"
 #include "hublog.h"
 #include "ingest.h"
@@ -319,6 +320,18 @@ static void api_enroll(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     goto out;
   }
   if (verify_signed(req, resp, caller) != CM_OK) goto out;
+  unsigned retry_s = 0;
+  if (!hub_enrolguard_allow(api->enrol, cm_http_peer(req), cm_mono_ms(), &retry_s)) {
+    char ra[24], msg[160];
+    snprintf(ra, sizeof ra, "%u", retry_s);
+    snprintf(msg, sizeof msg,
+             "at most %d enrolment requests per address in %llu minutes: try again in %u s",
+             HUB_ENROL_PER_ADDR, (unsigned long long)(HUB_ENROL_WINDOW_MS / 60000), retry_s);
+    cm_warn("api: enrolment request from %s refused: over the rate", cm_http_peer(req));
+    cm_http_resp_error(resp, 429, CM_ERR_BUSY, msg, NULL);
+    cm_http_resp_header(resp, "Retry-After", ra);
+    goto out;
+  }
   rc = cm_json_parse_object(data, len, &body, &err);
   if (!rc) rc = cm_json_str(body, "name", 0, &name, &err);
   if (!rc) rc = cm_json_str(body, "street", 1, &street, &err);
@@ -338,6 +351,13 @@ static void api_enroll(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   if (enrolled) {
     cm_http_resp_json(resp, 200, enroll_answer(api->hub, "enrolled", 0));
   } else {
+    cm_err e2;
+    cm_err_clear(&e2);
+    if (api->web &&
+        hub_enrolguard_source_put(hub_web_ops(api->web), request_id, cm_http_peer(req),
+                                  cm_now_ms(), &e2))
+      cm_warn("api: enrolment request %lld: its source address was not kept: %s",
+              (long long)request_id, e2.msg);
     cm_info("api: enrolment request %lld from %s (%s): approve with enroll-approve %lld",
             (long long)request_id, name, cm_http_peer(req), (long long)request_id);
     cm_http_resp_json(resp, 202, enroll_answer(api->hub, "pending", request_id));

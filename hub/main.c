@@ -19,6 +19,7 @@
 #include "decide.h"
 #include "fork.h"
 #include "forward.h"
+#include "enrolguard.h"
 #include "hub.h"
 #include "hublog.h"
 #include "ingest.h"
@@ -221,7 +222,7 @@ static int cmd_enroll_requests(const cmd_args *a) {
   if (r >= 0) return r;
   cm_err_clear(&err);
   rc = hub_open(a->dir, &ctx, &err);
-  if (!rc) rc = hub_enroll_requests(ctx, &list, &err);
+  if (!rc) rc = hub_enrolguard_list(ctx, &list, &err);
   hub_close(ctx);
   if (rc) return fail(rc, &err);
   if (o[0].value) {
@@ -231,15 +232,19 @@ static int cmd_enroll_requests(const cmd_args *a) {
   } else {
     size_t i;
     json_t *row;
-    cm_term_printf("%-4s  %-24s  %-12s  %-24s  %s\n", "ID", "NAME", "CODE", "FINGERPRINT", "TIME");
+    cm_term_printf("%-4s  %-24s  %-12s  %-24s  %-25s  %-15s  %s\n", "ID", "NAME", "CODE",
+                   "FINGERPRINT", "TIME", "SOURCE", "FLAG");
     json_array_foreach(list, i, row) {
       char when[26];
       cm_time_iso((uint64_t)json_integer_value(json_object_get(row, "time_ms")), when);
-      cm_term_printf("%-4lld  %-24s  %-12s  %-24s  %s\n",
+      const char *imitates = json_string_value(json_object_get(row, "imitates"));
+      cm_term_printf("%-4lld  %-24s  %-12s  %-24s  %-25s  %-15s  %s%s\n",
              (long long)json_integer_value(json_object_get(row, "id")),
              json_string_value(json_object_get(row, "name")),
              json_string_value(json_object_get(row, "code")),
-             json_string_value(json_object_get(row, "fingerprint")), when);
+             json_string_value(json_object_get(row, "fingerprint")), when,
+             json_string_value(json_object_get(row, "source")),
+             imitates ? "IMITATES " : "-", imitates ? imitates : "");
     }
   }
   json_decref(list);
@@ -1088,7 +1093,8 @@ static const hub_command commands[] = {
    "district a street hub.  Appends a signed hub.enrolled entry to the hub's log.\n"
    "Read the fingerprint back to the other side before enrolling."},
   {"enroll-requests", cmd_enroll_requests, "[--json]",
-   "List enrolment requests keys sent themselves: ID, name, code, fingerprint, time."},
+   "List enrolment requests keys sent themselves: ID, name, code, fingerprint, time,\n"
+   "the address it came from, and IMITATES NAME when its name imitates an enrolled one."},
   {"enroll-approve", cmd_enroll_approve, "ID",
    "Approve enrolment request ID (compare its fingerprint with the caller first)."},
   {"serve", cmd_serve,

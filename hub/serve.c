@@ -13,6 +13,7 @@
 #include "../common/http_server.h"
 #include "../common/log.h"
 #include "api.h"
+#include "enrolguard.h"
 #include "forward.h"
 #include "hub.h"
 #include "web.h"
@@ -89,6 +90,7 @@ cm_rc hub_server_start_opts(const char *dir, const hub_serve_opts *o, hub_server
   rc = hub_open(dir, &srv->hub, err);
   if (rc) goto out;
   srv->api.hub = srv->hub;
+  srv->api.enrol = hub_enrolguard_new();
 
   if (srv->hub->role == HUB_ROLE_STREET && srv->hub->upstream_url[0]) {
     rc = hub_forward_start(dir, &srv->fw, err);
@@ -157,6 +159,7 @@ void hub_server_stop(hub_server *srv) {
   hub_web_close(srv->web);
   free(srv->routes);
   hub_close(srv->hub);
+  hub_enrolguard_free(srv->api.enrol);
   free(srv);
 }
 
