@@ -105,7 +105,7 @@ static void token_hash(const char *hex, uint8_t out[crypto_generichash_BYTES]) {
                      0);
 }
 
-int node_staff_session_ok(node_staff *st, const char *token_hex, uint64_t mono_ms) {
+int node_staff_session_ok(node_staff *st, const char *token_hex, uint64_t now_ms) {
   if (!token_hex || strlen(token_hex) != NODE_STAFF_TOKEN_HEX - 1) return 0;
   uint8_t h[crypto_generichash_BYTES];
   token_hash(token_hex, h);
@@ -114,12 +114,12 @@ int node_staff_session_ok(node_staff *st, const char *token_hex, uint64_t mono_m
   for (int i = 0; i < STAFF_SESSIONS; i++) {
     struct staff_session *s = &st->s[i];
     if (!s->last_ms) continue;
-    if (mono_ms - s->last_ms > NODE_STAFF_IDLE_MS) {
+    if (now_ms - s->last_ms > NODE_STAFF_IDLE_MS) {
       s->last_ms = 0;
       continue;
     }
     if (sodium_memcmp(s->hash, h, sizeof h) == 0) {
-      s->last_ms = mono_ms;
+      s->last_ms = now_ms;
       ok = 1;
     }
   }
@@ -139,14 +139,14 @@ static struct staff_peer *peer_slot(node_staff *st, const char *peer) {
   return oldest;
 }
 
-cm_rc node_staff_login(node_staff *st, const char *password, const char *peer, uint64_t mono_ms,
+cm_rc node_staff_login(node_staff *st, const char *password, const char *peer, uint64_t now_ms,
                        char token_out[NODE_STAFF_TOKEN_HEX], unsigned *wait_s_out, cm_err *err) {
   *wait_s_out = 0;
   token_out[0] = '\0';
   pthread_mutex_lock(&st->mu);
   struct staff_peer *p = peer_slot(st, peer ? peer : "");
-  if (p->until_ms > mono_ms) {
-    *wait_s_out = (unsigned)((p->until_ms - mono_ms + 999) / 1000);
+  if (p->until_ms > now_ms) {
+    *wait_s_out = (unsigned)((p->until_ms - now_ms + 999) / 1000);
     pthread_mutex_unlock(&st->mu);
     return cm_errf(err, CM_ERR_PERM, "too many wrong passwords from this address: wait");
   }
@@ -163,7 +163,7 @@ cm_rc node_staff_login(node_staff *st, const char *password, const char *peer, u
       unsigned shift = p->fails - STAFF_FREE_FAILS - 1;
       unsigned wait = shift >= 10 ? STAFF_MAX_WAIT_S : 1u << shift;
       if (wait > STAFF_MAX_WAIT_S) wait = STAFF_MAX_WAIT_S;
-      p->until_ms = mono_ms + (uint64_t)wait * 1000u;
+      p->until_ms = now_ms + (uint64_t)wait * 1000u;
     }
     pthread_mutex_unlock(&st->mu);
     return cm_errf(err, CM_ERR_PERM, "wrong staff password");
@@ -179,7 +179,7 @@ cm_rc node_staff_login(node_staff *st, const char *password, const char *peer, u
     if (st->s[i].last_ms < slot->last_ms) slot = &st->s[i];
   }
   token_hash(token_out, slot->hash);
-  slot->last_ms = mono_ms ? mono_ms : 1;
+  slot->last_ms = now_ms ? now_ms : 1;
   pthread_mutex_unlock(&st->mu);
   return CM_OK;
 }

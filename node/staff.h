@@ -5,7 +5,8 @@
  * staff-password`) and kept as an argon2id hash (libsodium crypto_pwhash_str,
  * interactive limits, as the hub's operators) in DIR/staff.pw, mode 0600.  A
  * login gives a random session token kept in memory only (a restart logs
- * everyone out); failed logins from one address wait longer and longer. */
+ * everyone out); failed logins from one address wait longer and longer.
+ * Times are the wall clock (cm_now_ms, which tests can fix). */
 #ifndef LINLI_NODE_STAFF_H
 #define LINLI_NODE_STAFF_H
 
@@ -33,13 +34,13 @@ cm_rc node_staff_set_password(const char *dir, const char *password, cm_err *err
 cm_rc node_staff_open(const char *dir, node_staff **out, cm_err *err);
 void node_staff_free(node_staff *st);
 
-/* 1 when token_hex is a live session at mono_ms (which it refreshes). */
-int node_staff_session_ok(node_staff *st, const char *token_hex, uint64_t mono_ms);
+/* 1 when token_hex is a live session at now_ms (which it refreshes). */
+int node_staff_session_ok(node_staff *st, const char *token_hex, uint64_t now_ms);
 
-/* Check password from peer at mono_ms.  CM_OK: a new session, its cookie value
+/* Check password from peer at now_ms.  CM_OK: a new session, its cookie value
  * in token_out.  CM_ERR_PERM: wrong password, or peer must still wait
  * (*wait_s_out seconds; the password is then not checked). */
-cm_rc node_staff_login(node_staff *st, const char *password, const char *peer, uint64_t mono_ms,
+cm_rc node_staff_login(node_staff *st, const char *password, const char *peer, uint64_t now_ms,
                        char token_out[NODE_STAFF_TOKEN_HEX], unsigned *wait_s_out, cm_err *err);
 
 #endif

@@ -169,7 +169,7 @@ static int staff_ok(node_web_rq *rq) {
   const char *path = cm_http_path(rq->req);
   if (!app->staff || strncmp(path, "/assets/", 8) == 0) return 1;
   if (!strcmp(path, "/staff-login") && !strcmp(cm_http_method(rq->req), "POST")) return 1;
-  if (node_staff_session_ok(app->staff, cm_http_cookie(rq->req, app->staff_cookie), cm_mono_ms()))
+  if (node_staff_session_ok(app->staff, cm_http_cookie(rq->req, app->staff_cookie), cm_now_ms()))
     return 1;
   staff_form(rq, NULL, 401);
   return 0;
@@ -189,7 +189,7 @@ static void h_staff_login(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     return;
   }
   cm_rc rc = node_staff_login(app->staff, cm_http_form(req, "password", 0), cm_http_peer(req),
-                              cm_mono_ms(), token, &wait_s, &e);
+                              cm_now_ms(), token, &wait_s, &e);
   if (rc) {
     cm_warn("web: staff login from %s refused: %s", cm_http_peer(req), e.msg);
     staff_form(&rq, wait_s ? "staff.wait" : "staff.wrong", wait_s ? 429 : 401);

@@ -34,9 +34,10 @@ static void check_dec(const uint8_t *data, size_t size) {
   if (size >= sizeof s) size = sizeof s - 1;
   memcpy(s, data, size);
   s[size] = '\0';
+  size = strlen(s); /* the readers get C strings: an embedded NUL ends them */
   uint64_t v = 0;
   int ok = cm_dec_u64(s, &v) == CM_OK;
-  int digits = size > 0 && strlen(s) == size && strspn(s, "0123456789") == size;
+  int digits = size > 0 && strspn(s, "0123456789") == size;
   errno = 0;
   unsigned long long ref = digits ? strtoull(s, NULL, 10) : 0;
   int fits = digits && errno != ERANGE;
