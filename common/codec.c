@@ -136,3 +136,17 @@ out:
   free(buf);
   return rc;
 }
+
+cm_rc cm_dec_u64(const char *s, uint64_t *out) {
+  uint64_t v = 0;
+  *out = 0;
+  if (!s || !*s) return CM_ERR_INVALID;
+  for (; *s; s++) {
+    if (*s < '0' || *s > '9') return CM_ERR_INVALID;
+    unsigned d = (unsigned)(*s - '0');
+    if (v > (UINT64_MAX - d) / 10) return CM_ERR_INVALID;
+    v = v * 10 + d;
+  }
+  *out = v;
+  return CM_OK;
+}

@@ -1,4 +1,4 @@
-/* codec.h - hex and base64 (standard alphabet, padded). */
+/* codec.h - hex, base64 (standard alphabet, padded) and decimal numbers. */
 #ifndef LINLI_COMMON_CODEC_H
 #define LINLI_COMMON_CODEC_H
 
@@ -22,5 +22,10 @@ void cm_b64_encode(const uint8_t *in, size_t len, char *out);
 
 /* Decode strict padded base64; *out malloc'd (caller frees). CM_ERR_INVALID on bad input. */
 cm_rc cm_b64_decode(const char *in, size_t in_len, uint8_t **out, size_t *len_out);
+
+/* A decimal number of s: one or more ASCII digits and nothing else (no sign,
+ * no space), at most UINT64_MAX.  CM_ERR_INVALID otherwise, a number with more
+ * digits than fit in 64 bits included (never clamped to the largest). */
+cm_rc cm_dec_u64(const char *s, uint64_t *out);
 
 #endif

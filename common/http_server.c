@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 
 #include "clock.h"
+#include "http_guard.h"
 #include "json.h"
 #include "log.h"
 
@@ -29,6 +30,7 @@
 #define HTTP_RESP_MAX (256u << 20)        /* response bodies */
 #define HTTP_TIMEOUT_S 30u                /* idle connection timeout */
 #define HTTP_CONN_LIMIT 512u              /* concurrent connections */
+#define HTTP_CONN_PER_ADDR 32u            /* concurrent connections from one address */
 #define HTTP_MAX_PARAMS 8                 /* "{}" segments per route */
 #define HTTP_MAX_FIELDS 1000              /* query or form fields */
 #define HTTP_PEM_MAX (1u << 20)           /* certificate or key file */
@@ -44,6 +46,9 @@ struct cm_http_server {
   uint16_t port;
   char *cert_pem; /* must outlive the daemon */
   char *key_pem;
+  cm_guard *guard; /* deadlines and the body byte budget */
+  int check_host;
+  char *hosts;      /* ",name,name,...," of accepted Host names, lower case */
 };
 
 /* A decoded name=value list (query string or form body). */
@@ -64,6 +69,8 @@ struct cm_http_req {
   int started;      /* first access-handler call seen */
   int too_large;    /* upload went over max_body */
   int answered;     /* a response was queued early */
+  int held_known;   /* the announced body length was taken from the budget up front */
+  cm_guard_conn *gc; /* this connection's guard slot (NULL: not guarded) */
   size_t discarded;
   cm_buf body;
   char *params[HTTP_MAX_PARAMS];
@@ -199,11 +206,39 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe) {
-  (void)cls;
-  (void)conn;
+  cm_http_server *srv = cls;
+  cm_http_req *r = *con_cls;
   (void)toe;
-  req_free(*con_cls);
+  cm_guard_conn *gc = r ? r->gc : NULL;
+  if (!gc) {
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    gc = ci ? ci->socket_context : NULL;
+  }
+  /* The body's bytes go back to the budget; a kept-alive connection now waits
+   * for its next request head under the head deadline. */
+  cm_guard_release(srv->guard, gc);
+  cm_guard_head(srv->guard, gc);
+  req_free(r);
   *con_cls = NULL;
+}
+
+/* Every accepted connection gets a guard slot; the close comes before
+ * libmicrohttpd closes the descriptor (see http_guard.c). */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe) {
+  cm_http_server *srv = cls;
+  if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+    const union MHD_ConnectionInfo *fd =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    const union MHD_ConnectionInfo *ca =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    *socket_context = fd ? cm_guard_open(srv->guard, fd->connect_fd, ca ? ca->client_addr : NULL)
+                         : NULL;
+  } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+    cm_guard_close(srv->guard, *socket_context);
+    *socket_context = NULL;
+  }
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -337,7 +372,8 @@ static int is_json_type(const char *ct) {
 
 /* Turn resp into an MHD response and queue it.  The body is handed to MHD,
  * which free()s it. */
-static enum MHD_Result queue_resp(struct MHD_Connection *conn, cm_http_resp *resp) {
+static enum MHD_Result queue_resp(cm_http_server *srv, struct MHD_Connection *conn,
+                                  cm_http_resp *resp) {
   size_t len = 0;
   uint8_t *data = cm_buf_take(&resp->body, &len);
   struct MHD_Response *r;
@@ -353,6 +389,8 @@ static enum MHD_Result queue_resp(struct MHD_Connection *conn, cm_http_resp *res
   snprintf(now, sizeof now, "%llu", (unsigned long long)cm_now_ms());
   MHD_add_response_header(r, "X-Linli-Time", now);
   MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  /* Under TLS, browsers are told never to come back in clear text. */
+  if (srv->tls) MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
   if (len || resp->content_type)
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
                             resp->content_type ? resp->content_type : "application/octet-stream");
@@ -385,20 +423,64 @@ static enum MHD_Result queue_resp(struct MHD_Connection *conn, cm_http_resp *res
 }
 
 /* Answer an error straight away (413 before the body, 404, 500). */
-static enum MHD_Result queue_error(struct MHD_Connection *conn, int status, cm_rc rc,
-                                   const char *message) {
+static enum MHD_Result queue_error(cm_http_server *srv, struct MHD_Connection *conn, int status,
+                                   cm_rc rc, const char *message) {
   cm_http_resp resp;
   resp_init(&resp);
   cm_http_resp_error(&resp, status, rc, message, NULL);
-  enum MHD_Result ret = queue_resp(conn, &resp);
+  enum MHD_Result ret = queue_resp(srv, conn, &resp);
   cm_buf_free(&resp.body);
   return ret;
+}
+
+/* 1 when host (a Host header: "name", "name:port", "[v6]:port") names this
+ * server: a loopback name or one of srv->hosts. */
+static int host_accepted(const cm_http_server *srv, const char *host) {
+  char name[256];
+  if (!host || !*host) return 0;
+  size_t n;
+  if (host[0] == '[') {
+    const char *close = strchr(host, ']');
+    if (!close) return 0;
+    n = (size_t)(close - host) + 1;
+  } else {
+    const char *colon = strchr(host, ':');
+    n = colon ? (size_t)(colon - host) : strlen(host);
+  }
+  if (n == 0 || n >= sizeof name - 2) return 0;
+  for (size_t i = 0; i < n; i++)
+    name[i] = (char)(host[i] >= 'A' && host[i] <= 'Z' ? host[i] + 32 : host[i]);
+  name[n] = '\0';
+  if (!strcmp(name, "localhost") || !strcmp(name, "[::1]")) return 1;
+  struct in_addr a4;
+  if (inet_pton(AF_INET, name, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127) return 1;
+  if (!srv->hosts) return 0;
+  char key[260];
+  snprintf(key, sizeof key, ",%s,", name);
+  return strstr(srv->hosts, key) != NULL;
 }
 
 /* Find the route and run it. */
 static enum MHD_Result dispatch(cm_http_server *srv, cm_http_req *r) {
   cm_http_resp resp;
   resp_init(&resp);
+  if (srv->check_host) {
+    const char *host = cm_http_header(r, "Host");
+    if (!host_accepted(srv, host)) {
+      char msg[400];
+      snprintf(msg, sizeof msg,
+               "the Host header \"%.100s\" does not name this server; if it is a name of "
+               "this server, start it with --host %.100s",
+               host ? host : "", host ? host : "NAME");
+      cm_warn("http: refused %s %s from %s: Host \"%.100s\" is not this server", r->method,
+              r->path, cm_http_peer(r), host ? host : "");
+      cm_http_resp_error(&resp, 421, CM_ERR_PERM, msg, NULL);
+      cm_guard_send(srv->guard, r->gc, resp.body.len);
+      enum MHD_Result ret = queue_resp(srv, r->conn, &resp);
+      cm_buf_free(&resp.body);
+      return ret;
+    }
+  }
   const cm_http_route *route = NULL;
   int path_known = 0;
   char allow[128] = "";
@@ -432,7 +514,8 @@ static enum MHD_Result dispatch(cm_http_server *srv, cm_http_req *r) {
     cm_http_resp_error(&resp, 404, CM_ERR_NOT_FOUND, msg, NULL);
   }
   cm_debug("%s %s -> %d (%zu bytes)", r->method, r->target, resp.status, resp.body.len);
-  enum MHD_Result ret = queue_resp(r->conn, &resp);
+  cm_guard_send(srv->guard, r->gc, resp.body.len);
+  enum MHD_Result ret = queue_resp(srv, r->conn, &resp);
   cm_buf_free(&resp.body);
   return ret;
 }
@@ -454,8 +537,13 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
     r->method = method;
     r->path = url;
     r->conn = conn;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    r->gc = ci ? ci->socket_context : NULL;
     const char *cl =
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    const char *te =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
     if (cl) {
       char *end = NULL;
       errno = 0;
@@ -465,20 +553,48 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         char msg[160];
         snprintf(msg, sizeof msg, "request body over the limit of %zu bytes", srv->max_body);
         r->answered = 1;
-        return queue_error(conn, 413, CM_ERR_TOO_LARGE, msg);
+        cm_guard_send(srv->guard, r->gc, 0);
+        return queue_error(srv, conn, 413, CM_ERR_TOO_LARGE, msg);
+      }
+      if (n > 0) {
+        /* The announced body is taken from the budget before a byte of it is
+         * read, so bodies that never finish cannot pile up past it. */
+        if (cm_guard_take(srv->guard, r->gc, (size_t)n) != 0) {
+          r->answered = 1;
+          cm_guard_send(srv->guard, r->gc, 0);
+          cm_info("http: %s is over its share of unfinished request bodies: 503",
+                  cm_http_peer(r));
+          return queue_error(srv, conn, 503, CM_ERR_BUSY,
+                             "too many unfinished uploads from this address; try again later");
+        }
+        r->held_known = 1;
+        cm_guard_body(srv->guard, r->gc, (size_t)n);
+        return MHD_YES;
       }
     }
+    if (te)
+      cm_guard_body(srv->guard, r->gc, 0);
+    else
+      cm_guard_none(srv->guard, r->gc);
     return MHD_YES;
   }
   if (*upload_data_size) {
     size_t n = *upload_data_size;
     *upload_data_size = 0;
     if (r->answered) return MHD_YES;
+    /* A body of unknown length is taken from the budget as it is kept. */
+    if (!r->held_known && !r->too_large && r->body.len + n <= srv->max_body &&
+        cm_guard_take(srv->guard, r->gc, n) != 0) {
+      cm_info("http: %s is over its share of unfinished request bodies: closing",
+              cm_http_peer(r));
+      return MHD_NO;
+    }
     if (!r->too_large) {
       cm_rc rc = cm_buf_append(&r->body, upload_data, n);
       if (rc == CM_ERR_TOO_LARGE) {
         r->too_large = 1;
         cm_buf_free(&r->body); /* what we kept is no use now */
+        if (!r->held_known) cm_guard_release(srv->guard, r->gc);
       } else if (rc) {
         return MHD_NO;
       }
@@ -491,10 +607,12 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
   }
   if (r->answered) return MHD_YES;
   r->answered = 1;
+  cm_guard_none(srv->guard, r->gc);
   if (r->too_large) {
     char msg[160];
     snprintf(msg, sizeof msg, "request body over the limit of %zu bytes", srv->max_body);
-    return queue_error(conn, 413, CM_ERR_TOO_LARGE, msg);
+    cm_guard_send(srv->guard, r->gc, 0);
+    return queue_error(srv, conn, 413, CM_ERR_TOO_LARGE, msg);
   }
   return dispatch(srv, r);
 }
@@ -568,6 +686,73 @@ static cm_rc parse_listen(const char *listen, struct sockaddr_storage *ss, int *
   return CM_OK;
 }
 
+/* The host part of listen ("[v6]" keeps its brackets) into out. */
+static void listen_host(const char *listen, char *out, size_t cap) {
+  const char *colon = listen ? strrchr(listen, ':') : NULL;
+  size_t n = colon ? (size_t)(colon - listen) : 0;
+  if (n >= cap) n = cap - 1;
+  if (n) memcpy(out, listen, n);
+  out[n] = '\0';
+}
+
+/* ",a,b,...," in lower case: the listen host and the extra names. */
+static cm_rc hosts_list(const char *listen, const char *extra, char **out, cm_err *err) {
+  cm_buf b;
+  cm_buf_init(&b, 8192);
+  char h[256];
+  listen_host(listen, h, sizeof h);
+  cm_rc rc = cm_buf_appendf(&b, ",%s,%s,", h, extra ? extra : "");
+  if (rc) {
+    cm_buf_free(&b);
+    return cm_errf(err, rc, "--host: too many names");
+  }
+  for (size_t i = 0; i < b.len; i++) {
+    if (b.p[i] >= 'A' && b.p[i] <= 'Z') b.p[i] = (uint8_t)(b.p[i] + 32);
+    if (b.p[i] == ' ') b.p[i] = ',';
+  }
+  *out = (char *)cm_buf_take(&b, NULL);
+  return *out ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+}
+
+cm_rc cm_http_listen_loopback(const char *listen, int *loopback_out, cm_err *err) {
+  char host[256];
+  *loopback_out = 0;
+  listen_host(listen, host, sizeof host);
+  const char *h = host;
+  char unbr[256];
+  size_t hl = strlen(host);
+  if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
+    memcpy(unbr, host + 1, hl - 2);
+    unbr[hl - 2] = '\0';
+    h = unbr;
+  }
+  if (!listen || !strrchr(listen, ':'))
+    return cm_errf(err, CM_ERR_INVALID, "listen address '%s' is not host:port",
+                   listen ? listen : "");
+  if (!*h || !strcmp(h, "*")) return CM_OK; /* every interface */
+  struct addrinfo hints, *res = NULL;
+  memset(&hints, 0, sizeof hints);
+  hints.ai_socktype = SOCK_STREAM;
+  int g = getaddrinfo(h, NULL, &hints, &res);
+  if (g != 0 || !res)
+    return cm_errf(err, CM_ERR_INVALID, "listen address '%s': %s", listen, gai_strerror(g));
+  int all = 1;
+  for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+    if (ai->ai_family == AF_INET) {
+      const struct sockaddr_in *s4 = (const struct sockaddr_in *)(const void *)ai->ai_addr;
+      if ((ntohl(s4->sin_addr.s_addr) >> 24) != 127) all = 0;
+    } else if (ai->ai_family == AF_INET6) {
+      const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)(const void *)ai->ai_addr;
+      if (!IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr)) all = 0;
+    } else {
+      all = 0;
+    }
+  }
+  freeaddrinfo(res);
+  *loopback_out = all;
+  return CM_OK;
+}
+
 /* Bind and serve in background threads. */
 cm_rc cm_http_start(const cm_http_config *cfg, cm_http_server **srv_out, cm_err *err) {
   cm_rc rc = CM_OK;
@@ -589,6 +774,11 @@ cm_rc cm_http_start(const cm_http_config *cfg, cm_http_server **srv_out, cm_err 
   srv->n_routes = cfg->n_routes;
   srv->ctx = cfg->ctx;
   srv->max_body = cfg->max_body ? cfg->max_body : HTTP_DEFAULT_MAX_BODY;
+  srv->check_host = cfg->check_host;
+  if (cfg->check_host) {
+    rc = hosts_list(cfg->listen, cfg->hosts, &srv->hosts, err);
+    if (rc) goto out;
+  }
   if ((cfg->cert_file && !cfg->key_file) || (!cfg->cert_file && cfg->key_file)) {
     rc = cm_errf(err, CM_ERR_INVALID, "TLS needs both a certificate and a key file");
     goto out;
@@ -603,6 +793,11 @@ cm_rc cm_http_start(const cm_http_config *cfg, cm_http_server **srv_out, cm_err 
     if (rc) goto out;
     srv->tls = 1;
   }
+  /* One address may hold a little more than one largest body; all together
+   * four of them. */
+  rc = cm_guard_new(srv->max_body + srv->max_body / 4, 4 * srv->max_body, HTTP_CONN_LIMIT,
+                    &srv->guard, err);
+  if (rc) goto out;
 
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
   flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL : MHD_USE_POLL;
@@ -618,6 +813,8 @@ cm_rc cm_http_start(const cm_http_config *cfg, cm_http_server **srv_out, cm_err 
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, srv};
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, HTTP_TIMEOUT_S, NULL};
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, HTTP_CONN_LIMIT, NULL};
+  ops[k++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT, HTTP_CONN_PER_ADDR, NULL};
+  ops[k++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, srv};
   if (threads > 1)
     ops[k++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)threads, NULL};
   if (srv->tls) {
@@ -653,6 +850,8 @@ uint16_t cm_http_port(const cm_http_server *srv) {
 void cm_http_stop(cm_http_server *srv) {
   if (!srv) return;
   if (srv->d) MHD_stop_daemon(srv->d);
+  cm_guard_free(srv->guard);
+  free(srv->hosts);
   free(srv->cert_pem);
   if (srv->key_pem) {
     /* The private key is a secret: wipe before freeing. */

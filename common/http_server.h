@@ -45,9 +45,24 @@ typedef struct cm_http_config {
   unsigned threads;            /* worker threads (default 4 when 0) */
   const char *cert_file;       /* PEM; both set means TLS */
   const char *key_file;
+  /* When check_host is set, a request whose Host header names neither a
+   * loopback name (localhost, 127.x.y.z, [::1]), nor the listen host, nor one
+   * of hosts (comma-separated names, may be NULL) gets 421 before any route
+   * runs: a page reached through a name that only resolves to us by DNS
+   * rebinding is not ours to answer.  The port is not compared (a proxy or a
+   * forwarded port changes it). */
+  int check_host;
+  const char *hosts;
 } cm_http_config;
 
-/* Bind and start serving in background threads. */
+/* *loopback_out = 1 when every address the listen string ("host:port",
+ * "[v6]:port") resolves to is in 127.0.0.0/8 or is ::1; 0 for any other
+ * address, a wildcard ("0.0.0.0", "[::]", "", "*") included.  CM_ERR_INVALID
+ * for a listen string that does not parse or resolve. */
+cm_rc cm_http_listen_loopback(const char *listen, int *loopback_out, cm_err *err);
+
+/* Bind and start serving in background threads.  Under TLS every answer
+ * carries Strict-Transport-Security. */
 cm_rc cm_http_start(const cm_http_config *cfg, cm_http_server **srv_out, cm_err *err);
 
 /* The port actually bound (useful with port 0). */

@@ -293,13 +293,20 @@ out:
 /* Signed GET of our own log after a sequence. */
 cm_rc cm_upstream_log(const char *base_url, uint64_t after, const cm_client_opts *opts,
                       uint8_t **out, size_t *len_out, cm_err *err) {
-  char suffix[128], hex[PROTO_KEY_HEX];
   if (!opts || !opts->sign_with)
     return cm_errf(err, CM_ERR_INVALID, "fetching our log back needs our key");
+  return cm_upstream_log_of(base_url, opts->sign_with->pk, after, opts, out, len_out, err);
+}
+
+cm_rc cm_upstream_log_of(const char *base_url, const uint8_t *author, uint64_t after,
+                         const cm_client_opts *opts, uint8_t **out, size_t *len_out, cm_err *err) {
+  char suffix[128], hex[PROTO_KEY_HEX];
+  if (!opts || !opts->sign_with || !author)
+    return cm_errf(err, CM_ERR_INVALID, "fetching a log needs our key and the author");
   cm_client_opts o = *opts;
   /* The hub sends at most 64 MiB of changesets per answer, plus framing. */
   if (!o.max_response) o.max_response = UP_LOG_MAX;
-  proto_key_hex(opts->sign_with->pk, hex);
+  proto_key_hex(author, hex);
   snprintf(suffix, sizeof suffix, "/api/v1/log/%s?after=%" PRIu64, hex, after);
   return signed_get(base_url, suffix, "fetching our log from the hub", &o, out, len_out, err);
 }

@@ -49,6 +49,10 @@ cm_rc cm_upstream_head(const char *base_url, const uint8_t *hub_key, const uint8
  * changesets).  The caller decodes and verifies each changeset. */
 cm_rc cm_upstream_log(const char *base_url, uint64_t after, const cm_client_opts *opts,
                       uint8_t **out, size_t *len_out, cm_err *err);
+/* The same for another author's log (a street hub reading one of its
+ * communities' logs at the district). */
+cm_rc cm_upstream_log_of(const char *base_url, const uint8_t *author, uint64_t after,
+                         const cm_client_opts *opts, uint8_t **out, size_t *len_out, cm_err *err);
 
 /* Signed GET base_url/api/v1/feed?after=N: feed bytes (proto_feed_decode them
  * against the pinned hub key). *out malloc'd. */

@@ -18,6 +18,8 @@
 #include "../common/log.h"
 #include "../protocol/request.h"
 #include "activity.h"
+#include "diverge.h"
+#include "enrolguard.h"
 #include "fork.h"
 #include "hublog.h"
 #include "ingest.h"
@@ -227,8 +229,9 @@ static void api_log(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     goto out;
   }
   if (verify_signed(req, resp, caller) != CM_OK) goto out;
-  if (memcmp(caller, author, PROTO_KEY_BYTES) != 0) {
-    /* A log is personal data of its community: only its own key gets it back. */
+  if (memcmp(caller, author, PROTO_KEY_BYTES) != 0 && !hub_diverge_may_read(api->hub, caller, author)) {
+    /* A log is personal data of its community: only its own key gets it back,
+     * and at the district its own street hub (to keep evidence of a fork). */
     cm_http_resp_error(resp, 403, CM_ERR_PERM,
                        "only the log's author may fetch it: sign with that community's key", NULL);
     goto out;
@@ -350,6 +353,18 @@ static void api_enroll(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     goto out;
   }
   if (verify_signed(req, resp, caller) != CM_OK) goto out;
+  unsigned retry_s = 0;
+  if (!hub_enrolguard_allow(api->enrol, cm_http_peer(req), cm_mono_ms(), &retry_s)) {
+    char ra[24], msg[160];
+    snprintf(ra, sizeof ra, "%u", retry_s);
+    snprintf(msg, sizeof msg,
+             "at most %d enrolment requests per address in %llu minutes: try again in %u s",
+             HUB_ENROL_PER_ADDR, (unsigned long long)(HUB_ENROL_WINDOW_MS / 60000), retry_s);
+    cm_warn("api: enrolment request from %s refused: over the rate", cm_http_peer(req));
+    cm_http_resp_error(resp, 429, CM_ERR_BUSY, msg, NULL);
+    cm_http_resp_header(resp, "Retry-After", ra);
+    goto out;
+  }
   rc = cm_json_parse_object(data, len, &body, &err);
   if (!rc) rc = cm_json_str(body, "name", 0, &name, &err);
   if (!rc) rc = cm_json_str(body, "street", 1, &street, &err);
@@ -369,6 +384,13 @@ static void api_enroll(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   if (enrolled) {
     cm_http_resp_json(resp, 200, enroll_answer(api->hub, "enrolled", 0));
   } else {
+    cm_err e2;
+    cm_err_clear(&e2);
+    if (api->web &&
+        hub_enrolguard_source_put(hub_web_ops(api->web), request_id, cm_http_peer(req),
+                                  cm_now_ms(), &e2))
+      cm_warn("api: enrolment request %lld: its source address was not kept: %s",
+              (long long)request_id, e2.msg);
     cm_info("api: enrolment request %lld from %s (%s): approve with enroll-approve %lld",
             (long long)request_id, name, cm_http_peer(req), (long long)request_id);
     cm_http_resp_json(resp, 202, enroll_answer(api->hub, "pending", request_id));
@@ -468,12 +490,13 @@ static void api_review_one(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   hub_web_req w;
   json_t *b = NULL;
   cm_err err;
-  char *end = NULL;
   cm_err_clear(&err);
   if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
   const char *p = cm_http_param(req, 0);
-  long long id = p ? strtoll(p, &end, 10) : 0;
-  cm_rc rc = (!p || !end || *end || id <= 0)
+  uint64_t id64 = 0;
+  int bad = cm_dec_u64(p, &id64) != CM_OK || id64 == 0 || id64 > INT64_MAX;
+  long long id = (long long)id64;
+  cm_rc rc = bad
                  ? cm_errf(&err, CM_ERR_INVALID, "a batch ID is a positive number")
                  : hub_review_show(w.hub, (int64_t)id, &b, &err);
   if (!rc && !sees_author(&w, json_string_value(json_object_get(b, "author"))))
@@ -489,7 +512,9 @@ static void api_activities(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   json_t *list = NULL;
   cm_err err;
   cm_err_clear(&err);
-  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
+  /* As the activities page: at a district hub a street-bound operator gets
+   * 403, not every street's activities. */
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN | HUB_WEB_DISTRICT)) return;
   cm_rc rc = hub_activity_list(w.hub, &list, &err);
   answer_json(&w, rc, list, &err);
   hub_web_end(&w);

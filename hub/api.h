@@ -17,6 +17,7 @@ typedef struct hub_api {
   hub_ctx *hub;    /* shared by the worker threads (hub_* functions lock it) */
   hub_forward *fw; /* the street hub's forward loop, woken after new entries; may be NULL */
   struct hub_web *web; /* the operator pages' state (hub/web.h); NULL when not serving pages */
+  struct hub_enrolguard *enrol; /* enrolment request rate per address (hub/enrolguard.h); may be NULL */
 } hub_api;
 
 /* The route table (static storage) and its length. */

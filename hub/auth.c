@@ -110,14 +110,29 @@ static void make_dummy_hash(void) {
   if (hub_auth_password_hash(pw, dummy_hash, NULL)) dummy_hash[0] = '\0';
 }
 
-/* *locked_out 1 when subject failed max times and the last failure is less
- * than HUB_AUTH_LOCK_MS ago. */
+/* How long a subject with count failures (max of them free) waits after its
+ * last one: nothing, then HUB_AUTH_LOCK_MS doubling up to HUB_AUTH_LOCK_MAX_MS. */
+static uint64_t lock_wait_ms(int count, int max) {
+  if (count < max) return 0;
+  int doublings = count - max;
+  uint64_t w = HUB_AUTH_LOCK_MS;
+  while (doublings-- > 0 && w < HUB_AUTH_LOCK_MAX_MS)
+    w *= 2;
+  return w < HUB_AUTH_LOCK_MAX_MS ? w : HUB_AUTH_LOCK_MAX_MS;
+}
+
+/* *locked_out 1 (and *wait_ms raised to what is left) when subject must still
+ * wait at now_ms. */
 static cm_rc is_locked(hub_opstore *ops, const char *subject, int max, uint64_t now_ms,
-                       int *locked_out, cm_err *err) {
+                       int *locked_out, uint64_t *wait_ms, cm_err *err) {
   int count = 0;
   uint64_t last = 0;
   cm_rc rc = hub_opstore_fail_get(ops, subject, &count, &last, err);
-  if (!rc && count >= max && now_ms < last + HUB_AUTH_LOCK_MS) *locked_out = 1;
+  uint64_t until = last + lock_wait_ms(count, max);
+  if (!rc && now_ms < until) {
+    *locked_out = 1;
+    if (until - now_ms > *wait_ms) *wait_ms = until - now_ms;
+  }
   return rc;
 }
 
@@ -139,7 +154,8 @@ cm_rc hub_auth_login(hub_opstore *ops, const char *name, const char *password, c
                      uint64_t now_ms, hub_auth_session *s_out,
                      char token_out[HUB_AUTH_TOKEN_HEX], int *locked_out, cm_err *err) {
   cm_rc rc = CM_OK;
-  char by_name[HUB_OP_NAME_MAX + 8], by_peer[128];
+  char by_name[HUB_OP_NAME_MAX + 192], by_peer[128];
+  uint64_t wait_ms = 0;
   hub_operator op;
   int found = 0, good = 0, n_name = 0, n_peer = 0;
   *locked_out = 0;
@@ -154,16 +170,17 @@ cm_rc hub_auth_login(hub_opstore *ops, const char *name, const char *password, c
   }
   /* Over-long input is a failure like any other, but must not reach argon2. */
   if (strlen(name) >= HUB_OP_NAME_MAX || strlen(password) > HUB_AUTH_PW_MAX) name = "";
-  snprintf(by_name, sizeof by_name, "name:%s", name);
+  /* The name counts only together with the address it is tried from. */
+  snprintf(by_name, sizeof by_name, "pair:%.120s|%s", peer, name);
   snprintf(by_peer, sizeof by_peer, "peer:%s", peer);
 
-  rc = is_locked(ops, by_name, HUB_AUTH_MAX_FAILS_NAME, now_ms, locked_out, err);
-  if (!rc) rc = is_locked(ops, by_peer, HUB_AUTH_MAX_FAILS_PEER, now_ms, locked_out, err);
+  rc = is_locked(ops, by_name, HUB_AUTH_MAX_FAILS_NAME, now_ms, locked_out, &wait_ms, err);
+  if (!rc) rc = is_locked(ops, by_peer, HUB_AUTH_MAX_FAILS_PEER, now_ms, locked_out, &wait_ms, err);
   if (rc) goto out;
   if (*locked_out) {
     hub_opstore_audit_add(ops, now_ms, name, "login.locked", "", "", peer, NULL);
-    rc = cm_errf(err, CM_ERR_PERM, "too many failed logins: try again in %llu minutes",
-                 (unsigned long long)(HUB_AUTH_LOCK_MS / 60000));
+    rc = cm_errf(err, CM_ERR_PERM, "too many failed logins from this address: try again in %llu "
+                 "seconds", (unsigned long long)((wait_ms + 999) / 1000));
     goto out;
   }
 
@@ -182,7 +199,8 @@ cm_rc hub_auth_login(hub_opstore *ops, const char *name, const char *password, c
     if (!rc) rc = hub_opstore_fail_add(ops, by_peer, now_ms, HUB_AUTH_FAIL_WINDOW_MS, &n_peer, err);
     if (rc) goto out;
     hub_opstore_audit_add(ops, now_ms, name, "login.failed", "", "", peer, NULL);
-    if (n_name >= HUB_AUTH_MAX_FAILS_NAME || n_peer >= HUB_AUTH_MAX_FAILS_PEER) *locked_out = 1;
+    if (lock_wait_ms(n_name, HUB_AUTH_MAX_FAILS_NAME) || lock_wait_ms(n_peer, HUB_AUTH_MAX_FAILS_PEER))
+      *locked_out = 1;
     rc = cm_errf(err, CM_ERR_PERM, "wrong operator name or password");
     goto out;
   }

@@ -23,10 +23,17 @@
 #define HUB_AUTH_IDLE_MS (12ull * 3600 * 1000)  /* a session unused this long ends */
 #define HUB_AUTH_PW_MIN 8                       /* shortest password accepted */
 #define HUB_AUTH_PW_MAX 1024                    /* longest password accepted (bytes) */
-#define HUB_AUTH_FAIL_WINDOW_MS (15ull * 60 * 1000) /* failures this far apart start over */
-#define HUB_AUTH_LOCK_MS (15ull * 60 * 1000)    /* how long a lock-out lasts after the last failure */
-#define HUB_AUTH_MAX_FAILS_NAME 5               /* failures per operator name before lock-out */
-#define HUB_AUTH_MAX_FAILS_PEER 10              /* failures per client address before lock-out */
+/* Lock-out.  Failures are counted per operator name from one client address
+ * ("pair") and per client address over all names ("peer"), never per name
+ * alone: someone guessing from elsewhere must not be able to lock an operator
+ * out of the operator's own address.  Past its free failures a subject waits
+ * HUB_AUTH_LOCK_MS after its last failure, twice that after one more, and so on
+ * up to HUB_AUTH_LOCK_MAX_MS; a failure after a quiet window starts over. */
+#define HUB_AUTH_FAIL_WINDOW_MS (24ull * 3600 * 1000) /* failures this far apart start over */
+#define HUB_AUTH_LOCK_MS (60ull * 1000)         /* the first wait */
+#define HUB_AUTH_LOCK_MAX_MS (60ull * 60 * 1000) /* the longest wait */
+#define HUB_AUTH_MAX_FAILS_NAME 5               /* free failures for one name from one address */
+#define HUB_AUTH_MAX_FAILS_PEER 10              /* free failures from one address, all names */
 
 /* A logged-in operator, as the pages see it. */
 typedef struct hub_auth_session {
@@ -58,8 +65,9 @@ cm_rc hub_auth_set_password(hub_opstore *ops, const char *name, const char *pass
 /* Check name and password from peer at now_ms.  On CM_OK a new session exists:
  * *s_out describes it and token_out holds the cookie value.  CM_ERR_PERM for a
  * wrong name or password or a disabled account (one message for all, so that
- * names cannot be probed), with *locked_out 1 when the name or the peer is
- * locked out after too many failures (the password is then not even checked).
+ * names cannot be probed), with *locked_out 1 when the name from this peer, or
+ * the peer, must wait after too many failures (the password is then not even
+ * checked).
  * Every attempt is written to the audit trail. */
 cm_rc hub_auth_login(hub_opstore *ops, const char *name, const char *password, const char *peer,
                      uint64_t now_ms, hub_auth_session *s_out,

@@ -21,6 +21,7 @@
 #include "../common/log.h"
 #include "../common/upstream.h"
 #include "../protocol/feed.h"
+#include "diverge.h"
 #include "hub.h"
 #include "hublog.h"
 #include "ingest.h"
@@ -98,6 +99,48 @@ static const char *ca_file(round_ctx *r) {
   return access(r->ca_path, R_OK) == 0 ? r->ca_path : NULL;
 }
 
+/* The district holds a different entry of a at seq (its signed head says so):
+ * push our version so that the district records the fork with both versions,
+ * fetch its version and record the same fork here (diverge.h).  Returns
+ * CM_PROTO_FORK with err saying so once both are kept. */
+static cm_rc diverged(round_ctx *r, const hub_fwd_author *a, uint64_t seq, cm_err *err) {
+  char hex[PROTO_KEY_HEX];
+  uint8_t *bundle = NULL, *theirs = NULL;
+  size_t len = 0, theirs_len = 0;
+  uint64_t last = 0;
+  cm_push_result pr;
+  cm_err e;
+  memset(&pr, 0, sizeof pr);
+  cm_err_clear(&e);
+  proto_key_hex(a->author, hex);
+  cm_warn("forward: the district holds a different entry of %.16s... at %" PRIu64
+          " than this hub: keeping both as a fork",
+          hex, seq);
+  cm_rc rc = hub_forward_pending(r->hub, a->author, seq - 1, HUB_FORWARD_MAX_ENTRIES,
+                                 HUB_FORWARD_MAX_BYTES, &bundle, &len, &last, err);
+  if (!rc && len) {
+    /* The district refuses it (409 PROTO_FORK) after keeping it as evidence. */
+    if (cm_upstream_push(r->url, pinned(r), bundle, len, &r->push_opts, &pr, &e) == CM_OK)
+      cm_info("forward: the district answered %ld %s to our version of %.16s...", pr.status,
+              pr.error, hex);
+    r->st.requests++;
+  }
+  if (!rc) rc = cm_upstream_log_of(r->url, a->author, seq - 1, &r->signed_opts, &theirs,
+                                   &theirs_len, err);
+  r->st.requests++;
+  if (!rc) rc = hub_diverge_record(r->hub, a->author, seq, theirs, theirs_len, err);
+  if (!rc)
+    rc = cm_errf(err, CM_PROTO_FORK,
+                 "forward: %.16s... forked at %" PRIu64
+                 " between this hub and the district: quarantined here and there, both versions "
+                 "kept; resolve with linli-hub fork resolve",
+                 hex, seq);
+  cm_push_result_free(&pr);
+  free(bundle);
+  free(theirs);
+  return rc;
+}
+
 /* Push one author's log from where the district says it is. */
 static cm_rc forward_author(round_ctx *r, const hub_fwd_author *a, cm_err *err) {
   cm_rc rc = CM_OK;
@@ -109,6 +152,9 @@ static cm_rc forward_author(round_ctx *r, const hub_fwd_author *a, cm_err *err) 
   char hex[PROTO_KEY_HEX];
   proto_key_hex(a->author, hex);
   memset(&pr, 0, sizeof pr);
+
+  /* A quarantined author waits for an operator here; the fork is shown. */
+  if (hub_diverge_quarantined(r->hub, a->author)) return CM_OK;
 
   /* The district's own word first: it may have been restored from an old copy
    * (then we resend) or hold more than our receipts say (a lost answer). */
@@ -125,6 +171,7 @@ static cm_rc forward_author(round_ctx *r, const hub_fwd_author *a, cm_err *err) 
     rc = hub_forward_rewind(r->hub, a->author, after, err);
   } else if (after > a->acked_seq && after <= a->head_seq) {
     rc = hub_forward_ack(r->hub, &head.r, head.raw, err);
+    if (rc == CM_PROTO_FORK) rc = diverged(r, a, after, err);
   }
   if (rc) goto out;
 

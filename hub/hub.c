@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../common/privdir.h"
 #include "../common/clock.h"
 #include "../common/keyfile.h"
 #include "store.h"
@@ -65,6 +66,8 @@ cm_rc hub_init(const char *dir, hub_role role, const char *name, const char *ups
   if (rc) return rc;
   if (mkdir(dir, 0700) != 0 && errno != EEXIST)
     return cm_errf(err, CM_ERR_IO, "cannot create %s: %s", dir, strerror(errno));
+  rc = cm_privdir(dir, err);
+  if (rc) return rc;
   if (access(keypath, F_OK) == 0 || access(dbpath, F_OK) == 0)
     return cm_errf(err, CM_ERR_EXISTS, "%s already holds a hub; use another --dir", dir);
 
@@ -122,6 +125,9 @@ cm_rc hub_open(const char *dir, hub_ctx **ctx_out, cm_err *err) {
   if (access(dbpath, F_OK) != 0)
     return cm_errf(err, CM_ERR_NOT_FOUND, "%s holds no hub: run `linli-hub --dir %s init` first",
                    dir, dir);
+  /* Directory 0700, every file 0600, also one made by an older version. */
+  rc = cm_privdir(dir, err);
+  if (rc) return rc;
   ctx = calloc(1, sizeof *ctx);
   if (!ctx) return cm_errf(err, CM_ERR_NOMEM, "out of memory opening the hub");
   snprintf(ctx->dir, sizeof ctx->dir, "%s", dir);

@@ -13,6 +13,7 @@
 #include "../common/log.h"
 #include "../protocol/changeset.h"
 #include "project.h"
+#include "enrolguard.h"
 #include "store.h"
 
 #define HUB_CONFIG_UPSTREAM_CURSOR "upstream_cursor"
@@ -316,6 +317,27 @@ cm_rc hub_enroll_request(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const
   if (!rc && found) {
     *enrolled_out = 1;
   } else if (!rc) {
+    /* A key with a pending request refreshes it; a new one must find room. */
+    json_t *pending = NULL;
+    char hex[PROTO_KEY_HEX];
+    proto_key_hex(key, hex);
+    rc = hub_store_requests_json(ctx->store, &pending, err);
+    if (!rc && json_array_size(pending) >= HUB_ENROL_MAX_PENDING) {
+      size_t i;
+      json_t *row;
+      int mine = 0;
+      json_array_foreach(pending, i, row) {
+        const char *k = json_string_value(json_object_get(row, "key"));
+        if (k && !strcmp(k, hex)) mine = 1;
+      }
+      if (!mine)
+        rc = cm_errf(err, CM_ERR_BUSY,
+                     "%d enrolment requests are waiting already: ask the hub's operator to "
+                     "approve or clear them, then try again", HUB_ENROL_MAX_PENDING);
+    }
+    json_decref(pending);
+  }
+  if (!rc && !found) {
     rc = hub_store_request_put(ctx->store, key, name, street, code, role, cm_now_ms(),
                                request_id_out, err);
     if (!rc) {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../common/term.h"
 #include "../common/clock.h"
 #include "../common/codec.h"
 #include "../common/http_client.h"
@@ -21,6 +22,7 @@
 #include "decide.h"
 #include "fork.h"
 #include "forward.h"
+#include "enrolguard.h"
 #include "hub.h"
 #include "hublog.h"
 #include "ingest.h"
@@ -223,7 +225,7 @@ static int cmd_enroll_requests(const cmd_args *a) {
   if (r >= 0) return r;
   cm_err_clear(&err);
   rc = hub_open(a->dir, &ctx, &err);
-  if (!rc) rc = hub_enroll_requests(ctx, &list, &err);
+  if (!rc) rc = hub_enrolguard_list(ctx, &list, &err);
   hub_close(ctx);
   if (rc) return fail(rc, &err);
   if (o[0].value) {
@@ -233,15 +235,19 @@ static int cmd_enroll_requests(const cmd_args *a) {
   } else {
     size_t i;
     json_t *row;
-    printf("%-4s  %-24s  %-12s  %-24s  %s\n", "ID", "NAME", "CODE", "FINGERPRINT", "TIME");
+    cm_term_printf("%-4s  %-24s  %-12s  %-24s  %-25s  %-15s  %s\n", "ID", "NAME", "CODE",
+                   "FINGERPRINT", "TIME", "SOURCE", "FLAG");
     json_array_foreach(list, i, row) {
       char when[26];
       cm_time_iso((uint64_t)json_integer_value(json_object_get(row, "time_ms")), when);
-      printf("%-4lld  %-24s  %-12s  %-24s  %s\n",
+      const char *imitates = json_string_value(json_object_get(row, "imitates"));
+      cm_term_printf("%-4lld  %-24s  %-12s  %-24s  %-25s  %-15s  %s%s\n",
              (long long)json_integer_value(json_object_get(row, "id")),
              json_string_value(json_object_get(row, "name")),
              json_string_value(json_object_get(row, "code")),
-             json_string_value(json_object_get(row, "fingerprint")), when);
+             json_string_value(json_object_get(row, "fingerprint")), when,
+             json_string_value(json_object_get(row, "source")),
+             imitates ? "IMITATES " : "-", imitates ? imitates : "");
     }
   }
   json_decref(list);
@@ -275,8 +281,9 @@ static int cmd_enroll_approve(const cmd_args *a) {
 /* ---- serve ---- */
 
 static int cmd_serve(const cmd_args *a) {
-  opt_spec o[] = {{"listen", 0, NULL}, {"cert", 0, NULL}, {"key", 0, NULL}};
-  int r = parse_or_help(a, "serve", o, 3, NULL, 0, NULL);
+  opt_spec o[] = {{"listen", 0, NULL}, {"cert", 0, NULL}, {"key", 0, NULL},
+                  {"insecure-http", 1, NULL}, {"host", 0, NULL}};
+  int r = parse_or_help(a, "serve", o, 5, NULL, 0, NULL);
   cm_err err;
   cm_rc rc;
 
@@ -285,7 +292,8 @@ static int cmd_serve(const cmd_args *a) {
   if ((o[1].value == NULL) != (o[2].value == NULL))
     return usage_error("--cert and --key go together");
   rc = cm_client_global_init();
-  if (!rc) rc = hub_serve(a->dir, o[0].value, o[1].value, o[2].value, &err);
+  hub_serve_opts so = {o[0].value, o[1].value, o[2].value, o[3].value != NULL, o[4].value};
+  if (!rc) rc = hub_serve(a->dir, &so, &err);
   if (rc) return fail(rc, &err);
   return EXIT_OK;
 }
@@ -468,7 +476,7 @@ static void status_text(const hub_ctx *ctx, json_t *st) {
            ctx->has_upstream_key ? " (key pinned)" : " (key not pinned yet)");
 
   printf("\nheads:\n");
-  printf("  %-8s  %-24s  %-12s  %-10s  %s\n", "ROLE", "NAME", "CODE", "SEQ", "FLAGS");
+  cm_term_printf("  %-8s  %-24s  %-12s  %-10s  %s\n", "ROLE", "NAME", "CODE", "SEQ", "FLAGS");
   json_array_foreach(json_object_get(st, "authors"), i, row) {
     char flags[96] = "";
     if (json_integer_value(json_object_get(row, "quarantined")))
@@ -480,7 +488,7 @@ static void status_text(const hub_ctx *ctx, json_t *st) {
                (long long)(json_integer_value(json_object_get(row, "skew_ms")) / 1000));
       strcat(flags, c);
     }
-    printf("  %-8s  %-24s  %-12s  %-10lld  %s\n", json_string_value(json_object_get(row, "role")),
+    cm_term_printf("  %-8s  %-24s  %-12s  %-10lld  %s\n", json_string_value(json_object_get(row, "role")),
            json_string_value(json_object_get(row, "name")),
            json_string_value(json_object_get(row, "code")),
            (long long)json_integer_value(json_object_get(row, "head_seq")), flags);
@@ -491,7 +499,7 @@ static void status_text(const hub_ctx *ctx, json_t *st) {
   json_array_foreach(forks, i, row) {
     char when[26];
     cm_time_iso((uint64_t)json_integer_value(json_object_get(row, "time_ms")), when);
-    printf("  #%lld author %s seq %lld at %s via %s\n",
+    cm_term_printf("  #%lld author %s seq %lld at %s via %s\n",
            (long long)json_integer_value(json_object_get(row, "id")),
            json_string_value(json_object_get(row, "author")),
            (long long)json_integer_value(json_object_get(row, "seq")), when,
@@ -501,7 +509,7 @@ static void status_text(const hub_ctx *ctx, json_t *st) {
   json_t *req = json_object_get(st, "requests");
   printf("\nenrolment requests waiting: %zu\n", json_array_size(req));
   json_array_foreach(req, i, row) {
-    printf("  %lld  %s  %s  %s\n", (long long)json_integer_value(json_object_get(row, "id")),
+    cm_term_printf("  %lld  %s  %s  %s\n", (long long)json_integer_value(json_object_get(row, "id")),
            json_string_value(json_object_get(row, "name")),
            json_string_value(json_object_get(row, "code")),
            json_string_value(json_object_get(row, "fingerprint")));
@@ -512,7 +520,7 @@ static void status_text(const hub_ctx *ctx, json_t *st) {
     json_array_foreach(json_object_get(st, "forward"), i, row) {
       long long head = (long long)json_integer_value(json_object_get(row, "head_seq"));
       long long acked = (long long)json_integer_value(json_object_get(row, "acked_seq"));
-      printf("  %s  %lld / %lld%s\n", json_string_value(json_object_get(row, "author")), head,
+      cm_term_printf("  %s  %lld / %lld%s\n", json_string_value(json_object_get(row, "author")), head,
              acked, head > acked ? "  pending" : "");
     }
   }
@@ -618,7 +626,7 @@ static int review_list(hub_ctx *ctx, int json) {
     json_array_foreach(list, i, b) {
       char kinds[512];
       kinds_text(json_object_get(b, "kinds"), kinds, sizeof kinds);
-      printf("%lld  %s  %s  seq %lld-%lld  %lld record(s): %s  flagged: %lld\n",
+      cm_term_printf("%lld  %s  %s  seq %lld-%lld  %lld record(s): %s  flagged: %lld\n",
              (long long)json_integer_value(json_object_get(b, "id")),
              json_string_value(json_object_get(b, "community")),
              json_string_value(json_object_get(b, "code")),
@@ -643,7 +651,7 @@ static int review_show(hub_ctx *ctx, int64_t id, int json) {
   } else {
     size_t i;
     json_t *r;
-    printf("batch %lld from %s (%s), records %lld-%lld: %s%s%s\n", (long long)id,
+    cm_term_printf("batch %lld from %s (%s), records %lld-%lld: %s%s%s\n", (long long)id,
            json_string_value(json_object_get(b, "community")),
            json_string_value(json_object_get(b, "code")),
            (long long)json_integer_value(json_object_get(b, "first_seq")),
@@ -654,7 +662,7 @@ static int review_show(hub_ctx *ctx, int64_t id, int json) {
     json_array_foreach(json_object_get(b, "records"), i, r) {
       char *body = json_dumps(json_object_get(r, "body"), JSON_COMPACT | JSON_PRESERVE_ORDER);
       char *flags = json_dumps(json_object_get(r, "flags"), JSON_COMPACT);
-      printf("  %lld  %-20s %-9s flags %s  %s%s%s\n",
+      cm_term_printf("  %lld  %-20s %-9s flags %s  %s%s%s\n",
              (long long)json_integer_value(json_object_get(r, "seq")),
              json_string_value(json_object_get(r, "kind")),
              json_string_value(json_object_get(r, "status")), flags ? flags : "[]",
@@ -827,7 +835,7 @@ static int cmd_decide(const cmd_args *a) {
       size_t i;
       json_t *x;
       json_array_foreach(list, i, x) {
-        printf("%s  %-9s by %-8s %s%s  %s%s%s\n", json_string_value(json_object_get(x, "record")),
+        cm_term_printf("%s  %-9s by %-8s %s%s  %s%s%s\n", json_string_value(json_object_get(x, "record")),
                json_string_value(json_object_get(x, "kind")),
                json_string_value(json_object_get(x, "by")),
                json_string_value(json_object_get(x, "org")),
@@ -922,7 +930,7 @@ static int cmd_activity(const cmd_args *a) {
       json_t *x;
       json_array_foreach(list, i, x) {
         json_t *s = json_object_get(x, "street"), *d = json_object_get(x, "district");
-        printf("%s  %s  %s  %s  street: %s%s%s  district: %s%s%s%s\n",
+        cm_term_printf("%s  %s  %s  %s  street: %s%s%s  district: %s%s%s%s\n",
                json_string_value(json_object_get(x, "id")),
                json_string_value(json_object_get(x, "date")),
                json_string_value(json_object_get(x, "community")),
@@ -982,17 +990,17 @@ static int cmd_fork(const cmd_args *a) {
       json_t *x, *h;
       json_array_foreach(list, i, x) {
         json_t *held = json_object_get(x, "held"), *other = json_object_get(x, "other");
-        printf("fork %lld: author %s (%s) at seq %lld%s\n",
+        cm_term_printf("fork %lld: author %s (%s) at seq %lld%s\n",
                (long long)json_integer_value(json_object_get(x, "id")),
                json_string_value(json_object_get(x, "author")),
                json_string_value(json_object_get(x, "name")),
                (long long)json_integer_value(json_object_get(x, "seq")),
                json_integer_value(json_object_get(x, "quarantined")) ? "  QUARANTINED" : "");
-        printf("  held:  entry %s, head %lld %s\n", json_string_value(json_object_get(held, "hash")),
+        cm_term_printf("  held:  entry %s, head %lld %s\n", json_string_value(json_object_get(held, "hash")),
                (long long)json_integer_value(json_object_get(held, "head_seq")),
                json_string_value(json_object_get(held, "head")));
         json_array_foreach(json_object_get(other, "hashes"), k, h)
-          printf("  other: seq %lld %s\n",
+          cm_term_printf("  other: seq %lld %s\n",
                  (long long)(json_integer_value(json_object_get(other, "first_seq")) + (long long)k),
                  json_string_value(h));
       }
@@ -1193,13 +1201,17 @@ static const hub_command commands[] = {
    "district a street hub.  Appends a signed hub.enrolled entry to the hub's log.\n"
    "Read the fingerprint back to the other side before enrolling."},
   {"enroll-requests", cmd_enroll_requests, "[--json]",
-   "List enrolment requests keys sent themselves: ID, name, code, fingerprint, time."},
+   "List enrolment requests keys sent themselves: ID, name, code, fingerprint, time,\n"
+   "the address it came from, and IMITATES NAME when its name imitates an enrolled one."},
   {"enroll-approve", cmd_enroll_approve, "ID",
    "Approve enrolment request ID (compare its fingerprint with the caller first)."},
-  {"serve", cmd_serve, "[--listen 127.0.0.1:8443] [--cert FILE --key FILE]",
+  {"serve", cmd_serve,
+   "[--listen 127.0.0.1:8443] [--cert FILE --key FILE | --insecure-http] [--host NAME,...]",
    "Serve the HTTP API in the foreground (HTTPS with --cert/--key) and, at a street\n"
    "hub with an upstream, forward to the district.  Prints the URL first; stops on\n"
-   "SIGINT or SIGTERM."},
+   "SIGINT or SIGTERM.  An address outside loopback needs --cert/--key (or\n"
+   "--insecure-http, warned at every start).  Requests whose Host is not loopback,\n"
+   "the listen host or a --host name are refused (421)."},
   {"bundle", cmd_bundle, "import FILE | export --node PUBLIC_KEY [--after CURSOR] FILE",
    "import: a node's bundle file (USB stick) exactly like a push; prints the result\n"
    "as the JSON the HTTP API would answer.\n"

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/term.h"
 #include "../common/clock.h"
 #include "auth.h"
 #include "hub.h"
@@ -78,7 +79,7 @@ static cm_rc list_one(void *ctx, const hub_operator *op, cm_err *err) {
     return CM_OK;
   }
   cm_time_iso(op->created_ms, when);
-  fprintf(l->out, "%-20s  %-8s  %-20s  %-8s  %s\n", op->name, op->role,
+  cm_term_fprintf(l->out, "%-20s  %-8s  %-20s  %-8s  %s\n", op->name, op->role,
           op->street[0] ? op->street : "-", op->disabled ? "disabled" : "active", when);
   return CM_OK;
 }
@@ -96,7 +97,7 @@ static cm_rc audit_one(void *ctx, const hub_audit_row *r, cm_err *err) {
     return CM_OK;
   }
   cm_time_iso(r->time_ms, when);
-  fprintf(l->out, "%s  %-16s  %-14s  %-16s  %s\n", when, r->operator_name, r->action,
+  cm_term_fprintf(l->out, "%s  %-16s  %-14s  %-16s  %s\n", when, r->operator_name, r->action,
           r->target[0] ? r->target : "-", r->detail);
   return CM_OK;
 }

@@ -43,6 +43,11 @@ static const char *const opstore_migrations[] = {
     "  target TEXT NOT NULL DEFAULT '',"
     "  detail TEXT NOT NULL DEFAULT '',"
     "  peer TEXT NOT NULL DEFAULT '');",
+    /* 1 -> 2: where each enrolment request came from (hub/enrolguard.h) */
+    "CREATE TABLE enrol_sources ("
+    "  request_id INTEGER PRIMARY KEY,"
+    "  peer TEXT NOT NULL,"
+    "  time_ms INTEGER NOT NULL);",
 };
 
 struct hub_opstore {
@@ -326,6 +331,46 @@ cm_rc hub_opstore_session_delete(hub_opstore *st, const uint8_t token_hash[HUB_O
 cm_rc hub_opstore_session_purge(hub_opstore *st, uint64_t cutoff_ms, cm_err *err) {
   return token_stmt(st, "DELETE FROM sessions WHERE last_ms < ?2", NULL, cutoff_ms,
                     "operators: purging sessions", err);
+}
+
+/* ---- enrolment request sources ---- */
+
+cm_rc hub_opstore_enrol_source_put(hub_opstore *st, int64_t request_id, const char *peer,
+                                   uint64_t now_ms, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  pthread_mutex_lock(&st->lock);
+  cm_rc rc = prep(st,
+                  "INSERT INTO enrol_sources(request_id, peer, time_ms) VALUES (?1, ?2, ?3) "
+                  "ON CONFLICT(request_id) DO UPDATE SET peer = excluded.peer, "
+                  "time_ms = excluded.time_ms",
+                  &s, err);
+  if (!rc) {
+    sqlite3_bind_int64(s, 1, request_id);
+    bind_text(s, 2, peer);
+    sqlite3_bind_int64(s, 3, (sqlite3_int64)now_ms);
+    rc = run(st, s, "operators: recording an enrolment request's source", err);
+  }
+  pthread_mutex_unlock(&st->lock);
+  return rc;
+}
+
+cm_rc hub_opstore_enrol_source_get(hub_opstore *st, int64_t request_id, char *out, size_t cap,
+                                   cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  out[0] = '\0';
+  pthread_mutex_lock(&st->lock);
+  cm_rc rc = prep(st, "SELECT peer FROM enrol_sources WHERE request_id = ?1", &s, err);
+  if (!rc) {
+    sqlite3_bind_int64(s, 1, request_id);
+    int r = sqlite3_step(s);
+    if (r == SQLITE_ROW)
+      col_text(s, 0, out, cap);
+    else if (r != SQLITE_DONE)
+      rc = cm_db_check(st->db, r, "operators: reading an enrolment request's source", err);
+    sqlite3_finalize(s);
+  }
+  pthread_mutex_unlock(&st->lock);
+  return rc;
 }
 
 /* ---- failed logins ---- */

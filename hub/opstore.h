@@ -98,6 +98,15 @@ cm_rc hub_opstore_session_delete(hub_opstore *st, const uint8_t token_hash[HUB_O
 /* Forget sessions unused since before cutoff_ms. */
 cm_rc hub_opstore_session_purge(hub_opstore *st, uint64_t cutoff_ms, cm_err *err);
 
+/* ---- enrolment requests' client addresses (hub/enrolguard.h) ---- */
+
+/* Record (or replace) the client address request_id came from. */
+cm_rc hub_opstore_enrol_source_put(hub_opstore *st, int64_t request_id, const char *peer,
+                                   uint64_t now_ms, cm_err *err);
+/* The address of request_id into out ("" when unknown). */
+cm_rc hub_opstore_enrol_source_get(hub_opstore *st, int64_t request_id, char *out, size_t cap,
+                                   cm_err *err);
+
 /* ---- failed logins, counted per subject ("name:alice", "peer:127.0.0.1") ---- */
 
 /* Failures of subject and the time of the last one (0 and 0 when none). */

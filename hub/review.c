@@ -72,9 +72,8 @@ static cm_rc project_review(hub_ctx *ctx, const proto_entry *e, const json_t *bo
     const char *slash = rec ? strchr(rec, '/') : NULL;
     if (rc) break;
     if (!slash) continue;
-    char *end = NULL;
-    unsigned long long seq = strtoull(slash + 1, &end, 10);
-    if (!end || *end || seq == 0) continue;
+    uint64_t seq = 0;
+    if (cm_dec_u64(slash + 1, &seq) != CM_OK || seq == 0) continue;
     rc = hub_store_review_reject_put(ctx->store, e->author, e->seq, author, seq, why ? why : "",
                                      err);
   }
@@ -196,7 +195,6 @@ static uint64_t except_seq(const json_t *b, const char *record) {
   const char *ahex = json_string_value(json_object_get(b, "author"));
   const char *num = record;
   const char *slash = strchr(record, '/');
-  char *end = NULL;
   if (slash) {
     if (!ahex || (size_t)(slash - record) != strlen(ahex) ||
         strncmp(record, ahex, (size_t)(slash - record)) != 0)
@@ -204,8 +202,8 @@ static uint64_t except_seq(const json_t *b, const char *record) {
     num = slash + 1;
   }
   if (*num < '0' || *num > '9') return 0;
-  unsigned long long seq = strtoull(num, &end, 10);
-  if (!end || *end) return 0;
+  uint64_t seq = 0;
+  if (cm_dec_u64(num, &seq) != CM_OK || seq > INT64_MAX) return 0;
   if ((int64_t)seq < json_integer_value(json_object_get(b, "first_seq")) ||
       (int64_t)seq > json_integer_value(json_object_get(b, "last_seq")))
     return 0;

@@ -13,6 +13,7 @@
 #include "../common/http_server.h"
 #include "../common/log.h"
 #include "api.h"
+#include "enrolguard.h"
 #include "forward.h"
 #include "hub.h"
 #include "web.h"
@@ -46,8 +47,16 @@ static void url_host(const char *listen, char *out, size_t cap) {
  * request. */
 cm_rc hub_server_start(const char *dir, const char *listen, const char *cert_file,
                        const char *key_file, hub_server **srv_out, cm_err *err) {
+  hub_serve_opts o = {.listen = listen, .cert_file = cert_file, .key_file = key_file};
+  return hub_server_start_opts(dir, &o, srv_out, err);
+}
+
+cm_rc hub_server_start_opts(const char *dir, const hub_serve_opts *o, hub_server **srv_out,
+                            cm_err *err) {
   cm_rc rc = CM_OK;
   hub_server *srv = NULL;
+  const char *listen = o->listen, *cert_file = o->cert_file, *key_file = o->key_file;
+  int loopback = 0;
   *srv_out = NULL;
   if (!listen || !*listen) listen = HUB_SERVE_DEFAULT_LISTEN;
   int tls = cert_file && *cert_file && key_file && *key_file;
@@ -55,6 +64,24 @@ cm_rc hub_server_start(const char *dir, const char *listen, const char *cert_fil
     rc = cm_errf(err, CM_ERR_INVALID, "--cert and --key go together: give both for HTTPS");
     goto out;
   }
+  /* Logins and personal data must not cross a network in clear text. */
+  rc = cm_http_listen_loopback(listen, &loopback, err);
+  if (rc) goto out;
+  if (!loopback && !tls && !o->insecure_http) {
+    rc = cm_errf(err, CM_ERR_INVALID,
+                 "%s 不是本机回环地址，明文 HTTP 会让登录和个人信息在网络上可见：请加 --cert "
+                 "证书文件 --key 私钥文件 以 HTTPS 提供服务（确需明文时加 --insecure-http） / "
+                 "%s is not a loopback address and plain HTTP would show logins and personal "
+                 "data on the network: add --cert FILE --key FILE for HTTPS (or "
+                 "--insecure-http if you really mean clear text)",
+                 listen, listen);
+    goto out;
+  }
+  if (!loopback && !tls)
+    cm_warn("警告：在 %s 上以明文 HTTP 提供服务（--insecure-http），登录密码和个人信息可被网络上的"
+            "他人看到 / WARNING: serving plain HTTP on %s (--insecure-http): passwords and "
+            "personal data can be read by anyone on the network",
+            listen, listen);
   srv = calloc(1, sizeof *srv);
   if (!srv) {
     rc = cm_errf(err, CM_ERR_NOMEM, "serve: out of memory");
@@ -63,6 +90,7 @@ cm_rc hub_server_start(const char *dir, const char *listen, const char *cert_fil
   rc = hub_open(dir, &srv->hub, err);
   if (rc) goto out;
   srv->api.hub = srv->hub;
+  srv->api.enrol = hub_enrolguard_new();
 
   if (srv->hub->role == HUB_ROLE_STREET && srv->hub->upstream_url[0]) {
     rc = hub_forward_start(dir, &srv->fw, err);
@@ -92,6 +120,8 @@ cm_rc hub_server_start(const char *dir, const char *listen, const char *cert_fil
       .threads = HUB_SERVE_THREADS,
       .cert_file = tls ? cert_file : NULL,
       .key_file = tls ? key_file : NULL,
+      .check_host = 1,
+      .hosts = o->hosts,
   };
   rc = cm_http_start(&cfg, &srv->http, err);
   if (rc) goto out;
@@ -129,14 +159,14 @@ void hub_server_stop(hub_server *srv) {
   hub_web_close(srv->web);
   free(srv->routes);
   hub_close(srv->hub);
+  hub_enrolguard_free(srv->api.enrol);
   free(srv);
 }
 
 /* Foreground until SIGINT/SIGTERM.  The signals are blocked before any thread
  * starts, so every thread inherits the mask and sigwait() here is the only
  * place they are taken: no handler runs in the middle of a request. */
-cm_rc hub_serve(const char *dir, const char *listen, const char *cert_file, const char *key_file,
-                cm_err *err) {
+cm_rc hub_serve(const char *dir, const hub_serve_opts *o, cm_err *err) {
   cm_rc rc = CM_OK;
   hub_server *srv = NULL;
   sigset_t set, old;
@@ -152,7 +182,7 @@ cm_rc hub_serve(const char *dir, const char *listen, const char *cert_file, cons
     cm_errf(err, rc, "serve: cannot initialise the HTTP client");
     goto out;
   }
-  rc = hub_server_start(dir, listen, cert_file, key_file, &srv, err);
+  rc = hub_server_start_opts(dir, o, &srv, err);
   if (rc) goto out;
   /* Scripts and tests read this first line to learn the port. */
   printf("%s\n", hub_server_url(srv));

@@ -20,6 +20,22 @@
 
 typedef struct hub_server hub_server;
 
+/* How `serve` listens. */
+typedef struct hub_serve_opts {
+  const char *listen;     /* NULL: HUB_SERVE_DEFAULT_LISTEN */
+  const char *cert_file;  /* both set: HTTPS */
+  const char *key_file;
+  int insecure_http;      /* plain HTTP off loopback is allowed (and warned at every start) */
+  const char *hosts;      /* names besides loopback and the listen host accepted in Host
+                           * (comma-separated; NULL for none) */
+} hub_serve_opts;
+
+/* As hub_server_start, with every option.  A listen address outside loopback
+ * without TLS and without insecure_http is CM_ERR_INVALID before anything is
+ * opened, with a message saying what to add. */
+cm_rc hub_server_start_opts(const char *dir, const hub_serve_opts *o, hub_server **srv_out,
+                            cm_err *err);
+
 /* Open the hub in dir, listen on listen (NULL: HUB_SERVE_DEFAULT_LISTEN; port 0
  * picks a free port), with TLS when cert_file and key_file are both set (one
  * without the other is CM_ERR_INVALID), and start the forward loop when the hub
@@ -42,7 +58,6 @@ void hub_server_stop(hub_server *srv);
 /* The `serve` command: hub_server_start, print the URL alone as the first line
  * of standard output (flushed), then stay in the foreground until SIGINT or
  * SIGTERM, and stop.  CM_OK after a clean stop. */
-cm_rc hub_serve(const char *dir, const char *listen, const char *cert_file, const char *key_file,
-                cm_err *err);
+cm_rc hub_serve(const char *dir, const hub_serve_opts *o, cm_err *err);
 
 #endif

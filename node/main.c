@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "../common/term.h"
 #include "../common/clock.h"
 #include "../common/http_client.h"
 #include "../common/log.h"
@@ -24,6 +25,7 @@
 #include "records.h"
 #include "restore.h"
 #include "store.h"
+#include "staff.h"
 #include "sync.h"
 #include "web.h"
 
@@ -232,7 +234,7 @@ static int cmd_org_list(args *a) {
     json_array_foreach(list, i, o) {
       char flags[128];
       flags_text(json_object_get(o, "flags"), flags, sizeof flags);
-      printf("%s\t%s\t%s\t%s\t%s\t%lld/%lld\n", js(o, "id"), js(o, "status"), flags,
+      cm_term_printf("%s\t%s\t%s\t%s\t%s\t%lld/%lld\n", js(o, "id"), js(o, "status"), flags,
              js(o, "name"), js(o, "founded_by"),
              (long long)json_integer_value(json_object_get(o, "party_members")),
              (long long)json_integer_value(json_object_get(o, "members")));
@@ -273,7 +275,7 @@ static int cmd_report_list(args *a) {
     size_t i;
     json_t *o;
     json_array_foreach(list, i, o) {
-      printf("%s\t%s\t%lld\t%lld\t%lld\t%s\t%s%s%s\n", js(o, "org"), js(o, "month"),
+      cm_term_printf("%s\t%s\t%lld\t%lld\t%lld\t%s\t%s%s%s\n", js(o, "org"), js(o, "month"),
              (long long)json_integer_value(json_object_get(o, "activities")),
              (long long)json_integer_value(json_object_get(o, "participants")),
              (long long)json_integer_value(json_object_get(o, "party_participants")),
@@ -318,7 +320,7 @@ static int cmd_activity_list(args *a) {
       json_t *st = json_object_get(o, "street"), *di = json_object_get(o, "district");
       /* a returned activity shows the note of the level that returned it */
       const char *note = js(di, "note")[0] ? js(di, "note") : js(st, "note");
-      printf("%s\t%s\t%s\t%s\tstreet:%s\tdistrict:%s\t%s\t%s\n", js(o, "id"), js(o, "date"),
+      cm_term_printf("%s\t%s\t%s\t%s\tstreet:%s\tdistrict:%s\t%s\t%s\n", js(o, "id"), js(o, "date"),
              js(o, "org"), js(o, "escalation"), js(st, "status"), js(di, "status"),
              js(o, "title"), note[0] ? note : "-");
     }
@@ -387,7 +389,7 @@ static int cmd_status(args *a) {
     json_t *v;
     json_object_foreach(st, k, v) {
       if (json_is_string(v))
-        printf("%s: %s\n", k, json_string_value(v));
+        cm_term_printf("%s: %s\n", k, json_string_value(v));
       else if (json_is_integer(v))
         printf("%s: %lld\n", k, (long long)json_integer_value(v));
       else
@@ -415,7 +417,7 @@ static int cmd_inbox(args *a) {
     json_array_foreach(list, i, o) {
       const char *dl = js(o, "deadline"), *res = js(o, "result"), *why = js(o, "reason");
       const char *about = js(o, "org")[0] ? js(o, "org") : js(o, "subject");
-      printf("%s\t%s%s%s\t%s\t%s\t%s\t%s\t%s%s\n", js(o, "time"), js(o, "kind"),
+      cm_term_printf("%s\t%s%s%s\t%s\t%s\t%s\t%s\t%s%s\n", js(o, "time"), js(o, "kind"),
              res[0] ? ":" : "", res, js(o, "origin"), js(o, "record"), about[0] ? about : "-",
              why[0] ? why : "-", dl[0] ? dl : "-",
              json_is_true(json_object_get(o, "overdue"))  ? "\tOVERDUE"
@@ -468,7 +470,24 @@ static int cmd_serve(args *a) {
   const char *listen = opt(a, "--listen");
   /* No cm_client_global_init here: serve runs each sync pass as a child process
    * (node/web.c), so the page server never loads libcurl's TLS stack. */
-  cm_rc rc = node_web_serve(a->dir, listen ? listen : "127.0.0.1:8080", &e);
+  cm_rc rc = node_web_serve(a->dir, listen ? listen : "127.0.0.1:8080",
+                            opt(a, "--allow-remote") != NULL, &e);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_staff_password(args *a) {
+  char line[NODE_STAFF_PW_MAX + 2];
+  cm_err e;
+  cm_err_clear(&e);
+  node_ctx *ctx = NULL;
+  int x = open_node(a, &ctx); /* only a node directory gets a password file */
+  node_close(ctx);
+  if (x) return x;
+  if (!fgets(line, sizeof line, stdin)) line[0] = '\0';
+  line[strcspn(line, "\r\n")] = '\0';
+  cm_rc rc = node_staff_set_password(a->dir, line, &e);
+  sodium_memzero(line, sizeof line);
+  if (!rc) printf("staff password set\n");
   return rc ? fail(rc, &e) : 0;
 }
 
@@ -558,6 +577,7 @@ static const char *const o_act[] = {"--org", "--date", "--title", "--place", "--
 static const char *const o_rect[] = {"--org", "--decision", "--content", NULL};
 static const char *const f_inbox[] = {"--json", "--keep-unread", NULL};
 static const char *const o_serve[] = {"--listen", NULL};
+static const char *const f_serve[] = {"--allow-remote", NULL};
 static const char *const o_restore[] = {"--hub", "--key", NULL};
 
 static const command commands[] = {
@@ -622,9 +642,14 @@ static const command commands[] = {
      "Apply the file the street hub wrote for this node (linli-hub bundle export --node):\n"
      "its receipt and the reviews and decisions, every signature verified, exactly as a\n"
      "sync would.  导入街道回传的U盘文件（回执、审核结果和决定）。"},
-    {"serve", NULL, cmd_serve, o_serve, f_none, 0, 0, "serve [--listen 127.0.0.1:8080]",
+    {"serve", NULL, cmd_serve, o_serve, f_serve, 0, 0,
+     "serve [--listen 127.0.0.1:8080] [--allow-remote]",
      "Foreground: the staff's web page and the background sync loop.  Prints\n"
-     "http://127.0.0.1:PORT/ first."},
+     "http://127.0.0.1:PORT/ first.  Only loopback addresses unless --allow-remote,\n"
+     "which asks for the staff password (staff-password) on every page."},
+    {"staff-password", NULL, cmd_staff_password, o_none, f_none, 0, 0, "staff-password",
+     "Set the staff password of serve --allow-remote from the first line of standard\n"
+     "input (8 bytes at least); kept as an argon2id hash in DIR/staff.pw (0600)."},
     {"restore", NULL, cmd_restore, o_restore, f_none, 0, 0, "restore --hub URL --key KEYFILE",
      "A new or restored PC: fetch the log back from the hub before writing anything.\n"
      "Prints the head sequence."},

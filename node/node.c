@@ -8,6 +8,7 @@
 #include <sodium.h>
 #include <sys/stat.h>
 
+#include "../common/privdir.h"
 #include "../common/clock.h"
 #include "../common/db.h"
 #include "../common/keyfile.h"
@@ -33,6 +34,12 @@ static cm_rc open_ctx(const char *dir, int create, node_ctx **out, cm_err *err) 
   }
   rc = dir_path(dir, "node.db", path, sizeof path, err);
   if (rc) goto out;
+  /* Before anything is created: a directory made by an older version (0750,
+   * node.db 0640) is made private here too. */
+  if (stat(dir, &sb) == 0) {
+    rc = cm_privdir(dir, err);
+    if (rc) goto out;
+  }
   if (!create && stat(path, &sb) != 0) {
     rc = cm_errf(err, CM_ERR_NOT_FOUND,
                  "%s is not a node directory (no node.db): run `linli-node --dir %s init` "
@@ -165,7 +172,7 @@ cm_rc node_init_with_key(const char *dir, const node_init_opts *o, const proto_k
   rc = dir_path(dir, "identity.key", keypath, sizeof keypath, err);
   if (!rc) rc = dir_path(dir, "node.db", dbpath, sizeof dbpath, err);
   if (rc) goto out;
-  if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
+  if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
     rc = cm_errf(err, CM_ERR_IO, "cannot create %s: %s", dir, strerror(errno));
     goto out;
   }
@@ -199,19 +206,11 @@ cm_rc node_init_with_key(const char *dir, const node_init_opts *o, const proto_k
   if (rc) goto out;
   rc = open_ctx(dir, 1, &ctx, err);
   if (rc) goto out;
-  /* Leaders' names and phones are personal data: not for other users of the PC,
-   * yet not 0600 either, which marks the key file alone as the secret. */
-  if (chmod(dbpath, 0640) != 0) {
-    rc = cm_errf(err, CM_ERR_IO, "cannot set the mode of %s: %s", dbpath, strerror(errno));
-    goto out;
-  }
-  /* SQLite gives later -wal/-shm files the database's mode; fix the ones the
-   * first open made under the caller's umask (best effort: they may be gone). */
-  char side[1110];
-  snprintf(side, sizeof side, "%s-wal", dbpath);
-  (void)chmod(side, 0640);
-  snprintf(side, sizeof side, "%s-shm", dbpath);
-  (void)chmod(side, 0640);
+  /* Leaders' names and phones are personal data: the whole directory is
+   * private (0700, files 0600), the -wal and -shm files the first open made
+   * included. */
+  rc = cm_privdir(dir, err);
+  if (rc) goto out;
   node_init_opts copy = *o;
   if (o->hub_key) copy.hub_key = hub_key;
   init_meta m = {&copy, code};

@@ -92,9 +92,8 @@ static uint64_t our_seq(node_ctx *ctx, const json_t *v) {
     s = slash + 1;
   }
   if (*s < '1' || *s > '9') return 0;
-  char *end = NULL;
-  unsigned long long n = strtoull(s, &end, 10);
-  return end && !*end ? (uint64_t)n : 0;
+  uint64_t n = 0;
+  return cm_dec_u64(s, &n) == CM_OK ? n : 0;
 }
 
 static cm_rc project_review(node_ctx *ctx, const project_item *it, cm_err *err) {

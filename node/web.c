@@ -27,6 +27,7 @@
 #include "../common/clock.h"
 #include "../common/log.h"
 #include "records.h"
+#include "staff.h"
 #include "sync.h"
 #include "web_app.h"
 #include "web_assets.h"
@@ -43,6 +44,9 @@ extern char **environ;
 static int host_ok(const node_web_app *app, const char *host) {
   size_t i;
   if (!host) return 0;
+  /* Off loopback the page is reached by whatever name the network gives this
+   * PC; the staff login (a cookie a rebinding site never gets) guards it. */
+  if (app->staff) return 1;
   for (i = 0; i < app->n_hosts; i++) {
     if (strcasecmp(host, app->hosts[i]) == 0) return 1;
   }
@@ -50,9 +54,10 @@ static int host_ok(const node_web_app *app, const char *host) {
 }
 
 /* Origin, when the browser sends one, must be this server. */
-static int origin_ok(const node_web_app *app, const char *origin) {
+static int origin_ok(const node_web_app *app, const char *origin, const char *host) {
   if (!origin) return 1;
   if (strncmp(origin, "http://", 7) != 0) return 0;
+  if (app->staff) return host && strcasecmp(origin + 7, host) == 0;
   return host_ok(app, origin + 7);
 }
 
@@ -84,6 +89,8 @@ static void security_headers(cm_http_resp *resp) {
   cm_http_resp_header(resp, "Cache-Control", "no-store");
 }
 
+static int staff_ok(node_web_rq *rq);
+
 int node_web_begin(node_web_rq *rq, cm_http_req *req, cm_http_resp *resp, void *ctx) {
   node_web_app *app = ctx;
   const char *lang_q = cm_http_query(req, "lang");
@@ -114,7 +121,7 @@ int node_web_begin(node_web_rq *rq, cm_http_req *req, cm_http_resp *resp, void *
   if (method && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
     const char *site = cm_http_header(req, "Sec-Fetch-Site");
     const char *why = NULL;
-    if (!origin_ok(app, cm_http_header(req, "Origin"))) {
+    if (!origin_ok(app, cm_http_header(req, "Origin"), cm_http_header(req, "Host"))) {
       why = "Origin is another site";
     } else if (site && strcmp(site, "cross-site") == 0) {
       why = "Sec-Fetch-Site is cross-site";
@@ -138,7 +145,63 @@ int node_web_begin(node_web_rq *rq, cm_http_req *req, cm_http_resp *resp, void *
              lang_q);
     cm_http_resp_header(resp, "Set-Cookie", cookie);
   }
-  return 1;
+  return staff_ok(rq);
+}
+
+/* The staff login form (off loopback), with an error message key or NULL. */
+static void staff_form(node_web_rq *rq, const char *error_key, int status) {
+  node_web_page_begin(rq, "staff.title", NULL);
+  node_web_raw(rq, "<h1>");
+  node_web_txt(rq, "staff.title");
+  node_web_raw(rq, "</h1>");
+  if (error_key) node_web_msg(rq, "error", error_key, "");
+  node_web_form_begin(rq, "/staff-login", NULL);
+  node_web_input(rq, "password", "password", "staff.password", "", 1,
+                 "autocomplete=\"current-password\"", NULL);
+  node_web_form_end(rq, "staff.submit");
+  node_web_page_end(rq);
+  node_web_end(rq, status);
+}
+
+/* Off loopback every page but the login and the assets needs a staff session. */
+static int staff_ok(node_web_rq *rq) {
+  node_web_app *app = rq->app;
+  const char *path = cm_http_path(rq->req);
+  if (!app->staff || strncmp(path, "/assets/", 8) == 0) return 1;
+  if (!strcmp(path, "/staff-login") && !strcmp(cm_http_method(rq->req), "POST")) return 1;
+  if (node_staff_session_ok(app->staff, cm_http_cookie(rq->req, app->staff_cookie), cm_now_ms()))
+    return 1;
+  staff_form(rq, NULL, 401);
+  return 0;
+}
+
+/* POST /staff-login: check the staff password, set the session cookie. */
+static void h_staff_login(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  char token[NODE_STAFF_TOKEN_HEX], cookie[160];
+  unsigned wait_s = 0;
+  cm_err e;
+  cm_err_clear(&e);
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  node_web_app *app = rq.app;
+  if (!app->staff) {
+    node_web_redirect(&rq, "/");
+    return;
+  }
+  cm_rc rc = node_staff_login(app->staff, cm_http_form(req, "password", 0), cm_http_peer(req),
+                              cm_now_ms(), token, &wait_s, &e);
+  if (rc) {
+    cm_warn("web: staff login from %s refused: %s", cm_http_peer(req), e.msg);
+    staff_form(&rq, wait_s ? "staff.wait" : "staff.wrong", wait_s ? 429 : 401);
+    return;
+  }
+  snprintf(cookie, sizeof cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict", app->staff_cookie,
+           token);
+  sodium_memzero(token, sizeof token);
+  cm_http_resp_header(resp, "Set-Cookie", cookie);
+  sodium_memzero(cookie, sizeof cookie);
+  cm_info("web: staff logged in from %s", cm_http_peer(req));
+  node_web_redirect(&rq, "/");
 }
 
 node_ctx *node_web_db(node_web_rq *rq) {
@@ -267,6 +330,7 @@ static const cm_http_route k_routes[] = {
     {"GET", "/api/status", h_api_status, "JSON: sync status (as status --json)"},
     {"GET", "/api/inbox", h_api_inbox, "JSON: decisions (as inbox --json)"},
     {"GET", "/assets/{}", h_asset, "embedded CSS, JS and icon"},
+    {"POST", "/staff-login", h_staff_login, "off loopback: log in with the staff password"},
 };
 
 /* --- the background sync loop --- */
@@ -502,7 +566,7 @@ static int is_wildcard(const char *host) {
          strcmp(host, "*") == 0;
 }
 
-cm_rc node_web_serve(const char *dir, const char *listen, cm_err *err) {
+cm_rc node_web_serve(const char *dir, const char *listen, int allow_remote, cm_err *err) {
   node_web_app *app = NULL;
   cm_http_server *srv = NULL;
   cm_http_config cfg;
@@ -521,6 +585,21 @@ cm_rc node_web_serve(const char *dir, const char *listen, cm_err *err) {
   }
   rc = split_listen(listen, host, sizeof host, err);
   if (rc) goto out;
+  {
+    int loopback = 0;
+    rc = cm_http_listen_loopback(listen, &loopback, err);
+    if (rc) goto out;
+    if (!loopback && !allow_remote) {
+      rc = cm_errf(err, CM_ERR_INVALID,
+                   "%s 不是本机回环地址（127.0.0.0/8 或 ::1），本页面不设登录，不能对网络开放：如确需"
+                   "从其他电脑访问，先运行 linli-node --dir %s staff-password 设置员工密码，再加 "
+                   "--allow-remote / %s is not a loopback address (127.0.0.0/8 or ::1) and this "
+                   "page has no login: to open it to other PCs, set a staff password with "
+                   "linli-node --dir %s staff-password and add --allow-remote",
+                   listen, dir, listen, dir);
+      goto out;
+    }
+  }
   if (sodium_init() < 0) {
     rc = cm_errf(err, CM_ERR_CRYPTO, "libsodium failed to initialise");
     goto out;
@@ -531,6 +610,10 @@ cm_rc node_web_serve(const char *dir, const char *listen, cm_err *err) {
     goto out;
   }
   snprintf(app->dir, sizeof app->dir, "%s", dir);
+  if (allow_remote) {
+    rc = node_staff_open(dir, &app->staff, err);
+    if (rc) goto out;
+  }
   {
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
@@ -576,6 +659,7 @@ cm_rc node_web_serve(const char *dir, const char *listen, cm_err *err) {
   if (rc) goto out;
   app->port = cm_http_port(srv);
   snprintf(app->csrf_cookie, sizeof app->csrf_cookie, "linli_csrf_%u", (unsigned)app->port);
+  snprintf(app->staff_cookie, sizeof app->staff_cookie, "linli_staff_%u", (unsigned)app->port);
   snprintf(url_host, sizeof url_host, "%s", is_wildcard(host) ? "127.0.0.1" : host);
   snprintf(hp, sizeof hp, "127.0.0.1:%u", (unsigned)app->port);
   add_host(app, hp);
@@ -595,7 +679,10 @@ cm_rc node_web_serve(const char *dir, const char *listen, cm_err *err) {
 
   printf("http://%s:%u/\n", url_host, (unsigned)app->port);
   fflush(stdout);
-  cm_info("serving %s on http://%s:%u/ (Ctrl-C stops)", dir, url_host, (unsigned)app->port);
+  /* The log names the address actually bound, a wildcard included. */
+  cm_info("serving %s on http://%s:%u/ (listening on %s:%u%s; Ctrl-C stops)", dir, url_host,
+          (unsigned)app->port, is_wildcard(host) ? (host[0] == '[' ? "[::]" : "0.0.0.0") : host,
+          (unsigned)app->port, app->staff ? ", staff password required" : "");
 
   while (sigwait(&sigs, &sig) != 0) {
   }
@@ -636,6 +723,7 @@ out:
       pthread_cond_destroy(&app->sync_cond);
     }
     sodium_memzero(app->csrf, sizeof app->csrf);
+    node_staff_free(app->staff);
     free(app);
   }
   if (sigs_blocked) pthread_sigmask(SIG_SETMASK, &old_sigs, NULL);

@@ -36,6 +36,8 @@ typedef struct node_web_app {
   char hosts[NODE_WEB_MAX_HOSTS][NODE_WEB_HOST_MAX]; /* accepted Host values */
   size_t n_hosts;
   uint16_t port;
+  struct node_staff *staff;       /* off loopback (--allow-remote): the staff login, else NULL */
+  char staff_cookie[32];          /* its session cookie's name, with the port */
   /* The background sync loop (guarded by sync_mu). */
   pthread_mutex_t sync_mu;
   pthread_cond_t sync_cond;       /* on CLOCK_MONOTONIC */

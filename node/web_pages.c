@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/codec.h"
 #include "../common/clock.h"
 #include "records.h"
 #include "web_app.h"
@@ -1623,15 +1624,13 @@ void node_web_h_inbox(cm_http_req *req, cm_http_resp *resp, void *ctx) {
 void node_web_h_inbox_read(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   node_web_rq rq;
   const char *c;
-  char *end = NULL;
-  unsigned long long cursor;
+  uint64_t cursor = 0;
   cm_err e;
   cm_rc rc;
   if (!node_web_begin(&rq, req, resp, ctx)) return;
   cm_err_clear(&e);
   c = form(&rq, "cursor");
-  cursor = c && *c ? strtoull(c, &end, 10) : 0;
-  if (!c || !*c || !end || *end) {
+  if (!c || cm_dec_u64(c, &cursor) != CM_OK) {
     cm_errf(&e, CM_ERR_INVALID, "cursor: expected a number / cursor: expected a number");
     error_page(&rq, "inbox.title", &e, 400);
     return;

@@ -106,6 +106,25 @@ static void test_b64_bad(void **state) {
   }
 }
 
+/* Decimal numbers: the 64-bit range exactly; one more digit or one more unit
+ * is refused, never read as the largest value. */
+static void test_dec_u64(void **state) {
+  (void)state;
+  uint64_t v = 1;
+  assert_int_equal(cm_dec_u64("0", &v), CM_OK);
+  assert_true(v == 0);
+  assert_int_equal(cm_dec_u64("18446744073709551615", &v), CM_OK);
+  assert_true(v == UINT64_MAX);
+  assert_int_equal(cm_dec_u64("18446744073709551616", &v), CM_ERR_INVALID);
+  assert_int_equal(cm_dec_u64("99999999999999999999999", &v), CM_ERR_INVALID);
+  assert_int_equal(cm_dec_u64("", &v), CM_ERR_INVALID);
+  assert_int_equal(cm_dec_u64("-1", &v), CM_ERR_INVALID);
+  assert_int_equal(cm_dec_u64("+1", &v), CM_ERR_INVALID);
+  assert_int_equal(cm_dec_u64(" 1", &v), CM_ERR_INVALID);
+  assert_int_equal(cm_dec_u64("12a", &v), CM_ERR_INVALID);
+  assert_int_equal(cm_dec_u64(NULL, &v), CM_ERR_INVALID);
+}
+
 static void test_buf_cap(void **state) {
   (void)state;
   cm_buf b;
@@ -163,7 +182,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_hex_round_trip), cmocka_unit_test(test_hex_bad),
       cmocka_unit_test(test_b64_vectors),    cmocka_unit_test(test_b64_round_trip_binary),
-      cmocka_unit_test(test_b64_bad),        cmocka_unit_test(test_buf_cap),
+      cmocka_unit_test(test_b64_bad),        cmocka_unit_test(test_buf_cap), cmocka_unit_test(test_dec_u64),
       cmocka_unit_test(test_buf_growth),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -208,8 +208,9 @@ static void test_passwd(void **state) {
   assert_int_equal(hub_auth_set_password(f->ops, "nobody", "new-pass-1", &err), CM_ERR_NOT_FOUND);
 }
 
-/* Five failures lock the name out, even for the right password, until the
- * lock expires; then a good login clears the count. */
+/* Five failures for a name from one address make that name wait at that
+ * address only: the operator logs in from another address at once.  The
+ * waits grow with each further failure; a good login clears the count. */
 static void test_lockout(void **state) {
   fixture *f = *state;
   cm_err err = {0};
@@ -226,24 +227,38 @@ static void test_lockout(void **state) {
                      CM_ERR_PERM);
     assert_int_equal(locked, i == HUB_AUTH_MAX_FAILS_NAME - 1);
   }
-  assert_int_equal(hub_auth_login(f->ops, "erin", "erin-pass-1", "10.0.0.3", t + 10, &s, token,
+  /* the attacker's address waits, even with the right password */
+  assert_int_equal(hub_auth_login(f->ops, "erin", "erin-pass-1", "10.0.0.2", t + 10, &s, token,
                                   &locked, &err),
                    CM_ERR_PERM);
   assert_true(locked);
-  /* another account from the same address is not locked by erin's count */
+  /* erin's own address is not locked out */
+  assert_int_equal(hub_auth_login(f->ops, "erin", "erin-pass-1", "10.0.0.3", t + 10, &s, token,
+                                  &locked, &err),
+                   CM_OK);
+  /* another account from the attacker's address is not locked by erin's count */
   assert_int_equal(hub_auth_add_operator(f->ops, f->street, "finn", "street", NULL, "finn-pass-1",
                                          &err),
                    CM_OK);
   assert_int_equal(hub_auth_login(f->ops, "finn", "finn-pass-1", "10.0.0.2", t + 20, &s, token,
                                   &locked, &err),
                    CM_OK);
-  /* after the lock time erin may log in again */
-  assert_int_equal(hub_auth_login(f->ops, "erin", "erin-pass-1", "10.0.0.3",
-                                  t + 10 + HUB_AUTH_LOCK_MS + 1, &s, token, &locked, &err),
+  /* after the first wait one more failure doubles it */
+  uint64_t t2 = t + 4 + HUB_AUTH_LOCK_MS + 1;
+  assert_int_equal(hub_auth_login(f->ops, "erin", "guess", "10.0.0.2", t2, &s, token, &locked,
+                                  &err),
+                   CM_ERR_PERM);
+  assert_true(locked);
+  assert_int_equal(hub_auth_login(f->ops, "erin", "erin-pass-1", "10.0.0.2",
+                                  t2 + HUB_AUTH_LOCK_MS + 1, &s, token, &locked, &err),
+                   CM_ERR_PERM);
+  assert_true(locked);
+  assert_int_equal(hub_auth_login(f->ops, "erin", "erin-pass-1", "10.0.0.2",
+                                  t2 + 2 * HUB_AUTH_LOCK_MS + 1, &s, token, &locked, &err),
                    CM_OK);
   int count = -1;
   uint64_t last = 0;
-  assert_int_equal(hub_opstore_fail_get(f->ops, "name:erin", &count, &last, &err), CM_OK);
+  assert_int_equal(hub_opstore_fail_get(f->ops, "pair:10.0.0.2|erin", &count, &last, &err), CM_OK);
   assert_int_equal(count, 0);
 }
 

@@ -50,9 +50,10 @@ contains "$(echo "$OUT" | head -1)" "fingerprint" || fail "init prints the finge
 KEY=$(echo "$OUT" | tail -1)
 [[ "$KEY" =~ ^[0-9a-f]{64}$ ]] || fail "init's last line is not the public key: $KEY"
 [ "$(stat -c %a "$D/identity.key")" = 600 ] || fail "identity.key is not 0600"
+# personal data too: every file 0600 in a 0700 directory
+[ "$(stat -c %a "$D")" = 700 ] || fail "$D is not 0700"
 for f in "$D"/*; do
-  [ "$f" = "$D/identity.key" ] && continue
-  [ "$(stat -c %a "$f")" = 600 ] && fail "$f is 0600"
+  [ "$(stat -c %a "$f")" = 600 ] || fail "$f is not 0600"
 done
 run 2 init --community x --street y --hub http://127.0.0.1:9
 contains "$ERR" "linli-node: error:" || fail "errors start with linli-node: error:"

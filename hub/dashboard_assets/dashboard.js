@@ -162,7 +162,9 @@
       const c = window.echarts.init(box, null, { locale: lang === 'zh' ? 'ZH' : 'EN', renderer: 'canvas' });
       c.setOption({
         animation: false,
-        tooltip: { trigger: 'axis' },
+        // Drawn on the canvas: the HTML tooltip writes style="" attributes,
+        // which the pages' CSP (style-src 'self') rightly drops.
+        tooltip: { trigger: 'axis', renderMode: 'richText' },
         legend: { top: 0 },
         grid: { left: 50, right: 20, top: 36, bottom: 50 },
         xAxis: { type: 'category', data: rows.map((r) => r[xKey]), axisLabel: { rotate: rows.length > 8 ? 30 : 0 } },
