@@ -9,7 +9,9 @@
 
 #include "../common/clock.h"
 #include "../common/rules.h"
+#include "../common/records.h"
 #include "hublog.h"
+#include "project.h"
 #include "store.h"
 
 #define LOCAL_TEXT_MAX 4096 /* bytes of a free-text field, NUL included */
@@ -51,6 +53,24 @@ static cm_rc our_org(hub_ctx *ctx, const char *org, cm_err *err) {
   return rc;
 }
 
+/* Lock held: the domain core's checks (common/records.h) on what this hub is
+ * about to write, with the same context the projection will use. */
+static cm_rc core_check(hub_ctx *ctx, const char *kind, const json_t *body, cm_err *err) {
+  const cm_rec_def *def = cm_rec_find(kind);
+  const char *org = json_string_value(json_object_get(body, strcmp(kind, "org.filed") == 0 ||
+                                                                strcmp(kind, "org.amended") == 0 ||
+                                                                strcmp(kind, "org.dissolved") == 0
+                                                            ? "id"
+                                                            : "org"));
+  uint64_t now = cm_now_ms();
+  cm_rec_body b;
+  cm_rec_ctx c;
+  cm_rc rc = cm_rec_read_json(def, body, &b, err);
+  if (!rc) rc = hub_project_rec_ctx(ctx, ctx->kp.pk, now, now, org, &c, err);
+  if (!rc) rc = cm_rec_check(def, &b, &c, err);
+  return rc;
+}
+
 /* Append kind/body in a transaction after check (may be NULL) passes. */
 static cm_rc append_checked(hub_ctx *ctx, const char *kind, json_t *body, const char *org,
                             uint64_t *seq_out, cm_err *err) {
@@ -59,6 +79,7 @@ static cm_rc append_checked(hub_ctx *ctx, const char *kind, json_t *body, const 
   rc = hub_store_begin(ctx->store, err);
   if (!rc) {
     if (org) rc = our_org(ctx, org, err);
+    if (!rc) rc = core_check(ctx, kind, body, err);
     if (!rc) rc = hub_log_append_locked(ctx, kind, body, seq_out, err);
     if (!rc)
       rc = hub_store_commit(ctx->store, err);
@@ -102,9 +123,6 @@ cm_rc hub_local_org_file(hub_ctx *ctx, const hub_local_org *o, char *id_out, jso
   if (strcmp(founded, "self") != 0 && strcmp(founded, "district-unit") != 0 &&
       strcmp(founded, "street") != 0)
     return cm_errf(err, CM_ERR_INVALID, "--founded-by is self, district-unit or street");
-  if (o->members < 0 || o->party_members < 0 || o->party_members > o->members)
-    return cm_errf(err, CM_ERR_INVALID,
-                   "members and party members must be counts, party members at most members");
   cm_date_of(cm_now_ms(), today);
   if (o->filed && cm_date_parse(o->filed, &t) != CM_OK)
     return cm_errf(err, CM_ERR_INVALID, "--filed must be a date YYYY-MM-DD");
@@ -156,10 +174,6 @@ cm_rc hub_local_report_monthly(hub_ctx *ctx, const hub_local_report *r, uint64_t
   if (!r->org || !*r->org) return cm_errf(err, CM_ERR_INVALID, "the report needs --org ID");
   if (!r->month || cm_month_parse(r->month, &idx) != CM_OK)
     return cm_errf(err, CM_ERR_INVALID, "--month must be YYYY-MM");
-  if (r->activities < 0 || r->participants < 0 || r->party_participants < 0 ||
-      r->party_participants > r->participants)
-    return cm_errf(err, CM_ERR_INVALID,
-                   "counts must be non-negative, party participants at most participants");
   body = json_pack("{s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s}", "org", r->org, "month", r->month,
                    "activities", (json_int_t)r->activities, "participants",
                    (json_int_t)r->participants, "party_participants",
@@ -174,7 +188,6 @@ cm_rc hub_local_report_monthly(hub_ctx *ctx, const hub_local_report *r, uint64_t
 cm_rc hub_local_activity_declare(hub_ctx *ctx, const hub_local_activity *a, char *id_out,
                                  uint64_t *seq_out, cm_err *err) {
   const char *texts[] = {a->org, a->date, a->title, a->place, a->description};
-  char today[11];
   json_t *body = NULL;
   uint64_t t;
   cm_rc rc;
@@ -187,11 +200,6 @@ cm_rc hub_local_activity_declare(hub_ctx *ctx, const hub_local_activity *a, char
     return cm_errf(err, CM_ERR_INVALID, "the declaration needs --org ID and --title");
   if (!a->date || cm_date_parse(a->date, &t) != CM_OK)
     return cm_errf(err, CM_ERR_INVALID, "--date must be YYYY-MM-DD");
-  cm_date_of(cm_now_ms(), today);
-  if (strcmp(a->date, today) <= 0)
-    return cm_errf(err, CM_ERR_INVALID,
-                   "a major activity is declared before its date (today is %s)", today);
-  if (a->expected < 0) return cm_errf(err, CM_ERR_INVALID, "--expected must be a count");
   if (a->id) {
     if (!id_ok(a->id))
       return cm_errf(err, CM_ERR_INVALID, "an ID is 1 to %d letters, digits or '-'",

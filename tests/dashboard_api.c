@@ -37,6 +37,9 @@ static int setup(void **state) {
   if (!f) return -1;
   char cur[8];
   int m = 0;
+  /* A fixed mid-month day: on-time counts (by the 5th) of last month's
+   * reports, written early this month, must not depend on today's date. */
+  setenv("LINLI_FAKE_NOW_MS", "1797724800000", 0); /* 2026-12-20 */
   f->now = cm_now_ms();
   cm_month_of(f->now, cur);
   cm_month_parse(cur, &m);
