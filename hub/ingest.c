@@ -259,6 +259,7 @@ cm_rc hub_ingest_bundle(hub_ctx *ctx, const uint8_t *body, size_t len, const cha
 
   pthread_mutex_lock(&ctx->lock);
   locked = 1;
+  hub_project_cache(ctx);
   rc = hub_store_begin(ctx->store, &e);
   if (rc) {
     rc = refuse(out, err, storage_status(rc), rc, NULL, "%s", e.msg);
@@ -363,6 +364,7 @@ cm_rc hub_ingest_bundle(hub_ctx *ctx, const uint8_t *body, size_t len, const cha
   if (forked) {
     hub_store_rollback(ctx->store);
     in_tx = 0;
+    hub_project_cache(ctx); /* what it remembered was rolled back */
     rc = record_fork(ctx, fork_author, fork_at, held, held_len, &spans[fork_index], now, via, &e);
     if (rc) {
       rc = refuse(out, err, storage_status(rc), rc, NULL, "storing fork evidence: %s", e.msg);
@@ -402,6 +404,7 @@ cm_rc hub_ingest_bundle(hub_ctx *ctx, const uint8_t *body, size_t len, const cha
     rc = refuse(out, err, storage_status(rc), rc, NULL, "%s", e.msg);
     goto out;
   }
+  hub_project_cache(NULL);
   pthread_mutex_unlock(&ctx->lock);
   locked = 0;
   CM_FAILPOINT("ingest.after_commit_before_ack");
@@ -429,6 +432,7 @@ cm_rc hub_ingest_bundle(hub_ctx *ctx, const uint8_t *body, size_t len, const cha
   rc = CM_OK;
 out:
   if (in_tx) hub_store_rollback(ctx->store);
+  hub_project_cache(NULL);
   if (locked) pthread_mutex_unlock(&ctx->lock);
   proto_changeset_free(&cs);
   free(spans);

@@ -158,17 +158,62 @@ out:
   return rc;
 }
 
+/* What the domain core asks of the store for each entry (the author's level
+ * and code, the organisation's filing date and counts), remembered for the
+ * time of one ingest or rebuild: a push of thousands of reports by one
+ * author about a few dozen organisations asks SQLite a few dozen times, not
+ * twice per report.  Per thread (HTTP workers ingest for different hubs in
+ * tests), on only while a caller holds ctx->lock with a transaction open, and
+ * cleared whenever an enrolment or an organisation is projected, so that it
+ * never outlives what it copied. */
+#define FACT_SLOTS 64
+typedef struct fact_slot {
+  int used, known;
+  uint8_t author[PROTO_KEY_BYTES];
+  char id[64];
+  char filed[11];
+  int64_t members, party;
+} fact_slot;
+static _Thread_local struct {
+  const hub_ctx *ctx; /* NULL: off */
+  int has_author;
+  uint8_t author[PROTO_KEY_BYTES];
+  cm_rec_level writer;
+  char prefix[CM_REC_PREFIX_MAX];
+  fact_slot slots[FACT_SLOTS];
+} cache;
+
+void hub_project_cache(hub_ctx *ctx) {
+  memset(&cache, 0, sizeof cache);
+  cache.ctx = ctx;
+}
+
+/* Forget what the cache copied (an enrolment or an organisation changed). */
+static void cache_clear(void) {
+  hub_project_cache((hub_ctx *)cache.ctx);
+}
+
+static unsigned slot_of(const uint8_t *author, const char *id) {
+  unsigned h = 2166136261u;
+  for (size_t i = 0; i < 8; i++) h = (h ^ author[i]) * 16777619u;
+  for (const char *p = id; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
+  return h % FACT_SLOTS;
+}
+
 cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
                           uint64_t time_ms, uint64_t received_ms, const char *org,
                           cm_rec_ctx *c, cm_err *err) {
   hub_author a;
-  int found = 0;
+  int found = 0, cached = cache.ctx == ctx;
   cm_rc rc = CM_OK;
   memset(c, 0, sizeof *c);
   cm_date_of(time_ms, c->today);
   cm_date_of(received_ms, c->latest);
   c->decision_to_author = -1;
-  if (memcmp(author, ctx->kp.pk, PROTO_KEY_BYTES) == 0) {
+  if (cached && cache.has_author && memcmp(cache.author, author, PROTO_KEY_BYTES) == 0) {
+    c->writer = cache.writer;
+    memcpy(c->prefix, cache.prefix, sizeof c->prefix);
+  } else if (memcmp(author, ctx->kp.pk, PROTO_KEY_BYTES) == 0) {
     /* This hub's own records: a street's street-level organisations carry
      * the first 12 hex digits of its key. */
     c->writer = ctx->role == HUB_ROLE_DISTRICT ? CM_REC_DISTRICT : CM_REC_STREET;
@@ -186,18 +231,38 @@ cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
       if (found) snprintf(c->prefix, sizeof c->prefix, "%s", a.code);
     }
   }
-  if (org && *org)
-    rc = hub_store_org_facts(ctx->store, author, org, &c->org_known, c->org_filed,
-                             &c->org_members, &c->org_party, err);
+  if (cached) {
+    cache.has_author = 1;
+    memcpy(cache.author, author, PROTO_KEY_BYTES);
+    cache.writer = c->writer;
+    memcpy(cache.prefix, c->prefix, sizeof cache.prefix);
+  }
+  if (!org || !*org) return CM_OK;
+  fact_slot *f = cached && strlen(org) < sizeof f->id ? &cache.slots[slot_of(author, org)] : NULL;
+  if (f && f->used && memcmp(f->author, author, PROTO_KEY_BYTES) == 0 && strcmp(f->id, org) == 0) {
+    c->org_known = f->known;
+    memcpy(c->org_filed, f->filed, sizeof c->org_filed);
+    c->org_members = f->members;
+    c->org_party = f->party;
+    return CM_OK;
+  }
+  rc = hub_store_org_facts(ctx->store, author, org, &c->org_known, c->org_filed,
+                           &c->org_members, &c->org_party, err);
+  if (!rc && f) {
+    f->used = 1;
+    f->known = c->org_known;
+    memcpy(f->author, author, PROTO_KEY_BYTES);
+    snprintf(f->id, sizeof f->id, "%s", org);
+    memcpy(f->filed, c->org_filed, sizeof f->filed);
+    f->members = c->org_members;
+    f->party = c->org_party;
+  }
   return rc;
 }
 
 /* Keep entry e refused with the core's reason: stored, never projected. */
+/* Not logged: a hostile node could fill the log; the reviewer sees each one. */
 static cm_rc refuse_entry(hub_ctx *ctx, const proto_entry *e, const cm_err *why, cm_err *err) {
-  char hex[PROTO_KEY_HEX];
-  proto_key_hex(e->author, hex);
-  cm_warn("projection: refusing %s entry %s/%llu: %s", e->kind, hex, (unsigned long long)e->seq,
-          why->msg);
   return hub_store_refusal_put(ctx->store, e->author, e->seq, why->msg, err);
 }
 
@@ -349,6 +414,8 @@ cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms
     rc = project_skip(e, "bad JSON");
     goto out;
   }
+  /* enrolments and organisations are what the cache copies */
+  if (i <= 3) cache_clear();
   switch (i) {
   case 0:
     rc = project_enrolled(ctx, e, body, err);
@@ -384,7 +451,9 @@ cm_rc hub_rebuild(hub_ctx *ctx, cm_err *err) {
   rc = hub_store_begin(ctx->store, err);
   if (!rc) {
     rc = hub_store_projection_clear(ctx->store, err);
+    hub_project_cache(ctx);
     if (!rc) rc = hub_store_entries_foreach(ctx->store, rebuild_one, ctx, err);
+    hub_project_cache(NULL);
     if (!rc) CM_FAILPOINT("rebuild.before_commit");
     if (!rc)
       rc = hub_store_commit(ctx->store, err);

@@ -26,6 +26,12 @@ cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
                           uint64_t time_ms, uint64_t received_ms, const char *org,
                           cm_rec_ctx *c, cm_err *err);
 
+/* Remember the store lookups of hub_project_rec_ctx for ctx from now on, in
+ * this thread, until called again (NULL: off).  Only for a caller that holds
+ * ctx->lock with one transaction open for the whole time (ingest, rebuild):
+ * the lookups it remembers are those of that transaction. */
+void hub_project_cache(hub_ctx *ctx);
+
 /* Rebuild the projection from the stored entries in one transaction. */
 cm_rc hub_rebuild(hub_ctx *ctx, cm_err *err);
 
