@@ -405,8 +405,18 @@ cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms
   }
   /* The body is parsed once, here, for review.c and for the tables below. */
   if (cm_json_parse_object(e->body, e->body_len, &body, NULL)) body = NULL;
-  /* Versions, reviews, decisions and acknowledgements (issue 5). */
+  /* Versions, reviews, decisions and acknowledgements. */
   rc = hub_review_project(ctx, e, body, err);
+  /* A review or a revocation changes the status of the organisations of the
+   * community it is about (its "author", or "to"). */
+  if (!rc && body &&
+      (strcmp(e->kind, "review.batch") == 0 || strcmp(e->kind, "decision.revoke") == 0)) {
+    const char *hex = json_string_value(json_object_get(body, "author"));
+    uint8_t who[PROTO_KEY_BYTES];
+    if (!hex) hex = json_string_value(json_object_get(body, "to"));
+    if (hex && proto_key_from_hex(hex, who) == CM_OK)
+      rc = hub_store_org_status_refresh(ctx->store, who, err);
+  }
   /* Kinds the projection does not show (rectifications, reviews, kinds of a
    * newer node) are kept in the log only. */
   if (rc || i == sizeof known / sizeof known[0]) goto out;
@@ -433,6 +443,7 @@ cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms
     rc = project_activity(ctx, e, body, err);
     break;
   }
+  if (!rc && i >= 1 && i <= 3) rc = hub_store_org_status_refresh(ctx->store, e->author, err);
 out:
   json_decref(body);
   return rc;

@@ -226,7 +226,17 @@ static const char *const store_migrations[] = {
   "    AND e.seq BETWEEN r.first_seq AND r.last_seq AND (r.last_hash IS NULL OR"
   "    r.last_hash = (SELECT h.hash FROM entries h WHERE h.author = r.author"
   "    AND h.seq = r.last_seq)) ORDER BY r.rseq DESC LIMIT 1),"
-  "  'pending') END AS status FROM entries e JOIN authors a ON a.key = e.author;",
+  "  'pending') END AS status FROM entries e JOIN authors a ON a.key = e.author;"
+  /* organisations.status was declared but never written: write it (from
+   * now on the projection keeps it, see SQL_ORG_STATUS) */
+  "UPDATE organisations SET status = CASE"
+  " WHEN EXISTS(SELECT 1 FROM decisions d WHERE d.kind = 'revoke'"
+  "  AND d.to_key = organisations.author AND d.org = organisations.id) THEN 'revoked'"
+  " WHEN dissolved THEN 'dissolved'"
+  " ELSE coalesce((SELECT s.status FROM filing_versions f JOIN entry_status s"
+  "  ON s.author = f.author AND s.seq = f.seq WHERE f.author = organisations.author"
+  "  AND f.id = organisations.id AND s.status IN ('accepted', 'rejected')"
+  "  ORDER BY f.seq DESC LIMIT 1), 'pending') END;",
 };
 
 #define STORE_CACHE 64
@@ -1082,6 +1092,32 @@ cm_rc hub_store_org_facts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], 
   return rc;
 }
 
+/* The one status of each organisation of an author, from its filing
+ * versions' review status (view entry_status), dissolution and revocation:
+ * 'revoked' (a revoke decision addressed to the author names it),
+ * 'dissolved', else its latest decided filing's 'accepted' or 'rejected',
+ * else 'pending'.  A correction accepted after a rejection makes it
+ * 'accepted' from then on. */
+static const char SQL_ORG_STATUS[] =
+    "UPDATE organisations SET status = CASE"
+    " WHEN EXISTS(SELECT 1 FROM decisions d WHERE d.kind = 'revoke'"
+    "  AND d.to_key = organisations.author AND d.org = organisations.id) THEN 'revoked'"
+    " WHEN dissolved THEN 'dissolved'"
+    " ELSE coalesce((SELECT s.status FROM filing_versions f JOIN entry_status s"
+    "  ON s.author = f.author AND s.seq = f.seq WHERE f.author = organisations.author"
+    "  AND f.id = organisations.id AND s.status IN ('accepted', 'rejected')"
+    "  ORDER BY f.seq DESC LIMIT 1), 'pending') END"
+    " WHERE author = ?1";
+
+cm_rc hub_store_org_status_refresh(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                                   cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  cm_rc rc = st_prep(st, SQL_ORG_STATUS, &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  return st_done(st, s, "writing organisations' status", err);
+}
+
 cm_rc hub_store_refusal_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
                             const char *reason, cm_err *err) {
   sqlite3_stmt *s = NULL;
@@ -1745,11 +1781,7 @@ cm_rc hub_store_review_counts(hub_store *st, const uint8_t author[PROTO_KEY_BYTE
    * A revoked filing takes it out altogether. */
   r = sqlite3_prepare_v2(
       st->db,
-      "SELECT o.id, (SELECT s.status FROM filing_versions f JOIN entry_status s"
-      "  ON s.author = f.author AND s.seq = f.seq WHERE f.author = o.author AND f.id = o.id"
-      "  AND s.status <> 'pending' ORDER BY f.seq DESC LIMIT 1), o.dissolved, EXISTS("
-      " SELECT 1 FROM decisions d WHERE d.kind = 'revoke' AND d.to_key = o.author"
-      " AND d.org = o.id) "
+      "SELECT o.id, o.status, o.dissolved, o.status = 'revoked' "
       "FROM organisations o WHERE o.author = ?1",
       -1, &s, NULL);
   rc = cm_db_check(st->db, r, "counting organisations", err);

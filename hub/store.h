@@ -212,6 +212,13 @@ cm_rc hub_store_org_facts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], 
                           int *known_out, char filed_out[11], int64_t *members_out,
                           int64_t *party_out, cm_err *err);
 
+/* Write the one status of every organisation of author (organisations.status:
+ * pending, accepted, rejected, dissolved or revoked), which every figure
+ * reader reads.  The projection calls it whenever a filing, amendment,
+ * dissolution, review or revocation about author is projected. */
+cm_rc hub_store_org_status_refresh(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                                   cm_err *err);
+
 /* Mark entry author/seq refused with reason (common/records.h): kept, never
  * projected, status 'refused'. */
 cm_rc hub_store_refusal_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,

@@ -321,7 +321,105 @@ static void test_hostile_node(void **state) {
   hub_close(hub);
 }
 
+/* One number of answer `name` (totals.key), read as the dashboard does. */
+static long long dash(hub_ctx *hub, const char *name, const char *key) {
+  hub_dash_scope scope;
+  hub_dash_params p;
+  json_t *j = NULL;
+  cm_err err;
+  memset(&scope, 0, sizeof scope);
+  memset(&p, 0, sizeof p);
+  p.from = "2026-01";
+  p.to = "2026-06";
+  assert_int_equal(hub_dashboard_answer(hub, name, &scope, &p, NOW_MS, &j, &err), CM_OK);
+  long long v = json_integer_value(json_object_get(json_object_get(j, "totals"), key));
+  json_decref(j);
+  return v;
+}
+
+/* summary.<state>.<key> over HTTP. */
+static long long summary(const char *state, const char *key) {
+  t_resp r;
+  assert_int_equal(t_http("GET", g.base, "/api/v1/summary", NULL, NULL, 0, NULL, 0, NULL, &r), 0);
+  long long v = json_integer_value(json_object_get(json_object_get(r.json, state), key));
+  t_resp_free(&r);
+  return v;
+}
+
+/* The id of the newest pending batch. */
+static int64_t newest_batch(hub_ctx *hub) {
+  json_t *list = NULL;
+  cm_err err;
+  assert_int_equal(hub_review_list(hub, &list, &err), CM_OK);
+  assert_true(json_array_size(list) > 0);
+  int64_t id = json_integer_value(
+      json_object_get(json_array_get(list, json_array_size(list) - 1), "id"));
+  json_decref(list);
+  return id;
+}
+
+/* One status per organisation, written by the projection, read by the
+ * summary and every dashboard answer alike: a rejected filing corrected and
+ * accepted counts everywhere from then on; a revoked one nowhere. */
+static void test_status_one_column(void **state) {
+  (void)state;
+  hub_ctx *hub = NULL;
+  cm_err err;
+  t_log c;
+  const char *id = "120105001003-0001";
+  assert_int_equal(hub_open(g.dir, &hub, &err), CM_OK);
+  assert_int_equal(t_log_new(&c), 0);
+  c.time_ms = NOW_MS - 1800000;
+  assert_int_equal(t_hub_enroll(g.dir, c.kp.pk, "三社区", "120105001003"), 0);
+  long long orgs0 = dash(hub, "hierarchy", "organisations");
+  long long part0 = dash(hub, "activity", "participants");
+  long long sorgs0 = summary("accepted", "organisations");
+  long long spart0 = summary("accepted", "participants");
+  assert_int_equal(orgs0, sorgs0);
+  assert_int_equal(part0, spart0);
+
+  /* filed and rejected: counted nowhere */
+  assert_int_equal(t_log_org(&c, id, "三社区助老队"), 0);
+  assert_int_equal(t_log_report(&c, id, "2026-05", 3, 40, 2), 0);
+  assert_int_equal(push(&c), 200);
+  assert_int_equal(hub_review_reject(hub, newest_batch(hub), "李", "请补全后重新备案", NULL, &err),
+                   CM_OK);
+  assert_int_equal(dash(hub, "hierarchy", "organisations"), orgs0);
+  assert_int_equal(dash(hub, "activity", "participants"), part0);
+  assert_int_equal(summary("accepted", "organisations"), sorgs0);
+
+  /* corrected as asked and accepted: counted by every reader */
+  assert_int_equal(t_log_add(&c, "org.amended",
+                             "{\"id\":\"120105001003-0001\",\"changes\":{\"leader\":\"赵\"},"
+                             "\"flags\":[]}"),
+                   0);
+  assert_int_equal(t_log_report(&c, id, "2026-05", 3, 40, 2), 0);
+  assert_int_equal(push(&c), 200);
+  assert_int_equal(hub_review_accept(hub, newest_batch(hub), "李", NULL, 0, NULL, &err), CM_OK);
+  assert_int_equal(dash(hub, "hierarchy", "organisations"), orgs0 + 1);
+  assert_int_equal(summary("accepted", "organisations"), sorgs0 + 1);
+  assert_int_equal(dash(hub, "activity", "participants"), part0 + 40);
+  assert_int_equal(summary("accepted", "participants"), spart0 + 40);
+
+  /* revoked: out of every figure, its reports too */
+  hub_decision d = {HUB_DECIDE_REVOKE, id, NULL, NULL, NULL, "严重违规"};
+  char rec[PROTO_KEY_HEX + 24];
+  assert_int_equal(hub_decide(hub, &d, "李", rec, sizeof rec, &err), CM_OK);
+  assert_int_equal(dash(hub, "hierarchy", "organisations"), orgs0);
+  assert_int_equal(summary("accepted", "organisations"), sorgs0);
+  assert_int_equal(dash(hub, "activity", "participants"), part0);
+  assert_int_equal(summary("accepted", "participants"), spart0);
+
+  /* rebuild writes the same status */
+  assert_int_equal(hub_rebuild(hub, &err), CM_OK);
+  assert_int_equal(dash(hub, "hierarchy", "organisations"), orgs0);
+  assert_int_equal(dash(hub, "activity", "participants"), part0);
+  t_log_clear(&c);
+  hub_close(hub);
+}
+
 int main(void) {
-  const struct CMUnitTest tests[] = {cmocka_unit_test(test_hostile_node)};
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_hostile_node),
+                                     cmocka_unit_test(test_status_one_column)};
   return cmocka_run_group_tests(tests, setup, teardown);
 }
