@@ -236,7 +236,13 @@ static const char *const store_migrations[] = {
   " ELSE coalesce((SELECT s.status FROM filing_versions f JOIN entry_status s"
   "  ON s.author = f.author AND s.seq = f.seq WHERE f.author = organisations.author"
   "  AND f.id = organisations.id AND s.status IN ('accepted', 'rejected')"
-  "  ORDER BY f.seq DESC LIMIT 1), 'pending') END;",
+  "  ORDER BY f.seq DESC LIMIT 1), 'pending') END;"
+  /* Raw bytes each author had stored here per day (receipt date, Asia/
+   * Shanghai): the daily quota a hostile node cannot grow a hub past.  Not
+   * projection: rebuild keeps it. */
+  "CREATE TABLE quota("
+  "  author BLOB NOT NULL, day TEXT NOT NULL, bytes INTEGER NOT NULL,"
+  "  PRIMARY KEY(author, day)) WITHOUT ROWID;",
 };
 
 #define STORE_CACHE 64
@@ -1116,6 +1122,39 @@ cm_rc hub_store_org_status_refresh(hub_store *st, const uint8_t author[PROTO_KEY
   if (rc) return rc;
   bind_key(s, 1, author);
   return st_done(st, s, "writing organisations' status", err);
+}
+
+static const char SQL_QUOTA_GET[] = "SELECT bytes FROM quota WHERE author = ?1 AND day = ?2";
+static const char SQL_QUOTA_ADD[] =
+    "INSERT INTO quota(author, day, bytes) VALUES(?1, ?2, ?3) ON CONFLICT(author, day) "
+    "DO UPDATE SET bytes = min(bytes + excluded.bytes, 9223372036854775807)";
+
+cm_rc hub_store_quota_get(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *day,
+                          int64_t *bytes_out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  cm_rc rc = st_prep(st, SQL_QUOTA_GET, &s, err);
+  *bytes_out = 0;
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_text(s, 2, day);
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW)
+    *bytes_out = sqlite3_column_int64(s, 0);
+  else if (r != SQLITE_DONE)
+    rc = cm_db_check(st->db, r, "reading a quota", err);
+  sqlite3_reset(s);
+  return rc;
+}
+
+cm_rc hub_store_quota_add(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *day,
+                          int64_t bytes, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  cm_rc rc = st_prep(st, SQL_QUOTA_ADD, &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_text(s, 2, day);
+  sqlite3_bind_int64(s, 3, bytes);
+  return st_done(st, s, "counting a quota", err);
 }
 
 cm_rc hub_store_refusal_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,

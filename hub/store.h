@@ -219,6 +219,14 @@ cm_rc hub_store_org_facts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], 
 cm_rc hub_store_org_status_refresh(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                    cm_err *err);
 
+/* Raw bytes author had stored on day ("YYYY-MM-DD"; 0 when none). */
+cm_rc hub_store_quota_get(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *day,
+                          int64_t *bytes_out, cm_err *err);
+
+/* Add bytes to author's day (saturating). */
+cm_rc hub_store_quota_add(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *day,
+                          int64_t bytes, cm_err *err);
+
 /* Mark entry author/seq refused with reason (common/records.h): kept, never
  * projected, status 'refused'. */
 cm_rc hub_store_refusal_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,

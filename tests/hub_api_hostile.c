@@ -23,6 +23,8 @@
 #include "hub/dashboard.h"
 #include "hub/project.h"
 #include "hub/decide.h"
+#include "hub/ingest.h"
+#include "hub/store.h"
 #include "hub/review.h"
 #include "hub_api_util.h"
 
@@ -418,8 +420,62 @@ static void test_status_one_column(void **state) {
   hub_close(hub);
 }
 
+/* The daily quota of raw bytes per author: past it a push is refused (429)
+ * with a clear message and nothing of it is stored. */
+static void test_daily_quota(void **state) {
+  (void)state;
+  hub_ctx *hub = NULL;
+  cm_err err;
+  t_resp r;
+  assert_int_equal(hub_open(g.dir, &hub, &err), CM_OK);
+  assert_int_equal(hub_store_config_set(hub->store, HUB_CONFIG_QUOTA, "20000", &err), CM_OK);
+  long long head = t_head_seq(g.base, g.h.kp.pk);
+  char *before = figures(hub);
+  /* forty reports of ~1 KB each: over the 20,000 bytes of the day */
+  for (int i = 0; i < 40; i++) {
+    char body[2048];
+    snprintf(body, sizeof body,
+             "{\"org\":\"" H_ORG "\",\"month\":\"2026-06\",\"activities\":1,"
+             "\"participants\":%d,\"party_participants\":0,\"content\":\"%0900d\"}",
+             i, i);
+    assert_int_equal(t_log_add(&g.h, "report.monthly", body), 0);
+  }
+  uint64_t saved_seq = g.h.seq;
+  uint8_t saved_head[PROTO_HASH_BYTES];
+  memcpy(saved_head, g.h.head, sizeof saved_head);
+  uint8_t *cs = NULL, *bundle = NULL;
+  size_t len = 0, blen = 0;
+  assert_int_equal(t_log_build(&g.h, &cs, &len), 0);
+  const uint8_t *one = cs;
+  assert_int_equal(t_bundle(&one, &len, 1, &bundle, &blen), 0);
+  assert_int_equal(t_http("POST", g.base, "/api/v1/changesets", "application/vnd.linli.bundle",
+                          bundle, blen, NULL, 0, NULL, &r),
+                   0);
+  assert_int_equal(r.status, 429);
+  assert_string_equal(t_err_name(&r), "TOO_LARGE");
+  assert_non_null(strstr((const char *)r.body, "上限"));
+  t_resp_free(&r);
+  free(cs);
+  free(bundle);
+  /* not stored: the log continues from where the hub holds it */
+  g.h.seq = saved_seq;
+  memcpy(g.h.head, saved_head, sizeof saved_head);
+  assert_int_equal((long long)saved_seq, head);
+  assert_int_equal(t_head_seq(g.base, g.h.kp.pk), head);
+  char *after = figures(hub);
+  assert_string_equal(before, after);
+  /* another community is not held back by it */
+  assert_int_equal(t_log_report(&g.v, V_ORG, "2026-04", 1, 10, 0), 0);
+  assert_int_equal(push(&g.v), 200);
+  assert_int_equal(hub_store_config_set(hub->store, HUB_CONFIG_QUOTA, "67108864", &err), CM_OK);
+  free(before);
+  free(after);
+  hub_close(hub);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_hostile_node),
-                                     cmocka_unit_test(test_status_one_column)};
+                                     cmocka_unit_test(test_status_one_column),
+                                     cmocka_unit_test(test_daily_quota)};
   return cmocka_run_group_tests(tests, setup, teardown);
 }
