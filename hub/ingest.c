@@ -32,16 +32,11 @@ void hub_ingest_result_free(hub_ingest_result *r) {
   r->n_receipts = 0;
 }
 
-/* HTTP status for a storage failure. */
+/* HTTP status for a storage failure: the one mapping (common/rc.h); what
+ * it does not name is the hub's own failure. */
 static int storage_status(cm_rc rc) {
-  switch (rc) {
-  case CM_ERR_BUSY:
-    return 503;
-  case CM_ERR_DISK_FULL:
-    return 507;
-  default:
-    return 500;
-  }
+  int st = cm_rc_http_status(rc);
+  return st >= 500 ? st : 500;
 }
 
 /* Fill the refusal fields of out; returns rc. */
