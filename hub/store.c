@@ -232,7 +232,6 @@ static const char *const store_migrations[] = {
   "UPDATE organisations SET status = CASE"
   " WHEN EXISTS(SELECT 1 FROM decisions d WHERE d.kind = 'revoke'"
   "  AND d.to_key = organisations.author AND d.org = organisations.id) THEN 'revoked'"
-  " WHEN dissolved THEN 'dissolved'"
   " ELSE coalesce((SELECT s.status FROM filing_versions f JOIN entry_status s"
   "  ON s.author = f.author AND s.seq = f.seq WHERE f.author = organisations.author"
   "  AND f.id = organisations.id AND s.status IN ('accepted', 'rejected')"
@@ -1100,16 +1099,16 @@ cm_rc hub_store_org_facts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], 
 
 /* The one status of each organisation of an author, from its filing
  * versions' review status (view entry_status), dissolution and revocation:
- * 'revoked' (a revoke decision addressed to the author names it),
- * 'dissolved', else its latest decided filing's 'accepted' or 'rejected',
- * else 'pending'.  A correction accepted after a rejection makes it
- * 'accepted' from then on. */
+ * 'revoked' (a revoke decision addressed to the author names it), else its
+ * latest decided filing's 'accepted' or 'rejected', else 'pending'.  A
+ * correction accepted after a rejection makes it 'accepted' from then on.
+ * Dissolution is kept beside it (column dissolved): a dissolved
+ * organisation no longer counts, its accepted reports still do. */
 static const char SQL_ORG_STATUS[] =
     "UPDATE organisations SET status = CASE"
     " WHEN EXISTS(SELECT 1 FROM decisions d WHERE d.kind = 'revoke'"
     "  AND d.to_key = organisations.author AND d.org = organisations.id) THEN 'revoked'"
-    " WHEN dissolved THEN 'dissolved'"
-    " ELSE coalesce((SELECT s.status FROM filing_versions f JOIN entry_status s"
+      " ELSE coalesce((SELECT s.status FROM filing_versions f JOIN entry_status s"
     "  ON s.author = f.author AND s.seq = f.seq WHERE f.author = organisations.author"
     "  AND f.id = organisations.id AND s.status IN ('accepted', 'rejected')"
     "  ORDER BY f.seq DESC LIMIT 1), 'pending') END"

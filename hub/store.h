@@ -213,8 +213,8 @@ cm_rc hub_store_org_facts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], 
                           int64_t *party_out, cm_err *err);
 
 /* Write the one status of every organisation of author (organisations.status:
- * pending, accepted, rejected, dissolved or revoked), which every figure
- * reader reads.  The projection calls it whenever a filing, amendment,
+ * pending, accepted, rejected or revoked; dissolution is the column beside
+ * it), which every figure reader reads.  The projection calls it whenever a filing, amendment,
  * dissolution, review or revocation about author is projected. */
 cm_rc hub_store_org_status_refresh(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                    cm_err *err);
