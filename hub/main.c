@@ -968,8 +968,9 @@ static int cmd_org(const cmd_args *a) {
   opt_spec o[] = {{"id", 0, NULL},        {"name", 0, NULL},          {"category", 0, NULL},
                   {"leader", 0, NULL},    {"phone", 0, NULL},         {"members", 0, NULL},
                   {"party-members", 0, NULL}, {"party-station", 0, NULL}, {"founded-by", 0, NULL},
-                  {"scope", 0, NULL},     {"venue", 0, NULL},         {"filed", 0, NULL}};
-  int r = parse_or_help(&rest, "org", o, 12, NULL, 0, NULL);
+                  {"scope", 0, NULL},     {"venue", 0, NULL},         {"filed", 0, NULL},
+                  {"reason", 0, NULL}};
+  int r = parse_or_help(&rest, "org", o, 13, NULL, 0, NULL);
   hub_local_org org;
   hub_ctx *ctx = NULL;
   json_t *flags = NULL;
@@ -979,24 +980,45 @@ static int cmd_org(const cmd_args *a) {
   cm_rc rc;
   if (r >= 0) return r;
   cm_err_clear(&err);
-  if (strcmp(sub, "file") != 0) return usage_error("org file --name NAME ...");
+  if (strcmp(sub, "dissolve") == 0) {
+    if (!o[0].value || !o[12].value) return usage_error("org dissolve --id ID --reason TEXT");
+    rc = hub_open(a->dir, &ctx, &err);
+    if (!rc) rc = hub_local_org_dissolve(ctx, o[0].value, o[12].value, &seq, &err);
+    hub_close(ctx);
+    if (rc) return fail(rc, &err);
+    printf("%s dissolved in hub log entry %llu\n", o[0].value, (unsigned long long)seq);
+    return EXIT_OK;
+  }
+  int amend = strcmp(sub, "amend") == 0;
+  if (!amend && strcmp(sub, "file") != 0)
+    return usage_error("org file|amend|dissolve --id ID ...");
   memset(&org, 0, sizeof org);
   org.id = o[0].value;
   org.name = o[1].value;
   org.category = o[2].value;
   org.leader = o[3].value;
   org.phone = o[4].value;
-  org.members = parse_count(o[5].value);
-  org.party_members = parse_count(o[6].value);
-  if (org.members < 0 || org.party_members < 0)
+  /* an amendment changes only the counts given (-1: unchanged) */
+  org.members = amend && !o[5].value ? -1 : parse_count(o[5].value);
+  org.party_members = amend && !o[6].value ? -1 : parse_count(o[6].value);
+  if ((org.members < 0 && o[5].value) || (org.party_members < 0 && o[6].value))
     return usage_error("--members and --party-members are counts");
   if (o[7].value && strcmp(o[7].value, "yes") != 0 && strcmp(o[7].value, "no") != 0)
     return usage_error("--party-station yes|no");
-  org.party_station = o[7].value && strcmp(o[7].value, "yes") == 0;
+  org.party_station = o[7].value ? strcmp(o[7].value, "yes") == 0 : (amend ? -1 : 0);
   org.founded_by = o[8].value;
   org.scope = o[9].value;
   org.venue = o[10].value;
   org.filed = o[11].value;
+  if (amend) {
+    if (!org.id) return usage_error("org amend --id ID [fields to change]");
+    rc = hub_open(a->dir, &ctx, &err);
+    if (!rc) rc = hub_local_org_amend(ctx, &org, &seq, &err);
+    hub_close(ctx);
+    if (rc) return fail(rc, &err);
+    printf("%s amended in hub log entry %llu\n", org.id, (unsigned long long)seq);
+    return EXIT_OK;
+  }
   rc = hub_open(a->dir, &ctx, &err);
   if (!rc) rc = hub_local_org_file(ctx, &org, id, &flags, &seq, &err);
   hub_close(ctx);
@@ -1132,7 +1154,8 @@ static const hub_command commands[] = {
    "[--leader L] [--phone P] [--members N] [--party-members N] [--party-station yes|no] "
    "[--scope S] [--venue V] [--filed YYYY-MM-DD]",
    "File a street-level organisation (set up by a district unit: XXX街XXX分會) at the\n"
-   "street hub; prints its filing number.  Rule flags are printed on stderr."},
+   "street hub; prints its filing number.  Rule flags are printed on stderr.\n"
+   "org amend --id ID [any field above]: amend it; org dissolve --id ID --reason R."},
   {"forward", cmd_forward, "",
    "Run one forward round now, beside serve's loop: push to the district, pull its\n"
    "feed and relay its decisions to the communities."},

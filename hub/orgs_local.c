@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../common/clock.h"
+#include "../common/json.h"
 #include "../common/rules.h"
 #include "../common/records.h"
 #include "hublog.h"
@@ -214,6 +215,78 @@ cm_rc hub_local_activity_declare(hub_ctx *ctx, const hub_local_activity *a, char
                    (json_int_t)a->expected, "description", or_empty(a->description));
   rc = body ? append_checked(ctx, "activity.declared", body, a->org, seq_out, err)
             : cm_errf(err, CM_ERR_NOMEM, "out of memory declaring");
+  json_decref(body);
+  return rc;
+}
+
+cm_rc hub_local_org_amend(hub_ctx *ctx, const hub_local_org *c, uint64_t *seq_out, cm_err *err) {
+  const char *texts[] = {c->name, c->category, c->leader, c->phone,
+                         c->scope, c->venue,    c->filed,  c->founded_by};
+  static const char *const keys[] = {"name", "category", "leader", "phone",
+                                     "scope", "venue", "filed", "founded_by"};
+  char *cur = NULL;
+  json_t *state = NULL, *changes = json_object(), *body = NULL, *flags = NULL;
+  cm_rc rc = CM_OK;
+  if (ctx->role != HUB_ROLE_STREET)
+    rc = cm_errf(err, CM_ERR_PERM, "street-level organisations are amended at a street hub");
+  if (!rc && (!c->id || !*c->id))
+    rc = cm_errf(err, CM_ERR_INVALID, "缺少组织编号 / the amendment needs --id");
+  if (!rc) rc = texts_ok(texts, sizeof texts / sizeof texts[0], err);
+  if (!rc && !changes) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory amending");
+  if (rc) goto out;
+  /* keys in the order of org.filed */
+  for (size_t i = 0; i < 4; i++)
+    if (texts[i]) json_object_set_new(changes, keys[i], json_string(texts[i]));
+  if (c->members >= 0) json_object_set_new(changes, "members", json_integer(c->members));
+  if (c->party_members >= 0)
+    json_object_set_new(changes, "party_members", json_integer(c->party_members));
+  if (c->party_station >= 0)
+    json_object_set_new(changes, "party_station", json_boolean(c->party_station));
+  for (size_t i = 4; i < 8; i++)
+    if (texts[i]) json_object_set_new(changes, keys[i], json_string(texts[i]));
+  if (json_object_size(changes) == 0) {
+    rc = cm_errf(err, CM_ERR_INVALID, "没有要变更的项目 / nothing to amend: give at least one field");
+    goto out;
+  }
+  /* the flags of the amended organisation */
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_org_get(ctx->store, ctx->kp.pk, c->id, &cur, NULL, err);
+  pthread_mutex_unlock(&ctx->lock);
+  if (!rc && (!cur || cm_json_parse_object((const uint8_t *)cur, strlen(cur), &state, NULL)))
+    rc = cm_errf(err, CM_ERR_NOT_FOUND, "'%s' is not a street-level organisation filed here",
+                 c->id);
+  if (rc) goto out;
+  json_object_update(state, changes);
+  int64_t party = json_integer_value(json_object_get(state, "party_members"));
+  flags = cm_rules_flags(json_string_value(json_object_get(state, "name")),
+                         json_string_value(json_object_get(state, "founded_by")),
+                         CM_RULES_STREET, party, json_is_true(json_object_get(state, "party_station")));
+  body = flags ? json_pack("{s:s, s:O, s:O}", "id", c->id, "changes", changes, "flags", flags)
+               : NULL;
+  rc = body ? append_checked(ctx, "org.amended", body, c->id, seq_out, err)
+            : cm_errf(err, CM_ERR_NOMEM, "out of memory amending");
+out:
+  free(cur);
+  json_decref(state);
+  json_decref(changes);
+  json_decref(flags);
+  json_decref(body);
+  return rc;
+}
+
+cm_rc hub_local_org_dissolve(hub_ctx *ctx, const char *id, const char *reason,
+                             uint64_t *seq_out, cm_err *err) {
+  const char *texts[] = {id, reason};
+  json_t *body = NULL;
+  cm_rc rc = CM_OK;
+  if (ctx->role != HUB_ROLE_STREET)
+    return cm_errf(err, CM_ERR_PERM, "street-level organisations are dissolved at a street hub");
+  if (!id || !*id) return cm_errf(err, CM_ERR_INVALID, "缺少组织编号 / the dissolution needs --id");
+  rc = texts_ok(texts, 2, err);
+  if (rc) return rc;
+  body = json_pack("{s:s, s:s}", "id", id, "reason", reason ? reason : "");
+  rc = body ? append_checked(ctx, "org.dissolved", body, id, seq_out, err)
+            : cm_errf(err, CM_ERR_NOMEM, "out of memory dissolving");
   json_decref(body);
   return rc;
 }

@@ -33,6 +33,16 @@ typedef struct hub_local_org {
 cm_rc hub_local_org_file(hub_ctx *ctx, const hub_local_org *o, char *id_out, json_t **flags_out,
                          uint64_t *seq_out, cm_err *err);
 
+/* Amend organisation c->id: the text fields given (non-NULL), members and
+ * party_members when >= 0, party_station when >= 0; flags recomputed on the
+ * amended organisation.  CM_ERR_NOT_FOUND unless it is ours and not
+ * dissolved; the domain core's bounds as for a filing. */
+cm_rc hub_local_org_amend(hub_ctx *ctx, const hub_local_org *c, uint64_t *seq_out, cm_err *err);
+
+/* Dissolve organisation id of ours with reason (required). */
+cm_rc hub_local_org_dissolve(hub_ctx *ctx, const char *id, const char *reason,
+                             uint64_t *seq_out, cm_err *err);
+
 /* A monthly report of one of our organisations (month "YYYY-MM"). */
 typedef struct hub_local_report {
   const char *org, *month, *content, *scope, *good_deeds;

@@ -386,6 +386,21 @@ static void test_local_orgs(void **state) {
   a.date = soon;
   assert_int_equal(hub_local_activity_declare(f->street, &a, aid, NULL, &err), CM_OK);
   assert_int_equal(hub_activity_ack(f->street, aid, "李", NULL, NULL, &err), CM_OK);
+
+  /* Amendment and dissolution under the same rules as a community's. */
+  hub_local_org ch = {.id = id, .leader = "赵", .members = -1, .party_members = 9,
+                      .party_station = -1};
+  assert_int_equal(hub_local_org_amend(f->street, &ch, NULL, &err), CM_ERR_INVALID);
+  assert_non_null(strstr(err.msg, "党员人数"));
+  ch.party_members = -1;
+  assert_int_equal(hub_local_org_amend(f->street, &ch, NULL, &err), CM_OK);
+  hub_local_org other = {.id = "120105001001-0001", .leader = "赵", .members = -1,
+                         .party_members = -1, .party_station = -1};
+  assert_int_equal(hub_local_org_amend(f->street, &other, NULL, &err), CM_ERR_NOT_FOUND);
+  assert_int_equal(hub_local_org_dissolve(f->street, id, "", NULL, &err), CM_ERR_INVALID);
+  assert_int_equal(hub_local_org_dissolve(f->street, id, "合并", NULL, &err), CM_OK);
+  assert_int_equal(figure(f->street, "accepted", "organisations"), 1);
+  assert_int_equal(hub_local_org_amend(f->street, &ch, NULL, &err), CM_ERR_NOT_FOUND);
 }
 
 static void test_rules(void **state) {
