@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../common/clock.h"
+#include "../common/records.h"
 #include "store.h"
 
 #define ID_MAX 64
@@ -480,9 +481,10 @@ static cm_rc walk_report(void *ctx, const hub_dash_row *r, cm_err *err) {
   /* A rejected report is out of the official sums (completeness shows it). */
   if (w->sum && st != 'r') {
     int64_t *v = w->sum[slot];
-    v[0] += r->num[3];
-    v[1] += r->num[4];
-    v[2] += r->num[5];
+    /* bounded per report by the domain core, held at INT64_MAX in sum */
+    v[0] = cm_rec_add(v[0], r->num[3]);
+    v[1] = cm_rec_add(v[1], r->num[4]);
+    v[2] = cm_rec_add(v[2], r->num[5]);
     v[3] += r->num[9] ? 1 : 0;
     v[4] += 1;
   }

@@ -10,6 +10,7 @@
 
 #include "../common/codec.h"
 #include "../common/db.h"
+#include "../common/records.h"
 
 /* The entries that are neither records nor reports (decisions, reviews,
  * acknowledgements): the condition of the partial index entries_events,
@@ -1289,7 +1290,8 @@ static void counts_add(json_t *c, const char *status, const char *field, int64_t
   json_t *o = json_object_get(c, status);
   if (!o) return;
   json_t *f = json_object_get(o, field);
-  if (f) json_integer_set(f, json_integer_value(f) + v);
+  /* held at INT64_MAX: figures never wrap (common/records.h) */
+  if (f) json_integer_set(f, cm_rec_add(json_integer_value(f), v));
 }
 
 /* Fill community object c ({"pending", "accepted"}) with the counts of author:
