@@ -969,8 +969,8 @@ static int cmd_org(const cmd_args *a) {
                   {"leader", 0, NULL},    {"phone", 0, NULL},         {"members", 0, NULL},
                   {"party-members", 0, NULL}, {"party-station", 0, NULL}, {"founded-by", 0, NULL},
                   {"scope", 0, NULL},     {"venue", 0, NULL},         {"filed", 0, NULL},
-                  {"reason", 0, NULL}};
-  int r = parse_or_help(&rest, "org", o, 13, NULL, 0, NULL);
+                  {"reason", 0, NULL},    {"decision", 0, NULL},      {"content", 0, NULL}};
+  int r = parse_or_help(&rest, "org", o, 15, NULL, 0, NULL);
   hub_local_org org;
   hub_ctx *ctx = NULL;
   json_t *flags = NULL;
@@ -989,9 +989,21 @@ static int cmd_org(const cmd_args *a) {
     printf("%s dissolved in hub log entry %llu\n", o[0].value, (unsigned long long)seq);
     return EXIT_OK;
   }
+  if (strcmp(sub, "rectify") == 0) {
+    if (!o[0].value || !o[13].value || !o[14].value)
+      return usage_error("org rectify --id ID --decision RECORD --content TEXT");
+    rc = hub_open(a->dir, &ctx, &err);
+    if (!rc)
+      rc = hub_local_rectify(ctx, o[0].value, o[13].value, o[14].value, "", &seq, &err);
+    hub_close(ctx);
+    if (rc) return fail(rc, &err);
+    printf("%s rectified in hub log entry %llu: the criticism is closed\n", o[0].value,
+           (unsigned long long)seq);
+    return EXIT_OK;
+  }
   int amend = strcmp(sub, "amend") == 0;
   if (!amend && strcmp(sub, "file") != 0)
-    return usage_error("org file|amend|dissolve --id ID ...");
+    return usage_error("org file|amend|dissolve|rectify --id ID ...");
   memset(&org, 0, sizeof org);
   org.id = o[0].value;
   org.name = o[1].value;
@@ -1155,7 +1167,8 @@ static const hub_command commands[] = {
    "[--scope S] [--venue V] [--filed YYYY-MM-DD]",
    "File a street-level organisation (set up by a district unit: XXX街XXX分會) at the\n"
    "street hub; prints its filing number.  Rule flags are printed on stderr.\n"
-   "org amend --id ID [any field above]: amend it; org dissolve --id ID --reason R."},
+   "org amend --id ID [any field above]: amend it; org dissolve --id ID --reason R;\n"
+   "org rectify --id ID --decision RECORD --content TEXT: close a criticism of it."},
   {"forward", cmd_forward, "",
    "Run one forward round now, beside serve's loop: push to the district, pull its\n"
    "feed and relay its decisions to the communities."},

@@ -11,8 +11,10 @@
 #include "../common/json.h"
 #include "../common/rules.h"
 #include "../common/records.h"
+#include "decide.h"
 #include "hublog.h"
 #include "project.h"
+#include "review.h"
 #include "store.h"
 
 #define LOCAL_TEXT_MAX 4096 /* bytes of a free-text field, NUL included */
@@ -288,5 +290,67 @@ cm_rc hub_local_org_dissolve(hub_ctx *ctx, const char *id, const char *reason,
   rc = body ? append_checked(ctx, "org.dissolved", body, id, seq_out, err)
             : cm_errf(err, CM_ERR_NOMEM, "out of memory dissolving");
   json_decref(body);
+  return rc;
+}
+
+cm_rc hub_local_rectify(hub_ctx *ctx, const char *org, const char *decision, const char *content,
+                        const char *operator_name, uint64_t *seq_out, cm_err *err) {
+  const char *texts[] = {org, decision, content, operator_name};
+  json_t *list = NULL, *filed = NULL, *accepted = NULL;
+  int ok = 0;
+  size_t i;
+  json_t *d;
+  uint64_t seq = 0;
+  char rec[PROTO_KEY_HEX + 24];
+  cm_rc rc = CM_OK;
+  if (ctx->role != HUB_ROLE_STREET)
+    return cm_errf(err, CM_ERR_PERM, "street-level organisations are rectified at a street hub");
+  if (!org || !*org || !decision || !*decision || !content || !*content)
+    return cm_errf(err, CM_ERR_INVALID,
+                   "整改需要 --org、--decision 和 --content / a rectification needs --org, "
+                   "--decision and --content");
+  rc = texts_ok(texts, 4, err);
+  if (!rc) rc = hub_decisions_list(ctx, &list, err);
+  if (rc) return rc;
+  /* only an open criticism of this organisation made or relayed here */
+  json_array_foreach(list, i, d) {
+    const char *r = json_string_value(json_object_get(d, "record"));
+    const char *k = json_string_value(json_object_get(d, "kind"));
+    const char *o = json_string_value(json_object_get(d, "org"));
+    if (r && k && o && strcmp(r, decision) == 0 && strcmp(k, "criticize") == 0 &&
+        strcmp(o, org) == 0 && !json_is_true(json_object_get(d, "closed")))
+      ok = 1;
+  }
+  json_decref(list);
+  if (!ok)
+    return cm_errf(err, CM_ERR_NOT_FOUND,
+                   "没有对%s的未结批评 %s / no open criticism %s of %s here", org, decision,
+                   decision, org);
+  filed = json_pack("{s:s, s:s, s:s}", "org", org, "decision", decision, "content", content);
+  if (!filed) return cm_errf(err, CM_ERR_NOMEM, "out of memory rectifying");
+  /* the report and its acceptance in one transaction: the street is the
+   * reviewing level of its own organisations */
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_begin(ctx->store, err);
+  if (!rc) {
+    rc = our_org(ctx, org, err);
+    if (!rc) rc = core_check(ctx, "rectification.filed", filed, err);
+    if (!rc) rc = hub_log_append_locked(ctx, "rectification.filed", filed, &seq, err);
+    if (!rc) {
+      hub_record_id(ctx->kp.pk, seq, rec, sizeof rec);
+      accepted = json_pack("{s:s, s:s, s:s, s:s}", "org", org, "decision", decision,
+                           "rectification", rec, "operator", operator_name ? operator_name : "");
+      rc = accepted ? hub_log_append_locked(ctx, "rectification.accepted", accepted, NULL, err)
+                    : cm_errf(err, CM_ERR_NOMEM, "out of memory rectifying");
+    }
+    if (!rc)
+      rc = hub_store_commit(ctx->store, err);
+    else
+      hub_store_rollback(ctx->store);
+  }
+  pthread_mutex_unlock(&ctx->lock);
+  if (!rc && seq_out) *seq_out = seq;
+  json_decref(filed);
+  json_decref(accepted);
   return rc;
 }

@@ -43,6 +43,13 @@ cm_rc hub_local_org_amend(hub_ctx *ctx, const hub_local_org *c, uint64_t *seq_ou
 cm_rc hub_local_org_dissolve(hub_ctx *ctx, const char *id, const char *reason,
                              uint64_t *seq_out, cm_err *err);
 
+/* The street's rectification of one of its own organisations criticised
+ * (decision: the criticism's record id): a rectification.filed entry and its
+ * rectification.accepted, which closes the criticism.  CM_ERR_NOT_FOUND
+ * unless decision is an open criticism of org held here. */
+cm_rc hub_local_rectify(hub_ctx *ctx, const char *org, const char *decision, const char *content,
+                        const char *operator_name, uint64_t *seq_out, cm_err *err);
+
 /* A monthly report of one of our organisations (month "YYYY-MM"). */
 typedef struct hub_local_report {
   const char *org, *month, *content, *scope, *good_deeds;

@@ -397,6 +397,20 @@ static void test_local_orgs(void **state) {
   hub_local_org other = {.id = "120105001001-0001", .leader = "赵", .members = -1,
                          .party_members = -1, .party_station = -1};
   assert_int_equal(hub_local_org_amend(f->street, &other, NULL, &err), CM_ERR_NOT_FOUND);
+  /* A criticism of a street-level organisation is closed by the street's
+   * own rectification. */
+  char crit[PROTO_KEY_HEX + 24];
+  hub_decision cd = {HUB_DECIDE_CRITICIZE, id, NULL, "2026-12-31", NULL, "活动太少"};
+  assert_int_equal(hub_decide(f->street, &cd, "李", crit, sizeof crit, &err), CM_OK);
+  assert_int_equal(hub_local_rectify(f->street, id, "x/1", "已整改", "李", NULL, &err),
+                   CM_ERR_NOT_FOUND);
+  assert_int_equal(hub_local_rectify(f->street, id, crit, "已整改", "李", NULL, &err), CM_OK);
+  json_t *decs = NULL;
+  assert_int_equal(hub_decisions_list(f->street, &decs, &err), CM_OK);
+  assert_true(json_is_true(json_object_get(json_array_get(decs, 0), "closed")));
+  json_decref(decs);
+  assert_int_equal(hub_local_rectify(f->street, id, crit, "再次", "李", NULL, &err),
+                   CM_ERR_NOT_FOUND);
   assert_int_equal(hub_local_org_dissolve(f->street, id, "", NULL, &err), CM_ERR_INVALID);
   assert_int_equal(hub_local_org_dissolve(f->street, id, "合并", NULL, &err), CM_OK);
   assert_int_equal(figure(f->street, "accepted", "organisations"), 1);
