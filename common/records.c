@@ -98,9 +98,11 @@ static int is_month(const char *s) {
 /* A record id "<64 hex>/<seq>". */
 static int is_record_id(const char *d) {
   size_t i = 0;
-  while (i < 64 && ((d[i] >= '0' && d[i] <= '9') || (d[i] >= 'a' && d[i] <= 'f'))) i++;
+  while (i < 64 && ((d[i] >= '0' && d[i] <= '9') || (d[i] >= 'a' && d[i] <= 'f')))
+    i++;
   int ok = i == 64 && d[64] == '/' && d[65] >= '1' && d[65] <= '9' && strlen(d) <= 64 + 21;
-  for (const char *p = d + 65; ok && *p; p++) ok = *p >= '0' && *p <= '9';
+  for (const char *p = d + 65; ok && *p; p++)
+    ok = *p >= '0' && *p <= '9';
   return ok;
 }
 
@@ -129,8 +131,7 @@ static cm_rc org_fields(const json_t *o, int amend, cm_rec_org *g, cm_err *err) 
     rc = cm_errf(err, CM_ERR_INVALID, "「成立方式」只能是自发成立、区属单位成立或街道成立");
   if (!rc && json_object_get(o, "members")) g->given |= CM_REC_F_MEMBERS;
   if (!rc && json_object_get(o, "party_members")) g->given |= CM_REC_F_PARTY;
-  if (!rc)
-    rc = count(o, "members", "成员人数", req, CM_REC_MEMBERS_MAX, &g->members, err);
+  if (!rc) rc = count(o, "members", "成员人数", req, CM_REC_MEMBERS_MAX, &g->members, err);
   if (!rc)
     rc = count(o, "party_members", "党员人数", req, CM_REC_MEMBERS_MAX, &g->party_members, err);
   if (!rc && !amend && g->party_members > g->members)
@@ -138,8 +139,7 @@ static cm_rc org_fields(const json_t *o, int amend, cm_rec_org *g, cm_err *err) 
                  (long long)g->party_members, (long long)g->members);
   if (!rc) {
     const json_t *ps = json_object_get(o, "party_station");
-    if (ps && !json_is_boolean(ps))
-      rc = cm_errf(err, CM_ERR_INVALID, "「党员活动站」应为是或否");
+    if (ps && !json_is_boolean(ps)) rc = cm_errf(err, CM_ERR_INVALID, "「党员活动站」应为是或否");
     g->party_station = json_is_true(ps);
   }
   if (!rc) rc = text(o, "filed", "备案日期", req, 10, &g->filed, err);
@@ -186,8 +186,8 @@ cm_rc cm_rec_read_json(const cm_rec_def *def, const json_t *o, cm_rec_body *out,
     if (!rc) rc = count(o, "activities", "活动次数", 0, INT64_MAX, &r->activities, err);
     if (!rc) rc = count(o, "participants", "参加人次", 0, INT64_MAX, &r->participants, err);
     if (!rc)
-      rc = count(o, "party_participants", "党员参加人次", 0, INT64_MAX, &r->party_participants,
-                 err);
+      rc =
+          count(o, "party_participants", "党员参加人次", 0, INT64_MAX, &r->party_participants, err);
     if (!rc) rc = cm_rec_report_counts(r->activities, r->participants, r->party_participants, err);
     if (!rc) rc = text(o, "content", "活动内容", 0, CM_REC_TEXT_MAX, &r->content, err);
     if (!rc) rc = text(o, "scope", "公益范围", 0, CM_REC_TEXT_MAX, &r->scope, err);
@@ -258,8 +258,7 @@ cm_rc cm_rec_report_counts(int64_t activities, int64_t participants, int64_t par
 static cm_rc owns(const cm_rec_ctx *c, const char *id, const char *what, cm_err *err) {
   size_t n = strlen(c->prefix);
   if (c->writer == CM_REC_DISTRICT) return CM_OK;
-  if (n == 0)
-    return cm_errf(err, CM_ERR_PERM, "作者登记时没有社区代码，不能写%s", what);
+  if (n == 0) return cm_errf(err, CM_ERR_PERM, "作者登记时没有社区代码，不能写%s", what);
   if (strncmp(id, c->prefix, n) != 0 || id[n] != '-')
     return cm_errf(err, CM_ERR_PERM, "%s「%s」不属于作者（编号应以%s-开头）", what, id, c->prefix);
   return CM_OK;
@@ -281,8 +280,7 @@ static void date_plus(const char *date, int days, char out[11]) {
   cm_date_of(t + (uint64_t)days * 86400000u + 12u * 3600000u, out);
 }
 
-cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx *c,
-                   cm_err *err) {
+cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx *c, cm_err *err) {
   cm_rc rc = CM_OK;
   if (def->kind == CM_REC_OTHER) return CM_OK;
   if (!(def->writers & (unsigned)c->writer))
@@ -308,8 +306,8 @@ cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx
       int64_t m = (g->given & CM_REC_F_MEMBERS) ? g->members : c->org_members;
       int64_t p = (g->given & CM_REC_F_PARTY) ? g->party_members : c->org_party;
       if (p > m)
-        rc = cm_errf(err, CM_ERR_INVALID, "党员人数（%lld）不能多于成员人数（%lld）",
-                     (long long)p, (long long)m);
+        rc = cm_errf(err, CM_ERR_INVALID, "党员人数（%lld）不能多于成员人数（%lld）", (long long)p,
+                     (long long)m);
     }
     break;
   }

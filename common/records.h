@@ -96,10 +96,10 @@ typedef struct cm_rec_body {
 
 /* What the checks need to know beside the body. */
 typedef struct cm_rec_ctx {
-  cm_rec_level writer;              /* the level of the entry's author */
-  char prefix[CM_REC_PREFIX_MAX];   /* ids it may write begin "<prefix>-" ("" = none may) */
-  char today[11];                   /* the author's date of the entry (YYYY-MM-DD) */
-  char latest[11];                  /* no date or month after this one (receipt date) */
+  cm_rec_level writer;            /* the level of the entry's author */
+  char prefix[CM_REC_PREFIX_MAX]; /* ids it may write begin "<prefix>-" ("" = none may) */
+  char today[11];                 /* the author's date of the entry (YYYY-MM-DD) */
+  char latest[11];                /* no date or month after this one (receipt date) */
   /* The organisation the body names as its author holds it (org.amended,
    * org.dissolved, report.monthly, activity.declared, rectification.filed):
    * org_known 0 when the author never filed it. */
@@ -113,11 +113,11 @@ typedef struct cm_rec_ctx {
 
 /* One row of the table. */
 typedef struct cm_rec_def {
-  const char *name;   /* "org.filed" */
+  const char *name; /* "org.filed" */
   cm_rec_kind kind;
-  unsigned writers;   /* bits of cm_rec_level that may write it */
-  size_t body_max;    /* bytes of its body */
-  const char *label;  /* its Chinese name, for messages */
+  unsigned writers;  /* bits of cm_rec_level that may write it */
+  size_t body_max;   /* bytes of its body */
+  const char *label; /* its Chinese name, for messages */
 } cm_rec_def;
 
 /* The row of kind name (CM_REC_OTHER's row for one not in the table). */
@@ -138,8 +138,7 @@ cm_rc cm_rec_read_json(const cm_rec_def *def, const json_t *body, cm_rec_body *o
  * prefix, dates and months against the filing date and ctx's dates, the
  * counts of an amendment against the organisation it amends.  CM_ERR_PERM
  * (authority) or CM_ERR_INVALID (bounds) with a reason. */
-cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx *ctx,
-                   cm_err *err);
+cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx *ctx, cm_err *err);
 
 /* The bounds of a monthly report that need no context (the hub's fast reader
  * gives the counts without the texts). */

@@ -195,6 +195,32 @@ static int64_t quota_limit(hub_ctx *ctx) {
   return n > 0 ? (int64_t)n : HUB_QUOTA_DEFAULT;
 }
 
+cm_rc hub_quota_get(hub_ctx *ctx, int64_t *bytes_out, cm_err *err) {
+  (void)err;
+  pthread_mutex_lock(&ctx->lock);
+  *bytes_out = quota_limit(ctx);
+  pthread_mutex_unlock(&ctx->lock);
+  return CM_OK;
+}
+
+cm_rc hub_quota_set(hub_ctx *ctx, int64_t bytes, cm_err *err) {
+  char v[32];
+  cm_rc rc;
+  if (bytes < 1) return cm_errf(err, CM_ERR_INVALID, "每日限额须为正数 / the quota is a positive number of bytes");
+  snprintf(v, sizeof v, "%lld", (long long)bytes);
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_begin(ctx->store, err);
+  if (!rc) {
+    rc = hub_store_config_set(ctx->store, HUB_CONFIG_QUOTA, v, err);
+    if (!rc)
+      rc = hub_store_commit(ctx->store, err);
+    else
+      hub_store_rollback(ctx->store);
+  }
+  pthread_mutex_unlock(&ctx->lock);
+  return rc;
+}
+
 /* Count the new entries of cs against author a's quota for today (lock held,
  * transaction open): CM_ERR_TOO_LARGE with why when they do not fit.  A
  * hub's own log is not limited. */

@@ -754,6 +754,27 @@ static int cmd_dashboard(const cmd_args *a) {
   return EXIT_OK;
 }
 
+static int cmd_quota(const cmd_args *a) {
+  const char *pos[1];
+  size_t n_pos = 0;
+  int r = parse_or_help(a, "quota", NULL, 0, pos, 1, &n_pos);
+  hub_ctx *ctx = NULL;
+  cm_err err;
+  cm_rc rc;
+  int64_t bytes = 0;
+  if (r >= 0) return r;
+  cm_err_clear(&err);
+  if (n_pos == 1 && (bytes = parse_count(pos[0])) < 1)
+    return usage_error("quota [BYTES] (a positive number of bytes)");
+  rc = hub_open(a->dir, &ctx, &err);
+  if (!rc && n_pos == 1) rc = hub_quota_set(ctx, bytes, &err);
+  if (!rc) rc = hub_quota_get(ctx, &bytes, &err);
+  hub_close(ctx);
+  if (rc) return fail(rc, &err);
+  printf("each author may store %lld bytes a day here\n", (long long)bytes);
+  return EXIT_OK;
+}
+
 static int cmd_decide(const cmd_args *a) {
   opt_spec o[] = {{"org", 0, NULL},    {"community", 0, NULL}, {"deadline", 0, NULL},
                   {"result", 0, NULL}, {"reason", 0, NULL},    {"operator", 0, NULL},
@@ -1144,6 +1165,9 @@ static const hub_command commands[] = {
   {"dashboard", cmd_dashboard, "due-day [1..28]",
    "Show or set the day of the next month by which monthly reports count as on\n"
    "time on the dashboard (default 5)."},
+  {"quota", cmd_quota, "[BYTES]",
+   "Show or set how many raw bytes each author may store here per day (default\n"
+   "67108864, 64 MiB); a push past it is refused until the next day."},
   {"policy", cmd_policy, "[auto-accept on|off]",
    "Show or set the auto-accept policy: monthly reports without flags that do not\n"
    "correct an accepted month are accepted automatically (default on)."},

@@ -21,11 +21,11 @@
 
 #include "common/clock.h"
 #include "hub/dashboard.h"
-#include "hub/project.h"
 #include "hub/decide.h"
 #include "hub/ingest.h"
-#include "hub/store.h"
+#include "hub/project.h"
 #include "hub/review.h"
+#include "hub/store.h"
 #include "hub_api_util.h"
 
 #define NOW_MS 1781496000000ull /* 2026-06-15 12:00 Asia/Shanghai */
@@ -282,10 +282,10 @@ static void test_hostile_node(void **state) {
   json_t *list = NULL, *batch = NULL;
   assert_int_equal(hub_review_list(hub, &list, &err), CM_OK);
   assert_int_equal(json_array_size(list), 1);
-  assert_int_equal(hub_review_show(hub, json_integer_value(json_object_get(
-                                            json_array_get(list, 0), "id")),
-                                   &batch, &err),
-                   CM_OK);
+  assert_int_equal(
+      hub_review_show(hub, json_integer_value(json_object_get(json_array_get(list, 0), "id")),
+                      &batch, &err),
+      CM_OK);
   json_t *recs = json_object_get(batch, "records");
   assert_int_equal(json_array_size(recs), n);
   for (size_t i = 0; i < n; i++) {
@@ -354,8 +354,8 @@ static int64_t newest_batch(hub_ctx *hub) {
   cm_err err;
   assert_int_equal(hub_review_list(hub, &list, &err), CM_OK);
   assert_true(json_array_size(list) > 0);
-  int64_t id = json_integer_value(
-      json_object_get(json_array_get(list, json_array_size(list) - 1), "id"));
+  int64_t id =
+      json_integer_value(json_object_get(json_array_get(list, json_array_size(list) - 1), "id"));
   json_decref(list);
   return id;
 }
@@ -428,7 +428,7 @@ static void test_daily_quota(void **state) {
   cm_err err;
   t_resp r;
   assert_int_equal(hub_open(g.dir, &hub, &err), CM_OK);
-  assert_int_equal(hub_store_config_set(hub->store, HUB_CONFIG_QUOTA, "20000", &err), CM_OK);
+  assert_int_equal(hub_quota_set(hub, 20000, &err), CM_OK);
   long long head = t_head_seq(g.base, g.h.kp.pk);
   char *before = figures(hub);
   /* forty reports of ~1 KB each: over the 20,000 bytes of the day */
@@ -467,7 +467,8 @@ static void test_daily_quota(void **state) {
   /* another community is not held back by it */
   assert_int_equal(t_log_report(&g.v, V_ORG, "2026-04", 1, 10, 0), 0);
   assert_int_equal(push(&g.v), 200);
-  assert_int_equal(hub_store_config_set(hub->store, HUB_CONFIG_QUOTA, "67108864", &err), CM_OK);
+  assert_int_equal(hub_quota_set(hub, HUB_QUOTA_DEFAULT, &err), CM_OK);
+  assert_int_equal(hub_quota_set(hub, 0, &err), CM_ERR_INVALID);
   free(before);
   free(after);
   hub_close(hub);

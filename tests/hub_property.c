@@ -161,19 +161,17 @@ static void check(int step) {
   json_t *s = hub_summary(hub, NULL);
   assert_non_null(s);
   long long got[6] = {sum_of(s, "accepted", "organisations"), sum_of(s, "pending", "organisations"),
-                      sum_of(s, "accepted", "participants"), sum_of(s, "pending", "participants"),
-                      dash("hierarchy", "organisations"), dash("activity", "participants")};
+                      sum_of(s, "accepted", "participants"),  sum_of(s, "pending", "participants"),
+                      dash("hierarchy", "organisations"),     dash("activity", "participants")};
   long long exp[6] = {w.acc_orgs, w.pend_orgs, w.acc_part, w.pend_part, w.dash_orgs, w.dash_part};
-  static const char *const what[6] = {"summary accepted organisations",
-                                      "summary pending organisations",
-                                      "summary accepted participants",
-                                      "summary pending participants",
-                                      "hierarchy organisations",
-                                      "activity participants"};
+  static const char *const what[6] = {
+      "summary accepted organisations", "summary pending organisations",
+      "summary accepted participants",  "summary pending participants",
+      "hierarchy organisations",        "activity participants"};
   json_decref(s);
   for (int i = 0; i < 6; i++)
-    if (got[i] != exp[i]) fail_msg("step %d: %s is %lld, the model says %lld", step, what[i],
-                                   got[i], exp[i]);
+    if (got[i] != exp[i])
+      fail_msg("step %d: %s is %lld, the model says %lld", step, what[i], got[i], exp[i]);
 }
 
 /* Review one pending batch at random: accept, reject, or accept rejecting
