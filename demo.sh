@@ -101,7 +101,7 @@ done
 # One batch filed by mistake (a duplicate organisation), pushed on its own and
 # rejected by its street, so it never reaches the official figures.
 echo "demo: a batch filed by mistake, rejected at 望海楼街..." >&2
-"$NODE" --dir "$work/node0" org file --name 建昌道夕阳红志愿服务队（重复） --category 志愿服务 \
+"$NODE" --dir "$work/node0" org file --filed 2025-01-01 --name 建昌道夕阳红志愿服务队（重复） --category 志愿服务 \
   --leader 张桂兰 --phone 13900000000 --members 12 --party-members 0 >/dev/null
 "$NODE" --dir "$work/node0" sync >/dev/null 2>>"$work/node0.sync.log"
 

@@ -34,7 +34,7 @@ static char *body_for(uint64_t seq, const char *code, const char **kind_out) {
              "{\"id\":\"%s-%04llu\",\"name\":\"建昌道社區第%llu志願服務隊\",\"category\":\"為老服務\","
              "\"leader\":\"王秀英\",\"phone\":\"13800000000\",\"members\":20,\"party_members\":2,"
              "\"party_station\":false,\"founded_by\":\"self\",\"scope\":\"探訪獨居老人、助餐\","
-             "\"venue\":\"社區活動中心\",\"filed\":\"2020-03-01\",\"flags\":[]}",
+             "\"venue\":\"社區活動中心\",\"filed\":\"2000-01-01\",\"flags\":[]}",
              code, (unsigned long long)seq, (unsigned long long)seq);
   } else {
     uint64_t r = seq - ORGS - 1;
@@ -44,7 +44,10 @@ static char *body_for(uint64_t seq, const char *code, const char **kind_out) {
              "{\"org\":\"%s-%04u\",\"month\":\"%04u-%02u\",\"activities\":%u,\"participants\":%u,"
              "\"party_participants\":%u,\"content\":\"探訪獨居老人，義務理髮，清理樓道\","
              "\"scope\":\"為老服務\",\"good_deeds\":\"幫助鄰居修水管\"}",
-             code, org, 1980 + m / 12, m % 12 + 1, 2 + m % 5, 30 + m % 40, 1 + m % 3);
+             /* months from 2000-01 (the filings' month) to 2025-12, then again as
+              * corrections: the domain core refuses months outside the filing
+              * month..now */
+             code, org, 2000 + (m / 12) % 26, m % 12 + 1, 2 + m % 5, 30 + m % 40, 1 + m % 3);
   }
   return b;
 }

@@ -113,7 +113,7 @@ NKEY=$(awk '/node_key/ {print $2}' "$T/wn.out")
 "$HUB" --dir "$T/ws" enroll --name 社區001 --key "$NKEY" --code 120105001001 >/dev/null
 "$NODE" --dir "$T/wn" sync >/dev/null 2>&1 # enrolment and pins, not counted
 for o in $(seq 1 50); do
-  "$NODE" --dir "$T/wn" org file --name "建昌道社區第${o}志願服務隊" --category 為老服務 --leader 王秀英 \
+  "$NODE" --dir "$T/wn" org file --filed 2025-01-01 --name "建昌道社區第${o}志願服務隊" --category 為老服務 --leader 王秀英 \
     --phone 13800000000 --members $((10 + o)) --party-members 2 --scope 探訪獨居老人、助餐 \
     --venue 社區活動中心 >/dev/null 2>&1
 done

@@ -36,31 +36,9 @@
 
 /* ---- plumbing ---------------------------------------------------------- */
 
-/* The status a failure of the hub itself (not of the request) answers with. */
+/* The status a failure answers with: the one mapping (common/rc.h). */
 static int status_of(cm_rc rc) {
-  switch (rc) {
-  case CM_ERR_INVALID:
-  case CM_ERR_JSON:
-    return 400;
-  case CM_PROTO_BAD_SIGNATURE:
-  case CM_PROTO_STALE_REQUEST:
-    return 401;
-  case CM_ERR_PERM:
-    return 403;
-  case CM_ERR_NOT_FOUND:
-    return 404;
-  case CM_ERR_EXISTS:
-  case CM_ERR_CONFLICT:
-    return 409;
-  case CM_ERR_TOO_LARGE:
-    return 413;
-  case CM_ERR_BUSY:
-    return 503;
-  case CM_ERR_DISK_FULL:
-    return 507;
-  default:
-    return (int)rc >= 100 ? 400 : 500;
-  }
+  return cm_rc_http_status(rc);
 }
 
 /* Answer rc with err's text (or the code's description) and log server-side

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../common/clock.h"
+#include "../common/records.h"
 #include "store.h"
 
 #define ID_MAX 64
@@ -225,11 +226,10 @@ static cm_rc load_org(void *ctx, const hub_dash_row *r, cm_err *err) {
   o->flag_name = r->text[9] && strstr(r->text[9], "\"name_norm\"") != NULL;
   o->dissolved = r->num[10] != 0;
   place(d, o);
-  /* Refused at review (the first filing's batch), or revoked by a decision. */
-  o->rejected = (r->text[11] &&
-                 status_of(d, o->author, (uint64_t)r->num[11], o->community[0] != '\0') == 'r') ||
-                (r->text[12] &&
-                 (strcmp(r->text[12], "rejected") == 0 || strcmp(r->text[12], "revoked") == 0));
+  /* The one status the projection wrote (organisations.status): its latest
+   * decided filing rejected, or revoked by a decision, keeps it out. */
+  o->rejected = r->text[12] &&
+                (strcmp(r->text[12], "rejected") == 0 || strcmp(r->text[12], "revoked") == 0);
   /* Out of scope: not kept, so that nothing below can count it. */
   if (in_scope(d, o->street)) d->n_orgs++;
   return CM_OK;
@@ -481,9 +481,10 @@ static cm_rc walk_report(void *ctx, const hub_dash_row *r, cm_err *err) {
   /* A rejected report is out of the official sums (completeness shows it). */
   if (w->sum && st != 'r') {
     int64_t *v = w->sum[slot];
-    v[0] += r->num[3];
-    v[1] += r->num[4];
-    v[2] += r->num[5];
+    /* bounded per report by the domain core, held at INT64_MAX in sum */
+    v[0] = cm_rec_add(v[0], r->num[3]);
+    v[1] = cm_rec_add(v[1], r->num[4]);
+    v[2] = cm_rec_add(v[2], r->num[5]);
     v[3] += r->num[9] ? 1 : 0;
     v[4] += 1;
   }

@@ -208,6 +208,12 @@ static cm_rc enroll_locked(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], con
     return cm_errf(err, CM_ERR_INVALID, "the name must be 1 to %d bytes", HUB_NAME_MAX - 1);
   if (!code_valid(code))
     return cm_errf(err, CM_ERR_INVALID, "the code must be digits only (e.g. 120105001001)");
+  /* A community's authority rests on its code (common/records.h): the
+   * organisations it may write about are those numbered "<code>-...". */
+  if (ctx->role == HUB_ROLE_STREET && strlen(code) != 12)
+    return cm_errf(err, CM_ERR_INVALID,
+                   "社区代码必须是12位数字（--code，如120105001001）/ a community needs its "
+                   "12-digit code (--code)");
   if (memcmp(key, ctx->kp.pk, PROTO_KEY_BYTES) == 0)
     return cm_errf(err, CM_ERR_INVALID, "that is this hub's own key");
   rc = hub_store_begin(ctx->store, err);

@@ -17,6 +17,7 @@
 #include "../common/codec.h"
 #include "../common/failpoint.h"
 #include "../common/log.h"
+#include "../common/records.h"
 #include "../protocol/bundle.h"
 #include "../protocol/changeset.h"
 #include "project.h"
@@ -31,16 +32,11 @@ void hub_ingest_result_free(hub_ingest_result *r) {
   r->n_receipts = 0;
 }
 
-/* HTTP status for a storage failure. */
+/* HTTP status for a storage failure: the one mapping (common/rc.h); what
+ * it does not name is the hub's own failure. */
 static int storage_status(cm_rc rc) {
-  switch (rc) {
-  case CM_ERR_BUSY:
-    return 503;
-  case CM_ERR_DISK_FULL:
-    return 507;
-  default:
-    return 500;
-  }
+  int st = cm_rc_http_status(rc);
+  return st >= 500 ? st : 500;
 }
 
 /* Fill the refusal fields of out; returns rc. */
@@ -189,6 +185,70 @@ static cm_rc clock_check(hub_ctx *ctx, const hub_author *a, const proto_changese
   return hub_store_author_clock(ctx->store, a->key, skew, flagged, err);
 }
 
+/* The daily quota of raw bytes per author (config HUB_CONFIG_QUOTA, bytes),
+ * lock held. */
+static int64_t quota_limit(hub_ctx *ctx) {
+  char v[32];
+  int found = 0;
+  if (hub_store_config_get(ctx->store, HUB_CONFIG_QUOTA, v, sizeof v, &found, NULL) || !found)
+    return HUB_QUOTA_DEFAULT;
+  long long n = strtoll(v, NULL, 10);
+  return n > 0 ? (int64_t)n : HUB_QUOTA_DEFAULT;
+}
+
+cm_rc hub_quota_get(hub_ctx *ctx, int64_t *bytes_out, cm_err *err) {
+  (void)err;
+  pthread_mutex_lock(&ctx->lock);
+  *bytes_out = quota_limit(ctx);
+  pthread_mutex_unlock(&ctx->lock);
+  return CM_OK;
+}
+
+cm_rc hub_quota_set(hub_ctx *ctx, int64_t bytes, cm_err *err) {
+  char v[32];
+  cm_rc rc;
+  if (bytes < 1) return cm_errf(err, CM_ERR_INVALID, "每日限额须为正数 / the quota is a positive number of bytes");
+  snprintf(v, sizeof v, "%lld", (long long)bytes);
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_begin(ctx->store, err);
+  if (!rc) {
+    rc = hub_store_config_set(ctx->store, HUB_CONFIG_QUOTA, v, err);
+    if (!rc)
+      rc = hub_store_commit(ctx->store, err);
+    else
+      hub_store_rollback(ctx->store);
+  }
+  pthread_mutex_unlock(&ctx->lock);
+  return rc;
+}
+
+/* Count the new entries of cs against author a's quota for today (lock held,
+ * transaction open): CM_ERR_TOO_LARGE with why when they do not fit.  A
+ * hub's own log is not limited. */
+static cm_rc quota_take(hub_ctx *ctx, const hub_author *a, const proto_changeset *cs,
+                        size_t new_from, uint64_t now, int64_t limit, char *why, size_t cap,
+                        cm_err *err) {
+  char day[11];
+  int64_t used = 0, add = 0;
+  if (strcmp(a->role, "self") == 0 || memcmp(a->key, ctx->kp.pk, PROTO_KEY_BYTES) == 0)
+    return CM_OK;
+  for (size_t k = new_from; k < cs->n; k++)
+    add = cm_rec_add(add, (int64_t)proto_entry_encoded_len(&cs->entries[k]));
+  cm_date_of(now, day);
+  cm_rc rc = hub_store_quota_get(ctx->store, a->key, day, &used, err);
+  if (rc) return rc;
+  if (cm_rec_add(used, add) > limit) {
+    snprintf(why, cap,
+             "今日上传量已达上限（每天%lld字节，已用%lld字节，本次%lld字节），请明天再试 / "
+             "the author's daily quota of %lld bytes is used up (%lld used, %lld more sent): "
+             "try again tomorrow",
+             (long long)limit, (long long)used, (long long)add, (long long)limit,
+             (long long)used, (long long)add);
+    return CM_ERR_TOO_LARGE;
+  }
+  return hub_store_quota_add(ctx->store, a->key, day, add, err);
+}
+
 /* Store the new entries of one verified changeset and project them. */
 static cm_rc store_changeset(hub_ctx *ctx, const proto_changeset *cs, size_t new_from,
                              const proto_span *span, uint64_t now, const char *via,
@@ -233,6 +293,7 @@ cm_rc hub_ingest_bundle(hub_ctx *ctx, const uint8_t *body, size_t len, const cha
   uint8_t *held = NULL;
   size_t held_len = 0;
   int locked = 0, in_tx = 0, forked = 0;
+  int64_t quota = -1; /* read at the first changeset with new entries */
   uint64_t fork_at = 0;
   size_t fork_index = 0;
   uint8_t fork_author[PROTO_KEY_BYTES];
@@ -260,6 +321,7 @@ cm_rc hub_ingest_bundle(hub_ctx *ctx, const uint8_t *body, size_t len, const cha
 
   pthread_mutex_lock(&ctx->lock);
   locked = 1;
+  hub_project_cache(ctx);
   rc = hub_store_begin(ctx->store, &e);
   if (rc) {
     rc = refuse(out, err, storage_status(rc), rc, NULL, "%s", e.msg);
@@ -344,6 +406,19 @@ cm_rc hub_ingest_bundle(hub_ctx *ctx, const uint8_t *body, size_t len, const cha
       rc = refuse(out, err, 500, rc, cs.h.author, "chain check failed: %s", e.msg);
       goto out;
     }
+    if (new_from < cs.n) {
+      if (quota < 0) quota = quota_limit(ctx);
+      rc = quota_take(ctx, &a, &cs, new_from, now, quota, why, sizeof why, &e);
+      if (rc == CM_ERR_TOO_LARGE) {
+        out->index = (long)i;
+        rc = refuse(out, err, 429, rc, cs.h.author, "changeset %zu: %s", i, why);
+        goto out;
+      }
+      if (rc) {
+        rc = refuse(out, err, storage_status(rc), rc, NULL, "%s", e.msg);
+        goto out;
+      }
+    }
     rc = clock_check(ctx, &a, &cs, now, via, &e);
     if (!rc && new_from < cs.n)
       rc = store_changeset(ctx, &cs, new_from, &spans[i], now, via, &out->stored, &e);
@@ -364,6 +439,7 @@ cm_rc hub_ingest_bundle(hub_ctx *ctx, const uint8_t *body, size_t len, const cha
   if (forked) {
     hub_store_rollback(ctx->store);
     in_tx = 0;
+    hub_project_cache(ctx); /* what it remembered was rolled back */
     rc = record_fork(ctx, fork_author, fork_at, held, held_len, &spans[fork_index], now, via, &e);
     if (rc) {
       rc = refuse(out, err, storage_status(rc), rc, NULL, "storing fork evidence: %s", e.msg);
@@ -403,6 +479,7 @@ cm_rc hub_ingest_bundle(hub_ctx *ctx, const uint8_t *body, size_t len, const cha
     rc = refuse(out, err, storage_status(rc), rc, NULL, "%s", e.msg);
     goto out;
   }
+  hub_project_cache(NULL);
   pthread_mutex_unlock(&ctx->lock);
   locked = 0;
   CM_FAILPOINT("ingest.after_commit_before_ack");
@@ -430,6 +507,7 @@ cm_rc hub_ingest_bundle(hub_ctx *ctx, const uint8_t *body, size_t len, const cha
   rc = CM_OK;
 out:
   if (in_tx) hub_store_rollback(ctx->store);
+  hub_project_cache(NULL);
   if (locked) pthread_mutex_unlock(&ctx->lock);
   proto_changeset_free(&cs);
   free(spans);

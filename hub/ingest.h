@@ -20,6 +20,17 @@
 
 /* Request bodies over this are refused (413 TOO_LARGE), as docs/protocol.md says. */
 #define HUB_INGEST_MAX_BUNDLE ((size_t)32u << 20)
+/* The raw bytes (encoded entries) one author may have stored here per day
+ * (receipt date, Asia/Shanghai); config key HUB_CONFIG_QUOTA overrides it.
+ * A changeset past it is refused (429 TOO_LARGE) and nothing of it stored. */
+#define HUB_QUOTA_DEFAULT ((int64_t)64 << 20)
+#define HUB_CONFIG_QUOTA "quota.daily_bytes"
+/* The daily quota of raw bytes per author in force (*bytes_out). */
+cm_rc hub_quota_get(hub_ctx *ctx, int64_t *bytes_out, cm_err *err);
+
+/* Set it (bytes >= 1; CM_ERR_INVALID otherwise), durably. */
+cm_rc hub_quota_set(hub_ctx *ctx, int64_t bytes, cm_err *err);
+
 /* An answer of GET /api/v1/log holds at most this many bytes of changesets. */
 #define HUB_LOG_MAX_BYTES ((size_t)64u << 20)
 /* An author whose entry time is this far ahead of our receipt time, or whose

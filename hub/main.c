@@ -807,6 +807,27 @@ static int cmd_dashboard(const cmd_args *a) {
   return EXIT_OK;
 }
 
+static int cmd_quota(const cmd_args *a) {
+  const char *pos[1];
+  size_t n_pos = 0;
+  int r = parse_or_help(a, "quota", NULL, 0, pos, 1, &n_pos);
+  hub_ctx *ctx = NULL;
+  cm_err err;
+  cm_rc rc;
+  int64_t bytes = 0;
+  if (r >= 0) return r;
+  cm_err_clear(&err);
+  if (n_pos == 1 && (bytes = parse_count(pos[0])) < 1)
+    return usage_error("quota [BYTES] (a positive number of bytes)");
+  rc = hub_open(a->dir, &ctx, &err);
+  if (!rc && n_pos == 1) rc = hub_quota_set(ctx, bytes, &err);
+  if (!rc) rc = hub_quota_get(ctx, &bytes, &err);
+  hub_close(ctx);
+  if (rc) return fail(rc, &err);
+  printf("each author may store %lld bytes a day here\n", (long long)bytes);
+  return EXIT_OK;
+}
+
 static int cmd_decide(const cmd_args *a) {
   opt_spec o[] = {{"org", 0, NULL},    {"community", 0, NULL}, {"deadline", 0, NULL},
                   {"result", 0, NULL}, {"reason", 0, NULL},    {"operator", 0, NULL},
@@ -1021,8 +1042,9 @@ static int cmd_org(const cmd_args *a) {
   opt_spec o[] = {{"id", 0, NULL},        {"name", 0, NULL},          {"category", 0, NULL},
                   {"leader", 0, NULL},    {"phone", 0, NULL},         {"members", 0, NULL},
                   {"party-members", 0, NULL}, {"party-station", 0, NULL}, {"founded-by", 0, NULL},
-                  {"scope", 0, NULL},     {"venue", 0, NULL},         {"filed", 0, NULL}};
-  int r = parse_or_help(&rest, "org", o, 12, NULL, 0, NULL);
+                  {"scope", 0, NULL},     {"venue", 0, NULL},         {"filed", 0, NULL},
+                  {"reason", 0, NULL},    {"decision", 0, NULL},      {"content", 0, NULL}};
+  int r = parse_or_help(&rest, "org", o, 15, NULL, 0, NULL);
   hub_local_org org;
   hub_ctx *ctx = NULL;
   json_t *flags = NULL;
@@ -1032,24 +1054,57 @@ static int cmd_org(const cmd_args *a) {
   cm_rc rc;
   if (r >= 0) return r;
   cm_err_clear(&err);
-  if (strcmp(sub, "file") != 0) return usage_error("org file --name NAME ...");
+  if (strcmp(sub, "dissolve") == 0) {
+    if (!o[0].value || !o[12].value) return usage_error("org dissolve --id ID --reason TEXT");
+    rc = hub_open(a->dir, &ctx, &err);
+    if (!rc) rc = hub_local_org_dissolve(ctx, o[0].value, o[12].value, &seq, &err);
+    hub_close(ctx);
+    if (rc) return fail(rc, &err);
+    printf("%s dissolved in hub log entry %llu\n", o[0].value, (unsigned long long)seq);
+    return EXIT_OK;
+  }
+  if (strcmp(sub, "rectify") == 0) {
+    if (!o[0].value || !o[13].value || !o[14].value)
+      return usage_error("org rectify --id ID --decision RECORD --content TEXT");
+    rc = hub_open(a->dir, &ctx, &err);
+    if (!rc)
+      rc = hub_local_rectify(ctx, o[0].value, o[13].value, o[14].value, "", &seq, &err);
+    hub_close(ctx);
+    if (rc) return fail(rc, &err);
+    printf("%s rectified in hub log entry %llu: the criticism is closed\n", o[0].value,
+           (unsigned long long)seq);
+    return EXIT_OK;
+  }
+  int amend = strcmp(sub, "amend") == 0;
+  if (!amend && strcmp(sub, "file") != 0)
+    return usage_error("org file|amend|dissolve|rectify --id ID ...");
   memset(&org, 0, sizeof org);
   org.id = o[0].value;
   org.name = o[1].value;
   org.category = o[2].value;
   org.leader = o[3].value;
   org.phone = o[4].value;
-  org.members = parse_count(o[5].value);
-  org.party_members = parse_count(o[6].value);
-  if (org.members < 0 || org.party_members < 0)
+  /* an amendment changes only the counts given (-1: unchanged) */
+  org.members = amend && !o[5].value ? -1 : parse_count(o[5].value);
+  org.party_members = amend && !o[6].value ? -1 : parse_count(o[6].value);
+  if ((org.members < 0 && o[5].value) || (org.party_members < 0 && o[6].value))
     return usage_error("--members and --party-members are counts");
   if (o[7].value && strcmp(o[7].value, "yes") != 0 && strcmp(o[7].value, "no") != 0)
     return usage_error("--party-station yes|no");
-  org.party_station = o[7].value && strcmp(o[7].value, "yes") == 0;
+  org.party_station = o[7].value ? strcmp(o[7].value, "yes") == 0 : (amend ? -1 : 0);
   org.founded_by = o[8].value;
   org.scope = o[9].value;
   org.venue = o[10].value;
   org.filed = o[11].value;
+  if (amend) {
+    if (!org.id) return usage_error("org amend --id ID [fields to change]");
+    rc = hub_open(a->dir, &ctx, &err);
+    if (!rc) rc = hub_local_org_amend(ctx, &org, &seq, &err);
+    hub_close(ctx);
+    if (rc) return fail(rc, &err);
+    printf("%s amended in hub log entry %llu\n", org.id, (unsigned long long)seq);
+    return EXIT_OK;
+  }
   rc = hub_open(a->dir, &ctx, &err);
   if (!rc) rc = hub_local_org_file(ctx, &org, id, &flags, &seq, &err);
   hub_close(ctx);
@@ -1234,6 +1289,9 @@ static const hub_command commands[] = {
   {"dashboard", cmd_dashboard, "due-day [1..28]",
    "Show or set the day of the next month by which monthly reports count as on\n"
    "time on the dashboard (default 5)."},
+  {"quota", cmd_quota, "[BYTES]",
+   "Show or set how many raw bytes each author may store here per day (default\n"
+   "67108864, 64 MiB); a push past it is refused until the next day."},
   {"policy", cmd_policy, "[auto-accept on|off]",
    "Show or set the auto-accept policy: monthly reports without flags that do not\n"
    "correct an accepted month are accepted automatically (default on)."},
@@ -1256,7 +1314,9 @@ static const hub_command commands[] = {
    "[--leader L] [--phone P] [--members N] [--party-members N] [--party-station yes|no] "
    "[--scope S] [--venue V] [--filed YYYY-MM-DD]",
    "File a street-level organisation (set up by a district unit: XXX街XXX分會) at the\n"
-   "street hub; prints its filing number.  Rule flags are printed on stderr."},
+   "street hub; prints its filing number.  Rule flags are printed on stderr.\n"
+   "org amend --id ID [any field above]: amend it; org dissolve --id ID --reason R;\n"
+   "org rectify --id ID --decision RECORD --content TEXT: close a criticism of it."},
   {"forward", cmd_forward, "",
    "Run one forward round now, beside serve's loop: push to the district, pull its\n"
    "feed and relay its decisions to the communities."},

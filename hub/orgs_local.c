@@ -8,8 +8,13 @@
 #include <string.h>
 
 #include "../common/clock.h"
+#include "../common/json.h"
 #include "../common/rules.h"
+#include "../common/records.h"
+#include "decide.h"
 #include "hublog.h"
+#include "project.h"
+#include "review.h"
 #include "store.h"
 
 #define LOCAL_TEXT_MAX 4096 /* bytes of a free-text field, NUL included */
@@ -51,6 +56,24 @@ static cm_rc our_org(hub_ctx *ctx, const char *org, cm_err *err) {
   return rc;
 }
 
+/* Lock held: the domain core's checks (common/records.h) on what this hub is
+ * about to write, with the same context the projection will use. */
+static cm_rc core_check(hub_ctx *ctx, const char *kind, const json_t *body, cm_err *err) {
+  const cm_rec_def *def = cm_rec_find(kind);
+  const char *org = json_string_value(json_object_get(body, strcmp(kind, "org.filed") == 0 ||
+                                                                strcmp(kind, "org.amended") == 0 ||
+                                                                strcmp(kind, "org.dissolved") == 0
+                                                            ? "id"
+                                                            : "org"));
+  uint64_t now = cm_now_ms();
+  cm_rec_body b;
+  cm_rec_ctx c;
+  cm_rc rc = cm_rec_read_json(def, body, &b, err);
+  if (!rc) rc = hub_project_rec_ctx(ctx, ctx->kp.pk, now, now, org, &c, err);
+  if (!rc) rc = cm_rec_check(def, &b, &c, err);
+  return rc;
+}
+
 /* Append kind/body in a transaction after check (may be NULL) passes. */
 static cm_rc append_checked(hub_ctx *ctx, const char *kind, json_t *body, const char *org,
                             uint64_t *seq_out, cm_err *err) {
@@ -59,6 +82,7 @@ static cm_rc append_checked(hub_ctx *ctx, const char *kind, json_t *body, const 
   rc = hub_store_begin(ctx->store, err);
   if (!rc) {
     if (org) rc = our_org(ctx, org, err);
+    if (!rc) rc = core_check(ctx, kind, body, err);
     if (!rc) rc = hub_log_append_locked(ctx, kind, body, seq_out, err);
     if (!rc)
       rc = hub_store_commit(ctx->store, err);
@@ -102,9 +126,6 @@ cm_rc hub_local_org_file(hub_ctx *ctx, const hub_local_org *o, char *id_out, jso
   if (strcmp(founded, "self") != 0 && strcmp(founded, "district-unit") != 0 &&
       strcmp(founded, "street") != 0)
     return cm_errf(err, CM_ERR_INVALID, "--founded-by is self, district-unit or street");
-  if (o->members < 0 || o->party_members < 0 || o->party_members > o->members)
-    return cm_errf(err, CM_ERR_INVALID,
-                   "members and party members must be counts, party members at most members");
   cm_date_of(cm_now_ms(), today);
   if (o->filed && cm_date_parse(o->filed, &t) != CM_OK)
     return cm_errf(err, CM_ERR_INVALID, "--filed must be a date YYYY-MM-DD");
@@ -156,10 +177,6 @@ cm_rc hub_local_report_monthly(hub_ctx *ctx, const hub_local_report *r, uint64_t
   if (!r->org || !*r->org) return cm_errf(err, CM_ERR_INVALID, "the report needs --org ID");
   if (!r->month || cm_month_parse(r->month, &idx) != CM_OK)
     return cm_errf(err, CM_ERR_INVALID, "--month must be YYYY-MM");
-  if (r->activities < 0 || r->participants < 0 || r->party_participants < 0 ||
-      r->party_participants > r->participants)
-    return cm_errf(err, CM_ERR_INVALID,
-                   "counts must be non-negative, party participants at most participants");
   body = json_pack("{s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s}", "org", r->org, "month", r->month,
                    "activities", (json_int_t)r->activities, "participants",
                    (json_int_t)r->participants, "party_participants",
@@ -174,7 +191,6 @@ cm_rc hub_local_report_monthly(hub_ctx *ctx, const hub_local_report *r, uint64_t
 cm_rc hub_local_activity_declare(hub_ctx *ctx, const hub_local_activity *a, char *id_out,
                                  uint64_t *seq_out, cm_err *err) {
   const char *texts[] = {a->org, a->date, a->title, a->place, a->description};
-  char today[11];
   json_t *body = NULL;
   uint64_t t;
   cm_rc rc;
@@ -187,11 +203,6 @@ cm_rc hub_local_activity_declare(hub_ctx *ctx, const hub_local_activity *a, char
     return cm_errf(err, CM_ERR_INVALID, "the declaration needs --org ID and --title");
   if (!a->date || cm_date_parse(a->date, &t) != CM_OK)
     return cm_errf(err, CM_ERR_INVALID, "--date must be YYYY-MM-DD");
-  cm_date_of(cm_now_ms(), today);
-  if (strcmp(a->date, today) <= 0)
-    return cm_errf(err, CM_ERR_INVALID,
-                   "a major activity is declared before its date (today is %s)", today);
-  if (a->expected < 0) return cm_errf(err, CM_ERR_INVALID, "--expected must be a count");
   if (a->id) {
     if (!id_ok(a->id))
       return cm_errf(err, CM_ERR_INVALID, "an ID is 1 to %d letters, digits or '-'",
@@ -207,5 +218,139 @@ cm_rc hub_local_activity_declare(hub_ctx *ctx, const hub_local_activity *a, char
   rc = body ? append_checked(ctx, "activity.declared", body, a->org, seq_out, err)
             : cm_errf(err, CM_ERR_NOMEM, "out of memory declaring");
   json_decref(body);
+  return rc;
+}
+
+cm_rc hub_local_org_amend(hub_ctx *ctx, const hub_local_org *c, uint64_t *seq_out, cm_err *err) {
+  const char *texts[] = {c->name, c->category, c->leader, c->phone,
+                         c->scope, c->venue,    c->filed,  c->founded_by};
+  static const char *const keys[] = {"name", "category", "leader", "phone",
+                                     "scope", "venue", "filed", "founded_by"};
+  char *cur = NULL;
+  json_t *state = NULL, *changes = json_object(), *body = NULL, *flags = NULL;
+  cm_rc rc = CM_OK;
+  if (ctx->role != HUB_ROLE_STREET)
+    rc = cm_errf(err, CM_ERR_PERM, "street-level organisations are amended at a street hub");
+  if (!rc && (!c->id || !*c->id))
+    rc = cm_errf(err, CM_ERR_INVALID, "缺少组织编号 / the amendment needs --id");
+  if (!rc) rc = texts_ok(texts, sizeof texts / sizeof texts[0], err);
+  if (!rc && !changes) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory amending");
+  if (rc) goto out;
+  /* keys in the order of org.filed */
+  for (size_t i = 0; i < 4; i++)
+    if (texts[i]) json_object_set_new(changes, keys[i], json_string(texts[i]));
+  if (c->members >= 0) json_object_set_new(changes, "members", json_integer(c->members));
+  if (c->party_members >= 0)
+    json_object_set_new(changes, "party_members", json_integer(c->party_members));
+  if (c->party_station >= 0)
+    json_object_set_new(changes, "party_station", json_boolean(c->party_station));
+  for (size_t i = 4; i < 8; i++)
+    if (texts[i]) json_object_set_new(changes, keys[i], json_string(texts[i]));
+  if (json_object_size(changes) == 0) {
+    rc = cm_errf(err, CM_ERR_INVALID, "没有要变更的项目 / nothing to amend: give at least one field");
+    goto out;
+  }
+  /* the flags of the amended organisation */
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_org_get(ctx->store, ctx->kp.pk, c->id, &cur, NULL, err);
+  pthread_mutex_unlock(&ctx->lock);
+  if (!rc && (!cur || cm_json_parse_object((const uint8_t *)cur, strlen(cur), &state, NULL)))
+    rc = cm_errf(err, CM_ERR_NOT_FOUND, "'%s' is not a street-level organisation filed here",
+                 c->id);
+  if (rc) goto out;
+  json_object_update(state, changes);
+  int64_t party = json_integer_value(json_object_get(state, "party_members"));
+  flags = cm_rules_flags(json_string_value(json_object_get(state, "name")),
+                         json_string_value(json_object_get(state, "founded_by")),
+                         CM_RULES_STREET, party, json_is_true(json_object_get(state, "party_station")));
+  body = flags ? json_pack("{s:s, s:O, s:O}", "id", c->id, "changes", changes, "flags", flags)
+               : NULL;
+  rc = body ? append_checked(ctx, "org.amended", body, c->id, seq_out, err)
+            : cm_errf(err, CM_ERR_NOMEM, "out of memory amending");
+out:
+  free(cur);
+  json_decref(state);
+  json_decref(changes);
+  json_decref(flags);
+  json_decref(body);
+  return rc;
+}
+
+cm_rc hub_local_org_dissolve(hub_ctx *ctx, const char *id, const char *reason,
+                             uint64_t *seq_out, cm_err *err) {
+  const char *texts[] = {id, reason};
+  json_t *body = NULL;
+  cm_rc rc = CM_OK;
+  if (ctx->role != HUB_ROLE_STREET)
+    return cm_errf(err, CM_ERR_PERM, "street-level organisations are dissolved at a street hub");
+  if (!id || !*id) return cm_errf(err, CM_ERR_INVALID, "缺少组织编号 / the dissolution needs --id");
+  rc = texts_ok(texts, 2, err);
+  if (rc) return rc;
+  body = json_pack("{s:s, s:s}", "id", id, "reason", reason ? reason : "");
+  rc = body ? append_checked(ctx, "org.dissolved", body, id, seq_out, err)
+            : cm_errf(err, CM_ERR_NOMEM, "out of memory dissolving");
+  json_decref(body);
+  return rc;
+}
+
+cm_rc hub_local_rectify(hub_ctx *ctx, const char *org, const char *decision, const char *content,
+                        const char *operator_name, uint64_t *seq_out, cm_err *err) {
+  const char *texts[] = {org, decision, content, operator_name};
+  json_t *list = NULL, *filed = NULL, *accepted = NULL;
+  int ok = 0;
+  size_t i;
+  json_t *d;
+  uint64_t seq = 0;
+  char rec[PROTO_KEY_HEX + 24];
+  cm_rc rc = CM_OK;
+  if (ctx->role != HUB_ROLE_STREET)
+    return cm_errf(err, CM_ERR_PERM, "street-level organisations are rectified at a street hub");
+  if (!org || !*org || !decision || !*decision || !content || !*content)
+    return cm_errf(err, CM_ERR_INVALID,
+                   "整改需要 --org、--decision 和 --content / a rectification needs --org, "
+                   "--decision and --content");
+  rc = texts_ok(texts, 4, err);
+  if (!rc) rc = hub_decisions_list(ctx, &list, err);
+  if (rc) return rc;
+  /* only an open criticism of this organisation made or relayed here */
+  json_array_foreach(list, i, d) {
+    const char *r = json_string_value(json_object_get(d, "record"));
+    const char *k = json_string_value(json_object_get(d, "kind"));
+    const char *o = json_string_value(json_object_get(d, "org"));
+    if (r && k && o && strcmp(r, decision) == 0 && strcmp(k, "criticize") == 0 &&
+        strcmp(o, org) == 0 && !json_is_true(json_object_get(d, "closed")))
+      ok = 1;
+  }
+  json_decref(list);
+  if (!ok)
+    return cm_errf(err, CM_ERR_NOT_FOUND,
+                   "没有对%s的未结批评 %s / no open criticism %s of %s here", org, decision,
+                   decision, org);
+  filed = json_pack("{s:s, s:s, s:s}", "org", org, "decision", decision, "content", content);
+  if (!filed) return cm_errf(err, CM_ERR_NOMEM, "out of memory rectifying");
+  /* the report and its acceptance in one transaction: the street is the
+   * reviewing level of its own organisations */
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_begin(ctx->store, err);
+  if (!rc) {
+    rc = our_org(ctx, org, err);
+    if (!rc) rc = core_check(ctx, "rectification.filed", filed, err);
+    if (!rc) rc = hub_log_append_locked(ctx, "rectification.filed", filed, &seq, err);
+    if (!rc) {
+      hub_record_id(ctx->kp.pk, seq, rec, sizeof rec);
+      accepted = json_pack("{s:s, s:s, s:s, s:s}", "org", org, "decision", decision,
+                           "rectification", rec, "operator", operator_name ? operator_name : "");
+      rc = accepted ? hub_log_append_locked(ctx, "rectification.accepted", accepted, NULL, err)
+                    : cm_errf(err, CM_ERR_NOMEM, "out of memory rectifying");
+    }
+    if (!rc)
+      rc = hub_store_commit(ctx->store, err);
+    else
+      hub_store_rollback(ctx->store);
+  }
+  pthread_mutex_unlock(&ctx->lock);
+  if (!rc && seq_out) *seq_out = seq;
+  json_decref(filed);
+  json_decref(accepted);
   return rc;
 }

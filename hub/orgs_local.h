@@ -17,9 +17,10 @@
 
 #define HUB_LOCAL_ID_MAX 64 /* bytes of a filing or activity number, NUL included */
 
-/* A filing.  id NULL = the next "<first 12 hex digits of the hub key>-NNNN";
- * founded_by NULL = "district-unit"; filed NULL = today; other strings NULL =
- * "".  party_members 3 or more without a station and a name off the norm are
+/* A filing.  id NULL = the next "<first 12 hex digits of the hub key>-NNNN"
+ * (one given must begin with them); founded_by NULL = "district-unit"; filed
+ * NULL = today; name, category, leader and phone are required; scope and
+ * venue NULL = "".  party_members 3 or more without a station and a name off the norm are
  * flagged, not refused. */
 typedef struct hub_local_org {
   const char *id, *name, *category, *leader, *phone, *founded_by, *scope, *venue, *filed;
@@ -31,6 +32,23 @@ typedef struct hub_local_org {
  * *flags_out (may be NULL) the flags (new reference). */
 cm_rc hub_local_org_file(hub_ctx *ctx, const hub_local_org *o, char *id_out, json_t **flags_out,
                          uint64_t *seq_out, cm_err *err);
+
+/* Amend organisation c->id: the text fields given (non-NULL), members and
+ * party_members when >= 0, party_station when >= 0; flags recomputed on the
+ * amended organisation.  CM_ERR_NOT_FOUND unless it is ours and not
+ * dissolved; the domain core's bounds as for a filing. */
+cm_rc hub_local_org_amend(hub_ctx *ctx, const hub_local_org *c, uint64_t *seq_out, cm_err *err);
+
+/* Dissolve organisation id of ours with reason (required). */
+cm_rc hub_local_org_dissolve(hub_ctx *ctx, const char *id, const char *reason,
+                             uint64_t *seq_out, cm_err *err);
+
+/* The street's rectification of one of its own organisations criticised
+ * (decision: the criticism's record id): a rectification.filed entry and its
+ * rectification.accepted, which closes the criticism.  CM_ERR_NOT_FOUND
+ * unless decision is an open criticism of org held here. */
+cm_rc hub_local_rectify(hub_ctx *ctx, const char *org, const char *decision, const char *content,
+                        const char *operator_name, uint64_t *seq_out, cm_err *err);
 
 /* A monthly report of one of our organisations (month "YYYY-MM"). */
 typedef struct hub_local_report {
@@ -50,8 +68,12 @@ typedef struct hub_local_activity {
   int64_t expected;
 } hub_local_activity;
 
-/* Append activity.declared; refused (CM_ERR_INVALID) unless date is after
- * today (Asia/Shanghai): the plan asks for a declaration before the day. */
+/* Append activity.declared; refused (CM_ERR_INVALID) unless date is today
+ * or later, at most CM_REC_AHEAD_DAYS ahead (Asia/Shanghai): the plan asks for
+ * a declaration before the day.  Every filing, report and declaration passes
+ * the domain core's checks (common/records.h): the same required fields and
+ * bounds as a community's; ids begin with the first 12 hex digits of the
+ * street's key. */
 cm_rc hub_local_activity_declare(hub_ctx *ctx, const hub_local_activity *a, char *id_out,
                                  uint64_t *seq_out, cm_err *err);
 

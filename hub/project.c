@@ -11,6 +11,7 @@
 #include "../common/failpoint.h"
 #include "../common/json.h"
 #include "../common/log.h"
+#include "../common/records.h"
 #include "reportbody.h"
 #include "review.h"
 #include "store.h"
@@ -174,20 +175,202 @@ out:
   return rc;
 }
 
-/* report.monthly: a version (kept for review) and the current report of its
- * month, both from one reading of the body (hub/reportbody.h). */
-static cm_rc project_report(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms,
-                            cm_err *err) {
-  hub_report_body rb;
-  hub_report_row r;
-  cm_rc rc = hub_report_body_read(e->body, e->body_len, &rb);
-  if (rc) return cm_errf(err, rc, "out of memory reading a monthly report");
-  if (!rb.parsed) {
-    rc = project_skip(e, "bad JSON");
+/* What the domain core asks of the store for each entry (the author's level
+ * and code, the organisation's filing date and counts), remembered for the
+ * time of one ingest or rebuild: a push of thousands of reports by one
+ * author about a few dozen organisations asks SQLite a few dozen times, not
+ * twice per report.  Per thread (HTTP workers ingest for different hubs in
+ * tests), on only while a caller holds ctx->lock with a transaction open, and
+ * cleared whenever an enrolment or an organisation is projected, so that it
+ * never outlives what it copied. */
+#define FACT_SLOTS 64
+typedef struct fact_slot {
+  int used, known;
+  uint8_t author[PROTO_KEY_BYTES];
+  char id[64];
+  char filed[11];
+  int64_t members, party;
+} fact_slot;
+static _Thread_local struct {
+  const hub_ctx *ctx; /* NULL: off */
+  int has_author;
+  uint8_t author[PROTO_KEY_BYTES];
+  cm_rec_level writer;
+  char prefix[CM_REC_PREFIX_MAX];
+  fact_slot slots[FACT_SLOTS];
+} cache;
+
+void hub_project_cache(hub_ctx *ctx) {
+  memset(&cache, 0, sizeof cache);
+  cache.ctx = ctx;
+}
+
+/* Forget what the cache copied (an enrolment or an organisation changed). */
+static void cache_clear(void) {
+  hub_project_cache((hub_ctx *)cache.ctx);
+}
+
+static unsigned slot_of(const uint8_t *author, const char *id) {
+  unsigned h = 2166136261u;
+  for (size_t i = 0; i < 8; i++) h = (h ^ author[i]) * 16777619u;
+  for (const char *p = id; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
+  return h % FACT_SLOTS;
+}
+
+cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
+                          uint64_t time_ms, uint64_t received_ms, const char *org,
+                          cm_rec_ctx *c, cm_err *err) {
+  hub_author a;
+  int found = 0, cached = cache.ctx == ctx;
+  cm_rc rc = CM_OK;
+  memset(c, 0, sizeof *c);
+  cm_date_of(time_ms, c->today);
+  cm_date_of(received_ms, c->latest);
+  c->decision_to_author = -1;
+  if (cached && cache.has_author && memcmp(cache.author, author, PROTO_KEY_BYTES) == 0) {
+    c->writer = cache.writer;
+    memcpy(c->prefix, cache.prefix, sizeof c->prefix);
+  } else if (memcmp(author, ctx->kp.pk, PROTO_KEY_BYTES) == 0) {
+    /* This hub's own records: a street's street-level organisations carry
+     * the first 12 hex digits of its key. */
+    c->writer = ctx->role == HUB_ROLE_DISTRICT ? CM_REC_DISTRICT : CM_REC_STREET;
+    snprintf(c->prefix, sizeof c->prefix, "%.12s", ctx->key_hex);
+  } else {
+    rc = hub_store_author_get(ctx->store, author, &a, &found, err);
+    if (rc) return rc;
+    if (found && strcmp(a.role, "street") == 0) {
+      char hex[PROTO_KEY_HEX];
+      proto_key_hex(author, hex);
+      c->writer = CM_REC_STREET;
+      snprintf(c->prefix, sizeof c->prefix, "%.12s", hex);
+    } else {
+      c->writer = CM_REC_COMMUNITY;
+      if (found) snprintf(c->prefix, sizeof c->prefix, "%s", a.code);
+    }
+  }
+  if (cached) {
+    cache.has_author = 1;
+    memcpy(cache.author, author, PROTO_KEY_BYTES);
+    cache.writer = c->writer;
+    memcpy(cache.prefix, c->prefix, sizeof cache.prefix);
+  }
+  if (!org || !*org) return CM_OK;
+  fact_slot *f = cached && strlen(org) < sizeof f->id ? &cache.slots[slot_of(author, org)] : NULL;
+  if (f && f->used && memcmp(f->author, author, PROTO_KEY_BYTES) == 0 && strcmp(f->id, org) == 0) {
+    c->org_known = f->known;
+    memcpy(c->org_filed, f->filed, sizeof c->org_filed);
+    c->org_members = f->members;
+    c->org_party = f->party;
+    return CM_OK;
+  }
+  rc = hub_store_org_facts(ctx->store, author, org, &c->org_known, c->org_filed,
+                           &c->org_members, &c->org_party, err);
+  if (!rc && f) {
+    f->used = 1;
+    f->known = c->org_known;
+    memcpy(f->author, author, PROTO_KEY_BYTES);
+    snprintf(f->id, sizeof f->id, "%s", org);
+    memcpy(f->filed, c->org_filed, sizeof f->filed);
+    f->members = c->org_members;
+    f->party = c->org_party;
+  }
+  return rc;
+}
+
+/* Keep entry e refused with the core's reason: stored, never projected. */
+/* Not logged: a hostile node could fill the log; the reviewer sees each one. */
+static cm_rc refuse_entry(hub_ctx *ctx, const proto_entry *e, const cm_err *why, cm_err *err) {
+  return hub_store_refusal_put(ctx->store, e->author, e->seq, why->msg, err);
+}
+
+/* The organisation a typed body names (for its facts). */
+static const char *body_org(const cm_rec_body *b) {
+  switch (b->kind) {
+  case CM_REC_ORG_AMENDED:
+    return b->u.org.id;
+  case CM_REC_ORG_DISSOLVED:
+    return b->u.dissolve.id;
+  case CM_REC_REPORT:
+    return b->u.report.org;
+  case CM_REC_ACTIVITY:
+    return b->u.activity.org;
+  default:
+    return NULL;
+  }
+}
+
+/* The domain core's verdict on e (not a monthly report): *refused_out 1 when
+ * it breaks authority or bounds (then marked refused). */
+static cm_rc gate(hub_ctx *ctx, const proto_entry *e, const cm_rec_def *def,
+                  uint64_t received_ms, int *refused_out, cm_err *err) {
+  cm_rec_body b;
+  cm_rec_ctx c;
+  json_t *json = NULL;
+  cm_err why = {0};
+  cm_rc rc = CM_OK, verdict = cm_rec_read(def, e->body, e->body_len, &b, &json, &why);
+  *refused_out = 0;
+  if (verdict == CM_ERR_NOMEM) {
+    rc = cm_errf(err, verdict, "out of memory reading an entry");
     goto out;
   }
-  if (!rb.valid) {
-    rc = project_skip(e, "report.monthly needs org, month and non-negative counts");
+  if (!verdict) {
+    rc = hub_project_rec_ctx(ctx, e->author, e->time_ms, received_ms, body_org(&b), &c, err);
+    if (rc) goto out;
+    if (b.kind == CM_REC_RECTIFICATION) {
+      uint8_t to[PROTO_KEY_BYTES];
+      int found = 0;
+      rc = hub_store_decision_to(ctx->store, b.u.rect.decision, to, &found, err);
+      if (rc) goto out;
+      if (found) c.decision_to_author = memcmp(to, e->author, PROTO_KEY_BYTES) == 0;
+    }
+    verdict = cm_rec_check(def, &b, &c, &why);
+  }
+  if (verdict) {
+    *refused_out = 1;
+    rc = refuse_entry(ctx, e, &why, err);
+  }
+out:
+  json_decref(json);
+  return rc;
+}
+
+/* report.monthly: a version (kept for review) and the current report of its
+ * month, both from one reading of the body (hub/reportbody.h), after the
+ * domain core's bounds and authority (common/records.h). */
+static cm_rc project_report(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms,
+                            cm_err *err) {
+  static const cm_rec_def *def;
+  hub_report_body rb;
+  hub_report_row r;
+  cm_rec_body b;
+  cm_rec_ctx c;
+  cm_err why = {0};
+  cm_rc verdict = CM_OK;
+  if (!def) def = cm_rec_find("report.monthly");
+  if (e->body_len > def->body_max) {
+    cm_errf(&why, CM_ERR_INVALID, "%s过大（%zu字节，最多%zu字节）", def->label, e->body_len,
+            def->body_max);
+    return refuse_entry(ctx, e, &why, err);
+  }
+  cm_rc rc = hub_report_body_read(e->body, e->body_len, &rb);
+  if (rc) return cm_errf(err, rc, "out of memory reading a monthly report");
+  if (!rb.parsed || !rb.valid) {
+    verdict = cm_errf(&why, CM_ERR_INVALID, !rb.parsed ? "月报的内容不是有效的JSON对象"
+                                                        : "月报缺少组织或月份，或数字不是非负整数");
+  } else {
+    verdict = cm_rec_report_counts(rb.activities, rb.participants, rb.party_participants, &why);
+  }
+  if (!verdict) {
+    memset(&b, 0, sizeof b);
+    b.kind = CM_REC_REPORT;
+    b.u.report.org = rb.org;
+    b.u.report.month = rb.month;
+    rc = hub_project_rec_ctx(ctx, e->author, e->time_ms, received_ms, rb.org, &c, err);
+    if (rc) goto out;
+    verdict = cm_rec_check(def, &b, &c, &why);
+  }
+  if (verdict) {
+    rc = refuse_entry(ctx, e, &why, err);
     goto out;
   }
   rc = hub_store_report_version_put(ctx->store, e->author, e->seq, rb.org, rb.month,
@@ -230,10 +413,28 @@ cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms
     if (strcmp(e->kind, known[i]) == 0) break;
   /* Most entries are monthly reports: they have a reader of their own. */
   if (i == 4) return project_report(ctx, e, received_ms, err);
+  /* Every other kind of the domain core's table passes its checks first; a
+   * refused entry stays stored and is projected nowhere. */
+  const cm_rec_def *def = cm_rec_find(e->kind);
+  if (def->kind != CM_REC_OTHER) {
+    int refused = 0;
+    rc = gate(ctx, e, def, received_ms, &refused, err);
+    if (rc || refused) return rc;
+  }
   /* The body is parsed once, here, for review.c and for the tables below. */
   if (cm_json_parse_object(e->body, e->body_len, &body, NULL)) body = NULL;
-  /* Versions, reviews, decisions and acknowledgements (issue 5). */
+  /* Versions, reviews, decisions and acknowledgements. */
   rc = hub_review_project(ctx, e, body, err);
+  /* A review or a revocation changes the status of the organisations of the
+   * community it is about (its "author", or "to"). */
+  if (!rc && body &&
+      (strcmp(e->kind, "review.batch") == 0 || strcmp(e->kind, "decision.revoke") == 0)) {
+    const char *hex = json_string_value(json_object_get(body, "author"));
+    uint8_t who[PROTO_KEY_BYTES];
+    if (!hex) hex = json_string_value(json_object_get(body, "to"));
+    if (hex && proto_key_from_hex(hex, who) == CM_OK)
+      rc = hub_store_org_status_refresh(ctx->store, who, err);
+  }
   /* Kinds the projection does not show (rectifications, reviews, kinds of a
    * newer node) are kept in the log only. */
   if (rc || i == sizeof known / sizeof known[0]) goto out;
@@ -241,6 +442,8 @@ cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms
     rc = project_skip(e, "bad JSON");
     goto out;
   }
+  /* enrolments and organisations are what the cache copies */
+  if (i <= 3) cache_clear();
   switch (i) {
   case 0:
     rc = project_enrolled(ctx, e, body, err);
@@ -261,6 +464,7 @@ cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms
     rc = project_activity(ctx, e, body, err);
     break;
   }
+  if (!rc && i >= 1 && i <= 3) rc = hub_store_org_status_refresh(ctx->store, e->author, err);
 out:
   json_decref(body);
   return rc;
@@ -279,7 +483,9 @@ cm_rc hub_rebuild(hub_ctx *ctx, cm_err *err) {
   rc = hub_store_begin(ctx->store, err);
   if (!rc) {
     rc = hub_store_projection_clear(ctx->store, err);
+    hub_project_cache(ctx);
     if (!rc) rc = hub_store_entries_foreach(ctx->store, rebuild_one, ctx, err);
+    hub_project_cache(NULL);
     if (!rc) CM_FAILPOINT("rebuild.before_commit");
     if (!rc)
       rc = hub_store_commit(ctx->store, err);

@@ -5,6 +5,7 @@
 #define LINLI_HUB_PROJECT_H
 
 #include "../common/rc.h"
+#include "../common/records.h"
 #include "../protocol/entry.h"
 #include "hub.h"
 
@@ -15,6 +16,21 @@
  * signed history and stays stored.  received_ms is when this hub stored the
  * entry (entries.received_ms), kept on report rows for the dashboard. */
 cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms, cm_err *err);
+
+/* The domain core's context for an entry of author written at time_ms and
+ * received at received_ms that names organisation org (may be NULL): the
+ * author's level and id prefix (a community's enrolled code; a street's first
+ * 12 hex digits of its key) and what this hub holds of org.  Caller holds
+ * ctx->lock. */
+cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
+                          uint64_t time_ms, uint64_t received_ms, const char *org,
+                          cm_rec_ctx *c, cm_err *err);
+
+/* Remember the store lookups of hub_project_rec_ctx for ctx from now on, in
+ * this thread, until called again (NULL: off).  Only for a caller that holds
+ * ctx->lock with one transaction open for the whole time (ingest, rebuild):
+ * the lookups it remembers are those of that transaction. */
+void hub_project_cache(hub_ctx *ctx);
 
 /* Rebuild the projection from the stored entries in one transaction. */
 cm_rc hub_rebuild(hub_ctx *ctx, cm_err *err);

@@ -275,6 +275,10 @@ static cm_rc review_locked(hub_ctx *ctx, const json_t *b, const char *result, co
     int skipped = 0;
     for (size_t k = 0; k < n_except; k++)
       if (skip[k] == seq) skipped = 1;
+    const char *status = json_string_value(json_object_get(r, "status"));
+    /* a refused rectification (one about another community's decision)
+     * closes nothing */
+    if (status && strcmp(status, "refused") == 0) continue;
     if (skipped || !kind || strcmp(kind, "rectification.filed") != 0) continue;
     json_t *rb = json_object_get(r, "body");
     const char *org = json_string_value(json_object_get(rb, "org"));

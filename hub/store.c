@@ -10,6 +10,7 @@
 
 #include "../common/codec.h"
 #include "../common/db.h"
+#include "../common/records.h"
 
 /* The entries that are neither records nor reports (decisions, reviews,
  * acknowledgements): the condition of the partial index entries_events,
@@ -204,6 +205,44 @@ static const char *const store_migrations[] = {
    * entry's cost.  The same condition as plain comparisons. */
   "DROP INDEX entries_events;"
   "CREATE INDEX entries_events ON entries(kind) WHERE " ENTRIES_EVENTS_WHERE ";",
+  /* The domain core (common/records.h): an entry that breaks authority or
+   * bounds is kept but refused, with its reason, and never projected; its
+   * status is 'refused' whatever a review says.  An organisation's filing
+   * date is kept on its row for the bounds of its reports. */
+  "CREATE TABLE refusals("
+  "  author BLOB NOT NULL, seq INTEGER NOT NULL, reason TEXT NOT NULL,"
+  "  PRIMARY KEY(author, seq)) WITHOUT ROWID;"
+  "ALTER TABLE organisations ADD COLUMN filed TEXT NOT NULL DEFAULT '';"
+  "UPDATE organisations SET filed = coalesce(CASE WHEN json_valid(data)"
+  "  THEN data->>'filed' END, '');"
+  "DROP VIEW entry_status;"
+  "CREATE VIEW entry_status AS SELECT e.author AS author, e.seq AS seq, e.kind AS kind,"
+  "  e.changeset AS changeset, CASE WHEN EXISTS(SELECT 1 FROM refusals f"
+  "  WHERE f.author = e.author AND f.seq = e.seq) THEN 'refused'"
+  "  WHEN a.role IN ('self', 'street') THEN 'accepted' ELSE"
+  "  coalesce((SELECT CASE WHEN r.result = 'rejected' OR EXISTS(SELECT 1 FROM review_rejects x"
+  "    WHERE x.reviewer = r.reviewer AND x.rseq = r.rseq AND x.author = e.author"
+  "    AND x.seq = e.seq) THEN 'rejected' ELSE 'accepted' END FROM reviews r"
+  "    WHERE r.reviewer = a.enrolled_by AND r.author = e.author"
+  "    AND e.seq BETWEEN r.first_seq AND r.last_seq AND (r.last_hash IS NULL OR"
+  "    r.last_hash = (SELECT h.hash FROM entries h WHERE h.author = r.author"
+  "    AND h.seq = r.last_seq)) ORDER BY r.rseq DESC LIMIT 1),"
+  "  'pending') END AS status FROM entries e JOIN authors a ON a.key = e.author;"
+  /* organisations.status was declared but never written: write it (from
+   * now on the projection keeps it, see SQL_ORG_STATUS) */
+  "UPDATE organisations SET status = CASE"
+  " WHEN EXISTS(SELECT 1 FROM decisions d WHERE d.kind = 'revoke'"
+  "  AND d.to_key = organisations.author AND d.org = organisations.id) THEN 'revoked'"
+  " ELSE coalesce((SELECT s.status FROM filing_versions f JOIN entry_status s"
+  "  ON s.author = f.author AND s.seq = f.seq WHERE f.author = organisations.author"
+  "  AND f.id = organisations.id AND s.status IN ('accepted', 'rejected')"
+  "  ORDER BY f.seq DESC LIMIT 1), 'pending') END;"
+  /* Raw bytes each author had stored here per day (receipt date, Asia/
+   * Shanghai): the daily quota a hostile node cannot grow a hub past.  Not
+   * projection: rebuild keeps it. */
+  "CREATE TABLE quota("
+  "  author BLOB NOT NULL, day TEXT NOT NULL, bytes INTEGER NOT NULL,"
+  "  PRIMARY KEY(author, day)) WITHOUT ROWID;",
 };
 
 #define STORE_CACHE 64
@@ -952,10 +991,17 @@ static const char SQL_COMMUNITY_PUT[] =
 static const char SQL_ORG_GET[] =
     "SELECT data, dissolved FROM organisations WHERE author = ?1 AND id = ?2";
 static const char SQL_ORG_PUT[] =
-    "INSERT INTO organisations(author, id, seq, data, members, party_members, dissolved) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(author, id) DO UPDATE SET "
+    "INSERT INTO organisations(author, id, seq, data, members, party_members, dissolved, filed) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(json_extract(?4, '$.filed'), '')) "
+    "ON CONFLICT(author, id) DO UPDATE SET "
     "seq = excluded.seq, data = excluded.data, members = excluded.members, "
-    "party_members = excluded.party_members, dissolved = excluded.dissolved";
+    "party_members = excluded.party_members, dissolved = excluded.dissolved, "
+    "filed = excluded.filed";
+static const char SQL_ORG_FACTS[] =
+    "SELECT filed, members, party_members FROM organisations WHERE author = ?1 AND id = ?2";
+static const char SQL_REFUSAL_PUT[] =
+    "INSERT OR REPLACE INTO refusals(author, seq, reason) VALUES(?1, ?2, ?3)";
+static const char SQL_DECISION_TO[] = "SELECT to_key FROM decisions WHERE record = ?1";
 static const char SQL_REPORT_PUT[] =
     "INSERT INTO reports(author, org, month, seq, activities, participants, party_participants, "
     "good_deeds, time_ms, received_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
@@ -975,7 +1021,8 @@ cm_rc hub_store_projection_clear(hub_store *st, cm_err *err) {
                     "DELETE FROM communities; DELETE FROM organisations; DELETE FROM reports; "
                     "DELETE FROM activities; DELETE FROM report_versions; "
                     "DELETE FROM filing_versions; DELETE FROM reviews; DELETE FROM review_rejects; "
-                    "DELETE FROM decisions; DELETE FROM closures; DELETE FROM activity_acks;",
+                    "DELETE FROM decisions; DELETE FROM closures; DELETE FROM activity_acks; "
+                    "DELETE FROM refusals;",
                     err);
 }
 
@@ -1028,6 +1075,121 @@ cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], co
   sqlite3_bind_int64(s, 6, party_members);
   sqlite3_bind_int(s, 7, dissolved ? 1 : 0);
   return st_done(st, s, "storing an organisation", err);
+}
+
+cm_rc hub_store_org_facts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
+                          int *known_out, char filed_out[11], int64_t *members_out,
+                          int64_t *party_out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  cm_rc rc = st_prep(st, SQL_ORG_FACTS, &s, err);
+  *known_out = 0;
+  filed_out[0] = '\0';
+  *members_out = *party_out = 0;
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_text(s, 2, id);
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW) {
+    const char *f = (const char *)sqlite3_column_text(s, 0);
+    *known_out = 1;
+    snprintf(filed_out, 11, "%s", f ? f : "");
+    *members_out = sqlite3_column_int64(s, 1);
+    *party_out = sqlite3_column_int64(s, 2);
+  } else if (r != SQLITE_DONE) {
+    rc = cm_db_check(st->db, r, "reading an organisation", err);
+  }
+  sqlite3_reset(s);
+  return rc;
+}
+
+/* The one status of each organisation of an author, from its filing
+ * versions' review status (view entry_status), dissolution and revocation:
+ * 'revoked' (a revoke decision addressed to the author names it), else its
+ * latest decided filing's 'accepted' or 'rejected', else 'pending'.  A
+ * correction accepted after a rejection makes it 'accepted' from then on.
+ * Dissolution is kept beside it (column dissolved): a dissolved
+ * organisation no longer counts, its accepted reports still do. */
+static const char SQL_ORG_STATUS[] =
+    "UPDATE organisations SET status = CASE"
+    " WHEN EXISTS(SELECT 1 FROM decisions d WHERE d.kind = 'revoke'"
+    "  AND d.to_key = organisations.author AND d.org = organisations.id) THEN 'revoked'"
+      " ELSE coalesce((SELECT s.status FROM filing_versions f JOIN entry_status s"
+    "  ON s.author = f.author AND s.seq = f.seq WHERE f.author = organisations.author"
+    "  AND f.id = organisations.id AND s.status IN ('accepted', 'rejected')"
+    "  ORDER BY f.seq DESC LIMIT 1), 'pending') END"
+    " WHERE author = ?1";
+
+cm_rc hub_store_org_status_refresh(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                                   cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  cm_rc rc = st_prep(st, SQL_ORG_STATUS, &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  return st_done(st, s, "writing organisations' status", err);
+}
+
+static const char SQL_QUOTA_GET[] = "SELECT bytes FROM quota WHERE author = ?1 AND day = ?2";
+static const char SQL_QUOTA_ADD[] =
+    "INSERT INTO quota(author, day, bytes) VALUES(?1, ?2, ?3) ON CONFLICT(author, day) "
+    "DO UPDATE SET bytes = min(bytes + excluded.bytes, 9223372036854775807)";
+
+cm_rc hub_store_quota_get(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *day,
+                          int64_t *bytes_out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  cm_rc rc = st_prep(st, SQL_QUOTA_GET, &s, err);
+  *bytes_out = 0;
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_text(s, 2, day);
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW)
+    *bytes_out = sqlite3_column_int64(s, 0);
+  else if (r != SQLITE_DONE)
+    rc = cm_db_check(st->db, r, "reading a quota", err);
+  sqlite3_reset(s);
+  return rc;
+}
+
+cm_rc hub_store_quota_add(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *day,
+                          int64_t bytes, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  cm_rc rc = st_prep(st, SQL_QUOTA_ADD, &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_text(s, 2, day);
+  sqlite3_bind_int64(s, 3, bytes);
+  return st_done(st, s, "counting a quota", err);
+}
+
+cm_rc hub_store_refusal_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                            const char *reason, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  cm_rc rc = st_prep(st, SQL_REFUSAL_PUT, &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_u64(s, 2, seq);
+  bind_text(s, 3, reason);
+  return st_done(st, s, "storing a refusal", err);
+}
+
+cm_rc hub_store_decision_to(hub_store *st, const char *record, uint8_t to_out[PROTO_KEY_BYTES],
+                            int *found_out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  cm_rc rc = st_prep(st, SQL_DECISION_TO, &s, err);
+  *found_out = 0;
+  if (rc) return rc;
+  bind_text(s, 1, record);
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW) {
+    if (sqlite3_column_bytes(s, 0) == PROTO_KEY_BYTES) {
+      memcpy(to_out, sqlite3_column_blob(s, 0), PROTO_KEY_BYTES);
+      *found_out = 1;
+    }
+  } else if (r != SQLITE_DONE) {
+    rc = cm_db_check(st->db, r, "reading a decision", err);
+  }
+  sqlite3_reset(s);
+  return rc;
 }
 
 cm_rc hub_store_report_put(hub_store *st, const hub_report_row *r, cm_err *err) {
@@ -1132,7 +1294,8 @@ static void counts_add(json_t *c, const char *status, const char *field, int64_t
   json_t *o = json_object_get(c, status);
   if (!o) return;
   json_t *f = json_object_get(o, field);
-  if (f) json_integer_set(f, json_integer_value(f) + v);
+  /* held at INT64_MAX: figures never wrap (common/records.h) */
+  if (f) json_integer_set(f, cm_rec_add(json_integer_value(f), v));
 }
 
 /* Fill community object c ({"pending", "accepted"}) with the counts of author:
@@ -1580,7 +1743,9 @@ cm_rc hub_store_batches_json(hub_store *st, int64_t id, int pending_only, json_t
 cm_rc hub_store_batch_records_json(hub_store *st, int64_t id, json_t **out, cm_err *err) {
   return rv_rows(st,
                  "SELECT s.seq AS seq, s.kind AS kind, CAST(e.body AS TEXT) AS body_json,"
-                 " s.status AS status, coalesce((SELECT x.reason FROM review_rejects x"
+                 " s.status AS status, coalesce((SELECT f.reason FROM refusals f"
+                 "  WHERE f.author = s.author AND f.seq = s.seq),"
+                 " (SELECT x.reason FROM review_rejects x"
                  "  JOIN authors a ON a.key = s.author WHERE x.reviewer = a.enrolled_by"
                  "  AND x.author = s.author AND x.seq = s.seq ORDER BY x.rseq DESC LIMIT 1), '')"
                  " AS reason "
@@ -1660,11 +1825,7 @@ cm_rc hub_store_review_counts(hub_store *st, const uint8_t author[PROTO_KEY_BYTE
    * A revoked filing takes it out altogether. */
   r = sqlite3_prepare_v2(
       st->db,
-      "SELECT o.id, (SELECT s.status FROM filing_versions f JOIN entry_status s"
-      "  ON s.author = f.author AND s.seq = f.seq WHERE f.author = o.author AND f.id = o.id"
-      "  AND s.status <> 'pending' ORDER BY f.seq DESC LIMIT 1), o.dissolved, EXISTS("
-      " SELECT 1 FROM decisions d WHERE d.kind = 'revoke' AND d.to_key = o.author"
-      " AND d.org = o.id) "
+      "SELECT o.id, o.status, o.dissolved, o.status = 'revoked' "
       "FROM organisations o WHERE o.author = ?1",
       -1, &s, NULL);
   rc = cm_db_check(st->db, r, "counting organisations", err);

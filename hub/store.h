@@ -209,6 +209,37 @@ cm_rc hub_store_community_put(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
                               const char *code, const uint8_t street_key[PROTO_KEY_BYTES],
                               const char *street_name, cm_err *err);
 
+/* What the domain core needs of organisation id of author: *known_out 1 when
+ * it is filed, its filing date, members and party members (0 / "" when not). */
+cm_rc hub_store_org_facts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
+                          int *known_out, char filed_out[11], int64_t *members_out,
+                          int64_t *party_out, cm_err *err);
+
+/* Write the one status of every organisation of author (organisations.status:
+ * pending, accepted, rejected or revoked; dissolution is the column beside
+ * it), which every figure reader reads.  The projection calls it whenever a filing, amendment,
+ * dissolution, review or revocation about author is projected. */
+cm_rc hub_store_org_status_refresh(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                                   cm_err *err);
+
+/* Raw bytes author had stored on day ("YYYY-MM-DD"; 0 when none). */
+cm_rc hub_store_quota_get(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *day,
+                          int64_t *bytes_out, cm_err *err);
+
+/* Add bytes to author's day (saturating). */
+cm_rc hub_store_quota_add(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *day,
+                          int64_t bytes, cm_err *err);
+
+/* Mark entry author/seq refused with reason (common/records.h): kept, never
+ * projected, status 'refused'. */
+cm_rc hub_store_refusal_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                            const char *reason, cm_err *err);
+
+/* The key decision record ("<hex>/<seq>") is addressed to; *found_out 0 when
+ * this hub holds no such decision. */
+cm_rc hub_store_decision_to(hub_store *st, const char *record, uint8_t to_out[PROTO_KEY_BYTES],
+                            int *found_out, cm_err *err);
+
 /* Current state of organisation id of author as JSON text (*json_out malloc'd,
  * NULL when not filed) and whether it is dissolved (dissolved_out may be NULL). */
 cm_rc hub_store_org_get(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,

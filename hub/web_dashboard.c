@@ -52,20 +52,9 @@ static int api_session(cm_http_req *req, cm_http_resp *resp, hub_api *api, hub_d
   return 1;
 }
 
+/* The one mapping of a failure to an HTTP status (common/rc.h). */
 static int status_of(cm_rc rc) {
-  switch (rc) {
-  case CM_ERR_INVALID:
-  case CM_ERR_JSON:
-    return 400;
-  case CM_ERR_PERM:
-    return 403;
-  case CM_ERR_NOT_FOUND:
-    return 404;
-  case CM_ERR_BUSY:
-    return 503;
-  default:
-    return 500;
-  }
+  return cm_rc_http_status(rc);
 }
 
 /* Answer name (with ".csv": its table ?table=, CSV) for the request. */

@@ -7,8 +7,10 @@
 
 #include "../common/failpoint.h"
 #include "../common/json.h"
+#include "../common/records.h"
 #include "../protocol/entry.h"
 #include "project.h"
+#include "store.h"
 
 typedef struct jtx {
   store_tx_fn fn;
@@ -35,6 +37,57 @@ void journal_record_id(const node_ctx *ctx, uint64_t seq, char *out, size_t cap)
   snprintf(out, cap, "%s/%llu", hex, (unsigned long long)seq);
 }
 
+/* The domain core's checks (common/records.h) on the exact bytes about to be
+ * signed, with the context a hub will use: this community's code, today, and
+ * the organisation the body names as this node holds it. */
+static cm_rc core_check(node_ctx *ctx, const char *kind, const uint8_t *p, size_t len,
+                        cm_err *err) {
+  const cm_rec_def *def = cm_rec_find(kind);
+  cm_rec_body b;
+  cm_rec_ctx c;
+  json_t *json = NULL, *org = NULL;
+  const char *org_id = NULL;
+  if (def->kind == CM_REC_OTHER) return CM_OK;
+  cm_rc rc = cm_rec_read(def, p, len, &b, &json, err);
+  if (rc) goto out;
+  memset(&c, 0, sizeof c);
+  c.writer = CM_REC_COMMUNITY;
+  c.decision_to_author = -1;
+  node_today(ctx, c.today);
+  memcpy(c.latest, c.today, sizeof c.latest);
+  rc = store_meta_get(ctx, "code", c.prefix, sizeof c.prefix, NULL);
+  if (rc) c.prefix[0] = '\0';
+  rc = CM_OK;
+  switch (b.kind) {
+  case CM_REC_ORG_AMENDED:
+    org_id = b.u.org.id;
+    break;
+  case CM_REC_ORG_DISSOLVED:
+    org_id = b.u.dissolve.id;
+    break;
+  case CM_REC_REPORT:
+    org_id = b.u.report.org;
+    break;
+  case CM_REC_ACTIVITY:
+    org_id = b.u.activity.org;
+    break;
+  default:
+    break;
+  }
+  if (org_id && store_org_get(ctx, org_id, &org, NULL) == CM_OK && org) {
+    c.org_known = 1;
+    const char *filed = json_string_value(json_object_get(org, "filed"));
+    snprintf(c.org_filed, sizeof c.org_filed, "%s", filed ? filed : "");
+    c.org_members = json_integer_value(json_object_get(org, "members"));
+    c.org_party = json_integer_value(json_object_get(org, "party_members"));
+  }
+  rc = cm_rec_check(def, &b, &c, err);
+out:
+  json_decref(org);
+  json_decref(json);
+  return rc;
+}
+
 cm_rc journal_append_in_tx(node_ctx *ctx, const char *kind, const json_t *body,
                            uint64_t *seq_out, cm_err *err) {
   cm_buf b;
@@ -54,6 +107,8 @@ cm_rc journal_append_in_tx(node_ctx *ctx, const char *kind, const json_t *body,
     cm_errf(err, rc, "cannot serialise the record");
     goto out;
   }
+  rc = core_check(ctx, kind, b.p, b.len, err);
+  if (rc) goto out;
   rc = store_log_head(ctx, &e.seq, e.prev, err);
   if (rc) goto out;
   e.seq++;

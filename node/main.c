@@ -582,10 +582,10 @@ static const char *const o_restore[] = {"--hub", "--key", NULL};
 
 static const command commands[] = {
     {"init", NULL, cmd_init, o_init, f_none, 0, 0,
-     "init --community NAME --street NAME --hub URL [--code CODE] [--hub-key KEY]",
+     "init --community NAME --street NAME --hub URL --code CODE [--hub-key KEY]",
      "Create the node in DIR: a new key (DIR/identity.key, mode 0600) and an empty log.\n"
-     "--code is the community's 12-digit statistical division code (derived from the key\n"
-     "when absent); --hub-key pins the street hub's key (else pinned at enrolment).\n"
+     "--code is the community's 12-digit statistical division code (required: filing\n"
+     "numbers begin with it); --hub-key pins the street hub's key (else pinned at enrolment).\n"
      "Prints the fingerprint, then the public key alone on the last line."},
     {"org", "file", cmd_org_file, o_org, f_none, 0, 0,
      "org file --name N --category C --leader L --phone P --members M --party-members K\n"

@@ -132,7 +132,14 @@ cm_rc node_init(const char *dir, const node_init_opts *o, uint8_t pk_out[PROTO_K
   proto_keypair kp;
   cm_rc rc = proto_keypair_generate(&kp);
   if (rc) return cm_errf(err, rc, "cannot generate a key");
-  rc = node_init_with_key(dir, o, &kp, err);
+  /* A new community's authority rests on its code (common/records.h): the
+   * hub takes records only about organisations numbered "<code>-...".  (A
+   * restored node learns its code back from the hub's enrolment entry.) */
+  if (!o->code || !*o->code)
+    rc = cm_errf(err, CM_ERR_INVALID,
+                 "缺少社区代码 / init needs --code, the community's 12-digit code: filing "
+                 "numbers begin with it");
+  if (!rc) rc = node_init_with_key(dir, o, &kp, err);
   if (!rc && pk_out) memcpy(pk_out, kp.pk, PROTO_KEY_BYTES);
   proto_keypair_wipe(&kp);
   return rc;

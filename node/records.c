@@ -11,7 +11,7 @@
 #include "journal.h"
 #include "store.h"
 
-#define MAX_ACTIVITIES 1000 /* activities in one month: above this is a typing error */
+#define MAX_ACTIVITIES CM_REC_ACTIVITIES_MAX /* above this is a typing error */
 
 /* Chinese and English label of an input field, for messages. */
 typedef struct field {
@@ -507,7 +507,7 @@ cm_rc node_activity_declare(node_ctx *ctx, const node_activity_input *in,
   }
   if (!rc) rc = text_in(&F_TITLE, in->title, 1, &j.title, err);
   if (!rc) rc = text_in(&F_PLACE, in->place, 1, &j.place, err);
-  if (!rc) rc = count_in(&F_EXPECTED, in->expected, NODE_MAX_PARTICIPANTS, &j.expected, err);
+  if (!rc) rc = count_in(&F_EXPECTED, in->expected, CM_REC_EXPECTED_MAX, &j.expected, err);
   if (!rc) rc = text_in(&F_DESC, in->description, 0, &j.desc, err);
   if (!rc) rc = journal_tx(ctx, activity_tx, &j, err);
   json_decref(j.org);

@@ -15,13 +15,15 @@
 #include <stdint.h>
 
 #include "../common/rc.h"
+#include "../common/records.h"
 #include "node.h"
 
 #define NODE_ID_MAX 32        /* "120105001001-0001", "120105001001-A0001" + NUL */
 #define NODE_RECORD_ID_MAX 96 /* "<64 hex>/<seq>" + NUL */
-#define NODE_MAX_PARTICIPANTS 100000
-#define NODE_MAX_MEMBERS 100000
-#define NODE_TEXT_MAX 4000    /* bytes of any one text field */
+/* The bounds are the domain core's (common/records.h), the same at the hub. */
+#define NODE_MAX_PARTICIPANTS CM_REC_PARTICIPANTS_MAX
+#define NODE_MAX_MEMBERS CM_REC_MEMBERS_MAX
+#define NODE_TEXT_MAX CM_REC_TEXT_MAX /* bytes of any one text field */
 
 /* Filing (備案) and amendment (變更) fields.  For a filing the first six are
  * required; for an amendment every field is optional and only given ones change. */
@@ -56,7 +58,7 @@ typedef struct node_report_input {
   const char *org;
   const char *month;              /* YYYY-MM, not after this month */
   const char *activities;         /* decimal */
-  const char *participants;       /* decimal, at most 100,000 */
+  const char *participants;       /* decimal, at most 1,000,000 */
   const char *party_participants; /* decimal, at most participants */
   const char *content;            /* required */
   const char *scope;
@@ -83,7 +85,7 @@ typedef struct node_activity_input {
   const char *date;        /* YYYY-MM-DD, after today */
   const char *title;
   const char *place;
-  const char *expected;    /* decimal, at most 100,000 */
+  const char *expected;    /* decimal, at most 1,000,000 */
   const char *description; /* optional */
 } node_activity_input;
 

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../common/rc.h"
+#include "rc.h"
 
 #define PROTO_BUNDLE_MAGIC "LNBD"
 #define PROTO_BUNDLE_VERSION 1

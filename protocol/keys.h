@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../common/rc.h"
+#include "rc.h"
 
 #define PROTO_KEY_BYTES 32   /* ed25519 public key */
 #define PROTO_SEED_BYTES 32  /* ed25519 seed: the secret a key file holds */

@@ -157,7 +157,7 @@ for pass in $(if [ "$SOAK" = 1 ]; then echo 1 2 3; else echo 1; fi); do
       *before*) echo "$out" | grep -q enrolled || f_fail "$p: enrolment could not be redone: $out" ;;
       *) echo "$out" | grep -qi "already" || f_fail "$p: a committed enrolment was lost: $out" ;;
     esac
-    "$NODE" --dir "$F/n$i" org file --name "社區${i}讀書會" --category 文體 --leader 張 \
+    "$NODE" --dir "$F/n$i" org file --filed 2025-01-01 --name "社區${i}讀書會" --category 文體 --leader 張 \
       --phone 1 --members 5 --party-members 0 | tail -n 1 >"$F/n$i.org"
     f_check "$p"
   done

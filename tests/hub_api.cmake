@@ -8,7 +8,7 @@ if(TARGET linli_hub)
   add_executable(hub_api_fwd_tool ${CMAKE_CURRENT_SOURCE_DIR}/hub_api_fwd_tool.c)
   target_link_libraries(hub_api_fwd_tool PRIVATE linli_hub)
 
-  foreach(t http tls forward)
+  foreach(t http tls forward hostile)
     add_executable(hub_api_${t} ${CMAKE_CURRENT_SOURCE_DIR}/hub_api_${t}.c)
     target_link_libraries(hub_api_${t} PRIVATE hub_api_util PkgConfig::CMOCKA)
     add_test(NAME hub_api_${t} COMMAND hub_api_${t})

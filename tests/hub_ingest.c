@@ -492,7 +492,9 @@ static void test_feed_and_requests(void **state) {
   assert_int_equal(hub_enroll_requests(f->hub, &list, NULL), CM_OK);
   assert_int_equal(json_array_size(list), 0);
   json_decref(list);
-  assert_int_equal(hub_enroll(f->hub, x.kp.pk, "again", "", NULL, NULL), CM_ERR_EXISTS);
+  assert_int_equal(hub_enroll(f->hub, x.kp.pk, "again", "", NULL, NULL), CM_ERR_INVALID);
+  assert_int_equal(hub_enroll(f->hub, x.kp.pk, "again", "120105001009", NULL, NULL),
+                   CM_ERR_EXISTS);
   assert_int_equal(hub_key_status(f->hub, f->hub->kp.pk, &ks, NULL), CM_OK);
   assert_int_equal(ks, HUB_KEY_SELF);
 

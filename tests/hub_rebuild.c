@@ -49,7 +49,7 @@ static void random_entry(model *m, int c, char *kind, size_t kcap, char *body, s
     snprintf(body, bcap,
              "{\"id\":\"%s\",\"name\":\"組織%d\",\"category\":\"助老\",\"leader\":\"王\","
              "\"phone\":\"1\",\"members\":%u,\"party_members\":%u,\"party_station\":false,"
-             "\"founded_by\":\"self\",\"scope\":\"\",\"venue\":\"\",\"filed\":\"2026-03-01\","
+             "\"founded_by\":\"self\",\"scope\":\"\",\"venue\":\"\",\"filed\":\"2026-01-01\","
              "\"flags\":[]}",
              id, org, rnd(50), rnd(5));
     m->filed[c][org] = 1;
@@ -83,7 +83,8 @@ static void random_entry(model *m, int c, char *kind, size_t kcap, char *body, s
     break;
   default: {
     int mo = (int)rnd(N_MONTH);
-    unsigned a = rnd(10), p = rnd(500), pp = rnd(20);
+    /* within the domain core's bounds (party participants at most participants) */
+    unsigned a = rnd(10), p = 20 + rnd(480), pp = rnd(20);
     snprintf(kind, kcap, "report.monthly");
     snprintf(body, bcap,
              "{\"org\":\"%s\",\"month\":\"2026-%02d\",\"activities\":%u,\"participants\":%u,"

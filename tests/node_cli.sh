@@ -58,14 +58,16 @@ done
 run 2 init --community x --street y --hub http://127.0.0.1:9
 contains "$ERR" "linli-node: error:" || fail "errors start with linli-node: error:"
 
-# derived code
+# the community's code is required: the hub takes records only about
+# organisations numbered <code>-NNNN
 D2=$T/node2
-"$BIN" --dir "$D2" init --community a --street b --hub http://127.0.0.1:9 >/dev/null 2>&1
-C2=$("$BIN" --dir "$D2" status --json | sed 's/.*"code":"\([0-9]*\)".*/\1/')
-[[ "$C2" =~ ^99[0-9]{10}$ ]] || fail "derived code is not 99 + 10 digits: $C2"
+"$BIN" --dir "$D2" init --community a --street b --hub http://127.0.0.1:9 >/dev/null 2>"$T/err"
+[ $? = 2 ] || fail "init without --code must exit 2"
+grep -q -- "--code" "$T/err" || fail "init without --code names it"
+[ -e "$D2/node.db" ] && fail "init without --code created a node"
 
 # --- org file ---
-ORG=(--category 養老 --leader 張三 --phone 13800000000 --members 20 --party-members 2)
+ORG=(--category 養老 --leader 張三 --phone 13800000000 --members 20 --party-members 2 --filed 2005-01-01)
 run 0 org file --name 夕陽紅志願隊 "${ORG[@]}" --scope 助老 --venue 活動室
 O1=$(echo "$OUT" | tail -1)
 [ "$O1" = "120105001001-0001" ] || fail "first filing number is $O1"
@@ -153,7 +155,7 @@ run 2 report monthly --month 2026-10 "${R[@]}"
 run 2 report monthly --org "$O1" "${R[@]}"
 run 2 report monthly --org "$O1" --month 2026-10 --activities 4 --participants 120 --party-participants 6
 run 2 report monthly --org "$O1" --month 2026-10 --activities -1 --participants 120 --party-participants 6 --content x
-run 2 report monthly --org "$O1" --month 2026-10 --activities 4 --participants 100001 --party-participants 6 --content x
+run 2 report monthly --org "$O1" --month 2026-10 --activities 4 --participants 1000001 --party-participants 6 --content x
 run 2 report monthly --org "$O1" --month 2026-10 --activities 4 --participants 10 --party-participants 11 --content x
 for m in 2026-13 2026-1 26-10 2026/10 abc 2026-00; do
   run 2 report monthly --org "$O1" --month "$m" "${R[@]}"
@@ -182,7 +184,7 @@ run 0 activity declare --org "$O1" --date 2026-12-01 "${A[@]}"
 run 2 activity declare --org "$O1" --date 2026-11-14 "${A[@]}"
 contains "$ERR" "past" || fail "activity in the past message: $ERR"
 run 2 activity declare --org "$O1" --date 2026-11-31 "${A[@]}"
-run 2 activity declare --org "$O1" --date 2026-12-01 --title 義診 --place 廣場 --expected 100001
+run 2 activity declare --org "$O1" --date 2026-12-01 --title 義診 --place 廣場 --expected 1000001
 run 2 activity declare --org "$O1" --date 2026-12-01 --place 廣場 --expected 10
 run 2 activity declare --org 120105001001-0099 --date 2026-12-01 "${A[@]}"
 run 2 activity declare --org "$O6" --date 2026-12-01 "${A[@]}"

@@ -56,7 +56,7 @@ static node_ctx *open_node(void) {
 
 static void file_org(node_ctx *ctx, const char *name, const char *members, const char *party,
                      char id[NODE_ID_MAX]) {
-  node_org_input in = {name, "養老", "張三", "138", members, party, NULL, NULL, NULL, NULL, NULL};
+  node_org_input in = {name, "養老", "張三", "138", members, party, NULL, NULL, NULL, NULL, "2005-01-01"};
   cm_err e;
   cm_rc rc = node_org_file(ctx, &in, id, &e);
   if (rc) fail_msg("org file: %s", e.msg);
@@ -110,7 +110,7 @@ static void test_rebuild_equals_incremental(void **state) {
       snprintf(buf[0], sizeof buf[0], "%d", 3 + rand() % 30);
       snprintf(buf[1], sizeof buf[1], "%d", rand() % 5);
       node_org_input in = {names[rand() % 5], "c", "l", "p", buf[0], buf[1],
-                           rand() % 2 ? "yes" : "no", founded[rand() % 3], "", "", NULL};
+                           rand() % 2 ? "yes" : "no", founded[rand() % 3], "", "", "2025-06-01"};
       rc = node_org_file(ctx, &in, ids[n_orgs], &e);
       if (!rc) n_orgs++;
     } else if (op == 1) {

@@ -371,7 +371,7 @@ static node_ctx *new_node(const char *name) {
 
 static void org(node_ctx *ctx, const char *name, char id[NODE_ID_MAX]) {
   cm_err e;
-  node_org_input in = {name, "養老", "張三", "138", "20", "1", NULL, NULL, NULL, NULL, NULL};
+  node_org_input in = {name, "養老", "張三", "138", "20", "1", NULL, NULL, NULL, NULL, "2005-01-01"};
   if (node_org_file(ctx, &in, id, &e) != CM_OK) fail_msg("org: %s", e.msg);
 }
 

@@ -8,14 +8,14 @@ source "$here/e2e/lib.sh"
 source "$here/review-lib.sh"
 
 node_init n1 120105001001 建昌道社區
-ORG1=$("$NODE" --dir "$E2E_TMP/n1" org file --name 建昌道社區書畫隊 --category 文體 --leader 張三 \
+ORG1=$("$NODE" --dir "$E2E_TMP/n1" org file --filed 2025-01-01 --name 建昌道社區書畫隊 --category 文體 --leader 張三 \
   --phone 13900000000 --members 12 --party-members 1 | last_line)
 sync n1
 "$HUB" --dir "$S" review accept "$(pending 120105001001)" >/dev/null || fail "accept filing"
 
 # ---- rejected filing ----
 node_init n2 120105001002 鐵東路社區
-ORG2=$("$NODE" --dir "$E2E_TMP/n2" org file --name 鐵東路社區舞蹈隊 --category 文體 --leader 李四 \
+ORG2=$("$NODE" --dir "$E2E_TMP/n2" org file --filed 2025-01-01 --name 鐵東路社區舞蹈隊 --category 文體 --leader 李四 \
   --phone 13700000000 --members 8 --party-members 0 | last_line)
 report n2 "$ORG2" 2026-10 2
 sync n2

@@ -9,7 +9,7 @@ source "$here/review-lib.sh"
 
 # ---- locked month ----
 node_init n1 120105001001 建昌道社區
-ORG1=$("$NODE" --dir "$E2E_TMP/n1" org file --name 建昌道社區書畫隊 --category 文體 --leader 張三 \
+ORG1=$("$NODE" --dir "$E2E_TMP/n1" org file --filed 2025-01-01 --name 建昌道社區書畫隊 --category 文體 --leader 張三 \
   --phone 13900000000 --members 12 --party-members 1 | last_line)
 report n1 "$ORG1" 2026-10 3
 sync n1

@@ -90,8 +90,9 @@ static json_int_t figure(hub_ctx *h, const char *state, const char *field) {
 }
 
 static const char ORG_BODY[] =
-    "{\"id\":\"120105001001-0001\",\"name\":\"建昌道社區書畫隊\",\"members\":10,"
-    "\"party_members\":1,\"founded_by\":\"self\",\"flags\":[]}";
+    "{\"id\":\"120105001001-0001\",\"name\":\"建昌道社區書畫隊\",\"category\":\"文化\","
+    "\"leader\":\"王\",\"phone\":\"1\",\"members\":10,\"party_members\":1,"
+    "\"founded_by\":\"self\",\"filed\":\"2026-03-01\",\"flags\":[]}";
 static const char REP_OCT[] =
     "{\"org\":\"120105001001-0001\",\"month\":\"2026-10\",\"activities\":3,\"participants\":30,"
     "\"party_participants\":1}";
@@ -251,7 +252,7 @@ static void test_activity_ack(void **state) {
   const char *kinds[] = {"org.filed", "activity.declared"};
   const char *bodies[] = {ORG_BODY,
                           "{\"id\":\"120105001001-A0001\",\"org\":\"120105001001-0001\","
-                          "\"date\":\"2099-10-01\",\"title\":\"重陽節\",\"expected\":100}"};
+                          "\"date\":\"2026-12-01\",\"title\":\"重陽節\",\"expected\":100}"};
   cm_err err;
   json_t *list = NULL;
   push(f, 2, kinds, bodies);
@@ -350,11 +351,17 @@ static void test_local_orgs(void **state) {
   char id[HUB_LOCAL_ID_MAX], aid[HUB_LOCAL_ID_MAX];
   json_t *flags = NULL;
   cm_err err;
-  hub_local_org bad = {.name = "青年志願者協會", .members = 5, .party_members = 3};
+  /* the same required fields as a community's filing */
+  hub_local_org bare = {.name = "青年志願者協會", .members = 5, .party_members = 1};
+  assert_int_equal(hub_local_org_file(f->street, &bare, id, &flags, NULL, &err), CM_ERR_INVALID);
+  assert_non_null(strstr(err.msg, "类别"));
+  hub_local_org bad = {.name = "青年志願者協會", .category = "志愿", .leader = "王",
+                       .phone = "1", .filed = "2026-01-05", .members = 5, .party_members = 3};
   assert_int_equal(hub_local_org_file(f->street, &bad, id, &flags, NULL, &err), CM_OK);
   assert_int_equal(json_array_size(flags), 2); /* name_norm, party_station */
   json_decref(flags);
-  hub_local_org good = {.name = "望海樓街青年志願者分會", .members = 5, .party_members = 1};
+  hub_local_org good = {.name = "望海樓街青年志願者分會", .category = "志愿", .leader = "王",
+                        .phone = "1", .filed = "2026-01-05", .members = 5, .party_members = 1};
   assert_int_equal(hub_local_org_file(f->street, &good, id, &flags, NULL, &err), CM_OK);
   assert_int_equal(json_array_size(flags), 0);
   json_decref(flags);
@@ -372,9 +379,42 @@ static void test_local_orgs(void **state) {
   assert_int_equal(figure(f->street, "pending", "organisations"), 0);
   hub_local_activity a = {.org = id, .date = "2000-01-01", .title = "演出"};
   assert_int_equal(hub_local_activity_declare(f->street, &a, aid, NULL, &err), CM_ERR_INVALID);
-  a.date = "2099-01-01";
+  a.date = "2099-01-01"; /* more than a year ahead */
+  assert_int_equal(hub_local_activity_declare(f->street, &a, aid, NULL, &err), CM_ERR_INVALID);
+  char soon[11];
+  cm_date_of(cm_now_ms() + 30ull * 86400000ull, soon);
+  a.date = soon;
   assert_int_equal(hub_local_activity_declare(f->street, &a, aid, NULL, &err), CM_OK);
   assert_int_equal(hub_activity_ack(f->street, aid, "李", NULL, NULL, &err), CM_OK);
+
+  /* Amendment and dissolution under the same rules as a community's. */
+  hub_local_org ch = {.id = id, .leader = "赵", .members = -1, .party_members = 9,
+                      .party_station = -1};
+  assert_int_equal(hub_local_org_amend(f->street, &ch, NULL, &err), CM_ERR_INVALID);
+  assert_non_null(strstr(err.msg, "党员人数"));
+  ch.party_members = -1;
+  assert_int_equal(hub_local_org_amend(f->street, &ch, NULL, &err), CM_OK);
+  hub_local_org other = {.id = "120105001001-0001", .leader = "赵", .members = -1,
+                         .party_members = -1, .party_station = -1};
+  assert_int_equal(hub_local_org_amend(f->street, &other, NULL, &err), CM_ERR_NOT_FOUND);
+  /* A criticism of a street-level organisation is closed by the street's
+   * own rectification. */
+  char crit[PROTO_KEY_HEX + 24];
+  hub_decision cd = {HUB_DECIDE_CRITICIZE, id, NULL, "2026-12-31", NULL, "活动太少"};
+  assert_int_equal(hub_decide(f->street, &cd, "李", crit, sizeof crit, &err), CM_OK);
+  assert_int_equal(hub_local_rectify(f->street, id, "x/1", "已整改", "李", NULL, &err),
+                   CM_ERR_NOT_FOUND);
+  assert_int_equal(hub_local_rectify(f->street, id, crit, "已整改", "李", NULL, &err), CM_OK);
+  json_t *decs = NULL;
+  assert_int_equal(hub_decisions_list(f->street, &decs, &err), CM_OK);
+  assert_true(json_is_true(json_object_get(json_array_get(decs, 0), "closed")));
+  json_decref(decs);
+  assert_int_equal(hub_local_rectify(f->street, id, crit, "再次", "李", NULL, &err),
+                   CM_ERR_NOT_FOUND);
+  assert_int_equal(hub_local_org_dissolve(f->street, id, "", NULL, &err), CM_ERR_INVALID);
+  assert_int_equal(hub_local_org_dissolve(f->street, id, "合并", NULL, &err), CM_OK);
+  assert_int_equal(figure(f->street, "accepted", "organisations"), 1);
+  assert_int_equal(hub_local_org_amend(f->street, &ch, NULL, &err), CM_ERR_NOT_FOUND);
 }
 
 static void test_rules(void **state) {

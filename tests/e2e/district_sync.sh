@@ -26,7 +26,7 @@ for c in 建昌道社區 鐵東路社區; do
     --code "$code" --hub-key "$SKEY" >"$E2E_TMP/n$i.init"
   key=$(last_line <"$E2E_TMP/n$i.init")
   "$HUB" --dir "$E2E_TMP/street" enroll --name "$c" --key "$key" --code "$code" >/dev/null
-  org=$("$NODE" --dir "$E2E_TMP/n$i" org file --name "${c}夕陽紅志願服務隊" --category 為老服務 \
+  org=$("$NODE" --dir "$E2E_TMP/n$i" org file --filed 2025-01-01 --name "${c}夕陽紅志願服務隊" --category 為老服務 \
     --leader 王秀英 --phone 13800000000 --members 20 --party-members 2 | last_line)
   [ -n "$org" ] || fail "no filing number printed"
   for m in 2026-08 2026-09 2026-10; do

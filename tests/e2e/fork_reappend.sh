@@ -19,7 +19,7 @@ B="$E2E_TMP/pc2"
   --code 120105001001 --hub-key "$SKEY" >"$E2E_TMP/a.init"
 KEY=$(last_line <"$E2E_TMP/a.init")
 "$HUB" --dir "$E2E_TMP/street" enroll --name 建昌道社區 --key "$KEY" --code 120105001001 >/dev/null
-ORG=$("$NODE" --dir "$A" org file --name 夕陽紅志願服務隊 --category 為老服務 --leader 王秀英 \
+ORG=$("$NODE" --dir "$A" org file --filed 2025-01-01 --name 夕陽紅志願服務隊 --category 為老服務 --leader 王秀英 \
   --phone 13800000000 --members 20 --party-members 1 | last_line)
 report() { # DIR ORG MONTH PEOPLE
   "$NODE" --dir "$1" report monthly --org "$2" --month "$3" --activities 2 --participants "$4" \
@@ -31,11 +31,11 @@ cp -a "$A" "$B"
 
 # Both PCs go on: the same October report, and a different second organisation each.
 report "$A" "$ORG" 2026-10 40
-ORG_A=$("$NODE" --dir "$A" org file --name 舞蹈隊 --category 文體 --leader 李 --phone 139 \
+ORG_A=$("$NODE" --dir "$A" org file --filed 2025-01-01 --name 舞蹈隊 --category 文體 --leader 李 --phone 139 \
   --members 12 --party-members 0 | last_line)
 "$NODE" --dir "$A" sync >/dev/null || fail "pc1 sync"
 report "$B" "$ORG" 2026-10 40
-ORG_B=$("$NODE" --dir "$B" org file --name 合唱團 --category 文體 --leader 趙 --phone 137 \
+ORG_B=$("$NODE" --dir "$B" org file --filed 2025-01-01 --name 合唱團 --category 文體 --leader 趙 --phone 137 \
   --members 15 --party-members 0 | last_line)
 report "$B" "$ORG_B" 2026-10 25
 [ "$ORG_A" = "$ORG_B" ] || fail "both PCs should have used the same filing number"

@@ -29,7 +29,7 @@ for i in 1 2; do
     --code "$code" --hub-key "$SKEY" >"$E2E_TMP/n$i.init"
   KEY[$i]=$(last_line <"$E2E_TMP/n$i.init")
   "$HUB" --dir "$E2E_TMP/street" enroll --name "$c" --key "${KEY[$i]}" --code "$code" >/dev/null
-  ORG[$i]=$("$NODE" --dir "$E2E_TMP/n$i" org file --name "${c}夕陽紅志願服務隊" \
+  ORG[$i]=$("$NODE" --dir "$E2E_TMP/n$i" org file --filed 2025-01-01 --name "${c}夕陽紅志願服務隊" \
     --category 為老服務 --leader 王秀英 --phone 13800000000 --members 20 --party-members 2 |
     last_line)
   for m in 2026-08 2026-09 2026-10; do

@@ -143,7 +143,7 @@ f_node_add() {
   tail -n 1 "$F/n$i.init" >"$F/n$i.key"
   "$HUB" --dir "$F/S" enroll --name "社區$i" --key "$(cat "$F/n$i.key")" --code "$code" \
     >/dev/null || f_die "enrol node $i"
-  "$NODE" --dir "$F/n$i" org file --name "社區${i}夕陽紅志願服務隊" --category 為老服務 \
+  "$NODE" --dir "$F/n$i" org file --filed 2025-01-01 --name "社區${i}夕陽紅志願服務隊" --category 為老服務 \
     --leader 王秀英 --phone 13800000000 --members 20 --party-members 3 | tail -n 1 >"$F/n$i.org" ||
     f_die "node $i filing"
 }

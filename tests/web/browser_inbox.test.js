@@ -21,7 +21,7 @@ function sql(node, statement) {
 
 test('a criticism in the inbox is answered with a rectification report', async (t) => {
   const node = await startNode(t);
-  const id = node.cli('org', 'file', '--name', '健身操队', '--category', '体育', '--leader', '孙丽',
+  const id = node.cli('org', 'file', '--filed', '2025-01-01', '--name', '健身操队', '--category', '体育', '--leader', '孙丽',
     '--phone', '13600000000', '--members', '15', '--party-members', '0').trim().split('\n').pop();
   const body = JSON.stringify({ org: id, reason: '连续三个月未开展活动<img src=x id=injected>',
     deadline: '2099-12-31' });

@@ -14,7 +14,7 @@ function shanghaiDate(days) {
 
 test('staff amend and dissolve an organisation and declare a major activity', async (t) => {
   const node = await startNode(t);
-  const out = node.cli('org', 'file', '--name', '幸福社区书画工作站', '--category', '书画',
+  const out = node.cli('org', 'file', '--filed', '2025-01-01', '--name', '幸福社区书画工作站', '--category', '书画',
     '--leader', '赵敏', '--phone', '13700000000', '--members', '8', '--party-members', '1',
     '--founded-by', 'street');
   const id = out.trim().split('\n').pop();

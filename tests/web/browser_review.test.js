@@ -45,7 +45,7 @@ test('review results and decisions from a real street hub', async (t) => {
     setup: (key) => hub.cli('enroll', '--name', '幸福社区', '--key', key, '--code', '120105001001'),
   });
   const month = lastMonth();
-  const org = node.cli('org', 'file', '--name', '夕阳红志愿服务队', '--category', '为老服务',
+  const org = node.cli('org', 'file', '--filed', '2025-01-01', '--name', '夕阳红志愿服务队', '--category', '为老服务',
     '--leader', '王秀英', '--phone', '13800000000', '--members', '20', '--party-members', '1')
     .trim().split('\n').pop();
   node.cli('report', 'monthly', '--org', org, '--month', month, '--activities', '3',

@@ -147,7 +147,7 @@ test('unknown records, missing parameters and oversized posts get clear answers'
   assert.equal((await page('/reports/print')).status, 422);
   assert.equal((await page('/no/such/page')).status, 404);
   // A blank printable form for a month not reported yet, to fill in by hand.
-  const id = node.cli('org', 'file', '--name', '读书会', '--category', '文化', '--leader', '周',
+  const id = node.cli('org', 'file', '--filed', '2025-01-01', '--name', '读书会', '--category', '文化', '--leader', '周',
     '--phone', '1', '--members', '5', '--party-members', '0').trim().split('\n').pop();
   const blank = await page(`/reports/print?org=${id}&month=2026-01`);
   assert.equal(blank.status, 200);

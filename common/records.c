@@ -1,0 +1,353 @@
+/* records.c - the domain core's table, typed bodies, bounds and authority
+ * (common/records.h). */
+#include "records.h"
+
+#include <string.h>
+
+#include "clock.h"
+#include "json.h"
+
+#define KB 1024u
+#define WRITERS_ORGS (CM_REC_COMMUNITY | CM_REC_STREET | CM_REC_DISTRICT)
+
+/* The one table of record kinds.  Hub-only kinds are listed so that a
+ * community's entry of such a kind is refused, not silently ignored. */
+static const cm_rec_def kinds[] = {
+    {"org.filed", CM_REC_ORG_FILED, WRITERS_ORGS, 32 * KB, "组织备案"},
+    {"org.amended", CM_REC_ORG_AMENDED, WRITERS_ORGS, 32 * KB, "组织变更"},
+    {"org.dissolved", CM_REC_ORG_DISSOLVED, WRITERS_ORGS, 8 * KB, "组织解散"},
+    {"report.monthly", CM_REC_REPORT, WRITERS_ORGS, 16 * KB, "活动情况月报"},
+    {"activity.declared", CM_REC_ACTIVITY, WRITERS_ORGS, 16 * KB, "重大活动汇报"},
+    {"rectification.filed", CM_REC_RECTIFICATION, WRITERS_ORGS, 8 * KB, "整改报告"},
+    {"hub.enrolled", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "登记"},
+    {"review.batch", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "审核"},
+    {"rectification.accepted", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "整改通过"},
+    {"activity.ack", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "活动回执"},
+    {"fork.resolved", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "分叉处理"},
+    {"decision.", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "决定"},
+};
+static const cm_rec_def other = {"", CM_REC_OTHER, 0, 0, "记录"};
+
+const cm_rec_def *cm_rec_find(const char *name) {
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+    size_t n = strlen(kinds[i].name);
+    /* "decision." names a family: decision.commend, decision.revoke, ... */
+    if (kinds[i].name[n - 1] == '.' ? strncmp(name, kinds[i].name, n) == 0
+                                    : strcmp(name, kinds[i].name) == 0)
+      return &kinds[i];
+  }
+  return &other;
+}
+
+int64_t cm_rec_add(int64_t a, int64_t b) {
+  if (b > 0 && a > INT64_MAX - b) return INT64_MAX;
+  if (b < 0 && a < INT64_MIN - b) return INT64_MIN;
+  return a + b;
+}
+
+/* ---- fields ---- */
+
+/* A text field: required ones non-empty; at most max bytes.  *out "" when an
+ * optional one is absent. */
+static cm_rc text(const json_t *o, const char *key, const char *zh, int required, size_t max,
+                  const char **out, cm_err *err) {
+  const json_t *v = json_object_get(o, key);
+  *out = "";
+  if (!v || json_is_null(v)) {
+    if (required) return cm_errf(err, CM_ERR_INVALID, "缺少必填项「%s」", zh);
+    return CM_OK;
+  }
+  if (!json_is_string(v)) return cm_errf(err, CM_ERR_INVALID, "「%s」应为文字", zh);
+  if (required && json_string_length(v) == 0)
+    return cm_errf(err, CM_ERR_INVALID, "缺少必填项「%s」", zh);
+  if (json_string_length(v) > max)
+    return cm_errf(err, CM_ERR_INVALID, "「%s」过长（最多%zu字节）", zh, max);
+  *out = json_string_value(v);
+  return CM_OK;
+}
+
+/* A count field: a whole number 0..max (absent: 0 unless required). */
+static cm_rc count(const json_t *o, const char *key, const char *zh, int required, int64_t max,
+                   int64_t *out, cm_err *err) {
+  const json_t *v = json_object_get(o, key);
+  *out = 0;
+  if (!v) {
+    if (required) return cm_errf(err, CM_ERR_INVALID, "缺少必填项「%s」", zh);
+    return CM_OK;
+  }
+  if (!json_is_integer(v)) return cm_errf(err, CM_ERR_INVALID, "「%s」应为整数", zh);
+  json_int_t n = json_integer_value(v);
+  if (n < 0) return cm_errf(err, CM_ERR_INVALID, "「%s」不能为负数", zh);
+  if (n > max)
+    return cm_errf(err, CM_ERR_INVALID, "「%s」数字过大（最多%lld）：%lld", zh, (long long)max,
+                   (long long)n);
+  *out = (int64_t)n;
+  return CM_OK;
+}
+
+static int is_date(const char *s) {
+  uint64_t t;
+  return strlen(s) == 10 && cm_date_parse(s, &t) == CM_OK;
+}
+
+static int is_month(const char *s) {
+  int i;
+  return strlen(s) == 7 && cm_month_parse(s, &i) == CM_OK;
+}
+
+/* A record id "<64 hex>/<seq>". */
+static int is_record_id(const char *d) {
+  size_t i = 0;
+  while (i < 64 && ((d[i] >= '0' && d[i] <= '9') || (d[i] >= 'a' && d[i] <= 'f')))
+    i++;
+  int ok = i == 64 && d[64] == '/' && d[65] >= '1' && d[65] <= '9' && strlen(d) <= 64 + 21;
+  for (const char *p = d + 65; ok && *p; p++)
+    ok = *p >= '0' && *p <= '9';
+  return ok;
+}
+
+/* The fields of a filing (all required for org.filed) from o.  For an
+ * amendment (amend 1) every field is optional and o is its "changes". */
+static cm_rc org_fields(const json_t *o, int amend, cm_rec_org *g, cm_err *err) {
+  int req = !amend;
+  cm_rc rc = text(o, "name", "名称", req, CM_REC_SHORT_MAX, &g->name, err);
+  if (!rc) rc = text(o, "category", "类别", req, CM_REC_SHORT_MAX, &g->category, err);
+  if (!rc) rc = text(o, "leader", "负责人", req, CM_REC_SHORT_MAX, &g->leader, err);
+  if (!rc) rc = text(o, "phone", "联系电话", req, CM_REC_SHORT_MAX, &g->phone, err);
+  if (!rc) rc = text(o, "scope", "公益范围", 0, CM_REC_TEXT_MAX, &g->scope, err);
+  if (!rc) rc = text(o, "venue", "活动场所", 0, CM_REC_TEXT_MAX, &g->venue, err);
+  if (!rc) rc = text(o, "founded_by", "成立方式", 0, CM_REC_SHORT_MAX, &g->founded_by, err);
+  if (!rc && amend) {
+    /* a change may not blank a required field */
+    static const char *const keys[] = {"name", "category", "leader", "phone"};
+    for (size_t i = 0; !rc && i < 4; i++) {
+      const json_t *v = json_object_get(o, keys[i]);
+      if (v && json_string_length(v) == 0)
+        rc = cm_errf(err, CM_ERR_INVALID, "变更不能清空必填项「%s」", keys[i]);
+    }
+  }
+  if (!rc && *g->founded_by && strcmp(g->founded_by, "self") != 0 &&
+      strcmp(g->founded_by, "district-unit") != 0 && strcmp(g->founded_by, "street") != 0)
+    rc = cm_errf(err, CM_ERR_INVALID, "「成立方式」只能是自发成立、区属单位成立或街道成立");
+  if (!rc && json_object_get(o, "members")) g->given |= CM_REC_F_MEMBERS;
+  if (!rc && json_object_get(o, "party_members")) g->given |= CM_REC_F_PARTY;
+  if (!rc) rc = count(o, "members", "成员人数", req, CM_REC_MEMBERS_MAX, &g->members, err);
+  if (!rc)
+    rc = count(o, "party_members", "党员人数", req, CM_REC_MEMBERS_MAX, &g->party_members, err);
+  if (!rc && !amend && g->party_members > g->members)
+    rc = cm_errf(err, CM_ERR_INVALID, "党员人数（%lld）不能多于成员人数（%lld）",
+                 (long long)g->party_members, (long long)g->members);
+  if (!rc) {
+    const json_t *ps = json_object_get(o, "party_station");
+    if (ps && !json_is_boolean(ps)) rc = cm_errf(err, CM_ERR_INVALID, "「党员活动站」应为是或否");
+    g->party_station = json_is_true(ps);
+  }
+  if (!rc) rc = text(o, "filed", "备案日期", req, 10, &g->filed, err);
+  if (!rc && *g->filed) {
+    g->given |= CM_REC_F_FILED;
+    if (!is_date(g->filed))
+      rc = cm_errf(err, CM_ERR_INVALID, "「备案日期」格式应为年-月-日（YYYY-MM-DD）");
+  }
+  return rc;
+}
+
+cm_rc cm_rec_read_json(const cm_rec_def *def, const json_t *o, cm_rec_body *out, cm_err *err) {
+  cm_rc rc = CM_OK;
+  memset(out, 0, sizeof *out);
+  out->kind = def->kind;
+  if (def->kind == CM_REC_OTHER || def->kind == CM_REC_HUB_ONLY) return CM_OK;
+  if (!json_is_object(o))
+    return cm_errf(err, CM_ERR_INVALID, "%s的内容不是有效的JSON对象", def->label);
+  switch (def->kind) {
+  case CM_REC_ORG_FILED:
+    rc = text(o, "id", "备案编号", 1, CM_REC_PREFIX_MAX + 16, &out->u.org.id, err);
+    if (!rc) rc = org_fields(o, 0, &out->u.org, err);
+    break;
+  case CM_REC_ORG_AMENDED: {
+    const json_t *ch = json_object_get(o, "changes");
+    rc = text(o, "id", "备案编号", 1, CM_REC_PREFIX_MAX + 16, &out->u.org.id, err);
+    if (!rc && (!json_is_object(ch) || json_object_size(ch) == 0))
+      rc = cm_errf(err, CM_ERR_INVALID, "组织变更没有要变更的项目");
+    if (!rc && json_object_get(ch, "id"))
+      rc = cm_errf(err, CM_ERR_INVALID, "组织变更不能改动备案编号");
+    if (!rc) rc = org_fields(ch, 1, &out->u.org, err);
+    break;
+  }
+  case CM_REC_ORG_DISSOLVED:
+    rc = text(o, "id", "备案编号", 1, CM_REC_PREFIX_MAX + 16, &out->u.dissolve.id, err);
+    if (!rc) rc = text(o, "reason", "解散原因", 1, CM_REC_TEXT_MAX, &out->u.dissolve.reason, err);
+    break;
+  case CM_REC_REPORT: {
+    cm_rec_report *r = &out->u.report;
+    rc = text(o, "org", "组织", 1, CM_REC_PREFIX_MAX + 16, &r->org, err);
+    if (!rc) rc = text(o, "month", "月份", 1, 7, &r->month, err);
+    if (!rc && !is_month(r->month))
+      rc = cm_errf(err, CM_ERR_INVALID, "「月份」格式应为年-月（YYYY-MM）");
+    if (!rc) rc = count(o, "activities", "活动次数", 0, INT64_MAX, &r->activities, err);
+    if (!rc) rc = count(o, "participants", "参加人次", 0, INT64_MAX, &r->participants, err);
+    if (!rc)
+      rc =
+          count(o, "party_participants", "党员参加人次", 0, INT64_MAX, &r->party_participants, err);
+    if (!rc) rc = cm_rec_report_counts(r->activities, r->participants, r->party_participants, err);
+    if (!rc) rc = text(o, "content", "活动内容", 0, CM_REC_TEXT_MAX, &r->content, err);
+    if (!rc) rc = text(o, "scope", "公益范围", 0, CM_REC_TEXT_MAX, &r->scope, err);
+    if (!rc) rc = text(o, "good_deeds", "好人好事", 0, CM_REC_TEXT_MAX, &r->good_deeds, err);
+    break;
+  }
+  case CM_REC_ACTIVITY: {
+    cm_rec_activity *a = &out->u.activity;
+    rc = text(o, "id", "活动编号", 1, CM_REC_PREFIX_MAX + 16, &a->id, err);
+    if (!rc) rc = text(o, "org", "组织", 1, CM_REC_PREFIX_MAX + 16, &a->org, err);
+    if (!rc) rc = text(o, "date", "活动日期", 1, 10, &a->date, err);
+    if (!rc && !is_date(a->date))
+      rc = cm_errf(err, CM_ERR_INVALID, "「活动日期」格式应为年-月-日（YYYY-MM-DD）");
+    if (!rc) rc = text(o, "title", "活动名称", 1, CM_REC_SHORT_MAX, &a->title, err);
+    if (!rc) rc = text(o, "place", "地点", 0, CM_REC_TEXT_MAX, &a->place, err);
+    if (!rc) rc = count(o, "expected", "预计人数", 0, CM_REC_EXPECTED_MAX, &a->expected, err);
+    if (!rc) rc = text(o, "description", "说明", 0, CM_REC_TEXT_MAX, &a->description, err);
+    break;
+  }
+  case CM_REC_RECTIFICATION: {
+    cm_rec_rect *r = &out->u.rect;
+    rc = text(o, "org", "组织", 1, CM_REC_PREFIX_MAX + 16, &r->org, err);
+    if (!rc) rc = text(o, "decision", "所整改的决定", 1, 96, &r->decision, err);
+    if (!rc && !is_record_id(r->decision))
+      rc = cm_errf(err, CM_ERR_INVALID, "「所整改的决定」应为决定的记录编号");
+    if (!rc) rc = text(o, "content", "整改内容", 1, CM_REC_TEXT_MAX, &r->content, err);
+    break;
+  }
+  default:
+    break;
+  }
+  return rc;
+}
+
+cm_rc cm_rec_read(const cm_rec_def *def, const uint8_t *body, size_t len, cm_rec_body *out,
+                  json_t **json_out, cm_err *err) {
+  *json_out = NULL;
+  memset(out, 0, sizeof *out);
+  out->kind = def->kind;
+  if (def->kind == CM_REC_OTHER || def->kind == CM_REC_HUB_ONLY) return CM_OK;
+  if (len > def->body_max)
+    return cm_errf(err, CM_ERR_INVALID, "%s过大（%zu字节，最多%zu字节）", def->label, len,
+                   def->body_max);
+  if (cm_json_parse_object(body, len, json_out, NULL))
+    return cm_errf(err, CM_ERR_INVALID, "%s的内容不是有效的JSON对象", def->label);
+  return cm_rec_read_json(def, *json_out, out, err);
+}
+
+cm_rc cm_rec_report_counts(int64_t activities, int64_t participants, int64_t party_participants,
+                           cm_err *err) {
+  if (activities < 0 || participants < 0 || party_participants < 0)
+    return cm_errf(err, CM_ERR_INVALID, "月报的数字不能为负数");
+  if (activities > CM_REC_ACTIVITIES_MAX)
+    return cm_errf(err, CM_ERR_INVALID, "「活动次数」数字过大（每月最多%d）：%lld",
+                   CM_REC_ACTIVITIES_MAX, (long long)activities);
+  if (participants > CM_REC_PARTICIPANTS_MAX)
+    return cm_errf(err, CM_ERR_INVALID, "「参加人次」数字过大（每月最多%d）：%lld",
+                   CM_REC_PARTICIPANTS_MAX, (long long)participants);
+  if (party_participants > participants)
+    return cm_errf(err, CM_ERR_INVALID, "党员参加人次（%lld）不能多于参加人次（%lld）",
+                   (long long)party_participants, (long long)participants);
+  return CM_OK;
+}
+
+/* ---- authority and bounds in context ---- */
+
+/* CM_ERR_PERM unless id is "<prefix>-..." for a community or street writer. */
+static cm_rc owns(const cm_rec_ctx *c, const char *id, const char *what, cm_err *err) {
+  size_t n = strlen(c->prefix);
+  if (c->writer == CM_REC_DISTRICT) return CM_OK;
+  if (n == 0) return cm_errf(err, CM_ERR_PERM, "作者登记时没有社区代码，不能写%s", what);
+  if (strncmp(id, c->prefix, n) != 0 || id[n] != '-')
+    return cm_errf(err, CM_ERR_PERM, "%s「%s」不属于作者（编号应以%s-开头）", what, id, c->prefix);
+  return CM_OK;
+}
+
+/* CM_ERR_INVALID unless the organisation is one the author filed. */
+static cm_rc known(const cm_rec_ctx *c, const char *org, cm_err *err) {
+  if (!c->org_known) return cm_errf(err, CM_ERR_INVALID, "组织「%s」未备案", org);
+  return CM_OK;
+}
+
+/* The date d days after date (both YYYY-MM-DD). */
+static void date_plus(const char *date, int days, char out[11]) {
+  uint64_t t = 0;
+  if (cm_date_parse(date, &t) != CM_OK) {
+    memcpy(out, date, 11);
+    return;
+  }
+  cm_date_of(t + (uint64_t)days * 86400000u + 12u * 3600000u, out);
+}
+
+cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx *c, cm_err *err) {
+  cm_rc rc = CM_OK;
+  if (def->kind == CM_REC_OTHER) return CM_OK;
+  if (!(def->writers & (unsigned)c->writer))
+    return cm_errf(err, CM_ERR_PERM, "%s只能由上级写入", def->label);
+  switch (def->kind) {
+  case CM_REC_ORG_FILED: {
+    const cm_rec_org *g = &b->u.org;
+    rc = owns(c, g->id, "备案编号", err);
+    if (!rc && (strcmp(g->filed, CM_REC_FIRST_DATE) < 0 || strcmp(g->filed, c->latest) > 0))
+      rc = cm_errf(err, CM_ERR_INVALID, "备案日期%s应在%s至%s之间", g->filed, CM_REC_FIRST_DATE,
+                   c->latest);
+    break;
+  }
+  case CM_REC_ORG_AMENDED: {
+    const cm_rec_org *g = &b->u.org;
+    rc = owns(c, g->id, "备案编号", err);
+    if (!rc) rc = known(c, g->id, err);
+    if (!rc && (g->given & CM_REC_F_FILED) &&
+        (strcmp(g->filed, CM_REC_FIRST_DATE) < 0 || strcmp(g->filed, c->latest) > 0))
+      rc = cm_errf(err, CM_ERR_INVALID, "备案日期%s应在%s至%s之间", g->filed, CM_REC_FIRST_DATE,
+                   c->latest);
+    if (!rc) {
+      int64_t m = (g->given & CM_REC_F_MEMBERS) ? g->members : c->org_members;
+      int64_t p = (g->given & CM_REC_F_PARTY) ? g->party_members : c->org_party;
+      if (p > m)
+        rc = cm_errf(err, CM_ERR_INVALID, "党员人数（%lld）不能多于成员人数（%lld）", (long long)p,
+                     (long long)m);
+    }
+    break;
+  }
+  case CM_REC_ORG_DISSOLVED:
+    rc = owns(c, b->u.dissolve.id, "备案编号", err);
+    if (!rc) rc = known(c, b->u.dissolve.id, err);
+    break;
+  case CM_REC_REPORT: {
+    const cm_rec_report *r = &b->u.report;
+    rc = owns(c, r->org, "组织", err);
+    if (!rc && strncmp(r->month, c->latest, 7) > 0)
+      rc = cm_errf(err, CM_ERR_INVALID, "不能填报未来月份（%s，本月是%.7s）", r->month, c->latest);
+    if (!rc && strncmp(r->month, CM_REC_FIRST_DATE, 7) < 0)
+      rc = cm_errf(err, CM_ERR_INVALID, "月份%s早于%.7s", r->month, CM_REC_FIRST_DATE);
+    if (!rc && c->org_known && strncmp(r->month, c->org_filed, 7) < 0)
+      rc = cm_errf(err, CM_ERR_INVALID, "月份%s早于组织的备案月份%.7s", r->month, c->org_filed);
+    break;
+  }
+  case CM_REC_ACTIVITY: {
+    const cm_rec_activity *a = &b->u.activity;
+    char last[11];
+    rc = owns(c, a->id, "活动编号", err);
+    if (!rc) rc = owns(c, a->org, "组织", err);
+    if (!rc) rc = known(c, a->org, err);
+    if (!rc && strcmp(a->date, c->today) < 0)
+      rc = cm_errf(err, CM_ERR_INVALID, "重大活动须在活动日期之前汇报（活动日期%s已过，今天是%s）",
+                   a->date, c->today);
+    date_plus(c->today, CM_REC_AHEAD_DAYS, last);
+    if (!rc && strcmp(a->date, last) > 0)
+      rc = cm_errf(err, CM_ERR_INVALID, "活动日期%s太远：最多提前%d天汇报（到%s为止）", a->date,
+                   CM_REC_AHEAD_DAYS, last);
+    break;
+  }
+  case CM_REC_RECTIFICATION:
+    rc = owns(c, b->u.rect.org, "组织", err);
+    if (!rc && c->decision_to_author == 0)
+      rc = cm_errf(err, CM_ERR_PERM, "所整改的决定不是下达给作者的");
+    break;
+  default:
+    break;
+  }
+  return rc;
+}

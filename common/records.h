@@ -1,0 +1,151 @@
+/* records.h - the domain core: every record kind a community node or a street
+ * hub writes about organisations, in one table (cm_rec_kinds) that says who
+ * may write it, the bounds of its typed body and how big the body may be.
+ * linli-node checks an entry here before it appends it; linli-hub checks
+ * every entry it stores here before projecting it, and an entry that fails
+ * is kept (the chain stays whole) but marked refused with the reason and
+ * never counted (docs/records.md "Authority and bounds").
+ *
+ * The same rule at both ends: the node calls cm_rec_check with its own code
+ * and today; the hub with the author's enrolled code, the entry's author date
+ * and the date it received the entry.  Reasons are Simplified Chinese, for
+ * people. */
+#ifndef LINLI_COMMON_RECORDS_H
+#define LINLI_COMMON_RECORDS_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rc.h"
+
+/* Bounds shared by both programs (docs/records.md). */
+#define CM_REC_TEXT_MAX 4000            /* bytes of one text field */
+#define CM_REC_SHORT_MAX 200            /* bytes of a name, category, leader, phone, title */
+#define CM_REC_MEMBERS_MAX 100000       /* members of one organisation */
+#define CM_REC_PARTICIPANTS_MAX 1000000 /* participants (人次) in one month */
+#define CM_REC_ACTIVITIES_MAX 1000      /* activities in one month */
+#define CM_REC_EXPECTED_MAX 1000000     /* expected attendance of a major activity */
+#define CM_REC_AHEAD_DAYS 365           /* a major activity is declared at most this far ahead */
+#define CM_REC_FIRST_DATE "2000-01-01"  /* the earliest filing date */
+#define CM_REC_REASON_MAX 256           /* bytes of a refusal reason, NUL included */
+#define CM_REC_PREFIX_MAX 32            /* bytes of an id prefix, NUL included */
+
+/* The kinds of the table; CM_REC_OTHER is any kind not in it (a hub's own
+ * kinds, or one of a newer version), which the core neither checks nor
+ * refuses. */
+typedef enum cm_rec_kind {
+  CM_REC_ORG_FILED = 0,
+  CM_REC_ORG_AMENDED,
+  CM_REC_ORG_DISSOLVED,
+  CM_REC_REPORT,
+  CM_REC_ACTIVITY,
+  CM_REC_RECTIFICATION,
+  CM_REC_HUB_ONLY, /* a kind only a hub writes (review.batch, decision.* ...) */
+  CM_REC_OTHER,
+} cm_rec_kind;
+
+/* The level that wrote an entry. */
+typedef enum cm_rec_level {
+  CM_REC_COMMUNITY = 1,
+  CM_REC_STREET = 2,
+  CM_REC_DISTRICT = 4,
+} cm_rec_level;
+
+/* Typed bodies.  Strings point into the JSON the body was read from (the
+ * caller keeps it alive); an optional text absent is "". */
+typedef struct cm_rec_org {
+  const char *id, *name, *category, *leader, *phone, *founded_by, *scope, *venue, *filed;
+  int64_t members, party_members;
+  int party_station;
+  unsigned given; /* org.amended: bit CM_REC_F_* of each field the changes give */
+} cm_rec_org;
+
+#define CM_REC_F_MEMBERS 1u
+#define CM_REC_F_PARTY 2u
+#define CM_REC_F_FILED 4u
+
+typedef struct cm_rec_dissolve {
+  const char *id, *reason;
+} cm_rec_dissolve;
+
+typedef struct cm_rec_report {
+  const char *org, *month, *content, *scope, *good_deeds;
+  int64_t activities, participants, party_participants;
+} cm_rec_report;
+
+typedef struct cm_rec_activity {
+  const char *id, *org, *date, *title, *place, *description;
+  int64_t expected;
+} cm_rec_activity;
+
+typedef struct cm_rec_rect {
+  const char *org, *decision, *content;
+} cm_rec_rect;
+
+typedef struct cm_rec_body {
+  cm_rec_kind kind;
+  union {
+    cm_rec_org org; /* org.filed and org.amended */
+    cm_rec_dissolve dissolve;
+    cm_rec_report report;
+    cm_rec_activity activity;
+    cm_rec_rect rect;
+  } u;
+} cm_rec_body;
+
+/* What the checks need to know beside the body. */
+typedef struct cm_rec_ctx {
+  cm_rec_level writer;            /* the level of the entry's author */
+  char prefix[CM_REC_PREFIX_MAX]; /* ids it may write begin "<prefix>-" ("" = none may) */
+  char today[11];                 /* the author's date of the entry (YYYY-MM-DD) */
+  char latest[11];                /* no date or month after this one (receipt date) */
+  /* The organisation the body names as its author holds it (org.amended,
+   * org.dissolved, report.monthly, activity.declared, rectification.filed):
+   * org_known 0 when the author never filed it. */
+  int org_known;
+  char org_filed[11]; /* its filing date */
+  int64_t org_members, org_party;
+  /* rectification.filed: 1 when the decision it answers is addressed to the
+   * author, 0 when it is not, -1 when this level cannot tell. */
+  int decision_to_author;
+} cm_rec_ctx;
+
+/* One row of the table. */
+typedef struct cm_rec_def {
+  const char *name; /* "org.filed" */
+  cm_rec_kind kind;
+  unsigned writers;  /* bits of cm_rec_level that may write it */
+  size_t body_max;   /* bytes of its body */
+  const char *label; /* its Chinese name, for messages */
+} cm_rec_def;
+
+/* The row of kind name (CM_REC_OTHER's row for one not in the table). */
+const cm_rec_def *cm_rec_find(const char *name);
+
+/* Read body (len bytes of JSON) of the kind def names into *out (strings point
+ * into *json_out, which the caller json_decref()s, also on failure).
+ * CM_ERR_INVALID with a reason when the body is not a JSON object, lacks a
+ * required field, has a field of the wrong type or out of its bounds, or is
+ * over the kind's size; CM_ERR_NOMEM.  Nothing is checked for CM_REC_OTHER. */
+cm_rc cm_rec_read(const cm_rec_def *def, const uint8_t *body, size_t len, cm_rec_body *out,
+                  json_t **json_out, cm_err *err);
+
+/* The same from a parsed body (a node checks what it is about to write). */
+cm_rc cm_rec_read_json(const cm_rec_def *def, const json_t *body, cm_rec_body *out, cm_err *err);
+
+/* Authority and the bounds that need ctx: who may write the kind, the id
+ * prefix, dates and months against the filing date and ctx's dates, the
+ * counts of an amendment against the organisation it amends.  CM_ERR_PERM
+ * (authority) or CM_ERR_INVALID (bounds) with a reason. */
+cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx *ctx, cm_err *err);
+
+/* The bounds of a monthly report that need no context (the hub's fast reader
+ * gives the counts without the texts). */
+cm_rc cm_rec_report_counts(int64_t activities, int64_t participants, int64_t party_participants,
+                           cm_err *err);
+
+/* a + b, held at INT64_MAX (figures add many bounded counts; they never wrap). */
+int64_t cm_rec_add(int64_t a, int64_t b);
+
+#endif

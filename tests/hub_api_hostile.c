@@ -1,0 +1,482 @@
+/* hub_api_hostile.c - a hostile enrolled community against the domain core
+ * (common/records.h), through the real HTTP server on 127.0.0.1 port 0 with
+ * real signed changesets: it writes about another community's organisations,
+ * activities and criticisms, sends hub-only kinds, and breaks every bound.
+ * The hub keeps each entry (the chain stays whole: its head moves on), marks
+ * it refused with a reason the reviewer sees, and no figure moves: not the
+ * summary, not a dashboard answer, not the victim's organisation page, not
+ * even after the street accepts the hostile batches. */
+/* cmocka needs these before it, in this order. */
+/* clang-format off */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/clock.h"
+#include "hub/dashboard.h"
+#include "hub/decide.h"
+#include "hub/ingest.h"
+#include "hub/project.h"
+#include "hub/review.h"
+#include "hub/store.h"
+#include "hub_api_util.h"
+
+#define NOW_MS 1781496000000ull /* 2026-06-15 12:00 Asia/Shanghai */
+#define V_CODE "120105001001"
+#define H_CODE "120105001002"
+#define V_ORG V_CODE "-0001"
+#define H_ORG H_CODE "-0001"
+
+static struct {
+  t_tmp tmp;
+  char dir[512];
+  hub_server *srv;
+  char base[128];
+  t_log v, h; /* victim and hostile communities */
+} g;
+
+/* POST the queued entries of lg as one changeset; the HTTP status. */
+static long push(t_log *lg) {
+  uint8_t *cs = NULL, *bundle = NULL;
+  size_t len = 0, blen = 0;
+  t_resp r;
+  assert_int_equal(t_log_build(lg, &cs, &len), 0);
+  const uint8_t *one = cs;
+  assert_int_equal(t_bundle(&one, &len, 1, &bundle, &blen), 0);
+  assert_int_equal(t_http("POST", g.base, "/api/v1/changesets", "application/vnd.linli.bundle",
+                          bundle, blen, NULL, 0, NULL, &r),
+                   0);
+  long st = r.status;
+  t_resp_free(&r);
+  free(cs);
+  free(bundle);
+  return st;
+}
+
+/* Accept every pending batch (as a street operator would, without looking). */
+static void accept_all(hub_ctx *hub) {
+  json_t *list = NULL;
+  cm_err err;
+  size_t i;
+  json_t *b;
+  assert_int_equal(hub_review_list(hub, &list, &err), CM_OK);
+  json_array_foreach(list, i, b) {
+    assert_int_equal(hub_review_accept(hub, json_integer_value(json_object_get(b, "id")), "李",
+                                       NULL, 0, NULL, &err),
+                     CM_OK);
+  }
+  json_decref(list);
+}
+
+/* Every figure a reader sees, as one JSON text: the summary over HTTP and
+ * the dashboard's answers (the victim's organisation page among them). */
+static char *figures(hub_ctx *hub) {
+  t_resp r;
+  json_t *all = json_object();
+  assert_int_equal(t_http("GET", g.base, "/api/v1/summary", NULL, NULL, 0, NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  json_object_set(all, "summary", r.json);
+  t_resp_free(&r);
+  static const char *const names[] = {"hierarchy", "org", "completeness", "activity"};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    hub_dash_scope scope;
+    hub_dash_params p;
+    json_t *j = NULL;
+    cm_err err;
+    memset(&scope, 0, sizeof scope);
+    memset(&p, 0, sizeof p);
+    p.org = V_ORG;
+    p.month = "2026-05";
+    p.from = "2026-01";
+    p.to = "2026-06";
+    assert_int_equal(hub_dashboard_answer(hub, names[i], &scope, &p, NOW_MS, &j, &err), CM_OK);
+    /* when a community was last heard from moves with every push */
+    json_t *comms = json_object_get(j, "communities");
+    size_t k;
+    json_t *c;
+    json_array_foreach(comms, k, c) {
+      json_object_del(c, "last_received_ms");
+      json_object_del(c, "last_contact_ms");
+    }
+    json_object_set_new(all, names[i], j);
+  }
+  char *s = json_dumps(all, JSON_SORT_KEYS | JSON_COMPACT);
+  json_decref(all);
+  assert_non_null(s);
+  return s;
+}
+
+static int setup(void **state) {
+  (void)state;
+  char now[32];
+  memset(&g, 0, sizeof g);
+  snprintf(now, sizeof now, "%llu", NOW_MS);
+  setenv("LINLI_FAKE_NOW_MS", now, 1);
+  if (cm_client_global_init() != CM_OK || t_tmp_new(&g.tmp)) return -1;
+  snprintf(g.dir, sizeof g.dir, "%s/street", g.tmp.path);
+  if (t_hub_init(g.dir, HUB_ROLE_STREET, "望海楼街", NULL, NULL, NULL)) return -1;
+  if (t_log_new(&g.v) || t_log_new(&g.h)) return -1;
+  g.v.time_ms = g.h.time_ms = NOW_MS - 3600000;
+  if (t_hub_enroll(g.dir, g.v.kp.pk, "建昌道社区", V_CODE)) return -1;
+  if (t_hub_enroll(g.dir, g.h.kp.pk, "铁东路社区", H_CODE)) return -1;
+  cm_err err;
+  if (hub_server_start(g.dir, "127.0.0.1:0", NULL, NULL, &g.srv, &err) != CM_OK) return -1;
+  t_base(g.srv, g.base, sizeof g.base);
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  hub_server_stop(g.srv);
+  t_log_clear(&g.v);
+  t_log_clear(&g.h);
+  t_tmp_free(&g.tmp);
+  return 0;
+}
+
+static void test_hostile_node(void **state) {
+  (void)state;
+  hub_ctx *hub = NULL;
+  cm_err err;
+  char rec[PROTO_KEY_HEX + 24], body[24000], big[20000];
+  assert_int_equal(hub_open(g.dir, &hub, &err), CM_OK);
+
+  /* The victim files an organisation, reports and declares; the hostile
+   * community files one honestly.  The street accepts both. */
+  assert_int_equal(t_log_org(&g.v, V_ORG, "建昌道社区夕阳红志愿队"), 0);
+  assert_int_equal(t_log_report(&g.v, V_ORG, "2026-05", 4, 120, 6), 0);
+  assert_int_equal(t_log_add(&g.v, "activity.declared",
+                             "{\"id\":\"" V_CODE "-A0001\",\"org\":\"" V_ORG "\","
+                             "\"date\":\"2026-07-01\",\"title\":\"义诊\",\"place\":\"广场\","
+                             "\"expected\":100,\"description\":\"\"}"),
+                   0);
+  assert_int_equal(push(&g.v), 200);
+  assert_int_equal(t_log_org(&g.h, H_ORG, "铁东路社区读书会"), 0);
+  assert_int_equal(push(&g.h), 200);
+  accept_all(hub);
+  /* The street criticises the victim's organisation. */
+  hub_decision d = {HUB_DECIDE_CRITICIZE, V_ORG, NULL, "2026-07-31", NULL, "活动太少"};
+  assert_int_equal(hub_decide(hub, &d, "李", rec, sizeof rec, &err), CM_OK);
+  char *before = figures(hub);
+  /* the figures hold the honest records */
+  assert_non_null(strstr(before, "\"accepted\":{\"activities\":4,\"organisations\":2,"
+                                 "\"participants\":120,\"party_participants\":6,\"reports\":1}"));
+
+  /* Every attempt, each with the words its refusal must carry. */
+  memset(big, 'x', sizeof big - 1);
+  big[sizeof big - 1] = '\0';
+  struct {
+    const char *kind, *body, *why;
+  } att[] = {
+      /* authority: another community's records */
+      {"org.amended", "{\"id\":\"" V_ORG "\",\"changes\":{\"leader\":\"坏人\"},\"flags\":[]}",
+       "不属于"},
+      {"org.dissolved", "{\"id\":\"" V_ORG "\",\"reason\":\"解散\"}", "不属于"},
+      {"report.monthly",
+       "{\"org\":\"" V_ORG "\",\"month\":\"2026-05\",\"activities\":1,\"participants\":1,"
+       "\"party_participants\":0}",
+       "不属于"},
+      {"activity.declared",
+       "{\"id\":\"" V_CODE "-A0001\",\"org\":\"" V_ORG "\",\"date\":\"2026-07-02\","
+       "\"title\":\"假活动\",\"expected\":5}",
+       "不属于"},
+      {"org.filed",
+       "{\"id\":\"" V_CODE "-0009\",\"name\":\"冒名\",\"category\":\"c\",\"leader\":\"l\","
+       "\"phone\":\"p\",\"members\":5,\"party_members\":0,\"founded_by\":\"self\","
+       "\"filed\":\"2026-03-01\",\"flags\":[]}",
+       "不属于"},
+      {"rectification.filed", NULL /* naming the victim's criticism */, "不是下达给"},
+      {"review.batch", "{\"to\":\"x\",\"result\":\"accepted\"}", "上级"},
+      {"decision.revoke", "{\"org\":\"" V_ORG "\",\"reason\":\"x\"}", "上级"},
+      /* bounds on its own organisation */
+      {"report.monthly",
+       "{\"org\":\"" H_ORG "\",\"month\":\"2026-05\",\"activities\":1,"
+       "\"participants\":999999999,\"party_participants\":0}",
+       "参加人次"},
+      {"report.monthly",
+       "{\"org\":\"" H_ORG "\",\"month\":\"2026-05\",\"activities\":1,"
+       "\"participants\":9223372036854775807,\"party_participants\":0}",
+       "参加人次"},
+      {"report.monthly",
+       "{\"org\":\"" H_ORG "\",\"month\":\"2026-05\",\"activities\":1001,\"participants\":10,"
+       "\"party_participants\":0}",
+       "活动次数"},
+      {"report.monthly",
+       "{\"org\":\"" H_ORG "\",\"month\":\"2026-05\",\"activities\":1,\"participants\":10,"
+       "\"party_participants\":11}",
+       "党员参加人次"},
+      {"report.monthly",
+       "{\"org\":\"" H_ORG "\",\"month\":\"2026-05\",\"activities\":-1,\"participants\":10,"
+       "\"party_participants\":0}",
+       "月报"},
+      {"report.monthly",
+       "{\"org\":\"" H_ORG "\",\"month\":\"2020-01\",\"activities\":1,\"participants\":10,"
+       "\"party_participants\":0}",
+       "备案月份"},
+      {"report.monthly",
+       "{\"org\":\"" H_ORG "\",\"month\":\"2031-05\",\"activities\":1,\"participants\":10,"
+       "\"party_participants\":0}",
+       "未来"},
+      {"report.monthly", NULL /* over the size cap */, "过大"},
+      {"org.amended", "{\"id\":\"" H_ORG "\",\"changes\":{\"party_members\":50},\"flags\":[]}",
+       "党员人数"},
+      {"org.amended", "{\"id\":\"" H_ORG "\",\"changes\":{\"members\":100001},\"flags\":[]}",
+       "成员人数"},
+      {"org.amended", "not json", "JSON"},
+      {"org.filed",
+       "{\"id\":\"" H_CODE "-0002\",\"name\":\"旧\",\"category\":\"c\",\"leader\":\"l\","
+       "\"phone\":\"p\",\"members\":5,\"party_members\":0,\"founded_by\":\"self\","
+       "\"filed\":\"1999-12-31\",\"flags\":[]}",
+       "备案日期"},
+      {"org.filed",
+       "{\"id\":\"" H_CODE "-0003\",\"name\":\"新\",\"category\":\"c\",\"leader\":\"l\","
+       "\"phone\":\"p\",\"members\":5,\"party_members\":0,\"founded_by\":\"self\","
+       "\"filed\":\"2026-09-01\",\"flags\":[]}",
+       "备案日期"},
+      {"org.filed",
+       "{\"id\":\"" H_CODE "-0004\",\"name\":\"缺\",\"members\":5,\"party_members\":0,"
+       "\"filed\":\"2026-03-01\"}",
+       "必填"},
+      {"activity.declared",
+       "{\"id\":\"" H_CODE "-A0001\",\"org\":\"" H_ORG "\",\"date\":\"2026-06-01\","
+       "\"title\":\"事后\",\"expected\":5}",
+       "之前"},
+      {"activity.declared",
+       "{\"id\":\"" H_CODE "-A0002\",\"org\":\"" H_ORG "\",\"date\":\"2027-09-01\","
+       "\"title\":\"太远\",\"expected\":5}",
+       "太远"},
+      {"activity.declared",
+       "{\"id\":\"" H_CODE "-A0003\",\"org\":\"" H_ORG "\",\"date\":\"2026-07-01\","
+       "\"title\":\"人多\",\"expected\":5000000}",
+       "预计人数"},
+  };
+  size_t n = sizeof att / sizeof att[0];
+  uint64_t first = g.h.seq + 1;
+  for (size_t i = 0; i < n; i++) {
+    const char *b = att[i].body;
+    if (!b && strcmp(att[i].kind, "rectification.filed") == 0) {
+      snprintf(body, sizeof body,
+               "{\"org\":\"" H_ORG "\",\"decision\":\"%s\",\"content\":\"已整改\"}", rec);
+      b = body;
+    } else if (!b) {
+      snprintf(body, sizeof body,
+               "{\"org\":\"" H_ORG "\",\"month\":\"2026-05\",\"activities\":1,"
+               "\"participants\":1,\"party_participants\":0,\"content\":\"%s\"}",
+               big);
+      b = body;
+    }
+    assert_int_equal(t_log_add(&g.h, att[i].kind, b), 0);
+  }
+  /* the chain stays whole: every entry is stored */
+  assert_int_equal(push(&g.h), 200);
+  assert_int_equal(t_head_seq(g.base, g.h.kp.pk), (long long)(first + n - 1));
+
+  /* Each attempt is visible to the reviewer as refused, with its reason. */
+  json_t *list = NULL, *batch = NULL;
+  assert_int_equal(hub_review_list(hub, &list, &err), CM_OK);
+  assert_int_equal(json_array_size(list), 1);
+  assert_int_equal(
+      hub_review_show(hub, json_integer_value(json_object_get(json_array_get(list, 0), "id")),
+                      &batch, &err),
+      CM_OK);
+  json_t *recs = json_object_get(batch, "records");
+  assert_int_equal(json_array_size(recs), n);
+  for (size_t i = 0; i < n; i++) {
+    json_t *r = json_array_get(recs, i);
+    const char *st = json_string_value(json_object_get(r, "status"));
+    const char *why = json_string_value(json_object_get(r, "reason"));
+    if (!st || strcmp(st, "refused") != 0 || !why || !strstr(why, att[i].why))
+      fail_msg("attempt %zu (%s): status %s, reason %s (expected one with %s)", i, att[i].kind,
+               st ? st : "-", why ? why : "-", att[i].why);
+  }
+  json_decref(batch);
+  json_decref(list);
+
+  /* Nothing moved, not even once the street accepts the hostile batch (a
+   * rectification of someone else's criticism closes nothing). */
+  char *after = figures(hub);
+  assert_string_equal(before, after);
+  accept_all(hub);
+  char *accepted = figures(hub);
+  assert_string_equal(before, accepted);
+  json_t *decs = NULL;
+  assert_int_equal(hub_decisions_list(hub, &decs, &err), CM_OK);
+  assert_int_equal(json_array_size(decs), 1);
+  assert_true(json_is_false(json_object_get(json_array_get(decs, 0), "closed")));
+  json_decref(decs);
+
+  /* rebuild gives the same refusals and figures */
+  assert_int_equal(hub_rebuild(hub, &err), CM_OK);
+  char *rebuilt = figures(hub);
+  assert_string_equal(before, rebuilt);
+  free(before);
+  free(after);
+  free(accepted);
+  free(rebuilt);
+  hub_close(hub);
+}
+
+/* One number of answer `name` (totals.key), read as the dashboard does. */
+static long long dash(hub_ctx *hub, const char *name, const char *key) {
+  hub_dash_scope scope;
+  hub_dash_params p;
+  json_t *j = NULL;
+  cm_err err;
+  memset(&scope, 0, sizeof scope);
+  memset(&p, 0, sizeof p);
+  p.from = "2026-01";
+  p.to = "2026-06";
+  assert_int_equal(hub_dashboard_answer(hub, name, &scope, &p, NOW_MS, &j, &err), CM_OK);
+  long long v = json_integer_value(json_object_get(json_object_get(j, "totals"), key));
+  json_decref(j);
+  return v;
+}
+
+/* summary.<state>.<key> over HTTP. */
+static long long summary(const char *state, const char *key) {
+  t_resp r;
+  assert_int_equal(t_http("GET", g.base, "/api/v1/summary", NULL, NULL, 0, NULL, 0, NULL, &r), 0);
+  long long v = json_integer_value(json_object_get(json_object_get(r.json, state), key));
+  t_resp_free(&r);
+  return v;
+}
+
+/* The id of the newest pending batch. */
+static int64_t newest_batch(hub_ctx *hub) {
+  json_t *list = NULL;
+  cm_err err;
+  assert_int_equal(hub_review_list(hub, &list, &err), CM_OK);
+  assert_true(json_array_size(list) > 0);
+  int64_t id =
+      json_integer_value(json_object_get(json_array_get(list, json_array_size(list) - 1), "id"));
+  json_decref(list);
+  return id;
+}
+
+/* One status per organisation, written by the projection, read by the
+ * summary and every dashboard answer alike: a rejected filing corrected and
+ * accepted counts everywhere from then on; a revoked one nowhere. */
+static void test_status_one_column(void **state) {
+  (void)state;
+  hub_ctx *hub = NULL;
+  cm_err err;
+  t_log c;
+  const char *id = "120105001003-0001";
+  assert_int_equal(hub_open(g.dir, &hub, &err), CM_OK);
+  assert_int_equal(t_log_new(&c), 0);
+  c.time_ms = NOW_MS - 1800000;
+  assert_int_equal(t_hub_enroll(g.dir, c.kp.pk, "三社区", "120105001003"), 0);
+  long long orgs0 = dash(hub, "hierarchy", "organisations");
+  long long part0 = dash(hub, "activity", "participants");
+  long long sorgs0 = summary("accepted", "organisations");
+  long long spart0 = summary("accepted", "participants");
+  assert_int_equal(orgs0, sorgs0);
+  assert_int_equal(part0, spart0);
+
+  /* filed and rejected: counted nowhere */
+  assert_int_equal(t_log_org(&c, id, "三社区助老队"), 0);
+  assert_int_equal(t_log_report(&c, id, "2026-05", 3, 40, 2), 0);
+  assert_int_equal(push(&c), 200);
+  assert_int_equal(hub_review_reject(hub, newest_batch(hub), "李", "请补全后重新备案", NULL, &err),
+                   CM_OK);
+  assert_int_equal(dash(hub, "hierarchy", "organisations"), orgs0);
+  assert_int_equal(dash(hub, "activity", "participants"), part0);
+  assert_int_equal(summary("accepted", "organisations"), sorgs0);
+
+  /* corrected as asked and accepted: counted by every reader */
+  assert_int_equal(t_log_add(&c, "org.amended",
+                             "{\"id\":\"120105001003-0001\",\"changes\":{\"leader\":\"赵\"},"
+                             "\"flags\":[]}"),
+                   0);
+  assert_int_equal(t_log_report(&c, id, "2026-05", 3, 40, 2), 0);
+  assert_int_equal(push(&c), 200);
+  assert_int_equal(hub_review_accept(hub, newest_batch(hub), "李", NULL, 0, NULL, &err), CM_OK);
+  assert_int_equal(dash(hub, "hierarchy", "organisations"), orgs0 + 1);
+  assert_int_equal(summary("accepted", "organisations"), sorgs0 + 1);
+  assert_int_equal(dash(hub, "activity", "participants"), part0 + 40);
+  assert_int_equal(summary("accepted", "participants"), spart0 + 40);
+
+  /* revoked: out of every figure, its reports too */
+  hub_decision d = {HUB_DECIDE_REVOKE, id, NULL, NULL, NULL, "严重违规"};
+  char rec[PROTO_KEY_HEX + 24];
+  assert_int_equal(hub_decide(hub, &d, "李", rec, sizeof rec, &err), CM_OK);
+  assert_int_equal(dash(hub, "hierarchy", "organisations"), orgs0);
+  assert_int_equal(summary("accepted", "organisations"), sorgs0);
+  assert_int_equal(dash(hub, "activity", "participants"), part0);
+  assert_int_equal(summary("accepted", "participants"), spart0);
+
+  /* rebuild writes the same status */
+  assert_int_equal(hub_rebuild(hub, &err), CM_OK);
+  assert_int_equal(dash(hub, "hierarchy", "organisations"), orgs0);
+  assert_int_equal(dash(hub, "activity", "participants"), part0);
+  t_log_clear(&c);
+  hub_close(hub);
+}
+
+/* The daily quota of raw bytes per author: past it a push is refused (429)
+ * with a clear message and nothing of it is stored. */
+static void test_daily_quota(void **state) {
+  (void)state;
+  hub_ctx *hub = NULL;
+  cm_err err;
+  t_resp r;
+  assert_int_equal(hub_open(g.dir, &hub, &err), CM_OK);
+  assert_int_equal(hub_quota_set(hub, 20000, &err), CM_OK);
+  long long head = t_head_seq(g.base, g.h.kp.pk);
+  char *before = figures(hub);
+  /* forty reports of ~1 KB each: over the 20,000 bytes of the day */
+  for (int i = 0; i < 40; i++) {
+    char body[2048];
+    snprintf(body, sizeof body,
+             "{\"org\":\"" H_ORG "\",\"month\":\"2026-06\",\"activities\":1,"
+             "\"participants\":%d,\"party_participants\":0,\"content\":\"%0900d\"}",
+             i, i);
+    assert_int_equal(t_log_add(&g.h, "report.monthly", body), 0);
+  }
+  uint64_t saved_seq = g.h.seq;
+  uint8_t saved_head[PROTO_HASH_BYTES];
+  memcpy(saved_head, g.h.head, sizeof saved_head);
+  uint8_t *cs = NULL, *bundle = NULL;
+  size_t len = 0, blen = 0;
+  assert_int_equal(t_log_build(&g.h, &cs, &len), 0);
+  const uint8_t *one = cs;
+  assert_int_equal(t_bundle(&one, &len, 1, &bundle, &blen), 0);
+  assert_int_equal(t_http("POST", g.base, "/api/v1/changesets", "application/vnd.linli.bundle",
+                          bundle, blen, NULL, 0, NULL, &r),
+                   0);
+  assert_int_equal(r.status, 429);
+  assert_string_equal(t_err_name(&r), "TOO_LARGE");
+  assert_non_null(strstr((const char *)r.body, "上限"));
+  t_resp_free(&r);
+  free(cs);
+  free(bundle);
+  /* not stored: the log continues from where the hub holds it */
+  g.h.seq = saved_seq;
+  memcpy(g.h.head, saved_head, sizeof saved_head);
+  assert_int_equal((long long)saved_seq, head);
+  assert_int_equal(t_head_seq(g.base, g.h.kp.pk), head);
+  char *after = figures(hub);
+  assert_string_equal(before, after);
+  /* another community is not held back by it */
+  assert_int_equal(t_log_report(&g.v, V_ORG, "2026-04", 1, 10, 0), 0);
+  assert_int_equal(push(&g.v), 200);
+  assert_int_equal(hub_quota_set(hub, HUB_QUOTA_DEFAULT, &err), CM_OK);
+  assert_int_equal(hub_quota_set(hub, 0, &err), CM_ERR_INVALID);
+  free(before);
+  free(after);
+  hub_close(hub);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_hostile_node),
+                                     cmocka_unit_test(test_status_one_column),
+                                     cmocka_unit_test(test_daily_quota)};
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
