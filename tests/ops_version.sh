@@ -15,7 +15,7 @@ for p in node hub; do
   [ "${BASH_REMATCH[1]}" = "$want" ] || fail "linli-$p says ${BASH_REMATCH[1]}, CMakeLists.txt $want"
   printf -v "SCHEMA_$p" '%s' "${BASH_REMATCH[3]}"
 done
-"$NODE" --dir "$E2E_TMP/n" init --community c --street s --hub http://127.0.0.1:9 >/dev/null
+"$NODE" --dir "$E2E_TMP/n" init --community c --street s --hub http://127.0.0.1:9 --code 120105001001 >/dev/null
 "$HUB" --dir "$E2E_TMP/h" init --role street --name s >/dev/null
 uv() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("PRAGMA user_version").fetchone()[0])' "$1"; }
 [ "$(uv "$E2E_TMP/n/node.db")" = "$SCHEMA_node" ] || fail "node schema version"
