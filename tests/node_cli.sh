@@ -35,7 +35,7 @@ for c in "init" "org file" "org amend" "org dissolve" "org list" "report monthly
          "status" "inbox" "bundle export" "serve" "restore" "rebuild"; do
   # shellcheck disable=SC2086
   "$BIN" --dir "$D" $c --help >"$T/out" 2>&1 || fail "$c --help exited non-zero"
-  grep -q "usage: linli-node --dir DIR $c" "$T/out" || fail "$c --help lacks usage"
+  grep -q "用法：linli-node --dir DIR $c" "$T/out" || fail "$c --help lacks usage"
 done
 run 1 frobnicate
 run 1 org file --bogus x
