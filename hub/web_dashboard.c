@@ -149,22 +149,18 @@ static void page_frame(cm_http_req *req, cm_http_resp *resp, void *ctx, const ch
   hub_web_req w;
   if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
   hub_web_head(&w, "nav.dashboard");
-  hub_web_rawf(&w,
-               "<div id=\"dash\" data-view=\"%s\" data-lang=\"%s\" data-role=\"%s\" data-org=\"",
-               view, w.lang == HUB_LANG_EN ? "en" : "zh", hub_role_name(w.hub->role));
-  hub_web_text(&w, org ? org : "");
-  hub_web_raw(&w, "\" data-scope=\"");
-  hub_web_text(&w, w.hub->role == HUB_ROLE_DISTRICT ? w.s.op.street : w.hub->name);
-  hub_web_raw(&w, "\" data-hub=\"");
-  hub_web_text(&w, w.hub->name);
-  hub_web_raw(&w, "\"><p class=\"dash-loading\">");
-  hub_web_text(&w, w.lang == HUB_LANG_EN ? "Loading the figures..." : "正在读取数据……");
-  hub_web_raw(&w, "</p><noscript>");
-  hub_web_text(&w,
-               w.lang == HUB_LANG_EN
-                   ? "The dashboard needs JavaScript; the same figures are at /api/v1/dashboard/."
-                   : "总览需要启用 JavaScript；同样的数据见 /api/v1/dashboard/。");
-  hub_web_raw(&w, "</noscript></div>"
+  cm_html_printf(&w.h, "<div id=\"dash\" data-view=\"%r\" data-lang=\"%r\" data-role=\"%r\" data-org=\"",
+               view, w.lang == CM_LANG_EN ? "en" : "zh", hub_role_name(w.hub->role));
+  cm_html_esc(&w.h, org ? org : "");
+  cm_html_raw(&w.h, "\" data-scope=\"");
+  cm_html_esc(&w.h, w.hub->role == HUB_ROLE_DISTRICT ? w.s.op.street : w.hub->name);
+  cm_html_raw(&w.h, "\" data-hub=\"");
+  cm_html_esc(&w.h, w.hub->name);
+  cm_html_raw(&w.h, "\"><p class=\"dash-loading\">");
+  cm_html_word(&w.h, "dash.loading");
+  cm_html_raw(&w.h, "</p><noscript>");
+  cm_html_word(&w.h, "dash.noscript");
+  cm_html_raw(&w.h, "</noscript></div>"
                   "<script src=\"/dashboard/echarts.min.js\"></script>"
                   "<script src=\"/dashboard/dashboard.js\"></script>");
   hub_web_foot(&w);

@@ -12,6 +12,7 @@
 
 #include "../common/clock.h"
 #include "../common/http_client.h"
+#include "../common/i18n.h"
 #include "../common/log.h"
 #include "../protocol/keys.h"
 #include "csvimport.h"
@@ -58,7 +59,12 @@ static const char *opt(const args *a, const char *name) {
 }
 
 static int fail(cm_rc rc, const cm_err *e) {
-  fprintf(stderr, "linli-node: 错误：%s\n", e->msg[0] ? e->msg : cm_strerror(rc));
+  char msg[sizeof e->msg];
+  /* The records layer's messages may carry Traditional characters: people read
+   * Simplified. */
+  snprintf(msg, sizeof msg, "%s", e->msg[0] ? e->msg : cm_strerror(rc));
+  cm_i18n_simplify(msg);
+  fprintf(stderr, "linli-node: 错误：%s\n", msg);
   switch (rc) {
   case CM_OK: return 0;
   case CM_ERR_INVALID:

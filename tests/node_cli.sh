@@ -55,7 +55,7 @@ for f in "$D"/*; do
   [ "$(stat -c %a "$f")" = 600 ] && fail "$f is 0600"
 done
 run 2 init --community x --street y --hub http://127.0.0.1:9
-contains "$ERR" "linli-node: error:" || fail "errors start with linli-node: error:"
+contains "$ERR" "linli-node: 错误：" || fail "errors start with linli-node: 错误："
 
 # derived code
 D2=$T/node2
@@ -101,7 +101,7 @@ O3=$(echo "$OUT" | tail -1)
 run 0 org file --name 助學會 --category c --leader l --phone p --members 5 \
     --party-members 0 --founded-by district-unit
 O4=$(echo "$OUT" | tail -1)
-contains "$ERR" "naming norm" || fail "flagged name: no warning on stderr"
+contains "$ERR" "名称不符合" || fail "flagged name: no warning on stderr"
 run 0 org file --name 書畫社 --category c --leader l --phone p --members 9 --party-members 3
 O5=$(echo "$OUT" | tail -1)
 run 0 org file --name 棋牌社 --category c --leader l --phone p --members 9 --party-members 3 \

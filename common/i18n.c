@@ -1,8 +1,7 @@
-/* web_i18n.c - the staff page's words (see web_i18n.h).  Simplified Chinese for
- * the interface, as the design asks, whatever script the staff type in. */
-#include "web_i18n.h"
+/* i18n.c - the glossary of both programs' pages (see i18n.h and
+ * docs/glossary.md). */
+#include "i18n.h"
 
-#include <stddef.h>
 #include <string.h>
 
 typedef struct i18n_entry {
@@ -11,8 +10,7 @@ typedef struct i18n_entry {
   const char *en;
 } i18n_entry;
 
-/* Kept in one table (not per page) so that the same word reads the same
- * everywhere; order does not matter, the table is small. */
+/* Order does not matter; the table is small and looked up linearly. */
 static const i18n_entry k_words[] = {
     {"app", "社区公益性民间组织管理", "Community public-welfare organisations"},
     {"nav.home", "首页", "Home"},
@@ -24,10 +22,8 @@ static const i18n_entry k_words[] = {
     {"nav.rectify", "整改报告", "Rectification"},
     {"nav.inbox", "上级决定", "Decisions"},
     {"lang.switch", "English", "中文"},
-    {"footer", "数据先保存在本机，联网后自动同步到街道分会。",
-     "Data is saved on this PC first and synced to the street branch when online."},
-
-    /* home */
+    {"footer.node", "数据先保存在本机，联网后自动同步到街道分会。",
+     "Data is saved on this PC first and synced to the street hub when online."},
     {"home.title", "首页", "Home"},
     {"home.sync", "同步状态", "Sync status"},
     {"home.last_contact", "上次联系街道分会", "Last contact with the street hub"},
@@ -36,10 +32,10 @@ static const i18n_entry k_words[] = {
     {"home.unread", "未读决定", "Unread decisions"},
     {"home.written", "本机记录", "Entries written"},
     {"home.acknowledged", "已确认", "Acknowledged"},
-    {"home.enrolled", "注册状态", "Enrolment"},
-    {"home.enrol.yes", "已注册", "enrolled"},
-    {"home.enrol.pending", "等待街道审核", "waiting for the street"},
-    {"home.enrol.no", "未注册", "not enrolled"},
+    {"home.enrolled", "登记状态", "Enrolment"},
+    {"home.enrol.yes", "已登记", "enrolled"},
+    {"home.enrol.pending", "等待街道分会审批登记", "waiting for the street hub"},
+    {"home.enrol.no", "未登记", "not enrolled"},
     {"home.last_error", "上次同步问题", "Last sync problem"},
     {"home.next_try", "下次自动同步", "Next automatic sync"},
     {"home.seconds", "秒后", "s from now"},
@@ -51,8 +47,6 @@ static const i18n_entry k_words[] = {
     {"home.flagged", "需要整改的组织", "Organisations with flags"},
     {"home.flagged_none", "没有被标记的组织。", "No organisation is flagged."},
     {"home.month", "本月", "This month"},
-
-    /* organisations */
     {"org.list", "组织名录", "Organisations"},
     {"org.none", "还没有备案的组织。", "No organisation has been filed yet."},
     {"org.id", "备案编号", "Filing number"},
@@ -84,12 +78,10 @@ static const i18n_entry k_words[] = {
     {"org.unchanged", "没有修改任何内容。", "Nothing was changed."},
     {"org.name_hint", "区属单位或街道设立的组织应命名为“XXX社区XXX工作站”。",
      "Organisations set up by a district unit or the street are named “XXX社区XXX工作站”."},
-    {"org.station_hint", "党员三人以上的组织应建立党员活动站（组）。",
+    {"org.station_hint", "党员三人以上的组织应设立党员活动站（组）。",
      "An organisation with three or more party members needs a party-member station."},
-    {"yes", "有", "yes"},
-    {"no", "无", "no"},
-
-    /* reports */
+    {"has.yes", "有", "yes"},
+    {"has.no", "无", "no"},
     {"rep.list", "月报", "Monthly reports"},
     {"rep.none", "没有符合条件的月报。", "No report matches."},
     {"rep.new_title", "填报月报", "Monthly report"},
@@ -110,8 +102,6 @@ static const i18n_entry k_words[] = {
     {"rep.filter", "筛选", "Filter"},
     {"rep.all", "全部", "all"},
     {"rep.history", "历史版本", "History"},
-
-    /* printable form */
     {"print.title", "社区公益性民间组织活动情况月报表",
      "Monthly activity report of a community public-welfare organisation"},
     {"print.community", "社区", "Community"},
@@ -124,8 +114,6 @@ static const i18n_entry k_words[] = {
     {"print.back", "返回", "Back"},
     {"print.no_report", "尚未填报，可打印空白表手工填写。",
      "Not reported yet: print the blank form to fill in by hand."},
-
-    /* activities */
     {"act.title", "重大活动汇报", "Major activity declaration"},
     {"act.id", "活动编号", "Activity number"},
     {"act.date", "活动日期", "Date"},
@@ -137,17 +125,12 @@ static const i18n_entry k_words[] = {
     {"act.ok", "已汇报，活动编号：", "Declared. Activity number: "},
     {"act.list", "已汇报的重大活动", "Declared major activities"},
     {"act.none", "还没有汇报的重大活动。", "No major activity declared yet."},
-
-    /* rectification */
     {"rect.title", "整改报告", "Rectification report"},
     {"rect.decision", "针对的批评决定", "Criticism answered"},
-    {"rect.decision_hint", "上级决定中的记录编号（十六进制/序号）。",
-     "The record id of the decision (hex/sequence), as shown in the decisions inbox."},
+    {"rect.decision_hint", "从上级决定中选择要答复的批评。", "Choose the criticism this report answers."},
     {"rect.content", "整改情况", "What was rectified"},
     {"rect.ok", "整改报告已保存：", "Rectification report saved: "},
     {"rect.none", "（无）", "(none)"},
-
-    /* inbox */
     {"inbox.title", "上级决定", "Decisions from the street and district"},
     {"inbox.none", "还没有收到上级决定。", "No decision received yet."},
     {"inbox.time", "时间", "Time"},
@@ -159,16 +142,12 @@ static const i18n_entry k_words[] = {
     {"inbox.read_all", "全部标为已读", "Mark all as read"},
     {"inbox.read", "标为已读", "Mark read"},
     {"inbox.rectify", "提交整改报告", "Answer with a rectification"},
-
-    /* review results (the street's review of what this node sent) */
     {"review.title", "审核", "Review"},
     {"review.pending", "待审核", "pending"},
     {"review.accepted", "已通过", "accepted"},
     {"review.rejected", "已退回", "rejected"},
     {"review.reason", "退回原因", "Reason"},
     {"review.stands", "以已通过的版本为准：", "The accepted version stands: "},
-
-    /* decision origin, inspection results, criticism state */
     {"origin.title", "来源", "From"},
     {"origin.street", "街道", "street"},
     {"origin.district", "区协会", "district"},
@@ -189,8 +168,6 @@ static const i18n_entry k_words[] = {
     {"inbox.subject", "涉及记录", "About"},
     {"inbox.filter_open", "只看待整改的批评", "Open criticisms only"},
     {"inbox.filter_all", "全部决定", "All decisions"},
-
-    /* escalation of major activities */
     {"esc.title", "上报进度", "Escalation"},
     {"esc.street", "街道", "Street"},
     {"esc.district", "区协会", "District"},
@@ -200,15 +177,11 @@ static const i18n_entry k_words[] = {
     {"esc.declared", "已汇报", "declared"},
     {"esc.street_ack", "街道已确认", "street acknowledged"},
     {"esc.district_ack", "区协会已确认", "district acknowledged"},
-
-    /* one organisation */
     {"org.page", "组织详情", "Organisation"},
     {"org.view", "详情", "Details"},
     {"org.reports", "月报", "Monthly reports"},
     {"org.activities", "重大活动", "Major activities"},
     {"org.decisions", "上级决定", "Decisions"},
-
-    /* forms and errors */
     {"form.submit", "提交", "Submit"},
     {"form.save", "保存", "Save"},
     {"form.required", "必填", "required"},
@@ -231,75 +204,248 @@ static const i18n_entry k_words[] = {
     {"kind.notice", "通知", "notice"},
     {"kind.ack", "确认收到", "acknowledgement"},
     {"kind.review", "审核结果", "review result"},
-    {"kind.enrol", "注册", "enrolment"},
+    {"kind.enrol", "登记", "enrolment"},
     {"kind.rectif", "整改报告已通过", "rectification accepted"},
-    {"kind.fork", "日志分叉已处理", "log fork resolved"},
+    {"kind.fork", "台账分叉已处理", "log fork resolved"},
     {"err.forbidden", "拒绝访问", "Forbidden"},
     {"err.host", "请求的主机名不被接受，请使用 http://127.0.0.1 地址访问。",
      "This host name is not accepted: open the page at its http://127.0.0.1 address."},
     {"err.csrf", "页面已过期或来自其他网站，请刷新页面后重试。",
      "The page has expired or came from another site: reload it and try again."},
-    {"err.not_found", "找不到该记录。", "No such record."},
-    {"err.internal", "服务器内部错误：", "Internal error: "},
+    {"err.not_found", "找不到该项。", "Not found."},
+    {"err.internal", "服务器内部错误，请查看日志。", "Internal error: see the log."},
+    {"hub.street", "街道分会", "street hub"},
+    {"hub.district", "区协会", "district hub"},
+    {"nav.dashboard", "统计看板", "Dashboard"},
+    {"nav.review", "审核队列", "Review queue"},
+    {"nav.enrol", "登记申请", "Enrolment"},
+    {"nav.decide", "决定", "Decisions"},
+    {"nav.activities", "重大活动", "Major activities"},
+    {"nav.alerts", "警报", "Alerts"},
+    {"nav.logout", "退出", "Log out"},
+    {"role.street", "街道操作员", "street operator"},
+    {"role.district", "区级操作员", "district operator"},
+    {"role.viewer", "只读", "viewer"},
+    {"footer.hub", "社区公益性民间组织管理系统 · 所有操作均记录操作员姓名。",
+     "Community public-welfare organisations · every action is recorded with the operator's name."},
+    {"yes", "是", "yes"},
+    {"no", "否", "no"},
+    {"none", "无", "none"},
+    {"err.title", "无法完成", "Not possible"},
+    {"err.viewer", "只读账户不能修改任何内容。", "A viewer account cannot change anything."},
+    {"err.street", "这不属于您负责的街道。", "This belongs to a street you are not assigned to."},
+    {"err.login", "请先登录。", "Please log in first."},
+    {"err.unavailable", "页面暂不可用。", "The pages are not available."},
+    {"err.invalid", "输入有误。", "The input is not valid."},
+    {"err.conflict", "该项已处理过。", "This has been dealt with already."},
+    {"err.district_review", "区协会不审核批次：由街道分会审核。",
+     "The district does not review batches: the street does."},
+    {"login.title", "操作员登录", "Operator login"},
+    {"login.name", "用户名", "Name"},
+    {"login.password", "密码", "Password"},
+    {"login.submit", "登录", "Log in"},
+    {"login.wrong", "用户名或密码错误。", "Wrong name or password."},
+    {"login.locked", "登录失败次数过多，请 15 分钟后再试。", "Too many failed logins: try again in 15 minutes."},
+    {"msg.accepted", "该批次已通过。", "The batch was accepted."},
+    {"msg.rejected", "已退回该批次。", "The batch was rejected."},
+    {"msg.enrolled", "已批准登记。", "The enrolment was approved."},
+    {"msg.decided", "决定已发出。", "The decision was issued."},
+    {"msg.acked", "已确认该活动。", "The activity was acknowledged."},
+    {"msg.returned", "已退回该活动。", "The activity was returned."},
+    {"review.queue", "审核队列", "Review queue"},
+    {"review.none", "没有待审核的批次。", "No batch is waiting for review."},
+    {"review.readonly", "区协会只查看街道尚未审核的批次。",
+     "At the district these are the batches the streets have not reviewed yet (read only)."},
+    {"review.id", "批次", "Batch"},
+    {"review.community", "社区", "Community"},
+    {"review.street", "街道", "Street"},
+    {"review.time", "收到时间", "Received"},
+    {"review.entries", "记录数", "Records"},
+    {"review.kinds", "类型", "Kinds"},
+    {"review.flags", "标记", "Flags"},
+    {"review.open", "查看", "Open"},
+    {"review.batch", "批次详情", "Batch"},
+    {"review.status", "状态", "Status"},
+    {"review.operator", "审核人", "Reviewed by"},
+    {"review.why", "理由", "Reason"},
+    {"review.records", "记录", "Records"},
+    {"review.record", "记录编号", "Record"},
+    {"review.kind", "类型", "Kind"},
+    {"review.content", "内容", "Content"},
+    {"review.except", "此条不通过", "Reject this record"},
+    {"review.except_reason", "不通过的理由", "Reason for rejecting it"},
+    {"review.accept", "通过（勾选的记录除外）", "Accept (except the records ticked)"},
+    {"review.reject", "退回整个批次", "Reject the whole batch"},
+    {"review.reject_reason", "退回理由", "Reason for rejecting"},
+    {"review.need_reason", "退回必须填写理由。", "A rejection needs a reason."},
+    {"review.need_except_reason", "每条不通过的记录都必须填写理由。", "Every record rejected needs a reason."},
+    {"status.pending", "待审核", "pending"},
+    {"status.accepted", "已通过", "accepted"},
+    {"status.rejected", "已退回", "rejected"},
+    {"status.acknowledged", "已确认", "acknowledged"},
+    {"status.returned", "已退回", "returned"},
+    {"kind.org.filed", "组织备案", "filing"},
+    {"kind.org.amended", "组织变更", "amendment"},
+    {"kind.org.dissolved", "组织解散", "dissolution"},
+    {"kind.report.monthly", "月报", "monthly report"},
+    {"kind.activity.declared", "重大活动汇报", "major activity"},
+    {"kind.rectification.filed", "整改报告", "rectification"},
+    {"flag.late", "事后汇报", "declared late"},
+    {"field.id", "编号", "ID"},
+    {"field.name", "名称", "Name"},
+    {"field.category", "类别", "Category"},
+    {"field.leader", "负责人", "Leader"},
+    {"field.phone", "联系电话", "Phone"},
+    {"field.members", "成员人数", "Members"},
+    {"field.party_members", "党员人数", "Party members"},
+    {"field.party_station", "党员活动站", "Party station"},
+    {"field.founded_by", "成立方式", "Founded by"},
+    {"field.scope", "服务范围", "Scope"},
+    {"field.venue", "活动场所", "Venue"},
+    {"field.filed", "备案日期", "Filed"},
+    {"field.org", "组织", "Organisation"},
+    {"field.month", "月份", "Month"},
+    {"field.activities", "活动次数", "Activities"},
+    {"field.participants", "参加人次", "Participants"},
+    {"field.party_participants", "党员参加人次", "Party members taking part"},
+    {"field.content", "活动内容", "Content"},
+    {"field.good_deeds", "好人好事", "Good deeds"},
+    {"field.reason", "原因", "Reason"},
+    {"field.changes", "变更内容", "Changes"},
+    {"field.date", "日期", "Date"},
+    {"field.title", "标题", "Title"},
+    {"field.place", "地点", "Place"},
+    {"field.expected", "预计人数", "Expected"},
+    {"enrol.title", "登记申请", "Enrolment requests"},
+    {"enrol.none", "没有待处理的登记申请。", "No enrolment request is waiting."},
+    {"enrol.hint", "请与对方电话核对指纹，一致后再批准。",
+     "Compare the fingerprint with what the community reads aloud before approving."},
+    {"enrol.name", "名称", "Name"},
+    {"enrol.code", "代码", "Code"},
+    {"enrol.role", "类型", "Role"},
+    {"enrol.fingerprint", "指纹", "Fingerprint"},
+    {"enrol.time", "申请时间", "Asked"},
+    {"enrol.approve", "批准", "Approve"},
+    {"decide.title", "决定", "Decisions"},
+    {"decide.new", "发出决定", "Issue a decision"},
+    {"decide.kind", "类型", "Kind"},
+    {"decide.kind.commend", "表彰", "commendation"},
+    {"decide.kind.criticize", "批评（限期整改）", "criticism (rectify by a deadline)"},
+    {"decide.kind.inspect", "检查结果", "inspection result"},
+    {"decide.kind.revoke", "撤销备案", "revocation of filing"},
+    {"decide.kind.notice", "通知", "notice"},
+    {"decide.org", "组织备案编号", "Organisation (filing number)"},
+    {"decide.community", "或社区（名称或代码）", "or community (name or code)"},
+    {"decide.deadline", "整改期限", "Deadline"},
+    {"decide.result", "检查结果", "Result"},
+    {"decide.result.pass", "合格", "pass"},
+    {"decide.result.rectify", "限期整改", "rectify"},
+    {"decide.result.fail", "不合格", "fail"},
+    {"decide.reason", "内容与理由", "Text and reason"},
+    {"decide.submit", "发出", "Issue"},
+    {"decide.list", "已发出的决定", "Decisions issued"},
+    {"decide.none", "还没有决定。", "No decision yet."},
+    {"decide.by", "发出单位", "By"},
+    {"decide.about", "对象", "About"},
+    {"decide.time", "时间", "Time"},
+    {"decide.state", "情况", "State"},
+    {"decide.closed", "已整改", "rectified"},
+    {"decide.overdue", "逾期未整改", "overdue"},
+    {"decide.open", "整改中", "open"},
+    {"acts.title", "重大活动", "Major activities"},
+    {"acts.none", "没有汇报的重大活动。", "No major activity has been declared."},
+    {"act.waiting", "待确认", "Waiting for acknowledgement"},
+    {"act.all", "全部活动", "All activities"},
+    {"acts.date", "日期", "Date"},
+    {"act.title_col", "活动", "Activity"},
+    {"act.org", "组织", "Organisation"},
+    {"act.street_status", "街道", "Street"},
+    {"act.district_status", "区", "District"},
+    {"act.late", "事后汇报", "declared late"},
+    {"act.note", "备注", "Note"},
+    {"act.ack", "确认", "Acknowledge"},
+    {"act.return", "退回", "Return"},
+    {"act.need_note", "退回必须填写备注。", "Returning needs a note."},
+    {"alerts.title", "警报", "Alerts"},
+    {"alerts.forks", "台账分叉（已隔离）", "Forked logs (quarantined)"},
+    {"alerts.forks_none", "没有台账分叉。", "No forked log."},
+    {"alerts.clock", "时钟不准的社区电脑", "Community PCs with a wrong clock"},
+    {"alerts.clock_none", "所有社区电脑时钟正常。", "Every community PC's clock is right."},
+    {"alerts.silent", "7 天未联系的社区", "Communities not heard from in 7 days"},
+    {"alerts.silent_none", "所有社区 7 天内都有联系。", "Every community was heard from in the last 7 days."},
+    {"alerts.author", "社区", "Community"},
+    {"alerts.seq", "序号", "Sequence"},
+    {"alerts.time", "发现时间", "Seen"},
+    {"alerts.skew", "时差（秒）", "Difference (s)"},
+    {"alerts.last", "最后联系", "Last heard"},
+    {"alerts.never", "从未", "never"},
+    /* the error box (common/html.c) and the dashboard's frame */
+    {"err.kept", "您填写的内容（可复制后重新填写）", "What you typed (copy it to try again)"},
+    {"err.back", "返回", "Back"},
+    {"err.too_large", "内容太长，未保存。请缩短后再提交。", "The text is too long and was not saved: shorten it and submit again."},
+    {"err.next", "请修改后重新提交。", "Correct it and submit again."},
+    {"dash.loading", "正在读取数据……", "Loading the figures..."},
+    {"dash.noscript", "统计看板需要启用 JavaScript；同样的数据见 /api/v1/dashboard/。",
+     "The dashboard needs JavaScript; the same figures are at /api/v1/dashboard/."},
 };
 
 static const i18n_entry *find(const char *key) {
-  size_t i;
-  for (i = 0; i < sizeof k_words / sizeof k_words[0]; i++) {
-    if (strcmp(k_words[i].key, key) == 0) return &k_words[i];
-  }
+  if (!key) return NULL;
+  for (size_t i = 0; i < sizeof k_words / sizeof k_words[0]; i++)
+    if (!strcmp(k_words[i].key, key)) return &k_words[i];
   return NULL;
 }
 
-const char *node_web_t(node_web_lang lang, const char *key) {
-  const i18n_entry *e = key ? find(key) : NULL;
+const char *cm_i18n_t(cm_lang lang, const char *key) {
+  const i18n_entry *e = find(key);
   if (!e) return key ? key : "";
-  return lang == NODE_WEB_EN ? e->en : e->zh;
+  return lang == CM_LANG_EN ? e->en : e->zh;
 }
 
-int node_web_has(const char *key) { return key && find(key) != NULL; }
+int cm_i18n_has(const char *key) { return find(key) != NULL; }
 
-/* Look up prefix+word; the caller's fallback is the word itself. */
-static const char *prefixed(node_web_lang lang, const char *prefix, const char *word) {
+int cm_i18n_parse(const char *s, cm_lang *lang_out) {
+  if (!s) return 0;
+  if (!strcmp(s, "zh")) {
+    *lang_out = CM_LANG_ZH;
+    return 1;
+  }
+  if (!strcmp(s, "en")) {
+    *lang_out = CM_LANG_EN;
+    return 1;
+  }
+  return 0;
+}
+
+const char *cm_i18n_word(cm_lang lang, const char *prefix, const char *word) {
   char key[96];
   const i18n_entry *e;
   if (!word) return "";
-  if (strlen(prefix) + strlen(word) + 1 > sizeof key) return word;
+  if (!prefix || strlen(prefix) + strlen(word) + 1 > sizeof key) return word;
   strcpy(key, prefix);
   strcat(key, word);
   e = find(key);
   if (!e) return word;
-  return lang == NODE_WEB_EN ? e->en : e->zh;
+  return lang == CM_LANG_EN ? e->en : e->zh;
 }
 
-const char *node_web_flag_label(node_web_lang lang, const char *flag) {
-  return prefixed(lang, "flag.", flag);
-}
-
-const char *node_web_status_label(node_web_lang lang, const char *status) {
-  return prefixed(lang, "status.", status);
-}
-
-const char *node_web_founded_label(node_web_lang lang, const char *founded_by) {
-  return prefixed(lang, "found.", founded_by);
-}
-
-const char *node_web_kind_label(node_web_lang lang, const char *kind) {
-  /* Hub kinds are specified with the review issue and may grow sub-kinds
-   * ("decision.criticize", "decision.criticism"): match the stem. */
-  static const char *const stems[] = {"critic", "commend", "revok", "inspect",
-                                      "notice", "enrol",   "review", "ack",
-                                      "rectif", "fork"};
-  size_t i;
+const char *cm_i18n_kind(cm_lang lang, const char *kind) {
+  /* Feed kinds may grow sub-kinds ("decision.criticize", "decision.criticism"):
+   * match the stem. */
+  static const char *const stems[] = {"critic", "commend", "revok", "inspect", "notice",
+                                      "enrol",  "review",  "ack",   "rectif",  "fork"};
   if (!kind) return "";
-  for (i = 0; i < sizeof stems / sizeof stems[0]; i++) {
-    if (strstr(kind, stems[i])) return prefixed(lang, "kind.", stems[i]);
-  }
+  for (size_t i = 0; i < sizeof stems / sizeof stems[0]; i++)
+    if (strstr(kind, stems[i])) return cm_i18n_word(lang, "kind.", stems[i]);
   return kind;
 }
 
+const char *cm_i18n_entry_kind(cm_lang lang, const char *kind) {
+  return cm_i18n_word(lang, "kind.", kind);
+}
+
 /* Copy n bytes of s, cut to fit cap on a UTF-8 character boundary. */
-static void copy_cut(char *out, unsigned cap, const char *s, size_t n) {
+static void copy_cut(char *out, size_t cap, const char *s, size_t n) {
   if (n >= cap) {
     n = cap - 1;
     while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
@@ -310,9 +456,7 @@ static void copy_cut(char *out, unsigned cap, const char *s, size_t n) {
 
 /* Traditional -> Simplified pairs, each character three UTF-8 bytes: the
  * characters of the Chinese halves of the records layer's and the sync's
- * messages (written in Traditional), plus the common ones a hub's message may
- * carry.  Not a converter for arbitrary text: what staff and operators type is
- * shown as typed. */
+ * messages, plus common ones a hub's message may carry. */
 static const char k_t2s[] =
     "「“」”並并來来個个們们備备傳传價价優优兒儿內内兩两冊册別别劇剧動动務务勞劳匯汇區区協协參参員员問问啟启單单嚴严圍围園园圖图團团執执報报場场壞坏夠够婦妇"
     "學学實实審审寫写將将對对導导屬属師师庫库廣广後后從从愛爱態态應应戲戏戶户換换損损擁拥擇择據据數数斷断於于時时暫暂書书會会東东條条業业樂乐樓楼標标樞枢樣样"
@@ -323,13 +467,13 @@ static const char k_t2s[] =
     "門门閉闭開开間间閱阅關关陽阳隊队際际隨随隱隐雙双雜杂難难電电靈灵響响頁页項项須须預预頭头頻频題题額额願愿類类顯显風风飛飞養养館馆驗验驟骤體体鬆松麼么點点"
     "黨党齊齐齡龄龍龙";
 
-void node_web_simplify(char *s) {
-  size_t n = sizeof k_t2s - 1, i;
+void cm_i18n_simplify(char *s) {
+  size_t n = sizeof k_t2s - 1;
   unsigned char *p = (unsigned char *)s;
   if (!s) return;
   while (*p) {
     if ((p[0] & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
-      for (i = 0; i + 6 <= n; i += 6) {
+      for (size_t i = 0; i + 6 <= n; i += 6) {
         if (memcmp(p, k_t2s + i, 3) == 0) {
           memcpy(p, k_t2s + i + 3, 3);
           break;
@@ -342,23 +486,17 @@ void node_web_simplify(char *s) {
   }
 }
 
-const char *node_web_word(node_web_lang lang, const char *prefix, const char *word) {
-  return prefixed(lang, prefix, word);
-}
-
-void node_web_msg_part(node_web_lang lang, const char *msg, char *out, unsigned cap) {
+void cm_i18n_msg_part(cm_lang lang, const char *msg, char *out, size_t cap) {
   const char *sep;
   if (cap == 0) return;
   out[0] = '\0';
   if (!msg) return;
   sep = strstr(msg, " / ");
-  if (!sep) {
+  if (!sep)
     copy_cut(out, cap, msg, strlen(msg));
-  } else if (lang == NODE_WEB_EN) {
+  else if (lang == CM_LANG_EN)
     copy_cut(out, cap, sep + 3, strlen(sep + 3));
-  } else {
+  else
     copy_cut(out, cap, msg, (size_t)(sep - msg));
-  }
-  /* The page is Simplified; the records layer writes Traditional. */
-  if (lang == NODE_WEB_ZH) node_web_simplify(out);
+  if (lang == CM_LANG_ZH) cm_i18n_simplify(out);
 }
