@@ -68,6 +68,36 @@ static int status_of(cm_rc rc) {
   }
 }
 
+/* The CSV's first line holds the JSON keys of the table's columns; people read
+ * it in a spreadsheet, so at this edge each key becomes its column word in the
+ * page's language (common/i18n "col.KEY"); the rows stay as they are. */
+static cm_rc csv_header_words(cm_buf *csv, cm_lang lang) {
+  const char *p = (const char *)csv->p, *end;
+  cm_buf out;
+  cm_rc rc = CM_OK;
+  if (!p || csv->len < 3 || !(end = strstr(p + 3, "\r\n"))) return CM_OK;
+  cm_buf_init(&out, csv->max);
+  rc = cm_buf_append(&out, p, 3); /* the BOM */
+  for (const char *f = p + 3; !rc && f < end;) {
+    const char *comma = memchr(f, ',', (size_t)(end - f));
+    const char *stop = comma ? comma : end;
+    char key[64];
+    snprintf(key, sizeof key, "%.*s", (int)(stop - f), f);
+    const char *word = cm_i18n_word(lang, "col.", key);
+    rc = cm_buf_append(&out, word, strlen(word));
+    if (!rc && comma) rc = cm_buf_append(&out, ",", 1);
+    f = stop + 1;
+  }
+  if (!rc) rc = cm_buf_append(&out, end, csv->len - (size_t)(end - p));
+  if (!rc) {
+    cm_buf_free(csv);
+    *csv = out;
+  } else {
+    cm_buf_free(&out);
+  }
+  return rc;
+}
+
 /* Answer name (with ".csv": its table ?table=, CSV) for the request. */
 static void api_answer(cm_http_req *req, cm_http_resp *resp, hub_api *api, const char *name,
                        const char *org) {
@@ -93,6 +123,12 @@ static void api_answer(cm_http_req *req, cm_http_resp *resp, hub_api *api, const
   if (!rc && want_csv) {
     const char *table = cm_http_query(req, "table");
     rc = hub_dashboard_csv(j, table, &csv, &err);
+    if (!rc) {
+      cm_lang lang = CM_LANG_ZH;
+      if (!cm_i18n_parse(cm_http_query(req, "lang"), &lang))
+        (void)cm_i18n_parse(cm_http_cookie(req, HUB_WEB_LANG_COOKIE), &lang);
+      rc = csv_header_words(&csv, lang);
+    }
     if (!rc) {
       char disp[128];
       snprintf(disp, sizeof disp, "attachment; filename=\"%s-%s.csv\"", base,
