@@ -241,36 +241,59 @@ void hub_web_kinds(hub_web_req *w, const json_t *kinds) {
   }
 }
 
-/* One JSON value as text: strings as they are, the rest compact. */
-static void json_value_text(hub_web_req *w, const json_t *v) {
+/* One JSON value as people read it: words for yes/no and for the enum fields,
+ * times without the ISO "T", an object (an amendment's changes) as its fields. */
+static void json_field(hub_web_req *w, const char *field, const json_t *v);
+
+static void json_value_text(hub_web_req *w, const char *field, const json_t *v) {
   if (json_is_boolean(v)) {
     cm_html_word(&w->h, json_is_true(v) ? "yes" : "no");
   } else if (json_is_string(v)) {
-    cm_html_esc(&w->h, json_string_value(v));
-  } else {
-    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-    cm_html_esc(&w->h, s ? s : "");
-    free(s);
+    const char *s = json_string_value(v);
+    if (field && !strcmp(field, "founded_by"))
+      cm_html_esc(&w->h, cm_i18n_word(w->lang, "found.", s));
+    else
+      cm_html_iso(&w->h, s);
+  } else if (json_is_object(v)) {
+    const char *k;
+    json_t *x;
+    cm_html_raw(&w->h, "<ul class=\"changes\">");
+    json_object_foreach((json_t *)v, k, x) {
+      cm_html_raw(&w->h, "<li>");
+      json_field(w, k, x);
+      cm_html_raw(&w->h, "</li>");
+    }
+    cm_html_raw(&w->h, "</ul>");
+  } else if (json_is_integer(v)) {
+    cm_html_printf(&w->h, "%lld", (long long)json_integer_value(v));
+  } else if (json_is_array(v)) {
+    size_t i;
+    json_t *x;
+    json_array_foreach((json_t *)v, i, x) {
+      if (i) cm_html_raw(&w->h, "、");
+      json_value_text(w, field, x);
+    }
   }
+}
+
+static void json_field(hub_web_req *w, const char *field, const json_t *v) {
+  cm_html_printf(&w->h, "%h：", cm_i18n_word(w->lang, "field.", field));
+  json_value_text(w, field, v);
 }
 
 void hub_web_json_body(hub_web_req *w, const json_t *body) {
   if (!json_is_object(body)) {
-    json_value_text(w, body);
+    json_value_text(w, NULL, body);
     return;
   }
   const char *k;
   json_t *v;
   cm_html_raw(&w->h, "<dl class=\"body\">");
   json_object_foreach((json_t *)body, k, v) {
-    char key[80];
     /* Flags have their own column. */
     if (!strcmp(k, "flags")) continue;
-    snprintf(key, sizeof key, "field.%s", k);
-    cm_html_raw(&w->h, "<dt>");
-    cm_html_esc(&w->h, cm_i18n_has(key) ? cm_i18n_t(w->lang, key) : k);
-    cm_html_raw(&w->h, "</dt><dd>");
-    json_value_text(w, v);
+    cm_html_printf(&w->h, "<dt>%h</dt><dd>", cm_i18n_word(w->lang, "field.", k));
+    json_value_text(w, k, v);
     cm_html_raw(&w->h, "</dd>");
   }
   cm_html_raw(&w->h, "</dl>");
@@ -295,20 +318,23 @@ void hub_web_flags(hub_web_req *w, const json_t *flags) {
     else if (name)
       cm_html_esc(&w->h, name);
     else
-      json_value_text(w, f);
+      json_value_text(w, NULL, f);
     cm_html_raw(&w->h, "</span> ");
   }
 }
 
 /* ---- layout ---- */
 
+/* The menu; district_only pages (HUB_WEB_DISTRICT) are left out for an
+ * operator bound to one street at the district, who would only get 403. */
 static const struct {
   const char *path;
   const char *key;
+  int district_only;
 } nav_items[] = {
-    {"/review", "nav.review"},         {"/enrol", "nav.enrol"},
-    {"/decide", "nav.decide"},         {"/activities", "nav.activities"},
-    {"/alerts", "nav.alerts"},
+    {"/review", "nav.review", 0},         {"/enrol", "nav.enrol", 0},
+    {"/decide", "nav.decide", 1},         {"/activities", "nav.activities", 1},
+    {"/alerts", "nav.alerts", 0},
 };
 
 /* 1 when the dashboard defines a page at "/". */
@@ -343,7 +369,9 @@ void hub_web_head(hub_web_req *w, const char *title_key) {
     cm_html_word(&w->h, "nav.dashboard");
     cm_html_raw(&w->h, "</a>");
   }
+  int street_bound = w->logged_in && w->hub->role == HUB_ROLE_DISTRICT && w->s.op.street[0];
   for (size_t i = 0; i < sizeof nav_items / sizeof nav_items[0]; i++) {
+    if (nav_items[i].district_only && street_bound) continue;
     size_t n = strlen(nav_items[i].path);
     int on = !strncmp(path, nav_items[i].path, n) && (path[n] == '\0' || path[n] == '/');
     cm_html_printf(&w->h, "<a%r href=\"%r\">", on ? " class=\"on\"" : "", nav_items[i].path);

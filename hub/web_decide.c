@@ -116,7 +116,7 @@ void hub_web_page_decide(cm_http_req *req, cm_http_resp *resp, void *ctx) {
       snprintf(key, sizeof key, "decide.kind.%s", kind ? kind : "");
       cm_html_esc(&w.h, cm_i18n_has(key) ? cm_i18n_t(w.lang, key) : (kind ? kind : ""));
       cm_html_raw(&w.h, "</td><td>");
-      cm_html_esc(&w.h, json_string_value(json_object_get(d, "by")));
+      cm_html_esc(&w.h, cm_i18n_word(w.lang, "origin.", json_string_value(json_object_get(d, "by"))));
       cm_html_raw(&w.h, "</td><td>");
       const char *org = json_string_value(json_object_get(d, "org"));
       cm_html_esc(&w.h, org && *org ? org : json_string_value(json_object_get(d, "community")));

@@ -166,15 +166,23 @@ static void td(node_web_rq *rq, const char *text) {
   cm_html_raw(&rq->h, "</td>");
 }
 
+/* A date, month or time cell: never broken at its hyphens. */
+static void td_date(node_web_rq *rq, const char *text) {
+  cm_html_printf(&rq->h, "<td class=\"nowrap\">%h</td>", text);
+}
+
 static void td_num(node_web_rq *rq, long long n) { cm_html_printf(&rq->h, "<td class=\"num\">%lld</td>", n); }
 
-/* A time from a listing: ISO text as is, Unix ms as Shanghai ISO time. */
+/* A time from a listing (ISO text, or Unix ms as Shanghai time) as people read
+ * it: "2026-12-03 23:40". */
 static void time_text(const json_t *v, char out[26]) {
+  char iso[26];
   out[0] = '\0';
   if (json_is_string(v)) {
-    snprintf(out, 26, "%s", json_string_value(v));
+    cm_html_iso_text(json_string_value(v), out, 26);
   } else if (json_is_integer(v) && json_integer_value(v) > 0) {
-    cm_time_iso((uint64_t)json_integer_value(v), out);
+    cm_time_iso((uint64_t)json_integer_value(v), iso);
+    cm_html_iso_text(iso, out, 26);
   }
 }
 
@@ -320,7 +328,7 @@ void node_web_h_home(cm_http_req *req, cm_http_resp *resp, void *ctx) {
       cm_html_raw(&rq.h, "<tr>");
       td(&rq, node_web_js(o, "org"));
       td(&rq, node_web_js(o, "name"));
-      td(&rq, node_web_js(o, "month"));
+      td_date(&rq, node_web_js(o, "month"));
       cm_html_raw(&rq.h, "<td><a href=\"/reports/new?org=");
       cm_html_url(&rq.h, node_web_js(o, "org"));
       cm_html_raw(&rq.h, "&amp;month=");
@@ -423,7 +431,7 @@ void node_web_h_orgs(cm_http_req *req, cm_http_resp *resp, void *ctx) {
       td_num(&rq, node_web_ji(o, "members"));
       td_num(&rq, node_web_ji(o, "party_members"));
       td(&rq, cm_i18n_word(rq.lang, "found.", node_web_js(o, "founded_by")));
-      td(&rq, node_web_js(o, "filed"));
+      td_date(&rq, node_web_js(o, "filed"));
       cm_html_raw(&rq.h, "<td>");
       status_cell(&rq, status);
       cm_html_raw(&rq.h, "</td>");
@@ -767,7 +775,7 @@ static void reports_table(node_web_rq *rq, const json_t *reps) {
     cm_html_raw(&rq->h, "\" data-month=\"");
     cm_html_esc(&rq->h, node_web_js(r, "month"));
     cm_html_raw(&rq->h, "\">");
-    td(rq, node_web_js(r, "month"));
+    td_date(rq, node_web_js(r, "month"));
     td(rq, node_web_js(r, "org"));
     td(rq, node_web_js(r, "org_name"));
     td_num(rq, node_web_ji(r, "activities"));
@@ -998,7 +1006,9 @@ void node_web_h_report_history(cm_http_req *req, cm_http_resp *resp, void *ctx) 
     json_array_foreach(vers, i, r) {
       /* The last row is the current report. */
       cm_html_raw(&rq.h, i + 1 == json_array_size(vers) ? "<tr class=\"current\">" : "<tr>");
-      td(&rq, node_web_js(r, "time"));
+      char when[26];
+      time_text(json_object_get(r, "time"), when);
+      td_date(&rq, when);
       td_num(&rq, node_web_ji(r, "activities"));
       td_num(&rq, node_web_ji(r, "participants"));
       td_num(&rq, node_web_ji(r, "party_participants"));
@@ -1170,7 +1180,7 @@ static void activities_table(node_web_rq *rq, const json_t *acts, const char *or
     cm_html_esc(&rq->h, node_web_js(a, "id"));
     cm_html_raw(&rq->h, "\">");
     td(rq, node_web_js(a, "id"));
-    td(rq, node_web_js(a, "date"));
+    td_date(rq, node_web_js(a, "date"));
     td(rq, node_web_js(a, "org"));
     td(rq, node_web_js(a, "title"));
     td(rq, node_web_js(a, "place"));
@@ -1401,7 +1411,7 @@ void node_web_h_org(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   td_num(&rq, node_web_ji(o, "members"));
   td_num(&rq, node_web_ji(o, "party_members"));
   td(&rq, cm_i18n_word(rq.lang, "found.", node_web_js(o, "founded_by")));
-  td(&rq, node_web_js(o, "filed"));
+  td_date(&rq, node_web_js(o, "filed"));
   cm_html_raw(&rq.h, "<td>");
   status_cell(&rq, node_web_js(o, "status"));
   cm_html_raw(&rq.h, "</td>");
@@ -1543,7 +1553,7 @@ static void inbox_table(node_web_rq *rq, const json_t *inbox, const char *org, i
     cm_html_esc(&rq->h, node_web_js(it, "reason"));
     rejected_records(rq, it);
     cm_html_raw(&rq->h, "</td>");
-    td(rq, node_web_js(it, "deadline"));
+    td_date(rq, node_web_js(it, "deadline"));
     cm_html_raw(&rq->h, "<td>");
     if (*result) word_span(rq, "result", "result.", result);
     cm_html_raw(&rq->h, "</td><td>");
