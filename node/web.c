@@ -72,6 +72,34 @@ static void refuse(node_web_rq *rq, const char *why_key) {
   node_web_end(rq, 403);
 }
 
+/* A form post over the server's body cap: the page frame with the error box
+ * and a link back to the form it came from (the browser keeps what was typed
+ * there); 413. */
+static void too_large(node_web_rq *rq) {
+  const char *ref = cm_http_header(rq->req, "Referer");
+  char back[512] = "/";
+  const char *host = cm_http_header(rq->req, "Host");
+  /* Only a path of this server goes into the link. */
+  if (ref && host) {
+    const char *p = strstr(ref, "://");
+    if (p && !strncmp(p + 3, host, strlen(host)) && p[3 + strlen(host)] == '/')
+      snprintf(back, sizeof back, "%s", p + 3 + strlen(host));
+  }
+  /* A form shown again after a refusal has the list's path (POST /reports);
+   * its empty form is the collection's /new. */
+  const char *path = cm_http_path(rq->req);
+  size_t bl = strcspn(back, "?");
+  if (path && path[0] == '/' && !strchr(path + 1, '/') && bl == strlen(path) &&
+      !strncmp(back, path, bl))
+    snprintf(back, sizeof back, "%s/new", path);
+  cm_warn("web: %s %s: form over the size limit", cm_http_method(rq->req), cm_http_path(rq->req));
+  node_web_page_begin(rq, "err.too_large_title", NULL);
+  cm_html_printf(&rq->h, "<h1>%w</h1>", "err.too_large_title");
+  cm_html_error_box(&rq->h, rq->req, "err.too_large", NULL, "err.too_large_next", back);
+  node_web_page_end(rq);
+  node_web_end(rq, 413);
+}
+
 int node_web_begin(node_web_rq *rq, cm_http_req *req, cm_http_resp *resp, void *ctx) {
   node_web_app *app = ctx;
   const char *lang_q = cm_http_query(req, "lang");
@@ -110,6 +138,11 @@ int node_web_begin(node_web_rq *rq, cm_http_req *req, cm_http_resp *resp, void *
       why = "Sec-Fetch-Site is cross-site";
     } else if (!token_ok(app, cm_http_cookie(req, app->csrf_cookie))) {
       why = "CSRF cookie missing or wrong";
+    } else if (cm_http_body_too_large(req)) {
+      /* The body was dropped unread, so there is no form token to check; the
+       * answer changes nothing and only says what to do. */
+      too_large(rq);
+      return 0;
     } else if (!token_ok(app, cm_http_form(req, "csrf", 0))) {
       why = "CSRF form field missing or wrong";
     }
@@ -550,6 +583,7 @@ cm_rc node_web_serve(const char *dir, const char *listen, cm_err *err) {
   cfg.n_routes = sizeof k_routes / sizeof k_routes[0];
   cfg.ctx = app;
   cfg.max_body = WEB_MAX_BODY;
+  cfg.route_too_large = 1; /* an over-long form gets a page, not 413 JSON */
   cfg.threads = WEB_THREADS;
   rc = cm_http_start(&cfg, &srv, err);
   if (rc) goto out;

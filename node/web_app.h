@@ -18,13 +18,14 @@
 #include "../common/i18n.h"
 #include "../common/rc.h"
 #include "node.h"
+#include "records.h"
 
 #define NODE_WEB_MAX_HOSTS 4
 #define NODE_WEB_HOST_MAX 300
 #define NODE_WEB_PAGE_MAX (8u << 20) /* a page over 8 MiB is a bug, not a page */
 /* maxlength of the pages' textareas (characters): a UTF-8 character of Chinese
  * takes three bytes, so this keeps a text well inside a record's byte bounds. */
-#define NODE_WEB_TEXT_MAX 2000u
+#define NODE_WEB_TEXT_MAX (NODE_TEXT_MAX / 3u)
 
 /* The state of one `serve`. */
 typedef struct node_web_app {
