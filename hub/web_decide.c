@@ -27,43 +27,63 @@ static const char *field(hub_web_req *w, const char *name) {
 
 /* ---- decisions ---- */
 
-static void decide_form(hub_web_req *w) {
-  cm_html_raw(&w->h, "<section class=\"card\"><h2>");
-  cm_html_word(&w->h, "decide.new");
-  cm_html_raw(&w->h, "</h2><form method=\"post\" action=\"/decide\" id=\"decide-form\">");
+/* The form; after a refusal (keep) it holds what was typed. */
+static void decide_form(hub_web_req *w, int keep) {
+  const char *kind = keep ? field(w, "kind") : NULL, *result = keep ? field(w, "result") : NULL;
+  const char *v_org = keep ? field(w, "org") : NULL, *v_comm = keep ? field(w, "community") : NULL;
+  const char *v_dl = keep ? field(w, "deadline") : NULL, *v_reason = keep ? field(w, "reason") : NULL;
+  cm_html_printf(&w->h, "<section class=\"card\"><h2>%w</h2>"
+                        "<form method=\"post\" action=\"/decide\" id=\"decide-form\">",
+                 "decide.new");
   hub_web_csrf_field(w);
-  cm_html_raw(&w->h, "<label>");
-  cm_html_word(&w->h, "decide.kind");
-  cm_html_raw(&w->h, "<select name=\"kind\" id=\"decide-kind\">");
+  cm_html_printf(&w->h, "<label>%w<select name=\"kind\" id=\"decide-kind\">", "decide.kind");
   for (size_t i = 0; i < sizeof kind_names / sizeof kind_names[0]; i++) {
     char key[40];
     snprintf(key, sizeof key, "decide.kind.%s", kind_names[i]);
-    cm_html_printf(&w->h, "<option value=\"%r\">", kind_names[i]);
-    cm_html_word(&w->h, key);
-    cm_html_raw(&w->h, "</option>");
+    cm_html_printf(&w->h, "<option value=\"%r\"%r>%w</option>", kind_names[i],
+                   kind && !strcmp(kind, kind_names[i]) ? " selected" : "", key);
   }
-  cm_html_raw(&w->h, "</select></label><label>");
-  cm_html_word(&w->h, "decide.org");
-  cm_html_raw(&w->h, "<input name=\"org\" maxlength=\"64\"></label><label>");
-  cm_html_word(&w->h, "decide.community");
-  cm_html_raw(&w->h, "<input name=\"community\" maxlength=\"128\"></label><label>");
-  cm_html_word(&w->h, "decide.deadline");
-  cm_html_raw(&w->h, "<input type=\"date\" name=\"deadline\"></label><label>");
-  cm_html_word(&w->h, "decide.result");
-  cm_html_raw(&w->h, "<select name=\"result\"><option value=\"\">-</option>");
+  cm_html_printf(&w->h, "</select></label><label>%w<input name=\"org\" maxlength=\"64\" "
+                        "value=\"%h\"></label>", "decide.org", v_org ? v_org : "");
+  cm_html_printf(&w->h, "<label>%w<input name=\"community\" maxlength=\"128\" value=\"%h\">"
+                        "</label>", "decide.community", v_comm ? v_comm : "");
+  cm_html_printf(&w->h, "<label>%w<input type=\"date\" name=\"deadline\" value=\"%h\"></label>",
+                 "decide.deadline", v_dl ? v_dl : "");
+  cm_html_printf(&w->h, "<label>%w<select name=\"result\"><option value=\"\">-</option>",
+                 "decide.result");
   for (size_t i = 0; i < sizeof results / sizeof results[0]; i++) {
     char key[40];
     snprintf(key, sizeof key, "decide.result.%s", results[i]);
-    cm_html_printf(&w->h, "<option value=\"%r\">", results[i]);
-    cm_html_word(&w->h, key);
-    cm_html_raw(&w->h, "</option>");
+    cm_html_printf(&w->h, "<option value=\"%r\"%r>%w</option>", results[i],
+                   result && !strcmp(result, results[i]) ? " selected" : "", key);
   }
-  cm_html_raw(&w->h, "</select></label><label class=\"wide\">");
-  cm_html_word(&w->h, "decide.reason");
-  cm_html_raw(&w->h, "<textarea name=\"reason\" required maxlength=\"1000\" rows=\"3\"></textarea>"
-                 "</label><button type=\"submit\" id=\"decide-submit\">");
-  cm_html_word(&w->h, "decide.submit");
-  cm_html_raw(&w->h, "</button></form></section>");
+  cm_html_printf(&w->h, "</select></label><label class=\"wide\">%w<textarea name=\"reason\" "
+                        "required maxlength=\"1000\" rows=\"3\">%h</textarea></label>"
+                        "<button type=\"submit\" id=\"decide-submit\">%w</button></form></section>",
+                 "decide.reason", v_reason ? v_reason : "", "decide.submit");
+}
+
+/* hub/decide.c's refusals (written for the command line) as the page's words:
+ * matched by what each message says; NULL when none matches. */
+static const char *refusal_key(const char *msg) {
+  static const struct {
+    const char *has, *key;
+  } map[] = {
+      {"unknown decision", "decide.err.kind"},
+      {"either --org", "decide.err.target"},
+      {"needs a reason", "decide.err.reason"},
+      {"too long", "decide.err.long"},
+      {"deadline must be a date", "decide.err.deadline_form"},
+      {"criticism needs --deadline", "decide.err.deadline"},
+      {"result is pass", "decide.err.result"},
+      {"inspection needs", "decide.err.result"},
+      {"revocation names", "decide.err.revoke"},
+      {"no organisation", "decide.err.no_org"},
+      {"no community", "decide.err.no_community"},
+  };
+  for (size_t i = 0; msg && i < sizeof map / sizeof map[0]; i++)
+    if (strstr(msg, map[i].has)) return map[i].key;
+  return NULL;
 }
 
 void hub_web_page_decide(cm_http_req *req, cm_http_resp *resp, void *ctx) {
@@ -80,7 +100,7 @@ void hub_web_page_decide(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_html_raw(&w.h, "<h1>");
   cm_html_word(&w.h, "decide.title");
   cm_html_raw(&w.h, "</h1>");
-  if (hub_auth_can_write(&w.s)) decide_form(&w);
+  if (hub_auth_can_write(&w.s)) decide_form(&w, 0);
   cm_html_raw(&w.h, "<h2>");
   cm_html_word(&w.h, "decide.list");
   cm_html_raw(&w.h, "</h2>");
@@ -163,6 +183,19 @@ void hub_web_page_decide_post(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   d.result = field(&w, "result");
   d.reason = field(&w, "reason");
   if (!rc) rc = hub_decide(w.hub, &d, hub_web_operator(&w), record, sizeof record, &err);
+  if (rc == CM_ERR_INVALID || rc == CM_ERR_NOT_FOUND) {
+    /* Refused: the form again with what was typed and why, in words. */
+    const char *why = refusal_key(err.msg);
+    cm_warn("web: decision by %s refused: %s", w.s.op.name, err.msg);
+    hub_web_status(&w, rc == CM_ERR_NOT_FOUND ? 404 : 400);
+    hub_web_head(&w, "decide.title");
+    cm_html_printf(&w.h, "<h1>%w</h1>", "decide.title");
+    cm_html_error_box(&w.h, NULL, why ? why : "err.invalid",
+                      NULL, "err.next", NULL);
+    decide_form(&w, 1);
+    hub_web_foot(&w);
+    goto out;
+  }
   if (rc) {
     hub_web_fail_rc(&w, rc, err.msg);
     goto out;
