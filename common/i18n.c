@@ -398,6 +398,8 @@ static const i18n_entry k_words[] = {
     {"alerts.last", "最后联系", "Last heard"},
     {"alerts.never", "从未", "never"},
     /* the error box (common/html.c) and the dashboard's frame */
+    {"ref.before", "第", "no. "},
+    {"ref.after", "条", ""},
     {"err.kept", "您填写的内容（可复制后重新填写）", "What you typed (copy it to try again)"},
     {"err.back", "返回", "Back"},
     {"err.too_large", "内容太长，未保存。请缩短后再提交。", "The text is too long and was not saved: shorten it and submit again."},

@@ -205,9 +205,7 @@ void hub_web_page_alerts(cm_http_req *req, cm_http_resp *resp, void *ctx) {
       if (!hub_auth_sees_street(&w.s, w.hub->role, street)) continue;
       cm_html_raw(&w.h, "<tr class=\"flagged\"><td>");
       cm_html_esc(&w.h, json_string_value(json_object_get(v, "name")));
-      cm_html_raw(&w.h, " <small class=\"key\">");
-      cm_html_printf(&w.h, "%.16h", author ? author : "");
-      cm_html_printf(&w.h, "</small></td><td class=\"num\">%lld</td><td>",
+      cm_html_printf(&w.h, " <small>%h</small></td><td class=\"num\">%lld</td><td>", street,
                    (long long)json_integer_value(json_object_get(v, "seq")));
       cm_html_time(&w.h, (uint64_t)json_integer_value(json_object_get(v, "time_ms")));
       cm_html_raw(&w.h, "</td></tr>");

@@ -166,6 +166,8 @@ static void td(node_web_rq *rq, const char *text) {
   cm_html_raw(&rq->h, "</td>");
 }
 
+static void record_ref(node_web_rq *rq, const char *who, const char *rec);
+
 /* A date, month or time cell: never broken at its hyphens. */
 static void td_date(node_web_rq *rq, const char *text) {
   cm_html_printf(&rq->h, "<td class=\"nowrap\">%h</td>", text);
@@ -1015,9 +1017,9 @@ void node_web_h_report_history(cm_http_req *req, cm_http_resp *resp, void *ctx) 
       td(&rq, node_web_js(r, "content"));
       td(&rq, node_web_js(r, "scope"));
       td(&rq, node_web_js(r, "good_deeds"));
-      cm_html_raw(&rq.h, "<td><code>");
-      cm_html_esc(&rq.h, node_web_js(r, "record"));
-      cm_html_raw(&rq.h, "</code></td></tr>");
+      cm_html_raw(&rq.h, "<td>");
+      record_ref(&rq, rq.app->community, node_web_js(r, "record"));
+      cm_html_raw(&rq.h, "</td></tr>");
     }
     cm_html_raw(&rq.h, "</table>");
   }
@@ -1472,24 +1474,22 @@ static const char *crit_state(const json_t *it) {
   return "open";
 }
 
-/* A record id "<64 hex>/<seq>" shortened to "<8 hex>…/<seq>", the whole id
- * in the title: the table stays readable, the id can still be copied. */
-static void record_code(node_web_rq *rq, const char *rec) {
+/* A record id "<64 hex>/<seq>" as people refer to it: who wrote it and its
+ * number in that journal ("建昌道社区 第115条"); the id itself stays in
+ * data-record for scripts and tests. */
+static void record_ref(node_web_rq *rq, const char *who, const char *rec) {
   const char *slash = strrchr(rec, '/');
-  cm_html_raw(&rq->h, "<code title=\"");
-  cm_html_esc(&rq->h, rec);
-  cm_html_raw(&rq->h, "\">");
-  if (slash && slash - rec > 12) {
-    char head[9];
-    memcpy(head, rec, 8);
-    head[8] = '\0';
-    cm_html_esc(&rq->h, head);
-    cm_html_raw(&rq->h, "…");
-    cm_html_esc(&rq->h, slash);
-  } else {
-    cm_html_esc(&rq->h, rec);
-  }
-  cm_html_raw(&rq->h, "</code>");
+  cm_html_printf(&rq->h, "<span class=\"ref\" data-record=\"%h\">", rec);
+  if (slash && slash[1])
+    cm_html_printf(&rq->h, "%h %w%h%w", who, "ref.before", slash + 1, "ref.after");
+  else
+    cm_html_esc(&rq->h, who);
+  cm_html_raw(&rq->h, "</span>");
+}
+
+/* The writer of a decision's record, by where it came from. */
+static const char *origin_name(node_web_rq *rq, const char *origin) {
+  return cm_i18n_t(rq->lang, !strcmp(origin, "district") ? "hub.district" : "hub.street");
 }
 
 /* The reasons of records rejected inside an accepted batch. */
@@ -1499,7 +1499,7 @@ static void rejected_records(node_web_rq *rq, const json_t *it) {
   size_t i;
   json_array_foreach(list, i, r) {
     cm_html_raw(&rq->h, "<div class=\"review-reason\">");
-    record_code(rq, node_web_js(r, "record"));
+    record_ref(rq, rq->app->community, node_web_js(r, "record"));
     cm_html_raw(&rq->h, " ");
     cm_html_esc(&rq->h, node_web_js(r, "reason"));
     cm_html_raw(&rq->h, "</div>");
@@ -1547,8 +1547,14 @@ static void inbox_table(node_web_rq *rq, const json_t *inbox, const char *org, i
     cm_html_raw(&rq->h, "<td>");
     if (*origin) word_span(rq, "origin", "origin.", origin);
     cm_html_raw(&rq->h, "</td>");
-    td(rq, node_web_js(it, "org"));
-    td(rq, node_web_js(it, "subject"));
+    td_date(rq, node_web_js(it, "org")); /* a filing number: never broken */
+    if (strchr(node_web_js(it, "subject"), '/')) { /* one of this community's records */
+      cm_html_raw(&rq->h, "<td>");
+      record_ref(rq, rq->app->community, node_web_js(it, "subject"));
+      cm_html_raw(&rq->h, "</td>");
+    } else {
+      td(rq, node_web_js(it, "subject"));
+    }
     cm_html_raw(&rq->h, "<td class=\"reason\">");
     cm_html_esc(&rq->h, node_web_js(it, "reason"));
     rejected_records(rq, it);
@@ -1559,7 +1565,7 @@ static void inbox_table(node_web_rq *rq, const json_t *inbox, const char *org, i
     cm_html_raw(&rq->h, "</td><td>");
     if (crit) word_span(rq, "crit", "crit.", state);
     cm_html_raw(&rq->h, "</td><td>");
-    record_code(rq, node_web_js(it, "record"));
+    record_ref(rq, origin_name(rq, origin), node_web_js(it, "record"));
     cm_html_raw(&rq->h, "</td><td>");
     if (crit && strcmp(state, "closed") != 0) {
       cm_html_raw(&rq->h, "<a class=\"rectify\" href=\"/rectifications/new?org=");

@@ -124,6 +124,8 @@ function problems(text) {
   const out = [];
   const hex = text.match(/[0-9a-fA-F]{64}/);
   if (hex) out.push(`64-hex string ${hex[0].slice(0, 16)}...`);
+  const cut = text.match(/[0-9a-f]{8,}(?:…|\.\.\.)/);
+  if (cut) out.push(`shortened hex id ${cut[0]}`);
   const iso = text.match(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
   if (iso) out.push(`ISO time ${iso[0]}`);
   const trad = [...text].filter((c) => TRAD.has(c));
