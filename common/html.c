@@ -300,7 +300,11 @@ void cm_html_error_box(cm_html *h, const cm_http_req *req, const char *why_key,
   if (detail && *detail) {
     char part[1024];
     cm_i18n_msg_part(h->lang, detail, part, sizeof part);
-    cm_html_printf(h, "<br><small>%h</small>", part);
+    /* A detail written only in English (a store's or a library's message) is
+     * for the log, not for the Chinese page. */
+    int cjk = 0;
+    for (const unsigned char *p = (const unsigned char *)part; *p; p++) cjk |= *p >= 0xE3;
+    if (h->lang == CM_LANG_EN || cjk) cm_html_printf(h, "<br><small>%h</small>", part);
   }
   cm_html_raw(h, "</p>");
   if (next_key) cm_html_printf(h, "<p class=\"next\">%w</p>", next_key);

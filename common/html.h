@@ -79,7 +79,8 @@ void cm_html_select_end(cm_html *h, const char *hint_key);
 void cm_html_msg(cm_html *h, const char *cls, const char *prefix_key, const char *text);
 
 /* The error box of every page: what went wrong (why_key, a glossary word),
- * the detail (escaped, may be NULL), what to do next (next_key, may be NULL) and
+ * the detail (escaped, may be NULL; its language half, and in the Chinese view
+ * only when it has Chinese in it), what to do next (next_key, may be NULL) and
  * a link back (href, trusted local path, may be NULL).  When the request was a
  * form post, what was typed is shown under it, so that nothing a person wrote
  * is lost even where the form itself cannot be shown again. */

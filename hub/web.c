@@ -432,21 +432,14 @@ void hub_web_fail(hub_web_req *w, int status, const char *why_key, const char *d
     doc_start(w, "err.title");
     cm_html_raw(&w->h, "<main>");
   }
-  cm_html_printf(&w->h, "<h1>%d ", status);
-  cm_html_word(&w->h, "err.title");
-  cm_html_raw(&w->h, "</h1><p class=\"error\" id=\"error\">");
-  cm_html_word(&w->h, why_key);
-  if (detail && *detail) {
-    cm_html_raw(&w->h, "<br><small>");
-    cm_html_esc(&w->h, detail);
-    cm_html_raw(&w->h, "</small>");
-  }
-  cm_html_raw(&w->h, "</p>");
-  if (status == 401) {
-    cm_html_raw(&w->h, "<p><a href=\"/login\">");
-    cm_html_word(&w->h, "login.title");
-    cm_html_raw(&w->h, "</a></p>");
-  }
+  cm_html_printf(&w->h, "<h1>%w</h1>", "err.title");
+  /* What to do next, by what went wrong; the detail only where it is in words. */
+  const char *next = status == 401   ? "err.next_login"
+                     : status == 403 ? "err.next_perm"
+                     : status == 404 ? "err.next_missing"
+                     : status < 500  ? "err.next"
+                                     : "err.next_internal";
+  cm_html_error_box(&w->h, w->req, why_key, detail, next, status == 401 ? "/login" : "/");
   hub_web_foot(w);
   w->resp->status = status;
 }
