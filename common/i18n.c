@@ -356,6 +356,7 @@ static const i18n_entry k_words[] = {
     {"decide.closed", "已整改", "rectified"},
     {"decide.overdue", "逾期未整改", "overdue"},
     {"decide.open", "整改中", "open"},
+    {"decide.operator", "操作员", "Operator"},
     {"decide.err.kind", "请选择决定的类型。", "Choose the kind of decision."},
     {"decide.err.target", "请填写组织备案编号或社区名称（只填一项）。",
      "Name either the organisation (filing number) or the community, not both."},

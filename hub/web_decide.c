@@ -122,7 +122,7 @@ void hub_web_page_decide(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     cm_html_raw(&w.h, "</th><th>");
     cm_html_word(&w.h, "decide.state");
     cm_html_raw(&w.h, "</th><th>");
-    cm_html_word(&w.h, "review.operator");
+    cm_html_word(&w.h, "decide.operator");
     cm_html_raw(&w.h, "</th></tr></thead><tbody>");
     size_t i;
     json_t *d;
