@@ -82,7 +82,9 @@ done
 run 2 org file --name 甲 --category c --leader l --phone p --members -3 --party-members 0
 contains "$ERR" "negative" || fail "negative members message: $ERR"
 run 2 org file --name 甲 --category c --leader l --phone p --members 5 --party-members 6
-contains "$ERR" "黨員人數不能多於成員人數" || fail "party > members message: $ERR"
+# The records layer writes Traditional; people read it folded to Simplified.
+contains "$ERR" "党员人数不能多于成员人数" || fail "party > members message: $ERR"
+! contains "$ERR" "黨員" || fail "a command-line error in Traditional: $ERR"
 run 2 org file --name 甲 --category c --leader l --phone p --members 100001 --party-members 0
 run 2 org file --name 甲 --category c --leader l --phone p --members abc --party-members 0
 run 2 org file --name 甲 --category c --leader l --phone p --members 5 --party-members 0 --party-station maybe
@@ -225,6 +227,17 @@ run 2 import reports "$T/dis.csv"
 contains "$ERR" "line 3" || fail "import of a dissolved org does not name the row: $ERR"
 [ "$(written)" = "$N" ] || fail "a refused import wrote something"
 run 5 import reports "$T/missing.csv"
+# The header as staff write it in a spreadsheet: Chinese column words.
+printf '\xef\xbb\xbf备案编号,月份,活动次数,参加人次,党员参加人次,活动内容,服务范围,好人好事\r\n' >"$T/zh.csv"
+printf '%s,2026-06,1,12,1,读报,,\r\n' "$O1" >>"$T/zh.csv"
+N=$(written)
+run 0 import reports "$T/zh.csv"
+[ "$(written)" = $((N + 1)) ] || fail "a Chinese header was not imported"
+# A refused row is named in Simplified Chinese, the records layer's words folded.
+printf '备案编号,月份,活动次数,参加人次,党员参加人次,活动内容,服务范围,好人好事\n%s,2026-07,2,30,40,c,,\n' "$O1" >"$T/zhbad.csv"
+run 2 import reports "$T/zhbad.csv"
+contains "$ERR" "第2行" || fail "import error does not name the row in Chinese: $ERR"
+contains "$ERR" "党员" || fail "import error is not Simplified: $ERR"
 
 # --- status, inbox, bundle, rebuild ---
 run 0 status
