@@ -98,6 +98,48 @@ static cm_rc csv_header_words(cm_buf *csv, cm_lang lang) {
   return rc;
 }
 
+/* The rows of table in j made readable for a spreadsheet, in place, as the
+ * page shows them (hub/dashboard_assets/dashboard.js `shown`): yes/no for
+ * booleans, words for enum values, "社区 第N条" for a record id, times without
+ * the ISO "T".  Numbers and names stay as they are. */
+static void csv_rows_words(json_t *j, const char *table, cm_lang lang) {
+  static const char *const enum_keys[] = {"founded_by", "street_ack", "district_ack", "by",
+                                          "status",     "result"};
+  json_t *arr = json_object_get(j, table ? table : "");
+  size_t i;
+  json_t *row;
+  json_array_foreach(arr, i, row) {
+    const char *k;
+    json_t *v;
+    void *tmp;
+    json_object_foreach_safe(row, tmp, k, v) {
+      char text[600];
+      text[0] = '\0';
+      if (json_is_boolean(v)) {
+        snprintf(text, sizeof text, "%s", cm_i18n_t(lang, json_is_true(v) ? "yes" : "no"));
+      } else if (json_is_string(v)) {
+        const char *sv = json_string_value(v), *slash = strrchr(sv, '/');
+        int is_enum = 0;
+        for (size_t e = 0; e < sizeof enum_keys / sizeof enum_keys[0]; e++)
+          is_enum |= !strcmp(k, enum_keys[e]);
+        if (!strcmp(k, "kind") && strcmp(cm_i18n_word(lang, "kind.", sv), sv) != 0) {
+          snprintf(text, sizeof text, "%s", cm_i18n_word(lang, "kind.", sv));
+        } else if (is_enum && strcmp(cm_i18n_word(lang, "col.", sv), sv) != 0) {
+          snprintf(text, sizeof text, "%s", cm_i18n_word(lang, "col.", sv));
+        } else if (slash && slash - sv == 64 && strspn(sv, "0123456789abcdef") == 64) {
+          const char *who = json_string_value(json_object_get(row, "signed_by"));
+          if (!who) who = json_string_value(json_object_get(row, "community"));
+          snprintf(text, sizeof text, "%s%s%s%s%s", who ? who : "", who ? " " : "",
+                   cm_i18n_t(lang, "ref.before"), slash + 1, cm_i18n_t(lang, "ref.after"));
+        } else if (strlen(sv) >= 16 && sv[10] == 'T') {
+          cm_html_iso_text(sv, text, sizeof text);
+        }
+      }
+      if (text[0]) json_object_set_new(row, k, json_string(text));
+    }
+  }
+}
+
 /* Answer name (with ".csv": its table ?table=, CSV) for the request. */
 static void api_answer(cm_http_req *req, cm_http_resp *resp, hub_api *api, const char *name,
                        const char *org) {
@@ -122,13 +164,12 @@ static void api_answer(cm_http_req *req, cm_http_resp *resp, hub_api *api, const
   cm_rc rc = hub_dashboard_answer(api->hub, base, &scope, &p, cm_now_ms(), &j, &err);
   if (!rc && want_csv) {
     const char *table = cm_http_query(req, "table");
+    cm_lang lang = CM_LANG_ZH;
+    if (!cm_i18n_parse(cm_http_query(req, "lang"), &lang))
+      (void)cm_i18n_parse(cm_http_cookie(req, HUB_WEB_LANG_COOKIE), &lang);
+    csv_rows_words(j, table, lang);
     rc = hub_dashboard_csv(j, table, &csv, &err);
-    if (!rc) {
-      cm_lang lang = CM_LANG_ZH;
-      if (!cm_i18n_parse(cm_http_query(req, "lang"), &lang))
-        (void)cm_i18n_parse(cm_http_cookie(req, HUB_WEB_LANG_COOKIE), &lang);
-      rc = csv_header_words(&csv, lang);
-    }
+    if (!rc) rc = csv_header_words(&csv, lang);
     if (!rc) {
       char disp[128];
       snprintf(disp, sizeof disp, "attachment; filename=\"%s-%s.csv\"", base,

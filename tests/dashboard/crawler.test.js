@@ -115,6 +115,7 @@ async function district(t) {
 }
 
 const TRAD = traditionalChars();
+let csvRead = 0; // CSV files checked, over every start
 // Machine words that must not show as such in the Chinese view.
 const ENUM_WORDS = /(^|[^A-Za-z0-9_.-])(self|street|district|district-unit|accepted|rejected|pending|acknowledged|returned|declared|description|content|active|dissolved|revoked|open|closed|overdue|true|false|null|commend|criticize|criticism|inspect|notice|revoke|name_norm|party_station|[a-z]+(?:[._][a-z]+)+)(?=$|[^A-Za-z0-9_-])/m;
 const ENGLISH = /[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}/;
@@ -143,6 +144,7 @@ async function crawl(page, start, label, shots, found) {
   const origin = new URL(start).origin;
   const seen = new Set();
   const shapes = new Map(); // pages of one shape (/orgs/N-N/amend) are alike: two of each
+  const csvs = new Set();
   const queue = [start];
   while (queue.length && seen.size < MAX_PAGES) {
     const url = queue.shift();
@@ -175,6 +177,18 @@ async function crawl(page, start, label, shots, found) {
       let u;
       try { u = new URL(l); } catch (_) { continue; }
       if (u.origin !== origin) continue;
+      // A CSV file is read by people too (in a spreadsheet): one of each table.
+      if (u.pathname.endsWith('.csv')) {
+        const csvShape = u.pathname.replace(/[0-9]+/g, 'N') + (u.searchParams.get('table') || '');
+        if (!csvs.has(csvShape)) {
+          csvs.add(csvShape);
+          csvRead++;
+          const r = await page.request.get(u.href);
+          if (r.status() >= 400) found.push(`${where}: CSV ${u.pathname} HTTP ${r.status()}`);
+          else for (const p of problems(await r.text())) found.push(`${where}: CSV ${csvShape}: ${p}`);
+        }
+        continue;
+      }
       if (/^\/(api|assets|dashboard\/[^/]*\.js)|\.csv$|\/logout|\/print/.test(u.pathname)) continue;
       if (u.searchParams.get('lang') === 'en') continue;
       u.hash = '';
@@ -211,5 +225,6 @@ test('every page people reach speaks Chinese, shows no machine output and fits 1
     pages += await crawl(page, `${url}/`, label, shots, found);
   }
   assert.ok(pages >= 20, `only ${pages} pages were reached`);
+  assert.ok(csvRead >= 5, `only ${csvRead} CSV files were read`);
   assert.deepEqual(found, [], `problems on the pages:\n${found.join('\n')}`);
 });
