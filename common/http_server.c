@@ -42,6 +42,7 @@ struct cm_http_server {
   size_t n_routes;
   void *ctx;
   size_t max_body;
+  int route_too_large;
   int tls;
   uint16_t port;
   char *cert_pem; /* must outlive the daemon */
@@ -548,7 +549,12 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
       char *end = NULL;
       errno = 0;
       unsigned long long n = strtoull(cl, &end, 10);
-      if (errno || !end || *end || n > srv->max_body) {
+      if (!errno && end && !*end && n > srv->max_body && n <= HTTP_DISCARD_MAX &&
+          srv->route_too_large) {
+        /* Read and drop it; the route answers in its own words at the end. */
+        r->too_large = 1;
+        cm_buf_free(&r->body);
+      } else if (errno || !end || *end || n > srv->max_body) {
         /* Refuse before reading a byte of the body. */
         char msg[160];
         snprintf(msg, sizeof msg, "request body over the limit of %zu bytes", srv->max_body);
@@ -608,6 +614,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
   if (r->answered) return MHD_YES;
   r->answered = 1;
   cm_guard_none(srv->guard, r->gc);
+  if (r->too_large && srv->route_too_large) return dispatch(srv, r);
   if (r->too_large) {
     char msg[160];
     snprintf(msg, sizeof msg, "request body over the limit of %zu bytes", srv->max_body);
@@ -774,6 +781,7 @@ cm_rc cm_http_start(const cm_http_config *cfg, cm_http_server **srv_out, cm_err 
   srv->n_routes = cfg->n_routes;
   srv->ctx = cfg->ctx;
   srv->max_body = cfg->max_body ? cfg->max_body : HTTP_DEFAULT_MAX_BODY;
+  srv->route_too_large = cfg->route_too_large;
   srv->check_host = cfg->check_host;
   if (cfg->check_host) {
     rc = hosts_list(cfg->listen, cfg->hosts, &srv->hosts, err);
@@ -921,6 +929,10 @@ const char *cm_http_form(const cm_http_req *req, const char *name, unsigned inde
       r->form.parsed = 1;
   }
   return name ? fields_get(&r->form, name, index) : NULL;
+}
+
+int cm_http_body_too_large(const cm_http_req *req) {
+  return req && req->too_large;
 }
 
 int cm_http_is_tls(const cm_http_req *req) {

@@ -42,6 +42,10 @@ typedef struct cm_http_config {
   size_t n_routes;
   void *ctx;                   /* passed to every handler */
   size_t max_body;             /* request bodies over this get 413 */
+  /* 0: a body over max_body is answered 413 (JSON) here.  1: it is read and
+   * dropped (up to a hard limit), then the route runs with an empty body and
+   * cm_http_body_too_large() true, so that a page can answer in its own words. */
+  int route_too_large;
   unsigned threads;            /* worker threads (default 4 when 0) */
   const char *cert_file;       /* PEM; both set means TLS */
   const char *key_file;
@@ -84,6 +88,8 @@ const uint8_t *cm_http_body(const cm_http_req *req, size_t *len_out);
  * When a field repeats, index picks the occurrence (0 first). */
 const char *cm_http_form(const cm_http_req *req, const char *name, unsigned index);
 int cm_http_is_tls(const cm_http_req *req);
+/* 1 when the body went over max_body and was dropped (route_too_large). */
+int cm_http_body_too_large(const cm_http_req *req);
 const char *cm_http_peer(const cm_http_req *req);     /* "127.0.0.1" */
 
 /* Response helpers. */

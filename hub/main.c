@@ -85,7 +85,7 @@ static int usage_error(const char *fmt, ...) {
   va_start(ap, fmt);
   fprintf(stderr, "linli-hub: ");
   vfprintf(stderr, fmt, ap);
-  fprintf(stderr, "\n(try `linli-hub --help`)\n");
+  fprintf(stderr, "\n（请看 `linli-hub --help`）\n");
   va_end(ap);
   return EXIT_USAGE;
 }
@@ -111,7 +111,7 @@ static int parse_opts(const cmd_args *a, opt_spec *specs, size_t n_specs, const 
       return EXIT_OK;
     }
     if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
-      if (n_pos == max_pos) return usage_error("unexpected argument '%s'", arg);
+      if (n_pos == max_pos) return usage_error("多余的参数“%s”", arg);
       pos[n_pos++] = arg;
       continue;
     }
@@ -120,14 +120,14 @@ static int parse_opts(const cmd_args *a, opt_spec *specs, size_t n_specs, const 
     size_t k;
     for (k = 0; k < n_specs; k++)
       if (strlen(specs[k].name) == nlen && strncmp(specs[k].name, name, nlen) == 0) break;
-    if (k == n_specs) return usage_error("unknown option '%s'", arg);
+    if (k == n_specs) return usage_error("没有选项“%s”", arg);
     if (specs[k].is_flag) {
-      if (eq) return usage_error("option '%s' takes no value", arg);
+      if (eq) return usage_error("选项“%s”不带值", arg);
       specs[k].value = "1";
     } else if (eq) {
       specs[k].value = eq + 1;
     } else {
-      if (i + 1 >= a->argc) return usage_error("option '%s' needs a value", arg);
+      if (i + 1 >= a->argc) return usage_error("选项“%s”需要一个值", arg);
       specs[k].value = a->argv[++i];
     }
   }
@@ -139,7 +139,7 @@ static const hub_command *find_command(const char *name);
 
 static void print_command_help(const hub_command *c) {
   if (!c) return;
-  printf("usage: linli-hub --dir DIR %s %s\n\n%s\n", c->name, c->usage, c->help);
+  printf("用法：linli-hub --dir DIR %s %s\n\n%s\n", c->name, c->usage, c->help);
 }
 
 /* Parse options or print help; returns -1 to go on, else the exit code. */
@@ -169,12 +169,12 @@ static int cmd_init(const cmd_args *a) {
 
   if (r >= 0) return r;
   cm_err_clear(&err);
-  if (!o[0].value || !o[1].value) return usage_error("init needs --role and --name");
+  if (!o[0].value || !o[1].value) return usage_error("init 需要 --role 和 --name");
   if (hub_role_parse(o[0].value, &role, &err)) return usage_error("%s", err.msg);
   if (o[3].value && proto_key_from_hex(o[3].value, upkey))
-    return usage_error("--upstream-key must be 64 hex digits, not '%s'", o[3].value);
+    return usage_error("--upstream-key 应为64位十六进制数字，而不是“%s”", o[3].value);
   if (o[2].value && role == HUB_ROLE_DISTRICT)
-    return usage_error("a district hub has no --upstream");
+    return usage_error("区协会没有 --upstream");
   rc = hub_init(a->dir, role, o[1].value, o[2].value, o[3].value ? upkey : NULL, &err);
   if (!rc) rc = hub_open(a->dir, &ctx, &err);
   if (rc) return fail(rc, &err);
@@ -197,9 +197,9 @@ static int cmd_enroll(const cmd_args *a) {
 
   if (r >= 0) return r;
   cm_err_clear(&err);
-  if (!o[0].value || !o[1].value) return usage_error("enroll needs --name and --key");
+  if (!o[0].value || !o[1].value) return usage_error("enroll 需要 --name 和 --key");
   if (proto_key_from_hex(o[1].value, key))
-    return usage_error("--key must be 64 hex digits, not '%s'", o[1].value);
+    return usage_error("--key 应为64位十六进制数字，而不是“%s”", o[1].value);
   rc = hub_open(a->dir, &ctx, &err);
   if (!rc) rc = hub_enroll(ctx, key, o[0].value, o[2].value ? o[2].value : "", &seq, &err);
   if (rc) {
@@ -266,10 +266,10 @@ static int cmd_enroll_approve(const cmd_args *a) {
 
   if (r >= 0) return r;
   cm_err_clear(&err);
-  if (n_pos != 1) return usage_error("enroll-approve needs the request ID");
+  if (n_pos != 1) return usage_error("enroll-approve 需要申请编号");
   errno = 0;
   long long id = strtoll(pos[0], &end, 10);
-  if (errno || !end || *end || id <= 0) return usage_error("'%s' is not a request ID", pos[0]);
+  if (errno || !end || *end || id <= 0) return usage_error("“%s”不是申请编号", pos[0]);
   rc = hub_open(a->dir, &ctx, &err);
   if (!rc) rc = hub_enroll_approve(ctx, (int64_t)id, &seq, &err);
   hub_close(ctx);
@@ -290,7 +290,7 @@ static int cmd_serve(const cmd_args *a) {
   if (r >= 0) return r;
   cm_err_clear(&err);
   if ((o[1].value == NULL) != (o[2].value == NULL))
-    return usage_error("--cert and --key go together");
+    return usage_error("--cert 和 --key 须同时给出");
   rc = cm_client_global_init();
   hub_serve_opts so = {o[0].value, o[1].value, o[2].value, o[3].value != NULL, o[4].value};
   if (!rc) rc = hub_serve(a->dir, &so, &err);
@@ -410,7 +410,7 @@ static int cmd_bundle(const cmd_args *a) {
   memset(&res, 0, sizeof res);
   cm_err_clear(&err);
   if (n_pos != 2 || strcmp(pos[0], "import") != 0)
-    return usage_error("usage: bundle import FILE | bundle export --node PUBLIC_KEY FILE");
+    return usage_error("用法：bundle import FILE | bundle export --node PUBLIC_KEY FILE");
   rc = read_file(pos[1], HUB_INGEST_MAX_BUNDLE, &buf, &len, &err);
   if (rc) return fail(rc, &err);
   snprintf(via, sizeof via, "bundle %s", pos[1]);
@@ -687,25 +687,25 @@ static int review_accept(hub_ctx *ctx, int argc, char **argv) {
   cm_err_clear(&err);
   for (int i = 0; i < argc; i++) {
     if (strcmp(argv[i], "--except") == 0 && i + 1 < argc) {
-      if (n == HUB_REVIEW_EXCEPT_MAX) return usage_error("too many --except");
+      if (n == HUB_REVIEW_EXCEPT_MAX) return usage_error("--except 太多");
       ex[n].record = argv[++i];
       ex[n].reason = NULL;
       n++;
     } else if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc) {
-      if (n == 0 || ex[n - 1].reason) return usage_error("--reason follows its --except RECORD");
+      if (n == 0 || ex[n - 1].reason) return usage_error("--reason 应紧跟在它的 --except RECORD 之后");
       ex[n - 1].reason = argv[++i];
     } else if (strcmp(argv[i], "--operator") == 0 && i + 1 < argc) {
       op = argv[++i];
     } else if (!id && (id = parse_id(argv[i])) != 0) {
       continue;
     } else {
-      return usage_error("review accept ID [--except RECORD --reason TEXT ...]: bad '%s'",
+      return usage_error("review accept ID [--except RECORD --reason TEXT ...]：无法识别“%s”",
                          argv[i]);
     }
   }
-  if (!id) return usage_error("review accept needs the batch ID");
+  if (!id) return usage_error("review accept 需要批次编号");
   for (size_t k = 0; k < n; k++)
-    if (!ex[k].reason) return usage_error("--except %s needs --reason TEXT", ex[k].record);
+    if (!ex[k].reason) return usage_error("--except %s 需要 --reason TEXT", ex[k].record);
   cm_rc rc = hub_review_accept(ctx, id, operator_of(op), ex, n, &seq, &err);
   if (rc) return fail(rc, &err);
   printf("batch %lld accepted%s in hub log entry %llu\n", (long long)id,
@@ -736,13 +736,13 @@ static int cmd_review(const cmd_args *a) {
   r = EXIT_OK;
   int64_t id = n_pos ? parse_id(pos[0]) : 0;
   if (strcmp(sub, "list") == 0) {
-    if (n_pos) return usage_error("review list takes no ID");
+    if (n_pos) return usage_error("review list 不带编号");
   } else if (strcmp(sub, "show") == 0 || strcmp(sub, "reject") == 0) {
-    if (!id) return usage_error("review %s needs the batch ID", sub);
+    if (!id) return usage_error("review %s 需要批次编号", sub);
     if (strcmp(sub, "reject") == 0 && !o[1].value)
-      return usage_error("review reject ID --reason TEXT");
+      return usage_error("用法：review reject ID --reason TEXT");
   } else {
-    return usage_error("review list|show|accept|reject");
+    return usage_error("用法：review list|show|accept|reject");
   }
   rc = hub_open(a->dir, &ctx, &err);
   if (rc) return fail(rc, &err);
@@ -775,7 +775,7 @@ static int cmd_policy(const cmd_args *a) {
   cm_err_clear(&err);
   if (n_pos != 0 && !(n_pos == 2 && strcmp(pos[0], "auto-accept") == 0 &&
                       (strcmp(pos[1], "on") == 0 || strcmp(pos[1], "off") == 0)))
-    return usage_error("policy [auto-accept on|off]");
+    return usage_error("用法：policy [auto-accept on|off]");
   rc = hub_open(a->dir, &ctx, &err);
   if (!rc && n_pos == 2) rc = hub_review_policy_set(ctx, strcmp(pos[1], "on") == 0, &err);
   if (!rc) rc = hub_review_policy_get(ctx, &on, &err);
@@ -797,7 +797,7 @@ static int cmd_dashboard(const cmd_args *a) {
   cm_err_clear(&err);
   if (n_pos < 1 || n_pos > 2 || strcmp(pos[0], "due-day") != 0 ||
       (n_pos == 2 && ((day = atoi(pos[1])) < 1 || day > 28)))
-    return usage_error("dashboard due-day [1..28]");
+    return usage_error("用法：dashboard due-day [1..28]");
   rc = hub_open(a->dir, &ctx, &err);
   if (!rc && n_pos == 2) rc = hub_dashboard_due_day_set(ctx, day, &err);
   if (!rc) rc = hub_dashboard_due_day_get(ctx, &day, &err);
@@ -843,7 +843,7 @@ static int cmd_decide(const cmd_args *a) {
   if (r >= 0) return r;
   cm_err_clear(&err);
   if (n_pos != 1)
-    return usage_error("decide commend|criticize|inspect|revoke|notice|list ...");
+    return usage_error("用法：decide commend|criticize|inspect|revoke|notice|list ...");
   if (strcmp(pos[0], "list") == 0) {
     json_t *list = NULL;
     rc = hub_open(a->dir, &ctx, &err);
@@ -876,7 +876,7 @@ static int cmd_decide(const cmd_args *a) {
   d.deadline = o[2].value;
   d.result = o[3].value;
   d.reason = o[4].value;
-  if (!d.reason) return usage_error("decide %s needs --reason TEXT", pos[0]);
+  if (!d.reason) return usage_error("decide %s 需要 --reason TEXT", pos[0]);
   rc = hub_open(a->dir, &ctx, &err);
   if (!rc) rc = hub_decide(ctx, &d, operator_of(o[5].value), record, sizeof record, &err);
   hub_close(ctx);
@@ -905,7 +905,7 @@ static int activity_declare(hub_ctx *ctx, const cmd_args *rest) {
   act.place = o[4].value;
   act.expected = parse_count(o[5].value);
   act.description = o[6].value;
-  if (act.expected < 0) return usage_error("--expected must be a count");
+  if (act.expected < 0) return usage_error("--expected 应为人数");
   cm_rc rc = hub_local_activity_declare(ctx, &act, id, &seq, &err);
   if (rc) return fail(rc, &err);
   printf("%s\n", id);
@@ -935,10 +935,10 @@ static int cmd_activity(const cmd_args *a) {
   if (strcmp(sub, "list") == 0 ? n_pos != 0
                                : (strcmp(sub, "ack") != 0 && strcmp(sub, "return") != 0) ||
                                      n_pos != 1)
-    return usage_error("activity list [--json] | ack ID [--note TEXT] | return ID --note TEXT "
+    return usage_error("用法：activity list [--json] | ack ID [--note TEXT] | return ID --note TEXT "
                        "| declare ...");
   if (strcmp(sub, "return") == 0 && !o[1].value)
-    return usage_error("activity return ID --note TEXT");
+    return usage_error("用法：activity return ID --note TEXT");
   rc = hub_open(a->dir, &ctx, &err);
   if (rc) return fail(rc, &err);
   if (strcmp(sub, "list") == 0) {
@@ -996,9 +996,9 @@ static int cmd_fork(const cmd_args *a) {
   cm_err_clear(&err);
   if (strcmp(sub, "list") == 0 ? n_pos != 0
                                : strcmp(sub, "resolve") != 0 || n_pos != 1 || !o[0].value)
-    return usage_error("fork list [--json] | fork resolve AUTHOR --keep HASH");
+    return usage_error("用法：fork list [--json] | fork resolve AUTHOR --keep HASH");
   if (n_pos && proto_key_from_hex(pos[0], author))
-    return usage_error("AUTHOR must be 64 hex digits, not '%s'", pos[0]);
+    return usage_error("AUTHOR 应为64位十六进制数字，而不是“%s”", pos[0]);
   rc = hub_open(a->dir, &ctx, &err);
   if (rc) return fail(rc, &err);
   if (strcmp(sub, "list") == 0) {
@@ -1055,29 +1055,29 @@ static int cmd_org(const cmd_args *a) {
   if (r >= 0) return r;
   cm_err_clear(&err);
   if (strcmp(sub, "dissolve") == 0) {
-    if (!o[0].value || !o[12].value) return usage_error("org dissolve --id ID --reason TEXT");
+    if (!o[0].value || !o[12].value) return usage_error("用法：org dissolve --id ID --reason TEXT");
     rc = hub_open(a->dir, &ctx, &err);
     if (!rc) rc = hub_local_org_dissolve(ctx, o[0].value, o[12].value, &seq, &err);
     hub_close(ctx);
     if (rc) return fail(rc, &err);
-    printf("%s dissolved in hub log entry %llu\n", o[0].value, (unsigned long long)seq);
+    printf("%s 已注销，记入本台账第 %llu 条\n", o[0].value, (unsigned long long)seq);
     return EXIT_OK;
   }
   if (strcmp(sub, "rectify") == 0) {
     if (!o[0].value || !o[13].value || !o[14].value)
-      return usage_error("org rectify --id ID --decision RECORD --content TEXT");
+      return usage_error("用法：org rectify --id ID --decision RECORD --content TEXT");
     rc = hub_open(a->dir, &ctx, &err);
     if (!rc)
       rc = hub_local_rectify(ctx, o[0].value, o[13].value, o[14].value, "", &seq, &err);
     hub_close(ctx);
     if (rc) return fail(rc, &err);
-    printf("%s rectified in hub log entry %llu: the criticism is closed\n", o[0].value,
+    printf("%s 已整改，记入本台账第 %llu 条：该批评已关闭\n", o[0].value,
            (unsigned long long)seq);
     return EXIT_OK;
   }
   int amend = strcmp(sub, "amend") == 0;
   if (!amend && strcmp(sub, "file") != 0)
-    return usage_error("org file|amend|dissolve|rectify --id ID ...");
+    return usage_error("用法：org file|amend|dissolve|rectify --id ID ...");
   memset(&org, 0, sizeof org);
   org.id = o[0].value;
   org.name = o[1].value;
@@ -1088,9 +1088,9 @@ static int cmd_org(const cmd_args *a) {
   org.members = amend && !o[5].value ? -1 : parse_count(o[5].value);
   org.party_members = amend && !o[6].value ? -1 : parse_count(o[6].value);
   if ((org.members < 0 && o[5].value) || (org.party_members < 0 && o[6].value))
-    return usage_error("--members and --party-members are counts");
+    return usage_error("--members 和 --party-members 应为人数");
   if (o[7].value && strcmp(o[7].value, "yes") != 0 && strcmp(o[7].value, "no") != 0)
-    return usage_error("--party-station yes|no");
+    return usage_error("用法：--party-station yes|no");
   org.party_station = o[7].value ? strcmp(o[7].value, "yes") == 0 : (amend ? -1 : 0);
   org.founded_by = o[8].value;
   org.scope = o[9].value;
@@ -1111,7 +1111,7 @@ static int cmd_org(const cmd_args *a) {
   if (rc) return fail(rc, &err);
   char *f = json_dumps(flags, JSON_COMPACT);
   printf("%s\n", id);
-  if (json_array_size(flags)) fprintf(stderr, "linli-hub: filed with flags %s\n", f ? f : "");
+  if (json_array_size(flags)) fprintf(stderr, "linli-hub: 提醒：已备案，带标记 %s\n", f ? f : "");
   free(f);
   json_decref(flags);
   return EXIT_OK;
@@ -1131,7 +1131,7 @@ static int cmd_report(const cmd_args *a) {
   cm_rc rc;
   if (r >= 0) return r;
   cm_err_clear(&err);
-  if (strcmp(sub, "monthly") != 0) return usage_error("report monthly --org ID --month YYYY-MM ...");
+  if (strcmp(sub, "monthly") != 0) return usage_error("用法：report monthly --org ID --month YYYY-MM ...");
   memset(&rep, 0, sizeof rep);
   rep.org = o[0].value;
   rep.month = o[1].value;
@@ -1142,7 +1142,7 @@ static int cmd_report(const cmd_args *a) {
   rep.scope = o[6].value;
   rep.good_deeds = o[7].value;
   if (rep.activities < 0 || rep.participants < 0 || rep.party_participants < 0)
-    return usage_error("--activities, --participants and --party-participants are counts");
+    return usage_error("--activities、--participants 和 --party-participants 应为数目");
   rc = hub_open(a->dir, &ctx, &err);
   if (!rc) rc = hub_local_report_monthly(ctx, &rep, &seq, &err);
   hub_close(ctx);
@@ -1247,83 +1247,69 @@ static int cmd_operator(const cmd_args *a) {
 static const hub_command commands[] = {
   {"init", cmd_init,
    "--role street|district --name NAME [--upstream URL] [--upstream-key KEY]",
-   "Create a hub in DIR: a new identity (DIR/identity.key, mode 0600) and database.\n"
-   "Prints the key's fingerprint, then the public key alone on the last line.\n"
-   "A street hub forwards to --upstream (the district's URL); --upstream-key pins\n"
-   "the district's key (else the first receipt's signer is pinned)."},
+   "在 DIR 中建立街道分会或区协会：新的身份密钥（DIR/identity.key，权限 0600）和数据库。\n"
+   "先打印密钥指纹，最后一行单独打印公钥。\n"
+   "街道分会转报到 --upstream（区协会的地址）；--upstream-key 锁定区协会的公钥\n"
+   "（不给时锁定第一张回执的签名者）。"},
   {"enroll", cmd_enroll, "--name NAME --key PUBLIC_KEY [--code CODE]",
-   "Enrol a key: at a street hub a community (CODE: its 12-digit code), at the\n"
-   "district a street hub.  Appends a signed hub.enrolled entry to the hub's log.\n"
-   "Read the fingerprint back to the other side before enrolling."},
+   "登记一个公钥：在街道分会登记社区（CODE：社区的12位代码），在区协会登记街道分会。\n"
+   "在本台账追加一条签名的登记记录。登记前请与对方核对指纹。"},
   {"enroll-requests", cmd_enroll_requests, "[--json]",
-   "List enrolment requests keys sent themselves: ID, name, code, fingerprint, time,\n"
-   "the address it came from, and IMITATES NAME when its name imitates an enrolled one."},
+   "列出社区或街道分会自己发来的登记申请：编号、名称、代码、指纹、时间、来源地址；\n"
+   "名称与已登记的社区相似时标出“疑似冒用 名称”（IMITATES）。"},
   {"enroll-approve", cmd_enroll_approve, "ID",
-   "Approve enrolment request ID (compare its fingerprint with the caller first)."},
+   "批准编号为 ID 的登记申请（先与申请人核对指纹）。"},
   {"serve", cmd_serve,
    "[--listen 127.0.0.1:8443] [--cert FILE --key FILE | --insecure-http] [--host NAME,...]",
-   "Serve the HTTP API in the foreground (HTTPS with --cert/--key) and, at a street\n"
-   "hub with an upstream, forward to the district.  Prints the URL first; stops on\n"
-   "SIGINT or SIGTERM.  An address outside loopback needs --cert/--key (or\n"
-   "--insecure-http, warned at every start).  Requests whose Host is not loopback,\n"
-   "the listen host or a --host name are refused (421)."},
+   "在前台提供 HTTP 接口和网页（给 --cert/--key 时用 HTTPS）；有上级的街道分会同时转报区协会。\n"
+   "先打印地址；收到 SIGINT 或 SIGTERM 时停止。监听本机以外的地址须给 --cert/--key\n"
+   "（或 --insecure-http，每次启动都会警告）。Host 不是本机、监听地址或 --host 所列名称的请求\n"
+   "一律拒绝（421）。"},
   {"bundle", cmd_bundle, "import FILE | export --node PUBLIC_KEY [--after CURSOR] FILE",
-   "import: a node's bundle file (USB stick) exactly like a push; prints the result\n"
-   "as the JSON the HTTP API would answer.\n"
-   "export: for a community with no network, a file with what its sync would fetch\n"
-   "(the signed receipt of its log, review results and decisions after CURSOR, default\n"
-   "all); the node applies it with `linli-node bundle import FILE`.\n"
-   "导出给无网络社区的回传文件（回执、审核结果、决定）。"},
+   "import：导入社区用U盘带来的包，与联网上报完全相同；以 HTTP 接口的 JSON 格式打印结果。\n"
+   "export：为没有网络的社区导出回传文件，内容与联网同步取回的相同（本社区台账的签名回执、\n"
+   "CURSOR 之后的审核结果和决定，默认全部）；社区用 `linli-node bundle import FILE` 导入。"},
   {"rebuild", cmd_rebuild, "",
-   "Rebuild the projection (organisations, reports, activities, communities) from\n"
-   "the stored logs; the result equals the incremental one."},
+   "从保存的台账重建汇总表（组织、月报、活动、社区）；结果与逐条接收时相同。"},
   {"status", cmd_status, "[--json]",
-   "Show heads, quarantined authors and fork evidence, enrolment requests, clock\n"
-   "flags and forward progress."},
+   "显示各台账的最新序号、被隔离的社区及分叉证据、登记申请、时钟异常和转报进度。"},
   {"review", cmd_review, "list [--json] | show ID [--json] | accept ID [--except RECORD "
    "--reason TEXT ...] | reject ID --reason TEXT",
-   "The street's review queue: each changeset a community pushed is a batch.  list\n"
-   "shows pending batches (batch ID first), show decodes one, accept/reject write a\n"
-   "review.batch entry the community and the district receive.  RECORD is\n"
-   "AUTHOR/SEQ or SEQ.  --operator NAME (default $USER) is recorded."},
+   "街道分会的审核队列：社区每次上报的变更包是一个批次。list 列出待审核的批次（批次编号在前），\n"
+   "show 显示一个批次的内容，accept/reject 写一条审核记录，社区和区协会都会收到。\n"
+   "RECORD 为 公钥/序号 或 序号。记录 --operator NAME（默认 $USER）。"},
   {"dashboard", cmd_dashboard, "due-day [1..28]",
-   "Show or set the day of the next month by which monthly reports count as on\n"
-   "time on the dashboard (default 5)."},
+   "显示或设置统计看板上月报按时上报的截止日：次月的第几天（默认 5 日）。"},
   {"quota", cmd_quota, "[BYTES]",
-   "Show or set how many raw bytes each author may store here per day (default\n"
-   "67108864, 64 MiB); a push past it is refused until the next day."},
+   "显示或设置每个上报方每天在本中心可存的原始字节数（默认 67108864，即 64 MiB）；\n"
+   "超过后当天的上报一律拒绝，次日恢复。"},
   {"policy", cmd_policy, "[auto-accept on|off]",
-   "Show or set the auto-accept policy: monthly reports without flags that do not\n"
-   "correct an accepted month are accepted automatically (default on)."},
+   "显示或设置自动通过：没有标记、也不更正已通过月份的月报自动通过（默认开启）。"},
   {"decide", cmd_decide,
    "commend|criticize|inspect|revoke|notice --org ID|--community NAME [--deadline "
    "YYYY-MM-DD] [--result pass|rectify|fail] --reason TEXT | list [--json]",
-   "Record a decision addressed to the organisation's community (relayed through\n"
-   "the street when made at the district).  A criticism needs --deadline and is\n"
-   "closed by an accepted rectification; list flags OVERDUE ones."},
+   "记录一项发给组织所在社区的决定（区协会的决定经街道分会转达）。\n"
+   "批评须给 --deadline，整改报告通过后结案；list 把逾期的标为 OVERDUE。"},
   {"activity", cmd_activity,
    "list [--json] | ack ID [--note TEXT] | return ID --note TEXT | declare --org ID "
    "--date YYYY-MM-DD --title TEXT [--id ID] [--place P] [--expected N] [--description D]",
-   "Major activities and their acknowledgements at street and district level;\n"
-   "declare is for street-level organisations."},
+   "重大活动汇报及街道分会、区协会的确认；declare 用于街道一级的组织。"},
   {"fork", cmd_fork, "list [--json] | resolve AUTHOR --keep HASH",
-   "Forks of quarantined authors; resolve keeps the chain holding entry HASH (the\n"
-   "other branch stays as evidence) and releases the author."},
+   "被隔离社区的台账分叉；resolve 保留含记录 HASH 的一支（另一支留作证据）并解除隔离。"},
   {"org", cmd_org,
    "file --name NAME [--id ID] [--founded-by district-unit|street|self] [--category C] "
    "[--leader L] [--phone P] [--members N] [--party-members N] [--party-station yes|no] "
    "[--scope S] [--venue V] [--filed YYYY-MM-DD]",
-   "File a street-level organisation (set up by a district unit: XXX街XXX分會) at the\n"
-   "street hub; prints its filing number.  Rule flags are printed on stderr.\n"
-   "org amend --id ID [any field above]: amend it; org dissolve --id ID --reason R;\n"
-   "org rectify --id ID --decision RECORD --content TEXT: close a criticism of it."},
+   "在街道分会为街道一级的组织备案（区属单位设立的：XXX街XXX分会）；打印备案编号。\n"
+   "规则标记打印到标准错误。org amend --id ID [上列任一项]：变更；\n"
+   "org dissolve --id ID --reason R：注销；org rectify --id ID --decision RECORD --content TEXT：\n"
+   "以整改报告关闭对它的批评。"},
   {"forward", cmd_forward, "",
-   "Run one forward round now, beside serve's loop: push to the district, pull its\n"
-   "feed and relay its decisions to the communities."},
+   "在 serve 的循环之外立即转报一轮：上报区协会，取回区协会的决定并转达各社区。"},
   {"report", cmd_report,
    "monthly --org ID --month YYYY-MM --activities N --participants N "
    "[--party-participants N] [--content T] [--scope S] [--good-deeds G]",
-   "Monthly report of a street-level organisation (a second one corrects the month)."},
+   "街道一级组织的月报（同月第二份更正第一份）。"},
   {"operator", cmd_operator, HUB_OPCLI_USAGE, HUB_OPCLI_HELP},
   {"revoke", cmd_revoke, "--key PUBLIC_KEY --reason TEXT",
    "Revoke a key this hub enrolled (a community's lost or stolen PC at a street, a\n"
@@ -1350,13 +1336,13 @@ static const hub_command *find_command(const char *name) {
 }
 
 static void print_help(void) {
-  printf("usage: linli-hub --dir DIR COMMAND [ARGS]\n"
-         "       linli-hub --version\n\n"
-         "The street or district hub of linli.  Commands:\n");
+  printf("用法：linli-hub --dir DIR 命令 [参数]\n"
+         "      linli-hub --version\n\n"
+         "邻里的街道分会或区协会。命令：\n");
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     printf("  %-16s %s\n", commands[i].name, commands[i].usage);
-  printf("\n`linli-hub COMMAND --help` explains one command.\n"
-         "Exit codes: 0 ok, 1 usage, 2 refused input, 3 network, 5 storage.\n");
+  printf("\n`linli-hub 命令 --help` 说明一个命令。\n"
+         "退出码：0 成功，1 用法错误，2 输入被拒绝，3 网络问题，5 存储问题。\n");
 }
 
 int main(int argc, char **argv) {
@@ -1378,7 +1364,7 @@ int main(int argc, char **argv) {
       dir = argv[i] + 6;
       i++;
     } else {
-      return usage_error("unknown option '%s'", argv[i]);
+      return usage_error("没有选项“%s”", argv[i]);
     }
   }
   if (i >= argc) {
@@ -1386,13 +1372,13 @@ int main(int argc, char **argv) {
     return EXIT_USAGE;
   }
   const hub_command *c = find_command(argv[i]);
-  if (!c) return usage_error("unknown command '%s'", argv[i]);
+  if (!c) return usage_error("没有命令“%s”", argv[i]);
   cmd_args a = {dir, argc - i - 1, argv + i + 1};
   for (int k = 0; k < a.argc; k++)
     if (strcmp(a.argv[k], "--help") == 0 || strcmp(a.argv[k], "-h") == 0) {
       print_command_help(c);
       return EXIT_OK;
     }
-  if (!dir || !*dir) return usage_error("%s needs --dir DIR before the command", c->name);
+  if (!dir || !*dir) return usage_error("%s 需要在命令前给出 --dir DIR", c->name);
   return c->run(&a);
 }

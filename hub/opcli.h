@@ -14,11 +14,10 @@
   " disable NAME | passwd NAME | audit [--json] [--limit N]"
 
 #define HUB_OPCLI_HELP                                                               \
-  "Operator accounts of the web pages, kept in DIR/operators.db (never replicated).\n" \
-  "add and passwd read the password from the first line of standard input (8\n"      \
-  "characters at least).  Roles: district (everything), street (one street: at a\n"  \
-  "district hub name it with --street), viewer (reads only; the default).\n"         \
-  "audit prints the newest audit rows: logins, reviews, decisions."
+  "网页操作员账号，保存在 DIR/operators.db（不复制到别处）。\n"                       \
+  "add 和 passwd 从标准输入的第一行读取密码（至少8个字符）。角色：district（全部权限），\n" \
+  "street（一个街道：在区协会用 --street 指明），viewer（只能查看；默认）。\n"         \
+  "audit 打印最新的操作记录：登录、审核、决定。"
 
 /* Run `operator ARGS` on the hub in dir, reading a password from in and
  * writing results to out.  *usage_out is 1 when the arguments were wrong

@@ -52,73 +52,10 @@ hub_opstore *hub_web_ops(hub_web *web) {
 
 /* ---- output ---- */
 
-const char *hub_web_t(const hub_web_req *w, const char *key) {
-  return hub_i18n(w->lang, key);
-}
-
-void hub_web_raw(hub_web_req *w, const char *s) {
-  /* A page over HUB_WEB_PAGE_MAX is cut short; hub_web_foot notices. */
-  if (s) (void)cm_buf_append(&w->out, s, strlen(s));
-}
-
-void hub_web_rawf(hub_web_req *w, const char *fmt, ...) {
-  char tmp[2048];
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-  va_end(ap);
-  if (n > 0) (void)cm_buf_append(&w->out, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
-void hub_web_text(hub_web_req *w, const char *s) {
-  if (!s) return;
-  const char *run = s;
-  for (const char *p = s;; p++) {
-    const char *rep = NULL;
-    switch (*p) {
-    case '&': rep = "&amp;"; break;
-    case '<': rep = "&lt;"; break;
-    case '>': rep = "&gt;"; break;
-    case '"': rep = "&quot;"; break;
-    case '\'': rep = "&#39;"; break;
-    default: break;
-    }
-    if (rep || !*p) {
-      (void)cm_buf_append(&w->out, run, (size_t)(p - run));
-      if (!*p) break;
-      hub_web_raw(w, rep);
-      run = p + 1;
-    }
-  }
-}
-
-void hub_web_textf(hub_web_req *w, const char *fmt, ...) {
-  char tmp[2048];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(tmp, sizeof tmp, fmt, ap);
-  va_end(ap);
-  hub_web_text(w, tmp);
-}
-
-void hub_web_word(hub_web_req *w, const char *key) {
-  hub_web_text(w, hub_web_t(w, key));
-}
-
 void hub_web_csrf_field(hub_web_req *w) {
-  hub_web_raw(w, "<input type=\"hidden\" name=\"csrf\" value=\"");
-  hub_web_text(w, w->s.csrf);
-  hub_web_raw(w, "\">");
-}
-
-void hub_web_time(hub_web_req *w, uint64_t t_ms) {
-  char iso[26];
-  if (!t_ms) {
-    hub_web_raw(w, "-");
-    return;
-  }
-  cm_time_iso(t_ms, iso);
-  hub_web_rawf(w, "%.10s %.5s", iso, iso + 11);
+  cm_html_raw(&w->h, "<input type=\"hidden\" name=\"csrf\" value=\"");
+  cm_html_esc(&w->h, w->s.csrf);
+  cm_html_raw(&w->h, "\">");
 }
 
 void hub_web_status(hub_web_req *w, int status) {
@@ -126,17 +63,6 @@ void hub_web_status(hub_web_req *w, int status) {
 }
 
 /* ---- request start and end ---- */
-
-static void security_headers(cm_http_resp *resp) {
-  cm_http_resp_header(resp, "Content-Security-Policy",
-                      "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
-                      "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-                      "base-uri 'none'");
-  cm_http_resp_header(resp, "X-Frame-Options", "DENY");
-  cm_http_resp_header(resp, "X-Content-Type-Options", "nosniff");
-  cm_http_resp_header(resp, "Referrer-Policy", "same-origin");
-  cm_http_resp_header(resp, "Cache-Control", "no-store");
-}
 
 int hub_web_begin(hub_web_req *w, cm_http_req *req, cm_http_resp *resp, void *ctx,
                   unsigned flags) {
@@ -153,14 +79,14 @@ int hub_web_begin(hub_web_req *w, cm_http_req *req, cm_http_resp *resp, void *ct
   w->hub = api->hub;
   w->web = api->web;
   resp->status = 200;
-  cm_buf_init(&w->out, HUB_WEB_PAGE_MAX);
-  if (!hub_i18n_parse(lang_q, &w->lang))
-    (void)hub_i18n_parse(cm_http_cookie(req, HUB_WEB_LANG_COOKIE), &w->lang);
-  security_headers(resp);
-  if (lang_q && hub_i18n_parse(lang_q, &w->lang)) {
+  if (!cm_i18n_parse(lang_q, &w->lang))
+    (void)cm_i18n_parse(cm_http_cookie(req, HUB_WEB_LANG_COOKIE), &w->lang);
+  cm_html_init(&w->h, HUB_WEB_PAGE_MAX, w->lang);
+  cm_html_security_headers(resp);
+  if (lang_q && cm_i18n_parse(lang_q, &w->lang)) {
     char cookie[96];
     snprintf(cookie, sizeof cookie, "%s=%s; Path=/; SameSite=Strict; Max-Age=31536000%s",
-             HUB_WEB_LANG_COOKIE, w->lang == HUB_LANG_EN ? "en" : "zh",
+             HUB_WEB_LANG_COOKIE, w->lang == CM_LANG_EN ? "en" : "zh",
              cm_http_is_tls(req) ? "; Secure" : "");
     cm_http_resp_header(resp, "Set-Cookie", cookie);
   }
@@ -233,7 +159,7 @@ refused:
 }
 
 void hub_web_end(hub_web_req *w) {
-  cm_buf_free(&w->out);
+  cm_html_free(&w->h);
 }
 
 const char *hub_web_operator(const hub_web_req *w) {
@@ -300,7 +226,7 @@ void hub_web_author_street(hub_web_req *w, const char *author_hex, char *out, si
 void hub_web_kind(hub_web_req *w, const char *kind) {
   char key[80];
   snprintf(key, sizeof key, "kind.%s", kind ? kind : "");
-  hub_web_text(w, hub_i18n_has(key) ? hub_web_t(w, key) : (kind ? kind : ""));
+  cm_html_esc(&w->h, cm_i18n_has(key) ? cm_i18n_t(w->lang, key) : (kind ? kind : ""));
 }
 
 void hub_web_kinds(hub_web_req *w, const json_t *kinds) {
@@ -308,53 +234,76 @@ void hub_web_kinds(hub_web_req *w, const json_t *kinds) {
   json_t *v;
   int first = 1;
   json_object_foreach((json_t *)kinds, k, v) {
-    if (!first) hub_web_raw(w, ", ");
+    if (!first) cm_html_raw(&w->h, ", ");
     first = 0;
     hub_web_kind(w, k);
-    hub_web_rawf(w, " %lld", (long long)json_integer_value(v));
+    cm_html_printf(&w->h, " %lld", (long long)json_integer_value(v));
   }
 }
 
-/* One JSON value as text: strings as they are, the rest compact. */
-static void json_value_text(hub_web_req *w, const json_t *v) {
+/* One JSON value as people read it: words for yes/no and for the enum fields,
+ * times without the ISO "T", an object (an amendment's changes) as its fields. */
+static void json_field(hub_web_req *w, const char *field, const json_t *v);
+
+static void json_value_text(hub_web_req *w, const char *field, const json_t *v) {
   if (json_is_boolean(v)) {
-    hub_web_word(w, json_is_true(v) ? "yes" : "no");
+    cm_html_word(&w->h, json_is_true(v) ? "yes" : "no");
   } else if (json_is_string(v)) {
-    hub_web_text(w, json_string_value(v));
-  } else {
-    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-    hub_web_text(w, s ? s : "");
-    free(s);
+    const char *s = json_string_value(v);
+    if (field && !strcmp(field, "founded_by"))
+      cm_html_esc(&w->h, cm_i18n_word(w->lang, "found.", s));
+    else
+      cm_html_iso(&w->h, s);
+  } else if (json_is_object(v)) {
+    const char *k;
+    json_t *x;
+    cm_html_raw(&w->h, "<ul class=\"changes\">");
+    json_object_foreach((json_t *)v, k, x) {
+      cm_html_raw(&w->h, "<li>");
+      json_field(w, k, x);
+      cm_html_raw(&w->h, "</li>");
+    }
+    cm_html_raw(&w->h, "</ul>");
+  } else if (json_is_integer(v)) {
+    cm_html_printf(&w->h, "%lld", (long long)json_integer_value(v));
+  } else if (json_is_array(v)) {
+    size_t i;
+    json_t *x;
+    json_array_foreach((json_t *)v, i, x) {
+      if (i) cm_html_raw(&w->h, "、");
+      json_value_text(w, field, x);
+    }
   }
+}
+
+static void json_field(hub_web_req *w, const char *field, const json_t *v) {
+  cm_html_printf(&w->h, "%h：", cm_i18n_word(w->lang, "field.", field));
+  json_value_text(w, field, v);
 }
 
 void hub_web_json_body(hub_web_req *w, const json_t *body) {
   if (!json_is_object(body)) {
-    json_value_text(w, body);
+    json_value_text(w, NULL, body);
     return;
   }
   const char *k;
   json_t *v;
-  hub_web_raw(w, "<dl class=\"body\">");
+  cm_html_raw(&w->h, "<dl class=\"body\">");
   json_object_foreach((json_t *)body, k, v) {
-    char key[80];
     /* Flags have their own column. */
     if (!strcmp(k, "flags")) continue;
-    snprintf(key, sizeof key, "field.%s", k);
-    hub_web_raw(w, "<dt>");
-    hub_web_text(w, hub_i18n_has(key) ? hub_web_t(w, key) : k);
-    hub_web_raw(w, "</dt><dd>");
-    json_value_text(w, v);
-    hub_web_raw(w, "</dd>");
+    cm_html_printf(&w->h, "<dt>%h</dt><dd>", cm_i18n_word(w->lang, "field.", k));
+    json_value_text(w, k, v);
+    cm_html_raw(&w->h, "</dd>");
   }
-  hub_web_raw(w, "</dl>");
+  cm_html_raw(&w->h, "</dl>");
 }
 
 void hub_web_flags(hub_web_req *w, const json_t *flags) {
   size_t i;
   json_t *f;
   if (!json_is_array(flags) || !json_array_size(flags)) {
-    hub_web_raw(w, "-");
+    cm_html_raw(&w->h, "-");
     return;
   }
   json_array_foreach((json_t *)flags, i, f) {
@@ -363,26 +312,29 @@ void hub_web_flags(hub_web_req *w, const json_t *flags) {
                                            : NULL;
     char key[80];
     snprintf(key, sizeof key, "flag.%s", name ? name : "");
-    hub_web_raw(w, "<span class=\"flag\">");
-    if (name && hub_i18n_has(key))
-      hub_web_word(w, key);
+    cm_html_raw(&w->h, "<span class=\"flag\">");
+    if (name && cm_i18n_has(key))
+      cm_html_word(&w->h, key);
     else if (name)
-      hub_web_text(w, name);
+      cm_html_esc(&w->h, name);
     else
-      json_value_text(w, f);
-    hub_web_raw(w, "</span> ");
+      json_value_text(w, NULL, f);
+    cm_html_raw(&w->h, "</span> ");
   }
 }
 
 /* ---- layout ---- */
 
+/* The menu; district_only pages (HUB_WEB_DISTRICT) are left out for an
+ * operator bound to one street at the district, who would only get 403. */
 static const struct {
   const char *path;
   const char *key;
+  int district_only;
 } nav_items[] = {
-    {"/review", "nav.review"},         {"/enrol", "nav.enrol"},
-    {"/decide", "nav.decide"},         {"/activities", "nav.activities"},
-    {"/alerts", "nav.alerts"},
+    {"/review", "nav.review", 0},         {"/enrol", "nav.enrol", 0},
+    {"/decide", "nav.decide", 1},         {"/activities", "nav.activities", 1},
+    {"/alerts", "nav.alerts", 0},
 };
 
 /* 1 when the dashboard defines a page at "/". */
@@ -393,105 +345,101 @@ static int dashboard_has_root(void) {
 }
 
 static void doc_start(hub_web_req *w, const char *title_key) {
-  hub_web_raw(w, w->lang == HUB_LANG_EN ? "<!DOCTYPE html>\n<html lang=\"en\">"
+  cm_html_raw(&w->h, w->lang == CM_LANG_EN ? "<!DOCTYPE html>\n<html lang=\"en\">"
                                        : "<!DOCTYPE html>\n<html lang=\"zh-CN\">");
-  hub_web_raw(w, "<head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+  cm_html_raw(&w->h, "<head><meta charset=\"utf-8\"><meta name=\"viewport\" "
                  "content=\"width=device-width, initial-scale=1\"><title>");
-  hub_web_word(w, title_key);
-  hub_web_raw(w, " · ");
-  hub_web_text(w, w->hub->name);
-  hub_web_raw(w, "</title><link rel=\"stylesheet\" href=\"/assets/style.css\">"
+  cm_html_word(&w->h, title_key);
+  cm_html_raw(&w->h, " · ");
+  cm_html_esc(&w->h, w->hub->name);
+  cm_html_raw(&w->h, "</title><link rel=\"stylesheet\" href=\"/assets/style.css\">"
                  "<script src=\"/assets/app.js\" defer></script></head>\n<body>");
 }
 
 void hub_web_head(hub_web_req *w, const char *title_key) {
   const char *path = cm_http_path(w->req);
   doc_start(w, title_key);
-  hub_web_raw(w, "<header class=\"top\"><div class=\"brand\"><span class=\"hub-name\">");
-  hub_web_text(w, w->hub->name);
-  hub_web_raw(w, "</span> <span class=\"hub-role\">");
-  hub_web_word(w, w->hub->role == HUB_ROLE_DISTRICT ? "hub.district" : "hub.street");
-  hub_web_raw(w, "</span></div><nav>");
+  cm_html_raw(&w->h, "<header class=\"top\"><div class=\"brand\"><span class=\"hub-name\">");
+  cm_html_esc(&w->h, w->hub->name);
+  cm_html_raw(&w->h, "</span> <span class=\"hub-role\">");
+  cm_html_word(&w->h, w->hub->role == HUB_ROLE_DISTRICT ? "hub.district" : "hub.street");
+  cm_html_raw(&w->h, "</span></div><nav>");
   if (dashboard_has_root()) {
-    hub_web_raw(w, !strcmp(path, "/") ? "<a class=\"on\" href=\"/\">" : "<a href=\"/\">");
-    hub_web_word(w, "nav.dashboard");
-    hub_web_raw(w, "</a>");
+    cm_html_raw(&w->h, !strcmp(path, "/") ? "<a class=\"on\" href=\"/\">" : "<a href=\"/\">");
+    cm_html_word(&w->h, "nav.dashboard");
+    cm_html_raw(&w->h, "</a>");
   }
+  int street_bound = w->logged_in && w->hub->role == HUB_ROLE_DISTRICT && w->s.op.street[0];
   for (size_t i = 0; i < sizeof nav_items / sizeof nav_items[0]; i++) {
+    if (nav_items[i].district_only && street_bound) continue;
     size_t n = strlen(nav_items[i].path);
     int on = !strncmp(path, nav_items[i].path, n) && (path[n] == '\0' || path[n] == '/');
-    hub_web_rawf(w, "<a%s href=\"%s\">", on ? " class=\"on\"" : "", nav_items[i].path);
-    hub_web_word(w, nav_items[i].key);
-    hub_web_raw(w, "</a>");
+    cm_html_printf(&w->h, "<a%r href=\"%r\">", on ? " class=\"on\"" : "", nav_items[i].path);
+    cm_html_word(&w->h, nav_items[i].key);
+    cm_html_raw(&w->h, "</a>");
   }
-  hub_web_raw(w, "</nav><div class=\"who\"><a class=\"lang\" href=\"?lang=");
-  hub_web_raw(w, w->lang == HUB_LANG_EN ? "zh\">中文" : "en\">English");
-  hub_web_raw(w, "</a>");
+  cm_html_raw(&w->h, "</nav><div class=\"who\"><a class=\"lang\" href=\"?lang=");
+  cm_html_raw(&w->h, w->lang == CM_LANG_EN ? "zh\">中文" : "en\">English");
+  cm_html_raw(&w->h, "</a>");
   if (w->logged_in) {
-    hub_web_raw(w, " <span class=\"op\">");
-    hub_web_text(w, w->s.op.name);
-    hub_web_raw(w, " (");
-    hub_web_word(w, !strcmp(w->s.op.role, "district") ? "role.district"
+    cm_html_raw(&w->h, " <span class=\"op\">");
+    cm_html_esc(&w->h, w->s.op.name);
+    cm_html_raw(&w->h, " (");
+    cm_html_word(&w->h, !strcmp(w->s.op.role, "district") ? "role.district"
                     : !strcmp(w->s.op.role, "street") ? "role.street"
                                                       : "role.viewer");
     if (w->s.op.street[0] && w->hub->role == HUB_ROLE_DISTRICT) {
-      hub_web_raw(w, " · ");
-      hub_web_text(w, w->s.op.street);
+      cm_html_raw(&w->h, " · ");
+      cm_html_esc(&w->h, w->s.op.street);
     }
-    hub_web_raw(w, ")</span><form class=\"inline\" method=\"post\" action=\"/logout\">");
+    cm_html_raw(&w->h, ")</span><form class=\"inline\" method=\"post\" action=\"/logout\">");
     hub_web_csrf_field(w);
-    hub_web_raw(w, "<button type=\"submit\" id=\"logout\">");
-    hub_web_word(w, "nav.logout");
-    hub_web_raw(w, "</button></form>");
+    cm_html_raw(&w->h, "<button type=\"submit\" id=\"logout\">");
+    cm_html_word(&w->h, "nav.logout");
+    cm_html_raw(&w->h, "</button></form>");
   }
-  hub_web_raw(w, "</div></header>\n<main>");
+  cm_html_raw(&w->h, "</div></header>\n<main>");
   const char *msg = cm_http_query(w->req, "msg");
   /* Only words of our own table are shown: a link cannot put text in the page. */
-  if (msg && !strncmp(msg, "msg.", 4) && hub_i18n_has(msg)) {
-    hub_web_raw(w, "<p class=\"flash\" role=\"status\">");
-    hub_web_word(w, msg);
-    hub_web_raw(w, "</p>");
+  if (msg && !strncmp(msg, "msg.", 4) && cm_i18n_has(msg)) {
+    cm_html_raw(&w->h, "<p class=\"flash\" role=\"status\">");
+    cm_html_word(&w->h, msg);
+    cm_html_raw(&w->h, "</p>");
   }
 }
 
 void hub_web_foot(hub_web_req *w) {
-  hub_web_raw(w, "</main>\n<footer>");
-  hub_web_word(w, "footer");
-  hub_web_raw(w, "</footer></body></html>\n");
-  if (w->out.len >= w->out.max) {
-    cm_error("web: page %s over %zu bytes", cm_http_path(w->req), (size_t)HUB_WEB_PAGE_MAX);
-    cm_http_resp_set(w->resp, 500, "text/plain; charset=utf-8", "page too large\n", 15);
+  cm_html_raw(&w->h, "</main>\n<footer>");
+  cm_html_word(&w->h, "footer.hub");
+  cm_html_raw(&w->h, "</footer></body></html>\n");
+  if (w->h.rc) {
+    cm_error("web: page %s not written: %s", cm_http_path(w->req), cm_strerror(w->h.rc));
+    static const char msg[] = "500 服务器内部错误：页面未能生成，请查看日志。\n";
+    cm_http_resp_set(w->resp, 500, "text/plain; charset=utf-8", msg, sizeof msg - 1);
     return;
   }
   int status = w->resp->status ? w->resp->status : 200;
-  if (cm_http_resp_set(w->resp, status, "text/html; charset=utf-8", w->out.p, w->out.len))
+  if (cm_http_resp_set(w->resp, status, "text/html; charset=utf-8", w->h.out.p, w->h.out.len))
     cm_http_resp_set(w->resp, 500, "text/plain; charset=utf-8", "out of memory\n", 14);
 }
 
 void hub_web_fail(hub_web_req *w, int status, const char *why_key, const char *detail) {
-  cm_buf_reset(&w->out);
+  cm_html_reset(&w->h);
   w->resp->status = status;
   if (w->logged_in)
     hub_web_head(w, "err.title");
   else {
     doc_start(w, "err.title");
-    hub_web_raw(w, "<main>");
+    cm_html_raw(&w->h, "<main>");
   }
-  hub_web_rawf(w, "<h1>%d ", status);
-  hub_web_word(w, "err.title");
-  hub_web_raw(w, "</h1><p class=\"error\" id=\"error\">");
-  hub_web_word(w, why_key);
-  if (detail && *detail) {
-    hub_web_raw(w, "<br><small>");
-    hub_web_text(w, detail);
-    hub_web_raw(w, "</small>");
-  }
-  hub_web_raw(w, "</p>");
-  if (status == 401) {
-    hub_web_raw(w, "<p><a href=\"/login\">");
-    hub_web_word(w, "login.title");
-    hub_web_raw(w, "</a></p>");
-  }
+  cm_html_printf(&w->h, "<h1>%w</h1>", "err.title");
+  /* What to do next, by what went wrong; the detail only where it is in words. */
+  const char *next = status == 401   ? "err.next_login"
+                     : status == 403 ? "err.next_perm"
+                     : status == 404 ? "err.next_missing"
+                     : status < 500  ? "err.next"
+                                     : "err.next_internal";
+  cm_html_error_box(&w->h, w->req, why_key, detail, next, status == 401 ? "/login" : "/");
   hub_web_foot(w);
   w->resp->status = status;
 }
@@ -514,30 +462,30 @@ static const char *safe_next(const char *next) {
 
 static void login_form(hub_web_req *w, const char *name, const char *error_key) {
   hub_web_head(w, "login.title");
-  hub_web_raw(w, "<section class=\"login\"><h1>");
-  hub_web_word(w, "login.title");
-  hub_web_raw(w, "</h1>");
+  cm_html_raw(&w->h, "<section class=\"login\"><h1>");
+  cm_html_word(&w->h, "login.title");
+  cm_html_raw(&w->h, "</h1>");
   if (error_key) {
-    hub_web_raw(w, "<p class=\"error\" id=\"error\" role=\"alert\">");
-    hub_web_word(w, error_key);
-    hub_web_raw(w, "</p>");
+    cm_html_raw(&w->h, "<p class=\"error\" id=\"error\" role=\"alert\">");
+    cm_html_word(&w->h, error_key);
+    cm_html_raw(&w->h, "</p>");
   }
-  hub_web_raw(w, "<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"next\" "
+  cm_html_raw(&w->h, "<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"next\" "
                  "value=\"");
   const char *next = cm_http_form(w->req, "next", 0);
-  hub_web_text(w, safe_next(next ? next : cm_http_query(w->req, "next")));
-  hub_web_raw(w, "\"><label>");
-  hub_web_word(w, "login.name");
-  hub_web_raw(w, "<input name=\"name\" id=\"name\" autocomplete=\"username\" required "
+  cm_html_esc(&w->h, safe_next(next ? next : cm_http_query(w->req, "next")));
+  cm_html_raw(&w->h, "\"><label>");
+  cm_html_word(&w->h, "login.name");
+  cm_html_raw(&w->h, "<input name=\"name\" id=\"name\" autocomplete=\"username\" required "
                  "maxlength=\"63\" value=\"");
-  hub_web_text(w, name ? name : "");
-  hub_web_raw(w, "\"></label><label>");
-  hub_web_word(w, "login.password");
-  hub_web_raw(w, "<input type=\"password\" name=\"password\" id=\"password\" "
+  cm_html_esc(&w->h, name ? name : "");
+  cm_html_raw(&w->h, "\"></label><label>");
+  cm_html_word(&w->h, "login.password");
+  cm_html_raw(&w->h, "<input type=\"password\" name=\"password\" id=\"password\" "
                  "autocomplete=\"current-password\" required></label><button type=\"submit\" "
                  "id=\"login\">");
-  hub_web_word(w, "login.submit");
-  hub_web_raw(w, "</button></form></section>");
+  cm_html_word(&w->h, "login.submit");
+  cm_html_raw(&w->h, "</button></form></section>");
   hub_web_foot(w);
 }
 

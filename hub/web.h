@@ -1,5 +1,6 @@
 /* web.h - the hub's web pages for operators: the page framework (route tables,
- * session middleware, HTML layout, escaping, language switch), the embedded
+ * session middleware, HTML layout, language switch; writing and escaping are
+ * common/html.h, the words common/i18n.h), the embedded
  * static assets, and the page handlers of hub/web_*.c.
  *
  * Every page handler is a cm_http_handler whose ctx is the server's hub_api
@@ -13,7 +14,7 @@
  *     hub_web_req w;
  *     if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
  *     hub_web_head(&w, "x.title");
- *     hub_web_text(&w, user_supplied);   // escaped
+ *     cm_html_printf(&w.h, "<p>%h</p>", user_supplied);   // %h escapes
  *     hub_web_foot(&w);
  *     hub_web_end(&w);
  *   }
@@ -28,14 +29,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../common/buf.h"
+#include "../common/html.h"
 #include "../common/http_server.h"
+#include "../common/i18n.h"
 #include "../common/rc.h"
 #include "api.h"
 #include "auth.h"
 #include "hub.h"
 #include "opstore.h"
-#include "web_i18n.h"
 
 #define HUB_WEB_PAGE_MAX ((size_t)8u << 20) /* bytes of one HTML page */
 #define HUB_WEB_LANG_COOKIE "linli_lang"
@@ -81,8 +82,8 @@ typedef struct hub_web_req {
   hub_web *web;
   hub_auth_session s;  /* the operator, when logged_in */
   int logged_in;
-  hub_lang lang;
-  cm_buf out;          /* the page being written */
+  cm_lang lang;
+  cm_html h;           /* the page being written */
 } hub_web_req;
 
 /* Start a page: language, security headers, session and the flags' checks.
@@ -94,25 +95,8 @@ int hub_web_begin(hub_web_req *w, cm_http_req *req, cm_http_resp *resp, void *ct
 /* Free what the request holds. */
 void hub_web_end(hub_web_req *w);
 
-/* The word key in the request's language. */
-const char *hub_web_t(const hub_web_req *w, const char *key);
-
-/* Append bytes as they are (markup the page wrote itself). */
-void hub_web_raw(hub_web_req *w, const char *s);
-void hub_web_rawf(hub_web_req *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Append text HTML-escaped (& < > " '): every string that came from outside. */
-void hub_web_text(hub_web_req *w, const char *s);
-void hub_web_textf(hub_web_req *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Append the word key, escaped. */
-void hub_web_word(hub_web_req *w, const char *key);
-
 /* Append the hidden CSRF field of the session's token. */
 void hub_web_csrf_field(hub_web_req *w);
-
-/* Append a time (Unix ms) as "2026-11-27 12:00" Asia/Shanghai. */
-void hub_web_time(hub_web_req *w, uint64_t t_ms);
 
 /* The layout's start: doctype, head with the title word, header with the hub
  * name and role, navigation, language switch, operator and logout button. */

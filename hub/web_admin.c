@@ -32,11 +32,11 @@ void hub_web_page_enrol(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   int can_approve = hub_auth_can_write(&w.s) &&
                     !(w.hub->role == HUB_ROLE_DISTRICT && w.s.op.street[0]);
   hub_web_head(&w, "enrol.title");
-  hub_web_raw(&w, "<h1>");
-  hub_web_word(&w, "enrol.title");
-  hub_web_raw(&w, "</h1><p class=\"hint\">");
-  hub_web_word(&w, "enrol.hint");
-  hub_web_raw(&w, "</p>");
+  cm_html_raw(&w.h, "<h1>");
+  cm_html_word(&w.h, "enrol.title");
+  cm_html_raw(&w.h, "</h1><p class=\"hint\">");
+  cm_html_word(&w.h, "enrol.hint");
+  cm_html_raw(&w.h, "</p>");
   size_t shown = 0, i;
   json_t *r;
   json_array_foreach(list, i, r) {
@@ -45,45 +45,45 @@ void hub_web_page_enrol(cm_http_req *req, cm_http_resp *resp, void *ctx) {
         !hub_auth_sees_street(&w.s, w.hub->role, street))
       continue;
     if (!shown++) {
-      hub_web_raw(&w, "<table class=\"list\" id=\"requests\"><thead><tr><th>");
-      hub_web_word(&w, "enrol.name");
-      hub_web_raw(&w, "</th><th>");
-      hub_web_word(&w, "enrol.code");
-      hub_web_raw(&w, "</th><th>");
-      hub_web_word(&w, "enrol.role");
-      hub_web_raw(&w, "</th><th>");
-      hub_web_word(&w, "enrol.fingerprint");
-      hub_web_raw(&w, "</th><th>");
-      hub_web_word(&w, "enrol.time");
-      hub_web_raw(&w, "</th><th></th></tr></thead><tbody>");
+      cm_html_raw(&w.h, "<table class=\"list\" id=\"requests\"><thead><tr><th>");
+      cm_html_word(&w.h, "enrol.name");
+      cm_html_raw(&w.h, "</th><th>");
+      cm_html_word(&w.h, "enrol.code");
+      cm_html_raw(&w.h, "</th><th>");
+      cm_html_word(&w.h, "enrol.role");
+      cm_html_raw(&w.h, "</th><th>");
+      cm_html_word(&w.h, "enrol.fingerprint");
+      cm_html_raw(&w.h, "</th><th>");
+      cm_html_word(&w.h, "enrol.time");
+      cm_html_raw(&w.h, "</th><th></th></tr></thead><tbody>");
     }
     json_int_t id = json_integer_value(json_object_get(r, "id"));
-    hub_web_rawf(&w, "<tr data-request=\"%lld\"><td>", (long long)id);
-    hub_web_text(&w, json_string_value(json_object_get(r, "name")));
-    hub_web_raw(&w, "</td><td>");
-    hub_web_text(&w, json_string_value(json_object_get(r, "code")));
-    hub_web_raw(&w, "</td><td>");
-    hub_web_text(&w, json_string_value(json_object_get(r, "role")));
-    hub_web_raw(&w, "</td><td class=\"fingerprint\">");
-    hub_web_text(&w, json_string_value(json_object_get(r, "fingerprint")));
-    hub_web_raw(&w, "</td><td>");
-    hub_web_time(&w, (uint64_t)json_integer_value(json_object_get(r, "time_ms")));
-    hub_web_raw(&w, "</td><td>");
+    cm_html_printf(&w.h, "<tr data-request=\"%lld\"><td>", (long long)id);
+    cm_html_esc(&w.h, json_string_value(json_object_get(r, "name")));
+    cm_html_raw(&w.h, "</td><td>");
+    cm_html_esc(&w.h, json_string_value(json_object_get(r, "code")));
+    cm_html_raw(&w.h, "</td><td>");
+    cm_html_esc(&w.h, json_string_value(json_object_get(r, "role")));
+    cm_html_raw(&w.h, "</td><td class=\"fingerprint\">");
+    cm_html_esc(&w.h, json_string_value(json_object_get(r, "fingerprint")));
+    cm_html_raw(&w.h, "</td><td>");
+    cm_html_time(&w.h, (uint64_t)json_integer_value(json_object_get(r, "time_ms")));
+    cm_html_raw(&w.h, "</td><td>");
     if (can_approve) {
-      hub_web_rawf(&w, "<form method=\"post\" action=\"/enrol/%lld\">", (long long)id);
+      cm_html_printf(&w.h, "<form method=\"post\" action=\"/enrol/%lld\">", (long long)id);
       hub_web_csrf_field(&w);
-      hub_web_raw(&w, "<button type=\"submit\">");
-      hub_web_word(&w, "enrol.approve");
-      hub_web_raw(&w, "</button></form>");
+      cm_html_raw(&w.h, "<button type=\"submit\">");
+      cm_html_word(&w.h, "enrol.approve");
+      cm_html_raw(&w.h, "</button></form>");
     }
-    hub_web_raw(&w, "</td></tr>");
+    cm_html_raw(&w.h, "</td></tr>");
   }
   if (shown)
-    hub_web_raw(&w, "</tbody></table>");
+    cm_html_raw(&w.h, "</tbody></table>");
   else {
-    hub_web_raw(&w, "<p class=\"empty\">");
-    hub_web_word(&w, "enrol.none");
-    hub_web_raw(&w, "</p>");
+    cm_html_raw(&w.h, "<p class=\"empty\">");
+    cm_html_word(&w.h, "enrol.none");
+    cm_html_raw(&w.h, "</p>");
   }
   hub_web_foot(&w);
 out:
@@ -154,13 +154,13 @@ static cm_rc alerts_load(hub_ctx *hub, alerts *a, cm_err *err) {
 /* A section heading and, when there is nothing, the "none" line. */
 static int section(hub_web_req *w, const char *id, const char *title_key, const char *none_key,
                    size_t n) {
-  hub_web_rawf(w, "<section id=\"%s\"><h2>", id);
-  hub_web_word(w, title_key);
-  hub_web_rawf(w, " <span class=\"count%s\">%zu</span></h2>", n ? " warn" : "", n);
+  cm_html_printf(&w->h, "<section id=\"%r\"><h2>", id);
+  cm_html_word(&w->h, title_key);
+  cm_html_printf(&w->h, " <span class=\"count%r\">%zu</span></h2>", n ? " warn" : "", n);
   if (!n) {
-    hub_web_raw(w, "<p class=\"empty\">");
-    hub_web_word(w, none_key);
-    hub_web_raw(w, "</p></section>");
+    cm_html_raw(&w->h, "<p class=\"empty\">");
+    cm_html_word(&w->h, none_key);
+    cm_html_raw(&w->h, "</p></section>");
   }
   return n > 0;
 }
@@ -180,9 +180,9 @@ void hub_web_page_alerts(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   }
   uint64_t now = cm_now_ms();
   hub_web_head(&w, "alerts.title");
-  hub_web_raw(&w, "<h1>");
-  hub_web_word(&w, "alerts.title");
-  hub_web_raw(&w, "</h1>");
+  cm_html_raw(&w.h, "<h1>");
+  cm_html_word(&w.h, "alerts.title");
+  cm_html_raw(&w.h, "</h1>");
 
   /* forks: the operator must act on them */
   n = 0;
@@ -192,27 +192,25 @@ void hub_web_page_alerts(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     if (hub_auth_sees_street(&w.s, w.hub->role, street)) n++;
   }
   if (section(&w, "forks", "alerts.forks", "alerts.forks_none", n)) {
-    hub_web_raw(&w, "<table class=\"list\"><thead><tr><th>");
-    hub_web_word(&w, "alerts.author");
-    hub_web_raw(&w, "</th><th>");
-    hub_web_word(&w, "alerts.seq");
-    hub_web_raw(&w, "</th><th>");
-    hub_web_word(&w, "alerts.time");
-    hub_web_raw(&w, "</th></tr></thead><tbody>");
+    cm_html_raw(&w.h, "<table class=\"list\"><thead><tr><th>");
+    cm_html_word(&w.h, "alerts.author");
+    cm_html_raw(&w.h, "</th><th>");
+    cm_html_word(&w.h, "alerts.seq");
+    cm_html_raw(&w.h, "</th><th>");
+    cm_html_word(&w.h, "alerts.time");
+    cm_html_raw(&w.h, "</th></tr></thead><tbody>");
     json_array_foreach(a.forks, i, v) {
       const char *author = json_string_value(json_object_get(v, "author"));
       hub_web_author_street(&w, author, street, sizeof street);
       if (!hub_auth_sees_street(&w.s, w.hub->role, street)) continue;
-      hub_web_raw(&w, "<tr class=\"flagged\"><td>");
-      hub_web_text(&w, json_string_value(json_object_get(v, "name")));
-      hub_web_raw(&w, " <small class=\"key\">");
-      hub_web_textf(&w, "%.16s", author ? author : "");
-      hub_web_rawf(&w, "</small></td><td class=\"num\">%lld</td><td>",
+      cm_html_raw(&w.h, "<tr class=\"flagged\"><td>");
+      cm_html_esc(&w.h, json_string_value(json_object_get(v, "name")));
+      cm_html_printf(&w.h, " <small>%h</small></td><td class=\"num\">%lld</td><td>", street,
                    (long long)json_integer_value(json_object_get(v, "seq")));
-      hub_web_time(&w, (uint64_t)json_integer_value(json_object_get(v, "time_ms")));
-      hub_web_raw(&w, "</td></tr>");
+      cm_html_time(&w.h, (uint64_t)json_integer_value(json_object_get(v, "time_ms")));
+      cm_html_raw(&w.h, "</td></tr>");
     }
-    hub_web_raw(&w, "</tbody></table></section>");
+    cm_html_raw(&w.h, "</tbody></table></section>");
   }
 
   /* wrong clocks: their months are judged by receipt time instead */
@@ -225,26 +223,26 @@ void hub_web_page_alerts(cm_http_req *req, cm_http_resp *resp, void *ctx) {
       n++;
   }
   if (section(&w, "clocks", "alerts.clock", "alerts.clock_none", n)) {
-    hub_web_raw(&w, "<table class=\"list\"><thead><tr><th>");
-    hub_web_word(&w, "alerts.author");
-    hub_web_raw(&w, "</th><th>");
-    hub_web_word(&w, "review.street");
-    hub_web_raw(&w, "</th><th>");
-    hub_web_word(&w, "alerts.skew");
-    hub_web_raw(&w, "</th></tr></thead><tbody>");
+    cm_html_raw(&w.h, "<table class=\"list\"><thead><tr><th>");
+    cm_html_word(&w.h, "alerts.author");
+    cm_html_raw(&w.h, "</th><th>");
+    cm_html_word(&w.h, "review.street");
+    cm_html_raw(&w.h, "</th><th>");
+    cm_html_word(&w.h, "alerts.skew");
+    cm_html_raw(&w.h, "</th></tr></thead><tbody>");
     json_array_foreach(authors, i, v) {
       const char *st = json_string_value(json_object_get(v, "street"));
       if (!json_integer_value(json_object_get(v, "clock_flag")) ||
           !hub_auth_sees_street(&w.s, w.hub->role, st))
         continue;
-      hub_web_raw(&w, "<tr class=\"flagged\"><td>");
-      hub_web_text(&w, json_string_value(json_object_get(v, "name")));
-      hub_web_raw(&w, "</td><td>");
-      hub_web_text(&w, st);
-      hub_web_rawf(&w, "</td><td class=\"num\">%lld</td></tr>",
+      cm_html_raw(&w.h, "<tr class=\"flagged\"><td>");
+      cm_html_esc(&w.h, json_string_value(json_object_get(v, "name")));
+      cm_html_raw(&w.h, "</td><td>");
+      cm_html_esc(&w.h, st);
+      cm_html_printf(&w.h, "</td><td class=\"num\">%lld</td></tr>",
                    (long long)(json_integer_value(json_object_get(v, "skew_ms")) / 1000));
     }
-    hub_web_raw(&w, "</tbody></table></section>");
+    cm_html_raw(&w.h, "</tbody></table></section>");
   }
 
   /* silent communities */
@@ -256,32 +254,32 @@ void hub_web_page_alerts(cm_http_req *req, cm_http_resp *resp, void *ctx) {
       n++;
   }
   if (section(&w, "silent", "alerts.silent", "alerts.silent_none", n)) {
-    hub_web_raw(&w, "<table class=\"list\"><thead><tr><th>");
-    hub_web_word(&w, "review.community");
-    hub_web_raw(&w, "</th><th>");
-    hub_web_word(&w, "review.street");
-    hub_web_raw(&w, "</th><th>");
-    hub_web_word(&w, "alerts.last");
-    hub_web_raw(&w, "</th></tr></thead><tbody>");
+    cm_html_raw(&w.h, "<table class=\"list\"><thead><tr><th>");
+    cm_html_word(&w.h, "review.community");
+    cm_html_raw(&w.h, "</th><th>");
+    cm_html_word(&w.h, "review.street");
+    cm_html_raw(&w.h, "</th><th>");
+    cm_html_word(&w.h, "alerts.last");
+    cm_html_raw(&w.h, "</th></tr></thead><tbody>");
     json_array_foreach(a.units, i, v) {
       uint64_t last = (uint64_t)json_integer_value(json_object_get(v, "last_ms"));
       const char *st = json_string_value(json_object_get(v, "street"));
       if ((last && last + SILENT_MS >= now) || !hub_auth_sees_street(&w.s, w.hub->role, st))
         continue;
-      hub_web_raw(&w, "<tr><td>");
-      hub_web_text(&w, json_string_value(json_object_get(v, "name")));
-      hub_web_raw(&w, " <small>");
-      hub_web_text(&w, json_string_value(json_object_get(v, "code")));
-      hub_web_raw(&w, "</small></td><td>");
-      hub_web_text(&w, st);
-      hub_web_raw(&w, "</td><td>");
+      cm_html_raw(&w.h, "<tr><td>");
+      cm_html_esc(&w.h, json_string_value(json_object_get(v, "name")));
+      cm_html_raw(&w.h, " <small>");
+      cm_html_esc(&w.h, json_string_value(json_object_get(v, "code")));
+      cm_html_raw(&w.h, "</small></td><td>");
+      cm_html_esc(&w.h, st);
+      cm_html_raw(&w.h, "</td><td>");
       if (last)
-        hub_web_time(&w, last);
+        cm_html_time(&w.h, last);
       else
-        hub_web_word(&w, "alerts.never");
-      hub_web_raw(&w, "</td></tr>");
+        cm_html_word(&w.h, "alerts.never");
+      cm_html_raw(&w.h, "</td></tr>");
     }
-    hub_web_raw(&w, "</tbody></table></section>");
+    cm_html_raw(&w.h, "</tbody></table></section>");
   }
   hub_web_foot(&w);
 out:

@@ -57,6 +57,78 @@ static int status_of(cm_rc rc) {
   return cm_rc_http_status(rc);
 }
 
+/* The CSV's first line holds the JSON keys of the table's columns; people read
+ * it in a spreadsheet, so at this edge each key becomes its column word in the
+ * page's language (common/i18n "col.KEY"); the rows stay as they are. */
+static cm_rc csv_header_words(cm_buf *csv, cm_lang lang) {
+  const char *p = (const char *)csv->p, *end;
+  cm_buf out;
+  cm_rc rc = CM_OK;
+  if (!p || csv->len < 3 || !(end = strstr(p + 3, "\r\n"))) return CM_OK;
+  cm_buf_init(&out, csv->max);
+  rc = cm_buf_append(&out, p, 3); /* the BOM */
+  for (const char *f = p + 3; !rc && f < end;) {
+    const char *comma = memchr(f, ',', (size_t)(end - f));
+    const char *stop = comma ? comma : end;
+    char key[64];
+    snprintf(key, sizeof key, "%.*s", (int)(stop - f), f);
+    const char *word = cm_i18n_word(lang, "col.", key);
+    rc = cm_buf_append(&out, word, strlen(word));
+    if (!rc && comma) rc = cm_buf_append(&out, ",", 1);
+    f = stop + 1;
+  }
+  if (!rc) rc = cm_buf_append(&out, end, csv->len - (size_t)(end - p));
+  if (!rc) {
+    cm_buf_free(csv);
+    *csv = out;
+  } else {
+    cm_buf_free(&out);
+  }
+  return rc;
+}
+
+/* The rows of table in j made readable for a spreadsheet, in place, as the
+ * page shows them (hub/dashboard_assets/dashboard.js `shown`): yes/no for
+ * booleans, words for enum values, "社区 第N条" for a record id, times without
+ * the ISO "T".  Numbers and names stay as they are. */
+static void csv_rows_words(json_t *j, const char *table, cm_lang lang) {
+  static const char *const enum_keys[] = {"founded_by", "street_ack", "district_ack", "by",
+                                          "status",     "result"};
+  json_t *arr = json_object_get(j, table ? table : "");
+  size_t i;
+  json_t *row;
+  json_array_foreach(arr, i, row) {
+    const char *k;
+    json_t *v;
+    void *tmp;
+    json_object_foreach_safe(row, tmp, k, v) {
+      char text[600];
+      text[0] = '\0';
+      if (json_is_boolean(v)) {
+        snprintf(text, sizeof text, "%s", cm_i18n_t(lang, json_is_true(v) ? "yes" : "no"));
+      } else if (json_is_string(v)) {
+        const char *sv = json_string_value(v), *slash = strrchr(sv, '/');
+        int is_enum = 0;
+        for (size_t e = 0; e < sizeof enum_keys / sizeof enum_keys[0]; e++)
+          is_enum |= !strcmp(k, enum_keys[e]);
+        if (!strcmp(k, "kind") && strcmp(cm_i18n_word(lang, "kind.", sv), sv) != 0) {
+          snprintf(text, sizeof text, "%s", cm_i18n_word(lang, "kind.", sv));
+        } else if (is_enum && strcmp(cm_i18n_word(lang, "col.", sv), sv) != 0) {
+          snprintf(text, sizeof text, "%s", cm_i18n_word(lang, "col.", sv));
+        } else if (slash && slash - sv == 64 && strspn(sv, "0123456789abcdef") == 64) {
+          const char *who = json_string_value(json_object_get(row, "signed_by"));
+          if (!who) who = json_string_value(json_object_get(row, "community"));
+          snprintf(text, sizeof text, "%s%s%s%s%s", who ? who : "", who ? " " : "",
+                   cm_i18n_t(lang, "ref.before"), slash + 1, cm_i18n_t(lang, "ref.after"));
+        } else if (strlen(sv) >= 16 && sv[10] == 'T') {
+          cm_html_iso_text(sv, text, sizeof text);
+        }
+      }
+      if (text[0]) json_object_set_new(row, k, json_string(text));
+    }
+  }
+}
+
 /* Answer name (with ".csv": its table ?table=, CSV) for the request. */
 static void api_answer(cm_http_req *req, cm_http_resp *resp, hub_api *api, const char *name,
                        const char *org) {
@@ -81,7 +153,12 @@ static void api_answer(cm_http_req *req, cm_http_resp *resp, hub_api *api, const
   cm_rc rc = hub_dashboard_answer(api->hub, base, &scope, &p, cm_now_ms(), &j, &err);
   if (!rc && want_csv) {
     const char *table = cm_http_query(req, "table");
+    cm_lang lang = CM_LANG_ZH;
+    if (!cm_i18n_parse(cm_http_query(req, "lang"), &lang))
+      (void)cm_i18n_parse(cm_http_cookie(req, HUB_WEB_LANG_COOKIE), &lang);
+    csv_rows_words(j, table, lang);
     rc = hub_dashboard_csv(j, table, &csv, &err);
+    if (!rc) rc = csv_header_words(&csv, lang);
     if (!rc) {
       char disp[128];
       snprintf(disp, sizeof disp, "attachment; filename=\"%s-%s.csv\"", base,
@@ -138,22 +215,18 @@ static void page_frame(cm_http_req *req, cm_http_resp *resp, void *ctx, const ch
   hub_web_req w;
   if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
   hub_web_head(&w, "nav.dashboard");
-  hub_web_rawf(&w,
-               "<div id=\"dash\" data-view=\"%s\" data-lang=\"%s\" data-role=\"%s\" data-org=\"",
-               view, w.lang == HUB_LANG_EN ? "en" : "zh", hub_role_name(w.hub->role));
-  hub_web_text(&w, org ? org : "");
-  hub_web_raw(&w, "\" data-scope=\"");
-  hub_web_text(&w, w.hub->role == HUB_ROLE_DISTRICT ? w.s.op.street : w.hub->name);
-  hub_web_raw(&w, "\" data-hub=\"");
-  hub_web_text(&w, w.hub->name);
-  hub_web_raw(&w, "\"><p class=\"dash-loading\">");
-  hub_web_text(&w, w.lang == HUB_LANG_EN ? "Loading the figures..." : "正在读取数据……");
-  hub_web_raw(&w, "</p><noscript>");
-  hub_web_text(&w,
-               w.lang == HUB_LANG_EN
-                   ? "The dashboard needs JavaScript; the same figures are at /api/v1/dashboard/."
-                   : "总览需要启用 JavaScript；同样的数据见 /api/v1/dashboard/。");
-  hub_web_raw(&w, "</noscript></div>"
+  cm_html_printf(&w.h, "<div id=\"dash\" data-view=\"%r\" data-lang=\"%r\" data-role=\"%r\" data-org=\"",
+               view, w.lang == CM_LANG_EN ? "en" : "zh", hub_role_name(w.hub->role));
+  cm_html_esc(&w.h, org ? org : "");
+  cm_html_raw(&w.h, "\" data-scope=\"");
+  cm_html_esc(&w.h, w.hub->role == HUB_ROLE_DISTRICT ? w.s.op.street : w.hub->name);
+  cm_html_raw(&w.h, "\" data-hub=\"");
+  cm_html_esc(&w.h, w.hub->name);
+  cm_html_raw(&w.h, "\"><p class=\"dash-loading\">");
+  cm_html_word(&w.h, "dash.loading");
+  cm_html_raw(&w.h, "</p><noscript>");
+  cm_html_word(&w.h, "dash.noscript");
+  cm_html_raw(&w.h, "</noscript></div>"
                   "<script src=\"/dashboard/echarts.min.js\"></script>"
                   "<script src=\"/dashboard/dashboard.js\"></script>");
   hub_web_foot(&w);

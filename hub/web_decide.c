@@ -27,43 +27,63 @@ static const char *field(hub_web_req *w, const char *name) {
 
 /* ---- decisions ---- */
 
-static void decide_form(hub_web_req *w) {
-  hub_web_raw(w, "<section class=\"card\"><h2>");
-  hub_web_word(w, "decide.new");
-  hub_web_raw(w, "</h2><form method=\"post\" action=\"/decide\" id=\"decide-form\">");
+/* The form; after a refusal (keep) it holds what was typed. */
+static void decide_form(hub_web_req *w, int keep) {
+  const char *kind = keep ? field(w, "kind") : NULL, *result = keep ? field(w, "result") : NULL;
+  const char *v_org = keep ? field(w, "org") : NULL, *v_comm = keep ? field(w, "community") : NULL;
+  const char *v_dl = keep ? field(w, "deadline") : NULL, *v_reason = keep ? field(w, "reason") : NULL;
+  cm_html_printf(&w->h, "<section class=\"card\"><h2>%w</h2>"
+                        "<form method=\"post\" action=\"/decide\" id=\"decide-form\">",
+                 "decide.new");
   hub_web_csrf_field(w);
-  hub_web_raw(w, "<label>");
-  hub_web_word(w, "decide.kind");
-  hub_web_raw(w, "<select name=\"kind\" id=\"decide-kind\">");
+  cm_html_printf(&w->h, "<label>%w<select name=\"kind\" id=\"decide-kind\">", "decide.kind");
   for (size_t i = 0; i < sizeof kind_names / sizeof kind_names[0]; i++) {
     char key[40];
     snprintf(key, sizeof key, "decide.kind.%s", kind_names[i]);
-    hub_web_rawf(w, "<option value=\"%s\">", kind_names[i]);
-    hub_web_word(w, key);
-    hub_web_raw(w, "</option>");
+    cm_html_printf(&w->h, "<option value=\"%r\"%r>%w</option>", kind_names[i],
+                   kind && !strcmp(kind, kind_names[i]) ? " selected" : "", key);
   }
-  hub_web_raw(w, "</select></label><label>");
-  hub_web_word(w, "decide.org");
-  hub_web_raw(w, "<input name=\"org\" maxlength=\"64\"></label><label>");
-  hub_web_word(w, "decide.community");
-  hub_web_raw(w, "<input name=\"community\" maxlength=\"128\"></label><label>");
-  hub_web_word(w, "decide.deadline");
-  hub_web_raw(w, "<input type=\"date\" name=\"deadline\"></label><label>");
-  hub_web_word(w, "decide.result");
-  hub_web_raw(w, "<select name=\"result\"><option value=\"\">-</option>");
+  cm_html_printf(&w->h, "</select></label><label>%w<input name=\"org\" maxlength=\"64\" "
+                        "value=\"%h\"></label>", "decide.org", v_org ? v_org : "");
+  cm_html_printf(&w->h, "<label>%w<input name=\"community\" maxlength=\"128\" value=\"%h\">"
+                        "</label>", "decide.community", v_comm ? v_comm : "");
+  cm_html_printf(&w->h, "<label>%w<input type=\"date\" name=\"deadline\" value=\"%h\"></label>",
+                 "decide.deadline", v_dl ? v_dl : "");
+  cm_html_printf(&w->h, "<label>%w<select name=\"result\"><option value=\"\">-</option>",
+                 "decide.result");
   for (size_t i = 0; i < sizeof results / sizeof results[0]; i++) {
     char key[40];
     snprintf(key, sizeof key, "decide.result.%s", results[i]);
-    hub_web_rawf(w, "<option value=\"%s\">", results[i]);
-    hub_web_word(w, key);
-    hub_web_raw(w, "</option>");
+    cm_html_printf(&w->h, "<option value=\"%r\"%r>%w</option>", results[i],
+                   result && !strcmp(result, results[i]) ? " selected" : "", key);
   }
-  hub_web_raw(w, "</select></label><label class=\"wide\">");
-  hub_web_word(w, "decide.reason");
-  hub_web_raw(w, "<textarea name=\"reason\" required maxlength=\"1000\" rows=\"3\"></textarea>"
-                 "</label><button type=\"submit\" id=\"decide-submit\">");
-  hub_web_word(w, "decide.submit");
-  hub_web_raw(w, "</button></form></section>");
+  cm_html_printf(&w->h, "</select></label><label class=\"wide\">%w<textarea name=\"reason\" "
+                        "required maxlength=\"1000\" rows=\"3\">%h</textarea></label>"
+                        "<button type=\"submit\" id=\"decide-submit\">%w</button></form></section>",
+                 "decide.reason", v_reason ? v_reason : "", "decide.submit");
+}
+
+/* hub/decide.c's refusals (written for the command line) as the page's words:
+ * matched by what each message says; NULL when none matches. */
+static const char *refusal_key(const char *msg) {
+  static const struct {
+    const char *has, *key;
+  } map[] = {
+      {"unknown decision", "decide.err.kind"},
+      {"either --org", "decide.err.target"},
+      {"needs a reason", "decide.err.reason"},
+      {"too long", "decide.err.long"},
+      {"deadline must be a date", "decide.err.deadline_form"},
+      {"criticism needs --deadline", "decide.err.deadline"},
+      {"result is pass", "decide.err.result"},
+      {"inspection needs", "decide.err.result"},
+      {"revocation names", "decide.err.revoke"},
+      {"no organisation", "decide.err.no_org"},
+      {"no community", "decide.err.no_community"},
+  };
+  for (size_t i = 0; msg && i < sizeof map / sizeof map[0]; i++)
+    if (strstr(msg, map[i].has)) return map[i].key;
+  return NULL;
 }
 
 void hub_web_page_decide(cm_http_req *req, cm_http_resp *resp, void *ctx) {
@@ -77,72 +97,72 @@ void hub_web_page_decide(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     goto out;
   }
   hub_web_head(&w, "decide.title");
-  hub_web_raw(&w, "<h1>");
-  hub_web_word(&w, "decide.title");
-  hub_web_raw(&w, "</h1>");
-  if (hub_auth_can_write(&w.s)) decide_form(&w);
-  hub_web_raw(&w, "<h2>");
-  hub_web_word(&w, "decide.list");
-  hub_web_raw(&w, "</h2>");
+  cm_html_raw(&w.h, "<h1>");
+  cm_html_word(&w.h, "decide.title");
+  cm_html_raw(&w.h, "</h1>");
+  if (hub_auth_can_write(&w.s)) decide_form(&w, 0);
+  cm_html_raw(&w.h, "<h2>");
+  cm_html_word(&w.h, "decide.list");
+  cm_html_raw(&w.h, "</h2>");
   if (!json_array_size(list)) {
-    hub_web_raw(&w, "<p class=\"empty\">");
-    hub_web_word(&w, "decide.none");
-    hub_web_raw(&w, "</p>");
+    cm_html_raw(&w.h, "<p class=\"empty\">");
+    cm_html_word(&w.h, "decide.none");
+    cm_html_raw(&w.h, "</p>");
   } else {
-    hub_web_raw(&w, "<table class=\"list\" id=\"decisions\"><thead><tr><th>");
-    hub_web_word(&w, "decide.time");
-    hub_web_raw(&w, "</th><th>");
-    hub_web_word(&w, "decide.kind");
-    hub_web_raw(&w, "</th><th>");
-    hub_web_word(&w, "decide.by");
-    hub_web_raw(&w, "</th><th>");
-    hub_web_word(&w, "decide.about");
-    hub_web_raw(&w, "</th><th>");
-    hub_web_word(&w, "decide.reason");
-    hub_web_raw(&w, "</th><th>");
-    hub_web_word(&w, "decide.state");
-    hub_web_raw(&w, "</th><th>");
-    hub_web_word(&w, "review.operator");
-    hub_web_raw(&w, "</th></tr></thead><tbody>");
+    cm_html_raw(&w.h, "<table class=\"list\" id=\"decisions\"><thead><tr><th>");
+    cm_html_word(&w.h, "decide.time");
+    cm_html_raw(&w.h, "</th><th>");
+    cm_html_word(&w.h, "decide.kind");
+    cm_html_raw(&w.h, "</th><th>");
+    cm_html_word(&w.h, "decide.by");
+    cm_html_raw(&w.h, "</th><th>");
+    cm_html_word(&w.h, "decide.about");
+    cm_html_raw(&w.h, "</th><th>");
+    cm_html_word(&w.h, "decide.reason");
+    cm_html_raw(&w.h, "</th><th>");
+    cm_html_word(&w.h, "decide.state");
+    cm_html_raw(&w.h, "</th><th>");
+    cm_html_word(&w.h, "decide.operator");
+    cm_html_raw(&w.h, "</th></tr></thead><tbody>");
     size_t i;
     json_t *d;
     json_array_foreach(list, i, d) {
       char key[48];
       const char *kind = json_string_value(json_object_get(d, "kind"));
       int overdue = json_is_true(json_object_get(d, "overdue"));
-      hub_web_rawf(&w, "<tr%s><td>", overdue ? " class=\"flagged\"" : "");
-      hub_web_time(&w, (uint64_t)json_integer_value(json_object_get(d, "time_ms")));
-      hub_web_raw(&w, "</td><td>");
+      cm_html_printf(&w.h, "<tr%r><td>", overdue ? " class=\"flagged\"" : "");
+      cm_html_time(&w.h, (uint64_t)json_integer_value(json_object_get(d, "time_ms")));
+      cm_html_raw(&w.h, "</td><td>");
       snprintf(key, sizeof key, "decide.kind.%s", kind ? kind : "");
-      hub_web_text(&w, hub_i18n_has(key) ? hub_web_t(&w, key) : (kind ? kind : ""));
-      hub_web_raw(&w, "</td><td>");
-      hub_web_text(&w, json_string_value(json_object_get(d, "by")));
-      hub_web_raw(&w, "</td><td>");
+      cm_html_esc(&w.h, cm_i18n_has(key) ? cm_i18n_t(w.lang, key) : (kind ? kind : ""));
+      cm_html_raw(&w.h, "</td><td>");
+      cm_html_esc(&w.h, cm_i18n_word(w.lang, "origin.", json_string_value(json_object_get(d, "by"))));
+      cm_html_raw(&w.h, "</td><td>");
       const char *org = json_string_value(json_object_get(d, "org"));
-      hub_web_text(&w, org && *org ? org : json_string_value(json_object_get(d, "community")));
-      hub_web_raw(&w, "</td><td>");
-      hub_web_text(&w, json_string_value(json_object_get(d, "reason")));
+      cm_html_esc(&w.h, org && *org ? org : json_string_value(json_object_get(d, "community")));
+      cm_html_raw(&w.h, "</td><td>");
+      cm_html_esc(&w.h, json_string_value(json_object_get(d, "reason")));
       const char *result = json_string_value(json_object_get(d, "result"));
       if (result && *result) {
         snprintf(key, sizeof key, "decide.result.%s", result);
-        hub_web_raw(&w, " <span class=\"flag\">");
-        hub_web_text(&w, hub_i18n_has(key) ? hub_web_t(&w, key) : result);
-        hub_web_raw(&w, "</span>");
+        cm_html_raw(&w.h, " <span class=\"flag\">");
+        cm_html_esc(&w.h, cm_i18n_has(key) ? cm_i18n_t(w.lang, key) : result);
+        cm_html_raw(&w.h, "</span>");
       }
-      hub_web_raw(&w, "</td><td>");
+      cm_html_raw(&w.h, "</td><td>");
       if (kind && !strcmp(kind, "criticize")) {
         const char *deadline = json_string_value(json_object_get(d, "deadline"));
-        hub_web_text(&w, deadline ? deadline : "");
-        hub_web_raw(&w, " ");
-        hub_web_word(&w, json_is_true(json_object_get(d, "closed")) ? "decide.closed"
+        cm_html_esc(&w.h, deadline ? deadline : "");
+        cm_html_raw(&w.h, " ");
+        cm_html_word(&w.h, json_is_true(json_object_get(d, "closed")) ? "decide.closed"
                          : overdue                                   ? "decide.overdue"
                                                                      : "decide.open");
       }
-      hub_web_raw(&w, "</td><td>");
-      hub_web_text(&w, json_string_value(json_object_get(d, "operator")));
-      hub_web_raw(&w, "</td></tr>");
+      cm_html_raw(&w.h, "</td><td>");
+      cm_html_esc(&w.h, json_string_value(json_object_get(d, "operator")));
+      cm_html_raw(&w.h, "</td></tr>");
     }
-    hub_web_raw(&w, "</tbody></table>");
+    cm_html_raw(&w.h, "</tbody></table>");
   }
   hub_web_foot(&w);
 out:
@@ -163,6 +183,19 @@ void hub_web_page_decide_post(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   d.result = field(&w, "result");
   d.reason = field(&w, "reason");
   if (!rc) rc = hub_decide(w.hub, &d, hub_web_operator(&w), record, sizeof record, &err);
+  if (rc == CM_ERR_INVALID || rc == CM_ERR_NOT_FOUND) {
+    /* Refused: the form again with what was typed and why, in words. */
+    const char *why = refusal_key(err.msg);
+    cm_warn("web: decision by %s refused: %s", w.s.op.name, err.msg);
+    hub_web_status(&w, rc == CM_ERR_NOT_FOUND ? 404 : 400);
+    hub_web_head(&w, "decide.title");
+    cm_html_printf(&w.h, "<h1>%w</h1>", "decide.title");
+    cm_html_error_box(&w.h, NULL, why ? why : "err.invalid",
+                      NULL, "err.next", NULL);
+    decide_form(&w, 1);
+    hub_web_foot(&w);
+    goto out;
+  }
   if (rc) {
     hub_web_fail_rc(&w, rc, err.msg);
     goto out;
@@ -190,18 +223,18 @@ static void status_cell(hub_web_req *w, const json_t *a, const char *level) {
   char key[40];
   const char *s = level_status(w, a, level);
   snprintf(key, sizeof key, "status.%s", s);
-  hub_web_raw(w, "<td><span class=\"status ");
-  hub_web_text(w, s);
-  hub_web_raw(w, "\">");
-  hub_web_text(w, hub_i18n_has(key) ? hub_web_t(w, key) : s);
-  hub_web_raw(w, "</span>");
+  cm_html_raw(&w->h, "<td><span class=\"status ");
+  cm_html_esc(&w->h, s);
+  cm_html_raw(&w->h, "\">");
+  cm_html_esc(&w->h, cm_i18n_has(key) ? cm_i18n_t(w->lang, key) : s);
+  cm_html_raw(&w->h, "</span>");
   const char *note = json_string_value(json_object_get(json_object_get(a, level), "note"));
   if (note && *note) {
-    hub_web_raw(w, "<br><small>");
-    hub_web_text(w, note);
-    hub_web_raw(w, "</small>");
+    cm_html_raw(&w->h, "<br><small>");
+    cm_html_esc(&w->h, note);
+    cm_html_raw(&w->h, "</small>");
   }
-  hub_web_raw(w, "</td>");
+  cm_html_raw(&w->h, "</td>");
 }
 
 /* The activities table; waiting_only keeps those pending at this level. */
@@ -217,54 +250,54 @@ static size_t activity_table(hub_web_req *w, json_t *list, int waiting_only, con
       waiting = 0;
     if (waiting_only && !waiting) continue;
     if (!shown++) {
-      hub_web_rawf(w, "<table class=\"list\" id=\"%s\"><thead><tr><th>", id);
-      hub_web_word(w, "act.date");
-      hub_web_raw(w, "</th><th>");
-      hub_web_word(w, "act.title_col");
-      hub_web_raw(w, "</th><th>");
-      hub_web_word(w, "review.community");
-      hub_web_raw(w, "</th><th>");
-      hub_web_word(w, "act.street_status");
-      hub_web_raw(w, "</th><th>");
-      hub_web_word(w, "act.district_status");
-      hub_web_raw(w, "</th>");
-      if (waiting_only && can_act) hub_web_raw(w, "<th></th>");
-      hub_web_raw(w, "</tr></thead><tbody>");
+      cm_html_printf(&w->h, "<table class=\"list\" id=\"%r\"><thead><tr><th>", id);
+      cm_html_word(&w->h, "acts.date");
+      cm_html_raw(&w->h, "</th><th>");
+      cm_html_word(&w->h, "act.title_col");
+      cm_html_raw(&w->h, "</th><th>");
+      cm_html_word(&w->h, "review.community");
+      cm_html_raw(&w->h, "</th><th>");
+      cm_html_word(&w->h, "act.street_status");
+      cm_html_raw(&w->h, "</th><th>");
+      cm_html_word(&w->h, "act.district_status");
+      cm_html_raw(&w->h, "</th>");
+      if (waiting_only && can_act) cm_html_raw(&w->h, "<th></th>");
+      cm_html_raw(&w->h, "</tr></thead><tbody>");
     }
     int late = json_is_true(json_object_get(a, "late"));
-    hub_web_rawf(w, "<tr%s><td>", late ? " class=\"flagged\"" : "");
-    hub_web_text(w, json_string_value(json_object_get(a, "date")));
+    cm_html_printf(&w->h, "<tr%r><td>", late ? " class=\"flagged\"" : "");
+    cm_html_esc(&w->h, json_string_value(json_object_get(a, "date")));
     if (late) {
-      hub_web_raw(w, " <span class=\"flag\">");
-      hub_web_word(w, "act.late");
-      hub_web_raw(w, "</span>");
+      cm_html_raw(&w->h, " <span class=\"flag\">");
+      cm_html_word(&w->h, "act.late");
+      cm_html_raw(&w->h, "</span>");
     }
-    hub_web_raw(w, "</td><td>");
-    hub_web_text(w, json_string_value(json_object_get(a, "title")));
-    hub_web_raw(w, " <small>");
-    hub_web_text(w, json_string_value(json_object_get(a, "org")));
-    hub_web_raw(w, "</small></td><td>");
-    hub_web_text(w, json_string_value(json_object_get(a, "community")));
-    hub_web_raw(w, "</td>");
+    cm_html_raw(&w->h, "</td><td>");
+    cm_html_esc(&w->h, json_string_value(json_object_get(a, "title")));
+    cm_html_raw(&w->h, " <small>");
+    cm_html_esc(&w->h, json_string_value(json_object_get(a, "org")));
+    cm_html_raw(&w->h, "</small></td><td>");
+    cm_html_esc(&w->h, json_string_value(json_object_get(a, "community")));
+    cm_html_raw(&w->h, "</td>");
     status_cell(w, a, "street");
     status_cell(w, a, "district");
     if (waiting_only && can_act) {
-      hub_web_raw(w, "<td><form method=\"post\" action=\"/activities\" class=\"ack\">");
+      cm_html_raw(&w->h, "<td><form method=\"post\" action=\"/activities\" class=\"ack\">");
       hub_web_csrf_field(w);
-      hub_web_raw(w, "<input type=\"hidden\" name=\"id\" value=\"");
-      hub_web_text(w, json_string_value(json_object_get(a, "id")));
-      hub_web_raw(w, "\"><input name=\"note\" maxlength=\"1000\" placeholder=\"");
-      hub_web_word(w, "act.note");
-      hub_web_raw(w, "\"><button type=\"submit\" name=\"action\" value=\"ack\">");
-      hub_web_word(w, "act.ack");
-      hub_web_raw(w, "</button><button type=\"submit\" name=\"action\" value=\"return\" "
+      cm_html_raw(&w->h, "<input type=\"hidden\" name=\"id\" value=\"");
+      cm_html_esc(&w->h, json_string_value(json_object_get(a, "id")));
+      cm_html_raw(&w->h, "\"><input name=\"note\" maxlength=\"1000\" placeholder=\"");
+      cm_html_word(&w->h, "act.note");
+      cm_html_raw(&w->h, "\"><button type=\"submit\" name=\"action\" value=\"ack\">");
+      cm_html_word(&w->h, "act.ack");
+      cm_html_raw(&w->h, "</button><button type=\"submit\" name=\"action\" value=\"return\" "
                      "class=\"danger\">");
-      hub_web_word(w, "act.return");
-      hub_web_raw(w, "</button></form></td>");
+      cm_html_word(&w->h, "act.return");
+      cm_html_raw(&w->h, "</button></form></td>");
     }
-    hub_web_raw(w, "</tr>");
+    cm_html_raw(&w->h, "</tr>");
   }
-  if (shown) hub_web_raw(w, "</tbody></table>");
+  if (shown) cm_html_raw(&w->h, "</tbody></table>");
   return shown;
 }
 
@@ -278,24 +311,24 @@ void hub_web_page_activities(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     hub_web_fail_rc(&w, rc, err.msg);
     goto out;
   }
-  hub_web_head(&w, "act.title");
-  hub_web_raw(&w, "<h1>");
-  hub_web_word(&w, "act.title");
-  hub_web_raw(&w, "</h1><h2>");
-  hub_web_word(&w, "act.waiting");
-  hub_web_raw(&w, "</h2>");
+  hub_web_head(&w, "acts.title");
+  cm_html_raw(&w.h, "<h1>");
+  cm_html_word(&w.h, "acts.title");
+  cm_html_raw(&w.h, "</h1><h2>");
+  cm_html_word(&w.h, "act.waiting");
+  cm_html_raw(&w.h, "</h2>");
   if (!activity_table(&w, list, 1, "waiting")) {
-    hub_web_raw(&w, "<p class=\"empty\">");
-    hub_web_word(&w, "none");
-    hub_web_raw(&w, "</p>");
+    cm_html_raw(&w.h, "<p class=\"empty\">");
+    cm_html_word(&w.h, "none");
+    cm_html_raw(&w.h, "</p>");
   }
-  hub_web_raw(&w, "<h2>");
-  hub_web_word(&w, "act.all");
-  hub_web_raw(&w, "</h2>");
+  cm_html_raw(&w.h, "<h2>");
+  cm_html_word(&w.h, "act.all");
+  cm_html_raw(&w.h, "</h2>");
   if (!activity_table(&w, list, 0, "activities")) {
-    hub_web_raw(&w, "<p class=\"empty\">");
-    hub_web_word(&w, "act.none");
-    hub_web_raw(&w, "</p>");
+    cm_html_raw(&w.h, "<p class=\"empty\">");
+    cm_html_word(&w.h, "acts.none");
+    cm_html_raw(&w.h, "</p>");
   }
   hub_web_foot(&w);
 out:

@@ -26,14 +26,14 @@ void hub_web_page_review_list(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     goto out;
   }
   int district = w.hub->role == HUB_ROLE_DISTRICT;
-  hub_web_head(&w, "review.title");
-  hub_web_raw(&w, "<h1>");
-  hub_web_word(&w, "review.title");
-  hub_web_raw(&w, "</h1>");
+  hub_web_head(&w, "review.queue");
+  cm_html_raw(&w.h, "<h1>");
+  cm_html_word(&w.h, "review.queue");
+  cm_html_raw(&w.h, "</h1>");
   if (district) {
-    hub_web_raw(&w, "<p class=\"hint\">");
-    hub_web_word(&w, "review.readonly");
-    hub_web_raw(&w, "</p>");
+    cm_html_raw(&w.h, "<p class=\"hint\">");
+    cm_html_word(&w.h, "review.readonly");
+    cm_html_raw(&w.h, "</p>");
   }
   size_t shown = 0, i;
   json_t *b;
@@ -43,55 +43,55 @@ void hub_web_page_review_list(cm_http_req *req, cm_http_resp *resp, void *ctx) {
                           sizeof street);
     if (!hub_auth_sees_street(&w.s, w.hub->role, street)) continue;
     if (!shown++) {
-      hub_web_raw(&w, "<table class=\"list\" id=\"queue\"><thead><tr><th>");
-      hub_web_word(&w, "review.id");
-      hub_web_raw(&w, "</th><th>");
-      hub_web_word(&w, "review.community");
+      cm_html_raw(&w.h, "<table class=\"list\" id=\"queue\"><thead><tr><th>");
+      cm_html_word(&w.h, "review.id");
+      cm_html_raw(&w.h, "</th><th>");
+      cm_html_word(&w.h, "review.community");
       if (district) {
-        hub_web_raw(&w, "</th><th>");
-        hub_web_word(&w, "review.street");
+        cm_html_raw(&w.h, "</th><th>");
+        cm_html_word(&w.h, "review.street");
       }
-      hub_web_raw(&w, "</th><th>");
-      hub_web_word(&w, "review.time");
-      hub_web_raw(&w, "</th><th>");
-      hub_web_word(&w, "review.entries");
-      hub_web_raw(&w, "</th><th>");
-      hub_web_word(&w, "review.kinds");
-      hub_web_raw(&w, "</th><th>");
-      hub_web_word(&w, "review.flags");
-      hub_web_raw(&w, "</th><th></th></tr></thead><tbody>");
+      cm_html_raw(&w.h, "</th><th>");
+      cm_html_word(&w.h, "review.time");
+      cm_html_raw(&w.h, "</th><th>");
+      cm_html_word(&w.h, "review.entries");
+      cm_html_raw(&w.h, "</th><th>");
+      cm_html_word(&w.h, "review.kinds");
+      cm_html_raw(&w.h, "</th><th>");
+      cm_html_word(&w.h, "review.flags");
+      cm_html_raw(&w.h, "</th><th></th></tr></thead><tbody>");
     }
     json_int_t id = json_integer_value(json_object_get(b, "id"));
     json_int_t flags = json_integer_value(json_object_get(b, "flags"));
-    hub_web_rawf(&w, "<tr data-batch=\"%lld\"%s><td>%lld</td><td>", (long long)id,
+    cm_html_printf(&w.h, "<tr data-batch=\"%lld\"%r><td>%lld</td><td>", (long long)id,
                  flags ? " class=\"flagged\"" : "", (long long)id);
-    hub_web_text(&w, json_string_value(json_object_get(b, "community")));
+    cm_html_esc(&w.h, json_string_value(json_object_get(b, "community")));
     const char *code = json_string_value(json_object_get(b, "code"));
     if (code && *code) {
-      hub_web_raw(&w, " <small>");
-      hub_web_text(&w, code);
-      hub_web_raw(&w, "</small>");
+      cm_html_raw(&w.h, " <small>");
+      cm_html_esc(&w.h, code);
+      cm_html_raw(&w.h, "</small>");
     }
     if (district) {
-      hub_web_raw(&w, "</td><td>");
-      hub_web_text(&w, street);
+      cm_html_raw(&w.h, "</td><td>");
+      cm_html_esc(&w.h, street);
     }
-    hub_web_raw(&w, "</td><td>");
-    hub_web_time(&w, (uint64_t)json_integer_value(json_object_get(b, "received_ms")));
-    hub_web_rawf(&w, "</td><td class=\"num\">%lld</td><td>",
+    cm_html_raw(&w.h, "</td><td>");
+    cm_html_time(&w.h, (uint64_t)json_integer_value(json_object_get(b, "received_ms")));
+    cm_html_printf(&w.h, "</td><td class=\"num\">%lld</td><td>",
                  (long long)json_integer_value(json_object_get(b, "entries")));
     hub_web_kinds(&w, json_object_get(b, "kinds"));
-    hub_web_rawf(&w, "</td><td class=\"num%s\">%lld</td><td><a href=\"/review/%lld\">",
+    cm_html_printf(&w.h, "</td><td class=\"num%r\">%lld</td><td><a href=\"/review/%lld\">",
                  flags ? " warn" : "", (long long)flags, (long long)id);
-    hub_web_word(&w, "review.open");
-    hub_web_raw(&w, "</a></td></tr>");
+    cm_html_word(&w.h, "review.open");
+    cm_html_raw(&w.h, "</a></td></tr>");
   }
   if (shown)
-    hub_web_raw(&w, "</tbody></table>");
+    cm_html_raw(&w.h, "</tbody></table>");
   else {
-    hub_web_raw(&w, "<p class=\"empty\" id=\"queue-empty\">");
-    hub_web_word(&w, "review.none");
-    hub_web_raw(&w, "</p>");
+    cm_html_raw(&w.h, "<p class=\"empty\" id=\"queue-empty\">");
+    cm_html_word(&w.h, "review.none");
+    cm_html_raw(&w.h, "</p>");
   }
   hub_web_foot(&w);
 out:
@@ -135,11 +135,11 @@ static json_t *load_batch(hub_web_req *w, int64_t *id_out) {
 static void status_word(hub_web_req *w, const char *status) {
   char key[48];
   snprintf(key, sizeof key, "status.%s", status ? status : "pending");
-  hub_web_raw(w, "<span class=\"status ");
-  hub_web_text(w, status ? status : "");
-  hub_web_raw(w, "\">");
-  hub_web_word(w, key);
-  hub_web_raw(w, "</span>");
+  cm_html_raw(&w->h, "<span class=\"status ");
+  cm_html_esc(&w->h, status ? status : "");
+  cm_html_raw(&w->h, "\">");
+  cm_html_word(&w->h, key);
+  cm_html_raw(&w->h, "</span>");
 }
 
 void hub_web_page_review_show(cm_http_req *req, cm_http_resp *resp, void *ctx) {
@@ -154,105 +154,104 @@ void hub_web_page_review_show(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   int can_act = pending && w.hub->role == HUB_ROLE_STREET && hub_auth_can_write(&w.s);
 
   hub_web_head(&w, "review.batch");
-  hub_web_rawf(&w, "<h1>%s %lld</h1><dl class=\"facts\"><dt>", hub_web_t(&w, "review.batch"),
+  cm_html_printf(&w.h, "<h1>%r %lld</h1><dl class=\"facts\"><dt>", cm_i18n_t(w.lang, "review.batch"),
                (long long)id);
-  hub_web_word(&w, "review.community");
-  hub_web_raw(&w, "</dt><dd>");
-  hub_web_text(&w, json_string_value(json_object_get(b, "community")));
-  hub_web_raw(&w, "</dd><dt>");
-  hub_web_word(&w, "review.time");
-  hub_web_raw(&w, "</dt><dd>");
-  hub_web_time(&w, (uint64_t)json_integer_value(json_object_get(b, "received_ms")));
-  hub_web_raw(&w, "</dd><dt>");
-  hub_web_word(&w, "review.kinds");
-  hub_web_raw(&w, "</dt><dd>");
+  cm_html_word(&w.h, "review.community");
+  cm_html_raw(&w.h, "</dt><dd>");
+  cm_html_esc(&w.h, json_string_value(json_object_get(b, "community")));
+  cm_html_raw(&w.h, "</dd><dt>");
+  cm_html_word(&w.h, "review.time");
+  cm_html_raw(&w.h, "</dt><dd>");
+  cm_html_time(&w.h, (uint64_t)json_integer_value(json_object_get(b, "received_ms")));
+  cm_html_raw(&w.h, "</dd><dt>");
+  cm_html_word(&w.h, "review.kinds");
+  cm_html_raw(&w.h, "</dt><dd>");
   hub_web_kinds(&w, json_object_get(b, "kinds"));
-  hub_web_raw(&w, "</dd><dt>");
-  hub_web_word(&w, "review.status");
-  hub_web_raw(&w, "</dt><dd id=\"batch-status\">");
+  cm_html_raw(&w.h, "</dd><dt>");
+  cm_html_word(&w.h, "review.status");
+  cm_html_raw(&w.h, "</dt><dd id=\"batch-status\">");
   status_word(&w, status);
-  hub_web_raw(&w, "</dd>");
+  cm_html_raw(&w.h, "</dd>");
   const char *op = json_string_value(json_object_get(b, "operator"));
   if (op && *op) {
-    hub_web_raw(&w, "<dt>");
-    hub_web_word(&w, "review.operator");
-    hub_web_raw(&w, "</dt><dd id=\"batch-operator\">");
-    hub_web_text(&w, op);
-    hub_web_raw(&w, "</dd>");
+    cm_html_raw(&w.h, "<dt>");
+    cm_html_word(&w.h, "review.operator");
+    cm_html_raw(&w.h, "</dt><dd id=\"batch-operator\">");
+    cm_html_esc(&w.h, op);
+    cm_html_raw(&w.h, "</dd>");
   }
   const char *reason = json_string_value(json_object_get(b, "reason"));
   if (reason && *reason) {
-    hub_web_raw(&w, "<dt>");
-    hub_web_word(&w, "review.reason");
-    hub_web_raw(&w, "</dt><dd id=\"batch-reason\">");
-    hub_web_text(&w, reason);
-    hub_web_raw(&w, "</dd>");
+    cm_html_raw(&w.h, "<dt>");
+    cm_html_word(&w.h, "review.why");
+    cm_html_raw(&w.h, "</dt><dd id=\"batch-reason\">");
+    cm_html_esc(&w.h, reason);
+    cm_html_raw(&w.h, "</dd>");
   }
-  hub_web_raw(&w, "</dl>");
+  cm_html_raw(&w.h, "</dl>");
 
   if (can_act) {
-    hub_web_rawf(&w, "<form method=\"post\" action=\"/review/%lld\" id=\"review-form\">",
+    cm_html_printf(&w.h, "<form method=\"post\" action=\"/review/%lld\" id=\"review-form\">",
                  (long long)id);
     hub_web_csrf_field(&w);
   }
-  hub_web_raw(&w, "<h2>");
-  hub_web_word(&w, "review.records");
-  hub_web_raw(&w, "</h2><table class=\"list records\" id=\"records\"><thead><tr><th>");
-  hub_web_word(&w, "review.record");
-  hub_web_raw(&w, "</th><th>");
-  hub_web_word(&w, "review.kind");
-  hub_web_raw(&w, "</th><th>");
-  hub_web_word(&w, "review.content");
-  hub_web_raw(&w, "</th><th>");
-  hub_web_word(&w, "review.flags");
-  hub_web_raw(&w, "</th><th>");
-  hub_web_word(&w, can_act ? "review.except" : "review.status");
-  hub_web_raw(&w, "</th></tr></thead><tbody>");
+  cm_html_raw(&w.h, "<h2>");
+  cm_html_word(&w.h, "review.records");
+  cm_html_raw(&w.h, "</h2><table class=\"list records\" id=\"records\"><thead><tr><th>");
+  cm_html_word(&w.h, "review.record");
+  cm_html_raw(&w.h, "</th><th>");
+  cm_html_word(&w.h, "review.kind");
+  cm_html_raw(&w.h, "</th><th>");
+  cm_html_word(&w.h, "review.content");
+  cm_html_raw(&w.h, "</th><th>");
+  cm_html_word(&w.h, "review.flags");
+  cm_html_raw(&w.h, "</th><th>");
+  cm_html_word(&w.h, can_act ? "review.except" : "review.status");
+  cm_html_raw(&w.h, "</th></tr></thead><tbody>");
   size_t i;
   json_t *r;
   json_array_foreach(json_object_get(b, "records"), i, r) {
     json_int_t seq = json_integer_value(json_object_get(r, "seq"));
     json_t *flags = json_object_get(r, "flags");
     int flagged = json_is_array(flags) && json_array_size(flags) > 0;
-    hub_web_rawf(&w, "<tr data-seq=\"%lld\"%s><td>%lld</td><td>", (long long)seq,
+    cm_html_printf(&w.h, "<tr data-seq=\"%lld\"%r><td>%lld</td><td>", (long long)seq,
                  flagged ? " class=\"flagged\"" : "", (long long)seq);
     hub_web_kind(&w, json_string_value(json_object_get(r, "kind")));
-    hub_web_raw(&w, "</td><td>");
+    cm_html_raw(&w.h, "</td><td>");
     hub_web_json_body(&w, json_object_get(r, "body"));
-    hub_web_raw(&w, "</td><td>");
+    cm_html_raw(&w.h, "</td><td>");
     hub_web_flags(&w, flags);
-    hub_web_raw(&w, "</td><td>");
+    cm_html_raw(&w.h, "</td><td>");
     if (can_act) {
-      hub_web_rawf(&w,
-                   "<label class=\"except\"><input type=\"checkbox\" name=\"except\" "
-                   "value=\"%lld\"> %s</label><input type=\"text\" name=\"why_%lld\" "
+      cm_html_printf(&w.h, "<label class=\"except\"><input type=\"checkbox\" name=\"except\" "
+                   "value=\"%lld\"> %r</label><input type=\"text\" name=\"why_%lld\" "
                    "maxlength=\"1000\" placeholder=\"",
-                   (long long)seq, hub_web_t(&w, "review.except"), (long long)seq);
-      hub_web_word(&w, "review.except_reason");
-      hub_web_raw(&w, "\">");
+                   (long long)seq, cm_i18n_t(w.lang, "review.except"), (long long)seq);
+      cm_html_word(&w.h, "review.except_reason");
+      cm_html_raw(&w.h, "\">");
     } else {
       status_word(&w, json_string_value(json_object_get(r, "status")));
       const char *why = json_string_value(json_object_get(r, "reason"));
       if (why && *why) {
-        hub_web_raw(&w, "<br><small class=\"reason\">");
-        hub_web_text(&w, why);
-        hub_web_raw(&w, "</small>");
+        cm_html_raw(&w.h, "<br><small class=\"reason\">");
+        cm_html_esc(&w.h, why);
+        cm_html_raw(&w.h, "</small>");
       }
     }
-    hub_web_raw(&w, "</td></tr>");
+    cm_html_raw(&w.h, "</td></tr>");
   }
-  hub_web_raw(&w, "</tbody></table>");
+  cm_html_raw(&w.h, "</tbody></table>");
   if (can_act) {
-    hub_web_raw(&w, "<div class=\"actions\"><button type=\"submit\" name=\"action\" "
+    cm_html_raw(&w.h, "<div class=\"actions\"><button type=\"submit\" name=\"action\" "
                     "value=\"accept\" id=\"accept\">");
-    hub_web_word(&w, "review.accept");
-    hub_web_raw(&w, "</button></div><fieldset class=\"reject\"><label>");
-    hub_web_word(&w, "review.reject_reason");
-    hub_web_raw(&w, "<textarea name=\"reason\" id=\"reject-reason\" maxlength=\"1000\" "
+    cm_html_word(&w.h, "review.accept");
+    cm_html_raw(&w.h, "</button></div><fieldset class=\"reject\"><label>");
+    cm_html_word(&w.h, "review.reject_reason");
+    cm_html_raw(&w.h, "<textarea name=\"reason\" id=\"reject-reason\" maxlength=\"1000\" "
                     "rows=\"2\"></textarea></label><button type=\"submit\" name=\"action\" "
                     "value=\"reject\" id=\"reject\" class=\"danger\">");
-    hub_web_word(&w, "review.reject");
-    hub_web_raw(&w, "</button></fieldset></form>");
+    cm_html_word(&w.h, "review.reject");
+    cm_html_raw(&w.h, "</button></fieldset></form>");
   }
   hub_web_foot(&w);
 out:

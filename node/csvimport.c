@@ -15,7 +15,12 @@
 #define CSV_COLS 8
 #define CSV_FIELD_MAX 8192
 
-static const char *const csv_header[CSV_COLS] = {
+/* The header in Chinese, as staff write it in a spreadsheet; the English keys of
+ * earlier files are still accepted (csv_header_en). */
+static const char *const csv_header_zh[CSV_COLS] = {"备案编号", "月份", "活动次数", "参加人次",
+                                                    "党员参加人次", "活动内容", "服务范围",
+                                                    "好人好事"};
+static const char *const csv_header_en[CSV_COLS] = {
     "org", "month", "activities", "participants", "party_participants", "content", "scope",
     "good_deeds"};
 
@@ -38,7 +43,7 @@ static int csv_next(csv_reader *r, csv_row *row, cm_err *err) {
   size_t cap = (size_t)(r->end - r->p) + CSV_COLS + 1;
   char *out = malloc(cap);
   if (!out) {
-    cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    cm_errf(err, CM_ERR_NOMEM, "内存不足 / out of memory");
     return -1;
   }
   free(row->store);
@@ -52,7 +57,7 @@ static int csv_next(csv_reader *r, csv_row *row, cm_err *err) {
     char c = at_end ? '\n' : *r->p;
     if (in_quotes) {
       if (at_end) {
-        cm_errf(err, CM_ERR_INVALID, "第%zu行 / line %zu: 引號未閉合 / unterminated quoted field",
+        cm_errf(err, CM_ERR_INVALID, "第%zu行 / line %zu: 引号未闭合 / unterminated quoted field",
                 row->line, row->line);
         return -1;
       }
@@ -78,7 +83,7 @@ static int csv_next(csv_reader *r, csv_row *row, cm_err *err) {
     if (c == ',' || c == '\n' || c == '\r') {
       out[o++] = 0;
       if (o - start - 1 > CSV_FIELD_MAX) {
-        cm_errf(err, CM_ERR_INVALID, "第%zu行 / line %zu: 欄位過長 / a field is too long",
+        cm_errf(err, CM_ERR_INVALID, "第%zu行 / line %zu: 有一栏过长 / a field is too long",
                 row->line, row->line);
         return -1;
       }
@@ -95,7 +100,7 @@ static int csv_next(csv_reader *r, csv_row *row, cm_err *err) {
       continue;
     }
     if (quoted) {
-      cm_errf(err, CM_ERR_INVALID, "第%zu行 / line %zu: 引號後有多餘字元 / text after a closing quote",
+      cm_errf(err, CM_ERR_INVALID, "第%zu行 / line %zu: 引号后有多余的字符 / text after a closing quote",
               row->line, row->line);
       return -1;
     }
@@ -123,7 +128,7 @@ static cm_rc import_tx(node_ctx *ctx, void *arg, cm_err *err) {
     cm_err_clear(&e);
     rc = node_report_append_in_tx(ctx, j->bodies[i], NULL, &e);
     if (rc)
-      cm_errf(err, rc, "第%zu行 / line %zu: %s（未導入任何記錄 / nothing was imported）",
+      cm_errf(err, rc, "第%zu行 / line %zu: %s（未导入任何记录 / nothing was imported）",
               j->lines[i], j->lines[i], e.msg);
   }
   return rc;
@@ -139,7 +144,8 @@ cm_rc node_import_reports_buf(node_ctx *ctx, const char *buf, size_t len, size_t
   memset(&row, 0, sizeof row);
   if (n_out) *n_out = 0;
   if (len > NODE_CSV_MAX_BYTES) {
-    rc = cm_errf(err, CM_ERR_TOO_LARGE, "CSV file over %u bytes", NODE_CSV_MAX_BYTES);
+    rc = cm_errf(err, CM_ERR_TOO_LARGE, "CSV 文件超过 %u 字节 / CSV file over %u bytes", NODE_CSV_MAX_BYTES,
+                 NODE_CSV_MAX_BYTES);
     goto out;
   }
   if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) r.p += 3; /* Excel's UTF-8 BOM */
@@ -148,18 +154,20 @@ cm_rc node_import_reports_buf(node_ctx *ctx, const char *buf, size_t len, size_t
     rc = err ? err->rc : CM_ERR_INVALID;
     goto out;
   }
-  int header_ok = got == 1 && row.n == CSV_COLS;
-  for (size_t i = 0; header_ok && i < CSV_COLS; i++) {
+  int zh_ok = got == 1 && row.n == CSV_COLS, en_ok = zh_ok;
+  for (size_t i = 0; (zh_ok || en_ok) && i < CSV_COLS; i++) {
     const char *f = row.fields[i];
     while (*f == ' ') f++;
     size_t fl = strlen(f);
     while (fl && f[fl - 1] == ' ') fl--;
-    header_ok = fl == strlen(csv_header[i]) && !strncmp(f, csv_header[i], fl);
+    zh_ok = zh_ok && fl == strlen(csv_header_zh[i]) && !strncmp(f, csv_header_zh[i], fl);
+    en_ok = en_ok && fl == strlen(csv_header_en[i]) && !strncmp(f, csv_header_en[i], fl);
   }
+  int header_ok = zh_ok || en_ok;
   if (!header_ok) {
     rc = cm_errf(err, CM_ERR_INVALID,
-                 "第1行 / line 1: 表頭應為 / the header must be "
-                 "org,month,activities,participants,party_participants,content,scope,good_deeds");
+                 "第1行 / line 1: 表头应为 / the header must be "
+                 "备案编号,月份,活动次数,参加人次,党员参加人次,活动内容,服务范围,好人好事");
     goto out;
   }
   for (;;) {
@@ -171,12 +179,13 @@ cm_rc node_import_reports_buf(node_ctx *ctx, const char *buf, size_t len, size_t
     if (got == 0) break;
     if (blank(&row)) continue;
     if (row.n != CSV_COLS) {
-      rc = cm_errf(err, CM_ERR_INVALID, "第%zu行 / line %zu: 應有%d欄，實有%zu欄 / %d fields expected, %zu found",
+      rc = cm_errf(err, CM_ERR_INVALID, "第%zu行 / line %zu: 应有%d栏，实有%zu栏 / %d fields expected, %zu found",
                    row.line, row.line, CSV_COLS, row.n, CSV_COLS, row.n);
       goto out;
     }
     if (j.n >= NODE_CSV_MAX_ROWS) {
-      rc = cm_errf(err, CM_ERR_TOO_LARGE, "more than %u rows", NODE_CSV_MAX_ROWS);
+      rc = cm_errf(err, CM_ERR_TOO_LARGE, "超过 %u 行 / more than %u rows", NODE_CSV_MAX_ROWS,
+                   NODE_CSV_MAX_ROWS);
       goto out;
     }
     node_report_input in = {row.fields[0], row.fields[1], row.fields[2], row.fields[3],
@@ -186,7 +195,7 @@ cm_rc node_import_reports_buf(node_ctx *ctx, const char *buf, size_t len, size_t
     cm_err_clear(&e);
     rc = node_report_build(ctx, &in, &body, &e);
     if (rc) {
-      cm_errf(err, rc, "第%zu行 / line %zu: %s（未導入任何記錄 / nothing was imported）", row.line,
+      cm_errf(err, rc, "第%zu行 / line %zu: %s（未导入任何记录 / nothing was imported）", row.line,
               row.line, e.msg);
       goto out;
     }
@@ -198,7 +207,7 @@ cm_rc node_import_reports_buf(node_ctx *ctx, const char *buf, size_t len, size_t
       if (nl) j.lines = nl;
       if (!nb || !nl) {
         json_decref(body);
-        rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+        rc = cm_errf(err, CM_ERR_NOMEM, "内存不足 / out of memory");
         goto out;
       }
       cap = nc;
@@ -208,7 +217,7 @@ cm_rc node_import_reports_buf(node_ctx *ctx, const char *buf, size_t len, size_t
     j.n++;
   }
   if (j.n == 0) {
-    rc = cm_errf(err, CM_ERR_INVALID, "CSV沒有數據行 / the CSV file has no data rows");
+    rc = cm_errf(err, CM_ERR_INVALID, "CSV没有数据行 / the CSV file has no data rows");
     goto out;
   }
   rc = journal_tx(ctx, import_tx, &j, err);
@@ -227,15 +236,17 @@ cm_rc node_import_reports(node_ctx *ctx, const char *path, size_t *n_out, cm_err
   char chunk[65536];
   cm_rc rc = CM_OK;
   cm_buf_init(&b, NODE_CSV_MAX_BYTES);
-  if (!f) return cm_errf(err, CM_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+  if (!f) return cm_errf(err, CM_ERR_IO, "无法打开 %s / cannot open %s: %s", path, path,
+                             strerror(errno));
   for (;;) {
     size_t n = fread(chunk, 1, sizeof chunk, f);
     if (n && (rc = cm_buf_append(&b, chunk, n)) != CM_OK) {
-      cm_errf(err, rc, "%s is over %u bytes", path, NODE_CSV_MAX_BYTES);
+      cm_errf(err, rc, "%s 超过 %u 字节 / %s is over %u bytes", path, NODE_CSV_MAX_BYTES, path,
+              NODE_CSV_MAX_BYTES);
       break;
     }
     if (n < sizeof chunk) {
-      if (ferror(f)) rc = cm_errf(err, CM_ERR_IO, "cannot read %s", path);
+      if (ferror(f)) rc = cm_errf(err, CM_ERR_IO, "无法读取 %s / cannot read %s", path, path);
       break;
     }
   }

@@ -100,7 +100,7 @@ cm_rc journal_append_in_tx(node_ctx *ctx, const char *kind, const json_t *body,
   memset(&e, 0, sizeof e);
   rc = cm_json_dump(body, &b);
   if (rc == CM_ERR_TOO_LARGE) {
-    rc = cm_errf(err, rc, "記錄過長 / the record is over %u bytes", PROTO_BODY_MAX);
+    rc = cm_errf(err, rc, "记录过长 / the record is over %u bytes", PROTO_BODY_MAX);
     goto out;
   }
   if (rc) {

@@ -14,6 +14,7 @@
 #include "../common/term.h"
 #include "../common/clock.h"
 #include "../common/http_client.h"
+#include "../common/i18n.h"
 #include "../common/log.h"
 #include "../common/version.h"
 #include "../protocol/keys.h"
@@ -64,7 +65,12 @@ static const char *opt(const args *a, const char *name) {
 }
 
 static int fail(cm_rc rc, const cm_err *e) {
-  fprintf(stderr, "linli-node: error: %s\n", e->msg[0] ? e->msg : cm_strerror(rc));
+  char msg[sizeof e->msg];
+  /* The records layer's messages may carry Traditional characters: people read
+   * Simplified. */
+  snprintf(msg, sizeof msg, "%s", e->msg[0] ? e->msg : cm_strerror(rc));
+  cm_i18n_simplify(msg);
+  fprintf(stderr, "linli-node: 错误：%s\n", msg);
   switch (rc) {
   case CM_OK: return 0;
   case CM_ERR_INVALID:
@@ -89,7 +95,7 @@ static int open_node(const args *a, node_ctx **ctx) {
   cm_err_clear(&e);
   cm_rc rc = node_open(a->dir, ctx, &e);
   if (rc == CM_ERR_NOT_FOUND || rc == CM_ERR_INVALID) {
-    fprintf(stderr, "linli-node: error: %s\n", e.msg);
+    fprintf(stderr, "linli-node: 错误：%s\n", e.msg);
     return EXIT_USAGE;
   }
   return rc ? fail(rc, &e) : 0;
@@ -128,7 +134,7 @@ static int cmd_init(args *a) {
   cm_err e;
   cm_err_clear(&e);
   if (!o.community || !o.street || !o.hub) {
-    fprintf(stderr, "linli-node: error: init needs --community, --street and --hub\n");
+    fprintf(stderr, "linli-node: 错误：init 需要 --community、--street 和 --hub\n");
     return EXIT_USAGE;
   }
   cm_rc rc = node_init(a->dir, &o, pk, &e);
@@ -162,11 +168,9 @@ static void warn_flags(node_ctx *ctx, const char *id) {
   json_array_foreach(json_object_get(org, "flags"), i, f) {
     const char *s = json_string_value(f);
     if (s && !strcmp(s, "name_norm"))
-      fprintf(stderr, "linli-node: warning: 名稱不符合「XXX社區XXX工作站」規範，已標記待整改 / "
-                      "the name breaks the naming norm; flagged for rectification\n");
+      fprintf(stderr, "linli-node: 提醒：名称不符合“XXX社区XXX工作站”规范，已标记待整改\n");
     else if (s && !strcmp(s, "party_station"))
-      fprintf(stderr, "linli-node: warning: 黨員三人以上應設黨員活動站 / 3 or more party members "
-                      "without a party-member activity station; flagged\n");
+      fprintf(stderr, "linli-node: 提醒：党员三人以上应设立党员活动站（组），已标记待整改\n");
   }
   json_decref(org);
 }
@@ -496,7 +500,7 @@ static int cmd_restore(args *a) {
   uint64_t head = 0;
   cm_err_clear(&e);
   if (!opt(a, "--hub") || !opt(a, "--key")) {
-    fprintf(stderr, "linli-node: error: restore needs --hub URL and --key KEYFILE\n");
+    fprintf(stderr, "linli-node: 错误：restore 需要 --hub URL 和 --key KEYFILE\n");
     return EXIT_USAGE;
   }
   cm_rc rc = cm_client_global_init();
@@ -583,93 +587,81 @@ static const char *const o_restore[] = {"--hub", "--key", NULL};
 static const command commands[] = {
     {"init", NULL, cmd_init, o_init, f_none, 0, 0,
      "init --community NAME --street NAME --hub URL --code CODE [--hub-key KEY]",
-     "Create the node in DIR: a new key (DIR/identity.key, mode 0600) and an empty log.\n"
-     "--code is the community's 12-digit statistical division code (required: filing\n"
-     "numbers begin with it); --hub-key pins the street hub's key (else pinned at enrolment).\n"
-     "Prints the fingerprint, then the public key alone on the last line."},
+     "在 DIR 中建立本社区的台账：新的密钥（DIR/identity.key，权限 0600）和空台账。\n"
+     "--code 是社区的12位统计区划代码（必填：备案编号以它开头）；--hub-key 锁定街道分会的公钥\n"
+     "（不给时在登记时锁定）。先打印指纹，最后一行单独打印公钥。"},
     {"org", "file", cmd_org_file, o_org, f_none, 0, 0,
      "org file --name N --category C --leader L --phone P --members M --party-members K\n"
      "         [--party-station yes|no] [--founded-by self|district-unit|street]\n"
      "         [--scope S] [--venue V] [--filed YYYY-MM-DD]",
-     "File (備案) a new organisation.  Prints the new filing number alone on the last line.\n"
-     "A name breaking the XXX社區XXX工作站 norm, or 3+ party members without a station, is\n"
-     "written and flagged."},
+     "为新组织备案。最后一行单独打印新的备案编号。\n"
+     "名称不符合“XXX社区XXX工作站”规范，或党员三人以上而未设立党员活动站的，照样记录并标记待整改。"},
     {"org", "amend", cmd_org_amend, o_org, f_none, 1, 1, "org amend ID [--field value ...]",
-     "Amend (變更) an organisation: a new entry with the changed fields (same options as\n"
-     "org file)."},
+     "组织变更：写一条只含改动字段的新记录（选项同 org file）。"},
     {"org", "dissolve", cmd_org_dissolve, o_reason, f_none, 1, 1, "org dissolve ID --reason TEXT",
-     "Dissolve an organisation."},
+     "组织解散。"},
     {"org", "list", cmd_org_list, o_none, f_json, 0, 0, "org list [--json]",
-     "One organisation a line: filing number, status, flags, name, founding type,\n"
-     "party members/members."},
+     "每行一个组织：备案编号、状态、标记、名称、成立方式、党员人数/成员人数。"},
     {"report", "monthly", cmd_report_monthly, o_report, f_none, 0, 0,
      "report monthly --org ID --month YYYY-MM --activities N --participants N\n"
      "               --party-participants N --content TEXT [--scope S] [--good-deeds TEXT]",
-     "Monthly report (月報).  A second report for the same org and month corrects the first.\n"
-     "Prints the record id."},
+     "填报月报。同一组织同一月份的第二份月报更正第一份。打印记录编号。"},
     {"report", "list", cmd_report_list, o_rlist, f_json, 0, 0,
      "report list [--org ID] [--month YYYY-MM] [--json]",
-     "Current reports (corrections applied): org, month, activities, participants,\n"
-     "party participants, content."},
+     "现行月报（已按更正合并）：组织、月份、活动次数、参加人次、党员参加人次、活动内容。"},
     {"activity", "declare", cmd_activity_declare, o_act, f_none, 0, 0,
      "activity declare --org ID --date YYYY-MM-DD --title T --place P --expected N\n"
      "                 [--description TEXT]",
-     "Declare a major activity (重大活動匯報) before its date.  Prints its id."},
+     "在活动日期之前做重大活动汇报。打印记录编号。"},
     {"activity", "list", cmd_activity_list, o_none, f_json, 0, 0, "activity list [--json]",
-     "Declared major activities and their escalation: declared, acknowledged by the street,\n"
-     "acknowledged by the district, or returned with a note."},
+     "已汇报的重大活动及其上报进度：已汇报、街道分会已确认、区协会已确认，或附说明退回。"},
     {"rectification", "file", cmd_rectification_file, o_rect, f_none, 0, 0,
      "rectification file --org ID --decision RECORD --content TEXT",
-     "Rectification report (整改報告) answering a criticism (RECORD from the inbox)."},
+     "整改报告，答复一项批评（RECORD 取自上级决定列表 inbox）。"},
     {"import", "reports", cmd_import_reports, o_none, f_none, 1, 1, "import reports FILE.csv",
-     "Import monthly reports from CSV (UTF-8, BOM allowed), header\n"
-     "org,month,activities,participants,party_participants,content,scope,good_deeds.\n"
-     "All or nothing; an error names the line.  Prints the number imported."},
+     "从 CSV 文件导入月报（UTF-8，可带 BOM）。表头为中文：\n"
+     "备案编号,月份,活动次数,参加人次,党员参加人次,活动内容,服务范围,好人好事\n"
+     "（也接受英文表头 org,month,activities,participants,party_participants,content,scope,good_deeds）。\n"
+     "要么全部导入，要么一条不导入；出错时指出行号。打印导入的条数。"},
     {"sync", NULL, cmd_sync, o_none, f_idle, 0, 0, "sync [--idle]",
-     "One bounded pass with the hub: enrol if needed, push what is pending, pull decisions.\n"
-     "--idle (serve's loop): a single decisions request when nothing waits to be pushed.\n"
-     "Exit 0 only when everything is acknowledged; 3 hub unreachable or refusing; 4 waiting\n"
-     "for enrolment approval."},
+     "与街道分会同步一次：需要时申请登记，上报待上报的记录，取回上级决定。\n"
+     "--idle（serve 的后台循环用）：没有待上报的记录时只问一次有没有新决定。\n"
+     "全部确认时退出码为 0；连不上或被拒绝为 3；等待街道审批登记为 4。"},
     {"status", NULL, cmd_status, o_none, f_json, 0, 0, "status [--json]",
-     "Written / pushed / acknowledged, last contact, unread decisions."},
+     "本机记录 / 已上报 / 已确认的条数、上次联系时间、未读决定。"},
     {"inbox", NULL, cmd_inbox, o_none, f_inbox, 0, 0, "inbox [--json] [--keep-unread]",
-     "Decisions received, newest first: time, kind, record, org, reason.  Marks them read\n"
-     "unless --keep-unread."},
+     "收到的上级决定，新的在前：时间、种类、记录、组织、理由。\n"
+     "除非给 --keep-unread，否则标记为已读。"},
     {"bundle", "export", cmd_bundle_export, o_none, f_none, 1, 1, "bundle export FILE",
-     "Write a bundle of what the hub has not acknowledged (for a USB stick).  Prints the\n"
-     "number of entries."},
+     "把街道分会尚未确认的记录写成一个包（用U盘带去）。打印条数。"},
     {"bundle", "import", cmd_bundle_import, o_none, f_none, 1, 1, "bundle import FILE",
-     "Apply the file the street hub wrote for this node (linli-hub bundle export --node):\n"
-     "its receipt and the reviews and decisions, every signature verified, exactly as a\n"
-     "sync would.  导入街道回传的U盘文件（回执、审核结果和决定）。"},
+     "导入街道分会为本社区导出的回传文件（linli-hub bundle export --node）：回执、审核结果\n"
+     "和上级决定，逐一核验签名，效果与联网同步完全相同。"},
     {"serve", NULL, cmd_serve, o_serve, f_serve, 0, 0,
      "serve [--listen 127.0.0.1:8080] [--allow-remote]",
-     "Foreground: the staff's web page and the background sync loop.  Prints\n"
-     "http://127.0.0.1:PORT/ first.  Only loopback addresses unless --allow-remote,\n"
-     "which asks for the staff password (staff-password) on every page."},
+     "在前台运行社区工作人员的网页和后台自动同步。先打印 http://127.0.0.1:端口/。\n"
+     "只监听本机地址；给 --allow-remote 时可监听其他地址，但每个网页都要输入工作人员密码\n"
+     "（先用 staff-password 设置）。"},
     {"staff-password", NULL, cmd_staff_password, o_none, f_none, 0, 0, "staff-password",
-     "Set the staff password of serve --allow-remote from the first line of standard\n"
-     "input (8 bytes at least); kept as an argon2id hash in DIR/staff.pw (0600)."},
+     "设置 serve --allow-remote 时使用的工作人员密码：从标准输入读第一行（至少8个字节），\n"
+     "以 argon2id 散列保存在 DIR/staff.pw（权限 0600）。"},
     {"restore", NULL, cmd_restore, o_restore, f_none, 0, 0, "restore --hub URL --key KEYFILE",
-     "A new or restored PC: fetch the log back from the hub before writing anything.\n"
-     "Prints the head sequence."},
-    {"key", "export", cmd_key_export, o_none, f_none, 1, 1, "key export FILE  (passphrase on stdin)",
-     "Write the community's key and settings to FILE sealed with a passphrase read from\n"
-     "standard input (Argon2id + secretbox).  Keep FILE and the passphrase apart.\n"
-     "把本社区密钥用口令加密导出（口令从标准输入读一行，至少8个字符）。"},
-    {"key", "import", cmd_key_import, o_none, f_none, 1, 1, "key import FILE  (passphrase on stdin)",
-     "On a new PC: open FILE with the passphrase (standard input) and put the key into the\n"
-     "empty DIR; then run restore to fetch the community's log back before writing.\n"
-     "在新电脑上导入密钥到空目录，然后运行 restore 取回记录。"},
+     "新电脑或重装的电脑：在写任何记录之前，从街道分会取回台账。打印最后一条的序号。"},
+    {"key", "export", cmd_key_export, o_none, f_none, 1, 1, "key export FILE  （口令从标准输入读）",
+     "把本社区的密钥和设置用口令加密写到 FILE（Argon2id + secretbox）；口令从标准输入读一行，\n"
+     "至少8个字符。FILE 和口令请分开保管。"},
+    {"key", "import", cmd_key_import, o_none, f_none, 1, 1, "key import FILE  （口令从标准输入读）",
+     "在新电脑上：用口令（标准输入）打开 FILE，把密钥放进空的 DIR；\n"
+     "然后运行 restore，在写任何记录之前从街道分会取回本社区的台账。"},
     {"rebuild", NULL, cmd_rebuild, o_none, f_none, 0, 0, "rebuild",
-     "Every table again from the log (equals the incremental result)."},
+     "从台账重建全部数据表（结果与逐条写入时相同）。"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 static void usage_all(FILE *f) {
-  fprintf(f, "usage: linli-node --dir DIR COMMAND [options]   (COMMAND --help for more)\n"
-             "       linli-node --version\n\n");
+  fprintf(f, "用法：linli-node --dir DIR 命令 [选项]   （命令 --help 查看详细说明）\n"
+             "      linli-node --version\n\n");
   for (size_t i = 0; i < N_COMMANDS; i++) {
     const char *u = commands[i].usage;
     fprintf(f, "  ");
@@ -682,7 +674,7 @@ static void usage_all(FILE *f) {
 }
 
 static void usage_one(const command *c, FILE *f) {
-  fprintf(f, "usage: linli-node --dir DIR %s\n\n%s\n", c->usage, c->help);
+  fprintf(f, "用法：linli-node --dir DIR %s\n\n%s\n", c->usage, c->help);
 }
 
 static int in_list(const char *const *list, const char *s) {
@@ -732,7 +724,7 @@ int main(int argc, char **argv) {
         if (!strcmp(commands[k].word1, argv[i])) usage_one(&commands[k], stdout);
       return i + 1 < argc ? 0 : EXIT_USAGE;
     }
-    fprintf(stderr, "linli-node: error: unknown command '%s%s%s'\n", argv[i],
+    fprintf(stderr, "linli-node: 错误：没有命令“%s%s%s”\n", argv[i],
             i + 1 < argc ? " " : "", i + 1 < argc ? argv[i + 1] : "");
     usage_all(stderr);
     return EXIT_USAGE;
@@ -758,7 +750,7 @@ int main(int argc, char **argv) {
       name[nl] = 0;
       int takes = in_list(c->opts, name);
       if (!takes && !in_list(c->flags, name)) {
-        fprintf(stderr, "linli-node: error: unknown option %s for '%s%s%s'\n", name, c->word1,
+        fprintf(stderr, "linli-node: 错误：选项 %s 不适用于“%s%s%s”\n", name, c->word1,
                 c->word2 ? " " : "", c->word2 ? c->word2 : "");
         usage_one(c, stderr);
         return EXIT_USAGE;
@@ -769,14 +761,14 @@ int main(int argc, char **argv) {
         } else if (i + 1 < argc) {
           val = argv[++i];
         } else {
-          fprintf(stderr, "linli-node: error: %s needs a value\n", name);
+          fprintf(stderr, "linli-node: 错误：%s 需要一个值\n", name);
           return EXIT_USAGE;
         }
       } else {
         val = "";
       }
       if (a.n == MAX_OPTS) {
-        fprintf(stderr, "linli-node: error: too many options\n");
+        fprintf(stderr, "linli-node: 错误：选项太多\n");
         return EXIT_USAGE;
       }
       /* a.names must outlive this loop: point at argv */
@@ -788,19 +780,19 @@ int main(int argc, char **argv) {
       continue;
     }
     if (a.npos >= c->max_pos || a.npos >= MAX_POS) {
-      fprintf(stderr, "linli-node: error: unexpected argument '%s'\n", s);
+      fprintf(stderr, "linli-node: 错误：多余的参数“%s”\n", s);
       usage_one(c, stderr);
       return EXIT_USAGE;
     }
     a.pos[a.npos++] = s;
   }
   if (a.npos < c->min_pos) {
-    fprintf(stderr, "linli-node: error: missing argument\n");
+    fprintf(stderr, "linli-node: 错误：缺少参数\n");
     usage_one(c, stderr);
     return EXIT_USAGE;
   }
   if (!a.dir) {
-    fprintf(stderr, "linli-node: error: --dir DIR is required\n");
+    fprintf(stderr, "linli-node: 错误：需要 --dir DIR\n");
     return EXIT_USAGE;
   }
   return c->fn(&a);

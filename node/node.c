@@ -166,7 +166,7 @@ cm_rc node_init_with_key(const char *dir, const node_init_opts *o, const proto_k
   }
   if (o->code && !all_digits(o->code, 12)) {
     rc = cm_errf(err, CM_ERR_INVALID,
-                 "社區代碼必須是12位數字 / --code must be the 12-digit statistical division code");
+                 "社区代码必须是12位数字 / --code must be the 12-digit statistical division code");
     goto out;
   }
   if (o->hub_key) {

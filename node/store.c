@@ -517,7 +517,7 @@ cm_rc store_org_get(node_ctx *ctx, const char *id, json_t **out, cm_err *err) {
     *out = org_row(st);
     if (!*out) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
   } else if (s == SQLITE_DONE) {
-    rc = cm_errf(err, CM_ERR_NOT_FOUND, "沒有這個組織 / unknown organisation: %s", id);
+    rc = cm_errf(err, CM_ERR_NOT_FOUND, "没有这个组织 / unknown organisation: %s", id);
   } else {
     rc = cm_db_check(ctx->db, s, "read organisation", err);
   }

@@ -67,7 +67,7 @@ static cm_rc explain(pass *p, cm_rc rc, cm_err *err) {
     char msg[sizeof err->msg];
     snprintf(msg, sizeof msg, "%s", err->msg);
     cm_errf(err, rc,
-            "無法連接街道樞紐 / cannot reach the street hub at %s (%s). Check the network "
+            "无法连接街道枢纽 / cannot reach the street hub at %s (%s). Check the network "
             "connection and that the hub URL is right and the street hub is running; the "
             "records stay queued and go with the next sync", p->url, msg);
   }
@@ -150,7 +150,7 @@ static cm_rc enrol(pass *p, cm_err *err) {
   proto_fingerprint(p->hub_key, fp);
   proto_fingerprint(p->ctx->kp.pk, me);
   return cm_errf(err, CM_ERR_PERM,
-                 "等待街道審批登記 / waiting for the street operator to approve this node's "
+                 "等待街道审批登记 / waiting for the street operator to approve this node's "
                  "enrolment (our fingerprint %s; hub fingerprint %s). The records stay queued",
                  me, fp);
 }

@@ -67,26 +67,42 @@ static int token_ok(const node_web_app *app, const char *tok) {
 }
 
 static void refuse(node_web_rq *rq, const char *why_key) {
-  node_web_raw(rq, rq->lang == NODE_WEB_EN ? "<!DOCTYPE html>\n<html lang=\"en\">"
+  cm_html_raw(&rq->h, rq->lang == CM_LANG_EN ? "<!DOCTYPE html>\n<html lang=\"en\">"
                                            : "<!DOCTYPE html>\n<html lang=\"zh-CN\">");
-  node_web_raw(rq, "<head><meta charset=\"utf-8\"><title>403</title></head><body><h1>403 ");
-  node_web_txt(rq, "err.forbidden");
-  node_web_raw(rq, "</h1><p>");
-  node_web_txt(rq, why_key);
-  node_web_raw(rq, "</p></body></html>\n");
+  cm_html_raw(&rq->h, "<head><meta charset=\"utf-8\"><title>403</title></head><body><h1>403 ");
+  cm_html_word(&rq->h, "err.forbidden");
+  cm_html_raw(&rq->h, "</h1><p>");
+  cm_html_word(&rq->h, why_key);
+  cm_html_raw(&rq->h, "</p></body></html>\n");
   node_web_end(rq, 403);
 }
 
-static void security_headers(cm_http_resp *resp) {
-  cm_http_resp_header(resp, "Content-Security-Policy",
-                      "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
-                      "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-                      "base-uri 'none'");
-  cm_http_resp_header(resp, "X-Frame-Options", "DENY");
-  /* same-origin, not no-referrer: under no-referrer Chromium sends "Origin: null"
-   * on form posts, and the origin check needs the real one. */
-  cm_http_resp_header(resp, "Referrer-Policy", "same-origin");
-  cm_http_resp_header(resp, "Cache-Control", "no-store");
+/* A form post over the server's body cap: the page frame with the error box
+ * and a link back to the form it came from (the browser keeps what was typed
+ * there); 413. */
+static void too_large(node_web_rq *rq) {
+  const char *ref = cm_http_header(rq->req, "Referer");
+  char back[512] = "/";
+  const char *host = cm_http_header(rq->req, "Host");
+  /* Only a path of this server goes into the link. */
+  if (ref && host) {
+    const char *p = strstr(ref, "://");
+    if (p && !strncmp(p + 3, host, strlen(host)) && p[3 + strlen(host)] == '/')
+      snprintf(back, sizeof back, "%s", p + 3 + strlen(host));
+  }
+  /* A form shown again after a refusal has the list's path (POST /reports);
+   * its empty form is the collection's /new. */
+  const char *path = cm_http_path(rq->req);
+  size_t bl = strcspn(back, "?");
+  if (path && path[0] == '/' && !strchr(path + 1, '/') && bl == strlen(path) &&
+      !strncmp(back, path, bl))
+    snprintf(back, sizeof back, "%s/new", path);
+  cm_warn("web: %s %s: form over the size limit", cm_http_method(rq->req), cm_http_path(rq->req));
+  node_web_page_begin(rq, "err.too_large_title", NULL);
+  cm_html_printf(&rq->h, "<h1>%w</h1>", "err.too_large_title");
+  cm_html_error_box(&rq->h, rq->req, "err.too_large", NULL, "err.too_large_next", back);
+  node_web_page_end(rq);
+  node_web_end(rq, 413);
 }
 
 static int staff_ok(node_web_rq *rq);
@@ -102,15 +118,17 @@ int node_web_begin(node_web_rq *rq, cm_http_req *req, cm_http_resp *resp, void *
   rq->app = app;
   rq->req = req;
   rq->resp = resp;
-  cm_buf_init(&rq->out, NODE_WEB_PAGE_MAX);
   if (lang_q && strcmp(lang_q, "en") == 0) {
-    rq->lang = NODE_WEB_EN;
+    rq->lang = CM_LANG_EN;
   } else if (lang_q && strcmp(lang_q, "zh") == 0) {
-    rq->lang = NODE_WEB_ZH;
+    rq->lang = CM_LANG_ZH;
   } else {
-    rq->lang = (lang_c && strcmp(lang_c, "en") == 0) ? NODE_WEB_EN : NODE_WEB_ZH;
+    rq->lang = (lang_c && strcmp(lang_c, "en") == 0) ? CM_LANG_EN : CM_LANG_ZH;
   }
-  security_headers(resp);
+  cm_html_init(&rq->h, NODE_WEB_PAGE_MAX, rq->lang);
+  /* same-origin referrers (not no-referrer): under no-referrer Chromium sends
+   * "Origin: null" on form posts, and the origin check needs the real one. */
+  cm_html_security_headers(resp);
 
   if (!host_ok(app, cm_http_header(req, "Host"))) {
     cm_warn("web: refused %s %s: Host header \"%.100s\" is not this server", method,
@@ -127,6 +145,11 @@ int node_web_begin(node_web_rq *rq, cm_http_req *req, cm_http_resp *resp, void *
       why = "Sec-Fetch-Site is cross-site";
     } else if (!token_ok(app, cm_http_cookie(req, app->csrf_cookie))) {
       why = "CSRF cookie missing or wrong";
+    } else if (cm_http_body_too_large(req)) {
+      /* The body was dropped unread, so there is no form token to check; the
+       * answer changes nothing and only says what to do. */
+      too_large(rq);
+      return 0;
     } else if (!token_ok(app, cm_http_form(req, "csrf", 0))) {
       why = "CSRF form field missing or wrong";
     }
@@ -151,13 +174,11 @@ int node_web_begin(node_web_rq *rq, cm_http_req *req, cm_http_resp *resp, void *
 /* The staff login form (off loopback), with an error message key or NULL. */
 static void staff_form(node_web_rq *rq, const char *error_key, int status) {
   node_web_page_begin(rq, "staff.title", NULL);
-  node_web_raw(rq, "<h1>");
-  node_web_txt(rq, "staff.title");
-  node_web_raw(rq, "</h1>");
-  if (error_key) node_web_msg(rq, "error", error_key, "");
+  cm_html_printf(&rq->h, "<h1>%w</h1>", "staff.title");
+  if (error_key) cm_html_msg(&rq->h, "error", error_key, "");
   node_web_form_begin(rq, "/staff-login", NULL);
-  node_web_input(rq, "password", "password", "staff.password", "", 1,
-                 "autocomplete=\"current-password\"", NULL);
+  cm_html_input(&rq->h, "password", "password", "staff.password", "", 1,
+                "autocomplete=\"current-password\"", NULL);
   node_web_form_end(rq, "staff.submit");
   node_web_page_end(rq);
   node_web_end(rq, status);
@@ -217,17 +238,18 @@ void node_web_end(node_web_rq *rq, int status) {
     pthread_mutex_unlock(&rq->app->db_mu);
     rq->locked = 0;
   }
-  if (rq->out_rc) {
-    static const char msg[] = "500 internal error: the page could not be written\n";
+  if (rq->h.rc) {
+    static const char msg[] = "500 服务器内部错误：页面未能生成，请查看日志。\n";
     cm_error("web: %s %s: writing the page failed: %s", cm_http_method(rq->req),
-             cm_http_path(rq->req), cm_strerror(rq->out_rc));
+             cm_http_path(rq->req), cm_strerror(rq->h.rc));
     cm_http_resp_set(rq->resp, 500, "text/plain; charset=utf-8", msg, sizeof msg - 1);
-  } else if (rq->out.len > 0) {
-    if (cm_http_resp_set(rq->resp, status, "text/html; charset=utf-8", rq->out.p, rq->out.len)) {
+  } else if (rq->h.out.len > 0) {
+    if (cm_http_resp_set(rq->resp, status, "text/html; charset=utf-8", rq->h.out.p,
+                         rq->h.out.len)) {
       rq->resp->status = 500;
     }
   }
-  cm_buf_free(&rq->out);
+  cm_html_free(&rq->h);
 }
 
 void node_web_redirect(node_web_rq *rq, const char *location) {
@@ -654,6 +676,7 @@ cm_rc node_web_serve(const char *dir, const char *listen, int allow_remote, cm_e
   cfg.n_routes = sizeof k_routes / sizeof k_routes[0];
   cfg.ctx = app;
   cfg.max_body = WEB_MAX_BODY;
+  cfg.route_too_large = 1; /* an over-long form gets a page, not 413 JSON */
   cfg.threads = WEB_THREADS;
   rc = cm_http_start(&cfg, &srv, err);
   if (rc) goto out;
@@ -728,4 +751,130 @@ out:
   }
   if (sigs_blocked) pthread_sigmask(SIG_SETMASK, &old_sigs, NULL);
   return rc;
+}
+
+/* ---- the page frame: head, navigation, language switch, forms ---- */
+
+/* The link that switches language keeps the page and its query, minus any
+ * earlier lang=, so that the printable form switches in place. */
+static void lang_link(node_web_rq *rq) {
+  const char *target = cm_http_target(rq->req);
+  const char *q = target ? strchr(target, '?') : NULL;
+  const char *path = cm_http_path(rq->req);
+  cm_html_raw(&rq->h, "<a href=\"");
+  /* The decoded path goes back percent-encoded, slashes kept. */
+  if (path) {
+    const char *p = path;
+    while (*p && !rq->h.rc) {
+      const char *slash = strchr(p, '/');
+      size_t n = slash ? (size_t)(slash - p) : strlen(p);
+      char seg[256];
+      if (n >= sizeof seg) n = sizeof seg - 1;
+      memcpy(seg, p, n);
+      seg[n] = '\0';
+      cm_html_url(&rq->h, seg);
+      if (!slash) break;
+      cm_html_raw(&rq->h, "/");
+      p = slash + 1;
+    }
+  }
+  cm_html_raw(&rq->h, "?");
+  if (q) {
+    const char *p = q + 1;
+    while (*p) {
+      const char *amp = strchr(p, '&');
+      size_t n = amp ? (size_t)(amp - p) : strlen(p);
+      if (n > 0 && strncmp(p, "lang=", 5) != 0 && n < 512) {
+        char part[512];
+        memcpy(part, p, n);
+        part[n] = '\0';
+        /* The query is as the browser sent it (already encoded): escape it for
+         * the attribute only. */
+        cm_html_esc(&rq->h, part);
+        cm_html_raw(&rq->h, "&amp;");
+      }
+      if (!amp) break;
+      p = amp + 1;
+    }
+  }
+  cm_html_raw(&rq->h, rq->lang == CM_LANG_EN ? "lang=zh\" lang=\"zh-CN\">" : "lang=en\" lang=\"en\">");
+  cm_html_word(&rq->h, "lang.switch");
+  cm_html_raw(&rq->h, "</a>");
+}
+
+static void nav_item(node_web_rq *rq, const char *href, const char *key, const char *current) {
+  cm_html_printf(&rq->h, "<a href=\"%r\"", href);
+  if (current && strcmp(current, key) == 0) cm_html_raw(&rq->h, " aria-current=\"page\"");
+  cm_html_raw(&rq->h, ">");
+  cm_html_word(&rq->h, key);
+  cm_html_raw(&rq->h, "</a>");
+}
+
+
+void node_web_page_begin(node_web_rq *rq, const char *title_key, const char *nav) {
+  cm_html_raw(&rq->h, rq->lang == CM_LANG_EN ? "<!DOCTYPE html>\n<html lang=\"en\">"
+                                           : "<!DOCTYPE html>\n<html lang=\"zh-CN\">");
+  cm_html_raw(&rq->h, "<head><meta charset=\"utf-8\">"
+                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                   "<title>");
+  cm_html_word(&rq->h, title_key);
+  cm_html_raw(&rq->h, " - ");
+  cm_html_word(&rq->h, "app");
+  cm_html_raw(&rq->h, "</title><link rel=\"stylesheet\" href=\"/assets/style.css\">"
+                   "<link rel=\"icon\" href=\"/assets/icon.svg\" type=\"image/svg+xml\">"
+                   "<script src=\"/assets/app.js\" defer></script></head>\n<body>"
+                   "<header class=\"top\"><span class=\"brand\">");
+  cm_html_word(&rq->h, "app");
+  cm_html_raw(&rq->h, "</span><span class=\"who\">");
+  cm_html_esc(&rq->h, rq->app->community);
+  cm_html_raw(&rq->h, "</span><nav>");
+  nav_item(rq, "/", "nav.home", nav);
+  nav_item(rq, "/orgs", "nav.orgs", nav);
+  nav_item(rq, "/orgs/new", "nav.file", nav);
+  nav_item(rq, "/reports", "nav.reports", nav);
+  nav_item(rq, "/reports/new", "nav.report_new", nav);
+  nav_item(rq, "/activities", "nav.activity", nav);
+  nav_item(rq, "/rectifications/new", "nav.rectify", nav);
+  nav_item(rq, "/inbox", "nav.inbox", nav);
+  cm_html_raw(&rq->h, "</nav><span class=\"lang\">");
+  lang_link(rq);
+  cm_html_raw(&rq->h, "</span></header>\n<main>");
+}
+
+void node_web_page_end(node_web_rq *rq) {
+  cm_html_raw(&rq->h, "</main><footer>");
+  cm_html_word(&rq->h, "footer.node");
+  cm_html_raw(&rq->h, "</footer></body></html>\n");
+}
+
+
+void node_web_form_begin(node_web_rq *rq, const char *action, const char *confirm_key) {
+  cm_html_raw(&rq->h, "<form class=\"rec\" method=\"post\" action=\"");
+  cm_html_esc(&rq->h, action);
+  cm_html_raw(&rq->h, "\"");
+  if (confirm_key) {
+    cm_html_raw(&rq->h, " data-confirm=\"");
+    cm_html_word(&rq->h, confirm_key);
+    cm_html_raw(&rq->h, "\"");
+  }
+  cm_html_raw(&rq->h, "><input type=\"hidden\" name=\"csrf\" value=\"");
+  cm_html_esc(&rq->h, rq->app->csrf);
+  cm_html_raw(&rq->h, "\">");
+}
+
+void node_web_form_end(node_web_rq *rq, const char *submit_key) {
+  cm_html_raw(&rq->h, "<div class=\"actions\"><button type=\"submit\">");
+  cm_html_word(&rq->h, submit_key);
+  cm_html_raw(&rq->h, "</button></div></form>");
+}
+
+
+const char *node_web_js(const json_t *o, const char *key) {
+  const json_t *v = o ? json_object_get(o, key) : NULL;
+  return json_is_string(v) ? json_string_value(v) : "";
+}
+
+long long node_web_ji(const json_t *o, const char *key) {
+  const json_t *v = o ? json_object_get(o, key) : NULL;
+  return json_is_integer(v) ? (long long)json_integer_value(v) : 0;
 }

@@ -1,7 +1,7 @@
 /* web_app.h - what the staff page's modules share: the serving state (one per
  * `serve`), the per-request context, the guarded request connection, and the
  * HTML writer.  web.c owns the server, the security checks and the sync loop;
- * web_pages.c renders the pages and handles the forms; web_html.c writes HTML.
+ * web_pages.c renders the pages and handles the forms; common/html.c writes HTML.
  * Internal to node/web*.c. */
 #ifndef LINLI_NODE_WEB_APP_H
 #define LINLI_NODE_WEB_APP_H
@@ -13,14 +13,19 @@
 #include <stdint.h>
 
 #include "../common/buf.h"
+#include "../common/html.h"
 #include "../common/http_server.h"
+#include "../common/i18n.h"
 #include "../common/rc.h"
 #include "node.h"
-#include "web_i18n.h"
+#include "records.h"
 
 #define NODE_WEB_MAX_HOSTS 4
 #define NODE_WEB_HOST_MAX 300
 #define NODE_WEB_PAGE_MAX (8u << 20) /* a page over 8 MiB is a bug, not a page */
+/* maxlength of the pages' textareas (characters): a UTF-8 character of Chinese
+ * takes three bytes, so this keeps a text well inside a record's byte bounds. */
+#define NODE_WEB_TEXT_MAX (NODE_TEXT_MAX / 3u)
 
 /* The state of one `serve`. */
 typedef struct node_web_app {
@@ -58,9 +63,8 @@ typedef struct node_web_rq {
   node_web_app *app;
   cm_http_req *req;
   cm_http_resp *resp;
-  node_web_lang lang;
-  cm_buf out;                     /* the page being written */
-  cm_rc out_rc;                   /* first failure while writing, sticky */
+  cm_lang lang;
+  cm_html h;                      /* the page being written (errors sticky in h.rc) */
   int locked;                     /* holds app->db_mu */
 } node_web_rq;
 
@@ -94,43 +98,18 @@ typedef struct node_web_loop_view {
 } node_web_loop_view;
 void node_web_loop_view_get(node_web_app *app, node_web_loop_view *out);
 
-/* --- HTML writing (web_html.c).  Errors are sticky in rq->out_rc. --- */
-
-/* Trusted text (literals, numbers) as is. */
-void node_web_raw(node_web_rq *rq, const char *s);
-void node_web_rawf(node_web_rq *rq, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Untrusted text, HTML-escaped (& < > " '), fine in elements and quoted attributes. */
-void node_web_esc(node_web_rq *rq, const char *s);
-/* The translation of key, escaped. */
-void node_web_txt(node_web_rq *rq, const char *key);
-/* Append s percent-encoded for a query value (RFC 3986 unreserved kept). */
-void node_web_url(node_web_rq *rq, const char *s);
+/* --- The node's page frame (web.c); the writing itself is common/html.h. --- */
 
 /* Page frame: doctype, head, top bar with navigation (nav is the current
  * section's key, e.g. "nav.orgs"), then <main>; and its end. */
 void node_web_page_begin(node_web_rq *rq, const char *title_key, const char *nav);
 void node_web_page_end(node_web_rq *rq);
 
-/* A message box: cls "ok" or "error"; prefix_key translated, text escaped. */
-void node_web_msg(node_web_rq *rq, const char *cls, const char *prefix_key, const char *text);
-
 /* <form method=post action=...> with the CSRF field; confirm_key (or NULL) asks
  * before submitting. */
 void node_web_form_begin(node_web_rq *rq, const char *action, const char *confirm_key);
 /* The submit button and </form>. */
 void node_web_form_end(node_web_rq *rq, const char *submit_key);
-
-/* One labelled row.  type is an <input> type; attrs trusted extra attributes
- * ("min=\"0\""), may be NULL; hint_key may be NULL. */
-void node_web_input(node_web_rq *rq, const char *type, const char *name, const char *label_key,
-                    const char *value, int required, const char *attrs, const char *hint_key);
-void node_web_textarea(node_web_rq *rq, const char *name, const char *label_key,
-                       const char *value, int required, const char *hint_key);
-/* A <select> row; options are added with node_web_option between begin and end. */
-void node_web_select_begin(node_web_rq *rq, const char *name, const char *label_key,
-                           int required);
-void node_web_option(node_web_rq *rq, const char *value, const char *label, int selected);
-void node_web_select_end(node_web_rq *rq, const char *hint_key);
 
 /* JSON field readers for the listings: a string ("" when absent or not a
  * string) and an integer (0 when absent). */

@@ -39,16 +39,16 @@ static int err_status(cm_rc rc) {
 /* The error message in the page's language (the API writes "中文 / English"). */
 static void show_err(node_web_rq *rq, const cm_err *e) {
   char part[sizeof e->msg];
-  node_web_msg_part(rq->lang, e->msg[0] ? e->msg : cm_strerror(e->rc), part, sizeof part);
-  node_web_msg(rq, "error", "form.error", part);
+  cm_i18n_msg_part(rq->lang, e->msg[0] ? e->msg : cm_strerror(e->rc), part, sizeof part);
+  cm_html_msg(&rq->h, "error", "form.error", part);
 }
 
 /* A page that only says what went wrong (listing failed, record unknown). */
 static void error_page(node_web_rq *rq, const char *title_key, const cm_err *e, int status) {
   node_web_page_begin(rq, title_key, NULL);
-  node_web_raw(rq, "<h1>");
-  node_web_txt(rq, title_key);
-  node_web_raw(rq, "</h1>");
+  cm_html_raw(&rq->h, "<h1>");
+  cm_html_word(&rq->h, title_key);
+  cm_html_raw(&rq->h, "</h1>");
   show_err(rq, e);
   node_web_page_end(rq);
   node_web_end(rq, status);
@@ -90,7 +90,7 @@ static void flash(node_web_rq *rq) {
   if (!ok) return;
   for (i = 0; i < sizeof k / sizeof k[0]; i++) {
     if (strcmp(ok, k[i].ok) == 0) {
-      node_web_msg(rq, "ok", k[i].key, url_safe(id) ? id : "");
+      cm_html_msg(&rq->h, "ok", k[i].key, url_safe(id) ? id : "");
       return;
     }
   }
@@ -102,35 +102,35 @@ static void flags_cell(node_web_rq *rq, const json_t *org) {
   const json_t *f;
   json_array_foreach(flags, i, f) {
     if (!json_is_string(f)) continue;
-    node_web_raw(rq, "<span class=\"flag\" data-flag=\"");
-    node_web_esc(rq, json_string_value(f));
-    node_web_raw(rq, "\">");
-    node_web_esc(rq, node_web_flag_label(rq->lang, json_string_value(f)));
-    node_web_raw(rq, "</span>");
+    cm_html_raw(&rq->h, "<span class=\"flag\" data-flag=\"");
+    cm_html_esc(&rq->h, json_string_value(f));
+    cm_html_raw(&rq->h, "\">");
+    cm_html_esc(&rq->h, cm_i18n_word(rq->lang, "flag.", json_string_value(f)));
+    cm_html_raw(&rq->h, "</span>");
   }
 }
 
 static void status_cell(node_web_rq *rq, const char *status) {
-  node_web_raw(rq, "<span class=\"status-");
-  node_web_esc(rq, status);
-  node_web_raw(rq, "\">");
-  node_web_esc(rq, node_web_status_label(rq->lang, status));
-  node_web_raw(rq, "</span>");
+  cm_html_raw(&rq->h, "<span class=\"status-");
+  cm_html_esc(&rq->h, status);
+  cm_html_raw(&rq->h, "\">");
+  cm_html_esc(&rq->h, cm_i18n_word(rq->lang, "status.", status));
+  cm_html_raw(&rq->h, "</span>");
 }
 
 /* A labelled word: <span class="CLS-WORD" data-CLS="WORD">label</span>. */
 static void word_span(node_web_rq *rq, const char *cls, const char *prefix, const char *word) {
-  node_web_raw(rq, "<span class=\"");
-  node_web_esc(rq, cls);
-  node_web_raw(rq, "-");
-  node_web_esc(rq, word);
-  node_web_raw(rq, "\" data-");
-  node_web_esc(rq, cls);
-  node_web_raw(rq, "=\"");
-  node_web_esc(rq, word);
-  node_web_raw(rq, "\">");
-  node_web_esc(rq, node_web_word(rq->lang, prefix, word));
-  node_web_raw(rq, "</span>");
+  cm_html_raw(&rq->h, "<span class=\"");
+  cm_html_esc(&rq->h, cls);
+  cm_html_raw(&rq->h, "-");
+  cm_html_esc(&rq->h, word);
+  cm_html_raw(&rq->h, "\" data-");
+  cm_html_esc(&rq->h, cls);
+  cm_html_raw(&rq->h, "=\"");
+  cm_html_esc(&rq->h, word);
+  cm_html_raw(&rq->h, "\">");
+  cm_html_esc(&rq->h, cm_i18n_word(rq->lang, prefix, word));
+  cm_html_raw(&rq->h, "</span>");
 }
 
 static void report_stands(node_web_rq *rq, const json_t *r);
@@ -142,40 +142,50 @@ static void review_cell(node_web_rq *rq, const json_t *o, int is_report) {
   const char *review = node_web_js(o, "review");
   const char *reason = node_web_js(o, "review_reason");
   if (!*review) review = "pending";
-  node_web_raw(rq, "<td class=\"review\">");
+  cm_html_raw(&rq->h, "<td class=\"review\">");
   word_span(rq, "review", "review.", review);
   if (*reason) {
-    node_web_raw(rq, "<div class=\"review-reason\">");
-    node_web_txt(rq, "review.reason");
-    node_web_raw(rq, rq->lang == NODE_WEB_EN ? ": " : "：");
-    node_web_esc(rq, reason);
-    node_web_raw(rq, "</div>");
+    cm_html_raw(&rq->h, "<div class=\"review-reason\">");
+    cm_html_word(&rq->h, "review.reason");
+    cm_html_raw(&rq->h, rq->lang == CM_LANG_EN ? ": " : "：");
+    cm_html_esc(&rq->h, reason);
+    cm_html_raw(&rq->h, "</div>");
   }
   if (is_report) report_stands(rq, o);
-  node_web_raw(rq, "</td>");
+  cm_html_raw(&rq->h, "</td>");
 }
 
 static void th(node_web_rq *rq, const char *key) {
-  node_web_raw(rq, "<th>");
-  node_web_txt(rq, key);
-  node_web_raw(rq, "</th>");
+  cm_html_raw(&rq->h, "<th>");
+  cm_html_word(&rq->h, key);
+  cm_html_raw(&rq->h, "</th>");
 }
 
 static void td(node_web_rq *rq, const char *text) {
-  node_web_raw(rq, "<td>");
-  node_web_esc(rq, text);
-  node_web_raw(rq, "</td>");
+  cm_html_raw(&rq->h, "<td>");
+  cm_html_esc(&rq->h, text);
+  cm_html_raw(&rq->h, "</td>");
 }
 
-static void td_num(node_web_rq *rq, long long n) { node_web_rawf(rq, "<td class=\"num\">%lld</td>", n); }
+static void record_ref(node_web_rq *rq, const char *who, const char *rec);
 
-/* A time from a listing: ISO text as is, Unix ms as Shanghai ISO time. */
+/* A date, month or time cell: never broken at its hyphens. */
+static void td_date(node_web_rq *rq, const char *text) {
+  cm_html_printf(&rq->h, "<td class=\"nowrap\">%h</td>", text);
+}
+
+static void td_num(node_web_rq *rq, long long n) { cm_html_printf(&rq->h, "<td class=\"num\">%lld</td>", n); }
+
+/* A time from a listing (ISO text, or Unix ms as Shanghai time) as people read
+ * it: "2026-12-03 23:40". */
 static void time_text(const json_t *v, char out[26]) {
+  char iso[26];
   out[0] = '\0';
   if (json_is_string(v)) {
-    snprintf(out, 26, "%s", json_string_value(v));
+    cm_html_iso_text(json_string_value(v), out, 26);
   } else if (json_is_integer(v) && json_integer_value(v) > 0) {
-    cm_time_iso((uint64_t)json_integer_value(v), out);
+    cm_time_iso((uint64_t)json_integer_value(v), iso);
+    cm_html_iso_text(iso, out, 26);
   }
 }
 
@@ -186,18 +196,18 @@ static size_t org_select(node_web_rq *rq, const json_t *orgs, const char *name,
                          const char *selected, int active_only) {
   size_t i, n = 0;
   const json_t *o;
-  node_web_select_begin(rq, name, "rep.org", active_only);
-  node_web_option(rq, "", node_web_t(rq->lang, active_only ? "form.choose" : "rep.all"),
+  cm_html_select_begin(&rq->h, name, "rep.org", active_only);
+  cm_html_option(&rq->h, "", cm_i18n_t(rq->lang, active_only ? "form.choose" : "rep.all"),
                   !selected || !*selected);
   json_array_foreach(orgs, i, o) {
     char label[600];
     const char *id = node_web_js(o, "id");
     if (active_only && strcmp(node_web_js(o, "status"), "active") != 0) continue;
     snprintf(label, sizeof label, "%s  %s", id, node_web_js(o, "name"));
-    node_web_option(rq, id, label, selected && strcmp(selected, id) == 0);
+    cm_html_option(&rq->h, id, label, selected && strcmp(selected, id) == 0);
     n++;
   }
-  node_web_select_end(rq, n ? NULL : "form.no_orgs");
+  cm_html_select_end(&rq->h, n ? NULL : "form.no_orgs");
   return n;
 }
 
@@ -229,136 +239,135 @@ void node_web_h_home(cm_http_req *req, cm_http_resp *resp, void *ctx) {
 
   node_web_page_begin(&rq, "home.title", "nav.home");
   flash(&rq);
-  node_web_raw(&rq, "<h1>");
-  node_web_esc(&rq, node_web_js(st, "community"));
-  node_web_raw(&rq, " <span class=\"muted\">");
-  node_web_esc(&rq, node_web_js(st, "street"));
-  node_web_raw(&rq, "</span></h1>");
+  cm_html_raw(&rq.h, "<h1>");
+  cm_html_esc(&rq.h, node_web_js(st, "community"));
+  cm_html_raw(&rq.h, " <span class=\"muted\">");
+  cm_html_esc(&rq.h, node_web_js(st, "street"));
+  cm_html_raw(&rq.h, "</span></h1>");
 
-  node_web_raw(&rq, "<h2>");
-  node_web_txt(&rq, "home.sync");
-  node_web_raw(&rq, "</h2><div class=\"grid\" id=\"sync-status\">");
+  cm_html_raw(&rq.h, "<h2>");
+  cm_html_word(&rq.h, "home.sync");
+  cm_html_raw(&rq.h, "</h2><div class=\"grid\" id=\"sync-status\">");
   time_text(json_object_get(st, "last_contact"), when);
-  node_web_raw(&rq, "<div class=\"stat\"><div class=\"k\">");
-  node_web_txt(&rq, "home.last_contact");
-  node_web_raw(&rq, "</div><div class=\"v\" id=\"last-contact\">");
+  cm_html_raw(&rq.h, "<div class=\"stat\"><div class=\"k\">");
+  cm_html_word(&rq.h, "home.last_contact");
+  cm_html_raw(&rq.h, "</div><div class=\"v\" id=\"last-contact\">");
   if (when[0]) {
-    node_web_esc(&rq, when);
+    cm_html_esc(&rq.h, when);
   } else {
-    node_web_txt(&rq, "home.never");
+    cm_html_word(&rq.h, "home.never");
   }
-  node_web_raw(&rq, "</div></div><div class=\"stat\"><div class=\"k\">");
-  node_web_txt(&rq, "home.pending");
-  node_web_rawf(&rq, "</div><div class=\"v\" id=\"pending\">%lld</div></div>",
+  cm_html_raw(&rq.h, "</div></div><div class=\"stat\"><div class=\"k\">");
+  cm_html_word(&rq.h, "home.pending");
+  cm_html_printf(&rq.h, "</div><div class=\"v\" id=\"pending\">%lld</div></div>",
                 node_web_ji(st, "pending"));
-  node_web_raw(&rq, "<div class=\"stat\"><div class=\"k\">");
-  node_web_txt(&rq, "home.unread");
-  node_web_rawf(&rq, "</div><div class=\"v\" id=\"unread\"><a href=\"/inbox\">%lld</a></div></div>",
+  cm_html_raw(&rq.h, "<div class=\"stat\"><div class=\"k\">");
+  cm_html_word(&rq.h, "home.unread");
+  cm_html_printf(&rq.h, "</div><div class=\"v\" id=\"unread\"><a href=\"/inbox\">%lld</a></div></div>",
                 node_web_ji(st, "unread"));
-  node_web_raw(&rq, node_web_ji(st, "overdue") > 0 ? "<div class=\"stat overdue\"><div class=\"k\">"
+  cm_html_raw(&rq.h, node_web_ji(st, "overdue") > 0 ? "<div class=\"stat overdue\"><div class=\"k\">"
                                                    : "<div class=\"stat\"><div class=\"k\">");
-  node_web_txt(&rq, "home.overdue");
-  node_web_rawf(&rq,
-                "</div><div class=\"v\" id=\"overdue\"><a href=\"/inbox?open=1\">%lld</a></div></div>",
+  cm_html_word(&rq.h, "home.overdue");
+  cm_html_printf(&rq.h, "</div><div class=\"v\" id=\"overdue\"><a href=\"/inbox?open=1\">%lld</a></div></div>",
                 node_web_ji(st, "overdue"));
-  node_web_raw(&rq, "<div class=\"stat\"><div class=\"k\">");
-  node_web_txt(&rq, "home.written");
-  node_web_raw(&rq, " / ");
-  node_web_txt(&rq, "home.acknowledged");
-  node_web_rawf(&rq, "</div><div class=\"v\">%lld / %lld</div></div>", node_web_ji(st, "written"),
+  cm_html_raw(&rq.h, "<div class=\"stat\"><div class=\"k\">");
+  cm_html_word(&rq.h, "home.written");
+  cm_html_raw(&rq.h, " / ");
+  cm_html_word(&rq.h, "home.acknowledged");
+  cm_html_printf(&rq.h, "</div><div class=\"v\">%lld / %lld</div></div>", node_web_ji(st, "written"),
                 node_web_ji(st, "acknowledged"));
   enrol = node_web_js(st, "enrolled");
-  node_web_raw(&rq, "<div class=\"stat\"><div class=\"k\">");
-  node_web_txt(&rq, "home.enrolled");
-  node_web_raw(&rq, "</div><div class=\"v\">");
-  node_web_txt(&rq, strcmp(enrol, "yes") == 0       ? "home.enrol.yes"
+  cm_html_raw(&rq.h, "<div class=\"stat\"><div class=\"k\">");
+  cm_html_word(&rq.h, "home.enrolled");
+  cm_html_raw(&rq.h, "</div><div class=\"v\">");
+  cm_html_word(&rq.h, strcmp(enrol, "yes") == 0       ? "home.enrol.yes"
                     : strcmp(enrol, "pending") == 0 ? "home.enrol.pending"
                                                     : "home.enrol.no");
-  node_web_raw(&rq, "</div></div><div class=\"stat\"><div class=\"k\">");
-  node_web_txt(&rq, "home.next_try");
-  node_web_rawf(&rq, "</div><div class=\"v\">%llu ", (unsigned long long)(loop.next_in_ms / 1000u));
-  node_web_txt(&rq, "home.seconds");
-  node_web_raw(&rq, "</div></div></div>");
+  cm_html_raw(&rq.h, "</div></div><div class=\"stat\"><div class=\"k\">");
+  cm_html_word(&rq.h, "home.next_try");
+  cm_html_printf(&rq.h, "</div><div class=\"v\">%llu ", (unsigned long long)(loop.next_in_ms / 1000u));
+  cm_html_word(&rq.h, "home.seconds");
+  cm_html_raw(&rq.h, "</div></div></div>");
   if (loop.last_error[0] || node_web_js(st, "last_error")[0]) {
     char part[sizeof loop.last_error];
-    node_web_msg_part(rq.lang, loop.last_error[0] ? loop.last_error : node_web_js(st, "last_error"),
+    cm_i18n_msg_part(rq.lang, loop.last_error[0] ? loop.last_error : node_web_js(st, "last_error"),
                       part, sizeof part);
-    node_web_raw(&rq, "<div class=\"msg error\" id=\"sync-error\">");
-    node_web_txt(&rq, "home.last_error");
-    node_web_raw(&rq, rq.lang == NODE_WEB_EN ? ": " : "：");
-    node_web_esc(&rq, part);
+    cm_html_raw(&rq.h, "<div class=\"msg error\" id=\"sync-error\">");
+    cm_html_word(&rq.h, "home.last_error");
+    cm_html_raw(&rq.h, rq.lang == CM_LANG_EN ? ": " : "：");
+    cm_html_esc(&rq.h, part);
     /* The other half carries the URL and what curl said: there for whoever
      * helps the staff on the phone. */
-    node_web_raw(&rq, "<details><summary>");
-    node_web_txt(&rq, "home.details");
-    node_web_raw(&rq, "</summary><small>");
-    node_web_esc(&rq, loop.last_error[0] ? loop.last_error : node_web_js(st, "last_error"));
-    node_web_raw(&rq, "</small></details></div>");
+    cm_html_raw(&rq.h, "<details><summary>");
+    cm_html_word(&rq.h, "home.details");
+    cm_html_raw(&rq.h, "</summary><small>");
+    cm_html_esc(&rq.h, loop.last_error[0] ? loop.last_error : node_web_js(st, "last_error"));
+    cm_html_raw(&rq.h, "</small></details></div>");
   }
-  node_web_raw(&rq, "<form class=\"inline\" method=\"post\" action=\"/sync\">"
+  cm_html_raw(&rq.h, "<form class=\"inline\" method=\"post\" action=\"/sync\">"
                     "<input type=\"hidden\" name=\"csrf\" value=\"");
-  node_web_esc(&rq, rq.app->csrf);
-  node_web_raw(&rq, "\"><button type=\"submit\" id=\"sync-now\">");
-  node_web_txt(&rq, "home.sync_now");
-  node_web_raw(&rq, "</button></form>");
+  cm_html_esc(&rq.h, rq.app->csrf);
+  cm_html_raw(&rq.h, "\"><button type=\"submit\" id=\"sync-now\">");
+  cm_html_word(&rq.h, "home.sync_now");
+  cm_html_raw(&rq.h, "</button></form>");
 
-  node_web_raw(&rq, "<h2>");
-  node_web_txt(&rq, "home.due");
-  node_web_raw(&rq, " <span class=\"muted\">");
-  node_web_esc(&rq, node_web_js(st, "month"));
-  node_web_raw(&rq, "</span></h2>");
+  cm_html_raw(&rq.h, "<h2>");
+  cm_html_word(&rq.h, "home.due");
+  cm_html_raw(&rq.h, " <span class=\"muted\">");
+  cm_html_esc(&rq.h, node_web_js(st, "month"));
+  cm_html_raw(&rq.h, "</span></h2>");
   if (json_array_size(due) == 0) {
-    node_web_raw(&rq, "<p class=\"muted\">");
-    node_web_txt(&rq, "home.due_none");
-    node_web_raw(&rq, "</p>");
+    cm_html_raw(&rq.h, "<p class=\"muted\">");
+    cm_html_word(&rq.h, "home.due_none");
+    cm_html_raw(&rq.h, "</p>");
   } else {
-    node_web_raw(&rq, "<table id=\"due\"><tr>");
+    cm_html_raw(&rq.h, "<table id=\"due\"><tr>");
     th(&rq, "org.id");
     th(&rq, "org.name");
     th(&rq, "rep.month");
     th(&rq, "org.actions");
-    node_web_raw(&rq, "</tr>");
+    cm_html_raw(&rq.h, "</tr>");
     json_array_foreach(due, i, o) {
-      node_web_raw(&rq, "<tr>");
+      cm_html_raw(&rq.h, "<tr>");
       td(&rq, node_web_js(o, "org"));
       td(&rq, node_web_js(o, "name"));
-      td(&rq, node_web_js(o, "month"));
-      node_web_raw(&rq, "<td><a href=\"/reports/new?org=");
-      node_web_url(&rq, node_web_js(o, "org"));
-      node_web_raw(&rq, "&amp;month=");
-      node_web_url(&rq, node_web_js(o, "month"));
-      node_web_raw(&rq, "\">");
-      node_web_txt(&rq, "org.report");
-      node_web_raw(&rq, "</a></td></tr>");
+      td_date(&rq, node_web_js(o, "month"));
+      cm_html_raw(&rq.h, "<td><a href=\"/reports/new?org=");
+      cm_html_url(&rq.h, node_web_js(o, "org"));
+      cm_html_raw(&rq.h, "&amp;month=");
+      cm_html_url(&rq.h, node_web_js(o, "month"));
+      cm_html_raw(&rq.h, "\">");
+      cm_html_word(&rq.h, "org.report");
+      cm_html_raw(&rq.h, "</a></td></tr>");
     }
-    node_web_raw(&rq, "</table>");
+    cm_html_raw(&rq.h, "</table>");
   }
 
-  node_web_raw(&rq, "<h2>");
-  node_web_txt(&rq, "home.flagged");
-  node_web_raw(&rq, "</h2>");
+  cm_html_raw(&rq.h, "<h2>");
+  cm_html_word(&rq.h, "home.flagged");
+  cm_html_raw(&rq.h, "</h2>");
   json_array_foreach(orgs, i, o) {
     if (json_array_size(json_object_get(o, "flags")) == 0) continue;
     if (strcmp(node_web_js(o, "status"), "active") != 0) continue;
     if (n_flagged++ == 0) {
-      node_web_raw(&rq, "<table id=\"flagged\"><tr>");
+      cm_html_raw(&rq.h, "<table id=\"flagged\"><tr>");
       th(&rq, "org.id");
       th(&rq, "org.name");
       th(&rq, "org.flags");
-      node_web_raw(&rq, "</tr>");
+      cm_html_raw(&rq.h, "</tr>");
     }
-    node_web_raw(&rq, "<tr>");
+    cm_html_raw(&rq.h, "<tr>");
     td(&rq, node_web_js(o, "id"));
     td(&rq, node_web_js(o, "name"));
-    node_web_raw(&rq, "<td>");
+    cm_html_raw(&rq.h, "<td>");
     flags_cell(&rq, o);
-    node_web_raw(&rq, "</td></tr>");
+    cm_html_raw(&rq.h, "</td></tr>");
   }
-  if (n_flagged > 0) node_web_raw(&rq, "</table>");
+  if (n_flagged > 0) cm_html_raw(&rq.h, "</table>");
   if (n_flagged == 0) {
-    node_web_raw(&rq, "<p class=\"muted\">");
-    node_web_txt(&rq, "home.flagged_none");
-    node_web_raw(&rq, "</p>");
+    cm_html_raw(&rq.h, "<p class=\"muted\">");
+    cm_html_word(&rq.h, "home.flagged_none");
+    cm_html_raw(&rq.h, "</p>");
   }
   node_web_page_end(&rq);
   node_web_end(&rq, 200);
@@ -385,17 +394,17 @@ void node_web_h_orgs(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   }
   node_web_page_begin(&rq, "org.list", "nav.orgs");
   flash(&rq);
-  node_web_raw(&rq, "<h1>");
-  node_web_txt(&rq, "org.list");
-  node_web_raw(&rq, "</h1><div class=\"actions\"><a class=\"button\" href=\"/orgs/new\">");
-  node_web_txt(&rq, "nav.file");
-  node_web_raw(&rq, "</a></div>");
+  cm_html_raw(&rq.h, "<h1>");
+  cm_html_word(&rq.h, "org.list");
+  cm_html_raw(&rq.h, "</h1><div class=\"actions\"><a class=\"button\" href=\"/orgs/new\">");
+  cm_html_word(&rq.h, "nav.file");
+  cm_html_raw(&rq.h, "</a></div>");
   if (json_array_size(orgs) == 0) {
-    node_web_raw(&rq, "<p class=\"muted\">");
-    node_web_txt(&rq, "org.none");
-    node_web_raw(&rq, "</p>");
+    cm_html_raw(&rq.h, "<p class=\"muted\">");
+    cm_html_word(&rq.h, "org.none");
+    cm_html_raw(&rq.h, "</p>");
   } else {
-    node_web_raw(&rq, "<table id=\"orgs\"><tr>");
+    cm_html_raw(&rq.h, "<table id=\"orgs\"><tr>");
     th(&rq, "org.id");
     th(&rq, "org.name");
     th(&rq, "org.category");
@@ -408,49 +417,49 @@ void node_web_h_orgs(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     th(&rq, "review.title");
     th(&rq, "org.flags");
     th(&rq, "org.actions");
-    node_web_raw(&rq, "</tr>");
+    cm_html_raw(&rq.h, "</tr>");
     json_array_foreach(orgs, i, o) {
       const char *id = node_web_js(o, "id");
       const char *status = node_web_js(o, "status");
-      node_web_raw(&rq, "<tr data-id=\"");
-      node_web_esc(&rq, id);
-      node_web_raw(&rq, "\"><td><a href=\"/orgs/");
-      node_web_url(&rq, id);
-      node_web_raw(&rq, "\">");
-      node_web_esc(&rq, id);
-      node_web_raw(&rq, "</a></td>");
+      cm_html_raw(&rq.h, "<tr data-id=\"");
+      cm_html_esc(&rq.h, id);
+      cm_html_raw(&rq.h, "\"><td><a href=\"/orgs/");
+      cm_html_url(&rq.h, id);
+      cm_html_raw(&rq.h, "\">");
+      cm_html_esc(&rq.h, id);
+      cm_html_raw(&rq.h, "</a></td>");
       td(&rq, node_web_js(o, "name"));
       td(&rq, node_web_js(o, "category"));
       td(&rq, node_web_js(o, "leader"));
       td_num(&rq, node_web_ji(o, "members"));
       td_num(&rq, node_web_ji(o, "party_members"));
-      td(&rq, node_web_founded_label(rq.lang, node_web_js(o, "founded_by")));
-      td(&rq, node_web_js(o, "filed"));
-      node_web_raw(&rq, "<td>");
+      td(&rq, cm_i18n_word(rq.lang, "found.", node_web_js(o, "founded_by")));
+      td_date(&rq, node_web_js(o, "filed"));
+      cm_html_raw(&rq.h, "<td>");
       status_cell(&rq, status);
-      node_web_raw(&rq, "</td>");
+      cm_html_raw(&rq.h, "</td>");
       review_cell(&rq, o, 0);
-      node_web_raw(&rq, "<td>");
+      cm_html_raw(&rq.h, "<td>");
       flags_cell(&rq, o);
-      node_web_raw(&rq, "</td><td>");
+      cm_html_raw(&rq.h, "</td><td>");
       if (strcmp(status, "active") == 0) {
-        node_web_raw(&rq, "<a href=\"/reports/new?org=");
-        node_web_url(&rq, id);
-        node_web_raw(&rq, "\">");
-        node_web_txt(&rq, "org.report");
-        node_web_raw(&rq, "</a> <a href=\"/orgs/");
-        node_web_url(&rq, id);
-        node_web_raw(&rq, "/amend\">");
-        node_web_txt(&rq, "org.amend");
-        node_web_raw(&rq, "</a> <a href=\"/orgs/");
-        node_web_url(&rq, id);
-        node_web_raw(&rq, "/dissolve\">");
-        node_web_txt(&rq, "org.dissolve");
-        node_web_raw(&rq, "</a>");
+        cm_html_raw(&rq.h, "<a href=\"/reports/new?org=");
+        cm_html_url(&rq.h, id);
+        cm_html_raw(&rq.h, "\">");
+        cm_html_word(&rq.h, "org.report");
+        cm_html_raw(&rq.h, "</a> <a href=\"/orgs/");
+        cm_html_url(&rq.h, id);
+        cm_html_raw(&rq.h, "/amend\">");
+        cm_html_word(&rq.h, "org.amend");
+        cm_html_raw(&rq.h, "</a> <a href=\"/orgs/");
+        cm_html_url(&rq.h, id);
+        cm_html_raw(&rq.h, "/dissolve\">");
+        cm_html_word(&rq.h, "org.dissolve");
+        cm_html_raw(&rq.h, "</a>");
       }
-      node_web_raw(&rq, "</td></tr>");
+      cm_html_raw(&rq.h, "</td></tr>");
     }
-    node_web_raw(&rq, "</table>");
+    cm_html_raw(&rq.h, "</table>");
   }
   node_web_page_end(&rq);
   node_web_end(&rq, 200);
@@ -464,28 +473,28 @@ static void org_fields(node_web_rq *rq, const node_org_input *in, int filing) {
   size_t i;
   const char *station = in->party_station && *in->party_station ? in->party_station : "no";
   const char *fb = in->founded_by && *in->founded_by ? in->founded_by : "self";
-  node_web_input(rq, "text", "name", "org.name", in->name, filing, "maxlength=\"200\"",
+  cm_html_input(&rq->h, "text", "name", "org.name", in->name, filing, "maxlength=\"200\"",
                  "org.name_hint");
-  node_web_input(rq, "text", "category", "org.category", in->category, filing, NULL, NULL);
-  node_web_input(rq, "text", "leader", "org.leader", in->leader, filing, NULL, NULL);
-  node_web_input(rq, "tel", "phone", "org.phone", in->phone, filing, NULL, NULL);
-  node_web_input(rq, "number", "members", "org.members", in->members, filing,
+  cm_html_input(&rq->h, "text", "category", "org.category", in->category, filing, NULL, NULL);
+  cm_html_input(&rq->h, "text", "leader", "org.leader", in->leader, filing, NULL, NULL);
+  cm_html_input(&rq->h, "tel", "phone", "org.phone", in->phone, filing, NULL, NULL);
+  cm_html_input(&rq->h, "number", "members", "org.members", in->members, filing,
                  "min=\"0\" step=\"1\"", NULL);
-  node_web_input(rq, "number", "party_members", "org.party_members", in->party_members, filing,
+  cm_html_input(&rq->h, "number", "party_members", "org.party_members", in->party_members, filing,
                  "min=\"0\" step=\"1\"", "org.station_hint");
-  node_web_select_begin(rq, "party_station", "org.party_station", 0);
-  node_web_option(rq, "no", node_web_t(rq->lang, "no"), strcmp(station, "yes") != 0);
-  node_web_option(rq, "yes", node_web_t(rq->lang, "yes"), strcmp(station, "yes") == 0);
-  node_web_select_end(rq, NULL);
-  node_web_select_begin(rq, "founded_by", "org.founded_by", 0);
+  cm_html_select_begin(&rq->h, "party_station", "org.party_station", 0);
+  cm_html_option(&rq->h, "no", cm_i18n_t(rq->lang, "has.no"), strcmp(station, "yes") != 0);
+  cm_html_option(&rq->h, "yes", cm_i18n_t(rq->lang, "has.yes"), strcmp(station, "yes") == 0);
+  cm_html_select_end(&rq->h, NULL);
+  cm_html_select_begin(&rq->h, "founded_by", "org.founded_by", 0);
   for (i = 0; i < sizeof founded / sizeof founded[0]; i++) {
-    node_web_option(rq, founded[i], node_web_founded_label(rq->lang, founded[i]),
+    cm_html_option(&rq->h, founded[i], cm_i18n_word(rq->lang, "found.", founded[i]),
                     strcmp(fb, founded[i]) == 0);
   }
-  node_web_select_end(rq, NULL);
-  node_web_input(rq, "text", "scope", "org.scope", in->scope, 0, NULL, NULL);
-  node_web_input(rq, "text", "venue", "org.venue", in->venue, 0, NULL, NULL);
-  node_web_input(rq, "date", "filed", "org.filed", in->filed, 0, NULL, NULL);
+  cm_html_select_end(&rq->h, NULL);
+  cm_html_input(&rq->h, "text", "scope", "org.scope", in->scope, 0, NULL, NULL);
+  cm_html_input(&rq->h, "text", "venue", "org.venue", in->venue, 0, NULL, NULL);
+  cm_html_input(&rq->h, "date", "filed", "org.filed", in->filed, 0, NULL, NULL);
 }
 
 static void org_input_from_form(node_web_rq *rq, node_org_input *in) {
@@ -505,9 +514,9 @@ static void org_input_from_form(node_web_rq *rq, node_org_input *in) {
 
 static void org_file_page(node_web_rq *rq, const node_org_input *in, const cm_err *e, int status) {
   node_web_page_begin(rq, "org.file_title", "nav.file");
-  node_web_raw(rq, "<h1>");
-  node_web_txt(rq, "org.file_title");
-  node_web_raw(rq, "</h1>");
+  cm_html_raw(&rq->h, "<h1>");
+  cm_html_word(&rq->h, "org.file_title");
+  cm_html_raw(&rq->h, "</h1>");
   if (e) show_err(rq, e);
   node_web_form_begin(rq, "/orgs", NULL);
   org_fields(rq, in, 1);
@@ -570,11 +579,11 @@ static void org_amend_page(node_web_rq *rq, const char *id, const node_org_input
                            const cm_err *e, int status) {
   char action[128];
   node_web_page_begin(rq, "org.amend_title", "nav.orgs");
-  node_web_raw(rq, "<h1>");
-  node_web_txt(rq, "org.amend_title");
-  node_web_raw(rq, " <span class=\"muted\">");
-  node_web_esc(rq, id);
-  node_web_raw(rq, "</span></h1>");
+  cm_html_raw(&rq->h, "<h1>");
+  cm_html_word(&rq->h, "org.amend_title");
+  cm_html_raw(&rq->h, " <span class=\"muted\">");
+  cm_html_esc(&rq->h, id);
+  cm_html_raw(&rq->h, "</span></h1>");
   if (e) show_err(rq, e);
   snprintf(action, sizeof action, "/orgs/%s/amend", id);
   node_web_form_begin(rq, action, NULL);
@@ -592,8 +601,8 @@ static json_t *org_from_path(node_web_rq *rq, const char *title_key) {
   cm_rc rc;
   cm_err_clear(&e);
   if (!url_safe(id)) {
-    cm_errf(&e, CM_ERR_NOT_FOUND, "%s / %s", node_web_t(NODE_WEB_ZH, "err.not_found"),
-            node_web_t(NODE_WEB_EN, "err.not_found"));
+    cm_errf(&e, CM_ERR_NOT_FOUND, "%s / %s", cm_i18n_t(CM_LANG_ZH, "err.not_found"),
+            cm_i18n_t(CM_LANG_EN, "err.not_found"));
     error_page(rq, title_key, &e, 404);
     return NULL;
   }
@@ -652,8 +661,8 @@ void node_web_h_org_amend(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   ch.filed = changed(typed.filed, held_in.filed);
   if (!ch.name && !ch.category && !ch.leader && !ch.phone && !ch.members && !ch.party_members &&
       !ch.party_station && !ch.founded_by && !ch.scope && !ch.venue && !ch.filed) {
-    cm_errf(&e, CM_ERR_INVALID, "%s / %s", node_web_t(NODE_WEB_ZH, "org.unchanged"),
-            node_web_t(NODE_WEB_EN, "org.unchanged"));
+    cm_errf(&e, CM_ERR_INVALID, "%s / %s", cm_i18n_t(CM_LANG_ZH, "org.unchanged"),
+            cm_i18n_t(CM_LANG_EN, "org.unchanged"));
     rc = CM_ERR_INVALID;
   } else {
     rc = node_org_amend(node_web_db(&rq), node_web_js(o, "id"), &ch, &e);
@@ -670,17 +679,17 @@ static void org_dissolve_page(node_web_rq *rq, const json_t *o, const char *reas
                               const cm_err *e, int status) {
   char action[128];
   node_web_page_begin(rq, "org.dissolve_title", "nav.orgs");
-  node_web_raw(rq, "<h1>");
-  node_web_txt(rq, "org.dissolve_title");
-  node_web_raw(rq, "</h1><p><strong>");
-  node_web_esc(rq, node_web_js(o, "id"));
-  node_web_raw(rq, "</strong> ");
-  node_web_esc(rq, node_web_js(o, "name"));
-  node_web_raw(rq, "</p>");
+  cm_html_raw(&rq->h, "<h1>");
+  cm_html_word(&rq->h, "org.dissolve_title");
+  cm_html_raw(&rq->h, "</h1><p><strong>");
+  cm_html_esc(&rq->h, node_web_js(o, "id"));
+  cm_html_raw(&rq->h, "</strong> ");
+  cm_html_esc(&rq->h, node_web_js(o, "name"));
+  cm_html_raw(&rq->h, "</p>");
   if (e) show_err(rq, e);
   snprintf(action, sizeof action, "/orgs/%s/dissolve", node_web_js(o, "id"));
   node_web_form_begin(rq, action, "org.dissolve_confirm");
-  node_web_textarea(rq, "reason", "org.reason", reason, 1, NULL);
+  cm_html_textarea(&rq->h, "reason", "org.reason", reason, 1, NODE_WEB_TEXT_MAX, NULL);
   node_web_form_end(rq, "org.dissolve");
   node_web_page_end(rq);
   node_web_end(rq, status);
@@ -731,16 +740,16 @@ static void report_stands(node_web_rq *rq, const json_t *r) {
     return;
   json_array_foreach(hist, i, v) {
     if (strcmp(node_web_js(v, "record"), acc) != 0) continue;
-    node_web_raw(rq, "<div class=\"stands\">");
-    node_web_txt(rq, "review.stands");
-    node_web_txt(rq, "rep.activities");
-    node_web_rawf(rq, " <b class=\"stands-activities\">%lld</b>%s", node_web_ji(v, "activities"),
-                  rq->lang == NODE_WEB_EN ? ", " : "，");
-    node_web_txt(rq, "rep.participants");
-    node_web_rawf(rq, " <b class=\"stands-participants\">%lld</b>%s",
-                  node_web_ji(v, "participants"), rq->lang == NODE_WEB_EN ? ", " : "，");
-    node_web_txt(rq, "rep.party_participants");
-    node_web_rawf(rq, " <b>%lld</b></div>", node_web_ji(v, "party_participants"));
+    cm_html_raw(&rq->h, "<div class=\"stands\">");
+    cm_html_word(&rq->h, "review.stands");
+    cm_html_word(&rq->h, "rep.activities");
+    cm_html_printf(&rq->h, " <b class=\"stands-activities\">%lld</b>%r", node_web_ji(v, "activities"),
+                  rq->lang == CM_LANG_EN ? ", " : "，");
+    cm_html_word(&rq->h, "rep.participants");
+    cm_html_printf(&rq->h, " <b class=\"stands-participants\">%lld</b>%r",
+                  node_web_ji(v, "participants"), rq->lang == CM_LANG_EN ? ", " : "，");
+    cm_html_word(&rq->h, "rep.party_participants");
+    cm_html_printf(&rq->h, " <b>%lld</b></div>", node_web_ji(v, "party_participants"));
     break;
   }
   json_decref(hist);
@@ -750,7 +759,7 @@ static void report_stands(node_web_rq *rq, const json_t *r) {
 static void reports_table(node_web_rq *rq, const json_t *reps) {
   const json_t *r;
   size_t i;
-  node_web_raw(rq, "<table id=\"reports\"><tr>");
+  cm_html_raw(&rq->h, "<table id=\"reports\"><tr>");
   th(rq, "rep.month");
   th(rq, "org.id");
   th(rq, "org.name");
@@ -762,14 +771,14 @@ static void reports_table(node_web_rq *rq, const json_t *reps) {
   th(rq, "rep.corrections");
   th(rq, "review.title");
   th(rq, "org.actions");
-  node_web_raw(rq, "</tr>");
+  cm_html_raw(&rq->h, "</tr>");
   json_array_foreach(reps, i, r) {
-    node_web_raw(rq, "<tr data-org=\"");
-    node_web_esc(rq, node_web_js(r, "org"));
-    node_web_raw(rq, "\" data-month=\"");
-    node_web_esc(rq, node_web_js(r, "month"));
-    node_web_raw(rq, "\">");
-    td(rq, node_web_js(r, "month"));
+    cm_html_raw(&rq->h, "<tr data-org=\"");
+    cm_html_esc(&rq->h, node_web_js(r, "org"));
+    cm_html_raw(&rq->h, "\" data-month=\"");
+    cm_html_esc(&rq->h, node_web_js(r, "month"));
+    cm_html_raw(&rq->h, "\">");
+    td_date(rq, node_web_js(r, "month"));
     td(rq, node_web_js(r, "org"));
     td(rq, node_web_js(r, "org_name"));
     td_num(rq, node_web_ji(r, "activities"));
@@ -779,31 +788,31 @@ static void reports_table(node_web_rq *rq, const json_t *reps) {
     td(rq, node_web_js(r, "good_deeds"));
     td_num(rq, node_web_ji(r, "corrections"));
     review_cell(rq, r, 1);
-    node_web_raw(rq, "<td><a href=\"/reports/print?org=");
-    node_web_url(rq, node_web_js(r, "org"));
-    node_web_raw(rq, "&amp;month=");
-    node_web_url(rq, node_web_js(r, "month"));
-    node_web_raw(rq, "\">");
-    node_web_txt(rq, "rep.print");
-    node_web_raw(rq, "</a> <a href=\"/reports/new?org=");
-    node_web_url(rq, node_web_js(r, "org"));
-    node_web_raw(rq, "&amp;month=");
-    node_web_url(rq, node_web_js(r, "month"));
-    node_web_raw(rq, "\">");
-    node_web_txt(rq, "rep.correct");
-    node_web_raw(rq, "</a>");
+    cm_html_raw(&rq->h, "<td><a href=\"/reports/print?org=");
+    cm_html_url(&rq->h, node_web_js(r, "org"));
+    cm_html_raw(&rq->h, "&amp;month=");
+    cm_html_url(&rq->h, node_web_js(r, "month"));
+    cm_html_raw(&rq->h, "\">");
+    cm_html_word(&rq->h, "rep.print");
+    cm_html_raw(&rq->h, "</a> <a href=\"/reports/new?org=");
+    cm_html_url(&rq->h, node_web_js(r, "org"));
+    cm_html_raw(&rq->h, "&amp;month=");
+    cm_html_url(&rq->h, node_web_js(r, "month"));
+    cm_html_raw(&rq->h, "\">");
+    cm_html_word(&rq->h, "rep.correct");
+    cm_html_raw(&rq->h, "</a>");
     if (node_web_ji(r, "corrections") > 0) {
-      node_web_raw(rq, " <a href=\"/reports/history?org=");
-      node_web_url(rq, node_web_js(r, "org"));
-      node_web_raw(rq, "&amp;month=");
-      node_web_url(rq, node_web_js(r, "month"));
-      node_web_raw(rq, "\">");
-      node_web_txt(rq, "rep.history");
-      node_web_raw(rq, "</a>");
+      cm_html_raw(&rq->h, " <a href=\"/reports/history?org=");
+      cm_html_url(&rq->h, node_web_js(r, "org"));
+      cm_html_raw(&rq->h, "&amp;month=");
+      cm_html_url(&rq->h, node_web_js(r, "month"));
+      cm_html_raw(&rq->h, "\">");
+      cm_html_word(&rq->h, "rep.history");
+      cm_html_raw(&rq->h, "</a>");
     }
-    node_web_raw(rq, "</td></tr>");
+    cm_html_raw(&rq->h, "</td></tr>");
   }
-  node_web_raw(rq, "</table>");
+  cm_html_raw(&rq->h, "</table>");
 }
 
 void node_web_h_reports(cm_http_req *req, cm_http_resp *resp, void *ctx) {
@@ -825,24 +834,24 @@ void node_web_h_reports(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   if (!rc) rc = node_report_list(db, org, month, &reps, &e);
   node_web_page_begin(&rq, "rep.list", "nav.reports");
   flash(&rq);
-  node_web_raw(&rq, "<h1>");
-  node_web_txt(&rq, "rep.list");
-  node_web_raw(&rq, "</h1><div class=\"actions\"><a class=\"button\" href=\"/reports/new\">");
-  node_web_txt(&rq, "nav.report_new");
-  node_web_raw(&rq, "</a></div>");
+  cm_html_raw(&rq.h, "<h1>");
+  cm_html_word(&rq.h, "rep.list");
+  cm_html_raw(&rq.h, "</h1><div class=\"actions\"><a class=\"button\" href=\"/reports/new\">");
+  cm_html_word(&rq.h, "nav.report_new");
+  cm_html_raw(&rq.h, "</a></div>");
   /* The filter is a GET form: no token needed, nothing changes. */
-  node_web_raw(&rq, "<form class=\"rec noprint\" method=\"get\" action=\"/reports\">");
+  cm_html_raw(&rq.h, "<form class=\"rec noprint\" method=\"get\" action=\"/reports\">");
   org_select(&rq, orgs, "org", org, 0);
-  node_web_input(&rq, "month", "month", "rep.month", month, 0, NULL, NULL);
-  node_web_raw(&rq, "<div class=\"actions\"><button type=\"submit\" class=\"plain\">");
-  node_web_txt(&rq, "rep.filter");
-  node_web_raw(&rq, "</button></div></form>");
+  cm_html_input(&rq.h, "month", "month", "rep.month", month, 0, NULL, NULL);
+  cm_html_raw(&rq.h, "<div class=\"actions\"><button type=\"submit\" class=\"plain\">");
+  cm_html_word(&rq.h, "rep.filter");
+  cm_html_raw(&rq.h, "</button></div></form>");
   if (rc) {
     show_err(&rq, &e);
   } else if (json_array_size(reps) == 0) {
-    node_web_raw(&rq, "<p class=\"muted\">");
-    node_web_txt(&rq, "rep.none");
-    node_web_raw(&rq, "</p>");
+    cm_html_raw(&rq.h, "<p class=\"muted\">");
+    cm_html_word(&rq.h, "rep.none");
+    cm_html_raw(&rq.h, "</p>");
   } else {
     reports_table(&rq, reps);
   }
@@ -859,27 +868,27 @@ static void report_page(node_web_rq *rq, const node_report_input *in, const cm_e
   cm_err_clear(&le);
   (void)node_org_list(node_web_db(rq), &orgs, &le);
   node_web_page_begin(rq, "rep.new_title", "nav.report_new");
-  node_web_raw(rq, "<h1>");
-  node_web_txt(rq, "rep.new_title");
-  node_web_raw(rq, "</h1>");
+  cm_html_raw(&rq->h, "<h1>");
+  cm_html_word(&rq->h, "rep.new_title");
+  cm_html_raw(&rq->h, "</h1>");
   if (e) show_err(rq, e);
   if (correcting) {
-    node_web_raw(rq, "<p class=\"msg ok\">");
-    node_web_txt(rq, "rep.correct_hint");
-    node_web_raw(rq, "</p>");
+    cm_html_raw(&rq->h, "<p class=\"msg ok\">");
+    cm_html_word(&rq->h, "rep.correct_hint");
+    cm_html_raw(&rq->h, "</p>");
   }
   node_web_form_begin(rq, "/reports", NULL);
   org_select(rq, orgs, "org", in->org, 1);
-  node_web_input(rq, "month", "month", "rep.month", in->month, 1, "placeholder=\"YYYY-MM\"", NULL);
-  node_web_input(rq, "number", "activities", "rep.activities", in->activities, 1,
+  cm_html_input(&rq->h, "month", "month", "rep.month", in->month, 1, "placeholder=\"YYYY-MM\"", NULL);
+  cm_html_input(&rq->h, "number", "activities", "rep.activities", in->activities, 1,
                  "min=\"0\" step=\"1\"", NULL);
-  node_web_input(rq, "number", "participants", "rep.participants", in->participants, 1,
+  cm_html_input(&rq->h, "number", "participants", "rep.participants", in->participants, 1,
                  "min=\"0\" step=\"1\"", NULL);
-  node_web_input(rq, "number", "party_participants", "rep.party_participants",
+  cm_html_input(&rq->h, "number", "party_participants", "rep.party_participants",
                  in->party_participants, 1, "min=\"0\" step=\"1\"", NULL);
-  node_web_textarea(rq, "content", "rep.content", in->content, 1, NULL);
-  node_web_input(rq, "text", "scope", "rep.scope", in->scope, 0, NULL, NULL);
-  node_web_textarea(rq, "good_deeds", "rep.good_deeds", in->good_deeds, 0, NULL);
+  cm_html_textarea(&rq->h, "content", "rep.content", in->content, 1, NODE_WEB_TEXT_MAX, NULL);
+  cm_html_input(&rq->h, "text", "scope", "rep.scope", in->scope, 0, NULL, NULL);
+  cm_html_textarea(&rq->h, "good_deeds", "rep.good_deeds", in->good_deeds, 0, NODE_WEB_TEXT_MAX, NULL);
   node_web_form_end(rq, "form.submit");
   node_web_page_end(rq);
   node_web_end(rq, status);
@@ -975,19 +984,19 @@ void node_web_h_report_history(cm_http_req *req, cm_http_resp *resp, void *ctx) 
     return;
   }
   node_web_page_begin(&rq, "rep.history", "nav.reports");
-  node_web_raw(&rq, "<h1>");
-  node_web_txt(&rq, "rep.history");
-  node_web_raw(&rq, " <span class=\"muted\">");
-  node_web_esc(&rq, org);
-  node_web_raw(&rq, " ");
-  node_web_esc(&rq, month);
-  node_web_raw(&rq, "</span></h1>");
+  cm_html_raw(&rq.h, "<h1>");
+  cm_html_word(&rq.h, "rep.history");
+  cm_html_raw(&rq.h, " <span class=\"muted\">");
+  cm_html_esc(&rq.h, org);
+  cm_html_raw(&rq.h, " ");
+  cm_html_esc(&rq.h, month);
+  cm_html_raw(&rq.h, "</span></h1>");
   if (json_array_size(vers) == 0) {
-    node_web_raw(&rq, "<p class=\"muted\">");
-    node_web_txt(&rq, "rep.none");
-    node_web_raw(&rq, "</p>");
+    cm_html_raw(&rq.h, "<p class=\"muted\">");
+    cm_html_word(&rq.h, "rep.none");
+    cm_html_raw(&rq.h, "</p>");
   } else {
-    node_web_raw(&rq, "<table id=\"history\"><tr>");
+    cm_html_raw(&rq.h, "<table id=\"history\"><tr>");
     th(&rq, "inbox.time");
     th(&rq, "rep.activities");
     th(&rq, "rep.participants");
@@ -996,22 +1005,24 @@ void node_web_h_report_history(cm_http_req *req, cm_http_resp *resp, void *ctx) 
     th(&rq, "rep.scope");
     th(&rq, "rep.good_deeds");
     th(&rq, "inbox.record");
-    node_web_raw(&rq, "</tr>");
+    cm_html_raw(&rq.h, "</tr>");
     json_array_foreach(vers, i, r) {
       /* The last row is the current report. */
-      node_web_raw(&rq, i + 1 == json_array_size(vers) ? "<tr class=\"current\">" : "<tr>");
-      td(&rq, node_web_js(r, "time"));
+      cm_html_raw(&rq.h, i + 1 == json_array_size(vers) ? "<tr class=\"current\">" : "<tr>");
+      char when[26];
+      time_text(json_object_get(r, "time"), when);
+      td_date(&rq, when);
       td_num(&rq, node_web_ji(r, "activities"));
       td_num(&rq, node_web_ji(r, "participants"));
       td_num(&rq, node_web_ji(r, "party_participants"));
       td(&rq, node_web_js(r, "content"));
       td(&rq, node_web_js(r, "scope"));
       td(&rq, node_web_js(r, "good_deeds"));
-      node_web_raw(&rq, "<td><code>");
-      node_web_esc(&rq, node_web_js(r, "record"));
-      node_web_raw(&rq, "</code></td></tr>");
+      cm_html_raw(&rq.h, "<td>");
+      record_ref(&rq, rq.app->community, node_web_js(r, "record"));
+      cm_html_raw(&rq.h, "</td></tr>");
     }
-    node_web_raw(&rq, "</table>");
+    cm_html_raw(&rq.h, "</table>");
   }
   node_web_page_end(&rq);
   node_web_end(&rq, 200);
@@ -1053,46 +1064,46 @@ void node_web_h_report_print(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   }
 
   node_web_page_begin(&rq, "print.title", "nav.reports");
-  node_web_raw(&rq, "<div class=\"actions noprint\"><button type=\"button\" data-print>");
-  node_web_txt(&rq, "print.button");
-  node_web_raw(&rq, "</button><a class=\"button plain\" href=\"/reports\">");
-  node_web_txt(&rq, "print.back");
-  node_web_raw(&rq, "</a></div>");
+  cm_html_raw(&rq.h, "<div class=\"actions noprint\"><button type=\"button\" data-print>");
+  cm_html_word(&rq.h, "print.button");
+  cm_html_raw(&rq.h, "</button><a class=\"button plain\" href=\"/reports\">");
+  cm_html_word(&rq.h, "print.back");
+  cm_html_raw(&rq.h, "</a></div>");
   if (!r) {
-    node_web_raw(&rq, "<p class=\"msg error noprint\">");
-    node_web_txt(&rq, "print.no_report");
-    node_web_raw(&rq, "</p>");
+    cm_html_raw(&rq.h, "<p class=\"msg error noprint\">");
+    cm_html_word(&rq.h, "print.no_report");
+    cm_html_raw(&rq.h, "</p>");
   }
-  node_web_raw(&rq, "<article class=\"sheet\" id=\"print-sheet\"><h1>");
-  node_web_raw(&rq, rq.lang == NODE_WEB_EN ? "" : "《");
-  node_web_txt(&rq, "print.title");
-  node_web_raw(&rq, rq.lang == NODE_WEB_EN ? "" : "》");
-  node_web_raw(&rq, "</h1><div class=\"sub\"><span>");
-  node_web_txt(&rq, "print.community");
-  node_web_raw(&rq, "：");
-  node_web_esc(&rq, node_web_js(st, "street"));
-  node_web_raw(&rq, " ");
-  node_web_esc(&rq, node_web_js(st, "community"));
-  node_web_raw(&rq, "</span><span>");
-  node_web_txt(&rq, "rep.month");
-  node_web_raw(&rq, "：");
-  node_web_esc(&rq, month);
-  node_web_raw(&rq, "</span></div><table>");
+  cm_html_raw(&rq.h, "<article class=\"sheet\" id=\"print-sheet\"><h1>");
+  cm_html_raw(&rq.h, rq.lang == CM_LANG_EN ? "" : "《");
+  cm_html_word(&rq.h, "print.title");
+  cm_html_raw(&rq.h, rq.lang == CM_LANG_EN ? "" : "》");
+  cm_html_raw(&rq.h, "</h1><div class=\"sub\"><span>");
+  cm_html_word(&rq.h, "print.community");
+  cm_html_raw(&rq.h, "：");
+  cm_html_esc(&rq.h, node_web_js(st, "street"));
+  cm_html_raw(&rq.h, " ");
+  cm_html_esc(&rq.h, node_web_js(st, "community"));
+  cm_html_raw(&rq.h, "</span><span>");
+  cm_html_word(&rq.h, "rep.month");
+  cm_html_raw(&rq.h, "：");
+  cm_html_esc(&rq.h, month);
+  cm_html_raw(&rq.h, "</span></div><table>");
 #define ROW_TXT(key, val, cls)                       \
   do {                                               \
-    node_web_raw(&rq, "<tr><th>");                   \
-    node_web_txt(&rq, key);                          \
-    node_web_raw(&rq, "</th><td" cls ">");           \
-    node_web_esc(&rq, val);                          \
-    node_web_raw(&rq, "</td></tr>");                 \
+    cm_html_raw(&rq.h, "<tr><th>");                   \
+    cm_html_word(&rq.h, key);                          \
+    cm_html_raw(&rq.h, "</th><td" cls ">");           \
+    cm_html_esc(&rq.h, val);                          \
+    cm_html_raw(&rq.h, "</td></tr>");                 \
   } while (0)
 #define ROW_NUM(key, field)                                            \
   do {                                                                 \
-    node_web_raw(&rq, "<tr><th>");                                     \
-    node_web_txt(&rq, key);                                            \
-    node_web_raw(&rq, "</th><td>");                                    \
-    if (r) node_web_rawf(&rq, "%lld", node_web_ji(r, field));         \
-    node_web_raw(&rq, "</td></tr>");                                   \
+    cm_html_raw(&rq.h, "<tr><th>");                                     \
+    cm_html_word(&rq.h, key);                                            \
+    cm_html_raw(&rq.h, "</th><td>");                                    \
+    if (r) cm_html_printf(&rq.h, "%lld", node_web_ji(r, field));         \
+    cm_html_raw(&rq.h, "</td></tr>");                                   \
   } while (0)
   ROW_TXT("org.name", node_web_js(o, "name"), "");
   ROW_TXT("org.id", node_web_js(o, "id"), "");
@@ -1111,19 +1122,19 @@ void node_web_h_report_print(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     const char *review = node_web_js(r, "review");
     opinion[0] = '\0';
     if (strcmp(review, "accepted") == 0 || strcmp(review, "rejected") == 0) {
-      snprintf(opinion, sizeof opinion, "%s%s%s", node_web_word(rq.lang, "review.", review),
-               node_web_js(r, "review_reason")[0] ? (rq.lang == NODE_WEB_EN ? ": " : "：") : "",
+      snprintf(opinion, sizeof opinion, "%s%s%s", cm_i18n_word(rq.lang, "review.", review),
+               node_web_js(r, "review_reason")[0] ? (rq.lang == CM_LANG_EN ? ": " : "：") : "",
                node_web_js(r, "review_reason"));
     }
     ROW_TXT("print.review", opinion, " class=\"blank\"");
   }
 #undef ROW_TXT
 #undef ROW_NUM
-  node_web_raw(&rq, "</table><div class=\"signs\"><span>");
-  node_web_txt(&rq, "print.reviewer");
-  node_web_raw(&rq, "：</span><span>");
-  node_web_txt(&rq, "print.seal");
-  node_web_raw(&rq, "</span></div></article>");
+  cm_html_raw(&rq.h, "</table><div class=\"signs\"><span>");
+  cm_html_word(&rq.h, "print.reviewer");
+  cm_html_raw(&rq.h, "：</span><span>");
+  cm_html_word(&rq.h, "print.seal");
+  cm_html_raw(&rq.h, "</span></div></article>");
   node_web_page_end(&rq);
   node_web_end(&rq, 200);
 out:
@@ -1140,21 +1151,21 @@ static void escalation_cell(node_web_rq *rq, const json_t *a, const char *level)
   const json_t *l = json_object_get(a, level);
   const char *status = node_web_js(l, "status");
   const char *note = node_web_js(l, "note");
-  node_web_rawf(rq, "<td class=\"esc esc-%s\">", level);
+  cm_html_printf(&rq->h, "<td class=\"esc esc-%r\">", level);
   word_span(rq, "esc", "esc.", *status ? status : "pending");
   if (*note) {
-    node_web_raw(rq, "<div class=\"note\">");
-    node_web_esc(rq, note);
-    node_web_raw(rq, "</div>");
+    cm_html_raw(&rq->h, "<div class=\"note\">");
+    cm_html_esc(&rq->h, note);
+    cm_html_raw(&rq->h, "</div>");
   }
-  node_web_raw(rq, "</td>");
+  cm_html_raw(&rq->h, "</td>");
 }
 
 /* Declared major activities with their escalation, all or one org's. */
 static void activities_table(node_web_rq *rq, const json_t *acts, const char *org) {
   const json_t *a;
   size_t i;
-  node_web_raw(rq, "<table id=\"activities\"><tr>");
+  cm_html_raw(&rq->h, "<table id=\"activities\"><tr>");
   th(rq, "act.id");
   th(rq, "act.date");
   th(rq, "rep.org");
@@ -1164,27 +1175,27 @@ static void activities_table(node_web_rq *rq, const json_t *acts, const char *or
   th(rq, "esc.title");
   th(rq, "esc.street");
   th(rq, "esc.district");
-  node_web_raw(rq, "</tr>");
+  cm_html_raw(&rq->h, "</tr>");
   json_array_foreach(acts, i, a) {
     const char *esc = node_web_js(a, "escalation");
     if (org && strcmp(org, node_web_js(a, "org")) != 0) continue;
-    node_web_raw(rq, "<tr data-id=\"");
-    node_web_esc(rq, node_web_js(a, "id"));
-    node_web_raw(rq, "\">");
+    cm_html_raw(&rq->h, "<tr data-id=\"");
+    cm_html_esc(&rq->h, node_web_js(a, "id"));
+    cm_html_raw(&rq->h, "\">");
     td(rq, node_web_js(a, "id"));
-    td(rq, node_web_js(a, "date"));
+    td_date(rq, node_web_js(a, "date"));
     td(rq, node_web_js(a, "org"));
     td(rq, node_web_js(a, "title"));
     td(rq, node_web_js(a, "place"));
     td_num(rq, node_web_ji(a, "expected"));
-    node_web_raw(rq, "<td>");
+    cm_html_raw(&rq->h, "<td>");
     word_span(rq, "escalation", "esc.", *esc ? esc : "declared");
-    node_web_raw(rq, "</td>");
+    cm_html_raw(&rq->h, "</td>");
     escalation_cell(rq, a, "street");
     escalation_cell(rq, a, "district");
-    node_web_raw(rq, "</tr>");
+    cm_html_raw(&rq->h, "</tr>");
   }
-  node_web_raw(rq, "</table>");
+  cm_html_raw(&rq->h, "</table>");
 }
 
 void node_web_h_activities(cm_http_req *req, cm_http_resp *resp, void *ctx) {
@@ -1199,15 +1210,15 @@ void node_web_h_activities(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   }
   node_web_page_begin(&rq, "act.list", "nav.activity");
   flash(&rq);
-  node_web_raw(&rq, "<h1>");
-  node_web_txt(&rq, "act.list");
-  node_web_raw(&rq, "</h1><div class=\"actions\"><a class=\"button\" href=\"/activities/new\">");
-  node_web_txt(&rq, "act.title");
-  node_web_raw(&rq, "</a></div>");
+  cm_html_raw(&rq.h, "<h1>");
+  cm_html_word(&rq.h, "act.list");
+  cm_html_raw(&rq.h, "</h1><div class=\"actions\"><a class=\"button\" href=\"/activities/new\">");
+  cm_html_word(&rq.h, "act.title");
+  cm_html_raw(&rq.h, "</a></div>");
   if (json_array_size(acts) == 0) {
-    node_web_raw(&rq, "<p class=\"muted\">");
-    node_web_txt(&rq, "act.none");
-    node_web_raw(&rq, "</p>");
+    cm_html_raw(&rq.h, "<p class=\"muted\">");
+    cm_html_word(&rq.h, "act.none");
+    cm_html_raw(&rq.h, "</p>");
   } else {
     activities_table(&rq, acts, NULL);
   }
@@ -1223,20 +1234,20 @@ static void activity_page(node_web_rq *rq, const node_activity_input *in, const 
   cm_err_clear(&le);
   (void)node_org_list(node_web_db(rq), &orgs, &le);
   node_web_page_begin(rq, "act.title", "nav.activity");
-  node_web_raw(rq, "<h1>");
-  node_web_txt(rq, "act.title");
-  node_web_raw(rq, "</h1><p class=\"muted\">");
-  node_web_txt(rq, "act.hint");
-  node_web_raw(rq, "</p>");
+  cm_html_raw(&rq->h, "<h1>");
+  cm_html_word(&rq->h, "act.title");
+  cm_html_raw(&rq->h, "</h1><p class=\"muted\">");
+  cm_html_word(&rq->h, "act.hint");
+  cm_html_raw(&rq->h, "</p>");
   if (e) show_err(rq, e);
   node_web_form_begin(rq, "/activities", NULL);
   org_select(rq, orgs, "org", in->org, 1);
-  node_web_input(rq, "date", "date", "act.date", in->date, 1, NULL, NULL);
-  node_web_input(rq, "text", "title", "act.name", in->title, 1, NULL, NULL);
-  node_web_input(rq, "text", "place", "act.place", in->place, 1, NULL, NULL);
-  node_web_input(rq, "number", "expected", "act.expected", in->expected, 1,
+  cm_html_input(&rq->h, "date", "date", "act.date", in->date, 1, NULL, NULL);
+  cm_html_input(&rq->h, "text", "title", "act.name", in->title, 1, NULL, NULL);
+  cm_html_input(&rq->h, "text", "place", "act.place", in->place, 1, NULL, NULL);
+  cm_html_input(&rq->h, "number", "expected", "act.expected", in->expected, 1,
                  "min=\"0\" step=\"1\"", NULL);
-  node_web_textarea(rq, "description", "act.description", in->description, 0, NULL);
+  cm_html_textarea(&rq->h, "description", "act.description", in->description, 0, NODE_WEB_TEXT_MAX, NULL);
   node_web_form_end(rq, "form.submit");
   node_web_page_end(rq);
   node_web_end(rq, status);
@@ -1292,9 +1303,9 @@ static void rect_page(node_web_rq *rq, const node_rectification_input *in, const
   (void)node_org_list(node_web_db(rq), &orgs, &le);
   (void)node_inbox_list(node_web_db(rq), &inbox, &le);
   node_web_page_begin(rq, "rect.title", "nav.rectify");
-  node_web_raw(rq, "<h1>");
-  node_web_txt(rq, "rect.title");
-  node_web_raw(rq, "</h1>");
+  cm_html_raw(&rq->h, "<h1>");
+  cm_html_word(&rq->h, "rect.title");
+  cm_html_raw(&rq->h, "</h1>");
   if (e) show_err(rq, e);
   node_web_form_begin(rq, "/rectifications", NULL);
   org_select(rq, orgs, "org", in->org, 1);
@@ -1302,8 +1313,8 @@ static void rect_page(node_web_rq *rq, const node_rectification_input *in, const
     if (is_criticism(it)) n++;
   }
   if (n > 0) {
-    node_web_select_begin(rq, "decision", "rect.decision", 1);
-    node_web_option(rq, "", node_web_t(rq->lang, "form.choose"), !in->decision || !*in->decision);
+    cm_html_select_begin(&rq->h, "decision", "rect.decision", 1);
+    cm_html_option(&rq->h, "", cm_i18n_t(rq->lang, "form.choose"), !in->decision || !*in->decision);
     json_array_foreach(inbox, i, it) {
       char label[1200];
       const char *rec = node_web_js(it, "record");
@@ -1311,16 +1322,16 @@ static void rect_page(node_web_rq *rq, const node_rectification_input *in, const
       if (!is_criticism(it)) continue;
       /* A closed criticism needs no more answers (unless it is the one asked for). */
       if (json_is_true(json_object_get(it, "closed")) && !chosen) continue;
-      snprintf(label, sizeof label, "%s %s %s %s", node_web_kind_label(rq->lang, node_web_js(it, "kind")),
+      snprintf(label, sizeof label, "%s %s %s %s", cm_i18n_kind(rq->lang, node_web_js(it, "kind")),
                node_web_js(it, "org"), node_web_js(it, "deadline"), node_web_js(it, "reason"));
-      node_web_option(rq, rec, label, chosen);
+      cm_html_option(&rq->h, rec, label, chosen);
     }
-    node_web_select_end(rq, NULL);
+    cm_html_select_end(&rq->h, NULL);
   } else {
-    node_web_input(rq, "text", "decision", "rect.decision", in->decision, 1, NULL,
+    cm_html_input(&rq->h, "text", "decision", "rect.decision", in->decision, 1, NULL,
                    "rect.decision_hint");
   }
-  node_web_textarea(rq, "content", "rect.content", in->content, 1, NULL);
+  cm_html_textarea(&rq->h, "content", "rect.content", in->content, 1, NODE_WEB_TEXT_MAX, NULL);
   node_web_form_end(rq, "form.submit");
   node_web_page_end(rq);
   node_web_end(rq, status);
@@ -1383,11 +1394,11 @@ void node_web_h_org(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     goto out;
   }
   node_web_page_begin(&rq, "org.page", "nav.orgs");
-  node_web_raw(&rq, "<h1>");
-  node_web_esc(&rq, node_web_js(o, "name"));
-  node_web_raw(&rq, " <span class=\"muted\">");
-  node_web_esc(&rq, id);
-  node_web_raw(&rq, "</span></h1><table id=\"org\"><tr>");
+  cm_html_raw(&rq.h, "<h1>");
+  cm_html_esc(&rq.h, node_web_js(o, "name"));
+  cm_html_raw(&rq.h, " <span class=\"muted\">");
+  cm_html_esc(&rq.h, id);
+  cm_html_raw(&rq.h, "</span></h1><table id=\"org\"><tr>");
   th(&rq, "org.category");
   th(&rq, "org.leader");
   th(&rq, "org.members");
@@ -1397,52 +1408,52 @@ void node_web_h_org(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   th(&rq, "org.status");
   th(&rq, "review.title");
   th(&rq, "org.flags");
-  node_web_raw(&rq, "</tr><tr>");
+  cm_html_raw(&rq.h, "</tr><tr>");
   td(&rq, node_web_js(o, "category"));
   td(&rq, node_web_js(o, "leader"));
   td_num(&rq, node_web_ji(o, "members"));
   td_num(&rq, node_web_ji(o, "party_members"));
-  td(&rq, node_web_founded_label(rq.lang, node_web_js(o, "founded_by")));
-  td(&rq, node_web_js(o, "filed"));
-  node_web_raw(&rq, "<td>");
+  td(&rq, cm_i18n_word(rq.lang, "found.", node_web_js(o, "founded_by")));
+  td_date(&rq, node_web_js(o, "filed"));
+  cm_html_raw(&rq.h, "<td>");
   status_cell(&rq, node_web_js(o, "status"));
-  node_web_raw(&rq, "</td>");
+  cm_html_raw(&rq.h, "</td>");
   review_cell(&rq, o, 0);
-  node_web_raw(&rq, "<td>");
+  cm_html_raw(&rq.h, "<td>");
   flags_cell(&rq, o);
-  node_web_raw(&rq, "</td></tr></table>");
+  cm_html_raw(&rq.h, "</td></tr></table>");
   if (strcmp(node_web_js(o, "status"), "active") == 0) {
-    node_web_raw(&rq, "<div class=\"actions\"><a class=\"button plain\" href=\"/reports/new?org=");
-    node_web_url(&rq, id);
-    node_web_raw(&rq, "\">");
-    node_web_txt(&rq, "org.report");
-    node_web_raw(&rq, "</a><a class=\"button plain\" href=\"/activities/new?org=");
-    node_web_url(&rq, id);
-    node_web_raw(&rq, "\">");
-    node_web_txt(&rq, "act.title");
-    node_web_raw(&rq, "</a><a class=\"button plain\" href=\"/orgs/");
-    node_web_url(&rq, id);
-    node_web_raw(&rq, "/amend\">");
-    node_web_txt(&rq, "org.amend");
-    node_web_raw(&rq, "</a></div>");
+    cm_html_raw(&rq.h, "<div class=\"actions\"><a class=\"button plain\" href=\"/reports/new?org=");
+    cm_html_url(&rq.h, id);
+    cm_html_raw(&rq.h, "\">");
+    cm_html_word(&rq.h, "org.report");
+    cm_html_raw(&rq.h, "</a><a class=\"button plain\" href=\"/activities/new?org=");
+    cm_html_url(&rq.h, id);
+    cm_html_raw(&rq.h, "\">");
+    cm_html_word(&rq.h, "act.title");
+    cm_html_raw(&rq.h, "</a><a class=\"button plain\" href=\"/orgs/");
+    cm_html_url(&rq.h, id);
+    cm_html_raw(&rq.h, "/amend\">");
+    cm_html_word(&rq.h, "org.amend");
+    cm_html_raw(&rq.h, "</a></div>");
   }
-  node_web_raw(&rq, "<h2>");
-  node_web_txt(&rq, "org.reports");
-  node_web_raw(&rq, "</h2>");
+  cm_html_raw(&rq.h, "<h2>");
+  cm_html_word(&rq.h, "org.reports");
+  cm_html_raw(&rq.h, "</h2>");
   if (json_array_size(reps) == 0) {
-    node_web_raw(&rq, "<p class=\"muted\">");
-    node_web_txt(&rq, "rep.none");
-    node_web_raw(&rq, "</p>");
+    cm_html_raw(&rq.h, "<p class=\"muted\">");
+    cm_html_word(&rq.h, "rep.none");
+    cm_html_raw(&rq.h, "</p>");
   } else {
     reports_table(&rq, reps);
   }
-  node_web_raw(&rq, "<h2>");
-  node_web_txt(&rq, "org.activities");
-  node_web_raw(&rq, "</h2>");
+  cm_html_raw(&rq.h, "<h2>");
+  cm_html_word(&rq.h, "org.activities");
+  cm_html_raw(&rq.h, "</h2>");
   activities_table(&rq, acts, id);
-  node_web_raw(&rq, "<h2>");
-  node_web_txt(&rq, "org.decisions");
-  node_web_raw(&rq, "</h2>");
+  cm_html_raw(&rq.h, "<h2>");
+  cm_html_word(&rq.h, "org.decisions");
+  cm_html_raw(&rq.h, "</h2>");
   inbox_table(&rq, inbox, id, 0);
   node_web_page_end(&rq);
   node_web_end(&rq, 200);
@@ -1464,24 +1475,22 @@ static const char *crit_state(const json_t *it) {
   return "open";
 }
 
-/* A record id "<64 hex>/<seq>" shortened to "<8 hex>…/<seq>", the whole id
- * in the title: the table stays readable, the id can still be copied. */
-static void record_code(node_web_rq *rq, const char *rec) {
+/* A record id "<64 hex>/<seq>" as people refer to it: who wrote it and its
+ * number in that journal ("建昌道社区 第115条"); the id itself stays in
+ * data-record for scripts and tests. */
+static void record_ref(node_web_rq *rq, const char *who, const char *rec) {
   const char *slash = strrchr(rec, '/');
-  node_web_raw(rq, "<code title=\"");
-  node_web_esc(rq, rec);
-  node_web_raw(rq, "\">");
-  if (slash && slash - rec > 12) {
-    char head[9];
-    memcpy(head, rec, 8);
-    head[8] = '\0';
-    node_web_esc(rq, head);
-    node_web_raw(rq, "…");
-    node_web_esc(rq, slash);
-  } else {
-    node_web_esc(rq, rec);
-  }
-  node_web_raw(rq, "</code>");
+  cm_html_printf(&rq->h, "<span class=\"ref\" data-record=\"%h\">", rec);
+  if (slash && slash[1])
+    cm_html_printf(&rq->h, "%h %w%h%w", who, "ref.before", slash + 1, "ref.after");
+  else
+    cm_html_esc(&rq->h, who);
+  cm_html_raw(&rq->h, "</span>");
+}
+
+/* The writer of a decision's record, by where it came from. */
+static const char *origin_name(node_web_rq *rq, const char *origin) {
+  return cm_i18n_t(rq->lang, !strcmp(origin, "district") ? "hub.district" : "hub.street");
 }
 
 /* The reasons of records rejected inside an accepted batch. */
@@ -1490,11 +1499,11 @@ static void rejected_records(node_web_rq *rq, const json_t *it) {
   const json_t *r;
   size_t i;
   json_array_foreach(list, i, r) {
-    node_web_raw(rq, "<div class=\"review-reason\">");
-    record_code(rq, node_web_js(r, "record"));
-    node_web_raw(rq, " ");
-    node_web_esc(rq, node_web_js(r, "reason"));
-    node_web_raw(rq, "</div>");
+    cm_html_raw(&rq->h, "<div class=\"review-reason\">");
+    record_ref(rq, rq->app->community, node_web_js(r, "record"));
+    cm_html_raw(&rq->h, " ");
+    cm_html_esc(&rq->h, node_web_js(r, "reason"));
+    cm_html_raw(&rq->h, "</div>");
   }
 }
 
@@ -1503,7 +1512,7 @@ static void rejected_records(node_web_rq *rq, const json_t *it) {
 static void inbox_table(node_web_rq *rq, const json_t *inbox, const char *org, int open_only) {
   const json_t *it;
   size_t i;
-  node_web_raw(rq, "<table id=\"inbox\"><tr>");
+  cm_html_raw(&rq->h, "<table id=\"inbox\"><tr>");
   th(rq, "inbox.time");
   th(rq, "inbox.kind");
   th(rq, "origin.title");
@@ -1515,7 +1524,7 @@ static void inbox_table(node_web_rq *rq, const json_t *inbox, const char *org, i
   th(rq, "crit.title");
   th(rq, "inbox.record");
   th(rq, "org.actions");
-  node_web_raw(rq, "</tr>");
+  cm_html_raw(&rq->h, "</tr>");
   json_array_foreach(inbox, i, it) {
     char when[26];
     int unread = !json_is_true(json_object_get(it, "read"));
@@ -1530,51 +1539,57 @@ static void inbox_table(node_web_rq *rq, const json_t *inbox, const char *org, i
       when[10] = ' ';
       when[16] = '\0';
     }
-    node_web_rawf(rq, "<tr class=\"%s%s%s\" data-kind=\"", unread ? "unread" : "",
+    cm_html_printf(&rq->h, "<tr class=\"%r%r%r\" data-kind=\"", unread ? "unread" : "",
                   crit ? " criticism" : "", strcmp(state, "overdue") == 0 ? " overdue" : "");
-    node_web_esc(rq, node_web_js(it, "kind"));
-    node_web_raw(rq, "\">");
+    cm_html_esc(&rq->h, node_web_js(it, "kind"));
+    cm_html_raw(&rq->h, "\">");
     td(rq, when);
-    td(rq, node_web_kind_label(rq->lang, node_web_js(it, "kind")));
-    node_web_raw(rq, "<td>");
+    td(rq, cm_i18n_kind(rq->lang, node_web_js(it, "kind")));
+    cm_html_raw(&rq->h, "<td>");
     if (*origin) word_span(rq, "origin", "origin.", origin);
-    node_web_raw(rq, "</td>");
-    td(rq, node_web_js(it, "org"));
-    td(rq, node_web_js(it, "subject"));
-    node_web_raw(rq, "<td class=\"reason\">");
-    node_web_esc(rq, node_web_js(it, "reason"));
+    cm_html_raw(&rq->h, "</td>");
+    td_date(rq, node_web_js(it, "org")); /* a filing number: never broken */
+    if (strchr(node_web_js(it, "subject"), '/')) { /* one of this community's records */
+      cm_html_raw(&rq->h, "<td>");
+      record_ref(rq, rq->app->community, node_web_js(it, "subject"));
+      cm_html_raw(&rq->h, "</td>");
+    } else {
+      td(rq, node_web_js(it, "subject"));
+    }
+    cm_html_raw(&rq->h, "<td class=\"reason\">");
+    cm_html_esc(&rq->h, node_web_js(it, "reason"));
     rejected_records(rq, it);
-    node_web_raw(rq, "</td>");
-    td(rq, node_web_js(it, "deadline"));
-    node_web_raw(rq, "<td>");
+    cm_html_raw(&rq->h, "</td>");
+    td_date(rq, node_web_js(it, "deadline"));
+    cm_html_raw(&rq->h, "<td>");
     if (*result) word_span(rq, "result", "result.", result);
-    node_web_raw(rq, "</td><td>");
+    cm_html_raw(&rq->h, "</td><td>");
     if (crit) word_span(rq, "crit", "crit.", state);
-    node_web_raw(rq, "</td><td>");
-    record_code(rq, node_web_js(it, "record"));
-    node_web_raw(rq, "</td><td>");
+    cm_html_raw(&rq->h, "</td><td>");
+    record_ref(rq, origin_name(rq, origin), node_web_js(it, "record"));
+    cm_html_raw(&rq->h, "</td><td>");
     if (crit && strcmp(state, "closed") != 0) {
-      node_web_raw(rq, "<a class=\"rectify\" href=\"/rectifications/new?org=");
-      node_web_url(rq, node_web_js(it, "org"));
-      node_web_raw(rq, "&amp;decision=");
-      node_web_url(rq, node_web_js(it, "record"));
-      node_web_raw(rq, "\">");
-      node_web_txt(rq, "inbox.rectify");
-      node_web_raw(rq, "</a> ");
+      cm_html_raw(&rq->h, "<a class=\"rectify\" href=\"/rectifications/new?org=");
+      cm_html_url(&rq->h, node_web_js(it, "org"));
+      cm_html_raw(&rq->h, "&amp;decision=");
+      cm_html_url(&rq->h, node_web_js(it, "record"));
+      cm_html_raw(&rq->h, "\">");
+      cm_html_word(&rq->h, "inbox.rectify");
+      cm_html_raw(&rq->h, "</a> ");
     }
     if (unread) {
-      node_web_raw(rq, "<form class=\"inline\" method=\"post\" action=\"/inbox/read\">"
+      cm_html_raw(&rq->h, "<form class=\"inline\" method=\"post\" action=\"/inbox/read\">"
                        "<input type=\"hidden\" name=\"csrf\" value=\"");
-      node_web_esc(rq, rq->app->csrf);
-      node_web_rawf(rq, "\"><input type=\"hidden\" name=\"cursor\" value=\"%lld\">",
+      cm_html_esc(&rq->h, rq->app->csrf);
+      cm_html_printf(&rq->h, "\"><input type=\"hidden\" name=\"cursor\" value=\"%lld\">",
                     node_web_ji(it, "cursor"));
-      node_web_raw(rq, "<button type=\"submit\" class=\"plain\">");
-      node_web_txt(rq, "inbox.read");
-      node_web_raw(rq, "</button></form>");
+      cm_html_raw(&rq->h, "<button type=\"submit\" class=\"plain\">");
+      cm_html_word(&rq->h, "inbox.read");
+      cm_html_raw(&rq->h, "</button></form>");
     }
-    node_web_raw(rq, "</td></tr>");
+    cm_html_raw(&rq->h, "</td></tr>");
   }
-  node_web_raw(rq, "</table>");
+  cm_html_raw(&rq->h, "</table>");
 }
 
 void node_web_h_inbox(cm_http_req *req, cm_http_resp *resp, void *ctx) {
@@ -1591,29 +1606,29 @@ void node_web_h_inbox(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   }
   node_web_page_begin(&rq, "inbox.title", "nav.inbox");
   flash(&rq);
-  node_web_raw(&rq, "<h1>");
-  node_web_txt(&rq, "inbox.title");
-  node_web_raw(&rq, "</h1>");
+  cm_html_raw(&rq.h, "<h1>");
+  cm_html_word(&rq.h, "inbox.title");
+  cm_html_raw(&rq.h, "</h1>");
   if (json_array_size(inbox) == 0) {
-    node_web_raw(&rq, "<p class=\"muted\">");
-    node_web_txt(&rq, "inbox.none");
-    node_web_raw(&rq, "</p>");
+    cm_html_raw(&rq.h, "<p class=\"muted\">");
+    cm_html_word(&rq.h, "inbox.none");
+    cm_html_raw(&rq.h, "</p>");
   } else {
-    node_web_raw(&rq, "<div class=\"actions\"><form method=\"post\" action=\"/inbox/read\">"
+    cm_html_raw(&rq.h, "<div class=\"actions\"><form method=\"post\" action=\"/inbox/read\">"
                       "<input type=\"hidden\" name=\"csrf\" value=\"");
-    node_web_esc(&rq, rq.app->csrf);
-    node_web_raw(&rq, "\"><input type=\"hidden\" name=\"cursor\" value=\"0\">"
+    cm_html_esc(&rq.h, rq.app->csrf);
+    cm_html_raw(&rq.h, "\"><input type=\"hidden\" name=\"cursor\" value=\"0\">"
                       "<button type=\"submit\" class=\"plain\">");
-    node_web_txt(&rq, "inbox.read_all");
-    node_web_raw(&rq, "</button></form> ");
+    cm_html_word(&rq.h, "inbox.read_all");
+    cm_html_raw(&rq.h, "</button></form> ");
     if (open_only) {
-      node_web_raw(&rq, "<a class=\"button plain\" href=\"/inbox\">");
-      node_web_txt(&rq, "inbox.filter_all");
+      cm_html_raw(&rq.h, "<a class=\"button plain\" href=\"/inbox\">");
+      cm_html_word(&rq.h, "inbox.filter_all");
     } else {
-      node_web_raw(&rq, "<a class=\"button plain\" href=\"/inbox?open=1\">");
-      node_web_txt(&rq, "inbox.filter_open");
+      cm_html_raw(&rq.h, "<a class=\"button plain\" href=\"/inbox?open=1\">");
+      cm_html_word(&rq.h, "inbox.filter_open");
     }
-    node_web_raw(&rq, "</a></div>");
+    cm_html_raw(&rq.h, "</a></div>");
     inbox_table(&rq, inbox, NULL, open_only);
   }
   node_web_page_end(&rq);

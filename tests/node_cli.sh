@@ -35,7 +35,7 @@ for c in "init" "org file" "org amend" "org dissolve" "org list" "report monthly
          "status" "inbox" "bundle export" "serve" "restore" "rebuild"; do
   # shellcheck disable=SC2086
   "$BIN" --dir "$D" $c --help >"$T/out" 2>&1 || fail "$c --help exited non-zero"
-  grep -q "usage: linli-node --dir DIR $c" "$T/out" || fail "$c --help lacks usage"
+  grep -q "用法：linli-node --dir DIR $c" "$T/out" || fail "$c --help lacks usage"
 done
 run 1 frobnicate
 run 1 org file --bogus x
@@ -56,7 +56,7 @@ for f in "$D"/*; do
   [ "$(stat -c %a "$f")" = 600 ] || fail "$f is not 0600"
 done
 run 2 init --community x --street y --hub http://127.0.0.1:9
-contains "$ERR" "linli-node: error:" || fail "errors start with linli-node: error:"
+contains "$ERR" "linli-node: 错误：" || fail "errors start with linli-node: 错误："
 
 # the community's code is required: the hub takes records only about
 # organisations numbered <code>-NNNN
@@ -85,7 +85,9 @@ done
 run 2 org file --name 甲 --category c --leader l --phone p --members -3 --party-members 0
 contains "$ERR" "negative" || fail "negative members message: $ERR"
 run 2 org file --name 甲 --category c --leader l --phone p --members 5 --party-members 6
-contains "$ERR" "黨員人數不能多於成員人數" || fail "party > members message: $ERR"
+# The records layer writes Traditional; people read it folded to Simplified.
+contains "$ERR" "党员人数不能多于成员人数" || fail "party > members message: $ERR"
+! contains "$ERR" "黨員" || fail "a command-line error in Traditional: $ERR"
 run 2 org file --name 甲 --category c --leader l --phone p --members 100001 --party-members 0
 run 2 org file --name 甲 --category c --leader l --phone p --members abc --party-members 0
 run 2 org file --name 甲 --category c --leader l --phone p --members 5 --party-members 0 --party-station maybe
@@ -104,7 +106,7 @@ O3=$(echo "$OUT" | tail -1)
 run 0 org file --name 助學會 --category c --leader l --phone p --members 5 \
     --party-members 0 --founded-by district-unit
 O4=$(echo "$OUT" | tail -1)
-contains "$ERR" "naming norm" || fail "flagged name: no warning on stderr"
+contains "$ERR" "名称不符合" || fail "flagged name: no warning on stderr"
 run 0 org file --name 書畫社 --category c --leader l --phone p --members 9 --party-members 3
 O5=$(echo "$OUT" | tail -1)
 run 0 org file --name 棋牌社 --category c --leader l --phone p --members 9 --party-members 3 \
@@ -228,6 +230,17 @@ run 2 import reports "$T/dis.csv"
 contains "$ERR" "line 3" || fail "import of a dissolved org does not name the row: $ERR"
 [ "$(written)" = "$N" ] || fail "a refused import wrote something"
 run 5 import reports "$T/missing.csv"
+# The header as staff write it in a spreadsheet: Chinese column words.
+printf '\xef\xbb\xbf备案编号,月份,活动次数,参加人次,党员参加人次,活动内容,服务范围,好人好事\r\n' >"$T/zh.csv"
+printf '%s,2026-06,1,12,1,读报,,\r\n' "$O1" >>"$T/zh.csv"
+N=$(written)
+run 0 import reports "$T/zh.csv"
+[ "$(written)" = $((N + 1)) ] || fail "a Chinese header was not imported"
+# A refused row is named in Simplified Chinese, the records layer's words folded.
+printf '备案编号,月份,活动次数,参加人次,党员参加人次,活动内容,服务范围,好人好事\n%s,2026-07,2,30,40,c,,\n' "$O1" >"$T/zhbad.csv"
+run 2 import reports "$T/zhbad.csv"
+contains "$ERR" "第2行" || fail "import error does not name the row in Chinese: $ERR"
+contains "$ERR" "党员" || fail "import error is not Simplified: $ERR"
 
 # --- status, inbox, bundle, rebuild ---
 run 0 status

@@ -1,16 +1,7 @@
-# Tests of the staff web page (node/web*.c): a cmocka unit test of the HTML
-# writer and words, and browser tests that run `linli-node serve` on a free
+# Tests of the staff web page (node/web*.c): browser tests that run `linli-node serve` on a free
 # loopback port and drive Debian's headless Chromium with playwright-core.
 include(${PROJECT_SOURCE_DIR}/node/assets/embed.cmake)
 
-if(TARGET linli_node)
-  add_executable(web_html ${CMAKE_CURRENT_SOURCE_DIR}/web/web_html.c)
-  target_link_libraries(web_html PRIVATE linli_node PkgConfig::CMOCKA)
-  # The Traditional -> Simplified test reads the message sources.
-  target_compile_definitions(web_html PRIVATE LINLI_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
-  add_test(NAME web_html COMMAND web_html)
-  set_tests_properties(web_html PROPERTIES TIMEOUT 60)
-endif()
 
 find_program(LINLI_NODEJS NAMES node nodejs)
 find_program(LINLI_NPM npm)

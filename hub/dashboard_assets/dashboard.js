@@ -26,16 +26,20 @@
       status: '状态', signed_by: '签名社区', fingerprint: '社区密钥指纹', changes: '变更内容',
       content: '活动内容', result: '结果', operator: '操作员', closed: '已结案', org: '组织',
       series: '近12个月', missing_list: '本月未报清单', months: '按月', categories: '按类别',
-      names: '名称不规范', party_station: '三名以上党员未建党员活动站', inactive: '连续三个月以上无活动',
+      names: '名称不规范', party_station: '三名以上党员未设立党员活动站', inactive: '连续三个月以上无活动',
       criticism_overdue: '批评整改逾期', upcoming: '未来30天重大活动', silent: '7天未联系的社区',
-      records: '全部记录', amendments: '变更与注销', decisions: '决定', filing: '备案信息',
+      records: '全部记录', amendments: '变更与解散', decisions: '决定', filing: '备案信息',
       all: '全部类别', filter: '按类别筛选', csv: '导出CSV', chart: '图表', table: '表格',
       loading: '正在读取数据……', failed: '读取失败', none: '无', back: '返回总览',
       due: '截止日期', scope: '范围', totals: '合计', show_all: '显示全部', of_street: '街道：',
-      of_community: '社区：', apply: '查看', from: '自', to: '至', dissolved: '已注销',
+      of_community: '社区：', apply: '查看', from: '自', to: '至', dissolved: '已解散',
       waiting: '待确认', acknowledged: '已确认', returned: '已退回', self: '自发成立',
-      'district-unit': '区属单位建立', true: '是', false: '否', open: '打开',
+      'district-unit': '区属单位设立', true: '是', false: '否', open: '打开',
       key: '社区密钥', level_street: '街道', level_district: '区',
+      seq_before: '第', seq_after: '条', 'org.filed': '组织备案', 'org.amended': '组织变更',
+      'org.dissolved': '组织解散', 'report.monthly': '月报', 'activity.declared': '重大活动汇报',
+      'rectification.filed': '整改报告', commend: '表彰', criticize: '批评', inspect: '检查',
+      revoke: '撤销备案', notice: '通知', pass: '合格', rectify: '限期整改', fail: '不合格',
     },
     en: {
       hierarchy: 'Organisations', completeness: 'Monthly reporting', activity: 'Activity',
@@ -66,6 +70,11 @@
       acknowledged: 'acknowledged', returned: 'returned', self: 'self-organised',
       'district-unit': 'district unit', true: 'yes', false: 'no', open: 'open',
       key: 'Community key', level_street: 'street', level_district: 'district',
+      seq_before: 'no. ', seq_after: '', 'org.filed': 'filing', 'org.amended': 'amendment',
+      'org.dissolved': 'dissolution', 'report.monthly': 'monthly report',
+      'activity.declared': 'major activity', 'rectification.filed': 'rectification',
+      commend: 'commendation', criticize: 'criticism', inspect: 'inspection', revoke: 'revocation',
+      notice: 'notice', pass: 'pass', rectify: 'rectify', fail: 'fail',
     },
   };
   const W = WORDS[lang];
@@ -108,11 +117,18 @@
 
   // A value as the page shows it; numbers stay digits so tests and screen
   // readers read the same figure the API gave.
-  function shown(key, v) {
+  // Machine values become words: a record "KEY/SEQ" the short reference
+  // "社区 第SEQ条", an ISO time "2026-12-03 23:40", enum keys their word.
+  function shown(key, v, row) {
     if (v === null || v === undefined) return '';
     if (typeof v === 'boolean') return t(String(v));
-    if (['founded_by', 'street_ack', 'district_ack', 'by'].includes(key) && W[v]) return W[v];
-    return String(v);
+    if (['founded_by', 'street_ack', 'district_ack', 'by', 'status', 'kind', 'result'].includes(key) && W[v]) return W[v];
+    const s = String(v);
+    const rec = /^[0-9a-f]{64}\/(\d+)$/.exec(s);
+    if (rec) return `${(row && (row.signed_by || row.community)) || ''} ${t('seq_before')}${rec[1]}${t('seq_after')}`.trim();
+    const iso = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(s);
+    if (iso) return `${iso[1]} ${iso[2]}`;
+    return s;
   }
 
   // A table of rows (flat objects) with a heading, a CSV link and an optional
@@ -139,10 +155,10 @@
         if (c === 'id' && opts.orgLink) td.append(el('a', { href: `/dashboard/org/${encodeURIComponent(v)}`, text: v }));
         else if (c === 'org' && opts.orgLink && v) td.append(el('a', { href: `/dashboard/org/${encodeURIComponent(v)}`, text: v }));
         else if (opts.click && opts.click[c]) {
-          const a = el('a', { href: '#', text: shown(c, v) });
+          const a = el('a', { href: '#', text: shown(c, v, r) });
           a.addEventListener('click', (ev) => { ev.preventDefault(); opts.click[c](r); });
           td.append(a);
-        } else td.textContent = shown(c, v);
+        } else td.textContent = shown(c, v, r);
         tr.append(td);
       }
       tb.append(tr);

@@ -186,10 +186,13 @@ test('the dashboard shows the figures the database holds, in Chinese and English
   assert.deepEqual([...body.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
   const csv = parseCsv(body.subarray(3).toString('utf8'));
   const shownRows = await tableRows(page, 't-completeness-communities');
+  // The CSV's header holds the same Chinese column words as the page's table.
   const header = csv[0];
+  const words = Object.fromEntries(await page.$$eval('#t-completeness-communities thead th', (ths) => ths.map((th) => [th.dataset.key, th.textContent])));
+  for (const h of header) assert.doesNotMatch(h, /[a-z_]{3,}/, `CSV header ${h} is a key, not a word`);
   assert.equal(csv.length - 1, shownRows.length);
   for (let i = 0; i < shownRows.length; i++)
-    for (const [k, v] of Object.entries(shownRows[i])) assert.equal(csv[i + 1][header.indexOf(k)], v, `CSV row ${i} ${k}`);
+    for (const [k, v] of Object.entries(shownRows[i])) assert.equal(csv[i + 1][header.indexOf(words[k])], v, `CSV row ${i} ${k}`);
 
   if (process.env.LINLI_DASH_SCREENSHOTS) {
     await page.screenshot({ path: path.join(process.env.LINLI_DASH_SCREENSHOTS, 'dashboard.png'), fullPage: false });

@@ -48,7 +48,7 @@ test('review batches in the browser', async (t) => {
   await page.check('#records tbody tr[data-seq="2"] input[name="except"]');
   await page.fill('#records tbody tr[data-seq="2"] input[name="why_2"]', '活动人次与附件不符');
   await Promise.all([page.waitForURL(/msg=msg\.accepted/), page.click('#accept')]);
-  assert.match(await page.textContent('#batch-status'), /已接受/);
+  assert.match(await page.textContent('#batch-status'), /已通过/);
   assert.match(await page.textContent('#batch-operator'), /alice/);
   const rec2 = page.locator('#records tbody tr[data-seq="2"]');
   assert.match(await rec2.textContent(), /已退回/);

@@ -32,6 +32,12 @@ test('street hub: the other pages answer, and a decision is recorded with its op
   res = await request(hub.port, { method: 'POST', path: '/decide', cookie: alice.cookie,
     form: { kind: 'criticize', community: '幸福社区', reason: '长期不活动', csrf: alice.csrf } });
   assert.equal(res.status, 400);
+  // ... in words, on the form that keeps what was typed
+  assert.match(res.body, /批评须填写整改期限/);
+  assert.doesNotMatch(res.body, /--deadline|criticism needs/);
+  assert.match(res.body, /<option value="criticize" selected>/);
+  assert.match(res.body, /name="community" maxlength="128" value="幸福社区"/);
+  assert.match(res.body, />长期不活动<\/textarea>/);
   const audit = JSON.parse(hub.cli(['operator', 'audit', '--json']));
   const d = audit.find((r) => r.action === 'decision');
   assert.ok(d);
