@@ -551,9 +551,13 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
       unsigned long long n = strtoull(cl, &end, 10);
       if (!errno && end && !*end && n > srv->max_body && n <= HTTP_DISCARD_MAX &&
           srv->route_too_large) {
-        /* Read and drop it; the route answers in its own words at the end. */
+        /* Read and drop it; the route answers in its own words at the end.
+         * Nothing of it is kept, so it takes nothing of the body budget, but
+         * it has the body's deadline like any other. */
         r->too_large = 1;
         cm_buf_free(&r->body);
+        cm_guard_body(srv->guard, r->gc, (size_t)n);
+        return MHD_YES;
       } else if (errno || !end || *end || n > srv->max_body) {
         /* Refuse before reading a byte of the body. */
         char msg[160];

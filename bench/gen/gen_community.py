@@ -87,11 +87,11 @@ class Node:
         self.bin, self.dir = binary, directory
 
     def run(self, args, at_ms=None):
+        # at_ms writes a record as of that time; otherwise the node runs on the
+        # clock the generator was given (a test's fixed clock, or the wall clock).
         env = dict(os.environ)
         if at_ms is not None:
             env["LINLI_FAKE_NOW_MS"] = str(int(at_ms))
-        else:
-            env.pop("LINLI_FAKE_NOW_MS", None)
         p = subprocess.run([self.bin, "--dir", self.dir] + args, env=env, capture_output=True, text=True)
         if p.returncode != 0:
             sys.exit("gen_community: %s failed: %s" % (" ".join(args[:3]), p.stderr.strip()))
@@ -111,7 +111,8 @@ def main():
     rnd = random.Random(a.seed * 1000 + a.index)
     node = Node(a.node, a.dir)
     short = a.community[:-2] if a.community.endswith(("社区", "社區")) else a.community
-    now_ms = int(time.time() * 1000)
+    # The nodes' clock: LINLI_FAKE_NOW_MS when a test fixes it, else the wall clock.
+    now_ms = int(os.environ.get("LINLI_FAKE_NOW_MS") or time.time() * 1000)
     cur = month_index(time.strftime("%Y-%m", time.gmtime((now_ms + SHANGHAI) / 1000)))
     first = cur - a.months
     filed_at = first - 1

@@ -19,6 +19,9 @@ const os = require('node:os');
 const path = require('node:path');
 const { launchBrowser } = require('../web/lib.js');
 
+// A fixed clock for every program this test starts (they inherit it): the
+// generated months, the activity and the deadline below are judged against it.
+process.env.LINLI_FAKE_NOW_MS = '1795147200000'; // 2026-11-20 12:00 in Shanghai
 const HUB = process.env.LINLI_HUB_BIN;
 const NODE = process.env.LINLI_NODE_BIN;
 const GEN = path.resolve(__dirname, '../../bench/gen/gen_community.py');
@@ -98,9 +101,9 @@ async function district(t) {
   // activity, decisions from both levels.
   const org = run(NODE, ['--dir', nodes[0], 'org', 'list']).split('\n')[0].split('\t')[0];
   run(NODE, ['--dir', nodes[0], 'org', 'amend', org, '--leader', '王建国', '--phone', '13800138000']);
-  run(NODE, ['--dir', nodes[0], 'activity', 'declare', '--org', org, '--date', '2099-05-01', '--title', '邻里节', '--place', '社区广场', '--expected', '120', '--description', '全社区参加的邻里节']);
+  run(NODE, ['--dir', nodes[0], 'activity', 'declare', '--org', org, '--date', '2026-12-20', '--title', '邻里节', '--place', '社区广场', '--expected', '120', '--description', '全社区参加的邻里节']);
   for (const dir of nodes) run(NODE, ['--dir', dir, 'sync']);
-  run(HUB, ['--dir', s, 'decide', 'criticize', '--org', org, '--deadline', '2099-01-31', '--reason', '月报内容过于简单']);
+  run(HUB, ['--dir', s, 'decide', 'criticize', '--org', org, '--deadline', '2027-01-31', '--reason', '月报内容过于简单']);
   run(HUB, ['--dir', s, 'forward']);
   for (let i = 0; i < 100; i++) {
     const n = Number(run('sqlite3', [path.join(d, 'hub.db'), 'SELECT count(*) FROM reports']));
