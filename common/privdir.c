@@ -30,3 +30,14 @@ cm_rc cm_privdir(const char *dir, cm_err *err) {
   closedir(d);
   return rc;
 }
+
+int cm_dir_empty(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) return errno == ENOENT;
+  struct dirent *de;
+  int empty = 1;
+  while ((de = readdir(d)))
+    if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) empty = 0;
+  closedir(d);
+  return empty;
+}

@@ -12,4 +12,8 @@
  * another user). */
 cm_rc cm_privdir(const char *dir, cm_err *err);
 
+/* 1 when dir is missing or holds nothing (a restore or a key import goes only
+ * into such a directory), else 0. */
+int cm_dir_empty(const char *dir);
+
 #endif

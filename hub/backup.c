@@ -16,6 +16,7 @@
 #include "../common/db.h"
 #include "../common/keyfile.h"
 #include "../common/log.h"
+#include "../common/privdir.h"
 #include "../protocol/changeset.h"
 #include "../protocol/entry.h"
 #include "project.h"
@@ -221,18 +222,6 @@ out:
 
 /* ---- restore ---- */
 
-/* 1 when dir is missing or holds nothing. */
-static int dir_empty(const char *dir) {
-  DIR *d = opendir(dir);
-  if (!d) return errno == ENOENT;
-  struct dirent *de;
-  int empty = 1;
-  while ((de = readdir(d)))
-    if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) empty = 0;
-  closedir(d);
-  return empty;
-}
-
 static void remove_restored(const char *dir) {
   static const char *const names[] = {"hub.db", "hub.db-wal", "hub.db-shm", "identity.key",
                                       "hub.db.part"};
@@ -259,7 +248,7 @@ cm_rc hub_restore(const char *dir, const char *file, const char *keyfile,
   memset(&info, 0, sizeof info);
   if (!dir || !*dir || !file || !*file)
     return cm_errf(err, CM_ERR_INVALID, "restore needs --dir DIR and a FILE");
-  if (!dir_empty(dir))
+  if (!cm_dir_empty(dir))
     return cm_errf(err, CM_ERR_EXISTS, "%s is not empty; restore goes into a new, empty directory",
                    dir);
   if (snprintf(dbpath, sizeof dbpath, "%s/hub.db", dir) >= (int)sizeof dbpath)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../common/keyfile.h"
+#include "../common/privdir.h"
 #include "store.h"
 
 #define KX_MAGIC "LINLIKEY"
@@ -166,18 +167,6 @@ out:
   return rc;
 }
 
-/* 1 when dir is missing or holds nothing. */
-static int dir_empty(const char *dir) {
-  DIR *d = opendir(dir);
-  if (!d) return errno == ENOENT;
-  struct dirent *de;
-  int empty = 1;
-  while ((de = readdir(d)))
-    if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) empty = 0;
-  closedir(d);
-  return empty;
-}
-
 cm_rc node_key_import(const char *dir, const char *file, const char *passphrase,
                       node_key_info *info_out, cm_err *err) {
   uint8_t buf[KX_HEAD + crypto_secretbox_MACBYTES + KX_PLAIN_MAX + 1];
@@ -191,7 +180,7 @@ cm_rc node_key_import(const char *dir, const char *file, const char *passphrase,
 
   memset(&kp, 0, sizeof kp);
   memset(plain, 0, sizeof plain);
-  if (!dir_empty(dir))
+  if (!cm_dir_empty(dir))
     return cm_errf(err, CM_ERR_EXISTS, "%s 不是空目录：密钥只导入到新的空目录 / %s is not empty",
                    dir, dir);
   if (snprintf(keypath, sizeof keypath, "%s/identity.key", dir) >= (int)sizeof keypath)
