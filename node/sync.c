@@ -781,7 +781,7 @@ static cm_rc sync_pass(pass *p, cm_err *err) {
   acked = store_meta_u64(p->ctx, "acked_seq", 0);
   rc = store_log_head(p->ctx, &local, lh, err);
   if (!rc && acked < local)
-    rc = cm_errf(err, CM_ERR_HTTP, "%llu entries are still waiting for the hub's acknowledgement",
+    rc = cm_errf(err, CM_ERR_HTTP, "还有 %llu 条记录等待街道分会确认，下次同步时会再发送",
                  (unsigned long long)(local - acked));
   return rc;
 }
