@@ -443,19 +443,10 @@ void node_web_h_orgs(cm_http_req *req, cm_http_resp *resp, void *ctx) {
       flags_cell(&rq, o);
       cm_html_raw(&rq.h, "</td><td>");
       if (strcmp(status, "active") == 0) {
-        cm_html_raw(&rq.h, "<a href=\"/reports/new?org=");
-        cm_html_url(&rq.h, id);
-        cm_html_raw(&rq.h, "\">");
-        cm_html_word(&rq.h, "org.report");
-        cm_html_raw(&rq.h, "</a> <a href=\"/orgs/");
-        cm_html_url(&rq.h, id);
-        cm_html_raw(&rq.h, "/amend\">");
-        cm_html_word(&rq.h, "org.amend");
-        cm_html_raw(&rq.h, "</a> <a href=\"/orgs/");
-        cm_html_url(&rq.h, id);
-        cm_html_raw(&rq.h, "/dissolve\">");
-        cm_html_word(&rq.h, "org.dissolve");
-        cm_html_raw(&rq.h, "</a>");
+        cm_html_printf(&rq.h,
+                       "<a href=\"/reports/new?org=%U\">%w</a> <a href=\"/orgs/%U/amend\">%w</a> "
+                       "<a href=\"/orgs/%U/dissolve\">%w</a>",
+                       id, "org.report", id, "org.amend", id, "org.dissolve");
       }
       cm_html_raw(&rq.h, "</td></tr>");
     }
@@ -1423,19 +1414,11 @@ void node_web_h_org(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   flags_cell(&rq, o);
   cm_html_raw(&rq.h, "</td></tr></table>");
   if (strcmp(node_web_js(o, "status"), "active") == 0) {
-    cm_html_raw(&rq.h, "<div class=\"actions\"><a class=\"button plain\" href=\"/reports/new?org=");
-    cm_html_url(&rq.h, id);
-    cm_html_raw(&rq.h, "\">");
-    cm_html_word(&rq.h, "org.report");
-    cm_html_raw(&rq.h, "</a><a class=\"button plain\" href=\"/activities/new?org=");
-    cm_html_url(&rq.h, id);
-    cm_html_raw(&rq.h, "\">");
-    cm_html_word(&rq.h, "act.title");
-    cm_html_raw(&rq.h, "</a><a class=\"button plain\" href=\"/orgs/");
-    cm_html_url(&rq.h, id);
-    cm_html_raw(&rq.h, "/amend\">");
-    cm_html_word(&rq.h, "org.amend");
-    cm_html_raw(&rq.h, "</a></div>");
+    cm_html_printf(&rq.h,
+                   "<div class=\"actions\"><a class=\"button plain\" href=\"/reports/new?org=%U\">%w</a>"
+                   "<a class=\"button plain\" href=\"/activities/new?org=%U\">%w</a>"
+                   "<a class=\"button plain\" href=\"/orgs/%U/amend\">%w</a></div>",
+                   id, "org.report", id, "act.title", id, "org.amend");
   }
   cm_html_raw(&rq.h, "<h2>");
   cm_html_word(&rq.h, "org.reports");
