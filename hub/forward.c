@@ -20,6 +20,8 @@
 #include "../common/http_client.h"
 #include "../common/log.h"
 #include "../common/upstream.h"
+#include "../protocol/bundle.h"
+#include "../protocol/changeset.h"
 #include "../protocol/feed.h"
 #include "diverge.h"
 #include "hub.h"
@@ -141,6 +143,45 @@ static cm_rc diverged(round_ctx *r, const hub_fwd_author *a, uint64_t seq, cm_er
   return rc;
 }
 
+/* The district holds more of a's log than this hub (the node also reached it
+ * by another way: a USB bundle, a direct push): what this hub holds past the
+ * acknowledged sequence must be the district's prefix.  Reads the district's
+ * log after acked_seq and compares entry hashes up to head_seq; at the first
+ * that differs, both hubs keep the fork (diverged).  CM_OK when they agree. */
+static cm_rc check_prefix(round_ctx *r, const hub_fwd_author *a, cm_err *err) {
+  uint8_t *theirs = NULL;
+  size_t len = 0, n = 0;
+  proto_span *spans = NULL;
+  uint64_t fork_seq = 0, seen = a->acked_seq;
+  cm_rc rc = cm_upstream_log_of(r->url, a->author, a->acked_seq, &r->signed_opts, &theirs, &len,
+                                err);
+  r->st.requests++;
+  if (!rc) rc = proto_bundle_split(theirs, len, &spans, &n, err);
+  for (size_t i = 0; !rc && i < n && !fork_seq && seen < a->head_seq; i++) {
+    proto_changeset cs;
+    cm_err e;
+    memset(&cs, 0, sizeof cs);
+    if (proto_changeset_decode(spans[i].p, spans[i].len, &cs, NULL, &e) == CM_OK &&
+        !memcmp(cs.h.author, a->author, PROTO_KEY_BYTES)) {
+      for (size_t k = 0; k < cs.n && !fork_seq; k++) {
+        uint64_t seq = cs.h.first_seq + k;
+        uint8_t ours[PROTO_HASH_BYTES];
+        if (seq <= seen || seq > a->head_seq) continue;
+        pthread_mutex_lock(&r->hub->lock);
+        int held = hub_store_entry_hash(r->hub->store, a->author, seq, ours);
+        pthread_mutex_unlock(&r->hub->lock);
+        if (held && sodium_memcmp(ours, cs.hashes[k], PROTO_HASH_BYTES) != 0) fork_seq = seq;
+        seen = seq;
+      }
+    }
+    proto_changeset_free(&cs);
+  }
+  free(spans);
+  free(theirs);
+  if (!rc && fork_seq) rc = diverged(r, a, fork_seq, err);
+  return rc;
+}
+
 /* Push one author's log from where the district says it is. */
 static cm_rc forward_author(round_ctx *r, const hub_fwd_author *a, cm_err *err) {
   cm_rc rc = CM_OK;
@@ -171,7 +212,8 @@ static cm_rc forward_author(round_ctx *r, const hub_fwd_author *a, cm_err *err) 
     rc = hub_forward_rewind(r->hub, a->author, after, err);
   } else if (after > a->acked_seq && after <= a->head_seq) {
     rc = hub_forward_ack(r->hub, &head.r, head.raw, err);
-    if (rc == CM_PROTO_FORK) rc = diverged(r, a, after, err);
+    if (rc == CM_PROTO_FORK) rc = diverged(r, a, after, err);  } else if (after > a->head_seq && a->head_seq > a->acked_seq) {
+    rc = check_prefix(r, a, err);
   }
   if (rc) goto out;
 
