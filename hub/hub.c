@@ -47,6 +47,11 @@ static cm_rc hub_path(const char *dir, const char *name, char *out, size_t cap, 
 
 cm_rc hub_init(const char *dir, hub_role role, const char *name, const char *upstream_url,
                const uint8_t *upstream_key, cm_err *err) {
+  return hub_init_key(dir, role, name, upstream_url, upstream_key, NULL, err);
+}
+
+cm_rc hub_init_key(const char *dir, hub_role role, const char *name, const char *upstream_url,
+                   const uint8_t *upstream_key, const proto_keypair *key, cm_err *err) {
   char keypath[HUB_PATH_MAX], dbpath[HUB_PATH_MAX];
   proto_keypair kp;
   hub_store *st = NULL;
@@ -71,7 +76,10 @@ cm_rc hub_init(const char *dir, hub_role role, const char *name, const char *ups
   if (access(keypath, F_OK) == 0 || access(dbpath, F_OK) == 0)
     return cm_errf(err, CM_ERR_EXISTS, "%s already holds a hub; use another --dir", dir);
 
-  rc = proto_keypair_generate(&kp);
+  if (key)
+    kp = *key;
+  else
+    rc = proto_keypair_generate(&kp);
   if (rc) {
     cm_errf(err, rc, "cannot generate a key: %s", cm_strerror(rc));
     goto out;

@@ -39,6 +39,7 @@ typedef struct hub_ctx {
   char fingerprint[PROTO_FINGERPRINT_LEN];
   struct hub_store *store;          /* the database connection (hub/store.h) */
   pthread_mutex_t lock;             /* held while a thread uses store */
+  int recovering;                   /* 1 while recovery takes in this hub's own log */
 } hub_ctx;
 
 /* "street" / "district" (NULL for anything else). */
@@ -53,6 +54,11 @@ cm_rc hub_role_parse(const char *s, hub_role *role_out, cm_err *err);
  * dir already holds a hub. */
 cm_rc hub_init(const char *dir, hub_role role, const char *name, const char *upstream_url,
                const uint8_t *upstream_key, cm_err *err);
+
+/* The same with a given identity (NULL: a fresh one), for a hub brought back
+ * under the key it had (hub/recover.h). */
+cm_rc hub_init_key(const char *dir, hub_role role, const char *name, const char *upstream_url,
+                   const uint8_t *upstream_key, const proto_keypair *key, cm_err *err);
 
 /* Open the hub in dir: read the key file (refusing loose permissions), open
  * hub.db (running pending migrations) and load the configuration.

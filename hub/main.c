@@ -17,6 +17,7 @@
 #include "../common/version.h"
 #include "activity.h"
 #include "backup.h"
+#include "recover.h"
 #include "usbout.h"
 #include "dashboard.h"
 #include "decide.h"
@@ -368,15 +369,15 @@ static int bundle_export(const cmd_args *a) {
     print_command_help(find_command("bundle"));
     return EXIT_OK;
   }
-  if (n_pos != 1 || !o[0].value) return usage_error("usage: bundle export --node PUBLIC_KEY FILE");
+  if (n_pos != 1 || !o[0].value) return usage_error("用法：bundle export --node PUBLIC_KEY FILE");
   if (proto_key_from_hex(o[0].value, node) != CM_OK)
-    return usage_error("--node must be the community's public key (64 hex digits)");
+    return usage_error("--node 应是社区的公钥（64 位十六进制）");
   if (o[1].value) {
     char *end = NULL;
     errno = 0;
     unsigned long long v = strtoull(o[1].value, &end, 10);
     if (errno || !end || *end || o[1].value[0] == '-')
-      return usage_error("--after must be a feed cursor (a number)");
+      return usage_error("--after 应是下发记录的位置（一个数字）");
     after = v;
   }
   cm_err_clear(&err);
@@ -1179,7 +1180,7 @@ static int cmd_backup(const cmd_args *a) {
   hub_backup_info info;
   cm_err err;
   if (r >= 0) return r;
-  if (n_pos != 1) return usage_error("usage: backup FILE [--with-key]");
+  if (n_pos != 1) return usage_error("用法：backup FILE [--with-key]");
   cm_err_clear(&err);
   cm_rc rc = hub_open(a->dir, &ctx, &err);
   if (!rc) rc = hub_backup(ctx, pos[0], o[0].value != NULL, &info, &err);
@@ -1199,12 +1200,37 @@ static int cmd_restore(const cmd_args *a) {
   hub_backup_info info;
   cm_err err;
   if (r >= 0) return r;
-  if (n_pos != 1) return usage_error("usage: restore FILE [--key KEYFILE]");
+  if (n_pos != 1) return usage_error("用法：restore FILE [--key KEYFILE]");
   cm_err_clear(&err);
   cm_rc rc = hub_restore(a->dir, pos[0], o[0].value, &info, &err);
   if (rc) return fail(rc, &err);
   printf("已从 %s 恢复到 %s：%llu 条日志、%llu 条记录均已校验，统计已重建\n", pos[0], a->dir,
          (unsigned long long)info.authors, (unsigned long long)info.entries);
+  return EXIT_OK;
+}
+
+/* ---- recover (hub/recover.c) ---- */
+
+static int cmd_recover(const cmd_args *a) {
+  opt_spec o[] = {{"key", 0, NULL}, {"name", 0, NULL}, {"upstream", 0, NULL},
+                  {"upstream-key", 0, NULL}};
+  int r = parse_or_help(a, "recover", o, 4, NULL, 0, NULL);
+  uint8_t dkey[PROTO_KEY_BYTES];
+  hub_recover_info info;
+  cm_err err;
+  if (r >= 0) return r;
+  if (!o[0].value || !o[1].value || !o[2].value || !o[3].value)
+    return usage_error("用法：recover --key KEYFILE --name NAME --upstream URL --upstream-key KEY");
+  if (proto_key_from_hex(o[3].value, dkey) != CM_OK)
+    return usage_error("--upstream-key 应是区协会的公钥（64 位十六进制）");
+  cm_err_clear(&err);
+  cm_rc rc = hub_recover(a->dir, o[0].value, o[1].value, o[2].value, dkey, &info, &err);
+  if (rc) return fail(rc, &err);
+  printf("已从区协会恢复街道分会 %s 到 %s：本分会记录 %llu 条，%llu 个社区的记录 %llu 条，均已校验，"
+         "统计已重建。\n操作员账户不在区协会，请用 operator add 重新添加；尚未转报区协会的记录，"
+         "各社区下次同步时会重新报送。\n",
+         o[1].value, a->dir, (unsigned long long)info.own_entries,
+         (unsigned long long)info.communities, (unsigned long long)info.entries);
   return EXIT_OK;
 }
 
@@ -1218,9 +1244,9 @@ static int cmd_revoke(const cmd_args *a) {
   hub_ctx *ctx = NULL;
   cm_err err;
   if (r >= 0) return r;
-  if (!o[0].value || !o[1].value) return usage_error("usage: revoke --key PUBLIC_KEY --reason TEXT");
+  if (!o[0].value || !o[1].value) return usage_error("用法：revoke --key PUBLIC_KEY --reason TEXT");
   if (proto_key_from_hex(o[0].value, key) != CM_OK)
-    return usage_error("--key must be a public key (64 hex digits)");
+    return usage_error("--key 应是公钥（64 位十六进制）");
   cm_err_clear(&err);
   cm_rc rc = hub_open(a->dir, &ctx, &err);
   if (!rc) rc = hub_revoke(ctx, key, o[1].value, &upto, &seq, &err);
@@ -1312,21 +1338,20 @@ static const hub_command commands[] = {
    "街道一级组织的月报（同月第二份更正第一份）。"},
   {"operator", cmd_operator, HUB_OPCLI_USAGE, HUB_OPCLI_HELP},
   {"revoke", cmd_revoke, "--key PUBLIC_KEY --reason TEXT",
-   "Revoke a key this hub enrolled (a community's lost or stolen PC at a street, a\n"
-   "street hub at the district): a signed hub.revoked entry that goes to the district\n"
-   "with this hub's log.  Its entries held so far stay valid; later ones are refused\n"
-   "here and at the district, and the key cannot be enrolled again.\n"
-   "吊销本中心登记的密钥（电脑丢失、被盗）。"},
+   "吊销本中心登记的密钥（社区电脑丢失、被盗，或区协会吊销街道分会）：写入一条签名的吊销记录，\n"
+   "随本中心的记录报到区协会。已收到的记录仍然有效，此后用它签名的报送在本中心和区协会\n"
+   "一律拒收，该密钥也不能再次登记。"},
   {"backup", cmd_backup, "FILE [--with-key]",
-   "Copy the hub's database to FILE (a new file) as of one moment, while serve runs\n"
-   "(SQLite's online backup); every log in the copy is verified.  The identity key\n"
-   "stays out unless --with-key.  Operator accounts (operators.db) are not in it.\n"
-   "备份本中心数据库（运行中即可）；默认不含密钥。"},
+   "把本中心的数据库备份到新文件 FILE（serve 运行中即可，取同一时刻的一致副本），\n"
+   "并校验副本中的每条记录链。默认不含身份密钥，加 --with-key 才包含；\n"
+   "操作员账户（operators.db）不在备份中。"},
   {"restore", cmd_restore, "FILE [--key KEYFILE]",
-   "Bring a hub back from a backup FILE into an empty DIR: the key from FILE or from\n"
-   "--key (it must be the key the hub's log was signed with), every log verified,\n"
-   "the projection rebuilt.  An older release's backup is migrated.\n"
-   "从备份恢复到空目录；不含密钥的备份需 --key 指定密钥文件。"},
+   "从备份 FILE 恢复到空目录 DIR：密钥取自备份或 --key 指定的密钥文件（必须是签署本中心\n"
+   "记录的那把），每条记录链都要校验，统计重建；旧版本的备份会自动升级。"},
+  {"recover", cmd_recover, "--key KEYFILE --name NAME --upstream URL --upstream-key KEY",
+   "没有备份时重建街道分会：用本分会的密钥文件（--key）从区协会取回本分会和各社区的记录，\n"
+   "像接收报送一样逐条校验，恢复到空目录 DIR 并重建统计。尚未转报区协会的记录由各社区\n"
+   "下次同步时重新报送；操作员账户需重新添加。"},
 };
 
 static const hub_command *find_command(const char *name) {
