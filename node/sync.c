@@ -54,8 +54,8 @@ static cm_rc budget(pass *p, cm_err *err) {
   uint64_t used = cm_mono_ms() - p->start_mono;
   if (used + 1000 >= SYNC_BUDGET_MS)
     return cm_errf(err, CM_ERR_NETWORK,
-                   "gave up after %llu s talking to the hub at %s; the records stay queued "
-                   "for the next sync", (unsigned long long)(used / 1000), p->url);
+                   "与街道分会通信 %llu 秒仍未完成（%s），本次先停下；记录仍在待上报，"
+                   "下次同步时再发", (unsigned long long)(used / 1000), p->url);
   p->opts.connect_timeout_ms = SYNC_CONNECT_MS;
   p->opts.timeout_ms = (long)(SYNC_BUDGET_MS - used);
   return CM_OK;
@@ -67,9 +67,8 @@ static cm_rc explain(pass *p, cm_rc rc, cm_err *err) {
     char msg[sizeof err->msg];
     snprintf(msg, sizeof msg, "%s", err->msg);
     cm_errf(err, rc,
-            "无法连接街道枢纽 / cannot reach the street hub at %s (%s). Check the network "
-            "connection and that the hub URL is right and the street hub is running; the "
-            "records stay queued and go with the next sync", p->url, msg);
+            "无法连接街道分会（%s）：%s。请检查网络是否连通、街道分会地址是否正确、"
+            "街道分会是否在运行；记录仍在待上报，下次同步时一并发送", p->url, msg);
   }
   return rc;
 }
@@ -109,8 +108,8 @@ static cm_rc pin(pass *p, const uint8_t key[PROTO_KEY_BYTES], cm_err *err) {
     if (memcmp(p->hub_key, key, PROTO_KEY_BYTES) != 0) {
       proto_key_hex(key, hex);
       return cm_errf(err, CM_ERR_PERM,
-                     "the hub at %s answered with key %s, not the pinned hub key: is the URL "
-                     "right? Nothing was sent", p->url, hex);
+                     "%s 答复所用的密钥（%s）不是本机记住的街道分会密钥：请核对街道分会地址。"
+                     "什么也没有发送", p->url, hex);
     }
     return CM_OK;
   }
@@ -120,7 +119,7 @@ static cm_rc pin(pass *p, const uint8_t key[PROTO_KEY_BYTES], cm_err *err) {
   memcpy(p->hub_key, key, PROTO_KEY_BYTES);
   p->pinned = 1;
   proto_fingerprint(key, fp);
-  fprintf(stderr, "linli-node: hub fingerprint %s (compare it with the street operator's)\n", fp);
+  fprintf(stderr, "linli-node: 街道分会密钥指纹 %s（请与街道操作员核对）\n", fp);
   return CM_OK;
 }
 
@@ -150,8 +149,7 @@ static cm_rc enrol(pass *p, cm_err *err) {
   proto_fingerprint(p->hub_key, fp);
   proto_fingerprint(p->ctx->kp.pk, me);
   return cm_errf(err, CM_ERR_PERM,
-                 "等待街道审批登记 / waiting for the street operator to approve this node's "
-                 "enrolment (our fingerprint %s; hub fingerprint %s). The records stay queued",
+                 "等待街道审批登记（本机指纹 %s；街道分会指纹 %s），记录仍在待上报",
                  me, fp);
 }
 
@@ -263,8 +261,7 @@ static cm_rc take_receipt(pass *p, const cm_receipt *r, cm_err *err) {
   if (!store_log_hash(p->ctx, r->r.seq, held) ||
       memcmp(held, r->r.head_hash, PROTO_HASH_BYTES) != 0)
     return cm_errf(err, CM_ERR_CONFLICT,
-                   "the hub acknowledged entry %llu with a hash this node does not hold: the "
-                   "logs have forked; ask the street operator", (unsigned long long)r->r.seq);
+                   "街道分会确认的第 %llu 条记录与本机的不同：台账出现分叉，请联系街道操作员", (unsigned long long)r->r.seq);
   cm_rc rc = store_receipt_add(p->ctx, r->r.hub, r->r.seq, r->r.head_hash, r->r.time_ms, r->raw,
                                sizeof r->raw, err);
   if (!rc) rc = store_meta_max_u64(p->ctx, "acked_seq", r->r.seq, err);
@@ -328,7 +325,7 @@ static cm_rc push(pass *p, uint64_t hub_seq, cm_err *err) {
       rc = take_receipts(p, res.receipts, res.n_receipts, &got, err);
       if (!rc) CM_FAILPOINT("node.sync.after_receipts");
       if (!rc && got < last)
-        rc = cm_errf(err, CM_ERR_HTTP, "the hub acknowledged up to %llu of %llu sent entries",
+        rc = cm_errf(err, CM_ERR_HTTP, "街道分会只确认到第 %llu 条（共发送到第 %llu 条），下次同步时再发",
                      (unsigned long long)got, (unsigned long long)last);
       from = last + 1;
     } else if (res.status == 409 && res.has_gap &&
@@ -338,9 +335,11 @@ static cm_rc push(pass *p, uint64_t hub_seq, cm_err *err) {
       cm_info("hub asks to resume from %llu", (unsigned long long)res.expected_seq);
       from = res.expected_seq;
     } else if (res.status == 403) {
-      rc = cm_errf(err, CM_ERR_PERM, "the hub refused this node (%s): %s", res.error, res.message);
+      rc = cm_errf(err, CM_ERR_PERM, "街道分会拒收本机的报送（%s：%s）。如果本机密钥已被吊销（电脑丢失、被盗或已更换），"
+                   "本机不能再报送，请联系街道分会",
+                   res.error, res.message);
     } else {
-      rc = cm_errf(err, CM_ERR_HTTP, "the hub refused the changesets: HTTP %ld %s: %s",
+      rc = cm_errf(err, CM_ERR_HTTP, "街道分会拒收了这批记录（HTTP %ld %s：%s），记录仍在待上报；请联系街道操作员",
                    res.status, res.error, res.message);
     }
     cm_push_result_free(&res);
@@ -575,7 +574,7 @@ cm_rc node_feed_apply(node_ctx *ctx, const uint8_t *buf, size_t len, uint64_t *n
   *next_out = cursor;
   if (store_meta_get(ctx, "hub_key", hex, sizeof hex, NULL) != CM_OK ||
       proto_key_from_hex(hex, hub_key) != CM_OK)
-    return cm_errf(err, CM_ERR_PERM, "no pinned hub key: decisions cannot be verified");
+    return cm_errf(err, CM_ERR_PERM, "本机还没有记住街道分会的密钥，无法核验上级决定：请先完成一次同步");
   cm_rc rc = proto_feed_decode(buf, len, hub_key, &j.items, &j.n, &j.next, err);
   if (!rc && j.n > 0 && j.next > cursor) {
     rc = store_tx(ctx, feed_tx, &j, err);
@@ -660,7 +659,7 @@ static cm_rc resolve_fork(pass *p, const cm_receipt *head, cm_err *err) {
 static cm_rc pass_setup(pass *p, cm_err *err) {
   char hex[PROTO_KEY_HEX];
   if (store_meta_get(p->ctx, "hub_url", p->url, sizeof p->url, err) != CM_OK)
-    return cm_errf(err, CM_ERR_INVALID, "no hub URL configured (init --hub URL)");
+    return cm_errf(err, CM_ERR_INVALID, "没有设置街道分会地址（init --hub URL）");
   if (store_meta_get(p->ctx, "hub_key", hex, sizeof hex, NULL) == CM_OK &&
       proto_key_from_hex(hex, p->hub_key) == CM_OK)
     p->pinned = 1;
@@ -727,7 +726,7 @@ static cm_rc sync_pass(pass *p, cm_err *err) {
     if (rc) return rc;
   }
   if (memcmp(head.r.hub, p->hub_key, PROTO_KEY_BYTES) != 0)
-    return cm_errf(err, CM_PROTO_BAD_SIGNATURE, "the head receipt is not signed by the hub key");
+    return cm_errf(err, CM_PROTO_BAD_SIGNATURE, "街道分会的回执不是用它的密钥签名的：请核对街道分会地址，并联系街道操作员");
 
   /* 3. compare heads: fetch back what the hub holds and we do not */
   rc = store_log_head(p->ctx, &local, lh, err);
@@ -738,7 +737,7 @@ static cm_rc sync_pass(pass *p, cm_err *err) {
     if (rc) return rc;
   }
   if (head.r.seq > local) {
-    cm_warn("the hub holds %llu entries of this log, this directory %llu: fetching them back",
+    cm_warn("街道分会保存了本机台账的 %llu 条，本机只有 %llu 条：正在取回",
             (unsigned long long)head.r.seq, (unsigned long long)local);
     rc = budget(p, err);
     if (!rc) rc = explain(p, node_fetch_back(p->ctx, p->url, head.r.seq, &p->opts, err), err);
@@ -752,8 +751,8 @@ static cm_rc sync_pass(pass *p, cm_err *err) {
     if (!store_log_hash(p->ctx, head.r.seq, held) ||
         memcmp(held, head.r.head_hash, PROTO_HASH_BYTES) != 0)
       return cm_errf(err, CM_ERR_CONFLICT,
-                     "the hub's copy of this log differs at entry %llu: the logs have forked; "
-                     "nothing was sent. Ask the street operator",
+                     "街道分会保存的第 %llu 条记录与本机的不同：台账出现分叉，什么也没有发送。"
+                     "请联系街道操作员",
                      (unsigned long long)head.r.seq);
     rc = take_receipts(p, &head, 1, NULL, err);
     if (rc) return rc;
@@ -766,9 +765,9 @@ static cm_rc sync_pass(pass *p, cm_err *err) {
   }
   uint64_t acked = store_meta_u64(p->ctx, "acked_seq", 0);
   if (head.r.seq < acked)
-    cm_warn("the hub holds only %llu of the %llu entries it acknowledged (restored from an old "
-            "copy?): sending them again; the old receipts are kept",
-            (unsigned long long)head.r.seq, (unsigned long long)acked);
+    cm_warn("街道分会确认过 %llu 条，现在只保存了 %llu 条（可能从旧备份恢复或重建过）："
+            "正在重新发送，原来的回执仍保留",
+            (unsigned long long)acked, (unsigned long long)head.r.seq);
 
   /* 4. push everything after the hub's head */
   rc = push(p, head.r.seq, err);
@@ -823,7 +822,7 @@ static cm_rc sync_run(node_ctx *ctx, int light, cm_err *err) {
   end_job j = {&p, rc ? local.msg : ""};
   store_tx(ctx, end_tx, &j, NULL);
   if (rc && err) *err = local;
-  if (rc && err && !err->msg[0]) cm_errf(err, rc, "sync failed: %s", cm_strerror(rc));
+  if (rc && err && !err->msg[0]) cm_errf(err, rc, "同步没有完成：%s", cm_strerror(rc));
   return rc;
 }
 

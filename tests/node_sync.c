@@ -414,7 +414,7 @@ static void test_enrol_then_push(void **state) {
   report(ctx, id, "2026-10");
   report(ctx, id, "2026-11");
   assert_int_equal(do_sync(ctx, &e), CM_ERR_PERM); /* waiting for the street operator */
-  assert_non_null(strstr(e.msg, "approve"));
+  assert_non_null(strstr(e.msg, "等待街道审批登记"));
   proto_key_hex(hub.kp.pk, hex);
   assert_int_equal(store_meta_get(ctx, "hub_key", pinned, sizeof pinned, NULL), CM_OK);
   assert_string_equal(pinned, hex); /* pinned from the first answer */
