@@ -214,8 +214,11 @@ test('the dashboard shows the figures the database holds, in Chinese and English
   await page.goto(`${durl}/dashboard/org/${orgId}`);
   await page.waitForSelector('#dash[data-ready="1"]');
   const reps = await tableRows(page, `t-org\\/${orgId}-reports`);
-  const [nrep] = sql(db, `SELECT count(*) AS n FROM entries WHERE kind = 'report.monthly' AND CAST(body AS TEXT)->>'org' = '${orgId}'`);
+  // One row per month (the current report), in month order; earlier versions folded.
+  const [nrep] = sql(db, `SELECT count(DISTINCT CAST(body AS TEXT)->>'month') AS n FROM entries WHERE kind = 'report.monthly' AND CAST(body AS TEXT)->>'org' = '${orgId}'`);
   assert.equal(reps.length, nrep.n);
+  const months = reps.map((r) => r.month);
+  assert.deepEqual(months, [...months].sort());
   assert.ok(reps.every((r) => r.signed_by === '建昌道社区'));
 
   // The API refuses a caller without a session.
