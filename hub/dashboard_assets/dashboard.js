@@ -47,7 +47,7 @@
       attention_counts: '需要关注的事项', rate: '完成率', page_prev: '上一页', page_next: '下一页',
       page_of: '页', rows_total: '共', rows_unit: '条', xlsx: '导出Excel', sort: '点击排序',
       history: '历史版本', 'reports.versions': '版本数', current: '当前月报', details: '查看明细',
-      this_month: '本月', of_month: '月', no_chart: '',
+      in_force: '正常',
       // Columns whose word depends on the table (one key, two meanings).
       'upcoming.expected': '预计人数', 'activities.expected': '预计人数',
       'records.received': '收到时间', 'reports.received': '收到时间', 'amendments.received': '收到时间',
@@ -95,7 +95,7 @@
       attention_counts: 'Needing attention', rate: 'Rate', page_prev: 'Previous', page_next: 'Next',
       page_of: '', rows_total: '', rows_unit: 'rows', xlsx: 'Excel', sort: 'Sort',
       history: 'Earlier versions', 'reports.versions': 'Versions', current: 'Current report', details: 'Details',
-      this_month: 'This month', of_month: '', no_chart: '',
+      in_force: 'Active',
       'upcoming.expected': 'Expected attendance', 'activities.expected': 'Expected attendance',
       'records.received': 'Received at', 'reports.received': 'Received at', 'amendments.received': 'Received at',
       'activities.received': 'Received at', 'upcoming.id': 'Activity no.', 'activities.id': 'Activity no.',
@@ -109,7 +109,7 @@
   // A column's word in one table: some keys mean different things in
   // different tables ("expected" reports vs. expected attendance).
   const label = (tableName, k) => (Object.prototype.hasOwnProperty.call(W, `${tableName}.${k}`) ? W[`${tableName}.${k}`] : t(k));
-  const PAGE = 15; // rows per page of a long table
+  const PAGE = 10; // rows per page of a long table
 
   // A district operator sees the district; a street hub, or an operator bound
   // to one street, sees that street: communities instead of streets.
@@ -186,12 +186,11 @@
     const tname = opts.words || name;
     const sec = el('section', { class: 'dash-table', id: `sec-${answer}-${name}` });
     const q = query(Object.assign({}, params, { table: name }));
-    const base = `${answer}-${name}`.replace(/[^A-Za-z0-9_-]+/g, '-');
     const head = el('div', { class: 'dash-table-head' },
       el('h3', { text: opts.title || t(name) }),
       rows && rows.length ? el('span', { class: 'count', text: `${t('rows_total')}${rows.length}${t('rows_unit') ? ` ${t('rows_unit')}` : ''}`.trim() }) : null,
-      el('a', { class: 'csv', href: `/api/v1/dashboard/${answer}.csv${q}`, download: `${base}.csv`, text: t('csv') }),
-      el('a', { class: 'xlsx', href: `/api/v1/dashboard/${answer}.xlsx${q}`, download: `${base}.xlsx`, text: t('xlsx') }));
+      el('a', { class: 'csv', href: `/api/v1/dashboard/${answer}.csv${q}`, download: '', text: t('csv') }),
+      el('a', { class: 'xlsx', href: `/api/v1/dashboard/${answer}.xlsx${q}`, download: '', text: t('xlsx') }));
     sec.append(head);
     if (!rows || rows.length === 0) {
       sec.append(el('p', { class: 'empty', 'data-empty': name, text: t('none') }));
@@ -523,7 +522,7 @@
       const dl = facts({
         id: o.id, street: o.street, community: o.community, category: f.category,
         founded_by: f.founded_by, filed: f.filed, members: f.members, party_members: f.party_members,
-        fingerprint: o.fingerprint, status: o.dissolved ? t('dissolved') : '',
+        fingerprint: o.fingerprint, status: o.dissolved ? t('dissolved') : t('in_force'),
       }, ['id', 'street', 'community', 'category', 'founded_by', 'filed', 'members', 'party_members', 'fingerprint', 'status']);
       root.append(el('h2', { text: t('filing') }), dl);
       const p = {};
