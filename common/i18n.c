@@ -490,6 +490,10 @@ static const i18n_entry k_words[] = {
     {"col.records", "全部记录", "All records"},
     /* Columns whose word depends on the table ("col.TABLE.KEY"): one key,
      * two meanings (reports expected vs. expected attendance). */
+    /* Names of tables where the column word would not do (files, sheets). */
+    {"tbl.organisations", "组织名录", "Organisations"},
+    {"tbl.streets", "各街道", "By street"},
+    {"tbl.communities", "各社区", "By community"},
     {"col.upcoming.expected", "预计人数", "Expected attendance"},
     {"col.activities.expected", "预计人数", "Expected attendance"},
     {"col.records.received", "收到时间", "Received at"},

@@ -75,6 +75,12 @@ static const char *export_of(const char *name, size_t *base_len_out) {
   return "";
 }
 
+/* The name of table in lang, for a file or a sheet: "tbl.TABLE", else "col.TABLE". */
+static const char *table_word(cm_lang lang, const char *table) {
+  const char *w = cm_i18n_word(lang, "tbl.", table);
+  return w != table ? w : cm_i18n_word(lang, "col.", table);
+}
+
 /* Append s percent-encoded (RFC 5987) to out. */
 static void pct_encode(char *out, size_t cap, const char *s) {
   size_t n = strlen(out);
@@ -117,7 +123,7 @@ static void export_disposition(const json_t *j, const char *base, const char *ta
   snprintf(tbl, sizeof tbl, "%s",
            strspn(table, "abcdefghijklmnopqrstuvwxyz_") == strlen(table) ? table : "table");
   snprintf(word, sizeof word, "%s-%s-%s%s%s.%s", cm_i18n_word(lang, "col.", base),
-           cm_i18n_word(lang, "col.", tbl), org ? org : "", org ? "-" : "", when, ext);
+           table_word(lang, tbl), org ? org : "", org ? "-" : "", when, ext);
   int n = snprintf(out, cap, "attachment; filename=\"%s-%s-%s.%s\"; filename*=UTF-8''", base,
                    tbl, strspn(ascii_when, "0123456789-_") == strlen(ascii_when) ? ascii_when : "",
                    ext);
@@ -160,7 +166,7 @@ static void api_answer(cm_http_req *req, cm_http_resp *resp, hub_api *api, const
     if (!rc && !strcmp(ext, "csv"))
       rc = hub_table_csv(&tb, &file, &err);
     else if (!rc)
-      rc = hub_table_xlsx(&tb, cm_i18n_word(lang, "col.", table), api->hub->dir, &file, &err);
+      rc = hub_table_xlsx(&tb, table_word(lang, table), api->hub->dir, &file, &err);
     if (!rc) {
       char disp[1024];
       export_disposition(j, base, table, ext, lang, now, disp, sizeof disp);

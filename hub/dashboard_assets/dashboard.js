@@ -41,13 +41,13 @@
       'rectification.filed': '整改报告', commend: '表彰', criticize: '批评', inspect: '检查',
       revoke: '撤销备案', notice: '通知', pass: '合格', rectify: '限期整改', fail: '不合格',
       // Tiles of the first screen and the words around them.
-      overview: '本月概况', tile_orgs: '组织', tile_due: '应报月报', tile_received: '已报',
+      overview: '概况', colon: '：', tile_orgs: '组织', tile_due: '应报月报', tile_received: '已报',
       tile_on_time: '按时报送', tile_activities: '活动次数', tile_participants: '参加人次',
       tile_attention: '需要关注', by_street: '各街道月报完成情况', by_community: '各社区月报完成情况',
       attention_counts: '需要关注的事项', rate: '完成率', page_prev: '上一页', page_next: '下一页',
       page_of: '页', rows_total: '共', rows_unit: '条', xlsx: '导出Excel', sort: '点击排序',
       history: '历史版本', 'reports.versions': '版本数', current: '当前月报', details: '查看明细',
-      in_force: '正常',
+      in_force: '正常', 'title.organisations': '组织名录', 'title.streets': '各街道', 'title.communities': '各社区',
       // Columns whose word depends on the table (one key, two meanings).
       'upcoming.expected': '预计人数', 'activities.expected': '预计人数',
       'records.received': '收到时间', 'reports.received': '收到时间', 'amendments.received': '收到时间',
@@ -89,13 +89,13 @@
       'activity.declared': 'major activity', 'rectification.filed': 'rectification',
       commend: 'commendation', criticize: 'criticism', inspect: 'inspection', revoke: 'revocation',
       notice: 'notice', pass: 'pass', rectify: 'rectify', fail: 'fail',
-      overview: 'This month', tile_orgs: 'Organisations', tile_due: 'Reports due', tile_received: 'Received',
+      overview: 'at a glance', colon: ': ', tile_orgs: 'Organisations', tile_due: 'Reports due', tile_received: 'Received',
       tile_on_time: 'On time', tile_activities: 'Activities', tile_participants: 'Participants',
       tile_attention: 'Needing attention', by_street: 'Reporting by street', by_community: 'Reporting by community',
       attention_counts: 'Needing attention', rate: 'Rate', page_prev: 'Previous', page_next: 'Next',
       page_of: '', rows_total: '', rows_unit: 'rows', xlsx: 'Excel', sort: 'Sort',
       history: 'Earlier versions', 'reports.versions': 'Versions', current: 'Current report', details: 'Details',
-      in_force: 'Active',
+      in_force: 'Active', 'title.organisations': 'Organisations', 'title.streets': 'By street', 'title.communities': 'By community',
       'upcoming.expected': 'Expected attendance', 'activities.expected': 'Expected attendance',
       'records.received': 'Received at', 'reports.received': 'Received at', 'amendments.received': 'Received at',
       'activities.received': 'Received at', 'upcoming.id': 'Activity no.', 'activities.id': 'Activity no.',
@@ -187,7 +187,7 @@
     const sec = el('section', { class: 'dash-table', id: `sec-${answer}-${name}` });
     const q = query(Object.assign({}, params, { table: name }));
     const head = el('div', { class: 'dash-table-head' },
-      el('h3', { text: opts.title || t(name) }),
+      el('h3', { text: opts.title || W[`title.${name}`] || t(name) }),
       rows && rows.length ? el('span', { class: 'count', text: `${t('rows_total')}${rows.length}${t('rows_unit') ? ` ${t('rows_unit')}` : ''}`.trim() }) : null,
       el('a', { class: 'csv', href: `/api/v1/dashboard/${answer}.csv${q}`, download: '', text: t('csv') }),
       el('a', { class: 'xlsx', href: `/api/v1/dashboard/${answer}.xlsx${q}`, download: '', text: t('xlsx') }));
@@ -204,10 +204,8 @@
         const v = r[c];
         const td = el('td', { 'data-key': c, class: typeof v === 'number' ? 'num' : '' });
         if ((c === 'id' || c === 'org') && opts.orgLink && v && !(c === 'id' && r.org)) td.append(el('a', { href: orgHref(v), text: v }));
-        else if (opts.click && opts.click[c]) {
-          const a = el('a', { href: opts.click[c](r), text: shown(c, v, r) });
-          td.append(a);
-        } else td.textContent = shown(c, v, r);
+        else if (opts.click && opts.click[c]) td.append(stateLink(shown(c, v, r), ...opts.click[c](r)));
+        else td.textContent = shown(c, v, r);
         if (opts.cell) opts.cell(c, r, td);
         tr.append(td);
       }
@@ -256,7 +254,7 @@
   // beside it.  No chart for fewer than two points: one bar says nothing.
   function chart(id, rows, xKey, left, right, kind) {
     right = right || [];
-    if (!rows || rows.length < 2) return null;
+    if (!rows || rows.length < 2) return document.createDocumentFragment();
     const keys = left.concat(right);
     const box = el('div', { class: 'chart', id, role: 'img', 'aria-label': keys.map(t).join(', ') });
     if (!window.echarts) return box;
@@ -315,6 +313,21 @@
     return `/${query({ category: s.category, month: s.month, street: s.street, community: s.community })}${hash || ''}`;
   }
 
+  // A link that narrows or widens the view in place (to a street, a
+  // community, back to all): the figures are read again and the address
+  // follows, so that the view can be bookmarked and reloaded.
+  let reload = null;
+  function stateLink(text, change, hash) {
+    const a = el('a', { href: hash, text });
+    a.addEventListener('click', (ev) => {
+      ev.preventDefault();
+      Object.assign(state, change);
+      history.replaceState(null, '', here({}, hash));
+      if (reload) reload();
+    });
+    return a;
+  }
+
   function renderHierarchy(box, h) {
     box.replaceChildren();
     box.append(el('h2', { text: t('hierarchy') }));
@@ -323,8 +336,8 @@
     const p = { category: state.category };
     if (!streetView || state.community) {
       const crumbs = el('p', { class: 'crumbs' });
-      crumbs.append(streetView ? el('a', { href: here({ community: '' }, '#dash-hierarchy'), text: root.dataset.scope || root.dataset.hub })
-        : el('a', { href: here({ street: '', community: '' }, '#dash-hierarchy'), text: t('district') }));
+      crumbs.append(streetView ? stateLink(root.dataset.scope || root.dataset.hub, { community: '' }, '#dash-hierarchy')
+        : stateLink(t('district'), { street: '', community: '' }, '#dash-hierarchy'));
       if (state.street && !streetView) crumbs.append(' › ', t('of_street') + state.street);
       if (state.community) crumbs.append(' › ', t('of_community') + state.community);
       box.append(crumbs);
@@ -334,11 +347,11 @@
     else {
       box.append(chart('chart-hierarchy', h.streets, 'street', ['communities', 'organisations']));
       box.append(table('hierarchy', 'streets', h.streets, p, {
-        click: { street: (r) => here({ street: r.street, community: '' }, '#dash-hierarchy') },
+        click: { street: (r) => [{ street: r.street, community: '' }, '#dash-hierarchy'] },
       }));
     }
     box.append(table('hierarchy', 'communities', comms, p, {
-      click: { community: (r) => here({ street: r.street, community: r.community }, '#dash-hierarchy') },
+      click: { community: (r) => [{ street: r.street, community: r.community }, '#dash-hierarchy'] },
     }));
     const orgs = h.organisations.filter((o) => (!state.street || o.street === state.street) &&
       (!state.community || o.community === state.community));
@@ -350,7 +363,7 @@
     box.replaceChildren();
     const scopeName = streetView ? (root.dataset.scope || root.dataset.hub) : t('district');
     box.append(el('h2', { text: `${scopeName} ${c.month} ${t('overview')}` }),
-      el('p', { class: 'hint', text: `${t('due')}: ${c.due}` }));
+      el('p', { class: 'hint', text: `${t('due')}${t('colon')}${c.due}` }));
     const monthRow = (a.months || []).find((m) => m.month === c.month) || {};
     const attnKeys = ['upcoming', 'criticism_overdue', 'silent', 'inactive', 'names', 'party_station'];
     const attnTotal = attnKeys.reduce((n, k) => n + (att[k] || []).length, 0);
@@ -379,9 +392,9 @@
       el('h3', { text: t(streetView ? 'by_community' : 'by_street') }));
     const ul = el('ul', {});
     for (const r of units) {
-      const href = streetView ? '#sec-completeness-communities' : here({ street: r.street }, '#sec-completeness-communities');
       ul.append(el('li', { 'data-unit': r.unit },
-        el('a', { href, text: r.unit }),
+        streetView ? el('a', { href: '#sec-completeness-communities', text: r.unit })
+          : stateLink(r.unit, { street: r.street }, '#sec-completeness-communities'),
         el('meter', { min: '0', max: String(Math.max(r.expected, 1)), value: String(r.received), title: pct(r.received, r.expected) }),
         el('span', { class: 'frac', text: `${r.received}/${r.expected}` }),
         el('span', { class: 'pct', text: pct(r.received, r.expected) })));
@@ -445,7 +458,7 @@
         const b = boxes.completeness;
         b.replaceChildren(el('h2', { text: `${t('completeness')} ${c.month}` }));
         if (!month.value) month.value = c.month;
-        b.append(el('p', { class: 'hint', text: `${t('due')}: ${c.due}` }));
+        b.append(el('p', { class: 'hint', text: `${t('due')}${t('colon')}${c.due}` }));
         b.append(facts(c.totals, ['expected', 'received', 'on_time', 'accepted', 'pending', 'rejected', 'missing']));
         b.append(chart('chart-series', c.series, 'month', ['expected', 'received', 'on_time', 'accepted'], [], 'line'));
         b.append(table('completeness', 'series', c.series, cp));
@@ -487,6 +500,7 @@
       }
       root.dataset.ready = '1';
     }
+    reload = load;
     await load();
   }
 

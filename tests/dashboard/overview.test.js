@@ -157,6 +157,7 @@ test('the dashboard at 1024x768: first screen, tables, organisation page, street
   // Completeness by street: one line per street, received/expected.
   const units = await page.$$eval('#overview-units li', (lis) => lis.map((li) => [li.dataset.unit, li.querySelector('.frac').textContent]));
   assert.deepEqual(units, [['望海楼街', `${await detail('received')}/${await detail('expected')}`]]);
+  assert.doesNotMatch(await page.innerText('#dash'), /\bnull\b|undefined|NaN/);
   // No chart of one bar (one street): the activity by street has none.
   assert.equal(await page.$('#chart-activity-streets'), null);
   assert.equal(await page.$('#chart-hierarchy'), null);
@@ -194,6 +195,14 @@ test('the dashboard at 1024x768: first screen, tables, organisation page, street
   const range = (await page.textContent('#dash-activity h2')).match(/(\d{4}-\d{2}) – (\d{4}-\d{2})/);
   const pairs = await exportsMatch(page, tmp, { completeness: month, activity: `${range[1]}至${range[2]}`, attention: '2026-11-20' });
   assert.ok(pairs >= 10, `${pairs} Excel files read`);
+
+  // A street's line narrows the detail to that street, in place, bookmarkably.
+  await page.click('#overview-units li[data-unit="望海楼街"] a');
+  await page.waitForFunction(() => location.search.includes('street='));
+  await page.waitForSelector('#t-completeness-communities');
+  const narrowed = await tableRows(page, 't-completeness-communities');
+  assert.ok(narrowed.length === 2 && narrowed.every((r) => r.street === '望海楼街'));
+  assert.equal(decodeURIComponent(new URL(page.url()).searchParams.get('street')), '望海楼街');
 
   // ---- the organisation page ----
   await ready(page, `${durl}/dashboard/org/${org}`);
