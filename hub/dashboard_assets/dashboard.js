@@ -47,7 +47,7 @@
       attention_counts: '需要关注的事项', rate: '完成率', page_prev: '上一页', page_next: '下一页',
       page_of: '页', rows_total: '共', rows_unit: '条', xlsx: '导出Excel', sort: '点击排序',
       history: '历史版本', 'reports.versions': '版本数', current: '当前月报', details: '查看明细',
-      in_force: '正常', 'title.organisations': '组织名录', 'title.streets': '各街道', 'title.communities': '各社区',
+      in_force: '正常', 'title.organisations': '组织名录', 'title.streets': '各街道', 'title.communities': '各社区', 'title.activities': '重大活动汇报',
       // Columns whose word depends on the table (one key, two meanings).
       'upcoming.expected': '预计人数', 'activities.expected': '预计人数',
       'records.received': '收到时间', 'reports.received': '收到时间', 'amendments.received': '收到时间',
@@ -95,7 +95,7 @@
       attention_counts: 'Needing attention', rate: 'Rate', page_prev: 'Previous', page_next: 'Next',
       page_of: '', rows_total: '', rows_unit: 'rows', xlsx: 'Excel', sort: 'Sort',
       history: 'Earlier versions', 'reports.versions': 'Versions', current: 'Current report', details: 'Details',
-      in_force: 'Active', 'title.organisations': 'Organisations', 'title.streets': 'By street', 'title.communities': 'By community',
+      in_force: 'Active', 'title.organisations': 'Organisations', 'title.streets': 'By street', 'title.communities': 'By community', 'title.activities': 'Major activities',
       'upcoming.expected': 'Expected attendance', 'activities.expected': 'Expected attendance',
       'records.received': 'Received at', 'reports.received': 'Received at', 'amendments.received': 'Received at',
       'activities.received': 'Received at', 'upcoming.id': 'Activity no.', 'activities.id': 'Activity no.',
@@ -486,8 +486,10 @@
       const att = getJSON(`/api/v1/dashboard/attention${query(cat)}`).then((a) => {
         const b = boxes.attention;
         b.replaceChildren(el('h2', { text: t('attention') }));
+        // The activities ahead: what, when and where first; the rest in the CSV.
+        const cols = { upcoming: ['date', 'title', 'place', 'expected', 'org', 'name', 'community', 'street_ack', 'district_ack'] };
         for (const k of ['upcoming', 'criticism_overdue', 'silent', 'inactive', 'names', 'party_station'])
-          b.append(table('attention', k, a[k], cat, { orgLink: true }));
+          b.append(table('attention', k, a[k], cat, { orgLink: true, cols: a[k] && a[k].length ? cols[k] : undefined }));
         return a;
       }).catch((e) => { boxes.attention.replaceChildren(el('h2', { text: t('attention') })); fail(boxes.attention, e); });
 
@@ -543,7 +545,8 @@
       const answer = `org/${encodeURIComponent(id)}`;
       const { current, history } = foldReports(o.reports);
       root.append(chart('chart-org', current, 'month', ['activities'], ['participants', 'party_participants']));
-      const repCols = ['month', 'activities', 'participants', 'party_participants', 'good_deeds', 'content', 'status', 'time', 'signed_by', 'versions'];
+      // The community that signed is the organisation's own (in the facts above).
+      const repCols = ['month', 'activities', 'participants', 'party_participants', 'good_deeds', 'content', 'status', 'time', 'versions'];
       root.append(table(answer, 'reports', current, p, { title: t('current'), cols: repCols }));
       if (history.length) {
         const det = el('details', { class: 'history', id: 'org-history' },
@@ -555,7 +558,8 @@
         root.append(det);
       }
       root.append(table(answer, 'amendments', o.amendments, p));
-      root.append(table(answer, 'activities', o.activities, p));
+      root.append(table(answer, 'activities', o.activities, p,
+        { cols: ['id', 'date', 'title', 'place', 'expected', 'status', 'time', 'received', 'record'] }));
       root.append(table(answer, 'decisions', o.decisions, p));
       root.append(table(answer, 'records', o.records, p));
     } catch (e) {

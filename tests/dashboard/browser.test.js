@@ -122,7 +122,9 @@ test('the dashboard shows the figures the database holds, in Chinese and English
   assert.equal(reps.length, nrep.n);
   const months = reps.map((r) => r.month);
   assert.deepEqual(months, [...months].sort());
-  assert.ok(reps.every((r) => r.signed_by === '建昌道社区'));
+  // Every record names the community that signed it.
+  const recs = await tableRows(page, `t-org\\/${orgId}-records`);
+  assert.ok(recs.length > reps.length && recs.every((r) => r.signed_by === '建昌道社区'));
 
   // The API refuses a caller without a session.
   const anon = await fetch(`${durl}/api/v1/dashboard/hierarchy`);

@@ -24,10 +24,10 @@ const { NODE, run, sql, district, login, parseCsv } = require('./district.js');
 process.env.LINLI_FAKE_NOW_MS = '1795147200000'; // 2026-11-20 12:00 in Shanghai
 
 const shots = process.env.LINLI_WEB_OUT ? path.join(process.env.LINLI_WEB_OUT, 'dashboard') : null;
-async function shot(page, name) {
+async function shot(page, name, fullPage) {
   if (!shots) return;
   fs.mkdirSync(shots, { recursive: true });
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: false });
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: !!fullPage });
 }
 
 async function open(ctx, url) {
@@ -123,6 +123,7 @@ test('the dashboard at 1024x768: first screen, tables, organisation page, street
   await login(page, durl, 'admin');
   await ready(page, `${durl}/`);
   await shot(page, 'overview');
+  await shot(page, 'overview-full', true);
   const box = await page.$eval('#dash-overview', (e) => { const r = e.getBoundingClientRect(); return { top: r.top, bottom: r.bottom }; });
   assert.ok(box.bottom <= 768, `the overview ends at ${box.bottom} px, below the first screen`);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -226,6 +227,8 @@ test('the dashboard at 1024x768: first screen, tables, organisation page, street
   assert.equal(await page.textContent(`#t-org\\/${org}-records th[data-key="received"]`), '收到时间');
   assert.equal(await page.textContent(`#t-org\\/${org}-activities th[data-key="expected"]`), '预计人数');
   assert.ok(await exportsMatch(page, tmp, { org }) >= 4);
+  await page.click('#org-history summary');
+  await shot(page, 'org-full', true);
   await page.close();
 
   // ---- a street hub: its street's view ----
