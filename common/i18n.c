@@ -495,6 +495,7 @@ static const i18n_entry k_words[] = {
     {"tbl.streets", "各街道", "By street"},
     {"tbl.communities", "各社区", "By community"},
     {"tbl.activities", "重大活动汇报", "Major activities"},
+    {"tbl.reports", "月报", "Monthly reports"},
     {"col.upcoming.expected", "预计人数", "Expected attendance"},
     {"col.activities.expected", "预计人数", "Expected attendance"},
     {"col.records.received", "收到时间", "Received at"},
