@@ -99,7 +99,7 @@ async function exportsMatch(page, tmp, period) {
   return n;
 }
 
-test('the dashboard at 1024x768: first screen, tables, organisation page, street view, menus, Excel', { timeout: 170000 }, async (t) => {
+test('the dashboard at 1024x768: first screen, tables, organisation page, street view, menus, Excel', { timeout: 280000 }, async (t) => {
   let org = '';
   let corrected = '';
   const { durl, surl, db } = await district(t, {
