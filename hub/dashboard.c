@@ -12,6 +12,7 @@
 #include "../common/clock.h"
 #include "../common/records.h"
 #include "store.h"
+#include "table.h"
 
 #define ID_MAX 64
 #define CAT_MAX 128
@@ -1181,64 +1182,10 @@ cm_rc hub_dashboard_due_day_set(hub_ctx *hub, int day, cm_err *err) {
   return rc;
 }
 
-/* Append one CSV field. */
-static cm_rc csv_field(cm_buf *b, const json_t *v) {
-  char num[32];
-  const char *s = "";
-  int is_text = 0;
-  if (json_is_string(v)) {
-    s = json_string_value(v);
-    is_text = 1;
-  } else if (json_is_integer(v)) {
-    snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
-    s = num;
-  } else if (json_is_true(v)) {
-    s = "true";
-  } else if (json_is_false(v)) {
-    s = "false";
-  }
-  /* A cell starting with = + - @ would be a formula to a spreadsheet. */
-  int formula = is_text && s[0] && strchr("=+-@\t\r", s[0]) != NULL;
-  int quote = formula || strpbrk(s, ",\"\r\n") != NULL;
-  cm_rc rc = CM_OK;
-  if (quote) rc = cm_buf_append(b, "\"", 1);
-  if (!rc && formula) rc = cm_buf_append(b, "'", 1);
-  for (const char *q = s; !rc && *q; q++) {
-    rc = cm_buf_append(b, q, 1);
-    if (!rc && *q == '"') rc = cm_buf_append(b, "\"", 1);
-  }
-  if (!rc && quote) rc = cm_buf_append(b, "\"", 1);
-  return rc;
-}
-
 cm_rc hub_dashboard_csv(const json_t *j, const char *table, cm_buf *out, cm_err *err) {
-  const json_t *arr = json_object_get(j, table ? table : "");
-  cm_rc rc;
-  if (!json_is_array(arr))
-    return cm_errf(err, CM_ERR_NOT_FOUND, "no table '%s' in this answer", table ? table : "");
-  rc = cm_buf_append(out, "\xEF\xBB\xBF", 3);
-  const json_t *first = json_array_get(arr, 0);
-  const char *k;
-  json_t *v;
-  int col = 0;
-  if (json_is_object(first)) {
-    json_object_foreach((json_t *)first, k, v) {
-      if (!rc && col++) rc = cm_buf_append(out, ",", 1);
-      json_t *kv = json_string(k);
-      if (!rc) rc = csv_field(out, kv);
-      json_decref(kv);
-    }
-    if (!rc) rc = cm_buf_append(out, "\r\n", 2);
-  }
-  for (size_t i = 0; !rc && i < json_array_size(arr); i++) {
-    const json_t *row = json_array_get(arr, i);
-    col = 0;
-    json_object_foreach((json_t *)first, k, v) {
-      if (!rc && col++) rc = cm_buf_append(out, ",", 1);
-      if (!rc) rc = csv_field(out, json_object_get(row, k));
-    }
-    if (!rc) rc = cm_buf_append(out, "\r\n", 2);
-  }
-  if (rc) return cm_errf(err, rc, "building CSV: %s", cm_strerror(rc));
-  return CM_OK;
+  hub_table t;
+  cm_rc rc = hub_table_from(j, table, CM_LANG_ZH, 0, &t, err);
+  if (!rc) rc = hub_table_csv(&t, out, err);
+  hub_table_free(&t);
+  return rc;
 }

@@ -56,7 +56,8 @@ cm_rc hub_dashboard_due_day_set(hub_ctx *hub, int day, cm_err *err);
 /* The table `table` of answer j (an array of flat objects) as CSV: UTF-8 with
  * a byte order mark, CRLF lines, a header of the first row's keys, fields
  * quoted when needed, and a leading ' before text that a spreadsheet would
- * read as a formula.  CM_ERR_NOT_FOUND when j has no such table. */
+ * read as a formula; the keys and values as the API has them (hub/table.h
+ * writes the words people read).  CM_ERR_NOT_FOUND when j has no such table. */
 cm_rc hub_dashboard_csv(const json_t *j, const char *table, cm_buf *out, cm_err *err);
 
 /* The dashboard's static files linked into the binary (hub/dashboard.cmake):

@@ -15,11 +15,13 @@
 #include "../common/clock.h"
 #include "../common/log.h"
 #include "dashboard.h"
+#include "table.h"
 #include "web.h"
 
 #define CT_JSON "application/json"
 #define CT_CSV "text/csv; charset=utf-8"
-#define CSV_MAX ((size_t)64u << 20)
+#define CT_XLSX "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#define EXPORT_MAX ((size_t)64u << 20) /* largest CSV or workbook answered */
 
 /* ---- the API ---------------------------------------------------------- */
 
@@ -57,92 +59,95 @@ static int status_of(cm_rc rc) {
   return cm_rc_http_status(rc);
 }
 
-/* The CSV's first line holds the JSON keys of the table's columns; people read
- * it in a spreadsheet, so at this edge each key becomes its column word in the
- * page's language (common/i18n "col.KEY"); the rows stay as they are. */
-static cm_rc csv_header_words(cm_buf *csv, cm_lang lang) {
-  const char *p = (const char *)csv->p, *end;
-  cm_buf out;
-  cm_rc rc = CM_OK;
-  if (!p || csv->len < 3 || !(end = strstr(p + 3, "\r\n"))) return CM_OK;
-  cm_buf_init(&out, csv->max);
-  rc = cm_buf_append(&out, p, 3); /* the BOM */
-  for (const char *f = p + 3; !rc && f < end;) {
-    const char *comma = memchr(f, ',', (size_t)(end - f));
-    const char *stop = comma ? comma : end;
-    char key[64];
-    snprintf(key, sizeof key, "%.*s", (int)(stop - f), f);
-    const char *word = cm_i18n_word(lang, "col.", key);
-    rc = cm_buf_append(&out, word, strlen(word));
-    if (!rc && comma) rc = cm_buf_append(&out, ",", 1);
-    f = stop + 1;
+/* The export a request's name asks for by its ending: "" (JSON), "csv" or
+ * "xlsx"; *base_len_out is the length of the name without it. */
+static const char *export_of(const char *name, size_t *base_len_out) {
+  size_t n = strlen(name);
+  *base_len_out = n;
+  if (n > 4 && strcmp(name + n - 4, ".csv") == 0) {
+    *base_len_out = n - 4;
+    return "csv";
   }
-  if (!rc) rc = cm_buf_append(&out, end, csv->len - (size_t)(end - p));
-  if (!rc) {
-    cm_buf_free(csv);
-    *csv = out;
+  if (n > 5 && strcmp(name + n - 5, ".xlsx") == 0) {
+    *base_len_out = n - 5;
+    return "xlsx";
+  }
+  return "";
+}
+
+/* The name of table in lang, for a file or a sheet: "tbl.TABLE", else "col.TABLE". */
+static const char *table_word(cm_lang lang, const char *table) {
+  const char *w = cm_i18n_word(lang, "tbl.", table);
+  return w != table ? w : cm_i18n_word(lang, "col.", table);
+}
+
+/* Append s percent-encoded (RFC 5987) to out. */
+static void pct_encode(char *out, size_t cap, const char *s) {
+  size_t n = strlen(out);
+  for (const unsigned char *p = (const unsigned char *)s; *p && n + 4 < cap; p++) {
+    if (strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.", *p))
+      out[n++] = (char)*p;
+    else
+      n += (size_t)snprintf(out + n, cap - n, "%%%02X", *p);
+  }
+  out[n] = '\0';
+}
+
+/* The Content-Disposition of an export of table `table` of answer base: the
+ * file named in the page's language for what it holds and when (月报完成情况-
+ * 社区-2026-11.xlsx; a range as 2025-12至2026-11), with an ASCII name for
+ * old clients. */
+static void export_disposition(const json_t *j, const char *base, const char *table,
+                               const char *ext, cm_lang lang, uint64_t now_ms, char *out,
+                               size_t cap) {
+  char when[48] = "", ascii_when[48] = "", word[256], tbl[32];
+  const char *month = json_string_value(json_object_get(j, "month"));
+  const char *from = json_string_value(json_object_get(j, "from"));
+  const char *to = json_string_value(json_object_get(j, "to"));
+  const char *today = json_string_value(json_object_get(j, "today"));
+  const char *org = json_string_value(json_object_get(j, "id"));
+  if (month) {
+    snprintf(when, sizeof when, "%s", month);
+  } else if (from && to) {
+    snprintf(when, sizeof when, "%s%s%s", from, lang == CM_LANG_EN ? "_" : "至", to);
+    snprintf(ascii_when, sizeof ascii_when, "%s_%s", from, to);
+  } else if (today) {
+    snprintf(when, sizeof when, "%s", today);
   } else {
-    cm_buf_free(&out);
+    char d[11];
+    cm_date_of(now_ms, d);
+    snprintf(when, sizeof when, "%s", d);
   }
-  return rc;
+  if (!ascii_when[0]) snprintf(ascii_when, sizeof ascii_when, "%s", when);
+  /* Names and months only: nothing that could break the header. */
+  snprintf(tbl, sizeof tbl, "%s",
+           strspn(table, "abcdefghijklmnopqrstuvwxyz_") == strlen(table) ? table : "table");
+  snprintf(word, sizeof word, "%s-%s-%s%s%s.%s", cm_i18n_word(lang, "col.", base),
+           table_word(lang, tbl), org ? org : "", org ? "-" : "", when, ext);
+  int n = snprintf(out, cap, "attachment; filename=\"%s-%s-%s.%s\"; filename*=UTF-8''", base,
+                   tbl, strspn(ascii_when, "0123456789-_") == strlen(ascii_when) ? ascii_when : "",
+                   ext);
+  if (n > 0 && (size_t)n < cap) pct_encode(out, cap, word);
 }
 
-/* The rows of table in j made readable for a spreadsheet, in place, as the
- * page shows them (hub/dashboard_assets/dashboard.js `shown`): yes/no for
- * booleans, words for enum values, "社区 第N条" for a record id, times without
- * the ISO "T".  Numbers and names stay as they are. */
-static void csv_rows_words(json_t *j, const char *table, cm_lang lang) {
-  static const char *const enum_keys[] = {"founded_by", "street_ack", "district_ack", "by",
-                                          "status",     "result"};
-  json_t *arr = json_object_get(j, table ? table : "");
-  size_t i;
-  json_t *row;
-  json_array_foreach(arr, i, row) {
-    const char *k;
-    json_t *v;
-    void *tmp;
-    json_object_foreach_safe(row, tmp, k, v) {
-      char text[600];
-      text[0] = '\0';
-      if (json_is_boolean(v)) {
-        snprintf(text, sizeof text, "%s", cm_i18n_t(lang, json_is_true(v) ? "yes" : "no"));
-      } else if (json_is_string(v)) {
-        const char *sv = json_string_value(v), *slash = strrchr(sv, '/');
-        int is_enum = 0;
-        for (size_t e = 0; e < sizeof enum_keys / sizeof enum_keys[0]; e++)
-          is_enum |= !strcmp(k, enum_keys[e]);
-        if (!strcmp(k, "kind") && strcmp(cm_i18n_word(lang, "kind.", sv), sv) != 0) {
-          snprintf(text, sizeof text, "%s", cm_i18n_word(lang, "kind.", sv));
-        } else if (is_enum && strcmp(cm_i18n_word(lang, "col.", sv), sv) != 0) {
-          snprintf(text, sizeof text, "%s", cm_i18n_word(lang, "col.", sv));
-        } else if (slash && slash - sv == 64 && strspn(sv, "0123456789abcdef") == 64) {
-          const char *who = json_string_value(json_object_get(row, "signed_by"));
-          if (!who) who = json_string_value(json_object_get(row, "community"));
-          snprintf(text, sizeof text, "%s%s%s%s%s", who ? who : "", who ? " " : "",
-                   cm_i18n_t(lang, "ref.before"), slash + 1, cm_i18n_t(lang, "ref.after"));
-        } else if (strlen(sv) >= 16 && sv[10] == 'T') {
-          cm_html_iso_text(sv, text, sizeof text);
-        }
-      }
-      if (text[0]) json_object_set_new(row, k, json_string(text));
-    }
-  }
-}
-
-/* Answer name (with ".csv": its table ?table=, CSV) for the request. */
+/* Answer name (with ".csv" or ".xlsx": its table ?table= as that file) for
+ * the request. */
 static void api_answer(cm_http_req *req, cm_http_resp *resp, hub_api *api, const char *name,
                        const char *org) {
   hub_dash_scope scope;
   hub_dash_params p;
+  hub_table tb;
   json_t *j = NULL;
-  cm_buf csv;
+  cm_buf file;
   cm_err err;
   cm_err_clear(&err);
-  cm_buf_init(&csv, CSV_MAX);
+  memset(&tb, 0, sizeof tb);
+  cm_buf_init(&file, EXPORT_MAX);
   char base[32];
-  size_t n = strlen(name);
-  int want_csv = n > 4 && strcmp(name + n - 4, ".csv") == 0;
-  snprintf(base, sizeof base, "%.*s", (int)(want_csv ? n - 4 : n), name);
+  size_t n;
+  const char *ext = export_of(name, &n);
+  uint64_t now = cm_now_ms();
+  snprintf(base, sizeof base, "%.*s", (int)n, name);
   if (!api_session(req, resp, api, &scope)) goto out;
   memset(&p, 0, sizeof p);
   p.category = cm_http_query(req, "category");
@@ -150,22 +155,23 @@ static void api_answer(cm_http_req *req, cm_http_resp *resp, hub_api *api, const
   p.from = cm_http_query(req, "from");
   p.to = cm_http_query(req, "to");
   p.org = org;
-  cm_rc rc = hub_dashboard_answer(api->hub, base, &scope, &p, cm_now_ms(), &j, &err);
-  if (!rc && want_csv) {
+  cm_rc rc = hub_dashboard_answer(api->hub, base, &scope, &p, now, &j, &err);
+  if (!rc && ext[0]) {
     const char *table = cm_http_query(req, "table");
     cm_lang lang = CM_LANG_ZH;
     if (!cm_i18n_parse(cm_http_query(req, "lang"), &lang))
       (void)cm_i18n_parse(cm_http_cookie(req, HUB_WEB_LANG_COOKIE), &lang);
-    csv_rows_words(j, table, lang);
-    rc = hub_dashboard_csv(j, table, &csv, &err);
-    if (!rc) rc = csv_header_words(&csv, lang);
+    /* One set of rows for both files: the CSV and the workbook hold the same cells. */
+    rc = hub_table_from(j, table, lang, 1, &tb, &err);
+    if (!rc && !strcmp(ext, "csv"))
+      rc = hub_table_csv(&tb, &file, &err);
+    else if (!rc)
+      rc = hub_table_xlsx(&tb, table_word(lang, table), api->hub->dir, &file, &err);
     if (!rc) {
-      char disp[128];
-      snprintf(disp, sizeof disp, "attachment; filename=\"%s-%s.csv\"", base,
-               table && strspn(table, "abcdefghijklmnopqrstuvwxyz_") == strlen(table) ? table
-                                                                                      : "table");
+      char disp[1024];
+      export_disposition(j, base, table, ext, lang, now, disp, sizeof disp);
       cm_http_resp_header(resp, "Content-Disposition", disp);
-      rc = cm_http_resp_set(resp, 200, CT_CSV, csv.p, csv.len);
+      rc = cm_http_resp_set(resp, 200, !strcmp(ext, "csv") ? CT_CSV : CT_XLSX, file.p, file.len);
     }
     if (rc) {
       int st = status_of(rc);
@@ -184,26 +190,28 @@ static void api_answer(cm_http_req *req, cm_http_resp *resp, hub_api *api, const
   j = NULL;
 out:
   json_decref(j);
-  cm_buf_free(&csv);
+  hub_table_free(&tb);
+  cm_buf_free(&file);
 }
 
-/* ROUTE: GET /api/v1/dashboard/{name}[.csv] */
+/* ROUTE: GET /api/v1/dashboard/{name}[.csv|.xlsx] */
 #define HELP_API                                                                                   \
   "dashboard figures: hierarchy, completeness?month=, activity?from=&to=, attention "              \
-  "(?category=; NAME.csv?table=T for CSV); operator login"
+  "(?category=; NAME.csv?table=T for CSV, NAME.xlsx?table=T for Excel); operator login"
 static void api_dashboard(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   api_answer(req, resp, ctx, cm_http_param(req, 0), NULL);
 }
 
-/* ROUTE: GET /api/v1/dashboard/org/{id}[.csv] */
+/* ROUTE: GET /api/v1/dashboard/org/{id}[.csv|.xlsx] */
 #define HELP_API_ORG "one organisation: filing, amendments, reports, activities, decisions, signers"
 static void api_dashboard_org(cm_http_req *req, cm_http_resp *resp, void *ctx) {
-  char id[96];
+  char id[96], name[16];
   const char *raw = cm_http_param(req, 0);
-  size_t n = strlen(raw);
-  int csv = n > 4 && strcmp(raw + n - 4, ".csv") == 0;
-  snprintf(id, sizeof id, "%.*s", (int)(csv ? n - 4 : n), raw);
-  api_answer(req, resp, ctx, csv ? "org.csv" : "org", id);
+  size_t n;
+  const char *ext = export_of(raw, &n);
+  snprintf(id, sizeof id, "%.*s", (int)n, raw);
+  snprintf(name, sizeof name, "org%s%s", ext[0] ? "." : "", ext);
+  api_answer(req, resp, ctx, name, id);
 }
 
 /* ---- the pages ---------------------------------------------------------- */

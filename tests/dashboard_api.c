@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -17,6 +18,7 @@
 #include "common/clock.h"
 #include "hub/dashboard.h"
 #include "hub/decide.h"
+#include "hub/table.h"
 #include "hub_testlib.h"
 
 /* "Today" for every answer: the middle of a month, after the generator's last
@@ -243,6 +245,47 @@ static void test_decisions(void **state) {
   json_decref(j);
 }
 
+/* The rows people read: column words of their own table, words for values,
+ * numbers kept; the CSV and the workbook written from them. */
+static void test_table_words_and_xlsx(void **state) {
+  (void)state;
+  json_t *j = json_pack("{s:[{s:s, s:i, s:s, s:b}]}", "upcoming", "id", "120105001001-A0001",
+                        "expected", 120, "street_ack", "acknowledged", "closed", 1);
+  hub_table t;
+  cm_buf b;
+  cm_err err;
+  cm_buf_init(&b, 1 << 20);
+  assert_int_equal(hub_table_from(j, "upcoming", CM_LANG_ZH, 1, &t, &err), CM_OK);
+  /* "expected" of a major activity is its attendance, not reports expected. */
+  assert_string_equal(json_string_value(json_array_get(t.head, 1)), "预计人数");
+  assert_string_equal(json_string_value(json_array_get(t.head, 0)), "活动编号");
+  json_t *row = json_array_get(t.rows, 0);
+  assert_int_equal(json_integer_value(json_array_get(row, 1)), 120);
+  assert_string_equal(json_string_value(json_array_get(row, 2)), "已确认");
+  assert_string_equal(json_string_value(json_array_get(row, 3)), "是");
+  assert_int_equal(hub_table_csv(&t, &b, &err), CM_OK);
+  const char *want = "\xEF\xBB\xBF活动编号,预计人数,街道确认,已结案\r\n120105001001-A0001,120,已确认,是\r\n";
+  assert_int_equal(b.len, strlen(want));
+  assert_memory_equal(b.p, want, b.len);
+  /* The workbook: a zip (PK..) holding the sheet; the temporary file is gone. */
+  char dir[] = "/tmp/linli-xlsx-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  cm_buf_reset(&b);
+  assert_int_equal(hub_table_xlsx(&t, "未来30天重大活动[]", dir, &b, &err), CM_OK);
+  assert_true(b.len > 1000);
+  assert_memory_equal(b.p, "PK\x03\x04", 4);
+  assert_int_equal(rmdir(dir), 0); /* empty again */
+  /* A directory that is not there: an error, nothing written. */
+  cm_buf_reset(&b);
+  assert_int_equal(hub_table_xlsx(&t, "x", "/nonexistent/linli", &b, &err), CM_ERR_IO);
+  assert_int_equal(b.len, 0);
+  hub_table_free(&t);
+  assert_int_equal(hub_table_from(j, "none", CM_LANG_ZH, 1, &t, &err), CM_ERR_NOT_FOUND);
+  hub_table_free(&t);
+  cm_buf_free(&b);
+  json_decref(j);
+}
+
 static void test_csv(void **state) {
   (void)state;
   json_t *j = json_pack("{s:[{s:s, s:i, s:s}, {s:s, s:i, s:s}]}", "rows", "name", "书画协会, 二队",
@@ -264,7 +307,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_hierarchy), cmocka_unit_test(test_completeness),
       cmocka_unit_test(test_activity),  cmocka_unit_test(test_attention_and_org),
-      cmocka_unit_test(test_decisions), cmocka_unit_test(test_csv),
+      cmocka_unit_test(test_decisions), cmocka_unit_test(test_csv), cmocka_unit_test(test_table_words_and_xlsx),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

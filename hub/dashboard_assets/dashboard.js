@@ -40,6 +40,20 @@
       'org.dissolved': '组织解散', 'report.monthly': '月报', 'activity.declared': '重大活动汇报',
       'rectification.filed': '整改报告', commend: '表彰', criticize: '批评', inspect: '检查',
       revoke: '撤销备案', notice: '通知', pass: '合格', rectify: '限期整改', fail: '不合格',
+      // Tiles of the first screen and the words around them.
+      overview: '概况', colon: '：', tile_orgs: '组织', tile_due: '应报月报', tile_received: '已报',
+      tile_on_time: '按时报送', tile_activities: '活动次数', tile_participants: '参加人次',
+      tile_attention: '需要关注', by_street: '各街道月报完成情况', by_community: '各社区月报完成情况',
+      attention_counts: '需要关注的事项', rate: '完成率', page_prev: '上一页', page_next: '下一页',
+      page_of: '页', rows_total: '共', rows_unit: '条', xlsx: '导出Excel', sort: '点击排序',
+      history: '历史版本', 'reports.versions': '版本数', current: '当前月报', details: '查看明细',
+      in_force: '正常', 'title.organisations': '组织名录', 'title.streets': '各街道', 'title.communities': '各社区', 'title.activities': '重大活动汇报',
+      // Columns whose word depends on the table (one key, two meanings).
+      'upcoming.expected': '预计人数', 'activities.expected': '预计人数',
+      'records.received': '收到时间', 'reports.received': '收到时间', 'amendments.received': '收到时间',
+      'activities.received': '收到时间', 'upcoming.id': '活动编号', 'activities.id': '活动编号',
+      'upcoming.org': '备案编号', 'criticism_overdue.org': '备案编号', 'decisions.time': '决定时间',
+      'silent.last_heard': '最近联系时间',
     },
     en: {
       hierarchy: 'Organisations', completeness: 'Monthly reporting', activity: 'Activity',
@@ -75,10 +89,31 @@
       'activity.declared': 'major activity', 'rectification.filed': 'rectification',
       commend: 'commendation', criticize: 'criticism', inspect: 'inspection', revoke: 'revocation',
       notice: 'notice', pass: 'pass', rectify: 'rectify', fail: 'fail',
+      overview: 'at a glance', colon: ': ', tile_orgs: 'Organisations', tile_due: 'Reports due', tile_received: 'Received',
+      tile_on_time: 'On time', tile_activities: 'Activities', tile_participants: 'Participants',
+      tile_attention: 'Needing attention', by_street: 'Reporting by street', by_community: 'Reporting by community',
+      attention_counts: 'Needing attention', rate: 'Rate', page_prev: 'Previous', page_next: 'Next',
+      page_of: '', rows_total: '', rows_unit: 'rows', xlsx: 'Excel', sort: 'Sort',
+      history: 'Earlier versions', 'reports.versions': 'Versions', current: 'Current report', details: 'Details',
+      in_force: 'Active', 'title.organisations': 'Organisations', 'title.streets': 'By street', 'title.communities': 'By community', 'title.activities': 'Major activities',
+      'upcoming.expected': 'Expected attendance', 'activities.expected': 'Expected attendance',
+      'records.received': 'Received at', 'reports.received': 'Received at', 'amendments.received': 'Received at',
+      'activities.received': 'Received at', 'upcoming.id': 'Activity no.', 'activities.id': 'Activity no.',
+      'upcoming.org': 'Filing no.', 'criticism_overdue.org': 'Filing no.', 'decisions.time': 'Decided at',
+      'silent.last_heard': 'Last heard from',
     },
   };
   const W = WORDS[lang];
   const t = (k) => (Object.prototype.hasOwnProperty.call(W, k) ? W[k] : k);
+
+  // A column's word in one table: some keys mean different things in
+  // different tables ("expected" reports vs. expected attendance).
+  const label = (tableName, k) => (Object.prototype.hasOwnProperty.call(W, `${tableName}.${k}`) ? W[`${tableName}.${k}`] : t(k));
+  const PAGE = 10; // rows per page of a long table
+
+  // A district operator sees the district; a street hub, or an operator bound
+  // to one street, sees that street: communities instead of streets.
+  const streetView = root.dataset.role === 'street' || !!root.dataset.scope;
 
   // Style sheet of the dashboard (CSP allows only files from this hub).
   const css = document.createElement('link');
@@ -90,7 +125,6 @@
     const e = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) {
       if (k === 'class') e.className = v;
-      else if (k.startsWith('data-')) e.setAttribute(k, v);
       else if (k === 'text') e.textContent = v;
       else e.setAttribute(k, v);
     }
@@ -131,15 +165,32 @@
     return s;
   }
 
-  // A table of rows (flat objects) with a heading, a CSV link and an optional
-  // click handler per row.  Each cell carries data-key for readers.
+  const orgHref = (id) => `/dashboard/org/${encodeURIComponent(id)}`;
+  const pct = (n, d) => (d > 0 ? `${Math.round((100 * n) / d)}%` : '—');
+
+  // Compare two cell values for sorting: numbers as numbers, text in the
+  // page's language order, empty cells last.
+  function cmp(a, b) {
+    const ea = a === null || a === undefined || a === '', eb = b === null || b === undefined || b === '';
+    if (ea || eb) return ea === eb ? 0 : ea ? 1 : -1;
+    if (typeof a === 'number' && typeof b === 'number') return a - b;
+    return String(a).localeCompare(String(b), lang === 'zh' ? 'zh-CN' : 'en');
+  }
+
+  // A table of rows (flat objects) with a heading, CSV and Excel links, its
+  // own column words, sorting by a click on a column's head and paging of
+  // long tables (every row stays in the document, the others hidden, so
+  // printing and readers see them all).  Each cell carries data-key.
   function table(answer, name, rows, params, opts) {
     opts = opts || {};
+    const tname = opts.words || name;
     const sec = el('section', { class: 'dash-table', id: `sec-${answer}-${name}` });
+    const q = query(Object.assign({}, params, { table: name }));
     const head = el('div', { class: 'dash-table-head' },
-      el('h3', { text: opts.title || t(name) }),
-      el('a', { class: 'csv', href: `/api/v1/dashboard/${answer}.csv${query(Object.assign({}, params, { table: name }))}`,
-        download: `${answer}-${name}.csv`, text: t('csv') }));
+      el('h3', { text: opts.title || W[`title.${name}`] || t(name) }),
+      rows && rows.length ? el('span', { class: 'count', text: `${t('rows_total')}${rows.length}${t('rows_unit') ? ` ${t('rows_unit')}` : ''}`.trim() }) : null,
+      el('a', { class: 'csv', href: `/api/v1/dashboard/${answer}.csv${q}`, download: '', text: t('csv') }),
+      el('a', { class: 'xlsx', href: `/api/v1/dashboard/${answer}.xlsx${q}`, download: '', text: t('xlsx') }));
     sec.append(head);
     if (!rows || rows.length === 0) {
       sec.append(el('p', { class: 'empty', 'data-empty': name, text: t('none') }));
@@ -147,45 +198,81 @@
     }
     const cols = opts.cols || Object.keys(rows[0]);
     const tb = el('tbody');
-    for (const r of rows) {
+    const trs = rows.map((r) => {
       const tr = el('tr');
       for (const c of cols) {
         const v = r[c];
         const td = el('td', { 'data-key': c, class: typeof v === 'number' ? 'num' : '' });
-        if (c === 'id' && opts.orgLink) td.append(el('a', { href: `/dashboard/org/${encodeURIComponent(v)}`, text: v }));
-        else if (c === 'org' && opts.orgLink && v) td.append(el('a', { href: `/dashboard/org/${encodeURIComponent(v)}`, text: v }));
-        else if (opts.click && opts.click[c]) {
-          const a = el('a', { href: '#', text: shown(c, v, r) });
-          a.addEventListener('click', (ev) => { ev.preventDefault(); opts.click[c](r); });
-          td.append(a);
-        } else td.textContent = shown(c, v, r);
+        if ((c === 'id' || c === 'org') && opts.orgLink && v && !(c === 'id' && r.org)) td.append(el('a', { href: orgHref(v), text: v }));
+        else if (opts.click && opts.click[c]) td.append(stateLink(shown(c, v, r), ...opts.click[c](r)));
+        else td.textContent = shown(c, v, r);
+        if (opts.cell) opts.cell(c, r, td);
         tr.append(td);
       }
-      tb.append(tr);
+      return { r, tr };
+    });
+    let pageNo = 0;
+    const pages = Math.ceil(trs.length / PAGE);
+    const pager = el('div', { class: 'pager' });
+    const prev = el('button', { type: 'button', class: 'prev', text: t('page_prev') });
+    const next = el('button', { type: 'button', class: 'next', text: t('page_next') });
+    const at = el('span', { class: 'at' });
+    pager.append(prev, at, next);
+    function show() {
+      tb.replaceChildren(...trs.map((x) => x.tr));
+      trs.forEach((x, i) => { x.tr.hidden = pages > 1 && Math.floor(i / PAGE) !== pageNo; });
+      at.textContent = lang === 'zh' ? `第 ${pageNo + 1} / ${pages} 页` : `Page ${pageNo + 1} of ${pages}`;
+      prev.disabled = pageNo === 0;
+      next.disabled = pageNo >= pages - 1;
     }
-    const thead = el('thead', {}, el('tr', {}, ...cols.map((c) => el('th', { scope: 'col', 'data-key': c, text: t(c) }))));
+    prev.addEventListener('click', () => { if (pageNo > 0) { pageNo--; show(); } });
+    next.addEventListener('click', () => { if (pageNo < pages - 1) { pageNo++; show(); } });
+    const ths = cols.map((c) => {
+      const b = el('button', { type: 'button', class: 'sort', title: t('sort'), text: label(tname, c) });
+      const th = el('th', { scope: 'col', 'data-key': c, 'aria-sort': 'none' }, b);
+      b.addEventListener('click', () => {
+        const asc = th.getAttribute('aria-sort') !== 'ascending';
+        for (const o of thead.querySelectorAll('th')) o.setAttribute('aria-sort', 'none');
+        th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+        trs.sort((x, y) => (asc ? 1 : -1) * cmp(x.r[c], y.r[c]));
+        pageNo = 0;
+        show();
+      });
+      return th;
+    });
+    const thead = el('thead', {}, el('tr', {}, ...ths));
+    show();
     sec.append(el('div', { class: 'scroll' },
       el('table', { class: 'list', id: `t-${answer}-${name}`, 'data-answer': answer, 'data-table': name }, thead, tb)));
+    if (pages > 1) sec.append(pager);
     return sec;
   }
 
-  // An ECharts chart of rows: x from xKey, one series per key in keys.  The
-  // same rows are in the table beside it.
-  function chart(id, rows, xKey, keys, kind) {
+  // An ECharts chart of rows: x from xKey, one series per key in left (on the
+  // left axis) and in right (on their own right axis: participants run to
+  // thousands where activities count tens).  The same rows are in a table
+  // beside it.  No chart for fewer than two points: one bar says nothing.
+  function chart(id, rows, xKey, left, right, kind) {
+    right = right || [];
+    if (!rows || rows.length < 2) return document.createDocumentFragment();
+    const keys = left.concat(right);
     const box = el('div', { class: 'chart', id, role: 'img', 'aria-label': keys.map(t).join(', ') });
-    if (!window.echarts || !rows || rows.length === 0) return box;
+    if (!window.echarts) return box;
     requestAnimationFrame(() => {
       const c = window.echarts.init(box, null, { locale: lang === 'zh' ? 'ZH' : 'EN', renderer: 'canvas' });
+      const yAxis = [{ type: 'value', name: left.map(t).join(' / '), nameTextStyle: { align: 'left' } }];
+      if (right.length) yAxis.push({ type: 'value', name: right.map(t).join(' / '), position: 'right', splitLine: { show: false }, nameTextStyle: { align: 'right' } });
       c.setOption({
         animation: false,
         // Drawn on the canvas: the HTML tooltip writes style="" attributes,
         // which the pages' CSP (style-src 'self') rightly drops.
         tooltip: { trigger: 'axis', renderMode: 'richText' },
         legend: { top: 0 },
-        grid: { left: 50, right: 20, top: 36, bottom: 50 },
+        grid: { left: 50, right: right.length ? 60 : 20, top: 56, bottom: 50 },
         xAxis: { type: 'category', data: rows.map((r) => r[xKey]), axisLabel: { rotate: rows.length > 8 ? 30 : 0 } },
-        yAxis: { type: 'value' },
-        series: keys.map((k) => ({ name: t(k), type: kind || 'bar', data: rows.map((r) => r[k]) })),
+        yAxis,
+        series: left.map((k) => ({ name: t(k), type: kind || 'bar', data: rows.map((r) => r[k]) }))
+          .concat(right.map((k) => ({ name: t(k), type: 'line', yAxisIndex: 1, data: rows.map((r) => r[k]) }))),
       });
       window.addEventListener('resize', () => c.resize());
     });
@@ -219,34 +306,110 @@
     community: new URLSearchParams(location.search).get('community') || '',
   };
 
-  function setURL() {
-    const q = query({ category: state.category, month: state.month, street: state.street, community: state.community });
-    history.replaceState(null, '', location.pathname + q);
+  // The overview's address with some of its state changed (a real link: it
+  // can be opened in a new tab, bookmarked and crawled).
+  function here(change, hash) {
+    const s = Object.assign({}, state, change);
+    return `/${query({ category: s.category, month: s.month, street: s.street, community: s.community })}${hash || ''}`;
+  }
+
+  // A link that narrows or widens the view in place (to a street, a
+  // community, back to all): the figures are read again and the address
+  // follows, so that the view can be bookmarked and reloaded.
+  let reload = null;
+  function stateLink(text, change, hash) {
+    const a = el('a', { href: hash, text });
+    a.addEventListener('click', (ev) => {
+      ev.preventDefault();
+      Object.assign(state, change);
+      history.replaceState(null, '', here({}, hash));
+      if (reload) reload();
+    });
+    return a;
   }
 
   function renderHierarchy(box, h) {
     box.replaceChildren();
     box.append(el('h2', { text: t('hierarchy') }));
-    box.append(facts(h.totals, ['streets', 'communities', 'organisations', 'members', 'party_members']));
+    box.append(facts(h.totals, streetView ? ['communities', 'organisations', 'members', 'party_members']
+      : ['streets', 'communities', 'organisations', 'members', 'party_members']));
     const p = { category: state.category };
-    const crumbs = el('p', { class: 'crumbs' });
-    const all = el('a', { href: '#', text: t('district') });
-    all.addEventListener('click', (e) => { e.preventDefault(); state.street = ''; state.community = ''; setURL(); renderHierarchy(box, h); });
-    crumbs.append(all);
-    if (state.street) crumbs.append(' › ', t('of_street') + state.street);
-    if (state.community) crumbs.append(' › ', t('of_community') + state.community);
-    box.append(crumbs);
-    box.append(chart('chart-hierarchy', h.streets, 'street', ['communities', 'organisations']));
-    box.append(table('hierarchy', 'streets', h.streets, p, {
-      click: { street: (r) => { state.street = r.street; state.community = ''; setURL(); renderHierarchy(box, h); } },
-    }));
+    if (!streetView || state.community) {
+      const crumbs = el('p', { class: 'crumbs' });
+      crumbs.append(streetView ? stateLink(root.dataset.scope || root.dataset.hub, { community: '' }, '#dash-hierarchy')
+        : stateLink(t('district'), { street: '', community: '' }, '#dash-hierarchy'));
+      if (state.street && !streetView) crumbs.append(' › ', t('of_street') + state.street);
+      if (state.community) crumbs.append(' › ', t('of_community') + state.community);
+      box.append(crumbs);
+    }
     const comms = h.communities.filter((c) => !state.street || c.street === state.street);
+    if (streetView) box.append(chart('chart-hierarchy', comms, 'community', ['organisations']));
+    else {
+      box.append(chart('chart-hierarchy', h.streets, 'street', ['communities', 'organisations']));
+      box.append(table('hierarchy', 'streets', h.streets, p, {
+        click: { street: (r) => [{ street: r.street, community: '' }, '#dash-hierarchy'] },
+      }));
+    }
     box.append(table('hierarchy', 'communities', comms, p, {
-      click: { community: (r) => { state.street = r.street; state.community = r.community; setURL(); renderHierarchy(box, h); } },
+      click: { community: (r) => [{ street: r.street, community: r.community }, '#dash-hierarchy'] },
     }));
     const orgs = h.organisations.filter((o) => (!state.street || o.street === state.street) &&
       (!state.community || o.community === state.community));
     box.append(table('hierarchy', 'organisations', orgs, p, { orgLink: true }));
+  }
+
+  // The first screen: how the district (or the street) is doing this month.
+  function renderOverview(box, c, a, att, h) {
+    box.replaceChildren();
+    const scopeName = streetView ? (root.dataset.scope || root.dataset.hub) : t('district');
+    box.append(el('h2', { text: `${scopeName} ${c.month} ${t('overview')}` }),
+      el('p', { class: 'hint', text: `${t('due')}${t('colon')}${c.due}` }));
+    const monthRow = (a.months || []).find((m) => m.month === c.month) || {};
+    const attnKeys = ['upcoming', 'criticism_overdue', 'silent', 'inactive', 'names', 'party_station'];
+    const attnTotal = attnKeys.reduce((n, k) => n + (att[k] || []).length, 0);
+    const tiles = [
+      ['tile_orgs', h.totals.organisations, '#dash-hierarchy', ''],
+      ['tile_due', c.totals.expected, '#dash-completeness', ''],
+      ['tile_received', c.totals.received, '#dash-completeness', pct(c.totals.received, c.totals.expected)],
+      ['tile_on_time', c.totals.on_time, '#dash-completeness', pct(c.totals.on_time, c.totals.expected)],
+      ['tile_activities', monthRow.activities || 0, '#dash-activity', ''],
+      ['tile_participants', monthRow.participants || 0, '#dash-activity', ''],
+      ['tile_attention', attnTotal, '#dash-attention', ''],
+    ];
+    const dl = el('div', { class: 'dash-tiles' });
+    for (const [k, v, href, sub] of tiles) {
+      dl.append(el('a', { class: `tile${k === 'tile_attention' && v > 0 ? ' warn' : ''}`, href, 'data-tile': k },
+        el('span', { class: 'tile-word', text: t(k) }),
+        el('span', { class: 'tile-num', 'data-key': k, text: String(v) }),
+        sub ? el('span', { class: 'tile-sub', text: sub }) : null));
+    }
+    box.append(dl);
+    const grid = el('div', { class: 'dash-grid' });
+    // Completeness by street (district) or by community (a street's view).
+    const units = streetView ? c.communities.map((r) => Object.assign({ unit: r.community }, r))
+      : c.streets.map((r) => Object.assign({ unit: r.street }, r));
+    const left = el('div', { class: 'dash-bars', id: 'overview-units' },
+      el('h3', { text: t(streetView ? 'by_community' : 'by_street') }));
+    const ul = el('ul', {});
+    for (const r of units) {
+      ul.append(el('li', { 'data-unit': r.unit },
+        streetView ? el('a', { href: '#sec-completeness-communities', text: r.unit })
+          : stateLink(r.unit, { street: r.street }, '#sec-completeness-communities'),
+        el('meter', { min: '0', max: String(Math.max(r.expected, 1)), value: String(r.received), title: pct(r.received, r.expected) }),
+        el('span', { class: 'frac', text: `${r.received}/${r.expected}` }),
+        el('span', { class: 'pct', text: pct(r.received, r.expected) })));
+    }
+    left.append(units.length ? ul : el('p', { class: 'empty', text: t('none') }));
+    const right = el('div', { class: 'dash-attn', id: 'overview-attention' }, el('h3', { text: t('attention_counts') }));
+    const ul2 = el('ul', {});
+    for (const k of attnKeys) {
+      const n = (att[k] || []).length;
+      ul2.append(el('li', { class: n ? 'some' : 'zero', 'data-attn': k },
+        el('a', { href: `#sec-attention-${k}`, text: t(k) }), el('span', { class: 'n', text: String(n) })));
+    }
+    right.append(ul2);
+    grid.append(left, right);
+    box.append(grid);
   }
 
   async function overview() {
@@ -261,10 +424,13 @@
       e.preventDefault();
       state.category = sel.value;
       state.month = month.value;
-      setURL();
+      history.replaceState(null, '', here({}));
       load();
     });
     root.append(bar);
+    const first = section('dash-overview', t('overview'));
+    first.append(el('p', { class: 'dash-loading', text: t('loading') }));
+    root.append(first);
     const nav = el('nav', { class: 'dash-jump' });
     for (const s of ['completeness', 'attention', 'activity', 'hierarchy']) nav.append(el('a', { href: `#dash-${s}`, text: t(s) }));
     root.append(nav);
@@ -284,6 +450,7 @@
         }
         sel.value = state.category;
         renderHierarchy(boxes.hierarchy, h);
+        return h;
       }).catch((e) => { boxes.hierarchy.replaceChildren(el('h2', { text: t('hierarchy') })); fail(boxes.hierarchy, e); });
 
       const cp = { category: state.category, month: state.month };
@@ -291,40 +458,75 @@
         const b = boxes.completeness;
         b.replaceChildren(el('h2', { text: `${t('completeness')} ${c.month}` }));
         if (!month.value) month.value = c.month;
-        b.append(el('p', { class: 'hint', text: `${t('due')}: ${c.due}` }));
+        b.append(el('p', { class: 'hint', text: `${t('due')}${t('colon')}${c.due}` }));
         b.append(facts(c.totals, ['expected', 'received', 'on_time', 'accepted', 'pending', 'rejected', 'missing']));
-        b.append(chart('chart-series', c.series, 'month', ['expected', 'received', 'on_time', 'accepted'], 'line'));
+        b.append(chart('chart-series', c.series, 'month', ['expected', 'received', 'on_time', 'accepted'], [], 'line'));
         b.append(table('completeness', 'series', c.series, cp));
-        b.append(table('completeness', 'streets', c.streets, cp));
-        b.append(table('completeness', 'communities', c.communities, cp));
-        b.append(table('completeness', 'missing', c.missing, cp, { title: t('missing_list'), orgLink: true }));
+        if (!streetView) b.append(table('completeness', 'streets', c.streets, cp));
+        const inStreet = (r) => !state.street || r.street === state.street;
+        b.append(table('completeness', 'communities', c.communities.filter(inStreet), cp));
+        b.append(table('completeness', 'missing', c.missing.filter(inStreet), cp, { title: t('missing_list'), orgLink: true }));
+        return c;
       }).catch((e) => { boxes.completeness.replaceChildren(el('h2', { text: t('completeness') })); fail(boxes.completeness, e); });
 
-      const act = getJSON(`/api/v1/dashboard/activity${query(cat)}`).then((a) => {
+      const ap = Object.assign({ to: state.month }, cat);
+      const act = getJSON(`/api/v1/dashboard/activity${query(ap)}`).then((a) => {
         const b = boxes.activity;
+        const range = Object.assign({ from: a.from, to: a.to }, cat);
         b.replaceChildren(el('h2', { text: `${t('activity')} ${a.from} – ${a.to}` }));
         b.append(facts(a.totals, ['reports', 'activities', 'participants', 'party_participants', 'good_deeds']));
-        b.append(chart('chart-activity', a.months, 'month', ['activities', 'participants', 'party_participants', 'good_deeds']));
-        b.append(table('activity', 'months', a.months, Object.assign({ from: a.from, to: a.to }, cat)));
-        b.append(chart('chart-activity-streets', a.streets, 'street', ['activities', 'participants']));
-        b.append(table('activity', 'streets', a.streets, Object.assign({ from: a.from, to: a.to }, cat)));
-        b.append(table('activity', 'categories', a.categories, Object.assign({ from: a.from, to: a.to }, cat)));
+        b.append(chart('chart-activity', a.months, 'month', ['activities', 'good_deeds'], ['participants', 'party_participants']));
+        b.append(table('activity', 'months', a.months, range));
+        if (!streetView) b.append(chart('chart-activity-streets', a.streets, 'street', ['activities'], ['participants']));
+        b.append(table('activity', 'streets', a.streets, range));
+        b.append(table('activity', 'categories', a.categories, range));
+        return a;
       }).catch((e) => { boxes.activity.replaceChildren(el('h2', { text: t('activity') })); fail(boxes.activity, e); });
 
       const att = getJSON(`/api/v1/dashboard/attention${query(cat)}`).then((a) => {
         const b = boxes.attention;
         b.replaceChildren(el('h2', { text: t('attention') }));
+        // The activities ahead: what, when and where first; the rest in the CSV.
+        const cols = { upcoming: ['date', 'title', 'place', 'expected', 'org', 'name', 'community', 'street_ack', 'district_ack'] };
         for (const k of ['upcoming', 'criticism_overdue', 'silent', 'inactive', 'names', 'party_station'])
-          b.append(table('attention', k, a[k], cat, { orgLink: true }));
+          b.append(table('attention', k, a[k], cat, { orgLink: true, cols: a[k] && a[k].length ? cols[k] : undefined }));
+        return a;
       }).catch((e) => { boxes.attention.replaceChildren(el('h2', { text: t('attention') })); fail(boxes.attention, e); });
 
-      await Promise.all([hier, comp, act, att]);
+      const [h, c, a, at] = await Promise.all([hier, comp, act, att]);
+      if (h && c && a && at) renderOverview(first, c, a, at, h);
+      else first.replaceChildren(el('h2', { text: t('overview') }), el('p', { class: 'error', text: t('failed') }));
+      if (location.hash) {
+        const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+        if (target) target.scrollIntoView();
+      }
       root.dataset.ready = '1';
     }
+    reload = load;
     await load();
   }
 
   // ---- one organisation ----
+
+  // The reports of one organisation as one row per month, in month order:
+  // the current report of each month (the newest the organisation wrote),
+  // with how many earlier versions it replaced; those go to `history`.
+  function foldReports(reports) {
+    const byMonth = new Map();
+    for (const r of reports || []) {
+      if (!byMonth.has(r.month)) byMonth.set(r.month, []);
+      byMonth.get(r.month).push(r);
+    }
+    const current = [];
+    const history = [];
+    for (const month of [...byMonth.keys()].sort()) {
+      const vs = byMonth.get(month);
+      const cur = vs[vs.length - 1];
+      current.push(Object.assign({}, cur, { versions: vs.length }));
+      for (const v of vs.slice(0, -1)) history.push(v);
+    }
+    return { current, history };
+  }
 
   async function orgPage() {
     const id = root.dataset.org;
@@ -336,20 +538,30 @@
       const dl = facts({
         id: o.id, street: o.street, community: o.community, category: f.category,
         founded_by: f.founded_by, filed: f.filed, members: f.members, party_members: f.party_members,
-        fingerprint: o.fingerprint, status: o.dissolved ? t('dissolved') : '',
+        fingerprint: o.fingerprint, status: o.dissolved ? t('dissolved') : t('in_force'),
       }, ['id', 'street', 'community', 'category', 'founded_by', 'filed', 'members', 'party_members', 'fingerprint', 'status']);
       root.append(el('h2', { text: t('filing') }), dl);
       const p = {};
-      const orgTable = (name, rows) => {
-        const s = table(`org/${encodeURIComponent(id)}`, name, rows, p);
-        return s;
-      };
-      root.append(chart('chart-org', o.reports, 'month', ['activities', 'participants', 'party_participants']));
-      root.append(orgTable('reports', o.reports));
-      root.append(orgTable('amendments', o.amendments));
-      root.append(orgTable('activities', o.activities));
-      root.append(orgTable('decisions', o.decisions));
-      root.append(orgTable('records', o.records));
+      const answer = `org/${encodeURIComponent(id)}`;
+      const { current, history } = foldReports(o.reports);
+      root.append(chart('chart-org', current, 'month', ['activities'], ['participants', 'party_participants']));
+      // The community that signed is the organisation's own (in the facts above).
+      const repCols = ['month', 'activities', 'participants', 'party_participants', 'good_deeds', 'content', 'status', 'time', 'versions'];
+      root.append(table(answer, 'reports', current, p, { title: t('current'), cols: repCols }));
+      if (history.length) {
+        const det = el('details', { class: 'history', id: 'org-history' },
+          el('summary', { text: `${t('history')} (${history.length})` }),
+          table(answer, 'reports', history, p, { title: t('history'), cols: repCols.slice(0, -1) }));
+        // The history table is a second view of the same answer table.
+        det.querySelector('table').id = `t-${answer}-history`;
+        det.querySelector('section').id = `sec-${answer}-history`;
+        root.append(det);
+      }
+      root.append(table(answer, 'amendments', o.amendments, p));
+      root.append(table(answer, 'activities', o.activities, p,
+        { cols: ['id', 'date', 'title', 'place', 'expected', 'status', 'time', 'received', 'record'] }));
+      root.append(table(answer, 'decisions', o.decisions, p));
+      root.append(table(answer, 'records', o.records, p));
     } catch (e) {
       fail(root, e);
     }

@@ -9,91 +9,9 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { execFileSync } = require('node:child_process');
-const { spawnTracked } = require('../js/children.js');
-const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { launchBrowser } = require('../web/lib.js');
-
-const HUB = process.env.LINLI_HUB_BIN;
-const NODE = process.env.LINLI_NODE_BIN;
-const GEN = path.resolve(__dirname, '../../bench/gen/gen_community.py');
-const PASSWORD = 'dash-test-password';
-
-// `serve` on port 0; resolves to { url, proc } once the URL line arrived.
-function serve(bin, dir, procs) {
-  return new Promise((resolve, reject) => {
-    const proc = spawnTracked(bin, ['--dir', dir, 'serve', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    procs.push({ proc, stderr: () => err });
-    const timer = setTimeout(() => reject(new Error(`serve printed no URL; stderr:\n${err}`)), 15000);
-    proc.stderr.on('data', (d) => { err += d.toString(); });
-    proc.stdout.on('data', (d) => {
-      out += d.toString();
-      const nl = out.indexOf('\n');
-      if (nl >= 0) { clearTimeout(timer); resolve(out.slice(0, nl).replace(/\/$/, '')); }
-    });
-    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited ${code}:\n${err}`)); });
-  });
-}
-
-const run = (bin, args, input) => execFileSync(bin, args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] }).trim();
-const lastLine = (s) => s.split('\n').pop();
-
-// Rows of an SQL query on the hub's database, through the sqlite3 shell.
-function sql(db, q) {
-  const out = execFileSync('sqlite3', ['-readonly', '-json', db, q], { encoding: 'utf8' }).trim();
-  return out ? JSON.parse(out) : [];
-}
-
-async function district(t) {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'linli-dash-'));
-  const procs = [];
-  // Every hub stops cleanly on SIGTERM; under sanitizers that also means
-  // nothing was reported while it served the pages.
-  t.after(async () => {
-    const exits = procs.map(({ proc, stderr }) => new Promise((resolve) => {
-      if (proc.exitCode !== null) return resolve([proc.exitCode, stderr()]);
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 10000);
-      proc.once('exit', (code, sig) => { clearTimeout(timer); resolve([code === null ? sig : code, stderr()]); });
-      proc.kill('SIGTERM');
-    }));
-    const done = await Promise.all(exits);
-    fs.rmSync(tmp, { recursive: true, force: true });
-    for (const [code, stderr] of done) {
-      if (code !== 0 || /Sanitizer|runtime error/.test(stderr))
-        throw new Error(`a hub exited with ${code}; stderr:\n${stderr.slice(-4000)}`);
-    }
-  });
-  const d = path.join(tmp, 'district');
-  const dkey = lastLine(run(HUB, ['--dir', d, 'init', '--role', 'district', '--name', '河北区协会']));
-  run(HUB, ['--dir', d, 'operator', 'add', 'admin', '--role', 'district'], `${PASSWORD}\n`);
-  const durl = await serve(HUB, d, procs);
-  const s = path.join(tmp, 'street');
-  const skey = lastLine(run(HUB, ['--dir', s, 'init', '--role', 'street', '--name', '望海楼街', '--upstream', durl, '--upstream-key', dkey]));
-  run(HUB, ['--dir', d, 'enroll', '--name', '望海楼街', '--key', skey]);
-  const surl = await serve(HUB, s, procs);
-  const wrote = [];
-  for (const [i, c] of ['建昌道社区', '铁东路社区'].entries()) {
-    const dir = path.join(tmp, `node${i}`);
-    const code = `12010500100${i + 1}`;
-    const nkey = lastLine(run(NODE, ['--dir', dir, 'init', '--community', c, '--street', '望海楼街', '--hub', `${surl}/`, '--code', code, '--hub-key', skey]));
-    run(HUB, ['--dir', s, 'enroll', '--name', c, '--key', nkey, '--code', code]);
-    wrote.push(JSON.parse(run('python3', [GEN, '--node', NODE, '--dir', dir, '--community', c, '--index', String(i), '--months', '6'])));
-    run(NODE, ['--dir', dir, 'sync']);
-  }
-  // Wait until the district holds every report the nodes wrote.
-  const db = path.join(d, 'hub.db');
-  const want = wrote.reduce((n, w) => n + w.reports, 0);
-  for (let i = 0; i < 200; i++) {
-    const [{ n }] = sql(db, 'SELECT count(*) AS n FROM reports');
-    if (n === want) break;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  return { durl, db, wrote };
-}
+const { PASSWORD, sql, district, parseCsv } = require('./district.js');
 
 // The texts of a table's cells, row by row, keyed by data-key.
 async function tableRows(page, id) {
@@ -106,21 +24,6 @@ async function tableRows(page, id) {
 
 async function totals(page, section) {
   return page.$$eval(`#${section} dl.dash-totals dd`, (dds) => Object.fromEntries(dds.map((d) => [d.dataset.key, Number(d.textContent)])));
-}
-
-// Parse CSV text (RFC 4180, CRLF) into rows of strings.
-function parseCsv(text) {
-  const rows = [];
-  let row = [], f = '', q = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (q) {
-      if (c === '"' && text[i + 1] === '"') { f += '"'; i++; } else if (c === '"') q = false; else f += c;
-    } else if (c === '"') q = true;
-    else if (c === ',') { row.push(f); f = ''; } else if (c === '\r') { /* part of CRLF */ } else if (c === '\n') { row.push(f); rows.push(row); row = []; f = ''; } else f += c;
-  }
-  if (f || row.length) { row.push(f); rows.push(row); }
-  return rows;
 }
 
 test('the dashboard shows the figures the database holds, in Chinese and English, with CSV', { timeout: 120000 }, async (t) => {
@@ -214,9 +117,14 @@ test('the dashboard shows the figures the database holds, in Chinese and English
   await page.goto(`${durl}/dashboard/org/${orgId}`);
   await page.waitForSelector('#dash[data-ready="1"]');
   const reps = await tableRows(page, `t-org\\/${orgId}-reports`);
-  const [nrep] = sql(db, `SELECT count(*) AS n FROM entries WHERE kind = 'report.monthly' AND CAST(body AS TEXT)->>'org' = '${orgId}'`);
+  // One row per month (the current report), in month order; earlier versions folded.
+  const [nrep] = sql(db, `SELECT count(DISTINCT CAST(body AS TEXT)->>'month') AS n FROM entries WHERE kind = 'report.monthly' AND CAST(body AS TEXT)->>'org' = '${orgId}'`);
   assert.equal(reps.length, nrep.n);
-  assert.ok(reps.every((r) => r.signed_by === '建昌道社区'));
+  const months = reps.map((r) => r.month);
+  assert.deepEqual(months, [...months].sort());
+  // Every record names the community that signed it.
+  const recs = await tableRows(page, `t-org\\/${orgId}-records`);
+  assert.ok(recs.length > reps.length && recs.every((r) => r.signed_by === '建昌道社区'));
 
   // The API refuses a caller without a session.
   const anon = await fetch(`${durl}/api/v1/dashboard/hierarchy`);
