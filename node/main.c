@@ -18,6 +18,7 @@
 #include "../common/log.h"
 #include "../common/version.h"
 #include "../protocol/keys.h"
+#include "attach.h"
 #include "csvimport.h"
 #include "keyexport.h"
 #include "usbin.h"
@@ -261,6 +262,21 @@ static int cmd_report_monthly(args *a) {
                           opt(a, "--content"), opt(a, "--scope"), opt(a, "--good-deeds")};
   cm_rc rc = node_report_monthly(ctx, &in, record, &e);
   if (!rc) printf("%s\n", record);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_attach(args *a) {
+  node_ctx *ctx = NULL;
+  char hash[CM_ATT_HEX], record[NODE_RECORD_ID_MAX];
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  node_attach_input in = {opt(a, "--org"), a->pos[0], opt(a, "--title"), opt(a, "--heading"),
+                          opt(a, "--record")};
+  cm_rc rc = node_attach(ctx, &in, hash, record, &e);
+  if (!rc) printf("%s\n%s\n", record, hash);
   node_close(ctx);
   return rc ? fail(rc, &e) : 0;
 }
@@ -578,6 +594,7 @@ static const char *const o_report[] = {"--org", "--month", "--activities", "--pa
 static const char *const o_rlist[] = {"--org", "--month", NULL};
 static const char *const o_act[] = {"--org", "--date", "--title", "--place", "--expected",
                                     "--description", NULL};
+static const char *const o_attach[] = {"--org", "--title", "--heading", "--record", NULL};
 static const char *const o_rect[] = {"--org", "--decision", "--content", NULL};
 static const char *const f_inbox[] = {"--json", "--keep-unread", NULL};
 static const char *const o_serve[] = {"--listen", NULL};
@@ -618,6 +635,15 @@ static const command commands[] = {
     {"rectification", "file", cmd_rectification_file, o_rect, f_none, 0, 0,
      "rectification file --org ID --decision RECORD --content TEXT",
      "整改报告，答复一项批评（RECORD 取自上级决定列表 inbox）。"},
+    {"attach", NULL, cmd_attach, o_attach, f_none, 1, 1,
+     "attach --org ID FILE --title TEXT [--heading filing|activity|people|evaluation|plan|change]\n"
+     "       [--record RECORD]",
+     "给组织的档案附上扫描件或照片（PDF、JPEG、PNG，按文件内容判断）：文件存入 DIR/files，\n"
+     "以它的 BLAKE2b 哈希命名，只存一份；签名的记录写明哈希、类型、大小和标题，随下次同步上报。\n"
+     "--record 把附件挂在本社区的一条记录上（备案、变更、月报、活动、整改等）；--heading 是档案类别：\n"
+     "filing 备案材料、activity 活动材料、people 人员材料、evaluation 评比材料、plan 计划总结材料、\n"
+     "change 变更材料（不给时按记录的种类定，默认备案材料）。每个文件最多 10 MB，每个组织每年最多\n"
+     "200 MB。先打印记录编号，最后一行单独打印文件的哈希。"},
     {"import", "reports", cmd_import_reports, o_none, f_none, 1, 1, "import reports FILE.csv",
      "从 CSV 文件导入月报（UTF-8，可带 BOM）。表头为中文：\n"
      "备案编号,月份,活动次数,参加人次,党员参加人次,活动内容,服务范围,好人好事\n"
