@@ -1,0 +1,65 @@
+/* attach.h - files that travel with the records at a hub: which signed
+ * file.attached entry an upload belongs to and whether the caller may send
+ * it, the resumable receipt of its bytes into DIR/files (common/attach.h),
+ * checked against the entry's hash and type, counted in the author's daily
+ * quota, and which archive headings this hub takes from below (a district
+ * takes every heading but 人员材料 unless set otherwise: files.above_street). */
+#ifndef LINLI_HUB_ATTACH_H
+#define LINLI_HUB_ATTACH_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "../common/attach.h"
+#include "hub.h"
+
+/* Configuration key: the headings that travel above the street, comma-separated. */
+#define HUB_CONFIG_ABOVE_STREET "files.above_street"
+#define HUB_ABOVE_STREET_DEFAULT "filing,activity,evaluation,plan,change"
+
+/* The file an upload names: the entry and what it says of the file. */
+typedef struct hub_att_target {
+  uint8_t author[PROTO_KEY_BYTES];
+  uint64_t seq;
+  char hash[CM_ATT_HEX];
+  char type[32];
+  char heading[16];
+  uint64_t size;
+} hub_att_target;
+
+/* Find the entry record ("<author hex>/<seq>") naming the file of hash that
+ * caller wants to send: held here, of kind file.attached, naming that hash;
+ * the caller is its author or the hub that enrolled it (a street forwarding);
+ * the organisation is the author's; at a district the heading travels above
+ * the street.  CM_ERR_INVALID (malformed, or the entry names another hash),
+ * CM_ERR_NOT_FOUND (entry not held: push the entries first), CM_ERR_PERM. */
+cm_rc hub_attach_target(hub_ctx *ctx, const uint8_t caller[PROTO_KEY_BYTES], const char *hash,
+                        const char *record, hub_att_target *t, cm_err *err);
+
+/* How much of t's file this hub holds: *have 1 when whole; *offset the
+ * bytes of a partial upload to continue after. */
+cm_rc hub_attach_status(hub_ctx *ctx, const hub_att_target *t, int *have, uint64_t *offset,
+                        cm_err *err);
+
+/* Take len bytes of t's file at offset (see cm_att_receive).  At offset 0 the
+ * author's daily quota must hold the whole file (CM_ERR_TOO_LARGE otherwise);
+ * a whole, verified file is counted in it.  *held_out, *done_out as
+ * cm_att_receive (done also when the file was held already). */
+cm_rc hub_attach_receive(hub_ctx *ctx, const hub_att_target *t, uint64_t offset,
+                         const uint8_t *p, size_t len, uint64_t *held_out, int *done_out,
+                         cm_err *err);
+
+/* 1 when this hub sends files of heading to its upstream (a street: the
+ * headings the district takes, as it last said; all but people by default). */
+int hub_attach_heading_travels(hub_ctx *ctx, const char *heading);
+
+/* The file.attached entries of author after seq, as an array of
+ * {"seq", "record", "org", "heading", "hash", "type", "size", "title"}
+ * (record is the entry's own record id). */
+cm_rc hub_attach_entries(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], uint64_t after,
+                         json_t **out, cm_err *err);
+
+/* The hub's folder of files. */
+cm_rc hub_attach_store(hub_ctx *ctx, cm_att_store *st, cm_err *err);
+
+#endif

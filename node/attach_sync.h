@@ -1,0 +1,17 @@
+/* attach_sync.h - the node's files in a sync pass: after the hub has
+ * acknowledged the entries that name them, each file not yet sent goes up
+ * (common/attach_push.h), oldest first; meta files_pushed_seq remembers up to
+ * which entry every file is at the hub, so a pass asks only about new ones. */
+#ifndef LINLI_NODE_ATTACH_SYNC_H
+#define LINLI_NODE_ATTACH_SYNC_H
+
+#include "../common/attach_push.h"
+#include "node.h"
+
+/* Send the files named by acknowledged entries after files_pushed_seq to the
+ * hub at url.  *sent adds up what was sent.  Stops at the first failure
+ * (the next pass continues there); errors as cm_att_push. */
+cm_rc node_attach_sync(node_ctx *ctx, const char *url, const cm_client_opts *opts,
+                       cm_att_sent *sent, cm_err *err);
+
+#endif
