@@ -117,3 +117,41 @@ void hub_web_file_get(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   free(data);
   hub_web_end(&w);
 }
+
+/* "2.4 MB", "39 KB", "512 字节" */
+static void size_text(uint64_t n, char *out, size_t cap) {
+  if (n >= 1024 * 1024)
+    snprintf(out, cap, "%.1f MB", (double)n / (1024.0 * 1024.0));
+  else if (n >= 1024)
+    snprintf(out, cap, "%llu KB", (unsigned long long)(n / 1024));
+  else
+    snprintf(out, cap, "%llu 字节", (unsigned long long)n);
+}
+
+void hub_web_attach_show(hub_web_req *w, const cm_att_body *b) {
+  cm_att_store st;
+  char size[32];
+  int held = hub_attach_store(w->hub, &st, NULL) == CM_OK && cm_att_has(&st, b->hash);
+  size_text(b->size, size, sizeof size);
+  cm_html_printf(&w->h, "<div class=\"attachment\"><strong>%h</strong> · %h · %h · %h<br>",
+                 b->title, cm_att_heading_label(b->heading), cm_att_type_label(b->type), size);
+  if (!held) {
+    cm_html_raw(&w->h, "<small class=\"reason\">文件尚未传到本级</small>");
+  } else if (!strcmp(b->type, "application/pdf")) {
+    cm_html_printf(&w->h, "<a href=\"/api/v1/files/%U\" target=\"_blank\" rel=\"noopener\" "
+                          "class=\"file-pdf\">打开 PDF</a>", b->hash);
+  } else {
+    cm_html_printf(&w->h, "<a href=\"/api/v1/files/%U\" target=\"_blank\" rel=\"noopener\">"
+                          "<img src=\"/api/v1/files/%U\" alt=\"%h\" width=\"320\" "
+                          "class=\"file-image\"></a>", b->hash, b->hash, b->title);
+  }
+  cm_html_raw(&w->h, "</div>");
+}
+
+int hub_web_attach_cell(hub_web_req *w, const char *kind, const json_t *body) {
+  cm_att_body b;
+  if (!kind || strcmp(kind, CM_ATT_KIND) != 0) return 0;
+  if (cm_att_read(body, &b, NULL) != CM_OK) return 0;
+  hub_web_attach_show(w, &b);
+  return 1;
+}
