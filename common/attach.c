@@ -441,3 +441,26 @@ cm_rc cm_att_verify(const cm_att_store *st, const char *hash, cm_err *err) {
     rc = cm_errf(err, CM_ERR_INVALID, "附件 %.16s… 已损坏（内容与哈希不符）", hash);
   return rc;
 }
+
+cm_rc cm_att_copy_out(const cm_att_store *st, const char *hash, const char *dest_dir,
+                      cm_err *err) {
+  char tmp[1200], dst[1200];
+  uint8_t *data = NULL;
+  size_t len = 0;
+  cm_rc rc = cm_att_load(st, hash, 10 * CM_ATT_FILE_MAX, &data, &len, err);
+  if (rc) return rc;
+  snprintf(dst, sizeof dst, "%s/%s", dest_dir, hash);
+  snprintf(tmp, sizeof tmp, "%s/%s.tmp", dest_dir, hash);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (fd < 0) {
+    rc = io_err(err, "无法写入", tmp);
+  } else {
+    rc = write_all(fd, data, len, tmp, err);
+    if (!rc && fsync(fd) != 0) rc = io_err(err, "无法写入", tmp);
+    close(fd);
+    if (!rc && rename(tmp, dst) != 0) rc = io_err(err, "无法保存", dst);
+    if (rc) unlink(tmp);
+  }
+  free(data);
+  return rc;
+}

@@ -121,4 +121,9 @@ cm_rc cm_att_put(const cm_att_store *st, const char *hash, const char *type, con
  * CM_ERR_INVALID when corrupt. */
 cm_rc cm_att_verify(const cm_att_store *st, const char *hash, cm_err *err);
 
+/* Copy the held file of hash to dest_dir/hash (a USB stick's folder):
+ * temporary name, fsync, rename. */
+cm_rc cm_att_copy_out(const cm_att_store *st, const char *hash, const char *dest_dir,
+                      cm_err *err);
+
 #endif

@@ -49,6 +49,11 @@ cm_rc hub_attach_receive(hub_ctx *ctx, const hub_att_target *t, uint64_t offset,
                          const uint8_t *p, size_t len, uint64_t *held_out, int *done_out,
                          cm_err *err);
 
+/* Store t's whole file from len bytes (a USB bundle's): checked like an
+ * upload (size, type, hash, quota); *stored_out 0 when it was held already. */
+cm_rc hub_attach_put(hub_ctx *ctx, const hub_att_target *t, const uint8_t *p, size_t len,
+                     int *stored_out, cm_err *err);
+
 /* 1 when this hub sends files of heading to its upstream (a street: the
  * headings the district takes, as it last said; all but people by default). */
 int hub_attach_heading_travels(hub_ctx *ctx, const char *heading);
@@ -61,5 +66,13 @@ cm_rc hub_attach_entries(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], ui
 
 /* The hub's folder of files. */
 cm_rc hub_attach_store(hub_ctx *ctx, cm_att_store *st, cm_err *err);
+
+/* The files a node's USB bundle carries (DIR = the bundle's path + ".files",
+ * index.tsv naming each file's entry), after the bundle was imported: each
+ * checked against its entry like an upload.  *stored_out new files,
+ * *held_out files held already.  The first refusal is returned (with the
+ * file and the reason) after the others were tried; no index: nothing. */
+cm_rc hub_attach_import_dir(hub_ctx *ctx, const char *dir, unsigned *stored_out,
+                            unsigned *held_out, cm_err *err);
 
 #endif

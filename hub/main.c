@@ -15,6 +15,7 @@
 #include "../common/http_client.h"
 #include "../common/log.h"
 #include "../common/version.h"
+#include "attach.h"
 #include "activity.h"
 #include "backup.h"
 #include "usbout.h"
@@ -425,6 +426,16 @@ static int cmd_bundle(const cmd_args *a) {
     cm_err e2;
     cm_err_clear(&e2);
     if (hub_review_auto(ctx, NULL, &e2)) cm_warn("auto-accept: %s", e2.msg);
+  }
+  if (!rc) {
+    /* the files that came beside the bundle (linli-node bundle export) */
+    char files[HUB_PATH_MAX + 16];
+    unsigned stored = 0, held = 0;
+    snprintf(files, sizeof files, "%s.files", pos[1]);
+    rc = hub_attach_import_dir(ctx, files, &stored, &held, &err);
+    if (stored || held) fprintf(stderr, "附件：新收 %u 个，已有 %u 个\n", stored, held);
+    if (rc) res.rc = rc;
+    if (rc) snprintf(res.message, sizeof res.message, "%s", err.msg);
   }
   j = hub_ingest_result_json(&res);
   if (rc && j) {

@@ -14,4 +14,10 @@
 cm_rc node_attach_sync(node_ctx *ctx, const char *url, const cm_client_opts *opts,
                        cm_att_sent *sent, cm_err *err);
 
+/* Beside a USB bundle written to bundle_path: the folder bundle_path.files
+ * with a copy of every file not yet settled at the hub and index.tsv, one
+ * "<record id>\t<hash>" line each (linli-hub bundle import reads it).
+ * Nothing is written when there is no such file.  *n_out the files. */
+cm_rc node_attach_export(node_ctx *ctx, const char *bundle_path, unsigned *n_out, cm_err *err);
+
 #endif

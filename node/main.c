@@ -19,6 +19,7 @@
 #include "../common/version.h"
 #include "../protocol/keys.h"
 #include "attach.h"
+#include "attach_sync.h"
 #include "csvimport.h"
 #include "keyexport.h"
 #include "usbin.h"
@@ -459,7 +460,10 @@ static int cmd_bundle_export(args *a) {
   cm_err_clear(&e);
   int x = open_node(a, &ctx);
   if (x) return x;
+  unsigned files = 0;
   cm_rc rc = node_bundle_export(ctx, a->pos[0], &n, &e);
+  if (!rc) rc = node_attach_export(ctx, a->pos[0], &files, &e);
+  if (!rc && files) fprintf(stderr, "附件 %u 个，在 %s.files 目录里，随包一起带去\n", files, a->pos[0]);
   if (!rc) printf("%llu\n", (unsigned long long)n);
   node_close(ctx);
   return rc ? fail(rc, &e) : 0;
@@ -659,7 +663,8 @@ static const command commands[] = {
      "收到的上级决定，新的在前：时间、种类、记录、组织、理由。\n"
      "除非给 --keep-unread，否则标记为已读。"},
     {"bundle", "export", cmd_bundle_export, o_none, f_none, 1, 1, "bundle export FILE",
-     "把街道分会尚未确认的记录写成一个包（用U盘带去）。打印条数。"},
+     "把街道分会尚未确认的记录写成一个包（用U盘带去）。打印条数。\n"
+     "尚未传到街道分会的附件复制到 FILE.files 目录（含 index.tsv），与包一起带去。"},
     {"bundle", "import", cmd_bundle_import, o_none, f_none, 1, 1, "bundle import FILE",
      "导入街道分会为本社区导出的回传文件（linli-hub bundle export --node）：回执、审核结果\n"
      "和上级决定，逐一核验签名，效果与联网同步完全相同。"},

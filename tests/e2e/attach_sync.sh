@@ -126,3 +126,34 @@ grep -q "今日上传量已达上限" "$E2E_TMP/quota.err" || fail "no quota mes
 "$HUB" --dir "$E2E_TMP/street" quota 67108864 >/dev/null
 "$NODE" --dir "$N" sync 2>/dev/null || fail "the file did not go after the quota was raised"
 ok "files count in the author's daily quota"
+
+# USB: a community without network carries its files beside the bundle; the street checks
+# each against its entry (a changed byte is refused, naming the file) and forwards them.
+U="$E2E_TMP/n2"
+"$NODE" --dir "$U" init --community 铁东路社区 --street 望海楼街 --hub http://127.0.0.1:9 \
+  --code 120105001002 --hub-key "$SKEY" >"$E2E_TMP/n2.init"
+"$HUB" --dir "$E2E_TMP/street" enroll --name 铁东路社区 --key "$(last_line <"$E2E_TMP/n2.init")" \
+  --code 120105001002 >/dev/null
+ORG2=$("$NODE" --dir "$U" org file --filed 2025-01-01 --name 铁东路书画社 --category 文体 \
+  --leader 李华 --phone 13900000000 --members 9 --party-members 0 | last_line)
+mk "$F/u1.pdf" '%%PDF-1.5\n' 120000
+mk "$F/u2.png" '\x89PNG\r\n\x1a\n' 90000
+HU1=$("$NODE" --dir "$U" attach --org "$ORG2" "$F/u1.pdf" --title 书画社章程 | last_line)
+HU2=$("$NODE" --dir "$U" attach --org "$ORG2" "$F/u2.png" --title 书画展照片 --heading activity | last_line)
+"$NODE" --dir "$U" bundle export "$E2E_TMP/stick.lnbd" >/dev/null 2>&1 || fail "bundle export"
+[ -f "$E2E_TMP/stick.lnbd.files/$HU1" ] && [ -f "$E2E_TMP/stick.lnbd.files/$HU2" ] ||
+  fail "the files did not go beside the bundle"
+printf 'Y' | dd of="$E2E_TMP/stick.lnbd.files/$HU2" bs=1 seek=7000 conv=notrunc 2>/dev/null
+if "$HUB" --dir "$E2E_TMP/street" bundle import "$E2E_TMP/stick.lnbd" >"$E2E_TMP/usb1.out" \
+  2>"$E2E_TMP/usb1.err"; then fail "a changed file on the stick was taken"; fi
+grep -q "哈希不符" "$E2E_TMP/usb1.err" || fail "no hash message: $(cat "$E2E_TMP/usb1.err")"
+cmp -s "$F/u1.pdf" "$E2E_TMP/street/files/$HU1" || fail "the good file on the stick was not stored"
+[ ! -e "$E2E_TMP/street/files/$HU2" ] || fail "the street stored a changed file"
+cp "$F/u2.png" "$E2E_TMP/stick.lnbd.files/$HU2"
+"$HUB" --dir "$E2E_TMP/street" bundle import "$E2E_TMP/stick.lnbd" >/dev/null 2>"$E2E_TMP/usb2.err" ||
+  fail "the repaired stick: $(cat "$E2E_TMP/usb2.err")"
+grep -q "附件：新收 1 个，已有 1 个" "$E2E_TMP/usb2.err" || fail "import counts: $(cat "$E2E_TMP/usb2.err")"
+cmp -s "$F/u2.png" "$E2E_TMP/street/files/$HU2" || fail "the stick's photo differs"
+wait_for 30 test -f "$E2E_TMP/district/files/$HU2" || fail "the district did not get the USB files"
+cmp -s "$F/u1.pdf" "$E2E_TMP/district/files/$HU1" || fail "the district's USB PDF differs"
+ok "USB: files beside the bundle, checked one by one, forwarded"
