@@ -19,6 +19,7 @@
 #include "../protocol/request.h"
 #include "activity.h"
 #include "diverge.h"
+#include "dossier.h"
 #include "enrolguard.h"
 #include "fork.h"
 #include "hublog.h"
@@ -530,6 +531,8 @@ static const cm_http_route api_routes[] = {
     {"GET", "/api/v1/files/{}/upload", hub_web_file_upload_status, HUB_HELP_FILE_STATUS},
     {"PUT", "/api/v1/files/{}/upload", hub_web_file_upload, HUB_HELP_FILE_UPLOAD},
     {"GET", "/api/v1/files/{}", hub_web_file_get, HUB_HELP_FILE_GET},
+    {"GET", "/dossier/{}/zip", hub_dossier_zip_page, HUB_HELP_DOSSIER_ZIP},
+    {"GET", "/dossier/{}", hub_dossier_page, HUB_HELP_DOSSIER},
 };
 
 /* The table and its length. */

@@ -16,6 +16,7 @@
 #include "../common/log.h"
 #include "../common/version.h"
 #include "attach.h"
+#include "dossier.h"
 #include "activity.h"
 #include "backup.h"
 #include "usbout.h"
@@ -818,6 +819,40 @@ static int cmd_dashboard(const cmd_args *a) {
   return EXIT_OK;
 }
 
+static int cmd_dossier(const cmd_args *a) {
+  opt_spec o[] = {{"org", 0, NULL}, {"zip", 0, NULL}};
+  const char *pos[1];
+  size_t n_pos = 0;
+  int r = parse_or_help(a, "dossier", o, 2, pos, 0, &n_pos);
+  hub_ctx *ctx = NULL;
+  cm_dossier d;
+  cm_att_store st;
+  cm_buf page;
+  char level[HUB_NAME_MAX + 16];
+  unsigned files = 0;
+  cm_err err;
+  if (r >= 0) return r;
+  if (!o[0].value) return usage_error("用法：dossier --org ID [--zip FILE]");
+  cm_err_clear(&err);
+  cm_dossier_init(&d, "");
+  cm_buf_init(&page, 16u << 20);
+  cm_rc rc = hub_open(a->dir, &ctx, &err);
+  if (!rc) rc = hub_dossier_build(ctx, o[0].value, &d, NULL, &err);
+  if (!rc) rc = hub_attach_store(ctx, &st, &err);
+  if (!rc) hub_dossier_level(ctx, level, sizeof level);
+  if (!rc && o[1].value) {
+    rc = cm_dossier_zip(&d, level, &st, o[1].value, &files, &err);
+    if (!rc) printf("%zu 项，%u 个文件 → %s\n", d.n, files, o[1].value);
+  } else if (!rc) {
+    rc = cm_dossier_html(&d, level, "files/", 0, &st, &page, &err);
+    if (!rc) fwrite(page.p, 1, page.len, stdout);
+  }
+  cm_buf_free(&page);
+  cm_dossier_free(&d);
+  hub_close(ctx);
+  return rc ? fail(rc, &err) : EXIT_OK;
+}
+
 static int cmd_quota(const cmd_args *a) {
   const char *pos[1];
   size_t n_pos = 0;
@@ -1280,6 +1315,10 @@ static const hub_command commands[] = {
    "import：导入社区用U盘带来的包，与联网上报完全相同；以 HTTP 接口的 JSON 格式打印结果。\n"
    "export：为没有网络的社区导出回传文件，内容与联网同步取回的相同（本社区台账的签名回执、\n"
    "CURSOR 之后的审核结果和决定，默认全部）；社区用 `linli-node bundle import FILE` 导入。"},
+  {"dossier", cmd_dossier, "--org ID [--zip FILE]",
+   "组织的档案：本级保存的全部记录和附件，按备案材料、活动材料、人员材料、评比材料、计划总结材料、\n"
+   "变更材料分类，各类按时间排列。不给 --zip 时把可打印的网页打印到标准输出；给 --zip 时写成\n"
+   "一个 ZIP（index.html 和 files/ 下的全部附件）。操作员网页：/dossier/备案编号。"},
   {"rebuild", cmd_rebuild, "",
    "从保存的台账重建汇总表（组织、月报、活动、社区）；结果与逐条接收时相同。"},
   {"status", cmd_status, "[--json]",

@@ -2219,3 +2219,23 @@ cm_rc hub_store_kind_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], 
   sqlite3_finalize(s);
   return rc;
 }
+
+static const char SQL_AUTHOR_ENTRIES[] =
+    "SELECT seq, kind, time_ms, body FROM entries WHERE author = ?1 ORDER BY seq";
+
+cm_rc hub_store_author_entries(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                               hub_store_author_fn fn, void *ctx, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  int r = sqlite3_prepare_v2(st->db, SQL_AUTHOR_ENTRIES, -1, &s, NULL);
+  cm_rc rc = cm_db_check(st->db, r, "listing an author's entries", err);
+  if (rc) return rc;
+  sqlite3_bind_blob(s, 1, author, PROTO_KEY_BYTES, SQLITE_STATIC);
+  while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW)
+    rc = fn(ctx, (uint64_t)sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
+            (uint64_t)sqlite3_column_int64(s, 2), sqlite3_column_blob(s, 3),
+            (size_t)sqlite3_column_bytes(s, 3), err);
+  if (!rc && r != SQLITE_DONE && r != SQLITE_ROW)
+    rc = cm_db_check(st->db, r, "listing an author's entries", err);
+  sqlite3_finalize(s);
+  return rc;
+}

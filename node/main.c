@@ -20,6 +20,7 @@
 #include "../protocol/keys.h"
 #include "attach.h"
 #include "attach_sync.h"
+#include "dossier.h"
 #include "csvimport.h"
 #include "keyexport.h"
 #include "usbin.h"
@@ -278,6 +279,25 @@ static int cmd_attach(args *a) {
                           opt(a, "--record")};
   cm_rc rc = node_attach(ctx, &in, hash, record, &e);
   if (!rc) printf("%s\n%s\n", record, hash);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_dossier(args *a) {
+  node_ctx *ctx = NULL;
+  cm_buf page;
+  unsigned files = 0;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_buf_init(&page, 16u << 20);
+  const char *org = opt(a, "--org"), *zip = opt(a, "--zip");
+  cm_rc rc = org ? node_dossier_write(ctx, org, zip, &page, &files, &e)
+                 : cm_errf(&e, CM_ERR_INVALID, "缺少 --org（组织的备案编号）");
+  if (!rc && zip) printf("%u 个文件 → %s\n", files, zip);
+  if (!rc && !zip) fwrite(page.p, 1, page.len, stdout);
+  cm_buf_free(&page);
   node_close(ctx);
   return rc ? fail(rc, &e) : 0;
 }
@@ -599,6 +619,7 @@ static const char *const o_rlist[] = {"--org", "--month", NULL};
 static const char *const o_act[] = {"--org", "--date", "--title", "--place", "--expected",
                                     "--description", NULL};
 static const char *const o_attach[] = {"--org", "--title", "--heading", "--record", NULL};
+static const char *const o_dossier[] = {"--org", "--zip", NULL};
 static const char *const o_rect[] = {"--org", "--decision", "--content", NULL};
 static const char *const f_inbox[] = {"--json", "--keep-unread", NULL};
 static const char *const o_serve[] = {"--listen", NULL};
@@ -648,6 +669,10 @@ static const command commands[] = {
      "filing 备案材料、activity 活动材料、people 人员材料、evaluation 评比材料、plan 计划总结材料、\n"
      "change 变更材料（不给时按记录的种类定，默认备案材料）。每个文件最多 10 MB，每个组织每年最多\n"
      "200 MB。先打印记录编号，最后一行单独打印文件的哈希。"},
+    {"dossier", NULL, cmd_dossier, o_dossier, f_none, 0, 0, "dossier --org ID [--zip FILE]",
+     "组织的档案：本社区的全部记录和附件，按备案材料、活动材料、人员材料、评比材料、计划总结材料、\n"
+     "变更材料分类，各类按时间排列。不给 --zip 时把可打印的网页打印到标准输出；给 --zip 时写成\n"
+     "一个 ZIP（index.html 和 files/ 下的全部附件），可以交给别人。"},
     {"import", "reports", cmd_import_reports, o_none, f_none, 1, 1, "import reports FILE.csv",
      "从 CSV 文件导入月报（UTF-8，可带 BOM）。表头为中文：\n"
      "备案编号,月份,活动次数,参加人次,党员参加人次,活动内容,服务范围,好人好事\n"

@@ -157,3 +157,44 @@ cmp -s "$F/u2.png" "$E2E_TMP/street/files/$HU2" || fail "the stick's photo diffe
 wait_for 30 test -f "$E2E_TMP/district/files/$HU2" || fail "the district did not get the USB files"
 cmp -s "$F/u1.pdf" "$E2E_TMP/district/files/$HU1" || fail "the district's USB PDF differs"
 ok "USB: files beside the bundle, checked one by one, forwarded"
+
+# The dossier: every record and file of the organisation under the six headings, and a ZIP
+# that Python's zipfile opens, each file under its hash.
+check_zip() { # ZIP EXPECTED_FILES
+  python3 - "$1" "$2" <<'PY'
+import hashlib, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+assert z.testzip() is None
+names = z.namelist()
+assert "index.html" in names, names
+files = [n for n in names if n.startswith("files/")]
+assert len(files) == int(sys.argv[2]), (len(files), names)
+index = z.read("index.html").decode()
+for n in files:
+    h = n[len("files/"):].split(".")[0]
+    assert hashlib.blake2b(z.read(n), digest_size=32).hexdigest() == h, n
+    assert n in index, n + " not linked from index.html"
+for heading in ("备案材料", "活动材料", "人员材料", "评比材料", "计划总结材料", "变更材料"):
+    assert heading in index, heading
+print(len(files))
+PY
+}
+"$NODE" --dir "$N" dossier --org "$ORG" --zip "$E2E_TMP/node.zip" >/dev/null || fail "node dossier"
+check_zip "$E2E_TMP/node.zip" 6 >/dev/null || fail "the node's dossier ZIP"
+"$NODE" --dir "$N" dossier --org "$ORG" >"$E2E_TMP/node.html" || fail "node dossier page"
+python3 - "$E2E_TMP/node.html" <<'PY' || fail "the node's dossier page is not in order"
+import re, sys
+page = open(sys.argv[1]).read()
+act = page.index("活动材料"), page.index("人员材料")
+assert page.index("活动照片") > act[0] and page.index("活动照片") < act[1]
+assert page.index("月报") > act[0] and page.index("月报") < act[1]
+assert page.index("成员名册") > act[1]
+assert page.index("组织章程") < act[0]
+assert not re.search(r">[^<]*[0-9a-f]{64}[^<]*<", page), "a hash shown as text"
+PY
+"$HUB" --dir "$E2E_TMP/district" dossier --org "$ORG" --zip "$E2E_TMP/district.zip" >/dev/null ||
+  fail "district dossier"
+check_zip "$E2E_TMP/district.zip" 5 >/dev/null || fail "the district's dossier ZIP"
+"$HUB" --dir "$E2E_TMP/district" dossier --org "$ORG" | grep -q "文件未存到本级" ||
+  fail "the district's page does not say 人员材料 is not held there"
+ok "dossier at node and district: six headings, time order, ZIP with every file under its hash"
