@@ -67,6 +67,10 @@ cm_rc cm_att_push(const char *base_url, const cm_client_opts *opts, const cm_att
     sent->skipped++;
     goto out;
   }
+  if (json_is_false(json_object_get(j, "wanted"))) {
+    sent->declined++; /* a heading the hub above does not take: kept below */
+    goto out;
+  }
   offset = (uint64_t)json_integer_value(json_object_get(j, "offset"));
   chunk = malloc(CM_ATT_CHUNK);
   if (!chunk) {

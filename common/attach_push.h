@@ -17,6 +17,7 @@ typedef struct cm_att_sent {
   unsigned requests;  /* HTTP requests made */
   unsigned files;     /* files now whole at the hub because of this push */
   unsigned skipped;   /* files the hub held already */
+  unsigned declined;  /* files of a heading the hub does not take (they stay below) */
 } cm_att_sent;
 
 /* Send the held file hash (size bytes) named by the signed entry record

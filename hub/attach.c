@@ -97,14 +97,13 @@ cm_rc hub_attach_target(hub_ctx *ctx, const uint8_t caller[PROTO_KEY_BYTES], con
                 : cm_errf(err, CM_ERR_PERM, "这个密钥没有在本级登记");
   if (!rc) rc = cm_att_owns(&b, prefix, err);
   pthread_mutex_unlock(&ctx->lock);
-  if (!rc && ctx->role == HUB_ROLE_DISTRICT && memcmp(t->author, ctx->kp.pk, PROTO_KEY_BYTES) &&
-      !hub_attach_heading_travels(ctx, b.heading))
-    rc = cm_errf(err, CM_ERR_PERM, "%s只留在社区和街道，不上传到区", cm_att_heading_label(b.heading));
   if (!rc) {
     snprintf(t->hash, sizeof t->hash, "%s", b.hash);
     snprintf(t->type, sizeof t->type, "%s", b.type);
     snprintf(t->heading, sizeof t->heading, "%s", b.heading);
     t->size = b.size;
+    t->wanted = ctx->role != HUB_ROLE_DISTRICT || !memcmp(t->author, ctx->kp.pk, PROTO_KEY_BYTES) ||
+                hub_attach_heading_travels(ctx, b.heading);
   }
   json_decref(json);
   free(body);
@@ -196,6 +195,9 @@ cm_rc hub_attach_receive(hub_ctx *ctx, const hub_att_target *t, uint64_t offset,
   *done_out = 0;
   cm_rc rc = hub_attach_store(ctx, &st, err);
   if (rc) return rc;
+  if (!t->wanted)
+    return cm_errf(err, CM_ERR_PERM, "%s只留在社区和街道，不上传到区",
+                   cm_att_heading_label(t->heading));
   pthread_mutex_lock(&files_lock);
   if (cm_att_has(&st, t->hash)) {
     *held_out = t->size;

@@ -2,8 +2,8 @@
  * file.attached entry an upload belongs to and whether the caller may send
  * it, the resumable receipt of its bytes into DIR/files (common/attach.h),
  * checked against the entry's hash and type, counted in the author's daily
- * quota, and which archive headings this hub takes from below (a district
- * takes every heading but 人员材料 unless set otherwise: files.above_street). */
+ * quota, and which archive headings a district takes from below (every
+ * heading but 人员材料 unless set otherwise: files.above_street). */
 #ifndef LINLI_HUB_ATTACH_H
 #define LINLI_HUB_ATTACH_H
 
@@ -25,13 +25,14 @@ typedef struct hub_att_target {
   char type[32];
   char heading[16];
   uint64_t size;
+  int wanted; /* 0: a district that does not take this heading (files.above_street) */
 } hub_att_target;
 
 /* Find the entry record ("<author hex>/<seq>") naming the file of hash that
  * caller wants to send: held here, of kind file.attached, naming that hash;
  * the caller is its author or the hub that enrolled it (a street forwarding);
- * the organisation is the author's; at a district the heading travels above
- * the street.  CM_ERR_INVALID (malformed, or the entry names another hash),
+ * the organisation is the author's; at a district, whether the heading travels above
+ * the street (else t->wanted is 0).  CM_ERR_INVALID (malformed, or the entry names another hash),
  * CM_ERR_NOT_FOUND (entry not held: push the entries first), CM_ERR_PERM. */
 cm_rc hub_attach_target(hub_ctx *ctx, const uint8_t caller[PROTO_KEY_BYTES], const char *hash,
                         const char *record, hub_att_target *t, cm_err *err);
@@ -54,8 +55,8 @@ cm_rc hub_attach_receive(hub_ctx *ctx, const hub_att_target *t, uint64_t offset,
 cm_rc hub_attach_put(hub_ctx *ctx, const hub_att_target *t, const uint8_t *p, size_t len,
                      int *stored_out, cm_err *err);
 
-/* 1 when this hub sends files of heading to its upstream (a street: the
- * headings the district takes, as it last said; all but people by default). */
+/* 1 when this hub takes files of heading from below when it is a district
+ * (config files.above_street; all but people by default). */
 int hub_attach_heading_travels(hub_ctx *ctx, const char *heading);
 
 /* The file.attached entries of author after seq, as an array of

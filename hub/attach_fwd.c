@@ -50,21 +50,15 @@ static cm_rc one_log(hub_ctx *hub, const cm_att_store *st, const hub_fwd_author 
     uint64_t seq = (uint64_t)json_integer_value(json_object_get(f, "seq"));
     const char *hash = json_string_value(json_object_get(f, "hash"));
     if (seq > a->acked_seq) break;
-    if (hub_attach_heading_travels(hub, json_string_value(json_object_get(f, "heading")))) {
-      if (!cm_att_has(st, hash)) break; /* its node has not sent it yet */
-      cm_err e;
-      cm_err_clear(&e);
-      rc = cm_att_push(url, opts, st, hash, json_string_value(json_object_get(f, "record")),
-                       (uint64_t)json_integer_value(json_object_get(f, "size")), sent, &e);
-      if (rc == CM_ERR_PERM) {
-        /* the district does not take it (a heading kept below): settled */
-        cm_info("forward: %s", e.msg);
-        rc = CM_OK;
-      }
-      if (rc) {
-        cm_errf(err, rc, "forward: %s", e.msg);
-        break;
-      }
+    if (!cm_att_has(st, hash)) break; /* its node has not sent it yet */
+    cm_err e;
+    cm_err_clear(&e);
+    /* the district decides which headings it takes (it answers wanted: false) */
+    rc = cm_att_push(url, opts, st, hash, json_string_value(json_object_get(f, "record")),
+                     (uint64_t)json_integer_value(json_object_get(f, "size")), sent, &e);
+    if (rc) {
+      cm_errf(err, rc, "forward: %s", e.msg);
+      break;
     }
     *settled_out = seq;
   }
@@ -107,8 +101,8 @@ cm_rc hub_attach_forward(hub_ctx *hub, const char *url, const cm_client_opts *op
     }
   }
   if (sent->requests)
-    cm_info("forward: 附件发送 %llu 字节，%u 个传完，%u 个区里已有", (unsigned long long)sent->bytes,
-            sent->files, sent->skipped);
+    cm_info("forward: 附件发送 %llu 字节，%u 个传完，%u 个区里已有，%u 个留在本级",
+            (unsigned long long)sent->bytes, sent->files, sent->skipped, sent->declined);
   free(list);
   return first;
 }

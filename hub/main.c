@@ -3,6 +3,7 @@
  * go to standard error.  Exit codes: 0 ok, 1 usage, 2 refused input,
  * 3 network, 5 storage. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -853,6 +854,58 @@ static int cmd_dossier(const cmd_args *a) {
   return rc ? fail(rc, &err) : EXIT_OK;
 }
 
+static int cmd_files(const cmd_args *a) {
+  const char *pos[3];
+  size_t n_pos = 0;
+  int r = parse_or_help(a, "files", NULL, 0, pos, 3, &n_pos);
+  hub_ctx *ctx = NULL;
+  cm_err err;
+  char v[256];
+  int found = 0;
+  if (r >= 0) return r;
+  if (n_pos < 1 || n_pos > 2 || strcmp(pos[0], "above-street") != 0)
+    return usage_error("用法：files above-street [filing,activity,people,evaluation,plan,change]");
+  cm_err_clear(&err);
+  if (n_pos == 2) {
+    /* every word one of the six headings */
+    for (const char *p = pos[1]; *p;) {
+      const char *q = strchr(p, ',');
+      char w[32];
+      size_t k = q ? (size_t)(q - p) : strlen(p);
+      snprintf(w, sizeof w, "%.*s", (int)(k < sizeof w ? k : sizeof w - 1), p);
+      if (!cm_att_heading_label(w))
+        return usage_error("「%s」不是档案类别：filing, activity, people, evaluation, plan, change", w);
+      p += k + (q ? 1 : 0);
+    }
+  }
+  cm_rc rc = hub_open(a->dir, &ctx, &err);
+  if (!rc && n_pos == 2) {
+    pthread_mutex_lock(&ctx->lock);
+    rc = hub_store_begin(ctx->store, &err);
+    if (!rc) rc = hub_store_config_set(ctx->store, HUB_CONFIG_ABOVE_STREET, pos[1], &err);
+    if (!rc)
+      rc = hub_store_commit(ctx->store, &err);
+    else
+      hub_store_rollback(ctx->store);
+    pthread_mutex_unlock(&ctx->lock);
+  }
+  if (!rc) {
+    pthread_mutex_lock(&ctx->lock);
+    rc = hub_store_config_get(ctx->store, HUB_CONFIG_ABOVE_STREET, v, sizeof v, &found, &err);
+    pthread_mutex_unlock(&ctx->lock);
+  }
+  if (!rc) {
+    const char *list = found ? v : HUB_ABOVE_STREET_DEFAULT;
+    printf("上传到区的档案类别：");
+    for (int i = 0; i < 6; i++)
+      if (hub_attach_heading_travels(ctx, cm_att_headings[i].key))
+        printf("%s ", cm_att_headings[i].label);
+    printf("\n%s\n", list);
+  }
+  hub_close(ctx);
+  return rc ? fail(rc, &err) : EXIT_OK;
+}
+
 static int cmd_quota(const cmd_args *a) {
   const char *pos[1];
   size_t n_pos = 0;
@@ -1315,6 +1368,10 @@ static const hub_command commands[] = {
    "import：导入社区用U盘带来的包，与联网上报完全相同；以 HTTP 接口的 JSON 格式打印结果。\n"
    "export：为没有网络的社区导出回传文件，内容与联网同步取回的相同（本社区台账的签名回执、\n"
    "CURSOR 之后的审核结果和决定，默认全部）；社区用 `linli-node bundle import FILE` 导入。"},
+  {"files", cmd_files, "above-street [HEADINGS]",
+   "哪些档案类别的附件上传到区（在区协会设置：街道把区不收的类别留在本级）。HEADINGS 用逗号分隔：\n"
+   "filing 备案材料、activity 活动材料、people 人员材料、evaluation 评比材料、plan 计划总结材料、\n"
+   "change 变更材料；默认除人员材料外都上传。不给 HEADINGS 时只显示现在的设置。"},
   {"dossier", cmd_dossier, "--org ID [--zip FILE]",
    "组织的档案：本级保存的全部记录和附件，按备案材料、活动材料、人员材料、评比材料、计划总结材料、\n"
    "变更材料分类，各类按时间排列。不给 --zip 时把可打印的网页打印到标准输出；给 --zip 时写成\n"

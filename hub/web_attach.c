@@ -35,8 +35,8 @@ static int begin_upload(cm_http_req *req, cm_http_resp *resp, hub_api *api, hub_
 }
 
 static json_t *status_json(const hub_att_target *t, int have, uint64_t offset) {
-  return json_pack("{s:s,s:b,s:I,s:I}", "hash", t->hash, "have", have, "offset",
-                   (json_int_t)offset, "size", (json_int_t)t->size);
+  return json_pack("{s:s,s:b,s:I,s:I,s:b}", "hash", t->hash, "have", have, "offset",
+                   (json_int_t)offset, "size", (json_int_t)t->size, "wanted", t->wanted);
 }
 
 /* ROUTE: GET /api/v1/files/{hash}/upload?record=R */

@@ -198,3 +198,13 @@ check_zip "$E2E_TMP/district.zip" 5 >/dev/null || fail "the district's dossier Z
 "$HUB" --dir "$E2E_TMP/district" dossier --org "$ORG" | grep -q "文件未存到本级" ||
   fail "the district's page does not say 人员材料 is not held there"
 ok "dossier at node and district: six headings, time order, ZIP with every file under its hash"
+
+# Retention: the district decides which headings come up; once it takes 人员材料, they do.
+"$HUB" --dir "$E2E_TMP/district" files above-street filing,activity,people,evaluation,plan,change \
+  | grep -q "人员材料" || fail "files above-street did not take 人员材料"
+mk "$F/roster2.png" '\x89PNG\r\n\x1a\n' 30000
+H_R2=$(attach "$F/roster2.png" --title 新成员名册 --heading people)
+"$NODE" --dir "$N" sync 2>/dev/null || fail "sync of a roster"
+wait_for 30 test -f "$E2E_TMP/district/files/$H_R2" || fail "the district that takes 人员材料 did not get it"
+cmp -s "$F/roster2.png" "$E2E_TMP/district/files/$H_R2" || fail "the district's roster differs"
+ok "retention: the district's setting decides which headings travel above the street"
