@@ -161,24 +161,29 @@ static const char *ext_of(const char *type) {
   return ".png";
 }
 
+const char cm_dossier_css[] =
+    "body{font-family:sans-serif;margin:2em;color:#222}"
+    "h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px solid #888;margin-top:1.6em}"
+    "table{border-collapse:collapse;width:100%}"
+    "td,th{border:1px solid #bbb;padding:4px 6px;text-align:left;vertical-align:top}"
+    "th{background:#eee}th.when{width:9em}th.what{width:7em}"
+    "img{max-width:100%;max-height:18cm;display:block;margin:4px 0}.none{color:#777}"
+    "@media print{body{margin:0}a{color:#000;text-decoration:none}h2{break-after:avoid}"
+    "tr{break-inside:avoid}}";
+
 cm_rc cm_dossier_html(const cm_dossier *d, const char *level, const char *files_href, int ext,
-                      const cm_att_store *st, cm_buf *out, cm_err *err) {
+                      const char *css_href, const cm_att_store *st, cm_buf *out, cm_err *err) {
   cm_html h;
   cm_html_init(&h, DOSSIER_PAGE_MAX, CM_LANG_ZH);
   const char *name = d->name[0] ? d->name : d->org;
-  cm_html_printf(&h,
-                 "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-                 "<title>%h档案</title><style>"
-                 "body{font-family:sans-serif;margin:2em;color:#222}"
-                 "h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px solid #888;"
-                 "margin-top:1.6em}table{border-collapse:collapse;width:100%%}"
-                 "td,th{border:1px solid #bbb;padding:4px 6px;text-align:left;vertical-align:top}"
-                 "th{background:#eee}img{max-width:100%%;max-height:18cm;display:block;"
-                 "margin:4px 0}.none{color:#777}"
-                 "@media print{a{color:#000;text-decoration:none}h2{break-after:avoid}"
-                 "tr{break-inside:avoid}}</style></head><body>"
-                 "<h1>%h档案</h1><p>备案编号：%h　　保存单位：%h　　共 %zu 项</p>",
-                 name, name, d->org, level, d->n);
+  cm_html_printf(&h, "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+                     "<title>%h档案</title>", name);
+  if (css_href)
+    cm_html_printf(&h, "<link rel=\"stylesheet\" href=\"%h\">", css_href);
+  else
+    cm_html_printf(&h, "<style>%r</style>", cm_dossier_css);
+  cm_html_printf(&h, "</head><body><h1>%h档案</h1><p>备案编号：%h　　保存单位：%h　　共 %zu 项</p>",
+                 name, d->org, level, d->n);
   for (int hd = 0; hd < 6; hd++) {
     cm_html_printf(&h, "<h2 id=\"%r\">%h</h2>", cm_att_headings[hd].key,
                    cm_att_headings[hd].label);
@@ -187,8 +192,8 @@ cm_rc cm_dossier_html(const cm_dossier *d, const char *level, const char *files_
       const cm_dossier_item *it = &d->items[i];
       if (it->heading != hd) continue;
       if (!shown++)
-        cm_html_raw(&h, "<table><thead><tr><th style=\"width:9em\">时间</th>"
-                        "<th style=\"width:7em\">种类</th><th>内容</th></tr></thead><tbody>");
+        cm_html_raw(&h, "<table><thead><tr><th class=\"when\">时间</th>"
+                        "<th class=\"what\">种类</th><th>内容</th></tr></thead><tbody>");
       cm_html_raw(&h, "<tr><td>");
       cm_html_time(&h, it->time_ms);
       cm_html_printf(&h, "</td><td>%h</td><td>%h", it->what, it->text);
@@ -243,7 +248,7 @@ cm_rc cm_dossier_zip(const cm_dossier *d, const char *level, const cm_att_store 
   unsigned files = 0;
   cm_buf_init(&page, DOSSIER_PAGE_MAX);
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
-  cm_rc rc = cm_dossier_html(d, level, "files/", 1, st, &page, err);
+  cm_rc rc = cm_dossier_html(d, level, "files/", 1, NULL, st, &page, err);
   if (rc) goto out;
   zipFile z = zipOpen(tmp, APPEND_STATUS_CREATE);
   if (!z) {

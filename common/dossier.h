@@ -47,10 +47,15 @@ void cm_dossier_sort(cm_dossier *d);
 
 /* The printable page into out.  files_href: the prefix of a file's link
  * ("/api/v1/files/" at a hub, "files/" inside the ZIP); ext 1 adds the type's
- * extension to the name (the ZIP's files).  st (may be NULL) says which files
- * are held here: the others are listed as not at this level. */
+ * extension to the name (the ZIP's files).  css_href: the stylesheet's link
+ * (a page served under a CSP without inline styles), or NULL for cm_dossier_css
+ * inline (the ZIP's index.html).  st (may be NULL) says which files are held
+ * here: the others are listed as not at this level. */
 cm_rc cm_dossier_html(const cm_dossier *d, const char *level, const char *files_href, int ext,
-                      const cm_att_store *st, cm_buf *out, cm_err *err);
+                      const char *css_href, const cm_att_store *st, cm_buf *out, cm_err *err);
+
+/* The page's stylesheet (screen and print). */
+extern const char cm_dossier_css[];
 
 /* Write the ZIP to path: index.html and files/<hash>.<pdf|jpg|png> for each
  * held file (temporary name, fsync, rename).  *files_out (may be NULL) the

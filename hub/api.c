@@ -531,6 +531,7 @@ static const cm_http_route api_routes[] = {
     {"GET", "/api/v1/files/{}/upload", hub_web_file_upload_status, HUB_HELP_FILE_STATUS},
     {"PUT", "/api/v1/files/{}/upload", hub_web_file_upload, HUB_HELP_FILE_UPLOAD},
     {"GET", "/api/v1/files/{}", hub_web_file_get, HUB_HELP_FILE_GET},
+    {"GET", "/dossier.css", hub_dossier_css, HUB_HELP_DOSSIER_CSS},
     {"GET", "/dossier/{}/zip", hub_dossier_zip_page, HUB_HELP_DOSSIER_ZIP},
     {"GET", "/dossier/{}", hub_dossier_page, HUB_HELP_DOSSIER},
 };

@@ -84,19 +84,11 @@ void hub_dossier_page(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   if (!begin(&w, req, resp, ctx, &d, &st)) goto done;
   hub_dossier_level(w.hub, level, sizeof level);
   cm_buf_init(&page, 16u << 20);
-  cm_rc rc = cm_dossier_html(&d, level, "/api/v1/files/", 0, &st, &page, &err);
+  cm_rc rc = cm_dossier_html(&d, level, "/api/v1/files/", 0, "/dossier.css", &st, &page, &err);
   if (!rc) rc = cm_http_resp_set(resp, 200, "text/html; charset=utf-8", page.p, page.len);
-  if (rc) {
+  if (rc)
     cm_http_resp_error(resp, cm_rc_http_status(rc), rc, err.msg[0] ? err.msg : cm_strerror(rc),
                        NULL);
-  } else {
-    /* a document of its own (printed as it is): its styles inline, no script */
-    cm_http_resp_header(resp, "Content-Security-Policy",
-                        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
-                        "frame-ancestors 'none'; base-uri 'none'");
-    cm_http_resp_header(resp, "X-Content-Type-Options", "nosniff");
-    cm_http_resp_header(resp, "Cache-Control", "no-store");
-  }
   cm_buf_free(&page);
   hub_web_end(&w);
 done:
@@ -146,4 +138,13 @@ void hub_dossier_zip_page(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   hub_web_end(&w);
 done:
   cm_dossier_free(&d);
+}
+
+/* ROUTE: GET /dossier.css */
+void hub_dossier_css(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  (void)req;
+  (void)ctx;
+  if (cm_http_resp_set(resp, 200, "text/css; charset=utf-8", cm_dossier_css,
+                       strlen(cm_dossier_css)) == CM_OK)
+    cm_http_resp_header(resp, "Cache-Control", "public, max-age=3600");
 }

@@ -22,6 +22,8 @@ void hub_dossier_level(const hub_ctx *ctx, char *out, size_t cap);
 /* ROUTE handlers (ctx: the server's hub_api). */
 void hub_dossier_page(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void hub_dossier_zip_page(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void hub_dossier_css(cm_http_req *req, cm_http_resp *resp, void *ctx);
+#define HUB_HELP_DOSSIER_CSS "the archive page's stylesheet (screen and print); public"
 #define HUB_HELP_DOSSIER "an organisation's archive under its six headings, printable (operator)"
 #define HUB_HELP_DOSSIER_ZIP "the archive as a ZIP: index.html and its files (operator)"
 

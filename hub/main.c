@@ -845,7 +845,7 @@ static int cmd_dossier(const cmd_args *a) {
     rc = cm_dossier_zip(&d, level, &st, o[1].value, &files, &err);
     if (!rc) printf("%zu 项，%u 个文件 → %s\n", d.n, files, o[1].value);
   } else if (!rc) {
-    rc = cm_dossier_html(&d, level, "files/", 0, &st, &page, &err);
+    rc = cm_dossier_html(&d, level, "files/", 0, NULL, &st, &page, &err);
     if (!rc) fwrite(page.p, 1, page.len, stdout);
   }
   cm_buf_free(&page);

@@ -101,12 +101,9 @@ void hub_web_file_get(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     refuse(resp, rc, &err, NULL);
   } else {
     rc = cm_http_resp_set(resp, 200, type, data, len);
-    /* The document alone: no script, shown inline (a PDF in the browser's
-     * viewer, an image in a page of this hub), never sniffed as another type. */
-    cm_http_resp_header(resp, "Content-Security-Policy",
-                        "default-src 'none'; img-src 'self'; object-src 'self'; "
-                        "style-src 'unsafe-inline'; frame-ancestors 'self'");
-    cm_http_resp_header(resp, "X-Content-Type-Options", "nosniff");
+    /* Shown inline (a PDF in the browser's viewer, an image in a page of
+     * this hub) under the pages' CSP (no script, nothing from elsewhere) and
+     * never sniffed as another type: hub_web_begin sent those headers. */
     cm_http_resp_header(resp, "Content-Disposition", "inline");
     cm_http_resp_header(resp, "Cache-Control", "private, max-age=86400, immutable");
     if (rc) {

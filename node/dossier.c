@@ -35,7 +35,7 @@ cm_rc node_dossier_write(node_ctx *ctx, const char *org, const char *zip_path, c
   store_meta_get(ctx, "community", community, sizeof community, NULL);
   snprintf(level, sizeof level, "%s", community);
   if (!rc && zip_path) rc = cm_dossier_zip(&d, level, &st, zip_path, files_out, err);
-  if (!rc && !zip_path) rc = cm_dossier_html(&d, level, "/files/", 0, &st, page, err);
+  if (!rc && !zip_path) rc = cm_dossier_html(&d, level, "/files/", 0, NULL, &st, page, err);
   cm_dossier_free(&d);
   return rc;
 }

@@ -107,4 +107,25 @@ test('attachments beside the records of a batch', async (t) => {
   assert.equal(res.headers()['content-type'], 'application/pdf');
   assert.match(res.headers()['content-security-policy'], /default-src 'none'/);
   assert.deepEqual(Buffer.from(await res.body()), fs.readFileSync(`${tmp}/charter.pdf`));
+
+  // the organisation's dossier: six headings, the photo under 活动材料, printable
+  await page.goto(new URL(`/dossier/${org}`, hub.url).href);
+  assert.match(await page.textContent('h1'), /建昌道社区读书会档案/);
+  const headings = await page.locator('h2').allTextContents();
+  assert.deepEqual(headings, ['备案材料', '活动材料', '人员材料', '评比材料', '计划总结材料', '变更材料']);
+  assert.equal(await page.locator('table').first().evaluate((el) => getComputedStyle(el).borderCollapse),
+    'collapse', 'the stylesheet applies under the CSP');
+  const inActivity = await page.locator('h2#activity + table img.file-image').count();
+  assert.equal(inActivity, 1, 'the photo under 活动材料');
+  await page.locator('img.file-image').evaluate((el) => (el.complete ? null
+    : new Promise((r) => { el.onload = r; el.onerror = r; })));
+  assert.equal(await page.locator('img.file-image').evaluate((el) => el.naturalWidth), 480);
+  await page.screenshot({ path: path.join(outDir(), 'dossier.png'), fullPage: true });
+  const pdf = await page.pdf({ format: 'A4', printBackground: true });
+  assert.ok(pdf.length > 10000 && pdf.subarray(0, 5).toString() === '%PDF-', 'printed to PDF');
+  fs.writeFileSync(path.join(outDir(), 'dossier.pdf'), pdf);
+  const zip = await page.request.get(new URL(`/dossier/${org}/zip`, hub.url).href);
+  assert.equal(zip.status(), 200);
+  assert.equal(zip.headers()['content-type'], 'application/zip');
+  assert.equal((await zip.body()).subarray(0, 2).toString(), 'PK');
 });
