@@ -64,6 +64,32 @@ int hub_attach_heading_travels(hub_ctx *ctx, const char *heading) {
   return 0;
 }
 
+cm_rc hub_attach_setting(hub_ctx *ctx, const char *key, const char *value, cm_err *err) {
+  pthread_mutex_lock(&ctx->lock);
+  cm_rc rc = hub_store_begin(ctx->store, err);
+  if (!rc) rc = hub_store_config_set(ctx->store, key, value, err);
+  if (!rc)
+    rc = hub_store_commit(ctx->store, err);
+  else
+    hub_store_rollback(ctx->store);
+  pthread_mutex_unlock(&ctx->lock);
+  return rc;
+}
+
+cm_rc hub_attach_above_street_set(hub_ctx *ctx, const char *list, cm_err *err) {
+  for (const char *p = list; *p;) {
+    const char *q = strchr(p, ',');
+    char w[32];
+    size_t k = q ? (size_t)(q - p) : strlen(p);
+    snprintf(w, sizeof w, "%.*s", (int)(k < sizeof w ? k : sizeof w - 1), p);
+    if (!cm_att_heading_label(w))
+      return cm_errf(err, CM_ERR_INVALID,
+                     "「%s」不是档案类别：filing、activity、people、evaluation、plan、change", w);
+    p += k + (q ? 1 : 0);
+  }
+  return hub_attach_setting(ctx, HUB_CONFIG_ABOVE_STREET, list, err);
+}
+
 cm_rc hub_attach_target(hub_ctx *ctx, const uint8_t caller[PROTO_KEY_BYTES], const char *hash,
                         const char *record, hub_att_target *t, cm_err *err) {
   char kind[PROTO_KIND_MAX + 1] = "", prefix[CM_REC_PREFIX_MAX];

@@ -17,6 +17,13 @@
 #define HUB_CONFIG_ABOVE_STREET "files.above_street"
 #define HUB_ABOVE_STREET_DEFAULT "filing,activity,evaluation,plan,change"
 
+/* Set configuration key to value in its own transaction. */
+cm_rc hub_attach_setting(hub_ctx *ctx, const char *key, const char *value, cm_err *err);
+
+/* Set the headings a district takes from below (comma-separated keys of
+ * cm_att_headings; CM_ERR_INVALID naming a word that is not one). */
+cm_rc hub_attach_above_street_set(hub_ctx *ctx, const char *list, cm_err *err);
+
 /* The file an upload names: the entry and what it says of the file. */
 typedef struct hub_att_target {
   uint8_t author[PROTO_KEY_BYTES];

@@ -22,20 +22,6 @@ static uint64_t mark_get(hub_ctx *hub, const char *key) {
   return !rc && found ? strtoull(v, NULL, 10) : 0;
 }
 
-static cm_rc mark_set(hub_ctx *hub, const char *key, uint64_t seq, cm_err *err) {
-  char v[32];
-  snprintf(v, sizeof v, "%llu", (unsigned long long)seq);
-  pthread_mutex_lock(&hub->lock);
-  cm_rc rc = hub_store_begin(hub->store, err);
-  if (!rc) rc = hub_store_config_set(hub->store, key, v, err);
-  if (!rc)
-    rc = hub_store_commit(hub->store, err);
-  else
-    hub_store_rollback(hub->store);
-  pthread_mutex_unlock(&hub->lock);
-  return rc;
-}
-
 /* The files of one log; *settled_out the entry up to which all are settled. */
 static cm_rc one_log(hub_ctx *hub, const cm_att_store *st, const hub_fwd_author *a,
                      uint64_t mark, const char *url, const cm_client_opts *opts,
@@ -87,7 +73,9 @@ cm_rc hub_attach_forward(hub_ctx *hub, const char *url, const cm_client_opts *op
     if (mark >= list[i].acked_seq) continue;
     rc = one_log(hub, &st, &list[i], mark, url, opts, sent, &settled, &e);
     if (settled > mark) {
-      cm_rc r2 = mark_set(hub, key, settled, rc ? NULL : &e);
+      char v[32];
+      snprintf(v, sizeof v, "%llu", (unsigned long long)settled);
+      cm_rc r2 = hub_attach_setting(hub, key, v, rc ? NULL : &e);
       if (!rc) rc = r2;
     }
     if (rc == CM_ERR_NETWORK) {

@@ -860,47 +860,18 @@ static int cmd_files(const cmd_args *a) {
   int r = parse_or_help(a, "files", NULL, 0, pos, 3, &n_pos);
   hub_ctx *ctx = NULL;
   cm_err err;
-  char v[256];
-  int found = 0;
   if (r >= 0) return r;
   if (n_pos < 1 || n_pos > 2 || strcmp(pos[0], "above-street") != 0)
     return usage_error("用法：files above-street [filing,activity,people,evaluation,plan,change]");
   cm_err_clear(&err);
-  if (n_pos == 2) {
-    /* every word one of the six headings */
-    for (const char *p = pos[1]; *p;) {
-      const char *q = strchr(p, ',');
-      char w[32];
-      size_t k = q ? (size_t)(q - p) : strlen(p);
-      snprintf(w, sizeof w, "%.*s", (int)(k < sizeof w ? k : sizeof w - 1), p);
-      if (!cm_att_heading_label(w))
-        return usage_error("「%s」不是档案类别：filing, activity, people, evaluation, plan, change", w);
-      p += k + (q ? 1 : 0);
-    }
-  }
   cm_rc rc = hub_open(a->dir, &ctx, &err);
-  if (!rc && n_pos == 2) {
-    pthread_mutex_lock(&ctx->lock);
-    rc = hub_store_begin(ctx->store, &err);
-    if (!rc) rc = hub_store_config_set(ctx->store, HUB_CONFIG_ABOVE_STREET, pos[1], &err);
-    if (!rc)
-      rc = hub_store_commit(ctx->store, &err);
-    else
-      hub_store_rollback(ctx->store);
-    pthread_mutex_unlock(&ctx->lock);
-  }
+  if (!rc && n_pos == 2) rc = hub_attach_above_street_set(ctx, pos[1], &err);
   if (!rc) {
-    pthread_mutex_lock(&ctx->lock);
-    rc = hub_store_config_get(ctx->store, HUB_CONFIG_ABOVE_STREET, v, sizeof v, &found, &err);
-    pthread_mutex_unlock(&ctx->lock);
-  }
-  if (!rc) {
-    const char *list = found ? v : HUB_ABOVE_STREET_DEFAULT;
     printf("上传到区的档案类别：");
     for (int i = 0; i < 6; i++)
       if (hub_attach_heading_travels(ctx, cm_att_headings[i].key))
-        printf("%s ", cm_att_headings[i].label);
-    printf("\n%s\n", list);
+        printf("%s（%s） ", cm_att_headings[i].label, cm_att_headings[i].key);
+    printf("\n");
   }
   hub_close(ctx);
   return rc ? fail(rc, &err) : EXIT_OK;
