@@ -295,6 +295,7 @@ static const i18n_entry k_words[] = {
     {"kind.report.monthly", "月报", "monthly report"},
     {"kind.activity.declared", "重大活动汇报", "major activity"},
     {"kind.rectification.filed", "整改报告", "rectification"},
+    {"kind.file.attached", "附件", "attachment"},
     {"flag.late", "事后汇报", "declared late"},
     {"field.id", "编号", "ID"},
     {"field.name", "名称", "Name"},

@@ -19,6 +19,7 @@
 #include "../protocol/request.h"
 #include "activity.h"
 #include "diverge.h"
+#include "dossier.h"
 #include "enrolguard.h"
 #include "fork.h"
 #include "hublog.h"
@@ -27,6 +28,7 @@
 #include "store.h"
 #include "summary.h"
 #include "web.h"
+#include "web_attach.h"
 
 #define CT_JSON "application/json"
 #define CT_BUNDLE "application/vnd.linli.bundle"
@@ -526,10 +528,21 @@ static const cm_http_route api_routes[] = {
     {"GET", "/api/v1/review/{}", api_review_one, HELP_REVIEW_ONE},
     {"GET", "/api/v1/activities", api_activities, HELP_ACTIVITIES},
     {"GET", "/api/v1/forks", api_forks, HELP_FORKS},
+    {"GET", "/api/v1/files/{}/upload", hub_web_file_upload_status, HUB_HELP_FILE_STATUS},
+    {"PUT", "/api/v1/files/{}/upload", hub_web_file_upload, HUB_HELP_FILE_UPLOAD},
+    {"GET", "/api/v1/files/{}", hub_web_file_get, HUB_HELP_FILE_GET},
+    {"GET", "/dossier.css", hub_dossier_css, HUB_HELP_DOSSIER_CSS},
+    {"GET", "/dossier/{}/zip", hub_dossier_zip_page, HUB_HELP_DOSSIER_ZIP},
+    {"GET", "/dossier/{}", hub_dossier_page, HUB_HELP_DOSSIER},
 };
 
 /* The table and its length. */
 const cm_http_route *hub_api_routes(size_t *n_out) {
   *n_out = sizeof api_routes / sizeof api_routes[0];
   return api_routes;
+}
+
+cm_rc hub_api_verify_signed(cm_http_req *req, cm_http_resp *resp,
+                            uint8_t key_out[PROTO_KEY_BYTES]) {
+  return verify_signed(req, resp, key_out);
 }

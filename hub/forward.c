@@ -23,6 +23,7 @@
 #include "../protocol/bundle.h"
 #include "../protocol/changeset.h"
 #include "../protocol/feed.h"
+#include "attach_fwd.h"
 #include "diverge.h"
 #include "hub.h"
 #include "hublog.h"
@@ -313,7 +314,8 @@ static cm_rc forward_feed(round_ctx *r, cm_err *err) {
  * district acknowledged: an audit asks the district about each of them, which
  * catches a district restored from an old copy (it holds less than it
  * acknowledged, and nothing is "due" by our records). */
-static cm_rc all_authors(hub_ctx *hub, hub_fwd_author **list_out, size_t *n_out, cm_err *err) {
+cm_rc hub_forward_all_authors(hub_ctx *hub, hub_fwd_author **list_out, size_t *n_out,
+                               cm_err *err) {
   json_t *status = NULL;
   hub_fwd_author *list = NULL;
   size_t n = 0;
@@ -393,7 +395,7 @@ static cm_rc forward_round(const char *dir, hub_forward *fw, int audit,
     if (rc) goto out;
   }
 
-  rc = audit ? all_authors(r.hub, &list, &n, err) : hub_forward_authors(r.hub, &list, &n, err);
+  rc = audit ? hub_forward_all_authors(r.hub, &list, &n, err) : hub_forward_authors(r.hub, &list, &n, err);
   if (rc) goto out;
   r.st.authors = (unsigned)n;
   for (size_t i = 0; i < n && !stopping(fw); i++) {
@@ -414,6 +416,15 @@ static cm_rc forward_round(const char *dir, hub_forward *fw, int audit,
       }
     }
   }
+  /* The files the district's acknowledged entries name. */
+  cm_att_sent sent = {0, 0, 0, 0, 0};
+  cm_err_clear(&e1);
+  if (!stopping(fw) && hub_attach_forward(r.hub, r.url, &r.signed_opts, &sent, &e1) && !first) {
+    cm_warn("%s", e1.msg);
+    first = CM_ERR_HTTP;
+    cm_errf(err, first, "%s", e1.msg);
+  }
+  r.st.requests += sent.requests;
   rc = stopping(fw) ? CM_OK : forward_feed(&r, &e1);
   if (rc) {
     cm_errf(err, rc, "forward: the district's feed: %s", e1.msg);

@@ -3,6 +3,7 @@
  * go to standard error.  Exit codes: 0 ok, 1 usage, 2 refused input,
  * 3 network, 5 storage. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,8 @@
 #include "../common/http_client.h"
 #include "../common/log.h"
 #include "../common/version.h"
+#include "attach.h"
+#include "dossier.h"
 #include "activity.h"
 #include "backup.h"
 #include "recover.h"
@@ -427,6 +430,16 @@ static int cmd_bundle(const cmd_args *a) {
     cm_err_clear(&e2);
     if (hub_review_auto(ctx, NULL, &e2)) cm_warn("auto-accept: %s", e2.msg);
   }
+  if (!rc) {
+    /* the files that came beside the bundle (linli-node bundle export) */
+    char files[HUB_PATH_MAX + 16];
+    unsigned stored = 0, held = 0;
+    snprintf(files, sizeof files, "%s.files", pos[1]);
+    rc = hub_attach_import_dir(ctx, files, &stored, &held, &err);
+    if (stored || held) fprintf(stderr, "附件：新收 %u 个，已有 %u 个\n", stored, held);
+    if (rc) res.rc = rc;
+    if (rc) snprintf(res.message, sizeof res.message, "%s", err.msg);
+  }
   j = hub_ingest_result_json(&res);
   if (rc && j) {
     /* The same error object the HTTP answer carries. */
@@ -806,6 +819,63 @@ static int cmd_dashboard(const cmd_args *a) {
   if (rc) return fail(rc, &err);
   printf("monthly reports are due on day %d of the next month\n", day);
   return EXIT_OK;
+}
+
+static int cmd_dossier(const cmd_args *a) {
+  opt_spec o[] = {{"org", 0, NULL}, {"zip", 0, NULL}};
+  const char *pos[1];
+  size_t n_pos = 0;
+  int r = parse_or_help(a, "dossier", o, 2, pos, 0, &n_pos);
+  hub_ctx *ctx = NULL;
+  cm_dossier d;
+  cm_att_store st;
+  cm_buf page;
+  char level[HUB_NAME_MAX + 16];
+  unsigned files = 0;
+  cm_err err;
+  if (r >= 0) return r;
+  if (!o[0].value) return usage_error("用法：dossier --org ID [--zip FILE]");
+  cm_err_clear(&err);
+  cm_dossier_init(&d, "");
+  cm_buf_init(&page, 16u << 20);
+  cm_rc rc = hub_open(a->dir, &ctx, &err);
+  if (!rc) rc = hub_dossier_build(ctx, o[0].value, &d, NULL, &err);
+  if (!rc) rc = hub_attach_store(ctx, &st, &err);
+  if (!rc) hub_dossier_level(ctx, level, sizeof level);
+  if (!rc && o[1].value) {
+    rc = cm_dossier_zip(&d, level, &st, o[1].value, &files, &err);
+    if (!rc) printf("%zu 项，%u 个文件 → %s\n", d.n, files, o[1].value);
+  } else if (!rc) {
+    rc = cm_dossier_html(&d, level, "files/", 0, NULL, &st, &page, &err);
+    if (!rc) fwrite(page.p, 1, page.len, stdout);
+  }
+  cm_buf_free(&page);
+  cm_dossier_free(&d);
+  hub_close(ctx);
+  return rc ? fail(rc, &err) : EXIT_OK;
+}
+
+static int cmd_files(const cmd_args *a) {
+  const char *pos[3];
+  size_t n_pos = 0;
+  int r = parse_or_help(a, "files", NULL, 0, pos, 3, &n_pos);
+  hub_ctx *ctx = NULL;
+  cm_err err;
+  if (r >= 0) return r;
+  if (n_pos < 1 || n_pos > 2 || strcmp(pos[0], "above-street") != 0)
+    return usage_error("用法：files above-street [filing,activity,people,evaluation,plan,change]");
+  cm_err_clear(&err);
+  cm_rc rc = hub_open(a->dir, &ctx, &err);
+  if (!rc && n_pos == 2) rc = hub_attach_above_street_set(ctx, pos[1], &err);
+  if (!rc) {
+    printf("上传到区的档案类别：");
+    for (int i = 0; i < 6; i++)
+      if (hub_attach_heading_travels(ctx, cm_att_headings[i].key))
+        printf("%s（%s） ", cm_att_headings[i].label, cm_att_headings[i].key);
+    printf("\n");
+  }
+  hub_close(ctx);
+  return rc ? fail(rc, &err) : EXIT_OK;
 }
 
 static int cmd_quota(const cmd_args *a) {
@@ -1295,6 +1365,14 @@ static const hub_command commands[] = {
    "import：导入社区用U盘带来的包，与联网上报完全相同；以 HTTP 接口的 JSON 格式打印结果。\n"
    "export：为没有网络的社区导出回传文件，内容与联网同步取回的相同（本社区台账的签名回执、\n"
    "CURSOR 之后的审核结果和决定，默认全部）；社区用 `linli-node bundle import FILE` 导入。"},
+  {"files", cmd_files, "above-street [HEADINGS]",
+   "哪些档案类别的附件上传到区（在区协会设置：街道把区不收的类别留在本级）。HEADINGS 用逗号分隔：\n"
+   "filing 备案材料、activity 活动材料、people 人员材料、evaluation 评比材料、plan 计划总结材料、\n"
+   "change 变更材料；默认除人员材料外都上传。不给 HEADINGS 时只显示现在的设置。"},
+  {"dossier", cmd_dossier, "--org ID [--zip FILE]",
+   "组织的档案：本级保存的全部记录和附件，按备案材料、活动材料、人员材料、评比材料、计划总结材料、\n"
+   "变更材料分类，各类按时间排列。不给 --zip 时把可打印的网页打印到标准输出；给 --zip 时写成\n"
+   "一个 ZIP（index.html 和 files/ 下的全部附件）。操作员网页：/dossier/备案编号。"},
   {"rebuild", cmd_rebuild, "",
    "从保存的台账重建汇总表（组织、月报、活动、社区）；结果与逐条接收时相同。"},
   {"status", cmd_status, "[--json]",

@@ -2159,3 +2159,83 @@ cm_rc hub_store_self_key(hub_store *st, uint8_t key_out[PROTO_KEY_BYTES], int *f
   sqlite3_reset(s);
   return rc;
 }
+
+/* ---- attachments (hub/attach.c): the file.attached entries ---- */
+
+static const char SQL_ENTRY_BODY[] =
+    "SELECT kind, body, received_ms FROM entries WHERE author = ?1 AND seq = ?2";
+static const char SQL_KIND_AFTER[] =
+    "SELECT seq, body FROM entries WHERE author = ?1 AND seq > ?2 AND kind = ?3 ORDER BY seq";
+
+cm_rc hub_store_entry_body(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                           char kind_out[PROTO_KIND_MAX + 1], uint8_t **body_out,
+                           size_t *len_out, uint64_t *received_ms_out, int *found_out,
+                           cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  *found_out = 0;
+  *body_out = NULL;
+  *len_out = 0;
+  cm_rc rc = st_prep(st, SQL_ENTRY_BODY, &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_u64(s, 2, seq);
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW) {
+    const char *k = (const char *)sqlite3_column_text(s, 0);
+    snprintf(kind_out, PROTO_KIND_MAX + 1, "%s", k ? k : "");
+    size_t n = (size_t)sqlite3_column_bytes(s, 1);
+    uint8_t *b = malloc(n ? n : 1);
+    if (!b) {
+      rc = cm_errf(err, CM_ERR_NOMEM, "out of memory reading an entry");
+    } else {
+      if (n) memcpy(b, sqlite3_column_blob(s, 1), n);
+      *body_out = b;
+      *len_out = n;
+      *received_ms_out = (uint64_t)sqlite3_column_int64(s, 2);
+      *found_out = 1;
+    }
+  } else if (r != SQLITE_DONE) {
+    rc = cm_db_check(st->db, r, "reading an entry", err);
+  }
+  sqlite3_reset(s);
+  return rc;
+}
+
+cm_rc hub_store_kind_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t after,
+                          const char *kind, hub_store_kind_fn fn, void *ctx, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  /* not the cached statement: fn may run other statements of this store */
+  int r = sqlite3_prepare_v2(st->db, SQL_KIND_AFTER, -1, &s, NULL);
+  cm_rc rc = cm_db_check(st->db, r, "listing entries of a kind", err);
+  if (rc) return rc;
+  sqlite3_bind_blob(s, 1, author, PROTO_KEY_BYTES, SQLITE_STATIC);
+  bind_u64(s, 2, after);
+  sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
+  while ((r = sqlite3_step(s)) == SQLITE_ROW && !rc)
+    rc = fn(ctx, (uint64_t)sqlite3_column_int64(s, 0), sqlite3_column_blob(s, 1),
+            (size_t)sqlite3_column_bytes(s, 1), err);
+  if (!rc && r != SQLITE_DONE && r != SQLITE_ROW)
+    rc = cm_db_check(st->db, r, "listing entries of a kind", err);
+  sqlite3_finalize(s);
+  return rc;
+}
+
+static const char SQL_AUTHOR_ENTRIES[] =
+    "SELECT seq, kind, time_ms, body FROM entries WHERE author = ?1 ORDER BY seq";
+
+cm_rc hub_store_author_entries(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                               hub_store_author_fn fn, void *ctx, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  int r = sqlite3_prepare_v2(st->db, SQL_AUTHOR_ENTRIES, -1, &s, NULL);
+  cm_rc rc = cm_db_check(st->db, r, "listing an author's entries", err);
+  if (rc) return rc;
+  sqlite3_bind_blob(s, 1, author, PROTO_KEY_BYTES, SQLITE_STATIC);
+  while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW)
+    rc = fn(ctx, (uint64_t)sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
+            (uint64_t)sqlite3_column_int64(s, 2), sqlite3_column_blob(s, 3),
+            (size_t)sqlite3_column_bytes(s, 3), err);
+  if (!rc && r != SQLITE_DONE && r != SQLITE_ROW)
+    rc = cm_db_check(st->db, r, "listing an author's entries", err);
+  sqlite3_finalize(s);
+  return rc;
+}

@@ -11,6 +11,7 @@
 #include "../common/log.h"
 #include "review.h"
 #include "store.h"
+#include "web_attach.h"
 #include "web.h"
 
 /* ---- the queue ---- */
@@ -218,7 +219,9 @@ void hub_web_page_review_show(cm_http_req *req, cm_http_resp *resp, void *ctx) {
                  flagged ? " class=\"flagged\"" : "", (long long)seq);
     hub_web_kind(&w, json_string_value(json_object_get(r, "kind")));
     cm_html_raw(&w.h, "</td><td>");
-    hub_web_json_body(&w, json_object_get(r, "body"));
+    if (!hub_web_attach_cell(&w, json_string_value(json_object_get(r, "kind")),
+                             json_object_get(r, "body")))
+      hub_web_json_body(&w, json_object_get(r, "body"));
     cm_html_raw(&w.h, "</td><td>");
     hub_web_flags(&w, flags);
     cm_html_raw(&w.h, "</td><td>");

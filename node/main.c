@@ -18,6 +18,9 @@
 #include "../common/log.h"
 #include "../common/version.h"
 #include "../protocol/keys.h"
+#include "attach.h"
+#include "attach_sync.h"
+#include "dossier.h"
 #include "csvimport.h"
 #include "keyexport.h"
 #include "usbin.h"
@@ -265,6 +268,40 @@ static int cmd_report_monthly(args *a) {
   return rc ? fail(rc, &e) : 0;
 }
 
+static int cmd_attach(args *a) {
+  node_ctx *ctx = NULL;
+  char hash[CM_ATT_HEX], record[NODE_RECORD_ID_MAX];
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  node_attach_input in = {opt(a, "--org"), a->pos[0], opt(a, "--title"), opt(a, "--heading"),
+                          opt(a, "--record")};
+  cm_rc rc = node_attach(ctx, &in, hash, record, &e);
+  if (!rc) printf("%s\n%s\n", record, hash);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_dossier(args *a) {
+  node_ctx *ctx = NULL;
+  cm_buf page;
+  unsigned files = 0;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_buf_init(&page, 16u << 20);
+  const char *org = opt(a, "--org"), *zip = opt(a, "--zip");
+  cm_rc rc = org ? node_dossier_write(ctx, org, zip, &page, &files, &e)
+                 : cm_errf(&e, CM_ERR_INVALID, "缺少 --org（组织的备案编号）");
+  if (!rc && zip) printf("%u 个文件 → %s\n", files, zip);
+  if (!rc && !zip) fwrite(page.p, 1, page.len, stdout);
+  cm_buf_free(&page);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
 static int cmd_report_list(args *a) {
   node_ctx *ctx = NULL;
   json_t *list = NULL;
@@ -443,7 +480,10 @@ static int cmd_bundle_export(args *a) {
   cm_err_clear(&e);
   int x = open_node(a, &ctx);
   if (x) return x;
+  unsigned files = 0;
   cm_rc rc = node_bundle_export(ctx, a->pos[0], &n, &e);
+  if (!rc) rc = node_attach_export(ctx, a->pos[0], &files, &e);
+  if (!rc && files) fprintf(stderr, "附件 %u 个，在 %s.files 目录里，随包一起带去\n", files, a->pos[0]);
   if (!rc) printf("%llu\n", (unsigned long long)n);
   node_close(ctx);
   return rc ? fail(rc, &e) : 0;
@@ -578,6 +618,8 @@ static const char *const o_report[] = {"--org", "--month", "--activities", "--pa
 static const char *const o_rlist[] = {"--org", "--month", NULL};
 static const char *const o_act[] = {"--org", "--date", "--title", "--place", "--expected",
                                     "--description", NULL};
+static const char *const o_attach[] = {"--org", "--title", "--heading", "--record", NULL};
+static const char *const o_dossier[] = {"--org", "--zip", NULL};
 static const char *const o_rect[] = {"--org", "--decision", "--content", NULL};
 static const char *const f_inbox[] = {"--json", "--keep-unread", NULL};
 static const char *const o_serve[] = {"--listen", NULL};
@@ -618,6 +660,19 @@ static const command commands[] = {
     {"rectification", "file", cmd_rectification_file, o_rect, f_none, 0, 0,
      "rectification file --org ID --decision RECORD --content TEXT",
      "整改报告，答复一项批评（RECORD 取自上级决定列表 inbox）。"},
+    {"attach", NULL, cmd_attach, o_attach, f_none, 1, 1,
+     "attach --org ID FILE --title TEXT [--heading filing|activity|people|evaluation|plan|change]\n"
+     "       [--record RECORD]",
+     "给组织的档案附上扫描件或照片（PDF、JPEG、PNG，按文件内容判断）：文件存入 DIR/files，\n"
+     "以它的 BLAKE2b 哈希命名，只存一份；签名的记录写明哈希、类型、大小和标题，随下次同步上报。\n"
+     "--record 把附件挂在本社区的一条记录上（备案、变更、月报、活动、整改等）；--heading 是档案类别：\n"
+     "filing 备案材料、activity 活动材料、people 人员材料、evaluation 评比材料、plan 计划总结材料、\n"
+     "change 变更材料（不给时按记录的种类定，默认备案材料）。每个文件最多 10 MB，每个组织每年最多\n"
+     "200 MB。先打印记录编号，最后一行单独打印文件的哈希。"},
+    {"dossier", NULL, cmd_dossier, o_dossier, f_none, 0, 0, "dossier --org ID [--zip FILE]",
+     "组织的档案：本社区的全部记录和附件，按备案材料、活动材料、人员材料、评比材料、计划总结材料、\n"
+     "变更材料分类，各类按时间排列。不给 --zip 时把可打印的网页打印到标准输出；给 --zip 时写成\n"
+     "一个 ZIP（index.html 和 files/ 下的全部附件），可以交给别人。"},
     {"import", "reports", cmd_import_reports, o_none, f_none, 1, 1, "import reports FILE.csv",
      "从 CSV 文件导入月报（UTF-8，可带 BOM）。表头为中文：\n"
      "备案编号,月份,活动次数,参加人次,党员参加人次,活动内容,服务范围,好人好事\n"
@@ -633,7 +688,8 @@ static const command commands[] = {
      "收到的上级决定，新的在前：时间、种类、记录、组织、理由。\n"
      "除非给 --keep-unread，否则标记为已读。"},
     {"bundle", "export", cmd_bundle_export, o_none, f_none, 1, 1, "bundle export FILE",
-     "把街道分会尚未确认的记录写成一个包（用U盘带去）。打印条数。"},
+     "把街道分会尚未确认的记录写成一个包（用U盘带去）。打印条数。\n"
+     "尚未传到街道分会的附件复制到 FILE.files 目录（含 index.tsv），与包一起带去。"},
     {"bundle", "import", cmd_bundle_import, o_none, f_none, 1, 1, "bundle import FILE",
      "导入街道分会为本社区导出的回传文件（linli-hub bundle export --node）：回执、审核结果\n"
      "和上级决定，逐一核验签名，效果与联网同步完全相同。"},

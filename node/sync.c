@@ -22,6 +22,7 @@
 #include "../protocol/changeset.h"
 #include "../protocol/feed.h"
 #include "project.h"
+#include "attach_sync.h"
 #include "records.h"
 #include "restore.h"
 #include "store.h"
@@ -771,6 +772,12 @@ static cm_rc sync_pass(pass *p, cm_err *err) {
 
   /* 4. push everything after the hub's head */
   rc = push(p, head.r.seq, err);
+  if (rc) return rc;
+
+  /* 4b. the files the acknowledged entries name */
+  cm_att_sent sent = {0, 0, 0, 0, 0};
+  rc = budget(p, err);
+  if (!rc) rc = explain(p, node_attach_sync(p->ctx, p->url, &p->opts, &sent, err), err);
   if (rc) return rc;
 
   /* 5. decisions */

@@ -66,6 +66,16 @@ for pass in $(if [ "$SOAK" = 1 ]; then echo 1 2 3; else echo 1; fi); do
     f_check "$node_p"
   done
 
+  # node: a file's upload killed after its first chunk continues at the next sync
+  { printf '\xff\xd8\xff\xe0'; head -c 1500000 /dev/urandom; } >"$F/fp$pass.jpg"
+  "$NODE" --dir "$F/n1" attach --org "$(cat "$F/n1.org")" "$F/fp$pass.jpg" --title "fp$pass" \
+    >/dev/null || f_fail "attach"
+  LINLI_FAILPOINT=attach.push.after_chunk:1 "$NODE" --dir "$F/n1" sync >/dev/null 2>&1
+  expect_137 attach.push.after_chunk $?
+  "$NODE" --dir "$F/n1" sync >/dev/null 2>&1 || f_fail "attach.push.after_chunk: no resumption"
+  f_check_acked attach.push.after_chunk
+  f_check attach.push.after_chunk
+
   # street: ingest of a node's push
   for p in ingest.before_commit ingest.after_commit_before_ack; do
     hub_serve_fp S "$p:$pass"

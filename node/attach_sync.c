@@ -1,0 +1,80 @@
+/* attach_sync.c - the node's files in a sync pass (node/attach_sync.h). */
+#include "attach_sync.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../common/log.h"
+#include "attach.h"
+#include "store.h"
+
+cm_rc node_attach_sync(node_ctx *ctx, const char *url, const cm_client_opts *opts,
+                       cm_att_sent *sent, cm_err *err) {
+  uint64_t acked = store_meta_u64(ctx, "acked_seq", 0);
+  uint64_t done = store_meta_u64(ctx, "files_pushed_seq", 0);
+  json_t *list = NULL;
+  cm_att_store st;
+  if (done >= acked) return CM_OK;
+  cm_rc rc = node_attach_store(ctx, &st, err);
+  if (!rc) rc = node_attach_list(ctx, NULL, done + 1, acked, &list, err);
+  size_t i;
+  json_t *a;
+  json_array_foreach(list, i, a) {
+    if (rc) break;
+    rc = cm_att_push(url, opts, &st, json_string_value(json_object_get(a, "hash")),
+                     json_string_value(json_object_get(a, "record_id")),
+                     (uint64_t)json_integer_value(json_object_get(a, "size")), sent, err);
+    if (!rc)
+      rc = store_meta_set_u64(ctx, "files_pushed_seq",
+                              (uint64_t)json_integer_value(json_object_get(a, "seq")), err);
+  }
+  if (!rc) rc = store_meta_set_u64(ctx, "files_pushed_seq", acked, err);
+  if (sent->requests)
+    cm_info("附件：发送 %llu 字节，%u 个文件传完，%u 个街道分会已有", (unsigned long long)sent->bytes,
+            sent->files, sent->skipped);
+  json_decref(list);
+  return rc;
+}
+
+cm_rc node_attach_export(node_ctx *ctx, const char *bundle_path, unsigned *n_out, cm_err *err) {
+  char dir[1100], index[1200];
+  json_t *list = NULL;
+  cm_att_store st;
+  FILE *f = NULL;
+  *n_out = 0;
+  cm_rc rc = node_attach_store(ctx, &st, err);
+  if (!rc)
+    rc = node_attach_list(ctx, NULL, store_meta_u64(ctx, "files_pushed_seq", 0) + 1, 0, &list,
+                          err);
+  if (rc || json_array_size(list) == 0) goto out;
+  snprintf(dir, sizeof dir, "%s.files", bundle_path);
+  if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+    rc = cm_errf(err, CM_ERR_IO, "无法建立目录 %s：%s", dir, strerror(errno));
+    goto out;
+  }
+  snprintf(index, sizeof index, "%s/index.tsv", dir);
+  f = fopen(index, "w");
+  if (!f) {
+    rc = cm_errf(err, CM_ERR_IO, "无法写入 %s：%s", index, strerror(errno));
+    goto out;
+  }
+  size_t i;
+  json_t *a;
+  json_array_foreach(list, i, a) {
+    const char *hash = json_string_value(json_object_get(a, "hash"));
+    rc = cm_att_copy_out(&st, hash, dir, err);
+    if (rc) goto out;
+    fprintf(f, "%s\t%s\n", json_string_value(json_object_get(a, "record_id")), hash);
+    (*n_out)++;
+  }
+  if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+    rc = cm_errf(err, CM_ERR_IO, "无法写入 %s：%s", index, strerror(errno));
+out:
+  if (f && fclose(f) != 0 && !rc) rc = cm_errf(err, CM_ERR_IO, "无法写入 %s", index);
+  json_decref(list);
+  return rc;
+}

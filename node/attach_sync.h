@@ -1,0 +1,23 @@
+/* attach_sync.h - the node's files in a sync pass: after the hub has
+ * acknowledged the entries that name them, each file not yet sent goes up
+ * (common/attach_push.h), oldest first; meta files_pushed_seq remembers up to
+ * which entry every file is at the hub, so a pass asks only about new ones. */
+#ifndef LINLI_NODE_ATTACH_SYNC_H
+#define LINLI_NODE_ATTACH_SYNC_H
+
+#include "../common/attach_push.h"
+#include "node.h"
+
+/* Send the files named by acknowledged entries after files_pushed_seq to the
+ * hub at url.  *sent adds up what was sent.  Stops at the first failure
+ * (the next pass continues there); errors as cm_att_push. */
+cm_rc node_attach_sync(node_ctx *ctx, const char *url, const cm_client_opts *opts,
+                       cm_att_sent *sent, cm_err *err);
+
+/* Beside a USB bundle written to bundle_path: the folder bundle_path.files
+ * with a copy of every file not yet settled at the hub and index.tsv, one
+ * "<record id>\t<hash>" line each (linli-hub bundle import reads it).
+ * Nothing is written when there is no such file.  *n_out the files. */
+cm_rc node_attach_export(node_ctx *ctx, const char *bundle_path, unsigned *n_out, cm_err *err);
+
+#endif
