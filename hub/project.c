@@ -13,7 +13,7 @@
 #include "../common/log.h"
 #include "../common/records.h"
 #include "reportbody.h"
-#include "review.h"
+#include "project_hub.h"
 #include "store.h"
 
 /* Log and skip an entry whose body this version cannot read: it is signed
@@ -296,6 +296,8 @@ static const char *body_org(const cm_rec_body *b) {
     return b->u.report.org;
   case CM_REC_ACTIVITY:
     return b->u.activity.org;
+  case CM_REC_RECTIFICATION:
+    return b->u.rect.org;
   default:
     return NULL;
   }

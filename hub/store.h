@@ -18,7 +18,10 @@
 #include "../common/buf.h"
 #include "../common/rc.h"
 #include "../protocol/entry.h"
-#include "hub.h"
+
+/* bytes of a hub, street or community name, NUL included (hub.h includes
+ * this header: the store knows nothing of the hub that opens it) */
+#define HUB_NAME_MAX 256
 
 typedef struct hub_store hub_store;
 
