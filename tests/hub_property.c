@@ -269,6 +269,15 @@ static void step(int i) {
     char rec[PROTO_KEY_HEX + 24];
     assert_int_equal(hub_decide(hub, &d, "李", rec, sizeof rec, &err), CM_OK);
     m->revoked[o] = 1;
+  } else if (op == 19 && m->n_orgs) { /* a report of its own organisation never filed */
+    snprintf(id, sizeof id, "%s-9999", m->code);
+    me.kind = 3;
+    me.status = 'x';
+    snprintf(body, sizeof body,
+             "{\"org\":\"%s\",\"month\":\"2026-03\",\"activities\":1,\"participants\":777,"
+             "\"party_participants\":0}",
+             id);
+    push(c, "report.monthly", body, me);
   } else if (op >= 18) { /* hostile: a report about another community's organisation */
     int v = (c + 1) % N_COMM;
     if (comm[v].n_orgs == 0) return;
@@ -318,6 +327,23 @@ static void test_random_sequences(void **state) {
   assert_int_equal(before.len, after.len);
   assert_memory_equal(before.p, after.p, before.len);
   check(STEPS);
+  /* The refused reports stay visible to the reviewer, with the reason. */
+  int refused_seen = 0;
+  for (int64_t id = 1; id < 2000; id++) {
+    json_t *b = NULL;
+    if (hub_review_show(hub, id, &b, &err) != CM_OK) continue;
+    size_t k;
+    json_t *r;
+    json_array_foreach(json_object_get(b, "records"), k, r) {
+      const char *org = json_string_value(json_object_get(json_object_get(r, "body"), "org"));
+      if (!org || !strstr(org, "-9999")) continue;
+      assert_string_equal(json_string_value(json_object_get(r, "status")), "refused");
+      assert_non_null(strstr(json_string_value(json_object_get(r, "reason")), "未备案"));
+      refused_seen++;
+    }
+    json_decref(b);
+  }
+  assert_true(refused_seen > 0);
   cm_buf_free(&before);
   cm_buf_free(&after);
   hub_close(hub);
