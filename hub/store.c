@@ -1198,35 +1198,17 @@ cm_rc hub_store_status_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
   return rc;
 }
 
-/* Run one of the group statements for (author, org, month). */
-static cm_rc status_group(hub_store *st, const char *sql, const uint8_t *author, const char *org,
-                          const char *month, cm_err *err) {
-  sqlite3_stmt *s = NULL;
-  cm_rc rc = st_prep(st, sql, &s, err);
-  if (rc) return rc;
-  bind_key(s, 1, author);
-  bind_text(s, 2, org);
-  bind_text(s, 3, month);
-  return st_done(st, s, "writing a report's status", err);
-}
+static cm_rc rv_exec(hub_store *st, const char *sql, const char *what, cm_err *err,
+                     const char *types, ...);
 
 cm_rc hub_store_status_report_group(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                     const char *org, const char *month, cm_err *err) {
-  cm_rc rc = status_group(st, SQL_STATUS_SUPERSEDE, author, org, month, err);
-  if (!rc) rc = status_group(st, SQL_STATUS_REPORT, author, org, month, err);
+  cm_rc rc = rv_exec(st, SQL_STATUS_SUPERSEDE, "writing a report's status", err, "ktt", author,
+                     org, month);
+  if (!rc)
+    rc = rv_exec(st, SQL_STATUS_REPORT, "writing a report's status", err, "ktt", author, org,
+                 month);
   return rc;
-}
-
-/* Run sql with (author, first, last) and no rows. */
-static cm_rc status_range_exec(hub_store *st, const char *sql, const uint8_t *author,
-                               uint64_t first, uint64_t last, cm_err *err) {
-  sqlite3_stmt *s = NULL;
-  cm_rc rc = st_prep(st, sql, &s, err);
-  if (rc) return rc;
-  bind_key(s, 1, author);
-  bind_u64(s, 2, first);
-  bind_u64(s, 3, last);
-  return st_done(st, s, "writing records' status", err);
 }
 
 cm_rc hub_store_status_range(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t first,
@@ -1234,8 +1216,11 @@ cm_rc hub_store_status_range(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
   sqlite3_stmt *s = NULL;
   char (*groups)[2][64] = NULL;
   size_t n = 0, cap = 0;
-  cm_rc rc = status_range_exec(st, SQL_STATUS_RANGE, author, first, last, err);
-  if (!rc) rc = status_range_exec(st, SQL_STATUS_ACTIVITIES, author, first, last, err);
+  cm_rc rc = rv_exec(st, SQL_STATUS_RANGE, "writing records' status", err, "kii", author,
+                     (int64_t)first, (int64_t)last);
+  if (!rc)
+    rc = rv_exec(st, SQL_STATUS_ACTIVITIES, "writing records' status", err, "kii", author,
+                 (int64_t)first, (int64_t)last);
   if (!rc) rc = st_prep(st, SQL_STATUS_GROUPS, &s, err);
   if (rc) return rc;
   bind_key(s, 1, author);
