@@ -287,6 +287,8 @@ static const i18n_entry k_words[] = {
     {"status.pending", "待审核", "pending"},
     {"status.accepted", "已通过", "accepted"},
     {"status.rejected", "已退回", "rejected"},
+    {"status.refused", "不合规则未采用", "refused (breaks the rules)"},
+    {"status.superseded", "已被更正", "superseded by a correction"},
     {"status.acknowledged", "已确认", "acknowledged"},
     {"status.returned", "已退回", "returned"},
     {"kind.org.filed", "组织备案", "filing"},

@@ -318,11 +318,12 @@ cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx
   case CM_REC_REPORT: {
     const cm_rec_report *r = &b->u.report;
     rc = owns(c, r->org, "组织", err);
+    if (!rc) rc = known(c, r->org, err);
     if (!rc && strncmp(r->month, c->latest, 7) > 0)
       rc = cm_errf(err, CM_ERR_INVALID, "不能填报未来月份（%s，本月是%.7s）", r->month, c->latest);
     if (!rc && strncmp(r->month, CM_REC_FIRST_DATE, 7) < 0)
       rc = cm_errf(err, CM_ERR_INVALID, "月份%s早于%.7s", r->month, CM_REC_FIRST_DATE);
-    if (!rc && c->org_known && strncmp(r->month, c->org_filed, 7) < 0)
+    if (!rc && strncmp(r->month, c->org_filed, 7) < 0)
       rc = cm_errf(err, CM_ERR_INVALID, "月份%s早于组织的备案月份%.7s", r->month, c->org_filed);
     break;
   }
@@ -343,6 +344,7 @@ cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx
   }
   case CM_REC_RECTIFICATION:
     rc = owns(c, b->u.rect.org, "组织", err);
+    if (!rc) rc = known(c, b->u.rect.org, err);
     if (!rc && c->decision_to_author == 0)
       rc = cm_errf(err, CM_ERR_PERM, "所整改的决定不是下达给作者的");
     break;

@@ -9,7 +9,7 @@
 #include "../common/clock.h"
 #include "../common/log.h"
 #include "hublog.h"
-#include "review.h"
+#include "project_hub.h"
 #include "store.h"
 
 /* {"status": ..., "note": ...} from row's <level>_status and <level>_note. */
@@ -116,18 +116,4 @@ cm_rc hub_activity_return(hub_ctx *ctx, const char *id, const char *operator_nam
   if (!note || !*note)
     return cm_errf(err, CM_ERR_INVALID, "returning an activity needs --note saying why");
   return ack(ctx, id, operator_name, "returned", note, seq_out, err);
-}
-
-cm_rc hub_activity_project(hub_ctx *ctx, const proto_entry *e, const json_t *body, cm_err *err) {
-  const char *id = json_string_value(json_object_get(body, "activity"));
-  const char *level = json_string_value(json_object_get(body, "level"));
-  const char *status = json_string_value(json_object_get(body, "status"));
-  const char *note = json_string_value(json_object_get(body, "note"));
-  if (!id || !*id || !level || (strcmp(level, "street") != 0 && strcmp(level, "district") != 0) ||
-      !status || (strcmp(status, "acknowledged") != 0 && strcmp(status, "returned") != 0)) {
-    cm_warn("projection: skipping activity.ack %" PRIu64 ": malformed body", e->seq);
-    return CM_OK;
-  }
-  return hub_store_activity_ack_put(ctx->store, id, level, status, note ? note : "", e->author,
-                                    e->seq, err);
 }

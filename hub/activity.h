@@ -32,8 +32,5 @@ cm_rc hub_activity_ack(hub_ctx *ctx, const char *id, const char *operator_name, 
 cm_rc hub_activity_return(hub_ctx *ctx, const char *id, const char *operator_name,
                           const char *note, uint64_t *seq_out, cm_err *err);
 
-/* Project an activity.ack entry e (body parsed) from a trusted hub.  Caller
- * holds ctx->lock and a transaction. */
-cm_rc hub_activity_project(hub_ctx *ctx, const proto_entry *e, const json_t *body, cm_err *err);
 
 #endif

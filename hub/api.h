@@ -8,17 +8,10 @@
 #include <stddef.h>
 
 #include "../common/http_server.h"
+#include "apictx.h"
 #include "forward.h"
 #include "hub.h"
 
-/* What every handler gets as its ctx (cm_http_config.ctx).  Borrowed pointers:
- * the server (hub/serve.c) owns both and outlives the HTTP server. */
-typedef struct hub_api {
-  hub_ctx *hub;    /* shared by the worker threads (hub_* functions lock it) */
-  hub_forward *fw; /* the street hub's forward loop, woken after new entries; may be NULL */
-  struct hub_web *web; /* the operator pages' state (hub/web.h); NULL when not serving pages */
-  struct hub_enrolguard *enrol; /* enrolment request rate per address (hub/enrolguard.h); may be NULL */
-} hub_api;
 
 /* The route table (static storage) and its length. */
 const cm_http_route *hub_api_routes(size_t *n_out);

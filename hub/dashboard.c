@@ -11,6 +11,7 @@
 
 #include "../common/clock.h"
 #include "../common/records.h"
+#include "counting.h"
 #include "store.h"
 #include "table.h"
 
@@ -34,25 +35,13 @@ typedef struct org {
   char founded_by[24];
   int filed_month; /* month index, 0 when unknown */
   int64_t members, party_members;
-  int station, flag_name, dissolved, rejected;
+  int station, flag_name, dissolved;
+  char status[HUB_STATUS_MAX]; /* organisations.status, as the projection wrote it */
   const char *community; /* into a unit, or "" */
   const char *code;
   const char *street;
   int active_month; /* newest month index with activities > 0, 0 when none */
 } org;
-
-/* A review that counts for a range of an author's log (view entry_status). */
-typedef struct review {
-  char author[PROTO_KEY_HEX];
-  uint64_t first, last, rseq;
-  int rejected;
-} review;
-
-/* A record rejected inside an otherwise accepted batch. */
-typedef struct reject {
-  char author[PROTO_KEY_HEX];
-  uint64_t seq, rseq;
-} reject;
 
 typedef struct data {
   hub_ctx *hub;
@@ -64,10 +53,6 @@ typedef struct data {
   size_t n_streets, cap_streets;
   org *orgs; /* sorted by id (the query's order) */
   size_t n_orgs, cap_orgs;
-  review *reviews; /* by author, first_seq */
-  size_t n_reviews, cap_reviews;
-  reject *rejects; /* by author, seq, rseq */
-  size_t n_rejects, cap_rejects;
 } data;
 
 /* ---- small helpers ---- */
@@ -135,9 +120,9 @@ static int category_ok(const data *d, const org *o) {
   return !d->category || !d->category[0] || strcmp(d->category, o->category) == 0;
 }
 
-/* An organisation that counts: filed, not dissolved, not refused or revoked. */
+/* An organisation that counts in the figures (hub/counting.h). */
 static int org_active(const org *o) {
-  return !o->dissolved && !o->rejected;
+  return hub_count_org_active(o->status, o->dissolved);
 }
 
 /* The organisation with filing number id of author, or NULL. */
@@ -207,8 +192,6 @@ static void place(data *d, org *o) {
     if (strcmp(d->streets[i][0], o->author) == 0) o->street = d->streets[i][1];
 }
 
-static char status_of(const data *d, const char *author, uint64_t seq, int community);
-
 static cm_rc load_org(void *ctx, const hub_dash_row *r, cm_err *err) {
   data *d = ctx;
   cm_rc rc = grow((void **)&d->orgs, &d->cap_orgs, d->n_orgs, sizeof d->orgs[0], err);
@@ -227,65 +210,11 @@ static cm_rc load_org(void *ctx, const hub_dash_row *r, cm_err *err) {
   o->flag_name = r->text[9] && strstr(r->text[9], "\"name_norm\"") != NULL;
   o->dissolved = r->num[10] != 0;
   place(d, o);
-  /* The one status the projection wrote (organisations.status): its latest
-   * decided filing rejected, or revoked by a decision, keeps it out. */
-  o->rejected = r->text[12] &&
-                (strcmp(r->text[12], "rejected") == 0 || strcmp(r->text[12], "revoked") == 0);
+  /* The one status the projection wrote (organisations.status). */
+  copy(o->status, sizeof o->status, r->text[12]);
   /* Out of scope: not kept, so that nothing below can count it. */
   if (in_scope(d, o->street)) d->n_orgs++;
   return CM_OK;
-}
-
-static cm_rc load_review(void *ctx, const hub_dash_row *r, cm_err *err) {
-  data *d = ctx;
-  cm_rc rc = grow((void **)&d->reviews, &d->cap_reviews, d->n_reviews, sizeof d->reviews[0], err);
-  if (rc) return rc;
-  review *v = &d->reviews[d->n_reviews++];
-  copy(v->author, sizeof v->author, r->text[0]);
-  v->first = (uint64_t)r->num[1];
-  v->last = (uint64_t)r->num[2];
-  v->rseq = (uint64_t)r->num[3];
-  v->rejected = r->text[4] && strcmp(r->text[4], "rejected") == 0;
-  return CM_OK;
-}
-
-static cm_rc load_reject(void *ctx, const hub_dash_row *r, cm_err *err) {
-  data *d = ctx;
-  cm_rc rc = grow((void **)&d->rejects, &d->cap_rejects, d->n_rejects, sizeof d->rejects[0], err);
-  if (rc) return rc;
-  reject *x = &d->rejects[d->n_rejects++];
-  copy(x->author, sizeof x->author, r->text[0]);
-  x->seq = (uint64_t)r->num[1];
-  x->rseq = (uint64_t)r->num[2];
-  return CM_OK;
-}
-
-/* Status of author's entry seq as view entry_status gives it: 'a'ccepted,
- * 'p'ending or 'r'ejected.  A hub's own and a street hub's records need no
- * review; a community's take the newest counting review over them. */
-static char status_of(const data *d, const char *author, uint64_t seq, int community) {
-  if (!community) return 'a';
-  size_t lo = 0, hi = d->n_reviews;
-  while (lo < hi) { /* first review of author */
-    size_t mid = lo + (hi - lo) / 2;
-    if (strcmp(d->reviews[mid].author, author) < 0)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  const review *best = NULL;
-  for (size_t i = lo; i < d->n_reviews && strcmp(d->reviews[i].author, author) == 0; i++) {
-    const review *v = &d->reviews[i];
-    if (v->first > seq) break;
-    if (seq <= v->last && (!best || v->rseq > best->rseq)) best = v;
-  }
-  if (!best) return 'p';
-  if (best->rejected) return 'r';
-  for (size_t i = 0; i < d->n_rejects; i++) {
-    const reject *x = &d->rejects[i];
-    if (x->seq == seq && x->rseq == best->rseq && strcmp(x->author, author) == 0) return 'r';
-  }
-  return 'a';
 }
 
 /* Streets, communities and organisations: every answer needs them. */
@@ -295,8 +224,6 @@ static cm_rc load_base(data *d, cm_err *err) {
   if (d->hub->role == HUB_ROLE_DISTRICT)
     rc = hub_store_dash_rows(st, HUB_DQ_STREETS, NULL, 0, load_street, d, err);
   if (!rc) rc = hub_store_dash_rows(st, HUB_DQ_UNITS, NULL, 0, load_unit, d, err);
-  if (!rc) rc = hub_store_dash_rows(st, HUB_DQ_REVIEWS, NULL, 0, load_review, d, err);
-  if (!rc) rc = hub_store_dash_rows(st, HUB_DQ_REJECTS, NULL, 0, load_reject, d, err);
   if (!rc) rc = hub_store_dash_rows(st, HUB_DQ_ORGS, NULL, 0, load_org, d, err);
   return rc;
 }
@@ -305,8 +232,6 @@ static void data_free(data *d) {
   free(d->units);
   free(d->streets);
   free(d->orgs);
-  free(d->reviews);
-  free(d->rejects);
 }
 
 /* The streets an answer lists, in the hub's order: its street hubs at a
@@ -466,11 +391,15 @@ static cm_rc walk_report(void *ctx, const hub_dash_row *r, cm_err *err) {
   int m = month_idx(r->text[2]);
   if (m < w->first || m >= w->first + w->months) return CM_OK;
   org *o = org_find(w->d, r->text[0], r->text[1]);
-  /* A refused or revoked filing keeps its reports out of every figure. */
-  if (!o || o->rejected) return CM_OK;
+  /* A rejected or revoked filing keeps its reports out of every figure. */
+  if (!o || !hub_count_org_reports(o->status)) return CM_OK;
   size_t oi = (size_t)(o - w->d->orgs), slot = oi * (size_t)w->months + (size_t)(m - w->first);
   if (r->num[3] > 0 && m > o->active_month) o->active_month = m;
-  char st = status_of(w->d, r->text[0], (uint64_t)r->num[6], o->community[0] != '\0');
+  /* the status the projection wrote for the current report */
+  const char *status = r->text[10];
+  char st = status && strcmp(status, "accepted") == 0   ? 'a'
+            : status && strcmp(status, "rejected") == 0 ? 'r'
+                                                        : 'p';
   if (w->seen) {
     /* Judged by author time, but never later than the hub received it: a
      * node's clock cannot make a late report look early past its receipt. */
@@ -480,7 +409,7 @@ static cm_rc walk_report(void *ctx, const hub_dash_row *r, cm_err *err) {
     w->status[slot] = (unsigned char)st;
   }
   /* A rejected report is out of the official sums (completeness shows it). */
-  if (w->sum && st != 'r') {
+  if (w->sum && hub_count_report_current(o->status, status)) {
     int64_t *v = w->sum[slot];
     /* bounded per report by the domain core, held at INT64_MAX in sum */
     v[0] = cm_rec_add(v[0], r->num[3]);

@@ -10,7 +10,7 @@
 #include "../common/failpoint.h"
 #include "../common/log.h"
 #include "hublog.h"
-#include "review.h"
+#include "project_hub.h"
 #include "store.h"
 
 #define DECIDE_TEXT_MAX 4096 /* bytes of a reason, NUL included */
@@ -124,39 +124,6 @@ unlock:
             operator_name ? operator_name : "", seq);
   }
   return rc;
-}
-
-/* A string field, "" when absent. */
-static const char *str_or_empty(const json_t *body, const char *key) {
-  const char *s = json_string_value(json_object_get(body, key));
-  return s ? s : "";
-}
-
-cm_rc hub_decide_project(hub_ctx *ctx, const proto_entry *e, const json_t *body, cm_err *err) {
-  char record[PROTO_KEY_HEX + 24];
-  uint8_t to[PROTO_KEY_BYTES];
-  const char *origin = json_string_value(json_object_get(body, "origin_record"));
-  const char *to_hex = json_string_value(json_object_get(body, "to"));
-  int has_to = to_hex && proto_key_from_hex(to_hex, to) == CM_OK;
-
-  if (strcmp(e->kind, "rectification.accepted") == 0) {
-    const char *dec = json_string_value(json_object_get(body, "decision"));
-    if (!dec || !*dec) return CM_OK;
-    return hub_store_closure_put(ctx->store, dec, e->author, e->seq, err);
-  }
-  /* A relayed decision is its origin's record. */
-  if (origin && *origin && strlen(origin) < sizeof record)
-    snprintf(record, sizeof record, "%s", origin);
-  else
-    hub_record_id(e->author, e->seq, record, sizeof record);
-  const char *by = str_or_empty(body, "by");
-  if (!*by) by = memcmp(e->author, ctx->kp.pk, PROTO_KEY_BYTES) == 0 ? hub_role_name(ctx->role)
-                                                                      : "street";
-  return hub_store_decision_put(ctx->store, record, e->author, e->seq, e->kind + 9, by,
-                                has_to ? to : NULL, str_or_empty(body, "org"),
-                                str_or_empty(body, "community"), str_or_empty(body, "deadline"),
-                                str_or_empty(body, "result"), str_or_empty(body, "reason"),
-                                str_or_empty(body, "operator"), e->time_ms, err);
 }
 
 cm_rc hub_decisions_list(hub_ctx *ctx, json_t **out, cm_err *err) {

@@ -57,9 +57,5 @@ cm_rc hub_decide(hub_ctx *ctx, const hub_decision *d, const char *operator_name,
  * by today in Asia/Shanghai)}.  New reference in *out. */
 cm_rc hub_decisions_list(hub_ctx *ctx, json_t **out, cm_err *err);
 
-/* Project a decision.* or rectification.accepted entry e (body parsed) from a
- * trusted hub (hub_review_from_hub).  Caller holds ctx->lock and a
- * transaction. */
-cm_rc hub_decide_project(hub_ctx *ctx, const proto_entry *e, const json_t *body, cm_err *err);
 
 #endif

@@ -18,7 +18,6 @@
 
 #define HUB_ENROL_PER_ADDR 5                    /* requests from one address per window */
 #define HUB_ENROL_WINDOW_MS (10ull * 60 * 1000) /* the window */
-#define HUB_ENROL_MAX_PENDING 100               /* pending requests at most (hublog.c) */
 
 typedef struct hub_enrolguard hub_enrolguard;
 

@@ -15,8 +15,8 @@
 
 #include "../common/rc.h"
 #include "../protocol/keys.h"
+#include "store.h" /* HUB_NAME_MAX, struct hub_store */
 
-#define HUB_NAME_MAX 256  /* bytes of a hub, street or community name, NUL included */
 #define HUB_URL_MAX 1024  /* bytes of the upstream URL, NUL included */
 #define HUB_PATH_MAX 4096 /* bytes of DIR and the file paths under it */
 

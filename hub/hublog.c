@@ -13,7 +13,6 @@
 #include "../common/log.h"
 #include "../protocol/changeset.h"
 #include "project.h"
-#include "enrolguard.h"
 #include "store.h"
 
 #define HUB_CONFIG_UPSTREAM_CURSOR "upstream_cursor"

@@ -17,6 +17,8 @@
 /* A feed answer holds at most this many items (docs/protocol.md). */
 #define HUB_FEED_MAX_ITEMS 1000u
 
+#define HUB_ENROL_MAX_PENDING 100 /* pending enrolment requests at most */
+
 /* Append one entry of kind with body (a JSON object, serialised compactly in
  * insertion order) to the hub's own log: the next sequence is taken inside the
  * transaction, the entry is signed, stored as a one-entry signed changeset and

@@ -1,7 +1,7 @@
 /* main.c - `linli-hub`: the command line.  One static table of commands with
  * their help next to each handler.  Standard output carries the result; logs
- * go to standard error.  Exit codes: 0 ok, 1 usage, 2 refused input,
- * 3 network, 5 storage. */
+ * go to standard error.  Exit codes: cm_rc_exit_code (common/rc.h), listed
+ * in --help. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -37,35 +37,12 @@
 #include "opcli.h"
 #include "store.h"
 
-enum { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_REFUSED = 2, EXIT_NETWORK = 3, EXIT_STORAGE = 5 };
-
-/* Exit code for a failure code. */
-static int exit_for(cm_rc rc) {
-  switch (rc) {
-  case CM_OK:
-    return EXIT_OK;
-  case CM_ERR_NETWORK:
-  case CM_ERR_HTTP:
-    return EXIT_NETWORK;
-  case CM_ERR_NOMEM:
-  case CM_ERR_IO:
-  case CM_ERR_DB:
-  case CM_ERR_DISK_FULL:
-  case CM_ERR_BUSY:
-  case CM_ERR_KEYFILE:
-  case CM_ERR_CRYPTO:
-  case CM_ERR_UNSUPPORTED:
-  case CM_ERR_FAILPOINT:
-    return EXIT_STORAGE;
-  default:
-    return EXIT_REFUSED;
-  }
-}
+enum { EXIT_OK = CM_EXIT_OK, EXIT_USAGE = CM_EXIT_USAGE };
 
 /* Report err on stderr and return the exit code for rc. */
 static int fail(cm_rc rc, const cm_err *err) {
   fprintf(stderr, "linli-hub: %s\n", err && err->msg[0] ? err->msg : cm_strerror(rc));
-  return exit_for(rc);
+  return cm_rc_exit_code(rc);
 }
 
 /* A command's arguments after its name. */
@@ -1445,7 +1422,7 @@ static void print_help(void) {
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     printf("  %-16s %s\n", commands[i].name, commands[i].usage);
   printf("\n`linli-hub 命令 --help` 说明一个命令。\n"
-         "退出码：0 成功，1 用法错误，2 输入被拒绝，3 网络问题，5 存储问题。\n");
+         CM_EXIT_HELP);
 }
 
 int main(int argc, char **argv) {

@@ -13,7 +13,7 @@
 #include "../common/log.h"
 #include "../common/records.h"
 #include "reportbody.h"
-#include "review.h"
+#include "project_hub.h"
 #include "store.h"
 
 /* Log and skip an entry whose body this version cannot read: it is signed
@@ -280,7 +280,9 @@ cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
 /* Keep entry e refused with the core's reason: stored, never projected. */
 /* Not logged: a hostile node could fill the log; the reviewer sees each one. */
 static cm_rc refuse_entry(hub_ctx *ctx, const proto_entry *e, const cm_err *why, cm_err *err) {
-  return hub_store_refusal_put(ctx->store, e->author, e->seq, why->msg, err);
+  cm_rc rc = hub_store_refusal_put(ctx->store, e->author, e->seq, why->msg, err);
+  if (!rc) rc = hub_store_status_put(ctx->store, e->author, e->seq, 1, NULL, err);
+  return rc;
 }
 
 /* The organisation a typed body names (for its facts). */
@@ -294,6 +296,8 @@ static const char *body_org(const cm_rec_body *b) {
     return b->u.report.org;
   case CM_REC_ACTIVITY:
     return b->u.activity.org;
+  case CM_REC_RECTIFICATION:
+    return b->u.rect.org;
   default:
     return NULL;
   }
@@ -376,6 +380,8 @@ static cm_rc project_report(hub_ctx *ctx, const proto_entry *e, uint64_t receive
   rc = hub_store_report_version_put(ctx->store, e->author, e->seq, rb.org, rb.month,
                                     rb.activities, rb.participants, rb.party_participants,
                                     rb.flagged, err);
+  char status[HUB_STATUS_MAX];
+  if (!rc) rc = hub_store_status_put(ctx->store, e->author, e->seq, 0, status, err);
   if (rc) goto out;
   memset(&r, 0, sizeof r);
   r.author = e->author;
@@ -388,7 +394,11 @@ static cm_rc project_report(hub_ctx *ctx, const proto_entry *e, uint64_t receive
   r.good_deeds = rb.good_deeds;
   r.time_ms = e->time_ms;
   r.received_ms = received_ms;
+  r.status = status;
   rc = hub_store_report_put(ctx->store, &r, err);
+  /* An accepted version (its review came first) supersedes older ones. */
+  if (!rc && strcmp(status, "accepted") == 0)
+    rc = hub_store_status_report_group(ctx->store, e->author, rb.org, rb.month, err);
 out:
   hub_report_body_free(&rb);
   return rc;
@@ -399,72 +409,106 @@ static cm_rc project_activity(hub_ctx *ctx, const proto_entry *e, json_t *body, 
   int64_t expected;
   if (!id || !org || !date || !cm_json_count(body, "expected", &expected))
     return project_skip(e, "activity.declared needs id, org, date");
-  return hub_store_activity_put(ctx->store, e->author, e->seq, id, org, date, expected, err);
+  cm_rc rc = hub_store_activity_put(ctx->store, e->author, e->seq, id, org, date, expected, err);
+  /* the row takes its record's status */
+  if (!rc) rc = hub_store_status_range(ctx->store, e->author, e->seq, e->seq, err);
+  return rc;
+}
+
+/* One kind the projection writes into its tables, and how. */
+typedef cm_rc (*project_fn)(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err);
+
+static cm_rc project_filed(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
+  return project_org_filed(ctx, e, body, err);
+}
+static cm_rc project_amended(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
+  return project_org_change(ctx, e, body, 0, err);
+}
+static cm_rc project_dissolved(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
+  return project_org_change(ctx, e, body, 1, err);
+}
+static cm_rc project_enrolled_fn(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
+  return project_enrolled(ctx, e, body, err);
+}
+static cm_rc project_revoked_fn(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
+  return project_revoked(ctx, e, body, err);
+}
+
+static const struct {
+  const char *kind;
+  project_fn fn;
+  int copied;     /* changes what the lookup cache copies (enrolments, organisations) */
+  int org_status; /* changes its author's organisations' status */
+} project_kinds[] = {
+  {"hub.enrolled", project_enrolled_fn, 1, 0},
+  {"hub.revoked", project_revoked_fn, 1, 0},
+  {"org.filed", project_filed, 1, 1},
+  {"org.amended", project_amended, 1, 1},
+  {"org.dissolved", project_dissolved, 1, 1},
+  {"activity.declared", project_activity, 0, 0},
+};
+
+/* A review or a revocation changes the status of the records and the
+ * organisations of the community it is about (its "author", or "to"). */
+static cm_rc project_status_change(hub_ctx *ctx, const proto_entry *e, const json_t *body,
+                                   cm_err *err) {
+  int review = strcmp(e->kind, "review.batch") == 0;
+  if (!body || (!review && strcmp(e->kind, "decision.revoke") != 0)) return CM_OK;
+  const char *hex = json_string_value(json_object_get(body, "author"));
+  uint8_t who[PROTO_KEY_BYTES];
+  int64_t first = 0, last = 0;
+  cm_rc rc = CM_OK;
+  if (!hex) hex = json_string_value(json_object_get(body, "to"));
+  if (!hex || proto_key_from_hex(hex, who) != CM_OK) return CM_OK;
+  if (review && cm_json_count(body, "first_seq", &first) &&
+      cm_json_count(body, "last_seq", &last) && first <= last)
+    rc = hub_store_status_range(ctx->store, who, (uint64_t)first, (uint64_t)last, err);
+  if (!rc) rc = hub_store_org_status_refresh(ctx->store, who, err);
+  return rc;
 }
 
 cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms, cm_err *err) {
   json_t *body = NULL;
   cm_rc rc = CM_OK;
-  static const char *const known[] = {"hub.enrolled", "org.filed",      "org.amended",
-                                      "org.dissolved", "report.monthly", "activity.declared",
-                                      "hub.revoked"};
-  size_t i;
-  for (i = 0; i < sizeof known / sizeof known[0]; i++)
-    if (strcmp(e->kind, known[i]) == 0) break;
+  int bound = 0;
   /* Most entries are monthly reports: they have a reader of their own. */
-  if (i == 4) return project_report(ctx, e, received_ms, err);
+  if (strcmp(e->kind, "report.monthly") == 0) {
+    rc = project_report(ctx, e, received_ms, err);
+    if (!rc) rc = hub_store_status_bound(ctx->store, e->author, e->seq, &bound, err);
+    if (!rc && bound) rc = hub_store_org_status_refresh(ctx->store, e->author, err);
+    return rc;
+  }
   /* Every other kind of the domain core's table passes its checks first; a
-   * refused entry stays stored and is projected nowhere. */
+   * refused entry stays stored (status 'refused') and is projected nowhere. */
   const cm_rec_def *def = cm_rec_find(e->kind);
   if (def->kind != CM_REC_OTHER) {
     int refused = 0;
     rc = gate(ctx, e, def, received_ms, &refused, err);
     if (rc || refused) return rc;
   }
+  rc = hub_store_status_put(ctx->store, e->author, e->seq, 0, NULL, err);
+  if (rc) return rc;
   /* The body is parsed once, here, for review.c and for the tables below. */
   if (cm_json_parse_object(e->body, e->body_len, &body, NULL)) body = NULL;
   /* Versions, reviews, decisions and acknowledgements. */
   rc = hub_review_project(ctx, e, body, err);
-  /* A review or a revocation changes the status of the organisations of the
-   * community it is about (its "author", or "to"). */
-  if (!rc && body &&
-      (strcmp(e->kind, "review.batch") == 0 || strcmp(e->kind, "decision.revoke") == 0)) {
-    const char *hex = json_string_value(json_object_get(body, "author"));
-    uint8_t who[PROTO_KEY_BYTES];
-    if (!hex) hex = json_string_value(json_object_get(body, "to"));
-    if (hex && proto_key_from_hex(hex, who) == CM_OK)
-      rc = hub_store_org_status_refresh(ctx->store, who, err);
-  }
+  if (!rc) rc = project_status_change(ctx, e, body, err);
+  if (!rc) rc = hub_store_status_bound(ctx->store, e->author, e->seq, &bound, err);
+  size_t i, n = sizeof project_kinds / sizeof project_kinds[0];
+  for (i = 0; i < n; i++)
+    if (strcmp(e->kind, project_kinds[i].kind) == 0) break;
   /* Kinds the projection does not show (rectifications, reviews, kinds of a
    * newer node) are kept in the log only. */
-  if (rc || i == sizeof known / sizeof known[0]) goto out;
-  if (!body) {
-    rc = project_skip(e, "bad JSON");
-    goto out;
+  if (!rc && i < n) {
+    if (!body) {
+      rc = project_skip(e, "bad JSON");
+      goto out;
+    }
+    if (project_kinds[i].copied) cache_clear();
+    rc = project_kinds[i].fn(ctx, e, body, err);
   }
-  /* enrolments and organisations are what the cache copies */
-  if (i <= 3) cache_clear();
-  switch (i) {
-  case 0:
-    rc = project_enrolled(ctx, e, body, err);
-    break;
-  case 6:
-    rc = project_revoked(ctx, e, body, err);
-    break;
-  case 1:
-    rc = project_org_filed(ctx, e, body, err);
-    break;
-  case 2:
-    rc = project_org_change(ctx, e, body, 0, err);
-    break;
-  case 3:
-    rc = project_org_change(ctx, e, body, 1, err);
-    break;
-  default:
-    rc = project_activity(ctx, e, body, err);
-    break;
-  }
-  if (!rc && i >= 1 && i <= 3) rc = hub_store_org_status_refresh(ctx->store, e->author, err);
+  if (!rc && (bound || (i < n && project_kinds[i].org_status)))
+    rc = hub_store_org_status_refresh(ctx->store, e->author, err);
 out:
   json_decref(body);
   return rc;

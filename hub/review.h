@@ -24,6 +24,7 @@
 #include "../common/rc.h"
 #include "../protocol/entry.h"
 #include "hub.h"
+#include "project_hub.h" /* hub_record_id */
 
 #define HUB_REVIEW_REASON_MAX 1024 /* bytes of a reason, NUL included */
 #define HUB_REVIEW_EXCEPT_MAX 256  /* records rejected inside one accepted batch */
@@ -83,21 +84,5 @@ cm_rc hub_review_auto(hub_ctx *ctx, unsigned *accepted_out, cm_err *err);
 
 /* ---- for the projection (hub/project.c) and the other issue-5 modules ---- */
 
-/* Project what issue 5 adds for one stored entry: versions of filings (those
- * of monthly reports come from project.c, which reads reports itself),
- * review.batch, decision.*, rectification.accepted and activity.ack entries
- * (the last four only from this hub itself or, at a district, from an
- * enrolled street hub).  Caller holds ctx->lock and an open transaction;
- * body is the entry's parsed body, NULL when it is unreadable (skipped). */
-cm_rc hub_review_project(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err);
-
-/* *yes_out 1 when author is this hub or, at a district, an enrolled street
- * hub: the authors whose decisions this hub takes into its tables.  Caller
- * holds ctx->lock. */
-cm_rc hub_review_from_hub(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], int *yes_out,
-                          cm_err *err);
-
-/* "<author hex>/<seq>" into out (PROTO_KEY_HEX + 21 bytes suffice). */
-void hub_record_id(const uint8_t author[PROTO_KEY_BYTES], uint64_t seq, char *out, size_t cap);
 
 #endif

@@ -11,6 +11,7 @@
 #include "../common/codec.h"
 #include "../common/db.h"
 #include "../common/records.h"
+#include "counting.h"
 
 /* The entries that are neither records nor reports (decisions, reviews,
  * acknowledgements): the condition of the partial index entries_events,
@@ -243,6 +244,31 @@ static const char *const store_migrations[] = {
   "CREATE TABLE quota("
   "  author BLOB NOT NULL, day TEXT NOT NULL, bytes INTEGER NOT NULL,"
   "  PRIMARY KEY(author, day)) WITHOUT ROWID;",
+  /* One status per record, written by the projection (SQL_STATUS_RAW and
+   * the refreshes below) whenever the record, a review over it, or the entry
+   * a review binds to arrives, instead of computed on every read: pending,
+   * accepted, rejected, refused, or superseded (an accepted monthly report
+   * with a newer accepted version of its month).  The current report and
+   * activity rows carry their record's status; view entry_status is a plain
+   * read of the column. */
+  "CREATE TABLE record_status("
+  "  author BLOB NOT NULL, seq INTEGER NOT NULL, status TEXT NOT NULL,"
+  "  PRIMARY KEY(author, seq)) WITHOUT ROWID;"
+  "CREATE INDEX reviews_last ON reviews(author, last_seq);"
+  "INSERT INTO record_status(author, seq, status) SELECT author, seq, status FROM entry_status;"
+  "UPDATE record_status SET status = 'superseded' WHERE status = 'accepted' AND EXISTS("
+  "  SELECT 1 FROM report_versions v JOIN report_versions n ON n.author = v.author"
+  "  AND n.org = v.org AND n.month = v.month AND n.seq > v.seq"
+  "  JOIN record_status s ON s.author = n.author AND s.seq = n.seq AND s.status = 'accepted'"
+  "  WHERE v.author = record_status.author AND v.seq = record_status.seq);"
+  "DROP VIEW entry_status;"
+  "CREATE VIEW entry_status AS SELECT e.author AS author, e.seq AS seq, e.kind AS kind,"
+  "  e.changeset AS changeset, coalesce(s.status, 'pending') AS status FROM entries e"
+  "  LEFT JOIN record_status s ON s.author = e.author AND s.seq = e.seq;"
+  "UPDATE reports SET status = coalesce((SELECT s.status FROM record_status s"
+  "  WHERE s.author = reports.author AND s.seq = reports.seq), 'pending');"
+  "UPDATE activities SET status = coalesce((SELECT s.status FROM record_status s"
+  "  WHERE s.author = activities.author AND s.seq = activities.seq), 'pending');",
 };
 
 #define STORE_CACHE 64
@@ -1004,12 +1030,13 @@ static const char SQL_REFUSAL_PUT[] =
 static const char SQL_DECISION_TO[] = "SELECT to_key FROM decisions WHERE record = ?1";
 static const char SQL_REPORT_PUT[] =
     "INSERT INTO reports(author, org, month, seq, activities, participants, party_participants, "
-    "good_deeds, time_ms, received_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-    "ON CONFLICT(month, author, org) DO UPDATE SET "
+    "good_deeds, time_ms, received_ms, status) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+    "?11) ON CONFLICT(month, author, org) DO UPDATE SET "
     "seq = excluded.seq, activities = excluded.activities, "
     "participants = excluded.participants, party_participants = excluded.party_participants, "
     "good_deeds = excluded.good_deeds, time_ms = excluded.time_ms, "
-    "received_ms = excluded.received_ms WHERE excluded.seq > reports.seq";
+    "received_ms = excluded.received_ms, status = excluded.status "
+    "WHERE excluded.seq > reports.seq";
 static const char SQL_ACTIVITY_PUT[] =
     "INSERT INTO activities(author, id, seq, org, date, expected) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(author, id) DO UPDATE SET "
@@ -1022,7 +1049,7 @@ cm_rc hub_store_projection_clear(hub_store *st, cm_err *err) {
                     "DELETE FROM activities; DELETE FROM report_versions; "
                     "DELETE FROM filing_versions; DELETE FROM reviews; DELETE FROM review_rejects; "
                     "DELETE FROM decisions; DELETE FROM closures; DELETE FROM activity_acks; "
-                    "DELETE FROM refusals;",
+                    "DELETE FROM refusals; DELETE FROM record_status;",
                     err);
 }
 
@@ -1102,8 +1129,154 @@ cm_rc hub_store_org_facts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], 
   return rc;
 }
 
+/* ---- the one status of each record ---- */
+
+/* The status of entry (?1 author, ?2 seq) as its reviews give it: a hub's own
+ * and a street hub's records need no review ('accepted'); a community's take
+ * the newest review over them by the hub that enrolled it that still binds to
+ * the chain it reviewed (the hash of its last entry), 'rejected' when that
+ * review rejected the batch or this record, else 'pending'.  Written into
+ * record_status, never computed on a read. */
+#define SQL_STATUS_RAW(A, S)                                                                     \
+  "CASE WHEN (SELECT a.role FROM authors a WHERE a.key = " A ") IN ('self', 'street')"          \
+  " THEN 'accepted' ELSE coalesce((SELECT CASE WHEN r.result = 'rejected' OR EXISTS("           \
+  "  SELECT 1 FROM review_rejects x WHERE x.reviewer = r.reviewer AND x.rseq = r.rseq"          \
+  "  AND x.author = " A " AND x.seq = " S ") THEN 'rejected' ELSE 'accepted' END"                \
+  "  FROM reviews r WHERE r.author = " A " AND r.first_seq <= " S " AND r.last_seq >= " S       \
+  "  AND r.reviewer = (SELECT a.enrolled_by FROM authors a WHERE a.key = " A ")"                \
+  "  AND (r.last_hash IS NULL OR r.last_hash = (SELECT h.hash FROM entries h"                   \
+  "  WHERE h.author = r.author AND h.seq = r.last_seq)) ORDER BY r.rseq DESC LIMIT 1),"          \
+  " 'pending') END"
+
+static const char SQL_STATUS_PUT[] =
+    "INSERT OR REPLACE INTO record_status(author, seq, status) VALUES(?1, ?2,"
+    " CASE WHEN ?3 THEN 'refused' ELSE " SQL_STATUS_RAW("?1", "?2") " END) RETURNING status";
+static const char SQL_STATUS_RANGE[] =
+    "UPDATE record_status SET status = " SQL_STATUS_RAW("record_status.author",
+                                                        "record_status.seq")
+    " WHERE author = ?1 AND seq BETWEEN ?2 AND ?3 AND status <> 'refused'";
+/* The monthly report groups (org, month) with a version in a range. */
+static const char SQL_STATUS_GROUPS[] =
+    "SELECT DISTINCT org, month FROM report_versions WHERE author = ?1 AND seq BETWEEN ?2 AND ?3";
+/* Of the accepted versions of one (author, org, month), the newest stays
+ * 'accepted', the older are 'superseded' (the maximum it compares with does
+ * not change while the statement runs). */
+static const char SQL_STATUS_SUPERSEDE[] =
+    "UPDATE record_status SET status = CASE WHEN seq = (SELECT max(v.seq) FROM report_versions v"
+    " JOIN record_status s ON s.author = v.author AND s.seq = v.seq"
+    " AND s.status IN ('accepted', 'superseded')"
+    " WHERE v.author = ?1 AND v.org = ?2 AND v.month = ?3) THEN 'accepted' ELSE 'superseded' END"
+    " WHERE author = ?1 AND status IN ('accepted', 'superseded') AND seq IN"
+    " (SELECT seq FROM report_versions WHERE author = ?1 AND org = ?2 AND month = ?3)";
+static const char SQL_STATUS_REPORT[] =
+    "UPDATE reports SET status = coalesce((SELECT s.status FROM record_status s"
+    " WHERE s.author = reports.author AND s.seq = reports.seq), 'pending')"
+    " WHERE month = ?3 AND author = ?1 AND org = ?2";
+static const char SQL_STATUS_ACTIVITIES[] =
+    "UPDATE activities SET status = coalesce((SELECT s.status FROM record_status s"
+    " WHERE s.author = activities.author AND s.seq = activities.seq), 'pending')"
+    " WHERE author = ?1 AND seq BETWEEN ?2 AND ?3";
+static const char SQL_STATUS_BOUND[] =
+    "SELECT first_seq, last_seq FROM reviews WHERE author = ?1 AND last_seq = ?2";
+
+cm_rc hub_store_status_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                           int refused, char status_out[HUB_STATUS_MAX], cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  cm_rc rc = st_prep(st, SQL_STATUS_PUT, &s, err);
+  if (status_out) status_out[0] = '\0';
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_u64(s, 2, seq);
+  sqlite3_bind_int(s, 3, refused ? 1 : 0);
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW) {
+    if (status_out) col_text(s, 0, status_out, HUB_STATUS_MAX);
+    r = sqlite3_step(s);
+  }
+  if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "writing a record's status", err);
+  sqlite3_reset(s);
+  return rc;
+}
+
+static cm_rc rv_exec(hub_store *st, const char *sql, const char *what, cm_err *err,
+                     const char *types, ...);
+
+cm_rc hub_store_status_report_group(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                                    const char *org, const char *month, cm_err *err) {
+  cm_rc rc = rv_exec(st, SQL_STATUS_SUPERSEDE, "writing a report's status", err, "ktt", author,
+                     org, month);
+  if (!rc)
+    rc = rv_exec(st, SQL_STATUS_REPORT, "writing a report's status", err, "ktt", author, org,
+                 month);
+  return rc;
+}
+
+cm_rc hub_store_status_range(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t first,
+                             uint64_t last, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  char (*groups)[2][64] = NULL;
+  size_t n = 0, cap = 0;
+  cm_rc rc = rv_exec(st, SQL_STATUS_RANGE, "writing records' status", err, "kii", author,
+                     (int64_t)first, (int64_t)last);
+  if (!rc)
+    rc = rv_exec(st, SQL_STATUS_ACTIVITIES, "writing records' status", err, "kii", author,
+                 (int64_t)first, (int64_t)last);
+  if (!rc) rc = st_prep(st, SQL_STATUS_GROUPS, &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_u64(s, 2, first);
+  bind_u64(s, 3, last);
+  /* The groups first, then the updates: never write under a running read. */
+  int r;
+  while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+    if (n == cap) {
+      size_t nc = cap ? 2 * cap : 16;
+      void *p = realloc(groups, nc * sizeof *groups);
+      if (!p) {
+        rc = cm_errf(err, CM_ERR_NOMEM, "out of memory writing records' status");
+        break;
+      }
+      groups = p;
+      cap = nc;
+    }
+    col_text(s, 0, groups[n][0], sizeof groups[n][0]);
+    col_text(s, 1, groups[n][1], sizeof groups[n][1]);
+    n++;
+  }
+  if (!rc && r != SQLITE_DONE) rc = cm_db_check(st->db, r, "reading records' status", err);
+  sqlite3_reset(s);
+  for (size_t i = 0; !rc && i < n; i++)
+    rc = hub_store_status_report_group(st, author, groups[i][0], groups[i][1], err);
+  free(groups);
+  return rc;
+}
+
+cm_rc hub_store_status_bound(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                             int *applied_out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  uint64_t first = 0;
+  int found = 0;
+  *applied_out = 0;
+  cm_rc rc = st_prep(st, SQL_STATUS_BOUND, &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_u64(s, 2, seq);
+  int r;
+  /* the widest range of the reviews that end here */
+  while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+    uint64_t f = col_u64(s, 0);
+    if (!found || f < first) first = f;
+    found = 1;
+  }
+  if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "reading reviews", err);
+  sqlite3_reset(s);
+  if (!rc && found) rc = hub_store_status_range(st, author, first, seq, err);
+  if (!rc) *applied_out = found;
+  return rc;
+}
+
 /* The one status of each organisation of an author, from its filing
- * versions' review status (view entry_status), dissolution and revocation:
+ * versions' status (record_status), dissolution and revocation:
  * 'revoked' (a revoke decision addressed to the author names it), else its
  * latest decided filing's 'accepted' or 'rejected', else 'pending'.  A
  * correction accepted after a rejection makes it 'accepted' from then on.
@@ -1113,7 +1286,7 @@ static const char SQL_ORG_STATUS[] =
     "UPDATE organisations SET status = CASE"
     " WHEN EXISTS(SELECT 1 FROM decisions d WHERE d.kind = 'revoke'"
     "  AND d.to_key = organisations.author AND d.org = organisations.id) THEN 'revoked'"
-      " ELSE coalesce((SELECT s.status FROM filing_versions f JOIN entry_status s"
+    " ELSE coalesce((SELECT s.status FROM filing_versions f JOIN record_status s"
     "  ON s.author = f.author AND s.seq = f.seq WHERE f.author = organisations.author"
     "  AND f.id = organisations.id AND s.status IN ('accepted', 'rejected')"
     "  ORDER BY f.seq DESC LIMIT 1), 'pending') END"
@@ -1206,6 +1379,7 @@ cm_rc hub_store_report_put(hub_store *st, const hub_report_row *r, cm_err *err) 
   sqlite3_bind_int(s, 8, r->good_deeds ? 1 : 0);
   bind_u64(s, 9, r->time_ms);
   bind_u64(s, 10, r->received_ms);
+  bind_text(s, 11, r->status && *r->status ? r->status : "pending");
   return st_done(st, s, "storing a monthly report", err);
 }
 
@@ -1272,6 +1446,8 @@ cm_rc hub_store_projection_dump(hub_store *st, cm_buf *out, cm_err *err) {
     "SELECT 'decision', * FROM decisions ORDER BY record",
     "SELECT 'closure', * FROM closures ORDER BY decision, author, seq",
     "SELECT 'activity_ack', * FROM activity_acks ORDER BY activity, level",
+    "SELECT 'record_status', * FROM record_status ORDER BY author, seq",
+    "SELECT 'refusal', * FROM refusals ORDER BY author, seq",
   };
   cm_rc rc = CM_OK;
   for (size_t i = 0; !rc && i < sizeof q / sizeof q[0]; i++) rc = dump_query(st, q[i], out, err);
@@ -1582,7 +1758,7 @@ static const struct {
   /* Reports with their author and receipt times and whether good deeds were
    * written, all kept on the report row, which is stored in month order. */
   [HUB_DQ_REPORTS] = {"SELECT author, org, month, activities, participants,"
-                      " party_participants, seq, time_ms, received_ms, good_deeds"
+                      " party_participants, seq, time_ms, received_ms, good_deeds, status"
                       " FROM reports"
                       " WHERE month >= ?1 AND month <= ?2",
                       0},
@@ -1591,20 +1767,6 @@ static const struct {
                           " WHERE month >= ?1 AND month <= ?2"
                           " AND activities > 0 GROUP BY author, org",
                           0},
-  /* The reviews that decide a record's status, exactly as view entry_status
-   * picks them (the reviewer is the hub that enrolled the author, and the
-   * review still binds to the chain it reviewed): dashboard.c applies them in
-   * memory, because the view costs a subquery per report. */
-  [HUB_DQ_REVIEWS] = {"SELECT r.author, r.first_seq, r.last_seq, r.rseq, r.result"
-                      " FROM reviews r JOIN authors a ON a.key = r.author"
-                      " WHERE r.reviewer = a.enrolled_by AND (r.last_hash IS NULL OR"
-                      " r.last_hash = (SELECT h.hash FROM entries h WHERE h.author = r.author"
-                      " AND h.seq = r.last_seq)) ORDER BY r.author, r.first_seq",
-                      0},
-  [HUB_DQ_REJECTS] = {"SELECT x.author, x.seq, x.rseq FROM review_rejects x"
-                      " JOIN authors a ON a.key = x.author WHERE x.reviewer = a.enrolled_by"
-                      " ORDER BY x.author, x.seq, x.rseq",
-                      0},
   [HUB_DQ_ACTIVITIES] = {"SELECT a.author, a.id, a.org, a.date, a.expected,"
                          " CAST(e.body AS TEXT)->>'title', CAST(e.body AS TEXT)->>'place',"
                          " e.time_ms, e.seq"
@@ -1621,7 +1783,7 @@ static const struct {
                        0},
   [HUB_DQ_ORG_ENTRIES] = {"SELECT e.seq, e.kind, e.time_ms, e.received_ms,"
                           " CAST(e.body AS TEXT), s.status FROM entries e"
-                          " JOIN entry_status s ON s.author = e.author AND s.seq = e.seq"
+                          " JOIN record_status s ON s.author = e.author AND s.seq = e.seq"
                           " WHERE e.author = ?1 AND e.kind IN ('org.filed', 'org.amended',"
                           " 'org.dissolved', 'report.monthly', 'activity.declared',"
                           " 'rectification.filed') AND (CAST(e.body AS TEXT)->>'id' = ?2"
@@ -1635,7 +1797,7 @@ static const struct {
   [HUB_DQ_ACKS] = {"SELECT activity, level, status, note FROM activity_acks", 0},
   /* HUB_DQ_REPORTS without the receipt times (kept for its callers). */
   [HUB_DQ_REPORT_SUMS] = {"SELECT author, org, month, activities, participants,"
-                          " party_participants, seq, NULL, NULL, good_deeds"
+                          " party_participants, seq, NULL, NULL, good_deeds, status"
                           " FROM reports"
                           " WHERE month >= ?1 AND month <= ?2",
                           0},
@@ -1768,8 +1930,9 @@ static const char SQL_BATCH_REPORTS[] =
 static const char SQL_BATCH_CORRECTS[] =
     "SELECT 1 FROM report_versions v JOIN report_versions o ON o.author = v.author"
     " AND o.org = v.org AND o.month = v.month AND o.seq < v.seq"
-    " JOIN entry_status s ON s.author = o.author AND s.seq = o.seq"
-    " WHERE v.author = ?1 AND v.seq BETWEEN ?2 AND ?3 AND s.status = 'accepted' LIMIT 1";
+    " JOIN record_status s ON s.author = o.author AND s.seq = o.seq"
+    " WHERE v.author = ?1 AND v.seq BETWEEN ?2 AND ?3"
+    " AND s.status IN ('accepted', 'superseded') LIMIT 1";
 
 /* Run one of the batch queries; its first columns into out[0..n). */
 static cm_rc batch_query(hub_store *st, const char *sql, const uint8_t *author, uint64_t first,
@@ -1816,30 +1979,18 @@ static void rv_count_report(json_t *c, const char *state, sqlite3_stmt *s) {
 cm_rc hub_store_review_counts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], json_t *c,
                               cm_err *err) {
   sqlite3_stmt *s = NULL;
-  json_t *orgs = json_object(); /* id -> accepted filing (true) or revoked (false) */
-  cm_rc rc = orgs ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory counting");
   int r;
-  if (rc) goto out;
-  /* An organisation counts as its latest decided filing says: a rejected
-   * filing keeps it (and its reports) out until a corrected one is accepted.
-   * A revoked filing takes it out altogether. */
-  r = sqlite3_prepare_v2(
-      st->db,
-      "SELECT o.id, o.status, o.dissolved, o.status = 'revoked' "
-      "FROM organisations o WHERE o.author = ?1",
-      -1, &s, NULL);
-  rc = cm_db_check(st->db, r, "counting organisations", err);
+  /* Organisations and the versions of their monthly reports, each with the
+   * status the projection wrote; where each counts is hub/counting.h's. */
+  r = sqlite3_prepare_v2(st->db,
+                         "SELECT o.status, o.dissolved FROM organisations o WHERE o.author = ?1",
+                         -1, &s, NULL);
+  cm_rc rc = cm_db_check(st->db, r, "counting organisations", err);
   if (rc) goto out;
   bind_key(s, 1, author);
   while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-    const char *id = (const char *)sqlite3_column_text(s, 0);
-    const char *status = (const char *)sqlite3_column_text(s, 1);
-    int ok = status && strcmp(status, "accepted") == 0;
-    int dissolved = sqlite3_column_int(s, 2), revoked = sqlite3_column_int(s, 3);
-    /* orgs: id -> true (accepted filing) or false (revoked: its reports
-     * leave the figures).  A dissolved organisation's reports still count. */
-    if (!dissolved && !revoked) counts_add(c, ok ? "accepted" : "pending", "organisations", 1);
-    if (id && (ok || revoked)) json_object_set_new(orgs, id, json_boolean(!revoked));
+    hub_count k = hub_count_org((const char *)sqlite3_column_text(s, 0), sqlite3_column_int(s, 1));
+    if (k) counts_add(c, k == HUB_COUNT_ACCEPTED ? "accepted" : "pending", "organisations", 1);
   }
   if (r != SQLITE_DONE) {
     rc = cm_db_check(st->db, r, "counting organisations", err);
@@ -1847,53 +1998,28 @@ cm_rc hub_store_review_counts(hub_store *st, const uint8_t author[PROTO_KEY_BYTE
   }
   sqlite3_finalize(s);
   s = NULL;
-  /* Per (org, month): the newest accepted version is the official figure
-   * (while its organisation is accepted); the newest version, when it is not
-   * that one, waits in pending. */
   r = sqlite3_prepare_v2(st->db,
                          "SELECT v.org, v.month, v.seq, v.activities, v.participants,"
-                         " v.party_participants, s.status FROM report_versions v"
-                         " JOIN entry_status s ON s.author = v.author AND s.seq = v.seq"
-                         " WHERE v.author = ?1 ORDER BY v.org, v.month, v.seq DESC",
+                         " v.party_participants, s.status, o.status,"
+                         " v.seq = (SELECT max(n.seq) FROM report_versions n"
+                         "  WHERE n.author = v.author AND n.org = v.org AND n.month = v.month)"
+                         " FROM report_versions v"
+                         " JOIN record_status s ON s.author = v.author AND s.seq = v.seq"
+                         " LEFT JOIN organisations o ON o.author = v.author AND o.id = v.org"
+                         " WHERE v.author = ?1",
                          -1, &s, NULL);
   rc = cm_db_check(st->db, r, "counting reports", err);
   if (rc) goto out;
   bind_key(s, 1, author);
-  {
-    char org[256] = "", month[16] = "";
-    int seen_newest = 0, seen_accepted = 0;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-      const char *o = (const char *)sqlite3_column_text(s, 0);
-      const char *m = (const char *)sqlite3_column_text(s, 1);
-      const char *status = (const char *)sqlite3_column_text(s, 6);
-      if (!o || !m || !status) continue;
-      if (strcmp(o, org) != 0 || strcmp(m, month) != 0) {
-        snprintf(org, sizeof org, "%s", o);
-        snprintf(month, sizeof month, "%s", m);
-        seen_newest = seen_accepted = 0;
-      }
-      json_t *known = json_object_get(orgs, o);
-      if (json_is_false(known)) continue; /* revoked */
-      int org_ok = json_is_true(known);
-      int accepted = strcmp(status, "accepted") == 0;
-      if (!seen_newest) {
-        seen_newest = 1;
-        if (accepted && org_ok) {
-          seen_accepted = 1;
-          rv_count_report(c, "accepted", s);
-        } else {
-          rv_count_report(c, "pending", s);
-        }
-      } else if (!seen_accepted && accepted && org_ok) {
-        seen_accepted = 1;
-        rv_count_report(c, "accepted", s);
-      }
-    }
+  while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+    hub_count k = hub_count_report((const char *)sqlite3_column_text(s, 7),
+                                   (const char *)sqlite3_column_text(s, 6),
+                                   sqlite3_column_int(s, 8));
+    if (k) rv_count_report(c, k == HUB_COUNT_ACCEPTED ? "accepted" : "pending", s);
   }
   if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "counting reports", err);
 out:
   sqlite3_finalize(s);
-  json_decref(orgs);
   return rc;
 }
 

@@ -18,7 +18,10 @@
 #include "../common/buf.h"
 #include "../common/rc.h"
 #include "../protocol/entry.h"
-#include "hub.h"
+
+/* bytes of a hub, street or community name, NUL included (hub.h includes
+ * this header: the store knows nothing of the hub that opens it) */
+#define HUB_NAME_MAX 256
 
 typedef struct hub_store hub_store;
 
@@ -222,6 +225,34 @@ cm_rc hub_store_org_facts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], 
 cm_rc hub_store_org_status_refresh(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                    cm_err *err);
 
+/* Bytes of a record status word, NUL included. */
+#define HUB_STATUS_MAX 16
+
+/* Write the one status of entry author/seq (record_status), which every
+ * reader reads: 'refused' when refused, else what its reviews say
+ * ('accepted' for a hub's own and a street hub's records; a community's
+ * 'pending', 'accepted' or 'rejected').  The word written goes into
+ * status_out (may be NULL).  The projection calls it once for every entry. */
+cm_rc hub_store_status_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                           int refused, char status_out[HUB_STATUS_MAX], cm_err *err);
+
+/* Write the statuses of author's entries first..last again (a review over
+ * them arrived), with the current report and activity rows and the
+ * superseded versions of the months they touch. */
+cm_rc hub_store_status_range(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t first,
+                             uint64_t last, cm_err *err);
+
+/* Of the accepted versions of author's report for (org, month) the newest
+ * stays 'accepted', the older become 'superseded'; the current report row
+ * takes its version's status. */
+cm_rc hub_store_status_report_group(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                                    const char *org, const char *month, cm_err *err);
+
+/* Entry author/seq arrived: the reviews that end at it (and bind to its hash)
+ * now apply, so write their ranges again (*applied_out 1 when there were). */
+cm_rc hub_store_status_bound(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                             int *applied_out, cm_err *err);
+
 /* Raw bytes author had stored on day ("YYYY-MM-DD"; 0 when none). */
 cm_rc hub_store_quota_get(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *day,
                           int64_t *bytes_out, cm_err *err);
@@ -261,6 +292,7 @@ typedef struct hub_report_row {
   int64_t activities, participants, party_participants;
   int good_deeds;
   uint64_t time_ms, received_ms;
+  const char *status; /* its record's status (hub_store_status_put); NULL: pending */
 } hub_report_row;
 
 /* The current monthly report of (author, org, month); a later one replaces it. */
@@ -312,12 +344,9 @@ typedef enum hub_dash_query {
                         * seq of the first filing, status column */
   HUB_DQ_REPORTS,      /* (?1 from month, ?2 to month) author, org, month, activities,
                         * participants, party_participants, seq, time_ms, received_ms,
-                        * good deeds written (0/1) */
+                        * good deeds written (0/1), status (of its record) */
   HUB_DQ_LAST_ACTIVE,  /* (?1 from month, ?2 to month) author, org, newest month with
                         * activities > 0 */
-  HUB_DQ_REVIEWS,      /* reviews that count (as view entry_status picks them): author,
-                        * first_seq, last_seq, rseq, result; by author, first_seq */
-  HUB_DQ_REJECTS,      /* records rejected inside accepted batches: author, seq, rseq */
   HUB_DQ_ACTIVITIES,   /* (?1 from date, ?2 to date) author, id, org, date, expected, title,
                         * place, time_ms, seq */
   HUB_DQ_EVENTS,       /* every entry that is not a record or a report: author, seq,

@@ -4,7 +4,7 @@
  * static assets, and the page handlers of hub/web_*.c.
  *
  * Every page handler is a cm_http_handler whose ctx is the server's hub_api
- * (hub/api.h, its field `web`).  A page starts with hub_web_begin(), which
+ * (hub/apictx.h, its field `web`).  A page starts with hub_web_begin(), which
  * checks the session (and, for a POST, the CSRF token and the right to write)
  * and answers by itself when the request may not go on; the page then writes
  * its HTML between hub_web_head() and hub_web_foot() and ends with
@@ -33,7 +33,7 @@
 #include "../common/http_server.h"
 #include "../common/i18n.h"
 #include "../common/rc.h"
-#include "api.h"
+#include "apictx.h"
 #include "auth.h"
 #include "hub.h"
 #include "opstore.h"

@@ -71,6 +71,9 @@ static cm_rc core_check(node_ctx *ctx, const char *kind, const uint8_t *p, size_
   case CM_REC_ACTIVITY:
     org_id = b.u.activity.org;
     break;
+  case CM_REC_RECTIFICATION:
+    org_id = b.u.rect.org;
+    break;
   default:
     break;
   }

@@ -2,8 +2,7 @@
  * table with its help text beside its handler; standard output carries the
  * result, standard error the logs and "linli-node: error: ...".
  *
- * Exit codes: 0 ok, 1 usage, 2 refused input, 3 network, 4 not enrolled,
- * 5 storage. */
+ * Exit codes: cm_rc_exit_code (common/rc.h), listed in --help. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +32,7 @@
 #include "sync.h"
 #include "web.h"
 
-enum { EXIT_USAGE = 1, EXIT_REFUSED = 2, EXIT_NETWORK = 3, EXIT_ENROL = 4, EXIT_STORAGE = 5 };
+enum { EXIT_USAGE = CM_EXIT_USAGE };
 
 #define MAX_OPTS 16
 #define MAX_POS 4
@@ -74,22 +73,7 @@ static int fail(cm_rc rc, const cm_err *e) {
   snprintf(msg, sizeof msg, "%s", e->msg[0] ? e->msg : cm_strerror(rc));
   cm_i18n_simplify(msg);
   fprintf(stderr, "linli-node: 错误：%s\n", msg);
-  switch (rc) {
-  case CM_OK: return 0;
-  case CM_ERR_INVALID:
-  case CM_ERR_NOT_FOUND:
-  case CM_ERR_JSON:
-  case CM_ERR_TOO_LARGE:
-  case CM_ERR_EXISTS: return EXIT_REFUSED;
-  case CM_ERR_PERM: return EXIT_ENROL;
-  case CM_ERR_DB:
-  case CM_ERR_DISK_FULL:
-  case CM_ERR_BUSY:
-  case CM_ERR_IO:
-  case CM_ERR_NOMEM:
-  case CM_ERR_KEYFILE: return EXIT_STORAGE;
-  default: return EXIT_NETWORK; /* network, HTTP and protocol answers, forks */
-  }
+  return cm_rc_exit_code(rc);
 }
 
 /* Open the node; a directory that is not a node is a usage error. */
@@ -727,6 +711,7 @@ static void usage_all(FILE *f) {
     }
     fputc('\n', f);
   }
+  fprintf(f, "\n%s", CM_EXIT_HELP);
 }
 
 static void usage_one(const command *c, FILE *f) {

@@ -155,7 +155,7 @@ cm_rc proto_changeset_build(const proto_entry *entries, size_t n, const proto_ke
   /* Never emit what a receiver would refuse as a bomb: highly repetitive data
    * over the ratio floor must travel in smaller changesets. */
   if (zlen > PROTO_CS_MAX_PAYLOAD ||
-      (raw_len > PROTO_CS_RATIO_FLOOR && raw_len > (size_t)PROTO_CS_MAX_RATIO * zlen)) {
+      (uint64_t)raw_len > (uint64_t)PROTO_CS_MAX_RATIO * zlen + PROTO_CS_RATIO_FLOOR) {
     rc = cm_errf(err, CM_ERR_TOO_LARGE,
                  "changeset: %zu bytes compress to %lu, outside the limits; split the entries",
                  raw_len, (unsigned long)zlen);
@@ -282,9 +282,8 @@ static cm_rc payload_inflate(const proto_cs_header *h, const uint8_t *payload, u
   int zinit = 0, zr = Z_OK;
   uint8_t *raw = NULL;
   size_t cap = 0, total = 0;
-  /* ratio limit: 64 x the compressed size, but never under the floor */
-  uint64_t limit = (uint64_t)PROTO_CS_MAX_RATIO * h->payload_len;
-  if (limit < PROTO_CS_RATIO_FLOOR) limit = PROTO_CS_RATIO_FLOOR;
+  /* ratio limit at every size: 200 x the compressed size plus a little */
+  uint64_t limit = (uint64_t)PROTO_CS_MAX_RATIO * h->payload_len + PROTO_CS_RATIO_FLOOR;
   if (limit > PROTO_CS_MAX_RAW) limit = PROTO_CS_MAX_RAW;
   cm_rc rc = CM_OK;
 
@@ -327,8 +326,11 @@ static cm_rc payload_inflate(const proto_cs_header *h, const uint8_t *payload, u
     size_t got = CS_CHUNK - zs.avail_out;
     total += got;
     if (total > limit) {
-      rc = cm_errf(err, CM_PROTO_BOMB, "changeset: payload of %lu bytes inflates past %llu",
-                   (unsigned long)h->payload_len, (unsigned long long)limit);
+      rc = cm_errf(err, CM_PROTO_BOMB,
+                   "changeset: payload of %lu bytes inflates past %llu (at most %u times "
+                   "its size plus %u bytes)",
+                   (unsigned long)h->payload_len, (unsigned long long)limit, PROTO_CS_MAX_RATIO,
+                   PROTO_CS_RATIO_FLOOR);
       goto out;
     }
     if (total > h->raw_len) {

@@ -21,8 +21,13 @@
 #define PROTO_CS_MAX_ENTRIES 100000u          /* entries in one changeset */
 #define PROTO_CS_MAX_PAYLOAD (16u << 20)       /* compressed payload bytes */
 #define PROTO_CS_MAX_RAW (64u << 20)           /* inflated payload bytes */
-#define PROTO_CS_MAX_RATIO 64u                 /* inflated / compressed, above the floor */
-#define PROTO_CS_RATIO_FLOOR (1u << 20)        /* outputs up to 1 MiB skip the ratio test */
+/* Inflated bytes at most PROTO_CS_MAX_RATIO x the compressed payload plus
+ * PROTO_CS_RATIO_FLOOR, at every size: entries within the domain core's
+ * bounds carry a 64-byte signature each and compress far less (about 7:1 for
+ * monthly reports), while a changeset of padding (16 entries of 64 KB of
+ * spaces) inflates about 500:1 and is a bomb however small. */
+#define PROTO_CS_MAX_RATIO 200u
+#define PROTO_CS_RATIO_FLOOR 4096u /* slack for a changeset of a few hundred bytes */
 
 typedef struct proto_cs_header {
   uint8_t version;

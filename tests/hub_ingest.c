@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 
@@ -230,6 +231,54 @@ static void expect_refused(hub_ctx *hub, const uint8_t *b, size_t blen, cm_rc wa
   assert_int_equal(r.rc, want);
   assert_int_equal(r.stored, 0);
   hub_ingest_result_free(&r);
+}
+
+/* Bytes of the hub's database and its log on disk. */
+static long long db_bytes(const char *dir) {
+  long long n = 0;
+  const char *const names[] = {"hub.db", "hub.db-wal"};
+  for (size_t i = 0; i < 2; i++) {
+    char path[4096];
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+    if (stat(path, &sb) == 0) n += (long long)sb.st_size;
+  }
+  return n;
+}
+
+/* Storage amplification: changesets of 16 entries of 64 KB of spaces each
+ * (1 MiB that deflates to about 1 KB), a hundred of them in one request, by
+ * an enrolled author who signs them honestly.  The inflation cap holds at
+ * every size: the request is refused with the cap in its message, and the
+ * hub stores nothing and does not grow. */
+static void test_padding_bomb(void **state) {
+  fixture *f = *state;
+  enum { N_CS = 100 };
+  uint8_t *tmpl = NULL, *cs[N_CS], *b = NULL;
+  size_t tlen = 0, lens[N_CS], blen = 0, raw_len = 16u * 64000u;
+  uint8_t *raw = malloc(raw_len);
+  assert_non_null(raw);
+  memset(raw, ' ', raw_len);
+  assert_int_equal(tl_changeset(&f->c, 16, NULL, NULL, 0, &tmpl, &tlen), 0);
+  for (size_t i = 0; i < N_CS; i++) {
+    assert_int_equal(fx_cs_with_raw(tmpl, raw, raw_len, 9, &f->c.kp, &cs[i], &lens[i]), 0);
+    assert_true(lens[i] < 4096);
+  }
+  assert_int_equal(tl_bundle(cs, lens, N_CS, &b, &blen), 0);
+  long long before = db_bytes(f->dir);
+  hub_ingest_result r;
+  assert_int_equal(hub_ingest_bundle(f->hub, b, blen, "test", &r, NULL), CM_PROTO_BOMB);
+  assert_int_equal(r.http_status, 400);
+  assert_int_equal(r.stored, 0);
+  assert_int_equal(r.index, 0);
+  assert_non_null(strstr(r.message, "200"));
+  hub_ingest_result_free(&r);
+  assert_int_equal(tl_head(f->hub, f->c.kp.pk), 0);
+  assert_int_equal(db_bytes(f->dir), before);
+  for (size_t i = 0; i < N_CS; i++) free(cs[i]);
+  free(tmpl);
+  free(raw);
+  free(b);
 }
 
 static void test_tampered_and_bomb(void **state) {
@@ -548,6 +597,7 @@ static void test_threads_share_one_hub(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_valid_replay_receipts, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_padding_bomb, setup, teardown),
     cmocka_unit_test_setup_teardown(test_overlap_and_two_changesets, setup, teardown),
     cmocka_unit_test_setup_teardown(test_gap, setup, teardown),
     cmocka_unit_test_setup_teardown(test_unknown_key, setup, teardown),

@@ -1,10 +1,13 @@
-/* hub_property.c - random sequences of filings, amendments, reports,
- * corrections, reviews (accept, reject, accept with exceptions), dissolutions,
- * revocations and hostile writes about another community's organisation,
- * through the real ingest path of a street hub with real signed changesets.
- * After every step the summary and the dashboard's hierarchy and activity
- * answers equal an independent recomputation from a model of the logs; at the
- * end `rebuild` gives the same projection and the same figures. */
+/* hub_property.c - random sequences of filings,
+ * amendments, reports, corrections, reviews, dissolutions, revocations,
+ * reports of organisations never filed and of another community's) over two
+ * street hubs with two communities each, every street forwarding what it
+ * holds to one district hub after every step, through the real ingest path
+ * with real signed changesets (the street's own log first, as its forward
+ * loop sends it).  After every step the summary and the dashboard's
+ * hierarchy and activity answers at each street and at the district equal an
+ * independent recomputation from a model of the logs; at the end `rebuild`
+ * gives the same projection at all three. */
 /* cmocka needs these before it, in this order. */
 /* clang-format off */
 #include <setjmp.h>
@@ -21,17 +24,19 @@
 #include "common/buf.h"
 #include "hub/dashboard.h"
 #include "hub/decide.h"
+#include "hub/ingest.h"
 #include "hub/project.h"
 #include "hub/review.h"
 #include "hub/store.h"
 #include "hub/summary.h"
 #include "hub_testlib.h"
 
-#define N_COMM 3
+#define N_COMM 4
+#define N_STREET 2
 #define MAX_ORGS 12
 #define MAX_ENTRIES 400
 #define N_MONTHS 5
-#define STEPS 160
+#define STEPS 90
 #define NOW_MS 1781496000000ull /* 2026-06-15 12:00 Asia/Shanghai */
 
 /* One entry a community wrote, as the model sees it. */
@@ -52,7 +57,14 @@ typedef struct m_comm {
 } m_comm;
 
 static m_comm comm[N_COMM];
-static hub_ctx *hub;
+static hub_ctx *streets[N_STREET], *district;
+static hub_ctx *hub; /* the street of the step being made */
+
+/* What each street has forwarded of each author (its key, the last seq). */
+static struct {
+  uint8_t key[PROTO_KEY_BYTES];
+  uint64_t seq;
+} fwd[N_STREET][N_COMM + 2];
 static unsigned seed = 20261203u;
 
 static unsigned rnd(unsigned n) {
@@ -72,7 +84,7 @@ static void push(int c, const char *kind, const char *body, m_entry me) {
   assert_int_equal(tl_changeset(&comm[c].a, 1, &kind, &body, 0, &cs, &len), 0);
   const size_t lens[] = {len};
   assert_int_equal(tl_bundle(&cs, lens, 1, &b, &blen), 0);
-  assert_int_equal(tl_ingest(hub, b, blen, NULL), 200);
+  assert_int_equal(tl_ingest(streets[c % N_STREET], b, blen, NULL), 200);
   comm[c].e[++comm[c].n] = me;
   free(cs);
   free(b);
@@ -93,11 +105,12 @@ typedef struct want {
   long long acc_orgs, pend_orgs, acc_part, pend_part, dash_orgs, dash_part;
 } want;
 
-static want model(void) {
+/* The figures of street street_of's communities (-1: all, the district's). */
+static want model(int street_of) {
   want w;
   memset(&w, 0, sizeof w);
   for (int c = 0; c < N_COMM; c++)
-    for (int o = 0; o < comm[c].n_orgs; o++) {
+    for (int o = 0; o < comm[c].n_orgs && (street_of < 0 || c % N_STREET == street_of); o++) {
       char st = org_status(c, o);
       int dis = comm[c].dissolved[o];
       if (st == 'v') continue; /* revoked: it and its reports count nowhere */
@@ -141,7 +154,7 @@ static long long sum_of(json_t *s, const char *state, const char *key) {
   return json_integer_value(json_object_get(json_object_get(s, state), key));
 }
 
-static long long dash(const char *name, const char *key) {
+static long long dash(hub_ctx *at, const char *name, const char *key) {
   hub_dash_scope scope;
   hub_dash_params p;
   json_t *j = NULL;
@@ -150,19 +163,54 @@ static long long dash(const char *name, const char *key) {
   memset(&p, 0, sizeof p);
   p.from = "2026-01";
   p.to = "2026-06";
-  assert_int_equal(hub_dashboard_answer(hub, name, &scope, &p, NOW_MS, &j, &err), CM_OK);
+  assert_int_equal(hub_dashboard_answer(at, name, &scope, &p, NOW_MS, &j, &err), CM_OK);
   long long v = json_integer_value(json_object_get(json_object_get(j, "totals"), key));
   json_decref(j);
   return v;
 }
 
-static void check(int step) {
-  want w = model();
-  json_t *s = hub_summary(hub, NULL);
+/* Forward everything street st holds that the district lacks: its own log
+ * first (it teaches the district the community keys), then each author. */
+static void forward(int st) {
+  hub_fwd_author *list = NULL;
+  size_t n = 0;
+  assert_int_equal(hub_forward_authors(streets[st], &list, &n, NULL), CM_OK);
+  for (size_t i = 0; i < n; i++) {
+    size_t k;
+    for (k = 0; k < N_COMM + 2; k++) {
+      if (memcmp(fwd[st][k].key, list[i].author, PROTO_KEY_BYTES) == 0) break;
+      if (fwd[st][k].seq == 0 && !fwd[st][k].key[0] && !fwd[st][k].key[1]) {
+        memcpy(fwd[st][k].key, list[i].author, PROTO_KEY_BYTES);
+        break;
+      }
+    }
+    assert_true(k < N_COMM + 2);
+    for (;;) {
+      uint8_t *b = NULL;
+      size_t blen = 0;
+      uint64_t last = 0;
+      assert_int_equal(hub_forward_pending(streets[st], list[i].author, fwd[st][k].seq, 5000,
+                                           8u << 20, &b, &blen, &last, NULL),
+                       CM_OK);
+      if (last <= fwd[st][k].seq) {
+        free(b);
+        break;
+      }
+      assert_int_equal(tl_ingest(district, b, blen, NULL), 200);
+      fwd[st][k].seq = last;
+      free(b);
+    }
+  }
+  free(list);
+}
+
+static void check_at(hub_ctx *at, int st, int step) {
+  want w = model(st);
+  json_t *s = hub_summary(at, NULL);
   assert_non_null(s);
   long long got[6] = {sum_of(s, "accepted", "organisations"), sum_of(s, "pending", "organisations"),
                       sum_of(s, "accepted", "participants"),  sum_of(s, "pending", "participants"),
-                      dash("hierarchy", "organisations"),     dash("activity", "participants")};
+                      dash(at, "hierarchy", "organisations"), dash(at, "activity", "participants")};
   long long exp[6] = {w.acc_orgs, w.pend_orgs, w.acc_part, w.pend_part, w.dash_orgs, w.dash_part};
   static const char *const what[6] = {
       "summary accepted organisations", "summary pending organisations",
@@ -171,13 +219,21 @@ static void check(int step) {
   json_decref(s);
   for (int i = 0; i < 6; i++)
     if (got[i] != exp[i])
-      fail_msg("step %d: %s is %lld, the model says %lld", step, what[i], got[i], exp[i]);
+      fail_msg("step %d, %s: %s is %lld, the model says %lld", step,
+               st < 0 ? "district" : at->name, what[i], got[i], exp[i]);
+}
+
+static void check(int step) {
+  for (int st = 0; st < N_STREET; st++) forward(st);
+  for (int st = 0; st < N_STREET; st++) check_at(streets[st], st, step);
+  check_at(district, -1, step);
 }
 
 /* Review one pending batch at random: accept, reject, or accept rejecting
  * its one record. */
 static void review_one(void) {
   json_t *list = NULL;
+  hub = streets[rnd(N_STREET)];
   cm_err err;
   assert_int_equal(hub_review_list(hub, &list, &err), CM_OK);
   if (json_array_size(list) == 0) {
@@ -216,6 +272,7 @@ static void review_one(void) {
 static void step(int i) {
   int c = (int)rnd(N_COMM);
   m_comm *m = &comm[c];
+  hub = streets[c % N_STREET];
   char id[32], body[1024];
   unsigned op = rnd(20);
   int o = m->n_orgs ? (int)rnd((unsigned)m->n_orgs) : -1;
@@ -269,6 +326,15 @@ static void step(int i) {
     char rec[PROTO_KEY_HEX + 24];
     assert_int_equal(hub_decide(hub, &d, "李", rec, sizeof rec, &err), CM_OK);
     m->revoked[o] = 1;
+  } else if (op == 19 && m->n_orgs) { /* a report of its own organisation never filed */
+    snprintf(id, sizeof id, "%s-9999", m->code);
+    me.kind = 3;
+    me.status = 'x';
+    snprintf(body, sizeof body,
+             "{\"org\":\"%s\",\"month\":\"2026-03\",\"activities\":1,\"participants\":777,"
+             "\"party_participants\":0}",
+             id);
+    push(c, "report.monthly", body, me);
   } else if (op >= 18) { /* hostile: a report about another community's organisation */
     int v = (c + 1) % N_COMM;
     if (comm[v].n_orgs == 0) return;
@@ -283,49 +349,91 @@ static void step(int i) {
   }
 }
 
-static void dump(cm_buf *b) {
+static void dump(hub_ctx *at, cm_buf *b) {
   cm_buf_init(b, 64u << 20);
-  assert_int_equal(hub_store_projection_dump(hub->store, b, NULL), CM_OK);
+  assert_int_equal(hub_store_projection_dump(at->store, b, NULL), CM_OK);
 }
 
-static void test_random_sequences(void **state) {
+/* rebuild gives at's projection again, byte for byte. */
+static void rebuild_equal(hub_ctx *at) {
+  cm_buf before, after;
+  cm_err err;
+  dump(at, &before);
+  assert_int_equal(hub_rebuild(at, &err), CM_OK);
+  dump(at, &after);
+  assert_int_equal(before.len, after.len);
+  assert_memory_equal(before.p, after.p, before.len);
+  cm_buf_free(&before);
+  cm_buf_free(&after);
+}
+
+static void test_two_streets_and_district(void **state) {
   (void)state;
   char now[32];
   snprintf(now, sizeof now, "%llu", NOW_MS);
   setenv("LINLI_FAKE_NOW_MS", now, 1);
   char *tmp = tl_tmpdir();
   assert_non_null(tmp);
-  hub = tl_hub(tmp, "street", HUB_ROLE_STREET, "望海楼街");
-  assert_non_null(hub);
   cm_err err;
-  assert_int_equal(hub_review_policy_set(hub, 0, &err), CM_OK);
+  static const char *const names[N_STREET] = {"望海楼街", "光复道街"};
+  district = tl_hub(tmp, "district", HUB_ROLE_DISTRICT, "河北区");
+  assert_non_null(district);
+  for (int st = 0; st < N_STREET; st++) {
+    char sub[16];
+    snprintf(sub, sizeof sub, "street%d", st);
+    streets[st] = tl_hub(tmp, sub, HUB_ROLE_STREET, names[st]);
+    assert_non_null(streets[st]);
+    assert_int_equal(hub_review_policy_set(streets[st], 0, &err), CM_OK);
+    tl_author s;
+    memset(&s, 0, sizeof s);
+    s.kp = streets[st]->kp;
+    assert_int_equal(tl_enroll(district, &s, names[st], NULL), 0);
+  }
+  memset(fwd, 0, sizeof fwd);
   for (int c = 0; c < N_COMM; c++) {
     memset(&comm[c], 0, sizeof comm[c]);
-    snprintf(comm[c].code, sizeof comm[c].code, "12010500100%d", c + 1);
+    snprintf(comm[c].code, sizeof comm[c].code, "12010500%d00%d", c % N_STREET + 1, c + 1);
     assert_int_equal(tl_author_new(&comm[c].a), 0);
     char name[32];
     snprintf(name, sizeof name, "社区%d", c + 1);
-    assert_int_equal(tl_enroll(hub, &comm[c].a, name, comm[c].code), 0);
+    assert_int_equal(tl_enroll(streets[c % N_STREET], &comm[c].a, name, comm[c].code), 0);
   }
   for (int i = 0; i < STEPS; i++) {
     step(i);
     check(i);
   }
-  cm_buf before, after;
-  dump(&before);
-  assert_int_equal(hub_rebuild(hub, &err), CM_OK);
-  dump(&after);
-  assert_int_equal(before.len, after.len);
-  assert_memory_equal(before.p, after.p, before.len);
+  for (int st = 0; st < N_STREET; st++) rebuild_equal(streets[st]);
+  rebuild_equal(district);
   check(STEPS);
-  cm_buf_free(&before);
-  cm_buf_free(&after);
-  hub_close(hub);
+  /* the run reached figures worth comparing at the district */
+  want all = model(-1);
+  assert_true(all.acc_orgs > 0 && all.acc_part > 0 && all.pend_part > 0);
+  /* The refused reports stay visible to each street's reviewer, with the reason. */
+  int refused_seen = 0;
+  for (int st = 0; st < N_STREET; st++) {
+    for (int64_t id = 1; id < 2000; id++) {
+      json_t *b = NULL;
+      if (hub_review_show(streets[st], id, &b, &err) != CM_OK) continue;
+      size_t k;
+      json_t *r;
+      json_array_foreach(json_object_get(b, "records"), k, r) {
+        const char *org = json_string_value(json_object_get(json_object_get(r, "body"), "org"));
+        if (!org || !strstr(org, "-9999")) continue;
+        assert_string_equal(json_string_value(json_object_get(r, "status")), "refused");
+        assert_non_null(strstr(json_string_value(json_object_get(r, "reason")), "未备案"));
+        refused_seen++;
+      }
+      json_decref(b);
+    }
+  }
+  assert_true(refused_seen > 0);
+  for (int st = 0; st < N_STREET; st++) hub_close(streets[st]);
+  hub_close(district);
   tl_rmrf(tmp);
   free(tmp);
 }
 
 int main(void) {
-  const struct CMUnitTest tests[] = {cmocka_unit_test(test_random_sequences)};
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_two_streets_and_district)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

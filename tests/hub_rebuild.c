@@ -44,17 +44,22 @@ static void random_entry(model *m, int c, char *kind, size_t kcap, char *body, s
   snprintf(id, sizeof id, "12010500100%d-%04d", c, org + 1);
   switch (rnd(10)) {
   case 0:
-  case 1:
+  case 1: {
+    unsigned members = rnd(50), party = rnd(5);
     snprintf(kind, kcap, "org.filed");
     snprintf(body, bcap,
              "{\"id\":\"%s\",\"name\":\"組織%d\",\"category\":\"助老\",\"leader\":\"王\","
              "\"phone\":\"1\",\"members\":%u,\"party_members\":%u,\"party_station\":false,"
              "\"founded_by\":\"self\",\"scope\":\"\",\"venue\":\"\",\"filed\":\"2026-01-01\","
              "\"flags\":[]}",
-             id, org, rnd(50), rnd(5));
-    m->filed[c][org] = 1;
-    m->dissolved[c][org] = 0;
+             id, org, members, party);
+    /* the domain core refuses more party members than members */
+    if (party <= members) {
+      m->filed[c][org] = 1;
+      m->dissolved[c][org] = 0;
+    }
     break;
+  }
   case 2:
     snprintf(kind, kcap, "org.amended");
     snprintf(body, bcap, "{\"id\":\"%s\",\"changes\":{\"members\":%u},\"flags\":[]}", id, rnd(80));
@@ -90,6 +95,8 @@ static void random_entry(model *m, int c, char *kind, size_t kcap, char *body, s
              "{\"org\":\"%s\",\"month\":\"2026-%02d\",\"activities\":%u,\"participants\":%u,"
              "\"party_participants\":%u,\"content\":\"內容\",\"scope\":\"\",\"good_deeds\":\"\"}",
              id, mo + 1, a, p, pp);
+    /* a report of an organisation its author never filed is refused */
+    if (!m->filed[c][org]) break;
     m->have[c][org][mo] = 1;
     m->act[c][org][mo] = a;
     m->part[c][org][mo] = p;

@@ -202,19 +202,40 @@ static void test_bomb(void **state) {
   size_t len = 0, blen = 0;
   proto_changeset cs;
   cm_err err;
-  /* under the 1 MiB floor any ratio is fine */
-  zero_chain(&c, 15);
-  assert_int_equal(proto_changeset_build(c.e, 15, &g_kp, 0, &buf, &len, &err), CM_OK);
-  assert_true(len < 20000);
-  assert_int_equal(proto_changeset_decode(buf, len, &cs, NULL, &err), CM_OK);
-  assert_int_equal(cs.n, 15);
-  proto_changeset_free(&cs);
+  /* the ratio holds at every size: one entry of 64 KiB of zeros is over
+   * 200 x its compressed size, and the builder refuses what a receiver would
+   * call a bomb */
+  zero_chain(&c, 1);
+  assert_int_equal(proto_changeset_build(c.e, 1, &g_kp, 0, &bomb, &blen, &err), CM_ERR_TOO_LARGE);
   chain_free(&c);
-  /* over it, the builder refuses what a receiver would call a bomb */
   zero_chain(&c, 17);
   assert_int_equal(proto_changeset_build(c.e, 17, &g_kp, 0, &bomb, &blen, &err),
                    CM_ERR_TOO_LARGE);
   chain_free(&c);
+  /* an honest small changeset (its bodies' length in digits) passes */
+  zero_chain(&c, 3);
+  for (size_t i = 0; i < 3; i++) {
+    c.e[i].body_len = 200;
+    for (size_t k = 0; k < 200; k++) c.body[i][k] = (char)('0' + (k * 7 + i) % 10);
+    if (i) memcpy(c.e[i].prev, c.hash[i - 1], PROTO_HASH_BYTES);
+    assert_int_equal(proto_entry_hash(&c.e[i], c.hash[i]), CM_OK);
+  }
+  assert_int_equal(proto_changeset_build(c.e, 3, &g_kp, 0, &buf, &len, &err), CM_OK);
+  assert_int_equal(proto_changeset_decode(buf, len, &cs, NULL, &err), CM_OK);
+  assert_int_equal(cs.n, 3);
+  proto_changeset_free(&cs);
+  chain_free(&c);
+  /* 16 entries of 64 KB of spaces, honestly declared and signed: refused by
+   * the receiver although the whole is only 1 MiB */
+  size_t sl = 16u * (PROTO_BODY_MAX / 2);
+  uint8_t *spaces = malloc(sl);
+  assert_non_null(spaces);
+  memset(spaces, ' ', sl);
+  assert_int_equal(fx_cs_with_raw(buf, spaces, sl, 9, &g_kp, &bomb, &blen), 0);
+  assert_int_equal(proto_changeset_decode(bomb, blen, &cs, NULL, &err), CM_PROTO_BOMB);
+  assert_non_null(strstr(err.msg, "200"));
+  free(bomb);
+  free(spaces);
 
   /* ratio: 2 MiB of zeros in about 2 KiB, honestly declared and signed */
   size_t rl = 2u << 20;

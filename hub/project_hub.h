@@ -1,0 +1,45 @@
+/* project_hub.h - the projection of what hubs write about the records of
+ * communities (reviews, decisions, closures of criticisms, acknowledgements
+ * of activities) and of the filing versions a review decides.  Apart from
+ * the commands that write those entries into this hub's log (review.c,
+ * decide.c, activity.c append through hublog.c, which projects through
+ * project.c and this module), so that the projection never reaches back into
+ * the commands. */
+#ifndef LINLI_HUB_PROJECT_HUB_H
+#define LINLI_HUB_PROJECT_HUB_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/rc.h"
+#include "../protocol/entry.h"
+#include "hub.h"
+
+/* Project, for one stored entry, versions of filings (those
+ * of monthly reports come from project.c, which reads reports itself),
+ * review.batch, decision.*, rectification.accepted and activity.ack entries
+ * (the last four only from this hub itself or, at a district, from an
+ * enrolled street hub).  Caller holds ctx->lock and an open transaction;
+ * body is the entry's parsed body, NULL when it is unreadable (skipped). */
+cm_rc hub_review_project(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err);
+
+/* *yes_out 1 when author is this hub or, at a district, an enrolled street
+ * hub: the authors whose decisions this hub takes into its tables.  Caller
+ * holds ctx->lock. */
+cm_rc hub_review_from_hub(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], int *yes_out,
+                          cm_err *err);
+
+/* "<author hex>/<seq>" into out (PROTO_KEY_HEX + 21 bytes suffice). */
+void hub_record_id(const uint8_t author[PROTO_KEY_BYTES], uint64_t seq, char *out, size_t cap);
+
+/* Project a decision.* or rectification.accepted entry e (body parsed) from a
+ * trusted hub (hub_review_from_hub).  Caller holds ctx->lock and a
+ * transaction. */
+cm_rc hub_decide_project(hub_ctx *ctx, const proto_entry *e, const json_t *body, cm_err *err);
+
+/* Project an activity.ack entry e (body parsed) from a trusted hub.  Caller
+ * holds ctx->lock and a transaction. */
+cm_rc hub_activity_project(hub_ctx *ctx, const proto_entry *e, const json_t *body, cm_err *err);
+
+#endif
