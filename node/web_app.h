@@ -126,6 +126,7 @@ void node_web_h_org_amend_form(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_org_amend(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_org_dissolve_form(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_org_dissolve(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_org_print(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_reports(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_report_new(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_report_file(cm_http_req *req, cm_http_resp *resp, void *ctx);
