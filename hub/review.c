@@ -12,6 +12,7 @@
 #include "../common/failpoint.h"
 #include "../common/json.h"
 #include "../common/log.h"
+#include "../common/warnings.h"
 #include "activity.h"
 #include "decide.h"
 #include "hublog.h"
@@ -109,6 +110,46 @@ cm_rc hub_review_project(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_er
 
 /* ---- the queue ---- */
 
+/* The organisations of an author's street, for the duplicate-name warning. */
+typedef struct street_names {
+  json_t *rows;
+  const char **ids, **nm; /* into rows */
+  cm_warn_names names;
+} street_names;
+
+static void street_names_free(street_names *sn) {
+  json_decref(sn->rows);
+  free(sn->ids);
+  free(sn->nm);
+  memset(sn, 0, sizeof *sn);
+}
+
+static cm_rc street_names_load(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], street_names *sn,
+                               cm_err *err) {
+  hub_author a;
+  int found = 0;
+  size_t i;
+  json_t *row;
+  cm_rc rc = hub_store_author_get(ctx->store, author, &a, &found, err);
+  if (!rc) rc = hub_store_street_org_names(ctx->store, found ? a.street : "", &sn->rows, err);
+  if (rc) return rc;
+  size_t n = json_array_size(sn->rows);
+  sn->ids = calloc(n + 1, sizeof *sn->ids);
+  sn->nm = calloc(n + 1, sizeof *sn->nm);
+  if (!sn->ids || !sn->nm) {
+    street_names_free(sn);
+    return cm_errf(err, CM_ERR_NOMEM, "out of memory reading names");
+  }
+  json_array_foreach(sn->rows, i, row) {
+    sn->ids[i] = json_string_value(json_object_get(row, "id"));
+    sn->nm[i] = json_string_value(json_object_get(row, "name"));
+  }
+  sn->names.ids = sn->ids;
+  sn->names.names = sn->nm;
+  sn->names.n = n;
+  return CM_OK;
+}
+
 /* Add "kinds" ({kind: n}) and "flags" (records carrying rule flags) to each
  * batch of arr, and the records themselves when with_records. */
 static cm_rc describe_batches(hub_ctx *ctx, json_t *arr, int with_records, cm_err *err) {
@@ -131,6 +172,14 @@ static cm_rc describe_batches(hub_ctx *ctx, json_t *arr, int with_records, cm_er
       return rc;
     }
     if (!ahex || proto_key_from_hex(ahex, author)) memset(author, 0, sizeof author);
+    street_names sn;
+    memset(&sn, 0, sizeof sn);
+    if (with_records) rc = street_names_load(ctx, author, &sn, err);
+    if (rc) {
+      json_decref(kinds);
+      json_decref(recs);
+      return rc;
+    }
     json_array_foreach(recs, k, r) {
       const char *kind = json_string_value(json_object_get(r, "kind"));
       json_t *flags = json_object_get(json_object_get(r, "body"), "flags");
@@ -141,7 +190,13 @@ static cm_rc describe_batches(hub_ctx *ctx, json_t *arr, int with_records, cm_er
       hub_record_id(author, (uint64_t)json_integer_value(json_object_get(r, "seq")), hex_rec,
                     sizeof hex_rec);
       json_object_set_new(r, "record", json_string(hex_rec));
+      if (with_records) {
+        /* What the reviewer should look at twice (common/warnings.h). */
+        json_t *warn = cm_warn_body(kind, json_object_get(r, "body"), &sn.names);
+        json_object_set_new(r, "warnings", warn ? warn : json_array());
+      }
     }
+    street_names_free(&sn);
     json_object_set_new(b, "kinds", kinds);
     json_object_set_new(b, "flags", json_integer(flagged));
     if (with_records)

@@ -2159,3 +2159,13 @@ cm_rc hub_store_self_key(hub_store *st, uint8_t key_out[PROTO_KEY_BYTES], int *f
   sqlite3_reset(s);
   return rc;
 }
+
+/* ---- reviewer warnings (common/warnings.c) ---- */
+
+cm_rc hub_store_street_org_names(hub_store *st, const char *street, json_t **out, cm_err *err) {
+  return rv_rows(st,
+                 "SELECT o.id AS id, coalesce(json_extract(o.data, '$.name'), '') AS name"
+                 " FROM organisations o JOIN authors a ON a.key = o.author"
+                 " WHERE (a.street = ?1 AND ?1 <> '') OR a.role = 'self' ORDER BY o.id",
+                 out, err, "t", street);
+}

@@ -482,4 +482,9 @@ cm_rc hub_store_author_revoke(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
 cm_rc hub_store_self_key(hub_store *st, uint8_t key_out[PROTO_KEY_BYTES], int *found_out,
                          cm_err *err);
 
+/* The filing numbers and names of the organisations of street (those filed by
+ * its communities, and this hub's own): [{"id","name"}], for the duplicate-name
+ * warning of common/warnings.h (caller decrefs *out). */
+cm_rc hub_store_street_org_names(hub_store *st, const char *street, json_t **out, cm_err *err);
+
 #endif

@@ -213,14 +213,17 @@ void hub_web_page_review_show(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   json_array_foreach(json_object_get(b, "records"), i, r) {
     json_int_t seq = json_integer_value(json_object_get(r, "seq"));
     json_t *flags = json_object_get(r, "flags");
-    int flagged = json_is_array(flags) && json_array_size(flags) > 0;
+    int flagged = (json_is_array(flags) && json_array_size(flags) > 0) ||
+                  json_array_size(json_object_get(r, "warnings")) > 0;
     cm_html_printf(&w.h, "<tr data-seq=\"%lld\"%r><td>%lld</td><td>", (long long)seq,
                  flagged ? " class=\"flagged\"" : "", (long long)seq);
     hub_web_kind(&w, json_string_value(json_object_get(r, "kind")));
     cm_html_raw(&w.h, "</td><td>");
     hub_web_json_body(&w, json_object_get(r, "body"));
     cm_html_raw(&w.h, "</td><td>");
-    hub_web_flags(&w, flags);
+    if (json_array_size(flags) || !json_array_size(json_object_get(r, "warnings")))
+      hub_web_flags(&w, flags);
+    cm_html_warnings(&w.h, json_object_get(r, "warnings"));
     cm_html_raw(&w.h, "</td><td>");
     if (can_act) {
       cm_html_printf(&w.h, "<label class=\"except\"><input type=\"checkbox\" name=\"except\" "

@@ -9,6 +9,7 @@
 #include "../common/codec.h"
 #include "../common/clock.h"
 #include "../common/rules.h"
+#include "../common/warnings.h"
 #include "records.h"
 #include "web_app.h"
 
@@ -296,6 +297,41 @@ static void pager(node_web_rq *rq, const char *path, const char *q, const char *
     cm_html_printf(&rq->h, " <a rel=\"next\" href=\"%h?page=%zu&amp;q=%U%h\">%w</a>", path, page + 1,
                    q ? q : "", extra, "list.next");
   cm_html_raw(&rq->h, "</nav>");
+}
+
+/* The reviewer warnings of an organisation's record (common/warnings.h),
+ * its name compared with the community's other organisations. */
+static void org_warnings(node_web_rq *rq, const json_t *o) {
+  json_t *orgs = NULL, *warn = NULL;
+  const char **ids = NULL, **names = NULL;
+  cm_warn_names wn = {NULL, NULL, 0};
+  const json_t *x;
+  size_t i;
+  cm_err e;
+  cm_err_clear(&e);
+  if (node_org_list(node_web_db(rq), &orgs, &e) == CM_OK) {
+    ids = calloc(json_array_size(orgs) + 1, sizeof *ids);
+    names = calloc(json_array_size(orgs) + 1, sizeof *names);
+    if (ids && names) {
+      json_array_foreach(orgs, i, x) {
+        ids[i] = node_web_js(x, "id");
+        names[i] = node_web_js(x, "name");
+      }
+      wn.ids = ids;
+      wn.names = names;
+      wn.n = json_array_size(orgs);
+    }
+  }
+  warn = cm_warn_body("org.filed", o, &wn);
+  if (json_array_size(warn)) {
+    cm_html_printf(&rq->h, "<div class=\"msg warn\" id=\"warnings\"><strong>%w</strong>", "warn.title");
+    cm_html_warnings(&rq->h, warn);
+    cm_html_raw(&rq->h, "</div>");
+  }
+  json_decref(warn);
+  free(ids);
+  free(names);
+  json_decref(orgs);
 }
 
 /* --- home --- */
@@ -895,12 +931,18 @@ static void reports_table(node_web_rq *rq, const json_t *reps) {
     cm_html_esc(&rq->h, node_web_js(r, "month"));
     cm_html_raw(&rq->h, "\">");
     td_date(rq, node_web_js(r, "month"));
-    td(rq, node_web_js(r, "org"));
+    td_date(rq, node_web_js(r, "org")); /* a filing number: never broken */
     td(rq, node_web_js(r, "org_name"));
     td_num(rq, node_web_ji(r, "activities"));
     td_num(rq, node_web_ji(r, "participants"));
     td_num(rq, node_web_ji(r, "party_participants"));
-    td(rq, node_web_js(r, "content"));
+    {
+      json_t *warn = cm_warn_body("report.monthly", r, NULL);
+      cm_html_printf(&rq->h, "<td>%h", node_web_js(r, "content"));
+      cm_html_warnings(&rq->h, warn);
+      cm_html_raw(&rq->h, "</td>");
+      json_decref(warn);
+    }
     td(rq, node_web_js(r, "good_deeds"));
     td_num(rq, node_web_ji(r, "corrections"));
     review_cell(rq, r, 1);
@@ -1639,6 +1681,7 @@ void node_web_h_org(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_html_raw(&rq.h, "<td>");
   flags_cell(&rq, o);
   cm_html_raw(&rq.h, "</td></tr></table>");
+  org_warnings(&rq, o);
   cm_html_raw(&rq.h, "<div class=\"actions\">");
   if (filing_refused(o))
     cm_html_printf(&rq.h, "<a class=\"button refile\" href=\"/orgs/%U/amend?refile=1\">%w</a>", id,
