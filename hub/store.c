@@ -2166,6 +2166,6 @@ cm_rc hub_store_street_org_names(hub_store *st, const char *street, json_t **out
   return rv_rows(st,
                  "SELECT o.id AS id, coalesce(json_extract(o.data, '$.name'), '') AS name"
                  " FROM organisations o JOIN authors a ON a.key = o.author"
-                 " WHERE (a.street = ?1 AND ?1 <> '') OR a.role = 'self' ORDER BY o.id",
+                 " WHERE ?1 = '' OR a.street = ?1 OR a.role = 'self' ORDER BY o.id",
                  out, err, "t", street);
 }

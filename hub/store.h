@@ -483,8 +483,9 @@ cm_rc hub_store_self_key(hub_store *st, uint8_t key_out[PROTO_KEY_BYTES], int *f
                          cm_err *err);
 
 /* The filing numbers and names of the organisations of street (those filed by
- * its communities, and this hub's own): [{"id","name"}], for the duplicate-name
- * warning of common/warnings.h (caller decrefs *out). */
+ * its communities, and this hub's own; street "" means every one held here):
+ * [{"id","name"}], for the duplicate-name warning of common/warnings.h and the
+ * decision form's organisation picker (caller decrefs *out). */
 cm_rc hub_store_street_org_names(hub_store *st, const char *street, json_t **out, cm_err *err);
 
 #endif

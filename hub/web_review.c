@@ -284,6 +284,33 @@ void hub_web_page_review_post(cm_http_req *req, cm_http_resp *resp, void *ctx) {
       hub_web_fail(&w, 400, "review.need_reason", NULL);
       goto out;
     }
+    const char *confirm = cm_http_form(req, "confirm", 0);
+    if (w.hub->role != HUB_ROLE_STREET) {
+      /* Only the street reviews: no confirmation of what it would refuse. */
+      hub_web_fail(&w, 403, "err.district_review", NULL);
+      goto out;
+    }
+    if (!confirm || strcmp(confirm, "1") != 0) {
+      /* Returning a whole batch is a step back for the community: ask once. */
+      hub_web_head(&w, "review.confirm_title");
+      cm_html_printf(&w.h,
+                     "<h1>%w</h1><p class=\"hint\">%w</p><dl class=\"facts\"><dt>%w</dt><dd>%h</dd>"
+                     "<dt>%w</dt><dd>%lld</dd><dt>%w</dt><dd id=\"confirm-reason\">%h</dd></dl>",
+                     "review.confirm_title", "review.confirm_hint", "review.community",
+                     json_string_value(json_object_get(b, "community")), "review.entries",
+                     (long long)json_array_size(json_object_get(b, "records")), "review.why", reason);
+      cm_html_printf(&w.h, "<form method=\"post\" action=\"/review/%lld\">", (long long)id);
+      hub_web_csrf_field(&w);
+      cm_html_printf(&w.h,
+                     "<input type=\"hidden\" name=\"action\" value=\"reject\">"
+                     "<input type=\"hidden\" name=\"reason\" value=\"%h\">"
+                     "<div class=\"actions\"><button type=\"submit\" name=\"confirm\" value=\"1\" "
+                     "class=\"danger\" id=\"confirm-reject\">%w</button>"
+                     "<a class=\"button plain\" href=\"/review/%lld\">%w</a></div></form>",
+                     reason, "review.confirm_reject", (long long)id, "review.cancel");
+      hub_web_foot(&w);
+      goto out;
+    }
     rc = hub_review_reject(w.hub, id, hub_web_operator(&w), reason, NULL, &err);
     snprintf(detail, sizeof detail, "%s", reason);
   } else if (action && !strcmp(action, "accept")) {

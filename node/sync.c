@@ -67,7 +67,7 @@ static cm_rc explain(pass *p, cm_rc rc, cm_err *err) {
     char msg[sizeof err->msg];
     snprintf(msg, sizeof msg, "%s", err->msg);
     cm_errf(err, rc,
-            "无法连接街道枢纽 / cannot reach the street hub at %s (%s). Check the network "
+            "无法连接街道分会：请检查本机网络和街道分会地址，记录留在本机，恢复后自动同步 / cannot reach the street hub at %s (%s). Check the network "
             "connection and that the hub URL is right and the street hub is running; the "
             "records stay queued and go with the next sync", p->url, msg);
   }

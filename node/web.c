@@ -551,6 +551,7 @@ void node_web_loop_view_get(node_web_app *app, node_web_loop_view *out) {
                         ? 0
                         : app->next_mono_ms - now;
   out->last_try_ms = app->last_try_ms;
+  out->last_rc = app->last_rc;
   snprintf(out->last_error, sizeof out->last_error, "%s", app->last_error);
   pthread_mutex_unlock(&app->sync_mu);
 }

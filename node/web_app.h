@@ -94,6 +94,7 @@ typedef struct node_web_loop_view {
   unsigned failures;
   uint64_t next_in_ms;  /* 0 when a pass runs or is due */
   uint64_t last_try_ms;
+  cm_rc last_rc;        /* of the last pass (CM_OK when it succeeded) */
   char last_error[512];
 } node_web_loop_view;
 void node_web_loop_view_get(node_web_app *app, node_web_loop_view *out);

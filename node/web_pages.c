@@ -334,6 +334,31 @@ static void org_warnings(node_web_rq *rq, const json_t *o) {
   json_decref(orgs);
 }
 
+/* 1 when s has a character outside ASCII (the Chinese half of a message). */
+static int has_chinese(const char *s) {
+  for (; *s; s++)
+    if ((unsigned char)*s >= 0x80) return 1;
+  return 0;
+}
+
+/* What a failed sync means for the staff, when its message is only English
+ * (what curl or the hub said): a glossary key by the kind of failure, read
+ * from the status code of the pass or, for a pass the command line ran, from
+ * the message.  The message itself stays under 详情 for whoever helps. */
+static const char *sync_problem_key(cm_rc rc, const char *msg) {
+  if (rc == CM_ERR_NETWORK || strstr(msg, "connect") || strstr(msg, "resolve") ||
+      strstr(msg, "timed out") || strstr(msg, "Timeout") || strstr(msg, "reach"))
+    return "sync.network";
+  if (rc == CM_ERR_PERM || strstr(msg, "refused this node") || strstr(msg, "enrol") ||
+      strstr(msg, "revoked"))
+    return "sync.perm";
+  if (rc == CM_ERR_DISK_FULL || strstr(msg, "disk")) return "sync.disk";
+  if (rc >= CM_PROTO_TRUNCATED || strstr(msg, "sign")) return "sync.verify";
+  if (rc == CM_ERR_CONFLICT || strstr(msg, "fork") || strstr(msg, "gap")) return "sync.conflict";
+  if (rc == CM_ERR_HTTP || strstr(msg, "HTTP")) return "sync.http";
+  return "sync.other";
+}
+
 /* --- home --- */
 
 void node_web_h_home(cm_http_req *req, cm_http_resp *resp, void *ctx) {
@@ -413,12 +438,25 @@ void node_web_h_home(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_html_raw(&rq.h, "</div></div></div>");
   if (loop.last_error[0] || node_web_js(st, "last_error")[0]) {
     char part[sizeof loop.last_error];
-    cm_i18n_msg_part(rq.lang, loop.last_error[0] ? loop.last_error : node_web_js(st, "last_error"),
-                      part, sizeof part);
+    const char *msg = loop.last_error[0] ? loop.last_error : node_web_js(st, "last_error");
+    /* The pass's message is the command line's error line: without its
+     * program prefix it is what the staff need. */
+    static const char *const prefixes[] = {"linli-node: 错误：", "linli-node: error: ",
+                                           "linli-node: "};
+    for (size_t k = 0; k < sizeof prefixes / sizeof prefixes[0]; k++) {
+      if (strncmp(msg, prefixes[k], strlen(prefixes[k])) == 0) {
+        msg += strlen(prefixes[k]);
+        break;
+      }
+    }
+    cm_i18n_msg_part(rq.lang, msg, part, sizeof part);
     cm_html_raw(&rq.h, "<div class=\"msg error\" id=\"sync-error\">");
     cm_html_word(&rq.h, "home.last_error");
     cm_html_raw(&rq.h, rq.lang == CM_LANG_EN ? ": " : "：");
-    cm_html_esc(&rq.h, part);
+    if (rq.lang == CM_LANG_ZH && !has_chinese(part))
+      cm_html_word(&rq.h, sync_problem_key(loop.last_error[0] ? loop.last_rc : CM_OK, msg));
+    else
+      cm_html_esc(&rq.h, part);
     /* The other half carries the URL and what curl said: there for whoever
      * helps the staff on the phone. */
     cm_html_raw(&rq.h, "<details><summary>");

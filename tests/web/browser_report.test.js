@@ -151,9 +151,19 @@ test('staff file an organisation, report a month, switch language and print', as
   const pdf = await page.pdf({ format: 'A4' });
   assert.ok(pdf.length > 1000, 'the form prints to PDF');
 
+  // The hub this node points at is down: the home page says so in Chinese
+  // (the English detail from curl stays folded under 详情).
+  await page.goto(node.url);
+  for (let i = 0; i < 100 && await page.locator('#sync-error').count() === 0; i++) {
+    await page.waitForTimeout(200);
+    await page.goto(node.url);
+  }
+  const problem = await page.locator('#sync-error').innerText();
+  assert.match(problem, /上次同步问题：无法连接街道分会/);
+  assert.doesNotMatch(problem, /[A-Za-z]{4,} [A-Za-z]{4,}/, 'no English sentence in view');
+
   // Screenshot of the home page (the one for the docs, with decisions from a
   // hub, is browser_review's).
-  await page.goto(node.url);
   const shot = path.join(outDir(), 'node-home.png');
   await page.screenshot({ path: shot, fullPage: true });
   assert.deepEqual(errors, [], 'no script errors or CSP violations in the console');
