@@ -334,6 +334,7 @@ static const i18n_entry k_words[] = {
     {"kind.activity.declared", "重大活动汇报", "major activity"},
     {"kind.rectification.filed", "整改报告", "rectification"},
     {"flag.late", "事后汇报", "declared late"},
+    {"change.empty", "（空）", "(empty)"},
     {"warn.title", "请留意", "Look again"},
     {"warn.blank", "内容为空（只有空格）", "empty (only spaces)"},
     {"warn.duplicate", "街道内已有同名组织", "another organisation in the street has this name"},

@@ -488,4 +488,10 @@ cm_rc hub_store_self_key(hub_store *st, uint8_t key_out[PROTO_KEY_BYTES], int *f
  * decision form's organisation picker (caller decrefs *out). */
 cm_rc hub_store_street_org_names(hub_store *st, const char *street, json_t **out, cm_err *err);
 
+/* The filing and amendments of organisation id by author before sequence
+ * before_seq, oldest first: [{"seq","kind","body"}] (to show an amendment's
+ * old values; caller decrefs *out). */
+cm_rc hub_store_org_versions_json(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                                  const char *id, int64_t before_seq, json_t **out, cm_err *err);
+
 #endif

@@ -59,13 +59,28 @@ test('the street sees warnings on the records of a batch, the node on its record
   for (let i = 0; i < 3; i++) assert.equal(await rows.nth(i).getAttribute('class'), 'flagged');
   await page.screenshot({ path: path.join(outDir(), 'review-warnings.png'), fullPage: true });
 
+  // An amendment reads old -> new on the street's batch page, not as data.
+  hub.cli('review', 'accept', String(queue[0].id));
+  node.cli('org', 'amend', a, '--phone', '13800138000', '--leader', '李娜');
+  node.cli('sync');
+  const next = JSON.parse(hub.cli('review', 'list', '--json'));
+  assert.equal(next.length, 1);
+  await page.goto(new URL(`/review/${next[0].id}`, hub.url).href);
+  const changes = page.locator('#records ul.changes');
+  assert.match(await changes.locator('li[data-field="phone"]').textContent(), /联系电话：abc → 13800138000/);
+  assert.match(await changes.locator('li[data-field="leader"]').textContent(), /负责人：张伟 → 李娜/);
+  assert.doesNotMatch(await page.textContent('#records'), /[{}"]/, 'no raw JSON');
+  await page.screenshot({ path: path.join(outDir(), 'review-amendment.png'), fullPage: true });
+
   // The node shows the same on the record.
   await page.goto(new URL(`/orgs/${b}`, node.url).href);
   const warn = await page.textContent('#warnings');
   assert.match(warn, /街道内已有同名组织/);
   assert.match(warn, /负责人：内容为空/);
   await page.goto(new URL(`/orgs/${a}`, node.url).href);
-  assert.match(await page.textContent('#warnings'), /不像中国的电话号码/);
+  const aWarn = await page.textContent('#warnings');
+  assert.match(aWarn, /街道内已有同名组织/);
+  assert.doesNotMatch(aWarn, /电话/, 'the amended phone is a real number');
   assert.match(await page.textContent('#reports'), /参加人次与活动次数不相称/);
   await page.screenshot({ path: path.join(outDir(), 'node-org-warnings.png'), fullPage: true });
 });
