@@ -218,6 +218,7 @@ static const i18n_entry k_words[] = {
     {"org.page", "组织详情", "Organisation"},
     {"org.view", "详情", "Details"},
     {"org.reports", "月报", "Monthly reports"},
+    {"org.amendments", "变更记录", "Amendments"},
     {"org.activities", "重大活动", "Major activities"},
     {"org.decisions", "上级决定", "Decisions"},
     {"form.submit", "提交", "Submit"},

@@ -8,6 +8,7 @@
 
 #include "../common/clock.h"
 #include "../common/rules.h"
+#include "../protocol/entry.h"
 #include "journal.h"
 #include "store.h"
 
@@ -690,4 +691,59 @@ cm_rc node_inbox_list(node_ctx *ctx, json_t **out, cm_err *err) {
 
 cm_rc node_inbox_mark_read(node_ctx *ctx, uint64_t cursor, cm_err *err) {
   return store_inbox_mark_read(ctx, cursor, err);
+}
+
+/* ---- amendments as old -> new ---- */
+
+typedef struct amend_walk {
+  json_t *state; /* the organisation as it stands after the entries so far */
+  json_t *out;
+} amend_walk;
+
+static cm_rc amend_entry(void *arg, uint64_t seq, const uint8_t *raw, size_t len, cm_err *err) {
+  amend_walk *w = arg;
+  proto_entry e;
+  char iso[26];
+  (void)seq;
+  if (proto_entry_decode(raw, len, &e, err) != CM_OK) return CM_OK; /* not ours to judge here */
+  json_t *body = json_loadb((const char *)e.body, e.body_len, 0, NULL);
+  if (!json_is_object(body)) {
+    json_decref(body);
+    return CM_OK;
+  }
+  cm_rc rc = CM_OK;
+  if (!strcmp(e.kind, "org.filed")) {
+    json_object_update(w->state, body);
+  } else if (!strcmp(e.kind, "org.amended") && json_is_object(json_object_get(body, "changes"))) {
+    json_t *changes = json_object_get(body, "changes"), *was = json_object(), *v;
+    const char *k;
+    json_object_foreach(changes, k, v) {
+      json_t *old = json_object_get(w->state, k);
+      if (was && old) json_object_set(was, k, old);
+    }
+    cm_time_iso(e.time_ms, iso);
+    json_t *item = was ? json_pack("{s:s,s:O,s:o}", "time", iso, "changes", changes, "was", was)
+                       : NULL;
+    if (!item || json_array_append_new(w->out, item)) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    json_object_update(w->state, changes);
+  }
+  json_decref(body);
+  return rc;
+}
+
+cm_rc node_org_amendments(node_ctx *ctx, const char *id, json_t **out, cm_err *err) {
+  uint64_t seqs[NODE_AMEND_MAX];
+  size_t n = 0;
+  amend_walk w = {json_object(), json_array()};
+  *out = NULL;
+  cm_rc rc = w.state && w.out ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!rc) rc = store_filing_seqs(ctx, id, seqs, NODE_AMEND_MAX, &n, err);
+  for (size_t i = 0; !rc && i < n; i++) rc = store_log_each(ctx, seqs[i], seqs[i], amend_entry, &w, err);
+  json_decref(w.state);
+  if (rc) {
+    json_decref(w.out);
+    return rc;
+  }
+  *out = w.out;
+  return CM_OK;
 }

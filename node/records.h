@@ -146,6 +146,15 @@ void node_due_month(node_ctx *ctx, char month_out[8], char due_out[11], int *ove
  * "reason"}], the overdue ones first, each part oldest month first. */
 cm_rc node_reports_due(node_ctx *ctx, json_t **out, cm_err *err);
 
+/* At most this many filings and amendments of one organisation are read for
+ * its history (a typing error is amended a few times, not hundreds). */
+#define NODE_AMEND_MAX 256
+
+/* The amendments of organisation id, oldest first: [{"time": ISO,
+ * "changes": {field: new}, "was": {field: value before}}] (the filing with
+ * the earlier amendments applied gives "was"). */
+cm_rc node_org_amendments(node_ctx *ctx, const char *id, json_t **out, cm_err *err);
+
 /* Declared major activities: [{"id","org","date","title","place","expected",
  * "description","record","escalation": "declared"|"street_ack"|"district_ack"|
  * "returned","street": {"status": "pending"|"acknowledged"|"returned","note"},

@@ -960,3 +960,23 @@ out:
   sqlite3_finalize(st);
   return rc;
 }
+
+cm_rc store_filing_seqs(node_ctx *ctx, const char *org, uint64_t *seqs, size_t cap, size_t *n_out,
+                        cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  *n_out = 0;
+  cm_rc rc = prep(ctx, "SELECT seq FROM filings WHERE org=? ORDER BY seq", &st, err);
+  if (rc) return rc;
+  bind_text(st, 1, org);
+  for (;;) {
+    int s = sqlite3_step(st);
+    if (s == SQLITE_DONE) break;
+    if (s != SQLITE_ROW) {
+      rc = cm_db_check(ctx->db, s, "read filings", err);
+      break;
+    }
+    if (*n_out < cap) seqs[(*n_out)++] = (uint64_t)sqlite3_column_int64(st, 0);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}

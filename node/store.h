@@ -143,4 +143,9 @@ cm_rc store_id_taken(node_ctx *ctx, const char *table, const char *id, int *take
 /* A canonical text dump of every projection table (rebuild equality tests). */
 cm_rc store_proj_dump(node_ctx *ctx, cm_buf *out, cm_err *err);
 
+/* The sequences of org's filing and amendments, oldest first, at most cap
+ * into seqs (*n_out how many). */
+cm_rc store_filing_seqs(node_ctx *ctx, const char *org, uint64_t *seqs, size_t cap, size_t *n_out,
+                        cm_err *err);
+
 #endif

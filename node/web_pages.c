@@ -359,6 +359,59 @@ static const char *sync_problem_key(cm_rc rc, const char *msg) {
   return "sync.other";
 }
 
+/* One value of an organisation's field as people read it. */
+static void org_value(node_web_rq *rq, const char *field, const json_t *v) {
+  if (json_is_boolean(v))
+    cm_html_word(&rq->h, json_is_true(v) ? "has.yes" : "has.no");
+  else if (json_is_integer(v))
+    cm_html_printf(&rq->h, "%lld", (long long)json_integer_value(v));
+  else if (json_is_string(v) && !*json_string_value(v))
+    cm_html_word(&rq->h, "change.empty");
+  else if (json_is_string(v) && !strcmp(field, "founded_by"))
+    cm_html_esc(&rq->h, cm_i18n_word(rq->lang, "found.", json_string_value(v)));
+  else if (json_is_string(v))
+    cm_html_esc(&rq->h, json_string_value(v));
+  else
+    cm_html_word(&rq->h, "change.empty");
+}
+
+/* The organisation's amendments, newest first, each change as old -> new. */
+static void amendments_table(node_web_rq *rq, const char *id) {
+  json_t *list = NULL;
+  const json_t *a, *v;
+  const char *k;
+  size_t i;
+  cm_err e;
+  cm_err_clear(&e);
+  if (node_org_amendments(node_web_db(rq), id, &list, &e) || json_array_size(list) == 0) {
+    json_decref(list);
+    return;
+  }
+  cm_html_printf(&rq->h, "<h2>%w</h2><table id=\"amendments\"><tr>", "org.amendments");
+  th(rq, "inbox.time");
+  th(rq, "field.changes");
+  cm_html_raw(&rq->h, "</tr>");
+  for (i = json_array_size(list); i-- > 0;) {
+    char when[26];
+    a = json_array_get(list, i);
+    time_text(json_object_get(a, "time"), when);
+    cm_html_raw(&rq->h, "<tr>");
+    td_date(rq, when);
+    cm_html_raw(&rq->h, "<td><ul class=\"changes\">");
+    json_object_foreach((json_t *)json_object_get(a, "changes"), k, v) {
+      cm_html_printf(&rq->h, "<li data-field=\"%h\">%h：<del class=\"old\">", k,
+                     cm_i18n_word(rq->lang, "field.", k));
+      org_value(rq, k, json_object_get(json_object_get(a, "was"), k));
+      cm_html_raw(&rq->h, "</del> → <ins class=\"new\">");
+      org_value(rq, k, v);
+      cm_html_raw(&rq->h, "</ins></li>");
+    }
+    cm_html_raw(&rq->h, "</ul></td></tr>");
+  }
+  cm_html_raw(&rq->h, "</table>");
+  json_decref(list);
+}
+
 /* --- home --- */
 
 void node_web_h_home(cm_http_req *req, cm_http_resp *resp, void *ctx) {
@@ -1733,6 +1786,7 @@ void node_web_h_org(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   }
   cm_html_printf(&rq.h, "<a class=\"button plain\" href=\"/orgs/%U/print\">%w</a></div>", id,
                  "org.print");
+  amendments_table(&rq, id);
   cm_html_raw(&rq.h, "<h2>");
   cm_html_word(&rq.h, "org.reports");
   cm_html_raw(&rq.h, "</h2>");

@@ -78,6 +78,9 @@ test('the street sees warnings on the records of a batch, the node on its record
   assert.match(warn, /街道内已有同名组织/);
   assert.match(warn, /负责人：内容为空/);
   await page.goto(new URL(`/orgs/${a}`, node.url).href);
+  // ... and the node's organisation page lists the amendment the same way.
+  assert.match(await page.textContent('#amendments li[data-field="phone"]'), /联系电话：abc → 13800138000/);
+  assert.match(await page.textContent('#amendments li[data-field="leader"]'), /负责人：张伟 → 李娜/);
   const aWarn = await page.textContent('#warnings');
   assert.match(aWarn, /街道内已有同名组织/);
   assert.doesNotMatch(aWarn, /电话/, 'the amended phone is a real number');
