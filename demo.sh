@@ -70,6 +70,7 @@ communities=("建昌道社区 铁东路社区 民主道社区" "鼓楼东社区 
 late_month=$(python3 -c 'import time; t=time.gmtime(time.time()+8*3600); m=t.tm_year*12+t.tm_mon-1-4; print("%04d-%02d"%(m//12,m%12+1))')
 
 totals=()
+street_urls=()
 s=0
 idx=0
 first_node=""
@@ -80,6 +81,7 @@ for street in "${streets[@]}"; do
   "$HUB" --dir "$work/district" enroll --name "$street" --key "$skey" >/dev/null
   serve "street$s" "$work/street$s" "$HUB"
   surl=$url
+  street_urls+=("$street $surl")
   j=0
   for c in ${communities[$((s - 1))]}; do
     j=$((j + 1))
@@ -128,6 +130,8 @@ EOF
   done <"$work/review$s.todo"
 done
 printf '%s\n' "$street_pw" | "$HUB" --dir "$work/district" operator add wanghailou --role street --street 望海楼街 >/dev/null
+# The same operator at 望海楼街's own hub, where batches are reviewed and decisions made.
+printf '%s\n' "$street_pw" | "$HUB" --dir "$work/street1" operator add wanghailou --role street >/dev/null
 
 # What the nodes wrote, summed over the ten generator runs.
 want=$(printf '%s\n' "${totals[@]}" | python3 -c '
@@ -167,10 +171,17 @@ fi
 serve node0 "$work/node0" "$NODE"
 nurl=$url
 echo
-echo "District dashboard:  $durl/    login: admin / $admin_pw"
+echo "区协会统计看板 District dashboard:  $durl/    login: admin / $admin_pw"
 echo "  (a street operator bound to 望海楼街: wanghailou / $street_pw)"
-echo "Community page (建昌道社区): $nurl/"
+for su in "${street_urls[@]}"; do
+  if [ "${su%% *}" = 望海楼街 ]; then
+    echo "街道分会 Street hub (${su%% *}): ${su#* }/    审核、决定 login: wanghailou / $street_pw"
+  else
+    echo "街道分会 Street hub (${su%% *}): ${su#* }/"
+  fi
+done
+echo "社区页面 Community page (建昌道社区): $nurl/"
 echo "JSON for scripts:    $durl/api/v1/dashboard/completeness   (after POST /login; see docs/api.md)"
-echo "Press Ctrl-C to stop every process the demo started."
+echo "按 Ctrl-C 停止演示启动的所有进程。 Press Ctrl-C to stop every process the demo started."
 # `wait` (unlike a foreground sleep) lets the INT/TERM trap run at once.
 while true; do sleep 3600 & pids+=($!); wait $! || true; done

@@ -1,6 +1,7 @@
 /* html.c - the pages' HTML writer (see html.h). */
 #include "html.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -323,4 +324,19 @@ void cm_html_security_headers(cm_http_resp *resp) {
   cm_http_resp_header(resp, "X-Content-Type-Options", "nosniff");
   cm_http_resp_header(resp, "Referrer-Policy", "same-origin");
   cm_http_resp_header(resp, "Cache-Control", "no-store");
+}
+
+void cm_html_warnings(cm_html *h, const json_t *warnings) {
+  size_t i;
+  const json_t *w;
+  if (!json_array_size(warnings)) return;
+  cm_html_raw(h, "<ul class=\"warnings\">");
+  json_array_foreach(warnings, i, w) {
+    const char *code = json_string_value(json_object_get(w, "code"));
+    const char *field = json_string_value(json_object_get(w, "field"));
+    cm_html_printf(h, "<li class=\"warning\" data-warn=\"%h\" data-field=\"%h\">%h%r%h</li>", code,
+                   field, cm_i18n_word(h->lang, "field.", field ? field : ""),
+                   h->lang == CM_LANG_EN ? ": " : "：", cm_i18n_word(h->lang, "warn.", code ? code : ""));
+  }
+  cm_html_raw(h, "</ul>");
 }

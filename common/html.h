@@ -74,6 +74,12 @@ void cm_html_select_begin(cm_html *h, const char *name, const char *label_key, i
 void cm_html_option(cm_html *h, const char *value, const char *label, int selected);
 void cm_html_select_end(cm_html *h, const char *hint_key);
 
+/* The reviewer warnings of one record (the array of common/warnings.h) as a
+ * list: <ul class="warnings"><li data-warn="phone">联系电话：不像中国的电话号码</li>...;
+ * nothing for an empty or NULL array. */
+struct json_t;
+void cm_html_warnings(cm_html *h, const struct json_t *warnings);
+
 /* A message box: cls "ok" or "error"; prefix_key translated (or NULL), text
  * escaped. */
 void cm_html_msg(cm_html *h, const char *cls, const char *prefix_key, const char *text);

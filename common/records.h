@@ -28,6 +28,7 @@
 #define CM_REC_EXPECTED_MAX 1000000     /* expected attendance of a major activity */
 #define CM_REC_AHEAD_DAYS 365           /* a major activity is declared at most this far ahead */
 #define CM_REC_FIRST_DATE "2000-01-01"  /* the earliest filing date */
+#define CM_REC_DUE_DAY 5                /* a month's report is due on this day of the next month */
 #define CM_REC_REASON_MAX 256           /* bytes of a refusal reason, NUL included */
 #define CM_REC_PREFIX_MAX 32            /* bytes of an id prefix, NUL included */
 

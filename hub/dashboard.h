@@ -17,11 +17,12 @@
 
 #include "../common/buf.h"
 #include "../common/rc.h"
+#include "../common/records.h"
 #include "hub.h"
 
 #define HUB_DASH_DUE_DAY_KEY                                                                       \
   "dashboard.due_day" /* config key: day of the next month reports are due */
-#define HUB_DASH_DUE_DAY_DEFAULT 5
+#define HUB_DASH_DUE_DAY_DEFAULT CM_REC_DUE_DAY /* the domain core's */
 #define HUB_DASH_SILENT_MS (7ull * 24 * 3600 * 1000) /* "not heard from" after this */
 #define HUB_DASH_INACTIVE_MONTHS 3                   /* months without activity before a flag */
 #define HUB_DASH_MAX_MONTHS 120                      /* longest activity range answered */

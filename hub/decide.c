@@ -30,36 +30,63 @@ cm_rc hub_decision_kind_parse(const char *s, hub_decision_kind *kind_out, cm_err
       return CM_OK;
     }
   return cm_errf(err, CM_ERR_INVALID,
+                 "没有这种决定「%s」（commend 表彰、criticize 批评、inspect 检查、revoke 撤销备案、notice 通知） / "
                  "unknown decision '%s' (commend, criticize, inspect, revoke or notice)",
-                 s ? s : "");
+                 s ? s : "", s ? s : "");
 }
 
 /* Check the fields of d against its kind. */
 static cm_rc decision_check(const hub_decision *d, cm_err *err) {
   uint64_t t;
-  if (!hub_decision_kind_name(d->kind)) return cm_errf(err, CM_ERR_INVALID, "unknown decision");
+  if (!hub_decision_kind_name(d->kind)) return cm_errf(err, CM_ERR_INVALID, "没有这种决定 / unknown decision");
   if ((d->org && *d->org) == (d->community && *d->community))
-    return cm_errf(err, CM_ERR_INVALID, "name either --org ID or --community NAME");
+    return cm_errf(err, CM_ERR_INVALID, "请指定组织（--org 备案编号）或社区（--community 名称），二者选一 / name either --org ID or --community NAME");
   if (!d->reason || !*d->reason || strlen(d->reason) >= DECIDE_TEXT_MAX)
-    return cm_errf(err, CM_ERR_INVALID, "a decision needs a reason (1 to %d bytes)",
-                   DECIDE_TEXT_MAX - 1);
+    return cm_errf(err, CM_ERR_INVALID, "决定需要写明理由（1 到 %d 字节） / a decision needs a reason (1 to %d bytes)",
+                   DECIDE_TEXT_MAX - 1, DECIDE_TEXT_MAX - 1);
   if ((d->org && strlen(d->org) >= HUB_NAME_MAX) ||
       (d->community && strlen(d->community) >= HUB_NAME_MAX))
-    return cm_errf(err, CM_ERR_INVALID, "the organisation or community is too long");
+    return cm_errf(err, CM_ERR_INVALID, "组织或社区名称过长 / the organisation or community is too long");
   if (d->deadline && *d->deadline && cm_date_parse(d->deadline, &t) != CM_OK)
-    return cm_errf(err, CM_ERR_INVALID, "the deadline must be a date YYYY-MM-DD, not '%s'",
-                   d->deadline);
+    return cm_errf(err, CM_ERR_INVALID, "整改期限应为日期 YYYY-MM-DD，而不是「%s」 / the deadline must be a date YYYY-MM-DD, not '%s'",
+                   d->deadline, d->deadline);
   if (d->kind == HUB_DECIDE_CRITICIZE && (!d->deadline || !*d->deadline))
-    return cm_errf(err, CM_ERR_INVALID, "a criticism needs --deadline YYYY-MM-DD to rectify by");
+    return cm_errf(err, CM_ERR_INVALID, "批评需要整改期限（--deadline YYYY-MM-DD） / a criticism needs --deadline YYYY-MM-DD to rectify by");
   if (d->result && *d->result && strcmp(d->result, "pass") != 0 &&
       strcmp(d->result, "rectify") != 0 && strcmp(d->result, "fail") != 0)
-    return cm_errf(err, CM_ERR_INVALID, "the result is pass, rectify or fail, not '%s'",
-                   d->result);
+    return cm_errf(err, CM_ERR_INVALID, "检查结果应为 pass 合格、rectify 限期整改或 fail 不合格，而不是「%s」 / the result is pass, rectify or fail, not '%s'",
+                   d->result, d->result);
   if (d->kind == HUB_DECIDE_INSPECT && (!d->result || !*d->result))
-    return cm_errf(err, CM_ERR_INVALID, "an inspection needs --result pass|rectify|fail");
+    return cm_errf(err, CM_ERR_INVALID, "检查需要写明结果（--result pass|rectify|fail） / an inspection needs --result pass|rectify|fail");
   if (d->kind == HUB_DECIDE_REVOKE && (!d->org || !*d->org))
-    return cm_errf(err, CM_ERR_INVALID, "a revocation names the organisation (--org ID)");
+    return cm_errf(err, CM_ERR_INVALID, "撤销备案需要指定组织（--org 备案编号） / a revocation names the organisation (--org ID)");
   return CM_OK;
+}
+
+cm_rc hub_decide_check(hub_ctx *ctx, const hub_decision *d, char *community_out, size_t cap,
+                       cm_err *err) {
+  uint8_t to[PROTO_KEY_BYTES];
+  hub_author a;
+  int found = 0;
+  cm_rc rc = decision_check(d, err);
+  if (cap) community_out[0] = '\0';
+  if (rc) return rc;
+  pthread_mutex_lock(&ctx->lock);
+  if (d->org && *d->org) {
+    rc = hub_store_org_holder(ctx->store, d->org, to, &found, err);
+    if (!rc && !found)
+      rc = cm_errf(err, CM_ERR_NOT_FOUND, "本级没有备案编号为「%s」的组织 / no organisation '%s' is filed here",
+                   d->org, d->org);
+  } else {
+    rc = hub_store_community_find(ctx->store, d->community, to, &found, err);
+    if (!rc && !found)
+      rc = cm_errf(err, CM_ERR_NOT_FOUND, "本级没有名为「%s」的社区 / no community named '%s' here",
+                   d->community, d->community);
+  }
+  if (!rc) rc = hub_store_author_get(ctx->store, to, &a, &found, err);
+  pthread_mutex_unlock(&ctx->lock);
+  if (!rc && found && cap) snprintf(community_out, cap, "%s", a.name);
+  return rc;
 }
 
 cm_rc hub_decide(hub_ctx *ctx, const hub_decision *d, const char *operator_name,
@@ -75,7 +102,7 @@ cm_rc hub_decide(hub_ctx *ctx, const hub_decision *d, const char *operator_name,
   if (record_out && record_cap) record_out[0] = '\0';
   if (rc) return rc;
   if (operator_name && strlen(operator_name) >= HUB_NAME_MAX)
-    return cm_errf(err, CM_ERR_INVALID, "the operator name is too long");
+    return cm_errf(err, CM_ERR_INVALID, "操作员姓名过长 / the operator name is too long");
   snprintf(kind, sizeof kind, "decision.%s", hub_decision_kind_name(d->kind));
   pthread_mutex_lock(&ctx->lock);
   rc = hub_store_begin(ctx->store, err);
@@ -83,11 +110,12 @@ cm_rc hub_decide(hub_ctx *ctx, const hub_decision *d, const char *operator_name,
   if (d->org && *d->org) {
     rc = hub_store_org_holder(ctx->store, d->org, to, &found, err);
     if (!rc && !found)
-      rc = cm_errf(err, CM_ERR_NOT_FOUND, "no organisation '%s' is filed here", d->org);
+      rc = cm_errf(err, CM_ERR_NOT_FOUND, "本级没有备案编号为「%s」的组织 / no organisation '%s' is filed here", d->org, d->org);
   } else {
     rc = hub_store_community_find(ctx->store, d->community, to, &found, err);
     if (!rc && !found)
-      rc = cm_errf(err, CM_ERR_NOT_FOUND, "no community named '%s' here", d->community);
+      rc = cm_errf(err, CM_ERR_NOT_FOUND, "本级没有名为「%s」的社区 / no community named '%s' here", d->community,
+                   d->community);
   }
   if (!rc) rc = hub_store_author_get(ctx->store, to, &a, &found, err);
   if (rc) goto out;

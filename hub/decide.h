@@ -41,6 +41,13 @@ typedef struct hub_decision {
   const char *reason;    /* non-empty */
 } hub_decision;
 
+/* Check d as hub_decide would (fields, and that the organisation or community
+ * is held here) without writing anything; community_out (cap bytes) gets the
+ * name of the community it is addressed to ("" for this hub's own).  For the
+ * confirmation step of the decision form. */
+cm_rc hub_decide_check(hub_ctx *ctx, const hub_decision *d, char *community_out, size_t cap,
+                       cm_err *err);
+
 /* Append the decision as a `decision.<kind>` entry addressed to the community
  * that holds the organisation (or the named community), with "by" this hub's
  * level and operator_name for the audit trail.  CM_ERR_INVALID for a bad

@@ -12,10 +12,85 @@
 #include "../common/failpoint.h"
 #include "../common/json.h"
 #include "../common/log.h"
+#include "../common/warnings.h"
 #include "hublog.h"
 #include "store.h"
 
 /* ---- the queue ---- */
+
+/* The values the fields an amendment changes had before it (body is the
+ * org.amended body at sequence seq of author): the filing with the earlier
+ * amendments applied, cut to the changed fields.  *was_out a new object ({}
+ * when the filing is not held here). */
+static cm_rc org_before(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], const json_t *body,
+                        json_int_t seq, json_t **was_out, cm_err *err) {
+  json_t *vers = NULL, *state = json_object(), *was = json_object();
+  const json_t *changes = json_object_get(body, "changes"), *v;
+  const char *id = json_string_value(json_object_get(body, "id")), *k;
+  size_t i;
+  *was_out = NULL;
+  cm_rc rc = state && was ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!rc && id) rc = hub_store_org_versions_json(ctx->store, author, id, seq, &vers, err);
+  json_array_foreach(vers, i, v) {
+    const char *vk = json_string_value(json_object_get(v, "kind"));
+    const json_t *b = json_object_get(v, "body");
+    if (vk && !strcmp(vk, "org.filed") && json_is_object(b)) json_object_update(state, (json_t *)b);
+    if (vk && !strcmp(vk, "org.amended") && json_is_object(json_object_get(b, "changes")))
+      json_object_update(state, json_object_get(b, "changes"));
+  }
+  json_object_foreach((json_t *)changes, k, v) {
+    json_t *old = json_object_get(state, k);
+    if (old) json_object_set(was, k, old);
+  }
+  json_decref(vers);
+  json_decref(state);
+  if (rc) {
+    json_decref(was);
+    return rc;
+  }
+  *was_out = was;
+  return CM_OK;
+}
+
+/* The organisations of an author's street, for the duplicate-name warning. */
+typedef struct street_names {
+  json_t *rows;
+  const char **ids, **nm; /* into rows */
+  cm_warn_names names;
+} street_names;
+
+static void street_names_free(street_names *sn) {
+  json_decref(sn->rows);
+  free(sn->ids);
+  free(sn->nm);
+  memset(sn, 0, sizeof *sn);
+}
+
+static cm_rc street_names_load(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], street_names *sn,
+                               cm_err *err) {
+  hub_author a;
+  int found = 0;
+  size_t i;
+  json_t *row;
+  cm_rc rc = hub_store_author_get(ctx->store, author, &a, &found, err);
+  if (!rc) rc = hub_store_street_org_names(ctx->store, found ? a.street : "", &sn->rows, err);
+  if (rc) return rc;
+  size_t n = json_array_size(sn->rows);
+  sn->ids = calloc(n + 1, sizeof *sn->ids);
+  sn->nm = calloc(n + 1, sizeof *sn->nm);
+  if (!sn->ids || !sn->nm) {
+    street_names_free(sn);
+    return cm_errf(err, CM_ERR_NOMEM, "out of memory reading names");
+  }
+  json_array_foreach(sn->rows, i, row) {
+    sn->ids[i] = json_string_value(json_object_get(row, "id"));
+    sn->nm[i] = json_string_value(json_object_get(row, "name"));
+  }
+  sn->names.ids = sn->ids;
+  sn->names.names = sn->nm;
+  sn->names.n = n;
+  return CM_OK;
+}
 
 /* Add "kinds" ({kind: n}) and "flags" (records carrying rule flags) to each
  * batch of arr, and the records themselves when with_records. */
@@ -39,6 +114,14 @@ static cm_rc describe_batches(hub_ctx *ctx, json_t *arr, int with_records, cm_er
       return rc;
     }
     if (!ahex || proto_key_from_hex(ahex, author)) memset(author, 0, sizeof author);
+    street_names sn;
+    memset(&sn, 0, sizeof sn);
+    if (with_records) rc = street_names_load(ctx, author, &sn, err);
+    if (rc) {
+      json_decref(kinds);
+      json_decref(recs);
+      return rc;
+    }
     json_array_foreach(recs, k, r) {
       const char *kind = json_string_value(json_object_get(r, "kind"));
       json_t *flags = json_object_get(json_object_get(r, "body"), "flags");
@@ -49,6 +132,25 @@ static cm_rc describe_batches(hub_ctx *ctx, json_t *arr, int with_records, cm_er
       hub_record_id(author, (uint64_t)json_integer_value(json_object_get(r, "seq")), hex_rec,
                     sizeof hex_rec);
       json_object_set_new(r, "record", json_string(hex_rec));
+      if (with_records && kind && !strcmp(kind, "org.amended")) {
+        /* The organisation as it stood before, so that a change reads old -> new. */
+        json_t *was = NULL;
+        rc = org_before(ctx, author, json_object_get(r, "body"),
+                        json_integer_value(json_object_get(r, "seq")), &was, err);
+        if (rc) break;
+        json_object_set_new(r, "was", was);
+      }
+      if (with_records) {
+        /* What the reviewer should look at twice (common/warnings.h). */
+        json_t *warn = cm_warn_body(kind, json_object_get(r, "body"), &sn.names);
+        json_object_set_new(r, "warnings", warn ? warn : json_array());
+      }
+    }
+    street_names_free(&sn);
+    if (rc) {
+      json_decref(kinds);
+      json_decref(recs);
+      return rc;
     }
     json_object_set_new(b, "kinds", kinds);
     json_object_set_new(b, "flags", json_integer(flagged));

@@ -2365,3 +2365,22 @@ cm_rc hub_store_author_entries(hub_store *st, const uint8_t author[PROTO_KEY_BYT
   sqlite3_finalize(s);
   return rc;
 }
+
+/* ---- reviewer warnings (common/warnings.c) ---- */
+
+cm_rc hub_store_street_org_names(hub_store *st, const char *street, json_t **out, cm_err *err) {
+  return rv_rows(st,
+                 "SELECT o.id AS id, coalesce(json_extract(o.data, '$.name'), '') AS name"
+                 " FROM organisations o JOIN authors a ON a.key = o.author"
+                 " WHERE ?1 = '' OR a.street = ?1 OR a.role = 'self' ORDER BY o.id",
+                 out, err, "t", street);
+}
+
+cm_rc hub_store_org_versions_json(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                                  const char *id, int64_t before_seq, json_t **out, cm_err *err) {
+  return rv_rows(st,
+                 "SELECT f.seq AS seq, e.kind AS kind, CAST(e.body AS TEXT) AS body_json"
+                 " FROM filing_versions f JOIN entries e ON e.author = f.author AND e.seq = f.seq"
+                 " WHERE f.author = ?1 AND f.id = ?2 AND f.seq < ?3 ORDER BY f.seq",
+                 out, err, "kti", author, id, before_seq);
+}

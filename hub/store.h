@@ -535,4 +535,16 @@ typedef cm_rc (*hub_store_author_fn)(void *ctx, uint64_t seq, const char *kind, 
 cm_rc hub_store_author_entries(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                hub_store_author_fn fn, void *ctx, cm_err *err);
 
+/* The filing numbers and names of the organisations of street (those filed by
+ * its communities, and this hub's own; street "" means every one held here):
+ * [{"id","name"}], for the duplicate-name warning of common/warnings.h and the
+ * decision form's organisation picker (caller decrefs *out). */
+cm_rc hub_store_street_org_names(hub_store *st, const char *street, json_t **out, cm_err *err);
+
+/* The filing and amendments of organisation id by author before sequence
+ * before_seq, oldest first: [{"seq","kind","body"}] (to show an amendment's
+ * old values; caller decrefs *out). */
+cm_rc hub_store_org_versions_json(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                                  const char *id, int64_t before_seq, json_t **out, cm_err *err);
+
 #endif

@@ -282,6 +282,30 @@ static void json_field(hub_web_req *w, const char *field, const json_t *v) {
 }
 
 void hub_web_json_body(hub_web_req *w, const json_t *body) {
+  hub_web_json_body_was(w, body, NULL);
+}
+
+/* An amendment's changes as "field: old → new", each old value as it stood. */
+static void changes_was(hub_web_req *w, const json_t *changes, const json_t *was) {
+  const char *k;
+  json_t *x;
+  cm_html_raw(&w->h, "<ul class=\"changes\">");
+  json_object_foreach((json_t *)changes, k, x) {
+    const json_t *old = json_object_get(was, k);
+    cm_html_printf(&w->h, "<li data-field=\"%h\">%h：<del class=\"old\">", k,
+                   cm_i18n_word(w->lang, "field.", k));
+    if (old && !(json_is_string(old) && !*json_string_value(old)))
+      json_value_text(w, k, old);
+    else
+      cm_html_word(&w->h, "change.empty");
+    cm_html_raw(&w->h, "</del> → <ins class=\"new\">");
+    json_value_text(w, k, x);
+    cm_html_raw(&w->h, "</ins></li>");
+  }
+  cm_html_raw(&w->h, "</ul>");
+}
+
+void hub_web_json_body_was(hub_web_req *w, const json_t *body, const json_t *was) {
   if (!json_is_object(body)) {
     json_value_text(w, NULL, body);
     return;
@@ -293,7 +317,10 @@ void hub_web_json_body(hub_web_req *w, const json_t *body) {
     /* Flags have their own column. */
     if (!strcmp(k, "flags")) continue;
     cm_html_printf(&w->h, "<dt>%h</dt><dd>", cm_i18n_word(w->lang, "field.", k));
-    json_value_text(w, k, v);
+    if (was && !strcmp(k, "changes") && json_is_object(v))
+      changes_was(w, v, was);
+    else
+      json_value_text(w, k, v);
     cm_html_raw(&w->h, "</dd>");
   }
   cm_html_raw(&w->h, "</dl>");

@@ -11,9 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/clock.h"
 #include "../common/log.h"
 #include "activity.h"
 #include "decide.h"
+#include "store.h"
 #include "web.h"
 
 static const char *const kind_names[] = {"commend", "criticize", "inspect", "revoke", "notice"};
@@ -26,6 +28,45 @@ static const char *field(hub_web_req *w, const char *name) {
 }
 
 /* ---- decisions ---- */
+
+/* The organisations held here as a <datalist> for the picker. */
+static void org_list(hub_web_req *w) {
+  json_t *orgs = NULL;
+  cm_err err = {0};
+  size_t i;
+  json_t *o;
+  pthread_mutex_lock(&w->hub->lock);
+  cm_rc rc = hub_store_street_org_names(w->hub->store, "", &orgs, &err);
+  pthread_mutex_unlock(&w->hub->lock);
+  if (rc) cm_warn("web: organisation list: %s", err.msg);
+  cm_html_raw(&w->h, "<datalist id=\"org-list\">");
+  json_array_foreach(orgs, i, o) {
+    cm_html_printf(&w->h, "<option value=\"%h\" label=\"%h\">%h</option>",
+                   json_string_value(json_object_get(o, "id")),
+                   json_string_value(json_object_get(o, "name")),
+                   json_string_value(json_object_get(o, "name")));
+  }
+  cm_html_raw(&w->h, "</datalist>");
+  json_decref(orgs);
+}
+
+/* The name of organisation id held here ("" when unknown), into out. */
+static void org_name(hub_web_req *w, const char *id, char *out, size_t cap) {
+  json_t *orgs = NULL;
+  size_t i;
+  json_t *o;
+  if (cap) out[0] = '\0';
+  pthread_mutex_lock(&w->hub->lock);
+  (void)hub_store_street_org_names(w->hub->store, "", &orgs, NULL);
+  pthread_mutex_unlock(&w->hub->lock);
+  json_array_foreach(orgs, i, o) {
+    if (id && !strcmp(id, json_string_value(json_object_get(o, "id")))) {
+      snprintf(out, cap, "%s", json_string_value(json_object_get(o, "name")));
+      break;
+    }
+  }
+  json_decref(orgs);
+}
 
 /* The form; after a refusal (keep) it holds what was typed. */
 static void decide_form(hub_web_req *w, int keep) {
@@ -43,12 +84,20 @@ static void decide_form(hub_web_req *w, int keep) {
     cm_html_printf(&w->h, "<option value=\"%r\"%r>%w</option>", kind_names[i],
                    kind && !strcmp(kind, kind_names[i]) ? " selected" : "", key);
   }
-  cm_html_printf(&w->h, "</select></label><label>%w<input name=\"org\" maxlength=\"64\" "
-                        "value=\"%h\"></label>", "decide.org", v_org ? v_org : "");
+  /* The organisation picker: typing a name or a filing number offers the
+   * organisations held here; the value sent is the filing number. */
+  cm_html_printf(&w->h, "</select></label><label>%w<input name=\"org\" id=\"decide-org\" "
+                        "maxlength=\"64\" list=\"org-list\" autocomplete=\"off\" "
+                        "placeholder=\"%w\" value=\"%h\"></label>",
+                 "decide.org", "decide.org_hint", v_org ? v_org : "");
+  org_list(w);
   cm_html_printf(&w->h, "<label>%w<input name=\"community\" maxlength=\"128\" value=\"%h\">"
                         "</label>", "decide.community", v_comm ? v_comm : "");
-  cm_html_printf(&w->h, "<label>%w<input type=\"date\" name=\"deadline\" value=\"%h\"></label>",
-                 "decide.deadline", v_dl ? v_dl : "");
+  char tomorrow[11];
+  cm_date_of(cm_now_ms() + 24ull * 3600 * 1000, tomorrow);
+  cm_html_printf(&w->h, "<label>%w<input type=\"date\" name=\"deadline\" id=\"decide-deadline\" "
+                        "min=\"%h\" value=\"%h\"></label>",
+                 "decide.deadline", tomorrow, v_dl ? v_dl : "");
   cm_html_printf(&w->h, "<label>%w<select name=\"result\"><option value=\"\">-</option>",
                  "decide.result");
   for (size_t i = 0; i < sizeof results / sizeof results[0]; i++) {
@@ -170,6 +219,43 @@ out:
   hub_web_end(&w);
 }
 
+/* The confirmation step: what the decision will say and to whom, with the
+ * typed fields kept in hidden inputs; 确认发出 posts them with confirm=1,
+ * 返回修改 brings the form back as typed. */
+static void decide_confirm(hub_web_req *w, const hub_decision *d, const char *community) {
+  static const char *const keep[] = {"kind", "org", "community", "deadline", "result", "reason"};
+  char key[48], name[HUB_NAME_MAX * 2];
+  hub_web_head(w, "decide.confirm_title");
+  cm_html_printf(&w->h, "<h1>%w</h1><p class=\"hint\">%w</p><dl class=\"facts\" id=\"decide-summary\">",
+                 "decide.confirm_title", "decide.confirm_hint");
+  snprintf(key, sizeof key, "decide.kind.%s", hub_decision_kind_name(d->kind));
+  cm_html_printf(&w->h, "<dt>%w</dt><dd>%w</dd>", "decide.kind", key);
+  if (d->org) {
+    org_name(w, d->org, name, sizeof name);
+    cm_html_printf(&w->h, "<dt>%w</dt><dd>%h %h</dd>", "decide.org_named", name, d->org);
+  }
+  if (community && *community)
+    cm_html_printf(&w->h, "<dt>%w</dt><dd>%h</dd>", "review.community", community);
+  if (d->deadline) cm_html_printf(&w->h, "<dt>%w</dt><dd>%h</dd>", "decide.deadline", d->deadline);
+  if (d->result) {
+    snprintf(key, sizeof key, "decide.result.%s", d->result);
+    cm_html_printf(&w->h, "<dt>%w</dt><dd>%w</dd>", "decide.result", key);
+  }
+  cm_html_printf(&w->h, "<dt>%w</dt><dd>%h</dd></dl>", "decide.reason", d->reason);
+  cm_html_raw(&w->h, "<form method=\"post\" action=\"/decide\" id=\"decide-confirm\">");
+  hub_web_csrf_field(w);
+  for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
+    const char *v = field(w, keep[i]);
+    if (v) cm_html_printf(&w->h, "<input type=\"hidden\" name=\"%r\" value=\"%h\">", keep[i], v);
+  }
+  cm_html_printf(&w->h,
+                 "<div class=\"actions\"><button type=\"submit\" name=\"confirm\" value=\"1\" "
+                 "id=\"decide-confirm-submit\">%w</button><button type=\"submit\" name=\"edit\" "
+                 "value=\"1\" class=\"plain\" id=\"decide-edit\">%w</button></div></form>",
+                 "decide.confirm", "decide.edit");
+  hub_web_foot(w);
+}
+
 void hub_web_page_decide_post(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   hub_web_req w;
   cm_err err = {0};
@@ -182,10 +268,35 @@ void hub_web_page_decide_post(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   d.deadline = field(&w, "deadline");
   d.result = field(&w, "result");
   d.reason = field(&w, "reason");
+  int confirmed = field(&w, "confirm") && !strcmp(field(&w, "confirm"), "1");
+  const char *why = NULL;
+  char community[HUB_NAME_MAX] = "";
+  if (field(&w, "edit")) {
+    /* Back from the confirmation to change something: the form as typed. */
+    hub_web_head(&w, "decide.title");
+    cm_html_printf(&w.h, "<h1>%w</h1>", "decide.title");
+    decide_form(&w, 1);
+    hub_web_foot(&w);
+    goto out;
+  }
+  if (!rc && d.kind == HUB_DECIDE_CRITICIZE && d.deadline) {
+    /* A deadline already past would make the criticism overdue at once. */
+    char today[11];
+    cm_date_of(cm_now_ms(), today);
+    if (strcmp(d.deadline, today) <= 0) {
+      rc = cm_errf(&err, CM_ERR_INVALID, "整改期限须在今天之后 / the deadline must be after today");
+      why = "decide.err.deadline_past";
+    }
+  }
+  if (!rc && !confirmed) rc = hub_decide_check(w.hub, &d, community, sizeof community, &err);
+  if (!rc && !confirmed) {
+    decide_confirm(&w, &d, community);
+    goto out;
+  }
   if (!rc) rc = hub_decide(w.hub, &d, hub_web_operator(&w), record, sizeof record, &err);
   if (rc == CM_ERR_INVALID || rc == CM_ERR_NOT_FOUND) {
     /* Refused: the form again with what was typed and why, in words. */
-    const char *why = refusal_key(err.msg);
+    if (!why) why = refusal_key(err.msg);
     cm_warn("web: decision by %s refused: %s", w.s.op.name, err.msg);
     hub_web_status(&w, rc == CM_ERR_NOT_FOUND ? 404 : 400);
     hub_web_head(&w, "decide.title");

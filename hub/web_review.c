@@ -214,16 +214,19 @@ void hub_web_page_review_show(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   json_array_foreach(json_object_get(b, "records"), i, r) {
     json_int_t seq = json_integer_value(json_object_get(r, "seq"));
     json_t *flags = json_object_get(r, "flags");
-    int flagged = json_is_array(flags) && json_array_size(flags) > 0;
+    int flagged = (json_is_array(flags) && json_array_size(flags) > 0) ||
+                  json_array_size(json_object_get(r, "warnings")) > 0;
     cm_html_printf(&w.h, "<tr data-seq=\"%lld\"%r><td>%lld</td><td>", (long long)seq,
                  flagged ? " class=\"flagged\"" : "", (long long)seq);
     hub_web_kind(&w, json_string_value(json_object_get(r, "kind")));
     cm_html_raw(&w.h, "</td><td>");
     if (!hub_web_attach_cell(&w, json_string_value(json_object_get(r, "kind")),
                              json_object_get(r, "body")))
-      hub_web_json_body(&w, json_object_get(r, "body"));
+      hub_web_json_body_was(&w, json_object_get(r, "body"), json_object_get(r, "was"));
     cm_html_raw(&w.h, "</td><td>");
-    hub_web_flags(&w, flags);
+    if (json_array_size(flags) || !json_array_size(json_object_get(r, "warnings")))
+      hub_web_flags(&w, flags);
+    cm_html_warnings(&w.h, json_object_get(r, "warnings"));
     cm_html_raw(&w.h, "</td><td>");
     if (can_act) {
       cm_html_printf(&w.h, "<label class=\"except\"><input type=\"checkbox\" name=\"except\" "
@@ -282,6 +285,33 @@ void hub_web_page_review_post(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     const char *reason = cm_http_form(req, "reason", 0);
     if (!reason || !*reason || strlen(reason) >= HUB_REVIEW_REASON_MAX) {
       hub_web_fail(&w, 400, "review.need_reason", NULL);
+      goto out;
+    }
+    const char *confirm = cm_http_form(req, "confirm", 0);
+    if (w.hub->role != HUB_ROLE_STREET) {
+      /* Only the street reviews: no confirmation of what it would refuse. */
+      hub_web_fail(&w, 403, "err.district_review", NULL);
+      goto out;
+    }
+    if (!confirm || strcmp(confirm, "1") != 0) {
+      /* Returning a whole batch is a step back for the community: ask once. */
+      hub_web_head(&w, "review.confirm_title");
+      cm_html_printf(&w.h,
+                     "<h1>%w</h1><p class=\"hint\">%w</p><dl class=\"facts\"><dt>%w</dt><dd>%h</dd>"
+                     "<dt>%w</dt><dd>%lld</dd><dt>%w</dt><dd id=\"confirm-reason\">%h</dd></dl>",
+                     "review.confirm_title", "review.confirm_hint", "review.community",
+                     json_string_value(json_object_get(b, "community")), "review.entries",
+                     (long long)json_array_size(json_object_get(b, "records")), "review.why", reason);
+      cm_html_printf(&w.h, "<form method=\"post\" action=\"/review/%lld\">", (long long)id);
+      hub_web_csrf_field(&w);
+      cm_html_printf(&w.h,
+                     "<input type=\"hidden\" name=\"action\" value=\"reject\">"
+                     "<input type=\"hidden\" name=\"reason\" value=\"%h\">"
+                     "<div class=\"actions\"><button type=\"submit\" name=\"confirm\" value=\"1\" "
+                     "class=\"danger\" id=\"confirm-reject\">%w</button>"
+                     "<a class=\"button plain\" href=\"/review/%lld\">%w</a></div></form>",
+                     reason, "review.confirm_reject", (long long)id, "review.cancel");
+      hub_web_foot(&w);
       goto out;
     }
     rc = hub_review_reject(w.hub, id, hub_web_operator(&w), reason, NULL, &err);

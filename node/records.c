@@ -8,6 +8,7 @@
 
 #include "../common/clock.h"
 #include "../common/rules.h"
+#include "../protocol/entry.h"
 #include "journal.h"
 #include "store.h"
 
@@ -586,10 +587,92 @@ cm_rc node_report_history(node_ctx *ctx, const char *org, const char *month, jso
   return store_report_list(ctx, org, month, 1, hex, out, err);
 }
 
+static void month_text(int idx, char out[8]) {
+  unsigned u = idx > 0 ? (unsigned)idx : 0u;
+  snprintf(out, 8, "%04u-%02u", (u / 12u) % 10000u, u % 12u + 1u);
+}
+
+void node_due_month(node_ctx *ctx, char month_out[8], char due_out[11], int *overdue_out) {
+  char now[8], today[11];
+  int idx = 0;
+  node_this_month(ctx, now);
+  node_today(ctx, today);
+  if (cm_month_parse(now, &idx) != CM_OK) idx = 0;
+  month_text(idx - 1, month_out);
+  snprintf(due_out, 11, "%s-%02d", now, CM_REC_DUE_DAY);
+  *overdue_out = strcmp(today, due_out) > 0;
+}
+
+/* One line of the due list, appended to arr. */
+static cm_rc due_push(json_t *arr, const json_t *org, const char *month, int overdue,
+                      const json_t *rep, cm_err *err) {
+  char due[11];
+  int idx = 0;
+  (void)cm_month_parse(month, &idx);
+  month_text(idx + 1, due);
+  snprintf(due + 7, 4, "-%02d", CM_REC_DUE_DAY);
+  int rejected = rep != NULL;
+  json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:s}", "org", json_string_value(json_object_get(org, "id")),
+                        "name", json_string_value(json_object_get(org, "name")), "month", month,
+                        "due", due, "overdue", overdue, "rejected", rejected, "reason",
+                        rejected ? json_string_value(json_object_get(rep, "review_reason")) : "");
+  if (!o || json_array_append_new(arr, o)) return cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  return CM_OK;
+}
+
 cm_rc node_reports_due(node_ctx *ctx, json_t **out, cm_err *err) {
-  char month[8];
-  node_this_month(ctx, month);
-  return store_reports_due(ctx, month, out, err);
+  json_t *orgs = NULL, *reps = NULL, *late = json_array(), *now = json_array();
+  char month[8], due[11], first[8];
+  int overdue = 0, last = 0, from = 0;
+  *out = NULL;
+  node_due_month(ctx, month, due, &overdue);
+  (void)cm_month_parse(month, &last);
+  month_text(last - (NODE_DUE_MONTHS - 1), first);
+  cm_rc rc = late && now ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!rc) rc = node_org_list(ctx, &orgs, err);
+  if (!rc) rc = node_report_list(ctx, NULL, NULL, &reps, err);
+  if (rc) goto out;
+  (void)cm_month_parse(first, &from);
+  /* Oldest month first; every organisation that was filed by then, still
+   * active and not refused at the street, owes a report the street has not
+   * refused. */
+  for (int m = from; !rc && m <= last; m++) {
+    char ms[8];
+    size_t i, k;
+    const json_t *o, *r;
+    month_text(m, ms);
+    json_array_foreach(orgs, i, o) {
+      const char *id = json_string_value(json_object_get(o, "id"));
+      const char *filed = json_string_value(json_object_get(o, "filed"));
+      const json_t *found = NULL;
+      if (!id || !filed || strcmp(json_string_value(json_object_get(o, "status")), "active") != 0)
+        continue;
+      if (strcmp(json_string_value(json_object_get(o, "review")), "rejected") == 0) continue;
+      if (strncmp(filed, ms, 7) > 0) continue; /* filed after that month */
+      json_array_foreach(reps, k, r) {
+        if (strcmp(json_string_value(json_object_get(r, "org")), id) == 0 &&
+            strcmp(json_string_value(json_object_get(r, "month")), ms) == 0) {
+          found = r;
+          break;
+        }
+      }
+      if (found && strcmp(json_string_value(json_object_get(found, "review")), "rejected") != 0)
+        continue;
+      int late_one = m < last || overdue;
+      if (!rc) rc = due_push(late_one ? late : now, o, ms, late_one, found, err);
+    }
+  }
+  if (!rc && json_array_extend(late, now)) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+out:
+  json_decref(orgs);
+  json_decref(reps);
+  json_decref(now);
+  if (rc) {
+    json_decref(late);
+    late = NULL;
+  }
+  *out = late;
+  return rc;
 }
 
 cm_rc node_activity_list(node_ctx *ctx, json_t **out, cm_err *err) {
@@ -608,4 +691,59 @@ cm_rc node_inbox_list(node_ctx *ctx, json_t **out, cm_err *err) {
 
 cm_rc node_inbox_mark_read(node_ctx *ctx, uint64_t cursor, cm_err *err) {
   return store_inbox_mark_read(ctx, cursor, err);
+}
+
+/* ---- amendments as old -> new ---- */
+
+typedef struct amend_walk {
+  json_t *state; /* the organisation as it stands after the entries so far */
+  json_t *out;
+} amend_walk;
+
+static cm_rc amend_entry(void *arg, uint64_t seq, const uint8_t *raw, size_t len, cm_err *err) {
+  amend_walk *w = arg;
+  proto_entry e;
+  char iso[26];
+  (void)seq;
+  if (proto_entry_decode(raw, len, &e, err) != CM_OK) return CM_OK; /* not ours to judge here */
+  json_t *body = json_loadb((const char *)e.body, e.body_len, 0, NULL);
+  if (!json_is_object(body)) {
+    json_decref(body);
+    return CM_OK;
+  }
+  cm_rc rc = CM_OK;
+  if (!strcmp(e.kind, "org.filed")) {
+    json_object_update(w->state, body);
+  } else if (!strcmp(e.kind, "org.amended") && json_is_object(json_object_get(body, "changes"))) {
+    json_t *changes = json_object_get(body, "changes"), *was = json_object(), *v;
+    const char *k;
+    json_object_foreach(changes, k, v) {
+      json_t *old = json_object_get(w->state, k);
+      if (was && old) json_object_set(was, k, old);
+    }
+    cm_time_iso(e.time_ms, iso);
+    json_t *item = was ? json_pack("{s:s,s:O,s:o}", "time", iso, "changes", changes, "was", was)
+                       : NULL;
+    if (!item || json_array_append_new(w->out, item)) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    json_object_update(w->state, changes);
+  }
+  json_decref(body);
+  return rc;
+}
+
+cm_rc node_org_amendments(node_ctx *ctx, const char *id, json_t **out, cm_err *err) {
+  uint64_t seqs[NODE_AMEND_MAX];
+  size_t n = 0;
+  amend_walk w = {json_object(), json_array()};
+  *out = NULL;
+  cm_rc rc = w.state && w.out ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!rc) rc = store_filing_seqs(ctx, id, seqs, NODE_AMEND_MAX, &n, err);
+  for (size_t i = 0; !rc && i < n; i++) rc = store_log_each(ctx, seqs[i], seqs[i], amend_entry, &w, err);
+  json_decref(w.state);
+  if (rc) {
+    json_decref(w.out);
+    return rc;
+  }
+  *out = w.out;
+  return CM_OK;
 }

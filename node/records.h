@@ -131,9 +131,29 @@ cm_rc node_report_list(node_ctx *ctx, const char *org, const char *month, json_t
 cm_rc node_report_history(node_ctx *ctx, const char *org, const char *month, json_t **out,
                           cm_err *err);
 
-/* Active organisations with no report yet for this month:
- * [{"org","name","month"}]. */
+/* How many months back the due list looks (older gaps are for the archive). */
+#define NODE_DUE_MONTHS 12
+
+/* The month whose report is due now (the previous month; due on the
+ * CM_REC_DUE_DAY of this one) into month_out, its due date into due_out, and
+ * *overdue_out 1 once that day has passed. */
+void node_due_month(node_ctx *ctx, char month_out[8], char due_out[11], int *overdue_out);
+
+/* Reports owed: for each of the last NODE_DUE_MONTHS months up to the month
+ * now due, every active organisation filed by then (and whose filing the
+ * street has not refused) with no report for it or only a refused one:
+ * [{"org","name","month","due": "YYYY-MM-DD","overdue": bool,"rejected": bool,
+ * "reason"}], the overdue ones first, each part oldest month first. */
 cm_rc node_reports_due(node_ctx *ctx, json_t **out, cm_err *err);
+
+/* At most this many filings and amendments of one organisation are read for
+ * its history (a typing error is amended a few times, not hundreds). */
+#define NODE_AMEND_MAX 256
+
+/* The amendments of organisation id, oldest first: [{"time": ISO,
+ * "changes": {field: new}, "was": {field: value before}}] (the filing with
+ * the earlier amendments applied gives "was"). */
+cm_rc node_org_amendments(node_ctx *ctx, const char *id, json_t **out, cm_err *err);
 
 /* Declared major activities: [{"id","org","date","title","place","expected",
  * "description","record","escalation": "declared"|"street_ack"|"district_ack"|
@@ -157,7 +177,8 @@ cm_rc node_inbox_mark_read(node_ctx *ctx, uint64_t cursor, cm_err *err);
 /* Status: {"community","street","code","key","fingerprint","hub","hub_key",
  * "enrolled": "yes"|"pending"|"no","written","pushed","acknowledged","pending",
  * "last_contact": ISO time or null,"last_error","unread","overdue" (open
- * criticisms past their deadline),"today","month"}. */
+ * criticisms past their deadline),"today","month","due_month" (the month whose
+ * report is due now),"due_date" (its due date)}. */
 cm_rc node_status(node_ctx *ctx, json_t **out, cm_err *err);
 
 #endif

@@ -690,25 +690,6 @@ out:
   return rc;
 }
 
-static json_t *due_row(sqlite3_stmt *st, void *arg) {
-  return json_pack("{s:s,s:s,s:s}", "org", col_text(st, 0), "name", col_text(st, 1), "month",
-                   (const char *)arg);
-}
-
-cm_rc store_reports_due(node_ctx *ctx, const char *month, json_t **out, cm_err *err) {
-  sqlite3_stmt *st = NULL;
-  *out = NULL;
-  cm_rc rc = prep(ctx, "SELECT id, name FROM orgs o WHERE status='active' AND NOT EXISTS"
-                       " (SELECT 1 FROM reports r WHERE r.org=o.id AND r.month=?) ORDER BY id",
-                  &st, err);
-  if (rc) goto out;
-  bind_text(st, 1, month);
-  rc = rows_json(ctx, st, due_row, (void *)month, out, err);
-out:
-  sqlite3_finalize(st);
-  return rc;
-}
-
 cm_rc store_activity_put(node_ctx *ctx, uint64_t seq, const json_t *body, cm_err *err) {
   sqlite3_stmt *st = NULL;
   cm_rc rc = prep(ctx, "INSERT OR REPLACE INTO activities(id,seq,org,date,title,place,expected,"
@@ -976,6 +957,26 @@ cm_rc store_overdue_count(node_ctx *ctx, const char *today, uint64_t *n_out, cm_
   else
     rc = cm_db_check(ctx->db, s, "count overdue criticisms", err);
 out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_filing_seqs(node_ctx *ctx, const char *org, uint64_t *seqs, size_t cap, size_t *n_out,
+                        cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  *n_out = 0;
+  cm_rc rc = prep(ctx, "SELECT seq FROM filings WHERE org=? ORDER BY seq", &st, err);
+  if (rc) return rc;
+  bind_text(st, 1, org);
+  for (;;) {
+    int s = sqlite3_step(st);
+    if (s == SQLITE_DONE) break;
+    if (s != SQLITE_ROW) {
+      rc = cm_db_check(ctx->db, s, "read filings", err);
+      break;
+    }
+    if (*n_out < cap) seqs[(*n_out)++] = (uint64_t)sqlite3_column_int64(st, 0);
+  }
   sqlite3_finalize(st);
   return rc;
 }

@@ -106,8 +106,6 @@ cm_rc store_report_put(node_ctx *ctx, uint64_t seq, const json_t *body, uint64_t
 /* Current reports (filters may be NULL), or with history=1 every version. */
 cm_rc store_report_list(node_ctx *ctx, const char *org, const char *month, int history,
                         const char *author_hex, json_t **out, cm_err *err);
-/* Active organisations without a report for month. */
-cm_rc store_reports_due(node_ctx *ctx, const char *month, json_t **out, cm_err *err);
 cm_rc store_activity_put(node_ctx *ctx, uint64_t seq, const json_t *body, cm_err *err);
 cm_rc store_activity_list(node_ctx *ctx, const char *author_hex, json_t **out, cm_err *err);
 cm_rc store_rect_put(node_ctx *ctx, uint64_t seq, const json_t *body, cm_err *err);
@@ -144,5 +142,10 @@ cm_rc store_id_taken(node_ctx *ctx, const char *table, const char *id, int *take
 
 /* A canonical text dump of every projection table (rebuild equality tests). */
 cm_rc store_proj_dump(node_ctx *ctx, cm_buf *out, cm_err *err);
+
+/* The sequences of org's filing and amendments, oldest first, at most cap
+ * into seqs (*n_out how many). */
+cm_rc store_filing_seqs(node_ctx *ctx, const char *org, uint64_t *seqs, size_t cap, size_t *n_out,
+                        cm_err *err);
 
 #endif

@@ -870,13 +870,17 @@ cm_rc node_status(node_ctx *ctx, json_t **out, cm_err *err) {
     cm_time_iso(s.last_contact_ms, when);
     last = json_string(when);
   }
+  char due_month[8], due_date[11];
+  int due_late = 0;
+  node_due_month(ctx, due_month, due_date, &due_late);
   uint64_t overdue = 0;
   rc = store_overdue_count(ctx, today, &overdue, err);
   if (rc) {
     json_decref(last);
     return rc;
   }
-  *out = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:o,s:s,s:I,s:I,s:s,s:s}",
+  *out = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:o,s:s,s:I,s:I,s:s,s:s,"
+                   "s:s,s:s}",
                    "community", community, "street", street, "code", code, "key", key,
                    "fingerprint", fp, "hub", s.hub_url, "hub_key", hub_key,
                    "enrolled", enrol_names[s.enrol <= NODE_ENROL_DONE ? s.enrol : 0],
@@ -885,7 +889,7 @@ cm_rc node_status(node_ctx *ctx, json_t **out, cm_err *err) {
                    "pending", (json_int_t)(s.written - s.acknowledged), "last_contact", last,
                    "last_error", s.last_error, "unread", (json_int_t)s.unread,
                    "overdue", (json_int_t)overdue, "today", today,
-                   "month", month);
+                   "month", month, "due_month", due_month, "due_date", due_date);
   return *out ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory");
 }
 

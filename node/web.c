@@ -328,6 +328,8 @@ static const cm_http_route k_routes[] = {
     {"GET", "/orgs", node_web_h_orgs, "organisation list with status and flags"},
     {"GET", "/orgs/new", node_web_h_org_new, "filing form (备案)"},
     {"POST", "/orgs", node_web_h_org_file, "file an organisation"},
+    {"GET", "/orgs/print", node_web_h_org_print, "blank printable filing form (备案表)"},
+    {"GET", "/orgs/{}/print", node_web_h_org_print, "printable filing form of one organisation"},
     {"GET", "/orgs/{}", node_web_h_org, "one organisation: review, reports, activities with escalation, decisions"},
     {"GET", "/orgs/{}/amend", node_web_h_org_amend_form, "amendment form (变更)"},
     {"POST", "/orgs/{}/amend", node_web_h_org_amend, "amend an organisation"},
@@ -549,6 +551,7 @@ void node_web_loop_view_get(node_web_app *app, node_web_loop_view *out) {
                         ? 0
                         : app->next_mono_ms - now;
   out->last_try_ms = app->last_try_ms;
+  out->last_rc = app->last_rc;
   snprintf(out->last_error, sizeof out->last_error, "%s", app->last_error);
   pthread_mutex_unlock(&app->sync_mu);
 }

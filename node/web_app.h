@@ -94,6 +94,7 @@ typedef struct node_web_loop_view {
   unsigned failures;
   uint64_t next_in_ms;  /* 0 when a pass runs or is due */
   uint64_t last_try_ms;
+  cm_rc last_rc;        /* of the last pass (CM_OK when it succeeded) */
   char last_error[512];
 } node_web_loop_view;
 void node_web_loop_view_get(node_web_app *app, node_web_loop_view *out);
@@ -126,6 +127,7 @@ void node_web_h_org_amend_form(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_org_amend(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_org_dissolve_form(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_org_dissolve(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_org_print(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_reports(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_report_new(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_report_file(cm_http_req *req, cm_http_resp *resp, void *ctx);

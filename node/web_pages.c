@@ -8,6 +8,8 @@
 
 #include "../common/codec.h"
 #include "../common/clock.h"
+#include "../common/rules.h"
+#include "../common/warnings.h"
 #include "records.h"
 #include "web_app.h"
 
@@ -83,7 +85,7 @@ static void flash(node_web_rq *rq) {
   } k[] = {{"file", "org.filed_ok"},     {"amend", "org.amended_ok"},
            {"dissolve", "org.dissolved_ok"}, {"report", "rep.ok"},
            {"activity", "act.ok"},       {"rectify", "rect.ok"},
-           {"sync", "home.sync_asked"}};
+           {"sync", "home.sync_asked"},  {"refile", "org.refiled_ok"}};
   const char *ok = query(rq, "ok");
   const char *id = query(rq, "id");
   size_t i;
@@ -110,12 +112,19 @@ static void flags_cell(node_web_rq *rq, const json_t *org) {
   }
 }
 
-static void status_cell(node_web_rq *rq, const char *status) {
-  cm_html_raw(&rq->h, "<span class=\"status-");
-  cm_html_esc(&rq->h, status);
-  cm_html_raw(&rq->h, "\">");
-  cm_html_esc(&rq->h, cm_i18n_word(rq->lang, "status.", status));
-  cm_html_raw(&rq->h, "</span>");
+/* 1 when the street refused the organisation's latest filing or amendment:
+ * it counts nowhere until a re-filing is accepted. */
+static int filing_refused(const json_t *org) {
+  return strcmp(node_web_js(org, "status"), "active") == 0 &&
+         strcmp(node_web_js(org, "review"), "rejected") == 0;
+}
+
+/* The organisation's state: 已退回 for a refused filing (the review cell
+ * beside it gives the reason), else its status (正常, 已解散, 已撤销备案). */
+static void status_cell(node_web_rq *rq, const json_t *org) {
+  const char *status = filing_refused(org) ? "rejected" : node_web_js(org, "status");
+  cm_html_printf(&rq->h, "<span class=\"status-%h\" data-status=\"%h\">%h</span>", status, status,
+                 cm_i18n_word(rq->lang, "status.", status));
 }
 
 /* A labelled word: <span class="CLS-WORD" data-CLS="WORD">label</span>. */
@@ -211,6 +220,198 @@ static size_t org_select(node_web_rq *rq, const json_t *orgs, const char *name,
   return n;
 }
 
+/* --- lists: newest first, a search box, pages of NODE_WEB_ROWS --- */
+
+#define NODE_WEB_ROWS 20
+#define NODE_WEB_FOLD_MAX 1200 /* bytes of a folded field compared with a search */
+
+/* 1 when q (already folded) is in one of o's string fields keys (NULL-ended),
+ * Traditional characters folded on both sides (the records layer's folding table). */
+static int list_match(const char *q, const json_t *o, const char *const *keys) {
+  char f[NODE_WEB_FOLD_MAX];
+  if (!q || !*q) return 1;
+  for (; *keys; keys++) {
+    cm_rules_fold(node_web_js(o, *keys), f, sizeof f);
+    if (strstr(f, q)) return 1;
+  }
+  return 0;
+}
+
+/* The page of a listing: arr's items that match q, last first (the stores
+ * list oldest first), page number page (from 1; past the end: the last).
+ * *total_out gets how many matched, *page_io the page shown.  A new array
+ * holding references (caller decrefs); NULL when out of memory. */
+static json_t *list_page(const json_t *arr, const char *q, const char *const *keys,
+                         size_t *page_io, size_t *total_out) {
+  char fq[NODE_WEB_FOLD_MAX] = "";
+  json_t *all = json_array(), *out = json_array();
+  size_t i, pages;
+  if (q) cm_rules_fold(q, fq, sizeof fq);
+  for (i = json_array_size(arr); all && out && i-- > 0;) {
+    const json_t *o = json_array_get(arr, i);
+    if (list_match(fq, o, keys)) json_array_append(all, (json_t *)o);
+  }
+  *total_out = json_array_size(all);
+  pages = (*total_out + NODE_WEB_ROWS - 1) / NODE_WEB_ROWS;
+  if (*page_io < 1) *page_io = 1;
+  if (pages && *page_io > pages) *page_io = pages;
+  for (i = (*page_io - 1) * NODE_WEB_ROWS; out && i < json_array_size(all) &&
+                                           i < *page_io * NODE_WEB_ROWS; i++)
+    json_array_append(out, json_array_get(all, i));
+  json_decref(all);
+  return out;
+}
+
+/* ?page= (1 when absent or not a number). */
+static size_t page_asked(node_web_rq *rq) {
+  uint64_t n = 0;
+  const char *p = query(rq, "page");
+  return p && cm_dec_u64(p, &n) == CM_OK && n > 0 && n < 1000000 ? (size_t)n : 1;
+}
+
+/* The search box of a listing (a GET form: nothing changes, no token);
+ * hidden keeps other filters (name=value pairs, NULL-ended). */
+static void search_box(node_web_rq *rq, const char *path, const char *q, const char *hint_key) {
+  cm_html_printf(&rq->h,
+                 "<form class=\"search noprint\" method=\"get\" action=\"%h\" role=\"search\">"
+                 "<input type=\"search\" name=\"q\" id=\"q\" value=\"%h\" placeholder=\"%w\" "
+                 "aria-label=\"%w\"><button type=\"submit\" class=\"plain\">%w</button></form>",
+                 path, q ? q : "", hint_key, hint_key, "list.search");
+}
+
+/* "第 2/5 页，共 93 条" with links to the pages before and after; extra
+ * ("&org=..", URL-safe, or "") keeps the filters. */
+static void pager(node_web_rq *rq, const char *path, const char *q, const char *extra,
+                  size_t page, size_t total) {
+  size_t pages = (total + NODE_WEB_ROWS - 1) / NODE_WEB_ROWS;
+  if (pages < 1) pages = 1;
+  cm_html_printf(&rq->h, "<nav class=\"pager noprint\" data-page=\"%zu\" data-pages=\"%zu\">", page,
+                 pages);
+  if (page > 1)
+    cm_html_printf(&rq->h, "<a rel=\"prev\" href=\"%h?page=%zu&amp;q=%U%h\">%w</a> ", path, page - 1,
+                   q ? q : "", extra, "list.prev");
+  cm_html_printf(&rq->h, "<span>%w %zu/%zu %w%r%w %zu %w</span>", "list.page_pre", page, pages,
+                 "list.page", rq->lang == CM_LANG_EN ? ", " : "，", "list.total", total,
+                 "list.items");
+  if (page < pages)
+    cm_html_printf(&rq->h, " <a rel=\"next\" href=\"%h?page=%zu&amp;q=%U%h\">%w</a>", path, page + 1,
+                   q ? q : "", extra, "list.next");
+  cm_html_raw(&rq->h, "</nav>");
+}
+
+/* The reviewer warnings of an organisation's record (common/warnings.h),
+ * its name compared with the community's other organisations. */
+static void org_warnings(node_web_rq *rq, const json_t *o) {
+  json_t *orgs = NULL, *warn = NULL;
+  const char **ids = NULL, **names = NULL;
+  cm_warn_names wn = {NULL, NULL, 0};
+  const json_t *x;
+  size_t i;
+  cm_err e;
+  cm_err_clear(&e);
+  if (node_org_list(node_web_db(rq), &orgs, &e) == CM_OK) {
+    ids = calloc(json_array_size(orgs) + 1, sizeof *ids);
+    names = calloc(json_array_size(orgs) + 1, sizeof *names);
+    if (ids && names) {
+      json_array_foreach(orgs, i, x) {
+        ids[i] = node_web_js(x, "id");
+        names[i] = node_web_js(x, "name");
+      }
+      wn.ids = ids;
+      wn.names = names;
+      wn.n = json_array_size(orgs);
+    }
+  }
+  warn = cm_warn_body("org.filed", o, &wn);
+  if (json_array_size(warn)) {
+    cm_html_printf(&rq->h, "<div class=\"msg warn\" id=\"warnings\"><strong>%w</strong>", "warn.title");
+    cm_html_warnings(&rq->h, warn);
+    cm_html_raw(&rq->h, "</div>");
+  }
+  json_decref(warn);
+  free(ids);
+  free(names);
+  json_decref(orgs);
+}
+
+/* 1 when s has a character outside ASCII (the Chinese half of a message). */
+static int has_chinese(const char *s) {
+  for (; *s; s++)
+    if ((unsigned char)*s >= 0x80) return 1;
+  return 0;
+}
+
+/* What a failed sync means for the staff, when its message is only English
+ * (what curl or the hub said): a glossary key by the kind of failure, read
+ * from the status code of the pass or, for a pass the command line ran, from
+ * the message.  The message itself stays under 详情 for whoever helps. */
+static const char *sync_problem_key(cm_rc rc, const char *msg) {
+  if (rc == CM_ERR_NETWORK || strstr(msg, "connect") || strstr(msg, "resolve") ||
+      strstr(msg, "timed out") || strstr(msg, "Timeout") || strstr(msg, "reach"))
+    return "sync.network";
+  if (rc == CM_ERR_PERM || strstr(msg, "refused this node") || strstr(msg, "enrol") ||
+      strstr(msg, "revoked"))
+    return "sync.perm";
+  if (rc == CM_ERR_DISK_FULL || strstr(msg, "disk")) return "sync.disk";
+  if (rc >= CM_PROTO_TRUNCATED || strstr(msg, "sign")) return "sync.verify";
+  if (rc == CM_ERR_CONFLICT || strstr(msg, "fork") || strstr(msg, "gap")) return "sync.conflict";
+  if (rc == CM_ERR_HTTP || strstr(msg, "HTTP")) return "sync.http";
+  return "sync.other";
+}
+
+/* One value of an organisation's field as people read it. */
+static void org_value(node_web_rq *rq, const char *field, const json_t *v) {
+  if (json_is_boolean(v))
+    cm_html_word(&rq->h, json_is_true(v) ? "has.yes" : "has.no");
+  else if (json_is_integer(v))
+    cm_html_printf(&rq->h, "%lld", (long long)json_integer_value(v));
+  else if (json_is_string(v) && !*json_string_value(v))
+    cm_html_word(&rq->h, "change.empty");
+  else if (json_is_string(v) && !strcmp(field, "founded_by"))
+    cm_html_esc(&rq->h, cm_i18n_word(rq->lang, "found.", json_string_value(v)));
+  else if (json_is_string(v))
+    cm_html_esc(&rq->h, json_string_value(v));
+  else
+    cm_html_word(&rq->h, "change.empty");
+}
+
+/* The organisation's amendments, newest first, each change as old -> new. */
+static void amendments_table(node_web_rq *rq, const char *id) {
+  json_t *list = NULL;
+  const json_t *a, *v;
+  const char *k;
+  size_t i;
+  cm_err e;
+  cm_err_clear(&e);
+  if (node_org_amendments(node_web_db(rq), id, &list, &e) || json_array_size(list) == 0) {
+    json_decref(list);
+    return;
+  }
+  cm_html_printf(&rq->h, "<h2>%w</h2><table id=\"amendments\"><tr>", "org.amendments");
+  th(rq, "inbox.time");
+  th(rq, "field.changes");
+  cm_html_raw(&rq->h, "</tr>");
+  for (i = json_array_size(list); i-- > 0;) {
+    char when[26];
+    a = json_array_get(list, i);
+    time_text(json_object_get(a, "time"), when);
+    cm_html_raw(&rq->h, "<tr>");
+    td_date(rq, when);
+    cm_html_raw(&rq->h, "<td><ul class=\"changes\">");
+    json_object_foreach((json_t *)json_object_get(a, "changes"), k, v) {
+      cm_html_printf(&rq->h, "<li data-field=\"%h\">%h：<del class=\"old\">", k,
+                     cm_i18n_word(rq->lang, "field.", k));
+      org_value(rq, k, json_object_get(json_object_get(a, "was"), k));
+      cm_html_raw(&rq->h, "</del> → <ins class=\"new\">");
+      org_value(rq, k, v);
+      cm_html_raw(&rq->h, "</ins></li>");
+    }
+    cm_html_raw(&rq->h, "</ul></td></tr>");
+  }
+  cm_html_raw(&rq->h, "</table>");
+  json_decref(list);
+}
+
 /* --- home --- */
 
 void node_web_h_home(cm_http_req *req, cm_http_resp *resp, void *ctx) {
@@ -290,12 +491,25 @@ void node_web_h_home(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_html_raw(&rq.h, "</div></div></div>");
   if (loop.last_error[0] || node_web_js(st, "last_error")[0]) {
     char part[sizeof loop.last_error];
-    cm_i18n_msg_part(rq.lang, loop.last_error[0] ? loop.last_error : node_web_js(st, "last_error"),
-                      part, sizeof part);
+    const char *msg = loop.last_error[0] ? loop.last_error : node_web_js(st, "last_error");
+    /* The pass's message is the command line's error line: without its
+     * program prefix it is what the staff need. */
+    static const char *const prefixes[] = {"linli-node: 错误：", "linli-node: error: ",
+                                           "linli-node: "};
+    for (size_t k = 0; k < sizeof prefixes / sizeof prefixes[0]; k++) {
+      if (strncmp(msg, prefixes[k], strlen(prefixes[k])) == 0) {
+        msg += strlen(prefixes[k]);
+        break;
+      }
+    }
+    cm_i18n_msg_part(rq.lang, msg, part, sizeof part);
     cm_html_raw(&rq.h, "<div class=\"msg error\" id=\"sync-error\">");
     cm_html_word(&rq.h, "home.last_error");
     cm_html_raw(&rq.h, rq.lang == CM_LANG_EN ? ": " : "：");
-    cm_html_esc(&rq.h, part);
+    if (rq.lang == CM_LANG_ZH && !has_chinese(part))
+      cm_html_word(&rq.h, sync_problem_key(loop.last_error[0] ? loop.last_rc : CM_OK, msg));
+    else
+      cm_html_esc(&rq.h, part);
     /* The other half carries the URL and what curl said: there for whoever
      * helps the staff on the phone. */
     cm_html_raw(&rq.h, "<details><summary>");
@@ -311,34 +525,41 @@ void node_web_h_home(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_html_word(&rq.h, "home.sync_now");
   cm_html_raw(&rq.h, "</button></form>");
 
-  cm_html_raw(&rq.h, "<h2>");
-  cm_html_word(&rq.h, "home.due");
-  cm_html_raw(&rq.h, " <span class=\"muted\">");
-  cm_html_esc(&rq.h, node_web_js(st, "month"));
-  cm_html_raw(&rq.h, "</span></h2>");
+  /* The month now due (the previous one, due on the 5th of this one) and
+   * every month still owed before it, the overdue ones first. */
+  cm_html_printf(&rq.h, "<h2>%w <span class=\"muted\" id=\"due-month\">%h %w %h</span></h2>",
+                 "home.due", node_web_js(st, "due_month"), "home.due_by",
+                 node_web_js(st, "due_date"));
   if (json_array_size(due) == 0) {
-    cm_html_raw(&rq.h, "<p class=\"muted\">");
-    cm_html_word(&rq.h, "home.due_none");
-    cm_html_raw(&rq.h, "</p>");
+    cm_html_printf(&rq.h, "<p class=\"muted\">%w</p>", "home.due_none");
   } else {
     cm_html_raw(&rq.h, "<table id=\"due\"><tr>");
-    th(&rq, "org.id");
     th(&rq, "org.name");
     th(&rq, "rep.month");
+    th(&rq, "home.due_date");
+    th(&rq, "org.status");
     th(&rq, "org.actions");
     cm_html_raw(&rq.h, "</tr>");
     json_array_foreach(due, i, o) {
-      cm_html_raw(&rq.h, "<tr>");
-      td(&rq, node_web_js(o, "org"));
-      td(&rq, node_web_js(o, "name"));
+      int rejected = json_is_true(json_object_get(o, "rejected"));
+      const char *state = rejected ? "rejected"
+                          : json_is_true(json_object_get(o, "overdue")) ? "overdue"
+                                                                        : "due";
+      cm_html_printf(&rq.h,
+                     "<tr class=\"due-%r\" data-state=\"%r\" data-org=\"%h\" data-month=\"%h\">"
+                     "<td>%h <span class=\"muted nowrap\">%h</span></td>",
+                     state, state, node_web_js(o, "org"), node_web_js(o, "month"),
+                     node_web_js(o, "name"), node_web_js(o, "org"));
       td_date(&rq, node_web_js(o, "month"));
-      cm_html_raw(&rq.h, "<td><a href=\"/reports/new?org=");
-      cm_html_url(&rq.h, node_web_js(o, "org"));
-      cm_html_raw(&rq.h, "&amp;month=");
-      cm_html_url(&rq.h, node_web_js(o, "month"));
-      cm_html_raw(&rq.h, "\">");
-      cm_html_word(&rq.h, "org.report");
-      cm_html_raw(&rq.h, "</a></td></tr>");
+      td_date(&rq, node_web_js(o, "due"));
+      cm_html_raw(&rq.h, "<td>");
+      word_span(&rq, "due", "due.", state);
+      if (rejected && node_web_js(o, "reason")[0])
+        cm_html_printf(&rq.h, "<div class=\"review-reason\">%w%r%h</div>", "review.reason",
+                       rq.lang == CM_LANG_EN ? ": " : "：", node_web_js(o, "reason"));
+      cm_html_printf(&rq.h, "</td><td><a href=\"/reports/new?org=%U&amp;month=%U\">%w</a></td></tr>",
+                     node_web_js(o, "org"), node_web_js(o, "month"),
+                     rejected ? "due.report_again" : "org.report");
     }
     cm_html_raw(&rq.h, "</table>");
   }
@@ -379,11 +600,14 @@ out:
 
 /* --- organisations --- */
 
+static const char *const k_org_keys[] = {"id", "name", "category", "leader", NULL};
+
 void node_web_h_orgs(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   node_web_rq rq;
-  json_t *orgs = NULL;
+  json_t *orgs = NULL, *shown = NULL;
   const json_t *o;
-  size_t i;
+  const char *q;
+  size_t i, page, total = 0;
   cm_err e;
 
   if (!node_web_begin(&rq, req, resp, ctx)) return;
@@ -392,22 +616,24 @@ void node_web_h_orgs(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     error_page(&rq, "org.list", &e, 500);
     goto out;
   }
+  q = query(&rq, "q");
+  page = page_asked(&rq);
+  shown = list_page(orgs, q, k_org_keys, &page, &total);
   node_web_page_begin(&rq, "org.list", "nav.orgs");
   flash(&rq);
-  cm_html_raw(&rq.h, "<h1>");
-  cm_html_word(&rq.h, "org.list");
-  cm_html_raw(&rq.h, "</h1><div class=\"actions\"><a class=\"button\" href=\"/orgs/new\">");
-  cm_html_word(&rq.h, "nav.file");
-  cm_html_raw(&rq.h, "</a></div>");
-  if (json_array_size(orgs) == 0) {
-    cm_html_raw(&rq.h, "<p class=\"muted\">");
-    cm_html_word(&rq.h, "org.none");
-    cm_html_raw(&rq.h, "</p>");
+  cm_html_printf(&rq.h,
+                 "<h1>%w</h1><div class=\"actions\"><a class=\"button\" href=\"/orgs/new\">%w</a>"
+                 "<a class=\"button plain\" href=\"/orgs/print\">%w</a></div>",
+                 "org.list", "nav.file", "org.print_blank");
+  search_box(&rq, "/orgs", q, "org.search_hint");
+  if (json_array_size(orgs) == 0 || !shown) {
+    cm_html_printf(&rq.h, "<p class=\"muted\">%w</p>", "org.none");
+  } else if (total == 0) {
+    cm_html_printf(&rq.h, "<p class=\"muted\">%w</p>", "list.no_match");
   } else {
     cm_html_raw(&rq.h, "<table id=\"orgs\"><tr>");
     th(&rq, "org.id");
     th(&rq, "org.name");
-    th(&rq, "org.category");
     th(&rq, "org.leader");
     th(&rq, "org.members");
     th(&rq, "org.party_members");
@@ -418,43 +644,44 @@ void node_web_h_orgs(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     th(&rq, "org.flags");
     th(&rq, "org.actions");
     cm_html_raw(&rq.h, "</tr>");
-    json_array_foreach(orgs, i, o) {
+    json_array_foreach(shown, i, o) {
       const char *id = node_web_js(o, "id");
       const char *status = node_web_js(o, "status");
-      cm_html_raw(&rq.h, "<tr data-id=\"");
-      cm_html_esc(&rq.h, id);
-      cm_html_raw(&rq.h, "\"><td><a href=\"/orgs/");
-      cm_html_url(&rq.h, id);
-      cm_html_raw(&rq.h, "\">");
-      cm_html_esc(&rq.h, id);
-      cm_html_raw(&rq.h, "</a></td>");
-      td(&rq, node_web_js(o, "name"));
-      td(&rq, node_web_js(o, "category"));
-      td(&rq, node_web_js(o, "leader"));
+      cm_html_printf(&rq.h, "<tr data-id=\"%h\"><td><a href=\"/orgs/%U\">%h</a></td>", id, id, id);
+      cm_html_printf(&rq.h, "<td class=\"name\">%h<div class=\"muted\">%h</div></td>",
+                     node_web_js(o, "name"), node_web_js(o, "category"));
+      td_date(&rq, node_web_js(o, "leader")); /* a person's name: never broken */
       td_num(&rq, node_web_ji(o, "members"));
       td_num(&rq, node_web_ji(o, "party_members"));
-      td(&rq, cm_i18n_word(rq.lang, "found.", node_web_js(o, "founded_by")));
+      td_date(&rq, cm_i18n_word(rq.lang, "found.", node_web_js(o, "founded_by")));
       td_date(&rq, node_web_js(o, "filed"));
-      cm_html_raw(&rq.h, "<td>");
-      status_cell(&rq, status);
+      cm_html_raw(&rq.h, "<td class=\"nowrap\">");
+      status_cell(&rq, o);
       cm_html_raw(&rq.h, "</td>");
       review_cell(&rq, o, 0);
       cm_html_raw(&rq.h, "<td>");
       flags_cell(&rq, o);
-      cm_html_raw(&rq.h, "</td><td>");
+      cm_html_raw(&rq.h, "</td><td class=\"acts\">");
+      if (filing_refused(o)) {
+        cm_html_printf(&rq.h, "<a class=\"refile\" href=\"/orgs/%U/amend?refile=1\">%w</a> ", id,
+                       "org.refile");
+      } else if (strcmp(status, "active") == 0) {
+        cm_html_printf(&rq.h, "<a href=\"/reports/new?org=%U\">%w</a> ", id, "org.report");
+      }
       if (strcmp(status, "active") == 0) {
         cm_html_printf(&rq.h,
-                       "<a href=\"/reports/new?org=%U\">%w</a> <a href=\"/orgs/%U/amend\">%w</a> "
-                       "<a href=\"/orgs/%U/dissolve\">%w</a>",
-                       id, "org.report", id, "org.amend", id, "org.dissolve");
+                       "<a href=\"/orgs/%U/amend\">%w</a> <a href=\"/orgs/%U/dissolve\">%w</a> ",
+                       id, "org.amend", id, "org.dissolve");
       }
-      cm_html_raw(&rq.h, "</td></tr>");
+      cm_html_printf(&rq.h, "<a href=\"/orgs/%U/print\">%w</a></td></tr>", id, "org.print");
     }
     cm_html_raw(&rq.h, "</table>");
+    pager(&rq, "/orgs", q, "", page, total);
   }
   node_web_page_end(&rq);
   node_web_end(&rq, 200);
 out:
+  json_decref(shown);
   json_decref(orgs);
 }
 
@@ -566,22 +793,37 @@ static void org_input_from_json(const json_t *o, node_org_input *in, org_held *h
   in->filed = node_web_js(o, "filed");
 }
 
+/* The amendment form; for a filing the street refused (refile_reason not
+ * NULL) it is the re-filing form: the reason on top, and every field is sent,
+ * so that the amendment is a whole corrected filing the hubs count once they
+ * accept it (docs/decisions/0025). */
 static void org_amend_page(node_web_rq *rq, const char *id, const node_org_input *in,
-                           const cm_err *e, int status) {
+                           const char *refile_reason, const cm_err *e, int status) {
   char action[128];
-  node_web_page_begin(rq, "org.amend_title", "nav.orgs");
-  cm_html_raw(&rq->h, "<h1>");
-  cm_html_word(&rq->h, "org.amend_title");
-  cm_html_raw(&rq->h, " <span class=\"muted\">");
-  cm_html_esc(&rq->h, id);
-  cm_html_raw(&rq->h, "</span></h1>");
+  const char *title = refile_reason ? "org.refile_title" : "org.amend_title";
+  node_web_page_begin(rq, title, "nav.orgs");
+  cm_html_printf(&rq->h, "<h1>%w <span class=\"muted\">%h</span></h1>", title, id);
+  if (refile_reason)
+    cm_html_printf(&rq->h, "<div class=\"msg error\" id=\"refile-reason\">%w%r%h<div>%w</div></div>",
+                   "review.reason", rq->lang == CM_LANG_EN ? ": " : "：", refile_reason,
+                   "org.refile_hint");
   if (e) show_err(rq, e);
   snprintf(action, sizeof action, "/orgs/%s/amend", id);
   node_web_form_begin(rq, action, NULL);
-  org_fields(rq, in, 0);
-  node_web_form_end(rq, "form.save");
+  if (refile_reason) cm_html_raw(&rq->h, "<input type=\"hidden\" name=\"refile\" value=\"1\">");
+  org_fields(rq, in, refile_reason != NULL);
+  node_web_form_end(rq, refile_reason ? "org.refile" : "form.save");
   node_web_page_end(rq);
   node_web_end(rq, status);
+}
+
+/* The reason of a refused filing when the request asks to file again
+ * (?refile=1 or the form's refile field), else NULL. */
+static const char *refile_reason(node_web_rq *rq, const json_t *o) {
+  const char *a = query(rq, "refile"), *b = form(rq, "refile");
+  if (!filing_refused(o)) return NULL;
+  if ((a && strcmp(a, "1") == 0) || (b && strcmp(b, "1") == 0)) return node_web_js(o, "review_reason");
+  return NULL;
 }
 
 /* The organisation named in the path, or a 404 page (then NULL). */
@@ -614,7 +856,7 @@ void node_web_h_org_amend_form(cm_http_req *req, cm_http_resp *resp, void *ctx) 
   o = org_from_path(&rq, "org.amend_title");
   if (!o) return;
   org_input_from_json(o, &in, &held);
-  org_amend_page(&rq, node_web_js(o, "id"), &in, NULL, 200);
+  org_amend_page(&rq, node_web_js(o, "id"), &in, refile_reason(&rq, o), NULL, 200);
   json_decref(o);
 }
 
@@ -639,6 +881,16 @@ void node_web_h_org_amend(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   org_input_from_json(o, &held_in, &held);
   org_input_from_form(&rq, &typed);
   memset(&ch, 0, sizeof ch);
+  if (refile_reason(&rq, o)) {
+    /* A re-filing sends the whole filing, changed or not. */
+    rc = node_org_amend(node_web_db(&rq), node_web_js(o, "id"), &typed, &e);
+    if (rc)
+      org_amend_page(&rq, node_web_js(o, "id"), &typed, refile_reason(&rq, o), &e, err_status(rc));
+    else
+      redirect_ok(&rq, "/orgs", "refile", node_web_js(o, "id"), NULL);
+    json_decref(o);
+    return;
+  }
   ch.name = changed(typed.name, held_in.name);
   ch.category = changed(typed.category, held_in.category);
   ch.leader = changed(typed.leader, held_in.leader);
@@ -659,7 +911,7 @@ void node_web_h_org_amend(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     rc = node_org_amend(node_web_db(&rq), node_web_js(o, "id"), &ch, &e);
   }
   if (rc) {
-    org_amend_page(&rq, node_web_js(o, "id"), &typed, &e, err_status(rc));
+    org_amend_page(&rq, node_web_js(o, "id"), &typed, NULL, &e, err_status(rc));
   } else {
     redirect_ok(&rq, "/orgs", "amend", node_web_js(o, "id"), NULL);
   }
@@ -770,12 +1022,18 @@ static void reports_table(node_web_rq *rq, const json_t *reps) {
     cm_html_esc(&rq->h, node_web_js(r, "month"));
     cm_html_raw(&rq->h, "\">");
     td_date(rq, node_web_js(r, "month"));
-    td(rq, node_web_js(r, "org"));
+    td_date(rq, node_web_js(r, "org")); /* a filing number: never broken */
     td(rq, node_web_js(r, "org_name"));
     td_num(rq, node_web_ji(r, "activities"));
     td_num(rq, node_web_ji(r, "participants"));
     td_num(rq, node_web_ji(r, "party_participants"));
-    td(rq, node_web_js(r, "content"));
+    {
+      json_t *warn = cm_warn_body("report.monthly", r, NULL);
+      cm_html_printf(&rq->h, "<td>%h", node_web_js(r, "content"));
+      cm_html_warnings(&rq->h, warn);
+      cm_html_raw(&rq->h, "</td>");
+      json_decref(warn);
+    }
     td(rq, node_web_js(r, "good_deeds"));
     td_num(rq, node_web_ji(r, "corrections"));
     review_cell(rq, r, 1);
@@ -806,10 +1064,14 @@ static void reports_table(node_web_rq *rq, const json_t *reps) {
   cm_html_raw(&rq->h, "</table>");
 }
 
+static const char *const k_rep_keys[] = {"org", "org_name", "month", "content", "good_deeds", NULL};
+
 void node_web_h_reports(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   node_web_rq rq;
-  json_t *reps = NULL, *orgs = NULL;
-  const char *org, *month;
+  json_t *reps = NULL, *orgs = NULL, *shown = NULL;
+  const char *org, *month, *q;
+  char extra[200];
+  size_t page, total = 0;
   cm_err e;
   cm_rc rc;
   node_ctx *db;
@@ -820,9 +1082,14 @@ void node_web_h_reports(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   month = query(&rq, "month");
   if (org && !*org) org = NULL;
   if (month && !*month) month = NULL;
+  q = query(&rq, "q");
+  page = page_asked(&rq);
   db = node_web_db(&rq);
   rc = node_org_list(db, &orgs, &e);
   if (!rc) rc = node_report_list(db, org, month, &reps, &e);
+  if (!rc) shown = list_page(reps, q, k_rep_keys, &page, &total);
+  snprintf(extra, sizeof extra, "%s%s%s%s", url_safe(org) ? "&org=" : "", url_safe(org) ? org : "",
+           url_safe(month) ? "&month=" : "", url_safe(month) ? month : "");
   node_web_page_begin(&rq, "rep.list", "nav.reports");
   flash(&rq);
   cm_html_raw(&rq.h, "<h1>");
@@ -834,22 +1101,25 @@ void node_web_h_reports(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_html_raw(&rq.h, "<form class=\"rec noprint\" method=\"get\" action=\"/reports\">");
   org_select(&rq, orgs, "org", org, 0);
   cm_html_input(&rq.h, "month", "month", "rep.month", month, 0, NULL, NULL);
+  cm_html_input(&rq.h, "search", "q", "list.search", q, 0, NULL, "rep.search_hint");
   cm_html_raw(&rq.h, "<div class=\"actions\"><button type=\"submit\" class=\"plain\">");
   cm_html_word(&rq.h, "rep.filter");
   cm_html_raw(&rq.h, "</button></div></form>");
   if (rc) {
     show_err(&rq, &e);
-  } else if (json_array_size(reps) == 0) {
+  } else if (total == 0) {
     cm_html_raw(&rq.h, "<p class=\"muted\">");
     cm_html_word(&rq.h, "rep.none");
     cm_html_raw(&rq.h, "</p>");
   } else {
-    reports_table(&rq, reps);
+    reports_table(&rq, shown);
+    pager(&rq, "/reports", q, extra, page, total);
   }
   node_web_page_end(&rq);
   node_web_end(&rq, rc ? 500 : 200);
   json_decref(orgs);
   json_decref(reps);
+  json_decref(shown);
 }
 
 static void report_page(node_web_rq *rq, const node_report_input *in, const cm_err *e,
@@ -899,7 +1169,22 @@ void node_web_h_report_new(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   in.org = query(&rq, "org");
   in.month = query(&rq, "month");
   if (!in.month || !*in.month) {
-    node_this_month(node_web_db(&rq), month);
+    /* The month now due, or for one organisation the oldest it still owes. */
+    json_t *due = NULL;
+    const json_t *d;
+    size_t k;
+    char date[11];
+    int late = 0;
+    node_due_month(node_web_db(&rq), month, date, &late);
+    if (in.org && *in.org && node_reports_due(node_web_db(&rq), &due, &e) == CM_OK) {
+      json_array_foreach(due, k, d) {
+        if (strcmp(node_web_js(d, "org"), in.org) == 0 &&
+            strcmp(node_web_js(d, "month"), month) < 0)
+          snprintf(month, sizeof month, "%s", node_web_js(d, "month"));
+      }
+    }
+    json_decref(due);
+    cm_err_clear(&e);
     in.month = month;
   }
   /* An existing report for this org and month: start the correction from it. */
@@ -1131,6 +1416,80 @@ void node_web_h_report_print(cm_http_req *req, cm_http_resp *resp, void *ctx) {
 out:
   json_decref(o);
   json_decref(reps);
+  json_decref(st);
+}
+
+/* One row of a printable sheet: a label and a value (escaped). */
+static void sheet_row(node_web_rq *rq, const char *key, const char *val, const char *cls) {
+  cm_html_printf(&rq->h, "<tr><th>%w</th><td class=\"%r\">%h</td></tr>", key, cls, val);
+}
+
+/* 《社区公益性民间组织备案表》: the paper filing form beside the monthly one,
+ * filled in from the organisation's record (/orgs/{id}/print) or blank to
+ * fill in by hand (/orgs/print), with a line for who filled it in. */
+void node_web_h_org_print(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  json_t *o = NULL, *st = NULL;
+  char members[24] = "", party[24] = "";
+  cm_err e;
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  cm_err_clear(&e);
+  if (cm_http_param(req, 0)) {
+    o = org_from_path(&rq, "print.org_title");
+    if (!o) return;
+    snprintf(members, sizeof members, "%lld", node_web_ji(o, "members"));
+    snprintf(party, sizeof party, "%lld", node_web_ji(o, "party_members"));
+  }
+  if (node_status(node_web_db(&rq), &st, &e)) {
+    error_page(&rq, "print.org_title", &e, 500);
+    goto out;
+  }
+  node_web_page_begin(&rq, "print.org_title", "nav.orgs");
+  cm_html_printf(&rq.h,
+                 "<div class=\"actions noprint\"><button type=\"button\" data-print>%w</button>"
+                 "<a class=\"button plain\" href=\"/orgs\">%w</a></div>",
+                 "print.button", "print.back");
+  cm_html_printf(&rq.h, "<article class=\"sheet\" id=\"print-sheet\"><h1>%r%w%r</h1>",
+                 rq.lang == CM_LANG_EN ? "" : "《", "print.org_title",
+                 rq.lang == CM_LANG_EN ? "" : "》");
+  cm_html_printf(&rq.h, "<div class=\"sub\"><span>%w：%h %h</span></div><table>", "print.community",
+                 node_web_js(st, "street"), node_web_js(st, "community"));
+  sheet_row(&rq, "org.name", node_web_js(o, "name"), "");
+  sheet_row(&rq, "org.id", node_web_js(o, "id"), "");
+  sheet_row(&rq, "org.category", node_web_js(o, "category"), "");
+  sheet_row(&rq, "org.leader", node_web_js(o, "leader"), "");
+  sheet_row(&rq, "org.phone", node_web_js(o, "phone"), "");
+  sheet_row(&rq, "org.members", members, "");
+  sheet_row(&rq, "org.party_members", party, "");
+  sheet_row(&rq, "org.party_station",
+            o ? cm_i18n_t(rq.lang, json_is_true(json_object_get(o, "party_station")) ? "has.yes"
+                                                                                     : "has.no")
+              : "",
+            "");
+  sheet_row(&rq, "org.founded_by",
+            o ? cm_i18n_word(rq.lang, "found.", node_web_js(o, "founded_by")) : "", "");
+  sheet_row(&rq, "org.scope", node_web_js(o, "scope"), "tall");
+  sheet_row(&rq, "org.venue", node_web_js(o, "venue"), "");
+  sheet_row(&rq, "org.filed", node_web_js(o, "filed"), "");
+  sheet_row(&rq, "print.filled_by", "", "");
+  sheet_row(&rq, "print.date", "", "");
+  {
+    /* The street's decision on the filing, once there is one. */
+    char opinion[NODE_TEXT_MAX + 64] = "";
+    const char *review = node_web_js(o, "review");
+    if (strcmp(review, "accepted") == 0 || strcmp(review, "rejected") == 0)
+      snprintf(opinion, sizeof opinion, "%s%s%s", cm_i18n_word(rq.lang, "review.", review),
+               node_web_js(o, "review_reason")[0] ? (rq.lang == CM_LANG_EN ? ": " : "：") : "",
+               node_web_js(o, "review_reason"));
+    sheet_row(&rq, "print.review", opinion, "blank");
+  }
+  cm_html_printf(&rq.h,
+                 "</table><div class=\"signs\"><span>%w：</span><span>%w</span></div></article>",
+                 "print.reviewer", "print.seal");
+  node_web_page_end(&rq);
+  node_web_end(&rq, 200);
+out:
+  json_decref(o);
   json_decref(st);
 }
 
@@ -1407,19 +1766,27 @@ void node_web_h_org(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   td(&rq, cm_i18n_word(rq.lang, "found.", node_web_js(o, "founded_by")));
   td_date(&rq, node_web_js(o, "filed"));
   cm_html_raw(&rq.h, "<td>");
-  status_cell(&rq, node_web_js(o, "status"));
+  status_cell(&rq, o);
   cm_html_raw(&rq.h, "</td>");
   review_cell(&rq, o, 0);
   cm_html_raw(&rq.h, "<td>");
   flags_cell(&rq, o);
   cm_html_raw(&rq.h, "</td></tr></table>");
+  org_warnings(&rq, o);
+  cm_html_raw(&rq.h, "<div class=\"actions\">");
+  if (filing_refused(o))
+    cm_html_printf(&rq.h, "<a class=\"button refile\" href=\"/orgs/%U/amend?refile=1\">%w</a>", id,
+                   "org.refile");
   if (strcmp(node_web_js(o, "status"), "active") == 0) {
     cm_html_printf(&rq.h,
-                   "<div class=\"actions\"><a class=\"button plain\" href=\"/reports/new?org=%U\">%w</a>"
+                   "<a class=\"button plain\" href=\"/reports/new?org=%U\">%w</a>"
                    "<a class=\"button plain\" href=\"/activities/new?org=%U\">%w</a>"
-                   "<a class=\"button plain\" href=\"/orgs/%U/amend\">%w</a></div>",
+                   "<a class=\"button plain\" href=\"/orgs/%U/amend\">%w</a>",
                    id, "org.report", id, "act.title", id, "org.amend");
   }
+  cm_html_printf(&rq.h, "<a class=\"button plain\" href=\"/orgs/%U/print\">%w</a></div>", id,
+                 "org.print");
+  amendments_table(&rq, id);
   cm_html_raw(&rq.h, "<h2>");
   cm_html_word(&rq.h, "org.reports");
   cm_html_raw(&rq.h, "</h2>");

@@ -1,5 +1,5 @@
 # Tests of the common library (common/*.c): one cmocka executable per module.
-foreach(t codec clock db json keyfile failpoint http upstream)
+foreach(t codec clock db json keyfile failpoint http upstream warnings)
   if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/common_${t}.c)
     add_executable(common_${t} ${CMAKE_CURRENT_SOURCE_DIR}/common_${t}.c)
     target_link_libraries(common_${t} PRIVATE linli_common PkgConfig::CMOCKA)

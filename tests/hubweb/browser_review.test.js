@@ -57,7 +57,13 @@ test('review batches in the browser', async (t) => {
   // reject the other batch with a reason
   await page.goto(new URL(`/review/${b2}`, hub.url).href);
   await page.fill('#reject-reason', '负责人联系方式缺失，请补充后重报');
-  await Promise.all([page.waitForURL(/msg=msg\.rejected/), page.click('#reject')]);
+  // asked once more, with the reason, before the whole batch goes back
+  await Promise.all([page.waitForLoadState('load'), page.click('#reject')]);
+  assert.match(await page.textContent('h1'), /确认退回整个批次/);
+  assert.match(await page.textContent('#confirm-reason'), /负责人联系方式缺失/);
+  assert.match(JSON.parse(hub.cli(['review', 'show', String(b2), '--json'])).status, /pending/);
+  await page.screenshot({ path: path.join(out, 'review-confirm-reject.png'), fullPage: true });
+  await Promise.all([page.waitForURL(/msg=msg\.rejected/), page.click('#confirm-reject')]);
   assert.match(await page.textContent('#batch-status'), /已退回/);
   assert.match(await page.textContent('#batch-reason'), /负责人联系方式缺失/);
   assert.match(await page.textContent('#batch-operator'), /alice/);

@@ -22,8 +22,17 @@ test('street hub: the other pages answer, and a decision is recorded with its op
   assert.match(alerts.body, /Communities not heard from in 7 days/);
 
   // a notice to the community, then it is in the list with alice's name
+  // first a confirmation page that says what will be sent; nothing is written yet
   let res = await request(hub.port, { method: 'POST', path: '/decide', cookie: alice.cookie,
     form: { kind: 'notice', community: '幸福社区', reason: '年检材料请于月底前提交', csrf: alice.csrf } });
+  assert.equal(res.status, 200, res.body);
+  assert.match(res.body, /确认发出决定/);
+  assert.match(res.body, /id="decide-summary"[^]*年检材料请于月底前提交/);
+  assert.doesNotMatch((await request(hub.port, { path: '/decide', cookie: alice.cookie })).body,
+    /<td>年检材料请于月底前提交/);
+  res = await request(hub.port, { method: 'POST', path: '/decide', cookie: alice.cookie,
+    form: { kind: 'notice', community: '幸福社区', reason: '年检材料请于月底前提交', confirm: '1',
+      csrf: alice.csrf } });
   assert.equal(res.status, 303, res.body);
   res = await request(hub.port, { path: '/decide', cookie: alice.cookie });
   assert.match(res.body, /年检材料请于月底前提交/);
@@ -38,6 +47,13 @@ test('street hub: the other pages answer, and a decision is recorded with its op
   assert.match(res.body, /<option value="criticize" selected>/);
   assert.match(res.body, /name="community" maxlength="128" value="幸福社区"/);
   assert.match(res.body, />长期不活动<\/textarea>/);
+  // a deadline that is not after today is refused in words, the input kept
+  res = await request(hub.port, { method: 'POST', path: '/decide', cookie: alice.cookie,
+    form: { kind: 'criticize', community: '幸福社区', deadline: '2020-01-31', reason: '长期不活动',
+      confirm: '1', csrf: alice.csrf } });
+  assert.equal(res.status, 400);
+  assert.match(res.body, /整改期限须在今天之后/);
+  assert.match(res.body, /name="deadline" id="decide-deadline" min="\d{4}-\d{2}-\d{2}" value="2020-01-31"/);
   const audit = JSON.parse(hub.cli(['operator', 'audit', '--json']));
   const d = audit.find((r) => r.action === 'decision');
   assert.ok(d);

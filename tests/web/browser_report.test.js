@@ -5,6 +5,9 @@
 // English, open the printable form; and a screenshot of the home page.
 'use strict';
 
+// A fixed clock (3 December 2026, Shanghai): the home page lists the months due.
+process.env.LINLI_FAKE_NOW_MS = String(Date.UTC(2026, 11, 3, 2, 0, 0));
+
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
@@ -38,6 +41,7 @@ test('staff file an organisation, report a month, switch language and print', as
   await page.fill('#f-party_members', '2');
   await page.selectOption('#f-founded_by', 'district-unit');
   await page.fill('#f-scope', '社区文化活动');
+  await page.fill('#f-filed', '2026-10-08'); // filed before last month: November's report is due
   await Promise.all([page.waitForURL(/\/orgs\?ok=file/), page.click('form.rec button[type=submit]')]);
   const okText = await page.textContent('.msg.ok');
   const id = /(\d{12}-\d{4})/.exec(okText)[1];
@@ -61,11 +65,13 @@ test('staff file an organisation, report a month, switch language and print', as
   const id2 = /(\d{12}-\d{4})/.exec(await page.textContent('.msg.ok'))[1];
   assert.equal(await page.locator(`#orgs tr[data-id="${id2}"] .flag`).count(), 0);
 
-  // The home page lists the flagged organisation and the reports due.
+  // The home page lists the flagged organisation and the reports due (filed
+  // today, the second one owes nothing yet).
   await page.goto(node.url);
   assert.match(await page.textContent('#flagged'), /夕阳红合唱团/);
   assert.doesNotMatch(await page.textContent('#flagged'), /助老工作站/);
   assert.match(await page.textContent('#due'), /夕阳红合唱团/);
+  assert.doesNotMatch(await page.textContent('#due'), /助老工作站/);
 
   // Monthly report with more party members than participants: refused, the
   // message beside the form, the typed values kept, nothing written.
@@ -145,9 +151,19 @@ test('staff file an organisation, report a month, switch language and print', as
   const pdf = await page.pdf({ format: 'A4' });
   assert.ok(pdf.length > 1000, 'the form prints to PDF');
 
+  // The hub this node points at is down: the home page says so in Chinese
+  // (the English detail from curl stays folded under 详情).
+  await page.goto(node.url);
+  for (let i = 0; i < 100 && await page.locator('#sync-error').count() === 0; i++) {
+    await page.waitForTimeout(200);
+    await page.goto(node.url);
+  }
+  const problem = await page.locator('#sync-error').innerText();
+  assert.match(problem, /上次同步问题：无法连接街道分会/);
+  assert.doesNotMatch(problem, /[A-Za-z]{4,} [A-Za-z]{4,}/, 'no English sentence in view');
+
   // Screenshot of the home page (the one for the docs, with decisions from a
   // hub, is browser_review's).
-  await page.goto(node.url);
   const shot = path.join(outDir(), 'node-home.png');
   await page.screenshot({ path: shot, fullPage: true });
   assert.deepEqual(errors, [], 'no script errors or CSP violations in the console');
