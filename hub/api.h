@@ -16,10 +16,4 @@
 /* The route table (static storage) and its length. */
 const cm_http_route *hub_api_routes(size_t *n_out);
 
-/* Check the signed-request headers of req (docs/protocol.md "Signed
- * requests"); on failure the 401 answer is written and the code returned, on
- * success *key_out is the caller. */
-cm_rc hub_api_verify_signed(cm_http_req *req, cm_http_resp *resp,
-                            uint8_t key_out[PROTO_KEY_BYTES]);
-
 #endif

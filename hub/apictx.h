@@ -4,6 +4,7 @@
 #ifndef LINLI_HUB_APICTX_H
 #define LINLI_HUB_APICTX_H
 
+#include "../common/http_server.h"
 #include "hub.h"
 
 struct hub_forward;
@@ -18,5 +19,12 @@ typedef struct hub_api {
   struct hub_web *web; /* the operator pages' state (hub/web.h); NULL when not serving pages */
   struct hub_enrolguard *enrol; /* enrolment request rate per address (hub/enrolguard.h); may be NULL */
 } hub_api;
+
+/* Check the signed-request headers of req (docs/protocol.md "Signed
+ * requests"); on failure the 401 answer is written and the code returned, on
+ * success *key_out is the caller.  Defined in api.c; declared here for every
+ * handler module that takes signed requests. */
+cm_rc hub_api_verify_signed(cm_http_req *req, cm_http_resp *resp,
+                            uint8_t key_out[PROTO_KEY_BYTES]);
 
 #endif

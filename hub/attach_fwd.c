@@ -9,7 +9,6 @@
 
 #include "../common/log.h"
 #include "attach.h"
-#include "forward.h"
 #include "ingest.h"
 #include "store.h"
 

@@ -310,47 +310,6 @@ static cm_rc forward_feed(round_ctx *r, cm_err *err) {
   return rc;
 }
 
-/* Every author the street holds anything of, own log first, with what the
- * district acknowledged: an audit asks the district about each of them, which
- * catches a district restored from an old copy (it holds less than it
- * acknowledged, and nothing is "due" by our records). */
-cm_rc hub_forward_all_authors(hub_ctx *hub, hub_fwd_author **list_out, size_t *n_out,
-                               cm_err *err) {
-  json_t *status = NULL;
-  hub_fwd_author *list = NULL;
-  size_t n = 0;
-  *list_out = NULL;
-  *n_out = 0;
-  pthread_mutex_lock(&hub->lock);
-  cm_rc rc = hub_store_status_json(hub->store, hub->kp.pk, &status, err);
-  pthread_mutex_unlock(&hub->lock);
-  if (rc) return rc;
-  json_t *rows = json_object_get(status, "forward");
-  size_t total = json_array_size(rows);
-  if (total) {
-    list = calloc(total, sizeof *list);
-    if (!list) {
-      rc = cm_errf(err, CM_ERR_NOMEM, "forward: out of memory listing authors");
-      goto out;
-    }
-  }
-  for (size_t i = 0; i < total; i++) {
-    json_t *row = json_array_get(rows, i);
-    const char *hex = json_string_value(json_object_get(row, "author"));
-    if (!hex || proto_key_from_hex(hex, list[n].author) != CM_OK) continue;
-    list[n].head_seq = (uint64_t)json_integer_value(json_object_get(row, "head_seq"));
-    list[n].acked_seq = (uint64_t)json_integer_value(json_object_get(row, "acked_seq"));
-    n++;
-  }
-  *list_out = list;
-  *n_out = n;
-  list = NULL;
-out:
-  free(list);
-  json_decref(status);
-  return rc;
-}
-
 /* One round; fw (may be NULL) is checked between requests to stop early.
  * audit: ask the district about every author, not only those with entries it
  * has not acknowledged. */

@@ -63,11 +63,4 @@ void hub_forward_wake(hub_forward *fw);
  * finish (bounded by the client timeouts), joins and frees.  NULL is fine. */
 void hub_forward_stop(hub_forward *fw);
 
-/* Every author this hub holds with its head and what the upstream
- * acknowledged (*list_out malloc'd, caller frees). */
-struct hub_ctx;
-struct hub_fwd_author;
-cm_rc hub_forward_all_authors(struct hub_ctx *hub, struct hub_fwd_author **list_out,
-                              size_t *n_out, cm_err *err);
-
 #endif

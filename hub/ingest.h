@@ -109,6 +109,12 @@ typedef struct hub_fwd_author {
  * were first stored.  *list_out malloc'd (caller frees; NULL when n is 0). */
 cm_rc hub_forward_authors(hub_ctx *ctx, hub_fwd_author **list_out, size_t *n_out, cm_err *err);
 
+/* Every author this hub holds, own log first, with its head and what the
+ * upstream acknowledged, due or not (*list_out malloc'd, caller frees): the
+ * forward loop's audit and the files' forward pass read it. */
+cm_rc hub_forward_all_authors(hub_ctx *ctx, hub_fwd_author **list_out, size_t *n_out,
+                              cm_err *err);
+
 /* The stored changesets of author, verbatim, that hold entries > after, as a
  * bundle: at most max_entries entries and max_bytes bytes of changesets (0 for
  * no limit), but always at least one changeset when any is due (a changeset is

@@ -8,8 +8,9 @@
 
 #include "../common/codec.h"
 #include "../common/html.h"
-#include "api.h"
+#include "apictx.h"
 #include "attach.h"
+#include "forward.h"
 #include "web.h"
 
 /* The answer of a refused upload (with where to continue on a conflict). */
