@@ -30,6 +30,8 @@
 #define CM_REC_FIRST_DATE "2000-01-01"  /* the earliest filing date */
 #define CM_REC_REASON_MAX 256           /* bytes of a refusal reason, NUL included */
 #define CM_REC_PREFIX_MAX 32            /* bytes of an id prefix, NUL included */
+#define CM_REC_YEAR_ACTIVITIES_MAX 12000 /* activities of one organisation in one year */
+#define CM_REC_FEN_MAX 100000000000LL   /* money in fen (分): at most 10亿元 */
 
 /* The kinds of the table; CM_REC_OTHER is any kind not in it (a hub's own
  * kinds, or one of a newer version), which the core neither checks nor
@@ -43,6 +45,7 @@ typedef enum cm_rec_kind {
   CM_REC_RECTIFICATION,
   CM_REC_HUB_ONLY, /* a kind only a hub writes (review.batch, decision.* ...) */
   CM_REC_OTHER,
+  CM_REC_INSPECTION, /* inspection.self: an organisation's annual self-report (年检自查报告) */
 } cm_rec_kind;
 
 /* The level that wrote an entry. */
@@ -83,9 +86,18 @@ typedef struct cm_rec_rect {
   const char *org, *decision, *content;
 } cm_rec_rect;
 
+/* inspection.self: the organisation's self-report for a finished year with
+ * the community committee's opinion.  Money in fen (分). */
+typedef struct cm_rec_inspection {
+  const char *org, *problems, *plans, *opinion, *opinion_text;
+  int64_t year, activities, members, joined, left, party_members;
+  int64_t funds_received, funds_used;
+} cm_rec_inspection;
+
 typedef struct cm_rec_body {
   cm_rec_kind kind;
   union {
+    cm_rec_inspection inspection;
     cm_rec_org org; /* org.filed and org.amended */
     cm_rec_dissolve dissolve;
     cm_rec_report report;
@@ -144,6 +156,9 @@ cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx
  * gives the counts without the texts). */
 cm_rc cm_rec_report_counts(int64_t activities, int64_t participants, int64_t party_participants,
                            cm_err *err);
+
+/* The organisation a typed body is about (for its facts), or NULL. */
+const char *cm_rec_body_org(const cm_rec_body *b);
 
 /* a + b, held at INT64_MAX (figures add many bounded counts; they never wrap). */
 int64_t cm_rec_add(int64_t a, int64_t b);

@@ -482,4 +482,14 @@ cm_rc hub_store_author_revoke(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
 cm_rc hub_store_self_key(hub_store *st, uint8_t key_out[PROTO_KEY_BYTES], int *found_out,
                          cm_err *err);
 
+/* The annual inspection (年检) of year, one row per organisation of a
+ * community that counts in it: {"street", "community", "code", "org", "name",
+ * "status", "self_seq" (null: no self-report), "self_time_ms", "opinion",
+ * "activities", "members", "result_record", "result" ("" none, pass,
+ * rectify, fail), "deadline", "reason", "by", "closed"}; results count when
+ * written by self (this hub's key) or the street that enrolled the
+ * community.  New reference in *out. */
+cm_rc hub_store_inspections_json(hub_store *st, int64_t year, const uint8_t self[PROTO_KEY_BYTES],
+                                 json_t **out, cm_err *err);
+
 #endif

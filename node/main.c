@@ -29,6 +29,7 @@
 #include "staff.h"
 #include "sync.h"
 #include "web.h"
+#include "year.h"
 
 enum { EXIT_USAGE = 1, EXIT_REFUSED = 2, EXIT_NETWORK = 3, EXIT_ENROL = 4, EXIT_STORAGE = 5 };
 
@@ -348,6 +349,53 @@ static int cmd_rectification_file(args *a) {
   return rc ? fail(rc, &e) : 0;
 }
 
+static int cmd_inspection_file(args *a) {
+  node_ctx *ctx = NULL;
+  char record[NODE_RECORD_ID_MAX];
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  node_inspection_input in = {opt(a, "--org"),           opt(a, "--year"),
+                              opt(a, "--activities"),    opt(a, "--members"),
+                              opt(a, "--joined"),        opt(a, "--left"),
+                              opt(a, "--party-members"), opt(a, "--funds-received"),
+                              opt(a, "--funds-used"),    opt(a, "--problems"),
+                              opt(a, "--plans"),         opt(a, "--opinion"),
+                              opt(a, "--opinion-text")};
+  cm_rc rc = node_inspection_file(ctx, &in, record, &e);
+  if (!rc) printf("%s\n", record);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_inspection_list(args *a) {
+  node_ctx *ctx = NULL;
+  json_t *list = NULL;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_inspection_list(ctx, &list, &e);
+  if (!rc && opt(a, "--json")) {
+    print_json(list);
+  } else if (!rc) {
+    size_t i;
+    json_t *o;
+    json_array_foreach(json_object_get(list, "reports"), i, o)
+      cm_term_printf("自查\t%s\t%lld\t%s\t%s\n", js(o, "org"),
+                     (long long)json_integer_value(json_object_get(o, "year")), js(o, "opinion"),
+                     js(o, "record"));
+    json_array_foreach(json_object_get(list, "results"), i, o)
+      cm_term_printf("结果\t%s\t%lld\t%s\t%s\t%s\n", js(o, "org"),
+                     (long long)json_integer_value(json_object_get(o, "year")), js(o, "result"),
+                     js(o, "deadline")[0] ? js(o, "deadline") : "-", js(o, "reason"));
+  }
+  json_decref(list);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
 static int cmd_import_reports(args *a) {
   node_ctx *ctx = NULL;
   size_t n = 0;
@@ -579,6 +627,10 @@ static const char *const o_rlist[] = {"--org", "--month", NULL};
 static const char *const o_act[] = {"--org", "--date", "--title", "--place", "--expected",
                                     "--description", NULL};
 static const char *const o_rect[] = {"--org", "--decision", "--content", NULL};
+static const char *const o_insp[] = {"--org", "--year", "--activities", "--members", "--joined",
+                                     "--left", "--party-members", "--funds-received",
+                                     "--funds-used", "--problems", "--plans", "--opinion",
+                                     "--opinion-text", NULL};
 static const char *const f_inbox[] = {"--json", "--keep-unread", NULL};
 static const char *const o_serve[] = {"--listen", NULL};
 static const char *const f_serve[] = {"--allow-remote", NULL};
@@ -618,6 +670,18 @@ static const command commands[] = {
     {"rectification", "file", cmd_rectification_file, o_rect, f_none, 0, 0,
      "rectification file --org ID --decision RECORD --content TEXT",
      "整改报告，答复一项批评（RECORD 取自上级决定列表 inbox）。"},
+    {"inspection", "file", cmd_inspection_file, o_insp, f_none, 0, 0,
+     "inspection file --org ID --year YYYY --activities N --members N --party-members N\n"
+     "                [--joined N] [--left N] --funds-received 元 --funds-used 元\n"
+     "                [--problems TEXT] [--plans TEXT] --opinion agree|rectify|disagree\n"
+     "                [--opinion-text TEXT]",
+     "年检自查报告：组织上一年度（已结束的年度）的活动次数、现有成员及增减、党员人数、\n"
+     "经费收支（元，最多两位小数）、存在问题和下年计划，附社区居委会意见：\n"
+     "agree 同意、rectify 整改、disagree 不同意（后两者须写 --opinion-text）。\n"
+     "同一组织同一年度的第二份更正第一份。最后一行打印记录编号。"},
+    {"inspection", "list", cmd_inspection_list, o_none, f_json, 0, 0, "inspection list [--json]",
+     "本社区的年检自查报告（自查）和街道分会的年检结果（结果：合格 pass、限期整改 rectify\n"
+     "及整改期限、不合格 fail）。"},
     {"import", "reports", cmd_import_reports, o_none, f_none, 1, 1, "import reports FILE.csv",
      "从 CSV 文件导入月报（UTF-8，可带 BOM）。表头为中文：\n"
      "备案编号,月份,活动次数,参加人次,党员参加人次,活动内容,服务范围,好人好事\n"
