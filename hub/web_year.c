@@ -98,7 +98,11 @@ static void counts_head(hub_web_req *w, const char *first, const char *second) {
 static void org_list(hub_web_req *w, const json_t *arr, const char *id, int with_result) {
   const json_t *o;
   size_t i;
-  cm_html_printf(&w->h, "<table id=\"%r\"><tr><th>街道</th><th>社区</th><th>备案编号</th>"
+  if (json_array_size(arr) == 0) {
+    cm_html_printf(&w->h, "<p class=\"empty\" id=\"%r\">无</p>", id);
+    return;
+  }
+  cm_html_printf(&w->h, "<table class=\"list\" id=\"%r\"><tr><th>街道</th><th>社区</th><th>备案编号</th>"
                         "<th>组织名称</th>%r</tr>",
                  id, with_result ? "<th>理由</th>" : "");
   json_array_foreach(arr, i, o) {
@@ -155,8 +159,8 @@ static void progress_page(hub_web_req *w, int year, const cm_err *refused) {
   }
   hub_web_head(w, "insp.title");
   cm_html_printf(&w->h, "<h1>%d年度年检进度</h1>", year);
-  if (refused) cm_html_msg(&w->h, "error", "form.error", refused->msg);
-  if (cm_http_query(w->req, "ok")) cm_html_msg(&w->h, "ok", NULL, "年检结果已保存。");
+  if (refused) cm_html_printf(&w->h, "<p class=\"error\">未保存：%h</p>", refused->msg);
+  if (cm_http_query(w->req, "ok")) cm_html_raw(&w->h, "<p class=\"flash\">年检结果已保存。</p>");
   cm_html_printf(&w->h, "<form method=\"get\" action=\"/inspections\"><label>年度"
                         "<input name=\"year\" type=\"number\" value=\"%d\"></label>"
                         "<button type=\"submit\">查看</button> <a href=\"/api/v1/dashboard/"
@@ -164,18 +168,18 @@ static void progress_page(hub_web_req *w, int year, const cm_err *refused) {
                  year, year);
   cm_html_printf(&w->h, "<p>自查报告截止日期：<span id=\"insp-due\">%h</span></p>",
                  json_string_value(json_object_get(j, "due")));
-  cm_html_raw(&w->h, "<h2>合计</h2><table id=\"insp-totals\">");
+  cm_html_raw(&w->h, "<h2>合计</h2><table class=\"list\" id=\"insp-totals\">");
   counts_head(w, "范围", NULL);
   cm_html_raw(&w->h, "<tr><td>全部</td>");
   counts_cells(w, json_object_get(j, "totals"));
-  cm_html_raw(&w->h, "</tr></table><h2>各街道</h2><table id=\"insp-streets\">");
+  cm_html_raw(&w->h, "</tr></table><h2>各街道</h2><table class=\"list\" id=\"insp-streets\">");
   counts_head(w, "街道", NULL);
   json_array_foreach(json_object_get(j, "streets"), i, o) {
     cm_html_printf(&w->h, "<tr><td>%h</td>", json_string_value(json_object_get(o, "street")));
     counts_cells(w, o);
     cm_html_raw(&w->h, "</tr>");
   }
-  cm_html_raw(&w->h, "</table><h2>各社区</h2><table id=\"insp-communities\">");
+  cm_html_raw(&w->h, "</table><h2>各社区</h2><table class=\"list\" id=\"insp-communities\">");
   counts_head(w, "街道", "社区");
   json_array_foreach(json_object_get(j, "communities"), i, o) {
     cm_html_printf(&w->h, "<tr><td>%h</td><td>%h</td>",

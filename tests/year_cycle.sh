@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The annual inspection (年检) through real processes on loopback with a fixed clock
-# (2027-02-10, so 2026 is the finished year): two community nodes, a street hub and the
+# (2027-02-09, so 2026 is the finished year): two community nodes, a street hub and the
 # district.  A node files its self-report on the command line (bounds refused there before
 # signing), syncs; the street accepts the batch and records the results (限期整改 for one
 # organisation, 不合格 for another); the district's progress API shows them per street and
@@ -9,7 +9,7 @@
 # revokes the failed filing; a rebuild at the district gives the same figures.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/e2e/lib.sh"
-export LINLI_FAKE_NOW_MS=1802138400000 # 2027-02-10 10:00 Asia/Shanghai
+export LINLI_FAKE_NOW_MS=1802138400000 # 2027-02-09 10:00 Asia/Shanghai
 
 "$HUB" --dir "$E2E_TMP/district" init --role district --name 河北区协会 >"$E2E_TMP/d.init"
 DKEY=$(last_line <"$E2E_TMP/d.init")

@@ -25,7 +25,7 @@
 #include "hub/year.h"
 #include "hub_api_util.h"
 
-#define NOW_MS 1802138400000ull /* 2027-02-10 10:00 Asia/Shanghai: year 2026 is over */
+#define NOW_MS 1802138400000ull /* 2027-02-09 10:00 Asia/Shanghai: year 2026 is over */
 #define V_CODE "120105001001"
 #define H_CODE "120105001002"
 #define V_ORG V_CODE "-0001"
