@@ -555,6 +555,21 @@ static const i18n_entry k_words[] = {
     {"insp.rectified", "整改", "Rectification"},
     {"insp.rectify_now", "填写整改报告", "File a rectification"},
     {"insp.written", "填写时间", "Written"},
+    /* plans and year-end summaries (计划总结) */
+    {"nav.plan", "计划总结", "Plans"},
+    {"plan.title", "计划总结", "Plans and summaries"},
+    {"plan.new", "填写年度工作计划", "New plan"},
+    {"summary.new", "填写年终总结", "New year-end summary"},
+    {"plan.ok", "已保存", "Saved"},
+    {"plan.goals", "工作目标", "Goals"},
+    {"plan.activities", "计划开展的活动", "Planned activities"},
+    {"plan.count", "计划活动次数", "Activities planned"},
+    {"summary.results", "工作成效", "Results"},
+    {"summary.count", "全年活动次数", "Activities held"},
+    {"plan.plans", "年度工作计划", "Plans"},
+    {"plan.summaries", "年终总结", "Year-end summaries"},
+    {"plan.none", "还没有。", "None yet."},
+    {"plan.print", "打印", "Print"},
 };
 
 static const i18n_entry *find(const char *key) {

@@ -27,6 +27,8 @@ static const cm_rec_def kinds[] = {
     {"fork.resolved", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "分叉处理"},
     {"decision.", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "决定"},
     {"inspection.self", CM_REC_INSPECTION, WRITERS_ORGS, 32 * KB, "年检自查报告"},
+    {"plan.annual", CM_REC_PLAN, WRITERS_ORGS, 32 * KB, "年度工作计划"},
+    {"summary.annual", CM_REC_SUMMARY, WRITERS_ORGS, 32 * KB, "年终总结"},
 };
 static const cm_rec_def other = {"", CM_REC_OTHER, 0, 0, "记录"};
 
@@ -53,6 +55,9 @@ const char *cm_rec_body_org(const cm_rec_body *b) {
     return b->u.activity.org;
   case CM_REC_INSPECTION:
     return b->u.inspection.org;
+  case CM_REC_PLAN:
+  case CM_REC_SUMMARY:
+    return b->u.plan.org;
   default:
     return NULL;
   }
@@ -198,6 +203,27 @@ static cm_rc inspection_fields(const json_t *o, cm_rec_inspection *s, cm_err *er
   return rc;
 }
 
+/* The fields of a plan (goals, activities, planned_count) or a year-end
+ * summary (results, problems, activities_held). */
+static cm_rc plan_fields(const json_t *o, int plan, cm_rec_plan *p, cm_err *err) {
+  cm_rc rc = text(o, "org", "组织", 1, CM_REC_PREFIX_MAX + 16, &p->org, err);
+  if (!rc) rc = count(o, "year", "年度", 1, 9999, &p->year, err);
+  if (!rc && p->year < 2000) rc = cm_errf(err, CM_ERR_INVALID, "「年度」应在2000年以后");
+  if (!rc && plan) {
+    rc = text(o, "goals", "工作目标", 1, CM_REC_TEXT_MAX, &p->text1, err);
+    if (!rc) rc = text(o, "activities", "计划开展的活动", 1, CM_REC_TEXT_MAX, &p->text2, err);
+    if (!rc)
+      rc = count(o, "planned_count", "计划活动次数", 0, CM_REC_YEAR_ACTIVITIES_MAX, &p->count, err);
+  } else if (!rc) {
+    rc = text(o, "results", "工作成效", 1, CM_REC_TEXT_MAX, &p->text1, err);
+    if (!rc) rc = text(o, "problems", "存在问题", 0, CM_REC_TEXT_MAX, &p->text2, err);
+    if (!rc)
+      rc = count(o, "activities_held", "全年活动次数", 1, CM_REC_YEAR_ACTIVITIES_MAX, &p->count,
+                 err);
+  }
+  return rc;
+}
+
 cm_rc cm_rec_read_json(const cm_rec_def *def, const json_t *o, cm_rec_body *out, cm_err *err) {
   cm_rc rc = CM_OK;
   memset(out, 0, sizeof *out);
@@ -265,6 +291,10 @@ cm_rc cm_rec_read_json(const cm_rec_def *def, const json_t *o, cm_rec_body *out,
   }
   case CM_REC_INSPECTION:
     rc = inspection_fields(o, &out->u.inspection, err);
+    break;
+  case CM_REC_PLAN:
+  case CM_REC_SUMMARY:
+    rc = plan_fields(o, def->kind == CM_REC_PLAN, &out->u.plan, err);
     break;
   default:
     break;
@@ -400,6 +430,24 @@ cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx
       rc = cm_errf(err, CM_ERR_INVALID, "年检只报已结束的年度（%lld年尚未结束）", (long long)s->year);
     if (!rc && c->org_known && s->year < atoll(c->org_filed))
       rc = cm_errf(err, CM_ERR_INVALID, "年度%lld早于组织的备案年份%.4s", (long long)s->year,
+                   c->org_filed);
+    break;
+  }
+  case CM_REC_PLAN:
+  case CM_REC_SUMMARY: {
+    /* A plan is for this year or the next; a summary for this year or one
+     * before it; neither before the organisation was filed. */
+    const cm_rec_plan *p = &b->u.plan;
+    long long this_year = atoll(c->latest);
+    rc = owns(c, p->org, "组织", err);
+    if (!rc) rc = known(c, p->org, err);
+    if (!rc && def->kind == CM_REC_PLAN && (p->year < this_year || p->year > this_year + 1))
+      rc = cm_errf(err, CM_ERR_INVALID, "工作计划只能为今年或明年制定（%lld年不行）",
+                   (long long)p->year);
+    if (!rc && def->kind == CM_REC_SUMMARY && p->year > this_year)
+      rc = cm_errf(err, CM_ERR_INVALID, "不能总结未来的年度（%lld年）", (long long)p->year);
+    if (!rc && c->org_known && p->year < atoll(c->org_filed))
+      rc = cm_errf(err, CM_ERR_INVALID, "年度%lld早于组织的备案年份%.4s", (long long)p->year,
                    c->org_filed);
     break;
   }

@@ -46,6 +46,8 @@ typedef enum cm_rec_kind {
   CM_REC_HUB_ONLY, /* a kind only a hub writes (review.batch, decision.* ...) */
   CM_REC_OTHER,
   CM_REC_INSPECTION, /* inspection.self: an organisation's annual self-report (年检自查报告) */
+  CM_REC_PLAN,       /* plan.annual: an organisation's plan for a year (工作计划) */
+  CM_REC_SUMMARY,    /* summary.annual: its year-end summary (年终总结) */
 } cm_rec_kind;
 
 /* The level that wrote an entry. */
@@ -94,10 +96,18 @@ typedef struct cm_rec_inspection {
   int64_t funds_received, funds_used;
 } cm_rec_inspection;
 
+/* plan.annual and summary.annual: texts are goals + activities (a plan) or
+ * results + problems (a summary); count is the planned or held activities. */
+typedef struct cm_rec_plan {
+  const char *org, *text1, *text2;
+  int64_t year, count;
+} cm_rec_plan;
+
 typedef struct cm_rec_body {
   cm_rec_kind kind;
   union {
     cm_rec_inspection inspection;
+    cm_rec_plan plan; /* plan.annual and summary.annual */
     cm_rec_org org; /* org.filed and org.amended */
     cm_rec_dissolve dissolve;
     cm_rec_report report;

@@ -911,7 +911,7 @@ static int cmd_inspection(const cmd_args *a) {
                        "due --year YYYY [--date YYYY-MM-DD]");
   cm_date_of(cm_now_ms(), today);
   snprintf(last, sizeof last, "%d", atoi(today) - 1);
-  if (hub_year_parse(o[0].value ? o[0].value : (is_list ? last : NULL), &year, &err))
+  if (hub_year_parse(o[0].value ? o[0].value : (is_list ? last : NULL), 1, &year, &err))
     return usage_error("%s", err.msg);
   rc = hub_open(a->dir, &ctx, &err);
   if (!rc && is_result) {
@@ -956,6 +956,52 @@ static int cmd_inspection(const cmd_args *a) {
     }
   }
   hub_close(ctx);
+  json_decref(j);
+  return rc ? fail(rc, &err) : EXIT_OK;
+}
+
+/* Plans and year-end summaries (计划总结): who has submitted them. */
+static int cmd_plan(const cmd_args *a) {
+  opt_spec o[] = {{"year", 0, NULL}, {"json", 1, NULL}};
+  const char *pos[1];
+  size_t n_pos = 0;
+  int r = parse_or_help(a, "plan", o, 2, pos, 1, &n_pos);
+  hub_ctx *ctx = NULL;
+  json_t *j = NULL, *x;
+  cm_err err;
+  int year = 0;
+  size_t i;
+  char today[11];
+  if (r >= 0) return r;
+  cm_err_clear(&err);
+  if (n_pos != 1 || strcmp(pos[0], "list") != 0)
+    return usage_error("用法：plan list [--year YYYY] [--json]");
+  cm_date_of(cm_now_ms(), today);
+  today[4] = '\0';
+  if (hub_year_parse(o[0].value ? o[0].value : today, 0, &year, &err))
+    return usage_error("%s", err.msg);
+  cm_rc rc = hub_open(a->dir, &ctx, &err);
+  if (!rc) rc = hub_year_plans(ctx, year, NULL, &j, &err);
+  hub_close(ctx);
+  if (!rc && o[1].value) {
+    print_json(j);
+  } else if (!rc) {
+    json_t *t = json_object_get(j, "totals");
+    printf("%d年度：应报 %lld，工作计划 %lld（逾期 %lld），年终总结 %lld（逾期 %lld）\n", year,
+           (long long)json_integer_value(json_object_get(t, "expected")),
+           (long long)json_integer_value(json_object_get(t, "plans")),
+           (long long)json_integer_value(json_object_get(t, "plans_late")),
+           (long long)json_integer_value(json_object_get(t, "summaries")),
+           (long long)json_integer_value(json_object_get(t, "summaries_late")));
+    json_array_foreach(json_object_get(j, "organisations"), i, x) {
+      const char *pd = json_string_value(json_object_get(x, "plan_date"));
+      const char *sd = json_string_value(json_object_get(x, "summary_date"));
+      cm_term_printf("%s\t%s\t%s\t计划:%s\t总结:%s\n", json_string_value(json_object_get(x, "org")),
+                     json_string_value(json_object_get(x, "community")),
+                     json_string_value(json_object_get(x, "name")), *pd ? pd : "未报",
+                     *sd ? sd : "未报");
+    }
+  }
   json_decref(j);
   return rc ? fail(rc, &err) : EXIT_OK;
 }
@@ -1372,6 +1418,9 @@ static const hub_command commands[] = {
    "每个组织一行。result：街道分会对组织年检的结果：pass 合格、rectify 限期整改（须给\n"
    "--deadline，整改报告通过后结案）、fail 不合格（提请区协会撤销备案）；结果下达组织所在社区，\n"
    "最后一行打印记录编号。due：显示或设置（--date）该年度自查报告的截止日期（默认次年1月31日）。"},
+  {"plan", cmd_plan, "list [--year YYYY] [--json]",
+   "计划总结：某一年度（默认今年）各组织是否已报年度工作计划（1月31日前）和年终总结\n"
+   "（次年1月31日前），每个组织一行，未报的写“未报”。"},
   {"activity", cmd_activity,
    "list [--json] | ack ID [--note TEXT] | return ID --note TEXT | declare --org ID "
    "--date YYYY-MM-DD --title TEXT [--id ID] [--place P] [--expected N] [--description D]",

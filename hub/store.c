@@ -2205,3 +2205,31 @@ cm_rc hub_store_inspections_json(hub_store *st, int64_t year, const uint8_t self
       " ORDER BY o.street, o.code, o.id",
       out, err, "ik", year, self);
 }
+
+cm_rc hub_store_plans_json(hub_store *st, int64_t year, json_t **out, cm_err *err) {
+  /* Per organisation of a community that counts in the year (accepted,
+   * filed by its last day, not dissolved): when its newest plan.annual and
+   * summary.annual of the year that were not refused were written. */
+  return rv_rows(
+      st,
+      "WITH o AS (SELECT o.author AS author, o.id AS id,"
+      "  coalesce(CASE WHEN json_valid(o.data) THEN o.data->>'name' END, '') AS name,"
+      "  c.name AS community, c.code AS code, c.street_name AS street"
+      " FROM organisations o JOIN communities c ON c.key = o.author"
+      " WHERE o.filed <> '' AND o.filed <= (?1 || '-12-31') AND o.dissolved = 0"
+      "  AND o.status = 'accepted')"
+      "SELECT o.street AS street, o.community AS community, o.code AS code, o.id AS org,"
+      " o.name AS name,"
+      " (SELECT e.time_ms FROM entries e WHERE e.author = o.author AND e.kind = 'plan.annual'"
+      "  AND json_valid(CAST(e.body AS TEXT)) AND CAST(e.body AS TEXT)->>'org' = o.id"
+      "  AND CAST(e.body AS TEXT)->>'year' = ?1 AND NOT EXISTS(SELECT 1 FROM refusals f"
+      "  WHERE f.author = e.author AND f.seq = e.seq) ORDER BY e.seq DESC LIMIT 1)"
+      "  AS plan_time_ms,"
+      " (SELECT e.time_ms FROM entries e WHERE e.author = o.author AND e.kind = 'summary.annual'"
+      "  AND json_valid(CAST(e.body AS TEXT)) AND CAST(e.body AS TEXT)->>'org' = o.id"
+      "  AND CAST(e.body AS TEXT)->>'year' = ?1 AND NOT EXISTS(SELECT 1 FROM refusals f"
+      "  WHERE f.author = e.author AND f.seq = e.seq) ORDER BY e.seq DESC LIMIT 1)"
+      "  AS summary_time_ms"
+      " FROM o ORDER BY o.street, o.code, o.id",
+      out, err, "i", year);
+}

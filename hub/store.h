@@ -492,4 +492,10 @@ cm_rc hub_store_self_key(hub_store *st, uint8_t key_out[PROTO_KEY_BYTES], int *f
 cm_rc hub_store_inspections_json(hub_store *st, int64_t year, const uint8_t self[PROTO_KEY_BYTES],
                                  json_t **out, cm_err *err);
 
+/* Plans and year-end summaries of year, one row per organisation of a
+ * community that counts in it: {"street", "community", "code", "org", "name",
+ * "plan_time_ms", "summary_time_ms"} (author times of the newest not refused,
+ * null when none).  New reference in *out. */
+cm_rc hub_store_plans_json(hub_store *st, int64_t year, json_t **out, cm_err *err);
+
 #endif

@@ -334,7 +334,7 @@ static const struct {
 } nav_items[] = {
     {"/review", "nav.review", 0},         {"/enrol", "nav.enrol", 0},
     {"/decide", "nav.decide", 1},         {"/activities", "nav.activities", 1},
-    {"/inspections", "nav.inspection", 0},
+    {"/inspections", "nav.inspection", 0},  {"/plans", "nav.plan", 0},
     {"/alerts", "nav.alerts", 0},
 };
 

@@ -18,17 +18,20 @@
 static const char *const k_results[][2] = {
     {"pass", "insp.result.pass"}, {"rectify", "insp.result.rectify"}, {"fail", "insp.result.fail"}};
 
-/* The year asked for (?year=), or last year by the clock. */
-static cm_rc year_of(cm_http_req *req, int *year, cm_err *err) {
-  char today[11], last[16];
+/* The year asked for (?year=), or by the clock last year (finished 1) or
+ * this year. */
+static cm_rc year_of(cm_http_req *req, int finished, int *year, cm_err *err) {
+  char today[11], dflt[16];
   const char *q = cm_http_query(req, "year");
   cm_date_of(cm_now_ms(), today);
-  snprintf(last, sizeof last, "%d", atoi(today) - 1);
-  return hub_year_parse(q && *q ? q : last, year, err);
+  snprintf(dflt, sizeof dflt, "%d", atoi(today) - (finished ? 1 : 0));
+  return hub_year_parse(q && *q ? q : dflt, finished, year, err);
 }
 
-/* ROUTE: GET /api/v1/dashboard/inspections[.csv] */
-static void api_answer(cm_http_req *req, cm_http_resp *resp, void *ctx, int csv) {
+/* ROUTE: GET /api/v1/dashboard/inspections[.csv], /api/v1/dashboard/plans
+ * (which: 0 inspections, 1 their CSV, 2 plans). */
+static void api_answer(cm_http_req *req, cm_http_resp *resp, void *ctx, int which) {
+  int csv = which == 1;
   hub_api *api = ctx;
   hub_auth_session s;
   int found = 0, year = 0;
@@ -48,10 +51,10 @@ static void api_answer(cm_http_req *req, cm_http_resp *resp, void *ctx, int csv)
     goto out;
   }
   cm_http_resp_header(resp, "Cache-Control", "no-store");
-  cm_rc rc = year_of(req, &year, &err);
-  if (!rc)
-    rc = hub_year_progress(api->hub, year,
-                           api->hub->role == HUB_ROLE_DISTRICT ? s.op.street : NULL, &j, &err);
+  const char *street = api->hub->role == HUB_ROLE_DISTRICT ? s.op.street : NULL;
+  cm_rc rc = year_of(req, which != 2, &year, &err);
+  if (!rc && which == 2) rc = hub_year_plans(api->hub, year, street, &j, &err);
+  if (!rc && which != 2) rc = hub_year_progress(api->hub, year, street, &j, &err);
   if (!rc && csv) rc = hub_year_progress_csv(j, &b, &err);
   if (rc) {
     cm_http_resp_error(resp, cm_rc_http_status(rc), rc, err.msg, NULL);
@@ -76,6 +79,10 @@ static void api_json(cm_http_req *req, cm_http_resp *resp, void *ctx) {
 
 static void api_csv(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   api_answer(req, resp, ctx, 1);
+}
+
+static void api_plans(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  api_answer(req, resp, ctx, 2);
 }
 
 /* One row of counts. */
@@ -204,7 +211,7 @@ static void page_progress(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_err err;
   cm_err_clear(&err);
   if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
-  if (year_of(req, &year, &err))
+  if (year_of(req, 1, &year, &err))
     hub_web_fail_rc(&w, CM_ERR_INVALID, err.msg);
   else
     progress_page(&w, year, NULL);
@@ -220,14 +227,14 @@ static void page_result(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_err_clear(&err);
   if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_WRITE)) return;
   const char *org = cm_http_form(req, "org", 0), *dl = cm_http_form(req, "deadline", 0);
-  cm_rc rc = hub_year_parse(cm_http_form(req, "year", 0), &year, &err);
+  cm_rc rc = hub_year_parse(cm_http_form(req, "year", 0), 1, &year, &err);
   if (!rc)
     rc = hub_year_result(w.hub, org, year, cm_http_form(req, "result", 0), dl && *dl ? dl : NULL,
                          cm_http_form(req, "reason", 0), hub_web_operator(&w), record,
                          sizeof record, &err);
   if (rc == CM_ERR_INVALID || rc == CM_ERR_NOT_FOUND) {
     int shown = year;
-    if (!shown) year_of(req, &shown, NULL);
+    if (!shown) year_of(req, 1, &shown, NULL);
     hub_web_status(&w, rc == CM_ERR_NOT_FOUND ? 404 : 400);
     progress_page(&w, shown, &err);
   } else if (rc) {
@@ -240,11 +247,62 @@ static void page_result(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   hub_web_end(&w);
 }
 
+/* ROUTE: GET /plans?year=YYYY */
+static void page_plans(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  static const char *const keys[] = {"expected", "plans", "plans_late", "missing_plans",
+                                     "summaries", "summaries_late", "missing_summaries"};
+  hub_web_req w;
+  int year = 0;
+  json_t *j = NULL;
+  const json_t *o;
+  size_t i;
+  cm_err err;
+  cm_err_clear(&err);
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
+  cm_rc rc = year_of(req, 0, &year, &err);
+  if (!rc)
+    rc = hub_year_plans(w.hub, year, w.hub->role == HUB_ROLE_DISTRICT ? w.s.op.street : NULL, &j,
+                        &err);
+  if (rc) {
+    hub_web_fail_rc(&w, rc, err.msg);
+    goto out;
+  }
+  hub_web_head(&w, "plan.title");
+  cm_html_printf(&w.h, "<h1>%d年度计划总结</h1><form method=\"get\" action=\"/plans\">"
+                       "<label>年度<input name=\"year\" type=\"number\" value=\"%d\"></label>"
+                       "<button type=\"submit\">查看</button></form>"
+                       "<p>工作计划截止日期：%h；年终总结截止日期：%h</p>",
+                 year, year, json_string_value(json_object_get(j, "plan_due")),
+                 json_string_value(json_object_get(j, "summary_due")));
+  cm_html_raw(&w.h, "<table class=\"list\" id=\"plan-communities\"><tr><th>街道</th><th>社区</th>"
+                    "<th>应报</th><th>工作计划</th><th>逾期</th><th>未报计划</th><th>年终总结</th>"
+                    "<th>逾期</th><th>未报总结</th></tr>");
+  json_array_foreach(json_object_get(j, "communities"), i, o) {
+    cm_html_printf(&w.h, "<tr><td>%h</td><td>%h</td>", json_string_value(json_object_get(o, "street")),
+                   json_string_value(json_object_get(o, "community")));
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+      cm_html_printf(&w.h, "<td class=\"num\">%lld</td>",
+                     (long long)json_integer_value(json_object_get(o, keys[k])));
+    cm_html_raw(&w.h, "</tr>");
+  }
+  cm_html_raw(&w.h, "</table><h2>未报工作计划的组织</h2>");
+  org_list(&w, json_object_get(j, "missing_plans"), "plan-missing", 0);
+  cm_html_raw(&w.h, "<h2>未报年终总结的组织</h2>");
+  org_list(&w, json_object_get(j, "missing_summaries"), "summary-missing", 0);
+  hub_web_foot(&w);
+out:
+  json_decref(j);
+  hub_web_end(&w);
+}
+
 const cm_http_route hub_web_year_routes[] = {
+    {"GET", "/plans", page_plans, "plans and year-end summaries: who has submitted them"},
     {"GET", "/inspections", page_progress, "annual inspection: progress, missing, result form"},
     {"POST", "/inspections", page_result, "record the result of an annual inspection"},
     {"GET", "/api/v1/dashboard/inspections", api_json,
      "annual inspection progress (?year=YYYY); operator login"},
+    {"GET", "/api/v1/dashboard/plans", api_plans,
+     "plans and year-end summaries: who has submitted (?year=YYYY); operator login"},
     {"GET", "/api/v1/dashboard/inspections.csv", api_csv,
      "annual inspection, one organisation a row, as CSV (?year=YYYY)"},
 };

@@ -23,9 +23,9 @@ cm_rc hub_year_due(hub_ctx *ctx, int year, char out[11], cm_err *err);
 /* Set it; CM_ERR_INVALID for a date that is not one or not after the year. */
 cm_rc hub_year_due_set(hub_ctx *ctx, int year, const char *date, cm_err *err);
 
-/* CM_ERR_INVALID unless s is a finished year (2000 .. last year by the
- * clock); *year_out gets it. */
-cm_rc hub_year_parse(const char *s, int *year_out, cm_err *err);
+/* CM_ERR_INVALID unless s is a year from 2000 to last year by the clock
+ * (finished 1) or to this year (finished 0); *year_out gets it. */
+cm_rc hub_year_parse(const char *s, int finished, int *year_out, cm_err *err);
 
 /* The street's result of organisation org's inspection of year: result
  * "pass" | "rectify" (deadline required) | "fail", reason required.  A
@@ -42,6 +42,14 @@ cm_rc hub_year_result(hub_ctx *ctx, const char *org, int year, const char *resul
  * "communities": [...], "missing": [...], "fail": [...], "organisations":
  * [...]}; street non-empty limits it to that street.  New reference. */
 cm_rc hub_year_progress(hub_ctx *ctx, int year, const char *street, json_t **out, cm_err *err);
+
+/* Plans and year-end summaries (计划总结) of year: {"year", "plan_due",
+ * "summary_due", "totals": {"expected", "plans", "plans_late",
+ * "missing_plans", "summaries", "summaries_late", "missing_summaries"},
+ * "streets", "communities", "missing_plans", "missing_summaries",
+ * "organisations"}.  Due: a plan by 31 January of its year, a summary by 31
+ * January of the next.  street non-empty limits it.  New reference. */
+cm_rc hub_year_plans(hub_ctx *ctx, int year, const char *street, json_t **out, cm_err *err);
 
 /* The organisations of a progress answer as CSV (Chinese headers). */
 cm_rc hub_year_progress_csv(const json_t *progress, cm_buf *out, cm_err *err);

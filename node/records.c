@@ -699,3 +699,55 @@ cm_rc node_inspection_file(node_ctx *ctx, const node_inspection_input *in,
   json_decref(j.body);
   return rc;
 }
+
+/* ---- plans and year-end summaries (计划总结) ---- */
+
+static const field F_GOALS = {"工作目标", "--goals"},
+                   F_PLANNED = {"计划开展的活动", "--activities"},
+                   F_PLANNED_N = {"计划活动次数", "--count"}, F_HELD_N = {"全年活动次数", "--count"},
+                   F_RESULTS = {"工作成效", "--results"};
+
+typedef struct plan_job {
+  const char *kind;
+  json_t *body;
+  uint64_t seq;
+} plan_job;
+
+static cm_rc plan_tx(node_ctx *ctx, void *arg, cm_err *err) {
+  plan_job *j = arg;
+  cm_rc rc = org_active(ctx, json_string_value(json_object_get(j->body, "org")), NULL, err);
+  if (!rc) rc = journal_append_in_tx(ctx, j->kind, j->body, &j->seq, err);
+  return rc;
+}
+
+cm_rc node_plan_file(node_ctx *ctx, const node_plan_input *in,
+                     char record_out[NODE_RECORD_ID_MAX], cm_err *err) {
+  json_t *org = NULL, *t1 = NULL, *t2 = NULL;
+  int64_t year = 0, n = 0;
+  plan_job j = {in->summary ? "summary.annual" : "plan.annual", NULL, 0};
+  cm_rc rc = text_in(&F_ORG, in->org, 1, &org, err);
+  if (!rc) rc = count_in(&F_YEAR, in->year, 9999, &year, err);
+  if (!rc && in->summary) {
+    rc = text_in(&F_RESULTS, in->results, 1, &t1, err);
+    if (!rc) rc = text_in(&F_PROBLEMS, in->problems, 0, &t2, err);
+    if (!rc) rc = count_in(&F_HELD_N, in->count, CM_REC_YEAR_ACTIVITIES_MAX, &n, err);
+    if (!rc)
+      j.body = json_pack("{s:O,s:I,s:O,s:O,s:I}", "org", org, "year", (json_int_t)year, "results",
+                         t1, "problems", t2, "activities_held", (json_int_t)n);
+  } else if (!rc) {
+    rc = text_in(&F_GOALS, in->goals, 1, &t1, err);
+    if (!rc) rc = text_in(&F_PLANNED, in->activities, 1, &t2, err);
+    if (!rc && given(in->count))
+      rc = count_in(&F_PLANNED_N, in->count, CM_REC_YEAR_ACTIVITIES_MAX, &n, err);
+    if (!rc)
+      j.body = json_pack("{s:O,s:I,s:O,s:O,s:I}", "org", org, "year", (json_int_t)year, "goals",
+                         t1, "activities", t2, "planned_count", (json_int_t)n);
+  }
+  if (!rc) rc = j.body ? journal_tx(ctx, plan_tx, &j, err) : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!rc && record_out) journal_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
+  json_decref(org);
+  json_decref(t1);
+  json_decref(t2);
+  json_decref(j.body);
+  return rc;
+}

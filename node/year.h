@@ -16,4 +16,9 @@
  * form, "year" added)...]}.  New reference in *out. */
 cm_rc node_inspection_list(node_ctx *ctx, json_t **out, cm_err *err);
 
+/* {"plans": [...], "summaries": [...]}: this node's plan.annual and
+ * summary.annual entries (body, "seq", "record", "time_ms"), newest first;
+ * org and year (NULL / 0: all) narrow them.  New reference in *out. */
+cm_rc node_plan_list(node_ctx *ctx, const char *org, int year, json_t **out, cm_err *err);
+
 #endif

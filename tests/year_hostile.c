@@ -259,7 +259,92 @@ static void test_inspection(void **state) {
   hub_close(hub);
 }
 
+/* Plans and year-end summaries (after test_inspection: its organisations). */
+static void test_plans(void **state) {
+  (void)state;
+  hub_ctx *hub = NULL;
+  json_t *p = NULL;
+  cm_err err;
+  assert_int_equal(hub_open(g.dir, &hub, &err), CM_OK);
+  struct {
+    const char *kind, *body, *why;
+  } att[] = {
+      {"plan.annual", "{\"org\":\"" V_ORG "\",\"year\":2027,\"goals\":\"g\",\"activities\":\"a\"}",
+       "不属于"},
+      {"summary.annual",
+       "{\"org\":\"" V_ORG "\",\"year\":2026,\"results\":\"r\",\"activities_held\":3}",
+       "不属于"},
+      {"plan.annual", "{\"org\":\"" H_ORG "\",\"year\":2026,\"goals\":\"g\",\"activities\":\"a\"}",
+       "今年或明年"},
+      {"plan.annual", "{\"org\":\"" H_ORG "\",\"year\":2027,\"goals\":\"\",\"activities\":\"a\"}",
+       "工作目标"},
+      {"plan.annual",
+       "{\"org\":\"" H_ORG "\",\"year\":2027,\"goals\":\"g\",\"activities\":\"a\","
+       "\"planned_count\":12001}",
+       "计划活动次数"},
+      {"summary.annual",
+       "{\"org\":\"" H_ORG "\",\"year\":2028,\"results\":\"r\",\"activities_held\":3}",
+       "未来"},
+      {"summary.annual", "{\"org\":\"" H_ORG "\",\"year\":2026,\"results\":\"r\"}",
+       "全年活动次数"},
+  };
+  size_t n = sizeof att / sizeof att[0];
+  for (size_t i = 0; i < n; i++) assert_int_equal(t_log_add(&g.h, att[i].kind, att[i].body), 0);
+  assert_int_equal(push(&g.h), 200);
+  json_t *list = NULL, *batch = NULL;
+  assert_int_equal(hub_review_list(hub, &list, &err), CM_OK);
+  assert_int_equal(json_array_size(list), 1);
+  assert_int_equal(
+      hub_review_show(hub, json_integer_value(json_object_get(json_array_get(list, 0), "id")),
+                      &batch, &err),
+      CM_OK);
+  json_t *recs = json_object_get(batch, "records");
+  assert_int_equal(json_array_size(recs), n);
+  for (size_t i = 0; i < n; i++) {
+    json_t *r = json_array_get(recs, i);
+    const char *st = json_string_value(json_object_get(r, "status"));
+    const char *why = json_string_value(json_object_get(r, "reason"));
+    if (!st || strcmp(st, "refused") != 0 || !why || !strstr(why, att[i].why))
+      fail_msg("attempt %zu: status %s, reason %s (expected one with %s)", i, st ? st : "-",
+               why ? why : "-", att[i].why);
+  }
+  json_decref(batch);
+  json_decref(list);
+  accept_all(hub);
+  assert_int_equal(hub_year_plans(hub, 2026, NULL, &p, &err), CM_OK);
+  assert_int_equal(total(p, "expected"), 3);
+  assert_int_equal(total(p, "summaries"), 0);
+  assert_int_equal(total(p, "missing_summaries"), 3);
+  json_decref(p);
+
+  /* The victim's plan for this year and summary of the last, both after
+   * 31 January: late. */
+  assert_int_equal(t_log_add(&g.v, "plan.annual",
+                             "{\"org\":\"" V_ORG "\",\"year\":2027,\"goals\":\"服务200人次\","
+                             "\"activities\":\"每月探访\",\"planned_count\":12}"),
+                   0);
+  assert_int_equal(t_log_add(&g.v, "summary.annual",
+                             "{\"org\":\"" V_ORG "\",\"year\":2026,\"results\":\"服务180人次\","
+                             "\"problems\":\"\",\"activities_held\":11}"),
+                   0);
+  assert_int_equal(push(&g.v), 200);
+  assert_int_equal(hub_year_plans(hub, 2026, NULL, &p, &err), CM_OK);
+  assert_int_equal(total(p, "summaries"), 1);
+  assert_int_equal(total(p, "summaries_late"), 1);
+  assert_int_equal(total(p, "plans"), 0);
+  assert_int_equal(json_array_size(json_object_get(p, "missing_summaries")), 2);
+  json_decref(p);
+  assert_int_equal(hub_year_plans(hub, 2027, NULL, &p, &err), CM_OK);
+  assert_int_equal(total(p, "plans"), 1);
+  assert_int_equal(total(p, "plans_late"), 1);
+  assert_int_equal(total(p, "missing_plans"), 2);
+  assert_string_equal(json_string_value(json_object_get(p, "plan_due")), "2027-01-31");
+  json_decref(p);
+  hub_close(hub);
+}
+
 int main(void) {
-  const struct CMUnitTest tests[] = {cmocka_unit_test(test_inspection)};
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_inspection),
+                                     cmocka_unit_test(test_plans)};
   return cmocka_run_group_tests(tests, setup, teardown);
 }
