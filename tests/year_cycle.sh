@@ -6,7 +6,8 @@
 # organisation, 不合格 for another); the district's progress API shows them per street and
 # community with the missing list and CSV; the result reaches the node down the feed, the
 # node's rectification closes the 限期整改 once the street accepts it, and the district
-# revokes the failed filing; a rebuild at the district gives the same figures.
+# revokes the failed filing; plans and year-end summaries reach the district's list of who
+# has submitted; a rebuild at the district gives the same figures.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/e2e/lib.sh"
 export LINLI_FAKE_NOW_MS=1802138400000 # 2027-02-09 10:00 Asia/Shanghai
@@ -143,6 +144,32 @@ import json,sys; l=json.load(sys.stdin); sys.exit(0 if l["results"][0]["closed"]
   || fail "the node does not show the inspection closed"
 ok "the result reached the node, and its accepted rectification closed it"
 
+# Plans and year-end summaries: a plan for this year and a summary of the last, from a node
+# to the district; the refused ones are not signed.
+"$NODE" --dir "$E2E_TMP/n1" plan file --org "$O1" --year 2025 --goals 服务 --activities 探访 \
+  2>"$E2E_TMP/e4" && fail "a plan for a past year was taken"
+grep -q 今年或明年 "$E2E_TMP/e4" || fail "no reason for the plan's year: $(cat "$E2E_TMP/e4")"
+"$NODE" --dir "$E2E_TMP/n1" plan file --org "$O1" --year 2027 --goals 全年服务二百人次 \
+  --activities 每月探访独居老人 --count 12 >/dev/null || fail "plan file"
+"$NODE" --dir "$E2E_TMP/n2" summary file --org "$O3" --year 2026 --results 开展编织活动 \
+  --count 10 >/dev/null || fail "summary file"
+"$NODE" --dir "$E2E_TMP/n1" plan list | grep -q "^计划.$O1.2027" || fail "node plan list"
+"$NODE" --dir "$E2E_TMP/n1" sync >/dev/null || fail "sync n1 plan"
+"$NODE" --dir "$E2E_TMP/n2" sync >/dev/null || fail "sync n2 summary"
+"$HUB" --dir "$E2E_TMP/street" forward >/dev/null 2>&1 || true
+plans_are() { # year python-condition
+  curl -sf -b "$E2E_TMP/jar" "$DIST_URL/api/v1/dashboard/plans?year=$1" >"$E2E_TMP/plans.json" &&
+    python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' \
+      "$E2E_TMP/plans.json" "$2"
+}
+wait_for 60 plans_are 2027 'p["totals"]["plans"] == 1 and p["totals"]["missing_plans"] == 2' \
+  || { cat "$E2E_TMP/plans.json" >&2; fail "district plans 2027"; }
+plans_are 2026 'p["totals"]["summaries"] == 1 and [m["org"] for m in p["missing_summaries"]] == ["'"$O1"'", "'"$O2"'"]' \
+  || { cat "$E2E_TMP/plans.json" >&2; fail "district summaries 2026"; }
+"$HUB" --dir "$E2E_TMP/district" plan list --year 2026 | head -1 | grep -q "年终总结 1" \
+  || fail "district plan list"
+ok "the district sees who has submitted plans and year-end summaries"
+
 # The district revokes the failed filing; its result still counts in the year.
 "$HUB" --dir "$E2E_TMP/street" forward >/dev/null 2>&1 || true
 wait_for 60 progress_is 'p["totals"]["rectified"] == 1' || { cat "$E2E_TMP/p.json" >&2; fail "rectified"; }
@@ -154,4 +181,4 @@ cp "$E2E_TMP/p.json" "$E2E_TMP/before.json"
 progress || fail "progress after rebuild"
 cmp -s "$E2E_TMP/before.json" "$E2E_TMP/p.json" || fail "rebuild changed the progress"
 ok "不合格 leads to revocation at the district; rebuild gives the same progress"
-echo "1..6"
+echo "1..7"
