@@ -5,7 +5,9 @@
 // street operator logs in, opens the progress page (the page the district
 // reads for its streets), sees the self-report counted and the missing
 // organisation listed, and records a 限期整改 with the page's form; the result
-// reaches the node, which offers the rectification form for it.
+// reaches the node, which offers the rectification form for it.  Then a plan and a
+// year-end summary from the node's forms, their printable sheet, and the street's list
+// of who has submitted.
 'use strict';
 
 process.env.LINLI_FAKE_NOW_MS = '1802138400000'; // before any process starts
@@ -109,4 +111,41 @@ test('annual inspection: node form, street progress and result, back to the node
   assert.equal(await page.inputValue('select[name="org"]'), org);
   await page.goto(node.url + 'inspections');
   await page.screenshot({ path: path.join(outDir(), 'node-inspection-result.png'), fullPage: true });
+
+  // A plan for this year: a plan for a past year is refused; the saved one prints.
+  await page.goto(node.url + 'plans/new');
+  await page.selectOption('select[name="org"]', org);
+  await page.fill('input[name="year"]', '2025');
+  await page.fill('textarea[name="goals"]', '全年服务老人二百人次');
+  await page.fill('textarea[name="activities"]', '每月探访独居老人，重阳节敬老活动');
+  await page.fill('input[name="count"]', '12');
+  const [late] = await Promise.all([page.waitForNavigation(), page.click('form button[type="submit"]')]);
+  assert.equal(late.status(), 422);
+  assert.match(await page.textContent('main'), /今年或明年/);
+  await page.fill('input[name="year"]', '2027');
+  await Promise.all([page.waitForURL(/\/plans\?ok=1$/), page.click('form button[type="submit"]')]);
+  await page.goto(node.url + 'plans/new?part=summary');
+  await page.selectOption('select[name="org"]', org);
+  await page.fill('input[name="year"]', '2026');
+  await page.fill('textarea[name="results"]', '全年探访一百八十人次');
+  await page.fill('input[name="count"]', '11');
+  await Promise.all([page.waitForURL(/\/plans\?ok=1$/), page.click('form button[type="submit"]')]);
+  assert.equal(await page.locator('#plans tr', { hasText: org }).count(), 1);
+  assert.equal(await page.locator('#summaries tr', { hasText: org }).count(), 1);
+  await Promise.all([page.waitForURL(/\/plans\/print/), page.locator('#plans a').first().click()]);
+  const sheet = await page.textContent('#plan-sheet');
+  assert.match(sheet, /幸福社区夕阳红志愿服务队 2027年度工作计划和年终总结/);
+  assert.ok(sheet.includes('每月探访独居老人'), 'the plan is on the sheet');
+  await page.emulateMedia({ media: 'print' });
+  await page.screenshot({ path: path.join(outDir(), 'node-plan-print.png'), fullPage: true });
+  await page.emulateMedia({ media: 'screen' });
+
+  // The street sees who has submitted.
+  node.cli('sync');
+  await hp.goto(hubBase + '/plans?year=2026');
+  const comm = await hp.locator('#plan-communities tr', { hasText: '幸福社区' }).locator('td').allTextContents();
+  // 街道 社区 应报 工作计划 逾期 未报计划 年终总结 逾期 未报总结
+  assert.deepEqual(comm.slice(2), ['2', '0', '0', '2', '1', '1', '1']);
+  assert.equal(await hp.locator('#summary-missing tr', { hasText: other }).count(), 1);
+  await hp.screenshot({ path: path.join(outDir(), 'hub-plans.png'), fullPage: true });
 });
