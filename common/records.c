@@ -2,6 +2,7 @@
  * (common/records.h). */
 #include "records.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
@@ -25,6 +26,9 @@ static const cm_rec_def kinds[] = {
     {"activity.ack", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "活动回执"},
     {"fork.resolved", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "分叉处理"},
     {"decision.", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "决定"},
+    {"inspection.self", CM_REC_INSPECTION, WRITERS_ORGS, 32 * KB, "年检自查报告"},
+    {"plan.annual", CM_REC_PLAN, WRITERS_ORGS, 32 * KB, "年度工作计划"},
+    {"summary.annual", CM_REC_SUMMARY, WRITERS_ORGS, 32 * KB, "年终总结"},
 };
 static const cm_rec_def other = {"", CM_REC_OTHER, 0, 0, "记录"};
 
@@ -37,6 +41,26 @@ const cm_rec_def *cm_rec_find(const char *name) {
       return &kinds[i];
   }
   return &other;
+}
+
+const char *cm_rec_body_org(const cm_rec_body *b) {
+  switch (b->kind) {
+  case CM_REC_ORG_AMENDED:
+    return b->u.org.id;
+  case CM_REC_ORG_DISSOLVED:
+    return b->u.dissolve.id;
+  case CM_REC_REPORT:
+    return b->u.report.org;
+  case CM_REC_ACTIVITY:
+    return b->u.activity.org;
+  case CM_REC_INSPECTION:
+    return b->u.inspection.org;
+  case CM_REC_PLAN:
+  case CM_REC_SUMMARY:
+    return b->u.plan.org;
+  default:
+    return NULL;
+  }
 }
 
 int64_t cm_rec_add(int64_t a, int64_t b) {
@@ -151,6 +175,55 @@ static cm_rc org_fields(const json_t *o, int amend, cm_rec_org *g, cm_err *err) 
   return rc;
 }
 
+/* The fields of an annual self-report (inspection.self). */
+static cm_rc inspection_fields(const json_t *o, cm_rec_inspection *s, cm_err *err) {
+  cm_rc rc = text(o, "org", "组织", 1, CM_REC_PREFIX_MAX + 16, &s->org, err);
+  if (!rc) rc = count(o, "year", "年度", 1, 9999, &s->year, err);
+  if (!rc && s->year < 2000) rc = cm_errf(err, CM_ERR_INVALID, "「年度」应在2000年以后");
+  if (!rc)
+    rc = count(o, "activities", "全年活动次数", 1, CM_REC_YEAR_ACTIVITIES_MAX, &s->activities, err);
+  if (!rc) rc = count(o, "members", "现有成员人数", 1, CM_REC_MEMBERS_MAX, &s->members, err);
+  if (!rc) rc = count(o, "joined", "新加入成员", 0, CM_REC_MEMBERS_MAX, &s->joined, err);
+  if (!rc) rc = count(o, "left", "退出成员", 0, CM_REC_MEMBERS_MAX, &s->left, err);
+  if (!rc) rc = count(o, "party_members", "党员人数", 1, CM_REC_MEMBERS_MAX, &s->party_members, err);
+  if (!rc && s->party_members > s->members)
+    rc = cm_errf(err, CM_ERR_INVALID, "党员人数（%lld）不能多于成员人数（%lld）",
+                 (long long)s->party_members, (long long)s->members);
+  if (!rc) rc = count(o, "funds_received", "收到经费", 1, CM_REC_FEN_MAX, &s->funds_received, err);
+  if (!rc) rc = count(o, "funds_used", "使用经费", 1, CM_REC_FEN_MAX, &s->funds_used, err);
+  if (!rc) rc = text(o, "problems", "存在问题", 0, CM_REC_TEXT_MAX, &s->problems, err);
+  if (!rc) rc = text(o, "plans", "下年计划", 0, CM_REC_TEXT_MAX, &s->plans, err);
+  if (!rc) rc = text(o, "opinion", "社区意见", 1, 16, &s->opinion, err);
+  if (!rc && strcmp(s->opinion, "agree") != 0 && strcmp(s->opinion, "rectify") != 0 &&
+      strcmp(s->opinion, "disagree") != 0)
+    rc = cm_errf(err, CM_ERR_INVALID, "「社区意见」只能是同意、整改或不同意");
+  if (!rc)
+    rc = text(o, "opinion_text", "社区意见说明", strcmp(s->opinion, "agree") != 0,
+              CM_REC_TEXT_MAX, &s->opinion_text, err);
+  return rc;
+}
+
+/* The fields of a plan (goals, activities, planned_count) or a year-end
+ * summary (results, problems, activities_held). */
+static cm_rc plan_fields(const json_t *o, int plan, cm_rec_plan *p, cm_err *err) {
+  cm_rc rc = text(o, "org", "组织", 1, CM_REC_PREFIX_MAX + 16, &p->org, err);
+  if (!rc) rc = count(o, "year", "年度", 1, 9999, &p->year, err);
+  if (!rc && p->year < 2000) rc = cm_errf(err, CM_ERR_INVALID, "「年度」应在2000年以后");
+  if (!rc && plan) {
+    rc = text(o, "goals", "工作目标", 1, CM_REC_TEXT_MAX, &p->text1, err);
+    if (!rc) rc = text(o, "activities", "计划开展的活动", 1, CM_REC_TEXT_MAX, &p->text2, err);
+    if (!rc)
+      rc = count(o, "planned_count", "计划活动次数", 0, CM_REC_YEAR_ACTIVITIES_MAX, &p->count, err);
+  } else if (!rc) {
+    rc = text(o, "results", "工作成效", 1, CM_REC_TEXT_MAX, &p->text1, err);
+    if (!rc) rc = text(o, "problems", "存在问题", 0, CM_REC_TEXT_MAX, &p->text2, err);
+    if (!rc)
+      rc = count(o, "activities_held", "全年活动次数", 1, CM_REC_YEAR_ACTIVITIES_MAX, &p->count,
+                 err);
+  }
+  return rc;
+}
+
 cm_rc cm_rec_read_json(const cm_rec_def *def, const json_t *o, cm_rec_body *out, cm_err *err) {
   cm_rc rc = CM_OK;
   memset(out, 0, sizeof *out);
@@ -216,6 +289,13 @@ cm_rc cm_rec_read_json(const cm_rec_def *def, const json_t *o, cm_rec_body *out,
     if (!rc) rc = text(o, "content", "整改内容", 1, CM_REC_TEXT_MAX, &r->content, err);
     break;
   }
+  case CM_REC_INSPECTION:
+    rc = inspection_fields(o, &out->u.inspection, err);
+    break;
+  case CM_REC_PLAN:
+  case CM_REC_SUMMARY:
+    rc = plan_fields(o, def->kind == CM_REC_PLAN, &out->u.plan, err);
+    break;
   default:
     break;
   }
@@ -340,6 +420,36 @@ cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx
     if (!rc && strcmp(a->date, last) > 0)
       rc = cm_errf(err, CM_ERR_INVALID, "活动日期%s太远：最多提前%d天汇报（到%s为止）", a->date,
                    CM_REC_AHEAD_DAYS, last);
+    break;
+  }
+  case CM_REC_INSPECTION: {
+    const cm_rec_inspection *s = &b->u.inspection;
+    long long this_year = atoll(c->latest);
+    rc = owns(c, s->org, "组织", err);
+    if (!rc) rc = known(c, s->org, err);
+    if (!rc && s->year >= this_year)
+      rc = cm_errf(err, CM_ERR_INVALID, "年检只报已结束的年度（%lld年尚未结束）", (long long)s->year);
+    if (!rc && c->org_known && s->year < atoll(c->org_filed))
+      rc = cm_errf(err, CM_ERR_INVALID, "年度%lld早于组织的备案年份%.4s", (long long)s->year,
+                   c->org_filed);
+    break;
+  }
+  case CM_REC_PLAN:
+  case CM_REC_SUMMARY: {
+    /* A plan is for this year or the next; a summary for this year or one
+     * before it; neither before the organisation was filed. */
+    const cm_rec_plan *p = &b->u.plan;
+    long long this_year = atoll(c->latest);
+    rc = owns(c, p->org, "组织", err);
+    if (!rc) rc = known(c, p->org, err);
+    if (!rc && def->kind == CM_REC_PLAN && (p->year < this_year || p->year > this_year + 1))
+      rc = cm_errf(err, CM_ERR_INVALID, "工作计划只能为今年或明年制定（%lld年不行）",
+                   (long long)p->year);
+    if (!rc && def->kind == CM_REC_SUMMARY && p->year > this_year)
+      rc = cm_errf(err, CM_ERR_INVALID, "不能总结未来的年度（%lld年）", (long long)p->year);
+    if (!rc && c->org_known && p->year < atoll(c->org_filed))
+      rc = cm_errf(err, CM_ERR_INVALID, "年度%lld早于组织的备案年份%.4s", (long long)p->year,
+                   c->org_filed);
     break;
   }
   case CM_REC_RECTIFICATION:

@@ -31,6 +31,8 @@
 #define CM_REC_DUE_DAY 5                /* a month's report is due on this day of the next month */
 #define CM_REC_REASON_MAX 256           /* bytes of a refusal reason, NUL included */
 #define CM_REC_PREFIX_MAX 32            /* bytes of an id prefix, NUL included */
+#define CM_REC_YEAR_ACTIVITIES_MAX 12000 /* activities of one organisation in one year */
+#define CM_REC_FEN_MAX 100000000000LL   /* money in fen (分): at most 10亿元 */
 
 /* The kinds of the table; CM_REC_OTHER is any kind not in it (a hub's own
  * kinds, or one of a newer version), which the core neither checks nor
@@ -44,6 +46,9 @@ typedef enum cm_rec_kind {
   CM_REC_RECTIFICATION,
   CM_REC_HUB_ONLY, /* a kind only a hub writes (review.batch, decision.* ...) */
   CM_REC_OTHER,
+  CM_REC_INSPECTION, /* inspection.self: an organisation's annual self-report (年检自查报告) */
+  CM_REC_PLAN,       /* plan.annual: an organisation's plan for a year (工作计划) */
+  CM_REC_SUMMARY,    /* summary.annual: its year-end summary (年终总结) */
 } cm_rec_kind;
 
 /* The level that wrote an entry. */
@@ -84,9 +89,26 @@ typedef struct cm_rec_rect {
   const char *org, *decision, *content;
 } cm_rec_rect;
 
+/* inspection.self: the organisation's self-report for a finished year with
+ * the community committee's opinion.  Money in fen (分). */
+typedef struct cm_rec_inspection {
+  const char *org, *problems, *plans, *opinion, *opinion_text;
+  int64_t year, activities, members, joined, left, party_members;
+  int64_t funds_received, funds_used;
+} cm_rec_inspection;
+
+/* plan.annual and summary.annual: texts are goals + activities (a plan) or
+ * results + problems (a summary); count is the planned or held activities. */
+typedef struct cm_rec_plan {
+  const char *org, *text1, *text2;
+  int64_t year, count;
+} cm_rec_plan;
+
 typedef struct cm_rec_body {
   cm_rec_kind kind;
   union {
+    cm_rec_inspection inspection;
+    cm_rec_plan plan; /* plan.annual and summary.annual */
     cm_rec_org org; /* org.filed and org.amended */
     cm_rec_dissolve dissolve;
     cm_rec_report report;
@@ -145,6 +167,9 @@ cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx
  * gives the counts without the texts). */
 cm_rc cm_rec_report_counts(int64_t activities, int64_t participants, int64_t party_participants,
                            cm_err *err);
+
+/* The organisation a typed body is about (for its facts), or NULL. */
+const char *cm_rec_body_org(const cm_rec_body *b);
 
 /* a + b, held at INT64_MAX (figures add many bounded counts; they never wrap). */
 int64_t cm_rec_add(int64_t a, int64_t b);

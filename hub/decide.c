@@ -36,7 +36,7 @@ cm_rc hub_decision_kind_parse(const char *s, hub_decision_kind *kind_out, cm_err
 }
 
 /* Check the fields of d against its kind. */
-static cm_rc decision_check(const hub_decision *d, cm_err *err) {
+static cm_rc decision_check(const hub_decision *d, int year, cm_err *err) {
   uint64_t t;
   if (!hub_decision_kind_name(d->kind)) return cm_errf(err, CM_ERR_INVALID, "没有这种决定 / unknown decision");
   if ((d->org && *d->org) == (d->community && *d->community))
@@ -58,6 +58,10 @@ static cm_rc decision_check(const hub_decision *d, cm_err *err) {
                    d->result, d->result);
   if (d->kind == HUB_DECIDE_INSPECT && (!d->result || !*d->result))
     return cm_errf(err, CM_ERR_INVALID, "检查需要写明结果（--result pass|rectify|fail） / an inspection needs --result pass|rectify|fail");
+  if (year && (d->kind != HUB_DECIDE_INSPECT || !d->org || !*d->org))
+    return cm_errf(err, CM_ERR_INVALID, "年检结果针对一个组织（--org ID）");
+  if (year && d->result && strcmp(d->result, "rectify") == 0 && (!d->deadline || !*d->deadline))
+    return cm_errf(err, CM_ERR_INVALID, "限期整改须给出整改期限（--deadline YYYY-MM-DD）");
   if (d->kind == HUB_DECIDE_REVOKE && (!d->org || !*d->org))
     return cm_errf(err, CM_ERR_INVALID, "撤销备案需要指定组织（--org 备案编号） / a revocation names the organisation (--org ID)");
   return CM_OK;
@@ -68,7 +72,7 @@ cm_rc hub_decide_check(hub_ctx *ctx, const hub_decision *d, char *community_out,
   uint8_t to[PROTO_KEY_BYTES];
   hub_author a;
   int found = 0;
-  cm_rc rc = decision_check(d, err);
+  cm_rc rc = decision_check(d, 0, err);
   if (cap) community_out[0] = '\0';
   if (rc) return rc;
   pthread_mutex_lock(&ctx->lock);
@@ -91,13 +95,18 @@ cm_rc hub_decide_check(hub_ctx *ctx, const hub_decision *d, char *community_out,
 
 cm_rc hub_decide(hub_ctx *ctx, const hub_decision *d, const char *operator_name,
                  char *record_out, size_t record_cap, cm_err *err) {
+  return hub_decide_year(ctx, d, 0, operator_name, record_out, record_cap, err);
+}
+
+cm_rc hub_decide_year(hub_ctx *ctx, const hub_decision *d, int year, const char *operator_name,
+                      char *record_out, size_t record_cap, cm_err *err) {
   uint8_t to[PROTO_KEY_BYTES];
   char to_hex[PROTO_KEY_HEX], kind[32];
   hub_author a;
   int found = 0;
   uint64_t seq = 0;
   json_t *body = NULL;
-  cm_rc rc = decision_check(d, err);
+  cm_rc rc = decision_check(d, year, err);
 
   if (record_out && record_cap) record_out[0] = '\0';
   if (rc) return rc;
@@ -133,6 +142,7 @@ cm_rc hub_decide(hub_ctx *ctx, const hub_decision *d, const char *operator_name,
     json_object_set_new(body, "result", json_string(d->result ? d->result : ""));
     json_object_set_new(body, "by", json_string(hub_role_name(ctx->role)));
     json_object_set_new(body, "operator", json_string(operator_name ? operator_name : ""));
+    if (year) json_object_set_new(body, "year", json_integer(year));
   }
   rc = body ? hub_log_append_locked(ctx, kind, body, &seq, err)
             : cm_errf(err, CM_ERR_NOMEM, "out of memory writing a decision");
@@ -169,8 +179,9 @@ cm_rc hub_decisions_list(hub_ctx *ctx, json_t **out, cm_err *err) {
     const char *kind = json_string_value(json_object_get(d, "kind"));
     const char *deadline = json_string_value(json_object_get(d, "deadline"));
     /* Dates compare as strings: YYYY-MM-DD, Asia/Shanghai on both sides. */
-    int overdue = kind && strcmp(kind, "criticize") == 0 && !closed && deadline && *deadline &&
-                  strcmp(deadline, today) < 0;
+    /* an inspection to rectify by a deadline is closed like a criticism */
+    int overdue = kind && (strcmp(kind, "criticize") == 0 || strcmp(kind, "inspect") == 0) &&
+                  !closed && deadline && *deadline && strcmp(deadline, today) < 0;
     json_object_set_new(d, "closed", json_boolean(closed));
     json_object_set_new(d, "overdue", json_boolean(overdue));
   }

@@ -57,6 +57,12 @@ cm_rc hub_decide_check(hub_ctx *ctx, const hub_decision *d, char *community_out,
 cm_rc hub_decide(hub_ctx *ctx, const hub_decision *d, const char *operator_name,
                  char *record_out, size_t record_cap, cm_err *err);
 
+/* The same for the result of an annual inspection (年检, hub/year.h): d is
+ * an inspection of one organisation and the body carries "year"; a result
+ * "rectify" needs a deadline. */
+cm_rc hub_decide_year(hub_ctx *ctx, const hub_decision *d, int year, const char *operator_name,
+                      char *record_out, size_t record_cap, cm_err *err);
+
 /* Decisions this hub knows (its own, and at a street those relayed from the
  * district), newest first: {"record", "kind", "by", "org", "community",
  * "deadline", "result", "reason", "operator", "time_ms", "closed" (criticism

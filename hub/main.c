@@ -24,6 +24,7 @@
 #include "usbout.h"
 #include "dashboard.h"
 #include "decide.h"
+#include "year.h"
 #include "fork.h"
 #include "forward.h"
 #include "enrolguard.h"
@@ -933,6 +934,126 @@ static int cmd_decide(const cmd_args *a) {
   return EXIT_OK;
 }
 
+/* The annual inspection (年检): list, result, due. */
+static int cmd_inspection(const cmd_args *a) {
+  opt_spec o[] = {{"year", 0, NULL},   {"result", 0, NULL},   {"deadline", 0, NULL},
+                  {"reason", 0, NULL}, {"operator", 0, NULL}, {"date", 0, NULL},
+                  {"json", 1, NULL}};
+  const char *pos[2];
+  size_t n_pos = 0;
+  int r = parse_or_help(a, "inspection", o, 7, pos, 2, &n_pos);
+  hub_ctx *ctx = NULL;
+  json_t *j = NULL;
+  cm_err err;
+  cm_rc rc;
+  int year = 0;
+  char record[PROTO_KEY_HEX + 24], today[11], last[16];
+  if (r >= 0) return r;
+  cm_err_clear(&err);
+  int is_list = n_pos == 1 && !strcmp(pos[0], "list");
+  int is_result = n_pos == 2 && !strcmp(pos[0], "result");
+  int is_due = n_pos == 1 && !strcmp(pos[0], "due");
+  if (!is_list && !is_result && !is_due)
+    return usage_error("用法：inspection list [--year YYYY] [--json] | result ORG --year YYYY "
+                       "--result pass|rectify|fail [--deadline YYYY-MM-DD] --reason TEXT | "
+                       "due --year YYYY [--date YYYY-MM-DD]");
+  cm_date_of(cm_now_ms(), today);
+  snprintf(last, sizeof last, "%d", atoi(today) - 1);
+  if (hub_year_parse(o[0].value ? o[0].value : (is_list ? last : NULL), 1, &year, &err))
+    return usage_error("%s", err.msg);
+  rc = hub_open(a->dir, &ctx, &err);
+  if (!rc && is_result) {
+    if (!o[1].value || !o[3].value)
+      rc = cm_errf(&err, CM_ERR_INVALID, "inspection result 需要 --result 和 --reason");
+    if (!rc)
+      rc = hub_year_result(ctx, pos[1], year, o[1].value, o[2].value, o[3].value,
+                           operator_of(o[4].value), record, sizeof record, &err);
+    if (!rc) printf("%s\n", record);
+  } else if (!rc && is_due) {
+    if (o[5].value) rc = hub_year_due_set(ctx, year, o[5].value, &err);
+    if (!rc) rc = hub_year_due(ctx, year, today, &err);
+    if (!rc) printf("%d年度的年检自查报告截止日期：%s\n", year, today);
+  } else if (!rc) {
+    rc = hub_year_progress(ctx, year, NULL, &j, &err);
+    if (!rc && o[6].value) {
+      print_json(j);
+    } else if (!rc) {
+      size_t i;
+      json_t *x, *t = json_object_get(j, "totals");
+      printf("%d年度年检：应检 %lld，已报自查 %lld（逾期 %lld），已检 %lld：合格 %lld，"
+             "限期整改 %lld（已整改 %lld），不合格 %lld；未报 %lld\n",
+             year, (long long)json_integer_value(json_object_get(t, "expected")),
+             (long long)json_integer_value(json_object_get(t, "self_reported")),
+             (long long)json_integer_value(json_object_get(t, "late")),
+             (long long)json_integer_value(json_object_get(t, "inspected")),
+             (long long)json_integer_value(json_object_get(t, "pass")),
+             (long long)json_integer_value(json_object_get(t, "rectify")),
+             (long long)json_integer_value(json_object_get(t, "rectified")),
+             (long long)json_integer_value(json_object_get(t, "fail")),
+             (long long)json_integer_value(json_object_get(t, "missing")));
+      json_array_foreach(json_object_get(j, "organisations"), i, x) {
+        cm_term_printf("%s\t%s\t%s\t%s\t%s\t%s\n", json_string_value(json_object_get(x, "org")),
+                       json_string_value(json_object_get(x, "community")),
+                       json_string_value(json_object_get(x, "name")),
+                       json_is_true(json_object_get(x, "self_reported")) ? "已报" : "未报",
+                       *json_string_value(json_object_get(x, "result"))
+                           ? json_string_value(json_object_get(x, "result"))
+                           : "-",
+                       json_string_value(json_object_get(x, "deadline")));
+      }
+    }
+  }
+  hub_close(ctx);
+  json_decref(j);
+  return rc ? fail(rc, &err) : EXIT_OK;
+}
+
+/* Plans and year-end summaries (计划总结): who has submitted them. */
+static int cmd_plan(const cmd_args *a) {
+  opt_spec o[] = {{"year", 0, NULL}, {"json", 1, NULL}};
+  const char *pos[1];
+  size_t n_pos = 0;
+  int r = parse_or_help(a, "plan", o, 2, pos, 1, &n_pos);
+  hub_ctx *ctx = NULL;
+  json_t *j = NULL, *x;
+  cm_err err;
+  int year = 0;
+  size_t i;
+  char today[11];
+  if (r >= 0) return r;
+  cm_err_clear(&err);
+  if (n_pos != 1 || strcmp(pos[0], "list") != 0)
+    return usage_error("用法：plan list [--year YYYY] [--json]");
+  cm_date_of(cm_now_ms(), today);
+  today[4] = '\0';
+  if (hub_year_parse(o[0].value ? o[0].value : today, 0, &year, &err))
+    return usage_error("%s", err.msg);
+  cm_rc rc = hub_open(a->dir, &ctx, &err);
+  if (!rc) rc = hub_year_plans(ctx, year, NULL, &j, &err);
+  hub_close(ctx);
+  if (!rc && o[1].value) {
+    print_json(j);
+  } else if (!rc) {
+    json_t *t = json_object_get(j, "totals");
+    printf("%d年度：应报 %lld，工作计划 %lld（逾期 %lld），年终总结 %lld（逾期 %lld）\n", year,
+           (long long)json_integer_value(json_object_get(t, "expected")),
+           (long long)json_integer_value(json_object_get(t, "plans")),
+           (long long)json_integer_value(json_object_get(t, "plans_late")),
+           (long long)json_integer_value(json_object_get(t, "summaries")),
+           (long long)json_integer_value(json_object_get(t, "summaries_late")));
+    json_array_foreach(json_object_get(j, "organisations"), i, x) {
+      const char *pd = json_string_value(json_object_get(x, "plan_date"));
+      const char *sd = json_string_value(json_object_get(x, "summary_date"));
+      cm_term_printf("%s\t%s\t%s\t计划:%s\t总结:%s\n", json_string_value(json_object_get(x, "org")),
+                     json_string_value(json_object_get(x, "community")),
+                     json_string_value(json_object_get(x, "name")), *pd ? pd : "未报",
+                     *sd ? sd : "未报");
+    }
+  }
+  json_decref(j);
+  return rc ? fail(rc, &err) : EXIT_OK;
+}
+
 /* activity declare (street-level organisations) */
 static int activity_declare(hub_ctx *ctx, const cmd_args *rest) {
   opt_spec o[] = {{"id", 0, NULL},    {"org", 0, NULL},      {"date", 0, NULL},
@@ -1371,6 +1492,16 @@ static const hub_command commands[] = {
    "YYYY-MM-DD] [--result pass|rectify|fail] --reason TEXT | list [--json]",
    "记录一项发给组织所在社区的决定（区协会的决定经街道分会转达）。\n"
    "批评须给 --deadline，整改报告通过后结案；list 把逾期的标为 OVERDUE。"},
+  {"inspection", cmd_inspection,
+   "list [--year YYYY] [--json] | result ORG --year YYYY --result pass|rectify|fail "
+   "[--deadline YYYY-MM-DD] --reason TEXT [--operator NAME] | due --year YYYY [--date YYYY-MM-DD]",
+   "年检。list：某一年度（默认上一年）的年检进度：应检、已报自查报告（逾期）、已检及结果、未报，\n"
+   "每个组织一行。result：街道分会对组织年检的结果：pass 合格、rectify 限期整改（须给\n"
+   "--deadline，整改报告通过后结案）、fail 不合格（提请区协会撤销备案）；结果下达组织所在社区，\n"
+   "最后一行打印记录编号。due：显示或设置（--date）该年度自查报告的截止日期（默认次年1月31日）。"},
+  {"plan", cmd_plan, "list [--year YYYY] [--json]",
+   "计划总结：某一年度（默认今年）各组织是否已报年度工作计划（1月31日前）和年终总结\n"
+   "（次年1月31日前），每个组织一行，未报的写“未报”。"},
   {"activity", cmd_activity,
    "list [--json] | ack ID [--note TEXT] | return ID --note TEXT | declare --org ID "
    "--date YYYY-MM-DD --title TEXT [--id ID] [--place P] [--expected N] [--description D]",

@@ -285,24 +285,6 @@ static cm_rc refuse_entry(hub_ctx *ctx, const proto_entry *e, const cm_err *why,
   return rc;
 }
 
-/* The organisation a typed body names (for its facts). */
-static const char *body_org(const cm_rec_body *b) {
-  switch (b->kind) {
-  case CM_REC_ORG_AMENDED:
-    return b->u.org.id;
-  case CM_REC_ORG_DISSOLVED:
-    return b->u.dissolve.id;
-  case CM_REC_REPORT:
-    return b->u.report.org;
-  case CM_REC_ACTIVITY:
-    return b->u.activity.org;
-  case CM_REC_RECTIFICATION:
-    return b->u.rect.org;
-  default:
-    return NULL;
-  }
-}
-
 /* The domain core's verdict on e (not a monthly report): *refused_out 1 when
  * it breaks authority or bounds (then marked refused). */
 static cm_rc gate(hub_ctx *ctx, const proto_entry *e, const cm_rec_def *def,
@@ -318,7 +300,7 @@ static cm_rc gate(hub_ctx *ctx, const proto_entry *e, const cm_rec_def *def,
     goto out;
   }
   if (!verdict) {
-    rc = hub_project_rec_ctx(ctx, e->author, e->time_ms, received_ms, body_org(&b), &c, err);
+    rc = hub_project_rec_ctx(ctx, e->author, e->time_ms, received_ms, cm_rec_body_org(&b), &c, err);
     if (rc) goto out;
     if (b.kind == CM_REC_RECTIFICATION) {
       uint8_t to[PROTO_KEY_BYTES];

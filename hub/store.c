@@ -2384,3 +2384,77 @@ cm_rc hub_store_org_versions_json(hub_store *st, const uint8_t author[PROTO_KEY_
                  " WHERE f.author = ?1 AND f.id = ?2 AND f.seq < ?3 ORDER BY f.seq",
                  out, err, "kti", author, id, before_seq);
 }
+
+/* ---- the year of an organisation: annual inspection (hub/year.c) ---- */
+
+cm_rc hub_store_inspections_json(hub_store *st, int64_t year, const uint8_t self[PROTO_KEY_BYTES],
+                                 json_t **out, cm_err *err) {
+  /* Per organisation of a community that counts in the year (accepted and
+   * filed by its last day; revoked only when that year's result is known):
+   * its newest self-report of the year that was not refused, and the newest
+   * result of the year by this hub or by the street that enrolled its
+   * community.  Bodies are read from the signed entries themselves, so that
+   * rebuild needs no table of its own. */
+  return rv_rows(
+      st,
+      "WITH o AS (SELECT o.author AS author, o.id AS id, o.status AS status,"
+      "  coalesce(CASE WHEN json_valid(o.data) THEN o.data->>'name' END, '') AS name,"
+      "  c.name AS community, c.code AS code, c.street_name AS street,"
+      "  (SELECT max(e.seq) FROM entries e WHERE e.author = o.author"
+      "   AND e.kind = 'inspection.self' AND json_valid(CAST(e.body AS TEXT))"
+      "   AND CAST(e.body AS TEXT)->>'org' = o.id AND CAST(e.body AS TEXT)->>'year' = ?1"
+      "   AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))"
+      "   AS self_seq,"
+      "  (SELECT d.record FROM decisions d JOIN entries de ON de.author = d.author"
+      "   AND de.seq = d.seq WHERE d.kind = 'inspect' AND d.org = o.id AND d.to_key = o.author"
+      "   AND json_valid(CAST(de.body AS TEXT)) AND CAST(de.body AS TEXT)->>'year' = ?1"
+      "   AND (d.author = ?2 OR d.author = (SELECT a.enrolled_by FROM authors a"
+      "    WHERE a.key = o.author))"
+      "   ORDER BY d.time_ms DESC, d.seq DESC LIMIT 1) AS result_record"
+      " FROM organisations o JOIN communities c ON c.key = o.author"
+      " WHERE o.filed <> '' AND o.filed <= (?1 || '-12-31') AND o.dissolved = 0"
+      "  AND o.status IN ('accepted', 'revoked'))"
+      "SELECT o.street AS street, o.community AS community, o.code AS code, o.id AS org,"
+      " o.name AS name, o.status AS status, o.self_seq AS self_seq,"
+      " se.time_ms AS self_time_ms,"
+      " coalesce(CAST(se.body AS TEXT)->>'opinion', '') AS opinion,"
+      " coalesce(CAST(se.body AS TEXT)->>'activities', 0) AS activities,"
+      " coalesce(CAST(se.body AS TEXT)->>'members', 0) AS members,"
+      " coalesce(d.record, '') AS result_record, coalesce(d.result, '') AS result,"
+      " coalesce(d.deadline, '') AS deadline, coalesce(d.reason, '') AS reason,"
+      " coalesce(d.by_level, '') AS by,"
+      " EXISTS(SELECT 1 FROM closures x WHERE x.decision = d.record) AS closed"
+      " FROM o LEFT JOIN entries se ON se.author = o.author AND se.seq = o.self_seq"
+      " LEFT JOIN decisions d ON d.record = o.result_record"
+      " WHERE o.status = 'accepted' OR d.record IS NOT NULL"
+      " ORDER BY o.street, o.code, o.id",
+      out, err, "ik", year, self);
+}
+
+cm_rc hub_store_plans_json(hub_store *st, int64_t year, json_t **out, cm_err *err) {
+  /* Per organisation of a community that counts in the year (accepted,
+   * filed by its last day, not dissolved): when its newest plan.annual and
+   * summary.annual of the year that were not refused were written. */
+  return rv_rows(
+      st,
+      "WITH o AS (SELECT o.author AS author, o.id AS id,"
+      "  coalesce(CASE WHEN json_valid(o.data) THEN o.data->>'name' END, '') AS name,"
+      "  c.name AS community, c.code AS code, c.street_name AS street"
+      " FROM organisations o JOIN communities c ON c.key = o.author"
+      " WHERE o.filed <> '' AND o.filed <= (?1 || '-12-31') AND o.dissolved = 0"
+      "  AND o.status = 'accepted')"
+      "SELECT o.street AS street, o.community AS community, o.code AS code, o.id AS org,"
+      " o.name AS name,"
+      " (SELECT e.time_ms FROM entries e WHERE e.author = o.author AND e.kind = 'plan.annual'"
+      "  AND json_valid(CAST(e.body AS TEXT)) AND CAST(e.body AS TEXT)->>'org' = o.id"
+      "  AND CAST(e.body AS TEXT)->>'year' = ?1 AND NOT EXISTS(SELECT 1 FROM refusals f"
+      "  WHERE f.author = e.author AND f.seq = e.seq) ORDER BY e.seq DESC LIMIT 1)"
+      "  AS plan_time_ms,"
+      " (SELECT e.time_ms FROM entries e WHERE e.author = o.author AND e.kind = 'summary.annual'"
+      "  AND json_valid(CAST(e.body AS TEXT)) AND CAST(e.body AS TEXT)->>'org' = o.id"
+      "  AND CAST(e.body AS TEXT)->>'year' = ?1 AND NOT EXISTS(SELECT 1 FROM refusals f"
+      "  WHERE f.author = e.author AND f.seq = e.seq) ORDER BY e.seq DESC LIMIT 1)"
+      "  AS summary_time_ms"
+      " FROM o ORDER BY o.street, o.code, o.id",
+      out, err, "i", year);
+}

@@ -547,4 +547,20 @@ cm_rc hub_store_street_org_names(hub_store *st, const char *street, json_t **out
 cm_rc hub_store_org_versions_json(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                   const char *id, int64_t before_seq, json_t **out, cm_err *err);
 
+/* The annual inspection (年检) of year, one row per organisation of a
+ * community that counts in it: {"street", "community", "code", "org", "name",
+ * "status", "self_seq" (null: no self-report), "self_time_ms", "opinion",
+ * "activities", "members", "result_record", "result" ("" none, pass,
+ * rectify, fail), "deadline", "reason", "by", "closed"}; results count when
+ * written by self (this hub's key) or the street that enrolled the
+ * community.  New reference in *out. */
+cm_rc hub_store_inspections_json(hub_store *st, int64_t year, const uint8_t self[PROTO_KEY_BYTES],
+                                 json_t **out, cm_err *err);
+
+/* Plans and year-end summaries of year, one row per organisation of a
+ * community that counts in it: {"street", "community", "code", "org", "name",
+ * "plan_time_ms", "summary_time_ms"} (author times of the newest not refused,
+ * null when none).  New reference in *out. */
+cm_rc hub_store_plans_json(hub_store *st, int64_t year, json_t **out, cm_err *err);
+
 #endif

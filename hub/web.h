@@ -58,6 +58,10 @@ extern const cm_http_route hub_web_routes[];
 extern const size_t hub_web_nroutes;
 extern const cm_http_route hub_web_dashboard_routes[];
 extern const size_t hub_web_dashboard_nroutes;
+/* The annual inspection's pages and API answer (hub/web_year.c), mounted
+ * before the dashboard's (its /api/v1/dashboard/{} would take them). */
+extern const cm_http_route hub_web_year_routes[];
+extern const size_t hub_web_year_nroutes;
 
 /* One table for the server: pages, dashboard, "/" fallback, then api[0..n_api).
  * *routes_out malloc'd (caller frees; the strings are static). */

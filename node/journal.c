@@ -58,25 +58,7 @@ static cm_rc core_check(node_ctx *ctx, const char *kind, const uint8_t *p, size_
   rc = store_meta_get(ctx, "code", c.prefix, sizeof c.prefix, NULL);
   if (rc) c.prefix[0] = '\0';
   rc = CM_OK;
-  switch (b.kind) {
-  case CM_REC_ORG_AMENDED:
-    org_id = b.u.org.id;
-    break;
-  case CM_REC_ORG_DISSOLVED:
-    org_id = b.u.dissolve.id;
-    break;
-  case CM_REC_REPORT:
-    org_id = b.u.report.org;
-    break;
-  case CM_REC_ACTIVITY:
-    org_id = b.u.activity.org;
-    break;
-  case CM_REC_RECTIFICATION:
-    org_id = b.u.rect.org;
-    break;
-  default:
-    break;
-  }
+  org_id = cm_rec_body_org(&b);
   if (org_id && store_org_get(ctx, org_id, &org, NULL) == CM_OK && org) {
     c.org_known = 1;
     const char *filed = json_string_value(json_object_get(org, "filed"));

@@ -31,6 +31,7 @@
 #include "staff.h"
 #include "sync.h"
 #include "web.h"
+#include "year.h"
 
 enum { EXIT_USAGE = CM_EXIT_USAGE };
 
@@ -369,6 +370,103 @@ static int cmd_rectification_file(args *a) {
   return rc ? fail(rc, &e) : 0;
 }
 
+static int cmd_inspection_file(args *a) {
+  node_ctx *ctx = NULL;
+  char record[NODE_RECORD_ID_MAX];
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  node_inspection_input in = {opt(a, "--org"),           opt(a, "--year"),
+                              opt(a, "--activities"),    opt(a, "--members"),
+                              opt(a, "--joined"),        opt(a, "--left"),
+                              opt(a, "--party-members"), opt(a, "--funds-received"),
+                              opt(a, "--funds-used"),    opt(a, "--problems"),
+                              opt(a, "--plans"),         opt(a, "--opinion"),
+                              opt(a, "--opinion-text")};
+  cm_rc rc = node_inspection_file(ctx, &in, record, &e);
+  if (!rc) printf("%s\n", record);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_inspection_list(args *a) {
+  node_ctx *ctx = NULL;
+  json_t *list = NULL;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_inspection_list(ctx, &list, &e);
+  if (!rc && opt(a, "--json")) {
+    print_json(list);
+  } else if (!rc) {
+    size_t i;
+    json_t *o;
+    json_array_foreach(json_object_get(list, "reports"), i, o)
+      cm_term_printf("自查\t%s\t%lld\t%s\t%s\n", js(o, "org"),
+                     (long long)json_integer_value(json_object_get(o, "year")), js(o, "opinion"),
+                     js(o, "record"));
+    json_array_foreach(json_object_get(list, "results"), i, o)
+      cm_term_printf("结果\t%s\t%lld\t%s\t%s\t%s\n", js(o, "org"),
+                     (long long)json_integer_value(json_object_get(o, "year")), js(o, "result"),
+                     js(o, "deadline")[0] ? js(o, "deadline") : "-", js(o, "reason"));
+  }
+  json_decref(list);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+/* plan file / summary file: one command body, the kind by which was asked. */
+static int plan_file(args *a, int summary) {
+  node_ctx *ctx = NULL;
+  char record[NODE_RECORD_ID_MAX];
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  node_plan_input in = {summary,         opt(a, "--org"),   opt(a, "--year"),
+                        opt(a, "--goals"), opt(a, "--activities"), opt(a, "--count"),
+                        opt(a, "--results"), opt(a, "--problems")};
+  cm_rc rc = node_plan_file(ctx, &in, record, &e);
+  if (!rc) printf("%s\n", record);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_plan_file(args *a) {
+  return plan_file(a, 0);
+}
+
+static int cmd_summary_file(args *a) {
+  return plan_file(a, 1);
+}
+
+static int cmd_plan_list(args *a) {
+  node_ctx *ctx = NULL;
+  json_t *list = NULL;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_plan_list(ctx, NULL, 0, &list, &e);
+  if (!rc && opt(a, "--json")) {
+    print_json(list);
+  } else if (!rc) {
+    static const char *const parts[][2] = {{"plans", "计划"}, {"summaries", "总结"}};
+    for (size_t k = 0; k < 2; k++) {
+      size_t i;
+      json_t *o;
+      json_array_foreach(json_object_get(list, parts[k][0]), i, o)
+        cm_term_printf("%s\t%s\t%lld\t%s\n", parts[k][1], js(o, "org"),
+                       (long long)json_integer_value(json_object_get(o, "year")), js(o, "record"));
+    }
+  }
+  json_decref(list);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
 static int cmd_import_reports(args *a) {
   node_ctx *ctx = NULL;
   size_t n = 0;
@@ -605,6 +703,13 @@ static const char *const o_act[] = {"--org", "--date", "--title", "--place", "--
 static const char *const o_attach[] = {"--org", "--title", "--heading", "--record", NULL};
 static const char *const o_dossier[] = {"--org", "--zip", NULL};
 static const char *const o_rect[] = {"--org", "--decision", "--content", NULL};
+static const char *const o_insp[] = {"--org", "--year", "--activities", "--members", "--joined",
+                                     "--left", "--party-members", "--funds-received",
+                                     "--funds-used", "--problems", "--plans", "--opinion",
+                                     "--opinion-text", NULL};
+static const char *const o_plan[] = {"--org", "--year", "--goals", "--activities", "--count", NULL};
+static const char *const o_summary[] = {"--org", "--year", "--results", "--problems", "--count",
+                                        NULL};
 static const char *const f_inbox[] = {"--json", "--keep-unread", NULL};
 static const char *const o_serve[] = {"--listen", NULL};
 static const char *const f_serve[] = {"--allow-remote", NULL};
@@ -657,6 +762,28 @@ static const command commands[] = {
      "组织的档案：本社区的全部记录和附件，按备案材料、活动材料、人员材料、评比材料、计划总结材料、\n"
      "变更材料分类，各类按时间排列。不给 --zip 时把可打印的网页打印到标准输出；给 --zip 时写成\n"
      "一个 ZIP（index.html 和 files/ 下的全部附件），可以交给别人。"},
+    {"inspection", "file", cmd_inspection_file, o_insp, f_none, 0, 0,
+     "inspection file --org ID --year YYYY --activities N --members N --party-members N\n"
+     "                [--joined N] [--left N] --funds-received 元 --funds-used 元\n"
+     "                [--problems TEXT] [--plans TEXT] --opinion agree|rectify|disagree\n"
+     "                [--opinion-text TEXT]",
+     "年检自查报告：组织上一年度（已结束的年度）的活动次数、现有成员及增减、党员人数、\n"
+     "经费收支（元，最多两位小数）、存在问题和下年计划，附社区居委会意见：\n"
+     "agree 同意、rectify 整改、disagree 不同意（后两者须写 --opinion-text）。\n"
+     "同一组织同一年度的第二份更正第一份。最后一行打印记录编号。"},
+    {"inspection", "list", cmd_inspection_list, o_none, f_json, 0, 0, "inspection list [--json]",
+     "本社区的年检自查报告（自查）和街道分会的年检结果（结果：合格 pass、限期整改 rectify\n"
+     "及整改期限、不合格 fail）。"},
+    {"plan", "file", cmd_plan_file, o_plan, f_none, 0, 0,
+     "plan file --org ID --year YYYY --goals TEXT --activities TEXT [--count N]",
+     "组织的年度工作计划：工作目标、计划开展的活动（--count 计划活动次数）。只能为今年或明年\n"
+     "制定；同一组织同一年度的第二份更正第一份。最后一行打印记录编号。"},
+    {"summary", "file", cmd_summary_file, o_summary, f_none, 0, 0,
+     "summary file --org ID --year YYYY --results TEXT --count N [--problems TEXT]",
+     "组织的年终总结：工作成效、全年活动次数（--count）、存在问题。只能总结今年或以前的年度；\n"
+     "同一组织同一年度的第二份更正第一份。最后一行打印记录编号。"},
+    {"plan", "list", cmd_plan_list, o_none, f_json, 0, 0, "plan list [--json]",
+     "本社区各组织的年度工作计划和年终总结：种类、组织、年度、记录编号。"},
     {"import", "reports", cmd_import_reports, o_none, f_none, 1, 1, "import reports FILE.csv",
      "从 CSV 文件导入月报（UTF-8，可带 BOM）。表头为中文：\n"
      "备案编号,月份,活动次数,参加人次,党员参加人次,活动内容,服务范围,好人好事\n"

@@ -747,3 +747,145 @@ cm_rc node_org_amendments(node_ctx *ctx, const char *id, json_t **out, cm_err *e
   *out = w.out;
   return CM_OK;
 }
+
+/* ---- annual inspection (年检) ---- */
+
+static const field F_YEAR = {"年度", "--year"}, F_MEMBERS_NOW = {"现有成员人数", "--members"},
+                   F_JOINED = {"新加入成员", "--joined"}, F_LEFT = {"退出成员", "--left"},
+                   F_YEAR_ACTS = {"全年活动次数", "--activities"},
+                   F_FUNDS_IN = {"收到经费（元）", "--funds-received"},
+                   F_FUNDS_OUT = {"使用经费（元）", "--funds-used"},
+                   F_PROBLEMS = {"存在问题", "--problems"}, F_PLANS = {"下年计划", "--plans"},
+                   F_OPINION = {"社区意见", "--opinion"},
+                   F_OPINION_TEXT = {"社区意见说明", "--opinion-text"};
+
+/* Yuan as typed ("1234", "1234.5", "1234.56") to fen, 0..CM_REC_FEN_MAX. */
+static cm_rc yuan_in(const field *f, const char *v, int64_t *fen_out, cm_err *err) {
+  int64_t yuan = 0, fen = 0;
+  const char *p = v;
+  if (!given(v))
+    return cm_errf(err, CM_ERR_INVALID, "缺少必填项「%s」 / missing required field %s", f->zh,
+                   f->flag);
+  while (*p >= '0' && *p <= '9' && yuan <= CM_REC_FEN_MAX) yuan = yuan * 10 + (*p++ - '0');
+  int ok = p != v && yuan <= CM_REC_FEN_MAX / 100;
+  if (ok && *p == '.') {
+    p++;
+    for (int i = 0; i < 2; i++) {
+      fen *= 10;
+      if (*p >= '0' && *p <= '9') fen += *p++ - '0';
+    }
+  }
+  if (!ok || *p)
+    return cm_errf(err, CM_ERR_INVALID,
+                   "「%s」应为不超过%lld元、最多两位小数的金额 / %s must be an amount in yuan "
+                   "(at most %lld, two decimals): %s",
+                   f->zh, (long long)(CM_REC_FEN_MAX / 100), f->flag,
+                   (long long)(CM_REC_FEN_MAX / 100), v);
+  *fen_out = yuan * 100 + fen;
+  return CM_OK;
+}
+
+typedef struct insp_job {
+  json_t *body;
+  uint64_t seq;
+} insp_job;
+
+static cm_rc insp_tx(node_ctx *ctx, void *arg, cm_err *err) {
+  insp_job *j = arg;
+  cm_rc rc = org_active(ctx, json_string_value(json_object_get(j->body, "org")), NULL, err);
+  if (!rc) rc = journal_append_in_tx(ctx, "inspection.self", j->body, &j->seq, err);
+  return rc;
+}
+
+cm_rc node_inspection_file(node_ctx *ctx, const node_inspection_input *in,
+                           char record_out[NODE_RECORD_ID_MAX], cm_err *err) {
+  json_t *org = NULL, *problems = NULL, *plans = NULL, *opinion = NULL, *otext = NULL;
+  int64_t year = 0, acts = 0, members = 0, joined = 0, left = 0, party = 0, fin = 0, fout = 0;
+  insp_job j = {NULL, 0};
+  cm_rc rc = text_in(&F_ORG, in->org, 1, &org, err);
+  if (!rc) rc = count_in(&F_YEAR, in->year, 9999, &year, err);
+  if (!rc) rc = count_in(&F_YEAR_ACTS, in->activities, CM_REC_YEAR_ACTIVITIES_MAX, &acts, err);
+  if (!rc) rc = count_in(&F_MEMBERS_NOW, in->members, NODE_MAX_MEMBERS, &members, err);
+  if (!rc && given(in->joined)) rc = count_in(&F_JOINED, in->joined, NODE_MAX_MEMBERS, &joined, err);
+  if (!rc && given(in->left)) rc = count_in(&F_LEFT, in->left, NODE_MAX_MEMBERS, &left, err);
+  if (!rc) rc = count_in(&F_PARTY, in->party_members, NODE_MAX_MEMBERS, &party, err);
+  if (!rc) rc = yuan_in(&F_FUNDS_IN, in->funds_received, &fin, err);
+  if (!rc) rc = yuan_in(&F_FUNDS_OUT, in->funds_used, &fout, err);
+  if (!rc) rc = text_in(&F_PROBLEMS, in->problems, 0, &problems, err);
+  if (!rc) rc = text_in(&F_PLANS, in->plans, 0, &plans, err);
+  if (!rc) rc = text_in(&F_OPINION, in->opinion, 1, &opinion, err);
+  if (!rc)
+    rc = text_in(&F_OPINION_TEXT, in->opinion_text, !in->opinion || strcmp(in->opinion, "agree") != 0,
+                 &otext, err);
+  if (!rc) {
+    /* The domain core (common/records.c) checks every bound on the exact
+     * bytes before they are signed: year, party members, the opinion. */
+    j.body = json_pack("{s:O,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:O,s:O,s:O,s:O}", "org", org,
+                       "year", (json_int_t)year, "activities", (json_int_t)acts, "members",
+                       (json_int_t)members, "joined", (json_int_t)joined, "left", (json_int_t)left,
+                       "party_members", (json_int_t)party, "funds_received", (json_int_t)fin,
+                       "funds_used", (json_int_t)fout, "problems", problems, "plans", plans,
+                       "opinion", opinion, "opinion_text", otext);
+    rc = j.body ? journal_tx(ctx, insp_tx, &j, err) : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  }
+  if (!rc && record_out) journal_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
+  json_decref(org);
+  json_decref(problems);
+  json_decref(plans);
+  json_decref(opinion);
+  json_decref(otext);
+  json_decref(j.body);
+  return rc;
+}
+
+/* ---- plans and year-end summaries (计划总结) ---- */
+
+static const field F_GOALS = {"工作目标", "--goals"},
+                   F_PLANNED = {"计划开展的活动", "--activities"},
+                   F_PLANNED_N = {"计划活动次数", "--count"}, F_HELD_N = {"全年活动次数", "--count"},
+                   F_RESULTS = {"工作成效", "--results"};
+
+typedef struct plan_job {
+  const char *kind;
+  json_t *body;
+  uint64_t seq;
+} plan_job;
+
+static cm_rc plan_tx(node_ctx *ctx, void *arg, cm_err *err) {
+  plan_job *j = arg;
+  cm_rc rc = org_active(ctx, json_string_value(json_object_get(j->body, "org")), NULL, err);
+  if (!rc) rc = journal_append_in_tx(ctx, j->kind, j->body, &j->seq, err);
+  return rc;
+}
+
+cm_rc node_plan_file(node_ctx *ctx, const node_plan_input *in,
+                     char record_out[NODE_RECORD_ID_MAX], cm_err *err) {
+  json_t *org = NULL, *t1 = NULL, *t2 = NULL;
+  int64_t year = 0, n = 0;
+  plan_job j = {in->summary ? "summary.annual" : "plan.annual", NULL, 0};
+  cm_rc rc = text_in(&F_ORG, in->org, 1, &org, err);
+  if (!rc) rc = count_in(&F_YEAR, in->year, 9999, &year, err);
+  if (!rc && in->summary) {
+    rc = text_in(&F_RESULTS, in->results, 1, &t1, err);
+    if (!rc) rc = text_in(&F_PROBLEMS, in->problems, 0, &t2, err);
+    if (!rc) rc = count_in(&F_HELD_N, in->count, CM_REC_YEAR_ACTIVITIES_MAX, &n, err);
+    if (!rc)
+      j.body = json_pack("{s:O,s:I,s:O,s:O,s:I}", "org", org, "year", (json_int_t)year, "results",
+                         t1, "problems", t2, "activities_held", (json_int_t)n);
+  } else if (!rc) {
+    rc = text_in(&F_GOALS, in->goals, 1, &t1, err);
+    if (!rc) rc = text_in(&F_PLANNED, in->activities, 1, &t2, err);
+    if (!rc && given(in->count))
+      rc = count_in(&F_PLANNED_N, in->count, CM_REC_YEAR_ACTIVITIES_MAX, &n, err);
+    if (!rc)
+      j.body = json_pack("{s:O,s:I,s:O,s:O,s:I}", "org", org, "year", (json_int_t)year, "goals",
+                         t1, "activities", t2, "planned_count", (json_int_t)n);
+  }
+  if (!rc) rc = j.body ? journal_tx(ctx, plan_tx, &j, err) : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!rc && record_out) journal_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
+  json_decref(org);
+  json_decref(t1);
+  json_decref(t2);
+  json_decref(j.body);
+  return rc;
+}

@@ -100,6 +100,46 @@ typedef struct node_rectification_input {
   const char *content;
 } node_rectification_input;
 
+/* Annual self-report (年检自查报告) of one organisation for a finished year,
+ * with the community committee's opinion.  Money in yuan ("1234.5"). */
+typedef struct node_inspection_input {
+  const char *org;
+  const char *year;           /* YYYY, a finished year */
+  const char *activities;     /* activities held in the year */
+  const char *members;        /* members now */
+  const char *joined;         /* members who joined in the year (optional) */
+  const char *left;           /* members who left in the year (optional) */
+  const char *party_members;
+  const char *funds_received; /* yuan, at most two decimals */
+  const char *funds_used;
+  const char *problems;
+  const char *plans;
+  const char *opinion;        /* agree | rectify | disagree */
+  const char *opinion_text;   /* required unless agree */
+} node_inspection_input;
+
+/* Write an inspection.self entry; record_out (may be NULL) gets its record id.
+ * A second one for the same organisation and year corrects the first. */
+cm_rc node_inspection_file(node_ctx *ctx, const node_inspection_input *in,
+                           char record_out[NODE_RECORD_ID_MAX], cm_err *err);
+
+/* An organisation's annual plan (工作计划: goals, planned activities, how
+ * many) or its year-end summary (年终总结: results, problems, activities
+ * held).  A later one for the same organisation and year corrects it. */
+typedef struct node_plan_input {
+  int summary;            /* 0: plan.annual, 1: summary.annual */
+  const char *org;
+  const char *year;       /* plan: this year or next; summary: this year or before */
+  const char *goals;      /* plan, required */
+  const char *activities; /* plan, required: the activities planned */
+  const char *count;      /* plan: planned activities (optional); summary: held (required) */
+  const char *results;    /* summary, required */
+  const char *problems;   /* summary */
+} node_plan_input;
+
+cm_rc node_plan_file(node_ctx *ctx, const node_plan_input *in,
+                     char record_out[NODE_RECORD_ID_MAX], cm_err *err);
+
 cm_rc node_rectification_file(node_ctx *ctx, const node_rectification_input *in,
                               char record_out[NODE_RECORD_ID_MAX], cm_err *err);
 

@@ -418,7 +418,10 @@ cm_rc store_inbox_json(node_ctx *ctx, const char *hub_hex, const char *today, js
         res = opt_str(b, "status");
       }
       json_object_set_new(item, "result", res);
-      if (!strcmp(kind, "decision.criticize")) {
+      /* A criticism, and an inspection to rectify by a deadline, stay open
+       * until the street accepts the rectification. */
+      if (!strcmp(kind, "decision.criticize") ||
+          (!strcmp(kind, "decision.inspect") && col_text(st, 9)[0])) {
         /* Open until the street accepts the rectification; overdue is judged by
          * the node's "today" (never earlier than the hub's clock). */
         int closed = sqlite3_column_type(st, 8) != SQLITE_NULL && col_text(st, 8)[0];

@@ -345,6 +345,13 @@ static const cm_http_route k_routes[] = {
     {"POST", "/activities", node_web_h_activity_declare, "declare a major activity"},
     {"GET", "/rectifications/new", node_web_h_rect_new, "rectification report form (整改报告)"},
     {"POST", "/rectifications", node_web_h_rect_file, "file a rectification report"},
+    {"GET", "/inspections", node_web_h_insp_list, "annual inspection: self-reports and results"},
+    {"GET", "/inspections/new", node_web_h_insp_new, "annual inspection self-report form (年检)"},
+    {"POST", "/inspections", node_web_h_insp_file, "file an annual self-report"},
+    {"GET", "/plans", node_web_h_plan_list, "plans and year-end summaries (计划总结)"},
+    {"GET", "/plans/new", node_web_h_plan_new, "plan form (?part=summary: year-end summary form)"},
+    {"POST", "/plans", node_web_h_plan_file, "file a plan or a year-end summary"},
+    {"GET", "/plans/print", node_web_h_plan_print, "printable plan and summary (?org=&year=)"},
     {"GET", "/inbox", node_web_h_inbox, "decisions from the street and district"},
     {"POST", "/inbox/read", node_web_h_inbox_read, "mark one decision (cursor) or all (0) read"},
     {"POST", "/sync", node_web_h_sync_now, "start a sync pass now"},
@@ -838,6 +845,8 @@ void node_web_page_begin(node_web_rq *rq, const char *title_key, const char *nav
   nav_item(rq, "/reports/new", "nav.report_new", nav);
   nav_item(rq, "/activities", "nav.activity", nav);
   nav_item(rq, "/rectifications/new", "nav.rectify", nav);
+  nav_item(rq, "/inspections", "nav.inspection", nav);
+  nav_item(rq, "/plans", "nav.plan", nav);
   nav_item(rq, "/inbox", "nav.inbox", nav);
   cm_html_raw(&rq->h, "</nav><span class=\"lang\">");
   lang_link(rq);

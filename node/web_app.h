@@ -139,6 +139,15 @@ void node_web_h_activity_declare(cm_http_req *req, cm_http_resp *resp, void *ctx
 void node_web_h_rect_new(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_rect_file(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_inbox(cm_http_req *req, cm_http_resp *resp, void *ctx);
+/* The annual inspection (web_year.c). */
+void node_web_h_insp_list(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_insp_new(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_insp_file(cm_http_req *req, cm_http_resp *resp, void *ctx);
+/* Plans and year-end summaries (web_year.c). */
+void node_web_h_plan_list(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_plan_new(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_plan_file(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_plan_print(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_inbox_read(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_sync_now(cm_http_req *req, cm_http_resp *resp, void *ctx);
 

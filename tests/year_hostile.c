@@ -1,0 +1,350 @@
+/* year_hostile.c - the annual inspection (年检) at a street hub, through the
+ * real HTTP server on 127.0.0.1 port 0 with real signed changesets: a
+ * community's self-report counts for its own organisation; a hostile
+ * enrolled community's self-report about another community's organisation,
+ * and every self-report out of bounds, is kept but refused with its reason
+ * and counted nowhere; the street's results (合格, 限期整改 closed by an
+ * accepted rectification, 不合格) move the progress, and the progress equals a
+ * recomputation from the refusals and decisions the hub holds. */
+/* cmocka needs these before it, in this order. */
+/* clang-format off */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hub/project.h"
+#include "hub/review.h"
+#include "hub/store.h"
+#include "hub/year.h"
+#include "hub_api_util.h"
+
+#define NOW_MS 1802138400000ull /* 2027-02-09 10:00 Asia/Shanghai: year 2026 is over */
+#define V_CODE "120105001001"
+#define H_CODE "120105001002"
+#define V_ORG V_CODE "-0001"
+#define V_ORG2 V_CODE "-0002"
+#define H_ORG H_CODE "-0001"
+
+static struct {
+  t_tmp tmp;
+  char dir[512];
+  hub_server *srv;
+  char base[128];
+  t_log v, h; /* victim and hostile communities */
+} g;
+
+/* POST the queued entries of lg as one changeset; the HTTP status. */
+static long push(t_log *lg) {
+  uint8_t *cs = NULL, *bundle = NULL;
+  size_t len = 0, blen = 0;
+  t_resp r;
+  assert_int_equal(t_log_build(lg, &cs, &len), 0);
+  const uint8_t *one = cs;
+  assert_int_equal(t_bundle(&one, &len, 1, &bundle, &blen), 0);
+  assert_int_equal(t_http("POST", g.base, "/api/v1/changesets", "application/vnd.linli.bundle",
+                          bundle, blen, NULL, 0, NULL, &r),
+                   0);
+  long st = r.status;
+  t_resp_free(&r);
+  free(cs);
+  free(bundle);
+  return st;
+}
+
+static void accept_all(hub_ctx *hub) {
+  json_t *list = NULL;
+  cm_err err;
+  size_t i;
+  json_t *b;
+  assert_int_equal(hub_review_list(hub, &list, &err), CM_OK);
+  json_array_foreach(list, i, b) {
+    assert_int_equal(hub_review_accept(hub, json_integer_value(json_object_get(b, "id")), "李",
+                                       NULL, 0, NULL, &err),
+                     CM_OK);
+  }
+  json_decref(list);
+}
+
+/* A self-report body for org and year with the given counts and opinion
+ * (a static buffer of its own for each of the last 16 calls). */
+static const char *self_body(const char *org, int year, int members, int party,
+                             const char *opinion, const char *text, long long fen) {
+  /* one buffer per call of a test's table (at most 16 live at once) */
+  static char bufs[16][1024];
+  static unsigned k;
+  char *b = bufs[k++ % 16];
+  snprintf(b, sizeof bufs[0],
+           "{\"org\":\"%s\",\"year\":%d,\"activities\":24,\"members\":%d,\"joined\":3,"
+           "\"left\":1,\"party_members\":%d,\"funds_received\":%lld,\"funds_used\":100000,"
+           "\"problems\":\"场地不足\",\"plans\":\"扩大服务\",\"opinion\":\"%s\","
+           "\"opinion_text\":\"%s\"}",
+           org, year, members, party, fen, opinion, text);
+  return b;
+}
+
+static long long total(const json_t *p, const char *key) {
+  return (long long)json_integer_value(json_object_get(json_object_get(p, "totals"), key));
+}
+
+static int setup(void **state) {
+  (void)state;
+  char now[32];
+  memset(&g, 0, sizeof g);
+  snprintf(now, sizeof now, "%llu", NOW_MS);
+  setenv("LINLI_FAKE_NOW_MS", now, 1);
+  if (cm_client_global_init() != CM_OK || t_tmp_new(&g.tmp)) return -1;
+  snprintf(g.dir, sizeof g.dir, "%s/street", g.tmp.path);
+  if (t_hub_init(g.dir, HUB_ROLE_STREET, "望海楼街", NULL, NULL, NULL)) return -1;
+  if (t_log_new(&g.v) || t_log_new(&g.h)) return -1;
+  g.v.time_ms = g.h.time_ms = NOW_MS - 3600000;
+  if (t_hub_enroll(g.dir, g.v.kp.pk, "建昌道社区", V_CODE)) return -1;
+  if (t_hub_enroll(g.dir, g.h.kp.pk, "铁东路社区", H_CODE)) return -1;
+  cm_err err;
+  if (hub_server_start(g.dir, "127.0.0.1:0", NULL, NULL, &g.srv, &err) != CM_OK) return -1;
+  t_base(g.srv, g.base, sizeof g.base);
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  hub_server_stop(g.srv);
+  t_log_clear(&g.v);
+  t_log_clear(&g.h);
+  t_tmp_free(&g.tmp);
+  return 0;
+}
+
+static void test_inspection(void **state) {
+  (void)state;
+  hub_ctx *hub = NULL;
+  json_t *p = NULL;
+  cm_err err;
+  char rec[PROTO_KEY_HEX + 24], rec2[PROTO_KEY_HEX + 24], due[11];
+  assert_int_equal(hub_open(g.dir, &hub, &err), CM_OK);
+
+  /* Two organisations of the victim, one of the hostile community. */
+  assert_int_equal(t_log_org(&g.v, V_ORG, "建昌道社区夕阳红志愿队"), 0);
+  assert_int_equal(t_log_org(&g.v, V_ORG2, "建昌道社区读书会"), 0);
+  assert_int_equal(push(&g.v), 200);
+  assert_int_equal(t_log_org(&g.h, H_ORG, "铁东路社区读书会"), 0);
+  assert_int_equal(push(&g.h), 200);
+  accept_all(hub);
+
+  /* The hostile community: about another community's organisation, and out
+   * of every bound on its own. */
+  struct {
+    const char *body, *why;
+  } att[] = {
+      {self_body(V_ORG, 2026, 20, 2, "agree", "", 500000), "不属于"},
+      {self_body(H_ORG, 2026, 20, 21, "agree", "", 500000), "党员人数"},
+      {self_body(H_ORG, 2027, 20, 2, "agree", "", 500000), "已结束"},
+      {self_body(H_ORG, 2025, 20, 2, "agree", "", 500000), "备案年份"},
+      {self_body(H_ORG, 2026, 20, 2, "maybe", "", 500000), "社区意见"},
+      {self_body(H_ORG, 2026, 20, 2, "rectify", "", 500000), "社区意见说明"},
+      {self_body(H_ORG, 2026, 200000, 2, "agree", "", 500000), "现有成员人数"},
+      {self_body(H_ORG, 2026, 20, 2, "agree", "", 100000000001LL), "收到经费"},
+      {"{\"org\":\"" H_ORG "\",\"year\":2026}", "必填"},
+  };
+  size_t n = sizeof att / sizeof att[0];
+  for (size_t i = 0; i < n; i++) {
+    char body[1024];
+    snprintf(body, sizeof body, "%s", att[i].body);
+    assert_int_equal(t_log_add(&g.h, "inspection.self", body), 0);
+  }
+  assert_int_equal(push(&g.h), 200);
+
+  /* Every attempt is kept, refused with its reason, for the reviewer to see. */
+  json_t *list = NULL, *batch = NULL;
+  assert_int_equal(hub_review_list(hub, &list, &err), CM_OK);
+  assert_int_equal(json_array_size(list), 1);
+  assert_int_equal(
+      hub_review_show(hub, json_integer_value(json_object_get(json_array_get(list, 0), "id")),
+                      &batch, &err),
+      CM_OK);
+  json_t *recs = json_object_get(batch, "records");
+  assert_int_equal(json_array_size(recs), n);
+  for (size_t i = 0; i < n; i++) {
+    json_t *r = json_array_get(recs, i);
+    const char *st = json_string_value(json_object_get(r, "status"));
+    const char *why = json_string_value(json_object_get(r, "reason"));
+    if (!st || strcmp(st, "refused") != 0 || !why || !strstr(why, att[i].why))
+      fail_msg("attempt %zu: status %s, reason %s (expected one with %s)", i, st ? st : "-",
+               why ? why : "-", att[i].why);
+  }
+  json_decref(batch);
+  json_decref(list);
+  accept_all(hub);
+
+  /* Nothing counted: three organisations expected, none reported. */
+  assert_int_equal(hub_year_progress(hub, 2026, NULL, &p, &err), CM_OK);
+  assert_int_equal(total(p, "expected"), 3);
+  assert_int_equal(total(p, "self_reported"), 0);
+  assert_int_equal(total(p, "missing"), 3);
+  json_decref(p);
+
+  /* The victim reports for one organisation, after the due date: late. */
+  assert_int_equal(t_log_add(&g.v, "inspection.self",
+                             self_body(V_ORG, 2026, 22, 3, "agree", "", 500000)),
+                   0);
+  assert_int_equal(push(&g.v), 200);
+  assert_int_equal(hub_year_due(hub, 2026, due, &err), CM_OK);
+  assert_string_equal(due, "2027-01-31");
+  assert_int_equal(hub_year_progress(hub, 2026, NULL, &p, &err), CM_OK);
+  assert_int_equal(total(p, "self_reported"), 1);
+  assert_int_equal(total(p, "late"), 1);
+  assert_int_equal(total(p, "missing"), 2);
+  assert_int_equal(json_array_size(json_object_get(p, "missing")), 2);
+  assert_int_equal(json_array_size(json_object_get(p, "communities")), 2);
+  json_decref(p);
+  /* the district may move the due date: then it is on time */
+  assert_int_equal(hub_year_due_set(hub, 2026, "2026-12-01", &err), CM_ERR_INVALID);
+  assert_int_equal(hub_year_due_set(hub, 2026, "2027-03-01", &err), CM_OK);
+  assert_int_equal(hub_year_progress(hub, 2026, NULL, &p, &err), CM_OK);
+  assert_int_equal(total(p, "late"), 0);
+  json_decref(p);
+
+  /* The street's results: bounds first. */
+  assert_int_equal(hub_year_result(hub, V_ORG, 2026, "rectify", NULL, "账目不清", "李", rec,
+                                   sizeof rec, &err),
+                   CM_ERR_INVALID);
+  assert_int_equal(hub_year_result(hub, V_ORG, 2026, "excellent", NULL, "好", "李", rec,
+                                   sizeof rec, &err),
+                   CM_ERR_INVALID);
+  assert_int_equal(hub_year_result(hub, "120105009999-0001", 2026, "pass", NULL, "好", "李", rec,
+                                   sizeof rec, &err),
+                   CM_ERR_NOT_FOUND);
+  assert_int_equal(hub_year_result(hub, V_ORG, 2026, "rectify", "2027-03-31", "账目不清", "李",
+                                   rec, sizeof rec, &err),
+                   CM_OK);
+  assert_int_equal(hub_year_result(hub, H_ORG, 2026, "fail", NULL, "全年未开展活动", "李", rec2,
+                                   sizeof rec2, &err),
+                   CM_OK);
+  assert_int_equal(hub_year_progress(hub, 2026, NULL, &p, &err), CM_OK);
+  assert_int_equal(total(p, "inspected"), 2);
+  assert_int_equal(total(p, "rectify"), 1);
+  assert_int_equal(total(p, "rectified"), 0);
+  assert_int_equal(total(p, "fail"), 1);
+  assert_int_equal(json_array_size(json_object_get(p, "fail")), 1);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(p, "fail"), 0),
+                                                        "org")),
+                      H_ORG);
+  json_decref(p);
+
+  /* The victim rectifies; the street accepts: the inspection is closed. */
+  char body[512];
+  snprintf(body, sizeof body, "{\"org\":\"" V_ORG "\",\"decision\":\"%s\",\"content\":\"已建账\"}",
+           rec);
+  assert_int_equal(t_log_add(&g.v, "rectification.filed", body), 0);
+  assert_int_equal(push(&g.v), 200);
+  accept_all(hub);
+  assert_int_equal(hub_year_progress(hub, 2026, NULL, &p, &err), CM_OK);
+  assert_int_equal(total(p, "rectified"), 1);
+  json_decref(p);
+
+  /* A rebuild from the logs gives the same figures. */
+  json_t *before = NULL, *after = NULL;
+  assert_int_equal(hub_year_progress(hub, 2026, NULL, &before, &err), CM_OK);
+  assert_int_equal(hub_rebuild(hub, &err), CM_OK);
+  assert_int_equal(hub_year_progress(hub, 2026, NULL, &after, &err), CM_OK);
+  assert_true(json_equal(before, after));
+  json_decref(before);
+  json_decref(after);
+  hub_close(hub);
+}
+
+/* Plans and year-end summaries (after test_inspection: its organisations). */
+static void test_plans(void **state) {
+  (void)state;
+  hub_ctx *hub = NULL;
+  json_t *p = NULL;
+  cm_err err;
+  assert_int_equal(hub_open(g.dir, &hub, &err), CM_OK);
+  struct {
+    const char *kind, *body, *why;
+  } att[] = {
+      {"plan.annual", "{\"org\":\"" V_ORG "\",\"year\":2027,\"goals\":\"g\",\"activities\":\"a\"}",
+       "不属于"},
+      {"summary.annual",
+       "{\"org\":\"" V_ORG "\",\"year\":2026,\"results\":\"r\",\"activities_held\":3}",
+       "不属于"},
+      {"plan.annual", "{\"org\":\"" H_ORG "\",\"year\":2026,\"goals\":\"g\",\"activities\":\"a\"}",
+       "今年或明年"},
+      {"plan.annual", "{\"org\":\"" H_ORG "\",\"year\":2027,\"goals\":\"\",\"activities\":\"a\"}",
+       "工作目标"},
+      {"plan.annual",
+       "{\"org\":\"" H_ORG "\",\"year\":2027,\"goals\":\"g\",\"activities\":\"a\","
+       "\"planned_count\":12001}",
+       "计划活动次数"},
+      {"summary.annual",
+       "{\"org\":\"" H_ORG "\",\"year\":2028,\"results\":\"r\",\"activities_held\":3}",
+       "未来"},
+      {"summary.annual", "{\"org\":\"" H_ORG "\",\"year\":2026,\"results\":\"r\"}",
+       "全年活动次数"},
+  };
+  size_t n = sizeof att / sizeof att[0];
+  for (size_t i = 0; i < n; i++) assert_int_equal(t_log_add(&g.h, att[i].kind, att[i].body), 0);
+  assert_int_equal(push(&g.h), 200);
+  json_t *list = NULL, *batch = NULL;
+  assert_int_equal(hub_review_list(hub, &list, &err), CM_OK);
+  assert_int_equal(json_array_size(list), 1);
+  assert_int_equal(
+      hub_review_show(hub, json_integer_value(json_object_get(json_array_get(list, 0), "id")),
+                      &batch, &err),
+      CM_OK);
+  json_t *recs = json_object_get(batch, "records");
+  assert_int_equal(json_array_size(recs), n);
+  for (size_t i = 0; i < n; i++) {
+    json_t *r = json_array_get(recs, i);
+    const char *st = json_string_value(json_object_get(r, "status"));
+    const char *why = json_string_value(json_object_get(r, "reason"));
+    if (!st || strcmp(st, "refused") != 0 || !why || !strstr(why, att[i].why))
+      fail_msg("attempt %zu: status %s, reason %s (expected one with %s)", i, st ? st : "-",
+               why ? why : "-", att[i].why);
+  }
+  json_decref(batch);
+  json_decref(list);
+  accept_all(hub);
+  assert_int_equal(hub_year_plans(hub, 2026, NULL, &p, &err), CM_OK);
+  assert_int_equal(total(p, "expected"), 3);
+  assert_int_equal(total(p, "summaries"), 0);
+  assert_int_equal(total(p, "missing_summaries"), 3);
+  json_decref(p);
+
+  /* The victim's plan for this year and summary of the last, both after
+   * 31 January: late. */
+  assert_int_equal(t_log_add(&g.v, "plan.annual",
+                             "{\"org\":\"" V_ORG "\",\"year\":2027,\"goals\":\"服务200人次\","
+                             "\"activities\":\"每月探访\",\"planned_count\":12}"),
+                   0);
+  assert_int_equal(t_log_add(&g.v, "summary.annual",
+                             "{\"org\":\"" V_ORG "\",\"year\":2026,\"results\":\"服务180人次\","
+                             "\"problems\":\"\",\"activities_held\":11}"),
+                   0);
+  assert_int_equal(push(&g.v), 200);
+  assert_int_equal(hub_year_plans(hub, 2026, NULL, &p, &err), CM_OK);
+  assert_int_equal(total(p, "summaries"), 1);
+  assert_int_equal(total(p, "summaries_late"), 1);
+  assert_int_equal(total(p, "plans"), 0);
+  assert_int_equal(json_array_size(json_object_get(p, "missing_summaries")), 2);
+  json_decref(p);
+  assert_int_equal(hub_year_plans(hub, 2027, NULL, &p, &err), CM_OK);
+  assert_int_equal(total(p, "plans"), 1);
+  assert_int_equal(total(p, "plans_late"), 1);
+  assert_int_equal(total(p, "missing_plans"), 2);
+  assert_string_equal(json_string_value(json_object_get(p, "plan_due")), "2027-01-31");
+  json_decref(p);
+  hub_close(hub);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_inspection),
+                                     cmocka_unit_test(test_plans)};
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
