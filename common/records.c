@@ -53,6 +53,8 @@ const char *cm_rec_body_org(const cm_rec_body *b) {
     return b->u.report.org;
   case CM_REC_ACTIVITY:
     return b->u.activity.org;
+  case CM_REC_RECTIFICATION:
+    return b->u.rect.org;
   case CM_REC_INSPECTION:
     return b->u.inspection.org;
   case CM_REC_PLAN:
