@@ -33,6 +33,7 @@
 #define HTTP_CONN_PER_ADDR 32u            /* concurrent connections from one address */
 #define HTTP_MAX_PARAMS 8                 /* "{}" segments per route */
 #define HTTP_MAX_FIELDS 1000              /* query or form fields */
+#define HTTP_POOL_BYTES (128u * 1024)     /* libmicrohttpd memory per connection */
 #define HTTP_PEM_MAX (1u << 20)           /* certificate or key file */
 #define HTTP_DISCARD_MAX (64u << 20)      /* unannounced oversize upload we read and drop */
 
@@ -823,6 +824,12 @@ cm_rc cm_http_start(const cm_http_config *cfg, cm_http_server **srv_out, cm_err 
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &ss};
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, srv};
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, srv};
+  /* Each connection's pool holds its request line, headers and the parsed
+   * query arguments.  With libmicrohttpd's default 32 KiB a request of a few
+   * hundred query arguments ran it out, and the connection then sat without
+   * an answer until its deadline; 128 KiB fits any request line the server
+   * reads (it answers 414 beyond that). */
+  ops[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_POOL_BYTES, NULL};
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, HTTP_TIMEOUT_S, NULL};
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, HTTP_CONN_LIMIT, NULL};
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT, HTTP_CONN_PER_ADDR, NULL};
