@@ -41,8 +41,9 @@
 
 /* One entry a community wrote, as the model sees it. */
 typedef struct m_entry {
-  int kind; /* 0 filing or amendment, 1 report, 2 dissolution, 3 hostile */
+  int kind; /* 0 filing or amendment, 1 report, 2 dissolution, 3 hostile, 4 rectification */
   int org;  /* index into its community's orgs */
+  int crit; /* a rectification: index into crits */
   int month, participants;
   char status; /* 'p', 'a', 'r' (rejected), 'x' (refused) */
 } m_entry;
@@ -57,6 +58,27 @@ typedef struct m_comm {
 } m_comm;
 
 static m_comm comm[N_COMM];
+
+/* The criticisms the streets decided. */
+#define MAX_CRITS 64
+static struct {
+  int c, o, overdue; /* overdue: its deadline is before NOW_MS's day */
+  char rec[PROTO_KEY_HEX + 24];
+} crits[MAX_CRITS];
+static int n_crits;
+
+/* Whether the street accepted a rectification of criticism k (1), one waits
+ * for review (2), or neither (0). */
+static int crit_state(int k) {
+  int waiting = 0;
+  const m_comm *m = &comm[crits[k].c];
+  for (uint64_t s = 1; s <= m->n; s++)
+    if (m->e[s].kind == 4 && m->e[s].crit == k) {
+      if (m->e[s].status == 'a') return 1;
+      if (m->e[s].status == 'p') waiting = 1;
+    }
+  return waiting ? 2 : 0;
+}
 static hub_ctx *streets[N_STREET], *district;
 static hub_ctx *hub; /* the street of the step being made */
 
@@ -330,6 +352,59 @@ static void check_completeness(hub_ctx *at, int st, int step) {
   json_decref(j);
 }
 
+/* The current report of (c, o, m) as the model sees it, or NULL. */
+static const m_entry *current_report(int c, int o, int m) {
+  for (uint64_t s = comm[c].n; s >= 1; s--) {
+    const m_entry *e = &comm[c].e[s];
+    if (e->kind == 1 && e->org == o && e->month == m && e->status != 'x') return e;
+  }
+  return NULL;
+}
+
+/* The attention answer at `at`: the open criticisms past their deadline, and
+ * the organisations counted in the figures with no activity reported
+ * (a current report not rejected) for March..May. */
+static void check_attention(hub_ctx *at, int st, int step) {
+  hub_dash_scope scope;
+  hub_dash_params p;
+  json_t *j = NULL;
+  cm_err err;
+  memset(&scope, 0, sizeof scope);
+  memset(&p, 0, sizeof p);
+  assert_int_equal(hub_dashboard_answer(at, "attention", &scope, &p, NOW_MS, &j, &err), CM_OK);
+  const char *where = st < 0 ? "district" : at->name;
+  long long overdue = 0, inactive = 0;
+  for (int k = 0; k < n_crits; k++)
+    if ((st < 0 || crits[k].c % N_STREET == st) && crits[k].overdue && crit_state(k) != 1)
+      overdue++;
+  for (int c = 0; c < N_COMM; c++)
+    for (int o = 0; o < comm[c].n_orgs && (st < 0 || c % N_STREET == st); o++) {
+      char s = org_status(c, o);
+      if (comm[c].dissolved[o] || s == 'r' || s == 'v') continue;
+      int active = 0;
+      for (int m = 2; m < N_MONTHS; m++) {
+        const m_entry *e = current_report(c, o, m);
+        if (e && (e->status != 'r')) active = 1;
+      }
+      inactive += !active;
+    }
+  long long got_overdue = (long long)json_array_size(json_object_get(j, "criticism_overdue"));
+  long long got_inactive = (long long)json_array_size(json_object_get(j, "inactive"));
+  if (got_overdue != overdue)
+    fail_msg("step %d, %s: %lld criticisms overdue, the model says %lld", step, where, got_overdue,
+             overdue);
+  if (got_inactive != inactive)
+    fail_msg("step %d, %s: %lld organisations inactive, the model says %lld", step, where,
+             got_inactive, inactive);
+  /* no filing here is flagged for its name or has three party members */
+  assert_int_equal(json_array_size(json_object_get(j, "names")), 0);
+  assert_int_equal(json_array_size(json_object_get(j, "party_station")), 0);
+  static const char *const tables[] = {"criticism_overdue", "inactive"};
+  for (size_t t = 0; t < 2; t++)
+    csv_equal(j, tables[t], where, step);
+  json_decref(j);
+}
+
 static void check_at(hub_ctx *at, int st, int step) {
   want w = model(st);
   json_t *s = hub_summary(at, NULL);
@@ -344,6 +419,7 @@ static void check_at(hub_ctx *at, int st, int step) {
       "hierarchy organisations",        "activity participants"};
   json_decref(s);
   check_completeness(at, st, step);
+  check_attention(at, st, step);
   for (int i = 0; i < 6; i++)
     if (got[i] != exp[i])
       fail_msg("step %d, %s: %s is %lld, the model says %lld", step, st < 0 ? "district" : at->name,
@@ -455,6 +531,42 @@ static void step(int i) {
     char rec[PROTO_KEY_HEX + 24];
     assert_int_equal(hub_decide(hub, &d, "李", rec, sizeof rec, &err), CM_OK);
     m->revoked[o] = 1;
+  } else if (op == 18 && o >= 0 && !m->revoked[o] && n_crits < MAX_CRITS && rnd(2)) {
+    /* criticise, with a deadline passed or to come */
+    cm_err err;
+    org_id(c, o, id);
+    crits[n_crits].overdue = (int)rnd(2);
+    hub_decision d = {
+        HUB_DECIDE_CRITICIZE, id, NULL, crits[n_crits].overdue ? "2026-06-01" : "2026-07-01", NULL,
+        "活动记录不全"};
+    assert_int_equal(hub_decide(hub, &d, "李", crits[n_crits].rec, sizeof crits[n_crits].rec, &err),
+                     CM_OK);
+    crits[n_crits].c = c;
+    crits[n_crits].o = o;
+    n_crits++;
+  } else if (op == 18 && live && n_crits) { /* rectify an open criticism of this community */
+    int k = (int)rnd((unsigned)n_crits);
+    if (crits[k].c != c || crit_state(k) != 0 || m->dissolved[crits[k].o] || m->revoked[crits[k].o])
+      return;
+    org_id(c, crits[k].o, id);
+    snprintf(body, sizeof body, "{\"org\":\"%s\",\"decision\":\"%s\",\"content\":\"已整改\"}", id,
+             crits[k].rec);
+    me.kind = 4;
+    me.org = crits[k].o;
+    me.crit = k;
+    push(c, "rectification.filed", body, me);
+  } else if (op == 19 && o >= 0 && org_status(c, o) == 'r' && live && rnd(2)) {
+    /* re-file an organisation whose filing was rejected */
+    org_id(c, o, id);
+    snprintf(body, sizeof body,
+             "{\"id\":\"%s\",\"name\":\"组织%d\",\"category\":\"助老\",\"leader\":\"钱\","
+             "\"phone\":\"1\",\"members\":20,\"party_members\":2,\"party_station\":false,"
+             "\"founded_by\":\"self\",\"scope\":\"\",\"venue\":\"\",\"filed\":\"2026-01-01\","
+             "\"flags\":[]}",
+             id, o);
+    me.kind = 0;
+    me.org = o;
+    push(c, "org.filed", body, me);
   } else if (op == 19 && m->n_orgs) { /* a report of its own organisation never filed */
     snprintf(id, sizeof id, "%s-9999", m->code);
     me.kind = 3;
@@ -519,6 +631,7 @@ static void test_two_streets_and_district(void **state) {
     assert_int_equal(tl_enroll(district, &s, names[st], NULL), 0);
   }
   memset(fwd, 0, sizeof fwd);
+  n_crits = 0;
   for (int c = 0; c < N_COMM; c++) {
     memset(&comm[c], 0, sizeof comm[c]);
     snprintf(comm[c].code, sizeof comm[c].code, "12010500%d00%d", c % N_STREET + 1, c + 1);
