@@ -4,9 +4,12 @@
  * street hubs with two communities each, every street forwarding what it
  * holds to one district hub after every step, through the real ingest path
  * with real signed changesets (the street's own log first, as its forward
- * loop sends it).  After every step the summary and the dashboard's
- * hierarchy and activity answers at each street and at the district equal an
- * independent recomputation from a model of the logs; at the end `rebuild`
+ * loop sends it), with criticisms, rectifications and re-filings after a
+ * rejection.  After every step the summary, the dashboard's hierarchy,
+ * activity and completeness answers (January..May) and the attention answer's
+ * overdue criticisms and inactive organisations at each street and at the
+ * district equal an independent recomputation from a model of the logs, and
+ * the CSV of each of those tables holds its JSON rows; at the end `rebuild`
  * gives the same projection at all three. */
 /* cmocka needs these before it, in this order. */
 /* clang-format off */
