@@ -37,7 +37,7 @@ typedef struct org {
   int64_t members, party_members;
   int station, flag_name, dissolved;
   char status[HUB_STATUS_MAX]; /* organisations.status, as the projection wrote it */
-  const char *community; /* into a unit, or "" */
+  const char *community;       /* into a unit, or "" */
   const char *code;
   const char *street;
   int active_month; /* newest month index with activities > 0, 0 when none */
@@ -769,12 +769,16 @@ static cm_rc walk_decision(void *ctx, const hub_dash_row *r, cm_err *err) {
   return push(a->critic, row, err);
 }
 
-/* Newest month with activities of an organisation. */
+/* Newest month with activities of an organisation, from the current reports
+ * that count in the figures: a rejected report is no activity, as in the
+ * activity sums. */
 static cm_rc walk_active(void *ctx, const hub_dash_row *r, cm_err *err) {
   data *d = ctx;
   (void)err;
   org *o = org_find(d, r->text[0], nz(r->text[1]));
-  if (o) o->active_month = month_idx(r->text[2]);
+  if (!o || !hub_count_report_current(o->status, r->text[3])) return CM_OK;
+  int m = month_idx(r->text[2]);
+  if (m > o->active_month) o->active_month = m;
   return CM_OK;
 }
 

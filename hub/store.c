@@ -1762,10 +1762,10 @@ static const struct {
                       " FROM reports"
                       " WHERE month >= ?1 AND month <= ?2",
                       0},
-  /* The newest month with activities of each organisation since ?1. */
-  [HUB_DQ_LAST_ACTIVE] = {"SELECT author, org, max(month) FROM reports"
-                          " WHERE month >= ?1 AND month <= ?2"
-                          " AND activities > 0 GROUP BY author, org",
+  /* The current reports with activities since ?1, with their status: the
+   * reader keeps the newest month of each organisation that counts. */
+  [HUB_DQ_LAST_ACTIVE] = {"SELECT author, org, month, status FROM reports"
+                          " WHERE month >= ?1 AND month <= ?2 AND activities > 0",
                           0},
   [HUB_DQ_ACTIVITIES] = {"SELECT a.author, a.id, a.org, a.date, a.expected,"
                          " CAST(e.body AS TEXT)->>'title', CAST(e.body AS TEXT)->>'place',"

@@ -4,9 +4,12 @@
  * street hubs with two communities each, every street forwarding what it
  * holds to one district hub after every step, through the real ingest path
  * with real signed changesets (the street's own log first, as its forward
- * loop sends it).  After every step the summary and the dashboard's
- * hierarchy and activity answers at each street and at the district equal an
- * independent recomputation from a model of the logs; at the end `rebuild`
+ * loop sends it), with criticisms, rectifications and re-filings after a
+ * rejection.  After every step the summary, the dashboard's hierarchy,
+ * activity and completeness answers (January..May) and the attention answer's
+ * overdue criticisms and inactive organisations at each street and at the
+ * district equal an independent recomputation from a model of the logs, and
+ * the CSV of each of those tables holds its JSON rows; at the end `rebuild`
  * gives the same projection at all three. */
 /* cmocka needs these before it, in this order. */
 /* clang-format off */
@@ -36,13 +39,14 @@
 #define MAX_ORGS 12
 #define MAX_ENTRIES 400
 #define N_MONTHS 5
-#define STEPS 90
+#define STEPS 160
 #define NOW_MS 1781496000000ull /* 2026-06-15 12:00 Asia/Shanghai */
 
 /* One entry a community wrote, as the model sees it. */
 typedef struct m_entry {
-  int kind; /* 0 filing or amendment, 1 report, 2 dissolution, 3 hostile */
+  int kind; /* 0 filing or amendment, 1 report, 2 dissolution, 3 hostile, 4 rectification */
   int org;  /* index into its community's orgs */
+  int crit; /* a rectification: index into crits */
   int month, participants;
   char status; /* 'p', 'a', 'r' (rejected), 'x' (refused) */
 } m_entry;
@@ -57,6 +61,27 @@ typedef struct m_comm {
 } m_comm;
 
 static m_comm comm[N_COMM];
+
+/* The criticisms the streets decided. */
+#define MAX_CRITS 64
+static struct {
+  int c, o, overdue; /* overdue: its deadline is before NOW_MS's day */
+  char rec[PROTO_KEY_HEX + 24];
+} crits[MAX_CRITS];
+static int n_crits;
+
+/* Whether the street accepted a rectification of criticism k (1), one waits
+ * for review (2), or neither (0). */
+static int crit_state(int k) {
+  int waiting = 0;
+  const m_comm *m = &comm[crits[k].c];
+  for (uint64_t s = 1; s <= m->n; s++)
+    if (m->e[s].kind == 4 && m->e[s].crit == k) {
+      if (m->e[s].status == 'a') return 1;
+      if (m->e[s].status == 'p') waiting = 1;
+    }
+  return waiting ? 2 : 0;
+}
 static hub_ctx *streets[N_STREET], *district;
 static hub_ctx *hub; /* the street of the step being made */
 
@@ -204,6 +229,185 @@ static void forward(int st) {
   free(list);
 }
 
+/* The completeness figures of month m (0: 2026-01) that the model expects of
+ * street street_of's communities (-1: all): expected, received, on time,
+ * accepted, pending, rejected, missing. */
+static void model_comp(int street_of, int m, long long out[7]) {
+  memset(out, 0, 7 * sizeof out[0]);
+  for (int c = 0; c < N_COMM; c++)
+    for (int o = 0; o < comm[c].n_orgs && (street_of < 0 || c % N_STREET == street_of); o++) {
+      char st = org_status(c, o);
+      /* expected: filed in January, neither dissolved, rejected nor revoked */
+      if (comm[c].dissolved[o] || st == 'r' || st == 'v') continue;
+      out[0]++;
+      for (uint64_t s = comm[c].n; s >= 1; s--) {
+        const m_entry *e = &comm[c].e[s];
+        if (e->kind != 1 || e->org != o || e->month != m || e->status == 'x') continue;
+        /* the current version; every report is written in June, after the
+         * due day of January..May, so none is on time */
+        out[1]++;
+        out[e->status == 'a' ? 3 : e->status == 'r' ? 5 : 4]++;
+        break;
+      }
+    }
+  out[6] = out[0] - out[1];
+}
+
+static void comp_equal(const json_t *row, int m, int street_of, const char *where, int step) {
+  static const char *const keys[7] = {"expected", "received", "on_time", "accepted",
+                                      "pending",  "rejected", "missing"};
+  long long w[7];
+  model_comp(street_of, m, w);
+  for (int k = 0; k < 7; k++) {
+    const char *key = keys[k];
+    long long got = json_integer_value(json_object_get(row, key));
+    if (got != w[k])
+      fail_msg("step %d, %s: completeness of 2026-%02d, %s is %lld, the model says %lld", step,
+               where, m + 1, key, got, w[k]);
+  }
+}
+
+/* The CSV of table `table` of answer j holds exactly its rows: a header of
+ * the first row's keys, then each row's values, in order. */
+static void csv_equal(const json_t *j, const char *table, const char *where, int step) {
+  cm_buf b;
+  cm_err err;
+  cm_buf_init(&b, 1u << 20);
+  assert_int_equal(hub_dashboard_csv(j, table, &b, &err), CM_OK);
+  assert_true(b.len >= 3 && memcmp(b.p, "\xEF\xBB\xBF", 3) == 0);
+  char *text = strndup((const char *)b.p + 3, b.len - 3), *save = NULL;
+  assert_non_null(text);
+  const json_t *rows = json_object_get(j, table);
+  size_t line = 0;
+  for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save), line++) {
+    size_t n = strlen(l);
+    assert_true(n > 0 && l[n - 1] == '\r');
+    l[n - 1] = 0;
+    const json_t *row = json_array_get(rows, line ? line - 1 : 0);
+    if (!row)
+      fail_msg("step %d, %s: the CSV of %s has a line %zu past its rows", step, where, table, line);
+    const char *key;
+    json_t *v;
+    char *f = l;
+    json_object_foreach((json_t *)row, key, v) {
+      char cell[256];
+      if (line == 0)
+        snprintf(cell, sizeof cell, "%s", key);
+      else if (json_is_integer(v))
+        snprintf(cell, sizeof cell, "%lld", (long long)json_integer_value(v));
+      else
+        snprintf(cell, sizeof cell, "%s", json_string_value(v) ? json_string_value(v) : "");
+      size_t cl = strlen(cell);
+      if (strncmp(f, cell, cl) != 0 || (f[cl] != ',' && f[cl] != 0))
+        fail_msg("step %d, %s: the CSV of %s, line %zu, reads '%s' where the JSON has '%s'", step,
+                 where, table, line, f, cell);
+      f += cl + (f[cl] == ',');
+    }
+    if (*f)
+      fail_msg("step %d, %s: the CSV of %s, line %zu, has more fields: '%s'", step, where, table,
+               line, f);
+  }
+  if (line != json_array_size(rows) + (json_array_size(rows) ? 1 : 0))
+    fail_msg("step %d, %s: the CSV of %s has %zu lines for %zu rows", step, where, table, line,
+             json_array_size(rows));
+  free(text);
+  cm_buf_free(&b);
+}
+
+/* Completeness of May (and through its series, January..April) at `at`. */
+static void check_completeness(hub_ctx *at, int st, int step) {
+  hub_dash_scope scope;
+  hub_dash_params p;
+  json_t *j = NULL;
+  cm_err err;
+  memset(&scope, 0, sizeof scope);
+  memset(&p, 0, sizeof p);
+  p.month = "2026-05";
+  assert_int_equal(hub_dashboard_answer(at, "completeness", &scope, &p, NOW_MS, &j, &err), CM_OK);
+  const char *where = st < 0 ? "district" : at->name;
+  comp_equal(json_object_get(j, "totals"), N_MONTHS - 1, st, where, step);
+  const json_t *ser = json_object_get(j, "series");
+  size_t k;
+  json_t *row;
+  int seen = 0;
+  json_array_foreach(ser, k, row) {
+    const char *ms = json_string_value(json_object_get(row, "month"));
+    int m = ms && strncmp(ms, "2026-", 5) == 0 ? atoi(ms + 5) - 1 : -1;
+    if (m < 0 || m >= N_MONTHS) continue;
+    comp_equal(row, m, st, where, step);
+    seen++;
+  }
+  assert_int_equal(seen, N_MONTHS);
+  long long w[7];
+  model_comp(st, N_MONTHS - 1, w);
+  if ((long long)json_array_size(json_object_get(j, "missing")) != w[6])
+    fail_msg("step %d, %s: %zu organisations listed missing May, the model says %lld", step, where,
+             json_array_size(json_object_get(j, "missing")), w[6]);
+  /* each street's row and each community's row */
+  json_array_foreach(json_object_get(j, "streets"), k, row) {
+    const char *name = json_string_value(json_object_get(row, "street"));
+    for (int s = 0; s < N_STREET; s++)
+      if (strcmp(name, streets[s]->name) == 0) comp_equal(row, N_MONTHS - 1, s, where, step);
+  }
+  static const char *const tables[] = {"series", "streets", "communities", "missing"};
+  for (size_t t = 0; t < sizeof tables / sizeof *tables; t++)
+    csv_equal(j, tables[t], where, step);
+  json_decref(j);
+}
+
+/* The current report of (c, o, m) as the model sees it, or NULL. */
+static const m_entry *current_report(int c, int o, int m) {
+  for (uint64_t s = comm[c].n; s >= 1; s--) {
+    const m_entry *e = &comm[c].e[s];
+    if (e->kind == 1 && e->org == o && e->month == m && e->status != 'x') return e;
+  }
+  return NULL;
+}
+
+/* The attention answer at `at`: the open criticisms past their deadline, and
+ * the organisations counted in the figures with no activity reported
+ * (a current report not rejected) for March..May. */
+static void check_attention(hub_ctx *at, int st, int step) {
+  hub_dash_scope scope;
+  hub_dash_params p;
+  json_t *j = NULL;
+  cm_err err;
+  memset(&scope, 0, sizeof scope);
+  memset(&p, 0, sizeof p);
+  assert_int_equal(hub_dashboard_answer(at, "attention", &scope, &p, NOW_MS, &j, &err), CM_OK);
+  const char *where = st < 0 ? "district" : at->name;
+  long long overdue = 0, inactive = 0;
+  for (int k = 0; k < n_crits; k++)
+    if ((st < 0 || crits[k].c % N_STREET == st) && crits[k].overdue && crit_state(k) != 1)
+      overdue++;
+  for (int c = 0; c < N_COMM; c++)
+    for (int o = 0; o < comm[c].n_orgs && (st < 0 || c % N_STREET == st); o++) {
+      char s = org_status(c, o);
+      if (comm[c].dissolved[o] || s == 'r' || s == 'v') continue;
+      int active = 0;
+      for (int m = 2; m < N_MONTHS; m++) {
+        const m_entry *e = current_report(c, o, m);
+        if (e && (e->status != 'r')) active = 1;
+      }
+      inactive += !active;
+    }
+  long long got_overdue = (long long)json_array_size(json_object_get(j, "criticism_overdue"));
+  long long got_inactive = (long long)json_array_size(json_object_get(j, "inactive"));
+  if (got_overdue != overdue)
+    fail_msg("step %d, %s: %lld criticisms overdue, the model says %lld", step, where, got_overdue,
+             overdue);
+  if (got_inactive != inactive)
+    fail_msg("step %d, %s: %lld organisations inactive, the model says %lld", step, where,
+             got_inactive, inactive);
+  /* no filing here is flagged for its name or has three party members */
+  assert_int_equal(json_array_size(json_object_get(j, "names")), 0);
+  assert_int_equal(json_array_size(json_object_get(j, "party_station")), 0);
+  static const char *const tables[] = {"criticism_overdue", "inactive"};
+  for (size_t t = 0; t < 2; t++)
+    csv_equal(j, tables[t], where, step);
+  json_decref(j);
+}
+
 static void check_at(hub_ctx *at, int st, int step) {
   want w = model(st);
   json_t *s = hub_summary(at, NULL);
@@ -217,15 +421,19 @@ static void check_at(hub_ctx *at, int st, int step) {
       "summary accepted participants",  "summary pending participants",
       "hierarchy organisations",        "activity participants"};
   json_decref(s);
+  check_completeness(at, st, step);
+  check_attention(at, st, step);
   for (int i = 0; i < 6; i++)
     if (got[i] != exp[i])
-      fail_msg("step %d, %s: %s is %lld, the model says %lld", step,
-               st < 0 ? "district" : at->name, what[i], got[i], exp[i]);
+      fail_msg("step %d, %s: %s is %lld, the model says %lld", step, st < 0 ? "district" : at->name,
+               what[i], got[i], exp[i]);
 }
 
 static void check(int step) {
-  for (int st = 0; st < N_STREET; st++) forward(st);
-  for (int st = 0; st < N_STREET; st++) check_at(streets[st], st, step);
+  for (int st = 0; st < N_STREET; st++)
+    forward(st);
+  for (int st = 0; st < N_STREET; st++)
+    check_at(streets[st], st, step);
   check_at(district, -1, step);
 }
 
@@ -253,7 +461,7 @@ static void review_one(void) {
   assert_true(c >= 0);
   m_entry *e = &comm[c].e[seq];
   unsigned how = rnd(10);
-  if (how < 6) {
+  if (how < 5) {
     assert_int_equal(hub_review_accept(hub, id, "李", NULL, 0, NULL, &err), CM_OK);
     if (e->status != 'x') e->status = 'a';
   } else if (how < 8) {
@@ -326,6 +534,42 @@ static void step(int i) {
     char rec[PROTO_KEY_HEX + 24];
     assert_int_equal(hub_decide(hub, &d, "李", rec, sizeof rec, &err), CM_OK);
     m->revoked[o] = 1;
+  } else if (op == 18 && o >= 0 && !m->revoked[o] && n_crits < MAX_CRITS && rnd(2)) {
+    /* criticise, with a deadline passed or to come */
+    cm_err err;
+    org_id(c, o, id);
+    crits[n_crits].overdue = (int)rnd(2);
+    hub_decision d = {
+        HUB_DECIDE_CRITICIZE, id, NULL, crits[n_crits].overdue ? "2026-06-01" : "2026-07-01", NULL,
+        "活动记录不全"};
+    assert_int_equal(hub_decide(hub, &d, "李", crits[n_crits].rec, sizeof crits[n_crits].rec, &err),
+                     CM_OK);
+    crits[n_crits].c = c;
+    crits[n_crits].o = o;
+    n_crits++;
+  } else if (op == 18 && live && n_crits) { /* rectify an open criticism of this community */
+    int k = (int)rnd((unsigned)n_crits);
+    if (crits[k].c != c || crit_state(k) != 0 || m->dissolved[crits[k].o] || m->revoked[crits[k].o])
+      return;
+    org_id(c, crits[k].o, id);
+    snprintf(body, sizeof body, "{\"org\":\"%s\",\"decision\":\"%s\",\"content\":\"已整改\"}", id,
+             crits[k].rec);
+    me.kind = 4;
+    me.org = crits[k].o;
+    me.crit = k;
+    push(c, "rectification.filed", body, me);
+  } else if (op == 19 && o >= 0 && org_status(c, o) == 'r' && live && rnd(2)) {
+    /* re-file an organisation whose filing was rejected */
+    org_id(c, o, id);
+    snprintf(body, sizeof body,
+             "{\"id\":\"%s\",\"name\":\"组织%d\",\"category\":\"助老\",\"leader\":\"钱\","
+             "\"phone\":\"1\",\"members\":20,\"party_members\":2,\"party_station\":false,"
+             "\"founded_by\":\"self\",\"scope\":\"\",\"venue\":\"\",\"filed\":\"2026-01-01\","
+             "\"flags\":[]}",
+             id, o);
+    me.kind = 0;
+    me.org = o;
+    push(c, "org.filed", body, me);
   } else if (op == 19 && m->n_orgs) { /* a report of its own organisation never filed */
     snprintf(id, sizeof id, "%s-9999", m->code);
     me.kind = 3;
@@ -390,6 +634,7 @@ static void test_two_streets_and_district(void **state) {
     assert_int_equal(tl_enroll(district, &s, names[st], NULL), 0);
   }
   memset(fwd, 0, sizeof fwd);
+  n_crits = 0;
   for (int c = 0; c < N_COMM; c++) {
     memset(&comm[c], 0, sizeof comm[c]);
     snprintf(comm[c].code, sizeof comm[c].code, "12010500%d00%d", c % N_STREET + 1, c + 1);
@@ -402,7 +647,8 @@ static void test_two_streets_and_district(void **state) {
     step(i);
     check(i);
   }
-  for (int st = 0; st < N_STREET; st++) rebuild_equal(streets[st]);
+  for (int st = 0; st < N_STREET; st++)
+    rebuild_equal(streets[st]);
   rebuild_equal(district);
   check(STEPS);
   /* the run reached figures worth comparing at the district */
@@ -427,7 +673,8 @@ static void test_two_streets_and_district(void **state) {
     }
   }
   assert_true(refused_seen > 0);
-  for (int st = 0; st < N_STREET; st++) hub_close(streets[st]);
+  for (int st = 0; st < N_STREET; st++)
+    hub_close(streets[st]);
   hub_close(district);
   tl_rmrf(tmp);
   free(tmp);
