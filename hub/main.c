@@ -237,7 +237,7 @@ static int cmd_enroll_requests(const cmd_args *a) {
 }
 
 static int cmd_enroll_approve(const cmd_args *a) {
-  const char *pos[1];
+  const char *pos[1] = {0};
   size_t n_pos = 0;
   int r = parse_or_help(a, "enroll-approve", NULL, 0, pos, 1, &n_pos);
   hub_ctx *ctx = NULL;
@@ -336,7 +336,7 @@ out:
 /* bundle export --node KEY [--after CURSOR] FILE (hub/usbout.c) */
 static int bundle_export(const cmd_args *a) {
   opt_spec o[] = {{"node", 0, NULL}, {"after", 0, NULL}};
-  const char *pos[1];
+  const char *pos[1] = {0};
   size_t n_pos = 0;
   int help = 0;
   uint8_t node[PROTO_KEY_BYTES];
@@ -376,7 +376,7 @@ static int cmd_bundle(const cmd_args *a) {
     cmd_args rest = {a->dir, a->argc - 1, a->argv + 1};
     return bundle_export(&rest);
   }
-  const char *pos[2];
+  const char *pos[2] = {0};
   size_t n_pos = 0;
   int r = parse_or_help(a, "bundle", NULL, 0, pos, 2, &n_pos);
   hub_ctx *ctx = NULL;
@@ -720,7 +720,7 @@ static int cmd_review(const cmd_args *a) {
     return r;
   }
   opt_spec o[] = {{"json", 1, NULL}, {"reason", 0, NULL}, {"operator", 0, NULL}};
-  const char *pos[2];
+  const char *pos[2] = {0};
   size_t n_pos = 0;
   cmd_args rest = {a->dir, a->argc > 0 ? a->argc - 1 : 0, a->argv + (a->argc > 0)};
   r = parse_or_help(&rest, "review", o, 3, pos, 1, &n_pos);
@@ -756,7 +756,7 @@ static int cmd_review(const cmd_args *a) {
 }
 
 static int cmd_policy(const cmd_args *a) {
-  const char *pos[2];
+  const char *pos[2] = {0};
   size_t n_pos = 0;
   int r = parse_or_help(a, "policy", NULL, 0, pos, 2, &n_pos);
   hub_ctx *ctx = NULL;
@@ -778,7 +778,7 @@ static int cmd_policy(const cmd_args *a) {
 }
 
 static int cmd_dashboard(const cmd_args *a) {
-  const char *pos[2];
+  const char *pos[2] = {0};
   size_t n_pos = 0;
   int r = parse_or_help(a, "dashboard", NULL, 0, pos, 2, &n_pos);
   hub_ctx *ctx = NULL;
@@ -801,7 +801,7 @@ static int cmd_dashboard(const cmd_args *a) {
 
 static int cmd_dossier(const cmd_args *a) {
   opt_spec o[] = {{"org", 0, NULL}, {"zip", 0, NULL}};
-  const char *pos[1];
+  const char *pos[1] = {0};
   size_t n_pos = 0;
   int r = parse_or_help(a, "dossier", o, 2, pos, 0, &n_pos);
   hub_ctx *ctx = NULL;
@@ -834,7 +834,7 @@ static int cmd_dossier(const cmd_args *a) {
 }
 
 static int cmd_files(const cmd_args *a) {
-  const char *pos[3];
+  const char *pos[3] = {0};
   size_t n_pos = 0;
   int r = parse_or_help(a, "files", NULL, 0, pos, 3, &n_pos);
   hub_ctx *ctx = NULL;
@@ -857,7 +857,7 @@ static int cmd_files(const cmd_args *a) {
 }
 
 static int cmd_quota(const cmd_args *a) {
-  const char *pos[1];
+  const char *pos[1] = {0};
   size_t n_pos = 0;
   int r = parse_or_help(a, "quota", NULL, 0, pos, 1, &n_pos);
   hub_ctx *ctx = NULL;
@@ -881,7 +881,7 @@ static int cmd_decide(const cmd_args *a) {
   opt_spec o[] = {{"org", 0, NULL},    {"community", 0, NULL}, {"deadline", 0, NULL},
                   {"result", 0, NULL}, {"reason", 0, NULL},    {"operator", 0, NULL},
                   {"json", 1, NULL}};
-  const char *pos[1];
+  const char *pos[1] = {0};
   size_t n_pos = 0;
   int r = parse_or_help(a, "decide", o, 7, pos, 1, &n_pos);
   hub_ctx *ctx = NULL;
@@ -939,7 +939,7 @@ static int cmd_inspection(const cmd_args *a) {
   opt_spec o[] = {{"year", 0, NULL},   {"result", 0, NULL},   {"deadline", 0, NULL},
                   {"reason", 0, NULL}, {"operator", 0, NULL}, {"date", 0, NULL},
                   {"json", 1, NULL}};
-  const char *pos[2];
+  const char *pos[2] = {0};
   size_t n_pos = 0;
   int r = parse_or_help(a, "inspection", o, 7, pos, 2, &n_pos);
   hub_ctx *ctx = NULL;
@@ -1011,7 +1011,7 @@ static int cmd_inspection(const cmd_args *a) {
 /* Plans and year-end summaries (计划总结): who has submitted them. */
 static int cmd_plan(const cmd_args *a) {
   opt_spec o[] = {{"year", 0, NULL}, {"json", 1, NULL}};
-  const char *pos[1];
+  const char *pos[1] = {0};
   size_t n_pos = 0;
   int r = parse_or_help(a, "plan", o, 2, pos, 1, &n_pos);
   hub_ctx *ctx = NULL;
@@ -1085,7 +1085,7 @@ static int cmd_activity(const cmd_args *a) {
   const char *sub = a->argc > 0 ? a->argv[0] : "";
   cmd_args rest = {a->dir, a->argc > 0 ? a->argc - 1 : 0, a->argv + (a->argc > 0)};
   opt_spec o[] = {{"json", 1, NULL}, {"note", 0, NULL}, {"operator", 0, NULL}};
-  const char *pos[1];
+  const char *pos[1] = {0};
   size_t n_pos = 0;
   hub_ctx *ctx = NULL;
   cm_err err;
@@ -1154,7 +1154,7 @@ static int cmd_fork(const cmd_args *a) {
   const char *sub = a->argc > 0 ? a->argv[0] : "";
   cmd_args rest = {a->dir, a->argc > 0 ? a->argc - 1 : 0, a->argv + (a->argc > 0)};
   opt_spec o[] = {{"keep", 0, NULL}, {"json", 1, NULL}, {"operator", 0, NULL}};
-  const char *pos[1];
+  const char *pos[1] = {0};
   size_t n_pos = 0;
   uint8_t author[PROTO_KEY_BYTES];
   hub_ctx *ctx = NULL;
@@ -1341,7 +1341,7 @@ static int cmd_forward(const cmd_args *a) {
 
 static int cmd_backup(const cmd_args *a) {
   opt_spec o[] = {{"with-key", 1, NULL}};
-  const char *pos[1];
+  const char *pos[1] = {0};
   size_t n_pos = 0;
   int r = parse_or_help(a, "backup", o, 1, pos, 1, &n_pos);
   hub_ctx *ctx = NULL;
@@ -1362,7 +1362,7 @@ static int cmd_backup(const cmd_args *a) {
 
 static int cmd_restore(const cmd_args *a) {
   opt_spec o[] = {{"key", 0, NULL}};
-  const char *pos[1];
+  const char *pos[1] = {0};
   size_t n_pos = 0;
   int r = parse_or_help(a, "restore", o, 1, pos, 1, &n_pos);
   hub_backup_info info;
