@@ -201,6 +201,7 @@ static const i18n_entry k_words[] = {
     {"crit.open", "待整改", "open"},
     {"crit.closed", "已整改", "closed"},
     {"crit.overdue", "已逾期", "overdue"},
+    {"crit.withdrawn", "已撤回", "withdrawn"},
     {"crit.answered", "已提交整改报告，待街道通过", "report sent, waiting for the street"},
     {"home.overdue", "逾期未整改", "Overdue criticisms"},
     {"inbox.subject", "涉及记录", "About"},
@@ -241,6 +242,7 @@ static const i18n_entry k_words[] = {
     {"kind.revok", "撤销备案", "revocation"},
     {"kind.inspect", "检查结果", "inspection result"},
     {"kind.notice", "通知", "notice"},
+    {"kind.withdrawn", "撤回决定", "withdrawal"},
     {"kind.ack", "确认收到", "acknowledgement"},
     {"kind.review", "审核结果", "review result"},
     {"kind.enrol", "登记", "enrolment"},
@@ -699,7 +701,8 @@ const char *cm_i18n_kind(cm_lang lang, const char *kind) {
   /* Feed kinds may grow sub-kinds ("decision.criticize", "decision.criticism"):
    * match the stem. */
   static const char *const stems[] = {"critic", "commend", "revok", "inspect", "notice",
-                                      "enrol",  "review",  "ack",   "rectif",  "fork"};
+                                      "enrol",  "review",  "ack",   "rectif",  "fork",
+                                      "withdrawn"};
   if (!kind) return "";
   for (size_t i = 0; i < sizeof stems / sizeof stems[0]; i++)
     if (strstr(kind, stems[i])) return cm_i18n_word(lang, "kind.", stems[i]);

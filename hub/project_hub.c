@@ -10,6 +10,7 @@
 #include "../common/codec.h"
 #include "../common/json.h"
 #include "../common/log.h"
+#include "decide.h"
 #include "store.h"
 
 void hub_record_id(const uint8_t author[PROTO_KEY_BYTES], uint64_t seq, char *out, size_t cap) {
@@ -119,6 +120,22 @@ cm_rc hub_decide_project(hub_ctx *ctx, const proto_entry *e, const json_t *body,
     const char *dec = json_string_value(json_object_get(body, "decision"));
     if (!dec || !*dec) return CM_OK;
     return hub_store_closure_put(ctx->store, dec, e->author, e->seq, err);
+  }
+  if (strcmp(e->kind, "decision.withdrawn") == 0) {
+    const char *dec = str_or_empty(body, "decision");
+    const char *why = NULL;
+    const uint8_t *to_p = NULL;
+    uint8_t to_buf[PROTO_KEY_BYTES];
+    cm_rc rc = hub_withdraw_allowed(ctx, dec, e->author, &to_p, to_buf, &why, err);
+    if (!rc && why) {
+      /* Written once by a hub that checked it; a stray one changes nothing. */
+      cm_warn("projection: ignoring withdrawal %" PRIu64 " of '%s': %s", e->seq, dec, why);
+      return CM_OK;
+    }
+    if (!rc)
+      rc = hub_store_withdrawal_put(ctx->store, dec, e->author, e->seq, str_or_empty(body, "reason"),
+                                    err);
+    return rc;
   }
   /* A relayed decision is its origin's record. */
   if (origin && *origin && strlen(origin) < sizeof record)
