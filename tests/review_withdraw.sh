@@ -56,6 +56,15 @@ assert not d["overdue"], d
 w = [x for x in items if x["kind"] == "decision.withdrawn"]
 assert len(w) == 1 and w[0]["subject"] == sys.argv[2], w
 PY
+start_server NWEB "$NODE" --dir "$E2E_TMP/n1" serve --listen 127.0.0.1:0
+curl -sf "$NWEB_URL/inbox" >"$E2E_TMP/inbox.html" || fail "node inbox page"
+grep -q 'data-crit="withdrawn"' "$E2E_TMP/inbox.html" || fail "the node's page does not show 已撤回"
+grep -q 已撤回 "$E2E_TMP/inbox.html" || fail "the node's page does not say 已撤回"
+grep -q 核实有误，予以撤回 "$E2E_TMP/inbox.html" || fail "the node's page lacks the reason"
+curl -sf -b "$E2E_TMP/jar" "$STREET_URL/decide" >"$E2E_TMP/decide.html" || fail "street decisions page"
+grep -q 已撤回 "$E2E_TMP/decide.html" || fail "the street's page does not show 已撤回"
+grep -q 'action="/decide/withdraw"' "$E2E_TMP/decide.html" \
+  && fail "the page offers to withdraw a withdrawn decision"
 ok "the withdrawal reached the node with its reason"
 
 "$HUB" --dir "$S" decide list --json >"$E2E_TMP/before.json"
