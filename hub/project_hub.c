@@ -125,8 +125,17 @@ cm_rc hub_decide_project(hub_ctx *ctx, const proto_entry *e, const json_t *body,
     const char *dec = str_or_empty(body, "decision");
     const char *why = NULL;
     const uint8_t *to_p = NULL;
-    uint8_t to_buf[PROTO_KEY_BYTES];
-    cm_rc rc = hub_withdraw_allowed(ctx, dec, e->author, &to_p, to_buf, &why, err);
+    uint8_t to_buf[PROTO_KEY_BYTES], issuer[PROTO_KEY_BYTES];
+    const uint8_t *by_key = e->author;
+    char hex[PROTO_KEY_HEX];
+    /* Relayed by the street: the withdrawal is the district's, named by its
+     * origin_record, and stands for a decision the district wrote. */
+    if (origin && strlen(origin) > PROTO_KEY_HEX - 1 && origin[PROTO_KEY_HEX - 1] == '/') {
+      memcpy(hex, origin, PROTO_KEY_HEX - 1);
+      hex[PROTO_KEY_HEX - 1] = '\0';
+      if (proto_key_from_hex(hex, issuer) == CM_OK) by_key = issuer;
+    }
+    cm_rc rc = hub_withdraw_allowed(ctx, dec, by_key, &to_p, to_buf, &why, err);
     if (!rc && why) {
       /* Written once by a hub that checked it; a stray one changes nothing. */
       cm_warn("projection: ignoring withdrawal %" PRIu64 " of '%s': %s", e->seq, dec, why);
