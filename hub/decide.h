@@ -72,13 +72,6 @@ cm_rc hub_decide_withdraw(hub_ctx *ctx, const char *record, const char *reason,
                           const char *operator_name, char *record_out, size_t record_cap,
                           cm_err *err);
 
-/* Whether a withdrawal of `record` by `author` may stand at this hub: the
- * decision is held, its record id names author, and it is not withdrawn yet.
- * *why_out is a Chinese reason when it may not. */
-cm_rc hub_withdraw_allowed(hub_ctx *ctx, const char *record, const uint8_t author[PROTO_KEY_BYTES],
-                           const uint8_t **to_out, uint8_t to_buf[PROTO_KEY_BYTES],
-                           const char **why_out, cm_err *err);
-
 /* Decisions this hub knows (its own, and at a street those relayed from the
  * district), newest first: {"record", "kind", "by", "org", "community",
  * "deadline", "result", "reason", "operator", "time_ms", "closed" (criticism

@@ -10,7 +10,6 @@
 #include "../common/codec.h"
 #include "../common/json.h"
 #include "../common/log.h"
-#include "decide.h"
 #include "store.h"
 
 void hub_record_id(const uint8_t author[PROTO_KEY_BYTES], uint64_t seq, char *out, size_t cap) {
@@ -107,6 +106,31 @@ cm_rc hub_review_project(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_er
 static const char *str_or_empty(const json_t *body, const char *key) {
   const char *s = json_string_value(json_object_get(body, key));
   return s ? s : "";
+}
+
+cm_rc hub_withdraw_allowed(hub_ctx *ctx, const char *record, const uint8_t author[PROTO_KEY_BYTES],
+                           const uint8_t **to_out, uint8_t to_buf[PROTO_KEY_BYTES],
+                           const char **why_out, cm_err *err) {
+  uint8_t issuer[PROTO_KEY_BYTES];
+  char prefix[PROTO_KEY_HEX + 24];
+  int found = 0, withdrawn = 0, has_to = 0;
+  cm_rc rc = hub_store_decision_issuer(ctx->store, record, issuer, &found, &withdrawn, err);
+  *why_out = NULL;
+  *to_out = NULL;
+  if (rc) return rc;
+  /* The record id names the hub that first wrote the decision, also for a
+   * copy relayed down by the street. */
+  hub_record_id(author, 0, prefix, sizeof prefix);
+  if (!found)
+    *why_out = "本级没有这项决定";
+  else if (strncmp(record, prefix, PROTO_KEY_HEX) != 0)
+    *why_out = "这项决定不是本级作出的，只能由作出决定的一级撤回";
+  else if (withdrawn)
+    *why_out = "这项决定已经撤回";
+  if (*why_out) return CM_OK;
+  rc = hub_store_decision_to(ctx->store, record, to_buf, &has_to, err);
+  if (!rc && has_to) *to_out = to_buf;
+  return rc;
 }
 
 cm_rc hub_decide_project(hub_ctx *ctx, const proto_entry *e, const json_t *body, cm_err *err) {

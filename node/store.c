@@ -361,8 +361,9 @@ cm_rc store_inbox_json(node_ctx *ctx, const char *hub_hex, const char *today, js
   if (!rc) rc = prep(ctx, "SELECT i.cursor, i.hub_seq, i.kind, i.body, i.time_ms, i.read,"
                           " i.origin, i.record, d.closed, d.deadline,"
                           " (SELECT max(r.seq) FROM rectifications r WHERE r.decision=i.record),"
-                          " (SELECT x.body->>'reason' FROM inbox x WHERE x.kind='decision.withdrawn'"
-                          "  AND x.body->>'decision'=i.record ORDER BY x.cursor LIMIT 1)"
+                          " (SELECT x.body->>'reason' FROM inbox x WHERE"
+                          "  CASE WHEN x.kind='decision.withdrawn' AND json_valid(x.body)"
+                          "  THEN x.body->>'decision' END = i.record ORDER BY x.cursor LIMIT 1)"
                           " FROM inbox i LEFT JOIN decisions d ON d.record=i.record"
                           " AND i.record<>''"
                           " ORDER BY i.cursor DESC", &st, err);
