@@ -211,18 +211,19 @@ void hub_web_page_decide(cm_http_req *req, cm_http_resp *resp, void *ctx) {
                          : overdue                                   ? "decide.overdue"
                                                                      : "decide.open");
       }
-      cm_html_raw(&w.h, "</td><td>");
-      cm_html_esc(&w.h, json_string_value(json_object_get(d, "operator")));
       const char *rec = json_string_value(json_object_get(d, "record"));
       /* Only the hub that wrote a decision withdraws it. */
       if (hub_auth_can_write(&w.s) && rec && !strncmp(rec, w.hub->key_hex, PROTO_KEY_HEX - 1) &&
           !json_is_true(json_object_get(d, "withdrawn"))) {
         cm_html_raw(&w.h, " <form class=\"inline\" method=\"post\" action=\"/decide/withdraw\">");
         hub_web_csrf_field(&w);
-        cm_html_printf(&w.h, "<input type=\"hidden\" name=\"record\" value=\"%h\">"
+        /* The page names it by its number in this hub's log: no key on a page. */
+        cm_html_printf(&w.h, "<input type=\"hidden\" name=\"seq\" value=\"%h\">"
                              "<button type=\"submit\" class=\"plain\">%w</button></form>",
-                       rec, "decide.withdraw");
+                       strchr(rec, '/') + 1, "decide.withdraw");
       }
+      cm_html_raw(&w.h, "</td><td>");
+      cm_html_esc(&w.h, json_string_value(json_object_get(d, "operator")));
       cm_html_raw(&w.h, "</td></tr>");
     }
     cm_html_raw(&w.h, "</tbody></table>");
@@ -343,7 +344,12 @@ void hub_web_page_withdraw_post(cm_http_req *req, cm_http_resp *resp, void *ctx)
   char record[PROTO_KEY_HEX + 24] = "";
   json_t *list = NULL, *dec = NULL;
   if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_WRITE | HUB_WEB_DISTRICT)) return;
-  const char *rec = field(&w, "record");
+  const char *seq = field(&w, "seq");
+  char rec_buf[PROTO_KEY_HEX + 24] = "";
+  /* Only this hub's own decisions are withdrawn here: seq in its log. */
+  if (seq && strlen(seq) < 21 && strspn(seq, "0123456789") == strlen(seq) && *seq)
+    snprintf(rec_buf, sizeof rec_buf, "%s/%s", w.hub->key_hex, seq);
+  const char *rec = rec_buf;
   const char *reason = field(&w, "reason");
   int confirmed = field(&w, "confirm") && !strcmp(field(&w, "confirm"), "1");
   cm_rc rc = CM_OK;
@@ -392,11 +398,11 @@ void hub_web_page_withdraw_post(cm_http_req *req, cm_http_resp *resp, void *ctx)
                  json_string_value(json_object_get(dec, "reason")));
   cm_html_raw(&w.h, "<form method=\"post\" action=\"/decide/withdraw\" id=\"withdraw-confirm\">");
   hub_web_csrf_field(&w);
-  cm_html_printf(&w.h, "<input type=\"hidden\" name=\"record\" value=\"%h\">"
+  cm_html_printf(&w.h, "<input type=\"hidden\" name=\"seq\" value=\"%h\">"
                        "<label>%w <textarea name=\"reason\" required>%h</textarea></label>"
                        "<div class=\"actions\"><button type=\"submit\" name=\"confirm\" value=\"1\" "
                        "id=\"withdraw-confirm-submit\">%w</button> <a href=\"/decide\">%w</a></div></form>",
-                 rec, "decide.withdraw_reason", reason ? reason : "", "decide.withdraw_confirm",
+                 seq, "decide.withdraw_reason", reason ? reason : "", "decide.withdraw_confirm",
                  "decide.edit");
   hub_web_foot(&w);
 out:
