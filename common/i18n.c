@@ -201,6 +201,7 @@ static const i18n_entry k_words[] = {
     {"crit.open", "待整改", "open"},
     {"crit.closed", "已整改", "closed"},
     {"crit.overdue", "已逾期", "overdue"},
+    {"crit.withdrawn", "已撤回", "withdrawn"},
     {"crit.answered", "已提交整改报告，待街道通过", "report sent, waiting for the street"},
     {"home.overdue", "逾期未整改", "Overdue criticisms"},
     {"inbox.subject", "涉及记录", "About"},
@@ -241,6 +242,7 @@ static const i18n_entry k_words[] = {
     {"kind.revok", "撤销备案", "revocation"},
     {"kind.inspect", "检查结果", "inspection result"},
     {"kind.notice", "通知", "notice"},
+    {"kind.withdrawn", "撤回决定", "withdrawal"},
     {"kind.ack", "确认收到", "acknowledgement"},
     {"kind.review", "审核结果", "review result"},
     {"kind.enrol", "登记", "enrolment"},
@@ -407,6 +409,14 @@ static const i18n_entry k_words[] = {
     {"decide.time", "时间", "Time"},
     {"decide.state", "情况", "State"},
     {"decide.closed", "已整改", "rectified"},
+    {"decide.withdrawn", "已撤回", "withdrawn"},
+    {"decide.withdraw", "撤回", "Withdraw"},
+    {"decide.withdraw_title", "撤回决定", "Withdraw a decision"},
+    {"decide.withdraw_hint", "撤回会签名并送达社区，撤回后不再计入待整改和逾期，不能恢复。请写明撤回理由。",
+     "The withdrawal is signed and sent to the community; it cannot be undone. Give the reason."},
+    {"decide.withdraw_reason", "撤回理由", "Reason for withdrawing"},
+    {"decide.withdraw_confirm", "确认撤回", "Withdraw it"},
+    {"msg.withdrawn", "决定已撤回。", "The decision was withdrawn."},
     {"decide.overdue", "逾期未整改", "overdue"},
     {"decide.open", "整改中", "open"},
     {"decide.operator", "操作员", "Operator"},
@@ -699,7 +709,8 @@ const char *cm_i18n_kind(cm_lang lang, const char *kind) {
   /* Feed kinds may grow sub-kinds ("decision.criticize", "decision.criticism"):
    * match the stem. */
   static const char *const stems[] = {"critic", "commend", "revok", "inspect", "notice",
-                                      "enrol",  "review",  "ack",   "rectif",  "fork"};
+                                      "enrol",  "review",  "ack",   "rectif",  "fork",
+                                      "withdrawn"};
   if (!kind) return "";
   for (size_t i = 0; i < sizeof stems / sizeof stems[0]; i++)
     if (strstr(kind, stems[i])) return cm_i18n_word(lang, "kind.", stems[i]);

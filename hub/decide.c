@@ -164,6 +164,60 @@ unlock:
   return rc;
 }
 
+cm_rc hub_decide_withdraw(hub_ctx *ctx, const char *record, const char *reason,
+                          const char *operator_name, char *record_out, size_t record_cap,
+                          cm_err *err) {
+  uint8_t to_buf[PROTO_KEY_BYTES];
+  const uint8_t *to = NULL;
+  const char *why = NULL;
+  char to_hex[PROTO_KEY_HEX];
+  uint64_t seq = 0;
+  json_t *body = NULL;
+  cm_rc rc;
+
+  if (record_out && record_cap) record_out[0] = '\0';
+  if (!record || !*record || strlen(record) >= PROTO_KEY_HEX + 24)
+    return cm_errf(err, CM_ERR_INVALID, "请指定要撤回的决定（记录编号）");
+  if (!reason || !*reason || strlen(reason) >= DECIDE_TEXT_MAX)
+    return cm_errf(err, CM_ERR_INVALID, "撤回决定需要写明理由（1 到 %d 字节）", DECIDE_TEXT_MAX - 1);
+  if (operator_name && strlen(operator_name) >= HUB_NAME_MAX)
+    return cm_errf(err, CM_ERR_INVALID, "操作员姓名过长 / the operator name is too long");
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_begin(ctx->store, err);
+  if (rc) goto unlock;
+  rc = hub_withdraw_allowed(ctx, record, ctx->kp.pk, &to, to_buf, &why, err);
+  if (!rc && why)
+    rc = cm_errf(err, strcmp(why, "本级没有这项决定") == 0 ? CM_ERR_NOT_FOUND : CM_ERR_INVALID,
+                 "不能撤回「%s」：%s", record, why);
+  if (!rc) {
+    body = json_object();
+    if (body && to) {
+      proto_key_hex(to, to_hex);
+      json_object_set_new(body, "to", json_string(to_hex));
+    }
+    if (body) {
+      json_object_set_new(body, "decision", json_string(record));
+      json_object_set_new(body, "reason", json_string(reason));
+      json_object_set_new(body, "by", json_string(hub_role_name(ctx->role)));
+      json_object_set_new(body, "operator", json_string(operator_name ? operator_name : ""));
+    }
+    rc = body ? hub_log_append_locked(ctx, "decision.withdrawn", body, &seq, err)
+              : cm_errf(err, CM_ERR_NOMEM, "out of memory writing a withdrawal");
+  }
+  if (!rc)
+    rc = hub_store_commit(ctx->store, err);
+  else
+    hub_store_rollback(ctx->store);
+unlock:
+  pthread_mutex_unlock(&ctx->lock);
+  json_decref(body);
+  if (!rc) {
+    if (record_out) hub_record_id(ctx->kp.pk, seq, record_out, record_cap);
+    cm_info("decide: withdrawal of %s in hub log entry %" PRIu64, record, seq);
+  }
+  return rc;
+}
+
 cm_rc hub_decisions_list(hub_ctx *ctx, json_t **out, cm_err *err) {
   char today[11];
   cm_rc rc;
@@ -182,6 +236,10 @@ cm_rc hub_decisions_list(hub_ctx *ctx, json_t **out, cm_err *err) {
     /* an inspection to rectify by a deadline is closed like a criticism */
     int overdue = kind && (strcmp(kind, "criticize") == 0 || strcmp(kind, "inspect") == 0) &&
                   !closed && deadline && *deadline && strcmp(deadline, today) < 0;
+    int withdrawn = !json_is_null(json_object_get(d, "withdrawn_reason")) &&
+                    json_object_get(d, "withdrawn_reason") != NULL;
+    if (withdrawn) overdue = 0;
+    json_object_set_new(d, "withdrawn", json_boolean(withdrawn));
     json_object_set_new(d, "closed", json_boolean(closed));
     json_object_set_new(d, "overdue", json_boolean(overdue));
   }

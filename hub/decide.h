@@ -63,11 +63,21 @@ cm_rc hub_decide(hub_ctx *ctx, const hub_decision *d, const char *operator_name,
 cm_rc hub_decide_year(hub_ctx *ctx, const hub_decision *d, int year, const char *operator_name,
                       char *record_out, size_t record_cap, cm_err *err);
 
+/* Withdraw decision `record` ("<hub hex>/<seq>") that this hub wrote, with a
+ * reason: appends a `decision.withdrawn` entry addressed like the decision.
+ * CM_ERR_NOT_FOUND (message in Chinese) for a record this hub does not hold,
+ * CM_ERR_INVALID for one written by another hub, one already withdrawn, or an
+ * empty reason; nothing is written then.  *record_out as for hub_decide. */
+cm_rc hub_decide_withdraw(hub_ctx *ctx, const char *record, const char *reason,
+                          const char *operator_name, char *record_out, size_t record_cap,
+                          cm_err *err);
+
 /* Decisions this hub knows (its own, and at a street those relayed from the
  * district), newest first: {"record", "kind", "by", "org", "community",
  * "deadline", "result", "reason", "operator", "time_ms", "closed" (criticism
- * rectified and accepted), "overdue" (open criticism past its deadline, judged
- * by today in Asia/Shanghai)}.  New reference in *out. */
+ * rectified and accepted, or withdrawn), "overdue" (open criticism past its
+ * deadline, judged by today in Asia/Shanghai), "withdrawn" (bool) and
+ * "withdrawn_reason" (null unless withdrawn)}.  New reference in *out. */
 cm_rc hub_decisions_list(hub_ctx *ctx, json_t **out, cm_err *err);
 
 

@@ -881,9 +881,9 @@ static int cmd_decide(const cmd_args *a) {
   opt_spec o[] = {{"org", 0, NULL},    {"community", 0, NULL}, {"deadline", 0, NULL},
                   {"result", 0, NULL}, {"reason", 0, NULL},    {"operator", 0, NULL},
                   {"json", 1, NULL}};
-  const char *pos[1] = {0};
+  const char *pos[2] = {0};
   size_t n_pos = 0;
-  int r = parse_or_help(a, "decide", o, 7, pos, 1, &n_pos);
+  int r = parse_or_help(a, "decide", o, 7, pos, 2, &n_pos);
   hub_ctx *ctx = NULL;
   hub_decision d;
   cm_err err;
@@ -891,8 +891,20 @@ static int cmd_decide(const cmd_args *a) {
   char record[PROTO_KEY_HEX + 24];
   if (r >= 0) return r;
   cm_err_clear(&err);
-  if (n_pos != 1)
-    return usage_error("用法：decide commend|criticize|inspect|revoke|notice|list ...");
+  if (n_pos == 2 && strcmp(pos[0], "withdraw") == 0) {
+    if (!o[4].value) return usage_error("decide withdraw 需要 --reason TEXT");
+    rc = hub_open(a->dir, &ctx, &err);
+    if (!rc)
+      rc = hub_decide_withdraw(ctx, pos[1], o[4].value, operator_of(o[5].value), record,
+                               sizeof record, &err);
+    hub_close(ctx);
+    if (rc) return fail(rc, &err);
+    printf("已撤回决定 %s（撤回记录 %s）\n", pos[1], record);
+    return EXIT_OK;
+  }
+  if (n_pos != 1 || strcmp(pos[0], "withdraw") == 0)
+    return usage_error("用法：decide commend|criticize|inspect|revoke|notice|list ... | "
+                       "withdraw RECORD --reason TEXT");
   if (strcmp(pos[0], "list") == 0) {
     json_t *list = NULL;
     rc = hub_open(a->dir, &ctx, &err);
@@ -911,7 +923,9 @@ static int cmd_decide(const cmd_args *a) {
                json_string_value(json_object_get(x, "org")),
                json_string_value(json_object_get(x, "community")),
                json_string_value(json_object_get(x, "reason")),
-               json_is_true(json_object_get(x, "closed")) ? "  CLOSED" : "",
+               json_is_true(json_object_get(x, "withdrawn")) ? "  已撤回"
+               : json_is_true(json_object_get(x, "closed"))  ? "  CLOSED"
+                                                              : "",
                json_is_true(json_object_get(x, "overdue")) ? "  OVERDUE" : "");
       }
     }
@@ -1489,9 +1503,12 @@ static const hub_command commands[] = {
    "显示或设置自动通过：没有标记、也不更正已通过月份的月报自动通过（默认开启）。"},
   {"decide", cmd_decide,
    "commend|criticize|inspect|revoke|notice --org ID|--community NAME [--deadline "
-   "YYYY-MM-DD] [--result pass|rectify|fail] --reason TEXT | list [--json]",
+   "YYYY-MM-DD] [--result pass|rectify|fail] --reason TEXT | list [--json] | "
+   "withdraw RECORD --reason TEXT",
    "记录一项发给组织所在社区的决定（区协会的决定经街道分会转达）。\n"
-   "批评须给 --deadline，整改报告通过后结案；list 把逾期的标为 OVERDUE。"},
+   "批评须给 --deadline，整改报告通过后结案；list 把逾期的标为 OVERDUE。\n"
+   "withdraw：撤回本级作出的一项决定（RECORD 为 list 中的记录编号），撤回连同理由下达社区；\n"
+   "撤回后不再计入待整改和逾期，list 标为 已撤回。"},
   {"inspection", cmd_inspection,
    "list [--year YYYY] [--json] | result ORG --year YYYY --result pass|rectify|fail "
    "[--deadline YYYY-MM-DD] --reason TEXT [--operator NAME] | due --year YYYY [--date YYYY-MM-DD]",

@@ -108,6 +108,31 @@ static const char *str_or_empty(const json_t *body, const char *key) {
   return s ? s : "";
 }
 
+cm_rc hub_withdraw_allowed(hub_ctx *ctx, const char *record, const uint8_t author[PROTO_KEY_BYTES],
+                           const uint8_t **to_out, uint8_t to_buf[PROTO_KEY_BYTES],
+                           const char **why_out, cm_err *err) {
+  uint8_t issuer[PROTO_KEY_BYTES];
+  char prefix[PROTO_KEY_HEX + 24];
+  int found = 0, withdrawn = 0, has_to = 0;
+  cm_rc rc = hub_store_decision_issuer(ctx->store, record, issuer, &found, &withdrawn, err);
+  *why_out = NULL;
+  *to_out = NULL;
+  if (rc) return rc;
+  /* The record id names the hub that first wrote the decision, also for a
+   * copy relayed down by the street. */
+  hub_record_id(author, 0, prefix, sizeof prefix);
+  if (!found)
+    *why_out = "本级没有这项决定";
+  else if (strncmp(record, prefix, PROTO_KEY_HEX) != 0)
+    *why_out = "这项决定不是本级作出的，只能由作出决定的一级撤回";
+  else if (withdrawn)
+    *why_out = "这项决定已经撤回";
+  if (*why_out) return CM_OK;
+  rc = hub_store_decision_to(ctx->store, record, to_buf, &has_to, err);
+  if (!rc && has_to) *to_out = to_buf;
+  return rc;
+}
+
 cm_rc hub_decide_project(hub_ctx *ctx, const proto_entry *e, const json_t *body, cm_err *err) {
   char record[PROTO_KEY_HEX + 24];
   uint8_t to[PROTO_KEY_BYTES];
@@ -119,6 +144,31 @@ cm_rc hub_decide_project(hub_ctx *ctx, const proto_entry *e, const json_t *body,
     const char *dec = json_string_value(json_object_get(body, "decision"));
     if (!dec || !*dec) return CM_OK;
     return hub_store_closure_put(ctx->store, dec, e->author, e->seq, err);
+  }
+  if (strcmp(e->kind, "decision.withdrawn") == 0) {
+    const char *dec = str_or_empty(body, "decision");
+    const char *why = NULL;
+    const uint8_t *to_p = NULL;
+    uint8_t to_buf[PROTO_KEY_BYTES], issuer[PROTO_KEY_BYTES];
+    const uint8_t *by_key = e->author;
+    char hex[PROTO_KEY_HEX];
+    /* Relayed by the street: the withdrawal is the district's, named by its
+     * origin_record, and stands for a decision the district wrote. */
+    if (origin && strlen(origin) > PROTO_KEY_HEX - 1 && origin[PROTO_KEY_HEX - 1] == '/') {
+      memcpy(hex, origin, PROTO_KEY_HEX - 1);
+      hex[PROTO_KEY_HEX - 1] = '\0';
+      if (proto_key_from_hex(hex, issuer) == CM_OK) by_key = issuer;
+    }
+    cm_rc rc = hub_withdraw_allowed(ctx, dec, by_key, &to_p, to_buf, &why, err);
+    if (!rc && why) {
+      /* Written once by a hub that checked it; a stray one changes nothing. */
+      cm_warn("projection: ignoring withdrawal %" PRIu64 " of '%s': %s", e->seq, dec, why);
+      return CM_OK;
+    }
+    if (!rc)
+      rc = hub_store_withdrawal_put(ctx->store, dec, e->author, e->seq, str_or_empty(body, "reason"),
+                                    err);
+    return rc;
   }
   /* A relayed decision is its origin's record. */
   if (origin && *origin && strlen(origin) < sizeof record)

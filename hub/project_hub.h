@@ -33,6 +33,13 @@ cm_rc hub_review_from_hub(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], i
 /* "<author hex>/<seq>" into out (PROTO_KEY_HEX + 21 bytes suffice). */
 void hub_record_id(const uint8_t author[PROTO_KEY_BYTES], uint64_t seq, char *out, size_t cap);
 
+/* Whether a withdrawal of `record` by `author` may stand at this hub: the
+ * decision is held, its record id names author, and it is not withdrawn yet.
+ * *why_out is a Chinese reason when it may not. */
+cm_rc hub_withdraw_allowed(hub_ctx *ctx, const char *record, const uint8_t author[PROTO_KEY_BYTES],
+                           const uint8_t **to_out, uint8_t to_buf[PROTO_KEY_BYTES],
+                           const char **why_out, cm_err *err);
+
 /* Project a decision.* or rectification.accepted entry e (body parsed) from a
  * trusted hub (hub_review_from_hub).  Caller holds ctx->lock and a
  * transaction. */

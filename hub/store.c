@@ -269,6 +269,12 @@ static const char *const store_migrations[] = {
   "  WHERE s.author = reports.author AND s.seq = reports.seq), 'pending');"
   "UPDATE activities SET status = coalesce((SELECT s.status FROM record_status s"
   "  WHERE s.author = activities.author AND s.seq = activities.seq), 'pending');",
+  /* Withdrawn decisions: the withdrawal entry and its reason.  A withdrawal
+   * also closes the decision (closures), so that every open/overdue figure
+   * leaves it out without knowing about withdrawals. */
+  "CREATE TABLE withdrawals("
+  "  decision TEXT PRIMARY KEY, author BLOB NOT NULL, seq INTEGER NOT NULL,"
+  "  reason TEXT NOT NULL);",
 };
 
 #define STORE_CACHE 64
@@ -1048,7 +1054,8 @@ cm_rc hub_store_projection_clear(hub_store *st, cm_err *err) {
                     "DELETE FROM communities; DELETE FROM organisations; DELETE FROM reports; "
                     "DELETE FROM activities; DELETE FROM report_versions; "
                     "DELETE FROM filing_versions; DELETE FROM reviews; DELETE FROM review_rejects; "
-                    "DELETE FROM decisions; DELETE FROM closures; DELETE FROM activity_acks; "
+                    "DELETE FROM decisions; DELETE FROM closures; DELETE FROM withdrawals; "
+                    "DELETE FROM activity_acks; "
                     "DELETE FROM refusals; DELETE FROM record_status;",
                     err);
 }
@@ -1445,6 +1452,7 @@ cm_rc hub_store_projection_dump(hub_store *st, cm_buf *out, cm_err *err) {
     "SELECT 'review_reject', * FROM review_rejects ORDER BY reviewer, rseq, author, seq",
     "SELECT 'decision', * FROM decisions ORDER BY record",
     "SELECT 'closure', * FROM closures ORDER BY decision, author, seq",
+    "SELECT 'withdrawal', * FROM withdrawals ORDER BY decision",
     "SELECT 'activity_ack', * FROM activity_acks ORDER BY activity, level",
     "SELECT 'record_status', * FROM record_status ORDER BY author, seq",
     "SELECT 'refusal', * FROM refusals ORDER BY author, seq",
@@ -2047,14 +2055,50 @@ cm_rc hub_store_closure_put(hub_store *st, const char *decision,
                  "storing a closure", err, "tki", decision, author, (int64_t)seq);
 }
 
+cm_rc hub_store_withdrawal_put(hub_store *st, const char *decision,
+                               const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                               const char *reason, cm_err *err) {
+  cm_rc rc = rv_exec(st,
+                     "INSERT OR IGNORE INTO withdrawals(decision, author, seq, reason)"
+                     " VALUES(?1, ?2, ?3, ?4)",
+                     "storing a withdrawal", err, "tkit", decision, author, (int64_t)seq,
+                     reason);
+  if (!rc) rc = hub_store_closure_put(st, decision, author, seq, err);
+  return rc;
+}
+
+cm_rc hub_store_decision_issuer(hub_store *st, const char *record, uint8_t author_out[PROTO_KEY_BYTES],
+                                int *found_out, int *withdrawn_out, cm_err *err) {
+  json_t *rows = NULL;
+  cm_rc rc = rv_rows(st,
+                     "SELECT hex(d.author) AS author, d.kind AS kind,"
+                     " EXISTS(SELECT 1 FROM withdrawals w WHERE w.decision = d.record) AS w"
+                     " FROM decisions d WHERE d.record = ?1",
+                     &rows, err, "t", record);
+  *found_out = 0;
+  *withdrawn_out = 0;
+  if (!rc && json_array_size(rows) == 1) {
+    json_t *r = json_array_get(rows, 0);
+    const char *hex = json_string_value(json_object_get(r, "author"));
+    const char *kind = json_string_value(json_object_get(r, "kind"));
+    *found_out = hex && kind && strcmp(kind, "withdrawn") != 0 &&
+                 cm_hex_decode(hex, strlen(hex), author_out, PROTO_KEY_BYTES) == CM_OK;
+    *withdrawn_out = json_integer_value(json_object_get(r, "w")) != 0;
+  }
+  json_decref(rows);
+  return rc;
+}
+
 cm_rc hub_store_decisions_json(hub_store *st, json_t **out, cm_err *err) {
   return rv_rows(st,
                  "SELECT d.record AS record, d.kind AS kind, d.by_level AS by, d.org AS org,"
                  " d.community AS community, d.to_key AS to_key, d.deadline AS deadline,"
                  " d.result AS result, d.reason AS reason, d.operator AS operator,"
                  " d.time_ms AS time_ms, EXISTS(SELECT 1 FROM closures c"
-                 "  WHERE c.decision = d.record) AS closed "
-                 "FROM decisions d ORDER BY d.time_ms DESC, d.record",
+                 "  WHERE c.decision = d.record) AS closed,"
+                 " w.reason AS withdrawn_reason "
+                 "FROM decisions d LEFT JOIN withdrawals w ON w.decision = d.record"
+                 " ORDER BY d.time_ms DESC, d.record",
                  out, err, "");
 }
 

@@ -432,6 +432,14 @@ cm_rc hub_store_decision_put(hub_store *st, const char *record,
                              const char *org, const char *community, const char *deadline,
                              const char *result, const char *reason, const char *operator_name,
                              uint64_t time_ms, cm_err *err);
+/* A withdrawal of a decision (decision.withdrawn), which also closes it. */
+cm_rc hub_store_withdrawal_put(hub_store *st, const char *decision,
+                               const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                               const char *reason, cm_err *err);
+/* The hub log author that holds decision record here, whether it is held
+ * (and is not itself a withdrawal) and whether it is withdrawn already. */
+cm_rc hub_store_decision_issuer(hub_store *st, const char *record, uint8_t author_out[PROTO_KEY_BYTES],
+                                int *found_out, int *withdrawn_out, cm_err *err);
 cm_rc hub_store_closure_put(hub_store *st, const char *decision,
                             const uint8_t author[PROTO_KEY_BYTES], uint64_t seq, cm_err *err);
 

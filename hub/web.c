@@ -603,6 +603,8 @@ const cm_http_route hub_web_routes[] = {
     {"GET", "/decide", hub_web_page_decide, "decisions: the list and the form"},
     {"POST", "/decide", hub_web_page_decide_post,
      "commend, criticise (deadline), inspection result, revoke, notice"},
+    {"POST", "/decide/withdraw", hub_web_page_withdraw_post,
+     "withdraw a decision this hub wrote (confirmation, then confirm=1 with a reason)"},
     {"GET", "/activities", hub_web_page_activities, "major activities and their acknowledgement"},
     {"POST", "/activities", hub_web_page_activities_post,
      "acknowledge or return a major activity"},

@@ -162,6 +162,7 @@ void hub_web_page_enrol_post(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void hub_web_page_alerts(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void hub_web_page_decide(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void hub_web_page_decide_post(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void hub_web_page_withdraw_post(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void hub_web_page_activities(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void hub_web_page_activities_post(cm_http_req *req, cm_http_resp *resp, void *ctx);
 

@@ -199,13 +199,28 @@ void hub_web_page_decide(cm_http_req *req, cm_http_resp *resp, void *ctx) {
         cm_html_raw(&w.h, "</span>");
       }
       cm_html_raw(&w.h, "</td><td>");
-      if (kind && !strcmp(kind, "criticize")) {
+      if (json_is_true(json_object_get(d, "withdrawn"))) {
+        /* Withdrawn: what the hub said when it withdrew the decision. */
+        cm_html_printf(&w.h, "<span class=\"flag withdrawn\">%w</span> ", "decide.withdrawn");
+        cm_html_esc(&w.h, json_string_value(json_object_get(d, "withdrawn_reason")));
+      } else if (kind && !strcmp(kind, "criticize")) {
         const char *deadline = json_string_value(json_object_get(d, "deadline"));
         cm_html_esc(&w.h, deadline ? deadline : "");
         cm_html_raw(&w.h, " ");
         cm_html_word(&w.h, json_is_true(json_object_get(d, "closed")) ? "decide.closed"
                          : overdue                                   ? "decide.overdue"
                                                                      : "decide.open");
+      }
+      const char *rec = json_string_value(json_object_get(d, "record"));
+      /* Only the hub that wrote a decision withdraws it. */
+      if (hub_auth_can_write(&w.s) && rec && !strncmp(rec, w.hub->key_hex, PROTO_KEY_HEX - 1) &&
+          !json_is_true(json_object_get(d, "withdrawn"))) {
+        cm_html_raw(&w.h, " <form class=\"inline\" method=\"post\" action=\"/decide/withdraw\">");
+        hub_web_csrf_field(&w);
+        /* The page names it by its number in this hub's log: no key on a page. */
+        cm_html_printf(&w.h, "<input type=\"hidden\" name=\"seq\" value=\"%h\">"
+                             "<button type=\"submit\" class=\"plain\">%w</button></form>",
+                       strchr(rec, '/') + 1, "decide.withdraw");
       }
       cm_html_raw(&w.h, "</td><td>");
       cm_html_esc(&w.h, json_string_value(json_object_get(d, "operator")));
@@ -318,6 +333,80 @@ void hub_web_page_decide_post(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_info("web: %s issued decision %s", w.s.op.name, record);
   hub_web_redirect(&w, "/decide?msg=msg.decided");
 out:
+  hub_web_end(&w);
+}
+
+/* Withdrawal of a decision in two steps: 撤回 on the list shows the decision
+ * and asks for the reason; 确认撤回 posts it with confirm=1. */
+void hub_web_page_withdraw_post(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_web_req w;
+  cm_err err = {0};
+  char record[PROTO_KEY_HEX + 24] = "";
+  json_t *list = NULL, *dec = NULL;
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_WRITE | HUB_WEB_DISTRICT)) return;
+  const char *seq = field(&w, "seq");
+  char rec_buf[PROTO_KEY_HEX + 24] = "";
+  /* Only this hub's own decisions are withdrawn here: seq in its log. */
+  if (seq && strlen(seq) < 21 && strspn(seq, "0123456789") == strlen(seq) && *seq)
+    snprintf(rec_buf, sizeof rec_buf, "%s/%s", w.hub->key_hex, seq);
+  const char *rec = rec_buf;
+  const char *reason = field(&w, "reason");
+  int confirmed = field(&w, "confirm") && !strcmp(field(&w, "confirm"), "1");
+  cm_rc rc = CM_OK;
+  if (confirmed) {
+    rc = hub_decide_withdraw(w.hub, rec, reason, hub_web_operator(&w), record, sizeof record, &err);
+    if (!rc) {
+      char detail[1200];
+      snprintf(detail, sizeof detail, "withdraw %s: %.1000s", rec, reason ? reason : "");
+      hub_web_audit(&w, "decision", record, detail);
+      cm_info("web: %s withdrew decision %s", w.s.op.name, rec);
+      hub_web_redirect(&w, "/decide?msg=msg.withdrawn");
+      goto out;
+    }
+    if (rc != CM_ERR_INVALID && rc != CM_ERR_NOT_FOUND) {
+      hub_web_fail_rc(&w, rc, err.msg);
+      goto out;
+    }
+    hub_web_status(&w, rc == CM_ERR_NOT_FOUND ? 404 : 400);
+  }
+  rc = hub_decisions_list(w.hub, &list, &err);
+  if (rc) {
+    hub_web_fail_rc(&w, rc, err.msg);
+    goto out;
+  }
+  size_t i;
+  json_t *d;
+  json_array_foreach(list, i, d) if (rec && !strcmp(rec, json_string_value(json_object_get(d, "record")))) dec = d;
+  hub_web_head(&w, "decide.withdraw_title");
+  cm_html_printf(&w.h, "<h1>%w</h1>", "decide.withdraw_title");
+  if (err.msg[0]) cm_html_error_box(&w.h, NULL, "err.invalid", err.msg, "err.next", "/decide");
+  if (!dec) {
+    hub_web_foot(&w);
+    goto out;
+  }
+  char key[48];
+  const char *kind = json_string_value(json_object_get(dec, "kind"));
+  const char *org = json_string_value(json_object_get(dec, "org"));
+  snprintf(key, sizeof key, "decide.kind.%s", kind ? kind : "");
+  cm_html_printf(&w.h, "<p class=\"hint\">%w</p><dl class=\"facts\" id=\"withdraw-summary\">",
+                 "decide.withdraw_hint");
+  cm_html_printf(&w.h, "<dt>%w</dt><dd>%h</dd>", "decide.kind",
+                 cm_i18n_has(key) ? cm_i18n_t(w.lang, key) : (kind ? kind : ""));
+  cm_html_printf(&w.h, "<dt>%w</dt><dd>%h</dd>", "decide.about",
+                 org && *org ? org : json_string_value(json_object_get(dec, "community")));
+  cm_html_printf(&w.h, "<dt>%w</dt><dd>%h</dd></dl>", "decide.reason",
+                 json_string_value(json_object_get(dec, "reason")));
+  cm_html_raw(&w.h, "<form method=\"post\" action=\"/decide/withdraw\" id=\"withdraw-confirm\">");
+  hub_web_csrf_field(&w);
+  cm_html_printf(&w.h, "<input type=\"hidden\" name=\"seq\" value=\"%h\">"
+                       "<label>%w <textarea name=\"reason\" required>%h</textarea></label>"
+                       "<div class=\"actions\"><button type=\"submit\" name=\"confirm\" value=\"1\" "
+                       "id=\"withdraw-confirm-submit\">%w</button> <a href=\"/decide\">%w</a></div></form>",
+                 seq, "decide.withdraw_reason", reason ? reason : "", "decide.withdraw_confirm",
+                 "decide.edit");
+  hub_web_foot(&w);
+out:
+  json_decref(list);
   hub_web_end(&w);
 }
 

@@ -177,6 +177,11 @@ cm_rc project_decision(node_ctx *ctx, const project_item *it, cm_err *err) {
     rc = store_decision_put(ctx, it->record, it->cursor, kind, it->origin, it->body, it->time_ms,
                             err);
     const char *org = json_string_value(json_object_get(it->body, "org"));
+    /* A withdrawal marks the decision it names; the hub checked that it
+     * wrote both. */
+    if (!rc && strcmp(kind, "decision.withdrawn") == 0)
+      rc = store_decision_withdraw(ctx, json_string_value(json_object_get(it->body, "decision")),
+                                   err);
     if (!rc && strcmp(kind, "decision.revoke") == 0 && org)
       rc = org_set_status(ctx, org, "revoked",
                           json_string_value(json_object_get(it->body, "reason")), err);

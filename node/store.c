@@ -360,7 +360,10 @@ cm_rc store_inbox_json(node_ctx *ctx, const char *hub_hex, const char *today, js
   cm_rc rc = arr ? CM_OK : CM_ERR_NOMEM;
   if (!rc) rc = prep(ctx, "SELECT i.cursor, i.hub_seq, i.kind, i.body, i.time_ms, i.read,"
                           " i.origin, i.record, d.closed, d.deadline,"
-                          " (SELECT max(r.seq) FROM rectifications r WHERE r.decision=i.record)"
+                          " (SELECT max(r.seq) FROM rectifications r WHERE r.decision=i.record),"
+                          " (SELECT x.body->>'reason' FROM inbox x WHERE"
+                          "  CASE WHEN x.kind='decision.withdrawn' AND json_valid(x.body)"
+                          "  THEN x.body->>'decision' END = i.record ORDER BY x.cursor LIMIT 1)"
                           " FROM inbox i LEFT JOIN decisions d ON d.record=i.record"
                           " AND i.record<>''"
                           " ORDER BY i.cursor DESC", &st, err);
@@ -411,6 +414,12 @@ cm_rc store_inbox_json(node_ctx *ctx, const char *hub_hex, const char *today, js
                              "origin", col_text(st, 6),
                              "body", b, "time", when,
                              "read", sqlite3_column_int(st, 5) != 0);
+    if (item && sqlite3_column_type(st, 8) != SQLITE_NULL &&
+        !strcmp(col_text(st, 8), "withdrawn")) {
+      /* Withdrawn by the hub that wrote it: no longer open, with its reason. */
+      json_object_set_new(item, "withdrawn", json_true());
+      json_object_set_new(item, "withdrawn_reason", json_string(col_text(st, 11)));
+    }
     if (item) {
       json_t *res = opt_str(b, "result");
       if (json_is_null(res)) {
@@ -872,6 +881,19 @@ cm_rc store_decision_close(node_ctx *ctx, const char *record, const char *by, cm
   bind_text(st, 1, by && *by ? by : "accepted");
   bind_text(st, 2, record);
   rc = step_done(ctx, st, "close decision", err);
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_decision_withdraw(node_ctx *ctx, const char *record, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  if (!record || !*record) return CM_OK;
+  cm_rc rc = prep(ctx, "UPDATE decisions SET closed='withdrawn' WHERE record=?"
+                       " AND kind<>'decision.withdrawn'", &st, err);
+  if (rc) goto out;
+  bind_text(st, 1, record);
+  rc = step_done(ctx, st, "withdraw decision", err);
 out:
   sqlite3_finalize(st);
   return rc;

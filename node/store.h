@@ -123,6 +123,8 @@ cm_rc store_decision_put(node_ctx *ctx, const char *record, uint64_t cursor, con
 /* Close an open decision (a criticism whose rectification the street accepted);
  * by names what closed it. */
 cm_rc store_decision_close(node_ctx *ctx, const char *record, const char *by, cm_err *err);
+/* Mark decision record withdrawn (closed = "withdrawn"): no longer open or overdue. */
+cm_rc store_decision_withdraw(node_ctx *ctx, const char *record, cm_err *err);
 /* One level's ("street" | "district") answer to activity id: status
  * "acknowledged" | "returned", its note and record id. */
 cm_rc store_ack_put(node_ctx *ctx, const char *id, const char *level, const char *status,

@@ -1819,6 +1819,7 @@ out:
 /* A criticism's state: closed (rectification accepted), overdue (open past
  * its deadline), answered (our report waits for the street), or open. */
 static const char *crit_state(const json_t *it) {
+  if (json_is_true(json_object_get(it, "withdrawn"))) return "withdrawn";
   if (json_is_true(json_object_get(it, "closed"))) return "closed";
   if (json_is_true(json_object_get(it, "overdue"))) return "overdue";
   if (json_is_string(json_object_get(it, "rectification"))) return "answered";
@@ -1883,7 +1884,8 @@ static void inbox_table(node_web_rq *rq, const json_t *inbox, const char *org, i
     const char *origin = node_web_js(it, "origin");
     const char *result = node_web_js(it, "result");
     if (org && strcmp(org, node_web_js(it, "org")) != 0) continue;
-    if (open_only && (!crit || strcmp(state, "closed") == 0)) continue;
+    int withdrawn = json_is_true(json_object_get(it, "withdrawn"));
+    if (open_only && (!crit || strcmp(state, "closed") == 0 || withdrawn)) continue;
     time_text(json_object_get(it, "time"), when);
     if (strlen(when) >= 16 && when[10] == 'T') { /* "2026-11-27 14:14": to the minute */
       when[10] = ' ';
@@ -1914,11 +1916,16 @@ static void inbox_table(node_web_rq *rq, const json_t *inbox, const char *org, i
     cm_html_raw(&rq->h, "<td>");
     if (*result) word_span(rq, "result", "result.", result);
     cm_html_raw(&rq->h, "</td><td>");
-    if (crit) word_span(rq, "crit", "crit.", state);
+    if (crit || withdrawn) word_span(rq, "crit", "crit.", withdrawn ? "withdrawn" : state);
+    if (withdrawn) { /* the hub's reason for withdrawing it */
+      cm_html_raw(&rq->h, " <span class=\"withdrawn-reason\">");
+      cm_html_esc(&rq->h, node_web_js(it, "withdrawn_reason"));
+      cm_html_raw(&rq->h, "</span>");
+    }
     cm_html_raw(&rq->h, "</td><td>");
     record_ref(rq, origin_name(rq, origin), node_web_js(it, "record"));
     cm_html_raw(&rq->h, "</td><td>");
-    if (crit && strcmp(state, "closed") != 0) {
+    if (crit && strcmp(state, "closed") != 0 && !withdrawn) {
       cm_html_raw(&rq->h, "<a class=\"rectify\" href=\"/rectifications/new?org=");
       cm_html_url(&rq->h, node_web_js(it, "org"));
       cm_html_raw(&rq->h, "&amp;decision=");
