@@ -6,7 +6,7 @@
  *   "blank"      a text field that is empty or only spaces after trimming
  *                (a required one) or given but only spaces (an optional one);
  *   "duplicate"  an organisation's name equal to another one's in the street,
- *                Traditional characters folded (社區 = 社区) and spaces ignored;
+ *                Traditional characters folded to Simplified and spaces ignored;
  *   "ratio"      participants that do not fit the activities (50 activities
  *                with 3 participants, participants without any activity, or
  *                more than CM_WARN_PER_ACTIVITY_MAX per activity);

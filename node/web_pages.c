@@ -24,7 +24,7 @@ static const char *query(node_web_rq *rq, const char *name) {
 }
 
 /* HTTP status for a refusal from the records API. */
-static int err_status(cm_rc rc) {
+int node_web_err_status(cm_rc rc) {
   switch (rc) {
     case CM_ERR_INVALID:
     case CM_ERR_NOT_FOUND:
@@ -765,7 +765,7 @@ void node_web_h_org_file(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   org_input_from_form(&rq, &in);
   rc = node_org_file(node_web_db(&rq), &in, id, &e);
   if (rc) {
-    org_file_page(&rq, &in, &e, err_status(rc));
+    org_file_page(&rq, &in, &e, node_web_err_status(rc));
     return;
   }
   redirect_ok(&rq, "/orgs", "file", id, NULL);
@@ -885,7 +885,7 @@ void node_web_h_org_amend(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     /* A re-filing sends the whole filing, changed or not. */
     rc = node_org_amend(node_web_db(&rq), node_web_js(o, "id"), &typed, &e);
     if (rc)
-      org_amend_page(&rq, node_web_js(o, "id"), &typed, refile_reason(&rq, o), &e, err_status(rc));
+      org_amend_page(&rq, node_web_js(o, "id"), &typed, refile_reason(&rq, o), &e, node_web_err_status(rc));
     else
       redirect_ok(&rq, "/orgs", "refile", node_web_js(o, "id"), NULL);
     json_decref(o);
@@ -911,7 +911,7 @@ void node_web_h_org_amend(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     rc = node_org_amend(node_web_db(&rq), node_web_js(o, "id"), &ch, &e);
   }
   if (rc) {
-    org_amend_page(&rq, node_web_js(o, "id"), &typed, NULL, &e, err_status(rc));
+    org_amend_page(&rq, node_web_js(o, "id"), &typed, NULL, &e, node_web_err_status(rc));
   } else {
     redirect_ok(&rq, "/orgs", "amend", node_web_js(o, "id"), NULL);
   }
@@ -959,7 +959,7 @@ void node_web_h_org_dissolve(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   if (!o) return;
   rc = node_org_dissolve(node_web_db(&rq), node_web_js(o, "id"), form(&rq, "reason"), &e);
   if (rc) {
-    org_dissolve_page(&rq, o, form(&rq, "reason"), &e, err_status(rc));
+    org_dissolve_page(&rq, o, form(&rq, "reason"), &e, node_web_err_status(rc));
   } else {
     redirect_ok(&rq, "/orgs", "dissolve", node_web_js(o, "id"), NULL);
   }
@@ -1227,7 +1227,7 @@ void node_web_h_report_file(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   in.good_deeds = form(&rq, "good_deeds");
   rc = node_report_monthly(node_web_db(&rq), &in, rec, &e);
   if (rc) {
-    report_page(&rq, &in, &e, err_status(rc), 0);
+    report_page(&rq, &in, &e, node_web_err_status(rc), 0);
     return;
   }
   /* Show the saved report: the list filtered to its org and month. */
@@ -1256,7 +1256,7 @@ void node_web_h_report_history(cm_http_req *req, cm_http_resp *resp, void *ctx) 
     rc = node_report_history(node_web_db(&rq), org, month, &vers, &e);
   }
   if (rc) {
-    error_page(&rq, "rep.history", &e, err_status(rc));
+    error_page(&rq, "rep.history", &e, node_web_err_status(rc));
     return;
   }
   node_web_page_begin(&rq, "rep.history", "nav.reports");
@@ -1330,7 +1330,7 @@ void node_web_h_report_print(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   if (!rc) rc = node_report_list(db, org, month, &reps, &e);
   if (!rc) rc = node_status(db, &st, &e);
   if (rc) {
-    error_page(&rq, "rep.print", &e, rc == CM_ERR_NOT_FOUND ? 404 : err_status(rc));
+    error_page(&rq, "rep.print", &e, rc == CM_ERR_NOT_FOUND ? 404 : node_web_err_status(rc));
     goto out;
   }
   if (json_array_size(reps) > 0) r = json_array_get(reps, 0);
@@ -1630,7 +1630,7 @@ void node_web_h_activity_declare(cm_http_req *req, cm_http_resp *resp, void *ctx
   in.description = form(&rq, "description");
   rc = node_activity_declare(node_web_db(&rq), &in, id, &e);
   if (rc) {
-    activity_page(&rq, &in, &e, err_status(rc));
+    activity_page(&rq, &in, &e, node_web_err_status(rc));
     return;
   }
   redirect_ok(&rq, "/activities", "activity", id, NULL);
@@ -1713,7 +1713,7 @@ void node_web_h_rect_file(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   in.content = form(&rq, "content");
   rc = node_rectification_file(node_web_db(&rq), &in, rec, &e);
   if (rc) {
-    rect_page(&rq, &in, &e, err_status(rc));
+    rect_page(&rq, &in, &e, node_web_err_status(rc));
     return;
   }
   redirect_ok(&rq, "/inbox", "rectify", rec, NULL);
@@ -2009,7 +2009,7 @@ void node_web_h_inbox_read(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   }
   rc = node_inbox_mark_read(node_web_db(&rq), (uint64_t)cursor, &e);
   if (rc) {
-    error_page(&rq, "inbox.title", &e, err_status(rc));
+    error_page(&rq, "inbox.title", &e, node_web_err_status(rc));
     return;
   }
   node_web_redirect(&rq, "/inbox");

@@ -114,9 +114,7 @@ void node_web_h_insp_file(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   in.opinion_text = cm_http_form(req, "opinion_text", 0);
   cm_rc rc = node_inspection_file(node_web_db(&rq), &in, rec, &e);
   if (rc) {
-    insp_form(&rq, &in, &e, rc == CM_ERR_INVALID || rc == CM_ERR_NOT_FOUND || rc == CM_ERR_PERM
-                                ? 422
-                                : 500);
+    insp_form(&rq, &in, &e, node_web_err_status(rc));
     return;
   }
   node_web_redirect(&rq, "/inspections?ok=1");
@@ -269,9 +267,7 @@ void node_web_h_plan_file(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   in.problems = cm_http_form(req, "problems", 0);
   cm_rc rc = node_plan_file(node_web_db(&rq), &in, rec, &e);
   if (rc) {
-    plan_form(&rq, &in, &e, rc == CM_ERR_INVALID || rc == CM_ERR_NOT_FOUND || rc == CM_ERR_PERM
-                                ? 422
-                                : 500);
+    plan_form(&rq, &in, &e, node_web_err_status(rc));
     return;
   }
   node_web_redirect(&rq, "/plans?ok=1");
