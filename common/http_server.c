@@ -35,6 +35,8 @@
 #define HTTP_MAX_FIELDS 1000              /* query or form fields */
 #define HTTP_POOL_BYTES (128u * 1024)     /* libmicrohttpd memory per connection */
 #define HTTP_PEM_MAX (1u << 20)           /* certificate or key file */
+#define HTTP_MAX_FILES 4                  /* file parts of one multipart body */
+#define HTTP_PART_HEAD_MAX 2048u          /* header block of one multipart part */
 #define HTTP_DISCARD_MAX (64u << 20)      /* unannounced oversize upload we read and drop */
 
 struct cm_http_server {
@@ -43,6 +45,7 @@ struct cm_http_server {
   size_t n_routes;
   void *ctx;
   size_t max_body;
+  size_t max_form_body;
   int route_too_large;
   int tls;
   uint16_t port;
@@ -62,6 +65,14 @@ struct http_fields {
   char **values;
 };
 
+/* A file part of a multipart/form-data body: its bytes stay in the body. */
+struct http_file {
+  char name[64];
+  char filename[256];
+  const uint8_t *p;
+  size_t len;
+};
+
 struct cm_http_req {
   cm_http_server *srv;
   struct MHD_Connection *conn;
@@ -69,7 +80,8 @@ struct cm_http_req {
   const char *path; /* decoded, MHD's */
   char *target;     /* as sent */
   int started;      /* first access-handler call seen */
-  int too_large;    /* upload went over max_body */
+  int too_large;    /* upload went over limit */
+  size_t limit;     /* this request's body cap: max_body or max_form_body */
   int answered;     /* a response was queued early */
   int held_known;   /* the announced body length was taken from the budget up front */
   cm_guard_conn *gc; /* this connection's guard slot (NULL: not guarded) */
@@ -79,6 +91,8 @@ struct cm_http_req {
   unsigned n_params;
   struct http_fields query;
   struct http_fields form;
+  struct http_file files[HTTP_MAX_FILES];
+  unsigned n_files;
   char peer[INET6_ADDRSTRLEN];
 };
 
@@ -166,6 +180,101 @@ static const char *fields_get(const struct http_fields *f, const char *name, uns
     }
   }
   return NULL;
+}
+
+static void fields_free(struct http_fields *f);
+
+/* The first n2 bytes at needle within the n1 bytes at hay, or NULL. */
+static const uint8_t *find_bytes(const uint8_t *hay, size_t n1, const char *needle, size_t n2) {
+  while (n1 >= n2) {
+    const uint8_t *p = memchr(hay, needle[0], n1 - n2 + 1);
+    if (!p) return NULL;
+    if (memcmp(p, needle, n2) == 0) return p;
+    n1 -= (size_t)(p - hay) + 1;
+    hay = p + 1;
+  }
+  return NULL;
+}
+
+/* The quoted parameter key="..." of a Content-Disposition line (hl bytes at
+ * h) into out; 0 when absent or too long. */
+static int part_param(const char *h, size_t hl, const char *key, char *out, size_t cap) {
+  size_t kl = strlen(key);
+  for (size_t i = 0; i + kl + 2 <= hl; i++) {
+    if ((i == 0 || h[i - 1] == ' ' || h[i - 1] == ';') && strncasecmp(h + i, key, kl) == 0 &&
+        h[i + kl] == '=' && h[i + kl + 1] == '"') {
+      const char *v = h + i + kl + 2;
+      const char *end = memchr(v, '"', hl - (size_t)(v - h));
+      if (!end || (size_t)(end - v) >= cap) return 0;
+      memcpy(out, v, (size_t)(end - v));
+      out[end - v] = '\0';
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* Read a multipart/form-data body (RFC 7578) with the given boundary: text
+ * parts become form fields (a value holding a NUL byte is dropped), parts
+ * with a filename become files (at most HTTP_MAX_FILES) whose bytes stay in
+ * the body.  Bounded by the body: a part without its closing boundary, a
+ * header block over HTTP_PART_HEAD_MAX, or a part without a name ends the
+ * reading; what was read before stays. */
+static void multipart_parse(cm_http_req *r, const char *boundary) {
+  struct http_fields *f = &r->form;
+  const uint8_t *b = r->body.p;
+  size_t len = r->body.len, bl = strlen(boundary);
+  char delim[80];
+  f->parsed = 1;
+  if (!b || bl == 0 || bl > 70) return;
+  snprintf(delim, sizeof delim, "\r\n--%s", boundary);
+  size_t dl = bl + 4;
+  f->store = malloc(len + 2 * HTTP_MAX_FIELDS + 2);
+  f->names = calloc(HTTP_MAX_FIELDS, sizeof *f->names);
+  f->values = calloc(HTTP_MAX_FIELDS, sizeof *f->values);
+  if (!f->store || !f->names || !f->values) {
+    fields_free(f);
+    f->parsed = 1;
+    return;
+  }
+  char *o = f->store;
+  /* The first delimiter has no CRLF before it. */
+  if (len < dl - 2 || memcmp(b, delim + 2, dl - 2) != 0) return;
+  size_t i = dl - 2;
+  while (f->n < HTTP_MAX_FIELDS) {
+    if (i + 2 > len || memcmp(b + i, "\r\n", 2) != 0) return; /* "--" ends the body */
+    i += 2;
+    const uint8_t *hend = find_bytes(b + i, len - i, "\r\n\r\n", 4);
+    if (!hend || (size_t)(hend - (b + i)) > HTTP_PART_HEAD_MAX) return;
+    const char *h = (const char *)b + i;
+    size_t hl = (size_t)((const char *)hend - h);
+    i += hl + 4;
+    const uint8_t *next = find_bytes(b + i, len - i, delim, dl);
+    if (!next) return;
+    size_t vl = (size_t)(next - (b + i));
+    char name[64], filename[256];
+    if (!part_param(h, hl, "name", name, sizeof name)) return;
+    if (part_param(h, hl, "filename", filename, sizeof filename)) {
+      if (r->n_files < HTTP_MAX_FILES) {
+        struct http_file *fl = &r->files[r->n_files++];
+        memcpy(fl->name, name, sizeof name);
+        memcpy(fl->filename, filename, sizeof filename);
+        fl->p = b + i;
+        fl->len = vl;
+      }
+    } else if (!memchr(b + i, '\0', vl)) {
+      size_t nl = strlen(name);
+      f->names[f->n] = o;
+      memcpy(o, name, nl + 1);
+      o += nl + 1;
+      f->values[f->n] = o;
+      memcpy(o, b + i, vl);
+      o[vl] = '\0';
+      o += vl + 1;
+      f->n++;
+    }
+    i += vl + dl;
+  }
 }
 
 static void fields_free(struct http_fields *f) {
@@ -542,6 +651,15 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     r->gc = ci ? ci->socket_context : NULL;
+    /* A body that is not a multipart form (which carries files) has the
+     * smaller form cap when the server sets one. */
+    const char *ct =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    r->limit = srv->max_body;
+    if (srv->max_form_body && srv->max_form_body < srv->max_body &&
+        !(ct && strncasecmp(ct, "multipart/form-data", 19) == 0))
+      r->limit = srv->max_form_body;
+    r->body.max = r->limit;
     const char *cl =
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     const char *te =
@@ -550,7 +668,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
       char *end = NULL;
       errno = 0;
       unsigned long long n = strtoull(cl, &end, 10);
-      if (!errno && end && !*end && n > srv->max_body && n <= HTTP_DISCARD_MAX &&
+      if (!errno && end && !*end && n > r->limit && n <= HTTP_DISCARD_MAX &&
           srv->route_too_large) {
         /* Read and drop it; the route answers in its own words at the end.
          * Nothing of it is kept, so it takes nothing of the body budget, but
@@ -559,10 +677,10 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         cm_buf_free(&r->body);
         cm_guard_body(srv->guard, r->gc, (size_t)n);
         return MHD_YES;
-      } else if (errno || !end || *end || n > srv->max_body) {
+      } else if (errno || !end || *end || n > r->limit) {
         /* Refuse before reading a byte of the body. */
         char msg[160];
-        snprintf(msg, sizeof msg, "request body over the limit of %zu bytes", srv->max_body);
+        snprintf(msg, sizeof msg, "request body over the limit of %zu bytes", r->limit);
         r->answered = 1;
         cm_guard_send(srv->guard, r->gc, 0);
         return queue_error(srv, conn, 413, CM_ERR_TOO_LARGE, msg);
@@ -594,7 +712,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
     *upload_data_size = 0;
     if (r->answered) return MHD_YES;
     /* A body of unknown length is taken from the budget as it is kept. */
-    if (!r->held_known && !r->too_large && r->body.len + n <= srv->max_body &&
+    if (!r->held_known && !r->too_large && r->body.len + n <= r->limit &&
         cm_guard_take(srv->guard, r->gc, n) != 0) {
       cm_info("http: %s is over its share of unfinished request bodies: closing",
               cm_http_peer(r));
@@ -622,7 +740,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
   if (r->too_large && srv->route_too_large) return dispatch(srv, r);
   if (r->too_large) {
     char msg[160];
-    snprintf(msg, sizeof msg, "request body over the limit of %zu bytes", srv->max_body);
+    snprintf(msg, sizeof msg, "request body over the limit of %zu bytes", r->limit);
     cm_guard_send(srv->guard, r->gc, 0);
     return queue_error(srv, conn, 413, CM_ERR_TOO_LARGE, msg);
   }
@@ -786,6 +904,7 @@ cm_rc cm_http_start(const cm_http_config *cfg, cm_http_server **srv_out, cm_err 
   srv->n_routes = cfg->n_routes;
   srv->ctx = cfg->ctx;
   srv->max_body = cfg->max_body ? cfg->max_body : HTTP_DEFAULT_MAX_BODY;
+  srv->max_form_body = cfg->max_form_body;
   srv->route_too_large = cfg->route_too_large;
   srv->check_host = cfg->check_host;
   if (cfg->check_host) {
@@ -928,7 +1047,27 @@ const uint8_t *cm_http_body(const cm_http_req *req, size_t *len_out) {
   return req->body.p ? req->body.p : (const uint8_t *)"";
 }
 
-/* Form fields, parsed on first use, only for a form content type. */
+/* The boundary parameter of a multipart Content-Type ("" when absent or
+ * over 70 characters, RFC 2046's limit), in a per-thread buffer. */
+static const char *multipart_boundary(const char *ct) {
+  static _Thread_local char out[72];
+  const char *p = NULL;
+  out[0] = '\0';
+  for (const char *q = ct; *q && !p; q++)
+    if (strncasecmp(q, "boundary=", 9) == 0) p = q;
+  if (!p) return out;
+  p += 9;
+  int quoted = *p == '"';
+  if (quoted) p++;
+  size_t n = strcspn(p, quoted ? "\"" : "; \t");
+  if (n < sizeof out) {
+    memcpy(out, p, n);
+    out[n] = '\0';
+  }
+  return out;
+}
+
+/* Form fields, parsed on first use, for a urlencoded or multipart body. */
 const char *cm_http_form(const cm_http_req *req, const char *name, unsigned index) {
   cm_http_req *r = (cm_http_req *)req;
   if (!r->form.parsed) {
@@ -936,10 +1075,26 @@ const char *cm_http_form(const cm_http_req *req, const char *name, unsigned inde
     if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0 &&
         (ct[33] == '\0' || ct[33] == ';' || ct[33] == ' '))
       fields_parse(&r->form, (const char *)r->body.p, r->body.len);
+    else if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0)
+      multipart_parse(r, multipart_boundary(ct));
     else
       r->form.parsed = 1;
   }
   return name ? fields_get(&r->form, name, index) : NULL;
+}
+
+const uint8_t *cm_http_form_file(const cm_http_req *req, const char *name, size_t *len_out,
+                                 const char **filename_out) {
+  cm_http_form(req, NULL, 0);
+  for (unsigned i = 0; i < req->n_files; i++) {
+    if (strcmp(req->files[i].name, name) != 0) continue;
+    if (len_out) *len_out = req->files[i].len;
+    if (filename_out) *filename_out = req->files[i].filename;
+    return req->files[i].p;
+  }
+  if (len_out) *len_out = 0;
+  if (filename_out) *filename_out = "";
+  return NULL;
 }
 
 int cm_http_body_too_large(const cm_http_req *req) {

@@ -57,6 +57,9 @@ typedef struct cm_http_config {
    * forwarded port changes it). */
   int check_host;
   const char *hosts;
+  /* When not 0 (and below max_body): the cap of every body that is not
+   * multipart/form-data, so that only a page's file form may be large. */
+  size_t max_form_body;
 } cm_http_config;
 
 /* *loopback_out = 1 when every address the listen string ("host:port",
@@ -84,9 +87,16 @@ const char *cm_http_query(const cm_http_req *req, const char *name);  /* NULL if
 const char *cm_http_header(const cm_http_req *req, const char *name); /* NULL if absent */
 const char *cm_http_cookie(const cm_http_req *req, const char *name); /* NULL if absent */
 const uint8_t *cm_http_body(const cm_http_req *req, size_t *len_out);
-/* Field of an application/x-www-form-urlencoded body (decoded), NULL if absent.
+/* Field of an application/x-www-form-urlencoded body (decoded) or a text part
+ * of a multipart/form-data one, NULL if absent.
  * When a field repeats, index picks the occurrence (0 first). */
 const char *cm_http_form(const cm_http_req *req, const char *name, unsigned index);
+/* The file part named name of a multipart/form-data body: its bytes (inside
+ * the body; *len_out may be 0 for an empty file) and *filename_out as the
+ * browser sent it; NULL when there is none.  The body's text parts are read by
+ * cm_http_form(). */
+const uint8_t *cm_http_form_file(const cm_http_req *req, const char *name, size_t *len_out,
+                                 const char **filename_out);
 int cm_http_is_tls(const cm_http_req *req);
 /* 1 when the body went over max_body and was dropped (route_too_large). */
 int cm_http_body_too_large(const cm_http_req *req);

@@ -29,6 +29,7 @@ static const cm_rec_def kinds[] = {
     {"inspection.self", CM_REC_INSPECTION, WRITERS_ORGS, 32 * KB, "年检自查报告"},
     {"plan.annual", CM_REC_PLAN, WRITERS_ORGS, 32 * KB, "年度工作计划"},
     {"summary.annual", CM_REC_SUMMARY, WRITERS_ORGS, 32 * KB, "年终总结"},
+    {CM_ATT_KIND, CM_REC_FILE, WRITERS_ORGS, CM_ATT_BODY_MAX, "附件"},
 };
 static const cm_rec_def other = {"", CM_REC_OTHER, 0, 0, "记录"};
 
@@ -60,6 +61,10 @@ const char *cm_rec_body_org(const cm_rec_body *b) {
   case CM_REC_PLAN:
   case CM_REC_SUMMARY:
     return b->u.plan.org;
+  case CM_REC_RECTIFICATION:
+    return b->u.rect.org;
+  case CM_REC_FILE:
+    return b->u.file.org;
   default:
     return NULL;
   }
@@ -298,6 +303,9 @@ cm_rc cm_rec_read_json(const cm_rec_def *def, const json_t *o, cm_rec_body *out,
   case CM_REC_SUMMARY:
     rc = plan_fields(o, def->kind == CM_REC_PLAN, &out->u.plan, err);
     break;
+  case CM_REC_FILE:
+    rc = cm_att_read(o, &out->u.file, err);
+    break;
   default:
     break;
   }
@@ -454,6 +462,12 @@ cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx
                    c->org_filed);
     break;
   }
+  case CM_REC_FILE:
+    /* The file's organisation is the author's and one it filed; the bytes
+     * are taken only for an entry that passes (common/attach.h). */
+    rc = owns(c, b->u.file.org, "组织", err);
+    if (!rc) rc = known(c, b->u.file.org, err);
+    break;
   case CM_REC_RECTIFICATION:
     rc = owns(c, b->u.rect.org, "组织", err);
     if (!rc) rc = known(c, b->u.rect.org, err);

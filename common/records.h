@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "attach.h"
 #include "rc.h"
 
 /* Bounds shared by both programs (docs/records.md). */
@@ -49,6 +50,7 @@ typedef enum cm_rec_kind {
   CM_REC_INSPECTION, /* inspection.self: an organisation's annual self-report (年检自查报告) */
   CM_REC_PLAN,       /* plan.annual: an organisation's plan for a year (工作计划) */
   CM_REC_SUMMARY,    /* summary.annual: its year-end summary (年终总结) */
+  CM_REC_FILE,       /* file.attached: a scan or photo of a record (common/attach.h) */
 } cm_rec_kind;
 
 /* The level that wrote an entry. */
@@ -114,6 +116,7 @@ typedef struct cm_rec_body {
     cm_rec_report report;
     cm_rec_activity activity;
     cm_rec_rect rect;
+    cm_att_body file; /* file.attached, read by cm_att_read */
   } u;
 } cm_rec_body;
 

@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../common/attach.h"
 #include "../common/clock.h"
 #include "../common/log.h"
 #include "records.h"
@@ -35,6 +36,10 @@
 extern char **environ;
 
 #define WEB_MAX_BODY (256u * 1024u) /* the largest form: six 4000-byte fields, encoded */
+/* The largest file form: an attachment of the default cap (10 MB) with its
+ * fields; a bigger file gets the too-large page, one under this but over the
+ * node's attach.file_max is refused by node_attach() with the form kept. */
+#define WEB_MAX_FILE_BODY (CM_ATT_FILE_MAX + 256u * 1024u)
 #define WEB_THREADS 2u              /* one or two staff; fewer threads, less memory */
 #define WEB_STOP_WAIT_MS 5000u      /* how long shutdown waits for a running sync pass */
 #define CSRF_BYTES 32
@@ -331,6 +336,10 @@ static const cm_http_route k_routes[] = {
     {"GET", "/orgs/print", node_web_h_org_print, "blank printable filing form (备案表)"},
     {"GET", "/orgs/{}/print", node_web_h_org_print, "printable filing form of one organisation"},
     {"GET", "/orgs/{}", node_web_h_org, "one organisation: review, reports, activities with escalation, decisions"},
+    {"POST", "/orgs/{}/files", node_web_h_attach, "attach a scan or photo (multipart: file, title, heading)"},
+    {"GET", "/orgs/{}/dossier", node_web_h_dossier, "the organisation's archive, printable (档案)"},
+    {"GET", "/orgs/{}/dossier.zip", node_web_h_dossier_zip, "the archive as a ZIP with its files"},
+    {"GET", "/files/{}", node_web_h_file, "one attached file by its hash"},
     {"GET", "/orgs/{}/amend", node_web_h_org_amend_form, "amendment form (变更)"},
     {"POST", "/orgs/{}/amend", node_web_h_org_amend, "amend an organisation"},
     {"GET", "/orgs/{}/dissolve", node_web_h_org_dissolve_form, "dissolution form"},
@@ -685,7 +694,8 @@ cm_rc node_web_serve(const char *dir, const char *listen, int allow_remote, cm_e
   cfg.routes = k_routes;
   cfg.n_routes = sizeof k_routes / sizeof k_routes[0];
   cfg.ctx = app;
-  cfg.max_body = WEB_MAX_BODY;
+  cfg.max_body = WEB_MAX_FILE_BODY;
+  cfg.max_form_body = WEB_MAX_BODY;
   cfg.route_too_large = 1; /* an over-long form gets a page, not 413 JSON */
   cfg.threads = WEB_THREADS;
   rc = cm_http_start(&cfg, &srv, err);

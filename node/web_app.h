@@ -132,6 +132,19 @@ void node_web_h_org_amend(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_org_dissolve_form(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_org_dissolve(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_org_print(cm_http_req *req, cm_http_resp *resp, void *ctx);
+/* The organisation page of filing number id, with the attach form showing
+ * title, heading and the refusal e (NULL: a fresh form), answered with status. */
+void node_web_org_page(node_web_rq *rq, const char *id, const char *att_title,
+                       const char *att_heading, const cm_err *e, int status);
+/* Attachments (web_attach.c): the organisation page's section (list, links to
+ * the archive, the file input keeping title and heading, the refusal e or
+ * NULL), and the routes. */
+void node_web_attach_section(node_web_rq *rq, const char *org, const char *title,
+                             const char *heading, const cm_err *e);
+void node_web_h_attach(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_file(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_dossier(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_dossier_zip(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_reports(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_report_new(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_report_file(cm_http_req *req, cm_http_resp *resp, void *ctx);

@@ -1725,88 +1725,95 @@ static void inbox_table(node_web_rq *rq, const json_t *inbox, const char *org, i
  * activities with their escalation, and the decisions about it. */
 void node_web_h_org(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   node_web_rq rq;
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  node_web_org_page(&rq, cm_http_param(req, 0), NULL, NULL, NULL, 200);
+}
+
+void node_web_org_page(node_web_rq *rqp, const char *path_id, const char *att_title,
+                       const char *att_heading, const cm_err *att_err, int status) {
   json_t *o, *reps = NULL, *acts = NULL, *inbox = NULL;
   const char *id;
   cm_err e;
   cm_rc rc;
   node_ctx *db;
-  if (!node_web_begin(&rq, req, resp, ctx)) return;
-  o = org_from_path(&rq, "org.page");
+  (void)path_id;
+  o = org_from_path(rqp, "org.page");
   if (!o) return;
   cm_err_clear(&e);
   id = node_web_js(o, "id");
-  db = node_web_db(&rq);
+  db = node_web_db(rqp);
   rc = node_report_list(db, id, NULL, &reps, &e);
   if (!rc) rc = node_activity_list(db, &acts, &e);
   if (!rc) rc = node_inbox_list(db, &inbox, &e);
   if (rc) {
-    error_page(&rq, "org.page", &e, 500);
+    error_page(rqp, "org.page", &e, 500);
     goto out;
   }
-  node_web_page_begin(&rq, "org.page", "nav.orgs");
-  cm_html_raw(&rq.h, "<h1>");
-  cm_html_esc(&rq.h, node_web_js(o, "name"));
-  cm_html_raw(&rq.h, " <span class=\"muted\">");
-  cm_html_esc(&rq.h, id);
-  cm_html_raw(&rq.h, "</span></h1><table id=\"org\"><tr>");
-  th(&rq, "org.category");
-  th(&rq, "org.leader");
-  th(&rq, "org.members");
-  th(&rq, "org.party_members");
-  th(&rq, "org.founded_by");
-  th(&rq, "org.filed");
-  th(&rq, "org.status");
-  th(&rq, "review.title");
-  th(&rq, "org.flags");
-  cm_html_raw(&rq.h, "</tr><tr>");
-  td(&rq, node_web_js(o, "category"));
-  td(&rq, node_web_js(o, "leader"));
-  td_num(&rq, node_web_ji(o, "members"));
-  td_num(&rq, node_web_ji(o, "party_members"));
-  td(&rq, cm_i18n_word(rq.lang, "found.", node_web_js(o, "founded_by")));
-  td_date(&rq, node_web_js(o, "filed"));
-  cm_html_raw(&rq.h, "<td>");
-  status_cell(&rq, o);
-  cm_html_raw(&rq.h, "</td>");
-  review_cell(&rq, o, 0);
-  cm_html_raw(&rq.h, "<td>");
-  flags_cell(&rq, o);
-  cm_html_raw(&rq.h, "</td></tr></table>");
-  org_warnings(&rq, o);
-  cm_html_raw(&rq.h, "<div class=\"actions\">");
+  node_web_page_begin(rqp, "org.page", "nav.orgs");
+  cm_html_raw(&rqp->h, "<h1>");
+  cm_html_esc(&rqp->h, node_web_js(o, "name"));
+  cm_html_raw(&rqp->h, " <span class=\"muted\">");
+  cm_html_esc(&rqp->h, id);
+  cm_html_raw(&rqp->h, "</span></h1><table id=\"org\"><tr>");
+  th(rqp, "org.category");
+  th(rqp, "org.leader");
+  th(rqp, "org.members");
+  th(rqp, "org.party_members");
+  th(rqp, "org.founded_by");
+  th(rqp, "org.filed");
+  th(rqp, "org.status");
+  th(rqp, "review.title");
+  th(rqp, "org.flags");
+  cm_html_raw(&rqp->h, "</tr><tr>");
+  td(rqp, node_web_js(o, "category"));
+  td(rqp, node_web_js(o, "leader"));
+  td_num(rqp, node_web_ji(o, "members"));
+  td_num(rqp, node_web_ji(o, "party_members"));
+  td(rqp, cm_i18n_word(rqp->lang, "found.", node_web_js(o, "founded_by")));
+  td_date(rqp, node_web_js(o, "filed"));
+  cm_html_raw(&rqp->h, "<td>");
+  status_cell(rqp, o);
+  cm_html_raw(&rqp->h, "</td>");
+  review_cell(rqp, o, 0);
+  cm_html_raw(&rqp->h, "<td>");
+  flags_cell(rqp, o);
+  cm_html_raw(&rqp->h, "</td></tr></table>");
+  org_warnings(rqp, o);
+  cm_html_raw(&rqp->h, "<div class=\"actions\">");
   if (filing_refused(o))
-    cm_html_printf(&rq.h, "<a class=\"button refile\" href=\"/orgs/%U/amend?refile=1\">%w</a>", id,
+    cm_html_printf(&rqp->h, "<a class=\"button refile\" href=\"/orgs/%U/amend?refile=1\">%w</a>", id,
                    "org.refile");
   if (strcmp(node_web_js(o, "status"), "active") == 0) {
-    cm_html_printf(&rq.h,
+    cm_html_printf(&rqp->h,
                    "<a class=\"button plain\" href=\"/reports/new?org=%U\">%w</a>"
                    "<a class=\"button plain\" href=\"/activities/new?org=%U\">%w</a>"
                    "<a class=\"button plain\" href=\"/orgs/%U/amend\">%w</a>",
                    id, "org.report", id, "act.title", id, "org.amend");
   }
-  cm_html_printf(&rq.h, "<a class=\"button plain\" href=\"/orgs/%U/print\">%w</a></div>", id,
+  cm_html_printf(&rqp->h, "<a class=\"button plain\" href=\"/orgs/%U/print\">%w</a></div>", id,
                  "org.print");
-  amendments_table(&rq, id);
-  cm_html_raw(&rq.h, "<h2>");
-  cm_html_word(&rq.h, "org.reports");
-  cm_html_raw(&rq.h, "</h2>");
+  amendments_table(rqp, id);
+  cm_html_raw(&rqp->h, "<h2>");
+  cm_html_word(&rqp->h, "org.reports");
+  cm_html_raw(&rqp->h, "</h2>");
   if (json_array_size(reps) == 0) {
-    cm_html_raw(&rq.h, "<p class=\"muted\">");
-    cm_html_word(&rq.h, "rep.none");
-    cm_html_raw(&rq.h, "</p>");
+    cm_html_raw(&rqp->h, "<p class=\"muted\">");
+    cm_html_word(&rqp->h, "rep.none");
+    cm_html_raw(&rqp->h, "</p>");
   } else {
-    reports_table(&rq, reps);
+    reports_table(rqp, reps);
   }
-  cm_html_raw(&rq.h, "<h2>");
-  cm_html_word(&rq.h, "org.activities");
-  cm_html_raw(&rq.h, "</h2>");
-  activities_table(&rq, acts, id);
-  cm_html_raw(&rq.h, "<h2>");
-  cm_html_word(&rq.h, "org.decisions");
-  cm_html_raw(&rq.h, "</h2>");
-  inbox_table(&rq, inbox, id, 0);
-  node_web_page_end(&rq);
-  node_web_end(&rq, 200);
+  cm_html_raw(&rqp->h, "<h2>");
+  cm_html_word(&rqp->h, "org.activities");
+  cm_html_raw(&rqp->h, "</h2>");
+  activities_table(rqp, acts, id);
+  cm_html_raw(&rqp->h, "<h2>");
+  cm_html_word(&rqp->h, "org.decisions");
+  cm_html_raw(&rqp->h, "</h2>");
+  inbox_table(rqp, inbox, id, 0);
+  node_web_attach_section(rqp, id, att_title, att_heading, att_err);
+  node_web_page_end(rqp);
+  node_web_end(rqp, status);
 out:
   json_decref(o);
   json_decref(reps);

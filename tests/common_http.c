@@ -69,6 +69,14 @@ static void h_form(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   json_object_set_new(j, "tag2", (v = cm_http_form(req, "tag", 2)) ? json_string(v) : json_null());
   json_object_set_new(j, "bad", (v = cm_http_form(req, "bad", 0)) ? json_string(v) : json_null());
   json_object_set_new(j, "nul", (v = cm_http_form(req, "nul", 0)) ? json_string(v) : json_null());
+  size_t flen = 0;
+  const char *fname = NULL;
+  const uint8_t *f = cm_http_form_file(req, "file", &flen, &fname);
+  if (f) {
+    json_object_set_new(j, "file_len", json_integer((json_int_t)flen));
+    json_object_set_new(j, "file_name", json_string(fname));
+    json_object_set_new(j, "file_nul", json_boolean(flen > 3 && f[3] == 0));
+  }
   cm_http_resp_json(resp, 200, j);
 }
 
@@ -369,6 +377,51 @@ static void test_form(void **state) {
   cm_client_result_free(&res);
   /* not a form content type: no fields */
   assert_int_equal(req("POST", "/form", "text/plain", "name=x", 6, NULL, &res, &err), CM_OK);
+  j = body_json(&res);
+  assert_true(json_is_null(json_object_get(j, "name")));
+  json_decref(j);
+  cm_client_result_free(&res);
+}
+
+/* multipart/form-data: text parts are fields, a part with a filename is a
+ * file whose bytes (NUL and CRLF included) come back exactly; a body cut
+ * before its closing boundary keeps only the whole parts before. */
+static void test_multipart(void **state) {
+  (void)state;
+  cm_client_result res;
+  cm_err err;
+  static const char body[] =
+      "--XyZ\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n河北区\r\n"
+      "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"合影.png\"\r\n"
+      "Content-Type: image/png\r\n\r\nab\r\0\r\n--X\r\n"
+      "--XyZ\r\nContent-Disposition: form-data; name=\"nul\"\r\n\r\nx\0y\r\n"
+      "--XyZ--\r\n";
+  assert_int_equal(req("POST", "/form", "multipart/form-data; boundary=XyZ", body,
+                       sizeof body - 1, NULL, &res, &err),
+                   CM_OK);
+  assert_int_equal(res.status, 200);
+  json_t *j = body_json(&res);
+  assert_string_equal(jstr(j, "name"), "河北区");
+  assert_string_equal(jstr(j, "file_name"), "合影.png");
+  assert_int_equal(json_integer_value(json_object_get(j, "file_len")), 9);
+  assert_true(json_is_true(json_object_get(j, "file_nul")));
+  assert_true(json_is_null(json_object_get(j, "nul"))); /* NUL inside a text part: dropped */
+  json_decref(j);
+  cm_client_result_free(&res);
+  /* cut: the name part is whole, the file part never ends */
+  size_t cut = strstr(body, "ab\r") - body;
+  assert_int_equal(req("POST", "/form", "multipart/form-data; boundary=\"XyZ\"", body, cut,
+                       NULL, &res, &err),
+                   CM_OK);
+  j = body_json(&res);
+  assert_string_equal(jstr(j, "name"), "河北区");
+  assert_null(json_object_get(j, "file_len"));
+  json_decref(j);
+  cm_client_result_free(&res);
+  /* a wrong boundary: nothing */
+  assert_int_equal(req("POST", "/form", "multipart/form-data; boundary=Other", body,
+                       sizeof body - 1, NULL, &res, &err),
+                   CM_OK);
   j = body_json(&res);
   assert_true(json_is_null(json_object_get(j, "name")));
   json_decref(j);
@@ -722,6 +775,7 @@ int main(void) {
       cmocka_unit_test(test_404_405),
       cmocka_unit_test(test_query),
       cmocka_unit_test(test_form),
+      cmocka_unit_test(test_multipart),
       cmocka_unit_test(test_body_and_413),
       cmocka_unit_test(test_headers),
       cmocka_unit_test(test_bad_input),

@@ -19,6 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
+#include "common/attach.h"
 #include "common/clock.h"
 #include "hub/dashboard.h"
 #include "hub/decide.h"
@@ -33,6 +36,7 @@
 #define H_CODE "120105001002"
 #define V_ORG V_CODE "-0001"
 #define H_ORG H_CODE "-0001"
+#define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
 static struct {
   t_tmp tmp;
@@ -172,6 +176,12 @@ static void test_hostile_node(void **state) {
   /* Every attempt, each with the words its refusal must carry. */
   memset(big, 'x', sizeof big - 1);
   big[sizeof big - 1] = '\0';
+  /* The file the hostile community names for the victim's organisation. */
+  static const uint8_t png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+  uint8_t png_hash[32];
+  char png_hex[65];
+  crypto_generichash(png_hash, sizeof png_hash, png, sizeof png, NULL, 0);
+  sodium_bin2hex(png_hex, sizeof png_hex, png_hash, sizeof png_hash);
   struct {
     const char *kind, *body, *why;
   } att[] = {
@@ -256,6 +266,12 @@ static void test_hostile_node(void **state) {
        "{\"id\":\"" H_CODE "-A0003\",\"org\":\"" H_ORG "\",\"date\":\"2026-07-01\","
        "\"title\":\"人多\",\"expected\":5000000}",
        "预计人数"},
+      {"file.attached",
+       "{\"org\":\"" H_ORG "\",\"record\":\"\",\"heading\":\"filing\",\"hash\":"
+       "\"" ZERO_HASH "\",\"type\":\"text/plain\",\"title\":\"章程\",\"size\":10}",
+       "附件只收"},
+      /* last: a file for the victim's organisation, whose bytes it then sends */
+      {"file.attached", NULL, "不属于"},
   };
   size_t n = sizeof att / sizeof att[0];
   uint64_t first = g.h.seq + 1;
@@ -264,6 +280,12 @@ static void test_hostile_node(void **state) {
     if (!b && strcmp(att[i].kind, "rectification.filed") == 0) {
       snprintf(body, sizeof body,
                "{\"org\":\"" H_ORG "\",\"decision\":\"%s\",\"content\":\"已整改\"}", rec);
+      b = body;
+    } else if (!b && strcmp(att[i].kind, "file.attached") == 0) {
+      snprintf(body, sizeof body,
+               "{\"org\":\"" V_ORG "\",\"record\":\"\",\"heading\":\"filing\","
+               "\"hash\":\"%s\",\"type\":\"image/png\",\"title\":\"冒名章程\",\"size\":%zu}",
+               png_hex, sizeof png);
       b = body;
     } else if (!b) {
       snprintf(body, sizeof body,
@@ -298,6 +320,22 @@ static void test_hostile_node(void **state) {
   }
   json_decref(batch);
   json_decref(list);
+
+  /* No file is taken for the refused file.attached: its bytes are refused. */
+  char key_hex[PROTO_KEY_HEX], path[400];
+  proto_key_hex(g.h.kp.pk, key_hex);
+  snprintf(path, sizeof path, "/api/v1/files/%s/upload?record=%s/%llu&offset=0", png_hex, key_hex,
+           (unsigned long long)(first + n - 1));
+  t_resp up;
+  assert_int_equal(t_http("PUT", g.base, path, "application/octet-stream", png, sizeof png,
+                          &g.h.kp, 0, NULL, &up),
+                   0);
+  assert_int_equal(up.status, 403);
+  t_resp_free(&up);
+  cm_att_store st;
+  assert_int_equal(cm_att_open(g.dir, &st, &err), CM_OK);
+  assert_false(cm_att_has(&st, png_hex));
+  assert_int_equal(cm_att_partial_size(&st, png_hex), 0);
 
   /* Nothing moved, not even once the street accepts the hostile batch (a
    * rectification of someone else's criticism closes nothing). */

@@ -31,7 +31,7 @@
       criticism_overdue: '批评整改逾期', upcoming: '未来30天重大活动', silent: '7天未联系的社区',
       records: '全部记录', amendments: '变更与解散', decisions: '决定', filing: '备案信息',
       all: '全部类别', filter: '按类别筛选', csv: '导出CSV', chart: '图表', table: '表格',
-      loading: '正在读取数据……', failed: '读取失败', none: '无', back: '返回总览',
+      loading: '正在读取数据……', failed: '读取失败', none: '无', back: '返回总览', dossier: '档案（可打印）', dossier_zip: '下载档案压缩包',
       due: '截止日期', scope: '范围', totals: '合计', show_all: '显示全部', of_street: '街道：',
       of_community: '社区：', apply: '查看', from: '自', to: '至', dissolved: '已解散',
       waiting: '待确认', acknowledged: '已确认', returned: '已退回', self: '自发成立',
@@ -80,7 +80,7 @@
       records: 'All records', amendments: 'Amendments and dissolution', decisions: 'Decisions',
       filing: 'Filing', all: 'All categories', filter: 'Category', csv: 'CSV',
       chart: 'Chart', table: 'Table', loading: 'Loading the figures...', failed: 'Could not load',
-      none: 'None', back: 'Back to the dashboard', due: 'Due', scope: 'Scope', totals: 'Totals',
+      none: 'None', back: 'Back to the dashboard', dossier: 'Archive (printable)', dossier_zip: 'Archive (ZIP)', due: 'Due', scope: 'Scope', totals: 'Totals',
       show_all: 'Show all', of_street: 'Street: ', of_community: 'Community: ', apply: 'Show',
       from: 'From', to: 'to', dissolved: 'Dissolved', waiting: 'waiting',
       acknowledged: 'acknowledged', returned: 'returned', self: 'self-organised',
@@ -537,6 +537,10 @@
       const o = await getJSON(`/api/v1/dashboard/org/${encodeURIComponent(id)}`);
       const f = o.filing || {};
       root.append(el('h1', { id: 'org-title', text: `${f.name || id}` }));
+      // The organisation's archive (records and attached files), printable, and its ZIP.
+      root.append(el('p', { class: 'dossier' },
+        el('a', { id: 'org-dossier', href: `/dossier/${encodeURIComponent(id)}`, target: '_blank', text: t('dossier') }), ' ',
+        el('a', { id: 'org-dossier-zip', href: `/dossier/${encodeURIComponent(id)}/zip`, download: '', text: t('dossier_zip') })));
       const dl = facts({
         id: o.id, street: o.street, community: o.community, category: f.category,
         founded_by: f.founded_by, filed: f.filed, members: f.members, party_members: f.party_members,

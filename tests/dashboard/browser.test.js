@@ -125,6 +125,12 @@ test('the dashboard shows the figures the database holds, in Chinese and English
   // Every record names the community that signed it.
   const recs = await tableRows(page, `t-org\\/${orgId}-records`);
   assert.ok(recs.length > reps.length && recs.every((r) => r.signed_by === '建昌道社区'));
+  // The page links the organisation's archive, which answers with its name.
+  assert.equal(await page.getAttribute('#org-dossier', 'href'), `/dossier/${orgId}`);
+  assert.equal(await page.getAttribute('#org-dossier-zip', 'href'), `/dossier/${orgId}/zip`);
+  const dossier = await page.request.get(`${durl}/dossier/${orgId}`);
+  assert.equal(dossier.status(), 200);
+  assert.match(await dossier.text(), /档案<\/title>/);
 
   // The API refuses a caller without a session.
   const anon = await fetch(`${durl}/api/v1/dashboard/hierarchy`);

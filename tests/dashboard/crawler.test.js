@@ -192,7 +192,7 @@ async function crawl(page, start, label, shots, found) {
         }
         continue;
       }
-      if (/^\/(api|assets|dashboard\/[^/]*\.js)|\.csv$|\/logout|\/print/.test(u.pathname)) continue;
+      if (/^\/(api|assets|dashboard\/[^/]*\.js)|\.csv$|\/logout|\/print|\/zip$|\.zip$|^\/files\//.test(u.pathname)) continue;
       if (u.searchParams.get('lang') === 'en') continue;
       u.hash = '';
       if (!seen.has(u.href)) queue.push(u.href);
