@@ -61,8 +61,6 @@ const char *cm_rec_body_org(const cm_rec_body *b) {
   case CM_REC_PLAN:
   case CM_REC_SUMMARY:
     return b->u.plan.org;
-  case CM_REC_RECTIFICATION:
-    return b->u.rect.org;
   case CM_REC_FILE:
     return b->u.file.org;
   default:
