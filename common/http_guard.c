@@ -178,6 +178,14 @@ void cm_guard_none(cm_guard *g, cm_guard_conn *c) {
   set_deadline(g, c, 0);
 }
 
+void cm_guard_cut_now(cm_guard *g, cm_guard_conn *c) {
+  if (!c) return;
+  pthread_mutex_lock(&g->mu);
+  c->deadline = 1; /* long past: the monotonic clock starts far above it */
+  pthread_cond_signal(&g->cond);
+  pthread_mutex_unlock(&g->mu);
+}
+
 static int same_addr(const cm_guard_conn *a, const cm_guard_conn *b) {
   return a->family == b->family && memcmp(a->addr, b->addr, sizeof a->addr) == 0;
 }

@@ -40,6 +40,8 @@ void cm_guard_head(cm_guard *g, cm_guard_conn *c);              /* waiting for a
 void cm_guard_body(cm_guard *g, cm_guard_conn *c, size_t bytes); /* body of bytes (0: unknown) */
 void cm_guard_send(cm_guard *g, cm_guard_conn *c, size_t bytes); /* answer of bytes queued */
 void cm_guard_none(cm_guard *g, cm_guard_conn *c);              /* handler running: no deadline */
+/* Shut the connection down at the watchdog's next look, whatever its phase. */
+void cm_guard_cut_now(cm_guard *g, cm_guard_conn *c);
 
 /* Take n more bytes of the body budget for this connection's request; 0 when
  * granted, -1 when the client's address or the server is over its budget

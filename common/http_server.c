@@ -311,8 +311,30 @@ static void req_free(cm_http_req *r) {
   free(r);
 }
 
+/* How many arguments libmicrohttpd will split the query of uri into. */
+static size_t query_args(const char *uri) {
+  const char *q = uri ? strchr(uri, '?') : NULL;
+  if (!q) return 0;
+  size_t n = 1;
+  for (; *q; q++)
+    if (*q == '&') n++;
+  return n;
+}
+
+/* libmicrohttpd (0.9.75) splits the query into arguments in the connection's
+ * memory pool before our handler runs, and when thousands of them ("&&&...")
+ * fill the pool it neither answers nor closes: the client would hold the
+ * connection until the head deadline.  A query with more fields than we would
+ * read anyway is cut at once instead. */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
-  return req_new(cls, uri, conn);
+  cm_http_server *srv = cls;
+  if (query_args(uri) > HTTP_MAX_FIELDS) {
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    cm_debug("http: a query of more than %d fields, closing the connection", HTTP_MAX_FIELDS);
+    cm_guard_cut_now(srv->guard, ci ? ci->socket_context : NULL);
+  }
+  return req_new(srv, uri, conn);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,

@@ -43,7 +43,7 @@ if(TARGET linli-hub AND TARGET linli-node AND LINLI_NODEJS AND LINLI_CHROMIUM AN
            COMMAND ${LINLI_NODEJS} --test ${CMAKE_CURRENT_SOURCE_DIR}/dashboard/crawler.test.js)
   set_tests_properties(web_crawler PROPERTIES
     ENVIRONMENT "LINLI_HUB_BIN=$<TARGET_FILE:linli-hub>;LINLI_NODE_BIN=$<TARGET_FILE:linli-node>;LINLI_WEB_MODULES=${CMAKE_CURRENT_BINARY_DIR}/web-npm/node_modules;LINLI_CHROMIUM=${LINLI_CHROMIUM};LINLI_LOG=warn;LINLI_WEB_OUT=${CMAKE_CURRENT_BINARY_DIR}/web-out"
-    FIXTURES_REQUIRED web_npm TIMEOUT 200 LABELS "dashboard;web")
+    FIXTURES_REQUIRED web_npm TIMEOUT 450 LABELS "dashboard;web")
 endif()
 
 if(TARGET linli-hub AND TARGET linli-node AND LINLI_PYTHON3)

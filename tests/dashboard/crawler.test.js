@@ -208,7 +208,7 @@ async function login(page, url, name) {
   await Promise.all([page.waitForNavigation(), page.click('form button[type=submit]')]);
 }
 
-test('every page people reach speaks Chinese, shows no machine output and fits 1024 px', { timeout: 170000 }, async (t) => {
+test('every page people reach speaks Chinese, shows no machine output and fits 1024 px', { timeout: 420000 }, async (t) => {
   const { durl, surl, nurl } = await district(t);
   const shots = process.env.LINLI_WEB_OUT ? path.join(process.env.LINLI_WEB_OUT, 'crawl') : null;
   if (shots) fs.mkdirSync(shots, { recursive: true });
