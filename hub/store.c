@@ -413,6 +413,20 @@ cm_rc hub_store_commit(hub_store *st, cm_err *err) {
   return rc;
 }
 
+/* One push inside a group's transaction (hub/ingest.c): its changes are
+ * released into the transaction or rolled back alone. */
+cm_rc hub_store_savepoint(hub_store *st, cm_err *err) {
+  return cm_db_exec(st->db, "SAVEPOINT push", err);
+}
+
+cm_rc hub_store_savepoint_release(hub_store *st, cm_err *err) {
+  return cm_db_exec(st->db, "RELEASE push", err);
+}
+
+void hub_store_savepoint_rollback(hub_store *st) {
+  sqlite3_exec(st->db, "ROLLBACK TO push; RELEASE push", NULL, NULL, NULL);
+}
+
 void hub_store_rollback(hub_store *st) {
   if (!sqlite3_get_autocommit(st->db)) sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }

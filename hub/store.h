@@ -47,6 +47,12 @@ cm_rc hub_store_commit(hub_store *st, cm_err *err);
 /* ROLLBACK if a transaction is open. */
 void hub_store_rollback(hub_store *st);
 
+/* A savepoint inside the open transaction: release it (keep its changes) or
+ * roll back to it (drop them, the transaction stays open). */
+cm_rc hub_store_savepoint(hub_store *st, cm_err *err);
+cm_rc hub_store_savepoint_release(hub_store *st, cm_err *err);
+void hub_store_savepoint_rollback(hub_store *st);
+
 /* ---- configuration (role, name, upstream) ---- */
 
 /* Value of key into out (cap bytes); *found_out 0 and out "" when absent. */
