@@ -903,11 +903,16 @@ static cm_rc walk_org_entry(void *ctx, const hub_dash_row *r, cm_err *err) {
     goto out;
   }
   if (strcmp(kind, "org.amended") == 0 || strcmp(kind, "org.dissolved") == 0) {
+    /* A copy: the row in `records` keeps the columns every record has. */
+    json_t *m = json_copy(row);
     char *changes = json_dumps(json_object_get(body, "changes"), JSON_COMPACT);
-    set_str(row, "changes", changes ? changes : "");
-    set_str(row, "reason", json_string_value(json_object_get(body, "reason")));
+    if (m) {
+      set_str(m, "changes", changes ? changes : "");
+      set_str(m, "reason", json_string_value(json_object_get(body, "reason")));
+    }
     free(changes);
-    rc = push(w->amendments, row, err);
+    json_decref(row);
+    rc = push(w->amendments, m, err);
   } else if (strcmp(kind, "report.monthly") == 0) {
     json_t *m = json_pack("{s:s}", "month", nz(json_string_value(json_object_get(body, "month"))));
     if (m) {

@@ -1095,6 +1095,79 @@ cm_rc hub_store_org_get(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], co
   return rc;
 }
 
+static const char SQL_FILING_EACH[] =
+    "SELECT f.seq, e.kind, CAST(e.body AS TEXT), coalesce(s.status, 'pending')"
+    " FROM filing_versions f JOIN entries e ON e.author = f.author AND e.seq = f.seq"
+    " LEFT JOIN record_status s ON s.author = f.author AND s.seq = f.seq"
+    " WHERE f.author = ?1 AND f.id = ?2 ORDER BY f.seq";
+static const char SQL_FILING_IDS[] =
+    "SELECT DISTINCT id FROM filing_versions WHERE author = ?1 AND seq BETWEEN ?2 AND ?3"
+    " ORDER BY id";
+
+/* Step s (its own statement, finalized here: the callbacks write through the
+ * cached ones) and hand each row to row(). */
+typedef cm_rc (*own_row_fn)(sqlite3_stmt *s, void *arg, cm_err *err);
+static cm_rc own_rows(hub_store *st, sqlite3_stmt *s, const char *what, own_row_fn row, void *arg,
+                      cm_err *err) {
+  cm_rc rc = CM_OK;
+  int r;
+  while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW)
+    rc = row(s, arg, err);
+  if (!rc && r != SQLITE_DONE) rc = cm_db_check(st->db, r, what, err);
+  sqlite3_finalize(s);
+  return rc;
+}
+
+typedef struct filing_walk {
+  hub_filing_fn fn;
+  hub_org_id_fn id_fn;
+  void *ctx;
+} filing_walk;
+
+static cm_rc filing_row(sqlite3_stmt *s, void *arg, cm_err *err) {
+  filing_walk *w = arg;
+  hub_filing_row row;
+  row.seq = col_u64(s, 0);
+  row.kind = (const char *)sqlite3_column_text(s, 1);
+  row.body = (const char *)sqlite3_column_text(s, 2);
+  row.status = (const char *)sqlite3_column_text(s, 3);
+  if (!row.kind) row.kind = "";
+  if (!row.body) row.body = "";
+  if (!row.status) row.status = "pending";
+  return w->fn(w->ctx, &row, err);
+}
+
+static cm_rc filing_id_row(sqlite3_stmt *s, void *arg, cm_err *err) {
+  filing_walk *w = arg;
+  const char *id = (const char *)sqlite3_column_text(s, 0);
+  return id ? w->id_fn(w->ctx, id, err) : CM_OK;
+}
+
+cm_rc hub_store_filing_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
+                            hub_filing_fn fn, void *ctx, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  filing_walk w = {fn, NULL, ctx};
+  cm_rc rc = cm_db_check(st->db, sqlite3_prepare_v2(st->db, SQL_FILING_EACH, -1, &s, NULL),
+                         "reading an organisation's filings", err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_text(s, 2, id);
+  return own_rows(st, s, "reading an organisation's filings", filing_row, &w, err);
+}
+
+cm_rc hub_store_filing_ids(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t first,
+                           uint64_t last, hub_org_id_fn fn, void *ctx, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  filing_walk w = {NULL, fn, ctx};
+  cm_rc rc = cm_db_check(st->db, sqlite3_prepare_v2(st->db, SQL_FILING_IDS, -1, &s, NULL),
+                         "reading filings", err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_u64(s, 2, first);
+  bind_u64(s, 3, last);
+  return own_rows(st, s, "reading filings", filing_id_row, &w, err);
+}
+
 cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
                         uint64_t seq, const char *json, int64_t members, int64_t party_members,
                         int dissolved, cm_err *err) {

@@ -276,6 +276,26 @@ cm_rc hub_store_decision_to(hub_store *st, const char *record, uint8_t to_out[PR
 cm_rc hub_store_org_get(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
                         char **json_out, int *dissolved_out, cm_err *err);
 
+/* One filing version of an organisation (org.filed or org.amended) with the
+ * status of its record; strings and body are borrowed for the call. */
+typedef struct hub_filing_row {
+  uint64_t seq;
+  const char *kind;   /* "org.filed" | "org.amended" */
+  const char *body;   /* the entry's JSON body as signed (NUL-terminated) */
+  const char *status; /* its record's status ("pending" when none is written) */
+} hub_filing_row;
+typedef cm_rc (*hub_filing_fn)(void *ctx, const hub_filing_row *row, cm_err *err);
+
+/* Each filing version of organisation id of author, oldest first. */
+cm_rc hub_store_filing_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
+                            hub_filing_fn fn, void *ctx, cm_err *err);
+
+/* Each organisation id of author with a filing version first..last (the
+ * organisations a review of that range decides); id borrowed for the call. */
+typedef cm_rc (*hub_org_id_fn)(void *ctx, const char *id, cm_err *err);
+cm_rc hub_store_filing_ids(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t first,
+                           uint64_t last, hub_org_id_fn fn, void *ctx, cm_err *err);
+
 /* Write organisation id of author: its state as JSON text and the counts the
  * summary reads. */
 cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
