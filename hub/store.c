@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "../common/codec.h"
 #include "../common/db.h"
@@ -19,6 +20,13 @@
 #define ENTRIES_EVENTS_WHERE                                                                     \
   "kind <> 'report.monthly' AND kind <> 'org.filed' AND kind <> 'org.amended' AND "             \
   "kind <> 'org.dissolved' AND kind <> 'activity.declared'"
+
+/* Entry T's body (T the table's alias in the query) when it is JSON, else
+ * NULL, so that ->> on a body that is not JSON gives NULL instead of an error
+ * whatever order SQLite evaluates a condition's terms in. */
+#define BODY_JSON(T)                                                                              \
+  "(CASE WHEN json_valid(hub_body(" T ".body, " T ".raw_len)) THEN hub_body(" T ".body, " T      \
+  ".raw_len) END)"
 
 /* Version 1 of the schema.  Append new migrations; never edit a shipped one. */
 static const char *const store_migrations[] = {
@@ -275,6 +283,12 @@ static const char *const store_migrations[] = {
   "CREATE TABLE withdrawals("
   "  decision TEXT PRIMARY KEY, author BLOB NOT NULL, seq INTEGER NOT NULL,"
   "  reason TEXT NOT NULL);",
+  /* A stored entry body of 1 KiB or more is kept deflated (zlib), raw_len its
+   * length as signed; 0 = kept as signed.  Readers go through SQL function
+   * hub_body(body, raw_len) (registered by hub_store_open, so not usable in
+   * a migration or a view), so that a hostile node grows the hub by what its
+   * bodies compress to (docs/decisions/0040-stored-bodies-deflated.md). */
+  "ALTER TABLE entries ADD COLUMN raw_len INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define STORE_CACHE 64
@@ -291,6 +305,41 @@ struct hub_store {
 
 int hub_store_schema_version(void) {
   return (int)(sizeof store_migrations / sizeof store_migrations[0]);
+}
+
+/* Bodies of this many bytes or more are stored deflated (entries.raw_len). */
+#define STORE_DEFLATE_MIN 1024
+
+/* SQL function hub_body(body, raw_len): an entry's body as its author signed
+ * it, as TEXT of its exact bytes (a deflated one inflated).  An error for a
+ * stored body that does not inflate to raw_len bytes (the database is
+ * damaged). */
+static void sql_hub_body(sqlite3_context *c, int argc, sqlite3_value **v) {
+  (void)argc;
+  const void *b = sqlite3_value_blob(v[0]);
+  int n = sqlite3_value_bytes(v[0]);
+  sqlite3_int64 raw = sqlite3_value_int64(v[1]);
+  if (raw <= 0) {
+    sqlite3_result_text64(c, b ? (const char *)b : "", (sqlite3_uint64)n, SQLITE_TRANSIENT,
+                          SQLITE_UTF8);
+    return;
+  }
+  if (raw > (sqlite3_int64)PROTO_BODY_MAX || !b) {
+    sqlite3_result_error(c, "hub_body: a stored body is damaged", -1);
+    return;
+  }
+  unsigned char *out = sqlite3_malloc64((sqlite3_uint64)raw);
+  uLongf got = (uLongf)raw;
+  if (!out) {
+    sqlite3_result_error_nomem(c);
+    return;
+  }
+  if (uncompress(out, &got, b, (uLong)n) != Z_OK || got != (uLongf)raw) {
+    sqlite3_free(out);
+    sqlite3_result_error(c, "hub_body: a stored body is damaged", -1);
+    return;
+  }
+  sqlite3_result_text64(c, (const char *)out, (sqlite3_uint64)got, sqlite3_free, SQLITE_UTF8);
 }
 
 cm_rc hub_store_open(const char *path, hub_store **st_out, cm_err *err) {
@@ -311,6 +360,13 @@ cm_rc hub_store_open(const char *path, hub_store **st_out, cm_err *err) {
    * SQLite's default cache (2 MB) they spill to the log mid-transaction and
    * are written twice. */
   rc = cm_db_exec(st->db, "PRAGMA cache_size = -16384", err);
+  if (rc) goto out;
+  rc = cm_db_check(st->db,
+                   sqlite3_create_function_v2(st->db, "hub_body", 2,
+                                              SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+                                                  SQLITE_INNOCUOUS,
+                                              NULL, sql_hub_body, NULL, NULL, NULL),
+                   "registering hub_body", err);
   if (rc) goto out;
   *st_out = st;
   st = NULL;
@@ -553,7 +609,7 @@ static const char SQL_CS_ADD[] =
 static const char SQL_CS_BYTES[] = "SELECT bytes FROM changesets WHERE id = ?1";
 static const char SQL_ENTRY_ADD[] =
     "INSERT INTO entries(author, seq, prev, hash, time_ms, received_ms, kind, body, sig, "
-    "changeset, to_key) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+    "changeset, to_key, raw_len) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 static const char SQL_ENTRY_HASH[] = "SELECT hash FROM entries WHERE author = ?1 AND seq = ?2";
 static const char SQL_ENTRY_CS[] = "SELECT changeset FROM entries WHERE author = ?1 AND seq = ?2";
 
@@ -615,16 +671,34 @@ cm_rc hub_store_entry_add(hub_store *st, const proto_entry *e, const uint8_t has
   bind_u64(s, 5, e->time_ms);
   bind_u64(s, 6, received_ms);
   bind_text(s, 7, e->kind);
-  /* A zero-length blob must still be non-NULL (the column is NOT NULL). */
-  sqlite3_bind_blob64(s, 8, e->body_len ? (const void *)e->body : (const void *)"",
-                      (sqlite3_uint64)e->body_len, SQLITE_STATIC);
+  /* A body of 1 KiB or more is kept deflated when that is smaller: a hub
+   * grows by what a node's bodies compress to (hub_body() reads it back). */
+  uint8_t *z = NULL;
+  uLongf zlen = 0;
+  size_t raw_len = 0;
+  if (e->body_len >= STORE_DEFLATE_MIN && e->body_len <= PROTO_BODY_MAX) {
+    zlen = compressBound((uLong)e->body_len);
+    z = malloc(zlen);
+    if (!z) return cm_errf(err, CM_ERR_NOMEM, "out of memory storing an entry");
+    if (compress2(z, &zlen, e->body, (uLong)e->body_len, Z_DEFAULT_COMPRESSION) == Z_OK &&
+        zlen < e->body_len)
+      raw_len = e->body_len;
+  }
+  if (raw_len)
+    sqlite3_bind_blob64(s, 8, z, (sqlite3_uint64)zlen, SQLITE_STATIC);
+  else /* a zero-length blob must still be non-NULL (the column is NOT NULL) */
+    sqlite3_bind_blob64(s, 8, e->body_len ? (const void *)e->body : (const void *)"",
+                        (sqlite3_uint64)e->body_len, SQLITE_STATIC);
   if (e->has_sig)
     sqlite3_bind_blob(s, 9, e->sig, PROTO_SIG_BYTES, SQLITE_STATIC);
   else
     sqlite3_bind_null(s, 9);
   sqlite3_bind_int64(s, 10, cs_id);
   bind_key(s, 11, to);
-  return st_done(st, s, "storing an entry", err);
+  sqlite3_bind_int64(s, 12, (sqlite3_int64)raw_len);
+  rc = st_done(st, s, "storing an entry", err);
+  free(z);
+  return rc;
 }
 
 int hub_store_entry_hash(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
@@ -693,8 +767,8 @@ static cm_rc entries_run(hub_store *st, sqlite3_stmt *s, hub_store_entry_fn fn, 
 cm_rc hub_store_entries_foreach(hub_store *st, hub_store_entry_fn fn, void *ctx, cm_err *err) {
   sqlite3_stmt *s = NULL;
   int r = sqlite3_prepare_v2(st->db,
-                             "SELECT author, seq, prev, hash, time_ms, received_ms, kind, body, "
-                             "sig FROM entries ORDER BY id",
+                             "SELECT author, seq, prev, hash, time_ms, received_ms, kind, "
+                             "hub_body(body, raw_len), sig FROM entries ORDER BY id",
                              -1, &s, NULL);
   cm_rc rc = cm_db_check(st->db, r, "reading entries", err);
   if (!rc) rc = entries_run(st, s, fn, ctx, err);
@@ -709,7 +783,8 @@ cm_rc hub_store_feed_foreach(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
   sqlite3_stmt *s = NULL;
   int r = sqlite3_prepare_v2(
       st->db,
-      "SELECT author, seq, prev, hash, time_ms, received_ms, kind, body, sig FROM entries "
+      "SELECT author, seq, prev, hash, time_ms, received_ms, kind, hub_body(body, raw_len), sig "
+      "FROM entries "
       "WHERE author = ?1 AND seq > ?2 AND to_key IS NOT NULL AND (to_key = ?3 OR "
       "(?4 IS NOT NULL AND to_key IN (SELECT key FROM authors WHERE role = 'community' "
       "AND enrolled_by = ?4))) ORDER BY seq LIMIT ?5",
@@ -1096,7 +1171,7 @@ cm_rc hub_store_org_get(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], co
 }
 
 static const char SQL_FILING_EACH[] =
-    "SELECT f.seq, e.kind, CAST(e.body AS TEXT), coalesce(s.status, 'pending')"
+    "SELECT f.seq, e.kind, hub_body(e.body, e.raw_len), coalesce(s.status, 'pending')"
     " FROM filing_versions f JOIN entries e ON e.author = f.author AND e.seq = f.seq"
     " LEFT JOIN record_status s ON s.author = f.author AND s.seq = f.seq"
     " WHERE f.author = ?1 AND f.id = ?2 ORDER BY f.seq";
@@ -1849,13 +1924,14 @@ static const struct {
                           " WHERE month >= ?1 AND month <= ?2 AND activities > 0",
                           0},
   [HUB_DQ_ACTIVITIES] = {"SELECT a.author, a.id, a.org, a.date, a.expected,"
-                         " CAST(e.body AS TEXT)->>'title', CAST(e.body AS TEXT)->>'place',"
+                         " hub_body(e.body, e.raw_len)->>'title',"
+                         " hub_body(e.body, e.raw_len)->>'place',"
                          " e.time_ms, e.seq"
                          " FROM activities a JOIN entries e ON e.author = a.author"
                          "  AND e.seq = a.seq"
                          " WHERE a.date >= ?1 AND a.date <= ?2 ORDER BY a.date, a.id",
                          0},
-  [HUB_DQ_EVENTS] = {"SELECT author, seq, kind, time_ms, received_ms, CAST(body AS TEXT)"
+  [HUB_DQ_EVENTS] = {"SELECT author, seq, kind, time_ms, received_ms, hub_body(body, raw_len)"
                      " FROM entries INDEXED BY entries_events WHERE " ENTRIES_EVENTS_WHERE
                      " ORDER BY id",
                      0},
@@ -1863,12 +1939,12 @@ static const struct {
                        " WHERE o.id = ?1 ORDER BY o.author",
                        0},
   [HUB_DQ_ORG_ENTRIES] = {"SELECT e.seq, e.kind, e.time_ms, e.received_ms,"
-                          " CAST(e.body AS TEXT), s.status FROM entries e"
+                          " hub_body(e.body, e.raw_len), s.status FROM entries e"
                           " JOIN record_status s ON s.author = e.author AND s.seq = e.seq"
                           " WHERE e.author = ?1 AND e.kind IN ('org.filed', 'org.amended',"
                           " 'org.dissolved', 'report.monthly', 'activity.declared',"
-                          " 'rectification.filed') AND (CAST(e.body AS TEXT)->>'id' = ?2"
-                          " OR CAST(e.body AS TEXT)->>'org' = ?2) ORDER BY e.seq",
+                          " 'rectification.filed') AND (" BODY_JSON("e") "->>'id' = ?2"
+                          " OR " BODY_JSON("e") "->>'org' = ?2) ORDER BY e.seq",
                           1u},
   [HUB_DQ_DECISIONS] = {"SELECT record, author, seq, kind, by_level, org, community, deadline,"
                         " result, reason, operator, time_ms,"
@@ -1985,7 +2061,7 @@ cm_rc hub_store_batches_json(hub_store *st, int64_t id, int pending_only, json_t
 
 cm_rc hub_store_batch_records_json(hub_store *st, int64_t id, json_t **out, cm_err *err) {
   return rv_rows(st,
-                 "SELECT s.seq AS seq, s.kind AS kind, CAST(e.body AS TEXT) AS body_json,"
+                 "SELECT s.seq AS seq, s.kind AS kind, hub_body(e.body, e.raw_len) AS body_json,"
                  " s.status AS status, coalesce((SELECT f.reason FROM refusals f"
                  "  WHERE f.author = s.author AND f.seq = s.seq),"
                  " (SELECT x.reason FROM review_rejects x"
@@ -2190,7 +2266,7 @@ cm_rc hub_store_activities_json(hub_store *st, json_t **out, cm_err *err) {
   return rv_rows(
       st,
       "SELECT a.id AS id, a.org AS org, a.date AS date,"
-      " coalesce(json_extract(CAST(e.body AS TEXT), '$.title'), '') AS title,"
+      " coalesce(json_extract(hub_body(e.body, e.raw_len), '$.title'), '') AS title,"
       " coalesce(c.name, au.name, '') AS community, a.author AS author,"
       " e.time_ms AS declared_ms,"
       " coalesce(s.status, 'pending') AS street_status, coalesce(s.note, '') AS street_note,"
@@ -2406,9 +2482,11 @@ cm_rc hub_store_self_key(hub_store *st, uint8_t key_out[PROTO_KEY_BYTES], int *f
 /* ---- attachments (hub/attach.c): the file.attached entries ---- */
 
 static const char SQL_ENTRY_BODY[] =
-    "SELECT kind, body, received_ms FROM entries WHERE author = ?1 AND seq = ?2";
+    "SELECT kind, hub_body(body, raw_len), received_ms FROM entries"
+    " WHERE author = ?1 AND seq = ?2";
 static const char SQL_KIND_AFTER[] =
-    "SELECT seq, body FROM entries WHERE author = ?1 AND seq > ?2 AND kind = ?3 ORDER BY seq";
+    "SELECT seq, hub_body(body, raw_len) FROM entries WHERE author = ?1 AND seq > ?2"
+    " AND kind = ?3 ORDER BY seq";
 
 cm_rc hub_store_entry_body(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
                            char kind_out[PROTO_KIND_MAX + 1], uint8_t **body_out,
@@ -2464,7 +2542,8 @@ cm_rc hub_store_kind_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], 
 }
 
 static const char SQL_AUTHOR_ENTRIES[] =
-    "SELECT seq, kind, time_ms, body FROM entries WHERE author = ?1 ORDER BY seq";
+    "SELECT seq, kind, time_ms, hub_body(body, raw_len) FROM entries WHERE author = ?1"
+    " ORDER BY seq";
 
 cm_rc hub_store_author_entries(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                hub_store_author_fn fn, void *ctx, cm_err *err) {
@@ -2496,7 +2575,7 @@ cm_rc hub_store_street_org_names(hub_store *st, const char *street, json_t **out
 cm_rc hub_store_org_versions_json(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                   const char *id, int64_t before_seq, json_t **out, cm_err *err) {
   return rv_rows(st,
-                 "SELECT f.seq AS seq, e.kind AS kind, CAST(e.body AS TEXT) AS body_json"
+                 "SELECT f.seq AS seq, e.kind AS kind, hub_body(e.body, e.raw_len) AS body_json"
                  " FROM filing_versions f JOIN entries e ON e.author = f.author AND e.seq = f.seq"
                  " WHERE f.author = ?1 AND f.id = ?2 AND f.seq < ?3 ORDER BY f.seq",
                  out, err, "kti", author, id, before_seq);
@@ -2518,13 +2597,13 @@ cm_rc hub_store_inspections_json(hub_store *st, int64_t year, const uint8_t self
       "  coalesce(CASE WHEN json_valid(o.data) THEN o.data->>'name' END, '') AS name,"
       "  c.name AS community, c.code AS code, c.street_name AS street,"
       "  (SELECT max(e.seq) FROM entries e WHERE e.author = o.author"
-      "   AND e.kind = 'inspection.self' AND json_valid(CAST(e.body AS TEXT))"
-      "   AND CAST(e.body AS TEXT)->>'org' = o.id AND CAST(e.body AS TEXT)->>'year' = ?1"
+      "   AND e.kind = 'inspection.self'"
+      "   AND " BODY_JSON("e") "->>'org' = o.id AND " BODY_JSON("e") "->>'year' = ?1"
       "   AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))"
       "   AS self_seq,"
       "  (SELECT d.record FROM decisions d JOIN entries de ON de.author = d.author"
       "   AND de.seq = d.seq WHERE d.kind = 'inspect' AND d.org = o.id AND d.to_key = o.author"
-      "   AND json_valid(CAST(de.body AS TEXT)) AND CAST(de.body AS TEXT)->>'year' = ?1"
+      "   AND " BODY_JSON("de") "->>'year' = ?1"
       "   AND (d.author = ?2 OR d.author = (SELECT a.enrolled_by FROM authors a"
       "    WHERE a.key = o.author))"
       "   ORDER BY d.time_ms DESC, d.seq DESC LIMIT 1) AS result_record"
@@ -2534,9 +2613,9 @@ cm_rc hub_store_inspections_json(hub_store *st, int64_t year, const uint8_t self
       "SELECT o.street AS street, o.community AS community, o.code AS code, o.id AS org,"
       " o.name AS name, o.status AS status, o.self_seq AS self_seq,"
       " se.time_ms AS self_time_ms,"
-      " coalesce(CAST(se.body AS TEXT)->>'opinion', '') AS opinion,"
-      " coalesce(CAST(se.body AS TEXT)->>'activities', 0) AS activities,"
-      " coalesce(CAST(se.body AS TEXT)->>'members', 0) AS members,"
+      " coalesce(" BODY_JSON("se") "->>'opinion', '') AS opinion,"
+      " coalesce(" BODY_JSON("se") "->>'activities', 0) AS activities,"
+      " coalesce(" BODY_JSON("se") "->>'members', 0) AS members,"
       " coalesce(d.record, '') AS result_record, coalesce(d.result, '') AS result,"
       " coalesce(d.deadline, '') AS deadline, coalesce(d.reason, '') AS reason,"
       " coalesce(d.by_level, '') AS by,"
@@ -2563,13 +2642,13 @@ cm_rc hub_store_plans_json(hub_store *st, int64_t year, json_t **out, cm_err *er
       "SELECT o.street AS street, o.community AS community, o.code AS code, o.id AS org,"
       " o.name AS name,"
       " (SELECT e.time_ms FROM entries e WHERE e.author = o.author AND e.kind = 'plan.annual'"
-      "  AND json_valid(CAST(e.body AS TEXT)) AND CAST(e.body AS TEXT)->>'org' = o.id"
-      "  AND CAST(e.body AS TEXT)->>'year' = ?1 AND NOT EXISTS(SELECT 1 FROM refusals f"
+      "  AND " BODY_JSON("e") "->>'org' = o.id"
+      "  AND " BODY_JSON("e") "->>'year' = ?1 AND NOT EXISTS(SELECT 1 FROM refusals f"
       "  WHERE f.author = e.author AND f.seq = e.seq) ORDER BY e.seq DESC LIMIT 1)"
       "  AS plan_time_ms,"
       " (SELECT e.time_ms FROM entries e WHERE e.author = o.author AND e.kind = 'summary.annual'"
-      "  AND json_valid(CAST(e.body AS TEXT)) AND CAST(e.body AS TEXT)->>'org' = o.id"
-      "  AND CAST(e.body AS TEXT)->>'year' = ?1 AND NOT EXISTS(SELECT 1 FROM refusals f"
+      "  AND " BODY_JSON("e") "->>'org' = o.id"
+      "  AND " BODY_JSON("e") "->>'year' = ?1 AND NOT EXISTS(SELECT 1 FROM refusals f"
       "  WHERE f.author = e.author AND f.seq = e.seq) ORDER BY e.seq DESC LIMIT 1)"
       "  AS summary_time_ms"
       " FROM o ORDER BY o.street, o.code, o.id",
