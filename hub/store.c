@@ -1960,11 +1960,130 @@ static const struct {
                           0},
 };
 
+/* The columns of one row as read (text NULL for SQL NULL, 64 hex digits for a
+ * 32-byte blob, "" for a number, whose value is in num), before they are
+ * named by dash_fill. */
+#define DASH_COLS 16
+typedef struct dash_cols {
+  const char *text[DASH_COLS];
+  int64_t num[DASH_COLS];
+} dash_cols;
+
+static const char *dt(const dash_cols *c, int i) { return c->text[i] ? c->text[i] : ""; }
+static uint64_t du(const dash_cols *c, int i) { return c->text[i] ? (uint64_t)c->num[i] : 0; }
+
+/* Name the columns of a row of query q, in the order its SQL above selects
+ * them: the only place that knows a dashboard column by its position. */
+static void dash_fill(hub_dash_query q, const dash_cols *c, hub_dash_row *r) {
+  memset(r, 0, sizeof *r);
+  switch (q) {
+  case HUB_DQ_STREETS:
+    r->street = (hub_dash_street_row){dt(c, 0), dt(c, 1)};
+    break;
+  case HUB_DQ_UNITS:
+    r->unit = (hub_dash_unit_row){dt(c, 0), dt(c, 1), dt(c, 2), dt(c, 3), dt(c, 4), du(c, 5)};
+    break;
+  case HUB_DQ_ORGS: {
+    hub_dash_org_row *o = &r->org;
+    o->author = dt(c, 0);
+    o->id = dt(c, 1);
+    o->name = dt(c, 2);
+    o->category = dt(c, 3);
+    o->founded_by = dt(c, 4);
+    o->filed = dt(c, 5);
+    o->members = c->num[6];
+    o->party_members = c->num[7];
+    o->party_station = c->num[8] != 0;
+    o->flags = dt(c, 9);
+    o->dissolved = c->num[10] != 0;
+    o->first_seq = du(c, 11);
+    o->status = dt(c, 12);
+    break;
+  }
+  case HUB_DQ_REPORTS:
+  case HUB_DQ_REPORT_SUMS: {
+    hub_dash_report_row *p = &r->report;
+    p->author = dt(c, 0);
+    p->org = dt(c, 1);
+    p->month = dt(c, 2);
+    p->activities = c->num[3];
+    p->participants = c->num[4];
+    p->party_participants = c->num[5];
+    p->seq = du(c, 6);
+    p->time_ms = du(c, 7);
+    p->received_ms = du(c, 8);
+    p->good_deeds = c->num[9] != 0;
+    p->status = dt(c, 10);
+    break;
+  }
+  case HUB_DQ_LAST_ACTIVE:
+    r->active = (hub_dash_active_row){dt(c, 0), dt(c, 1), dt(c, 2), dt(c, 3)};
+    break;
+  case HUB_DQ_ACTIVITIES: {
+    hub_dash_activity_row *a = &r->activity;
+    a->author = dt(c, 0);
+    a->id = dt(c, 1);
+    a->org = dt(c, 2);
+    a->date = dt(c, 3);
+    a->expected = c->num[4];
+    a->title = dt(c, 5);
+    a->place = dt(c, 6);
+    a->time_ms = du(c, 7);
+    a->seq = du(c, 8);
+    break;
+  }
+  case HUB_DQ_EVENTS: {
+    hub_dash_event_row *e = &r->event;
+    e->author = dt(c, 0);
+    e->seq = du(c, 1);
+    e->kind = dt(c, 2);
+    e->time_ms = du(c, 3);
+    e->received_ms = du(c, 4);
+    e->body = dt(c, 5);
+    break;
+  }
+  case HUB_DQ_ORG_FIND:
+    r->found = (hub_dash_found_row){dt(c, 0), dt(c, 1), dt(c, 2), c->num[3] != 0, du(c, 4)};
+    break;
+  case HUB_DQ_ORG_ENTRIES: {
+    hub_dash_entry_row *e = &r->entry;
+    e->seq = du(c, 0);
+    e->kind = dt(c, 1);
+    e->time_ms = du(c, 2);
+    e->received_ms = du(c, 3);
+    e->body = c->text[4];
+    e->status = dt(c, 5);
+    break;
+  }
+  case HUB_DQ_DECISIONS: {
+    hub_dash_decision_row *d = &r->decision;
+    d->record = dt(c, 0);
+    d->author = dt(c, 1);
+    d->seq = du(c, 2);
+    d->kind = dt(c, 3);
+    d->by_level = dt(c, 4);
+    d->org = dt(c, 5);
+    d->community = dt(c, 6);
+    d->deadline = dt(c, 7);
+    d->result = dt(c, 8);
+    d->reason = dt(c, 9);
+    d->operator_name = dt(c, 10);
+    d->time_ms = du(c, 11);
+    d->closed = c->num[12] != 0;
+    break;
+  }
+  case HUB_DQ_ACKS:
+    r->ack = (hub_dash_ack_row){dt(c, 0), dt(c, 1), dt(c, 2), dt(c, 3)};
+    break;
+  }
+}
+
 cm_rc hub_store_dash_rows(hub_store *st, hub_dash_query q, const char *const *params,
                           size_t n_params, hub_dash_row_fn fn, void *ctx, cm_err *err) {
   sqlite3_stmt *s = NULL;
+  dash_cols cols;
   hub_dash_row row;
-  char hex[HUB_DASH_COLS][PROTO_KEY_HEX];
+  char hex[DASH_COLS][PROTO_KEY_HEX];
   uint8_t keys[4][PROTO_KEY_BYTES];
   cm_rc rc = CM_OK;
   int r;
@@ -1987,27 +2106,28 @@ cm_rc hub_store_dash_rows(hub_store *st, hub_dash_query q, const char *const *pa
     }
   }
   while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW) {
-    memset(&row, 0, sizeof row);
-    row.n = sqlite3_column_count(s);
-    if (row.n > HUB_DASH_COLS) row.n = HUB_DASH_COLS;
-    for (int i = 0; i < row.n; i++) {
+    int n = sqlite3_column_count(s);
+    memset(&cols, 0, sizeof cols);
+    if (n > DASH_COLS) n = DASH_COLS;
+    for (int i = 0; i < n; i++) {
       int type = sqlite3_column_type(s, i);
       if (type == SQLITE_NULL) continue;
       if (type == SQLITE_BLOB) {
         if (sqlite3_column_bytes(s, i) == PROTO_KEY_BYTES) {
           hex32(sqlite3_column_blob(s, i), hex[i]);
-          row.text[i] = hex[i];
+          cols.text[i] = hex[i];
         } else {
-          row.text[i] = "";
+          cols.text[i] = "";
         }
         continue;
       }
-      row.num[i] = sqlite3_column_int64(s, i);
+      cols.num[i] = sqlite3_column_int64(s, i);
       /* Numbers are read as numbers: converting each to text costs more
        * than the rest of a dashboard row. */
-      row.text[i] = type == SQLITE_TEXT ? (const char *)sqlite3_column_text(s, i) : "";
-      if (!row.text[i]) row.text[i] = "";
+      cols.text[i] = type == SQLITE_TEXT ? (const char *)sqlite3_column_text(s, i) : "";
+      if (!cols.text[i]) cols.text[i] = "";
     }
+    dash_fill(q, &cols, &row);
     rc = fn(ctx, &row, err);
   }
   if (!rc && r != SQLITE_DONE) rc = cm_db_check(st->db, r, "reading the dashboard", err);
