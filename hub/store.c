@@ -1983,95 +1983,50 @@ static void dash_fill(hub_dash_query q, const dash_cols *c, hub_dash_row *r) {
   case HUB_DQ_UNITS:
     r->unit = (hub_dash_unit_row){dt(c, 0), dt(c, 1), dt(c, 2), dt(c, 3), dt(c, 4), du(c, 5)};
     break;
-  case HUB_DQ_ORGS: {
-    hub_dash_org_row *o = &r->org;
-    o->author = dt(c, 0);
-    o->id = dt(c, 1);
-    o->name = dt(c, 2);
-    o->category = dt(c, 3);
-    o->founded_by = dt(c, 4);
-    o->filed = dt(c, 5);
-    o->members = c->num[6];
-    o->party_members = c->num[7];
-    o->party_station = c->num[8] != 0;
-    o->flags = dt(c, 9);
-    o->dissolved = c->num[10] != 0;
-    o->first_seq = du(c, 11);
-    o->status = dt(c, 12);
+  case HUB_DQ_ORGS:
+    r->org = (hub_dash_org_row){
+        .author = dt(c, 0), .id = dt(c, 1), .name = dt(c, 2), .category = dt(c, 3),
+        .founded_by = dt(c, 4), .filed = dt(c, 5), .members = c->num[6],
+        .party_members = c->num[7], .party_station = c->num[8] != 0, .flags = dt(c, 9),
+        .dissolved = c->num[10] != 0, .first_seq = du(c, 11), .status = dt(c, 12)};
     break;
-  }
   case HUB_DQ_REPORTS:
-  case HUB_DQ_REPORT_SUMS: {
-    hub_dash_report_row *p = &r->report;
-    p->author = dt(c, 0);
-    p->org = dt(c, 1);
-    p->month = dt(c, 2);
-    p->activities = c->num[3];
-    p->participants = c->num[4];
-    p->party_participants = c->num[5];
-    p->seq = du(c, 6);
-    p->time_ms = du(c, 7);
-    p->received_ms = du(c, 8);
-    p->good_deeds = c->num[9] != 0;
-    p->status = dt(c, 10);
+  case HUB_DQ_REPORT_SUMS:
+    r->report = (hub_dash_report_row){
+        .author = dt(c, 0), .org = dt(c, 1), .month = dt(c, 2), .activities = c->num[3],
+        .participants = c->num[4], .party_participants = c->num[5], .seq = du(c, 6),
+        .time_ms = du(c, 7), .received_ms = du(c, 8), .good_deeds = c->num[9] != 0,
+        .status = dt(c, 10)};
     break;
-  }
   case HUB_DQ_LAST_ACTIVE:
     r->active = (hub_dash_active_row){dt(c, 0), dt(c, 1), dt(c, 2), dt(c, 3)};
     break;
-  case HUB_DQ_ACTIVITIES: {
-    hub_dash_activity_row *a = &r->activity;
-    a->author = dt(c, 0);
-    a->id = dt(c, 1);
-    a->org = dt(c, 2);
-    a->date = dt(c, 3);
-    a->expected = c->num[4];
-    a->title = dt(c, 5);
-    a->place = dt(c, 6);
-    a->time_ms = du(c, 7);
-    a->seq = du(c, 8);
+  case HUB_DQ_ACTIVITIES:
+    r->activity = (hub_dash_activity_row){
+        .author = dt(c, 0), .id = dt(c, 1), .org = dt(c, 2), .date = dt(c, 3),
+        .expected = c->num[4], .title = dt(c, 5), .place = dt(c, 6), .time_ms = du(c, 7),
+        .seq = du(c, 8)};
     break;
-  }
-  case HUB_DQ_EVENTS: {
-    hub_dash_event_row *e = &r->event;
-    e->author = dt(c, 0);
-    e->seq = du(c, 1);
-    e->kind = dt(c, 2);
-    e->time_ms = du(c, 3);
-    e->received_ms = du(c, 4);
-    e->body = dt(c, 5);
+  case HUB_DQ_EVENTS:
+    r->event = (hub_dash_event_row){.author = dt(c, 0), .seq = du(c, 1), .kind = dt(c, 2),
+                                    .time_ms = du(c, 3), .received_ms = du(c, 4),
+                                    .body = dt(c, 5)};
     break;
-  }
   case HUB_DQ_ORG_FIND:
     r->found = (hub_dash_found_row){dt(c, 0), dt(c, 1), dt(c, 2), c->num[3] != 0, du(c, 4)};
     break;
-  case HUB_DQ_ORG_ENTRIES: {
-    hub_dash_entry_row *e = &r->entry;
-    e->seq = du(c, 0);
-    e->kind = dt(c, 1);
-    e->time_ms = du(c, 2);
-    e->received_ms = du(c, 3);
-    e->body = c->text[4];
-    e->status = dt(c, 5);
+  case HUB_DQ_ORG_ENTRIES:
+    r->entry = (hub_dash_entry_row){.seq = du(c, 0), .kind = dt(c, 1), .time_ms = du(c, 2),
+                                    .received_ms = du(c, 3), .body = c->text[4],
+                                    .status = dt(c, 5)};
     break;
-  }
-  case HUB_DQ_DECISIONS: {
-    hub_dash_decision_row *d = &r->decision;
-    d->record = dt(c, 0);
-    d->author = dt(c, 1);
-    d->seq = du(c, 2);
-    d->kind = dt(c, 3);
-    d->by_level = dt(c, 4);
-    d->org = dt(c, 5);
-    d->community = dt(c, 6);
-    d->deadline = dt(c, 7);
-    d->result = dt(c, 8);
-    d->reason = dt(c, 9);
-    d->operator_name = dt(c, 10);
-    d->time_ms = du(c, 11);
-    d->closed = c->num[12] != 0;
+  case HUB_DQ_DECISIONS:
+    r->decision = (hub_dash_decision_row){
+        .record = dt(c, 0), .author = dt(c, 1), .seq = du(c, 2), .kind = dt(c, 3),
+        .by_level = dt(c, 4), .org = dt(c, 5), .community = dt(c, 6), .deadline = dt(c, 7),
+        .result = dt(c, 8), .reason = dt(c, 9), .operator_name = dt(c, 10),
+        .time_ms = du(c, 11), .closed = c->num[12] != 0};
     break;
-  }
   case HUB_DQ_ACKS:
     r->ack = (hub_dash_ack_row){dt(c, 0), dt(c, 1), dt(c, 2), dt(c, 3)};
     break;
