@@ -869,13 +869,13 @@ static int cmd_quota(const cmd_args *a) {
   if (r >= 0) return r;
   cm_err_clear(&err);
   if (n_pos == 1 && (bytes = parse_count(pos[0])) < 1)
-    return usage_error("quota [BYTES] (a positive number of bytes)");
+    return usage_error("用法：quota [字节数]（正整数）");
   rc = hub_open(a->dir, &ctx, &err);
   if (!rc && n_pos == 1) rc = hub_quota_set(ctx, bytes, &err);
   if (!rc) rc = hub_quota_get(ctx, &bytes, &err);
   hub_close(ctx);
   if (rc) return fail(rc, &err);
-  printf("each author may store %lld bytes a day here\n", (long long)bytes);
+  printf("每个上报方每天在本中心最多可存 %lld 字节\n", (long long)bytes);
   return EXIT_OK;
 }
 

@@ -206,6 +206,9 @@ static void test_hostile_node(void **state) {
       {"rectification.filed", NULL /* naming the victim's criticism */, "不是下达给"},
       {"review.batch", "{\"to\":\"x\",\"result\":\"accepted\"}", "上级"},
       {"decision.revoke", "{\"org\":\"" V_ORG "\",\"reason\":\"x\"}", "上级"},
+      {"hub.revoked", "{\"key\":\"" ZERO_HASH "\",\"upto\":0,\"reason\":\"x\"}", "上级"},
+      {"hub.enrolled", "{\"key\":\"" ZERO_HASH "\",\"name\":\"x\",\"role\":\"community\"}",
+       "上级"},
       /* bounds on its own organisation */
       {"report.monthly",
        "{\"org\":\"" H_ORG "\",\"month\":\"2026-05\",\"activities\":1,"
