@@ -456,7 +456,7 @@ cm_rc node_report_monthly(node_ctx *ctx, const node_report_input *in,
   report_job j = {NULL, in->org, 0};
   cm_rc rc = node_report_build(ctx, in, &j.body, err);
   if (!rc) rc = journal_tx(ctx, report_tx, &j, err);
-  if (!rc && record_out) journal_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
+  if (!rc && record_out) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
   json_decref(j.body);
   return rc;
 }
@@ -555,7 +555,7 @@ cm_rc node_rectification_file(node_ctx *ctx, const node_rectification_input *in,
     j.body = json_pack("{s:O,s:O,s:O}", "org", org, "decision", decision, "content", content);
     rc = j.body ? journal_tx(ctx, rect_tx, &j, err) : cm_errf(err, CM_ERR_NOMEM, "out of memory");
   }
-  if (!rc && record_out) journal_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
+  if (!rc && record_out) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
   json_decref(org);
   json_decref(decision);
   json_decref(content);
@@ -828,7 +828,7 @@ cm_rc node_inspection_file(node_ctx *ctx, const node_inspection_input *in,
                        "opinion", opinion, "opinion_text", otext);
     rc = j.body ? journal_tx(ctx, insp_tx, &j, err) : cm_errf(err, CM_ERR_NOMEM, "out of memory");
   }
-  if (!rc && record_out) journal_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
+  if (!rc && record_out) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
   json_decref(org);
   json_decref(problems);
   json_decref(plans);
@@ -882,7 +882,7 @@ cm_rc node_plan_file(node_ctx *ctx, const node_plan_input *in,
                          t1, "activities", t2, "planned_count", (json_int_t)n);
   }
   if (!rc) rc = j.body ? journal_tx(ctx, plan_tx, &j, err) : cm_errf(err, CM_ERR_NOMEM, "out of memory");
-  if (!rc && record_out) journal_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
+  if (!rc && record_out) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
   json_decref(org);
   json_decref(t1);
   json_decref(t2);
