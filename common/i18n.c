@@ -251,6 +251,9 @@ static const i18n_entry k_words[] = {
     {"status.dissolved", "已解散", "dissolved"},
     {"status.revoked", "已撤销备案", "revoked"},
     {"kind.commend", "表彰", "commendation"},
+    {"kind.recommend", "街道推荐", "street's recommendation"},
+    {"kind.nominat", "评比提名", "nomination"},
+    {"kind.evaluation.round", "评比", "evaluation round"},
     {"kind.critic", "批评（限期整改）", "criticism (rectify by the deadline)"},
     {"kind.revok", "撤销备案", "revocation"},
     {"kind.inspect", "检查结果", "inspection result"},
@@ -352,6 +355,8 @@ static const i18n_entry k_words[] = {
     {"kind.activity.declared", "重大活动汇报", "major activity"},
     {"kind.rectification.filed", "整改报告", "rectification"},
     {"kind.file.attached", "附件", "attachment"},
+    {"kind.evaluation.nominated", "评比提名", "nomination"},
+    {"kind.evaluation.recommended", "街道推荐", "street's recommendation"},
     {"flag.late", "事后汇报", "declared late"},
     {"change.empty", "（空）", "(empty)"},
     {"warn.title", "请留意", "Look again"},
@@ -721,7 +726,9 @@ const char *cm_i18n_word(cm_lang lang, const char *prefix, const char *word) {
 const char *cm_i18n_kind(cm_lang lang, const char *kind) {
   /* Feed kinds may grow sub-kinds ("decision.criticize", "decision.criticism"):
    * match the stem. */
-  static const char *const stems[] = {"critic", "commend", "revok", "inspect", "notice",
+  /* "recommend" before "commend", which it contains. */
+  static const char *const stems[] = {"recommend", "nominat", "evaluation.round",
+                                      "critic", "commend", "revok", "inspect", "notice",
                                       "enrol",  "review",  "ack",   "rectif",  "fork",
                                       "withdrawn"};
   if (!kind) return "";

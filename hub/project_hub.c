@@ -18,6 +18,14 @@ void hub_record_id(const uint8_t author[PROTO_KEY_BYTES], uint64_t seq, char *ou
   snprintf(out, cap, "%s/%" PRIu64, hex, seq);
 }
 
+cm_rc hub_record_parse(const char *r, uint8_t author[PROTO_KEY_BYTES], uint64_t *seq,
+                       cm_err *err) {
+  if (!r || strlen(r) < 66 || r[64] != '/' || cm_hex_decode(r, 64, author, PROTO_KEY_BYTES) ||
+      cm_dec_u64(r + 65, seq) || *seq == 0)
+    return cm_errf(err, CM_ERR_INVALID, "record 应为记录编号（<64位十六进制公钥>/<序号>）");
+  return CM_OK;
+}
+
 cm_rc hub_review_from_hub(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], int *yes_out,
                           cm_err *err) {
   hub_author a;

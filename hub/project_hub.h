@@ -33,6 +33,10 @@ cm_rc hub_review_from_hub(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], i
 /* "<author hex>/<seq>" into out (PROTO_KEY_HEX + 21 bytes suffice). */
 void hub_record_id(const uint8_t author[PROTO_KEY_BYTES], uint64_t seq, char *out, size_t cap);
 
+/* Parse a record id "<64 hex>/<seq>"; CM_ERR_INVALID for anything else. */
+cm_rc hub_record_parse(const char *r, uint8_t author[PROTO_KEY_BYTES], uint64_t *seq,
+                       cm_err *err);
+
 /* Whether a withdrawal of `record` by `author` may stand at this hub: the
  * decision is held, its record id names author, and it is not withdrawn yet.
  * *why_out is a Chinese reason when it may not. */
