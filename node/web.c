@@ -357,6 +357,8 @@ static const cm_http_route k_routes[] = {
     {"GET", "/inspections", node_web_h_insp_list, "annual inspection: self-reports and results"},
     {"GET", "/inspections/new", node_web_h_insp_new, "annual inspection self-report form (年检)"},
     {"POST", "/inspections", node_web_h_insp_file, "file an annual self-report"},
+    {"GET", "/evaluation", node_web_h_eval_list, "evaluation rounds, the nomination form and this community's nominations (评比表彰)"},
+    {"POST", "/evaluation", node_web_h_eval_nominate, "nominate an organisation or a person of it in a round"},
     {"GET", "/plans", node_web_h_plan_list, "plans and year-end summaries (计划总结)"},
     {"GET", "/plans/new", node_web_h_plan_new, "plan form (?part=summary: year-end summary form)"},
     {"POST", "/plans", node_web_h_plan_file, "file a plan or a year-end summary"},
@@ -857,6 +859,7 @@ void node_web_page_begin(node_web_rq *rq, const char *title_key, const char *nav
   nav_item(rq, "/rectifications/new", "nav.rectify", nav);
   nav_item(rq, "/inspections", "nav.inspection", nav);
   nav_item(rq, "/plans", "nav.plan", nav);
+  nav_item(rq, "/evaluation", "nav.evaluation", nav);
   nav_item(rq, "/inbox", "nav.inbox", nav);
   cm_html_raw(&rq->h, "</nav><span class=\"lang\">");
   lang_link(rq);

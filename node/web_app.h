@@ -156,6 +156,10 @@ void node_web_h_activity_declare(cm_http_req *req, cm_http_resp *resp, void *ctx
 void node_web_h_rect_new(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_rect_file(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_inbox(cm_http_req *req, cm_http_resp *resp, void *ctx);
+/* Evaluation and commendation (web_evaluation.c). */
+void node_web_h_eval_list(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_eval_nominate(cm_http_req *req, cm_http_resp *resp, void *ctx);
+
 /* The annual inspection (web_year.c). */
 void node_web_h_insp_list(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_insp_new(cm_http_req *req, cm_http_resp *resp, void *ctx);
