@@ -203,9 +203,24 @@ printf 'eval-test-password\n' | "$HUB" --dir "$E2E_TMP/district" operator add �
   >/dev/null || fail "operator add"
 curl -s -c "$E2E_TMP/jar" -o /dev/null --data-urlencode name=张科长 \
   --data-urlencode password=eval-test-password "$DIST_URL/login" || fail "login"
+curl -sf -b "$E2E_TMP/jar" "$DIST_URL/evaluation" >"$E2E_TMP/page.html" || fail "evaluation page"
+python3 - "$E2E_TMP/page.html" "$N1" <<'PY' || fail "the district's evaluation page"
+import re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+assert "2026年度评比表彰" in h and "王秀英" in h, h[:400]
+row = re.search(r'<tr data-record="%s"[^>]*>(.*?)</tr>' % re.escape(sys.argv[2]), h, re.S).group(1)
+assert '<td class="num reports">2</td>' in row and '<td class="num criticisms">1</td>' in row, row
+assert '<td class="inspection">合格</td>' in row and "已表彰" in row, row
+PY
+curl -sf -b "$E2E_TMP/jar" "$DIST_URL/evaluation/commendations.csv?year=2026" | cmp -s - "$E2E_TMP/c.csv" \
+  || fail "the page's CSV differs from the command line's"
+curl -sf -b "$E2E_TMP/jar" -o "$E2E_TMP/w.xlsx" "$DIST_URL/evaluation/commendations.xlsx?year=2026" \
+  && [ "$(head -c 2 "$E2E_TMP/w.xlsx")" = PK ] || fail "the page's Excel file"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$DIST_URL/evaluation/commendations.csv?year=2026")
+[ "$code" = 401 ] || [ "$code" = 303 ] || [ "$code" = 302 ] || fail "the list without a login answered $code"
 curl -sf -b "$E2E_TMP/jar" "$DIST_URL/api/v1/summary" >"$E2E_TMP/summary.json" || fail "summary"
 grep -q 王秀英 "$E2E_TMP/summary.json" && fail "the summary API names a person"
-ok "the annual list as CSV and Excel with Chinese headers; the summary API names nobody"
+ok "the annual list as CSV and Excel with Chinese headers, on the command line and the pages; the summary API names nobody"
 
 "$HUB" --dir "$E2E_TMP/district" evaluation list --json >"$E2E_TMP/before.json"
 "$HUB" --dir "$E2E_TMP/district" rebuild >/dev/null || fail "district rebuild"
