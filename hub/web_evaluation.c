@@ -63,31 +63,29 @@ static void open_form(hub_web_req *w, int year) {
                  year, today);
 }
 
+/* A small form posting a nomination with one text field (name, its
+ * placeholder word) to action. */
+static void nomination_form(hub_web_req *w, const json_t *n, int year, const char *action,
+                            const char *field, const char *placeholder, const char *button) {
+  cm_html_printf(&w->h, "<form method=\"post\" action=\"%r\" class=\"inline\">", action);
+  hub_web_csrf_field(w);
+  cm_html_printf(&w->h, "<input type=\"hidden\" name=\"year\" value=\"%d\">"
+                        "<input type=\"hidden\" name=\"nomination\" value=\"%h\">"
+                        "<textarea name=\"%r\" required maxlength=\"4000\" placeholder=\"%r\">"
+                        "</textarea><button type=\"submit\">%r</button></form>",
+                 year, js(n, "record"), field, placeholder, button);
+}
+
 /* The action cell of a nomination: the street recommends, the district selects. */
 static void action_cell(hub_web_req *w, const json_t *n, int year) {
   const char *st = js(n, "status");
   int writer = w->s.op.role[0] && strcmp(w->s.op.role, "viewer") != 0;
   cm_html_raw(&w->h, "<td>");
-  if (writer && w->hub->role == HUB_ROLE_STREET && !strcmp(st, "nominated")) {
-    cm_html_raw(&w->h, "<form method=\"post\" action=\"/evaluation/recommend\" class=\"inline\">");
-    hub_web_csrf_field(w);
-    cm_html_printf(&w->h, "<input type=\"hidden\" name=\"year\" value=\"%d\">"
-                          "<input type=\"hidden\" name=\"nomination\" value=\"%h\">"
-                          "<textarea name=\"opinion\" required maxlength=\"4000\" "
-                          "placeholder=\"推荐意见\"></textarea><button type=\"submit\">推荐"
-                          "</button></form>",
-                   year, js(n, "record"));
-  } else if (writer && w->hub->role == HUB_ROLE_DISTRICT && !w->s.op.street[0] &&
-             !strcmp(st, "recommended")) {
-    cm_html_raw(&w->h, "<form method=\"post\" action=\"/evaluation/select\" class=\"inline\">");
-    hub_web_csrf_field(w);
-    cm_html_printf(&w->h, "<input type=\"hidden\" name=\"year\" value=\"%d\">"
-                          "<input type=\"hidden\" name=\"nomination\" value=\"%h\">"
-                          "<textarea name=\"reason\" required maxlength=\"4000\" "
-                          "placeholder=\"表彰理由\"></textarea><button type=\"submit\">评定表彰"
-                          "</button></form>",
-                   year, js(n, "record"));
-  }
+  if (writer && w->hub->role == HUB_ROLE_STREET && !strcmp(st, "nominated"))
+    nomination_form(w, n, year, "/evaluation/recommend", "opinion", "推荐意见", "推荐");
+  else if (writer && w->hub->role == HUB_ROLE_DISTRICT && !w->s.op.street[0] &&
+           !strcmp(st, "recommended"))
+    nomination_form(w, n, year, "/evaluation/select", "reason", "表彰理由", "评定表彰");
   cm_html_raw(&w->h, "</td>");
 }
 

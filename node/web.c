@@ -893,6 +893,21 @@ void node_web_form_end(node_web_rq *rq, const char *submit_key) {
   cm_html_raw(&rq->h, "</button></div></form>");
 }
 
+void node_web_org_select(node_web_rq *rq, const json_t *orgs, const char *selected) {
+  const json_t *o;
+  size_t i;
+  cm_html_select_begin(&rq->h, "org", "rep.org", 1);
+  cm_html_option(&rq->h, "", cm_i18n_t(rq->lang, "form.choose"), !selected || !*selected);
+  json_array_foreach(orgs, i, o) {
+    char label[600];
+    const char *id = node_web_js(o, "id");
+    if (strcmp(node_web_js(o, "status"), "active") != 0) continue;
+    snprintf(label, sizeof label, "%s  %s", id, node_web_js(o, "name"));
+    cm_html_option(&rq->h, id, label, selected && !strcmp(selected, id));
+  }
+  cm_html_select_end(&rq->h, NULL);
+}
+
 
 const char *node_web_js(const json_t *o, const char *key) {
   const json_t *v = o ? json_object_get(o, key) : NULL;

@@ -64,16 +64,7 @@ static void eval_page(node_web_rq *rq, const node_nomination_input *in, const cm
       cm_html_option(&rq->h, id, label, in->round && !strcmp(in->round, id));
     }
     cm_html_select_end(&rq->h, NULL);
-    cm_html_select_begin(&rq->h, "org", "rep.org", 1);
-    cm_html_option(&rq->h, "", cm_i18n_t(rq->lang, "form.choose"), !in->org || !*in->org);
-    json_array_foreach(orgs, i, o) {
-      char label[600];
-      const char *id = node_web_js(o, "id");
-      if (strcmp(node_web_js(o, "status"), "active") != 0) continue;
-      snprintf(label, sizeof label, "%s  %s", id, node_web_js(o, "name"));
-      cm_html_option(&rq->h, id, label, in->org && !strcmp(in->org, id));
-    }
-    cm_html_select_end(&rq->h, NULL);
+    node_web_org_select(rq, orgs, in->org);
     cm_html_input(&rq->h, "text", "person", "eval.person", in->person, 0, NULL, "eval.person_hint");
     cm_html_textarea(&rq->h, "deeds", "eval.deeds", in->deeds, 1, NODE_WEB_TEXT_MAX, NULL);
     node_web_form_end(rq, "eval.submit");
