@@ -106,6 +106,17 @@ cm_rc hub_eval_rounds(hub_ctx *ctx, json_t **out, cm_err *err) {
   return CM_OK;
 }
 
+/* The district's key in hex: this hub's at the district, the pinned upstream
+ * key at a street ("" until pinned: then no commendation counts yet). */
+static void district_hex(const hub_ctx *ctx, char out[PROTO_KEY_HEX]) {
+  if (ctx->role == HUB_ROLE_DISTRICT)
+    snprintf(out, PROTO_KEY_HEX, "%s", ctx->key_hex);
+  else if (ctx->has_upstream_key)
+    proto_key_hex(ctx->upstream_key, out);
+  else
+    out[0] = '\0';
+}
+
 /* "nominated" | "recommended" | "commended" of a nomination row. */
 static const char *status_of(const json_t *n) {
   if (*json_string_value(json_object_get(n, "commendation"))) return "commended";
@@ -118,8 +129,10 @@ cm_rc hub_eval_nominations(hub_ctx *ctx, const char *round, int year, json_t **o
   size_t i;
   *out = json_array();
   if (!*out) return cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  char dk[PROTO_KEY_HEX];
+  district_hex(ctx, dk);
   pthread_mutex_lock(&ctx->lock);
-  cm_rc rc = hub_store_nominations_json(ctx->store, NULL, 0, &all, err);
+  cm_rc rc = hub_store_nominations_json(ctx->store, NULL, 0, dk, &all, err);
   pthread_mutex_unlock(&ctx->lock);
   json_array_foreach(all, i, n) {
     if (rc) break;
@@ -147,7 +160,9 @@ static cm_rc nomination_get(hub_ctx *ctx, const char *rec, json_t **row_out, cm_
   *row_out = NULL;
   cm_rc rc = hub_record_parse(rec, author, &seq, err);
   if (rc) return cm_errf(err, CM_ERR_INVALID, "提名应以记录编号指明，而不是“%s”", rec ? rec : "");
-  rc = hub_store_nominations_json(ctx->store, author, (int64_t)seq, &rows, err);
+  char dk[PROTO_KEY_HEX];
+  district_hex(ctx, dk);
+  rc = hub_store_nominations_json(ctx->store, author, (int64_t)seq, dk, &rows, err);
   if (!rc && (json_array_size(rows) == 0 ||
               json_integer_value(json_object_get(json_array_get(rows, 0), "refused"))))
     rc = cm_errf(err, CM_ERR_NOT_FOUND, "本级没有记录编号为“%s”的有效提名", rec);
@@ -234,8 +249,10 @@ cm_rc hub_eval_select(hub_ctx *ctx, const char *nomination, const char *reason,
 }
 
 cm_rc hub_eval_commendations(hub_ctx *ctx, int year, json_t **out, cm_err *err) {
+  char dk[PROTO_KEY_HEX];
+  district_hex(ctx, dk);
   pthread_mutex_lock(&ctx->lock);
-  cm_rc rc = hub_store_commendations_json(ctx->store, year, out, err);
+  cm_rc rc = hub_store_commendations_json(ctx->store, year, dk, out, err);
   pthread_mutex_unlock(&ctx->lock);
   return rc;
 }
@@ -308,7 +325,9 @@ cm_rc hub_eval_recommend_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES]
   cm_err ignored;
   c->nomination_of_author = -1;
   if (hub_record_parse(nomination, na, &seq, &ignored) != CM_OK) return CM_OK;
-  cm_rc rc = hub_store_nominations_json(ctx->store, na, (int64_t)seq, &rows, err);
+  char dk[PROTO_KEY_HEX];
+  district_hex(ctx, dk);
+  cm_rc rc = hub_store_nominations_json(ctx->store, na, (int64_t)seq, dk, &rows, err);
   json_t *n = json_array_get(rows, 0);
   if (!rc && n) {
     const char *by = json_string_value(json_object_get(n, "enrolled_by"));

@@ -2528,8 +2528,8 @@ cm_rc hub_store_communities_all_json(hub_store *st, json_t **out, cm_err *err) {
                  out, err, "");
 }
 
-cm_rc hub_store_nominations_json(hub_store *st, const uint8_t *author, int64_t seq, json_t **out,
-                                 cm_err *err) {
+cm_rc hub_store_nominations_json(hub_store *st, const uint8_t *author, int64_t seq,
+                                 const char *district, json_t **out, cm_err *err) {
   /* Each nomination with what the review pages show beside it: the street's
    * recommendation (by the street that enrolled the community, or by the
    * street itself for its own organisations), the district's selection (a
@@ -2553,7 +2553,7 @@ cm_rc hub_store_nominations_json(hub_store *st, const uint8_t *author, int64_t s
       "   AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = r.author AND f.seq = r.seq)"
       "   ORDER BY r.seq DESC LIMIT 1) AS rec,"
       "  (SELECT d.record FROM decisions d JOIN entries de ON de.author = d.author"
-      "   AND de.seq = d.seq WHERE d.kind = 'commend' AND d.by_level = 'district'"
+      "   AND de.seq = d.seq WHERE d.kind = 'commend' AND substr(d.record, 1, 64) = ?3"
       "   AND json_valid(CAST(de.body AS TEXT)) AND CAST(de.body AS TEXT)->>'nomination' = n.record"
       "   AND NOT EXISTS(SELECT 1 FROM withdrawals w WHERE w.decision = d.record)"
       "   ORDER BY d.time_ms LIMIT 1) AS commendation"
@@ -2585,10 +2585,11 @@ cm_rc hub_store_nominations_json(hub_store *st, const uint8_t *author, int64_t s
       "  AND NOT EXISTS(SELECT 1 FROM withdrawals w WHERE w.decision = d.record)) AS criticisms"
       " FROM m LEFT JOIN communities c ON c.key = m.author"
       " ORDER BY m.year DESC, m.round DESC, street, code, m.seq",
-      out, err, "ki", author, seq);
+      out, err, "kit", author, seq, district);
 }
 
-cm_rc hub_store_commendations_json(hub_store *st, int64_t year, json_t **out, cm_err *err) {
+cm_rc hub_store_commendations_json(hub_store *st, int64_t year, const char *district,
+                                   json_t **out, cm_err *err) {
   /* The district's selections of the year: decision.commend entries naming
    * a nomination, not withdrawn. */
   return rv_rows(
@@ -2601,10 +2602,11 @@ cm_rc hub_store_commendations_json(hub_store *st, int64_t year, json_t **out, cm
       " CAST(de.body AS TEXT)->>'nomination' AS nomination"
       " FROM decisions d JOIN entries de ON de.author = d.author AND de.seq = d.seq"
       " LEFT JOIN communities c ON c.key = d.to_key"
-      " WHERE d.kind = 'commend' AND d.by_level = 'district' AND json_valid(CAST(de.body AS TEXT))"
+      " WHERE d.kind = 'commend' AND substr(d.record, 1, 64) = ?2"
+      " AND json_valid(CAST(de.body AS TEXT))"
       " AND CAST(de.body AS TEXT)->>'nomination' IS NOT NULL"
       " AND CAST(de.body AS TEXT)->>'year' = ?1"
       " AND NOT EXISTS(SELECT 1 FROM withdrawals w WHERE w.decision = d.record)"
       " ORDER BY street, d.community, d.org, person, d.time_ms",
-      out, err, "i", year);
+      out, err, "it", year, district);
 }

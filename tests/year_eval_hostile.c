@@ -208,6 +208,18 @@ static void test_nominations(void **state) {
   assert_int_equal(hub_eval_recommend(hub, vnom, "再推荐", "李", rec, sizeof rec, &err),
                    CM_ERR_EXISTS);
   assert_int_equal(hub_eval_select(hub, vnom, "好", "李", rec, sizeof rec, &err), CM_ERR_PERM);
+  /* A commendation this street writes itself, claiming to be the district's,
+   * counts nowhere: only a record of the district's key does. */
+  char vhex[PROTO_KEY_HEX];
+  proto_key_hex(g.v.kp.pk, vhex);
+  json_t *fake = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:s}", "to", vhex, "org", V_ORG,
+                           "reason", "冒充", "by", "district", "round", "2026-1", "nomination",
+                           vnom, "year", 2026, "person", "王秀英");
+  assert_int_equal(hub_log_append(hub, "decision.commend", fake, NULL, &err), CM_OK);
+  json_decref(fake);
+  assert_int_equal(hub_eval_commendations(hub, 2026, &l, &err), CM_OK);
+  assert_int_equal(json_array_size(l), 0);
+  json_decref(l);
   json_t *before = NULL, *after = NULL;
   assert_int_equal(hub_eval_nominations(hub, NULL, 2026, &before, &err), CM_OK);
   assert_string_equal(json_string_value(json_object_get(json_array_get(before, 0), "status")),

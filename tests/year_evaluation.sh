@@ -175,7 +175,11 @@ assert any(x["kind"] == "evaluation.round" for x in l), l
 assert any(x["kind"] == "evaluation.recommended" for x in l), l
 PY
 "$NODE" --dir "$E2E_TMP/n1" evaluation list | grep -q "王秀英.*已表彰" || fail "node text list"
-ok "the commendation naming the person reached the node"
+"$HUB" --dir "$E2E_TMP/street" evaluation list | grep -q "王秀英.*已表彰" || fail "street sees the commendation"
+"$HUB" --dir "$E2E_TMP/street" evaluation commendations --year 2026 --json | python3 -c '
+import json,sys; l=json.load(sys.stdin); sys.exit(0 if [x["person"] for x in l] == ["王秀英", ""] else 1)' \
+  || fail "the street's list of commendations"
+ok "the commendation naming the person reached the street and the node"
 
 # The annual list, exported; the summary API names nobody.
 "$HUB" --dir "$E2E_TMP/district" evaluation commendations --year 2026 --csv "$E2E_TMP/c.csv" \
