@@ -124,8 +124,23 @@ PY
   --operator 李主任 >/dev/null || fail "recommend"
 "$HUB" --dir "$E2E_TMP/street" evaluation recommend "$N1" --opinion 再推荐 2>/dev/null \
   && fail "a nomination was recommended twice"
-"$HUB" --dir "$E2E_TMP/street" evaluation recommend "$N3" --opinion 同意推荐 >/dev/null \
-  || fail "recommend N3"
+# The street's operator recommends the other one on the page (an empty opinion refused there).
+printf 'eval-street-password\n' | "$HUB" --dir "$E2E_TMP/street" operator add 李主任 --role street \
+  >/dev/null || fail "street operator add"
+curl -s -c "$E2E_TMP/sjar" -o /dev/null --data-urlencode name=李主任 \
+  --data-urlencode password=eval-street-password "$STREET_URL/login" || fail "street login"
+curl -sf -b "$E2E_TMP/sjar" "$STREET_URL/evaluation?year=2026" >"$E2E_TMP/s.html" || fail "street page"
+CSRF=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$E2E_TMP/s.html" | head -1 | sed 's/.*value="//; s/"//')
+[ -n "$CSRF" ] || fail "no recommend form on the street's page"
+grep -q '<td class="inspection">合格</td>' "$E2E_TMP/s.html" || fail "street page: inspection result"
+code=$(curl -s -o "$E2E_TMP/s2.html" -w '%{http_code}' -b "$E2E_TMP/sjar" --data-urlencode csrf="$CSRF" \
+  --data-urlencode nomination="$N3" --data-urlencode year=2026 --data-urlencode opinion= \
+  "$STREET_URL/evaluation/recommend")
+[ "$code" = 400 ] && grep -q 推荐意见 "$E2E_TMP/s2.html" || fail "an empty opinion on the page answered $code"
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$E2E_TMP/sjar" --data-urlencode csrf="$CSRF" \
+  --data-urlencode nomination="$N3" --data-urlencode year=2026 --data-urlencode opinion=同意推荐 \
+  "$STREET_URL/evaluation/recommend")
+[ "$code" = 303 ] || [ "$code" = 302 ] || fail "the street's recommendation on the page answered $code"
 "$HUB" --dir "$E2E_TMP/street" evaluation list | grep -q "王秀英.*街道已推荐" || fail "street text list"
 ok "the street sees reports, inspection and criticisms beside each nominee, and recommends"
 
