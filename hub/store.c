@@ -2524,6 +2524,7 @@ cm_rc hub_store_rounds_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], 
 cm_rc hub_store_communities_all_json(hub_store *st, json_t **out, cm_err *err) {
   return rv_rows(st,
                  "SELECT key, name, code, street_name AS street FROM communities"
+                 " WHERE key NOT IN (SELECT key FROM authors WHERE revoked <> 0)"
                  " ORDER BY street_name, code",
                  out, err, "");
 }

@@ -577,7 +577,8 @@ cm_rc hub_store_plans_json(hub_store *st, int64_t year, json_t **out, cm_err *er
 cm_rc hub_store_rounds_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], const char *round,
                             json_t **out, cm_err *err);
 
-/* Every community held here: {"key" (hex), "name", "code", "street"}. */
+/* Every community held here whose key is not revoked: {"key" (hex), "name",
+ * "code", "street"}. */
 cm_rc hub_store_communities_all_json(hub_store *st, json_t **out, cm_err *err);
 
 /* Nominations (evaluation.nominated entries), or the one of author and seq
