@@ -2743,3 +2743,112 @@ cm_rc hub_store_plans_json(hub_store *st, int64_t year, json_t **out, cm_err *er
       " FROM o ORDER BY o.street, o.code, o.id",
       out, err, "i", year);
 }
+
+/* ---- evaluation and commendation (hub/evaluation.c) ---- */
+
+cm_rc hub_store_rounds_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], const char *round,
+                            json_t **out, cm_err *err) {
+  /* A round is the evaluation.round entries of this hub's own log that carry
+   * its id: the district's fan-out, or at a street the copies it relayed. */
+  return rv_rows(
+      st,
+      "SELECT CAST(e.body AS TEXT)->>'round' AS round, CAST(e.body AS TEXT)->>'year' AS year,"
+      " coalesce(CAST(e.body AS TEXT)->>'title', '') AS title,"
+      " coalesce(CAST(e.body AS TEXT)->>'closes', '') AS closes, min(e.time_ms) AS time_ms,"
+      " count(*) AS communities FROM entries e WHERE e.author = ?1"
+      " AND e.kind = 'evaluation.round' AND json_valid(CAST(e.body AS TEXT))"
+      " AND (?2 = '' OR CAST(e.body AS TEXT)->>'round' = ?2)"
+      " GROUP BY 1 ORDER BY 2 DESC, length(1) DESC, 1 DESC",
+      out, err, "kt", self, round);
+}
+
+cm_rc hub_store_communities_all_json(hub_store *st, json_t **out, cm_err *err) {
+  return rv_rows(st,
+                 "SELECT key, name, code, street_name AS street FROM communities"
+                 " WHERE key NOT IN (SELECT key FROM authors WHERE revoked <> 0)"
+                 " ORDER BY street_name, code",
+                 out, err, "");
+}
+
+cm_rc hub_store_nominations_json(hub_store *st, const uint8_t *author, int64_t seq,
+                                 const char *district, json_t **out, cm_err *err) {
+  /* Each nomination with what the review pages show beside it: the street's
+   * recommendation (by the street that enrolled the community, or by the
+   * street itself for its own organisations), the district's selection (a
+   * decision.commend naming it, not withdrawn), and the organisation's year:
+   * months reported and activities, the year's inspection result, the
+   * criticisms it received that year.  The round's year is its id's first
+   * four digits. */
+  return rv_rows(
+      st,
+      "WITH n AS (SELECT e.author AS author, e.seq AS seq, e.time_ms AS time_ms,"
+      "  CAST(e.body AS TEXT) AS b, lower(hex(e.author)) || '/' || e.seq AS record,"
+      "  EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq) AS refused"
+      "  FROM entries e WHERE e.kind = 'evaluation.nominated' AND json_valid(CAST(e.body AS TEXT))"
+      "  AND (?1 IS NULL OR (e.author = ?1 AND e.seq = ?2))),"
+      " m AS (SELECT n.*, n.b->>'round' AS round, n.b->>'org' AS org,"
+      "  CAST(substr(n.b->>'round', 1, 4) AS INTEGER) AS year, a.enrolled_by AS enrolled_by,"
+      "  (SELECT json_object('record', lower(hex(r.author)) || '/' || r.seq, 'opinion',"
+      "   CAST(r.body AS TEXT)->>'opinion') FROM entries r WHERE r.kind = 'evaluation.recommended'"
+      "   AND json_valid(CAST(r.body AS TEXT)) AND CAST(r.body AS TEXT)->>'nomination' = n.record"
+      "   AND (r.author = n.author OR r.author = a.enrolled_by)"
+      "   AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = r.author AND f.seq = r.seq)"
+      "   ORDER BY r.seq DESC LIMIT 1) AS rec,"
+      "  (SELECT d.record FROM decisions d JOIN entries de ON de.author = d.author"
+      "   AND de.seq = d.seq WHERE d.kind = 'commend' AND substr(d.record, 1, 64) = ?3"
+      "   AND json_valid(CAST(de.body AS TEXT)) AND CAST(de.body AS TEXT)->>'nomination' = n.record"
+      "   AND NOT EXISTS(SELECT 1 FROM withdrawals w WHERE w.decision = d.record)"
+      "   ORDER BY d.time_ms LIMIT 1) AS commendation"
+      "  FROM n JOIN authors a ON a.key = n.author)"
+      "SELECT m.record AS record, m.author AS author, m.seq AS seq, m.time_ms AS time_ms,"
+      " m.refused AS refused, m.enrolled_by AS enrolled_by, m.round AS round, m.year AS year,"
+      " m.org AS org, coalesce(m.b->>'person', '') AS person, coalesce(m.b->>'deeds', '') AS deeds,"
+      " coalesce(c.name, '') AS community, coalesce(c.code, '') AS code,"
+      " coalesce(c.street_name, '') AS street,"
+      " coalesce((SELECT CASE WHEN json_valid(o.data) THEN o.data->>'name' END"
+      "  FROM organisations o WHERE o.author = m.author AND o.id = m.org), '') AS name,"
+      " coalesce(m.rec->>'record', '') AS recommendation,"
+      " coalesce(m.rec->>'opinion', '') AS opinion,"
+      " coalesce(m.commendation, '') AS commendation,"
+      " (SELECT count(*) FROM reports r WHERE r.author = m.author AND r.org = m.org"
+      "  AND r.month BETWEEN m.year || '-01' AND m.year || '-12' AND r.status = 'accepted')"
+      "  AS reports,"
+      " (SELECT coalesce(sum(r.activities), 0) FROM reports r WHERE r.author = m.author"
+      "  AND r.org = m.org AND r.month BETWEEN m.year || '-01' AND m.year || '-12'"
+      "  AND r.status = 'accepted') AS activities,"
+      " coalesce((SELECT d.result FROM decisions d JOIN entries de ON de.author = d.author"
+      "  AND de.seq = d.seq WHERE d.kind = 'inspect' AND d.org = m.org AND d.to_key = m.author"
+      "  AND json_valid(CAST(de.body AS TEXT)) AND CAST(de.body AS TEXT)->>'year' = m.year"
+      "  AND NOT EXISTS(SELECT 1 FROM withdrawals w WHERE w.decision = d.record)"
+      "  ORDER BY d.time_ms DESC, d.seq DESC LIMIT 1), '') AS inspection,"
+      " (SELECT count(*) FROM decisions d WHERE d.kind = 'criticize' AND d.org = m.org"
+      "  AND d.to_key = m.author AND CAST(strftime('%Y', d.time_ms / 1000 + 28800, 'unixepoch')"
+      "  AS INTEGER) = m.year"
+      "  AND NOT EXISTS(SELECT 1 FROM withdrawals w WHERE w.decision = d.record)) AS criticisms"
+      " FROM m LEFT JOIN communities c ON c.key = m.author"
+      " ORDER BY m.year DESC, m.round DESC, street, code, m.seq",
+      out, err, "kit", author, seq, district);
+}
+
+cm_rc hub_store_commendations_json(hub_store *st, int64_t year, const char *district,
+                                   json_t **out, cm_err *err) {
+  /* The district's selections of the year: decision.commend entries naming
+   * a nomination, not withdrawn. */
+  return rv_rows(
+      st,
+      "SELECT d.record AS record, d.time_ms AS time_ms,"
+      " CAST(de.body AS TEXT)->>'round' AS round, CAST(de.body AS TEXT)->>'year' AS year,"
+      " coalesce(c.street_name, '') AS street, d.community AS community, d.org AS org,"
+      " coalesce(CAST(de.body AS TEXT)->>'name', '') AS name,"
+      " coalesce(CAST(de.body AS TEXT)->>'person', '') AS person, d.reason AS reason,"
+      " CAST(de.body AS TEXT)->>'nomination' AS nomination"
+      " FROM decisions d JOIN entries de ON de.author = d.author AND de.seq = d.seq"
+      " LEFT JOIN communities c ON c.key = d.to_key"
+      " WHERE d.kind = 'commend' AND substr(d.record, 1, 64) = ?2"
+      " AND json_valid(CAST(de.body AS TEXT))"
+      " AND CAST(de.body AS TEXT)->>'nomination' IS NOT NULL"
+      " AND CAST(de.body AS TEXT)->>'year' = ?1"
+      " AND NOT EXISTS(SELECT 1 FROM withdrawals w WHERE w.decision = d.record)"
+      " ORDER BY street, d.community, d.org, person, d.time_ms",
+      out, err, "it", year, district);
+}

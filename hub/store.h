@@ -670,4 +670,33 @@ cm_rc hub_store_inspections_json(hub_store *st, int64_t year, const uint8_t self
  * null when none).  New reference in *out. */
 cm_rc hub_store_plans_json(hub_store *st, int64_t year, json_t **out, cm_err *err);
 
+/* Evaluation rounds (评比) in this hub's own log (self), newest first, or the
+ * one of id round (NULL: all): {"round", "year", "title", "closes",
+ * "time_ms", "communities"}.  New reference in *out. */
+cm_rc hub_store_rounds_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], const char *round,
+                            json_t **out, cm_err *err);
+
+/* Every community held here whose key is not revoked: {"key" (hex), "name",
+ * "code", "street"}. */
+cm_rc hub_store_communities_all_json(hub_store *st, json_t **out, cm_err *err);
+
+/* Nominations (evaluation.nominated entries), or the one of author and seq
+ * (author NULL: all), refused ones included (their "refused" 1); a
+ * commendation counts when its record is the district's (district: its key in
+ * hex, so that a street cannot pass one of its own off as the district's):
+ * {"record",
+ * "author", "seq", "time_ms", "refused", "enrolled_by", "round", "year", "org",
+ * "person", "deeds", "community", "code", "street", "name", "recommendation",
+ * "opinion", "commendation", "reports", "activities", "inspection",
+ * "criticisms"}.  New reference in *out. */
+cm_rc hub_store_nominations_json(hub_store *st, const uint8_t *author, int64_t seq,
+                                 const char *district, json_t **out, cm_err *err);
+
+/* The district's commendations of year from nominations (decisions whose
+ * record is the district's, district its key in hex): {"record",
+ * "time_ms", "round", "year", "street", "community", "org", "name",
+ * "person", "reason", "nomination"}.  New reference in *out. */
+cm_rc hub_store_commendations_json(hub_store *st, int64_t year, const char *district,
+                                   json_t **out, cm_err *err);
+
 #endif
