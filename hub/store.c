@@ -12,7 +12,6 @@
 #include "../common/codec.h"
 #include "../common/db.h"
 #include "../common/records.h"
-#include "counting.h"
 
 /* The entries that are neither records nor reports (decisions, reviews,
  * acknowledgements): the condition of the partial index entries_events,
@@ -1207,14 +1206,19 @@ static cm_rc own_rows(hub_store *st, sqlite3_stmt *s, const char *what, own_row_
   return rc;
 }
 
-typedef struct filing_walk {
-  hub_filing_fn fn;
-  hub_org_id_fn id_fn;
+/* The typed callback an own_rows walk hands its rows to, and its context. */
+typedef struct row_walk {
+  union {
+    hub_filing_fn filing;
+    hub_org_id_fn id;
+    hub_sum_unit_fn unit;
+    hub_sum_record_fn record;
+  } fn;
   void *ctx;
-} filing_walk;
+} row_walk;
 
 static cm_rc filing_row(sqlite3_stmt *s, void *arg, cm_err *err) {
-  filing_walk *w = arg;
+  row_walk *w = arg;
   hub_filing_row row;
   row.seq = col_u64(s, 0);
   row.kind = (const char *)sqlite3_column_text(s, 1);
@@ -1223,19 +1227,19 @@ static cm_rc filing_row(sqlite3_stmt *s, void *arg, cm_err *err) {
   if (!row.kind) row.kind = "";
   if (!row.body) row.body = "";
   if (!row.status) row.status = "pending";
-  return w->fn(w->ctx, &row, err);
+  return w->fn.filing(w->ctx, &row, err);
 }
 
 static cm_rc filing_id_row(sqlite3_stmt *s, void *arg, cm_err *err) {
-  filing_walk *w = arg;
+  row_walk *w = arg;
   const char *id = (const char *)sqlite3_column_text(s, 0);
-  return id ? w->id_fn(w->ctx, id, err) : CM_OK;
+  return id ? w->fn.id(w->ctx, id, err) : CM_OK;
 }
 
 cm_rc hub_store_filing_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
                             hub_filing_fn fn, void *ctx, cm_err *err) {
   sqlite3_stmt *s = NULL;
-  filing_walk w = {fn, NULL, ctx};
+  row_walk w = {.fn.filing = fn, .ctx = ctx};
   cm_rc rc = cm_db_check(st->db, sqlite3_prepare_v2(st->db, SQL_FILING_EACH, -1, &s, NULL),
                          "reading an organisation's filings", err);
   if (rc) return rc;
@@ -1247,7 +1251,7 @@ cm_rc hub_store_filing_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES]
 cm_rc hub_store_filing_ids(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t first,
                            uint64_t last, hub_org_id_fn fn, void *ctx, cm_err *err) {
   sqlite3_stmt *s = NULL;
-  filing_walk w = {NULL, fn, ctx};
+  row_walk w = {.fn.id = fn, .ctx = ctx};
   cm_rc rc = cm_db_check(st->db, sqlite3_prepare_v2(st->db, SQL_FILING_IDS, -1, &s, NULL),
                          "reading filings", err);
   if (rc) return rc;
@@ -1624,110 +1628,87 @@ cm_rc hub_store_projection_dump(hub_store *st, cm_buf *out, cm_err *err) {
   return rc;
 }
 
-static const char *const count_fields[] = {"organisations", "reports", "activities",
-                                           "participants", "party_participants"};
+static const char SQL_SUM_STREETS[] =
+    "SELECT key, name, '' FROM authors WHERE role = 'street' ORDER BY rowid";
+static const char SQL_SUM_COMMUNITIES[] =
+    "SELECT key, name, code FROM communities WHERE street_key = ?1 ORDER BY code, name, key";
+/* Organisations, then the versions of their monthly reports, each with the
+ * status the projection wrote. */
+static const char SQL_SUM_ORGS[] =
+    "SELECT o.status, o.dissolved FROM organisations o WHERE o.author = ?1";
+static const char SQL_SUM_REPORTS[] =
+    "SELECT s.status, o.status, v.seq = (SELECT max(n.seq) FROM report_versions n"
+    "  WHERE n.author = v.author AND n.org = v.org AND n.month = v.month),"
+    " v.activities, v.participants, v.party_participants"
+    " FROM report_versions v"
+    " JOIN record_status s ON s.author = v.author AND s.seq = v.seq"
+    " LEFT JOIN organisations o ON o.author = v.author AND o.id = v.org"
+    " WHERE v.author = ?1";
 
-/* {"organisations": 0, ...} with every count zero. */
-static json_t *counts_zero(void) {
-  json_t *o = json_object();
-  for (size_t i = 0; o && i < 5; i++) json_object_set_new(o, count_fields[i], json_integer(0));
-  return o;
+static cm_rc sum_unit_row(sqlite3_stmt *s, void *arg, cm_err *err) {
+  row_walk *w = arg;
+  hub_sum_unit_row row;
+  col_32(s, 0, row.key);
+  row.name = (const char *)sqlite3_column_text(s, 1);
+  row.code = (const char *)sqlite3_column_text(s, 2);
+  if (!row.name) row.name = "";
+  if (!row.code) row.code = "";
+  return w->fn.unit(w->ctx, &row, err);
 }
 
-/* Add v to field of the counts object under status ("pending"/"accepted")
- * in c; other statuses are not counted. */
-static void counts_add(json_t *c, const char *status, const char *field, int64_t v) {
-  json_t *o = json_object_get(c, status);
-  if (!o) return;
-  json_t *f = json_object_get(o, field);
-  /* held at INT64_MAX: figures never wrap (common/records.h) */
-  if (f) json_integer_set(f, cm_rec_add(json_integer_value(f), v));
+static cm_rc sum_org_row(sqlite3_stmt *s, void *arg, cm_err *err) {
+  row_walk *w = arg;
+  hub_sum_record_row row;
+  memset(&row, 0, sizeof row);
+  row.status = (const char *)sqlite3_column_text(s, 0);
+  row.dissolved = sqlite3_column_int(s, 1) != 0;
+  if (!row.status) row.status = "";
+  return w->fn.record(w->ctx, &row, err);
 }
 
-/* Fill community object c ({"pending", "accepted"}) with the counts of author:
- * what the reviewing hub accepted, and the rest as pending (review.c). */
-static cm_rc community_counts(hub_store *st, const uint8_t *author, json_t *c, cm_err *err) {
-  return hub_store_review_counts(st, author, c, err);
+static cm_rc sum_report_row(sqlite3_stmt *s, void *arg, cm_err *err) {
+  row_walk *w = arg;
+  hub_sum_record_row row;
+  memset(&row, 0, sizeof row);
+  row.is_report = 1;
+  row.status = (const char *)sqlite3_column_text(s, 0);
+  row.org_status = (const char *)sqlite3_column_text(s, 1); /* NULL: not held */
+  row.newest = sqlite3_column_int(s, 2) != 0;
+  row.activities = sqlite3_column_int64(s, 3);
+  row.participants = sqlite3_column_int64(s, 4);
+  row.party_participants = sqlite3_column_int64(s, 5);
+  if (!row.status) row.status = "";
+  return w->fn.record(w->ctx, &row, err);
 }
 
-/* Append the communities of street_key, with their counts, to arr. */
-static cm_rc street_communities(hub_store *st, const uint8_t *street_key, json_t *arr,
-                                cm_err *err) {
+/* Prepare sql (its own statement), bind key to ?1 when given, and walk it. */
+static cm_rc sum_run(hub_store *st, const char *sql, const uint8_t *key, const char *what,
+                     own_row_fn row, row_walk *w, cm_err *err) {
   sqlite3_stmt *s = NULL;
-  int r = sqlite3_prepare_v2(st->db,
-                             "SELECT key, name, code FROM communities WHERE street_key = ?1 "
-                             "ORDER BY code, name, key",
-                             -1, &s, NULL);
-  cm_rc rc = cm_db_check(st->db, r, "listing communities", err);
-  if (rc) goto out;
-  bind_key(s, 1, street_key);
-  while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-    uint8_t key[PROTO_KEY_BYTES];
-    col_32(s, 0, key);
-    json_t *c = json_pack("{s:s, s:s, s:o, s:o}", "name",
-                          (const char *)sqlite3_column_text(s, 1), "code",
-                          (const char *)sqlite3_column_text(s, 2), "accepted", counts_zero(),
-                          "pending", counts_zero());
-    rc = arr_add(arr, c, err);
-    if (!rc) rc = community_counts(st, key, c, err);
-    if (rc) goto out;
-  }
-  if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "listing communities", err);
-out:
-  sqlite3_finalize(s);
-  return rc;
+  cm_rc rc = cm_db_check(st->db, sqlite3_prepare_v2(st->db, sql, -1, &s, NULL), what, err);
+  if (rc) return rc;
+  if (key) bind_key(s, 1, key);
+  return own_rows(st, s, what, row, w, err);
 }
 
-/* Street object one gets "own": {"accepted", "pending"}, the counts of the
- * street-level organisations the street hub filed itself (hub/orgs_local.c). */
-static cm_rc street_own(hub_store *st, const uint8_t *street_key, json_t *one, cm_err *err) {
-  json_t *own = json_pack("{s:o, s:o}", "accepted", counts_zero(), "pending", counts_zero());
-  if (!own || json_object_set_new(one, "own", own))
-    return cm_errf(err, CM_ERR_NOMEM, "out of memory building JSON");
-  return hub_store_review_counts(st, street_key, own, err);
+cm_rc hub_store_sum_streets(hub_store *st, hub_sum_unit_fn fn, void *ctx, cm_err *err) {
+  row_walk w = {.fn.unit = fn, .ctx = ctx};
+  return sum_run(st, SQL_SUM_STREETS, NULL, "listing streets", sum_unit_row, &w, err);
 }
 
-cm_rc hub_store_summary_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], int is_district,
-                             const char *self_name, json_t **out, cm_err *err) {
-  sqlite3_stmt *s = NULL;
-  json_t *streets = json_array();
-  cm_rc rc = streets ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory building JSON");
-  *out = NULL;
-  if (rc) goto out;
-  if (!is_district) {
-    json_t *comms = json_array();
-    json_t *one = json_pack("{s:s, s:o}", "name", self_name ? self_name : "", "communities",
-                            comms);
-    rc = arr_add(streets, one, err);
-    if (!rc) rc = street_communities(st, self, comms, err);
-    if (!rc) rc = street_own(st, self, one, err);
-    goto out;
-  }
-  int r = sqlite3_prepare_v2(st->db,
-                             "SELECT key, name FROM authors WHERE role = 'street' ORDER BY rowid",
-                             -1, &s, NULL);
-  rc = cm_db_check(st->db, r, "listing streets", err);
-  if (rc) goto out;
-  while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-    uint8_t key[PROTO_KEY_BYTES];
-    col_32(s, 0, key);
-    json_t *comms = json_array();
-    json_t *one = json_pack("{s:s, s:o}", "name", (const char *)sqlite3_column_text(s, 1),
-                            "communities", comms);
-    rc = arr_add(streets, one, err);
-    if (!rc) rc = street_communities(st, key, comms, err);
-    if (!rc) rc = street_own(st, key, one, err);
-    if (rc) goto out;
-  }
-  if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "listing streets", err);
-out:
-  sqlite3_finalize(s);
-  if (rc) {
-    json_decref(streets);
-  } else {
-    *out = json_pack("{s:o}", "streets", streets);
-    if (!*out) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory building JSON");
-  }
+cm_rc hub_store_sum_communities(hub_store *st, const uint8_t street_key[PROTO_KEY_BYTES],
+                                hub_sum_unit_fn fn, void *ctx, cm_err *err) {
+  row_walk w = {.fn.unit = fn, .ctx = ctx};
+  return sum_run(st, SQL_SUM_COMMUNITIES, street_key, "listing communities", sum_unit_row, &w,
+                 err);
+}
+
+cm_rc hub_store_sum_records(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                            hub_sum_record_fn fn, void *ctx, cm_err *err) {
+  row_walk w = {.fn.record = fn, .ctx = ctx};
+  cm_rc rc = sum_run(st, SQL_SUM_ORGS, author, "counting organisations", sum_org_row, &w, err);
+  if (!rc)
+    rc = sum_run(st, SQL_SUM_REPORTS, author, "counting reports", sum_report_row, &w, err);
   return rc;
 }
 
@@ -2211,61 +2192,6 @@ cm_rc hub_store_batch_facts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES]
   f->flagged = v[1];
   rc = batch_query(st, SQL_BATCH_CORRECTS, author, first_seq, last_seq, &one, 1, err);
   f->corrects_accepted = one != 0;
-  return rc;
-}
-
-/* Add the counts of one report version to c under state. */
-static void rv_count_report(json_t *c, const char *state, sqlite3_stmt *s) {
-  counts_add(c, state, "reports", 1);
-  counts_add(c, state, "activities", sqlite3_column_int64(s, 3));
-  counts_add(c, state, "participants", sqlite3_column_int64(s, 4));
-  counts_add(c, state, "party_participants", sqlite3_column_int64(s, 5));
-}
-
-cm_rc hub_store_review_counts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], json_t *c,
-                              cm_err *err) {
-  sqlite3_stmt *s = NULL;
-  int r;
-  /* Organisations and the versions of their monthly reports, each with the
-   * status the projection wrote; where each counts is hub/counting.h's. */
-  r = sqlite3_prepare_v2(st->db,
-                         "SELECT o.status, o.dissolved FROM organisations o WHERE o.author = ?1",
-                         -1, &s, NULL);
-  cm_rc rc = cm_db_check(st->db, r, "counting organisations", err);
-  if (rc) goto out;
-  bind_key(s, 1, author);
-  while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-    hub_count k = hub_count_org((const char *)sqlite3_column_text(s, 0), sqlite3_column_int(s, 1));
-    if (k) counts_add(c, k == HUB_COUNT_ACCEPTED ? "accepted" : "pending", "organisations", 1);
-  }
-  if (r != SQLITE_DONE) {
-    rc = cm_db_check(st->db, r, "counting organisations", err);
-    goto out;
-  }
-  sqlite3_finalize(s);
-  s = NULL;
-  r = sqlite3_prepare_v2(st->db,
-                         "SELECT v.org, v.month, v.seq, v.activities, v.participants,"
-                         " v.party_participants, s.status, o.status,"
-                         " v.seq = (SELECT max(n.seq) FROM report_versions n"
-                         "  WHERE n.author = v.author AND n.org = v.org AND n.month = v.month)"
-                         " FROM report_versions v"
-                         " JOIN record_status s ON s.author = v.author AND s.seq = v.seq"
-                         " LEFT JOIN organisations o ON o.author = v.author AND o.id = v.org"
-                         " WHERE v.author = ?1",
-                         -1, &s, NULL);
-  rc = cm_db_check(st->db, r, "counting reports", err);
-  if (rc) goto out;
-  bind_key(s, 1, author);
-  while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-    hub_count k = hub_count_report((const char *)sqlite3_column_text(s, 7),
-                                   (const char *)sqlite3_column_text(s, 6),
-                                   sqlite3_column_int(s, 8));
-    if (k) rv_count_report(c, k == HUB_COUNT_ACCEPTED ? "accepted" : "pending", s);
-  }
-  if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "counting reports", err);
-out:
-  sqlite3_finalize(s);
   return rc;
 }
 
