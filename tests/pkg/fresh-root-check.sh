@@ -57,7 +57,7 @@ if [ -n "$old" ]; then
   as /usr/bin/linli-node --dir $N org list >/tmp/linli-orgs.after || fail "org list after the upgrade"
   diff /tmp/linli-orgs.before /tmp/linli-orgs.after >&2 || fail "the node's filings changed in the upgrade"
   as /usr/bin/linli-hub --dir $H status | grep -q "$hubkey" || fail "the hub does not open after the upgrade"
-  as /usr/bin/linli-hub --dir $H status | grep -q "$nodekey" || fail "the hub lost its enrolment in the upgrade"
+  as /usr/bin/linli-hub --dir $H status --json | grep -q "$nodekey" || fail "the hub lost its enrolment in the upgrade"
   as /usr/bin/linli-node --dir $N org file --name 朝阳读书会 --category 文化 --leader 李四 \
     --phone 13900000000 --members 12 --party-members 1 --filed 2010-05-01 >/dev/null \
     || fail "the upgraded node does not take a new filing"
