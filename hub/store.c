@@ -2678,12 +2678,12 @@ cm_rc hub_store_rounds_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], 
    * its id: the district's fan-out, or at a street the copies it relayed. */
   return rv_rows(
       st,
-      "SELECT CAST(e.body AS TEXT)->>'round' AS round, CAST(e.body AS TEXT)->>'year' AS year,"
-      " coalesce(CAST(e.body AS TEXT)->>'title', '') AS title,"
-      " coalesce(CAST(e.body AS TEXT)->>'closes', '') AS closes, min(e.time_ms) AS time_ms,"
+      "SELECT hub_body(e.body, e.raw_len)->>'round' AS round, hub_body(e.body, e.raw_len)->>'year' AS year,"
+      " coalesce(hub_body(e.body, e.raw_len)->>'title', '') AS title,"
+      " coalesce(hub_body(e.body, e.raw_len)->>'closes', '') AS closes, min(e.time_ms) AS time_ms,"
       " count(*) AS communities FROM entries e WHERE e.author = ?1"
-      " AND e.kind = 'evaluation.round' AND json_valid(CAST(e.body AS TEXT))"
-      " AND (?2 = '' OR CAST(e.body AS TEXT)->>'round' = ?2)"
+      " AND e.kind = 'evaluation.round' AND json_valid(hub_body(e.body, e.raw_len))"
+      " AND (?2 = '' OR hub_body(e.body, e.raw_len)->>'round' = ?2)"
       " GROUP BY 1 ORDER BY 2 DESC, length(1) DESC, 1 DESC",
       out, err, "kt", self, round);
 }
@@ -2708,21 +2708,21 @@ cm_rc hub_store_nominations_json(hub_store *st, const uint8_t *author, int64_t s
   return rv_rows(
       st,
       "WITH n AS (SELECT e.author AS author, e.seq AS seq, e.time_ms AS time_ms,"
-      "  CAST(e.body AS TEXT) AS b, lower(hex(e.author)) || '/' || e.seq AS record,"
+      "  hub_body(e.body, e.raw_len) AS b, lower(hex(e.author)) || '/' || e.seq AS record,"
       "  EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq) AS refused"
-      "  FROM entries e WHERE e.kind = 'evaluation.nominated' AND json_valid(CAST(e.body AS TEXT))"
+      "  FROM entries e WHERE e.kind = 'evaluation.nominated' AND json_valid(hub_body(e.body, e.raw_len))"
       "  AND (?1 IS NULL OR (e.author = ?1 AND e.seq = ?2))),"
       " m AS (SELECT n.*, n.b->>'round' AS round, n.b->>'org' AS org,"
       "  CAST(substr(n.b->>'round', 1, 4) AS INTEGER) AS year, a.enrolled_by AS enrolled_by,"
       "  (SELECT json_object('record', lower(hex(r.author)) || '/' || r.seq, 'opinion',"
-      "   CAST(r.body AS TEXT)->>'opinion') FROM entries r WHERE r.kind = 'evaluation.recommended'"
-      "   AND json_valid(CAST(r.body AS TEXT)) AND CAST(r.body AS TEXT)->>'nomination' = n.record"
+      "   hub_body(r.body, r.raw_len)->>'opinion') FROM entries r WHERE r.kind = 'evaluation.recommended'"
+      "   AND json_valid(hub_body(r.body, r.raw_len)) AND hub_body(r.body, r.raw_len)->>'nomination' = n.record"
       "   AND (r.author = n.author OR r.author = a.enrolled_by)"
       "   AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = r.author AND f.seq = r.seq)"
       "   ORDER BY r.seq DESC LIMIT 1) AS rec,"
       "  (SELECT d.record FROM decisions d JOIN entries de ON de.author = d.author"
       "   AND de.seq = d.seq WHERE d.kind = 'commend' AND substr(d.record, 1, 64) = ?3"
-      "   AND json_valid(CAST(de.body AS TEXT)) AND CAST(de.body AS TEXT)->>'nomination' = n.record"
+      "   AND json_valid(hub_body(de.body, de.raw_len)) AND hub_body(de.body, de.raw_len)->>'nomination' = n.record"
       "   AND NOT EXISTS(SELECT 1 FROM withdrawals w WHERE w.decision = d.record)"
       "   ORDER BY d.time_ms LIMIT 1) AS commendation"
       "  FROM n JOIN authors a ON a.key = n.author)"
@@ -2744,7 +2744,7 @@ cm_rc hub_store_nominations_json(hub_store *st, const uint8_t *author, int64_t s
       "  AND r.status = 'accepted') AS activities,"
       " coalesce((SELECT d.result FROM decisions d JOIN entries de ON de.author = d.author"
       "  AND de.seq = d.seq WHERE d.kind = 'inspect' AND d.org = m.org AND d.to_key = m.author"
-      "  AND json_valid(CAST(de.body AS TEXT)) AND CAST(de.body AS TEXT)->>'year' = m.year"
+      "  AND json_valid(hub_body(de.body, de.raw_len)) AND hub_body(de.body, de.raw_len)->>'year' = m.year"
       "  AND NOT EXISTS(SELECT 1 FROM withdrawals w WHERE w.decision = d.record)"
       "  ORDER BY d.time_ms DESC, d.seq DESC LIMIT 1), '') AS inspection,"
       " (SELECT count(*) FROM decisions d WHERE d.kind = 'criticize' AND d.org = m.org"
@@ -2763,17 +2763,17 @@ cm_rc hub_store_commendations_json(hub_store *st, int64_t year, const char *dist
   return rv_rows(
       st,
       "SELECT d.record AS record, d.time_ms AS time_ms,"
-      " CAST(de.body AS TEXT)->>'round' AS round, CAST(de.body AS TEXT)->>'year' AS year,"
+      " hub_body(de.body, de.raw_len)->>'round' AS round, hub_body(de.body, de.raw_len)->>'year' AS year,"
       " coalesce(c.street_name, '') AS street, d.community AS community, d.org AS org,"
-      " coalesce(CAST(de.body AS TEXT)->>'name', '') AS name,"
-      " coalesce(CAST(de.body AS TEXT)->>'person', '') AS person, d.reason AS reason,"
-      " CAST(de.body AS TEXT)->>'nomination' AS nomination"
+      " coalesce(hub_body(de.body, de.raw_len)->>'name', '') AS name,"
+      " coalesce(hub_body(de.body, de.raw_len)->>'person', '') AS person, d.reason AS reason,"
+      " hub_body(de.body, de.raw_len)->>'nomination' AS nomination"
       " FROM decisions d JOIN entries de ON de.author = d.author AND de.seq = d.seq"
       " LEFT JOIN communities c ON c.key = d.to_key"
       " WHERE d.kind = 'commend' AND substr(d.record, 1, 64) = ?2"
-      " AND json_valid(CAST(de.body AS TEXT))"
-      " AND CAST(de.body AS TEXT)->>'nomination' IS NOT NULL"
-      " AND CAST(de.body AS TEXT)->>'year' = ?1"
+      " AND json_valid(hub_body(de.body, de.raw_len))"
+      " AND hub_body(de.body, de.raw_len)->>'nomination' IS NOT NULL"
+      " AND hub_body(de.body, de.raw_len)->>'year' = ?1"
       " AND NOT EXISTS(SELECT 1 FROM withdrawals w WHERE w.decision = d.record)"
       " ORDER BY street, d.community, d.org, person, d.time_ms",
       out, err, "it", year, district);
