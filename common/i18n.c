@@ -461,6 +461,8 @@ static const i18n_entry k_words[] = {
      "A revocation names the organisation by its filing number."},
     {"decide.err.no_org", "没有这个备案编号的组织，请核对。", "No organisation has this filing number here."},
     {"decide.err.no_community", "没有这个名称的社区，请核对。", "No community has this name here."},
+    {"decide.err.commend_status", "这个组织的备案已退回或已撤销，不能表彰。",
+     "This organisation's filing was returned or revoked: it cannot be commended."},
     {"acts.title", "重大活动", "Major activities"},
     {"acts.none", "没有汇报的重大活动。", "No major activity has been declared."},
     {"act.waiting", "待确认", "Waiting for acknowledgement"},

@@ -14,6 +14,7 @@
 #include "../common/clock.h"
 #include "../common/codec.h"
 #include "../common/http_client.h"
+#include "../common/i18n.h"
 #include "../common/log.h"
 #include "../common/version.h"
 #include "attach.h"
@@ -917,16 +918,17 @@ static int cmd_decide(const cmd_args *a) {
       size_t i;
       json_t *x;
       json_array_foreach(list, i, x) {
-        cm_term_printf("%s  %-9s by %-8s %s%s  %s%s%s\n", json_string_value(json_object_get(x, "record")),
-               json_string_value(json_object_get(x, "kind")),
-               json_string_value(json_object_get(x, "by")),
+        /* The record first (scripts read it), then the decision in words. */
+        cm_term_printf("%s  %s  %s发出  %s%s  %s%s%s\n", json_string_value(json_object_get(x, "record")),
+               cm_i18n_kind(CM_LANG_ZH, json_string_value(json_object_get(x, "kind"))),
+               cm_i18n_word(CM_LANG_ZH, "origin.", json_string_value(json_object_get(x, "by"))),
                json_string_value(json_object_get(x, "org")),
                json_string_value(json_object_get(x, "community")),
                json_string_value(json_object_get(x, "reason")),
                json_is_true(json_object_get(x, "withdrawn")) ? "  已撤回"
-               : json_is_true(json_object_get(x, "closed"))  ? "  CLOSED"
+               : json_is_true(json_object_get(x, "closed"))  ? "  已结案"
                                                               : "",
-               json_is_true(json_object_get(x, "overdue")) ? "  OVERDUE" : "");
+               json_is_true(json_object_get(x, "overdue")) ? "  逾期未整改" : "");
       }
     }
     json_decref(list);
@@ -944,7 +946,8 @@ static int cmd_decide(const cmd_args *a) {
   if (!rc) rc = hub_decide(ctx, &d, operator_of(o[5].value), record, sizeof record, &err);
   hub_close(ctx);
   if (rc) return fail(rc, &err);
-  printf("decision %s recorded as %s\n", pos[0], record);
+  /* The record last: scripts take the last field. */
+  printf("已发出决定（%s），记录 %s\n", cm_i18n_kind(CM_LANG_ZH, pos[0]), record);
   return EXIT_OK;
 }
 

@@ -2180,6 +2180,28 @@ cm_rc hub_store_org_holder(hub_store *st, const char *id, uint8_t author_out[PRO
                   "finding an organisation", author_out, found_out, err);
 }
 
+cm_rc hub_store_org_status(hub_store *st, const char *id, char status_out[HUB_STATUS_MAX],
+                           int *found_out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  int r = sqlite3_prepare_v2(st->db, "SELECT status FROM organisations WHERE id = ?1 LIMIT 1",
+                             -1, &s, NULL);
+  cm_rc rc = cm_db_check(st->db, r, "读取组织状态", err);
+  status_out[0] = '\0';
+  *found_out = 0;
+  if (rc) return rc;
+  bind_text(s, 1, id);
+  r = sqlite3_step(s);
+  if (r == SQLITE_ROW) {
+    const unsigned char *t = sqlite3_column_text(s, 0);
+    snprintf(status_out, HUB_STATUS_MAX, "%s", t ? (const char *)t : "");
+    *found_out = 1;
+  } else if (r != SQLITE_DONE) {
+    rc = cm_db_check(st->db, r, "读取组织状态", err);
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
 cm_rc hub_store_community_find(hub_store *st, const char *name_or_code,
                                uint8_t key_out[PROTO_KEY_BYTES], int *found_out, cm_err *err) {
   return find_key(st,

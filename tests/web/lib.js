@@ -107,7 +107,7 @@ async function startNode(t, opts = {}) {
 
 // A real street hub (`linli-hub init --role street`, `serve` on port 0), for
 // tests where signed decisions reach the node through `linli-node sync`.
-// Resolves to { dir, url, key, cli(...args) }; stopped after the test.
+// Resolves to { dir, url, key, cli(...args), cliAt(ms, ...args) }; stopped after the test.
 async function startHub(t) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'linli-web-hub-'));
   const dir = path.join(tmp, 'street');
@@ -118,6 +118,10 @@ async function startHub(t) {
   const hub = {
     dir, url, key, proc, stderr,
     cli: (...args) => execFileSync(HUB_BIN, ['--dir', dir, ...args], { encoding: 'utf8' }),
+    // The same with the command's clock at ms (LINLI_FAKE_NOW_MS): a decision
+    // takes only a deadline in the future, so one overdue today is issued earlier.
+    cliAt: (ms, ...args) => execFileSync(HUB_BIN, ['--dir', dir, ...args],
+      { encoding: 'utf8', env: { ...process.env, LINLI_FAKE_NOW_MS: String(ms) } }),
   };
   if (t) {
     t.after(async () => {
