@@ -112,7 +112,7 @@ static cm_rc verify_signed(cm_http_req *req, cm_http_resp *resp, uint8_t key_out
             "clock by this answer's X-Linli-Time and sign again");
   } else if (rc) {
     rc = cm_errf(&err, CM_PROTO_BAD_SIGNATURE,
-                 "the request signature does not verify for this key, method, path and body");
+                 "请求的签名与这个密钥、方法、路径和内容对不上");
   }
 out:
   if (rc) {
@@ -253,8 +253,8 @@ static void api_feed(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   if (state != HUB_KEY_ENROLLED) {
     cm_http_resp_error(resp, 403, CM_ERR_PERM,
                        state == HUB_KEY_REVOKED
-                           ? "this key has been revoked at this hub"
-                           : "this key is not enrolled at this hub: ask to be enrolled first",
+                           ? "这个密钥在本级已被撤销登记"
+                           : "这个密钥没有在本级登记：请先申请登记",
                        author_extra(caller));
     goto out;
   }
@@ -335,11 +335,10 @@ static void api_enroll(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   if (verify_signed(req, resp, caller) != CM_OK) goto out;
   unsigned retry_s = 0;
   if (!hub_enrolguard_allow(api->enrol, cm_http_peer(req), cm_mono_ms(), &retry_s)) {
-    char ra[24], msg[160];
+    char ra[24], msg[256];
     snprintf(ra, sizeof ra, "%u", retry_s);
-    snprintf(msg, sizeof msg,
-             "at most %d enrolment requests per address in %llu minutes: try again in %u s",
-             HUB_ENROL_PER_ADDR, (unsigned long long)(HUB_ENROL_WINDOW_MS / 60000), retry_s);
+    snprintf(msg, sizeof msg, "每个地址 %llu 分钟内最多申请登记 %d 次：请 %u 秒后再试",
+             (unsigned long long)(HUB_ENROL_WINDOW_MS / 60000), HUB_ENROL_PER_ADDR, retry_s);
     cm_warn("api: enrolment request from %s refused: over the rate", cm_http_peer(req));
     cm_http_resp_error(resp, 429, CM_ERR_BUSY, msg, NULL);
     cm_http_resp_header(resp, "Retry-After", ra);
@@ -457,7 +456,7 @@ static void api_review(cm_http_req *req, cm_http_resp *resp, void *ctx) {
       if (seen && sees_author(&w, json_string_value(json_object_get(b, "author"))))
         json_array_append(seen, b);
     }
-    if (!seen) rc = cm_errf(&err, CM_ERR_NOMEM, "out of memory listing batches");
+    if (!seen) rc = cm_errf(&err, CM_ERR_NOMEM, "列出批次时内存不足");
   }
   json_decref(list);
   answer_json(&w, rc, seen, &err);
@@ -480,7 +479,7 @@ static void api_review_one(cm_http_req *req, cm_http_resp *resp, void *ctx) {
                  ? cm_errf(&err, CM_ERR_INVALID, "a batch ID is a positive number")
                  : hub_review_show(w.hub, (int64_t)id, &b, &err);
   if (!rc && !sees_author(&w, json_string_value(json_object_get(b, "author"))))
-    rc = cm_errf(&err, CM_ERR_NOT_FOUND, "no batch %lld", id);
+    rc = cm_errf(&err, CM_ERR_NOT_FOUND, "没有第 %lld 号批次", id);
   answer_json(&w, rc, b, &err);
   hub_web_end(&w);
 }

@@ -43,7 +43,10 @@ enum { EXIT_OK = CM_EXIT_OK, EXIT_USAGE = CM_EXIT_USAGE };
 
 /* Report err on stderr and return the exit code for rc. */
 static int fail(cm_rc rc, const cm_err *err) {
-  fprintf(stderr, "linli-hub: %s\n", err && err->msg[0] ? err->msg : cm_strerror(rc));
+  char msg[sizeof err->msg];
+  /* A message written "中文 / English" is printed in its Chinese part. */
+  cm_i18n_msg_part(CM_LANG_ZH, err && err->msg[0] ? err->msg : cm_strerror(rc), msg, sizeof msg);
+  fprintf(stderr, "linli-hub: %s\n", msg);
   return cm_rc_exit_code(rc);
 }
 
@@ -292,24 +295,24 @@ static cm_rc read_file(const char *path, size_t max, uint8_t **out, size_t *len_
 
   *out = NULL;
   *len_out = 0;
-  if (!f) return cm_errf(err, CM_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+  if (!f) return cm_errf(err, CM_ERR_IO, "无法打开 %s：%s", path, strerror(errno));
   for (;;) {
     if (len == cap) {
       if (cap > max) {
-        rc = cm_errf(err, CM_ERR_TOO_LARGE, "%s is over the limit of %zu bytes", path, max);
+        rc = cm_errf(err, CM_ERR_TOO_LARGE, "%s 超过 %zu 字节的上限", path, max);
         goto out;
       }
       size_t ncap = cap ? cap * 2 : 65536;
       if (ncap > max + 1) ncap = max + 1;
       uint8_t *nb = realloc(buf, ncap);
       if (!nb) {
-        rc = cm_errf(err, CM_ERR_NOMEM, "out of memory reading %s", path);
+        rc = cm_errf(err, CM_ERR_NOMEM, "读取 %s 时内存不足", path);
         goto out;
       }
       buf = nb;
       cap = ncap;
       if (len == cap) {
-        rc = cm_errf(err, CM_ERR_TOO_LARGE, "%s is over the limit of %zu bytes", path, max);
+        rc = cm_errf(err, CM_ERR_TOO_LARGE, "%s 超过 %zu 字节的上限", path, max);
         goto out;
       }
     }
@@ -317,12 +320,12 @@ static cm_rc read_file(const char *path, size_t max, uint8_t **out, size_t *len_
     len += got;
     if (got == 0) break;
     if (len > max) {
-      rc = cm_errf(err, CM_ERR_TOO_LARGE, "%s is over the limit of %zu bytes", path, max);
+      rc = cm_errf(err, CM_ERR_TOO_LARGE, "%s 超过 %zu 字节的上限", path, max);
       goto out;
     }
   }
   if (ferror(f)) {
-    rc = cm_errf(err, CM_ERR_IO, "cannot read %s", path);
+    rc = cm_errf(err, CM_ERR_IO, "无法读取 %s", path);
     goto out;
   }
   *out = buf;

@@ -69,10 +69,9 @@ static const char *opt(const args *a, const char *name) {
 
 static int fail(cm_rc rc, const cm_err *e) {
   char msg[sizeof e->msg];
-  /* The records layer's messages may carry Traditional characters: people read
-   * Simplified. */
-  snprintf(msg, sizeof msg, "%s", e->msg[0] ? e->msg : cm_strerror(rc));
-  cm_i18n_simplify(msg);
+  /* A message written "中文 / English" (for the pages' English switch) is
+   * printed in its Chinese part, in Simplified characters. */
+  cm_i18n_msg_part(CM_LANG_ZH, e->msg[0] ? e->msg : cm_strerror(rc), msg, sizeof msg);
   fprintf(stderr, "linli-node: 错误：%s\n", msg);
   return cm_rc_exit_code(rc);
 }
