@@ -220,7 +220,7 @@ static cm_rc enroll_locked(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], con
   rc = hub_store_author_get(ctx->store, key, &a, &found, err);
   if (rc) goto out;
   if (found && a.revoked) {
-    rc = cm_errf(err, CM_ERR_PERM, "这个密钥已在本级撤销登记，不能再登记");
+    rc = cm_errf(err, CM_ERR_PERM, "这个密钥已在本级吊销，不能再登记");
     goto out;
   }
   if (found) {
@@ -273,7 +273,7 @@ cm_rc hub_revoke(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const char *r
   rc = hub_store_author_get(ctx->store, key, &a, &found, err);
   if (!rc && (!found || !a.has_enrolled_by || memcmp(a.enrolled_by, ctx->kp.pk, PROTO_KEY_BYTES)))
     rc = cm_errf(err, CM_ERR_NOT_FOUND, "这个密钥不是本级登记的（只有登记它的一级才能撤销）");
-  if (!rc && a.revoked) rc = cm_errf(err, CM_ERR_EXISTS, "这个密钥已经撤销登记了");
+  if (!rc && a.revoked) rc = cm_errf(err, CM_ERR_EXISTS, "这个密钥已经吊销了");
   if (!rc) {
     proto_key_hex(key, hex);
     body = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s}", "key", hex, "name", a.name, "code", a.code,
@@ -318,7 +318,7 @@ cm_rc hub_enroll_request(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const
   rc = hub_store_begin(ctx->store, err);
   if (rc) goto unlock;
   rc = hub_store_author_get(ctx->store, key, &a, &found, err);
-  if (!rc && found && a.revoked) rc = cm_errf(err, CM_ERR_PERM, "这个密钥已在本级撤销登记");
+  if (!rc && found && a.revoked) rc = cm_errf(err, CM_ERR_PERM, "这个密钥已在本级吊销");
   if (!rc && found) {
     *enrolled_out = 1;
   } else if (!rc) {

@@ -114,7 +114,7 @@ static cm_rc check_enrolled(hub_ctx *ctx, const hub_author *a, uint64_t last_seq
   }
   /* A revoked key's entries up to the revocation still arrive (forwarded late). */
   if (a->revoked && last_seq >= (uint64_t)a->revoked) {
-    snprintf(why, cap, "这个密钥在本级已被撤销登记");
+    snprintf(why, cap, "这个密钥在本级已被吊销");
     return CM_ERR_PERM;
   }
   if (!a->has_enrolled_by) {
@@ -137,7 +137,7 @@ static cm_rc check_enrolled(hub_ctx *ctx, const hub_author *a, uint64_t last_seq
   rc = hub_store_author_get(ctx->store, a->enrolled_by, &by, &found, err);
   if (rc) return rc;
   if (!found || strcmp(by.role, "street") != 0 || by.revoked) {
-    snprintf(why, cap, "这个社区所属的街道分会没有在本级登记（或已撤销）");
+    snprintf(why, cap, "这个社区所属的街道分会没有在本级登记（或已被吊销）");
     return CM_ERR_PERM;
   }
   return CM_OK;

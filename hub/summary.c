@@ -79,6 +79,6 @@ json_t *hub_summary(hub_ctx *ctx, cm_err *err) {
 nomem:
   json_decref(raw);
   json_decref(out);
-  cm_errf(err, CM_ERR_NOMEM, "out of memory building the summary");
+  cm_errf(err, CM_ERR_NOMEM, "汇总时内存不足");
   return NULL;
 }

@@ -90,7 +90,7 @@ cm_rc node_usb_import(node_ctx *ctx, const char *path, node_usbin_stats *stats_o
   memset(&st, 0, sizeof st);
   if (store_meta_get(ctx, "hub_key", hex, sizeof hex, NULL) != CM_OK ||
       proto_key_from_hex(hex, hub_key) != CM_OK)
-    return cm_errf(err, CM_ERR_PERM, "尚未固定街道中心的密钥，无法核验文件 / no pinned hub key: "
+    return cm_errf(err, CM_ERR_PERM, "尚未固定街道分会的密钥，无法核验文件 / no pinned hub key: "
                                      "the file cannot be verified (init --hub-key KEY)");
   rc = read_all(path, &buf, &len, err);
   if (rc) return rc;

@@ -46,7 +46,7 @@ run 1 org list  # not initialised yet
 run 1 init --community 和平社區
 run 2 init --community 和平社區 --street 新華街 --hub http://127.0.0.1:9 --code 12345
 run 0 init --community 和平社區 --street 新華街 --hub http://127.0.0.1:9 --code 120105001001
-contains "$(echo "$OUT" | head -1)" "fingerprint" || fail "init prints the fingerprint first"
+contains "$(echo "$OUT" | head -1)" "密钥指纹" || fail "init prints the fingerprint first"
 KEY=$(echo "$OUT" | tail -1)
 [[ "$KEY" =~ ^[0-9a-f]{64}$ ]] || fail "init's last line is not the public key: $KEY"
 [ "$(stat -c %a "$D/identity.key")" = 600 ] || fail "identity.key is not 0600"
@@ -246,7 +246,7 @@ contains "$ERR" "党员" || fail "import error is not Simplified: $ERR"
 
 # --- status, inbox, bundle, rebuild ---
 run 0 status
-contains "$OUT" "written: $(written)" || fail "status text: $OUT"
+contains "$OUT" "本机记录：$(written)" || fail "status text: $OUT"
 run 0 status --json
 contains "$OUT" '"acknowledged":0' || fail "status --json: $OUT"
 contains "$OUT" '"unread":0' || fail "status --json unread: $OUT"
