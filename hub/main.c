@@ -573,11 +573,12 @@ static int cmd_status(const cmd_args *a) {
 
 /* ---- review and decisions (issue 5) ---- */
 
-/* The operator recorded in entries: --operator, else $USER, else "operator". */
+/* The operator recorded in entries: --operator, else $USER, else "命令行". */
 static const char *operator_of(const char *opt) {
   const char *u = getenv("USER");
   if (opt && *opt) return opt;
-  return u && *u ? u : "operator";
+  /* The login of whoever runs the command; without one, say where it came from. */
+  return u && *u ? u : "命令行";
 }
 
 /* Parse a positive decimal ID; 0 when s is not one. */

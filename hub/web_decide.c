@@ -177,7 +177,13 @@ void hub_web_page_decide(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     cm_html_word(&w.h, "decide.operator");
     cm_html_raw(&w.h, "</th></tr></thead><tbody>");
     size_t i;
-    json_t *d;
+    json_t *d, *orgs = NULL, *o;
+    cm_err nerr = {0};
+    /* Organisations by name beside their filing number. */
+    pthread_mutex_lock(&w.hub->lock);
+    if (hub_store_street_org_names(w.hub->store, "", &orgs, &nerr))
+      cm_warn("web: organisation names: %s", nerr.msg);
+    pthread_mutex_unlock(&w.hub->lock);
     json_array_foreach(list, i, d) {
       char key[48];
       const char *kind = json_string_value(json_object_get(d, "kind"));
@@ -191,7 +197,19 @@ void hub_web_page_decide(cm_http_req *req, cm_http_resp *resp, void *ctx) {
       cm_html_esc(&w.h, cm_i18n_word(w.lang, "origin.", json_string_value(json_object_get(d, "by"))));
       cm_html_raw(&w.h, "</td><td>");
       const char *org = json_string_value(json_object_get(d, "org"));
-      cm_html_esc(&w.h, org && *org ? org : json_string_value(json_object_get(d, "community")));
+      const char *name = NULL;
+      size_t k;
+      json_array_foreach(orgs, k, o) {
+        const char *id = json_string_value(json_object_get(o, "id"));
+        if (org && id && !strcmp(org, id)) {
+          name = json_string_value(json_object_get(o, "name"));
+          break;
+        }
+      }
+      if (org && *org && name && *name)
+        cm_html_printf(&w.h, "%h<br><span class=\"hint\">%h</span>", name, org);
+      else
+        cm_html_esc(&w.h, org && *org ? org : json_string_value(json_object_get(d, "community")));
       cm_html_raw(&w.h, "</td><td>");
       cm_html_esc(&w.h, json_string_value(json_object_get(d, "reason")));
       const char *result = json_string_value(json_object_get(d, "result"));
@@ -230,6 +248,7 @@ void hub_web_page_decide(cm_http_req *req, cm_http_resp *resp, void *ctx) {
       cm_html_raw(&w.h, "</td></tr>");
     }
     cm_html_raw(&w.h, "</tbody></table>");
+    json_decref(orgs);
   }
   hub_web_foot(&w);
 out:
