@@ -441,6 +441,9 @@ static cm_rc project_status_change(hub_ctx *ctx, const proto_entry *e, const jso
   int64_t first = 0, last = 0;
   cm_rc rc = CM_OK;
   if (!hex) hex = json_string_value(json_object_get(body, "to"));
+  if (!hex && !review && memcmp(e->author, ctx->kp.pk, PROTO_KEY_BYTES) == 0)
+    /* This hub's revocation of its own street-level organisation: no "to". */
+    return hub_store_org_status_refresh(ctx->store, ctx->kp.pk, err);
   if (!hex || proto_key_from_hex(hex, who) != CM_OK) return CM_OK;
   if (review && cm_json_count(body, "first_seq", &first) &&
       cm_json_count(body, "last_seq", &last) && first <= last)

@@ -1284,7 +1284,8 @@ cm_rc hub_store_status_bound(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
 
 /* The one status of each organisation of an author, from its filing
  * versions' status (record_status), dissolution and revocation:
- * 'revoked' (a revoke decision addressed to the author names it), else its
+ * 'revoked' (a revoke decision addressed to the author names it, or for this
+ * hub's own street-level organisations one addressed to nobody), else its
  * latest decided filing's 'accepted' or 'rejected', else 'pending'.  A
  * correction accepted after a rejection makes it 'accepted' from then on.
  * Dissolution is kept beside it (column dissolved): a dissolved
@@ -1292,7 +1293,9 @@ cm_rc hub_store_status_bound(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
 static const char SQL_ORG_STATUS[] =
     "UPDATE organisations SET status = CASE"
     " WHEN EXISTS(SELECT 1 FROM decisions d WHERE d.kind = 'revoke'"
-    "  AND d.to_key = organisations.author AND d.org = organisations.id) THEN 'revoked'"
+    "  AND d.org = organisations.id AND (d.to_key = organisations.author"
+    "  OR (d.to_key IS NULL AND organisations.author IN"
+    "   (SELECT key FROM authors WHERE role = 'self')))) THEN 'revoked'"
     " ELSE coalesce((SELECT s.status FROM filing_versions f JOIN record_status s"
     "  ON s.author = f.author AND s.seq = f.seq WHERE f.author = organisations.author"
     "  AND f.id = organisations.id AND s.status IN ('accepted', 'rejected')"
