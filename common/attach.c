@@ -409,7 +409,7 @@ cm_rc cm_att_load(const cm_att_store *st, const char *hash, uint64_t max, uint8_
   if (stat(path, &sb) != 0) return cm_errf(err, CM_ERR_NOT_FOUND, "没有这个附件");
   if ((uint64_t)sb.st_size > max) return cm_errf(err, CM_ERR_TOO_LARGE, "附件太大");
   uint8_t *b = malloc(sb.st_size ? (size_t)sb.st_size : 1);
-  if (!b) return cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!b) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
   cm_rc rc = cm_att_read_at(st, hash, 0, b, (size_t)sb.st_size, len_out, err);
   if (rc) {
     free(b);

@@ -74,7 +74,7 @@ cm_rc cm_att_push(const char *base_url, const cm_client_opts *opts, const cm_att
   offset = (uint64_t)json_integer_value(json_object_get(j, "offset"));
   chunk = malloc(CM_ATT_CHUNK);
   if (!chunk) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
     goto out;
   }
   for (unsigned conflicts = 0; offset < size;) {

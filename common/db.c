@@ -21,19 +21,18 @@ cm_rc cm_db_check(struct sqlite3 *db, int sqlite_rc, const char *what, cm_err *e
     return CM_OK;
   case SQLITE_FULL:
     return cm_errf(err, CM_ERR_DISK_FULL,
-                   "%s: %s; the disk (or the database size limit) is full: free disk space "
-                   "and try again",
+                   "%s：%s；磁盘（或数据库大小上限）已满：请腾出磁盘空间后再试",
                    what, msg);
   case SQLITE_BUSY:
   case SQLITE_LOCKED:
-    return cm_errf(err, CM_ERR_BUSY, "%s: %s; another process kept the database locked, try again",
+    return cm_errf(err, CM_ERR_BUSY, "%s：%s；另一个进程锁住了数据库，请再试",
                    what, msg);
   case SQLITE_CONSTRAINT:
-    return cm_errf(err, CM_ERR_EXISTS, "%s: %s", what, msg);
+    return cm_errf(err, CM_ERR_EXISTS, "%s：%s", what, msg);
   case SQLITE_NOMEM:
-    return cm_errf(err, CM_ERR_NOMEM, "%s: %s", what, msg);
+    return cm_errf(err, CM_ERR_NOMEM, "%s：%s", what, msg);
   default:
-    return cm_errf(err, CM_ERR_DB, "%s: %s", what, msg);
+    return cm_errf(err, CM_ERR_DB, "%s：%s", what, msg);
   }
 }
 
@@ -126,7 +125,7 @@ cm_rc cm_db_open_sized(const char *path, int page_size, const char *const *migra
   if (db_out) *db_out = NULL;
   if (!path || !db_out || n_migrations < 0 || (n_migrations && !migrations) ||
       (page_size && (page_size < 512 || page_size > 65536 || (page_size & (page_size - 1)))))
-    return cm_errf(err, CM_ERR_INVALID, "cm_db_open: bad arguments");
+    return cm_errf(err, CM_ERR_INVALID, "打开数据库：参数不对");
   pthread_once(&db_once, db_configure);
   int r = sqlite3_open_v2(path, &db,
                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
@@ -156,8 +155,7 @@ cm_rc cm_db_open_sized(const char *path, int page_size, const char *const *migra
   if (rc) goto out;
   if (version > n_migrations) {
     rc = cm_errf(err, CM_ERR_UNSUPPORTED,
-                 "database %s has schema version %d but this program knows only up to %d; "
-                 "it was written by a newer linli: upgrade the program",
+                 "数据库 %s 的结构版本是 %d，本程序只认识到 %d：它是较新版本的 linli 写的，请升级本程序",
                  path, version, n_migrations);
     goto out;
   }
@@ -168,7 +166,7 @@ cm_rc cm_db_open_sized(const char *path, int page_size, const char *const *migra
       if (err) {
         char inner[400];
         snprintf(inner, sizeof inner, "%.399s", err->msg);
-        cm_errf(err, rc, "migrating %s to schema version %d: %s", path, v + 1, inner);
+        cm_errf(err, rc, "把 %s 升级到结构版本 %d：%s", path, v + 1, inner);
       }
       goto out;
     }
@@ -194,7 +192,7 @@ cm_rc cm_db_tx(struct sqlite3 *db, cm_db_tx_fn fn, void *ctx, cm_err *err) {
   cm_rc rc = CM_OK;
   int open = 0;
 
-  if (!db || !fn) return cm_errf(err, CM_ERR_INVALID, "cm_db_tx: bad arguments");
+  if (!db || !fn) return cm_errf(err, CM_ERR_INVALID, "数据库事务：参数不对");
   int nested = !sqlite3_get_autocommit(db);
   rc = cm_db_exec(db, nested ? "SAVEPOINT cm_tx" : "BEGIN IMMEDIATE", err);
   if (rc) goto out;
@@ -239,7 +237,7 @@ cm_rc cm_db_backup_to(struct sqlite3 *src, const char *dest_path, cm_err *err) {
   cm_rc rc = CM_OK;
   int r = sqlite3_open_v2(dest_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (r != SQLITE_OK) {
-    rc = cm_errf(err, CM_ERR_IO, "cannot create %s: %s", dest_path,
+    rc = cm_errf(err, CM_ERR_IO, "无法创建 %s：%s", dest_path,
                  dest ? sqlite3_errmsg(dest) : "out of memory");
     goto out;
   }
@@ -258,7 +256,7 @@ cm_rc cm_db_copy_file(const char *src_path, const char *dest_path, cm_err *err) 
   cm_rc rc = CM_OK;
   int r = sqlite3_open_v2(src_path, &src, SQLITE_OPEN_READONLY, NULL);
   if (r != SQLITE_OK) {
-    rc = cm_errf(err, CM_ERR_IO, "cannot open %s: %s", src_path,
+    rc = cm_errf(err, CM_ERR_IO, "无法打开 %s：%s", src_path,
                  src ? sqlite3_errmsg(src) : "out of memory");
     goto out;
   }
@@ -272,10 +270,10 @@ cm_rc cm_db_copy_file(const char *src_path, const char *dest_path, cm_err *err) 
     r = sqlite3_step(st);
     const unsigned char *t = r == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
     if (r != SQLITE_ROW && r != SQLITE_DONE)
-      rc = cm_errf(err, CM_ERR_INVALID, "%s is not a readable database: %s", src_path,
+      rc = cm_errf(err, CM_ERR_INVALID, "%s 不是可以读取的数据库：%s", src_path,
                    sqlite3_errmsg(src));
     else if (!t || strcmp((const char *)t, "ok") != 0)
-      rc = cm_errf(err, CM_ERR_INVALID, "%s is damaged: %.200s", src_path, t ? (const char *)t : "");
+      rc = cm_errf(err, CM_ERR_INVALID, "%s 已损坏：%.200s", src_path, t ? (const char *)t : "");
   }
   sqlite3_finalize(st);
   if (!rc) rc = cm_db_backup_to(src, dest_path, err);
@@ -289,7 +287,7 @@ cm_rc cm_db_single_file(const char *path, cm_err *err) {
   cm_rc rc = CM_OK;
   int r = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
   if (r != SQLITE_OK) {
-    rc = cm_errf(err, CM_ERR_IO, "cannot open %s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+    rc = cm_errf(err, CM_ERR_IO, "无法打开 %s：%s", path, db ? sqlite3_errmsg(db) : "out of memory");
     goto out;
   }
   sqlite3_busy_timeout(db, CM_DB_BUSY_TIMEOUT_MS);

@@ -98,7 +98,7 @@ cm_rc cm_dossier_add(cm_dossier *d, const char *kind, uint64_t time_ms, const vo
     size_t cap = d->cap ? d->cap * 2 : 32;
     cm_dossier_item *p = realloc(d->items, cap * sizeof *p);
     if (!p) {
-      rc = cm_errf(err, CM_ERR_NOMEM, "out of memory building the archive");
+      rc = cm_errf(err, CM_ERR_NOMEM, "生成档案时内存不足");
       goto out;
     }
     d->items = p;
@@ -126,7 +126,7 @@ cm_rc cm_dossier_add(cm_dossier *d, const char *kind, uint64_t time_ms, const vo
     free(it->text);
     free(it->hash);
     free(it->type);
-    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory building the archive");
+    rc = cm_errf(err, CM_ERR_NOMEM, "生成档案时内存不足");
     goto out;
   }
   d->n++;
@@ -217,10 +217,10 @@ cm_rc cm_dossier_html(const cm_dossier *d, const char *level, const char *files_
   cm_html_raw(&h, "</body></html>\n");
   cm_rc rc = h.rc;
   if (rc)
-    cm_errf(err, rc, "the archive page is over its limit");
+    cm_errf(err, rc, "档案页超过上限");
   else
     rc = cm_buf_append(out, cm_html_str(&h), strlen(cm_html_str(&h)));
-  if (rc && !err->msg[0]) cm_errf(err, rc, "out of memory writing the archive page");
+  if (rc && !err->msg[0]) cm_errf(err, rc, "写档案页时内存不足");
   cm_html_free(&h);
   return rc;
 }

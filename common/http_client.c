@@ -154,30 +154,29 @@ static cm_rc client_fail(CURLcode cc, const char *url, const char *detail, long 
   case CURLE_COULDNT_RESOLVE_HOST:
   case CURLE_COULDNT_RESOLVE_PROXY:
     return cm_errf(err, CM_ERR_NETWORK,
-                   "could not resolve the host of %.200s: %s; check the URL and the network", url,
+                   "无法解析 %.200s 的主机名：%s；请检查地址和网络", url,
                    d);
   case CURLE_COULDNT_CONNECT:
     return cm_errf(err, CM_ERR_NETWORK,
-                   "could not connect to %.200s: %s; is the hub running and the URL right?", url,
+                   "无法连接 %.200s：%s；上级是否在运行、地址是否正确？", url,
                    d);
   case CURLE_OPERATION_TIMEDOUT:
     return cm_errf(err, CM_ERR_NETWORK,
-                   "no answer from %.200s within %ld ms: %s; check the network connection "
-                   "and that the hub is not overloaded",
+                   "%.200s 在 %ld 毫秒内没有答复：%s；请检查网络连接，并确认上级没有过载",
                    url, timeout_ms, d);
   case CURLE_SSL_CONNECT_ERROR:
   case CURLE_PEER_FAILED_VERIFICATION:
   case CURLE_SSL_CACERT_BADFILE:
   case CURLE_SSL_CERTPROBLEM:
     return cm_errf(err, CM_ERR_NETWORK,
-                   "TLS with %.200s failed: %s; check the hub's certificate and the CA file", url,
+                   "与 %.200s 的 HTTPS 连接失败：%s；请检查上级的证书和 CA 文件", url,
                    d);
   case CURLE_UNSUPPORTED_PROTOCOL:
   case CURLE_URL_MALFORMAT:
     return cm_errf(err, CM_ERR_INVALID,
-                   "bad URL %.200s: %s; it must start with http:// or https://", url, d);
+                   "地址 %.200s 不对：%s；应以 http:// 或 https:// 开头", url, d);
   default:
-    return cm_errf(err, CM_ERR_NETWORK, "request to %.200s failed: %s; check the network", url, d);
+    return cm_errf(err, CM_ERR_NETWORK, "访问 %.200s 失败：%s；请检查网络", url, d);
   }
 }
 
@@ -206,7 +205,7 @@ static cm_rc client_once_req(const char *method, const char *url, const char *co
 
   c = cx.easy_init();
   if (!c) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "could not start an HTTP request");
+    rc = cm_errf(err, CM_ERR_NOMEM, "无法发起 HTTP 请求");
     goto out;
   }
   cx.easy_setopt(c, CURLOPT_URL, url);
@@ -251,7 +250,7 @@ static cm_rc client_once_req(const char *method, const char *url, const char *co
     char target[4096];
     char keyhex[PROTO_KEY_HEX], sighex[PROTO_SIG_HEX];
     if (url_target(url, target, sizeof target) != CM_OK) {
-      rc = cm_errf(err, CM_ERR_INVALID, "cannot sign a request to %.200s: bad or long URL", url);
+      rc = cm_errf(err, CM_ERR_INVALID, "无法为 %.200s 的请求签名：地址不对或太长", url);
       goto out;
     }
     proto_request rq;
@@ -261,7 +260,7 @@ static cm_rc client_once_req(const char *method, const char *url, const char *co
     rq.time_ms = (uint64_t)((int64_t)cm_now_ms() + offset_ms);
     rc = proto_request_sign(&rq, o->sign_with, body, body ? body_len : 0);
     if (rc) {
-      cm_errf(err, rc, "could not sign the request: %s", cm_strerror(rc));
+      cm_errf(err, rc, "无法为请求签名：%s", cm_strerror(rc));
       goto out;
     }
     proto_key_hex(rq.key, keyhex);
@@ -274,19 +273,19 @@ static cm_rc client_once_req(const char *method, const char *url, const char *co
     hdrs = cx.slist_append(hdrs, line);
   }
   if (!hdrs) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory building request headers");
+    rc = cm_errf(err, CM_ERR_NOMEM, "准备请求头时内存不足");
     goto out;
   }
   cx.easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
 
   CURLcode cc = cx.easy_perform(c);
   if (cc == CURLE_WRITE_ERROR && x.too_large) {
-    rc = cm_errf(err, CM_ERR_TOO_LARGE, "the answer from %.200s is over %zu bytes", url,
+    rc = cm_errf(err, CM_ERR_TOO_LARGE, "%.200s 的答复超过 %zu 字节", url,
                  res->body.max);
     goto out;
   }
   if (cc == CURLE_FILESIZE_EXCEEDED) {
-    rc = cm_errf(err, CM_ERR_TOO_LARGE, "the answer from %.200s is over %zu bytes", url,
+    rc = cm_errf(err, CM_ERR_TOO_LARGE, "%.200s 的答复超过 %zu 字节", url,
                  res->body.max);
     goto out;
   }
@@ -315,12 +314,12 @@ cm_rc cm_client_request(const char *method, const char *url, const char *content
   const cm_client_opts *o = opts ? opts : &defaults;
   cm_rc rc = CM_OK;
 
-  if (!res_out) return cm_errf(err, CM_ERR_INVALID, "cm_client_request: no result");
+  if (!res_out) return cm_errf(err, CM_ERR_INVALID, "HTTP 请求：缺少结果参数");
   memset(res_out, 0, sizeof *res_out);
   cm_buf_init(&res_out->body, o->max_response ? o->max_response : CLIENT_MAX_RESPONSE);
-  if (!method || !url) return cm_errf(err, CM_ERR_INVALID, "cm_client_request: no method or URL");
+  if (!method || !url) return cm_errf(err, CM_ERR_INVALID, "HTTP 请求：缺少方法或地址");
   if (cm_client_global_init() != CM_OK)
-    return cm_errf(err, CM_ERR_NETWORK, "could not initialise libcurl");
+    return cm_errf(err, CM_ERR_NETWORK, "无法初始化 libcurl");
 
   int64_t offset = o->clock_offset_ms;
   rc = client_once_req(method, url, content_type, body, body_len, o, offset, res_out, err);

@@ -76,7 +76,7 @@ cm_rc cm_guard_new(size_t per_addr_bytes, size_t total_bytes, unsigned max_conns
   if (!g || !g->conns) {
     if (g) free(g->conns);
     free(g);
-    return cm_errf(err, CM_ERR_NOMEM, "out of memory starting the HTTP server");
+    return cm_errf(err, CM_ERR_NOMEM, "启动网页服务时内存不足");
   }
   g->per_addr = per_addr_bytes;
   g->total = total_bytes;
@@ -92,7 +92,7 @@ cm_rc cm_guard_new(size_t per_addr_bytes, size_t total_bytes, unsigned max_conns
     pthread_cond_destroy(&g->cond);
     free(g->conns);
     free(g);
-    return cm_errf(err, CM_ERR_NOMEM, "cannot start the HTTP watchdog thread");
+    return cm_errf(err, CM_ERR_NOMEM, "无法启动网页服务的看守线程");
   }
   *out = g;
   return CM_OK;

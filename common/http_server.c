@@ -777,18 +777,18 @@ static cm_rc read_pem(const char *path, char **out, cm_err *err) {
   cm_buf b;
   cm_buf_init(&b, HTTP_PEM_MAX);
   FILE *f = fopen(path, "rb");
-  if (!f) return cm_errf(err, CM_ERR_IO, "could not open %s: %s", path, strerror(errno));
+  if (!f) return cm_errf(err, CM_ERR_IO, "无法打开 %s：%s", path, strerror(errno));
   char chunk[4096];
   size_t n;
   while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
     rc = cm_buf_append(&b, chunk, n);
     if (rc) {
-      cm_errf(err, rc, "%s is too large to be a PEM file", path);
+      cm_errf(err, rc, "%s 太大，不是 PEM 文件", path);
       goto out;
     }
   }
   if (ferror(f) || b.len == 0) {
-    rc = cm_errf(err, CM_ERR_IO, "could not read %s", path);
+    rc = cm_errf(err, CM_ERR_IO, "无法读取 %s", path);
     goto out;
   }
   *out = (char *)cm_buf_take(&b, NULL);
@@ -805,7 +805,7 @@ static cm_rc parse_listen(const char *listen, struct sockaddr_storage *ss, int *
   char host[256];
   const char *colon = listen ? strrchr(listen, ':') : NULL;
   if (!colon)
-    return cm_errf(err, CM_ERR_INVALID, "listen address '%s' is not host:port",
+    return cm_errf(err, CM_ERR_INVALID, "监听地址“%s”应为 地址:端口",
                    listen ? listen : "");
   size_t hlen = (size_t)(colon - listen);
   const char *hs = listen;
@@ -813,14 +813,14 @@ static cm_rc parse_listen(const char *listen, struct sockaddr_storage *ss, int *
     hs++;
     hlen -= 2;
   }
-  if (hlen >= sizeof host) return cm_errf(err, CM_ERR_INVALID, "listen host too long");
+  if (hlen >= sizeof host) return cm_errf(err, CM_ERR_INVALID, "监听地址太长");
   memcpy(host, hs, hlen);
   host[hlen] = '\0';
   const char *port = colon + 1;
   char *end = NULL;
   unsigned long pn = strtoul(port, &end, 10);
   if (!*port || !end || *end || pn > 65535)
-    return cm_errf(err, CM_ERR_INVALID, "listen address '%s': port must be 0..65535", listen);
+    return cm_errf(err, CM_ERR_INVALID, "监听地址“%s”：端口应为 0 到 65535", listen);
 
   struct addrinfo hints, *res = NULL;
   memset(&hints, 0, sizeof hints);
@@ -830,7 +830,7 @@ static cm_rc parse_listen(const char *listen, struct sockaddr_storage *ss, int *
   if (any) hints.ai_family = AF_INET;
   int g = getaddrinfo(any ? NULL : host, port, &hints, &res);
   if (g != 0 || !res)
-    return cm_errf(err, CM_ERR_INVALID, "listen address '%s': %s", listen, gai_strerror(g));
+    return cm_errf(err, CM_ERR_INVALID, "监听地址“%s”：%s", listen, gai_strerror(g));
   memset(ss, 0, sizeof *ss);
   memcpy(ss, res->ai_addr, res->ai_addrlen);
   *v6_out = res->ai_family == AF_INET6;
@@ -856,14 +856,14 @@ static cm_rc hosts_list(const char *listen, const char *extra, char **out, cm_er
   cm_rc rc = cm_buf_appendf(&b, ",%s,%s,", h, extra ? extra : "");
   if (rc) {
     cm_buf_free(&b);
-    return cm_errf(err, rc, "--host: too many names");
+    return cm_errf(err, rc, "--host：名称太多");
   }
   for (size_t i = 0; i < b.len; i++) {
     if (b.p[i] >= 'A' && b.p[i] <= 'Z') b.p[i] = (uint8_t)(b.p[i] + 32);
     if (b.p[i] == ' ') b.p[i] = ',';
   }
   *out = (char *)cm_buf_take(&b, NULL);
-  return *out ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  return *out ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足");
 }
 
 cm_rc cm_http_listen_loopback(const char *listen, int *loopback_out, cm_err *err) {
@@ -879,7 +879,7 @@ cm_rc cm_http_listen_loopback(const char *listen, int *loopback_out, cm_err *err
     h = unbr;
   }
   if (!listen || !strrchr(listen, ':'))
-    return cm_errf(err, CM_ERR_INVALID, "listen address '%s' is not host:port",
+    return cm_errf(err, CM_ERR_INVALID, "监听地址“%s”应为 地址:端口",
                    listen ? listen : "");
   if (!*h || !strcmp(h, "*")) return CM_OK; /* every interface */
   struct addrinfo hints, *res = NULL;
@@ -887,7 +887,7 @@ cm_rc cm_http_listen_loopback(const char *listen, int *loopback_out, cm_err *err
   hints.ai_socktype = SOCK_STREAM;
   int g = getaddrinfo(h, NULL, &hints, &res);
   if (g != 0 || !res)
-    return cm_errf(err, CM_ERR_INVALID, "listen address '%s': %s", listen, gai_strerror(g));
+    return cm_errf(err, CM_ERR_INVALID, "监听地址“%s”：%s", listen, gai_strerror(g));
   int all = 1;
   for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
     if (ai->ai_family == AF_INET) {
@@ -914,12 +914,12 @@ cm_rc cm_http_start(const cm_http_config *cfg, cm_http_server **srv_out, cm_err 
 
   if (srv_out) *srv_out = NULL;
   if (!cfg || !srv_out || (cfg->n_routes && !cfg->routes))
-    return cm_errf(err, CM_ERR_INVALID, "cm_http_start: bad arguments");
+    return cm_errf(err, CM_ERR_INVALID, "启动网页服务：参数不对");
   rc = parse_listen(cfg->listen, &ss, &v6, err);
   if (rc) goto out;
   srv = calloc(1, sizeof *srv);
   if (!srv) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory starting the HTTP server");
+    rc = cm_errf(err, CM_ERR_NOMEM, "启动网页服务时内存不足");
     goto out;
   }
   srv->routes = cfg->routes;
@@ -934,12 +934,12 @@ cm_rc cm_http_start(const cm_http_config *cfg, cm_http_server **srv_out, cm_err 
     if (rc) goto out;
   }
   if ((cfg->cert_file && !cfg->key_file) || (!cfg->cert_file && cfg->key_file)) {
-    rc = cm_errf(err, CM_ERR_INVALID, "TLS needs both a certificate and a key file");
+    rc = cm_errf(err, CM_ERR_INVALID, "HTTPS 需要证书文件和私钥文件");
     goto out;
   }
   if (cfg->cert_file) {
     if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
-      rc = cm_errf(err, CM_ERR_UNSUPPORTED, "this libmicrohttpd was built without TLS");
+      rc = cm_errf(err, CM_ERR_UNSUPPORTED, "本机的 libmicrohttpd 不支持 HTTPS");
       goto out;
     }
     rc = read_pem(cfg->cert_file, &srv->cert_pem, err);
@@ -987,8 +987,7 @@ cm_rc cm_http_start(const cm_http_config *cfg, cm_http_server **srv_out, cm_err 
       MHD_start_daemon(flags, 0, NULL, NULL, on_access, srv, MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
   if (!srv->d) {
     rc = cm_errf(err, CM_ERR_IO,
-                 "could not listen on %s: %s; is another program using that port, or is "
-                 "the certificate or key bad?",
+                 "无法在 %s 上监听：%s；是否有别的程序占用了这个端口，或证书、私钥有问题？",
                  cfg->listen, errno ? strerror(errno) : "failed");
     goto out;
   }

@@ -466,6 +466,8 @@ static const i18n_entry k_words[] = {
      "A revocation names the organisation by its filing number."},
     {"decide.err.no_org", "没有这个备案编号的组织，请核对。", "No organisation has this filing number here."},
     {"decide.err.no_community", "没有这个名称的社区，请核对。", "No community has this name here."},
+    {"decide.err.commend_status", "这个组织的备案已退回或已撤销，不能表彰。",
+     "This organisation's filing was returned or revoked: it cannot be commended."},
     {"acts.title", "重大活动", "Major activities"},
     {"acts.none", "没有汇报的重大活动。", "No major activity has been declared."},
     {"act.waiting", "待确认", "Waiting for acknowledgement"},
@@ -512,6 +514,61 @@ static const i18n_entry k_words[] = {
     {"dash.loading", "正在读取数据……", "Loading the figures..."},
     {"dash.noscript", "统计看板需要启用 JavaScript；同样的数据见 /api/v1/dashboard/。",
      "The dashboard needs JavaScript; the same figures are at /api/v1/dashboard/."},
+    /* Words of the dashboard's script (hub/dashboard_assets/dashboard.js) that are not
+     * column heads: the hub hands every col.* and dash.* word to the script in the
+     * page (data-words), so that its words live here only. */
+    {"dash.refused", "不合规则未采用", "Refused (breaks the rules)"},
+    {"dash.superseded", "已被更正", "Superseded by a correction"},
+    {"dash.dossier", "档案（可打印）", "Archive (printable)"},
+    {"dash.dossier_zip", "下载档案压缩包", "Archive (ZIP)"},
+    {"dash.true", "是", "yes"},
+    {"dash.false", "否", "no"},
+    {"dash.seq_before", "第", "no. "},
+    {"dash.seq_after", "条", ""},
+    {"dash.org.filed", "组织备案", "filing"},
+    {"dash.org.amended", "组织变更", "amendment"},
+    {"dash.org.dissolved", "组织解散", "dissolution"},
+    {"dash.report.monthly", "月报", "monthly report"},
+    {"dash.activity.declared", "重大活动汇报", "major activity"},
+    {"dash.rectification.filed", "整改报告", "rectification"},
+    {"dash.commend", "表彰", "commendation"},
+    {"dash.criticize", "批评", "criticism"},
+    {"dash.inspect", "检查", "inspection"},
+    {"dash.revoke", "撤销备案", "revocation"},
+    {"dash.notice", "通知", "notice"},
+    {"dash.pass", "合格", "pass"},
+    {"dash.rectify", "限期整改", "rectify"},
+    {"dash.fail", "不合格", "fail"},
+    {"dash.overview", "概况", "at a glance"},
+    {"dash.colon", "：", ": "},
+    {"dash.tile_orgs", "组织", "Organisations"},
+    {"dash.tile_due", "应报月报", "Reports due"},
+    {"dash.tile_received", "已报", "Received"},
+    {"dash.tile_on_time", "按时报送", "On time"},
+    {"dash.tile_activities", "活动次数", "Activities"},
+    {"dash.tile_participants", "参加人次", "Participants"},
+    {"dash.tile_attention", "需要关注", "Needing attention"},
+    {"dash.by_street", "各街道月报完成情况", "Reporting by street"},
+    {"dash.by_community", "各社区月报完成情况", "Reporting by community"},
+    {"dash.attention_counts", "需要关注的事项", "Needing attention"},
+    {"dash.rate", "完成率", "Rate"},
+    {"dash.page_prev", "上一页", "Previous"},
+    {"dash.page_next", "下一页", "Next"},
+    {"dash.page_before", "第 ", "Page "},
+    {"dash.page_mid", " / ", " of "},
+    {"dash.page_of", " 页", ""},
+    {"dash.rows_total", "共", ""},
+    {"dash.rows_unit", "条", "rows"},
+    {"dash.xlsx", "导出Excel", "Excel"},
+    {"dash.sort", "点击排序", "Sort"},
+    {"dash.history", "历史版本", "Earlier versions"},
+    {"dash.current", "当前月报", "Current report"},
+    {"dash.details", "查看明细", "Details"},
+    {"dash.in_force", "正常", "Active"},
+    {"dash.title.organisations", "组织名录", "Organisations"},
+    {"dash.title.streets", "各街道", "By street"},
+    {"dash.title.communities", "各社区", "By community"},
+    {"dash.title.activities", "重大活动汇报", "Major activities"},
     /* CSV column headers of the dashboard's tables, by JSON key */
     {"col.hierarchy", "组织架构", "Organisations"},
     {"col.completeness", "月报完成情况", "Monthly reporting"},
@@ -724,6 +781,14 @@ const char *cm_i18n_t(cm_lang lang, const char *key) {
 }
 
 int cm_i18n_has(const char *key) { return find(key) != NULL; }
+
+void cm_i18n_each(cm_lang lang, const char *prefix,
+                  void (*fn)(void *arg, const char *rest, const char *text), void *arg) {
+  size_t n = prefix ? strlen(prefix) : 0;
+  for (size_t i = 0; i < sizeof k_words / sizeof k_words[0]; i++)
+    if (!strncmp(k_words[i].key, prefix ? prefix : "", n))
+      fn(arg, k_words[i].key + n, lang == CM_LANG_EN ? k_words[i].en : k_words[i].zh);
+}
 
 int cm_i18n_parse(const char *s, cm_lang *lang_out) {
   if (!s) return 0;

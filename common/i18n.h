@@ -42,6 +42,12 @@ const char *cm_i18n_kind(cm_lang lang, const char *kind);
  * as given. */
 const char *cm_i18n_entry_kind(cm_lang lang, const char *kind);
 
+/* Call fn(arg, rest, text) for every word whose key starts with prefix
+ * ("col."), with rest the key after the prefix and text its words in lang;
+ * in table order.  For handing a set of words to a page's script. */
+void cm_i18n_each(cm_lang lang, const char *prefix,
+                  void (*fn)(void *arg, const char *rest, const char *text), void *arg);
+
 /* Rewrite in place the Traditional characters of a fixed table (those of the
  * records layer's and the sync's messages, and common ones) into Simplified;
  * the byte length does not change.  Not a converter for what people type:

@@ -17,22 +17,22 @@ cm_rc cm_json_parse_object(const uint8_t *buf, size_t len, json_t **out, cm_err 
   cm_rc rc = CM_OK;
 
   if (out) *out = NULL;
-  if (!out || (!buf && len)) return cm_errf(err, CM_ERR_INVALID, "JSON: no buffer");
-  if (len == 0) return cm_errf(err, CM_ERR_JSON, "JSON: empty input, expected an object");
+  if (!out || (!buf && len)) return cm_errf(err, CM_ERR_INVALID, "JSON：没有内容");
+  if (len == 0) return cm_errf(err, CM_ERR_JSON, "JSON：内容为空，应为对象");
   const void *nul = memchr(buf, 0, len);
   if (nul) {
-    rc = cm_errf(err, CM_ERR_JSON, "JSON: NUL byte at position %zu",
+    rc = cm_errf(err, CM_ERR_JSON, "JSON：第 %zu 个字节是 NUL",
                  (size_t)((const uint8_t *)nul - buf));
     goto out;
   }
   j = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, &je);
   if (!j) {
-    rc = cm_errf(err, CM_ERR_JSON, "JSON: %s at line %d column %d (position %d)", je.text, je.line,
+    rc = cm_errf(err, CM_ERR_JSON, "JSON：%s，在第 %d 行第 %d 列（第 %d 个字节）", je.text, je.line,
                  je.column, je.position);
     goto out;
   }
   if (!json_is_object(j)) {
-    rc = cm_errf(err, CM_ERR_JSON, "JSON: expected an object");
+    rc = cm_errf(err, CM_ERR_JSON, "JSON：应为对象");
     goto out;
   }
   *out = j;
@@ -60,11 +60,11 @@ cm_rc cm_json_dump(const json_t *j, cm_buf *b) {
 static cm_rc json_field(const json_t *obj, const char *key, int optional, json_t **v_out,
                         cm_err *err) {
   *v_out = NULL;
-  if (!json_is_object(obj)) return cm_errf(err, CM_ERR_JSON, "expected an object around '%s'", key);
+  if (!json_is_object(obj)) return cm_errf(err, CM_ERR_JSON, "“%s”附近应为对象", key);
   json_t *v = json_object_get(obj, key);
   if (!v || json_is_null(v)) {
     if (optional) return CM_OK;
-    return cm_errf(err, CM_ERR_JSON, "field '%s' missing", key);
+    return cm_errf(err, CM_ERR_JSON, "缺少“%s”", key);
   }
   *v_out = v;
   return CM_OK;
@@ -75,10 +75,10 @@ cm_rc cm_json_str(const json_t *obj, const char *key, int optional, const char *
   json_t *v;
   cm_rc rc = json_field(obj, key, optional, &v, err);
   if (rc || !v) return rc;
-  if (!json_is_string(v)) return cm_errf(err, CM_ERR_JSON, "field '%s' is not a string", key);
+  if (!json_is_string(v)) return cm_errf(err, CM_ERR_JSON, "“%s”应为文字", key);
   /* Embedded NULs (only possible with JSON_ALLOW_NUL) would truncate silently. */
   if (strlen(json_string_value(v)) != json_string_length(v))
-    return cm_errf(err, CM_ERR_JSON, "field '%s' contains a NUL character", key);
+    return cm_errf(err, CM_ERR_JSON, "“%s”含有 NUL 字符", key);
   *out = json_string_value(v);
   return CM_OK;
 }
@@ -88,7 +88,7 @@ cm_rc cm_json_int(const json_t *obj, const char *key, int optional, int64_t *out
   json_t *v;
   cm_rc rc = json_field(obj, key, optional, &v, err);
   if (rc || !v) return rc;
-  if (!json_is_integer(v)) return cm_errf(err, CM_ERR_JSON, "field '%s' is not an integer", key);
+  if (!json_is_integer(v)) return cm_errf(err, CM_ERR_JSON, "“%s”应为整数", key);
   *out = (int64_t)json_integer_value(v);
   return CM_OK;
 }
@@ -98,7 +98,7 @@ cm_rc cm_json_bool(const json_t *obj, const char *key, int optional, int *out, c
   json_t *v;
   cm_rc rc = json_field(obj, key, optional, &v, err);
   if (rc || !v) return rc;
-  if (!json_is_boolean(v)) return cm_errf(err, CM_ERR_JSON, "field '%s' is not true or false", key);
+  if (!json_is_boolean(v)) return cm_errf(err, CM_ERR_JSON, "“%s”应为 true 或 false", key);
   *out = json_is_true(v) ? 1 : 0;
   return CM_OK;
 }

@@ -11,11 +11,11 @@ cm_rc cm_privdir(const char *dir, cm_err *err) {
   struct stat sb;
   umask(077);
   if (stat(dir, &sb) != 0)
-    return cm_errf(err, CM_ERR_IO, "cannot read %s: %s", dir, strerror(errno));
+    return cm_errf(err, CM_ERR_IO, "无法读取 %s：%s", dir, strerror(errno));
   if ((sb.st_mode & 07777) != 0700 && chmod(dir, 0700) != 0)
-    return cm_errf(err, CM_ERR_IO, "cannot make %s private (mode 0700): %s", dir, strerror(errno));
+    return cm_errf(err, CM_ERR_IO, "无法把 %s 设为仅本用户可用（权限 0700）：%s", dir, strerror(errno));
   DIR *d = opendir(dir);
-  if (!d) return cm_errf(err, CM_ERR_IO, "cannot list %s: %s", dir, strerror(errno));
+  if (!d) return cm_errf(err, CM_ERR_IO, "无法列出 %s：%s", dir, strerror(errno));
   cm_rc rc = CM_OK;
   struct dirent *e;
   while (!rc && (e = readdir(d)) != NULL) {
@@ -24,7 +24,7 @@ cm_rc cm_privdir(const char *dir, cm_err *err) {
     if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= (int)sizeof path) continue;
     if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) continue;
     if ((sb.st_mode & 07777) != 0600 && chmod(path, 0600) != 0)
-      rc = cm_errf(err, CM_ERR_IO, "cannot make %s private (mode 0600): %s", path,
+      rc = cm_errf(err, CM_ERR_IO, "无法把 %s 设为仅本用户可读写（权限 0600）：%s", path,
                    strerror(errno));
   }
   closedir(d);

@@ -85,3 +85,11 @@ json_t *cm_rules_flags(const char *name, const char *founded_by, cm_rules_level 
     json_array_append_new(a, json_string("party_station"));
   return a;
 }
+
+int cm_rules_deadline_ok(const char *deadline, const char *today) {
+  return deadline && today && strcmp(deadline, today) > 0;
+}
+
+int cm_rules_commend_ok(const char *org_status) {
+  return !org_status || (strcmp(org_status, "rejected") != 0 && strcmp(org_status, "revoked") != 0);
+}

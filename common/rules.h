@@ -39,4 +39,16 @@ int cm_rules_station_ok(int64_t party_members, int party_station);
 json_t *cm_rules_flags(const char *name, const char *founded_by, cm_rules_level level,
                        int64_t party_members, int party_station);
 
+/* 1 when deadline ("YYYY-MM-DD") is after today ("YYYY-MM-DD", Asia/Shanghai):
+ * a decision with a deadline (a criticism, an inspection to rectify) is only
+ * issued with one in the future, else it would be overdue the moment it is
+ * taken.  Both dates compare as strings.  The page and the command line ask
+ * this one rule. */
+int cm_rules_deadline_ok(const char *deadline, const char *today);
+
+/* 1 when an organisation whose one status is org_status ("pending",
+ * "accepted", "rejected", "revoked") may be commended: not one whose filing
+ * was returned (已退回) or revoked (撤销). */
+int cm_rules_commend_ok(const char *org_status);
+
 #endif

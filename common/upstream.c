@@ -19,12 +19,12 @@
 
 /* base_url without trailing slashes + suffix. */
 static cm_rc make_url(const char *base, const char *suffix, char out[UP_URL_MAX], cm_err *err) {
-  if (!base || !*base) return cm_errf(err, CM_ERR_INVALID, "no hub URL configured");
+  if (!base || !*base) return cm_errf(err, CM_ERR_INVALID, "没有设置上级的地址");
   size_t bl = strlen(base);
   while (bl && base[bl - 1] == '/')
     bl--;
   int n = snprintf(out, UP_URL_MAX, "%.*s%s", (int)bl, base, suffix);
-  if (n < 0 || n >= UP_URL_MAX) return cm_errf(err, CM_ERR_INVALID, "hub URL too long");
+  if (n < 0 || n >= UP_URL_MAX) return cm_errf(err, CM_ERR_INVALID, "上级的地址太长");
   return CM_OK;
 }
 
@@ -51,10 +51,10 @@ static void error_fields(const cm_client_result *res, char *name, size_t name_ca
 static cm_rc http_fail(const char *what, const cm_client_result *res, cm_err *err) {
   char name[64], msg[300];
   error_fields(res, name, sizeof name, msg, sizeof msg, NULL);
-  if (name[0])
-    return cm_errf(err, CM_ERR_HTTP, "%s: the hub answered %ld %s: %s", what, res->status, name,
-                   msg);
-  return cm_errf(err, CM_ERR_HTTP, "%s: the hub answered HTTP %ld", what, res->status);
+  /* The hub's own explanation is for people; its error name is not. */
+  if (msg[0]) return cm_errf(err, CM_ERR_HTTP, "%s：上级答复 %ld：%s", what, res->status, msg);
+  return cm_errf(err, CM_ERR_HTTP, "%s：上级答复 HTTP %ld%s%s", what, res->status, name[0] ? " " : "",
+                 name);
 }
 
 /* Decode a base64 receipt, verify it, and check it against the pinned key
@@ -64,9 +64,9 @@ static cm_rc receipt_from_b64(const char *b64, const uint8_t *hub_key, cm_receip
   uint8_t *raw = NULL;
   size_t len = 0;
   cm_rc rc = CM_OK;
-  if (!b64) return cm_errf(err, CM_ERR_JSON, "answer lacks a receipt");
+  if (!b64) return cm_errf(err, CM_ERR_JSON, "上级的答复里没有回执");
   if (cm_b64_decode(b64, strlen(b64), &raw, &len) != CM_OK || len != PROTO_RECEIPT_BYTES) {
-    rc = cm_errf(err, CM_PROTO_LENGTH, "receipt is not %d bytes of base64", PROTO_RECEIPT_BYTES);
+    rc = cm_errf(err, CM_PROTO_LENGTH, "回执不是 %d 字节的 base64", PROTO_RECEIPT_BYTES);
     goto out;
   }
   /* Verify the signature by whoever signed it first, then compare keys (public
@@ -79,8 +79,7 @@ static cm_rc receipt_from_b64(const char *b64, const uint8_t *hub_key, cm_receip
     proto_key_hex(out->r.hub, got);
     proto_key_hex(hub_key, want);
     rc = cm_errf(err, CM_PROTO_BAD_SIGNATURE,
-                 "receipt signed by %s, not by the pinned hub key %s; is the URL pointing at "
-                 "the right hub?",
+                 "回执是 %s 签的，不是固定的上级公钥 %s：请核对上级的地址是否正确",
                  got, want);
     goto out;
   }
@@ -102,13 +101,13 @@ static cm_rc receipt_matches_json(const json_t *o, const cm_receipt *rc_, cm_err
   uint8_t k[PROTO_KEY_BYTES];
   if (author &&
       (proto_key_from_hex(author, k) != CM_OK || memcmp(k, rc_->r.author, PROTO_KEY_BYTES) != 0))
-    return cm_errf(err, CM_PROTO_BAD_HEADER, "receipt is for another author than the answer says");
+    return cm_errf(err, CM_PROTO_BAD_HEADER, "回执的作者与答复所说的不同");
   if (seq >= 0 && (uint64_t)seq != rc_->r.seq)
-    return cm_errf(err, CM_PROTO_BAD_HEADER, "receipt seq %" PRIu64 " but the answer says %" PRId64,
+    return cm_errf(err, CM_PROTO_BAD_HEADER, "回执的序号是 %" PRIu64 "，答复说的却是 %" PRId64,
                    rc_->r.seq, seq);
   if (head && (cm_hex_decode(head, 0, k, PROTO_HASH_BYTES) != CM_OK ||
                memcmp(k, rc_->r.head_hash, PROTO_HASH_BYTES) != 0))
-    return cm_errf(err, CM_PROTO_BAD_HEADER, "receipt head differs from the answer's");
+    return cm_errf(err, CM_PROTO_BAD_HEADER, "回执的台账末条与答复所说的不同");
   return CM_OK;
 }
 
@@ -120,18 +119,18 @@ static cm_rc push_receipts(const cm_client_result *cr, const uint8_t *hub_key, c
   if (rc) goto out;
   json_t *arr = json_object_get(j, "receipts");
   if (!json_is_array(arr)) {
-    rc = cm_errf(err, CM_ERR_JSON, "the hub's answer has no receipts list");
+    rc = cm_errf(err, CM_ERR_JSON, "上级的答复里没有回执列表");
     goto out;
   }
   size_t n = json_array_size(arr);
   if (n > UP_MAX_RECEIPTS) {
-    rc = cm_errf(err, CM_PROTO_TOO_MANY, "the hub sent %zu receipts", n);
+    rc = cm_errf(err, CM_PROTO_TOO_MANY, "上级发来了 %zu 张回执，太多", n);
     goto out;
   }
   if (n) {
     res->receipts = calloc(n, sizeof *res->receipts);
     if (!res->receipts) {
-      rc = cm_errf(err, CM_ERR_NOMEM, "out of memory reading receipts");
+      rc = cm_errf(err, CM_ERR_NOMEM, "读取回执时内存不足");
       goto out;
     }
   }
@@ -139,7 +138,7 @@ static cm_rc push_receipts(const cm_client_result *cr, const uint8_t *hub_key, c
     json_t *o = json_array_get(arr, i);
     const char *b64 = NULL;
     if (!json_is_object(o)) {
-      rc = cm_errf(err, CM_ERR_JSON, "receipt %zu is not an object", i);
+      rc = cm_errf(err, CM_ERR_JSON, "第 %zu 张回执格式不对", i);
       goto out;
     }
     rc = cm_json_str(o, "receipt", 0, &b64, err);
@@ -167,7 +166,7 @@ cm_rc cm_upstream_push(const char *base_url, const uint8_t *hub_key, const uint8
   cm_rc rc = CM_OK;
 
   memset(&cr, 0, sizeof cr);
-  if (!res_out) return cm_errf(err, CM_ERR_INVALID, "cm_upstream_push: no result");
+  if (!res_out) return cm_errf(err, CM_ERR_INVALID, "上报：缺少结果参数");
   memset(res_out, 0, sizeof *res_out);
   rc = make_url(base_url, "/api/v1/changesets", url, err);
   if (rc) goto out;
@@ -228,7 +227,7 @@ cm_rc cm_upstream_head(const char *base_url, const uint8_t *hub_key, const uint8
   cm_rc rc = CM_OK;
 
   memset(&cr, 0, sizeof cr);
-  if (!author || !head_out) return cm_errf(err, CM_ERR_INVALID, "cm_upstream_head: bad arguments");
+  if (!author || !head_out) return cm_errf(err, CM_ERR_INVALID, "查询台账末条：参数不对");
   proto_key_hex(author, hex);
   snprintf(suffix, sizeof suffix, "/api/v1/heads/%s", hex);
   rc = make_url(base_url, suffix, url, err);
@@ -242,7 +241,7 @@ cm_rc cm_upstream_head(const char *base_url, const uint8_t *hub_key, const uint8
   rc = cm_client_request("GET", url, NULL, NULL, 0, &o, &cr, err);
   if (rc) goto out;
   if (cr.status != 200) {
-    rc = http_fail("asking the hub for its head", &cr, err);
+    rc = http_fail("向上级查询台账末条", &cr, err);
     goto out;
   }
   rc = cm_json_parse_object(cr.body.p, cr.body.len, &j, err);
@@ -252,7 +251,7 @@ cm_rc cm_upstream_head(const char *base_url, const uint8_t *hub_key, const uint8
   if (rc) goto out;
   if (memcmp(head_out->r.author, author, PROTO_KEY_BYTES) != 0) {
     rc = cm_errf(err, CM_PROTO_BAD_HEADER,
-                 "the hub answered with the head of another author than %s", hex);
+                 "上级答复的是另一个作者的台账末条，不是 %s 的", hex);
     goto out;
   }
 out:
@@ -270,11 +269,11 @@ static cm_rc signed_get(const char *base_url, const char *suffix, const char *wh
   cm_rc rc = CM_OK;
 
   memset(&cr, 0, sizeof cr);
-  if (!out || !len_out) return cm_errf(err, CM_ERR_INVALID, "%s: no output", what);
+  if (!out || !len_out) return cm_errf(err, CM_ERR_INVALID, "%s：缺少输出参数", what);
   *out = NULL;
   *len_out = 0;
   if (!opts || !opts->sign_with)
-    return cm_errf(err, CM_ERR_INVALID, "%s: a signed request needs a key", what);
+    return cm_errf(err, CM_ERR_INVALID, "%s：签名的请求需要密钥", what);
   rc = make_url(base_url, suffix, url, err);
   if (rc) goto out;
   rc = cm_client_request("GET", url, NULL, NULL, 0, opts, &cr, err);
@@ -284,7 +283,7 @@ static cm_rc signed_get(const char *base_url, const char *suffix, const char *wh
     goto out;
   }
   *out = cm_buf_take(&cr.body, len_out);
-  if (!*out) rc = cm_errf(err, CM_ERR_NOMEM, "%s: out of memory", what);
+  if (!*out) rc = cm_errf(err, CM_ERR_NOMEM, "%s：内存不足", what);
 out:
   cm_client_result_free(&cr);
   return rc;
@@ -294,7 +293,7 @@ out:
 cm_rc cm_upstream_log(const char *base_url, uint64_t after, const cm_client_opts *opts,
                       uint8_t **out, size_t *len_out, cm_err *err) {
   if (!opts || !opts->sign_with)
-    return cm_errf(err, CM_ERR_INVALID, "fetching our log back needs our key");
+    return cm_errf(err, CM_ERR_INVALID, "取回本机台账需要本机密钥");
   return cm_upstream_log_of(base_url, opts->sign_with->pk, after, opts, out, len_out, err);
 }
 
@@ -302,13 +301,13 @@ cm_rc cm_upstream_log_of(const char *base_url, const uint8_t *author, uint64_t a
                          const cm_client_opts *opts, uint8_t **out, size_t *len_out, cm_err *err) {
   char suffix[128], hex[PROTO_KEY_HEX];
   if (!opts || !opts->sign_with || !author)
-    return cm_errf(err, CM_ERR_INVALID, "fetching a log needs our key and the author");
+    return cm_errf(err, CM_ERR_INVALID, "取回台账需要本机密钥和作者");
   cm_client_opts o = *opts;
   /* The hub sends at most 64 MiB of changesets per answer, plus framing. */
   if (!o.max_response) o.max_response = UP_LOG_MAX;
   proto_key_hex(author, hex);
   snprintf(suffix, sizeof suffix, "/api/v1/log/%s?after=%" PRIu64, hex, after);
-  return signed_get(base_url, suffix, "fetching our log from the hub", &o, out, len_out, err);
+  return signed_get(base_url, suffix, "从上级取回本机台账", &o, out, len_out, err);
 }
 
 /* Signed GET of the decisions feed after a cursor. */
@@ -316,7 +315,7 @@ cm_rc cm_upstream_feed(const char *base_url, uint64_t after, const cm_client_opt
                        uint8_t **out, size_t *len_out, cm_err *err) {
   char suffix[64];
   snprintf(suffix, sizeof suffix, "/api/v1/feed?after=%" PRIu64, after);
-  return signed_get(base_url, suffix, "fetching the hub's feed", opts, out, len_out, err);
+  return signed_get(base_url, suffix, "取回上级下发的记录", opts, out, len_out, err);
 }
 
 cm_rc cm_upstream_peek(const char *base_url, const uint8_t key[PROTO_KEY_BYTES], uint64_t after,
@@ -335,7 +334,7 @@ cm_rc cm_upstream_peek(const char *base_url, const uint8_t key[PROTO_KEY_BYTES],
   o.max_response = 64;
   rc = cm_client_request("GET", url, NULL, NULL, 0, &o, &cr, err);
   if (!rc && cr.status == 204) *more_out = 0;
-  else if (!rc && cr.status != 200 && cr.status != 404) rc = http_fail("asking the hub for news", &cr, err);
+  else if (!rc && cr.status != 200 && cr.status != 404) rc = http_fail("向上级查询有无新记录", &cr, err);
   /* 404: a hub older than the peek route; the caller fetches the feed. */
   cm_client_result_free(&cr);
   return rc;
@@ -354,7 +353,7 @@ cm_rc cm_upstream_enroll(const char *base_url, const char *json_body, const cm_c
   memset(&cr, 0, sizeof cr);
   if (status_out) *status_out = 0;
   if (!json_body || !opts || !opts->sign_with || !status_out || !hub_key_out)
-    return cm_errf(err, CM_ERR_INVALID, "enrolment needs a body, our key and outputs");
+    return cm_errf(err, CM_ERR_INVALID, "申请登记需要申请内容、本机密钥和输出参数");
   rc = make_url(base_url, "/api/v1/enroll", url, err);
   if (rc) goto out;
   o = *opts;
@@ -364,14 +363,14 @@ cm_rc cm_upstream_enroll(const char *base_url, const char *json_body, const cm_c
   if (rc) goto out;
   *status_out = cr.status;
   if (cr.status != 200 && cr.status != 202) {
-    rc = http_fail("asking the hub to enrol us", &cr, err);
+    rc = http_fail("向上级申请登记", &cr, err);
     goto out;
   }
   rc = cm_json_parse_object(cr.body.p, cr.body.len, &j, err);
   if (!rc) rc = cm_json_str(j, "hub_key", 0, &hub_hex, err);
   if (rc) goto out;
   if (proto_key_from_hex(hub_hex, hub_key_out) != CM_OK) {
-    rc = cm_errf(err, CM_ERR_JSON, "the hub's answer has a malformed hub_key");
+    rc = cm_errf(err, CM_ERR_JSON, "上级答复里的公钥格式不对");
     goto out;
   }
 out:

@@ -23,7 +23,7 @@ static json_t *level_of(const json_t *row, const char *level) {
 
 cm_rc hub_activity_list(hub_ctx *ctx, json_t **out, cm_err *err) {
   json_t *rows = NULL, *list = json_array();
-  cm_rc rc = list ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory listing activities");
+  cm_rc rc = list ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "列出重大活动时内存不足");
   size_t i;
   json_t *row;
   *out = NULL;
@@ -44,7 +44,7 @@ cm_rc hub_activity_list(hub_ctx *ctx, json_t **out, cm_err *err) {
                           json_object_get(row, "declared_ms"), "late", late, "street",
                           level_of(row, "street"), "district", level_of(row, "district"));
     if (!a || json_array_append_new(list, a)) {
-      rc = cm_errf(err, CM_ERR_NOMEM, "out of memory listing activities");
+      rc = cm_errf(err, CM_ERR_NOMEM, "列出重大活动时内存不足");
       break;
     }
   }
@@ -66,17 +66,17 @@ static cm_rc ack(hub_ctx *ctx, const char *id, const char *op, const char *statu
   cm_rc rc;
 
   if (!id || !*id || strlen(id) >= HUB_NAME_MAX)
-    return cm_errf(err, CM_ERR_INVALID, "name the activity by its ID");
+    return cm_errf(err, CM_ERR_INVALID, "请用活动编号指明重大活动");
   if (note && strlen(note) >= HUB_ACTIVITY_NOTE_MAX)
-    return cm_errf(err, CM_ERR_INVALID, "the note is over %d bytes", HUB_ACTIVITY_NOTE_MAX - 1);
+    return cm_errf(err, CM_ERR_INVALID, "意见超过 %d 字节", HUB_ACTIVITY_NOTE_MAX - 1);
   if (op && strlen(op) >= HUB_NAME_MAX)
-    return cm_errf(err, CM_ERR_INVALID, "the operator name is too long");
+    return cm_errf(err, CM_ERR_INVALID, "操作员姓名过长");
   pthread_mutex_lock(&ctx->lock);
   rc = hub_store_begin(ctx->store, err);
   if (rc) goto unlock;
   rc = hub_store_activity_find(ctx->store, id, author, org, sizeof org, &found, err);
   if (!rc && !found)
-    rc = cm_errf(err, CM_ERR_NOT_FOUND, "no major activity '%s' was declared here (activity list)",
+    rc = cm_errf(err, CM_ERR_NOT_FOUND, "本级没有汇报过重大活动“%s”（见 activity list）",
                  id);
   if (!rc) {
     proto_key_hex(author, hex);
@@ -93,7 +93,7 @@ static cm_rc ack(hub_ctx *ctx, const char *id, const char *op, const char *statu
       json_object_set_new(body, "operator", json_string(op ? op : ""));
     }
     rc = body ? hub_log_append_locked(ctx, "activity.ack", body, seq_out, err)
-              : cm_errf(err, CM_ERR_NOMEM, "out of memory writing an acknowledgement");
+              : cm_errf(err, CM_ERR_NOMEM, "写确认时内存不足");
   }
   if (!rc)
     rc = hub_store_commit(ctx->store, err);
@@ -114,6 +114,6 @@ cm_rc hub_activity_ack(hub_ctx *ctx, const char *id, const char *operator_name, 
 cm_rc hub_activity_return(hub_ctx *ctx, const char *id, const char *operator_name,
                           const char *note, uint64_t *seq_out, cm_err *err) {
   if (!note || !*note)
-    return cm_errf(err, CM_ERR_INVALID, "returning an activity needs --note saying why");
+    return cm_errf(err, CM_ERR_INVALID, "退回重大活动汇报需要用 --note 写明理由");
   return ack(ctx, id, operator_name, "returned", note, seq_out, err);
 }

@@ -55,7 +55,7 @@ static void answer_rc(cm_http_resp *resp, cm_rc rc, const cm_err *err, json_t *e
 /* Parse a 64-hex-digit key from a path segment. */
 static cm_rc parse_key(const char *hex, uint8_t key_out[PROTO_KEY_BYTES], cm_err *err) {
   if (!hex || strlen(hex) != 2 * PROTO_KEY_BYTES || proto_key_from_hex(hex, key_out) != CM_OK)
-    return cm_errf(err, CM_ERR_INVALID, "a key is 64 hex digits");
+    return cm_errf(err, CM_ERR_INVALID, "密钥应为 64 位十六进制数字");
   return CM_OK;
 }
 
@@ -66,7 +66,7 @@ static cm_rc parse_u64(const char *s, const char *what, uint64_t *out, cm_err *e
   if (!s) return CM_OK;
   size_t n = strlen(s);
   if (n == 0 || n > 19 || strspn(s, "0123456789") != n)
-    return cm_errf(err, CM_ERR_INVALID, "'%s' must be a decimal number", what);
+    return cm_errf(err, CM_ERR_INVALID, "“%s”应为十进制数", what);
   *out = strtoull(s, NULL, 10);
   return CM_OK;
 }
@@ -85,20 +85,20 @@ static cm_rc verify_signed(cm_http_req *req, cm_http_resp *resp, uint8_t key_out
   const char *sig = cm_http_header(req, "X-Linli-Signature");
   if (!key || !tm || !sig) {
     rc = cm_errf(&err, CM_PROTO_BAD_SIGNATURE,
-                 "this call must be signed: send X-Linli-Key, X-Linli-Time and X-Linli-Signature");
+                 "这个请求须签名：请发送 X-Linli-Key、X-Linli-Time 和 X-Linli-Signature");
     goto out;
   }
   if (parse_key(key, rq.key, NULL) != CM_OK) {
-    rc = cm_errf(&err, CM_PROTO_BAD_SIGNATURE, "X-Linli-Key must be 64 hex digits");
+    rc = cm_errf(&err, CM_PROTO_BAD_SIGNATURE, "X-Linli-Key 应为 64 位十六进制数字");
     goto out;
   }
   if (parse_u64(tm, "X-Linli-Time", &rq.time_ms, NULL) != CM_OK) {
-    rc = cm_errf(&err, CM_PROTO_BAD_SIGNATURE, "X-Linli-Time must be decimal Unix milliseconds");
+    rc = cm_errf(&err, CM_PROTO_BAD_SIGNATURE, "X-Linli-Time 应为十进制的 Unix 毫秒数");
     goto out;
   }
   if (strlen(sig) != 2 * PROTO_SIG_BYTES ||
       cm_hex_decode(sig, strlen(sig), rq.sig, sizeof rq.sig) != CM_OK) {
-    rc = cm_errf(&err, CM_PROTO_BAD_SIGNATURE, "X-Linli-Signature must be 128 hex digits");
+    rc = cm_errf(&err, CM_PROTO_BAD_SIGNATURE, "X-Linli-Signature 应为 128 位十六进制数字");
     goto out;
   }
   rq.method = cm_http_method(req);
@@ -108,11 +108,10 @@ static cm_rc verify_signed(cm_http_req *req, cm_http_resp *resp, uint8_t key_out
   rc = proto_request_verify(&rq, body, body_len, cm_now_ms(), PROTO_REQUEST_WINDOW_MS, &err);
   if (rc == CM_PROTO_STALE_REQUEST) {
     cm_errf(&err, rc,
-            "the request's time is more than 15 minutes from the hub's clock: correct your "
-            "clock by this answer's X-Linli-Time and sign again");
+            "请求的时间与上级的时钟相差超过 15 分钟：请按本答复的 X-Linli-Time 校正时钟后重新签名");
   } else if (rc) {
     rc = cm_errf(&err, CM_PROTO_BAD_SIGNATURE,
-                 "the request signature does not verify for this key, method, path and body");
+                 "请求的签名与这个密钥、方法、路径和内容对不上");
   }
 out:
   if (rc) {
@@ -253,8 +252,8 @@ static void api_feed(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   if (state != HUB_KEY_ENROLLED) {
     cm_http_resp_error(resp, 403, CM_ERR_PERM,
                        state == HUB_KEY_REVOKED
-                           ? "this key has been revoked at this hub"
-                           : "this key is not enrolled at this hub: ask to be enrolled first",
+                           ? "这个密钥在本级已被吊销"
+                           : "这个密钥没有在本级登记：请先申请登记",
                        author_extra(caller));
     goto out;
   }
@@ -335,11 +334,10 @@ static void api_enroll(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   if (verify_signed(req, resp, caller) != CM_OK) goto out;
   unsigned retry_s = 0;
   if (!hub_enrolguard_allow(api->enrol, cm_http_peer(req), cm_mono_ms(), &retry_s)) {
-    char ra[24], msg[160];
+    char ra[24], msg[256];
     snprintf(ra, sizeof ra, "%u", retry_s);
-    snprintf(msg, sizeof msg,
-             "at most %d enrolment requests per address in %llu minutes: try again in %u s",
-             HUB_ENROL_PER_ADDR, (unsigned long long)(HUB_ENROL_WINDOW_MS / 60000), retry_s);
+    snprintf(msg, sizeof msg, "每个地址 %llu 分钟内最多申请登记 %d 次：请 %u 秒后再试",
+             (unsigned long long)(HUB_ENROL_WINDOW_MS / 60000), HUB_ENROL_PER_ADDR, retry_s);
     cm_warn("api: enrolment request from %s refused: over the rate", cm_http_peer(req));
     cm_http_resp_error(resp, 429, CM_ERR_BUSY, msg, NULL);
     cm_http_resp_header(resp, "Retry-After", ra);
@@ -457,7 +455,7 @@ static void api_review(cm_http_req *req, cm_http_resp *resp, void *ctx) {
       if (seen && sees_author(&w, json_string_value(json_object_get(b, "author"))))
         json_array_append(seen, b);
     }
-    if (!seen) rc = cm_errf(&err, CM_ERR_NOMEM, "out of memory listing batches");
+    if (!seen) rc = cm_errf(&err, CM_ERR_NOMEM, "列出批次时内存不足");
   }
   json_decref(list);
   answer_json(&w, rc, seen, &err);
@@ -477,10 +475,10 @@ static void api_review_one(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   int bad = cm_dec_u64(p, &id64) != CM_OK || id64 == 0 || id64 > INT64_MAX;
   long long id = (long long)id64;
   cm_rc rc = bad
-                 ? cm_errf(&err, CM_ERR_INVALID, "a batch ID is a positive number")
+                 ? cm_errf(&err, CM_ERR_INVALID, "批次编号应为正数")
                  : hub_review_show(w.hub, (int64_t)id, &b, &err);
   if (!rc && !sees_author(&w, json_string_value(json_object_get(b, "author"))))
-    rc = cm_errf(&err, CM_ERR_NOT_FOUND, "no batch %lld", id);
+    rc = cm_errf(&err, CM_ERR_NOT_FOUND, "没有第 %lld 号批次", id);
   answer_json(&w, rc, b, &err);
   hub_web_end(&w);
 }

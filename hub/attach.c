@@ -253,7 +253,7 @@ static cm_rc entries_one(void *arg, uint64_t seq, const void *body, size_t len, 
                         "size", (json_int_t)b.size, "title", b.title, "for", b.record);
   json_decref(json);
   if (!o || json_array_append_new(j->out, o))
-    return cm_errf(err, CM_ERR_NOMEM, "out of memory listing attachments");
+    return cm_errf(err, CM_ERR_NOMEM, "列出附件时内存不足");
   return CM_OK;
 }
 
@@ -261,7 +261,7 @@ cm_rc hub_attach_entries(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], ui
                          json_t **out, cm_err *err) {
   entries_job j = {author, json_array()};
   *out = NULL;
-  if (!j.out) return cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!j.out) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
   pthread_mutex_lock(&ctx->lock);
   cm_rc rc = hub_store_kind_each(ctx->store, author, after, CM_ATT_KIND, entries_one, &j, err);
   pthread_mutex_unlock(&ctx->lock);

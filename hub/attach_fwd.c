@@ -42,7 +42,7 @@ static cm_rc one_log(hub_ctx *hub, const cm_att_store *st, const hub_fwd_author 
     rc = cm_att_push(url, opts, st, hash, json_string_value(json_object_get(f, "record")),
                      (uint64_t)json_integer_value(json_object_get(f, "size")), sent, &e);
     if (rc) {
-      cm_errf(err, rc, "forward: %s", e.msg);
+      cm_errf(err, rc, "转报：%s", e.msg);
       break;
     }
     *settled_out = seq;

@@ -14,7 +14,7 @@
 cm_rc hub_auth_role_check(const char *role, cm_err *err) {
   if (role && (!strcmp(role, "street") || !strcmp(role, "district") || !strcmp(role, "viewer")))
     return CM_OK;
-  return cm_errf(err, CM_ERR_INVALID, "role must be street, district or viewer (not %s)",
+  return cm_errf(err, CM_ERR_INVALID, "--role 应为 street（街道操作员）、district（区协会操作员）或 viewer（只读），而不是 %s",
                  role ? role : "(none)");
 }
 
@@ -22,14 +22,14 @@ cm_rc hub_auth_password_hash(const char *password, char out[HUB_OP_HASH_MAX], cm
   size_t n = password ? strlen(password) : 0;
   out[0] = '\0';
   if (n < HUB_AUTH_PW_MIN)
-    return cm_errf(err, CM_ERR_INVALID, "the password must have at least %d characters",
+    return cm_errf(err, CM_ERR_INVALID, "密码至少要 %d 个字符",
                    HUB_AUTH_PW_MIN);
   if (n > HUB_AUTH_PW_MAX)
-    return cm_errf(err, CM_ERR_INVALID, "the password is longer than %d bytes", HUB_AUTH_PW_MAX);
-  if (sodium_init() < 0) return cm_errf(err, CM_ERR_CRYPTO, "libsodium failed to initialise");
+    return cm_errf(err, CM_ERR_INVALID, "密码超过 %d 字节", HUB_AUTH_PW_MAX);
+  if (sodium_init() < 0) return cm_errf(err, CM_ERR_CRYPTO, "加密库 libsodium 无法初始化");
   if (crypto_pwhash_str(out, password, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-    return cm_errf(err, CM_ERR_NOMEM, "password hashing ran out of memory");
+    return cm_errf(err, CM_ERR_NOMEM, "计算密码哈希时内存不足");
   return CM_OK;
 }
 
@@ -38,15 +38,15 @@ cm_rc hub_auth_password_hash(const char *password, char out[HUB_OP_HASH_MAX], cm
 static cm_rc check_name(const char *name, cm_err *err) {
   size_t n = name ? strlen(name) : 0;
   if (n == 0 || n >= HUB_OP_NAME_MAX)
-    return cm_errf(err, CM_ERR_INVALID, "an operator name has 1 to %d bytes",
+    return cm_errf(err, CM_ERR_INVALID, "操作员名称应为 1 到 %d 字节",
                    HUB_OP_NAME_MAX - 1);
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)name[i];
     if (c < 0x20 || c == 0x7f)
-      return cm_errf(err, CM_ERR_INVALID, "an operator name has no control characters");
+      return cm_errf(err, CM_ERR_INVALID, "操作员名称不能含控制字符");
   }
   if (name[0] == ' ' || name[n - 1] == ' ')
-    return cm_errf(err, CM_ERR_INVALID, "an operator name does not start or end with a space");
+    return cm_errf(err, CM_ERR_INVALID, "操作员名称的首尾不能是空格");
   return CM_OK;
 }
 
@@ -59,24 +59,24 @@ cm_rc hub_auth_add_operator(hub_opstore *ops, const hub_ctx *hub, const char *na
   if (!rc) rc = hub_auth_role_check(role, err);
   if (rc) goto out;
   if (strlen(bound) >= HUB_NAME_MAX) {
-    rc = cm_errf(err, CM_ERR_INVALID, "street name too long");
+    rc = cm_errf(err, CM_ERR_INVALID, "街道名称太长");
     goto out;
   }
   if (!strcmp(role, "district") && *bound) {
-    rc = cm_errf(err, CM_ERR_INVALID, "a district operator sees every street: no --street");
+    rc = cm_errf(err, CM_ERR_INVALID, "区协会操作员看得到所有街道：不用 --street");
     goto out;
   }
   if (hub->role == HUB_ROLE_STREET) {
     /* A street hub holds one street: a binding can only name it. */
     if (*bound && strcmp(bound, hub->name)) {
-      rc = cm_errf(err, CM_ERR_INVALID, "this street hub is %s: --street can only name it",
+      rc = cm_errf(err, CM_ERR_INVALID, "本街道分会是 %s：--street 只能写它",
                    hub->name);
       goto out;
     }
     if (!strcmp(role, "street")) bound = hub->name;
   } else if (!strcmp(role, "street") && !*bound) {
     rc = cm_errf(err, CM_ERR_INVALID,
-                 "at a district hub a street operator needs --street NAME");
+                 "在区协会，街道操作员需要 --street 街道名称");
     goto out;
   }
   rc = hub_auth_password_hash(password, hash, err);
@@ -165,7 +165,7 @@ cm_rc hub_auth_login(hub_opstore *ops, const char *name, const char *password, c
   if (!password) password = "";
   if (!peer) peer = "";
   if (sodium_init() < 0) {
-    rc = cm_errf(err, CM_ERR_CRYPTO, "libsodium failed to initialise");
+    rc = cm_errf(err, CM_ERR_CRYPTO, "加密库 libsodium 无法初始化");
     goto out;
   }
   /* Over-long input is a failure like any other, but must not reach argon2. */
@@ -179,8 +179,7 @@ cm_rc hub_auth_login(hub_opstore *ops, const char *name, const char *password, c
   if (rc) goto out;
   if (*locked_out) {
     hub_opstore_audit_add(ops, now_ms, name, "login.locked", "", "", peer, NULL);
-    rc = cm_errf(err, CM_ERR_PERM, "too many failed logins from this address: try again in %llu "
-                 "seconds", (unsigned long long)((wait_ms + 999) / 1000));
+    rc = cm_errf(err, CM_ERR_PERM, "这个地址登录失败次数太多：请 %llu 秒后再试", (unsigned long long)((wait_ms + 999) / 1000));
     goto out;
   }
 
@@ -201,7 +200,7 @@ cm_rc hub_auth_login(hub_opstore *ops, const char *name, const char *password, c
     hub_opstore_audit_add(ops, now_ms, name, "login.failed", "", "", peer, NULL);
     if (lock_wait_ms(n_name, HUB_AUTH_MAX_FAILS_NAME) || lock_wait_ms(n_peer, HUB_AUTH_MAX_FAILS_PEER))
       *locked_out = 1;
-    rc = cm_errf(err, CM_ERR_PERM, "wrong operator name or password");
+    rc = cm_errf(err, CM_ERR_PERM, "操作员名称或密码不对");
     goto out;
   }
 

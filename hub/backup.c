@@ -68,16 +68,16 @@ static cm_rc verify_entry(void *ctx, const proto_entry *e, const uint8_t hash[PR
   char fp[PROTO_FINGERPRINT_LEN];
   (void)received_ms;
   chain_seen *c = walk_find(w, e->author);
-  if (!c) return cm_errf(err, CM_ERR_NOMEM, "out of memory verifying the logs");
+  if (!c) return cm_errf(err, CM_ERR_NOMEM, "核对台账时内存不足");
   proto_fingerprint(e->author, fp);
   if (proto_entry_hash(e, h) != CM_OK || sodium_memcmp(h, hash, PROTO_HASH_BYTES) != 0)
-    return cm_errf(err, CM_ERR_INVALID, "log %s: entry %llu does not hash to the stored hash", fp,
+    return cm_errf(err, CM_ERR_INVALID, "台账 %s：第 %llu 条的哈希与保存的不符", fp,
                    (unsigned long long)e->seq);
   if (e->seq != c->seq + 1 || sodium_memcmp(e->prev, c->hash, PROTO_HASH_BYTES) != 0)
-    return cm_errf(err, CM_ERR_INVALID, "log %s: entry %llu does not follow entry %llu", fp,
+    return cm_errf(err, CM_ERR_INVALID, "台账 %s：第 %llu 条接不上第 %llu 条", fp,
                    (unsigned long long)e->seq, (unsigned long long)c->seq);
   if (e->has_sig && proto_entry_verify(e) != CM_OK)
-    return cm_errf(err, CM_ERR_INVALID, "log %s: entry %llu has a bad signature", fp,
+    return cm_errf(err, CM_ERR_INVALID, "台账 %s：第 %llu 条的签名不对", fp,
                    (unsigned long long)e->seq);
   c->seq = e->seq;
   memcpy(c->hash, hash, PROTO_HASH_BYTES);
@@ -102,11 +102,10 @@ static cm_rc verify_changeset(void *ctx, int64_t id, uint64_t first_seq, uint64_
   (void)stop_out;
   if (proto_changeset_peek(bytes, len, &h, &total, NULL) != CM_OK || total != len ||
       memcmp(h.author, cw->author, PROTO_KEY_BYTES) != 0 || h.last_seq != last_seq)
-    return cm_errf(err, CM_ERR_INVALID, "stored changeset %lld does not verify", (long long)id);
+    return cm_errf(err, CM_ERR_INVALID, "保存的第 %lld 个上报包核验不通过", (long long)id);
   if (!hub_store_entry_hash(cw->st, cw->author, last_seq, held) ||
       sodium_memcmp(held, h.last_hash, PROTO_HASH_BYTES) != 0)
-    return cm_errf(err, CM_ERR_INVALID, "stored changeset %lld signs another entry %llu than the "
-                   "one stored", (long long)id, (unsigned long long)last_seq);
+    return cm_errf(err, CM_ERR_INVALID, "保存的第 %lld 个上报包所签的第 %llu 条与保存的不同", (long long)id, (unsigned long long)last_seq);
   return CM_OK;
 }
 
@@ -122,7 +121,7 @@ static cm_rc verify_logs(hub_ctx *ctx, hub_backup_info *info, cm_err *err) {
     rc = hub_store_author_get(ctx->store, w.v[i].author, &a, &found, err);
     if (!rc && (!found || a.head_seq != w.v[i].seq ||
                 sodium_memcmp(a.head_hash, w.v[i].hash, PROTO_HASH_BYTES) != 0))
-      rc = cm_errf(err, CM_ERR_INVALID, "a stored head does not match its log");
+      rc = cm_errf(err, CM_ERR_INVALID, "保存的台账末条与台账不符");
     if (!rc) rc = hub_store_changesets_after(ctx->store, w.v[i].author, 0, verify_changeset, &cw, err);
   }
   if (!rc) {
@@ -166,15 +165,15 @@ cm_rc hub_backup(hub_ctx *ctx, const char *file, int with_key, hub_backup_info *
 
   memset(&info, 0, sizeof info);
   memset(text, 0, sizeof text);
-  if (!file || !*file) return cm_errf(err, CM_ERR_INVALID, "backup needs a FILE");
+  if (!file || !*file) return cm_errf(err, CM_ERR_INVALID, "backup 需要备份文件名");
   if (access(file, F_OK) == 0)
-    return cm_errf(err, CM_ERR_EXISTS, "%s exists already; choose a new file name", file);
+    return cm_errf(err, CM_ERR_EXISTS, "%s 已存在；请换一个文件名", file);
   if (snprintf(tmp, sizeof tmp, "%s.part.%ld", file, (long)getpid()) >= (int)sizeof tmp)
-    return cm_errf(err, CM_ERR_INVALID, "backup file name too long");
+    return cm_errf(err, CM_ERR_INVALID, "备份文件名太长");
   /* The copy holds names and phone numbers (and perhaps the key): private
    * from the first byte. */
   int fd = open(tmp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
-  if (fd < 0) return cm_errf(err, CM_ERR_IO, "cannot create %s: %s", tmp, strerror(errno));
+  if (fd < 0) return cm_errf(err, CM_ERR_IO, "无法创建 %s：%s", tmp, strerror(errno));
   close(fd);
   made = 1;
   pthread_mutex_lock(&ctx->lock);
@@ -189,7 +188,7 @@ cm_rc hub_backup(hub_ctx *ctx, const char *file, int with_key, hub_backup_info *
   rc = verify_logs(&view, &info, err);
   if (!rc && with_key) {
     rc = proto_keyfile_format(&ctx->kp, text, sizeof text - 1, &len);
-    if (rc) cm_errf(err, rc, "could not format the key");
+    if (rc) cm_errf(err, rc, "无法写出密钥");
     if (!rc) rc = hub_store_config_set(copy, BACKUP_KEY_CONFIG, text, err);
     info.with_key = 1;
   }
@@ -201,7 +200,7 @@ cm_rc hub_backup(hub_ctx *ctx, const char *file, int with_key, hub_backup_info *
   if (rc) goto out;
   dir_of(file, parent, sizeof parent);
   if (fsync_path(tmp, 0) != 0 || rename(tmp, file) != 0 || fsync_path(parent, 1) != 0) {
-    rc = cm_errf(err, CM_ERR_IO, "cannot write %s: %s", file, strerror(errno));
+    rc = cm_errf(err, CM_ERR_IO, "无法写入 %s：%s", file, strerror(errno));
     goto out;
   }
   made = 0;
@@ -247,35 +246,35 @@ cm_rc hub_restore(const char *dir, const char *file, const char *keyfile,
   memset(&fromfile, 0, sizeof fromfile);
   memset(&info, 0, sizeof info);
   if (!dir || !*dir || !file || !*file)
-    return cm_errf(err, CM_ERR_INVALID, "restore needs --dir DIR and a FILE");
+    return cm_errf(err, CM_ERR_INVALID, "restore 需要 --dir 目录和备份文件");
   if (!cm_dir_empty(dir))
-    return cm_errf(err, CM_ERR_EXISTS, "%s is not empty; restore goes into a new, empty directory",
+    return cm_errf(err, CM_ERR_EXISTS, "%s 不是空目录；恢复只能放到新的空目录",
                    dir);
   if (snprintf(dbpath, sizeof dbpath, "%s/hub.db", dir) >= (int)sizeof dbpath)
-    return cm_errf(err, CM_ERR_INVALID, "directory name too long");
+    return cm_errf(err, CM_ERR_INVALID, "目录名太长");
   snprintf(part, sizeof part, "%s/hub.db.part", dir);
   snprintf(keypath, sizeof keypath, "%s/identity.key", dir);
   if (keyfile && cm_keyfile_read(keyfile, &fromfile, err) != CM_OK) return CM_ERR_KEYFILE;
   if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-    rc = cm_errf(err, CM_ERR_IO, "cannot create %s: %s", dir, strerror(errno));
+    rc = cm_errf(err, CM_ERR_IO, "无法创建 %s：%s", dir, strerror(errno));
     goto out;
   }
   touched = 1;
   int fd = open(part, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
   if (fd < 0) {
-    rc = cm_errf(err, CM_ERR_IO, "cannot create %s: %s", part, strerror(errno));
+    rc = cm_errf(err, CM_ERR_IO, "无法创建 %s：%s", part, strerror(errno));
     goto out;
   }
   close(fd);
   /* Read-only from the backup: the file itself is never changed. */
   rc = cm_db_copy_file(file, part, err);
   if (!rc && rename(part, dbpath) != 0)
-    rc = cm_errf(err, CM_ERR_IO, "cannot create %s: %s", dbpath, strerror(errno));
+    rc = cm_errf(err, CM_ERR_IO, "无法创建 %s：%s", dbpath, strerror(errno));
   if (rc) goto out;
   /* Opening migrates a backup an older release wrote. */
   rc = hub_store_open(dbpath, &st, err);
   if (!rc) rc = hub_store_config_get(st, "role", text, sizeof text, &found, err);
-  if (!rc && !found) rc = cm_errf(err, CM_ERR_INVALID, "%s is not a linli hub backup", file);
+  if (!rc && !found) rc = cm_errf(err, CM_ERR_INVALID, "%s 不是街道分会或区协会的备份文件", file);
   if (!rc) rc = hub_store_config_get(st, BACKUP_KEY_CONFIG, text, sizeof text, &found, err);
   if (!rc && found && *text) {
     rc = proto_keyfile_parse(text, strlen(text), &kp, err);
@@ -284,7 +283,7 @@ cm_rc hub_restore(const char *dir, const char *file, const char *keyfile,
   if (rc) goto out;
   if (keyfile) {
     if (have_key && sodium_memcmp(kp.pk, fromfile.pk, PROTO_KEY_BYTES) != 0) {
-      rc = cm_errf(err, CM_ERR_KEYFILE, "%s holds another key than the one in %s", keyfile, file);
+      rc = cm_errf(err, CM_ERR_KEYFILE, "%s 里的密钥与 %s 里的不同", keyfile, file);
       goto out;
     }
     kp = fromfile;
@@ -292,13 +291,12 @@ cm_rc hub_restore(const char *dir, const char *file, const char *keyfile,
   }
   if (!have_key) {
     rc = cm_errf(err, CM_ERR_KEYFILE,
-                 "%s holds no key (it was made without --with-key): give the hub's key file "
-                 "with --key FILE", file);
+                 "%s 里没有密钥（备份时没有加 --with-key）：请用 --key 密钥文件 给出原来的密钥", file);
     goto out;
   }
   rc = hub_store_self_key(st, self, &found, err);
   if (!rc && (!found || sodium_memcmp(self, kp.pk, PROTO_KEY_BYTES) != 0))
-    rc = cm_errf(err, CM_ERR_KEYFILE, "the key is not the one this hub's log was signed with");
+    rc = cm_errf(err, CM_ERR_KEYFILE, "这个密钥不是本级台账签名所用的密钥");
   /* The key lives in identity.key alone, never in the database. */
   if (!rc) rc = hub_store_config_delete(st, BACKUP_KEY_CONFIG, err);
   hub_store_close(st);

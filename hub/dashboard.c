@@ -58,7 +58,7 @@ typedef struct data {
 /* ---- small helpers ---- */
 
 static cm_rc nomem(cm_err *err) {
-  return cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  return cm_errf(err, CM_ERR_NOMEM, "内存不足");
 }
 
 /* Grow *arr (of elem bytes) to hold one more; CM_ERR_NOMEM. */
@@ -470,7 +470,7 @@ static cm_rc answer_completeness(data *d, const hub_dash_params *p, uint64_t now
   size_t ns = street_list(d, streets, MAX_STREETS);
   cm_rc rc = (js && jc && jm && ser) ? CM_OK : nomem(err);
   if (!rc && (!month || (p->month && strlen(p->month) != 7)))
-    rc = cm_errf(err, CM_ERR_INVALID, "'month' must be YYYY-MM");
+    rc = cm_errf(err, CM_ERR_INVALID, "月份（month）应为 YYYY-MM");
   if (rc) goto out;
 
   w.d = d;
@@ -603,7 +603,7 @@ static cm_rc month_param(const char *s, const char *what, int def, int *out, cm_
     return CM_OK;
   }
   *out = strlen(s) == 7 ? month_idx(s) : 0;
-  return *out ? CM_OK : cm_errf(err, CM_ERR_INVALID, "'%s' must be YYYY-MM", what);
+  return *out ? CM_OK : cm_errf(err, CM_ERR_INVALID, "“%s”应为月份 YYYY-MM", what);
 }
 
 static cm_rc answer_activity(data *d, const hub_dash_params *p, uint64_t now_ms, json_t *out,
@@ -623,7 +623,7 @@ static cm_rc answer_activity(data *d, const hub_dash_params *p, uint64_t now_ms,
   if (!rc) rc = month_param(p->to, "to", month_idx(now_month) - 1, &to, err);
   if (!rc) rc = month_param(p->from, "from", to - 11, &from, err);
   if (!rc && (from > to || to - from >= HUB_DASH_MAX_MONTHS))
-    rc = cm_errf(err, CM_ERR_INVALID, "'from' must not be after 'to', at most %d months apart",
+    rc = cm_errf(err, CM_ERR_INVALID, "起始月份不能晚于截止月份，相隔最多 %d 个月",
                  HUB_DASH_MAX_MONTHS);
   if (rc) goto out;
   w.d = d;
@@ -1004,7 +1004,7 @@ static cm_rc answer_org(data *d, const hub_dash_params *p, json_t *out, cm_err *
     goto out;
   }
   if (strlen(id) == 0 || strlen(id) >= ID_MAX) {
-    rc = cm_errf(err, CM_ERR_INVALID, "a filing number is 1 to %d bytes", ID_MAX - 1);
+    rc = cm_errf(err, CM_ERR_INVALID, "备案编号应为 1 到 %d 字节", ID_MAX - 1);
     goto out;
   }
   const char *params[2] = {id, NULL};
@@ -1012,7 +1012,7 @@ static cm_rc answer_org(data *d, const hub_dash_params *p, json_t *out, cm_err *
   if (rc) goto out;
   const org *o = f.n ? org_find(d, f.author, id) : NULL;
   if (!f.n || (!o && d->scope->street[0])) {
-    rc = cm_errf(err, CM_ERR_NOT_FOUND, "no organisation %s here", id);
+    rc = cm_errf(err, CM_ERR_NOT_FOUND, "本级没有备案编号为 %s 的组织", id);
     goto out;
   }
   uint8_t key[PROTO_KEY_BYTES];
@@ -1069,7 +1069,7 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
   if (rc) return rc;
   if (p->category && strlen(p->category) >= CAT_MAX) {
     json_decref(j);
-    return cm_errf(err, CM_ERR_INVALID, "'category' is at most %d bytes", CAT_MAX - 1);
+    return cm_errf(err, CM_ERR_INVALID, "类别最多 %d 字节", CAT_MAX - 1);
   }
   pthread_mutex_lock(&hub->lock);
   /* One read transaction: every figure of an answer from the same snapshot. */
@@ -1087,7 +1087,7 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
     else if (strcmp(name, "org") == 0)
       rc = answer_org(&d, p, j, err);
     else
-      rc = cm_errf(err, CM_ERR_NOT_FOUND, "no dashboard answer '%s'", name);
+      rc = cm_errf(err, CM_ERR_NOT_FOUND, "统计看板没有“%s”这项数据", name);
   }
   hub_store_rollback(hub->store);
   pthread_mutex_unlock(&hub->lock);
@@ -1112,7 +1112,7 @@ cm_rc hub_dashboard_due_day_get(hub_ctx *hub, int *day_out, cm_err *err) {
 cm_rc hub_dashboard_due_day_set(hub_ctx *hub, int day, cm_err *err) {
   char v[16];
   if (day < 1 || day > 28)
-    return cm_errf(err, CM_ERR_INVALID, "the due day is 1 to 28 (of the next month)");
+    return cm_errf(err, CM_ERR_INVALID, "月报截止日应为（次月）1 到 28 日");
   snprintf(v, sizeof v, "%d", day);
   pthread_mutex_lock(&hub->lock);
   cm_rc rc = hub_store_begin(hub->store, err);

@@ -9,6 +9,7 @@
 #include "../common/clock.h"
 #include "../common/failpoint.h"
 #include "../common/log.h"
+#include "../common/rules.h"
 #include "hublog.h"
 #include "project_hub.h"
 #include "store.h"
@@ -30,41 +31,71 @@ cm_rc hub_decision_kind_parse(const char *s, hub_decision_kind *kind_out, cm_err
       return CM_OK;
     }
   return cm_errf(err, CM_ERR_INVALID,
-                 "没有这种决定「%s」（commend 表彰、criticize 批评、inspect 检查、revoke 撤销备案、notice 通知） / "
-                 "unknown decision '%s' (commend, criticize, inspect, revoke or notice)",
-                 s ? s : "", s ? s : "");
+                 "没有这种决定「%s」（commend 表彰、criticize 批评、inspect 检查、revoke 撤销备案、notice 通知）",
+                 s ? s : "");
 }
 
-/* Check the fields of d against its kind. */
+/* Check the fields of d against its kind, with the deadline judged by today's
+ * date (Asia/Shanghai, the fixed clock in tests). */
 static cm_rc decision_check(const hub_decision *d, int year, cm_err *err) {
   uint64_t t;
-  if (!hub_decision_kind_name(d->kind)) return cm_errf(err, CM_ERR_INVALID, "没有这种决定 / unknown decision");
+  char today[11];
+  if (!hub_decision_kind_name(d->kind)) return cm_errf(err, CM_ERR_INVALID, "没有这种决定");
   if ((d->org && *d->org) == (d->community && *d->community))
-    return cm_errf(err, CM_ERR_INVALID, "请指定组织（--org 备案编号）或社区（--community 名称），二者选一 / name either --org ID or --community NAME");
+    return cm_errf(err, CM_ERR_INVALID, "请指定组织（--org 备案编号）或社区（--community 名称），二者选一");
   if (!d->reason || !*d->reason || strlen(d->reason) >= DECIDE_TEXT_MAX)
-    return cm_errf(err, CM_ERR_INVALID, "决定需要写明理由（1 到 %d 字节） / a decision needs a reason (1 to %d bytes)",
-                   DECIDE_TEXT_MAX - 1, DECIDE_TEXT_MAX - 1);
+    return cm_errf(err, CM_ERR_INVALID, "决定需要写明理由（1 到 %d 字节）", DECIDE_TEXT_MAX - 1);
   if ((d->org && strlen(d->org) >= HUB_NAME_MAX) ||
       (d->community && strlen(d->community) >= HUB_NAME_MAX))
-    return cm_errf(err, CM_ERR_INVALID, "组织或社区名称过长 / the organisation or community is too long");
+    return cm_errf(err, CM_ERR_INVALID, "组织或社区名称过长");
   if (d->deadline && *d->deadline && cm_date_parse(d->deadline, &t) != CM_OK)
-    return cm_errf(err, CM_ERR_INVALID, "整改期限应为日期 YYYY-MM-DD，而不是「%s」 / the deadline must be a date YYYY-MM-DD, not '%s'",
-                   d->deadline, d->deadline);
+    return cm_errf(err, CM_ERR_INVALID, "整改期限应为日期 YYYY-MM-DD，而不是「%s」", d->deadline);
   if (d->kind == HUB_DECIDE_CRITICIZE && (!d->deadline || !*d->deadline))
-    return cm_errf(err, CM_ERR_INVALID, "批评需要整改期限（--deadline YYYY-MM-DD） / a criticism needs --deadline YYYY-MM-DD to rectify by");
+    return cm_errf(err, CM_ERR_INVALID, "批评需要整改期限（--deadline YYYY-MM-DD）");
+  cm_date_of(cm_now_ms(), today);
+  if (d->deadline && *d->deadline && !cm_rules_deadline_ok(d->deadline, today))
+    return cm_errf(err, CM_ERR_INVALID, "整改期限须在今天（%s）之后，而不是 %s", today, d->deadline);
   if (d->result && *d->result && strcmp(d->result, "pass") != 0 &&
       strcmp(d->result, "rectify") != 0 && strcmp(d->result, "fail") != 0)
-    return cm_errf(err, CM_ERR_INVALID, "检查结果应为 pass 合格、rectify 限期整改或 fail 不合格，而不是「%s」 / the result is pass, rectify or fail, not '%s'",
-                   d->result, d->result);
+    return cm_errf(err, CM_ERR_INVALID, "检查结果应为 pass 合格、rectify 限期整改或 fail 不合格，而不是「%s」",
+                   d->result);
   if (d->kind == HUB_DECIDE_INSPECT && (!d->result || !*d->result))
-    return cm_errf(err, CM_ERR_INVALID, "检查需要写明结果（--result pass|rectify|fail） / an inspection needs --result pass|rectify|fail");
+    return cm_errf(err, CM_ERR_INVALID, "检查需要写明结果（--result pass|rectify|fail）");
   if (year && (d->kind != HUB_DECIDE_INSPECT || !d->org || !*d->org))
     return cm_errf(err, CM_ERR_INVALID, "年检结果针对一个组织（--org ID）");
   if (year && d->result && strcmp(d->result, "rectify") == 0 && (!d->deadline || !*d->deadline))
     return cm_errf(err, CM_ERR_INVALID, "限期整改须给出整改期限（--deadline YYYY-MM-DD）");
   if (d->kind == HUB_DECIDE_REVOKE && (!d->org || !*d->org))
-    return cm_errf(err, CM_ERR_INVALID, "撤销备案需要指定组织（--org 备案编号） / a revocation names the organisation (--org ID)");
+    return cm_errf(err, CM_ERR_INVALID, "撤销备案需要指定组织（--org 备案编号）");
   return CM_OK;
+}
+
+/* Under ctx->lock: the key of the community a decision is addressed to (the
+ * holder of d->org, or the named community) and that author's row.  An
+ * organisation whose filing was returned or revoked is not commended
+ * (cm_rules_commend_ok). */
+static cm_rc decision_target(hub_ctx *ctx, const hub_decision *d, uint8_t to[PROTO_KEY_BYTES],
+                             hub_author *a, int *found_out, cm_err *err) {
+  char status[HUB_STATUS_MAX];
+  int found = 0;
+  cm_rc rc;
+  *found_out = 0;
+  if (d->org && *d->org) {
+    rc = hub_store_org_holder(ctx->store, d->org, to, &found, err);
+    if (!rc && !found)
+      rc = cm_errf(err, CM_ERR_NOT_FOUND, "本级没有备案编号为「%s」的组织", d->org);
+    if (!rc && d->kind == HUB_DECIDE_COMMEND)
+      rc = hub_store_org_status(ctx->store, d->org, status, &found, err);
+    if (!rc && d->kind == HUB_DECIDE_COMMEND && !cm_rules_commend_ok(status))
+      rc = cm_errf(err, CM_ERR_INVALID, "组织「%s」的备案%s，不能表彰", d->org,
+                   strcmp(status, "revoked") == 0 ? "已撤销" : "已退回");
+  } else {
+    rc = hub_store_community_find(ctx->store, d->community, to, &found, err);
+    if (!rc && !found)
+      rc = cm_errf(err, CM_ERR_NOT_FOUND, "本级没有名为「%s」的社区", d->community);
+  }
+  if (!rc) rc = hub_store_author_get(ctx->store, to, a, found_out, err);
+  return rc;
 }
 
 cm_rc hub_decide_check(hub_ctx *ctx, const hub_decision *d, char *community_out, size_t cap,
@@ -76,18 +107,7 @@ cm_rc hub_decide_check(hub_ctx *ctx, const hub_decision *d, char *community_out,
   if (cap) community_out[0] = '\0';
   if (rc) return rc;
   pthread_mutex_lock(&ctx->lock);
-  if (d->org && *d->org) {
-    rc = hub_store_org_holder(ctx->store, d->org, to, &found, err);
-    if (!rc && !found)
-      rc = cm_errf(err, CM_ERR_NOT_FOUND, "本级没有备案编号为「%s」的组织 / no organisation '%s' is filed here",
-                   d->org, d->org);
-  } else {
-    rc = hub_store_community_find(ctx->store, d->community, to, &found, err);
-    if (!rc && !found)
-      rc = cm_errf(err, CM_ERR_NOT_FOUND, "本级没有名为「%s」的社区 / no community named '%s' here",
-                   d->community, d->community);
-  }
-  if (!rc) rc = hub_store_author_get(ctx->store, to, &a, &found, err);
+  rc = decision_target(ctx, d, to, &a, &found, err);
   pthread_mutex_unlock(&ctx->lock);
   if (!rc && found && cap) snprintf(community_out, cap, "%s", a.name);
   return rc;
@@ -117,22 +137,12 @@ cm_rc hub_decide_with(hub_ctx *ctx, const hub_decision *d, int year, const json_
   if (record_out && record_cap) record_out[0] = '\0';
   if (rc) return rc;
   if (operator_name && strlen(operator_name) >= HUB_NAME_MAX)
-    return cm_errf(err, CM_ERR_INVALID, "操作员姓名过长 / the operator name is too long");
+    return cm_errf(err, CM_ERR_INVALID, "操作员姓名过长");
   snprintf(kind, sizeof kind, "decision.%s", hub_decision_kind_name(d->kind));
   pthread_mutex_lock(&ctx->lock);
   rc = hub_store_begin(ctx->store, err);
   if (rc) goto unlock;
-  if (d->org && *d->org) {
-    rc = hub_store_org_holder(ctx->store, d->org, to, &found, err);
-    if (!rc && !found)
-      rc = cm_errf(err, CM_ERR_NOT_FOUND, "本级没有备案编号为「%s」的组织 / no organisation '%s' is filed here", d->org, d->org);
-  } else {
-    rc = hub_store_community_find(ctx->store, d->community, to, &found, err);
-    if (!rc && !found)
-      rc = cm_errf(err, CM_ERR_NOT_FOUND, "本级没有名为「%s」的社区 / no community named '%s' here", d->community,
-                   d->community);
-  }
-  if (!rc) rc = hub_store_author_get(ctx->store, to, &a, &found, err);
+  rc = decision_target(ctx, d, to, &a, &found, err);
   if (rc) goto out;
   proto_key_hex(to, to_hex);
   body = json_object();
@@ -155,7 +165,7 @@ cm_rc hub_decide_with(hub_ctx *ctx, const hub_decision *d, int year, const json_
     }
   }
   rc = body ? hub_log_append_locked(ctx, kind, body, &seq, err)
-            : cm_errf(err, CM_ERR_NOMEM, "out of memory writing a decision");
+            : cm_errf(err, CM_ERR_NOMEM, "写决定时内存不足");
 out:
   if (!rc) CM_FAILPOINT("decide.before_commit");
   if (!rc)
@@ -191,7 +201,7 @@ cm_rc hub_decide_withdraw(hub_ctx *ctx, const char *record, const char *reason,
   if (!reason || !*reason || strlen(reason) >= DECIDE_TEXT_MAX)
     return cm_errf(err, CM_ERR_INVALID, "撤回决定需要写明理由（1 到 %d 字节）", DECIDE_TEXT_MAX - 1);
   if (operator_name && strlen(operator_name) >= HUB_NAME_MAX)
-    return cm_errf(err, CM_ERR_INVALID, "操作员姓名过长 / the operator name is too long");
+    return cm_errf(err, CM_ERR_INVALID, "操作员姓名过长");
   pthread_mutex_lock(&ctx->lock);
   rc = hub_store_begin(ctx->store, err);
   if (rc) goto unlock;
@@ -212,7 +222,7 @@ cm_rc hub_decide_withdraw(hub_ctx *ctx, const char *record, const char *reason,
       json_object_set_new(body, "operator", json_string(operator_name ? operator_name : ""));
     }
     rc = body ? hub_log_append_locked(ctx, "decision.withdrawn", body, &seq, err)
-              : cm_errf(err, CM_ERR_NOMEM, "out of memory writing a withdrawal");
+              : cm_errf(err, CM_ERR_NOMEM, "写撤回决定时内存不足");
   }
   if (!rc)
     rc = hub_store_commit(ctx->store, err);

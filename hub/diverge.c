@@ -52,13 +52,13 @@ cm_rc hub_diverge_record(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], ui
     proto_changeset_free(&cs);
   }
   if (!rc && !other.p)
-    rc = cm_errf(err, CM_ERR_INVALID, "the district's log holds no valid changeset with seq %llu",
+    rc = cm_errf(err, CM_ERR_INVALID, "区协会的台账里没有含第 %llu 条的有效上报包",
                  (unsigned long long)seq);
   if (rc) goto out;
   pthread_mutex_lock(&ctx->lock);
   rc = hub_store_entry_changeset(ctx->store, author, seq, &held_id, &have, err);
   if (!rc && !have)
-    rc = cm_errf(err, CM_ERR_NOT_FOUND, "this hub holds no entry at seq %llu",
+    rc = cm_errf(err, CM_ERR_NOT_FOUND, "本级没有第 %llu 条记录",
                  (unsigned long long)seq);
   if (!rc) rc = hub_store_changeset_bytes(ctx->store, held_id, &held, &held_len, err);
   if (!rc) rc = hub_store_begin(ctx->store, err);

@@ -104,11 +104,11 @@ static cm_rc keep_other(hub_ctx *ctx, const hub_author *a, const proto_changeset
       (!hub_store_entry_hash(ctx->store, a->key, cs->h.first_seq - 1, h) ||
        memcmp(h, cs->h.prev_hash, PROTO_HASH_BYTES) != 0))
     return cm_errf(err, CM_ERR_CONFLICT,
-                   "the other branch starts at %" PRIu64 " and does not join the held chain "
-                   "there: the node must send its whole branch, or keep the held chain",
+                   "另一分支从第 %" PRIu64 " 条开始，在那里接不上本级保存的台账："
+                   "社区须发来整个分支，或保留本级保存的台账",
                    cs->h.first_seq);
   if (cs->h.first_seq > a->head_seq + 1)
-    return cm_errf(err, CM_ERR_CONFLICT, "the other branch leaves a gap after %" PRIu64,
+    return cm_errf(err, CM_ERR_CONFLICT, "另一分支在第 %" PRIu64 " 条之后有缺口",
                    a->head_seq);
   rc = hub_store_entries_drop_from(ctx->store, a->key, cs->h.first_seq, err);
   if (!rc)
@@ -141,16 +141,16 @@ cm_rc hub_fork_resolve(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], cons
   cm_err_clear(&e1);
   if (!keep || strlen(keep) != 2 * PROTO_HASH_BYTES ||
       cm_hex_decode(keep, strlen(keep), want, PROTO_HASH_BYTES))
-    return cm_errf(err, CM_ERR_INVALID, "--keep takes an entry hash of 64 hex digits");
+    return cm_errf(err, CM_ERR_INVALID, "--keep 应为记录的哈希（64 位十六进制数字）");
   cm_hex_encode(want, PROTO_HASH_BYTES, keep_hex);
   if (operator_name && strlen(operator_name) >= HUB_NAME_MAX)
-    return cm_errf(err, CM_ERR_INVALID, "the operator name is too long");
+    return cm_errf(err, CM_ERR_INVALID, "操作员姓名过长");
   pthread_mutex_lock(&ctx->lock);
   rc = hub_store_begin(ctx->store, err);
   if (rc) goto unlock;
   rc = hub_store_author_get(ctx->store, author, &a, &found, err);
   if (!rc && (!found || !a.quarantined))
-    rc = cm_errf(err, CM_ERR_INVALID, "that author is not quarantined (see fork list)");
+    rc = cm_errf(err, CM_ERR_INVALID, "这个作者没有被隔离（见 fork list）");
   if (!rc) rc = hub_store_forks_json(ctx->store, &forks, err);
   /* The latest evidence of this author is the fork to resolve. */
   int64_t fork_id = 0;
@@ -161,7 +161,7 @@ cm_rc hub_fork_resolve(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], cons
       if (strcmp(json_string_value(json_object_get(row, "author")), hex) == 0)
         fork_id = json_integer_value(json_object_get(row, "id"));
     }
-  if (!rc && !fork_id) rc = cm_errf(err, CM_ERR_NOT_FOUND, "no fork evidence for that author");
+  if (!rc && !fork_id) rc = cm_errf(err, CM_ERR_NOT_FOUND, "这个作者没有分叉证据");
   if (!rc) rc = hub_store_fork_other(ctx->store, author, fork_id, &bytes, &len, &fork_seq, err);
   if (rc) goto out;
   if (memcmp(a.head_hash, want, PROTO_HASH_BYTES) == 0 ||
@@ -175,8 +175,8 @@ cm_rc hub_fork_resolve(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], cons
   }
   if (!rc && !kept)
     rc = cm_errf(err, CM_ERR_NOT_FOUND,
-                 "%s is neither the held chain's entry at %" PRIu64 " or head nor an entry of "
-                 "the other branch (see fork list)",
+                 "%s 既不是本级台账第 %" PRIu64 " 条或末条的哈希，也不是另一分支中的记录"
+                 "（见 fork list）",
                  keep_hex, fork_seq);
   if (!rc) rc = hub_store_author_unquarantine(ctx->store, author, err);
   if (!rc) rc = hub_store_author_get(ctx->store, author, &a, &found, err);
@@ -188,7 +188,7 @@ cm_rc hub_fork_resolve(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], cons
                      (json_int_t)a.head_seq, "head", head, "operator",
                      operator_name ? operator_name : "");
     rc = body ? hub_log_append_locked(ctx, "fork.resolved", body, seq_out, err)
-              : cm_errf(err, CM_ERR_NOMEM, "out of memory resolving a fork");
+              : cm_errf(err, CM_ERR_NOMEM, "处理分叉时内存不足");
   }
 out:
   if (!rc)

@@ -134,9 +134,9 @@ static cm_rc diverged(round_ctx *r, const hub_fwd_author *a, uint64_t seq, cm_er
   if (!rc) rc = hub_diverge_record(r->hub, a->author, seq, theirs, theirs_len, err);
   if (!rc)
     rc = cm_errf(err, CM_PROTO_FORK,
-                 "forward: %.16s... forked at %" PRIu64
-                 " between this hub and the district: quarantined here and there, both versions "
-                 "kept; resolve with linli-hub fork resolve",
+                 "转报：%.16s… 的台账在第 %" PRIu64
+                 " 条与区协会的分叉：两边都已隔离，两个版本都保留；"
+                 "请用 linli-hub fork resolve 处理",
                  hex, seq);
   cm_push_result_free(&pr);
   free(bundle);
@@ -226,8 +226,8 @@ static cm_rc forward_author(round_ctx *r, const hub_fwd_author *a, cm_err *err) 
     if (rc) goto out;
     if (last <= after) {
       rc = cm_errf(err, CM_ERR_DB,
-                   "forward: %.16s... holds up to %" PRIu64
-                   " but no stored changeset after %" PRIu64,
+                   "转报：%.16s… 的台账保存到第 %" PRIu64
+                   " 条，但第 %" PRIu64 " 条之后没有保存的上报包",
                    hex, a->head_seq, after);
       goto out;
     }
@@ -251,8 +251,8 @@ static cm_rc forward_author(round_ctx *r, const hub_fwd_author *a, cm_err *err) 
       CM_FAILPOINT("forward.after_ack");
       if (now_at <= after) {
         rc = cm_errf(err, CM_ERR_HTTP,
-                     "forward: the district accepted %.16s... up to %" PRIu64
-                     " but its receipt does not go beyond %" PRIu64,
+                     "转报：区协会收下了 %.16s… 到第 %" PRIu64
+                     " 条，但回执只到第 %" PRIu64 " 条",
                      hex, last, after);
         goto out;
       }
@@ -268,9 +268,8 @@ static cm_rc forward_author(round_ctx *r, const hub_fwd_author *a, cm_err *err) 
       if (rc) goto out;
     } else {
       rc = cm_errf(err, CM_ERR_HTTP,
-                   "forward: the district refused %.16s... after %" PRIu64 ": HTTP %ld %s: %s", hex,
-                   after, pr.status, pr.error[0] ? pr.error : "-",
-                   pr.message[0] ? pr.message : "no explanation");
+                   "转报：区协会拒收 %.16s… 第 %" PRIu64 " 条之后的记录：HTTP %ld：%s", hex,
+                   after, pr.status, pr.message[0] ? pr.message : (pr.error[0] ? pr.error : "没有说明"));
       goto out;
     }
     cm_push_result_free(&pr);
@@ -327,7 +326,7 @@ static cm_rc forward_round(const char *dir, hub_forward *fw, int audit,
   if (rc) goto out;
   if (r.hub->role != HUB_ROLE_STREET || !r.hub->upstream_url[0]) {
     rc = cm_errf(err, CM_ERR_UNSUPPORTED,
-                 "only a street hub with an upstream (init --upstream URL) forwards");
+                 "只有设了上级（init --upstream 地址）的街道分会才转报");
     goto out;
   }
   r.fw = fw;
@@ -386,13 +385,13 @@ static cm_rc forward_round(const char *dir, hub_forward *fw, int audit,
   r.st.requests += sent.requests;
   rc = stopping(fw) ? CM_OK : forward_feed(&r, &e1);
   if (rc) {
-    cm_errf(err, rc, "forward: the district's feed: %s", e1.msg);
+    cm_errf(err, rc, "转报：取回区协会下发的记录：%s", e1.msg);
     goto out;
   }
   /* District decisions for our communities go down as our own entries. */
   rc = hub_relay(r.hub, NULL, &e1);
   if (rc) {
-    cm_errf(err, rc, "forward: relaying the district's decisions: %s", e1.msg);
+    cm_errf(err, rc, "转报：向社区转发区协会的决定：%s", e1.msg);
     goto out;
   }
   rc = first;
@@ -497,7 +496,7 @@ cm_rc hub_forward_start(const char *dir, hub_forward **fw_out, cm_err *err) {
 
   fw = calloc(1, sizeof *fw);
   if (!fw || !(fw->dir = strdup(dir))) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "forward: out of memory");
+    rc = cm_errf(err, CM_ERR_NOMEM, "转报：内存不足");
     goto out;
   }
   fw->backoff_cap_ms = HUB_FORWARD_BACKOFF_MAX_MS;
@@ -508,23 +507,23 @@ cm_rc hub_forward_start(const char *dir, hub_forward **fw_out, cm_err *err) {
     if (end && *end == '\0' && v >= 100 && v < HUB_FORWARD_BACKOFF_MAX_MS) fw->backoff_cap_ms = v;
   }
   if (pthread_mutex_init(&fw->lock, NULL) != 0) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "forward: cannot create a mutex");
+    rc = cm_errf(err, CM_ERR_NOMEM, "转报：无法创建互斥锁");
     goto out;
   }
   lock_init = 1;
   if (pthread_condattr_init(&ca) != 0) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "forward: cannot create a condition");
+    rc = cm_errf(err, CM_ERR_NOMEM, "转报：无法创建条件变量");
     goto out;
   }
   ca_init = 1;
   if (pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
       pthread_cond_init(&fw->cond, &ca) != 0) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "forward: cannot create a condition");
+    rc = cm_errf(err, CM_ERR_NOMEM, "转报：无法创建条件变量");
     goto out;
   }
   cond_init = 1;
   if (pthread_create(&fw->thread, NULL, forward_main, fw) != 0) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "forward: cannot start the forward thread");
+    rc = cm_errf(err, CM_ERR_NOMEM, "转报：无法启动转报线程");
     goto out;
   }
   fw->started = 1;

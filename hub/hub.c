@@ -34,14 +34,14 @@ cm_rc hub_role_parse(const char *s, hub_role *role_out, cm_err *err) {
     *role_out = HUB_ROLE_DISTRICT;
     return CM_OK;
   }
-  return cm_errf(err, CM_ERR_INVALID, "role must be 'street' or 'district', not '%s'",
+  return cm_errf(err, CM_ERR_INVALID, "--role 应为 street（街道分会）或 district（区协会），而不是“%s”",
                  s ? s : "");
 }
 
 /* dir/name into out; CM_ERR_INVALID when it does not fit. */
 static cm_rc hub_path(const char *dir, const char *name, char *out, size_t cap, cm_err *err) {
   int n = snprintf(out, cap, "%s/%s", dir, name);
-  if (n < 0 || (size_t)n >= cap) return cm_errf(err, CM_ERR_INVALID, "path too long: %s", dir);
+  if (n < 0 || (size_t)n >= cap) return cm_errf(err, CM_ERR_INVALID, "路径太长：%s", dir);
   return CM_OK;
 }
 
@@ -59,29 +59,29 @@ cm_rc hub_init_key(const char *dir, hub_role role, const char *name, const char 
   int in_tx = 0;
 
   memset(&kp, 0, sizeof kp);
-  if (!hub_role_name(role)) return cm_errf(err, CM_ERR_INVALID, "unknown role");
+  if (!hub_role_name(role)) return cm_errf(err, CM_ERR_INVALID, "未知的级别");
   if (!name || !*name || strlen(name) >= HUB_NAME_MAX)
-    return cm_errf(err, CM_ERR_INVALID, "--name must be 1 to %d bytes", HUB_NAME_MAX - 1);
+    return cm_errf(err, CM_ERR_INVALID, "--name 应为 1 到 %d 字节", HUB_NAME_MAX - 1);
   if (upstream_url && strlen(upstream_url) >= HUB_URL_MAX)
-    return cm_errf(err, CM_ERR_INVALID, "--upstream URL too long");
+    return cm_errf(err, CM_ERR_INVALID, "--upstream 地址太长");
   if (role == HUB_ROLE_DISTRICT && upstream_url && *upstream_url)
-    return cm_errf(err, CM_ERR_INVALID, "a district hub has no upstream");
+    return cm_errf(err, CM_ERR_INVALID, "区协会没有上级（不用 --upstream）");
   rc = hub_path(dir, "identity.key", keypath, sizeof keypath, err);
   if (!rc) rc = hub_path(dir, "hub.db", dbpath, sizeof dbpath, err);
   if (rc) return rc;
   if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-    return cm_errf(err, CM_ERR_IO, "cannot create %s: %s", dir, strerror(errno));
+    return cm_errf(err, CM_ERR_IO, "无法创建 %s：%s", dir, strerror(errno));
   rc = cm_privdir(dir, err);
   if (rc) return rc;
   if (access(keypath, F_OK) == 0 || access(dbpath, F_OK) == 0)
-    return cm_errf(err, CM_ERR_EXISTS, "%s already holds a hub; use another --dir", dir);
+    return cm_errf(err, CM_ERR_EXISTS, "%s 里已经有一个街道分会或区协会；请换一个 --dir", dir);
 
   if (key)
     kp = *key;
   else
     rc = proto_keypair_generate(&kp);
   if (rc) {
-    cm_errf(err, rc, "cannot generate a key: %s", cm_strerror(rc));
+    cm_errf(err, rc, "无法生成密钥：%s", cm_strerror(rc));
     goto out;
   }
   rc = cm_keyfile_write(keypath, &kp, err);
@@ -90,7 +90,7 @@ cm_rc hub_init_key(const char *dir, hub_role role, const char *name, const char 
    * SQLite opens it (its -wal and -shm files take the same mode). */
   int fd = open(dbpath, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
   if (fd < 0) {
-    rc = cm_errf(err, CM_ERR_IO, "cannot create %s: %s", dbpath, strerror(errno));
+    rc = cm_errf(err, CM_ERR_IO, "无法创建 %s：%s", dbpath, strerror(errno));
     goto out;
   }
   close(fd);
@@ -137,16 +137,16 @@ cm_rc hub_open(const char *dir, hub_ctx **ctx_out, cm_err *err) {
   if (!rc) rc = hub_path(dir, "hub.db", dbpath, sizeof dbpath, err);
   if (rc) return rc;
   if (access(dbpath, F_OK) != 0)
-    return cm_errf(err, CM_ERR_NOT_FOUND, "%s holds no hub: run `linli-hub --dir %s init` first",
+    return cm_errf(err, CM_ERR_NOT_FOUND, "%s 里还没有街道分会或区协会：请先运行 `linli-hub --dir %s init`",
                    dir, dir);
   /* Directory 0700, every file 0600, also one made by an older version. */
   rc = cm_privdir(dir, err);
   if (rc) return rc;
   ctx = calloc(1, sizeof *ctx);
-  if (!ctx) return cm_errf(err, CM_ERR_NOMEM, "out of memory opening the hub");
+  if (!ctx) return cm_errf(err, CM_ERR_NOMEM, "打开时内存不足");
   snprintf(ctx->dir, sizeof ctx->dir, "%s", dir);
   if (pthread_mutex_init(&ctx->lock, NULL) != 0) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "cannot create a mutex");
+    rc = cm_errf(err, CM_ERR_NOMEM, "无法创建互斥锁");
     goto out;
   }
   if (pthread_mutex_init(&ctx->group.mu, NULL) != 0) {
@@ -169,7 +169,7 @@ cm_rc hub_open(const char *dir, hub_ctx **ctx_out, cm_err *err) {
   rc = hub_store_open(dbpath, &ctx->store, err);
   if (rc) goto out;
   rc = hub_store_config_get(ctx->store, "role", buf, sizeof buf, &found, err);
-  if (!rc && !found) rc = cm_errf(err, CM_ERR_DB, "%s: the hub database has no role", dbpath);
+  if (!rc && !found) rc = cm_errf(err, CM_ERR_DB, "%s：数据库里没有记下级别（街道分会或区协会）", dbpath);
   if (!rc) rc = hub_role_parse(buf, &ctx->role, err);
   if (!rc) rc = hub_store_config_get(ctx->store, "name", ctx->name, sizeof ctx->name, &found, err);
   if (!rc)
@@ -179,7 +179,7 @@ cm_rc hub_open(const char *dir, hub_ctx **ctx_out, cm_err *err) {
   if (!rc && found && *buf) {
     rc = proto_key_from_hex(buf, ctx->upstream_key);
     if (rc)
-      cm_errf(err, rc, "%s: the stored upstream key is not 64 hex digits", dbpath);
+      cm_errf(err, rc, "%s：保存的上级公钥不是 64 位十六进制数字", dbpath);
     else
       ctx->has_upstream_key = 1;
   }

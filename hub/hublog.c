@@ -43,20 +43,20 @@ static cm_rc append_locked(hub_ctx *ctx, const char *kind, const json_t *body, u
   cm_buf_init(&b, PROTO_BODY_MAX);
   memset(&e, 0, sizeof e);
   if (!proto_kind_valid(kind)) {
-    rc = cm_errf(err, CM_ERR_INVALID, "bad entry kind '%s'", kind);
+    rc = cm_errf(err, CM_ERR_INVALID, "记录种类“%s”不对", kind);
     goto out;
   }
   if (!json_is_object(body)) {
-    rc = cm_errf(err, CM_ERR_INVALID, "an entry body must be a JSON object");
+    rc = cm_errf(err, CM_ERR_INVALID, "记录内容应为 JSON 对象");
     goto out;
   }
   rc = cm_json_dump(body, &b);
   if (rc) {
-    rc = cm_errf(err, rc, "entry body over %u bytes", PROTO_BODY_MAX);
+    rc = cm_errf(err, rc, "记录内容超过 %u 字节", PROTO_BODY_MAX);
     goto out;
   }
   rc = hub_store_author_get(ctx->store, ctx->kp.pk, &self, &found, err);
-  if (!rc && !found) rc = cm_errf(err, CM_ERR_DB, "the hub's own log has no author row");
+  if (!rc && !found) rc = cm_errf(err, CM_ERR_DB, "本级台账缺少作者信息");
   if (rc) goto out;
   memcpy(e.author, ctx->kp.pk, PROTO_KEY_BYTES);
   e.seq = self.head_seq + 1;
@@ -68,7 +68,7 @@ static cm_rc append_locked(hub_ctx *ctx, const char *kind, const json_t *body, u
   rc = proto_entry_sign(&e, &ctx->kp);
   if (!rc) rc = proto_entry_hash(&e, hash);
   if (rc) {
-    rc = cm_errf(err, rc, "signing a hub entry: %s", cm_strerror(rc));
+    rc = cm_errf(err, rc, "签名本级记录：%s", cm_strerror(rc));
     goto out;
   }
   /* Each entry also travels in its own signed changeset, so the district
@@ -123,7 +123,7 @@ static cm_rc feed_one(void *vctx, const proto_entry *e, const uint8_t hash[PROTO
   (void)received_ms;
   if (g->n >= g->max) return CM_OK;
   uint8_t *body = malloc(e->body_len ? e->body_len : 1);
-  if (!body) return cm_errf(err, CM_ERR_NOMEM, "out of memory building the feed");
+  if (!body) return cm_errf(err, CM_ERR_NOMEM, "准备下发记录时内存不足");
   if (e->body_len) memcpy(body, e->body, e->body_len);
   g->items[g->n].cursor = e->seq;
   g->items[g->n].entry = *e;
@@ -145,7 +145,7 @@ cm_rc hub_feed(hub_ctx *ctx, const uint8_t caller[PROTO_KEY_BYTES], uint64_t aft
   memset(&g, 0, sizeof g);
   g.max = max_items;
   g.items = calloc(max_items, sizeof *g.items);
-  if (!g.items) return cm_errf(err, CM_ERR_NOMEM, "out of memory building the feed");
+  if (!g.items) return cm_errf(err, CM_ERR_NOMEM, "准备下发记录时内存不足");
   pthread_mutex_lock(&ctx->lock);
   rc = hub_store_author_get(ctx->store, caller, &a, &found, err);
   /* A street hub at its district also reads what is addressed to the
@@ -158,7 +158,7 @@ cm_rc hub_feed(hub_ctx *ctx, const uint8_t caller[PROTO_KEY_BYTES], uint64_t aft
   if (!rc) {
     uint64_t next = g.n ? g.items[g.n - 1].cursor : after;
     rc = proto_feed_encode(g.items, g.n, next, out, len_out);
-    if (rc) cm_errf(err, rc, "could not encode the feed: %s", cm_strerror(rc));
+    if (rc) cm_errf(err, rc, "无法编码下发记录：%s", cm_strerror(rc));
   }
   for (size_t i = 0; i < g.n; i++) free((void *)g.items[i].entry.body);
   free(g.items);
@@ -204,26 +204,26 @@ static cm_rc enroll_locked(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], con
 
   if (!code) code = "";
   if (!name || !*name || strlen(name) >= HUB_NAME_MAX)
-    return cm_errf(err, CM_ERR_INVALID, "名称须为1至%d字节", HUB_NAME_MAX - 1);
+    return cm_errf(err, CM_ERR_INVALID, "名称应为 1 到 %d 字节", HUB_NAME_MAX - 1);
   if (!code_valid(code))
-    return cm_errf(err, CM_ERR_INVALID, "代码只能是数字（如120105001001）");
+    return cm_errf(err, CM_ERR_INVALID, "代码只能是数字（如 120105001001）");
   /* A community's authority rests on its code (common/records.h): the
    * organisations it may write about are those numbered "<code>-...". */
   if (ctx->role == HUB_ROLE_STREET && strlen(code) != 12)
     return cm_errf(err, CM_ERR_INVALID,
                    "社区代码必须是12位数字（--code，如120105001001）");
   if (memcmp(key, ctx->kp.pk, PROTO_KEY_BYTES) == 0)
-    return cm_errf(err, CM_ERR_INVALID, "这是本协会自己的公钥，不能登记");
+    return cm_errf(err, CM_ERR_INVALID, "这是本级自己的密钥");
   rc = hub_store_begin(ctx->store, err);
   if (rc) return rc;
   rc = hub_store_author_get(ctx->store, key, &a, &found, err);
   if (rc) goto out;
   if (found && a.revoked) {
-    rc = cm_errf(err, CM_ERR_PERM, "该公钥已在本协会撤销，不能再次登记");
+    rc = cm_errf(err, CM_ERR_PERM, "这个密钥已在本级吊销，不能再登记");
     goto out;
   }
   if (found) {
-    rc = cm_errf(err, CM_ERR_EXISTS, "该公钥已登记（%s“%s”）",
+    rc = cm_errf(err, CM_ERR_EXISTS, "这个密钥已经登记过了（%s“%s”）",
                  strcmp(a.role, "street") == 0 ? "街道分会" : "社区", a.name);
     goto out;
   }
@@ -232,7 +232,7 @@ static cm_rc enroll_locked(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], con
   body = json_pack("{s:s, s:s, s:s, s:s, s:s}", "key", hex, "name", name, "code", code, "role",
                    district ? "street" : "community", "street", district ? name : ctx->name);
   if (!body) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory building the enrolment");
+    rc = cm_errf(err, CM_ERR_NOMEM, "登记时内存不足");
     goto out;
   }
   rc = append_locked(ctx, "hub.enrolled", body, seq_out, err);
@@ -266,19 +266,19 @@ cm_rc hub_revoke(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const char *r
   char hex[PROTO_KEY_HEX];
   cm_rc rc;
   if (!reason || !*reason || strlen(reason) > 1000)
-    return cm_errf(err, CM_ERR_INVALID, "--reason must be 1 to 1000 bytes");
+    return cm_errf(err, CM_ERR_INVALID, "--reason 应为 1 到 1000 字节");
   pthread_mutex_lock(&ctx->lock);
   rc = hub_store_begin(ctx->store, err);
   if (rc) goto unlock;
   rc = hub_store_author_get(ctx->store, key, &a, &found, err);
   if (!rc && (!found || !a.has_enrolled_by || memcmp(a.enrolled_by, ctx->kp.pk, PROTO_KEY_BYTES)))
-    rc = cm_errf(err, CM_ERR_NOT_FOUND, "this hub did not enrol that key (only its enroller revokes it)");
-  if (!rc && a.revoked) rc = cm_errf(err, CM_ERR_EXISTS, "the key is revoked already");
+    rc = cm_errf(err, CM_ERR_NOT_FOUND, "这个密钥不是本级登记的（只有登记它的一级才能撤销）");
+  if (!rc && a.revoked) rc = cm_errf(err, CM_ERR_EXISTS, "这个密钥已经吊销了");
   if (!rc) {
     proto_key_hex(key, hex);
     body = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s}", "key", hex, "name", a.name, "code", a.code,
                      "role", a.role, "upto", (json_int_t)a.head_seq, "reason", reason);
-    if (!body) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    if (!body) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
   /* The projection of our own entry (append_locked) sets the revoked column. */
   if (!rc) rc = append_locked(ctx, "hub.revoked", body, seq_out, err);
@@ -306,20 +306,20 @@ cm_rc hub_enroll_request(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const
                    ctx->role == HUB_ROLE_DISTRICT ? "区协会" : "街道分会",
                    ctx->role == HUB_ROLE_DISTRICT ? "街道分会" : "社区", want, role ? role : "");
   if (!name || !*name || strlen(name) >= HUB_NAME_MAX)
-    return cm_errf(err, CM_ERR_INVALID, "名称须为1至%d字节", HUB_NAME_MAX - 1);
+    return cm_errf(err, CM_ERR_INVALID, "名称应为 1 到 %d 字节", HUB_NAME_MAX - 1);
   if (!code) code = "";
   if (!street) street = "";
   if (!code_valid(code))
-    return cm_errf(err, CM_ERR_INVALID, "代码只能是数字（如120105001001）");
+    return cm_errf(err, CM_ERR_INVALID, "代码只能是数字（如 120105001001）");
   if (strlen(street) >= HUB_NAME_MAX)
-    return cm_errf(err, CM_ERR_INVALID, "街道名称过长");
+    return cm_errf(err, CM_ERR_INVALID, "街道名称太长");
   if (memcmp(key, ctx->kp.pk, PROTO_KEY_BYTES) == 0)
-    return cm_errf(err, CM_ERR_INVALID, "这是本协会自己的公钥，不能登记");
+    return cm_errf(err, CM_ERR_INVALID, "这是本级自己的密钥");
   pthread_mutex_lock(&ctx->lock);
   rc = hub_store_begin(ctx->store, err);
   if (rc) goto unlock;
   rc = hub_store_author_get(ctx->store, key, &a, &found, err);
-  if (!rc && found && a.revoked) rc = cm_errf(err, CM_ERR_PERM, "该公钥已在本协会撤销");
+  if (!rc && found && a.revoked) rc = cm_errf(err, CM_ERR_PERM, "这个密钥已在本级吊销");
   if (!rc && found) {
     *enrolled_out = 1;
   } else if (!rc) {
@@ -338,8 +338,7 @@ cm_rc hub_enroll_request(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const
       }
       if (!mine)
         rc = cm_errf(err, CM_ERR_BUSY,
-                     "已有%d个登记申请在等待审批：请联系上级协会的操作员处理后再试",
-                     HUB_ENROL_MAX_PENDING);
+                     "已有 %d 个登记申请在等待：请上级操作员先批准或清理，再试", HUB_ENROL_MAX_PENDING);
     }
     json_decref(pending);
   }
@@ -376,7 +375,7 @@ cm_rc hub_enroll_approve(hub_ctx *ctx, int64_t id, uint64_t *seq_out, cm_err *er
   pthread_mutex_lock(&ctx->lock);
   rc = hub_store_request_get(ctx->store, id, &r, &found, err);
   if (!rc && (!found || strcmp(r.status, "pending") != 0))
-    rc = cm_errf(err, CM_ERR_NOT_FOUND, "没有待审批的登记申请 %lld（见 enroll-requests）",
+    rc = cm_errf(err, CM_ERR_NOT_FOUND, "没有待批准的第 %lld 号登记申请（见 enroll-requests）",
                  (long long)id);
   if (!rc) rc = enroll_locked(ctx, r.key, r.name, r.code, seq_out, err);
   pthread_mutex_unlock(&ctx->lock);
@@ -407,7 +406,7 @@ cm_rc hub_upstream_feed_store(hub_ctx *ctx, const proto_feed_item *items, size_t
     size_t len = 0;
     rc = proto_sentry_encode(&items[i].entry, &bytes, &len);
     if (rc)
-      cm_errf(err, rc, "could not encode a feed item: %s", cm_strerror(rc));
+      cm_errf(err, rc, "无法编码一条下发记录：%s", cm_strerror(rc));
     else
       rc = hub_store_upfeed_add(ctx->store, items[i].cursor, bytes, len, now, err);
     free(bytes);

@@ -109,27 +109,27 @@ static cm_rc check_enrolled(hub_ctx *ctx, const hub_author *a, uint64_t last_seq
   cm_rc rc;
   if (strcmp(a->role, "self") == 0) {
     if (ctx->recovering) return CM_OK; /* its own log, fetched back from the district */
-    snprintf(why, cap, "changesets of this hub's own key are not accepted from outside");
+    snprintf(why, cap, "不接受外来的、用本级自己密钥签名的上报包");
     return CM_ERR_PERM;
   }
   /* A revoked key's entries up to the revocation still arrive (forwarded late). */
   if (a->revoked && last_seq >= (uint64_t)a->revoked) {
-    snprintf(why, cap, "the key is revoked at this hub");
+    snprintf(why, cap, "这个密钥在本级已被吊销");
     return CM_ERR_PERM;
   }
   if (!a->has_enrolled_by) {
-    snprintf(why, cap, "the key has no enrolment at this hub");
+    snprintf(why, cap, "这个密钥在本级没有登记");
     return CM_ERR_PERM;
   }
   int by_self = memcmp(a->enrolled_by, ctx->kp.pk, PROTO_KEY_BYTES) == 0;
   if (ctx->role == HUB_ROLE_STREET) {
     if (strcmp(a->role, "community") == 0 && by_self) return CM_OK;
-    snprintf(why, cap, "a street hub accepts only the communities it enrolled");
+    snprintf(why, cap, "街道分会只接收本街道分会登记的社区");
     return CM_ERR_PERM;
   }
   if (strcmp(a->role, "street") == 0 && by_self) return CM_OK;
   if (strcmp(a->role, "community") != 0) {
-    snprintf(why, cap, "the key is not enrolled as a community or a street hub");
+    snprintf(why, cap, "这个密钥既没有登记为社区，也没有登记为街道分会");
     return CM_ERR_PERM;
   }
   /* A community at the district: its street must be enrolled here and its
@@ -137,7 +137,7 @@ static cm_rc check_enrolled(hub_ctx *ctx, const hub_author *a, uint64_t last_seq
   rc = hub_store_author_get(ctx->store, a->enrolled_by, &by, &found, err);
   if (rc) return rc;
   if (!found || strcmp(by.role, "street") != 0 || by.revoked) {
-    snprintf(why, cap, "the community's street hub is not enrolled here (or is revoked)");
+    snprintf(why, cap, "这个社区所属的街道分会没有在本级登记（或已被吊销）");
     return CM_ERR_PERM;
   }
   return CM_OK;
@@ -208,7 +208,7 @@ cm_rc hub_quota_get(hub_ctx *ctx, int64_t *bytes_out, cm_err *err) {
 cm_rc hub_quota_set(hub_ctx *ctx, int64_t bytes, cm_err *err) {
   char v[32];
   cm_rc rc;
-  if (bytes < 1) return cm_errf(err, CM_ERR_INVALID, "每日限额须为正数 / the quota is a positive number of bytes");
+  if (bytes < 1) return cm_errf(err, CM_ERR_INVALID, "每日限额须为正数（字节数）");
   snprintf(v, sizeof v, "%lld", (long long)bytes);
   pthread_mutex_lock(&ctx->lock);
   rc = hub_store_begin(ctx->store, err);
@@ -332,7 +332,7 @@ static void ingest_one(hub_ctx *ctx, hub_ingest_job *job) {
     rc = proto_changeset_decode(job->spans[i].p, job->spans[i].len, &cs, NULL, &e);
     if (rc) {
       out->index = (long)i;
-      rc = refuse(out, err, 400, rc, NULL, "changeset %zu refused: %s", i,
+      rc = refuse(out, err, 400, rc, NULL, "第 %zu 个上报包被拒收：%s", i,
                   e.msg[0] ? e.msg : cm_strerror(rc));
       goto out;
     }
@@ -343,14 +343,14 @@ static void ingest_one(hub_ctx *ctx, hub_ingest_job *job) {
     }
     if (!found) {
       rc = refuse(out, err, 403, CM_ERR_PERM, cs.h.author,
-                  "changeset %zu: its author is not enrolled at this hub; enrol the key "
-                  "(linli-hub enroll) and push again",
+                  "第 %zu 个上报包：作者没有在本级登记；请先登记这个密钥"
+                  "（linli-hub enroll），再重新上报",
                   i);
       goto out;
     }
     rc = check_enrolled(ctx, &a, cs.h.last_seq, why, sizeof why, &e);
     if (rc == CM_ERR_PERM) {
-      rc = refuse(out, err, 403, rc, cs.h.author, "changeset %zu: %s", i, why);
+      rc = refuse(out, err, 403, rc, cs.h.author, "第 %zu 个上报包：%s", i, why);
       goto out;
     }
     if (rc) {
@@ -359,8 +359,8 @@ static void ingest_one(hub_ctx *ctx, hub_ingest_job *job) {
     }
     if (a.quarantined) {
       rc = refuse(out, err, 409, CM_ERR_CONFLICT, cs.h.author,
-                  "changeset %zu: the author is quarantined after a fork; nothing is accepted "
-                  "until an operator resolves it",
+                  "第 %zu 个上报包：作者的台账出现分叉，已隔离；操作员处理之前"
+                  "不再接收任何记录",
                   i);
       goto out;
     }
@@ -374,7 +374,7 @@ static void ingest_one(hub_ctx *ctx, hub_ingest_job *job) {
     if (rc == CM_PROTO_GAP) {
       out->expected_seq = a.head_seq + 1;
       rc = refuse(out, err, 409, rc, cs.h.author,
-                  "changeset %zu starts at %llu but the hub holds up to %llu: resend from %llu",
+                  "第 %zu 个上报包从第 %llu 条开始，但本级只保存到第 %llu 条：请从第 %llu 条重新上报",
                   i, (unsigned long long)cs.h.first_seq, (unsigned long long)a.head_seq,
                   (unsigned long long)(a.head_seq + 1));
       goto out;
@@ -397,7 +397,7 @@ static void ingest_one(hub_ctx *ctx, hub_ingest_job *job) {
       break;
     }
     if (rc) {
-      rc = refuse(out, err, 500, rc, cs.h.author, "chain check failed: %s", e.msg);
+      rc = refuse(out, err, 500, rc, cs.h.author, "台账核对失败：%s", e.msg);
       goto out;
     }
     if (new_from < cs.n) {
@@ -405,7 +405,7 @@ static void ingest_one(hub_ctx *ctx, hub_ingest_job *job) {
       rc = quota_take(ctx, &a, &cs, new_from, now, quota, why, sizeof why, &e);
       if (rc == CM_ERR_TOO_LARGE) {
         out->index = (long)i;
-        rc = refuse(out, err, 429, rc, cs.h.author, "changeset %zu: %s", i, why);
+        rc = refuse(out, err, 429, rc, cs.h.author, "第 %zu 个上报包：%s", i, why);
         goto out;
       }
       if (rc) {
@@ -420,7 +420,7 @@ static void ingest_one(hub_ctx *ctx, hub_ingest_job *job) {
       const uint8_t *head = new_from < cs.n ? cs.h.last_hash : a.head_hash;
       uint64_t seq = new_from < cs.n ? cs.h.last_seq : a.head_seq;
       rc = seen_put(&job->seen, cs.h.author, seq, head);
-      if (rc) cm_errf(&e, rc, "out of memory");
+      if (rc) cm_errf(&e, rc, "内存不足");
     }
     if (rc) {
       rc = refuse(out, err, storage_status(rc), rc, NULL, "%s", e.msg);
@@ -437,7 +437,7 @@ static void ingest_one(hub_ctx *ctx, hub_ingest_job *job) {
     rc = record_fork(ctx, fork_author, fork_at, held, held_len, &job->spans[fork_index], now,
                      job->via, &e);
     if (rc) {
-      rc = refuse(out, err, storage_status(rc), rc, NULL, "storing fork evidence: %s", e.msg);
+      rc = refuse(out, err, storage_status(rc), rc, NULL, "保存分叉证据：%s", e.msg);
       goto out;
     }
     char hex[PROTO_KEY_HEX];
@@ -446,8 +446,8 @@ static void ingest_one(hub_ctx *ctx, hub_ingest_job *job) {
             (unsigned long long)fork_at);
     out->index = (long)fork_index;
     rc = refuse(out, err, 409, CM_PROTO_FORK, fork_author,
-                "changeset %zu contradicts the entry held at sequence %llu: the author is "
-                "quarantined and both versions are kept; an operator must act",
+                "第 %zu 个上报包与本级保存的第 %llu 条不同：台账出现分叉，"
+                "作者已隔离，两个版本都保留；须由操作员处理",
                 fork_index, (unsigned long long)fork_at);
     goto out;
   }
@@ -461,7 +461,7 @@ static void ingest_one(hub_ctx *ctx, hub_ingest_job *job) {
     rc = hub_store_author_get(ctx->store, job->seen.v[i].author, &a, &found, &e);
     if (!rc && (!found || a.head_seq != job->seen.v[i].seq ||
                 (a.head_seq && memcmp(a.head_hash, job->seen.v[i].head, PROTO_HASH_BYTES) != 0)))
-      rc = cm_errf(&e, CM_ERR_DB, "internal check failed: a stored head differs from the receipt");
+      rc = cm_errf(&e, CM_ERR_DB, "内部核对失败：保存的台账末条与回执不符");
     if (rc) {
       rc = refuse(out, err, storage_status(rc), rc, NULL, "%s", e.msg);
       goto out;
@@ -558,11 +558,11 @@ cm_rc hub_ingest_bundle(hub_ctx *ctx, const uint8_t *body, size_t len, const cha
 
   if (len > HUB_INGEST_MAX_BUNDLE)
     return refuse(out, err, 413, CM_ERR_TOO_LARGE, NULL,
-                  "bundle of %zu bytes is over the limit of %zu bytes: send smaller bundles", len,
+                  "上报包 %zu 字节，超过 %zu 字节的上限：请分成较小的包上报", len,
                   (size_t)HUB_INGEST_MAX_BUNDLE);
   rc = proto_bundle_split(body, len, &job.spans, &job.n, &e);
   if (rc)
-    return refuse(out, err, 400, rc, NULL, "bad bundle: %s", e.msg[0] ? e.msg : cm_strerror(rc));
+    return refuse(out, err, 400, rc, NULL, "上报包格式不对：%s", e.msg[0] ? e.msg : cm_strerror(rc));
 
   job.via = via;
   job.now = cm_now_ms();
@@ -584,7 +584,7 @@ cm_rc hub_ingest_bundle(hub_ctx *ctx, const uint8_t *body, size_t len, const cha
     if (rc)
       /* Stored durably but not acknowledged: the client retries and the
        * replay is answered with receipts. */
-      rc = refuse(out, err, 500, rc, NULL, "could not sign a receipt: %s", cm_strerror(rc));
+      rc = refuse(out, err, 500, rc, NULL, "无法签发回执：%s", cm_strerror(rc));
   }
   if (!rc) {
     out->receipts = job.seen.v;
@@ -660,7 +660,7 @@ cm_rc hub_head_receipt(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], hub_
   memcpy(r.head_hash, out->seq ? out->head : zero32, PROTO_HASH_BYTES);
   r.time_ms = cm_now_ms();
   rc = proto_receipt_sign(&r, &ctx->kp, out->receipt);
-  if (rc) return cm_errf(err, rc, "could not sign a receipt: %s", cm_strerror(rc));
+  if (rc) return cm_errf(err, rc, "无法签发回执：%s", cm_strerror(rc));
   return CM_OK;
 }
 
@@ -694,12 +694,12 @@ static cm_rc gather_one(void *vctx, int64_t id, uint64_t first_seq, uint64_t las
   if (g->n == g->cap) {
     size_t cap = g->cap ? g->cap * 2 : 16;
     proto_span *nv = realloc(g->spans, cap * sizeof *nv);
-    if (!nv) return cm_errf(err, CM_ERR_NOMEM, "out of memory gathering changesets");
+    if (!nv) return cm_errf(err, CM_ERR_NOMEM, "汇集上报包时内存不足");
     g->spans = nv;
     g->cap = cap;
   }
   uint8_t *copy = malloc(len ? len : 1);
-  if (!copy) return cm_errf(err, CM_ERR_NOMEM, "out of memory gathering changesets");
+  if (!copy) return cm_errf(err, CM_ERR_NOMEM, "汇集上报包时内存不足");
   if (len) memcpy(copy, bytes, len);
   g->spans[g->n].p = copy;
   g->spans[g->n].len = len;
@@ -733,7 +733,7 @@ static cm_rc bundle_after(hub_ctx *ctx, const uint8_t *author, uint64_t after, s
   pthread_mutex_unlock(&ctx->lock);
   if (!rc) {
     rc = proto_bundle_encode(g.spans, g.n, out, len_out);
-    if (rc) cm_errf(err, rc, "could not encode a bundle: %s", cm_strerror(rc));
+    if (rc) cm_errf(err, rc, "无法打包：%s", cm_strerror(rc));
   }
   if (!rc && last_out) *last_out = g.last_seq;
   gather_free(&g);
@@ -761,7 +761,7 @@ cm_rc hub_forward_authors(hub_ctx *ctx, hub_fwd_author **list_out, size_t *n_out
   if (json_array_size(rows)) {
     list = calloc(json_array_size(rows), sizeof *list);
     if (!list) {
-      rc = cm_errf(err, CM_ERR_NOMEM, "out of memory listing authors to forward");
+      rc = cm_errf(err, CM_ERR_NOMEM, "列出要转报的作者时内存不足");
       goto out;
     }
   }
@@ -797,19 +797,19 @@ cm_rc hub_forward_ack(hub_ctx *ctx, const proto_receipt *r, const uint8_t raw[PR
 
   proto_key_hex(r->author, hex);
   if (ctx->has_upstream_key && memcmp(r->hub, ctx->upstream_key, PROTO_KEY_BYTES) != 0)
-    return cm_errf(err, CM_ERR_PERM, "receipt for %s is not signed by the pinned upstream key",
+    return cm_errf(err, CM_ERR_PERM, "%s 的回执不是用固定的上级公钥签的",
                    hex);
   if (r->seq == 0) return CM_OK;
   pthread_mutex_lock(&ctx->lock);
   if (!hub_store_entry_hash(ctx->store, r->author, r->seq, ours)) {
     rc = cm_errf(err, CM_ERR_CONFLICT,
-                 "the upstream says it holds %s up to %llu, beyond what this hub holds", hex,
+                 "上级说它保存的 %s 台账到第 %llu 条，比本级保存的还多", hex,
                  (unsigned long long)r->seq);
     goto out;
   }
   if (memcmp(ours, r->head_hash, PROTO_HASH_BYTES) != 0) {
     rc = cm_errf(err, CM_PROTO_FORK,
-                 "the upstream holds a different entry of %s at %llu than this hub", hex,
+                 "上级保存的 %s 台账第 %llu 条与本级的不同", hex,
                  (unsigned long long)r->seq);
     goto out;
   }
@@ -853,7 +853,7 @@ cm_rc hub_forward_all_authors(hub_ctx *hub, hub_fwd_author **list_out, size_t *n
   if (total) {
     list = calloc(total, sizeof *list);
     if (!list) {
-      rc = cm_errf(err, CM_ERR_NOMEM, "forward: out of memory listing authors");
+      rc = cm_errf(err, CM_ERR_NOMEM, "转报：列出作者时内存不足");
       goto out;
     }
   }

@@ -14,6 +14,7 @@
 #include "../common/clock.h"
 #include "../common/codec.h"
 #include "../common/http_client.h"
+#include "../common/i18n.h"
 #include "../common/log.h"
 #include "../common/version.h"
 #include "attach.h"
@@ -43,7 +44,10 @@ enum { EXIT_OK = CM_EXIT_OK, EXIT_USAGE = CM_EXIT_USAGE };
 
 /* Report err on stderr and return the exit code for rc. */
 static int fail(cm_rc rc, const cm_err *err) {
-  fprintf(stderr, "linli-hub: %s\n", err && err->msg[0] ? err->msg : cm_strerror(rc));
+  char msg[sizeof err->msg];
+  /* A message written "中文 / English" is printed in its Chinese part. */
+  cm_i18n_msg_part(CM_LANG_ZH, err && err->msg[0] ? err->msg : cm_strerror(rc), msg, sizeof msg);
+  fprintf(stderr, "linli-hub: %s\n", msg);
   return cm_rc_exit_code(rc);
 }
 
@@ -190,7 +194,7 @@ static int cmd_enroll(const cmd_args *a) {
     return fail(rc, &err);
   }
   proto_fingerprint(key, fp);
-  printf("已登记%s“%s”（公钥指纹 %s），记入本协会日志第%llu条\n",
+  printf("已登记%s“%s”（密钥指纹 %s），本级台账第 %llu 条\n",
          ctx->role == HUB_ROLE_DISTRICT ? "街道分会" : "社区", o[0].value, fp,
          (unsigned long long)seq);
   hub_close(ctx);
@@ -259,7 +263,7 @@ static int cmd_enroll_approve(const cmd_args *a) {
   if (!rc) rc = hub_enroll_approve(ctx, (int64_t)id, &seq, &err);
   hub_close(ctx);
   if (rc) return fail(rc, &err);
-  printf("已批准登记申请 %lld，记入本协会日志第%llu条\n", id, (unsigned long long)seq);
+  printf("已批准第 %lld 号登记申请，本级台账第 %llu 条\n", id, (unsigned long long)seq);
   return EXIT_OK;
 }
 
@@ -294,24 +298,24 @@ static cm_rc read_file(const char *path, size_t max, uint8_t **out, size_t *len_
 
   *out = NULL;
   *len_out = 0;
-  if (!f) return cm_errf(err, CM_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+  if (!f) return cm_errf(err, CM_ERR_IO, "无法打开 %s：%s", path, strerror(errno));
   for (;;) {
     if (len == cap) {
       if (cap > max) {
-        rc = cm_errf(err, CM_ERR_TOO_LARGE, "%s is over the limit of %zu bytes", path, max);
+        rc = cm_errf(err, CM_ERR_TOO_LARGE, "%s 超过 %zu 字节的上限", path, max);
         goto out;
       }
       size_t ncap = cap ? cap * 2 : 65536;
       if (ncap > max + 1) ncap = max + 1;
       uint8_t *nb = realloc(buf, ncap);
       if (!nb) {
-        rc = cm_errf(err, CM_ERR_NOMEM, "out of memory reading %s", path);
+        rc = cm_errf(err, CM_ERR_NOMEM, "读取 %s 时内存不足", path);
         goto out;
       }
       buf = nb;
       cap = ncap;
       if (len == cap) {
-        rc = cm_errf(err, CM_ERR_TOO_LARGE, "%s is over the limit of %zu bytes", path, max);
+        rc = cm_errf(err, CM_ERR_TOO_LARGE, "%s 超过 %zu 字节的上限", path, max);
         goto out;
       }
     }
@@ -319,12 +323,12 @@ static cm_rc read_file(const char *path, size_t max, uint8_t **out, size_t *len_
     len += got;
     if (got == 0) break;
     if (len > max) {
-      rc = cm_errf(err, CM_ERR_TOO_LARGE, "%s is over the limit of %zu bytes", path, max);
+      rc = cm_errf(err, CM_ERR_TOO_LARGE, "%s 超过 %zu 字节的上限", path, max);
       goto out;
     }
   }
   if (ferror(f)) {
-    rc = cm_errf(err, CM_ERR_IO, "cannot read %s", path);
+    rc = cm_errf(err, CM_ERR_IO, "无法读取 %s", path);
     goto out;
   }
   *out = buf;
@@ -454,55 +458,68 @@ static int cmd_rebuild(const cmd_args *a) {
   if (!rc) rc = hub_rebuild(ctx, &err);
   hub_close(ctx);
   if (rc) return fail(rc, &err);
-  printf("projection rebuilt from the stored logs\n");
+  printf("已按保存的台账重新统计\n");
   return EXIT_OK;
 }
 
 /* ---- status ---- */
 
+/* An author's role in words. */
+static const char *role_words(const char *role) {
+  if (!role) return "";
+  if (!strcmp(role, "self")) return "本级";
+  if (!strcmp(role, "community")) return "社区";
+  if (!strcmp(role, "street")) return "街道分会";
+  if (!strcmp(role, "district")) return "区协会";
+  return role;
+}
+
 /* Print the status JSON as text for an operator. */
 static void status_text(const hub_ctx *ctx, json_t *st) {
   size_t i;
   json_t *row;
-  printf("hub: %s hub '%s'\nkey: %s\nfingerprint: %s\n", hub_role_name(ctx->role), ctx->name,
-         ctx->key_hex, ctx->fingerprint);
+  printf("本级：%s“%s”\n公钥：%s\n密钥指纹：%s\n",
+         ctx->role == HUB_ROLE_DISTRICT ? "区协会" : "街道分会", ctx->name, ctx->key_hex,
+         ctx->fingerprint);
   if (ctx->upstream_url[0])
-    printf("upstream: %s%s\n", ctx->upstream_url,
-           ctx->has_upstream_key ? " (key pinned)" : " (key not pinned yet)");
+    printf("上级：%s%s\n", ctx->upstream_url,
+           ctx->has_upstream_key ? "（公钥已固定）" : "（公钥尚未固定）");
 
-  printf("\nheads:\n");
-  cm_term_printf("  %-8s  %-24s  %-12s  %-10s  %s\n", "ROLE", "NAME", "CODE", "SEQ", "FLAGS");
+  printf("\n各台账：\n");
+  cm_term_printf("  %-8s  %-24s  %-12s  %-10s  %s\n", "级别", "名称", "代码", "条数", "标记");
   json_array_foreach(json_object_get(st, "authors"), i, row) {
     char flags[96] = "";
-    if (json_integer_value(json_object_get(row, "quarantined")))
-      strcat(flags, "QUARANTINED ");
-    if (json_integer_value(json_object_get(row, "revoked"))) strcat(flags, "REVOKED ");
+    if (json_integer_value(json_object_get(row, "quarantined"))) strcat(flags, "已隔离 ");
+    if (json_integer_value(json_object_get(row, "revoked"))) strcat(flags, "已吊销 ");
     if (json_integer_value(json_object_get(row, "clock_flag"))) {
       char c[48];
-      snprintf(c, sizeof c, "CLOCK(%+llds) ",
+      snprintf(c, sizeof c, "时钟偏差%+lld秒 ",
                (long long)(json_integer_value(json_object_get(row, "skew_ms")) / 1000));
       strcat(flags, c);
     }
-    cm_term_printf("  %-8s  %-24s  %-12s  %-10lld  %s\n", json_string_value(json_object_get(row, "role")),
-           json_string_value(json_object_get(row, "name")),
-           json_string_value(json_object_get(row, "code")),
-           (long long)json_integer_value(json_object_get(row, "head_seq")), flags);
+    cm_term_printf("  %-8s  %-24s  %-12s  %-10lld  %s\n",
+                   role_words(json_string_value(json_object_get(row, "role"))),
+                   json_string_value(json_object_get(row, "name")),
+                   json_string_value(json_object_get(row, "code")),
+                   (long long)json_integer_value(json_object_get(row, "head_seq")), flags);
   }
 
   json_t *forks = json_object_get(st, "forks");
-  printf("\nforks (quarantined authors, both versions kept): %zu\n", json_array_size(forks));
+  printf("\n分叉（作者已隔离，两个版本都保留）：%zu\n", json_array_size(forks));
   json_array_foreach(forks, i, row) {
     char when[26];
     cm_time_iso((uint64_t)json_integer_value(json_object_get(row, "time_ms")), when);
-    cm_term_printf("  #%lld author %s seq %lld at %s via %s\n",
-           (long long)json_integer_value(json_object_get(row, "id")),
-           json_string_value(json_object_get(row, "author")),
-           (long long)json_integer_value(json_object_get(row, "seq")), when,
-           json_string_value(json_object_get(row, "via")));
+    when[10] = ' ';
+    when[16] = '\0'; /* 2026-12-03 23:40 */
+    cm_term_printf("  第 %lld 号：作者 %s 第 %lld 条，%s，经由 %s\n",
+                   (long long)json_integer_value(json_object_get(row, "id")),
+                   json_string_value(json_object_get(row, "author")),
+                   (long long)json_integer_value(json_object_get(row, "seq")), when,
+                   json_string_value(json_object_get(row, "via")));
   }
 
   json_t *req = json_object_get(st, "requests");
-  printf("\nenrolment requests waiting: %zu\n", json_array_size(req));
+  printf("\n等待批准的登记申请：%zu\n", json_array_size(req));
   json_array_foreach(req, i, row) {
     cm_term_printf("  %lld  %s  %s  %s\n", (long long)json_integer_value(json_object_get(row, "id")),
            json_string_value(json_object_get(row, "name")),
@@ -511,12 +528,12 @@ static void status_text(const hub_ctx *ctx, json_t *st) {
   }
 
   if (ctx->role == HUB_ROLE_STREET) {
-    printf("\nforward progress (held / acknowledged upstream):\n");
+    printf("\n转报进度（本级保存 / 区协会已确认）：\n");
     json_array_foreach(json_object_get(st, "forward"), i, row) {
       long long head = (long long)json_integer_value(json_object_get(row, "head_seq"));
       long long acked = (long long)json_integer_value(json_object_get(row, "acked_seq"));
       cm_term_printf("  %s  %lld / %lld%s\n", json_string_value(json_object_get(row, "author")), head,
-             acked, head > acked ? "  pending" : "");
+             acked, head > acked ? "  待转报" : "");
     }
   }
 }
@@ -559,11 +576,12 @@ static int cmd_status(const cmd_args *a) {
 
 /* ---- review and decisions (issue 5) ---- */
 
-/* The operator recorded in entries: --operator, else $USER, else "operator". */
+/* The operator recorded in entries: --operator, else $USER, else "命令行". */
 static const char *operator_of(const char *opt) {
   const char *u = getenv("USER");
   if (opt && *opt) return opt;
-  return u && *u ? u : "operator";
+  /* The login of whoever runs the command; without one, say where it came from. */
+  return u && *u ? u : "命令行";
 }
 
 /* Parse a positive decimal ID; 0 when s is not one. */
@@ -703,8 +721,8 @@ static int review_accept(hub_ctx *ctx, int argc, char **argv) {
     if (!ex[k].reason) return usage_error("--except %s 需要 --reason TEXT", ex[k].record);
   cm_rc rc = hub_review_accept(ctx, id, operator_of(op), ex, n, &seq, &err);
   if (rc) return fail(rc, &err);
-  printf("batch %lld accepted%s in hub log entry %llu\n", (long long)id,
-         n ? " (some records rejected)" : "", (unsigned long long)seq);
+  printf("第 %lld 号批次已通过%s，本级台账第 %llu 条\n", (long long)id,
+         n ? "（部分记录已退回）" : "", (unsigned long long)seq);
   return EXIT_OK;
 }
 
@@ -751,7 +769,7 @@ static int cmd_review(const cmd_args *a) {
     if (rc)
       r = fail(rc, &err);
     else
-      printf("batch %lld rejected in hub log entry %llu\n", (long long)id,
+      printf("第 %lld 号批次已退回，本级台账第 %llu 条\n", (long long)id,
              (unsigned long long)seq);
   }
   hub_close(ctx);
@@ -776,7 +794,7 @@ static int cmd_policy(const cmd_args *a) {
   if (!rc) rc = hub_review_policy_get(ctx, &on, &err);
   hub_close(ctx);
   if (rc) return fail(rc, &err);
-  printf("auto-accept %s\n", on ? "on" : "off");
+  printf("自动通过：%s\n", on ? "开" : "关");
   return EXIT_OK;
 }
 
@@ -798,7 +816,7 @@ static int cmd_dashboard(const cmd_args *a) {
   if (!rc) rc = hub_dashboard_due_day_get(ctx, &day, &err);
   hub_close(ctx);
   if (rc) return fail(rc, &err);
-  printf("monthly reports are due on day %d of the next month\n", day);
+  printf("月报截止日：次月 %d 日\n", day);
   return EXIT_OK;
 }
 
@@ -876,7 +894,7 @@ static int cmd_quota(const cmd_args *a) {
   if (!rc) rc = hub_quota_get(ctx, &bytes, &err);
   hub_close(ctx);
   if (rc) return fail(rc, &err);
-  printf("每个上报方每天在本中心最多可存 %lld 字节\n", (long long)bytes);
+  printf("每个社区每天最多上传 %lld 字节\n", (long long)bytes);
   return EXIT_OK;
 }
 
@@ -920,16 +938,17 @@ static int cmd_decide(const cmd_args *a) {
       size_t i;
       json_t *x;
       json_array_foreach(list, i, x) {
-        cm_term_printf("%s  %-9s by %-8s %s%s  %s%s%s\n", json_string_value(json_object_get(x, "record")),
-               json_string_value(json_object_get(x, "kind")),
-               json_string_value(json_object_get(x, "by")),
+        /* The record first (scripts read it), then the decision in words. */
+        cm_term_printf("%s  %s  %s发出  %s%s  %s%s%s\n", json_string_value(json_object_get(x, "record")),
+               cm_i18n_kind(CM_LANG_ZH, json_string_value(json_object_get(x, "kind"))),
+               cm_i18n_word(CM_LANG_ZH, "origin.", json_string_value(json_object_get(x, "by"))),
                json_string_value(json_object_get(x, "org")),
                json_string_value(json_object_get(x, "community")),
                json_string_value(json_object_get(x, "reason")),
                json_is_true(json_object_get(x, "withdrawn")) ? "  已撤回"
-               : json_is_true(json_object_get(x, "closed"))  ? "  CLOSED"
+               : json_is_true(json_object_get(x, "closed"))  ? "  已结案"
                                                               : "",
-               json_is_true(json_object_get(x, "overdue")) ? "  OVERDUE" : "");
+               json_is_true(json_object_get(x, "overdue")) ? "  逾期未整改" : "");
       }
     }
     json_decref(list);
@@ -947,7 +966,8 @@ static int cmd_decide(const cmd_args *a) {
   if (!rc) rc = hub_decide(ctx, &d, operator_of(o[5].value), record, sizeof record, &err);
   hub_close(ctx);
   if (rc) return fail(rc, &err);
-  printf("decision %s recorded as %s\n", pos[0], record);
+  /* The record last: scripts take the last field. */
+  printf("已发出决定（%s），记录 %s\n", cm_i18n_kind(CM_LANG_ZH, pos[0]), record);
   return EXIT_OK;
 }
 
@@ -1276,9 +1296,9 @@ static int cmd_activity(const cmd_args *a) {
     else
       rc = hub_activity_return(ctx, pos[0], operator_of(o[2].value), o[1].value, &seq, &err);
     if (!rc)
-      printf("activity %s %s at %s level in hub log entry %llu\n", pos[0],
-             strcmp(sub, "ack") == 0 ? "acknowledged" : "returned", hub_role_name(ctx->role),
-             (unsigned long long)seq);
+      printf("重大活动 %s 已由%s%s，本级台账第 %llu 条\n", pos[0],
+             ctx->role == HUB_ROLE_DISTRICT ? "区协会" : "街道分会",
+             strcmp(sub, "ack") == 0 ? "确认" : "退回", (unsigned long long)seq);
   }
   hub_close(ctx);
   return rc ? fail(rc, &err) : EXIT_OK;
@@ -1333,7 +1353,7 @@ static int cmd_fork(const cmd_args *a) {
   } else {
     uint64_t seq = 0;
     rc = hub_fork_resolve(ctx, author, o[0].value, operator_of(o[2].value), &seq, &err);
-    if (!rc) printf("fork resolved in hub log entry %llu\n", (unsigned long long)seq);
+    if (!rc) printf("分叉已处理，本级台账第 %llu 条\n", (unsigned long long)seq);
   }
   hub_close(ctx);
   return rc ? fail(rc, &err) : EXIT_OK;
@@ -1405,7 +1425,7 @@ static int cmd_org(const cmd_args *a) {
     if (!rc) rc = hub_local_org_amend(ctx, &org, &seq, &err);
     hub_close(ctx);
     if (rc) return fail(rc, &err);
-    printf("%s amended in hub log entry %llu\n", org.id, (unsigned long long)seq);
+    printf("%s 已变更，本级台账第 %llu 条\n", org.id, (unsigned long long)seq);
     return EXIT_OK;
   }
   rc = hub_open(a->dir, &ctx, &err);
@@ -1450,7 +1470,7 @@ static int cmd_report(const cmd_args *a) {
   if (!rc) rc = hub_local_report_monthly(ctx, &rep, &seq, &err);
   hub_close(ctx);
   if (rc) return fail(rc, &err);
-  printf("report of %s for %s in hub log entry %llu\n", rep.org, rep.month,
+  printf("%s 的 %s 月报已填报，本级台账第 %llu 条\n", rep.org, rep.month,
          (unsigned long long)seq);
   return EXIT_OK;
 }
@@ -1466,7 +1486,7 @@ static int cmd_forward(const cmd_args *a) {
   rc = cm_client_global_init();
   if (!rc) rc = hub_forward_once(a->dir, &st, &err);
   if (rc) return fail(rc, &err);
-  printf("forwarded %llu entries, %u feed item(s), %u request(s)\n",
+  printf("已转报 %llu 条记录，取回下发记录 %u 条，请求 %u 次\n",
          (unsigned long long)st.entries_pushed, st.feed_items, st.requests);
   return EXIT_OK;
 }
@@ -1488,9 +1508,9 @@ static int cmd_backup(const cmd_args *a) {
   if (!rc) rc = hub_backup(ctx, pos[0], o[0].value != NULL, &info, &err);
   hub_close(ctx);
   if (rc) return fail(rc, &err);
-  printf("已备份到 %s：%llu 条日志，%llu 条记录，%s\n", pos[0], (unsigned long long)info.authors,
+  printf("已备份到 %s：%llu 份台账，%llu 条记录，%s\n", pos[0], (unsigned long long)info.authors,
          (unsigned long long)info.entries,
-         info.with_key ? "含本中心密钥（请像密钥一样保管此文件）" : "不含密钥（恢复时另需密钥文件）");
+         info.with_key ? "含本级密钥（请像密钥一样保管此文件）" : "不含密钥（恢复时另需密钥文件）");
   return EXIT_OK;
 }
 
@@ -1506,7 +1526,7 @@ static int cmd_restore(const cmd_args *a) {
   cm_err_clear(&err);
   cm_rc rc = hub_restore(a->dir, pos[0], o[0].value, &info, &err);
   if (rc) return fail(rc, &err);
-  printf("已从 %s 恢复到 %s：%llu 条日志、%llu 条记录均已校验，统计已重建\n", pos[0], a->dir,
+  printf("已从 %s 恢复到 %s：%llu 份台账、%llu 条记录均已校验，统计已重建\n", pos[0], a->dir,
          (unsigned long long)info.authors, (unsigned long long)info.entries);
   return EXIT_OK;
 }
@@ -1554,7 +1574,7 @@ static int cmd_revoke(const cmd_args *a) {
   if (!rc) rc = hub_revoke(ctx, key, o[1].value, &upto, &seq, &err);
   hub_close(ctx);
   if (rc) return fail(rc, &err);
-  printf("已吊销该密钥（本中心日志第%llu条）：它的前%llu条记录仍然有效，此后用它签名的报送一律拒收，"
+  printf("已吊销该密钥（本级台账第%llu条）：它的前%llu条记录仍然有效，此后用它签名的报送一律拒收，"
          "也不能再次登记\n", (unsigned long long)seq, (unsigned long long)upto);
   return EXIT_OK;
 }
@@ -1617,7 +1637,7 @@ static const hub_command commands[] = {
   {"dashboard", cmd_dashboard, "due-day [1..28]",
    "显示或设置统计看板上月报按时上报的截止日：次月的第几天（默认 5 日）。"},
   {"quota", cmd_quota, "[BYTES]",
-   "显示或设置每个上报方每天在本中心可存的原始字节数（默认 67108864，即 64 MiB）；\n"
+   "显示或设置每个上报方每天在本级可存的原始字节数（默认 67108864，即 64 MiB）；\n"
    "超过后当天的上报一律拒绝，次日恢复。"},
   {"policy", cmd_policy, "[auto-accept on|off]",
    "显示或设置自动通过：没有标记、也不更正已通过月份的月报自动通过（默认开启）。"},
@@ -1671,15 +1691,15 @@ static const hub_command commands[] = {
    "街道一级组织的月报（同月第二份更正第一份）。"},
   {"operator", cmd_operator, HUB_OPCLI_USAGE, HUB_OPCLI_HELP},
   {"revoke", cmd_revoke, "--key PUBLIC_KEY --reason TEXT",
-   "吊销本中心登记的密钥（社区电脑丢失、被盗，或区协会吊销街道分会）：写入一条签名的吊销记录，\n"
-   "随本中心的记录报到区协会。已收到的记录仍然有效，此后用它签名的报送在本中心和区协会\n"
+   "吊销本级登记的密钥（社区电脑丢失、被盗，或区协会吊销街道分会）：写入一条签名的吊销记录，\n"
+   "随本级的记录报到区协会。已收到的记录仍然有效，此后用它签名的报送在本级和区协会\n"
    "一律拒收，该密钥也不能再次登记。"},
   {"backup", cmd_backup, "FILE [--with-key]",
-   "把本中心的数据库备份到新文件 FILE（serve 运行中即可，取同一时刻的一致副本），\n"
+   "把本级的数据库备份到新文件 FILE（serve 运行中即可，取同一时刻的一致副本），\n"
    "并校验副本中的每条记录链。默认不含身份密钥，加 --with-key 才包含；\n"
    "操作员账户（operators.db）不在备份中。"},
   {"restore", cmd_restore, "FILE [--key KEYFILE]",
-   "从备份 FILE 恢复到空目录 DIR：密钥取自备份或 --key 指定的密钥文件（必须是签署本中心\n"
+   "从备份 FILE 恢复到空目录 DIR：密钥取自备份或 --key 指定的密钥文件（必须是签署本级\n"
    "记录的那把），每条记录链都要校验，统计重建；旧版本的备份会自动升级。"},
   {"recover", cmd_recover, "--key KEYFILE --name NAME --upstream URL --upstream-key KEY",
    "没有备份时重建街道分会：用本分会的密钥文件（--key）从区协会取回本分会和各社区的记录，\n"

@@ -16,11 +16,11 @@
  * it is longer than the buffer. */
 static cm_rc read_password(FILE *in, char *buf, size_t cap, cm_err *err) {
   buf[0] = '\0';
-  if (!fgets(buf, (int)cap, in)) return cm_errf(err, CM_ERR_INVALID, "no password on standard input");
+  if (!fgets(buf, (int)cap, in)) return cm_errf(err, CM_ERR_INVALID, "标准输入上没有密码");
   size_t n = strlen(buf);
   if (n && buf[n - 1] != '\n' && !feof(in)) {
     sodium_memzero(buf, cap);
-    return cm_errf(err, CM_ERR_INVALID, "the password is longer than %d bytes", HUB_AUTH_PW_MAX);
+    return cm_errf(err, CM_ERR_INVALID, "密码超过 %d 字节", HUB_AUTH_PW_MAX);
   }
   while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) buf[--n] = '\0';
   return CM_OK;
@@ -50,12 +50,12 @@ static cm_rc parse(int argc, char **argv, opcli_args *o, cm_err *err) {
     if (slot && a[n] == '=') {
       *slot = a + n + 1;
     } else if (slot && a[n] == '\0') {
-      if (i + 1 >= argc) return cm_errf(err, CM_ERR_INVALID, "option '%s' needs a value", a);
+      if (i + 1 >= argc) return cm_errf(err, CM_ERR_INVALID, "选项“%s”需要一个值", a);
       *slot = argv[++i];
     } else if (a[0] == '-' && a[1] == '-') {
-      return cm_errf(err, CM_ERR_INVALID, "unknown option '%s'", a);
+      return cm_errf(err, CM_ERR_INVALID, "没有选项“%s”", a);
     } else {
-      if (o->n_pos == 2) return cm_errf(err, CM_ERR_INVALID, "unexpected argument '%s'", a);
+      if (o->n_pos == 2) return cm_errf(err, CM_ERR_INVALID, "多余的参数“%s”", a);
       o->pos[o->n_pos++] = a;
     }
   }
@@ -75,7 +75,7 @@ static cm_rc list_one(void *ctx, const hub_operator *op, cm_err *err) {
                           "street", op->street, "disabled", op->disabled, "created_ms",
                           (json_int_t)op->created_ms);
     if (!j || json_array_append_new(l->arr, j))
-      return cm_errf(err, CM_ERR_NOMEM, "out of memory listing operators");
+      return cm_errf(err, CM_ERR_NOMEM, "列出操作员时内存不足");
     return CM_OK;
   }
   cm_time_iso(op->created_ms, when);
@@ -93,7 +93,7 @@ static cm_rc audit_one(void *ctx, const hub_audit_row *r, cm_err *err) {
                           "action", r->action, "target", r->target, "detail", r->detail, "peer",
                           r->peer);
     if (!j || json_array_append_new(l->arr, j))
-      return cm_errf(err, CM_ERR_NOMEM, "out of memory listing the audit trail");
+      return cm_errf(err, CM_ERR_NOMEM, "列出操作记录时内存不足");
     return CM_OK;
   }
   cm_time_iso(r->time_ms, when);
@@ -118,11 +118,11 @@ cm_rc hub_opcli_run(const char *dir, int argc, char **argv, FILE *in, FILE *out,
   int want = !strcmp(sub, "add") || !strcmp(sub, "disable") || !strcmp(sub, "passwd") ? 1
              : !strcmp(sub, "list") || !strcmp(sub, "audit")                          ? 0
                                                                                         : -1;
-  if (!rc && want < 0) rc = cm_errf(err, CM_ERR_INVALID, "operator: unknown subcommand '%s'", sub);
+  if (!rc && want < 0) rc = cm_errf(err, CM_ERR_INVALID, "operator：没有子命令“%s”", sub);
   if (!rc && o.n_pos != want)
-    rc = cm_errf(err, CM_ERR_INVALID, "operator %s takes %s", sub, want ? "a NAME" : "no argument");
+    rc = cm_errf(err, CM_ERR_INVALID, "operator %s 的用法：%s", sub, want ? "a NAME" : "no argument");
   if (!rc && (o.role || o.street) && strcmp(sub, "add"))
-    rc = cm_errf(err, CM_ERR_INVALID, "--role and --street go with operator add");
+    rc = cm_errf(err, CM_ERR_INVALID, "--role 和 --street 只用于 operator add");
   if (rc) {
     *usage_out = 1;
     goto out;
@@ -154,13 +154,13 @@ cm_rc hub_opcli_run(const char *dir, int argc, char **argv, FILE *in, FILE *out,
       long v = strtol(o.limit, &end, 10);
       if (!end || *end || v < 1 || v > 100000) {
         *usage_out = 1;
-        rc = cm_errf(err, CM_ERR_INVALID, "--limit takes a number from 1 to 100000");
+        rc = cm_errf(err, CM_ERR_INVALID, "--limit 应为 1 到 100000 的数");
         goto out;
       }
       limit = (int)v;
     }
     if (o.json && !(l.arr = json_array())) {
-      rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+      rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
       goto out;
     }
     if (!strcmp(sub, "list"))

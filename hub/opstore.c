@@ -61,19 +61,19 @@ cm_rc hub_opstore_open(const char *dir, hub_opstore **st_out, cm_err *err) {
   char path[HUB_PATH_MAX + 16];
   *st_out = NULL;
   if (snprintf(path, sizeof path, "%s/operators.db", dir) >= (int)sizeof path) {
-    rc = cm_errf(err, CM_ERR_INVALID, "operators: directory path too long");
+    rc = cm_errf(err, CM_ERR_INVALID, "操作员：目录路径太长");
     goto out;
   }
   /* Create it private before SQLite does: password hashes live here. */
   int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
-    rc = cm_errf(err, CM_ERR_IO, "operators: cannot create %s", path);
+    rc = cm_errf(err, CM_ERR_IO, "操作员：无法创建 %s", path);
     goto out;
   }
   close(fd);
   st = calloc(1, sizeof *st);
   if (!st) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "operators: out of memory");
+    rc = cm_errf(err, CM_ERR_NOMEM, "操作员：内存不足");
     goto out;
   }
   pthread_mutex_init(&st->lock, NULL);
@@ -158,7 +158,7 @@ cm_rc hub_opstore_add(hub_opstore *st, const char *name, const char *role, const
     bind_text(s, 4, pwhash);
     sqlite3_bind_int64(s, 5, (sqlite3_int64)now_ms);
     rc = run(st, s, "operators: adding an account", err);
-    if (rc == CM_ERR_EXISTS) cm_errf(err, rc, "operator %s exists already", name);
+    if (rc == CM_ERR_EXISTS) cm_errf(err, rc, "操作员 %s 已存在", name);
   }
   pthread_mutex_unlock(&st->lock);
   return rc;
@@ -222,7 +222,7 @@ static cm_rc update_account(hub_opstore *st, const char *sql, const char *name, 
     s = NULL;
   }
   if (!rc && sqlite3_changes(st->db) == 0)
-    rc = cm_errf(err, CM_ERR_NOT_FOUND, "no operator named %s", name);
+    rc = cm_errf(err, CM_ERR_NOT_FOUND, "没有名为 %s 的操作员", name);
   if (!rc) rc = prep(st,
                      "DELETE FROM sessions WHERE operator_id = "
                      "(SELECT id FROM operators WHERE name = ?1)",

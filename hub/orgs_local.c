@@ -28,7 +28,7 @@ static const char *or_empty(const char *s) {
 static cm_rc texts_ok(const char *const *t, size_t n, cm_err *err) {
   for (size_t i = 0; i < n; i++)
     if (t[i] && strlen(t[i]) >= LOCAL_TEXT_MAX)
-      return cm_errf(err, CM_ERR_INVALID, "a field is over %d bytes", LOCAL_TEXT_MAX - 1);
+      return cm_errf(err, CM_ERR_INVALID, "有一项超过 %d 字节", LOCAL_TEXT_MAX - 1);
   return CM_OK;
 }
 
@@ -51,7 +51,7 @@ static cm_rc our_org(hub_ctx *ctx, const char *org, cm_err *err) {
   int dissolved = 0;
   cm_rc rc = hub_store_org_get(ctx->store, ctx->kp.pk, org, &json, &dissolved, err);
   if (!rc && (!json || dissolved))
-    rc = cm_errf(err, CM_ERR_NOT_FOUND, "'%s' is not a street-level organisation filed here", org);
+    rc = cm_errf(err, CM_ERR_NOT_FOUND, "“%s”不是在本街道分会备案的街道级组织", org);
   free(json);
   return rc;
 }
@@ -119,19 +119,19 @@ cm_rc hub_local_org_file(hub_ctx *ctx, const hub_local_org *o, char *id_out, jso
   if (flags_out) *flags_out = NULL;
   id_out[0] = '\0';
   if (ctx->role != HUB_ROLE_STREET)
-    return cm_errf(err, CM_ERR_PERM, "street-level organisations are filed at a street hub");
+    return cm_errf(err, CM_ERR_PERM, "街道级组织在街道分会备案");
   rc = texts_ok(texts, sizeof texts / sizeof texts[0], err);
   if (rc) return rc;
-  if (!o->name || !*o->name) return cm_errf(err, CM_ERR_INVALID, "the filing needs --name");
+  if (!o->name || !*o->name) return cm_errf(err, CM_ERR_INVALID, "备案需要 --name（组织名称）");
   if (strcmp(founded, "self") != 0 && strcmp(founded, "district-unit") != 0 &&
       strcmp(founded, "street") != 0)
-    return cm_errf(err, CM_ERR_INVALID, "--founded-by is self, district-unit or street");
+    return cm_errf(err, CM_ERR_INVALID, "--founded-by 应为 self（自发成立）、district-unit（区属单位设立）或 street（街道设立）");
   cm_date_of(cm_now_ms(), today);
   if (o->filed && cm_date_parse(o->filed, &t) != CM_OK)
-    return cm_errf(err, CM_ERR_INVALID, "--filed must be a date YYYY-MM-DD");
+    return cm_errf(err, CM_ERR_INVALID, "--filed 应为日期 YYYY-MM-DD");
   if (o->id) {
     if (!id_ok(o->id))
-      return cm_errf(err, CM_ERR_INVALID, "an ID is 1 to %d letters, digits or '-'",
+      return cm_errf(err, CM_ERR_INVALID, "编号应为 1 到 %d 个字母、数字或“-”",
                      HUB_LOCAL_ID_MAX - 1);
     snprintf(id_out, HUB_LOCAL_ID_MAX, "%s", o->id);
   } else {
@@ -147,14 +147,14 @@ cm_rc hub_local_org_file(hub_ctx *ctx, const hub_local_org *o, char *id_out, jso
                            or_empty(o->scope), "venue", or_empty(o->venue), "filed",
                            o->filed ? o->filed : today, "flags", flags)
                : NULL;
-  rc = body ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory filing");
+  rc = body ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "备案时内存不足");
   if (!rc) {
     /* A filing number is filed once; a correction is an amendment. */
     char *cur = NULL;
     pthread_mutex_lock(&ctx->lock);
     rc = hub_store_org_get(ctx->store, ctx->kp.pk, id_out, &cur, NULL, err);
     pthread_mutex_unlock(&ctx->lock);
-    if (!rc && cur) rc = cm_errf(err, CM_ERR_EXISTS, "'%s' is filed already", id_out);
+    if (!rc && cur) rc = cm_errf(err, CM_ERR_EXISTS, "“%s”已经备案", id_out);
     free(cur);
   }
   if (!rc) rc = append_checked(ctx, "org.filed", body, NULL, seq_out, err);
@@ -171,19 +171,19 @@ cm_rc hub_local_report_monthly(hub_ctx *ctx, const hub_local_report *r, uint64_t
   int idx;
   cm_rc rc;
   if (ctx->role != HUB_ROLE_STREET)
-    return cm_errf(err, CM_ERR_PERM, "street-level organisations report at a street hub");
+    return cm_errf(err, CM_ERR_PERM, "街道级组织在街道分会填报月报");
   rc = texts_ok(texts, sizeof texts / sizeof texts[0], err);
   if (rc) return rc;
-  if (!r->org || !*r->org) return cm_errf(err, CM_ERR_INVALID, "the report needs --org ID");
+  if (!r->org || !*r->org) return cm_errf(err, CM_ERR_INVALID, "月报需要 --org 备案编号");
   if (!r->month || cm_month_parse(r->month, &idx) != CM_OK)
-    return cm_errf(err, CM_ERR_INVALID, "--month must be YYYY-MM");
+    return cm_errf(err, CM_ERR_INVALID, "--month 应为月份 YYYY-MM");
   body = json_pack("{s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s}", "org", r->org, "month", r->month,
                    "activities", (json_int_t)r->activities, "participants",
                    (json_int_t)r->participants, "party_participants",
                    (json_int_t)r->party_participants, "content", or_empty(r->content), "scope",
                    or_empty(r->scope), "good_deeds", or_empty(r->good_deeds));
   rc = body ? append_checked(ctx, "report.monthly", body, r->org, seq_out, err)
-            : cm_errf(err, CM_ERR_NOMEM, "out of memory writing a report");
+            : cm_errf(err, CM_ERR_NOMEM, "写月报时内存不足");
   json_decref(body);
   return rc;
 }
@@ -196,16 +196,16 @@ cm_rc hub_local_activity_declare(hub_ctx *ctx, const hub_local_activity *a, char
   cm_rc rc;
   id_out[0] = '\0';
   if (ctx->role != HUB_ROLE_STREET)
-    return cm_errf(err, CM_ERR_PERM, "street-level organisations declare at a street hub");
+    return cm_errf(err, CM_ERR_PERM, "街道级组织在街道分会汇报重大活动");
   rc = texts_ok(texts, sizeof texts / sizeof texts[0], err);
   if (rc) return rc;
   if (!a->org || !*a->org || !a->title || !*a->title)
-    return cm_errf(err, CM_ERR_INVALID, "the declaration needs --org ID and --title");
+    return cm_errf(err, CM_ERR_INVALID, "重大活动汇报需要 --org 备案编号和 --title 活动名称");
   if (!a->date || cm_date_parse(a->date, &t) != CM_OK)
-    return cm_errf(err, CM_ERR_INVALID, "--date must be YYYY-MM-DD");
+    return cm_errf(err, CM_ERR_INVALID, "--date 应为日期 YYYY-MM-DD");
   if (a->id) {
     if (!id_ok(a->id))
-      return cm_errf(err, CM_ERR_INVALID, "an ID is 1 to %d letters, digits or '-'",
+      return cm_errf(err, CM_ERR_INVALID, "编号应为 1 到 %d 个字母、数字或“-”",
                      HUB_LOCAL_ID_MAX - 1);
     snprintf(id_out, HUB_LOCAL_ID_MAX, "%s", a->id);
   } else {
@@ -216,7 +216,7 @@ cm_rc hub_local_activity_declare(hub_ctx *ctx, const hub_local_activity *a, char
                    a->date, "title", a->title, "place", or_empty(a->place), "expected",
                    (json_int_t)a->expected, "description", or_empty(a->description));
   rc = body ? append_checked(ctx, "activity.declared", body, a->org, seq_out, err)
-            : cm_errf(err, CM_ERR_NOMEM, "out of memory declaring");
+            : cm_errf(err, CM_ERR_NOMEM, "汇报重大活动时内存不足");
   json_decref(body);
   return rc;
 }
@@ -230,11 +230,11 @@ cm_rc hub_local_org_amend(hub_ctx *ctx, const hub_local_org *c, uint64_t *seq_ou
   json_t *state = NULL, *changes = json_object(), *body = NULL, *flags = NULL;
   cm_rc rc = CM_OK;
   if (ctx->role != HUB_ROLE_STREET)
-    rc = cm_errf(err, CM_ERR_PERM, "street-level organisations are amended at a street hub");
+    rc = cm_errf(err, CM_ERR_PERM, "街道级组织在街道分会变更");
   if (!rc && (!c->id || !*c->id))
-    rc = cm_errf(err, CM_ERR_INVALID, "缺少组织编号 / the amendment needs --id");
+    rc = cm_errf(err, CM_ERR_INVALID, "变更需要 --id 备案编号");
   if (!rc) rc = texts_ok(texts, sizeof texts / sizeof texts[0], err);
-  if (!rc && !changes) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory amending");
+  if (!rc && !changes) rc = cm_errf(err, CM_ERR_NOMEM, "变更时内存不足");
   if (rc) goto out;
   /* keys in the order of org.filed */
   for (size_t i = 0; i < 4; i++)
@@ -247,7 +247,7 @@ cm_rc hub_local_org_amend(hub_ctx *ctx, const hub_local_org *c, uint64_t *seq_ou
   for (size_t i = 4; i < 8; i++)
     if (texts[i]) json_object_set_new(changes, keys[i], json_string(texts[i]));
   if (json_object_size(changes) == 0) {
-    rc = cm_errf(err, CM_ERR_INVALID, "没有要变更的项目 / nothing to amend: give at least one field");
+    rc = cm_errf(err, CM_ERR_INVALID, "没有要变更的项目：请至少给出一项");
     goto out;
   }
   /* the flags of the amended organisation */
@@ -255,7 +255,7 @@ cm_rc hub_local_org_amend(hub_ctx *ctx, const hub_local_org *c, uint64_t *seq_ou
   rc = hub_store_org_get(ctx->store, ctx->kp.pk, c->id, &cur, NULL, err);
   pthread_mutex_unlock(&ctx->lock);
   if (!rc && (!cur || cm_json_parse_object((const uint8_t *)cur, strlen(cur), &state, NULL)))
-    rc = cm_errf(err, CM_ERR_NOT_FOUND, "'%s' is not a street-level organisation filed here",
+    rc = cm_errf(err, CM_ERR_NOT_FOUND, "“%s”不是在本街道分会备案的街道级组织",
                  c->id);
   if (rc) goto out;
   json_object_update(state, changes);
@@ -266,7 +266,7 @@ cm_rc hub_local_org_amend(hub_ctx *ctx, const hub_local_org *c, uint64_t *seq_ou
   body = flags ? json_pack("{s:s, s:O, s:O}", "id", c->id, "changes", changes, "flags", flags)
                : NULL;
   rc = body ? append_checked(ctx, "org.amended", body, c->id, seq_out, err)
-            : cm_errf(err, CM_ERR_NOMEM, "out of memory amending");
+            : cm_errf(err, CM_ERR_NOMEM, "变更时内存不足");
 out:
   free(cur);
   json_decref(state);
@@ -282,13 +282,13 @@ cm_rc hub_local_org_dissolve(hub_ctx *ctx, const char *id, const char *reason,
   json_t *body = NULL;
   cm_rc rc = CM_OK;
   if (ctx->role != HUB_ROLE_STREET)
-    return cm_errf(err, CM_ERR_PERM, "street-level organisations are dissolved at a street hub");
-  if (!id || !*id) return cm_errf(err, CM_ERR_INVALID, "缺少组织编号 / the dissolution needs --id");
+    return cm_errf(err, CM_ERR_PERM, "街道级组织在街道分会解散");
+  if (!id || !*id) return cm_errf(err, CM_ERR_INVALID, "解散需要 --id 备案编号");
   rc = texts_ok(texts, 2, err);
   if (rc) return rc;
   body = json_pack("{s:s, s:s}", "id", id, "reason", reason ? reason : "");
   rc = body ? append_checked(ctx, "org.dissolved", body, id, seq_out, err)
-            : cm_errf(err, CM_ERR_NOMEM, "out of memory dissolving");
+            : cm_errf(err, CM_ERR_NOMEM, "解散时内存不足");
   json_decref(body);
   return rc;
 }
@@ -304,11 +304,10 @@ cm_rc hub_local_rectify(hub_ctx *ctx, const char *org, const char *decision, con
   char rec[PROTO_KEY_HEX + 24];
   cm_rc rc = CM_OK;
   if (ctx->role != HUB_ROLE_STREET)
-    return cm_errf(err, CM_ERR_PERM, "street-level organisations are rectified at a street hub");
+    return cm_errf(err, CM_ERR_PERM, "街道级组织在街道分会提交整改报告");
   if (!org || !*org || !decision || !*decision || !content || !*content)
     return cm_errf(err, CM_ERR_INVALID,
-                   "整改需要 --org、--decision 和 --content / a rectification needs --org, "
-                   "--decision and --content");
+                   "整改报告需要 --org、--decision 和 --content");
   rc = texts_ok(texts, 4, err);
   if (!rc) rc = hub_decisions_list(ctx, &list, err);
   if (rc) return rc;
@@ -327,7 +326,7 @@ cm_rc hub_local_rectify(hub_ctx *ctx, const char *org, const char *decision, con
                    "没有对%s的未结批评 %s / no open criticism %s of %s here", org, decision,
                    decision, org);
   filed = json_pack("{s:s, s:s, s:s}", "org", org, "decision", decision, "content", content);
-  if (!filed) return cm_errf(err, CM_ERR_NOMEM, "out of memory rectifying");
+  if (!filed) return cm_errf(err, CM_ERR_NOMEM, "写整改报告时内存不足");
   /* the report and its acceptance in one transaction: the street is the
    * reviewing level of its own organisations */
   pthread_mutex_lock(&ctx->lock);
@@ -341,7 +340,7 @@ cm_rc hub_local_rectify(hub_ctx *ctx, const char *org, const char *decision, con
       accepted = json_pack("{s:s, s:s, s:s, s:s}", "org", org, "decision", decision,
                            "rectification", rec, "operator", operator_name ? operator_name : "");
       rc = accepted ? hub_log_append_locked(ctx, "rectification.accepted", accepted, NULL, err)
-                    : cm_errf(err, CM_ERR_NOMEM, "out of memory rectifying");
+                    : cm_errf(err, CM_ERR_NOMEM, "写整改报告时内存不足");
     }
     if (!rc)
       rc = hub_store_commit(ctx->store, err);

@@ -106,7 +106,7 @@ static cm_rc project_org_filed(hub_ctx *ctx, const proto_entry *e, json_t *body,
   cm_buf_init(&b, 2u * PROTO_BODY_MAX);
   rc = cm_json_dump(body, &b);
   if (rc)
-    rc = cm_errf(err, rc, "cannot serialise an organisation");
+    rc = cm_errf(err, rc, "无法写出组织的内容");
   else
     rc = hub_store_org_put(ctx->store, e->author, id, e->seq, (const char *)b.p, members, party,
                            0, err);
@@ -169,7 +169,7 @@ static cm_rc org_refold(hub_ctx *ctx, const uint8_t *author, const char *id, cm_
     goto out; /* the domain core bounds every count of a version it lets through */
   rc = cm_json_dump(f.state, &b);
   if (rc) {
-    rc = cm_errf(err, rc, "cannot serialise an organisation");
+    rc = cm_errf(err, rc, "无法写出组织的内容");
     goto out;
   }
   rc = hub_store_org_put(ctx->store, author, id, f.seq, (const char *)b.p, members, party,
@@ -344,7 +344,7 @@ static cm_rc gate(hub_ctx *ctx, const proto_entry *e, const cm_rec_def *def,
   cm_rc rc = CM_OK, verdict = cm_rec_read(def, e->body, e->body_len, &b, &json, &why);
   *refused_out = 0;
   if (verdict == CM_ERR_NOMEM) {
-    rc = cm_errf(err, verdict, "out of memory reading an entry");
+    rc = cm_errf(err, verdict, "读取记录时内存不足");
     goto out;
   }
   if (!verdict) {
@@ -392,7 +392,7 @@ static cm_rc project_report(hub_ctx *ctx, const proto_entry *e, uint64_t receive
     return refuse_entry(ctx, e, &why, err);
   }
   cm_rc rc = hub_report_body_read(e->body, e->body_len, &rb);
-  if (rc) return cm_errf(err, rc, "out of memory reading a monthly report");
+  if (rc) return cm_errf(err, rc, "读取月报时内存不足");
   if (!rb.parsed || !rb.valid) {
     verdict = cm_errf(&why, CM_ERR_INVALID, !rb.parsed ? "月报的内容不是有效的JSON对象"
                                                         : "月报缺少组织或月份，或数字不是非负整数");
@@ -494,6 +494,9 @@ static cm_rc project_status_change(hub_ctx *ctx, const proto_entry *e, const jso
   int64_t first = 0, last = 0;
   cm_rc rc = CM_OK;
   if (!hex) hex = json_string_value(json_object_get(body, "to"));
+  if (!hex && !review && memcmp(e->author, ctx->kp.pk, PROTO_KEY_BYTES) == 0)
+    /* This hub's revocation of its own street-level organisation: no "to". */
+    return hub_store_org_status_refresh(ctx->store, ctx->kp.pk, err);
   if (!hex || proto_key_from_hex(hex, who) != CM_OK) return CM_OK;
   if (review && cm_json_count(body, "first_seq", &first) &&
       cm_json_count(body, "last_seq", &last) && first <= last)

@@ -36,12 +36,12 @@ static cm_rc gather(void *vctx, uint64_t cursor, const uint8_t *bytes, size_t le
   if (l->n == l->cap) {
     size_t ncap = l->cap ? l->cap * 2 : 16;
     relay_item *ni = realloc(l->items, ncap * sizeof *ni);
-    if (!ni) return cm_errf(err, CM_ERR_NOMEM, "out of memory relaying");
+    if (!ni) return cm_errf(err, CM_ERR_NOMEM, "转发时内存不足");
     l->items = ni;
     l->cap = ncap;
   }
   uint8_t *copy = malloc(len ? len : 1);
-  if (!copy) return cm_errf(err, CM_ERR_NOMEM, "out of memory relaying");
+  if (!copy) return cm_errf(err, CM_ERR_NOMEM, "转发时内存不足");
   if (len) memcpy(copy, bytes, len);
   l->items[l->n].cursor = cursor;
   l->items[l->n].bytes = copy;
@@ -82,7 +82,7 @@ static cm_rc relay_one(hub_ctx *ctx, const relay_item *it, int *done_out, cm_err
     goto out;
   b64 = malloc(cm_b64_encoded_size(it->len));
   if (!b64) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory relaying");
+    rc = cm_errf(err, CM_ERR_NOMEM, "转发时内存不足");
     goto out;
   }
   cm_b64_encode(it->bytes, it->len, b64);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/i18n.h"
 #include "../common/clock.h"
 #include "../common/codec.h"
 #include "../common/failpoint.h"
@@ -29,7 +30,7 @@ static cm_rc org_before(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], con
   const char *id = json_string_value(json_object_get(body, "id")), *k;
   size_t i;
   *was_out = NULL;
-  cm_rc rc = state && was ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  cm_rc rc = state && was ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   if (!rc && id) rc = hub_store_org_versions_json(ctx->store, author, id, seq, &vers, err);
   json_array_foreach(vers, i, v) {
     const char *vk = json_string_value(json_object_get(v, "kind"));
@@ -80,7 +81,7 @@ static cm_rc street_names_load(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTE
   sn->nm = calloc(n + 1, sizeof *sn->nm);
   if (!sn->ids || !sn->nm) {
     street_names_free(sn);
-    return cm_errf(err, CM_ERR_NOMEM, "out of memory reading names");
+    return cm_errf(err, CM_ERR_NOMEM, "读取名称时内存不足");
   }
   json_array_foreach(sn->rows, i, row) {
     sn->ids[i] = json_string_value(json_object_get(row, "id"));
@@ -106,7 +107,7 @@ static cm_rc describe_batches(hub_ctx *ctx, json_t *arr, int with_records, cm_er
     size_t k;
     json_t *r;
     const char *ahex = json_string_value(json_object_get(b, "author"));
-    if (!kinds) return cm_errf(err, CM_ERR_NOMEM, "out of memory describing batches");
+    if (!kinds) return cm_errf(err, CM_ERR_NOMEM, "列出批次时内存不足");
     rc = hub_store_batch_records_json(ctx->store, json_integer_value(json_object_get(b, "id")),
                                       &recs, err);
     if (rc) {
@@ -180,10 +181,10 @@ cm_rc hub_review_list(hub_ctx *ctx, json_t **out, cm_err *err) {
 static cm_rc batch_get(hub_ctx *ctx, int64_t id, json_t **out, cm_err *err) {
   json_t *arr = NULL;
   cm_rc rc = id > 0 ? hub_store_batches_json(ctx->store, id, 0, &arr, err)
-                    : cm_errf(err, CM_ERR_NOT_FOUND, "no batch %lld", (long long)id);
+                    : cm_errf(err, CM_ERR_NOT_FOUND, "没有第 %lld 号批次", (long long)id);
   *out = NULL;
   if (!rc && json_array_size(arr) != 1)
-    rc = cm_errf(err, CM_ERR_NOT_FOUND, "no batch %lld from a community here (see review list)",
+    rc = cm_errf(err, CM_ERR_NOT_FOUND, "本级没有社区上报的第 %lld 号批次（见 review list）",
                  (long long)id);
   if (!rc) rc = describe_batches(ctx, arr, 1, err);
   if (!rc) *out = json_incref(json_array_get(arr, 0));
@@ -231,9 +232,9 @@ static cm_rc review_locked(hub_ctx *ctx, const json_t *b, const char *result, co
   uint64_t skip[HUB_REVIEW_EXCEPT_MAX];
   cm_rc rc = CM_OK;
 
-  if (!rejected) return cm_errf(err, CM_ERR_NOMEM, "out of memory writing a review");
+  if (!rejected) return cm_errf(err, CM_ERR_NOMEM, "写审核时内存不足");
   if (n_except > HUB_REVIEW_EXCEPT_MAX) {
-    rc = cm_errf(err, CM_ERR_INVALID, "at most %d records can be rejected in one review",
+    rc = cm_errf(err, CM_ERR_INVALID, "一次审核最多退回 %d 条记录",
                  HUB_REVIEW_EXCEPT_MAX);
     goto out;
   }
@@ -242,7 +243,7 @@ static cm_rc review_locked(hub_ctx *ctx, const json_t *b, const char *result, co
     const char *why = except[i].reason;
     skip[i] = except[i].record ? except_seq(b, except[i].record) : 0;
     if (!skip[i]) {
-      rc = cm_errf(err, CM_ERR_INVALID, "record '%s' is not in batch %lld (records %lld..%lld)",
+      rc = cm_errf(err, CM_ERR_INVALID, "记录“%s”不在第 %lld 号批次里（本批次为第 %lld 到 %lld 条）",
                    except[i].record ? except[i].record : "",
                    (long long)json_integer_value(json_object_get(b, "id")),
                    (long long)json_integer_value(json_object_get(b, "first_seq")),
@@ -250,7 +251,7 @@ static cm_rc review_locked(hub_ctx *ctx, const json_t *b, const char *result, co
       goto out;
     }
     if (!why || !*why || strlen(why) >= HUB_REVIEW_REASON_MAX) {
-      rc = cm_errf(err, CM_ERR_INVALID, "record '%s' needs a reason (1 to %d bytes)",
+      rc = cm_errf(err, CM_ERR_INVALID, "退回记录“%s”需要写明理由（1 到 %d 字节）",
                    except[i].record, HUB_REVIEW_REASON_MAX - 1);
       goto out;
     }
@@ -271,7 +272,7 @@ static cm_rc review_locked(hub_ctx *ctx, const json_t *b, const char *result, co
                    "last_hash", lh_hex, "result", result, "reason", reason ? reason : "",
                    "rejected_records", rejected, "operator", op ? op : "");
   if (!body) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory writing a review");
+    rc = cm_errf(err, CM_ERR_NOMEM, "写审核时内存不足");
     goto out;
   }
   rc = hub_log_append_locked(ctx, "review.batch", body, seq_out, err);
@@ -299,7 +300,7 @@ static cm_rc review_locked(hub_ctx *ctx, const json_t *b, const char *result, co
     json_t *ab = json_pack("{s:s, s:s, s:s, s:s, s:s}", "to", ahex, "org", org, "decision", dec,
                            "rectification", rec, "operator", op ? op : "");
     rc = ab ? hub_log_append_locked(ctx, "rectification.accepted", ab, NULL, err)
-            : cm_errf(err, CM_ERR_NOMEM, "out of memory writing a review");
+            : cm_errf(err, CM_ERR_NOMEM, "写审核时内存不足");
     json_decref(ab);
     if (rc) break;
   }
@@ -317,16 +318,16 @@ static cm_rc review(hub_ctx *ctx, int64_t id, const char *result, const char *re
   cm_rc rc;
   if (ctx->role != HUB_ROLE_STREET)
     return cm_errf(err, CM_ERR_PERM,
-                   "the district does not review: it counts what each street accepted");
+                   "区协会不审核批次：它统计各街道分会已通过的记录");
   if (op && strlen(op) >= HUB_NAME_MAX)
-    return cm_errf(err, CM_ERR_INVALID, "the operator name is too long");
+    return cm_errf(err, CM_ERR_INVALID, "操作员姓名过长");
   pthread_mutex_lock(&ctx->lock);
   rc = hub_store_begin(ctx->store, err);
   if (rc) goto unlock;
   rc = batch_get(ctx, id, &b, err);
   if (!rc && strcmp(json_string_value(json_object_get(b, "status")), "pending") != 0)
-    rc = cm_errf(err, CM_ERR_CONFLICT, "batch %lld was %s already", (long long)id,
-                 json_string_value(json_object_get(b, "status")));
+    rc = cm_errf(err, CM_ERR_CONFLICT, "第 %lld 号批次已经审核过（%s）", (long long)id,
+                 cm_i18n_word(CM_LANG_ZH, "review.", json_string_value(json_object_get(b, "status"))));
   if (!rc) rc = review_locked(ctx, b, result, reason, op, except, n_except, seq_out, err);
   if (!rc) CM_FAILPOINT("review.before_commit");
   if (!rc)
@@ -350,7 +351,7 @@ cm_rc hub_review_accept(hub_ctx *ctx, int64_t id, const char *operator_name,
 cm_rc hub_review_reject(hub_ctx *ctx, int64_t id, const char *operator_name, const char *reason,
                         uint64_t *seq_out, cm_err *err) {
   if (!reason || !*reason || strlen(reason) >= HUB_REVIEW_REASON_MAX)
-    return cm_errf(err, CM_ERR_INVALID, "a rejection needs a reason (1 to %d bytes)",
+    return cm_errf(err, CM_ERR_INVALID, "退回需要写明理由（1 到 %d 字节）",
                    HUB_REVIEW_REASON_MAX - 1);
   return review(ctx, id, "rejected", reason, operator_name, NULL, 0, seq_out, err);
 }

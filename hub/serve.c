@@ -61,7 +61,7 @@ cm_rc hub_server_start_opts(const char *dir, const hub_serve_opts *o, hub_server
   if (!listen || !*listen) listen = HUB_SERVE_DEFAULT_LISTEN;
   int tls = cert_file && *cert_file && key_file && *key_file;
   if (!tls && ((cert_file && *cert_file) || (key_file && *key_file))) {
-    rc = cm_errf(err, CM_ERR_INVALID, "--cert and --key go together: give both for HTTPS");
+    rc = cm_errf(err, CM_ERR_INVALID, "--cert 和 --key 须同时给出（HTTPS 需要证书和私钥）");
     goto out;
   }
   /* Logins and personal data must not cross a network in clear text. */
@@ -84,7 +84,7 @@ cm_rc hub_server_start_opts(const char *dir, const hub_serve_opts *o, hub_server
             listen, listen);
   srv = calloc(1, sizeof *srv);
   if (!srv) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "serve: out of memory");
+    rc = cm_errf(err, CM_ERR_NOMEM, "serve：内存不足");
     goto out;
   }
   rc = hub_open(dir, &srv->hub, err);
@@ -179,7 +179,7 @@ cm_rc hub_serve(const char *dir, const hub_serve_opts *o, cm_err *err) {
 
   rc = cm_client_global_init();
   if (rc) {
-    cm_errf(err, rc, "serve: cannot initialise the HTTP client");
+    cm_errf(err, rc, "serve：无法初始化 HTTP 客户端");
     goto out;
   }
   rc = hub_server_start_opts(dir, o, &srv, err);

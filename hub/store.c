@@ -347,7 +347,7 @@ cm_rc hub_store_open(const char *path, hub_store **st_out, cm_err *err) {
 
   *st_out = NULL;
   st = calloc(1, sizeof *st);
-  if (!st) return cm_errf(err, CM_ERR_NOMEM, "out of memory opening %s", path);
+  if (!st) return cm_errf(err, CM_ERR_NOMEM, "打开 %s 时内存不足", path);
   /* 16 KiB pages for a new hub: ingest writes about 1 KB per entry over
    * several tables and every page is a log frame (two system calls) at
    * commit; 16 KiB ingests about 10% faster than 8 KiB and 25% faster than
@@ -403,7 +403,7 @@ static cm_rc st_prep(hub_store *st, const char *sql, sqlite3_stmt **out, cm_err 
    * the statement would leak, so refuse instead. */
   else {
     sqlite3_finalize(s);
-    return cm_errf(err, CM_ERR_DB, "statement cache full");
+    return cm_errf(err, CM_ERR_DB, "语句缓存已满");
   }
   *out = s;
   return CM_OK;
@@ -413,7 +413,7 @@ static cm_rc st_prep(hub_store *st, const char *sql, sqlite3_stmt **out, cm_err 
 static cm_rc st_done(hub_store *st, sqlite3_stmt *s, const char *what, cm_err *err) {
   int r = sqlite3_step(s);
   cm_rc rc = r == SQLITE_DONE ? CM_OK : cm_db_check(st->db, r, what, err);
-  if (r == SQLITE_ROW) rc = cm_errf(err, CM_ERR_DB, "%s: unexpected row", what);
+  if (r == SQLITE_ROW) rc = cm_errf(err, CM_ERR_DB, "%s：多出一行", what);
   sqlite3_reset(s);
   return rc;
 }
@@ -591,7 +591,7 @@ cm_rc hub_store_author_set_head(hub_store *st, const uint8_t key[PROTO_KEY_BYTES
   sqlite3_bind_blob(s, 3, hash, PROTO_HASH_BYTES, SQLITE_STATIC);
   rc = st_done(st, s, "updating a head", err);
   if (!rc && sqlite3_changes(st->db) != 1)
-    rc = cm_errf(err, CM_ERR_NOT_FOUND, "updating a head: the author has no row");
+    rc = cm_errf(err, CM_ERR_NOT_FOUND, "更新台账末条：没有这个作者");
   return rc;
 }
 
@@ -658,13 +658,13 @@ cm_rc hub_store_changeset_bytes(hub_store *st, int64_t id, uint8_t **out, size_t
     const void *b = sqlite3_column_blob(s, 0);
     *out = malloc(n ? n : 1);
     if (!*out) {
-      rc = cm_errf(err, CM_ERR_NOMEM, "out of memory reading a changeset");
+      rc = cm_errf(err, CM_ERR_NOMEM, "读取上报包时内存不足");
     } else {
       if (n) memcpy(*out, b, n);
       *len_out = n;
     }
   } else if (r == SQLITE_DONE) {
-    rc = cm_errf(err, CM_ERR_NOT_FOUND, "changeset %lld not found", (long long)id);
+    rc = cm_errf(err, CM_ERR_NOT_FOUND, "没有第 %lld 个上报包", (long long)id);
   } else {
     rc = cm_db_check(st->db, r, "reading a changeset", err);
   }
@@ -953,7 +953,7 @@ cm_rc hub_store_request_approved(hub_store *st, const uint8_t key[PROTO_KEY_BYTE
 /* Append to arr, taking the reference; NOMEM if jansson failed. */
 static cm_rc arr_add(json_t *arr, json_t *v, cm_err *err) {
   if (!v || json_array_append_new(arr, v))
-    return cm_errf(err, CM_ERR_NOMEM, "out of memory building JSON");
+    return cm_errf(err, CM_ERR_NOMEM, "生成 JSON 时内存不足");
   return CM_OK;
 }
 
@@ -967,13 +967,13 @@ static cm_rc rows_json(hub_store *st, const char *sql, const uint8_t *k1, json_t
   int r = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
   cm_rc rc = cm_db_check(st->db, r, "reading the status", err);
   *out = NULL;
-  if (!arr) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory building JSON");
+  if (!arr) rc = cm_errf(err, CM_ERR_NOMEM, "生成 JSON 时内存不足");
   if (rc) goto out;
   if (k1 && sqlite3_bind_parameter_count(s) >= 1) bind_key(s, 1, k1);
   while ((r = sqlite3_step(s)) == SQLITE_ROW) {
     json_t *o = json_object();
     if (!o) {
-      rc = cm_errf(err, CM_ERR_NOMEM, "out of memory building JSON");
+      rc = cm_errf(err, CM_ERR_NOMEM, "生成 JSON 时内存不足");
       goto out;
     }
     for (int i = 0; i < sqlite3_column_count(s); i++) {
@@ -1007,7 +1007,7 @@ static cm_rc rows_json(hub_store *st, const char *sql, const uint8_t *k1, json_t
       }
       if (!v || json_object_set_new(o, name, v)) {
         json_decref(o);
-        rc = cm_errf(err, CM_ERR_NOMEM, "out of memory building JSON");
+        rc = cm_errf(err, CM_ERR_NOMEM, "生成 JSON 时内存不足");
         goto out;
       }
     }
@@ -1175,7 +1175,7 @@ cm_rc hub_store_org_get(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], co
     const char *t = (const char *)sqlite3_column_text(s, 0);
     *json_out = strdup(t ? t : "{}");
     if (dissolved_out) *dissolved_out = sqlite3_column_int(s, 1);
-    if (!*json_out) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory reading an organisation");
+    if (!*json_out) rc = cm_errf(err, CM_ERR_NOMEM, "读取组织时内存不足");
   } else if (r != SQLITE_DONE) {
     rc = cm_db_check(st->db, r, "reading an organisation", err);
   }
@@ -1406,7 +1406,7 @@ cm_rc hub_store_status_range(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
       size_t nc = cap ? 2 * cap : 16;
       void *p = realloc(groups, nc * sizeof *groups);
       if (!p) {
-        rc = cm_errf(err, CM_ERR_NOMEM, "out of memory writing records' status");
+        rc = cm_errf(err, CM_ERR_NOMEM, "写记录状态时内存不足");
         break;
       }
       groups = p;
@@ -1450,7 +1450,8 @@ cm_rc hub_store_status_bound(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
 
 /* The one status of each organisation of an author, from its filing
  * versions' status (record_status), dissolution and revocation:
- * 'revoked' (a revoke decision addressed to the author names it), else its
+ * 'revoked' (a revoke decision addressed to the author names it, or for this
+ * hub's own street-level organisations one addressed to nobody), else its
  * latest decided filing's 'accepted' or 'rejected', else 'pending'.  A
  * correction accepted after a rejection makes it 'accepted' from then on.
  * Dissolution is kept beside it (column dissolved): a dissolved
@@ -1458,7 +1459,9 @@ cm_rc hub_store_status_bound(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
 static const char SQL_ORG_STATUS[] =
     "UPDATE organisations SET status = CASE"
     " WHEN EXISTS(SELECT 1 FROM decisions d WHERE d.kind = 'revoke'"
-    "  AND d.to_key = organisations.author AND d.org = organisations.id) THEN 'revoked'"
+    "  AND d.org = organisations.id AND (d.to_key = organisations.author"
+    "  OR (d.to_key IS NULL AND organisations.author IN"
+    "   (SELECT key FROM authors WHERE role = 'self')))) THEN 'revoked'"
     " ELSE coalesce((SELECT s.status FROM filing_versions f JOIN record_status s"
     "  ON s.author = f.author AND s.seq = f.seq WHERE f.author = organisations.author"
     "  AND f.id = organisations.id AND s.status IN ('accepted', 'rejected')"
@@ -1594,7 +1597,7 @@ static cm_rc dump_query(hub_store *st, const char *sql, cm_buf *out, cm_err *err
     if (!rc) rc = cm_buf_append(out, "\n", 1);
   }
   if (rc)
-    rc = cm_errf(err, rc, "dumping the projection: %s", cm_strerror(rc));
+    rc = cm_errf(err, rc, "导出统计数据：%s", cm_strerror(rc));
   else if (r != SQLITE_DONE)
     rc = cm_db_check(st->db, r, "dumping the projection", err);
 out:
@@ -1736,7 +1739,7 @@ cm_rc hub_store_status_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], 
     *out = json_pack("{s:o, s:o, s:o, s:o}", "authors", authors, "forks", forks, "requests",
                      requests, "forward", forward);
     authors = forks = requests = forward = NULL;
-    if (!*out) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory building JSON");
+    if (!*out) rc = cm_errf(err, CM_ERR_NOMEM, "生成 JSON 时内存不足");
   }
   json_decref(authors);
   json_decref(forks);
@@ -1788,7 +1791,7 @@ static cm_rc rv_rows(hub_store *st, const char *sql, json_t **out, cm_err *err, 
   int r = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
   cm_rc rc = cm_db_check(st->db, r, "reading the review tables", err);
   *out = NULL;
-  if (!rc && !arr) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory building JSON");
+  if (!rc && !arr) rc = cm_errf(err, CM_ERR_NOMEM, "生成 JSON 时内存不足");
   if (rc) goto out;
   va_start(ap, types);
   rv_bind(s, types, ap);
@@ -1836,7 +1839,7 @@ static cm_rc rv_rows(hub_store *st, const char *sql, json_t **out, cm_err *err, 
                                                  : nlen),
                name);
       if (!v || json_object_set_new(o, key, v)) {
-        rc = cm_errf(err, CM_ERR_NOMEM, "out of memory building JSON");
+        rc = cm_errf(err, CM_ERR_NOMEM, "生成 JSON 时内存不足");
         goto out;
       }
     }
@@ -2040,14 +2043,14 @@ cm_rc hub_store_dash_rows(hub_store *st, hub_dash_query q, const char *const *pa
 
   if ((size_t)q >= sizeof dash_queries / sizeof dash_queries[0] || !dash_queries[q].sql ||
       n_params > 4)
-    return cm_errf(err, CM_ERR_INVALID, "no such dashboard query");
+    return cm_errf(err, CM_ERR_INVALID, "统计看板没有这项查询");
   r = sqlite3_prepare_v2(st->db, dash_queries[q].sql, -1, &s, NULL);
   rc = cm_db_check(st->db, r, "preparing a dashboard query", err);
   if (rc) goto out;
   for (size_t i = 0; i < n_params; i++) {
     if (dash_queries[q].key_params & (1u << i)) {
       if (!params[i] || proto_key_from_hex(params[i], keys[i]) != CM_OK) {
-        rc = cm_errf(err, CM_ERR_INVALID, "a key is 64 hex digits");
+        rc = cm_errf(err, CM_ERR_INVALID, "密钥应为 64 位十六进制数字");
         goto out;
       }
       bind_key(s, (int)i + 1, keys[i]);
@@ -2344,6 +2347,28 @@ cm_rc hub_store_org_holder(hub_store *st, const char *id, uint8_t author_out[PRO
                   "finding an organisation", author_out, found_out, err);
 }
 
+cm_rc hub_store_org_status(hub_store *st, const char *id, char status_out[HUB_STATUS_MAX],
+                           int *found_out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  int r = sqlite3_prepare_v2(st->db, "SELECT status FROM organisations WHERE id = ?1 LIMIT 1",
+                             -1, &s, NULL);
+  cm_rc rc = cm_db_check(st->db, r, "读取组织状态", err);
+  status_out[0] = '\0';
+  *found_out = 0;
+  if (rc) return rc;
+  bind_text(s, 1, id);
+  r = sqlite3_step(s);
+  if (r == SQLITE_ROW) {
+    const unsigned char *t = sqlite3_column_text(s, 0);
+    snprintf(status_out, HUB_STATUS_MAX, "%s", t ? (const char *)t : "");
+    *found_out = 1;
+  } else if (r != SQLITE_DONE) {
+    rc = cm_db_check(st->db, r, "读取组织状态", err);
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
 cm_rc hub_store_community_find(hub_store *st, const char *name_or_code,
                                uint8_t key_out[PROTO_KEY_BYTES], int *found_out, cm_err *err) {
   return find_key(st,
@@ -2380,14 +2405,14 @@ cm_rc hub_store_fork_other(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
       size_t n = (size_t)sqlite3_column_bytes(s, 0);
       *bytes_out = malloc(n ? n : 1);
       if (!*bytes_out) {
-        rc = cm_errf(err, CM_ERR_NOMEM, "out of memory reading fork evidence");
+        rc = cm_errf(err, CM_ERR_NOMEM, "读取分叉证据时内存不足");
       } else {
         if (n) memcpy(*bytes_out, sqlite3_column_blob(s, 0), n);
         *len_out = n;
         *seq_out = col_u64(s, 1);
       }
     } else if (r == SQLITE_DONE) {
-      rc = cm_errf(err, CM_ERR_NOT_FOUND, "no such fork evidence");
+      rc = cm_errf(err, CM_ERR_NOT_FOUND, "没有这份分叉证据");
     } else {
       rc = cm_db_check(st->db, r, "reading fork evidence", err);
     }
@@ -2457,7 +2482,7 @@ static const char SQL_AUTHOR_REVOKE[] = "UPDATE authors SET revoked = ?2 WHERE k
 cm_rc hub_store_author_revoke(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], uint64_t upto,
                               cm_err *err) {
   sqlite3_stmt *s = NULL;
-  if (upto >= (uint64_t)INT32_MAX) return cm_errf(err, CM_ERR_INVALID, "sequence out of range");
+  if (upto >= (uint64_t)INT32_MAX) return cm_errf(err, CM_ERR_INVALID, "序号超出范围");
   cm_rc rc = st_prep(st, SQL_AUTHOR_REVOKE, &s, err);
   if (rc) return rc;
   bind_key(s, 1, key);
@@ -2522,7 +2547,7 @@ cm_rc hub_store_entry_body(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
     size_t n = (size_t)sqlite3_column_bytes(s, 1);
     uint8_t *b = malloc(n ? n : 1);
     if (!b) {
-      rc = cm_errf(err, CM_ERR_NOMEM, "out of memory reading an entry");
+      rc = cm_errf(err, CM_ERR_NOMEM, "读取记录时内存不足");
     } else {
       if (n) memcpy(b, sqlite3_column_blob(s, 1), n);
       *body_out = b;

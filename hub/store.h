@@ -584,6 +584,12 @@ cm_rc hub_store_activity_find(hub_store *st, const char *id, uint8_t author_out[
 cm_rc hub_store_org_holder(hub_store *st, const char *id, uint8_t author_out[PROTO_KEY_BYTES],
                            int *found_out, cm_err *err);
 
+/* The one status of organisation id ("pending", "accepted", "rejected",
+ * "revoked"; see hub_store_org_status_refresh) into status_out; "" and
+ * *found_out 0 if unknown. */
+cm_rc hub_store_org_status(hub_store *st, const char *id, char status_out[HUB_STATUS_MAX],
+                           int *found_out, cm_err *err);
+
 /* A community's key by its name or code; *found_out 0 if unknown. */
 cm_rc hub_store_community_find(hub_store *st, const char *name_or_code,
                                uint8_t key_out[PROTO_KEY_BYTES], int *found_out, cm_err *err);

@@ -120,7 +120,7 @@ json_t *hub_summary(hub_ctx *ctx, cm_err *err) {
   h.st = ctx->store;
   h.rows = json_array();
   if (!h.rows) {
-    cm_errf(err, CM_ERR_NOMEM, "out of memory building the summary");
+    cm_errf(err, CM_ERR_NOMEM, "汇总时内存不足");
     return NULL;
   }
   pthread_mutex_lock(&ctx->lock);

@@ -63,7 +63,7 @@ cm_rc hub_table_from(const json_t *j, const char *name, cm_lang lang, int words,
   json_t *v;
   memset(out, 0, sizeof *out);
   if (!json_is_array(arr))
-    return cm_errf(err, CM_ERR_NOT_FOUND, "no table '%s' in this answer", name ? name : "");
+    return cm_errf(err, CM_ERR_NOT_FOUND, "这项数据里没有“%s”这张表", name ? name : "");
   out->head = json_array();
   out->rows = json_array();
   if (!out->head || !out->rows) goto nomem;
@@ -86,7 +86,7 @@ cm_rc hub_table_from(const json_t *j, const char *name, cm_lang lang, int words,
   return CM_OK;
 nomem:
   hub_table_free(out);
-  return cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  return cm_errf(err, CM_ERR_NOMEM, "内存不足");
 }
 
 void hub_table_free(hub_table *t) {
@@ -141,7 +141,7 @@ cm_rc hub_table_csv(const hub_table *t, cm_buf *out, cm_err *err) {
   if (!rc && json_array_size(t->head)) rc = csv_line(out, t->head);
   for (size_t i = 0; !rc && i < json_array_size(t->rows); i++)
     rc = csv_line(out, json_array_get(t->rows, i));
-  if (rc) return cm_errf(err, rc, "building CSV: %s", cm_strerror(rc));
+  if (rc) return cm_errf(err, rc, "生成 CSV：%s", cm_strerror(rc));
   return CM_OK;
 }
 
@@ -172,11 +172,11 @@ static cm_rc read_file(const char *path, cm_buf *out, cm_err *err) {
   char chunk[16384];
   size_t got;
   cm_rc rc = CM_OK;
-  if (!f) return cm_errf(err, CM_ERR_IO, "cannot read the workbook: %s", strerror(errno));
+  if (!f) return cm_errf(err, CM_ERR_IO, "无法读取 Excel 文件：%s", strerror(errno));
   while (!rc && (got = fread(chunk, 1, sizeof chunk, f)) > 0)
     rc = cm_buf_append(out, chunk, got);
-  if (!rc && ferror(f)) rc = cm_errf(err, CM_ERR_IO, "cannot read the workbook");
-  else if (rc) rc = cm_errf(err, rc, "the workbook: %s", cm_strerror(rc));
+  if (!rc && ferror(f)) rc = cm_errf(err, CM_ERR_IO, "无法读取 Excel 文件");
+  else if (rc) rc = cm_errf(err, rc, "Excel 文件：%s", cm_strerror(rc));
   fclose(f);
   return rc;
 }
@@ -190,9 +190,9 @@ cm_rc hub_table_xlsx(const hub_table *t, const char *sheet, const char *dir, cm_
   cm_rc rc = CM_OK;
   if (snprintf(path, sizeof path, "%s/.xlsx-XXXXXX", dir && dir[0] ? dir : ".") >=
       (int)sizeof path)
-    return cm_errf(err, CM_ERR_INVALID, "the directory's path is too long");
+    return cm_errf(err, CM_ERR_INVALID, "目录路径太长");
   int fd = mkstemp(path);
-  if (fd < 0) return cm_errf(err, CM_ERR_IO, "cannot make a workbook file: %s", strerror(errno));
+  if (fd < 0) return cm_errf(err, CM_ERR_IO, "无法创建 Excel 文件：%s", strerror(errno));
   close(fd);
   lxw_workbook *wb = workbook_new(path);
   lxw_worksheet *ws = NULL;
@@ -201,13 +201,13 @@ cm_rc hub_table_xlsx(const hub_table *t, const char *sheet, const char *dir, cm_
   if (wb) ws = workbook_add_worksheet(wb, name);
   if (wb) bold = workbook_add_format(wb);
   if (!wb || !ws || !bold) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "cannot start the workbook");
+    rc = cm_errf(err, CM_ERR_NOMEM, "无法开始写 Excel 文件");
     goto out;
   }
   format_set_bold(bold);
   width = calloc(ncols + 1, sizeof *width);
   if (!width) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
     goto out;
   }
   for (size_t c = 0; !e && c < ncols; c++) {
@@ -240,12 +240,12 @@ cm_rc hub_table_xlsx(const hub_table *t, const char *sheet, const char *dir, cm_
     e = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
                              (width[c] > XLSX_WIDTH_MAX ? XLSX_WIDTH_MAX : width[c]) + 2, NULL);
   if (!e) worksheet_freeze_panes(ws, 1, 0);
-  if (e) rc = cm_errf(err, CM_ERR_IO, "writing the workbook: %s", lxw_strerror(e));
+  if (e) rc = cm_errf(err, CM_ERR_IO, "写 Excel 文件：%s", lxw_strerror(e));
 out:
   free(width);
   if (wb) {
     lxw_error ce = workbook_close(wb);
-    if (!rc && ce) rc = cm_errf(err, CM_ERR_IO, "writing the workbook: %s", lxw_strerror(ce));
+    if (!rc && ce) rc = cm_errf(err, CM_ERR_IO, "写 Excel 文件：%s", lxw_strerror(ce));
   }
   if (!rc) rc = read_file(path, out, err);
   unlink(path);

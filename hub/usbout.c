@@ -23,7 +23,7 @@ static void put_u32(uint8_t p[4], uint32_t v) {
 
 static cm_rc put_block(cm_buf *b, const uint8_t *data, size_t len, cm_err *err) {
   uint8_t l[4];
-  if (len > UINT32_MAX) return cm_errf(err, CM_ERR_TOO_LARGE, "a feed page over 4 GiB");
+  if (len > UINT32_MAX) return cm_errf(err, CM_ERR_TOO_LARGE, "一页下发记录超过 4 GiB");
   put_u32(l, (uint32_t)len);
   cm_rc rc = cm_buf_append(b, l, 4);
   if (!rc) rc = cm_buf_append(b, data, len);
@@ -45,7 +45,7 @@ cm_rc hub_usb_export(hub_ctx *ctx, const uint8_t node[PROTO_KEY_BYTES], uint64_t
   rc = hub_key_status(ctx, node, &state, err);
   if (!rc && state != HUB_KEY_ENROLLED)
     rc = cm_errf(err, CM_ERR_PERM, state == HUB_KEY_REVOKED
-                                       ? "this key has been revoked at this hub"
+                                       ? "这个密钥在本级已被吊销"
                                        : "this key is not enrolled at this hub");
   if (!rc) rc = hub_head_receipt(ctx, node, &head, err);
   if (rc) goto out;
@@ -62,7 +62,7 @@ cm_rc hub_usb_export(hub_ctx *ctx, const uint8_t node[PROTO_KEY_BYTES], uint64_t
     free(items);
     int more = !rc && n > 0 && next > st.next;
     if (more) {
-      if (++n_pages > USB_MAX_PAGES) rc = cm_errf(err, CM_ERR_TOO_LARGE, "too many feed pages");
+      if (++n_pages > USB_MAX_PAGES) rc = cm_errf(err, CM_ERR_TOO_LARGE, "下发记录的页数太多");
       if (!rc) rc = put_block(&pages, feed, len, err);
       st.items += n;
       st.next = next;
@@ -82,13 +82,13 @@ cm_rc hub_usb_export(hub_ctx *ctx, const uint8_t node[PROTO_KEY_BYTES], uint64_t
   put_u32(cnt, n_pages);
   rc = cm_buf_append(&f, hdr, sizeof hdr) ? cm_errf(err, CM_ERR_NOMEM, "out of memory") : CM_OK;
   if (!rc) rc = put_block(&f, head.receipt, sizeof head.receipt, err);
-  if (!rc && cm_buf_append(&f, cnt, 4)) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!rc && cm_buf_append(&f, cnt, 4)) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   if (!rc && cm_buf_append(&f, pages.p, pages.len))
-    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   if (!rc) {
     fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0)
-      rc = cm_errf(err, errno == EEXIST ? CM_ERR_EXISTS : CM_ERR_IO, "cannot create %s: %s", file,
+      rc = cm_errf(err, errno == EEXIST ? CM_ERR_EXISTS : CM_ERR_IO, "无法创建 %s：%s", file,
                    strerror(errno));
   }
   if (!rc) {
@@ -100,7 +100,7 @@ cm_rc hub_usb_export(hub_ctx *ctx, const uint8_t node[PROTO_KEY_BYTES], uint64_t
       off += (size_t)w;
     }
     if (off != f.len || fsync(fd) != 0) {
-      rc = cm_errf(err, CM_ERR_IO, "cannot write %s: %s", file, strerror(errno));
+      rc = cm_errf(err, CM_ERR_IO, "无法写入 %s：%s", file, strerror(errno));
       unlink(file);
     }
   }

@@ -30,7 +30,7 @@ cm_rc hub_web_open(const char *dir, hub_web **web_out, cm_err *err) {
   cm_rc rc = CM_OK;
   hub_web *web = calloc(1, sizeof *web);
   *web_out = NULL;
-  if (!web) return cm_errf(err, CM_ERR_NOMEM, "web: out of memory");
+  if (!web) return cm_errf(err, CM_ERR_NOMEM, "网页：内存不足");
   rc = hub_opstore_open(dir, &web->ops, err);
   if (rc) {
     free(web);
@@ -625,7 +625,7 @@ cm_rc hub_web_mount(const cm_http_route *api, size_t n_api, cm_http_route **rout
   cm_http_route *r = calloc(n, sizeof *r);
   *routes_out = NULL;
   *n_out = 0;
-  if (!r) return cm_errf(err, CM_ERR_NOMEM, "web: out of memory");
+  if (!r) return cm_errf(err, CM_ERR_NOMEM, "网页：内存不足");
   for (size_t i = 0; i < hub_web_nroutes; i++) r[k++] = hub_web_routes[i];
   for (size_t i = 0; i < hub_web_year_nroutes; i++) r[k++] = hub_web_year_routes[i];
   for (size_t i = 0; i < hub_web_eval_nroutes; i++) r[k++] = hub_web_eval_routes[i];

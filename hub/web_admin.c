@@ -132,14 +132,14 @@ static cm_rc unit_row(void *ctx, const hub_dash_row *row, cm_err *err) {
                         r->code, "street", r->street_name, "last_ms",
                         (json_int_t)r->last_received_ms);
   if (!u || json_array_append_new(a->units, u))
-    return cm_errf(err, CM_ERR_NOMEM, "alerts: out of memory");
+    return cm_errf(err, CM_ERR_NOMEM, "提醒：内存不足");
   return CM_OK;
 }
 
 static cm_rc alerts_load(hub_ctx *hub, alerts *a, cm_err *err) {
   cm_rc rc = CM_OK;
   a->units = json_array();
-  if (!a->units) return cm_errf(err, CM_ERR_NOMEM, "alerts: out of memory");
+  if (!a->units) return cm_errf(err, CM_ERR_NOMEM, "提醒：内存不足");
   pthread_mutex_lock(&hub->lock);
   rc = hub_store_read_begin(hub->store, err);
   if (!rc) rc = hub_store_forks_json(hub->store, &a->forks, err);

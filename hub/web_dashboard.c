@@ -216,8 +216,29 @@ static void api_dashboard_org(cm_http_req *req, cm_http_resp *resp, void *ctx) {
 
 /* ---- the pages ---------------------------------------------------------- */
 
+static void word_put(void *arg, const char *rest, const char *text) {
+  json_object_set_new((json_t *)arg, rest, json_string(text));
+}
+
+/* The script's words as one JSON object {key: text} in the page's language:
+ * the column heads (col.*, also the CSV and Excel heads) and the dashboard's
+ * other words (dash.*), both from common/i18n.  Caller frees; NULL when out
+ * of memory. */
+static char *dash_words(cm_lang lang) {
+  json_t *o = json_object();
+  char *s = NULL;
+  if (o) {
+    cm_i18n_each(lang, "col.", word_put, o);
+    cm_i18n_each(lang, "dash.", word_put, o);
+    s = json_dumps(o, JSON_COMPACT);
+  }
+  json_decref(o);
+  return s;
+}
+
 /* The frame both pages share: the layout, and a <main> that dashboard.js
- * fills from the API (its data- attributes say what to show). */
+ * fills from the API (its data- attributes say what to show, data-words the
+ * words it shows, from common/i18n). */
 static void page_frame(cm_http_req *req, cm_http_resp *resp, void *ctx, const char *view,
                        const char *org) {
   hub_web_req w;
@@ -230,6 +251,9 @@ static void page_frame(cm_http_req *req, cm_http_resp *resp, void *ctx, const ch
   cm_html_esc(&w.h, w.hub->role == HUB_ROLE_DISTRICT ? w.s.op.street : w.hub->name);
   cm_html_raw(&w.h, "\" data-hub=\"");
   cm_html_esc(&w.h, w.hub->name);
+  char *words = dash_words(w.lang);
+  cm_html_printf(&w.h, "\" data-words=\"%h", words ? words : "{}");
+  free(words);
   cm_html_raw(&w.h, "\"><p class=\"dash-loading\">");
   cm_html_word(&w.h, "dash.loading");
   cm_html_raw(&w.h, "</p><noscript>");

@@ -112,23 +112,26 @@ static void decide_form(hub_web_req *w, int keep) {
                  "decide.reason", v_reason ? v_reason : "", "decide.submit");
 }
 
-/* hub/decide.c's refusals (written for the command line) as the page's words:
+/* hub/decide.c's refusals (written for the command line) as the page's words
+ * (which have an English switch):
  * matched by what each message says; NULL when none matches. */
 static const char *refusal_key(const char *msg) {
   static const struct {
     const char *has, *key;
   } map[] = {
-      {"unknown decision", "decide.err.kind"},
-      {"either --org", "decide.err.target"},
-      {"needs a reason", "decide.err.reason"},
-      {"too long", "decide.err.long"},
-      {"deadline must be a date", "decide.err.deadline_form"},
-      {"criticism needs --deadline", "decide.err.deadline"},
-      {"result is pass", "decide.err.result"},
-      {"inspection needs", "decide.err.result"},
-      {"revocation names", "decide.err.revoke"},
-      {"no organisation", "decide.err.no_org"},
-      {"no community", "decide.err.no_community"},
+      {"没有这种决定", "decide.err.kind"},
+      {"二者选一", "decide.err.target"},
+      {"写明理由", "decide.err.reason"},
+      {"名称过长", "decide.err.long"},
+      {"整改期限应为日期", "decide.err.deadline_form"},
+      {"批评需要整改期限", "decide.err.deadline"},
+      {"整改期限须在今天", "decide.err.deadline_past"},
+      {"检查结果应为", "decide.err.result"},
+      {"检查需要写明结果", "decide.err.result"},
+      {"撤销备案需要指定组织", "decide.err.revoke"},
+      {"不能表彰", "decide.err.commend_status"},
+      {"没有备案编号为", "decide.err.no_org"},
+      {"没有名为", "decide.err.no_community"},
   };
   for (size_t i = 0; msg && i < sizeof map / sizeof map[0]; i++)
     if (strstr(msg, map[i].has)) return map[i].key;
@@ -174,7 +177,13 @@ void hub_web_page_decide(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     cm_html_word(&w.h, "decide.operator");
     cm_html_raw(&w.h, "</th></tr></thead><tbody>");
     size_t i;
-    json_t *d;
+    json_t *d, *orgs = NULL, *o;
+    cm_err nerr = {0};
+    /* Organisations by name beside their filing number. */
+    pthread_mutex_lock(&w.hub->lock);
+    if (hub_store_street_org_names(w.hub->store, "", &orgs, &nerr))
+      cm_warn("web: organisation names: %s", nerr.msg);
+    pthread_mutex_unlock(&w.hub->lock);
     json_array_foreach(list, i, d) {
       char key[48];
       const char *kind = json_string_value(json_object_get(d, "kind"));
@@ -188,7 +197,19 @@ void hub_web_page_decide(cm_http_req *req, cm_http_resp *resp, void *ctx) {
       cm_html_esc(&w.h, cm_i18n_word(w.lang, "origin.", json_string_value(json_object_get(d, "by"))));
       cm_html_raw(&w.h, "</td><td>");
       const char *org = json_string_value(json_object_get(d, "org"));
-      cm_html_esc(&w.h, org && *org ? org : json_string_value(json_object_get(d, "community")));
+      const char *name = NULL;
+      size_t k;
+      json_array_foreach(orgs, k, o) {
+        const char *id = json_string_value(json_object_get(o, "id"));
+        if (org && id && !strcmp(org, id)) {
+          name = json_string_value(json_object_get(o, "name"));
+          break;
+        }
+      }
+      if (org && *org && name && *name)
+        cm_html_printf(&w.h, "%h<br><span class=\"hint\">%h</span>", name, org);
+      else
+        cm_html_esc(&w.h, org && *org ? org : json_string_value(json_object_get(d, "community")));
       cm_html_raw(&w.h, "</td><td>");
       cm_html_esc(&w.h, json_string_value(json_object_get(d, "reason")));
       const char *result = json_string_value(json_object_get(d, "result"));
@@ -227,6 +248,7 @@ void hub_web_page_decide(cm_http_req *req, cm_http_resp *resp, void *ctx) {
       cm_html_raw(&w.h, "</td></tr>");
     }
     cm_html_raw(&w.h, "</tbody></table>");
+    json_decref(orgs);
   }
   hub_web_foot(&w);
 out:
@@ -284,7 +306,6 @@ void hub_web_page_decide_post(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   d.result = field(&w, "result");
   d.reason = field(&w, "reason");
   int confirmed = field(&w, "confirm") && !strcmp(field(&w, "confirm"), "1");
-  const char *why = NULL;
   char community[HUB_NAME_MAX] = "";
   if (field(&w, "edit")) {
     /* Back from the confirmation to change something: the form as typed. */
@@ -294,15 +315,6 @@ void hub_web_page_decide_post(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     hub_web_foot(&w);
     goto out;
   }
-  if (!rc && d.kind == HUB_DECIDE_CRITICIZE && d.deadline) {
-    /* A deadline already past would make the criticism overdue at once. */
-    char today[11];
-    cm_date_of(cm_now_ms(), today);
-    if (strcmp(d.deadline, today) <= 0) {
-      rc = cm_errf(&err, CM_ERR_INVALID, "整改期限须在今天之后 / the deadline must be after today");
-      why = "decide.err.deadline_past";
-    }
-  }
   if (!rc && !confirmed) rc = hub_decide_check(w.hub, &d, community, sizeof community, &err);
   if (!rc && !confirmed) {
     decide_confirm(&w, &d, community);
@@ -311,7 +323,7 @@ void hub_web_page_decide_post(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   if (!rc) rc = hub_decide(w.hub, &d, hub_web_operator(&w), record, sizeof record, &err);
   if (rc == CM_ERR_INVALID || rc == CM_ERR_NOT_FOUND) {
     /* Refused: the form again with what was typed and why, in words. */
-    if (!why) why = refusal_key(err.msg);
+    const char *why = refusal_key(err.msg);
     cm_warn("web: decision by %s refused: %s", w.s.op.name, err.msg);
     hub_web_status(&w, rc == CM_ERR_NOT_FOUND ? 404 : 400);
     hub_web_head(&w, "decide.title");

@@ -143,7 +143,7 @@ cm_rc hub_year_progress(hub_ctx *ctx, int year, const char *street, json_t **out
                                       "self_reported", 0, "late", 0, "inspected", 0, "pass", 0,
                                       "rectify", 0, "rectified", 0, "fail", 0, "missing", 0));
   *out = NULL;
-  if (rc || !orgs || !missing || !fails) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (rc || !orgs || !missing || !fails) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   if (!rc) rc = hub_year_due(ctx, year, due, err);
   if (!rc) {
     pthread_mutex_lock(&ctx->lock);
@@ -176,7 +176,7 @@ cm_rc hub_year_progress(hub_ctx *ctx, int year, const char *street, json_t **out
     if (!o || !c || json_array_append(orgs, o) || groups_add(&g, o, c) ||
         (!self && json_array_append(missing, o)) ||
         (!strcmp(result, "fail") && json_array_append(fails, o)))
-      rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+      rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
     json_decref(o);
     json_decref(c);
   }
@@ -184,7 +184,7 @@ cm_rc hub_year_progress(hub_ctx *ctx, int year, const char *street, json_t **out
     *out = json_pack("{s:i,s:s,s:O,s:O,s:O,s:O,s:O,s:O}", "year", year, "due", due, "totals",
                      g.totals, "streets", g.streets, "communities", g.comms, "missing", missing,
                      "fail", fails, "organisations", orgs);
-    if (!*out) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    if (!*out) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
   groups_free(&g);
   json_decref(rows);
@@ -203,7 +203,7 @@ cm_rc hub_year_plans(hub_ctx *ctx, int year, const char *street, json_t **out, c
                                       "plans_late", 0, "missing_plans", 0, "summaries", 0,
                                       "summaries_late", 0, "missing_summaries", 0));
   *out = NULL;
-  if (rc || !orgs || !no_plan || !no_sum) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (rc || !orgs || !no_plan || !no_sum) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   /* A plan is due by 31 January of its year, a summary by 31 January of the next. */
   snprintf(plan_due, sizeof plan_due, "%04u-01-31", (unsigned)year % 10000u);
   snprintf(sum_due, sizeof sum_due, "%04u-01-31", (unsigned)(year + 1) % 10000u);
@@ -232,7 +232,7 @@ cm_rc hub_year_plans(hub_ctx *ctx, int year, const char *street, json_t **out, c
                           "summaries_late", sum_late, "missing_summaries", !sum);
     if (!o || !c || json_array_append(orgs, o) || groups_add(&g, o, c) ||
         (!plan && json_array_append(no_plan, o)) || (!sum && json_array_append(no_sum, o)))
-      rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+      rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
     json_decref(o);
     json_decref(c);
   }
@@ -241,7 +241,7 @@ cm_rc hub_year_plans(hub_ctx *ctx, int year, const char *street, json_t **out, c
                      plan_due, "summary_due", sum_due, "totals", g.totals, "streets", g.streets,
                      "communities", g.comms, "missing_plans", no_plan, "missing_summaries",
                      no_sum, "organisations", orgs);
-    if (!*out) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    if (!*out) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
   groups_free(&g);
   json_decref(rows);
@@ -280,10 +280,10 @@ cm_rc hub_year_progress_csv(const json_t *progress, cm_buf *out, cm_err *err) {
   }
   if (rc) {
     json_decref(t);
-    return cm_errf(err, rc, "out of memory building CSV");
+    return cm_errf(err, rc, "生成 CSV 时内存不足");
   }
   wrap = json_pack("{s:o}", "rows", t);
-  rc = wrap ? hub_dashboard_csv(wrap, "rows", out, err) : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  rc = wrap ? hub_dashboard_csv(wrap, "rows", out, err) : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   json_decref(wrap);
   return rc;
 }

@@ -53,7 +53,7 @@ static cm_rc list_entry(void *arg, uint64_t seq, const uint8_t *raw, size_t len,
                         (json_int_t)e.time_ms);
   json_decref(body);
   if (!o || json_array_append_new(j->out, o) != 0)
-    return cm_errf(err, CM_ERR_NOMEM, "out of memory listing attachments");
+    return cm_errf(err, CM_ERR_NOMEM, "列出附件时内存不足");
   return CM_OK;
 }
 
@@ -65,7 +65,7 @@ cm_rc node_attach_list(node_ctx *ctx, const char *org, uint64_t from, uint64_t t
   j.org = org && *org ? org : NULL;
   j.out = json_array();
   *out = NULL;
-  if (!j.out) return cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!j.out) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
   cm_rc rc = store_log_each(ctx, from ? from : 1, to, list_entry, &j, err);
   if (rc) {
     json_decref(j.out);
@@ -165,7 +165,7 @@ cm_rc node_attach(node_ctx *ctx, const node_attach_input *in, char hash_out[CM_A
                      in->record ? in->record : "", "heading", heading, "hash", hash_out, "type",
                      type, "size", (json_int_t)size, "title", in->title);
   if (!j.body) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
     goto out;
   }
   /* the same bounds and authority a hub will apply */

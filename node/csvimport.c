@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "../common/i18n.h"
 #include "../common/buf.h"
 #include "journal.h"
 #include "records.h"
@@ -37,6 +38,16 @@ typedef struct csv_reader {
   size_t line;
 } csv_reader;
 
+/* A row refused by the records layer: its message (itself "中文 / English")
+ * with the line number, kept in two parts so that a reader can take either. */
+static void line_refused(cm_err *err, cm_rc rc, size_t line, const char *msg) {
+  char zh[sizeof err->msg], en[sizeof err->msg];
+  cm_i18n_msg_part(CM_LANG_ZH, msg, zh, sizeof zh);
+  cm_i18n_msg_part(CM_LANG_EN, msg, en, sizeof en);
+  cm_errf(err, rc, "第%zu行：%.300s（未导入任何记录） / line %zu: %.300s (nothing was imported)", line,
+          zh, line, en);
+}
+
 /* Parse the next row; 0 at the end of input, 1 for a row, -1 on error. */
 static int csv_next(csv_reader *r, csv_row *row, cm_err *err) {
   if (r->p >= r->end) return 0;
@@ -57,7 +68,7 @@ static int csv_next(csv_reader *r, csv_row *row, cm_err *err) {
     char c = at_end ? '\n' : *r->p;
     if (in_quotes) {
       if (at_end) {
-        cm_errf(err, CM_ERR_INVALID, "第%zu行 / line %zu: 引号未闭合 / unterminated quoted field",
+        cm_errf(err, CM_ERR_INVALID, "第%zu行：引号未闭合 / line %zu: unterminated quoted field",
                 row->line, row->line);
         return -1;
       }
@@ -83,7 +94,7 @@ static int csv_next(csv_reader *r, csv_row *row, cm_err *err) {
     if (c == ',' || c == '\n' || c == '\r') {
       out[o++] = 0;
       if (o - start - 1 > CSV_FIELD_MAX) {
-        cm_errf(err, CM_ERR_INVALID, "第%zu行 / line %zu: 有一栏过长 / a field is too long",
+        cm_errf(err, CM_ERR_INVALID, "第%zu行：有一栏过长 / line %zu: a field is too long",
                 row->line, row->line);
         return -1;
       }
@@ -100,7 +111,7 @@ static int csv_next(csv_reader *r, csv_row *row, cm_err *err) {
       continue;
     }
     if (quoted) {
-      cm_errf(err, CM_ERR_INVALID, "第%zu行 / line %zu: 引号后有多余的字符 / text after a closing quote",
+      cm_errf(err, CM_ERR_INVALID, "第%zu行：引号后有多余的字符 / line %zu: text after a closing quote",
               row->line, row->line);
       return -1;
     }
@@ -128,8 +139,7 @@ static cm_rc import_tx(node_ctx *ctx, void *arg, cm_err *err) {
     cm_err_clear(&e);
     rc = node_report_append_in_tx(ctx, j->bodies[i], NULL, &e);
     if (rc)
-      cm_errf(err, rc, "第%zu行 / line %zu: %s（未导入任何记录 / nothing was imported）",
-              j->lines[i], j->lines[i], e.msg);
+      line_refused(err, rc, j->lines[i], e.msg);
   }
   return rc;
 }
@@ -166,7 +176,8 @@ cm_rc node_import_reports_buf(node_ctx *ctx, const char *buf, size_t len, size_t
   int header_ok = zh_ok || en_ok;
   if (!header_ok) {
     rc = cm_errf(err, CM_ERR_INVALID,
-                 "第1行 / line 1: 表头应为 / the header must be "
+                 "第1行：表头应为 备案编号,月份,活动次数,参加人次,党员参加人次,活动内容,服务范围,好人好事"
+                 " / line 1: the header must be "
                  "备案编号,月份,活动次数,参加人次,党员参加人次,活动内容,服务范围,好人好事");
     goto out;
   }
@@ -179,8 +190,8 @@ cm_rc node_import_reports_buf(node_ctx *ctx, const char *buf, size_t len, size_t
     if (got == 0) break;
     if (blank(&row)) continue;
     if (row.n != CSV_COLS) {
-      rc = cm_errf(err, CM_ERR_INVALID, "第%zu行 / line %zu: 应有%d栏，实有%zu栏 / %d fields expected, %zu found",
-                   row.line, row.line, CSV_COLS, row.n, CSV_COLS, row.n);
+      rc = cm_errf(err, CM_ERR_INVALID, "第%zu行：应有%d栏，实有%zu栏 / line %zu: %d fields expected, %zu found",
+                   row.line, CSV_COLS, row.n, row.line, CSV_COLS, row.n);
       goto out;
     }
     if (j.n >= NODE_CSV_MAX_ROWS) {
@@ -195,8 +206,7 @@ cm_rc node_import_reports_buf(node_ctx *ctx, const char *buf, size_t len, size_t
     cm_err_clear(&e);
     rc = node_report_build(ctx, &in, &body, &e);
     if (rc) {
-      cm_errf(err, rc, "第%zu行 / line %zu: %s（未导入任何记录 / nothing was imported）", row.line,
-              row.line, e.msg);
+      line_refused(err, rc, row.line, e.msg);
       goto out;
     }
     if (j.n == cap) {

@@ -86,7 +86,7 @@ cm_rc journal_append_in_tx(node_ctx *ctx, const char *kind, const json_t *body,
     goto out;
   }
   if (rc) {
-    cm_errf(err, rc, "cannot serialise the record");
+    cm_errf(err, rc, "无法写出记录的内容");
     goto out;
   }
   rc = core_check(ctx, kind, b.p, b.len, err);
@@ -102,13 +102,13 @@ cm_rc journal_append_in_tx(node_ctx *ctx, const char *kind, const json_t *body,
   raw_len = proto_entry_encoded_len(&e);
   raw = malloc(raw_len);
   if (!raw) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
     goto out;
   }
   rc = proto_entry_encode(&e, raw, raw_len, &raw_len);
   if (!rc) rc = proto_entry_hash(&e, hash);
   if (rc) {
-    cm_errf(err, rc, "cannot encode the entry");
+    cm_errf(err, rc, "无法编码这条记录");
     goto out;
   }
   rc = store_log_insert(ctx, e.seq, hash, e.time_ms, kind, raw, raw_len, err);
@@ -128,14 +128,14 @@ cm_rc journal_adopt_in_tx(node_ctx *ctx, const uint8_t *raw, size_t len, cm_err 
   cm_rc rc = proto_entry_decode(raw, len, &e, err);
   if (rc) goto out;
   if (memcmp(e.author, ctx->kp.pk, PROTO_KEY_BYTES) != 0) {
-    rc = cm_errf(err, CM_ERR_CONFLICT, "the hub returned an entry by another author");
+    rc = cm_errf(err, CM_ERR_CONFLICT, "街道分会返回了另一个作者的记录");
     goto out;
   }
   rc = store_log_head(ctx, &head, head_hash, err);
   if (rc) goto out;
   if (e.seq != head + 1 || memcmp(e.prev, head_hash, PROTO_HASH_BYTES) != 0) {
     rc = cm_errf(err, CM_ERR_CONFLICT,
-                 "entry %llu from the hub does not continue the local log at %llu",
+                 "街道分会返回的第 %llu 条接不上本机台账的第 %llu 条",
                  (unsigned long long)e.seq, (unsigned long long)head);
     goto out;
   }

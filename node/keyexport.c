@@ -79,7 +79,7 @@ static cm_rc write_new(const char *path, const uint8_t *buf, size_t len, cm_err 
   if (fd < 0) {
     if (errno == EEXIST)
       return cm_errf(err, CM_ERR_EXISTS, "%s 已存在，请换一个文件名 / %s exists already", path, path);
-    return cm_errf(err, CM_ERR_IO, "cannot create %s: %s", path, strerror(errno));
+    return cm_errf(err, CM_ERR_IO, "无法创建 %s：%s", path, strerror(errno));
   }
   size_t off = 0;
   while (off < len) {
@@ -92,7 +92,7 @@ static cm_rc write_new(const char *path, const uint8_t *buf, size_t len, cm_err 
   if (close(fd) != 0) bad = 1;
   if (bad) {
     unlink(path);
-    return cm_errf(err, CM_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+    return cm_errf(err, CM_ERR_IO, "无法写入 %s：%s", path, strerror(errno));
   }
   return CM_OK;
 }
@@ -109,7 +109,7 @@ cm_rc node_key_export(node_ctx *ctx, const char *file, const char *passphrase,
 
   rc = proto_keyfile_format(&ctx->kp, text, sizeof text, &tlen);
   if (rc) {
-    cm_errf(err, rc, "could not format the key");
+    cm_errf(err, rc, "无法写出密钥");
     goto out;
   }
   j = json_object();
@@ -125,14 +125,14 @@ cm_rc node_key_export(node_ctx *ctx, const char *file, const char *passphrase,
   if (rc) goto out;
   plain = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
   if (!plain) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
     goto out;
   }
   plen = strlen(plain);
   size_t total = KX_HEAD + crypto_secretbox_MACBYTES + plen;
   out = calloc(1, total);
   if (!out) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
     goto out;
   }
   uint8_t *p = out;
@@ -149,7 +149,7 @@ cm_rc node_key_export(node_ctx *ctx, const char *file, const char *passphrase,
   for (int i = 0; i < 4; i++) lenp[i] = (uint8_t)(clen >> (8 * i));
   if (crypto_pwhash(key, sizeof key, passphrase, strlen(passphrase), salt, KX_OPSLIMIT,
                     (size_t)KX_MEMLIMIT, crypto_pwhash_ALG_ARGON2ID13) != 0) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "not enough memory to derive the key from the passphrase");
+    rc = cm_errf(err, CM_ERR_NOMEM, "由口令计算密钥时内存不足");
     goto out;
   }
   crypto_secretbox_easy(out + KX_HEAD, (const uint8_t *)plain, plen, nonce, key);
@@ -184,9 +184,9 @@ cm_rc node_key_import(const char *dir, const char *file, const char *passphrase,
     return cm_errf(err, CM_ERR_EXISTS, "%s 不是空目录：密钥只导入到新的空目录 / %s is not empty",
                    dir, dir);
   if (snprintf(keypath, sizeof keypath, "%s/identity.key", dir) >= (int)sizeof keypath)
-    return cm_errf(err, CM_ERR_INVALID, "directory name too long");
+    return cm_errf(err, CM_ERR_INVALID, "目录名太长");
   FILE *f = fopen(file, "rb");
-  if (!f) return cm_errf(err, CM_ERR_IO, "cannot open %s: %s", file, strerror(errno));
+  if (!f) return cm_errf(err, CM_ERR_IO, "无法打开 %s：%s", file, strerror(errno));
   len = fread(buf, 1, sizeof buf, f);
   fclose(f);
   if (len < KX_HEAD + crypto_secretbox_MACBYTES || len == sizeof buf ||
@@ -205,7 +205,7 @@ cm_rc node_key_import(const char *dir, const char *file, const char *passphrase,
     return cm_errf(err, bad, "%s 已损坏 / the file is damaged", file);
   if (crypto_pwhash(key, sizeof key, passphrase, strlen(passphrase), salt, ops, (size_t)mem,
                     crypto_pwhash_ALG_ARGON2ID13) != 0)
-    return cm_errf(err, CM_ERR_NOMEM, "not enough memory to derive the key from the passphrase");
+    return cm_errf(err, CM_ERR_NOMEM, "由口令计算密钥时内存不足");
   size_t plen = clen - crypto_secretbox_MACBYTES;
   if (crypto_secretbox_open_easy((uint8_t *)plain, buf + KX_HEAD, clen, nonce, key) != 0) {
     rc = cm_errf(err, bad, "口令不对，或文件已损坏；什么也没有改变 / wrong passphrase or a "
@@ -220,7 +220,7 @@ cm_rc node_key_import(const char *dir, const char *file, const char *passphrase,
     goto out;
   }
   if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
-    rc = cm_errf(err, CM_ERR_IO, "cannot create %s: %s", dir, strerror(errno));
+    rc = cm_errf(err, CM_ERR_IO, "无法创建 %s：%s", dir, strerror(errno));
     goto out;
   }
   rc = cm_keyfile_write(keypath, &kp, err);

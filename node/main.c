@@ -70,10 +70,9 @@ static const char *opt(const args *a, const char *name) {
 
 static int fail(cm_rc rc, const cm_err *e) {
   char msg[sizeof e->msg];
-  /* The records layer's messages may carry Traditional characters: people read
-   * Simplified. */
-  snprintf(msg, sizeof msg, "%s", e->msg[0] ? e->msg : cm_strerror(rc));
-  cm_i18n_simplify(msg);
+  /* A message written "中文 / English" (for the pages' English switch) is
+   * printed in its Chinese part, in Simplified characters. */
+  cm_i18n_msg_part(CM_LANG_ZH, e->msg[0] ? e->msg : cm_strerror(rc), msg, sizeof msg);
   fprintf(stderr, "linli-node: 错误：%s\n", msg);
   return cm_rc_exit_code(rc);
 }
@@ -130,7 +129,8 @@ static int cmd_init(args *a) {
   if (rc) return fail(rc, &e);
   proto_key_hex(pk, hex);
   proto_fingerprint(pk, fp);
-  printf("fingerprint: %s\n%s\n", fp, hex);
+  /* The public key last: scripts and the street's enroll take the last line. */
+  printf("密钥指纹：%s\n%s\n", fp, hex);
   return 0;
 }
 
@@ -538,7 +538,7 @@ static int cmd_sync(args *a) {
   cm_rc rc = cm_client_global_init();
   if (!rc) rc = opt(a, "--idle") ? node_sync_idle(ctx, &e) : node_sync_once(ctx, &e);
   if (node_sync_status_get(ctx, &s, NULL) == CM_OK)
-    printf("written %llu, pushed %llu, acknowledged %llu, unread decisions %llu\n",
+    printf("本机记录 %llu 条，已上报 %llu 条，已确认 %llu 条，未读决定 %llu 条\n",
            (unsigned long long)s.written, (unsigned long long)s.pushed,
            (unsigned long long)s.acknowledged, (unsigned long long)s.unread);
   node_close(ctx);
@@ -556,15 +556,35 @@ static int cmd_status(args *a) {
   if (!rc && opt(a, "--json")) {
     print_json(st);
   } else if (!rc) {
-    const char *k;
-    json_t *v;
-    json_object_foreach(st, k, v) {
-      if (json_is_string(v))
-        cm_term_printf("%s: %s\n", k, json_string_value(v));
+    /* The keys of --json in words, in the order people look for them. */
+    static const char *const label[][2] = {
+        {"community", "社区"},         {"street", "街道"},
+        {"code", "社区代码"},          {"fingerprint", "密钥指纹"},
+        {"key", "公钥"},               {"hub", "街道分会地址"},
+        {"hub_key", "街道分会公钥"},   {"enrolled", "登记状态"},
+        {"written", "本机记录"},       {"pushed", "已上报"},
+        {"acknowledged", "已确认"},    {"pending", "待上报"},
+        {"last_contact", "上次联系街道分会"}, {"last_error", "上次同步问题"},
+        {"unread", "未读决定"},        {"overdue", "逾期未报"},
+        {"today", "今天"},             {"month", "本月"},
+        {"due_month", "应报月报"},     {"due_date", "截止日期"},
+    };
+    for (size_t i = 0; i < sizeof label / sizeof label[0]; i++) {
+      json_t *v = json_object_get(st, label[i][0]);
+      const char *t = json_string_value(v);
+      char when[26];
+      if (!strcmp(label[i][0], "enrolled") && t)
+        t = !strcmp(t, "yes") ? "已登记" : !strcmp(t, "pending") ? "等待街道分会批准" : "未登记";
+      if (!strcmp(label[i][0], "last_contact") && t && strlen(t) >= 16) {
+        snprintf(when, sizeof when, "%.10s %.5s", t, t + 11); /* 2026-12-03 23:40 */
+        t = when;
+      }
+      if (t)
+        cm_term_printf("%s：%s\n", label[i][1], *t ? t : "-");
       else if (json_is_integer(v))
-        printf("%s: %lld\n", k, (long long)json_integer_value(v));
+        printf("%s：%lld\n", label[i][1], (long long)json_integer_value(v));
       else
-        printf("%s: -\n", k);
+        printf("%s：-\n", label[i][1]);
     }
   }
   json_decref(st);
@@ -661,7 +681,7 @@ static int cmd_staff_password(args *a) {
   line[strcspn(line, "\r\n")] = '\0';
   cm_rc rc = node_staff_set_password(a->dir, line, &e);
   sodium_memzero(line, sizeof line);
-  if (!rc) printf("staff password set\n");
+  if (!rc) printf("员工密码已设置\n");
   return rc ? fail(rc, &e) : 0;
 }
 
@@ -688,7 +708,7 @@ static int cmd_rebuild(args *a) {
   cm_rc rc = project_rebuild(ctx, &e);
   node_sync_status s;
   if (!rc && node_sync_status_get(ctx, &s, NULL) == CM_OK)
-    printf("rebuilt from %llu entries\n", (unsigned long long)s.written);
+    printf("已按台账的 %llu 条记录重新整理\n", (unsigned long long)s.written);
   node_close(ctx);
   return rc ? fail(rc, &e) : 0;
 }

@@ -17,7 +17,7 @@
 /* DIR/name into out; CM_ERR_INVALID when it does not fit. */
 static cm_rc dir_path(const char *dir, const char *name, char *out, size_t cap, cm_err *err) {
   int n = snprintf(out, cap, "%s/%s", dir, name);
-  if (n < 0 || (size_t)n >= cap) return cm_errf(err, CM_ERR_INVALID, "directory path too long");
+  if (n < 0 || (size_t)n >= cap) return cm_errf(err, CM_ERR_INVALID, "目录路径太长");
   return CM_OK;
 }
 
@@ -29,7 +29,7 @@ static cm_rc open_ctx(const char *dir, int create, node_ctx **out, cm_err *err) 
   cm_rc rc = CM_OK;
   *out = NULL;
   if (!dir || !*dir || strlen(dir) >= sizeof ctx->dir) {
-    rc = cm_errf(err, CM_ERR_INVALID, "a node directory is needed (--dir DIR)");
+    rc = cm_errf(err, CM_ERR_INVALID, "需要社区电脑的数据目录（--dir 目录）");
     goto out;
   }
   rc = dir_path(dir, "node.db", path, sizeof path, err);
@@ -42,13 +42,12 @@ static cm_rc open_ctx(const char *dir, int create, node_ctx **out, cm_err *err) 
   }
   if (!create && stat(path, &sb) != 0) {
     rc = cm_errf(err, CM_ERR_NOT_FOUND,
-                 "%s is not a node directory (no node.db): run `linli-node --dir %s init` "
-                 "or `restore` first", dir, dir);
+                 "%s 不是社区电脑的数据目录（没有 node.db）：请先运行 `linli-node --dir %s init` 或 `restore`", dir, dir);
     goto out;
   }
   ctx = calloc(1, sizeof *ctx);
   if (!ctx) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
     goto out;
   }
   snprintf(ctx->dir, sizeof ctx->dir, "%s", dir);
@@ -127,14 +126,13 @@ cm_rc node_init(const char *dir, const node_init_opts *o, uint8_t pk_out[PROTO_K
                 cm_err *err) {
   proto_keypair kp;
   cm_rc rc = proto_keypair_generate(&kp);
-  if (rc) return cm_errf(err, rc, "cannot generate a key");
+  if (rc) return cm_errf(err, rc, "无法生成密钥");
   /* A new community's authority rests on its code (common/records.h): the
    * hub takes records only about organisations numbered "<code>-...".  (A
    * restored node learns its code back from the hub's enrolment entry.) */
   if (!o->code || !*o->code)
     rc = cm_errf(err, CM_ERR_INVALID,
-                 "缺少社区代码 / init needs --code, the community's 12-digit code: filing "
-                 "numbers begin with it");
+                 "缺少社区代码：init 需要 --code（社区的12位统计区划代码，备案编号以它开头） / init needs --code, the community's 12-digit code: filing numbers begin with it");
   if (!rc) rc = node_init_with_key(dir, o, &kp, err);
   if (!rc && pk_out) memcpy(pk_out, kp.pk, PROTO_KEY_BYTES);
   proto_keypair_wipe(&kp);
@@ -149,15 +147,15 @@ cm_rc node_init_with_key(const char *dir, const node_init_opts *o, const proto_k
   struct stat sb;
   cm_rc rc = CM_OK;
   if (!o->community || !*o->community || !o->street || !*o->street || !o->hub || !*o->hub) {
-    rc = cm_errf(err, CM_ERR_INVALID, "init needs --community, --street and --hub");
+    rc = cm_errf(err, CM_ERR_INVALID, "init 需要 --community（社区）、--street（街道）和 --hub（街道分会地址）");
     goto out;
   }
   if (strncmp(o->hub, "http://", 7) != 0 && strncmp(o->hub, "https://", 8) != 0) {
-    rc = cm_errf(err, CM_ERR_INVALID, "--hub must be an http:// or https:// URL, not %s", o->hub);
+    rc = cm_errf(err, CM_ERR_INVALID, "--hub 应为 http:// 或 https:// 开头的地址，而不是 %s", o->hub);
     goto out;
   }
   if (strlen(o->hub) >= 500) {
-    rc = cm_errf(err, CM_ERR_INVALID, "--hub URL too long");
+    rc = cm_errf(err, CM_ERR_INVALID, "--hub 地址太长");
     goto out;
   }
   if (o->code && !all_digits(o->code, 12)) {
@@ -167,7 +165,7 @@ cm_rc node_init_with_key(const char *dir, const node_init_opts *o, const proto_k
   }
   if (o->hub_key) {
     if (proto_key_from_hex(o->hub_key, pin) != CM_OK) {
-      rc = cm_errf(err, CM_ERR_INVALID, "--hub-key must be 64 hex digits");
+      rc = cm_errf(err, CM_ERR_INVALID, "--hub-key 应为 64 位十六进制数字（街道分会的公钥）");
       goto out;
     }
     proto_key_hex(pin, hub_key);
@@ -176,7 +174,7 @@ cm_rc node_init_with_key(const char *dir, const node_init_opts *o, const proto_k
   if (!rc) rc = dir_path(dir, "node.db", dbpath, sizeof dbpath, err);
   if (rc) goto out;
   if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-    rc = cm_errf(err, CM_ERR_IO, "cannot create %s: %s", dir, strerror(errno));
+    rc = cm_errf(err, CM_ERR_IO, "无法创建 %s：%s", dir, strerror(errno));
     goto out;
   }
   /* A key alone, the same one, is what `key import` leaves for restore. */
@@ -190,7 +188,7 @@ cm_rc node_init_with_key(const char *dir, const node_init_opts *o, const proto_k
     proto_keypair_wipe(&there);
   }
   if ((!key_in_place && stat(keypath, &sb) == 0) || stat(dbpath, &sb) == 0) {
-    rc = cm_errf(err, CM_ERR_EXISTS, "%s already holds a node; nothing was changed", dir);
+    rc = cm_errf(err, CM_ERR_EXISTS, "%s 里已经有社区电脑的数据；什么也没有改变", dir);
     goto out;
   }
   if (o->code) {

@@ -16,7 +16,7 @@ static cm_rc org_set_status(node_ctx *ctx, const char *id, const char *status,
   json_t *org = NULL;
   cm_rc rc = store_org_get(ctx, id, &org, NULL);
   if (rc == CM_ERR_NOT_FOUND) return CM_OK; /* nothing to mark: keep the projection total */
-  if (rc) return cm_errf(err, rc, "cannot read organisation %s", id);
+  if (rc) return cm_errf(err, rc, "无法读取组织 %s", id);
   json_object_set_new(org, "status", json_string(status));
   json_object_set_new(org, "reason", json_string(reason ? reason : ""));
   rc = store_org_put(ctx, org, err);
@@ -202,7 +202,7 @@ static cm_rc rebuild_entry(void *arg, uint64_t seq, const uint8_t *raw, size_t l
   json_t *body = NULL;
   cm_rc rc = proto_entry_decode(raw, len, &e, err);
   if (!rc && e.seq != seq)
-    rc = cm_errf(err, CM_ERR_DB, "log row %llu holds entry %llu", (unsigned long long)seq,
+    rc = cm_errf(err, CM_ERR_DB, "台账第 %llu 行保存的是第 %llu 条", (unsigned long long)seq,
                  (unsigned long long)e.seq);
   if (!rc) rc = cm_json_parse_object(e.body, e.body_len, &body, err);
   if (!rc) rc = project_entry(ctx, seq, e.time_ms, e.kind, body, err);

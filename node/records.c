@@ -213,7 +213,7 @@ static cm_rc file_tx(node_ctx *ctx, void *arg, cm_err *err) {
                    "flags", cm_rules_flags(json_string_value(f->name), f->founded_by,
                                            CM_RULES_COMMUNITY, f->party_members, f->station));
   if (!body) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
     goto out;
   }
   rc = journal_append_in_tx(ctx, "org.filed", body, NULL, err);
@@ -337,7 +337,7 @@ static cm_rc amend_tx(node_ctx *ctx, void *arg, cm_err *err) {
                                   CM_RULES_COMMUNITY, party,
                                   json_is_true(json_object_get(org, "party_station"))));
   if (!body) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
     goto out;
   }
   rc = journal_append_in_tx(ctx, "org.amended", body, NULL, err);
@@ -367,7 +367,7 @@ static cm_rc dissolve_tx(node_ctx *ctx, void *arg, cm_err *err) {
   if (rc) goto out;
   body = json_pack("{s:s,s:O}", "id", j->id, "reason", j->reason);
   rc = body ? journal_append_in_tx(ctx, "org.dissolved", body, NULL, err)
-            : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+            : cm_errf(err, CM_ERR_NOMEM, "内存不足");
 out:
   json_decref(body);
   return rc;
@@ -434,7 +434,7 @@ cm_rc node_report_build(node_ctx *ctx, const node_report_input *in, json_t **bod
                           "activities", (json_int_t)acts, "participants", (json_int_t)parts,
                           "party_participants", (json_int_t)pparts, "content", content,
                           "scope", scope, "good_deeds", deeds);
-    if (!*body_out) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    if (!*body_out) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
   json_decref(org);
   json_decref(content);
@@ -484,7 +484,7 @@ static cm_rc activity_tx(node_ctx *ctx, void *arg, cm_err *err) {
                    "title", j->title, "place", j->place, "expected", (json_int_t)j->expected,
                    "description", j->desc);
   rc = body ? journal_append_in_tx(ctx, "activity.declared", body, NULL, err)
-            : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+            : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   if (!rc) snprintf(j->id_out, NODE_ID_MAX, "%s", id);
 out:
   json_decref(body);
@@ -553,7 +553,7 @@ cm_rc node_rectification_file(node_ctx *ctx, const node_rectification_input *in,
   if (!rc) rc = text_in(&F_CONTENT, in->content, 1, &content, err);
   if (!rc) {
     j.body = json_pack("{s:O,s:O,s:O}", "org", org, "decision", decision, "content", content);
-    rc = j.body ? journal_tx(ctx, rect_tx, &j, err) : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    rc = j.body ? journal_tx(ctx, rect_tx, &j, err) : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
   if (!rc && record_out) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
   json_decref(org);
@@ -616,7 +616,7 @@ static cm_rc due_push(json_t *arr, const json_t *org, const char *month, int ove
                         "name", json_string_value(json_object_get(org, "name")), "month", month,
                         "due", due, "overdue", overdue, "rejected", rejected, "reason",
                         rejected ? json_string_value(json_object_get(rep, "review_reason")) : "");
-  if (!o || json_array_append_new(arr, o)) return cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!o || json_array_append_new(arr, o)) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
   return CM_OK;
 }
 
@@ -628,7 +628,7 @@ cm_rc node_reports_due(node_ctx *ctx, json_t **out, cm_err *err) {
   node_due_month(ctx, month, due, &overdue);
   (void)cm_month_parse(month, &last);
   month_text(last - (NODE_DUE_MONTHS - 1), first);
-  cm_rc rc = late && now ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  cm_rc rc = late && now ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   if (!rc) rc = node_org_list(ctx, &orgs, err);
   if (!rc) rc = node_report_list(ctx, NULL, NULL, &reps, err);
   if (rc) goto out;
@@ -662,7 +662,7 @@ cm_rc node_reports_due(node_ctx *ctx, json_t **out, cm_err *err) {
       if (!rc) rc = due_push(late_one ? late : now, o, ms, late_one, found, err);
     }
   }
-  if (!rc && json_array_extend(late, now)) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!rc && json_array_extend(late, now)) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
 out:
   json_decref(orgs);
   json_decref(reps);
@@ -724,7 +724,7 @@ static cm_rc amend_entry(void *arg, uint64_t seq, const uint8_t *raw, size_t len
     cm_time_iso(e.time_ms, iso);
     json_t *item = was ? json_pack("{s:s,s:O,s:o}", "time", iso, "changes", changes, "was", was)
                        : NULL;
-    if (!item || json_array_append_new(w->out, item)) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    if (!item || json_array_append_new(w->out, item)) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
     json_object_update(w->state, changes);
   }
   json_decref(body);
@@ -736,7 +736,7 @@ cm_rc node_org_amendments(node_ctx *ctx, const char *id, json_t **out, cm_err *e
   size_t n = 0;
   amend_walk w = {json_object(), json_array()};
   *out = NULL;
-  cm_rc rc = w.state && w.out ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  cm_rc rc = w.state && w.out ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   if (!rc) rc = store_filing_seqs(ctx, id, seqs, NODE_AMEND_MAX, &n, err);
   for (size_t i = 0; !rc && i < n; i++) rc = store_log_each(ctx, seqs[i], seqs[i], amend_entry, &w, err);
   json_decref(w.state);
@@ -826,7 +826,7 @@ cm_rc node_inspection_file(node_ctx *ctx, const node_inspection_input *in,
                        "party_members", (json_int_t)party, "funds_received", (json_int_t)fin,
                        "funds_used", (json_int_t)fout, "problems", problems, "plans", plans,
                        "opinion", opinion, "opinion_text", otext);
-    rc = j.body ? journal_tx(ctx, insp_tx, &j, err) : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    rc = j.body ? journal_tx(ctx, insp_tx, &j, err) : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
   if (!rc && record_out) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
   json_decref(org);
@@ -881,7 +881,7 @@ cm_rc node_plan_file(node_ctx *ctx, const node_plan_input *in,
       j.body = json_pack("{s:O,s:I,s:O,s:O,s:I}", "org", org, "year", (json_int_t)year, "goals",
                          t1, "activities", t2, "planned_count", (json_int_t)n);
   }
-  if (!rc) rc = j.body ? journal_tx(ctx, plan_tx, &j, err) : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!rc) rc = j.body ? journal_tx(ctx, plan_tx, &j, err) : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   if (!rc && record_out) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
   json_decref(org);
   json_decref(t1);
@@ -909,7 +909,7 @@ cm_rc node_nominate(node_ctx *ctx, const node_nomination_input *in,
     j.body = json_pack("{s:O,s:O,s:O,s:O}", "round", round, "org", org, "person", person, "deeds",
                        deeds);
     if (j.body && !json_string_length(person)) json_object_del(j.body, "person");
-    rc = j.body ? journal_tx(ctx, plan_tx, &j, err) : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    rc = j.body ? journal_tx(ctx, plan_tx, &j, err) : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
   if (!rc && record_out) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
   json_decref(round);

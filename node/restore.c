@@ -31,15 +31,13 @@ static cm_rc adopt_tx(node_ctx *ctx, void *arg, cm_err *err) {
     if (store_log_hash(ctx, e->seq, held)) {
       if (memcmp(held, cs->hashes[i], PROTO_HASH_BYTES) != 0)
         rc = cm_errf(err, CM_ERR_CONFLICT,
-                     "the hub holds a different entry %llu of this node's log than this "
-                     "directory: the logs have forked; nothing was changed. Ask the street "
-                     "operator before writing anything", (unsigned long long)e->seq);
+                     "街道分会保存的本社区台账第 %llu 条与本机不同：台账出现分叉；什么也没有改变。请先联系街道分会操作员，再填写任何记录", (unsigned long long)e->seq);
       continue;
     }
     size_t len = proto_entry_encoded_len(e);
     uint8_t *raw = malloc(len);
     if (!raw) {
-      rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+      rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
       break;
     }
     rc = proto_entry_encode(e, raw, len, &len);
@@ -70,7 +68,7 @@ cm_rc node_fetch_back(node_ctx *ctx, const char *hub_url, uint64_t hub_seq,
       memset(&cs, 0, sizeof cs);
       rc = proto_changeset_decode(spans[i].p, spans[i].len, &cs, NULL, err);
       if (!rc && memcmp(cs.h.author, ctx->kp.pk, PROTO_KEY_BYTES) != 0)
-        rc = cm_errf(err, CM_ERR_CONFLICT, "the hub returned a changeset by another author");
+        rc = cm_errf(err, CM_ERR_CONFLICT, "街道分会返回了另一个作者的上报包");
       adopt_job j = {&cs};
       if (!rc) rc = journal_tx(ctx, adopt_tx, &j, err);
       proto_changeset_free(&cs);
@@ -81,13 +79,13 @@ cm_rc node_fetch_back(node_ctx *ctx, const char *hub_url, uint64_t hub_seq,
     if (n == 0) break;
     rc = store_log_head(ctx, &head, hash, err);
     if (!rc && head == before) {
-      rc = cm_errf(err, CM_ERR_HTTP, "the hub says it holds entry %llu but sent nothing after %llu",
+      rc = cm_errf(err, CM_ERR_HTTP, "街道分会说保存到第 %llu 条，却没有发来第 %llu 条之后的记录",
                    (unsigned long long)hub_seq, (unsigned long long)head);
     }
     if (rc) break;
   }
   if (!rc && head < hub_seq)
-    rc = cm_errf(err, CM_ERR_HTTP, "the hub holds %llu entries of this log but returned only %llu",
+    rc = cm_errf(err, CM_ERR_HTTP, "街道分会保存了本台账 %llu 条，只返回了 %llu 条",
                  (unsigned long long)hub_seq, (unsigned long long)head);
   return rc;
 }
@@ -123,17 +121,17 @@ static cm_rc kept_push(kept_chain *kc, const proto_entry *e, const uint8_t hash[
     size_t *len = raw ? realloc(kc->len, cap * sizeof *len) : NULL;
     if (len) kc->len = len;
     uint8_t(*h)[PROTO_HASH_BYTES] = len ? realloc(kc->hash, cap * sizeof *h) : NULL;
-    if (!h) return cm_errf(err, CM_ERR_NOMEM, "out of memory fetching the kept chain");
+    if (!h) return cm_errf(err, CM_ERR_NOMEM, "取回保留的台账时内存不足");
     kc->hash = h;
     kc->cap = cap;
   }
   size_t l = proto_entry_encoded_len(e);
   uint8_t *r = malloc(l);
-  if (!r) return cm_errf(err, CM_ERR_NOMEM, "out of memory fetching the kept chain");
+  if (!r) return cm_errf(err, CM_ERR_NOMEM, "取回保留的台账时内存不足");
   cm_rc rc = proto_entry_encode(e, r, l, &l);
   if (rc) {
     free(r);
-    return cm_errf(err, rc, "cannot encode entry %llu", (unsigned long long)e->seq);
+    return cm_errf(err, rc, "无法编码第 %llu 条", (unsigned long long)e->seq);
   }
   kc->raw[kc->n] = r;
   kc->len[kc->n] = l;
@@ -156,7 +154,7 @@ static cm_rc kept_take(node_ctx *ctx, kept_chain *kc, const uint8_t *buf, size_t
     memset(&cs, 0, sizeof cs);
     rc = proto_changeset_decode(spans[i].p, spans[i].len, &cs, NULL, err);
     if (!rc && memcmp(cs.h.author, ctx->kp.pk, PROTO_KEY_BYTES) != 0)
-      rc = cm_errf(err, CM_ERR_CONFLICT, "the hub returned a changeset by another author");
+      rc = cm_errf(err, CM_ERR_CONFLICT, "街道分会返回了另一个作者的上报包");
     for (size_t k = 0; !rc && k < cs.n && !kc->keep_seq; k++) {
       const proto_entry *e = &cs.entries[k];
       if (e->seq <= kc->n) {
@@ -191,12 +189,12 @@ static cm_rc copy_entry(void *arg, uint64_t seq, const uint8_t *raw, size_t len,
     size_t *l = r ? realloc(c->len, cap * sizeof *l) : NULL;
     if (l) c->len = l;
     uint64_t *s = l ? realloc(c->seq, cap * sizeof *s) : NULL;
-    if (!s) return cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    if (!s) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
     c->seq = s;
     c->cap = cap;
   }
   c->raw[c->n] = malloc(len ? len : 1);
-  if (!c->raw[c->n]) return cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!c->raw[c->n]) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
   memcpy(c->raw[c->n], raw, len);
   c->len[c->n] = len;
   c->seq[c->n] = seq;
@@ -233,7 +231,7 @@ static cm_rc free_id(node_ctx *ctx, const char *kind, char out[NODE_ID_MAX], cm_
     rc = store_id_taken(ctx, activity ? "activities" : "orgs", out, &taken, err);
     if (!rc && !taken) return CM_OK;
   }
-  return rc ? rc : cm_errf(err, CM_ERR_CONFLICT, "no free ID for a re-appended %s", kind);
+  return rc ? rc : cm_errf(err, CM_ERR_CONFLICT, "重新写入的%s没有可用的编号", kind);
 }
 
 /* Re-append dropped entry e (a new sequence after the head), renaming an ID the
@@ -326,8 +324,7 @@ static cm_rc fork_keep(node_ctx *ctx, kept_chain *kc, cm_err *err) {
   if (store_meta_get(ctx, "fork_keep", hex, sizeof hex, NULL) != CM_OK || !hex[0] ||
       cm_hex_decode(hex, strlen(hex), kc->keep, sizeof kc->keep) != CM_OK)
     return cm_errf(err, CM_ERR_CONFLICT,
-                   "this node's log has forked and the street operator has not resolved it "
-                   "yet (linli-hub fork resolve); nothing was changed");
+                   "本社区的台账出现分叉，街道分会操作员还没有处理（linli-hub fork resolve）；什么也没有改变");
   return CM_OK;
 }
 
@@ -335,7 +332,7 @@ static cm_rc fork_finish(node_ctx *ctx, kept_chain *kc, uint64_t *reappended_out
   fork_job j = {kc, 0};
   if (!kc->keep_seq)
     return cm_errf(err, CM_ERR_CONFLICT,
-                   "the hub does not return the chain its operator kept; nothing was changed");
+                   "街道分会没有返回其操作员保留的台账；什么也没有改变");
   cm_rc rc = journal_tx(ctx, fork_tx, &j, err);
   if (!rc) {
     cm_warn("fork resolved: adopted the hub's chain up to %llu, re-appended %llu entries",
@@ -396,7 +393,7 @@ cm_rc node_fork_point(node_ctx *ctx, const char *hub_url, const cm_client_opts *
   cm_rc rc = fetch_chain(ctx, hub_url, opts, &kc, err);
   if (!rc) rc = store_log_head(ctx, &head, hh, err);
   if (!rc && !kc.keep_seq)
-    rc = cm_errf(err, CM_ERR_HTTP, "the hub does not return the chain its head names");
+    rc = cm_errf(err, CM_ERR_HTTP, "街道分会没有返回其末条所指的台账");
   for (uint64_t q = 1; !rc && q <= head && q <= kc.keep_seq; q++) {
     if (!store_log_hash(ctx, q, held) || memcmp(held, kc.hash[q - 1], PROTO_HASH_BYTES) != 0) {
       *seq_out = q;

@@ -46,22 +46,22 @@ cm_rc node_staff_set_password(const char *dir, const char *password, cm_err *err
     return cm_errf(err, CM_ERR_INVALID, "员工密码须为 %d 到 %d 字节 / the staff password must be "
                    "%d to %d bytes", NODE_STAFF_PW_MIN, NODE_STAFF_PW_MAX, NODE_STAFF_PW_MIN,
                    NODE_STAFF_PW_MAX);
-  if (sodium_init() < 0) return cm_errf(err, CM_ERR_CRYPTO, "libsodium failed to initialise");
+  if (sodium_init() < 0) return cm_errf(err, CM_ERR_CRYPTO, "加密库 libsodium 无法初始化");
   if (crypto_pwhash_str(hash, password, len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-    return cm_errf(err, CM_ERR_NOMEM, "not enough memory to hash the password");
+    return cm_errf(err, CM_ERR_NOMEM, "计算密码哈希时内存不足");
   path_of(dir, path, sizeof path);
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
   (void)unlink(tmp);
   int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return cm_errf(err, CM_ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
+  if (fd < 0) return cm_errf(err, CM_ERR_IO, "无法写入 %s：%s", tmp, strerror(errno));
   size_t hl = strlen(hash);
   int bad = fchmod(fd, 0600) != 0 || write(fd, hash, hl) != (ssize_t)hl ||
             write(fd, "\n", 1) != 1 || fsync(fd) != 0;
   if (close(fd) != 0) bad = 1;
   if (bad || rename(tmp, path) != 0) {
     (void)unlink(tmp);
-    return cm_errf(err, CM_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+    return cm_errf(err, CM_ERR_IO, "无法写入 %s：%s", path, strerror(errno));
   }
   return CM_OK;
 }
@@ -79,14 +79,14 @@ cm_rc node_staff_open(const char *dir, node_staff **out, cm_err *err) {
   node_staff *st = calloc(1, sizeof *st);
   if (!st) {
     fclose(f);
-    return cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    return cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
   int ok = fgets(st->hash, sizeof st->hash, f) != NULL;
   fclose(f);
   st->hash[strcspn(st->hash, "\r\n")] = '\0';
   if (!ok || strncmp(st->hash, "$argon2id$", 10) != 0) {
     free(st);
-    return cm_errf(err, CM_ERR_INVALID, "%s is not a staff password file: set it again", path);
+    return cm_errf(err, CM_ERR_INVALID, "%s 不是员工密码文件：请重新设置员工密码", path);
   }
   pthread_mutex_init(&st->mu, NULL);
   *out = st;
@@ -148,7 +148,7 @@ cm_rc node_staff_login(node_staff *st, const char *password, const char *peer, u
   if (p->until_ms > now_ms) {
     *wait_s_out = (unsigned)((p->until_ms - now_ms + 999) / 1000);
     pthread_mutex_unlock(&st->mu);
-    return cm_errf(err, CM_ERR_PERM, "too many wrong passwords from this address: wait");
+    return cm_errf(err, CM_ERR_PERM, "这个地址输错密码次数太多：请稍后再试");
   }
   pthread_mutex_unlock(&st->mu);
   size_t len = password ? strlen(password) : 0;
@@ -166,7 +166,7 @@ cm_rc node_staff_login(node_staff *st, const char *password, const char *peer, u
       p->until_ms = now_ms + (uint64_t)wait * 1000u;
     }
     pthread_mutex_unlock(&st->mu);
-    return cm_errf(err, CM_ERR_PERM, "wrong staff password");
+    return cm_errf(err, CM_ERR_PERM, "员工密码不对");
   }
   p->fails = 0;
   p->until_ms = 0;

@@ -127,7 +127,7 @@ cm_rc store_meta_get(node_ctx *ctx, const char *key, char *out, size_t cap, cm_e
   if (s == SQLITE_ROW) {
     snprintf(out, cap, "%s", col_text(st, 0));
   } else if (s == SQLITE_DONE) {
-    rc = cm_errf(err, CM_ERR_NOT_FOUND, "meta value %s not set", key);
+    rc = cm_errf(err, CM_ERR_NOT_FOUND, "没有设置 %s", key);
   } else {
     rc = cm_db_check(ctx->db, s, "read meta", err);
   }
@@ -182,7 +182,7 @@ cm_rc store_log_head(node_ctx *ctx, uint64_t *seq_out, uint8_t hash_out[PROTO_HA
     if (sqlite3_column_bytes(st, 1) == PROTO_HASH_BYTES)
       memcpy(hash_out, sqlite3_column_blob(st, 1), PROTO_HASH_BYTES);
     else
-      rc = cm_errf(err, CM_ERR_DB, "log entry %llu has a malformed hash",
+      rc = cm_errf(err, CM_ERR_DB, "台账第 %llu 条的哈希格式不对",
                    (unsigned long long)*seq_out);
   } else if (s != SQLITE_DONE) {
     rc = cm_db_check(ctx->db, s, "read log head", err);
@@ -461,7 +461,7 @@ cm_rc store_inbox_json(node_ctx *ctx, const char *hub_hex, const char *today, js
     }
     json_decref(b);
     if (!item || json_array_append_new(arr, item)) {
-      rc = cm_errf(err, CM_ERR_NOMEM, "out of memory listing the inbox");
+      rc = cm_errf(err, CM_ERR_NOMEM, "列出上级决定时内存不足");
       break;
     }
   }
@@ -538,7 +538,7 @@ cm_rc store_org_get(node_ctx *ctx, const char *id, json_t **out, cm_err *err) {
   int s = sqlite3_step(st);
   if (s == SQLITE_ROW) {
     *out = org_row(st);
-    if (!*out) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    if (!*out) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   } else if (s == SQLITE_DONE) {
     rc = cm_errf(err, CM_ERR_NOT_FOUND, "没有这个组织 / unknown organisation: %s", id);
   } else {
@@ -563,7 +563,7 @@ cm_rc store_org_put(node_ctx *ctx, const json_t *org, cm_err *err) {
   json_t *fl = json_object_get(org, "flags");
   flags = json_dumps(fl ? fl : json_array(), JSON_COMPACT);
   if (!flags) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
     goto out;
   }
   static const char *const text_cols[] = {"id", "name", "category", "leader", "phone"};
@@ -591,7 +591,7 @@ out:
 static cm_rc rows_json(node_ctx *ctx, sqlite3_stmt *st, json_t *(*make)(sqlite3_stmt *, void *),
                        void *arg, json_t **out, cm_err *err) {
   json_t *arr = json_array();
-  cm_rc rc = arr ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  cm_rc rc = arr ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   while (!rc) {
     int s = sqlite3_step(st);
     if (s == SQLITE_DONE) break;
@@ -600,7 +600,7 @@ static cm_rc rows_json(node_ctx *ctx, sqlite3_stmt *st, json_t *(*make)(sqlite3_
       break;
     }
     json_t *o = make(st, arg);
-    if (!o || json_array_append_new(arr, o)) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    if (!o || json_array_append_new(arr, o)) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
   if (rc) {
     json_decref(arr);

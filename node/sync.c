@@ -138,7 +138,7 @@ static cm_rc enrol(pass *p, cm_err *err) {
                         "role", "community");
   body = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
   json_decref(j);
-  if (!body) return cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!body) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
   rc = budget(p, err);
   if (!rc) rc = explain(p, cm_upstream_enroll(p->url, body, &p->opts, &status, key, err), err);
   free(body);
@@ -169,9 +169,9 @@ typedef struct collect {
 
 static cm_rc collect_entry(void *arg, uint64_t seq, const uint8_t *raw, size_t len, cm_err *err) {
   collect *c = arg;
-  if (c->n == c->cap) return cm_errf(err, CM_ERR_INVALID, "too many entries in one changeset");
+  if (c->n == c->cap) return cm_errf(err, CM_ERR_INVALID, "一个上报包里的记录太多");
   if (cm_buf_append(&c->bytes, raw, len) != CM_OK)
-    return cm_errf(err, CM_ERR_NOMEM, "out of memory reading the log");
+    return cm_errf(err, CM_ERR_NOMEM, "读取台账时内存不足");
   c->ends[c->n] = c->bytes.len;
   c->seqs[c->n] = seq;
   c->n++;
@@ -184,7 +184,7 @@ static cm_rc collect_decode(collect *c, cm_err *err) {
   for (size_t i = 0; i < c->n; i++) {
     cm_rc rc = proto_entry_decode(c->bytes.p + start, c->ends[i] - start, &c->entries[i], err);
     if (!rc && c->entries[i].seq != c->seqs[i])
-      rc = cm_errf(err, CM_ERR_DB, "log row %llu holds another sequence",
+      rc = cm_errf(err, CM_ERR_DB, "台账第 %llu 行的序号不对",
                    (unsigned long long)c->seqs[i]);
     if (rc) return rc;
     start = c->ends[i];
@@ -214,7 +214,7 @@ static cm_rc build_bundle(node_ctx *ctx, uint64_t from, uint64_t to, size_t max_
   size_t max_spans = (size_t)((to - from) / SYNC_CS_ENTRIES + 1);
   spans = calloc(max_spans, sizeof *spans);
   if (!c.ends || !c.seqs || !c.entries || !spans) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
     goto out;
   }
   uint64_t at = from;
@@ -228,7 +228,7 @@ static cm_rc build_bundle(node_ctx *ctx, uint64_t from, uint64_t to, size_t max_
     uint8_t *cs = NULL;
     size_t cs_len = 0;
     if (!rc && c.n != end - at + 1)
-      rc = cm_errf(err, CM_ERR_DB, "the local log lacks entries between %llu and %llu",
+      rc = cm_errf(err, CM_ERR_DB, "本机台账缺少第 %llu 到第 %llu 条之间的记录",
                    (unsigned long long)at, (unsigned long long)end);
     if (!rc)
       rc = proto_changeset_build(c.entries, c.n, &ctx->kp, node_now_ms(ctx), &cs, &cs_len, err);
@@ -245,7 +245,7 @@ static cm_rc build_bundle(node_ctx *ctx, uint64_t from, uint64_t to, size_t max_
     at = end + 1;
   }
   rc = proto_bundle_encode(spans, n_spans, bundle_out, len_out);
-  if (rc) cm_errf(err, rc, "cannot build the bundle");
+  if (rc) cm_errf(err, rc, "无法打包");
 out:
   for (size_t i = 0; i < n_spans; i++) free((void *)spans[i].p);
   free(spans);
@@ -452,16 +452,16 @@ static cm_rc view_item(node_ctx *ctx, const proto_entry *e, json_t *body, item_v
   snprintf(v->record, sizeof v->record, "%s/%llu", hex, (unsigned long long)e->seq);
   if (!json_object_get(body, "origin")) return CM_OK;
   if (!origin_bytes(body, &v->inner_raw, &v->inner_len))
-    return cm_errf(err, CM_PROTO_BAD_ENTRY, "relayed entry %llu: its origin does not decode",
+    return cm_errf(err, CM_PROTO_BAD_ENTRY, "转发的第 %llu 条：无法解读其原件",
                    (unsigned long long)e->seq);
   int known = district_key(ctx, dk);
   cm_rc rc = proto_sentry_decode(v->inner_raw, v->inner_len, known ? dk : NULL, &v->inner, err);
   if (rc) return cm_errf(err, CM_PROTO_BAD_SIGNATURE,
-                         "relayed entry %llu: the district's signature does not hold (%s)",
+                         "转发的第 %llu 条：区协会的签名不对（%s）",
                          (unsigned long long)e->seq, cm_strerror(rc));
   if (!memcmp(v->inner.author, ctx->kp.pk, PROTO_KEY_BYTES) ||
       !memcmp(v->inner.author, e->author, PROTO_KEY_BYTES) || !wanted_kind(v->inner.kind))
-    return cm_errf(err, CM_PROTO_BAD_SIGNATURE, "relayed entry %llu is not a district decision",
+    return cm_errf(err, CM_PROTO_BAD_SIGNATURE, "转发的第 %llu 条不是区协会的决定",
                    (unsigned long long)e->seq);
   json_t *ib = NULL;
   rc = cm_json_parse_object(v->inner.body, v->inner.body_len, &ib, err);
@@ -532,7 +532,7 @@ static cm_rc feed_tx(node_ctx *ctx, void *arg, cm_err *err) {
       rc = store_inbox_add(ctx, j->items[i].cursor, e->seq, v.kind, text, e->time_ms, raw,
                            raw_len, v.origin, v.record, &added, err);
     else if (!rc)
-      rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+      rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
     if (!rc && added) {
       project_item it = {j->items[i].cursor, v.kind, v.body, v.record, v.origin,
                          v.body != body ? v.inner.time_ms : e->time_ms};
@@ -892,7 +892,7 @@ cm_rc node_status(node_ctx *ctx, json_t **out, cm_err *err) {
                    "last_error", s.last_error, "unread", (json_int_t)s.unread,
                    "overdue", (json_int_t)overdue, "today", today,
                    "month", month, "due_month", due_month, "due_date", due_date);
-  return *out ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  return *out ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足");
 }
 
 uint64_t node_sync_backoff_ms(unsigned failures) {
@@ -921,21 +921,21 @@ cm_rc node_bundle_export(node_ctx *ctx, const char *path, uint64_t *n_out, cm_er
     rc = build_bundle(ctx, acked + 1, head, SIZE_MAX, &bundle, &len, &last, err);
   } else {
     rc = proto_bundle_encode(NULL, 0, &bundle, &len);
-    if (rc) cm_errf(err, rc, "cannot build the bundle");
+    if (rc) cm_errf(err, rc, "无法打包");
   }
   if (rc) goto out;
   /* Write beside the target and rename, so a pulled USB stick never holds half a bundle. */
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
   fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) {
-    rc = cm_errf(err, CM_ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
+    rc = cm_errf(err, CM_ERR_IO, "无法写入 %s：%s", tmp, strerror(errno));
     goto out;
   }
   for (size_t off = 0; off < len;) {
     ssize_t w = write(fd, bundle + off, len - off);
     if (w < 0 && errno == EINTR) continue;
     if (w <= 0) {
-      rc = cm_errf(err, errno == ENOSPC ? CM_ERR_DISK_FULL : CM_ERR_IO, "cannot write %s: %s",
+      rc = cm_errf(err, errno == ENOSPC ? CM_ERR_DISK_FULL : CM_ERR_IO, "无法写入 %s：%s",
                    tmp, strerror(errno));
       goto out;
     }
@@ -943,12 +943,12 @@ cm_rc node_bundle_export(node_ctx *ctx, const char *path, uint64_t *n_out, cm_er
   }
   if (fsync(fd) != 0 || close(fd) != 0) {
     fd = -1;
-    rc = cm_errf(err, CM_ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
+    rc = cm_errf(err, CM_ERR_IO, "无法写入 %s：%s", tmp, strerror(errno));
     goto out;
   }
   fd = -1;
   if (rename(tmp, path) != 0) {
-    rc = cm_errf(err, CM_ERR_IO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+    rc = cm_errf(err, CM_ERR_IO, "无法把 %s 改名为 %s：%s", tmp, path, strerror(errno));
     goto out;
   }
   if (n_out) *n_out = head > acked ? head - acked : 0;
@@ -977,7 +977,7 @@ cm_rc node_restore(const char *dir, const char *hub_url, const char *keyfile,
   if (stat(dbpath, &sb) == 0) {
     rc = node_open(dir, &ctx, err);
     if (!rc && memcmp(ctx->kp.pk, kp.pk, PROTO_KEY_BYTES) != 0)
-      rc = cm_errf(err, CM_ERR_KEYFILE, "%s holds another community's key than %s", dir, keyfile);
+      rc = cm_errf(err, CM_ERR_KEYFILE, "%s 里是另一个社区的密钥，不是 %s", dir, keyfile);
     if (!rc) rc = store_meta_set(ctx, "hub_url", hub_url, err);
   } else {
     /* Names and code come back with the hub's enrolment entry in the feed. */

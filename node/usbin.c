@@ -21,7 +21,7 @@ static uint32_t get_u32(const uint8_t *p) {
 /* Read path whole, at most NODE_USB_MAX_FILE bytes.  *out malloc'd. */
 static cm_rc read_all(const char *path, uint8_t **out, size_t *len_out, cm_err *err) {
   FILE *f = fopen(path, "rb");
-  if (!f) return cm_errf(err, CM_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+  if (!f) return cm_errf(err, CM_ERR_IO, "无法打开 %s：%s", path, strerror(errno));
   uint8_t *buf = NULL;
   size_t len = 0, cap = 0;
   cm_rc rc = CM_OK;
@@ -29,14 +29,14 @@ static cm_rc read_all(const char *path, uint8_t **out, size_t *len_out, cm_err *
   for (;;) {
     if (len == cap) {
       if (cap > NODE_USB_MAX_FILE) {
-        rc = cm_errf(err, CM_ERR_TOO_LARGE, "%s is over %u bytes", path, NODE_USB_MAX_FILE);
+        rc = cm_errf(err, CM_ERR_TOO_LARGE, "%s 超过 %u 字节", path, NODE_USB_MAX_FILE);
         break;
       }
       size_t nc = cap ? cap * 2 : 65536;
       if (nc > (size_t)NODE_USB_MAX_FILE + 1) nc = (size_t)NODE_USB_MAX_FILE + 1;
       uint8_t *nb = realloc(buf, nc);
       if (!nb) {
-        rc = cm_errf(err, CM_ERR_NOMEM, "out of memory reading %s", path);
+        rc = cm_errf(err, CM_ERR_NOMEM, "读取 %s 时内存不足", path);
         break;
       }
       buf = nb;
@@ -46,7 +46,7 @@ static cm_rc read_all(const char *path, uint8_t **out, size_t *len_out, cm_err *
     len += got;
     if (got == 0) break;
   }
-  if (!rc && ferror(f)) rc = cm_errf(err, CM_ERR_IO, "cannot read %s", path);
+  if (!rc && ferror(f)) rc = cm_errf(err, CM_ERR_IO, "无法读取 %s", path);
   fclose(f);
   if (rc) {
     free(buf);
@@ -90,7 +90,7 @@ cm_rc node_usb_import(node_ctx *ctx, const char *path, node_usbin_stats *stats_o
   memset(&st, 0, sizeof st);
   if (store_meta_get(ctx, "hub_key", hex, sizeof hex, NULL) != CM_OK ||
       proto_key_from_hex(hex, hub_key) != CM_OK)
-    return cm_errf(err, CM_ERR_PERM, "尚未固定街道中心的密钥，无法核验文件 / no pinned hub key: "
+    return cm_errf(err, CM_ERR_PERM, "尚未固定街道分会的密钥，无法核验文件 / no pinned hub key: "
                                      "the file cannot be verified (init --hub-key KEY)");
   rc = read_all(path, &buf, &len, err);
   if (rc) return rc;
@@ -110,13 +110,13 @@ cm_rc node_usb_import(node_ctx *ctx, const char *path, node_usbin_stats *stats_o
   uint32_t rlen = get_u32(buf + off);
   off += 4;
   if (rlen != PROTO_RECEIPT_BYTES || len - off < rlen + 4) {
-    rc = cm_errf(err, CM_ERR_INVALID, "%s is truncated or damaged", path);
+    rc = cm_errf(err, CM_ERR_INVALID, "%s 不完整或已损坏", path);
     goto out;
   }
   rc = proto_receipt_decode(buf + off, rlen, hub_key, &r, err);
   if (rc) goto out;
   if (memcmp(r.author, ctx->kp.pk, PROTO_KEY_BYTES) != 0) {
-    rc = cm_errf(err, CM_ERR_INVALID, "the receipt in %s is for another node", path);
+    rc = cm_errf(err, CM_ERR_INVALID, "%s 里的回执是给另一个社区的", path);
     goto out;
   }
   store_inbox_unread(ctx, &unread0, NULL);
@@ -132,7 +132,7 @@ cm_rc node_usb_import(node_ctx *ctx, const char *path, node_usbin_stats *stats_o
   off += 4;
   for (uint32_t i = 0; i < pages; i++) {
     if (len - off < 4 || len - off - 4 < get_u32(buf + off)) {
-      rc = cm_errf(err, CM_ERR_INVALID, "%s is truncated or damaged", path);
+      rc = cm_errf(err, CM_ERR_INVALID, "%s 不完整或已损坏", path);
       goto out;
     }
     uint32_t plen = get_u32(buf + off);
@@ -143,7 +143,7 @@ cm_rc node_usb_import(node_ctx *ctx, const char *path, node_usbin_stats *stats_o
     off += plen;
   }
   if (off != len) {
-    rc = cm_errf(err, CM_ERR_INVALID, "%s has bytes after its last page", path);
+    rc = cm_errf(err, CM_ERR_INVALID, "%s 的末页之后还有多余的内容", path);
     goto out;
   }
   store_inbox_unread(ctx, &unread1, NULL);

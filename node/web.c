@@ -582,11 +582,11 @@ static cm_rc split_listen(const char *listen, char *host_out, size_t cap, cm_err
   const char *colon = strrchr(listen, ':');
   size_t n;
   if (!colon || colon == listen || !colon[1]) {
-    return cm_errf(err, CM_ERR_INVALID, "--listen %s: expected HOST:PORT, e.g. 127.0.0.1:8080",
+    return cm_errf(err, CM_ERR_INVALID, "--listen %s：应为 地址:端口，如 127.0.0.1:8080",
                    listen);
   }
   n = (size_t)(colon - listen);
-  if (n >= cap) return cm_errf(err, CM_ERR_INVALID, "--listen %s: host too long", listen);
+  if (n >= cap) return cm_errf(err, CM_ERR_INVALID, "--listen %s：地址太长", listen);
   memcpy(host_out, listen, n);
   host_out[n] = '\0';
   return CM_OK;
@@ -623,7 +623,7 @@ cm_rc node_web_serve(const char *dir, const char *listen, int allow_remote, cm_e
 
   if (!listen || !*listen) listen = "127.0.0.1:8080";
   if (!dir || strlen(dir) >= sizeof app->dir) {
-    rc = cm_errf(err, CM_ERR_INVALID, "--dir is missing or too long");
+    rc = cm_errf(err, CM_ERR_INVALID, "缺少 --dir，或目录名太长");
     goto out;
   }
   rc = split_listen(listen, host, sizeof host, err);
@@ -644,12 +644,12 @@ cm_rc node_web_serve(const char *dir, const char *listen, int allow_remote, cm_e
     }
   }
   if (sodium_init() < 0) {
-    rc = cm_errf(err, CM_ERR_CRYPTO, "libsodium failed to initialise");
+    rc = cm_errf(err, CM_ERR_CRYPTO, "加密库 libsodium 无法初始化");
     goto out;
   }
   app = calloc(1, sizeof *app);
   if (!app) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
     goto out;
   }
   snprintf(app->dir, sizeof app->dir, "%s", dir);
@@ -717,7 +717,7 @@ cm_rc node_web_serve(const char *dir, const char *listen, int allow_remote, cm_e
 
   app->next_mono_ms = mono_now_ms(); /* first pass at once */
   if (pthread_create(&thr, NULL, sync_loop, app) != 0) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "cannot start the sync thread");
+    rc = cm_errf(err, CM_ERR_NOMEM, "无法启动同步线程");
     goto out;
   }
   thr_started = 1;

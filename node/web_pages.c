@@ -2010,7 +2010,7 @@ void node_web_h_inbox_read(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_err_clear(&e);
   c = form(&rq, "cursor");
   if (!c || cm_dec_u64(c, &cursor) != CM_OK) {
-    cm_errf(&e, CM_ERR_INVALID, "cursor: expected a number / cursor: expected a number");
+    cm_errf(&e, CM_ERR_INVALID, "翻页位置应为数字 / cursor: expected a number");
     error_page(&rq, "inbox.title", &e, 400);
     return;
   }

@@ -38,7 +38,7 @@ static cm_rc take_report(void *arg, uint64_t seq, const uint8_t *raw, size_t len
   json_object_set_new(body, "record", json_string(record));
   json_object_set_new(body, "time_ms", json_integer((json_int_t)e.time_ms));
   if (json_array_insert_new(j->reports, 0, body))
-    return cm_errf(err, CM_ERR_NOMEM, "out of memory listing self-reports");
+    return cm_errf(err, CM_ERR_NOMEM, "列出自查报告时内存不足");
   return CM_OK;
 }
 
@@ -46,7 +46,7 @@ cm_rc node_inspection_list(node_ctx *ctx, json_t **out, cm_err *err) {
   list_job j = {ctx, "inspection.self", NULL, 0, json_array()};
   json_t *inbox = NULL, *results = json_array(), *it;
   size_t i;
-  cm_rc rc = j.reports && results ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  cm_rc rc = j.reports && results ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   *out = NULL;
   if (!rc) rc = store_log_each(ctx, 1, 0, take_report, &j, err);
   if (!rc) rc = node_inbox_list(ctx, &inbox, err);
@@ -56,10 +56,10 @@ cm_rc node_inspection_list(node_ctx *ctx, json_t **out, cm_err *err) {
         !json_is_integer(year))
       continue;
     json_object_set(it, "year", year);
-    if (json_array_append(results, it)) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    if (json_array_append(results, it)) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
   if (!rc) *out = json_pack("{s:O,s:O}", "reports", j.reports, "results", results);
-  if (!rc && !*out) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!rc && !*out) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   json_decref(inbox);
   json_decref(results);
   json_decref(j.reports);
@@ -69,12 +69,12 @@ cm_rc node_inspection_list(node_ctx *ctx, json_t **out, cm_err *err) {
 cm_rc node_plan_list(node_ctx *ctx, const char *org, int year, json_t **out, cm_err *err) {
   list_job p = {ctx, "plan.annual", org, year, json_array()};
   list_job s = {ctx, "summary.annual", org, year, json_array()};
-  cm_rc rc = p.reports && s.reports ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  cm_rc rc = p.reports && s.reports ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   *out = NULL;
   if (!rc) rc = store_log_each(ctx, 1, 0, take_report, &p, err);
   if (!rc) rc = store_log_each(ctx, 1, 0, take_report, &s, err);
   if (!rc) *out = json_pack("{s:O,s:O}", "plans", p.reports, "summaries", s.reports);
-  if (!rc && !*out) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!rc && !*out) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   json_decref(p.reports);
   json_decref(s.reports);
   return rc;

@@ -85,7 +85,7 @@ static void test_refuse_newer(void **state) {
   db = (sqlite3 *)1;
   assert_int_equal(cm_db_open(path, migrations, 1, &db, &err), CM_ERR_UNSUPPORTED);
   assert_null(db);
-  assert_non_null(strstr(err.msg, "newer"));
+  assert_non_null(strstr(err.msg, "较新版本"));
 }
 
 static void test_failed_migration_rolls_back(void **state) {
@@ -203,7 +203,7 @@ static void test_disk_full(void **state) {
   snprintf(sql, sizeof sql, "PRAGMA max_page_count=%lld", (long long)pages + 4);
   assert_int_equal(cm_db_exec(db, sql, &err), CM_OK);
   assert_int_equal(cm_db_tx(db, tx_fill, NULL, &err), CM_ERR_DISK_FULL);
-  assert_non_null(strstr(err.msg, "free disk space"));
+  assert_non_null(strstr(err.msg, "腾出磁盘空间"));
   assert_int_equal(one_int(db, "SELECT count(*) FROM report"), 0);
   assert_int_not_equal(sqlite3_get_autocommit(db), 0);
   /* the database still works afterwards */

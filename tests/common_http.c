@@ -672,7 +672,7 @@ static void test_client_limits(void **state) {
   uint64_t t0 = cm_mono_ms();
   assert_int_equal(req("GET", "/slow", NULL, NULL, 0, &o, &res, &err), CM_ERR_NETWORK);
   assert_true(cm_mono_ms() - t0 < 1400);
-  assert_non_null(strstr(err.msg, "no answer"));
+  assert_non_null(strstr(err.msg, "没有答复"));
   cm_client_result_free(&res);
   /* only http and https */
   assert_int_equal(cm_client_request("GET", "file:///etc/passwd", NULL, NULL, 0, NULL, &res, &err),
@@ -698,8 +698,8 @@ static void test_unreachable(void **state) {
   cm_err err;
   assert_int_equal(cm_client_request("GET", url, NULL, NULL, 0, NULL, &res, &err), CM_ERR_NETWORK);
   assert_int_equal(res.status, 0);
-  assert_non_null(strstr(err.msg, "could not connect to http://127.0.0.1:"));
-  assert_non_null(strstr(err.msg, "is the hub running"));
+  assert_non_null(strstr(err.msg, "无法连接 http://127.0.0.1:"));
+  assert_non_null(strstr(err.msg, "上级是否在运行"));
   cm_client_result_free(&res);
 }
 
@@ -767,7 +767,7 @@ static void test_tls(void **state) {
   memset(&o, 0, sizeof o);
   /* without our CA: certificate verification fails */
   assert_int_equal(cm_client_request("GET", url, NULL, NULL, 0, &o, &res, &err), CM_ERR_NETWORK);
-  assert_non_null(strstr(err.msg, "certificate"));
+  assert_non_null(strstr(err.msg, "证书"));
   cm_client_result_free(&res);
   o.ca_file = cert;
   assert_int_equal(cm_client_request("GET", url, NULL, NULL, 0, &o, &res, &err), CM_OK);

@@ -94,7 +94,7 @@ static void test_refuse_bad_files(void **state) {
   cm_err err;
   cm_err_clear(&err);
   assert_int_equal(cm_keyfile_read(path, &back, &err), CM_ERR_KEYFILE); /* missing */
-  assert_non_null(strstr(err.msg, "does not exist"));
+  assert_non_null(strstr(err.msg, "不存在"));
   write_file("not a key\n", 0600);
   assert_int_equal(cm_keyfile_read(path, &back, &err), CM_ERR_KEYFILE);
   unlink(path);

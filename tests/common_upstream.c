@@ -289,7 +289,7 @@ static void test_push_bad_receipts(void **state) {
   F.mode = M_WRONG_KEY;
   assert_int_equal(cm_upstream_push(F.base, F.hub.pk, (const uint8_t *)"LNBD", 4, NULL, &res, &err),
                    CM_PROTO_BAD_SIGNATURE);
-  assert_non_null(strstr(err.msg, "pinned hub key"));
+  assert_non_null(strstr(err.msg, "固定的上级公钥"));
   assert_null(res.receipts);
   assert_int_equal(res.n_receipts, 0);
   cm_push_result_free(&res);
@@ -369,7 +369,7 @@ static void test_log_feed(void **state) {
   out = (uint8_t *)1;
   assert_int_equal(cm_upstream_feed(F.base, 0, &o, &out, &len, &err), CM_ERR_HTTP);
   assert_null(out);
-  assert_non_null(strstr(err.msg, "403 PERM"));
+  assert_non_null(strstr(err.msg, "上级答复 403"));
   /* without a key there is no signed request */
   assert_int_equal(cm_upstream_log(F.base, 0, NULL, &out, &len, &err), CM_ERR_INVALID);
 }

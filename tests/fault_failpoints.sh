@@ -164,8 +164,8 @@ for pass in $(if [ "$SOAK" = 1 ]; then echo 1 2 3; else echo 1; fi); do
     expect_137 "$p" $?
     out=$("$HUB" --dir "$F/S" enroll --name "社區$i" --key "$(cat "$F/n$i.key")" --code "$code" 2>&1)
     case $p in
-      *before*) echo "$out" | grep -q enrolled || f_fail "$p: enrolment could not be redone: $out" ;;
-      *) echo "$out" | grep -qi "already" || f_fail "$p: a committed enrolment was lost: $out" ;;
+      *before*) echo "$out" | grep -q 已登记 || f_fail "$p: enrolment could not be redone: $out" ;;
+      *) echo "$out" | grep -q "已经登记过" || f_fail "$p: a committed enrolment was lost: $out" ;;
     esac
     "$NODE" --dir "$F/n$i" org file --filed 2025-01-01 --name "社區${i}讀書會" --category 文體 --leader 張 \
       --phone 1 --members 5 --party-members 0 | tail -n 1 >"$F/n$i.org"

@@ -91,7 +91,7 @@ for t in $(seq 1 "$(trials 1)"); do
     [ "$full" -ge 3 ] && break
   done
   [ "$full" -gt 0 ] || f_fail "the street never ran out of space"
-  grep -qi "full\|space\|507" "$F/full.err" || { cat "$F/full.err" >&2; f_fail "a full disk is not named in the error"; }
+  grep -qi "full\|space\|507\|已满" "$F/full.err" || { cat "$F/full.err" >&2; f_fail "a full disk is not named in the error"; }
   f_check_acked disk.full.street
   f_hub_stop S
   f_check disk.full.street

@@ -722,8 +722,14 @@ static void step(int i) {
     hub_decision d = {
         HUB_DECIDE_CRITICIZE, id, NULL, crits[n_crits].overdue ? "2026-06-01" : "2026-07-01", NULL,
         "活动记录不全"};
-    assert_int_equal(hub_decide(hub, &d, "李", crits[n_crits].rec, sizeof crits[n_crits].rec, &err),
-                     CM_OK);
+    /* Deadlines are only taken in the future: one that has passed by NOW_MS
+     * was issued a month earlier (the clock set back for the issue). */
+    if (crits[n_crits].overdue) setenv("LINLI_FAKE_NOW_MS", "1778817600000", 1); /* 2026-05-15 */
+    cm_rc drc = hub_decide(hub, &d, "李", crits[n_crits].rec, sizeof crits[n_crits].rec, &err);
+    char now[32];
+    snprintf(now, sizeof now, "%llu", NOW_MS);
+    setenv("LINLI_FAKE_NOW_MS", now, 1);
+    assert_int_equal(drc, CM_OK);
     crits[n_crits].c = c;
     crits[n_crits].o = o;
     n_crits++;

@@ -46,7 +46,7 @@ run 1 org list  # not initialised yet
 run 1 init --community 和平社區
 run 2 init --community 和平社區 --street 新華街 --hub http://127.0.0.1:9 --code 12345
 run 0 init --community 和平社區 --street 新華街 --hub http://127.0.0.1:9 --code 120105001001
-contains "$(echo "$OUT" | head -1)" "fingerprint" || fail "init prints the fingerprint first"
+contains "$(echo "$OUT" | head -1)" "密钥指纹" || fail "init prints the fingerprint first"
 KEY=$(echo "$OUT" | tail -1)
 [[ "$KEY" =~ ^[0-9a-f]{64}$ ]] || fail "init's last line is not the public key: $KEY"
 [ "$(stat -c %a "$D/identity.key")" = 600 ] || fail "identity.key is not 0600"
@@ -72,7 +72,9 @@ run 0 org file --name 夕陽紅志願隊 "${ORG[@]}" --scope 助老 --venue 活�
 O1=$(echo "$OUT" | tail -1)
 [ "$O1" = "120105001001-0001" ] || fail "first filing number is $O1"
 N=$(written)
-# every required field missing in turn
+# every required field missing in turn, named in Chinese
+declare -A ZH=([--name]=名称 [--category]=类别 [--leader]=负责人 [--phone]=联系电话 [--members]=成员人数
+  [--party-members]=党员人数)
 for f in --name --category --leader --phone --members --party-members; do
   all=(--name 甲隊 --category 養老 --leader 張三 --phone 138 --members 20 --party-members 2)
   args=()
@@ -80,10 +82,10 @@ for f in --name --category --leader --phone --members --party-members; do
     [ "${all[$i]}" = "$f" ] || args+=("${all[$i]}" "${all[$((i + 1))]}")
   done
   run 2 org file "${args[@]}"
-  contains "$ERR" "$f" || fail "missing $f: message does not name it: $ERR"
+  contains "$ERR" "缺少必填项“${ZH[$f]}”" || fail "missing $f: message does not name it: $ERR"
 done
 run 2 org file --name 甲 --category c --leader l --phone p --members -3 --party-members 0
-contains "$ERR" "negative" || fail "negative members message: $ERR"
+contains "$ERR" "不能为负数" || fail "negative members message: $ERR"
 run 2 org file --name 甲 --category c --leader l --phone p --members 5 --party-members 6
 # The records layer writes Traditional; people read it folded to Simplified.
 contains "$ERR" "党员人数不能多于成员人数" || fail "party > members message: $ERR"
@@ -163,11 +165,11 @@ for m in 2026-13 2026-1 26-10 2026/10 abc 2026-00; do
   run 2 report monthly --org "$O1" --month "$m" "${R[@]}"
 done
 run 2 report monthly --org "$O1" --month 2026-12 "${R[@]}"
-contains "$ERR" "future" || fail "future month message: $ERR"
+contains "$ERR" "未来月份" || fail "future month message: $ERR"
 run 2 report monthly --org 120105001001-0099 --month 2026-10 "${R[@]}"
-contains "$ERR" "unknown organisation" || fail "unknown org message: $ERR"
+contains "$ERR" "没有这个组织" || fail "unknown org message: $ERR"
 run 2 report monthly --org "$O6" --month 2026-10 "${R[@]}"
-contains "$ERR" "dissolved" || fail "dissolved org message: $ERR"
+contains "$ERR" "已解散" || fail "dissolved org message: $ERR"
 [ "$(written)" = "$N" ] || fail "a refused report wrote something"
 run 0 report list
 [ "$(echo "$OUT" | grep -c "^$O1"$'\t'"2026-10")" = 1 ] || fail "a correction must replace the report"
@@ -184,7 +186,7 @@ A=(--title 義診 --place 社區廣場 --expected 200)
 run 0 activity declare --org "$O1" --date 2026-12-01 "${A[@]}"
 [ "$(echo "$OUT" | tail -1)" = "120105001001-A0001" ] || fail "activity id: $OUT"
 run 2 activity declare --org "$O1" --date 2026-11-14 "${A[@]}"
-contains "$ERR" "past" || fail "activity in the past message: $ERR"
+contains "$ERR" "之前汇报" || fail "activity in the past message: $ERR"
 run 2 activity declare --org "$O1" --date 2026-11-31 "${A[@]}"
 run 2 activity declare --org "$O1" --date 2026-12-01 --title 義診 --place 廣場 --expected 1000001
 run 2 activity declare --org "$O1" --date 2026-12-01 --place 廣場 --expected 10
@@ -221,13 +223,13 @@ printf 'org,month,activities,participants,party_participants,content,scope,good_
 printf '%s,2026-03,2,30,1,a,,\n%s,2026-04,2,30,1,b,,\n%s,2026-05,2,30,40,c,,\n' "$O1" "$O1" "$O1" >>"$T/bad.csv"
 N=$(written)
 run 2 import reports "$T/bad.csv"
-contains "$ERR" "line 4" || fail "import error does not name the row: $ERR"
+contains "$ERR" "第4行" || fail "import error does not name the row: $ERR"
 [ "$(written)" = "$N" ] || fail "a refused import wrote something"
 printf 'org,month\n%s,2026-03\n' "$O1" >"$T/hdr.csv"
 run 2 import reports "$T/hdr.csv"
 printf 'org,month,activities,participants,party_participants,content,scope,good_deeds\n%s,2026-03,2,30,1,a,,\n%s,2026-04,2,30,1,b,,\n' "$O1" "$O6" >"$T/dis.csv"
 run 2 import reports "$T/dis.csv"
-contains "$ERR" "line 3" || fail "import of a dissolved org does not name the row: $ERR"
+contains "$ERR" "第3行" || fail "import of a dissolved org does not name the row: $ERR"
 [ "$(written)" = "$N" ] || fail "a refused import wrote something"
 run 5 import reports "$T/missing.csv"
 # The header as staff write it in a spreadsheet: Chinese column words.
@@ -244,7 +246,7 @@ contains "$ERR" "党员" || fail "import error is not Simplified: $ERR"
 
 # --- status, inbox, bundle, rebuild ---
 run 0 status
-contains "$OUT" "written: $(written)" || fail "status text: $OUT"
+contains "$OUT" "本机记录：$(written)" || fail "status text: $OUT"
 run 0 status --json
 contains "$OUT" '"acknowledged":0' || fail "status --json: $OUT"
 contains "$OUT" '"unread":0' || fail "status --json unread: $OUT"

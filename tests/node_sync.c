@@ -666,7 +666,7 @@ static void test_old_copy_never_forks(void **state) {
   report(d, id, "2026-09");
   int posts = hub.posts;
   assert_int_equal(do_sync(d, &e), CM_ERR_CONFLICT);
-  assert_non_null(strstr(e.msg, "fork"));
+  assert_non_null(strstr(e.msg, "分叉"));
   assert_int_equal(hub.posts, posts + 1);
   assert_int_equal(hub.head, 5);
   assert_int_equal(head_of(d), 3);

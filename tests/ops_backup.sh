@@ -56,7 +56,7 @@ done
 for p in "${WPIDS[@]}"; do wait "$p" || fail "a writer failed"; done
 n=$((n + 1))
 "$HUB" --dir "$S" backup "$E2E_TMP/b$n.db" --with-key >"$E2E_TMP/b$n.out" || fail "last backup"
-grep -q 含本中心密钥 "$E2E_TMP/b$n.out" || fail "--with-key: the output does not say the key is in"
+grep -q 含本级密钥 "$E2E_TMP/b$n.out" || fail "--with-key: the output does not say the key is in"
 ok "$n backups taken while three nodes pushed"
 
 # The key stays out unless asked for.

@@ -46,7 +46,7 @@ ok "the street revoked the key; bad input refused"
 "$NODE" --dir "$N" report monthly --org "$ORG" --month 2025-03 --activities 2 --participants 20 \
   --party-participants 1 --content 被盗后 >/dev/null
 "$NODE" --dir "$N" sync >/dev/null 2>"$E2E_TMP/sync.err" && fail "a revoked key pushed"
-grep -qi revoked "$E2E_TMP/sync.err" || fail "the node is not told its key is revoked: $(cat "$E2E_TMP/sync.err")"
+grep -q 吊销 "$E2E_TMP/sync.err" || fail "the node is not told its key is revoked: $(cat "$E2E_TMP/sync.err")"
 [ "$(heads "$S")" = "2 1" ] || fail "the street took an entry after the revocation"
 "$HUB" --dir "$S" enroll --name 建昌道社区 --key "$NKEY" --code 120105001001 2>/dev/null \
   && fail "a revoked key enrolled again"

@@ -39,7 +39,7 @@ for n in A B; do
   batch=$("$HUB" --dir "$S" review list | awk -v c="$code" '$3 == c { print $1; exit }')
   [ -n "$batch" ] || fail "no pending batch of $n"
   "$HUB" --dir "$S" review reject "$batch" --reason 材料不全 >/dev/null || fail "reject $n"
-  "$HUB" --dir "$S" decide commend --org "${ORG[$n]}" --reason 活动经常 >/dev/null || fail "decide $n"
+  "$HUB" --dir "$S" decide notice --org "${ORG[$n]}" --reason 请补齐材料后重新上报 >/dev/null || fail "decide $n"
 done
 
 # Back: A syncs, B gets a return file.
@@ -69,7 +69,7 @@ state A >"$E2E_TMP/A.state"
 state B >"$E2E_TMP/B.state"
 diff "$E2E_TMP/A.state" "$E2E_TMP/B.state" >&2 || fail "the USB node's state differs from the network node's"
 grep -q 材料不全 "$E2E_TMP/A.state" || fail "the rejection did not reach A: $(cat "$E2E_TMP/A.state")"
-grep -q commend "$E2E_TMP/A.state" || fail "the commendation did not reach A"
+grep -q notice "$E2E_TMP/A.state" || fail "the notice did not reach A"
 ok "the USB-only node ends like the network node"
 
 # A second round: the USB node corrects its reports and the street accepts.

@@ -35,3 +35,14 @@ expect() { # actual expected what
   [ "$1" = "$2" ] || fail "$3: got '$1', want '$2'"
 }
 
+# shanghai_date DAYS: the date DAYS days from now (negative: ago) in Asia/Shanghai.
+shanghai_date() {
+  python3 -c 'import datetime,sys; t=datetime.timezone(datetime.timedelta(hours=8)); print((datetime.datetime.now(t)+datetime.timedelta(days=int(sys.argv[1]))).date().isoformat())' "$1"
+}
+# issued_days_ago DAYS CMD...: run CMD with its clock set DAYS days back (LINLI_FAKE_NOW_MS):
+# a decision is only taken with a deadline in the future, so one already overdue today was
+# issued earlier.
+issued_days_ago() {
+  local days=$1; shift
+  LINLI_FAKE_NOW_MS=$(python3 -c 'import time,sys; print(int(time.time()*1000) - int(sys.argv[1])*86400000)' "$days") "$@"
+}

@@ -4,7 +4,8 @@
 # the accepted records in `accepted` and the rest in `pending`; the rejection and its reason
 # reach the node's inbox; a district commendation reaches the community node through the
 # street (the street's signature outside, the district's inside); a major activity shows
-# both acknowledgements at the node.
+# both acknowledgements at the node; the district's withdrawal of its commendation reaches the
+# node the same way.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/e2e/lib.sh"
 : "${FEEDCHECK:?FEEDCHECK must name the review_feedcheck tool}"
@@ -132,6 +133,42 @@ PY
 "$NODE" --dir "$E2E_TMP/n1" inbox --json --keep-unread >"$E2E_TMP/inbox1.json"
 grep -q 服務老人成績突出 "$E2E_TMP/inbox1.json" || { cat "$E2E_TMP/inbox1.json" >&2; fail "commendation not in node 1's inbox"; }
 ok "a district commendation reaches the community node, verifiable against both keys"
+
+# The district withdraws its commendation: the street relays the withdrawal down, and node 1
+# shows the commendation withdrawn with the district's reason.  The street cannot withdraw
+# what the district decided.
+"$HUB" --dir "$E2E_TMP/street" decide withdraw "$DREC" --reason 街道不能撤回 2>"$E2E_TMP/sw.err" \
+  && fail "the street withdrew the district's decision"
+grep -q 只能由作出决定的一级撤回 "$E2E_TMP/sw.err" || fail "street withdrawal: no Chinese reason"
+"$HUB" --dir "$E2E_TMP/district" decide withdraw "$DREC" --reason 经复核，表彰有误 --operator 区协会王 \
+  >"$E2E_TMP/dw.out" || fail "district withdraw"
+grep -q 已撤回 "$E2E_TMP/dw.out" || fail "district withdraw does not say so"
+WREC=$(python3 -c 'import re,sys; print(re.findall(r"[0-9a-f]{64}/[0-9]+", open(sys.argv[1]).read())[-1])' \
+  "$E2E_TMP/dw.out")
+"$HUB" --dir "$E2E_TMP/street" forward >/dev/null || fail "street forward (pull the withdrawal)"
+"$HUB" --dir "$E2E_TMP/street" decide list --json | python3 -c '
+import json, sys
+d = [d for d in json.load(sys.stdin) if d["record"] == sys.argv[1]][0]
+sys.exit(0 if d["withdrawn"] and d["withdrawn_reason"] == "经复核，表彰有误" else 1)' "$DREC" \
+  || fail "the street does not hold the district's commendation as withdrawn"
+"$NODE" --dir "$E2E_TMP/n1" sync || fail "node 1 sync (withdrawal)"
+"$FEEDCHECK" "$STREET_URL" "$E2E_TMP/n1/identity.key" "$SKEY" "$DKEY" >"$E2E_TMP/feed1w.txt" \
+  || fail "node 1's feed does not verify after the withdrawal"
+"$NODE" --dir "$E2E_TMP/n1" inbox --json --keep-unread >"$E2E_TMP/inbox1w.json"
+python3 - "$E2E_TMP/feed1w.txt" "$E2E_TMP/inbox1w.json" "$DREC" "$WREC" <<'PY' \
+  || { cat "$E2E_TMP/feed1w.txt" "$E2E_TMP/inbox1w.json" >&2; fail "the withdrawal at node 1"; }
+import json, sys
+feed = [json.loads(l) for l in open(sys.argv[1])]
+w = [i for i in feed if i["kind"] == "decision.withdrawn"]
+# relayed by the street, signed by the district inside, naming the commendation
+assert len(w) == 1 and w[0]["origin"]["verified"] and w[0]["origin"]["record"] == sys.argv[4], w
+assert w[0]["body"]["decision"] == sys.argv[3] and w[0]["body"]["by"] == "district", w
+inbox = json.load(open(sys.argv[2]))
+c = [d for d in inbox if d["kind"] == "decision.commend"]
+assert len(c) == 1 and c[0]["withdrawn"] is True, c
+assert c[0]["withdrawn_reason"] == "经复核，表彰有误", c
+PY
+ok "the district's withdrawal is relayed by the street and reaches the node with its reason"
 "$NODE" --dir "$E2E_TMP/n1" activity list --json >"$E2E_TMP/nact.json"
 python3 - "$E2E_TMP/nact.json" <<'PY' || { cat "$E2E_TMP/nact.json" >&2; fail "node does not show both acknowledgements"; }
 import json, sys
@@ -164,4 +201,4 @@ ok "read-only JSON routes for a logged-in operator"
 summary_ok || fail "summary changed after rebuild"
 "$HUB" --dir "$E2E_TMP/street" rebuild >/dev/null || fail "street rebuild"
 ok "rebuild keeps the review state"
-echo "1..8"
+echo "1..9"

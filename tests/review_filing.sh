@@ -2,7 +2,8 @@
 # Issue 5 at a street hub with real processes: a rejected filing keeps its reports out of
 # official figures until a corrected filing is accepted; a criticism is overdue until the
 # street accepts the community's rectification report; a revocation takes an organisation
-# out of the figures; rebuild gives the same figures.
+# out of the figures; rebuild gives the same figures.  A deadline already past and a
+# commendation of a rejected or revoked organisation are refused.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/e2e/lib.sh"
 source "$here/review-lib.sh"
@@ -28,6 +29,9 @@ counts 120105001002
 expect "$accepted_reports" 0 "reports of a rejected filing are not official"
 expect "$accepted_organisations" 0 "a rejected filing is not official"
 expect "$pending_reports" 2 "they wait in pending"
+"$HUB" --dir "$S" decide commend --org "$ORG2" --reason 表现突出 2>"$E2E_TMP/commend.err" \
+  && fail "an organisation with a rejected filing was commended"
+grep -q 已退回，不能表彰 "$E2E_TMP/commend.err" || fail "commendation refused without a Chinese reason"
 "$NODE" --dir "$E2E_TMP/n2" org amend "$ORG2" --leader 李四海 >/dev/null || fail "amend"
 sync n2
 "$HUB" --dir "$S" review accept "$(pending 120105001002)" >/dev/null || fail "accept corrected filing"
@@ -38,12 +42,15 @@ expect "$pending_reports" 1 "the report of the rejected batch stays out"
 ok "rejected filing: its reports count only after a corrected filing is accepted"
 
 # ---- criticism closed by a rectification ----
-yesterday=$(python3 -c 'import datetime; print((datetime.date.today()-datetime.timedelta(days=1)).isoformat())')
+yesterday=$(shanghai_date -1)
 "$HUB" --dir "$S" decide criticize --org "$ORG1" --deadline "$yesterday" --reason 活動偏少 \
-  >"$E2E_TMP/crit.out" || fail "criticize"
+  2>"$E2E_TMP/past.err" && fail "a criticism with a deadline already past was taken"
+grep -q 整改期限须在今天 "$E2E_TMP/past.err" || fail "past deadline: no Chinese reason"
+issued_days_ago 4 "$HUB" --dir "$S" decide criticize --org "$ORG1" --deadline "$yesterday" \
+  --reason 活動偏少 >"$E2E_TMP/crit.out" || fail "criticize"
 REC=$(awk '{print $NF}' "$E2E_TMP/crit.out")
 "$HUB" --dir "$S" decide criticize --org "$ORG1" --reason x 2>/dev/null && fail "criticism without deadline"
-"$HUB" --dir "$S" decide list | grep "$REC" | grep -q OVERDUE || fail "an open criticism past its deadline is overdue"
+"$HUB" --dir "$S" decide list | grep "$REC" | grep -q 逾期未整改 || fail "an open criticism past its deadline is overdue"
 sync n1
 "$NODE" --dir "$E2E_TMP/n1" inbox --json --keep-unread | grep -q 活動偏少 || fail "criticism not in the inbox"
 "$NODE" --dir "$E2E_TMP/n1" rectification file --org "$ORG1" --decision "$REC" \
@@ -70,6 +77,9 @@ ok "criticism closed by the rectification and the street's acceptance"
 counts 120105001002
 expect "$accepted_organisations" 0 "a revoked filing leaves the figures"
 expect "$accepted_reports" 0 "and its reports too"
+"$HUB" --dir "$S" decide commend --org "$ORG2" --reason 表现突出 2>"$E2E_TMP/commend.err" \
+  && fail "a revoked organisation was commended"
+grep -q 已撤销，不能表彰 "$E2E_TMP/commend.err" || fail "commendation of a revoked one: no Chinese reason"
 curl -sf "$STREET_URL/api/v1/summary" >"$E2E_TMP/before.json"
 "$HUB" --dir "$S" rebuild >/dev/null || fail "rebuild"
 curl -sf "$STREET_URL/api/v1/summary" >"$E2E_TMP/after.json"

@@ -40,7 +40,7 @@ expect "$accepted_activities" 9 "the correction replaces October (5 + 4)"
 expect "$pending_reports" 0 "nothing pending"
 ok "locked month: the accepted figure stands until the correction is accepted"
 
-"$HUB" --dir "$S" policy auto-accept off | grep -q off || fail "policy off"
+"$HUB" --dir "$S" policy auto-accept off | grep -q 自动通过：关 || fail "policy off"
 report n1 "$ORG1" 2026-08 1
 sync n1
 [ -n "$(pending 120105001001)" ] || fail "with the policy off, a report waits"

@@ -219,7 +219,17 @@ static void test_decide_checks(void **state) {
   assert_int_equal(hub_decide(f->street, &d, "李", rec, sizeof rec, &err), CM_ERR_INVALID);
   d.deadline = "2026-02-30";
   assert_int_equal(hub_decide(f->street, &d, "李", rec, sizeof rec, &err), CM_ERR_INVALID);
+  /* A deadline of today or earlier is refused: the criticism would be
+   * overdue the moment it is taken (page and command line ask this rule). */
+  char today[11], later[11];
+  cm_date_of(cm_now_ms(), today);
+  cm_date_of(cm_now_ms() + 10ull * 86400000ull, later);
   d.deadline = "2000-01-01";
+  assert_int_equal(hub_decide(f->street, &d, "李", rec, sizeof rec, &err), CM_ERR_INVALID);
+  assert_non_null(strstr(err.msg, "整改期限须在今天"));
+  d.deadline = today;
+  assert_int_equal(hub_decide(f->street, &d, "李", rec, sizeof rec, &err), CM_ERR_INVALID);
+  d.deadline = later;
   d.community = "建昌道社區";
   assert_int_equal(hub_decide(f->street, &d, "李", rec, sizeof rec, &err), CM_ERR_INVALID);
   d.community = NULL;
@@ -241,7 +251,19 @@ static void test_decide_checks(void **state) {
   json_array_foreach(list, k, x) {
     if (json_is_true(json_object_get(x, "overdue"))) overdue++;
   }
-  assert_int_equal(overdue, 1); /* the criticism, due in 2000 */
+  assert_int_equal(overdue, 0); /* due in ten days */
+  json_decref(list);
+  /* Twenty days on (the clock advanced), the criticism is overdue. */
+  char at[32];
+  snprintf(at, sizeof at, "%llu", (unsigned long long)(cm_now_ms() + 20ull * 86400000ull));
+  setenv("LINLI_FAKE_NOW_MS", at, 1);
+  assert_int_equal(hub_decisions_list(f->street, &list, &err), CM_OK);
+  unsetenv("LINLI_FAKE_NOW_MS");
+  overdue = 0;
+  json_array_foreach(list, k, x) {
+    if (json_is_true(json_object_get(x, "overdue"))) overdue++;
+  }
+  assert_int_equal(overdue, 1);
   json_decref(list);
   hub_decision_kind kd;
   assert_int_equal(hub_decision_kind_parse("praise", &kd, &err), CM_ERR_INVALID);
@@ -400,7 +422,7 @@ static void test_local_orgs(void **state) {
   /* A criticism of a street-level organisation is closed by the street's
    * own rectification. */
   char crit[PROTO_KEY_HEX + 24];
-  hub_decision cd = {HUB_DECIDE_CRITICIZE, id, NULL, "2026-12-31", NULL, "活动太少"};
+  hub_decision cd = {HUB_DECIDE_CRITICIZE, id, NULL, soon, NULL, "活动太少"};
   assert_int_equal(hub_decide(f->street, &cd, "李", crit, sizeof crit, &err), CM_OK);
   assert_int_equal(hub_local_rectify(f->street, id, "x/1", "已整改", "李", NULL, &err),
                    CM_ERR_NOT_FOUND);
@@ -432,6 +454,48 @@ static void test_rules(void **state) {
   assert_int_equal(json_array_size(fl), 1);
   assert_string_equal(json_string_value(json_array_get(fl, 0)), "name_norm");
   json_decref(fl);
+  assert_true(cm_rules_deadline_ok("2026-12-04", "2026-12-03"));
+  assert_false(cm_rules_deadline_ok("2026-12-03", "2026-12-03"));
+  assert_false(cm_rules_deadline_ok("2026-11-30", "2026-12-03"));
+  assert_true(cm_rules_commend_ok("accepted"));
+  assert_true(cm_rules_commend_ok("pending"));
+  assert_false(cm_rules_commend_ok("rejected"));
+  assert_false(cm_rules_commend_ok("revoked"));
+}
+
+/* A commendation of an organisation whose filing was returned, or revoked, is
+ * refused in words and nothing is written; a notice to it is still taken. */
+static void test_commend_status(void **state) {
+  fixture *f = *state;
+  const char *k1[] = {"org.filed"};
+  const char *b1[] = {ORG_BODY};
+  int64_t ids[8];
+  cm_err err;
+  json_t *list = NULL;
+  push(f, 1, k1, b1);
+  assert_int_equal(pending(f->street, ids), 1);
+  assert_int_equal(hub_review_reject(f->street, ids[0], "李", "名称有误", NULL, &err), CM_OK);
+  hub_decision c = {HUB_DECIDE_COMMEND, "120105001001-0001", NULL, NULL, NULL, "活动出色"};
+  assert_int_equal(hub_decide(f->street, &c, "李", NULL, 0, &err), CM_ERR_INVALID);
+  assert_non_null(strstr(err.msg, "已退回，不能表彰"));
+  char community[64];
+  assert_int_equal(hub_decide_check(f->street, &c, community, sizeof community, &err),
+                   CM_ERR_INVALID);
+  hub_decision n = {HUB_DECIDE_NOTICE, "120105001001-0001", NULL, NULL, NULL, "请重新备案"};
+  assert_int_equal(hub_decide(f->street, &n, "李", NULL, 0, &err), CM_OK);
+
+  /* filed again and accepted: commended; then revoked: no longer */
+  push(f, 1, k1, b1);
+  assert_int_equal(pending(f->street, ids), 1);
+  assert_int_equal(hub_review_accept(f->street, ids[0], "李", NULL, 0, NULL, &err), CM_OK);
+  assert_int_equal(hub_decide(f->street, &c, "李", NULL, 0, &err), CM_OK);
+  hub_decision r = {HUB_DECIDE_REVOKE, "120105001001-0001", NULL, NULL, NULL, "严重违规"};
+  assert_int_equal(hub_decide(f->street, &r, "李", NULL, 0, &err), CM_OK);
+  assert_int_equal(hub_decide(f->street, &c, "李", NULL, 0, &err), CM_ERR_INVALID);
+  assert_non_null(strstr(err.msg, "已撤销，不能表彰"));
+  assert_int_equal(hub_decisions_list(f->street, &list, &err), CM_OK);
+  assert_int_equal(json_array_size(list), 3); /* notice, commendation, revocation */
+  json_decref(list);
 }
 
 int main(void) {
@@ -444,6 +508,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_relay, setup, teardown),
       cmocka_unit_test_setup_teardown(test_local_orgs, setup, teardown),
       cmocka_unit_test(test_rules),
+      cmocka_unit_test_setup_teardown(test_commend_status, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,9 +13,12 @@ ORG1=$("$NODE" --dir "$E2E_TMP/n1" org file --filed 2025-01-01 --name 建昌道�
 sync n1
 "$HUB" --dir "$S" review accept "$(pending 120105001001)" >/dev/null || fail "accept filing"
 
-yesterday=$(python3 -c 'import datetime; print((datetime.date.today()-datetime.timedelta(days=1)).isoformat())')
+yesterday=$(shanghai_date -1)
 "$HUB" --dir "$S" decide criticize --org "$ORG1" --deadline "$yesterday" --reason 活动偏少 \
-  >"$E2E_TMP/crit.out" || fail "criticize"
+  2>"$E2E_TMP/past.err" && fail "a criticism with a deadline already past was taken"
+grep -q 整改期限须在今天 "$E2E_TMP/past.err" || fail "past deadline: no Chinese reason"
+issued_days_ago 4 "$HUB" --dir "$S" decide criticize --org "$ORG1" --deadline "$yesterday" \
+  --reason 活动偏少 >"$E2E_TMP/crit.out" || fail "criticize"
 REC=$(awk '{print $NF}' "$E2E_TMP/crit.out")
 printf 'withdraw-test-password\n' | "$HUB" --dir "$S" operator add 李主任 --role street \
   >/dev/null || fail "operator add"

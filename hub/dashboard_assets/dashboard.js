@@ -11,101 +11,10 @@
   const lang = root.dataset.lang === 'en' ? 'en' : 'zh';
   const view = root.dataset.view;
 
-  const WORDS = {
-    zh: {
-      hierarchy: '组织架构', completeness: '月报完成情况', activity: '活动情况', attention: '需要关注',
-      district: '全区', street: '街道', streets: '街道', community: '社区', communities: '社区',
-      code: '社区代码', organisations: '组织数', members: '成员数', party_members: '党员数',
-      id: '备案编号', name: '名称', category: '类别', founded_by: '成立方式', filed: '备案日期',
-      expected: '应报', received: '已报', on_time: '按时', accepted: '已通过', pending: '待审核',
-      refused: '不合规则未采用', superseded: '已被更正',
-      rejected: '已退回', missing: '未报', month: '月份', reports: '月报数', activities: '活动次数',
-      participants: '参加人次', party_participants: '党员参加人次', good_deeds: '好人好事',
-      last_active: '最近活动月份', record: '记录编号', deadline: '整改期限', by: '决定层级',
-      reason: '理由', date: '日期', title: '标题', place: '地点', street_ack: '街道确认',
-      district_ack: '区确认', last_heard: '最近联系', days: '天数', kind: '类型', time: '填报时间',
-      status: '状态', signed_by: '签名社区', fingerprint: '社区密钥指纹', changes: '变更内容',
-      content: '活动内容', result: '结果', operator: '操作员', closed: '已结案', org: '组织',
-      series: '近12个月', missing_list: '本月未报清单', months: '按月', categories: '按类别',
-      names: '名称不规范', party_station: '三名以上党员未设立党员活动站', inactive: '连续三个月以上无活动',
-      criticism_overdue: '批评整改逾期', upcoming: '未来30天重大活动', silent: '7天未联系的社区',
-      records: '全部记录', amendments: '变更与解散', decisions: '决定', filing: '备案信息',
-      all: '全部类别', filter: '按类别筛选', csv: '导出CSV', chart: '图表', table: '表格',
-      loading: '正在读取数据……', failed: '读取失败', none: '无', back: '返回总览', dossier: '档案（可打印）', dossier_zip: '下载档案压缩包',
-      due: '截止日期', scope: '范围', totals: '合计', show_all: '显示全部', of_street: '街道：',
-      of_community: '社区：', apply: '查看', from: '自', to: '至', dissolved: '已解散',
-      waiting: '待确认', acknowledged: '已确认', returned: '已退回', self: '自发成立',
-      'district-unit': '区属单位设立', true: '是', false: '否', open: '打开',
-      key: '社区密钥', level_street: '街道', level_district: '区',
-      seq_before: '第', seq_after: '条', 'org.filed': '组织备案', 'org.amended': '组织变更',
-      'org.dissolved': '组织解散', 'report.monthly': '月报', 'activity.declared': '重大活动汇报',
-      'rectification.filed': '整改报告', commend: '表彰', criticize: '批评', inspect: '检查',
-      revoke: '撤销备案', notice: '通知', pass: '合格', rectify: '限期整改', fail: '不合格',
-      // Tiles of the first screen and the words around them.
-      overview: '概况', colon: '：', tile_orgs: '组织', tile_due: '应报月报', tile_received: '已报',
-      tile_on_time: '按时报送', tile_activities: '活动次数', tile_participants: '参加人次',
-      tile_attention: '需要关注', by_street: '各街道月报完成情况', by_community: '各社区月报完成情况',
-      attention_counts: '需要关注的事项', rate: '完成率', page_prev: '上一页', page_next: '下一页',
-      page_of: '页', rows_total: '共', rows_unit: '条', xlsx: '导出Excel', sort: '点击排序',
-      history: '历史版本', 'reports.versions': '版本数', current: '当前月报', details: '查看明细',
-      in_force: '正常', 'title.organisations': '组织名录', 'title.streets': '各街道', 'title.communities': '各社区', 'title.activities': '重大活动汇报',
-      // Columns whose word depends on the table (one key, two meanings).
-      'upcoming.expected': '预计人数', 'activities.expected': '预计人数',
-      'records.received': '收到时间', 'reports.received': '收到时间', 'amendments.received': '收到时间',
-      'activities.received': '收到时间', 'upcoming.id': '活动编号', 'activities.id': '活动编号',
-      'upcoming.org': '备案编号', 'criticism_overdue.org': '备案编号', 'decisions.time': '决定时间',
-      'silent.last_heard': '最近联系时间',
-    },
-    en: {
-      hierarchy: 'Organisations', completeness: 'Monthly reporting', activity: 'Activity',
-      attention: 'Attention list', district: 'District', street: 'Street', streets: 'Streets',
-      community: 'Community', communities: 'Communities', code: 'Code',
-      organisations: 'Organisations', members: 'Members', party_members: 'Party members',
-      id: 'Filing no.', name: 'Name', category: 'Category', founded_by: 'Founded by',
-      filed: 'Filed', expected: 'Expected', received: 'Received', on_time: 'On time',
-      refused: 'Refused (breaks the rules)', superseded: 'Superseded by a correction',
-      accepted: 'Accepted', pending: 'Pending review', rejected: 'Rejected', missing: 'Missing',
-      month: 'Month', reports: 'Reports', activities: 'Activities', participants: 'Participants',
-      party_participants: 'Party participants', good_deeds: 'Good deeds',
-      last_active: 'Last active month', record: 'Record', deadline: 'Deadline', by: 'Level',
-      reason: 'Reason', date: 'Date', title: 'Title', place: 'Place', street_ack: 'Street ack.',
-      district_ack: 'District ack.', last_heard: 'Last heard from', days: 'Days', kind: 'Kind',
-      time: 'Written', status: 'Status', signed_by: 'Signed by', fingerprint: 'Key fingerprint',
-      changes: 'Changes', content: 'Content', result: 'Result', operator: 'Operator',
-      closed: 'Closed', org: 'Organisation', series: 'Last 12 months',
-      missing_list: 'Missing this month', months: 'By month', categories: 'By category',
-      names: 'Non-conforming names', party_station: '3+ party members without a station',
-      inactive: 'Inactive for 3 months or more', criticism_overdue: 'Criticism past deadline',
-      upcoming: 'Major activities in the next 30 days', silent: 'Not heard from in 7 days',
-      records: 'All records', amendments: 'Amendments and dissolution', decisions: 'Decisions',
-      filing: 'Filing', all: 'All categories', filter: 'Category', csv: 'CSV',
-      chart: 'Chart', table: 'Table', loading: 'Loading the figures...', failed: 'Could not load',
-      none: 'None', back: 'Back to the dashboard', dossier: 'Archive (printable)', dossier_zip: 'Archive (ZIP)', due: 'Due', scope: 'Scope', totals: 'Totals',
-      show_all: 'Show all', of_street: 'Street: ', of_community: 'Community: ', apply: 'Show',
-      from: 'From', to: 'to', dissolved: 'Dissolved', waiting: 'waiting',
-      acknowledged: 'acknowledged', returned: 'returned', self: 'self-organised',
-      'district-unit': 'district unit', true: 'yes', false: 'no', open: 'open',
-      key: 'Community key', level_street: 'street', level_district: 'district',
-      seq_before: 'no. ', seq_after: '', 'org.filed': 'filing', 'org.amended': 'amendment',
-      'org.dissolved': 'dissolution', 'report.monthly': 'monthly report',
-      'activity.declared': 'major activity', 'rectification.filed': 'rectification',
-      commend: 'commendation', criticize: 'criticism', inspect: 'inspection', revoke: 'revocation',
-      notice: 'notice', pass: 'pass', rectify: 'rectify', fail: 'fail',
-      overview: 'at a glance', colon: ': ', tile_orgs: 'Organisations', tile_due: 'Reports due', tile_received: 'Received',
-      tile_on_time: 'On time', tile_activities: 'Activities', tile_participants: 'Participants',
-      tile_attention: 'Needing attention', by_street: 'Reporting by street', by_community: 'Reporting by community',
-      attention_counts: 'Needing attention', rate: 'Rate', page_prev: 'Previous', page_next: 'Next',
-      page_of: '', rows_total: '', rows_unit: 'rows', xlsx: 'Excel', sort: 'Sort',
-      history: 'Earlier versions', 'reports.versions': 'Versions', current: 'Current report', details: 'Details',
-      in_force: 'Active', 'title.organisations': 'Organisations', 'title.streets': 'By street', 'title.communities': 'By community', 'title.activities': 'Major activities',
-      'upcoming.expected': 'Expected attendance', 'activities.expected': 'Expected attendance',
-      'records.received': 'Received at', 'reports.received': 'Received at', 'amendments.received': 'Received at',
-      'activities.received': 'Received at', 'upcoming.id': 'Activity no.', 'activities.id': 'Activity no.',
-      'upcoming.org': 'Filing no.', 'criticism_overdue.org': 'Filing no.', 'decisions.time': 'Decided at',
-      'silent.last_heard': 'Last heard from',
-    },
-  };
-  const W = WORDS[lang];
+  // The words come with the page (data-words), from the hub's one glossary
+  // (common/i18n.c: col.* and dash.*) in the page's language.
+  let W = {};
+  try { W = JSON.parse(root.dataset.words || '{}'); } catch (e) { /* keys stand in */ }
   const t = (k) => (Object.prototype.hasOwnProperty.call(W, k) ? W[k] : k);
 
   // A column's word in one table: some keys mean different things in
@@ -223,7 +132,7 @@
     function show() {
       tb.replaceChildren(...trs.map((x) => x.tr));
       trs.forEach((x, i) => { x.tr.hidden = pages > 1 && Math.floor(i / PAGE) !== pageNo; });
-      at.textContent = lang === 'zh' ? `第 ${pageNo + 1} / ${pages} 页` : `Page ${pageNo + 1} of ${pages}`;
+      at.textContent = `${t('page_before')}${pageNo + 1}${t('page_mid')}${pages}${t('page_of')}`;
       prev.disabled = pageNo === 0;
       next.disabled = pageNo >= pages - 1;
     }

@@ -128,6 +128,13 @@ test('the dashboard at 1024x768: first screen, tables, organisation page, street
   assert.ok(box.bottom <= 768, `the overview ends at ${box.bottom} px, below the first screen`);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 1024, `the page is ${width} px wide`);
+  // The script's words come with the page from the hub's one glossary
+  // (common/i18n.c), in the page's language; the script keeps no copy.
+  const words = JSON.parse(await page.getAttribute('#dash', 'data-words'));
+  assert.equal(words.tile_orgs, '组织');
+  assert.equal(words['upcoming.expected'], '预计人数');
+  assert.equal(await page.$eval('#dash-overview .tile-num[data-key="tile_orgs"]',
+    (e) => e.parentElement.querySelector('.tile-word').textContent), words.tile_orgs);
   // Tiles = the figures of the detail sections.
   const tile = (k) => num(page, `#dash-overview .tile-num[data-key="${k}"]`);
   const detail = (k) => num(page, `#dash-completeness dd[data-key="${k}"]`);

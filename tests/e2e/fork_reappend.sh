@@ -45,7 +45,7 @@ set +e
 rc=$?
 set -e
 [ "$rc" = 3 ] || { cat "$E2E_TMP/b.err" >&2; fail "pc2 sync should stop at the fork (exit 3, got $rc)"; }
-grep -q "fork" "$E2E_TMP/b.err" || fail "pc2 sync does not say the log forked"
+grep -q 分叉 "$E2E_TMP/b.err" || fail "pc2 sync does not say the log forked"
 ok "the second PC stops at the fork and says so"
 
 "$HUB" --dir "$E2E_TMP/street" fork list --json >"$E2E_TMP/forks.json"

@@ -2,8 +2,9 @@
 # Issue 5's acceptance with real processes: two nodes push to a street hub that
 # forwards to the district; the street operator rejects one batch and accepts the
 # other; the district's summary counts exactly the accepted records as accepted and
-# the rest as pending; the rejection and its reason reach the node's inbox; a
-# district commendation reaches the community node through the street's relay; a
+# the rest as pending; the rejection and its reason reach the node's inbox; the
+# district may not commend the organisation whose filing was returned, and its notice
+# reaches the community node through the street's relay; a
 # major activity shows the street's and the district's acknowledgements at the node.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
@@ -115,14 +116,18 @@ wait_for 70 district_has_activity || fail "the district never saw activity $ACT"
 "$HUB" --dir "$E2E_TMP/district" activity ack "$ACT" --note 注意安全 >/dev/null ||
   fail "district activity ack"
 
-# The district commends community 1's organisation.
+# The district cannot commend community 1's organisation, whose filing the street
+# returned; it sends the organisation a notice instead.
 "$HUB" --dir "$E2E_TMP/district" decide commend --org "${ORG[1]}" --reason 區級優秀志願服務隊 \
-  >/dev/null || fail "district decide commend"
+  2>"$E2E_TMP/commend.err" && fail "the district commended an organisation whose filing was returned"
+grep -q 已退回，不能表彰 "$E2E_TMP/commend.err" || fail "the refused commendation does not say why"
+"$HUB" --dir "$E2E_TMP/district" decide notice --org "${ORG[1]}" --reason 請補齊負責人簽字後重新上報 \
+  >/dev/null || fail "district decide notice"
 
 # Each push wakes the street's forward loop, which pulls the district's feed and
 # relays what is addressed to its communities.
 n=0
-commend_reached() {
+notice_reached() {
   n=$((n + 1))
   "$NODE" --dir "$E2E_TMP/n1" report monthly --org "${ORG[1]}" --month 2026-11 --activities 1 \
     --participants $n --party-participants 0 --content "第${n}次" >/dev/null
@@ -131,12 +136,12 @@ commend_reached() {
   python3 - "$E2E_TMP/inbox1.json" <<'PY'
 import json, sys
 items = json.load(open(sys.argv[1]))
-sys.exit(0 if any(i["kind"] == "decision.commend" and i["origin"] == "district" and
-                  i["reason"] == "區級優秀志願服務隊" for i in items) else 1)
+sys.exit(0 if any(i["kind"] == "decision.notice" and i["origin"] == "district" and
+                  i["reason"] == "請補齊負責人簽字後重新上報" for i in items) else 1)
 PY
 }
-wait_for 90 commend_reached || { cat "$E2E_TMP/inbox1.json" >&2; fail "the district's commendation never reached community 1"; }
-ok "the district's commendation reached community 1 (origin district)"
+wait_for 90 notice_reached || { cat "$E2E_TMP/inbox1.json" >&2; fail "the district's notice never reached community 1"; }
+ok "the district's notice reached community 1 (origin district); no commendation of a returned filing"
 
 both_acks() {
   "$NODE" --dir "$E2E_TMP/n2" sync >/dev/null 2>&1 || true

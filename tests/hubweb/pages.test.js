@@ -54,6 +54,24 @@ test('street hub: the other pages answer, and a decision is recorded with its op
   assert.equal(res.status, 400);
   assert.match(res.body, /整改期限须在今天之后/);
   assert.match(res.body, /name="deadline" id="decide-deadline" min="\d{4}-\d{2}-\d{2}" value="2020-01-31"/);
+  // a revoked organisation is not commended: the page asks the same rule as the
+  // command line (common/rules.c) and says so in words, nothing is written
+  const org = hub.cli(['org', 'file', '--name', '望海楼街书画分会', '--founded-by', 'self', '--category', '文体',
+    '--leader', '张三', '--phone', '13900000000', '--members', '12', '--party-members', '1',
+    '--filed', '2025-01-01']).trim().split('\n').pop();
+  hub.cli(['decide', 'revoke', '--org', org, '--reason', '严重违规']);
+  const before = hub.cli(['decide', 'list', '--json']);
+  res = await request(hub.port, { method: 'POST', path: '/decide', cookie: alice.cookie,
+    form: { kind: 'commend', org, reason: '活动出色', csrf: alice.csrf } });
+  assert.equal(res.status, 400);
+  assert.match(res.body, /这个组织的备案已退回或已撤销，不能表彰/);
+  assert.match(res.body, />活动出色<\/textarea>/);
+  res = await request(hub.port, { method: 'POST', path: '/decide', cookie: alice.cookie,
+    form: { kind: 'commend', org, reason: '活动出色', confirm: '1', csrf: alice.csrf } });
+  assert.equal(res.status, 400);
+  assert.equal(hub.cli(['decide', 'list', '--json']), before, 'a refused commendation wrote nothing');
+  assert.throws(() => hub.cli(['decide', 'commend', '--org', org, '--reason', '活动出色']),
+    /已撤销，不能表彰/);
   const audit = JSON.parse(hub.cli(['operator', 'audit', '--json']));
   const d = audit.find((r) => r.action === 'decision');
   assert.ok(d);

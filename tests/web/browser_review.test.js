@@ -62,7 +62,8 @@ test('review results and decisions from a real street hub', async (t) => {
   const reason = '人次与签到表不符<img src=x id=injected>';
   reviewAll(hub, 'reject', '--reason', reason);
   const deadline = shanghaiDate(-3);
-  const crit = hub.cli('decide', 'criticize', '--org', org, '--deadline', deadline,
+  // issued a week ago: a deadline already past is refused today
+  const crit = hub.cliAt(Date.now() - 7 * 86400000, 'decide', 'criticize', '--org', org, '--deadline', deadline,
     '--reason', '连续三个月未按时报送月报').trim().split(/\s+/).pop();
   assert.match(crit, /^[0-9a-f]{64}\/\d+$/, 'decide prints the decision record');
   hub.cli('activity', 'ack', act, '--note', '注意安全，做好应急预案');

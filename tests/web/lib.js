@@ -107,7 +107,7 @@ async function startNode(t, opts = {}) {
 
 // A real street hub (`linli-hub init --role street`, `serve` on port 0), for
 // tests where signed decisions reach the node through `linli-node sync`.
-// Resolves to { dir, url, key, cli(...args) }; stopped after the test.
+// Resolves to { dir, url, key, cli(...args), cliAt(ms, ...args) }; stopped after the test.
 // A street hub (opts: role 'district' for a district, name, upstream URL and
 // upstreamKey for a street that forwards to a district).
 async function startHub(t, opts = {}) {
@@ -122,6 +122,10 @@ async function startHub(t, opts = {}) {
   const hub = {
     dir, url, key, proc, stderr,
     cli: (...args) => execFileSync(HUB_BIN, ['--dir', dir, ...args], { encoding: 'utf8' }),
+    // The same with the command's clock at ms (LINLI_FAKE_NOW_MS): a decision
+    // takes only a deadline in the future, so one overdue today is issued earlier.
+    cliAt: (ms, ...args) => execFileSync(HUB_BIN, ['--dir', dir, ...args],
+      { encoding: 'utf8', env: { ...process.env, LINLI_FAKE_NOW_MS: String(ms) } }),
   };
   if (t) {
     t.after(async () => {
