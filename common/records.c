@@ -358,6 +358,16 @@ static cm_rc known(const cm_rec_ctx *c, const char *org, cm_err *err) {
   return CM_OK;
 }
 
+/* CM_ERR_PERM unless record ("" or "<key hex>/<seq>") is one of the author's
+ * own: a community attaches files only to what it wrote itself. */
+static cm_rc own_record(const cm_rec_ctx *c, const char *record, cm_err *err) {
+  size_t n = strlen(c->author_hex);
+  if (!*record || !n) return CM_OK;
+  if (strncmp(record, c->author_hex, n) != 0 || record[n] != '/')
+    return cm_errf(err, CM_ERR_PERM, "附件所属的记录不是作者自己写的记录");
+  return CM_OK;
+}
+
 /* The date d days after date (both YYYY-MM-DD). */
 static void date_plus(const char *date, int days, char out[11]) {
   uint64_t t = 0;
@@ -465,6 +475,7 @@ cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx
      * are taken only for an entry that passes (common/attach.h). */
     rc = owns(c, b->u.file.org, "组织", err);
     if (!rc) rc = known(c, b->u.file.org, err);
+    if (!rc) rc = own_record(c, b->u.file.record, err);
     break;
   case CM_REC_RECTIFICATION:
     rc = owns(c, b->u.rect.org, "组织", err);

@@ -135,6 +135,9 @@ typedef struct cm_rec_ctx {
   /* rectification.filed: 1 when the decision it answers is addressed to the
    * author, 0 when it is not, -1 when this level cannot tell. */
   int decision_to_author;
+  /* The author's key in lower-case hex ("" when the caller does not know it):
+   * a file.attached entry may name only a record of its own author. */
+  char author_hex[65];
 } cm_rec_ctx;
 
 /* One row of the table. */

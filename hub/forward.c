@@ -376,7 +376,8 @@ static cm_rc forward_round(const char *dir, hub_forward *fw, int audit,
     }
   }
   /* The files the district's acknowledged entries name. */
-  cm_att_sent sent = {0, 0, 0, 0, 0};
+  cm_att_sent sent;
+  memset(&sent, 0, sizeof sent);
   cm_err_clear(&e1);
   if (!stopping(fw) && hub_attach_forward(r.hub, r.url, &r.signed_opts, &sent, &e1) && !first) {
     cm_warn("%s", e1.msg);

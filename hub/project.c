@@ -227,6 +227,7 @@ cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
   cm_date_of(time_ms, c->today);
   cm_date_of(received_ms, c->latest);
   c->decision_to_author = -1;
+  proto_key_hex(author, c->author_hex);
   if (cached && cache.has_author && memcmp(cache.author, author, PROTO_KEY_BYTES) == 0) {
     c->writer = cache.writer;
     memcpy(c->prefix, cache.prefix, sizeof c->prefix);

@@ -2333,16 +2333,20 @@ cm_rc hub_store_self_key(hub_store *st, uint8_t key_out[PROTO_KEY_BYTES], int *f
 /* ---- attachments (hub/attach.c): the file.attached entries ---- */
 
 static const char SQL_ENTRY_BODY[] =
-    "SELECT kind, body, received_ms FROM entries WHERE author = ?1 AND seq = ?2";
+    "SELECT e.kind, e.body, (SELECT f.reason FROM refusals f"
+    " WHERE f.author = e.author AND f.seq = e.seq) FROM entries e WHERE e.author = ?1 AND e.seq = ?2";
 static const char SQL_KIND_AFTER[] =
-    "SELECT seq, body FROM entries WHERE author = ?1 AND seq > ?2 AND kind = ?3 ORDER BY seq";
+    "SELECT e.seq, e.body FROM entries e WHERE e.author = ?1 AND e.seq > ?2 AND e.kind = ?3"
+    " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"
+    " ORDER BY e.seq";
 
 cm_rc hub_store_entry_body(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
                            char kind_out[PROTO_KIND_MAX + 1], uint8_t **body_out,
-                           size_t *len_out, uint64_t *received_ms_out, int *found_out,
-                           cm_err *err) {
+                           size_t *len_out, char *refused_out, size_t refused_cap,
+                           int *found_out, cm_err *err) {
   sqlite3_stmt *s = NULL;
   *found_out = 0;
+  refused_out[0] = '\0';
   *body_out = NULL;
   *len_out = 0;
   cm_rc rc = st_prep(st, SQL_ENTRY_BODY, &s, err);
@@ -2361,7 +2365,11 @@ cm_rc hub_store_entry_body(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
       if (n) memcpy(b, sqlite3_column_blob(s, 1), n);
       *body_out = b;
       *len_out = n;
-      *received_ms_out = (uint64_t)sqlite3_column_int64(s, 2);
+      if (sqlite3_column_type(s, 2) != SQLITE_NULL) {
+        const char *why = (const char *)sqlite3_column_text(s, 2);
+        /* never empty: a refused entry must read as refused */
+        snprintf(refused_out, refused_cap, "%s", why && *why ? why : "拒收");
+      }
       *found_out = 1;
     }
   } else if (r != SQLITE_DONE) {

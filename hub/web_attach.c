@@ -29,7 +29,8 @@ static int begin_upload(cm_http_req *req, cm_http_resp *resp, hub_api *api, hub_
   cm_rc rc = hub_attach_target(api->hub, caller, cm_http_param(req, 0),
                                cm_http_query(req, "record"), t, &err);
   if (rc) {
-    refuse(resp, rc, &err, NULL);
+    /* "refused": the pusher counts the file settled and goes on to the next */
+    refuse(resp, rc, &err, t->refused ? json_pack("{s:b}", "refused", 1) : NULL);
     return 1;
   }
   return 0;

@@ -34,8 +34,8 @@ cm_rc node_attach_sync(node_ctx *ctx, const char *url, const cm_client_opts *opt
   }
   if (!rc) rc = store_meta_set_u64(ctx, "files_pushed_seq", acked, err);
   if (sent->requests)
-    cm_info("附件：发送 %llu 字节，%u 个文件传完，%u 个街道分会已有", (unsigned long long)sent->bytes,
-            sent->files, sent->skipped);
+    cm_info("附件：发送 %llu 字节，%u 个文件传完，%u 个街道分会已有%s", (unsigned long long)sent->bytes,
+            sent->files, sent->skipped, sent->refused ? "，有附件记录被街道分会拒收（不上传）" : "");
   json_decref(list);
   return rc;
 }

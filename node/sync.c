@@ -775,7 +775,8 @@ static cm_rc sync_pass(pass *p, cm_err *err) {
   if (rc) return rc;
 
   /* 4b. the files the acknowledged entries name */
-  cm_att_sent sent = {0, 0, 0, 0, 0};
+  cm_att_sent sent;
+  memset(&sent, 0, sizeof sent);
   rc = budget(p, err);
   if (!rc) rc = explain(p, node_attach_sync(p->ctx, p->url, &p->opts, &sent, err), err);
   if (rc) return rc;
