@@ -77,6 +77,13 @@ static void summary(const char *kind, const json_t *b, char *out, size_t cap) {
              js(b, "place"), ji(b, "expected"));
   else if (!strcmp(kind, CM_ATT_KIND))
     snprintf(out, cap, "%s", js(b, "title"));
+  else if (!strcmp(kind, "plan.annual"))
+    snprintf(out, cap, "%lld 年：%s", ji(b, "year"), js(b, "goals"));
+  else if (!strcmp(kind, "summary.annual"))
+    snprintf(out, cap, "%lld 年：%s", ji(b, "year"), js(b, "results"));
+  else if (!strcmp(kind, "inspection.self"))
+    snprintf(out, cap, "%lld 年度：活动 %lld 次，成员 %lld 人（党员 %lld 人）", ji(b, "year"),
+             ji(b, "activities"), ji(b, "members"), ji(b, "party_members"));
   else if (json_object_get(b, "content"))
     snprintf(out, cap, "%s", js(b, "content"));
   else

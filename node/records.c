@@ -468,6 +468,7 @@ typedef struct activity_job {
   char date[11];
   int64_t expected;
   char *id_out;
+  uint64_t seq; /* the entry written */
 } activity_job;
 
 static cm_rc activity_tx(node_ctx *ctx, void *arg, cm_err *err) {
@@ -483,7 +484,7 @@ static cm_rc activity_tx(node_ctx *ctx, void *arg, cm_err *err) {
   body = json_pack("{s:s,s:O,s:s,s:O,s:O,s:I,s:O}", "id", id, "org", j->org, "date", j->date,
                    "title", j->title, "place", j->place, "expected", (json_int_t)j->expected,
                    "description", j->desc);
-  rc = body ? journal_append_in_tx(ctx, "activity.declared", body, NULL, err)
+  rc = body ? journal_append_in_tx(ctx, "activity.declared", body, &j->seq, err)
             : cm_errf(err, CM_ERR_NOMEM, "out of memory");
   if (!rc) snprintf(j->id_out, NODE_ID_MAX, "%s", id);
 out:
@@ -493,6 +494,11 @@ out:
 
 cm_rc node_activity_declare(node_ctx *ctx, const node_activity_input *in,
                             char id_out[NODE_ID_MAX], cm_err *err) {
+  return node_activity_declare_rec(ctx, in, id_out, NULL, err);
+}
+
+cm_rc node_activity_declare_rec(node_ctx *ctx, const node_activity_input *in,
+                                char id_out[NODE_ID_MAX], char *record_out, cm_err *err) {
   activity_job j;
   char today[11];
   memset(&j, 0, sizeof j);
@@ -511,6 +517,7 @@ cm_rc node_activity_declare(node_ctx *ctx, const node_activity_input *in,
   if (!rc) rc = count_in(&F_EXPECTED, in->expected, CM_REC_EXPECTED_MAX, &j.expected, err);
   if (!rc) rc = text_in(&F_DESC, in->description, 0, &j.desc, err);
   if (!rc) rc = journal_tx(ctx, activity_tx, &j, err);
+  if (!rc && record_out) journal_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
   json_decref(j.org);
   json_decref(j.title);
   json_decref(j.place);

@@ -93,6 +93,11 @@ typedef struct node_activity_input {
 cm_rc node_activity_declare(node_ctx *ctx, const node_activity_input *in,
                             char id_out[NODE_ID_MAX], cm_err *err);
 
+/* The same; record_out (may be NULL, NODE_RECORD_ID_MAX bytes) gets its
+ * record id (a file attached to it names that). */
+cm_rc node_activity_declare_rec(node_ctx *ctx, const node_activity_input *in,
+                                char id_out[NODE_ID_MAX], char *record_out, cm_err *err);
+
 /* Rectification report (整改報告) answering a criticism. */
 typedef struct node_rectification_input {
   const char *org;
