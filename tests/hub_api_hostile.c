@@ -23,6 +23,7 @@
 
 #include "common/attach.h"
 #include "common/clock.h"
+#include "hub/attach.h"
 #include "hub/dashboard.h"
 #include "hub/decide.h"
 #include "hub/ingest.h"
@@ -610,6 +611,13 @@ static void test_hostile_files(void **state) {
     assert_false(cm_att_has(&st, hex[i]));
     assert_int_equal(cm_att_partial_size(&st, hex[i]), 0);
   }
+  /* the street's forward pass lists only the entries that are not refused */
+  json_t *fwd = NULL;
+  assert_int_equal(hub_attach_entries(hub, g.q.kp.pk, 0, &fwd, &err), CM_OK);
+  assert_int_equal(json_array_size(fwd), 2);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(fwd, 0), "hash")), hex[2]);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(fwd, 1), "hash")), hex[3]);
+  json_decref(fwd);
   /* the victim's own entry, its bytes sent by the hostile community */
   file_req(&g.q, &g.v, v_att, hex[4], 0, f[4], S, &r);
   assert_int_equal(r.status, 403);
