@@ -476,6 +476,12 @@ cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx
     rc = owns(c, b->u.file.org, "组织", err);
     if (!rc) rc = known(c, b->u.file.org, err);
     if (!rc) rc = own_record(c, b->u.file.record, err);
+    if (!rc && c->org_file_bytes >= 0 &&
+        cm_rec_add(c->org_file_bytes, (int64_t)b->u.file.size) > (int64_t)CM_ATT_ORG_YEAR_MAX)
+      rc = cm_errf(err, CM_ERR_INVALID,
+                   "组织今年的附件已有 %lld 字节，加上这个（%llu 字节）超过每年 %llu MB 的上限",
+                   (long long)c->org_file_bytes, (unsigned long long)b->u.file.size,
+                   (unsigned long long)(CM_ATT_ORG_YEAR_MAX >> 20));
     break;
   case CM_REC_RECTIFICATION:
     rc = owns(c, b->u.rect.org, "组织", err);

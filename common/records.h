@@ -138,6 +138,10 @@ typedef struct cm_rec_ctx {
   /* The author's key in lower-case hex ("" when the caller does not know it):
    * a file.attached entry may name only a record of its own author. */
   char author_hex[65];
+  /* file.attached: bytes of the organisation's files the author named before
+   * this entry in the same year (author time, Asia/Shanghai), -1 when this
+   * level does not count them: the year's cap CM_ATT_ORG_YEAR_MAX holds. */
+  int64_t org_file_bytes;
 } cm_rec_ctx;
 
 /* One row of the table. */

@@ -1111,6 +1111,33 @@ cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], co
   return st_done(st, s, "storing an organisation", err);
 }
 
+static const char SQL_ORG_FILE_BYTES[] =
+    "SELECT coalesce(sum(CAST(CAST(e.body AS TEXT)->>'size' AS INTEGER)), 0) FROM entries e"
+    " WHERE e.kind = 'file.attached' AND e.author = ?1 AND e.seq < ?2"
+    " AND json_valid(CAST(e.body AS TEXT)) AND CAST(e.body AS TEXT)->>'org' = ?3"
+    " AND strftime('%Y', e.time_ms / 1000 + 28800, 'unixepoch') = ?4"
+    " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)";
+
+cm_rc hub_store_org_file_bytes(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                               const char *org, const char *year, uint64_t before_seq,
+                               int64_t *bytes_out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  *bytes_out = 0;
+  cm_rc rc = st_prep(st, SQL_ORG_FILE_BYTES, &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_u64(s, 2, before_seq);
+  bind_text(s, 3, org);
+  bind_text(s, 4, year);
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW)
+    *bytes_out = sqlite3_column_int64(s, 0);
+  else
+    rc = cm_db_check(st->db, r, "counting an organisation's files", err);
+  sqlite3_reset(s);
+  return rc;
+}
+
 cm_rc hub_store_org_facts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
                           int *known_out, char filed_out[11], int64_t *members_out,
                           int64_t *party_out, cm_err *err) {

@@ -276,6 +276,13 @@ cm_rc hub_store_decision_to(hub_store *st, const char *record, uint8_t to_out[PR
 cm_rc hub_store_org_get(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
                         char **json_out, int *dissolved_out, cm_err *err);
 
+/* Bytes named by author's file.attached entries before before_seq that are
+ * about organisation org, written in year ("YYYY", author time in Asia/Shanghai)
+ * and not refused. */
+cm_rc hub_store_org_file_bytes(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                               const char *org, const char *year, uint64_t before_seq,
+                               int64_t *bytes_out, cm_err *err);
+
 /* Write organisation id of author: its state as JSON text and the counts the
  * summary reads. */
 cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
