@@ -174,6 +174,11 @@ cm_rc node_web_attach_to(node_web_rq *rq, const char *org, const char *rec, cm_e
     snprintf(name, sizeof name, "%s", fname && *fname ? fname : "附件");
     char *dot = strrchr(name, '.');
     if (dot && dot != name) *dot = '\0';
+    /* a name cut short by the buffer ends on a whole UTF-8 character */
+    size_t n = strlen(name);
+    if (n == sizeof name - 1)
+      while (n > 0 && ((unsigned char)name[n - 1] & 0xC0) == 0x80) name[--n] = '\0';
+    if (n > 0 && (unsigned char)name[n - 1] >= 0xC0) name[--n] = '\0';
     title = name;
   }
   cm_rc rc = attach_bytes(rq, org, p, len, fname, title, NULL, rec, e);
