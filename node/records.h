@@ -49,6 +49,14 @@ cm_rc node_org_file(node_ctx *ctx, const node_org_input *in, char id_out[NODE_ID
  * recomputed on the amended record.  Refused for a dissolved or revoked org. */
 cm_rc node_org_amend(node_ctx *ctx, const char *id, const node_org_input *changes, cm_err *err);
 
+/* node_org_file and node_org_amend; record_out (may be NULL,
+ * NODE_RECORD_ID_MAX bytes) gets the entry's record id (a file attached to it
+ * names that). */
+cm_rc node_org_file_rec(node_ctx *ctx, const node_org_input *in, char id_out[NODE_ID_MAX],
+                        char *record_out, cm_err *err);
+cm_rc node_org_amend_rec(node_ctx *ctx, const char *id, const node_org_input *changes,
+                         char *record_out, cm_err *err);
+
 /* Dissolve organisation id; reason is required. */
 cm_rc node_org_dissolve(node_ctx *ctx, const char *id, const char *reason, cm_err *err);
 

@@ -736,8 +736,9 @@ static void org_file_page(node_web_rq *rq, const node_org_input *in, const cm_er
   cm_html_word(&rq->h, "org.file_title");
   cm_html_raw(&rq->h, "</h1>");
   if (e) show_err(rq, e);
-  node_web_form_begin(rq, "/orgs", NULL);
+  node_web_form_begin_files(rq, "/orgs");
   org_fields(rq, in, 1);
+  node_web_attach_inputs(rq);
   node_web_form_end(rq, "form.submit");
   node_web_page_end(rq);
   node_web_end(rq, status);
@@ -757,15 +758,21 @@ void node_web_h_org_new(cm_http_req *req, cm_http_resp *resp, void *ctx) {
 void node_web_h_org_file(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   node_web_rq rq;
   node_org_input in;
-  char id[NODE_ID_MAX];
+  char id[NODE_ID_MAX], rec[NODE_RECORD_ID_MAX];
   cm_err e;
   cm_rc rc;
   if (!node_web_begin(&rq, req, resp, ctx)) return;
   cm_err_clear(&e);
   org_input_from_form(&rq, &in);
-  rc = node_org_file(node_web_db(&rq), &in, id, &e);
+  rc = node_web_attach_precheck(&rq, &e);
+  if (!rc) rc = node_org_file_rec(node_web_db(&rq), &in, id, rec, &e);
   if (rc) {
     org_file_page(&rq, &in, &e, node_web_err_status(rc));
+    return;
+  }
+  rc = node_web_attach_to(&rq, id, rec, &e);
+  if (rc) {
+    node_web_org_page(&rq, id, NULL, NULL, &e, node_web_err_status(rc));
     return;
   }
   redirect_ok(&rq, "/orgs", "file", id, NULL);
@@ -809,9 +816,10 @@ static void org_amend_page(node_web_rq *rq, const char *id, const node_org_input
                    "org.refile_hint");
   if (e) show_err(rq, e);
   snprintf(action, sizeof action, "/orgs/%s/amend", id);
-  node_web_form_begin(rq, action, NULL);
+  node_web_form_begin_files(rq, action);
   if (refile_reason) cm_html_raw(&rq->h, "<input type=\"hidden\" name=\"refile\" value=\"1\">");
   org_fields(rq, in, refile_reason != NULL);
+  node_web_attach_inputs(rq);
   node_web_form_end(rq, refile_reason ? "org.refile" : "form.save");
   node_web_page_end(rq);
   node_web_end(rq, status);
@@ -871,6 +879,7 @@ void node_web_h_org_amend(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   node_web_rq rq;
   node_org_input typed, held_in, ch;
   org_held held;
+  char rec[NODE_RECORD_ID_MAX];
   json_t *o;
   cm_err e;
   cm_rc rc;
@@ -883,9 +892,12 @@ void node_web_h_org_amend(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   memset(&ch, 0, sizeof ch);
   if (refile_reason(&rq, o)) {
     /* A re-filing sends the whole filing, changed or not. */
-    rc = node_org_amend(node_web_db(&rq), node_web_js(o, "id"), &typed, &e);
+    rc = node_web_attach_precheck(&rq, &e);
+    if (!rc) rc = node_org_amend_rec(node_web_db(&rq), node_web_js(o, "id"), &typed, rec, &e);
     if (rc)
       org_amend_page(&rq, node_web_js(o, "id"), &typed, refile_reason(&rq, o), &e, node_web_err_status(rc));
+    else if ((rc = node_web_attach_to(&rq, node_web_js(o, "id"), rec, &e)) != CM_OK)
+      node_web_org_page(&rq, node_web_js(o, "id"), NULL, NULL, &e, node_web_err_status(rc));
     else
       redirect_ok(&rq, "/orgs", "refile", node_web_js(o, "id"), NULL);
     json_decref(o);
@@ -908,10 +920,13 @@ void node_web_h_org_amend(cm_http_req *req, cm_http_resp *resp, void *ctx) {
             cm_i18n_t(CM_LANG_EN, "org.unchanged"));
     rc = CM_ERR_INVALID;
   } else {
-    rc = node_org_amend(node_web_db(&rq), node_web_js(o, "id"), &ch, &e);
+    rc = node_web_attach_precheck(&rq, &e);
+    if (!rc) rc = node_org_amend_rec(node_web_db(&rq), node_web_js(o, "id"), &ch, rec, &e);
   }
   if (rc) {
     org_amend_page(&rq, node_web_js(o, "id"), &typed, NULL, &e, node_web_err_status(rc));
+  } else if ((rc = node_web_attach_to(&rq, node_web_js(o, "id"), rec, &e)) != CM_OK) {
+    node_web_org_page(&rq, node_web_js(o, "id"), NULL, NULL, &e, node_web_err_status(rc));
   } else {
     redirect_ok(&rq, "/orgs", "amend", node_web_js(o, "id"), NULL);
   }

@@ -89,7 +89,7 @@ function shanghaiDate(days) {
   return new Date(Date.now() + 8 * 3600e3 + days * 86400e3).toISOString().slice(0, 10);
 }
 
-test('a monthly report, an activity and a plan take a file with them; a wrong file writes nothing', async (t) => {
+test('the filing, amendment, report, activity and plan forms take a file with them; a wrong file writes nothing', async (t) => {
   const node = await startNode(t);
   const id = node.cli('org', 'file', '--filed', '2025-01-01', '--name', '幸福社区书画工作站',
     '--category', '书画', '--leader', '赵敏', '--phone', '13700000000', '--members', '8',
@@ -165,4 +165,29 @@ test('a monthly report, an activity and a plan take a file with them; a wrong fi
   assert.match(dossier, /活动签到表/);
   assert.match(dossier, /场地照片/);
   await page.screenshot({ path: path.join(outDir(), 'node-forms-with-files.png'), fullPage: true });
+
+  // The filing form takes the charter (备案材料), the amendment form the new member list (变更材料).
+  await page.goto(`${node.url}orgs/new`);
+  await page.fill('#f-name', '幸福社区助老工作站');
+  await page.fill('#f-category', '助老');
+  await page.fill('#f-leader', '张伟');
+  await page.fill('#f-phone', '13800138000');
+  await page.fill('#f-members', '10');
+  await page.fill('#f-party_members', '1');
+  await page.selectOption('#f-founded_by', 'district-unit');
+  await page.setInputFiles('#f-file', { name: '章程.pdf', mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4\n% 助老工作站章程\n') });
+  await page.fill('#f-file_title', '助老工作站章程');
+  [resp] = await submit();
+  assert.match(page.url(), /\/orgs\?ok=file/);
+  const id2 = /(\d{12}-\d{4})/.exec(await page.textContent('.msg.ok'))[1];
+  await page.goto(`${node.url}orgs/${id2}/amend`);
+  await page.fill('#f-members', '12');
+  await page.setInputFiles('#f-file', { name: '新成员名单.png', mimeType: 'image/png', buffer: PNG });
+  [resp] = await submit();
+  assert.match(page.url(), /\/orgs\?ok=amend/);
+  await page.goto(`${node.url}orgs/${id2}`);
+  const rows2 = await page.locator('#attachments tr').allTextContents();
+  assert.ok(rows2.some((r) => /助老工作站章程/.test(r) && /备案材料/.test(r)), rows2.join('\n'));
+  assert.ok(rows2.some((r) => /新成员名单/.test(r) && /变更材料/.test(r)), rows2.join('\n'));
 });
