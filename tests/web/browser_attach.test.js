@@ -9,7 +9,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { startNode, launchBrowser, outDir } = require('./lib.js');
+const { startNode, launchBrowser, outDir, fillFiling } = require('./lib.js');
 
 // A real 1x1 PNG.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
@@ -168,13 +168,8 @@ test('the filing, amendment, report, activity and plan forms take a file with th
 
   // The filing form takes the charter (备案材料), the amendment form the new member list (变更材料).
   await page.goto(`${node.url}orgs/new`);
-  await page.fill('#f-name', '幸福社区助老工作站');
-  await page.fill('#f-category', '助老');
-  await page.fill('#f-leader', '张伟');
-  await page.fill('#f-phone', '13800138000');
-  await page.fill('#f-members', '10');
-  await page.fill('#f-party_members', '1');
-  await page.selectOption('#f-founded_by', 'district-unit');
+  await fillFiling(page, { name: '幸福社区助老工作站', category: '助老', leader: '张伟',
+    phone: '13800138000', members: '10', party: '1', foundedBy: 'district-unit' });
   await page.setInputFiles('#f-file', { name: '章程.pdf', mimeType: 'application/pdf',
     buffer: Buffer.from('%PDF-1.4\n% 助老工作站章程\n') });
   await page.fill('#f-file_title', '助老工作站章程');
