@@ -21,6 +21,7 @@ static const cm_rec_def kinds[] = {
     {"activity.declared", CM_REC_ACTIVITY, WRITERS_ORGS, 16 * KB, "重大活动汇报"},
     {"rectification.filed", CM_REC_RECTIFICATION, WRITERS_ORGS, 8 * KB, "整改报告"},
     {"hub.enrolled", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "登记"},
+    {"hub.revoked", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "撤销登记"},
     {"review.batch", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "审核"},
     {"rectification.accepted", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "整改通过"},
     {"activity.ack", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "活动回执"},

@@ -190,8 +190,8 @@ static int cmd_enroll(const cmd_args *a) {
     return fail(rc, &err);
   }
   proto_fingerprint(key, fp);
-  printf("enrolled %s '%s' (fingerprint %s) in hub log entry %llu\n",
-         ctx->role == HUB_ROLE_DISTRICT ? "street hub" : "community", o[0].value, fp,
+  printf("已登记%s“%s”（公钥指纹 %s），记入本协会日志第%llu条\n",
+         ctx->role == HUB_ROLE_DISTRICT ? "街道分会" : "社区", o[0].value, fp,
          (unsigned long long)seq);
   hub_close(ctx);
   return EXIT_OK;
@@ -218,8 +218,10 @@ static int cmd_enroll_requests(const cmd_args *a) {
   } else {
     size_t i;
     json_t *row;
-    cm_term_printf("%-4s  %-24s  %-12s  %-24s  %-25s  %-15s  %s\n", "ID", "NAME", "CODE",
-                   "FINGERPRINT", "TIME", "SOURCE", "FLAG");
+    /* Headers in Chinese; the columns stay aligned for the ASCII values below
+     * them (a Chinese header is two columns wide per character). */
+    cm_term_printf("%-4s  %-22s  %-12s  %-22s  %-23s  %-13s  %s\n", "编号", "名称", "代码",
+                   "公钥指纹", "时间", "来源地址", "标记");
     json_array_foreach(list, i, row) {
       char when[26];
       cm_time_iso((uint64_t)json_integer_value(json_object_get(row, "time_ms")), when);
@@ -230,7 +232,7 @@ static int cmd_enroll_requests(const cmd_args *a) {
              json_string_value(json_object_get(row, "code")),
              json_string_value(json_object_get(row, "fingerprint")), when,
              json_string_value(json_object_get(row, "source")),
-             imitates ? "IMITATES " : "-", imitates ? imitates : "");
+             imitates ? "仿冒 " : "-", imitates ? imitates : "");
     }
   }
   json_decref(list);
@@ -257,7 +259,7 @@ static int cmd_enroll_approve(const cmd_args *a) {
   if (!rc) rc = hub_enroll_approve(ctx, (int64_t)id, &seq, &err);
   hub_close(ctx);
   if (rc) return fail(rc, &err);
-  printf("approved request %lld in hub log entry %llu\n", id, (unsigned long long)seq);
+  printf("已批准登记申请 %lld，记入本协会日志第%llu条\n", id, (unsigned long long)seq);
   return EXIT_OK;
 }
 
@@ -895,13 +897,13 @@ static int cmd_quota(const cmd_args *a) {
   if (r >= 0) return r;
   cm_err_clear(&err);
   if (n_pos == 1 && (bytes = parse_count(pos[0])) < 1)
-    return usage_error("quota [BYTES] (a positive number of bytes)");
+    return usage_error("用法：quota [字节数]（正整数）");
   rc = hub_open(a->dir, &ctx, &err);
   if (!rc && n_pos == 1) rc = hub_quota_set(ctx, bytes, &err);
   if (!rc) rc = hub_quota_get(ctx, &bytes, &err);
   hub_close(ctx);
   if (rc) return fail(rc, &err);
-  printf("each author may store %lld bytes a day here\n", (long long)bytes);
+  printf("每个上报方每天在本中心最多可存 %lld 字节\n", (long long)bytes);
   return EXIT_OK;
 }
 

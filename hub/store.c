@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "../common/codec.h"
 #include "../common/db.h"
@@ -19,6 +20,13 @@
 #define ENTRIES_EVENTS_WHERE                                                                     \
   "kind <> 'report.monthly' AND kind <> 'org.filed' AND kind <> 'org.amended' AND "             \
   "kind <> 'org.dissolved' AND kind <> 'activity.declared'"
+
+/* Entry T's body (T the table's alias in the query) when it is JSON, else
+ * NULL, so that ->> on a body that is not JSON gives NULL instead of an error
+ * whatever order SQLite evaluates a condition's terms in. */
+#define BODY_JSON(T)                                                                              \
+  "(CASE WHEN json_valid(hub_body(" T ".body, " T ".raw_len)) THEN hub_body(" T ".body, " T      \
+  ".raw_len) END)"
 
 /* Version 1 of the schema.  Append new migrations; never edit a shipped one. */
 static const char *const store_migrations[] = {
@@ -275,6 +283,12 @@ static const char *const store_migrations[] = {
   "CREATE TABLE withdrawals("
   "  decision TEXT PRIMARY KEY, author BLOB NOT NULL, seq INTEGER NOT NULL,"
   "  reason TEXT NOT NULL);",
+  /* A stored entry body of 1 KiB or more is kept deflated (zlib), raw_len its
+   * length as signed; 0 = kept as signed.  Readers go through SQL function
+   * hub_body(body, raw_len) (registered by hub_store_open, so not usable in
+   * a migration or a view), so that a hostile node grows the hub by what its
+   * bodies compress to (docs/decisions/0040-stored-bodies-deflated.md). */
+  "ALTER TABLE entries ADD COLUMN raw_len INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define STORE_CACHE 64
@@ -291,6 +305,41 @@ struct hub_store {
 
 int hub_store_schema_version(void) {
   return (int)(sizeof store_migrations / sizeof store_migrations[0]);
+}
+
+/* Bodies of this many bytes or more are stored deflated (entries.raw_len). */
+#define STORE_DEFLATE_MIN 1024
+
+/* SQL function hub_body(body, raw_len): an entry's body as its author signed
+ * it, as TEXT of its exact bytes (a deflated one inflated).  An error for a
+ * stored body that does not inflate to raw_len bytes (the database is
+ * damaged). */
+static void sql_hub_body(sqlite3_context *c, int argc, sqlite3_value **v) {
+  (void)argc;
+  const void *b = sqlite3_value_blob(v[0]);
+  int n = sqlite3_value_bytes(v[0]);
+  sqlite3_int64 raw = sqlite3_value_int64(v[1]);
+  if (raw <= 0) {
+    sqlite3_result_text64(c, b ? (const char *)b : "", (sqlite3_uint64)n, SQLITE_TRANSIENT,
+                          SQLITE_UTF8);
+    return;
+  }
+  if (raw > (sqlite3_int64)PROTO_BODY_MAX || !b) {
+    sqlite3_result_error(c, "hub_body: a stored body is damaged", -1);
+    return;
+  }
+  unsigned char *out = sqlite3_malloc64((sqlite3_uint64)raw);
+  uLongf got = (uLongf)raw;
+  if (!out) {
+    sqlite3_result_error_nomem(c);
+    return;
+  }
+  if (uncompress(out, &got, b, (uLong)n) != Z_OK || got != (uLongf)raw) {
+    sqlite3_free(out);
+    sqlite3_result_error(c, "hub_body: a stored body is damaged", -1);
+    return;
+  }
+  sqlite3_result_text64(c, (const char *)out, (sqlite3_uint64)got, sqlite3_free, SQLITE_UTF8);
 }
 
 cm_rc hub_store_open(const char *path, hub_store **st_out, cm_err *err) {
@@ -311,6 +360,13 @@ cm_rc hub_store_open(const char *path, hub_store **st_out, cm_err *err) {
    * SQLite's default cache (2 MB) they spill to the log mid-transaction and
    * are written twice. */
   rc = cm_db_exec(st->db, "PRAGMA cache_size = -16384", err);
+  if (rc) goto out;
+  rc = cm_db_check(st->db,
+                   sqlite3_create_function_v2(st->db, "hub_body", 2,
+                                              SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+                                                  SQLITE_INNOCUOUS,
+                                              NULL, sql_hub_body, NULL, NULL, NULL),
+                   "registering hub_body", err);
   if (rc) goto out;
   *st_out = st;
   st = NULL;
@@ -411,6 +467,20 @@ cm_rc hub_store_commit(hub_store *st, cm_err *err) {
   cm_rc rc = cm_db_exec(st->db, "COMMIT", err);
   if (rc) hub_store_rollback(st);
   return rc;
+}
+
+/* One push inside a group's transaction (hub/ingest.c): its changes are
+ * released into the transaction or rolled back alone. */
+cm_rc hub_store_savepoint(hub_store *st, cm_err *err) {
+  return cm_db_exec(st->db, "SAVEPOINT push", err);
+}
+
+cm_rc hub_store_savepoint_release(hub_store *st, cm_err *err) {
+  return cm_db_exec(st->db, "RELEASE push", err);
+}
+
+void hub_store_savepoint_rollback(hub_store *st) {
+  sqlite3_exec(st->db, "ROLLBACK TO push; RELEASE push", NULL, NULL, NULL);
 }
 
 void hub_store_rollback(hub_store *st) {
@@ -553,7 +623,7 @@ static const char SQL_CS_ADD[] =
 static const char SQL_CS_BYTES[] = "SELECT bytes FROM changesets WHERE id = ?1";
 static const char SQL_ENTRY_ADD[] =
     "INSERT INTO entries(author, seq, prev, hash, time_ms, received_ms, kind, body, sig, "
-    "changeset, to_key) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+    "changeset, to_key, raw_len) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 static const char SQL_ENTRY_HASH[] = "SELECT hash FROM entries WHERE author = ?1 AND seq = ?2";
 static const char SQL_ENTRY_CS[] = "SELECT changeset FROM entries WHERE author = ?1 AND seq = ?2";
 
@@ -615,16 +685,34 @@ cm_rc hub_store_entry_add(hub_store *st, const proto_entry *e, const uint8_t has
   bind_u64(s, 5, e->time_ms);
   bind_u64(s, 6, received_ms);
   bind_text(s, 7, e->kind);
-  /* A zero-length blob must still be non-NULL (the column is NOT NULL). */
-  sqlite3_bind_blob64(s, 8, e->body_len ? (const void *)e->body : (const void *)"",
-                      (sqlite3_uint64)e->body_len, SQLITE_STATIC);
+  /* A body of 1 KiB or more is kept deflated when that is smaller: a hub
+   * grows by what a node's bodies compress to (hub_body() reads it back). */
+  uint8_t *z = NULL;
+  uLongf zlen = 0;
+  size_t raw_len = 0;
+  if (e->body_len >= STORE_DEFLATE_MIN && e->body_len <= PROTO_BODY_MAX) {
+    zlen = compressBound((uLong)e->body_len);
+    z = malloc(zlen);
+    if (!z) return cm_errf(err, CM_ERR_NOMEM, "out of memory storing an entry");
+    if (compress2(z, &zlen, e->body, (uLong)e->body_len, Z_DEFAULT_COMPRESSION) == Z_OK &&
+        zlen < e->body_len)
+      raw_len = e->body_len;
+  }
+  if (raw_len)
+    sqlite3_bind_blob64(s, 8, z, (sqlite3_uint64)zlen, SQLITE_STATIC);
+  else /* a zero-length blob must still be non-NULL (the column is NOT NULL) */
+    sqlite3_bind_blob64(s, 8, e->body_len ? (const void *)e->body : (const void *)"",
+                        (sqlite3_uint64)e->body_len, SQLITE_STATIC);
   if (e->has_sig)
     sqlite3_bind_blob(s, 9, e->sig, PROTO_SIG_BYTES, SQLITE_STATIC);
   else
     sqlite3_bind_null(s, 9);
   sqlite3_bind_int64(s, 10, cs_id);
   bind_key(s, 11, to);
-  return st_done(st, s, "storing an entry", err);
+  sqlite3_bind_int64(s, 12, (sqlite3_int64)raw_len);
+  rc = st_done(st, s, "storing an entry", err);
+  free(z);
+  return rc;
 }
 
 int hub_store_entry_hash(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
@@ -693,8 +781,8 @@ static cm_rc entries_run(hub_store *st, sqlite3_stmt *s, hub_store_entry_fn fn, 
 cm_rc hub_store_entries_foreach(hub_store *st, hub_store_entry_fn fn, void *ctx, cm_err *err) {
   sqlite3_stmt *s = NULL;
   int r = sqlite3_prepare_v2(st->db,
-                             "SELECT author, seq, prev, hash, time_ms, received_ms, kind, body, "
-                             "sig FROM entries ORDER BY id",
+                             "SELECT author, seq, prev, hash, time_ms, received_ms, kind, "
+                             "hub_body(body, raw_len), sig FROM entries ORDER BY id",
                              -1, &s, NULL);
   cm_rc rc = cm_db_check(st->db, r, "reading entries", err);
   if (!rc) rc = entries_run(st, s, fn, ctx, err);
@@ -709,7 +797,8 @@ cm_rc hub_store_feed_foreach(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
   sqlite3_stmt *s = NULL;
   int r = sqlite3_prepare_v2(
       st->db,
-      "SELECT author, seq, prev, hash, time_ms, received_ms, kind, body, sig FROM entries "
+      "SELECT author, seq, prev, hash, time_ms, received_ms, kind, hub_body(body, raw_len), sig "
+      "FROM entries "
       "WHERE author = ?1 AND seq > ?2 AND to_key IS NOT NULL AND (to_key = ?3 OR "
       "(?4 IS NOT NULL AND to_key IN (SELECT key FROM authors WHERE role = 'community' "
       "AND enrolled_by = ?4))) ORDER BY seq LIMIT ?5",
@@ -1095,6 +1184,79 @@ cm_rc hub_store_org_get(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], co
   return rc;
 }
 
+static const char SQL_FILING_EACH[] =
+    "SELECT f.seq, e.kind, hub_body(e.body, e.raw_len), coalesce(s.status, 'pending')"
+    " FROM filing_versions f JOIN entries e ON e.author = f.author AND e.seq = f.seq"
+    " LEFT JOIN record_status s ON s.author = f.author AND s.seq = f.seq"
+    " WHERE f.author = ?1 AND f.id = ?2 ORDER BY f.seq";
+static const char SQL_FILING_IDS[] =
+    "SELECT DISTINCT id FROM filing_versions WHERE author = ?1 AND seq BETWEEN ?2 AND ?3"
+    " ORDER BY id";
+
+/* Step s (its own statement, finalized here: the callbacks write through the
+ * cached ones) and hand each row to row(). */
+typedef cm_rc (*own_row_fn)(sqlite3_stmt *s, void *arg, cm_err *err);
+static cm_rc own_rows(hub_store *st, sqlite3_stmt *s, const char *what, own_row_fn row, void *arg,
+                      cm_err *err) {
+  cm_rc rc = CM_OK;
+  int r;
+  while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW)
+    rc = row(s, arg, err);
+  if (!rc && r != SQLITE_DONE) rc = cm_db_check(st->db, r, what, err);
+  sqlite3_finalize(s);
+  return rc;
+}
+
+typedef struct filing_walk {
+  hub_filing_fn fn;
+  hub_org_id_fn id_fn;
+  void *ctx;
+} filing_walk;
+
+static cm_rc filing_row(sqlite3_stmt *s, void *arg, cm_err *err) {
+  filing_walk *w = arg;
+  hub_filing_row row;
+  row.seq = col_u64(s, 0);
+  row.kind = (const char *)sqlite3_column_text(s, 1);
+  row.body = (const char *)sqlite3_column_text(s, 2);
+  row.status = (const char *)sqlite3_column_text(s, 3);
+  if (!row.kind) row.kind = "";
+  if (!row.body) row.body = "";
+  if (!row.status) row.status = "pending";
+  return w->fn(w->ctx, &row, err);
+}
+
+static cm_rc filing_id_row(sqlite3_stmt *s, void *arg, cm_err *err) {
+  filing_walk *w = arg;
+  const char *id = (const char *)sqlite3_column_text(s, 0);
+  return id ? w->id_fn(w->ctx, id, err) : CM_OK;
+}
+
+cm_rc hub_store_filing_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
+                            hub_filing_fn fn, void *ctx, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  filing_walk w = {fn, NULL, ctx};
+  cm_rc rc = cm_db_check(st->db, sqlite3_prepare_v2(st->db, SQL_FILING_EACH, -1, &s, NULL),
+                         "reading an organisation's filings", err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_text(s, 2, id);
+  return own_rows(st, s, "reading an organisation's filings", filing_row, &w, err);
+}
+
+cm_rc hub_store_filing_ids(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t first,
+                           uint64_t last, hub_org_id_fn fn, void *ctx, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  filing_walk w = {NULL, fn, ctx};
+  cm_rc rc = cm_db_check(st->db, sqlite3_prepare_v2(st->db, SQL_FILING_IDS, -1, &s, NULL),
+                         "reading filings", err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_u64(s, 2, first);
+  bind_u64(s, 3, last);
+  return own_rows(st, s, "reading filings", filing_id_row, &w, err);
+}
+
 cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
                         uint64_t seq, const char *json, int64_t members, int64_t party_members,
                         int dissolved, cm_err *err) {
@@ -1112,9 +1274,9 @@ cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], co
 }
 
 static const char SQL_ORG_FILE_BYTES[] =
-    "SELECT coalesce(sum(CAST(CAST(e.body AS TEXT)->>'size' AS INTEGER)), 0) FROM entries e"
+    "SELECT coalesce(sum(CAST(" BODY_JSON("e") "->>'size' AS INTEGER)), 0) FROM entries e"
     " WHERE e.kind = 'file.attached' AND e.author = ?1 AND e.seq < ?2"
-    " AND json_valid(CAST(e.body AS TEXT)) AND CAST(e.body AS TEXT)->>'org' = ?3"
+    " AND " BODY_JSON("e") "->>'org' = ?3"
     " AND strftime('%Y', e.time_ms / 1000 + 28800, 'unixepoch') = ?4"
     " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)";
 
@@ -1803,13 +1965,14 @@ static const struct {
                           " WHERE month >= ?1 AND month <= ?2 AND activities > 0",
                           0},
   [HUB_DQ_ACTIVITIES] = {"SELECT a.author, a.id, a.org, a.date, a.expected,"
-                         " CAST(e.body AS TEXT)->>'title', CAST(e.body AS TEXT)->>'place',"
+                         " hub_body(e.body, e.raw_len)->>'title',"
+                         " hub_body(e.body, e.raw_len)->>'place',"
                          " e.time_ms, e.seq"
                          " FROM activities a JOIN entries e ON e.author = a.author"
                          "  AND e.seq = a.seq"
                          " WHERE a.date >= ?1 AND a.date <= ?2 ORDER BY a.date, a.id",
                          0},
-  [HUB_DQ_EVENTS] = {"SELECT author, seq, kind, time_ms, received_ms, CAST(body AS TEXT)"
+  [HUB_DQ_EVENTS] = {"SELECT author, seq, kind, time_ms, received_ms, hub_body(body, raw_len)"
                      " FROM entries INDEXED BY entries_events WHERE " ENTRIES_EVENTS_WHERE
                      " ORDER BY id",
                      0},
@@ -1817,12 +1980,12 @@ static const struct {
                        " WHERE o.id = ?1 ORDER BY o.author",
                        0},
   [HUB_DQ_ORG_ENTRIES] = {"SELECT e.seq, e.kind, e.time_ms, e.received_ms,"
-                          " CAST(e.body AS TEXT), s.status FROM entries e"
+                          " hub_body(e.body, e.raw_len), s.status FROM entries e"
                           " JOIN record_status s ON s.author = e.author AND s.seq = e.seq"
                           " WHERE e.author = ?1 AND e.kind IN ('org.filed', 'org.amended',"
                           " 'org.dissolved', 'report.monthly', 'activity.declared',"
-                          " 'rectification.filed') AND (CAST(e.body AS TEXT)->>'id' = ?2"
-                          " OR CAST(e.body AS TEXT)->>'org' = ?2) ORDER BY e.seq",
+                          " 'rectification.filed') AND (" BODY_JSON("e") "->>'id' = ?2"
+                          " OR " BODY_JSON("e") "->>'org' = ?2) ORDER BY e.seq",
                           1u},
   [HUB_DQ_DECISIONS] = {"SELECT record, author, seq, kind, by_level, org, community, deadline,"
                         " result, reason, operator, time_ms,"
@@ -1838,11 +2001,85 @@ static const struct {
                           0},
 };
 
+/* The columns of one row as read (text NULL for SQL NULL, 64 hex digits for a
+ * 32-byte blob, "" for a number, whose value is in num), before they are
+ * named by dash_fill. */
+#define DASH_COLS 16
+typedef struct dash_cols {
+  const char *text[DASH_COLS];
+  int64_t num[DASH_COLS];
+} dash_cols;
+
+static const char *dt(const dash_cols *c, int i) { return c->text[i] ? c->text[i] : ""; }
+static uint64_t du(const dash_cols *c, int i) { return c->text[i] ? (uint64_t)c->num[i] : 0; }
+
+/* Name the columns of a row of query q, in the order its SQL above selects
+ * them: the only place that knows a dashboard column by its position. */
+static void dash_fill(hub_dash_query q, const dash_cols *c, hub_dash_row *r) {
+  memset(r, 0, sizeof *r);
+  switch (q) {
+  case HUB_DQ_STREETS:
+    r->street = (hub_dash_street_row){dt(c, 0), dt(c, 1)};
+    break;
+  case HUB_DQ_UNITS:
+    r->unit = (hub_dash_unit_row){dt(c, 0), dt(c, 1), dt(c, 2), dt(c, 3), dt(c, 4), du(c, 5)};
+    break;
+  case HUB_DQ_ORGS:
+    r->org = (hub_dash_org_row){
+        .author = dt(c, 0), .id = dt(c, 1), .name = dt(c, 2), .category = dt(c, 3),
+        .founded_by = dt(c, 4), .filed = dt(c, 5), .members = c->num[6],
+        .party_members = c->num[7], .party_station = c->num[8] != 0, .flags = dt(c, 9),
+        .dissolved = c->num[10] != 0, .first_seq = du(c, 11), .status = dt(c, 12)};
+    break;
+  case HUB_DQ_REPORTS:
+  case HUB_DQ_REPORT_SUMS:
+    r->report = (hub_dash_report_row){
+        .author = dt(c, 0), .org = dt(c, 1), .month = dt(c, 2), .activities = c->num[3],
+        .participants = c->num[4], .party_participants = c->num[5], .seq = du(c, 6),
+        .time_ms = du(c, 7), .received_ms = du(c, 8), .good_deeds = c->num[9] != 0,
+        .status = dt(c, 10)};
+    break;
+  case HUB_DQ_LAST_ACTIVE:
+    r->active = (hub_dash_active_row){dt(c, 0), dt(c, 1), dt(c, 2), dt(c, 3)};
+    break;
+  case HUB_DQ_ACTIVITIES:
+    r->activity = (hub_dash_activity_row){
+        .author = dt(c, 0), .id = dt(c, 1), .org = dt(c, 2), .date = dt(c, 3),
+        .expected = c->num[4], .title = dt(c, 5), .place = dt(c, 6), .time_ms = du(c, 7),
+        .seq = du(c, 8)};
+    break;
+  case HUB_DQ_EVENTS:
+    r->event = (hub_dash_event_row){.author = dt(c, 0), .seq = du(c, 1), .kind = dt(c, 2),
+                                    .time_ms = du(c, 3), .received_ms = du(c, 4),
+                                    .body = dt(c, 5)};
+    break;
+  case HUB_DQ_ORG_FIND:
+    r->found = (hub_dash_found_row){dt(c, 0), dt(c, 1), dt(c, 2), c->num[3] != 0, du(c, 4)};
+    break;
+  case HUB_DQ_ORG_ENTRIES:
+    r->entry = (hub_dash_entry_row){.seq = du(c, 0), .kind = dt(c, 1), .time_ms = du(c, 2),
+                                    .received_ms = du(c, 3), .body = c->text[4],
+                                    .status = dt(c, 5)};
+    break;
+  case HUB_DQ_DECISIONS:
+    r->decision = (hub_dash_decision_row){
+        .record = dt(c, 0), .author = dt(c, 1), .seq = du(c, 2), .kind = dt(c, 3),
+        .by_level = dt(c, 4), .org = dt(c, 5), .community = dt(c, 6), .deadline = dt(c, 7),
+        .result = dt(c, 8), .reason = dt(c, 9), .operator_name = dt(c, 10),
+        .time_ms = du(c, 11), .closed = c->num[12] != 0};
+    break;
+  case HUB_DQ_ACKS:
+    r->ack = (hub_dash_ack_row){dt(c, 0), dt(c, 1), dt(c, 2), dt(c, 3)};
+    break;
+  }
+}
+
 cm_rc hub_store_dash_rows(hub_store *st, hub_dash_query q, const char *const *params,
                           size_t n_params, hub_dash_row_fn fn, void *ctx, cm_err *err) {
   sqlite3_stmt *s = NULL;
+  dash_cols cols;
   hub_dash_row row;
-  char hex[HUB_DASH_COLS][PROTO_KEY_HEX];
+  char hex[DASH_COLS][PROTO_KEY_HEX];
   uint8_t keys[4][PROTO_KEY_BYTES];
   cm_rc rc = CM_OK;
   int r;
@@ -1865,27 +2102,28 @@ cm_rc hub_store_dash_rows(hub_store *st, hub_dash_query q, const char *const *pa
     }
   }
   while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW) {
-    memset(&row, 0, sizeof row);
-    row.n = sqlite3_column_count(s);
-    if (row.n > HUB_DASH_COLS) row.n = HUB_DASH_COLS;
-    for (int i = 0; i < row.n; i++) {
+    int n = sqlite3_column_count(s);
+    memset(&cols, 0, sizeof cols);
+    if (n > DASH_COLS) n = DASH_COLS;
+    for (int i = 0; i < n; i++) {
       int type = sqlite3_column_type(s, i);
       if (type == SQLITE_NULL) continue;
       if (type == SQLITE_BLOB) {
         if (sqlite3_column_bytes(s, i) == PROTO_KEY_BYTES) {
           hex32(sqlite3_column_blob(s, i), hex[i]);
-          row.text[i] = hex[i];
+          cols.text[i] = hex[i];
         } else {
-          row.text[i] = "";
+          cols.text[i] = "";
         }
         continue;
       }
-      row.num[i] = sqlite3_column_int64(s, i);
+      cols.num[i] = sqlite3_column_int64(s, i);
       /* Numbers are read as numbers: converting each to text costs more
        * than the rest of a dashboard row. */
-      row.text[i] = type == SQLITE_TEXT ? (const char *)sqlite3_column_text(s, i) : "";
-      if (!row.text[i]) row.text[i] = "";
+      cols.text[i] = type == SQLITE_TEXT ? (const char *)sqlite3_column_text(s, i) : "";
+      if (!cols.text[i]) cols.text[i] = "";
     }
+    dash_fill(q, &cols, &row);
     rc = fn(ctx, &row, err);
   }
   if (!rc && r != SQLITE_DONE) rc = cm_db_check(st->db, r, "reading the dashboard", err);
@@ -1939,7 +2177,7 @@ cm_rc hub_store_batches_json(hub_store *st, int64_t id, int pending_only, json_t
 
 cm_rc hub_store_batch_records_json(hub_store *st, int64_t id, json_t **out, cm_err *err) {
   return rv_rows(st,
-                 "SELECT s.seq AS seq, s.kind AS kind, CAST(e.body AS TEXT) AS body_json,"
+                 "SELECT s.seq AS seq, s.kind AS kind, hub_body(e.body, e.raw_len) AS body_json,"
                  " s.status AS status, coalesce((SELECT f.reason FROM refusals f"
                  "  WHERE f.author = s.author AND f.seq = s.seq),"
                  " (SELECT x.reason FROM review_rejects x"
@@ -2144,7 +2382,7 @@ cm_rc hub_store_activities_json(hub_store *st, json_t **out, cm_err *err) {
   return rv_rows(
       st,
       "SELECT a.id AS id, a.org AS org, a.date AS date,"
-      " coalesce(json_extract(CAST(e.body AS TEXT), '$.title'), '') AS title,"
+      " coalesce(json_extract(hub_body(e.body, e.raw_len), '$.title'), '') AS title,"
       " coalesce(c.name, au.name, '') AS community, a.author AS author,"
       " e.time_ms AS declared_ms,"
       " coalesce(s.status, 'pending') AS street_status, coalesce(s.note, '') AS street_note,"
@@ -2360,10 +2598,11 @@ cm_rc hub_store_self_key(hub_store *st, uint8_t key_out[PROTO_KEY_BYTES], int *f
 /* ---- attachments (hub/attach.c): the file.attached entries ---- */
 
 static const char SQL_ENTRY_BODY[] =
-    "SELECT e.kind, e.body, (SELECT f.reason FROM refusals f"
+    "SELECT e.kind, hub_body(e.body, e.raw_len), (SELECT f.reason FROM refusals f"
     " WHERE f.author = e.author AND f.seq = e.seq) FROM entries e WHERE e.author = ?1 AND e.seq = ?2";
 static const char SQL_KIND_AFTER[] =
-    "SELECT e.seq, e.body FROM entries e WHERE e.author = ?1 AND e.seq > ?2 AND e.kind = ?3"
+    "SELECT e.seq, hub_body(e.body, e.raw_len) FROM entries e WHERE e.author = ?1 AND e.seq > ?2"
+    " AND e.kind = ?3"
     " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"
     " ORDER BY e.seq";
 
@@ -2426,7 +2665,8 @@ cm_rc hub_store_kind_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], 
 }
 
 static const char SQL_AUTHOR_ENTRIES[] =
-    "SELECT seq, kind, time_ms, body FROM entries WHERE author = ?1 ORDER BY seq";
+    "SELECT seq, kind, time_ms, hub_body(body, raw_len) FROM entries WHERE author = ?1"
+    " ORDER BY seq";
 
 cm_rc hub_store_author_entries(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                hub_store_author_fn fn, void *ctx, cm_err *err) {
@@ -2458,7 +2698,7 @@ cm_rc hub_store_street_org_names(hub_store *st, const char *street, json_t **out
 cm_rc hub_store_org_versions_json(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                   const char *id, int64_t before_seq, json_t **out, cm_err *err) {
   return rv_rows(st,
-                 "SELECT f.seq AS seq, e.kind AS kind, CAST(e.body AS TEXT) AS body_json"
+                 "SELECT f.seq AS seq, e.kind AS kind, hub_body(e.body, e.raw_len) AS body_json"
                  " FROM filing_versions f JOIN entries e ON e.author = f.author AND e.seq = f.seq"
                  " WHERE f.author = ?1 AND f.id = ?2 AND f.seq < ?3 ORDER BY f.seq",
                  out, err, "kti", author, id, before_seq);
@@ -2480,13 +2720,13 @@ cm_rc hub_store_inspections_json(hub_store *st, int64_t year, const uint8_t self
       "  coalesce(CASE WHEN json_valid(o.data) THEN o.data->>'name' END, '') AS name,"
       "  c.name AS community, c.code AS code, c.street_name AS street,"
       "  (SELECT max(e.seq) FROM entries e WHERE e.author = o.author"
-      "   AND e.kind = 'inspection.self' AND json_valid(CAST(e.body AS TEXT))"
-      "   AND CAST(e.body AS TEXT)->>'org' = o.id AND CAST(e.body AS TEXT)->>'year' = ?1"
+      "   AND e.kind = 'inspection.self'"
+      "   AND " BODY_JSON("e") "->>'org' = o.id AND " BODY_JSON("e") "->>'year' = ?1"
       "   AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))"
       "   AS self_seq,"
       "  (SELECT d.record FROM decisions d JOIN entries de ON de.author = d.author"
       "   AND de.seq = d.seq WHERE d.kind = 'inspect' AND d.org = o.id AND d.to_key = o.author"
-      "   AND json_valid(CAST(de.body AS TEXT)) AND CAST(de.body AS TEXT)->>'year' = ?1"
+      "   AND " BODY_JSON("de") "->>'year' = ?1"
       "   AND (d.author = ?2 OR d.author = (SELECT a.enrolled_by FROM authors a"
       "    WHERE a.key = o.author))"
       "   ORDER BY d.time_ms DESC, d.seq DESC LIMIT 1) AS result_record"
@@ -2496,9 +2736,9 @@ cm_rc hub_store_inspections_json(hub_store *st, int64_t year, const uint8_t self
       "SELECT o.street AS street, o.community AS community, o.code AS code, o.id AS org,"
       " o.name AS name, o.status AS status, o.self_seq AS self_seq,"
       " se.time_ms AS self_time_ms,"
-      " coalesce(CAST(se.body AS TEXT)->>'opinion', '') AS opinion,"
-      " coalesce(CAST(se.body AS TEXT)->>'activities', 0) AS activities,"
-      " coalesce(CAST(se.body AS TEXT)->>'members', 0) AS members,"
+      " coalesce(" BODY_JSON("se") "->>'opinion', '') AS opinion,"
+      " coalesce(" BODY_JSON("se") "->>'activities', 0) AS activities,"
+      " coalesce(" BODY_JSON("se") "->>'members', 0) AS members,"
       " coalesce(d.record, '') AS result_record, coalesce(d.result, '') AS result,"
       " coalesce(d.deadline, '') AS deadline, coalesce(d.reason, '') AS reason,"
       " coalesce(d.by_level, '') AS by,"
@@ -2525,13 +2765,13 @@ cm_rc hub_store_plans_json(hub_store *st, int64_t year, json_t **out, cm_err *er
       "SELECT o.street AS street, o.community AS community, o.code AS code, o.id AS org,"
       " o.name AS name,"
       " (SELECT e.time_ms FROM entries e WHERE e.author = o.author AND e.kind = 'plan.annual'"
-      "  AND json_valid(CAST(e.body AS TEXT)) AND CAST(e.body AS TEXT)->>'org' = o.id"
-      "  AND CAST(e.body AS TEXT)->>'year' = ?1 AND NOT EXISTS(SELECT 1 FROM refusals f"
+      "  AND " BODY_JSON("e") "->>'org' = o.id"
+      "  AND " BODY_JSON("e") "->>'year' = ?1 AND NOT EXISTS(SELECT 1 FROM refusals f"
       "  WHERE f.author = e.author AND f.seq = e.seq) ORDER BY e.seq DESC LIMIT 1)"
       "  AS plan_time_ms,"
       " (SELECT e.time_ms FROM entries e WHERE e.author = o.author AND e.kind = 'summary.annual'"
-      "  AND json_valid(CAST(e.body AS TEXT)) AND CAST(e.body AS TEXT)->>'org' = o.id"
-      "  AND CAST(e.body AS TEXT)->>'year' = ?1 AND NOT EXISTS(SELECT 1 FROM refusals f"
+      "  AND " BODY_JSON("e") "->>'org' = o.id"
+      "  AND " BODY_JSON("e") "->>'year' = ?1 AND NOT EXISTS(SELECT 1 FROM refusals f"
       "  WHERE f.author = e.author AND f.seq = e.seq) ORDER BY e.seq DESC LIMIT 1)"
       "  AS summary_time_ms"
       " FROM o ORDER BY o.street, o.code, o.id",

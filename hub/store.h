@@ -47,6 +47,12 @@ cm_rc hub_store_commit(hub_store *st, cm_err *err);
 /* ROLLBACK if a transaction is open. */
 void hub_store_rollback(hub_store *st);
 
+/* A savepoint inside the open transaction: release it (keep its changes) or
+ * roll back to it (drop them, the transaction stays open). */
+cm_rc hub_store_savepoint(hub_store *st, cm_err *err);
+cm_rc hub_store_savepoint_release(hub_store *st, cm_err *err);
+void hub_store_savepoint_rollback(hub_store *st);
+
 /* ---- configuration (role, name, upstream) ---- */
 
 /* Value of key into out (cap bytes); *found_out 0 and out "" when absent. */
@@ -283,6 +289,26 @@ cm_rc hub_store_org_file_bytes(hub_store *st, const uint8_t author[PROTO_KEY_BYT
                                const char *org, const char *year, uint64_t before_seq,
                                int64_t *bytes_out, cm_err *err);
 
+/* One filing version of an organisation (org.filed or org.amended) with the
+ * status of its record; strings and body are borrowed for the call. */
+typedef struct hub_filing_row {
+  uint64_t seq;
+  const char *kind;   /* "org.filed" | "org.amended" */
+  const char *body;   /* the entry's JSON body as signed (NUL-terminated) */
+  const char *status; /* its record's status ("pending" when none is written) */
+} hub_filing_row;
+typedef cm_rc (*hub_filing_fn)(void *ctx, const hub_filing_row *row, cm_err *err);
+
+/* Each filing version of organisation id of author, oldest first. */
+cm_rc hub_store_filing_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
+                            hub_filing_fn fn, void *ctx, cm_err *err);
+
+/* Each organisation id of author with a filing version first..last (the
+ * organisations a review of that range decides); id borrowed for the call. */
+typedef cm_rc (*hub_org_id_fn)(void *ctx, const char *id, cm_err *err);
+cm_rc hub_store_filing_ids(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t first,
+                           uint64_t last, hub_org_id_fn fn, void *ctx, cm_err *err);
+
 /* Write organisation id of author: its state as JSON text and the counts the
  * summary reads. */
 cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
@@ -329,15 +355,88 @@ cm_rc hub_store_status_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], 
 
 /* ---- dashboard reads (hub/dashboard.c) ---- */
 
-#define HUB_DASH_COLS 16
+/* Typed rows of the dashboard's reads (hub_store_dash_rows): strings are
+ * "" for SQL NULL unless said otherwise, keys 64 hex digits; every string is
+ * valid only during the callback. */
+typedef struct hub_dash_street_row {
+  const char *key, *name;
+} hub_dash_street_row;
 
-/* One result row: text[i] is NULL for SQL NULL, 64 hex digits for a 32-byte
- * blob, the text of a TEXT value, "" for a number (num[i] holds the value as
- * an integer).  The strings are valid only during the callback. */
-typedef struct hub_dash_row {
-  int n;
-  const char *text[HUB_DASH_COLS];
-  int64_t num[HUB_DASH_COLS];
+typedef struct hub_dash_unit_row {
+  const char *key, *name, *code, *street_key, *street_name;
+  uint64_t last_received_ms; /* receipt time of its newest entry, 0 if none */
+} hub_dash_unit_row;
+
+typedef struct hub_dash_org_row {
+  const char *author, *id, *name, *category, *founded_by, *filed;
+  const char *flags; /* the filing's "flags" as JSON text */
+  int64_t members, party_members;
+  int party_station, dissolved;
+  uint64_t first_seq;  /* the sequence of its first filing */
+  const char *status;  /* organisations.status */
+} hub_dash_org_row;
+
+typedef struct hub_dash_report_row {
+  const char *author, *org, *month;
+  int64_t activities, participants, party_participants;
+  uint64_t seq;
+  uint64_t time_ms, received_ms; /* 0 for HUB_DQ_REPORT_SUMS */
+  int good_deeds;                /* good deeds written */
+  const char *status;            /* its record's */
+} hub_dash_report_row;
+
+typedef struct hub_dash_active_row {
+  const char *author, *org, *month, *status;
+} hub_dash_active_row;
+
+typedef struct hub_dash_activity_row {
+  const char *author, *id, *org, *date, *title, *place;
+  int64_t expected;
+  uint64_t time_ms, seq;
+} hub_dash_activity_row;
+
+typedef struct hub_dash_event_row {
+  const char *author, *kind, *body;
+  uint64_t seq, time_ms, received_ms;
+} hub_dash_event_row;
+
+typedef struct hub_dash_found_row {
+  const char *author, *id, *data; /* data: the organisation's state (JSON) */
+  int dissolved;
+  uint64_t seq;
+} hub_dash_found_row;
+
+typedef struct hub_dash_entry_row {
+  uint64_t seq, time_ms, received_ms;
+  const char *kind;
+  const char *body; /* the entry's body, NULL when it has none */
+  const char *status;
+} hub_dash_entry_row;
+
+typedef struct hub_dash_decision_row {
+  const char *record, *author, *kind, *by_level, *org, *community, *deadline, *result,
+      *reason, *operator_name;
+  uint64_t seq, time_ms;
+  int closed;
+} hub_dash_decision_row;
+
+typedef struct hub_dash_ack_row {
+  const char *activity, *level, *status, *note;
+} hub_dash_ack_row;
+
+/* One row of a dashboard read: the member named after the query is set. */
+typedef union hub_dash_row {
+  hub_dash_street_row street;     /* HUB_DQ_STREETS */
+  hub_dash_unit_row unit;         /* HUB_DQ_UNITS */
+  hub_dash_org_row org;           /* HUB_DQ_ORGS */
+  hub_dash_report_row report;     /* HUB_DQ_REPORTS, HUB_DQ_REPORT_SUMS */
+  hub_dash_active_row active;     /* HUB_DQ_LAST_ACTIVE */
+  hub_dash_activity_row activity; /* HUB_DQ_ACTIVITIES */
+  hub_dash_event_row event;       /* HUB_DQ_EVENTS */
+  hub_dash_found_row found;       /* HUB_DQ_ORG_FIND */
+  hub_dash_entry_row entry;       /* HUB_DQ_ORG_ENTRIES */
+  hub_dash_decision_row decision; /* HUB_DQ_DECISIONS */
+  hub_dash_ack_row ack;           /* HUB_DQ_ACKS */
 } hub_dash_row;
 
 typedef cm_rc (*hub_dash_row_fn)(void *ctx, const hub_dash_row *row, cm_err *err);

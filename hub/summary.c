@@ -2,6 +2,7 @@
  * summed up to each street and to the whole hub. */
 #include "summary.h"
 
+#include "../common/records.h"
 #include "store.h"
 
 static const char *const summary_fields[] = {"organisations", "reports", "activities",
@@ -27,7 +28,7 @@ static void add_counts(json_t *to, const json_t *from) {
     for (size_t i = 0; t && f && i < 5; i++) {
       json_t *tv = json_object_get(t, summary_fields[i]);
       json_int_t add = json_integer_value(json_object_get(f, summary_fields[i]));
-      if (tv) json_integer_set(tv, json_integer_value(tv) + add);
+      if (tv) json_integer_set(tv, cm_rec_add(json_integer_value(tv), add)); /* never wraps */
     }
   }
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../common/clock.h"
+#include "../common/records.h"
 #include "dashboard.h"
 #include "decide.h"
 #include "store.h"
@@ -82,8 +83,8 @@ static void add_counts(json_t *row, const json_t *c) {
   const char *k;
   json_t *v;
   json_object_foreach((json_t *)c, k, v) {
-    json_object_set_new(row, k, json_integer(json_integer_value(json_object_get(row, k)) +
-                                             json_integer_value(v)));
+    json_object_set_new(row, k, json_integer(cm_rec_add(json_integer_value(json_object_get(row, k)),
+                                                        json_integer_value(v))));
   }
 }
 

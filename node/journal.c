@@ -9,6 +9,7 @@
 #include "../common/json.h"
 #include "../common/records.h"
 #include "../protocol/entry.h"
+#include "node.h"
 #include "project.h"
 #include "store.h"
 
@@ -29,12 +30,6 @@ cm_rc journal_tx(node_ctx *ctx, store_tx_fn fn, void *arg, cm_err *err) {
   cm_rc rc = store_tx(ctx, journal_body, &j, err);
   if (!rc) CM_FAILPOINT("node.append.after_commit");
   return rc;
-}
-
-void journal_record_id(const node_ctx *ctx, uint64_t seq, char *out, size_t cap) {
-  char hex[PROTO_KEY_HEX];
-  proto_key_hex(ctx->kp.pk, hex);
-  snprintf(out, cap, "%s/%llu", hex, (unsigned long long)seq);
 }
 
 /* The domain core's checks (common/records.h) on the exact bytes about to be

@@ -254,7 +254,7 @@ cm_rc node_org_file_rec(node_ctx *ctx, const node_org_input *in, char id_out[NOD
   }
   file_job j = {&f, id_out, 0};
   if (!rc) rc = journal_tx(ctx, file_tx, &j, err);
-  if (!rc && record_out) journal_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
+  if (!rc && record_out) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
   org_fields_free(&f);
   return rc;
 }
@@ -366,7 +366,7 @@ cm_rc node_org_amend_rec(node_ctx *ctx, const char *id, const node_org_input *ch
     return cm_errf(err, CM_ERR_INVALID, "缺少組織備案編號 / missing the organisation's filing number");
   amend_job j = {id, changes, 0};
   cm_rc rc = journal_tx(ctx, amend_tx, &j, err);
-  if (!rc && record_out) journal_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
+  if (!rc && record_out) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
   return rc;
 }
 
@@ -471,7 +471,7 @@ cm_rc node_report_monthly(node_ctx *ctx, const node_report_input *in,
   report_job j = {NULL, in->org, 0};
   cm_rc rc = node_report_build(ctx, in, &j.body, err);
   if (!rc) rc = journal_tx(ctx, report_tx, &j, err);
-  if (!rc && record_out) journal_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
+  if (!rc && record_out) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
   json_decref(j.body);
   return rc;
 }
@@ -532,7 +532,7 @@ cm_rc node_activity_declare_rec(node_ctx *ctx, const node_activity_input *in,
   if (!rc) rc = count_in(&F_EXPECTED, in->expected, CM_REC_EXPECTED_MAX, &j.expected, err);
   if (!rc) rc = text_in(&F_DESC, in->description, 0, &j.desc, err);
   if (!rc) rc = journal_tx(ctx, activity_tx, &j, err);
-  if (!rc && record_out) journal_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
+  if (!rc && record_out) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
   json_decref(j.org);
   json_decref(j.title);
   json_decref(j.place);
@@ -577,7 +577,7 @@ cm_rc node_rectification_file(node_ctx *ctx, const node_rectification_input *in,
     j.body = json_pack("{s:O,s:O,s:O}", "org", org, "decision", decision, "content", content);
     rc = j.body ? journal_tx(ctx, rect_tx, &j, err) : cm_errf(err, CM_ERR_NOMEM, "out of memory");
   }
-  if (!rc && record_out) journal_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
+  if (!rc && record_out) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
   json_decref(org);
   json_decref(decision);
   json_decref(content);
@@ -850,7 +850,7 @@ cm_rc node_inspection_file(node_ctx *ctx, const node_inspection_input *in,
                        "opinion", opinion, "opinion_text", otext);
     rc = j.body ? journal_tx(ctx, insp_tx, &j, err) : cm_errf(err, CM_ERR_NOMEM, "out of memory");
   }
-  if (!rc && record_out) journal_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
+  if (!rc && record_out) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
   json_decref(org);
   json_decref(problems);
   json_decref(plans);
@@ -904,7 +904,7 @@ cm_rc node_plan_file(node_ctx *ctx, const node_plan_input *in,
                          t1, "activities", t2, "planned_count", (json_int_t)n);
   }
   if (!rc) rc = j.body ? journal_tx(ctx, plan_tx, &j, err) : cm_errf(err, CM_ERR_NOMEM, "out of memory");
-  if (!rc && record_out) journal_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
+  if (!rc && record_out) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
   json_decref(org);
   json_decref(t1);
   json_decref(t2);

@@ -33,7 +33,7 @@ static cm_rc take_report(void *arg, uint64_t seq, const uint8_t *raw, size_t len
     json_decref(body);
     return CM_OK;
   }
-  journal_record_id(j->ctx, seq, record, sizeof record);
+  node_record_id(j->ctx, seq, record, sizeof record);
   json_object_set_new(body, "seq", json_integer((json_int_t)seq));
   json_object_set_new(body, "record", json_string(record));
   json_object_set_new(body, "time_ms", json_integer((json_int_t)e.time_ms));
