@@ -367,6 +367,11 @@ static cm_rc gate(hub_ctx *ctx, const proto_entry *e, const cm_rec_def *def,
       if (rc) goto out;
       if (found) c.decision_to_author = memcmp(to, e->author, PROTO_KEY_BYTES) == 0;
     }
+    if (!rc && b.kind == CM_REC_NOMINATION)
+      rc = hub_eval_round_ctx(ctx, b.u.nomination.round, &c, err);
+    if (!rc && b.kind == CM_REC_RECOMMEND)
+      rc = hub_eval_recommend_ctx(ctx, e->author, b.u.recommend.nomination, &c, err);
+    if (rc) goto out;
     verdict = cm_rec_check(def, &b, &c, &why);
   }
   if (verdict) {

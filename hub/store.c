@@ -12,7 +12,6 @@
 #include "../common/codec.h"
 #include "../common/db.h"
 #include "../common/records.h"
-#include "counting.h"
 
 /* The entries that are neither records nor reports (decisions, reviews,
  * acknowledgements): the condition of the partial index entries_events,
@@ -1207,14 +1206,19 @@ static cm_rc own_rows(hub_store *st, sqlite3_stmt *s, const char *what, own_row_
   return rc;
 }
 
-typedef struct filing_walk {
-  hub_filing_fn fn;
-  hub_org_id_fn id_fn;
+/* The typed callback an own_rows walk hands its rows to, and its context. */
+typedef struct row_walk {
+  union {
+    hub_filing_fn filing;
+    hub_org_id_fn id;
+    hub_sum_unit_fn unit;
+    hub_sum_record_fn record;
+  } fn;
   void *ctx;
-} filing_walk;
+} row_walk;
 
 static cm_rc filing_row(sqlite3_stmt *s, void *arg, cm_err *err) {
-  filing_walk *w = arg;
+  row_walk *w = arg;
   hub_filing_row row;
   row.seq = col_u64(s, 0);
   row.kind = (const char *)sqlite3_column_text(s, 1);
@@ -1223,19 +1227,19 @@ static cm_rc filing_row(sqlite3_stmt *s, void *arg, cm_err *err) {
   if (!row.kind) row.kind = "";
   if (!row.body) row.body = "";
   if (!row.status) row.status = "pending";
-  return w->fn(w->ctx, &row, err);
+  return w->fn.filing(w->ctx, &row, err);
 }
 
 static cm_rc filing_id_row(sqlite3_stmt *s, void *arg, cm_err *err) {
-  filing_walk *w = arg;
+  row_walk *w = arg;
   const char *id = (const char *)sqlite3_column_text(s, 0);
-  return id ? w->id_fn(w->ctx, id, err) : CM_OK;
+  return id ? w->fn.id(w->ctx, id, err) : CM_OK;
 }
 
 cm_rc hub_store_filing_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
                             hub_filing_fn fn, void *ctx, cm_err *err) {
   sqlite3_stmt *s = NULL;
-  filing_walk w = {fn, NULL, ctx};
+  row_walk w = {.fn.filing = fn, .ctx = ctx};
   cm_rc rc = cm_db_check(st->db, sqlite3_prepare_v2(st->db, SQL_FILING_EACH, -1, &s, NULL),
                          "reading an organisation's filings", err);
   if (rc) return rc;
@@ -1247,7 +1251,7 @@ cm_rc hub_store_filing_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES]
 cm_rc hub_store_filing_ids(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t first,
                            uint64_t last, hub_org_id_fn fn, void *ctx, cm_err *err) {
   sqlite3_stmt *s = NULL;
-  filing_walk w = {NULL, fn, ctx};
+  row_walk w = {.fn.id = fn, .ctx = ctx};
   cm_rc rc = cm_db_check(st->db, sqlite3_prepare_v2(st->db, SQL_FILING_IDS, -1, &s, NULL),
                          "reading filings", err);
   if (rc) return rc;
@@ -1651,110 +1655,87 @@ cm_rc hub_store_projection_dump(hub_store *st, cm_buf *out, cm_err *err) {
   return rc;
 }
 
-static const char *const count_fields[] = {"organisations", "reports", "activities",
-                                           "participants", "party_participants"};
+static const char SQL_SUM_STREETS[] =
+    "SELECT key, name, '' FROM authors WHERE role = 'street' ORDER BY rowid";
+static const char SQL_SUM_COMMUNITIES[] =
+    "SELECT key, name, code FROM communities WHERE street_key = ?1 ORDER BY code, name, key";
+/* Organisations, then the versions of their monthly reports, each with the
+ * status the projection wrote. */
+static const char SQL_SUM_ORGS[] =
+    "SELECT o.status, o.dissolved FROM organisations o WHERE o.author = ?1";
+static const char SQL_SUM_REPORTS[] =
+    "SELECT s.status, o.status, v.seq = (SELECT max(n.seq) FROM report_versions n"
+    "  WHERE n.author = v.author AND n.org = v.org AND n.month = v.month),"
+    " v.activities, v.participants, v.party_participants"
+    " FROM report_versions v"
+    " JOIN record_status s ON s.author = v.author AND s.seq = v.seq"
+    " LEFT JOIN organisations o ON o.author = v.author AND o.id = v.org"
+    " WHERE v.author = ?1";
 
-/* {"organisations": 0, ...} with every count zero. */
-static json_t *counts_zero(void) {
-  json_t *o = json_object();
-  for (size_t i = 0; o && i < 5; i++) json_object_set_new(o, count_fields[i], json_integer(0));
-  return o;
+static cm_rc sum_unit_row(sqlite3_stmt *s, void *arg, cm_err *err) {
+  row_walk *w = arg;
+  hub_sum_unit_row row;
+  col_32(s, 0, row.key);
+  row.name = (const char *)sqlite3_column_text(s, 1);
+  row.code = (const char *)sqlite3_column_text(s, 2);
+  if (!row.name) row.name = "";
+  if (!row.code) row.code = "";
+  return w->fn.unit(w->ctx, &row, err);
 }
 
-/* Add v to field of the counts object under status ("pending"/"accepted")
- * in c; other statuses are not counted. */
-static void counts_add(json_t *c, const char *status, const char *field, int64_t v) {
-  json_t *o = json_object_get(c, status);
-  if (!o) return;
-  json_t *f = json_object_get(o, field);
-  /* held at INT64_MAX: figures never wrap (common/records.h) */
-  if (f) json_integer_set(f, cm_rec_add(json_integer_value(f), v));
+static cm_rc sum_org_row(sqlite3_stmt *s, void *arg, cm_err *err) {
+  row_walk *w = arg;
+  hub_sum_record_row row;
+  memset(&row, 0, sizeof row);
+  row.status = (const char *)sqlite3_column_text(s, 0);
+  row.dissolved = sqlite3_column_int(s, 1) != 0;
+  if (!row.status) row.status = "";
+  return w->fn.record(w->ctx, &row, err);
 }
 
-/* Fill community object c ({"pending", "accepted"}) with the counts of author:
- * what the reviewing hub accepted, and the rest as pending (review.c). */
-static cm_rc community_counts(hub_store *st, const uint8_t *author, json_t *c, cm_err *err) {
-  return hub_store_review_counts(st, author, c, err);
+static cm_rc sum_report_row(sqlite3_stmt *s, void *arg, cm_err *err) {
+  row_walk *w = arg;
+  hub_sum_record_row row;
+  memset(&row, 0, sizeof row);
+  row.is_report = 1;
+  row.status = (const char *)sqlite3_column_text(s, 0);
+  row.org_status = (const char *)sqlite3_column_text(s, 1); /* NULL: not held */
+  row.newest = sqlite3_column_int(s, 2) != 0;
+  row.activities = sqlite3_column_int64(s, 3);
+  row.participants = sqlite3_column_int64(s, 4);
+  row.party_participants = sqlite3_column_int64(s, 5);
+  if (!row.status) row.status = "";
+  return w->fn.record(w->ctx, &row, err);
 }
 
-/* Append the communities of street_key, with their counts, to arr. */
-static cm_rc street_communities(hub_store *st, const uint8_t *street_key, json_t *arr,
-                                cm_err *err) {
+/* Prepare sql (its own statement), bind key to ?1 when given, and walk it. */
+static cm_rc sum_run(hub_store *st, const char *sql, const uint8_t *key, const char *what,
+                     own_row_fn row, row_walk *w, cm_err *err) {
   sqlite3_stmt *s = NULL;
-  int r = sqlite3_prepare_v2(st->db,
-                             "SELECT key, name, code FROM communities WHERE street_key = ?1 "
-                             "ORDER BY code, name, key",
-                             -1, &s, NULL);
-  cm_rc rc = cm_db_check(st->db, r, "listing communities", err);
-  if (rc) goto out;
-  bind_key(s, 1, street_key);
-  while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-    uint8_t key[PROTO_KEY_BYTES];
-    col_32(s, 0, key);
-    json_t *c = json_pack("{s:s, s:s, s:o, s:o}", "name",
-                          (const char *)sqlite3_column_text(s, 1), "code",
-                          (const char *)sqlite3_column_text(s, 2), "accepted", counts_zero(),
-                          "pending", counts_zero());
-    rc = arr_add(arr, c, err);
-    if (!rc) rc = community_counts(st, key, c, err);
-    if (rc) goto out;
-  }
-  if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "listing communities", err);
-out:
-  sqlite3_finalize(s);
-  return rc;
+  cm_rc rc = cm_db_check(st->db, sqlite3_prepare_v2(st->db, sql, -1, &s, NULL), what, err);
+  if (rc) return rc;
+  if (key) bind_key(s, 1, key);
+  return own_rows(st, s, what, row, w, err);
 }
 
-/* Street object one gets "own": {"accepted", "pending"}, the counts of the
- * street-level organisations the street hub filed itself (hub/orgs_local.c). */
-static cm_rc street_own(hub_store *st, const uint8_t *street_key, json_t *one, cm_err *err) {
-  json_t *own = json_pack("{s:o, s:o}", "accepted", counts_zero(), "pending", counts_zero());
-  if (!own || json_object_set_new(one, "own", own))
-    return cm_errf(err, CM_ERR_NOMEM, "out of memory building JSON");
-  return hub_store_review_counts(st, street_key, own, err);
+cm_rc hub_store_sum_streets(hub_store *st, hub_sum_unit_fn fn, void *ctx, cm_err *err) {
+  row_walk w = {.fn.unit = fn, .ctx = ctx};
+  return sum_run(st, SQL_SUM_STREETS, NULL, "listing streets", sum_unit_row, &w, err);
 }
 
-cm_rc hub_store_summary_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], int is_district,
-                             const char *self_name, json_t **out, cm_err *err) {
-  sqlite3_stmt *s = NULL;
-  json_t *streets = json_array();
-  cm_rc rc = streets ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory building JSON");
-  *out = NULL;
-  if (rc) goto out;
-  if (!is_district) {
-    json_t *comms = json_array();
-    json_t *one = json_pack("{s:s, s:o}", "name", self_name ? self_name : "", "communities",
-                            comms);
-    rc = arr_add(streets, one, err);
-    if (!rc) rc = street_communities(st, self, comms, err);
-    if (!rc) rc = street_own(st, self, one, err);
-    goto out;
-  }
-  int r = sqlite3_prepare_v2(st->db,
-                             "SELECT key, name FROM authors WHERE role = 'street' ORDER BY rowid",
-                             -1, &s, NULL);
-  rc = cm_db_check(st->db, r, "listing streets", err);
-  if (rc) goto out;
-  while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-    uint8_t key[PROTO_KEY_BYTES];
-    col_32(s, 0, key);
-    json_t *comms = json_array();
-    json_t *one = json_pack("{s:s, s:o}", "name", (const char *)sqlite3_column_text(s, 1),
-                            "communities", comms);
-    rc = arr_add(streets, one, err);
-    if (!rc) rc = street_communities(st, key, comms, err);
-    if (!rc) rc = street_own(st, key, one, err);
-    if (rc) goto out;
-  }
-  if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "listing streets", err);
-out:
-  sqlite3_finalize(s);
-  if (rc) {
-    json_decref(streets);
-  } else {
-    *out = json_pack("{s:o}", "streets", streets);
-    if (!*out) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory building JSON");
-  }
+cm_rc hub_store_sum_communities(hub_store *st, const uint8_t street_key[PROTO_KEY_BYTES],
+                                hub_sum_unit_fn fn, void *ctx, cm_err *err) {
+  row_walk w = {.fn.unit = fn, .ctx = ctx};
+  return sum_run(st, SQL_SUM_COMMUNITIES, street_key, "listing communities", sum_unit_row, &w,
+                 err);
+}
+
+cm_rc hub_store_sum_records(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                            hub_sum_record_fn fn, void *ctx, cm_err *err) {
+  row_walk w = {.fn.record = fn, .ctx = ctx};
+  cm_rc rc = sum_run(st, SQL_SUM_ORGS, author, "counting organisations", sum_org_row, &w, err);
+  if (!rc)
+    rc = sum_run(st, SQL_SUM_REPORTS, author, "counting reports", sum_report_row, &w, err);
   return rc;
 }
 
@@ -2241,61 +2222,6 @@ cm_rc hub_store_batch_facts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES]
   return rc;
 }
 
-/* Add the counts of one report version to c under state. */
-static void rv_count_report(json_t *c, const char *state, sqlite3_stmt *s) {
-  counts_add(c, state, "reports", 1);
-  counts_add(c, state, "activities", sqlite3_column_int64(s, 3));
-  counts_add(c, state, "participants", sqlite3_column_int64(s, 4));
-  counts_add(c, state, "party_participants", sqlite3_column_int64(s, 5));
-}
-
-cm_rc hub_store_review_counts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], json_t *c,
-                              cm_err *err) {
-  sqlite3_stmt *s = NULL;
-  int r;
-  /* Organisations and the versions of their monthly reports, each with the
-   * status the projection wrote; where each counts is hub/counting.h's. */
-  r = sqlite3_prepare_v2(st->db,
-                         "SELECT o.status, o.dissolved FROM organisations o WHERE o.author = ?1",
-                         -1, &s, NULL);
-  cm_rc rc = cm_db_check(st->db, r, "counting organisations", err);
-  if (rc) goto out;
-  bind_key(s, 1, author);
-  while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-    hub_count k = hub_count_org((const char *)sqlite3_column_text(s, 0), sqlite3_column_int(s, 1));
-    if (k) counts_add(c, k == HUB_COUNT_ACCEPTED ? "accepted" : "pending", "organisations", 1);
-  }
-  if (r != SQLITE_DONE) {
-    rc = cm_db_check(st->db, r, "counting organisations", err);
-    goto out;
-  }
-  sqlite3_finalize(s);
-  s = NULL;
-  r = sqlite3_prepare_v2(st->db,
-                         "SELECT v.org, v.month, v.seq, v.activities, v.participants,"
-                         " v.party_participants, s.status, o.status,"
-                         " v.seq = (SELECT max(n.seq) FROM report_versions n"
-                         "  WHERE n.author = v.author AND n.org = v.org AND n.month = v.month)"
-                         " FROM report_versions v"
-                         " JOIN record_status s ON s.author = v.author AND s.seq = v.seq"
-                         " LEFT JOIN organisations o ON o.author = v.author AND o.id = v.org"
-                         " WHERE v.author = ?1",
-                         -1, &s, NULL);
-  rc = cm_db_check(st->db, r, "counting reports", err);
-  if (rc) goto out;
-  bind_key(s, 1, author);
-  while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-    hub_count k = hub_count_report((const char *)sqlite3_column_text(s, 7),
-                                   (const char *)sqlite3_column_text(s, 6),
-                                   sqlite3_column_int(s, 8));
-    if (k) rv_count_report(c, k == HUB_COUNT_ACCEPTED ? "accepted" : "pending", s);
-  }
-  if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "counting reports", err);
-out:
-  sqlite3_finalize(s);
-  return rc;
-}
-
 cm_rc hub_store_decision_put(hub_store *st, const char *record,
                              const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
                              const char *kind, const char *by_level, const uint8_t *to,
@@ -2776,4 +2702,113 @@ cm_rc hub_store_plans_json(hub_store *st, int64_t year, json_t **out, cm_err *er
       "  AS summary_time_ms"
       " FROM o ORDER BY o.street, o.code, o.id",
       out, err, "i", year);
+}
+
+/* ---- evaluation and commendation (hub/evaluation.c) ---- */
+
+cm_rc hub_store_rounds_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], const char *round,
+                            json_t **out, cm_err *err) {
+  /* A round is the evaluation.round entries of this hub's own log that carry
+   * its id: the district's fan-out, or at a street the copies it relayed. */
+  return rv_rows(
+      st,
+      "SELECT CAST(e.body AS TEXT)->>'round' AS round, CAST(e.body AS TEXT)->>'year' AS year,"
+      " coalesce(CAST(e.body AS TEXT)->>'title', '') AS title,"
+      " coalesce(CAST(e.body AS TEXT)->>'closes', '') AS closes, min(e.time_ms) AS time_ms,"
+      " count(*) AS communities FROM entries e WHERE e.author = ?1"
+      " AND e.kind = 'evaluation.round' AND json_valid(CAST(e.body AS TEXT))"
+      " AND (?2 = '' OR CAST(e.body AS TEXT)->>'round' = ?2)"
+      " GROUP BY 1 ORDER BY 2 DESC, length(1) DESC, 1 DESC",
+      out, err, "kt", self, round);
+}
+
+cm_rc hub_store_communities_all_json(hub_store *st, json_t **out, cm_err *err) {
+  return rv_rows(st,
+                 "SELECT key, name, code, street_name AS street FROM communities"
+                 " WHERE key NOT IN (SELECT key FROM authors WHERE revoked <> 0)"
+                 " ORDER BY street_name, code",
+                 out, err, "");
+}
+
+cm_rc hub_store_nominations_json(hub_store *st, const uint8_t *author, int64_t seq,
+                                 const char *district, json_t **out, cm_err *err) {
+  /* Each nomination with what the review pages show beside it: the street's
+   * recommendation (by the street that enrolled the community, or by the
+   * street itself for its own organisations), the district's selection (a
+   * decision.commend naming it, not withdrawn), and the organisation's year:
+   * months reported and activities, the year's inspection result, the
+   * criticisms it received that year.  The round's year is its id's first
+   * four digits. */
+  return rv_rows(
+      st,
+      "WITH n AS (SELECT e.author AS author, e.seq AS seq, e.time_ms AS time_ms,"
+      "  CAST(e.body AS TEXT) AS b, lower(hex(e.author)) || '/' || e.seq AS record,"
+      "  EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq) AS refused"
+      "  FROM entries e WHERE e.kind = 'evaluation.nominated' AND json_valid(CAST(e.body AS TEXT))"
+      "  AND (?1 IS NULL OR (e.author = ?1 AND e.seq = ?2))),"
+      " m AS (SELECT n.*, n.b->>'round' AS round, n.b->>'org' AS org,"
+      "  CAST(substr(n.b->>'round', 1, 4) AS INTEGER) AS year, a.enrolled_by AS enrolled_by,"
+      "  (SELECT json_object('record', lower(hex(r.author)) || '/' || r.seq, 'opinion',"
+      "   CAST(r.body AS TEXT)->>'opinion') FROM entries r WHERE r.kind = 'evaluation.recommended'"
+      "   AND json_valid(CAST(r.body AS TEXT)) AND CAST(r.body AS TEXT)->>'nomination' = n.record"
+      "   AND (r.author = n.author OR r.author = a.enrolled_by)"
+      "   AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = r.author AND f.seq = r.seq)"
+      "   ORDER BY r.seq DESC LIMIT 1) AS rec,"
+      "  (SELECT d.record FROM decisions d JOIN entries de ON de.author = d.author"
+      "   AND de.seq = d.seq WHERE d.kind = 'commend' AND substr(d.record, 1, 64) = ?3"
+      "   AND json_valid(CAST(de.body AS TEXT)) AND CAST(de.body AS TEXT)->>'nomination' = n.record"
+      "   AND NOT EXISTS(SELECT 1 FROM withdrawals w WHERE w.decision = d.record)"
+      "   ORDER BY d.time_ms LIMIT 1) AS commendation"
+      "  FROM n JOIN authors a ON a.key = n.author)"
+      "SELECT m.record AS record, m.author AS author, m.seq AS seq, m.time_ms AS time_ms,"
+      " m.refused AS refused, m.enrolled_by AS enrolled_by, m.round AS round, m.year AS year,"
+      " m.org AS org, coalesce(m.b->>'person', '') AS person, coalesce(m.b->>'deeds', '') AS deeds,"
+      " coalesce(c.name, '') AS community, coalesce(c.code, '') AS code,"
+      " coalesce(c.street_name, '') AS street,"
+      " coalesce((SELECT CASE WHEN json_valid(o.data) THEN o.data->>'name' END"
+      "  FROM organisations o WHERE o.author = m.author AND o.id = m.org), '') AS name,"
+      " coalesce(m.rec->>'record', '') AS recommendation,"
+      " coalesce(m.rec->>'opinion', '') AS opinion,"
+      " coalesce(m.commendation, '') AS commendation,"
+      " (SELECT count(*) FROM reports r WHERE r.author = m.author AND r.org = m.org"
+      "  AND r.month BETWEEN m.year || '-01' AND m.year || '-12' AND r.status = 'accepted')"
+      "  AS reports,"
+      " (SELECT coalesce(sum(r.activities), 0) FROM reports r WHERE r.author = m.author"
+      "  AND r.org = m.org AND r.month BETWEEN m.year || '-01' AND m.year || '-12'"
+      "  AND r.status = 'accepted') AS activities,"
+      " coalesce((SELECT d.result FROM decisions d JOIN entries de ON de.author = d.author"
+      "  AND de.seq = d.seq WHERE d.kind = 'inspect' AND d.org = m.org AND d.to_key = m.author"
+      "  AND json_valid(CAST(de.body AS TEXT)) AND CAST(de.body AS TEXT)->>'year' = m.year"
+      "  AND NOT EXISTS(SELECT 1 FROM withdrawals w WHERE w.decision = d.record)"
+      "  ORDER BY d.time_ms DESC, d.seq DESC LIMIT 1), '') AS inspection,"
+      " (SELECT count(*) FROM decisions d WHERE d.kind = 'criticize' AND d.org = m.org"
+      "  AND d.to_key = m.author AND CAST(strftime('%Y', d.time_ms / 1000 + 28800, 'unixepoch')"
+      "  AS INTEGER) = m.year"
+      "  AND NOT EXISTS(SELECT 1 FROM withdrawals w WHERE w.decision = d.record)) AS criticisms"
+      " FROM m LEFT JOIN communities c ON c.key = m.author"
+      " ORDER BY m.year DESC, m.round DESC, street, code, m.seq",
+      out, err, "kit", author, seq, district);
+}
+
+cm_rc hub_store_commendations_json(hub_store *st, int64_t year, const char *district,
+                                   json_t **out, cm_err *err) {
+  /* The district's selections of the year: decision.commend entries naming
+   * a nomination, not withdrawn. */
+  return rv_rows(
+      st,
+      "SELECT d.record AS record, d.time_ms AS time_ms,"
+      " CAST(de.body AS TEXT)->>'round' AS round, CAST(de.body AS TEXT)->>'year' AS year,"
+      " coalesce(c.street_name, '') AS street, d.community AS community, d.org AS org,"
+      " coalesce(CAST(de.body AS TEXT)->>'name', '') AS name,"
+      " coalesce(CAST(de.body AS TEXT)->>'person', '') AS person, d.reason AS reason,"
+      " CAST(de.body AS TEXT)->>'nomination' AS nomination"
+      " FROM decisions d JOIN entries de ON de.author = d.author AND de.seq = d.seq"
+      " LEFT JOIN communities c ON c.key = d.to_key"
+      " WHERE d.kind = 'commend' AND substr(d.record, 1, 64) = ?2"
+      " AND json_valid(CAST(de.body AS TEXT))"
+      " AND CAST(de.body AS TEXT)->>'nomination' IS NOT NULL"
+      " AND CAST(de.body AS TEXT)->>'year' = ?1"
+      " AND NOT EXISTS(SELECT 1 FROM withdrawals w WHERE w.decision = d.record)"
+      " ORDER BY street, d.community, d.org, person, d.time_ms",
+      out, err, "it", year, district);
 }

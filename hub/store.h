@@ -340,13 +340,37 @@ cm_rc hub_store_activity_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
  * exactly when the dumps are equal (tests). */
 cm_rc hub_store_projection_dump(hub_store *st, cm_buf *out, cm_err *err);
 
-/* Per-community counts for the summary: {"streets": [{"key", "name",
- * "communities": [{"name", "code", "pending": {...}, "accepted": {...}}],
- * "own": {"pending", "accepted"} (its street-level organisations)}]}
- * with the streets this hub knows (street hubs enrolled at a district, or
- * self_name at a street hub). */
-cm_rc hub_store_summary_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], int is_district,
-                             const char *self_name, json_t **out, cm_err *err);
+/* The summary's reads (hub/summary.c counts; hub/counting.h says where).
+ * Strings are borrowed for the callback. */
+typedef struct hub_sum_unit_row {
+  uint8_t key[PROTO_KEY_BYTES];
+  const char *name, *code; /* code "" for a street hub */
+} hub_sum_unit_row;
+typedef cm_rc (*hub_sum_unit_fn)(void *ctx, const hub_sum_unit_row *row, cm_err *err);
+
+/* The street hubs enrolled here (a district), in enrolment order. */
+cm_rc hub_store_sum_streets(hub_store *st, hub_sum_unit_fn fn, void *ctx, cm_err *err);
+
+/* The communities enrolled under street_key, by code. */
+cm_rc hub_store_sum_communities(hub_store *st, const uint8_t street_key[PROTO_KEY_BYTES],
+                                hub_sum_unit_fn fn, void *ctx, cm_err *err);
+
+/* One of an author's organisations, or one version of a monthly report of
+ * one (org_status NULL when its organisation is not held), with the
+ * statuses the projection wrote. */
+typedef struct hub_sum_record_row {
+  int is_report;
+  const char *status;     /* organisations.status, or the version's record_status */
+  int dissolved;          /* an organisation's */
+  const char *org_status; /* a report's organisation's status */
+  int newest;             /* a report: the current version of its month */
+  int64_t activities, participants, party_participants;
+} hub_sum_record_row;
+typedef cm_rc (*hub_sum_record_fn)(void *ctx, const hub_sum_record_row *row, cm_err *err);
+
+/* Each organisation of author, then each version of its monthly reports. */
+cm_rc hub_store_sum_records(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                            hub_sum_record_fn fn, void *ctx, cm_err *err);
 
 /* Operator's view for `status`: {"authors": [...], "forks": [...],
  * "requests": [...], "forward": [...]}. */
@@ -525,11 +549,6 @@ cm_rc hub_store_batch_facts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES]
                             uint64_t first_seq, uint64_t last_seq, hub_batch_facts *f,
                             cm_err *err);
 
-/* Add author's accepted and pending counts into c ({"accepted": {...},
- * "pending": {...}}), by the rules of docs/api.md's summary. */
-cm_rc hub_store_review_counts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], json_t *c,
-                              cm_err *err);
-
 /* A decision (record id "<hex>/<seq>", the origin's for a relayed one; the
  * first copy of a record stays) and a criticism's closure. */
 cm_rc hub_store_decision_put(hub_store *st, const char *record,
@@ -679,5 +698,34 @@ cm_rc hub_store_inspections_json(hub_store *st, int64_t year, const uint8_t self
  * "plan_time_ms", "summary_time_ms"} (author times of the newest not refused,
  * null when none).  New reference in *out. */
 cm_rc hub_store_plans_json(hub_store *st, int64_t year, json_t **out, cm_err *err);
+
+/* Evaluation rounds (评比) in this hub's own log (self), newest first, or the
+ * one of id round (NULL: all): {"round", "year", "title", "closes",
+ * "time_ms", "communities"}.  New reference in *out. */
+cm_rc hub_store_rounds_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], const char *round,
+                            json_t **out, cm_err *err);
+
+/* Every community held here whose key is not revoked: {"key" (hex), "name",
+ * "code", "street"}. */
+cm_rc hub_store_communities_all_json(hub_store *st, json_t **out, cm_err *err);
+
+/* Nominations (evaluation.nominated entries), or the one of author and seq
+ * (author NULL: all), refused ones included (their "refused" 1); a
+ * commendation counts when its record is the district's (district: its key in
+ * hex, so that a street cannot pass one of its own off as the district's):
+ * {"record",
+ * "author", "seq", "time_ms", "refused", "enrolled_by", "round", "year", "org",
+ * "person", "deeds", "community", "code", "street", "name", "recommendation",
+ * "opinion", "commendation", "reports", "activities", "inspection",
+ * "criticisms"}.  New reference in *out. */
+cm_rc hub_store_nominations_json(hub_store *st, const uint8_t *author, int64_t seq,
+                                 const char *district, json_t **out, cm_err *err);
+
+/* The district's commendations of year from nominations (decisions whose
+ * record is the district's, district its key in hex): {"record",
+ * "time_ms", "round", "year", "street", "community", "org", "name",
+ * "person", "reason", "nomination"}.  New reference in *out. */
+cm_rc hub_store_commendations_json(hub_store *st, int64_t year, const char *district,
+                                   json_t **out, cm_err *err);
 
 #endif

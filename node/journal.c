@@ -11,6 +11,7 @@
 #include "../protocol/entry.h"
 #include "node.h"
 #include "project.h"
+#include "rounds.h"
 #include "store.h"
 
 typedef struct jtx {
@@ -63,7 +64,8 @@ static cm_rc core_check(node_ctx *ctx, const char *kind, const uint8_t *p, size_
     c.org_members = json_integer_value(json_object_get(org, "members"));
     c.org_party = json_integer_value(json_object_get(org, "party_members"));
   }
-  rc = cm_rec_check(def, &b, &c, err);
+  if (b.kind == CM_REC_NOMINATION) rc = node_eval_round_ctx(ctx, b.u.nomination.round, &c, err);
+  if (!rc) rc = cm_rec_check(def, &b, &c, err);
 out:
   json_decref(org);
   json_decref(json);

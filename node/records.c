@@ -911,3 +911,33 @@ cm_rc node_plan_file(node_ctx *ctx, const node_plan_input *in,
   json_decref(j.body);
   return rc;
 }
+
+/* ---- evaluation and commendation (评比表彰) ---- */
+
+static const field F_ROUND = {"评比", "--round"}, F_PERSON = {"被提名人", "--person"},
+                   F_MERITS = {"事迹", "--deeds"};
+
+cm_rc node_nominate(node_ctx *ctx, const node_nomination_input *in,
+                    char record_out[NODE_RECORD_ID_MAX], cm_err *err) {
+  json_t *round = NULL, *org = NULL, *person = NULL, *deeds = NULL;
+  plan_job j = {"evaluation.nominated", NULL, 0};
+  cm_rc rc = text_in(&F_ROUND, in->round, 1, &round, err);
+  if (!rc) rc = text_in(&F_ORG, in->org, 1, &org, err);
+  if (!rc) rc = text_in(&F_PERSON, in->person, 0, &person, err);
+  if (!rc) rc = text_in(&F_MERITS, in->deeds, 1, &deeds, err);
+  /* The round, the organisation and the closing date are the domain core's
+   * to check, on the bytes about to be signed (node/journal.c). */
+  if (!rc) {
+    j.body = json_pack("{s:O,s:O,s:O,s:O}", "round", round, "org", org, "person", person, "deeds",
+                       deeds);
+    if (j.body && !json_string_length(person)) json_object_del(j.body, "person");
+    rc = j.body ? journal_tx(ctx, plan_tx, &j, err) : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  }
+  if (!rc && record_out) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
+  json_decref(round);
+  json_decref(org);
+  json_decref(person);
+  json_decref(deeds);
+  json_decref(j.body);
+  return rc;
+}

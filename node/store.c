@@ -398,12 +398,17 @@ cm_rc store_inbox_json(node_ctx *ctx, const char *hub_hex, const char *today, js
     /* An activity acknowledgement's note is what staff read as its reason; a
      * batch review names the records it rejected in "rejected". */
     json_t *reason = opt_str(b, "reason");
-    if (json_is_null(reason)) {
+    /* ... a street's recommendation its opinion, a round of evaluation its title. */
+    static const char *const why[] = {"note", "opinion", "title", NULL};
+    for (const char *const *k = why; *k && json_is_null(reason); k++) {
       json_decref(reason);
-      reason = opt_str(b, "note");
+      reason = opt_str(b, *k);
     }
     /* What the item is about: a record, a criticism, or an activity. */
-    static const char *const subj[] = {"record", "decision", "activity", "id", NULL};
+    /* A recommendation is about our nomination; a commendation from a round
+     * may name a person; a round is named by its id. */
+    static const char *const subj[] = {"record", "decision", "activity", "id", "person",
+                                       "nomination", "round", NULL};
     json_t *rec = json_null();
     for (const char *const *k = subj; *k && json_is_null(rec); k++) {
       if (!strcmp(*k, "id") && strcmp(kind, "activity.ack") != 0) continue;

@@ -79,3 +79,16 @@ cm_rc node_plan_list(node_ctx *ctx, const char *org, int year, json_t **out, cm_
   json_decref(s.reports);
   return rc;
 }
+
+cm_rc node_year_entries(node_ctx *ctx, const char *kind, json_t **out, cm_err *err) {
+  list_job j = {ctx, kind, NULL, 0, json_array()};
+  cm_rc rc = j.reports ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  *out = NULL;
+  if (!rc) rc = store_log_each(ctx, 1, 0, take_report, &j, err);
+  if (rc) {
+    json_decref(j.reports);
+    return rc;
+  }
+  *out = j.reports;
+  return CM_OK;
+}
