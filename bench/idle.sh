@@ -5,66 +5,7 @@
 # multiplied to a month.  Also the TLS figure: the same passes plus the measured
 # cost of one TLS handshake per pass (each pass is a new connection).
 # Figures, never pass/fail.  Usage: bench/idle.sh [BUILD_DIR]
-set -euo pipefail
-B=$(cd "${1:-build}" && pwd)
-NODE=$B/node/linli-node
-HUB=$B/hub/linli-hub
-T=$(mktemp -d "${TMPDIR:-/tmp}/linli-idle.XXXXXX")
-PIDS=()
-cleanup() {
-  local p
-  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done
-  wait 2>/dev/null || true
-  rm -rf "$T"
-}
-trap cleanup EXIT
-export LINLI_LOG=error
-
-# relay NAME TARGET_PORT: a TCP relay on a free loopback port that counts the bytes
-# each way (TCP payload: HTTP or TLS records) and connections; sets NAME_PORT.
-relay() {
-  python3 - "$2" "$T/$1.port" "$T/$1.count" <<'PY' &
-import socket, sys, threading
-target, portfile, countfile = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-ls = socket.socket(); ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-ls.bind(("127.0.0.1", 0)); ls.listen(64)
-open(portfile, "w").write(str(ls.getsockname()[1]))
-lock = threading.Lock(); c = {"up": 0, "down": 0, "conns": 0}
-def save():
-    with open(countfile + ".tmp", "w") as f: f.write("%d %d %d\n" % (c["conns"], c["up"], c["down"]))
-    import os; os.replace(countfile + ".tmp", countfile)
-def pipe(a, b, k):
-    try:
-        while True:
-            d = a.recv(65536)
-            if not d: break
-            with lock: c[k] += len(d); save()
-            b.sendall(d)
-    except OSError: pass
-    finally:
-        try: b.shutdown(socket.SHUT_WR)
-        except OSError: pass
-while True:
-    s, _ = ls.accept()
-    u = socket.create_connection(("127.0.0.1", target))
-    with lock: c["conns"] += 1; save()
-    threading.Thread(target=pipe, args=(s, u, "up"), daemon=True).start()
-    threading.Thread(target=pipe, args=(u, s, "down"), daemon=True).start()
-PY
-  PIDS+=($!)
-  local i
-  for i in $(seq 1 100); do [ -s "$T/$1.port" ] && break; sleep 0.05; done
-  printf -v "${1}_PORT" '%s' "$(cat "$T/$1.port")"
-}
-count() { sleep 0.3; cat "$T/$1.count" 2>/dev/null || echo "0 0 0"; }
-serve() { # NAME DIR [ARGS]: start a hub, set NAME_URL
-  local name=$1 dir=$2; shift 2
-  "$HUB" --dir "$dir" serve --listen 127.0.0.1:0 "$@" >"$T/$name.out" 2>"$T/$name.err" &
-  PIDS+=($!)
-  local i
-  for i in $(seq 1 100); do grep -q '^http' "$T/$name.out" 2>/dev/null && break; sleep 0.05; done
-  printf -v "${name}_URL" '%s' "$(head -n 1 "$T/$name.out" | sed 's,/$,,')"
-}
+source "$(dirname "$0")/lib.sh" "${1:-build}" idle
 
 "$HUB" --dir "$T/s" init --role street --name 望海楼街 >"$T/s.init"
 SKEY=$(tail -n 1 "$T/s.init")

@@ -29,7 +29,7 @@ const char *cm_att_heading_of_kind(const char *kind) {
   if (!strcmp(kind, "org.amended") || !strcmp(kind, "org.dissolved")) return "change";
   if (!strcmp(kind, "report.monthly") || !strcmp(kind, "activity.declared")) return "activity";
   if (!strncmp(kind, "decision.", 9) || !strncmp(kind, "evaluation.", 11) ||
-      !strcmp(kind, "rectification.filed"))
+      !strcmp(kind, "rectification.filed") || !strcmp(kind, "inspection.self"))
     return "evaluation";
   if (!strncmp(kind, "plan.", 5) || !strncmp(kind, "summary.", 8)) return "plan";
   return "filing";
@@ -442,6 +442,34 @@ cm_rc cm_att_verify(const cm_att_store *st, const char *hash, cm_err *err) {
   if (!rc && strcmp(hex, hash) != 0)
     rc = cm_errf(err, CM_ERR_INVALID, "附件 %.16s… 已损坏（内容与哈希不符）", hash);
   return rc;
+}
+
+const char *cm_att_ext(const char *type) {
+  if (!strcmp(type, "application/pdf")) return ".pdf";
+  if (!strcmp(type, "image/jpeg")) return ".jpg";
+  return ".png";
+}
+
+void cm_att_disposition(const char *hash, const char *type, const char *title, char *out,
+                        size_t cap) {
+  char name[300];
+  const char *ext = cm_att_ext(type);
+  int n = snprintf(out, cap, "attachment; filename=\"%.16s%s\"", is_hex64(hash) ? hash : "file",
+                   ext);
+  if (!title || !*title || n < 0 || (size_t)n >= cap) return;
+  snprintf(name, sizeof name, "%.200s%s", title, ext);
+  if ((size_t)n + sizeof "; filename*=UTF-8''" < cap) {
+    strcat(out, "; filename*=UTF-8''");
+    cm_pct_append(out, cap, name);
+  }
+}
+
+cm_rc cm_att_remove(const cm_att_store *st, const char *hash, cm_err *err) {
+  char path[1200];
+  if (!is_hex64(hash)) return cm_errf(err, CM_ERR_INVALID, "哈希应为 64 位小写十六进制数");
+  cm_att_path(st, hash, path, sizeof path);
+  if (unlink(path) != 0 && errno != ENOENT) return io_err(err, "无法删除", path);
+  return CM_OK;
 }
 
 cm_rc cm_att_copy_out(const cm_att_store *st, const char *hash, const char *dest_dir,

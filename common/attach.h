@@ -46,6 +46,15 @@ const char *cm_att_heading_of_kind(const char *kind);
  * "image/jpeg", "image/png"), or NULL for any other. */
 const char *cm_att_sniff(const uint8_t *p, size_t n);
 
+/* The file name extension of a type (".pdf", ".jpg", ".png"). */
+const char *cm_att_ext(const char *type);
+
+/* The Content-Disposition of a download of the file hash of type: saved as
+ * "<title><ext>" (filename*, UTF-8), "<first 16 hex digits><ext>" for
+ * clients without it; title NULL or "": the hex name only. */
+void cm_att_disposition(const char *hash, const char *type, const char *title, char *out,
+                        size_t cap);
+
 /* A short Chinese name of a type ("PDF 文件", "JPEG 图片", "PNG 图片"). */
 const char *cm_att_type_label(const char *type);
 
@@ -120,6 +129,10 @@ cm_rc cm_att_put(const cm_att_store *st, const char *hash, const char *type, con
 /* Re-hash the held file: CM_OK when it matches, CM_ERR_NOT_FOUND when absent,
  * CM_ERR_INVALID when corrupt. */
 cm_rc cm_att_verify(const cm_att_store *st, const char *hash, cm_err *err);
+
+/* Remove the held file of hash (a corrupt one, to be fetched again); CM_OK
+ * when it was not held. */
+cm_rc cm_att_remove(const cm_att_store *st, const char *hash, cm_err *err);
 
 /* Copy the held file of hash to dest_dir/hash (a USB stick's folder):
  * temporary name, fsync, rename. */

@@ -35,7 +35,7 @@ static cm_rc refused(const cm_client_result *res, const json_t *j, const char *h
   cm_rc rc = res->status == 400   ? CM_ERR_INVALID
              : res->status == 403 ? CM_ERR_PERM
              : res->status == 404 ? CM_ERR_NOT_FOUND
-             : res->status == 429 ? CM_ERR_TOO_LARGE
+             : res->status == 413 || res->status == 429 ? CM_ERR_TOO_LARGE
                                   : CM_ERR_HTTP;
   return cm_errf(err, rc, "上级拒收附件 %.16s…（HTTP %ld）：%s", hash, res->status,
                  m ? m : "没有说明");
@@ -59,6 +59,10 @@ cm_rc cm_att_push(const char *base_url, const cm_client_opts *opts, const cm_att
   sent->requests++;
   if (rc) return rc;
   j = answer(&res);
+  if (res.status == 403 && json_is_true(json_object_get(j, "refused"))) {
+    sent->refused++;
+    goto out;
+  }
   if (res.status != 200) {
     rc = refused(&res, j, hash, err);
     goto out;

@@ -18,11 +18,14 @@ typedef struct cm_att_sent {
   unsigned files;     /* files now whole at the hub because of this push */
   unsigned skipped;   /* files the hub held already */
   unsigned declined;  /* files of a heading the hub does not take (they stay below) */
+  unsigned refused;   /* files whose entry the hub refused (it takes none of them) */
 } cm_att_sent;
 
 /* Send the held file hash (size bytes) named by the signed entry record
  * ("<author hex>/<seq>") to the hub at base_url; opts must sign as the
- * author or its street.  CM_ERR_NETWORK when unreachable; the hub's refusal
+ * author or its street.  An entry the hub holds as refused (403 with
+ * "refused": true) is counted in sent->refused and is CM_OK: nothing of it
+ * will ever be taken, so the caller goes on.  CM_ERR_NETWORK when unreachable; the hub's refusal
  * as CM_ERR_INVALID (hash or type does not match, said which), CM_ERR_PERM,
  * CM_ERR_NOT_FOUND (the entry is not there yet), CM_ERR_TOO_LARGE (quota)
  * or CM_ERR_HTTP, with the hub's message in err. */

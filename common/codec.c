@@ -2,6 +2,7 @@
  * rather than repairing it, since their input is often untrusted. */
 #include "codec.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,4 +150,15 @@ cm_rc cm_dec_u64(const char *s, uint64_t *out) {
   }
   *out = v;
   return CM_OK;
+}
+
+void cm_pct_append(char *out, size_t cap, const char *s) {
+  size_t n = strlen(out);
+  for (const unsigned char *p = (const unsigned char *)s; *p && n + 4 < cap; p++) {
+    if (strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.", *p))
+      out[n++] = (char)*p;
+    else
+      n += (size_t)snprintf(out + n, cap - n, "%%%02X", *p);
+  }
+  out[n] = '\0';
 }

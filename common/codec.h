@@ -28,4 +28,8 @@ cm_rc cm_b64_decode(const char *in, size_t in_len, uint8_t **out, size_t *len_ou
  * digits than fit in 64 bits included (never clamped to the largest). */
 cm_rc cm_dec_u64(const char *s, uint64_t *out);
 
+/* Append s percent-encoded (all but A-Z a-z 0-9 - _ .) to the string in out
+ * (cap bytes), as far as it fits: a header's filename*=UTF-8''... */
+void cm_pct_append(char *out, size_t cap, const char *s);
+
 #endif

@@ -77,6 +77,13 @@ static void summary(const char *kind, const json_t *b, char *out, size_t cap) {
              js(b, "place"), ji(b, "expected"));
   else if (!strcmp(kind, CM_ATT_KIND))
     snprintf(out, cap, "%s", js(b, "title"));
+  else if (!strcmp(kind, "plan.annual"))
+    snprintf(out, cap, "%lld 年：%s", ji(b, "year"), js(b, "goals"));
+  else if (!strcmp(kind, "summary.annual"))
+    snprintf(out, cap, "%lld 年：%s", ji(b, "year"), js(b, "results"));
+  else if (!strcmp(kind, "inspection.self"))
+    snprintf(out, cap, "%lld 年度：活动 %lld 次，成员 %lld 人（党员 %lld 人）", ji(b, "year"),
+             ji(b, "activities"), ji(b, "members"), ji(b, "party_members"));
   else if (json_object_get(b, "content"))
     snprintf(out, cap, "%s", js(b, "content"));
   else
@@ -155,11 +162,6 @@ void cm_dossier_sort(cm_dossier *d) {
   }
 }
 
-static const char *ext_of(const char *type) {
-  if (!strcmp(type, "application/pdf")) return ".pdf";
-  if (!strcmp(type, "image/jpeg")) return ".jpg";
-  return ".png";
-}
 
 const char cm_dossier_css[] =
     "body{font-family:sans-serif;margin:2em;color:#222}"
@@ -199,7 +201,7 @@ cm_rc cm_dossier_html(const cm_dossier *d, const char *level, const char *files_
       cm_html_printf(&h, "</td><td>%h</td><td>%h", it->what, it->text);
       if (it->hash) {
         char href[200];
-        snprintf(href, sizeof href, "%s%s%s", files_href, it->hash, ext ? ext_of(it->type) : "");
+        snprintf(href, sizeof href, "%s%s%s", files_href, it->hash, ext ? cm_att_ext(it->type) : "");
         cm_html_printf(&h, "（%h，%llu KB）", cm_att_type_label(it->type),
                        (unsigned long long)((it->size + 1023) / 1024));
         if (st && !cm_att_has(st, it->hash))
@@ -265,7 +267,7 @@ cm_rc cm_dossier_zip(const cm_dossier *d, const char *level, const cm_att_store 
     if (!it->hash || !cm_att_has(st, it->hash)) continue;
     for (size_t k = 0; k < i; k++) seen |= d->items[k].hash && !strcmp(d->items[k].hash, it->hash);
     if (seen) continue; /* one file, named by several entries: stored once */
-    snprintf(name, sizeof name, "files/%s%s", it->hash, ext_of(it->type));
+    snprintf(name, sizeof name, "files/%s%s", it->hash, cm_att_ext(it->type));
     rc = cm_att_load(st, it->hash, 10 * CM_ATT_FILE_MAX, &data, &len, err);
     if (!rc) rc = zip_add(z, name, data, len, 0, err);
     free(data);

@@ -238,6 +238,7 @@ static void multipart_parse(cm_http_req *r, const char *boundary) {
     return;
   }
   char *o = f->store;
+  size_t text = 0; /* bytes of the text parts */
   /* The first delimiter has no CRLF before it. */
   if (len < dl - 2 || memcmp(b, delim + 2, dl - 2) != 0) return;
   size_t i = dl - 2;
@@ -262,6 +263,14 @@ static void multipart_parse(cm_http_req *r, const char *boundary) {
         fl->p = b + i;
         fl->len = vl;
       }
+    } else if (r->srv->max_form_body && (text += vl) > r->srv->max_form_body) {
+      /* Only files may make a form large: its text is held to the form cap
+       * like a urlencoded form's, and the whole form is then too large. */
+      r->too_large = 1;
+      fields_free(f);
+      f->parsed = 1;
+      r->n_files = 0;
+      return;
     } else if (!memchr(b + i, '\0', vl)) {
       size_t nl = strlen(name);
       f->names[f->n] = o;
@@ -1119,6 +1128,8 @@ const uint8_t *cm_http_form_file(const cm_http_req *req, const char *name, size_
 }
 
 int cm_http_body_too_large(const cm_http_req *req) {
+  /* a multipart form's text over the form cap is found when it is read */
+  if (req && !req->too_large) cm_http_form(req, NULL, 0);
   return req && req->too_large;
 }
 

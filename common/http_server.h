@@ -98,7 +98,9 @@ const char *cm_http_form(const cm_http_req *req, const char *name, unsigned inde
 const uint8_t *cm_http_form_file(const cm_http_req *req, const char *name, size_t *len_out,
                                  const char **filename_out);
 int cm_http_is_tls(const cm_http_req *req);
-/* 1 when the body went over max_body and was dropped (route_too_large). */
+/* 1 when the body went over its cap (and was dropped), or when the text
+ * parts of a multipart form together pass max_form_body (only files may make
+ * a form large: its fields are dropped then). */
 int cm_http_body_too_large(const cm_http_req *req);
 const char *cm_http_peer(const cm_http_req *req);     /* "127.0.0.1" */
 

@@ -113,6 +113,12 @@ static const i18n_entry k_words[] = {
     {"att.file_hint", "扫描件或照片：PDF、JPEG 或 PNG，每个不超过 10 MB。出错后请重新选择文件。",
      "A scan or photo: PDF, JPEG or PNG, at most 10 MB. Choose the file again after an error."},
     {"att.add", "上传附件", "Attach"},
+    {"att.file_opt", "附件（可不填）", "Attachment (optional)"},
+    {"att.file_opt_hint",
+     "照片、签到表或扫描件：PDF、JPEG 或 PNG，不超过 10 MB，随这条记录归档。附件标题不填时用文件名。"
+     "出错后请重新选择文件。",
+     "A photo, sign-in sheet or scan: PDF, JPEG or PNG, at most 10 MB, filed with this record. "
+     "Without a title the file's name is used. Choose the file again after an error."},
     {"org.print_blank", "打印空白备案表", "Blank filing form"},
     {"org.search_hint", "按名称、备案编号、类别或负责人查找", "Name, filing number, category or leader"},
     {"print.org_title", "社区公益性民间组织备案表", "Filing form of a community public-welfare organisation"},
@@ -355,6 +361,9 @@ static const i18n_entry k_words[] = {
     {"kind.activity.declared", "重大活动汇报", "major activity"},
     {"kind.rectification.filed", "整改报告", "rectification"},
     {"kind.file.attached", "附件", "attachment"},
+    {"kind.inspection.self", "年检自查报告", "annual self-report"},
+    {"kind.plan.annual", "年度工作计划", "annual plan"},
+    {"kind.summary.annual", "年终总结", "year-end summary"},
     {"kind.evaluation.nominated", "评比提名", "nomination"},
     {"kind.evaluation.recommended", "街道推荐", "street's recommendation"},
     {"flag.late", "事后汇报", "declared late"},

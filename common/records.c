@@ -392,6 +392,16 @@ static cm_rc known(const cm_rec_ctx *c, const char *org, cm_err *err) {
   return CM_OK;
 }
 
+/* CM_ERR_PERM unless record ("" or "<key hex>/<seq>") is one of the author's
+ * own: a community attaches files only to what it wrote itself. */
+static cm_rc own_record(const cm_rec_ctx *c, const char *record, cm_err *err) {
+  size_t n = strlen(c->author_hex);
+  if (!*record || !n) return CM_OK;
+  if (strncmp(record, c->author_hex, n) != 0 || record[n] != '/')
+    return cm_errf(err, CM_ERR_PERM, "附件所属的记录不是作者自己写的记录");
+  return CM_OK;
+}
+
 /* The date d days after date (both YYYY-MM-DD). */
 static void date_plus(const char *date, int days, char out[11]) {
   uint64_t t = 0;
@@ -499,6 +509,13 @@ cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx
      * are taken only for an entry that passes (common/attach.h). */
     rc = owns(c, b->u.file.org, "组织", err);
     if (!rc) rc = known(c, b->u.file.org, err);
+    if (!rc) rc = own_record(c, b->u.file.record, err);
+    if (!rc && c->org_file_bytes >= 0 &&
+        cm_rec_add(c->org_file_bytes, (int64_t)b->u.file.size) > (int64_t)CM_ATT_ORG_YEAR_MAX)
+      rc = cm_errf(err, CM_ERR_INVALID,
+                   "组织今年的附件已有 %lld 字节，加上这个（%llu 字节）超过每年 %llu MB 的上限",
+                   (long long)c->org_file_bytes, (unsigned long long)b->u.file.size,
+                   (unsigned long long)(CM_ATT_ORG_YEAR_MAX >> 20));
     break;
   case CM_REC_NOMINATION: {
     /* Only about an organisation the author filed, in a round it holds,

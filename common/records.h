@@ -153,6 +153,13 @@ typedef struct cm_rec_ctx {
   /* rectification.filed: 1 when the decision it answers is addressed to the
    * author, 0 when it is not, -1 when this level cannot tell. */
   int decision_to_author;
+  /* The author's key in lower-case hex ("" when the caller does not know it):
+   * a file.attached entry may name only a record of its own author. */
+  char author_hex[65];
+  /* file.attached: bytes of the organisation's files the author named before
+   * this entry in the same year (author time, Asia/Shanghai), -1 when this
+   * level does not count them: the year's cap CM_ATT_ORG_YEAR_MAX holds. */
+  int64_t org_file_bytes;
   /* evaluation.nominated: round_known 1 when the round it names is one this
    * level holds (round_year and round_closes, its last day, filled), 0 when
    * it is not. */

@@ -528,6 +528,8 @@ static const cm_http_route api_routes[] = {
     {"GET", "/api/v1/forks", api_forks, HELP_FORKS},
     {"GET", "/api/v1/files/{}/upload", hub_web_file_upload_status, HUB_HELP_FILE_STATUS},
     {"PUT", "/api/v1/files/{}/upload", hub_web_file_upload, HUB_HELP_FILE_UPLOAD},
+    {"GET", "/api/v1/files/{}/data", hub_web_file_data, HUB_HELP_FILE_DATA},
+    {"GET", "/api/v1/files/{}/download", hub_web_file_download, HUB_HELP_FILE_DOWNLOAD},
     {"GET", "/api/v1/files/{}", hub_web_file_get, HUB_HELP_FILE_GET},
     {"GET", "/dossier.css", hub_dossier_css, HUB_HELP_DOSSIER_CSS},
     {"GET", "/dossier/{}/zip", hub_dossier_zip_page, HUB_HELP_DOSSIER_ZIP},

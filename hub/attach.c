@@ -84,10 +84,9 @@ cm_rc hub_attach_above_street_set(hub_ctx *ctx, const char *list, cm_err *err) {
 
 cm_rc hub_attach_target(hub_ctx *ctx, const uint8_t caller[PROTO_KEY_BYTES], const char *hash,
                         const char *record, hub_att_target *t, cm_err *err) {
-  char kind[PROTO_KIND_MAX + 1] = "", prefix[CM_REC_PREFIX_MAX];
+  char kind[PROTO_KIND_MAX + 1] = "", prefix[CM_REC_PREFIX_MAX], refused[CM_REC_REASON_MAX];
   uint8_t *body = NULL;
   size_t len = 0;
-  uint64_t received = 0;
   int found = 0, afound = 0;
   hub_author a;
   json_t *json = NULL;
@@ -96,8 +95,8 @@ cm_rc hub_attach_target(hub_ctx *ctx, const uint8_t caller[PROTO_KEY_BYTES], con
   cm_rc rc = hub_record_parse(record, t->author, &t->seq, err);
   if (rc) return rc;
   pthread_mutex_lock(&ctx->lock);
-  rc = hub_store_entry_body(ctx->store, t->author, t->seq, kind, &body, &len, &received, &found,
-                            err);
+  rc = hub_store_entry_body(ctx->store, t->author, t->seq, kind, &body, &len, refused,
+                            sizeof refused, &found, err);
   if (!rc && !found)
     rc = cm_errf(err, CM_ERR_NOT_FOUND, "这里还没有记录 %s：请先上报记录，再传附件", record);
   if (!rc && strcmp(kind, CM_ATT_KIND) != 0)
@@ -113,6 +112,11 @@ cm_rc hub_attach_target(hub_ctx *ctx, const uint8_t caller[PROTO_KEY_BYTES], con
   if (!rc && (!afound || a.revoked))
     rc = afound ? cm_errf(err, CM_ERR_PERM, "这个密钥已被吊销")
                 : cm_errf(err, CM_ERR_PERM, "这个密钥没有在本级登记");
+  /* an entry the domain core refused names no file this hub takes */
+  if (!rc && refused[0]) {
+    t->refused = 1;
+    rc = cm_errf(err, CM_ERR_PERM, "记录 %s 已被拒收（%s），不收它的附件", record, refused);
+  }
   if (!rc) rc = cm_att_owns(&b, prefix, err);
   pthread_mutex_unlock(&ctx->lock);
   if (!rc) {
@@ -156,22 +160,24 @@ static cm_rc quota_of(hub_ctx *ctx, const hub_att_target *t, char day[11], int64
   return rc;
 }
 
-/* CM_ERR_TOO_LARGE when t's whole file does not fit in what is left today. */
-static cm_rc quota_fits(const hub_att_target *t, int64_t used, int64_t limit, cm_err *err) {
-  if (limit >= 0 && cm_rec_add(used, (int64_t)t->size) > limit)
+/* CM_ERR_TOO_LARGE when n more bytes of t's file (whole: t->size) do not fit
+ * in what is left today. */
+static cm_rc quota_fits(const hub_att_target *t, uint64_t n, int64_t used, int64_t limit,
+                        cm_err *err) {
+  if (limit >= 0 && cm_rec_add(used, (int64_t)n) > limit)
     return cm_errf(err, CM_ERR_TOO_LARGE,
                    "今日上传量已达上限（每天%lld字节，已用%lld字节，这个附件%llu字节），请明天再试",
                    (long long)limit, (long long)used, (unsigned long long)t->size);
   return CM_OK;
 }
 
-/* Count t's stored file in its author's quota of day. */
-static cm_rc quota_count(hub_ctx *ctx, const hub_att_target *t, const char *day, int64_t limit,
-                         cm_err *err) {
-  if (limit < 0) return CM_OK;
+/* Count n bytes of t's file in its author's quota of day. */
+static cm_rc quota_count(hub_ctx *ctx, const hub_att_target *t, uint64_t n, const char *day,
+                         int64_t limit, cm_err *err) {
+  if (limit < 0 || n == 0) return CM_OK;
   pthread_mutex_lock(&ctx->lock);
   cm_rc rc = hub_store_begin(ctx->store, err);
-  if (!rc) rc = hub_store_quota_add(ctx->store, t->author, day, (int64_t)t->size, err);
+  if (!rc) rc = hub_store_quota_add(ctx->store, t->author, day, (int64_t)n, err);
   if (!rc)
     rc = hub_store_commit(ctx->store, err);
   else
@@ -194,9 +200,9 @@ cm_rc hub_attach_put(hub_ctx *ctx, const hub_att_target *t, const uint8_t *p, si
     if (!rc && len != t->size)
       rc = cm_errf(err, CM_ERR_INVALID, "大小不符：记录写的是 %llu 字节，文件有 %zu 字节",
                    (unsigned long long)t->size, len);
-    if (!rc) rc = quota_fits(t, used, limit, err);
+    if (!rc) rc = quota_fits(t, t->size, used, limit, err);
     if (!rc) rc = cm_att_put(&st, t->hash, t->type, p, len, err);
-    if (!rc) rc = quota_count(ctx, t, day, limit, err);
+    if (!rc) rc = quota_count(ctx, t, len, day, limit, err);
     if (!rc) *stored_out = 1;
   }
   pthread_mutex_unlock(&files_lock);
@@ -222,11 +228,20 @@ cm_rc hub_attach_receive(hub_ctx *ctx, const hub_att_target *t, uint64_t offset,
     *done_out = 1;
     goto out;
   }
+  /* Every byte received counts when it arrives, so that uploads begun side by
+   * side (each fitting alone) or left unfinished cannot pass the quota
+   * together; at the first chunk the whole file must fit, so that an honest
+   * node learns it at once. */
   rc = quota_of(ctx, t, day, &used, &limit, err);
-  if (!rc && offset == 0) rc = quota_fits(t, used, limit, err);
-  if (!rc)
+  if (!rc) rc = quota_fits(t, offset == 0 ? t->size : len, used, limit, err);
+  if (!rc) {
     rc = cm_att_receive(&st, t->hash, t->type, t->size, offset, p, len, held_out, done_out, err);
-  if (!rc && *done_out) rc = quota_count(ctx, t, day, limit, err);
+    /* bytes checked and dropped (a wrong hash or type) were received all the same */
+    if (!rc || rc == CM_ERR_INVALID) {
+      cm_rc r2 = quota_count(ctx, t, len, day, limit, rc ? NULL : err);
+      if (!rc) rc = r2;
+    }
+  }
 out:
   pthread_mutex_unlock(&files_lock);
   return rc;

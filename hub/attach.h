@@ -33,6 +33,7 @@ typedef struct hub_att_target {
   char heading[16];
   uint64_t size;
   int wanted; /* 0: a district that does not take this heading (files.above_street) */
+  int refused; /* 1: the entry is held but refused (the answer is CM_ERR_PERM then) */
 } hub_att_target;
 
 /* Find the entry record ("<author hex>/<seq>") naming the file of hash that
@@ -40,7 +41,8 @@ typedef struct hub_att_target {
  * the caller is its author or the hub that enrolled it (a street forwarding);
  * the organisation is the author's; at a district, whether the heading travels above
  * the street (else t->wanted is 0).  CM_ERR_INVALID (malformed, or the entry names another hash),
- * CM_ERR_NOT_FOUND (entry not held: push the entries first), CM_ERR_PERM. */
+ * CM_ERR_NOT_FOUND (entry not held: push the entries first), CM_ERR_PERM (not the
+ * caller's, or the entry is refused: t->refused 1 then, and no byte is taken). */
 cm_rc hub_attach_target(hub_ctx *ctx, const uint8_t caller[PROTO_KEY_BYTES], const char *hash,
                         const char *record, hub_att_target *t, cm_err *err);
 
@@ -50,8 +52,9 @@ cm_rc hub_attach_status(hub_ctx *ctx, const hub_att_target *t, int *have, uint64
                         cm_err *err);
 
 /* Take len bytes of t's file at offset (see cm_att_receive).  At offset 0 the
- * author's daily quota must hold the whole file (CM_ERR_TOO_LARGE otherwise);
- * a whole, verified file is counted in it.  *held_out, *done_out as
+ * author's daily quota must hold the whole file, later the chunk
+ * (CM_ERR_TOO_LARGE otherwise); every chunk received counts in it when it
+ * arrives.  *held_out, *done_out as
  * cm_att_receive (done also when the file was held already). */
 cm_rc hub_attach_receive(hub_ctx *ctx, const hub_att_target *t, uint64_t offset,
                          const uint8_t *p, size_t len, uint64_t *held_out, int *done_out,
@@ -66,7 +69,7 @@ cm_rc hub_attach_put(hub_ctx *ctx, const hub_att_target *t, const uint8_t *p, si
  * (config files.above_street; all but people by default). */
 int hub_attach_heading_travels(hub_ctx *ctx, const char *heading);
 
-/* The file.attached entries of author after seq, as an array of
+/* The file.attached entries of author after seq that are not refused, as an array of
  * {"seq", "record", "org", "heading", "hash", "type", "size", "title"}
  * (record is the entry's own record id). */
 cm_rc hub_attach_entries(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], uint64_t after,

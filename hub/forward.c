@@ -93,13 +93,11 @@ static cm_rc pin_if_needed(round_ctx *r, const uint8_t signer[PROTO_KEY_BYTES], 
   return rc;
 }
 
-/* The district's CA: LINLI_CA_FILE, else DIR/upstream-ca.pem when present,
- * else the system's CAs. */
-static const char *ca_file(round_ctx *r) {
+const char *hub_forward_ca_file(const char *dir, char *buf, size_t cap) {
   const char *env = getenv("LINLI_CA_FILE");
   if (env && *env) return env;
-  snprintf(r->ca_path, sizeof r->ca_path, "%s/upstream-ca.pem", r->hub->dir);
-  return access(r->ca_path, R_OK) == 0 ? r->ca_path : NULL;
+  snprintf(buf, cap, "%s/upstream-ca.pem", dir);
+  return access(buf, R_OK) == 0 ? buf : NULL;
 }
 
 /* The district holds a different entry of a at seq (its signed head says so):
@@ -332,7 +330,7 @@ static cm_rc forward_round(const char *dir, hub_forward *fw, int audit,
   r.fw = fw;
   r.url = r.hub->upstream_url;
   r.opts.connect_timeout_ms = FORWARD_CONNECT_TIMEOUT_MS;
-  r.opts.ca_file = ca_file(&r);
+  r.opts.ca_file = hub_forward_ca_file(r.hub->dir, r.ca_path, sizeof r.ca_path);
   r.push_opts = r.opts;
   r.push_opts.timeout_ms = FORWARD_PUSH_TIMEOUT_MS;
   r.signed_opts = r.opts;
@@ -375,7 +373,8 @@ static cm_rc forward_round(const char *dir, hub_forward *fw, int audit,
     }
   }
   /* The files the district's acknowledged entries name. */
-  cm_att_sent sent = {0, 0, 0, 0, 0};
+  cm_att_sent sent;
+  memset(&sent, 0, sizeof sent);
   cm_err_clear(&e1);
   if (!stopping(fw) && hub_attach_forward(r.hub, r.url, &r.signed_opts, &sent, &e1) && !first) {
     cm_warn("%s", e1.msg);

@@ -7,6 +7,7 @@
 #ifndef LINLI_HUB_FORWARD_H
 #define LINLI_HUB_FORWARD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../common/rc.h"
@@ -62,5 +63,10 @@ void hub_forward_wake(hub_forward *fw);
 /* Stop the loop: interrupts its wait at once, waits for a running request to
  * finish (bounded by the client timeouts), joins and frees.  NULL is fine. */
 void hub_forward_stop(hub_forward *fw);
+
+/* The district's CA for requests upstream of the hub in dir: LINLI_CA_FILE,
+ * else dir/upstream-ca.pem when present (its path written into buf, cap
+ * bytes), else NULL (the system's CAs). */
+const char *hub_forward_ca_file(const char *dir, char *buf, size_t cap);
 
 #endif

@@ -18,6 +18,7 @@
 #include "../common/log.h"
 #include "../common/version.h"
 #include "attach.h"
+#include "attach_check.h"
 #include "dossier.h"
 #include "activity.h"
 #include "backup.h"
@@ -854,17 +855,44 @@ static int cmd_dossier(const cmd_args *a) {
   return rc ? fail(rc, &err) : EXIT_OK;
 }
 
+/* `files check [--no-fetch]` (hub/attach_check.h). */
+static int files_check(hub_ctx *ctx, int fetch) {
+  cm_att_checked c;
+  cm_err err;
+  cm_err_clear(&err);
+  fetch = fetch && ctx->role == HUB_ROLE_STREET && ctx->upstream_url[0];
+  cm_rc rc = fetch ? cm_client_global_init() : CM_OK;
+  if (!rc) rc = hub_attach_check(ctx, fetch, stdout, &c, &err);
+  if (!rc) {
+    printf("附件 %u 个：完好 %u 个，缺失 %u 个，损坏 %u 个", c.files, c.ok, c.missing, c.corrupt);
+    if (fetch) printf("；从区协会取回 %u 个（%llu 字节）", c.fetched, (unsigned long long)c.bytes);
+    printf("\n");
+  }
+  if (!rc && c.left)
+    rc = cm_errf(&err, CM_ERR_NOT_FOUND, "%u 个附件缺失或损坏（其中可能有社区尚未上传的）%s", c.left,
+                 fetch ? "" : (ctx->role == HUB_ROLE_STREET ? "；去掉 --no-fetch 可从区协会取回" : ""));
+  return rc ? fail(rc, &err) : EXIT_OK;
+}
+
 static int cmd_files(const cmd_args *a) {
   const char *pos[3] = {0};
   size_t n_pos = 0;
-  int r = parse_or_help(a, "files", NULL, 0, pos, 3, &n_pos);
+  opt_spec o[] = {{"no-fetch", 1, NULL}};
+  int r = parse_or_help(a, "files", o, 1, pos, 3, &n_pos);
   hub_ctx *ctx = NULL;
   cm_err err;
   if (r >= 0) return r;
-  if (n_pos < 1 || n_pos > 2 || strcmp(pos[0], "above-street") != 0)
-    return usage_error("用法：files above-street [filing,activity,people,evaluation,plan,change]");
+  int check = n_pos == 1 && strcmp(pos[0], "check") == 0;
+  if (!check && (n_pos < 1 || n_pos > 2 || strcmp(pos[0], "above-street") != 0 || o[0].value))
+    return usage_error("用法：files above-street [filing,activity,people,evaluation,plan,change]\n"
+                       "      files check [--no-fetch]");
   cm_err_clear(&err);
   cm_rc rc = hub_open(a->dir, &ctx, &err);
+  if (!rc && check) {
+    int x = files_check(ctx, !o[0].value);
+    hub_close(ctx);
+    return x;
+  }
   if (!rc && n_pos == 2) rc = hub_attach_above_street_set(ctx, pos[1], &err);
   if (!rc) {
     printf("上传到区的档案类别：");
@@ -1617,10 +1645,13 @@ static const hub_command commands[] = {
    "import：导入社区用U盘带来的包，与联网上报完全相同；以 HTTP 接口的 JSON 格式打印结果。\n"
    "export：为没有网络的社区导出回传文件，内容与联网同步取回的相同（本社区台账的签名回执、\n"
    "CURSOR 之后的审核结果和决定，默认全部）；社区用 `linli-node bundle import FILE` 导入。"},
-  {"files", cmd_files, "above-street [HEADINGS]",
-   "哪些档案类别的附件上传到区（在区协会设置：街道把区不收的类别留在本级）。HEADINGS 用逗号分隔：\n"
-   "filing 备案材料、activity 活动材料、people 人员材料、evaluation 评比材料、plan 计划总结材料、\n"
-   "change 变更材料；默认除人员材料外都上传。不给 HEADINGS 时只显示现在的设置。"},
+  {"files", cmd_files, "above-street [HEADINGS] | check [--no-fetch]",
+   "above-street：哪些档案类别的附件上传到区（在区协会设置：街道把区不收的类别留在本级）。\n"
+   "HEADINGS 用逗号分隔：filing 备案材料、activity 活动材料、people 人员材料、evaluation 评比材料、\n"
+   "plan 计划总结材料、change 变更材料；默认除人员材料外都上传。不给 HEADINGS 时只显示现在的设置。\n"
+   "check：检查本级记录写明的每个附件是否都在、内容是否与哈希相符（区协会不查留在街道的类别）；\n"
+   "街道分会把缺失或损坏的从区协会取回（--no-fetch 只检查）。每个有问题的文件一行，最后一行是统计；\n"
+   "仍有缺失或损坏时退出码为 2（社区尚未上传的附件也算缺失）。"},
   {"dossier", cmd_dossier, "--org ID [--zip FILE]",
    "组织的档案：本级保存的全部记录和附件，按备案材料、活动材料、人员材料、评比材料、计划总结材料、\n"
    "变更材料分类，各类按时间排列。不给 --zip 时把可打印的网页打印到标准输出；给 --zip 时写成\n"

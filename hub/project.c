@@ -275,6 +275,8 @@ cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
   cm_date_of(time_ms, c->today);
   cm_date_of(received_ms, c->latest);
   c->decision_to_author = -1;
+  proto_key_hex(author, c->author_hex);
+  c->org_file_bytes = -1;
   if (cached && cache.has_author && memcmp(cache.author, author, PROTO_KEY_BYTES) == 0) {
     c->writer = cache.writer;
     memcpy(c->prefix, cache.prefix, sizeof c->prefix);
@@ -350,6 +352,14 @@ static cm_rc gate(hub_ctx *ctx, const proto_entry *e, const cm_rec_def *def,
   if (!verdict) {
     rc = hub_project_rec_ctx(ctx, e->author, e->time_ms, received_ms, cm_rec_body_org(&b), &c, err);
     if (rc) goto out;
+    if (b.kind == CM_REC_FILE) {
+      char day[11];
+      cm_date_of(e->time_ms, day);
+      day[4] = '\0';
+      rc = hub_store_org_file_bytes(ctx->store, e->author, b.u.file.org, day, e->seq,
+                                    &c.org_file_bytes, err);
+      if (rc) goto out;
+    }
     if (b.kind == CM_REC_RECTIFICATION) {
       uint8_t to[PROTO_KEY_BYTES];
       int found = 0;

@@ -1277,6 +1277,33 @@ cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], co
   return st_done(st, s, "storing an organisation", err);
 }
 
+static const char SQL_ORG_FILE_BYTES[] =
+    "SELECT coalesce(sum(CAST(" BODY_JSON("e") "->>'size' AS INTEGER)), 0) FROM entries e"
+    " WHERE e.kind = 'file.attached' AND e.author = ?1 AND e.seq < ?2"
+    " AND " BODY_JSON("e") "->>'org' = ?3"
+    " AND strftime('%Y', e.time_ms / 1000 + 28800, 'unixepoch') = ?4"
+    " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)";
+
+cm_rc hub_store_org_file_bytes(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                               const char *org, const char *year, uint64_t before_seq,
+                               int64_t *bytes_out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  *bytes_out = 0;
+  cm_rc rc = st_prep(st, SQL_ORG_FILE_BYTES, &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_u64(s, 2, before_seq);
+  bind_text(s, 3, org);
+  bind_text(s, 4, year);
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW)
+    *bytes_out = sqlite3_column_int64(s, 0);
+  else
+    rc = cm_db_check(st->db, r, "counting an organisation's files", err);
+  sqlite3_reset(s);
+  return rc;
+}
+
 cm_rc hub_store_org_facts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
                           int *known_out, char filed_out[11], int64_t *members_out,
                           int64_t *party_out, cm_err *err) {
@@ -2522,18 +2549,21 @@ cm_rc hub_store_self_key(hub_store *st, uint8_t key_out[PROTO_KEY_BYTES], int *f
 /* ---- attachments (hub/attach.c): the file.attached entries ---- */
 
 static const char SQL_ENTRY_BODY[] =
-    "SELECT kind, hub_body(body, raw_len), received_ms FROM entries"
-    " WHERE author = ?1 AND seq = ?2";
+    "SELECT e.kind, hub_body(e.body, e.raw_len), (SELECT f.reason FROM refusals f"
+    " WHERE f.author = e.author AND f.seq = e.seq) FROM entries e WHERE e.author = ?1 AND e.seq = ?2";
 static const char SQL_KIND_AFTER[] =
-    "SELECT seq, hub_body(body, raw_len) FROM entries WHERE author = ?1 AND seq > ?2"
-    " AND kind = ?3 ORDER BY seq";
+    "SELECT e.seq, hub_body(e.body, e.raw_len) FROM entries e WHERE e.author = ?1 AND e.seq > ?2"
+    " AND e.kind = ?3"
+    " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"
+    " ORDER BY e.seq";
 
 cm_rc hub_store_entry_body(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
                            char kind_out[PROTO_KIND_MAX + 1], uint8_t **body_out,
-                           size_t *len_out, uint64_t *received_ms_out, int *found_out,
-                           cm_err *err) {
+                           size_t *len_out, char *refused_out, size_t refused_cap,
+                           int *found_out, cm_err *err) {
   sqlite3_stmt *s = NULL;
   *found_out = 0;
+  refused_out[0] = '\0';
   *body_out = NULL;
   *len_out = 0;
   cm_rc rc = st_prep(st, SQL_ENTRY_BODY, &s, err);
@@ -2552,7 +2582,11 @@ cm_rc hub_store_entry_body(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
       if (n) memcpy(b, sqlite3_column_blob(s, 1), n);
       *body_out = b;
       *len_out = n;
-      *received_ms_out = (uint64_t)sqlite3_column_int64(s, 2);
+      if (sqlite3_column_type(s, 2) != SQLITE_NULL) {
+        const char *why = (const char *)sqlite3_column_text(s, 2);
+        /* never empty: a refused entry must read as refused */
+        snprintf(refused_out, refused_cap, "%s", why && *why ? why : "拒收");
+      }
       *found_out = 1;
     }
   } else if (r != SQLITE_DONE) {

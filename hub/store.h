@@ -282,6 +282,13 @@ cm_rc hub_store_decision_to(hub_store *st, const char *record, uint8_t to_out[PR
 cm_rc hub_store_org_get(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
                         char **json_out, int *dissolved_out, cm_err *err);
 
+/* Bytes named by author's file.attached entries before before_seq that are
+ * about organisation org, written in year ("YYYY", author time in Asia/Shanghai)
+ * and not refused. */
+cm_rc hub_store_org_file_bytes(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                               const char *org, const char *year, uint64_t before_seq,
+                               int64_t *bytes_out, cm_err *err);
+
 /* One filing version of an organisation (org.filed or org.amended) with the
  * status of its record; strings and body are borrowed for the call. */
 typedef struct hub_filing_row {
@@ -645,18 +652,21 @@ cm_rc hub_store_self_key(hub_store *st, uint8_t key_out[PROTO_KEY_BYTES], int *f
 
 /* ---- attachments (hub/attach.c) ---- */
 
-/* author's entry seq: its kind, a malloc'd copy of its body (caller frees) and
- * when it was received; *found_out 0 when not held. */
+/* author's entry seq: its kind, a malloc'd copy of its body (caller frees)
+ * and, when the entry is refused, its reason into refused_out (refused_cap
+ * bytes, never empty then; else "");
+ * *found_out 0 when not held. */
 cm_rc hub_store_entry_body(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
                            char kind_out[PROTO_KIND_MAX + 1], uint8_t **body_out,
-                           size_t *len_out, uint64_t *received_ms_out, int *found_out,
-                           cm_err *err);
+                           size_t *len_out, char *refused_out, size_t refused_cap,
+                           int *found_out, cm_err *err);
 
 /* Called with the sequence and body (borrowed for the call) of each entry. */
 typedef cm_rc (*hub_store_kind_fn)(void *ctx, uint64_t seq, const void *body, size_t len,
                                    cm_err *err);
 
-/* author's entries of kind with seq > after, in sequence order. */
+/* author's entries of kind with seq > after that are not refused, in
+ * sequence order. */
 cm_rc hub_store_kind_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t after,
                           const char *kind, hub_store_kind_fn fn, void *ctx, cm_err *err);
 

@@ -29,7 +29,8 @@ static int begin_upload(cm_http_req *req, cm_http_resp *resp, hub_api *api, hub_
   cm_rc rc = hub_attach_target(api->hub, caller, cm_http_param(req, 0),
                                cm_http_query(req, "record"), t, &err);
   if (rc) {
-    refuse(resp, rc, &err, NULL);
+    /* "refused": the pusher counts the file settled and goes on to the next */
+    refuse(resp, rc, &err, t->refused ? json_pack("{s:b}", "refused", 1) : NULL);
     return 1;
   }
   return 0;
@@ -85,12 +86,40 @@ void hub_web_file_upload(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   }
 }
 
-/* ROUTE: GET /api/v1/files/{hash} */
-void hub_web_file_get(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+/* ROUTE: GET /api/v1/files/{hash}/data?record=R&offset=N */
+void hub_web_file_data(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_api *api = ctx;
+  hub_att_target t;
+  cm_att_store st;
+  uint64_t offset = 0;
+  uint8_t *buf = NULL;
+  size_t n = 0;
+  cm_err err;
+  cm_err_clear(&err);
+  if (begin_upload(req, resp, api, &t)) return;
+  const char *o = cm_http_query(req, "offset");
+  cm_rc rc = hub_attach_store(api->hub, &st, &err);
+  if (!rc && o && cm_dec_u64(o, &offset))
+    rc = cm_errf(&err, CM_ERR_INVALID, "offset 应为十进制字节数");
+  if (!rc && !cm_att_has(&st, t.hash)) rc = cm_errf(&err, CM_ERR_NOT_FOUND, "这里没有这个附件");
+  if (!rc && offset >= t.size)
+    rc = cm_errf(&err, CM_ERR_INVALID, "offset 应小于附件的大小（%llu 字节）",
+                 (unsigned long long)t.size);
+  if (!rc && !(buf = malloc(CM_ATT_CHUNK))) rc = cm_errf(&err, CM_ERR_NOMEM, "out of memory");
+  if (!rc) rc = cm_att_read_at(&st, t.hash, offset, buf, CM_ATT_CHUNK, &n, &err);
+  if (!rc) rc = cm_http_resp_set(resp, 200, "application/octet-stream", buf, n);
+  if (rc) refuse(resp, rc, &err, NULL);
+  free(buf);
+}
+
+/* A held file to a logged-in operator: shown inline, or as a download
+ * (Content-Disposition: attachment, named by ?title=) when download is 1. */
+static void serve_file(cm_http_req *req, cm_http_resp *resp, void *ctx, int download) {
   hub_web_req w;
   cm_att_store st;
   uint8_t *data = NULL;
   size_t len = 0;
+  char disp[800];
   cm_err err;
   cm_err_clear(&err);
   if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
@@ -105,7 +134,10 @@ void hub_web_file_get(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     /* Shown inline (a PDF in the browser's viewer, an image in a page of
      * this hub) under the pages' CSP (no script, nothing from elsewhere) and
      * never sniffed as another type: hub_web_begin sent those headers. */
-    cm_http_resp_header(resp, "Content-Disposition", "inline");
+    if (download)
+      cm_att_disposition(cm_http_param(req, 0), type, cm_http_query(req, "title"), disp,
+                         sizeof disp);
+    cm_http_resp_header(resp, "Content-Disposition", download ? disp : "inline");
     cm_http_resp_header(resp, "Cache-Control", "private, max-age=86400, immutable");
     if (rc) {
       cm_err_clear(&err);
@@ -114,6 +146,16 @@ void hub_web_file_get(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   }
   free(data);
   hub_web_end(&w);
+}
+
+/* ROUTE: GET /api/v1/files/{hash} */
+void hub_web_file_get(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  serve_file(req, resp, ctx, 0);
+}
+
+/* ROUTE: GET /api/v1/files/{hash}/download?title=T */
+void hub_web_file_download(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  serve_file(req, resp, ctx, 1);
 }
 
 /* "2.4 MB", "39 KB", "512 字节" */
@@ -143,6 +185,9 @@ void hub_web_attach_show(hub_web_req *w, const cm_att_body *b) {
                           "<img src=\"/api/v1/files/%U\" alt=\"%h\" width=\"320\" "
                           "class=\"file-image\"></a>", b->hash, b->hash, b->title);
   }
+  if (held)
+    cm_html_printf(&w->h, " <a href=\"/api/v1/files/%U/download?title=%U\" class=\"file-download\">"
+                          "下载</a>", b->hash, b->title);
   cm_html_raw(&w->h, "</div>");
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../common/clock.h"
+#include "../common/codec.h"
 #include "../common/log.h"
 #include "dashboard.h"
 #include "table.h"
@@ -81,18 +82,6 @@ static const char *table_word(cm_lang lang, const char *table) {
   return w != table ? w : cm_i18n_word(lang, "col.", table);
 }
 
-/* Append s percent-encoded (RFC 5987) to out. */
-static void pct_encode(char *out, size_t cap, const char *s) {
-  size_t n = strlen(out);
-  for (const unsigned char *p = (const unsigned char *)s; *p && n + 4 < cap; p++) {
-    if (strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.", *p))
-      out[n++] = (char)*p;
-    else
-      n += (size_t)snprintf(out + n, cap - n, "%%%02X", *p);
-  }
-  out[n] = '\0';
-}
-
 /* The Content-Disposition of an export of table `table` of answer base: the
  * file named in the page's language for what it holds and when (月报完成情况-
  * 社区-2026-11.xlsx; a range as 2025-12至2026-11), with an ASCII name for
@@ -127,7 +116,7 @@ static void export_disposition(const json_t *j, const char *base, const char *ta
   int n = snprintf(out, cap, "attachment; filename=\"%s-%s-%s.%s\"; filename*=UTF-8''", base,
                    tbl, strspn(ascii_when, "0123456789-_") == strlen(ascii_when) ? ascii_when : "",
                    ext);
-  if (n > 0 && (size_t)n < cap) pct_encode(out, cap, word);
+  if (n > 0 && (size_t)n < cap) cm_pct_append(out, cap, word);
 }
 
 /* Answer name (with ".csv" or ".xlsx": its table ?table= as that file) for

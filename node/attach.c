@@ -107,6 +107,23 @@ static cm_rc record_kind(node_ctx *ctx, const char *rid, char *kind, size_t cap,
   return rc;
 }
 
+/* CM_ERR_TOO_LARGE when a file of size bytes passes file_max. */
+static cm_rc size_fits(const char *name, uint64_t size, uint64_t file_max, cm_err *err) {
+  if (size > file_max)
+    return cm_errf(err, CM_ERR_TOO_LARGE, "文件 %s 有 %llu KB，超过每个附件 %llu MB 的上限", name,
+                   (unsigned long long)(size >> 10), (unsigned long long)(file_max >> 20));
+  return CM_OK;
+}
+
+cm_rc node_attach_check_bytes(node_ctx *ctx, const uint8_t *p, size_t len, const char *fname,
+                              cm_err *err) {
+  const char *name = fname && *fname ? fname : "上传的文件";
+  if (!cm_att_sniff(p, len))
+    return cm_errf(err, CM_ERR_INVALID, "%s 不是 PDF、JPEG 或 PNG 文件（按文件内容判断，不看文件名）",
+                   name);
+  return size_fits(name, len, store_meta_u64(ctx, "attach.file_max", CM_ATT_FILE_MAX), err);
+}
+
 cm_rc node_attach(node_ctx *ctx, const node_attach_input *in, char hash_out[CM_ATT_HEX],
                   char *record_out, cm_err *err) {
   char code[32] = "", kind[PROTO_KIND_MAX + 1] = "", year[11], y2[11];
@@ -145,9 +162,7 @@ cm_rc node_attach(node_ctx *ctx, const node_attach_input *in, char hash_out[CM_A
   uint64_t year_max = store_meta_u64(ctx, "attach.org_year_max", CM_ATT_ORG_YEAR_MAX);
   /* the size first, so that a file over a cap is never copied */
   rc = cm_att_hash_file(in->file, hash_out, &size, err);
-  if (!rc && size > file_max)
-    rc = cm_errf(err, CM_ERR_TOO_LARGE, "文件 %s 有 %llu KB，超过每个附件 %llu MB 的上限",
-                 in->file, (unsigned long long)(size >> 10), (unsigned long long)(file_max >> 20));
+  if (!rc) rc = size_fits(in->file, size, file_max, err);
   if (rc) goto out;
   if (used + size > year_max) {
     rc = cm_errf(err, CM_ERR_TOO_LARGE,

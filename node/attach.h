@@ -28,6 +28,13 @@ typedef struct node_attach_input {
 cm_rc node_attach(node_ctx *ctx, const node_attach_input *in, char hash_out[CM_ATT_HEX],
                   char *record_out, cm_err *err);
 
+/* The checks node_attach makes of a file's own bytes, on len bytes in memory
+ * named fname (for messages): a PDF, JPEG or PNG by its first bytes, at most
+ * attach.file_max bytes.  CM_ERR_INVALID / CM_ERR_TOO_LARGE; nothing is
+ * written.  A form checks its file with it before it writes the record. */
+cm_rc node_attach_check_bytes(node_ctx *ctx, const uint8_t *p, size_t len, const char *fname,
+                              cm_err *err);
+
 /* The file.attached entries of this node with seq in from..to (to 0 = the
  * head), of org (NULL = all), oldest first: an array of
  * {"seq", "record_id", "org", "record", "heading", "heading_label", "hash",

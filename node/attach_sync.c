@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,6 +12,35 @@
 #include "../common/log.h"
 #include "attach.h"
 #include "store.h"
+
+/* The hub's URL and signed-request options of this node into url and opts
+ * (as a sync pass has them: the clock offset it learnt). */
+static cm_rc hub_opts(node_ctx *ctx, char *url, size_t cap, cm_client_opts *opts, cm_err *err) {
+  char off[32];
+  memset(opts, 0, sizeof *opts);
+  if (store_meta_get(ctx, "hub_url", url, cap, NULL) != CM_OK || !url[0])
+    return cm_errf(err, CM_ERR_INVALID, "没有设置街道分会地址（init --hub URL）");
+  if (store_meta_get(ctx, "clock_offset_ms", off, sizeof off, NULL) == CM_OK)
+    opts->clock_offset_ms = strtoll(off, NULL, 10);
+  opts->sign_with = &ctx->kp;
+  return CM_OK;
+}
+
+cm_rc node_files_check(node_ctx *ctx, int fetch, FILE *report, cm_att_checked *out, cm_err *err) {
+  char url[1024];
+  cm_client_opts opts;
+  cm_att_store st;
+  json_t *list = NULL;
+  memset(out, 0, sizeof *out);
+  memset(&opts, 0, sizeof opts);
+  cm_rc rc = fetch ? hub_opts(ctx, url, sizeof url, &opts, err) : CM_OK;
+  if (!rc) rc = node_attach_store(ctx, &st, err);
+  if (!rc) rc = node_attach_list(ctx, NULL, 1, 0, &list, err);
+  if (!rc)
+    rc = cm_att_check_list(&st, list, "record_id", fetch ? url : NULL, &opts, report, out, err);
+  json_decref(list);
+  return rc;
+}
 
 cm_rc node_attach_sync(node_ctx *ctx, const char *url, const cm_client_opts *opts,
                        cm_att_sent *sent, cm_err *err) {
@@ -25,7 +55,15 @@ cm_rc node_attach_sync(node_ctx *ctx, const char *url, const cm_client_opts *opt
   json_t *a;
   json_array_foreach(list, i, a) {
     if (rc) break;
-    rc = cm_att_push(url, opts, &st, json_string_value(json_object_get(a, "hash")),
+    const char *hash = json_string_value(json_object_get(a, "hash"));
+    /* a file lost here (a restored node, a broken disk) the hub may hold */
+    if (!cm_att_has(&st, hash) &&
+        cm_att_fetch(url, opts, &st, hash, json_string_value(json_object_get(a, "record_id")),
+                     json_string_value(json_object_get(a, "type")),
+                     (uint64_t)json_integer_value(json_object_get(a, "size")), NULL,
+                     NULL) == CM_OK)
+      cm_info("附件 %.16s… 本机缺失，已从街道分会取回", hash);
+    rc = cm_att_push(url, opts, &st, hash,
                      json_string_value(json_object_get(a, "record_id")),
                      (uint64_t)json_integer_value(json_object_get(a, "size")), sent, err);
     if (!rc)
@@ -34,8 +72,8 @@ cm_rc node_attach_sync(node_ctx *ctx, const char *url, const cm_client_opts *opt
   }
   if (!rc) rc = store_meta_set_u64(ctx, "files_pushed_seq", acked, err);
   if (sent->requests)
-    cm_info("附件：发送 %llu 字节，%u 个文件传完，%u 个街道分会已有", (unsigned long long)sent->bytes,
-            sent->files, sent->skipped);
+    cm_info("附件：发送 %llu 字节，%u 个文件传完，%u 个街道分会已有%s", (unsigned long long)sent->bytes,
+            sent->files, sent->skipped, sent->refused ? "，有附件记录被街道分会拒收（不上传）" : "");
   json_decref(list);
   return rc;
 }

@@ -1,10 +1,16 @@
-/* attach_sync.h - the node's files in a sync pass: after the hub has
- * acknowledged the entries that name them, each file not yet sent goes up
- * (common/attach_push.h), oldest first; meta files_pushed_seq remembers up to
- * which entry every file is at the hub, so a pass asks only about new ones. */
+/* attach_sync.h - the node's files and its hub: in a sync pass, after the
+ * hub has acknowledged the entries that name them, each file not yet sent
+ * goes up (common/attach_push.h), oldest first; meta files_pushed_seq
+ * remembers up to which entry every file is at the hub, so a pass asks only
+ * about new ones.  The hub is also the files' backup: a file the node lost
+ * is fetched back (common/attach_fetch.h), by a pass that meets it, by
+ * `files check` and after `restore`. */
 #ifndef LINLI_NODE_ATTACH_SYNC_H
 #define LINLI_NODE_ATTACH_SYNC_H
 
+#include <stdio.h>
+
+#include "../common/attach_fetch.h"
 #include "../common/attach_push.h"
 #include "node.h"
 
@@ -19,5 +25,11 @@ cm_rc node_attach_sync(node_ctx *ctx, const char *url, const cm_client_opts *opt
  * "<record id>\t<hash>" line each (linli-hub bundle import reads it).
  * Nothing is written when there is no such file.  *n_out the files. */
 cm_rc node_attach_export(node_ctx *ctx, const char *bundle_path, unsigned *n_out, cm_err *err);
+
+/* `linli-node files check [--no-fetch]`: re-hash every file the log names;
+ * with fetch, a missing or corrupt one is fetched back from the hub (the hub
+ * URL and this node's key from the node).  One line per file not whole goes
+ * to report; *out the counts (out->left: still missing or corrupt). */
+cm_rc node_files_check(node_ctx *ctx, int fetch, FILE *report, cm_att_checked *out, cm_err *err);
 
 #endif

@@ -49,6 +49,8 @@ static cm_rc core_check(node_ctx *ctx, const char *kind, const uint8_t *p, size_
   memset(&c, 0, sizeof c);
   c.writer = CM_REC_COMMUNITY;
   c.decision_to_author = -1;
+  proto_key_hex(ctx->kp.pk, c.author_hex);
+  c.org_file_bytes = -1; /* node_attach checks the year's cap with its own setting */
   node_today(ctx, c.today);
   memcpy(c.latest, c.today, sizeof c.latest);
   rc = store_meta_get(ctx, "code", c.prefix, sizeof c.prefix, NULL);

@@ -269,6 +269,32 @@ static int cmd_attach(args *a) {
   return rc ? fail(rc, &e) : 0;
 }
 
+/* One line of what a check found (also for restore). */
+static void checked_line(FILE *f, const cm_att_checked *c, int fetch) {
+  fprintf(f, "附件 %u 个：完好 %u 个，缺失 %u 个，损坏 %u 个", c->files, c->ok, c->missing,
+          c->corrupt);
+  if (fetch) fprintf(f, "；从街道分会取回 %u 个（%llu 字节）", c->fetched, (unsigned long long)c->bytes);
+  fprintf(f, "%s\n", c->left ? "；仍有附件缺失或损坏" : "");
+}
+
+static int cmd_files_check(args *a) {
+  node_ctx *ctx = NULL;
+  cm_att_checked c;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  int fetch = !opt(a, "--no-fetch");
+  cm_rc rc = fetch ? cm_client_global_init() : CM_OK;
+  if (!rc) rc = node_files_check(ctx, fetch, stdout, &c, &e);
+  if (!rc) checked_line(stdout, &c, fetch);
+  if (!rc && c.left)
+    rc = cm_errf(&e, CM_ERR_NOT_FOUND, "%u 个附件缺失或损坏%s", c.left,
+                 fetch ? "，街道分会也没有完好的副本" : "（去掉 --no-fetch 可从街道分会取回）");
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
 static int cmd_dossier(args *a) {
   node_ctx *ctx = NULL;
   cm_buf page;
@@ -757,6 +783,7 @@ static const char *const o_none[] = {NULL};
 static const char *const f_none[] = {NULL};
 static const char *const f_json[] = {"--json", NULL};
 static const char *const f_idle[] = {"--idle", NULL};
+static const char *const f_files[] = {"--no-fetch", NULL};
 static const char *const o_init[] = {"--community", "--street", "--hub", "--code", "--hub-key", NULL};
 static const char *const o_org[] = {"--name", "--category", "--leader", "--phone", "--members",
                                     "--party-members", "--party-station", "--founded-by",
@@ -831,6 +858,10 @@ static const command commands[] = {
      "组织的档案：本社区的全部记录和附件，按备案材料、活动材料、人员材料、评比材料、计划总结材料、\n"
      "变更材料分类，各类按时间排列。不给 --zip 时把可打印的网页打印到标准输出；给 --zip 时写成\n"
      "一个 ZIP（index.html 和 files/ 下的全部附件），可以交给别人。"},
+    {"files", "check", cmd_files_check, o_none, f_files, 0, 0, "files check [--no-fetch]",
+     "检查 DIR/files 里的附件：台账记下的每个文件是否都在、内容是否与哈希相符。缺失或损坏的\n"
+     "从街道分会取回（它是本机附件的备份）；--no-fetch 只检查、不取回。每个有问题的文件一行，\n"
+     "最后一行是统计。全部完好（或已取回）时退出码为 0，仍有缺失或损坏时为 2。"},
     {"inspection", "file", cmd_inspection_file, o_insp, f_none, 0, 0,
      "inspection file --org ID --year YYYY --activities N --members N --party-members N\n"
      "                [--joined N] [--left N] --funds-received 元 --funds-used 元\n"

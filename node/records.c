@@ -192,6 +192,7 @@ static cm_rc filed_check(node_ctx *ctx, const char *filed, cm_err *err) {
 typedef struct file_job {
   org_fields *f;
   char *id_out;
+  uint64_t seq; /* the entry written */
 } file_job;
 
 static cm_rc file_tx(node_ctx *ctx, void *arg, cm_err *err) {
@@ -216,7 +217,7 @@ static cm_rc file_tx(node_ctx *ctx, void *arg, cm_err *err) {
     rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
     goto out;
   }
-  rc = journal_append_in_tx(ctx, "org.filed", body, NULL, err);
+  rc = journal_append_in_tx(ctx, "org.filed", body, &j->seq, err);
   if (!rc) snprintf(j->id_out, NODE_ID_MAX, "%s", id);
 out:
   json_decref(body);
@@ -225,6 +226,11 @@ out:
 
 cm_rc node_org_file(node_ctx *ctx, const node_org_input *in, char id_out[NODE_ID_MAX],
                     cm_err *err) {
+  return node_org_file_rec(ctx, in, id_out, NULL, err);
+}
+
+cm_rc node_org_file_rec(node_ctx *ctx, const node_org_input *in, char id_out[NODE_ID_MAX],
+                        char *record_out, cm_err *err) {
   org_fields f;
   memset(&f, 0, sizeof f);
   cm_rc rc = text_in(&F_NAME, in->name, 1, &f.name, err);
@@ -246,8 +252,9 @@ cm_rc node_org_file(node_ctx *ctx, const node_org_input *in, char id_out[NODE_ID
       node_today(ctx, f.filed);
     }
   }
-  file_job j = {&f, id_out};
+  file_job j = {&f, id_out, 0};
   if (!rc) rc = journal_tx(ctx, file_tx, &j, err);
+  if (!rc && record_out) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
   org_fields_free(&f);
   return rc;
 }
@@ -255,6 +262,7 @@ cm_rc node_org_file(node_ctx *ctx, const node_org_input *in, char id_out[NODE_ID
 typedef struct amend_job {
   const char *id;
   const node_org_input *in;
+  uint64_t seq; /* the entry written */
 } amend_job;
 
 /* Put a validated text change into changes and the merged org. */
@@ -340,7 +348,7 @@ static cm_rc amend_tx(node_ctx *ctx, void *arg, cm_err *err) {
     rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
     goto out;
   }
-  rc = journal_append_in_tx(ctx, "org.amended", body, NULL, err);
+  rc = journal_append_in_tx(ctx, "org.amended", body, &j->seq, err);
 out:
   json_decref(org);
   json_decref(changes);
@@ -349,10 +357,17 @@ out:
 }
 
 cm_rc node_org_amend(node_ctx *ctx, const char *id, const node_org_input *changes, cm_err *err) {
+  return node_org_amend_rec(ctx, id, changes, NULL, err);
+}
+
+cm_rc node_org_amend_rec(node_ctx *ctx, const char *id, const node_org_input *changes,
+                         char *record_out, cm_err *err) {
   if (!given(id))
     return cm_errf(err, CM_ERR_INVALID, "缺少組織備案編號 / missing the organisation's filing number");
-  amend_job j = {id, changes};
-  return journal_tx(ctx, amend_tx, &j, err);
+  amend_job j = {id, changes, 0};
+  cm_rc rc = journal_tx(ctx, amend_tx, &j, err);
+  if (!rc && record_out) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
+  return rc;
 }
 
 typedef struct dissolve_job {
@@ -468,6 +483,7 @@ typedef struct activity_job {
   char date[11];
   int64_t expected;
   char *id_out;
+  uint64_t seq; /* the entry written */
 } activity_job;
 
 static cm_rc activity_tx(node_ctx *ctx, void *arg, cm_err *err) {
@@ -483,7 +499,7 @@ static cm_rc activity_tx(node_ctx *ctx, void *arg, cm_err *err) {
   body = json_pack("{s:s,s:O,s:s,s:O,s:O,s:I,s:O}", "id", id, "org", j->org, "date", j->date,
                    "title", j->title, "place", j->place, "expected", (json_int_t)j->expected,
                    "description", j->desc);
-  rc = body ? journal_append_in_tx(ctx, "activity.declared", body, NULL, err)
+  rc = body ? journal_append_in_tx(ctx, "activity.declared", body, &j->seq, err)
             : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   if (!rc) snprintf(j->id_out, NODE_ID_MAX, "%s", id);
 out:
@@ -493,6 +509,11 @@ out:
 
 cm_rc node_activity_declare(node_ctx *ctx, const node_activity_input *in,
                             char id_out[NODE_ID_MAX], cm_err *err) {
+  return node_activity_declare_rec(ctx, in, id_out, NULL, err);
+}
+
+cm_rc node_activity_declare_rec(node_ctx *ctx, const node_activity_input *in,
+                                char id_out[NODE_ID_MAX], char *record_out, cm_err *err) {
   activity_job j;
   char today[11];
   memset(&j, 0, sizeof j);
@@ -511,6 +532,7 @@ cm_rc node_activity_declare(node_ctx *ctx, const node_activity_input *in,
   if (!rc) rc = count_in(&F_EXPECTED, in->expected, CM_REC_EXPECTED_MAX, &j.expected, err);
   if (!rc) rc = text_in(&F_DESC, in->description, 0, &j.desc, err);
   if (!rc) rc = journal_tx(ctx, activity_tx, &j, err);
+  if (!rc && record_out) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
   json_decref(j.org);
   json_decref(j.title);
   json_decref(j.place);

@@ -49,6 +49,14 @@ cm_rc node_org_file(node_ctx *ctx, const node_org_input *in, char id_out[NODE_ID
  * recomputed on the amended record.  Refused for a dissolved or revoked org. */
 cm_rc node_org_amend(node_ctx *ctx, const char *id, const node_org_input *changes, cm_err *err);
 
+/* node_org_file and node_org_amend; record_out (may be NULL,
+ * NODE_RECORD_ID_MAX bytes) gets the entry's record id (a file attached to it
+ * names that). */
+cm_rc node_org_file_rec(node_ctx *ctx, const node_org_input *in, char id_out[NODE_ID_MAX],
+                        char *record_out, cm_err *err);
+cm_rc node_org_amend_rec(node_ctx *ctx, const char *id, const node_org_input *changes,
+                         char *record_out, cm_err *err);
+
 /* Dissolve organisation id; reason is required. */
 cm_rc node_org_dissolve(node_ctx *ctx, const char *id, const char *reason, cm_err *err);
 
@@ -92,6 +100,11 @@ typedef struct node_activity_input {
 /* Declare; id_out gets the activity id ("<code>-A0001"). */
 cm_rc node_activity_declare(node_ctx *ctx, const node_activity_input *in,
                             char id_out[NODE_ID_MAX], cm_err *err);
+
+/* The same; record_out (may be NULL, NODE_RECORD_ID_MAX bytes) gets its
+ * record id (a file attached to it names that). */
+cm_rc node_activity_declare_rec(node_ctx *ctx, const node_activity_input *in,
+                                char id_out[NODE_ID_MAX], char *record_out, cm_err *err);
 
 /* Rectification report (整改報告) answering a criticism. */
 typedef struct node_rectification_input {

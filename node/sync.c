@@ -777,7 +777,8 @@ static cm_rc sync_pass(pass *p, cm_err *err) {
   if (rc) return rc;
 
   /* 4b. the files the acknowledged entries name */
-  cm_att_sent sent = {0, 0, 0, 0, 0};
+  cm_att_sent sent;
+  memset(&sent, 0, sizeof sent);
   rc = budget(p, err);
   if (!rc) rc = explain(p, node_attach_sync(p->ctx, p->url, &p->opts, &sent, err), err);
   if (rc) return rc;
@@ -989,6 +990,14 @@ cm_rc node_restore(const char *dir, const char *hub_url, const char *keyfile,
   if (rc) goto out;
   /* A pass of sync fetches back first (it compares heads before it pushes). */
   rc = node_sync_once(ctx, err);
+  /* then the files the log names, which the hub keeps as well */
+  if (!rc) {
+    cm_att_checked c;
+    rc = node_files_check(ctx, 1, stderr, &c, err);
+    if (!rc && (c.fetched || c.left))
+      cm_info("附件 %u 个：取回 %u 个（%llu 字节）%s", c.files, c.fetched,
+              (unsigned long long)c.bytes, c.left ? "；有的街道分会也没有，运行 files check 查看" : "");
+  }
   if (!rc && head_out) rc = store_log_head(ctx, head_out, hash, err);
 out:
   node_close(ctx);

@@ -41,8 +41,9 @@ cm_rc node_sync_once(node_ctx *ctx, cm_err *err);
 
 /* `linli-node --dir DIR restore --hub URL --key KEYFILE`: create DIR with the key
  * from KEYFILE (or reopen an existing DIR holding the same key), fetch back the
- * log the hub holds, and pull the decisions feed.  *head_out (may be NULL) gets
- * the local head afterwards. */
+ * log the hub holds, pull the decisions feed, and fetch back every file the log
+ * names that is missing or corrupt here (a file the hub lacks too is reported,
+ * not an error).  *head_out (may be NULL) gets the local head afterwards. */
 cm_rc node_restore(const char *dir, const char *hub_url, const char *keyfile,
                    uint64_t *head_out, cm_err *err);
 

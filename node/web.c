@@ -873,10 +873,11 @@ void node_web_page_end(node_web_rq *rq) {
 }
 
 
-void node_web_form_begin(node_web_rq *rq, const char *action, const char *confirm_key) {
+static void form_open(node_web_rq *rq, const char *action, const char *confirm_key, int files) {
   cm_html_raw(&rq->h, "<form class=\"rec\" method=\"post\" action=\"");
   cm_html_esc(&rq->h, action);
   cm_html_raw(&rq->h, "\"");
+  if (files) cm_html_raw(&rq->h, " enctype=\"multipart/form-data\"");
   if (confirm_key) {
     cm_html_raw(&rq->h, " data-confirm=\"");
     cm_html_word(&rq->h, confirm_key);
@@ -885,6 +886,14 @@ void node_web_form_begin(node_web_rq *rq, const char *action, const char *confir
   cm_html_raw(&rq->h, "><input type=\"hidden\" name=\"csrf\" value=\"");
   cm_html_esc(&rq->h, rq->app->csrf);
   cm_html_raw(&rq->h, "\">");
+}
+
+void node_web_form_begin(node_web_rq *rq, const char *action, const char *confirm_key) {
+  form_open(rq, action, confirm_key, 0);
+}
+
+void node_web_form_begin_files(node_web_rq *rq, const char *action) {
+  form_open(rq, action, NULL, 1);
 }
 
 void node_web_form_end(node_web_rq *rq, const char *submit_key) {

@@ -113,6 +113,8 @@ void node_web_page_end(node_web_rq *rq);
 /* <form method=post action=...> with the CSRF field; confirm_key (or NULL) asks
  * before submitting. */
 void node_web_form_begin(node_web_rq *rq, const char *action, const char *confirm_key);
+/* The same as multipart/form-data: a record's form that may carry a file. */
+void node_web_form_begin_files(node_web_rq *rq, const char *action);
 /* The submit button and </form>. */
 void node_web_form_end(node_web_rq *rq, const char *submit_key);
 /* The required "org" select of a form: the active organisations of orgs
@@ -145,6 +147,17 @@ void node_web_org_page(node_web_rq *rq, const char *id, const char *att_title,
 void node_web_attach_section(node_web_rq *rq, const char *org, const char *title,
                              const char *heading, const cm_err *e);
 void node_web_h_attach(cm_http_req *req, cm_http_resp *resp, void *ctx);
+/* A record's form (report, activity, rectification, self-report, plan,
+ * summary) may carry one file (inputs "file" and "file_title", optional):
+ * node_web_attach_inputs writes them (a posted title kept); node_web_attach_precheck,
+ * before the record is written, refuses a file that is not a PDF, JPEG or
+ * PNG or is over the size cap (nothing is written then); node_web_attach_to,
+ * after, attaches it to record rec of org under the heading its kind files
+ * under.  Both CM_OK when the form has no file.  On a refusal by
+ * node_web_attach_to the record stands: e says so. */
+void node_web_attach_inputs(node_web_rq *rq);
+cm_rc node_web_attach_precheck(node_web_rq *rq, cm_err *e);
+cm_rc node_web_attach_to(node_web_rq *rq, const char *org, const char *rec, cm_err *e);
 void node_web_h_file(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_dossier(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_dossier_zip(cm_http_req *req, cm_http_resp *resp, void *ctx);

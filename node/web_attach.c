@@ -91,7 +91,8 @@ static void name_in_msg(cm_err *e, const char *tmp, const char *fname) {
 }
 
 static cm_rc attach_bytes(node_web_rq *rq, const char *org, const uint8_t *p, size_t len,
-                          const char *fname, const char *title, const char *heading, cm_err *e) {
+                          const char *fname, const char *title, const char *heading,
+                          const char *record, cm_err *e) {
   char tmp[1100];
   snprintf(tmp, sizeof tmp, "%s/upload-XXXXXX", rq->app->dir);
   int fd = mkstemp(tmp);
@@ -107,7 +108,7 @@ static cm_rc attach_bytes(node_web_rq *rq, const char *org, const uint8_t *p, si
   if (off != len) {
     rc = cm_errf(e, CM_ERR_IO, "无法保存上传的文件（磁盘已满？）");
   } else {
-    node_attach_input in = {org, tmp, title, heading, NULL};
+    node_attach_input in = {org, tmp, title, heading, record};
     char hash[CM_ATT_HEX];
     rc = node_attach(node_web_db(rq), &in, hash, NULL, e);
     if (rc) name_in_msg(e, tmp, fname);
@@ -133,7 +134,8 @@ void node_web_h_attach(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   else if (!title || !*title)
     rc = cm_errf(&e, CM_ERR_INVALID, "请填写附件标题");
   else
-    rc = attach_bytes(&rq, org, p, len, fname, title, heading && *heading ? heading : NULL, &e);
+    rc = attach_bytes(&rq, org, p, len, fname, title, heading && *heading ? heading : NULL, NULL,
+                      &e);
   if (rc) {
     node_web_org_page(&rq, org, title, heading, &e, rc == CM_ERR_NOT_FOUND ? 404 : 422);
     return;
@@ -141,6 +143,51 @@ void node_web_h_attach(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   char loc[300];
   snprintf(loc, sizeof loc, "/orgs/%s?ok=attach#files", org);
   node_web_redirect(&rq, loc);
+}
+
+void node_web_attach_inputs(node_web_rq *rq) {
+  const char *title = cm_http_form(rq->req, "file_title", 0);
+  cm_html_input(&rq->h, "file", "file", "att.file_opt", "", 0,
+                "accept=\"application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png\"",
+                "att.file_opt_hint");
+  cm_html_input(&rq->h, "text", "file_title", "att.name", title ? title : "", 0,
+                "maxlength=\"60\"", NULL);
+}
+
+cm_rc node_web_attach_precheck(node_web_rq *rq, cm_err *e) {
+  size_t len = 0;
+  const char *fname = NULL;
+  const uint8_t *p = cm_http_form_file(rq->req, "file", &len, &fname);
+  if (!p || len == 0) return CM_OK;
+  return node_attach_check_bytes(node_web_db(rq), p, len, fname, e);
+}
+
+cm_rc node_web_attach_to(node_web_rq *rq, const char *org, const char *rec, cm_err *e) {
+  size_t len = 0;
+  const char *fname = NULL;
+  const uint8_t *p = cm_http_form_file(rq->req, "file", &len, &fname);
+  const char *title = cm_http_form(rq->req, "file_title", 0);
+  char name[200];
+  if (!p || len == 0) return CM_OK;
+  if (!title || !*title) {
+    /* the file's own name, without its extension */
+    snprintf(name, sizeof name, "%s", fname && *fname ? fname : "附件");
+    char *dot = strrchr(name, '.');
+    if (dot && dot != name) *dot = '\0';
+    /* a name cut short by the buffer ends on a whole UTF-8 character */
+    size_t n = strlen(name);
+    if (n == sizeof name - 1)
+      while (n > 0 && ((unsigned char)name[n - 1] & 0xC0) == 0x80) name[--n] = '\0';
+    if (n > 0 && (unsigned char)name[n - 1] >= 0xC0) name[--n] = '\0';
+    title = name;
+  }
+  cm_rc rc = attach_bytes(rq, org, p, len, fname, title, NULL, rec, e);
+  if (rc) {
+    char why[sizeof e->msg];
+    snprintf(why, sizeof why, "%s", e->msg);
+    cm_errf(e, rc, "记录已保存，但附件没有附上：%s。可以在组织页面重新上传", why);
+  }
+  return rc;
 }
 
 /* A held file, by its hash, with the type it was stored as. */

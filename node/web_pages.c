@@ -736,8 +736,9 @@ static void org_file_page(node_web_rq *rq, const node_org_input *in, const cm_er
   cm_html_word(&rq->h, "org.file_title");
   cm_html_raw(&rq->h, "</h1>");
   if (e) show_err(rq, e);
-  node_web_form_begin(rq, "/orgs", NULL);
+  node_web_form_begin_files(rq, "/orgs");
   org_fields(rq, in, 1);
+  node_web_attach_inputs(rq);
   node_web_form_end(rq, "form.submit");
   node_web_page_end(rq);
   node_web_end(rq, status);
@@ -757,15 +758,21 @@ void node_web_h_org_new(cm_http_req *req, cm_http_resp *resp, void *ctx) {
 void node_web_h_org_file(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   node_web_rq rq;
   node_org_input in;
-  char id[NODE_ID_MAX];
+  char id[NODE_ID_MAX], rec[NODE_RECORD_ID_MAX];
   cm_err e;
   cm_rc rc;
   if (!node_web_begin(&rq, req, resp, ctx)) return;
   cm_err_clear(&e);
   org_input_from_form(&rq, &in);
-  rc = node_org_file(node_web_db(&rq), &in, id, &e);
+  rc = node_web_attach_precheck(&rq, &e);
+  if (!rc) rc = node_org_file_rec(node_web_db(&rq), &in, id, rec, &e);
   if (rc) {
     org_file_page(&rq, &in, &e, node_web_err_status(rc));
+    return;
+  }
+  rc = node_web_attach_to(&rq, id, rec, &e);
+  if (rc) {
+    node_web_org_page(&rq, id, NULL, NULL, &e, node_web_err_status(rc));
     return;
   }
   redirect_ok(&rq, "/orgs", "file", id, NULL);
@@ -809,9 +816,10 @@ static void org_amend_page(node_web_rq *rq, const char *id, const node_org_input
                    "org.refile_hint");
   if (e) show_err(rq, e);
   snprintf(action, sizeof action, "/orgs/%s/amend", id);
-  node_web_form_begin(rq, action, NULL);
+  node_web_form_begin_files(rq, action);
   if (refile_reason) cm_html_raw(&rq->h, "<input type=\"hidden\" name=\"refile\" value=\"1\">");
   org_fields(rq, in, refile_reason != NULL);
+  node_web_attach_inputs(rq);
   node_web_form_end(rq, refile_reason ? "org.refile" : "form.save");
   node_web_page_end(rq);
   node_web_end(rq, status);
@@ -871,6 +879,7 @@ void node_web_h_org_amend(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   node_web_rq rq;
   node_org_input typed, held_in, ch;
   org_held held;
+  char rec[NODE_RECORD_ID_MAX];
   json_t *o;
   cm_err e;
   cm_rc rc;
@@ -883,9 +892,12 @@ void node_web_h_org_amend(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   memset(&ch, 0, sizeof ch);
   if (refile_reason(&rq, o)) {
     /* A re-filing sends the whole filing, changed or not. */
-    rc = node_org_amend(node_web_db(&rq), node_web_js(o, "id"), &typed, &e);
+    rc = node_web_attach_precheck(&rq, &e);
+    if (!rc) rc = node_org_amend_rec(node_web_db(&rq), node_web_js(o, "id"), &typed, rec, &e);
     if (rc)
       org_amend_page(&rq, node_web_js(o, "id"), &typed, refile_reason(&rq, o), &e, node_web_err_status(rc));
+    else if ((rc = node_web_attach_to(&rq, node_web_js(o, "id"), rec, &e)) != CM_OK)
+      node_web_org_page(&rq, node_web_js(o, "id"), NULL, NULL, &e, node_web_err_status(rc));
     else
       redirect_ok(&rq, "/orgs", "refile", node_web_js(o, "id"), NULL);
     json_decref(o);
@@ -908,10 +920,13 @@ void node_web_h_org_amend(cm_http_req *req, cm_http_resp *resp, void *ctx) {
             cm_i18n_t(CM_LANG_EN, "org.unchanged"));
     rc = CM_ERR_INVALID;
   } else {
-    rc = node_org_amend(node_web_db(&rq), node_web_js(o, "id"), &ch, &e);
+    rc = node_web_attach_precheck(&rq, &e);
+    if (!rc) rc = node_org_amend_rec(node_web_db(&rq), node_web_js(o, "id"), &ch, rec, &e);
   }
   if (rc) {
     org_amend_page(&rq, node_web_js(o, "id"), &typed, NULL, &e, node_web_err_status(rc));
+  } else if ((rc = node_web_attach_to(&rq, node_web_js(o, "id"), rec, &e)) != CM_OK) {
+    node_web_org_page(&rq, node_web_js(o, "id"), NULL, NULL, &e, node_web_err_status(rc));
   } else {
     redirect_ok(&rq, "/orgs", "amend", node_web_js(o, "id"), NULL);
   }
@@ -1138,7 +1153,7 @@ static void report_page(node_web_rq *rq, const node_report_input *in, const cm_e
     cm_html_word(&rq->h, "rep.correct_hint");
     cm_html_raw(&rq->h, "</p>");
   }
-  node_web_form_begin(rq, "/reports", NULL);
+  node_web_form_begin_files(rq, "/reports");
   org_select(rq, orgs, "org", in->org, 1);
   cm_html_input(&rq->h, "month", "month", "rep.month", in->month, 1, "placeholder=\"YYYY-MM\"", NULL);
   cm_html_input(&rq->h, "number", "activities", "rep.activities", in->activities, 1,
@@ -1150,6 +1165,7 @@ static void report_page(node_web_rq *rq, const node_report_input *in, const cm_e
   cm_html_textarea(&rq->h, "content", "rep.content", in->content, 1, NODE_WEB_TEXT_MAX, NULL);
   cm_html_input(&rq->h, "text", "scope", "rep.scope", in->scope, 0, NULL, NULL);
   cm_html_textarea(&rq->h, "good_deeds", "rep.good_deeds", in->good_deeds, 0, NODE_WEB_TEXT_MAX, NULL);
+  node_web_attach_inputs(rq);
   node_web_form_end(rq, "form.submit");
   node_web_page_end(rq);
   node_web_end(rq, status);
@@ -1225,9 +1241,15 @@ void node_web_h_report_file(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   in.content = form(&rq, "content");
   in.scope = form(&rq, "scope");
   in.good_deeds = form(&rq, "good_deeds");
-  rc = node_report_monthly(node_web_db(&rq), &in, rec, &e);
+  rc = node_web_attach_precheck(&rq, &e);
+  if (!rc) rc = node_report_monthly(node_web_db(&rq), &in, rec, &e);
   if (rc) {
     report_page(&rq, &in, &e, node_web_err_status(rc), 0);
+    return;
+  }
+  rc = node_web_attach_to(&rq, in.org, rec, &e);
+  if (rc) {
+    node_web_org_page(&rq, in.org, NULL, NULL, &e, node_web_err_status(rc));
     return;
   }
   /* Show the saved report: the list filtered to its org and month. */
@@ -1590,7 +1612,7 @@ static void activity_page(node_web_rq *rq, const node_activity_input *in, const 
   cm_html_word(&rq->h, "act.hint");
   cm_html_raw(&rq->h, "</p>");
   if (e) show_err(rq, e);
-  node_web_form_begin(rq, "/activities", NULL);
+  node_web_form_begin_files(rq, "/activities");
   org_select(rq, orgs, "org", in->org, 1);
   cm_html_input(&rq->h, "date", "date", "act.date", in->date, 1, NULL, NULL);
   cm_html_input(&rq->h, "text", "title", "act.name", in->title, 1, NULL, NULL);
@@ -1598,6 +1620,7 @@ static void activity_page(node_web_rq *rq, const node_activity_input *in, const 
   cm_html_input(&rq->h, "number", "expected", "act.expected", in->expected, 1,
                  "min=\"0\" step=\"1\"", NULL);
   cm_html_textarea(&rq->h, "description", "act.description", in->description, 0, NODE_WEB_TEXT_MAX, NULL);
+  node_web_attach_inputs(rq);
   node_web_form_end(rq, "form.submit");
   node_web_page_end(rq);
   node_web_end(rq, status);
@@ -1616,7 +1639,7 @@ void node_web_h_activity_new(cm_http_req *req, cm_http_resp *resp, void *ctx) {
 void node_web_h_activity_declare(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   node_web_rq rq;
   node_activity_input in;
-  char id[NODE_ID_MAX];
+  char id[NODE_ID_MAX], rec[NODE_RECORD_ID_MAX];
   cm_err e;
   cm_rc rc;
   if (!node_web_begin(&rq, req, resp, ctx)) return;
@@ -1628,9 +1651,15 @@ void node_web_h_activity_declare(cm_http_req *req, cm_http_resp *resp, void *ctx
   in.place = form(&rq, "place");
   in.expected = form(&rq, "expected");
   in.description = form(&rq, "description");
-  rc = node_activity_declare(node_web_db(&rq), &in, id, &e);
+  rc = node_web_attach_precheck(&rq, &e);
+  if (!rc) rc = node_activity_declare_rec(node_web_db(&rq), &in, id, rec, &e);
   if (rc) {
     activity_page(&rq, &in, &e, node_web_err_status(rc));
+    return;
+  }
+  rc = node_web_attach_to(&rq, in.org, rec, &e);
+  if (rc) {
+    node_web_org_page(&rq, in.org, NULL, NULL, &e, node_web_err_status(rc));
     return;
   }
   redirect_ok(&rq, "/activities", "activity", id, NULL);
@@ -1657,7 +1686,7 @@ static void rect_page(node_web_rq *rq, const node_rectification_input *in, const
   cm_html_word(&rq->h, "rect.title");
   cm_html_raw(&rq->h, "</h1>");
   if (e) show_err(rq, e);
-  node_web_form_begin(rq, "/rectifications", NULL);
+  node_web_form_begin_files(rq, "/rectifications");
   org_select(rq, orgs, "org", in->org, 1);
   json_array_foreach(inbox, i, it) {
     if (is_criticism(it)) n++;
@@ -1682,6 +1711,7 @@ static void rect_page(node_web_rq *rq, const node_rectification_input *in, const
                    "rect.decision_hint");
   }
   cm_html_textarea(&rq->h, "content", "rect.content", in->content, 1, NODE_WEB_TEXT_MAX, NULL);
+  node_web_attach_inputs(rq);
   node_web_form_end(rq, "form.submit");
   node_web_page_end(rq);
   node_web_end(rq, status);
@@ -1711,9 +1741,15 @@ void node_web_h_rect_file(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   in.org = form(&rq, "org");
   in.decision = form(&rq, "decision");
   in.content = form(&rq, "content");
-  rc = node_rectification_file(node_web_db(&rq), &in, rec, &e);
+  rc = node_web_attach_precheck(&rq, &e);
+  if (!rc) rc = node_rectification_file(node_web_db(&rq), &in, rec, &e);
   if (rc) {
     rect_page(&rq, &in, &e, node_web_err_status(rc));
+    return;
+  }
+  rc = node_web_attach_to(&rq, in.org, rec, &e);
+  if (rc) {
+    node_web_org_page(&rq, in.org, NULL, NULL, &e, node_web_err_status(rc));
     return;
   }
   redirect_ok(&rq, "/inbox", "rectify", rec, NULL);

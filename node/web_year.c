@@ -43,7 +43,7 @@ static void insp_form(node_web_rq *rq, const node_inspection_input *in, const cm
     cm_i18n_msg_part(rq->lang, e->msg[0] ? e->msg : cm_strerror(e->rc), part, sizeof part);
     cm_html_msg(&rq->h, "error", "form.error", part);
   }
-  node_web_form_begin(rq, "/inspections", NULL);
+  node_web_form_begin_files(rq, "/inspections");
   cm_html_select_begin(&rq->h, "org", "rep.org", 1);
   cm_html_option(&rq->h, "", cm_i18n_t(rq->lang, "form.choose"), !in->org || !*in->org);
   json_array_foreach(orgs, i, o) {
@@ -77,6 +77,7 @@ static void insp_form(node_web_rq *rq, const node_inspection_input *in, const cm
   cm_html_select_end(&rq->h, NULL);
   cm_html_textarea(&rq->h, "opinion_text", "insp.opinion_text", in->opinion_text, 0,
                    NODE_WEB_TEXT_MAX, "insp.opinion_text_hint");
+  node_web_attach_inputs(rq);
   node_web_form_end(rq, "form.submit");
   node_web_page_end(rq);
   node_web_end(rq, status);
@@ -112,9 +113,15 @@ void node_web_h_insp_file(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   in.plans = cm_http_form(req, "plans", 0);
   in.opinion = cm_http_form(req, "opinion", 0);
   in.opinion_text = cm_http_form(req, "opinion_text", 0);
-  cm_rc rc = node_inspection_file(node_web_db(&rq), &in, rec, &e);
+  cm_rc rc = node_web_attach_precheck(&rq, &e);
+  if (!rc) rc = node_inspection_file(node_web_db(&rq), &in, rec, &e);
   if (rc) {
     insp_form(&rq, &in, &e, node_web_err_status(rc));
+    return;
+  }
+  rc = node_web_attach_to(&rq, in.org, rec, &e);
+  if (rc) {
+    node_web_org_page(&rq, in.org, NULL, NULL, &e, node_web_err_status(rc));
     return;
   }
   node_web_redirect(&rq, "/inspections?ok=1");
@@ -207,7 +214,7 @@ static void plan_form(node_web_rq *rq, const node_plan_input *in, const cm_err *
     cm_i18n_msg_part(rq->lang, e->msg[0] ? e->msg : cm_strerror(e->rc), part, sizeof part);
     cm_html_msg(&rq->h, "error", "form.error", part);
   }
-  node_web_form_begin(rq, "/plans", NULL);
+  node_web_form_begin_files(rq, "/plans");
   cm_html_printf(&rq->h, "<input type=\"hidden\" name=\"part\" value=\"%r\">",
                  in->summary ? "summary" : "plan");
   cm_html_select_begin(&rq->h, "org", "rep.org", 1);
@@ -232,6 +239,7 @@ static void plan_form(node_web_rq *rq, const node_plan_input *in, const cm_err *
                      NODE_WEB_TEXT_MAX, NULL);
     cm_html_input(&rq->h, "number", "count", "plan.count", in->count, 0, "min=\"0\"", NULL);
   }
+  node_web_attach_inputs(rq);
   node_web_form_end(rq, "form.submit");
   node_web_page_end(rq);
   node_web_end(rq, status);
@@ -265,9 +273,15 @@ void node_web_h_plan_file(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   in.count = cm_http_form(req, "count", 0);
   in.results = cm_http_form(req, "results", 0);
   in.problems = cm_http_form(req, "problems", 0);
-  cm_rc rc = node_plan_file(node_web_db(&rq), &in, rec, &e);
+  cm_rc rc = node_web_attach_precheck(&rq, &e);
+  if (!rc) rc = node_plan_file(node_web_db(&rq), &in, rec, &e);
   if (rc) {
     plan_form(&rq, &in, &e, node_web_err_status(rc));
+    return;
+  }
+  rc = node_web_attach_to(&rq, in.org, rec, &e);
+  if (rc) {
+    node_web_org_page(&rq, in.org, NULL, NULL, &e, node_web_err_status(rc));
     return;
   }
   node_web_redirect(&rq, "/plans?ok=1");

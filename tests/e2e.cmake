@@ -10,3 +10,7 @@ if(TARGET linli-node AND TARGET linli-hub)
       TIMEOUT 180 LABELS e2e)
   endforeach()
 endif()
+# The attachment check also sends a file through the fault harness's cutting proxy.
+if(TARGET fault_proxy AND TEST e2e_attach_check)
+  set_property(TEST e2e_attach_check APPEND PROPERTY ENVIRONMENT "PROXY=$<TARGET_FILE:fault_proxy>")
+endif()

@@ -24,6 +24,7 @@
 
 #include "common/attach.h"
 #include "common/clock.h"
+#include "hub/attach.h"
 #include "hub/dashboard.h"
 #include "hub/decide.h"
 #include "hub/ingest.h"
@@ -37,6 +38,8 @@
 #define H_CODE "120105001002"
 #define V_ORG V_CODE "-0001"
 #define H_ORG H_CODE "-0001"
+#define Q_CODE "120105001003"
+#define Q_ORG Q_CODE "-0001"
 #define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
 static struct {
@@ -45,6 +48,7 @@ static struct {
   hub_server *srv;
   char base[128];
   t_log v, h; /* victim and hostile communities */
+  t_log q;    /* a hostile community sending files */
 } g;
 
 /* POST the queued entries of lg as one changeset; the HTTP status. */
@@ -127,10 +131,11 @@ static int setup(void **state) {
   if (cm_client_global_init() != CM_OK || t_tmp_new(&g.tmp)) return -1;
   snprintf(g.dir, sizeof g.dir, "%s/street", g.tmp.path);
   if (t_hub_init(g.dir, HUB_ROLE_STREET, "望海楼街", NULL, NULL, NULL)) return -1;
-  if (t_log_new(&g.v) || t_log_new(&g.h)) return -1;
-  g.v.time_ms = g.h.time_ms = NOW_MS - 3600000;
+  if (t_log_new(&g.v) || t_log_new(&g.h) || t_log_new(&g.q)) return -1;
+  g.v.time_ms = g.h.time_ms = g.q.time_ms = NOW_MS - 3600000;
   if (t_hub_enroll(g.dir, g.v.kp.pk, "建昌道社区", V_CODE)) return -1;
   if (t_hub_enroll(g.dir, g.h.kp.pk, "铁东路社区", H_CODE)) return -1;
+  if (t_hub_enroll(g.dir, g.q.kp.pk, "鞍山道社区", Q_CODE)) return -1;
   cm_err err;
   if (hub_server_start(g.dir, "127.0.0.1:0", NULL, NULL, &g.srv, &err) != CM_OK) return -1;
   t_base(g.srv, g.base, sizeof g.base);
@@ -142,6 +147,7 @@ static int teardown(void **state) {
   hub_server_stop(g.srv);
   t_log_clear(&g.v);
   t_log_clear(&g.h);
+  t_log_clear(&g.q);
   t_tmp_free(&g.tmp);
   return 0;
 }
@@ -516,6 +522,172 @@ static void test_daily_quota(void **state) {
   hub_close(hub);
 }
 
+/* Send a signed request about file hex of record lg/seq as lg: GET the upload
+ * status (p NULL) or PUT n bytes of p at offset.  The answer into *r. */
+static void file_req(t_log *lg, const t_log *author, uint64_t seq, const char *hex,
+                     uint64_t offset, const uint8_t *p, size_t n, t_resp *r) {
+  char key_hex[PROTO_KEY_HEX], path[400];
+  proto_key_hex(author->kp.pk, key_hex);
+  if (p)
+    snprintf(path, sizeof path, "/api/v1/files/%s/upload?record=%s/%llu&offset=%llu", hex,
+             key_hex, (unsigned long long)seq, (unsigned long long)offset);
+  else
+    snprintf(path, sizeof path, "/api/v1/files/%s/upload?record=%s/%llu", hex, key_hex,
+             (unsigned long long)seq);
+  assert_int_equal(t_http(p ? "PUT" : "GET", g.base, path, p ? "application/octet-stream" : NULL,
+                          p, n, &lg->kp, 0, NULL, r),
+                   0);
+}
+
+/* n bytes of a PNG (its magic, then random bytes) and its hash in hex. */
+static void png_bytes(uint8_t *p, size_t n, char hex[65]) {
+  static const uint8_t magic[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  uint8_t h[32];
+  randombytes_buf(p, n);
+  memcpy(p, magic, sizeof magic);
+  crypto_generichash(h, sizeof h, p, n, NULL, 0);
+  sodium_bin2hex(hex, 65, h, sizeof h);
+}
+
+/* A hostile community and files, through real signed requests: it names
+ * another community's record, an organisation it never filed, and sends
+ * bytes under the victim's own entry: each upload is refused (403, a refused
+ * entry said so, so an honest pusher goes on) and nothing is stored.  Two
+ * uploads begun side by side, each fitting the day's quota alone, cannot pass
+ * it together: every byte counts when it arrives. */
+static void test_hostile_files(void **state) {
+  (void)state;
+  hub_ctx *hub = NULL;
+  cm_err err;
+  t_resp r;
+  enum { S = 30000 };
+  static uint8_t f[5][S];
+  char hex[5][65], body[1024], v_hex[PROTO_KEY_HEX], day[11];
+  cm_att_store st;
+  assert_int_equal(hub_open(g.dir, &hub, &err), CM_OK);
+  assert_int_equal(cm_att_open(g.dir, &st, &err), CM_OK);
+  for (int i = 0; i < 5; i++) png_bytes(f[i], S, hex[i]);
+  proto_key_hex(g.v.kp.pk, v_hex);
+
+  /* the victim attaches a file to its report (its seq 2) */
+  snprintf(body, sizeof body,
+           "{\"org\":\"" V_ORG "\",\"record\":\"%s/2\",\"heading\":\"activity\",\"hash\":\"%s\","
+           "\"type\":\"image/png\",\"title\":\"活动照片\",\"size\":%d}",
+           v_hex, hex[4], S);
+  assert_int_equal(t_log_add(&g.v, "file.attached", body), 0);
+  assert_int_equal(push(&g.v), 200);
+  uint64_t v_att = g.v.seq;
+
+  assert_int_equal(t_log_org(&g.q, Q_ORG, "鞍山道社区书画社"), 0);
+  /* 2: its own organisation, the victim's record */
+  snprintf(body, sizeof body,
+           "{\"org\":\"" Q_ORG "\",\"record\":\"%s/2\",\"heading\":\"activity\",\"hash\":\"%s\","
+           "\"type\":\"image/png\",\"title\":\"冒认的照片\",\"size\":%d}",
+           v_hex, hex[0], S);
+  assert_int_equal(t_log_add(&g.q, "file.attached", body), 0);
+  /* 3: an organisation of its own code that it never filed */
+  snprintf(body, sizeof body,
+           "{\"org\":\"" Q_CODE "-0099\",\"record\":\"\",\"heading\":\"filing\",\"hash\":\"%s\","
+           "\"type\":\"image/png\",\"title\":\"没有备案的组织\",\"size\":%d}",
+           hex[1], S);
+  assert_int_equal(t_log_add(&g.q, "file.attached", body), 0);
+  /* 4, 5: two honest files */
+  for (int i = 2; i < 4; i++) {
+    snprintf(body, sizeof body,
+             "{\"org\":\"" Q_ORG "\",\"record\":\"\",\"heading\":\"filing\",\"hash\":\"%s\","
+             "\"type\":\"image/png\",\"title\":\"章程%d\",\"size\":%d}",
+             hex[i], i, S);
+    assert_int_equal(t_log_add(&g.q, "file.attached", body), 0);
+  }
+  assert_int_equal(push(&g.q), 200);
+
+  /* the refused entries: asked or sent, 403 with "refused", nothing kept */
+  static const char *why[2] = {"不是作者自己写的", "未备案"};
+  for (int i = 0; i < 2; i++) {
+    file_req(&g.q, &g.q, 2 + (uint64_t)i, hex[i], 0, NULL, 0, &r);
+    assert_int_equal(r.status, 403);
+    assert_true(json_is_true(json_object_get(r.json, "refused")));
+    if (!strstr((const char *)r.body, why[i])) fail_msg("no reason in %s", (const char *)r.body);
+    t_resp_free(&r);
+    file_req(&g.q, &g.q, 2 + (uint64_t)i, hex[i], 0, f[i], S, &r);
+    assert_int_equal(r.status, 403);
+    t_resp_free(&r);
+    assert_false(cm_att_has(&st, hex[i]));
+    assert_int_equal(cm_att_partial_size(&st, hex[i]), 0);
+  }
+  /* the street's forward pass lists only the entries that are not refused */
+  json_t *fwd = NULL;
+  assert_int_equal(hub_attach_entries(hub, g.q.kp.pk, 0, &fwd, &err), CM_OK);
+  assert_int_equal(json_array_size(fwd), 2);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(fwd, 0), "hash")), hex[2]);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(fwd, 1), "hash")), hex[3]);
+  json_decref(fwd);
+  /* the victim's own entry, its bytes sent by the hostile community */
+  file_req(&g.q, &g.v, v_att, hex[4], 0, f[4], S, &r);
+  assert_int_equal(r.status, 403);
+  assert_false(json_is_true(json_object_get(r.json, "refused")));
+  t_resp_free(&r);
+  assert_false(cm_att_has(&st, hex[4]));
+  assert_int_equal(cm_att_partial_size(&st, hex[4]), 0);
+
+  /* The quota: room for one file and a half today. */
+  int64_t used = 0;
+  cm_date_of(NOW_MS, day);
+  assert_int_equal(hub_store_quota_get(hub->store, g.q.kp.pk, day, &used, &err), CM_OK);
+  assert_int_equal(hub_quota_set(hub, used + S + S / 2, &err), CM_OK);
+  /* both begun: each fits alone */
+  for (int i = 2; i < 4; i++) {
+    file_req(&g.q, &g.q, 2 + (uint64_t)i, hex[i], 0, f[i], S / 3, &r);
+    assert_int_equal(r.status, 200);
+    t_resp_free(&r);
+  }
+  /* the first one finishes */
+  file_req(&g.q, &g.q, 4, hex[2], S / 3, f[2] + S / 3, S - S / 3, &r);
+  assert_int_equal(r.status, 200);
+  assert_true(json_is_true(json_object_get(r.json, "have")));
+  t_resp_free(&r);
+  assert_true(cm_att_has(&st, hex[2]));
+  /* the second would pass the day's bytes: refused, not stored */
+  file_req(&g.q, &g.q, 5, hex[3], S / 3, f[3] + S / 3, S - S / 3, &r);
+  assert_int_equal(r.status, 413);
+  assert_non_null(strstr((const char *)r.body, "上限"));
+  t_resp_free(&r);
+  assert_false(cm_att_has(&st, hex[3]));
+  int64_t after = 0;
+  assert_int_equal(hub_store_quota_get(hub->store, g.q.kp.pk, day, &after, &err), CM_OK);
+  assert_true(after <= used + S + S / 2);
+  assert_int_equal(hub_quota_set(hub, HUB_QUOTA_DEFAULT, &err), CM_OK);
+
+  /* The organisation's yearly cap (200 MB): entries naming 90 MB files, the
+   * third passes it and is refused, so none of its bytes would be taken. */
+  for (int i = 0; i < 3; i++) {
+    snprintf(body, sizeof body,
+             "{\"org\":\"" Q_ORG "\",\"record\":\"\",\"heading\":\"activity\",\"hash\":"
+             "\"%064d\",\"type\":\"image/jpeg\",\"title\":\"大照片%d\",\"size\":90000000}",
+             i + 1, i);
+    assert_int_equal(t_log_add(&g.q, "file.attached", body), 0);
+  }
+  assert_int_equal(push(&g.q), 200);
+  char big_hex[65];
+  snprintf(big_hex, sizeof big_hex, "%064d", 3);
+  file_req(&g.q, &g.q, g.q.seq, big_hex, 0, NULL, 0, &r);
+  assert_int_equal(r.status, 403);
+  assert_true(json_is_true(json_object_get(r.json, "refused")));
+  if (!strstr((const char *)r.body, "每年 200 MB")) fail_msg("reason: %s", (const char *)r.body);
+  t_resp_free(&r);
+  snprintf(big_hex, sizeof big_hex, "%064d", 2);
+  file_req(&g.q, &g.q, g.q.seq - 1, big_hex, 0, NULL, 0, &r);
+  assert_int_equal(r.status, 200);
+  t_resp_free(&r);
+  /* rebuilt, the same verdicts */
+  assert_int_equal(hub_rebuild(hub, &err), CM_OK);
+  json_t *left = NULL;
+  assert_int_equal(hub_attach_entries(hub, g.q.kp.pk, 0, &left, &err), CM_OK);
+  assert_int_equal(json_array_size(left), 4);
+  json_decref(left);
+  hub_close(hub);
+}
+
 /* Stored bodies are bounded by what they compress to: 128 entries of 48 KB
  * (compressing about 30:1, under the 200:1 cap) grow hub.db's entries by a
  * small part of their raw size, and every reader gets the exact bytes back
@@ -566,10 +738,10 @@ static void test_bodies_stored_deflated(void **state) {
     char kind[PROTO_KIND_MAX + 1];
     uint8_t *b = NULL;
     size_t len = 0;
-    uint64_t received = 0;
+    char refused[256];
     int found = 0;
     assert_int_equal(hub_store_entry_body(hub->store, g.h.kp.pk, (uint64_t)head + 1, kind, &b,
-                                          &len, &received, &found, &err),
+                                          &len, refused, sizeof refused, &found, &err),
                      CM_OK);
     assert_true(found);
     assert_string_equal(kind, "note.big");
@@ -597,6 +769,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_hostile_node),
                                      cmocka_unit_test(test_status_one_column),
                                      cmocka_unit_test(test_daily_quota),
+                                     cmocka_unit_test(test_hostile_files),
                                      cmocka_unit_test(test_bodies_stored_deflated)};
   return cmocka_run_group_tests(tests, setup, teardown);
 }

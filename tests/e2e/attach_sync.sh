@@ -9,30 +9,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 export LINLI_FAKE_NOW_MS=1793500000000 # 2026-11-01, Asia/Shanghai
 
-"$HUB" --dir "$E2E_TMP/district" init --role district --name 河北区协会 >"$E2E_TMP/d.init"
-DKEY=$(last_line <"$E2E_TMP/d.init")
-start_server DIST "$HUB" --dir "$E2E_TMP/district" serve --listen 127.0.0.1:0
-"$HUB" --dir "$E2E_TMP/street" init --role street --name 望海楼街 \
-  --upstream "$DIST_URL" --upstream-key "$DKEY" >"$E2E_TMP/s.init"
-SKEY=$(last_line <"$E2E_TMP/s.init")
-"$HUB" --dir "$E2E_TMP/district" enroll --name 望海楼街 --key "$SKEY" >/dev/null
-start_server STREET "$HUB" --dir "$E2E_TMP/street" serve --listen 127.0.0.1:0
-
-N="$E2E_TMP/n1"
-"$NODE" --dir "$N" init --community 建昌道社区 --street 望海楼街 --hub "$STREET_URL" \
-  --code 120105001001 --hub-key "$SKEY" >"$E2E_TMP/n1.init"
-"$HUB" --dir "$E2E_TMP/street" enroll --name 建昌道社区 --key "$(last_line <"$E2E_TMP/n1.init")" \
-  --code 120105001001 >/dev/null
-ORG=$("$NODE" --dir "$N" org file --filed 2025-01-01 --name 夕阳红志愿服务队 --category 为老服务 \
-  --leader 王秀英 --phone 13800000000 --members 20 --party-members 2 | last_line)
+files_setup
 REP=$("$NODE" --dir "$N" report monthly --org "$ORG" --month 2026-10 --activities 3 \
   --participants 40 --party-participants 2 --content 探访独居老人 | last_line)
 
-# Files: random bytes behind each format's magic, so that every hash differs.
-mk() { # FILE MAGIC(printf) BYTES
-  { printf "$2"; head -c "$3" /dev/urandom; } >"$1"
-}
-F="$E2E_TMP/f"; mkdir -p "$F"
 mk "$F/charter.pdf" '%%PDF-1.4\n' 300000
 mk "$F/photo.jpg" '\xff\xd8\xff\xe0' 2500000
 mk "$F/roster.png" '\x89PNG\r\n\x1a\n' 40000

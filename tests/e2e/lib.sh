@@ -63,3 +63,32 @@ wait_for() {
     sleep 0.2
   done
 }
+
+# files_setup: for the attachment tests, a district and a street (both serving, DIST_URL,
+# STREET_URL, keys DKEY, SKEY), community node N (code 120105001001) enrolled at the street,
+# organisation ORG filed there, and the folder F for test files.
+files_setup() {
+  "$HUB" --dir "$E2E_TMP/district" init --role district --name 河北区协会 >"$E2E_TMP/d.init"
+  DKEY=$(last_line <"$E2E_TMP/d.init")
+  start_server DIST "$HUB" --dir "$E2E_TMP/district" serve --listen 127.0.0.1:0
+  "$HUB" --dir "$E2E_TMP/street" init --role street --name 望海楼街 \
+    --upstream "$DIST_URL" --upstream-key "$DKEY" >"$E2E_TMP/s.init"
+  SKEY=$(last_line <"$E2E_TMP/s.init")
+  "$HUB" --dir "$E2E_TMP/district" enroll --name 望海楼街 --key "$SKEY" >/dev/null
+  start_server STREET "$HUB" --dir "$E2E_TMP/street" serve --listen 127.0.0.1:0
+
+  N="$E2E_TMP/n1"
+  "$NODE" --dir "$N" init --community 建昌道社区 --street 望海楼街 --hub "$STREET_URL" \
+    --code 120105001001 --hub-key "$SKEY" >"$E2E_TMP/n1.init"
+  "$HUB" --dir "$E2E_TMP/street" enroll --name 建昌道社区 --key "$(last_line <"$E2E_TMP/n1.init")" \
+    --code 120105001001 >/dev/null
+  ORG=$("$NODE" --dir "$N" org file --filed 2025-01-01 --name 夕阳红志愿服务队 --category 为老服务 \
+    --leader 王秀英 --phone 13800000000 --members 20 --party-members 2 | last_line)
+  F="$E2E_TMP/f"; mkdir -p "$F"
+}
+
+# mk FILE MAGIC BYTES: random bytes behind a format's magic (printf), so that every hash
+# differs.
+mk() {
+  { printf "$2"; head -c "$3" /dev/urandom; } >"$1"
+}

@@ -107,6 +107,19 @@ test('attachments beside the records of a batch', async (t) => {
   assert.equal(res.headers()['content-type'], 'application/pdf');
   assert.match(res.headers()['content-security-policy'], /default-src 'none'/);
   assert.deepEqual(Buffer.from(await res.body()), fs.readFileSync(`${tmp}/charter.pdf`));
+  // the download link beside it saves the file under its title
+  assert.equal(await page.locator('a.file-download').count(), 2);
+  const dl = await page.request.get(new URL(
+    await page.locator('a.file-download').last().getAttribute('href'), hub.url).href);
+  assert.equal(dl.status(), 200);
+  assert.match(dl.headers()['content-disposition'],
+    /^attachment; filename="[0-9a-f]{16}\.(pdf|png)"; filename\*=UTF-8''%E8%AF%BB%E4%B9%A6%E4%BC%9A/);
+  const dlPdf = await page.request.get(new URL(`/api/v1/files/${hPdf}/download?title=读书会章程`, hub.url).href);
+  assert.equal(dlPdf.headers()['content-disposition'],
+    `attachment; filename="${hPdf.slice(0, 16)}.pdf"; filename*=UTF-8''${encodeURIComponent('读书会章程')}.pdf`);
+  assert.deepEqual(Buffer.from(await dlPdf.body()), fs.readFileSync(`${tmp}/charter.pdf`));
+  const anonDl = await request(hub.port, { path: `/api/v1/files/${hPdf}/download` });
+  assert.notEqual(anonDl.status, 200, 'the download needs a login');
 
   // the organisation's dossier: six headings, the photo under 活动材料, printable
   await page.goto(new URL(`/dossier/${org}`, hub.url).href);
@@ -128,4 +141,21 @@ test('attachments beside the records of a batch', async (t) => {
   assert.equal(zip.status(), 200);
   assert.equal(zip.headers()['content-type'], 'application/zip');
   assert.equal((await zip.body()).subarray(0, 2).toString(), 'PK');
+  // Python's zipfile opens it: index.html and every held file under its hash
+  fs.writeFileSync(`${tmp}/dossier.zip`, await zip.body());
+  const py = `
+import hashlib, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+assert z.testzip() is None
+files = {n[len("files/"):].split(".")[0]: hashlib.blake2b(z.read(n), digest_size=32).hexdigest()
+         for n in z.namelist() if n.startswith("files/")}
+assert "index.html" in z.namelist()
+assert sorted(files) == sorted(sys.argv[2:]), files
+assert all(k == v for k, v in files.items()), files
+index = z.read("index.html").decode()
+for n in z.namelist():
+    assert n == "index.html" or n in index, n
+print(len(files))
+`;
+  assert.equal(execFileSync('python3', ['-c', py, `${tmp}/dossier.zip`, hPng, hPdf], { encoding: 'utf8' }).trim(), '2');
 });

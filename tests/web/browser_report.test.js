@@ -11,7 +11,7 @@ process.env.LINLI_FAKE_NOW_MS = String(Date.UTC(2026, 11, 3, 2, 0, 0));
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { startNode, launchBrowser, outDir } = require('./lib.js');
+const { startNode, launchBrowser, outDir, fillFiling } = require('./lib.js');
 
 test('staff file an organisation, report a month, switch language and print', async (t) => {
   const node = await startNode(t);
@@ -54,13 +54,8 @@ test('staff file an organisation, report a month, switch language and print', as
 
   // A conforming name is not flagged.
   await page.goto(new URL('/orgs/new', node.url).href);
-  await page.fill('#f-name', '幸福社区助老工作站');
-  await page.fill('#f-category', '助老');
-  await page.fill('#f-leader', '张伟');
-  await page.fill('#f-phone', '13800138000');
-  await page.fill('#f-members', '10');
-  await page.fill('#f-party_members', '1');
-  await page.selectOption('#f-founded_by', 'district-unit');
+  await fillFiling(page, { name: '幸福社区助老工作站', category: '助老', leader: '张伟',
+    phone: '13800138000', members: '10', party: '1', foundedBy: 'district-unit' });
   await Promise.all([page.waitForURL(/\/orgs\?ok=file/), page.click('form.rec button[type=submit]')]);
   const id2 = /(\d{12}-\d{4})/.exec(await page.textContent('.msg.ok'))[1];
   assert.equal(await page.locator(`#orgs tr[data-id="${id2}"] .flag`).count(), 0);

@@ -199,4 +199,15 @@ function outDir() {
   return OUT;
 }
 
-module.exports = { startNode, startHub, request, csrfOf, rssKb, launchBrowser, outDir };
+// Fill the filing form's required fields (on /orgs/new) from o.
+async function fillFiling(page, o) {
+  await page.fill('#f-name', o.name);
+  await page.fill('#f-category', o.category);
+  await page.fill('#f-leader', o.leader);
+  await page.fill('#f-phone', o.phone);
+  await page.fill('#f-members', o.members);
+  await page.fill('#f-party_members', o.party);
+  await page.selectOption('#f-founded_by', o.foundedBy);
+}
+
+module.exports = { startNode, startHub, request, csrfOf, rssKb, launchBrowser, outDir, fillFiling };
