@@ -14,6 +14,7 @@
 #include "counting.h"
 #include "store.h"
 #include "table.h"
+#include "year.h"
 
 #define ID_MAX 64
 #define CAT_MAX 128
@@ -712,7 +713,7 @@ static json_t *org_ref(const org *o) {
 
 typedef struct attn {
   data *d;
-  json_t *upcoming, *critic, *acks;
+  json_t *upcoming, *critic, *insp_rect, *acks;
   char today[11];
   cm_rc rc;
 } attn;
@@ -755,8 +756,11 @@ static cm_rc walk_decision(void *ctx, const hub_dash_row *r, cm_err *err) {
   attn *a = ctx;
   const char *kind = r->text[3] ? r->text[3] : "";
   size_t kl = strlen(kind);
-  if (kl < 9 || strcmp(kind + kl - 9, "criticize") != 0) return CM_OK;
-  if (r->num[12] || !r->text[7] || !r->text[7][0] || strcmp(r->text[7], a->today) >= 0)
+  /* A criticism, and an inspection of 限期整改 (it has a deadline), stay open
+   * until a rectification is accepted. */
+  int critic = kl >= 9 && strcmp(kind + kl - 9, "criticize") == 0;
+  int inspect = kl >= 7 && strcmp(kind + kl - 7, "inspect") == 0;
+  if ((!critic && !inspect) || !hub_count_overdue(r->text[7], (int)r->num[12], a->today))
     return CM_OK;
   const org *o = r->text[5] && r->text[5][0] ? org_find(a->d, NULL, r->text[5]) : NULL;
   if (r->text[5] && r->text[5][0] && !o) return CM_OK; /* out of scope */
@@ -766,7 +770,7 @@ static cm_rc walk_decision(void *ctx, const hub_dash_row *r, cm_err *err) {
       o ? o->street : "", "community", o ? o->community : (r->text[6] ? r->text[6] : ""), "org",
       r->text[5] ? r->text[5] : "", "name", o ? o->name : "", "deadline", r->text[7], "by",
       r->text[4] ? r->text[4] : "", "reason", r->text[9] ? r->text[9] : "");
-  return push(a->critic, row, err);
+  return push(critic ? a->critic : a->insp_rect, row, err);
 }
 
 /* Newest month with activities of an organisation, from the current reports
@@ -797,8 +801,10 @@ static cm_rc answer_attention(data *d, const hub_dash_params *p, uint64_t now_ms
          *silent = json_array();
   a.upcoming = json_array();
   a.critic = json_array();
+  a.insp_rect = json_array();
   a.acks = json_object();
-  cm_rc rc = (names && station && inactive && silent && a.upcoming && a.critic && a.acks)
+  cm_rc rc = (names && station && inactive && silent && a.upcoming && a.critic && a.insp_rect &&
+              a.acks)
                  ? CM_OK
                  : nomem(err);
   if (rc) goto out;
@@ -863,7 +869,10 @@ static cm_rc answer_attention(data *d, const hub_dash_params *p, uint64_t now_ms
   json_object_set_new(out, "criticism_overdue", a.critic);
   json_object_set_new(out, "upcoming", a.upcoming);
   json_object_set_new(out, "silent", silent);
-  names = station = inactive = silent = a.critic = a.upcoming = NULL;
+  json_object_set_new(out, "inspection_rectify_overdue", a.insp_rect);
+  names = station = inactive = silent = a.critic = a.upcoming = a.insp_rect = NULL;
+  /* The year's entries: self-reports, plans and summaries missing. */
+  rc = hub_year_attention_locked(d->hub, a.today, d->scope->street, out, err);
 out:
   json_decref(names);
   json_decref(station);
@@ -871,6 +880,7 @@ out:
   json_decref(silent);
   json_decref(a.upcoming);
   json_decref(a.critic);
+  json_decref(a.insp_rect);
   json_decref(a.acks);
   return rc;
 }

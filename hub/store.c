@@ -2502,3 +2502,171 @@ cm_rc hub_store_plans_json(hub_store *st, int64_t year, json_t **out, cm_err *er
       " FROM o ORDER BY o.street, o.code, o.id",
       out, err, "i", year);
 }
+
+/* ---- communities' and streets' own plans, trainings, notices (hub/year.c) ---- */
+
+/* An entry that a hub wrote (not an enrolled community) and that is not refused. */
+#define SQL_HUB_ENTRY(e)                                                                           \
+  " NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = " e ".author AND f.seq = " e ".seq)"   \
+  " AND " e ".author NOT IN (SELECT a.key FROM authors a WHERE a.role = 'community')"
+
+cm_rc hub_store_unit_plans_json(hub_store *st, int64_t year, const uint8_t self[PROTO_KEY_BYTES],
+                                const char *self_role, const char *self_name, json_t **out,
+                                cm_err *err) {
+  /* The newest plan.unit and summary.unit of the year of each unit, not
+   * refused: communities held here, enrolled street hubs, and this hub when it
+   * is a street. */
+  return rv_rows(
+      st,
+      "WITH u AS ("
+      " SELECT 'community' AS level, c.street_name AS street, c.name AS community,"
+      "  c.code AS code, c.key AS key FROM communities c"
+      " UNION ALL SELECT 'street', a.name, '', a.code, a.key FROM authors a WHERE a.role = 'street'"
+      " UNION ALL SELECT 'street', ?4, '', '', ?2 WHERE ?3 = 'street'),"
+      " p AS (SELECT u.*,"
+      "  (SELECT max(e.seq) FROM entries e WHERE e.author = u.key AND e.kind = 'plan.unit'"
+      "   AND json_valid(CAST(e.body AS TEXT)) AND CAST(e.body AS TEXT)->>'year' = ?1"
+      "   AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))"
+      "   AS plan_seq,"
+      "  (SELECT max(e.seq) FROM entries e WHERE e.author = u.key AND e.kind = 'summary.unit'"
+      "   AND json_valid(CAST(e.body AS TEXT)) AND CAST(e.body AS TEXT)->>'year' = ?1"
+      "   AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))"
+      "   AS summary_seq FROM u)"
+      "SELECT p.level AS level, p.street AS street, p.community AS community, p.code AS code,"
+      " p.key AS key, p.plan_seq AS plan_seq, p.summary_seq AS summary_seq,"
+      " (SELECT e.time_ms FROM entries e WHERE e.author = p.key AND e.seq = p.plan_seq)"
+      "  AS plan_time_ms,"
+      " (SELECT e.time_ms FROM entries e WHERE e.author = p.key AND e.seq = p.summary_seq)"
+      "  AS summary_time_ms"
+      " FROM p ORDER BY p.street, p.level DESC, p.code",
+      out, err, "ikts", year, self, self_role, self_name);
+}
+
+cm_rc hub_store_unit_plan_get(hub_store *st, const char *author_hex, int64_t seq, json_t **out,
+                              cm_err *err) {
+  json_t *rows = NULL;
+  cm_rc rc = rv_rows(st,
+                     "SELECT e.kind AS kind, e.time_ms AS time_ms,"
+                     " CAST(e.body AS TEXT) AS body_json FROM entries e"
+                     " WHERE hex(e.author) = upper(?1) AND e.seq = ?2"
+                     " AND e.kind IN ('plan.unit', 'summary.unit')"
+                     " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author"
+                     " AND f.seq = e.seq)",
+                     &rows, err, "ti", author_hex, seq);
+  *out = NULL;
+  if (!rc && json_array_size(rows)) *out = json_incref(json_array_get(rows, 0));
+  json_decref(rows);
+  return rc;
+}
+
+cm_rc hub_store_trainings_json(hub_store *st, int64_t year, const uint8_t self[PROTO_KEY_BYTES],
+                               json_t **out, cm_err *err) {
+  return rv_rows(
+      st,
+      "SELECT lower(hex(e.author)) || '/' || e.seq AS record,"
+      " coalesce((SELECT a.name FROM authors a WHERE a.key = e.author), '') AS by,"
+      " e.author = ?2 AS own,"
+      " CAST(e.body AS TEXT)->>'date' AS date, CAST(e.body AS TEXT)->>'topic' AS topic,"
+      " CAST(e.body AS TEXT)->>'organiser' AS organiser,"
+      " coalesce(CAST(e.body AS TEXT)->>'content', '') AS content,"
+      " CAST(e.body AS TEXT)->'orgs' AS orgs_json"
+      " FROM entries e WHERE e.kind = 'training.recorded' AND json_valid(CAST(e.body AS TEXT))"
+      " AND substr(CAST(e.body AS TEXT)->>'date', 1, 4) = CAST(?1 AS TEXT)"
+      " AND (e.author = ?2 OR e.author IN (SELECT a.key FROM authors a WHERE a.role = 'street'))"
+      " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"
+      " ORDER BY CAST(e.body AS TEXT)->>'date' DESC, e.time_ms DESC",
+      out, err, "ik", year, self);
+}
+
+cm_rc hub_store_training_counts_json(hub_store *st, int64_t year,
+                                     const uint8_t self[PROTO_KEY_BYTES], json_t **out,
+                                     cm_err *err) {
+  /* A training counts for an organisation it names when this hub wrote it or
+   * the street that enrolled the organisation's community did: a street's
+   * training naming another street's organisation counts for nobody there. */
+  return rv_rows(
+      st,
+      "WITH t AS (SELECT e.author AS by_key, CAST(e.body AS TEXT) AS b FROM entries e"
+      " WHERE e.kind = 'training.recorded' AND json_valid(CAST(e.body AS TEXT))"
+      " AND substr(CAST(e.body AS TEXT)->>'date', 1, 4) = CAST(?1 AS TEXT)"
+      " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))"
+      "SELECT c.street_name AS street, c.name AS community, c.code AS code, o.id AS org,"
+      " coalesce(CASE WHEN json_valid(o.data) THEN o.data->>'name' END, '') AS name,"
+      " (SELECT count(*) FROM t, json_each(t.b, '$.orgs') j WHERE j.value = o.id"
+      "  AND (t.by_key = ?2 OR t.by_key = (SELECT a.enrolled_by FROM authors a"
+      "   WHERE a.key = o.author))) AS trainings"
+      " FROM organisations o JOIN communities c ON c.key = o.author"
+      " WHERE o.filed <> '' AND o.filed <= (?1 || '-12-31') AND o.dissolved = 0"
+      " AND o.status = 'accepted' ORDER BY c.street_name, c.code, o.id",
+      out, err, "ik", year, self);
+}
+
+cm_rc hub_store_notice_seen(hub_store *st, const char *notice, const char *to_hex,
+                            int *known_out, int *to_out, cm_err *err) {
+  json_t *rows = NULL;
+  cm_rc rc = rv_rows(st,
+                     "SELECT count(*) AS known,"
+                     " coalesce(sum(CAST(e.body AS TEXT)->>'to' = ?2), 0) AS to_author"
+                     " FROM entries e WHERE e.kind = 'notice.sent'"
+                     " AND json_valid(CAST(e.body AS TEXT))"
+                     " AND CAST(e.body AS TEXT)->>'notice' = ?1 AND" SQL_HUB_ENTRY("e"),
+                     &rows, err, "tt", notice, to_hex);
+  json_t *r = json_array_get(rows, 0);
+  *known_out = json_integer_value(json_object_get(r, "known")) > 0;
+  *to_out = json_integer_value(json_object_get(r, "to_author")) > 0;
+  json_decref(rows);
+  return rc;
+}
+
+cm_rc hub_store_notices_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], json_t **out,
+                             cm_err *err) {
+  return rv_rows(
+      st,
+      "WITH n AS (SELECT lower(hex(e.author)) || '/' || e.seq AS record, e.author AS author,"
+      "  e.time_ms AS time_ms, CAST(e.body AS TEXT) AS b FROM entries e"
+      "  WHERE e.kind = 'notice.issued' AND json_valid(CAST(e.body AS TEXT))"
+      "  AND (e.author = ?1 OR e.author IN (SELECT a.key FROM authors a WHERE a.role = 'street'))"
+      "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)),"
+      " s AS (SELECT DISTINCT CAST(e.body AS TEXT)->>'notice' AS notice,"
+      "  CAST(e.body AS TEXT)->>'to' AS to_hex FROM entries e WHERE e.kind = 'notice.sent'"
+      "  AND json_valid(CAST(e.body AS TEXT)) AND" SQL_HUB_ENTRY("e") "),"
+      " r AS (SELECT DISTINCT CAST(e.body AS TEXT)->>'notice' AS notice,"
+      "  lower(hex(e.author)) AS reader FROM entries e WHERE e.kind = 'notice.read'"
+      "  AND json_valid(CAST(e.body AS TEXT))"
+      "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))"
+      "SELECT n.record AS record,"
+      " coalesce((SELECT a.name FROM authors a WHERE a.key = n.author), '') AS by,"
+      " n.author = ?1 AS own, n.b->>'title' AS title, n.b->>'text' AS text,"
+      " n.b->>'scope' AS scope, coalesce(n.b->>'street', '') AS street, n.time_ms AS time_ms,"
+      " (SELECT count(*) FROM s WHERE s.notice = n.record) AS recipients,"
+      " (SELECT count(*) FROM s JOIN r ON r.notice = s.notice AND r.reader = s.to_hex"
+      "  WHERE s.notice = n.record) AS read"
+      " FROM n ORDER BY n.time_ms DESC, n.record DESC",
+      out, err, "k", self);
+}
+
+cm_rc hub_store_notice_reads_json(hub_store *st, const char *notice, json_t **out, cm_err *err) {
+  return rv_rows(
+      st,
+      "WITH s AS (SELECT DISTINCT CAST(e.body AS TEXT)->>'to' AS to_hex FROM entries e"
+      "  WHERE e.kind = 'notice.sent' AND json_valid(CAST(e.body AS TEXT))"
+      "  AND CAST(e.body AS TEXT)->>'notice' = ?1 AND" SQL_HUB_ENTRY("e") ")"
+      "SELECT coalesce(c.street_name, '') AS street, coalesce(c.name, '') AS community,"
+      " coalesce(c.code, '') AS code, s.to_hex AS key,"
+      " (SELECT min(e.time_ms) FROM entries e WHERE lower(hex(e.author)) = s.to_hex"
+      "  AND e.kind = 'notice.read' AND json_valid(CAST(e.body AS TEXT))"
+      "  AND CAST(e.body AS TEXT)->>'notice' = ?1"
+      "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))"
+      "  AS read_ms"
+      " FROM s LEFT JOIN communities c ON lower(hex(c.key)) = s.to_hex"
+      " ORDER BY c.street_name, c.code",
+      out, err, "t", notice);
+}
+
+cm_rc hub_store_communities_json(hub_store *st, const char *street, json_t **out, cm_err *err) {
+  return rv_rows(st,
+                 "SELECT lower(hex(c.key)) AS key, c.name AS name, c.code AS code,"
+                 " c.street_name AS street FROM communities c"
+                 " WHERE ?1 = '' OR c.street_name = ?1 ORDER BY c.street_name, c.code",
+                 out, err, "t", street);
+}

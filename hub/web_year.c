@@ -28,10 +28,19 @@ static cm_rc year_of(cm_http_req *req, int finished, int *year, cm_err *err) {
   return hub_year_parse(q && *q ? q : dflt, finished, year, err);
 }
 
-/* ROUTE: GET /api/v1/dashboard/inspections[.csv], /api/v1/dashboard/plans
- * (which: 0 inspections, 1 their CSV, 2 plans). */
-static void api_answer(cm_http_req *req, cm_http_resp *resp, void *ctx, int which) {
-  int csv = which == 1;
+/* What an API route of the year answers, and as what. */
+typedef enum year_answer { Y_INSPECTIONS = 0, Y_PLANS, Y_TRAININGS, Y_NOTICES } year_answer;
+typedef enum year_format { F_JSON = 0, F_CSV, F_XLSX } year_format;
+
+#define CT_CSV "text/csv; charset=utf-8"
+#define CT_XLSX "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+/* ROUTE: GET /api/v1/dashboard/{inspections,plans,trainings}[.csv|.xlsx],
+ * /api/v1/dashboard/notices (operator session). */
+static void api_answer(cm_http_req *req, cm_http_resp *resp, void *ctx, year_answer which,
+                       year_format fmt) {
+  static const char *const names[] = {"inspections", "plans", "trainings", "notices"};
+  static const char *const words[] = {"年检进度", "计划总结", "培训", "通知"};
   hub_api *api = ctx;
   hub_auth_session s;
   int found = 0, year = 0;
@@ -52,17 +61,30 @@ static void api_answer(cm_http_req *req, cm_http_resp *resp, void *ctx, int whic
   }
   cm_http_resp_header(resp, "Cache-Control", "no-store");
   const char *street = api->hub->role == HUB_ROLE_DISTRICT ? s.op.street : NULL;
-  cm_rc rc = year_of(req, which != 2, &year, &err);
-  if (!rc && which == 2) rc = hub_year_plans(api->hub, year, street, &j, &err);
-  if (!rc && which != 2) rc = hub_year_progress(api->hub, year, street, &j, &err);
-  if (!rc && csv) rc = hub_year_progress_csv(j, &b, &err);
+  cm_rc rc = which == Y_NOTICES ? CM_OK : year_of(req, which == Y_INSPECTIONS, &year, &err);
+  if (!rc && which == Y_PLANS) rc = hub_year_plans(api->hub, year, street, &j, &err);
+  if (!rc && which == Y_INSPECTIONS) rc = hub_year_progress(api->hub, year, street, &j, &err);
+  if (!rc && which == Y_TRAININGS) rc = hub_year_trainings(api->hub, year, street, &j, &err);
+  if (!rc && which == Y_NOTICES) {
+    const char *n = cm_http_query(req, "notice");
+    rc = hub_year_notices(api->hub, street, n && *n ? n : NULL, &j, &err);
+  }
+  if (!rc && fmt != F_JSON)
+    rc = hub_year_export(j, names[which], fmt == F_XLSX, api->hub->dir, &b, &err);
   if (rc) {
     cm_http_resp_error(resp, cm_rc_http_status(rc), rc, err.msg, NULL);
-  } else if (csv) {
-    char disp[80];
-    snprintf(disp, sizeof disp, "attachment; filename=\"inspections-%d.csv\"", year);
+  } else if (fmt != F_JSON) {
+    /* An ASCII name for old clients, the Chinese one with the year beside it. */
+    char disp[256], word[64];
+    const char *ext = fmt == F_XLSX ? "xlsx" : "csv";
+    snprintf(word, sizeof word, "%s-%d.%s", words[which], year, ext);
+    int n = snprintf(disp, sizeof disp, "attachment; filename=\"%s-%d.%s\"; filename*=UTF-8''",
+                     names[which], year, ext);
+    for (const unsigned char *p = (const unsigned char *)word; n > 0 && *p && (size_t)n + 4 < sizeof disp; p++)
+      n += *p < 0x80 && *p != '%' ? snprintf(disp + n, sizeof disp - (size_t)n, "%c", *p)
+                                  : snprintf(disp + n, sizeof disp - (size_t)n, "%%%02X", *p);
     cm_http_resp_header(resp, "Content-Disposition", disp);
-    if (cm_http_resp_set(resp, 200, "text/csv; charset=utf-8", b.p, b.len))
+    if (cm_http_resp_set(resp, 200, fmt == F_XLSX ? CT_XLSX : CT_CSV, b.p, b.len))
       cm_http_resp_error(resp, 500, CM_ERR_NOMEM, "out of memory", NULL);
   } else {
     cm_http_resp_json(resp, 200, j);
@@ -73,17 +95,20 @@ out:
   cm_buf_free(&b);
 }
 
-static void api_json(cm_http_req *req, cm_http_resp *resp, void *ctx) {
-  api_answer(req, resp, ctx, 0);
-}
-
-static void api_csv(cm_http_req *req, cm_http_resp *resp, void *ctx) {
-  api_answer(req, resp, ctx, 1);
-}
-
-static void api_plans(cm_http_req *req, cm_http_resp *resp, void *ctx) {
-  api_answer(req, resp, ctx, 2);
-}
+#define API_ROUTE(fn, which, fmt)                                                                  \
+  static void fn(cm_http_req *req, cm_http_resp *resp, void *ctx) {                               \
+    api_answer(req, resp, ctx, which, fmt);                                                        \
+  }
+API_ROUTE(api_json, Y_INSPECTIONS, F_JSON)
+API_ROUTE(api_csv, Y_INSPECTIONS, F_CSV)
+API_ROUTE(api_xlsx, Y_INSPECTIONS, F_XLSX)
+API_ROUTE(api_plans, Y_PLANS, F_JSON)
+API_ROUTE(api_plans_csv, Y_PLANS, F_CSV)
+API_ROUTE(api_plans_xlsx, Y_PLANS, F_XLSX)
+API_ROUTE(api_trainings, Y_TRAININGS, F_JSON)
+API_ROUTE(api_trainings_csv, Y_TRAININGS, F_CSV)
+API_ROUTE(api_trainings_xlsx, Y_TRAININGS, F_XLSX)
+API_ROUTE(api_notices, Y_NOTICES, F_JSON)
 
 /* One row of counts. */
 static void counts_cells(hub_web_req *w, const json_t *t) {
@@ -305,5 +330,19 @@ const cm_http_route hub_web_year_routes[] = {
      "plans and year-end summaries: who has submitted (?year=YYYY); operator login"},
     {"GET", "/api/v1/dashboard/inspections.csv", api_csv,
      "annual inspection, one organisation a row, as CSV (?year=YYYY)"},
+    {"GET", "/api/v1/dashboard/inspections.xlsx", api_xlsx,
+     "annual inspection, one organisation a row, as Excel (?year=YYYY)"},
+    {"GET", "/api/v1/dashboard/plans.csv", api_plans_csv,
+     "plans and year-end summaries, organisations then communities and streets, as CSV"},
+    {"GET", "/api/v1/dashboard/plans.xlsx", api_plans_xlsx,
+     "plans and year-end summaries, organisations then communities and streets, as Excel"},
+    {"GET", "/api/v1/dashboard/trainings", api_trainings,
+     "trainings of a year and each organisation's count (?year=YYYY); operator login"},
+    {"GET", "/api/v1/dashboard/trainings.csv", api_trainings_csv,
+     "each organisation's trainings in a year as CSV (?year=YYYY)"},
+    {"GET", "/api/v1/dashboard/trainings.xlsx", api_trainings_xlsx,
+     "each organisation's trainings in a year as Excel (?year=YYYY)"},
+    {"GET", "/api/v1/dashboard/notices", api_notices,
+     "notices sent and who has read them (?notice=RECORD for one); operator login"},
 };
 const size_t hub_web_year_nroutes = sizeof hub_web_year_routes / sizeof hub_web_year_routes[0];
