@@ -676,6 +676,21 @@ static const i18n_entry k_words[] = {
     {"plan.summaries", "年终总结", "Year-end summaries"},
     {"plan.none", "还没有。", "None yet."},
     {"plan.print", "打印", "Print"},
+    /* the year's attention entries, trainings, notices */
+    {"col.inspection_overdue", "年检自查报告逾期未报", "Inspection self-reports overdue"},
+    {"col.inspection_rectify_overdue", "年检整改逾期", "Inspection rectifications overdue"},
+    {"col.plan_missing", "年度工作计划逾期未报", "Plans missing"},
+    {"col.summary_missing", "年终总结逾期未报", "Year-end summaries missing"},
+    {"col.unit_plan_missing", "社区、街道工作计划逾期未报", "Community and street plans missing"},
+    {"col.unit_summary_missing", "社区、街道年终总结逾期未报",
+     "Community and street summaries missing"},
+    {"col.year", "年度", "Year"},
+    {"col.level", "层级", "Level"},
+    {"nav.training", "培训", "Training"},
+    {"train.title", "培训", "Training"},
+    {"nav.notice", "通知", "Notices"},
+    {"notice.title", "通知", "Notices"},
+    {"unitplan.title", "工作计划和年终总结", "Plan and year-end summary"},
 };
 
 static const i18n_entry *find(const char *key) {

@@ -1044,6 +1044,10 @@ static cm_rc answer_org(data *d, const hub_dash_params *p, json_t *out, cm_err *
   json_object_set_new(out, "activities", w.activities);
   json_object_set_new(out, "decisions", decisions);
   w.records = w.amendments = w.reports = w.activities = decisions = NULL;
+  /* Its trainings (培训), a figure per year. */
+  json_t *trainings = NULL;
+  rc = hub_store_org_trainings_json(d->hub->store, id, d->hub->kp.pk, &trainings, err);
+  if (!rc) json_object_set_new(out, "trainings", trainings);
 out:
   free(f.data);
   json_decref(w.records);

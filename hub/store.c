@@ -2547,6 +2547,8 @@ cm_rc hub_store_unit_plan_get(hub_store *st, const char *author_hex, int64_t seq
   json_t *rows = NULL;
   cm_rc rc = rv_rows(st,
                      "SELECT e.kind AS kind, e.time_ms AS time_ms,"
+                     " coalesce((SELECT c.name FROM communities c WHERE c.key = e.author),"
+                     "  (SELECT a.name FROM authors a WHERE a.key = e.author), '') AS author,"
                      " CAST(e.body AS TEXT) AS body_json FROM entries e"
                      " WHERE hex(e.author) = upper(?1) AND e.seq = ?2"
                      " AND e.kind IN ('plan.unit', 'summary.unit')"
@@ -2669,4 +2671,21 @@ cm_rc hub_store_communities_json(hub_store *st, const char *street, json_t **out
                  " c.street_name AS street FROM communities c"
                  " WHERE ?1 = '' OR c.street_name = ?1 ORDER BY c.street_name, c.code",
                  out, err, "t", street);
+}
+
+cm_rc hub_store_org_trainings_json(hub_store *st, const char *org,
+                                   const uint8_t self[PROTO_KEY_BYTES], json_t **out, cm_err *err) {
+  /* As hub_store_training_counts_json, for one organisation, every year. */
+  return rv_rows(
+      st,
+      "SELECT CAST(substr(CAST(e.body AS TEXT)->>'date', 1, 4) AS INTEGER) AS year,"
+      " count(*) AS trainings FROM entries e,"
+      " json_each(CASE WHEN json_valid(CAST(e.body AS TEXT)) THEN CAST(e.body AS TEXT)"
+      "  ELSE '{}' END, '$.orgs') j"
+      " WHERE e.kind = 'training.recorded' AND j.value = ?1"
+      " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"
+      " AND (e.author = ?2 OR e.author IN (SELECT a.enrolled_by FROM authors a"
+      "  JOIN organisations o ON o.author = a.key WHERE o.id = ?1))"
+      " GROUP BY 1 ORDER BY 1",
+      out, err, "tk", org, self);
 }

@@ -582,7 +582,7 @@ cm_rc hub_store_unit_plans_json(hub_store *st, int64_t year, const uint8_t self[
                                 cm_err *err);
 
 /* One plan.unit or summary.unit entry by author hex and seq: {"kind", "time_ms",
- * "body_json"} in *out (NULL when there is none or it was refused). */
+ * "author" (the community's or street's name), "body"} in *out (NULL when there is none or it was refused). */
 cm_rc hub_store_unit_plan_get(hub_store *st, const char *author_hex, int64_t seq, json_t **out,
                               cm_err *err);
 
@@ -598,6 +598,11 @@ cm_rc hub_store_trainings_json(hub_store *st, int64_t year, const uint8_t self[P
 cm_rc hub_store_training_counts_json(hub_store *st, int64_t year,
                                      const uint8_t self[PROTO_KEY_BYTES], json_t **out,
                                      cm_err *err);
+
+/* The trainings of organisation org per year (as hub_store_training_counts_json):
+ * [{"year", "trainings"}], oldest first.  New reference in *out. */
+cm_rc hub_store_org_trainings_json(hub_store *st, const char *org,
+                                   const uint8_t self[PROTO_KEY_BYTES], json_t **out, cm_err *err);
 
 /* Whether a notice (the record id of its notice.issued) is known here, from
  * any notice.sent of it that a hub wrote and that is not refused, and whether

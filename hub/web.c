@@ -362,6 +362,7 @@ static const struct {
     {"/review", "nav.review", 0},         {"/enrol", "nav.enrol", 0},
     {"/decide", "nav.decide", 1},         {"/activities", "nav.activities", 1},
     {"/inspections", "nav.inspection", 0},  {"/plans", "nav.plan", 0},
+    {"/trainings", "nav.training", 0},      {"/notices", "nav.notice", 0},
     {"/alerts", "nav.alerts", 0},
 };
 

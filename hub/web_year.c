@@ -10,6 +10,7 @@
 
 #include "../common/clock.h"
 #include "../common/log.h"
+#include "store.h"
 #include "web.h"
 #include "year.h"
 
@@ -310,6 +311,25 @@ static void page_plans(cm_http_req *req, cm_http_resp *resp, void *ctx) {
                      (long long)json_integer_value(json_object_get(o, keys[k])));
     cm_html_raw(&w.h, "</tr>");
   }
+  cm_html_raw(&w.h, "</table><h2>社区和街道本级</h2><table class=\"list\" id=\"plan-units\">"
+                    "<tr><th>街道</th><th>社区</th><th>工作计划</th><th>年终总结</th></tr>");
+  json_array_foreach(json_object_get(j, "units"), i, o) {
+    cm_html_printf(&w.h, "<tr><td>%h</td><td>%h</td>", json_string_value(json_object_get(o, "street")),
+                   *json_string_value(json_object_get(o, "community"))
+                       ? json_string_value(json_object_get(o, "community"))
+                       : "（街道本级）");
+    static const char *const parts[][2] = {{"plan_date", "plan_record"},
+                                           {"summary_date", "summary_record"}};
+    for (size_t k = 0; k < 2; k++) {
+      const char *d = json_string_value(json_object_get(o, parts[k][0]));
+      if (*d)
+        cm_html_printf(&w.h, "<td><a href=\"/plan?record=%U\">%h</a></td>",
+                       json_string_value(json_object_get(o, parts[k][1])), d);
+      else
+        cm_html_raw(&w.h, "<td>未报</td>");
+    }
+    cm_html_raw(&w.h, "</tr>");
+  }
   cm_html_raw(&w.h, "</table><h2>未报工作计划的组织</h2>");
   org_list(&w, json_object_get(j, "missing_plans"), "plan-missing", 0);
   cm_html_raw(&w.h, "<h2>未报年终总结的组织</h2>");
@@ -320,7 +340,174 @@ out:
   hub_web_end(&w);
 }
 
+/* ROUTE: GET /plan?record=HEX/SEQ: a community's or street's own plan or
+ * year-end summary, printable. */
+static void page_unit_plan(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_web_req w;
+  json_t *e = NULL;
+  cm_err err;
+  cm_err_clear(&err);
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
+  const char *rec = cm_http_query(req, "record");
+  const char *slash = rec ? strchr(rec, '/') : NULL;
+  char hex[PROTO_KEY_HEX];
+  cm_rc rc = CM_OK;
+  if (!slash || slash - rec != PROTO_KEY_HEX - 1 || atoll(slash + 1) < 1) {
+    hub_web_fail_rc(&w, CM_ERR_INVALID, "记录编号不对");
+    goto out;
+  }
+  snprintf(hex, sizeof hex, "%.*s", (int)(slash - rec), rec);
+  pthread_mutex_lock(&w.hub->lock);
+  rc = hub_store_unit_plan_get(w.hub->store, hex, atoll(slash + 1), &e, &err);
+  pthread_mutex_unlock(&w.hub->lock);
+  if (!rc && !e) rc = cm_errf(&err, CM_ERR_NOT_FOUND, "没有这份计划或总结");
+  if (rc) {
+    hub_web_fail_rc(&w, rc, err.msg);
+    goto out;
+  }
+  const json_t *b = json_object_get(e, "body");
+  int summary = !strcmp(json_string_value(json_object_get(e, "kind")), "summary.unit");
+  char day[11];
+  cm_date_of((uint64_t)json_integer_value(json_object_get(e, "time_ms")), day);
+  hub_web_head(&w, "unitplan.title");
+  cm_html_printf(&w.h, "<article class=\"sheet\" id=\"unit-plan\"><h1>%h %lld年度%r</h1>"
+                       "<p>报送日期：%h <button onclick=\"window.print()\">打印</button></p><dl>",
+                 json_string_value(json_object_get(e, "author")),
+                 (long long)json_integer_value(json_object_get(b, "year")),
+                 summary ? "年终总结" : "工作计划", day);
+  if (summary)
+    cm_html_printf(&w.h, "<dt>工作成效</dt><dd>%h</dd><dt>存在问题</dt><dd>%h</dd>"
+                         "<dt>全年活动次数</dt><dd>%lld</dd>",
+                   json_string_value(json_object_get(b, "results")),
+                   json_string_value(json_object_get(b, "problems")),
+                   (long long)json_integer_value(json_object_get(b, "activities_held")));
+  else
+    cm_html_printf(&w.h, "<dt>工作目标</dt><dd>%h</dd><dt>计划开展的活动</dt><dd>%h</dd>"
+                         "<dt>计划活动次数</dt><dd>%lld</dd>",
+                   json_string_value(json_object_get(b, "goals")),
+                   json_string_value(json_object_get(b, "activities")),
+                   (long long)json_integer_value(json_object_get(b, "planned_count")));
+  cm_html_raw(&w.h, "</dl></article>");
+  hub_web_foot(&w);
+out:
+  json_decref(e);
+  hub_web_end(&w);
+}
+
+/* ROUTE: GET /trainings?year=YYYY: the year's trainings and each organisation's count. */
+static void page_trainings(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_web_req w;
+  int year = 0;
+  json_t *j = NULL;
+  const json_t *o;
+  size_t i;
+  cm_err err;
+  cm_err_clear(&err);
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
+  cm_rc rc = year_of(req, 0, &year, &err);
+  if (!rc)
+    rc = hub_year_trainings(w.hub, year, w.hub->role == HUB_ROLE_DISTRICT ? w.s.op.street : NULL,
+                            &j, &err);
+  if (rc) {
+    hub_web_fail_rc(&w, rc, err.msg);
+    goto out;
+  }
+  hub_web_head(&w, "train.title");
+  cm_html_printf(&w.h, "<h1>%d年度培训</h1><form method=\"get\" action=\"/trainings\">"
+                       "<label>年度<input name=\"year\" type=\"number\" value=\"%d\"></label>"
+                       "<button type=\"submit\">查看</button> <a href=\"/api/v1/dashboard/"
+                       "trainings.csv?year=%d\">导出CSV</a> <a href=\"/api/v1/dashboard/"
+                       "trainings.xlsx?year=%d\">导出Excel</a></form>",
+                 year, year, year, year);
+  cm_html_raw(&w.h, "<table class=\"list\" id=\"train-list\"><tr><th>日期</th><th>主题</th>"
+                    "<th>主办单位</th><th>记录者</th><th>参加组织数</th></tr>");
+  json_array_foreach(json_object_get(j, "trainings"), i, o)
+    cm_html_printf(&w.h, "<tr><td>%h</td><td>%h</td><td>%h</td><td>%h</td><td class=\"num\">%lld</td></tr>",
+                   json_string_value(json_object_get(o, "date")),
+                   json_string_value(json_object_get(o, "topic")),
+                   json_string_value(json_object_get(o, "organiser")),
+                   json_integer_value(json_object_get(o, "own")) ? "本级"
+                                                                 : json_string_value(json_object_get(o, "by")),
+                   (long long)json_integer_value(json_object_get(o, "attended")));
+  cm_html_raw(&w.h, "</table><h2>各组织培训次数</h2><table class=\"list\" id=\"train-orgs\"><tr>"
+                    "<th>街道</th><th>社区</th><th>备案编号</th><th>组织名称</th><th>培训次数</th></tr>");
+  json_array_foreach(json_object_get(j, "organisations"), i, o)
+    cm_html_printf(&w.h, "<tr><td>%h</td><td>%h</td><td>%h</td><td>%h</td><td class=\"num\">%lld</td></tr>",
+                   json_string_value(json_object_get(o, "street")),
+                   json_string_value(json_object_get(o, "community")),
+                   json_string_value(json_object_get(o, "org")),
+                   json_string_value(json_object_get(o, "name")),
+                   (long long)json_integer_value(json_object_get(o, "trainings")));
+  cm_html_raw(&w.h, "</table>");
+  hub_web_foot(&w);
+out:
+  json_decref(j);
+  hub_web_end(&w);
+}
+
+/* ROUTE: GET /notices[?notice=RECORD]: the notices sent, how many read each;
+ * for one, which communities have read it. */
+static void page_notices(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_web_req w;
+  json_t *j = NULL;
+  const json_t *o;
+  size_t i;
+  cm_err err;
+  cm_err_clear(&err);
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
+  const char *one = cm_http_query(req, "notice");
+  cm_rc rc = hub_year_notices(w.hub, w.hub->role == HUB_ROLE_DISTRICT ? w.s.op.street : NULL,
+                              one && *one ? one : NULL, &j, &err);
+  if (rc) {
+    hub_web_fail_rc(&w, rc, err.msg);
+    goto out;
+  }
+  hub_web_head(&w, "notice.title");
+  const json_t *n = json_object_get(j, "notice");
+  if (n) {
+    cm_html_printf(&w.h, "<h1>%h</h1><p>%h</p><p>发出日期：%h</p>"
+                         "<table class=\"list\" id=\"notice-reads\"><tr><th>街道</th><th>社区</th>"
+                         "<th>已读</th></tr>",
+                   json_string_value(json_object_get(n, "title")),
+                   json_string_value(json_object_get(n, "text")),
+                   json_string_value(json_object_get(n, "date")));
+    json_array_foreach(json_object_get(j, "reads"), i, o) {
+      const char *d = json_string_value(json_object_get(o, "read_date"));
+      cm_html_printf(&w.h, "<tr><td>%h</td><td>%h</td><td>%h</td></tr>",
+                     json_string_value(json_object_get(o, "street")),
+                     json_string_value(json_object_get(o, "community")), *d ? d : "未读");
+    }
+    cm_html_raw(&w.h, "</table><p><a href=\"/notices\">全部通知</a></p>");
+  } else {
+    cm_html_raw(&w.h, "<h1>通知</h1><table class=\"list\" id=\"notice-list\"><tr><th>发出日期</th>"
+                      "<th>标题</th><th>范围</th><th>发出者</th><th>社区</th><th>已读</th></tr>");
+    json_array_foreach(json_object_get(j, "notices"), i, o) {
+      int district = !strcmp(json_string_value(json_object_get(o, "scope")), "district");
+      cm_html_printf(&w.h, "<tr><td>%h</td><td><a href=\"/notices?notice=%U\">%h</a></td>"
+                           "<td>%h</td><td>%h</td><td class=\"num\">%lld</td>"
+                           "<td class=\"num\">%lld</td></tr>",
+                     json_string_value(json_object_get(o, "date")),
+                     json_string_value(json_object_get(o, "record")),
+                     json_string_value(json_object_get(o, "title")),
+                     district ? "全区" : json_string_value(json_object_get(o, "street")),
+                     json_integer_value(json_object_get(o, "own"))
+                         ? "本级"
+                         : json_string_value(json_object_get(o, "by")),
+                     (long long)json_integer_value(json_object_get(o, "recipients")),
+                     (long long)json_integer_value(json_object_get(o, "read")));
+    }
+    cm_html_raw(&w.h, "</table>");
+  }
+  hub_web_foot(&w);
+out:
+  json_decref(j);
+  hub_web_end(&w);
+}
+
 const cm_http_route hub_web_year_routes[] = {
+    {"GET", "/plan", page_unit_plan, "a community's or street's own plan or summary, printable"},
+    {"GET", "/trainings", page_trainings, "trainings of a year and each organisation's count"},
+    {"GET", "/notices", page_notices, "notices sent and which communities have read them"},
     {"GET", "/plans", page_plans, "plans and year-end summaries: who has submitted them"},
     {"GET", "/inspections", page_progress, "annual inspection: progress, missing, result form"},
     {"POST", "/inspections", page_result, "record the result of an annual inspection"},

@@ -521,7 +521,7 @@ cm_rc hub_year_attention_locked(hub_ctx *ctx, const char *today, const char *str
                   json_pack("{s:i,s:s}", "year", year - 1, "due", sdue)))
       rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
   }
-  static const char *const unit_keys[] = {"level", "code", NULL};
+  static const char *const unit_keys[] = {"code", NULL};
   json_array_foreach(json_object_get(plans, "units"), i, o) {
     if (rc) break;
     if (hub_count_missing(*json_string_value(json_object_get(o, "plan_date")) != 0, pdue, today) &&
@@ -568,8 +568,6 @@ cm_rc hub_year_trainings(hub_ctx *ctx, int year, const char *street, json_t **ou
     pthread_mutex_unlock(&ctx->lock);
   }
   json_array_foreach(tr, i, r) {
-    json_object_set_new(r, "orgs", json_incref(json_object_get(r, "orgs_json")));
-    json_object_del(r, "orgs_json");
     json_object_set_new(r, "attended", json_integer((json_int_t)json_array_size(
                                            json_object_get(r, "orgs"))));
   }
