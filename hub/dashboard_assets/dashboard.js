@@ -11,6 +11,11 @@
   const lang = root.dataset.lang === 'en' ? 'en' : 'zh';
   const view = root.dataset.view;
 
+  // The attention list's tables, in the order the page shows them.
+  const ATTN_KEYS = ['upcoming', 'criticism_overdue', 'inspection_rectify_overdue', 'inspection_overdue',
+    'plan_missing', 'summary_missing', 'unit_plan_missing', 'unit_summary_missing', 'silent', 'inactive',
+    'names', 'party_station'];
+
   const WORDS = {
     zh: {
       hierarchy: '组织架构', completeness: '月报完成情况', activity: '活动情况', attention: '需要关注',
@@ -29,6 +34,10 @@
       series: '近12个月', missing_list: '本月未报清单', months: '按月', categories: '按类别',
       names: '名称不规范', party_station: '三名以上党员未设立党员活动站', inactive: '连续三个月以上无活动',
       criticism_overdue: '批评整改逾期', upcoming: '未来30天重大活动', silent: '7天未联系的社区',
+      inspection_rectify_overdue: '年检整改逾期', inspection_overdue: '年检自查报告逾期未报',
+      plan_missing: '年度工作计划逾期未报', summary_missing: '年终总结逾期未报',
+      unit_plan_missing: '社区、街道工作计划逾期未报', unit_summary_missing: '社区、街道年终总结逾期未报',
+      year: '年度',
       records: '全部记录', amendments: '变更与解散', decisions: '决定', filing: '备案信息',
       all: '全部类别', filter: '按类别筛选', csv: '导出CSV', chart: '图表', table: '表格',
       loading: '正在读取数据……', failed: '读取失败', none: '无', back: '返回总览', dossier: '档案（可打印）', dossier_zip: '下载档案压缩包',
@@ -76,6 +85,10 @@
       missing_list: 'Missing this month', months: 'By month', categories: 'By category',
       names: 'Non-conforming names', party_station: '3+ party members without a station',
       inactive: 'Inactive for 3 months or more', criticism_overdue: 'Criticism past deadline',
+      inspection_rectify_overdue: 'Inspection rectifications overdue',
+      inspection_overdue: 'Inspection self-reports overdue', plan_missing: 'Plans missing',
+      summary_missing: 'Year-end summaries missing', unit_plan_missing: 'Community and street plans missing',
+      unit_summary_missing: 'Community and street summaries missing', year: 'Year',
       upcoming: 'Major activities in the next 30 days', silent: 'Not heard from in 7 days',
       records: 'All records', amendments: 'Amendments and dissolution', decisions: 'Decisions',
       filing: 'Filing', all: 'All categories', filter: 'Category', csv: 'CSV',
@@ -367,7 +380,7 @@
     box.append(el('h2', { text: `${scopeName} ${c.month} ${t('overview')}` }),
       el('p', { class: 'hint', text: `${t('due')}${t('colon')}${c.due}` }));
     const monthRow = (a.months || []).find((m) => m.month === c.month) || {};
-    const attnKeys = ['upcoming', 'criticism_overdue', 'silent', 'inactive', 'names', 'party_station'];
+    const attnKeys = ATTN_KEYS;
     const attnTotal = attnKeys.reduce((n, k) => n + (att[k] || []).length, 0);
     const tiles = [
       ['tile_orgs', h.totals.organisations, '#dash-hierarchy', ''],
@@ -490,7 +503,7 @@
         b.replaceChildren(el('h2', { text: t('attention') }));
         // The activities ahead: what, when and where first; the rest in the CSV.
         const cols = { upcoming: ['date', 'title', 'place', 'expected', 'org', 'name', 'community', 'street_ack', 'district_ack'] };
-        for (const k of ['upcoming', 'criticism_overdue', 'silent', 'inactive', 'names', 'party_station'])
+        for (const k of ATTN_KEYS)
           b.append(table('attention', k, a[k], cat, { orgLink: true, cols: a[k] && a[k].length ? cols[k] : undefined }));
         return a;
       }).catch((e) => { boxes.attention.replaceChildren(el('h2', { text: t('attention') })); fail(boxes.attention, e); });
