@@ -2431,6 +2431,17 @@ cm_rc hub_store_org_versions_json(hub_store *st, const uint8_t author[PROTO_KEY_
 
 /* ---- the year of an organisation: annual inspection (hub/year.c) ---- */
 
+/* The newest entry of kind (not refused) per author and body "org" of year
+ * ?1, read through the partial index of the rarer kinds: a CTE named name
+ * with columns author, org, seq. */
+#define SQL_YEAR_NEWEST(name, kind)                                                                \
+  " " name " AS (SELECT e.author AS author, CAST(e.body AS TEXT)->>'org' AS org,"                  \
+  "  max(e.seq) AS seq FROM entries e INDEXED BY entries_events WHERE e.kind = '" kind "'"          \
+  "  AND " ENTRIES_EVENTS_WHERE " AND json_valid(CAST(e.body AS TEXT))"                           \
+  "  AND CAST(e.body AS TEXT)->>'year' = ?1"                                                       \
+  "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"         \
+  "  GROUP BY 1, 2)"
+
 cm_rc hub_store_inspections_json(hub_store *st, int64_t year, const uint8_t self[PROTO_KEY_BYTES],
                                  json_t **out, cm_err *err) {
   /* Per organisation of a community that counts in the year (accepted and
@@ -2441,14 +2452,11 @@ cm_rc hub_store_inspections_json(hub_store *st, int64_t year, const uint8_t self
    * rebuild needs no table of its own. */
   return rv_rows(
       st,
-      "WITH o AS (SELECT o.author AS author, o.id AS id, o.status AS status,"
+      "WITH" SQL_YEAR_NEWEST("si", "inspection.self") ","
+      " o AS (SELECT o.author AS author, o.id AS id, o.status AS status,"
       "  coalesce(CASE WHEN json_valid(o.data) THEN o.data->>'name' END, '') AS name,"
       "  c.name AS community, c.code AS code, c.street_name AS street,"
-      "  (SELECT max(e.seq) FROM entries e WHERE e.author = o.author"
-      "   AND e.kind = 'inspection.self' AND json_valid(CAST(e.body AS TEXT))"
-      "   AND CAST(e.body AS TEXT)->>'org' = o.id AND CAST(e.body AS TEXT)->>'year' = ?1"
-      "   AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))"
-      "   AS self_seq,"
+      "  (SELECT si.seq FROM si WHERE si.author = o.author AND si.org = o.id) AS self_seq,"
       "  (SELECT d.record FROM decisions d JOIN entries de ON de.author = d.author"
       "   AND de.seq = d.seq WHERE d.kind = 'inspect' AND d.org = o.id AND d.to_key = o.author"
       "   AND json_valid(CAST(de.body AS TEXT)) AND CAST(de.body AS TEXT)->>'year' = ?1"
@@ -2481,25 +2489,20 @@ cm_rc hub_store_plans_json(hub_store *st, int64_t year, json_t **out, cm_err *er
    * summary.annual of the year that were not refused were written. */
   return rv_rows(
       st,
-      "WITH o AS (SELECT o.author AS author, o.id AS id,"
+      "WITH" SQL_YEAR_NEWEST("p", "plan.annual") "," SQL_YEAR_NEWEST("s", "summary.annual") ","
+      " o AS (SELECT o.author AS author, o.id AS id,"
       "  coalesce(CASE WHEN json_valid(o.data) THEN o.data->>'name' END, '') AS name,"
       "  c.name AS community, c.code AS code, c.street_name AS street"
       " FROM organisations o JOIN communities c ON c.key = o.author"
       " WHERE o.filed <> '' AND o.filed <= (?1 || '-12-31') AND o.dissolved = 0"
       "  AND o.status = 'accepted')"
       "SELECT o.street AS street, o.community AS community, o.code AS code, o.id AS org,"
-      " o.name AS name,"
-      " (SELECT e.time_ms FROM entries e WHERE e.author = o.author AND e.kind = 'plan.annual'"
-      "  AND json_valid(CAST(e.body AS TEXT)) AND CAST(e.body AS TEXT)->>'org' = o.id"
-      "  AND CAST(e.body AS TEXT)->>'year' = ?1 AND NOT EXISTS(SELECT 1 FROM refusals f"
-      "  WHERE f.author = e.author AND f.seq = e.seq) ORDER BY e.seq DESC LIMIT 1)"
-      "  AS plan_time_ms,"
-      " (SELECT e.time_ms FROM entries e WHERE e.author = o.author AND e.kind = 'summary.annual'"
-      "  AND json_valid(CAST(e.body AS TEXT)) AND CAST(e.body AS TEXT)->>'org' = o.id"
-      "  AND CAST(e.body AS TEXT)->>'year' = ?1 AND NOT EXISTS(SELECT 1 FROM refusals f"
-      "  WHERE f.author = e.author AND f.seq = e.seq) ORDER BY e.seq DESC LIMIT 1)"
-      "  AS summary_time_ms"
-      " FROM o ORDER BY o.street, o.code, o.id",
+      " o.name AS name, pe.time_ms AS plan_time_ms, se.time_ms AS summary_time_ms"
+      " FROM o LEFT JOIN p ON p.author = o.author AND p.org = o.id"
+      " LEFT JOIN entries pe ON pe.author = p.author AND pe.seq = p.seq"
+      " LEFT JOIN s ON s.author = o.author AND s.org = o.id"
+      " LEFT JOIN entries se ON se.author = s.author AND se.seq = s.seq"
+      " ORDER BY o.street, o.code, o.id",
       out, err, "i", year);
 }
 
@@ -2518,27 +2521,19 @@ cm_rc hub_store_unit_plans_json(hub_store *st, int64_t year, const uint8_t self[
    * is a street. */
   return rv_rows(
       st,
-      "WITH u AS ("
+      "WITH" SQL_YEAR_NEWEST("p", "plan.unit") "," SQL_YEAR_NEWEST("s", "summary.unit") ","
+      " u AS ("
       " SELECT 'community' AS level, c.street_name AS street, c.name AS community,"
       "  c.code AS code, c.key AS key FROM communities c"
       " UNION ALL SELECT 'street', a.name, '', a.code, a.key FROM authors a WHERE a.role = 'street'"
-      " UNION ALL SELECT 'street', ?4, '', '', ?2 WHERE ?3 = 'street'),"
-      " p AS (SELECT u.*,"
-      "  (SELECT max(e.seq) FROM entries e WHERE e.author = u.key AND e.kind = 'plan.unit'"
-      "   AND json_valid(CAST(e.body AS TEXT)) AND CAST(e.body AS TEXT)->>'year' = ?1"
-      "   AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))"
-      "   AS plan_seq,"
-      "  (SELECT max(e.seq) FROM entries e WHERE e.author = u.key AND e.kind = 'summary.unit'"
-      "   AND json_valid(CAST(e.body AS TEXT)) AND CAST(e.body AS TEXT)->>'year' = ?1"
-      "   AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))"
-      "   AS summary_seq FROM u)"
-      "SELECT p.level AS level, p.street AS street, p.community AS community, p.code AS code,"
-      " p.key AS key, p.plan_seq AS plan_seq, p.summary_seq AS summary_seq,"
-      " (SELECT e.time_ms FROM entries e WHERE e.author = p.key AND e.seq = p.plan_seq)"
-      "  AS plan_time_ms,"
-      " (SELECT e.time_ms FROM entries e WHERE e.author = p.key AND e.seq = p.summary_seq)"
-      "  AS summary_time_ms"
-      " FROM p ORDER BY p.street, p.level DESC, p.code",
+      " UNION ALL SELECT 'street', ?4, '', '', ?2 WHERE ?3 = 'street')"
+      "SELECT u.level AS level, u.street AS street, u.community AS community, u.code AS code,"
+      " u.key AS key, p.seq AS plan_seq, s.seq AS summary_seq,"
+      " pe.time_ms AS plan_time_ms, se.time_ms AS summary_time_ms"
+      " FROM u LEFT JOIN p ON p.author = u.key LEFT JOIN s ON s.author = u.key"
+      " LEFT JOIN entries pe ON pe.author = p.author AND pe.seq = p.seq"
+      " LEFT JOIN entries se ON se.author = s.author AND se.seq = s.seq"
+      " ORDER BY u.street, u.level DESC, u.code",
       out, err, "ikts", year, self, self_role, self_name);
 }
 
