@@ -2436,7 +2436,7 @@ cm_rc hub_store_org_versions_json(hub_store *st, const uint8_t author[PROTO_KEY_
  * with columns author, org, seq. */
 #define SQL_YEAR_NEWEST(name, kind)                                                                \
   " " name " AS (SELECT e.author AS author, CAST(e.body AS TEXT)->>'org' AS org,"                  \
-  "  max(e.seq) AS seq FROM entries e INDEXED BY entries_events WHERE e.kind = '" kind "'"          \
+  "  max(e.seq) AS seq FROM entries e INDEXED BY entries_events WHERE e.kind = '" kind "'"         \
   "  AND " ENTRIES_EVENTS_WHERE " AND json_valid(CAST(e.body AS TEXT))"                           \
   "  AND CAST(e.body AS TEXT)->>'year' = ?1"                                                       \
   "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"         \
@@ -2540,17 +2540,19 @@ cm_rc hub_store_unit_plans_json(hub_store *st, int64_t year, const uint8_t self[
 cm_rc hub_store_unit_plan_get(hub_store *st, const char *author_hex, int64_t seq, json_t **out,
                               cm_err *err) {
   json_t *rows = NULL;
+  uint8_t key[PROTO_KEY_BYTES];
+  *out = NULL;
+  if (proto_key_from_hex(author_hex, key) != CM_OK) return CM_OK;
   cm_rc rc = rv_rows(st,
                      "SELECT e.kind AS kind, e.time_ms AS time_ms,"
                      " coalesce((SELECT c.name FROM communities c WHERE c.key = e.author),"
                      "  (SELECT a.name FROM authors a WHERE a.key = e.author), '') AS author,"
                      " CAST(e.body AS TEXT) AS body_json FROM entries e"
-                     " WHERE hex(e.author) = upper(?1) AND e.seq = ?2"
+                     " WHERE e.author = ?1 AND e.seq = ?2"
                      " AND e.kind IN ('plan.unit', 'summary.unit')"
                      " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author"
                      " AND f.seq = e.seq)",
-                     &rows, err, "ti", author_hex, seq);
-  *out = NULL;
+                     &rows, err, "ki", key, seq);
   if (!rc && json_array_size(rows)) *out = json_incref(json_array_get(rows, 0));
   json_decref(rows);
   return rc;
@@ -2567,7 +2569,8 @@ cm_rc hub_store_trainings_json(hub_store *st, int64_t year, const uint8_t self[P
       " CAST(e.body AS TEXT)->>'organiser' AS organiser,"
       " coalesce(CAST(e.body AS TEXT)->>'content', '') AS content,"
       " CAST(e.body AS TEXT)->'orgs' AS orgs_json"
-      " FROM entries e WHERE e.kind = 'training.recorded' AND json_valid(CAST(e.body AS TEXT))"
+      " FROM entries e INDEXED BY entries_events WHERE e.kind = 'training.recorded'"
+      " AND " ENTRIES_EVENTS_WHERE " AND json_valid(CAST(e.body AS TEXT))"
       " AND substr(CAST(e.body AS TEXT)->>'date', 1, 4) = CAST(?1 AS TEXT)"
       " AND (e.author = ?2 OR e.author IN (SELECT a.key FROM authors a WHERE a.role = 'street'))"
       " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"
@@ -2584,7 +2587,8 @@ cm_rc hub_store_training_counts_json(hub_store *st, int64_t year,
   return rv_rows(
       st,
       "WITH t AS (SELECT e.author AS by_key, CAST(e.body AS TEXT) AS b FROM entries e"
-      " WHERE e.kind = 'training.recorded' AND json_valid(CAST(e.body AS TEXT))"
+      " INDEXED BY entries_events WHERE e.kind = 'training.recorded' AND " ENTRIES_EVENTS_WHERE
+      " AND json_valid(CAST(e.body AS TEXT))"
       " AND substr(CAST(e.body AS TEXT)->>'date', 1, 4) = CAST(?1 AS TEXT)"
       " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))"
       "SELECT c.street_name AS street, c.name AS community, c.code AS code, o.id AS org,"
@@ -2604,7 +2608,8 @@ cm_rc hub_store_notice_seen(hub_store *st, const char *notice, const char *to_he
   cm_rc rc = rv_rows(st,
                      "SELECT count(*) AS known,"
                      " coalesce(sum(CAST(e.body AS TEXT)->>'to' = ?2), 0) AS to_author"
-                     " FROM entries e WHERE e.kind = 'notice.sent'"
+                     " FROM entries e INDEXED BY entries_events"
+      "  WHERE e.kind = 'notice.sent' AND " ENTRIES_EVENTS_WHERE
                      " AND json_valid(CAST(e.body AS TEXT))"
                      " AND CAST(e.body AS TEXT)->>'notice' = ?1 AND" SQL_HUB_ENTRY("e"),
                      &rows, err, "tt", notice, to_hex);
@@ -2620,15 +2625,18 @@ cm_rc hub_store_notices_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES],
   return rv_rows(
       st,
       "WITH n AS (SELECT lower(hex(e.author)) || '/' || e.seq AS record, e.author AS author,"
-      "  e.time_ms AS time_ms, CAST(e.body AS TEXT) AS b FROM entries e"
-      "  WHERE e.kind = 'notice.issued' AND json_valid(CAST(e.body AS TEXT))"
+      "  e.time_ms AS time_ms, CAST(e.body AS TEXT) AS b FROM entries e INDEXED BY entries_events"
+      "  WHERE e.kind = 'notice.issued' AND " ENTRIES_EVENTS_WHERE
+      "  AND json_valid(CAST(e.body AS TEXT))"
       "  AND (e.author = ?1 OR e.author IN (SELECT a.key FROM authors a WHERE a.role = 'street'))"
       "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)),"
       " s AS (SELECT DISTINCT CAST(e.body AS TEXT)->>'notice' AS notice,"
-      "  CAST(e.body AS TEXT)->>'to' AS to_hex FROM entries e WHERE e.kind = 'notice.sent'"
+      "  CAST(e.body AS TEXT)->>'to' AS to_hex FROM entries e INDEXED BY entries_events"
+      "  WHERE e.kind = 'notice.sent' AND " ENTRIES_EVENTS_WHERE
       "  AND json_valid(CAST(e.body AS TEXT)) AND" SQL_HUB_ENTRY("e") "),"
       " r AS (SELECT DISTINCT CAST(e.body AS TEXT)->>'notice' AS notice,"
-      "  lower(hex(e.author)) AS reader FROM entries e WHERE e.kind = 'notice.read'"
+      "  lower(hex(e.author)) AS reader FROM entries e INDEXED BY entries_events"
+      "  WHERE e.kind = 'notice.read' AND " ENTRIES_EVENTS_WHERE
       "  AND json_valid(CAST(e.body AS TEXT))"
       "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))"
       "SELECT n.record AS record,"
@@ -2646,12 +2654,14 @@ cm_rc hub_store_notice_reads_json(hub_store *st, const char *notice, json_t **ou
   return rv_rows(
       st,
       "WITH s AS (SELECT DISTINCT CAST(e.body AS TEXT)->>'to' AS to_hex FROM entries e"
-      "  WHERE e.kind = 'notice.sent' AND json_valid(CAST(e.body AS TEXT))"
+      "  INDEXED BY entries_events WHERE e.kind = 'notice.sent' AND " ENTRIES_EVENTS_WHERE
+      "  AND json_valid(CAST(e.body AS TEXT))"
       "  AND CAST(e.body AS TEXT)->>'notice' = ?1 AND" SQL_HUB_ENTRY("e") ")"
       "SELECT coalesce(c.street_name, '') AS street, coalesce(c.name, '') AS community,"
       " coalesce(c.code, '') AS code, s.to_hex AS key,"
-      " (SELECT min(e.time_ms) FROM entries e WHERE lower(hex(e.author)) = s.to_hex"
-      "  AND e.kind = 'notice.read' AND json_valid(CAST(e.body AS TEXT))"
+      " (SELECT min(e.time_ms) FROM entries e INDEXED BY entries_events"
+      "  WHERE e.kind = 'notice.read' AND " ENTRIES_EVENTS_WHERE
+      "  AND lower(hex(e.author)) = s.to_hex AND json_valid(CAST(e.body AS TEXT))"
       "  AND CAST(e.body AS TEXT)->>'notice' = ?1"
       "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))"
       "  AS read_ms"
@@ -2674,10 +2684,10 @@ cm_rc hub_store_org_trainings_json(hub_store *st, const char *org,
   return rv_rows(
       st,
       "SELECT CAST(substr(CAST(e.body AS TEXT)->>'date', 1, 4) AS INTEGER) AS year,"
-      " count(*) AS trainings FROM entries e,"
+      " count(*) AS trainings FROM entries e INDEXED BY entries_events,"
       " json_each(CASE WHEN json_valid(CAST(e.body AS TEXT)) THEN CAST(e.body AS TEXT)"
       "  ELSE '{}' END, '$.orgs') j"
-      " WHERE e.kind = 'training.recorded' AND j.value = ?1"
+      " WHERE e.kind = 'training.recorded' AND " ENTRIES_EVENTS_WHERE " AND j.value = ?1"
       " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"
       " AND (e.author = ?2 OR e.author IN (SELECT a.enrolled_by FROM authors a"
       "  JOIN organisations o ON o.author = a.key WHERE o.id = ?1))"
