@@ -61,6 +61,31 @@ static void check_body(const cm_rec_body *b) {
   case CM_REC_RECTIFICATION:
     text_ok(b->u.rect.content, CM_REC_TEXT_MAX);
     break;
+  case CM_REC_UNIT_PLAN:
+  case CM_REC_UNIT_SUMMARY:
+    if (b->u.plan.org[0] || b->u.plan.year < 2000 || b->u.plan.count < 0 ||
+        b->u.plan.count > CM_REC_YEAR_ACTIVITIES_MAX)
+      abort();
+    text_ok(b->u.plan.text1, CM_REC_TEXT_MAX);
+    break;
+  case CM_REC_TRAINING: {
+    size_t n = json_array_size(b->u.training.orgs);
+    if (n < 1 || n > CM_REC_TRAINING_ORGS_MAX) abort();
+    text_ok(b->u.training.date, 10);
+    text_ok(b->u.training.topic, CM_REC_SHORT_MAX);
+    text_ok(b->u.training.organiser, CM_REC_SHORT_MAX);
+    break;
+  }
+  case CM_REC_NOTICE:
+  case CM_REC_NOTICE_SENT:
+    text_ok(b->u.notice.title, CM_REC_SHORT_MAX);
+    text_ok(b->u.notice.text, CM_REC_TEXT_MAX);
+    if (strcmp(b->u.notice.scope, "district") != 0 && strcmp(b->u.notice.scope, "street") != 0)
+      abort();
+    break;
+  case CM_REC_NOTICE_READ:
+    if (strlen(b->u.notice.notice) < 66) abort(); /* a record id */
+    break;
   default:
     break;
   }
@@ -97,6 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       ctx.org_members = 30;
       ctx.org_party = 3;
       ctx.decision_to_author = (int)(len % 3) - 1;
+      ctx.notice_not_to_author = (int)((len >> 1) & 1);
       cm_err e2 = {0};
       cm_rc c = cm_rec_check(def, &b, &ctx, &e2);
       if (c != CM_OK && c != CM_ERR_PERM && c != CM_ERR_INVALID) abort();
