@@ -131,6 +131,10 @@ get "/api/v1/dashboard/plans?year=2027" plans2027.json || fail "plans 2027"
 get "/api/v1/dashboard/plans?year=2026" plans2026.json || fail "plans 2026"
 get "/api/v1/dashboard/attention" attention.json || fail "attention"
 get "/api/v1/dashboard/org/$O1" org1.json || fail "org answer"
+get "/api/v1/dashboard/attention?category=%E6%96%87%E4%BD%93%E6%B4%BB%E5%8A%A8" attention_other.json \
+  || fail "attention of another category"
+python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); sys.exit(0 if a["plan_missing"] == [] and a["inspection_overdue"] == [] and len(a["unit_plan_missing"]) == 3 else 1)' \
+  "$E2E_TMP/attention_other.json" || fail "the category filter keeps the year's organisations out"
 python3 - "$E2E_TMP" "$ND" "$NB" "$NS" "$O1" "$O2" "$O3" <<'PY' || fail "the district's answers equal a recomputation from its entries"
 import json, sqlite3, sys
 d, nd, nb, ns, o1, o2, o3 = sys.argv[1:8]
