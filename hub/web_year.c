@@ -394,78 +394,182 @@ out:
   hub_web_end(&w);
 }
 
-/* ROUTE: GET /trainings?year=YYYY: the year's trainings and each organisation's count. */
-static void page_trainings(cm_http_req *req, cm_http_resp *resp, void *ctx) {
-  hub_web_req w;
-  int year = 0;
+/* The form that records a training; after a refusal (keep) it holds what was typed. */
+static void training_form(hub_web_req *w, int keep) {
+  static const char *const f[] = {"date", "topic", "organiser", "orgs", "content"};
+  const char *v[5];
+  for (size_t i = 0; i < 5; i++) v[i] = keep ? cm_http_form(w->req, f[i], 0) : NULL;
+  cm_html_raw(&w->h, "<section class=\"card\"><h2>记录一次培训</h2>"
+                     "<form method=\"post\" action=\"/trainings\" id=\"train-form\">");
+  hub_web_csrf_field(w);
+  cm_html_printf(&w->h, "<label>培训日期<input type=\"date\" name=\"date\" required value=\"%h\">"
+                        "</label><label>培训主题<input name=\"topic\" maxlength=\"200\" required "
+                        "value=\"%h\"></label><label>主办单位<input name=\"organiser\" "
+                        "maxlength=\"200\" required value=\"%h\"></label>"
+                        "<label class=\"wide\">参加的组织（备案编号，用逗号分开）<textarea "
+                        "name=\"orgs\" required>%h</textarea></label><label class=\"wide\">"
+                        "培训内容<textarea name=\"content\" maxlength=\"4000\">%h</textarea></label>"
+                        "<button type=\"submit\">保存</button></form></section>",
+                 v[0] ? v[0] : "", v[1] ? v[1] : "", v[2] ? v[2] : "", v[3] ? v[3] : "",
+                 v[4] ? v[4] : "");
+}
+
+/* The year's trainings and each organisation's count, with the form. */
+static void trainings_page(hub_web_req *w, int year, const cm_err *refused) {
   json_t *j = NULL;
   const json_t *o;
   size_t i;
   cm_err err;
   cm_err_clear(&err);
-  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
-  cm_rc rc = year_of(req, 0, &year, &err);
-  if (!rc)
-    rc = hub_year_trainings(w.hub, year, w.hub->role == HUB_ROLE_DISTRICT ? w.s.op.street : NULL,
-                            &j, &err);
+  cm_rc rc = hub_year_trainings(w->hub, year,
+                                w->hub->role == HUB_ROLE_DISTRICT ? w->s.op.street : NULL, &j, &err);
   if (rc) {
-    hub_web_fail_rc(&w, rc, err.msg);
-    goto out;
+    hub_web_fail_rc(w, rc, err.msg);
+    return;
   }
-  hub_web_head(&w, "train.title");
-  cm_html_printf(&w.h, "<h1>%d年度培训</h1><form method=\"get\" action=\"/trainings\">"
-                       "<label>年度<input name=\"year\" type=\"number\" value=\"%d\"></label>"
-                       "<button type=\"submit\">查看</button> <a href=\"/api/v1/dashboard/"
-                       "trainings.csv?year=%d\">导出CSV</a> <a href=\"/api/v1/dashboard/"
-                       "trainings.xlsx?year=%d\">导出Excel</a></form>",
-                 year, year, year, year);
-  cm_html_raw(&w.h, "<table class=\"list\" id=\"train-list\"><tr><th>日期</th><th>主题</th>"
-                    "<th>主办单位</th><th>记录者</th><th>参加组织数</th></tr>");
+  hub_web_head(w, "train.title");
+  cm_html_printf(&w->h, "<h1>%d年度培训</h1>", year);
+  if (refused) cm_html_printf(&w->h, "<p class=\"error\">未保存：%h</p>", refused->msg);
+  if (cm_http_query(w->req, "ok")) cm_html_raw(&w->h, "<p class=\"flash\">培训已记录。</p>");
+  cm_html_printf(&w->h, "<form method=\"get\" action=\"/trainings\">"
+                        "<label>年度<input name=\"year\" type=\"number\" value=\"%d\"></label>"
+                        "<button type=\"submit\">查看</button> <a href=\"/api/v1/dashboard/"
+                        "trainings.csv?year=%d\">导出CSV</a> <a href=\"/api/v1/dashboard/"
+                        "trainings.xlsx?year=%d\">导出Excel</a></form>",
+                 year, year, year);
+  cm_html_raw(&w->h, "<table class=\"list\" id=\"train-list\"><tr><th>日期</th><th>主题</th>"
+                     "<th>主办单位</th><th>记录者</th><th>参加组织数</th></tr>");
   json_array_foreach(json_object_get(j, "trainings"), i, o)
-    cm_html_printf(&w.h, "<tr><td>%h</td><td>%h</td><td>%h</td><td>%h</td><td class=\"num\">%lld</td></tr>",
+    cm_html_printf(&w->h, "<tr><td>%h</td><td>%h</td><td>%h</td><td>%h</td><td class=\"num\">%lld</td></tr>",
                    json_string_value(json_object_get(o, "date")),
                    json_string_value(json_object_get(o, "topic")),
                    json_string_value(json_object_get(o, "organiser")),
                    json_integer_value(json_object_get(o, "own")) ? "本级"
                                                                  : json_string_value(json_object_get(o, "by")),
                    (long long)json_integer_value(json_object_get(o, "attended")));
-  cm_html_raw(&w.h, "</table><h2>各组织培训次数</h2><table class=\"list\" id=\"train-orgs\"><tr>"
-                    "<th>街道</th><th>社区</th><th>备案编号</th><th>组织名称</th><th>培训次数</th></tr>");
+  cm_html_raw(&w->h, "</table><h2>各组织培训次数</h2><table class=\"list\" id=\"train-orgs\"><tr>"
+                     "<th>街道</th><th>社区</th><th>备案编号</th><th>组织名称</th><th>培训次数</th></tr>");
   json_array_foreach(json_object_get(j, "organisations"), i, o)
-    cm_html_printf(&w.h, "<tr><td>%h</td><td>%h</td><td>%h</td><td>%h</td><td class=\"num\">%lld</td></tr>",
+    cm_html_printf(&w->h, "<tr><td>%h</td><td>%h</td><td>%h</td><td>%h</td><td class=\"num\">%lld</td></tr>",
                    json_string_value(json_object_get(o, "street")),
                    json_string_value(json_object_get(o, "community")),
                    json_string_value(json_object_get(o, "org")),
                    json_string_value(json_object_get(o, "name")),
                    (long long)json_integer_value(json_object_get(o, "trainings")));
-  cm_html_raw(&w.h, "</table>");
-  hub_web_foot(&w);
-out:
+  cm_html_raw(&w->h, "</table>");
+  if (w->s.op.role[0] && strcmp(w->s.op.role, "viewer") != 0) training_form(w, refused != NULL);
+  hub_web_foot(w);
   json_decref(j);
+}
+
+/* ROUTE: GET /trainings?year=YYYY */
+static void page_trainings(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_web_req w;
+  int year = 0;
+  cm_err err;
+  cm_err_clear(&err);
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
+  if (year_of(req, 0, &year, &err))
+    hub_web_fail_rc(&w, CM_ERR_INVALID, err.msg);
+  else
+    trainings_page(&w, year, NULL);
   hub_web_end(&w);
 }
 
-/* ROUTE: GET /notices[?notice=RECORD]: the notices sent, how many read each;
- * for one, which communities have read it. */
-static void page_notices(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+/* ROUTE: POST /trainings: record a training (date, topic, organiser, orgs, content). */
+static void page_training_record(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   hub_web_req w;
+  char record[PROTO_KEY_HEX + 24] = "", loc[64];
+  json_t *orgs = json_array();
+  cm_err err;
+  cm_err_clear(&err);
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_WRITE)) {
+    json_decref(orgs);
+    return;
+  }
+  const char *date = cm_http_form(req, "date", 0), *list = cm_http_form(req, "orgs", 0);
+  cm_rc rc = orgs ? CM_OK : cm_errf(&err, CM_ERR_NOMEM, "out of memory");
+  /* Filing numbers separated by commas (either width), spaces or lines. */
+  for (const char *p = list ? list : ""; !rc && *p;) {
+    size_t skip = strspn(p, " ,\t\r\n");
+    if (!skip && !strncmp(p, "，", 3)) skip = 3;
+    if (skip) {
+      p += skip;
+      continue;
+    }
+    size_t n = strcspn(p, " ,\t\r\n");
+    const char *wide = strstr(p, "，");
+    if (wide && (size_t)(wide - p) < n) n = (size_t)(wide - p);
+    if (json_array_append_new(orgs, json_stringn(p, n))) rc = cm_errf(&err, CM_ERR_NOMEM, "out of memory");
+    p += n;
+  }
+  if (!rc)
+    rc = hub_year_training_record(w.hub, date, cm_http_form(req, "topic", 0),
+                                  cm_http_form(req, "organiser", 0), cm_http_form(req, "content", 0),
+                                  orgs, record, sizeof record, &err);
+  int year = date && strlen(date) >= 4 ? atoi(date) : 0;
+  if (year < 2000 && year_of(req, 0, &year, NULL)) year = 2000;
+  if (rc == CM_ERR_INVALID || rc == CM_ERR_NOT_FOUND || rc == CM_ERR_PERM) {
+    hub_web_status(&w, rc == CM_ERR_NOT_FOUND ? 404 : rc == CM_ERR_PERM ? 403 : 400);
+    trainings_page(&w, year, &err);
+  } else if (rc) {
+    hub_web_fail_rc(&w, rc, err.msg);
+  } else {
+    hub_web_audit(&w, "training", record, cm_http_form(req, "topic", 0));
+    snprintf(loc, sizeof loc, "/trainings?year=%d&ok=1", year);
+    hub_web_redirect(&w, loc);
+  }
+  json_decref(orgs);
+  hub_web_end(&w);
+}
+
+/* The form that sends a notice; a district chooses the whole district or one
+ * street, a street sends to its own communities. */
+static void notice_form(hub_web_req *w, int keep) {
+  const char *t = keep ? cm_http_form(w->req, "title", 0) : NULL;
+  const char *x = keep ? cm_http_form(w->req, "text", 0) : NULL;
+  const char *st = keep ? cm_http_form(w->req, "street", 0) : NULL;
+  cm_html_raw(&w->h, "<section class=\"card\"><h2>发通知</h2>"
+                     "<form method=\"post\" action=\"/notices\" id=\"notice-form\">");
+  hub_web_csrf_field(w);
+  if (w->hub->role == HUB_ROLE_DISTRICT && !w->s.op.street[0])
+    cm_html_printf(&w->h, "<label>发给<select name=\"to\"><option value=\"district\">全区各社区"
+                          "</option><option value=\"street\"%r>一个街道的各社区</option></select>"
+                          "</label><label>街道（发给一个街道时）<input name=\"street\" "
+                          "maxlength=\"200\" value=\"%h\"></label>",
+                   st && *st ? " selected" : "", st ? st : "");
+  else
+    cm_html_printf(&w->h, "<input type=\"hidden\" name=\"to\" value=\"street\">"
+                          "<input type=\"hidden\" name=\"street\" value=\"%h\">"
+                          "<p>发给本街道的各社区。</p>",
+                   w->hub->role == HUB_ROLE_DISTRICT ? w->s.op.street : w->hub->name);
+  cm_html_printf(&w->h, "<label class=\"wide\">标题<input name=\"title\" maxlength=\"200\" "
+                        "required value=\"%h\"></label><label class=\"wide\">内容<textarea "
+                        "name=\"text\" maxlength=\"4000\" required>%h</textarea></label>"
+                        "<button type=\"submit\">发出</button></form></section>",
+                 t ? t : "", x ? x : "");
+}
+
+/* The notices sent, how many read each; for one (notice), which communities
+ * have read it. */
+static void notices_page(hub_web_req *w, const char *one, const cm_err *refused) {
   json_t *j = NULL;
   const json_t *o;
   size_t i;
   cm_err err;
   cm_err_clear(&err);
-  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
-  const char *one = cm_http_query(req, "notice");
-  cm_rc rc = hub_year_notices(w.hub, w.hub->role == HUB_ROLE_DISTRICT ? w.s.op.street : NULL,
+  cm_rc rc = hub_year_notices(w->hub, w->hub->role == HUB_ROLE_DISTRICT ? w->s.op.street : NULL,
                               one && *one ? one : NULL, &j, &err);
   if (rc) {
-    hub_web_fail_rc(&w, rc, err.msg);
+    hub_web_fail_rc(w, rc, err.msg);
     goto out;
   }
-  hub_web_head(&w, "notice.title");
+  hub_web_head(w, "notice.title");
+  if (refused) cm_html_printf(&w->h, "<p class=\"error\">未发出：%h</p>", refused->msg);
+  if (cm_http_query(w->req, "ok")) cm_html_raw(&w->h, "<p class=\"flash\">通知已发出。</p>");
   const json_t *n = json_object_get(j, "notice");
   if (n) {
-    cm_html_printf(&w.h, "<h1>%h</h1><p>%h</p><p>发出日期：%h</p>"
+    cm_html_printf(&w->h, "<h1>%h</h1><p>%h</p><p>发出日期：%h</p>"
                          "<table class=\"list\" id=\"notice-reads\"><tr><th>街道</th><th>社区</th>"
                          "<th>已读</th></tr>",
                    json_string_value(json_object_get(n, "title")),
@@ -473,17 +577,17 @@ static void page_notices(cm_http_req *req, cm_http_resp *resp, void *ctx) {
                    json_string_value(json_object_get(n, "date")));
     json_array_foreach(json_object_get(j, "reads"), i, o) {
       const char *d = json_string_value(json_object_get(o, "read_date"));
-      cm_html_printf(&w.h, "<tr><td>%h</td><td>%h</td><td>%h</td></tr>",
+      cm_html_printf(&w->h, "<tr><td>%h</td><td>%h</td><td>%h</td></tr>",
                      json_string_value(json_object_get(o, "street")),
                      json_string_value(json_object_get(o, "community")), *d ? d : "未读");
     }
-    cm_html_raw(&w.h, "</table><p><a href=\"/notices\">全部通知</a></p>");
+    cm_html_raw(&w->h, "</table><p><a href=\"/notices\">全部通知</a></p>");
   } else {
-    cm_html_raw(&w.h, "<h1>通知</h1><table class=\"list\" id=\"notice-list\"><tr><th>发出日期</th>"
+    cm_html_raw(&w->h, "<h1>通知</h1><table class=\"list\" id=\"notice-list\"><tr><th>发出日期</th>"
                       "<th>标题</th><th>范围</th><th>发出者</th><th>社区</th><th>已读</th></tr>");
     json_array_foreach(json_object_get(j, "notices"), i, o) {
       int district = !strcmp(json_string_value(json_object_get(o, "scope")), "district");
-      cm_html_printf(&w.h, "<tr><td>%h</td><td><a href=\"/notices?notice=%U\">%h</a></td>"
+      cm_html_printf(&w->h, "<tr><td>%h</td><td><a href=\"/notices?notice=%U\">%h</a></td>"
                            "<td>%h</td><td>%h</td><td class=\"num\">%lld</td>"
                            "<td class=\"num\">%lld</td></tr>",
                      json_string_value(json_object_get(o, "date")),
@@ -496,11 +600,47 @@ static void page_notices(cm_http_req *req, cm_http_resp *resp, void *ctx) {
                      (long long)json_integer_value(json_object_get(o, "recipients")),
                      (long long)json_integer_value(json_object_get(o, "read")));
     }
-    cm_html_raw(&w.h, "</table>");
+    cm_html_raw(&w->h, "</table>");
+    if (w->s.op.role[0] && strcmp(w->s.op.role, "viewer") != 0) notice_form(w, refused != NULL);
   }
-  hub_web_foot(&w);
+  hub_web_foot(w);
 out:
   json_decref(j);
+}
+
+/* ROUTE: GET /notices[?notice=RECORD] */
+static void page_notices(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_web_req w;
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
+  notices_page(&w, cm_http_query(req, "notice"), NULL);
+  hub_web_end(&w);
+}
+
+/* ROUTE: POST /notices: send a notice (to, street, title, text). */
+static void page_notice_send(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_web_req w;
+  char record[PROTO_KEY_HEX + 24] = "";
+  size_t n = 0;
+  cm_err err;
+  cm_err_clear(&err);
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_WRITE)) return;
+  const char *to = cm_http_form(req, "to", 0), *street = cm_http_form(req, "street", 0);
+  /* An operator bound to one street notifies that street only. */
+  if (w.hub->role == HUB_ROLE_DISTRICT && w.s.op.street[0]) {
+    to = "street";
+    street = w.s.op.street;
+  }
+  cm_rc rc = hub_year_notice_send(w.hub, to, street, cm_http_form(req, "title", 0),
+                                  cm_http_form(req, "text", 0), record, sizeof record, &n, &err);
+  if (rc == CM_ERR_INVALID || rc == CM_ERR_NOT_FOUND || rc == CM_ERR_PERM) {
+    hub_web_status(&w, rc == CM_ERR_NOT_FOUND ? 404 : rc == CM_ERR_PERM ? 403 : 400);
+    notices_page(&w, NULL, &err);
+  } else if (rc) {
+    hub_web_fail_rc(&w, rc, err.msg);
+  } else {
+    hub_web_audit(&w, "notice", record, cm_http_form(req, "title", 0));
+    hub_web_redirect(&w, "/notices?ok=1");
+  }
   hub_web_end(&w);
 }
 
@@ -508,6 +648,8 @@ const cm_http_route hub_web_year_routes[] = {
     {"GET", "/plan", page_unit_plan, "a community's or street's own plan or summary, printable"},
     {"GET", "/trainings", page_trainings, "trainings of a year and each organisation's count"},
     {"GET", "/notices", page_notices, "notices sent and which communities have read them"},
+    {"POST", "/notices", page_notice_send, "send a notice to every community of the district or a street"},
+    {"POST", "/trainings", page_training_record, "record a training and the organisations that attended"},
     {"GET", "/plans", page_plans, "plans and year-end summaries: who has submitted them"},
     {"GET", "/inspections", page_progress, "annual inspection: progress, missing, result form"},
     {"POST", "/inspections", page_result, "record the result of an annual inspection"},

@@ -21,7 +21,11 @@ test('notices: street to node, read on the page, seen by the street; a community
     hub: hub.url, hubKey: hub.key,
     setup: (key) => hub.cli('enroll', '--name', '幸福社区', '--key', key, '--code', '120105001001'),
   });
+  const org = node.cli('org', 'file', '--filed', '2026-03-01', '--name', '幸福社区夕阳红志愿服务队',
+    '--category', '为老服务', '--leader', '王秀英', '--phone', '13800000000', '--members', '20',
+    '--party-members', '1').trim().split('\n').pop();
   node.cli('sync');
+  for (const b of JSON.parse(hub.cli('review', 'list', '--json'))) hub.cli('review', 'accept', String(b.id));
   const notice = hub.cli('notice', 'send', '--to', 'street', '--title', '关于年检的通知',
     '--text', '请于1月31日前报送自查报告').trim().split('\n').pop();
   node.cli('sync');
@@ -78,4 +82,28 @@ test('notices: street to node, read on the page, seen by the street; a community
   assert.ok((await hp.textContent('#unit-plan')).includes('社区全年组织志愿服务'));
   await hp.emulateMedia({ media: 'print' });
   await hp.screenshot({ path: path.join(outDir(), 'hub-unit-plan-print.png'), fullPage: true });
+  await hp.emulateMedia({ media: 'screen' });
+
+  // The street's forms: a second notice, and a training (an unknown organisation first).
+  await hp.goto(hubBase + '/notices');
+  await hp.fill('#notice-form input[name="title"]', '关于培训的通知');
+  await hp.fill('#notice-form textarea[name="text"]', '下周三培训');
+  await Promise.all([hp.waitForURL(/\/notices\?ok=1$/), hp.click('#notice-form button[type="submit"]')]);
+  assert.equal(await hp.locator('#notice-list tr', { hasText: '关于培训的通知' }).count(), 1);
+  node.cli('sync');
+  assert.equal(JSON.parse(node.cli('notice', 'list', '--json')).length, 2);
+  await hp.goto(hubBase + '/trainings?year=2027');
+  await hp.fill('#train-form input[name="date"]', '2027-02-01');
+  await hp.fill('#train-form input[name="topic"]', '活动安全');
+  await hp.fill('#train-form input[name="organiser"]', '河北街道');
+  await hp.fill('#train-form textarea[name="orgs"]', `${org}，120105001001-9999`);
+  const [bad] = await Promise.all([hp.waitForNavigation(), hp.click('#train-form button[type="submit"]')]);
+  assert.equal(bad.status(), 404);
+  assert.match(await hp.textContent('main'), /120105001001-9999/);
+  assert.equal(await hp.inputValue('#train-form input[name="topic"]'), '活动安全');
+  await hp.fill('#train-form textarea[name="orgs"]', org);
+  await Promise.all([hp.waitForURL(/\/trainings\?year=2027&ok=1$/), hp.click('#train-form button[type="submit"]')]);
+  const trow = await hp.locator('#train-orgs tr', { hasText: org }).locator('td').allTextContents();
+  assert.equal(trow[4], '1');
+  await hp.screenshot({ path: path.join(outDir(), 'hub-trainings.png'), fullPage: true });
 });
