@@ -8,7 +8,6 @@
 #include "../common/clock.h"
 #include "../common/records.h"
 #include "counting.h"
-#include "dashboard.h"
 #include "table.h"
 #include "decide.h"
 #include "hublog.h"
