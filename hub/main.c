@@ -1030,9 +1030,7 @@ static int plan_unit_file(const cmd_args *a, int summary) {
   size_t n_pos = 0;
   int r = parse_or_help(a, summary ? "summary" : "plan", o, 6, pos, 1, &n_pos);
   hub_ctx *ctx = NULL;
-  json_t *body = NULL;
   cm_err err;
-  uint64_t seq = 0;
   int64_t n = 0;
   if (r >= 0) return r;
   cm_err_clear(&err);
@@ -1041,19 +1039,13 @@ static int plan_unit_file(const cmd_args *a, int summary) {
   if (o[3].value && (n = parse_count(o[3].value)) < 0)
     return usage_error("--count 应为非负整数，而不是“%s”", o[3].value);
   if (summary && !o[3].value) return usage_error("年终总结需要 --count（全年活动次数）");
-  body = summary ? json_pack("{s:i,s:s,s:s,s:I}", "year", atoi(o[0].value), "results",
-                             o[4].value ? o[4].value : "", "problems",
-                             o[5].value ? o[5].value : "", "activities_held", (json_int_t)n)
-                 : json_pack("{s:i,s:s,s:s,s:I}", "year", atoi(o[0].value), "goals",
-                             o[1].value ? o[1].value : "", "activities",
-                             o[2].value ? o[2].value : "", "planned_count", (json_int_t)n);
+  char record[PROTO_KEY_HEX + 24];
   cm_rc rc = hub_open(a->dir, &ctx, &err);
-  if (!rc && ctx->role != HUB_ROLE_STREET)
-    rc = cm_errf(&err, CM_ERR_PERM, "只有街道分会在这里写本街道的工作计划和年终总结");
-  if (!rc) rc = hub_local_append(ctx, summary ? "summary.unit" : "plan.unit", body, &seq, &err);
-  if (!rc) printf("%s/%llu\n", ctx->key_hex, (unsigned long long)seq);
+  if (!rc)
+    rc = hub_year_unit_plan_file(ctx, summary, atoi(o[0].value), summary ? o[4].value : o[1].value,
+                                 summary ? o[5].value : o[2].value, n, record, sizeof record, &err);
+  if (!rc) printf("%s\n", record);
   hub_close(ctx);
-  json_decref(body);
   return rc ? fail(rc, &err) : EXIT_OK;
 }
 

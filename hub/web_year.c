@@ -273,48 +273,70 @@ static void page_result(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   hub_web_end(&w);
 }
 
-/* ROUTE: GET /plans?year=YYYY */
-static void page_plans(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+/* The street's own plan and summary form (at a street hub, not for viewers);
+ * after a refusal (keep) it holds what was typed. */
+static void unit_plan_form(hub_web_req *w, int year, int keep) {
+  static const char *const f[] = {"part", "goals", "activities", "count", "results", "problems"};
+  const char *v[6];
+  for (size_t i = 0; i < 6; i++) v[i] = keep ? cm_http_form(w->req, f[i], 0) : NULL;
+  int sum = v[0] && !strcmp(v[0], "summary");
+  cm_html_raw(&w->h, "<section class=\"card\"><h2>本街道的工作计划或年终总结</h2>"
+                     "<form method=\"post\" action=\"/plans\" id=\"unit-plan-form\">");
+  hub_web_csrf_field(w);
+  cm_html_printf(&w->h, "<label>种类<select name=\"part\"><option value=\"plan\">年度工作计划"
+                        "</option><option value=\"summary\"%r>年终总结</option></select></label>"
+                        "<label>年度<input name=\"year\" type=\"number\" value=\"%d\"></label>"
+                        "<label class=\"wide\">工作目标（计划）<textarea name=\"goals\">%h</textarea>"
+                        "</label><label class=\"wide\">计划开展的活动（计划）<textarea "
+                        "name=\"activities\">%h</textarea></label><label>活动次数（计划或全年）"
+                        "<input name=\"count\" type=\"number\" min=\"0\" value=\"%h\"></label>"
+                        "<label class=\"wide\">工作成效（总结）<textarea name=\"results\">%h"
+                        "</textarea></label><label class=\"wide\">存在问题（总结）<textarea "
+                        "name=\"problems\">%h</textarea></label><button type=\"submit\">保存</button>"
+                        "</form></section>",
+                 sum ? " selected" : "", year, v[1] ? v[1] : "", v[2] ? v[2] : "",
+                 v[3] ? v[3] : "", v[4] ? v[4] : "", v[5] ? v[5] : "");
+}
+
+/* Who has submitted plans and summaries in year, and the street's own form. */
+static void plans_page(hub_web_req *w, int year, const cm_err *refused) {
   static const char *const keys[] = {"expected", "plans", "plans_late", "missing_plans",
                                      "summaries", "summaries_late", "missing_summaries"};
-  hub_web_req w;
-  int year = 0;
   json_t *j = NULL;
   const json_t *o;
   size_t i;
   cm_err err;
   cm_err_clear(&err);
-  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
-  cm_rc rc = year_of(req, 0, &year, &err);
-  if (!rc)
-    rc = hub_year_plans(w.hub, year, w.hub->role == HUB_ROLE_DISTRICT ? w.s.op.street : NULL, &j,
+  cm_rc rc = hub_year_plans(w->hub, year, w->hub->role == HUB_ROLE_DISTRICT ? w->s.op.street : NULL, &j,
                         &err);
   if (rc) {
-    hub_web_fail_rc(&w, rc, err.msg);
+    hub_web_fail_rc(w, rc, err.msg);
     goto out;
   }
-  hub_web_head(&w, "plan.title");
-  cm_html_printf(&w.h, "<h1>%d年度计划总结</h1><form method=\"get\" action=\"/plans\">"
+  hub_web_head(w, "plan.title");
+  if (refused) cm_html_printf(&w->h, "<p class=\"error\">未保存：%h</p>", refused->msg);
+  if (cm_http_query(w->req, "ok")) cm_html_raw(&w->h, "<p class=\"flash\">已保存。</p>");
+  cm_html_printf(&w->h, "<h1>%d年度计划总结</h1><form method=\"get\" action=\"/plans\">"
                        "<label>年度<input name=\"year\" type=\"number\" value=\"%d\"></label>"
                        "<button type=\"submit\">查看</button></form>"
                        "<p>工作计划截止日期：%h；年终总结截止日期：%h</p>",
                  year, year, json_string_value(json_object_get(j, "plan_due")),
                  json_string_value(json_object_get(j, "summary_due")));
-  cm_html_raw(&w.h, "<table class=\"list\" id=\"plan-communities\"><tr><th>街道</th><th>社区</th>"
+  cm_html_raw(&w->h, "<table class=\"list\" id=\"plan-communities\"><tr><th>街道</th><th>社区</th>"
                     "<th>应报</th><th>工作计划</th><th>逾期</th><th>未报计划</th><th>年终总结</th>"
                     "<th>逾期</th><th>未报总结</th></tr>");
   json_array_foreach(json_object_get(j, "communities"), i, o) {
-    cm_html_printf(&w.h, "<tr><td>%h</td><td>%h</td>", json_string_value(json_object_get(o, "street")),
+    cm_html_printf(&w->h, "<tr><td>%h</td><td>%h</td>", json_string_value(json_object_get(o, "street")),
                    json_string_value(json_object_get(o, "community")));
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
-      cm_html_printf(&w.h, "<td class=\"num\">%lld</td>",
+      cm_html_printf(&w->h, "<td class=\"num\">%lld</td>",
                      (long long)json_integer_value(json_object_get(o, keys[k])));
-    cm_html_raw(&w.h, "</tr>");
+    cm_html_raw(&w->h, "</tr>");
   }
-  cm_html_raw(&w.h, "</table><h2>社区和街道本级</h2><table class=\"list\" id=\"plan-units\">"
+  cm_html_raw(&w->h, "</table><h2>社区和街道本级</h2><table class=\"list\" id=\"plan-units\">"
                     "<tr><th>街道</th><th>社区</th><th>工作计划</th><th>年终总结</th></tr>");
   json_array_foreach(json_object_get(j, "units"), i, o) {
-    cm_html_printf(&w.h, "<tr><td>%h</td><td>%h</td>", json_string_value(json_object_get(o, "street")),
+    cm_html_printf(&w->h, "<tr><td>%h</td><td>%h</td>", json_string_value(json_object_get(o, "street")),
                    *json_string_value(json_object_get(o, "community"))
                        ? json_string_value(json_object_get(o, "community"))
                        : "（街道本级）");
@@ -323,20 +345,68 @@ static void page_plans(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     for (size_t k = 0; k < 2; k++) {
       const char *d = json_string_value(json_object_get(o, parts[k][0]));
       if (*d)
-        cm_html_printf(&w.h, "<td><a href=\"/plan?record=%U\">%h</a></td>",
+        cm_html_printf(&w->h, "<td><a href=\"/plan?record=%U\">%h</a></td>",
                        json_string_value(json_object_get(o, parts[k][1])), d);
       else
-        cm_html_raw(&w.h, "<td>未报</td>");
+        cm_html_raw(&w->h, "<td>未报</td>");
     }
-    cm_html_raw(&w.h, "</tr>");
+    cm_html_raw(&w->h, "</tr>");
   }
-  cm_html_raw(&w.h, "</table><h2>未报工作计划的组织</h2>");
-  org_list(&w, json_object_get(j, "missing_plans"), "plan-missing", 0);
-  cm_html_raw(&w.h, "<h2>未报年终总结的组织</h2>");
-  org_list(&w, json_object_get(j, "missing_summaries"), "summary-missing", 0);
-  hub_web_foot(&w);
+  cm_html_raw(&w->h, "</table><h2>未报工作计划的组织</h2>");
+  org_list(w, json_object_get(j, "missing_plans"), "plan-missing", 0);
+  cm_html_raw(&w->h, "<h2>未报年终总结的组织</h2>");
+  org_list(w, json_object_get(j, "missing_summaries"), "summary-missing", 0);
+  if (w->hub->role == HUB_ROLE_STREET && w->s.op.role[0] && strcmp(w->s.op.role, "viewer") != 0)
+    unit_plan_form(w, year, refused != NULL);
+  hub_web_foot(w);
 out:
   json_decref(j);
+}
+
+/* ROUTE: GET /plans?year=YYYY */
+static void page_plans(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_web_req w;
+  int year = 0;
+  cm_err err;
+  cm_err_clear(&err);
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
+  if (year_of(req, 0, &year, &err))
+    hub_web_fail_rc(&w, CM_ERR_INVALID, err.msg);
+  else
+    plans_page(&w, year, NULL);
+  hub_web_end(&w);
+}
+
+/* ROUTE: POST /plans: the street's own plan or year-end summary. */
+static void page_unit_plan_file(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_web_req w;
+  int year = 0;
+  char record[PROTO_KEY_HEX + 24] = "", loc[64];
+  cm_err err;
+  cm_err_clear(&err);
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_WRITE)) return;
+  const char *part = cm_http_form(req, "part", 0), *count = cm_http_form(req, "count", 0);
+  int sum = part && !strcmp(part, "summary");
+  cm_rc rc = hub_year_parse(cm_http_form(req, "year", 0), 0, &year, &err);
+  if (!rc && ((!count || !*count) ? sum : strspn(count, "0123456789") != strlen(count) || strlen(count) > 6))
+    rc = cm_errf(&err, CM_ERR_INVALID, "「活动次数」应为非负整数%s", sum ? "（总结必填）" : "");
+  if (!rc)
+    rc = hub_year_unit_plan_file(w.hub, sum, year,
+                                 cm_http_form(req, sum ? "results" : "goals", 0),
+                                 cm_http_form(req, sum ? "problems" : "activities", 0),
+                                 count && *count ? atoll(count) : 0, record, sizeof record, &err);
+  if (rc == CM_ERR_INVALID || rc == CM_ERR_PERM) {
+    int shown = year;
+    if (!shown) year_of(req, 0, &shown, NULL);
+    hub_web_status(&w, rc == CM_ERR_PERM ? 403 : 400);
+    plans_page(&w, shown, &err);
+  } else if (rc) {
+    hub_web_fail_rc(&w, rc, err.msg);
+  } else {
+    hub_web_audit(&w, sum ? "summary" : "plan", record, "");
+    snprintf(loc, sizeof loc, "/plans?year=%d&ok=1", year);
+    hub_web_redirect(&w, loc);
+  }
   hub_web_end(&w);
 }
 
@@ -651,6 +721,7 @@ const cm_http_route hub_web_year_routes[] = {
     {"POST", "/notices", page_notice_send, "send a notice to every community of the district or a street"},
     {"POST", "/trainings", page_training_record, "record a training and the organisations that attended"},
     {"GET", "/plans", page_plans, "plans and year-end summaries: who has submitted them"},
+    {"POST", "/plans", page_unit_plan_file, "the street's own plan or year-end summary"},
     {"GET", "/inspections", page_progress, "annual inspection: progress, missing, result form"},
     {"POST", "/inspections", page_result, "record the result of an annual inspection"},
     {"GET", "/api/v1/dashboard/inspections", api_json,

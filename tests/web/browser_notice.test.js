@@ -106,4 +106,18 @@ test('notices: street to node, read on the page, seen by the street; a community
   const trow = await hp.locator('#train-orgs tr', { hasText: org }).locator('td').allTextContents();
   assert.equal(trow[4], '1');
   await hp.screenshot({ path: path.join(outDir(), 'hub-trainings.png'), fullPage: true });
+
+  // The street's own plan from its plans page: a past year is refused, with what was typed.
+  await hp.goto(hubBase + '/plans?year=2027');
+  await hp.fill('#unit-plan-form input[name="year"]', '2025');
+  await hp.fill('#unit-plan-form textarea[name="goals"]', '街道全年培训四次');
+  await hp.fill('#unit-plan-form textarea[name="activities"]', '每季度一次');
+  const [past] = await Promise.all([hp.waitForNavigation(), hp.click('#unit-plan-form button[type="submit"]')]);
+  assert.equal(past.status(), 400);
+  assert.equal(await hp.inputValue('#unit-plan-form textarea[name="goals"]'), '街道全年培训四次');
+  await hp.fill('#unit-plan-form input[name="year"]', '2027');
+  await Promise.all([hp.waitForURL(/\/plans\?year=2027&ok=1$/), hp.click('#unit-plan-form button[type="submit"]')]);
+  const street = hp.locator('#plan-units tr', { hasText: '（街道本级）' });
+  assert.equal(await street.count(), 1);
+  assert.match(await street.textContent(), /2027-02-09/);
 });
