@@ -230,18 +230,25 @@ static void progress_page(hub_web_req *w, int year, const cm_err *refused) {
   json_decref(j);
 }
 
-/* ROUTE: GET /inspections?year=YYYY */
-static void page_progress(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+/* A year's page (GET ...?year=YYYY): the year asked for, or by the clock last
+ * year (finished 1) or this year, drawn by page. */
+static void year_page(cm_http_req *req, cm_http_resp *resp, void *ctx, int finished,
+                      void (*page)(hub_web_req *, int, const cm_err *)) {
   hub_web_req w;
   int year = 0;
   cm_err err;
   cm_err_clear(&err);
   if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
-  if (year_of(req, 1, &year, &err))
+  if (year_of(req, finished, &year, &err))
     hub_web_fail_rc(&w, CM_ERR_INVALID, err.msg);
   else
-    progress_page(&w, year, NULL);
+    page(&w, year, NULL);
   hub_web_end(&w);
+}
+
+/* ROUTE: GET /inspections?year=YYYY */
+static void page_progress(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  year_page(req, resp, ctx, 1, progress_page);
 }
 
 /* ROUTE: POST /inspections */
@@ -365,16 +372,7 @@ out:
 
 /* ROUTE: GET /plans?year=YYYY */
 static void page_plans(cm_http_req *req, cm_http_resp *resp, void *ctx) {
-  hub_web_req w;
-  int year = 0;
-  cm_err err;
-  cm_err_clear(&err);
-  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
-  if (year_of(req, 0, &year, &err))
-    hub_web_fail_rc(&w, CM_ERR_INVALID, err.msg);
-  else
-    plans_page(&w, year, NULL);
-  hub_web_end(&w);
+  year_page(req, resp, ctx, 0, plans_page);
 }
 
 /* ROUTE: POST /plans: the street's own plan or year-end summary. */
@@ -534,16 +532,7 @@ static void trainings_page(hub_web_req *w, int year, const cm_err *refused) {
 
 /* ROUTE: GET /trainings?year=YYYY */
 static void page_trainings(cm_http_req *req, cm_http_resp *resp, void *ctx) {
-  hub_web_req w;
-  int year = 0;
-  cm_err err;
-  cm_err_clear(&err);
-  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
-  if (year_of(req, 0, &year, &err))
-    hub_web_fail_rc(&w, CM_ERR_INVALID, err.msg);
-  else
-    trainings_page(&w, year, NULL);
-  hub_web_end(&w);
+  year_page(req, resp, ctx, 0, trainings_page);
 }
 
 /* ROUTE: POST /trainings: record a training (date, topic, organiser, orgs, content). */
