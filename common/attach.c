@@ -28,7 +28,9 @@ const char *cm_att_heading_of_kind(const char *kind) {
   if (!kind) return "filing";
   if (!strcmp(kind, "org.amended") || !strcmp(kind, "org.dissolved")) return "change";
   if (!strcmp(kind, "report.monthly") || !strcmp(kind, "activity.declared")) return "activity";
-  if (!strncmp(kind, "decision.", 9) || !strcmp(kind, "rectification.filed")) return "evaluation";
+  if (!strncmp(kind, "decision.", 9) || !strncmp(kind, "evaluation.", 11) ||
+      !strcmp(kind, "rectification.filed"))
+    return "evaluation";
   if (!strncmp(kind, "plan.", 5) || !strncmp(kind, "summary.", 8)) return "plan";
   return "filing";
 }

@@ -251,6 +251,9 @@ static const i18n_entry k_words[] = {
     {"status.dissolved", "已解散", "dissolved"},
     {"status.revoked", "已撤销备案", "revoked"},
     {"kind.commend", "表彰", "commendation"},
+    {"kind.recommend", "街道推荐", "street's recommendation"},
+    {"kind.nominat", "评比提名", "nomination"},
+    {"kind.evaluation.round", "评比", "evaluation round"},
     {"kind.critic", "批评（限期整改）", "criticism (rectify by the deadline)"},
     {"kind.revok", "撤销备案", "revocation"},
     {"kind.inspect", "检查结果", "inspection result"},
@@ -352,6 +355,8 @@ static const i18n_entry k_words[] = {
     {"kind.activity.declared", "重大活动汇报", "major activity"},
     {"kind.rectification.filed", "整改报告", "rectification"},
     {"kind.file.attached", "附件", "attachment"},
+    {"kind.evaluation.nominated", "评比提名", "nomination"},
+    {"kind.evaluation.recommended", "街道推荐", "street's recommendation"},
     {"kind.plan.unit", "本级年度工作计划", "own plan"},
     {"kind.summary.unit", "本级年终总结", "own year-end summary"},
     {"kind.notice.read", "通知已读", "notice read"},
@@ -629,6 +634,33 @@ static const i18n_entry k_words[] = {
     {"col.key", "社区密钥", "Community key"},
     {"col.level_street", "街道", "street"},
     {"col.level_district", "区", "district"},
+    /* evaluation and commendation (评比表彰) */
+    {"nav.evaluation", "评比表彰", "Commendation"},
+    {"eval.title", "评比表彰", "Evaluation and commendation"},
+    {"eval.rounds", "区协会发起的评比", "Rounds opened by the district"},
+    {"eval.no_rounds", "区协会还没有发起评比。", "The district has not opened a round yet."},
+    {"eval.round", "评比", "Round"},
+    {"eval.round_title", "评比名称", "Title"},
+    {"eval.closes", "提名截止", "Nominations close"},
+    {"eval.state", "进度", "State"},
+    {"eval.open", "进行中", "open"},
+    {"eval.closed", "已截止", "closed"},
+    {"eval.nominate", "提名", "Nominate"},
+    {"eval.submit", "提名", "Nominate"},
+    {"eval.person", "被提名人", "Person nominated"},
+    {"eval.person_hint", "提名组织的一个人时填写姓名；提名组织本身时留空。",
+     "The person's name when nominating a person of the organisation; empty for the organisation."},
+    {"eval.deeds", "事迹", "Deeds"},
+    {"eval.written", "提名时间", "Nominated"},
+    {"eval.nominations", "本社区的提名", "This community's nominations"},
+    {"eval.no_nominations", "还没有提名。", "No nominations yet."},
+    {"eval.org_itself", "（组织）", "(the organisation)"},
+    {"eval.opinion", "街道推荐意见", "Street's opinion"},
+    {"eval.reason", "表彰理由", "Commendation"},
+    {"eval.ok", "提名已保存，下次同步时上报街道分会。", "Nomination saved; it goes to the street at the next sync."},
+    {"eval.status.nominated", "已提名", "nominated"},
+    {"eval.status.recommended", "街道已推荐", "recommended by the street"},
+    {"eval.status.commended", "已表彰", "commended"},
     /* the annual inspection (年检) */
     {"nav.inspection", "年检", "Inspection"},
     {"insp.title", "年检", "Annual inspection"},
@@ -755,7 +787,9 @@ const char *cm_i18n_word(cm_lang lang, const char *prefix, const char *word) {
 const char *cm_i18n_kind(cm_lang lang, const char *kind) {
   /* Feed kinds may grow sub-kinds ("decision.criticize", "decision.criticism"):
    * match the stem. */
-  static const char *const stems[] = {"critic", "commend", "revok", "inspect", "notice",
+  /* "recommend" before "commend", which it contains. */
+  static const char *const stems[] = {"recommend", "nominat", "evaluation.round",
+                                      "critic", "commend", "revok", "inspect", "notice",
                                       "enrol",  "review",  "ack",   "rectif",  "fork",
                                       "withdrawn"};
   if (!kind) return "";

@@ -21,6 +21,7 @@ static const cm_rec_def kinds[] = {
     {"activity.declared", CM_REC_ACTIVITY, WRITERS_ORGS, 16 * KB, "重大活动汇报"},
     {"rectification.filed", CM_REC_RECTIFICATION, WRITERS_ORGS, 8 * KB, "整改报告"},
     {"hub.enrolled", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "登记"},
+    {"hub.revoked", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "撤销登记"},
     {"review.batch", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "审核"},
     {"rectification.accepted", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "整改通过"},
     {"activity.ack", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "活动回执"},
@@ -30,6 +31,12 @@ static const cm_rec_def kinds[] = {
     {"plan.annual", CM_REC_PLAN, WRITERS_ORGS, 32 * KB, "年度工作计划"},
     {"summary.annual", CM_REC_SUMMARY, WRITERS_ORGS, 32 * KB, "年终总结"},
     {CM_ATT_KIND, CM_REC_FILE, WRITERS_ORGS, CM_ATT_BODY_MAX, "附件"},
+    /* Evaluation and commendation (评比表彰): the district opens a round (a
+     * street only relays it), a community nominates, the street recommends,
+     * the district's selection is a decision.commend. */
+    {"evaluation.round", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "评比"},
+    {"evaluation.nominated", CM_REC_NOMINATION, WRITERS_ORGS, 16 * KB, "评比提名"},
+    {"evaluation.recommended", CM_REC_RECOMMEND, CM_REC_STREET, 8 * KB, "街道推荐"},
     {"plan.unit", CM_REC_UNIT_PLAN, CM_REC_COMMUNITY | CM_REC_STREET, 32 * KB, "年度工作计划"},
     {"summary.unit", CM_REC_UNIT_SUMMARY, CM_REC_COMMUNITY | CM_REC_STREET, 32 * KB, "年终总结"},
     {"training.recorded", CM_REC_TRAINING, CM_REC_STREET | CM_REC_DISTRICT, 64 * KB, "培训"},
@@ -69,6 +76,8 @@ const char *cm_rec_body_org(const cm_rec_body *b) {
     return b->u.plan.org;
   case CM_REC_FILE:
     return b->u.file.org;
+  case CM_REC_NOMINATION:
+    return b->u.nomination.org;
   default:
     return NULL;
   }
@@ -184,6 +193,14 @@ static cm_rc org_fields(const json_t *o, int amend, cm_rec_org *g, cm_err *err) 
       rc = cm_errf(err, CM_ERR_INVALID, "「备案日期」格式应为年-月-日（YYYY-MM-DD）");
   }
   return rc;
+}
+
+cm_rc cm_rec_round_id(const char *s, cm_err *err) {
+  size_t n = s ? strlen(s) : 0;
+  int ok = n >= 6 && n <= 8 && strspn(s, "0123456789") == 4 && s[4] == '-' && s[5] >= '1' &&
+           s[5] <= '9' && strspn(s + 5, "0123456789") == n - 5 && atoi(s) >= 2000;
+  if (!ok) return cm_errf(err, CM_ERR_INVALID, "「评比」应为评比编号（如2026-1）");
+  return CM_OK;
 }
 
 /* The fields of an annual self-report (inspection.self). */
@@ -380,6 +397,23 @@ cm_rc cm_rec_read_json(const cm_rec_def *def, const json_t *o, cm_rec_body *out,
   case CM_REC_FILE:
     rc = cm_att_read(o, &out->u.file, err);
     break;
+  case CM_REC_NOMINATION: {
+    cm_rec_nomination *m = &out->u.nomination;
+    rc = text(o, "round", "评比", 1, CM_REC_ROUND_MAX - 1, &m->round, err);
+    if (!rc) rc = cm_rec_round_id(m->round, err);
+    if (!rc) rc = text(o, "org", "组织", 1, CM_REC_PREFIX_MAX + 16, &m->org, err);
+    if (!rc) rc = text(o, "person", "被提名人", 0, CM_REC_SHORT_MAX, &m->person, err);
+    if (!rc) rc = text(o, "deeds", "事迹", 1, CM_REC_TEXT_MAX, &m->deeds, err);
+    break;
+  }
+  case CM_REC_RECOMMEND: {
+    cm_rec_recommend *r = &out->u.recommend;
+    rc = text(o, "nomination", "所推荐的提名", 1, 96, &r->nomination, err);
+    if (!rc && !is_record_id(r->nomination))
+      rc = cm_errf(err, CM_ERR_INVALID, "「所推荐的提名」应为提名的记录编号");
+    if (!rc) rc = text(o, "opinion", "推荐意见", 1, CM_REC_TEXT_MAX, &r->opinion, err);
+    break;
+  }
   default:
     break;
   }
@@ -570,6 +604,24 @@ cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx
      * are taken only for an entry that passes (common/attach.h). */
     rc = owns(c, b->u.file.org, "组织", err);
     if (!rc) rc = known(c, b->u.file.org, err);
+    break;
+  case CM_REC_NOMINATION: {
+    /* Only about an organisation the author filed, in a round it holds,
+     * by the round's last day, and filed by the end of the round's year. */
+    const cm_rec_nomination *m = &b->u.nomination;
+    rc = owns(c, m->org, "组织", err);
+    if (!rc) rc = known(c, m->org, err);
+    if (!rc && !c->round_known) rc = cm_errf(err, CM_ERR_INVALID, "没有评比「%s」", m->round);
+    if (!rc && strcmp(c->today, c->round_closes) > 0)
+      rc = cm_errf(err, CM_ERR_INVALID, "评比「%s」已于%s截止提名", m->round, c->round_closes);
+    if (!rc && atoll(c->org_filed) > c->round_year)
+      rc = cm_errf(err, CM_ERR_INVALID, "组织%.4s年才备案，不能参加%lld年度的评比", c->org_filed,
+                   (long long)c->round_year);
+    break;
+  }
+  case CM_REC_RECOMMEND:
+    if (c->nomination_of_author == 0)
+      rc = cm_errf(err, CM_ERR_PERM, "所推荐的提名不是本街道的社区提出的");
     break;
   case CM_REC_RECTIFICATION:
     rc = owns(c, b->u.rect.org, "组织", err);

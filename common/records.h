@@ -52,6 +52,8 @@ typedef enum cm_rec_kind {
   CM_REC_PLAN,       /* plan.annual: an organisation's plan for a year (工作计划) */
   CM_REC_SUMMARY,    /* summary.annual: its year-end summary (年终总结) */
   CM_REC_FILE,       /* file.attached: a scan or photo of a record (common/attach.h) */
+  CM_REC_NOMINATION, /* evaluation.nominated: a community's nomination in a round (评比提名) */
+  CM_REC_RECOMMEND,  /* evaluation.recommended: a street's recommendation of a nomination */
   CM_REC_UNIT_PLAN,    /* plan.unit: a community's or a street's own plan for a year */
   CM_REC_UNIT_SUMMARY, /* summary.unit: its own year-end summary */
   CM_REC_TRAINING,     /* training.recorded: a training a street or the district held (培训) */
@@ -113,6 +115,19 @@ typedef struct cm_rec_plan {
   int64_t year, count;
 } cm_rec_plan;
 
+/* evaluation.nominated: an organisation, or a person of it (person
+ * non-empty), nominated in a round of evaluation (评比表彰) for its deeds. */
+typedef struct cm_rec_nomination {
+  const char *round, *org, *person, *deeds;
+} cm_rec_nomination;
+
+/* evaluation.recommended: the street recommends a nomination (its record id)
+ * to the district, with its opinion. */
+typedef struct cm_rec_recommend {
+  const char *nomination, *opinion;
+} cm_rec_recommend;
+
+#define CM_REC_ROUND_MAX 16 /* bytes of a round id "YYYY-N", NUL included */
 /* training.recorded: orgs is the JSON array of the filing numbers of the
  * organisations that attended (strings, 1..CM_REC_TRAINING_ORGS_MAX, no
  * repeats). */
@@ -142,6 +157,8 @@ typedef struct cm_rec_body {
     cm_rec_activity activity;
     cm_rec_rect rect;
     cm_att_body file; /* file.attached, read by cm_att_read */
+    cm_rec_nomination nomination;
+    cm_rec_recommend recommend;
   } u;
 } cm_rec_body;
 
@@ -160,6 +177,16 @@ typedef struct cm_rec_ctx {
   /* rectification.filed: 1 when the decision it answers is addressed to the
    * author, 0 when it is not, -1 when this level cannot tell. */
   int decision_to_author;
+  /* evaluation.nominated: round_known 1 when the round it names is one this
+   * level holds (round_year and round_closes, its last day, filled), 0 when
+   * it is not. */
+  int round_known;
+  int64_t round_year;
+  char round_closes[11];
+  /* evaluation.recommended: 1 when the nomination it names is one this level
+   * holds, not refused, written by a community the author enrolled (or by the
+   * author), 0 when it is not, -1 when this level cannot tell. */
+  int nomination_of_author;
   /* notice.read: 1 when this level holds no notice.sent of that notice
    * addressed to the author (0: it does, or this level cannot tell). */
   int notice_not_to_author;
@@ -198,6 +225,9 @@ cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx
  * gives the counts without the texts). */
 cm_rc cm_rec_report_counts(int64_t activities, int64_t participants, int64_t party_participants,
                            cm_err *err);
+
+/* CM_ERR_INVALID unless s is a round id "YYYY-N" (N 1..999). */
+cm_rc cm_rec_round_id(const char *s, cm_err *err);
 
 /* The organisation a typed body is about (for its facts), or NULL. */
 const char *cm_rec_body_org(const cm_rec_body *b);

@@ -11,6 +11,7 @@
 #include "../common/log.h"
 #include "../common/records.h"
 #include "ingest.h"
+#include "project_hub.h"
 #include "store.h"
 
 /* Uploads of files are few and large: one at a time, so that two pushes of
@@ -19,15 +20,6 @@ static pthread_mutex_t files_lock = PTHREAD_MUTEX_INITIALIZER;
 
 cm_rc hub_attach_store(hub_ctx *ctx, cm_att_store *st, cm_err *err) {
   return cm_att_open(ctx->dir, st, err);
-}
-
-/* Parse "<64 hex>/<seq>". */
-static cm_rc parse_record(const char *r, uint8_t author[PROTO_KEY_BYTES], uint64_t *seq,
-                          cm_err *err) {
-  if (!r || strlen(r) < 66 || r[64] != '/' || cm_hex_decode(r, 64, author, PROTO_KEY_BYTES) ||
-      cm_dec_u64(r + 65, seq) || *seq == 0)
-    return cm_errf(err, CM_ERR_INVALID, "record 应为记录编号（<64位十六进制公钥>/<序号>）");
-  return CM_OK;
 }
 
 /* The id prefix author may write (as the projection judges it, hub/project.c):
@@ -101,7 +93,7 @@ cm_rc hub_attach_target(hub_ctx *ctx, const uint8_t caller[PROTO_KEY_BYTES], con
   json_t *json = NULL;
   cm_att_body b;
   memset(t, 0, sizeof *t);
-  cm_rc rc = parse_record(record, t->author, &t->seq, err);
+  cm_rc rc = hub_record_parse(record, t->author, &t->seq, err);
   if (rc) return rc;
   pthread_mutex_lock(&ctx->lock);
   rc = hub_store_entry_body(ctx->store, t->author, t->seq, kind, &body, &len, &received, &found,
@@ -306,7 +298,7 @@ cm_rc hub_attach_import_dir(hub_ctx *ctx, const char *dir, unsigned *stored_out,
     uint8_t author[PROTO_KEY_BYTES];
     uint64_t seq = 0;
     /* the carrier is the author: the signed entry is what the file is checked against */
-    cm_rc rc = parse_record(record, author, &seq, &e);
+    cm_rc rc = hub_record_parse(record, author, &seq, &e);
     if (!rc) rc = hub_attach_target(ctx, author, hash, record, &t, &e);
     if (!rc) rc = cm_att_load(&from, hash, 10 * CM_ATT_FILE_MAX, &data, &len, &e);
     if (!rc) rc = hub_attach_put(ctx, &t, data, len, &stored, &e);

@@ -156,8 +156,8 @@ static cm_rc load_street(void *ctx, const hub_dash_row *r, cm_err *err) {
   data *d = ctx;
   cm_rc rc = grow((void **)&d->streets, &d->cap_streets, d->n_streets, sizeof d->streets[0], err);
   if (rc) return rc;
-  copy(d->streets[d->n_streets][0], HUB_NAME_MAX, r->text[0]);
-  copy(d->streets[d->n_streets][1], HUB_NAME_MAX, r->text[1]);
+  copy(d->streets[d->n_streets][0], HUB_NAME_MAX, r->street.key);
+  copy(d->streets[d->n_streets][1], HUB_NAME_MAX, r->street.name);
   d->n_streets++;
   return CM_OK;
 }
@@ -167,11 +167,11 @@ static cm_rc load_unit(void *ctx, const hub_dash_row *r, cm_err *err) {
   cm_rc rc = grow((void **)&d->units, &d->cap_units, d->n_units, sizeof d->units[0], err);
   if (rc) return rc;
   unit *u = &d->units[d->n_units++];
-  copy(u->key, sizeof u->key, r->text[0]);
-  copy(u->name, sizeof u->name, r->text[1]);
-  copy(u->code, sizeof u->code, r->text[2]);
-  copy(u->street, sizeof u->street, r->text[4]);
-  u->last_ms = r->text[5] ? (uint64_t)r->num[5] : 0;
+  copy(u->key, sizeof u->key, r->unit.key);
+  copy(u->name, sizeof u->name, r->unit.name);
+  copy(u->code, sizeof u->code, r->unit.code);
+  copy(u->street, sizeof u->street, r->unit.street_name);
+  u->last_ms = r->unit.last_received_ms;
   return CM_OK;
 }
 
@@ -193,26 +193,27 @@ static void place(data *d, org *o) {
     if (strcmp(d->streets[i][0], o->author) == 0) o->street = d->streets[i][1];
 }
 
-static cm_rc load_org(void *ctx, const hub_dash_row *r, cm_err *err) {
+static cm_rc load_org(void *ctx, const hub_dash_row *row, cm_err *err) {
   data *d = ctx;
+  const hub_dash_org_row *r = &row->org;
   cm_rc rc = grow((void **)&d->orgs, &d->cap_orgs, d->n_orgs, sizeof d->orgs[0], err);
   if (rc) return rc;
   org *o = &d->orgs[d->n_orgs];
   memset(o, 0, sizeof *o);
-  copy(o->author, sizeof o->author, r->text[0]);
-  copy(o->id, sizeof o->id, r->text[1]);
-  copy(o->name, sizeof o->name, r->text[2]);
-  copy(o->category, sizeof o->category, r->text[3]);
-  copy(o->founded_by, sizeof o->founded_by, r->text[4] && r->text[4][0] ? r->text[4] : "self");
-  o->filed_month = month_idx(r->text[5]);
-  o->members = r->num[6];
-  o->party_members = r->num[7];
-  o->station = r->num[8] != 0;
-  o->flag_name = r->text[9] && strstr(r->text[9], "\"name_norm\"") != NULL;
-  o->dissolved = r->num[10] != 0;
+  copy(o->author, sizeof o->author, r->author);
+  copy(o->id, sizeof o->id, r->id);
+  copy(o->name, sizeof o->name, r->name);
+  copy(o->category, sizeof o->category, r->category);
+  copy(o->founded_by, sizeof o->founded_by, r->founded_by[0] ? r->founded_by : "self");
+  o->filed_month = month_idx(r->filed);
+  o->members = r->members;
+  o->party_members = r->party_members;
+  o->station = r->party_station;
+  o->flag_name = strstr(r->flags, "\"name_norm\"") != NULL;
+  o->dissolved = r->dissolved;
   place(d, o);
   /* The one status the projection wrote (organisations.status). */
-  copy(o->status, sizeof o->status, r->text[12]);
+  copy(o->status, sizeof o->status, r->status);
   /* Out of scope: not kept, so that nothing below can count it. */
   if (in_scope(d, o->street)) d->n_orgs++;
   return CM_OK;
@@ -386,25 +387,24 @@ typedef struct rep_walk {
   int64_t (*sum)[5]; /* per (org, slot): activities, participants, party, deeds, reports */
 } rep_walk;
 
-static cm_rc walk_report(void *ctx, const hub_dash_row *r, cm_err *err) {
+static cm_rc walk_report(void *ctx, const hub_dash_row *row, cm_err *err) {
   rep_walk *w = ctx;
+  const hub_dash_report_row *r = &row->report;
   (void)err;
-  int m = month_idx(r->text[2]);
+  int m = month_idx(r->month);
   if (m < w->first || m >= w->first + w->months) return CM_OK;
-  org *o = org_find(w->d, r->text[0], r->text[1]);
+  org *o = org_find(w->d, r->author, r->org);
   /* A rejected or revoked filing keeps its reports out of every figure. */
   if (!o || !hub_count_org_reports(o->status)) return CM_OK;
   size_t oi = (size_t)(o - w->d->orgs), slot = oi * (size_t)w->months + (size_t)(m - w->first);
-  if (r->num[3] > 0 && m > o->active_month) o->active_month = m;
+  if (r->activities > 0 && m > o->active_month) o->active_month = m;
   /* the status the projection wrote for the current report */
-  const char *status = r->text[10];
-  char st = status && strcmp(status, "accepted") == 0   ? 'a'
-            : status && strcmp(status, "rejected") == 0 ? 'r'
-                                                        : 'p';
+  const char *status = r->status;
+  char st = strcmp(status, "accepted") == 0 ? 'a' : strcmp(status, "rejected") == 0 ? 'r' : 'p';
   if (w->seen) {
     /* Judged by author time, but never later than the hub received it: a
      * node's clock cannot make a late report look early past its receipt. */
-    uint64_t t = (uint64_t)r->num[7], got = (uint64_t)r->num[8];
+    uint64_t t = r->time_ms, got = r->received_ms;
     if (got && got < t) t = got;
     w->seen[slot] = t < w->due_ms[m - w->first] ? 2 : 1;
     w->status[slot] = (unsigned char)st;
@@ -413,10 +413,10 @@ static cm_rc walk_report(void *ctx, const hub_dash_row *r, cm_err *err) {
   if (w->sum && hub_count_report_current(o->status, status)) {
     int64_t *v = w->sum[slot];
     /* bounded per report by the domain core, held at INT64_MAX in sum */
-    v[0] = cm_rec_add(v[0], r->num[3]);
-    v[1] = cm_rec_add(v[1], r->num[4]);
-    v[2] = cm_rec_add(v[2], r->num[5]);
-    v[3] += r->num[9] ? 1 : 0;
+    v[0] = cm_rec_add(v[0], r->activities);
+    v[1] = cm_rec_add(v[1], r->participants);
+    v[2] = cm_rec_add(v[2], r->party_participants);
+    v[3] += r->good_deeds ? 1 : 0;
     v[4] += 1;
   }
   return CM_OK;
@@ -718,70 +718,72 @@ typedef struct attn {
   cm_rc rc;
 } attn;
 
-static cm_rc walk_ack(void *ctx, const hub_dash_row *r, cm_err *err) {
+static cm_rc walk_ack(void *ctx, const hub_dash_row *row, cm_err *err) {
   attn *a = ctx;
-  json_t *o = json_object_get(a->acks, r->text[0] ? r->text[0] : "");
+  const hub_dash_ack_row *r = &row->ack;
+  json_t *o = json_object_get(a->acks, r->activity);
   if (!o) {
     o = json_object();
-    if (!o || json_object_set_new(a->acks, r->text[0] ? r->text[0] : "", o)) return nomem(err);
+    if (!o || json_object_set_new(a->acks, r->activity, o)) return nomem(err);
   }
   /* "street" or "district": acknowledged / returned */
-  set_str(o, r->text[1] ? r->text[1] : "", r->text[2]);
+  set_str(o, r->level, r->status);
   return CM_OK;
 }
 
-static cm_rc walk_upcoming(void *ctx, const hub_dash_row *r, cm_err *err) {
+static cm_rc walk_upcoming(void *ctx, const hub_dash_row *row, cm_err *err) {
   attn *a = ctx;
-  const org *o = org_find(a->d, r->text[0], r->text[2] ? r->text[2] : "");
+  const hub_dash_activity_row *r = &row->activity;
+  const org *o = org_find(a->d, r->author, r->org);
   if (!o || !category_ok(a->d, o)) return CM_OK;
-  json_t *ack = json_object_get(a->acks, r->text[1] ? r->text[1] : "");
+  json_t *ack = json_object_get(a->acks, r->id);
   const char *st = json_string_value(json_object_get(ack, "street"));
   const char *di = json_string_value(json_object_get(ack, "district"));
-  json_t *row = org_ref(o);
-  if (row) {
-    json_object_set_new(row, "org", json_string(o->id));
-    set_str(row, "id", r->text[1]);
-    set_str(row, "name", o->name);
-    set_str(row, "date", r->text[3]);
-    set_str(row, "title", r->text[5]);
-    set_str(row, "place", r->text[6]);
-    set_int(row, "expected", r->num[4]);
-    set_str(row, "street_ack", st ? st : "waiting");
-    set_str(row, "district_ack", di ? di : "waiting");
+  json_t *out = org_ref(o);
+  if (out) {
+    json_object_set_new(out, "org", json_string(o->id));
+    set_str(out, "id", r->id);
+    set_str(out, "name", o->name);
+    set_str(out, "date", r->date);
+    set_str(out, "title", r->title);
+    set_str(out, "place", r->place);
+    set_int(out, "expected", r->expected);
+    set_str(out, "street_ack", st ? st : "waiting");
+    set_str(out, "district_ack", di ? di : "waiting");
   }
-  return push(a->upcoming, row, err);
+  return push(a->upcoming, out, err);
 }
 
-static cm_rc walk_decision(void *ctx, const hub_dash_row *r, cm_err *err) {
+static cm_rc walk_decision(void *ctx, const hub_dash_row *row, cm_err *err) {
   attn *a = ctx;
-  const char *kind = r->text[3] ? r->text[3] : "";
-  size_t kl = strlen(kind);
+  const hub_dash_decision_row *r = &row->decision;
+  size_t kl = strlen(r->kind);
   /* A criticism, and an inspection of 限期整改 (it has a deadline), stay open
    * until a rectification is accepted. */
-  int critic = kl >= 9 && strcmp(kind + kl - 9, "criticize") == 0;
-  int inspect = kl >= 7 && strcmp(kind + kl - 7, "inspect") == 0;
-  if ((!critic && !inspect) || !hub_count_overdue(r->text[7], (int)r->num[12], a->today))
-    return CM_OK;
-  const org *o = r->text[5] && r->text[5][0] ? org_find(a->d, NULL, r->text[5]) : NULL;
-  if (r->text[5] && r->text[5][0] && !o) return CM_OK; /* out of scope */
+  int critic = kl >= 9 && strcmp(r->kind + kl - 9, "criticize") == 0;
+  int inspect = kl >= 7 && strcmp(r->kind + kl - 7, "inspect") == 0;
+  if ((!critic && !inspect) || !hub_count_overdue(r->deadline, r->closed, a->today)) return CM_OK;
+  const org *o = r->org[0] ? org_find(a->d, NULL, r->org) : NULL;
+  if (r->org[0] && !o) return CM_OK; /* out of scope */
   if (o && !category_ok(a->d, o)) return CM_OK;
-  json_t *row = json_pack(
-      "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "record", r->text[0] ? r->text[0] : "", "street",
-      o ? o->street : "", "community", o ? o->community : (r->text[6] ? r->text[6] : ""), "org",
-      r->text[5] ? r->text[5] : "", "name", o ? o->name : "", "deadline", r->text[7], "by",
-      r->text[4] ? r->text[4] : "", "reason", r->text[9] ? r->text[9] : "");
-  return push(critic ? a->critic : a->insp_rect, row, err);
+  json_t *out = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "record", r->record,
+                          "street", o ? o->street : "", "community",
+                          o ? o->community : r->community, "org", r->org, "name",
+                          o ? o->name : "", "deadline", r->deadline, "by", r->by_level, "reason",
+                          r->reason);
+  return push(critic ? a->critic : a->insp_rect, out, err);
 }
 
 /* Newest month with activities of an organisation, from the current reports
  * that count in the figures: a rejected report is no activity, as in the
  * activity sums. */
-static cm_rc walk_active(void *ctx, const hub_dash_row *r, cm_err *err) {
+static cm_rc walk_active(void *ctx, const hub_dash_row *row, cm_err *err) {
   data *d = ctx;
+  const hub_dash_active_row *r = &row->active;
   (void)err;
-  org *o = org_find(d, r->text[0], nz(r->text[1]));
-  if (!o || !hub_count_report_current(o->status, r->text[3])) return CM_OK;
-  int m = month_idx(r->text[2]);
+  org *o = org_find(d, r->author, r->org);
+  if (!o || !hub_count_report_current(o->status, r->status)) return CM_OK;
+  int m = month_idx(r->month);
   if (m > o->active_month) o->active_month = m;
   return CM_OK;
 }
@@ -905,18 +907,19 @@ typedef struct org_walk {
   const char *fingerprint;
 } org_walk;
 
-static cm_rc walk_org_entry(void *ctx, const hub_dash_row *r, cm_err *err) {
+static cm_rc walk_org_entry(void *ctx, const hub_dash_row *in, cm_err *err) {
   org_walk *w = ctx;
-  json_t *body = r->text[4] ? json_loads(r->text[4], 0, NULL) : NULL;
+  const hub_dash_entry_row *r = &in->entry;
+  json_t *body = r->body ? json_loads(r->body, 0, NULL) : NULL;
   char record[PROTO_KEY_HEX + 24], t[26], got[26];
   cm_rc rc = CM_OK;
   if (!json_is_object(body)) goto out;
-  snprintf(record, sizeof record, "%s/%lld", w->author, (long long)r->num[0]);
-  cm_time_iso((uint64_t)r->num[2], t);
-  cm_time_iso((uint64_t)r->num[3], got);
-  const char *kind = r->text[1] ? r->text[1] : "";
+  snprintf(record, sizeof record, "%s/%llu", w->author, (unsigned long long)r->seq);
+  cm_time_iso(r->time_ms, t);
+  cm_time_iso(r->received_ms, got);
+  const char *kind = r->kind;
   json_t *row = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "record", record, "kind", kind,
-                          "time", t, "received", got, "status", r->text[5] ? r->text[5] : "",
+                          "time", t, "received", got, "status", r->status,
                           "signed_by", w->signer, "fingerprint", w->fingerprint);
   rc = push(w->records, json_incref(row), err);
   if (rc) {
@@ -924,11 +927,16 @@ static cm_rc walk_org_entry(void *ctx, const hub_dash_row *r, cm_err *err) {
     goto out;
   }
   if (strcmp(kind, "org.amended") == 0 || strcmp(kind, "org.dissolved") == 0) {
+    /* A copy: the row in `records` keeps the columns every record has. */
+    json_t *m = json_copy(row);
     char *changes = json_dumps(json_object_get(body, "changes"), JSON_COMPACT);
-    set_str(row, "changes", changes ? changes : "");
-    set_str(row, "reason", json_string_value(json_object_get(body, "reason")));
+    if (m) {
+      set_str(m, "changes", changes ? changes : "");
+      set_str(m, "reason", json_string_value(json_object_get(body, "reason")));
+    }
     free(changes);
-    rc = push(w->amendments, row, err);
+    json_decref(row);
+    rc = push(w->amendments, m, err);
   } else if (strcmp(kind, "report.monthly") == 0) {
     json_t *m = json_pack("{s:s}", "month", nz(json_string_value(json_object_get(body, "month"))));
     if (m) {
@@ -966,18 +974,19 @@ typedef struct dec_walk {
   json_t *arr;
 } dec_walk;
 
-static cm_rc walk_org_decision(void *ctx, const hub_dash_row *r, cm_err *err) {
+static cm_rc walk_org_decision(void *ctx, const hub_dash_row *row, cm_err *err) {
   dec_walk *w = ctx;
-  if (!r->text[5] || strcmp(r->text[5], w->org) != 0) return CM_OK;
+  const hub_dash_decision_row *r = &row->decision;
+  if (strcmp(r->org, w->org) != 0) return CM_OK;
   char t[26];
-  cm_time_iso((uint64_t)r->num[11], t);
-  const char *kind = r->text[3] ? r->text[3] : "";
+  cm_time_iso(r->time_ms, t);
+  const char *kind = r->kind;
   if (strncmp(kind, "decision.", 9) == 0) kind += 9;
   return push(w->arr,
-              json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "record", nz(r->text[0]),
-                        "kind", kind, "by", nz(r->text[4]), "deadline", nz(r->text[7]), "result",
-                        nz(r->text[8]), "reason", nz(r->text[9]), "operator", nz(r->text[10]),
-                        "time", t, "closed", (int)r->num[12]),
+              json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "record", r->record,
+                        "kind", kind, "by", r->by_level, "deadline", r->deadline, "result",
+                        r->result, "reason", r->reason, "operator", r->operator_name, "time", t,
+                        "closed", r->closed),
               err);
 }
 
@@ -987,12 +996,13 @@ typedef struct find_walk {
   int dissolved, n;
 } find_walk;
 
-static cm_rc walk_find(void *ctx, const hub_dash_row *r, cm_err *err) {
+static cm_rc walk_find(void *ctx, const hub_dash_row *row, cm_err *err) {
   find_walk *f = ctx;
+  const hub_dash_found_row *r = &row->found;
   if (f->n++) return CM_OK;
-  copy(f->author, sizeof f->author, r->text[0]);
-  f->data = strdup(r->text[2] ? r->text[2] : "{}");
-  f->dissolved = r->num[3] != 0;
+  copy(f->author, sizeof f->author, r->author);
+  f->data = strdup(r->data[0] ? r->data : "{}");
+  f->dissolved = r->dissolved;
   return f->data ? CM_OK : nomem(err);
 }
 

@@ -100,6 +100,12 @@ cm_rc hub_decide(hub_ctx *ctx, const hub_decision *d, const char *operator_name,
 
 cm_rc hub_decide_year(hub_ctx *ctx, const hub_decision *d, int year, const char *operator_name,
                       char *record_out, size_t record_cap, cm_err *err) {
+  return hub_decide_with(ctx, d, year, NULL, operator_name, record_out, record_cap, err);
+}
+
+cm_rc hub_decide_with(hub_ctx *ctx, const hub_decision *d, int year, const json_t *extra,
+                      const char *operator_name, char *record_out, size_t record_cap,
+                      cm_err *err) {
   uint8_t to[PROTO_KEY_BYTES];
   char to_hex[PROTO_KEY_HEX], kind[32];
   hub_author a;
@@ -143,6 +149,10 @@ cm_rc hub_decide_year(hub_ctx *ctx, const hub_decision *d, int year, const char 
     json_object_set_new(body, "by", json_string(hub_role_name(ctx->role)));
     json_object_set_new(body, "operator", json_string(operator_name ? operator_name : ""));
     if (year) json_object_set_new(body, "year", json_integer(year));
+    if (extra && json_object_update_missing(body, (json_t *)extra)) {
+      json_decref(body);
+      body = NULL;
+    }
   }
   rc = body ? hub_log_append_locked(ctx, kind, body, &seq, err)
             : cm_errf(err, CM_ERR_NOMEM, "out of memory writing a decision");

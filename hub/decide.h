@@ -63,6 +63,13 @@ cm_rc hub_decide(hub_ctx *ctx, const hub_decision *d, const char *operator_name,
 cm_rc hub_decide_year(hub_ctx *ctx, const hub_decision *d, int year, const char *operator_name,
                       char *record_out, size_t record_cap, cm_err *err);
 
+/* The same with more fields in the body (extra, an object; fields the
+ * decision sets itself win): a commendation from an evaluation round names
+ * round, year, nomination, person and the organisation's name. */
+cm_rc hub_decide_with(hub_ctx *ctx, const hub_decision *d, int year, const json_t *extra,
+                      const char *operator_name, char *record_out, size_t record_cap,
+                      cm_err *err);
+
 /* Withdraw decision `record` ("<hub hex>/<seq>") that this hub wrote, with a
  * reason: appends a `decision.withdrawn` entry addressed like the decision.
  * CM_ERR_NOT_FOUND (message in Chinese) for a record this hub does not hold,

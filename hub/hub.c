@@ -120,6 +120,12 @@ out:
   return rc;
 }
 
+static void hub_locks_destroy(hub_ctx *ctx) {
+  pthread_cond_destroy(&ctx->group.cond);
+  pthread_mutex_destroy(&ctx->group.mu);
+  pthread_mutex_destroy(&ctx->lock);
+}
+
 cm_rc hub_open(const char *dir, hub_ctx **ctx_out, cm_err *err) {
   hub_ctx *ctx = NULL;
   char keypath[HUB_PATH_MAX], dbpath[HUB_PATH_MAX], buf[HUB_URL_MAX];
@@ -143,6 +149,18 @@ cm_rc hub_open(const char *dir, hub_ctx **ctx_out, cm_err *err) {
     rc = cm_errf(err, CM_ERR_NOMEM, "cannot create a mutex");
     goto out;
   }
+  if (pthread_mutex_init(&ctx->group.mu, NULL) != 0) {
+    pthread_mutex_destroy(&ctx->lock);
+    rc = cm_errf(err, CM_ERR_NOMEM, "cannot create a mutex");
+    goto out;
+  }
+  if (pthread_cond_init(&ctx->group.cond, NULL) != 0) {
+    pthread_mutex_destroy(&ctx->group.mu);
+    pthread_mutex_destroy(&ctx->lock);
+    rc = cm_errf(err, CM_ERR_NOMEM, "cannot create a condition variable");
+    goto out;
+  }
+  ctx->group.tail = &ctx->group.head;
   mutex_ready = 1;
   rc = cm_keyfile_read(keypath, &ctx->kp, err);
   if (rc) goto out;
@@ -172,7 +190,7 @@ out:
   if (ctx) {
     hub_store_close(ctx->store);
     proto_keypair_wipe(&ctx->kp);
-    if (mutex_ready) pthread_mutex_destroy(&ctx->lock);
+    if (mutex_ready) hub_locks_destroy(ctx);
     free(ctx);
   }
   return rc;
@@ -182,7 +200,7 @@ void hub_close(hub_ctx *ctx) {
   if (!ctx) return;
   hub_store_close(ctx->store);
   proto_keypair_wipe(&ctx->kp);
-  pthread_mutex_destroy(&ctx->lock);
+  hub_locks_destroy(ctx);
   free(ctx);
 }
 

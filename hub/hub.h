@@ -26,6 +26,15 @@ typedef enum hub_role {
 } hub_role;
 
 struct hub_store;
+struct hub_ingest_job;
+
+/* The queue of pushes waiting for a group commit (hub/ingest.c). */
+typedef struct hub_ingest_group {
+  pthread_mutex_t mu;
+  pthread_cond_t cond;
+  struct hub_ingest_job *head, **tail;
+  int busy; /* a thread is running a group */
+} hub_ingest_group;
 
 typedef struct hub_ctx {
   char dir[HUB_PATH_MAX];
@@ -39,6 +48,7 @@ typedef struct hub_ctx {
   char fingerprint[PROTO_FINGERPRINT_LEN];
   struct hub_store *store;          /* the database connection (hub/store.h) */
   pthread_mutex_t lock;             /* held while a thread uses store */
+  hub_ingest_group group;           /* pushes committed together */
   int recovering;                   /* 1 while recovery takes in this hub's own log */
 } hub_ctx;
 

@@ -204,27 +204,27 @@ static cm_rc enroll_locked(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], con
 
   if (!code) code = "";
   if (!name || !*name || strlen(name) >= HUB_NAME_MAX)
-    return cm_errf(err, CM_ERR_INVALID, "the name must be 1 to %d bytes", HUB_NAME_MAX - 1);
+    return cm_errf(err, CM_ERR_INVALID, "名称须为1至%d字节", HUB_NAME_MAX - 1);
   if (!code_valid(code))
-    return cm_errf(err, CM_ERR_INVALID, "the code must be digits only (e.g. 120105001001)");
+    return cm_errf(err, CM_ERR_INVALID, "代码只能是数字（如120105001001）");
   /* A community's authority rests on its code (common/records.h): the
    * organisations it may write about are those numbered "<code>-...". */
   if (ctx->role == HUB_ROLE_STREET && strlen(code) != 12)
     return cm_errf(err, CM_ERR_INVALID,
-                   "社区代码必须是12位数字（--code，如120105001001）/ a community needs its "
-                   "12-digit code (--code)");
+                   "社区代码必须是12位数字（--code，如120105001001）");
   if (memcmp(key, ctx->kp.pk, PROTO_KEY_BYTES) == 0)
-    return cm_errf(err, CM_ERR_INVALID, "that is this hub's own key");
+    return cm_errf(err, CM_ERR_INVALID, "这是本协会自己的公钥，不能登记");
   rc = hub_store_begin(ctx->store, err);
   if (rc) return rc;
   rc = hub_store_author_get(ctx->store, key, &a, &found, err);
   if (rc) goto out;
   if (found && a.revoked) {
-    rc = cm_errf(err, CM_ERR_PERM, "the key was revoked here; it cannot be enrolled again");
+    rc = cm_errf(err, CM_ERR_PERM, "该公钥已在本协会撤销，不能再次登记");
     goto out;
   }
   if (found) {
-    rc = cm_errf(err, CM_ERR_EXISTS, "the key is enrolled already (as %s '%s')", a.role, a.name);
+    rc = cm_errf(err, CM_ERR_EXISTS, "该公钥已登记（%s“%s”）",
+                 strcmp(a.role, "street") == 0 ? "街道分会" : "社区", a.name);
     goto out;
   }
   proto_key_hex(key, hex);
@@ -302,23 +302,24 @@ cm_rc hub_enroll_request(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const
   *enrolled_out = 0;
   *request_id_out = 0;
   if (!role || strcmp(role, want) != 0)
-    return cm_errf(err, CM_ERR_INVALID, "this %s hub enrols role '%s', not '%s'",
-                   hub_role_name(ctx->role), want, role ? role : "");
+    return cm_errf(err, CM_ERR_INVALID, "%s只登记%s（role \"%s\"），不登记“%s”",
+                   ctx->role == HUB_ROLE_DISTRICT ? "区协会" : "街道分会",
+                   ctx->role == HUB_ROLE_DISTRICT ? "街道分会" : "社区", want, role ? role : "");
   if (!name || !*name || strlen(name) >= HUB_NAME_MAX)
-    return cm_errf(err, CM_ERR_INVALID, "the name must be 1 to %d bytes", HUB_NAME_MAX - 1);
+    return cm_errf(err, CM_ERR_INVALID, "名称须为1至%d字节", HUB_NAME_MAX - 1);
   if (!code) code = "";
   if (!street) street = "";
   if (!code_valid(code))
-    return cm_errf(err, CM_ERR_INVALID, "the code must be digits only (e.g. 120105001001)");
+    return cm_errf(err, CM_ERR_INVALID, "代码只能是数字（如120105001001）");
   if (strlen(street) >= HUB_NAME_MAX)
-    return cm_errf(err, CM_ERR_INVALID, "the street name is too long");
+    return cm_errf(err, CM_ERR_INVALID, "街道名称过长");
   if (memcmp(key, ctx->kp.pk, PROTO_KEY_BYTES) == 0)
-    return cm_errf(err, CM_ERR_INVALID, "that is this hub's own key");
+    return cm_errf(err, CM_ERR_INVALID, "这是本协会自己的公钥，不能登记");
   pthread_mutex_lock(&ctx->lock);
   rc = hub_store_begin(ctx->store, err);
   if (rc) goto unlock;
   rc = hub_store_author_get(ctx->store, key, &a, &found, err);
-  if (!rc && found && a.revoked) rc = cm_errf(err, CM_ERR_PERM, "the key was revoked here");
+  if (!rc && found && a.revoked) rc = cm_errf(err, CM_ERR_PERM, "该公钥已在本协会撤销");
   if (!rc && found) {
     *enrolled_out = 1;
   } else if (!rc) {
@@ -337,8 +338,8 @@ cm_rc hub_enroll_request(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const
       }
       if (!mine)
         rc = cm_errf(err, CM_ERR_BUSY,
-                     "%d enrolment requests are waiting already: ask the hub's operator to "
-                     "approve or clear them, then try again", HUB_ENROL_MAX_PENDING);
+                     "已有%d个登记申请在等待审批：请联系上级协会的操作员处理后再试",
+                     HUB_ENROL_MAX_PENDING);
     }
     json_decref(pending);
   }
@@ -375,7 +376,7 @@ cm_rc hub_enroll_approve(hub_ctx *ctx, int64_t id, uint64_t *seq_out, cm_err *er
   pthread_mutex_lock(&ctx->lock);
   rc = hub_store_request_get(ctx->store, id, &r, &found, err);
   if (!rc && (!found || strcmp(r.status, "pending") != 0))
-    rc = cm_errf(err, CM_ERR_NOT_FOUND, "no pending enrolment request %lld (see enroll-requests)",
+    rc = cm_errf(err, CM_ERR_NOT_FOUND, "没有待审批的登记申请 %lld（见 enroll-requests）",
                  (long long)id);
   if (!rc) rc = enroll_locked(ctx, r.key, r.name, r.code, seq_out, err);
   pthread_mutex_unlock(&ctx->lock);

@@ -267,76 +267,69 @@ static cm_rc store_changeset(hub_ctx *ctx, const proto_changeset *cs, size_t new
   return rc;
 }
 
-/* A fork: keep the held changeset and the contradicting one, quarantine the
- * author, commit that alone (the request itself is refused). */
+/* A fork: keep the held changeset and the contradicting one and quarantine
+ * the author, inside the group's transaction (the push itself is refused and
+ * its own changes were rolled back). */
 static cm_rc record_fork(hub_ctx *ctx, const uint8_t *author, uint64_t seq, const uint8_t *held,
                          size_t held_len, const proto_span *other, uint64_t now, const char *via,
                          cm_err *err) {
-  cm_rc rc = hub_store_begin(ctx->store, err);
-  if (rc) return rc;
-  rc = hub_store_author_quarantine(ctx->store, author, err);
+  cm_rc rc = hub_store_author_quarantine(ctx->store, author, err);
   if (!rc)
     rc = hub_store_fork_add(ctx->store, author, seq, held, held_len, other->p, other->len, now,
                             via, err);
-  if (!rc)
-    rc = hub_store_commit(ctx->store, err);
-  else
-    hub_store_rollback(ctx->store);
   return rc;
 }
 
-cm_rc hub_ingest_bundle(hub_ctx *ctx, const uint8_t *body, size_t len, const char *via,
-                        hub_ingest_result *out, cm_err *err) {
-  proto_span *spans = NULL;
-  size_t n = 0;
+/* One push waiting for, or taking part in, a group commit.  Lives on the
+ * pushing thread's stack until done is set. */
+typedef struct hub_ingest_job {
+  proto_span *spans; /* the bundle's changesets */
+  size_t n;
+  const char *via;
+  uint64_t now;
+  hub_ingest_result *out;
+  cm_err *err;
+  seen_list seen; /* authors and heads to sign receipts for */
+  cm_rc rc;       /* CM_OK while the push may still be committed */
+  int done;       /* set (under the group's mutex) once its fate is durable */
+  struct hub_ingest_job *next;
+} hub_ingest_job;
+
+/* Verify and store one push inside the group's open transaction, all or
+ * nothing: its changes live in a savepoint that is released when every
+ * changeset passed and rolled back otherwise, so one refused push never
+ * undoes another.  Lock held. */
+static void ingest_one(hub_ctx *ctx, hub_ingest_job *job) {
+  hub_ingest_result *out = job->out;
+  cm_err *err = job->err;
   proto_changeset cs;
-  seen_list seen = {NULL, 0, 0};
   uint8_t *held = NULL;
   size_t held_len = 0;
-  int locked = 0, in_tx = 0, forked = 0;
+  int forked = 0, in_sp = 0;
   int64_t quota = -1; /* read at the first changeset with new entries */
   uint64_t fork_at = 0;
   size_t fork_index = 0;
   uint8_t fork_author[PROTO_KEY_BYTES];
   cm_err e;
-  cm_rc rc = CM_OK;
-  uint64_t now = cm_now_ms();
+  cm_rc rc;
+  const uint64_t now = job->now;
 
-  memset(out, 0, sizeof *out);
   memset(&cs, 0, sizeof cs);
   cm_err_clear(&e);
-  out->index = -1;
-  if (!via) via = "";
-
-  if (len > HUB_INGEST_MAX_BUNDLE) {
-    rc = refuse(out, err, 413, CM_ERR_TOO_LARGE, NULL,
-                "bundle of %zu bytes is over the limit of %zu bytes: send smaller bundles", len,
-                (size_t)HUB_INGEST_MAX_BUNDLE);
-    goto out;
-  }
-  rc = proto_bundle_split(body, len, &spans, &n, &e);
-  if (rc) {
-    rc = refuse(out, err, 400, rc, NULL, "bad bundle: %s", e.msg[0] ? e.msg : cm_strerror(rc));
-    goto out;
-  }
-
-  pthread_mutex_lock(&ctx->lock);
-  locked = 1;
-  hub_project_cache(ctx);
-  rc = hub_store_begin(ctx->store, &e);
+  rc = hub_store_savepoint(ctx->store, &e);
   if (rc) {
     rc = refuse(out, err, storage_status(rc), rc, NULL, "%s", e.msg);
     goto out;
   }
-  in_tx = 1;
+  in_sp = 1;
 
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = 0; i < job->n; i++) {
     hub_author a;
     int found = 0;
     size_t new_from = 0;
     char why[256];
 
-    rc = proto_changeset_decode(spans[i].p, spans[i].len, &cs, NULL, &e);
+    rc = proto_changeset_decode(job->spans[i].p, job->spans[i].len, &cs, NULL, &e);
     if (rc) {
       out->index = (long)i;
       rc = refuse(out, err, 400, rc, NULL, "changeset %zu refused: %s", i,
@@ -393,8 +386,8 @@ cm_rc hub_ingest_bundle(hub_ctx *ctx, const uint8_t *body, size_t len, const cha
       fork_index = i;
       fork_at = fork_seq(ctx->store, &cs, a.head_seq);
       memcpy(fork_author, cs.h.author, PROTO_KEY_BYTES);
-      /* The held version may be in this very transaction (an earlier
-       * changeset of the bundle), which is about to be rolled back: copy it. */
+      /* The held version may be in this very push (an earlier changeset of
+       * the bundle), which is about to be rolled back: copy it. */
       rc = hub_store_entry_changeset(ctx->store, cs.h.author, fork_at, &held_id, &have, &e);
       if (!rc && have) rc = hub_store_changeset_bytes(ctx->store, held_id, &held, &held_len, &e);
       if (rc) {
@@ -420,13 +413,13 @@ cm_rc hub_ingest_bundle(hub_ctx *ctx, const uint8_t *body, size_t len, const cha
         goto out;
       }
     }
-    rc = clock_check(ctx, &a, &cs, now, via, &e);
+    rc = clock_check(ctx, &a, &cs, now, job->via, &e);
     if (!rc && new_from < cs.n)
-      rc = store_changeset(ctx, &cs, new_from, &spans[i], now, via, &out->stored, &e);
+      rc = store_changeset(ctx, &cs, new_from, &job->spans[i], now, job->via, &out->stored, &e);
     if (!rc) {
       const uint8_t *head = new_from < cs.n ? cs.h.last_hash : a.head_hash;
       uint64_t seq = new_from < cs.n ? cs.h.last_seq : a.head_seq;
-      rc = seen_put(&seen, cs.h.author, seq, head);
+      rc = seen_put(&job->seen, cs.h.author, seq, head);
       if (rc) cm_errf(&e, rc, "out of memory");
     }
     if (rc) {
@@ -438,10 +431,11 @@ cm_rc hub_ingest_bundle(hub_ctx *ctx, const uint8_t *body, size_t len, const cha
   }
 
   if (forked) {
-    hub_store_rollback(ctx->store);
-    in_tx = 0;
+    hub_store_savepoint_rollback(ctx->store);
+    in_sp = 0;
     hub_project_cache(ctx); /* what it remembered was rolled back */
-    rc = record_fork(ctx, fork_author, fork_at, held, held_len, &spans[fork_index], now, via, &e);
+    rc = record_fork(ctx, fork_author, fork_at, held, held_len, &job->spans[fork_index], now,
+                     job->via, &e);
     if (rc) {
       rc = refuse(out, err, storage_status(rc), rc, NULL, "storing fork evidence: %s", e.msg);
       goto out;
@@ -459,61 +453,148 @@ cm_rc hub_ingest_bundle(hub_ctx *ctx, const uint8_t *body, size_t len, const cha
   }
 
   /* Re-check what we are about to commit (Fossil's verify_before_commit):
-   * every head the receipts will state must be the one the transaction holds. */
-  for (size_t i = 0; i < seen.n; i++) {
+   * every head the receipts will state must be the one the transaction
+   * holds.  Checked before the next push of the group can move a head. */
+  for (size_t i = 0; i < job->seen.n; i++) {
     hub_author a;
     int found = 0;
-    rc = hub_store_author_get(ctx->store, seen.v[i].author, &a, &found, &e);
-    if (!rc && (!found || a.head_seq != seen.v[i].seq ||
-                (a.head_seq && memcmp(a.head_hash, seen.v[i].head, PROTO_HASH_BYTES) != 0)))
+    rc = hub_store_author_get(ctx->store, job->seen.v[i].author, &a, &found, &e);
+    if (!rc && (!found || a.head_seq != job->seen.v[i].seq ||
+                (a.head_seq && memcmp(a.head_hash, job->seen.v[i].head, PROTO_HASH_BYTES) != 0)))
       rc = cm_errf(&e, CM_ERR_DB, "internal check failed: a stored head differs from the receipt");
     if (rc) {
       rc = refuse(out, err, storage_status(rc), rc, NULL, "%s", e.msg);
       goto out;
     }
   }
-
-  CM_FAILPOINT("ingest.before_commit");
-  rc = hub_store_commit(ctx->store, &e);
-  in_tx = 0;
-  if (rc) {
-    rc = refuse(out, err, storage_status(rc), rc, NULL, "%s", e.msg);
-    goto out;
+  rc = hub_store_savepoint_release(ctx->store, &e);
+  in_sp = 0;
+  if (rc) rc = refuse(out, err, storage_status(rc), rc, NULL, "%s", e.msg);
+out:
+  if (in_sp) {
+    hub_store_savepoint_rollback(ctx->store);
+    hub_project_cache(ctx); /* what it remembered was rolled back */
   }
+  job->rc = rc;
+  proto_changeset_free(&cs);
+  free(held);
+}
+
+/* Run a group of pushes (the list from jobs) in one transaction and one
+ * durable commit.  Each push's fate is in its job: refused ones were rolled
+ * back to their savepoint; if the commit itself fails, every push that had
+ * passed is refused with the storage error, so nothing is acknowledged that
+ * is not on disk. */
+static void group_run(hub_ctx *ctx, hub_ingest_job *jobs) {
+  cm_err e;
+  cm_rc rc;
+  cm_err_clear(&e);
+  pthread_mutex_lock(&ctx->lock);
+  hub_project_cache(ctx);
+  rc = hub_store_begin(ctx->store, &e);
+  if (!rc) {
+    int any = 0;
+    for (hub_ingest_job *j = jobs; j; j = j->next) {
+      ingest_one(ctx, j);
+      any |= j->rc == CM_OK;
+    }
+    if (any) CM_FAILPOINT("ingest.before_commit");
+    rc = hub_store_commit(ctx->store, &e);
+  }
+  if (rc)
+    for (hub_ingest_job *j = jobs; j; j = j->next)
+      if (j->rc == CM_OK)
+        j->rc = refuse(j->out, j->err, storage_status(rc), rc, NULL, "%s", e.msg);
   hub_project_cache(NULL);
   pthread_mutex_unlock(&ctx->lock);
-  locked = 0;
-  CM_FAILPOINT("ingest.after_commit_before_ack");
+}
 
-  for (size_t i = 0; i < seen.n; i++) {
+/* Group commit: a push joins the queue; whichever pushing thread finds no
+ * group running takes up to HUB_GROUP_MAX queued pushes (its own among them
+ * or not) and runs them as one group, while the next pushes queue behind it.
+ * Every thread returns once its own push's group has committed. */
+#define HUB_GROUP_MAX 64
+
+static void group_submit(hub_ctx *ctx, hub_ingest_job *job) {
+  hub_ingest_group *g = &ctx->group;
+  pthread_mutex_lock(&g->mu);
+  *g->tail = job;
+  g->tail = &job->next;
+  while (!job->done) {
+    if (g->busy) {
+      pthread_cond_wait(&g->cond, &g->mu);
+      continue;
+    }
+    hub_ingest_job *batch = g->head, *last = batch;
+    for (int k = 1; k < HUB_GROUP_MAX && last->next; k++) last = last->next;
+    g->head = last->next;
+    if (!g->head) g->tail = &g->head;
+    last->next = NULL;
+    g->busy = 1;
+    pthread_mutex_unlock(&g->mu);
+    group_run(ctx, batch);
+    pthread_mutex_lock(&g->mu);
+    for (hub_ingest_job *j = batch, *next; j; j = next) {
+      next = j->next; /* j may be gone once done is seen */
+      j->done = 1;
+    }
+    g->busy = 0;
+    pthread_cond_broadcast(&g->cond);
+  }
+  pthread_mutex_unlock(&g->mu);
+}
+
+cm_rc hub_ingest_bundle(hub_ctx *ctx, const uint8_t *body, size_t len, const char *via,
+                        hub_ingest_result *out, cm_err *err) {
+  hub_ingest_job job;
+  cm_err e;
+  cm_rc rc;
+
+  memset(out, 0, sizeof *out);
+  memset(&job, 0, sizeof job);
+  cm_err_clear(&e);
+  out->index = -1;
+  if (!via) via = "";
+
+  if (len > HUB_INGEST_MAX_BUNDLE)
+    return refuse(out, err, 413, CM_ERR_TOO_LARGE, NULL,
+                  "bundle of %zu bytes is over the limit of %zu bytes: send smaller bundles", len,
+                  (size_t)HUB_INGEST_MAX_BUNDLE);
+  rc = proto_bundle_split(body, len, &job.spans, &job.n, &e);
+  if (rc)
+    return refuse(out, err, 400, rc, NULL, "bad bundle: %s", e.msg[0] ? e.msg : cm_strerror(rc));
+
+  job.via = via;
+  job.now = cm_now_ms();
+  job.out = out;
+  job.err = err;
+  group_submit(ctx, &job);
+  rc = job.rc;
+  if (!rc) CM_FAILPOINT("ingest.after_commit_before_ack");
+
+  /* Durable: sign the receipts on this thread, outside every lock. */
+  for (size_t i = 0; !rc && i < job.seen.n; i++) {
     proto_receipt r;
     memset(&r, 0, sizeof r);
-    memcpy(r.author, seen.v[i].author, PROTO_KEY_BYTES);
-    r.seq = seen.v[i].seq;
-    memcpy(r.head_hash, seen.v[i].head, PROTO_HASH_BYTES);
-    r.time_ms = now;
-    rc = proto_receipt_sign(&r, &ctx->kp, seen.v[i].receipt);
-    if (rc) {
+    memcpy(r.author, job.seen.v[i].author, PROTO_KEY_BYTES);
+    r.seq = job.seen.v[i].seq;
+    memcpy(r.head_hash, job.seen.v[i].head, PROTO_HASH_BYTES);
+    r.time_ms = job.now;
+    rc = proto_receipt_sign(&r, &ctx->kp, job.seen.v[i].receipt);
+    if (rc)
       /* Stored durably but not acknowledged: the client retries and the
        * replay is answered with receipts. */
       rc = refuse(out, err, 500, rc, NULL, "could not sign a receipt: %s", cm_strerror(rc));
-      goto out;
-    }
   }
-  out->receipts = seen.v;
-  out->n_receipts = seen.n;
-  seen.v = NULL;
-  out->http_status = 200;
-  out->rc = CM_OK;
-  rc = CM_OK;
-out:
-  if (in_tx) hub_store_rollback(ctx->store);
-  hub_project_cache(NULL);
-  if (locked) pthread_mutex_unlock(&ctx->lock);
-  proto_changeset_free(&cs);
-  free(spans);
-  free(held);
-  free(seen.v);
+  if (!rc) {
+    out->receipts = job.seen.v;
+    out->n_receipts = job.seen.n;
+    job.seen.v = NULL;
+    out->http_status = 200;
+    out->rc = CM_OK;
+  }
+  free(job.spans);
+  free(job.seen.v);
   return rc;
 }
 

@@ -4,9 +4,12 @@
  *
  * Ingest is all or nothing: every changeset of the bundle is verified (one
  * signature per changeset, one BLAKE2b per entry), its author's enrolment and
- * chain are checked, and every new entry is stored with the projection in ONE
- * transaction committed with synchronous=FULL before receipts are signed.  The
- * only thing a refused request stores is fork evidence. */
+ * chain are checked, and every new entry is stored with the projection in one
+ * savepoint.  Pushes that arrive while another group commits wait and are
+ * committed together (group commit): one transaction, one synchronous=FULL
+ * commit for the group, each push all or nothing inside it, and receipts
+ * signed only after that commit.  The only thing a refused push stores is
+ * fork evidence. */
 #ifndef LINLI_HUB_INGEST_H
 #define LINLI_HUB_INGEST_H
 

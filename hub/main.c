@@ -25,6 +25,7 @@
 #include "dashboard.h"
 #include "decide.h"
 #include "year.h"
+#include "evaluation.h"
 #include "fork.h"
 #include "forward.h"
 #include "enrolguard.h"
@@ -189,8 +190,8 @@ static int cmd_enroll(const cmd_args *a) {
     return fail(rc, &err);
   }
   proto_fingerprint(key, fp);
-  printf("enrolled %s '%s' (fingerprint %s) in hub log entry %llu\n",
-         ctx->role == HUB_ROLE_DISTRICT ? "street hub" : "community", o[0].value, fp,
+  printf("已登记%s“%s”（公钥指纹 %s），记入本协会日志第%llu条\n",
+         ctx->role == HUB_ROLE_DISTRICT ? "街道分会" : "社区", o[0].value, fp,
          (unsigned long long)seq);
   hub_close(ctx);
   return EXIT_OK;
@@ -217,8 +218,10 @@ static int cmd_enroll_requests(const cmd_args *a) {
   } else {
     size_t i;
     json_t *row;
-    cm_term_printf("%-4s  %-24s  %-12s  %-24s  %-25s  %-15s  %s\n", "ID", "NAME", "CODE",
-                   "FINGERPRINT", "TIME", "SOURCE", "FLAG");
+    /* Headers in Chinese; the columns stay aligned for the ASCII values below
+     * them (a Chinese header is two columns wide per character). */
+    cm_term_printf("%-4s  %-22s  %-12s  %-22s  %-23s  %-13s  %s\n", "编号", "名称", "代码",
+                   "公钥指纹", "时间", "来源地址", "标记");
     json_array_foreach(list, i, row) {
       char when[26];
       cm_time_iso((uint64_t)json_integer_value(json_object_get(row, "time_ms")), when);
@@ -229,7 +232,7 @@ static int cmd_enroll_requests(const cmd_args *a) {
              json_string_value(json_object_get(row, "code")),
              json_string_value(json_object_get(row, "fingerprint")), when,
              json_string_value(json_object_get(row, "source")),
-             imitates ? "IMITATES " : "-", imitates ? imitates : "");
+             imitates ? "仿冒 " : "-", imitates ? imitates : "");
     }
   }
   json_decref(list);
@@ -256,7 +259,7 @@ static int cmd_enroll_approve(const cmd_args *a) {
   if (!rc) rc = hub_enroll_approve(ctx, (int64_t)id, &seq, &err);
   hub_close(ctx);
   if (rc) return fail(rc, &err);
-  printf("approved request %lld in hub log entry %llu\n", id, (unsigned long long)seq);
+  printf("已批准登记申请 %lld，记入本协会日志第%llu条\n", id, (unsigned long long)seq);
   return EXIT_OK;
 }
 
@@ -867,13 +870,13 @@ static int cmd_quota(const cmd_args *a) {
   if (r >= 0) return r;
   cm_err_clear(&err);
   if (n_pos == 1 && (bytes = parse_count(pos[0])) < 1)
-    return usage_error("quota [BYTES] (a positive number of bytes)");
+    return usage_error("用法：quota [字节数]（正整数）");
   rc = hub_open(a->dir, &ctx, &err);
   if (!rc && n_pos == 1) rc = hub_quota_set(ctx, bytes, &err);
   if (!rc) rc = hub_quota_get(ctx, &bytes, &err);
   hub_close(ctx);
   if (rc) return fail(rc, &err);
-  printf("each author may store %lld bytes a day here\n", (long long)bytes);
+  printf("每个上报方每天在本中心最多可存 %lld 字节\n", (long long)bytes);
   return EXIT_OK;
 }
 
@@ -1014,6 +1017,123 @@ static int cmd_inspection(const cmd_args *a) {
                            ? json_string_value(json_object_get(x, "result"))
                            : "-",
                        json_string_value(json_object_get(x, "deadline")));
+      }
+    }
+  }
+  hub_close(ctx);
+  json_decref(j);
+  return rc ? fail(rc, &err) : EXIT_OK;
+}
+
+/* Evaluation and commendation (评比表彰): rounds, nominations, the street's
+ * recommendation, the district's selection, the annual list. */
+static int eval_print_nominations(const json_t *list) {
+  static const char *const st[][2] = {
+      {"nominated", "已提名"}, {"recommended", "街道已推荐"}, {"commended", "已表彰"}};
+  size_t i;
+  json_t *x;
+  json_array_foreach(list, i, x) {
+    const char *s = json_string_value(json_object_get(x, "status")), *zh = s;
+    for (size_t k = 0; k < 3; k++)
+      if (!strcmp(s, st[k][0])) zh = st[k][1];
+    const char *person = json_string_value(json_object_get(x, "person"));
+    cm_term_printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", json_string_value(json_object_get(x, "record")),
+                   json_string_value(json_object_get(x, "round")),
+                   json_string_value(json_object_get(x, "community")),
+                   json_string_value(json_object_get(x, "org")),
+                   json_string_value(json_object_get(x, "name")), *person ? person : "（组织）", zh);
+  }
+  return EXIT_OK;
+}
+
+static int cmd_evaluation(const cmd_args *a) {
+  opt_spec o[] = {{"year", 0, NULL},    {"title", 0, NULL},  {"closes", 0, NULL},
+                  {"round", 0, NULL},   {"opinion", 0, NULL}, {"reason", 0, NULL},
+                  {"operator", 0, NULL}, {"csv", 0, NULL},    {"xlsx", 0, NULL},
+                  {"json", 1, NULL}};
+  const char *pos[2] = {0};
+  size_t n_pos = 0, n = 0;
+  int r = parse_or_help(a, "evaluation", o, 10, pos, 2, &n_pos);
+  hub_ctx *ctx = NULL;
+  json_t *j = NULL;
+  cm_err err;
+  cm_rc rc;
+  int year = 0;
+  char record[PROTO_KEY_HEX + 24], round[CM_REC_ROUND_MAX], today[11];
+  if (r >= 0) return r;
+  cm_err_clear(&err);
+  const char *sub = n_pos ? pos[0] : "";
+  int one = n_pos == 1, two = n_pos == 2;
+  if (!((one && (!strcmp(sub, "open") || !strcmp(sub, "rounds") || !strcmp(sub, "list") ||
+                 !strcmp(sub, "commendations"))) ||
+        (two && (!strcmp(sub, "recommend") || !strcmp(sub, "select")))))
+    return usage_error("用法：evaluation open --year YYYY --title TEXT --closes YYYY-MM-DD | rounds | "
+                       "list [--round ID] [--year YYYY] | recommend NOMINATION --opinion TEXT | "
+                       "select NOMINATION --reason TEXT | commendations [--year YYYY] "
+                       "[--csv FILE | --xlsx FILE]");
+  cm_date_of(cm_now_ms(), today);
+  today[4] = '\0';
+  if (o[0].value || !strcmp(sub, "open") || !strcmp(sub, "commendations")) {
+    if (hub_year_parse(o[0].value ? o[0].value : today, 0, &year, &err))
+      return usage_error("%s", err.msg);
+  }
+  if (!strcmp(sub, "open") && (!o[1].value || !o[2].value))
+    return usage_error("evaluation open 需要 --year、--title 和 --closes");
+  if (!strcmp(sub, "recommend") && !o[4].value) return usage_error("evaluation recommend 需要 --opinion");
+  if (!strcmp(sub, "select") && !o[5].value) return usage_error("evaluation select 需要 --reason");
+  rc = hub_open(a->dir, &ctx, &err);
+  if (rc) return fail(rc, &err);
+  if (!strcmp(sub, "open")) {
+    rc = hub_eval_open(ctx, year, o[1].value, o[2].value, operator_of(o[6].value), round, &n, &err);
+    if (!rc) printf("已向%zu个社区发起评比\n%s\n", n, round);
+  } else if (!strcmp(sub, "rounds")) {
+    rc = hub_eval_rounds(ctx, &j, &err);
+    size_t i;
+    json_t *x;
+    if (!rc && o[9].value) print_json(j);
+    else if (!rc)
+      json_array_foreach(j, i, x)
+        cm_term_printf("%s\t%s\t提名截止 %s\t%s\n", json_string_value(json_object_get(x, "round")),
+                       json_string_value(json_object_get(x, "title")),
+                       json_string_value(json_object_get(x, "closes")),
+                       json_is_true(json_object_get(x, "open")) ? "进行中" : "已截止");
+  } else if (!strcmp(sub, "list")) {
+    rc = hub_eval_nominations(ctx, o[3].value, year, &j, &err);
+    if (!rc && o[9].value) print_json(j);
+    else if (!rc) eval_print_nominations(j);
+  } else if (!strcmp(sub, "recommend")) {
+    rc = hub_eval_recommend(ctx, pos[1], o[4].value, operator_of(o[6].value), record,
+                            sizeof record, &err);
+    if (!rc) printf("%s\n", record);
+  } else if (!strcmp(sub, "select")) {
+    rc = hub_eval_select(ctx, pos[1], o[5].value, operator_of(o[6].value), record, sizeof record,
+                         &err);
+    if (!rc) printf("%s\n", record);
+  } else {
+    rc = hub_eval_commendations(ctx, year, &j, &err);
+    const char *path = o[8].value ? o[8].value : o[7].value;
+    if (!rc && path) {
+      cm_buf b;
+      cm_buf_init(&b, 64u << 20);
+      rc = hub_eval_commendations_file(j, o[8].value != NULL, a->dir, &b, &err);
+      FILE *f = rc ? NULL : fopen(path, "wb");
+      if (!rc && (!f || fwrite(b.p, 1, b.len, f) != b.len))
+        rc = cm_errf(&err, CM_ERR_IO, "无法写入文件“%s”", path);
+      if (f && fclose(f) != 0 && !rc) rc = cm_errf(&err, CM_ERR_IO, "无法写入文件“%s”", path);
+      cm_buf_free(&b);
+      if (!rc) printf("%d年度表彰名单：%zu条，已写入%s\n", year, json_array_size(j), path);
+    } else if (!rc && o[9].value) {
+      print_json(j);
+    } else if (!rc) {
+      size_t i;
+      json_t *x;
+      json_array_foreach(j, i, x) {
+        const char *person = json_string_value(json_object_get(x, "person"));
+        cm_term_printf("%s\t%s\t%s\t%s\t%s\t%s\n", json_string_value(json_object_get(x, "street")),
+                       json_string_value(json_object_get(x, "community")),
+                       json_string_value(json_object_get(x, "org")),
+                       json_string_value(json_object_get(x, "name")), *person ? person : "（组织）",
+                       json_string_value(json_object_get(x, "reason")));
       }
     }
   }
@@ -1693,6 +1813,19 @@ static const hub_command commands[] = {
    "每个组织一行。result：街道分会对组织年检的结果：pass 合格、rectify 限期整改（须给\n"
    "--deadline，整改报告通过后结案）、fail 不合格（提请区协会撤销备案）；结果下达组织所在社区，\n"
    "最后一行打印记录编号。due：显示或设置（--date）该年度自查报告的截止日期（默认次年1月31日）。"},
+  {"evaluation", cmd_evaluation,
+   "open --year YYYY --title TEXT --closes YYYY-MM-DD | rounds [--json] | list [--round ID] "
+   "[--year YYYY] [--json] | recommend NOMINATION --opinion TEXT | select NOMINATION --reason "
+   "TEXT | commendations [--year YYYY] [--csv FILE | --xlsx FILE | --json]",
+   "评比表彰。open：区协会发起某一年度的评比（下达区内每个社区，最后一行打印评比编号，\n"
+   "如 2026-1），社区在 --closes 之前提名组织或个人。rounds：本级的评比。list：提名及其状态\n"
+   "（已提名、街道已推荐、已表彰），第一列是提名的记录编号。recommend：街道分会把本街道社区的\n"
+   "提名推荐给区协会。select：区协会评定一项已推荐的提名，结果是一项表彰决定，下达组织所在社区。\n"
+   "commendations：某一年度（默认今年）的表彰名单，--csv 或 --xlsx 写成文件（中文表头）。\n"
+   "记录 --operator NAME（默认 $USER）。"},
+  {"plan", cmd_plan, "list [--year YYYY] [--json]",
+   "计划总结：某一年度（默认今年）各组织是否已报年度工作计划（1月31日前）和年终总结\n"
+   "（次年1月31日前），每个组织一行，未报的写“未报”。"},
   {"plan", cmd_plan,
    "list [--year YYYY] [--json] | file --year YYYY --goals T --activities T [--count N]",
    "计划总结。list：某一年度（默认今年）各组织、各社区和各街道是否已报年度工作计划（1月31日前）\n"

@@ -114,65 +114,113 @@ static cm_rc project_org_filed(hub_ctx *ctx, const proto_entry *e, json_t *body,
   return rc;
 }
 
-/* org.amended and org.dissolved: change the current state of a filed
- * organisation (one that was never filed is skipped). */
-static cm_rc project_org_change(hub_ctx *ctx, const proto_entry *e, json_t *body, int dissolve,
-                                cm_err *err) {
-  const char *id = get_str(body, "id");
-  char *cur = NULL;
-  json_t *state = NULL;
-  cm_buf b;
-  cm_rc rc;
-  int64_t members = 0, party = 0;
-  int was_dissolved = 0;
+/* An organisation's state folded from its filing versions (hub_store_filing_each). */
+typedef struct org_fold {
+  json_t *state; /* NULL until an org.filed is met */
+  uint64_t seq;  /* the last version applied */
+} org_fold;
 
-  cm_buf_init(&b, 2u * PROTO_BODY_MAX);
-  if (!id) {
-    rc = project_skip(e, "body lacks id");
-    goto out;
+/* org.filed sets the whole state (a rejected filing too: the correction that
+ * follows amends it); org.amended applies its changes unless the street
+ * rejected it, so that a rejected amendment never changes what the figures,
+ * the organisation's page and the next entry's checks read. */
+static cm_rc fold_version(void *vctx, const hub_filing_row *r, cm_err *err) {
+  org_fold *f = vctx;
+  json_t *body = NULL;
+  (void)err;
+  if (cm_json_parse_object((const uint8_t *)r->body, strlen(r->body), &body, NULL)) return CM_OK;
+  if (strcmp(r->kind, "org.filed") == 0) {
+    json_decref(f->state);
+    f->state = body;
+    f->seq = r->seq;
+    return CM_OK;
   }
-  rc = hub_store_org_get(ctx->store, e->author, id, &cur, &was_dissolved, err);
-  if (rc) goto out;
-  if (!cur) {
-    rc = project_skip(e, "no such organisation filed");
-    goto out;
-  }
-  if (cm_json_parse_object((const uint8_t *)cur, strlen(cur), &state, NULL)) {
-    rc = project_skip(e, "stored organisation unreadable");
-    goto out;
-  }
-  if (!dissolve) {
-    json_t *changes = json_object_get(body, "changes");
-    if (!json_is_object(changes)) {
-      rc = project_skip(e, "org.amended lacks changes");
-      goto out;
-    }
+  json_t *changes = json_object_get(body, "changes");
+  if (f->state && json_is_object(changes) && strcmp(r->status, "rejected") != 0 &&
+      strcmp(r->status, "refused") != 0) {
     const char *k;
     json_t *v;
     json_object_foreach(changes, k, v) {
-      if (strcmp(k, "id") != 0) json_object_set(state, k, v);
+      if (strcmp(k, "id") != 0) json_object_set(f->state, k, v);
     }
     json_t *flags = json_object_get(body, "flags");
-    if (flags) json_object_set(state, "flags", flags);
+    if (flags) json_object_set(f->state, "flags", flags);
+    f->seq = r->seq;
   }
-  if (!cm_json_count(state, "members", &members) ||
-      !cm_json_count(state, "party_members", &party)) {
-    rc = project_skip(e, "amended counts are not non-negative integers");
-    goto out;
-  }
-  rc = cm_json_dump(state, &b);
+  json_decref(body);
+  return CM_OK;
+}
+
+/* Write organisation id of author again from its filing versions and their
+ * statuses (after an amendment, or a review that decided one), keeping its
+ * dissolution.  Nothing changes when it was never filed. */
+static cm_rc org_refold(hub_ctx *ctx, const uint8_t *author, const char *id, cm_err *err) {
+  org_fold f = {NULL, 0};
+  char *cur = NULL;
+  int dissolved = 0;
+  int64_t members = 0, party = 0;
+  cm_buf b;
+  cm_buf_init(&b, 2u * PROTO_BODY_MAX);
+  cm_rc rc = hub_store_org_get(ctx->store, author, id, &cur, &dissolved, err);
+  if (!rc && cur) rc = hub_store_filing_each(ctx->store, author, id, fold_version, &f, err);
+  if (rc || !cur || !f.state) goto out;
+  if (!cm_json_count(f.state, "members", &members) ||
+      !cm_json_count(f.state, "party_members", &party))
+    goto out; /* the domain core bounds every count of a version it lets through */
+  rc = cm_json_dump(f.state, &b);
   if (rc) {
     rc = cm_errf(err, rc, "cannot serialise an organisation");
     goto out;
   }
-  /* An amendment of a dissolved organisation is kept but does not revive it. */
-  rc = hub_store_org_put(ctx->store, e->author, id, e->seq, (const char *)b.p, members, party,
-                         dissolve || was_dissolved, err);
+  rc = hub_store_org_put(ctx->store, author, id, f.seq, (const char *)b.p, members, party,
+                         dissolved, err);
 out:
   free(cur);
-  json_decref(state);
+  json_decref(f.state);
   cm_buf_free(&b);
   return rc;
+}
+
+/* org.amended: the state again from the versions (one that names an
+ * organisation never filed is skipped).  org.dissolved: the current state,
+ * dissolved. */
+static cm_rc project_org_change(hub_ctx *ctx, const proto_entry *e, json_t *body, int dissolve,
+                                cm_err *err) {
+  const char *id = get_str(body, "id");
+  char *cur = NULL;
+  int64_t members = 0, party = 0;
+  json_t *state = NULL;
+  cm_rc rc;
+
+  if (!id) return project_skip(e, "body lacks id");
+  if (!dissolve) {
+    if (!json_is_object(json_object_get(body, "changes")))
+      return project_skip(e, "org.amended lacks changes");
+    return org_refold(ctx, e->author, id, err);
+  }
+  rc = hub_store_org_get(ctx->store, e->author, id, &cur, NULL, err);
+  if (rc) return rc;
+  if (!cur) return project_skip(e, "no such organisation filed");
+  if (cm_json_parse_object((const uint8_t *)cur, strlen(cur), &state, NULL) ||
+      !cm_json_count(state, "members", &members) || !cm_json_count(state, "party_members", &party))
+    rc = project_skip(e, "stored organisation unreadable");
+  else
+    rc = hub_store_org_put(ctx->store, e->author, id, e->seq, cur, members, party, 1, err);
+  free(cur);
+  json_decref(state);
+  return rc;
+}
+
+/* After a review of first..last of author: each organisation it decided a
+ * filing version of is folded again. */
+typedef struct refold_walk {
+  hub_ctx *ctx;
+  const uint8_t *author;
+} refold_walk;
+
+static cm_rc refold_id(void *vctx, const char *id, cm_err *err) {
+  refold_walk *w = vctx;
+  return org_refold(w->ctx, w->author, id, err);
 }
 
 /* What the domain core asks of the store for each entry (the author's level
@@ -309,6 +357,11 @@ static cm_rc gate(hub_ctx *ctx, const proto_entry *e, const cm_rec_def *def,
       if (rc) goto out;
       if (found) c.decision_to_author = memcmp(to, e->author, PROTO_KEY_BYTES) == 0;
     }
+    if (!rc && b.kind == CM_REC_NOMINATION)
+      rc = hub_eval_round_ctx(ctx, b.u.nomination.round, &c, err);
+    if (!rc && b.kind == CM_REC_RECOMMEND)
+      rc = hub_eval_recommend_ctx(ctx, e->author, b.u.recommend.nomination, &c, err);
+    if (rc) goto out;
     if (b.kind == CM_REC_NOTICE_READ) {
       /* Known here (a hub's copy of it is held) and not addressed to the
        * author: refused.  A notice this level never saw cannot be judged. */
@@ -455,6 +508,11 @@ static cm_rc project_status_change(hub_ctx *ctx, const proto_entry *e, const jso
   if (review && cm_json_count(body, "first_seq", &first) &&
       cm_json_count(body, "last_seq", &last) && first <= last)
     rc = hub_store_status_range(ctx->store, who, (uint64_t)first, (uint64_t)last, err);
+  if (!rc && review && first <= last) {
+    refold_walk w = {ctx, who};
+    cache_clear(); /* the counts the checks read may change */
+    rc = hub_store_filing_ids(ctx->store, who, (uint64_t)first, (uint64_t)last, refold_id, &w, err);
+  }
   if (!rc) rc = hub_store_org_status_refresh(ctx->store, who, err);
   return rc;
 }

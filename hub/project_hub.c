@@ -18,6 +18,14 @@ void hub_record_id(const uint8_t author[PROTO_KEY_BYTES], uint64_t seq, char *ou
   snprintf(out, cap, "%s/%" PRIu64, hex, seq);
 }
 
+cm_rc hub_record_parse(const char *r, uint8_t author[PROTO_KEY_BYTES], uint64_t *seq,
+                       cm_err *err) {
+  if (!r || strlen(r) < 66 || r[64] != '/' || cm_hex_decode(r, 64, author, PROTO_KEY_BYTES) ||
+      cm_dec_u64(r + 65, seq) || *seq == 0)
+    return cm_errf(err, CM_ERR_INVALID, "record 应为记录编号（<64位十六进制公钥>/<序号>）");
+  return CM_OK;
+}
+
 cm_rc hub_review_from_hub(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], int *yes_out,
                           cm_err *err) {
   hub_author a;
@@ -197,4 +205,52 @@ cm_rc hub_activity_project(hub_ctx *ctx, const proto_entry *e, const json_t *bod
   }
   return hub_store_activity_ack_put(ctx->store, id, level, status, note ? note : "", e->author,
                                     e->seq, err);
+}
+
+/* The district's key in hex: this hub's at the district, the pinned upstream
+ * key at a street ("" until pinned: then no commendation counts yet). */
+void hub_district_hex(const hub_ctx *ctx, char out[PROTO_KEY_HEX]) {
+  if (ctx->role == HUB_ROLE_DISTRICT)
+    snprintf(out, PROTO_KEY_HEX, "%s", ctx->key_hex);
+  else if (ctx->has_upstream_key)
+    proto_key_hex(ctx->upstream_key, out);
+  else
+    out[0] = '\0';
+}
+
+cm_rc hub_eval_round_ctx(hub_ctx *ctx, const char *round, cm_rec_ctx *c, cm_err *err) {
+  json_t *rows = NULL;
+  cm_rc rc = hub_store_rounds_json(ctx->store, ctx->kp.pk, round, &rows, err);
+  json_t *r = json_array_get(rows, 0);
+  c->round_known = !rc && r != NULL;
+  if (c->round_known) {
+    c->round_year = json_integer_value(json_object_get(r, "year"));
+    snprintf(c->round_closes, sizeof c->round_closes, "%s",
+             json_string_value(json_object_get(r, "closes")));
+  }
+  json_decref(rows);
+  return rc;
+}
+
+cm_rc hub_eval_recommend_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
+                             const char *nomination, cm_rec_ctx *c, cm_err *err) {
+  uint8_t na[PROTO_KEY_BYTES];
+  uint64_t seq = 0;
+  json_t *rows = NULL;
+  char hex[PROTO_KEY_HEX];
+  cm_err ignored;
+  c->nomination_of_author = -1;
+  if (hub_record_parse(nomination, na, &seq, &ignored) != CM_OK) return CM_OK;
+  char dk[PROTO_KEY_HEX];
+  hub_district_hex(ctx, dk);
+  cm_rc rc = hub_store_nominations_json(ctx->store, na, (int64_t)seq, dk, &rows, err);
+  json_t *n = json_array_get(rows, 0);
+  if (!rc && n) {
+    const char *by = json_string_value(json_object_get(n, "enrolled_by"));
+    proto_key_hex(author, hex);
+    c->nomination_of_author = !json_integer_value(json_object_get(n, "refused")) &&
+                              (memcmp(na, author, PROTO_KEY_BYTES) == 0 || (by && !strcmp(by, hex)));
+  }
+  json_decref(rows);
+  return rc;
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "../common/rc.h"
+#include "../common/records.h"
 #include "../protocol/entry.h"
 #include "hub.h"
 
@@ -33,6 +34,10 @@ cm_rc hub_review_from_hub(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], i
 /* "<author hex>/<seq>" into out (PROTO_KEY_HEX + 21 bytes suffice). */
 void hub_record_id(const uint8_t author[PROTO_KEY_BYTES], uint64_t seq, char *out, size_t cap);
 
+/* Parse a record id "<64 hex>/<seq>"; CM_ERR_INVALID for anything else. */
+cm_rc hub_record_parse(const char *r, uint8_t author[PROTO_KEY_BYTES], uint64_t *seq,
+                       cm_err *err);
+
 /* Whether a withdrawal of `record` by `author` may stand at this hub: the
  * decision is held, its record id names author, and it is not withdrawn yet.
  * *why_out is a Chinese reason when it may not. */
@@ -48,5 +53,19 @@ cm_rc hub_decide_project(hub_ctx *ctx, const proto_entry *e, const json_t *body,
 /* Project an activity.ack entry e (body parsed) from a trusted hub.  Caller
  * holds ctx->lock and a transaction. */
 cm_rc hub_activity_project(hub_ctx *ctx, const proto_entry *e, const json_t *body, cm_err *err);
+
+/* The district's key in hex: this hub's at the district, the pinned upstream
+ * key at a street ("" until pinned). */
+void hub_district_hex(const hub_ctx *ctx, char out[PROTO_KEY_HEX]);
+
+/* For the domain core's check of a nomination entry (lock held): the round
+ * it names as this hub holds it. */
+cm_rc hub_eval_round_ctx(hub_ctx *ctx, const char *round, cm_rec_ctx *c, cm_err *err);
+
+/* For the check of a recommendation by author (lock held): whether the
+ * nomination it names was written by a community author enrolled (or by
+ * author), and passed; -1 when this hub does not hold it. */
+cm_rc hub_eval_recommend_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
+                             const char *nomination, cm_rec_ctx *c, cm_err *err);
 
 #endif

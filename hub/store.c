@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "../common/codec.h"
 #include "../common/db.h"
 #include "../common/records.h"
-#include "counting.h"
 
 /* The entries that are neither records nor reports (decisions, reviews,
  * acknowledgements): the condition of the partial index entries_events,
@@ -19,6 +19,13 @@
 #define ENTRIES_EVENTS_WHERE                                                                     \
   "kind <> 'report.monthly' AND kind <> 'org.filed' AND kind <> 'org.amended' AND "             \
   "kind <> 'org.dissolved' AND kind <> 'activity.declared'"
+
+/* Entry T's body (T the table's alias in the query) when it is JSON, else
+ * NULL, so that ->> on a body that is not JSON gives NULL instead of an error
+ * whatever order SQLite evaluates a condition's terms in. */
+#define BODY_JSON(T)                                                                              \
+  "(CASE WHEN json_valid(hub_body(" T ".body, " T ".raw_len)) THEN hub_body(" T ".body, " T      \
+  ".raw_len) END)"
 
 /* Version 1 of the schema.  Append new migrations; never edit a shipped one. */
 static const char *const store_migrations[] = {
@@ -275,6 +282,12 @@ static const char *const store_migrations[] = {
   "CREATE TABLE withdrawals("
   "  decision TEXT PRIMARY KEY, author BLOB NOT NULL, seq INTEGER NOT NULL,"
   "  reason TEXT NOT NULL);",
+  /* A stored entry body of 1 KiB or more is kept deflated (zlib), raw_len its
+   * length as signed; 0 = kept as signed.  Readers go through SQL function
+   * hub_body(body, raw_len) (registered by hub_store_open, so not usable in
+   * a migration or a view), so that a hostile node grows the hub by what its
+   * bodies compress to (docs/decisions/0040-stored-bodies-deflated.md). */
+  "ALTER TABLE entries ADD COLUMN raw_len INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define STORE_CACHE 64
@@ -291,6 +304,41 @@ struct hub_store {
 
 int hub_store_schema_version(void) {
   return (int)(sizeof store_migrations / sizeof store_migrations[0]);
+}
+
+/* Bodies of this many bytes or more are stored deflated (entries.raw_len). */
+#define STORE_DEFLATE_MIN 1024
+
+/* SQL function hub_body(body, raw_len): an entry's body as its author signed
+ * it, as TEXT of its exact bytes (a deflated one inflated).  An error for a
+ * stored body that does not inflate to raw_len bytes (the database is
+ * damaged). */
+static void sql_hub_body(sqlite3_context *c, int argc, sqlite3_value **v) {
+  (void)argc;
+  const void *b = sqlite3_value_blob(v[0]);
+  int n = sqlite3_value_bytes(v[0]);
+  sqlite3_int64 raw = sqlite3_value_int64(v[1]);
+  if (raw <= 0) {
+    sqlite3_result_text64(c, b ? (const char *)b : "", (sqlite3_uint64)n, SQLITE_TRANSIENT,
+                          SQLITE_UTF8);
+    return;
+  }
+  if (raw > (sqlite3_int64)PROTO_BODY_MAX || !b) {
+    sqlite3_result_error(c, "hub_body: a stored body is damaged", -1);
+    return;
+  }
+  unsigned char *out = sqlite3_malloc64((sqlite3_uint64)raw);
+  uLongf got = (uLongf)raw;
+  if (!out) {
+    sqlite3_result_error_nomem(c);
+    return;
+  }
+  if (uncompress(out, &got, b, (uLong)n) != Z_OK || got != (uLongf)raw) {
+    sqlite3_free(out);
+    sqlite3_result_error(c, "hub_body: a stored body is damaged", -1);
+    return;
+  }
+  sqlite3_result_text64(c, (const char *)out, (sqlite3_uint64)got, sqlite3_free, SQLITE_UTF8);
 }
 
 cm_rc hub_store_open(const char *path, hub_store **st_out, cm_err *err) {
@@ -311,6 +359,13 @@ cm_rc hub_store_open(const char *path, hub_store **st_out, cm_err *err) {
    * SQLite's default cache (2 MB) they spill to the log mid-transaction and
    * are written twice. */
   rc = cm_db_exec(st->db, "PRAGMA cache_size = -16384", err);
+  if (rc) goto out;
+  rc = cm_db_check(st->db,
+                   sqlite3_create_function_v2(st->db, "hub_body", 2,
+                                              SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+                                                  SQLITE_INNOCUOUS,
+                                              NULL, sql_hub_body, NULL, NULL, NULL),
+                   "registering hub_body", err);
   if (rc) goto out;
   *st_out = st;
   st = NULL;
@@ -411,6 +466,20 @@ cm_rc hub_store_commit(hub_store *st, cm_err *err) {
   cm_rc rc = cm_db_exec(st->db, "COMMIT", err);
   if (rc) hub_store_rollback(st);
   return rc;
+}
+
+/* One push inside a group's transaction (hub/ingest.c): its changes are
+ * released into the transaction or rolled back alone. */
+cm_rc hub_store_savepoint(hub_store *st, cm_err *err) {
+  return cm_db_exec(st->db, "SAVEPOINT push", err);
+}
+
+cm_rc hub_store_savepoint_release(hub_store *st, cm_err *err) {
+  return cm_db_exec(st->db, "RELEASE push", err);
+}
+
+void hub_store_savepoint_rollback(hub_store *st) {
+  sqlite3_exec(st->db, "ROLLBACK TO push; RELEASE push", NULL, NULL, NULL);
 }
 
 void hub_store_rollback(hub_store *st) {
@@ -553,7 +622,7 @@ static const char SQL_CS_ADD[] =
 static const char SQL_CS_BYTES[] = "SELECT bytes FROM changesets WHERE id = ?1";
 static const char SQL_ENTRY_ADD[] =
     "INSERT INTO entries(author, seq, prev, hash, time_ms, received_ms, kind, body, sig, "
-    "changeset, to_key) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+    "changeset, to_key, raw_len) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 static const char SQL_ENTRY_HASH[] = "SELECT hash FROM entries WHERE author = ?1 AND seq = ?2";
 static const char SQL_ENTRY_CS[] = "SELECT changeset FROM entries WHERE author = ?1 AND seq = ?2";
 
@@ -615,16 +684,34 @@ cm_rc hub_store_entry_add(hub_store *st, const proto_entry *e, const uint8_t has
   bind_u64(s, 5, e->time_ms);
   bind_u64(s, 6, received_ms);
   bind_text(s, 7, e->kind);
-  /* A zero-length blob must still be non-NULL (the column is NOT NULL). */
-  sqlite3_bind_blob64(s, 8, e->body_len ? (const void *)e->body : (const void *)"",
-                      (sqlite3_uint64)e->body_len, SQLITE_STATIC);
+  /* A body of 1 KiB or more is kept deflated when that is smaller: a hub
+   * grows by what a node's bodies compress to (hub_body() reads it back). */
+  uint8_t *z = NULL;
+  uLongf zlen = 0;
+  size_t raw_len = 0;
+  if (e->body_len >= STORE_DEFLATE_MIN && e->body_len <= PROTO_BODY_MAX) {
+    zlen = compressBound((uLong)e->body_len);
+    z = malloc(zlen);
+    if (!z) return cm_errf(err, CM_ERR_NOMEM, "out of memory storing an entry");
+    if (compress2(z, &zlen, e->body, (uLong)e->body_len, Z_DEFAULT_COMPRESSION) == Z_OK &&
+        zlen < e->body_len)
+      raw_len = e->body_len;
+  }
+  if (raw_len)
+    sqlite3_bind_blob64(s, 8, z, (sqlite3_uint64)zlen, SQLITE_STATIC);
+  else /* a zero-length blob must still be non-NULL (the column is NOT NULL) */
+    sqlite3_bind_blob64(s, 8, e->body_len ? (const void *)e->body : (const void *)"",
+                        (sqlite3_uint64)e->body_len, SQLITE_STATIC);
   if (e->has_sig)
     sqlite3_bind_blob(s, 9, e->sig, PROTO_SIG_BYTES, SQLITE_STATIC);
   else
     sqlite3_bind_null(s, 9);
   sqlite3_bind_int64(s, 10, cs_id);
   bind_key(s, 11, to);
-  return st_done(st, s, "storing an entry", err);
+  sqlite3_bind_int64(s, 12, (sqlite3_int64)raw_len);
+  rc = st_done(st, s, "storing an entry", err);
+  free(z);
+  return rc;
 }
 
 int hub_store_entry_hash(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
@@ -693,8 +780,8 @@ static cm_rc entries_run(hub_store *st, sqlite3_stmt *s, hub_store_entry_fn fn, 
 cm_rc hub_store_entries_foreach(hub_store *st, hub_store_entry_fn fn, void *ctx, cm_err *err) {
   sqlite3_stmt *s = NULL;
   int r = sqlite3_prepare_v2(st->db,
-                             "SELECT author, seq, prev, hash, time_ms, received_ms, kind, body, "
-                             "sig FROM entries ORDER BY id",
+                             "SELECT author, seq, prev, hash, time_ms, received_ms, kind, "
+                             "hub_body(body, raw_len), sig FROM entries ORDER BY id",
                              -1, &s, NULL);
   cm_rc rc = cm_db_check(st->db, r, "reading entries", err);
   if (!rc) rc = entries_run(st, s, fn, ctx, err);
@@ -709,7 +796,8 @@ cm_rc hub_store_feed_foreach(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
   sqlite3_stmt *s = NULL;
   int r = sqlite3_prepare_v2(
       st->db,
-      "SELECT author, seq, prev, hash, time_ms, received_ms, kind, body, sig FROM entries "
+      "SELECT author, seq, prev, hash, time_ms, received_ms, kind, hub_body(body, raw_len), sig "
+      "FROM entries "
       "WHERE author = ?1 AND seq > ?2 AND to_key IS NOT NULL AND (to_key = ?3 OR "
       "(?4 IS NOT NULL AND to_key IN (SELECT key FROM authors WHERE role = 'community' "
       "AND enrolled_by = ?4))) ORDER BY seq LIMIT ?5",
@@ -1095,6 +1183,84 @@ cm_rc hub_store_org_get(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], co
   return rc;
 }
 
+static const char SQL_FILING_EACH[] =
+    "SELECT f.seq, e.kind, hub_body(e.body, e.raw_len), coalesce(s.status, 'pending')"
+    " FROM filing_versions f JOIN entries e ON e.author = f.author AND e.seq = f.seq"
+    " LEFT JOIN record_status s ON s.author = f.author AND s.seq = f.seq"
+    " WHERE f.author = ?1 AND f.id = ?2 ORDER BY f.seq";
+static const char SQL_FILING_IDS[] =
+    "SELECT DISTINCT id FROM filing_versions WHERE author = ?1 AND seq BETWEEN ?2 AND ?3"
+    " ORDER BY id";
+
+/* Step s (its own statement, finalized here: the callbacks write through the
+ * cached ones) and hand each row to row(). */
+typedef cm_rc (*own_row_fn)(sqlite3_stmt *s, void *arg, cm_err *err);
+static cm_rc own_rows(hub_store *st, sqlite3_stmt *s, const char *what, own_row_fn row, void *arg,
+                      cm_err *err) {
+  cm_rc rc = CM_OK;
+  int r;
+  while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW)
+    rc = row(s, arg, err);
+  if (!rc && r != SQLITE_DONE) rc = cm_db_check(st->db, r, what, err);
+  sqlite3_finalize(s);
+  return rc;
+}
+
+/* The typed callback an own_rows walk hands its rows to, and its context. */
+typedef struct row_walk {
+  union {
+    hub_filing_fn filing;
+    hub_org_id_fn id;
+    hub_sum_unit_fn unit;
+    hub_sum_record_fn record;
+  } fn;
+  void *ctx;
+} row_walk;
+
+static cm_rc filing_row(sqlite3_stmt *s, void *arg, cm_err *err) {
+  row_walk *w = arg;
+  hub_filing_row row;
+  row.seq = col_u64(s, 0);
+  row.kind = (const char *)sqlite3_column_text(s, 1);
+  row.body = (const char *)sqlite3_column_text(s, 2);
+  row.status = (const char *)sqlite3_column_text(s, 3);
+  if (!row.kind) row.kind = "";
+  if (!row.body) row.body = "";
+  if (!row.status) row.status = "pending";
+  return w->fn.filing(w->ctx, &row, err);
+}
+
+static cm_rc filing_id_row(sqlite3_stmt *s, void *arg, cm_err *err) {
+  row_walk *w = arg;
+  const char *id = (const char *)sqlite3_column_text(s, 0);
+  return id ? w->fn.id(w->ctx, id, err) : CM_OK;
+}
+
+cm_rc hub_store_filing_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
+                            hub_filing_fn fn, void *ctx, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  row_walk w = {.fn.filing = fn, .ctx = ctx};
+  cm_rc rc = cm_db_check(st->db, sqlite3_prepare_v2(st->db, SQL_FILING_EACH, -1, &s, NULL),
+                         "reading an organisation's filings", err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_text(s, 2, id);
+  return own_rows(st, s, "reading an organisation's filings", filing_row, &w, err);
+}
+
+cm_rc hub_store_filing_ids(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t first,
+                           uint64_t last, hub_org_id_fn fn, void *ctx, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  row_walk w = {.fn.id = fn, .ctx = ctx};
+  cm_rc rc = cm_db_check(st->db, sqlite3_prepare_v2(st->db, SQL_FILING_IDS, -1, &s, NULL),
+                         "reading filings", err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_u64(s, 2, first);
+  bind_u64(s, 3, last);
+  return own_rows(st, s, "reading filings", filing_id_row, &w, err);
+}
+
 cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
                         uint64_t seq, const char *json, int64_t members, int64_t party_members,
                         int dissolved, cm_err *err) {
@@ -1462,110 +1628,87 @@ cm_rc hub_store_projection_dump(hub_store *st, cm_buf *out, cm_err *err) {
   return rc;
 }
 
-static const char *const count_fields[] = {"organisations", "reports", "activities",
-                                           "participants", "party_participants"};
+static const char SQL_SUM_STREETS[] =
+    "SELECT key, name, '' FROM authors WHERE role = 'street' ORDER BY rowid";
+static const char SQL_SUM_COMMUNITIES[] =
+    "SELECT key, name, code FROM communities WHERE street_key = ?1 ORDER BY code, name, key";
+/* Organisations, then the versions of their monthly reports, each with the
+ * status the projection wrote. */
+static const char SQL_SUM_ORGS[] =
+    "SELECT o.status, o.dissolved FROM organisations o WHERE o.author = ?1";
+static const char SQL_SUM_REPORTS[] =
+    "SELECT s.status, o.status, v.seq = (SELECT max(n.seq) FROM report_versions n"
+    "  WHERE n.author = v.author AND n.org = v.org AND n.month = v.month),"
+    " v.activities, v.participants, v.party_participants"
+    " FROM report_versions v"
+    " JOIN record_status s ON s.author = v.author AND s.seq = v.seq"
+    " LEFT JOIN organisations o ON o.author = v.author AND o.id = v.org"
+    " WHERE v.author = ?1";
 
-/* {"organisations": 0, ...} with every count zero. */
-static json_t *counts_zero(void) {
-  json_t *o = json_object();
-  for (size_t i = 0; o && i < 5; i++) json_object_set_new(o, count_fields[i], json_integer(0));
-  return o;
+static cm_rc sum_unit_row(sqlite3_stmt *s, void *arg, cm_err *err) {
+  row_walk *w = arg;
+  hub_sum_unit_row row;
+  col_32(s, 0, row.key);
+  row.name = (const char *)sqlite3_column_text(s, 1);
+  row.code = (const char *)sqlite3_column_text(s, 2);
+  if (!row.name) row.name = "";
+  if (!row.code) row.code = "";
+  return w->fn.unit(w->ctx, &row, err);
 }
 
-/* Add v to field of the counts object under status ("pending"/"accepted")
- * in c; other statuses are not counted. */
-static void counts_add(json_t *c, const char *status, const char *field, int64_t v) {
-  json_t *o = json_object_get(c, status);
-  if (!o) return;
-  json_t *f = json_object_get(o, field);
-  /* held at INT64_MAX: figures never wrap (common/records.h) */
-  if (f) json_integer_set(f, cm_rec_add(json_integer_value(f), v));
+static cm_rc sum_org_row(sqlite3_stmt *s, void *arg, cm_err *err) {
+  row_walk *w = arg;
+  hub_sum_record_row row;
+  memset(&row, 0, sizeof row);
+  row.status = (const char *)sqlite3_column_text(s, 0);
+  row.dissolved = sqlite3_column_int(s, 1) != 0;
+  if (!row.status) row.status = "";
+  return w->fn.record(w->ctx, &row, err);
 }
 
-/* Fill community object c ({"pending", "accepted"}) with the counts of author:
- * what the reviewing hub accepted, and the rest as pending (review.c). */
-static cm_rc community_counts(hub_store *st, const uint8_t *author, json_t *c, cm_err *err) {
-  return hub_store_review_counts(st, author, c, err);
+static cm_rc sum_report_row(sqlite3_stmt *s, void *arg, cm_err *err) {
+  row_walk *w = arg;
+  hub_sum_record_row row;
+  memset(&row, 0, sizeof row);
+  row.is_report = 1;
+  row.status = (const char *)sqlite3_column_text(s, 0);
+  row.org_status = (const char *)sqlite3_column_text(s, 1); /* NULL: not held */
+  row.newest = sqlite3_column_int(s, 2) != 0;
+  row.activities = sqlite3_column_int64(s, 3);
+  row.participants = sqlite3_column_int64(s, 4);
+  row.party_participants = sqlite3_column_int64(s, 5);
+  if (!row.status) row.status = "";
+  return w->fn.record(w->ctx, &row, err);
 }
 
-/* Append the communities of street_key, with their counts, to arr. */
-static cm_rc street_communities(hub_store *st, const uint8_t *street_key, json_t *arr,
-                                cm_err *err) {
+/* Prepare sql (its own statement), bind key to ?1 when given, and walk it. */
+static cm_rc sum_run(hub_store *st, const char *sql, const uint8_t *key, const char *what,
+                     own_row_fn row, row_walk *w, cm_err *err) {
   sqlite3_stmt *s = NULL;
-  int r = sqlite3_prepare_v2(st->db,
-                             "SELECT key, name, code FROM communities WHERE street_key = ?1 "
-                             "ORDER BY code, name, key",
-                             -1, &s, NULL);
-  cm_rc rc = cm_db_check(st->db, r, "listing communities", err);
-  if (rc) goto out;
-  bind_key(s, 1, street_key);
-  while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-    uint8_t key[PROTO_KEY_BYTES];
-    col_32(s, 0, key);
-    json_t *c = json_pack("{s:s, s:s, s:o, s:o}", "name",
-                          (const char *)sqlite3_column_text(s, 1), "code",
-                          (const char *)sqlite3_column_text(s, 2), "accepted", counts_zero(),
-                          "pending", counts_zero());
-    rc = arr_add(arr, c, err);
-    if (!rc) rc = community_counts(st, key, c, err);
-    if (rc) goto out;
-  }
-  if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "listing communities", err);
-out:
-  sqlite3_finalize(s);
-  return rc;
+  cm_rc rc = cm_db_check(st->db, sqlite3_prepare_v2(st->db, sql, -1, &s, NULL), what, err);
+  if (rc) return rc;
+  if (key) bind_key(s, 1, key);
+  return own_rows(st, s, what, row, w, err);
 }
 
-/* Street object one gets "own": {"accepted", "pending"}, the counts of the
- * street-level organisations the street hub filed itself (hub/orgs_local.c). */
-static cm_rc street_own(hub_store *st, const uint8_t *street_key, json_t *one, cm_err *err) {
-  json_t *own = json_pack("{s:o, s:o}", "accepted", counts_zero(), "pending", counts_zero());
-  if (!own || json_object_set_new(one, "own", own))
-    return cm_errf(err, CM_ERR_NOMEM, "out of memory building JSON");
-  return hub_store_review_counts(st, street_key, own, err);
+cm_rc hub_store_sum_streets(hub_store *st, hub_sum_unit_fn fn, void *ctx, cm_err *err) {
+  row_walk w = {.fn.unit = fn, .ctx = ctx};
+  return sum_run(st, SQL_SUM_STREETS, NULL, "listing streets", sum_unit_row, &w, err);
 }
 
-cm_rc hub_store_summary_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], int is_district,
-                             const char *self_name, json_t **out, cm_err *err) {
-  sqlite3_stmt *s = NULL;
-  json_t *streets = json_array();
-  cm_rc rc = streets ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory building JSON");
-  *out = NULL;
-  if (rc) goto out;
-  if (!is_district) {
-    json_t *comms = json_array();
-    json_t *one = json_pack("{s:s, s:o}", "name", self_name ? self_name : "", "communities",
-                            comms);
-    rc = arr_add(streets, one, err);
-    if (!rc) rc = street_communities(st, self, comms, err);
-    if (!rc) rc = street_own(st, self, one, err);
-    goto out;
-  }
-  int r = sqlite3_prepare_v2(st->db,
-                             "SELECT key, name FROM authors WHERE role = 'street' ORDER BY rowid",
-                             -1, &s, NULL);
-  rc = cm_db_check(st->db, r, "listing streets", err);
-  if (rc) goto out;
-  while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-    uint8_t key[PROTO_KEY_BYTES];
-    col_32(s, 0, key);
-    json_t *comms = json_array();
-    json_t *one = json_pack("{s:s, s:o}", "name", (const char *)sqlite3_column_text(s, 1),
-                            "communities", comms);
-    rc = arr_add(streets, one, err);
-    if (!rc) rc = street_communities(st, key, comms, err);
-    if (!rc) rc = street_own(st, key, one, err);
-    if (rc) goto out;
-  }
-  if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "listing streets", err);
-out:
-  sqlite3_finalize(s);
-  if (rc) {
-    json_decref(streets);
-  } else {
-    *out = json_pack("{s:o}", "streets", streets);
-    if (!*out) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory building JSON");
-  }
+cm_rc hub_store_sum_communities(hub_store *st, const uint8_t street_key[PROTO_KEY_BYTES],
+                                hub_sum_unit_fn fn, void *ctx, cm_err *err) {
+  row_walk w = {.fn.unit = fn, .ctx = ctx};
+  return sum_run(st, SQL_SUM_COMMUNITIES, street_key, "listing communities", sum_unit_row, &w,
+                 err);
+}
+
+cm_rc hub_store_sum_records(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                            hub_sum_record_fn fn, void *ctx, cm_err *err) {
+  row_walk w = {.fn.record = fn, .ctx = ctx};
+  cm_rc rc = sum_run(st, SQL_SUM_ORGS, author, "counting organisations", sum_org_row, &w, err);
+  if (!rc)
+    rc = sum_run(st, SQL_SUM_REPORTS, author, "counting reports", sum_report_row, &w, err);
   return rc;
 }
 
@@ -1776,13 +1919,14 @@ static const struct {
                           " WHERE month >= ?1 AND month <= ?2 AND activities > 0",
                           0},
   [HUB_DQ_ACTIVITIES] = {"SELECT a.author, a.id, a.org, a.date, a.expected,"
-                         " CAST(e.body AS TEXT)->>'title', CAST(e.body AS TEXT)->>'place',"
+                         " hub_body(e.body, e.raw_len)->>'title',"
+                         " hub_body(e.body, e.raw_len)->>'place',"
                          " e.time_ms, e.seq"
                          " FROM activities a JOIN entries e ON e.author = a.author"
                          "  AND e.seq = a.seq"
                          " WHERE a.date >= ?1 AND a.date <= ?2 ORDER BY a.date, a.id",
                          0},
-  [HUB_DQ_EVENTS] = {"SELECT author, seq, kind, time_ms, received_ms, CAST(body AS TEXT)"
+  [HUB_DQ_EVENTS] = {"SELECT author, seq, kind, time_ms, received_ms, hub_body(body, raw_len)"
                      " FROM entries INDEXED BY entries_events WHERE " ENTRIES_EVENTS_WHERE
                      " ORDER BY id",
                      0},
@@ -1790,12 +1934,12 @@ static const struct {
                        " WHERE o.id = ?1 ORDER BY o.author",
                        0},
   [HUB_DQ_ORG_ENTRIES] = {"SELECT e.seq, e.kind, e.time_ms, e.received_ms,"
-                          " CAST(e.body AS TEXT), s.status FROM entries e"
+                          " hub_body(e.body, e.raw_len), s.status FROM entries e"
                           " JOIN record_status s ON s.author = e.author AND s.seq = e.seq"
                           " WHERE e.author = ?1 AND e.kind IN ('org.filed', 'org.amended',"
                           " 'org.dissolved', 'report.monthly', 'activity.declared',"
-                          " 'rectification.filed') AND (CAST(e.body AS TEXT)->>'id' = ?2"
-                          " OR CAST(e.body AS TEXT)->>'org' = ?2) ORDER BY e.seq",
+                          " 'rectification.filed') AND (" BODY_JSON("e") "->>'id' = ?2"
+                          " OR " BODY_JSON("e") "->>'org' = ?2) ORDER BY e.seq",
                           1u},
   [HUB_DQ_DECISIONS] = {"SELECT record, author, seq, kind, by_level, org, community, deadline,"
                         " result, reason, operator, time_ms,"
@@ -1811,11 +1955,85 @@ static const struct {
                           0},
 };
 
+/* The columns of one row as read (text NULL for SQL NULL, 64 hex digits for a
+ * 32-byte blob, "" for a number, whose value is in num), before they are
+ * named by dash_fill. */
+#define DASH_COLS 16
+typedef struct dash_cols {
+  const char *text[DASH_COLS];
+  int64_t num[DASH_COLS];
+} dash_cols;
+
+static const char *dt(const dash_cols *c, int i) { return c->text[i] ? c->text[i] : ""; }
+static uint64_t du(const dash_cols *c, int i) { return c->text[i] ? (uint64_t)c->num[i] : 0; }
+
+/* Name the columns of a row of query q, in the order its SQL above selects
+ * them: the only place that knows a dashboard column by its position. */
+static void dash_fill(hub_dash_query q, const dash_cols *c, hub_dash_row *r) {
+  memset(r, 0, sizeof *r);
+  switch (q) {
+  case HUB_DQ_STREETS:
+    r->street = (hub_dash_street_row){dt(c, 0), dt(c, 1)};
+    break;
+  case HUB_DQ_UNITS:
+    r->unit = (hub_dash_unit_row){dt(c, 0), dt(c, 1), dt(c, 2), dt(c, 3), dt(c, 4), du(c, 5)};
+    break;
+  case HUB_DQ_ORGS:
+    r->org = (hub_dash_org_row){
+        .author = dt(c, 0), .id = dt(c, 1), .name = dt(c, 2), .category = dt(c, 3),
+        .founded_by = dt(c, 4), .filed = dt(c, 5), .members = c->num[6],
+        .party_members = c->num[7], .party_station = c->num[8] != 0, .flags = dt(c, 9),
+        .dissolved = c->num[10] != 0, .first_seq = du(c, 11), .status = dt(c, 12)};
+    break;
+  case HUB_DQ_REPORTS:
+  case HUB_DQ_REPORT_SUMS:
+    r->report = (hub_dash_report_row){
+        .author = dt(c, 0), .org = dt(c, 1), .month = dt(c, 2), .activities = c->num[3],
+        .participants = c->num[4], .party_participants = c->num[5], .seq = du(c, 6),
+        .time_ms = du(c, 7), .received_ms = du(c, 8), .good_deeds = c->num[9] != 0,
+        .status = dt(c, 10)};
+    break;
+  case HUB_DQ_LAST_ACTIVE:
+    r->active = (hub_dash_active_row){dt(c, 0), dt(c, 1), dt(c, 2), dt(c, 3)};
+    break;
+  case HUB_DQ_ACTIVITIES:
+    r->activity = (hub_dash_activity_row){
+        .author = dt(c, 0), .id = dt(c, 1), .org = dt(c, 2), .date = dt(c, 3),
+        .expected = c->num[4], .title = dt(c, 5), .place = dt(c, 6), .time_ms = du(c, 7),
+        .seq = du(c, 8)};
+    break;
+  case HUB_DQ_EVENTS:
+    r->event = (hub_dash_event_row){.author = dt(c, 0), .seq = du(c, 1), .kind = dt(c, 2),
+                                    .time_ms = du(c, 3), .received_ms = du(c, 4),
+                                    .body = dt(c, 5)};
+    break;
+  case HUB_DQ_ORG_FIND:
+    r->found = (hub_dash_found_row){dt(c, 0), dt(c, 1), dt(c, 2), c->num[3] != 0, du(c, 4)};
+    break;
+  case HUB_DQ_ORG_ENTRIES:
+    r->entry = (hub_dash_entry_row){.seq = du(c, 0), .kind = dt(c, 1), .time_ms = du(c, 2),
+                                    .received_ms = du(c, 3), .body = c->text[4],
+                                    .status = dt(c, 5)};
+    break;
+  case HUB_DQ_DECISIONS:
+    r->decision = (hub_dash_decision_row){
+        .record = dt(c, 0), .author = dt(c, 1), .seq = du(c, 2), .kind = dt(c, 3),
+        .by_level = dt(c, 4), .org = dt(c, 5), .community = dt(c, 6), .deadline = dt(c, 7),
+        .result = dt(c, 8), .reason = dt(c, 9), .operator_name = dt(c, 10),
+        .time_ms = du(c, 11), .closed = c->num[12] != 0};
+    break;
+  case HUB_DQ_ACKS:
+    r->ack = (hub_dash_ack_row){dt(c, 0), dt(c, 1), dt(c, 2), dt(c, 3)};
+    break;
+  }
+}
+
 cm_rc hub_store_dash_rows(hub_store *st, hub_dash_query q, const char *const *params,
                           size_t n_params, hub_dash_row_fn fn, void *ctx, cm_err *err) {
   sqlite3_stmt *s = NULL;
+  dash_cols cols;
   hub_dash_row row;
-  char hex[HUB_DASH_COLS][PROTO_KEY_HEX];
+  char hex[DASH_COLS][PROTO_KEY_HEX];
   uint8_t keys[4][PROTO_KEY_BYTES];
   cm_rc rc = CM_OK;
   int r;
@@ -1838,27 +2056,28 @@ cm_rc hub_store_dash_rows(hub_store *st, hub_dash_query q, const char *const *pa
     }
   }
   while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW) {
-    memset(&row, 0, sizeof row);
-    row.n = sqlite3_column_count(s);
-    if (row.n > HUB_DASH_COLS) row.n = HUB_DASH_COLS;
-    for (int i = 0; i < row.n; i++) {
+    int n = sqlite3_column_count(s);
+    memset(&cols, 0, sizeof cols);
+    if (n > DASH_COLS) n = DASH_COLS;
+    for (int i = 0; i < n; i++) {
       int type = sqlite3_column_type(s, i);
       if (type == SQLITE_NULL) continue;
       if (type == SQLITE_BLOB) {
         if (sqlite3_column_bytes(s, i) == PROTO_KEY_BYTES) {
           hex32(sqlite3_column_blob(s, i), hex[i]);
-          row.text[i] = hex[i];
+          cols.text[i] = hex[i];
         } else {
-          row.text[i] = "";
+          cols.text[i] = "";
         }
         continue;
       }
-      row.num[i] = sqlite3_column_int64(s, i);
+      cols.num[i] = sqlite3_column_int64(s, i);
       /* Numbers are read as numbers: converting each to text costs more
        * than the rest of a dashboard row. */
-      row.text[i] = type == SQLITE_TEXT ? (const char *)sqlite3_column_text(s, i) : "";
-      if (!row.text[i]) row.text[i] = "";
+      cols.text[i] = type == SQLITE_TEXT ? (const char *)sqlite3_column_text(s, i) : "";
+      if (!cols.text[i]) cols.text[i] = "";
     }
+    dash_fill(q, &cols, &row);
     rc = fn(ctx, &row, err);
   }
   if (!rc && r != SQLITE_DONE) rc = cm_db_check(st->db, r, "reading the dashboard", err);
@@ -1912,7 +2131,7 @@ cm_rc hub_store_batches_json(hub_store *st, int64_t id, int pending_only, json_t
 
 cm_rc hub_store_batch_records_json(hub_store *st, int64_t id, json_t **out, cm_err *err) {
   return rv_rows(st,
-                 "SELECT s.seq AS seq, s.kind AS kind, CAST(e.body AS TEXT) AS body_json,"
+                 "SELECT s.seq AS seq, s.kind AS kind, hub_body(e.body, e.raw_len) AS body_json,"
                  " s.status AS status, coalesce((SELECT f.reason FROM refusals f"
                  "  WHERE f.author = s.author AND f.seq = s.seq),"
                  " (SELECT x.reason FROM review_rejects x"
@@ -1973,61 +2192,6 @@ cm_rc hub_store_batch_facts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES]
   f->flagged = v[1];
   rc = batch_query(st, SQL_BATCH_CORRECTS, author, first_seq, last_seq, &one, 1, err);
   f->corrects_accepted = one != 0;
-  return rc;
-}
-
-/* Add the counts of one report version to c under state. */
-static void rv_count_report(json_t *c, const char *state, sqlite3_stmt *s) {
-  counts_add(c, state, "reports", 1);
-  counts_add(c, state, "activities", sqlite3_column_int64(s, 3));
-  counts_add(c, state, "participants", sqlite3_column_int64(s, 4));
-  counts_add(c, state, "party_participants", sqlite3_column_int64(s, 5));
-}
-
-cm_rc hub_store_review_counts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], json_t *c,
-                              cm_err *err) {
-  sqlite3_stmt *s = NULL;
-  int r;
-  /* Organisations and the versions of their monthly reports, each with the
-   * status the projection wrote; where each counts is hub/counting.h's. */
-  r = sqlite3_prepare_v2(st->db,
-                         "SELECT o.status, o.dissolved FROM organisations o WHERE o.author = ?1",
-                         -1, &s, NULL);
-  cm_rc rc = cm_db_check(st->db, r, "counting organisations", err);
-  if (rc) goto out;
-  bind_key(s, 1, author);
-  while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-    hub_count k = hub_count_org((const char *)sqlite3_column_text(s, 0), sqlite3_column_int(s, 1));
-    if (k) counts_add(c, k == HUB_COUNT_ACCEPTED ? "accepted" : "pending", "organisations", 1);
-  }
-  if (r != SQLITE_DONE) {
-    rc = cm_db_check(st->db, r, "counting organisations", err);
-    goto out;
-  }
-  sqlite3_finalize(s);
-  s = NULL;
-  r = sqlite3_prepare_v2(st->db,
-                         "SELECT v.org, v.month, v.seq, v.activities, v.participants,"
-                         " v.party_participants, s.status, o.status,"
-                         " v.seq = (SELECT max(n.seq) FROM report_versions n"
-                         "  WHERE n.author = v.author AND n.org = v.org AND n.month = v.month)"
-                         " FROM report_versions v"
-                         " JOIN record_status s ON s.author = v.author AND s.seq = v.seq"
-                         " LEFT JOIN organisations o ON o.author = v.author AND o.id = v.org"
-                         " WHERE v.author = ?1",
-                         -1, &s, NULL);
-  rc = cm_db_check(st->db, r, "counting reports", err);
-  if (rc) goto out;
-  bind_key(s, 1, author);
-  while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-    hub_count k = hub_count_report((const char *)sqlite3_column_text(s, 7),
-                                   (const char *)sqlite3_column_text(s, 6),
-                                   sqlite3_column_int(s, 8));
-    if (k) rv_count_report(c, k == HUB_COUNT_ACCEPTED ? "accepted" : "pending", s);
-  }
-  if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "counting reports", err);
-out:
-  sqlite3_finalize(s);
   return rc;
 }
 
@@ -2117,7 +2281,7 @@ cm_rc hub_store_activities_json(hub_store *st, json_t **out, cm_err *err) {
   return rv_rows(
       st,
       "SELECT a.id AS id, a.org AS org, a.date AS date,"
-      " coalesce(json_extract(CAST(e.body AS TEXT), '$.title'), '') AS title,"
+      " coalesce(json_extract(hub_body(e.body, e.raw_len), '$.title'), '') AS title,"
       " coalesce(c.name, au.name, '') AS community, a.author AS author,"
       " e.time_ms AS declared_ms,"
       " coalesce(s.status, 'pending') AS street_status, coalesce(s.note, '') AS street_note,"
@@ -2333,9 +2497,11 @@ cm_rc hub_store_self_key(hub_store *st, uint8_t key_out[PROTO_KEY_BYTES], int *f
 /* ---- attachments (hub/attach.c): the file.attached entries ---- */
 
 static const char SQL_ENTRY_BODY[] =
-    "SELECT kind, body, received_ms FROM entries WHERE author = ?1 AND seq = ?2";
+    "SELECT kind, hub_body(body, raw_len), received_ms FROM entries"
+    " WHERE author = ?1 AND seq = ?2";
 static const char SQL_KIND_AFTER[] =
-    "SELECT seq, body FROM entries WHERE author = ?1 AND seq > ?2 AND kind = ?3 ORDER BY seq";
+    "SELECT seq, hub_body(body, raw_len) FROM entries WHERE author = ?1 AND seq > ?2"
+    " AND kind = ?3 ORDER BY seq";
 
 cm_rc hub_store_entry_body(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
                            char kind_out[PROTO_KIND_MAX + 1], uint8_t **body_out,
@@ -2391,7 +2557,8 @@ cm_rc hub_store_kind_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], 
 }
 
 static const char SQL_AUTHOR_ENTRIES[] =
-    "SELECT seq, kind, time_ms, body FROM entries WHERE author = ?1 ORDER BY seq";
+    "SELECT seq, kind, time_ms, hub_body(body, raw_len) FROM entries WHERE author = ?1"
+    " ORDER BY seq";
 
 cm_rc hub_store_author_entries(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                hub_store_author_fn fn, void *ctx, cm_err *err) {
@@ -2423,7 +2590,7 @@ cm_rc hub_store_street_org_names(hub_store *st, const char *street, json_t **out
 cm_rc hub_store_org_versions_json(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                   const char *id, int64_t before_seq, json_t **out, cm_err *err) {
   return rv_rows(st,
-                 "SELECT f.seq AS seq, e.kind AS kind, CAST(e.body AS TEXT) AS body_json"
+                 "SELECT f.seq AS seq, e.kind AS kind, hub_body(e.body, e.raw_len) AS body_json"
                  " FROM filing_versions f JOIN entries e ON e.author = f.author AND e.seq = f.seq"
                  " WHERE f.author = ?1 AND f.id = ?2 AND f.seq < ?3 ORDER BY f.seq",
                  out, err, "kti", author, id, before_seq);
@@ -2435,10 +2602,10 @@ cm_rc hub_store_org_versions_json(hub_store *st, const uint8_t author[PROTO_KEY_
  * ?1, read through the partial index of the rarer kinds: a CTE named name
  * with columns author, org, seq. */
 #define SQL_YEAR_NEWEST(name, kind)                                                                \
-  " " name " AS (SELECT e.author AS author, CAST(e.body AS TEXT)->>'org' AS org,"                  \
+  " " name " AS (SELECT e.author AS author, " BODY_JSON("e") "->>'org' AS org,"                  \
   "  max(e.seq) AS seq FROM entries e INDEXED BY entries_events WHERE e.kind = '" kind "'"         \
-  "  AND " ENTRIES_EVENTS_WHERE " AND json_valid(CAST(e.body AS TEXT))"                           \
-  "  AND CAST(e.body AS TEXT)->>'year' = ?1"                                                       \
+  "  AND " ENTRIES_EVENTS_WHERE " AND " BODY_JSON("e") " IS NOT NULL"                           \
+  "  AND " BODY_JSON("e") "->>'year' = ?1"                                                       \
   "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"         \
   "  GROUP BY 1, 2)"
 
@@ -2459,7 +2626,7 @@ cm_rc hub_store_inspections_json(hub_store *st, int64_t year, const uint8_t self
       "  (SELECT si.seq FROM si WHERE si.author = o.author AND si.org = o.id) AS self_seq,"
       "  (SELECT d.record FROM decisions d JOIN entries de ON de.author = d.author"
       "   AND de.seq = d.seq WHERE d.kind = 'inspect' AND d.org = o.id AND d.to_key = o.author"
-      "   AND json_valid(CAST(de.body AS TEXT)) AND CAST(de.body AS TEXT)->>'year' = ?1"
+      "   AND " BODY_JSON("de") "->>'year' = ?1"
       "   AND (d.author = ?2 OR d.author = (SELECT a.enrolled_by FROM authors a"
       "    WHERE a.key = o.author))"
       "   ORDER BY d.time_ms DESC, d.seq DESC LIMIT 1) AS result_record"
@@ -2469,9 +2636,9 @@ cm_rc hub_store_inspections_json(hub_store *st, int64_t year, const uint8_t self
       "SELECT o.street AS street, o.community AS community, o.code AS code, o.id AS org,"
       " o.name AS name, o.status AS status, o.self_seq AS self_seq,"
       " se.time_ms AS self_time_ms,"
-      " coalesce(CAST(se.body AS TEXT)->>'opinion', '') AS opinion,"
-      " coalesce(CAST(se.body AS TEXT)->>'activities', 0) AS activities,"
-      " coalesce(CAST(se.body AS TEXT)->>'members', 0) AS members,"
+      " coalesce(" BODY_JSON("se") "->>'opinion', '') AS opinion,"
+      " coalesce(" BODY_JSON("se") "->>'activities', 0) AS activities,"
+      " coalesce(" BODY_JSON("se") "->>'members', 0) AS members,"
       " coalesce(d.record, '') AS result_record, coalesce(d.result, '') AS result,"
       " coalesce(d.deadline, '') AS deadline, coalesce(d.reason, '') AS reason,"
       " coalesce(d.by_level, '') AS by,"
@@ -2547,7 +2714,7 @@ cm_rc hub_store_unit_plan_get(hub_store *st, const char *author_hex, int64_t seq
                      "SELECT e.kind AS kind, e.time_ms AS time_ms,"
                      " coalesce((SELECT c.name FROM communities c WHERE c.key = e.author),"
                      "  (SELECT a.name FROM authors a WHERE a.key = e.author), '') AS author,"
-                     " CAST(e.body AS TEXT) AS body_json FROM entries e"
+                     " " BODY_JSON("e") " AS body_json FROM entries e"
                      " WHERE e.author = ?1 AND e.seq = ?2"
                      " AND e.kind IN ('plan.unit', 'summary.unit')"
                      " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author"
@@ -2565,16 +2732,16 @@ cm_rc hub_store_trainings_json(hub_store *st, int64_t year, const uint8_t self[P
       "SELECT lower(hex(e.author)) || '/' || e.seq AS record,"
       " coalesce((SELECT a.name FROM authors a WHERE a.key = e.author), '') AS by,"
       " e.author = ?2 AS own,"
-      " CAST(e.body AS TEXT)->>'date' AS date, CAST(e.body AS TEXT)->>'topic' AS topic,"
-      " CAST(e.body AS TEXT)->>'organiser' AS organiser,"
-      " coalesce(CAST(e.body AS TEXT)->>'content', '') AS content,"
-      " CAST(e.body AS TEXT)->'orgs' AS orgs_json"
+      " " BODY_JSON("e") "->>'date' AS date, " BODY_JSON("e") "->>'topic' AS topic,"
+      " " BODY_JSON("e") "->>'organiser' AS organiser,"
+      " coalesce(" BODY_JSON("e") "->>'content', '') AS content,"
+      " " BODY_JSON("e") "->'orgs' AS orgs_json"
       " FROM entries e INDEXED BY entries_events WHERE e.kind = 'training.recorded'"
-      " AND " ENTRIES_EVENTS_WHERE " AND json_valid(CAST(e.body AS TEXT))"
-      " AND substr(CAST(e.body AS TEXT)->>'date', 1, 4) = CAST(?1 AS TEXT)"
+      " AND " ENTRIES_EVENTS_WHERE " AND " BODY_JSON("e") " IS NOT NULL"
+      " AND substr(" BODY_JSON("e") "->>'date', 1, 4) = CAST(?1 AS TEXT)"
       " AND (e.author = ?2 OR e.author IN (SELECT a.key FROM authors a WHERE a.role = 'street'))"
       " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"
-      " ORDER BY CAST(e.body AS TEXT)->>'date' DESC, e.time_ms DESC",
+      " ORDER BY " BODY_JSON("e") "->>'date' DESC, e.time_ms DESC",
       out, err, "ik", year, self);
 }
 
@@ -2586,10 +2753,10 @@ cm_rc hub_store_training_counts_json(hub_store *st, int64_t year,
    * training naming another street's organisation counts for nobody there. */
   return rv_rows(
       st,
-      "WITH t AS (SELECT e.author AS by_key, CAST(e.body AS TEXT) AS b FROM entries e"
+      "WITH t AS (SELECT e.author AS by_key, " BODY_JSON("e") " AS b FROM entries e"
       " INDEXED BY entries_events WHERE e.kind = 'training.recorded' AND " ENTRIES_EVENTS_WHERE
-      " AND json_valid(CAST(e.body AS TEXT))"
-      " AND substr(CAST(e.body AS TEXT)->>'date', 1, 4) = CAST(?1 AS TEXT)"
+      " AND " BODY_JSON("e") " IS NOT NULL"
+      " AND substr(" BODY_JSON("e") "->>'date', 1, 4) = CAST(?1 AS TEXT)"
       " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))"
       "SELECT c.street_name AS street, c.name AS community, c.code AS code, o.id AS org,"
       " coalesce(CASE WHEN json_valid(o.data) THEN o.data->>'name' END, '') AS name,"
@@ -2607,11 +2774,11 @@ cm_rc hub_store_notice_seen(hub_store *st, const char *notice, const char *to_he
   json_t *rows = NULL;
   cm_rc rc = rv_rows(st,
                      "SELECT count(*) AS known,"
-                     " coalesce(sum(CAST(e.body AS TEXT)->>'to' = ?2), 0) AS to_author"
+                     " coalesce(sum(" BODY_JSON("e") "->>'to' = ?2), 0) AS to_author"
                      " FROM entries e INDEXED BY entries_events"
       "  WHERE e.kind = 'notice.sent' AND " ENTRIES_EVENTS_WHERE
-                     " AND json_valid(CAST(e.body AS TEXT))"
-                     " AND CAST(e.body AS TEXT)->>'notice' = ?1 AND" SQL_HUB_ENTRY("e"),
+                     " AND " BODY_JSON("e") " IS NOT NULL"
+                     " AND " BODY_JSON("e") "->>'notice' = ?1 AND" SQL_HUB_ENTRY("e"),
                      &rows, err, "tt", notice, to_hex);
   json_t *r = json_array_get(rows, 0);
   *known_out = json_integer_value(json_object_get(r, "known")) > 0;
@@ -2625,19 +2792,19 @@ cm_rc hub_store_notices_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES],
   return rv_rows(
       st,
       "WITH n AS (SELECT lower(hex(e.author)) || '/' || e.seq AS record, e.author AS author,"
-      "  e.time_ms AS time_ms, CAST(e.body AS TEXT) AS b FROM entries e INDEXED BY entries_events"
+      "  e.time_ms AS time_ms, " BODY_JSON("e") " AS b FROM entries e INDEXED BY entries_events"
       "  WHERE e.kind = 'notice.issued' AND " ENTRIES_EVENTS_WHERE
-      "  AND json_valid(CAST(e.body AS TEXT))"
+      "  AND " BODY_JSON("e") " IS NOT NULL"
       "  AND (e.author = ?1 OR e.author IN (SELECT a.key FROM authors a WHERE a.role = 'street'))"
       "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)),"
-      " s AS (SELECT DISTINCT CAST(e.body AS TEXT)->>'notice' AS notice,"
-      "  CAST(e.body AS TEXT)->>'to' AS to_hex FROM entries e INDEXED BY entries_events"
+      " s AS (SELECT DISTINCT " BODY_JSON("e") "->>'notice' AS notice,"
+      "  " BODY_JSON("e") "->>'to' AS to_hex FROM entries e INDEXED BY entries_events"
       "  WHERE e.kind = 'notice.sent' AND " ENTRIES_EVENTS_WHERE
-      "  AND json_valid(CAST(e.body AS TEXT)) AND" SQL_HUB_ENTRY("e") "),"
-      " r AS (SELECT DISTINCT CAST(e.body AS TEXT)->>'notice' AS notice,"
+      "  AND " BODY_JSON("e") " IS NOT NULL AND" SQL_HUB_ENTRY("e") "),"
+      " r AS (SELECT DISTINCT " BODY_JSON("e") "->>'notice' AS notice,"
       "  lower(hex(e.author)) AS reader FROM entries e INDEXED BY entries_events"
       "  WHERE e.kind = 'notice.read' AND " ENTRIES_EVENTS_WHERE
-      "  AND json_valid(CAST(e.body AS TEXT))"
+      "  AND " BODY_JSON("e") " IS NOT NULL"
       "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))"
       "SELECT n.record AS record,"
       " coalesce((SELECT a.name FROM authors a WHERE a.key = n.author), '') AS by,"
@@ -2653,16 +2820,16 @@ cm_rc hub_store_notices_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES],
 cm_rc hub_store_notice_reads_json(hub_store *st, const char *notice, json_t **out, cm_err *err) {
   return rv_rows(
       st,
-      "WITH s AS (SELECT DISTINCT CAST(e.body AS TEXT)->>'to' AS to_hex FROM entries e"
+      "WITH s AS (SELECT DISTINCT " BODY_JSON("e") "->>'to' AS to_hex FROM entries e"
       "  INDEXED BY entries_events WHERE e.kind = 'notice.sent' AND " ENTRIES_EVENTS_WHERE
-      "  AND json_valid(CAST(e.body AS TEXT))"
-      "  AND CAST(e.body AS TEXT)->>'notice' = ?1 AND" SQL_HUB_ENTRY("e") ")"
+      "  AND " BODY_JSON("e") " IS NOT NULL"
+      "  AND " BODY_JSON("e") "->>'notice' = ?1 AND" SQL_HUB_ENTRY("e") ")"
       "SELECT coalesce(c.street_name, '') AS street, coalesce(c.name, '') AS community,"
       " coalesce(c.code, '') AS code, s.to_hex AS key,"
       " (SELECT min(e.time_ms) FROM entries e INDEXED BY entries_events"
       "  WHERE e.kind = 'notice.read' AND " ENTRIES_EVENTS_WHERE
-      "  AND lower(hex(e.author)) = s.to_hex AND json_valid(CAST(e.body AS TEXT))"
-      "  AND CAST(e.body AS TEXT)->>'notice' = ?1"
+      "  AND lower(hex(e.author)) = s.to_hex AND " BODY_JSON("e") " IS NOT NULL"
+      "  AND " BODY_JSON("e") "->>'notice' = ?1"
       "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))"
       "  AS read_ms"
       " FROM s LEFT JOIN communities c ON lower(hex(c.key)) = s.to_hex"
@@ -2683,14 +2850,122 @@ cm_rc hub_store_org_trainings_json(hub_store *st, const char *org,
   /* As hub_store_training_counts_json, for one organisation, every year. */
   return rv_rows(
       st,
-      "SELECT CAST(substr(CAST(e.body AS TEXT)->>'date', 1, 4) AS INTEGER) AS year,"
+      "SELECT CAST(substr(" BODY_JSON("e") "->>'date', 1, 4) AS INTEGER) AS year,"
       " count(*) AS trainings FROM entries e INDEXED BY entries_events,"
-      " json_each(CASE WHEN json_valid(CAST(e.body AS TEXT)) THEN CAST(e.body AS TEXT)"
-      "  ELSE '{}' END, '$.orgs') j"
+      " json_each(coalesce(" BODY_JSON("e") ", '{}'), '$.orgs') j"
       " WHERE e.kind = 'training.recorded' AND " ENTRIES_EVENTS_WHERE " AND j.value = ?1"
       " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"
       " AND (e.author = ?2 OR e.author IN (SELECT a.enrolled_by FROM authors a"
       "  JOIN organisations o ON o.author = a.key WHERE o.id = ?1))"
       " GROUP BY 1 ORDER BY 1",
       out, err, "tk", org, self);
+}
+
+/* ---- evaluation and commendation (hub/evaluation.c) ---- */
+
+cm_rc hub_store_rounds_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], const char *round,
+                            json_t **out, cm_err *err) {
+  /* A round is the evaluation.round entries of this hub's own log that carry
+   * its id: the district's fan-out, or at a street the copies it relayed. */
+  return rv_rows(
+      st,
+      "SELECT " BODY_JSON("e") "->>'round' AS round, " BODY_JSON("e") "->>'year' AS year,"
+      " coalesce(" BODY_JSON("e") "->>'title', '') AS title,"
+      " coalesce(" BODY_JSON("e") "->>'closes', '') AS closes, min(e.time_ms) AS time_ms,"
+      " count(*) AS communities FROM entries e WHERE e.author = ?1"
+      " AND e.kind = 'evaluation.round' AND " BODY_JSON("e") " IS NOT NULL"
+      " AND (?2 = '' OR " BODY_JSON("e") "->>'round' = ?2)"
+      " GROUP BY 1 ORDER BY 2 DESC, length(1) DESC, 1 DESC",
+      out, err, "kt", self, round);
+}
+
+cm_rc hub_store_communities_all_json(hub_store *st, json_t **out, cm_err *err) {
+  return rv_rows(st,
+                 "SELECT key, name, code, street_name AS street FROM communities"
+                 " WHERE key NOT IN (SELECT key FROM authors WHERE revoked <> 0)"
+                 " ORDER BY street_name, code",
+                 out, err, "");
+}
+
+cm_rc hub_store_nominations_json(hub_store *st, const uint8_t *author, int64_t seq,
+                                 const char *district, json_t **out, cm_err *err) {
+  /* Each nomination with what the review pages show beside it: the street's
+   * recommendation (by the street that enrolled the community, or by the
+   * street itself for its own organisations), the district's selection (a
+   * decision.commend naming it, not withdrawn), and the organisation's year:
+   * months reported and activities, the year's inspection result, the
+   * criticisms it received that year.  The round's year is its id's first
+   * four digits. */
+  return rv_rows(
+      st,
+      "WITH n AS (SELECT e.author AS author, e.seq AS seq, e.time_ms AS time_ms,"
+      "  " BODY_JSON("e") " AS b, lower(hex(e.author)) || '/' || e.seq AS record,"
+      "  EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq) AS refused"
+      "  FROM entries e WHERE e.kind = 'evaluation.nominated' AND " BODY_JSON("e") " IS NOT NULL"
+      "  AND (?1 IS NULL OR (e.author = ?1 AND e.seq = ?2))),"
+      " m AS (SELECT n.*, n.b->>'round' AS round, n.b->>'org' AS org,"
+      "  CAST(substr(n.b->>'round', 1, 4) AS INTEGER) AS year, a.enrolled_by AS enrolled_by,"
+      "  (SELECT json_object('record', lower(hex(r.author)) || '/' || r.seq, 'opinion',"
+      "   " BODY_JSON("r") "->>'opinion') FROM entries r WHERE r.kind = 'evaluation.recommended'"
+      "   AND " BODY_JSON("r") " IS NOT NULL AND " BODY_JSON("r") "->>'nomination' = n.record"
+      "   AND (r.author = n.author OR r.author = a.enrolled_by)"
+      "   AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = r.author AND f.seq = r.seq)"
+      "   ORDER BY r.seq DESC LIMIT 1) AS rec,"
+      "  (SELECT d.record FROM decisions d JOIN entries de ON de.author = d.author"
+      "   AND de.seq = d.seq WHERE d.kind = 'commend' AND substr(d.record, 1, 64) = ?3"
+      "   AND " BODY_JSON("de") " IS NOT NULL AND " BODY_JSON("de") "->>'nomination' = n.record"
+      "   AND NOT EXISTS(SELECT 1 FROM withdrawals w WHERE w.decision = d.record)"
+      "   ORDER BY d.time_ms LIMIT 1) AS commendation"
+      "  FROM n JOIN authors a ON a.key = n.author)"
+      "SELECT m.record AS record, m.author AS author, m.seq AS seq, m.time_ms AS time_ms,"
+      " m.refused AS refused, m.enrolled_by AS enrolled_by, m.round AS round, m.year AS year,"
+      " m.org AS org, coalesce(m.b->>'person', '') AS person, coalesce(m.b->>'deeds', '') AS deeds,"
+      " coalesce(c.name, '') AS community, coalesce(c.code, '') AS code,"
+      " coalesce(c.street_name, '') AS street,"
+      " coalesce((SELECT CASE WHEN json_valid(o.data) THEN o.data->>'name' END"
+      "  FROM organisations o WHERE o.author = m.author AND o.id = m.org), '') AS name,"
+      " coalesce(m.rec->>'record', '') AS recommendation,"
+      " coalesce(m.rec->>'opinion', '') AS opinion,"
+      " coalesce(m.commendation, '') AS commendation,"
+      " (SELECT count(*) FROM reports r WHERE r.author = m.author AND r.org = m.org"
+      "  AND r.month BETWEEN m.year || '-01' AND m.year || '-12' AND r.status = 'accepted')"
+      "  AS reports,"
+      " (SELECT coalesce(sum(r.activities), 0) FROM reports r WHERE r.author = m.author"
+      "  AND r.org = m.org AND r.month BETWEEN m.year || '-01' AND m.year || '-12'"
+      "  AND r.status = 'accepted') AS activities,"
+      " coalesce((SELECT d.result FROM decisions d JOIN entries de ON de.author = d.author"
+      "  AND de.seq = d.seq WHERE d.kind = 'inspect' AND d.org = m.org AND d.to_key = m.author"
+      "  AND " BODY_JSON("de") " IS NOT NULL AND " BODY_JSON("de") "->>'year' = m.year"
+      "  AND NOT EXISTS(SELECT 1 FROM withdrawals w WHERE w.decision = d.record)"
+      "  ORDER BY d.time_ms DESC, d.seq DESC LIMIT 1), '') AS inspection,"
+      " (SELECT count(*) FROM decisions d WHERE d.kind = 'criticize' AND d.org = m.org"
+      "  AND d.to_key = m.author AND CAST(strftime('%Y', d.time_ms / 1000 + 28800, 'unixepoch')"
+      "  AS INTEGER) = m.year"
+      "  AND NOT EXISTS(SELECT 1 FROM withdrawals w WHERE w.decision = d.record)) AS criticisms"
+      " FROM m LEFT JOIN communities c ON c.key = m.author"
+      " ORDER BY m.year DESC, m.round DESC, street, code, m.seq",
+      out, err, "kit", author, seq, district);
+}
+
+cm_rc hub_store_commendations_json(hub_store *st, int64_t year, const char *district,
+                                   json_t **out, cm_err *err) {
+  /* The district's selections of the year: decision.commend entries naming
+   * a nomination, not withdrawn. */
+  return rv_rows(
+      st,
+      "SELECT d.record AS record, d.time_ms AS time_ms,"
+      " " BODY_JSON("de") "->>'round' AS round, " BODY_JSON("de") "->>'year' AS year,"
+      " coalesce(c.street_name, '') AS street, d.community AS community, d.org AS org,"
+      " coalesce(" BODY_JSON("de") "->>'name', '') AS name,"
+      " coalesce(" BODY_JSON("de") "->>'person', '') AS person, d.reason AS reason,"
+      " " BODY_JSON("de") "->>'nomination' AS nomination"
+      " FROM decisions d JOIN entries de ON de.author = d.author AND de.seq = d.seq"
+      " LEFT JOIN communities c ON c.key = d.to_key"
+      " WHERE d.kind = 'commend' AND substr(d.record, 1, 64) = ?2"
+      " AND " BODY_JSON("de") " IS NOT NULL"
+      " AND " BODY_JSON("de") "->>'nomination' IS NOT NULL"
+      " AND " BODY_JSON("de") "->>'year' = ?1"
+      " AND NOT EXISTS(SELECT 1 FROM withdrawals w WHERE w.decision = d.record)"
+      " ORDER BY street, d.community, d.org, person, d.time_ms",
+      out, err, "it", year, district);
 }

@@ -47,6 +47,12 @@ cm_rc hub_store_commit(hub_store *st, cm_err *err);
 /* ROLLBACK if a transaction is open. */
 void hub_store_rollback(hub_store *st);
 
+/* A savepoint inside the open transaction: release it (keep its changes) or
+ * roll back to it (drop them, the transaction stays open). */
+cm_rc hub_store_savepoint(hub_store *st, cm_err *err);
+cm_rc hub_store_savepoint_release(hub_store *st, cm_err *err);
+void hub_store_savepoint_rollback(hub_store *st);
+
 /* ---- configuration (role, name, upstream) ---- */
 
 /* Value of key into out (cap bytes); *found_out 0 and out "" when absent. */
@@ -276,6 +282,26 @@ cm_rc hub_store_decision_to(hub_store *st, const char *record, uint8_t to_out[PR
 cm_rc hub_store_org_get(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
                         char **json_out, int *dissolved_out, cm_err *err);
 
+/* One filing version of an organisation (org.filed or org.amended) with the
+ * status of its record; strings and body are borrowed for the call. */
+typedef struct hub_filing_row {
+  uint64_t seq;
+  const char *kind;   /* "org.filed" | "org.amended" */
+  const char *body;   /* the entry's JSON body as signed (NUL-terminated) */
+  const char *status; /* its record's status ("pending" when none is written) */
+} hub_filing_row;
+typedef cm_rc (*hub_filing_fn)(void *ctx, const hub_filing_row *row, cm_err *err);
+
+/* Each filing version of organisation id of author, oldest first. */
+cm_rc hub_store_filing_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
+                            hub_filing_fn fn, void *ctx, cm_err *err);
+
+/* Each organisation id of author with a filing version first..last (the
+ * organisations a review of that range decides); id borrowed for the call. */
+typedef cm_rc (*hub_org_id_fn)(void *ctx, const char *id, cm_err *err);
+cm_rc hub_store_filing_ids(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t first,
+                           uint64_t last, hub_org_id_fn fn, void *ctx, cm_err *err);
+
 /* Write organisation id of author: its state as JSON text and the counts the
  * summary reads. */
 cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
@@ -307,13 +333,37 @@ cm_rc hub_store_activity_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
  * exactly when the dumps are equal (tests). */
 cm_rc hub_store_projection_dump(hub_store *st, cm_buf *out, cm_err *err);
 
-/* Per-community counts for the summary: {"streets": [{"key", "name",
- * "communities": [{"name", "code", "pending": {...}, "accepted": {...}}],
- * "own": {"pending", "accepted"} (its street-level organisations)}]}
- * with the streets this hub knows (street hubs enrolled at a district, or
- * self_name at a street hub). */
-cm_rc hub_store_summary_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], int is_district,
-                             const char *self_name, json_t **out, cm_err *err);
+/* The summary's reads (hub/summary.c counts; hub/counting.h says where).
+ * Strings are borrowed for the callback. */
+typedef struct hub_sum_unit_row {
+  uint8_t key[PROTO_KEY_BYTES];
+  const char *name, *code; /* code "" for a street hub */
+} hub_sum_unit_row;
+typedef cm_rc (*hub_sum_unit_fn)(void *ctx, const hub_sum_unit_row *row, cm_err *err);
+
+/* The street hubs enrolled here (a district), in enrolment order. */
+cm_rc hub_store_sum_streets(hub_store *st, hub_sum_unit_fn fn, void *ctx, cm_err *err);
+
+/* The communities enrolled under street_key, by code. */
+cm_rc hub_store_sum_communities(hub_store *st, const uint8_t street_key[PROTO_KEY_BYTES],
+                                hub_sum_unit_fn fn, void *ctx, cm_err *err);
+
+/* One of an author's organisations, or one version of a monthly report of
+ * one (org_status NULL when its organisation is not held), with the
+ * statuses the projection wrote. */
+typedef struct hub_sum_record_row {
+  int is_report;
+  const char *status;     /* organisations.status, or the version's record_status */
+  int dissolved;          /* an organisation's */
+  const char *org_status; /* a report's organisation's status */
+  int newest;             /* a report: the current version of its month */
+  int64_t activities, participants, party_participants;
+} hub_sum_record_row;
+typedef cm_rc (*hub_sum_record_fn)(void *ctx, const hub_sum_record_row *row, cm_err *err);
+
+/* Each organisation of author, then each version of its monthly reports. */
+cm_rc hub_store_sum_records(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                            hub_sum_record_fn fn, void *ctx, cm_err *err);
 
 /* Operator's view for `status`: {"authors": [...], "forks": [...],
  * "requests": [...], "forward": [...]}. */
@@ -322,15 +372,88 @@ cm_rc hub_store_status_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], 
 
 /* ---- dashboard reads (hub/dashboard.c) ---- */
 
-#define HUB_DASH_COLS 16
+/* Typed rows of the dashboard's reads (hub_store_dash_rows): strings are
+ * "" for SQL NULL unless said otherwise, keys 64 hex digits; every string is
+ * valid only during the callback. */
+typedef struct hub_dash_street_row {
+  const char *key, *name;
+} hub_dash_street_row;
 
-/* One result row: text[i] is NULL for SQL NULL, 64 hex digits for a 32-byte
- * blob, the text of a TEXT value, "" for a number (num[i] holds the value as
- * an integer).  The strings are valid only during the callback. */
-typedef struct hub_dash_row {
-  int n;
-  const char *text[HUB_DASH_COLS];
-  int64_t num[HUB_DASH_COLS];
+typedef struct hub_dash_unit_row {
+  const char *key, *name, *code, *street_key, *street_name;
+  uint64_t last_received_ms; /* receipt time of its newest entry, 0 if none */
+} hub_dash_unit_row;
+
+typedef struct hub_dash_org_row {
+  const char *author, *id, *name, *category, *founded_by, *filed;
+  const char *flags; /* the filing's "flags" as JSON text */
+  int64_t members, party_members;
+  int party_station, dissolved;
+  uint64_t first_seq;  /* the sequence of its first filing */
+  const char *status;  /* organisations.status */
+} hub_dash_org_row;
+
+typedef struct hub_dash_report_row {
+  const char *author, *org, *month;
+  int64_t activities, participants, party_participants;
+  uint64_t seq;
+  uint64_t time_ms, received_ms; /* 0 for HUB_DQ_REPORT_SUMS */
+  int good_deeds;                /* good deeds written */
+  const char *status;            /* its record's */
+} hub_dash_report_row;
+
+typedef struct hub_dash_active_row {
+  const char *author, *org, *month, *status;
+} hub_dash_active_row;
+
+typedef struct hub_dash_activity_row {
+  const char *author, *id, *org, *date, *title, *place;
+  int64_t expected;
+  uint64_t time_ms, seq;
+} hub_dash_activity_row;
+
+typedef struct hub_dash_event_row {
+  const char *author, *kind, *body;
+  uint64_t seq, time_ms, received_ms;
+} hub_dash_event_row;
+
+typedef struct hub_dash_found_row {
+  const char *author, *id, *data; /* data: the organisation's state (JSON) */
+  int dissolved;
+  uint64_t seq;
+} hub_dash_found_row;
+
+typedef struct hub_dash_entry_row {
+  uint64_t seq, time_ms, received_ms;
+  const char *kind;
+  const char *body; /* the entry's body, NULL when it has none */
+  const char *status;
+} hub_dash_entry_row;
+
+typedef struct hub_dash_decision_row {
+  const char *record, *author, *kind, *by_level, *org, *community, *deadline, *result,
+      *reason, *operator_name;
+  uint64_t seq, time_ms;
+  int closed;
+} hub_dash_decision_row;
+
+typedef struct hub_dash_ack_row {
+  const char *activity, *level, *status, *note;
+} hub_dash_ack_row;
+
+/* One row of a dashboard read: the member named after the query is set. */
+typedef union hub_dash_row {
+  hub_dash_street_row street;     /* HUB_DQ_STREETS */
+  hub_dash_unit_row unit;         /* HUB_DQ_UNITS */
+  hub_dash_org_row org;           /* HUB_DQ_ORGS */
+  hub_dash_report_row report;     /* HUB_DQ_REPORTS, HUB_DQ_REPORT_SUMS */
+  hub_dash_active_row active;     /* HUB_DQ_LAST_ACTIVE */
+  hub_dash_activity_row activity; /* HUB_DQ_ACTIVITIES */
+  hub_dash_event_row event;       /* HUB_DQ_EVENTS */
+  hub_dash_found_row found;       /* HUB_DQ_ORG_FIND */
+  hub_dash_entry_row entry;       /* HUB_DQ_ORG_ENTRIES */
+  hub_dash_decision_row decision; /* HUB_DQ_DECISIONS */
+  hub_dash_ack_row ack;           /* HUB_DQ_ACKS */
 } hub_dash_row;
 
 typedef cm_rc (*hub_dash_row_fn)(void *ctx, const hub_dash_row *row, cm_err *err);
@@ -418,11 +541,6 @@ typedef struct hub_batch_facts {
 cm_rc hub_store_batch_facts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                             uint64_t first_seq, uint64_t last_seq, hub_batch_facts *f,
                             cm_err *err);
-
-/* Add author's accepted and pending counts into c ({"accepted": {...},
- * "pending": {...}}), by the rules of docs/api.md's summary. */
-cm_rc hub_store_review_counts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], json_t *c,
-                              cm_err *err);
 
 /* A decision (record id "<hex>/<seq>", the origin's for a relayed one; the
  * first copy of a record stays) and a criticism's closure. */
@@ -571,6 +689,34 @@ cm_rc hub_store_inspections_json(hub_store *st, int64_t year, const uint8_t self
  * null when none).  New reference in *out. */
 cm_rc hub_store_plans_json(hub_store *st, int64_t year, json_t **out, cm_err *err);
 
+/* Evaluation rounds (评比) in this hub's own log (self), newest first, or the
+ * one of id round (NULL: all): {"round", "year", "title", "closes",
+ * "time_ms", "communities"}.  New reference in *out. */
+cm_rc hub_store_rounds_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], const char *round,
+                            json_t **out, cm_err *err);
+
+/* Every community held here whose key is not revoked: {"key" (hex), "name",
+ * "code", "street"}. */
+cm_rc hub_store_communities_all_json(hub_store *st, json_t **out, cm_err *err);
+
+/* Nominations (evaluation.nominated entries), or the one of author and seq
+ * (author NULL: all), refused ones included (their "refused" 1); a
+ * commendation counts when its record is the district's (district: its key in
+ * hex, so that a street cannot pass one of its own off as the district's):
+ * {"record",
+ * "author", "seq", "time_ms", "refused", "enrolled_by", "round", "year", "org",
+ * "person", "deeds", "community", "code", "street", "name", "recommendation",
+ * "opinion", "commendation", "reports", "activities", "inspection",
+ * "criticisms"}.  New reference in *out. */
+cm_rc hub_store_nominations_json(hub_store *st, const uint8_t *author, int64_t seq,
+                                 const char *district, json_t **out, cm_err *err);
+
+/* The district's commendations of year from nominations (decisions whose
+ * record is the district's, district its key in hex): {"record",
+ * "time_ms", "round", "year", "street", "community", "org", "name",
+ * "person", "reason", "nomination"}.  New reference in *out. */
+cm_rc hub_store_commendations_json(hub_store *st, int64_t year, const char *district,
+                                   json_t **out, cm_err *err);
 /* The plans and year-end summaries of communities and streets themselves
  * (plan.unit, summary.unit) of year: one row per community held here and per
  * street (an enrolled street hub, or self at a street hub, named self_name):

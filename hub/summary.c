@@ -1,84 +1,154 @@
-/* summary.c - GET /api/v1/summary: per-community counts from the store,
- * summed up to each street and to the whole hub. */
+/* summary.c - GET /api/v1/summary: per-community counts from the typed rows
+ * of the store (where each record counts is hub/counting.h's), summed up to
+ * each street and to the whole hub.  JSON is written here, at the edge. */
 #include "summary.h"
 
+#include <string.h>
+
+#include "../common/records.h"
+#include "counting.h"
 #include "store.h"
 
 static const char *const summary_fields[] = {"organisations", "reports", "activities",
                                              "participants", "party_participants"};
 static const char *const summary_states[] = {"accepted", "pending"};
 
-/* {"organisations": 0, ...} */
-static json_t *zero_counts(void) {
-  json_t *o = json_object();
-  for (size_t i = 0; o && i < 5; i++)
-    if (json_object_set_new(o, summary_fields[i], json_integer(0))) {
-      json_decref(o);
-      return NULL;
-    }
-  return o;
-}
+/* The counts of one community, street or hub: [0] accepted, [1] pending,
+ * each in the order of summary_fields. */
+typedef struct counts {
+  int64_t v[2][5];
+} counts;
 
-/* Add the "accepted"/"pending" counts of from into to (both hold them). */
-static void add_counts(json_t *to, const json_t *from) {
-  for (size_t s = 0; s < 2; s++) {
-    json_t *t = json_object_get(to, summary_states[s]);
-    const json_t *f = json_object_get(from, summary_states[s]);
-    for (size_t i = 0; t && f && i < 5; i++) {
-      json_t *tv = json_object_get(t, summary_fields[i]);
-      json_int_t add = json_integer_value(json_object_get(f, summary_fields[i]));
-      if (tv) json_integer_set(tv, json_integer_value(tv) + add);
-    }
-  }
-}
-
-/* Give o fresh zero "accepted" and "pending" objects; 0 when out of memory. */
-static int set_zero(json_t *o) {
+/* Add b into a (held at INT64_MAX: figures never wrap). */
+static void counts_add(counts *a, const counts *b) {
   for (size_t s = 0; s < 2; s++)
-    if (json_object_set_new(o, summary_states[s], zero_counts())) return 0;
+    for (size_t i = 0; i < 5; i++) a->v[s][i] = cm_rec_add(a->v[s][i], b->v[s][i]);
+}
+
+/* {"accepted": {...}, "pending": {...}} into o; 0 when out of memory. */
+static int counts_json(json_t *o, const counts *c) {
+  for (size_t s = 0; s < 2; s++) {
+    json_t *x = json_object();
+    if (!x || json_object_set_new(o, summary_states[s], x)) return 0;
+    for (size_t i = 0; i < 5; i++)
+      if (json_object_set_new(x, summary_fields[i], json_integer(c->v[s][i]))) return 0;
+  }
   return 1;
 }
 
-json_t *hub_summary(hub_ctx *ctx, cm_err *err) {
-  json_t *raw = NULL, *out = NULL;
-  cm_rc rc;
-
-  pthread_mutex_lock(&ctx->lock);
-  rc = hub_store_summary_json(ctx->store, ctx->kp.pk, ctx->role == HUB_ROLE_DISTRICT, ctx->name,
-                              &raw, err);
-  pthread_mutex_unlock(&ctx->lock);
-  if (rc) return NULL;
-
-  /* Key order as docs/api.md shows it: accepted, pending, streets. */
-  out = json_object();
-  if (!out || !set_zero(out)) goto nomem;
-  json_t *streets = json_object_get(raw, "streets");
-  size_t i;
-  json_t *street;
-  json_array_foreach(streets, i, street) {
-    json_t *comms = json_object_get(street, "communities");
-    /* Rebuild the street object so that its keys come in the documented order. */
-    json_t *s = json_pack("{s:O}", "name", json_object_get(street, "name"));
-    if (!s || !set_zero(s) || json_object_set(s, "communities", comms)) {
-      json_decref(s);
-      goto nomem;
-    }
-    size_t k;
-    json_t *c;
-    json_array_foreach(comms, k, c) add_counts(s, c);
-    /* Street-level organisations count in their street (issue 5), with no
-     * community row of their own. */
-    const json_t *own = json_object_get(street, "own");
-    if (own) add_counts(s, own);
-    add_counts(out, s);
-    if (json_array_set_new(streets, i, s)) goto nomem;
+/* One record of an author into its counts. */
+static cm_rc count_record(void *ctx, const hub_sum_record_row *r, cm_err *err) {
+  counts *c = ctx;
+  (void)err;
+  if (!r->is_report) {
+    hub_count k = hub_count_org(r->status, r->dissolved);
+    if (k) c->v[k == HUB_COUNT_ACCEPTED ? 0 : 1][0] += 1;
+    return CM_OK;
   }
-  if (json_object_set(out, "streets", streets)) goto nomem;
-  json_decref(raw);
+  hub_count k = hub_count_report(r->org_status, r->status, r->newest);
+  if (!k) return CM_OK;
+  int64_t *v = c->v[k == HUB_COUNT_ACCEPTED ? 0 : 1];
+  v[1] = cm_rec_add(v[1], 1);
+  v[2] = cm_rec_add(v[2], r->activities);
+  v[3] = cm_rec_add(v[3], r->participants);
+  v[4] = cm_rec_add(v[4], r->party_participants);
+  return CM_OK;
+}
+
+/* A level being summed (a street: its communities; the hub: its streets):
+ * the JSON rows below it and its counts. */
+typedef struct sum_level {
+  hub_store *st;
+  json_t *rows;
+  counts total;
+} sum_level;
+
+static cm_rc add_community(void *ctx, const hub_sum_unit_row *u, cm_err *err) {
+  sum_level *s = ctx;
+  counts c;
+  memset(&c, 0, sizeof c);
+  cm_rc rc = hub_store_sum_records(s->st, u->key, count_record, &c, err);
+  if (rc) return rc;
+  json_t *o = json_pack("{s:s, s:s}", "name", u->name, "code", u->code);
+  if (!o || !counts_json(o, &c)) {
+    json_decref(o);
+    return cm_errf(err, CM_ERR_NOMEM, "out of memory building the summary");
+  }
+  /* json_array_append_new releases o when it fails */
+  if (json_array_append_new(s->rows, o))
+    return cm_errf(err, CM_ERR_NOMEM, "out of memory building the summary");
+  counts_add(&s->total, &c);
+  return CM_OK;
+}
+
+/* One street (key, name): its communities, then the street-level
+ * organisations its street hub filed itself, which count in the street with
+ * no community row of their own. */
+static cm_rc add_street(void *ctx, const hub_sum_unit_row *u, cm_err *err) {
+  sum_level *h = ctx;
+  sum_level s;
+  memset(&s, 0, sizeof s);
+  s.st = h->st;
+  s.rows = json_array();
+  if (!s.rows) return cm_errf(err, CM_ERR_NOMEM, "out of memory building the summary");
+  cm_rc rc = hub_store_sum_communities(h->st, u->key, add_community, &s, err);
+  if (!rc) rc = hub_store_sum_records(h->st, u->key, count_record, &s.total, err);
+  if (rc) {
+    json_decref(s.rows);
+    return rc;
+  }
+  /* Keys in the order docs/api.md shows: name, accepted, pending, communities. */
+  json_t *o = json_pack("{s:s}", "name", u->name);
+  if (!o || !counts_json(o, &s.total)) {
+    json_decref(o);
+    json_decref(s.rows);
+    return cm_errf(err, CM_ERR_NOMEM, "out of memory building the summary");
+  }
+  /* the _new calls release their value when they fail */
+  if (json_object_set_new(o, "communities", s.rows) ||
+      json_array_append_new(h->rows, o)) {
+    return cm_errf(err, CM_ERR_NOMEM, "out of memory building the summary");
+  }
+  counts_add(&h->total, &s.total);
+  return CM_OK;
+}
+
+json_t *hub_summary(hub_ctx *ctx, cm_err *err) {
+  sum_level h;
+  cm_rc rc = CM_OK;
+  memset(&h, 0, sizeof h);
+  h.st = ctx->store;
+  h.rows = json_array();
+  if (!h.rows) {
+    cm_errf(err, CM_ERR_NOMEM, "out of memory building the summary");
+    return NULL;
+  }
+  pthread_mutex_lock(&ctx->lock);
+  if (ctx->role == HUB_ROLE_DISTRICT) {
+    rc = hub_store_sum_streets(ctx->store, add_street, &h, err);
+  } else {
+    hub_sum_unit_row self;
+    memcpy(self.key, ctx->kp.pk, PROTO_KEY_BYTES);
+    self.name = ctx->name;
+    self.code = "";
+    rc = add_street(&h, &self, err);
+  }
+  pthread_mutex_unlock(&ctx->lock);
+  json_t *out = rc ? NULL : json_object();
+  if (!rc && (!out || !counts_json(out, &h.total))) {
+    cm_errf(err, CM_ERR_NOMEM, "out of memory building the summary");
+    rc = CM_ERR_NOMEM;
+  }
+  if (rc) {
+    json_decref(out);
+    json_decref(h.rows);
+    return NULL;
+  }
+  /* Keys as docs/api.md shows them: accepted, pending, streets. */
+  if (json_object_set_new(out, "streets", h.rows)) { /* releases h.rows */
+    json_decref(out);
+    cm_errf(err, CM_ERR_NOMEM, "out of memory building the summary");
+    return NULL;
+  }
   return out;
-nomem:
-  json_decref(raw);
-  json_decref(out);
-  cm_errf(err, CM_ERR_NOMEM, "out of memory building the summary");
-  return NULL;
 }

@@ -362,6 +362,7 @@ static const struct {
     {"/review", "nav.review", 0},         {"/enrol", "nav.enrol", 0},
     {"/decide", "nav.decide", 1},         {"/activities", "nav.activities", 1},
     {"/inspections", "nav.inspection", 0},  {"/plans", "nav.plan", 0},
+    {"/evaluation", "nav.evaluation", 0},
     {"/trainings", "nav.training", 0},      {"/notices", "nav.notice", 0},
     {"/alerts", "nav.alerts", 0},
 };
@@ -619,13 +620,16 @@ static const cm_http_route root_route = {"GET", "/", page_root,
 
 cm_rc hub_web_mount(const cm_http_route *api, size_t n_api, cm_http_route **routes_out,
                     size_t *n_out, cm_err *err) {
-  size_t n = hub_web_nroutes + hub_web_year_nroutes + hub_web_dashboard_nroutes + 1 + n_api, k = 0;
+  size_t n = hub_web_nroutes + hub_web_year_nroutes + hub_web_eval_nroutes +
+             hub_web_dashboard_nroutes + 1 + n_api,
+         k = 0;
   cm_http_route *r = calloc(n, sizeof *r);
   *routes_out = NULL;
   *n_out = 0;
   if (!r) return cm_errf(err, CM_ERR_NOMEM, "web: out of memory");
   for (size_t i = 0; i < hub_web_nroutes; i++) r[k++] = hub_web_routes[i];
   for (size_t i = 0; i < hub_web_year_nroutes; i++) r[k++] = hub_web_year_routes[i];
+  for (size_t i = 0; i < hub_web_eval_nroutes; i++) r[k++] = hub_web_eval_routes[i];
   for (size_t i = 0; i < hub_web_dashboard_nroutes; i++) r[k++] = hub_web_dashboard_routes[i];
   if (!dashboard_has_root()) r[k++] = root_route;
   for (size_t i = 0; i < n_api; i++) r[k++] = api[i];

@@ -62,6 +62,9 @@ extern const size_t hub_web_dashboard_nroutes;
  * before the dashboard's (its /api/v1/dashboard/{} would take them). */
 extern const cm_http_route hub_web_year_routes[];
 extern const size_t hub_web_year_nroutes;
+/* Evaluation and commendation's pages and files (hub/web_evaluation.c). */
+extern const cm_http_route hub_web_eval_routes[];
+extern const size_t hub_web_eval_nroutes;
 
 /* One table for the server: pages, dashboard, "/" fallback, then api[0..n_api).
  * *routes_out malloc'd (caller frees; the strings are static). */

@@ -127,11 +127,10 @@ typedef struct alerts {
 
 static cm_rc unit_row(void *ctx, const hub_dash_row *row, cm_err *err) {
   alerts *a = ctx;
-  json_t *u = json_pack("{s:s, s:s, s:s, s:s, s:I}", "key", row->text[0] ? row->text[0] : "",
-                        "name", row->text[1] ? row->text[1] : "", "code",
-                        row->text[2] ? row->text[2] : "", "street",
-                        row->text[4] ? row->text[4] : "", "last_ms",
-                        (json_int_t)(row->text[5] ? row->num[5] : 0));
+  const hub_dash_unit_row *r = &row->unit;
+  json_t *u = json_pack("{s:s, s:s, s:s, s:s, s:I}", "key", r->key, "name", r->name, "code",
+                        r->code, "street", r->street_name, "last_ms",
+                        (json_int_t)r->last_received_ms);
   if (!u || json_array_append_new(a->units, u))
     return cm_errf(err, CM_ERR_NOMEM, "alerts: out of memory");
   return CM_OK;

@@ -91,8 +91,8 @@ static void add_counts(json_t *row, const json_t *c) {
   const char *k;
   json_t *v;
   json_object_foreach((json_t *)c, k, v) {
-    json_object_set_new(row, k, json_integer(json_integer_value(json_object_get(row, k)) +
-                                             json_integer_value(v)));
+    json_object_set_new(row, k, json_integer(cm_rec_add(json_integer_value(json_object_get(row, k)),
+                                                        json_integer_value(v))));
   }
 }
 

@@ -45,7 +45,7 @@ static cm_rc list_entry(void *arg, uint64_t seq, const uint8_t *raw, size_t len,
     return CM_OK;
   }
   char rid[NODE_RECORD_ID_MAX];
-  journal_record_id(j->ctx, seq, rid, sizeof rid);
+  node_record_id(j->ctx, seq, rid, sizeof rid);
   json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:I}", "seq", (json_int_t)seq,
                         "record_id", rid, "org", b.org, "record", b.record, "heading", b.heading,
                         "heading_label", cm_att_heading_label(b.heading), "hash", b.hash, "type",
@@ -173,7 +173,7 @@ cm_rc node_attach(node_ctx *ctx, const node_attach_input *in, char hash_out[CM_A
   if (!rc && store_meta_get(ctx, "code", code, sizeof code, NULL) != CM_OK) code[0] = '\0';
   if (!rc) rc = cm_att_owns(&b, code, err);
   if (!rc) rc = journal_tx(ctx, attach_tx, &j, err);
-  if (!rc && record_out) journal_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
+  if (!rc && record_out) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
 out:
   json_decref(org);
   json_decref(list);

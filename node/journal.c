@@ -9,7 +9,9 @@
 #include "../common/json.h"
 #include "../common/records.h"
 #include "../protocol/entry.h"
+#include "node.h"
 #include "project.h"
+#include "rounds.h"
 #include "store.h"
 
 typedef struct jtx {
@@ -29,12 +31,6 @@ cm_rc journal_tx(node_ctx *ctx, store_tx_fn fn, void *arg, cm_err *err) {
   cm_rc rc = store_tx(ctx, journal_body, &j, err);
   if (!rc) CM_FAILPOINT("node.append.after_commit");
   return rc;
-}
-
-void journal_record_id(const node_ctx *ctx, uint64_t seq, char *out, size_t cap) {
-  char hex[PROTO_KEY_HEX];
-  proto_key_hex(ctx->kp.pk, hex);
-  snprintf(out, cap, "%s/%llu", hex, (unsigned long long)seq);
 }
 
 /* The domain core's checks (common/records.h) on the exact bytes about to be
@@ -72,7 +68,8 @@ static cm_rc core_check(node_ctx *ctx, const char *kind, const uint8_t *p, size_
     c.org_members = json_integer_value(json_object_get(org, "members"));
     c.org_party = json_integer_value(json_object_get(org, "party_members"));
   }
-  rc = cm_rec_check(def, &b, &c, err);
+  if (b.kind == CM_REC_NOMINATION) rc = node_eval_round_ctx(ctx, b.u.nomination.round, &c, err);
+  if (!rc) rc = cm_rec_check(def, &b, &c, err);
 out:
   json_decref(org);
   json_decref(json);

@@ -27,7 +27,5 @@ cm_rc journal_append_in_tx(node_ctx *ctx, const char *kind, const json_t *body,
  * chain to the head; it is projected.  CM_ERR_CONFLICT otherwise. */
 cm_rc journal_adopt_in_tx(node_ctx *ctx, const uint8_t *raw, size_t len, cm_err *err);
 
-/* "<author hex>/<seq>" into out (NODE_RECORD_ID_MAX bytes). */
-void journal_record_id(const node_ctx *ctx, uint64_t seq, char *out, size_t cap);
 
 #endif

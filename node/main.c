@@ -31,6 +31,7 @@
 #include "staff.h"
 #include "sync.h"
 #include "web.h"
+#include "evaluation.h"
 #include "year.h"
 
 enum { EXIT_USAGE = CM_EXIT_USAGE };
@@ -417,6 +418,53 @@ static int cmd_inspection_list(args *a) {
   return rc ? fail(rc, &e) : 0;
 }
 
+/* ---- evaluation and commendation (评比表彰) ---- */
+
+static int cmd_nominate(args *a) {
+  node_ctx *ctx = NULL;
+  char record[NODE_RECORD_ID_MAX];
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  node_nomination_input in = {opt(a, "--round"), opt(a, "--org"), opt(a, "--person"),
+                              opt(a, "--deeds")};
+  cm_rc rc = node_nominate(ctx, &in, record, &e);
+  if (!rc) printf("%s\n", record);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_evaluation_list(args *a) {
+  static const char *const st[][2] = {
+      {"nominated", "已提名"}, {"recommended", "街道已推荐"}, {"commended", "已表彰"}};
+  node_ctx *ctx = NULL;
+  json_t *list = NULL, *o;
+  size_t i;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_eval_list(ctx, &list, &e);
+  if (!rc && opt(a, "--json")) {
+    print_json(list);
+  } else if (!rc) {
+    json_array_foreach(json_object_get(list, "rounds"), i, o)
+      cm_term_printf("评比\t%s\t%s\t提名截止 %s\t%s\n", js(o, "round"), js(o, "title"),
+                     js(o, "closes"), json_is_true(json_object_get(o, "open")) ? "进行中" : "已截止");
+    json_array_foreach(json_object_get(list, "nominations"), i, o) {
+      const char *s = js(o, "status"), *zh = s;
+      for (size_t k = 0; k < 3; k++)
+        if (!strcmp(s, st[k][0])) zh = st[k][1];
+      cm_term_printf("提名\t%s\t%s\t%s\t%s\t%s\n", js(o, "round"), js(o, "org"),
+                     *js(o, "person") ? js(o, "person") : "（组织）", zh, js(o, "record"));
+    }
+  }
+  json_decref(list);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
 /* plan file / summary file: one command body, the kind by which was asked. */
 static int plan_file(args *a, int summary) {
   node_ctx *ctx = NULL;
@@ -747,6 +795,7 @@ static const char *const o_insp[] = {"--org", "--year", "--activities", "--membe
 static const char *const o_plan[] = {"--org", "--year", "--goals", "--activities", "--count", NULL};
 static const char *const o_summary[] = {"--org", "--year", "--results", "--problems", "--count",
                                         NULL};
+static const char *const o_nominate[] = {"--round", "--org", "--person", "--deeds", NULL};
 static const char *const f_inbox[] = {"--json", "--keep-unread", NULL};
 static const char *const f_unit[] = {"--community", NULL};
 static const char *const o_serve[] = {"--listen", NULL};
@@ -833,6 +882,14 @@ static const command commands[] = {
      "备案编号,月份,活动次数,参加人次,党员参加人次,活动内容,服务范围,好人好事\n"
      "（也接受英文表头 org,month,activities,participants,party_participants,content,scope,good_deeds）。\n"
      "要么全部导入，要么一条不导入；出错时指出行号。打印导入的条数。"},
+    {"nominate", NULL, cmd_nominate, o_nominate, f_none, 0, 0,
+     "nominate --round ID --org ID [--person NAME] --deeds TEXT",
+     "评比提名：在区协会发起的评比（ID 如 2026-1，见 evaluation list）中提名本社区的一个组织，\n"
+     "或给 --person 提名该组织的一个人，写明事迹。提名截止日期以后不能再提名。\n"
+     "提名由街道分会推荐、区协会评定；评定的表彰下达本社区。最后一行打印记录编号。"},
+    {"evaluation", "list", cmd_evaluation_list, o_none, f_json, 0, 0, "evaluation list [--json]",
+     "区协会发起的评比（编号、名称、提名截止日期），本社区的提名及其进度：已提名、街道已推荐、\n"
+     "已表彰。"},
     {"sync", NULL, cmd_sync, o_none, f_idle, 0, 0, "sync [--idle]",
      "与街道分会同步一次：需要时申请登记，上报待上报的记录，取回上级决定。\n"
      "--idle（serve 的后台循环用）：没有待上报的记录时只问一次有没有新决定。\n"

@@ -89,11 +89,7 @@ const char *node_dir(const node_ctx *ctx) {
   return ctx->dir;
 }
 
-uint64_t node_now_ms(node_ctx *ctx) {
-  uint64_t now = cm_now_ms();
-  uint64_t hub = store_meta_u64(ctx, "last_hub_time_ms", 0);
-  return hub > now ? hub : now;
-}
+uint64_t node_now_ms(node_ctx *ctx) { return store_now_ms(ctx); }
 
 void node_today(node_ctx *ctx, char out[11]) {
   cm_date_of(node_now_ms(ctx), out);
@@ -225,4 +221,10 @@ cm_rc node_init_with_key(const char *dir, const node_init_opts *o, const proto_k
 out:
   node_close(ctx);
   return rc;
+}
+
+void node_record_id(const node_ctx *ctx, uint64_t seq, char *out, size_t cap) {
+  char hex[PROTO_KEY_HEX];
+  proto_key_hex(ctx->kp.pk, hex);
+  snprintf(out, cap, "%s/%llu", hex, (unsigned long long)seq);
 }

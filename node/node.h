@@ -4,6 +4,7 @@
 #ifndef LINLI_NODE_NODE_H
 #define LINLI_NODE_NODE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../common/rc.h"
@@ -54,5 +55,9 @@ uint64_t node_now_ms(node_ctx *ctx);
 /* Shanghai date / month of node_now_ms(). */
 void node_today(node_ctx *ctx, char out[11]);
 void node_this_month(node_ctx *ctx, char out[8]);
+
+/* The record id of this node's entry seq, "<author hex>/<seq>", into out
+ * (96 bytes hold it: NODE_RECORD_ID_MAX of records.h). */
+void node_record_id(const node_ctx *ctx, uint64_t seq, char *out, size_t cap);
 
 #endif

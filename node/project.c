@@ -8,7 +8,7 @@
 #include "../common/codec.h"
 #include "../common/json.h"
 #include "../protocol/entry.h"
-#include "journal.h"
+#include "node.h"
 
 /* An organisation's status after a change; a revoked org stays revoked. */
 static cm_rc org_set_status(node_ctx *ctx, const char *id, const char *status,
@@ -30,7 +30,7 @@ cm_rc project_entry(node_ctx *ctx, uint64_t seq, uint64_t time_ms, const char *k
   json_t *org = NULL;
   cm_rc rc = CM_OK;
   const char *id = json_string_value(json_object_get(body, "id"));
-  journal_record_id(ctx, seq, record, sizeof record);
+  node_record_id(ctx, seq, record, sizeof record);
   if (strcmp(kind, "org.filed") == 0) {
     org = json_deep_copy(body);
     if (!org || !id) goto out;

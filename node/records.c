@@ -456,7 +456,7 @@ cm_rc node_report_monthly(node_ctx *ctx, const node_report_input *in,
   report_job j = {NULL, in->org, 0};
   cm_rc rc = node_report_build(ctx, in, &j.body, err);
   if (!rc) rc = journal_tx(ctx, report_tx, &j, err);
-  if (!rc && record_out) journal_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
+  if (!rc && record_out) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
   json_decref(j.body);
   return rc;
 }
@@ -555,7 +555,7 @@ cm_rc node_rectification_file(node_ctx *ctx, const node_rectification_input *in,
     j.body = json_pack("{s:O,s:O,s:O}", "org", org, "decision", decision, "content", content);
     rc = j.body ? journal_tx(ctx, rect_tx, &j, err) : cm_errf(err, CM_ERR_NOMEM, "out of memory");
   }
-  if (!rc && record_out) journal_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
+  if (!rc && record_out) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
   json_decref(org);
   json_decref(decision);
   json_decref(content);
@@ -828,7 +828,7 @@ cm_rc node_inspection_file(node_ctx *ctx, const node_inspection_input *in,
                        "opinion", opinion, "opinion_text", otext);
     rc = j.body ? journal_tx(ctx, insp_tx, &j, err) : cm_errf(err, CM_ERR_NOMEM, "out of memory");
   }
-  if (!rc && record_out) journal_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
+  if (!rc && record_out) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
   json_decref(org);
   json_decref(problems);
   json_decref(plans);
@@ -891,10 +891,40 @@ cm_rc node_plan_file(node_ctx *ctx, const node_plan_input *in,
   /* The community's own plan names no organisation. */
   if (!rc && in->unit && j.body) json_object_del(j.body, "org");
   if (!rc) rc = j.body ? journal_tx(ctx, plan_tx, &j, err) : cm_errf(err, CM_ERR_NOMEM, "out of memory");
-  if (!rc && record_out) journal_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
+  if (!rc && record_out) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
   json_decref(org);
   json_decref(t1);
   json_decref(t2);
+  json_decref(j.body);
+  return rc;
+}
+
+/* ---- evaluation and commendation (评比表彰) ---- */
+
+static const field F_ROUND = {"评比", "--round"}, F_PERSON = {"被提名人", "--person"},
+                   F_MERITS = {"事迹", "--deeds"};
+
+cm_rc node_nominate(node_ctx *ctx, const node_nomination_input *in,
+                    char record_out[NODE_RECORD_ID_MAX], cm_err *err) {
+  json_t *round = NULL, *org = NULL, *person = NULL, *deeds = NULL;
+  plan_job j = {"evaluation.nominated", NULL, 0};
+  cm_rc rc = text_in(&F_ROUND, in->round, 1, &round, err);
+  if (!rc) rc = text_in(&F_ORG, in->org, 1, &org, err);
+  if (!rc) rc = text_in(&F_PERSON, in->person, 0, &person, err);
+  if (!rc) rc = text_in(&F_MERITS, in->deeds, 1, &deeds, err);
+  /* The round, the organisation and the closing date are the domain core's
+   * to check, on the bytes about to be signed (node/journal.c). */
+  if (!rc) {
+    j.body = json_pack("{s:O,s:O,s:O,s:O}", "round", round, "org", org, "person", person, "deeds",
+                       deeds);
+    if (j.body && !json_string_length(person)) json_object_del(j.body, "person");
+    rc = j.body ? journal_tx(ctx, plan_tx, &j, err) : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  }
+  if (!rc && record_out) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
+  json_decref(round);
+  json_decref(org);
+  json_decref(person);
+  json_decref(deeds);
   json_decref(j.body);
   return rc;
 }

@@ -141,6 +141,20 @@ typedef struct node_plan_input {
 cm_rc node_plan_file(node_ctx *ctx, const node_plan_input *in,
                      char record_out[NODE_RECORD_ID_MAX], cm_err *err);
 
+/* A nomination in a round of evaluation (评比提名, evaluation.nominated): one
+ * of this community's organisations, or a person of it (person given), with
+ * their deeds.  The round must be one received from the district and still
+ * open (the domain core checks it, common/records.h). */
+typedef struct node_nomination_input {
+  const char *round;  /* "2026-1" */
+  const char *org;
+  const char *person; /* optional: the person's name */
+  const char *deeds;  /* required */
+} node_nomination_input;
+
+cm_rc node_nominate(node_ctx *ctx, const node_nomination_input *in,
+                    char record_out[NODE_RECORD_ID_MAX], cm_err *err);
+
 cm_rc node_rectification_file(node_ctx *ctx, const node_rectification_input *in,
                               char record_out[NODE_RECORD_ID_MAX], cm_err *err);
 

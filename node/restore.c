@@ -4,11 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "../common/codec.h"
 #include "../common/json.h"
-#include "../common/keyfile.h"
 #include "../common/upstream.h"
 #include "../common/log.h"
 #include "../protocol/bundle.h"
@@ -17,7 +15,6 @@
 #include "project.h"
 #include "records.h"
 #include "store.h"
-#include "sync.h"
 
 typedef struct adopt_job {
   const proto_changeset *cs;
@@ -92,39 +89,6 @@ cm_rc node_fetch_back(node_ctx *ctx, const char *hub_url, uint64_t hub_seq,
   if (!rc && head < hub_seq)
     rc = cm_errf(err, CM_ERR_HTTP, "the hub holds %llu entries of this log but returned only %llu",
                  (unsigned long long)hub_seq, (unsigned long long)head);
-  return rc;
-}
-
-cm_rc node_restore(const char *dir, const char *hub_url, const char *keyfile,
-                   uint64_t *head_out, cm_err *err) {
-  proto_keypair kp;
-  node_ctx *ctx = NULL;
-  char dbpath[1100];
-  struct stat sb;
-  uint8_t hash[PROTO_HASH_BYTES];
-  memset(&kp, 0, sizeof kp);
-  cm_rc rc = cm_keyfile_read(keyfile, &kp, err);
-  if (rc) goto out;
-  snprintf(dbpath, sizeof dbpath, "%s/node.db", dir);
-  if (stat(dbpath, &sb) == 0) {
-    rc = node_open(dir, &ctx, err);
-    if (!rc && memcmp(ctx->kp.pk, kp.pk, PROTO_KEY_BYTES) != 0)
-      rc = cm_errf(err, CM_ERR_KEYFILE, "%s holds another community's key than %s", dir, keyfile);
-    if (!rc) rc = store_meta_set(ctx, "hub_url", hub_url, err);
-  } else {
-    /* Names and code come back with the hub's enrolment entry in the feed. */
-    node_init_opts o = {"(restored)", "(restored)", hub_url, NULL, NULL};
-    rc = node_init_with_key(dir, &o, &kp, err);
-    if (!rc) rc = node_open(dir, &ctx, err);
-    if (!rc) rc = store_meta_set(ctx, "restored", "1", err);
-  }
-  if (rc) goto out;
-  /* A pass of sync fetches back first (it compares heads before it pushes). */
-  rc = node_sync_once(ctx, err);
-  if (!rc && head_out) rc = store_log_head(ctx, head_out, hash, err);
-out:
-  node_close(ctx);
-  proto_keypair_wipe(&kp);
   return rc;
 }
 

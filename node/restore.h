@@ -10,13 +10,6 @@
 #include "../common/rc.h"
 #include "node.h"
 
-/* `linli-node --dir DIR restore --hub URL --key KEYFILE`: create DIR with the key
- * from KEYFILE (or reopen an existing DIR holding the same key), fetch back the
- * log the hub holds, and pull the decisions feed.  *head_out (may be NULL) gets
- * the local head afterwards. */
-cm_rc node_restore(const char *dir, const char *hub_url, const char *keyfile,
-                   uint64_t *head_out, cm_err *err);
-
 /* Fetch the hub's copy of this node's log after the local head, up to hub_seq,
  * verify every changeset (our signature, chain) and append the entries.  An
  * entry the hub holds that differs from the local one is CM_ERR_CONFLICT (the

@@ -263,6 +263,12 @@ out:
   return rc;
 }
 
+uint64_t store_now_ms(node_ctx *ctx) {
+  uint64_t now = cm_now_ms();
+  uint64_t hub = store_meta_u64(ctx, "last_hub_time_ms", 0);
+  return hub > now ? hub : now;
+}
+
 cm_rc store_receipt_add(node_ctx *ctx, const uint8_t hub[PROTO_KEY_BYTES], uint64_t seq,
                         const uint8_t head[PROTO_HASH_BYTES], uint64_t hub_time_ms,
                         const uint8_t *raw, size_t raw_len, cm_err *err) {
@@ -275,7 +281,7 @@ cm_rc store_receipt_add(node_ctx *ctx, const uint8_t hub[PROTO_KEY_BYTES], uint6
   sqlite3_bind_blob(st, 3, head, PROTO_HASH_BYTES, SQLITE_STATIC);
   sqlite3_bind_int64(st, 4, (sqlite3_int64)hub_time_ms);
   sqlite3_bind_blob(st, 5, raw, (int)raw_len, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 6, (sqlite3_int64)node_now_ms(ctx));
+  sqlite3_bind_int64(st, 6, (sqlite3_int64)store_now_ms(ctx));
   rc = step_done(ctx, st, "store receipt", err);
 out:
   sqlite3_finalize(st);
@@ -392,12 +398,17 @@ cm_rc store_inbox_json(node_ctx *ctx, const char *hub_hex, const char *today, js
     /* An activity acknowledgement's note is what staff read as its reason; a
      * batch review names the records it rejected in "rejected". */
     json_t *reason = opt_str(b, "reason");
-    if (json_is_null(reason)) {
+    /* ... a street's recommendation its opinion, a round of evaluation its title. */
+    static const char *const why[] = {"note", "opinion", "title", NULL};
+    for (const char *const *k = why; *k && json_is_null(reason); k++) {
       json_decref(reason);
-      reason = opt_str(b, "note");
+      reason = opt_str(b, *k);
     }
     /* What the item is about: a record, a criticism, or an activity. */
-    static const char *const subj[] = {"record", "decision", "activity", "id", NULL};
+    /* A recommendation is about our nomination; a commendation from a round
+     * may name a person; a round is named by its id. */
+    static const char *const subj[] = {"record", "decision", "activity", "id", "person",
+                                       "nomination", "round", NULL};
     json_t *rec = json_null();
     for (const char *const *k = subj; *k && json_is_null(rec); k++) {
       if (!strcmp(*k, "id") && strcmp(kind, "activity.ack") != 0) continue;
@@ -922,7 +933,7 @@ cm_rc store_log_drop_from(node_ctx *ctx, uint64_t from, cm_err *err) {
                        " SELECT seq, hash, kind, raw, ?, 0 FROM log WHERE seq>=? ORDER BY seq",
                   &st, err);
   if (rc) goto out;
-  sqlite3_bind_int64(st, 1, (sqlite3_int64)node_now_ms(ctx));
+  sqlite3_bind_int64(st, 1, (sqlite3_int64)store_now_ms(ctx));
   sqlite3_bind_int64(st, 2, (sqlite3_int64)from);
   rc = step_done(ctx, st, "keep dropped entries", err);
   sqlite3_finalize(st);

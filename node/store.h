@@ -16,9 +16,12 @@
 #include "../common/buf.h"
 #include "../common/rc.h"
 #include "../protocol/keys.h"
-#include "node.h"
 
 struct sqlite3;
+
+/* The open node (node.h names it; a typedef repeated as C11 allows, so that
+ * the store does not include the module that opens it). */
+typedef struct node_ctx node_ctx;
 
 /* The open node; defined here so that node modules share it, opaque to others. */
 struct node_ctx {
@@ -47,6 +50,10 @@ cm_rc store_meta_set(node_ctx *ctx, const char *key, const char *value, cm_err *
 cm_rc store_meta_set_u64(node_ctx *ctx, const char *key, uint64_t value, cm_err *err);
 /* Raise the value to v if it is lower (or absent). */
 cm_rc store_meta_max_u64(node_ctx *ctx, const char *key, uint64_t v, cm_err *err);
+
+/* max(cm_now_ms(), meta "last_hub_time_ms"): node_now_ms() of node.h, here
+ * so that the store stamps its own rows without calling back into node.c. */
+uint64_t store_now_ms(node_ctx *ctx);
 
 /* The log. */
 /* Head: *seq_out = highest seq (0 if empty), hash_out its hash (zeros if empty). */

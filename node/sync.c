@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <sodium.h>
 
@@ -16,6 +17,7 @@
 #include "../common/codec.h"
 #include "../common/failpoint.h"
 #include "../common/json.h"
+#include "../common/keyfile.h"
 #include "../common/log.h"
 #include "../common/upstream.h"
 #include "../protocol/bundle.h"
@@ -358,7 +360,8 @@ typedef struct feed_job {
 static int wanted_kind(const char *k) {
   return !strncmp(k, "review.", 7) || !strncmp(k, "decision.", 9) || !strcmp(k, "activity.ack") ||
          !strcmp(k, "hub.enrolled") || !strcmp(k, "rectification.accepted") ||
-         !strcmp(k, "fork.resolved") || !strcmp(k, "notice.sent");
+         !strcmp(k, "fork.resolved") || !strncmp(k, "evaluation.", 11) ||
+         !strcmp(k, "notice.sent");
 }
 
 /* A 64-hex key in o under one of keys, or 0. */
@@ -956,5 +959,40 @@ out:
     unlink(tmp);
   }
   free(bundle);
+  return rc;
+}
+
+/* ---- restore: a new directory with the community's key, then one pass ---- */
+
+cm_rc node_restore(const char *dir, const char *hub_url, const char *keyfile,
+                   uint64_t *head_out, cm_err *err) {
+  proto_keypair kp;
+  node_ctx *ctx = NULL;
+  char dbpath[1100];
+  struct stat sb;
+  uint8_t hash[PROTO_HASH_BYTES];
+  memset(&kp, 0, sizeof kp);
+  cm_rc rc = cm_keyfile_read(keyfile, &kp, err);
+  if (rc) goto out;
+  snprintf(dbpath, sizeof dbpath, "%s/node.db", dir);
+  if (stat(dbpath, &sb) == 0) {
+    rc = node_open(dir, &ctx, err);
+    if (!rc && memcmp(ctx->kp.pk, kp.pk, PROTO_KEY_BYTES) != 0)
+      rc = cm_errf(err, CM_ERR_KEYFILE, "%s holds another community's key than %s", dir, keyfile);
+    if (!rc) rc = store_meta_set(ctx, "hub_url", hub_url, err);
+  } else {
+    /* Names and code come back with the hub's enrolment entry in the feed. */
+    node_init_opts o = {"(restored)", "(restored)", hub_url, NULL, NULL};
+    rc = node_init_with_key(dir, &o, &kp, err);
+    if (!rc) rc = node_open(dir, &ctx, err);
+    if (!rc) rc = store_meta_set(ctx, "restored", "1", err);
+  }
+  if (rc) goto out;
+  /* A pass of sync fetches back first (it compares heads before it pushes). */
+  rc = node_sync_once(ctx, err);
+  if (!rc && head_out) rc = store_log_head(ctx, head_out, hash, err);
+out:
+  node_close(ctx);
+  proto_keypair_wipe(&kp);
   return rc;
 }

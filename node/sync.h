@@ -39,6 +39,13 @@ typedef struct node_sync_status {
  * CM_ERR_CONFLICT when the hub holds a log this node does not (run restore). */
 cm_rc node_sync_once(node_ctx *ctx, cm_err *err);
 
+/* `linli-node --dir DIR restore --hub URL --key KEYFILE`: create DIR with the key
+ * from KEYFILE (or reopen an existing DIR holding the same key), fetch back the
+ * log the hub holds, and pull the decisions feed.  *head_out (may be NULL) gets
+ * the local head afterwards. */
+cm_rc node_restore(const char *dir, const char *hub_url, const char *keyfile,
+                   uint64_t *head_out, cm_err *err);
+
 /* Verify a feed answer (docs/protocol.md, "Feed") against the pinned hub key
  * and apply it in one transaction: each item into the inbox and the projection
  * (project_decision), relayed district entries unwrapped and verified (against

@@ -357,6 +357,8 @@ static const cm_http_route k_routes[] = {
     {"GET", "/inspections", node_web_h_insp_list, "annual inspection: self-reports and results"},
     {"GET", "/inspections/new", node_web_h_insp_new, "annual inspection self-report form (年检)"},
     {"POST", "/inspections", node_web_h_insp_file, "file an annual self-report"},
+    {"GET", "/evaluation", node_web_h_eval_list, "evaluation rounds, the nomination form and this community's nominations (评比表彰)"},
+    {"POST", "/evaluation", node_web_h_eval_nominate, "nominate an organisation or a person of it in a round"},
     {"GET", "/plans", node_web_h_plan_list, "plans and year-end summaries (计划总结)"},
     {"GET", "/plans/new", node_web_h_plan_new, "plan form (?part=summary: year-end summary form)"},
     {"POST", "/plans", node_web_h_plan_file, "file a plan or a year-end summary"},
@@ -859,6 +861,7 @@ void node_web_page_begin(node_web_rq *rq, const char *title_key, const char *nav
   nav_item(rq, "/rectifications/new", "nav.rectify", nav);
   nav_item(rq, "/inspections", "nav.inspection", nav);
   nav_item(rq, "/plans", "nav.plan", nav);
+  nav_item(rq, "/evaluation", "nav.evaluation", nav);
   nav_item(rq, "/inbox", "nav.inbox", nav);
   nav_item(rq, "/notices", "nav.notice", nav);
   cm_html_raw(&rq->h, "</nav><span class=\"lang\">");
@@ -891,6 +894,21 @@ void node_web_form_end(node_web_rq *rq, const char *submit_key) {
   cm_html_raw(&rq->h, "<div class=\"actions\"><button type=\"submit\">");
   cm_html_word(&rq->h, submit_key);
   cm_html_raw(&rq->h, "</button></div></form>");
+}
+
+void node_web_org_select(node_web_rq *rq, const json_t *orgs, const char *selected) {
+  const json_t *o;
+  size_t i;
+  cm_html_select_begin(&rq->h, "org", "rep.org", 1);
+  cm_html_option(&rq->h, "", cm_i18n_t(rq->lang, "form.choose"), !selected || !*selected);
+  json_array_foreach(orgs, i, o) {
+    char label[600];
+    const char *id = node_web_js(o, "id");
+    if (strcmp(node_web_js(o, "status"), "active") != 0) continue;
+    snprintf(label, sizeof label, "%s  %s", id, node_web_js(o, "name"));
+    cm_html_option(&rq->h, id, label, selected && !strcmp(selected, id));
+  }
+  cm_html_select_end(&rq->h, NULL);
 }
 
 

@@ -115,6 +115,9 @@ void node_web_page_end(node_web_rq *rq);
 void node_web_form_begin(node_web_rq *rq, const char *action, const char *confirm_key);
 /* The submit button and </form>. */
 void node_web_form_end(node_web_rq *rq, const char *submit_key);
+/* The required "org" select of a form: the active organisations of orgs
+ * (node_org_list's array), selected (may be NULL) chosen. */
+void node_web_org_select(node_web_rq *rq, const json_t *orgs, const char *selected);
 
 /* JSON field readers for the listings: a string ("" when absent or not a
  * string) and an integer (0 when absent). */
@@ -156,6 +159,10 @@ void node_web_h_activity_declare(cm_http_req *req, cm_http_resp *resp, void *ctx
 void node_web_h_rect_new(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_rect_file(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_inbox(cm_http_req *req, cm_http_resp *resp, void *ctx);
+/* Evaluation and commendation (web_evaluation.c). */
+void node_web_h_eval_list(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_eval_nominate(cm_http_req *req, cm_http_resp *resp, void *ctx);
+
 /* The annual inspection (web_year.c). */
 void node_web_h_insp_list(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_insp_new(cm_http_req *req, cm_http_resp *resp, void *ctx);

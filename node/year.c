@@ -33,7 +33,7 @@ static cm_rc take_report(void *arg, uint64_t seq, const uint8_t *raw, size_t len
     json_decref(body);
     return CM_OK;
   }
-  journal_record_id(j->ctx, seq, record, sizeof record);
+  node_record_id(j->ctx, seq, record, sizeof record);
   json_object_set_new(body, "seq", json_integer((json_int_t)seq));
   json_object_set_new(body, "record", json_string(record));
   json_object_set_new(body, "time_ms", json_integer((json_int_t)e.time_ms));
@@ -163,7 +163,20 @@ cm_rc node_notice_read(node_ctx *ctx, const char *notice, char record_out[NODE_R
   if (rc || *already_out) return rc;
   j.body = json_pack("{s:s}", "notice", notice);
   rc = j.body ? journal_tx(ctx, read_tx, &j, err) : cm_errf(err, CM_ERR_NOMEM, "out of memory");
-  if (!rc) journal_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
+  if (!rc) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
   json_decref(j.body);
   return rc;
+}
+
+cm_rc node_year_entries(node_ctx *ctx, const char *kind, json_t **out, cm_err *err) {
+  list_job j = {ctx, kind, NULL, 0, json_array()};
+  cm_rc rc = j.reports ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  *out = NULL;
+  if (!rc) rc = store_log_each(ctx, 1, 0, take_report, &j, err);
+  if (rc) {
+    json_decref(j.reports);
+    return rc;
+  }
+  *out = j.reports;
+  return CM_OK;
 }

@@ -22,6 +22,9 @@ cm_rc node_inspection_list(node_ctx *ctx, json_t **out, cm_err *err);
  * org and year (NULL / 0: all) narrow them.  New reference in *out. */
 cm_rc node_plan_list(node_ctx *ctx, const char *org, int year, json_t **out, cm_err *err);
 
+/* This node's entries of kind (body, "seq", "record", "time_ms"), newest
+ * first.  New reference in *out. */
+cm_rc node_year_entries(node_ctx *ctx, const char *kind, json_t **out, cm_err *err);
 /* The notices in the inbox (notice.sent, from the district relayed by the
  * street or from the street), newest first: [{"notice" (its record id),
  * "title", "text", "scope", "street", "origin", "time", "read", "read_record"}].

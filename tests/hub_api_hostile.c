@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include <sodium.h>
+#include <sqlite3.h>
 
 #include "common/attach.h"
 #include "common/clock.h"
@@ -205,6 +206,9 @@ static void test_hostile_node(void **state) {
       {"rectification.filed", NULL /* naming the victim's criticism */, "不是下达给"},
       {"review.batch", "{\"to\":\"x\",\"result\":\"accepted\"}", "上级"},
       {"decision.revoke", "{\"org\":\"" V_ORG "\",\"reason\":\"x\"}", "上级"},
+      {"hub.revoked", "{\"key\":\"" ZERO_HASH "\",\"upto\":0,\"reason\":\"x\"}", "上级"},
+      {"hub.enrolled", "{\"key\":\"" ZERO_HASH "\",\"name\":\"x\",\"role\":\"community\"}",
+       "上级"},
       /* bounds on its own organisation */
       {"report.monthly",
        "{\"org\":\"" H_ORG "\",\"month\":\"2026-05\",\"activities\":1,"
@@ -512,9 +516,87 @@ static void test_daily_quota(void **state) {
   hub_close(hub);
 }
 
+/* Stored bodies are bounded by what they compress to: 128 entries of 48 KB
+ * (compressing about 30:1, under the 200:1 cap) grow hub.db's entries by a
+ * small part of their raw size, and every reader gets the exact bytes back
+ * (the entry as stored, a rebuild, the organisation answer). */
+static void test_bodies_stored_deflated(void **state) {
+  (void)state;
+  hub_ctx *hub = NULL;
+  cm_err err;
+  enum { N_CS = 8, PER_CS = 16, BODY = 48000 };
+  static char body[BODY + 64];
+  assert_int_equal(hub_open(g.dir, &hub, &err), CM_OK);
+  long long head = t_head_seq(g.base, g.h.kp.pk);
+  uint32_t x = 12345;
+  for (int c = 0; c < N_CS; c++) {
+    for (int i = 0; i < PER_CS; i++) {
+      int n = snprintf(body, sizeof body, "{\"note\":\"%d-%d ", c, i);
+      for (; n < BODY; n++) { /* a text that repeats, with a letter of noise every 64 */
+        x = x * 1103515245u + 12345u;
+        body[n] = n % 64 ? (char)('a' + n % 23) : (char)('a' + (x >> 16) % 26);
+      }
+      snprintf(body + n, sizeof body - (size_t)n, "\"}");
+      assert_int_equal(t_log_add(&g.h, "note.big", body), 0);
+    }
+    assert_int_equal(push(&g.h), 200);
+  }
+  /* what the entries take: deflated bodies with their raw length */
+  sqlite3 *db = NULL;
+  char path[600];
+  snprintf(path, sizeof path, "%s/hub.db", g.dir);
+  assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  sqlite3_stmt *s = NULL;
+  assert_int_equal(sqlite3_prepare_v2(db,
+                                      "SELECT count(*), sum(length(body)), sum(raw_len) FROM "
+                                      "entries WHERE kind = 'note.big'",
+                                      -1, &s, NULL),
+                   SQLITE_OK);
+  assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+  long long n = sqlite3_column_int64(s, 0), stored = sqlite3_column_int64(s, 1),
+            raw = sqlite3_column_int64(s, 2);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  printf("# %lld bodies, %lld bytes raw, %lld stored\n", n, raw, stored);
+  assert_int_equal(n, N_CS * PER_CS);
+  assert_true(raw >= (long long)N_CS * PER_CS * BODY);
+  assert_true(stored * 10 < raw);
+  /* the exact bytes back, before and after a rebuild */
+  for (int pass = 0; pass < 2; pass++) {
+    char kind[PROTO_KIND_MAX + 1];
+    uint8_t *b = NULL;
+    size_t len = 0;
+    uint64_t received = 0;
+    int found = 0;
+    assert_int_equal(hub_store_entry_body(hub->store, g.h.kp.pk, (uint64_t)head + 1, kind, &b,
+                                          &len, &received, &found, &err),
+                     CM_OK);
+    assert_true(found);
+    assert_string_equal(kind, "note.big");
+    assert_true(len > BODY && len < BODY + 64);
+    assert_memory_equal(b, "{\"note\":\"0-0 ", 12);
+    assert_memory_equal(b + len - 2, "\"}", 2);
+    free(b);
+    if (!pass) assert_int_equal(hub_rebuild(hub, &err), CM_OK);
+  }
+  /* the hostile community's organisation answer reads its entries */
+  hub_dash_scope scope;
+  hub_dash_params p;
+  json_t *j = NULL;
+  memset(&scope, 0, sizeof scope);
+  memset(&p, 0, sizeof p);
+  p.org = H_ORG;
+  cm_rc orc = hub_dashboard_answer(hub, "org", &scope, &p, NOW_MS, &j, &err);
+  if (orc) fail_msg("org answer: %s", err.msg);
+  assert_true(json_array_size(json_object_get(j, "records")) >= 1);
+  json_decref(j);
+  hub_close(hub);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_hostile_node),
                                      cmocka_unit_test(test_status_one_column),
-                                     cmocka_unit_test(test_daily_quota)};
+                                     cmocka_unit_test(test_daily_quota),
+                                     cmocka_unit_test(test_bodies_stored_deflated)};
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -55,6 +55,13 @@ int t_log_org(t_log *lg, const char *id, const char *name);
 int t_log_report(t_log *lg, const char *org, const char *month, int activities, int participants,
                  int party_participants);
 
+/* POST lg's queued entries to base as one changeset in a bundle: the HTTP
+ * status, or -1 when it could not be built or sent. */
+long t_push(const char *base, t_log *lg);
+
+/* Accept every batch waiting for review at hub as operator "李". 0 on success. */
+int t_accept_all(hub_ctx *hub);
+
 /* Wrap n changesets into a bundle.  *out malloc'd.  0 on success. */
 int t_bundle(const uint8_t *const *cs, const size_t *lens, size_t n, uint8_t **out, size_t *len);
 

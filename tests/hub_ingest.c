@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "common/clock.h"
 #include "hub/hublog.h"
@@ -594,6 +595,75 @@ static void test_threads_share_one_hub(void **state) {
   }
 }
 
+/* Worker: valid pushes each followed by a tampered copy of the next one (a
+ * byte of its signature flipped), so refused pushes share groups with valid
+ * ones of other threads. */
+static void *push_and_spoil(void *arg) {
+  struct pusher *p = arg;
+  for (int i = 0; i < 20; i++) {
+    uint8_t *cs = NULL, *b = NULL;
+    size_t cslen = 0, blen = 0;
+    if (tl_changeset(&p->a, 5, NULL, NULL, 0, &cs, &cslen) ||
+        tl_bundle(&cs, &cslen, 1, &b, &blen)) {
+      p->failures++;
+      break;
+    }
+    uint8_t *bad = malloc(blen);
+    if (!bad) {
+      p->failures++;
+      break;
+    }
+    memcpy(bad, b, blen);
+    bad[blen - 1] ^= 0x01;
+    if (tl_ingest(p->hub, bad, blen, NULL) == 200) p->failures++;
+    if (tl_ingest(p->hub, b, blen, NULL) != 200) p->failures++;
+    free(bad);
+    free(cs);
+    free(b);
+  }
+  return NULL;
+}
+
+/* Concurrent pushes are committed in groups: every valid push is stored and
+ * acknowledged, every refused one changes nothing, whichever group each
+ * landed in; the receipts' heads are the stored ones. */
+static void test_group_commit_refusal_alone(void **state) {
+  fixture *f = *state;
+  enum { N = 8 };
+  struct pusher p[N];
+  pthread_t t[N];
+  for (int i = 0; i < N; i++) {
+    memset(&p[i], 0, sizeof p[i]);
+    p[i].hub = f->hub;
+    assert_int_equal(tl_author_new(&p[i].a), 0);
+    assert_int_equal(tl_enroll(f->hub, &p[i].a, "社區", "120105001003"), 0);
+  }
+  for (int i = 0; i < N; i++)
+    assert_int_equal(pthread_create(&t[i], NULL, i % 2 ? push_and_spoil : push_many, &p[i]), 0);
+  for (int i = 0; i < N; i++)
+    assert_int_equal(pthread_join(t[i], NULL), 0);
+  for (int i = 0; i < N; i++) {
+    assert_int_equal(p[i].failures, 0);
+    assert_int_equal(tl_head(f->hub, p[i].a.kp.pk), 100);
+  }
+  /* Nothing of a refused push is stored: the entries are the chains. */
+  char path[4096];
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  snprintf(path, sizeof path, "%s/street/hub.db", f->dir);
+  assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  assert_int_equal(
+      sqlite3_prepare_v2(db,
+                         "SELECT count(*) FROM entries e JOIN authors a ON a.key = e.author "
+                         "WHERE a.role = 'community'",
+                         -1, &st, NULL),
+      SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_int_equal(sqlite3_column_int64(st, 0), N * 100);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_valid_replay_receipts, setup, teardown),
@@ -609,6 +679,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(test_clock_flag, setup, teardown),
     cmocka_unit_test_setup_teardown(test_feed_and_requests, setup, teardown),
     cmocka_unit_test_setup_teardown(test_threads_share_one_hub, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_group_commit_refusal_alone, setup, teardown),
   };
   return cmocka_run_group_tests_name("hub_ingest", tests, NULL, NULL);
 }

@@ -7,10 +7,14 @@
  * loop sends it), with criticisms, rectifications and re-filings after a
  * rejection.  After every step the summary, the dashboard's hierarchy,
  * activity and completeness answers (January..May) and the attention answer's
- * overdue criticisms and inactive organisations at each street and at the
- * district equal an independent recomputation from a model of the logs, and
- * the CSV of each of those tables holds its JSON rows; at the end `rebuild`
- * gives the same projection at all three. */
+ * overdue criticisms and inactive organisations, and every organisation's
+ * answer (its current filing after the amendments that count, dissolution,
+ * each record's status, reports, criticisms open or closed) at each street
+ * and at the district equal an independent recomputation from a model of the
+ * logs, and the CSV of each of those tables holds its JSON rows.  The run
+ * ends by rectifying every open criticism and accepting every waiting batch,
+ * so that an overdue criticism closed by a rectification is always reached;
+ * then `rebuild` gives the same projection at all three. */
 /* cmocka needs these before it, in this order. */
 /* clang-format off */
 #include <setjmp.h>
@@ -48,6 +52,8 @@ typedef struct m_entry {
   int org;  /* index into its community's orgs */
   int crit; /* a rectification: index into crits */
   int month, participants;
+  int amend;        /* kind 0: 1 for an org.amended */
+  char leader[24];  /* kind 0: the leader it files or amends to */
   char status; /* 'p', 'a', 'r' (rejected), 'x' (refused) */
 } m_entry;
 
@@ -295,13 +301,28 @@ static void csv_equal(const json_t *j, const char *table, const char *where, int
         snprintf(cell, sizeof cell, "%s", key);
       else if (json_is_integer(v))
         snprintf(cell, sizeof cell, "%lld", (long long)json_integer_value(v));
+      else if (json_is_boolean(v))
+        snprintf(cell, sizeof cell, "%s", json_is_true(v) ? "true" : "false");
       else
         snprintf(cell, sizeof cell, "%s", json_string_value(v) ? json_string_value(v) : "");
-      size_t cl = strlen(cell);
-      if (strncmp(f, cell, cl) != 0 || (f[cl] != ',' && f[cl] != 0))
+      /* the next field, unquoted (a quoted one doubles its quotes) */
+      char got[256];
+      size_t gl = 0;
+      if (*f == '"') {
+        for (f++; *f && !(f[0] == '"' && f[1] != '"'); f++) {
+          if (f[0] == '"') f++;
+          if (gl + 1 < sizeof got) got[gl++] = *f;
+        }
+        if (*f == '"') f++;
+      } else {
+        for (; *f && *f != ','; f++)
+          if (gl + 1 < sizeof got) got[gl++] = *f;
+      }
+      got[gl] = 0;
+      if (strcmp(got, cell) != 0 || (*f != ',' && *f != 0))
         fail_msg("step %d, %s: the CSV of %s, line %zu, reads '%s' where the JSON has '%s'", step,
-                 where, table, line, f, cell);
-      f += cl + (f[cl] == ',');
+                 where, table, line, got, cell);
+      f += *f == ',';
     }
     if (*f)
       fail_msg("step %d, %s: the CSV of %s, line %zu, has more fields: '%s'", step, where, table,
@@ -408,6 +429,115 @@ static void check_attention(hub_ctx *at, int st, int step) {
   json_decref(j);
 }
 
+/* The status of record seq of community c as the model sees it. */
+static const char *rec_status(int c, uint64_t seq) {
+  const m_entry *e = &comm[c].e[seq];
+  switch (e->status) {
+  case 'x': return "refused";
+  case 'r': return "rejected";
+  case 'p': return "pending";
+  default: break;
+  }
+  /* An accepted report stays accepted until a newer version is accepted. */
+  if (e->kind == 1)
+    for (uint64_t s = seq + 1; s <= comm[c].n; s++)
+      if (comm[c].e[s].kind == 1 && comm[c].e[s].org == e->org &&
+          comm[c].e[s].month == e->month && comm[c].e[s].status == 'a')
+        return "superseded";
+  return "accepted";
+}
+
+/* The leader of (c, o) as its filing versions give it: a filing sets it, an
+ * amendment changes it unless the street rejected it. */
+static const char *model_leader(int c, int o) {
+  const char *leader = "";
+  for (uint64_t s = 1; s <= comm[c].n; s++) {
+    const m_entry *e = &comm[c].e[s];
+    if (e->kind != 0 || e->org != o) continue;
+    if (!e->amend || (e->status != 'r' && e->status != 'x')) leader = e->leader;
+  }
+  return leader;
+}
+
+/* The organisation answer (GET /api/v1/dashboard/org/{id}) of every
+ * organisation at `at`: its current filing, dissolution, every record about
+ * it with its status, its reports, and its decisions open or closed. */
+static void check_orgs(hub_ctx *at, int st, int step) {
+  const char *where = st < 0 ? "district" : at->name;
+  for (int c = 0; c < N_COMM; c++) {
+    if (st >= 0 && c % N_STREET != st) continue;
+    char hex[PROTO_KEY_HEX];
+    proto_key_hex(comm[c].a.kp.pk, hex);
+    for (int o = 0; o < comm[c].n_orgs; o++) {
+      hub_dash_scope scope;
+      hub_dash_params p;
+      json_t *j = NULL;
+      cm_err err;
+      char id[32];
+      org_id(c, o, id);
+      memset(&scope, 0, sizeof scope);
+      memset(&p, 0, sizeof p);
+      p.org = id;
+      if (hub_dashboard_answer(at, "org", &scope, &p, NOW_MS, &j, &err) != CM_OK)
+        fail_msg("step %d, %s: no answer for organisation %s: %s", step, where, id, err.msg);
+      const char *leader = json_string_value(json_object_get(json_object_get(j, "filing"), "leader"));
+      if (!leader || strcmp(leader, model_leader(c, o)) != 0)
+        fail_msg("step %d, %s: %s has leader '%s', the model says '%s'", step, where, id,
+                 leader ? leader : "(none)", model_leader(c, o));
+      if (json_is_true(json_object_get(j, "dissolved")) != (comm[c].dissolved[o] != 0))
+        fail_msg("step %d, %s: %s dissolved is wrong", step, where, id);
+      size_t want_records = 0, want_reports = 0, k;
+      for (uint64_t s = 1; s <= comm[c].n; s++) {
+        const m_entry *e = &comm[c].e[s];
+        if (e->kind == 3 || e->org != o) continue;
+        want_records++;
+        want_reports += e->kind == 1;
+      }
+      const json_t *records = json_object_get(j, "records"), *r;
+      if (json_array_size(records) != want_records ||
+          json_array_size(json_object_get(j, "reports")) != want_reports)
+        fail_msg("step %d, %s: %s lists %zu records and %zu reports, the model says %zu and %zu",
+                 step, where, id, json_array_size(records),
+                 json_array_size(json_object_get(j, "reports")), want_records, want_reports);
+      json_array_foreach(records, k, r) {
+        const char *rec = json_string_value(json_object_get(r, "record"));
+        const char *status = json_string_value(json_object_get(r, "status"));
+        assert_non_null(rec);
+        assert_int_equal(strncmp(rec, hex, PROTO_KEY_HEX - 1), 0);
+        uint64_t seq = strtoull(rec + PROTO_KEY_HEX, NULL, 10);
+        assert_true(seq >= 1 && seq <= comm[c].n);
+        if (!status || strcmp(status, rec_status(c, seq)) != 0)
+          fail_msg("step %d, %s: record %llu of %s is '%s', the model says '%s'", step, where,
+                   (unsigned long long)seq, id, status ? status : "", rec_status(c, seq));
+      }
+      /* its criticisms, open until a rectification of it is accepted */
+      size_t want_decisions = comm[c].revoked[o] ? 1 : 0;
+      const json_t *decisions = json_object_get(j, "decisions");
+      for (int q = 0; q < n_crits; q++) {
+        if (crits[q].c != c || crits[q].o != o) continue;
+        want_decisions++;
+        int found = 0;
+        json_array_foreach(decisions, k, r) {
+          if (strcmp(json_string_value(json_object_get(r, "record")), crits[q].rec) != 0) continue;
+          found = 1;
+          if (json_is_true(json_object_get(r, "closed")) != (crit_state(q) == 1))
+            fail_msg("step %d, %s: criticism %s of %s closed is %d, the model says %d", step,
+                     where, crits[q].rec, id, json_is_true(json_object_get(r, "closed")),
+                     crit_state(q) == 1);
+        }
+        if (!found) fail_msg("step %d, %s: %s lacks criticism %s", step, where, id, crits[q].rec);
+      }
+      if (json_array_size(decisions) != want_decisions)
+        fail_msg("step %d, %s: %s lists %zu decisions, the model says %zu", step, where, id,
+                 json_array_size(decisions), want_decisions);
+      static const char *const tables[] = {"reports", "amendments", "records", "decisions"};
+      for (size_t t = 0; t < sizeof tables / sizeof *tables; t++)
+        csv_equal(j, tables[t], where, step);
+      json_decref(j);
+    }
+  }
+}
+
 static void check_at(hub_ctx *at, int st, int step) {
   want w = model(st);
   json_t *s = hub_summary(at, NULL);
@@ -423,6 +553,7 @@ static void check_at(hub_ctx *at, int st, int step) {
   json_decref(s);
   check_completeness(at, st, step);
   check_attention(at, st, step);
+  check_orgs(at, st, step);
   for (int i = 0; i < 6; i++)
     if (got[i] != exp[i])
       fail_msg("step %d, %s: %s is %lld, the model says %lld", step, st < 0 ? "district" : at->name,
@@ -439,6 +570,8 @@ static void check(int step) {
 
 /* Review one pending batch at random: accept, reject, or accept rejecting
  * its one record. */
+static void review_batch(const json_t *b, unsigned how);
+
 static void review_one(void) {
   json_t *list = NULL;
   hub = streets[rnd(N_STREET)];
@@ -448,7 +581,15 @@ static void review_one(void) {
     json_decref(list);
     return;
   }
-  json_t *b = json_array_get(list, rnd((unsigned)json_array_size(list)));
+  const json_t *b = json_array_get(list, rnd((unsigned)json_array_size(list)));
+  review_batch(b, rnd(10));
+  json_decref(list);
+}
+
+/* Review batch b (of hub's list): how < 5 accepts, < 8 rejects, else accepts
+ * rejecting its one record. */
+static void review_batch(const json_t *b, unsigned how) {
+  cm_err err;
   int64_t id = json_integer_value(json_object_get(b, "id"));
   uint64_t seq = (uint64_t)json_integer_value(json_object_get(b, "first_seq"));
   const char *ahex = json_string_value(json_object_get(b, "author"));
@@ -460,7 +601,6 @@ static void review_one(void) {
   }
   assert_true(c >= 0);
   m_entry *e = &comm[c].e[seq];
-  unsigned how = rnd(10);
   if (how < 5) {
     assert_int_equal(hub_review_accept(hub, id, "李", NULL, 0, NULL, &err), CM_OK);
     if (e->status != 'x') e->status = 'a';
@@ -474,7 +614,44 @@ static void review_one(void) {
     assert_int_equal(hub_review_accept(hub, id, "李", &ex, 1, NULL, &err), CM_OK);
     if (e->status != 'x') e->status = 'r';
   }
-  json_decref(list);
+}
+
+/* After the random steps: each open criticism of an organisation still
+ * active is rectified, and the streets accept every batch waiting, checking
+ * every reader after each step (so that an overdue criticism closed by a
+ * rectification is always reached). */
+static void settle(int *at_step) {
+  for (int k = 0; k < n_crits; k++) {
+    m_comm *m = &comm[crits[k].c];
+    if (crit_state(k) != 0 || m->dissolved[crits[k].o] || m->revoked[crits[k].o]) continue;
+    char id[32], body[512];
+    m_entry me;
+    memset(&me, 0, sizeof me);
+    me.status = 'p';
+    me.kind = 4;
+    me.org = crits[k].o;
+    me.crit = k;
+    org_id(crits[k].c, crits[k].o, id);
+    snprintf(body, sizeof body, "{\"org\":\"%s\",\"decision\":\"%s\",\"content\":\"已整改\"}", id,
+             crits[k].rec);
+    push(crits[k].c, "rectification.filed", body, me);
+    check((*at_step)++);
+  }
+  for (int st = 0; st < N_STREET; st++) {
+    for (;;) {
+      json_t *list = NULL;
+      cm_err err;
+      hub = streets[st];
+      assert_int_equal(hub_review_list(hub, &list, &err), CM_OK);
+      if (json_array_size(list) == 0) {
+        json_decref(list);
+        break;
+      }
+      review_batch(json_array_get(list, 0), 0);
+      json_decref(list);
+      check((*at_step)++);
+    }
+  }
 }
 
 static void step(int i) {
@@ -482,7 +659,7 @@ static void step(int i) {
   m_comm *m = &comm[c];
   hub = streets[c % N_STREET];
   char id[32], body[1024];
-  unsigned op = rnd(20);
+  unsigned op = rnd(21);
   int o = m->n_orgs ? (int)rnd((unsigned)m->n_orgs) : -1;
   int live = o >= 0 && !m->dissolved[o] && !m->revoked[o];
   m_entry me;
@@ -499,6 +676,7 @@ static void step(int i) {
              id, o);
     me.kind = 0;
     me.org = o;
+    snprintf(me.leader, sizeof me.leader, "王");
     push(c, "org.filed", body, me);
   } else if (op < 5 && live) { /* amend */
     org_id(c, o, id);
@@ -506,6 +684,8 @@ static void step(int i) {
              id, i);
     me.kind = 0;
     me.org = o;
+    me.amend = 1;
+    snprintf(me.leader, sizeof me.leader, "赵%d", i);
     push(c, "org.amended", body, me);
   } else if (op < 11 && live) { /* report or correction */
     org_id(c, o, id);
@@ -534,11 +714,11 @@ static void step(int i) {
     char rec[PROTO_KEY_HEX + 24];
     assert_int_equal(hub_decide(hub, &d, "李", rec, sizeof rec, &err), CM_OK);
     m->revoked[o] = 1;
-  } else if (op == 18 && o >= 0 && !m->revoked[o] && n_crits < MAX_CRITS && rnd(2)) {
+  } else if (op == 18 && o >= 0 && !m->revoked[o] && n_crits < MAX_CRITS) {
     /* criticise, with a deadline passed or to come */
     cm_err err;
     org_id(c, o, id);
-    crits[n_crits].overdue = (int)rnd(2);
+    crits[n_crits].overdue = n_crits % 2 == 0; /* every other one past its deadline */
     hub_decision d = {
         HUB_DECIDE_CRITICIZE, id, NULL, crits[n_crits].overdue ? "2026-06-01" : "2026-07-01", NULL,
         "活动记录不全"};
@@ -547,10 +727,15 @@ static void step(int i) {
     crits[n_crits].c = c;
     crits[n_crits].o = o;
     n_crits++;
-  } else if (op == 18 && live && n_crits) { /* rectify an open criticism of this community */
-    int k = (int)rnd((unsigned)n_crits);
-    if (crits[k].c != c || crit_state(k) != 0 || m->dissolved[crits[k].o] || m->revoked[crits[k].o])
-      return;
+  } else if (op == 20 && n_crits) { /* rectify an open criticism, by the community it names */
+    int open[MAX_CRITS], n_open = 0;
+    for (int k = 0; k < n_crits; k++)
+      if (crit_state(k) == 0 && !comm[crits[k].c].dissolved[crits[k].o] &&
+          !comm[crits[k].c].revoked[crits[k].o])
+        open[n_open++] = k;
+    if (!n_open) return;
+    int k = open[rnd((unsigned)n_open)];
+    c = crits[k].c;
     org_id(c, crits[k].o, id);
     snprintf(body, sizeof body, "{\"org\":\"%s\",\"decision\":\"%s\",\"content\":\"已整改\"}", id,
              crits[k].rec);
@@ -569,6 +754,7 @@ static void step(int i) {
              id, o);
     me.kind = 0;
     me.org = o;
+    snprintf(me.leader, sizeof me.leader, "钱");
     push(c, "org.filed", body, me);
   } else if (op == 19 && m->n_orgs) { /* a report of its own organisation never filed */
     snprintf(id, sizeof id, "%s-9999", m->code);
@@ -647,13 +833,25 @@ static void test_two_streets_and_district(void **state) {
     step(i);
     check(i);
   }
+  int at_step = STEPS;
+  settle(&at_step);
   for (int st = 0; st < N_STREET; st++)
     rebuild_equal(streets[st]);
   rebuild_equal(district);
-  check(STEPS);
+  check(at_step);
   /* the run reached figures worth comparing at the district */
   want all = model(-1);
   assert_true(all.acc_orgs > 0 && all.acc_part > 0 && all.pend_part > 0);
+  /* ... and the cases the figures must get right: an overdue criticism
+   * closed by an accepted rectification, and a rejected amendment. */
+  int closed_overdue = 0, rejected_amend = 0;
+  for (int k = 0; k < n_crits; k++)
+    closed_overdue += crits[k].overdue && crit_state(k) == 1;
+  for (int c = 0; c < N_COMM; c++)
+    for (uint64_t s = 1; s <= comm[c].n; s++)
+      rejected_amend += comm[c].e[s].kind == 0 && comm[c].e[s].amend && comm[c].e[s].status == 'r';
+  assert_true(closed_overdue > 0);
+  assert_true(rejected_amend > 0);
   /* The refused reports stay visible to each street's reviewer, with the reason. */
   int refused_seen = 0;
   for (int st = 0; st < N_STREET; st++) {

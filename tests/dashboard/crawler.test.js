@@ -192,7 +192,8 @@ async function crawl(page, start, label, shots, found) {
         }
         continue;
       }
-      if (/^\/(api|assets|dashboard\/[^/]*\.js)|\.csv$|\/logout|\/print|\/zip$|\.zip$|^\/files\//.test(u.pathname)) continue;
+      // Files to download (an Excel workbook, a ZIP) are not pages.
+      if (/^\/(api|assets|dashboard\/[^/]*\.js)|\.csv$|\/logout|\/print|\/zip$|\.zip$|\.xlsx$|^\/files\//.test(u.pathname)) continue;
       if (u.searchParams.get('lang') === 'en') continue;
       u.hash = '';
       if (!seen.has(u.href)) queue.push(u.href);

@@ -61,6 +61,19 @@ static void check_body(const cm_rec_body *b) {
   case CM_REC_RECTIFICATION:
     text_ok(b->u.rect.content, CM_REC_TEXT_MAX);
     break;
+  case CM_REC_NOMINATION: {
+    const cm_rec_nomination *m = &b->u.nomination;
+    text_ok(m->round, CM_REC_ROUND_MAX - 1);
+    if (cm_rec_round_id(m->round, NULL) != CM_OK) abort();
+    text_ok(m->person, CM_REC_SHORT_MAX);
+    text_ok(m->deeds, CM_REC_TEXT_MAX);
+    if (!m->deeds[0]) abort();
+    break;
+  }
+  case CM_REC_RECOMMEND:
+    text_ok(b->u.recommend.nomination, 96);
+    text_ok(b->u.recommend.opinion, CM_REC_TEXT_MAX);
+    if (!b->u.recommend.opinion[0]) abort();
   case CM_REC_UNIT_PLAN:
   case CM_REC_UNIT_SUMMARY:
     if (b->u.plan.org[0] || b->u.plan.year < 2000 || b->u.plan.count < 0 ||
@@ -122,6 +135,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       ctx.org_members = 30;
       ctx.org_party = 3;
       ctx.decision_to_author = (int)(len % 3) - 1;
+      ctx.round_known = (int)((len >> 1) & 1);
+      ctx.round_year = 2026;
+      memcpy(ctx.round_closes, "2026-12-31", 11);
+      ctx.nomination_of_author = (int)((len >> 2) % 3) - 1;
       ctx.notice_not_to_author = (int)((len >> 1) & 1);
       cm_err e2 = {0};
       cm_rc c = cm_rec_check(def, &b, &ctx, &e2);

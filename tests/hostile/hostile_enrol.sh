@@ -22,7 +22,7 @@ ok "five requests per address, then 429"
 "$HUB" --dir "$S" enroll-requests >"$E2E_TMP/list"
 cat "$E2E_TMP/list"
 [ "$(grep -c '127.0.0.2' "$E2E_TMP/list")" = 5 ] || fail "the source address is not listed"
-[ "$(grep -c 'IMITATES 海河社区' "$E2E_TMP/list")" = 5 ] || fail "imitating names are not flagged"
+[ "$(grep -c '仿冒 海河社区' "$E2E_TMP/list")" = 5 ] || fail "imitating names are not flagged"
 "$HUB" --dir "$S" enroll-requests --json | grep -q '"fingerprint"' || fail "no fingerprint"
 ok "each request shows its fingerprint and source address; imitations are flagged"
 

@@ -4,7 +4,12 @@
 # in a throw-away root (debootstrap chroot, container), never on a developer machine.
 #
 #   (in the fresh root, from the source tree with build/linli_*.deb in it)
-#   bash tests/pkg/fresh-root-check.sh [path/to/linli_VERSION_ARCH.deb]
+#   bash tests/pkg/fresh-root-check.sh [path/to/linli_VERSION_ARCH.deb [path/to/OLD.deb]]
+#
+# With OLD.deb (an earlier release, made by tests/pkg/old-deb.sh) it first installs
+# that release, lets it write a hub and a node the way an administrator and a community
+# worker would, upgrades to this package and checks that both open, show the same
+# records and keep working; then purges, and goes on as below.
 #
 # Checks: apt-get installs it with its dependencies; the linli system user and
 # /var/lib/linli (0750, owned by linli) exist; binaries, units, man pages and
@@ -19,11 +24,49 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 deb=${1:-$(ls "$here"/build/linli_*.deb 2>/dev/null | head -1)}
 [ -n "$deb" ] && [ -f "$deb" ] || fail "no build/linli_*.deb: cmake --build build --target package"
 deb=$(cd "$(dirname "$deb")" && pwd)/$(basename "$deb")
+old=${2:-}
+[ -z "$old" ] || [ -f "$old" ] || fail "no such file: $old"
+[ -z "$old" ] || old=$(cd "$(dirname "$old")" && pwd)/$(basename "$old")
 export DEBIAN_FRONTEND=noninteractive
 getent passwd linli >/dev/null && fail "not a fresh root: the linli user exists already"
 [ -e /var/lib/linli ] && fail "not a fresh root: /var/lib/linli exists already"
 
 [ -n "$(ls /var/lib/apt/lists/ 2>/dev/null | grep -v -e lock -e partial)" ] || apt-get update -q
+
+if [ -n "$old" ]; then
+  apt-get install -y -q "$old" >/tmp/linli-install.log 2>&1 || { cat /tmp/linli-install.log; fail "install the earlier release"; }
+  was=$(/usr/bin/linli-hub --version)
+  ok "earlier release installed: $was"
+  H=/var/lib/linli/hub/street1 N=/var/lib/linli/node/c1
+  as() { runuser -u linli -- "$@"; }
+  as /usr/bin/linli-hub --dir $H init --role street --name 测试街 >/tmp/linli-init.out || fail "old init hub"
+  hubkey=$(tail -n 1 /tmp/linli-init.out)
+  as /usr/bin/linli-node --dir $N init --community 测试社区 --street 测试街 \
+    --hub http://127.0.0.1:9 --code 120105001001 >/tmp/linli-node-init.out || fail "old init node"
+  nodekey=$(tail -n 1 /tmp/linli-node-init.out)
+  as /usr/bin/linli-hub --dir $H enroll --name 测试社区 --key "$nodekey" --code 120105001001 \
+    >/dev/null || fail "old enroll"
+  as /usr/bin/linli-node --dir $N org file --name 夕阳红志愿队 --category 养老 --leader 张三 \
+    --phone 13800000000 --members 20 --party-members 2 --filed 2005-01-01 >/dev/null || fail "old org file"
+  as /usr/bin/linli-node --dir $N org list >/tmp/linli-orgs.before || fail "old org list"
+  grep -q 夕阳红志愿队 /tmp/linli-orgs.before || fail "old org list misses the filing"
+
+  apt-get install -y -q "$deb" >/tmp/linli-install.log 2>&1 || { cat /tmp/linli-install.log; fail "upgrade to this package"; }
+  now=$(/usr/bin/linli-hub --version)
+  [ "$now" != "$was" ] || fail "the upgrade left the version at $now"
+  as /usr/bin/linli-node --dir $N org list >/tmp/linli-orgs.after || fail "org list after the upgrade"
+  diff /tmp/linli-orgs.before /tmp/linli-orgs.after >&2 || fail "the node's filings changed in the upgrade"
+  as /usr/bin/linli-hub --dir $H status | grep -q "$hubkey" || fail "the hub does not open after the upgrade"
+  as /usr/bin/linli-hub --dir $H status --json | grep -q "$nodekey" || fail "the hub lost its enrolment in the upgrade"
+  as /usr/bin/linli-node --dir $N org file --name 朝阳读书会 --category 文化 --leader 李四 \
+    --phone 13900000000 --members 12 --party-members 1 --filed 2010-05-01 >/dev/null \
+    || fail "the upgraded node does not take a new filing"
+  as /usr/bin/linli-node --dir $N org list | grep -q 朝阳读书会 || fail "the new filing is not listed"
+  [ "$(stat -c '%a' $N/node.db)" = 600 ] || fail "node.db is $(stat -c '%a' $N/node.db) after the upgrade"
+  ok "upgrade $was -> $now keeps the hub and the node and both keep working"
+  apt-get purge -y -q linli >/tmp/linli-purge.log 2>&1 || fail "purge after the upgrade"
+  [ ! -e /var/lib/linli ] || fail "purge left /var/lib/linli"
+fi
 apt-get install -y -q "$deb" >/tmp/linli-install.log 2>&1 || { cat /tmp/linli-install.log; fail "apt-get install"; }
 ok "apt-get install ./$(basename "$deb")"
 

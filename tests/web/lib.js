@@ -108,11 +108,15 @@ async function startNode(t, opts = {}) {
 // A real street hub (`linli-hub init --role street`, `serve` on port 0), for
 // tests where signed decisions reach the node through `linli-node sync`.
 // Resolves to { dir, url, key, cli(...args) }; stopped after the test.
-async function startHub(t) {
+// A street hub (opts: role 'district' for a district, name, upstream URL and
+// upstreamKey for a street that forwards to a district).
+async function startHub(t, opts = {}) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'linli-web-hub-'));
-  const dir = path.join(tmp, 'street');
-  const init = execFileSync(HUB_BIN, ['--dir', dir, 'init', '--role', 'street', '--name', '河北街道'],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const role = opts.role || 'street';
+  const dir = path.join(tmp, role);
+  const args = ['--dir', dir, 'init', '--role', role, '--name', opts.name || '河北街道'];
+  if (opts.upstream) args.push('--upstream', opts.upstream, '--upstream-key', opts.upstreamKey);
+  const init = execFileSync(HUB_BIN, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const key = init.trim().split('\n').pop();
   const { proc, url, stderr } = await spawnServe(HUB_BIN, ['--dir', dir, 'serve', '--listen', '127.0.0.1:0']);
   const hub = {

@@ -1,0 +1,76 @@
+/* evaluation.h - evaluation and commendation (评比表彰) at a hub.
+ *
+ * The district opens a yearly round: one evaluation.round entry addressed to
+ * each community it holds (the street relays each down like a decision), all
+ * carrying the round's id "YYYY-N", year, title and closing date.  A
+ * community nominates one of its organisations, or a person of it, with
+ * their deeds (evaluation.nominated, written at the node and checked by the
+ * domain core at every level: common/records.h).  The street that enrolled
+ * the community recommends a nomination to the district
+ * (evaluation.recommended, addressed to the community); the district selects
+ * a recommended nomination, and the selection is a decision.commend naming
+ * the organisation or the person, which reaches the node like every
+ * decision.  Everything is read from the signed entries (hub/store.h), so
+ * rebuild needs nothing new.
+ *
+ * A person's name travels in the nomination and the commendation and is
+ * shown on the pages of the levels that decide (community, street,
+ * district); the summary API carries no names. */
+#ifndef LINLI_HUB_EVALUATION_H
+#define LINLI_HUB_EVALUATION_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "../common/buf.h"
+#include "../common/records.h"
+#include "hub.h"
+
+/* Open a round (district only) for year (2000 to this year) with a title,
+ * nominations accepted until closes ("YYYY-MM-DD", today to a year ahead).
+ * round_out (CM_REC_ROUND_MAX) gets its id, *communities_out how many
+ * communities it was addressed to.  CM_ERR_PERM at a street, CM_ERR_INVALID
+ * for a bad field or when no community is enrolled yet. */
+cm_rc hub_eval_open(hub_ctx *ctx, int year, const char *title, const char *closes,
+                    const char *operator_name, char round_out[CM_REC_ROUND_MAX],
+                    size_t *communities_out, cm_err *err);
+
+/* The rounds this hub holds, newest first: {"round", "year", "title",
+ * "closes", "time_ms", "communities", "open" (bool, by today)}.  New
+ * reference in *out. */
+cm_rc hub_eval_rounds(hub_ctx *ctx, json_t **out, cm_err *err);
+
+/* The nominations that passed the domain core (hub_store_nominations_json's
+ * rows plus "status": "nominated" | "recommended" | "commended"), of round
+ * (NULL: any) and year (0: any).  New reference in *out. */
+cm_rc hub_eval_nominations(hub_ctx *ctx, const char *round, int year, json_t **out, cm_err *err);
+
+/* The street recommends nomination (its record id) with an opinion: an
+ * evaluation.recommended entry addressed to the nominating community.
+ * CM_ERR_PERM at the district or for a nomination of a community this
+ * street did not enrol; CM_ERR_NOT_FOUND for an unknown or refused one;
+ * CM_ERR_EXISTS when recommended already.  record_out gets its record id. */
+cm_rc hub_eval_recommend(hub_ctx *ctx, const char *nomination, const char *opinion,
+                         const char *operator_name, char *record_out, size_t record_cap,
+                         cm_err *err);
+
+/* The district selects a recommended nomination: a decision.commend to the
+ * nominating community naming the organisation (and the person, when the
+ * nomination names one) with round, year, nomination and the organisation's
+ * name in its body.  CM_ERR_PERM at a street; CM_ERR_NOT_FOUND; CM_ERR_INVALID
+ * when not recommended yet; CM_ERR_EXISTS when selected already. */
+cm_rc hub_eval_select(hub_ctx *ctx, const char *nomination, const char *reason,
+                      const char *operator_name, char *record_out, size_t record_cap,
+                      cm_err *err);
+
+/* The year's commendations from rounds (the annual list), by street,
+ * community and organisation: hub_store_commendations_json's rows.  New
+ * reference in *out. */
+cm_rc hub_eval_commendations(hub_ctx *ctx, int year, json_t **out, cm_err *err);
+
+/* The annual list as a table with Chinese headers: CSV (xlsx 0) or an Excel
+ * workbook built in dir (xlsx 1), appended to out. */
+cm_rc hub_eval_commendations_file(const json_t *list, int xlsx, const char *dir, cm_buf *out,
+                                  cm_err *err);
+
+#endif
