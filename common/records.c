@@ -37,6 +37,12 @@ static const cm_rec_def kinds[] = {
     {"evaluation.round", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "评比"},
     {"evaluation.nominated", CM_REC_NOMINATION, WRITERS_ORGS, 16 * KB, "评比提名"},
     {"evaluation.recommended", CM_REC_RECOMMEND, CM_REC_STREET, 8 * KB, "街道推荐"},
+    {"plan.unit", CM_REC_UNIT_PLAN, CM_REC_COMMUNITY | CM_REC_STREET, 32 * KB, "年度工作计划"},
+    {"summary.unit", CM_REC_UNIT_SUMMARY, CM_REC_COMMUNITY | CM_REC_STREET, 32 * KB, "年终总结"},
+    {"training.recorded", CM_REC_TRAINING, CM_REC_STREET | CM_REC_DISTRICT, 64 * KB, "培训"},
+    {"notice.issued", CM_REC_NOTICE, CM_REC_STREET | CM_REC_DISTRICT, 16 * KB, "通知"},
+    {"notice.sent", CM_REC_NOTICE_SENT, CM_REC_STREET | CM_REC_DISTRICT, 64 * KB, "通知"},
+    {"notice.read", CM_REC_NOTICE_READ, CM_REC_COMMUNITY, 1 * KB, "通知已读"},
 };
 static const cm_rec_def other = {"", CM_REC_OTHER, 0, 0, "记录"};
 
@@ -227,8 +233,12 @@ static cm_rc inspection_fields(const json_t *o, cm_rec_inspection *s, cm_err *er
 
 /* The fields of a plan (goals, activities, planned_count) or a year-end
  * summary (results, problems, activities_held). */
-static cm_rc plan_fields(const json_t *o, int plan, cm_rec_plan *p, cm_err *err) {
-  cm_rc rc = text(o, "org", "组织", 1, CM_REC_PREFIX_MAX + 16, &p->org, err);
+static cm_rc plan_fields(const json_t *o, int plan, int unit, cm_rec_plan *p, cm_err *err) {
+  /* A community's or a street's own plan is about its author, not an organisation. */
+  cm_rc rc = unit ? (json_object_get(o, "org")
+                         ? cm_errf(err, CM_ERR_INVALID, "社区或街道自己的计划总结不写组织")
+                         : CM_OK)
+                  : text(o, "org", "组织", 1, CM_REC_PREFIX_MAX + 16, &p->org, err);
   if (!rc) rc = count(o, "year", "年度", 1, 9999, &p->year, err);
   if (!rc && p->year < 2000) rc = cm_errf(err, CM_ERR_INVALID, "「年度」应在2000年以后");
   if (!rc && plan) {
@@ -242,6 +252,59 @@ static cm_rc plan_fields(const json_t *o, int plan, cm_rec_plan *p, cm_err *err)
     if (!rc)
       rc = count(o, "activities_held", "全年活动次数", 1, CM_REC_YEAR_ACTIVITIES_MAX, &p->count,
                  err);
+  }
+  return rc;
+}
+
+/* The fields of a training: date, topic, organiser, the organisations that
+ * attended (at least one, none twice), an optional content. */
+static cm_rc training_fields(const json_t *o, cm_rec_training *t, cm_err *err) {
+  size_t i, k;
+  const json_t *v;
+  cm_rc rc = text(o, "date", "培训日期", 1, 10, &t->date, err);
+  if (!rc && !is_date(t->date))
+    rc = cm_errf(err, CM_ERR_INVALID, "「培训日期」格式应为年-月-日（YYYY-MM-DD）");
+  if (!rc) rc = text(o, "topic", "培训主题", 1, CM_REC_SHORT_MAX, &t->topic, err);
+  if (!rc) rc = text(o, "organiser", "主办单位", 1, CM_REC_SHORT_MAX, &t->organiser, err);
+  if (!rc) rc = text(o, "content", "培训内容", 0, CM_REC_TEXT_MAX, &t->content, err);
+  t->orgs = json_object_get(o, "orgs");
+  if (!rc && (!json_is_array(t->orgs) || json_array_size(t->orgs) == 0))
+    rc = cm_errf(err, CM_ERR_INVALID, "培训须列出参加的组织（备案编号）");
+  if (!rc && json_array_size(t->orgs) > CM_REC_TRAINING_ORGS_MAX)
+    rc = cm_errf(err, CM_ERR_INVALID, "一次培训最多列出%d个组织", CM_REC_TRAINING_ORGS_MAX);
+  json_array_foreach(t->orgs, i, v) {
+    if (rc) break;
+    if (!json_is_string(v) || json_string_length(v) == 0 ||
+        json_string_length(v) > CM_REC_PREFIX_MAX + 16)
+      rc = cm_errf(err, CM_ERR_INVALID, "参加培训的组织应为备案编号");
+    for (k = 0; !rc && k < i; k++)
+      if (strcmp(json_string_value(v), json_string_value(json_array_get(t->orgs, k))) == 0)
+        rc = cm_errf(err, CM_ERR_INVALID, "组织「%s」在培训中列出了两次", json_string_value(v));
+  }
+  return rc;
+}
+
+/* The fields of notice.issued (title, text, scope, street), notice.sent (the
+ * same with notice and to) and notice.read (notice). */
+static cm_rc notice_fields(const json_t *o, cm_rec_kind kind, cm_rec_notice *n, cm_err *err) {
+  cm_rc rc = CM_OK;
+  n->title = n->text = n->scope = n->street = n->notice = n->to = "";
+  if (kind != CM_REC_NOTICE) {
+    rc = text(o, "notice", "通知编号", 1, 96, &n->notice, err);
+    if (!rc && !is_record_id(n->notice))
+      rc = cm_errf(err, CM_ERR_INVALID, "「通知编号」应为通知的记录编号");
+  }
+  if (rc || kind == CM_REC_NOTICE_READ) return rc;
+  rc = text(o, "title", "通知标题", 1, CM_REC_SHORT_MAX, &n->title, err);
+  if (!rc) rc = text(o, "text", "通知内容", 1, CM_REC_TEXT_MAX, &n->text, err);
+  if (!rc) rc = text(o, "scope", "通知范围", 1, 16, &n->scope, err);
+  if (!rc && strcmp(n->scope, "district") != 0 && strcmp(n->scope, "street") != 0)
+    rc = cm_errf(err, CM_ERR_INVALID, "「通知范围」只能是全区或一个街道");
+  if (!rc) rc = text(o, "street", "街道", !strcmp(n->scope, "street"), CM_REC_SHORT_MAX, &n->street, err);
+  if (!rc && kind == CM_REC_NOTICE_SENT) {
+    rc = text(o, "to", "收件社区", 1, 64, &n->to, err);
+    if (!rc && (strlen(n->to) != 64 || strspn(n->to, "0123456789abcdef") != 64))
+      rc = cm_errf(err, CM_ERR_INVALID, "「收件社区」应为社区的公钥");
   }
   return rc;
 }
@@ -316,7 +379,20 @@ cm_rc cm_rec_read_json(const cm_rec_def *def, const json_t *o, cm_rec_body *out,
     break;
   case CM_REC_PLAN:
   case CM_REC_SUMMARY:
-    rc = plan_fields(o, def->kind == CM_REC_PLAN, &out->u.plan, err);
+    rc = plan_fields(o, def->kind == CM_REC_PLAN, 0, &out->u.plan, err);
+    break;
+  case CM_REC_UNIT_PLAN:
+  case CM_REC_UNIT_SUMMARY:
+    out->u.plan.org = "";
+    rc = plan_fields(o, def->kind == CM_REC_UNIT_PLAN, 1, &out->u.plan, err);
+    break;
+  case CM_REC_TRAINING:
+    rc = training_fields(o, &out->u.training, err);
+    break;
+  case CM_REC_NOTICE:
+  case CM_REC_NOTICE_SENT:
+  case CM_REC_NOTICE_READ:
+    rc = notice_fields(o, def->kind, &out->u.notice, err);
     break;
   case CM_REC_FILE:
     rc = cm_att_read(o, &out->u.file, err);
@@ -504,6 +580,35 @@ cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx
                    c->org_filed);
     break;
   }
+  case CM_REC_UNIT_PLAN:
+  case CM_REC_UNIT_SUMMARY: {
+    /* The author's own plan: for this year or the next; a summary not of a
+     * future year. */
+    const cm_rec_plan *p = &b->u.plan;
+    long long this_year = atoll(c->latest);
+    if (def->kind == CM_REC_UNIT_PLAN && (p->year < this_year || p->year > this_year + 1))
+      rc = cm_errf(err, CM_ERR_INVALID, "工作计划只能为今年或明年制定（%lld年不行）",
+                   (long long)p->year);
+    if (!rc && def->kind == CM_REC_UNIT_SUMMARY && p->year > this_year)
+      rc = cm_errf(err, CM_ERR_INVALID, "不能总结未来的年度（%lld年）", (long long)p->year);
+    break;
+  }
+  case CM_REC_TRAINING:
+    if (strcmp(b->u.training.date, CM_REC_FIRST_DATE) < 0 ||
+        strcmp(b->u.training.date, c->latest) > 0)
+      rc = cm_errf(err, CM_ERR_INVALID, "培训日期%s应在%s至%s之间（只记已举办的培训）",
+                   b->u.training.date, CM_REC_FIRST_DATE, c->latest);
+    break;
+  case CM_REC_NOTICE:
+    /* A street notifies its own communities only (the copies it relays of a
+     * district notice, notice.sent, keep the district's scope). */
+    if (c->writer == CM_REC_STREET && strcmp(b->u.notice.scope, "street") != 0)
+      rc = cm_errf(err, CM_ERR_PERM, "街道分会只能通知本街道的社区");
+    break;
+  case CM_REC_NOTICE_READ:
+    if (c->notice_not_to_author)
+      rc = cm_errf(err, CM_ERR_PERM, "通知「%s」不是发给作者的", b->u.notice.notice);
+    break;
   case CM_REC_FILE:
     /* The file's organisation is the author's and one it filed; the bytes
      * are taken only for an entry that passes (common/attach.h). */

@@ -34,6 +34,7 @@
 #define CM_REC_PREFIX_MAX 32            /* bytes of an id prefix, NUL included */
 #define CM_REC_YEAR_ACTIVITIES_MAX 12000 /* activities of one organisation in one year */
 #define CM_REC_FEN_MAX 100000000000LL   /* money in fen (分): at most 10亿元 */
+#define CM_REC_TRAINING_ORGS_MAX 1000   /* organisations named by one training */
 
 /* The kinds of the table; CM_REC_OTHER is any kind not in it (a hub's own
  * kinds, or one of a newer version), which the core neither checks nor
@@ -53,6 +54,12 @@ typedef enum cm_rec_kind {
   CM_REC_FILE,       /* file.attached: a scan or photo of a record (common/attach.h) */
   CM_REC_NOMINATION, /* evaluation.nominated: a community's nomination in a round (评比提名) */
   CM_REC_RECOMMEND,  /* evaluation.recommended: a street's recommendation of a nomination */
+  CM_REC_UNIT_PLAN,    /* plan.unit: a community's or a street's own plan for a year */
+  CM_REC_UNIT_SUMMARY, /* summary.unit: its own year-end summary */
+  CM_REC_TRAINING,     /* training.recorded: a training a street or the district held (培训) */
+  CM_REC_NOTICE,       /* notice.issued: a notice to every community of the district or a street */
+  CM_REC_NOTICE_SENT,  /* notice.sent: that notice addressed to one community */
+  CM_REC_NOTICE_READ,  /* notice.read: a community has read a notice addressed to it */
 } cm_rec_kind;
 
 /* The level that wrote an entry. */
@@ -121,12 +128,29 @@ typedef struct cm_rec_recommend {
 } cm_rec_recommend;
 
 #define CM_REC_ROUND_MAX 16 /* bytes of a round id "YYYY-N", NUL included */
+/* training.recorded: orgs is the JSON array of the filing numbers of the
+ * organisations that attended (strings, 1..CM_REC_TRAINING_ORGS_MAX, no
+ * repeats). */
+typedef struct cm_rec_training {
+  const char *date, *topic, *organiser, *content;
+  const json_t *orgs;
+} cm_rec_training;
+
+/* notice.issued, notice.sent and notice.read.  scope is "district" (every
+ * community of the district) or "street" (every community of street); notice
+ * is the record id of the notice.issued entry (notice.sent, notice.read);
+ * to the hex key of the community (notice.sent). */
+typedef struct cm_rec_notice {
+  const char *title, *text, *scope, *street, *notice, *to;
+} cm_rec_notice;
 
 typedef struct cm_rec_body {
   cm_rec_kind kind;
   union {
+    cm_rec_training training;
+    cm_rec_notice notice; /* notice.issued, notice.sent and notice.read */
     cm_rec_inspection inspection;
-    cm_rec_plan plan; /* plan.annual and summary.annual */
+    cm_rec_plan plan; /* plan.annual, summary.annual, plan.unit, summary.unit (org "") */
     cm_rec_org org; /* org.filed and org.amended */
     cm_rec_dissolve dissolve;
     cm_rec_report report;
@@ -170,6 +194,9 @@ typedef struct cm_rec_ctx {
    * holds, not refused, written by a community the author enrolled (or by the
    * author), 0 when it is not, -1 when this level cannot tell. */
   int nomination_of_author;
+  /* notice.read: 1 when this level holds no notice.sent of that notice
+   * addressed to the author (0: it does, or this level cannot tell). */
+  int notice_not_to_author;
 } cm_rec_ctx;
 
 /* One row of the table. */

@@ -29,3 +29,11 @@ hub_count hub_count_report(const char *org_status, const char *status, int newes
 int hub_count_report_current(const char *org_status, const char *status) {
   return hub_count_org_reports(org_status) && !is(status, "rejected");
 }
+
+int hub_count_missing(int submitted, const char *due, const char *today) {
+  return !submitted && due && today && *due && strcmp(today, due) > 0;
+}
+
+int hub_count_overdue(const char *deadline, int closed, const char *today) {
+  return !closed && deadline && *deadline && today && strcmp(today, deadline) > 0;
+}

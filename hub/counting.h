@@ -43,4 +43,12 @@ hub_count hub_count_report(const char *org_status, const char *status, int newes
  * rejected.  1 when it counts. */
 int hub_count_report_current(const char *org_status, const char *status);
 
+/* Something due by date due (YYYY-MM-DD) and not submitted: 1 once today
+ * is after due (a self-report, a plan or a year-end summary missing). */
+int hub_count_missing(int submitted, const char *due, const char *today);
+
+/* A decision to rectify by deadline (a criticism, an inspection of 限期整改):
+ * overdue (1) when not closed and today is after the deadline. */
+int hub_count_overdue(const char *deadline, int closed, const char *today);
+
 #endif

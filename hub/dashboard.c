@@ -14,6 +14,7 @@
 #include "counting.h"
 #include "store.h"
 #include "table.h"
+#include "year.h"
 
 #define ID_MAX 64
 #define CAT_MAX 128
@@ -712,7 +713,7 @@ static json_t *org_ref(const org *o) {
 
 typedef struct attn {
   data *d;
-  json_t *upcoming, *critic, *acks;
+  json_t *upcoming, *critic, *insp_rect, *acks;
   char today[11];
   cm_rc rc;
 } attn;
@@ -757,8 +758,11 @@ static cm_rc walk_decision(void *ctx, const hub_dash_row *row, cm_err *err) {
   attn *a = ctx;
   const hub_dash_decision_row *r = &row->decision;
   size_t kl = strlen(r->kind);
-  if (kl < 9 || strcmp(r->kind + kl - 9, "criticize") != 0) return CM_OK;
-  if (r->closed || !r->deadline[0] || strcmp(r->deadline, a->today) >= 0) return CM_OK;
+  /* A criticism, and an inspection of 限期整改 (it has a deadline), stay open
+   * until a rectification is accepted. */
+  int critic = kl >= 9 && strcmp(r->kind + kl - 9, "criticize") == 0;
+  int inspect = kl >= 7 && strcmp(r->kind + kl - 7, "inspect") == 0;
+  if ((!critic && !inspect) || !hub_count_overdue(r->deadline, r->closed, a->today)) return CM_OK;
   const org *o = r->org[0] ? org_find(a->d, NULL, r->org) : NULL;
   if (r->org[0] && !o) return CM_OK; /* out of scope */
   if (o && !category_ok(a->d, o)) return CM_OK;
@@ -767,7 +771,7 @@ static cm_rc walk_decision(void *ctx, const hub_dash_row *row, cm_err *err) {
                           o ? o->community : r->community, "org", r->org, "name",
                           o ? o->name : "", "deadline", r->deadline, "by", r->by_level, "reason",
                           r->reason);
-  return push(a->critic, out, err);
+  return push(critic ? a->critic : a->insp_rect, out, err);
 }
 
 /* Newest month with activities of an organisation, from the current reports
@@ -799,8 +803,10 @@ static cm_rc answer_attention(data *d, const hub_dash_params *p, uint64_t now_ms
          *silent = json_array();
   a.upcoming = json_array();
   a.critic = json_array();
+  a.insp_rect = json_array();
   a.acks = json_object();
-  cm_rc rc = (names && station && inactive && silent && a.upcoming && a.critic && a.acks)
+  cm_rc rc = (names && station && inactive && silent && a.upcoming && a.critic && a.insp_rect &&
+              a.acks)
                  ? CM_OK
                  : nomem(err);
   if (rc) goto out;
@@ -865,7 +871,21 @@ static cm_rc answer_attention(data *d, const hub_dash_params *p, uint64_t now_ms
   json_object_set_new(out, "criticism_overdue", a.critic);
   json_object_set_new(out, "upcoming", a.upcoming);
   json_object_set_new(out, "silent", silent);
-  names = station = inactive = silent = a.critic = a.upcoming = NULL;
+  json_object_set_new(out, "inspection_rectify_overdue", a.insp_rect);
+  names = station = inactive = silent = a.critic = a.upcoming = a.insp_rect = NULL;
+  /* The year's entries: self-reports, plans and summaries missing; the
+   * organisations' rows follow the category filter like the others. */
+  rc = hub_year_attention_locked(d->hub, a.today, d->scope->street, out, err);
+  static const char *const year_org_tables[] = {"inspection_overdue", "plan_missing",
+                                                "summary_missing"};
+  for (size_t t = 0; !rc && d->category && d->category[0] && t < 3; t++) {
+    json_t *arr = json_object_get(out, year_org_tables[t]);
+    for (size_t i = json_array_size(arr); i-- > 0;) {
+      const char *id = json_string_value(json_object_get(json_array_get(arr, i), "org"));
+      const org *o = id ? org_find(d, NULL, id) : NULL;
+      if (!o || !category_ok(d, o)) json_array_remove(arr, i);
+    }
+  }
 out:
   json_decref(names);
   json_decref(station);
@@ -873,6 +893,7 @@ out:
   json_decref(silent);
   json_decref(a.upcoming);
   json_decref(a.critic);
+  json_decref(a.insp_rect);
   json_decref(a.acks);
   return rc;
 }
@@ -1044,6 +1065,10 @@ static cm_rc answer_org(data *d, const hub_dash_params *p, json_t *out, cm_err *
   json_object_set_new(out, "activities", w.activities);
   json_object_set_new(out, "decisions", decisions);
   w.records = w.amendments = w.reports = w.activities = decisions = NULL;
+  /* Its trainings (培训), a figure per year. */
+  json_t *trainings = NULL;
+  rc = hub_store_org_trainings_json(d->hub->store, id, d->hub->kp.pk, &trainings, err);
+  if (!rc) json_object_set_new(out, "trainings", trainings);
 out:
   free(f.data);
   json_decref(w.records);

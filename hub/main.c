@@ -1190,11 +1190,49 @@ static int cmd_evaluation(const cmd_args *a) {
   return rc ? fail(rc, &err) : EXIT_OK;
 }
 
+/* A street's own plan or year-end summary (plan.unit, summary.unit). */
+static int plan_unit_file(const cmd_args *a, int summary) {
+  opt_spec o[] = {{"year", 0, NULL},    {"goals", 0, NULL},   {"activities", 0, NULL},
+                  {"count", 0, NULL},   {"results", 0, NULL}, {"problems", 0, NULL}};
+  const char *pos[1] = {0};
+  size_t n_pos = 0;
+  int r = parse_or_help(a, summary ? "summary" : "plan", o, 6, pos, 1, &n_pos);
+  hub_ctx *ctx = NULL;
+  cm_err err;
+  int64_t n = 0;
+  if (r >= 0) return r;
+  cm_err_clear(&err);
+  if (!o[0].value || strlen(o[0].value) != 4 || strspn(o[0].value, "0123456789") != 4)
+    return usage_error("需要 --year YYYY");
+  if (o[3].value && (n = parse_count(o[3].value)) < 0)
+    return usage_error("--count 应为非负整数，而不是“%s”", o[3].value);
+  if (summary && !o[3].value) return usage_error("年终总结需要 --count（全年活动次数）");
+  char record[PROTO_KEY_HEX + 24];
+  cm_rc rc = hub_open(a->dir, &ctx, &err);
+  if (!rc)
+    rc = hub_year_unit_plan_file(ctx, summary, atoi(o[0].value), summary ? o[4].value : o[1].value,
+                                 summary ? o[5].value : o[2].value, n, record, sizeof record, &err);
+  if (!rc) printf("%s\n", record);
+  hub_close(ctx);
+  return rc ? fail(rc, &err) : EXIT_OK;
+}
+
+static int cmd_summary(const cmd_args *a) {
+  if (a->argc < 1 || strcmp(a->argv[0], "file") != 0)
+    return usage_error("用法：summary file --year YYYY --results TEXT [--problems TEXT] --count N");
+  cmd_args rest = {a->dir, a->argc - 1, a->argv + 1};
+  return plan_unit_file(&rest, 1);
+}
+
 /* Plans and year-end summaries (计划总结): who has submitted them. */
 static int cmd_plan(const cmd_args *a) {
   opt_spec o[] = {{"year", 0, NULL}, {"json", 1, NULL}};
   const char *pos[1] = {0};
   size_t n_pos = 0;
+  if (a->argc >= 1 && strcmp(a->argv[0], "file") == 0) {
+    cmd_args rest = {a->dir, a->argc - 1, a->argv + 1};
+    return plan_unit_file(&rest, 0);
+  }
   int r = parse_or_help(a, "plan", o, 2, pos, 1, &n_pos);
   hub_ctx *ctx = NULL;
   json_t *j = NULL, *x;
@@ -1205,7 +1243,8 @@ static int cmd_plan(const cmd_args *a) {
   if (r >= 0) return r;
   cm_err_clear(&err);
   if (n_pos != 1 || strcmp(pos[0], "list") != 0)
-    return usage_error("用法：plan list [--year YYYY] [--json]");
+    return usage_error("用法：plan list [--year YYYY] [--json] | plan file --year YYYY --goals T "
+                       "--activities T [--count N]");
   cm_date_of(cm_now_ms(), today);
   today[4] = '\0';
   if (hub_year_parse(o[0].value ? o[0].value : today, 0, &year, &err))
@@ -1216,13 +1255,20 @@ static int cmd_plan(const cmd_args *a) {
   if (!rc && o[1].value) {
     print_json(j);
   } else if (!rc) {
-    json_t *t = json_object_get(j, "totals");
+    json_t *t = json_object_get(j, "totals"), *u = json_object_get(j, "unit_totals");
     printf("%d年度：应报 %lld，工作计划 %lld（逾期 %lld），年终总结 %lld（逾期 %lld）\n", year,
            (long long)json_integer_value(json_object_get(t, "expected")),
            (long long)json_integer_value(json_object_get(t, "plans")),
            (long long)json_integer_value(json_object_get(t, "plans_late")),
            (long long)json_integer_value(json_object_get(t, "summaries")),
            (long long)json_integer_value(json_object_get(t, "summaries_late")));
+    for (int lv = 0; lv < 2; lv++) {
+      json_t *c = json_object_get(u, lv ? "street" : "community");
+      printf("%s本级：应报 %lld，工作计划 %lld，年终总结 %lld\n", lv ? "街道" : "社区",
+             (long long)json_integer_value(json_object_get(c, "expected")),
+             (long long)json_integer_value(json_object_get(c, "plans")),
+             (long long)json_integer_value(json_object_get(c, "summaries")));
+    }
     json_array_foreach(json_object_get(j, "organisations"), i, x) {
       const char *pd = json_string_value(json_object_get(x, "plan_date"));
       const char *sd = json_string_value(json_object_get(x, "summary_date"));
@@ -1230,6 +1276,137 @@ static int cmd_plan(const cmd_args *a) {
                      json_string_value(json_object_get(x, "community")),
                      json_string_value(json_object_get(x, "name")), *pd ? pd : "未报",
                      *sd ? sd : "未报");
+    }
+    json_array_foreach(json_object_get(j, "units"), i, x) {
+      const char *pd = json_string_value(json_object_get(x, "plan_date"));
+      const char *sd = json_string_value(json_object_get(x, "summary_date"));
+      int street = !strcmp(json_string_value(json_object_get(x, "level")), "street");
+      cm_term_printf("%s\t%s\t%s\t计划:%s\t总结:%s\n", street ? "街道本级" : "社区本级",
+                     json_string_value(json_object_get(x, "street")),
+                     json_string_value(json_object_get(x, "community")), *pd ? pd : "未报",
+                     *sd ? sd : "未报");
+    }
+  }
+  json_decref(j);
+  return rc ? fail(rc, &err) : EXIT_OK;
+}
+
+/* Trainings (培训): record one, list a year's. */
+static int cmd_training(const cmd_args *a) {
+  opt_spec o[] = {{"date", 0, NULL},  {"topic", 0, NULL}, {"organiser", 0, NULL},
+                  {"orgs", 0, NULL},  {"content", 0, NULL}, {"year", 0, NULL},
+                  {"json", 1, NULL}};
+  const char *pos[1] = {0};
+  size_t n_pos = 0, i;
+  int r = parse_or_help(a, "training", o, 7, pos, 1, &n_pos);
+  hub_ctx *ctx = NULL;
+  json_t *j = NULL, *orgs = NULL, *x;
+  cm_err err;
+  int year = 0;
+  char record[PROTO_KEY_HEX + 24], today[11];
+  if (r >= 0) return r;
+  cm_err_clear(&err);
+  int is_record = n_pos == 1 && !strcmp(pos[0], "record");
+  if (!is_record && (n_pos != 1 || strcmp(pos[0], "list") != 0))
+    return usage_error("用法：training record --date YYYY-MM-DD --topic T --organiser T "
+                       "--orgs ID,ID,... [--content T] | training list [--year YYYY] [--json]");
+  if (is_record) {
+    if (!o[0].value || !o[1].value || !o[2].value || !o[3].value)
+      return usage_error("training record 需要 --date、--topic、--organiser 和 --orgs");
+    orgs = json_array();
+    char *copy = strdup(o[3].value), *save = NULL;
+    for (char *t = copy ? strtok_r(copy, ",，", &save) : NULL; t && orgs;
+         t = strtok_r(NULL, ",，", &save))
+      json_array_append_new(orgs, json_string(t));
+    free(copy);
+    if (!orgs) return fail(CM_ERR_NOMEM, &err);
+  } else {
+    cm_date_of(cm_now_ms(), today);
+    today[4] = '\0';
+    if (hub_year_parse(o[5].value ? o[5].value : today, 0, &year, &err)) {
+      json_decref(orgs);
+      return usage_error("%s", err.msg);
+    }
+  }
+  cm_rc rc = hub_open(a->dir, &ctx, &err);
+  if (!rc && is_record) {
+    rc = hub_year_training_record(ctx, o[0].value, o[1].value, o[2].value, o[4].value, orgs,
+                                  record, sizeof record, &err);
+    if (!rc) printf("%s\n", record);
+  } else if (!rc) {
+    rc = hub_year_trainings(ctx, year, NULL, &j, &err);
+  }
+  hub_close(ctx);
+  if (!rc && j && o[6].value) {
+    print_json(j);
+  } else if (!rc && j) {
+    json_t *t = json_object_get(j, "totals");
+    printf("%d年度培训 %lld 次，组织参加 %lld 人次\n", year,
+           (long long)json_integer_value(json_object_get(t, "trainings")),
+           (long long)json_integer_value(json_object_get(t, "attendances")));
+    json_array_foreach(json_object_get(j, "trainings"), i, x)
+      cm_term_printf("%s\t%s\t%s\t参加组织 %lld\n", json_string_value(json_object_get(x, "date")),
+                     json_string_value(json_object_get(x, "topic")),
+                     json_string_value(json_object_get(x, "organiser")),
+                     (long long)json_integer_value(json_object_get(x, "attended")));
+    json_array_foreach(json_object_get(j, "organisations"), i, x)
+      cm_term_printf("%s\t%s\t%s\t培训 %lld 次\n", json_string_value(json_object_get(x, "org")),
+                     json_string_value(json_object_get(x, "community")),
+                     json_string_value(json_object_get(x, "name")),
+                     (long long)json_integer_value(json_object_get(x, "trainings")));
+  }
+  json_decref(j);
+  json_decref(orgs);
+  return rc ? fail(rc, &err) : EXIT_OK;
+}
+
+/* Notices to every community of the district or of a street: send, list. */
+static int cmd_notice(const cmd_args *a) {
+  opt_spec o[] = {{"to", 0, NULL},   {"street", 0, NULL}, {"title", 0, NULL},
+                  {"text", 0, NULL}, {"json", 1, NULL}};
+  const char *pos[2] = {0};
+  size_t n_pos = 0, i, n = 0;
+  int r = parse_or_help(a, "notice", o, 5, pos, 2, &n_pos);
+  hub_ctx *ctx = NULL;
+  json_t *j = NULL, *x;
+  cm_err err;
+  char record[PROTO_KEY_HEX + 24];
+  if (r >= 0) return r;
+  cm_err_clear(&err);
+  int is_send = n_pos == 1 && !strcmp(pos[0], "send");
+  int is_list = n_pos == 1 && !strcmp(pos[0], "list");
+  int is_show = n_pos == 2 && !strcmp(pos[0], "show");
+  if (!is_send && !is_list && !is_show)
+    return usage_error("用法：notice send --to district|street [--street NAME] --title T --text T "
+                       "| notice list [--json] | notice show RECORD [--json]");
+  if (is_send && (!o[0].value || !o[2].value || !o[3].value))
+    return usage_error("notice send 需要 --to、--title 和 --text");
+  cm_rc rc = hub_open(a->dir, &ctx, &err);
+  if (!rc && is_send) {
+    rc = hub_year_notice_send(ctx, o[0].value, o[1].value, o[2].value, o[3].value, record,
+                              sizeof record, &n, &err);
+    if (!rc) printf("通知已发给%zu个社区\n%s\n", n, record);
+  } else if (!rc) {
+    rc = hub_year_notices(ctx, NULL, is_show ? pos[1] : NULL, &j, &err);
+  }
+  hub_close(ctx);
+  if (!rc && j && o[4].value) {
+    print_json(j);
+  } else if (!rc && is_list) {
+    json_array_foreach(json_object_get(j, "notices"), i, x)
+      cm_term_printf("%s\t%s\t%s\t%s\t已读 %lld/%lld\n", json_string_value(json_object_get(x, "record")),
+                     json_string_value(json_object_get(x, "date")),
+                     json_string_value(json_object_get(x, "title")),
+                     !strcmp(json_string_value(json_object_get(x, "scope")), "district")
+                         ? "全区"
+                         : json_string_value(json_object_get(x, "street")),
+                     (long long)json_integer_value(json_object_get(x, "read")),
+                     (long long)json_integer_value(json_object_get(x, "recipients")));
+  } else if (!rc && is_show) {
+    json_array_foreach(json_object_get(j, "reads"), i, x) {
+      const char *d = json_string_value(json_object_get(x, "read_date"));
+      cm_term_printf("%s\t%s\t%s\n", json_string_value(json_object_get(x, "street")),
+                     json_string_value(json_object_get(x, "community")), *d ? d : "未读");
     }
   }
   json_decref(j);
@@ -1700,6 +1877,24 @@ static const hub_command commands[] = {
   {"plan", cmd_plan, "list [--year YYYY] [--json]",
    "计划总结：某一年度（默认今年）各组织是否已报年度工作计划（1月31日前）和年终总结\n"
    "（次年1月31日前），每个组织一行，未报的写“未报”。"},
+  {"plan", cmd_plan,
+   "list [--year YYYY] [--json] | file --year YYYY --goals T --activities T [--count N]",
+   "计划总结。list：某一年度（默认今年）各组织、各社区和各街道是否已报年度工作计划（1月31日前）\n"
+   "和年终总结（次年1月31日前），每行一个，未报的写“未报”。\n"
+   "file：街道分会写本街道自己的年度工作计划（今年或明年），最后一行打印记录编号。"},
+  {"summary", cmd_summary, "file --year YYYY --results T [--problems T] --count N",
+   "街道分会写本街道自己的年终总结（全年活动次数 --count），最后一行打印记录编号。"},
+  {"training", cmd_training,
+   "record --date YYYY-MM-DD --topic T --organiser T --orgs ID,ID,... [--content T] | "
+   "list [--year YYYY] [--json]",
+   "培训。record：区协会或街道分会记录一次已举办的培训（日期、主题、主办单位、参加的组织的\n"
+   "备案编号），最后一行打印记录编号。list：某一年度（默认今年）的培训和每个组织的培训次数。"},
+  {"notice", cmd_notice,
+   "send --to district|street [--street NAME] --title T --text T | list [--json] | "
+   "show RECORD [--json]",
+   "通知。send：一次发给全区（区协会）或一个街道（区协会给 --street；街道分会即本街道）的\n"
+   "每个社区，社区在收件箱里看到并标为已读；最后一行打印通知编号。list：已发的通知和已读\n"
+   "社区数。show：一条通知发给了哪些社区、哪些已读。"},
   {"activity", cmd_activity,
    "list [--json] | ack ID [--note TEXT] | return ID --note TEXT | declare --org ID "
    "--date YYYY-MM-DD --title TEXT [--id ID] [--place P] [--expected N] [--description D]",

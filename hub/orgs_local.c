@@ -58,7 +58,7 @@ static cm_rc our_org(hub_ctx *ctx, const char *org, cm_err *err) {
 
 /* Lock held: the domain core's checks (common/records.h) on what this hub is
  * about to write, with the same context the projection will use. */
-static cm_rc core_check(hub_ctx *ctx, const char *kind, const json_t *body, cm_err *err) {
+cm_rc hub_local_check(hub_ctx *ctx, const char *kind, const json_t *body, cm_err *err) {
   const cm_rec_def *def = cm_rec_find(kind);
   const char *org = json_string_value(json_object_get(body, strcmp(kind, "org.filed") == 0 ||
                                                                 strcmp(kind, "org.amended") == 0 ||
@@ -82,7 +82,7 @@ static cm_rc append_checked(hub_ctx *ctx, const char *kind, json_t *body, const 
   rc = hub_store_begin(ctx->store, err);
   if (!rc) {
     if (org) rc = our_org(ctx, org, err);
-    if (!rc) rc = core_check(ctx, kind, body, err);
+    if (!rc) rc = hub_local_check(ctx, kind, body, err);
     if (!rc) rc = hub_log_append_locked(ctx, kind, body, seq_out, err);
     if (!rc)
       rc = hub_store_commit(ctx->store, err);
@@ -91,6 +91,11 @@ static cm_rc append_checked(hub_ctx *ctx, const char *kind, json_t *body, const 
   }
   pthread_mutex_unlock(&ctx->lock);
   return rc;
+}
+
+cm_rc hub_local_append(hub_ctx *ctx, const char *kind, json_t *body, uint64_t *seq_out,
+                       cm_err *err) {
+  return append_checked(ctx, kind, body, NULL, seq_out, err);
 }
 
 /* The next number for a street-level filing (what "A" = activity). */
@@ -333,7 +338,7 @@ cm_rc hub_local_rectify(hub_ctx *ctx, const char *org, const char *decision, con
   rc = hub_store_begin(ctx->store, err);
   if (!rc) {
     rc = our_org(ctx, org, err);
-    if (!rc) rc = core_check(ctx, "rectification.filed", filed, err);
+    if (!rc) rc = hub_local_check(ctx, "rectification.filed", filed, err);
     if (!rc) rc = hub_log_append_locked(ctx, "rectification.filed", filed, &seq, err);
     if (!rc) {
       hub_record_id(ctx->kp.pk, seq, rec, sizeof rec);

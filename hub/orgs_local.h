@@ -77,4 +77,14 @@ typedef struct hub_local_activity {
 cm_rc hub_local_activity_declare(hub_ctx *ctx, const hub_local_activity *a, char *id_out,
                                  uint64_t *seq_out, cm_err *err);
 
+/* The domain core's checks (common/records.h) on an entry of kind with body
+ * that this hub is about to write, with the context its projection will use.
+ * Caller holds ctx->lock. */
+cm_rc hub_local_check(hub_ctx *ctx, const char *kind, const json_t *body, cm_err *err);
+
+/* Append kind/body to this hub's log after hub_local_check passes, in one
+ * transaction.  *seq_out (may be NULL) gets its sequence. */
+cm_rc hub_local_append(hub_ctx *ctx, const char *kind, json_t *body, uint64_t *seq_out,
+                       cm_err *err);
+
 #endif

@@ -372,6 +372,16 @@ static cm_rc gate(hub_ctx *ctx, const proto_entry *e, const cm_rec_def *def,
     if (!rc && b.kind == CM_REC_RECOMMEND)
       rc = hub_eval_recommend_ctx(ctx, e->author, b.u.recommend.nomination, &c, err);
     if (rc) goto out;
+    if (b.kind == CM_REC_NOTICE_READ) {
+      /* Known here (a hub's copy of it is held) and not addressed to the
+       * author: refused.  A notice this level never saw cannot be judged. */
+      char hex[PROTO_KEY_HEX];
+      int known = 0, to = 0;
+      proto_key_hex(e->author, hex);
+      rc = hub_store_notice_seen(ctx->store, b.u.notice.notice, hex, &known, &to, err);
+      if (rc) goto out;
+      c.notice_not_to_author = known && !to;
+    }
     verdict = cm_rec_check(def, &b, &c, &why);
   }
   if (verdict) {

@@ -2657,6 +2657,17 @@ cm_rc hub_store_org_versions_json(hub_store *st, const uint8_t author[PROTO_KEY_
 
 /* ---- the year of an organisation: annual inspection (hub/year.c) ---- */
 
+/* The newest entry of kind (not refused) per author and body "org" of year
+ * ?1, read through the partial index of the rarer kinds: a CTE named name
+ * with columns author, org, seq. */
+#define SQL_YEAR_NEWEST(name, kind)                                                                \
+  " " name " AS (SELECT e.author AS author, " BODY_JSON("e") "->>'org' AS org,"                  \
+  "  max(e.seq) AS seq FROM entries e INDEXED BY entries_events WHERE e.kind = '" kind "'"         \
+  "  AND " ENTRIES_EVENTS_WHERE " AND " BODY_JSON("e") " IS NOT NULL"                           \
+  "  AND " BODY_JSON("e") "->>'year' = ?1"                                                       \
+  "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"         \
+  "  GROUP BY 1, 2)"
+
 cm_rc hub_store_inspections_json(hub_store *st, int64_t year, const uint8_t self[PROTO_KEY_BYTES],
                                  json_t **out, cm_err *err) {
   /* Per organisation of a community that counts in the year (accepted and
@@ -2667,14 +2678,11 @@ cm_rc hub_store_inspections_json(hub_store *st, int64_t year, const uint8_t self
    * rebuild needs no table of its own. */
   return rv_rows(
       st,
-      "WITH o AS (SELECT o.author AS author, o.id AS id, o.status AS status,"
+      "WITH" SQL_YEAR_NEWEST("si", "inspection.self") ","
+      " o AS (SELECT o.author AS author, o.id AS id, o.status AS status,"
       "  coalesce(CASE WHEN json_valid(o.data) THEN o.data->>'name' END, '') AS name,"
       "  c.name AS community, c.code AS code, c.street_name AS street,"
-      "  (SELECT max(e.seq) FROM entries e WHERE e.author = o.author"
-      "   AND e.kind = 'inspection.self'"
-      "   AND " BODY_JSON("e") "->>'org' = o.id AND " BODY_JSON("e") "->>'year' = ?1"
-      "   AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))"
-      "   AS self_seq,"
+      "  (SELECT si.seq FROM si WHERE si.author = o.author AND si.org = o.id) AS self_seq,"
       "  (SELECT d.record FROM decisions d JOIN entries de ON de.author = d.author"
       "   AND de.seq = d.seq WHERE d.kind = 'inspect' AND d.org = o.id AND d.to_key = o.author"
       "   AND " BODY_JSON("de") "->>'year' = ?1"
@@ -2707,26 +2715,209 @@ cm_rc hub_store_plans_json(hub_store *st, int64_t year, json_t **out, cm_err *er
    * summary.annual of the year that were not refused were written. */
   return rv_rows(
       st,
-      "WITH o AS (SELECT o.author AS author, o.id AS id,"
+      "WITH" SQL_YEAR_NEWEST("p", "plan.annual") "," SQL_YEAR_NEWEST("s", "summary.annual") ","
+      " o AS (SELECT o.author AS author, o.id AS id,"
       "  coalesce(CASE WHEN json_valid(o.data) THEN o.data->>'name' END, '') AS name,"
       "  c.name AS community, c.code AS code, c.street_name AS street"
       " FROM organisations o JOIN communities c ON c.key = o.author"
       " WHERE o.filed <> '' AND o.filed <= (?1 || '-12-31') AND o.dissolved = 0"
       "  AND o.status = 'accepted')"
       "SELECT o.street AS street, o.community AS community, o.code AS code, o.id AS org,"
-      " o.name AS name,"
-      " (SELECT e.time_ms FROM entries e WHERE e.author = o.author AND e.kind = 'plan.annual'"
-      "  AND " BODY_JSON("e") "->>'org' = o.id"
-      "  AND " BODY_JSON("e") "->>'year' = ?1 AND NOT EXISTS(SELECT 1 FROM refusals f"
-      "  WHERE f.author = e.author AND f.seq = e.seq) ORDER BY e.seq DESC LIMIT 1)"
-      "  AS plan_time_ms,"
-      " (SELECT e.time_ms FROM entries e WHERE e.author = o.author AND e.kind = 'summary.annual'"
-      "  AND " BODY_JSON("e") "->>'org' = o.id"
-      "  AND " BODY_JSON("e") "->>'year' = ?1 AND NOT EXISTS(SELECT 1 FROM refusals f"
-      "  WHERE f.author = e.author AND f.seq = e.seq) ORDER BY e.seq DESC LIMIT 1)"
-      "  AS summary_time_ms"
-      " FROM o ORDER BY o.street, o.code, o.id",
+      " o.name AS name, pe.time_ms AS plan_time_ms, se.time_ms AS summary_time_ms"
+      " FROM o LEFT JOIN p ON p.author = o.author AND p.org = o.id"
+      " LEFT JOIN entries pe ON pe.author = p.author AND pe.seq = p.seq"
+      " LEFT JOIN s ON s.author = o.author AND s.org = o.id"
+      " LEFT JOIN entries se ON se.author = s.author AND se.seq = s.seq"
+      " ORDER BY o.street, o.code, o.id",
       out, err, "i", year);
+}
+
+/* ---- communities' and streets' own plans, trainings, notices (hub/year.c) ---- */
+
+/* An entry that a hub wrote (not an enrolled community) and that is not refused. */
+#define SQL_HUB_ENTRY(e)                                                                           \
+  " NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = " e ".author AND f.seq = " e ".seq)"   \
+  " AND " e ".author NOT IN (SELECT a.key FROM authors a WHERE a.role = 'community')"
+
+cm_rc hub_store_unit_plans_json(hub_store *st, int64_t year, const uint8_t self[PROTO_KEY_BYTES],
+                                const char *self_role, const char *self_name, json_t **out,
+                                cm_err *err) {
+  /* The newest plan.unit and summary.unit of the year of each unit, not
+   * refused: communities held here, enrolled street hubs, and this hub when it
+   * is a street. */
+  return rv_rows(
+      st,
+      "WITH" SQL_YEAR_NEWEST("p", "plan.unit") "," SQL_YEAR_NEWEST("s", "summary.unit") ","
+      " u AS ("
+      " SELECT 'community' AS level, c.street_name AS street, c.name AS community,"
+      "  c.code AS code, c.key AS key FROM communities c"
+      " UNION ALL SELECT 'street', a.name, '', a.code, a.key FROM authors a WHERE a.role = 'street'"
+      " UNION ALL SELECT 'street', ?4, '', '', ?2 WHERE ?3 = 'street')"
+      "SELECT u.level AS level, u.street AS street, u.community AS community, u.code AS code,"
+      " u.key AS key, p.seq AS plan_seq, s.seq AS summary_seq,"
+      " pe.time_ms AS plan_time_ms, se.time_ms AS summary_time_ms"
+      " FROM u LEFT JOIN p ON p.author = u.key LEFT JOIN s ON s.author = u.key"
+      " LEFT JOIN entries pe ON pe.author = p.author AND pe.seq = p.seq"
+      " LEFT JOIN entries se ON se.author = s.author AND se.seq = s.seq"
+      " ORDER BY u.street, u.level DESC, u.code",
+      out, err, "ikts", year, self, self_role, self_name);
+}
+
+cm_rc hub_store_unit_plan_get(hub_store *st, const char *author_hex, int64_t seq, json_t **out,
+                              cm_err *err) {
+  json_t *rows = NULL;
+  uint8_t key[PROTO_KEY_BYTES];
+  *out = NULL;
+  if (proto_key_from_hex(author_hex, key) != CM_OK) return CM_OK;
+  cm_rc rc = rv_rows(st,
+                     "SELECT e.kind AS kind, e.time_ms AS time_ms,"
+                     " coalesce((SELECT c.name FROM communities c WHERE c.key = e.author),"
+                     "  (SELECT a.name FROM authors a WHERE a.key = e.author), '') AS author,"
+                     " " BODY_JSON("e") " AS body_json FROM entries e"
+                     " WHERE e.author = ?1 AND e.seq = ?2"
+                     " AND e.kind IN ('plan.unit', 'summary.unit')"
+                     " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author"
+                     " AND f.seq = e.seq)",
+                     &rows, err, "ki", key, seq);
+  if (!rc && json_array_size(rows)) *out = json_incref(json_array_get(rows, 0));
+  json_decref(rows);
+  return rc;
+}
+
+cm_rc hub_store_trainings_json(hub_store *st, int64_t year, const uint8_t self[PROTO_KEY_BYTES],
+                               json_t **out, cm_err *err) {
+  return rv_rows(
+      st,
+      "SELECT lower(hex(e.author)) || '/' || e.seq AS record,"
+      " coalesce((SELECT a.name FROM authors a WHERE a.key = e.author), '') AS by,"
+      " e.author = ?2 AS own,"
+      " " BODY_JSON("e") "->>'date' AS date, " BODY_JSON("e") "->>'topic' AS topic,"
+      " " BODY_JSON("e") "->>'organiser' AS organiser,"
+      " coalesce(" BODY_JSON("e") "->>'content', '') AS content,"
+      " " BODY_JSON("e") "->'orgs' AS orgs_json"
+      " FROM entries e INDEXED BY entries_events WHERE e.kind = 'training.recorded'"
+      " AND " ENTRIES_EVENTS_WHERE " AND " BODY_JSON("e") " IS NOT NULL"
+      " AND substr(" BODY_JSON("e") "->>'date', 1, 4) = CAST(?1 AS TEXT)"
+      " AND (e.author = ?2 OR e.author IN (SELECT a.key FROM authors a WHERE a.role = 'street'))"
+      " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"
+      " ORDER BY " BODY_JSON("e") "->>'date' DESC, e.time_ms DESC",
+      out, err, "ik", year, self);
+}
+
+cm_rc hub_store_training_counts_json(hub_store *st, int64_t year,
+                                     const uint8_t self[PROTO_KEY_BYTES], json_t **out,
+                                     cm_err *err) {
+  /* A training counts for an organisation it names when this hub wrote it or
+   * the street that enrolled the organisation's community did: a street's
+   * training naming another street's organisation counts for nobody there. */
+  return rv_rows(
+      st,
+      "WITH t AS (SELECT e.author AS by_key, " BODY_JSON("e") " AS b FROM entries e"
+      " INDEXED BY entries_events WHERE e.kind = 'training.recorded' AND " ENTRIES_EVENTS_WHERE
+      " AND " BODY_JSON("e") " IS NOT NULL"
+      " AND substr(" BODY_JSON("e") "->>'date', 1, 4) = CAST(?1 AS TEXT)"
+      " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))"
+      "SELECT c.street_name AS street, c.name AS community, c.code AS code, o.id AS org,"
+      " coalesce(CASE WHEN json_valid(o.data) THEN o.data->>'name' END, '') AS name,"
+      " (SELECT count(*) FROM t, json_each(t.b, '$.orgs') j WHERE j.value = o.id"
+      "  AND (t.by_key = ?2 OR t.by_key = (SELECT a.enrolled_by FROM authors a"
+      "   WHERE a.key = o.author))) AS trainings"
+      " FROM organisations o JOIN communities c ON c.key = o.author"
+      " WHERE o.filed <> '' AND o.filed <= (?1 || '-12-31') AND o.dissolved = 0"
+      " AND o.status = 'accepted' ORDER BY c.street_name, c.code, o.id",
+      out, err, "ik", year, self);
+}
+
+cm_rc hub_store_notice_seen(hub_store *st, const char *notice, const char *to_hex,
+                            int *known_out, int *to_out, cm_err *err) {
+  json_t *rows = NULL;
+  cm_rc rc = rv_rows(st,
+                     "SELECT count(*) AS known,"
+                     " coalesce(sum(" BODY_JSON("e") "->>'to' = ?2), 0) AS to_author"
+                     " FROM entries e INDEXED BY entries_events"
+      "  WHERE e.kind = 'notice.sent' AND " ENTRIES_EVENTS_WHERE
+                     " AND " BODY_JSON("e") " IS NOT NULL"
+                     " AND " BODY_JSON("e") "->>'notice' = ?1 AND" SQL_HUB_ENTRY("e"),
+                     &rows, err, "tt", notice, to_hex);
+  json_t *r = json_array_get(rows, 0);
+  *known_out = json_integer_value(json_object_get(r, "known")) > 0;
+  *to_out = json_integer_value(json_object_get(r, "to_author")) > 0;
+  json_decref(rows);
+  return rc;
+}
+
+cm_rc hub_store_notices_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], json_t **out,
+                             cm_err *err) {
+  return rv_rows(
+      st,
+      "WITH n AS (SELECT lower(hex(e.author)) || '/' || e.seq AS record, e.author AS author,"
+      "  e.time_ms AS time_ms, " BODY_JSON("e") " AS b FROM entries e INDEXED BY entries_events"
+      "  WHERE e.kind = 'notice.issued' AND " ENTRIES_EVENTS_WHERE
+      "  AND " BODY_JSON("e") " IS NOT NULL"
+      "  AND (e.author = ?1 OR e.author IN (SELECT a.key FROM authors a WHERE a.role = 'street'))"
+      "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)),"
+      " s AS (SELECT DISTINCT " BODY_JSON("e") "->>'notice' AS notice,"
+      "  " BODY_JSON("e") "->>'to' AS to_hex FROM entries e INDEXED BY entries_events"
+      "  WHERE e.kind = 'notice.sent' AND " ENTRIES_EVENTS_WHERE
+      "  AND " BODY_JSON("e") " IS NOT NULL AND" SQL_HUB_ENTRY("e") "),"
+      " r AS (SELECT DISTINCT " BODY_JSON("e") "->>'notice' AS notice,"
+      "  lower(hex(e.author)) AS reader FROM entries e INDEXED BY entries_events"
+      "  WHERE e.kind = 'notice.read' AND " ENTRIES_EVENTS_WHERE
+      "  AND " BODY_JSON("e") " IS NOT NULL"
+      "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))"
+      "SELECT n.record AS record,"
+      " coalesce((SELECT a.name FROM authors a WHERE a.key = n.author), '') AS by,"
+      " n.author = ?1 AS own, n.b->>'title' AS title, n.b->>'text' AS text,"
+      " n.b->>'scope' AS scope, coalesce(n.b->>'street', '') AS street, n.time_ms AS time_ms,"
+      " (SELECT count(*) FROM s WHERE s.notice = n.record) AS recipients,"
+      " (SELECT count(*) FROM s JOIN r ON r.notice = s.notice AND r.reader = s.to_hex"
+      "  WHERE s.notice = n.record) AS read"
+      " FROM n ORDER BY n.time_ms DESC, n.record DESC",
+      out, err, "k", self);
+}
+
+cm_rc hub_store_notice_reads_json(hub_store *st, const char *notice, json_t **out, cm_err *err) {
+  return rv_rows(
+      st,
+      "WITH s AS (SELECT DISTINCT " BODY_JSON("e") "->>'to' AS to_hex FROM entries e"
+      "  INDEXED BY entries_events WHERE e.kind = 'notice.sent' AND " ENTRIES_EVENTS_WHERE
+      "  AND " BODY_JSON("e") " IS NOT NULL"
+      "  AND " BODY_JSON("e") "->>'notice' = ?1 AND" SQL_HUB_ENTRY("e") ")"
+      "SELECT coalesce(c.street_name, '') AS street, coalesce(c.name, '') AS community,"
+      " coalesce(c.code, '') AS code, s.to_hex AS key,"
+      " (SELECT min(e.time_ms) FROM entries e INDEXED BY entries_events"
+      "  WHERE e.kind = 'notice.read' AND " ENTRIES_EVENTS_WHERE
+      "  AND lower(hex(e.author)) = s.to_hex AND " BODY_JSON("e") " IS NOT NULL"
+      "  AND " BODY_JSON("e") "->>'notice' = ?1"
+      "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))"
+      "  AS read_ms"
+      " FROM s LEFT JOIN communities c ON lower(hex(c.key)) = s.to_hex"
+      " ORDER BY c.street_name, c.code",
+      out, err, "t", notice);
+}
+
+cm_rc hub_store_communities_json(hub_store *st, const char *street, json_t **out, cm_err *err) {
+  return rv_rows(st,
+                 "SELECT lower(hex(c.key)) AS key, c.name AS name, c.code AS code,"
+                 " c.street_name AS street FROM communities c"
+                 " WHERE ?1 = '' OR c.street_name = ?1 ORDER BY c.street_name, c.code",
+                 out, err, "t", street);
+}
+
+cm_rc hub_store_org_trainings_json(hub_store *st, const char *org,
+                                   const uint8_t self[PROTO_KEY_BYTES], json_t **out, cm_err *err) {
+  /* As hub_store_training_counts_json, for one organisation, every year. */
+  return rv_rows(
+      st,
+      "SELECT CAST(substr(" BODY_JSON("e") "->>'date', 1, 4) AS INTEGER) AS year,"
+      " count(*) AS trainings FROM entries e INDEXED BY entries_events,"
+      " json_each(coalesce(" BODY_JSON("e") ", '{}'), '$.orgs') j"
+      " WHERE e.kind = 'training.recorded' AND " ENTRIES_EVENTS_WHERE " AND j.value = ?1"
+      " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"
+      " AND (e.author = ?2 OR e.author IN (SELECT a.enrolled_by FROM authors a"
+      "  JOIN organisations o ON o.author = a.key WHERE o.id = ?1))"
+      " GROUP BY 1 ORDER BY 1",
+      out, err, "tk", org, self);
 }
 
 /* ---- evaluation and commendation (hub/evaluation.c) ---- */
@@ -2737,12 +2928,12 @@ cm_rc hub_store_rounds_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], 
    * its id: the district's fan-out, or at a street the copies it relayed. */
   return rv_rows(
       st,
-      "SELECT hub_body(e.body, e.raw_len)->>'round' AS round, hub_body(e.body, e.raw_len)->>'year' AS year,"
-      " coalesce(hub_body(e.body, e.raw_len)->>'title', '') AS title,"
-      " coalesce(hub_body(e.body, e.raw_len)->>'closes', '') AS closes, min(e.time_ms) AS time_ms,"
+      "SELECT " BODY_JSON("e") "->>'round' AS round, " BODY_JSON("e") "->>'year' AS year,"
+      " coalesce(" BODY_JSON("e") "->>'title', '') AS title,"
+      " coalesce(" BODY_JSON("e") "->>'closes', '') AS closes, min(e.time_ms) AS time_ms,"
       " count(*) AS communities FROM entries e WHERE e.author = ?1"
-      " AND e.kind = 'evaluation.round' AND json_valid(hub_body(e.body, e.raw_len))"
-      " AND (?2 = '' OR hub_body(e.body, e.raw_len)->>'round' = ?2)"
+      " AND e.kind = 'evaluation.round' AND " BODY_JSON("e") " IS NOT NULL"
+      " AND (?2 = '' OR " BODY_JSON("e") "->>'round' = ?2)"
       " GROUP BY 1 ORDER BY 2 DESC, length(1) DESC, 1 DESC",
       out, err, "kt", self, round);
 }
@@ -2767,21 +2958,21 @@ cm_rc hub_store_nominations_json(hub_store *st, const uint8_t *author, int64_t s
   return rv_rows(
       st,
       "WITH n AS (SELECT e.author AS author, e.seq AS seq, e.time_ms AS time_ms,"
-      "  hub_body(e.body, e.raw_len) AS b, lower(hex(e.author)) || '/' || e.seq AS record,"
+      "  " BODY_JSON("e") " AS b, lower(hex(e.author)) || '/' || e.seq AS record,"
       "  EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq) AS refused"
-      "  FROM entries e WHERE e.kind = 'evaluation.nominated' AND json_valid(hub_body(e.body, e.raw_len))"
+      "  FROM entries e WHERE e.kind = 'evaluation.nominated' AND " BODY_JSON("e") " IS NOT NULL"
       "  AND (?1 IS NULL OR (e.author = ?1 AND e.seq = ?2))),"
       " m AS (SELECT n.*, n.b->>'round' AS round, n.b->>'org' AS org,"
       "  CAST(substr(n.b->>'round', 1, 4) AS INTEGER) AS year, a.enrolled_by AS enrolled_by,"
       "  (SELECT json_object('record', lower(hex(r.author)) || '/' || r.seq, 'opinion',"
-      "   hub_body(r.body, r.raw_len)->>'opinion') FROM entries r WHERE r.kind = 'evaluation.recommended'"
-      "   AND json_valid(hub_body(r.body, r.raw_len)) AND hub_body(r.body, r.raw_len)->>'nomination' = n.record"
+      "   " BODY_JSON("r") "->>'opinion') FROM entries r WHERE r.kind = 'evaluation.recommended'"
+      "   AND " BODY_JSON("r") " IS NOT NULL AND " BODY_JSON("r") "->>'nomination' = n.record"
       "   AND (r.author = n.author OR r.author = a.enrolled_by)"
       "   AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = r.author AND f.seq = r.seq)"
       "   ORDER BY r.seq DESC LIMIT 1) AS rec,"
       "  (SELECT d.record FROM decisions d JOIN entries de ON de.author = d.author"
       "   AND de.seq = d.seq WHERE d.kind = 'commend' AND substr(d.record, 1, 64) = ?3"
-      "   AND json_valid(hub_body(de.body, de.raw_len)) AND hub_body(de.body, de.raw_len)->>'nomination' = n.record"
+      "   AND " BODY_JSON("de") " IS NOT NULL AND " BODY_JSON("de") "->>'nomination' = n.record"
       "   AND NOT EXISTS(SELECT 1 FROM withdrawals w WHERE w.decision = d.record)"
       "   ORDER BY d.time_ms LIMIT 1) AS commendation"
       "  FROM n JOIN authors a ON a.key = n.author)"
@@ -2803,7 +2994,7 @@ cm_rc hub_store_nominations_json(hub_store *st, const uint8_t *author, int64_t s
       "  AND r.status = 'accepted') AS activities,"
       " coalesce((SELECT d.result FROM decisions d JOIN entries de ON de.author = d.author"
       "  AND de.seq = d.seq WHERE d.kind = 'inspect' AND d.org = m.org AND d.to_key = m.author"
-      "  AND json_valid(hub_body(de.body, de.raw_len)) AND hub_body(de.body, de.raw_len)->>'year' = m.year"
+      "  AND " BODY_JSON("de") " IS NOT NULL AND " BODY_JSON("de") "->>'year' = m.year"
       "  AND NOT EXISTS(SELECT 1 FROM withdrawals w WHERE w.decision = d.record)"
       "  ORDER BY d.time_ms DESC, d.seq DESC LIMIT 1), '') AS inspection,"
       " (SELECT count(*) FROM decisions d WHERE d.kind = 'criticize' AND d.org = m.org"
@@ -2822,17 +3013,17 @@ cm_rc hub_store_commendations_json(hub_store *st, int64_t year, const char *dist
   return rv_rows(
       st,
       "SELECT d.record AS record, d.time_ms AS time_ms,"
-      " hub_body(de.body, de.raw_len)->>'round' AS round, hub_body(de.body, de.raw_len)->>'year' AS year,"
+      " " BODY_JSON("de") "->>'round' AS round, " BODY_JSON("de") "->>'year' AS year,"
       " coalesce(c.street_name, '') AS street, d.community AS community, d.org AS org,"
-      " coalesce(hub_body(de.body, de.raw_len)->>'name', '') AS name,"
-      " coalesce(hub_body(de.body, de.raw_len)->>'person', '') AS person, d.reason AS reason,"
-      " hub_body(de.body, de.raw_len)->>'nomination' AS nomination"
+      " coalesce(" BODY_JSON("de") "->>'name', '') AS name,"
+      " coalesce(" BODY_JSON("de") "->>'person', '') AS person, d.reason AS reason,"
+      " " BODY_JSON("de") "->>'nomination' AS nomination"
       " FROM decisions d JOIN entries de ON de.author = d.author AND de.seq = d.seq"
       " LEFT JOIN communities c ON c.key = d.to_key"
       " WHERE d.kind = 'commend' AND substr(d.record, 1, 64) = ?2"
-      " AND json_valid(hub_body(de.body, de.raw_len))"
-      " AND hub_body(de.body, de.raw_len)->>'nomination' IS NOT NULL"
-      " AND hub_body(de.body, de.raw_len)->>'year' = ?1"
+      " AND " BODY_JSON("de") " IS NOT NULL"
+      " AND " BODY_JSON("de") "->>'nomination' IS NOT NULL"
+      " AND " BODY_JSON("de") "->>'year' = ?1"
       " AND NOT EXISTS(SELECT 1 FROM withdrawals w WHERE w.decision = d.record)"
       " ORDER BY street, d.community, d.org, person, d.time_ms",
       out, err, "it", year, district);

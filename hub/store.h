@@ -733,5 +733,58 @@ cm_rc hub_store_nominations_json(hub_store *st, const uint8_t *author, int64_t s
  * "person", "reason", "nomination"}.  New reference in *out. */
 cm_rc hub_store_commendations_json(hub_store *st, int64_t year, const char *district,
                                    json_t **out, cm_err *err);
+/* The plans and year-end summaries of communities and streets themselves
+ * (plan.unit, summary.unit) of year: one row per community held here and per
+ * street (an enrolled street hub, or self at a street hub, named self_name):
+ * {"level": "community"|"street", "street", "community" ("" for a street),
+ * "code", "key" (hex), "plan_time_ms", "summary_time_ms", "plan_seq",
+ * "summary_seq"} (the newest not refused, null when none).  New reference. */
+cm_rc hub_store_unit_plans_json(hub_store *st, int64_t year, const uint8_t self[PROTO_KEY_BYTES],
+                                const char *self_role, const char *self_name, json_t **out,
+                                cm_err *err);
+
+/* One plan.unit or summary.unit entry by author hex and seq: {"kind", "time_ms",
+ * "author" (the community's or street's name), "body"} in *out (NULL when there is none or it was refused). */
+cm_rc hub_store_unit_plan_get(hub_store *st, const char *author_hex, int64_t seq, json_t **out,
+                              cm_err *err);
+
+/* The trainings (training.recorded, not refused) of year written by self or an
+ * enrolled street hub, newest first: {"record", "by", "date", "topic",
+ * "organiser", "content", "orgs_json"}.  New reference in *out. */
+cm_rc hub_store_trainings_json(hub_store *st, int64_t year, const uint8_t self[PROTO_KEY_BYTES],
+                               json_t **out, cm_err *err);
+
+/* Per organisation of a community that counts in year, the trainings of the
+ * year that name it, by self or by the street that enrolled its community:
+ * {"street", "community", "code", "org", "name", "trainings"}.  New reference. */
+cm_rc hub_store_training_counts_json(hub_store *st, int64_t year,
+                                     const uint8_t self[PROTO_KEY_BYTES], json_t **out,
+                                     cm_err *err);
+
+/* The trainings of organisation org per year (as hub_store_training_counts_json):
+ * [{"year", "trainings"}], oldest first.  New reference in *out. */
+cm_rc hub_store_org_trainings_json(hub_store *st, const char *org,
+                                   const uint8_t self[PROTO_KEY_BYTES], json_t **out, cm_err *err);
+
+/* Whether a notice (the record id of its notice.issued) is known here, from
+ * any notice.sent of it that a hub wrote and that is not refused, and whether
+ * one of them is addressed to to_hex. */
+cm_rc hub_store_notice_seen(hub_store *st, const char *notice, const char *to_hex,
+                            int *known_out, int *to_out, cm_err *err);
+
+/* The notices held here (notice.issued by self or an enrolled street hub, not
+ * refused), newest first: {"record", "by", "title", "text", "scope",
+ * "street", "time_ms", "recipients", "read"}.  New reference in *out. */
+cm_rc hub_store_notices_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], json_t **out,
+                             cm_err *err);
+
+/* The communities a notice was sent to, with when each read it (the author
+ * time of its first notice.read of it that is not refused; null when not
+ * read): {"street", "community", "code", "key", "read_ms"}.  New reference. */
+cm_rc hub_store_notice_reads_json(hub_store *st, const char *notice, json_t **out, cm_err *err);
+
+/* The communities (key hex, name, code, street) of street ("" every one held
+ * here), ordered by street and code.  New reference in *out. */
+cm_rc hub_store_communities_json(hub_store *st, const char *street, json_t **out, cm_err *err);
 
 #endif

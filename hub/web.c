@@ -363,6 +363,7 @@ static const struct {
     {"/decide", "nav.decide", 1},         {"/activities", "nav.activities", 1},
     {"/inspections", "nav.inspection", 0},  {"/plans", "nav.plan", 0},
     {"/evaluation", "nav.evaluation", 0},
+    {"/trainings", "nav.training", 0},      {"/notices", "nav.notice", 0},
     {"/alerts", "nav.alerts", 0},
 };
 

@@ -10,6 +10,7 @@
 
 #include "../common/clock.h"
 #include "../common/log.h"
+#include "store.h"
 #include "web.h"
 #include "year.h"
 
@@ -28,10 +29,19 @@ static cm_rc year_of(cm_http_req *req, int finished, int *year, cm_err *err) {
   return hub_year_parse(q && *q ? q : dflt, finished, year, err);
 }
 
-/* ROUTE: GET /api/v1/dashboard/inspections[.csv], /api/v1/dashboard/plans
- * (which: 0 inspections, 1 their CSV, 2 plans). */
-static void api_answer(cm_http_req *req, cm_http_resp *resp, void *ctx, int which) {
-  int csv = which == 1;
+/* What an API route of the year answers, and as what. */
+typedef enum year_answer { Y_INSPECTIONS = 0, Y_PLANS, Y_TRAININGS, Y_NOTICES } year_answer;
+typedef enum year_format { F_JSON = 0, F_CSV, F_XLSX } year_format;
+
+#define CT_CSV "text/csv; charset=utf-8"
+#define CT_XLSX "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+/* ROUTE: GET /api/v1/dashboard/{inspections,plans,trainings}[.csv|.xlsx],
+ * /api/v1/dashboard/notices (operator session). */
+static void api_answer(cm_http_req *req, cm_http_resp *resp, void *ctx, year_answer which,
+                       year_format fmt) {
+  static const char *const names[] = {"inspections", "plans", "trainings", "notices"};
+  static const char *const words[] = {"年检进度", "计划总结", "培训", "通知"};
   hub_api *api = ctx;
   hub_auth_session s;
   int found = 0, year = 0;
@@ -52,17 +62,30 @@ static void api_answer(cm_http_req *req, cm_http_resp *resp, void *ctx, int whic
   }
   cm_http_resp_header(resp, "Cache-Control", "no-store");
   const char *street = api->hub->role == HUB_ROLE_DISTRICT ? s.op.street : NULL;
-  cm_rc rc = year_of(req, which != 2, &year, &err);
-  if (!rc && which == 2) rc = hub_year_plans(api->hub, year, street, &j, &err);
-  if (!rc && which != 2) rc = hub_year_progress(api->hub, year, street, &j, &err);
-  if (!rc && csv) rc = hub_year_progress_csv(j, &b, &err);
+  cm_rc rc = which == Y_NOTICES ? CM_OK : year_of(req, which == Y_INSPECTIONS, &year, &err);
+  if (!rc && which == Y_PLANS) rc = hub_year_plans(api->hub, year, street, &j, &err);
+  if (!rc && which == Y_INSPECTIONS) rc = hub_year_progress(api->hub, year, street, &j, &err);
+  if (!rc && which == Y_TRAININGS) rc = hub_year_trainings(api->hub, year, street, &j, &err);
+  if (!rc && which == Y_NOTICES) {
+    const char *n = cm_http_query(req, "notice");
+    rc = hub_year_notices(api->hub, street, n && *n ? n : NULL, &j, &err);
+  }
+  if (!rc && fmt != F_JSON)
+    rc = hub_year_export(j, names[which], fmt == F_XLSX, api->hub->dir, &b, &err);
   if (rc) {
     cm_http_resp_error(resp, cm_rc_http_status(rc), rc, err.msg, NULL);
-  } else if (csv) {
-    char disp[80];
-    snprintf(disp, sizeof disp, "attachment; filename=\"inspections-%d.csv\"", year);
+  } else if (fmt != F_JSON) {
+    /* An ASCII name for old clients, the Chinese one with the year beside it. */
+    char disp[256], word[64];
+    const char *ext = fmt == F_XLSX ? "xlsx" : "csv";
+    snprintf(word, sizeof word, "%s-%d.%s", words[which], year, ext);
+    int n = snprintf(disp, sizeof disp, "attachment; filename=\"%s-%d.%s\"; filename*=UTF-8''",
+                     names[which], year, ext);
+    for (const unsigned char *p = (const unsigned char *)word; n > 0 && *p && (size_t)n + 4 < sizeof disp; p++)
+      n += *p < 0x80 && *p != '%' ? snprintf(disp + n, sizeof disp - (size_t)n, "%c", *p)
+                                  : snprintf(disp + n, sizeof disp - (size_t)n, "%%%02X", *p);
     cm_http_resp_header(resp, "Content-Disposition", disp);
-    if (cm_http_resp_set(resp, 200, "text/csv; charset=utf-8", b.p, b.len))
+    if (cm_http_resp_set(resp, 200, fmt == F_XLSX ? CT_XLSX : CT_CSV, b.p, b.len))
       cm_http_resp_error(resp, 500, CM_ERR_NOMEM, "out of memory", NULL);
   } else {
     cm_http_resp_json(resp, 200, j);
@@ -73,17 +96,20 @@ out:
   cm_buf_free(&b);
 }
 
-static void api_json(cm_http_req *req, cm_http_resp *resp, void *ctx) {
-  api_answer(req, resp, ctx, 0);
-}
-
-static void api_csv(cm_http_req *req, cm_http_resp *resp, void *ctx) {
-  api_answer(req, resp, ctx, 1);
-}
-
-static void api_plans(cm_http_req *req, cm_http_resp *resp, void *ctx) {
-  api_answer(req, resp, ctx, 2);
-}
+#define API_ROUTE(fn, which, fmt)                                                                  \
+  static void fn(cm_http_req *req, cm_http_resp *resp, void *ctx) {                               \
+    api_answer(req, resp, ctx, which, fmt);                                                        \
+  }
+API_ROUTE(api_json, Y_INSPECTIONS, F_JSON)
+API_ROUTE(api_csv, Y_INSPECTIONS, F_CSV)
+API_ROUTE(api_xlsx, Y_INSPECTIONS, F_XLSX)
+API_ROUTE(api_plans, Y_PLANS, F_JSON)
+API_ROUTE(api_plans_csv, Y_PLANS, F_CSV)
+API_ROUTE(api_plans_xlsx, Y_PLANS, F_XLSX)
+API_ROUTE(api_trainings, Y_TRAININGS, F_JSON)
+API_ROUTE(api_trainings_csv, Y_TRAININGS, F_CSV)
+API_ROUTE(api_trainings_xlsx, Y_TRAININGS, F_XLSX)
+API_ROUTE(api_notices, Y_NOTICES, F_JSON)
 
 /* One row of counts. */
 static void counts_cells(hub_web_req *w, const json_t *t) {
@@ -204,18 +230,25 @@ static void progress_page(hub_web_req *w, int year, const cm_err *refused) {
   json_decref(j);
 }
 
-/* ROUTE: GET /inspections?year=YYYY */
-static void page_progress(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+/* A year's page (GET ...?year=YYYY): the year asked for, or by the clock last
+ * year (finished 1) or this year, drawn by page. */
+static void year_page(cm_http_req *req, cm_http_resp *resp, void *ctx, int finished,
+                      void (*page)(hub_web_req *, int, const cm_err *)) {
   hub_web_req w;
   int year = 0;
   cm_err err;
   cm_err_clear(&err);
   if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
-  if (year_of(req, 1, &year, &err))
+  if (year_of(req, finished, &year, &err))
     hub_web_fail_rc(&w, CM_ERR_INVALID, err.msg);
   else
-    progress_page(&w, year, NULL);
+    page(&w, year, NULL);
   hub_web_end(&w);
+}
+
+/* ROUTE: GET /inspections?year=YYYY */
+static void page_progress(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  year_page(req, resp, ctx, 1, progress_page);
 }
 
 /* ROUTE: POST /inspections */
@@ -247,56 +280,437 @@ static void page_result(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   hub_web_end(&w);
 }
 
-/* ROUTE: GET /plans?year=YYYY */
-static void page_plans(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+/* The street's own plan and summary form (at a street hub, not for viewers);
+ * after a refusal (keep) it holds what was typed. */
+static void unit_plan_form(hub_web_req *w, int year, int keep) {
+  static const char *const f[] = {"part", "goals", "activities", "count", "results", "problems"};
+  const char *v[6];
+  for (size_t i = 0; i < 6; i++) v[i] = keep ? cm_http_form(w->req, f[i], 0) : NULL;
+  int sum = v[0] && !strcmp(v[0], "summary");
+  cm_html_raw(&w->h, "<section class=\"card\"><h2>本街道的工作计划或年终总结</h2>"
+                     "<form method=\"post\" action=\"/plans\" id=\"unit-plan-form\">");
+  hub_web_csrf_field(w);
+  cm_html_printf(&w->h, "<label>种类<select name=\"part\"><option value=\"plan\">年度工作计划"
+                        "</option><option value=\"summary\"%r>年终总结</option></select></label>"
+                        "<label>年度<input name=\"year\" type=\"number\" value=\"%d\"></label>"
+                        "<label class=\"wide\">工作目标（计划）<textarea name=\"goals\">%h</textarea>"
+                        "</label><label class=\"wide\">计划开展的活动（计划）<textarea "
+                        "name=\"activities\">%h</textarea></label><label>活动次数（计划或全年）"
+                        "<input name=\"count\" type=\"number\" min=\"0\" value=\"%h\"></label>"
+                        "<label class=\"wide\">工作成效（总结）<textarea name=\"results\">%h"
+                        "</textarea></label><label class=\"wide\">存在问题（总结）<textarea "
+                        "name=\"problems\">%h</textarea></label><button type=\"submit\">保存</button>"
+                        "</form></section>",
+                 sum ? " selected" : "", year, v[1] ? v[1] : "", v[2] ? v[2] : "",
+                 v[3] ? v[3] : "", v[4] ? v[4] : "", v[5] ? v[5] : "");
+}
+
+/* Who has submitted plans and summaries in year, and the street's own form. */
+static void plans_page(hub_web_req *w, int year, const cm_err *refused) {
   static const char *const keys[] = {"expected", "plans", "plans_late", "missing_plans",
                                      "summaries", "summaries_late", "missing_summaries"};
-  hub_web_req w;
-  int year = 0;
   json_t *j = NULL;
   const json_t *o;
   size_t i;
   cm_err err;
   cm_err_clear(&err);
-  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
-  cm_rc rc = year_of(req, 0, &year, &err);
-  if (!rc)
-    rc = hub_year_plans(w.hub, year, w.hub->role == HUB_ROLE_DISTRICT ? w.s.op.street : NULL, &j,
+  cm_rc rc = hub_year_plans(w->hub, year, w->hub->role == HUB_ROLE_DISTRICT ? w->s.op.street : NULL, &j,
                         &err);
   if (rc) {
-    hub_web_fail_rc(&w, rc, err.msg);
+    hub_web_fail_rc(w, rc, err.msg);
     goto out;
   }
-  hub_web_head(&w, "plan.title");
-  cm_html_printf(&w.h, "<h1>%d年度计划总结</h1><form method=\"get\" action=\"/plans\">"
+  hub_web_head(w, "plan.title");
+  if (refused) cm_html_printf(&w->h, "<p class=\"error\">未保存：%h</p>", refused->msg);
+  if (cm_http_query(w->req, "ok")) cm_html_raw(&w->h, "<p class=\"flash\">已保存。</p>");
+  cm_html_printf(&w->h, "<h1>%d年度计划总结</h1><form method=\"get\" action=\"/plans\">"
                        "<label>年度<input name=\"year\" type=\"number\" value=\"%d\"></label>"
                        "<button type=\"submit\">查看</button></form>"
                        "<p>工作计划截止日期：%h；年终总结截止日期：%h</p>",
                  year, year, json_string_value(json_object_get(j, "plan_due")),
                  json_string_value(json_object_get(j, "summary_due")));
-  cm_html_raw(&w.h, "<table class=\"list\" id=\"plan-communities\"><tr><th>街道</th><th>社区</th>"
+  cm_html_raw(&w->h, "<table class=\"list\" id=\"plan-communities\"><tr><th>街道</th><th>社区</th>"
                     "<th>应报</th><th>工作计划</th><th>逾期</th><th>未报计划</th><th>年终总结</th>"
                     "<th>逾期</th><th>未报总结</th></tr>");
   json_array_foreach(json_object_get(j, "communities"), i, o) {
-    cm_html_printf(&w.h, "<tr><td>%h</td><td>%h</td>", json_string_value(json_object_get(o, "street")),
+    cm_html_printf(&w->h, "<tr><td>%h</td><td>%h</td>", json_string_value(json_object_get(o, "street")),
                    json_string_value(json_object_get(o, "community")));
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
-      cm_html_printf(&w.h, "<td class=\"num\">%lld</td>",
+      cm_html_printf(&w->h, "<td class=\"num\">%lld</td>",
                      (long long)json_integer_value(json_object_get(o, keys[k])));
-    cm_html_raw(&w.h, "</tr>");
+    cm_html_raw(&w->h, "</tr>");
   }
-  cm_html_raw(&w.h, "</table><h2>未报工作计划的组织</h2>");
-  org_list(&w, json_object_get(j, "missing_plans"), "plan-missing", 0);
-  cm_html_raw(&w.h, "<h2>未报年终总结的组织</h2>");
-  org_list(&w, json_object_get(j, "missing_summaries"), "summary-missing", 0);
-  hub_web_foot(&w);
+  cm_html_raw(&w->h, "</table><h2>社区和街道本级</h2><table class=\"list\" id=\"plan-units\">"
+                    "<tr><th>街道</th><th>社区</th><th>工作计划</th><th>年终总结</th></tr>");
+  json_array_foreach(json_object_get(j, "units"), i, o) {
+    cm_html_printf(&w->h, "<tr><td>%h</td><td>%h</td>", json_string_value(json_object_get(o, "street")),
+                   *json_string_value(json_object_get(o, "community"))
+                       ? json_string_value(json_object_get(o, "community"))
+                       : "（街道本级）");
+    static const char *const parts[][2] = {{"plan_date", "plan_record"},
+                                           {"summary_date", "summary_record"}};
+    for (size_t k = 0; k < 2; k++) {
+      const char *d = json_string_value(json_object_get(o, parts[k][0]));
+      if (*d)
+        cm_html_printf(&w->h, "<td><a href=\"/plan?record=%U\">%h</a></td>",
+                       json_string_value(json_object_get(o, parts[k][1])), d);
+      else
+        cm_html_raw(&w->h, "<td>未报</td>");
+    }
+    cm_html_raw(&w->h, "</tr>");
+  }
+  cm_html_raw(&w->h, "</table><h2>未报工作计划的组织</h2>");
+  org_list(w, json_object_get(j, "missing_plans"), "plan-missing", 0);
+  cm_html_raw(&w->h, "<h2>未报年终总结的组织</h2>");
+  org_list(w, json_object_get(j, "missing_summaries"), "summary-missing", 0);
+  if (w->hub->role == HUB_ROLE_STREET && w->s.op.role[0] && strcmp(w->s.op.role, "viewer") != 0)
+    unit_plan_form(w, year, refused != NULL);
+  hub_web_foot(w);
 out:
   json_decref(j);
+}
+
+/* ROUTE: GET /plans?year=YYYY */
+static void page_plans(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  year_page(req, resp, ctx, 0, plans_page);
+}
+
+/* ROUTE: POST /plans: the street's own plan or year-end summary. */
+static void page_unit_plan_file(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_web_req w;
+  int year = 0;
+  char record[PROTO_KEY_HEX + 24] = "", loc[64];
+  cm_err err;
+  cm_err_clear(&err);
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_WRITE)) return;
+  const char *part = cm_http_form(req, "part", 0), *count = cm_http_form(req, "count", 0);
+  int sum = part && !strcmp(part, "summary");
+  cm_rc rc = hub_year_parse(cm_http_form(req, "year", 0), 0, &year, &err);
+  if (!rc && ((!count || !*count) ? sum : strspn(count, "0123456789") != strlen(count) || strlen(count) > 6))
+    rc = cm_errf(&err, CM_ERR_INVALID, "「活动次数」应为非负整数%s", sum ? "（总结必填）" : "");
+  if (!rc)
+    rc = hub_year_unit_plan_file(w.hub, sum, year,
+                                 cm_http_form(req, sum ? "results" : "goals", 0),
+                                 cm_http_form(req, sum ? "problems" : "activities", 0),
+                                 count && *count ? atoll(count) : 0, record, sizeof record, &err);
+  if (rc == CM_ERR_INVALID || rc == CM_ERR_PERM) {
+    int shown = year;
+    if (!shown) year_of(req, 0, &shown, NULL);
+    hub_web_status(&w, rc == CM_ERR_PERM ? 403 : 400);
+    plans_page(&w, shown, &err);
+  } else if (rc) {
+    hub_web_fail_rc(&w, rc, err.msg);
+  } else {
+    hub_web_audit(&w, sum ? "summary" : "plan", record, "");
+    snprintf(loc, sizeof loc, "/plans?year=%d&ok=1", year);
+    hub_web_redirect(&w, loc);
+  }
+  hub_web_end(&w);
+}
+
+/* ROUTE: GET /plan?record=HEX/SEQ: a community's or street's own plan or
+ * year-end summary, printable. */
+static void page_unit_plan(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_web_req w;
+  json_t *e = NULL;
+  cm_err err;
+  cm_err_clear(&err);
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
+  const char *rec = cm_http_query(req, "record");
+  const char *slash = rec ? strchr(rec, '/') : NULL;
+  char hex[PROTO_KEY_HEX];
+  cm_rc rc = CM_OK;
+  if (!slash || slash - rec != PROTO_KEY_HEX - 1 || atoll(slash + 1) < 1) {
+    hub_web_fail_rc(&w, CM_ERR_INVALID, "记录编号不对");
+    goto out;
+  }
+  snprintf(hex, sizeof hex, "%.*s", (int)(slash - rec), rec);
+  pthread_mutex_lock(&w.hub->lock);
+  rc = hub_store_unit_plan_get(w.hub->store, hex, atoll(slash + 1), &e, &err);
+  pthread_mutex_unlock(&w.hub->lock);
+  if (!rc && !e) rc = cm_errf(&err, CM_ERR_NOT_FOUND, "没有这份计划或总结");
+  if (rc) {
+    hub_web_fail_rc(&w, rc, err.msg);
+    goto out;
+  }
+  const json_t *b = json_object_get(e, "body");
+  int summary = !strcmp(json_string_value(json_object_get(e, "kind")), "summary.unit");
+  char day[11];
+  cm_date_of((uint64_t)json_integer_value(json_object_get(e, "time_ms")), day);
+  hub_web_head(&w, "unitplan.title");
+  cm_html_printf(&w.h, "<article class=\"sheet\" id=\"unit-plan\"><h1>%h %lld年度%r</h1>"
+                       "<p>报送日期：%h <button onclick=\"window.print()\">打印</button></p><dl>",
+                 json_string_value(json_object_get(e, "author")),
+                 (long long)json_integer_value(json_object_get(b, "year")),
+                 summary ? "年终总结" : "工作计划", day);
+  if (summary)
+    cm_html_printf(&w.h, "<dt>工作成效</dt><dd>%h</dd><dt>存在问题</dt><dd>%h</dd>"
+                         "<dt>全年活动次数</dt><dd>%lld</dd>",
+                   json_string_value(json_object_get(b, "results")),
+                   json_string_value(json_object_get(b, "problems")),
+                   (long long)json_integer_value(json_object_get(b, "activities_held")));
+  else
+    cm_html_printf(&w.h, "<dt>工作目标</dt><dd>%h</dd><dt>计划开展的活动</dt><dd>%h</dd>"
+                         "<dt>计划活动次数</dt><dd>%lld</dd>",
+                   json_string_value(json_object_get(b, "goals")),
+                   json_string_value(json_object_get(b, "activities")),
+                   (long long)json_integer_value(json_object_get(b, "planned_count")));
+  cm_html_raw(&w.h, "</dl></article>");
+  hub_web_foot(&w);
+out:
+  json_decref(e);
+  hub_web_end(&w);
+}
+
+/* The form that records a training; after a refusal (keep) it holds what was typed. */
+static void training_form(hub_web_req *w, int keep) {
+  static const char *const f[] = {"date", "topic", "organiser", "orgs", "content"};
+  const char *v[5];
+  for (size_t i = 0; i < 5; i++) v[i] = keep ? cm_http_form(w->req, f[i], 0) : NULL;
+  cm_html_raw(&w->h, "<section class=\"card\"><h2>记录一次培训</h2>"
+                     "<form method=\"post\" action=\"/trainings\" id=\"train-form\">");
+  hub_web_csrf_field(w);
+  cm_html_printf(&w->h, "<label>培训日期<input type=\"date\" name=\"date\" required value=\"%h\">"
+                        "</label><label>培训主题<input name=\"topic\" maxlength=\"200\" required "
+                        "value=\"%h\"></label><label>主办单位<input name=\"organiser\" "
+                        "maxlength=\"200\" required value=\"%h\"></label>"
+                        "<label class=\"wide\">参加的组织（备案编号，用逗号分开）<textarea "
+                        "name=\"orgs\" required>%h</textarea></label><label class=\"wide\">"
+                        "培训内容<textarea name=\"content\" maxlength=\"4000\">%h</textarea></label>"
+                        "<button type=\"submit\">保存</button></form></section>",
+                 v[0] ? v[0] : "", v[1] ? v[1] : "", v[2] ? v[2] : "", v[3] ? v[3] : "",
+                 v[4] ? v[4] : "");
+}
+
+/* The year's trainings and each organisation's count, with the form. */
+static void trainings_page(hub_web_req *w, int year, const cm_err *refused) {
+  json_t *j = NULL;
+  const json_t *o;
+  size_t i;
+  cm_err err;
+  cm_err_clear(&err);
+  cm_rc rc = hub_year_trainings(w->hub, year,
+                                w->hub->role == HUB_ROLE_DISTRICT ? w->s.op.street : NULL, &j, &err);
+  if (rc) {
+    hub_web_fail_rc(w, rc, err.msg);
+    return;
+  }
+  hub_web_head(w, "train.title");
+  cm_html_printf(&w->h, "<h1>%d年度培训</h1>", year);
+  if (refused) cm_html_printf(&w->h, "<p class=\"error\">未保存：%h</p>", refused->msg);
+  if (cm_http_query(w->req, "ok")) cm_html_raw(&w->h, "<p class=\"flash\">培训已记录。</p>");
+  cm_html_printf(&w->h, "<form method=\"get\" action=\"/trainings\">"
+                        "<label>年度<input name=\"year\" type=\"number\" value=\"%d\"></label>"
+                        "<button type=\"submit\">查看</button> <a href=\"/api/v1/dashboard/"
+                        "trainings.csv?year=%d\">导出CSV</a> <a href=\"/api/v1/dashboard/"
+                        "trainings.xlsx?year=%d\">导出Excel</a></form>",
+                 year, year, year);
+  cm_html_raw(&w->h, "<table class=\"list\" id=\"train-list\"><tr><th>日期</th><th>主题</th>"
+                     "<th>主办单位</th><th>记录者</th><th>参加组织数</th></tr>");
+  json_array_foreach(json_object_get(j, "trainings"), i, o)
+    cm_html_printf(&w->h, "<tr><td>%h</td><td>%h</td><td>%h</td><td>%h</td><td class=\"num\">%lld</td></tr>",
+                   json_string_value(json_object_get(o, "date")),
+                   json_string_value(json_object_get(o, "topic")),
+                   json_string_value(json_object_get(o, "organiser")),
+                   json_integer_value(json_object_get(o, "own")) ? "本级"
+                                                                 : json_string_value(json_object_get(o, "by")),
+                   (long long)json_integer_value(json_object_get(o, "attended")));
+  cm_html_raw(&w->h, "</table><h2>各组织培训次数</h2><table class=\"list\" id=\"train-orgs\"><tr>"
+                     "<th>街道</th><th>社区</th><th>备案编号</th><th>组织名称</th><th>培训次数</th></tr>");
+  json_array_foreach(json_object_get(j, "organisations"), i, o)
+    cm_html_printf(&w->h, "<tr><td>%h</td><td>%h</td><td>%h</td><td>%h</td><td class=\"num\">%lld</td></tr>",
+                   json_string_value(json_object_get(o, "street")),
+                   json_string_value(json_object_get(o, "community")),
+                   json_string_value(json_object_get(o, "org")),
+                   json_string_value(json_object_get(o, "name")),
+                   (long long)json_integer_value(json_object_get(o, "trainings")));
+  cm_html_raw(&w->h, "</table>");
+  if (w->s.op.role[0] && strcmp(w->s.op.role, "viewer") != 0) training_form(w, refused != NULL);
+  hub_web_foot(w);
+  json_decref(j);
+}
+
+/* ROUTE: GET /trainings?year=YYYY */
+static void page_trainings(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  year_page(req, resp, ctx, 0, trainings_page);
+}
+
+/* ROUTE: POST /trainings: record a training (date, topic, organiser, orgs, content). */
+static void page_training_record(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_web_req w;
+  char record[PROTO_KEY_HEX + 24] = "", loc[64];
+  json_t *orgs = json_array();
+  cm_err err;
+  cm_err_clear(&err);
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_WRITE)) {
+    json_decref(orgs);
+    return;
+  }
+  const char *date = cm_http_form(req, "date", 0), *list = cm_http_form(req, "orgs", 0);
+  cm_rc rc = orgs ? CM_OK : cm_errf(&err, CM_ERR_NOMEM, "out of memory");
+  /* Filing numbers separated by commas (either width), spaces or lines. */
+  for (const char *p = list ? list : ""; !rc && *p;) {
+    size_t skip = strspn(p, " ,\t\r\n");
+    if (!skip && !strncmp(p, "，", 3)) skip = 3;
+    if (skip) {
+      p += skip;
+      continue;
+    }
+    size_t n = strcspn(p, " ,\t\r\n");
+    const char *wide = strstr(p, "，");
+    if (wide && (size_t)(wide - p) < n) n = (size_t)(wide - p);
+    if (json_array_append_new(orgs, json_stringn(p, n))) rc = cm_errf(&err, CM_ERR_NOMEM, "out of memory");
+    p += n;
+  }
+  if (!rc)
+    rc = hub_year_training_record(w.hub, date, cm_http_form(req, "topic", 0),
+                                  cm_http_form(req, "organiser", 0), cm_http_form(req, "content", 0),
+                                  orgs, record, sizeof record, &err);
+  int year = date && strlen(date) >= 4 ? atoi(date) : 0;
+  if (year < 2000 && year_of(req, 0, &year, NULL)) year = 2000;
+  if (rc == CM_ERR_INVALID || rc == CM_ERR_NOT_FOUND || rc == CM_ERR_PERM) {
+    hub_web_status(&w, rc == CM_ERR_NOT_FOUND ? 404 : rc == CM_ERR_PERM ? 403 : 400);
+    trainings_page(&w, year, &err);
+  } else if (rc) {
+    hub_web_fail_rc(&w, rc, err.msg);
+  } else {
+    hub_web_audit(&w, "training", record, cm_http_form(req, "topic", 0));
+    snprintf(loc, sizeof loc, "/trainings?year=%d&ok=1", year);
+    hub_web_redirect(&w, loc);
+  }
+  json_decref(orgs);
+  hub_web_end(&w);
+}
+
+/* The form that sends a notice; a district chooses the whole district or one
+ * street, a street sends to its own communities. */
+static void notice_form(hub_web_req *w, int keep) {
+  const char *t = keep ? cm_http_form(w->req, "title", 0) : NULL;
+  const char *x = keep ? cm_http_form(w->req, "text", 0) : NULL;
+  const char *st = keep ? cm_http_form(w->req, "street", 0) : NULL;
+  cm_html_raw(&w->h, "<section class=\"card\"><h2>发通知</h2>"
+                     "<form method=\"post\" action=\"/notices\" id=\"notice-form\">");
+  hub_web_csrf_field(w);
+  if (w->hub->role == HUB_ROLE_DISTRICT && !w->s.op.street[0])
+    cm_html_printf(&w->h, "<label>发给<select name=\"to\"><option value=\"district\">全区各社区"
+                          "</option><option value=\"street\"%r>一个街道的各社区</option></select>"
+                          "</label><label>街道（发给一个街道时）<input name=\"street\" "
+                          "maxlength=\"200\" value=\"%h\"></label>",
+                   st && *st ? " selected" : "", st ? st : "");
+  else
+    cm_html_printf(&w->h, "<input type=\"hidden\" name=\"to\" value=\"street\">"
+                          "<input type=\"hidden\" name=\"street\" value=\"%h\">"
+                          "<p>发给本街道的各社区。</p>",
+                   w->hub->role == HUB_ROLE_DISTRICT ? w->s.op.street : w->hub->name);
+  cm_html_printf(&w->h, "<label class=\"wide\">标题<input name=\"title\" maxlength=\"200\" "
+                        "required value=\"%h\"></label><label class=\"wide\">内容<textarea "
+                        "name=\"text\" maxlength=\"4000\" required>%h</textarea></label>"
+                        "<button type=\"submit\">发出</button></form></section>",
+                 t ? t : "", x ? x : "");
+}
+
+/* The notices sent, how many read each; for one (notice), which communities
+ * have read it. */
+static void notices_page(hub_web_req *w, const char *one, const cm_err *refused) {
+  json_t *j = NULL;
+  const json_t *o;
+  size_t i;
+  cm_err err;
+  cm_err_clear(&err);
+  cm_rc rc = hub_year_notices(w->hub, w->hub->role == HUB_ROLE_DISTRICT ? w->s.op.street : NULL,
+                              one && *one ? one : NULL, &j, &err);
+  if (rc) {
+    hub_web_fail_rc(w, rc, err.msg);
+    goto out;
+  }
+  hub_web_head(w, "notice.title");
+  if (refused) cm_html_printf(&w->h, "<p class=\"error\">未发出：%h</p>", refused->msg);
+  if (cm_http_query(w->req, "ok")) cm_html_raw(&w->h, "<p class=\"flash\">通知已发出。</p>");
+  const json_t *n = json_object_get(j, "notice");
+  if (n) {
+    cm_html_printf(&w->h, "<h1>%h</h1><p>%h</p><p>发出日期：%h</p>"
+                         "<table class=\"list\" id=\"notice-reads\"><tr><th>街道</th><th>社区</th>"
+                         "<th>已读</th></tr>",
+                   json_string_value(json_object_get(n, "title")),
+                   json_string_value(json_object_get(n, "text")),
+                   json_string_value(json_object_get(n, "date")));
+    json_array_foreach(json_object_get(j, "reads"), i, o) {
+      const char *d = json_string_value(json_object_get(o, "read_date"));
+      cm_html_printf(&w->h, "<tr><td>%h</td><td>%h</td><td>%h</td></tr>",
+                     json_string_value(json_object_get(o, "street")),
+                     json_string_value(json_object_get(o, "community")), *d ? d : "未读");
+    }
+    cm_html_raw(&w->h, "</table><p><a href=\"/notices\">全部通知</a></p>");
+  } else {
+    cm_html_raw(&w->h, "<h1>通知</h1><table class=\"list\" id=\"notice-list\"><tr><th>发出日期</th>"
+                      "<th>标题</th><th>范围</th><th>发出者</th><th>社区</th><th>已读</th></tr>");
+    json_array_foreach(json_object_get(j, "notices"), i, o) {
+      int district = !strcmp(json_string_value(json_object_get(o, "scope")), "district");
+      cm_html_printf(&w->h, "<tr><td>%h</td><td><a href=\"/notices?notice=%U\">%h</a></td>"
+                           "<td>%h</td><td>%h</td><td class=\"num\">%lld</td>"
+                           "<td class=\"num\">%lld</td></tr>",
+                     json_string_value(json_object_get(o, "date")),
+                     json_string_value(json_object_get(o, "record")),
+                     json_string_value(json_object_get(o, "title")),
+                     district ? "全区" : json_string_value(json_object_get(o, "street")),
+                     json_integer_value(json_object_get(o, "own"))
+                         ? "本级"
+                         : json_string_value(json_object_get(o, "by")),
+                     (long long)json_integer_value(json_object_get(o, "recipients")),
+                     (long long)json_integer_value(json_object_get(o, "read")));
+    }
+    cm_html_raw(&w->h, "</table>");
+    if (w->s.op.role[0] && strcmp(w->s.op.role, "viewer") != 0) notice_form(w, refused != NULL);
+  }
+  hub_web_foot(w);
+out:
+  json_decref(j);
+}
+
+/* ROUTE: GET /notices[?notice=RECORD] */
+static void page_notices(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_web_req w;
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
+  notices_page(&w, cm_http_query(req, "notice"), NULL);
+  hub_web_end(&w);
+}
+
+/* ROUTE: POST /notices: send a notice (to, street, title, text). */
+static void page_notice_send(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_web_req w;
+  char record[PROTO_KEY_HEX + 24] = "";
+  size_t n = 0;
+  cm_err err;
+  cm_err_clear(&err);
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_WRITE)) return;
+  const char *to = cm_http_form(req, "to", 0), *street = cm_http_form(req, "street", 0);
+  /* An operator bound to one street notifies that street only. */
+  if (w.hub->role == HUB_ROLE_DISTRICT && w.s.op.street[0]) {
+    to = "street";
+    street = w.s.op.street;
+  }
+  cm_rc rc = hub_year_notice_send(w.hub, to, street, cm_http_form(req, "title", 0),
+                                  cm_http_form(req, "text", 0), record, sizeof record, &n, &err);
+  if (rc == CM_ERR_INVALID || rc == CM_ERR_NOT_FOUND || rc == CM_ERR_PERM) {
+    hub_web_status(&w, rc == CM_ERR_NOT_FOUND ? 404 : rc == CM_ERR_PERM ? 403 : 400);
+    notices_page(&w, NULL, &err);
+  } else if (rc) {
+    hub_web_fail_rc(&w, rc, err.msg);
+  } else {
+    hub_web_audit(&w, "notice", record, cm_http_form(req, "title", 0));
+    hub_web_redirect(&w, "/notices?ok=1");
+  }
   hub_web_end(&w);
 }
 
 const cm_http_route hub_web_year_routes[] = {
+    {"GET", "/plan", page_unit_plan, "a community's or street's own plan or summary, printable"},
+    {"GET", "/trainings", page_trainings, "trainings of a year and each organisation's count"},
+    {"GET", "/notices", page_notices, "notices sent and which communities have read them"},
+    {"POST", "/notices", page_notice_send, "send a notice to every community of the district or a street"},
+    {"POST", "/trainings", page_training_record, "record a training and the organisations that attended"},
     {"GET", "/plans", page_plans, "plans and year-end summaries: who has submitted them"},
+    {"POST", "/plans", page_unit_plan_file, "the street's own plan or year-end summary"},
     {"GET", "/inspections", page_progress, "annual inspection: progress, missing, result form"},
     {"POST", "/inspections", page_result, "record the result of an annual inspection"},
     {"GET", "/api/v1/dashboard/inspections", api_json,
@@ -305,5 +719,19 @@ const cm_http_route hub_web_year_routes[] = {
      "plans and year-end summaries: who has submitted (?year=YYYY); operator login"},
     {"GET", "/api/v1/dashboard/inspections.csv", api_csv,
      "annual inspection, one organisation a row, as CSV (?year=YYYY)"},
+    {"GET", "/api/v1/dashboard/inspections.xlsx", api_xlsx,
+     "annual inspection, one organisation a row, as Excel (?year=YYYY)"},
+    {"GET", "/api/v1/dashboard/plans.csv", api_plans_csv,
+     "plans and year-end summaries, organisations then communities and streets, as CSV"},
+    {"GET", "/api/v1/dashboard/plans.xlsx", api_plans_xlsx,
+     "plans and year-end summaries, organisations then communities and streets, as Excel"},
+    {"GET", "/api/v1/dashboard/trainings", api_trainings,
+     "trainings of a year and each organisation's count (?year=YYYY); operator login"},
+    {"GET", "/api/v1/dashboard/trainings.csv", api_trainings_csv,
+     "each organisation's trainings in a year as CSV (?year=YYYY)"},
+    {"GET", "/api/v1/dashboard/trainings.xlsx", api_trainings_xlsx,
+     "each organisation's trainings in a year as Excel (?year=YYYY)"},
+    {"GET", "/api/v1/dashboard/notices", api_notices,
+     "notices sent and who has read them (?notice=RECORD for one); operator login"},
 };
 const size_t hub_web_year_nroutes = sizeof hub_web_year_routes / sizeof hub_web_year_routes[0];

@@ -54,4 +54,67 @@ cm_rc hub_year_plans(hub_ctx *ctx, int year, const char *street, json_t **out, c
 /* The organisations of a progress answer as CSV (Chinese headers). */
 cm_rc hub_year_progress_csv(const json_t *progress, cm_buf *out, cm_err *err);
 
+/* One answer as a file people read, Chinese headers, appended to out: table
+ * "inspections" (a progress answer, one organisation a row), "plans" (a plans
+ * answer: each organisation, then each community and street itself) or
+ * "trainings" (hub_year_trainings: each organisation's trainings in the
+ * year); CSV, or with xlsx 1 an Excel workbook built in a temporary file in
+ * dir.  CM_ERR_NOT_FOUND for another table. */
+cm_rc hub_year_export(const json_t *answer, const char *table, int xlsx, const char *dir,
+                      cm_buf *out, cm_err *err);
+
+/* The year's entries of the dashboard's attention list (docs/api.md), set in
+ * out with today ("YYYY-MM-DD", Asia/Shanghai) and street ("" every one):
+ * "inspection_overdue" (last year's self-reports missing after their due
+ * date), "plan_missing" and "summary_missing" (organisations' plans of this
+ * year and summaries of last year missing after 31 January),
+ * "unit_plan_missing" and "unit_summary_missing" (the same of communities
+ * and streets themselves).  The rectifications of an inspection past their
+ * deadline are the dashboard's own (beside criticisms).  Caller holds
+ * ctx->lock. */
+cm_rc hub_year_attention_locked(hub_ctx *ctx, const char *today, const char *street, json_t *out,
+                                cm_err *err);
+
+/* The street's own plan (summary 0: goals, activities, count planned) or
+ * year-end summary (summary 1: results, problems, count held) of year: a
+ * plan.unit or summary.unit entry in this street hub's log after the domain
+ * core's checks.  CM_ERR_PERM at a district.  record_out gets its record id. */
+cm_rc hub_year_unit_plan_file(hub_ctx *ctx, int summary, int year, const char *text1,
+                              const char *text2, int64_t count, char *record_out,
+                              size_t record_cap, cm_err *err);
+
+/* Trainings (培训) of year: {"year", "trainings": [hub_store_trainings_json
+ * rows, "orgs" an array, "attended" its length], "organisations": [{"street",
+ * "community", "code", "org", "name", "trainings"}...], "totals":
+ * {"trainings", "attendances"}}; street non-empty limits the organisations
+ * to it.  New reference. */
+cm_rc hub_year_trainings(hub_ctx *ctx, int year, const char *street, json_t **out, cm_err *err);
+
+/* Record a training held on date (not in the future) by organiser on topic,
+ * attended by the organisations orgs (a JSON array of filing numbers, each
+ * held here; CM_ERR_NOT_FOUND names one that is not): a training.recorded
+ * entry in this hub's log.  record_out gets its record id. */
+cm_rc hub_year_training_record(hub_ctx *ctx, const char *date, const char *topic,
+                               const char *organiser, const char *content, const json_t *orgs,
+                               char *record_out, size_t record_cap, cm_err *err);
+
+/* Send a notice to every community of the district (to "district", a
+ * district only) or of one street (to "street": at a district street names
+ * it; at a street hub its own): one notice.issued entry and one notice.sent
+ * per community, addressed to it, in one transaction.  CM_ERR_NOT_FOUND when
+ * the street holds no community.  record_out gets the notice's record id,
+ * *n_out the number of communities. */
+cm_rc hub_year_notice_send(hub_ctx *ctx, const char *to, const char *street, const char *title,
+                           const char *text, char *record_out, size_t record_cap, size_t *n_out,
+                           cm_err *err);
+
+/* The notices held here with how many communities each reached and read:
+ * {"notices": [...hub_store_notices_json rows]}; street non-empty keeps the
+ * notices to every community of the district and those to that street.
+ * With notice non-NULL, also "reads": who it was sent to and when each read
+ * it (hub_store_notice_reads_json, "read_date" added), street-limited too;
+ * CM_ERR_NOT_FOUND when there is no such notice.  New reference. */
+cm_rc hub_year_notices(hub_ctx *ctx, const char *street, const char *notice, json_t **out,
+                       cm_err *err);
+
 #endif

@@ -56,6 +56,12 @@ static cm_rc core_check(node_ctx *ctx, const char *kind, const uint8_t *p, size_
   rc = store_meta_get(ctx, "code", c.prefix, sizeof c.prefix, NULL);
   if (rc) c.prefix[0] = '\0';
   rc = CM_OK;
+  if (b.kind == CM_REC_NOTICE_READ) {
+    int held = 0;
+    rc = store_notice_held(ctx, b.u.notice.notice, &held, err);
+    if (rc) goto out;
+    c.notice_not_to_author = !held;
+  }
   org_id = cm_rec_body_org(&b);
   if (org_id && store_org_get(ctx, org_id, &org, NULL) == CM_OK && org) {
     c.org_known = 1;

@@ -501,7 +501,7 @@ static int plan_file(args *a, int summary) {
   if (x) return x;
   node_plan_input in = {summary,         opt(a, "--org"),   opt(a, "--year"),
                         opt(a, "--goals"), opt(a, "--activities"), opt(a, "--count"),
-                        opt(a, "--results"), opt(a, "--problems")};
+                        opt(a, "--results"), opt(a, "--problems"), opt(a, "--community") != NULL};
   cm_rc rc = node_plan_file(ctx, &in, record, &e);
   if (!rc) printf("%s\n", record);
   node_close(ctx);
@@ -537,6 +537,43 @@ static int cmd_plan_list(args *a) {
     }
   }
   json_decref(list);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_notice_list(args *a) {
+  node_ctx *ctx = NULL;
+  json_t *list = NULL, *o;
+  size_t i;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_notice_list(ctx, &list, &e);
+  if (!rc && opt(a, "--json")) {
+    print_json(list);
+  } else if (!rc) {
+    json_array_foreach(list, i, o)
+      cm_term_printf("%s\t%s\t%s\t%s\n", js(o, "notice"),
+                     json_is_true(json_object_get(o, "read")) ? "已读" : "未读", js(o, "title"),
+                     js(o, "text"));
+  }
+  json_decref(list);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_notice_read(args *a) {
+  node_ctx *ctx = NULL;
+  char record[NODE_RECORD_ID_MAX];
+  int already = 0;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_notice_read(ctx, a->pos[0], record, &already, &e);
+  if (!rc && already) fprintf(stderr, "这条通知已经标为已读\n");
+  if (!rc) printf("%s\n", record);
   node_close(ctx);
   return rc ? fail(rc, &e) : 0;
 }
@@ -807,6 +844,7 @@ static const char *const o_summary[] = {"--org", "--year", "--results", "--probl
                                         NULL};
 static const char *const o_nominate[] = {"--round", "--org", "--person", "--deeds", NULL};
 static const char *const f_inbox[] = {"--json", "--keep-unread", NULL};
+static const char *const f_unit[] = {"--community", NULL};
 static const char *const o_serve[] = {"--listen", NULL};
 static const char *const f_serve[] = {"--allow-remote", NULL};
 static const char *const o_restore[] = {"--hub", "--key", NULL};
@@ -874,14 +912,20 @@ static const command commands[] = {
     {"inspection", "list", cmd_inspection_list, o_none, f_json, 0, 0, "inspection list [--json]",
      "本社区的年检自查报告（自查）和街道分会的年检结果（结果：合格 pass、限期整改 rectify\n"
      "及整改期限、不合格 fail）。"},
-    {"plan", "file", cmd_plan_file, o_plan, f_none, 0, 0,
-     "plan file --org ID --year YYYY --goals TEXT --activities TEXT [--count N]",
+    {"plan", "file", cmd_plan_file, o_plan, f_unit, 0, 0,
+     "plan file --org ID|--community --year YYYY --goals TEXT --activities TEXT [--count N]",
      "组织的年度工作计划：工作目标、计划开展的活动（--count 计划活动次数）。只能为今年或明年\n"
-     "制定；同一组织同一年度的第二份更正第一份。最后一行打印记录编号。"},
-    {"summary", "file", cmd_summary_file, o_summary, f_none, 0, 0,
-     "summary file --org ID --year YYYY --results TEXT --count N [--problems TEXT]",
+     "制定；同一组织同一年度的第二份更正第一份。给 --community（不给 --org）时是本社区自己的\n"
+     "年度工作计划。最后一行打印记录编号。"},
+    {"summary", "file", cmd_summary_file, o_summary, f_unit, 0, 0,
+     "summary file --org ID|--community --year YYYY --results TEXT --count N [--problems TEXT]",
      "组织的年终总结：工作成效、全年活动次数（--count）、存在问题。只能总结今年或以前的年度；\n"
-     "同一组织同一年度的第二份更正第一份。最后一行打印记录编号。"},
+     "同一组织同一年度的第二份更正第一份。给 --community 时是本社区自己的年终总结。\n"
+     "最后一行打印记录编号。"},
+    {"notice", "list", cmd_notice_list, o_none, f_json, 0, 0, "notice list [--json]",
+     "区协会或街道分会发给本社区的通知：通知编号、已读或未读、标题、内容。"},
+    {"notice", "read", cmd_notice_read, o_none, f_none, 1, 1, "notice read ID",
+     "把通知 ID（notice list 中的通知编号）标为已读：写一条已读记录，同步后上级看到本社区已读。"},
     {"plan", "list", cmd_plan_list, o_none, f_json, 0, 0, "plan list [--json]",
      "本社区各组织的年度工作计划和年终总结：种类、组织、年度、记录编号。"},
     {"import", "reports", cmd_import_reports, o_none, f_none, 1, 1, "import reports FILE.csv",

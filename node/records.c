@@ -875,7 +875,8 @@ typedef struct plan_job {
 
 static cm_rc plan_tx(node_ctx *ctx, void *arg, cm_err *err) {
   plan_job *j = arg;
-  cm_rc rc = org_active(ctx, json_string_value(json_object_get(j->body, "org")), NULL, err);
+  const char *org = json_string_value(json_object_get(j->body, "org"));
+  cm_rc rc = org ? org_active(ctx, org, NULL, err) : CM_OK;
   if (!rc) rc = journal_append_in_tx(ctx, j->kind, j->body, &j->seq, err);
   return rc;
 }
@@ -884,15 +885,21 @@ cm_rc node_plan_file(node_ctx *ctx, const node_plan_input *in,
                      char record_out[NODE_RECORD_ID_MAX], cm_err *err) {
   json_t *org = NULL, *t1 = NULL, *t2 = NULL;
   int64_t year = 0, n = 0;
-  plan_job j = {in->summary ? "summary.annual" : "plan.annual", NULL, 0};
-  cm_rc rc = text_in(&F_ORG, in->org, 1, &org, err);
+  plan_job j = {in->unit ? (in->summary ? "summary.unit" : "plan.unit")
+                         : (in->summary ? "summary.annual" : "plan.annual"),
+                 NULL, 0};
+  cm_rc rc = CM_OK;
+  if (in->unit && given(in->org))
+    rc = cm_errf(err, CM_ERR_INVALID, "社区自己的计划总结不写组织 / --community takes no --org");
+  else if (!in->unit)
+    rc = text_in(&F_ORG, in->org, 1, &org, err);
   if (!rc) rc = count_in(&F_YEAR, in->year, 9999, &year, err);
   if (!rc && in->summary) {
     rc = text_in(&F_RESULTS, in->results, 1, &t1, err);
     if (!rc) rc = text_in(&F_PROBLEMS, in->problems, 0, &t2, err);
     if (!rc) rc = count_in(&F_HELD_N, in->count, CM_REC_YEAR_ACTIVITIES_MAX, &n, err);
     if (!rc)
-      j.body = json_pack("{s:O,s:I,s:O,s:O,s:I}", "org", org, "year", (json_int_t)year, "results",
+      j.body = json_pack("{s:O?,s:I,s:O,s:O,s:I}", "org", org, "year", (json_int_t)year, "results",
                          t1, "problems", t2, "activities_held", (json_int_t)n);
   } else if (!rc) {
     rc = text_in(&F_GOALS, in->goals, 1, &t1, err);
@@ -900,9 +907,11 @@ cm_rc node_plan_file(node_ctx *ctx, const node_plan_input *in,
     if (!rc && given(in->count))
       rc = count_in(&F_PLANNED_N, in->count, CM_REC_YEAR_ACTIVITIES_MAX, &n, err);
     if (!rc)
-      j.body = json_pack("{s:O,s:I,s:O,s:O,s:I}", "org", org, "year", (json_int_t)year, "goals",
+      j.body = json_pack("{s:O?,s:I,s:O,s:O,s:I}", "org", org, "year", (json_int_t)year, "goals",
                          t1, "activities", t2, "planned_count", (json_int_t)n);
   }
+  /* The community's own plan names no organisation. */
+  if (!rc && in->unit && j.body) json_object_del(j.body, "org");
   if (!rc) rc = j.body ? journal_tx(ctx, plan_tx, &j, err) : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   if (!rc && record_out) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
   json_decref(org);

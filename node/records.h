@@ -148,6 +148,7 @@ typedef struct node_plan_input {
   const char *count;      /* plan: planned activities (optional); summary: held (required) */
   const char *results;    /* summary, required */
   const char *problems;   /* summary */
+  int unit;               /* 1: the community's own (plan.unit, summary.unit), org not given */
 } node_plan_input;
 
 cm_rc node_plan_file(node_ctx *ctx, const node_plan_input *in,

@@ -1016,3 +1016,34 @@ cm_rc store_filing_seqs(node_ctx *ctx, const char *org, uint64_t *seqs, size_t c
   sqlite3_finalize(st);
   return rc;
 }
+
+/* ---- notices (node/year.c) ---- */
+
+cm_rc store_notice_held(node_ctx *ctx, const char *notice, int *held_out, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  *held_out = 0;
+  cm_rc rc = prep(ctx, "SELECT count(*) FROM inbox WHERE kind = 'notice.sent'"
+                       " AND json_valid(body) AND body->>'notice' = ?", &st, err);
+  if (rc) goto out;
+  bind_text(st, 1, notice);
+  int s = sqlite3_step(st);
+  if (s == SQLITE_ROW)
+    *held_out = sqlite3_column_int64(st, 0) > 0;
+  else
+    rc = cm_db_check(ctx->db, s, "read inbox", err);
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_notice_mark_read(node_ctx *ctx, const char *notice, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  cm_rc rc = prep(ctx, "UPDATE inbox SET read = 1 WHERE kind = 'notice.sent'"
+                       " AND json_valid(body) AND body->>'notice' = ?", &st, err);
+  if (rc) goto out;
+  bind_text(st, 1, notice);
+  rc = step_done(ctx, st, "mark a notice read", err);
+out:
+  sqlite3_finalize(st);
+  return rc;
+}

@@ -157,4 +157,11 @@ cm_rc store_proj_dump(node_ctx *ctx, cm_buf *out, cm_err *err);
 cm_rc store_filing_seqs(node_ctx *ctx, const char *org, uint64_t *seqs, size_t cap, size_t *n_out,
                         cm_err *err);
 
+/* *held_out 1 when the inbox holds a notice.sent of notice (its record id):
+ * a notice addressed to this community. */
+cm_rc store_notice_held(node_ctx *ctx, const char *notice, int *held_out, cm_err *err);
+
+/* Mark the inbox items of notice read. */
+cm_rc store_notice_mark_read(node_ctx *ctx, const char *notice, cm_err *err);
+
 #endif

@@ -363,6 +363,8 @@ static const cm_http_route k_routes[] = {
     {"GET", "/plans/new", node_web_h_plan_new, "plan form (?part=summary: year-end summary form)"},
     {"POST", "/plans", node_web_h_plan_file, "file a plan or a year-end summary"},
     {"GET", "/plans/print", node_web_h_plan_print, "printable plan and summary (?org=&year=)"},
+    {"GET", "/notices", node_web_h_notices, "notices from the district and the street"},
+    {"POST", "/notices/read", node_web_h_notice_read, "mark a notice read (a notice.read record)"},
     {"GET", "/inbox", node_web_h_inbox, "decisions from the street and district"},
     {"POST", "/inbox/read", node_web_h_inbox_read, "mark one decision (cursor) or all (0) read"},
     {"POST", "/sync", node_web_h_sync_now, "start a sync pass now"},
@@ -861,6 +863,7 @@ void node_web_page_begin(node_web_rq *rq, const char *title_key, const char *nav
   nav_item(rq, "/plans", "nav.plan", nav);
   nav_item(rq, "/evaluation", "nav.evaluation", nav);
   nav_item(rq, "/inbox", "nav.inbox", nav);
+  nav_item(rq, "/notices", "nav.notice", nav);
   cm_html_raw(&rq->h, "</nav><span class=\"lang\">");
   lang_link(rq);
   cm_html_raw(&rq->h, "</span></header>\n<main>");

@@ -186,6 +186,9 @@ void node_web_h_plan_new(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_plan_file(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_plan_print(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_inbox_read(cm_http_req *req, cm_http_resp *resp, void *ctx);
+/* Notices from the district and the street (web_year.c). */
+void node_web_h_notices(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_notice_read(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_sync_now(cm_http_req *req, cm_http_resp *resp, void *ctx);
 
 #endif

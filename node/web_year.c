@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "records.h"
+#include "store.h"
 #include "web_app.h"
 #include "year.h"
 
@@ -218,7 +219,10 @@ static void plan_form(node_web_rq *rq, const node_plan_input *in, const cm_err *
   cm_html_printf(&rq->h, "<input type=\"hidden\" name=\"part\" value=\"%r\">",
                  in->summary ? "summary" : "plan");
   cm_html_select_begin(&rq->h, "org", "rep.org", 1);
-  cm_html_option(&rq->h, "", cm_i18n_t(rq->lang, "form.choose"), !in->org || !*in->org);
+  cm_html_option(&rq->h, "", cm_i18n_t(rq->lang, "form.choose"),
+                 (!in->org || !*in->org) && !in->unit);
+  /* The community's own plan or summary, beside its organisations'. */
+  cm_html_option(&rq->h, "community", cm_i18n_t(rq->lang, "plan.community"), in->unit);
   json_array_foreach(orgs, i, o) {
     char label[600];
     const char *id = node_web_js(o, "id");
@@ -267,6 +271,8 @@ void node_web_h_plan_file(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   const char *part = cm_http_form(req, "part", 0);
   in.summary = part && !strcmp(part, "summary");
   in.org = cm_http_form(req, "org", 0);
+  in.unit = in.org && !strcmp(in.org, "community");
+  if (in.unit) in.org = NULL;
   in.year = cm_http_form(req, "year", 0);
   in.goals = cm_http_form(req, "goals", 0);
   in.activities = cm_http_form(req, "activities", 0);
@@ -289,7 +295,10 @@ void node_web_h_plan_file(cm_http_req *req, cm_http_resp *resp, void *ctx) {
 
 /* Both lists: organisation, year, when, and a link to the printable page. */
 void node_web_h_plan_list(cm_http_req *req, cm_http_resp *resp, void *ctx) {
-  static const char *const parts[][2] = {{"plans", "plan.plans"}, {"summaries", "plan.summaries"}};
+  static const char *const parts[][2] = {{"plans", "plan.plans"},
+                                         {"summaries", "plan.summaries"},
+                                         {"community_plans", "plan.community_plans"},
+                                         {"community_summaries", "plan.community_summaries"}};
   node_web_rq rq;
   json_t *list = NULL;
   const json_t *o;
@@ -304,7 +313,7 @@ void node_web_h_plan_list(cm_http_req *req, cm_http_resp *resp, void *ctx) {
                  "plan.title", "plan.new", "summary.new");
   if (rc) cm_html_msg(&rq.h, "error", "form.error", e.msg);
   if (!rc && cm_http_query(req, "ok")) cm_html_msg(&rq.h, "ok", "plan.ok", "");
-  for (size_t k = 0; !rc && k < 2; k++) {
+  for (size_t k = 0; !rc && k < 4; k++) {
     const json_t *arr = json_object_get(list, parts[k][0]);
     cm_html_printf(&rq.h, "<h2>%w</h2>", parts[k][1]);
     if (json_array_size(arr) == 0) {
@@ -314,11 +323,12 @@ void node_web_h_plan_list(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     cm_html_printf(&rq.h, "<table id=\"%r\"><tr><th>%w</th><th>%w</th><th>%w</th><th></th></tr>",
                    parts[k][0], "insp.year", "rep.org", "insp.written");
     json_array_foreach(arr, i, o) {
+      const char *org = k < 2 ? node_web_js(o, "org") : "community";
       cm_html_printf(&rq.h, "<tr><td>%lld</td><td>%h</td><td>", node_web_ji(o, "year"),
-                     node_web_js(o, "org"));
+                     k < 2 ? org : cm_i18n_t(rq.lang, "plan.community"));
       cm_html_time(&rq.h, (uint64_t)node_web_ji(o, "time_ms"));
       cm_html_printf(&rq.h, "</td><td><a href=\"/plans/print?org=%U&amp;year=%lld\">%w</a></td></tr>",
-                     node_web_js(o, "org"), node_web_ji(o, "year"), "plan.print");
+                     org, node_web_ji(o, "year"), "plan.print");
     }
     cm_html_raw(&rq.h, "</table>");
   }
@@ -343,21 +353,31 @@ void node_web_h_plan_print(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_err e;
   if (!node_web_begin(&rq, req, resp, ctx)) return;
   cm_err_clear(&e);
-  cm_rc rc = node_org_get(node_web_db(&rq), id ? id : "", &org, &e);
+  /* org=community: the community's own plan and summary. */
+  int unit = id && !strcmp(id, "community");
+  char cname[256] = "";
+  cm_rc rc = CM_OK;
+  if (unit) {
+    (void)store_meta_get(node_web_db(&rq), "community", cname, sizeof cname, NULL);
+    org = json_pack("{s:s}", "name", cname);
+  } else {
+    rc = node_org_get(node_web_db(&rq), id ? id : "", &org, &e);
+  }
   if (!rc && year < 2000) rc = cm_errf(&e, CM_ERR_INVALID, "请指定组织和年度 / give org and year");
-  if (!rc) rc = node_plan_list(node_web_db(&rq), id, year, &list, &e);
+  if (!rc) rc = node_plan_list(node_web_db(&rq), unit ? NULL : id, year, &list, &e);
   node_web_page_begin(&rq, "plan.title", "nav.plan");
   if (rc) {
     cm_html_msg(&rq.h, "error", "form.error", e.msg);
     goto end;
   }
-  const json_t *p = json_array_get(json_object_get(list, "plans"), 0);
-  const json_t *s = json_array_get(json_object_get(list, "summaries"), 0);
+  const json_t *p = json_array_get(json_object_get(list, unit ? "community_plans" : "plans"), 0);
+  const json_t *s =
+      json_array_get(json_object_get(list, unit ? "community_summaries" : "summaries"), 0);
   cm_html_printf(&rq.h, "<div class=\"actions noprint\"><button type=\"button\" "
                         "onclick=\"window.print()\">%w</button></div>"
                         "<article class=\"sheet\" id=\"plan-sheet\"><h1>《%h %d年度工作计划和"
                         "年终总结》</h1><div class=\"sub\"><span>%h</span><span>%w：%d</span></div>",
-                 "plan.print", node_web_js(org, "name"), year, id, "insp.year", year);
+                 "plan.print", node_web_js(org, "name"), year, unit ? "" : id, "insp.year", year);
   cm_html_printf(&rq.h, "<h2>%w</h2><table>", "plan.plans");
   sheet_row(&rq, "plan.goals", node_web_js(p, "goals"), 1);
   sheet_row(&rq, "plan.activities", node_web_js(p, "activities"), 1);
@@ -374,4 +394,68 @@ end:
   node_web_end(&rq, rc == CM_ERR_NOT_FOUND ? 404 : rc ? 422 : 200);
   json_decref(org);
   json_decref(list);
+}
+
+/* The notices from the district and the street, each with a button that
+ * marks it read (a notice.read entry the street and district see). */
+void node_web_h_notices(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  json_t *list = NULL;
+  const json_t *o;
+  size_t i;
+  cm_err e;
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  cm_err_clear(&e);
+  cm_rc rc = node_notice_list(node_web_db(&rq), &list, &e);
+  node_web_page_begin(&rq, "notice.title", "nav.notice");
+  cm_html_printf(&rq.h, "<h1>%w</h1>", "notice.title");
+  if (rc) cm_html_msg(&rq.h, "error", "form.error", e.msg);
+  if (!rc && cm_http_query(req, "ok")) cm_html_msg(&rq.h, "ok", "notice.ok", "");
+  if (!rc && json_array_size(list) == 0) cm_html_printf(&rq.h, "<p class=\"muted\">%w</p>", "notice.none");
+  if (!rc && json_array_size(list)) {
+    cm_html_printf(&rq.h, "<table id=\"notices\"><tr><th>%w</th><th>%w</th><th>%w</th><th>%w</th>"
+                          "<th>%w</th></tr>",
+                   "notice.col.time", "notice.col.from", "notice.col.title", "notice.col.text",
+                   "notice.col.state");
+    json_array_foreach(list, i, o) {
+      int read = json_is_true(json_object_get(o, "read"));
+      char when[64];
+      cm_html_iso_text(node_web_js(o, "time"), when, sizeof when);
+      cm_html_printf(&rq.h, "<tr><td>%h</td><td>%w</td><td>%h</td><td>%h</td><td>", when,
+                     !strcmp(node_web_js(o, "origin"), "district") ? "notice.from_district"
+                                                                   : "notice.from_street",
+                     node_web_js(o, "title"), node_web_js(o, "text"));
+      if (read) {
+        cm_html_printf(&rq.h, "%w", "notice.is_read");
+      } else {
+        node_web_form_begin(&rq, "/notices/read", NULL);
+        cm_html_printf(&rq.h, "<input type=\"hidden\" name=\"notice\" value=\"%h\">",
+                       node_web_js(o, "notice"));
+        node_web_form_end(&rq, "notice.read");
+      }
+      cm_html_raw(&rq.h, "</td></tr>");
+    }
+    cm_html_raw(&rq.h, "</table>");
+  }
+  node_web_page_end(&rq);
+  node_web_end(&rq, rc ? 500 : 200);
+  json_decref(list);
+}
+
+void node_web_h_notice_read(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  char rec[NODE_RECORD_ID_MAX];
+  int already = 0;
+  cm_err e;
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  cm_err_clear(&e);
+  cm_rc rc = node_notice_read(node_web_db(&rq), cm_http_form(req, "notice", 0), rec, &already, &e);
+  if (rc) {
+    node_web_page_begin(&rq, "notice.title", "nav.notice");
+    cm_html_msg(&rq.h, "error", "form.error", e.msg);
+    node_web_page_end(&rq);
+    node_web_end(&rq, node_web_err_status(rc));
+    return;
+  }
+  node_web_redirect(&rq, "/notices?ok=1");
 }

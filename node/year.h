@@ -8,6 +8,7 @@
 
 #include "../common/rc.h"
 #include "node.h"
+#include "records.h"
 
 /* {"reports": [{"seq", "record", "org", "year", "activities", "members", "joined",
  * "left", "party_members", "funds_received", "funds_used" (fen), "problems",
@@ -24,5 +25,16 @@ cm_rc node_plan_list(node_ctx *ctx, const char *org, int year, json_t **out, cm_
 /* This node's entries of kind (body, "seq", "record", "time_ms"), newest
  * first.  New reference in *out. */
 cm_rc node_year_entries(node_ctx *ctx, const char *kind, json_t **out, cm_err *err);
+/* The notices in the inbox (notice.sent, from the district relayed by the
+ * street or from the street), newest first: [{"notice" (its record id),
+ * "title", "text", "scope", "street", "origin", "time", "read", "read_record"}].
+ * New reference in *out. */
+cm_rc node_notice_list(node_ctx *ctx, json_t **out, cm_err *err);
+
+/* Mark notice read: a notice.read entry (the domain core refuses one not
+ * addressed to this community), once; *already_out 1 (and record_out the
+ * first reading's record) when it was read before. */
+cm_rc node_notice_read(node_ctx *ctx, const char *notice, char record_out[NODE_RECORD_ID_MAX],
+                       int *already_out, cm_err *err);
 
 #endif

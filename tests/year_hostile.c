@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "hub/project.h"
+#include "hub/hublog.h"
 #include "hub/review.h"
 #include "hub/store.h"
 #include "hub/year.h"
@@ -343,8 +344,107 @@ static void test_plans(void **state) {
   hub_close(hub);
 }
 
+/* The refusals of the hostile community's last push: each record refused
+ * with a reason holding why[i]. */
+static void expect_refused(hub_ctx *hub, const char *const *why, size_t n) {
+  json_t *list = NULL, *batch = NULL;
+  cm_err err;
+  assert_int_equal(hub_review_list(hub, &list, &err), CM_OK);
+  assert_int_equal(json_array_size(list), 1);
+  assert_int_equal(
+      hub_review_show(hub, json_integer_value(json_object_get(json_array_get(list, 0), "id")),
+                      &batch, &err),
+      CM_OK);
+  json_t *recs = json_object_get(batch, "records");
+  assert_int_equal(json_array_size(recs), n);
+  for (size_t i = 0; i < n; i++) {
+    json_t *r = json_array_get(recs, i);
+    const char *st = json_string_value(json_object_get(r, "status"));
+    const char *w = json_string_value(json_object_get(r, "reason"));
+    if (!st || strcmp(st, "refused") != 0 || !w || !strstr(w, why[i]))
+      fail_msg("attempt %zu: status %s, reason %s (expected one with %s)", i, st ? st : "-",
+               w ? w : "-", why[i]);
+  }
+  json_decref(batch);
+  json_decref(list);
+  accept_all(hub);
+}
+
+/* The year's other kinds against a hostile community: a hub's kinds
+ * (trainings, notices), a notice read that was not sent to it, its own plan
+ * out of bounds; the victim's reading of a notice sent to it counts. */
+static void test_notices_and_units(void **state) {
+  (void)state;
+  hub_ctx *hub = NULL;
+  json_t *p = NULL, *sent = NULL, *reads = NULL;
+  cm_err err;
+  char vhex[PROTO_KEY_HEX], notice[PROTO_KEY_HEX + 24], body[512];
+  assert_int_equal(hub_open(g.dir, &hub, &err), CM_OK);
+  accept_all(hub);
+  /* A notice of the street sent to the victim only. */
+  proto_key_hex(g.v.kp.pk, vhex);
+  snprintf(notice, sizeof notice, "%s/999", hub->key_hex);
+  sent = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "notice", notice, "to", vhex, "title", "例会",
+                   "text", "周五", "scope", "street", "street", hub->name);
+  assert_int_equal(hub_log_append(hub, "notice.sent", sent, NULL, &err), CM_OK);
+  json_decref(sent);
+  snprintf(body, sizeof body, "{\"notice\":\"%s\"}", notice);
+  char forged[768], hhex[PROTO_KEY_HEX];
+  proto_key_hex(g.h.kp.pk, hhex);
+  snprintf(forged, sizeof forged,
+           "{\"notice\":\"%s\",\"to\":\"%s\",\"title\":\"t\",\"text\":\"x\","
+           "\"scope\":\"street\",\"street\":\"s\"}",
+           notice, hhex);
+  struct {
+    const char *kind, *body, *why;
+  } att[] = {
+      {"training.recorded",
+       "{\"date\":\"2027-01-01\",\"topic\":\"t\",\"organiser\":\"o\",\"orgs\":[\"" H_ORG
+       "\"]}",
+       "只能由上级写入"},
+      {"notice.issued", "{\"title\":\"t\",\"text\":\"x\",\"scope\":\"district\"}",
+       "只能由上级写入"},
+      {"notice.sent", forged, "只能由上级写入"},
+      {"notice.read", body, "不是发给"},
+      {"notice.read", "{\"notice\":\"not-a-record\"}", "通知编号"},
+      {"plan.unit", "{\"org\":\"" H_ORG "\",\"year\":2027,\"goals\":\"g\",\"activities\":\"a\"}",
+       "不写组织"},
+      {"plan.unit", "{\"year\":2026,\"goals\":\"g\",\"activities\":\"a\"}", "今年或明年"},
+      {"summary.unit", "{\"year\":2028,\"results\":\"r\",\"activities_held\":1}", "未来"},
+      {"summary.unit", "{\"year\":2026,\"results\":\"r\",\"activities_held\":12001}",
+       "全年活动次数"},
+  };
+  const char *why[sizeof att / sizeof att[0]];
+  size_t n = sizeof att / sizeof att[0];
+  for (size_t i = 0; i < n; i++) {
+    assert_int_equal(t_log_add(&g.h, att[i].kind, att[i].body), 0);
+    why[i] = att[i].why;
+  }
+  assert_int_equal(push(&g.h), 200);
+  expect_refused(hub, why, n);
+  /* The victim reads it and writes its own plan: both stand and count. */
+  assert_int_equal(t_log_add(&g.v, "notice.read", body), 0);
+  assert_int_equal(t_log_add(&g.v, "plan.unit",
+                             "{\"year\":2027,\"goals\":\"g\",\"activities\":\"a\"}"),
+                   0);
+  assert_int_equal(push(&g.v), 200);
+  pthread_mutex_lock(&hub->lock);
+  assert_int_equal(hub_store_notice_reads_json(hub->store, notice, &reads, &err), CM_OK);
+  pthread_mutex_unlock(&hub->lock);
+  assert_int_equal(json_array_size(reads), 1);
+  assert_true(json_is_integer(json_object_get(json_array_get(reads, 0), "read_ms")));
+  json_decref(reads);
+  assert_int_equal(hub_year_plans(hub, 2027, NULL, &p, &err), CM_OK);
+  json_t *c = json_object_get(json_object_get(p, "unit_totals"), "community");
+  assert_int_equal(json_integer_value(json_object_get(c, "expected")), 2);
+  assert_int_equal(json_integer_value(json_object_get(c, "plans")), 1);
+  json_decref(p);
+  hub_close(hub);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_inspection),
-                                     cmocka_unit_test(test_plans)};
+                                     cmocka_unit_test(test_plans),
+                                     cmocka_unit_test(test_notices_and_units)};
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -11,6 +11,11 @@
   const lang = root.dataset.lang === 'en' ? 'en' : 'zh';
   const view = root.dataset.view;
 
+  // The attention list's tables, in the order the page shows them.
+  const ATTN_KEYS = ['upcoming', 'criticism_overdue', 'inspection_rectify_overdue', 'inspection_overdue',
+    'plan_missing', 'summary_missing', 'unit_plan_missing', 'unit_summary_missing', 'silent', 'inactive',
+    'names', 'party_station'];
+
   // The words come with the page (data-words), from the hub's one glossary
   // (common/i18n.c: col.* and dash.*) in the page's language.
   let W = {};
@@ -276,7 +281,7 @@
     box.append(el('h2', { text: `${scopeName} ${c.month} ${t('overview')}` }),
       el('p', { class: 'hint', text: `${t('due')}${t('colon')}${c.due}` }));
     const monthRow = (a.months || []).find((m) => m.month === c.month) || {};
-    const attnKeys = ['upcoming', 'criticism_overdue', 'silent', 'inactive', 'names', 'party_station'];
+    const attnKeys = ATTN_KEYS;
     const attnTotal = attnKeys.reduce((n, k) => n + (att[k] || []).length, 0);
     const tiles = [
       ['tile_orgs', h.totals.organisations, '#dash-hierarchy', ''],
@@ -399,7 +404,7 @@
         b.replaceChildren(el('h2', { text: t('attention') }));
         // The activities ahead: what, when and where first; the rest in the CSV.
         const cols = { upcoming: ['date', 'title', 'place', 'expected', 'org', 'name', 'community', 'street_ack', 'district_ack'] };
-        for (const k of ['upcoming', 'criticism_overdue', 'silent', 'inactive', 'names', 'party_station'])
+        for (const k of ATTN_KEYS)
           b.append(table('attention', k, a[k], cat, { orgLink: true, cols: a[k] && a[k].length ? cols[k] : undefined }));
         return a;
       }).catch((e) => { boxes.attention.replaceChildren(el('h2', { text: t('attention') })); fail(boxes.attention, e); });

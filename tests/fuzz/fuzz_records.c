@@ -74,6 +74,30 @@ static void check_body(const cm_rec_body *b) {
     text_ok(b->u.recommend.nomination, 96);
     text_ok(b->u.recommend.opinion, CM_REC_TEXT_MAX);
     if (!b->u.recommend.opinion[0]) abort();
+  case CM_REC_UNIT_PLAN:
+  case CM_REC_UNIT_SUMMARY:
+    if (b->u.plan.org[0] || b->u.plan.year < 2000 || b->u.plan.count < 0 ||
+        b->u.plan.count > CM_REC_YEAR_ACTIVITIES_MAX)
+      abort();
+    text_ok(b->u.plan.text1, CM_REC_TEXT_MAX);
+    break;
+  case CM_REC_TRAINING: {
+    size_t n = json_array_size(b->u.training.orgs);
+    if (n < 1 || n > CM_REC_TRAINING_ORGS_MAX) abort();
+    text_ok(b->u.training.date, 10);
+    text_ok(b->u.training.topic, CM_REC_SHORT_MAX);
+    text_ok(b->u.training.organiser, CM_REC_SHORT_MAX);
+    break;
+  }
+  case CM_REC_NOTICE:
+  case CM_REC_NOTICE_SENT:
+    text_ok(b->u.notice.title, CM_REC_SHORT_MAX);
+    text_ok(b->u.notice.text, CM_REC_TEXT_MAX);
+    if (strcmp(b->u.notice.scope, "district") != 0 && strcmp(b->u.notice.scope, "street") != 0)
+      abort();
+    break;
+  case CM_REC_NOTICE_READ:
+    if (strlen(b->u.notice.notice) < 66) abort(); /* a record id */
     break;
   default:
     break;
@@ -115,6 +139,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       ctx.round_year = 2026;
       memcpy(ctx.round_closes, "2026-12-31", 11);
       ctx.nomination_of_author = (int)((len >> 2) % 3) - 1;
+      ctx.notice_not_to_author = (int)((len >> 1) & 1);
       cm_err e2 = {0};
       cm_rc c = cm_rec_check(def, &b, &ctx, &e2);
       if (c != CM_OK && c != CM_ERR_PERM && c != CM_ERR_INVALID) abort();

@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# Trainings, district-wide notices, the plans of communities and streets and the year's
+# attention entries through real processes on loopback with a fixed clock (2027-02-09):
+# the district and two street hubs, three community nodes.  The district and a street record
+# trainings; the district notifies every community and one street, a street its own; some
+# communities read them (one tries a notice not addressed to it and is refused before
+# signing); communities and a street write their own plans and summaries; the district's
+# answers (trainings, notices and who read them, plans per level, the attention list, the
+# CSV and Excel exports) equal a recomputation from the entries in its database.
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/e2e/lib.sh"
+export LINLI_FAKE_NOW_MS=1802138400000 # 2027-02-09 10:00 Asia/Shanghai
+
+"$HUB" --dir "$E2E_TMP/district" init --role district --name 河北区协会 >"$E2E_TMP/d.init"
+DKEY=$(last_line <"$E2E_TMP/d.init")
+start_server DIST "$HUB" --dir "$E2E_TMP/district" serve --listen 127.0.0.1:0
+k=0
+for s in 望海楼街 鼓楼街; do
+  k=$((k + 1))
+  "$HUB" --dir "$E2E_TMP/s$k" init --role street --name "$s" --upstream "$DIST_URL" \
+    --upstream-key "$DKEY" >"$E2E_TMP/s$k.init"
+  "$HUB" --dir "$E2E_TMP/district" enroll --name "$s" --key "$(last_line <"$E2E_TMP/s$k.init")" \
+    >/dev/null || fail "enroll street $s"
+done
+start_server S1 "$HUB" --dir "$E2E_TMP/s1" serve --listen 127.0.0.1:0
+start_server S2 "$HUB" --dir "$E2E_TMP/s2" serve --listen 127.0.0.1:0
+node_init() { # n street-dir street-url community street
+  "$NODE" --dir "$E2E_TMP/n$1" init --community "$4" --street "$5" --hub "$3" \
+    --code "12010500100$1" --hub-key "$(last_line <"$E2E_TMP/$2.init")" >"$E2E_TMP/n$1.init"
+  "$HUB" --dir "$E2E_TMP/$2" enroll --name "$4" --key "$(last_line <"$E2E_TMP/n$1.init")" \
+    --code "12010500100$1" >/dev/null || fail "enroll $4"
+}
+node_init 1 s1 "$S1_URL" 建昌道社区 望海楼街
+node_init 2 s1 "$S1_URL" 铁东路社区 望海楼街
+node_init 3 s2 "$S2_URL" 鼓楼社区 鼓楼街
+file_org() { # n name -> filing number
+  "$NODE" --dir "$E2E_TMP/n$1" org file --filed 2026-03-01 --name "$2" --category 为老服务 \
+    --leader 王秀英 --phone 13800000000 --members 20 --party-members 2 | last_line
+}
+O1=$(file_org 1 建昌道社区夕阳红志愿服务队)
+O2=$(file_org 2 铁东路社区编织组)
+O3=$(file_org 3 鼓楼社区读书会)
+accept_all() { # street dir
+  for b in $("$HUB" --dir "$E2E_TMP/$1" review list | awk '{print $1}'); do
+    "$HUB" --dir "$E2E_TMP/$1" review accept "$b" --operator 李主任 >/dev/null || fail "accept $b"
+  done
+}
+sync_all() {
+  for n in 1 2 3; do "$NODE" --dir "$E2E_TMP/n$n" sync >/dev/null || fail "sync n$n"; done
+  accept_all s1
+  accept_all s2
+  "$HUB" --dir "$E2E_TMP/s1" forward >/dev/null 2>&1 || true
+  "$HUB" --dir "$E2E_TMP/s2" forward >/dev/null 2>&1 || true
+}
+sync_all
+ok "two streets, three communities, one organisation each"
+
+# Trainings: the district for two organisations, a street for its own two.
+"$HUB" --dir "$E2E_TMP/s1" training record --date 2027-01-10 --topic 财务 --organiser 望海楼街 \
+  --orgs "$O1,$O3" 2>"$E2E_TMP/e1" && fail "a street named another street's organisation"
+grep -q "$O3" "$E2E_TMP/e1" || fail "no reason: $(cat "$E2E_TMP/e1")"
+"$HUB" --dir "$E2E_TMP/district" training record --date 2027-03-01 --topic 未来 --organiser 区协会 \
+  --orgs "$O1" 2>"$E2E_TMP/e2" && fail "a training in the future was taken"
+grep -q 培训日期 "$E2E_TMP/e2" || fail "no reason for the date: $(cat "$E2E_TMP/e2")"
+"$HUB" --dir "$E2E_TMP/district" training record --date 2027-01-15 --topic 志愿服务规范 \
+  --organiser 区协会 --orgs "$O1,$O3" >/dev/null || fail "district training"
+"$HUB" --dir "$E2E_TMP/s1" training record --date 2027-02-01 --topic 活动安全 --organiser 望海楼街 \
+  --orgs "$O1,$O2" >/dev/null || fail "street training"
+"$HUB" --dir "$E2E_TMP/s1" training list --year 2027 | head -1 | grep -q "培训 1 次" \
+  || fail "street training list: $("$HUB" --dir "$E2E_TMP/s1" training list --year 2027)"
+ok "the district and a street recorded trainings; bounds refused before signing"
+
+# Notices: to the whole district, to one street, and a street's to its own.
+"$HUB" --dir "$E2E_TMP/s1" notice send --to district --title x --text y 2>/dev/null \
+  && fail "a street notified the whole district"
+ND=$("$HUB" --dir "$E2E_TMP/district" notice send --to district --title 关于年检的通知 \
+  --text 请于1月31日前报送自查报告 | last_line)
+"$HUB" --dir "$E2E_TMP/district" notice send --to district --title 关于年检的通知 \
+  --text 请于1月31日前报送 | head -1 | grep -q "3个社区" || fail "a district notice reaches 3"
+NB=$("$HUB" --dir "$E2E_TMP/district" notice send --to street --street 鼓楼街 --title 鼓楼街培训 \
+  --text 下周培训 | last_line)
+NS=$("$HUB" --dir "$E2E_TMP/s1" notice send --to street --title 望海楼街例会 --text 周五开会 | last_line)
+sync_all
+sync_all
+for n in 1 2 3; do "$NODE" --dir "$E2E_TMP/n$n" notice list --json >"$E2E_TMP/nl$n.json"; done
+python3 - "$E2E_TMP" "$ND" "$NB" "$NS" <<'PY' || fail "the notices reached the nodes"
+import json, sys
+d, nd, nb, ns = sys.argv[1:5]
+got = {n: sorted(x["notice"] for x in json.load(open(f"{d}/nl{n}.json"))) for n in (1, 2, 3)}
+assert nd in got[1] and ns in got[1] and nb not in got[1], got
+assert nd in got[2] and ns in got[2] and nb not in got[2], got
+assert nd in got[3] and nb in got[3] and ns not in got[3], got
+PY
+"$NODE" --dir "$E2E_TMP/n2" notice read "$NB" 2>"$E2E_TMP/e3" && fail "read a notice not sent to it"
+grep -q 不是发给 "$E2E_TMP/e3" || fail "no reason: $(cat "$E2E_TMP/e3")"
+"$NODE" --dir "$E2E_TMP/n1" notice read "$ND" >/dev/null || fail "n1 reads"
+"$NODE" --dir "$E2E_TMP/n1" notice read "$ND" 2>&1 >/dev/null | grep -q 已经 || fail "read twice"
+"$NODE" --dir "$E2E_TMP/n3" notice read "$ND" >/dev/null || fail "n3 reads"
+"$NODE" --dir "$E2E_TMP/n3" notice read "$NB" >/dev/null || fail "n3 reads its street's"
+"$NODE" --dir "$E2E_TMP/n1" notice list | grep "$ND" | grep -q 已读 || fail "n1 shows it read"
+ok "notices reached every community they were sent to; some read them"
+
+# Plans of communities and streets.
+"$NODE" --dir "$E2E_TMP/n1" plan file --community --year 2027 --goals 服务全社区 \
+  --activities 每月一次 --count 12 >/dev/null || fail "community plan"
+"$NODE" --dir "$E2E_TMP/n1" plan file --community --org "$O1" --year 2027 --goals a \
+  --activities b 2>/dev/null && fail "a community plan with an organisation"
+"$NODE" --dir "$E2E_TMP/n3" summary file --community --year 2026 --results 开展活动 --count 8 \
+  >/dev/null || fail "community summary"
+"$HUB" --dir "$E2E_TMP/s1" plan file --year 2027 --goals 街道目标 --activities 培训 >/dev/null \
+  || fail "street plan"
+"$HUB" --dir "$E2E_TMP/s1" plan file --year 2025 --goals x --activities y 2>/dev/null \
+  && fail "a street plan for a past year"
+sync_all
+ok "communities and a street wrote their own plans and summaries"
+
+printf 'year-test-password\n' | "$HUB" --dir "$E2E_TMP/district" operator add 张科长 --role district \
+  >/dev/null || fail "operator add"
+curl -s -c "$E2E_TMP/jar" -o /dev/null --data-urlencode name=张科长 \
+  --data-urlencode password=year-test-password "$DIST_URL/login" || fail "login"
+get() { curl -sf -b "$E2E_TMP/jar" "$DIST_URL$1" >"$E2E_TMP/$2"; }
+answers_ready() {
+  get "/api/v1/dashboard/notices?notice=$ND" notice.json &&
+    python3 -c 'import json,sys; n=json.load(open(sys.argv[1])); sys.exit(0 if sum(r["read"] for r in n["reads"]) == 2 else 1)' "$E2E_TMP/notice.json"
+}
+wait_for 60 answers_ready || { sync_all; wait_for 30 answers_ready; } ||
+  { cat "$E2E_TMP/notice.json" >&2; fail "the district sees who read the notice"; }
+get "/api/v1/dashboard/notices" notices.json || fail "notices"
+get "/api/v1/dashboard/trainings?year=2027" trainings.json || fail "trainings"
+get "/api/v1/dashboard/plans?year=2027" plans2027.json || fail "plans 2027"
+get "/api/v1/dashboard/plans?year=2026" plans2026.json || fail "plans 2026"
+get "/api/v1/dashboard/attention" attention.json || fail "attention"
+get "/api/v1/dashboard/org/$O1" org1.json || fail "org answer"
+get "/api/v1/dashboard/attention?category=%E6%96%87%E4%BD%93%E6%B4%BB%E5%8A%A8" attention_other.json \
+  || fail "attention of another category"
+python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); sys.exit(0 if a["plan_missing"] == [] and a["inspection_overdue"] == [] and len(a["unit_plan_missing"]) == 3 else 1)' \
+  "$E2E_TMP/attention_other.json" || fail "the category filter keeps the year's organisations out"
+python3 - "$E2E_TMP" "$ND" "$NB" "$NS" "$O1" "$O2" "$O3" <<'PY' || fail "the district's answers equal a recomputation from its entries"
+import json, sqlite3, sys
+d, nd, nb, ns, o1, o2, o3 = sys.argv[1:8]
+j = lambda f: json.load(open(f"{d}/{f}"))
+db = sqlite3.connect(f"{d}/district/hub.db")
+refused = {(a, s) for a, s in db.execute("SELECT author, seq FROM refusals")}
+def entries(kind):
+    for a, s, t, b in db.execute("SELECT author, seq, time_ms, CAST(body AS TEXT) FROM entries"
+                                 " WHERE kind = ? ORDER BY id", (kind,)):
+        if (a, s) not in refused:
+            yield a.hex(), s, t, json.loads(b)
+roles = {k.hex(): r for k, r in db.execute("SELECT key, role FROM authors")}
+# trainings: each organisation's count in 2027
+count = {}
+for a, s, t, b in entries("training.recorded"):
+    if b["date"][:4] == "2027":
+        for o in b["orgs"]:
+            count[o] = count.get(o, 0) + 1
+tr = j("trainings.json")
+got = {o["org"]: o["trainings"] for o in tr["organisations"]}
+assert got == {o1: 2, o2: 1, o3: 1}, got
+assert got == {o: count.get(o, 0) for o in got}, (got, count)
+assert tr["totals"] == {"trainings": 2, "attendances": 4}, tr["totals"]
+assert sorted(t["attended"] for t in tr["trainings"]) == [2, 2], tr["trainings"]
+# notices: recipients and readers of each
+sent, read = {}, {}
+for a, s, t, b in entries("notice.sent"):
+    if roles.get(a) != "community":
+        sent.setdefault(b["notice"], set()).add(b["to"])
+for a, s, t, b in entries("notice.read"):
+    read.setdefault(b["notice"], set()).add(a)
+ns_ = {n["record"]: n for n in j("notices.json")["notices"]}
+assert set(ns_) == {nd, nb, ns} | {r for r in ns_ if ns_[r]["title"] == "关于年检的通知"}, ns_
+for r, n in ns_.items():
+    assert n["recipients"] == len(sent[r]), (r, n, sent[r])
+    assert n["read"] == len(sent[r] & read.get(r, set())), (r, n)
+assert ns_[nd]["recipients"] == 3 and ns_[nd]["read"] == 2, ns_[nd]
+assert ns_[nb]["recipients"] == 1 and ns_[nb]["read"] == 1, ns_[nb]
+assert ns_[ns]["recipients"] == 2 and ns_[ns]["read"] == 0, ns_[ns]
+reads = {r["community"]: r["read"] for r in j("notice.json")["reads"]}
+assert reads == {"建昌道社区": True, "铁东路社区": False, "鼓楼社区": True}, reads
+# plans per level
+u = {(x["level"], x["street"], x["community"]): x for x in j("plans2027.json")["units"]}
+assert u[("community", "望海楼街", "建昌道社区")]["plan_date"] == "2027-02-09", u
+assert u[("community", "望海楼街", "铁东路社区")]["plan_date"] == "", u
+assert u[("street", "望海楼街", "")]["plan_date"] == "2027-02-09", u
+assert u[("street", "鼓楼街", "")]["plan_date"] == "", u
+assert j("plans2027.json")["unit_totals"] == {"community": {"expected": 3, "plans": 1, "summaries": 0},
+                                              "street": {"expected": 2, "plans": 1, "summaries": 0}}, j("plans2027.json")["unit_totals"]
+u6 = {(x["level"], x["community"]): x for x in j("plans2026.json")["units"]}
+assert u6[("community", "鼓楼社区")]["summary_date"] == "2027-02-09", u6
+plans = {}
+for a, s, t, b in entries("plan.unit"):
+    plans.setdefault(b["year"], set()).add(a)
+assert len(plans[2027]) == 2, plans
+# the attention list: after 31 January nothing of the year is in
+a = j("attention.json")
+assert sorted(x["org"] for x in a["inspection_overdue"]) == sorted([o1, o2, o3]), a["inspection_overdue"]
+assert all(x["year"] == 2026 and x["due"] == "2027-01-31" for x in a["inspection_overdue"])
+assert sorted(x["org"] for x in a["plan_missing"]) == sorted([o1, o2, o3]), a["plan_missing"]
+assert sorted(x["org"] for x in a["summary_missing"]) == sorted([o1, o2, o3]), a["summary_missing"]
+upm = sorted((x["street"], x["community"]) for x in a["unit_plan_missing"])
+assert upm == [("望海楼街", "铁东路社区"), ("鼓楼街", ""), ("鼓楼街", "鼓楼社区")], upm
+usm = sorted((x["street"], x["community"]) for x in a["unit_summary_missing"])
+assert usm == [("望海楼街", ""), ("望海楼街", "建昌道社区"), ("望海楼街", "铁东路社区"), ("鼓楼街", "")], usm
+assert a["inspection_rectify_overdue"] == [], a["inspection_rectify_overdue"]
+org = j("org1.json")
+assert org["trainings"] == [{"year": 2027, "trainings": 2}], org.get("trainings")
+PY
+ok "the district's trainings, notices, plans and attention equal a recomputation from its entries"
+
+# The exports: Chinese headers, the year in the file name, Excel beside CSV.
+for t in inspections plans trainings; do
+  curl -sf -b "$E2E_TMP/jar" -D "$E2E_TMP/$t.h" "$DIST_URL/api/v1/dashboard/$t.csv?year=2026" \
+    >"$E2E_TMP/$t.csv" || fail "$t.csv"
+  curl -sf -b "$E2E_TMP/jar" -D "$E2E_TMP/$t.xh" "$DIST_URL/api/v1/dashboard/$t.xlsx?year=2026" \
+    >"$E2E_TMP/$t.xlsx" || fail "$t.xlsx"
+  grep -qi "filename=\"$t-2026.xlsx\"" "$E2E_TMP/$t.xh" || fail "$t.xlsx name: $(cat "$E2E_TMP/$t.xh")"
+  grep -qi "filename=\"$t-2026.csv\"" "$E2E_TMP/$t.h" || fail "$t.csv name"
+  [ "$(head -c 2 "$E2E_TMP/$t.xlsx")" = PK ] || fail "$t.xlsx is not a workbook"
+done
+head -1 "$E2E_TMP/plans.csv" | grep -q "对象,街道,社区,备案编号,组织名称,工作计划" || fail "plans.csv header"
+grep -c 社区本级 "$E2E_TMP/plans.csv" | grep -qx 3 || fail "plans.csv: a row per community"
+head -1 "$E2E_TMP/trainings.csv" | grep -q "街道,社区,备案编号,组织名称,培训次数" || fail "trainings.csv header"
+python3 - "$E2E_TMP/inspections.xlsx" <<'PY' || fail "the workbook holds the inspection rows"
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+s = z.read("xl/sharedStrings.xml").decode()
+assert "备案编号" in s and "年检结果" in s and "未检" in s, s[:400]
+PY
+ok "inspections, plans and trainings as CSV and Excel, Chinese headers, the year in the name"
+
+# Pages.
+for p in "/trainings?year=2027" "/notices" "/notices?notice=$ND" "/plans?year=2027"; do
+  curl -sf -b "$E2E_TMP/jar" "$DIST_URL$p" >"$E2E_TMP/page.html" || fail "page $p"
+done
+grep -q 建昌道社区 "$E2E_TMP/page.html" || fail "plans page lists the communities"
+PR=$(python3 -c 'import json,sys; print([u["plan_record"] for u in json.load(open(sys.argv[1]))["units"] if u["community"] == "建昌道社区"][0])' "$E2E_TMP/plans2027.json")
+curl -sf -b "$E2E_TMP/jar" "$DIST_URL/plan?record=$PR" | grep -q "建昌道社区 2027年度工作计划" \
+  || fail "the printable plan of a community"
+"$HUB" --dir "$E2E_TMP/district" rebuild >/dev/null || fail "rebuild"
+get "/api/v1/dashboard/notices" notices2.json || fail "notices after rebuild"
+cmp -s "$E2E_TMP/notices.json" "$E2E_TMP/notices2.json" || fail "rebuild changed the notices"
+ok "the pages render; rebuild gives the same notices"
+echo "1..7"
