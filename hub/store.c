@@ -275,6 +275,21 @@ static const char *const store_migrations[] = {
   "CREATE TABLE withdrawals("
   "  decision TEXT PRIMARY KEY, author BLOB NOT NULL, seq INTEGER NOT NULL,"
   "  reason TEXT NOT NULL);",
+  /* The district's lists (common/lists.h) are read from list.published
+   * entries; projected here: party-member activity stations
+   * (station.registered, with their record's status in record_status) and
+   * a street's mapping of an organisation's old free-text category onto
+   * the lists (org.mapped; the newest per organisation). */
+  "CREATE TABLE IF NOT EXISTS stations("
+  "  author BLOB NOT NULL, seq INTEGER NOT NULL, org TEXT NOT NULL, name TEXT NOT NULL,"
+  "  leader TEXT NOT NULL, party_members INTEGER NOT NULL, committee TEXT NOT NULL,"
+  "  date TEXT NOT NULL, branch TEXT NOT NULL, branch_date TEXT NOT NULL,"
+  "  PRIMARY KEY(author, seq)) WITHOUT ROWID;"
+  "CREATE INDEX IF NOT EXISTS stations_org ON stations(author, org);"
+  "CREATE TABLE IF NOT EXISTS org_mapped("
+  "  author BLOB NOT NULL, id TEXT NOT NULL, category TEXT NOT NULL, industry TEXT NOT NULL,"
+  "  unit TEXT NOT NULL, old TEXT NOT NULL, record TEXT NOT NULL,"
+  "  PRIMARY KEY(author, id)) WITHOUT ROWID;",
 };
 
 #define STORE_CACHE 64
@@ -711,6 +726,7 @@ cm_rc hub_store_feed_foreach(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
       st->db,
       "SELECT author, seq, prev, hash, time_ms, received_ms, kind, body, sig FROM entries "
       "WHERE author = ?1 AND seq > ?2 AND to_key IS NOT NULL AND (to_key = ?3 OR "
+      "to_key = zeroblob(32) OR "
       "(?4 IS NOT NULL AND to_key IN (SELECT key FROM authors WHERE role = 'community' "
       "AND enrolled_by = ?4))) ORDER BY seq LIMIT ?5",
       -1, &s, NULL);
@@ -1055,7 +1071,7 @@ cm_rc hub_store_projection_clear(hub_store *st, cm_err *err) {
                     "DELETE FROM activities; DELETE FROM report_versions; "
                     "DELETE FROM filing_versions; DELETE FROM reviews; DELETE FROM review_rejects; "
                     "DELETE FROM decisions; DELETE FROM closures; DELETE FROM withdrawals; "
-                    "DELETE FROM activity_acks; "
+                    "DELETE FROM activity_acks; DELETE FROM stations; DELETE FROM org_mapped; "
                     "DELETE FROM refusals; DELETE FROM record_status;",
                     err);
 }
@@ -2501,4 +2517,59 @@ cm_rc hub_store_plans_json(hub_store *st, int64_t year, json_t **out, cm_err *er
       "  AS summary_time_ms"
       " FROM o ORDER BY o.street, o.code, o.id",
       out, err, "i", year);
+}
+
+/* ---- the district's lists, stations, mappings ---- */
+
+/* Prepare sql uncached (statements read rarely: the cache stays for ingest). */
+static cm_rc st_prep1(hub_store *st, const char *sql, sqlite3_stmt **out, cm_err *err) {
+  int r = sqlite3_prepare_v2(st->db, sql, -1, out, NULL);
+  return r == SQLITE_OK ? CM_OK : cm_db_check(st->db, r, "preparing a statement", err);
+}
+
+cm_rc hub_store_list_latest(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                            const char *list, char **body_out, uint64_t *seq_out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  *body_out = NULL;
+  if (seq_out) *seq_out = 0;
+  cm_rc rc = st_prep1(st,
+                      "SELECT CAST(body AS TEXT), seq FROM entries e WHERE author = ?1"
+                      " AND kind = 'list.published' AND json_valid(CAST(body AS TEXT))"
+                      " AND json_extract(CAST(body AS TEXT), '$.list') = ?2"
+                      " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author"
+                      " AND f.seq = e.seq) ORDER BY seq DESC LIMIT 1",
+                      &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_text(s, 2, list);
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW) {
+    const char *t = (const char *)sqlite3_column_text(s, 0);
+    *body_out = strdup(t ? t : "{}");
+    if (seq_out) *seq_out = (uint64_t)sqlite3_column_int64(s, 1);
+    if (!*body_out) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory reading a list");
+  } else if (r != SQLITE_DONE) {
+    rc = cm_db_check(st->db, r, "reading a list", err);
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
+cm_rc hub_store_station_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                            const cm_rec_station *t, cm_err *err) {
+  return rv_exec(st,
+                 "INSERT OR REPLACE INTO stations(author, seq, org, name, leader, party_members,"
+                 " committee, date, branch, branch_date) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+                 " ?9, ?10)",
+                 "storing a station", err, "kitttitttt", author, (int64_t)seq, t->org, t->name,
+                 t->leader, t->party_members, t->committee, t->date, t->branch, t->branch_date);
+}
+
+cm_rc hub_store_org_mapped_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                               const cm_rec_mapped *m, const char *record, cm_err *err) {
+  return rv_exec(st,
+                 "INSERT OR REPLACE INTO org_mapped(author, id, category, industry, unit, old,"
+                 " record) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                 "storing a mapping", err, "ktttttt", author, m->org, m->category, m->industry,
+                 m->unit, m->old, record);
 }

@@ -17,6 +17,7 @@
 
 #include "../common/buf.h"
 #include "../common/rc.h"
+#include "../common/records.h"
 #include "../protocol/entry.h"
 
 /* bytes of a hub, street or community name, NUL included (hub.h includes
@@ -570,5 +571,24 @@ cm_rc hub_store_inspections_json(hub_store *st, int64_t year, const uint8_t self
  * "plan_time_ms", "summary_time_ms"} (author times of the newest not refused,
  * null when none).  New reference in *out. */
 cm_rc hub_store_plans_json(hub_store *st, int64_t year, json_t **out, cm_err *err);
+
+/* ---- the district's lists, stations, mappings ---- */
+
+/* The newest list.published entry of author (this hub: the district's own,
+ * or at a street its relay of the district's) for list ("category" |
+ * "industry" | "unit") that is not refused: its body (*body_out malloc'd,
+ * NULL when there is none) and sequence. */
+cm_rc hub_store_list_latest(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                            const char *list, char **body_out, uint64_t *seq_out, cm_err *err);
+
+/* Keep station.registered author/seq (its status is its record's). */
+cm_rc hub_store_station_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                            const cm_rec_station *t, cm_err *err);
+
+/* Keep org.mapped about organisation m->org of community author (the
+ * mapping's "to"); record is the mapping's record id.  A later one replaces
+ * it. */
+cm_rc hub_store_org_mapped_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                               const cm_rec_mapped *m, const char *record, cm_err *err);
 
 #endif

@@ -358,7 +358,7 @@ typedef struct feed_job {
 static int wanted_kind(const char *k) {
   return !strncmp(k, "review.", 7) || !strncmp(k, "decision.", 9) || !strcmp(k, "activity.ack") ||
          !strcmp(k, "hub.enrolled") || !strcmp(k, "rectification.accepted") ||
-         !strcmp(k, "fork.resolved");
+         !strcmp(k, "fork.resolved") || !strcmp(k, "list.published") || !strcmp(k, "org.mapped");
 }
 
 /* A 64-hex key in o under one of keys, or 0. */
