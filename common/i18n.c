@@ -293,6 +293,8 @@ static const i18n_entry k_words[] = {
     {"err.title", "无法完成", "Not possible"},
     {"err.viewer", "只读账户不能修改任何内容。", "A viewer account cannot change anything."},
     {"err.street", "这不属于您负责的街道。", "This belongs to a street you are not assigned to."},
+    {"err.unit", "按主管单位设立的只读账户只能查看统计看板。",
+     "An account bound to one supervising unit can read the dashboard only."},
     {"err.login", "请先登录。", "Please log in first."},
     {"err.unavailable", "页面暂不可用。", "The pages are not available."},
     {"err.invalid", "输入有误。", "The input is not valid."},

@@ -1776,8 +1776,18 @@ static const struct {
                    " o.data->>'founded_by', o.data->>'filed', o.members, o.party_members,"
                    " o.data->>'party_station', o.data->>'flags', o.dissolved,"
                    " (SELECT min(f.seq) FROM filing_versions f WHERE f.author = o.author"
-                   "  AND f.id = o.id), o.status"
-                   " FROM organisations o ORDER BY o.id",
+                   "  AND f.id = o.id), o.status,"
+                   /* codes of the district's lists: the filing's own, else a
+                    * street's mapping of an organisation filed before them */
+                   " coalesce(nullif(o.data->>'category_code', ''), m.category, ''),"
+                   " coalesce(nullif(o.data->>'industry', ''), m.industry, ''),"
+                   " coalesce(nullif(o.data->>'unit', ''), m.unit, ''),"
+                   /* a party-member station registration that was accepted */
+                   " EXISTS(SELECT 1 FROM stations s JOIN record_status r ON r.author = s.author"
+                   "  AND r.seq = s.seq AND r.status = 'accepted' WHERE s.author = o.author"
+                   "  AND s.org = o.id)"
+                   " FROM organisations o LEFT JOIN org_mapped m ON m.author = o.author"
+                   "  AND m.id = o.id ORDER BY o.id",
                    0},
   /* Reports with their author and receipt times and whether good deeds were
    * written, all kept on the report row, which is stored in month order. */
@@ -1825,6 +1835,11 @@ static const struct {
                           " FROM reports"
                           " WHERE month >= ?1 AND month <= ?2",
                           0},
+  [HUB_DQ_STATIONS] = {"SELECT s.author, s.org, s.name, s.leader, s.party_members, s.committee,"
+                       " s.date, s.branch, s.branch_date FROM stations s JOIN record_status r"
+                       " ON r.author = s.author AND r.seq = s.seq WHERE r.status = 'accepted'"
+                       " ORDER BY s.author, s.seq",
+                       0},
 };
 
 cm_rc hub_store_dash_rows(hub_store *st, hub_dash_query q, const char *const *params,

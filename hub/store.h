@@ -323,7 +323,7 @@ cm_rc hub_store_status_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], 
 
 /* ---- dashboard reads (hub/dashboard.c) ---- */
 
-#define HUB_DASH_COLS 16
+#define HUB_DASH_COLS 20
 
 /* One result row: text[i] is NULL for SQL NULL, 64 hex digits for a 32-byte
  * blob, the text of a TEXT value, "" for a number (num[i] holds the value as
@@ -342,7 +342,8 @@ typedef enum hub_dash_query {
   HUB_DQ_UNITS,        /* key, name, code, street_key, street_name, last received_ms */
   HUB_DQ_ORGS,         /* author, id, name, category, founded_by, filed, members,
                         * party_members, party_station, flags (JSON), dissolved,
-                        * seq of the first filing, status column */
+                        * seq of the first filing, status column, category code,
+                        * industry code, unit code, station registration accepted */
   HUB_DQ_REPORTS,      /* (?1 from month, ?2 to month) author, org, month, activities,
                         * participants, party_participants, seq, time_ms, received_ms,
                         * good deeds written (0/1), status (of its record) */
@@ -359,6 +360,8 @@ typedef enum hub_dash_query {
                         * result, reason, operator, time_ms, closed */
   HUB_DQ_ACKS,         /* activity, level, status, note */
   HUB_DQ_REPORT_SUMS,  /* as HUB_DQ_REPORTS, but time_ms and received_ms are NULL */
+  HUB_DQ_STATIONS,     /* accepted station registrations, oldest first: author, org, name,
+                        * leader, party_members, committee, date, branch, branch_date */
 } hub_dash_query;
 
 /* BEGIN a read transaction (end it with hub_store_rollback), so that several

@@ -501,15 +501,33 @@ cm_rc store_proj_clear(node_ctx *ctx, cm_err *err) {
 #define ORG_SELECT ORG_COLS ", (SELECT coalesce(v.status,'pending') FROM filings f" \
   " LEFT JOIN reviews v ON v.seq=f.seq WHERE f.org=orgs.id ORDER BY f.seq DESC LIMIT 1)," \
   " (SELECT coalesce(v.reason,'') FROM filings f LEFT JOIN reviews v ON v.seq=f.seq" \
-  " WHERE f.org=orgs.id ORDER BY f.seq DESC LIMIT 1)"
+  " WHERE f.org=orgs.id ORDER BY f.seq DESC LIMIT 1)," \
+  " EXISTS(SELECT 1 FROM stations s JOIN reviews v ON v.seq=s.seq AND v.status='accepted'" \
+  " WHERE s.org=orgs.id)"
+
+/* flags without "party_station": that one is never stored but computed on
+ * reading (org_row), since it clears only when the street accepts a station
+ * registration.  New array. */
+static json_t *flags_stored(const json_t *flags) {
+  json_t *out = json_array();
+  size_t i;
+  json_t *f;
+  json_array_foreach(flags, i, f) {
+    if (out && json_is_string(f) && strcmp(json_string_value(f), "party_station") != 0)
+      json_array_append(out, f);
+  }
+  return out;
+}
 
 /* An orgs row (columns ORG_SELECT) as a JSON object. */
 static json_t *org_row(sqlite3_stmt *st) {
-  json_t *flags = json_loads(col_text(st, 12), 0, NULL);
-  if (!flags || !json_is_array(flags)) {
-    json_decref(flags);
-    flags = json_array();
-  }
+  json_t *held = json_loads(col_text(st, 12), 0, NULL);
+  json_t *flags = flags_stored(held);
+  json_decref(held);
+  if (!flags) return NULL;
+  /* three or more party members need an accepted station registration */
+  if (sqlite3_column_int64(st, 6) >= 3 && sqlite3_column_int(st, 19) == 0)
+    json_array_append_new(flags, json_string("party_station"));
   json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:b,s:s,s:s,s:s,s:s,s:o,s:s,s:s,s:s,s:s,s:s}",
                    "id", col_text(st, 0), "name", col_text(st, 1), "category", col_text(st, 2),
                    "leader", col_text(st, 3), "phone", col_text(st, 4),
@@ -567,8 +585,9 @@ cm_rc store_org_put(node_ctx *ctx, const json_t *org, cm_err *err) {
   cm_rc rc = prep(ctx, "INSERT OR REPLACE INTO orgs(" ORG_COLS ") VALUES"
                        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &st, err);
   if (rc) goto out;
-  json_t *fl = json_object_get(org, "flags");
-  flags = json_dumps(fl ? fl : json_array(), JSON_COMPACT);
+  json_t *fl = flags_stored(json_object_get(org, "flags"));
+  flags = fl ? json_dumps(fl, JSON_COMPACT) : NULL;
+  json_decref(fl);
   if (!flags) {
     rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
     goto out;

@@ -100,6 +100,99 @@ json "$E2E_TMP/o2.json" "[o for o in d if o['id']=='$OLD' and o['category']=='�
   || fail "node mapping: $(cat "$E2E_TMP/o2.json")"
 ok "the street mapped an organisation filed with free text; the node holds the codes"
 
+# Operators: the street's, the district's, and a viewer of one supervising unit.
+login() { # hub-url jar name
+  curl -sf -c "$2" -o /dev/null --data-urlencode name="$3" --data-urlencode password=lists-test-pw \
+    "$1/login" || fail "login $3"
+}
+printf 'lists-test-pw\n' | "$HUB" --dir "$E2E_TMP/street" operator add 李主任 --role street >/dev/null \
+  || fail "street operator"
+printf 'lists-test-pw\n' | "$HUB" --dir "$E2E_TMP/district" operator add 张科长 --role district \
+  >/dev/null || fail "district operator"
+printf 'lists-test-pw\n' | "$HUB" --dir "$E2E_TMP/district" operator add 卫健委 --role viewer \
+  --unit NOPE 2>/dev/null && fail "a viewer bound to a unit outside the list"
+printf 'lists-test-pw\n' | "$HUB" --dir "$E2E_TMP/district" operator add 卫健委 --role district \
+  --unit WJW 2>/dev/null && fail "a district operator bound to a unit"
+printf 'lists-test-pw\n' | "$HUB" --dir "$E2E_TMP/district" operator add 卫健委 --role viewer \
+  --unit WJW >/dev/null || fail "unit viewer"
+login "$STREET_URL" "$E2E_TMP/sjar" 李主任
+login "$DIST_URL" "$E2E_TMP/djar" 张科长
+login "$DIST_URL" "$E2E_TMP/vjar" 卫健委
+api() { # url jar answer out
+  curl -sf -b "$2" "$1/api/v1/dashboard/$3" >"$4"
+}
+
+# A station: the flag clears only when the street accepts the registration, at every level.
+"$HUB" --dir "$E2E_TMP/street" forward >/dev/null 2>&1 || true
+needs() { # url jar org -> 0 when the attention list holds org as needing a station
+  api "$1" "$2" attention "$E2E_TMP/att.json" && json "$E2E_TMP/att.json" "'$3' in [o['id'] for o in d['party_station']]"
+}
+$N1 org list | grep "^$NEW" | grep -q party_station || fail "node: 3 party members, no station, not flagged"
+needs "$STREET_URL" "$E2E_TMP/sjar" "$NEW" || fail "street attention lacks $NEW: $(cat "$E2E_TMP/att.json")"
+wait_for 60 needs "$DIST_URL" "$E2E_TMP/djar" "$NEW" || fail "district attention lacks $NEW"
+api "$DIST_URL" "$E2E_TMP/djar" stations "$E2E_TMP/st.json" || fail "stations API"
+json "$E2E_TMP/st.json" "d['totals']=={'stations':0,'needing':1} and d['needing'][0]['id']=='$NEW'" \
+  || fail "stations before: $(cat "$E2E_TMP/st.json")"
+$N1 station register --org "$NEW" --name 健康讲堂党员活动站 --leader 赵 --party-members 3 \
+  --committee 建昌道社区党总支 --date 2026-04-01 2>/dev/null && fail "a station before the filing date"
+REC=$($N1 station register --org "$NEW" --name 健康讲堂党员活动站 --leader 赵 --party-members 3 \
+  --committee 建昌道社区党总支 --date 2026-06-01 --branch 健康讲堂党支部 --branch-date 2026-07-01 | last_line)
+case "$REC" in */*) ;; *) fail "no record id: $REC" ;; esac
+$N1 station list | grep -q "健康讲堂党员活动站.*待审核" || fail "node station list: $($N1 station list)"
+$N1 org list | grep "^$NEW" | grep -q party_station || fail "node: flag cleared before acceptance"
+$N1 sync >/dev/null || fail "sync station"
+needs "$STREET_URL" "$E2E_TMP/sjar" "$NEW" || fail "street: flag cleared before acceptance"
+for b in $("$HUB" --dir "$E2E_TMP/street" review list | awk '{print $1}'); do
+  "$HUB" --dir "$E2E_TMP/street" review accept "$b" --operator 李主任 >/dev/null || fail "accept $b"
+done
+needs "$STREET_URL" "$E2E_TMP/sjar" "$NEW" && fail "street: flag stays after acceptance"
+$N1 sync >/dev/null || fail "sync review"
+$N1 org list | grep "^$NEW" | grep -q party_station && fail "node: flag stays after acceptance"
+$N1 station list | grep -q "已通过" || fail "node station not accepted: $($N1 station list)"
+"$HUB" --dir "$E2E_TMP/street" forward >/dev/null 2>&1 || true
+gone() { ! needs "$DIST_URL" "$E2E_TMP/djar" "$NEW"; }
+wait_for 60 gone || fail "district: flag stays after acceptance"
+api "$DIST_URL" "$E2E_TMP/djar" stations "$E2E_TMP/st.json" || fail "stations API"
+python3 - "$E2E_TMP/st.json" "$NEW" <<'PY' || fail "stations after: $(cat "$E2E_TMP/st.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["totals"] == {"stations": 1, "needing": 0}, d["totals"]
+s = d["stations"][0]
+assert s["id"] == sys.argv[2] and s["station"] == "健康讲堂党员活动站" and s["branch"] == "健康讲堂党支部", s
+assert s["committee"] == "建昌道社区党总支" and s["date"] == "2026-06-01", s
+c = [x for x in d["communities"] if x["community"] == "建昌道社区"][0]
+assert c["stations"] == 1 and c["needing"] == 0, c
+PY
+ok "a station registration cleared the flag at the node, the street and the district once accepted"
+
+# Figures by category, industry and unit; a viewer of one unit sees only its organisations.
+api "$DIST_URL" "$E2E_TMP/djar" hierarchy "$E2E_TMP/h.json" || fail "hierarchy"
+python3 - "$E2E_TMP/h.json" <<'PY' || fail "hierarchy groups: $(cat "$E2E_TMP/h.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+cats = {c["category"]: c["organisations"] for c in d["categories"]}
+assert cats == {"为老服务": 2}, cats  # the mapped one and the coded one: one row
+units = {u["unit"]: u["organisations"] for u in d["units"]}
+assert units == {"区卫生健康委员会": 1, "区教育局": 1}, units
+inds = {u["industry"]: u["organisations"] for u in d["industries"]}
+assert inds == {"卫生健康": 1, "未对应": 1}, inds
+assert "" not in cats and "" not in units
+PY
+api "$DIST_URL" "$E2E_TMP/vjar" hierarchy "$E2E_TMP/v.json" || fail "viewer hierarchy"
+json "$E2E_TMP/v.json" "[o['id'] for o in d['organisations']]==['$OLD'] and d['totals']['organisations']==1 and d['unit_scope']=='WJW'" \
+  || fail "unit viewer hierarchy: $(cat "$E2E_TMP/v.json")"
+api "$DIST_URL" "$E2E_TMP/vjar" stations "$E2E_TMP/vs.json" || fail "viewer stations"
+json "$E2E_TMP/vs.json" "d['totals']=={'stations':0,'needing':0}" || fail "unit viewer stations: $(cat "$E2E_TMP/vs.json")"
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$E2E_TMP/vjar" "$DIST_URL/api/v1/dashboard/org/$NEW")
+[ "$code" = 404 ] || fail "unit viewer read another unit's organisation: $code"
+api "$DIST_URL" "$E2E_TMP/vjar" attention "$E2E_TMP/va.json" || fail "viewer attention"
+grep -q "$NEW" "$E2E_TMP/va.json" && fail "unit viewer attention shows another unit's organisation"
+for path in /api/v1/dashboard/inspections /inspections /review; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' -b "$E2E_TMP/vjar" "$DIST_URL$path")
+  [ "$code" = 403 ] || fail "unit viewer opened $path: $code"
+done
+ok "figures group by category, industry and unit; the unit viewer sees only its organisation"
+
 # Rebuilds keep the lists.
 stop_server STREET
 "$HUB" --dir "$E2E_TMP/street" rebuild >/dev/null || fail "street rebuild"
