@@ -193,8 +193,18 @@ for path in /api/v1/dashboard/inspections /inspections /review; do
 done
 ok "figures group by category, industry and unit; the unit viewer sees only its organisation"
 
+# The node's filing form picks from the lists.
+start_server NWEB "$NODE" --dir "$E2E_TMP/n1" serve --listen 127.0.0.1:0
+curl -sf "$NWEB_URL/orgs/new" >"$E2E_TMP/form.html" || fail "node form"
+grep -q '<option value="WJW"' "$E2E_TMP/form.html" && grep -q '<option value="ELDER"' "$E2E_TMP/form.html" \
+  && grep -q 'name="industry"' "$E2E_TMP/form.html" || fail "the node form does not offer the lists"
+curl -sf "$NWEB_URL/orgs/$OLD/amend" | grep -q '<option value="ELDER" selected' \
+  || fail "the amendment form does not hold the mapped category"
+stop_server "$NWEB_PID"
+ok "the node's forms pick from the lists"
+
 # Rebuilds keep the lists.
-stop_server STREET
+stop_server "$STREET_PID"
 "$HUB" --dir "$E2E_TMP/street" rebuild >/dev/null || fail "street rebuild"
 "$HUB" --dir "$E2E_TMP/street" list show --json | grep -q WJW || fail "street lists after rebuild"
 $N1 rebuild >/dev/null || fail "node rebuild"
