@@ -163,6 +163,10 @@ assert s["committee"] == "建昌道社区党总支" and s["date"] == "2026-06-01
 c = [x for x in d["communities"] if x["community"] == "建昌道社区"][0]
 assert c["stations"] == 1 and c["needing"] == 0, c
 PY
+curl -sf -b "$E2E_TMP/djar" "$DIST_URL/api/v1/dashboard/stations.csv?table=stations" >"$E2E_TMP/st.csv" \
+  || fail "stations CSV"
+head -1 "$E2E_TMP/st.csv" | grep -q "活动站名称.*登记的社区党总支.*党支部" || fail "CSV header: $(head -1 "$E2E_TMP/st.csv")"
+grep -q 健康讲堂党员活动站 "$E2E_TMP/st.csv" || fail "CSV row"
 ok "a station registration cleared the flag at the node, the street and the district once accepted"
 
 # Figures by category, industry and unit; a viewer of one unit sees only its organisations.
