@@ -264,6 +264,8 @@ static const i18n_entry k_words[] = {
     {"kind.enrol", "登记", "enrolment"},
     {"kind.rectif", "整改报告已通过", "rectification accepted"},
     {"kind.fork", "台账分叉已处理", "log fork resolved"},
+    {"kind.list", "区协会发布清单", "district list published"},
+    {"kind.mapped", "组织类别已对应", "organisation mapped to the lists"},
     {"err.forbidden", "拒绝访问", "Forbidden"},
     {"staff.title", "工作人员登录", "Staff login"},
     {"staff.password", "工作人员密码", "Staff password"},
@@ -357,6 +359,9 @@ static const i18n_entry k_words[] = {
     {"kind.activity.declared", "重大活动汇报", "major activity"},
     {"kind.rectification.filed", "整改报告", "rectification"},
     {"kind.file.attached", "附件", "attachment"},
+    {"kind.station.registered", "党员活动站登记", "party-member station"},
+    {"kind.list.published", "区级清单", "district list"},
+    {"kind.org.mapped", "组织类别对应", "mapping to the lists"},
     {"flag.late", "事后汇报", "declared late"},
     {"change.empty", "（空）", "(empty)"},
     {"warn.title", "请留意", "Look again"},
@@ -744,7 +749,7 @@ const char *cm_i18n_kind(cm_lang lang, const char *kind) {
    * match the stem. */
   static const char *const stems[] = {"critic", "commend", "revok", "inspect", "notice",
                                       "enrol",  "review",  "ack",   "rectif",  "fork",
-                                      "withdrawn"};
+                                      "withdrawn", "list",  "mapped"};
   if (!kind) return "";
   for (size_t i = 0; i < sizeof stems / sizeof stems[0]; i++)
     if (strstr(kind, stems[i])) return cm_i18n_word(lang, "kind.", stems[i]);

@@ -204,6 +204,10 @@ grep -q '<option value="WJW"' "$E2E_TMP/form.html" && grep -q '<option value="EL
   && grep -q 'name="industry"' "$E2E_TMP/form.html" || fail "the node form does not offer the lists"
 curl -sf "$NWEB_URL/orgs/$OLD/amend" | grep -q '<option value="ELDER" selected' \
   || fail "the amendment form does not hold the mapped category"
+curl -sf "$NWEB_URL/inbox" >"$E2E_TMP/inbox.html" || fail "node inbox page"
+grep -q 区协会发布清单 "$E2E_TMP/inbox.html" || fail "the inbox does not name the list in Chinese"
+sed 's/<[^>]*>/ /g' "$E2E_TMP/inbox.html" | grep -q 'list\.published\|org\.mapped' \
+  && fail "the inbox shows a kind key"
 stop_server "$NWEB_PID"
 ok "the node's forms pick from the lists"
 
@@ -213,4 +217,12 @@ stop_server "$STREET_PID"
 "$HUB" --dir "$E2E_TMP/street" list show --json | grep -q WJW || fail "street lists after rebuild"
 $N1 rebuild >/dev/null || fail "node rebuild"
 $N1 org list --json | grep -q '"category_code":"ELDER"' || fail "node codes after rebuild"
+for a in hierarchy stations; do api "$DIST_URL" "$E2E_TMP/djar" $a "$E2E_TMP/$a.before" || fail "$a"; done
+stop_server "$DIST_PID"
+"$HUB" --dir "$E2E_TMP/district" rebuild >/dev/null || fail "district rebuild"
+start_server DIST2 "$HUB" --dir "$E2E_TMP/district" serve --listen 127.0.0.1:0
+for a in hierarchy stations; do
+  api "$DIST2_URL" "$E2E_TMP/djar" $a "$E2E_TMP/$a.after" || fail "$a after rebuild"
+  cmp -s "$E2E_TMP/$a.before" "$E2E_TMP/$a.after" || fail "district $a differs after rebuild"
+done
 ok "rebuilds keep the lists and the codes"
