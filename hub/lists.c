@@ -57,8 +57,7 @@ cm_rc hub_lists_all(hub_ctx *ctx, int locked, json_t **out, cm_err *err) {
   return rc;
 }
 
-/* code (may be NULL or "") must be in list k when given. */
-static cm_rc in_list(hub_ctx *ctx, cm_list_kind k, const char *code, cm_err *err) {
+cm_rc hub_lists_check_code(hub_ctx *ctx, cm_list_kind k, const char *code, cm_err *err) {
   json_t *items = NULL;
   if (!code || !*code) return CM_OK;
   cm_rc rc = hub_lists_get(ctx, k, 0, &items, err);
@@ -84,9 +83,9 @@ cm_rc hub_org_map(hub_ctx *ctx, const hub_org_map_in *in, uint64_t *seq_out, cm_
   if (!(in->category && *in->category) && !(in->industry && *in->industry) &&
       !(in->unit && *in->unit))
     return cm_errf(err, CM_ERR_INVALID, "请至少给出 --category、--industry 或 --unit");
-  rc = in_list(ctx, CM_LIST_CATEGORY, in->category, err);
-  if (!rc) rc = in_list(ctx, CM_LIST_INDUSTRY, in->industry, err);
-  if (!rc) rc = in_list(ctx, CM_LIST_UNIT, in->unit, err);
+  rc = hub_lists_check_code(ctx, CM_LIST_CATEGORY, in->category, err);
+  if (!rc) rc = hub_lists_check_code(ctx, CM_LIST_INDUSTRY, in->industry, err);
+  if (!rc) rc = hub_lists_check_code(ctx, CM_LIST_UNIT, in->unit, err);
   if (rc) return rc;
   pthread_mutex_lock(&ctx->lock);
   rc = hub_store_org_holder(ctx->store, in->org, holder, &found, err);

@@ -29,6 +29,10 @@ cm_rc hub_lists_get(hub_ctx *ctx, cm_list_kind k, int locked, json_t **items_out
  * "unit": [...]} (a list not yet published is absent).  New reference. */
 cm_rc hub_lists_all(hub_ctx *ctx, int locked, json_t **out, cm_err *err);
 
+/* CM_OK when code (NULL or "": nothing to check) is in the published list k;
+ * CM_ERR_INVALID when it is not, or no such list is published yet. */
+cm_rc hub_lists_check_code(hub_ctx *ctx, cm_list_kind k, const char *code, cm_err *err);
+
 /* What the street maps for an organisation: a code of each list (NULL or ""
  * when not mapped), by operator. */
 typedef struct hub_org_map_in {

@@ -1350,6 +1350,8 @@ static int cmd_org(const cmd_args *a) {
   org.scope = o[9].value;
   org.venue = o[10].value;
   org.filed = o[11].value;
+  org.industry = o[15].value;
+  org.unit = o[16].value;
   if (amend) {
     if (!org.id) return usage_error("org amend --id ID [fields to change]");
     rc = hub_open(a->dir, &ctx, &err);
@@ -1599,7 +1601,7 @@ static const hub_command commands[] = {
   {"org", cmd_org,
    "file --name NAME [--id ID] [--founded-by district-unit|street|self] [--category C] "
    "[--leader L] [--phone P] [--members N] [--party-members N] [--party-station yes|no] "
-   "[--scope S] [--venue V] [--filed YYYY-MM-DD]",
+   "[--scope S] [--venue V] [--filed YYYY-MM-DD] [--industry CODE] [--unit CODE]",
    "在街道分会为街道一级的组织备案（区属单位设立的：XXX街XXX分会）；打印备案编号。\n"
    "规则标记打印到标准错误。org amend --id ID [上列任一项]：变更；\n"
    "org dissolve --id ID --reason R：注销；org rectify --id ID --decision RECORD --content TEXT：\n"
