@@ -696,7 +696,7 @@ static void list_select(node_web_rq *rq, const json_t *items, const char *name, 
   size_t i;
   const json_t *it;
   cm_html_select_begin(&rq->h, name, label, required);
-  cm_html_option(&rq->h, "", cm_i18n_t(rq->lang, "list.pick"), !cur && !(value && *value));
+  cm_html_option(&rq->h, "", cm_i18n_t(rq->lang, "form.choose"), !cur && !(value && *value));
   if (!cur && value && *value) cm_html_option(&rq->h, value, value, 1);
   json_array_foreach(items, i, it) {
     cm_html_option(&rq->h, json_string_value(json_object_get(it, "code")),

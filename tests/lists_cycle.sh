@@ -211,6 +211,11 @@ curl -sf "$NWEB_URL/inbox" >"$E2E_TMP/inbox.html" || fail "node inbox page"
 grep -q 区协会发布清单 "$E2E_TMP/inbox.html" || fail "the inbox does not name the list in Chinese"
 sed 's/<[^>]*>/ /g' "$E2E_TMP/inbox.html" | grep -q 'list\.published\|org\.mapped' \
   && fail "the inbox shows a kind key"
+curl -sf "$NWEB_URL/stations" >"$E2E_TMP/st.html" || fail "node stations page"
+grep -q 健康讲堂党员活动站 "$E2E_TMP/st.html" && grep -q 'data-review="accepted">已通过' "$E2E_TMP/st.html" \
+  || fail "the stations page does not show the accepted registration"
+curl -sf "$NWEB_URL/stations/new?org=$NEW" | grep -q "<option value=\"$NEW\" selected" \
+  || fail "the station form does not offer the organisation"
 stop_server "$NWEB_PID"
 ok "the node's forms pick from the lists"
 
