@@ -7,6 +7,8 @@
 
 #include "clock.h"
 #include "json.h"
+#include "lists.h"
+#include "../protocol/keys.h"
 
 #define KB 1024u
 #define WRITERS_ORGS (CM_REC_COMMUNITY | CM_REC_STREET | CM_REC_DISTRICT)
@@ -43,6 +45,10 @@ static const cm_rec_def kinds[] = {
     {"notice.issued", CM_REC_NOTICE, CM_REC_STREET | CM_REC_DISTRICT, 16 * KB, "通知"},
     {"notice.sent", CM_REC_NOTICE_SENT, CM_REC_STREET | CM_REC_DISTRICT, 64 * KB, "通知"},
     {"notice.read", CM_REC_NOTICE_READ, CM_REC_COMMUNITY, 1 * KB, "通知已读"},
+    /* the district's own, or a street's relay of it (cm_rec_ctx.origin_district) */
+    {"list.published", CM_REC_LIST, CM_REC_STREET | CM_REC_DISTRICT, 64 * KB, "区级清单"},
+    {"station.registered", CM_REC_STATION, WRITERS_ORGS, 8 * KB, "党员活动站登记"},
+    {"org.mapped", CM_REC_MAPPED, CM_REC_STREET, 8 * KB, "组织类别对应"},
 };
 static const cm_rec_def other = {"", CM_REC_OTHER, 0, 0, "记录"};
 
@@ -78,6 +84,8 @@ const char *cm_rec_body_org(const cm_rec_body *b) {
     return b->u.file.org;
   case CM_REC_NOMINATION:
     return b->u.nomination.org;
+  case CM_REC_STATION:
+    return b->u.station.org;
   default:
     return NULL;
   }
@@ -129,6 +137,15 @@ static cm_rc count(const json_t *o, const char *key, const char *zh, int require
   return CM_OK;
 }
 
+/* An optional code of a district list (common/lists.h): "" when absent. */
+static cm_rc code(const json_t *o, const char *key, const char *zh, const char **out,
+                  cm_err *err) {
+  cm_rc rc = text(o, key, zh, 0, CM_LIST_CODE_MAX, out, err);
+  if (!rc && **out && !cm_list_code_ok(*out))
+    rc = cm_errf(err, CM_ERR_INVALID, "「%s」应为清单中的代码", zh);
+  return rc;
+}
+
 static int is_date(const char *s) {
   uint64_t t;
   return strlen(s) == 10 && cm_date_parse(s, &t) == CM_OK;
@@ -161,6 +178,9 @@ static cm_rc org_fields(const json_t *o, int amend, cm_rec_org *g, cm_err *err) 
   if (!rc) rc = text(o, "scope", "公益范围", 0, CM_REC_TEXT_MAX, &g->scope, err);
   if (!rc) rc = text(o, "venue", "活动场所", 0, CM_REC_TEXT_MAX, &g->venue, err);
   if (!rc) rc = text(o, "founded_by", "成立方式", 0, CM_REC_SHORT_MAX, &g->founded_by, err);
+  if (!rc) rc = code(o, "category_code", "类别代码", &g->category_code, err);
+  if (!rc) rc = code(o, "industry", "行业", &g->industry, err);
+  if (!rc) rc = code(o, "unit", "主管单位", &g->unit, err);
   if (!rc && amend) {
     /* a change may not blank a required field */
     static const char *const keys[] = {"name", "category", "leader", "phone"};
@@ -309,6 +329,28 @@ static cm_rc notice_fields(const json_t *o, cm_rec_kind kind, cm_rec_notice *n, 
   return rc;
 }
 
+/* The fields of a station registration (station.registered). */
+static cm_rc station_fields(const json_t *o, cm_rec_station *t, cm_err *err) {
+  cm_rc rc = text(o, "org", "组织", 1, CM_REC_PREFIX_MAX + 16, &t->org, err);
+  if (!rc) rc = text(o, "name", "活动站名称", 1, CM_REC_SHORT_MAX, &t->name, err);
+  if (!rc) rc = text(o, "leader", "活动站负责人", 1, CM_REC_SHORT_MAX, &t->leader, err);
+  if (!rc)
+    rc = count(o, "party_members", "活动站党员人数", 1, CM_REC_MEMBERS_MAX, &t->party_members, err);
+  if (!rc && t->party_members < 1)
+    rc = cm_errf(err, CM_ERR_INVALID, "「活动站党员人数」至少为1");
+  if (!rc) rc = text(o, "committee", "登记的社区党总支", 1, CM_REC_SHORT_MAX, &t->committee, err);
+  if (!rc) rc = text(o, "date", "登记日期", 1, 10, &t->date, err);
+  if (!rc && !is_date(t->date))
+    rc = cm_errf(err, CM_ERR_INVALID, "「登记日期」格式应为年-月-日（YYYY-MM-DD）");
+  if (!rc) rc = text(o, "branch", "党支部", 0, CM_REC_SHORT_MAX, &t->branch, err);
+  if (!rc) rc = text(o, "branch_date", "党支部成立日期", 0, 10, &t->branch_date, err);
+  if (!rc && *t->branch_date && !*t->branch)
+    rc = cm_errf(err, CM_ERR_INVALID, "有「党支部成立日期」时须填写「党支部」");
+  if (!rc && *t->branch_date && !is_date(t->branch_date))
+    rc = cm_errf(err, CM_ERR_INVALID, "「党支部成立日期」格式应为年-月-日（YYYY-MM-DD）");
+  return rc;
+}
+
 cm_rc cm_rec_read_json(const cm_rec_def *def, const json_t *o, cm_rec_body *out, cm_err *err) {
   cm_rc rc = CM_OK;
   memset(out, 0, sizeof *out);
@@ -412,6 +454,31 @@ cm_rc cm_rec_read_json(const cm_rec_def *def, const json_t *o, cm_rec_body *out,
     if (!rc && !is_record_id(r->nomination))
       rc = cm_errf(err, CM_ERR_INVALID, "「所推荐的提名」应为提名的记录编号");
     if (!rc) rc = text(o, "opinion", "推荐意见", 1, CM_REC_TEXT_MAX, &r->opinion, err);
+    break;
+  }
+  case CM_REC_LIST:
+    rc = cm_list_check(o, NULL, err);
+    if (!rc) {
+      out->u.list.list = json_string_value(json_object_get(o, "list"));
+      out->u.list.items = json_object_get(o, "items");
+    }
+    break;
+  case CM_REC_STATION:
+    rc = station_fields(o, &out->u.station, err);
+    break;
+  case CM_REC_MAPPED: {
+    cm_rec_mapped *m = &out->u.mapped;
+    uint8_t k[PROTO_KEY_BYTES];
+    rc = text(o, "to", "社区", 1, 64, &m->to, err);
+    if (!rc && (strlen(m->to) != 64 || proto_key_from_hex(m->to, k) != CM_OK))
+      rc = cm_errf(err, CM_ERR_INVALID, "「社区」应为社区的公钥");
+    if (!rc) rc = text(o, "org", "备案编号", 1, CM_REC_PREFIX_MAX + 16, &m->org, err);
+    if (!rc) rc = text(o, "old", "原类别", 0, CM_REC_SHORT_MAX, &m->old, err);
+    if (!rc) rc = code(o, "category", "类别代码", &m->category, err);
+    if (!rc) rc = code(o, "industry", "行业", &m->industry, err);
+    if (!rc) rc = code(o, "unit", "主管单位", &m->unit, err);
+    if (!rc && !*m->category && !*m->industry && !*m->unit)
+      rc = cm_errf(err, CM_ERR_INVALID, "组织类别对应至少要给出类别、行业或主管单位");
     break;
   }
   default:
@@ -639,6 +706,27 @@ cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx
   case CM_REC_RECOMMEND:
     if (c->nomination_of_author == 0)
       rc = cm_errf(err, CM_ERR_PERM, "所推荐的提名不是本街道的社区提出的");
+    break;
+  case CM_REC_LIST:
+    if (c->writer == CM_REC_STREET && c->origin_district != 1)
+      rc = cm_errf(err, CM_ERR_PERM, "清单只能由区发布（街道只能转发区的清单）");
+    break;
+  case CM_REC_STATION: {
+    const cm_rec_station *t = &b->u.station;
+    rc = owns(c, t->org, "组织", err);
+    if (!rc) rc = known(c, t->org, err);
+    if (!rc && (strcmp(t->date, c->org_filed) < 0 || strcmp(t->date, c->latest) > 0))
+      rc = cm_errf(err, CM_ERR_INVALID, "登记日期%s应在组织的备案日期%s至%s之间", t->date,
+                   c->org_filed, c->latest);
+    if (!rc && *t->branch_date &&
+        (strcmp(t->branch_date, CM_REC_FIRST_DATE) < 0 || strcmp(t->branch_date, c->latest) > 0))
+      rc = cm_errf(err, CM_ERR_INVALID, "党支部成立日期%s应在%s至%s之间", t->branch_date,
+                   CM_REC_FIRST_DATE, c->latest);
+    break;
+  }
+  case CM_REC_MAPPED:
+    if (c->org_below == 0)
+      rc = cm_errf(err, CM_ERR_PERM, "组织「%s」不是作者所辖社区备案的组织", b->u.mapped.org);
     break;
   case CM_REC_RECTIFICATION:
     rc = owns(c, b->u.rect.org, "组织", err);

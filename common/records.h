@@ -60,6 +60,9 @@ typedef enum cm_rec_kind {
   CM_REC_NOTICE,       /* notice.issued: a notice to every community of the district or a street */
   CM_REC_NOTICE_SENT,  /* notice.sent: that notice addressed to one community */
   CM_REC_NOTICE_READ,  /* notice.read: a community has read a notice addressed to it */
+  CM_REC_LIST,       /* list.published: a list the district maintains (common/lists.h) */
+  CM_REC_STATION,    /* station.registered: a party-member activity station (党员活动站) */
+  CM_REC_MAPPED,     /* org.mapped: a street maps an organisation's old free-text category */
 } cm_rec_kind;
 
 /* The level that wrote an entry. */
@@ -73,6 +76,8 @@ typedef enum cm_rec_level {
  * caller keeps it alive); an optional text absent is "". */
 typedef struct cm_rec_org {
   const char *id, *name, *category, *leader, *phone, *founded_by, *scope, *venue, *filed;
+  /* codes from the district's lists (common/lists.h), "" when not given */
+  const char *category_code, *industry, *unit;
   int64_t members, party_members;
   int party_station;
   unsigned given; /* org.amended: bit CM_REC_F_* of each field the changes give */
@@ -143,12 +148,36 @@ typedef struct cm_rec_training {
 typedef struct cm_rec_notice {
   const char *title, *text, *scope, *street, *notice, *to;
 } cm_rec_notice;
+/* list.published: the list's key ("category" | "industry" | "unit") and its
+ * items (a JSON array of {"code", "name"}, common/lists.h). */
+typedef struct cm_rec_list {
+  const char *list;
+  const json_t *items;
+} cm_rec_list;
+
+/* station.registered: a party-member activity station of an organisation,
+ * registered by the community's party committee (社区党总支), with its party
+ * branch (党支部) when one is set up. */
+typedef struct cm_rec_station {
+  const char *org, *name, *leader, *committee, *date, *branch, *branch_date;
+  int64_t party_members;
+} cm_rec_station;
+
+/* org.mapped: a street maps an organisation of one of its communities ("to",
+ * the community's key in hex) filed with free text ("old", kept) onto a code
+ * of the district's category list (and, when given, industry and unit). */
+typedef struct cm_rec_mapped {
+  const char *to, *org, *old, *category, *industry, *unit;
+} cm_rec_mapped;
 
 typedef struct cm_rec_body {
   cm_rec_kind kind;
   union {
     cm_rec_training training;
     cm_rec_notice notice; /* notice.issued, notice.sent and notice.read */
+    cm_rec_list list;
+    cm_rec_station station;
+    cm_rec_mapped mapped;
     cm_rec_inspection inspection;
     cm_rec_plan plan; /* plan.annual, summary.annual, plan.unit, summary.unit (org "") */
     cm_rec_org org; /* org.filed and org.amended */
@@ -197,6 +226,12 @@ typedef struct cm_rec_ctx {
   /* notice.read: 1 when this level holds no notice.sent of that notice
    * addressed to the author (0: it does, or this level cannot tell). */
   int notice_not_to_author;
+  /* list.published written by a street: 1 when it relays the district's own
+   * entry of the same list (its signature checked), 0 when not. */
+  int origin_district;
+  /* org.mapped: 1 when the organisation is one a community enrolled by the
+   * author filed, 0 when it is not, -1 when this level cannot tell. */
+  int org_below;
 } cm_rec_ctx;
 
 /* One row of the table. */

@@ -282,6 +282,14 @@ int hub_auth_can_write(const hub_auth_session *s) {
   return s && s->op.id > 0 && strcmp(s->op.role, "viewer") != 0;
 }
 
+int hub_auth_unit_page(const hub_auth_session *s, const char *path) {
+  if (!s || !s->op.unit[0]) return 1;
+  if (!path) return 0;
+  return !strcmp(path, "/") || !strcmp(path, "/logout") || !strncmp(path, "/dashboard/", 11) ||
+         !strncmp(path, "/api/v1/dashboard/", 18) || !strncmp(path, "/assets/", 8) ||
+         !strncmp(path, "/static/", 8);
+}
+
 int hub_auth_sees_street(const hub_auth_session *s, hub_role role, const char *street) {
   if (!s || s->op.id <= 0) return 0;
   if (role == HUB_ROLE_STREET || !s->op.street[0]) return 1;

@@ -91,6 +91,11 @@ cm_rc hub_auth_set_cookie(cm_http_resp *resp, const char *token_hex, int tls);
 /* 1 when the operator may change things (not a viewer). */
 int hub_auth_can_write(const hub_auth_session *s);
 
+/* 1 when session s may open path: always, unless its viewer is bound to one
+ * supervising unit; then only the dashboard (its pages, its API, assets),
+ * whose figures are scoped to that unit's organisations. */
+int hub_auth_unit_page(const hub_auth_session *s, const char *path);
+
 /* 1 when the operator may see street's data at a hub of role hub_role: always
  * at a street hub (role; it holds only its own street), and at a district hub when the
  * operator is not bound to a street or bound to this one. */

@@ -10,8 +10,11 @@
 #include <string.h>
 
 #include "../common/clock.h"
+#include "../common/i18n.h"
+#include "../common/lists.h"
 #include "../common/records.h"
 #include "counting.h"
+#include "lists.h"
 #include "store.h"
 #include "table.h"
 #include "year.h"
@@ -36,7 +39,14 @@ typedef struct org {
   char founded_by[24];
   int filed_month; /* month index, 0 when unknown */
   int64_t members, party_members;
+  /* station: a registration (station.registered) was accepted; the yes/no
+   * box of a filing no longer clears the flag */
   int station, flag_name, dissolved;
+  /* codes from the district's lists (CM_LIST_CATEGORY...) and the names the
+   * figures group by: the list's name of the code; for the category without
+   * a code the typed text, trimmed; empty ones under one named row */
+  char codes[CM_LIST_KINDS][CM_LIST_CODE_MAX + 1];
+  char groups[CM_LIST_KINDS][CAT_MAX];
   char status[HUB_STATUS_MAX]; /* organisations.status, as the projection wrote it */
   const char *community;       /* into a unit, or "" */
   const char *code;
@@ -54,6 +64,7 @@ typedef struct data {
   size_t n_streets, cap_streets;
   org *orgs; /* sorted by id (the query's order) */
   size_t n_orgs, cap_orgs;
+  json_t *lists; /* the district's lists this hub holds (hub_lists_all) */
 } data;
 
 /* ---- small helpers ---- */
@@ -118,7 +129,31 @@ static int in_scope(const data *d, const char *street) {
 }
 
 static int category_ok(const data *d, const org *o) {
-  return !d->category || !d->category[0] || strcmp(d->category, o->category) == 0;
+  return !d->category || !d->category[0] || strcmp(d->category, o->category) == 0 ||
+         (o->codes[CM_LIST_CATEGORY][0] && strcmp(d->category, o->codes[CM_LIST_CATEGORY]) == 0);
+}
+
+/* The row an organisation's category, industry or unit groups under: the
+ * list's name of its code, else (the category only) its typed text without
+ * surrounding spaces, else "未填写" / "未对应" - one named row, never an empty
+ * one.  A code the list does not hold shows as the code. */
+static void group_of(const data *d, org *o, cm_list_kind k, const char *typed) {
+  const char *code = o->codes[k];
+  const char *name = cm_list_name(json_object_get(d->lists, cm_list_key(k)), code);
+  char *g = o->groups[k];
+  if (name) {
+    copy(g, CAT_MAX, name);
+  } else if (*code) {
+    copy(g, CAT_MAX, code);
+  } else if (typed) {
+    while (*typed == ' ' || *typed == '\t') typed++;
+    copy(g, CAT_MAX, typed);
+    size_t n = strlen(g);
+    while (n && (g[n - 1] == ' ' || g[n - 1] == '\t')) g[--n] = '\0';
+  } else {
+    g[0] = '\0';
+  }
+  if (!g[0]) copy(g, CAT_MAX, k == CM_LIST_CATEGORY ? "未填写" : "未对应");
 }
 
 /* An organisation that counts in the figures (hub/counting.h). */
@@ -208,14 +243,21 @@ static cm_rc load_org(void *ctx, const hub_dash_row *row, cm_err *err) {
   o->filed_month = month_idx(r->filed);
   o->members = r->members;
   o->party_members = r->party_members;
-  o->station = r->party_station;
+  o->station = r->station_accepted;
   o->flag_name = strstr(r->flags, "\"name_norm\"") != NULL;
+  for (int k = 0; k < CM_LIST_KINDS; k++) {
+    copy(o->codes[k], sizeof o->codes[k], r->codes[k]);
+    group_of(d, o, (cm_list_kind)k, k == CM_LIST_CATEGORY ? r->category : NULL);
+  }
+  copy(o->category, sizeof o->category, o->groups[CM_LIST_CATEGORY]);
   o->dissolved = r->dissolved;
   place(d, o);
   /* The one status the projection wrote (organisations.status). */
   copy(o->status, sizeof o->status, r->status);
   /* Out of scope: not kept, so that nothing below can count it. */
-  if (in_scope(d, o->street)) d->n_orgs++;
+  if (in_scope(d, o->street) &&
+      (!d->scope->unit[0] || strcmp(d->scope->unit, o->codes[CM_LIST_UNIT]) == 0))
+    d->n_orgs++;
   return CM_OK;
 }
 
@@ -231,6 +273,7 @@ static cm_rc load_base(data *d, cm_err *err) {
 }
 
 static void data_free(data *d) {
+  json_decref(d->lists);
   free(d->units);
   free(d->streets);
   free(d->orgs);
@@ -256,6 +299,42 @@ static size_t street_list(const data *d, const char **names, size_t cap) {
 typedef struct counts {
   int64_t orgs, members, party;
 } counts;
+
+/* The figures of the active organisations (of the filtered category) grouped
+ * by list k: [{"industry"|"unit": name, "code", "organisations", "members",
+ * "party_members"}] in order of first appearance.  New array in *out. */
+static cm_rc group_counts(const data *d, cm_list_kind k, json_t **out, cm_err *err) {
+  const char *key = cm_list_key(k);
+  json_t *arr = json_array();
+  cm_rc rc = arr ? CM_OK : nomem(err);
+  for (size_t i = 0; !rc && i < d->n_orgs; i++) {
+    const org *o = &d->orgs[i];
+    if (!org_active(o) || !category_ok(d, o)) continue;
+    size_t g;
+    json_t *row = NULL;
+    for (g = 0; g < json_array_size(arr); g++) {
+      row = json_array_get(arr, g);
+      if (strcmp(json_string_value(json_object_get(row, key)), o->groups[k]) == 0) break;
+    }
+    if (g == json_array_size(arr)) {
+      row = json_pack("{s:s, s:s, s:I, s:I, s:I}", key, o->groups[k], "code", o->codes[k],
+                      "organisations", (json_int_t)0, "members", (json_int_t)0, "party_members",
+                      (json_int_t)0);
+      rc = push(arr, row, err);
+      if (rc) break;
+    }
+    set_int(row, "organisations", json_integer_value(json_object_get(row, "organisations")) + 1);
+    set_int(row, "members", json_integer_value(json_object_get(row, "members")) + o->members);
+    set_int(row, "party_members",
+            json_integer_value(json_object_get(row, "party_members")) + o->party_members);
+  }
+  if (rc) {
+    json_decref(arr);
+    arr = NULL;
+  }
+  *out = arr;
+  return rc;
+}
 
 static cm_rc answer_hierarchy(data *d, json_t *out, cm_err *err) {
   const char *streets[MAX_STREETS];
@@ -301,6 +380,8 @@ static cm_rc answer_hierarchy(data *d, json_t *out, cm_err *err) {
       set_str(r, "id", o->id);
       set_str(r, "name", o->name);
       set_str(r, "category", o->category);
+      set_str(r, "industry", o->groups[CM_LIST_INDUSTRY]);
+      set_str(r, "unit", o->groups[CM_LIST_UNIT]);
       set_str(r, "street", o->street);
       set_str(r, "community", o->community);
       set_str(r, "founded_by", o->founded_by);
@@ -352,9 +433,19 @@ static cm_rc answer_hierarchy(data *d, json_t *out, cm_err *err) {
     rc = nomem(err);
     goto out;
   }
+  json_t *inds = NULL, *units = NULL;
+  rc = group_counts(d, CM_LIST_INDUSTRY, &inds, err);
+  if (!rc) rc = group_counts(d, CM_LIST_UNIT, &units, err);
+  if (rc) {
+    json_decref(dist);
+    json_decref(inds);
+    goto out;
+  }
   json_object_set_new(out, "category", json_string(d->category ? d->category : ""));
   json_object_set_new(out, "totals", dist);
   json_object_set_new(out, "categories", cats);
+  json_object_set_new(out, "industries", inds);
+  json_object_set_new(out, "units", units);
   json_object_set_new(out, "streets", js);
   json_object_set_new(out, "communities", jc);
   json_object_set_new(out, "organisations", jo);
@@ -669,22 +760,38 @@ static cm_rc answer_activity(data *d, const hub_dash_params *p, uint64_t now_ms,
     json_decref(r);
     rc = push(js, row, err);
   }
-  for (size_t i = 0; !rc && i < d->n_orgs; i++) {
-    const org *o = &d->orgs[i];
-    if (!category_ok(d, o)) continue;
-    size_t c;
-    for (c = 0; c < n_cat; c++)
-      if (strcmp(cat_name[c], o->category) == 0) break;
-    if (c == n_cat) cat_name[n_cat++] = o->category;
-    for (int k = 0; k < w.months; k++)
-      sum_add(cat[c], w.sum[i * (size_t)w.months + (size_t)k]);
+  /* Sums by category, industry and unit (the groups of the district's lists). */
+  json_t *groups[CM_LIST_KINDS] = {jcat, json_array(), json_array()};
+  static const char *const group_keys[CM_LIST_KINDS] = {"categories", "industries", "units"};
+  if (!groups[1] || !groups[2]) rc = nomem(err);
+  for (int g = 0; !rc && g < CM_LIST_KINDS; g++) {
+    n_cat = 0;
+    memset(cat, 0, (d->n_orgs + 1) * sizeof *cat);
+    for (size_t i = 0; i < d->n_orgs; i++) {
+      const org *o = &d->orgs[i];
+      if (!category_ok(d, o)) continue;
+      size_t c;
+      for (c = 0; c < n_cat; c++)
+        if (strcmp(cat_name[c], o->groups[g]) == 0) break;
+      if (c == n_cat) cat_name[n_cat++] = o->groups[g];
+      for (int k = 0; k < w.months; k++)
+        sum_add(cat[c], w.sum[i * (size_t)w.months + (size_t)k]);
+    }
+    for (size_t c = 0; !rc && c < n_cat; c++) {
+      json_t *r = sum_json(cat[c]),
+             *row = r ? json_pack("{s:s}", cm_list_key((cm_list_kind)g), cat_name[c]) : NULL;
+      if (row) json_object_update(row, r);
+      json_decref(r);
+      rc = push(groups[g], row, err);
+    }
   }
-  for (size_t c = 0; !rc && c < n_cat; c++) {
-    json_t *r = sum_json(cat[c]), *row = r ? json_pack("{s:s}", "category", cat_name[c]) : NULL;
-    if (row) json_object_update(row, r);
-    json_decref(r);
-    rc = push(jcat, row, err);
-  }
+  if (!rc)
+    for (int g = 1; g < CM_LIST_KINDS; g++) {
+      json_object_set_new(out, group_keys[g], groups[g]);
+      groups[g] = NULL;
+    }
+  json_decref(groups[1]);
+  json_decref(groups[2]);
   if (rc) goto out;
   json_object_set_new(out, "from", json_string(a));
   json_object_set_new(out, "to", json_string(b));
@@ -1032,7 +1139,7 @@ static cm_rc answer_org(data *d, const hub_dash_params *p, json_t *out, cm_err *
   rc = hub_store_dash_rows(d->hub->store, HUB_DQ_ORG_FIND, params, 1, walk_find, &f, err);
   if (rc) goto out;
   const org *o = f.n ? org_find(d, f.author, id) : NULL;
-  if (!f.n || (!o && d->scope->street[0])) {
+  if (!f.n || (!o && (d->scope->street[0] || d->scope->unit[0]))) {
     rc = cm_errf(err, CM_ERR_NOT_FOUND, "本级没有备案编号为 %s 的组织", id);
     goto out;
   }
@@ -1079,6 +1186,87 @@ out:
   return rc;
 }
 
+/* ---- party-member activity stations ---- */
+
+typedef struct station_walk {
+  data *d;
+  json_t *rows; /* one per organisation: its newest accepted registration */
+} station_walk;
+
+static cm_rc walk_station(void *ctx, const hub_dash_row *r, cm_err *err) {
+  station_walk *w = ctx;
+  const hub_dash_station_row *t = &r->station;
+  org *o = org_find(w->d, t->author, t->org);
+  if (!o || !org_active(o) || !category_ok(w->d, o)) return CM_OK;
+  json_t *row = org_ref(o);
+  if (!row) return nomem(err);
+  set_str(row, "station", t->name);
+  set_str(row, "leader", t->leader);
+  set_int(row, "party_members", t->party_members);
+  set_str(row, "committee", t->committee);
+  set_str(row, "date", t->date);
+  set_str(row, "branch", t->branch);
+  set_str(row, "branch_date", t->branch_date);
+  /* a later registration of the same organisation replaces the row */
+  return json_object_set_new(w->rows, o->id, row) ? nomem(err) : CM_OK;
+}
+
+/* Stations per community and the organisations that still need one (three
+ * or more party members and no accepted registration). */
+static cm_rc answer_stations(data *d, json_t *out, cm_err *err) {
+  station_walk w = {d, json_object()};
+  json_t *stations = json_array(), *needing = json_array(), *comms = json_array();
+  int64_t total_st = 0, total_need = 0;
+  cm_rc rc = (w.rows && stations && needing && comms) ? CM_OK : nomem(err);
+  if (!rc) rc = hub_store_dash_rows(d->hub->store, HUB_DQ_STATIONS, NULL, 0, walk_station, &w, err);
+  for (size_t i = 0; !rc && i < d->n_orgs; i++) {
+    const org *o = &d->orgs[i];
+    if (!org_active(o) || !category_ok(d, o)) continue;
+    json_t *row = json_object_get(w.rows, o->id);
+    if (row) {
+      total_st++;
+      rc = push(stations, json_incref(row), err);
+    } else if (o->party_members >= 3) {
+      json_t *r = org_ref(o);
+      if (r) set_int(r, "party_members", o->party_members);
+      total_need++;
+      rc = push(needing, r, err);
+    }
+  }
+  /* per community, in the hierarchy's order */
+  for (size_t u = 0; !rc && u < d->n_units; u++) {
+    int64_t st = 0, need = 0;
+    if (!in_scope(d, d->units[u].street)) continue;
+    for (size_t i = 0; i < d->n_orgs; i++) {
+      const org *o = &d->orgs[i];
+      if (o->community != d->units[u].name || !org_active(o) || !category_ok(d, o)) continue;
+      if (json_object_get(w.rows, o->id))
+        st++;
+      else if (o->party_members >= 3)
+        need++;
+    }
+    rc = push(comms,
+              json_pack("{s:s, s:s, s:s, s:I, s:I}", "street", d->units[u].street, "community",
+                        d->units[u].name, "code", d->units[u].code, "stations", (json_int_t)st,
+                        "needing", (json_int_t)need),
+              err);
+  }
+  if (!rc) {
+    json_object_set_new(out, "category", json_string(d->category ? d->category : ""));
+    json_object_set_new(out, "totals", json_pack("{s:I, s:I}", "stations", (json_int_t)total_st,
+                                                 "needing", (json_int_t)total_need));
+    json_object_set_new(out, "communities", comms);
+    json_object_set_new(out, "stations", stations);
+    json_object_set_new(out, "needing", needing);
+    comms = stations = needing = NULL;
+  }
+  json_decref(w.rows);
+  json_decref(comms);
+  json_decref(stations);
+  json_decref(needing);
+  return rc;
+}
+
 /* ---- entry points ---- */
 
 cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
@@ -1099,6 +1287,7 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
   pthread_mutex_lock(&hub->lock);
   /* One read transaction: every figure of an answer from the same snapshot. */
   rc = hub_store_read_begin(hub->store, err);
+  if (!rc) rc = hub_lists_all(hub, 1, &d.lists, err);
   if (!rc) rc = load_base(&d, err);
   if (!rc) {
     if (strcmp(name, "hierarchy") == 0)
@@ -1111,6 +1300,8 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
       rc = answer_attention(&d, p, now_ms, j, err);
     else if (strcmp(name, "org") == 0)
       rc = answer_org(&d, p, j, err);
+    else if (strcmp(name, "stations") == 0)
+      rc = answer_stations(&d, j, err);
     else
       rc = cm_errf(err, CM_ERR_NOT_FOUND, "统计看板没有“%s”这项数据", name);
   }
@@ -1122,6 +1313,7 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
     return rc;
   }
   json_object_set_new(j, "scope", json_string(scope->street));
+  if (scope->unit[0]) json_object_set_new(j, "unit_scope", json_string(scope->unit));
   *out = j;
   return CM_OK;
 }

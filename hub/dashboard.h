@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "../common/buf.h"
+#include "../common/lists.h"
 #include "../common/rc.h"
 #include "../common/records.h"
 #include "hub.h"
@@ -27,9 +28,12 @@
 #define HUB_DASH_INACTIVE_MONTHS 3                   /* months without activity before a flag */
 #define HUB_DASH_MAX_MONTHS 120                      /* longest activity range answered */
 
-/* What an answer may show: street "" means every street this hub holds. */
+/* What an answer may show: street "" means every street this hub holds;
+ * unit "" every supervising unit, else only the organisations whose
+ * supervising unit (主管单位) has that code (a viewer scoped to one unit). */
 typedef struct hub_dash_scope {
   char street[HUB_NAME_MAX];
+  char unit[CM_LIST_CODE_MAX + 1];
 } hub_dash_scope;
 
 /* Parameters of a request; NULL fields take their defaults. */

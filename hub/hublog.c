@@ -18,8 +18,13 @@
 #define HUB_CONFIG_UPSTREAM_CURSOR "upstream_cursor"
 
 /* The key an entry of ours is addressed to: body "to", or for hub.enrolled the
- * enrolled key.  0 when it is addressed to nobody in particular. */
+ * enrolled key; the all-zero key (every caller's feed) for a district list.
+ * 0 when it is addressed to nobody in particular. */
 static int entry_to(const char *kind, const json_t *body, uint8_t to[PROTO_KEY_BYTES]) {
+  if (strcmp(kind, "list.published") == 0) {
+    memset(to, 0, PROTO_KEY_BYTES);
+    return 1;
+  }
   const char *hex = json_string_value(json_object_get(body, "to"));
   if (!hex && strcmp(kind, "hub.enrolled") == 0)
     hex = json_string_value(json_object_get(body, "key"));

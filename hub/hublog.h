@@ -34,7 +34,8 @@ cm_rc hub_log_append_locked(hub_ctx *ctx, const char *kind, const json_t *body,
                             uint64_t *seq_out, cm_err *err);
 
 /* The feed for caller: the hub's own entries addressed to it (body "to" or, for
- * hub.enrolled, "key" equal to the caller's hex; for a street hub calling its
+ * hub.enrolled, "key" equal to the caller's hex; list.published, addressed to
+ * every caller; for a street hub calling its
  * district, also those addressed to any community that street enrolled), with
  * cursor (= the entry's sequence in the hub's log) > after, at most max_items
  * (capped at HUB_FEED_MAX_ITEMS), encoded with proto_feed_encode.  next_cursor

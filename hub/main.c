@@ -33,6 +33,7 @@
 #include "enrolguard.h"
 #include "hub.h"
 #include "hublog.h"
+#include "lists.h"
 #include "ingest.h"
 #include "orgs_local.h"
 #include "review.h"
@@ -1564,6 +1565,63 @@ static int cmd_fork(const cmd_args *a) {
   return rc ? fail(rc, &err) : EXIT_OK;
 }
 
+/* list publish --kind K FILE | list show [--kind K] [--json] */
+static int cmd_list(const cmd_args *a) {
+  const char *sub = a->argc > 0 ? a->argv[0] : "";
+  cmd_args rest = {a->dir, a->argc > 0 ? a->argc - 1 : 0, a->argv + (a->argc > 0)};
+  opt_spec o[] = {{"kind", 0, NULL}, {"json", 1, NULL}, {"operator", 0, NULL}};
+  const char *pos[1] = {NULL};
+  size_t n_pos = 0;
+  int r = parse_or_help(&rest, "list", o, 3, pos, 1, &n_pos);
+  hub_ctx *ctx = NULL;
+  json_t *items = NULL, *all = NULL;
+  uint64_t seq = 0;
+  cm_err err;
+  cm_rc rc;
+  if (r >= 0) return r;
+  cm_err_clear(&err);
+  int k = o[0].value ? cm_list_kind_of(o[0].value) : -1;
+  if (o[0].value && k < 0) return usage_error("--kind 只能是 category、industry 或 unit");
+  if (strcmp(sub, "publish") == 0) {
+    if (k < 0 || n_pos != 1) return usage_error("用法：list publish --kind category|industry|unit FILE");
+    rc = cm_list_read_file(pos[0], &items, &err);
+    if (rc) return fail(rc, &err);
+    rc = hub_open(a->dir, &ctx, &err);
+    if (!rc) rc = hub_lists_publish(ctx, (cm_list_kind)k, items, operator_of(o[2].value), &seq, &err);
+    hub_close(ctx);
+    if (!rc)
+      printf("已发布%s清单（%zu条），记入本台账第 %llu 条，将下发各街道和社区\n",
+             cm_list_label((cm_list_kind)k), json_array_size(items), (unsigned long long)seq);
+    json_decref(items);
+    return rc ? fail(rc, &err) : EXIT_OK;
+  }
+  if (strcmp(sub, "show") != 0) return usage_error("用法：list publish|show ...");
+  rc = hub_open(a->dir, &ctx, &err);
+  if (!rc) rc = hub_lists_all(ctx, 0, &all, &err);
+  hub_close(ctx);
+  if (rc) return fail(rc, &err);
+  if (o[1].value) {
+    json_t *one = k >= 0 ? json_object_get(all, cm_list_key((cm_list_kind)k)) : all;
+    char *t = json_dumps(one ? one : json_array(), JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    printf("%s\n", t ? t : "[]");
+    free(t);
+  } else {
+    for (int i = 0; i < CM_LIST_KINDS; i++) {
+      if (k >= 0 && i != k) continue;
+      json_t *l = json_object_get(all, cm_list_key((cm_list_kind)i));
+      size_t j;
+      json_t *it;
+      printf("%s：%s\n", cm_list_label((cm_list_kind)i), l ? "" : "尚未发布");
+      json_array_foreach(l, j, it) {
+        printf("  %-16s %s\n", json_string_value(json_object_get(it, "code")),
+               json_string_value(json_object_get(it, "name")));
+      }
+    }
+  }
+  json_decref(all);
+  return EXIT_OK;
+}
+
 static int cmd_org(const cmd_args *a) {
   const char *sub = a->argc > 0 ? a->argv[0] : "";
   cmd_args rest = {a->dir, a->argc > 0 ? a->argc - 1 : 0, a->argv + (a->argc > 0)};
@@ -1571,8 +1629,9 @@ static int cmd_org(const cmd_args *a) {
                   {"leader", 0, NULL},    {"phone", 0, NULL},         {"members", 0, NULL},
                   {"party-members", 0, NULL}, {"party-station", 0, NULL}, {"founded-by", 0, NULL},
                   {"scope", 0, NULL},     {"venue", 0, NULL},         {"filed", 0, NULL},
-                  {"reason", 0, NULL},    {"decision", 0, NULL},      {"content", 0, NULL}};
-  int r = parse_or_help(&rest, "org", o, 15, NULL, 0, NULL);
+                  {"reason", 0, NULL},    {"decision", 0, NULL},      {"content", 0, NULL},
+                  {"industry", 0, NULL},  {"unit", 0, NULL},          {"operator", 0, NULL}};
+  int r = parse_or_help(&rest, "org", o, 18, NULL, 0, NULL);
   hub_local_org org;
   hub_ctx *ctx = NULL;
   json_t *flags = NULL;
@@ -1582,6 +1641,18 @@ static int cmd_org(const cmd_args *a) {
   cm_rc rc;
   if (r >= 0) return r;
   cm_err_clear(&err);
+  if (strcmp(sub, "map") == 0) {
+    hub_org_map_in m = {o[0].value, o[2].value, o[15].value, o[16].value,
+                        operator_of(o[17].value)};
+    if (!o[0].value) return usage_error("用法：org map --id ID [--category CODE] [--industry CODE] [--unit CODE]");
+    rc = hub_open(a->dir, &ctx, &err);
+    if (!rc) rc = hub_org_map(ctx, &m, &seq, &err);
+    hub_close(ctx);
+    if (rc) return fail(rc, &err);
+    printf("%s 已对应到区级清单，记入本台账第 %llu 条（原类别保留）\n", o[0].value,
+           (unsigned long long)seq);
+    return EXIT_OK;
+  }
   if (strcmp(sub, "dissolve") == 0) {
     if (!o[0].value || !o[12].value) return usage_error("用法：org dissolve --id ID --reason TEXT");
     rc = hub_open(a->dir, &ctx, &err);
@@ -1624,6 +1695,8 @@ static int cmd_org(const cmd_args *a) {
   org.scope = o[9].value;
   org.venue = o[10].value;
   org.filed = o[11].value;
+  org.industry = o[15].value;
+  org.unit = o[16].value;
   if (amend) {
     if (!org.id) return usage_error("org amend --id ID [fields to change]");
     rc = hub_open(a->dir, &ctx, &err);
@@ -1904,11 +1977,18 @@ static const hub_command commands[] = {
   {"org", cmd_org,
    "file --name NAME [--id ID] [--founded-by district-unit|street|self] [--category C] "
    "[--leader L] [--phone P] [--members N] [--party-members N] [--party-station yes|no] "
-   "[--scope S] [--venue V] [--filed YYYY-MM-DD]",
+   "[--scope S] [--venue V] [--filed YYYY-MM-DD] [--industry CODE] [--unit CODE]",
    "在街道分会为街道一级的组织备案（区属单位设立的：XXX街XXX分会）；打印备案编号。\n"
    "规则标记打印到标准错误。org amend --id ID [上列任一项]：变更；\n"
    "org dissolve --id ID --reason R：注销；org rectify --id ID --decision RECORD --content TEXT：\n"
-   "以整改报告关闭对它的批评。"},
+   "以整改报告关闭对它的批评。\n"
+   "org map --id ID [--category CODE] [--industry CODE] [--unit CODE]：把社区在区级清单发布前\n"
+   "用文字填写类别的组织对应到区级清单（只在街道分会，原类别文字保留）。"},
+  {"list", cmd_list, "publish --kind category|industry|unit FILE | show [--kind K] [--json]",
+   "区协会维护的清单：组织类别、行业、主管单位（区有关委办局），每条有代码和名称。\n"
+   "publish：从文件 FILE 发布一份清单（UTF-8 文本，每行「代码,名称」，# 开头的行跳过），\n"
+   "整份替换此前的同类清单，随区协会的记录下发各街道分会和社区。只能在区协会发布。\n"
+   "show：显示本中心收到的各清单。"},
   {"forward", cmd_forward, "",
    "在 serve 的循环之外立即转报一轮：上报区协会，取回区协会的决定并转达各社区。"},
   {"report", cmd_report,

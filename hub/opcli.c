@@ -10,6 +10,7 @@
 #include "../common/clock.h"
 #include "auth.h"
 #include "hub.h"
+#include "lists.h"
 #include "opstore.h"
 
 /* The first line of in, without its line end, into buf.  CM_ERR_INVALID when
@@ -30,7 +31,7 @@ static cm_rc read_password(FILE *in, char *buf, size_t cap, cm_err *err) {
 typedef struct opcli_args {
   const char *pos[2];
   int n_pos;
-  const char *role, *street, *limit;
+  const char *role, *street, *limit, *unit;
   int json;
 } opcli_args;
 
@@ -47,6 +48,7 @@ static cm_rc parse(int argc, char **argv, opcli_args *o, cm_err *err) {
     if (!strncmp(a, "--role", 6)) slot = &o->role, n = 6;
     else if (!strncmp(a, "--street", 8)) slot = &o->street, n = 8;
     else if (!strncmp(a, "--limit", 7)) slot = &o->limit, n = 7;
+    else if (!strncmp(a, "--unit", 6)) slot = &o->unit, n = 6;
     if (slot && a[n] == '=') {
       *slot = a + n + 1;
     } else if (slot && a[n] == '\0') {
@@ -74,6 +76,7 @@ static cm_rc list_one(void *ctx, const hub_operator *op, cm_err *err) {
     json_t *j = json_pack("{s:s, s:s, s:s, s:b, s:I}", "name", op->name, "role", op->role,
                           "street", op->street, "disabled", op->disabled, "created_ms",
                           (json_int_t)op->created_ms);
+    if (j && op->unit[0]) json_object_set_new(j, "unit", json_string(op->unit));
     if (!j || json_array_append_new(l->arr, j))
       return cm_errf(err, CM_ERR_NOMEM, "列出操作员时内存不足");
     return CM_OK;
@@ -102,6 +105,18 @@ static cm_rc audit_one(void *ctx, const hub_audit_row *r, cm_err *err) {
   return CM_OK;
 }
 
+/* CM_OK when unit is a code of the supervising units the district published. */
+static cm_rc unit_known(hub_ctx *hub, const char *unit, cm_err *err) {
+  json_t *items = NULL;
+  cm_rc rc = hub_lists_get(hub, CM_LIST_UNIT, 0, &items, err);
+  if (!rc && !items)
+    rc = cm_errf(err, CM_ERR_INVALID, "区协会尚未发布主管单位清单，不能按主管单位设只读账号");
+  else if (!rc && !cm_list_name(items, unit))
+    rc = cm_errf(err, CM_ERR_INVALID, "主管单位清单中没有代码「%s」", unit);
+  json_decref(items);
+  return rc;
+}
+
 cm_rc hub_opcli_run(const char *dir, int argc, char **argv, FILE *in, FILE *out, int *usage_out,
                     cm_err *err) {
   cm_rc rc = CM_OK;
@@ -121,8 +136,10 @@ cm_rc hub_opcli_run(const char *dir, int argc, char **argv, FILE *in, FILE *out,
   if (!rc && want < 0) rc = cm_errf(err, CM_ERR_INVALID, "operator：没有子命令“%s”", sub);
   if (!rc && o.n_pos != want)
     rc = cm_errf(err, CM_ERR_INVALID, "operator %s 的用法：%s", sub, want ? "a NAME" : "no argument");
-  if (!rc && (o.role || o.street) && strcmp(sub, "add"))
-    rc = cm_errf(err, CM_ERR_INVALID, "--role 和 --street 只用于 operator add");
+  if (!rc && (o.role || o.street || o.unit) && strcmp(sub, "add"))
+    rc = cm_errf(err, CM_ERR_INVALID, "--role、--street 和 --unit 只用于 operator add");
+  if (!rc && o.unit && o.role && strcmp(o.role, "viewer") != 0)
+    rc = cm_errf(err, CM_ERR_INVALID, "--unit 只能用于只读的 viewer 账号");
   if (rc) {
     *usage_out = 1;
     goto out;
@@ -135,8 +152,15 @@ cm_rc hub_opcli_run(const char *dir, int argc, char **argv, FILE *in, FILE *out,
     rc = read_password(in, pw, sizeof pw, err);
     if (rc) goto out;
   }
+  if (!strcmp(sub, "add") && o.unit) rc = unit_known(hub, o.unit, err);
+  if (rc) goto out;
   if (!strcmp(sub, "add")) {
     rc = hub_auth_add_operator(ops, hub, o.pos[0], o.role ? o.role : "viewer", o.street, pw, err);
+    /* never leave a unit viewer seeing every unit: disabled if binding fails */
+    if (!rc && o.unit && hub_opstore_set_unit(ops, o.pos[0], o.unit, err) != CM_OK) {
+      rc = err ? err->rc : CM_ERR_DB;
+      hub_opstore_disable(ops, o.pos[0], NULL);
+    }
     if (!rc) rc = hub_opstore_audit_add(ops, cm_now_ms(), "(cli)", "operator.add", o.pos[0],
                                         o.role ? o.role : "viewer", "", err);
   } else if (!strcmp(sub, "passwd")) {

@@ -48,6 +48,8 @@ static const char *const opstore_migrations[] = {
     "  request_id INTEGER PRIMARY KEY,"
     "  peer TEXT NOT NULL,"
     "  time_ms INTEGER NOT NULL);",
+    /* a viewer bound to one supervising unit (主管单位) of the district's list */
+    "ALTER TABLE operators ADD COLUMN unit TEXT NOT NULL DEFAULT '';",
 };
 
 struct hub_opstore {
@@ -127,7 +129,7 @@ static cm_rc run(hub_opstore *st, sqlite3_stmt *s, const char *what, cm_err *err
   return rc;
 }
 
-/* Fill op from columns id, name, role, street, disabled, created_ms[, pwhash]. */
+/* Fill op from columns id, name, role, street, disabled, created_ms, unit[, pwhash]. */
 static void col_operator(sqlite3_stmt *s, hub_operator *op, int with_hash) {
   memset(op, 0, sizeof *op);
   op->id = sqlite3_column_int64(s, 0);
@@ -136,10 +138,11 @@ static void col_operator(sqlite3_stmt *s, hub_operator *op, int with_hash) {
   col_text(s, 3, op->street, sizeof op->street);
   op->disabled = sqlite3_column_int(s, 4);
   op->created_ms = (uint64_t)sqlite3_column_int64(s, 5);
-  if (with_hash) col_text(s, 6, op->pwhash, sizeof op->pwhash);
+  col_text(s, 6, op->unit, sizeof op->unit);
+  if (with_hash) col_text(s, 7, op->pwhash, sizeof op->pwhash);
 }
 
-#define OP_COLS "id, name, role, street, disabled, created_ms"
+#define OP_COLS "id, name, role, street, disabled, created_ms, unit"
 
 /* ---- accounts ---- */
 
@@ -248,6 +251,11 @@ cm_rc hub_opstore_set_password(hub_opstore *st, const char *name, const char *pw
                         "operators: changing a password", err);
 }
 
+cm_rc hub_opstore_set_unit(hub_opstore *st, const char *name, const char *unit, cm_err *err) {
+  return update_account(st, "UPDATE operators SET unit = ?2 WHERE name = ?1", name, unit,
+                        "operators: binding a viewer to a unit", err);
+}
+
 /* ---- sessions ---- */
 
 cm_rc hub_opstore_session_add(hub_opstore *st, const uint8_t token_hash[HUB_OP_TOKEN_HASH],
@@ -279,7 +287,7 @@ cm_rc hub_opstore_session_get(hub_opstore *st, const uint8_t token_hash[HUB_OP_T
   memset(op_out, 0, sizeof *op_out);
   pthread_mutex_lock(&st->lock);
   cm_rc rc = prep(st,
-                  "SELECT o.id, o.name, o.role, o.street, o.disabled, o.created_ms, "
+                  "SELECT o.id, o.name, o.role, o.street, o.disabled, o.created_ms, o.unit, "
                   "s.csrf, s.last_ms FROM sessions s JOIN operators o ON o.id = s.operator_id "
                   "WHERE s.token_hash = ?1 AND o.disabled = 0",
                   &s, err);
@@ -288,8 +296,8 @@ cm_rc hub_opstore_session_get(hub_opstore *st, const uint8_t token_hash[HUB_OP_T
     int r = sqlite3_step(s);
     if (r == SQLITE_ROW) {
       col_operator(s, op_out, 0);
-      col_text(s, 6, csrf_out, HUB_OP_CSRF_HEX);
-      *last_ms_out = (uint64_t)sqlite3_column_int64(s, 7);
+      col_text(s, 7, csrf_out, HUB_OP_CSRF_HEX);
+      *last_ms_out = (uint64_t)sqlite3_column_int64(s, 8);
       *found_out = 1;
     } else if (r != SQLITE_DONE) {
       rc = cm_db_check(st->db, r, "operators: reading a session", err);

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/lists.h"
 #include "../common/rc.h"
 #include "hub.h"
 
@@ -29,6 +30,7 @@ typedef struct hub_operator {
   char name[HUB_OP_NAME_MAX];
   char role[HUB_OP_ROLE_MAX];       /* "street", "district" or "viewer" */
   char street[HUB_NAME_MAX];        /* the street a street operator (or viewer) is bound to; "" = all */
+  char unit[CM_LIST_CODE_MAX + 1];                  /* the supervising unit's code a viewer is bound to; "" = all */
   char pwhash[HUB_OP_HASH_MAX];     /* argon2id string from crypto_pwhash_str */
   int disabled;
   uint64_t created_ms;
@@ -57,6 +59,10 @@ void hub_opstore_close(hub_opstore *st);
 /* Add an account.  CM_ERR_EXISTS when the name is taken. */
 cm_rc hub_opstore_add(hub_opstore *st, const char *name, const char *role, const char *street,
                       const char *pwhash, uint64_t now_ms, cm_err *err);
+
+/* Bind viewer name to the supervising unit whose code is unit ("" = none)
+ * and end its sessions.  CM_ERR_NOT_FOUND when absent. */
+cm_rc hub_opstore_set_unit(hub_opstore *st, const char *name, const char *unit, cm_err *err);
 
 /* Fill *op_out for name; *found_out 0 when there is no such account. */
 cm_rc hub_opstore_get(hub_opstore *st, const char *name, hub_operator *op_out, int *found_out,

@@ -13,6 +13,7 @@
 #include "../common/records.h"
 #include "decide.h"
 #include "hublog.h"
+#include "lists.h"
 #include "project.h"
 #include "review.h"
 #include "store.h"
@@ -111,6 +112,17 @@ static cm_rc next_id(hub_ctx *ctx, int activity, char *out, cm_err *err) {
   return rc;
 }
 
+/* The industry and unit codes of o into body (a filing, or an amendment's
+ * changes), each checked against the district's published list. */
+static cm_rc codes_put(hub_ctx *ctx, const hub_local_org *o, json_t *body, cm_err *err) {
+  cm_rc rc = hub_lists_check_code(ctx, CM_LIST_INDUSTRY, o->industry, err);
+  if (!rc) rc = hub_lists_check_code(ctx, CM_LIST_UNIT, o->unit, err);
+  if (!rc && o->industry && *o->industry)
+    json_object_set_new(body, "industry", json_string(o->industry));
+  if (!rc && o->unit && *o->unit) json_object_set_new(body, "unit", json_string(o->unit));
+  return rc;
+}
+
 cm_rc hub_local_org_file(hub_ctx *ctx, const hub_local_org *o, char *id_out, json_t **flags_out,
                          uint64_t *seq_out, cm_err *err) {
   const char *texts[] = {o->name,    o->category, o->leader, o->phone,
@@ -153,6 +165,7 @@ cm_rc hub_local_org_file(hub_ctx *ctx, const hub_local_org *o, char *id_out, jso
                            o->filed ? o->filed : today, "flags", flags)
                : NULL;
   rc = body ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "备案时内存不足");
+  if (!rc) rc = codes_put(ctx, o, body, err);
   if (!rc) {
     /* A filing number is filed once; a correction is an amendment. */
     char *cur = NULL;
@@ -251,6 +264,8 @@ cm_rc hub_local_org_amend(hub_ctx *ctx, const hub_local_org *c, uint64_t *seq_ou
     json_object_set_new(changes, "party_station", json_boolean(c->party_station));
   for (size_t i = 4; i < 8; i++)
     if (texts[i]) json_object_set_new(changes, keys[i], json_string(texts[i]));
+  rc = codes_put(ctx, c, changes, err);
+  if (rc) goto out;
   if (json_object_size(changes) == 0) {
     rc = cm_errf(err, CM_ERR_INVALID, "没有要变更的项目：请至少给出一项");
     goto out;

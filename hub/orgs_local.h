@@ -26,6 +26,9 @@ typedef struct hub_local_org {
   const char *id, *name, *category, *leader, *phone, *founded_by, *scope, *venue, *filed;
   int64_t members, party_members;
   int party_station;
+  /* codes of the district's industry and supervising-unit lists (NULL or "":
+   * none); each must be in its published list */
+  const char *industry, *unit;
 } hub_local_org;
 
 /* Append org.filed; id_out (HUB_LOCAL_ID_MAX bytes) gets the filing number,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../common/clock.h"
+#include "../common/codec.h"
 #include "../common/failpoint.h"
 #include "../common/json.h"
 #include "../common/log.h"
@@ -327,6 +328,50 @@ cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
   return rc;
 }
 
+/* list.published by a street: 1 when its "origin" is the district's own
+ * list.published (signed by the district: this hub at a district, the
+ * pinned upstream at a street) with the same list and items. */
+static int list_origin_ok(hub_ctx *ctx, const json_t *body) {
+  const char *b64 = json_string_value(json_object_get(body, "origin"));
+  const uint8_t *district = ctx->role == HUB_ROLE_DISTRICT ? ctx->kp.pk
+                            : ctx->has_upstream_key        ? ctx->upstream_key
+                                                           : NULL;
+  uint8_t *raw = NULL;
+  size_t len = 0;
+  proto_entry in;
+  json_t *ib = NULL;
+  int ok = 0;
+  if (!b64 || !district || cm_b64_decode(b64, strlen(b64), &raw, &len) != CM_OK) return 0;
+  if (proto_sentry_decode(raw, len, district, &in, NULL) == CM_OK &&
+      memcmp(in.author, district, PROTO_KEY_BYTES) == 0 && strcmp(in.kind, "list.published") == 0 &&
+      cm_json_parse_object(in.body, in.body_len, &ib, NULL) == CM_OK)
+    ok = json_equal(json_object_get(ib, "list"), json_object_get(body, "list")) &&
+         json_equal(json_object_get(ib, "items"), json_object_get(body, "items"));
+  json_decref(ib);
+  free(raw);
+  return ok;
+}
+
+/* org.mapped by author: 1 when "to" is a community author enrolled and the
+ * organisation's filing number begins with that community's code.  Read from
+ * the author's own enrolments only, so that ingest and rebuild agree whatever
+ * order other logs arrived in. */
+static cm_rc mapped_below(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
+                          const cm_rec_mapped *m, int *below_out, cm_err *err) {
+  uint8_t to[PROTO_KEY_BYTES];
+  hub_author a;
+  int found = 0;
+  *below_out = 0;
+  if (proto_key_from_hex(m->to, to) != CM_OK) return CM_OK;
+  cm_rc rc = hub_store_author_get(ctx->store, to, &a, &found, err);
+  if (rc || !found) return rc;
+  size_t n = strlen(a.code);
+  *below_out = strcmp(a.role, "community") == 0 && a.has_enrolled_by &&
+               memcmp(a.enrolled_by, author, PROTO_KEY_BYTES) == 0 && n > 0 &&
+               strncmp(m->org, a.code, n) == 0 && m->org[n] == '-';
+  return CM_OK;
+}
+
 /* Keep entry e refused with the core's reason: stored, never projected. */
 /* Not logged: a hostile node could fill the log; the reviewer sees each one. */
 static cm_rc refuse_entry(hub_ctx *ctx, const proto_entry *e, const cm_err *why, cm_err *err) {
@@ -367,6 +412,8 @@ static cm_rc gate(hub_ctx *ctx, const proto_entry *e, const cm_rec_def *def,
       if (rc) goto out;
       if (found) c.decision_to_author = memcmp(to, e->author, PROTO_KEY_BYTES) == 0;
     }
+    if (b.kind == CM_REC_LIST) c.origin_district = list_origin_ok(ctx, json);
+    if (b.kind == CM_REC_MAPPED) rc = mapped_below(ctx, e->author, &b.u.mapped, &c.org_below, err);
     if (!rc && b.kind == CM_REC_NOMINATION)
       rc = hub_eval_round_ctx(ctx, b.u.nomination.round, &c, err);
     if (!rc && b.kind == CM_REC_RECOMMEND)
@@ -470,6 +517,21 @@ static cm_rc project_activity(hub_ctx *ctx, const proto_entry *e, json_t *body, 
   return rc;
 }
 
+/* station.registered and org.mapped: their typed bodies into their tables
+ * (the gate has passed them). */
+static cm_rc project_typed(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
+  const cm_rec_def *def = cm_rec_find(e->kind);
+  cm_rec_body b;
+  char rec[PROTO_KEY_HEX + 24];
+  uint8_t to[PROTO_KEY_BYTES];
+  if (cm_rec_read_json(def, body, &b, NULL) != CM_OK) return project_skip(e, "unreadable body");
+  if (b.kind == CM_REC_STATION)
+    return hub_store_station_put(ctx->store, e->author, e->seq, &b.u.station, err);
+  if (b.kind != CM_REC_MAPPED || proto_key_from_hex(b.u.mapped.to, to) != CM_OK) return CM_OK;
+  hub_record_id(e->author, e->seq, rec, sizeof rec);
+  return hub_store_org_mapped_put(ctx->store, to, &b.u.mapped, rec, err);
+}
+
 /* One kind the projection writes into its tables, and how. */
 typedef cm_rc (*project_fn)(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err);
 
@@ -501,6 +563,8 @@ static const struct {
   {"org.amended", project_amended, 1, 1},
   {"org.dissolved", project_dissolved, 1, 1},
   {"activity.declared", project_activity, 0, 0},
+  {"station.registered", project_typed, 0, 0},
+  {"org.mapped", project_typed, 0, 0},
 };
 
 /* A review or a revocation changes the status of the records and the

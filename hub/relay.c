@@ -74,11 +74,13 @@ static cm_rc relay_one(hub_ctx *ctx, const relay_item *it, int *done_out, cm_err
   if (strcmp(e.kind, "hub.enrolled") == 0) return CM_OK;
   if (cm_json_parse_object(e.body, e.body_len, &body, NULL)) return CM_OK;
   const char *to_hex = json_string_value(json_object_get(body, "to"));
-  if (!to_hex || proto_key_from_hex(to_hex, to)) goto out;
-  rc = hub_store_author_get(ctx->store, to, &a, &found, err);
+  /* A district list goes to every community (addressed to all, hublog.c). */
+  int all = strcmp(e.kind, "list.published") == 0;
+  if (!all && (!to_hex || proto_key_from_hex(to_hex, to))) goto out;
+  if (!all) rc = hub_store_author_get(ctx->store, to, &a, &found, err);
   /* Only our own communities: anything else stays with us as proof. */
-  if (rc || !found || strcmp(a.role, "community") != 0 || !a.has_enrolled_by ||
-      memcmp(a.enrolled_by, ctx->kp.pk, PROTO_KEY_BYTES) != 0)
+  if (!all && (rc || !found || strcmp(a.role, "community") != 0 || !a.has_enrolled_by ||
+               memcmp(a.enrolled_by, ctx->kp.pk, PROTO_KEY_BYTES) != 0))
     goto out;
   b64 = malloc(cm_b64_encoded_size(it->len));
   if (!b64) {

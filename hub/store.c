@@ -288,6 +288,21 @@ static const char *const store_migrations[] = {
    * a migration or a view), so that a hostile node grows the hub by what its
    * bodies compress to (docs/decisions/0040-stored-bodies-deflated.md). */
   "ALTER TABLE entries ADD COLUMN raw_len INTEGER NOT NULL DEFAULT 0;",
+  /* The district's lists (common/lists.h) are read from list.published
+   * entries; projected here: party-member activity stations
+   * (station.registered, with their record's status in record_status) and
+   * a street's mapping of an organisation's old free-text category onto
+   * the lists (org.mapped; the newest per organisation). */
+  "CREATE TABLE IF NOT EXISTS stations("
+  "  author BLOB NOT NULL, seq INTEGER NOT NULL, org TEXT NOT NULL, name TEXT NOT NULL,"
+  "  leader TEXT NOT NULL, party_members INTEGER NOT NULL, committee TEXT NOT NULL,"
+  "  date TEXT NOT NULL, branch TEXT NOT NULL, branch_date TEXT NOT NULL,"
+  "  PRIMARY KEY(author, seq)) WITHOUT ROWID;"
+  "CREATE INDEX IF NOT EXISTS stations_org ON stations(author, org);"
+  "CREATE TABLE IF NOT EXISTS org_mapped("
+  "  author BLOB NOT NULL, id TEXT NOT NULL, category TEXT NOT NULL, industry TEXT NOT NULL,"
+  "  unit TEXT NOT NULL, old TEXT NOT NULL, record TEXT NOT NULL,"
+  "  PRIMARY KEY(author, id)) WITHOUT ROWID;",
 };
 
 #define STORE_CACHE 64
@@ -799,6 +814,7 @@ cm_rc hub_store_feed_foreach(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
       "SELECT author, seq, prev, hash, time_ms, received_ms, kind, hub_body(body, raw_len), sig "
       "FROM entries "
       "WHERE author = ?1 AND seq > ?2 AND to_key IS NOT NULL AND (to_key = ?3 OR "
+      "to_key = zeroblob(32) OR "
       "(?4 IS NOT NULL AND to_key IN (SELECT key FROM authors WHERE role = 'community' "
       "AND enrolled_by = ?4))) ORDER BY seq LIMIT ?5",
       -1, &s, NULL);
@@ -1143,7 +1159,7 @@ cm_rc hub_store_projection_clear(hub_store *st, cm_err *err) {
                     "DELETE FROM activities; DELETE FROM report_versions; "
                     "DELETE FROM filing_versions; DELETE FROM reviews; DELETE FROM review_rejects; "
                     "DELETE FROM decisions; DELETE FROM closures; DELETE FROM withdrawals; "
-                    "DELETE FROM activity_acks; "
+                    "DELETE FROM activity_acks; DELETE FROM stations; DELETE FROM org_mapped; "
                     "DELETE FROM refusals; DELETE FROM record_status;",
                     err);
 }
@@ -1933,8 +1949,18 @@ static const struct {
                    " o.data->>'founded_by', o.data->>'filed', o.members, o.party_members,"
                    " o.data->>'party_station', o.data->>'flags', o.dissolved,"
                    " (SELECT min(f.seq) FROM filing_versions f WHERE f.author = o.author"
-                   "  AND f.id = o.id), o.status"
-                   " FROM organisations o ORDER BY o.id",
+                   "  AND f.id = o.id), o.status,"
+                   /* codes of the district's lists: the filing's own, else a
+                    * street's mapping of an organisation filed before them */
+                   " coalesce(nullif(o.data->>'category_code', ''), m.category, ''),"
+                   " coalesce(nullif(o.data->>'industry', ''), m.industry, ''),"
+                   " coalesce(nullif(o.data->>'unit', ''), m.unit, ''),"
+                   /* a party-member station registration that was accepted */
+                   " EXISTS(SELECT 1 FROM stations s JOIN record_status r ON r.author = s.author"
+                   "  AND r.seq = s.seq AND r.status = 'accepted' WHERE s.author = o.author"
+                   "  AND s.org = o.id)"
+                   " FROM organisations o LEFT JOIN org_mapped m ON m.author = o.author"
+                   "  AND m.id = o.id ORDER BY o.id",
                    0},
   /* Reports with their author and receipt times and whether good deeds were
    * written, all kept on the report row, which is stored in month order. */
@@ -1983,12 +2009,17 @@ static const struct {
                           " FROM reports"
                           " WHERE month >= ?1 AND month <= ?2",
                           0},
+  [HUB_DQ_STATIONS] = {"SELECT s.author, s.org, s.name, s.leader, s.party_members, s.committee,"
+                       " s.date, s.branch, s.branch_date FROM stations s JOIN record_status r"
+                       " ON r.author = s.author AND r.seq = s.seq WHERE r.status = 'accepted'"
+                       " ORDER BY s.author, s.seq",
+                       0},
 };
 
 /* The columns of one row as read (text NULL for SQL NULL, 64 hex digits for a
  * 32-byte blob, "" for a number, whose value is in num), before they are
  * named by dash_fill. */
-#define DASH_COLS 16
+#define DASH_COLS 20
 typedef struct dash_cols {
   const char *text[DASH_COLS];
   int64_t num[DASH_COLS];
@@ -2013,7 +2044,14 @@ static void dash_fill(hub_dash_query q, const dash_cols *c, hub_dash_row *r) {
         .author = dt(c, 0), .id = dt(c, 1), .name = dt(c, 2), .category = dt(c, 3),
         .founded_by = dt(c, 4), .filed = dt(c, 5), .members = c->num[6],
         .party_members = c->num[7], .party_station = c->num[8] != 0, .flags = dt(c, 9),
-        .dissolved = c->num[10] != 0, .first_seq = du(c, 11), .status = dt(c, 12)};
+        .dissolved = c->num[10] != 0, .first_seq = du(c, 11), .status = dt(c, 12),
+        .codes = {dt(c, 13), dt(c, 14), dt(c, 15)}, .station_accepted = c->num[16] != 0};
+    break;
+  case HUB_DQ_STATIONS:
+    r->station = (hub_dash_station_row){
+        .author = dt(c, 0), .org = dt(c, 1), .name = dt(c, 2), .leader = dt(c, 3),
+        .party_members = c->num[4], .committee = dt(c, 5), .date = dt(c, 6),
+        .branch = dt(c, 7), .branch_date = dt(c, 8)};
     break;
   case HUB_DQ_REPORTS:
   case HUB_DQ_REPORT_SUMS:
@@ -3027,4 +3065,59 @@ cm_rc hub_store_commendations_json(hub_store *st, int64_t year, const char *dist
       " AND NOT EXISTS(SELECT 1 FROM withdrawals w WHERE w.decision = d.record)"
       " ORDER BY street, d.community, d.org, person, d.time_ms",
       out, err, "it", year, district);
+}
+
+/* ---- the district's lists, stations, mappings ---- */
+
+/* Prepare sql uncached (statements read rarely: the cache stays for ingest). */
+static cm_rc st_prep1(hub_store *st, const char *sql, sqlite3_stmt **out, cm_err *err) {
+  int r = sqlite3_prepare_v2(st->db, sql, -1, out, NULL);
+  return r == SQLITE_OK ? CM_OK : cm_db_check(st->db, r, "preparing a statement", err);
+}
+
+cm_rc hub_store_list_latest(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                            const char *list, char **body_out, uint64_t *seq_out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  *body_out = NULL;
+  if (seq_out) *seq_out = 0;
+  cm_rc rc = st_prep1(st,
+                      "SELECT hub_body(body, raw_len), seq FROM entries e WHERE author = ?1"
+                      " AND kind = 'list.published' AND json_valid(hub_body(body, raw_len))"
+                      " AND json_extract(hub_body(body, raw_len), '$.list') = ?2"
+                      " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author"
+                      " AND f.seq = e.seq) ORDER BY seq DESC LIMIT 1",
+                      &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_text(s, 2, list);
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW) {
+    const char *t = (const char *)sqlite3_column_text(s, 0);
+    *body_out = strdup(t ? t : "{}");
+    if (seq_out) *seq_out = (uint64_t)sqlite3_column_int64(s, 1);
+    if (!*body_out) rc = cm_errf(err, CM_ERR_NOMEM, "读取清单时内存不足");
+  } else if (r != SQLITE_DONE) {
+    rc = cm_db_check(st->db, r, "reading a list", err);
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
+cm_rc hub_store_station_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                            const cm_rec_station *t, cm_err *err) {
+  return rv_exec(st,
+                 "INSERT OR REPLACE INTO stations(author, seq, org, name, leader, party_members,"
+                 " committee, date, branch, branch_date) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+                 " ?9, ?10)",
+                 "storing a station", err, "kitttitttt", author, (int64_t)seq, t->org, t->name,
+                 t->leader, t->party_members, t->committee, t->date, t->branch, t->branch_date);
+}
+
+cm_rc hub_store_org_mapped_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                               const cm_rec_mapped *m, const char *record, cm_err *err) {
+  return rv_exec(st,
+                 "INSERT OR REPLACE INTO org_mapped(author, id, category, industry, unit, old,"
+                 " record) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                 "storing a mapping", err, "ktttttt", author, m->org, m->category, m->industry,
+                 m->unit, m->old, record);
 }

@@ -17,6 +17,7 @@
 
 #include "../common/buf.h"
 #include "../common/rc.h"
+#include "../common/records.h"
 #include "../protocol/entry.h"
 
 /* bytes of a hub, street or community name, NUL included (hub.h includes
@@ -398,7 +399,17 @@ typedef struct hub_dash_org_row {
   int party_station, dissolved;
   uint64_t first_seq;  /* the sequence of its first filing */
   const char *status;  /* organisations.status */
+  /* codes of the district's lists (category, industry, unit: the filing's
+   * own, else a street's mapping), "" when none */
+  const char *codes[3];
+  int station_accepted; /* a party-member station registration was accepted */
 } hub_dash_org_row;
+
+/* HUB_DQ_STATIONS */
+typedef struct hub_dash_station_row {
+  const char *author, *org, *name, *leader, *committee, *date, *branch, *branch_date;
+  int64_t party_members;
+} hub_dash_station_row;
 
 typedef struct hub_dash_report_row {
   const char *author, *org, *month;
@@ -453,6 +464,7 @@ typedef union hub_dash_row {
   hub_dash_street_row street;     /* HUB_DQ_STREETS */
   hub_dash_unit_row unit;         /* HUB_DQ_UNITS */
   hub_dash_org_row org;           /* HUB_DQ_ORGS */
+  hub_dash_station_row station;   /* HUB_DQ_STATIONS */
   hub_dash_report_row report;     /* HUB_DQ_REPORTS, HUB_DQ_REPORT_SUMS */
   hub_dash_active_row active;     /* HUB_DQ_LAST_ACTIVE */
   hub_dash_activity_row activity; /* HUB_DQ_ACTIVITIES */
@@ -471,7 +483,8 @@ typedef enum hub_dash_query {
   HUB_DQ_UNITS,        /* key, name, code, street_key, street_name, last received_ms */
   HUB_DQ_ORGS,         /* author, id, name, category, founded_by, filed, members,
                         * party_members, party_station, flags (JSON), dissolved,
-                        * seq of the first filing, status column */
+                        * seq of the first filing, status column, category code,
+                        * industry code, unit code, station registration accepted */
   HUB_DQ_REPORTS,      /* (?1 from month, ?2 to month) author, org, month, activities,
                         * participants, party_participants, seq, time_ms, received_ms,
                         * good deeds written (0/1), status (of its record) */
@@ -488,6 +501,8 @@ typedef enum hub_dash_query {
                         * result, reason, operator, time_ms, closed */
   HUB_DQ_ACKS,         /* activity, level, status, note */
   HUB_DQ_REPORT_SUMS,  /* as HUB_DQ_REPORTS, but time_ms and received_ms are NULL */
+  HUB_DQ_STATIONS,     /* accepted station registrations, oldest first: author, org, name,
+                        * leader, party_members, committee, date, branch, branch_date */
 } hub_dash_query;
 
 /* BEGIN a read transaction (end it with hub_store_rollback), so that several
@@ -786,5 +801,23 @@ cm_rc hub_store_notice_reads_json(hub_store *st, const char *notice, json_t **ou
 /* The communities (key hex, name, code, street) of street ("" every one held
  * here), ordered by street and code.  New reference in *out. */
 cm_rc hub_store_communities_json(hub_store *st, const char *street, json_t **out, cm_err *err);
+/* ---- the district's lists, stations, mappings ---- */
+
+/* The newest list.published entry of author (this hub: the district's own,
+ * or at a street its relay of the district's) for list ("category" |
+ * "industry" | "unit") that is not refused: its body (*body_out malloc'd,
+ * NULL when there is none) and sequence. */
+cm_rc hub_store_list_latest(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                            const char *list, char **body_out, uint64_t *seq_out, cm_err *err);
+
+/* Keep station.registered author/seq (its status is its record's). */
+cm_rc hub_store_station_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                            const cm_rec_station *t, cm_err *err);
+
+/* Keep org.mapped about organisation m->org of community author (the
+ * mapping's "to"); record is the mapping's record id.  A later one replaces
+ * it. */
+cm_rc hub_store_org_mapped_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                               const cm_rec_mapped *m, const char *record, cm_err *err);
 
 #endif

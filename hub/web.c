@@ -147,6 +147,14 @@ int hub_web_begin(hub_web_req *w, cm_http_req *req, cm_http_resp *resp, void *ct
     hub_web_fail(w, 403, "err.viewer", NULL);
     goto refused;
   }
+  /* A viewer bound to one supervising unit reads the dashboard (scoped to
+   * its organisations) and nothing else: the other pages list every unit. */
+  if (!hub_auth_unit_page(&w->s, cm_http_path(req))) {
+    cm_warn("web: refused %s %s: %s sees one unit's dashboard only", method, cm_http_path(req),
+            w->s.op.name);
+    hub_web_fail(w, 403, "err.unit", NULL);
+    goto refused;
+  }
   if ((flags & HUB_WEB_DISTRICT) && w->hub->role == HUB_ROLE_DISTRICT && w->s.op.street[0]) {
     hub_web_fail(w, 403, "err.street", NULL);
     goto refused;

@@ -51,6 +51,8 @@ static int api_session(cm_http_req *req, cm_http_resp *resp, hub_api *api, hub_d
   /* A street hub holds one street only, so only a district narrows. */
   if (api->hub->role == HUB_ROLE_DISTRICT)
     snprintf(scope->street, sizeof scope->street, "%s", s.op.street);
+  /* A viewer bound to one supervising unit sees only its organisations. */
+  snprintf(scope->unit, sizeof scope->unit, "%s", s.op.unit);
   cm_http_resp_header(resp, "Cache-Control", "no-store");
   return 1;
 }
@@ -185,7 +187,7 @@ out:
 
 /* ROUTE: GET /api/v1/dashboard/{name}[.csv|.xlsx] */
 #define HELP_API                                                                                   \
-  "dashboard figures: hierarchy, completeness?month=, activity?from=&to=, attention "              \
+  "dashboard figures: hierarchy, completeness?month=, activity?from=&to=, attention, stations "    \
   "(?category=; NAME.csv?table=T for CSV, NAME.xlsx?table=T for Excel); operator login"
 static void api_dashboard(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   api_answer(req, resp, ctx, cm_http_param(req, 0), NULL);

@@ -60,6 +60,12 @@ static void api_answer(cm_http_req *req, cm_http_resp *resp, void *ctx, year_ans
                        "log in first: POST /login, then send its cookie", NULL);
     goto out;
   }
+  /* year progress lists every unit's organisations */
+  if (s.op.unit[0]) {
+    cm_http_resp_error(resp, 403, CM_ERR_PERM, "an account bound to one unit reads the dashboard only",
+                       NULL);
+    goto out;
+  }
   cm_http_resp_header(resp, "Cache-Control", "no-store");
   const char *street = api->hub->role == HUB_ROLE_DISTRICT ? s.op.street : NULL;
   cm_rc rc = which == Y_NOTICES ? CM_OK : year_of(req, which == Y_INSPECTIONS, &year, &err);

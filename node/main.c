@@ -14,6 +14,7 @@
 #include "../common/clock.h"
 #include "../common/http_client.h"
 #include "../common/i18n.h"
+#include "../common/lists.h"
 #include "../common/log.h"
 #include "../common/version.h"
 #include "../protocol/keys.h"
@@ -146,6 +147,8 @@ static void org_input(const args *a, node_org_input *in) {
   in->scope = opt(a, "--scope");
   in->venue = opt(a, "--venue");
   in->filed = opt(a, "--filed");
+  in->industry = opt(a, "--industry");
+  in->unit = opt(a, "--unit");
 }
 
 /* Warn on stderr about the flags an org carries now. */
@@ -563,6 +566,77 @@ static int cmd_notice_list(args *a) {
   return rc ? fail(rc, &e) : 0;
 }
 
+static int cmd_lists(args *a) {
+  node_ctx *ctx = NULL;
+  json_t *all = NULL;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_lists(ctx, &all, &e);
+  if (!rc && opt(a, "--json")) {
+    print_json(all);
+  } else if (!rc) {
+    for (int k = 0; k < CM_LIST_KINDS; k++) {
+      json_t *l = json_object_get(all, cm_list_key((cm_list_kind)k));
+      size_t i;
+      json_t *it;
+      cm_term_printf("%s：%s\n", cm_list_label((cm_list_kind)k), l ? "" : "区协会尚未发布");
+      json_array_foreach(l, i, it) cm_term_printf("  %s\t%s\n", js(it, "code"), js(it, "name"));
+    }
+  }
+  json_decref(all);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_station_register(args *a) {
+  node_ctx *ctx = NULL;
+  char record[NODE_RECORD_ID_MAX];
+  cm_err e;
+  cm_err_clear(&e);
+  node_station_input in = {opt(a, "--org"),       opt(a, "--name"),
+                           opt(a, "--leader"),    opt(a, "--party-members"),
+                           opt(a, "--committee"), opt(a, "--date"),
+                           opt(a, "--branch"),    opt(a, "--branch-date")};
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_station_register(ctx, &in, record, &e);
+  if (!rc) printf("%s\n", record);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_station_list(args *a) {
+  node_ctx *ctx = NULL;
+  json_t *list = NULL;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_station_list(ctx, opt(a, "--org"), &list, &e);
+  if (!rc && opt(a, "--json")) {
+    print_json(list);
+  } else if (!rc) {
+    static const char *const words[][2] = {
+        {"pending", "待审核"}, {"accepted", "已通过"}, {"rejected", "已退回"}};
+    size_t i;
+    json_t *o;
+    json_array_foreach(list, i, o) {
+      const char *st = js(o, "review");
+      for (size_t k = 0; k < 3; k++)
+        if (!strcmp(st, words[k][0])) st = words[k][1];
+      cm_term_printf("%s\t%s\t%s\t%s\t%lld\t%s\t%s\n", js(o, "org"), js(o, "name"),
+                     js(o, "leader"), js(o, "date"),
+                     (long long)json_integer_value(json_object_get(o, "party_members")), st,
+                     js(o, "review_reason"));
+    }
+  }
+  json_decref(list);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
 static int cmd_notice_read(args *a) {
   node_ctx *ctx = NULL;
   char record[NODE_RECORD_ID_MAX];
@@ -824,7 +898,12 @@ static const char *const f_files[] = {"--no-fetch", NULL};
 static const char *const o_init[] = {"--community", "--street", "--hub", "--code", "--hub-key", NULL};
 static const char *const o_org[] = {"--name", "--category", "--leader", "--phone", "--members",
                                     "--party-members", "--party-station", "--founded-by",
-                                    "--scope", "--venue", "--filed", NULL};
+                                    "--scope", "--venue", "--filed", "--industry", "--unit",
+                                    NULL};
+static const char *const o_station[] = {"--org", "--name", "--leader", "--party-members",
+                                        "--committee", "--date", "--branch", "--branch-date",
+                                        NULL};
+static const char *const o_org_only[] = {"--org", NULL};
 static const char *const o_reason[] = {"--reason", NULL};
 static const char *const o_report[] = {"--org", "--month", "--activities", "--participants",
                                        "--party-participants", "--content", "--scope",
@@ -865,6 +944,16 @@ static const command commands[] = {
      "组织变更：写一条只含改动字段的新记录（选项同 org file）。"},
     {"org", "dissolve", cmd_org_dissolve, o_reason, f_none, 1, 1, "org dissolve ID --reason TEXT",
      "组织解散。"},
+    {"lists", NULL, cmd_lists, o_none, f_json, 0, 0, "lists [--json]",
+     "区协会发布的清单：组织类别、行业、主管单位，每行代码和名称。备案和变更时从中选择。"},
+    {"station", "register", cmd_station_register, o_station, f_none, 0, 0,
+     "station register --org ID --name N --leader L --party-members N --committee NAME\n"
+     "                 [--date YYYY-MM-DD] [--branch NAME] [--branch-date YYYY-MM-DD]",
+     "登记组织的党员活动站：名称、负责人、党员人数、登记的社区党总支、登记日期（默认今天），\n"
+     "以及成立的党支部和成立日期（可选）。街道分会审核通过后，“缺少党员活动站”的标记才清除。\n"
+     "打印记录编号。"},
+    {"station", "list", cmd_station_list, o_org_only, f_json, 0, 0, "station list [--org ID] [--json]",
+     "本社区登记的党员活动站：组织、名称、负责人、登记日期、党员人数、审核状态。"},
     {"org", "list", cmd_org_list, o_none, f_json, 0, 0, "org list [--json]",
      "每行一个组织：备案编号、状态、标记、名称、成立方式、党员人数/成员人数。"},
     {"report", "monthly", cmd_report_monthly, o_report, f_none, 0, 0,

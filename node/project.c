@@ -49,6 +49,11 @@ cm_rc project_entry(node_ctx *ctx, uint64_t seq, uint64_t time_ms, const char *k
     if (rc) goto out;
     json_t *changes = json_object_get(body, "changes");
     if (json_is_object(changes)) json_object_update_existing(org, changes);
+    /* codes from the district's lists may be new on an older filing */
+    static const char *const codes[] = {"category_code", "industry", "unit"};
+    for (size_t i = 0; i < 3 && json_is_object(changes); i++)
+      if (json_is_string(json_object_get(changes, codes[i])))
+        json_object_set(org, codes[i], json_object_get(changes, codes[i]));
     json_t *flags = json_object_get(body, "flags");
     if (json_is_array(flags)) json_object_set(org, "flags", flags);
     rc = store_org_put(ctx, org, err);
@@ -63,6 +68,8 @@ cm_rc project_entry(node_ctx *ctx, uint64_t seq, uint64_t time_ms, const char *k
     rc = store_activity_put(ctx, seq, body, err);
   } else if (strcmp(kind, "rectification.filed") == 0) {
     rc = store_rect_put(ctx, seq, body, err);
+  } else if (strcmp(kind, "station.registered") == 0) {
+    rc = store_station_put(ctx, seq, body, err);
   }
 out:
   json_decref(org);
@@ -168,6 +175,29 @@ static cm_rc project_ack(node_ctx *ctx, const project_item *it, cm_err *err) {
                        str_of(it->body, k_note), it->record, err);
 }
 
+/* org.mapped about one of our organisations: its codes from the district's
+ * lists (the free-text category stays as filed). */
+static cm_rc project_mapped(node_ctx *ctx, const project_item *it, cm_err *err) {
+  static const char *const keys[][2] = {
+      {"category", "category_code"}, {"industry", "industry"}, {"unit", "unit"}};
+  char me[PROTO_KEY_HEX];
+  json_t *org = NULL;
+  const char *to = json_string_value(json_object_get(it->body, "to"));
+  const char *id = json_string_value(json_object_get(it->body, "org"));
+  proto_key_hex(ctx->kp.pk, me);
+  if (!to || !id || strcmp(to, me) != 0) return CM_OK;
+  cm_rc rc = store_org_get(ctx, id, &org, NULL);
+  if (rc == CM_ERR_NOT_FOUND) return CM_OK;
+  if (rc) return cm_errf(err, rc, "cannot read organisation %s", id);
+  for (size_t i = 0; i < 3; i++) {
+    const char *v = json_string_value(json_object_get(it->body, keys[i][0]));
+    if (v && *v) json_object_set_new(org, keys[i][1], json_string(v));
+  }
+  rc = store_org_put(ctx, org, err);
+  json_decref(org);
+  return rc;
+}
+
 cm_rc project_decision(node_ctx *ctx, const project_item *it, cm_err *err) {
   const char *kind = it->kind;
   cm_rc rc = CM_OK;
@@ -191,6 +221,8 @@ cm_rc project_decision(node_ctx *ctx, const project_item *it, cm_err *err) {
     if (d) rc = store_decision_close(ctx, d, it->record, err);
   } else if (strcmp(kind, "activity.ack") == 0) {
     rc = project_ack(ctx, it, err);
+  } else if (strcmp(kind, "org.mapped") == 0) {
+    rc = project_mapped(ctx, it, err);
   }
   return rc;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../common/clock.h"
+#include "../common/lists.h"
 #include "../common/rules.h"
 #include "../protocol/entry.h"
 #include "journal.h"
@@ -161,7 +162,85 @@ typedef struct org_fields {
   int station;
   const char *founded_by;
   char filed[11];
+  /* codes from the district's lists ("" when not given) */
+  char category_code[CM_LIST_CODE_MAX + 1], industry[CM_LIST_CODE_MAX + 1],
+      unit[CM_LIST_CODE_MAX + 1];
 } org_fields;
+
+cm_rc node_lists(node_ctx *ctx, json_t **out, cm_err *err) {
+  cm_rc rc = CM_OK;
+  *out = json_object();
+  if (!*out) return cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  for (int k = 0; !rc && k < CM_LIST_KINDS; k++) {
+    json_t *items = NULL;
+    rc = store_list_items(ctx, cm_list_key((cm_list_kind)k), &items, err);
+    if (!rc && items) json_object_set_new(*out, cm_list_key((cm_list_kind)k), items);
+  }
+  if (rc) {
+    json_decref(*out);
+    *out = NULL;
+  }
+  return rc;
+}
+
+/* What was typed for list k (a code or a name; may be NULL) as a code of the
+ * district's published list: code "" when nothing was typed.  *name_out (may
+ * be NULL) gets the item's name as a new JSON string.  For the category
+ * before any list is published: *listed_out 0 and nothing else happens (the
+ * text stays free); for industry and unit that is an error. */
+static cm_rc list_pick(node_ctx *ctx, cm_list_kind k, const char *typed, const char *flag,
+                       char code[CM_LIST_CODE_MAX + 1], json_t **name_out, int *listed_out,
+                       cm_err *err) {
+  json_t *items = NULL;
+  code[0] = '\0';
+  if (name_out) *name_out = NULL;
+  *listed_out = 0;
+  cm_rc rc = store_list_items(ctx, cm_list_key(k), &items, err);
+  if (rc) return rc;
+  *listed_out = items != NULL;
+  if (!given(typed)) goto out;
+  if (!items) {
+    if (k != CM_LIST_CATEGORY)
+      rc = cm_errf(err, CM_ERR_INVALID, "区协会尚未发布%s清单，暂不能填写 %s", cm_list_label(k),
+                   flag);
+    goto out;
+  }
+  const json_t *it = cm_list_find(items, typed);
+  if (!it) {
+    rc = cm_errf(err, CM_ERR_INVALID, "「%s」不在区协会发布的%s清单中（%s 填代码或名称，见 linli-node lists）",
+                 typed, cm_list_label(k), flag);
+    goto out;
+  }
+  snprintf(code, CM_LIST_CODE_MAX + 1, "%s", json_string_value(json_object_get(it, "code")));
+  if (name_out) *name_out = json_incref(json_object_get(it, "name"));
+out:
+  json_decref(items);
+  return rc;
+}
+
+/* The category, industry and unit of in into f: the category picked from
+ * the district's list once one is published (free text before). */
+static cm_rc org_codes_in(node_ctx *ctx, const node_org_input *in, org_fields *f, cm_err *err) {
+  json_t *name = NULL;
+  int listed = 0;
+  cm_rc rc = list_pick(ctx, CM_LIST_CATEGORY, in->category, "--category", f->category_code, &name,
+                       &listed, err);
+  if (!rc && name) {
+    json_decref(f->category);
+    f->category = name;
+  }
+  if (!rc) rc = list_pick(ctx, CM_LIST_INDUSTRY, in->industry, "--industry", f->industry, NULL,
+                          &listed, err);
+  if (!rc) rc = list_pick(ctx, CM_LIST_UNIT, in->unit, "--unit", f->unit, NULL, &listed, err);
+  return rc;
+}
+
+/* Put the codes of f that were given into o. */
+static void org_codes_put(const org_fields *f, json_t *o) {
+  if (f->category_code[0]) json_object_set_new(o, "category_code", json_string(f->category_code));
+  if (f->industry[0]) json_object_set_new(o, "industry", json_string(f->industry));
+  if (f->unit[0]) json_object_set_new(o, "unit", json_string(f->unit));
+}
 
 static void org_fields_free(org_fields *f) {
   json_decref(f->name);
@@ -217,6 +296,11 @@ static cm_rc file_tx(node_ctx *ctx, void *arg, cm_err *err) {
     rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
     goto out;
   }
+  /* after the filing's own keys, only when a list gave them */
+  json_t *flags = json_incref(json_object_get(body, "flags"));
+  json_object_del(body, "flags");
+  org_codes_put(f, body);
+  json_object_set_new(body, "flags", flags);
   rc = journal_append_in_tx(ctx, "org.filed", body, &j->seq, err);
   if (!rc) snprintf(j->id_out, NODE_ID_MAX, "%s", id);
 out:
@@ -235,6 +319,7 @@ cm_rc node_org_file_rec(node_ctx *ctx, const node_org_input *in, char id_out[NOD
   memset(&f, 0, sizeof f);
   cm_rc rc = text_in(&F_NAME, in->name, 1, &f.name, err);
   if (!rc) rc = text_in(&F_CATEGORY, in->category, 1, &f.category, err);
+  if (!rc) rc = org_codes_in(ctx, in, &f, err);
   if (!rc) rc = text_in(&F_LEADER, in->leader, 1, &f.leader, err);
   if (!rc) rc = text_in(&F_PHONE, in->phone, 1, &f.phone, err);
   if (!rc) rc = count_in(&F_MEMBERS, in->members, NODE_MAX_MEMBERS, &f.members, err);
@@ -287,6 +372,20 @@ static cm_rc amend_tx(node_ctx *ctx, void *arg, cm_err *err) {
   /* keys in the order of org.filed */
   rc = amend_text(&F_NAME, "name", in->name, 1, changes, org, err);
   if (!rc) rc = amend_text(&F_CATEGORY, "category", in->category, 1, changes, org, err);
+  if (!rc && (given(in->category) || given(in->industry) || given(in->unit))) {
+    org_fields f;
+    memset(&f, 0, sizeof f);
+    rc = org_codes_in(ctx, in, &f, err);
+    if (!rc && f.category) {
+      json_object_set(org, "category", f.category);
+      json_object_set(changes, "category", f.category);
+    }
+    if (!rc) {
+      org_codes_put(&f, changes);
+      org_codes_put(&f, org);
+    }
+    org_fields_free(&f);
+  }
   if (!rc) rc = amend_text(&F_LEADER, "leader", in->leader, 1, changes, org, err);
   if (!rc) rc = amend_text(&F_PHONE, "phone", in->phone, 1, changes, org, err);
   if (!rc && in->members) {
@@ -949,4 +1048,52 @@ cm_rc node_nominate(node_ctx *ctx, const node_nomination_input *in,
   json_decref(deeds);
   json_decref(j.body);
   return rc;
+}
+
+/* ---- party-member activity stations (党员活动站) ---- */
+
+static const field F_ST_NAME = {"活动站名称", "--name"}, F_ST_LEADER = {"活动站负责人", "--leader"},
+                   F_ST_PARTY = {"活动站党员人数", "--party-members"},
+                   F_ST_COMMITTEE = {"登记的社区党总支", "--committee"},
+                   F_ST_DATE = {"登记日期", "--date"}, F_ST_BRANCH = {"党支部", "--branch"},
+                   F_ST_BRANCH_DATE = {"党支部成立日期", "--branch-date"};
+
+cm_rc node_station_register(node_ctx *ctx, const node_station_input *in,
+                            char record_out[NODE_RECORD_ID_MAX], cm_err *err) {
+  json_t *org = NULL, *name = NULL, *leader = NULL, *committee = NULL, *branch = NULL;
+  int64_t party = 0;
+  char date[11], bdate[11] = "";
+  plan_job j = {"station.registered", NULL, 0};
+  cm_rc rc = text_in(&F_ORG, in->org, 1, &org, err);
+  if (!rc) rc = text_in(&F_ST_NAME, in->name, 1, &name, err);
+  if (!rc) rc = text_in(&F_ST_LEADER, in->leader, 1, &leader, err);
+  if (!rc) rc = count_in(&F_ST_PARTY, in->party_members, NODE_MAX_MEMBERS, &party, err);
+  if (!rc) rc = text_in(&F_ST_COMMITTEE, in->committee, 1, &committee, err);
+  if (!rc && given(in->date))
+    rc = date_in(&F_ST_DATE, in->date, date, err);
+  else if (!rc)
+    node_today(ctx, date);
+  if (!rc) rc = text_in(&F_ST_BRANCH, in->branch, 0, &branch, err);
+  if (!rc && given(in->branch_date)) rc = date_in(&F_ST_BRANCH_DATE, in->branch_date, bdate, err);
+  if (!rc) {
+    /* the domain core checks the rest on the exact bytes: the date against
+     * the filing date and today, the branch date with its branch */
+    j.body = json_pack("{s:O,s:O,s:O,s:I,s:O,s:s}", "org", org, "name", name, "leader", leader,
+                       "party_members", (json_int_t)party, "committee", committee, "date", date);
+    if (j.body && json_string_length(branch)) json_object_set(j.body, "branch", branch);
+    if (j.body && bdate[0]) json_object_set_new(j.body, "branch_date", json_string(bdate));
+    rc = j.body ? journal_tx(ctx, plan_tx, &j, err) : cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  }
+  if (!rc && record_out) node_record_id(ctx, j.seq, record_out, NODE_RECORD_ID_MAX);
+  json_decref(org);
+  json_decref(name);
+  json_decref(leader);
+  json_decref(committee);
+  json_decref(branch);
+  json_decref(j.body);
+  return rc;
+}
+
+cm_rc node_station_list(node_ctx *ctx, const char *org, json_t **out, cm_err *err) {
+  return store_stations_json(ctx, org, out, err);
 }

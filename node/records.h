@@ -39,7 +39,39 @@ typedef struct node_org_input {
   const char *scope;
   const char *venue;
   const char *filed;          /* YYYY-MM-DD, default today; not in the future */
+  /* Once the district published its lists (common/lists.h): category is a
+   * code or name of the category list, industry and unit (optional) codes
+   * or names of theirs.  Before, category is free text and industry and
+   * unit cannot be given. */
+  const char *industry;
+  const char *unit;
 } node_org_input;
+
+/* The district's lists this node received: {"category": [{"code","name"}...],
+ * "industry": [...], "unit": [...]}, a list not yet published absent.  New
+ * reference in *out. */
+cm_rc node_lists(node_ctx *ctx, json_t **out, cm_err *err);
+
+/* A party-member activity station (党员活动站) for an organisation. */
+typedef struct node_station_input {
+  const char *org, *name, *leader;
+  const char *party_members; /* decimal, at least 1 */
+  const char *committee;     /* the registering community party committee (社区党总支) */
+  const char *date;          /* YYYY-MM-DD, default today */
+  const char *branch;        /* optional party branch (党支部) */
+  const char *branch_date;   /* its date, YYYY-MM-DD (only with branch) */
+} node_station_input;
+
+/* Register a station (station.registered).  The organisation's station flag
+ * clears only when the street accepts the registration.  record_out (may be
+ * NULL) gets its record id. */
+cm_rc node_station_register(node_ctx *ctx, const node_station_input *in,
+                            char record_out[NODE_RECORD_ID_MAX], cm_err *err);
+
+/* This node's station registrations (of org; NULL: all), oldest first, each
+ * its body plus "seq", "review" (pending|accepted|rejected), "review_reason".
+ * New array in *out. */
+cm_rc node_station_list(node_ctx *ctx, const char *org, json_t **out, cm_err *err);
 
 /* File a new organisation; id_out gets its filing number ("<code>-0001"). */
 cm_rc node_org_file(node_ctx *ctx, const node_org_input *in, char id_out[NODE_ID_MAX],

@@ -60,6 +60,12 @@ static const char *const store_migrations[] = {
     "CREATE TABLE dropped(id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, hash BLOB NOT NULL,"
     " kind TEXT NOT NULL, raw BLOB NOT NULL, dropped_ms INTEGER NOT NULL,"
     " new_seq INTEGER NOT NULL);",
+    /* The district's lists: an organisation's codes from them (category_code,
+     * industry, unit as a JSON object); party-member activity stations this
+     * node registered (station.registered, its review status in reviews). */
+    "ALTER TABLE orgs ADD COLUMN codes TEXT NOT NULL DEFAULT '{}';"
+    "CREATE TABLE IF NOT EXISTS stations(seq INTEGER PRIMARY KEY, org TEXT NOT NULL,"
+    " body TEXT NOT NULL);",
 };
 
 int store_schema_version(void) {
@@ -495,27 +501,45 @@ cm_rc store_proj_clear(node_ctx *ctx, cm_err *err) {
   return cm_db_exec(ctx->db, "DELETE FROM orgs; DELETE FROM reports; DELETE FROM activities;"
                              " DELETE FROM rectifications; DELETE FROM reviews;"
                              " DELETE FROM filings; DELETE FROM decisions;"
-                             " DELETE FROM activity_acks;", err);
+                             " DELETE FROM activity_acks; DELETE FROM stations;", err);
 }
 
 #define ORG_COLS "id, name, category, leader, phone, members, party_members, party_station," \
-                 " founded_by, scope, venue, filed, flags, status, reason, record"
+                 " founded_by, scope, venue, filed, flags, status, reason, record, codes"
 
 /* ORG_COLS plus the review status and reason of the organisation's latest
  * filing or amendment (pending until the street's review says otherwise). */
 #define ORG_SELECT ORG_COLS ", (SELECT coalesce(v.status,'pending') FROM filings f" \
   " LEFT JOIN reviews v ON v.seq=f.seq WHERE f.org=orgs.id ORDER BY f.seq DESC LIMIT 1)," \
   " (SELECT coalesce(v.reason,'') FROM filings f LEFT JOIN reviews v ON v.seq=f.seq" \
-  " WHERE f.org=orgs.id ORDER BY f.seq DESC LIMIT 1)"
+  " WHERE f.org=orgs.id ORDER BY f.seq DESC LIMIT 1)," \
+  " EXISTS(SELECT 1 FROM stations s JOIN reviews v ON v.seq=s.seq AND v.status='accepted'" \
+  " WHERE s.org=orgs.id)"
+
+/* flags without "party_station": that one is never stored but computed on
+ * reading (org_row), since it clears only when the street accepts a station
+ * registration.  New array. */
+static json_t *flags_stored(const json_t *flags) {
+  json_t *out = json_array();
+  size_t i;
+  json_t *f;
+  json_array_foreach(flags, i, f) {
+    if (out && json_is_string(f) && strcmp(json_string_value(f), "party_station") != 0)
+      json_array_append(out, f);
+  }
+  return out;
+}
 
 /* An orgs row (columns ORG_SELECT) as a JSON object. */
 static json_t *org_row(sqlite3_stmt *st) {
-  json_t *flags = json_loads(col_text(st, 12), 0, NULL);
-  if (!flags || !json_is_array(flags)) {
-    json_decref(flags);
-    flags = json_array();
-  }
-  return json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:b,s:s,s:s,s:s,s:s,s:o,s:s,s:s,s:s,s:s,s:s}",
+  json_t *held = json_loads(col_text(st, 12), 0, NULL);
+  json_t *flags = flags_stored(held);
+  json_decref(held);
+  if (!flags) return NULL;
+  /* three or more party members need an accepted station registration */
+  if (sqlite3_column_int64(st, 6) >= 3 && sqlite3_column_int(st, 19) == 0)
+    json_array_append_new(flags, json_string("party_station"));
+  json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:b,s:s,s:s,s:s,s:s,s:o,s:s,s:s,s:s,s:s,s:s}",
                    "id", col_text(st, 0), "name", col_text(st, 1), "category", col_text(st, 2),
                    "leader", col_text(st, 3), "phone", col_text(st, 4),
                    "members", (json_int_t)sqlite3_column_int64(st, 5),
@@ -525,8 +549,19 @@ static json_t *org_row(sqlite3_stmt *st) {
                    "venue", col_text(st, 10), "filed", col_text(st, 11), "flags", flags,
                    "status", col_text(st, 13), "reason", col_text(st, 14),
                    "record", col_text(st, 15), "review",
-                   sqlite3_column_type(st, 16) == SQLITE_NULL ? "pending" : col_text(st, 16),
-                   "review_reason", col_text(st, 17));
+                   sqlite3_column_type(st, 17) == SQLITE_NULL ? "pending" : col_text(st, 17),
+                   "review_reason", col_text(st, 18));
+  /* the codes from the district's lists, only those given */
+  json_t *codes = json_loads(col_text(st, 16), 0, NULL);
+  const char *k;
+  json_t *v;
+  if (o && json_is_object(codes)) {
+    json_object_foreach(codes, k, v) {
+      if (json_string_length(v)) json_object_set(o, k, v);
+    }
+  }
+  json_decref(codes);
+  return o;
 }
 
 cm_rc store_org_get(node_ctx *ctx, const char *id, json_t **out, cm_err *err) {
@@ -557,11 +592,13 @@ static const char *jstr(const json_t *o, const char *k) {
 cm_rc store_org_put(node_ctx *ctx, const json_t *org, cm_err *err) {
   sqlite3_stmt *st = NULL;
   char *flags = NULL;
+  char *codes = NULL;
   cm_rc rc = prep(ctx, "INSERT OR REPLACE INTO orgs(" ORG_COLS ") VALUES"
-                       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &st, err);
+                       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &st, err);
   if (rc) goto out;
-  json_t *fl = json_object_get(org, "flags");
-  flags = json_dumps(fl ? fl : json_array(), JSON_COMPACT);
+  json_t *fl = flags_stored(json_object_get(org, "flags"));
+  flags = fl ? json_dumps(fl, JSON_COMPACT) : NULL;
+  json_decref(fl);
   if (!flags) {
     rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
     goto out;
@@ -580,8 +617,18 @@ cm_rc store_org_put(node_ctx *ctx, const json_t *org, cm_err *err) {
   bind_text(st, 14, json_object_get(org, "status") ? jstr(org, "status") : "active");
   bind_text(st, 15, jstr(org, "reason"));
   bind_text(st, 16, jstr(org, "record"));
+  json_t *cj = json_pack("{s:s,s:s,s:s}", "category_code", jstr(org, "category_code"), "industry",
+                         jstr(org, "industry"), "unit", jstr(org, "unit"));
+  codes = cj ? json_dumps(cj, JSON_COMPACT) : NULL;
+  json_decref(cj);
+  if (!codes) {
+    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    goto out;
+  }
+  bind_text(st, 17, codes);
   rc = step_done(ctx, st, "write organisation", err);
 out:
+  free(codes);
   free(flags);
   sqlite3_finalize(st);
   return rc;
@@ -790,6 +837,75 @@ out:
   return rc;
 }
 
+cm_rc store_station_put(node_ctx *ctx, uint64_t seq, const json_t *body, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+  cm_rc rc = text ? prep(ctx, "INSERT OR REPLACE INTO stations(seq,org,body) VALUES(?,?,?)", &st, err)
+                  : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (rc) goto out;
+  sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+  bind_text(st, 2, jstr(body, "org"));
+  bind_text(st, 3, text);
+  rc = step_done(ctx, st, "write station", err);
+out:
+  sqlite3_finalize(st);
+  free(text);
+  return rc;
+}
+
+static json_t *station_row(sqlite3_stmt *st, void *arg) {
+  (void)arg;
+  json_t *o = json_loads(col_text(st, 1), 0, NULL);
+  if (!json_is_object(o)) {
+    json_decref(o);
+    o = json_object();
+  }
+  if (o) {
+    json_object_set_new(o, "seq", json_integer(sqlite3_column_int64(st, 0)));
+    json_object_set_new(o, "review", json_string(col_text(st, 2)));
+    json_object_set_new(o, "review_reason", json_string(col_text(st, 3)));
+  }
+  return o;
+}
+
+cm_rc store_stations_json(node_ctx *ctx, const char *org, json_t **out, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  *out = NULL;
+  cm_rc rc = prep(ctx, "SELECT s.seq, s.body, coalesce(v.status,'pending'), coalesce(v.reason,'')"
+                       " FROM stations s LEFT JOIN reviews v ON v.seq=s.seq"
+                       " WHERE ?1 IS NULL OR s.org=?1 ORDER BY s.seq", &st, err);
+  if (!rc) {
+    if (org)
+      bind_text(st, 1, org);
+    else
+      sqlite3_bind_null(st, 1);
+    rc = rows_json(ctx, st, station_row, NULL, out, err);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_list_items(node_ctx *ctx, const char *list, json_t **items_out, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  *items_out = NULL;
+  cm_rc rc = prep(ctx, "SELECT body FROM inbox WHERE kind='list.published' AND json_valid(body)"
+                       " AND body->>'list'=? ORDER BY cursor DESC LIMIT 1", &st, err);
+  if (rc) goto out;
+  bind_text(st, 1, list);
+  int s = sqlite3_step(st);
+  if (s == SQLITE_ROW) {
+    json_t *b = json_loads(col_text(st, 0), 0, NULL);
+    json_t *items = json_object_get(b, "items");
+    if (json_is_array(items)) *items_out = json_incref(items);
+    json_decref(b);
+  } else if (s != SQLITE_DONE) {
+    rc = cm_db_check(ctx->db, s, "read list", err);
+  }
+out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
 cm_rc store_proj_dump(node_ctx *ctx, cm_buf *out, cm_err *err) {
   /* Every column of every projection table, in primary-key order; quote() gives
    * an unambiguous text form of each value. */
@@ -798,7 +914,8 @@ cm_rc store_proj_dump(node_ctx *ctx, cm_buf *out, cm_err *err) {
       "||'|'||quote(phone)||'|'||members||'|'||party_members||'|'||party_station||'|'"
       "||quote(founded_by)||'|'||quote(scope)||'|'||quote(venue)||'|'||quote(filed)||'|'"
       "||quote(flags)||'|'||quote(status)||'|'||quote(reason)||'|'||quote(record)"
-      " FROM orgs ORDER BY id",
+      "||'|'||quote(codes) FROM orgs ORDER BY id",
+      "SELECT 'stations|'||seq||'|'||quote(org)||'|'||quote(body) FROM stations ORDER BY seq",
       "SELECT 'reports|'||seq||'|'||quote(org)||'|'||quote(month)||'|'||activities||'|'"
       "||participants||'|'||party_participants||'|'||quote(content)||'|'||quote(scope)||'|'"
       "||quote(good_deeds)||'|'||time_ms FROM reports ORDER BY seq",

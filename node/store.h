@@ -117,6 +117,18 @@ cm_rc store_activity_put(node_ctx *ctx, uint64_t seq, const json_t *body, cm_err
 cm_rc store_activity_list(node_ctx *ctx, const char *author_hex, json_t **out, cm_err *err);
 cm_rc store_rect_put(node_ctx *ctx, uint64_t seq, const json_t *body, cm_err *err);
 
+/* Keep our station.registered entry seq (body as written). */
+cm_rc store_station_put(node_ctx *ctx, uint64_t seq, const json_t *body, cm_err *err);
+
+/* Our station registrations (of org, or all when org is NULL), oldest first:
+ * each its body plus "seq", "review" (pending|accepted|rejected) and
+ * "review_reason".  New array in *out. */
+cm_rc store_stations_json(node_ctx *ctx, const char *org, json_t **out, cm_err *err);
+
+/* The items of the newest district list ("category" | "industry" | "unit")
+ * the feed brought (new reference in *items_out; NULL when none yet). */
+cm_rc store_list_items(node_ctx *ctx, const char *list, json_t **items_out, cm_err *err);
+
 /* The street's verdict on our entry seq: status "accepted" | "rejected", the
  * reason, and the review's record id. */
 cm_rc store_review_put(node_ctx *ctx, uint64_t seq, const char *status, const char *reason,

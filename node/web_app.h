@@ -182,6 +182,14 @@ void node_web_h_insp_new(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_insp_file(cm_http_req *req, cm_http_resp *resp, void *ctx);
 /* Plans and year-end summaries (web_year.c). */
 void node_web_h_plan_list(cm_http_req *req, cm_http_resp *resp, void *ctx);
+/* The start of a form about one organisation (node/web_year.c): page and
+ * title, the error e (may be NULL), the form posting to action, and the
+ * choice of an active organisation with org preselected. */
+void node_web_org_form_begin(node_web_rq *rq, const char *title, const char *nav,
+                             const char *action, const char *org, const cm_err *e);
+void node_web_h_station_list(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_station_new(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_station_file(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_plan_new(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_plan_file(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_plan_print(cm_http_req *req, cm_http_resp *resp, void *ctx);

@@ -8,6 +8,7 @@
 
 #include "../common/codec.h"
 #include "../common/clock.h"
+#include "../common/lists.h"
 #include "../common/rules.h"
 #include "../common/warnings.h"
 #include "records.h"
@@ -685,6 +686,25 @@ out:
   json_decref(orgs);
 }
 
+/* A choice from one of the district's lists (items): the value sent is the
+ * code.  A value that is in no item (a category typed before the lists) stays
+ * selectable as it is, so an amendment does not change it unasked; an
+ * optional one may stay empty. */
+static void list_select(node_web_rq *rq, const json_t *items, const char *name, const char *label,
+                        const char *value, int required) {
+  const json_t *cur = cm_list_find(items, value);
+  size_t i;
+  const json_t *it;
+  cm_html_select_begin(&rq->h, name, label, required);
+  cm_html_option(&rq->h, "", cm_i18n_t(rq->lang, "form.choose"), !cur && !(value && *value));
+  if (!cur && value && *value) cm_html_option(&rq->h, value, value, 1);
+  json_array_foreach(items, i, it) {
+    cm_html_option(&rq->h, json_string_value(json_object_get(it, "code")),
+                   json_string_value(json_object_get(it, "name")), it == cur);
+  }
+  cm_html_select_end(&rq->h, NULL);
+}
+
 /* The fields of a filing or amendment, from in (what was typed or is held). */
 static void org_fields(node_web_rq *rq, const node_org_input *in, int filing) {
   static const char *const founded[] = {"self", "district-unit", "street"};
@@ -693,7 +713,18 @@ static void org_fields(node_web_rq *rq, const node_org_input *in, int filing) {
   const char *fb = in->founded_by && *in->founded_by ? in->founded_by : "self";
   cm_html_input(&rq->h, "text", "name", "org.name", in->name, filing, "maxlength=\"200\"",
                  "org.name_hint");
-  cm_html_input(&rq->h, "text", "category", "org.category", in->category, filing, NULL, NULL);
+  json_t *lists = NULL;
+  if (node_lists(node_web_db(rq), &lists, NULL) != CM_OK) lists = NULL;
+  json_t *cats = json_object_get(lists, "category");
+  if (cats)
+    list_select(rq, cats, "category", "org.category", in->category, filing);
+  else
+    cm_html_input(&rq->h, "text", "category", "org.category", in->category, filing, NULL, NULL);
+  if (json_object_get(lists, "industry"))
+    list_select(rq, json_object_get(lists, "industry"), "industry", "org.industry", in->industry, 0);
+  if (json_object_get(lists, "unit"))
+    list_select(rq, json_object_get(lists, "unit"), "unit", "org.unit", in->unit, 0);
+  json_decref(lists);
   cm_html_input(&rq->h, "text", "leader", "org.leader", in->leader, filing, NULL, NULL);
   cm_html_input(&rq->h, "tel", "phone", "org.phone", in->phone, filing, NULL, NULL);
   cm_html_input(&rq->h, "number", "members", "org.members", in->members, filing,
@@ -728,6 +759,8 @@ static void org_input_from_form(node_web_rq *rq, node_org_input *in) {
   in->scope = form(rq, "scope");
   in->venue = form(rq, "venue");
   in->filed = form(rq, "filed");
+  in->industry = form(rq, "industry");
+  in->unit = form(rq, "unit");
 }
 
 static void org_file_page(node_web_rq *rq, const node_org_input *in, const cm_err *e, int status) {
@@ -798,6 +831,10 @@ static void org_input_from_json(const json_t *o, node_org_input *in, org_held *h
   in->scope = node_web_js(o, "scope");
   in->venue = node_web_js(o, "venue");
   in->filed = node_web_js(o, "filed");
+  /* the codes of the district's lists, when the organisation has them */
+  if (*node_web_js(o, "category_code")) in->category = node_web_js(o, "category_code");
+  in->industry = node_web_js(o, "industry");
+  in->unit = node_web_js(o, "unit");
 }
 
 /* The amendment form; for a filing the street refused (refile_reason not
@@ -914,8 +951,11 @@ void node_web_h_org_amend(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   ch.scope = changed(typed.scope, held_in.scope);
   ch.venue = changed(typed.venue, held_in.venue);
   ch.filed = changed(typed.filed, held_in.filed);
+  ch.industry = changed(typed.industry, held_in.industry);
+  ch.unit = changed(typed.unit, held_in.unit);
   if (!ch.name && !ch.category && !ch.leader && !ch.phone && !ch.members && !ch.party_members &&
-      !ch.party_station && !ch.founded_by && !ch.scope && !ch.venue && !ch.filed) {
+      !ch.party_station && !ch.founded_by && !ch.scope && !ch.venue && !ch.filed &&
+      !ch.industry && !ch.unit) {
     cm_errf(&e, CM_ERR_INVALID, "%s / %s", cm_i18n_t(CM_LANG_ZH, "org.unchanged"),
             cm_i18n_t(CM_LANG_EN, "org.unchanged"));
     rc = CM_ERR_INVALID;

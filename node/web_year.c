@@ -29,32 +29,40 @@ static void yuan_text(long long fen, char out[32]) {
   snprintf(out, 32, "%lld.%02lld", fen / 100, fen % 100);
 }
 
-static void insp_form(node_web_rq *rq, const node_inspection_input *in, const cm_err *e,
-                      int status) {
+/* The start of a form about one organisation: the page with its title, the
+ * error e (may be NULL) on top, the form posting to action, and the choice of
+ * an active organisation (org preselected). */
+void node_web_org_form_begin(node_web_rq *rq, const char *title, const char *nav,
+                             const char *action, const char *org, const cm_err *e) {
   json_t *orgs = NULL;
   const json_t *o;
   size_t i;
-  cm_err le;
-  cm_err_clear(&le);
-  (void)node_org_list(node_web_db(rq), &orgs, &le);
-  node_web_page_begin(rq, "insp.new", "nav.inspection");
-  cm_html_printf(&rq->h, "<h1>%w</h1>", "insp.new");
+  (void)node_org_list(node_web_db(rq), &orgs, NULL);
+  node_web_page_begin(rq, title, nav);
+  cm_html_printf(&rq->h, "<h1>%w</h1>", title);
   if (e) {
     char part[sizeof e->msg];
     cm_i18n_msg_part(rq->lang, e->msg[0] ? e->msg : cm_strerror(e->rc), part, sizeof part);
     cm_html_msg(&rq->h, "error", "form.error", part);
   }
-  node_web_form_begin_files(rq, "/inspections");
+  node_web_form_begin_files(rq, action);
   cm_html_select_begin(&rq->h, "org", "rep.org", 1);
-  cm_html_option(&rq->h, "", cm_i18n_t(rq->lang, "form.choose"), !in->org || !*in->org);
+  cm_html_option(&rq->h, "", cm_i18n_t(rq->lang, "form.choose"), !org || !*org);
   json_array_foreach(orgs, i, o) {
     char label[600];
     const char *id = node_web_js(o, "id");
     if (strcmp(node_web_js(o, "status"), "active") != 0) continue;
     snprintf(label, sizeof label, "%s  %s", id, node_web_js(o, "name"));
-    cm_html_option(&rq->h, id, label, in->org && !strcmp(in->org, id));
+    cm_html_option(&rq->h, id, label, org && !strcmp(org, id));
   }
   cm_html_select_end(&rq->h, NULL);
+  json_decref(orgs);
+}
+
+static void insp_form(node_web_rq *rq, const node_inspection_input *in, const cm_err *e,
+                      int status) {
+  size_t i;
+  node_web_org_form_begin(rq, "insp.new", "nav.inspection", "/inspections", in->org, e);
   cm_html_input(&rq->h, "number", "year", "insp.year", in->year, 1, "min=\"2000\" max=\"9999\"",
                 "insp.year_hint");
   cm_html_input(&rq->h, "number", "activities", "insp.activities", in->activities, 1, "min=\"0\"",
@@ -82,7 +90,6 @@ static void insp_form(node_web_rq *rq, const node_inspection_input *in, const cm
   node_web_form_end(rq, "form.submit");
   node_web_page_end(rq);
   node_web_end(rq, status);
-  json_decref(orgs);
 }
 
 void node_web_h_insp_new(cm_http_req *req, cm_http_resp *resp, void *ctx) {
@@ -201,11 +208,11 @@ end:
 /* ---- plans and year-end summaries (计划总结) ---- */
 
 static void plan_form(node_web_rq *rq, const node_plan_input *in, const cm_err *e, int status) {
+  const char *title = in->summary ? "summary.new" : "plan.new";
   json_t *orgs = NULL;
   const json_t *o;
   size_t i;
   cm_err le;
-  const char *title = in->summary ? "summary.new" : "plan.new";
   cm_err_clear(&le);
   (void)node_org_list(node_web_db(rq), &orgs, &le);
   node_web_page_begin(rq, title, "nav.plan");

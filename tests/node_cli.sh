@@ -122,14 +122,15 @@ line() { echo "$LIST" | grep "^$1"; }
 [[ "$(line "$O3")" == *$'\t-\t'* ]] || fail "Simplified conforming name flagged: $(line "$O3")"
 [[ "$(line "$O4")" == *name_norm* ]] || fail "non-conforming name not flagged: $(line "$O4")"
 [[ "$(line "$O5")" == *party_station* ]] || fail "3 party members without station not flagged"
-[[ "$(line "$O6")" == *$'\t-\t'* ]] || fail "org with station flagged: $(line "$O6")"
+# the yes/no box no longer clears the flag: only an accepted station registration does
+[[ "$(line "$O6")" == *party_station* ]] || fail "box alone cleared the station flag: $(line "$O6")"
 run 0 org list --json
 contains "$OUT" '"id":"'"$O4"'"' || fail "org list --json lacks $O4"
 contains "$OUT" '"flags":["name_norm"]' || fail "org list --json lacks the flag"
 contains "$OUT" '"name":"和平社區助老工作站"' || fail "name not stored as typed"
 
 # --- org amend / dissolve ---
-run 0 org amend "$O5" --party-station yes
+run 0 org amend "$O5" --party-members 2
 run 0 org list
 [[ "$(echo "$OUT" | grep "^$O5")" == *$'\t-\t'* ]] || fail "amend did not recompute flags"
 run 0 org amend "$O1" --leader 李四 --phone 13900000000

@@ -56,7 +56,7 @@ static node_ctx *open_node(void) {
 
 static void file_org(node_ctx *ctx, const char *name, const char *members, const char *party,
                      char id[NODE_ID_MAX]) {
-  node_org_input in = {name, "養老", "張三", "138", members, party, NULL, NULL, NULL, NULL, "2005-01-01"};
+  node_org_input in = {name, "養老", "張三", "138", members, party, NULL, NULL, NULL, NULL, "2005-01-01", NULL, NULL};
   cm_err e;
   cm_rc rc = node_org_file(ctx, &in, id, &e);
   if (rc) fail_msg("org file: %s", e.msg);
@@ -110,13 +110,13 @@ static void test_rebuild_equals_incremental(void **state) {
       snprintf(buf[0], sizeof buf[0], "%d", 3 + rand() % 30);
       snprintf(buf[1], sizeof buf[1], "%d", rand() % 5);
       node_org_input in = {names[rand() % 5], "c", "l", "p", buf[0], buf[1],
-                           rand() % 2 ? "yes" : "no", founded[rand() % 3], "", "", "2025-06-01"};
+                           rand() % 2 ? "yes" : "no", founded[rand() % 3], "", "", "2025-06-01", NULL, NULL};
       rc = node_org_file(ctx, &in, ids[n_orgs], &e);
       if (!rc) n_orgs++;
     } else if (op == 1) {
       snprintf(buf[0], sizeof buf[0], "%d", rand() % 6);
       node_org_input in = {NULL, NULL, rand() % 2 ? "李四" : NULL, NULL, NULL, buf[0],
-                           rand() % 2 ? "yes" : NULL, NULL, "新範圍", NULL, NULL};
+                           rand() % 2 ? "yes" : NULL, NULL, "新範圍", NULL, NULL, NULL, NULL};
       rc = node_org_amend(ctx, org, &in, &e);
     } else if (op == 2 && rand() % 4 == 0) {
       rc = node_org_dissolve(ctx, org, "停止活動", &e);
@@ -318,7 +318,7 @@ static void test_disk_full(void **state) {
   longtext[sizeof longtext - 1] = 0;
   cm_rc rc = CM_OK;
   for (int i = 0; i < 200 && rc == CM_OK; i++) {
-    node_org_input in = {"夕陽紅", "c", "l", "p", "5", "0", NULL, NULL, longtext, longtext, NULL};
+    node_org_input in = {"夕陽紅", "c", "l", "p", "5", "0", NULL, NULL, longtext, longtext, NULL, NULL, NULL};
     rc = node_org_file(ctx, &in, id, &e);
   }
   assert_int_equal(rc, CM_ERR_DISK_FULL);

@@ -178,7 +178,7 @@ static node_ctx *open_dir(const char *name) {
 
 static void org(node_ctx *ctx, const char *name, char id[NODE_ID_MAX]) {
   cm_err e;
-  node_org_input in = {name, "養老", "張三", "138", "20", "1", NULL, NULL, NULL, NULL, "2005-01-01"};
+  node_org_input in = {name, "養老", "張三", "138", "20", "1", NULL, NULL, NULL, NULL, "2005-01-01", NULL, NULL};
   if (node_org_file(ctx, &in, id, &e) != CM_OK) fail_msg("org: %s", e.msg);
 }
 
@@ -354,7 +354,7 @@ static void test_rejected_filing(void **state) {
   assert_string_equal(s_of(o, "review_reason"), "負責人電話不全");
   json_decref(o);
   /* the corrected filing (an amendment) waits, then is accepted */
-  node_org_input am = {NULL, NULL, NULL, "13800000000", NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+  node_org_input am = {NULL, NULL, NULL, "13800000000", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
   assert_int_equal(node_org_amend(ctx, id, &am, &e), CM_OK); /* 2 */
   assert_int_equal(node_org_get(ctx, id, &o, &e), CM_OK);
   assert_string_equal(s_of(o, "review"), "pending");

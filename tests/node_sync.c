@@ -371,7 +371,7 @@ static node_ctx *new_node(const char *name) {
 
 static void org(node_ctx *ctx, const char *name, char id[NODE_ID_MAX]) {
   cm_err e;
-  node_org_input in = {name, "養老", "張三", "138", "20", "1", NULL, NULL, NULL, NULL, "2005-01-01"};
+  node_org_input in = {name, "養老", "張三", "138", "20", "1", NULL, NULL, NULL, NULL, "2005-01-01", NULL, NULL};
   if (node_org_file(ctx, &in, id, &e) != CM_OK) fail_msg("org: %s", e.msg);
 }
 
@@ -531,7 +531,7 @@ static void test_decisions(void **state) {
   node_report_input in = {id1, "2026-11", "1", "1", "0", "x", NULL, NULL};
   assert_int_equal(node_report_monthly(ctx, &in, NULL, &e), CM_ERR_INVALID);
   assert_non_null(strstr(e.msg, "revoked"));
-  node_org_input am = {NULL, NULL, "李四", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+  node_org_input am = {NULL, NULL, "李四", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
   assert_int_equal(node_org_amend(ctx, id1, &am, &e), CM_ERR_INVALID);
   /* unread count and marking read */
   node_sync_status st;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/lists.h"
 #include "common/records.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -38,6 +39,24 @@ static void check_body(const cm_rec_body *b) {
     }
     break;
   }
+  case CM_REC_STATION: {
+    const cm_rec_station *t = &b->u.station;
+    if (t->party_members < 1 || t->party_members > CM_REC_MEMBERS_MAX) abort();
+    text_ok(t->name, CM_REC_SHORT_MAX);
+    text_ok(t->committee, CM_REC_SHORT_MAX);
+    text_ok(t->date, 10);
+    if (*t->branch_date && !*t->branch) abort();
+    break;
+  }
+  case CM_REC_LIST:
+    if (json_array_size(b->u.list.items) < 1 || json_array_size(b->u.list.items) > CM_LIST_ITEMS_MAX)
+      abort();
+    if (cm_list_kind_of(b->u.list.list) < 0) abort();
+    break;
+  case CM_REC_MAPPED:
+    if (strlen(b->u.mapped.to) != 64) abort();
+    if (!*b->u.mapped.category && !*b->u.mapped.industry && !*b->u.mapped.unit) abort();
+    break;
   case CM_REC_ORG_DISSOLVED:
     text_ok(b->u.dissolve.id, CM_REC_SHORT_MAX);
     text_ok(b->u.dissolve.reason, CM_REC_TEXT_MAX);

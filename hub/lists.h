@@ -1,0 +1,49 @@
+/* lists.h - the district's lists at a hub (common/lists.h): the district
+ * publishes one (a signed list.published entry, every caller's feed carries
+ * it, the street relays it to its communities); every hub reads the newest it
+ * holds; a street maps an organisation its community filed with free text
+ * onto the lists (org.mapped, the old text kept). */
+#ifndef LINLI_HUB_LISTS_H
+#define LINLI_HUB_LISTS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "../common/lists.h"
+#include "../common/rc.h"
+#include "hub.h"
+
+/* Publish items (a JSON array of {"code","name"}) as list k, by operator:
+ * the district only (CM_ERR_PERM at a street); CM_ERR_INVALID when the items
+ * break the bounds (common/lists.h).  *seq_out (may be NULL) gets the entry's
+ * sequence. */
+cm_rc hub_lists_publish(hub_ctx *ctx, cm_list_kind k, const json_t *items, const char *op,
+                        uint64_t *seq_out, cm_err *err);
+
+/* The newest list k this hub holds: its items (new reference in *items_out,
+ * NULL when none is published yet).  Caller may hold ctx->lock (locked 1) or
+ * not (0). */
+cm_rc hub_lists_get(hub_ctx *ctx, cm_list_kind k, int locked, json_t **items_out, cm_err *err);
+
+/* Every list this hub holds as {"category": [...], "industry": [...],
+ * "unit": [...]} (a list not yet published is absent).  New reference. */
+cm_rc hub_lists_all(hub_ctx *ctx, int locked, json_t **out, cm_err *err);
+
+/* CM_OK when code (NULL or "": nothing to check) is in the published list k;
+ * CM_ERR_INVALID when it is not, or no such list is published yet. */
+cm_rc hub_lists_check_code(hub_ctx *ctx, cm_list_kind k, const char *code, cm_err *err);
+
+/* What the street maps for an organisation: a code of each list (NULL or ""
+ * when not mapped), by operator. */
+typedef struct hub_org_map_in {
+  const char *org, *category, *industry, *unit, *op;
+} hub_org_map_in;
+
+/* Map organisation in->org of one of this street's communities onto the
+ * district's lists: an org.mapped entry addressed to the community, its old
+ * free-text category kept in "old".  A street only (CM_ERR_PERM);
+ * CM_ERR_NOT_FOUND when no community of this street filed it; CM_ERR_INVALID
+ * when a code is not in its published list (or none is published). */
+cm_rc hub_org_map(hub_ctx *ctx, const hub_org_map_in *in, uint64_t *seq_out, cm_err *err);
+
+#endif
