@@ -9,6 +9,7 @@
 #include "../common/json.h"
 #include "../common/records.h"
 #include "../protocol/entry.h"
+#include "people.h"
 #include "project.h"
 #include "store.h"
 
@@ -28,6 +29,52 @@ cm_rc journal_tx(node_ctx *ctx, store_tx_fn fn, void *arg, cm_err *err) {
   jtx j = {fn, arg};
   cm_rc rc = store_tx(ctx, journal_body, &j, err);
   if (!rc) CM_FAILPOINT("node.append.after_commit");
+  return rc;
+}
+
+typedef struct list_job {
+  node_ctx *ctx;
+  const char *kind;  /* keep entries of this kind */
+  const char *org;   /* and of this organisation (NULL: any) */
+  int year;          /* and of this year (0: any) */
+  json_t *bodies;    /* newest first */
+} list_job;
+
+/* One entry of the log: keep it when it is of the job's kind, org and year. */
+static cm_rc take_report(void *arg, uint64_t seq, const uint8_t *raw, size_t len, cm_err *err) {
+  list_job *j = arg;
+  proto_entry e;
+  json_t *body = NULL;
+  char record[PROTO_KEY_HEX + 24];
+  cm_rc rc = proto_entry_decode(raw, len, &e, err);
+  if (rc || strcmp(e.kind, j->kind) != 0) return rc;
+  /* A body this version cannot read is signed history: skipped, not fatal. */
+  if (cm_json_parse_object(e.body, e.body_len, &body, NULL) != CM_OK) return CM_OK;
+  const char *org = json_string_value(json_object_get(body, "org"));
+  if ((j->org && (!org || strcmp(org, j->org) != 0)) ||
+      (j->year && json_integer_value(json_object_get(body, "year")) != j->year)) {
+    json_decref(body);
+    return CM_OK;
+  }
+  journal_record_id(j->ctx, seq, record, sizeof record);
+  json_object_set_new(body, "seq", json_integer((json_int_t)seq));
+  json_object_set_new(body, "record", json_string(record));
+  json_object_set_new(body, "time_ms", json_integer((json_int_t)e.time_ms));
+  if (json_array_insert_new(j->bodies, 0, body))
+    return cm_errf(err, CM_ERR_NOMEM, "out of memory listing the log");
+  return CM_OK;
+}
+
+cm_rc journal_bodies(node_ctx *ctx, const char *kind, const char *org, int year, json_t **out,
+                     cm_err *err) {
+  list_job j = {ctx, kind, org, year, json_array()};
+  cm_rc rc = j.bodies ? store_log_each(ctx, 1, 0, take_report, &j, err)
+                      : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (rc) {
+    json_decref(j.bodies);
+    j.bodies = NULL;
+  }
+  *out = j.bodies;
   return rc;
 }
 
@@ -65,6 +112,14 @@ static cm_rc core_check(node_ctx *ctx, const char *kind, const uint8_t *p, size_
     snprintf(c.org_filed, sizeof c.org_filed, "%s", filed ? filed : "");
     c.org_members = json_integer_value(json_object_get(org, "members"));
     c.org_party = json_integer_value(json_object_get(org, "party_members"));
+    /* a roster, once there is one, gives the counts, as at the hub (only
+     * an amendment's check reads them) */
+    int has = 0;
+    int64_t m = 0, pm = 0;
+    if (def->kind == CM_REC_ORG_AMENDED && node_roster_counts(ctx, org_id, &has, &m, &pm, NULL) == CM_OK && has) {
+      c.org_members = m;
+      c.org_party = pm;
+    }
   }
   rc = cm_rec_check(def, &b, &c, err);
 out:

@@ -27,6 +27,13 @@ cm_rc journal_append_in_tx(node_ctx *ctx, const char *kind, const json_t *body,
  * chain to the head; it is projected.  CM_ERR_CONFLICT otherwise. */
 cm_rc journal_adopt_in_tx(node_ctx *ctx, const uint8_t *raw, size_t len, cm_err *err);
 
+/* The bodies of this node's entries of kind, newest first, each with "seq",
+ * "record" and "time_ms" added; org (NULL: any) and year (0: any) narrow them
+ * to bodies with that "org" and "year".  A body this version cannot read is
+ * skipped.  New reference in *out. */
+cm_rc journal_bodies(node_ctx *ctx, const char *kind, const char *org, int year, json_t **out,
+                     cm_err *err);
+
 /* "<author hex>/<seq>" into out (NODE_RECORD_ID_MAX bytes). */
 void journal_record_id(const node_ctx *ctx, uint64_t seq, char *out, size_t cap);
 

@@ -41,6 +41,16 @@ typedef struct node_org_input {
   const char *filed;          /* YYYY-MM-DD, default today; not in the future */
 } node_org_input;
 
+/* The organisation id must be filed here and active (inside a transaction):
+ * CM_ERR_NOT_FOUND, or CM_ERR_INVALID when dissolved or revoked.  *org_out
+ * (may be NULL) gets its listing form (caller decrefs). */
+cm_rc node_org_active(node_ctx *ctx, const char *id, json_t **org_out, cm_err *err);
+
+/* Yuan as typed ("1234", "1234.5", "1234.56") to fen, 0..CM_REC_FEN_MAX;
+ * zh and flag name the field in the message. */
+cm_rc node_yuan_in(const char *zh, const char *flag, const char *v, int64_t *fen_out,
+                   cm_err *err);
+
 /* File a new organisation; id_out gets its filing number ("<code>-0001"). */
 cm_rc node_org_file(node_ctx *ctx, const node_org_input *in, char id_out[NODE_ID_MAX],
                     cm_err *err);
