@@ -30,7 +30,7 @@ static const char *column_word(cm_lang lang, const char *name, const char *key) 
  * ISO "T".  Numbers and names stay as they are. */
 static json_t *cell_words(const json_t *row, const char *key, json_t *v, cm_lang lang) {
   static const char *const enum_keys[] = {"founded_by", "street_ack", "district_ack", "by",
-                                          "status",     "result"};
+                                          "status",     "result",     "type"};
   char text[600];
   text[0] = '\0';
   if (json_is_boolean(v)) {
@@ -40,8 +40,13 @@ static json_t *cell_words(const json_t *row, const char *key, json_t *v, cm_lang
     int is_enum = 0;
     for (size_t e = 0; e < sizeof enum_keys / sizeof enum_keys[0]; e++)
       is_enum |= !strcmp(key, enum_keys[e]);
+    char kv[96];
+    snprintf(kv, sizeof kv, "%s.%s", key, sv);
     if (!strcmp(key, "kind") && strcmp(cm_i18n_word(lang, "kind.", sv), sv) != 0) {
       snprintf(text, sizeof text, "%s", cm_i18n_word(lang, "kind.", sv));
+    } else if (is_enum && strcmp(cm_i18n_word(lang, "col.", kv), kv) != 0) {
+      /* a value whose word depends on its column (a feedback's "received") */
+      snprintf(text, sizeof text, "%s", cm_i18n_word(lang, "col.", kv));
     } else if (is_enum && strcmp(cm_i18n_word(lang, "col.", sv), sv) != 0) {
       snprintf(text, sizeof text, "%s", cm_i18n_word(lang, "col.", sv));
     } else if (slash && slash - sv == 64 && strspn(sv, "0123456789abcdef") == 64) {

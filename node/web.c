@@ -337,6 +337,7 @@ static const cm_http_route k_routes[] = {
     {"GET", "/orgs/{}/print", node_web_h_org_print, "printable filing form of one organisation"},
     {"GET", "/orgs/{}", node_web_h_org, "one organisation: review, reports, activities with escalation, decisions"},
     {"POST", "/orgs/{}/files", node_web_h_attach, "attach a scan or photo (multipart: file, title, heading)"},
+    {"GET", "/orgs/{}/notice", node_web_h_notice, "the organisation's public notice, printable (公示)"},
     {"GET", "/orgs/{}/dossier", node_web_h_dossier, "the organisation's archive, printable (档案)"},
     {"GET", "/orgs/{}/dossier.zip", node_web_h_dossier_zip, "the archive as a ZIP with its files"},
     {"GET", "/files/{}", node_web_h_file, "one attached file by its hash"},

@@ -1790,8 +1790,10 @@ void node_web_org_page(node_web_rq *rqp, const char *path_id, const char *att_ti
                    "<a class=\"button plain\" href=\"/orgs/%U/amend\">%w</a>",
                    id, "org.report", id, "act.title", id, "org.amend");
   }
-  cm_html_printf(&rqp->h, "<a class=\"button plain\" href=\"/orgs/%U/print\">%w</a></div>", id,
-                 "org.print");
+  cm_html_printf(&rqp->h,
+                 "<a class=\"button plain\" href=\"/orgs/%U/print\">%w</a>"
+                 "<a class=\"button plain\" href=\"/orgs/%U/notice\">%w</a></div>",
+                 id, "org.print", id, "notice.title");
   amendments_table(rqp, id);
   cm_html_raw(&rqp->h, "<h2>");
   cm_html_word(&rqp->h, "org.reports");
