@@ -30,6 +30,8 @@ const char *cm_att_heading_of_kind(const char *kind) {
   if (!strcmp(kind, "report.monthly") || !strcmp(kind, "activity.declared")) return "activity";
   if (!strncmp(kind, "decision.", 9) || !strcmp(kind, "rectification.filed")) return "evaluation";
   if (!strncmp(kind, "plan.", 5) || !strncmp(kind, "summary.", 8)) return "plan";
+  if (!strcmp(kind, "roster.entry")) return "people";
+  if (!strcmp(kind, "feedback.recorded")) return "evaluation";
   return "filing";
 }
 

@@ -35,6 +35,10 @@ static json_t *cell_words(const json_t *row, const char *key, json_t *v, cm_lang
   text[0] = '\0';
   if (json_is_boolean(v)) {
     snprintf(text, sizeof text, "%s", cm_i18n_t(lang, json_is_true(v) ? "yes" : "no"));
+  } else if (!strcmp(key, "amount") && json_is_integer(v)) {
+    /* money travels in fen; people read yuan, as the page shows it */
+    long long fen = (long long)json_integer_value(v);
+    snprintf(text, sizeof text, "%s%lld.%02lld", fen < 0 ? "-" : "", llabs(fen) / 100, llabs(fen) % 100);
   } else if (json_is_string(v)) {
     const char *sv = json_string_value(v), *slash = strrchr(sv, '/');
     int is_enum = 0;

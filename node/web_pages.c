@@ -1792,8 +1792,9 @@ void node_web_org_page(node_web_rq *rqp, const char *path_id, const char *att_ti
   }
   cm_html_printf(&rqp->h,
                  "<a class=\"button plain\" href=\"/orgs/%U/print\">%w</a>"
+                 "<a class=\"button plain\" href=\"/orgs/%U/people\">%w</a>"
                  "<a class=\"button plain\" href=\"/orgs/%U/notice\">%w</a></div>",
-                 id, "org.print", id, "notice.title");
+                 id, "org.print", id, "people.title", id, "notice.title");
   amendments_table(rqp, id);
   cm_html_raw(&rqp->h, "<h2>");
   cm_html_word(&rqp->h, "org.reports");

@@ -263,4 +263,9 @@ curl -sf -b "$E2E_TMP/djar" "$DIST2_URL/api/v1/dashboard/hierarchy" >"$E2E_TMP/h
 cmp -s "$E2E_TMP/d.before" "$E2E_TMP/d.json" || fail "rebuild changed the organisation answer"
 cmp -s "$E2E_TMP/h.before" "$E2E_TMP/h.after" || fail "rebuild changed the hierarchy"
 ok "rebuild gives the same answers"
-echo "1..7"
+# The servers stop cleanly; under sanitizers that also means nothing was reported.
+stop_server "$STREET_PID"
+stop_server "$DIST2_PID"
+! grep -lE "Sanitizer|runtime error" "$E2E_TMP"/*.err || fail "a sanitizer report: $(cat "$E2E_TMP"/*.err | grep -E 'Sanitizer|runtime error' | head -3)"
+ok "the servers stopped cleanly"
+echo "1..8"

@@ -55,6 +55,20 @@
       'activities.received': '收到时间', 'upcoming.id': '活动编号', 'activities.id': '活动编号',
       'upcoming.org': '备案编号', 'criticism_overdue.org': '备案编号', 'decisions.time': '决定时间',
       'silent.last_heard': '最近联系时间',
+      // The people of an organisation, residents' feedback and funding.
+      roster: '人员名册', feedback: '群众意见', funding: '资金扶持', pledge: '服务承诺', rules: '内部制度',
+      feedback_overdue: '群众意见超过15天未报街道', member: '成员编号', role: '角色',
+      home_community: '所在社区', party_member: '党员', leader: '负责人', joined: '加入日期',
+      left: '退出日期', current: '在册', type: '意见类型', handled: '办理日期', overdue: '超期',
+      year: '年度', source: '资金来源', amount: '金额（元）', purpose: '用途', grants: '笔数',
+      complaint: '投诉', suggestion: '建议', roster_none: '尚未建立人员名册',
+      roster_sealed: '姓名等个人信息只在社区和街道分会可见', left_count: '已退出', leaders: '负责人',
+      'roster.name': '姓名', 'roster.reason': '负责人变更原因', 'feedback.from': '反映人',
+      'feedback.id': '意见编号', 'feedback_overdue.id': '意见编号', 'feedback_overdue.org': '备案编号',
+      'feedback.content': '意见内容', 'feedback.received': '收到日期', 'feedback_overdue.received': '收到日期',
+      'feedback.status': '办理情况', 'feedback_overdue.status': '办理情况',
+      'status.received': '已收到', 'status.handled': '已办理', 'status.reported': '已报街道',
+      'title.funding_streets': '各街道资金扶持', 'title.funding_communities': '各社区资金扶持',
     },
     en: {
       hierarchy: 'Organisations', completeness: 'Monthly reporting', activity: 'Activity',
@@ -103,6 +117,20 @@
       'activities.received': 'Received at', 'upcoming.id': 'Activity no.', 'activities.id': 'Activity no.',
       'upcoming.org': 'Filing no.', 'criticism_overdue.org': 'Filing no.', 'decisions.time': 'Decided at',
       'silent.last_heard': 'Last heard from',
+      roster: 'Roster', feedback: "Residents' feedback", funding: 'Funding', pledge: 'Service pledge',
+      rules: 'Internal rules', feedback_overdue: "Residents' feedback not reported in 15 days",
+      member: 'Member no.', role: 'Role', home_community: 'Home community', party_member: 'Party member',
+      leader: 'Leader', joined: 'Joined', left: 'Left', current: 'On the roster', type: 'Type',
+      handled: 'Handled on', overdue: 'Overdue', year: 'Year', source: 'Source', amount: 'Amount (yuan)',
+      purpose: 'Purpose', grants: 'Grants', complaint: 'complaint', suggestion: 'suggestion',
+      roster_none: 'No roster yet', roster_sealed: 'Names are seen only by the community and its street',
+      left_count: 'Left', leaders: 'Leaders', 'roster.name': 'Name', 'roster.reason': 'Reason for a leader change',
+      'feedback.from': 'From', 'feedback.id': 'Feedback no.', 'feedback_overdue.id': 'Feedback no.',
+      'feedback_overdue.org': 'Filing no.', 'feedback.content': 'Content', 'feedback.received': 'Received on',
+      'feedback_overdue.received': 'Received on', 'feedback.status': 'Handling',
+      'feedback_overdue.status': 'Handling', 'status.received': 'received', 'status.handled': 'handled',
+      'status.reported': 'reported', 'title.funding_streets': 'Funding by street',
+      'title.funding_communities': 'Funding by community',
     },
   };
   const W = WORDS[lang];
@@ -158,7 +186,11 @@
   function shown(key, v, row) {
     if (v === null || v === undefined) return '';
     if (typeof v === 'boolean') return t(String(v));
-    if (['founded_by', 'street_ack', 'district_ack', 'by', 'status', 'kind', 'result'].includes(key) && W[v]) return W[v];
+    if (['founded_by', 'street_ack', 'district_ack', 'by', 'status', 'kind', 'result', 'type'].includes(key)) {
+      if (W[`${key}.${v}`]) return W[`${key}.${v}`]; // a feedback's "received" is not a report's
+      if (W[v]) return W[v];
+    }
+    if (key === 'amount' && typeof v === 'number') return (v / 100).toFixed(2); // fen to yuan
     const s = String(v);
     const rec = /^[0-9a-f]{64}\/(\d+)$/.exec(s);
     if (rec) return `${(row && (row.signed_by || row.community)) || ''} ${t('seq_before')}${rec[1]}${t('seq_after')}`.trim();
@@ -367,7 +399,7 @@
     box.append(el('h2', { text: `${scopeName} ${c.month} ${t('overview')}` }),
       el('p', { class: 'hint', text: `${t('due')}${t('colon')}${c.due}` }));
     const monthRow = (a.months || []).find((m) => m.month === c.month) || {};
-    const attnKeys = ['upcoming', 'criticism_overdue', 'silent', 'inactive', 'names', 'party_station'];
+    const attnKeys = ['upcoming', 'criticism_overdue', 'feedback_overdue', 'silent', 'inactive', 'names', 'party_station'];
     const attnTotal = attnKeys.reduce((n, k) => n + (att[k] || []).length, 0);
     const tiles = [
       ['tile_orgs', h.totals.organisations, '#dash-hierarchy', ''],
@@ -434,10 +466,10 @@
     first.append(el('p', { class: 'dash-loading', text: t('loading') }));
     root.append(first);
     const nav = el('nav', { class: 'dash-jump' });
-    for (const s of ['completeness', 'attention', 'activity', 'hierarchy']) nav.append(el('a', { href: `#dash-${s}`, text: t(s) }));
+    for (const s of ['completeness', 'attention', 'activity', 'hierarchy', 'funding']) nav.append(el('a', { href: `#dash-${s}`, text: t(s) }));
     root.append(nav);
     const boxes = {};
-    for (const s of ['completeness', 'attention', 'activity', 'hierarchy']) {
+    for (const s of ['completeness', 'attention', 'activity', 'hierarchy', 'funding']) {
       boxes[s] = section(`dash-${s}`, t(s));
       boxes[s].append(el('p', { class: 'dash-loading', text: t('loading') }));
       root.append(boxes[s]);
@@ -490,10 +522,22 @@
         b.replaceChildren(el('h2', { text: t('attention') }));
         // The activities ahead: what, when and where first; the rest in the CSV.
         const cols = { upcoming: ['date', 'title', 'place', 'expected', 'org', 'name', 'community', 'street_ack', 'district_ack'] };
-        for (const k of ['upcoming', 'criticism_overdue', 'silent', 'inactive', 'names', 'party_station'])
+        for (const k of ['upcoming', 'criticism_overdue', 'feedback_overdue', 'silent', 'inactive', 'names', 'party_station'])
           b.append(table('attention', k, a[k], cat, { orgLink: true, cols: a[k] && a[k].length ? cols[k] : undefined }));
         return a;
       }).catch((e) => { boxes.attention.replaceChildren(el('h2', { text: t('attention') })); fail(boxes.attention, e); });
+
+      // Funding (资金扶持) of the year of the month shown, per street or community.
+      const fp = Object.assign({ year: (state.month || '').slice(0, 4) }, cat);
+      getJSON(`/api/v1/dashboard/funding${query(fp)}`).then((f) => {
+        const b = boxes.funding;
+        const fq = Object.assign({ year: String(f.year) }, cat);
+        b.replaceChildren(el('h2', { text: `${t('funding')} ${f.year}` }));
+        b.append(facts(f.totals, ['amount', 'grants']));
+        if (!streetView) b.append(table('funding', 'streets', f.streets, fq, { title: t('title.funding_streets') }));
+        b.append(table('funding', 'communities', f.communities, fq, { title: t('title.funding_communities') }));
+        b.append(table('funding', 'organisations', f.organisations, fq, { orgLink: true }));
+      }).catch((e) => { boxes.funding.replaceChildren(el('h2', { text: t('funding') })); fail(boxes.funding, e); });
 
       const [h, c, a, at] = await Promise.all([hier, comp, act, att]);
       if (h && c && a && at) renderOverview(first, c, a, at, h);
@@ -541,9 +585,12 @@
       root.append(el('p', { class: 'dossier' },
         el('a', { id: 'org-dossier', href: `/dossier/${encodeURIComponent(id)}`, target: '_blank', text: t('dossier') }), ' ',
         el('a', { id: 'org-dossier-zip', href: `/dossier/${encodeURIComponent(id)}/zip`, download: '', text: t('dossier_zip') })));
+      const rc = o.roster_counts || {};
       const dl = facts({
         id: o.id, street: o.street, community: o.community, category: f.category,
-        founded_by: f.founded_by, filed: f.filed, members: f.members, party_members: f.party_members,
+        founded_by: f.founded_by, filed: f.filed,
+        // once there is a roster, the counts are the roster's
+        members: rc.roster ? rc.members : f.members, party_members: rc.roster ? rc.party_members : f.party_members,
         fingerprint: o.fingerprint, status: o.dissolved ? t('dissolved') : t('in_force'),
       }, ['id', 'street', 'community', 'category', 'founded_by', 'filed', 'members', 'party_members', 'fingerprint', 'status']);
       root.append(el('h2', { text: t('filing') }), dl);
@@ -567,6 +614,20 @@
       root.append(table(answer, 'activities', o.activities, p,
         { cols: ['id', 'date', 'title', 'place', 'expected', 'status', 'time', 'received', 'record'] }));
       root.append(table(answer, 'decisions', o.decisions, p));
+      // The people: the roster's counts everywhere, its names only at the street.
+      const ppl = el('section', { class: 'dash-section', id: 'org-people' }, el('h2', { text: t('roster') }));
+      if (!rc.roster) ppl.append(el('p', { class: 'empty', text: t('roster_none') }));
+      else ppl.append(facts(Object.assign({ left_count: rc.left }, rc), ['members', 'party_members', 'leaders', 'left_count']));
+      if (o.roster) {
+        ppl.append(table(answer, 'roster', o.roster, p,
+          { cols: ['member', 'name', 'role', 'party_member', 'home_community', 'leader', 'joined', 'left', 'reason', 'current'] }));
+      } else if (rc.roster) ppl.append(el('p', { class: 'hint', text: t('roster_sealed') }));
+      root.append(ppl);
+      root.append(el('h2', { text: t('pledge') }),
+        el('p', { id: 'org-pledge', class: o.pledge ? '' : 'empty', text: o.pledge ? o.pledge.pledge : t('none') }));
+      if (o.pledge && o.pledge.rules) root.append(el('h3', { text: t('rules') }), el('p', { id: 'org-rules', text: o.pledge.rules }));
+      root.append(table(answer, 'feedback', o.feedback, p));
+      root.append(table(answer, 'funding', o.funding, p));
       root.append(table(answer, 'records', o.records, p));
     } catch (e) {
       fail(root, e);
