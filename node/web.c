@@ -257,6 +257,12 @@ void node_web_end(node_web_rq *rq, int status) {
   cm_html_free(&rq->h);
 }
 
+void node_web_refusal(node_web_rq *rq, const cm_err *e) {
+  char part[sizeof e->msg];
+  cm_i18n_msg_part(rq->lang, e->msg[0] ? e->msg : cm_strerror(e->rc), part, sizeof part);
+  cm_html_msg(&rq->h, "error", "form.error", part);
+}
+
 void node_web_redirect(node_web_rq *rq, const char *location) {
   cm_http_resp_header(rq->resp, "Location", location);
   rq->resp->status = 303;

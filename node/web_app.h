@@ -81,6 +81,10 @@ void node_web_end(node_web_rq *rq, int status);
 /* The request connection, locked for this request until node_web_end(). */
 node_ctx *node_web_db(node_web_rq *rq);
 
+/* The error box of a refused form: e's message in the page's language (the
+ * API writes "中文 / English"). */
+void node_web_refusal(node_web_rq *rq, const cm_err *e);
+
 /* Answer 303 See Other to location (a local path built by the caller from
  * URL-safe parts). */
 void node_web_redirect(node_web_rq *rq, const char *location);

@@ -290,11 +290,7 @@ static void people_page(node_web_rq *rq, const char *id, const cm_err *e, int st
   }
   cm_html_printf(&rq->h, "<h1><a href=\"/orgs/%U\">%h</a> %w</h1>", id, node_web_js(org, "name"),
                  "people.title");
-  if (e) {
-    char part[sizeof e->msg];
-    cm_i18n_msg_part(rq->lang, e->msg[0] ? e->msg : cm_strerror(e->rc), part, sizeof part);
-    cm_html_msg(&rq->h, "error", "form.error", part);
-  } else if (cm_http_query(rq->req, "ok")) {
+  if (e) node_web_refusal(rq, e); else if (cm_http_query(rq->req, "ok")) {
     cm_html_msg(&rq->h, "ok", "people.saved", "");
   }
   roster_part(rq, id, roster);

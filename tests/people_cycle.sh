@@ -250,6 +250,20 @@ for n in "${NAMES[@]}"; do
 done
 ok "no roster name or resident in any district answer, page, CSV, Excel file, file or log"
 
+# A new PC restores the community from its street: the names come back from the boxes
+# sealed to the community itself.
+echo "长城长江黄河泰山" | "$NODE" --dir "$N" key export "$E2E_TMP/key.lnk" >/dev/null || fail "key export"
+echo "长城长江黄河泰山" | "$NODE" --dir "$E2E_TMP/n1b" key import "$E2E_TMP/key.lnk" >/dev/null \
+  || fail "key import"
+"$NODE" --dir "$E2E_TMP/n1b" restore --hub "$STREET_URL" --key "$E2E_TMP/n1b/identity.key" \
+  >/dev/null || fail "restore"
+"$NODE" --dir "$N" roster list --org "$O1" --json >"$E2E_TMP/r1.json"
+"$NODE" --dir "$E2E_TMP/n1b" roster list --org "$O1" --json >"$E2E_TMP/r2.json"
+cmp -s "$E2E_TMP/r1.json" "$E2E_TMP/r2.json" || fail "the restored roster differs: $(cat "$E2E_TMP/r2.json")"
+grep -q 诸葛大妈 "$E2E_TMP/r2.json" || fail "the restored roster has no names"
+"$NODE" --dir "$E2E_TMP/n1b" feedback list --json | grep -q 诸葛大妈 || fail "the restored feedback has no resident"
+ok "a community restored from its street reads its own names again"
+
 # Rebuild at the district: the same answers.
 cp "$E2E_TMP/d.json" "$E2E_TMP/d.before"
 curl -sf -b "$E2E_TMP/djar" "$DIST_URL/api/v1/dashboard/hierarchy" >"$E2E_TMP/h.before"
@@ -268,4 +282,4 @@ stop_server "$STREET_PID"
 stop_server "$DIST2_PID"
 ! grep -lE "Sanitizer|runtime error" "$E2E_TMP"/*.err || fail "a sanitizer report: $(cat "$E2E_TMP"/*.err | grep -E 'Sanitizer|runtime error' | head -3)"
 ok "the servers stopped cleanly"
-echo "1..8"
+echo "1..9"
