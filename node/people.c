@@ -166,7 +166,7 @@ cm_rc node_roster_counts(node_ctx *ctx, const char *org, int *has_out, int64_t *
 
 typedef struct roster_job {
   json_t *body;        /* without "member" until the transaction numbers it */
-  json_t *demote;      /* roster_add: the leader this one replaces (set in the tx) */
+  const char *name;    /* roster_add: the member's name (a leader's goes on the filing) */
   const char *member;  /* roster_leave: the member's number as typed */
   int64_t number;
 } roster_job;
@@ -201,6 +201,17 @@ static cm_rc roster_add_tx(node_ctx *ctx, void *arg, cm_err *err) {
   }
   if (!rc && leader && !given(str(j->body, "reason")))
     json_object_set_new(j->body, "reason", json_string("登记负责人"));
+  /* The leader's name is public: the filing carries it to every level (the
+   * roster's names stay sealed). */
+  json_t *o = NULL;
+  if (!rc && leader) rc = node_org_active(ctx, org, &o, err);
+  if (!rc && leader && strcmp(str(o, "leader"), j->name) != 0) {
+    node_org_input ch;
+    memset(&ch, 0, sizeof ch);
+    ch.leader = j->name;
+    rc = node_org_amend_in_tx(ctx, org, &ch, err);
+  }
+  json_decref(o);
   j->number = max + 1;
   if (!rc && json_object_set_new(j->body, "member", json_integer((json_int_t)j->number)))
     rc = nomem(err);
@@ -234,6 +245,7 @@ cm_rc node_roster_add(node_ctx *ctx, const node_roster_input *in, int64_t *membe
     rc = who ? cm_personal_seal(who, street, ctx->kp.pk, &sealed, err) : nomem(err);
   }
   if (!rc) {
+    j.name = in->name;
     j.body = json_pack("{s:s,s:s,s:b,s:b,s:s,s:O}", "org", in->org, "action", "join",
                        "party_member", party, "leader", leader, "joined", joined, "sealed", sealed);
     if (j.body && given(in->reason)) json_object_set_new(j.body, "reason", json_string(in->reason));

@@ -31,6 +31,9 @@ typedef struct node_roster_input {
 } node_roster_input;
 
 /* Add a member; *member_out gets the member's number within the organisation.
+ * A new leader replaces the one before (who stays a member) and, when the
+ * name differs from the filing's, amends the filing's leader in the same
+ * transaction: the leader's name is the one name that goes above the street.
  * CM_ERR_INVALID when the street hub's key is not yet known (sync once, or
  * init with --hub-key): the names are sealed to it. */
 cm_rc node_roster_add(node_ctx *ctx, const node_roster_input *in, int64_t *member_out,

@@ -348,6 +348,12 @@ out:
   return rc;
 }
 
+cm_rc node_org_amend_in_tx(node_ctx *ctx, const char *id, const node_org_input *changes,
+                           cm_err *err) {
+  amend_job j = {id, changes};
+  return amend_tx(ctx, &j, err);
+}
+
 cm_rc node_org_amend(node_ctx *ctx, const char *id, const node_org_input *changes, cm_err *err) {
   if (!given(id))
     return cm_errf(err, CM_ERR_INVALID, "缺少組織備案編號 / missing the organisation's filing number");

@@ -59,6 +59,11 @@ cm_rc node_org_file(node_ctx *ctx, const node_org_input *in, char id_out[NODE_ID
  * recomputed on the amended record.  Refused for a dissolved or revoked org. */
 cm_rc node_org_amend(node_ctx *ctx, const char *id, const node_org_input *changes, cm_err *err);
 
+/* The same inside a journal transaction (a roster's new leader amends the
+ * filing in the transaction that adds the member). */
+cm_rc node_org_amend_in_tx(node_ctx *ctx, const char *id, const node_org_input *changes,
+                           cm_err *err);
+
 /* Dissolve organisation id; reason is required. */
 cm_rc node_org_dissolve(node_ctx *ctx, const char *id, const char *reason, cm_err *err);
 

@@ -27,8 +27,9 @@ N="$E2E_TMP/n1"
 O1=$("$NODE" --dir "$N" org file --filed 2026-03-01 --name 建昌道社区夕阳红志愿服务队 \
   --category 为老服务 --leader 王秀英 --phone 13800000000 --members 20 --party-members 2 | last_line)
 
-# Names no district output may hold (the leader's name is on the filing: it may).
-NAMES=(欧阳铁柱 司马秀兰 上官明远 诸葛大妈)
+# Names no district output may hold: the members who never led and the resident who
+# complained (a leader's name goes on the filing, and the district may read that).
+NAMES=(司马秀兰 上官明远 诸葛大妈)
 roster() { "$NODE" --dir "$N" roster add --org "$O1" "$@"; }
 M1=$(roster --name 欧阳铁柱 --role 队长 --party-member yes --joined 2026-03-01 --leader yes | last_line)
 M2=$(roster --name 司马秀兰 --role 队员 --party-member yes --home-community 铁东路社区 | last_line)
@@ -64,15 +65,17 @@ sys.exit(0 if (o["members"], o["party_members"], o["roster"]) == (3, 2, True) el
 ok "the roster at the node: names, export, counts; bounds refused before signing"
 
 # A leader changes with a reason; a member leaves.
-roster --name 诸葛大妈 --leader yes --reason 换届选举 >/dev/null || fail "new leader"
+roster --name 东方红霞 --leader yes --reason 换届选举 >/dev/null || fail "new leader"
 "$NODE" --dir "$N" roster leave --org "$O1" --member "$M3" --left 2027-02-01 || fail "leave"
 "$NODE" --dir "$N" roster list --org "$O1" --json | python3 -c '
 import json, sys
 r = {m["name"]: m for m in json.load(sys.stdin)}
-assert not r["欧阳铁柱"]["leader"] and r["诸葛大妈"]["leader"], r
-assert r["诸葛大妈"]["reason"] == "换届选举" and not r["上官明远"]["current"], r
+assert not r["欧阳铁柱"]["leader"] and r["东方红霞"]["leader"], r
+assert r["东方红霞"]["reason"] == "换届选举" and not r["上官明远"]["current"], r
 assert r["上官明远"]["left"] == "2027-02-01", r' || fail "leader change or leave"
-ok "a leader change carries its reason; a member left"
+[ "$("$NODE" --dir "$N" org list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["leader"])')" \
+  = 东方红霞 ] || fail "the filing does not name the new leader"
+ok "a leader change carries its reason and amends the filing's leader; a member left"
 
 # The pledge, residents' feedback (one overdue), funding.
 "$NODE" --dir "$N" pledge set --org "$O1" --pledge 准时守信，服务邻里 --rules 每月例会 || fail "pledge"
@@ -126,7 +129,7 @@ python3 - "$E2E_TMP/s.json" <<'PY' || fail "the street's organisation answer"
 import json, sys
 j = json.load(open(sys.argv[1]))
 names = sorted(m["name"] for m in j["roster"])
-assert names == sorted(["欧阳铁柱", "司马秀兰", "上官明远", "诸葛大妈"]), j["roster"]
+assert names == sorted(["欧阳铁柱", "司马秀兰", "上官明远", "东方红霞"]), j["roster"]
 c = j["roster_counts"]
 assert (c["roster"], c["members"], c["party_members"], c["leaders"], c["left"]) == (True, 3, 2, 1, 1), c
 assert j["pledge"]["pledge"] == "准时守信，服务邻里", j["pledge"]
@@ -150,6 +153,7 @@ python3 - "$E2E_TMP/d.json" <<'PY' || fail "the district's organisation answer"
 import json, sys
 j = json.load(open(sys.argv[1]))
 assert "roster" not in j, j.get("roster")
+assert j["filing"]["leader"] == "东方红霞", j["filing"]  # the leader's name only
 c = j["roster_counts"]
 assert (c["roster"], c["members"], c["party_members"], c["leaders"]) == (True, 3, 2, 1), c
 assert all("from" not in f for f in j["feedback"]), j["feedback"]
@@ -240,7 +244,7 @@ for p, b in bodies.items():
                 found.append((p, n))
 assert not found, found
 # a check that can fail: the leader's name on the filing is there
-assert any("王秀英".encode() in b for b in bodies.values())
+assert any("东方红霞".encode() in b for b in bodies.values())
 print("searched %d district answers" % len(bodies))
 PY
 for n in "${NAMES[@]}"; do
@@ -260,7 +264,7 @@ echo "长城长江黄河泰山" | "$NODE" --dir "$E2E_TMP/n1b" key import "$E2E_
 "$NODE" --dir "$N" roster list --org "$O1" --json >"$E2E_TMP/r1.json"
 "$NODE" --dir "$E2E_TMP/n1b" roster list --org "$O1" --json >"$E2E_TMP/r2.json"
 cmp -s "$E2E_TMP/r1.json" "$E2E_TMP/r2.json" || fail "the restored roster differs: $(cat "$E2E_TMP/r2.json")"
-grep -q 诸葛大妈 "$E2E_TMP/r2.json" || fail "the restored roster has no names"
+grep -q 司马秀兰 "$E2E_TMP/r2.json" || fail "the restored roster has no names"
 "$NODE" --dir "$E2E_TMP/n1b" feedback list --json | grep -q 诸葛大妈 || fail "the restored feedback has no resident"
 ok "a community restored from its street reads its own names again"
 

@@ -26,7 +26,7 @@ test('public notice: page, content, print', async (t) => {
   node.cli('report', 'monthly', '--org', org, '--month', '2026-06', '--activities', '1',
     '--participants', '9', '--party-participants', '0', '--content', '半年前的活动');
   node.cli('pledge', 'set', '--org', org, '--pledge', '准时守信，服务邻里', '--rules', '每月第一个周一例会');
-  node.cli('roster', 'add', '--org', org, '--name', '欧阳铁柱', '--leader', 'yes');
+  node.cli('roster', 'add', '--org', org, '--name', '欧阳铁柱', '--role', '队员');
   const fb = node.cli('feedback', 'add', '--org', org, '--type', 'complaint', '--content', '活动噪音',
     '--from', '诸葛大妈', '--received', '2027-01-10').trim();
   node.cli('feedback', 'handle', fb, '--result', '调整了活动时间');
@@ -108,6 +108,8 @@ test('people page: roster, pledge, feedback and funding forms', async (t) => {
   const roster = await page.textContent('#roster');
   assert.match(roster, /欧阳铁柱/);
   assert.match(roster, /司马秀兰.*铁东路社区.*换届选举/s);
+  // The new leader's name goes on the filing (the one name that leaves the street).
+  assert.equal(JSON.parse(node.cli('org', 'list', '--json'))[0].leader, '司马秀兰');
 
   // The roster as CSV, for the organisation itself.
   const csv = await page.evaluate(async (href) => (await fetch(href)).text(), `/orgs/${org}/roster.csv`);
