@@ -42,4 +42,3 @@ cm_rc cm_csv_line(cm_buf *b, const json_t *arr) {
   }
   return rc ? rc : cm_buf_append(b, "\r\n", 2);
 }
-

@@ -40,12 +40,11 @@ static cm_rc roster(hub_ctx *hub, const uint8_t author[PROTO_KEY_BYTES], const c
     /* A box this hub cannot open (sealed to another street) shows no name. */
     if (cm_personal_open(json_object_get(r, "sealed"), "street", &hub->kp, &who, NULL) != CM_OK)
       who = json_object();
-    json_t *row = json_pack("{s:O,s:s,s:s,s:s,s:b,s:b,s:s,s:s,s:s,s:b}", "member",
-                            json_object_get(r, "member"), "name", str(who, "name"), "role",
-                            str(who, "role"), "home_community", str(who, "home_community"),
-                            "party_member", is_party, "leader", is_leader, "joined",
-                            str(r, "joined"), "left", str(r, "left"), "reason", str(r, "reason"),
-                            "current", current);
+    json_t *row = json_pack(
+        "{s:O,s:s,s:s,s:s,s:b,s:b,s:s,s:s,s:s,s:b}", "member", json_object_get(r, "member"), "name",
+        str(who, "name"), "role", str(who, "role"), "home_community", str(who, "home_community"),
+        "party_member", is_party, "leader", is_leader, "joined", str(r, "joined"), "left",
+        str(r, "left"), "reason", str(r, "reason"), "current", current);
     json_decref(who);
     if (!row || json_array_append_new(list, row)) rc = nomem(err);
   }
@@ -86,18 +85,19 @@ static cm_rc feedback(hub_ctx *hub, const uint8_t author[PROTO_KEY_BYTES], const
   json_t *rows = NULL, *list = json_array(), *r;
   size_t i;
   int street = hub->role == HUB_ROLE_STREET;
-  cm_rc rc = list ? hub_store_org_kind_json(hub->store, author, org, "feedback.recorded", &rows, err)
-                  : nomem(err);
+  cm_rc rc = list
+                 ? hub_store_org_kind_json(hub->store, author, org, "feedback.recorded", &rows, err)
+                 : nomem(err);
   /* Entries oldest first: a later one with the same id replaces the row. */
   json_array_foreach(rows, i, r) {
     if (rc) break;
     json_t *b = json_object_get(r, "body"), *row, *it;
     size_t k;
-    row = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "id", str(b, "id"), "type",
-                    str(b, "type"), "content", str(b, "content"), "received", str(b, "received"),
-                    "status", str(b, "status"), "handled", str(b, "handled"), "result",
-                    str(b, "result"), "overdue",
-                    cm_rec_feedback_overdue(str(b, "received"), str(b, "status"), today));
+    row =
+        json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "id", str(b, "id"), "type", str(b, "type"),
+                  "content", str(b, "content"), "received", str(b, "received"), "status",
+                  str(b, "status"), "handled", str(b, "handled"), "result", str(b, "result"),
+                  "overdue", cm_rec_feedback_overdue(str(b, "received"), str(b, "status"), today));
     if (!row) {
       rc = nomem(err);
       break;
@@ -130,9 +130,9 @@ static cm_rc funding(hub_ctx *hub, const uint8_t author[PROTO_KEY_BYTES], const 
                   : nomem(err);
   json_array_foreach(rows, i, r) {
     json_t *b = json_object_get(r, "body");
-    json_t *row = json_pack("{s:O,s:s,s:O,s:s,s:s}", "year", json_object_get(b, "year"),
-                            "source", str(b, "source"), "amount", json_object_get(b, "amount"),
-                            "purpose", str(b, "purpose"), "date", str(b, "date"));
+    json_t *row = json_pack("{s:O,s:s,s:O,s:s,s:s}", "year", json_object_get(b, "year"), "source",
+                            str(b, "source"), "amount", json_object_get(b, "amount"), "purpose",
+                            str(b, "purpose"), "date", str(b, "date"));
     if (!rc && (!row || json_array_append_new(list, row))) rc = nomem(err);
   }
   if (!rc && json_object_set(out, "funding", list)) rc = nomem(err);

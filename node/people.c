@@ -165,9 +165,9 @@ cm_rc node_roster_counts(node_ctx *ctx, const char *org, int *has_out, int64_t *
 }
 
 typedef struct roster_job {
-  json_t *body;        /* without "member" until the transaction numbers it */
-  const char *name;    /* roster_add: the member's name (a leader's goes on the filing) */
-  const char *member;  /* roster_leave: the member's number as typed */
+  json_t *body;       /* without "member" until the transaction numbers it */
+  const char *name;   /* roster_add: the member's name (a leader's goes on the filing) */
+  const char *member; /* roster_leave: the member's number as typed */
   int64_t number;
 } roster_job;
 
@@ -281,7 +281,8 @@ static cm_rc roster_leave_tx(node_ctx *ctx, void *arg, cm_err *err) {
     json_object_del(d, "reason");
     json_object_set(d, "left", json_object_get(j->body, "left"));
     if (strcmp(str(d, "left"), str(d, "joined")) < 0)
-      rc = cm_errf(err, CM_ERR_INVALID, "退出日期%s早于加入日期%s", str(d, "left"), str(d, "joined"));
+      rc = cm_errf(err, CM_ERR_INVALID, "退出日期%s早于加入日期%s", str(d, "left"),
+                   str(d, "joined"));
   }
   if (!rc) rc = journal_append_in_tx(ctx, "roster.entry", d, NULL, err);
   json_decref(d);
@@ -320,8 +321,8 @@ cm_rc node_roster_list(node_ctx *ctx, const char *org, json_t **out, cm_err *err
     if (cm_personal_open(json_object_get(b, "sealed"), "community", &ctx->kp, &who, NULL) != CM_OK)
       who = json_object();
     json_t *row = json_pack(
-        "{s:O,s:s,s:s,s:b,s:s,s:b,s:s,s:s,s:s,s:b}", "member", json_object_get(b, "member"),
-        "name", str(who, "name"), "role", str(who, "role"), "party_member",
+        "{s:O,s:s,s:s,s:b,s:s,s:b,s:s,s:s,s:s,s:b}", "member", json_object_get(b, "member"), "name",
+        str(who, "name"), "role", str(who, "role"), "party_member",
         json_is_true(json_object_get(b, "party_member")), "home_community",
         str(who, "home_community"), "leader", json_is_true(json_object_get(b, "leader")), "joined",
         str(b, "joined"), "left", str(b, "left"), "reason", str(b, "reason"), "current",
@@ -348,11 +349,11 @@ cm_rc node_roster_csv(node_ctx *ctx, const char *org, cm_buf *out, cm_err *err) 
   json_decref(line);
   json_array_foreach(list, i, r) {
     if (rc) break;
-    line = json_pack("[O,s,s,s,s,s,s,s,s]", json_object_get(r, "member"), str(r, "name"),
-                     str(r, "role"), json_is_true(json_object_get(r, "party_member")) ? "是" : "否",
-                     str(r, "home_community"), json_is_true(json_object_get(r, "leader")) ? "是" : "",
-                     str(r, "joined"), str(r, "left"),
-                     json_is_true(json_object_get(r, "current")) ? "在册" : "已退出");
+    line = json_pack(
+        "[O,s,s,s,s,s,s,s,s]", json_object_get(r, "member"), str(r, "name"), str(r, "role"),
+        json_is_true(json_object_get(r, "party_member")) ? "是" : "否", str(r, "home_community"),
+        json_is_true(json_object_get(r, "leader")) ? "是" : "", str(r, "joined"), str(r, "left"),
+        json_is_true(json_object_get(r, "current")) ? "在册" : "已退出");
     rc = line ? cm_csv_line(out, line) : CM_ERR_NOMEM;
     json_decref(line);
   }
@@ -399,8 +400,8 @@ cm_rc node_pledge_set(node_ctx *ctx, const char *org, const char *rules, const c
   if (!rc) rc = long_ok("服务承诺", pledge, 1, err);
   if (!rc)
     rc = append(ctx, "pledge.set",
-                json_pack("{s:s,s:s,s:s}", "org", org, "rules", given(rules) ? rules : "",
-                          "pledge", pledge),
+                json_pack("{s:s,s:s,s:s}", "org", org, "rules", given(rules) ? rules : "", "pledge",
+                          pledge),
                 err);
   return rc;
 }
@@ -528,12 +529,12 @@ cm_rc node_feedback_list(node_ctx *ctx, const char *org, json_t **out, cm_err *e
     json_t *who = NULL;
     if (cm_personal_open(json_object_get(b, "sealed"), "community", &ctx->kp, &who, NULL) != CM_OK)
       who = json_object();
-    json_t *row = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "id", str(b, "id"), "org",
-                            str(b, "org"), "type", str(b, "type"), "content", str(b, "content"),
-                            "from", str(who, "from"), "received", str(b, "received"), "status",
-                            str(b, "status"), "handled", str(b, "handled"), "result",
-                            str(b, "result"), "overdue",
-                            cm_rec_feedback_overdue(str(b, "received"), str(b, "status"), today));
+    json_t *row =
+        json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "id", str(b, "id"), "org",
+                  str(b, "org"), "type", str(b, "type"), "content", str(b, "content"), "from",
+                  str(who, "from"), "received", str(b, "received"), "status", str(b, "status"),
+                  "handled", str(b, "handled"), "result", str(b, "result"), "overdue",
+                  cm_rec_feedback_overdue(str(b, "received"), str(b, "status"), today));
     json_decref(who);
     if (!row || json_array_insert_new(list, 0, row)) rc = nomem(err);
   }
@@ -551,11 +552,13 @@ cm_rc node_funding_add(node_ctx *ctx, const char *org, const char *source, const
   char today[11];
   long y;
   node_today(ctx, today);
-  y = given(year) ? (strspn(year, "0123456789") == strlen(year) && strlen(year) == 4 ? atol(year) : -1)
-                  : atol(given(date) ? date : today);
+  y = given(year)
+          ? (strspn(year, "0123456789") == strlen(year) && strlen(year) == 4 ? atol(year) : -1)
+          : atol(given(date) ? date : today);
   cm_rc rc = given(org) ? CM_OK : cm_errf(err, CM_ERR_INVALID, "缺少必填项「组织」（--org）");
   if (!rc && (!given(source) || strlen(source) > CM_REC_SHORT_MAX))
-    rc = cm_errf(err, CM_ERR_INVALID, "缺少「资金来源」（--source），或超过%d字节", CM_REC_SHORT_MAX);
+    rc = cm_errf(err, CM_ERR_INVALID, "缺少「资金来源」（--source），或超过%d字节",
+                 CM_REC_SHORT_MAX);
   if (!rc) rc = node_yuan_in("金额（元）", "--amount", amount, &fen, err);
   if (!rc && fen < 1) rc = cm_errf(err, CM_ERR_INVALID, "「金额」应大于零");
   if (!rc) rc = long_ok("用途", purpose, 0, err);
@@ -564,9 +567,9 @@ cm_rc node_funding_add(node_ctx *ctx, const char *org, const char *source, const
   if (!rc && given(date) && (strlen(date) != 10 || cm_date_parse(date, &t) != CM_OK))
     rc = cm_errf(err, CM_ERR_INVALID, "「到账日期」格式应为年-月-日（YYYY-MM-DD）");
   if (!rc) {
-    json_t *b = json_pack("{s:s,s:s,s:I,s:s,s:I}", "org", org, "source", source, "amount",
-                          (json_int_t)fen, "purpose", given(purpose) ? purpose : "", "year",
-                          (json_int_t)y);
+    json_t *b =
+        json_pack("{s:s,s:s,s:I,s:s,s:I}", "org", org, "source", source, "amount", (json_int_t)fen,
+                  "purpose", given(purpose) ? purpose : "", "year", (json_int_t)y);
     if (b && given(date)) json_object_set_new(b, "date", json_string(date));
     rc = append(ctx, "funding.received", b, err);
   }

@@ -36,8 +36,7 @@ typedef struct node_roster_input {
  * transaction: the leader's name is the one name that goes above the street.
  * CM_ERR_INVALID when the street hub's key is not yet known (sync once, or
  * init with --hub-key): the names are sealed to it. */
-cm_rc node_roster_add(node_ctx *ctx, const node_roster_input *in, int64_t *member_out,
-                      cm_err *err);
+cm_rc node_roster_add(node_ctx *ctx, const node_roster_input *in, int64_t *member_out, cm_err *err);
 
 /* Member number member leaves the roster on left (default today). */
 cm_rc node_roster_leave(node_ctx *ctx, const char *org, const char *member, const char *left,

@@ -28,7 +28,8 @@ static void activities(node_web_rq *rq, const char *id, const json_t *reports) {
   unsigned u = m > NOTICE_MONTHS ? (unsigned)(m - (NOTICE_MONTHS - 1)) : 0u;
   snprintf(first, sizeof first, "%04u-%02u", (u / 12u) % 10000u, u % 12u + 1u);
   cm_html_printf(&rq->h, "<h2>%w</h2>", "notice.activities");
-  cm_html_printf(&rq->h, "<table class=\"grid\"><tr><th>%w</th><th>%w</th><th>%w</th><th>%w</th></tr>",
+  cm_html_printf(&rq->h,
+                 "<table class=\"grid\"><tr><th>%w</th><th>%w</th><th>%w</th><th>%w</th></tr>",
                  "notice.month", "notice.count", "notice.participants", "notice.content");
   json_array_foreach(reports, i, r) {
     const char *month = node_web_js(r, "month");
@@ -68,8 +69,7 @@ void node_web_h_notice(cm_http_req *req, cm_http_resp *resp, void *ctx) {
                  "onclick=\"window.print()\">%w</button></div>"
                  "<article class=\"sheet\" id=\"notice-sheet\"><h1>%h %w</h1>"
                  "<div class=\"sub\"><span>%h</span><span>%h</span></div><table>",
-                 "plan.print", node_web_js(org, "name"), "notice.title", id,
-                 rq.app->community);
+                 "plan.print", node_web_js(org, "name"), "notice.title", id, rq.app->community);
   row(&rq, "notice.name", node_web_js(org, "name"));
   row(&rq, "notice.category", node_web_js(org, "category"));
   row(&rq, "notice.leader", node_web_js(org, "leader"));
@@ -90,8 +90,7 @@ void node_web_h_notice(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   if (json_array_size(feedback))
     cm_html_printf(&rq.h, "<p>%w%zu%w%zu%w</p>", "notice.fb_before", json_array_size(feedback),
                    "notice.fb_mid", handled, "notice.fb_after");
-  cm_html_printf(&rq.h, "<p class=\"signed\">%h %h</p></article>", rq.app->community,
-                 today);
+  cm_html_printf(&rq.h, "<p class=\"signed\">%h %h</p></article>", rq.app->community, today);
 end:
   node_web_page_end(&rq);
   node_web_end(&rq, rc == CM_ERR_NOT_FOUND ? 404 : rc ? node_web_err_status(rc) : 200);
@@ -135,11 +134,12 @@ static void roster_part(node_web_rq *rq, const char *id, const json_t *roster) {
                  "<section id=\"people-roster\"><h2>%w</h2><p class=\"hint\">%w "
                  "<a href=\"/orgs/%U/roster.csv\" download>%w</a></p>",
                  "people.roster", "people.sealed", id, "people.export");
-  cm_html_printf(&rq->h,
-                 "<table class=\"grid\" id=\"roster\"><tr><th>%w</th><th>%w</th><th>%w</th><th>%w</th>"
-                 "<th>%w</th><th>%w</th><th>%w</th><th>%w</th><th></th></tr>",
-                 "people.member", "people.name", "people.role", "people.party", "people.home",
-                 "people.leader", "people.joined", "people.left");
+  cm_html_printf(
+      &rq->h,
+      "<table class=\"grid\" id=\"roster\"><tr><th>%w</th><th>%w</th><th>%w</th><th>%w</th>"
+      "<th>%w</th><th>%w</th><th>%w</th><th>%w</th><th></th></tr>",
+      "people.member", "people.name", "people.role", "people.party", "people.home", "people.leader",
+      "people.joined", "people.left");
   json_array_foreach(roster, i, m) {
     int current = json_is_true(json_object_get(m, "current"));
     cm_html_printf(&rq->h,
@@ -163,8 +163,10 @@ static void roster_part(node_web_rq *rq, const char *id, const json_t *roster) {
   cm_html_raw(&rq->h, "</table>");
   cm_html_printf(&rq->h, "<h3>%w</h3>", "people.add");
   people_form(rq, id, "roster");
-  cm_html_input(&rq->h, "text", "name", "people.name", typed(rq, "name"), 1, "maxlength=\"60\"", NULL);
-  cm_html_input(&rq->h, "text", "role", "people.role", typed(rq, "role"), 0, "maxlength=\"60\"", NULL);
+  cm_html_input(&rq->h, "text", "name", "people.name", typed(rq, "name"), 1, "maxlength=\"60\"",
+                NULL);
+  cm_html_input(&rq->h, "text", "role", "people.role", typed(rq, "role"), 0, "maxlength=\"60\"",
+                NULL);
   yes_no_select(rq, "party_member", "people.party", typed(rq, "party_member"));
   cm_html_input(&rq->h, "text", "home_community", "people.home", typed(rq, "home_community"), 0,
                 "maxlength=\"60\"", "people.home_hint");
@@ -202,17 +204,15 @@ static void feedback_part(node_web_rq *rq, const char *id, const json_t *list) {
     const char *st = node_web_js(f, "status"), *fid = node_web_js(f, "id");
     char key[48];
     snprintf(key, sizeof key, "people.st_%s", st);
-    cm_html_printf(&rq->h,
-                   "<tr%r><td>%h</td><td>%w</td><td>%h</td><td>%h</td><td>%h</td><td>%w%h</td>"
-                   "<td>%h</td><td>",
-                   json_is_true(json_object_get(f, "overdue")) ? " class=\"overdue\"" : "", fid,
-                   !strcmp(node_web_js(f, "type"), "complaint") ? "people.complaint"
-                                                               : "people.suggestion",
-                   node_web_js(f, "content"), node_web_js(f, "from"), node_web_js(f, "received"),
-                   key,
-                   json_is_true(json_object_get(f, "overdue")) ? cm_i18n_t(rq->lang, "people.overdue")
-                                                               : "",
-                   node_web_js(f, "result"));
+    cm_html_printf(
+        &rq->h,
+        "<tr%r><td>%h</td><td>%w</td><td>%h</td><td>%h</td><td>%h</td><td>%w%h</td>"
+        "<td>%h</td><td>",
+        json_is_true(json_object_get(f, "overdue")) ? " class=\"overdue\"" : "", fid,
+        !strcmp(node_web_js(f, "type"), "complaint") ? "people.complaint" : "people.suggestion",
+        node_web_js(f, "content"), node_web_js(f, "from"), node_web_js(f, "received"), key,
+        json_is_true(json_object_get(f, "overdue")) ? cm_i18n_t(rq->lang, "people.overdue") : "",
+        node_web_js(f, "result"));
     if (!strcmp(st, "received")) {
       people_form(rq, id, "handle");
       cm_html_printf(&rq->h, "<input type=\"hidden\" name=\"fid\" value=\"%h\">", fid);
@@ -236,8 +236,8 @@ static void feedback_part(node_web_rq *rq, const char *id, const json_t *list) {
   cm_html_select_end(&rq->h, NULL);
   cm_html_textarea(&rq->h, "content", "people.fb_content", typed(rq, "content"), 1,
                    NODE_WEB_TEXT_MAX, NULL);
-  cm_html_input(&rq->h, "text", "from", "people.fb_from", typed(rq, "from"), 0,
-                "maxlength=\"60\"", "people.from_hint");
+  cm_html_input(&rq->h, "text", "from", "people.fb_from", typed(rq, "from"), 0, "maxlength=\"60\"",
+                "people.from_hint");
   cm_html_input(&rq->h, "date", "received", "people.fb_received", typed(rq, "received"), 0, NULL,
                 "people.today_hint");
   node_web_form_end(rq, "people.fb_add");
@@ -250,7 +250,8 @@ static void funding_part(node_web_rq *rq, const char *id, const json_t *list) {
   cm_html_printf(&rq->h,
                  "<section id=\"people-funding\"><h2>%w</h2><table class=\"grid\" id=\"funding\">"
                  "<tr><th>%w</th><th>%w</th><th>%w</th><th>%w</th></tr>",
-                 "people.funding", "people.year", "people.source", "people.amount", "people.purpose");
+                 "people.funding", "people.year", "people.source", "people.amount",
+                 "people.purpose");
   json_array_foreach(list, i, f) {
     long long fen = node_web_ji(f, "amount");
     char yuan[32];
@@ -290,7 +291,9 @@ static void people_page(node_web_rq *rq, const char *id, const cm_err *e, int st
   }
   cm_html_printf(&rq->h, "<h1><a href=\"/orgs/%U\">%h</a> %w</h1>", id, node_web_js(org, "name"),
                  "people.title");
-  if (e) node_web_refusal(rq, e); else if (cm_http_query(rq->req, "ok")) {
+  if (e)
+    node_web_refusal(rq, e);
+  else if (cm_http_query(rq->req, "ok")) {
     cm_html_msg(&rq->h, "ok", "people.saved", "");
   }
   roster_part(rq, id, roster);
@@ -344,7 +347,8 @@ void node_web_h_people_post(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     rc = node_feedback_add(db, id, typed(&rq, "type"), typed(&rq, "content"), typed(&rq, "from"),
                            typed(&rq, "received"), fid, sizeof fid, &e);
   } else if (!strcmp(what, "handle") || !strcmp(what, "report")) {
-    rc = node_feedback_update(db, typed(&rq, "fid"), !strcmp(what, "handle") ? "handled" : "reported",
+    rc = node_feedback_update(db, typed(&rq, "fid"),
+                              !strcmp(what, "handle") ? "handled" : "reported",
                               typed(&rq, "result"), NULL, &e);
   } else if (!strcmp(what, "funding")) {
     rc = node_funding_add(db, id, typed(&rq, "source"), typed(&rq, "amount"), typed(&rq, "purpose"),

@@ -14,7 +14,7 @@
 #include "keys.h"
 #include "rc.h"
 
-#define PROTO_SEAL_OVERHEAD 48u   /* crypto_box_SEALBYTES: ephemeral key + tag */
+#define PROTO_SEAL_OVERHEAD 48u    /* crypto_box_SEALBYTES: ephemeral key + tag */
 #define PROTO_SEAL_PLAIN_MAX 4096u /* bytes of one sealed message */
 
 /* Seal len bytes of msg (at most PROTO_SEAL_PLAIN_MAX) to the ed25519 public
