@@ -32,6 +32,8 @@ const char *cm_att_heading_of_kind(const char *kind) {
       !strcmp(kind, "rectification.filed") || !strcmp(kind, "inspection.self"))
     return "evaluation";
   if (!strncmp(kind, "plan.", 5) || !strncmp(kind, "summary.", 8)) return "plan";
+  if (!strcmp(kind, "roster.entry")) return "people";
+  if (!strcmp(kind, "feedback.recorded")) return "evaluation";
   return "filing";
 }
 

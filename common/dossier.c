@@ -84,6 +84,18 @@ static void summary(const char *kind, const json_t *b, char *out, size_t cap) {
   else if (!strcmp(kind, "inspection.self"))
     snprintf(out, cap, "%lld 年度：活动 %lld 次，成员 %lld 人（党员 %lld 人）", ji(b, "year"),
              ji(b, "activities"), ji(b, "members"), ji(b, "party_members"));
+  else if (!strcmp(kind, "roster.entry")) /* the name is sealed: the member's number only */
+    snprintf(out, cap, "%lld号成员%s%s%s%s%s", ji(b, "member"),
+             !strcmp(js(b, "action"), "leave") ? "退出，" : "，加入于",
+             !strcmp(js(b, "action"), "leave") ? js(b, "left") : js(b, "joined"),
+             json_is_true(json_object_get(b, "party_member")) ? "；党员" : "",
+             json_is_true(json_object_get(b, "leader")) ? "；负责人：" : "",
+             json_is_true(json_object_get(b, "leader")) ? js(b, "reason") : "");
+  else if (!strcmp(kind, "pledge.set"))
+    snprintf(out, cap, "服务承诺：%s", js(b, "pledge"));
+  else if (!strcmp(kind, "funding.received"))
+    snprintf(out, cap, "%lld年度 %s %lld.%02lld元；%s", ji(b, "year"), js(b, "source"),
+             ji(b, "amount") / 100, ji(b, "amount") % 100, js(b, "purpose"));
   else if (json_object_get(b, "content"))
     snprintf(out, cap, "%s", js(b, "content"));
   else

@@ -9,6 +9,7 @@
 #include "json.h"
 #include "lists.h"
 #include "../protocol/keys.h"
+#include "personal.h"
 
 #define KB 1024u
 #define WRITERS_ORGS (CM_REC_COMMUNITY | CM_REC_STREET | CM_REC_DISTRICT)
@@ -49,6 +50,10 @@ static const cm_rec_def kinds[] = {
     {"list.published", CM_REC_LIST, CM_REC_STREET | CM_REC_DISTRICT, 64 * KB, "区级清单"},
     {"station.registered", CM_REC_STATION, WRITERS_ORGS, 8 * KB, "党员活动站登记"},
     {"org.mapped", CM_REC_MAPPED, CM_REC_STREET, 8 * KB, "组织类别对应"},
+    {"roster.entry", CM_REC_ROSTER, WRITERS_ORGS, 16 * KB, "人员名册"},
+    {"pledge.set", CM_REC_PLEDGE, WRITERS_ORGS, 16 * KB, "服务承诺"},
+    {"feedback.recorded", CM_REC_FEEDBACK, WRITERS_ORGS, 24 * KB, "群众意见"},
+    {"funding.received", CM_REC_FUNDING, WRITERS_ORGS, 8 * KB, "资金扶持"},
 };
 static const cm_rec_def other = {"", CM_REC_OTHER, 0, 0, "记录"};
 
@@ -86,6 +91,14 @@ const char *cm_rec_body_org(const cm_rec_body *b) {
     return b->u.nomination.org;
   case CM_REC_STATION:
     return b->u.station.org;
+  case CM_REC_ROSTER:
+    return b->u.roster.org;
+  case CM_REC_PLEDGE:
+    return b->u.pledge.org;
+  case CM_REC_FEEDBACK:
+    return b->u.feedback.org;
+  case CM_REC_FUNDING:
+    return b->u.funding.org;
   default:
     return NULL;
   }
@@ -351,6 +364,95 @@ static cm_rc station_fields(const json_t *o, cm_rec_station *t, cm_err *err) {
   return rc;
 }
 
+/* A yes/no field (absent: no). */
+static cm_rc flag(const json_t *o, const char *key, const char *zh, int *out, cm_err *err) {
+  const json_t *v = json_object_get(o, key);
+  *out = json_is_true(v);
+  if (v && !json_is_boolean(v)) return cm_errf(err, CM_ERR_INVALID, "「%s」应为是或否", zh);
+  return CM_OK;
+}
+
+/* A date field YYYY-MM-DD ("" when an optional one is absent). */
+static cm_rc date_field(const json_t *o, const char *key, const char *zh, int required,
+                        const char **out, cm_err *err) {
+  cm_rc rc = text(o, key, zh, required, 10, out, err);
+  if (!rc && **out && !is_date(*out))
+    rc = cm_errf(err, CM_ERR_INVALID, "「%s」格式应为年-月-日（YYYY-MM-DD）", zh);
+  return rc;
+}
+
+/* One of the words in list (NULL-terminated). */
+static cm_rc word(const json_t *o, const char *key, const char *zh, const char *const *list,
+                  const char *msg, const char **out, cm_err *err) {
+  cm_rc rc = text(o, key, zh, 1, 16, out, err);
+  for (; !rc && *list; list++)
+    if (strcmp(*out, *list) == 0) return CM_OK;
+  return rc ? rc : cm_errf(err, CM_ERR_INVALID, "%s", msg);
+}
+
+static cm_rc roster_fields(const json_t *o, cm_rec_roster *r, cm_err *err) {
+  static const char *const actions[] = {"join", "change", "leave", NULL};
+  cm_rc rc = text(o, "org", "组织", 1, CM_REC_PREFIX_MAX + 16, &r->org, err);
+  if (!rc) rc = count(o, "member", "成员编号", 1, CM_REC_MEMBERS_MAX, &r->member, err);
+  if (!rc && r->member < 1) rc = cm_errf(err, CM_ERR_INVALID, "「成员编号」应从1开始");
+  if (!rc)
+    rc = word(o, "action", "变动", actions, "「变动」只能是加入、变更或退出", &r->action, err);
+  if (!rc) rc = flag(o, "party_member", "党员", &r->party_member, err);
+  if (!rc) rc = flag(o, "leader", "负责人", &r->leader, err);
+  if (!rc) rc = date_field(o, "joined", "加入日期", 1, &r->joined, err);
+  if (!rc) rc = date_field(o, "left", "退出日期", strcmp(r->action, "leave") == 0, &r->left, err);
+  if (!rc && *r->left && strcmp(r->action, "leave") != 0)
+    rc = cm_errf(err, CM_ERR_INVALID, "只有退出才有退出日期");
+  if (!rc && *r->left && strcmp(r->left, r->joined) < 0)
+    rc = cm_errf(err, CM_ERR_INVALID, "退出日期%s早于加入日期%s", r->left, r->joined);
+  if (!rc && r->leader && strcmp(r->action, "leave") == 0)
+    rc = cm_errf(err, CM_ERR_INVALID, "退出的成员不能是负责人");
+  if (!rc) rc = text(o, "reason", "负责人变更原因", r->leader, CM_REC_TEXT_MAX, &r->reason, err);
+  if (!rc) {
+    r->sealed = json_object_get(o, "sealed");
+    rc = cm_personal_check(r->sealed, err);
+  }
+  return rc;
+}
+
+static cm_rc feedback_fields(const json_t *o, cm_rec_feedback *f, cm_err *err) {
+  static const char *const types[] = {"complaint", "suggestion", NULL};
+  static const char *const states[] = {"received", "handled", "reported", NULL};
+  cm_rc rc = text(o, "id", "意见编号", 1, CM_REC_PREFIX_MAX + 16, &f->id, err);
+  if (!rc) rc = text(o, "org", "组织", 1, CM_REC_PREFIX_MAX + 16, &f->org, err);
+  if (!rc) rc = word(o, "type", "类型", types, "「类型」只能是投诉或建议", &f->type, err);
+  if (!rc) rc = text(o, "content", "意见内容", 1, CM_REC_TEXT_MAX, &f->content, err);
+  if (!rc) rc = date_field(o, "received", "收到日期", 1, &f->received, err);
+  if (!rc)
+    rc = word(o, "status", "办理情况", states, "「办理情况」只能是已收到、已办理或已报街道",
+              &f->status, err);
+  int done = !rc && strcmp(f->status, "received") != 0;
+  if (!rc) rc = date_field(o, "handled", "办理日期", done, &f->handled, err);
+  if (!rc && !done && *f->handled) rc = cm_errf(err, CM_ERR_INVALID, "尚未办理的意见没有办理日期");
+  if (!rc && *f->handled && strcmp(f->handled, f->received) < 0)
+    rc = cm_errf(err, CM_ERR_INVALID, "办理日期%s早于收到日期%s", f->handled, f->received);
+  if (!rc) rc = text(o, "result", "办理结果", done, CM_REC_TEXT_MAX, &f->result, err);
+  if (!rc && json_object_get(o, "sealed")) {
+    f->sealed = json_object_get(o, "sealed");
+    rc = cm_personal_check(f->sealed, err);
+  }
+  return rc;
+}
+
+static cm_rc funding_fields(const json_t *o, cm_rec_funding *f, cm_err *err) {
+  cm_rc rc = text(o, "org", "组织", 1, CM_REC_PREFIX_MAX + 16, &f->org, err);
+  if (!rc) rc = text(o, "source", "资金来源", 1, CM_REC_SHORT_MAX, &f->source, err);
+  if (!rc) rc = count(o, "amount", "金额", 1, CM_REC_FEN_MAX, &f->amount, err);
+  if (!rc && f->amount < 1) rc = cm_errf(err, CM_ERR_INVALID, "「金额」应大于零");
+  if (!rc) rc = text(o, "purpose", "用途", 0, CM_REC_TEXT_MAX, &f->purpose, err);
+  if (!rc) rc = count(o, "year", "年度", 1, 9999, &f->year, err);
+  if (!rc && f->year < 2000) rc = cm_errf(err, CM_ERR_INVALID, "「年度」应在2000年以后");
+  if (!rc) rc = date_field(o, "date", "到账日期", 0, &f->date, err);
+  if (!rc && *f->date && atoll(f->date) != f->year)
+    rc = cm_errf(err, CM_ERR_INVALID, "到账日期%s不在%lld年度内", f->date, (long long)f->year);
+  return rc;
+}
+
 cm_rc cm_rec_read_json(const cm_rec_def *def, const json_t *o, cm_rec_body *out, cm_err *err) {
   cm_rc rc = CM_OK;
   memset(out, 0, sizeof *out);
@@ -481,6 +583,20 @@ cm_rc cm_rec_read_json(const cm_rec_def *def, const json_t *o, cm_rec_body *out,
       rc = cm_errf(err, CM_ERR_INVALID, "组织类别对应至少要给出类别、行业或主管单位");
     break;
   }
+  case CM_REC_ROSTER:
+    rc = roster_fields(o, &out->u.roster, err);
+    break;
+  case CM_REC_PLEDGE:
+    rc = text(o, "org", "组织", 1, CM_REC_PREFIX_MAX + 16, &out->u.pledge.org, err);
+    if (!rc) rc = text(o, "rules", "内部制度", 0, CM_REC_TEXT_MAX, &out->u.pledge.rules, err);
+    if (!rc) rc = text(o, "pledge", "服务承诺", 1, CM_REC_TEXT_MAX, &out->u.pledge.pledge, err);
+    break;
+  case CM_REC_FEEDBACK:
+    rc = feedback_fields(o, &out->u.feedback, err);
+    break;
+  case CM_REC_FUNDING:
+    rc = funding_fields(o, &out->u.funding, err);
+    break;
   default:
     break;
   }
@@ -553,6 +669,21 @@ static void date_plus(const char *date, int days, char out[11]) {
     return;
   }
   cm_date_of(t + (uint64_t)days * 86400000u + 12u * 3600000u, out);
+}
+
+/* CM_ERR_INVALID unless date is from CM_REC_FIRST_DATE to ctx's latest. */
+static cm_rc not_after(const char *date, const char *zh, const cm_rec_ctx *c, cm_err *err) {
+  if (strcmp(date, CM_REC_FIRST_DATE) < 0 || strcmp(date, c->latest) > 0)
+    return cm_errf(err, CM_ERR_INVALID, "%s%s应在%s至%s之间", zh, date, CM_REC_FIRST_DATE,
+                   c->latest);
+  return CM_OK;
+}
+
+int cm_rec_feedback_overdue(const char *received, const char *status, const char *today) {
+  char due[11];
+  if (!received || !status || strcmp(status, "reported") == 0) return 0;
+  date_plus(received, CM_REC_FEEDBACK_DAYS, due);
+  return strcmp(today, due) > 0;
 }
 
 cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx *c, cm_err *err) {
@@ -728,6 +859,39 @@ cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx
     if (c->org_below == 0)
       rc = cm_errf(err, CM_ERR_PERM, "组织「%s」不是作者所辖社区备案的组织", b->u.mapped.org);
     break;
+  case CM_REC_ROSTER: {
+    const cm_rec_roster *r = &b->u.roster;
+    rc = owns(c, r->org, "组织", err);
+    if (!rc) rc = known(c, r->org, err);
+    if (!rc) rc = not_after(r->joined, "加入日期", c, err);
+    if (!rc && *r->left) rc = not_after(r->left, "退出日期", c, err);
+    break;
+  }
+  case CM_REC_PLEDGE:
+    rc = owns(c, b->u.pledge.org, "组织", err);
+    if (!rc) rc = known(c, b->u.pledge.org, err);
+    break;
+  case CM_REC_FEEDBACK: {
+    const cm_rec_feedback *f = &b->u.feedback;
+    rc = owns(c, f->id, "意见编号", err);
+    if (!rc) rc = owns(c, f->org, "组织", err);
+    if (!rc) rc = known(c, f->org, err);
+    if (!rc) rc = not_after(f->received, "收到日期", c, err);
+    if (!rc && *f->handled) rc = not_after(f->handled, "办理日期", c, err);
+    break;
+  }
+  case CM_REC_FUNDING: {
+    const cm_rec_funding *f = &b->u.funding;
+    rc = owns(c, f->org, "组织", err);
+    if (!rc) rc = known(c, f->org, err);
+    if (!rc && f->year > atoll(c->latest))
+      rc = cm_errf(err, CM_ERR_INVALID, "不能登记未来年度（%lld年）的资金", (long long)f->year);
+    if (!rc && c->org_known && f->year < atoll(c->org_filed))
+      rc = cm_errf(err, CM_ERR_INVALID, "年度%lld早于组织的备案年份%.4s", (long long)f->year,
+                   c->org_filed);
+    if (!rc && *f->date) rc = not_after(f->date, "到账日期", c, err);
+    break;
+  }
   case CM_REC_RECTIFICATION:
     rc = owns(c, b->u.rect.org, "组织", err);
     if (!rc) rc = known(c, b->u.rect.org, err);

@@ -63,6 +63,10 @@ typedef enum cm_rec_kind {
   CM_REC_LIST,       /* list.published: a list the district maintains (common/lists.h) */
   CM_REC_STATION,    /* station.registered: a party-member activity station (党员活动站) */
   CM_REC_MAPPED,     /* org.mapped: a street maps an organisation's old free-text category */
+  CM_REC_ROSTER,     /* roster.entry: one member of an organisation's roster (人员) */
+  CM_REC_PLEDGE,     /* pledge.set: internal rules and service pledge (诚信自律) */
+  CM_REC_FEEDBACK,   /* feedback.recorded: a resident's complaint or suggestion (群众监督) */
+  CM_REC_FUNDING,    /* funding.received: a grant or support received (资金扶持) */
 } cm_rec_kind;
 
 /* The level that wrote an entry. */
@@ -169,6 +173,38 @@ typedef struct cm_rec_station {
 typedef struct cm_rec_mapped {
   const char *to, *org, *old, *category, *industry, *unit;
 } cm_rec_mapped;
+/* roster.entry: the state of one member (numbered within its organisation)
+ * from this entry on.  Name, role and home community are sealed
+ * (common/personal.h); what counts travels in clear. */
+typedef struct cm_rec_roster {
+  const char *org, *action, *joined, *left, *reason;
+  int64_t member;
+  int party_member, leader;
+  const json_t *sealed;
+} cm_rec_roster;
+
+/* pledge.set: the organisation's internal rules and its service pledge. */
+typedef struct cm_rec_pledge {
+  const char *org, *rules, *pledge;
+} cm_rec_pledge;
+
+/* feedback.recorded: a complaint or suggestion and how far it has been
+ * handled; a later entry with the same id carries its new state.  Who made
+ * it (optional) is sealed. */
+typedef struct cm_rec_feedback {
+  const char *id, *org, *type, *content, *received, *status, *handled, *result;
+  const json_t *sealed; /* NULL when no one is named */
+} cm_rec_feedback;
+
+/* funding.received: money in fen (分). */
+typedef struct cm_rec_funding {
+  const char *org, *source, *purpose, *date;
+  int64_t amount, year;
+} cm_rec_funding;
+
+/* How long a resident's feedback may wait before it is reported to the
+ * street: past this it is overdue. */
+#define CM_REC_FEEDBACK_DAYS 15
 
 typedef struct cm_rec_body {
   cm_rec_kind kind;
@@ -188,6 +224,10 @@ typedef struct cm_rec_body {
     cm_att_body file; /* file.attached, read by cm_att_read */
     cm_rec_nomination nomination;
     cm_rec_recommend recommend;
+    cm_rec_roster roster;
+    cm_rec_pledge pledge;
+    cm_rec_feedback feedback;
+    cm_rec_funding funding;
   } u;
 } cm_rec_body;
 
@@ -273,6 +313,10 @@ cm_rc cm_rec_round_id(const char *s, cm_err *err);
 
 /* The organisation a typed body is about (for its facts), or NULL. */
 const char *cm_rec_body_org(const cm_rec_body *b);
+
+/* 1 when feedback received on date received and now in status is overdue
+ * on today: not yet reported to the street CM_REC_FEEDBACK_DAYS days on. */
+int cm_rec_feedback_overdue(const char *received, const char *status, const char *today);
 
 /* a + b, held at INT64_MAX (figures add many bounded counts; they never wrap). */
 int64_t cm_rec_add(int64_t a, int64_t b);

@@ -15,6 +15,7 @@
 #include "../common/records.h"
 #include "counting.h"
 #include "lists.h"
+#include "people.h"
 #include "store.h"
 #include "table.h"
 #include "year.h"
@@ -895,6 +896,34 @@ static cm_rc walk_active(void *ctx, const hub_dash_row *row, cm_err *err) {
   return CM_OK;
 }
 
+/* Residents' feedback overdue (hub/people.h), in scope: where and about
+ * what, never from whom. */
+static cm_rc attention_feedback(data *d, const char *today, json_t *out, cm_err *err) {
+  json_t *rows = NULL, *list = json_array(), *r;
+  size_t i;
+  cm_rc rc = list ? hub_people_feedback_overdue(d->hub, today, &rows, err) : nomem(err);
+  json_array_foreach(rows, i, r) {
+    if (rc) break;
+    const org *o = org_find(d, json_string_value(json_object_get(r, "author")),
+                            nz(json_string_value(json_object_get(r, "org"))));
+    if (!o || !category_ok(d, o)) continue;
+    json_t *row = org_ref(o);
+    if (row) {
+      json_object_set_new(row, "org", json_string(o->id));
+      json_object_set(row, "id", json_object_get(r, "id"));
+      json_object_set(row, "type", json_object_get(r, "type"));
+      json_object_set(row, "received", json_object_get(r, "received"));
+      json_object_set(row, "status", json_object_get(r, "status"));
+      json_object_set(row, "days", json_object_get(r, "days"));
+    }
+    rc = push(list, row, err);
+  }
+  if (!rc && json_object_set(out, "feedback_overdue", list)) rc = nomem(err);
+  json_decref(rows);
+  json_decref(list);
+  return rc;
+}
+
 static cm_rc answer_attention(data *d, const hub_dash_params *p, uint64_t now_ms, json_t *out,
                               cm_err *err) {
   (void)p;
@@ -993,6 +1022,7 @@ static cm_rc answer_attention(data *d, const hub_dash_params *p, uint64_t now_ms
       if (!o || !category_ok(d, o)) json_array_remove(arr, i);
     }
   }
+  if (!rc) rc = attention_feedback(d, a.today, out, err);
 out:
   json_decref(names);
   json_decref(station);
@@ -1113,7 +1143,8 @@ static cm_rc walk_find(void *ctx, const hub_dash_row *row, cm_err *err) {
   return f->data ? CM_OK : nomem(err);
 }
 
-static cm_rc answer_org(data *d, const hub_dash_params *p, json_t *out, cm_err *err) {
+static cm_rc answer_org(data *d, const hub_dash_params *p, uint64_t now_ms, json_t *out,
+                        cm_err *err) {
   find_walk f;
   org_walk w;
   dec_walk dw;
@@ -1144,6 +1175,7 @@ static cm_rc answer_org(data *d, const hub_dash_params *p, json_t *out, cm_err *
     goto out;
   }
   uint8_t key[PROTO_KEY_BYTES];
+  memset(key, 0, sizeof key);
   if (proto_key_from_hex(f.author, key) == CM_OK) proto_fingerprint(key, fp);
   w.author = f.author;
   w.fingerprint = fp;
@@ -1176,6 +1208,11 @@ static cm_rc answer_org(data *d, const hub_dash_params *p, json_t *out, cm_err *
   json_t *trainings = NULL;
   rc = hub_store_org_trainings_json(d->hub->store, id, d->hub->kp.pk, &trainings, err);
   if (!rc) json_object_set_new(out, "trainings", trainings);
+  if (!rc) {
+    char today[11];
+    cm_date_of(now_ms, today);
+    rc = hub_people_org(d->hub, key, id, today, out, err);
+  }
 out:
   free(f.data);
   json_decref(w.records);
@@ -1267,6 +1304,73 @@ static cm_rc answer_stations(data *d, json_t *out, cm_err *err) {
   return rc;
 }
 
+/* ---- funding (资金扶持) per year ---- */
+
+static cm_rc answer_funding(data *d, const hub_dash_params *p, uint64_t now_ms, json_t *out,
+                            cm_err *err) {
+  char today[11];
+  cm_date_of(now_ms, today);
+  int year = atoi(today);
+  if (p->year && *p->year) {
+    if (strlen(p->year) != 4 || strspn(p->year, "0123456789") != 4 || atoi(p->year) < 2000 ||
+        atoi(p->year) > year)
+      return cm_errf(err, CM_ERR_INVALID, "「year」应为 2000 到 %d 之间的年份", year);
+    year = atoi(p->year);
+  }
+  json_t *rows = NULL, *r, *streets = json_array(), *comms = json_array(), *orgs = json_array();
+  int64_t total = 0, count = 0;
+  size_t i;
+  cm_rc rc = streets && comms && orgs ? hub_store_funding_json(d->hub->store, year, &rows, err)
+                                      : nomem(err);
+  json_array_foreach(rows, i, r) {
+    if (rc) break;
+    const org *o = org_find(d, json_string_value(json_object_get(r, "author")),
+                            nz(json_string_value(json_object_get(r, "org"))));
+    if (!o || !category_ok(d, o)) continue;
+    int64_t amount = json_integer_value(json_object_get(r, "amount"));
+    total = cm_rec_add(total, amount);
+    count++;
+    /* rows come by author: one community's after another */
+    json_t *tables[3] = {streets, comms, orgs};
+    for (size_t t = 0; t < 3 && !rc; t++) {
+      json_t *row = NULL, *it;
+      size_t k;
+      json_array_foreach(tables[t], k, it) {
+        const char *s = json_string_value(json_object_get(it, "street"));
+        const char *c = json_string_value(json_object_get(it, "community"));
+        const char *id = json_string_value(json_object_get(it, "id"));
+        if (strcmp(s, o->street) == 0 && (t == 0 || strcmp(c, o->community) == 0) &&
+            (t < 2 || strcmp(id, o->id) == 0)) {
+          row = it;
+          break;
+        }
+      }
+      if (!row) {
+        row = t == 0   ? json_pack("{s:s}", "street", o->street)
+              : t == 1 ? json_pack("{s:s,s:s}", "street", o->street, "community", o->community)
+                       : org_ref(o);
+        rc = push(tables[t], row, err);
+        if (rc) break;
+      }
+      set_int(row, "amount", cm_rec_add(json_integer_value(json_object_get(row, "amount")), amount));
+      set_int(row, "grants", json_integer_value(json_object_get(row, "grants")) + 1);
+    }
+  }
+  if (!rc) {
+    json_object_set_new(out, "year", json_integer(year));
+    json_object_set_new(out, "totals", json_pack("{s:I,s:I}", "amount", (json_int_t)total,
+                                                  "grants", (json_int_t)count));
+    json_object_set(out, "streets", streets);
+    json_object_set(out, "communities", comms);
+    json_object_set(out, "organisations", orgs);
+  }
+  json_decref(rows);
+  json_decref(streets);
+  json_decref(comms);
+  json_decref(orgs);
+  return rc;
+}
+
 /* ---- entry points ---- */
 
 cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
@@ -1299,9 +1403,11 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
     else if (strcmp(name, "attention") == 0)
       rc = answer_attention(&d, p, now_ms, j, err);
     else if (strcmp(name, "org") == 0)
-      rc = answer_org(&d, p, j, err);
+      rc = answer_org(&d, p, now_ms, j, err);
     else if (strcmp(name, "stations") == 0)
       rc = answer_stations(&d, j, err);
+    else if (strcmp(name, "funding") == 0)
+      rc = answer_funding(&d, p, now_ms, j, err);
     else
       rc = cm_errf(err, CM_ERR_NOT_FOUND, "统计看板没有“%s”这项数据", name);
   }

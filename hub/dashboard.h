@@ -43,10 +43,13 @@ typedef struct hub_dash_params {
   const char *from;     /* activity: "YYYY-MM"; default 11 months before `to` */
   const char *to;       /* activity: "YYYY-MM"; default the month before now */
   const char *org;      /* org: the filing number */
+  const char *year;     /* funding: "YYYY"; default this year */
 } hub_dash_params;
 
 /* One of the answers, by name: "hierarchy", "org", "completeness", "activity",
- * "attention".  *out is a new reference.  CM_ERR_INVALID for a bad parameter
+ * "attention", "funding" (资金扶持 of a year summed per street, community and
+ * organisation: {"year", "totals": {"amount" (fen), "grants"}, "streets",
+ * "communities", "organisations"}).  *out is a new reference.  CM_ERR_INVALID for a bad parameter
  * (the message says which), CM_ERR_NOT_FOUND for an unknown name or an
  * organisation outside the scope. */
 cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope *scope,

@@ -111,6 +111,8 @@ static cm_rc project_org_filed(hub_ctx *ctx, const proto_entry *e, json_t *body,
   else
     rc = hub_store_org_put(ctx->store, e->author, id, e->seq, (const char *)b.p, members, party,
                            0, err);
+  /* a roster, once there is one, gives the counts (common/records.h) */
+  if (!rc) rc = hub_store_roster_apply(ctx->store, e->author, id, e->seq, err);
   cm_buf_free(&b);
   return rc;
 }
@@ -207,6 +209,7 @@ static cm_rc project_org_change(hub_ctx *ctx, const proto_entry *e, json_t *body
     rc = project_skip(e, "stored organisation unreadable");
   else
     rc = hub_store_org_put(ctx->store, e->author, id, e->seq, cur, members, party, 1, err);
+  if (!rc) rc = hub_store_roster_apply(ctx->store, e->author, id, e->seq, err);
   free(cur);
   json_decref(state);
   return rc;
@@ -551,6 +554,14 @@ static cm_rc project_revoked_fn(hub_ctx *ctx, const proto_entry *e, json_t *body
   return project_revoked(ctx, e, body, err);
 }
 
+/* roster.entry: the organisation's members and party members are its
+ * roster's from now on (the entry passed the domain core's checks). */
+static cm_rc project_roster(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
+  const char *org = get_str(body, "org");
+  if (!org) return project_skip(e, "roster.entry lacks org");
+  return hub_store_roster_apply(ctx->store, e->author, org, e->seq, err);
+}
+
 static const struct {
   const char *kind;
   project_fn fn;
@@ -565,6 +576,7 @@ static const struct {
   {"activity.declared", project_activity, 0, 0},
   {"station.registered", project_typed, 0, 0},
   {"org.mapped", project_typed, 0, 0},
+  {"roster.entry", project_roster, 1, 0},
 };
 
 /* A review or a revocation changes the status of the records and the

@@ -3121,3 +3121,77 @@ cm_rc hub_store_org_mapped_put(hub_store *st, const uint8_t author[PROTO_KEY_BYT
                  "storing a mapping", err, "ktttttt", author, m->org, m->category, m->industry,
                  m->unit, m->old, record);
 }
+
+/* ---- people: rosters, pledges, residents' feedback, funding (hub/people.c) ----
+ * Read from the signed entries themselves (not refused), so that rebuild
+ * needs no table of its own. */
+
+/* The roster entries of organisation ?2 by author ?1 up to seq ?3, and the
+ * newest of each member (k = 1). */
+#define ROSTER_NOW                                                                                 \
+  "WITH r AS (SELECT e.seq AS seq, hub_body(e.body, e.raw_len) AS b FROM entries e"                       \
+  "  WHERE e.author = ?1 AND e.kind = 'roster.entry' AND e.seq <= ?3"                              \
+  "  AND json_valid(hub_body(e.body, e.raw_len)) AND hub_body(e.body, e.raw_len)->>'org' = ?2"                   \
+  "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)),"       \
+  " n AS (SELECT seq, b, row_number() OVER (PARTITION BY b->>'member' ORDER BY seq DESC) AS k"     \
+  "  FROM r) "
+
+cm_rc hub_store_roster_apply(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *org,
+                             uint64_t upto, cm_err *err) {
+  return rv_exec(st,
+                 ROSTER_NOW
+                 "UPDATE organisations SET"
+                 " members = (SELECT count(*) FROM n WHERE k = 1 AND b->>'action' <> 'leave'),"
+                 " party_members = (SELECT count(*) FROM n WHERE k = 1"
+                 "  AND b->>'action' <> 'leave' AND b->>'party_member' = 1)"
+                 " WHERE author = ?1 AND id = ?2 AND EXISTS(SELECT 1 FROM r)",
+                 "counting a roster", err, "kti", author, org, (int64_t)upto);
+}
+
+cm_rc hub_store_roster_json(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *org,
+                            json_t **out, cm_err *err) {
+  return rv_rows(st,
+                 ROSTER_NOW
+                 "SELECT n.seq AS seq, n.b->>'member' AS member, n.b->>'action' AS action,"
+                 " coalesce(n.b->>'party_member', 0) AS party_member,"
+                 " coalesce(n.b->>'leader', 0) AS leader, coalesce(n.b->>'joined', '') AS joined,"
+                 " coalesce(n.b->>'left', '') AS \"left\", coalesce(n.b->>'reason', '') AS reason,"
+                 " n.b->'sealed' AS sealed_json FROM n WHERE k = 1 ORDER BY n.b->>'member'",
+                 out, err, "kti", author, org, (int64_t)INT64_MAX);
+}
+
+cm_rc hub_store_org_kind_json(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                              const char *org, const char *kind, json_t **out, cm_err *err) {
+  return rv_rows(st,
+                 "SELECT e.seq AS seq, e.time_ms AS time_ms, hub_body(e.body, e.raw_len) AS body_json"
+                 " FROM entries e WHERE e.author = ?1 AND e.kind = ?3"
+                 " AND json_valid(hub_body(e.body, e.raw_len)) AND hub_body(e.body, e.raw_len)->>'org' = ?2"
+                 " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author"
+                 " AND f.seq = e.seq) ORDER BY e.seq",
+                 out, err, "ktt", author, org, kind);
+}
+
+cm_rc hub_store_feedback_open_json(hub_store *st, json_t **out, cm_err *err) {
+  return rv_rows(
+      st,
+      "WITH f AS (SELECT e.author AS author, e.seq AS seq, hub_body(e.body, e.raw_len) AS b"
+      "  FROM entries e WHERE e.kind = 'feedback.recorded' AND json_valid(hub_body(e.body, e.raw_len))"
+      "  AND NOT EXISTS(SELECT 1 FROM refusals r WHERE r.author = e.author AND r.seq = e.seq)),"
+      " n AS (SELECT author, seq, b,"
+      "  row_number() OVER (PARTITION BY author, b->>'id' ORDER BY seq DESC) AS k FROM f)"
+      "SELECT n.author AS author, n.b->>'id' AS id, n.b->>'org' AS org, n.b->>'type' AS type,"
+      " n.b->>'received' AS received, n.b->>'status' AS status FROM n"
+      " WHERE k = 1 AND n.b->>'status' <> 'reported' ORDER BY n.b->>'received', n.b->>'id'",
+      out, err, "");
+}
+
+cm_rc hub_store_funding_json(hub_store *st, int64_t year, json_t **out, cm_err *err) {
+  return rv_rows(st,
+                 "SELECT e.author AS author, hub_body(e.body, e.raw_len)->>'org' AS org,"
+                 " hub_body(e.body, e.raw_len)->>'amount' AS amount FROM entries e"
+                 " WHERE e.kind = 'funding.received' AND json_valid(hub_body(e.body, e.raw_len))"
+                 " AND hub_body(e.body, e.raw_len)->>'year' = ?1"
+                 " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author"
+                 " AND f.seq = e.seq) ORDER BY e.author, e.seq",
+                 out, err, "i", year);
+}

@@ -819,5 +819,31 @@ cm_rc hub_store_station_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES]
  * it. */
 cm_rc hub_store_org_mapped_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                const cm_rec_mapped *m, const char *record, cm_err *err);
+/* Once organisation org of author has a roster (roster.entry entries up to
+ * seq upto, not refused), its members and party members are the roster's:
+ * the members whose newest entry is not a "leave", and of them those marked
+ * party members.  Without a roster nothing changes. */
+cm_rc hub_store_roster_apply(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *org,
+                             uint64_t upto, cm_err *err);
+
+/* The roster of org by author: the newest entry of each member, {"seq",
+ * "member", "action", "party_member", "leader", "joined", "left", "reason",
+ * "sealed"} by member number.  New reference in *out. */
+cm_rc hub_store_roster_json(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *org,
+                            json_t **out, cm_err *err);
+
+/* The entries of kind about org by author, not refused, oldest first:
+ * {"seq", "time_ms", "body"}.  New reference in *out. */
+cm_rc hub_store_org_kind_json(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                              const char *org, const char *kind, json_t **out, cm_err *err);
+
+/* Every resident's feedback whose newest state is not yet reported to the
+ * street: {"author", "id", "org", "type", "received", "status"}, oldest
+ * received first.  Never who made it.  New reference in *out. */
+cm_rc hub_store_feedback_open_json(hub_store *st, json_t **out, cm_err *err);
+
+/* Funding of year, not refused: {"author", "org", "amount"} (fen).  New
+ * reference in *out. */
+cm_rc hub_store_funding_json(hub_store *st, int64_t year, json_t **out, cm_err *err);
 
 #endif

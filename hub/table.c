@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "../common/csv.h"
 #include "../common/html.h"
 
 #define XLSX_SHEET_MAX 31 /* characters in an Excel sheet name */
@@ -29,18 +30,27 @@ static const char *column_word(cm_lang lang, const char *name, const char *key) 
  * ISO "T".  Numbers and names stay as they are. */
 static json_t *cell_words(const json_t *row, const char *key, json_t *v, cm_lang lang) {
   static const char *const enum_keys[] = {"founded_by", "street_ack", "district_ack", "by",
-                                          "status",     "result"};
+                                          "status",     "result",     "type"};
   char text[600];
   text[0] = '\0';
   if (json_is_boolean(v)) {
     snprintf(text, sizeof text, "%s", cm_i18n_t(lang, json_is_true(v) ? "yes" : "no"));
+  } else if (!strcmp(key, "amount") && json_is_integer(v)) {
+    /* money travels in fen; people read yuan, as the page shows it */
+    long long fen = (long long)json_integer_value(v);
+    snprintf(text, sizeof text, "%s%lld.%02lld", fen < 0 ? "-" : "", llabs(fen) / 100, llabs(fen) % 100);
   } else if (json_is_string(v)) {
     const char *sv = json_string_value(v), *slash = strrchr(sv, '/');
     int is_enum = 0;
     for (size_t e = 0; e < sizeof enum_keys / sizeof enum_keys[0]; e++)
       is_enum |= !strcmp(key, enum_keys[e]);
+    char kv[96];
+    snprintf(kv, sizeof kv, "%s.%s", key, sv);
     if (!strcmp(key, "kind") && strcmp(cm_i18n_word(lang, "kind.", sv), sv) != 0) {
       snprintf(text, sizeof text, "%s", cm_i18n_word(lang, "kind.", sv));
+    } else if (is_enum && strcmp(cm_i18n_word(lang, "col.", kv), kv) != 0) {
+      /* a value whose word depends on its column (a feedback's "received") */
+      snprintf(text, sizeof text, "%s", cm_i18n_word(lang, "col.", kv));
     } else if (is_enum && strcmp(cm_i18n_word(lang, "col.", sv), sv) != 0) {
       snprintf(text, sizeof text, "%s", cm_i18n_word(lang, "col.", sv));
     } else if (slash && slash - sv == 64 && strspn(sv, "0123456789abcdef") == 64) {
@@ -96,51 +106,11 @@ void hub_table_free(hub_table *t) {
   t->head = t->rows = NULL;
 }
 
-/* Append one CSV field. */
-static cm_rc csv_field(cm_buf *b, const json_t *v) {
-  char num[32];
-  const char *s = "";
-  int is_text = 0;
-  if (json_is_string(v)) {
-    s = json_string_value(v);
-    is_text = 1;
-  } else if (json_is_integer(v)) {
-    snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
-    s = num;
-  } else if (json_is_true(v)) {
-    s = "true";
-  } else if (json_is_false(v)) {
-    s = "false";
-  }
-  /* A cell starting with = + - @ would be a formula to a spreadsheet. */
-  int formula = is_text && s[0] && strchr("=+-@\t\r", s[0]) != NULL;
-  int quote = formula || strpbrk(s, ",\"\r\n") != NULL;
-  cm_rc rc = CM_OK;
-  if (quote) rc = cm_buf_append(b, "\"", 1);
-  if (!rc && formula) rc = cm_buf_append(b, "'", 1);
-  for (const char *q = s; !rc && *q; q++) {
-    rc = cm_buf_append(b, q, 1);
-    if (!rc && *q == '"') rc = cm_buf_append(b, "\"", 1);
-  }
-  if (!rc && quote) rc = cm_buf_append(b, "\"", 1);
-  return rc;
-}
-
-/* One CSV line of the cells of arr. */
-static cm_rc csv_line(cm_buf *b, const json_t *arr) {
-  cm_rc rc = CM_OK;
-  for (size_t i = 0; !rc && i < json_array_size(arr); i++) {
-    if (i) rc = cm_buf_append(b, ",", 1);
-    if (!rc) rc = csv_field(b, json_array_get(arr, i));
-  }
-  return rc ? rc : cm_buf_append(b, "\r\n", 2);
-}
-
 cm_rc hub_table_csv(const hub_table *t, cm_buf *out, cm_err *err) {
-  cm_rc rc = cm_buf_append(out, "\xEF\xBB\xBF", 3);
-  if (!rc && json_array_size(t->head)) rc = csv_line(out, t->head);
+  cm_rc rc = cm_buf_append(out, CM_CSV_BOM, 3);
+  if (!rc && json_array_size(t->head)) rc = cm_csv_line(out, t->head);
   for (size_t i = 0; !rc && i < json_array_size(t->rows); i++)
-    rc = csv_line(out, json_array_get(t->rows, i));
+    rc = cm_csv_line(out, json_array_get(t->rows, i));
   if (rc) return cm_errf(err, rc, "生成 CSV：%s", cm_strerror(rc));
   return CM_OK;
 }

@@ -19,6 +19,7 @@
 
 #include "../common/clock.h"
 #include "../common/log.h"
+#include "../common/personal.h"
 #include "../protocol/keys.h"
 #include "store.h"
 
@@ -313,6 +314,20 @@ static void changes_was(hub_web_req *w, const json_t *changes, const json_t *was
   cm_html_raw(&w->h, "</ul>");
 }
 
+/* Personal fields sealed to the street (common/personal.h): a street hub
+ * opens its box and shows them; a district, or a box this hub cannot open,
+ * says they are sealed. */
+static void sealed_text(hub_web_req *w, const json_t *v) {
+  json_t *who = NULL;
+  if (w->hub->role != HUB_ROLE_STREET ||
+      cm_personal_open(v, "street", &w->hub->kp, &who, NULL) != CM_OK) {
+    cm_html_word(&w->h, "field.sealed_hidden");
+    return;
+  }
+  json_value_text(w, NULL, who);
+  json_decref(who);
+}
+
 void hub_web_json_body_was(hub_web_req *w, const json_t *body, const json_t *was) {
   if (!json_is_object(body)) {
     json_value_text(w, NULL, body);
@@ -327,6 +342,8 @@ void hub_web_json_body_was(hub_web_req *w, const json_t *body, const json_t *was
     cm_html_printf(&w->h, "<dt>%h</dt><dd>", cm_i18n_word(w->lang, "field.", k));
     if (was && !strcmp(k, "changes") && json_is_object(v))
       changes_was(w, v, was);
+    else if (!strcmp(k, "sealed"))
+      sealed_text(w, v);
     else
       json_value_text(w, k, v);
     cm_html_raw(&w->h, "</dd>");

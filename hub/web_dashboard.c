@@ -146,6 +146,7 @@ static void api_answer(cm_http_req *req, cm_http_resp *resp, hub_api *api, const
   p.from = cm_http_query(req, "from");
   p.to = cm_http_query(req, "to");
   p.org = org;
+  p.year = cm_http_query(req, "year");
   cm_rc rc = hub_dashboard_answer(api->hub, base, &scope, &p, now, &j, &err);
   if (!rc && ext[0]) {
     const char *table = cm_http_query(req, "table");
@@ -187,8 +188,8 @@ out:
 
 /* ROUTE: GET /api/v1/dashboard/{name}[.csv|.xlsx] */
 #define HELP_API                                                                                   \
-  "dashboard figures: hierarchy, completeness?month=, activity?from=&to=, attention, stations "    \
-  "(?category=; NAME.csv?table=T for CSV, NAME.xlsx?table=T for Excel); operator login"
+  "dashboard figures: hierarchy, completeness?month=, activity?from=&to=, attention, stations, "  \
+  "funding?year= (?category=; NAME.csv?table=T for CSV, NAME.xlsx?table=T for Excel); operator login"
 static void api_dashboard(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   api_answer(req, resp, ctx, cm_http_param(req, 0), NULL);
 }

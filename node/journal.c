@@ -10,6 +10,7 @@
 #include "../common/records.h"
 #include "../protocol/entry.h"
 #include "node.h"
+#include "members.h"
 #include "project.h"
 #include "rounds.h"
 #include "store.h"
@@ -32,6 +33,7 @@ cm_rc journal_tx(node_ctx *ctx, store_tx_fn fn, void *arg, cm_err *err) {
   if (!rc) CM_FAILPOINT("node.append.after_commit");
   return rc;
 }
+
 
 /* The domain core's checks (common/records.h) on the exact bytes about to be
  * signed, with the context a hub will use: this community's code, today, and
@@ -69,6 +71,14 @@ static cm_rc core_check(node_ctx *ctx, const char *kind, const uint8_t *p, size_
     snprintf(c.org_filed, sizeof c.org_filed, "%s", filed ? filed : "");
     c.org_members = json_integer_value(json_object_get(org, "members"));
     c.org_party = json_integer_value(json_object_get(org, "party_members"));
+    /* a roster, once there is one, gives the counts, as at the hub (only
+     * an amendment's check reads them) */
+    int has = 0;
+    int64_t m = 0, pm = 0;
+    if (def->kind == CM_REC_ORG_AMENDED && node_roster_counts(ctx, org_id, &has, &m, &pm, NULL) == CM_OK && has) {
+      c.org_members = m;
+      c.org_party = pm;
+    }
   }
   if (b.kind == CM_REC_NOMINATION) rc = node_eval_round_ctx(ctx, b.u.nomination.round, &c, err);
   if (!rc) rc = cm_rec_check(def, &b, &c, err);

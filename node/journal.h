@@ -28,4 +28,5 @@ cm_rc journal_append_in_tx(node_ctx *ctx, const char *kind, const json_t *body,
 cm_rc journal_adopt_in_tx(node_ctx *ctx, const uint8_t *raw, size_t len, cm_err *err);
 
 
+
 #endif

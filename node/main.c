@@ -25,6 +25,7 @@
 #include "keyexport.h"
 #include "usbin.h"
 #include "node.h"
+#include "people.h"
 #include "project.h"
 #include "records.h"
 #include "restore.h"
@@ -888,6 +889,181 @@ static int cmd_key_import(args *a) {
   return 0;
 }
 
+/* ---- people: roster, pledge, feedback, funding (node/people.c) ---- */
+
+/* Print a listing as JSON (--json) or one tab-separated line per row of the
+ * given keys (a boolean as 是/否). */
+static void print_rows(const args *a, const json_t *list, const char *const *keys) {
+  size_t i;
+  json_t *o;
+  if (opt(a, "--json")) {
+    print_json(list);
+    return;
+  }
+  json_array_foreach(list, i, o) {
+    for (size_t k = 0; keys[k]; k++) {
+      json_t *v = json_object_get(o, keys[k]);
+      if (k) cm_term_printf("\t");
+      if (json_is_integer(v))
+        printf("%lld", (long long)json_integer_value(v));
+      else if (json_is_boolean(v))
+        cm_term_printf("%s", json_is_true(v) ? "是" : "否");
+      else
+        cm_term_printf("%s", js(o, keys[k])[0] ? js(o, keys[k]) : "-");
+    }
+    printf("\n");
+  }
+}
+
+static int cmd_roster_add(args *a) {
+  node_ctx *ctx = NULL;
+  int64_t member = 0;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  node_roster_input in = {opt(a, "--org"),        opt(a, "--name"),   opt(a, "--role"),
+                          opt(a, "--party-member"), opt(a, "--home-community"),
+                          opt(a, "--joined"),     opt(a, "--leader"), opt(a, "--reason")};
+  cm_rc rc = node_roster_add(ctx, &in, &member, &e);
+  if (!rc) printf("%lld\n", (long long)member);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_roster_leave(args *a) {
+  node_ctx *ctx = NULL;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_roster_leave(ctx, opt(a, "--org"), opt(a, "--member"), opt(a, "--left"), &e);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_roster_list(args *a) {
+  static const char *const keys[] = {"member", "name", "role", "party_member", "home_community",
+                                     "leader", "joined", "left", "current", NULL};
+  node_ctx *ctx = NULL;
+  json_t *list = NULL;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = opt(a, "--org") ? node_roster_list(ctx, opt(a, "--org"), &list, &e)
+                             : cm_errf(&e, CM_ERR_INVALID, "需要 --org ID");
+  if (!rc) print_rows(a, list, keys);
+  json_decref(list);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_roster_export(args *a) {
+  node_ctx *ctx = NULL;
+  cm_buf b;
+  cm_err e;
+  cm_err_clear(&e);
+  cm_buf_init(&b, 64u << 20);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = opt(a, "--org") ? node_roster_csv(ctx, opt(a, "--org"), &b, &e)
+                             : cm_errf(&e, CM_ERR_INVALID, "需要 --org ID");
+  if (!rc && b.len && fwrite(b.p, 1, b.len, stdout) != b.len)
+    rc = cm_errf(&e, CM_ERR_IO, "写不出名册");
+  cm_buf_free(&b);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_pledge_set(args *a) {
+  node_ctx *ctx = NULL;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_pledge_set(ctx, opt(a, "--org"), opt(a, "--rules"), opt(a, "--pledge"), &e);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_feedback_add(args *a) {
+  node_ctx *ctx = NULL;
+  char id[64] = "";
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_feedback_add(ctx, opt(a, "--org"), opt(a, "--type"), opt(a, "--content"),
+                               opt(a, "--from"), opt(a, "--received"), id, sizeof id, &e);
+  if (!rc) printf("%s\n", id);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+/* feedback handle / feedback report: one body, the status by which was asked. */
+static int feedback_move(args *a, const char *status) {
+  node_ctx *ctx = NULL;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_feedback_update(ctx, a->pos[0], status, opt(a, "--result"), opt(a, "--date"), &e);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_feedback_handle(args *a) {
+  return feedback_move(a, "handled");
+}
+
+static int cmd_feedback_report(args *a) {
+  return feedback_move(a, "reported");
+}
+
+static int cmd_feedback_list(args *a) {
+  static const char *const keys[] = {"id", "org", "type", "received", "status", "overdue",
+                                     "content", NULL};
+  node_ctx *ctx = NULL;
+  json_t *list = NULL;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_feedback_list(ctx, opt(a, "--org"), &list, &e);
+  if (!rc) print_rows(a, list, keys);
+  json_decref(list);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_funding_add(args *a) {
+  node_ctx *ctx = NULL;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_funding_add(ctx, opt(a, "--org"), opt(a, "--source"), opt(a, "--amount"),
+                              opt(a, "--purpose"), opt(a, "--year"), opt(a, "--date"), &e);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
+static int cmd_funding_list(args *a) {
+  static const char *const keys[] = {"org", "year", "source", "amount", "purpose", NULL};
+  node_ctx *ctx = NULL;
+  json_t *list = NULL;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = node_funding_list(ctx, opt(a, "--org"), &list, &e);
+  if (!rc) print_rows(a, list, keys);
+  json_decref(list);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
 /* ---- the table ---- */
 
 static const char *const o_none[] = {NULL};
@@ -924,6 +1100,16 @@ static const char *const o_summary[] = {"--org", "--year", "--results", "--probl
 static const char *const o_nominate[] = {"--round", "--org", "--person", "--deeds", NULL};
 static const char *const f_inbox[] = {"--json", "--keep-unread", NULL};
 static const char *const f_unit[] = {"--community", NULL};
+static const char *const o_roster[] = {"--org", "--name", "--role", "--party-member",
+                                       "--home-community", "--joined", "--leader", "--reason",
+                                       NULL};
+static const char *const o_leave[] = {"--org", "--member", "--left", NULL};
+static const char *const o_orgonly[] = {"--org", NULL};
+static const char *const o_pledge[] = {"--org", "--pledge", "--rules", NULL};
+static const char *const o_fb[] = {"--org", "--type", "--content", "--from", "--received", NULL};
+static const char *const o_fbmove[] = {"--result", "--date", NULL};
+static const char *const o_fund[] = {"--org", "--source", "--amount", "--purpose", "--year",
+                                     "--date", NULL};
 static const char *const o_serve[] = {"--listen", NULL};
 static const char *const f_serve[] = {"--allow-remote", NULL};
 static const char *const o_restore[] = {"--hub", "--key", NULL};
@@ -1017,6 +1203,41 @@ static const command commands[] = {
      "把通知 ID（notice list 中的通知编号）标为已读：写一条已读记录，同步后上级看到本社区已读。"},
     {"plan", "list", cmd_plan_list, o_none, f_json, 0, 0, "plan list [--json]",
      "本社区各组织的年度工作计划和年终总结：种类、组织、年度、记录编号。"},
+    {"roster", "add", cmd_roster_add, o_roster, f_none, 0, 0,
+     "roster add --org ID --name NAME [--role TEXT] [--party-member yes|no]\n"
+     "           [--home-community NAME] [--joined YYYY-MM-DD] [--leader yes --reason TEXT]",
+     "在组织的人员名册里加一名成员：姓名、角色、是否党员、所在社区（党员属别的社区时）、\n"
+     "加入日期（默认今天）。--leader yes 登记为负责人；更换负责人须写 --reason 原因。\n"
+     "姓名、角色和所在社区加密后只有街道分会和本社区能看；区里只看到人数。\n"
+     "有了名册以后，组织的成员人数和党员人数按名册计算。打印成员编号。"},
+    {"roster", "leave", cmd_roster_leave, o_leave, f_none, 0, 0,
+     "roster leave --org ID --member N [--left YYYY-MM-DD]",
+     "编号为 N 的成员退出名册（默认今天）。"},
+    {"roster", "list", cmd_roster_list, o_orgonly, f_json, 0, 0, "roster list --org ID [--json]",
+     "组织的人员名册：编号、姓名、角色、党员、所在社区、负责人、加入日期、退出日期、在册。"},
+    {"roster", "export", cmd_roster_export, o_orgonly, f_none, 0, 0, "roster export --org ID",
+     "把组织的人员名册导出为 CSV（中文表头，Excel 可直接打开），打印到标准输出，给组织自己用。"},
+    {"pledge", "set", cmd_pledge_set, o_pledge, f_none, 0, 0,
+     "pledge set --org ID --pledge TEXT [--rules TEXT]",
+     "诚信自律：组织的服务承诺和内部制度。最新一份印在公示上（网页“公示”）。"},
+    {"feedback", "add", cmd_feedback_add, o_fb, f_none, 0, 0,
+     "feedback add --org ID --type complaint|suggestion --content TEXT [--from NAME]\n"
+     "             [--received YYYY-MM-DD]",
+     "群众监督：登记居民对组织的投诉（complaint）或建议（suggestion）。反映人可不填；填了只有\n"
+     "街道分会和本社区能看。收到15天后还没报街道的算超期。打印意见编号。"},
+    {"feedback", "handle", cmd_feedback_handle, o_fbmove, f_none, 1, 1,
+     "feedback handle ID --result TEXT [--date YYYY-MM-DD]", "意见已办理：写明办理结果。"},
+    {"feedback", "report", cmd_feedback_report, o_fbmove, f_none, 1, 1,
+     "feedback report ID [--result TEXT]", "已办理的意见报街道，办理结束。"},
+    {"feedback", "list", cmd_feedback_list, o_orgonly, f_json, 0, 0,
+     "feedback list [--org ID] [--json]",
+     "群众意见：编号、组织、类型、收到日期、办理情况、是否超期、内容。"},
+    {"funding", "add", cmd_funding_add, o_fund, f_none, 0, 0,
+     "funding add --org ID --source TEXT --amount 元 [--purpose TEXT] [--year YYYY]\n"
+     "            [--date YYYY-MM-DD]",
+     "资金扶持：组织得到的资助或支持，来源、金额（元，最多两位小数）、用途、年度（默认今年）。"},
+    {"funding", "list", cmd_funding_list, o_orgonly, f_json, 0, 0, "funding list [--org ID] [--json]",
+     "组织得到的资金扶持：组织、年度、来源、金额（分）、用途。"},
     {"import", "reports", cmd_import_reports, o_none, f_none, 1, 1, "import reports FILE.csv",
      "从 CSV 文件导入月报（UTF-8，可带 BOM）。表头为中文：\n"
      "备案编号,月份,活动次数,参加人次,党员参加人次,活动内容,服务范围,好人好事\n"

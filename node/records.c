@@ -11,6 +11,7 @@
 #include "../common/rules.h"
 #include "../protocol/entry.h"
 #include "journal.h"
+#include "members.h"
 #include "store.h"
 
 #define MAX_ACTIVITIES CM_REC_ACTIVITIES_MAX /* above this is a typing error */
@@ -126,8 +127,7 @@ static cm_rc date_in(const field *f, const char *v, char out[11], cm_err *err) {
   return CM_OK;
 }
 
-/* The org must exist and be active (inside a transaction). */
-static cm_rc org_active(node_ctx *ctx, const char *id, json_t **org_out, cm_err *err) {
+cm_rc node_org_active(node_ctx *ctx, const char *id, json_t **org_out, cm_err *err) {
   json_t *org = NULL;
   cm_rc rc = store_org_get(ctx, id, &org, err);
   if (rc == CM_ERR_NOT_FOUND) {
@@ -367,7 +367,7 @@ static cm_rc amend_tx(node_ctx *ctx, void *arg, cm_err *err) {
   const node_org_input *in = j->in;
   json_t *org = NULL, *changes = json_object(), *body = NULL;
   int64_t n;
-  cm_rc rc = org_active(ctx, j->id, &org, err);
+  cm_rc rc = node_org_active(ctx, j->id, &org, err);
   if (rc) goto out;
   /* keys in the order of org.filed */
   rc = amend_text(&F_NAME, "name", in->name, 1, changes, org, err);
@@ -455,6 +455,12 @@ out:
   return rc;
 }
 
+cm_rc node_org_amend_in_tx(node_ctx *ctx, const char *id, const node_org_input *changes,
+                           cm_err *err) {
+  amend_job j = {id, changes, 0};
+  return amend_tx(ctx, &j, err);
+}
+
 cm_rc node_org_amend(node_ctx *ctx, const char *id, const node_org_input *changes, cm_err *err) {
   return node_org_amend_rec(ctx, id, changes, NULL, err);
 }
@@ -477,7 +483,7 @@ typedef struct dissolve_job {
 static cm_rc dissolve_tx(node_ctx *ctx, void *arg, cm_err *err) {
   dissolve_job *j = arg;
   json_t *body = NULL;
-  cm_rc rc = org_active(ctx, j->id, NULL, err);
+  cm_rc rc = node_org_active(ctx, j->id, NULL, err);
   if (rc) goto out;
   body = json_pack("{s:s,s:O}", "id", j->id, "reason", j->reason);
   rc = body ? journal_append_in_tx(ctx, "org.dissolved", body, NULL, err)
@@ -507,7 +513,7 @@ typedef struct report_job {
 
 static cm_rc report_tx(node_ctx *ctx, void *arg, cm_err *err) {
   report_job *j = arg;
-  cm_rc rc = org_active(ctx, j->org, NULL, err);
+  cm_rc rc = node_org_active(ctx, j->org, NULL, err);
   if (!rc) rc = journal_append_in_tx(ctx, "report.monthly", j->body, &j->seq, err);
   return rc;
 }
@@ -560,7 +566,7 @@ cm_rc node_report_build(node_ctx *ctx, const node_report_input *in, json_t **bod
 cm_rc node_report_append_in_tx(node_ctx *ctx, const json_t *body, uint64_t *seq_out,
                                cm_err *err) {
   const char *org = json_string_value(json_object_get(body, "org"));
-  cm_rc rc = org_active(ctx, org ? org : "", NULL, err);
+  cm_rc rc = node_org_active(ctx, org ? org : "", NULL, err);
   if (!rc) rc = journal_append_in_tx(ctx, "report.monthly", body, seq_out, err);
   return rc;
 }
@@ -590,7 +596,7 @@ static cm_rc activity_tx(node_ctx *ctx, void *arg, cm_err *err) {
   char code[16], id[NODE_ID_MAX];
   uint64_t serial = 0;
   json_t *body = NULL;
-  cm_rc rc = org_active(ctx, json_string_value(j->org), NULL, err);
+  cm_rc rc = node_org_active(ctx, json_string_value(j->org), NULL, err);
   if (!rc) rc = store_meta_get(ctx, "code", code, sizeof code, err);
   if (!rc) rc = next_serial(ctx, "activity.declared", &serial, err);
   if (rc) goto out;
@@ -648,7 +654,7 @@ typedef struct rect_job {
 
 static cm_rc rect_tx(node_ctx *ctx, void *arg, cm_err *err) {
   rect_job *j = arg;
-  cm_rc rc = org_active(ctx, json_string_value(json_object_get(j->body, "org")), NULL, err);
+  cm_rc rc = node_org_active(ctx, json_string_value(json_object_get(j->body, "org")), NULL, err);
   if (!rc) rc = journal_append_in_tx(ctx, "rectification.filed", j->body, &j->seq, err);
   return rc;
 }
@@ -686,12 +692,28 @@ cm_rc node_rectification_file(node_ctx *ctx, const node_rectification_input *in,
 
 /* ---- listings ---- */
 
+/* Once an organisation has a roster, its counts are the roster's. */
 cm_rc node_org_list(node_ctx *ctx, json_t **out, cm_err *err) {
-  return store_org_list(ctx, out, err);
+  cm_rc rc = store_org_list(ctx, out, err);
+  if (!rc) rc = node_roster_apply(ctx, *out, err);
+  if (rc) {
+    json_decref(*out);
+    *out = NULL;
+  }
+  return rc;
 }
 
 cm_rc node_org_get(node_ctx *ctx, const char *id, json_t **out, cm_err *err) {
-  return store_org_get(ctx, id ? id : "", out, err);
+  json_t *one = NULL;
+  cm_rc rc = store_org_get(ctx, id ? id : "", out, err);
+  if (!rc && !(one = json_pack("[O]", *out))) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!rc) rc = node_roster_apply(ctx, one, err);
+  json_decref(one);
+  if (rc) {
+    json_decref(*out);
+    *out = NULL;
+  }
+  return rc;
 }
 
 cm_rc node_report_list(node_ctx *ctx, const char *org, const char *month, json_t **out,
@@ -880,7 +902,6 @@ static const field F_YEAR = {"年度", "--year"}, F_MEMBERS_NOW = {"现有成员
                    F_OPINION = {"社区意见", "--opinion"},
                    F_OPINION_TEXT = {"社区意见说明", "--opinion-text"};
 
-/* Yuan as typed ("1234", "1234.5", "1234.56") to fen, 0..CM_REC_FEN_MAX. */
 static cm_rc yuan_in(const field *f, const char *v, int64_t *fen_out, cm_err *err) {
   int64_t yuan = 0, fen = 0;
   const char *p = v;
@@ -906,6 +927,12 @@ static cm_rc yuan_in(const field *f, const char *v, int64_t *fen_out, cm_err *er
   return CM_OK;
 }
 
+cm_rc node_yuan_in(const char *zh, const char *flag, const char *v, int64_t *fen_out,
+                   cm_err *err) {
+  field f = {zh, flag};
+  return yuan_in(&f, v, fen_out, err);
+}
+
 typedef struct insp_job {
   json_t *body;
   uint64_t seq;
@@ -913,7 +940,7 @@ typedef struct insp_job {
 
 static cm_rc insp_tx(node_ctx *ctx, void *arg, cm_err *err) {
   insp_job *j = arg;
-  cm_rc rc = org_active(ctx, json_string_value(json_object_get(j->body, "org")), NULL, err);
+  cm_rc rc = node_org_active(ctx, json_string_value(json_object_get(j->body, "org")), NULL, err);
   if (!rc) rc = journal_append_in_tx(ctx, "inspection.self", j->body, &j->seq, err);
   return rc;
 }
@@ -975,7 +1002,7 @@ typedef struct plan_job {
 static cm_rc plan_tx(node_ctx *ctx, void *arg, cm_err *err) {
   plan_job *j = arg;
   const char *org = json_string_value(json_object_get(j->body, "org"));
-  cm_rc rc = org ? org_active(ctx, org, NULL, err) : CM_OK;
+  cm_rc rc = org ? node_org_active(ctx, org, NULL, err) : CM_OK;
   if (!rc) rc = journal_append_in_tx(ctx, j->kind, j->body, &j->seq, err);
   return rc;
 }

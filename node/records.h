@@ -72,6 +72,15 @@ cm_rc node_station_register(node_ctx *ctx, const node_station_input *in,
  * its body plus "seq", "review" (pending|accepted|rejected), "review_reason".
  * New array in *out. */
 cm_rc node_station_list(node_ctx *ctx, const char *org, json_t **out, cm_err *err);
+/* The organisation id must be filed here and active (inside a transaction):
+ * CM_ERR_NOT_FOUND, or CM_ERR_INVALID when dissolved or revoked.  *org_out
+ * (may be NULL) gets its listing form (caller decrefs). */
+cm_rc node_org_active(node_ctx *ctx, const char *id, json_t **org_out, cm_err *err);
+
+/* Yuan as typed ("1234", "1234.5", "1234.56") to fen, 0..CM_REC_FEN_MAX;
+ * zh and flag name the field in the message. */
+cm_rc node_yuan_in(const char *zh, const char *flag, const char *v, int64_t *fen_out,
+                   cm_err *err);
 
 /* File a new organisation; id_out gets its filing number ("<code>-0001"). */
 cm_rc node_org_file(node_ctx *ctx, const node_org_input *in, char id_out[NODE_ID_MAX],
@@ -88,6 +97,10 @@ cm_rc node_org_file_rec(node_ctx *ctx, const node_org_input *in, char id_out[NOD
                         char *record_out, cm_err *err);
 cm_rc node_org_amend_rec(node_ctx *ctx, const char *id, const node_org_input *changes,
                          char *record_out, cm_err *err);
+/* The same inside a journal transaction (a roster's new leader amends the
+ * filing in the transaction that adds the member). */
+cm_rc node_org_amend_in_tx(node_ctx *ctx, const char *id, const node_org_input *changes,
+                           cm_err *err);
 
 /* Dissolve organisation id; reason is required. */
 cm_rc node_org_dissolve(node_ctx *ctx, const char *id, const char *reason, cm_err *err);

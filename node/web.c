@@ -257,6 +257,12 @@ void node_web_end(node_web_rq *rq, int status) {
   cm_html_free(&rq->h);
 }
 
+void node_web_refusal(node_web_rq *rq, const cm_err *e) {
+  char part[sizeof e->msg];
+  cm_i18n_msg_part(rq->lang, e->msg[0] ? e->msg : cm_strerror(e->rc), part, sizeof part);
+  cm_html_msg(&rq->h, "error", "form.error", part);
+}
+
 void node_web_redirect(node_web_rq *rq, const char *location) {
   cm_http_resp_header(rq->resp, "Location", location);
   rq->resp->status = 303;
@@ -337,6 +343,10 @@ static const cm_http_route k_routes[] = {
     {"GET", "/orgs/{}/print", node_web_h_org_print, "printable filing form of one organisation"},
     {"GET", "/orgs/{}", node_web_h_org, "one organisation: review, reports, activities with escalation, decisions"},
     {"POST", "/orgs/{}/files", node_web_h_attach, "attach a scan or photo (multipart: file, title, heading)"},
+    {"GET", "/orgs/{}/people", node_web_h_people, "the organisation's roster, pledge, residents' feedback and funding"},
+    {"POST", "/orgs/{}/people", node_web_h_people_post, "add to the roster, set the pledge, record feedback or funding"},
+    {"GET", "/orgs/{}/roster.csv", node_web_h_roster_csv, "the organisation's roster as CSV, for itself"},
+    {"GET", "/orgs/{}/notice", node_web_h_notice, "the organisation's public notice, printable (公示)"},
     {"GET", "/orgs/{}/dossier", node_web_h_dossier, "the organisation's archive, printable (档案)"},
     {"GET", "/orgs/{}/dossier.zip", node_web_h_dossier_zip, "the archive as a ZIP with its files"},
     {"GET", "/files/{}", node_web_h_file, "one attached file by its hash"},

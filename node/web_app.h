@@ -81,6 +81,10 @@ void node_web_end(node_web_rq *rq, int status);
 /* The request connection, locked for this request until node_web_end(). */
 node_ctx *node_web_db(node_web_rq *rq);
 
+/* The error box of a refused form: e's message in the page's language (the
+ * API writes "中文 / English"). */
+void node_web_refusal(node_web_rq *rq, const cm_err *e);
+
 /* Answer 303 See Other to location (a local path built by the caller from
  * URL-safe parts). */
 void node_web_redirect(node_web_rq *rq, const char *location);
@@ -137,6 +141,12 @@ void node_web_h_org_amend(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_org_dissolve_form(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_org_dissolve(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_org_print(cm_http_req *req, cm_http_resp *resp, void *ctx);
+/* The organisation's public notice (公示, web_people.c). */
+void node_web_h_notice(cm_http_req *req, cm_http_resp *resp, void *ctx);
+/* The organisation's people page and its forms, and the roster as CSV. */
+void node_web_h_people(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_people_post(cm_http_req *req, cm_http_resp *resp, void *ctx);
+void node_web_h_roster_csv(cm_http_req *req, cm_http_resp *resp, void *ctx);
 /* The organisation page of filing number id, with the attach form showing
  * title, heading and the refusal e (NULL: a fresh form), answered with status. */
 void node_web_org_page(node_web_rq *rq, const char *id, const char *att_title,

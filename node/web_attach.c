@@ -56,11 +56,7 @@ void node_web_attach_section(node_web_rq *rq, const char *org, const char *title
     cm_html_printf(&rq->h, "<p class=\"muted\">%w</p>", "att.none");
   }
   json_decref(list);
-  if (e) {
-    char part[sizeof e->msg];
-    cm_i18n_msg_part(rq->lang, e->msg[0] ? e->msg : cm_strerror(e->rc), part, sizeof part);
-    cm_html_msg(&rq->h, "error", "form.error", part);
-  }
+  if (e) node_web_refusal(rq, e);
   cm_html_printf(&rq->h,
                  "<form class=\"rec\" id=\"attach\" method=\"post\" enctype=\"multipart/form-data\" "
                  "action=\"/orgs/%U/files#files\"><input type=\"hidden\" name=\"csrf\" value=\"%h\">",

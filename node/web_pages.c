@@ -39,12 +39,6 @@ int node_web_err_status(cm_rc rc) {
   }
 }
 
-/* The error message in the page's language (the API writes "中文 / English"). */
-static void show_err(node_web_rq *rq, const cm_err *e) {
-  char part[sizeof e->msg];
-  cm_i18n_msg_part(rq->lang, e->msg[0] ? e->msg : cm_strerror(e->rc), part, sizeof part);
-  cm_html_msg(&rq->h, "error", "form.error", part);
-}
 
 /* A page that only says what went wrong (listing failed, record unknown). */
 static void error_page(node_web_rq *rq, const char *title_key, const cm_err *e, int status) {
@@ -52,7 +46,7 @@ static void error_page(node_web_rq *rq, const char *title_key, const cm_err *e, 
   cm_html_raw(&rq->h, "<h1>");
   cm_html_word(&rq->h, title_key);
   cm_html_raw(&rq->h, "</h1>");
-  show_err(rq, e);
+  node_web_refusal(rq, e);
   node_web_page_end(rq);
   node_web_end(rq, status);
 }
@@ -768,7 +762,7 @@ static void org_file_page(node_web_rq *rq, const node_org_input *in, const cm_er
   cm_html_raw(&rq->h, "<h1>");
   cm_html_word(&rq->h, "org.file_title");
   cm_html_raw(&rq->h, "</h1>");
-  if (e) show_err(rq, e);
+  if (e) node_web_refusal(rq, e);
   node_web_form_begin_files(rq, "/orgs");
   org_fields(rq, in, 1);
   node_web_attach_inputs(rq);
@@ -851,7 +845,7 @@ static void org_amend_page(node_web_rq *rq, const char *id, const node_org_input
     cm_html_printf(&rq->h, "<div class=\"msg error\" id=\"refile-reason\">%w%r%h<div>%w</div></div>",
                    "review.reason", rq->lang == CM_LANG_EN ? ": " : "：", refile_reason,
                    "org.refile_hint");
-  if (e) show_err(rq, e);
+  if (e) node_web_refusal(rq, e);
   snprintf(action, sizeof action, "/orgs/%s/amend", id);
   node_web_form_begin_files(rq, action);
   if (refile_reason) cm_html_raw(&rq->h, "<input type=\"hidden\" name=\"refile\" value=\"1\">");
@@ -984,7 +978,7 @@ static void org_dissolve_page(node_web_rq *rq, const json_t *o, const char *reas
   cm_html_raw(&rq->h, "</strong> ");
   cm_html_esc(&rq->h, node_web_js(o, "name"));
   cm_html_raw(&rq->h, "</p>");
-  if (e) show_err(rq, e);
+  if (e) node_web_refusal(rq, e);
   snprintf(action, sizeof action, "/orgs/%s/dissolve", node_web_js(o, "id"));
   node_web_form_begin(rq, action, "org.dissolve_confirm");
   cm_html_textarea(&rq->h, "reason", "org.reason", reason, 1, NODE_WEB_TEXT_MAX, NULL);
@@ -1161,7 +1155,7 @@ void node_web_h_reports(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_html_word(&rq.h, "rep.filter");
   cm_html_raw(&rq.h, "</button></div></form>");
   if (rc) {
-    show_err(&rq, &e);
+    node_web_refusal(&rq, &e);
   } else if (total == 0) {
     cm_html_raw(&rq.h, "<p class=\"muted\">");
     cm_html_word(&rq.h, "rep.none");
@@ -1187,7 +1181,7 @@ static void report_page(node_web_rq *rq, const node_report_input *in, const cm_e
   cm_html_raw(&rq->h, "<h1>");
   cm_html_word(&rq->h, "rep.new_title");
   cm_html_raw(&rq->h, "</h1>");
-  if (e) show_err(rq, e);
+  if (e) node_web_refusal(rq, e);
   if (correcting) {
     cm_html_raw(&rq->h, "<p class=\"msg ok\">");
     cm_html_word(&rq->h, "rep.correct_hint");
@@ -1651,7 +1645,7 @@ static void activity_page(node_web_rq *rq, const node_activity_input *in, const 
   cm_html_raw(&rq->h, "</h1><p class=\"muted\">");
   cm_html_word(&rq->h, "act.hint");
   cm_html_raw(&rq->h, "</p>");
-  if (e) show_err(rq, e);
+  if (e) node_web_refusal(rq, e);
   node_web_form_begin_files(rq, "/activities");
   org_select(rq, orgs, "org", in->org, 1);
   cm_html_input(&rq->h, "date", "date", "act.date", in->date, 1, NULL, NULL);
@@ -1725,7 +1719,7 @@ static void rect_page(node_web_rq *rq, const node_rectification_input *in, const
   cm_html_raw(&rq->h, "<h1>");
   cm_html_word(&rq->h, "rect.title");
   cm_html_raw(&rq->h, "</h1>");
-  if (e) show_err(rq, e);
+  if (e) node_web_refusal(rq, e);
   node_web_form_begin_files(rq, "/rectifications");
   org_select(rq, orgs, "org", in->org, 1);
   json_array_foreach(inbox, i, it) {
@@ -1866,8 +1860,11 @@ void node_web_org_page(node_web_rq *rqp, const char *path_id, const char *att_ti
                    "<a class=\"button plain\" href=\"/orgs/%U/amend\">%w</a>",
                    id, "org.report", id, "act.title", id, "org.amend");
   }
-  cm_html_printf(&rqp->h, "<a class=\"button plain\" href=\"/orgs/%U/print\">%w</a></div>", id,
-                 "org.print");
+  cm_html_printf(&rqp->h,
+                 "<a class=\"button plain\" href=\"/orgs/%U/print\">%w</a>"
+                 "<a class=\"button plain\" href=\"/orgs/%U/people\">%w</a>"
+                 "<a class=\"button plain\" href=\"/orgs/%U/notice\">%w</a></div>",
+                 id, "org.print", id, "people.title", id, "notice.title");
   amendments_table(rqp, id);
   cm_html_raw(&rqp->h, "<h2>");
   cm_html_word(&rqp->h, "org.reports");

@@ -217,11 +217,7 @@ static void plan_form(node_web_rq *rq, const node_plan_input *in, const cm_err *
   (void)node_org_list(node_web_db(rq), &orgs, &le);
   node_web_page_begin(rq, title, "nav.plan");
   cm_html_printf(&rq->h, "<h1>%w</h1>", title);
-  if (e) {
-    char part[sizeof e->msg];
-    cm_i18n_msg_part(rq->lang, e->msg[0] ? e->msg : cm_strerror(e->rc), part, sizeof part);
-    cm_html_msg(&rq->h, "error", "form.error", part);
-  }
+  if (e) node_web_refusal(rq, e);
   node_web_form_begin_files(rq, "/plans");
   cm_html_printf(&rq->h, "<input type=\"hidden\" name=\"part\" value=\"%r\">",
                  in->summary ? "summary" : "plan");

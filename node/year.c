@@ -7,6 +7,7 @@
 #include "../protocol/entry.h"
 #include "journal.h"
 #include "records.h"
+#include "members.h"
 #include "store.h"
 
 typedef struct list_job {
@@ -43,12 +44,11 @@ static cm_rc take_report(void *arg, uint64_t seq, const uint8_t *raw, size_t len
 }
 
 cm_rc node_inspection_list(node_ctx *ctx, json_t **out, cm_err *err) {
-  list_job j = {ctx, "inspection.self", NULL, 0, json_array()};
-  json_t *inbox = NULL, *results = json_array(), *it;
+  json_t *reports = NULL, *inbox = NULL, *results = json_array(), *it;
   size_t i;
-  cm_rc rc = j.reports && results ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  cm_rc rc = results ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   *out = NULL;
-  if (!rc) rc = store_log_each(ctx, 1, 0, take_report, &j, err);
+  if (!rc) rc = node_log_bodies(ctx, "inspection.self", NULL, 0, &reports, err);
   if (!rc) rc = node_inbox_list(ctx, &inbox, err);
   json_array_foreach(inbox, i, it) {
     json_t *year = json_object_get(json_object_get(it, "body"), "year");
@@ -58,11 +58,11 @@ cm_rc node_inspection_list(node_ctx *ctx, json_t **out, cm_err *err) {
     json_object_set(it, "year", year);
     if (json_array_append(results, it)) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
-  if (!rc) *out = json_pack("{s:O,s:O}", "reports", j.reports, "results", results);
+  if (!rc) *out = json_pack("{s:O,s:O}", "reports", reports, "results", results);
   if (!rc && !*out) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   json_decref(inbox);
   json_decref(results);
-  json_decref(j.reports);
+  json_decref(reports);
   return rc;
 }
 

@@ -8,7 +8,7 @@ target_compile_definitions(linli_proto_fixtures PUBLIC
 add_executable(make_vectors ${CMAKE_CURRENT_SOURCE_DIR}/make_vectors.c)
 target_link_libraries(make_vectors PRIVATE linli_proto_fixtures)
 
-foreach(t keys entry changeset bundle receipt request feed vectors)
+foreach(t keys entry changeset bundle receipt request feed vectors seal)
   add_executable(protocol_${t} ${CMAKE_CURRENT_SOURCE_DIR}/protocol_${t}.c)
   target_link_libraries(protocol_${t} PRIVATE linli_proto_fixtures PkgConfig::CMOCKA)
   add_test(NAME protocol_${t} COMMAND protocol_${t})

@@ -12,7 +12,7 @@
   const view = root.dataset.view;
 
   // The attention list's tables, in the order the page shows them.
-  const ATTN_KEYS = ['upcoming', 'criticism_overdue', 'inspection_rectify_overdue', 'inspection_overdue',
+  const ATTN_KEYS = ['upcoming', 'criticism_overdue', 'feedback_overdue', 'inspection_rectify_overdue', 'inspection_overdue',
     'plan_missing', 'summary_missing', 'unit_plan_missing', 'unit_summary_missing', 'silent', 'inactive',
     'names', 'party_station'];
 
@@ -72,7 +72,11 @@
   function shown(key, v, row) {
     if (v === null || v === undefined) return '';
     if (typeof v === 'boolean') return t(String(v));
-    if (['founded_by', 'street_ack', 'district_ack', 'by', 'status', 'kind', 'result'].includes(key) && W[v]) return W[v];
+    if (['founded_by', 'street_ack', 'district_ack', 'by', 'status', 'kind', 'result', 'type'].includes(key)) {
+      if (W[`${key}.${v}`]) return W[`${key}.${v}`]; // a feedback's "received" is not a report's
+      if (W[v]) return W[v];
+    }
+    if (key === 'amount' && typeof v === 'number') return (v / 100).toFixed(2); // fen to yuan
     const s = String(v);
     const rec = /^[0-9a-f]{64}\/(\d+)$/.exec(s);
     if (rec) return `${(row && (row.signed_by || row.community)) || ''} ${t('seq_before')}${rec[1]}${t('seq_after')}`.trim();
@@ -348,10 +352,10 @@
     first.append(el('p', { class: 'dash-loading', text: t('loading') }));
     root.append(first);
     const nav = el('nav', { class: 'dash-jump' });
-    for (const s of ['completeness', 'attention', 'activity', 'hierarchy']) nav.append(el('a', { href: `#dash-${s}`, text: t(s) }));
+    for (const s of ['completeness', 'attention', 'activity', 'hierarchy', 'funding']) nav.append(el('a', { href: `#dash-${s}`, text: t(s) }));
     root.append(nav);
     const boxes = {};
-    for (const s of ['completeness', 'attention', 'activity', 'hierarchy']) {
+    for (const s of ['completeness', 'attention', 'activity', 'hierarchy', 'funding']) {
       boxes[s] = section(`dash-${s}`, t(s));
       boxes[s].append(el('p', { class: 'dash-loading', text: t('loading') }));
       root.append(boxes[s]);
@@ -409,6 +413,18 @@
         return a;
       }).catch((e) => { boxes.attention.replaceChildren(el('h2', { text: t('attention') })); fail(boxes.attention, e); });
 
+      // Funding (资金扶持) of the year of the month shown, per street or community.
+      const fp = Object.assign({ year: (state.month || '').slice(0, 4) }, cat);
+      getJSON(`/api/v1/dashboard/funding${query(fp)}`).then((f) => {
+        const b = boxes.funding;
+        const fq = Object.assign({ year: String(f.year) }, cat);
+        b.replaceChildren(el('h2', { text: `${t('funding')} ${f.year}` }));
+        b.append(facts(f.totals, ['amount', 'grants']));
+        if (!streetView) b.append(table('funding', 'streets', f.streets, fq, { title: t('title.funding_streets') }));
+        b.append(table('funding', 'communities', f.communities, fq, { title: t('title.funding_communities') }));
+        b.append(table('funding', 'organisations', f.organisations, fq, { orgLink: true }));
+      }).catch((e) => { boxes.funding.replaceChildren(el('h2', { text: t('funding') })); fail(boxes.funding, e); });
+
       const [h, c, a, at] = await Promise.all([hier, comp, act, att]);
       if (h && c && a && at) renderOverview(first, c, a, at, h);
       else first.replaceChildren(el('h2', { text: t('overview') }), el('p', { class: 'error', text: t('failed') }));
@@ -455,9 +471,12 @@
       root.append(el('p', { class: 'dossier' },
         el('a', { id: 'org-dossier', href: `/dossier/${encodeURIComponent(id)}`, target: '_blank', text: t('dossier') }), ' ',
         el('a', { id: 'org-dossier-zip', href: `/dossier/${encodeURIComponent(id)}/zip`, download: '', text: t('dossier_zip') })));
+      const rc = o.roster_counts || {};
       const dl = facts({
         id: o.id, street: o.street, community: o.community, category: f.category,
-        founded_by: f.founded_by, filed: f.filed, members: f.members, party_members: f.party_members,
+        founded_by: f.founded_by, filed: f.filed,
+        // once there is a roster, the counts are the roster's
+        members: rc.roster ? rc.members : f.members, party_members: rc.roster ? rc.party_members : f.party_members,
         fingerprint: o.fingerprint, status: o.dissolved ? t('dissolved') : t('in_force'),
       }, ['id', 'street', 'community', 'category', 'founded_by', 'filed', 'members', 'party_members', 'fingerprint', 'status']);
       root.append(el('h2', { text: t('filing') }), dl);
@@ -481,6 +500,20 @@
       root.append(table(answer, 'activities', o.activities, p,
         { cols: ['id', 'date', 'title', 'place', 'expected', 'status', 'time', 'received', 'record'] }));
       root.append(table(answer, 'decisions', o.decisions, p));
+      // The people: the roster's counts everywhere, its names only at the street.
+      const ppl = el('section', { class: 'dash-section', id: 'org-people' }, el('h2', { text: t('roster') }));
+      if (!rc.roster) ppl.append(el('p', { class: 'empty', text: t('roster_none') }));
+      else ppl.append(facts(Object.assign({ left_count: rc.left }, rc), ['members', 'party_members', 'leaders', 'left_count']));
+      if (o.roster) {
+        ppl.append(table(answer, 'roster', o.roster, p,
+          { cols: ['member', 'name', 'role', 'party_member', 'home_community', 'leader', 'joined', 'left', 'reason', 'current'] }));
+      } else if (rc.roster) ppl.append(el('p', { class: 'hint', text: t('roster_sealed') }));
+      root.append(ppl);
+      root.append(el('h2', { text: t('pledge') }),
+        el('p', { id: 'org-pledge', class: o.pledge ? '' : 'empty', text: o.pledge ? o.pledge.pledge : t('none') }));
+      if (o.pledge && o.pledge.rules) root.append(el('h3', { text: t('rules') }), el('p', { id: 'org-rules', text: o.pledge.rules }));
+      root.append(table(answer, 'feedback', o.feedback, p));
+      root.append(table(answer, 'funding', o.funding, p));
       root.append(table(answer, 'records', o.records, p));
     } catch (e) {
       fail(root, e);

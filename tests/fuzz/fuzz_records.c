@@ -93,6 +93,7 @@ static void check_body(const cm_rec_body *b) {
     text_ok(b->u.recommend.nomination, 96);
     text_ok(b->u.recommend.opinion, CM_REC_TEXT_MAX);
     if (!b->u.recommend.opinion[0]) abort();
+    break;
   case CM_REC_UNIT_PLAN:
   case CM_REC_UNIT_SUMMARY:
     if (b->u.plan.org[0] || b->u.plan.year < 2000 || b->u.plan.count < 0 ||
@@ -117,6 +118,32 @@ static void check_body(const cm_rec_body *b) {
     break;
   case CM_REC_NOTICE_READ:
     if (strlen(b->u.notice.notice) < 66) abort(); /* a record id */
+  case CM_REC_ROSTER: {
+    const cm_rec_roster *r = &b->u.roster;
+    if (r->member < 1 || r->member > CM_REC_MEMBERS_MAX) abort();
+    text_ok(r->joined, 10);
+    text_ok(r->left, 10);
+    if (*r->left && strcmp(r->left, r->joined) < 0) abort();
+    if (r->leader && !*r->reason) abort(); /* a leader carries the reason */
+    if (!r->sealed) abort();
+    break;
+  }
+  case CM_REC_PLEDGE:
+    text_ok(b->u.pledge.pledge, CM_REC_TEXT_MAX);
+    if (!*b->u.pledge.pledge) abort();
+    break;
+  case CM_REC_FEEDBACK: {
+    const cm_rec_feedback *f = &b->u.feedback;
+    text_ok(f->content, CM_REC_TEXT_MAX);
+    text_ok(f->received, 10);
+    if (strcmp(f->status, "received") != 0 && (!*f->handled || !*f->result)) abort();
+    if (*f->handled && strcmp(f->handled, f->received) < 0) abort();
+    break;
+  }
+  case CM_REC_FUNDING:
+    if (b->u.funding.amount < 1 || b->u.funding.amount > CM_REC_FEN_MAX) abort();
+    if (b->u.funding.year < 2000) abort();
+    text_ok(b->u.funding.source, CM_REC_SHORT_MAX);
     break;
   default:
     break;
