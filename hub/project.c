@@ -177,6 +177,8 @@ static cm_rc org_refold(hub_ctx *ctx, const uint8_t *author, const char *id, cm_
   }
   rc = hub_store_org_put(ctx->store, author, id, f.seq, (const char *)b.p, members, party,
                          dissolved, err);
+  /* Once the organisation has a roster, its counts come from the roster. */
+  if (!rc) rc = hub_store_roster_apply(ctx->store, author, id, (uint64_t)INT64_MAX, err);
 out:
   free(cur);
   json_decref(f.state);

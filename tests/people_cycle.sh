@@ -211,8 +211,11 @@ def get(p):
             return r.read()
     except urllib.error.HTTPError as e:
         codes[e.code] = codes.get(e.code, 0) + 1
+        if e.code == 401:
+            unauth.append(p)
         return e.read()
 codes = {}
+unauth = []
 os.makedirs(out, exist_ok=True)
 bodies = {}
 for p in sorted(paths):
@@ -229,7 +232,10 @@ for p in sorted(paths):
                 for ext in ("csv", "xlsx"):
                     e = "%s.%s?table=%s%s" % (base, ext, k, "&" + q if q else "")
                     bodies[e] = get(e)
-assert len(bodies) > 40 and codes.get(401, 0) < 3, (len(bodies), codes)
+# 401 only where a node's signed request is asked for, never for the operator's pages
+signed = ("/api/v1/feed", "/api/v1/log/", "/api/v1/heads", "/api/v1/files/%s/data" % org,
+          "/api/v1/files/%s/upload" % org)
+assert len(bodies) > 40 and all(u.startswith(signed) for u in unauth), (len(bodies), codes, unauth)
 def texts(b):
     yield b
     if b[:2] == b"PK":
