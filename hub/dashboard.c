@@ -1010,11 +1010,19 @@ static cm_rc answer_attention(data *d, const hub_dash_params *p, uint64_t now_ms
   json_object_set_new(out, "inspection_rectify_overdue", a.insp_rect);
   names = station = inactive = silent = a.critic = a.upcoming = a.insp_rect = NULL;
   /* The year's entries: self-reports, plans and summaries missing; the
-   * organisations' rows follow the category filter like the others. */
+   * organisations' rows follow the category filter and the unit scope like
+   * the others (an organisation out of scope is not in d->orgs). */
   rc = hub_year_attention_locked(d->hub, a.today, d->scope->street, out, err);
   static const char *const year_org_tables[] = {"inspection_overdue", "plan_missing",
                                                 "summary_missing"};
-  for (size_t t = 0; !rc && d->category && d->category[0] && t < 3; t++) {
+  /* A viewer scoped to one supervising unit sees its organisations only:
+   * not other organisations' rows, nor communities' and streets' own plans. */
+  int narrowed = (d->category && d->category[0]) || d->scope->unit[0];
+  if (!rc && d->scope->unit[0]) {
+    json_array_clear(json_object_get(out, "unit_plan_missing"));
+    json_array_clear(json_object_get(out, "unit_summary_missing"));
+  }
+  for (size_t t = 0; !rc && narrowed && t < 3; t++) {
     json_t *arr = json_object_get(out, year_org_tables[t]);
     for (size_t i = json_array_size(arr); i-- > 0;) {
       const char *id = json_string_value(json_object_get(json_array_get(arr, i), "org"));

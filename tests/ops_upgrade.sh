@@ -20,7 +20,13 @@ node_figures() {
   "$NODE" --dir "$N" org list >"$E2E_TMP/orgs" || fail "node org list"
   "$NODE" --dir "$N" report list >"$E2E_TMP/reports" || fail "node report list"
   "$NODE" --dir "$N" inbox --keep-unread | cut -f2,4- >"$E2E_TMP/inbox" || fail "node inbox"
-  diff "$F/node.orgs.expect" "$E2E_TMP/orgs" >&2 || fail "node: organisations differ after $1"
+  # One figure changed on purpose since the fixtures were made: the party-member
+  # station flag is derived now (three or more party members and no accepted
+  # station registration, docs/decisions/0044), where the old release took the
+  # filing's yes/no box; the organisation with 3 party members is flagged.
+  sed 's/^\(120105001001-0001\tactive\t\)-/\1party_station/' "$F/node.orgs.expect" \
+    >"$E2E_TMP/orgs.expect"
+  diff "$E2E_TMP/orgs.expect" "$E2E_TMP/orgs" >&2 || fail "node: organisations differ after $1"
   diff "$F/node.reports.expect" "$E2E_TMP/reports" >&2 || fail "node: reports differ after $1"
   diff "$F/node.inbox.expect" "$E2E_TMP/inbox" >&2 || fail "node: inbox differs after $1"
 }
