@@ -3131,6 +3131,8 @@ cm_rc hub_store_org_mapped_put(hub_store *st, const uint8_t author[PROTO_KEY_BYT
 #define ROSTER_NOW                                                                                 \
   "WITH r AS (SELECT e.seq AS seq, hub_body(e.body, e.raw_len) AS b FROM entries e"                       \
   "  WHERE e.author = ?1 AND e.kind = 'roster.entry' AND e.seq <= ?3"                              \
+  "  AND (e.seq = ?3 OR EXISTS(SELECT 1 FROM record_status s WHERE s.author = e.author"             \
+  "   AND s.seq = e.seq))"                                                                          \
   "  AND json_valid(hub_body(e.body, e.raw_len)) AND hub_body(e.body, e.raw_len)->>'org' = ?2"                   \
   "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)),"       \
   " n AS (SELECT seq, b, row_number() OVER (PARTITION BY b->>'member' ORDER BY seq DESC) AS k"     \

@@ -27,10 +27,10 @@ static void activities(node_web_rq *rq, const char *id, const json_t *reports) {
   cm_month_parse(now, &m);
   unsigned u = m > NOTICE_MONTHS ? (unsigned)(m - (NOTICE_MONTHS - 1)) : 0u;
   snprintf(first, sizeof first, "%04u-%02u", (u / 12u) % 10000u, u % 12u + 1u);
-  cm_html_printf(&rq->h, "<h2>%w</h2>", "notice.activities");
+  cm_html_printf(&rq->h, "<h2>%w</h2>", "publicity.activities");
   cm_html_printf(&rq->h,
                  "<table class=\"grid\"><tr><th>%w</th><th>%w</th><th>%w</th><th>%w</th></tr>",
-                 "notice.month", "notice.count", "notice.participants", "notice.content");
+                 "publicity.month", "publicity.count", "publicity.participants", "publicity.content");
   json_array_foreach(reports, i, r) {
     const char *month = node_web_js(r, "month");
     if (strcmp(node_web_js(r, "org"), id) != 0 || strcmp(month, first) < 0) continue;
@@ -40,7 +40,7 @@ static void activities(node_web_rq *rq, const char *id, const json_t *reports) {
                    node_web_js(r, "content"));
     shown++;
   }
-  if (!shown) cm_html_printf(&rq->h, "<tr><td colspan=\"4\">%w</td></tr>", "notice.none");
+  if (!shown) cm_html_printf(&rq->h, "<tr><td colspan=\"4\">%w</td></tr>", "publicity.none");
   cm_html_raw(&rq->h, "</table>");
 }
 
@@ -58,7 +58,7 @@ void node_web_h_notice(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   if (!rc) rc = node_pledge_get(db, id, &pledge, &e);
   if (!rc) rc = node_report_list(db, id, NULL, &reports, &e);
   if (!rc) rc = node_feedback_list(db, id, &feedback, &e);
-  node_web_page_begin(&rq, "notice.title", "nav.orgs");
+  node_web_page_begin(&rq, "publicity.title", "nav.orgs");
   if (rc) {
     cm_html_msg(&rq.h, "error", "form.error", e.msg);
     goto end;
@@ -69,27 +69,27 @@ void node_web_h_notice(cm_http_req *req, cm_http_resp *resp, void *ctx) {
                  "onclick=\"window.print()\">%w</button></div>"
                  "<article class=\"sheet\" id=\"notice-sheet\"><h1>%h %w</h1>"
                  "<div class=\"sub\"><span>%h</span><span>%h</span></div><table>",
-                 "plan.print", node_web_js(org, "name"), "notice.title", id, rq.app->community);
-  row(&rq, "notice.name", node_web_js(org, "name"));
-  row(&rq, "notice.category", node_web_js(org, "category"));
-  row(&rq, "notice.leader", node_web_js(org, "leader"));
+                 "plan.print", node_web_js(org, "name"), "publicity.title", id, rq.app->community);
+  row(&rq, "publicity.name", node_web_js(org, "name"));
+  row(&rq, "publicity.category", node_web_js(org, "category"));
+  row(&rq, "publicity.leader", node_web_js(org, "leader"));
   snprintf(num, sizeof num, "%lld", node_web_ji(org, "members"));
-  row(&rq, "notice.members", num);
-  row(&rq, "notice.scope", node_web_js(org, "scope"));
+  row(&rq, "publicity.members", num);
+  row(&rq, "publicity.scope", node_web_js(org, "scope"));
   cm_html_raw(&rq.h, "</table>");
-  cm_html_printf(&rq.h, "<h2>%w</h2><p class=\"pledge\">%h</p>", "notice.pledge",
+  cm_html_printf(&rq.h, "<h2>%w</h2><p class=\"pledge\">%h</p>", "publicity.pledge",
                  pledge ? node_web_js(pledge, "pledge") : "");
   if (pledge && node_web_js(pledge, "rules")[0])
-    cm_html_printf(&rq.h, "<h2>%w</h2><p class=\"rules\">%h</p>", "notice.rules",
+    cm_html_printf(&rq.h, "<h2>%w</h2><p class=\"rules\">%h</p>", "publicity.rules",
                    node_web_js(pledge, "rules"));
   activities(&rq, id, reports);
   json_array_foreach(feedback, i, f) {
     handled += strcmp(node_web_js(f, "status"), "received") != 0;
   }
-  cm_html_printf(&rq.h, "<h2>%w</h2><p>%w</p>", "notice.supervision", "notice.welcome");
+  cm_html_printf(&rq.h, "<h2>%w</h2><p>%w</p>", "publicity.supervision", "publicity.welcome");
   if (json_array_size(feedback))
-    cm_html_printf(&rq.h, "<p>%w%zu%w%zu%w</p>", "notice.fb_before", json_array_size(feedback),
-                   "notice.fb_mid", handled, "notice.fb_after");
+    cm_html_printf(&rq.h, "<p>%w%zu%w%zu%w</p>", "publicity.fb_before", json_array_size(feedback),
+                   "publicity.fb_mid", handled, "publicity.fb_after");
   cm_html_printf(&rq.h, "<p class=\"signed\">%h %h</p></article>", rq.app->community, today);
 end:
   node_web_page_end(&rq);
@@ -181,14 +181,14 @@ static void roster_part(node_web_rq *rq, const char *id, const json_t *roster) {
 
 static void pledge_part(node_web_rq *rq, const char *id, const json_t *pledge) {
   const char *p = typed(rq, "pledge"), *r = typed(rq, "rules");
-  cm_html_printf(&rq->h, "<section id=\"people-pledge\"><h2>%w</h2>", "notice.pledge");
+  cm_html_printf(&rq->h, "<section id=\"people-pledge\"><h2>%w</h2>", "publicity.pledge");
   people_form(rq, id, "pledge");
-  cm_html_textarea(&rq->h, "pledge", "notice.pledge", p ? p : node_web_js(pledge, "pledge"), 1,
+  cm_html_textarea(&rq->h, "pledge", "publicity.pledge", p ? p : node_web_js(pledge, "pledge"), 1,
                    NODE_WEB_TEXT_MAX, NULL);
-  cm_html_textarea(&rq->h, "rules", "notice.rules", r ? r : node_web_js(pledge, "rules"), 0,
+  cm_html_textarea(&rq->h, "rules", "publicity.rules", r ? r : node_web_js(pledge, "rules"), 0,
                    NODE_WEB_TEXT_MAX, NULL);
   node_web_form_end(rq, "form.submit");
-  cm_html_printf(&rq->h, "<p><a href=\"/orgs/%U/notice\">%w</a></p></section>", id, "notice.title");
+  cm_html_printf(&rq->h, "<p><a href=\"/orgs/%U/notice\">%w</a></p></section>", id, "publicity.title");
 }
 
 static void feedback_part(node_web_rq *rq, const char *id, const json_t *list) {
@@ -198,7 +198,7 @@ static void feedback_part(node_web_rq *rq, const char *id, const json_t *list) {
                  "<section id=\"people-feedback\"><h2>%w</h2><table class=\"grid\" id=\"feedback\">"
                  "<tr><th>%w</th><th>%w</th><th>%w</th><th>%w</th><th>%w</th><th>%w</th>"
                  "<th>%w</th><th></th></tr>",
-                 "notice.supervision", "people.fb_id", "people.fb_type", "people.fb_content",
+                 "publicity.supervision", "people.fb_id", "people.fb_type", "people.fb_content",
                  "people.fb_from", "people.fb_received", "people.fb_status", "people.fb_result");
   json_array_foreach(list, i, f) {
     const char *st = node_web_js(f, "status"), *fid = node_web_js(f, "id");
