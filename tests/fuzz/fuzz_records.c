@@ -118,6 +118,7 @@ static void check_body(const cm_rec_body *b) {
     break;
   case CM_REC_NOTICE_READ:
     if (strlen(b->u.notice.notice) < 66) abort(); /* a record id */
+    break;
   case CM_REC_ROSTER: {
     const cm_rec_roster *r = &b->u.roster;
     if (r->member < 1 || r->member > CM_REC_MEMBERS_MAX) abort();
