@@ -125,14 +125,17 @@ static const i18n_entry k_words[] = {
     {"att.time", "上传时间", "Attached"},
     {"att.none", "还没有附件。", "No attachments yet."},
     {"att.file", "文件", "File"},
-    {"att.file_hint", "扫描件或照片：PDF、JPEG 或 PNG，每个不超过 10 MB。出错后请重新选择文件。",
-     "A scan or photo: PDF, JPEG or PNG, at most 10 MB. Choose the file again after an error."},
+    {"att.file_hint", "扫描件或照片：PDF、JPEG 或 PNG。出错后请重新选择文件。",
+     "A scan or photo: PDF, JPEG or PNG. Choose the file again after an error."},
+    {"att.cap_file", "每个附件最多", "At most per file:"},
+    {"att.refused", "街道分会拒收（未上传）", "refused by the street (not sent)"},
+    {"att.cap_year", "每个组织每年最多", "per organisation a year:"},
     {"att.add", "上传附件", "Attach"},
     {"att.file_opt", "附件（可不填）", "Attachment (optional)"},
     {"att.file_opt_hint",
-     "照片、签到表或扫描件：PDF、JPEG 或 PNG，不超过 10 MB，随这条记录归档。附件标题不填时用文件名。"
+     "照片、签到表或扫描件：PDF、JPEG 或 PNG，随这条记录归档。附件标题不填时用文件名。"
      "出错后请重新选择文件。",
-     "A photo, sign-in sheet or scan: PDF, JPEG or PNG, at most 10 MB, filed with this record. "
+     "A photo, sign-in sheet or scan: PDF, JPEG or PNG, filed with this record. "
      "Without a title the file's name is used. Choose the file again after an error."},
     {"org.print_blank", "打印空白备案表", "Blank filing form"},
     {"org.search_hint", "按名称、备案编号、类别或负责人查找", "Name, filing number, category or leader"},

@@ -875,22 +875,53 @@ static int files_check(hub_ctx *ctx, int fetch) {
   return rc ? fail(rc, &err) : EXIT_OK;
 }
 
+/* `files limits [--file-mb N --year-mb N]`: set (the district) and show the
+ * caps on attachments every level below applies. */
+static int files_limits(hub_ctx *ctx, const char *file_mb, const char *year_mb, const char *op) {
+  uint64_t file_max = 0, year_max = 0, seq = 0;
+  cm_err err;
+  cm_rc rc = CM_OK;
+  cm_err_clear(&err);
+  if (file_mb || year_mb) {
+    int64_t f = file_mb ? parse_count(file_mb) : -1, y = year_mb ? parse_count(year_mb) : -1;
+    if (!file_mb || !year_mb || f < 1 || y < 1)
+      return usage_error("用法：files limits --file-mb 每个附件的上限 --year-mb 每个组织每年的上限"
+                         "（都是正整数，单位 MB，两个一起给）");
+    rc = hub_limits_set(ctx, f, y, op, &seq, &err);
+    if (!rc) printf("已设定附件上限，记入本台账第 %llu 条，将下发各街道和社区\n",
+                    (unsigned long long)seq);
+  }
+  if (!rc) rc = hub_limits_get(ctx, &file_max, &year_max, &seq, &err);
+  if (rc) return fail(rc, &err);
+  printf("每个附件最多 %llu MB，每个组织每年的附件最多 %llu MB（%s）\n",
+         (unsigned long long)(file_max >> 20), (unsigned long long)(year_max >> 20),
+         seq ? "区协会设定" : "默认值");
+  return EXIT_OK;
+}
+
 static int cmd_files(const cmd_args *a) {
   const char *pos[3] = {0};
   size_t n_pos = 0;
-  opt_spec o[] = {{"no-fetch", 1, NULL}};
-  int r = parse_or_help(a, "files", o, 1, pos, 3, &n_pos);
+  opt_spec o[] = {{"no-fetch", 1, NULL}, {"file-mb", 0, NULL}, {"year-mb", 0, NULL},
+                  {"operator", 0, NULL}};
+  int r = parse_or_help(a, "files", o, 4, pos, 3, &n_pos);
   hub_ctx *ctx = NULL;
   cm_err err;
   if (r >= 0) return r;
   int check = n_pos == 1 && strcmp(pos[0], "check") == 0;
-  if (!check && (n_pos < 1 || n_pos > 2 || strcmp(pos[0], "above-street") != 0 || o[0].value))
+  int limits = n_pos == 1 && strcmp(pos[0], "limits") == 0;
+  int sets = o[1].value || o[2].value || o[3].value;
+  if ((check && sets) || (limits && o[0].value) ||
+      (!check && !limits &&
+       (n_pos < 1 || n_pos > 2 || strcmp(pos[0], "above-street") != 0 || o[0].value || sets)))
     return usage_error("用法：files above-street [filing,activity,people,evaluation,plan,change]\n"
-                       "      files check [--no-fetch]");
+                       "      files check [--no-fetch]\n"
+                       "      files limits [--file-mb N --year-mb N]");
   cm_err_clear(&err);
   cm_rc rc = hub_open(a->dir, &ctx, &err);
-  if (!rc && check) {
-    int x = files_check(ctx, !o[0].value);
+  if (!rc && (check || limits)) {
+    int x = check ? files_check(ctx, !o[0].value)
+                  : files_limits(ctx, o[1].value, o[2].value, operator_of(o[3].value));
     hub_close(ctx);
     return x;
   }
@@ -1895,13 +1926,15 @@ static const hub_command commands[] = {
    "import：导入社区用U盘带来的包，与联网上报完全相同；以 HTTP 接口的 JSON 格式打印结果。\n"
    "export：为没有网络的社区导出回传文件，内容与联网同步取回的相同（本社区台账的签名回执、\n"
    "CURSOR 之后的审核结果和决定，默认全部）；社区用 `linli-node bundle import FILE` 导入。"},
-  {"files", cmd_files, "above-street [HEADINGS] | check [--no-fetch]",
+  {"files", cmd_files, "above-street [HEADINGS] | check [--no-fetch] | limits [--file-mb N --year-mb N]",
    "above-street：哪些档案类别的附件上传到区（在区协会设置：街道把区不收的类别留在本级）。\n"
    "HEADINGS 用逗号分隔：filing 备案材料、activity 活动材料、people 人员材料、evaluation 评比材料、\n"
    "plan 计划总结材料、change 变更材料；默认除人员材料外都上传。不给 HEADINGS 时只显示现在的设置。\n"
    "check：检查本级记录写明的每个附件是否都在、内容是否与哈希相符（区协会不查留在街道的类别）；\n"
    "街道分会把缺失或损坏的从区协会取回（--no-fetch 只检查）。每个有问题的文件一行，最后一行是统计；\n"
-   "仍有缺失或损坏时退出码为 2（社区尚未上传的附件也算缺失）。"},
+   "仍有缺失或损坏时退出码为 2（社区尚未上传的附件也算缺失）。\n"
+   "limits：显示附件上限；区协会给 --file-mb（每个附件，1–50）和 --year-mb（每个组织每年）设定，\n"
+   "单位 MB，随同步下发到各街道和社区，社区和各级分会都按它检查（默认 10 MB 和 200 MB）。"},
   {"dossier", cmd_dossier, "--org ID [--zip FILE]",
    "组织的档案：本级保存的全部记录和附件，按备案材料、活动材料、人员材料、评比材料、计划总结材料、\n"
    "变更材料分类，各类按时间排列。不给 --zip 时把可打印的网页打印到标准输出；给 --zip 时写成\n"
