@@ -775,6 +775,7 @@ static const i18n_entry k_words[] = {
     {"col.units.code", "主管单位代码", "Unit code"},
     {"col.stations.date", "登记日期", "Registered"},
     {"col.stations.leader", "活动站负责人", "Station leader"},
+    {"col.stations.party_members", "活动站党员人数", "Party members of the station"},
     {"col.reports.versions", "版本数", "Versions"},
     {"col.amendments", "变更与解散", "Amendments and dissolution"},
     {"col.decisions", "决定", "Decisions"},

@@ -263,7 +263,7 @@ case "$REC" in "$SKEY"/*) ;; *) fail "no record id of the street's log: $REC" ;;
 needs "$STREET_URL" "$E2E_TMP/sjar" "$SST" && fail "street: the flag stays after the street's registration"
 $SH station list >"$E2E_TMP/sl.txt" || fail "station list"
 grep -q "党员活动站：已登记2个，尚需设立0个" "$E2E_TMP/sl.txt" || fail "station list totals: $(cat "$E2E_TMP/sl.txt")"
-grep -q "卫健党员活动站.*$SST.*望海楼街卫健党员志愿者分会.*孙.*4.*望海楼街党工委.*2026-10-01.*卫健党支部.*2026-10-15" \
+grep -q "$SST.*望海楼街卫健党员志愿者分会.*卫健党员活动站.*孙.*4.*望海楼街党工委.*2026-10-01.*卫健党支部.*2026-10-15" \
   "$E2E_TMP/sl.txt" || fail "station list row: $(cat "$E2E_TMP/sl.txt")"
 grep -q "【党员活动站】" "$E2E_TMP/sl.txt" && ! grep -q '"\|station\b' "$E2E_TMP/sl.txt" \
   || fail "station list is not in words: $(cat "$E2E_TMP/sl.txt")"
