@@ -421,7 +421,7 @@
 
       // Party-member activity stations (党员活动站): per community, the stations
       // registered and accepted, and the organisations that still need one.
-      getJSON(`/api/v1/dashboard/stations${query(cat)}`).then((st) => {
+      const stp = getJSON(`/api/v1/dashboard/stations${query(cat)}`).then((st) => {
         const b = boxes.stations;
         b.replaceChildren(el('h2', { text: t('stations') }));
         b.append(facts(st.totals, ['stations', 'needing']));
@@ -437,7 +437,7 @@
 
       // Funding (资金扶持) of the year of the month shown, per street or community.
       const fp = Object.assign({ year: (state.month || '').slice(0, 4) }, cat);
-      getJSON(`/api/v1/dashboard/funding${query(fp)}`).then((f) => {
+      const fup = getJSON(`/api/v1/dashboard/funding${query(fp)}`).then((f) => {
         const b = boxes.funding;
         const fq = Object.assign({ year: String(f.year) }, cat);
         b.replaceChildren(el('h2', { text: `${t('funding')} ${f.year}` }));
@@ -450,6 +450,8 @@
       const [h, c, a, at] = await Promise.all([hier, comp, act, att]);
       if (h && c && a && at) renderOverview(first, c, a, at, h);
       else first.replaceChildren(el('h2', { text: t('overview') }), el('p', { class: 'error', text: t('failed') }));
+      // Ready means every section has its figures (or its error).
+      await Promise.all([stp, fup]);
       if (location.hash) {
         const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
         if (target) target.scrollIntoView();
