@@ -38,7 +38,8 @@ cm_rc hub_dashcli_print(const json_t *j, const char *const *tables, cm_err *err)
       printf("%s\n", cm_i18n_word(CM_LANG_ZH, "col.", "none"));
     } else {
       print_line(t.head);
-      for (size_t i = 0; i < json_array_size(t.rows); i++) print_line(json_array_get(t.rows, i));
+      for (size_t i = 0; i < json_array_size(t.rows); i++)
+        print_line(json_array_get(t.rows, i));
     }
     hub_table_free(&t);
   }
@@ -57,7 +58,8 @@ cm_rc hub_dashcli_write(const json_t *j, const char *table, int xlsx, const char
               : hub_table_csv(&t, &b, err);
   if (!rc) {
     f = fopen(path, "wb");
-    if (!f || fwrite(b.p, 1, b.len, f) != b.len) rc = cm_errf(err, CM_ERR_IO, "无法写入文件“%s”", path);
+    if (!f || fwrite(b.p, 1, b.len, f) != b.len)
+      rc = cm_errf(err, CM_ERR_IO, "无法写入文件“%s”", path);
     if (f && fclose(f) != 0 && !rc) rc = cm_errf(err, CM_ERR_IO, "无法写入文件“%s”", path);
   }
   hub_table_free(&t);
