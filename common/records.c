@@ -363,7 +363,7 @@ static cm_rc station_fields(const json_t *o, cm_rec_station *t, cm_err *err) {
     rc = count(o, "party_members", "活动站党员人数", 1, CM_REC_MEMBERS_MAX, &t->party_members, err);
   if (!rc && t->party_members < 1)
     rc = cm_errf(err, CM_ERR_INVALID, "「活动站党员人数」至少为1");
-  if (!rc) rc = text(o, "committee", "登记的社区党总支", 1, CM_REC_SHORT_MAX, &t->committee, err);
+  if (!rc) rc = text(o, "committee", "登记的党组织", 1, CM_REC_SHORT_MAX, &t->committee, err);
   if (!rc) rc = text(o, "date", "登记日期", 1, 10, &t->date, err);
   if (!rc && !is_date(t->date))
     rc = cm_errf(err, CM_ERR_INVALID, "「登记日期」格式应为年-月-日（YYYY-MM-DD）");

@@ -1151,7 +1151,7 @@ static const command commands[] = {
     {"station", "register", cmd_station_register, o_station, f_none, 0, 0,
      "station register --org ID --name N --leader L --party-members N --committee NAME\n"
      "                 [--date YYYY-MM-DD] [--branch NAME] [--branch-date YYYY-MM-DD]",
-     "登记组织的党员活动站：名称、负责人、党员人数、登记的社区党总支、登记日期（默认今天），\n"
+     "登记组织的党员活动站：名称、负责人、党员人数、登记的党组织、登记日期（默认今天），\n"
      "以及成立的党支部和成立日期（可选）。街道分会审核通过后，“缺少党员活动站”的标记才清除。\n"
      "打印记录编号。"},
     {"station", "list", cmd_station_list, o_org_only, f_json, 0, 0, "station list [--org ID] [--json]",

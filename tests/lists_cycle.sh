@@ -168,7 +168,7 @@ assert c["stations"] == 1 and c["needing"] == 0, c
 PY
 curl -sf -b "$E2E_TMP/djar" "$DIST_URL/api/v1/dashboard/stations.csv?table=stations" >"$E2E_TMP/st.csv" \
   || fail "stations CSV"
-head -1 "$E2E_TMP/st.csv" | grep -q "活动站名称.*登记的社区党总支.*党支部" || fail "CSV header: $(head -1 "$E2E_TMP/st.csv")"
+head -1 "$E2E_TMP/st.csv" | grep -q "活动站名称.*登记的党组织.*党支部" || fail "CSV header: $(head -1 "$E2E_TMP/st.csv")"
 grep -q 健康讲堂党员活动站 "$E2E_TMP/st.csv" || fail "CSV row"
 ok "a station registration cleared the flag at the node, the street and the district once accepted"
 
@@ -268,7 +268,7 @@ grep -q "$SST.*望海楼街卫健党员志愿者分会.*卫健党员活动站.*�
 grep -q "【党员活动站】" "$E2E_TMP/sl.txt" && ! grep -q '"\|station\b' "$E2E_TMP/sl.txt" \
   || fail "station list is not in words: $(cat "$E2E_TMP/sl.txt")"
 $SH station list --csv "$E2E_TMP/sl.csv" >/dev/null || fail "station list --csv"
-head -1 "$E2E_TMP/sl.csv" | grep -q "活动站名称.*登记的社区党总支.*党支部成立日期" || fail "CSV header: $(head -1 "$E2E_TMP/sl.csv")"
+head -1 "$E2E_TMP/sl.csv" | grep -q "活动站名称.*登记的党组织.*党支部成立日期" || fail "CSV header: $(head -1 "$E2E_TMP/sl.csv")"
 grep -q "卫健党员活动站" "$E2E_TMP/sl.csv" || fail "CSV row: $(cat "$E2E_TMP/sl.csv")"
 $SH station list --table nope --csv "$E2E_TMP/x.csv" 2>/dev/null && fail "an unknown table was written"
 [ ! -e "$E2E_TMP/x.csv" ] || fail "a file was written for an unknown table"

@@ -136,7 +136,7 @@ test('district dashboard: stations, industries and supervising units', async (t)
   assert.equal(await page.locator(`#t-stations-needing a[href="/dashboard/org/${needing}"]`).count(), 1);
   // Column heads are the glossary's words, never the API's keys.
   const heads = await page.$$eval('#dash-stations th', (ths) => ths.map((th) => th.textContent));
-  for (const w of ['活动站名称', '活动站负责人', '活动站党员人数', '登记的社区党总支', '登记日期', '党员活动站数', '尚需设立数']) {
+  for (const w of ['活动站名称', '活动站负责人', '活动站党员人数', '登记的党组织', '登记日期', '党员活动站数', '尚需设立数']) {
     assert.ok(heads.includes(w), `${w} in ${heads}`);
   }
   for (const hd of heads) assert.doesNotMatch(hd, /[a-z_]{3,}/, hd);
