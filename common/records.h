@@ -67,6 +67,7 @@ typedef enum cm_rec_kind {
   CM_REC_PLEDGE,     /* pledge.set: internal rules and service pledge (诚信自律) */
   CM_REC_FEEDBACK,   /* feedback.recorded: a resident's complaint or suggestion (群众监督) */
   CM_REC_FUNDING,    /* funding.received: a grant or support received (资金扶持) */
+  CM_REC_DECISION,   /* decision.*: a street's or the district's decision (决定) */
 } cm_rec_kind;
 
 /* The level that wrote an entry. */
@@ -202,6 +203,16 @@ typedef struct cm_rec_funding {
   int64_t amount, year;
 } cm_rec_funding;
 
+/* decision.* (commend, criticise, inspect, revoke, withdrawn ...): the level
+ * it states it was made at ("by": "street" | "district", "" when not
+ * stated: the author's own) and the community key it is addressed to ("to",
+ * hex, "" for a street's own street-level organisation).  A street relays a
+ * district's decision with "by": "district" and the district's signed entry
+ * in "origin" (hub/relay.h). */
+typedef struct cm_rec_decision {
+  const char *by, *to, *org;
+} cm_rec_decision;
+
 /* How long a resident's feedback may wait before it is reported to the
  * street: past this it is overdue. */
 #define CM_REC_FEEDBACK_DAYS 15
@@ -228,6 +239,7 @@ typedef struct cm_rec_body {
     cm_rec_pledge pledge;
     cm_rec_feedback feedback;
     cm_rec_funding funding;
+    cm_rec_decision decision;
   } u;
 } cm_rec_body;
 
@@ -266,9 +278,14 @@ typedef struct cm_rec_ctx {
   /* notice.read: 1 when this level holds no notice.sent of that notice
    * addressed to the author (0: it does, or this level cannot tell). */
   int notice_not_to_author;
-  /* list.published written by a street: 1 when it relays the district's own
-   * entry of the same list (its signature checked), 0 when not. */
+  /* list.published or a decision written by a street: 1 when it relays the
+   * district's own entry of the same kind and body (its signature checked),
+   * 0 when not. */
   int origin_district;
+  /* decision.* written by a street: 1 when the community it is addressed to
+   * ("to") is one the author enrolled, 0 when it is not, -1 when this level
+   * cannot tell. */
+  int to_below;
   /* org.mapped: 1 when the organisation is one a community enrolled by the
    * author filed, 0 when it is not, -1 when this level cannot tell. */
   int org_below;

@@ -281,6 +281,7 @@ cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
   cm_date_of(time_ms, c->today);
   cm_date_of(received_ms, c->latest);
   c->decision_to_author = -1;
+  c->to_below = -1;
   proto_key_hex(author, c->author_hex);
   c->org_file_bytes = -1;
   if (cached && cache.has_author && memcmp(cache.author, author, PROTO_KEY_BYTES) == 0) {
@@ -333,10 +334,11 @@ cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
   return rc;
 }
 
-/* list.published by a street: 1 when its "origin" is the district's own
- * list.published (signed by the district: this hub at a district, the
- * pinned upstream at a street) with the same list and items. */
-static int list_origin_ok(hub_ctx *ctx, const json_t *body) {
+/* An entry of kind relayed by a street (list.published, decision.*): 1 when
+ * its "origin" is the district's own entry of that kind (signed by the
+ * district: this hub at a district, the pinned upstream at a street) and its
+ * body, "origin" and "origin_record" aside, is the district's body. */
+static int origin_ok(hub_ctx *ctx, const char *kind, const json_t *body) {
   const char *b64 = json_string_value(json_object_get(body, "origin"));
   const uint8_t *district = ctx->role == HUB_ROLE_DISTRICT ? ctx->kp.pk
                             : ctx->has_upstream_key        ? ctx->upstream_key
@@ -344,17 +346,38 @@ static int list_origin_ok(hub_ctx *ctx, const json_t *body) {
   uint8_t *raw = NULL;
   size_t len = 0;
   proto_entry in;
-  json_t *ib = NULL;
+  json_t *ib = NULL, *mine = NULL;
   int ok = 0;
   if (!b64 || !district || cm_b64_decode(b64, strlen(b64), &raw, &len) != CM_OK) return 0;
   if (proto_sentry_decode(raw, len, district, &in, NULL) == CM_OK &&
-      memcmp(in.author, district, PROTO_KEY_BYTES) == 0 && strcmp(in.kind, "list.published") == 0 &&
-      cm_json_parse_object(in.body, in.body_len, &ib, NULL) == CM_OK)
-    ok = json_equal(json_object_get(ib, "list"), json_object_get(body, "list")) &&
-         json_equal(json_object_get(ib, "items"), json_object_get(body, "items"));
+      memcmp(in.author, district, PROTO_KEY_BYTES) == 0 && strcmp(in.kind, kind) == 0 &&
+      cm_json_parse_object(in.body, in.body_len, &ib, NULL) == CM_OK &&
+      (mine = json_copy((json_t *)body)) != NULL) {
+    json_object_del(mine, "origin");
+    json_object_del(mine, "origin_record");
+    ok = json_equal(ib, mine);
+  }
+  json_decref(mine);
   json_decref(ib);
   free(raw);
   return ok;
+}
+
+/* decision.* by a street author: 1 when "to" is a community the author
+ * enrolled, read from the author's own enrolments (as mapped_below). */
+static cm_rc decision_below(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
+                            const cm_rec_decision *d, int *below_out, cm_err *err) {
+  uint8_t to[PROTO_KEY_BYTES];
+  hub_author a;
+  int found = 0;
+  *below_out = 0;
+  if (!*d->to) return CM_OK;
+  if (proto_key_from_hex(d->to, to) != CM_OK) return CM_OK;
+  cm_rc rc = hub_store_author_get(ctx->store, to, &a, &found, err);
+  if (rc || !found) return rc;
+  *below_out = strcmp(a.role, "community") == 0 && a.has_enrolled_by &&
+               memcmp(a.enrolled_by, author, PROTO_KEY_BYTES) == 0;
+  return CM_OK;
 }
 
 /* org.mapped by author: 1 when "to" is a community author enrolled and the
@@ -417,8 +440,11 @@ static cm_rc gate(hub_ctx *ctx, const proto_entry *e, const cm_rec_def *def,
       if (rc) goto out;
       if (found) c.decision_to_author = memcmp(to, e->author, PROTO_KEY_BYTES) == 0;
     }
-    if (b.kind == CM_REC_LIST) c.origin_district = list_origin_ok(ctx, json);
-    if (b.kind == CM_REC_MAPPED) rc = mapped_below(ctx, e->author, &b.u.mapped, &c.org_below, err);
+    if (b.kind == CM_REC_LIST || b.kind == CM_REC_DECISION)
+      c.origin_district = origin_ok(ctx, e->kind, json);
+    if (b.kind == CM_REC_DECISION && c.writer == CM_REC_STREET)
+      rc = decision_below(ctx, e->author, &b.u.decision, &c.to_below, err);
+    if (!rc && b.kind == CM_REC_MAPPED) rc = mapped_below(ctx, e->author, &b.u.mapped, &c.org_below, err);
     if (!rc && b.kind == CM_REC_NOMINATION)
       rc = hub_eval_round_ctx(ctx, b.u.nomination.round, &c, err);
     if (!rc && b.kind == CM_REC_RECOMMEND)
