@@ -2634,6 +2634,30 @@ cm_rc hub_store_entry_body(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
   return rc;
 }
 
+static const char SQL_FILE_IN_STREET[] =
+    "SELECT EXISTS(SELECT 1 FROM entries e INDEXED BY entries_events"
+    " JOIN authors a ON a.key = e.author WHERE e.kind = 'file.attached'"
+    " AND " ENTRIES_EVENTS_WHERE " AND " BODY_JSON("e") "->>'hash' = ?1 AND a.street = ?2"
+    " AND a.role IN ('community', 'street')"
+    " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))";
+
+cm_rc hub_store_file_in_street(hub_store *st, const char *hash, const char *street,
+                               int *found_out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  cm_rc rc = st_prep(st, SQL_FILE_IN_STREET, &s, err);
+  *found_out = 0;
+  if (rc) return rc;
+  bind_text(s, 1, hash);
+  bind_text(s, 2, street);
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW)
+    *found_out = sqlite3_column_int(s, 0);
+  else
+    rc = cm_db_check(st->db, r, "finding a file's street", err);
+  sqlite3_reset(s);
+  return rc;
+}
+
 cm_rc hub_store_kind_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t after,
                           const char *kind, hub_store_kind_fn fn, void *ctx, cm_err *err) {
   sqlite3_stmt *s = NULL;

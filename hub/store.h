@@ -676,6 +676,12 @@ cm_rc hub_store_entry_body(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                            size_t *len_out, char *refused_out, size_t refused_cap,
                            int *found_out, cm_err *err);
 
+/* *found_out 1 when a file.attached entry naming file hash (hex) that is not
+ * refused was written by a community of street, or by that street's hub: a
+ * street-bound operator at a district sees only such files. */
+cm_rc hub_store_file_in_street(hub_store *st, const char *hash, const char *street,
+                               int *found_out, cm_err *err);
+
 /* Called with the sequence and body (borrowed for the call) of each entry. */
 typedef cm_rc (*hub_store_kind_fn)(void *ctx, uint64_t seq, const void *body, size_t len,
                                    cm_err *err);
