@@ -929,3 +929,26 @@ cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx
   }
   return rc;
 }
+
+int cm_rec_fold_version(json_t **state, const char *kind, const json_t *body, const char *status) {
+  if (!kind || !json_is_object(body)) return 0;
+  if (strcmp(kind, "org.filed") == 0) {
+    json_t *copy = json_deep_copy(body);
+    if (!copy) return -1;
+    json_decref(*state);
+    *state = copy;
+    return 1;
+  }
+  const json_t *changes = json_object_get(body, "changes");
+  if (strcmp(kind, "org.amended") != 0 || !*state || !json_is_object(changes) || !status ||
+      strcmp(status, "accepted") != 0)
+    return 0;
+  const char *k;
+  json_t *v;
+  json_object_foreach((json_t *)changes, k, v) {
+    if (strcmp(k, "id") != 0 && json_object_set(*state, k, v)) return -1;
+  }
+  const json_t *flags = json_object_get(body, "flags");
+  if (flags && json_object_set(*state, "flags", (json_t *)flags)) return -1;
+  return 1;
+}

@@ -335,6 +335,18 @@ const char *cm_rec_body_org(const cm_rec_body *b);
  * on today: not yet reported to the street CM_REC_FEEDBACK_DAYS days on. */
 int cm_rec_feedback_overdue(const char *received, const char *status, const char *today);
 
+/* The organisation's current details folded from its filing versions, one
+ * version at a time, oldest first; the one rule of linli-hub and linli-node.
+ * An org.filed sets the whole state (a rejected filing too: the correction
+ * that follows amends it); an org.amended changes it (its "changes", "id"
+ * aside, and its "flags") only once its status is "accepted", so that a
+ * pending, rejected or refused amendment changes nothing the figures, the
+ * pages and the next entry's checks read: the current details are those of
+ * the last accepted version.  *state is NULL before the first filing (the
+ * caller json_decref()s it).  1 when the version changed the state, 0 when
+ * not, -1 without memory. */
+int cm_rec_fold_version(json_t **state, const char *kind, const json_t *body, const char *status);
+
 /* a + b, held at INT64_MAX (figures add many bounded counts; they never wrap). */
 int64_t cm_rec_add(int64_t a, int64_t b);
 

@@ -123,34 +123,15 @@ typedef struct org_fold {
   uint64_t seq;  /* the last version applied */
 } org_fold;
 
-/* org.filed sets the whole state (a rejected filing too: the correction that
- * follows amends it); org.amended applies its changes unless the street
- * rejected it, so that a rejected amendment never changes what the figures,
- * the organisation's page and the next entry's checks read. */
+/* One version into the state by the domain core's rule (cm_rec_fold_version). */
 static cm_rc fold_version(void *vctx, const hub_filing_row *r, cm_err *err) {
   org_fold *f = vctx;
   json_t *body = NULL;
-  (void)err;
   if (cm_json_parse_object((const uint8_t *)r->body, strlen(r->body), &body, NULL)) return CM_OK;
-  if (strcmp(r->kind, "org.filed") == 0) {
-    json_decref(f->state);
-    f->state = body;
-    f->seq = r->seq;
-    return CM_OK;
-  }
-  json_t *changes = json_object_get(body, "changes");
-  if (f->state && json_is_object(changes) && strcmp(r->status, "rejected") != 0 &&
-      strcmp(r->status, "refused") != 0) {
-    const char *k;
-    json_t *v;
-    json_object_foreach(changes, k, v) {
-      if (strcmp(k, "id") != 0) json_object_set(f->state, k, v);
-    }
-    json_t *flags = json_object_get(body, "flags");
-    if (flags) json_object_set(f->state, "flags", flags);
-    f->seq = r->seq;
-  }
+  int applied = cm_rec_fold_version(&f->state, r->kind, body, r->status);
   json_decref(body);
+  if (applied < 0) return cm_errf(err, CM_ERR_NOMEM, "读取组织时内存不足");
+  if (applied) f->seq = r->seq;
   return CM_OK;
 }
 
