@@ -922,6 +922,8 @@ cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx
     }
     if (!rc && c->writer == CM_REC_STREET && *d->to && c->to_below == 0)
       rc = cm_errf(err, CM_ERR_PERM, "街道分会只能对本街道登记的社区作出决定");
+    /* addressed to no community: about the street's own street-level organisation */
+    if (!rc && c->writer == CM_REC_STREET && !*d->to && *d->org) rc = owns(c, d->org, "组织", err);
     break;
   }
   default:

@@ -1,8 +1,9 @@
 /* decision_hostile.c - who may write a decision, at a district hub, through
  * the real HTTP server on 127.0.0.1 port 0 with real signed changesets: a
  * hostile enrolled street hub writes decisions that claim the district's
- * level ("by": "district", without or with a forged origin), a district-level
- * word on a street's decision to another street's community, and an honest
+ * level ("by": "district", without or with a forged origin), a decision to
+ * another street's community, one addressed to no community about another
+ * street's organisation, one of a level that is neither, and an honest
  * street decision to its own community.  The domain core keeps each hostile
  * one refused with its reason and projects it nowhere; the honest one is
  * projected as the street's.  A rebuild gives the same decisions. */
@@ -143,6 +144,10 @@ static void test_street_claims_district(void **state) {
   decide(&g.sa, "decision.commend", g.ca_hex, A_CODE "-0002", "street", "");
   /* 6: a level that is neither */
   decide(&g.sa, "decision.commend", g.ca_hex, A_CODE "-0003", "province", "");
+  /* 7: addressed to no community, about another street's community's organisation */
+  assert_int_equal(t_log_add(&g.sa, "decision.revoke",
+                             "{\"org\":\"" B_CODE "-0001\",\"reason\":\"x\",\"by\":\"street\"}"),
+                   0);
   assert_int_equal(t_push(g.base, &g.sa), 200);
 
   hub_ctx *hub = NULL;
@@ -161,6 +166,8 @@ static void test_street_claims_district(void **state) {
   assert_string_equal(why, "");
   refusal(hub, &g.sa, 6, why, sizeof why);
   assert_non_null(strstr(why, "决定级别"));
+  refusal(hub, &g.sa, 7, why, sizeof why);
+  assert_non_null(strstr(why, "不属于作者"));
 
   /* Only the honest decision is projected, as the street's. */
   dec_list before, after;
