@@ -1172,6 +1172,28 @@ cm_rc store_filing_seqs(node_ctx *ctx, const char *org, uint64_t *seqs, size_t c
   return rc;
 }
 
+cm_rc store_filing_each(node_ctx *ctx, const char *org, store_filing_fn fn, void *arg,
+                        cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  cm_rc rc = prep(ctx, "SELECT f.seq, coalesce(v.status, 'pending') FROM filings f"
+                       " LEFT JOIN reviews v ON v.seq = f.seq WHERE f.org = ? ORDER BY f.seq",
+                  &st, err);
+  if (rc) return rc;
+  bind_text(st, 1, org);
+  for (;;) {
+    int s = sqlite3_step(st);
+    if (s == SQLITE_DONE) break;
+    if (s != SQLITE_ROW) {
+      rc = cm_db_check(ctx->db, s, "read filings", err);
+      break;
+    }
+    rc = fn(arg, (uint64_t)sqlite3_column_int64(st, 0), col_text(st, 1), err);
+    if (rc) break;
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
 /* ---- notices (node/year.c) ---- */
 
 cm_rc store_notice_held(node_ctx *ctx, const char *notice, int *held_out, cm_err *err) {

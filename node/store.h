@@ -177,6 +177,12 @@ cm_rc store_proj_dump(node_ctx *ctx, cm_buf *out, cm_err *err);
 cm_rc store_filing_seqs(node_ctx *ctx, const char *org, uint64_t *seqs, size_t cap, size_t *n_out,
                         cm_err *err);
 
+/* Each filing version (org.filed, org.amended) of org, oldest first, with
+ * its review status ("pending" until the street's review says otherwise). */
+typedef cm_rc (*store_filing_fn)(void *arg, uint64_t seq, const char *status, cm_err *err);
+cm_rc store_filing_each(node_ctx *ctx, const char *org, store_filing_fn fn, void *arg,
+                        cm_err *err);
+
 /* *held_out 1 when the inbox holds a notice.sent of notice (its record id):
  * a notice addressed to this community. */
 cm_rc store_notice_held(node_ctx *ctx, const char *notice, int *held_out, cm_err *err);

@@ -85,7 +85,8 @@ json "$E2E_TMP/o.json" "[o for o in d if o['id']=='$NEW' and o['category']=='为
   || fail "node org: $(cat "$E2E_TMP/o.json")"
 [ "$(json "$E2E_TMP/o.json" 'len(d)==2' && echo 2)" = 2 ] || fail "a refused filing was kept"
 $N1 org amend "$NEW" --unit JYJ >/dev/null || fail "amend unit"
-$N1 org list --json | grep -q '"unit":"JYJ"' || fail "amended unit"
+# the amendment waits for the street (checked below, once accepted)
+$N1 org list --json | grep -q '"unit":"JYJ"' && fail "a pending amendment changed the unit"
 ok "the node filed and amended with the lists; codes outside them refused before signing"
 
 # The street accepts, maps the old organisation once (old text kept), and the node learns it.
@@ -101,6 +102,8 @@ nsync || fail "sync n1 mapping"
 $N1 org list --json >"$E2E_TMP/o2.json"
 json "$E2E_TMP/o2.json" "[o for o in d if o['id']=='$OLD' and o['category']=='为老服务' and o['category_code']=='ELDER' and o['unit']=='WJW']" \
   || fail "node mapping: $(cat "$E2E_TMP/o2.json")"
+json "$E2E_TMP/o2.json" "[o for o in d if o['id']=='$NEW' and o['unit']=='JYJ']" \
+  || fail "the accepted amendment of the unit: $(cat "$E2E_TMP/o2.json")"
 ok "the street mapped an organisation filed with free text; the node holds the codes"
 
 # Operators: the street's, the district's, and a viewer of one supervising unit.

@@ -73,8 +73,11 @@ r = {m["name"]: m for m in json.load(sys.stdin)}
 assert not r["欧阳铁柱"]["leader"] and r["东方红霞"]["leader"], r
 assert r["东方红霞"]["reason"] == "换届选举" and not r["上官明远"]["current"], r
 assert r["上官明远"]["left"] == "2027-02-01", r' || fail "leader change or leave"
-[ "$("$NODE" --dir "$N" org list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["leader"])')" \
-  = 东方红霞 ] || fail "the filing does not name the new leader"
+node_leader() {
+  "$NODE" --dir "$N" org list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["leader"])'
+}
+# the amendment of the filing waits for the street (checked once accepted, below)
+[ "$(node_leader)" = 王秀英 ] || fail "a pending amendment changed the filing's leader"
 ok "a leader change carries its reason and amends the filing's leader; a member left"
 
 # The pledge, residents' feedback (one overdue), funding.
@@ -112,6 +115,8 @@ for b in $("$HUB" --dir "$E2E_TMP/street" review list | awk '{print $1}'); do
   "$HUB" --dir "$E2E_TMP/street" review accept "$b" --operator 李主任 >/dev/null || fail "accept $b"
 done
 "$HUB" --dir "$E2E_TMP/street" forward >/dev/null 2>&1 || true
+"$NODE" --dir "$N" sync >/dev/null || fail "sync the reviews"
+[ "$(node_leader)" = 东方红霞 ] || fail "the accepted amendment does not name the new leader"
 
 login() { # url name role jar
   printf 'people-test-password\n' | "$HUB" --dir "$5" operator add "$2" --role "$3" >/dev/null \
