@@ -275,6 +275,7 @@ static const i18n_entry k_words[] = {
     {"kind.recommend", "街道推荐", "street's recommendation"},
     {"kind.nominat", "评比提名", "nomination"},
     {"kind.evaluation.round", "评比", "evaluation round"},
+    {"kind.evaluation.closed", "评比提前截止", "evaluation round closed early"},
     {"kind.critic", "批评（限期整改）", "criticism (rectify by the deadline)"},
     {"kind.revok", "撤销备案", "revocation"},
     {"kind.inspect", "检查结果", "inspection result"},
@@ -818,6 +819,7 @@ static const i18n_entry k_words[] = {
     {"eval.state", "进度", "State"},
     {"eval.open", "进行中", "open"},
     {"eval.closed", "已截止", "closed"},
+    {"eval.closed_early", "已提前截止", "closed early on"},
     {"eval.nominate", "提名", "Nominate"},
     {"eval.submit", "提名", "Nominate"},
     {"eval.person", "被提名人", "Person nominated"},
@@ -1036,7 +1038,7 @@ const char *cm_i18n_kind(cm_lang lang, const char *kind) {
   /* Feed kinds may grow sub-kinds ("decision.criticize", "decision.criticism"):
    * match the stem. */
   /* "recommend" before "commend", which it contains. */
-  static const char *const stems[] = {"recommend", "nominat", "evaluation.round",
+  static const char *const stems[] = {"recommend", "nominat", "evaluation.round", "evaluation.closed",
                                       "critic", "commend", "revok", "inspect", "notice",
                                       "enrol",  "review",  "ack",   "rectif",  "fork",
                                       "withdrawn", "list",  "mapped"};

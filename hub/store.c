@@ -2938,7 +2938,9 @@ cm_rc hub_store_communities_json(hub_store *st, const char *street, json_t **out
   return rv_rows(st,
                  "SELECT lower(hex(c.key)) AS key, c.name AS name, c.code AS code,"
                  " c.street_name AS street FROM communities c"
-                 " WHERE ?1 = '' OR c.street_name = ?1 ORDER BY c.street_name, c.code",
+                 " WHERE (?1 = '' OR c.street_name = ?1)"
+                 " AND c.key NOT IN (SELECT key FROM authors WHERE revoked <> 0)"
+                 " ORDER BY c.street_name, c.code",
                  out, err, "t", street);
 }
 
@@ -2963,25 +2965,43 @@ cm_rc hub_store_org_trainings_json(hub_store *st, const char *org,
 cm_rc hub_store_rounds_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], const char *round,
                             json_t **out, cm_err *err) {
   /* A round is the evaluation.round entries of this hub's own log that carry
-   * its id: the district's fan-out, or at a street the copies it relayed. */
+   * its id: the district's fan-out, or at a street the copies it relayed;
+   * its early close the evaluation.closed entries of the same log. */
   return rv_rows(
       st,
-      "SELECT " BODY_JSON("e") "->>'round' AS round, " BODY_JSON("e") "->>'year' AS year,"
-      " coalesce(" BODY_JSON("e") "->>'title', '') AS title,"
-      " coalesce(" BODY_JSON("e") "->>'closes', '') AS closes, min(e.time_ms) AS time_ms,"
-      " count(*) AS communities FROM entries e WHERE e.author = ?1"
-      " AND e.kind = 'evaluation.round' AND " BODY_JSON("e") " IS NOT NULL"
-      " AND (?2 = '' OR " BODY_JSON("e") "->>'round' = ?2)"
-      " GROUP BY 1 ORDER BY 2 DESC, length(1) DESC, 1 DESC",
+      "WITH r AS (SELECT " BODY_JSON("e") "->>'round' AS round, " BODY_JSON("e") "->>'year' AS year,"
+      "  coalesce(" BODY_JSON("e") "->>'title', '') AS title,"
+      "  coalesce(" BODY_JSON("e") "->>'closes', '') AS closes,"
+      "  coalesce(max(" BODY_JSON("e") "->>'operator'), '') AS operator, min(e.time_ms) AS time_ms,"
+      "  count(*) AS communities FROM entries e WHERE e.author = ?1"
+      "  AND e.kind = 'evaluation.round' AND " BODY_JSON("e") " IS NOT NULL"
+      "  AND (?2 = '' OR " BODY_JSON("e") "->>'round' = ?2) GROUP BY 1),"
+      " k AS (SELECT " BODY_JSON("e") "->>'round' AS round,"
+      "  min(" BODY_JSON("e") "->>'closed_ms') AS closed_ms,"
+      "  min(" BODY_JSON("e") "->>'closed') AS closed FROM entries e WHERE e.author = ?1"
+      "  AND e.kind = 'evaluation.closed' AND " BODY_JSON("e") " IS NOT NULL"
+      "  AND (?2 = '' OR " BODY_JSON("e") "->>'round' = ?2) GROUP BY 1)"
+      "SELECT r.round AS round, r.year AS year, r.title AS title, r.closes AS closes,"
+      " r.operator AS operator, r.time_ms AS time_ms, r.communities AS communities,"
+      " coalesce(k.closed, '') AS closed, coalesce(k.closed_ms, 0) AS closed_ms"
+      " FROM r LEFT JOIN k ON k.round = r.round"
+      " ORDER BY r.year DESC, length(r.round) DESC, r.round DESC",
       out, err, "kt", self, round);
 }
 
-cm_rc hub_store_communities_all_json(hub_store *st, json_t **out, cm_err *err) {
+cm_rc hub_store_round_reach_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES],
+                                 const char *round, int reached, json_t **out, cm_err *err) {
   return rv_rows(st,
-                 "SELECT key, name, code, street_name AS street FROM communities"
-                 " WHERE key NOT IN (SELECT key FROM authors WHERE revoked <> 0)"
-                 " ORDER BY street_name, code",
-                 out, err, "");
+                 "WITH got AS (SELECT DISTINCT " BODY_JSON("e") "->>'to' AS to_hex FROM entries e"
+                 "  WHERE e.author = ?1 AND e.kind = 'evaluation.round'"
+                 "  AND " BODY_JSON("e") " IS NOT NULL AND " BODY_JSON("e") "->>'round' = ?2"
+                 "  AND " BODY_JSON("e") "->>'to' IS NOT NULL)"
+                 "SELECT lower(hex(c.key)) AS key, c.name AS name, c.code AS code,"
+                 " c.street_name AS street FROM communities c"
+                 " WHERE (lower(hex(c.key)) IN (SELECT to_hex FROM got)) = ?3"
+                 " AND c.key NOT IN (SELECT key FROM authors WHERE revoked <> 0)"
+                 " ORDER BY c.street_name, c.code",
+                 out, err, "kti", self, round, (int64_t)reached);
 }
 
 cm_rc hub_store_nominations_json(hub_store *st, const uint8_t *author, int64_t seq,
