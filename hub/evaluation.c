@@ -237,6 +237,31 @@ cm_rc hub_eval_nominate(hub_ctx *ctx, const char *round, const char *org, const 
   return rc;
 }
 
+cm_rc hub_eval_own_orgs(hub_ctx *ctx, json_t **out, cm_err *err) {
+  json_t *all = NULL, *o;
+  size_t i;
+  char prefix[16];
+  *out = json_array();
+  if (!*out) return cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  snprintf(prefix, sizeof prefix, "%.12s-", ctx->key_hex);
+  pthread_mutex_lock(&ctx->lock);
+  cm_rc rc = hub_store_street_org_names(ctx->store, "", &all, err);
+  pthread_mutex_unlock(&ctx->lock);
+  json_array_foreach(all, i, o) {
+    const char *id = json_string_value(json_object_get(o, "id"));
+    if (rc) break;
+    if (ctx->role == HUB_ROLE_STREET && id && !strncmp(id, prefix, strlen(prefix)) &&
+        json_array_append(*out, o))
+      rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  }
+  json_decref(all);
+  if (rc) {
+    json_decref(*out);
+    *out = NULL;
+  }
+  return rc;
+}
+
 cm_rc hub_eval_rounds(hub_ctx *ctx, json_t **out, cm_err *err) {
   char today[11];
   size_t i;

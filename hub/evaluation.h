@@ -64,6 +64,11 @@ cm_rc hub_eval_close(hub_ctx *ctx, const char *round, const char *reason,
 cm_rc hub_eval_nominate(hub_ctx *ctx, const char *round, const char *org, const char *person,
                         const char *deeds, char *record_out, size_t record_cap, cm_err *err);
 
+/* The street's own street-level organisations (filing numbers beginning
+ * with the first 12 hex digits of its key), for its nomination form:
+ * [{"id", "name"}]; empty at the district.  New reference in *out. */
+cm_rc hub_eval_own_orgs(hub_ctx *ctx, json_t **out, cm_err *err);
+
 /* The rounds this hub holds, newest first: {"round", "year", "title",
  * "closes", "operator", "time_ms", "communities", "closed" (date closed
  * early, "" if not), "closed_ms", "open" (bool: by today, and not closed

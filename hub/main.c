@@ -1409,15 +1409,22 @@ static int cmd_notice(const cmd_args *a) {
   if (!rc && j && o[4].value) {
     print_json(j);
   } else if (!rc && is_list) {
-    json_array_foreach(json_object_get(j, "notices"), i, x)
-      cm_term_printf("%s\t%s\t%s\t%s\t已读 %lld/%lld\n", json_string_value(json_object_get(x, "record")),
+    json_array_foreach(json_object_get(j, "notices"), i, x) {
+      const char *by = json_string_value(json_object_get(x, "by"));
+      if (json_integer_value(json_object_get(x, "own")))
+        by = "本级";
+      else if (json_integer_value(json_object_get(x, "relayed")) && (!by || !*by))
+        by = "区协会";
+      cm_term_printf("%s\t%s\t%s\t%s\t已读 %lld/%lld\t%s\n",
+                     json_string_value(json_object_get(x, "record")),
                      json_string_value(json_object_get(x, "date")),
                      json_string_value(json_object_get(x, "title")),
                      !strcmp(json_string_value(json_object_get(x, "scope")), "district")
                          ? "全区"
                          : json_string_value(json_object_get(x, "street")),
                      (long long)json_integer_value(json_object_get(x, "read")),
-                     (long long)json_integer_value(json_object_get(x, "recipients")));
+                     (long long)json_integer_value(json_object_get(x, "recipients")), by ? by : "");
+    }
   } else if (!rc && is_show) {
     json_array_foreach(json_object_get(j, "reads"), i, x) {
       const char *d = json_string_value(json_object_get(x, "read_date"));
@@ -1986,7 +1993,8 @@ static const hub_command commands[] = {
    "show RECORD [--json]",
    "通知。send：一次发给全区（区协会）或一个街道（区协会给 --street；街道分会即本街道）的\n"
    "每个社区，社区在收件箱里看到并标为已读；最后一行打印通知编号。list：已发的通知和已读\n"
-   "社区数。show：一条通知发给了哪些社区、哪些已读。"},
+   "社区数、发出者（街道分会也列出区协会发给本街道各社区的通知）。show：一条通知发给了\n"
+   "哪些社区、哪些已读。"},
   {"activity", cmd_activity,
    "list [--json] | ack ID [--note TEXT] | return ID --note TEXT | declare --org ID "
    "--date YYYY-MM-DD --title TEXT [--id ID] [--place P] [--expected N] [--description D]",

@@ -793,8 +793,11 @@ cm_rc hub_store_notice_seen(hub_store *st, const char *notice, const char *to_he
                             int *known_out, int *to_out, cm_err *err);
 
 /* The notices held here (notice.issued by self or an enrolled street hub, not
- * refused), newest first: {"record", "by", "title", "text", "scope",
- * "street", "time_ms", "recipients", "read"}.  New reference in *out. */
+ * refused; at a street also the district's notices it relayed, from its
+ * copies, "relayed" 1, "time_ms" when it relayed them), newest first:
+ * {"record", "by" (the issuer's name as held here, "" when unknown), "own",
+ * "relayed", "title", "text", "scope", "street", "time_ms", "recipients",
+ * "read"}.  New reference in *out. */
 cm_rc hub_store_notices_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], json_t **out,
                              cm_err *err);
 

@@ -594,29 +594,44 @@ static void notice_form(hub_web_req *w, int keep) {
   const char *t = keep ? cm_http_form(w->req, "title", 0) : NULL;
   const char *x = keep ? cm_http_form(w->req, "text", 0) : NULL;
   const char *st = keep ? cm_http_form(w->req, "street", 0) : NULL;
-  cm_html_raw(&w->h, "<section class=\"card\"><h2>发通知</h2>"
-                     "<form method=\"post\" action=\"/notices\" id=\"notice-form\">");
+  cm_html_printf(&w->h, "<section class=\"card\"><h2>%w</h2>"
+                        "<form method=\"post\" action=\"/notices\" id=\"notice-form\">",
+                 "notice.send_h");
   hub_web_csrf_field(w);
   if (w->hub->role == HUB_ROLE_DISTRICT && !w->s.op.street[0])
-    cm_html_printf(&w->h, "<label>发给<select name=\"to\"><option value=\"district\">全区各社区"
-                          "</option><option value=\"street\"%r>一个街道的各社区</option></select>"
-                          "</label><label>街道（发给一个街道时）<input name=\"street\" "
+    cm_html_printf(&w->h, "<label>%w<select name=\"to\"><option value=\"district\">%w"
+                          "</option><option value=\"street\"%r>%w</option></select>"
+                          "</label><label>%w<input name=\"street\" "
                           "maxlength=\"200\" value=\"%h\"></label>",
-                   st && *st ? " selected" : "", st ? st : "");
+                   "notice.to", "notice.to_district", st && *st ? " selected" : "",
+                   "notice.to_street", "notice.street_name", st ? st : "");
   else
     cm_html_printf(&w->h, "<input type=\"hidden\" name=\"to\" value=\"street\">"
                           "<input type=\"hidden\" name=\"street\" value=\"%h\">"
-                          "<p>发给本街道的各社区。</p>",
-                   w->hub->role == HUB_ROLE_DISTRICT ? w->s.op.street : w->hub->name);
-  cm_html_printf(&w->h, "<label class=\"wide\">标题<input name=\"title\" maxlength=\"200\" "
-                        "required value=\"%h\"></label><label class=\"wide\">内容<textarea "
+                          "<p>%w</p>",
+                   w->hub->role == HUB_ROLE_DISTRICT ? w->s.op.street : w->hub->name,
+                   "notice.to_own_street");
+  cm_html_printf(&w->h, "<label class=\"wide\">%w<input name=\"title\" maxlength=\"200\" "
+                        "required value=\"%h\"></label><label class=\"wide\">%w<textarea "
                         "name=\"text\" maxlength=\"4000\" required>%h</textarea></label>"
-                        "<button type=\"submit\">发出</button></form></section>",
-                 t ? t : "", x ? x : "");
+                        "<button type=\"submit\">%w</button></form></section>",
+                 "notice.col.title", t ? t : "", "notice.col.text", x ? x : "", "notice.send");
 }
 
-/* The notices sent, how many read each; for one (notice), which communities
- * have read it. */
+/* Who issued notice row o, in words: this hub, the district (a notice a
+ * street relayed), or the street hub that issued it. */
+static void notice_by(hub_web_req *w, const json_t *o) {
+  const char *by = json_string_value(json_object_get(o, "by"));
+  if (json_integer_value(json_object_get(o, "own")))
+    cm_html_word(&w->h, "notice.own");
+  else if (json_integer_value(json_object_get(o, "relayed")) && (!by || !*by))
+    cm_html_word(&w->h, "notice.from_district");
+  else
+    cm_html_esc(&w->h, by ? by : "");
+}
+
+/* The notices sent here (at a street also the district's it relayed), how
+ * many read each; for one (notice), which communities have read it. */
 static void notices_page(hub_web_req *w, const char *one, const cm_err *refused) {
   json_t *j = NULL;
   const json_t *o;
@@ -630,38 +645,48 @@ static void notices_page(hub_web_req *w, const char *one, const cm_err *refused)
     goto out;
   }
   hub_web_head(w, "notice.title");
-  if (refused) cm_html_printf(&w->h, "<p class=\"error\">未发出：%h</p>", refused->msg);
-  if (cm_http_query(w->req, "ok")) cm_html_raw(&w->h, "<p class=\"flash\">通知已发出。</p>");
+  if (refused) cm_html_printf(&w->h, "<p class=\"error\">%w%h</p>", "notice.not_sent", refused->msg);
+  if (cm_http_query(w->req, "ok")) cm_html_printf(&w->h, "<p class=\"flash\">%w</p>", "notice.sent_ok");
   const json_t *n = json_object_get(j, "notice");
   if (n) {
-    cm_html_printf(&w->h, "<h1>%h</h1><p>%h</p><p>发出日期：%h</p>"
-                         "<table class=\"list\" id=\"notice-reads\"><tr><th>街道</th><th>社区</th>"
-                         "<th>已读</th></tr>",
+    cm_html_printf(&w->h, "<h1>%h</h1><p>%h</p><p>%w%h</p>"
+                          "<table class=\"list\" id=\"notice-reads\"><tr><th>%w</th><th>%w</th>"
+                          "<th>%w</th></tr>",
                    json_string_value(json_object_get(n, "title")),
-                   json_string_value(json_object_get(n, "text")),
-                   json_string_value(json_object_get(n, "date")));
+                   json_string_value(json_object_get(n, "text")), "notice.sent_on",
+                   json_string_value(json_object_get(n, "date")), "col.street", "col.community",
+                   "notice.is_read");
     json_array_foreach(json_object_get(j, "reads"), i, o) {
       const char *d = json_string_value(json_object_get(o, "read_date"));
-      cm_html_printf(&w->h, "<tr><td>%h</td><td>%h</td><td>%h</td></tr>",
-                     json_string_value(json_object_get(o, "street")),
-                     json_string_value(json_object_get(o, "community")), *d ? d : "未读");
+      cm_html_printf(&w->h, "<tr><td>%h</td><td>%h</td><td>", json_string_value(json_object_get(o, "street")),
+                     json_string_value(json_object_get(o, "community")));
+      if (*d)
+        cm_html_esc(&w->h, d);
+      else
+        cm_html_word(&w->h, "notice.unread");
+      cm_html_raw(&w->h, "</td></tr>");
     }
-    cm_html_raw(&w->h, "</table><p><a href=\"/notices\">全部通知</a></p>");
+    cm_html_printf(&w->h, "</table><p><a href=\"/notices\">%w</a></p>", "notice.all");
   } else {
-    cm_html_raw(&w->h, "<h1>通知</h1><table class=\"list\" id=\"notice-list\"><tr><th>发出日期</th>"
-                      "<th>标题</th><th>范围</th><th>发出者</th><th>社区</th><th>已读</th></tr>");
+    cm_html_printf(&w->h, "<h1>%w</h1><table class=\"list\" id=\"notice-list\"><tr><th>%w</th>"
+                          "<th>%w</th><th>%w</th><th>%w</th><th>%w</th><th>%w</th></tr>",
+                   "notice.title", "notice.col.sent", "notice.col.title", "col.scope",
+                   "notice.col.from", "col.communities", "notice.is_read");
     json_array_foreach(json_object_get(j, "notices"), i, o) {
       int district = !strcmp(json_string_value(json_object_get(o, "scope")), "district");
-      cm_html_printf(&w->h, "<tr><td>%h</td><td><a href=\"/notices?notice=%U\">%h</a></td>"
-                           "<td>%h</td><td>%h</td><td class=\"num\">%lld</td>"
-                           "<td class=\"num\">%lld</td></tr>",
+      cm_html_printf(&w->h, "<tr data-record=\"%h\"><td>%h</td><td><a href=\"/notices?notice=%U\">"
+                            "%h</a></td><td>",
+                     json_string_value(json_object_get(o, "record")),
                      json_string_value(json_object_get(o, "date")),
                      json_string_value(json_object_get(o, "record")),
-                     json_string_value(json_object_get(o, "title")),
-                     district ? "全区" : json_string_value(json_object_get(o, "street")),
-                     json_integer_value(json_object_get(o, "own"))
-                         ? "本级"
-                         : json_string_value(json_object_get(o, "by")),
+                     json_string_value(json_object_get(o, "title")));
+      if (district)
+        cm_html_word(&w->h, "col.district");
+      else
+        cm_html_esc(&w->h, json_string_value(json_object_get(o, "street")));
+      cm_html_raw(&w->h, "</td><td class=\"by\">");
+      notice_by(w, o);
+      cm_html_printf(&w->h, "</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>",
                      (long long)json_integer_value(json_object_get(o, "recipients")),
                      (long long)json_integer_value(json_object_get(o, "read")));
     }
