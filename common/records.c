@@ -823,13 +823,14 @@ cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx
     break;
   case CM_REC_NOMINATION: {
     /* Only about an organisation the author filed, in a round it holds,
-     * written before the district closed it early and by its last day, and
+     * written no later than the district closed it early and by its last
+     * day, and
      * filed by the end of the round's year. */
     const cm_rec_nomination *m = &b->u.nomination;
     rc = owns(c, m->org, "组织", err);
     if (!rc) rc = known(c, m->org, err);
     if (!rc && !c->round_known) rc = cm_errf(err, CM_ERR_INVALID, "没有评比「%s」", m->round);
-    if (!rc && c->round_closed_ms > 0 && c->time_ms >= c->round_closed_ms)
+    if (!rc && c->round_closed_ms > 0 && c->time_ms > c->round_closed_ms)
       rc = cm_errf(err, CM_ERR_INVALID, "评比「%s」已由区协会于%s提前截止，不再接受提名", m->round,
                    c->round_closed);
     if (!rc && strcmp(c->today, c->round_closes) > 0)

@@ -261,7 +261,7 @@ typedef struct cm_rec_ctx {
   int64_t round_year;
   char round_closes[11];
   /* ...and when the district closed it early: the close's time (ms, 0 when
-   * it did not) and date; a nomination written at or after it is refused. */
+   * it did not) and date; a nomination written after it is refused. */
   int64_t round_closed_ms;
   char round_closed[11];
   /* evaluation.recommended: 1 when the nomination it names is one this level

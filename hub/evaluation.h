@@ -46,7 +46,7 @@ cm_rc hub_eval_reach_late(hub_ctx *ctx, size_t *n_out, cm_err *err);
 /* The district closes round early: one evaluation.closed entry {round,
  * closed (today), closed_ms (now), reason, by, operator} to each community
  * the round reached (relayed by the street like the round).  From then on a
- * nomination in it written at or after closed_ms is refused by the domain
+ * nomination in it written after closed_ms is refused by the domain
  * core at every level, with a Chinese reason naming the date.
  * *communities_out gets how many communities it was addressed to.
  * CM_ERR_PERM at a street; CM_ERR_NOT_FOUND for an unknown round;
