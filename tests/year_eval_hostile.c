@@ -4,8 +4,7 @@
  * the nomination (about another community's organisation, in an unknown or a
  * closed round, without deeds, too long) and writes the kinds only hubs may
  * write (a round, its early close, a recommendation, a commendation); every
- * attempt is kept,
- * refused with its reason and listed nowhere.  The victim's nomination of a
+ * attempt is kept, refused with its reason and listed nowhere.  The victim's nomination of a
  * person is listed, the street recommends it once; the domain core refuses a
  * recommendation about a nomination the street did not receive from its own
  * communities.  A rebuild gives the same list. */
