@@ -275,6 +275,23 @@ for p in "/trainings?year=2027" "/notices" "/notices?notice=$ND" "/plans?year=20
   curl -sf -b "$E2E_TMP/jar" "$DIST_URL$p" >"$E2E_TMP/page.html" || fail "page $p"
 done
 grep -q 建昌道社区 "$E2E_TMP/page.html" || fail "plans page lists the communities"
+# The English variants of the year's pages: every heading, column and label in English.
+for p in "/trainings?year=2027" "/notices" "/plans?year=2027" "/inspections?year=2026" \
+  "/evaluation?year=2026" "/evaluation/commendations?year=2026"; do
+  curl -sf -b "$E2E_TMP/jar" "$DIST_URL$p&lang=en" -o "$E2E_TMP/en.html" 2>/dev/null ||
+    curl -sf -b "$E2E_TMP/jar" "$DIST_URL$p?lang=en" -o "$E2E_TMP/en.html" || fail "English page $p"
+  python3 - "$E2E_TMP/en.html" "$p" <<'PY' || fail "Chinese words on the English page $p"
+import re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+main = h[h.index("<main"):] if "<main" in h else h
+parts = re.findall(r"<(h1|h2|th|label|button|option|p)\b[^>]*>(.*?)</\1>", main, re.S)
+cjk = re.compile(r"[\u4e00-\u9fff]")
+# what people typed (values, titles, names in cells) is data; the page's own words are not
+bad = [t for tag, t in parts if cjk.search(re.sub(r"<[^>]+>|value=\"[^\"]*\"", "", t))
+       and tag != "p" and tag != "option"]
+assert not bad, (sys.argv[2], bad[:5])
+PY
+done
 PR=$(python3 -c 'import json,sys; print([u["plan_record"] for u in json.load(open(sys.argv[1]))["units"] if u["community"] == "建昌道社区"][0])' "$E2E_TMP/plans2027.json")
 curl -sf -b "$E2E_TMP/jar" "$DIST_URL/plan?record=$PR" | grep -q "建昌道社区 2027年度工作计划" \
   || fail "the printable plan of a community"
