@@ -1973,9 +1973,6 @@ static const hub_command commands[] = {
    "提名推荐给区协会。select：区协会评定一项已推荐的提名，结果是一项表彰决定，下达组织所在社区。\n"
    "commendations：某一年度（默认今年）的表彰名单，--csv 或 --xlsx 写成文件（中文表头）。\n"
    "记录 --operator NAME（默认 $USER）。"},
-  {"plan", cmd_plan, "list [--year YYYY] [--json]",
-   "计划总结：某一年度（默认今年）各组织是否已报年度工作计划（1月31日前）和年终总结\n"
-   "（次年1月31日前），每个组织一行，未报的写“未报”。"},
   {"plan", cmd_plan,
    "list [--year YYYY] [--json] | file --year YYYY --goals T --activities T [--count N]",
    "计划总结。list：某一年度（默认今年）各组织、各社区和各街道是否已报年度工作计划（1月31日前）\n"
