@@ -18,6 +18,7 @@
 #define CM_ATT_KIND "file.attached"          /* the entry that names a file */
 #define CM_ATT_FILE_MAX (10ull * 1024 * 1024) /* default bytes of one file */
 #define CM_ATT_ORG_YEAR_MAX (200ull * 1024 * 1024) /* default bytes per organisation a year */
+#define CM_ATT_FILE_MB_MAX 50u /* the most the district may allow one file, in MiB */
 #define CM_ATT_HEX 65                        /* 64 hex digits and the NUL */
 #define CM_ATT_CHUNK (1024u * 1024u)         /* bytes of one upload request */
 #define CM_ATT_BODY_MAX (8u * 1024u)         /* bytes of a file.attached body */

@@ -60,7 +60,9 @@ cm_rc cm_att_push(const char *base_url, const cm_client_opts *opts, const cm_att
   if (rc) return rc;
   j = answer(&res);
   if (res.status == 403 && json_is_true(json_object_get(j, "refused"))) {
+    const char *m = json_string_value(json_object_get(j, "message"));
     sent->refused++;
+    snprintf(sent->refusal, sizeof sent->refusal, "%s", m ? m : "");
     goto out;
   }
   if (res.status != 200) {

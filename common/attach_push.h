@@ -19,6 +19,7 @@ typedef struct cm_att_sent {
   unsigned skipped;   /* files the hub held already */
   unsigned declined;  /* files of a heading the hub does not take (they stay below) */
   unsigned refused;   /* files whose entry the hub refused (it takes none of them) */
+  char refusal[256];  /* the hub's reason for the last of them */
 } cm_att_sent;
 
 /* Send the held file hash (size bytes) named by the signed entry record

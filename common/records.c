@@ -55,6 +55,8 @@ static const cm_rec_def kinds[] = {
     {"pledge.set", CM_REC_PLEDGE, WRITERS_ORGS, 16 * KB, "服务承诺"},
     {"feedback.recorded", CM_REC_FEEDBACK, WRITERS_ORGS, 24 * KB, "群众意见"},
     {"funding.received", CM_REC_FUNDING, WRITERS_ORGS, 8 * KB, "资金扶持"},
+    /* the district's own, or a street's relay of it, as list.published */
+    {"limits.set", CM_REC_LIMITS, CM_REC_STREET | CM_REC_DISTRICT, 4 * KB, "附件上限"},
 };
 static const cm_rec_def other = {"", CM_REC_OTHER, 0, 0, "记录"};
 
@@ -103,6 +105,16 @@ const char *cm_rec_body_org(const cm_rec_body *b) {
   default:
     return NULL;
   }
+}
+
+int cm_rec_to_all(const char *kind) {
+  cm_rec_kind k = cm_rec_find(kind)->kind;
+  return k == CM_REC_LIST || k == CM_REC_LIMITS;
+}
+
+void cm_rec_limits_bytes(const cm_rec_limits *l, uint64_t *file_max, uint64_t *org_year_max) {
+  *file_max = (uint64_t)l->file_mb << 20;
+  *org_year_max = (uint64_t)l->org_year_mb << 20;
 }
 
 int64_t cm_rec_add(int64_t a, int64_t b) {
@@ -352,7 +364,7 @@ static cm_rc station_fields(const json_t *o, cm_rec_station *t, cm_err *err) {
     rc = count(o, "party_members", "活动站党员人数", 1, CM_REC_MEMBERS_MAX, &t->party_members, err);
   if (!rc && t->party_members < 1)
     rc = cm_errf(err, CM_ERR_INVALID, "「活动站党员人数」至少为1");
-  if (!rc) rc = text(o, "committee", "登记的社区党总支", 1, CM_REC_SHORT_MAX, &t->committee, err);
+  if (!rc) rc = text(o, "committee", "登记的党组织", 1, CM_REC_SHORT_MAX, &t->committee, err);
   if (!rc) rc = text(o, "date", "登记日期", 1, 10, &t->date, err);
   if (!rc && !is_date(t->date))
     rc = cm_errf(err, CM_ERR_INVALID, "「登记日期」格式应为年-月-日（YYYY-MM-DD）");
@@ -598,6 +610,17 @@ cm_rc cm_rec_read_json(const cm_rec_def *def, const json_t *o, cm_rec_body *out,
   case CM_REC_FUNDING:
     rc = funding_fields(o, &out->u.funding, err);
     break;
+  case CM_REC_LIMITS: {
+    cm_rec_limits *l = &out->u.limits;
+    rc = count(o, "file_mb", "每个附件的上限（MB）", 1, CM_ATT_FILE_MB_MAX, &l->file_mb, err);
+    if (!rc) rc = count(o, "org_year_mb", "每个组织每年附件的上限（MB）", 1, CM_REC_YEAR_MB_MAX,
+                        &l->org_year_mb, err);
+    if (!rc && l->file_mb < 1) rc = cm_errf(err, CM_ERR_INVALID, "每个附件的上限至少 1 MB");
+    if (!rc && l->org_year_mb < l->file_mb)
+      rc = cm_errf(err, CM_ERR_INVALID, "每个组织每年的上限（%lld MB）不能小于每个附件的上限（%lld MB）",
+                   (long long)l->org_year_mb, (long long)l->file_mb);
+    break;
+  }
   default:
     break;
   }
@@ -814,12 +837,20 @@ cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx
     rc = owns(c, b->u.file.org, "组织", err);
     if (!rc) rc = known(c, b->u.file.org, err);
     if (!rc) rc = own_record(c, b->u.file.record, err);
-    if (!rc && c->org_file_bytes >= 0 &&
-        cm_rec_add(c->org_file_bytes, (int64_t)b->u.file.size) > (int64_t)CM_ATT_ORG_YEAR_MAX)
-      rc = cm_errf(err, CM_ERR_INVALID,
-                   "组织今年的附件已有 %lld 字节，加上这个（%llu 字节）超过每年 %llu MB 的上限",
-                   (long long)c->org_file_bytes, (unsigned long long)b->u.file.size,
-                   (unsigned long long)(CM_ATT_ORG_YEAR_MAX >> 20));
+    if (!rc) {
+      uint64_t file_max = c->file_max ? c->file_max : CM_ATT_FILE_MAX;
+      uint64_t year_max = c->org_year_max ? c->org_year_max : CM_ATT_ORG_YEAR_MAX;
+      if (b->u.file.size > file_max)
+        rc = cm_errf(err, CM_ERR_INVALID, "附件有 %llu KB，超过每个附件 %llu MB 的上限",
+                     (unsigned long long)(b->u.file.size >> 10),
+                     (unsigned long long)(file_max >> 20));
+      else if (c->org_file_bytes >= 0 &&
+               cm_rec_add(c->org_file_bytes, (int64_t)b->u.file.size) > (int64_t)year_max)
+        rc = cm_errf(err, CM_ERR_INVALID,
+                     "组织今年的附件已有 %lld 字节，加上这个（%llu 字节）超过每年 %llu MB 的上限",
+                     (long long)c->org_file_bytes, (unsigned long long)b->u.file.size,
+                     (unsigned long long)(year_max >> 20));
+    }
     break;
   case CM_REC_NOMINATION: {
     /* Only about an organisation the author filed, in a round it holds,
@@ -847,6 +878,10 @@ cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx
   case CM_REC_LIST:
     if (c->writer == CM_REC_STREET && c->origin_district != 1)
       rc = cm_errf(err, CM_ERR_PERM, "清单只能由区发布（街道只能转发区的清单）");
+    break;
+  case CM_REC_LIMITS:
+    if (c->writer == CM_REC_STREET && c->origin_district != 1)
+      rc = cm_errf(err, CM_ERR_PERM, "附件上限只能由区设定（街道只能转发区的设定）");
     break;
   case CM_REC_STATION: {
     const cm_rec_station *t = &b->u.station;

@@ -67,6 +67,7 @@ typedef enum cm_rec_kind {
   CM_REC_PLEDGE,     /* pledge.set: internal rules and service pledge (诚信自律) */
   CM_REC_FEEDBACK,   /* feedback.recorded: a resident's complaint or suggestion (群众监督) */
   CM_REC_FUNDING,    /* funding.received: a grant or support received (资金扶持) */
+  CM_REC_LIMITS,     /* limits.set: the district's caps on attachments (附件上限) */
 } cm_rec_kind;
 
 /* The level that wrote an entry. */
@@ -202,6 +203,14 @@ typedef struct cm_rec_funding {
   int64_t amount, year;
 } cm_rec_funding;
 
+/* limits.set: the caps on attachments the district sets for every level
+ * below it, in MiB: one file (1..CM_ATT_FILE_MB_MAX) and one
+ * organisation's files in a year (file_mb..CM_REC_YEAR_MB_MAX). */
+typedef struct cm_rec_limits {
+  int64_t file_mb, org_year_mb;
+} cm_rec_limits;
+#define CM_REC_YEAR_MB_MAX 20480 /* 20 GiB of one organisation's files in a year */
+
 /* How long a resident's feedback may wait before it is reported to the
  * street: past this it is overdue. */
 #define CM_REC_FEEDBACK_DAYS 15
@@ -228,6 +237,7 @@ typedef struct cm_rec_body {
     cm_rec_pledge pledge;
     cm_rec_feedback feedback;
     cm_rec_funding funding;
+    cm_rec_limits limits;
   } u;
 } cm_rec_body;
 
@@ -252,8 +262,12 @@ typedef struct cm_rec_ctx {
   char author_hex[65];
   /* file.attached: bytes of the organisation's files the author named before
    * this entry in the same year (author time, Asia/Shanghai), -1 when this
-   * level does not count them: the year's cap CM_ATT_ORG_YEAR_MAX holds. */
+   * level does not count them: the year's cap holds. */
   int64_t org_file_bytes;
+  /* file.attached: the caps in force for the entry (the district's newest
+   * limits.set this level held when the entry arrived); 0 for the defaults
+   * CM_ATT_FILE_MAX and CM_ATT_ORG_YEAR_MAX. */
+  uint64_t file_max, org_year_max;
   /* evaluation.nominated: round_known 1 when the round it names is one this
    * level holds (round_year and round_closes, its last day, filled), 0 when
    * it is not. */
@@ -271,8 +285,9 @@ typedef struct cm_rec_ctx {
   /* notice.read: 1 when this level holds no notice.sent of that notice
    * addressed to the author (0: it does, or this level cannot tell). */
   int notice_not_to_author;
-  /* list.published written by a street: 1 when it relays the district's own
-   * entry of the same list (its signature checked), 0 when not. */
+  /* list.published and limits.set written by a street: 1 when it relays the
+   * district's own entry with the same body (its signature checked), 0 when
+   * not. */
   int origin_district;
   /* org.mapped: 1 when the organisation is one a community enrolled by the
    * author filed, 0 when it is not, -1 when this level cannot tell. */
@@ -322,6 +337,13 @@ const char *cm_rec_body_org(const cm_rec_body *b);
 /* 1 when feedback received on date received and now in status is overdue
  * on today: not yet reported to the street CM_REC_FEEDBACK_DAYS days on. */
 int cm_rec_feedback_overdue(const char *received, const char *status, const char *today);
+
+/* 1 when entries of kind go to every community (the district's lists and
+ * limits: a hub addresses them to all, a street relays them to all). */
+int cm_rec_to_all(const char *kind);
+
+/* The caps a limits.set body sets, in bytes. */
+void cm_rec_limits_bytes(const cm_rec_limits *l, uint64_t *file_max, uint64_t *org_year_max);
 
 /* a + b, held at INT64_MAX (figures add many bounded counts; they never wrap). */
 int64_t cm_rec_add(int64_t a, int64_t b);

@@ -11,6 +11,7 @@
 #include "../common/failpoint.h"
 #include "../common/json.h"
 #include "../common/log.h"
+#include "../common/records.h"
 #include "../protocol/changeset.h"
 #include "project.h"
 #include "store.h"
@@ -18,10 +19,11 @@
 #define HUB_CONFIG_UPSTREAM_CURSOR "upstream_cursor"
 
 /* The key an entry of ours is addressed to: body "to", or for hub.enrolled the
- * enrolled key; the all-zero key (every caller's feed) for a district list.
+ * enrolled key; the all-zero key (every caller's feed) for the district's
+ * lists and limits.
  * 0 when it is addressed to nobody in particular. */
 static int entry_to(const char *kind, const json_t *body, uint8_t to[PROTO_KEY_BYTES]) {
-  if (strcmp(kind, "list.published") == 0) {
+  if (cm_rec_to_all(kind)) {
     memset(to, 0, PROTO_KEY_BYTES);
     return 1;
   }

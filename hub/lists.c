@@ -22,6 +22,31 @@ cm_rc hub_lists_publish(hub_ctx *ctx, cm_list_kind k, const json_t *items, const
   return rc;
 }
 
+cm_rc hub_limits_set(hub_ctx *ctx, int64_t file_mb, int64_t org_year_mb, const char *op,
+                     uint64_t *seq_out, cm_err *err) {
+  cm_rec_body b;
+  if (ctx->role != HUB_ROLE_DISTRICT)
+    return cm_errf(err, CM_ERR_PERM, "附件上限只能由区协会设定，街道分会会收到并转发给各社区");
+  json_t *body = json_pack("{s:I, s:I, s:s}", "file_mb", (json_int_t)file_mb, "org_year_mb",
+                           (json_int_t)org_year_mb, "operator", op ? op : "");
+  if (!body) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  cm_rc rc = cm_rec_read_json(cm_rec_find("limits.set"), body, &b, err);
+  if (!rc) rc = hub_log_append(ctx, "limits.set", body, seq_out, err);
+  json_decref(body);
+  return rc;
+}
+
+cm_rc hub_limits_get(hub_ctx *ctx, uint64_t *file_max, uint64_t *org_year_max, uint64_t *seq_out,
+                     cm_err *err) {
+  pthread_mutex_lock(&ctx->lock);
+  cm_rc rc = hub_store_limits_at(ctx->store, ctx->kp.pk, UINT64_MAX, file_max, org_year_max,
+                                 seq_out, err);
+  pthread_mutex_unlock(&ctx->lock);
+  if (!rc && !*file_max) *file_max = CM_ATT_FILE_MAX;
+  if (!rc && !*org_year_max) *org_year_max = CM_ATT_ORG_YEAR_MAX;
+  return rc;
+}
+
 cm_rc hub_lists_get(hub_ctx *ctx, cm_list_kind k, int locked, json_t **items_out, cm_err *err) {
   char *text = NULL;
   json_t *body = NULL;

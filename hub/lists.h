@@ -1,7 +1,8 @@
-/* lists.h - the district's lists at a hub (common/lists.h): the district
- * publishes one (a signed list.published entry, every caller's feed carries
- * it, the street relays it to its communities); every hub reads the newest it
- * holds; a street maps an organisation its community filed with free text
+/* lists.h - what the district sets for every level below it, at a hub: its
+ * lists (common/lists.h) and the caps on attachments.  The district
+ * publishes one (a signed list.published or limits.set entry, every caller's
+ * feed carries it, the street relays it to its communities); every hub reads
+ * the newest it holds; a street maps an organisation its community filed with free text
  * onto the lists (org.mapped, the old text kept). */
 #ifndef LINLI_HUB_LISTS_H
 #define LINLI_HUB_LISTS_H
@@ -32,6 +33,19 @@ cm_rc hub_lists_all(hub_ctx *ctx, int locked, json_t **out, cm_err *err);
 /* CM_OK when code (NULL or "": nothing to check) is in the published list k;
  * CM_ERR_INVALID when it is not, or no such list is published yet. */
 cm_rc hub_lists_check_code(hub_ctx *ctx, cm_list_kind k, const char *code, cm_err *err);
+
+/* Set the caps on attachments for every level below (limits.set, the
+ * district only: CM_ERR_PERM at a street): file_mb MiB a file, org_year_mb
+ * MiB of one organisation's files a year; CM_ERR_INVALID out of the bounds
+ * of common/records.h. */
+cm_rc hub_limits_set(hub_ctx *ctx, int64_t file_mb, int64_t org_year_mb, const char *op,
+                     uint64_t *seq_out, cm_err *err);
+
+/* The caps this hub applies now, in bytes (the defaults when none is set);
+ * *seq_out (may be NULL) the sequence of the limits.set in force, 0 for
+ * the defaults.  Takes ctx->lock. */
+cm_rc hub_limits_get(hub_ctx *ctx, uint64_t *file_max, uint64_t *org_year_max, uint64_t *seq_out,
+                     cm_err *err);
 
 /* What the street maps for an organisation: a code of each list (NULL or ""
  * when not mapped), by operator. */

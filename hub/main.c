@@ -25,6 +25,8 @@
 #include "recover.h"
 #include "usbout.h"
 #include "dashboard.h"
+#include "dashcli.h"
+#include "table.h"
 #include "decide.h"
 #include "year.h"
 #include "evaluation.h"
@@ -875,22 +877,53 @@ static int files_check(hub_ctx *ctx, int fetch) {
   return rc ? fail(rc, &err) : EXIT_OK;
 }
 
+/* `files limits [--file-mb N --year-mb N]`: set (the district) and show the
+ * caps on attachments every level below applies. */
+static int files_limits(hub_ctx *ctx, const char *file_mb, const char *year_mb, const char *op) {
+  uint64_t file_max = 0, year_max = 0, seq = 0;
+  cm_err err;
+  cm_rc rc = CM_OK;
+  cm_err_clear(&err);
+  if (file_mb || year_mb) {
+    int64_t f = file_mb ? parse_count(file_mb) : -1, y = year_mb ? parse_count(year_mb) : -1;
+    if (!file_mb || !year_mb || f < 1 || y < 1)
+      return usage_error("用法：files limits --file-mb 每个附件的上限 --year-mb 每个组织每年的上限"
+                         "（都是正整数，单位 MB，两个一起给）");
+    rc = hub_limits_set(ctx, f, y, op, &seq, &err);
+    if (!rc) printf("已设定附件上限，记入本台账第 %llu 条，将下发各街道和社区\n",
+                    (unsigned long long)seq);
+  }
+  if (!rc) rc = hub_limits_get(ctx, &file_max, &year_max, &seq, &err);
+  if (rc) return fail(rc, &err);
+  printf("每个附件最多 %llu MB，每个组织每年的附件最多 %llu MB（%s）\n",
+         (unsigned long long)(file_max >> 20), (unsigned long long)(year_max >> 20),
+         seq ? "区协会设定" : "默认值");
+  return EXIT_OK;
+}
+
 static int cmd_files(const cmd_args *a) {
   const char *pos[3] = {0};
   size_t n_pos = 0;
-  opt_spec o[] = {{"no-fetch", 1, NULL}};
-  int r = parse_or_help(a, "files", o, 1, pos, 3, &n_pos);
+  opt_spec o[] = {{"no-fetch", 1, NULL}, {"file-mb", 0, NULL}, {"year-mb", 0, NULL},
+                  {"operator", 0, NULL}};
+  int r = parse_or_help(a, "files", o, 4, pos, 3, &n_pos);
   hub_ctx *ctx = NULL;
   cm_err err;
   if (r >= 0) return r;
   int check = n_pos == 1 && strcmp(pos[0], "check") == 0;
-  if (!check && (n_pos < 1 || n_pos > 2 || strcmp(pos[0], "above-street") != 0 || o[0].value))
+  int limits = n_pos == 1 && strcmp(pos[0], "limits") == 0;
+  int sets = o[1].value || o[2].value || o[3].value;
+  if ((check && sets) || (limits && o[0].value) ||
+      (!check && !limits &&
+       (n_pos < 1 || n_pos > 2 || strcmp(pos[0], "above-street") != 0 || o[0].value || sets)))
     return usage_error("用法：files above-street [filing,activity,people,evaluation,plan,change]\n"
-                       "      files check [--no-fetch]");
+                       "      files check [--no-fetch]\n"
+                       "      files limits [--file-mb N --year-mb N]");
   cm_err_clear(&err);
   cm_rc rc = hub_open(a->dir, &ctx, &err);
-  if (!rc && check) {
-    int x = files_check(ctx, !o[0].value);
+  if (!rc && (check || limits)) {
+    int x = check ? files_check(ctx, !o[0].value)
+                  : files_limits(ctx, o[1].value, o[2].value, operator_of(o[3].value));
     hub_close(ctx);
     return x;
   }
@@ -1775,6 +1808,129 @@ static int cmd_report(const cmd_args *a) {
   return EXIT_OK;
 }
 
+/* ---- dashboard answers at the command line (hub/dashcli.c) ---- */
+
+/* Answer `answer` with p over everything this hub holds: --json prints it as
+ * the API gives it, --csv/--xlsx FILE writes table `table` (default def),
+ * else head(j) and then tables are printed in Chinese. */
+static int dash_command(const cmd_args *a, const char *answer, const hub_dash_params *p,
+                        const char *const *tables, const char *def, const char *table, const char *csv,
+                        const char *xlsx, int json, void (*head)(const json_t *j)) {
+  hub_ctx *ctx = NULL;
+  hub_dash_scope scope;
+  json_t *j = NULL;
+  cm_err err;
+  size_t n = 0;
+  cm_err_clear(&err);
+  memset(&scope, 0, sizeof scope);
+  while (tables[n]) n++;
+  if (csv && xlsx) return usage_error("--csv 和 --xlsx 只能给一个");
+  if (table && !csv && !xlsx) return usage_error("--table 只和 --csv 或 --xlsx 一起用");
+  if (!table) table = def;
+  int known = 0;
+  for (size_t i = 0; i < n; i++) known |= !strcmp(tables[i], table);
+  if (!known) return usage_error("没有“%s”这张表", table);
+  cm_rc rc = hub_open(a->dir, &ctx, &err);
+  if (!rc) rc = hub_dashboard_answer(ctx, answer, &scope, p, cm_now_ms(), &j, &err);
+  if (!rc && (csv || xlsx)) {
+    rc = hub_dashcli_write(j, table, xlsx != NULL, a->dir, xlsx ? xlsx : csv, &err);
+    if (!rc)
+      printf("%s：%zu行，已写入%s\n", hub_table_title(CM_LANG_ZH, table),
+             json_array_size(json_object_get(j, table)), xlsx ? xlsx : csv);
+  } else if (!rc && json) {
+    print_json(j);
+  } else if (!rc) {
+    /* a street hub holds one street: no table of streets */
+    const char *const *t = tables;
+    if (ctx->role == HUB_ROLE_STREET && !strcmp(*t, "streets")) t++;
+    head(j);
+    rc = hub_dashcli_print(j, t, &err);
+  }
+  hub_close(ctx);
+  json_decref(j);
+  return rc ? fail(rc, &err) : EXIT_OK;
+}
+
+/* An amount in fen as yuan. */
+static void print_yuan(int64_t fen) {
+  printf("%s%lld.%02lld", fen < 0 ? "-" : "", llabs((long long)fen) / 100,
+         llabs((long long)fen) % 100);
+}
+
+static void funding_head(const json_t *j) {
+  const json_t *t = json_object_get(j, "totals");
+  printf("%lld年资金扶持：共%lld笔，合计", (long long)json_integer_value(json_object_get(j, "year")),
+         (long long)json_integer_value(json_object_get(t, "grants")));
+  print_yuan(json_integer_value(json_object_get(t, "amount")));
+  printf("元\n\n");
+}
+
+/* Funding and support (资金扶持) of a year, summed per street, community and
+ * organisation. */
+static int cmd_funding(const cmd_args *a) {
+  opt_spec o[] = {{"year", 0, NULL}, {"category", 0, NULL}, {"table", 0, NULL},
+                  {"csv", 0, NULL},  {"xlsx", 0, NULL},     {"json", 1, NULL}};
+  int r = parse_or_help(a, "funding", o, 6, NULL, 0, NULL);
+  static const char *const tables[] = {"streets", "communities", "organisations", NULL};
+  hub_dash_params p;
+  if (r >= 0) return r;
+  memset(&p, 0, sizeof p);
+  p.year = o[0].value;
+  p.category = o[1].value;
+  return dash_command(a, "funding", &p, tables, "organisations", o[2].value, o[3].value, o[4].value,
+                      o[5].value != NULL, funding_head);
+}
+
+static void stations_head(const json_t *j) {
+  const json_t *t = json_object_get(j, "totals");
+  printf("党员活动站：已登记%lld个，尚需设立%lld个\n\n",
+         (long long)json_integer_value(json_object_get(t, "stations")),
+         (long long)json_integer_value(json_object_get(t, "needing")));
+}
+
+/* Party-member activity stations (党员活动站): a street-level organisation's
+ * registration, and the stations this hub holds. */
+static int cmd_station(const cmd_args *a) {
+  const char *sub = a->argc > 0 ? a->argv[0] : "";
+  cmd_args rest = {a->dir, a->argc > 0 ? a->argc - 1 : 0, a->argv + (a->argc > 0)};
+  opt_spec o[] = {{"org", 0, NULL},         {"name", 0, NULL},   {"leader", 0, NULL},
+                  {"party-members", 0, NULL}, {"committee", 0, NULL}, {"date", 0, NULL},
+                  {"branch", 0, NULL},      {"branch-date", 0, NULL}, {"category", 0, NULL},
+                  {"table", 0, NULL},       {"csv", 0, NULL},    {"xlsx", 0, NULL},
+                  {"json", 1, NULL}};
+  int r = parse_or_help(&rest, "station", o, 13, NULL, 0, NULL);
+  if (r >= 0) return r;
+  if (!strcmp(sub, "list")) {
+    static const char *const tables[] = {"communities", "stations", "needing", NULL};
+    hub_dash_params p;
+    memset(&p, 0, sizeof p);
+    p.category = o[8].value;
+    return dash_command(a, "stations", &p, tables, "stations", o[9].value, o[10].value, o[11].value,
+                        o[12].value != NULL, stations_head);
+  }
+  if (strcmp(sub, "register") != 0)
+    return usage_error("用法：station register --org ID --name N --leader L --party-members N "
+                       "--committee NAME ... | station list");
+  hub_local_station st = {o[0].value, o[1].value, o[2].value, o[4].value,
+                          o[5].value, o[6].value, o[7].value, parse_count(o[3].value)};
+  if (!o[3].value || st.party_members < 1)
+    return usage_error("--party-members 应为活动站的党员人数（至少1人）");
+  hub_ctx *ctx = NULL;
+  uint64_t seq = 0;
+  char record[PROTO_KEY_HEX + 24];
+  cm_err err;
+  cm_err_clear(&err);
+  cm_rc rc = hub_open(a->dir, &ctx, &err);
+  if (!rc) rc = hub_local_station_register(ctx, &st, &seq, &err);
+  if (!rc) {
+    hub_record_id(ctx->kp.pk, seq, record, sizeof record);
+    printf("%s 的党员活动站已登记（街道分会登记即通过），本级台账第 %llu 条\n%s\n", st.org,
+           (unsigned long long)seq, record);
+  }
+  hub_close(ctx);
+  return rc ? fail(rc, &err) : EXIT_OK;
+}
+
 static int cmd_forward(const cmd_args *a) {
   int r = parse_or_help(a, "forward", NULL, 0, NULL, 0, NULL);
   hub_forward_stats st;
@@ -1917,13 +2073,15 @@ static const hub_command commands[] = {
    "import：导入社区用U盘带来的包，与联网上报完全相同；以 HTTP 接口的 JSON 格式打印结果。\n"
    "export：为没有网络的社区导出回传文件，内容与联网同步取回的相同（本社区台账的签名回执、\n"
    "CURSOR 之后的审核结果和决定，默认全部）；社区用 `linli-node bundle import FILE` 导入。"},
-  {"files", cmd_files, "above-street [HEADINGS] | check [--no-fetch]",
+  {"files", cmd_files, "above-street [HEADINGS] | check [--no-fetch] | limits [--file-mb N --year-mb N]",
    "above-street：哪些档案类别的附件上传到区（在区协会设置：街道把区不收的类别留在本级）。\n"
    "HEADINGS 用逗号分隔：filing 备案材料、activity 活动材料、people 人员材料、evaluation 评比材料、\n"
    "plan 计划总结材料、change 变更材料；默认除人员材料外都上传。不给 HEADINGS 时只显示现在的设置。\n"
    "check：检查本级记录写明的每个附件是否都在、内容是否与哈希相符（区协会不查留在街道的类别）；\n"
    "街道分会把缺失或损坏的从区协会取回（--no-fetch 只检查）。每个有问题的文件一行，最后一行是统计；\n"
-   "仍有缺失或损坏时退出码为 2（社区尚未上传的附件也算缺失）。"},
+   "仍有缺失或损坏时退出码为 2（社区尚未上传的附件也算缺失）。\n"
+   "limits：显示附件上限；区协会给 --file-mb（每个附件，1 至 50）和 --year-mb（每个组织每年）设定，\n"
+   "单位 MB，随同步下发到各街道和社区，社区和各级分会都按它检查（默认 10 MB 和 200 MB）。"},
   {"dossier", cmd_dossier, "--org ID [--zip FILE]",
    "组织的档案：本级保存的全部记录和附件，按备案材料、活动材料、人员材料、评比材料、计划总结材料、\n"
    "变更材料分类，各类按时间排列。不给 --zip 时把可打印的网页打印到标准输出；给 --zip 时写成\n"
@@ -2013,6 +2171,20 @@ static const hub_command commands[] = {
    "publish：从文件 FILE 发布一份清单（UTF-8 文本，每行「代码,名称」，# 开头的行跳过），\n"
    "整份替换此前的同类清单，随区协会的记录下发各街道分会和社区。只能在区协会发布。\n"
    "show：显示本中心收到的各清单。"},
+  {"station", cmd_station,
+   "register --org ID --name N --leader L --party-members N --committee NAME [--date YYYY-MM-DD] "
+   "[--branch NAME] [--branch-date YYYY-MM-DD] | list [--category C] [--table T] "
+   "[--csv FILE | --xlsx FILE | --json]",
+   "党员活动站。register：街道分会为本街道一级的组织登记党员活动站：名称、负责人、党员人数、\n"
+   "登记的党组织、登记日期（默认今天），以及成立的党支部和成立日期（可选）；街道分会登记即通过，\n"
+   "“三名以上党员未设立党员活动站”的标记在本级和区协会随之清除。最后一行打印记录编号。\n"
+   "list：本级各社区的党员活动站数、已登记的活动站和尚需设立的组织；--csv 或 --xlsx 把一张表\n"
+   "（--table communities 各社区、stations 党员活动站、needing 尚需设立，默认 stations）写成文件。"},
+  {"funding", cmd_funding,
+   "[--year YYYY] [--category C] [--table T] [--csv FILE | --xlsx FILE | --json]",
+   "资金扶持：某一年度（默认今年）各组织获得的资金扶持，按街道、社区和组织合计（金额以元计）。\n"
+   "--csv 或 --xlsx 把一张表（--table streets 各街道、communities 各社区、organisations 组织名录，\n"
+   "默认 organisations）写成文件，中文表头，与统计看板导出的相同。"},
   {"forward", cmd_forward, "",
    "在 serve 的循环之外立即转报一轮：上报区协会，取回区协会的决定并转达各社区。"},
   {"report", cmd_report,

@@ -334,10 +334,10 @@ cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
   return rc;
 }
 
-/* list.published by a street: 1 when its "origin" is the district's own
- * list.published (signed by the district: this hub at a district, the
- * pinned upstream at a street) with the same list and items. */
-static int list_origin_ok(hub_ctx *ctx, const json_t *body) {
+/* list.published or limits.set by a street: 1 when its "origin" is the
+ * district's own entry of that kind (signed by the district: this hub at a
+ * district, the pinned upstream at a street) with the same body. */
+static int origin_ok(hub_ctx *ctx, const char *kind, const json_t *body) {
   const char *b64 = json_string_value(json_object_get(body, "origin"));
   const uint8_t *district = ctx->role == HUB_ROLE_DISTRICT ? ctx->kp.pk
                             : ctx->has_upstream_key        ? ctx->upstream_key
@@ -345,14 +345,19 @@ static int list_origin_ok(hub_ctx *ctx, const json_t *body) {
   uint8_t *raw = NULL;
   size_t len = 0;
   proto_entry in;
-  json_t *ib = NULL;
+  json_t *ib = NULL, *mine = NULL;
   int ok = 0;
   if (!b64 || !district || cm_b64_decode(b64, strlen(b64), &raw, &len) != CM_OK) return 0;
   if (proto_sentry_decode(raw, len, district, &in, NULL) == CM_OK &&
-      memcmp(in.author, district, PROTO_KEY_BYTES) == 0 && strcmp(in.kind, "list.published") == 0 &&
-      cm_json_parse_object(in.body, in.body_len, &ib, NULL) == CM_OK)
-    ok = json_equal(json_object_get(ib, "list"), json_object_get(body, "list")) &&
-         json_equal(json_object_get(ib, "items"), json_object_get(body, "items"));
+      memcmp(in.author, district, PROTO_KEY_BYTES) == 0 && strcmp(in.kind, kind) == 0 &&
+      cm_json_parse_object(in.body, in.body_len, &ib, NULL) == CM_OK &&
+      (mine = json_deep_copy(body)) != NULL) {
+    /* the relay adds only where it came from */
+    json_object_del(mine, "origin");
+    json_object_del(mine, "origin_record");
+    ok = json_equal(ib, mine);
+  }
+  json_decref(mine);
   json_decref(ib);
   free(raw);
   return ok;
@@ -386,7 +391,7 @@ static cm_rc refuse_entry(hub_ctx *ctx, const proto_entry *e, const cm_err *why,
   return rc;
 }
 
-cm_rc hub_project_body_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
+cm_rc hub_project_body_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], const char *kind,
                            const cm_rec_body *b, const json_t *json, cm_rec_ctx *c, cm_err *err) {
   cm_rc rc = CM_OK;
   if (b->kind == CM_REC_RECTIFICATION) {
@@ -395,7 +400,8 @@ cm_rc hub_project_body_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
     rc = hub_store_decision_to(ctx->store, b->u.rect.decision, to, &found, err);
     if (!rc && found) c->decision_to_author = memcmp(to, author, PROTO_KEY_BYTES) == 0;
   }
-  if (b->kind == CM_REC_LIST) c->origin_district = list_origin_ok(ctx, json);
+  if (b->kind == CM_REC_LIST || b->kind == CM_REC_LIMITS)
+    c->origin_district = origin_ok(ctx, kind, json);
   if (b->kind == CM_REC_MAPPED) rc = mapped_below(ctx, author, &b->u.mapped, &c->org_below, err);
   if (!rc && b->kind == CM_REC_NOMINATION)
     rc = hub_eval_round_ctx(ctx, b->u.nomination.round, c, err);
@@ -436,9 +442,12 @@ static cm_rc gate(hub_ctx *ctx, const proto_entry *e, const cm_rec_def *def,
       day[4] = '\0';
       rc = hub_store_org_file_bytes(ctx->store, e->author, b.u.file.org, day, e->seq,
                                     &c.org_file_bytes, err);
+      /* the caps the district had set when the entry arrived here */
+      if (!rc) rc = hub_store_limits_at(ctx->store, ctx->kp.pk, received_ms, &c.file_max,
+                                        &c.org_year_max, NULL, err);
       if (rc) goto out;
     }
-    rc = hub_project_body_ctx(ctx, e->author, &b, json, &c, err);
+    rc = hub_project_body_ctx(ctx, e->author, e->kind, &b, json, &c, err);
     if (rc) goto out;
     verdict = cm_rec_check(def, &b, &c, &why);
   }

@@ -3134,6 +3134,34 @@ cm_rc hub_store_list_latest(hub_store *st, const uint8_t author[PROTO_KEY_BYTES]
   return rc;
 }
 
+cm_rc hub_store_limits_at(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                          uint64_t received_ms, uint64_t *file_max, uint64_t *org_year_max,
+                          uint64_t *seq_out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  *file_max = *org_year_max = 0;
+  if (seq_out) *seq_out = 0;
+  cm_rc rc = st_prep1(st,
+                      "SELECT " BODY_JSON("e") "->>'file_mb', " BODY_JSON("e") "->>'org_year_mb',"
+                      " seq FROM entries e WHERE author = ?1 AND kind = 'limits.set'"
+                      " AND received_ms <= ?2 AND NOT EXISTS(SELECT 1 FROM refusals f"
+                      " WHERE f.author = e.author AND f.seq = e.seq) ORDER BY seq DESC LIMIT 1",
+                      &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  sqlite3_bind_int64(s, 2, received_ms > INT64_MAX ? INT64_MAX : (sqlite3_int64)received_ms);
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW) {
+    /* bounded when it was projected (common/records.c) */
+    cm_rec_limits l = {sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1)};
+    cm_rec_limits_bytes(&l, file_max, org_year_max);
+    if (seq_out) *seq_out = (uint64_t)sqlite3_column_int64(s, 2);
+  } else if (r != SQLITE_DONE) {
+    rc = cm_db_check(st->db, r, "reading the attachment caps", err);
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
 cm_rc hub_store_station_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
                             const cm_rec_station *t, cm_err *err) {
   return rv_exec(st,

@@ -290,6 +290,16 @@ cm_rc hub_store_org_file_bytes(hub_store *st, const uint8_t author[PROTO_KEY_BYT
                                const char *org, const char *year, uint64_t before_seq,
                                int64_t *bytes_out, cm_err *err);
 
+/* The caps on attachments in force for an entry that arrived at received_ms:
+ * the newest limits.set of author (this hub: the district's own, or at a
+ * street its relay of the district's) that arrived no later and is not
+ * refused, in bytes; 0 and 0 (the defaults) when there is none.  *seq_out
+ * (may be NULL) gets its sequence, 0 for none.  received_ms UINT64_MAX: the
+ * newest. */
+cm_rc hub_store_limits_at(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                          uint64_t received_ms, uint64_t *file_max, uint64_t *org_year_max,
+                          uint64_t *seq_out, cm_err *err);
+
 /* One filing version of an organisation (org.filed or org.amended) with the
  * status of its record; strings and body are borrowed for the call. */
 typedef struct hub_filing_row {

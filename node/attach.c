@@ -46,11 +46,12 @@ static cm_rc list_entry(void *arg, uint64_t seq, const uint8_t *raw, size_t len,
   }
   char rid[NODE_RECORD_ID_MAX];
   node_record_id(j->ctx, seq, rid, sizeof rid);
-  json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:I}", "seq", (json_int_t)seq,
-                        "record_id", rid, "org", b.org, "record", b.record, "heading", b.heading,
-                        "heading_label", cm_att_heading_label(b.heading), "hash", b.hash, "type",
-                        b.type, "size", (json_int_t)b.size, "title", b.title, "time_ms",
-                        (json_int_t)e.time_ms);
+  json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:I,s:b}", "seq",
+                        (json_int_t)seq, "record_id", rid, "org", b.org, "record", b.record,
+                        "heading", b.heading, "heading_label", cm_att_heading_label(b.heading),
+                        "hash", b.hash, "type", b.type, "size", (json_int_t)b.size, "title",
+                        b.title, "time_ms", (json_int_t)e.time_ms, "refused",
+                        store_entry_refused(j->ctx, seq));
   json_decref(body);
   if (!o || json_array_append_new(j->out, o) != 0)
     return cm_errf(err, CM_ERR_NOMEM, "列出附件时内存不足");
@@ -107,6 +108,18 @@ static cm_rc record_kind(node_ctx *ctx, const char *rid, char *kind, size_t cap,
   return rc;
 }
 
+void node_attach_caps(node_ctx *ctx, uint64_t *file_max, uint64_t *org_year_max) {
+  uint64_t f = 0, y = 0;
+  cm_err e;
+  if (store_limits(ctx, &f, &y, &e) != CM_OK) f = y = 0;
+  *file_max = f ? f : CM_ATT_FILE_MAX;
+  *org_year_max = y ? y : CM_ATT_ORG_YEAR_MAX;
+  uint64_t own = store_meta_u64(ctx, "attach.file_max", *file_max);
+  if (own < *file_max) *file_max = own;
+  own = store_meta_u64(ctx, "attach.org_year_max", *org_year_max);
+  if (own < *org_year_max) *org_year_max = own;
+}
+
 /* CM_ERR_TOO_LARGE when a file of size bytes passes file_max. */
 static cm_rc size_fits(const char *name, uint64_t size, uint64_t file_max, cm_err *err) {
   if (size > file_max)
@@ -121,7 +134,9 @@ cm_rc node_attach_check_bytes(node_ctx *ctx, const uint8_t *p, size_t len, const
   if (!cm_att_sniff(p, len))
     return cm_errf(err, CM_ERR_INVALID, "%s 不是 PDF、JPEG 或 PNG 文件（按文件内容判断，不看文件名）",
                    name);
-  return size_fits(name, len, store_meta_u64(ctx, "attach.file_max", CM_ATT_FILE_MAX), err);
+  uint64_t file_max, year_max;
+  node_attach_caps(ctx, &file_max, &year_max);
+  return size_fits(name, len, file_max, err);
 }
 
 cm_rc node_attach(node_ctx *ctx, const node_attach_input *in, char hash_out[CM_ATT_HEX],
@@ -156,10 +171,11 @@ cm_rc node_attach(node_ctx *ctx, const node_attach_input *in, char hash_out[CM_A
   json_t *a;
   json_array_foreach(list, i, a) {
     cm_date_of((uint64_t)json_integer_value(json_object_get(a, "time_ms")), y2);
-    if (!strncmp(y2, year, 4)) used += (uint64_t)json_integer_value(json_object_get(a, "size"));
+    if (!strncmp(y2, year, 4) && !json_is_true(json_object_get(a, "refused")))
+      used += (uint64_t)json_integer_value(json_object_get(a, "size"));
   }
-  uint64_t file_max = store_meta_u64(ctx, "attach.file_max", CM_ATT_FILE_MAX);
-  uint64_t year_max = store_meta_u64(ctx, "attach.org_year_max", CM_ATT_ORG_YEAR_MAX);
+  uint64_t file_max, year_max;
+  node_attach_caps(ctx, &file_max, &year_max);
   /* the size first, so that a file over a cap is never copied */
   rc = cm_att_hash_file(in->file, hash_out, &size, err);
   if (!rc) rc = size_fits(in->file, size, file_max, err);

@@ -28,9 +28,14 @@ typedef struct node_attach_input {
 cm_rc node_attach(node_ctx *ctx, const node_attach_input *in, char hash_out[CM_ATT_HEX],
                   char *record_out, cm_err *err);
 
+/* The caps this node applies, in bytes: the district's (limits.set, from
+ * the feed) or the defaults, lowered by the node's own attach.file_max and
+ * attach.org_year_max settings when those are smaller. */
+void node_attach_caps(node_ctx *ctx, uint64_t *file_max, uint64_t *org_year_max);
+
 /* The checks node_attach makes of a file's own bytes, on len bytes in memory
  * named fname (for messages): a PDF, JPEG or PNG by its first bytes, at most
- * attach.file_max bytes.  CM_ERR_INVALID / CM_ERR_TOO_LARGE; nothing is
+ * the cap of one file (node_attach_caps).  CM_ERR_INVALID / CM_ERR_TOO_LARGE; nothing is
  * written.  A form checks its file with it before it writes the record. */
 cm_rc node_attach_check_bytes(node_ctx *ctx, const uint8_t *p, size_t len, const char *fname,
                               cm_err *err);
@@ -38,7 +43,8 @@ cm_rc node_attach_check_bytes(node_ctx *ctx, const uint8_t *p, size_t len, const
 /* The file.attached entries of this node with seq in from..to (to 0 = the
  * head), of org (NULL = all), oldest first: an array of
  * {"seq", "record_id", "org", "record", "heading", "heading_label", "hash",
- *  "type", "size", "title", "time_ms"}.  Caller json_decref()s *out. */
+ *  "type", "size", "title", "time_ms", "refused"} ("refused": true when the
+ * street refused the entry on arrival).  Caller json_decref()s *out. */
 cm_rc node_attach_list(node_ctx *ctx, const char *org, uint64_t from, uint64_t to, json_t **out,
                        cm_err *err);
 

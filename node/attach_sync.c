@@ -63,9 +63,13 @@ cm_rc node_attach_sync(node_ctx *ctx, const char *url, const cm_client_opts *opt
                      (uint64_t)json_integer_value(json_object_get(a, "size")), NULL,
                      NULL) == CM_OK)
       cm_info("附件 %.16s… 本机缺失，已从街道分会取回", hash);
+    unsigned refused = sent->refused;
+    uint64_t seq = (uint64_t)json_integer_value(json_object_get(a, "seq"));
     rc = cm_att_push(url, opts, &st, hash,
                      json_string_value(json_object_get(a, "record_id")),
                      (uint64_t)json_integer_value(json_object_get(a, "size")), sent, err);
+    /* kept, so that its bytes no longer count against the year's cap here */
+    if (!rc && sent->refused > refused) rc = store_review_put(ctx, seq, "refused", sent->refusal, "", err);
     if (!rc)
       rc = store_meta_set_u64(ctx, "files_pushed_seq",
                               (uint64_t)json_integer_value(json_object_get(a, "seq")), err);

@@ -299,6 +299,22 @@ static int cmd_files_check(args *a) {
   return rc ? fail(rc, &e) : 0;
 }
 
+static int cmd_files_limits(args *a) {
+  node_ctx *ctx = NULL;
+  uint64_t file_max = 0, year_max = 0, f = 0, y = 0;
+  cm_err e;
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = store_limits(ctx, &f, &y, &e);
+  if (!rc) node_attach_caps(ctx, &file_max, &year_max);
+  node_close(ctx);
+  if (rc) return fail(rc, &e);
+  printf("每个附件最多 %llu MB，每个组织每年的附件最多 %llu MB（%s）\n",
+         (unsigned long long)(file_max >> 20), (unsigned long long)(year_max >> 20),
+         f ? "区协会设定" : "默认值，区协会未另定");
+  return 0;
+}
+
 static int cmd_dossier(args *a) {
   node_ctx *ctx = NULL;
   cm_buf page;
@@ -1139,7 +1155,7 @@ static const command commands[] = {
     {"station", "register", cmd_station_register, o_station, f_none, 0, 0,
      "station register --org ID --name N --leader L --party-members N --committee NAME\n"
      "                 [--date YYYY-MM-DD] [--branch NAME] [--branch-date YYYY-MM-DD]",
-     "登记组织的党员活动站：名称、负责人、党员人数、登记的社区党总支、登记日期（默认今天），\n"
+     "登记组织的党员活动站：名称、负责人、党员人数、登记的党组织、登记日期（默认今天），\n"
      "以及成立的党支部和成立日期（可选）。街道分会审核通过后，“缺少党员活动站”的标记才清除。\n"
      "打印记录编号。"},
     {"station", "list", cmd_station_list, o_org_only, f_json, 0, 0, "station list [--org ID] [--json]",
@@ -1169,8 +1185,9 @@ static const command commands[] = {
      "以它的 BLAKE2b 哈希命名，只存一份；签名的记录写明哈希、类型、大小和标题，随下次同步上报。\n"
      "--record 把附件挂在本社区的一条记录上（备案、变更、月报、活动、整改等）；--heading 是档案类别：\n"
      "filing 备案材料、activity 活动材料、people 人员材料、evaluation 评比材料、plan 计划总结材料、\n"
-     "change 变更材料（不给时按记录的种类定，默认备案材料）。每个文件最多 10 MB，每个组织每年最多\n"
-     "200 MB。先打印记录编号，最后一行单独打印文件的哈希。"},
+     "change 变更材料（不给时按记录的种类定，默认备案材料）。默认每个文件最多 10 MB，每个组织每年\n"
+     "最多 200 MB，区协会可另定（files limits 显示现在的上限）。先打印记录编号，最后一行单独打印\n"
+     "文件的哈希。"},
     {"dossier", NULL, cmd_dossier, o_dossier, f_none, 0, 0, "dossier --org ID [--zip FILE]",
      "组织的档案：本社区的全部记录和附件，按备案材料、活动材料、人员材料、评比材料、计划总结材料、\n"
      "变更材料分类，各类按时间排列。不给 --zip 时把可打印的网页打印到标准输出；给 --zip 时写成\n"
@@ -1179,6 +1196,9 @@ static const command commands[] = {
      "检查 DIR/files 里的附件：台账记下的每个文件是否都在、内容是否与哈希相符。缺失或损坏的\n"
      "从街道分会取回（它是本机附件的备份）；--no-fetch 只检查、不取回。每个有问题的文件一行，\n"
      "最后一行是统计。全部完好（或已取回）时退出码为 0，仍有缺失或损坏时为 2。"},
+    {"files", "limits", cmd_files_limits, o_none, f_none, 0, 0, "files limits",
+     "显示附件上限：每个附件和每个组织每年最多多少 MB。区协会设定后随同步下发，未设定时为默认的\n"
+     "10 MB 和 200 MB。"},
     {"inspection", "file", cmd_inspection_file, o_insp, f_none, 0, 0,
      "inspection file --org ID --year YYYY --activities N --members N --party-members N\n"
      "                [--joined N] [--left N] --funds-received 元 --funds-used 元\n"

@@ -10,6 +10,7 @@
 #include "../common/codec.h"
 #include "../common/db.h"
 #include "../common/json.h"
+#include "../common/records.h"
 
 /* Migrations by user_version: append, never edit a released one. */
 static const char *const store_migrations[] = {
@@ -906,6 +907,31 @@ out:
   return rc;
 }
 
+cm_rc store_limits(node_ctx *ctx, uint64_t *file_max, uint64_t *org_year_max, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  *file_max = *org_year_max = 0;
+  cm_rc rc = prep(ctx, "SELECT body FROM inbox WHERE kind='limits.set' ORDER BY cursor DESC LIMIT 1",
+                  &st, err);
+  if (rc) return rc;
+  int s = sqlite3_step(st);
+  if (s == SQLITE_ROW) {
+    const char *t = col_text(st, 0);
+    cm_rec_body b;
+    json_t *json = NULL;
+    cm_err why;
+    /* signed by our hub, and bounded again: a cap outside the core's bounds
+     * is not applied */
+    if (cm_rec_read(cm_rec_find("limits.set"), (const uint8_t *)t, strlen(t), &b, &json, &why) ==
+        CM_OK)
+      cm_rec_limits_bytes(&b.u.limits, file_max, org_year_max);
+    json_decref(json);
+  } else if (s != SQLITE_DONE) {
+    rc = cm_db_check(ctx->db, s, "read limits", err);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
 cm_rc store_proj_dump(node_ctx *ctx, cm_buf *out, cm_err *err) {
   /* Every column of every projection table, in primary-key order; quote() gives
    * an unambiguous text form of each value. */
@@ -965,6 +991,18 @@ cm_rc store_review_put(node_ctx *ctx, uint64_t seq, const char *status, const ch
 out:
   sqlite3_finalize(st);
   return rc;
+}
+
+int store_entry_refused(node_ctx *ctx, uint64_t seq) {
+  sqlite3_stmt *st = NULL;
+  cm_err e;
+  int yes = 0;
+  if (prep(ctx, "SELECT 1 FROM reviews WHERE seq=? AND status='refused'", &st, &e) == CM_OK) {
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+    yes = sqlite3_step(st) == SQLITE_ROW;
+  }
+  sqlite3_finalize(st);
+  return yes;
 }
 
 cm_rc store_filing_put(node_ctx *ctx, uint64_t seq, const char *org, cm_err *err) {

@@ -129,10 +129,18 @@ cm_rc store_stations_json(node_ctx *ctx, const char *org, json_t **out, cm_err *
  * the feed brought (new reference in *items_out; NULL when none yet). */
 cm_rc store_list_items(node_ctx *ctx, const char *list, json_t **items_out, cm_err *err);
 
+/* The newest limits.set (the district's caps on attachments) the feed
+ * brought, in bytes; 0 and 0 when none yet. */
+cm_rc store_limits(node_ctx *ctx, uint64_t *file_max, uint64_t *org_year_max, cm_err *err);
+
 /* The street's verdict on our entry seq: status "accepted" | "rejected", the
- * reason, and the review's record id. */
+ * reason, and the review's record id; "refused" (review "") for an entry the
+ * street refused at its arrival (a file.attached over the caps). */
 cm_rc store_review_put(node_ctx *ctx, uint64_t seq, const char *status, const char *reason,
                        const char *review, cm_err *err);
+/* 1 when the street refused our entry seq at its arrival. */
+int store_entry_refused(node_ctx *ctx, uint64_t seq);
+
 /* Entry seq filed or amended organisation org (its review status follows it). */
 cm_rc store_filing_put(node_ctx *ctx, uint64_t seq, const char *org, cm_err *err);
 /* A decision (kind "decision.*") with record id record; fields from body

@@ -361,7 +361,7 @@ static int wanted_kind(const char *k) {
   return !strncmp(k, "review.", 7) || !strncmp(k, "decision.", 9) || !strcmp(k, "activity.ack") ||
          !strcmp(k, "hub.enrolled") || !strcmp(k, "rectification.accepted") ||
          !strcmp(k, "fork.resolved") || !strncmp(k, "evaluation.", 11) ||
-         !strcmp(k, "notice.sent") || !strcmp(k, "list.published") || !strcmp(k, "org.mapped");
+         !strcmp(k, "notice.sent") || cm_rec_to_all(k) || !strcmp(k, "org.mapped");
 }
 
 /* A 64-hex key in o under one of keys, or 0. */

@@ -36,10 +36,11 @@
 extern char **environ;
 
 #define WEB_MAX_BODY (256u * 1024u) /* the largest form: six 4000-byte fields, encoded */
-/* The largest file form: an attachment of the default cap (10 MB) with its
- * fields; a bigger file gets the too-large page, one under this but over the
- * node's attach.file_max is refused by node_attach() with the form kept. */
-#define WEB_MAX_FILE_BODY (CM_ATT_FILE_MAX + 256u * 1024u)
+/* The largest file form: an attachment of the largest cap the district may
+ * set (CM_ATT_FILE_MB_MAX) with its fields; a bigger file gets the too-large page, one
+ * under this but over the caps in force (node_attach_caps) is refused by
+ * node_attach() with the form kept. */
+#define WEB_MAX_FILE_BODY (((size_t)CM_ATT_FILE_MB_MAX << 20) + 256u * 1024u)
 #define WEB_THREADS 2u              /* one or two staff; fewer threads, less memory */
 #define WEB_STOP_WAIT_MS 5000u      /* how long shutdown waits for a running sync pass */
 #define CSRF_BYTES 32

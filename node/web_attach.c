@@ -22,6 +22,15 @@ static void size_text(uint64_t n, char *out, size_t cap) {
     snprintf(out, cap, "%llu KB", (unsigned long long)((n + 1023u) / 1024u));
 }
 
+/* The caps in force, under a file input (the district may change them). */
+static void caps_line(node_web_rq *rq) {
+  uint64_t file_max, year_max;
+  node_attach_caps(node_web_db(rq), &file_max, &year_max);
+  cm_html_printf(&rq->h, "<p class=\"muted\" id=\"att-caps\">%w %llu MB，%w %llu MB</p>",
+                 "att.cap_file", (unsigned long long)(file_max >> 20), "att.cap_year",
+                 (unsigned long long)(year_max >> 20));
+}
+
 void node_web_attach_section(node_web_rq *rq, const char *org, const char *title,
                              const char *heading, const cm_err *e) {
   json_t *list = NULL;
@@ -49,6 +58,8 @@ void node_web_attach_section(node_web_rq *rq, const char *org, const char *title
                      node_web_js(a, "heading_label"),
                      cm_att_type_label(node_web_js(a, "type")), sz);
       cm_html_time(&rq->h, (uint64_t)node_web_ji(a, "time_ms"));
+      if (json_is_true(json_object_get(a, "refused")))
+        cm_html_printf(&rq->h, " <span class=\"status-rejected\" data-status=\"refused\">%w</span>", "att.refused");
       cm_html_raw(&rq->h, "</td></tr>");
     }
     cm_html_raw(&rq->h, "</table>");
@@ -64,6 +75,7 @@ void node_web_attach_section(node_web_rq *rq, const char *org, const char *title
   cm_html_input(&rq->h, "file", "file", "att.file", "", 1,
                 "accept=\"application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png\"",
                 "att.file_hint");
+  caps_line(rq);
   cm_html_input(&rq->h, "text", "title", "att.name", title ? title : "", 1, "maxlength=\"60\"",
                 NULL);
   cm_html_select_begin(&rq->h, "heading", "att.heading", 1);
@@ -146,6 +158,7 @@ void node_web_attach_inputs(node_web_rq *rq) {
   cm_html_input(&rq->h, "file", "file", "att.file_opt", "", 0,
                 "accept=\"application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png\"",
                 "att.file_opt_hint");
+  caps_line(rq);
   cm_html_input(&rq->h, "text", "file_title", "att.name", title ? title : "", 0,
                 "maxlength=\"60\"", NULL);
 }

@@ -658,32 +658,37 @@ static void test_hostile_files(void **state) {
   assert_true(after <= used + S + S / 2);
   assert_int_equal(hub_quota_set(hub, HUB_QUOTA_DEFAULT, &err), CM_OK);
 
-  /* The organisation's yearly cap (200 MB): entries naming 90 MB files, the
-   * third passes it and is refused, so none of its bytes would be taken. */
-  for (int i = 0; i < 3; i++) {
+  /* The organisation's yearly cap (200 MB): twenty entries naming 10 MB
+   * files fit, the twenty-first passes it and is refused, so none of its
+   * bytes would be taken; a file over the 10 MB cap of one file is refused
+   * whatever the year holds. */
+  for (int i = 0; i < 22; i++) {
     snprintf(body, sizeof body,
              "{\"org\":\"" Q_ORG "\",\"record\":\"\",\"heading\":\"activity\",\"hash\":"
-             "\"%064d\",\"type\":\"image/jpeg\",\"title\":\"大照片%d\",\"size\":90000000}",
-             i + 1, i);
+             "\"%064d\",\"type\":\"image/jpeg\",\"title\":\"大照片%d\",\"size\":%d}",
+             i + 1, i, i < 21 ? 10000000 : 10485761);
     assert_int_equal(t_log_add(&g.q, "file.attached", body), 0);
   }
   assert_int_equal(push(&g.q), 200);
   char big_hex[65];
-  snprintf(big_hex, sizeof big_hex, "%064d", 3);
-  file_req(&g.q, &g.q, g.q.seq, big_hex, 0, NULL, 0, &r);
-  assert_int_equal(r.status, 403);
-  assert_true(json_is_true(json_object_get(r.json, "refused")));
-  if (!strstr((const char *)r.body, "每年 200 MB")) fail_msg("reason: %s", (const char *)r.body);
-  t_resp_free(&r);
-  snprintf(big_hex, sizeof big_hex, "%064d", 2);
-  file_req(&g.q, &g.q, g.q.seq - 1, big_hex, 0, NULL, 0, &r);
+  static const char *const big_why[2] = {"每个附件 10 MB", "每年 200 MB"};
+  for (int k = 0; k < 2; k++) {
+    snprintf(big_hex, sizeof big_hex, "%064d", 22 - k);
+    file_req(&g.q, &g.q, g.q.seq - (uint64_t)k, big_hex, 0, NULL, 0, &r);
+    assert_int_equal(r.status, 403);
+    assert_true(json_is_true(json_object_get(r.json, "refused")));
+    if (!strstr((const char *)r.body, big_why[k])) fail_msg("reason: %s", (const char *)r.body);
+    t_resp_free(&r);
+  }
+  snprintf(big_hex, sizeof big_hex, "%064d", 20);
+  file_req(&g.q, &g.q, g.q.seq - 2, big_hex, 0, NULL, 0, &r);
   assert_int_equal(r.status, 200);
   t_resp_free(&r);
   /* rebuilt, the same verdicts */
   assert_int_equal(hub_rebuild(hub, &err), CM_OK);
   json_t *left = NULL;
   assert_int_equal(hub_attach_entries(hub, g.q.kp.pk, 0, &left, &err), CM_OK);
-  assert_int_equal(json_array_size(left), 4);
+  assert_int_equal(json_array_size(left), 22);
   json_decref(left);
   hub_close(hub);
 }

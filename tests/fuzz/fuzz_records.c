@@ -146,6 +146,12 @@ static void check_body(const cm_rec_body *b) {
     if (b->u.funding.year < 2000) abort();
     text_ok(b->u.funding.source, CM_REC_SHORT_MAX);
     break;
+  case CM_REC_LIMITS:
+    if (b->u.limits.file_mb < 1 || b->u.limits.file_mb > CM_ATT_FILE_MB_MAX) abort();
+    if (b->u.limits.org_year_mb < b->u.limits.file_mb ||
+        b->u.limits.org_year_mb > CM_REC_YEAR_MB_MAX)
+      abort();
+    break;
   default:
     break;
   }
