@@ -2981,12 +2981,14 @@ cm_rc hub_store_rounds_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], 
       "  coalesce(" BODY_JSON("e") "->>'title', '') AS title,"
       "  coalesce(" BODY_JSON("e") "->>'closes', '') AS closes,"
       "  coalesce(max(" BODY_JSON("e") "->>'operator'), '') AS operator, min(e.time_ms) AS time_ms,"
-      "  count(*) AS communities FROM entries e WHERE e.author = ?1"
+      "  count(*) AS communities FROM entries e INDEXED BY entries_events"
+      "  WHERE " ENTRIES_EVENTS_WHERE " AND e.author = ?1"
       "  AND e.kind = 'evaluation.round' AND " BODY_JSON("e") " IS NOT NULL"
       "  AND (?2 = '' OR " BODY_JSON("e") "->>'round' = ?2) GROUP BY 1),"
       " k AS (SELECT " BODY_JSON("e") "->>'round' AS round,"
       "  min(" BODY_JSON("e") "->>'closed_ms') AS closed_ms,"
-      "  min(" BODY_JSON("e") "->>'closed') AS closed FROM entries e WHERE e.author = ?1"
+      "  min(" BODY_JSON("e") "->>'closed') AS closed FROM entries e INDEXED BY entries_events"
+      "  WHERE " ENTRIES_EVENTS_WHERE " AND e.author = ?1"
       "  AND e.kind = 'evaluation.closed' AND " BODY_JSON("e") " IS NOT NULL"
       "  AND (?2 = '' OR " BODY_JSON("e") "->>'round' = ?2) GROUP BY 1)"
       "SELECT r.round AS round, r.year AS year, r.title AS title, r.closes AS closes,"
@@ -3001,7 +3003,8 @@ cm_rc hub_store_round_reach_json(hub_store *st, const uint8_t self[PROTO_KEY_BYT
                                  const char *round, int reached, json_t **out, cm_err *err) {
   return rv_rows(st,
                  "WITH got AS (SELECT DISTINCT " BODY_JSON("e") "->>'to' AS to_hex FROM entries e"
-                 "  WHERE e.author = ?1 AND e.kind = 'evaluation.round'"
+                 "  INDEXED BY entries_events WHERE " ENTRIES_EVENTS_WHERE
+                 "  AND e.author = ?1 AND e.kind = 'evaluation.round'"
                  "  AND " BODY_JSON("e") " IS NOT NULL AND " BODY_JSON("e") "->>'round' = ?2"
                  "  AND " BODY_JSON("e") "->>'to' IS NOT NULL)"
                  "SELECT lower(hex(c.key)) AS key, c.name AS name, c.code AS code,"
