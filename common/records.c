@@ -40,6 +40,7 @@ static const cm_rec_def kinds[] = {
      * street only relays it), a community nominates, the street recommends,
      * the district's selection is a decision.commend. */
     {"evaluation.round", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "评比"},
+    {"evaluation.closed", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "评比提前截止"},
     {"evaluation.nominated", CM_REC_NOMINATION, WRITERS_ORGS, 16 * KB, "评比提名"},
     {"evaluation.recommended", CM_REC_RECOMMEND, CM_REC_STREET, 8 * KB, "街道推荐"},
     {"plan.unit", CM_REC_UNIT_PLAN, CM_REC_COMMUNITY | CM_REC_STREET, 32 * KB, "年度工作计划"},
@@ -864,11 +865,16 @@ cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx
     break;
   case CM_REC_NOMINATION: {
     /* Only about an organisation the author filed, in a round it holds,
-     * by the round's last day, and filed by the end of the round's year. */
+     * written no later than the district closed it early and by its last
+     * day, and
+     * filed by the end of the round's year. */
     const cm_rec_nomination *m = &b->u.nomination;
     rc = owns(c, m->org, "组织", err);
     if (!rc) rc = known(c, m->org, err);
     if (!rc && !c->round_known) rc = cm_errf(err, CM_ERR_INVALID, "没有评比「%s」", m->round);
+    if (!rc && c->round_closed_ms > 0 && c->time_ms > c->round_closed_ms)
+      rc = cm_errf(err, CM_ERR_INVALID, "评比「%s」已由区协会于%s提前截止，不再接受提名", m->round,
+                   c->round_closed);
     if (!rc && strcmp(c->today, c->round_closes) > 0)
       rc = cm_errf(err, CM_ERR_INVALID, "评比「%s」已于%s截止提名", m->round, c->round_closes);
     if (!rc && atoll(c->org_filed) > c->round_year)

@@ -258,6 +258,7 @@ typedef struct cm_rec_ctx {
   char prefix[CM_REC_PREFIX_MAX]; /* ids it may write begin "<prefix>-" ("" = none may) */
   char today[11];                 /* the author's date of the entry (YYYY-MM-DD) */
   char latest[11];                /* no date or month after this one (receipt date) */
+  int64_t time_ms;                /* the author's time of the entry (ms since the epoch) */
   /* The organisation the body names as its author holds it (org.amended,
    * org.dissolved, report.monthly, activity.declared, rectification.filed):
    * org_known 0 when the author never filed it. */
@@ -284,6 +285,10 @@ typedef struct cm_rec_ctx {
   int round_known;
   int64_t round_year;
   char round_closes[11];
+  /* ...and when the district closed it early: the close's time (ms, 0 when
+   * it did not) and date; a nomination written after it is refused. */
+  int64_t round_closed_ms;
+  char round_closed[11];
   /* evaluation.recommended: 1 when the nomination it names is one this level
    * holds, not refused, written by a community the author enrolled (or by the
    * author), 0 when it is not, -1 when this level cannot tell. */

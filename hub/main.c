@@ -1132,10 +1132,11 @@ static int cmd_evaluation(const cmd_args *a) {
   opt_spec o[] = {{"year", 0, NULL},    {"title", 0, NULL},  {"closes", 0, NULL},
                   {"round", 0, NULL},   {"opinion", 0, NULL}, {"reason", 0, NULL},
                   {"operator", 0, NULL}, {"csv", 0, NULL},    {"xlsx", 0, NULL},
-                  {"json", 1, NULL}};
+                  {"json", 1, NULL},     {"org", 0, NULL},    {"person", 0, NULL},
+                  {"deeds", 0, NULL}};
   const char *pos[2] = {0};
   size_t n_pos = 0, n = 0;
-  int r = parse_or_help(a, "evaluation", o, 10, pos, 2, &n_pos);
+  int r = parse_or_help(a, "evaluation", o, 13, pos, 2, &n_pos);
   hub_ctx *ctx = NULL;
   json_t *j = NULL;
   cm_err err;
@@ -1147,9 +1148,11 @@ static int cmd_evaluation(const cmd_args *a) {
   const char *sub = n_pos ? pos[0] : "";
   int one = n_pos == 1, two = n_pos == 2;
   if (!((one && (!strcmp(sub, "open") || !strcmp(sub, "rounds") || !strcmp(sub, "list") ||
-                 !strcmp(sub, "commendations"))) ||
-        (two && (!strcmp(sub, "recommend") || !strcmp(sub, "select")))))
+                 !strcmp(sub, "commendations") || !strcmp(sub, "nominate"))) ||
+        (two && (!strcmp(sub, "recommend") || !strcmp(sub, "select") || !strcmp(sub, "close")))))
     return usage_error("用法：evaluation open --year YYYY --title TEXT --closes YYYY-MM-DD | rounds | "
+                       "close ROUND [--reason TEXT] | "
+                       "nominate --round ID --org ID [--person NAME] --deeds TEXT | "
                        "list [--round ID] [--year YYYY] | recommend NOMINATION --opinion TEXT | "
                        "select NOMINATION --reason TEXT | commendations [--year YYYY] "
                        "[--csv FILE | --xlsx FILE]");
@@ -1163,6 +1166,8 @@ static int cmd_evaluation(const cmd_args *a) {
     return usage_error("evaluation open 需要 --year、--title 和 --closes");
   if (!strcmp(sub, "recommend") && !o[4].value) return usage_error("evaluation recommend 需要 --opinion");
   if (!strcmp(sub, "select") && !o[5].value) return usage_error("evaluation select 需要 --reason");
+  if (!strcmp(sub, "nominate") && (!o[3].value || !o[10].value || !o[12].value))
+    return usage_error("evaluation nominate 需要 --round、--org 和 --deeds");
   rc = hub_open(a->dir, &ctx, &err);
   if (rc) return fail(rc, &err);
   if (!strcmp(sub, "open")) {
@@ -1175,10 +1180,20 @@ static int cmd_evaluation(const cmd_args *a) {
     if (!rc && o[9].value) print_json(j);
     else if (!rc)
       json_array_foreach(j, i, x)
-        cm_term_printf("%s\t%s\t提名截止 %s\t%s\n", json_string_value(json_object_get(x, "round")),
+        cm_term_printf("%s\t%s\t提名截止 %s\t%s%s\n", json_string_value(json_object_get(x, "round")),
                        json_string_value(json_object_get(x, "title")),
                        json_string_value(json_object_get(x, "closes")),
-                       json_is_true(json_object_get(x, "open")) ? "进行中" : "已截止");
+                       json_is_true(json_object_get(x, "open"))       ? "进行中"
+                       : *json_string_value(json_object_get(x, "closed")) ? "已提前截止 "
+                                                                          : "已截止",
+                       json_string_value(json_object_get(x, "closed")));
+  } else if (!strcmp(sub, "close")) {
+    rc = hub_eval_close(ctx, pos[1], o[5].value, operator_of(o[6].value), &n, &err);
+    if (!rc) printf("评比%s已提前截止，已通知%zu个社区\n", pos[1], n);
+  } else if (!strcmp(sub, "nominate")) {
+    rc = hub_eval_nominate(ctx, o[3].value, o[10].value, o[11].value, o[12].value, record,
+                           sizeof record, &err);
+    if (!rc) printf("%s\n", record);
   } else if (!strcmp(sub, "list")) {
     rc = hub_eval_nominations(ctx, o[3].value, year, &j, &err);
     if (!rc && o[9].value) print_json(j);
@@ -1427,15 +1442,22 @@ static int cmd_notice(const cmd_args *a) {
   if (!rc && j && o[4].value) {
     print_json(j);
   } else if (!rc && is_list) {
-    json_array_foreach(json_object_get(j, "notices"), i, x)
-      cm_term_printf("%s\t%s\t%s\t%s\t已读 %lld/%lld\n", json_string_value(json_object_get(x, "record")),
+    json_array_foreach(json_object_get(j, "notices"), i, x) {
+      const char *by = json_string_value(json_object_get(x, "by"));
+      if (json_integer_value(json_object_get(x, "own")))
+        by = "本级";
+      else if (json_integer_value(json_object_get(x, "relayed")) && (!by || !*by))
+        by = "区协会";
+      cm_term_printf("%s\t%s\t%s\t%s\t已读 %lld/%lld\t%s\n",
+                     json_string_value(json_object_get(x, "record")),
                      json_string_value(json_object_get(x, "date")),
                      json_string_value(json_object_get(x, "title")),
                      !strcmp(json_string_value(json_object_get(x, "scope")), "district")
                          ? "全区"
                          : json_string_value(json_object_get(x, "street")),
                      (long long)json_integer_value(json_object_get(x, "read")),
-                     (long long)json_integer_value(json_object_get(x, "recipients")));
+                     (long long)json_integer_value(json_object_get(x, "recipients")), by ? by : "");
+    }
   } else if (!rc && is_show) {
     json_array_foreach(json_object_get(j, "reads"), i, x) {
       const char *d = json_string_value(json_object_get(x, "read_date"));
@@ -2096,11 +2118,15 @@ static const hub_command commands[] = {
    "--deadline，整改报告通过后结案）、fail 不合格（提请区协会撤销备案）；结果下达组织所在社区，\n"
    "最后一行打印记录编号。due：显示或设置（--date）该年度自查报告的截止日期（默认次年1月31日）。"},
   {"evaluation", cmd_evaluation,
-   "open --year YYYY --title TEXT --closes YYYY-MM-DD | rounds [--json] | list [--round ID] "
-   "[--year YYYY] [--json] | recommend NOMINATION --opinion TEXT | select NOMINATION --reason "
-   "TEXT | commendations [--year YYYY] [--csv FILE | --xlsx FILE | --json]",
-   "评比表彰。open：区协会发起某一年度的评比（下达区内每个社区，最后一行打印评比编号，\n"
-   "如 2026-1），社区在 --closes 之前提名组织或个人。rounds：本级的评比。list：提名及其状态\n"
+   "open --year YYYY --title TEXT --closes YYYY-MM-DD | rounds [--json] | close ROUND "
+   "[--reason TEXT] | nominate --round ID --org ID [--person NAME] --deeds TEXT | list "
+   "[--round ID] [--year YYYY] [--json] | recommend NOMINATION --opinion TEXT | select "
+   "NOMINATION --reason TEXT | commendations [--year YYYY] [--csv FILE | --xlsx FILE | --json]",
+   "评比表彰。open：区协会发起某一年度的评比（下达区内每个社区，此后登记的社区在截止前\n"
+   "也会收到；最后一行打印评比编号，如 2026-1），社区在 --closes 之前提名组织或个人。\n"
+   "rounds：本级的评比。close：区协会提前截止一次评比（通知收到它的每个社区），此后的提名\n"
+   "一律不予受理。nominate：街道分会提名本街道一级的组织或其中的个人（最后一行打印提名的\n"
+   "记录编号）。list：提名及其状态\n"
    "（已提名、街道已推荐、已表彰），第一列是提名的记录编号。recommend：街道分会把本街道社区的\n"
    "提名推荐给区协会。select：区协会评定一项已推荐的提名，结果是一项表彰决定，下达组织所在社区。\n"
    "commendations：某一年度（默认今年）的表彰名单，--csv 或 --xlsx 写成文件（中文表头）。\n"
@@ -2122,7 +2148,8 @@ static const hub_command commands[] = {
    "show RECORD [--json]",
    "通知。send：一次发给全区（区协会）或一个街道（区协会给 --street；街道分会即本街道）的\n"
    "每个社区，社区在收件箱里看到并标为已读；最后一行打印通知编号。list：已发的通知和已读\n"
-   "社区数。show：一条通知发给了哪些社区、哪些已读。"},
+   "社区数、发出者（街道分会也列出区协会发给本街道各社区的通知）。show：一条通知发给了\n"
+   "哪些社区、哪些已读。"},
   {"activity", cmd_activity,
    "list [--json] | ack ID [--note TEXT] | return ID --note TEXT | declare --org ID "
    "--date YYYY-MM-DD --title TEXT [--id ID] [--place P] [--expected N] [--description D]",

@@ -71,7 +71,31 @@ cm_rc hub_local_check(hub_ctx *ctx, const char *kind, const json_t *body, cm_err
   cm_rec_ctx c;
   cm_rc rc = cm_rec_read_json(def, body, &b, err);
   if (!rc) rc = hub_project_rec_ctx(ctx, ctx->kp.pk, now, now, org, &c, err);
+  if (!rc) rc = hub_project_body_ctx(ctx, ctx->kp.pk, kind, &b, body, &c, err);
   if (!rc) rc = cm_rec_check(def, &b, &c, err);
+  return rc;
+}
+
+cm_rc hub_local_fanout_locked(hub_ctx *ctx, const char *kind, const json_t *tmpl,
+                              const json_t *comms, const char *const *per, size_t *n_out,
+                              cm_err *err) {
+  size_t i, n = 0;
+  json_t *c;
+  cm_rc rc = CM_OK;
+  json_array_foreach(comms, i, c) {
+    json_t *body = json_deep_copy(tmpl);
+    if (!body || json_object_set(body, "to", json_object_get(c, "key")))
+      rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
+    for (const char *const *p = per; !rc && p && *p; p += 2)
+      if (json_object_set(body, p[0], json_object_get(c, p[1])))
+        rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
+    if (!rc) rc = hub_local_check(ctx, kind, body, err);
+    if (!rc) rc = hub_log_append_locked(ctx, kind, body, NULL, err);
+    json_decref(body);
+    if (rc) break;
+    n++;
+  }
+  if (n_out) *n_out = n;
   return rc;
 }
 

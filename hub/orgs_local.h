@@ -101,6 +101,19 @@ cm_rc hub_local_station_register(hub_ctx *ctx, const hub_local_station *s, uint6
  * Caller holds ctx->lock. */
 cm_rc hub_local_check(hub_ctx *ctx, const char *kind, const json_t *body, cm_err *err);
 
+/* One entry of kind per community of comms (rows of
+ * hub_store_communities_json: "key", "name", "street"...), each a copy of
+ * tmpl with "to" set to the community's key and, for each pair in per
+ * ({"body field", "row field", ..., NULL}; may be NULL), that field of the
+ * row; each passes hub_local_check before it is appended.  The feed carries
+ * what is addressed to its reader, and a street relays the district's copies
+ * to its own communities: rounds, their early close and notices all reach
+ * the communities this way.  Caller holds ctx->lock and a transaction.
+ * *n_out (may be NULL) gets how many were appended. */
+cm_rc hub_local_fanout_locked(hub_ctx *ctx, const char *kind, const json_t *tmpl,
+                              const json_t *comms, const char *const *per, size_t *n_out,
+                              cm_err *err);
+
 /* Append kind/body to this hub's log after hub_local_check passes, in one
  * transaction.  *seq_out (may be NULL) gets its sequence. */
 cm_rc hub_local_append(hub_ctx *ctx, const char *kind, json_t *body, uint64_t *seq_out,

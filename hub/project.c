@@ -259,6 +259,7 @@ cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
   int found = 0, cached = cache.ctx == ctx;
   cm_rc rc = CM_OK;
   memset(c, 0, sizeof *c);
+  c->time_ms = (int64_t)time_ms;
   cm_date_of(time_ms, c->today);
   cm_date_of(received_ms, c->latest);
   c->decision_to_author = -1;
@@ -389,6 +390,37 @@ static cm_rc refuse_entry(hub_ctx *ctx, const proto_entry *e, const cm_err *why,
   return rc;
 }
 
+cm_rc hub_project_body_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], const char *kind,
+                           const cm_rec_body *b, const json_t *json, cm_rec_ctx *c, cm_err *err) {
+  cm_rc rc = CM_OK;
+  if (b->kind == CM_REC_RECTIFICATION) {
+    uint8_t to[PROTO_KEY_BYTES];
+    int found = 0;
+    rc = hub_store_decision_to(ctx->store, b->u.rect.decision, to, &found, err);
+    if (!rc && found) c->decision_to_author = memcmp(to, author, PROTO_KEY_BYTES) == 0;
+  }
+  if (b->kind == CM_REC_LIST || b->kind == CM_REC_LIMITS || b->kind == CM_REC_DECISION)
+    c->origin_district = origin_ok(ctx, kind, json);
+  if (!rc && b->kind == CM_REC_DECISION && c->writer == CM_REC_STREET)
+    rc = decision_below(ctx, author, &b->u.decision, &c->to_below, err);
+  if (!rc && b->kind == CM_REC_MAPPED)
+    rc = mapped_below(ctx, author, &b->u.mapped, &c->org_below, err);
+  if (!rc && b->kind == CM_REC_NOMINATION)
+    rc = hub_eval_round_ctx(ctx, b->u.nomination.round, c, err);
+  if (!rc && b->kind == CM_REC_RECOMMEND)
+    rc = hub_eval_recommend_ctx(ctx, author, b->u.recommend.nomination, c, err);
+  if (!rc && b->kind == CM_REC_NOTICE_READ) {
+    /* Known here (a hub's copy of it is held) and not addressed to the
+     * author: refused.  A notice this level never saw cannot be judged. */
+    char hex[PROTO_KEY_HEX];
+    int known = 0, to = 0;
+    proto_key_hex(author, hex);
+    rc = hub_store_notice_seen(ctx->store, b->u.notice.notice, hex, &known, &to, err);
+    if (!rc) c->notice_not_to_author = known && !to;
+  }
+  return rc;
+}
+
 /* The domain core's verdict on e (not a monthly report): *refused_out 1 when
  * it breaks authority or bounds (then marked refused). */
 static cm_rc gate(hub_ctx *ctx, const proto_entry *e, const cm_rec_def *def,
@@ -417,33 +449,8 @@ static cm_rc gate(hub_ctx *ctx, const proto_entry *e, const cm_rec_def *def,
                                         &c.org_year_max, NULL, err);
       if (rc) goto out;
     }
-    if (b.kind == CM_REC_RECTIFICATION) {
-      uint8_t to[PROTO_KEY_BYTES];
-      int found = 0;
-      rc = hub_store_decision_to(ctx->store, b.u.rect.decision, to, &found, err);
-      if (rc) goto out;
-      if (found) c.decision_to_author = memcmp(to, e->author, PROTO_KEY_BYTES) == 0;
-    }
-    if (b.kind == CM_REC_LIST || b.kind == CM_REC_LIMITS || b.kind == CM_REC_DECISION)
-      c.origin_district = origin_ok(ctx, e->kind, json);
-    if (b.kind == CM_REC_DECISION && c.writer == CM_REC_STREET)
-      rc = decision_below(ctx, e->author, &b.u.decision, &c.to_below, err);
-    if (!rc && b.kind == CM_REC_MAPPED) rc = mapped_below(ctx, e->author, &b.u.mapped, &c.org_below, err);
-    if (!rc && b.kind == CM_REC_NOMINATION)
-      rc = hub_eval_round_ctx(ctx, b.u.nomination.round, &c, err);
-    if (!rc && b.kind == CM_REC_RECOMMEND)
-      rc = hub_eval_recommend_ctx(ctx, e->author, b.u.recommend.nomination, &c, err);
+    rc = hub_project_body_ctx(ctx, e->author, e->kind, &b, json, &c, err);
     if (rc) goto out;
-    if (b.kind == CM_REC_NOTICE_READ) {
-      /* Known here (a hub's copy of it is held) and not addressed to the
-       * author: refused.  A notice this level never saw cannot be judged. */
-      char hex[PROTO_KEY_HEX];
-      int known = 0, to = 0;
-      proto_key_hex(e->author, hex);
-      rc = hub_store_notice_seen(ctx->store, b.u.notice.notice, hex, &known, &to, err);
-      if (rc) goto out;
-      c.notice_not_to_author = known && !to;
-    }
     verdict = cm_rec_check(def, &b, &c, &why);
   }
   if (verdict) {

@@ -2907,12 +2907,20 @@ cm_rc hub_store_notices_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES],
                              cm_err *err) {
   return rv_rows(
       st,
-      "WITH n AS (SELECT lower(hex(e.author)) || '/' || e.seq AS record, e.author AS author,"
+      "WITH n AS (SELECT lower(hex(e.author)) || '/' || e.seq AS record,"
+      "  lower(hex(e.author)) AS author_hex, 0 AS relayed,"
       "  e.time_ms AS time_ms, " BODY_JSON("e") " AS b FROM entries e INDEXED BY entries_events"
       "  WHERE e.kind = 'notice.issued' AND " ENTRIES_EVENTS_WHERE
       "  AND " BODY_JSON("e") " IS NOT NULL"
       "  AND (e.author = ?1 OR e.author IN (SELECT a.key FROM authors a WHERE a.role = 'street'))"
-      "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)),"
+      "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"
+      /* at a street, the district's notices it relayed to its communities:
+       * its copies carry the district's entry as origin */
+      "  UNION ALL SELECT " BODY_JSON("e") "->>'notice', substr(" BODY_JSON("e") "->>'notice', 1, 64),"
+      "  1, min(e.time_ms), " BODY_JSON("e") " FROM entries e INDEXED BY entries_events"
+      "  WHERE e.kind = 'notice.sent' AND " ENTRIES_EVENTS_WHERE " AND e.author = ?1"
+      "  AND " BODY_JSON("e") " IS NOT NULL AND " BODY_JSON("e") "->>'origin' IS NOT NULL"
+      "  GROUP BY 1),"
       " s AS (SELECT DISTINCT " BODY_JSON("e") "->>'notice' AS notice,"
       "  " BODY_JSON("e") "->>'to' AS to_hex FROM entries e INDEXED BY entries_events"
       "  WHERE e.kind = 'notice.sent' AND " ENTRIES_EVENTS_WHERE
@@ -2923,8 +2931,8 @@ cm_rc hub_store_notices_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES],
       "  AND " BODY_JSON("e") " IS NOT NULL"
       "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))"
       "SELECT n.record AS record,"
-      " coalesce((SELECT a.name FROM authors a WHERE a.key = n.author), '') AS by,"
-      " n.author = ?1 AS own, n.b->>'title' AS title, n.b->>'text' AS text,"
+      " coalesce((SELECT a.name FROM authors a WHERE lower(hex(a.key)) = n.author_hex), '') AS by,"
+      " n.author_hex = lower(hex(?1)) AS own, n.relayed AS relayed, n.b->>'title' AS title, n.b->>'text' AS text,"
       " n.b->>'scope' AS scope, coalesce(n.b->>'street', '') AS street, n.time_ms AS time_ms,"
       " (SELECT count(*) FROM s WHERE s.notice = n.record) AS recipients,"
       " (SELECT count(*) FROM s JOIN r ON r.notice = s.notice AND r.reader = s.to_hex"
@@ -2957,7 +2965,9 @@ cm_rc hub_store_communities_json(hub_store *st, const char *street, json_t **out
   return rv_rows(st,
                  "SELECT lower(hex(c.key)) AS key, c.name AS name, c.code AS code,"
                  " c.street_name AS street FROM communities c"
-                 " WHERE ?1 = '' OR c.street_name = ?1 ORDER BY c.street_name, c.code",
+                 " WHERE (?1 = '' OR c.street_name = ?1)"
+                 " AND c.key NOT IN (SELECT key FROM authors WHERE revoked <> 0)"
+                 " ORDER BY c.street_name, c.code",
                  out, err, "t", street);
 }
 
@@ -2982,25 +2992,46 @@ cm_rc hub_store_org_trainings_json(hub_store *st, const char *org,
 cm_rc hub_store_rounds_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], const char *round,
                             json_t **out, cm_err *err) {
   /* A round is the evaluation.round entries of this hub's own log that carry
-   * its id: the district's fan-out, or at a street the copies it relayed. */
+   * its id: the district's fan-out, or at a street the copies it relayed;
+   * its early close the evaluation.closed entries of the same log. */
   return rv_rows(
       st,
-      "SELECT " BODY_JSON("e") "->>'round' AS round, " BODY_JSON("e") "->>'year' AS year,"
-      " coalesce(" BODY_JSON("e") "->>'title', '') AS title,"
-      " coalesce(" BODY_JSON("e") "->>'closes', '') AS closes, min(e.time_ms) AS time_ms,"
-      " count(*) AS communities FROM entries e WHERE e.author = ?1"
-      " AND e.kind = 'evaluation.round' AND " BODY_JSON("e") " IS NOT NULL"
-      " AND (?2 = '' OR " BODY_JSON("e") "->>'round' = ?2)"
-      " GROUP BY 1 ORDER BY 2 DESC, length(1) DESC, 1 DESC",
+      "WITH r AS (SELECT " BODY_JSON("e") "->>'round' AS round, " BODY_JSON("e") "->>'year' AS year,"
+      "  coalesce(" BODY_JSON("e") "->>'title', '') AS title,"
+      "  coalesce(" BODY_JSON("e") "->>'closes', '') AS closes,"
+      "  coalesce(max(" BODY_JSON("e") "->>'operator'), '') AS operator, min(e.time_ms) AS time_ms,"
+      "  count(*) AS communities FROM entries e INDEXED BY entries_events"
+      "  WHERE " ENTRIES_EVENTS_WHERE " AND e.author = ?1"
+      "  AND e.kind = 'evaluation.round' AND " BODY_JSON("e") " IS NOT NULL"
+      "  AND (?2 = '' OR " BODY_JSON("e") "->>'round' = ?2) GROUP BY 1),"
+      " k AS (SELECT " BODY_JSON("e") "->>'round' AS round,"
+      "  min(" BODY_JSON("e") "->>'closed_ms') AS closed_ms,"
+      "  min(" BODY_JSON("e") "->>'closed') AS closed FROM entries e INDEXED BY entries_events"
+      "  WHERE " ENTRIES_EVENTS_WHERE " AND e.author = ?1"
+      "  AND e.kind = 'evaluation.closed' AND " BODY_JSON("e") " IS NOT NULL"
+      "  AND (?2 = '' OR " BODY_JSON("e") "->>'round' = ?2) GROUP BY 1)"
+      "SELECT r.round AS round, r.year AS year, r.title AS title, r.closes AS closes,"
+      " r.operator AS operator, r.time_ms AS time_ms, r.communities AS communities,"
+      " coalesce(k.closed, '') AS closed, coalesce(k.closed_ms, 0) AS closed_ms"
+      " FROM r LEFT JOIN k ON k.round = r.round"
+      " ORDER BY r.year DESC, length(r.round) DESC, r.round DESC",
       out, err, "kt", self, round);
 }
 
-cm_rc hub_store_communities_all_json(hub_store *st, json_t **out, cm_err *err) {
+cm_rc hub_store_round_reach_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES],
+                                 const char *round, int reached, json_t **out, cm_err *err) {
   return rv_rows(st,
-                 "SELECT key, name, code, street_name AS street FROM communities"
-                 " WHERE key NOT IN (SELECT key FROM authors WHERE revoked <> 0)"
-                 " ORDER BY street_name, code",
-                 out, err, "");
+                 "WITH got AS (SELECT DISTINCT " BODY_JSON("e") "->>'to' AS to_hex FROM entries e"
+                 "  INDEXED BY entries_events WHERE " ENTRIES_EVENTS_WHERE
+                 "  AND e.author = ?1 AND e.kind = 'evaluation.round'"
+                 "  AND " BODY_JSON("e") " IS NOT NULL AND " BODY_JSON("e") "->>'round' = ?2"
+                 "  AND " BODY_JSON("e") "->>'to' IS NOT NULL)"
+                 "SELECT lower(hex(c.key)) AS key, c.name AS name, c.code AS code,"
+                 " c.street_name AS street FROM communities c"
+                 " WHERE (lower(hex(c.key)) IN (SELECT to_hex FROM got)) = ?3"
+                 " AND c.key NOT IN (SELECT key FROM authors WHERE revoked <> 0)"
+                 " ORDER BY c.street_name, c.code",
+                 out, err, "kti", self, round, (int64_t)reached);
 }
 
 cm_rc hub_store_nominations_json(hub_store *st, const uint8_t *author, int64_t seq,
@@ -3037,7 +3068,9 @@ cm_rc hub_store_nominations_json(hub_store *st, const uint8_t *author, int64_t s
       " m.refused AS refused, m.enrolled_by AS enrolled_by, m.round AS round, m.year AS year,"
       " m.org AS org, coalesce(m.b->>'person', '') AS person, coalesce(m.b->>'deeds', '') AS deeds,"
       " coalesce(c.name, '') AS community, coalesce(c.code, '') AS code,"
-      " coalesce(c.street_name, '') AS street,"
+      /* a street's own nomination: that street */
+      " coalesce(c.street_name, (SELECT a.name FROM authors a WHERE a.key = m.author"
+      "  AND a.role <> 'community'), '') AS street,"
       " coalesce((SELECT CASE WHEN json_valid(o.data) THEN o.data->>'name' END"
       "  FROM organisations o WHERE o.author = m.author AND o.id = m.org), '') AS name,"
       " coalesce(m.rec->>'record', '') AS recommendation,"
@@ -3071,7 +3104,8 @@ cm_rc hub_store_commendations_json(hub_store *st, int64_t year, const char *dist
       st,
       "SELECT d.record AS record, d.time_ms AS time_ms,"
       " " BODY_JSON("de") "->>'round' AS round, " BODY_JSON("de") "->>'year' AS year,"
-      " coalesce(c.street_name, '') AS street, d.community AS community, d.org AS org,"
+      " coalesce(c.street_name, (SELECT a.name FROM authors a WHERE a.key = d.to_key"
+      "  AND a.role <> 'community'), '') AS street, d.community AS community, d.org AS org,"
       " coalesce(" BODY_JSON("de") "->>'name', '') AS name,"
       " coalesce(" BODY_JSON("de") "->>'person', '') AS person, d.reason AS reason,"
       " " BODY_JSON("de") "->>'nomination' AS nomination"

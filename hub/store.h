@@ -758,13 +758,18 @@ cm_rc hub_store_org_versions_json(hub_store *st, const uint8_t author[PROTO_KEY_
 
 /* Evaluation rounds (评比) in this hub's own log (self), newest first, or the
  * one of id round (NULL: all): {"round", "year", "title", "closes",
- * "time_ms", "communities"}.  New reference in *out. */
+ * "operator", "time_ms", "communities", "closed" (the date of its first
+ * evaluation.closed in self's log, "" when none), "closed_ms" (that close's
+ * body closed_ms, 0 when none)}.  New reference in *out. */
 cm_rc hub_store_rounds_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], const char *round,
                             json_t **out, cm_err *err);
 
-/* Every community held here whose key is not revoked: {"key" (hex), "name",
- * "code", "street"}. */
-cm_rc hub_store_communities_all_json(hub_store *st, json_t **out, cm_err *err);
+/* The communities held here whose key is not revoked (rows as
+ * hub_store_communities_json's) that round reached (reached 1: an
+ * evaluation.round of it in self's log is addressed to them) or has not
+ * reached yet (reached 0).  New reference in *out. */
+cm_rc hub_store_round_reach_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES],
+                                 const char *round, int reached, json_t **out, cm_err *err);
 
 /* Nominations (evaluation.nominated entries), or the one of author and seq
  * (author NULL: all), refused ones included (their "refused" 1); a
@@ -809,8 +814,11 @@ cm_rc hub_store_notice_seen(hub_store *st, const char *notice, const char *to_he
                             int *known_out, int *to_out, cm_err *err);
 
 /* The notices held here (notice.issued by self or an enrolled street hub, not
- * refused), newest first: {"record", "by", "title", "text", "scope",
- * "street", "time_ms", "recipients", "read"}.  New reference in *out. */
+ * refused; at a street also the district's notices it relayed, from its
+ * copies, "relayed" 1, "time_ms" when it relayed them), newest first:
+ * {"record", "by" (the issuer's name as held here, "" when unknown), "own",
+ * "relayed", "title", "text", "scope", "street", "time_ms", "recipients",
+ * "read"}.  New reference in *out. */
 cm_rc hub_store_notices_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], json_t **out,
                              cm_err *err);
 
@@ -820,7 +828,8 @@ cm_rc hub_store_notices_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES],
 cm_rc hub_store_notice_reads_json(hub_store *st, const char *notice, json_t **out, cm_err *err);
 
 /* The communities (key hex, name, code, street) of street ("" every one held
- * here), ordered by street and code.  New reference in *out. */
+ * here) whose key is not revoked, ordered by street and code.  New reference
+ * in *out. */
 cm_rc hub_store_communities_json(hub_store *st, const char *street, json_t **out, cm_err *err);
 /* ---- the district's lists, stations, mappings ---- */
 

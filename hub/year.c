@@ -707,9 +707,8 @@ cm_rc hub_year_training_record(hub_ctx *ctx, const char *date, const char *topic
 cm_rc hub_year_notice_send(hub_ctx *ctx, const char *to, const char *street, const char *title,
                            const char *text, char *record_out, size_t record_cap, size_t *n_out,
                            cm_err *err) {
-  json_t *comms = NULL, *issued = NULL, *c;
+  json_t *comms = NULL, *issued = NULL, *sent = NULL;
   uint64_t seq = 0;
-  size_t i;
   char notice[PROTO_KEY_HEX + 24];
   int district = to && !strcmp(to, "district");
   *n_out = 0;
@@ -733,17 +732,12 @@ cm_rc hub_year_notice_send(hub_ctx *ctx, const char *to, const char *street, con
   if (!rc) rc = hub_local_check(ctx, "notice.issued", issued, err);
   if (!rc) rc = hub_log_append_locked(ctx, "notice.issued", issued, &seq, err);
   snprintf(notice, sizeof notice, "%s/%llu", ctx->key_hex, (unsigned long long)seq);
-  /* One copy addressed to each community: the feed carries what is addressed
-   * to its reader, and a street relays the district's to its own. */
-  json_array_foreach(comms, i, c) {
-    if (rc) break;
-    json_t *sent = json_pack("{s:s,s:O,s:s,s:s,s:s,s:s}", "notice", notice, "to",
-                             json_object_get(c, "key"), "title", title, "text", text, "scope", to,
-                             "street", district ? "" : street);
-    if (!sent) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
-    if (!rc) rc = hub_local_check(ctx, "notice.sent", sent, err);
-    if (!rc) rc = hub_log_append_locked(ctx, "notice.sent", sent, NULL, err);
-    json_decref(sent);
+  /* One copy addressed to each community. */
+  if (!rc) {
+    sent = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "notice", notice, "to", "", "title",
+                     title ? title : "", "text", text ? text : "", "scope", to, "street", district ? "" : street);
+    rc = sent ? hub_local_fanout_locked(ctx, "notice.sent", sent, comms, NULL, NULL, err)
+              : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
   if (!rc)
     rc = hub_store_commit(ctx->store, err);
@@ -757,6 +751,7 @@ unlock:
   }
   json_decref(comms);
   json_decref(issued);
+  json_decref(sent);
   return rc;
 }
 

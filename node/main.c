@@ -496,8 +496,12 @@ static int cmd_evaluation_list(args *a) {
     print_json(list);
   } else if (!rc) {
     json_array_foreach(json_object_get(list, "rounds"), i, o)
-      cm_term_printf("评比\t%s\t%s\t提名截止 %s\t%s\n", js(o, "round"), js(o, "title"),
-                     js(o, "closes"), json_is_true(json_object_get(o, "open")) ? "进行中" : "已截止");
+      cm_term_printf("评比\t%s\t%s\t提名截止 %s\t%s%s\n", js(o, "round"), js(o, "title"),
+                     js(o, "closes"),
+                     json_is_true(json_object_get(o, "open")) ? "进行中"
+                     : *js(o, "closed")                       ? "已提前截止 "
+                                                              : "已截止",
+                     js(o, "closed"));
     json_array_foreach(json_object_get(list, "nominations"), i, o) {
       const char *s = js(o, "status"), *zh = s;
       for (size_t k = 0; k < 3; k++)
