@@ -99,7 +99,7 @@ static cm_rc prep(node_ctx *ctx, const char *sql, sqlite3_stmt **st, cm_err *err
   int s = sqlite3_prepare_v2(ctx->db, sql, -1, st, NULL);
   if (s != SQLITE_OK) {
     *st = NULL;
-    return cm_db_check(ctx->db, s, "prepare", err);
+    return cm_db_check(ctx->db, s, "准备数据库语句", err);
   }
   return CM_OK;
 }
@@ -135,7 +135,7 @@ cm_rc store_meta_get(node_ctx *ctx, const char *key, char *out, size_t cap, cm_e
   } else if (s == SQLITE_DONE) {
     rc = cm_errf(err, CM_ERR_NOT_FOUND, "没有设置 %s", key);
   } else {
-    rc = cm_db_check(ctx->db, s, "read meta", err);
+    rc = cm_db_check(ctx->db, s, "读取本机设置", err);
   }
 out:
   sqlite3_finalize(st);
@@ -158,7 +158,7 @@ cm_rc store_meta_set(node_ctx *ctx, const char *key, const char *value, cm_err *
   if (rc) goto out;
   bind_text(st, 1, key);
   bind_text(st, 2, value);
-  rc = step_done(ctx, st, "write meta", err);
+  rc = step_done(ctx, st, "写入本机设置", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -191,7 +191,7 @@ cm_rc store_log_head(node_ctx *ctx, uint64_t *seq_out, uint8_t hash_out[PROTO_HA
       rc = cm_errf(err, CM_ERR_DB, "台账第 %llu 条的哈希格式不对",
                    (unsigned long long)*seq_out);
   } else if (s != SQLITE_DONE) {
-    rc = cm_db_check(ctx->db, s, "read log head", err);
+    rc = cm_db_check(ctx->db, s, "读取台账末条", err);
   }
 out:
   sqlite3_finalize(st);
@@ -209,7 +209,7 @@ cm_rc store_log_insert(node_ctx *ctx, uint64_t seq, const uint8_t hash[PROTO_HAS
   sqlite3_bind_int64(st, 3, (sqlite3_int64)time_ms);
   bind_text(st, 4, kind);
   sqlite3_bind_blob(st, 5, raw, (int)raw_len, SQLITE_STATIC);
-  rc = step_done(ctx, st, "append to log", err);
+  rc = step_done(ctx, st, "写入台账", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -241,7 +241,7 @@ cm_rc store_log_each(node_ctx *ctx, uint64_t from, uint64_t to, store_log_fn fn,
     int s = sqlite3_step(st);
     if (s == SQLITE_DONE) break;
     if (s != SQLITE_ROW) {
-      rc = cm_db_check(ctx->db, s, "read log", err);
+      rc = cm_db_check(ctx->db, s, "读取台账", err);
       break;
     }
     rc = fn(arg, (uint64_t)sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1),
@@ -263,7 +263,7 @@ cm_rc store_log_count_kind(node_ctx *ctx, const char *kind, uint64_t *n_out, cm_
   if (s == SQLITE_ROW)
     *n_out = (uint64_t)sqlite3_column_int64(st, 0);
   else
-    rc = cm_db_check(ctx->db, s, "count log", err);
+    rc = cm_db_check(ctx->db, s, "统计台账记录数", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -288,7 +288,7 @@ cm_rc store_receipt_add(node_ctx *ctx, const uint8_t hub[PROTO_KEY_BYTES], uint6
   sqlite3_bind_int64(st, 4, (sqlite3_int64)hub_time_ms);
   sqlite3_bind_blob(st, 5, raw, (int)raw_len, SQLITE_STATIC);
   sqlite3_bind_int64(st, 6, (sqlite3_int64)store_now_ms(ctx));
-  rc = step_done(ctx, st, "store receipt", err);
+  rc = step_done(ctx, st, "保存回执", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -304,7 +304,7 @@ static cm_rc count_query(node_ctx *ctx, const char *sql, uint64_t *n_out, cm_err
   if (s == SQLITE_ROW)
     *n_out = (uint64_t)sqlite3_column_int64(st, 0);
   else
-    rc = cm_db_check(ctx->db, s, "count", err);
+    rc = cm_db_check(ctx->db, s, "计数", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -330,7 +330,7 @@ cm_rc store_inbox_add(node_ctx *ctx, uint64_t cursor, uint64_t hub_seq, const ch
   sqlite3_bind_blob(st, 6, raw, (int)raw_len, SQLITE_STATIC);
   bind_text(st, 7, origin ? origin : "street");
   bind_text(st, 8, record ? record : "");
-  rc = step_done(ctx, st, "store decision", err);
+  rc = step_done(ctx, st, "保存决定", err);
   if (!rc) *added_out = sqlite3_changes(ctx->db) > 0;
 out:
   sqlite3_finalize(st);
@@ -346,7 +346,7 @@ cm_rc store_inbox_each(node_ctx *ctx, store_inbox_fn fn, void *arg, cm_err *err)
     int s = sqlite3_step(st);
     if (s == SQLITE_DONE) break;
     if (s != SQLITE_ROW) {
-      rc = cm_db_check(ctx->db, s, "read inbox", err);
+      rc = cm_db_check(ctx->db, s, "读取收件箱", err);
       break;
     }
     rc = fn(arg, (uint64_t)sqlite3_column_int64(st, 0), col_text(st, 1), col_text(st, 2),
@@ -384,7 +384,7 @@ cm_rc store_inbox_json(node_ctx *ctx, const char *hub_hex, const char *today, js
     int s = sqlite3_step(st);
     if (s == SQLITE_DONE) break;
     if (s != SQLITE_ROW) {
-      rc = cm_db_check(ctx->db, s, "read inbox", err);
+      rc = cm_db_check(ctx->db, s, "读取收件箱", err);
       break;
     }
     const char *body = col_text(st, 3);
@@ -487,7 +487,7 @@ cm_rc store_inbox_mark_read(node_ctx *ctx, uint64_t cursor, cm_err *err) {
   if (rc) goto out;
   sqlite3_bind_int64(st, 1, (sqlite3_int64)cursor);
   sqlite3_bind_int64(st, 2, (sqlite3_int64)cursor);
-  rc = step_done(ctx, st, "mark read", err);
+  rc = step_done(ctx, st, "标为已读", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -577,7 +577,7 @@ cm_rc store_org_get(node_ctx *ctx, const char *id, json_t **out, cm_err *err) {
   } else if (s == SQLITE_DONE) {
     rc = cm_errf(err, CM_ERR_NOT_FOUND, "没有这个组织 / unknown organisation: %s", id);
   } else {
-    rc = cm_db_check(ctx->db, s, "read organisation", err);
+    rc = cm_db_check(ctx->db, s, "读取组织", err);
   }
 out:
   sqlite3_finalize(st);
@@ -626,7 +626,7 @@ cm_rc store_org_put(node_ctx *ctx, const json_t *org, cm_err *err) {
     goto out;
   }
   bind_text(st, 17, codes);
-  rc = step_done(ctx, st, "write organisation", err);
+  rc = step_done(ctx, st, "写入组织", err);
 out:
   free(codes);
   free(flags);
@@ -643,7 +643,7 @@ static cm_rc rows_json(node_ctx *ctx, sqlite3_stmt *st, json_t *(*make)(sqlite3_
     int s = sqlite3_step(st);
     if (s == SQLITE_DONE) break;
     if (s != SQLITE_ROW) {
-      rc = cm_db_check(ctx->db, s, "list", err);
+      rc = cm_db_check(ctx->db, s, "列出记录", err);
       break;
     }
     json_t *o = make(st, arg);
@@ -690,7 +690,7 @@ cm_rc store_report_put(node_ctx *ctx, uint64_t seq, const json_t *body, uint64_t
   bind_text(st, 8, jstr(body, "scope"));
   bind_text(st, 9, jstr(body, "good_deeds"));
   sqlite3_bind_int64(st, 10, (sqlite3_int64)time_ms);
-  rc = step_done(ctx, st, "write report", err);
+  rc = step_done(ctx, st, "写入月报", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -773,7 +773,7 @@ cm_rc store_activity_put(node_ctx *ctx, uint64_t seq, const json_t *body, cm_err
   bind_text(st, 6, jstr(body, "place"));
   sqlite3_bind_int64(st, 7, (sqlite3_int64)json_integer_value(json_object_get(body, "expected")));
   bind_text(st, 8, jstr(body, "description"));
-  rc = step_done(ctx, st, "write activity", err);
+  rc = step_done(ctx, st, "写入活动", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -831,7 +831,7 @@ cm_rc store_rect_put(node_ctx *ctx, uint64_t seq, const json_t *body, cm_err *er
   bind_text(st, 2, jstr(body, "org"));
   bind_text(st, 3, jstr(body, "decision"));
   bind_text(st, 4, jstr(body, "content"));
-  rc = step_done(ctx, st, "write rectification", err);
+  rc = step_done(ctx, st, "写入整改", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -846,7 +846,7 @@ cm_rc store_station_put(node_ctx *ctx, uint64_t seq, const json_t *body, cm_err 
   sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
   bind_text(st, 2, jstr(body, "org"));
   bind_text(st, 3, text);
-  rc = step_done(ctx, st, "write station", err);
+  rc = step_done(ctx, st, "写入党员活动站", err);
 out:
   sqlite3_finalize(st);
   free(text);
@@ -899,7 +899,7 @@ cm_rc store_list_items(node_ctx *ctx, const char *list, json_t **items_out, cm_e
     if (json_is_array(items)) *items_out = json_incref(items);
     json_decref(b);
   } else if (s != SQLITE_DONE) {
-    rc = cm_db_check(ctx->db, s, "read list", err);
+    rc = cm_db_check(ctx->db, s, "读取名单", err);
   }
 out:
   sqlite3_finalize(st);
@@ -941,7 +941,7 @@ cm_rc store_proj_dump(node_ctx *ctx, cm_buf *out, cm_err *err) {
       int s = sqlite3_step(st);
       if (s == SQLITE_DONE) break;
       if (s != SQLITE_ROW) {
-        rc = cm_db_check(ctx->db, s, "dump", err);
+        rc = cm_db_check(ctx->db, s, "导出", err);
         break;
       }
       rc = cm_buf_appendf(out, "%s\n", col_text(st, 0));
@@ -961,7 +961,7 @@ cm_rc store_review_put(node_ctx *ctx, uint64_t seq, const char *status, const ch
   bind_text(st, 2, status);
   bind_text(st, 3, reason ? reason : "");
   bind_text(st, 4, review ? review : "");
-  rc = step_done(ctx, st, "write review", err);
+  rc = step_done(ctx, st, "写入审核", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -973,7 +973,7 @@ cm_rc store_filing_put(node_ctx *ctx, uint64_t seq, const char *org, cm_err *err
   if (rc) goto out;
   sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
   bind_text(st, 2, org);
-  rc = step_done(ctx, st, "write filing", err);
+  rc = step_done(ctx, st, "写入备案", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -996,7 +996,7 @@ cm_rc store_decision_put(node_ctx *ctx, const char *record, uint64_t cursor, con
   bind_text(st, 8, jstr(body, "result"));
   bind_text(st, 9, jstr(body, "reason"));
   sqlite3_bind_int64(st, 10, (sqlite3_int64)time_ms);
-  rc = step_done(ctx, st, "write decision", err);
+  rc = step_done(ctx, st, "写入决定", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -1008,7 +1008,7 @@ cm_rc store_decision_close(node_ctx *ctx, const char *record, const char *by, cm
   if (rc) goto out;
   bind_text(st, 1, by && *by ? by : "accepted");
   bind_text(st, 2, record);
-  rc = step_done(ctx, st, "close decision", err);
+  rc = step_done(ctx, st, "关闭决定", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -1021,7 +1021,7 @@ cm_rc store_decision_withdraw(node_ctx *ctx, const char *record, cm_err *err) {
                        " AND kind<>'decision.withdrawn'", &st, err);
   if (rc) goto out;
   bind_text(st, 1, record);
-  rc = step_done(ctx, st, "withdraw decision", err);
+  rc = step_done(ctx, st, "撤回决定", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -1038,7 +1038,7 @@ cm_rc store_ack_put(node_ctx *ctx, const char *id, const char *level, const char
   bind_text(st, 3, status);
   bind_text(st, 4, note ? note : "");
   bind_text(st, 5, record ? record : "");
-  rc = step_done(ctx, st, "write acknowledgement", err);
+  rc = step_done(ctx, st, "写入确认", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -1052,13 +1052,13 @@ cm_rc store_log_drop_from(node_ctx *ctx, uint64_t from, cm_err *err) {
   if (rc) goto out;
   sqlite3_bind_int64(st, 1, (sqlite3_int64)store_now_ms(ctx));
   sqlite3_bind_int64(st, 2, (sqlite3_int64)from);
-  rc = step_done(ctx, st, "keep dropped entries", err);
+  rc = step_done(ctx, st, "保留被删除的记录", err);
   sqlite3_finalize(st);
   st = NULL;
   if (!rc) rc = prep(ctx, "DELETE FROM log WHERE seq>=?", &st, err);
   if (rc) goto out;
   sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
-  rc = step_done(ctx, st, "drop entries", err);
+  rc = step_done(ctx, st, "删除记录", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -1071,7 +1071,7 @@ cm_rc store_dropped_mark(node_ctx *ctx, uint64_t old_seq, uint64_t new_seq, cm_e
   if (rc) goto out;
   sqlite3_bind_int64(st, 1, (sqlite3_int64)new_seq);
   sqlite3_bind_int64(st, 2, (sqlite3_int64)old_seq);
-  rc = step_done(ctx, st, "mark re-appended entry", err);
+  rc = step_done(ctx, st, "标记重新追加的记录", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -1091,7 +1091,7 @@ cm_rc store_id_taken(node_ctx *ctx, const char *table, const char *id, int *take
   if (s == SQLITE_ROW)
     *taken_out = 1;
   else if (s != SQLITE_DONE)
-    rc = cm_db_check(ctx->db, s, "look up an ID", err);
+    rc = cm_db_check(ctx->db, s, "查找编号", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -1108,7 +1108,7 @@ cm_rc store_overdue_count(node_ctx *ctx, const char *today, uint64_t *n_out, cm_
   if (s == SQLITE_ROW)
     *n_out = (uint64_t)sqlite3_column_int64(st, 0);
   else
-    rc = cm_db_check(ctx->db, s, "count overdue criticisms", err);
+    rc = cm_db_check(ctx->db, s, "统计逾期的批评", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -1125,7 +1125,7 @@ cm_rc store_filing_seqs(node_ctx *ctx, const char *org, uint64_t *seqs, size_t c
     int s = sqlite3_step(st);
     if (s == SQLITE_DONE) break;
     if (s != SQLITE_ROW) {
-      rc = cm_db_check(ctx->db, s, "read filings", err);
+      rc = cm_db_check(ctx->db, s, "读取备案", err);
       break;
     }
     if (*n_out < cap) seqs[(*n_out)++] = (uint64_t)sqlite3_column_int64(st, 0);
@@ -1147,7 +1147,7 @@ cm_rc store_notice_held(node_ctx *ctx, const char *notice, int *held_out, cm_err
   if (s == SQLITE_ROW)
     *held_out = sqlite3_column_int64(st, 0) > 0;
   else
-    rc = cm_db_check(ctx->db, s, "read inbox", err);
+    rc = cm_db_check(ctx->db, s, "读取收件箱", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -1159,7 +1159,7 @@ cm_rc store_notice_mark_read(node_ctx *ctx, const char *notice, cm_err *err) {
                        " AND json_valid(body) AND body->>'notice' = ?", &st, err);
   if (rc) goto out;
   bind_text(st, 1, notice);
-  rc = step_done(ctx, st, "mark a notice read", err);
+  rc = step_done(ctx, st, "把通知标为已读", err);
 out:
   sqlite3_finalize(st);
   return rc;
