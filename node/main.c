@@ -109,7 +109,8 @@ static void flags_text(const json_t *flags, char *out, size_t cap) {
   out[0] = 0;
   json_array_foreach(flags, i, f) {
     size_t l = strlen(out);
-    snprintf(out + l, cap - l, "%s%s", l ? "," : "", json_string_value(f));
+    snprintf(out + l, cap - l, "%s%s", l ? "、" : "",
+             cm_i18n_word(CM_LANG_ZH, "flag.", json_string_value(f)));
   }
   if (!out[0]) snprintf(out, cap, "-");
 }
@@ -229,10 +230,11 @@ static int cmd_org_list(args *a) {
     size_t i;
     json_t *o;
     json_array_foreach(list, i, o) {
-      char flags[128];
+      char flags[256];
       flags_text(json_object_get(o, "flags"), flags, sizeof flags);
-      cm_term_printf("%s\t%s\t%s\t%s\t%s\t%lld/%lld\n", js(o, "id"), js(o, "status"), flags,
-             js(o, "name"), js(o, "founded_by"),
+      cm_term_printf("%s\t%s\t%s\t%s\t%s\t%lld/%lld\n", js(o, "id"),
+                     cm_i18n_word(CM_LANG_ZH, "status.", js(o, "status")), flags, js(o, "name"),
+                     cm_i18n_word(CM_LANG_ZH, "found.", js(o, "founded_by")),
              (long long)json_integer_value(json_object_get(o, "party_members")),
              (long long)json_integer_value(json_object_get(o, "members")));
     }
