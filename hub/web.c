@@ -19,6 +19,7 @@
 
 #include "../common/clock.h"
 #include "../common/log.h"
+#include "../common/web_assets.h"
 #include "../common/personal.h"
 #include "../protocol/keys.h"
 #include "store.h"
@@ -407,8 +408,9 @@ static void doc_start(hub_web_req *w, const char *title_key) {
   cm_html_word(&w->h, title_key);
   cm_html_raw(&w->h, " · ");
   cm_html_esc(&w->h, w->hub->name);
-  cm_html_raw(&w->h, "</title><link rel=\"stylesheet\" href=\"/assets/style.css\">"
-                 "<script src=\"/assets/app.js\" defer></script></head>\n<body>");
+  cm_html_raw(&w->h, "</title>");
+  cm_html_head_assets(&w->h);
+  cm_html_raw(&w->h, "</head>\n<body>");
 }
 
 void hub_web_head(hub_web_req *w, const char *title_key) {
@@ -596,6 +598,13 @@ static void page_logout(cm_http_req *req, cm_http_resp *resp, void *ctx) {
 static void page_asset(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   const char *name = cm_http_param(req, 0);
   (void)ctx;
+  const cm_web_asset *shared = cm_web_asset_find(name);
+  if (shared) {
+    cm_http_resp_set(resp, 200, shared->content_type, shared->data, shared->len);
+    cm_http_resp_header(resp, "Cache-Control", "max-age=3600");
+    cm_http_resp_header(resp, "X-Content-Type-Options", "nosniff");
+    return;
+  }
   for (size_t i = 0; i < hub_web_n_assets; i++) {
     if (name && !strcmp(name, hub_web_assets[i].name)) {
       cm_http_resp_set(resp, 200, hub_web_assets[i].content_type, hub_web_assets[i].data,

@@ -375,7 +375,9 @@ cm_rc store_inbox_json(node_ctx *ctx, const char *hub_hex, const char *today, js
                           " (SELECT max(r.seq) FROM rectifications r WHERE r.decision=i.record),"
                           " (SELECT x.body->>'reason' FROM inbox x WHERE"
                           "  CASE WHEN x.kind='decision.withdrawn' AND json_valid(x.body)"
-                          "  THEN x.body->>'decision' END = i.record ORDER BY x.cursor LIMIT 1)"
+                          "  THEN x.body->>'decision' END = i.record ORDER BY x.cursor LIMIT 1),"
+                          " (SELECT o.name FROM orgs o WHERE o.id ="
+                          "  CASE WHEN json_valid(i.body) THEN i.body->>'org' END)"
                           " FROM inbox i LEFT JOIN decisions d ON d.record=i.record"
                           " AND i.record<>''"
                           " ORDER BY i.cursor DESC", &st, err);
@@ -437,6 +439,9 @@ cm_rc store_inbox_json(node_ctx *ctx, const char *hub_hex, const char *today, js
       json_object_set_new(item, "withdrawn", json_true());
       json_object_set_new(item, "withdrawn_reason", json_string(col_text(st, 11)));
     }
+    /* The organisation by name beside its filing number. */
+    if (item && sqlite3_column_type(st, 12) != SQLITE_NULL)
+      json_object_set_new(item, "org_name", json_string(col_text(st, 12)));
     if (item) {
       json_t *res = opt_str(b, "result");
       if (json_is_null(res)) {

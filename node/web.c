@@ -27,6 +27,7 @@
 #include "../common/attach.h"
 #include "../common/clock.h"
 #include "../common/log.h"
+#include "../common/web_assets.h"
 #include "records.h"
 #include "staff.h"
 #include "sync.h"
@@ -276,6 +277,12 @@ static void h_asset(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   const char *name = cm_http_param(req, 0);
   size_t i;
   if (!node_web_begin(&rq, req, resp, ctx)) return;
+  const cm_web_asset *shared = cm_web_asset_find(name);
+  if (shared) {
+    cm_http_resp_set(resp, 200, shared->content_type, shared->data, shared->len);
+    node_web_end(&rq, 200);
+    return;
+  }
   for (i = 0; name && i < node_web_n_assets; i++) {
     if (strcmp(node_web_assets[i].name, name) == 0) {
       cm_http_resp_set(resp, 200, node_web_assets[i].content_type, node_web_assets[i].data,
@@ -857,10 +864,10 @@ void node_web_page_begin(node_web_rq *rq, const char *title_key, const char *nav
   cm_html_word(&rq->h, title_key);
   cm_html_raw(&rq->h, " - ");
   cm_html_word(&rq->h, "app");
-  cm_html_raw(&rq->h, "</title><link rel=\"stylesheet\" href=\"/assets/style.css\">"
-                   "<link rel=\"icon\" href=\"/assets/icon.svg\" type=\"image/svg+xml\">"
-                   "<script src=\"/assets/app.js\" defer></script></head>\n<body>"
-                   "<header class=\"top\"><span class=\"brand\">");
+  cm_html_raw(&rq->h, "</title>");
+  cm_html_head_assets(&rq->h);
+  cm_html_raw(&rq->h, "<link rel=\"icon\" href=\"/assets/icon.svg\" type=\"image/svg+xml\">"
+                   "</head>\n<body><header class=\"top\"><span class=\"brand\">");
   cm_html_word(&rq->h, "app");
   cm_html_raw(&rq->h, "</span><span class=\"who\">");
   cm_html_esc(&rq->h, rq->app->community);

@@ -84,7 +84,8 @@ static void test_times(void **state) {
   cm_html_iso(&h, "2026-12-03");
   cm_html_raw(&h, "|");
   cm_html_time(&h, 0);
-  assert_string_equal(cm_html_str(&h), "2026-12-03 23:40|2026-12-03|-");
+  assert_string_equal(cm_html_str(&h), "<span class=\"nw\">2026-12-03 23:40</span>|"
+                                       "<span class=\"nw\">2026-12-03</span>|-");
   cm_html_iso_text("2026-11", t, sizeof t);
   assert_string_equal(t, "2026-11");
   cm_html_free(&h);
