@@ -69,7 +69,7 @@ cm_rc hub_eval_open(hub_ctx *ctx, int year, const char *title, const char *close
                              "title", title, "closes", closes, "by", "district", "operator",
                              operator_name ? operator_name : "");
     rc = body ? hub_log_append_locked(ctx, "evaluation.round", body, NULL, err)
-              : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+              : cm_errf(err, CM_ERR_NOMEM, "内存不足");
     json_decref(body);
     n++;
   }
@@ -118,7 +118,7 @@ cm_rc hub_eval_nominations(hub_ctx *ctx, const char *round, int year, json_t **o
   json_t *all = NULL, *n;
   size_t i;
   *out = json_array();
-  if (!*out) return cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!*out) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
   char dk[PROTO_KEY_HEX];
   hub_district_hex(ctx, dk);
   pthread_mutex_lock(&ctx->lock);
@@ -131,7 +131,7 @@ cm_rc hub_eval_nominations(hub_ctx *ctx, const char *round, int year, json_t **o
       continue;
     if (year && json_integer_value(json_object_get(n, "year")) != year) continue;
     json_object_set_new(n, "status", json_string(status_of(n)));
-    if (json_array_append(*out, n)) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    if (json_array_append(*out, n)) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
   json_decref(all);
   if (rc) {
@@ -188,7 +188,7 @@ cm_rc hub_eval_recommend(hub_ctx *ctx, const char *nomination, const char *opini
     /* A street's own organisation's nomination stays here: no node below. */
     if (body && !strcmp(author, ctx->key_hex)) json_object_del(body, "to");
     rc = body ? hub_log_append_locked(ctx, "evaluation.recommended", body, &seq, err)
-              : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+              : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
   if (!rc)
     rc = hub_store_commit(ctx->store, err);
@@ -222,7 +222,7 @@ cm_rc hub_eval_select(hub_ctx *ctx, const char *nomination, const char *reason,
     extra = json_pack("{s:O,s:O,s:s,s:O,s:O}", "round", json_object_get(n, "round"), "year",
                       json_object_get(n, "year"), "nomination", nomination, "person",
                       json_object_get(n, "person"), "name", json_object_get(n, "name"));
-    if (!extra) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    if (!extra) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
   if (!rc) {
     memset(&d, 0, sizeof d);
@@ -273,7 +273,7 @@ cm_rc hub_eval_commendations_file(const json_t *list, int xlsx, const char *dir,
   }
   if (rc) {
     json_decref(rows);
-    return cm_errf(err, rc, "out of memory building the list");
+    return cm_errf(err, rc, "内存不足，无法生成名单");
   }
   if (json_array_size(rows) == 0) {
     /* An empty year still has its headers. */
@@ -281,7 +281,7 @@ cm_rc hub_eval_commendations_file(const json_t *list, int xlsx, const char *dir,
                              "表彰对象", "个人姓名", "表彰理由", "表彰日期");
     t.head = head;
     t.rows = json_array();
-    rc = head && t.rows ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    rc = head && t.rows ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   } else {
     rc = hub_table_from(wrap, "rows", CM_LANG_ZH, 0, &t, err);
   }

@@ -707,7 +707,7 @@ cm_rc hub_store_entry_add(hub_store *st, const proto_entry *e, const uint8_t has
   if (e->body_len >= STORE_DEFLATE_MIN && e->body_len <= PROTO_BODY_MAX) {
     zlen = compressBound((uLong)e->body_len);
     z = malloc(zlen);
-    if (!z) return cm_errf(err, CM_ERR_NOMEM, "out of memory storing an entry");
+    if (!z) return cm_errf(err, CM_ERR_NOMEM, "内存不足，无法保存记录");
     if (compress2(z, &zlen, e->body, (uLong)e->body_len, Z_DEFAULT_COMPRESSION) == Z_OK &&
         zlen < e->body_len)
       raw_len = e->body_len;

@@ -477,7 +477,7 @@ void hub_web_foot(hub_web_req *w) {
   }
   int status = w->resp->status ? w->resp->status : 200;
   if (cm_http_resp_set(w->resp, status, "text/html; charset=utf-8", w->h.out.p, w->h.out.len))
-    cm_http_resp_set(w->resp, 500, "text/plain; charset=utf-8", "out of memory\n", 14);
+    cm_http_resp_set(w->resp, 500, "text/plain; charset=utf-8", "内存不足\n", sizeof "内存不足\n" - 1);
 }
 
 void hub_web_fail(hub_web_req *w, int status, const char *why_key, const char *detail) {
@@ -504,7 +504,7 @@ void hub_web_fail(hub_web_req *w, int status, const char *why_key, const char *d
 void hub_web_redirect(hub_web_req *w, const char *location) {
   cm_http_resp_set(w->resp, 303, "text/plain; charset=utf-8", "", 0);
   if (cm_http_resp_header(w->resp, "Location", location))
-    cm_http_resp_set(w->resp, 500, "text/plain; charset=utf-8", "bad redirect\n", 13);
+    cm_http_resp_set(w->resp, 500, "text/plain; charset=utf-8", "跳转地址不对\n", sizeof "跳转地址不对\n" - 1);
 }
 
 /* ---- login, logout, assets, "/" ---- */
@@ -614,7 +614,7 @@ static void page_asset(cm_http_req *req, cm_http_resp *resp, void *ctx) {
       return;
     }
   }
-  cm_http_resp_set(resp, 404, "text/plain; charset=utf-8", "no such asset\n", 14);
+  cm_http_resp_set(resp, 404, "text/plain; charset=utf-8", "找不到该文件\n", sizeof "找不到该文件\n" - 1);
 }
 
 /* Until the dashboard has a "/" page, the review queue is the home page. */

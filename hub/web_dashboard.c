@@ -280,7 +280,7 @@ static void page_asset(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     cm_http_resp_header(resp, "Cache-Control", "max-age=3600");
     cm_http_resp_header(resp, "X-Content-Type-Options", "nosniff");
     if (cm_http_resp_set(resp, 200, a->content_type, a->data, (size_t)(a->end - a->data)))
-      cm_http_resp_error(resp, 500, CM_ERR_NOMEM, "out of memory", NULL);
+      cm_http_resp_error(resp, 500, CM_ERR_NOMEM, "内存不足", NULL);
     return;
   }
   cm_http_resp_error(resp, 404, CM_ERR_NOT_FOUND, "no such file", NULL);

@@ -627,7 +627,7 @@ cm_rc store_org_put(node_ctx *ctx, const json_t *org, cm_err *err) {
   codes = cj ? json_dumps(cj, JSON_COMPACT) : NULL;
   json_decref(cj);
   if (!codes) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
     goto out;
   }
   bind_text(st, 17, codes);
@@ -846,7 +846,7 @@ cm_rc store_station_put(node_ctx *ctx, uint64_t seq, const json_t *body, cm_err 
   sqlite3_stmt *st = NULL;
   char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
   cm_rc rc = text ? prep(ctx, "INSERT OR REPLACE INTO stations(seq,org,body) VALUES(?,?,?)", &st, err)
-                  : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+                  : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   if (rc) goto out;
   sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
   bind_text(st, 2, jstr(body, "org"));

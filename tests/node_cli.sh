@@ -196,7 +196,7 @@ run 2 activity declare --org "$O6" --date 2026-12-01 "${A[@]}"
 
 run 0 activity list
 contains "$OUT" "120105001001-A0001	2026-12-01" || fail "activity list: $OUT"
-contains "$OUT" "declared	street:pending	district:pending" || fail "activity escalation: $OUT"
+contains "$OUT" "已汇报	街道：待确认	区协会：待确认" || fail "activity escalation: $OUT"
 run 0 activity list --json
 contains "$OUT" '"escalation":"declared"' || fail "activity list --json: $OUT"
 run 0 report list --json
