@@ -1706,7 +1706,7 @@ static int cmd_org(const cmd_args *a) {
   org.industry = o[15].value;
   org.unit = o[16].value;
   if (amend) {
-    if (!org.id) return usage_error("org amend --id ID [fields to change]");
+    if (!org.id) return usage_error("用法：org amend --id ID [要变更的项]");
     rc = hub_open(a->dir, &ctx, &err);
     if (!rc) rc = hub_local_org_amend(ctx, &org, &seq, &err);
     hub_close(ctx);

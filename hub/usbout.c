@@ -46,7 +46,7 @@ cm_rc hub_usb_export(hub_ctx *ctx, const uint8_t node[PROTO_KEY_BYTES], uint64_t
   if (!rc && state != HUB_KEY_ENROLLED)
     rc = cm_errf(err, CM_ERR_PERM, state == HUB_KEY_REVOKED
                                        ? "这个密钥在本级已被吊销"
-                                       : "this key is not enrolled at this hub");
+                                       : "这个密钥没有在本级登记");
   if (!rc) rc = hub_head_receipt(ctx, node, &head, err);
   if (rc) goto out;
   st.head_seq = head.seq;
