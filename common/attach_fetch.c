@@ -116,7 +116,7 @@ cm_rc cm_att_check_list(const cm_att_store *st, const json_t *list, const char *
                         const char *base_url, const cm_client_opts *opts, FILE *report,
                         cm_att_checked *out, cm_err *err) {
   json_t *seen = json_object();
-  cm_rc rc = seen ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  cm_rc rc = seen ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   size_t i;
   json_t *f;
   memset(out, 0, sizeof *out);
@@ -125,7 +125,7 @@ cm_rc cm_att_check_list(const cm_att_store *st, const json_t *list, const char *
     const char *hash = json_string_value(json_object_get(f, "hash"));
     if (!hash || json_object_get(seen, hash)) continue;
     if (json_object_set_new(seen, hash, json_true())) {
-      rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+      rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
       break;
     }
     out->files++;

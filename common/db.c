@@ -3,17 +3,54 @@
  * mapped to cm_rc. */
 #include "db.h"
 
+#include "log.h"
+
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Map a SQLite result code to cm_rc with "what: message" in err. */
+/* What a SQLite primary result code means, in words staff can act on.
+ * SQLite's own messages are English, so they never reach a person: the
+ * extended code is printed instead, for whoever looks into the fault. */
+static const char *db_words(int primary) {
+  switch (primary) {
+  case SQLITE_INTERNAL: return "数据库程序内部出错";
+  case SQLITE_PERM: return "没有读写数据库文件的权限";
+  case SQLITE_ABORT: return "数据库操作被中止";
+  case SQLITE_NOMEM: return "内存不足";
+  case SQLITE_READONLY: return "数据库文件只能读、不能写";
+  case SQLITE_INTERRUPT: return "数据库操作被中断";
+  case SQLITE_IOERR: return "读写磁盘出错";
+  case SQLITE_CORRUPT: return "数据库文件已损坏";
+  case SQLITE_CANTOPEN: return "无法打开数据库文件";
+  case SQLITE_PROTOCOL: return "数据库加锁出错";
+  case SQLITE_SCHEMA: return "数据库结构在操作中被改变";
+  case SQLITE_TOOBIG: return "数据太大";
+  case SQLITE_CONSTRAINT: return "记录已存在或不合数据库的规定";
+  case SQLITE_MISMATCH: return "数据类型不符";
+  case SQLITE_MISUSE: return "程序用错了数据库";
+  case SQLITE_NOLFS: return "系统不支持大文件";
+  case SQLITE_AUTH: return "没有授权";
+  case SQLITE_RANGE: return "参数编号超出范围";
+  case SQLITE_NOTADB: return "文件不是数据库";
+  default: return "数据库出错";
+  }
+}
+
+/* Map a SQLite result code to cm_rc with "what：中文说明" in err. */
 cm_rc cm_db_check(struct sqlite3 *db, int sqlite_rc, const char *what, cm_err *err) {
   int primary = sqlite_rc & 0xff;
-  const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(sqlite_rc);
-  if (!what) what = "database";
+  /* The extended code says more than the primary one (2067 is a UNIQUE
+   * constraint, 1555 a primary key); the handle knows it when rc was only
+   * the primary code. */
+  int code = sqlite_rc;
+  if (db && code == primary && (sqlite3_extended_errcode(db) & 0xff) == primary)
+    code = sqlite3_extended_errcode(db);
+  if (!what) what = "数据库";
+  if (primary != SQLITE_OK && primary != SQLITE_ROW && primary != SQLITE_DONE)
+    cm_debug("SQLite %d: %s", code, db ? sqlite3_errmsg(db) : sqlite3_errstr(sqlite_rc));
   switch (primary) {
   case SQLITE_OK:
   case SQLITE_ROW:
@@ -21,47 +58,39 @@ cm_rc cm_db_check(struct sqlite3 *db, int sqlite_rc, const char *what, cm_err *e
     return CM_OK;
   case SQLITE_FULL:
     return cm_errf(err, CM_ERR_DISK_FULL,
-                   "%s：%s；磁盘（或数据库大小上限）已满：请腾出磁盘空间后再试",
-                   what, msg);
+                   "%s：磁盘（或数据库大小上限）已满：请腾出磁盘空间后再试（错误码 %d）", what,
+                   code);
   case SQLITE_BUSY:
   case SQLITE_LOCKED:
-    return cm_errf(err, CM_ERR_BUSY, "%s：%s；另一个进程锁住了数据库，请再试",
-                   what, msg);
+    return cm_errf(err, CM_ERR_BUSY, "%s：另一个进程锁住了数据库，请稍后再试（错误码 %d）",
+                   what, code);
   case SQLITE_CONSTRAINT:
-    return cm_errf(err, CM_ERR_EXISTS, "%s：%s", what, msg);
+    return cm_errf(err, CM_ERR_EXISTS, "%s：%s（错误码 %d）", what, db_words(primary), code);
   case SQLITE_NOMEM:
-    return cm_errf(err, CM_ERR_NOMEM, "%s：%s", what, msg);
+    return cm_errf(err, CM_ERR_NOMEM, "%s：%s（错误码 %d）", what, db_words(primary), code);
   default:
-    return cm_errf(err, CM_ERR_DB, "%s：%s", what, msg);
+    return cm_errf(err, CM_ERR_DB, "%s：%s（错误码 %d）", what, db_words(primary), code);
   }
 }
 
 /* Run parameterless SQL (possibly several statements). */
 cm_rc cm_db_exec(struct sqlite3 *db, const char *sql, cm_err *err) {
-  char *emsg = NULL;
-  int r = sqlite3_exec(db, sql, NULL, NULL, &emsg);
-  cm_rc rc = CM_OK;
-  if (r != SQLITE_OK) {
-    /* sqlite3_exec's own message names the failing statement's error. */
-    char what[160];
-    snprintf(what, sizeof what, "SQL failed (%.100s)", emsg ? emsg : sqlite3_errstr(r));
-    rc = cm_db_check(db, r, what, err);
-  }
-  sqlite3_free(emsg);
-  return rc;
+  /* sqlite3_exec's own message is English: the code says the rest. */
+  int r = sqlite3_exec(db, sql, NULL, NULL, NULL);
+  return r == SQLITE_OK ? CM_OK : cm_db_check(db, r, "执行数据库语句", err);
 }
 
 /* PRAGMA user_version as an int. */
 static cm_rc db_user_version(sqlite3 *db, int *v_out, cm_err *err) {
   sqlite3_stmt *st = NULL;
   cm_rc rc = cm_db_check(db, sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL),
-                         "reading the schema version", err);
+                         "读取数据库结构版本", err);
   if (!rc) {
     int r = sqlite3_step(st);
     if (r == SQLITE_ROW)
       *v_out = sqlite3_column_int(st, 0);
     else
-      rc = cm_db_check(db, r == SQLITE_DONE ? SQLITE_ERROR : r, "reading the schema version", err);
+      rc = cm_db_check(db, r == SQLITE_DONE ? SQLITE_ERROR : r, "读取数据库结构版本", err);
   }
   sqlite3_finalize(st);
   return rc;
@@ -131,7 +160,7 @@ cm_rc cm_db_open_sized(const char *path, int page_size, const char *const *migra
                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
   if (r != SQLITE_OK) {
     char what[600];
-    snprintf(what, sizeof what, "could not open database %.500s", path);
+    snprintf(what, sizeof what, "无法打开数据库 %.500s", path);
     rc = cm_db_check(db, r, what, err);
     goto out;
   }
@@ -238,11 +267,11 @@ cm_rc cm_db_backup_to(struct sqlite3 *src, const char *dest_path, cm_err *err) {
   int r = sqlite3_open_v2(dest_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (r != SQLITE_OK) {
     rc = cm_errf(err, CM_ERR_IO, "无法创建 %s：%s", dest_path,
-                 dest ? sqlite3_errmsg(dest) : "out of memory");
+                 db_words(dest ? sqlite3_errcode(dest) & 0xff : SQLITE_NOMEM));
     goto out;
   }
   sqlite3_busy_timeout(dest, CM_DB_BUSY_TIMEOUT_MS);
-  rc = db_backup_all(src, dest, "online backup", err);
+  rc = db_backup_all(src, dest, "在线备份", err);
   /* The copy is one file: no -wal beside it once closed.  synchronous=FULL
    * makes the checkpoint durable before the caller renames it into place. */
   if (!rc) rc = cm_db_exec(dest, "PRAGMA synchronous=FULL; PRAGMA journal_mode=DELETE;", err);
@@ -257,7 +286,7 @@ cm_rc cm_db_copy_file(const char *src_path, const char *dest_path, cm_err *err) 
   int r = sqlite3_open_v2(src_path, &src, SQLITE_OPEN_READONLY, NULL);
   if (r != SQLITE_OK) {
     rc = cm_errf(err, CM_ERR_IO, "无法打开 %s：%s", src_path,
-                 src ? sqlite3_errmsg(src) : "out of memory");
+                 db_words(src ? sqlite3_errcode(src) & 0xff : SQLITE_NOMEM));
     goto out;
   }
   sqlite3_busy_timeout(src, CM_DB_BUSY_TIMEOUT_MS);
@@ -265,13 +294,13 @@ cm_rc cm_db_copy_file(const char *src_path, const char *dest_path, cm_err *err) 
    * is written. */
   sqlite3_stmt *st = NULL;
   rc = cm_db_check(src, sqlite3_prepare_v2(src, "PRAGMA quick_check", -1, &st, NULL),
-                   "checking the copy", err);
+                   "检查副本", err);
   if (!rc) {
     r = sqlite3_step(st);
     const unsigned char *t = r == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
     if (r != SQLITE_ROW && r != SQLITE_DONE)
       rc = cm_errf(err, CM_ERR_INVALID, "%s 不是可以读取的数据库：%s", src_path,
-                   sqlite3_errmsg(src));
+                   db_words(r & 0xff));
     else if (!t || strcmp((const char *)t, "ok") != 0)
       rc = cm_errf(err, CM_ERR_INVALID, "%s 已损坏：%.200s", src_path, t ? (const char *)t : "");
   }
@@ -287,7 +316,7 @@ cm_rc cm_db_single_file(const char *path, cm_err *err) {
   cm_rc rc = CM_OK;
   int r = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
   if (r != SQLITE_OK) {
-    rc = cm_errf(err, CM_ERR_IO, "无法打开 %s：%s", path, db ? sqlite3_errmsg(db) : "out of memory");
+    rc = cm_errf(err, CM_ERR_IO, "无法打开 %s：%s", path, db_words(db ? sqlite3_errcode(db) & 0xff : SQLITE_NOMEM));
     goto out;
   }
   sqlite3_busy_timeout(db, CM_DB_BUSY_TIMEOUT_MS);

@@ -31,7 +31,7 @@ void cm_db_close(struct sqlite3 *db);
 /* Run SQL with no parameters and no results (DDL, pragmas). */
 cm_rc cm_db_exec(struct sqlite3 *db, const char *sql, cm_err *err);
 
-/* Map a SQLite result code to cm_rc, writing "what: sqlite message" into err:
+/* Map a SQLite result code to cm_rc, writing "what：中文说明（错误码 N）" into err:
  * SQLITE_FULL -> CM_ERR_DISK_FULL, SQLITE_BUSY/LOCKED -> CM_ERR_BUSY,
  * SQLITE_CONSTRAINT -> CM_ERR_EXISTS, anything else -> CM_ERR_DB.
  * SQLITE_OK/ROW/DONE -> CM_OK. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "web_assets.h"
 
 void cm_html_init(cm_html *h, size_t max, cm_lang lang) {
   cm_buf_init(&h->out, max);
@@ -163,7 +164,7 @@ void cm_html_time(cm_html *h, uint64_t t_ms) {
     return;
   }
   cm_time_iso(t_ms, iso);
-  cm_html_printf(h, "%.10r %.5r", iso, iso + 11);
+  cm_html_printf(h, "<span class=\"nw\">%.10r %.5r</span>", iso, iso + 11);
 }
 
 void cm_html_iso_text(const char *iso, char *out, size_t cap) {
@@ -179,7 +180,20 @@ void cm_html_iso_text(const char *iso, char *out, size_t cap) {
 void cm_html_iso(cm_html *h, const char *iso) {
   char t[64];
   cm_html_iso_text(iso, t, sizeof t);
-  cm_html_esc(h, t);
+  if (t[0])
+    cm_html_printf(h, "<span class=\"nw\">%h</span>", t);
+}
+
+void cm_html_head_assets(cm_html *h) {
+  cm_html_raw(h, "<link rel=\"stylesheet\" href=\"/assets/common.css\">"
+                 "<link rel=\"stylesheet\" href=\"/assets/style.css\">"
+                 "<script src=\"/assets/app.js\" defer></script>");
+}
+
+const cm_web_asset *cm_web_asset_find(const char *name) {
+  for (size_t i = 0; name && i < cm_web_n_assets; i++)
+    if (!strcmp(cm_web_assets[i].name, name)) return &cm_web_assets[i];
+  return NULL;
 }
 
 /* ---- form rows ---- */

@@ -54,13 +54,18 @@ void cm_html_esc(cm_html *h, const char *s);
 void cm_html_url(cm_html *h, const char *s);
 void cm_html_word(cm_html *h, const char *key);
 
-/* A time as people read it: "2026-12-03 23:40" (Asia/Shanghai); "-" for 0. */
+/* A time as people read it: "2026-12-03 23:40" (Asia/Shanghai); "-" for 0.
+ * Inside <span class="nw"> (common.css): a time never breaks across lines. */
 void cm_html_time(cm_html *h, uint64_t t_ms);
 /* An ISO time from a record ("2026-12-03T23:40:01+08:00") the same way;
- * a date alone ("2026-12-03") or a month stays as it is. */
+ * a date alone ("2026-12-03") or a month stays as it is (also unbroken). */
 void cm_html_iso(cm_html *h, const char *iso);
 /* The same into out (at least 17 bytes). */
 void cm_html_iso_text(const char *iso, char *out, size_t cap);
+
+/* The <head> links every page has: the shared stylesheet (common/assets/
+ * common.css), then the program's own style.css and app.js. */
+void cm_html_head_assets(cm_html *h);
 
 /* Form rows: a label (glossary key, translated) and the field, which keeps
  * value as typed, escaped.  attrs are trusted extra attributes or NULL;

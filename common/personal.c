@@ -17,12 +17,12 @@ static cm_rc seal_one(const uint8_t key[PROTO_KEY_BYTES], const uint8_t *msg, si
   size_t blen = len + PROTO_SEAL_OVERHEAD;
   uint8_t *box = malloc(blen);
   char *b64 = malloc(sodium_base64_ENCODED_LEN(blen, B64));
-  cm_rc rc = box && b64 ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory sealing");
+  cm_rc rc = box && b64 ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足，无法加密");
   if (!rc) rc = proto_seal(key, msg, len, box, err);
   if (!rc) {
     sodium_bin2base64(b64, sodium_base64_ENCODED_LEN(blen, B64), box, blen, B64);
     *out = json_string(b64);
-    if (!*out) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory sealing");
+    if (!*out) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足，无法加密");
   }
   free(box);
   free(b64);
@@ -43,7 +43,7 @@ cm_rc cm_personal_seal(const json_t *fields, const uint8_t street[PROTO_KEY_BYTE
   if (!rc) rc = seal_one(street, b.p, b.len, &s, err);
   if (!rc) rc = seal_one(community, b.p, b.len, &c, err);
   if (!rc) *out = json_pack("{s:O,s:O}", "street", s, "community", c);
-  if (!rc && !*out) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory sealing");
+  if (!rc && !*out) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足，无法加密");
   if (b.p) sodium_memzero(b.p, b.cap);
   cm_buf_free(&b);
   json_decref(s);
@@ -60,7 +60,7 @@ static cm_rc decode(const json_t *v, uint8_t **box_out, size_t *len_out, cm_err 
     return cm_errf(err, CM_ERR_INVALID, "「密封的个人信息」应为不超过%d字节的base64文字",
                    CM_PERSONAL_B64_MAX);
   uint8_t *box = malloc(tl);
-  if (!box) return cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!box) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
   if (sodium_base642bin(box, tl, t, tl, NULL, &n, NULL, B64) != 0 || n < PROTO_SEAL_OVERHEAD ||
       n - PROTO_SEAL_OVERHEAD > PROTO_SEAL_PLAIN_MAX ||
       tl != sodium_base64_ENCODED_LEN(n, B64) - 1) {
@@ -94,7 +94,7 @@ cm_rc cm_personal_open(const json_t *sealed, const char *which, const proto_keyp
   cm_rc rc = decode(json_object_get(sealed, which), &box, &n, err);
   if (!rc) {
     plain = malloc(n - PROTO_SEAL_OVERHEAD + 1);
-    if (!plain) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    if (!plain) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
   if (!rc) rc = proto_seal_open(kp, box, n, plain, &pn, err);
   if (!rc && cm_json_parse_object(plain, pn, out, NULL) != CM_OK)

@@ -148,7 +148,8 @@ static void api_changesets(cm_http_req *req, cm_http_resp *resp, void *ctx) {
 
   if (len > HUB_INGEST_MAX_BUNDLE) {
     /* The wrapper's limit is the same; this keeps ingest's promise if it changes. */
-    cm_http_resp_error(resp, 413, CM_ERR_TOO_LARGE, "the bundle is over the 32 MiB limit", NULL);
+    cm_http_resp_error(resp, 413, CM_ERR_TOO_LARGE,
+                       "上报包超过 32 MiB 上限 / the bundle is over the 32 MiB limit", NULL);
     goto out;
   }
   cm_rc rc = hub_ingest_bundle(api->hub, body, len, via, &r, &err);
@@ -213,6 +214,7 @@ static void api_log(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     /* A log is personal data of its community: only its own key gets it back,
      * and at the district its own street hub (to keep evidence of a fork). */
     cm_http_resp_error(resp, 403, CM_ERR_PERM,
+                       "只有台账的作者才能取回它：请用该社区的密钥签名 / "
                        "only the log's author may fetch it: sign with that community's key", NULL);
     goto out;
   }
@@ -336,7 +338,8 @@ static void api_enroll(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_rc rc;
 
   if (len > API_ENROLL_MAX_BODY) {
-    cm_http_resp_error(resp, 413, CM_ERR_TOO_LARGE, "an enrolment request is at most 64 KiB", NULL);
+    cm_http_resp_error(resp, 413, CM_ERR_TOO_LARGE,
+                       "登记申请最多 64 KiB / an enrolment request is at most 64 KiB", NULL);
     goto out;
   }
   if (verify_signed(req, resp, caller) != CM_OK) goto out;

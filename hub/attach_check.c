@@ -18,7 +18,7 @@ cm_rc hub_attach_check(hub_ctx *hub, int fetch, FILE *report, cm_att_checked *ou
   json_t *all = json_array();
   memset(out, 0, sizeof *out);
   memset(&opts, 0, sizeof opts);
-  cm_rc rc = all ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  cm_rc rc = all ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   if (!rc) rc = hub_attach_store(hub, &st, err);
   if (!rc) rc = hub_forward_all_authors(hub, &authors, &n, err);
   for (size_t i = 0; !rc && i < n; i++) {
@@ -33,7 +33,7 @@ cm_rc hub_attach_check(hub_ctx *hub, int fetch, FILE *report, cm_att_checked *ou
       if (hub->role == HUB_ROLE_DISTRICT && !own &&
           !hub_attach_heading_travels(hub, json_string_value(json_object_get(f, "heading"))))
         continue;
-      if (json_array_append(all, f)) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+      if (json_array_append(all, f)) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
     }
     json_decref(list);
   }

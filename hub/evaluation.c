@@ -83,7 +83,7 @@ cm_rc hub_eval_open(hub_ctx *ctx, int year, const char *title, const char *close
     body = round_body(round_out, year, title, closes, operator_name);
     rc = body ? hub_local_fanout_locked(ctx, "evaluation.round", body, comms, round_per_community,
                                         &n, err)
-              : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+              : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
   if (!rc)
     rc = hub_store_commit(ctx->store, err);
@@ -130,7 +130,7 @@ static cm_rc reach_late(hub_ctx *ctx, int append, size_t *n_out, cm_err *err) {
                         json_string_value(json_object_get(r, "operator")));
       rc = body ? hub_local_fanout_locked(ctx, "evaluation.round", body, missing,
                                           round_per_community, &n, err)
-                : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+                : cm_errf(err, CM_ERR_NOMEM, "内存不足");
     }
     if (!rc) *n_out += n;
     json_decref(missing);
@@ -197,7 +197,7 @@ cm_rc hub_eval_close(hub_ctx *ctx, const char *round, const char *reason,
     body = json_pack("{s:s,s:s,s:s,s:I,s:s,s:s,s:s}", "to", "", "round", round, "closed", today,
                      "closed_ms", (json_int_t)now, "reason", reason ? reason : "", "by", "district",
                      "operator", operator_name ? operator_name : "");
-    if (!body) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    if (!body) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
   if (!rc && json_array_size(comms) == 0) {
     /* Every community it reached is revoked since: the close still stands here. */
@@ -227,7 +227,7 @@ cm_rc hub_eval_nominate(hub_ctx *ctx, const char *round, const char *org, const 
     return cm_errf(err, CM_ERR_PERM, "区协会不提名：社区提名本社区的组织，街道分会提名本街道一级的组织");
   json_t *body = json_pack("{s:s,s:s,s:s,s:s}", "round", round ? round : "", "org", org ? org : "",
                            "person", person ? person : "", "deeds", deeds ? deeds : "");
-  if (!body) return cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!body) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
   if (!person || !*person) json_object_del(body, "person");
   /* The round, the organisation (one of this street's own) and the dates are
    * the domain core's to check, as for a community's nomination. */
@@ -242,7 +242,7 @@ cm_rc hub_eval_own_orgs(hub_ctx *ctx, json_t **out, cm_err *err) {
   size_t i;
   char prefix[16];
   *out = json_array();
-  if (!*out) return cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!*out) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
   snprintf(prefix, sizeof prefix, "%.12s-", ctx->key_hex);
   pthread_mutex_lock(&ctx->lock);
   cm_rc rc = hub_store_street_org_names(ctx->store, "", &all, err);
@@ -252,7 +252,7 @@ cm_rc hub_eval_own_orgs(hub_ctx *ctx, json_t **out, cm_err *err) {
     if (rc) break;
     if (ctx->role == HUB_ROLE_STREET && id && !strncmp(id, prefix, strlen(prefix)) &&
         json_array_append(*out, o))
-      rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+      rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
   json_decref(all);
   if (rc) {
@@ -287,7 +287,7 @@ cm_rc hub_eval_nominations(hub_ctx *ctx, const char *round, int year, json_t **o
   json_t *all = NULL, *n;
   size_t i;
   *out = json_array();
-  if (!*out) return cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!*out) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
   char dk[PROTO_KEY_HEX];
   hub_district_hex(ctx, dk);
   pthread_mutex_lock(&ctx->lock);
@@ -300,7 +300,7 @@ cm_rc hub_eval_nominations(hub_ctx *ctx, const char *round, int year, json_t **o
       continue;
     if (year && json_integer_value(json_object_get(n, "year")) != year) continue;
     json_object_set_new(n, "status", json_string(status_of(n)));
-    if (json_array_append(*out, n)) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    if (json_array_append(*out, n)) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
   json_decref(all);
   if (rc) {
@@ -357,7 +357,7 @@ cm_rc hub_eval_recommend(hub_ctx *ctx, const char *nomination, const char *opini
     /* A street's own organisation's nomination stays here: no node below. */
     if (body && !strcmp(author, ctx->key_hex)) json_object_del(body, "to");
     rc = body ? hub_log_append_locked(ctx, "evaluation.recommended", body, &seq, err)
-              : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+              : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
   if (!rc)
     rc = hub_store_commit(ctx->store, err);
@@ -391,7 +391,7 @@ cm_rc hub_eval_select(hub_ctx *ctx, const char *nomination, const char *reason,
     extra = json_pack("{s:O,s:O,s:s,s:O,s:O}", "round", json_object_get(n, "round"), "year",
                       json_object_get(n, "year"), "nomination", nomination, "person",
                       json_object_get(n, "person"), "name", json_object_get(n, "name"));
-    if (!extra) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    if (!extra) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
   if (!rc) {
     memset(&d, 0, sizeof d);
@@ -442,7 +442,7 @@ cm_rc hub_eval_commendations_file(const json_t *list, int xlsx, const char *dir,
   }
   if (rc) {
     json_decref(rows);
-    return cm_errf(err, rc, "out of memory building the list");
+    return cm_errf(err, rc, "内存不足，无法生成名单");
   }
   if (json_array_size(rows) == 0) {
     /* An empty year still has its headers. */
@@ -450,7 +450,7 @@ cm_rc hub_eval_commendations_file(const json_t *list, int xlsx, const char *dir,
                              "表彰对象", "个人姓名", "表彰理由", "表彰日期");
     t.head = head;
     t.rows = json_array();
-    rc = head && t.rows ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    rc = head && t.rows ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   } else {
     rc = hub_table_from(wrap, "rows", CM_LANG_ZH, 0, &t, err);
   }

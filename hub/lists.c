@@ -69,7 +69,7 @@ cm_rc hub_lists_get(hub_ctx *ctx, cm_list_kind k, int locked, json_t **items_out
 cm_rc hub_lists_all(hub_ctx *ctx, int locked, json_t **out, cm_err *err) {
   cm_rc rc = CM_OK;
   *out = json_object();
-  if (!*out) return cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!*out) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
   for (int k = 0; !rc && k < CM_LIST_KINDS; k++) {
     json_t *items = NULL;
     rc = hub_lists_get(ctx, (cm_list_kind)k, locked, &items, err);

@@ -621,8 +621,8 @@ static void kinds_text(const json_t *kinds, char *out, size_t cap) {
   size_t o = 0;
   out[0] = '\0';
   json_object_foreach((json_t *)kinds, k, v) {
-    int n = snprintf(out + o, cap - o, "%s%s x%lld", o ? ", " : "", k,
-                     (long long)json_integer_value(v));
+    int n = snprintf(out + o, cap - o, "%s%s %lld 条", o ? "、" : "",
+                     cm_i18n_entry_kind(CM_LANG_ZH, k), (long long)json_integer_value(v));
     if (n < 0 || (size_t)n >= cap - o) break;
     o += (size_t)n;
   }
@@ -643,7 +643,8 @@ static int review_list(hub_ctx *ctx, int json) {
     json_array_foreach(list, i, b) {
       char kinds[512];
       kinds_text(json_object_get(b, "kinds"), kinds, sizeof kinds);
-      cm_term_printf("%lld  %s  %s  seq %lld-%lld  %lld record(s): %s  flagged: %lld\n",
+      /* ID, community and code first, one word each: scripts read them. */
+      cm_term_printf("%lld  %s  %s  第%lld-%lld条  共%lld条：%s  有标记%lld条\n",
              (long long)json_integer_value(json_object_get(b, "id")),
              json_string_value(json_object_get(b, "community")),
              json_string_value(json_object_get(b, "code")),
@@ -668,25 +669,32 @@ static int review_show(hub_ctx *ctx, int64_t id, int json) {
   } else {
     size_t i;
     json_t *r;
-    cm_term_printf("batch %lld from %s (%s), records %lld-%lld: %s%s%s\n", (long long)id,
+    cm_term_printf("批次 %lld：%s（%s），第%lld-%lld条：%s%s%s\n", (long long)id,
            json_string_value(json_object_get(b, "community")),
            json_string_value(json_object_get(b, "code")),
            (long long)json_integer_value(json_object_get(b, "first_seq")),
            (long long)json_integer_value(json_object_get(b, "last_seq")),
-           json_string_value(json_object_get(b, "status")),
-           *json_string_value(json_object_get(b, "reason")) ? ": " : "",
+           cm_i18n_word(CM_LANG_ZH, "status.", json_string_value(json_object_get(b, "status"))),
+           *json_string_value(json_object_get(b, "reason")) ? "：" : "",
            json_string_value(json_object_get(b, "reason")));
     json_array_foreach(json_object_get(b, "records"), i, r) {
       char *body = json_dumps(json_object_get(r, "body"), JSON_COMPACT | JSON_PRESERVE_ORDER);
-      char *flags = json_dumps(json_object_get(r, "flags"), JSON_COMPACT);
-      cm_term_printf("  %lld  %-20s %-9s flags %s  %s%s%s\n",
+      char flags[256] = "";
+      size_t k;
+      json_t *f;
+      json_array_foreach(json_object_get(r, "flags"), k, f) {
+        size_t l = strlen(flags);
+        snprintf(flags + l, sizeof flags - l, "%s%s", l ? "、" : "",
+                 cm_i18n_word(CM_LANG_ZH, "flag.", json_string_value(f)));
+      }
+      cm_term_printf("  第%lld条  %s  %s  标记：%s  %s%s%s\n",
              (long long)json_integer_value(json_object_get(r, "seq")),
-             json_string_value(json_object_get(r, "kind")),
-             json_string_value(json_object_get(r, "status")), flags ? flags : "[]",
-             body ? body : "", *json_string_value(json_object_get(r, "reason")) ? "  REJECTED: " : "",
+             cm_i18n_entry_kind(CM_LANG_ZH, json_string_value(json_object_get(r, "kind"))),
+             cm_i18n_word(CM_LANG_ZH, "status.", json_string_value(json_object_get(r, "status"))),
+             flags[0] ? flags : "无", body ? body : "",
+             *json_string_value(json_object_get(r, "reason")) ? "  已退回：" : "",
              json_string_value(json_object_get(r, "reason")));
       free(body);
-      free(flags);
     }
   }
   json_decref(b);
@@ -1535,18 +1543,18 @@ static int cmd_activity(const cmd_args *a) {
       json_t *x;
       json_array_foreach(list, i, x) {
         json_t *s = json_object_get(x, "street"), *d = json_object_get(x, "district");
-        cm_term_printf("%s  %s  %s  %s  street: %s%s%s  district: %s%s%s%s\n",
+        cm_term_printf("%s  %s  %s  %s  街道：%s%s%s  区协会：%s%s%s%s\n",
                json_string_value(json_object_get(x, "id")),
                json_string_value(json_object_get(x, "date")),
                json_string_value(json_object_get(x, "community")),
                json_string_value(json_object_get(x, "title")),
-               json_string_value(json_object_get(s, "status")),
-               *json_string_value(json_object_get(s, "note")) ? " - " : "",
+               cm_i18n_word(CM_LANG_ZH, "esc.", json_string_value(json_object_get(s, "status"))),
+               *json_string_value(json_object_get(s, "note")) ? "：" : "",
                json_string_value(json_object_get(s, "note")),
-               json_string_value(json_object_get(d, "status")),
-               *json_string_value(json_object_get(d, "note")) ? " - " : "",
+               cm_i18n_word(CM_LANG_ZH, "esc.", json_string_value(json_object_get(d, "status"))),
+               *json_string_value(json_object_get(d, "note")) ? "：" : "",
                json_string_value(json_object_get(d, "note")),
-               json_is_true(json_object_get(x, "late")) ? "  LATE" : "");
+               json_is_true(json_object_get(x, "late")) ? "  事后汇报" : "");
       }
     }
     json_decref(list);
@@ -1595,17 +1603,17 @@ static int cmd_fork(const cmd_args *a) {
       json_t *x, *h;
       json_array_foreach(list, i, x) {
         json_t *held = json_object_get(x, "held"), *other = json_object_get(x, "other");
-        cm_term_printf("fork %lld: author %s (%s) at seq %lld%s\n",
+        cm_term_printf("分叉 %lld：台账 %s（%s）第%lld条%s\n",
                (long long)json_integer_value(json_object_get(x, "id")),
                json_string_value(json_object_get(x, "author")),
                json_string_value(json_object_get(x, "name")),
                (long long)json_integer_value(json_object_get(x, "seq")),
-               json_integer_value(json_object_get(x, "quarantined")) ? "  QUARANTINED" : "");
-        cm_term_printf("  held:  entry %s, head %lld %s\n", json_string_value(json_object_get(held, "hash")),
+               json_integer_value(json_object_get(x, "quarantined")) ? "  已隔离" : "");
+        cm_term_printf("  本站保留：记录 %s，末条 第%lld条 %s\n", json_string_value(json_object_get(held, "hash")),
                (long long)json_integer_value(json_object_get(held, "head_seq")),
                json_string_value(json_object_get(held, "head")));
         json_array_foreach(json_object_get(other, "hashes"), k, h)
-          cm_term_printf("  other: seq %lld %s\n",
+          cm_term_printf("  另一支：第%lld条 %s\n",
                  (long long)(json_integer_value(json_object_get(other, "first_seq")) + (long long)k),
                  json_string_value(h));
       }
@@ -1753,7 +1761,7 @@ static int cmd_org(const cmd_args *a) {
   org.industry = o[15].value;
   org.unit = o[16].value;
   if (amend) {
-    if (!org.id) return usage_error("org amend --id ID [fields to change]");
+    if (!org.id) return usage_error("用法：org amend --id ID [要变更的项]");
     rc = hub_open(a->dir, &ctx, &err);
     if (!rc) rc = hub_local_org_amend(ctx, &org, &seq, &err);
     hub_close(ctx);
@@ -2107,7 +2115,7 @@ static const hub_command commands[] = {
    "YYYY-MM-DD] [--result pass|rectify|fail] --reason TEXT | list [--json] | "
    "withdraw RECORD --reason TEXT",
    "记录一项发给组织所在社区的决定（区协会的决定经街道分会转达）。\n"
-   "批评须给 --deadline，整改报告通过后结案；list 把逾期的标为 OVERDUE。\n"
+   "批评须给 --deadline，整改报告通过后结案；list 把逾期的标为 逾期未整改。\n"
    "withdraw：撤回本级作出的一项决定（RECORD 为 list 中的记录编号），撤回连同理由下达社区；\n"
    "撤回后不再计入待整改和逾期，list 标为 已撤回。"},
   {"inspection", cmd_inspection,

@@ -135,7 +135,7 @@ cm_rc hub_opcli_run(const char *dir, int argc, char **argv, FILE *in, FILE *out,
                                                                                         : -1;
   if (!rc && want < 0) rc = cm_errf(err, CM_ERR_INVALID, "operator：没有子命令“%s”", sub);
   if (!rc && o.n_pos != want)
-    rc = cm_errf(err, CM_ERR_INVALID, "operator %s 的用法：%s", sub, want ? "a NAME" : "no argument");
+    rc = cm_errf(err, CM_ERR_INVALID, "operator %s 的用法：%s", sub, want ? "一个账号名 NAME" : "不带参数");
   if (!rc && (o.role || o.street || o.unit) && strcmp(sub, "add"))
     rc = cm_errf(err, CM_ERR_INVALID, "--role、--street 和 --unit 只用于 operator add");
   if (!rc && o.unit && o.role && strcmp(o.role, "viewer") != 0)

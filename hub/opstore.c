@@ -102,7 +102,7 @@ static cm_rc prep(hub_opstore *st, const char *sql, sqlite3_stmt **out, cm_err *
   int r = sqlite3_prepare_v2(st->db, sql, -1, out, NULL);
   if (r != SQLITE_OK) {
     *out = NULL;
-    return cm_db_check(st->db, r, "operators: preparing a statement", err);
+    return cm_db_check(st->db, r, "操作员：准备数据库语句", err);
   }
   return CM_OK;
 }
@@ -160,7 +160,7 @@ cm_rc hub_opstore_add(hub_opstore *st, const char *name, const char *role, const
     bind_text(s, 3, street);
     bind_text(s, 4, pwhash);
     sqlite3_bind_int64(s, 5, (sqlite3_int64)now_ms);
-    rc = run(st, s, "operators: adding an account", err);
+    rc = run(st, s, "操作员：添加账号", err);
     if (rc == CM_ERR_EXISTS) cm_errf(err, rc, "操作员 %s 已存在", name);
   }
   pthread_mutex_unlock(&st->lock);
@@ -181,7 +181,7 @@ cm_rc hub_opstore_get(hub_opstore *st, const char *name, hub_operator *op_out, i
       col_operator(s, op_out, 1);
       *found_out = 1;
     } else if (r != SQLITE_DONE) {
-      rc = cm_db_check(st->db, r, "operators: reading an account", err);
+      rc = cm_db_check(st->db, r, "操作员：读取账号", err);
     }
     sqlite3_finalize(s);
   }
@@ -197,7 +197,7 @@ cm_rc hub_opstore_list(hub_opstore *st, hub_opstore_op_fn fn, void *ctx, cm_err 
     int r = sqlite3_step(s);
     if (r == SQLITE_DONE) break;
     if (r != SQLITE_ROW) {
-      rc = cm_db_check(st->db, r, "operators: listing accounts", err);
+      rc = cm_db_check(st->db, r, "操作员：列出账号", err);
       break;
     }
     hub_operator op;
@@ -232,7 +232,7 @@ static cm_rc update_account(hub_opstore *st, const char *sql, const char *name, 
                      &s, err);
   if (!rc) {
     bind_text(s, 1, name);
-    rc = run(st, s, "operators: ending sessions", err);
+    rc = run(st, s, "操作员：结束会话", err);
   }
   if (!rc) rc = cm_db_exec(st->db, "COMMIT", err);
   if (rc && began) cm_db_exec(st->db, "ROLLBACK", NULL);
@@ -242,18 +242,18 @@ static cm_rc update_account(hub_opstore *st, const char *sql, const char *name, 
 
 cm_rc hub_opstore_disable(hub_opstore *st, const char *name, cm_err *err) {
   return update_account(st, "UPDATE operators SET disabled = 1 WHERE name = ?1", name, NULL,
-                        "operators: disabling an account", err);
+                        "操作员：停用账号", err);
 }
 
 cm_rc hub_opstore_set_password(hub_opstore *st, const char *name, const char *pwhash,
                                cm_err *err) {
   return update_account(st, "UPDATE operators SET pwhash = ?2 WHERE name = ?1", name, pwhash,
-                        "operators: changing a password", err);
+                        "操作员：修改密码", err);
 }
 
 cm_rc hub_opstore_set_unit(hub_opstore *st, const char *name, const char *unit, cm_err *err) {
   return update_account(st, "UPDATE operators SET unit = ?2 WHERE name = ?1", name, unit,
-                        "operators: binding a viewer to a unit", err);
+                        "操作员：把查看人员绑定到单位", err);
 }
 
 /* ---- sessions ---- */
@@ -271,7 +271,7 @@ cm_rc hub_opstore_session_add(hub_opstore *st, const uint8_t token_hash[HUB_OP_T
     sqlite3_bind_int64(s, 2, op_id);
     bind_text(s, 3, csrf);
     sqlite3_bind_int64(s, 4, (sqlite3_int64)now_ms);
-    rc = run(st, s, "operators: storing a session", err);
+    rc = run(st, s, "操作员：保存会话", err);
   }
   pthread_mutex_unlock(&st->lock);
   return rc;
@@ -300,7 +300,7 @@ cm_rc hub_opstore_session_get(hub_opstore *st, const uint8_t token_hash[HUB_OP_T
       *last_ms_out = (uint64_t)sqlite3_column_int64(s, 8);
       *found_out = 1;
     } else if (r != SQLITE_DONE) {
-      rc = cm_db_check(st->db, r, "operators: reading a session", err);
+      rc = cm_db_check(st->db, r, "操作员：读取会话", err);
     }
     sqlite3_finalize(s);
   }
@@ -327,18 +327,18 @@ static cm_rc token_stmt(hub_opstore *st, const char *sql, const uint8_t *token_h
 cm_rc hub_opstore_session_touch(hub_opstore *st, const uint8_t token_hash[HUB_OP_TOKEN_HASH],
                                 uint64_t now_ms, cm_err *err) {
   return token_stmt(st, "UPDATE sessions SET last_ms = ?2 WHERE token_hash = ?1", token_hash,
-                    now_ms, "operators: touching a session", err);
+                    now_ms, "操作员：更新会话时间", err);
 }
 
 cm_rc hub_opstore_session_delete(hub_opstore *st, const uint8_t token_hash[HUB_OP_TOKEN_HASH],
                                  cm_err *err) {
   return token_stmt(st, "DELETE FROM sessions WHERE token_hash = ?1", token_hash, 0,
-                    "operators: ending a session", err);
+                    "操作员：结束会话", err);
 }
 
 cm_rc hub_opstore_session_purge(hub_opstore *st, uint64_t cutoff_ms, cm_err *err) {
   return token_stmt(st, "DELETE FROM sessions WHERE last_ms < ?2", NULL, cutoff_ms,
-                    "operators: purging sessions", err);
+                    "操作员：清除过期会话", err);
 }
 
 /* ---- enrolment request sources ---- */
@@ -356,7 +356,7 @@ cm_rc hub_opstore_enrol_source_put(hub_opstore *st, int64_t request_id, const ch
     sqlite3_bind_int64(s, 1, request_id);
     bind_text(s, 2, peer);
     sqlite3_bind_int64(s, 3, (sqlite3_int64)now_ms);
-    rc = run(st, s, "operators: recording an enrolment request's source", err);
+    rc = run(st, s, "操作员：记录登记申请的来源", err);
   }
   pthread_mutex_unlock(&st->lock);
   return rc;
@@ -374,7 +374,7 @@ cm_rc hub_opstore_enrol_source_get(hub_opstore *st, int64_t request_id, char *ou
     if (r == SQLITE_ROW)
       col_text(s, 0, out, cap);
     else if (r != SQLITE_DONE)
-      rc = cm_db_check(st->db, r, "operators: reading an enrolment request's source", err);
+      rc = cm_db_check(st->db, r, "操作员：读取登记申请的来源", err);
     sqlite3_finalize(s);
   }
   pthread_mutex_unlock(&st->lock);
@@ -397,7 +397,7 @@ cm_rc hub_opstore_fail_get(hub_opstore *st, const char *subject, int *count_out,
       *count_out = sqlite3_column_int(s, 0);
       *last_ms_out = (uint64_t)sqlite3_column_int64(s, 1);
     } else if (r != SQLITE_DONE) {
-      rc = cm_db_check(st->db, r, "operators: reading failed logins", err);
+      rc = cm_db_check(st->db, r, "操作员：读取登录失败记录", err);
     }
     sqlite3_finalize(s);
   }
@@ -426,7 +426,7 @@ cm_rc hub_opstore_fail_add(hub_opstore *st, const char *subject, uint64_t now_ms
       *count_out = sqlite3_column_int(s, 0);
       r = sqlite3_step(s);
     }
-    if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "operators: counting a failed login", err);
+    if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "操作员：记录一次登录失败", err);
     sqlite3_finalize(s);
   }
   pthread_mutex_unlock(&st->lock);
@@ -439,7 +439,7 @@ cm_rc hub_opstore_fail_clear(hub_opstore *st, const char *subject, cm_err *err) 
   cm_rc rc = prep(st, "DELETE FROM login_failures WHERE subject = ?1", &s, err);
   if (!rc) {
     bind_text(s, 1, subject);
-    rc = run(st, s, "operators: clearing failed logins", err);
+    rc = run(st, s, "操作员：清除登录失败记录", err);
   }
   pthread_mutex_unlock(&st->lock);
   return rc;
@@ -463,7 +463,7 @@ cm_rc hub_opstore_audit_add(hub_opstore *st, uint64_t now_ms, const char *operat
     bind_text(s, 4, target);
     bind_text(s, 5, detail);
     bind_text(s, 6, peer);
-    rc = run(st, s, "operators: writing the audit trail", err);
+    rc = run(st, s, "操作员：写入操作记录", err);
   }
   pthread_mutex_unlock(&st->lock);
   return rc;
@@ -482,7 +482,7 @@ cm_rc hub_opstore_audit_list(hub_opstore *st, int limit, hub_opstore_audit_fn fn
     int r = sqlite3_step(s);
     if (r == SQLITE_DONE) break;
     if (r != SQLITE_ROW) {
-      rc = cm_db_check(st->db, r, "operators: reading the audit trail", err);
+      rc = cm_db_check(st->db, r, "操作员：读取操作记录", err);
       break;
     }
     hub_audit_row row = {

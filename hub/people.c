@@ -9,7 +9,7 @@
 #include "store.h"
 
 static cm_rc nomem(cm_err *err) {
-  return cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  return cm_errf(err, CM_ERR_NOMEM, "内存不足");
 }
 
 static const char *str(const json_t *o, const char *k) {

@@ -380,7 +380,7 @@ cm_rc hub_store_open(const char *path, hub_store **st_out, cm_err *err) {
                                               SQLITE_UTF8 | SQLITE_DETERMINISTIC |
                                                   SQLITE_INNOCUOUS,
                                               NULL, sql_hub_body, NULL, NULL, NULL),
-                   "registering hub_body", err);
+                   "注册数据库函数", err);
   if (rc) goto out;
   *st_out = st;
   st = NULL;
@@ -409,7 +409,7 @@ static cm_rc st_prep(hub_store *st, const char *sql, sqlite3_stmt **out, cm_err 
   }
   sqlite3_stmt *s = NULL;
   int r = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
-  if (r != SQLITE_OK) return cm_db_check(st->db, r, "preparing a statement", err);
+  if (r != SQLITE_OK) return cm_db_check(st->db, r, "准备数据库语句", err);
   if (i < STORE_CACHE) {
     st->cache[i].sql = sql;
     st->cache[i].stmt = s;
@@ -521,7 +521,7 @@ cm_rc hub_store_config_get(hub_store *st, const char *key, char *out, size_t cap
     col_text(s, 0, out, cap);
     *found_out = 1;
   } else if (r != SQLITE_DONE) {
-    rc = cm_db_check(st->db, r, "reading the configuration", err);
+    rc = cm_db_check(st->db, r, "读取配置", err);
   }
   sqlite3_reset(s);
   return rc;
@@ -533,7 +533,7 @@ cm_rc hub_store_config_set(hub_store *st, const char *key, const char *value, cm
   if (rc) return rc;
   bind_text(s, 1, key);
   bind_text(s, 2, value);
-  return st_done(st, s, "writing the configuration", err);
+  return st_done(st, s, "写入配置", err);
 }
 
 /* ---- authors ---- */
@@ -574,7 +574,7 @@ cm_rc hub_store_author_get(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], hu
     col_32(s, 8, a_out->head_hash);
     *found_out = 1;
   } else if (r != SQLITE_DONE) {
-    rc = cm_db_check(st->db, r, "reading an author", err);
+    rc = cm_db_check(st->db, r, "读取台账", err);
   }
   sqlite3_reset(s);
   return rc;
@@ -593,7 +593,7 @@ cm_rc hub_store_author_enroll(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
   bind_text(s, 5, street);
   bind_key(s, 6, enrolled_by);
   bind_u64(s, 7, time_ms);
-  return st_done(st, s, "enrolling a key", err);
+  return st_done(st, s, "登记公钥", err);
 }
 
 cm_rc hub_store_author_set_head(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], uint64_t seq,
@@ -604,7 +604,7 @@ cm_rc hub_store_author_set_head(hub_store *st, const uint8_t key[PROTO_KEY_BYTES
   bind_key(s, 1, key);
   bind_u64(s, 2, seq);
   sqlite3_bind_blob(s, 3, hash, PROTO_HASH_BYTES, SQLITE_STATIC);
-  rc = st_done(st, s, "updating a head", err);
+  rc = st_done(st, s, "更新末条", err);
   if (!rc && sqlite3_changes(st->db) != 1)
     rc = cm_errf(err, CM_ERR_NOT_FOUND, "更新台账末条：没有这个作者");
   return rc;
@@ -615,7 +615,7 @@ cm_rc hub_store_author_quarantine(hub_store *st, const uint8_t key[PROTO_KEY_BYT
   cm_rc rc = st_prep(st, SQL_AUTHOR_QUARANTINE, &s, err);
   if (rc) return rc;
   bind_key(s, 1, key);
-  return st_done(st, s, "quarantining an author", err);
+  return st_done(st, s, "隔离台账", err);
 }
 
 cm_rc hub_store_author_clock(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], int64_t skew_ms,
@@ -626,7 +626,7 @@ cm_rc hub_store_author_clock(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], 
   bind_key(s, 1, key);
   sqlite3_bind_int64(s, 2, skew_ms);
   sqlite3_bind_int(s, 3, flagged ? 1 : 0);
-  return st_done(st, s, "recording a clock difference", err);
+  return st_done(st, s, "记录时钟偏差", err);
 }
 
 /* ---- changesets and entries ---- */
@@ -654,7 +654,7 @@ cm_rc hub_store_changeset_add(hub_store *st, const uint8_t author[PROTO_KEY_BYTE
   sqlite3_bind_blob64(s, 4, bytes, (sqlite3_uint64)len, SQLITE_STATIC);
   bind_u64(s, 5, received_ms);
   bind_text(s, 6, via);
-  rc = st_done(st, s, "storing a changeset", err);
+  rc = st_done(st, s, "保存批次", err);
   if (!rc) *id_out = (int64_t)sqlite3_last_insert_rowid(st->db);
   return rc;
 }
@@ -681,7 +681,7 @@ cm_rc hub_store_changeset_bytes(hub_store *st, int64_t id, uint8_t **out, size_t
   } else if (r == SQLITE_DONE) {
     rc = cm_errf(err, CM_ERR_NOT_FOUND, "没有第 %lld 个上报包", (long long)id);
   } else {
-    rc = cm_db_check(st->db, r, "reading a changeset", err);
+    rc = cm_db_check(st->db, r, "读取批次", err);
   }
   sqlite3_reset(s);
   return rc;
@@ -707,7 +707,7 @@ cm_rc hub_store_entry_add(hub_store *st, const proto_entry *e, const uint8_t has
   if (e->body_len >= STORE_DEFLATE_MIN && e->body_len <= PROTO_BODY_MAX) {
     zlen = compressBound((uLong)e->body_len);
     z = malloc(zlen);
-    if (!z) return cm_errf(err, CM_ERR_NOMEM, "out of memory storing an entry");
+    if (!z) return cm_errf(err, CM_ERR_NOMEM, "内存不足，无法保存记录");
     if (compress2(z, &zlen, e->body, (uLong)e->body_len, Z_DEFAULT_COMPRESSION) == Z_OK &&
         zlen < e->body_len)
       raw_len = e->body_len;
@@ -724,7 +724,7 @@ cm_rc hub_store_entry_add(hub_store *st, const proto_entry *e, const uint8_t has
   sqlite3_bind_int64(s, 10, cs_id);
   bind_key(s, 11, to);
   sqlite3_bind_int64(s, 12, (sqlite3_int64)raw_len);
-  rc = st_done(st, s, "storing an entry", err);
+  rc = st_done(st, s, "保存记录", err);
   free(z);
   return rc;
 }
@@ -754,7 +754,7 @@ cm_rc hub_store_entry_changeset(hub_store *st, const uint8_t author[PROTO_KEY_BY
     *cs_id_out = sqlite3_column_int64(s, 0);
     *found_out = 1;
   } else if (r != SQLITE_DONE) {
-    rc = cm_db_check(st->db, r, "finding an entry's changeset", err);
+    rc = cm_db_check(st->db, r, "查找记录所在的批次", err);
   }
   sqlite3_reset(s);
   return rc;
@@ -788,7 +788,7 @@ static cm_rc entries_run(hub_store *st, sqlite3_stmt *s, hub_store_entry_fn fn, 
     rc = fn(ctx, &e, hash, received, err);
     if (rc) break;
   }
-  if (!rc && r != SQLITE_DONE) rc = cm_db_check(st->db, r, "reading entries", err);
+  if (!rc && r != SQLITE_DONE) rc = cm_db_check(st->db, r, "读取记录", err);
   return rc;
 }
 
@@ -798,7 +798,7 @@ cm_rc hub_store_entries_foreach(hub_store *st, hub_store_entry_fn fn, void *ctx,
                              "SELECT author, seq, prev, hash, time_ms, received_ms, kind, "
                              "hub_body(body, raw_len), sig FROM entries ORDER BY id",
                              -1, &s, NULL);
-  cm_rc rc = cm_db_check(st->db, r, "reading entries", err);
+  cm_rc rc = cm_db_check(st->db, r, "读取记录", err);
   if (!rc) rc = entries_run(st, s, fn, ctx, err);
   sqlite3_finalize(s);
   return rc;
@@ -818,7 +818,7 @@ cm_rc hub_store_feed_foreach(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
       "(?4 IS NOT NULL AND to_key IN (SELECT key FROM authors WHERE role = 'community' "
       "AND enrolled_by = ?4))) ORDER BY seq LIMIT ?5",
       -1, &s, NULL);
-  cm_rc rc = cm_db_check(st->db, r, "reading the feed", err);
+  cm_rc rc = cm_db_check(st->db, r, "读取记录", err);
   if (!rc) {
     bind_key(s, 1, author);
     bind_u64(s, 2, after);
@@ -842,7 +842,7 @@ cm_rc hub_store_changesets_after(hub_store *st, const uint8_t author[PROTO_KEY_B
       "WHERE c.id IN (SELECT changeset FROM entries WHERE author = ?1 AND seq > ?2) "
       "ORDER BY c.id",
       -1, &s, NULL);
-  cm_rc rc = cm_db_check(st->db, r, "reading changesets", err);
+  cm_rc rc = cm_db_check(st->db, r, "读取批次", err);
   if (rc) goto out;
   bind_key(s, 1, author);
   bind_u64(s, 2, after);
@@ -854,7 +854,7 @@ cm_rc hub_store_changesets_after(hub_store *st, const uint8_t author[PROTO_KEY_B
     if (rc || stop) break;
   }
   if (!rc && r != SQLITE_ROW && r != SQLITE_DONE)
-    rc = cm_db_check(st->db, r, "reading changesets", err);
+    rc = cm_db_check(st->db, r, "读取批次", err);
 out:
   sqlite3_finalize(s);
   return rc;
@@ -885,7 +885,7 @@ cm_rc hub_store_fork_add(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], u
   sqlite3_bind_blob(s, 5, h, PROTO_HASH_BYTES, SQLITE_STATIC);
   bind_u64(s, 6, time_ms);
   bind_text(s, 7, via);
-  return st_done(st, s, "storing fork evidence", err);
+  return st_done(st, s, "保存分叉证据", err);
 }
 
 /* ---- enrolment requests ---- */
@@ -913,7 +913,7 @@ cm_rc hub_store_request_put(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], c
   bind_key(s, 1, key);
   int r = sqlite3_step(s);
   if (r == SQLITE_ROW) id = sqlite3_column_int64(s, 0);
-  else if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "reading enrolment requests", err);
+  else if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "读取登记申请", err);
   sqlite3_reset(s);
   if (rc) return rc;
   rc = st_prep(st, id ? SQL_REQ_UPDATE : SQL_REQ_INSERT, &s, err);
@@ -927,7 +927,7 @@ cm_rc hub_store_request_put(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], c
   bind_text(s, 4, code);
   bind_text(s, 5, role);
   bind_u64(s, 6, time_ms);
-  rc = st_done(st, s, "storing an enrolment request", err);
+  rc = st_done(st, s, "保存登记申请", err);
   if (!rc) *id_out = id ? id : (int64_t)sqlite3_last_insert_rowid(st->db);
   return rc;
 }
@@ -952,7 +952,7 @@ cm_rc hub_store_request_get(hub_store *st, int64_t id, hub_request *r_out, int *
     col_text(s, 6, r_out->status, sizeof r_out->status);
     *found_out = 1;
   } else if (r != SQLITE_DONE) {
-    rc = cm_db_check(st->db, r, "reading an enrolment request", err);
+    rc = cm_db_check(st->db, r, "读取登记申请", err);
   }
   sqlite3_reset(s);
   return rc;
@@ -963,7 +963,7 @@ cm_rc hub_store_request_approved(hub_store *st, const uint8_t key[PROTO_KEY_BYTE
   cm_rc rc = st_prep(st, SQL_REQ_APPROVED, &s, err);
   if (rc) return rc;
   bind_key(s, 1, key);
-  return st_done(st, s, "approving an enrolment request", err);
+  return st_done(st, s, "批准登记申请", err);
 }
 
 /* Append to arr, taking the reference; NOMEM if jansson failed. */
@@ -981,7 +981,7 @@ static cm_rc rows_json(hub_store *st, const char *sql, const uint8_t *k1, json_t
   sqlite3_stmt *s = NULL;
   json_t *arr = json_array();
   int r = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
-  cm_rc rc = cm_db_check(st->db, r, "reading the status", err);
+  cm_rc rc = cm_db_check(st->db, r, "读取状态", err);
   *out = NULL;
   if (!arr) rc = cm_errf(err, CM_ERR_NOMEM, "生成 JSON 时内存不足");
   if (rc) goto out;
@@ -1030,7 +1030,7 @@ static cm_rc rows_json(hub_store *st, const char *sql, const uint8_t *k1, json_t
     rc = arr_add(arr, o, err);
     if (rc) goto out;
   }
-  if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "reading the status", err);
+  if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "读取状态", err);
 out:
   sqlite3_finalize(s);
   if (rc)
@@ -1079,7 +1079,7 @@ cm_rc hub_store_forward_get(hub_store *st, const uint8_t author[PROTO_KEY_BYTES]
   if (r == SQLITE_ROW)
     *acked_out = col_u64(s, 0);
   else if (r != SQLITE_DONE)
-    rc = cm_db_check(st->db, r, "reading forward progress", err);
+    rc = cm_db_check(st->db, r, "读取转报进度", err);
   sqlite3_reset(s);
   return rc;
 }
@@ -1097,7 +1097,7 @@ cm_rc hub_store_forward_set(hub_store *st, const uint8_t author[PROTO_KEY_BYTES]
   else
     sqlite3_bind_null(s, 3);
   bind_u64(s, 4, time_ms);
-  return st_done(st, s, "recording forward progress", err);
+  return st_done(st, s, "记录转报进度", err);
 }
 
 /* ---- the upstream's feed ---- */
@@ -1115,7 +1115,7 @@ cm_rc hub_store_upfeed_add(hub_store *st, uint64_t cursor, const uint8_t *bytes,
   sqlite3_bind_blob64(s, 2, len ? (const void *)bytes : (const void *)"", (sqlite3_uint64)len,
                       SQLITE_STATIC);
   bind_u64(s, 3, time_ms);
-  return st_done(st, s, "storing the upstream's feed", err);
+  return st_done(st, s, "保存上级的记录", err);
 }
 
 /* ---- projection ---- */
@@ -1175,7 +1175,7 @@ cm_rc hub_store_community_put(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
   bind_text(s, 3, code);
   bind_key(s, 4, street_key);
   bind_text(s, 5, street_name);
-  return st_done(st, s, "storing a community", err);
+  return st_done(st, s, "保存社区", err);
 }
 
 cm_rc hub_store_org_get(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
@@ -1193,7 +1193,7 @@ cm_rc hub_store_org_get(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], co
     if (dissolved_out) *dissolved_out = sqlite3_column_int(s, 1);
     if (!*json_out) rc = cm_errf(err, CM_ERR_NOMEM, "读取组织时内存不足");
   } else if (r != SQLITE_DONE) {
-    rc = cm_db_check(st->db, r, "reading an organisation", err);
+    rc = cm_db_check(st->db, r, "读取组织", err);
   }
   sqlite3_reset(s);
   return rc;
@@ -1257,11 +1257,11 @@ cm_rc hub_store_filing_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES]
   sqlite3_stmt *s = NULL;
   row_walk w = {.fn.filing = fn, .ctx = ctx};
   cm_rc rc = cm_db_check(st->db, sqlite3_prepare_v2(st->db, SQL_FILING_EACH, -1, &s, NULL),
-                         "reading an organisation's filings", err);
+                         "读取组织的备案", err);
   if (rc) return rc;
   bind_key(s, 1, author);
   bind_text(s, 2, id);
-  return own_rows(st, s, "reading an organisation's filings", filing_row, &w, err);
+  return own_rows(st, s, "读取组织的备案", filing_row, &w, err);
 }
 
 cm_rc hub_store_filing_ids(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t first,
@@ -1269,12 +1269,12 @@ cm_rc hub_store_filing_ids(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
   sqlite3_stmt *s = NULL;
   row_walk w = {.fn.id = fn, .ctx = ctx};
   cm_rc rc = cm_db_check(st->db, sqlite3_prepare_v2(st->db, SQL_FILING_IDS, -1, &s, NULL),
-                         "reading filings", err);
+                         "读取备案", err);
   if (rc) return rc;
   bind_key(s, 1, author);
   bind_u64(s, 2, first);
   bind_u64(s, 3, last);
-  return own_rows(st, s, "reading filings", filing_id_row, &w, err);
+  return own_rows(st, s, "读取备案", filing_id_row, &w, err);
 }
 
 cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
@@ -1290,7 +1290,7 @@ cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], co
   sqlite3_bind_int64(s, 5, members);
   sqlite3_bind_int64(s, 6, party_members);
   sqlite3_bind_int(s, 7, dissolved ? 1 : 0);
-  return st_done(st, s, "storing an organisation", err);
+  return st_done(st, s, "保存组织", err);
 }
 
 static const char SQL_ORG_FILE_BYTES[] =
@@ -1315,7 +1315,7 @@ cm_rc hub_store_org_file_bytes(hub_store *st, const uint8_t author[PROTO_KEY_BYT
   if (r == SQLITE_ROW)
     *bytes_out = sqlite3_column_int64(s, 0);
   else
-    rc = cm_db_check(st->db, r, "counting an organisation's files", err);
+    rc = cm_db_check(st->db, r, "统计组织的附件", err);
   sqlite3_reset(s);
   return rc;
 }
@@ -1339,7 +1339,7 @@ cm_rc hub_store_org_facts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], 
     *members_out = sqlite3_column_int64(s, 1);
     *party_out = sqlite3_column_int64(s, 2);
   } else if (r != SQLITE_DONE) {
-    rc = cm_db_check(st->db, r, "reading an organisation", err);
+    rc = cm_db_check(st->db, r, "读取组织", err);
   }
   sqlite3_reset(s);
   return rc;
@@ -1409,7 +1409,7 @@ cm_rc hub_store_status_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
     if (status_out) col_text(s, 0, status_out, HUB_STATUS_MAX);
     r = sqlite3_step(s);
   }
-  if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "writing a record's status", err);
+  if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "写入记录状态", err);
   sqlite3_reset(s);
   return rc;
 }
@@ -1419,10 +1419,10 @@ static cm_rc rv_exec(hub_store *st, const char *sql, const char *what, cm_err *e
 
 cm_rc hub_store_status_report_group(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                     const char *org, const char *month, cm_err *err) {
-  cm_rc rc = rv_exec(st, SQL_STATUS_SUPERSEDE, "writing a report's status", err, "ktt", author,
+  cm_rc rc = rv_exec(st, SQL_STATUS_SUPERSEDE, "写入月报状态", err, "ktt", author,
                      org, month);
   if (!rc)
-    rc = rv_exec(st, SQL_STATUS_REPORT, "writing a report's status", err, "ktt", author, org,
+    rc = rv_exec(st, SQL_STATUS_REPORT, "写入月报状态", err, "ktt", author, org,
                  month);
   return rc;
 }
@@ -1432,10 +1432,10 @@ cm_rc hub_store_status_range(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
   sqlite3_stmt *s = NULL;
   char (*groups)[2][64] = NULL;
   size_t n = 0, cap = 0;
-  cm_rc rc = rv_exec(st, SQL_STATUS_RANGE, "writing records' status", err, "kii", author,
+  cm_rc rc = rv_exec(st, SQL_STATUS_RANGE, "写入记录状态", err, "kii", author,
                      (int64_t)first, (int64_t)last);
   if (!rc)
-    rc = rv_exec(st, SQL_STATUS_ACTIVITIES, "writing records' status", err, "kii", author,
+    rc = rv_exec(st, SQL_STATUS_ACTIVITIES, "写入记录状态", err, "kii", author,
                  (int64_t)first, (int64_t)last);
   if (!rc) rc = st_prep(st, SQL_STATUS_GROUPS, &s, err);
   if (rc) return rc;
@@ -1459,7 +1459,7 @@ cm_rc hub_store_status_range(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
     col_text(s, 1, groups[n][1], sizeof groups[n][1]);
     n++;
   }
-  if (!rc && r != SQLITE_DONE) rc = cm_db_check(st->db, r, "reading records' status", err);
+  if (!rc && r != SQLITE_DONE) rc = cm_db_check(st->db, r, "读取记录状态", err);
   sqlite3_reset(s);
   for (size_t i = 0; !rc && i < n; i++)
     rc = hub_store_status_report_group(st, author, groups[i][0], groups[i][1], err);
@@ -1484,7 +1484,7 @@ cm_rc hub_store_status_bound(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
     if (!found || f < first) first = f;
     found = 1;
   }
-  if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "reading reviews", err);
+  if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "读取审核", err);
   sqlite3_reset(s);
   if (!rc && found) rc = hub_store_status_range(st, author, first, seq, err);
   if (!rc) *applied_out = found;
@@ -1517,7 +1517,7 @@ cm_rc hub_store_org_status_refresh(hub_store *st, const uint8_t author[PROTO_KEY
   cm_rc rc = st_prep(st, SQL_ORG_STATUS, &s, err);
   if (rc) return rc;
   bind_key(s, 1, author);
-  return st_done(st, s, "writing organisations' status", err);
+  return st_done(st, s, "写入组织状态", err);
 }
 
 static const char SQL_QUOTA_GET[] = "SELECT bytes FROM quota WHERE author = ?1 AND day = ?2";
@@ -1537,7 +1537,7 @@ cm_rc hub_store_quota_get(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], 
   if (r == SQLITE_ROW)
     *bytes_out = sqlite3_column_int64(s, 0);
   else if (r != SQLITE_DONE)
-    rc = cm_db_check(st->db, r, "reading a quota", err);
+    rc = cm_db_check(st->db, r, "读取配额", err);
   sqlite3_reset(s);
   return rc;
 }
@@ -1550,7 +1550,7 @@ cm_rc hub_store_quota_add(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], 
   bind_key(s, 1, author);
   bind_text(s, 2, day);
   sqlite3_bind_int64(s, 3, bytes);
-  return st_done(st, s, "counting a quota", err);
+  return st_done(st, s, "统计配额", err);
 }
 
 cm_rc hub_store_refusal_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
@@ -1561,7 +1561,7 @@ cm_rc hub_store_refusal_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES]
   bind_key(s, 1, author);
   bind_u64(s, 2, seq);
   bind_text(s, 3, reason);
-  return st_done(st, s, "storing a refusal", err);
+  return st_done(st, s, "保存拒收记录", err);
 }
 
 cm_rc hub_store_decision_to(hub_store *st, const char *record, uint8_t to_out[PROTO_KEY_BYTES],
@@ -1578,7 +1578,7 @@ cm_rc hub_store_decision_to(hub_store *st, const char *record, uint8_t to_out[PR
       *found_out = 1;
     }
   } else if (r != SQLITE_DONE) {
-    rc = cm_db_check(st->db, r, "reading a decision", err);
+    rc = cm_db_check(st->db, r, "读取决定", err);
   }
   sqlite3_reset(s);
   return rc;
@@ -1599,7 +1599,7 @@ cm_rc hub_store_report_put(hub_store *st, const hub_report_row *r, cm_err *err) 
   bind_u64(s, 9, r->time_ms);
   bind_u64(s, 10, r->received_ms);
   bind_text(s, 11, r->status && *r->status ? r->status : "pending");
-  return st_done(st, s, "storing a monthly report", err);
+  return st_done(st, s, "保存月报", err);
 }
 
 cm_rc hub_store_activity_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
@@ -1614,7 +1614,7 @@ cm_rc hub_store_activity_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
   bind_text(s, 4, org);
   bind_text(s, 5, date);
   sqlite3_bind_int64(s, 6, expected);
-  return st_done(st, s, "storing an activity", err);
+  return st_done(st, s, "保存活动", err);
 }
 
 /* Append every row of sql to out, one line per row, columns separated by
@@ -1622,7 +1622,7 @@ cm_rc hub_store_activity_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
 static cm_rc dump_query(hub_store *st, const char *sql, cm_buf *out, cm_err *err) {
   sqlite3_stmt *s = NULL;
   int r = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
-  cm_rc rc = cm_db_check(st->db, r, "dumping the projection", err);
+  cm_rc rc = cm_db_check(st->db, r, "导出汇总数据", err);
   if (rc) goto out;
   while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW) {
     for (int i = 0; !rc && i < sqlite3_column_count(s); i++) {
@@ -1642,7 +1642,7 @@ static cm_rc dump_query(hub_store *st, const char *sql, cm_buf *out, cm_err *err
   if (rc)
     rc = cm_errf(err, rc, "导出统计数据：%s", cm_strerror(rc));
   else if (r != SQLITE_DONE)
-    rc = cm_db_check(st->db, r, "dumping the projection", err);
+    rc = cm_db_check(st->db, r, "导出汇总数据", err);
 out:
   sqlite3_finalize(s);
   return rc;
@@ -1739,22 +1739,22 @@ static cm_rc sum_run(hub_store *st, const char *sql, const uint8_t *key, const c
 
 cm_rc hub_store_sum_streets(hub_store *st, hub_sum_unit_fn fn, void *ctx, cm_err *err) {
   row_walk w = {.fn.unit = fn, .ctx = ctx};
-  return sum_run(st, SQL_SUM_STREETS, NULL, "listing streets", sum_unit_row, &w, err);
+  return sum_run(st, SQL_SUM_STREETS, NULL, "列出街道", sum_unit_row, &w, err);
 }
 
 cm_rc hub_store_sum_communities(hub_store *st, const uint8_t street_key[PROTO_KEY_BYTES],
                                 hub_sum_unit_fn fn, void *ctx, cm_err *err) {
   row_walk w = {.fn.unit = fn, .ctx = ctx};
-  return sum_run(st, SQL_SUM_COMMUNITIES, street_key, "listing communities", sum_unit_row, &w,
+  return sum_run(st, SQL_SUM_COMMUNITIES, street_key, "列出社区", sum_unit_row, &w,
                  err);
 }
 
 cm_rc hub_store_sum_records(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                             hub_sum_record_fn fn, void *ctx, cm_err *err) {
   row_walk w = {.fn.record = fn, .ctx = ctx};
-  cm_rc rc = sum_run(st, SQL_SUM_ORGS, author, "counting organisations", sum_org_row, &w, err);
+  cm_rc rc = sum_run(st, SQL_SUM_ORGS, author, "统计组织", sum_org_row, &w, err);
   if (!rc)
-    rc = sum_run(st, SQL_SUM_REPORTS, author, "counting reports", sum_report_row, &w, err);
+    rc = sum_run(st, SQL_SUM_REPORTS, author, "统计月报", sum_report_row, &w, err);
   return rc;
 }
 
@@ -1832,7 +1832,7 @@ static cm_rc rv_rows(hub_store *st, const char *sql, json_t **out, cm_err *err, 
   json_t *arr = json_array();
   va_list ap;
   int r = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
-  cm_rc rc = cm_db_check(st->db, r, "reading the review tables", err);
+  cm_rc rc = cm_db_check(st->db, r, "读取审核表", err);
   *out = NULL;
   if (!rc && !arr) rc = cm_errf(err, CM_ERR_NOMEM, "生成 JSON 时内存不足");
   if (rc) goto out;
@@ -1887,7 +1887,7 @@ static cm_rc rv_rows(hub_store *st, const char *sql, json_t **out, cm_err *err, 
       }
     }
   }
-  if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "reading the review tables", err);
+  if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "读取审核表", err);
 out:
   sqlite3_finalize(s);
   if (rc)
@@ -1905,14 +1905,14 @@ cm_rc hub_store_report_version_put(hub_store *st, const uint8_t author[PROTO_KEY
                  "INSERT OR REPLACE INTO report_versions(author, seq, org, month, activities, "
                  "participants, party_participants, flagged) "
                  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                 "storing a report version", err, "kittiiii", author, (int64_t)seq, org, month,
+                 "保存月报版本", err, "kittiiii", author, (int64_t)seq, org, month,
                  activities, participants, party_participants, (int64_t)(flagged ? 1 : 0));
 }
 
 cm_rc hub_store_filing_version_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                    uint64_t seq, const char *id, cm_err *err) {
   return rv_exec(st, "INSERT OR REPLACE INTO filing_versions(author, seq, id) VALUES(?1, ?2, ?3)",
-                 "storing a filing version", err, "kit", author, (int64_t)seq, id);
+                 "保存备案版本", err, "kit", author, (int64_t)seq, id);
 }
 
 cm_rc hub_store_review_put(hub_store *st, const uint8_t reviewer[PROTO_KEY_BYTES], uint64_t rseq,
@@ -1924,7 +1924,7 @@ cm_rc hub_store_review_put(hub_store *st, const uint8_t reviewer[PROTO_KEY_BYTES
                  "INSERT OR REPLACE INTO reviews(reviewer, rseq, author, batch, first_seq, "
                  "last_seq, result, reason, operator, time_ms, last_hash) "
                  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                 "storing a review", err, "kikiiittti" "k", reviewer, (int64_t)rseq, author,
+                 "保存审核", err, "kikiiittti" "k", reviewer, (int64_t)rseq, author,
                  batch, (int64_t)first_seq, (int64_t)last_seq, result, reason, operator_name,
                  (int64_t)time_ms, last_hash);
 }
@@ -2230,7 +2230,7 @@ cm_rc hub_store_dash_rows(hub_store *st, hub_dash_query q, const char *const *pa
       n_params > 4)
     return cm_errf(err, CM_ERR_INVALID, "统计看板没有这项查询");
   r = sqlite3_prepare_v2(st->db, dash_queries[q].sql, -1, &s, NULL);
-  rc = cm_db_check(st->db, r, "preparing a dashboard query", err);
+  rc = cm_db_check(st->db, r, "准备汇总查询", err);
   if (rc) goto out;
   for (size_t i = 0; i < n_params; i++) {
     if (dash_queries[q].key_params & (1u << i)) {
@@ -2268,7 +2268,7 @@ cm_rc hub_store_dash_rows(hub_store *st, hub_dash_query q, const char *const *pa
     dash_fill(q, &cols, &row);
     rc = fn(ctx, &row, err);
   }
-  if (!rc && r != SQLITE_DONE) rc = cm_db_check(st->db, r, "reading the dashboard", err);
+  if (!rc && r != SQLITE_DONE) rc = cm_db_check(st->db, r, "读取汇总", err);
 out:
   sqlite3_finalize(s);
   return rc;
@@ -2280,7 +2280,7 @@ cm_rc hub_store_review_reject_put(hub_store *st, const uint8_t reviewer[PROTO_KE
   return rv_exec(st,
                  "INSERT OR REPLACE INTO review_rejects(reviewer, rseq, author, seq, reason) "
                  "VALUES(?1, ?2, ?3, ?4, ?5)",
-                 "storing a rejected record", err, "kikit", reviewer, (int64_t)rseq, author,
+                 "保存被退回的记录", err, "kikit", reviewer, (int64_t)rseq, author,
                  (int64_t)seq, reason);
 }
 
@@ -2360,7 +2360,7 @@ static cm_rc batch_query(hub_store *st, const char *sql, const uint8_t *author, 
   bind_u64(s, 3, last);
   int r = sqlite3_step(s);
   for (int i = 0; i < n; i++) out[i] = r == SQLITE_ROW ? sqlite3_column_int64(s, i) : 0;
-  if (r != SQLITE_ROW && r != SQLITE_DONE) rc = cm_db_check(st->db, r, "reading a batch", err);
+  if (r != SQLITE_ROW && r != SQLITE_DONE) rc = cm_db_check(st->db, r, "读取批次", err);
   sqlite3_reset(s);
   return rc;
 }
@@ -2395,7 +2395,7 @@ cm_rc hub_store_decision_put(hub_store *st, const char *record,
                  "INSERT OR IGNORE INTO decisions(record, author, seq, kind, by_level, to_key, "
                  "org, community, deadline, result, reason, operator, time_ms) "
                  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                 "storing a decision", err, "tkittktttttti", record, author, (int64_t)seq, kind,
+                 "保存决定", err, "tkittktttttti", record, author, (int64_t)seq, kind,
                  by_level, to, org, community, deadline, result, reason, operator_name,
                  (int64_t)time_ms);
 }
@@ -2404,7 +2404,7 @@ cm_rc hub_store_closure_put(hub_store *st, const char *decision,
                             const uint8_t author[PROTO_KEY_BYTES], uint64_t seq, cm_err *err) {
   return rv_exec(st,
                  "INSERT OR IGNORE INTO closures(decision, author, seq) VALUES(?1, ?2, ?3)",
-                 "storing a closure", err, "tki", decision, author, (int64_t)seq);
+                 "保存关闭记录", err, "tki", decision, author, (int64_t)seq);
 }
 
 cm_rc hub_store_withdrawal_put(hub_store *st, const char *decision,
@@ -2413,7 +2413,7 @@ cm_rc hub_store_withdrawal_put(hub_store *st, const char *decision,
   cm_rc rc = rv_exec(st,
                      "INSERT OR IGNORE INTO withdrawals(decision, author, seq, reason)"
                      " VALUES(?1, ?2, ?3, ?4)",
-                     "storing a withdrawal", err, "tkit", decision, author, (int64_t)seq,
+                     "保存撤回", err, "tkit", decision, author, (int64_t)seq,
                      reason);
   if (!rc) rc = hub_store_closure_put(st, decision, author, seq, err);
   return rc;
@@ -2461,7 +2461,7 @@ cm_rc hub_store_activity_ack_put(hub_store *st, const char *activity, const char
   return rv_exec(st,
                  "INSERT OR REPLACE INTO activity_acks(activity, level, status, note, author, "
                  "seq) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-                 "storing an acknowledgement", err, "ttttki", activity, level, status, note,
+                 "保存确认", err, "ttttki", activity, level, status, note,
                  author, (int64_t)seq);
 }
 
@@ -2489,7 +2489,7 @@ cm_rc hub_store_activity_find(hub_store *st, const char *id, uint8_t author_out[
                              "SELECT author, org FROM activities WHERE id = ?1 "
                              "ORDER BY seq DESC LIMIT 1",
                              -1, &s, NULL);
-  cm_rc rc = cm_db_check(st->db, r, "finding an activity", err);
+  cm_rc rc = cm_db_check(st->db, r, "查找活动", err);
   *found_out = 0;
   if (!rc) {
     bind_text(s, 1, id);
@@ -2499,7 +2499,7 @@ cm_rc hub_store_activity_find(hub_store *st, const char *id, uint8_t author_out[
       col_text(s, 1, org_out, org_cap);
       *found_out = 1;
     } else if (r != SQLITE_DONE) {
-      rc = cm_db_check(st->db, r, "finding an activity", err);
+      rc = cm_db_check(st->db, r, "查找活动", err);
     }
   }
   sqlite3_finalize(s);
@@ -2529,7 +2529,7 @@ static cm_rc find_key(hub_store *st, const char *sql, const char *param, const c
 cm_rc hub_store_org_holder(hub_store *st, const char *id, uint8_t author_out[PROTO_KEY_BYTES],
                            int *found_out, cm_err *err) {
   return find_key(st, "SELECT author FROM organisations WHERE id = ?1 LIMIT 1", id,
-                  "finding an organisation", author_out, found_out, err);
+                  "查找组织", author_out, found_out, err);
 }
 
 cm_rc hub_store_org_status(hub_store *st, const char *id, char status_out[HUB_STATUS_MAX],
@@ -2559,7 +2559,7 @@ cm_rc hub_store_community_find(hub_store *st, const char *name_or_code,
   return find_key(st,
                   "SELECT key FROM communities WHERE name = ?1 OR code = ?1 "
                   "ORDER BY (code = ?1) DESC LIMIT 1",
-                  name_or_code, "finding a community", key_out, found_out, err);
+                  name_or_code, "查找社区", key_out, found_out, err);
 }
 
 cm_rc hub_store_forks_json(hub_store *st, json_t **out, cm_err *err) {
@@ -2579,7 +2579,7 @@ cm_rc hub_store_fork_other(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
   int r = sqlite3_prepare_v2(st->db,
                              "SELECT other, seq FROM forks WHERE author = ?1 AND id = ?2", -1, &s,
                              NULL);
-  cm_rc rc = cm_db_check(st->db, r, "reading fork evidence", err);
+  cm_rc rc = cm_db_check(st->db, r, "读取分叉证据", err);
   *bytes_out = NULL;
   *len_out = 0;
   if (!rc) {
@@ -2599,7 +2599,7 @@ cm_rc hub_store_fork_other(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
     } else if (r == SQLITE_DONE) {
       rc = cm_errf(err, CM_ERR_NOT_FOUND, "没有这份分叉证据");
     } else {
-      rc = cm_db_check(st->db, r, "reading fork evidence", err);
+      rc = cm_db_check(st->db, r, "读取分叉证据", err);
     }
   }
   sqlite3_finalize(s);
@@ -2608,14 +2608,14 @@ cm_rc hub_store_fork_other(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
 
 cm_rc hub_store_author_unquarantine(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
                                     cm_err *err) {
-  return rv_exec(st, "UPDATE authors SET quarantined = 0 WHERE key = ?1", "releasing an author",
+  return rv_exec(st, "UPDATE authors SET quarantined = 0 WHERE key = ?1", "解除台账隔离",
                  err, "k", key);
 }
 
 cm_rc hub_store_entries_drop_from(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                   uint64_t from_seq, cm_err *err) {
   return rv_exec(st, "DELETE FROM entries WHERE author = ?1 AND seq >= ?2",
-                 "dropping a forked branch", err, "ki", author, (int64_t)from_seq);
+                 "丢弃分叉的一支", err, "ki", author, (int64_t)from_seq);
 }
 
 cm_rc hub_store_read_begin(hub_store *st, cm_err *err) {
@@ -2629,7 +2629,7 @@ cm_rc hub_store_upfeed_foreach(hub_store *st, uint64_t after, hub_store_upfeed_f
                              "SELECT cursor, bytes FROM upstream_feed WHERE cursor > ?1 "
                              "ORDER BY cursor",
                              -1, &s, NULL);
-  cm_rc rc = cm_db_check(st->db, r, "reading the upstream's feed", err);
+  cm_rc rc = cm_db_check(st->db, r, "读取上级的记录", err);
   if (rc) goto out;
   bind_u64(s, 1, after);
   while ((r = sqlite3_step(s)) == SQLITE_ROW) {
@@ -2638,7 +2638,7 @@ cm_rc hub_store_upfeed_foreach(hub_store *st, uint64_t after, hub_store_upfeed_f
     if (rc) break;
   }
   if (!rc && r != SQLITE_ROW && r != SQLITE_DONE)
-    rc = cm_db_check(st->db, r, "reading the upstream's feed", err);
+    rc = cm_db_check(st->db, r, "读取上级的记录", err);
 out:
   sqlite3_finalize(s);
   return rc;
@@ -2672,7 +2672,7 @@ cm_rc hub_store_author_revoke(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
   if (rc) return rc;
   bind_key(s, 1, key);
   sqlite3_bind_int64(s, 2, (sqlite3_int64)upto + 1);
-  return st_done(st, s, "revoking a key", err);
+  return st_done(st, s, "吊销公钥", err);
 }
 
 cm_rc hub_store_backup(hub_store *st, const char *path, cm_err *err) {
@@ -2684,7 +2684,7 @@ cm_rc hub_store_config_delete(hub_store *st, const char *key, cm_err *err) {
   cm_rc rc = st_prep(st, SQL_CONFIG_DELETE, &s, err);
   if (rc) return rc;
   bind_text(s, 1, key);
-  return st_done(st, s, "writing the configuration", err);
+  return st_done(st, s, "写入配置", err);
 }
 
 cm_rc hub_store_self_key(hub_store *st, uint8_t key_out[PROTO_KEY_BYTES], int *found_out,
@@ -2698,7 +2698,7 @@ cm_rc hub_store_self_key(hub_store *st, uint8_t key_out[PROTO_KEY_BYTES], int *f
     memcpy(key_out, sqlite3_column_blob(s, 0), PROTO_KEY_BYTES);
     *found_out = 1;
   } else if (r != SQLITE_ROW && r != SQLITE_DONE) {
-    rc = cm_db_check(st->db, r, "reading the hub's own key", err);
+    rc = cm_db_check(st->db, r, "读取本站密钥", err);
   }
   sqlite3_reset(s);
   return rc;
@@ -2748,7 +2748,7 @@ cm_rc hub_store_entry_body(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
       *found_out = 1;
     }
   } else if (r != SQLITE_DONE) {
-    rc = cm_db_check(st->db, r, "reading an entry", err);
+    rc = cm_db_check(st->db, r, "读取记录", err);
   }
   sqlite3_reset(s);
   return rc;
@@ -2783,7 +2783,7 @@ cm_rc hub_store_kind_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], 
   sqlite3_stmt *s = NULL;
   /* not the cached statement: fn may run other statements of this store */
   int r = sqlite3_prepare_v2(st->db, SQL_KIND_AFTER, -1, &s, NULL);
-  cm_rc rc = cm_db_check(st->db, r, "listing entries of a kind", err);
+  cm_rc rc = cm_db_check(st->db, r, "列出某一类记录", err);
   if (rc) return rc;
   sqlite3_bind_blob(s, 1, author, PROTO_KEY_BYTES, SQLITE_STATIC);
   bind_u64(s, 2, after);
@@ -2792,7 +2792,7 @@ cm_rc hub_store_kind_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], 
     rc = fn(ctx, (uint64_t)sqlite3_column_int64(s, 0), sqlite3_column_blob(s, 1),
             (size_t)sqlite3_column_bytes(s, 1), err);
   if (!rc && r != SQLITE_DONE && r != SQLITE_ROW)
-    rc = cm_db_check(st->db, r, "listing entries of a kind", err);
+    rc = cm_db_check(st->db, r, "列出某一类记录", err);
   sqlite3_finalize(s);
   return rc;
 }
@@ -2805,7 +2805,7 @@ cm_rc hub_store_author_entries(hub_store *st, const uint8_t author[PROTO_KEY_BYT
                                hub_store_author_fn fn, void *ctx, cm_err *err) {
   sqlite3_stmt *s = NULL;
   int r = sqlite3_prepare_v2(st->db, SQL_AUTHOR_ENTRIES, -1, &s, NULL);
-  cm_rc rc = cm_db_check(st->db, r, "listing an author's entries", err);
+  cm_rc rc = cm_db_check(st->db, r, "列出一个台账的记录", err);
   if (rc) return rc;
   sqlite3_bind_blob(s, 1, author, PROTO_KEY_BYTES, SQLITE_STATIC);
   while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW)
@@ -2813,7 +2813,7 @@ cm_rc hub_store_author_entries(hub_store *st, const uint8_t author[PROTO_KEY_BYT
             (uint64_t)sqlite3_column_int64(s, 2), sqlite3_column_blob(s, 3),
             (size_t)sqlite3_column_bytes(s, 3), err);
   if (!rc && r != SQLITE_DONE && r != SQLITE_ROW)
-    rc = cm_db_check(st->db, r, "listing an author's entries", err);
+    rc = cm_db_check(st->db, r, "列出一个台账的记录", err);
   sqlite3_finalize(s);
   return rc;
 }
@@ -3125,7 +3125,7 @@ cm_rc hub_store_commendations_json(hub_store *st, int64_t year, const char *dist
 /* Prepare sql uncached (statements read rarely: the cache stays for ingest). */
 static cm_rc st_prep1(hub_store *st, const char *sql, sqlite3_stmt **out, cm_err *err) {
   int r = sqlite3_prepare_v2(st->db, sql, -1, out, NULL);
-  return r == SQLITE_OK ? CM_OK : cm_db_check(st->db, r, "preparing a statement", err);
+  return r == SQLITE_OK ? CM_OK : cm_db_check(st->db, r, "准备数据库语句", err);
 }
 
 cm_rc hub_store_list_latest(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
@@ -3150,7 +3150,7 @@ cm_rc hub_store_list_latest(hub_store *st, const uint8_t author[PROTO_KEY_BYTES]
     if (seq_out) *seq_out = (uint64_t)sqlite3_column_int64(s, 1);
     if (!*body_out) rc = cm_errf(err, CM_ERR_NOMEM, "读取清单时内存不足");
   } else if (r != SQLITE_DONE) {
-    rc = cm_db_check(st->db, r, "reading a list", err);
+    rc = cm_db_check(st->db, r, "读取名单", err);
   }
   sqlite3_finalize(s);
   return rc;
@@ -3190,7 +3190,7 @@ cm_rc hub_store_station_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES]
                  "INSERT OR REPLACE INTO stations(author, seq, org, name, leader, party_members,"
                  " committee, date, branch, branch_date) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
                  " ?9, ?10)",
-                 "storing a station", err, "kitttitttt", author, (int64_t)seq, t->org, t->name,
+                 "保存党员活动站", err, "kitttitttt", author, (int64_t)seq, t->org, t->name,
                  t->leader, t->party_members, t->committee, t->date, t->branch, t->branch_date);
 }
 
@@ -3199,7 +3199,7 @@ cm_rc hub_store_org_mapped_put(hub_store *st, const uint8_t author[PROTO_KEY_BYT
   return rv_exec(st,
                  "INSERT OR REPLACE INTO org_mapped(author, id, category, industry, unit, old,"
                  " record) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                 "storing a mapping", err, "ktttttt", author, m->org, m->category, m->industry,
+                 "保存对应关系", err, "ktttttt", author, m->org, m->category, m->industry,
                  m->unit, m->old, record);
 }
 
@@ -3228,7 +3228,7 @@ cm_rc hub_store_roster_apply(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
                  " party_members = (SELECT count(*) FROM n WHERE k = 1"
                  "  AND b->>'action' <> 'leave' AND b->>'party_member' = 1)"
                  " WHERE author = ?1 AND id = ?2 AND EXISTS(SELECT 1 FROM r)",
-                 "counting a roster", err, "kti", author, org, (int64_t)upto);
+                 "统计名册", err, "kti", author, org, (int64_t)upto);
 }
 
 cm_rc hub_store_roster_json(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *org,

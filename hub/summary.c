@@ -72,11 +72,11 @@ static cm_rc add_community(void *ctx, const hub_sum_unit_row *u, cm_err *err) {
   json_t *o = json_pack("{s:s, s:s}", "name", u->name, "code", u->code);
   if (!o || !counts_json(o, &c)) {
     json_decref(o);
-    return cm_errf(err, CM_ERR_NOMEM, "out of memory building the summary");
+    return cm_errf(err, CM_ERR_NOMEM, "内存不足，无法生成汇总");
   }
   /* json_array_append_new releases o when it fails */
   if (json_array_append_new(s->rows, o))
-    return cm_errf(err, CM_ERR_NOMEM, "out of memory building the summary");
+    return cm_errf(err, CM_ERR_NOMEM, "内存不足，无法生成汇总");
   counts_add(&s->total, &c);
   return CM_OK;
 }
@@ -90,7 +90,7 @@ static cm_rc add_street(void *ctx, const hub_sum_unit_row *u, cm_err *err) {
   memset(&s, 0, sizeof s);
   s.st = h->st;
   s.rows = json_array();
-  if (!s.rows) return cm_errf(err, CM_ERR_NOMEM, "out of memory building the summary");
+  if (!s.rows) return cm_errf(err, CM_ERR_NOMEM, "内存不足，无法生成汇总");
   cm_rc rc = hub_store_sum_communities(h->st, u->key, add_community, &s, err);
   if (!rc) rc = hub_store_sum_records(h->st, u->key, count_record, &s.total, err);
   if (rc) {
@@ -102,12 +102,12 @@ static cm_rc add_street(void *ctx, const hub_sum_unit_row *u, cm_err *err) {
   if (!o || !counts_json(o, &s.total)) {
     json_decref(o);
     json_decref(s.rows);
-    return cm_errf(err, CM_ERR_NOMEM, "out of memory building the summary");
+    return cm_errf(err, CM_ERR_NOMEM, "内存不足，无法生成汇总");
   }
   /* the _new calls release their value when they fail */
   if (json_object_set_new(o, "communities", s.rows) ||
       json_array_append_new(h->rows, o)) {
-    return cm_errf(err, CM_ERR_NOMEM, "out of memory building the summary");
+    return cm_errf(err, CM_ERR_NOMEM, "内存不足，无法生成汇总");
   }
   counts_add(&h->total, &s.total);
   return CM_OK;
@@ -136,7 +136,7 @@ json_t *hub_summary(hub_ctx *ctx, cm_err *err) {
   pthread_mutex_unlock(&ctx->lock);
   json_t *out = rc ? NULL : json_object();
   if (!rc && (!out || !counts_json(out, &h.total))) {
-    cm_errf(err, CM_ERR_NOMEM, "out of memory building the summary");
+    cm_errf(err, CM_ERR_NOMEM, "内存不足，无法生成汇总");
     rc = CM_ERR_NOMEM;
   }
   if (rc) {
@@ -147,7 +147,7 @@ json_t *hub_summary(hub_ctx *ctx, cm_err *err) {
   /* Keys as docs/api.md shows them: accepted, pending, streets. */
   if (json_object_set_new(out, "streets", h.rows)) { /* releases h.rows */
     json_decref(out);
-    cm_errf(err, CM_ERR_NOMEM, "out of memory building the summary");
+    cm_errf(err, CM_ERR_NOMEM, "内存不足，无法生成汇总");
     return NULL;
   }
   return out;

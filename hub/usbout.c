@@ -27,7 +27,7 @@ static cm_rc put_block(cm_buf *b, const uint8_t *data, size_t len, cm_err *err) 
   put_u32(l, (uint32_t)len);
   cm_rc rc = cm_buf_append(b, l, 4);
   if (!rc) rc = cm_buf_append(b, data, len);
-  return rc ? cm_errf(err, rc, "out of memory writing the USB file") : CM_OK;
+  return rc ? cm_errf(err, rc, "内存不足，无法写出U盘文件") : CM_OK;
 }
 
 cm_rc hub_usb_export(hub_ctx *ctx, const uint8_t node[PROTO_KEY_BYTES], uint64_t after,
@@ -46,7 +46,7 @@ cm_rc hub_usb_export(hub_ctx *ctx, const uint8_t node[PROTO_KEY_BYTES], uint64_t
   if (!rc && state != HUB_KEY_ENROLLED)
     rc = cm_errf(err, CM_ERR_PERM, state == HUB_KEY_REVOKED
                                        ? "这个密钥在本级已被吊销"
-                                       : "this key is not enrolled at this hub");
+                                       : "这个密钥没有在本级登记");
   if (!rc) rc = hub_head_receipt(ctx, node, &head, err);
   if (rc) goto out;
   st.head_seq = head.seq;
@@ -80,7 +80,7 @@ cm_rc hub_usb_export(hub_ctx *ctx, const uint8_t node[PROTO_KEY_BYTES], uint64_t
   memcpy(hdr + 9, node, PROTO_KEY_BYTES);
   memcpy(hdr + 9 + PROTO_KEY_BYTES, ctx->kp.pk, PROTO_KEY_BYTES);
   put_u32(cnt, n_pages);
-  rc = cm_buf_append(&f, hdr, sizeof hdr) ? cm_errf(err, CM_ERR_NOMEM, "out of memory") : CM_OK;
+  rc = cm_buf_append(&f, hdr, sizeof hdr) ? cm_errf(err, CM_ERR_NOMEM, "内存不足") : CM_OK;
   if (!rc) rc = put_block(&f, head.receipt, sizeof head.receipt, err);
   if (!rc && cm_buf_append(&f, cnt, 4)) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   if (!rc && cm_buf_append(&f, pages.p, pages.len))

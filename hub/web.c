@@ -19,6 +19,7 @@
 
 #include "../common/clock.h"
 #include "../common/log.h"
+#include "../common/web_assets.h"
 #include "../common/personal.h"
 #include "../protocol/keys.h"
 #include "store.h"
@@ -407,8 +408,9 @@ static void doc_start(hub_web_req *w, const char *title_key) {
   cm_html_word(&w->h, title_key);
   cm_html_raw(&w->h, " · ");
   cm_html_esc(&w->h, w->hub->name);
-  cm_html_raw(&w->h, "</title><link rel=\"stylesheet\" href=\"/assets/style.css\">"
-                 "<script src=\"/assets/app.js\" defer></script></head>\n<body>");
+  cm_html_raw(&w->h, "</title>");
+  cm_html_head_assets(&w->h);
+  cm_html_raw(&w->h, "</head>\n<body>");
 }
 
 void hub_web_head(hub_web_req *w, const char *title_key) {
@@ -475,7 +477,7 @@ void hub_web_foot(hub_web_req *w) {
   }
   int status = w->resp->status ? w->resp->status : 200;
   if (cm_http_resp_set(w->resp, status, "text/html; charset=utf-8", w->h.out.p, w->h.out.len))
-    cm_http_resp_set(w->resp, 500, "text/plain; charset=utf-8", "out of memory\n", 14);
+    cm_http_resp_set(w->resp, 500, "text/plain; charset=utf-8", "内存不足\n", sizeof "内存不足\n" - 1);
 }
 
 void hub_web_fail(hub_web_req *w, int status, const char *why_key, const char *detail) {
@@ -502,7 +504,7 @@ void hub_web_fail(hub_web_req *w, int status, const char *why_key, const char *d
 void hub_web_redirect(hub_web_req *w, const char *location) {
   cm_http_resp_set(w->resp, 303, "text/plain; charset=utf-8", "", 0);
   if (cm_http_resp_header(w->resp, "Location", location))
-    cm_http_resp_set(w->resp, 500, "text/plain; charset=utf-8", "bad redirect\n", 13);
+    cm_http_resp_set(w->resp, 500, "text/plain; charset=utf-8", "跳转地址不对\n", sizeof "跳转地址不对\n" - 1);
 }
 
 /* ---- login, logout, assets, "/" ---- */
@@ -596,6 +598,13 @@ static void page_logout(cm_http_req *req, cm_http_resp *resp, void *ctx) {
 static void page_asset(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   const char *name = cm_http_param(req, 0);
   (void)ctx;
+  const cm_web_asset *shared = cm_web_asset_find(name);
+  if (shared) {
+    cm_http_resp_set(resp, 200, shared->content_type, shared->data, shared->len);
+    cm_http_resp_header(resp, "Cache-Control", "max-age=3600");
+    cm_http_resp_header(resp, "X-Content-Type-Options", "nosniff");
+    return;
+  }
   for (size_t i = 0; i < hub_web_n_assets; i++) {
     if (name && !strcmp(name, hub_web_assets[i].name)) {
       cm_http_resp_set(resp, 200, hub_web_assets[i].content_type, hub_web_assets[i].data,
@@ -605,7 +614,7 @@ static void page_asset(cm_http_req *req, cm_http_resp *resp, void *ctx) {
       return;
     }
   }
-  cm_http_resp_set(resp, 404, "text/plain; charset=utf-8", "no such asset\n", 14);
+  cm_http_resp_set(resp, 404, "text/plain; charset=utf-8", "找不到该文件\n", sizeof "找不到该文件\n" - 1);
 }
 
 /* Until the dashboard has a "/" page, the review queue is the home page. */

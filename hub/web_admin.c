@@ -107,8 +107,8 @@ void hub_web_page_enrol_post(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     goto out;
   }
   char target[48], detail[48];
-  snprintf(target, sizeof target, "request %lld", (long long)id);
-  snprintf(detail, sizeof detail, "hub.enrolled seq %llu", (unsigned long long)seq);
+  snprintf(target, sizeof target, "登记申请 %lld", (long long)id);
+  snprintf(detail, sizeof detail, "本级台账 第%llu条", (unsigned long long)seq);
   hub_web_audit(&w, "enrol.approve", target, detail);
   cm_info("web: %s approved enrolment request %lld", w.s.op.name, (long long)id);
   hub_web_redirect(&w, "/enrol?msg=msg.enrolled");

@@ -105,7 +105,7 @@ void hub_web_file_data(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   if (!rc && offset >= t.size)
     rc = cm_errf(&err, CM_ERR_INVALID, "offset 应小于附件的大小（%llu 字节）",
                  (unsigned long long)t.size);
-  if (!rc && !(buf = malloc(CM_ATT_CHUNK))) rc = cm_errf(&err, CM_ERR_NOMEM, "out of memory");
+  if (!rc && !(buf = malloc(CM_ATT_CHUNK))) rc = cm_errf(&err, CM_ERR_NOMEM, "内存不足");
   if (!rc) rc = cm_att_read_at(&st, t.hash, offset, buf, CM_ATT_CHUNK, &n, &err);
   if (!rc) rc = cm_http_resp_set(resp, 200, "application/octet-stream", buf, n);
   if (rc) refuse(resp, rc, &err, NULL);

@@ -34,17 +34,17 @@ static int api_session(cm_http_req *req, cm_http_resp *resp, hub_api *api, hub_d
   cm_err_clear(&err);
   memset(scope, 0, sizeof *scope);
   if (!api->web) {
-    cm_http_resp_error(resp, 503, CM_ERR_BUSY, "operator accounts are not available", NULL);
+    cm_http_resp_error(resp, 503, CM_ERR_BUSY, "操作员账号不可用 / operator accounts are not available", NULL);
     return 0;
   }
   if (hub_auth_session_check(hub_web_ops(api->web), cm_http_cookie(req, HUB_AUTH_COOKIE),
                              cm_now_ms(), &s, &found, &err) != CM_OK) {
     cm_error("dashboard: session check: %s", err.msg);
-    cm_http_resp_error(resp, 500, CM_ERR_DB, "cannot check the session", NULL);
+    cm_http_resp_error(resp, 500, CM_ERR_DB, "无法核对登录状态 / cannot check the session", NULL);
     return 0;
   }
   if (!found) {
-    cm_http_resp_error(resp, 401, CM_ERR_PERM, "log in first: POST /login, then send its cookie",
+    cm_http_resp_error(resp, 401, CM_ERR_PERM, "请先登录 / log in first: POST /login, then send its cookie",
                        NULL);
     return 0;
   }
@@ -274,10 +274,10 @@ static void page_asset(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     cm_http_resp_header(resp, "Cache-Control", "max-age=3600");
     cm_http_resp_header(resp, "X-Content-Type-Options", "nosniff");
     if (cm_http_resp_set(resp, 200, a->content_type, a->data, (size_t)(a->end - a->data)))
-      cm_http_resp_error(resp, 500, CM_ERR_NOMEM, "out of memory", NULL);
+      cm_http_resp_error(resp, 500, CM_ERR_NOMEM, "内存不足", NULL);
     return;
   }
-  cm_http_resp_error(resp, 404, CM_ERR_NOT_FOUND, "no such file", NULL);
+  cm_http_resp_error(resp, 404, CM_ERR_NOT_FOUND, "找不到该文件 / no such file", NULL);
 }
 
 const cm_http_route hub_web_dashboard_routes[] = {

@@ -190,10 +190,10 @@ void hub_web_page_decide(cm_http_req *req, cm_http_resp *resp, void *ctx) {
       int overdue = json_is_true(json_object_get(d, "overdue"));
       cm_html_printf(&w.h, "<tr%r><td>", overdue ? " class=\"flagged\"" : "");
       cm_html_time(&w.h, (uint64_t)json_integer_value(json_object_get(d, "time_ms")));
-      cm_html_raw(&w.h, "</td><td>");
+      cm_html_raw(&w.h, "</td><td class=\"nw\">");
       snprintf(key, sizeof key, "decide.kind.%s", kind ? kind : "");
       cm_html_esc(&w.h, cm_i18n_has(key) ? cm_i18n_t(w.lang, key) : (kind ? kind : ""));
-      cm_html_raw(&w.h, "</td><td>");
+      cm_html_raw(&w.h, "</td><td class=\"nw\">");
       cm_html_esc(&w.h, cm_i18n_word(w.lang, "origin.", json_string_value(json_object_get(d, "by"))));
       cm_html_raw(&w.h, "</td><td>");
       const char *org = json_string_value(json_object_get(d, "org"));
@@ -207,10 +207,10 @@ void hub_web_page_decide(cm_http_req *req, cm_http_resp *resp, void *ctx) {
         }
       }
       if (org && *org && name && *name)
-        cm_html_printf(&w.h, "%h<br><span class=\"hint\">%h</span>", name, org);
+        cm_html_printf(&w.h, "%h<br><span class=\"hint nw\">%h</span>", name, org);
       else
         cm_html_esc(&w.h, org && *org ? org : json_string_value(json_object_get(d, "community")));
-      cm_html_raw(&w.h, "</td><td>");
+      cm_html_raw(&w.h, "</td><td class=\"text\">");
       cm_html_esc(&w.h, json_string_value(json_object_get(d, "reason")));
       const char *result = json_string_value(json_object_get(d, "result"));
       if (result && *result) {
@@ -219,14 +219,14 @@ void hub_web_page_decide(cm_http_req *req, cm_http_resp *resp, void *ctx) {
         cm_html_esc(&w.h, cm_i18n_has(key) ? cm_i18n_t(w.lang, key) : result);
         cm_html_raw(&w.h, "</span>");
       }
-      cm_html_raw(&w.h, "</td><td>");
+      cm_html_raw(&w.h, "</td><td class=\"note\">");
       if (json_is_true(json_object_get(d, "withdrawn"))) {
         /* Withdrawn: what the hub said when it withdrew the decision. */
         cm_html_printf(&w.h, "<span class=\"flag withdrawn\">%w</span> ", "decide.withdrawn");
         cm_html_esc(&w.h, json_string_value(json_object_get(d, "withdrawn_reason")));
       } else if (kind && !strcmp(kind, "criticize")) {
         const char *deadline = json_string_value(json_object_get(d, "deadline"));
-        cm_html_esc(&w.h, deadline ? deadline : "");
+        cm_html_printf(&w.h, "<span class=\"nw\">%h</span>", deadline ? deadline : "");
         cm_html_raw(&w.h, " ");
         cm_html_word(&w.h, json_is_true(json_object_get(d, "closed")) ? "decide.closed"
                          : overdue                                   ? "decide.overdue"
@@ -243,7 +243,7 @@ void hub_web_page_decide(cm_http_req *req, cm_http_resp *resp, void *ctx) {
                              "<button type=\"submit\" class=\"plain\">%w</button></form>",
                        strchr(rec, '/') + 1, "decide.withdraw");
       }
-      cm_html_raw(&w.h, "</td><td>");
+      cm_html_raw(&w.h, "</td><td class=\"nw\">");
       cm_html_esc(&w.h, json_string_value(json_object_get(d, "operator")));
       cm_html_raw(&w.h, "</td></tr>");
     }

@@ -92,7 +92,7 @@ static void api_answer(cm_http_req *req, cm_http_resp *resp, void *ctx, year_ans
                                   : snprintf(disp + n, sizeof disp - (size_t)n, "%%%02X", *p);
     cm_http_resp_header(resp, "Content-Disposition", disp);
     if (cm_http_resp_set(resp, 200, fmt == F_XLSX ? CT_XLSX : CT_CSV, b.p, b.len))
-      cm_http_resp_error(resp, 500, CM_ERR_NOMEM, "out of memory", NULL);
+      cm_http_resp_error(resp, 500, CM_ERR_NOMEM, "内存不足", NULL);
   } else {
     cm_http_resp_json(resp, 200, j);
     j = NULL;
@@ -589,7 +589,7 @@ static void page_training_record(cm_http_req *req, cm_http_resp *resp, void *ctx
     return;
   }
   const char *date = cm_http_form(req, "date", 0), *list = cm_http_form(req, "orgs", 0);
-  cm_rc rc = orgs ? CM_OK : cm_errf(&err, CM_ERR_NOMEM, "out of memory");
+  cm_rc rc = orgs ? CM_OK : cm_errf(&err, CM_ERR_NOMEM, "内存不足");
   /* Filing numbers separated by commas (either width), spaces or lines. */
   for (const char *p = list ? list : ""; !rc && *p;) {
     size_t skip = strspn(p, " ,\t\r\n");
@@ -601,7 +601,7 @@ static void page_training_record(cm_http_req *req, cm_http_resp *resp, void *ctx
     size_t n = strcspn(p, " ,\t\r\n");
     const char *wide = strstr(p, "，");
     if (wide && (size_t)(wide - p) < n) n = (size_t)(wide - p);
-    if (json_array_append_new(orgs, json_stringn(p, n))) rc = cm_errf(&err, CM_ERR_NOMEM, "out of memory");
+    if (json_array_append_new(orgs, json_stringn(p, n))) rc = cm_errf(&err, CM_ERR_NOMEM, "内存不足");
     p += n;
   }
   if (!rc)

@@ -38,7 +38,7 @@ cm_rc node_eval_list(node_ctx *ctx, json_t **out, cm_err *err) {
     json_object_set_new(n, "status", json_string(status));
   }
   if (!rc) *out = json_pack("{s:O,s:O}", "rounds", rs, "nominations", noms);
-  if (!rc && !*out) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!rc && !*out) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   json_decref(rs);
   json_decref(noms);
   json_decref(recs);

@@ -12,6 +12,7 @@
 
 #include "../common/term.h"
 #include "../common/clock.h"
+#include "../common/html.h"
 #include "../common/http_client.h"
 #include "../common/i18n.h"
 #include "../common/lists.h"
@@ -109,7 +110,8 @@ static void flags_text(const json_t *flags, char *out, size_t cap) {
   out[0] = 0;
   json_array_foreach(flags, i, f) {
     size_t l = strlen(out);
-    snprintf(out + l, cap - l, "%s%s", l ? "," : "", json_string_value(f));
+    snprintf(out + l, cap - l, "%s%s", l ? "、" : "",
+             cm_i18n_word(CM_LANG_ZH, "flag.", json_string_value(f)));
   }
   if (!out[0]) snprintf(out, cap, "-");
 }
@@ -229,10 +231,11 @@ static int cmd_org_list(args *a) {
     size_t i;
     json_t *o;
     json_array_foreach(list, i, o) {
-      char flags[128];
+      char flags[256];
       flags_text(json_object_get(o, "flags"), flags, sizeof flags);
-      cm_term_printf("%s\t%s\t%s\t%s\t%s\t%lld/%lld\n", js(o, "id"), js(o, "status"), flags,
-             js(o, "name"), js(o, "founded_by"),
+      cm_term_printf("%s\t%s\t%s\t%s\t%s\t%lld/%lld\n", js(o, "id"),
+                     cm_i18n_word(CM_LANG_ZH, "status.", js(o, "status")), flags, js(o, "name"),
+                     cm_i18n_word(CM_LANG_ZH, "found.", js(o, "founded_by")),
              (long long)json_integer_value(json_object_get(o, "party_members")),
              (long long)json_integer_value(json_object_get(o, "members")));
     }
@@ -352,8 +355,8 @@ static int cmd_report_list(args *a) {
              (long long)json_integer_value(json_object_get(o, "activities")),
              (long long)json_integer_value(json_object_get(o, "participants")),
              (long long)json_integer_value(json_object_get(o, "party_participants")),
-             js(o, "content"), js(o, "review"), js(o, "review_reason")[0] ? ": " : "",
-             js(o, "review_reason"));
+             js(o, "content"), cm_i18n_word(CM_LANG_ZH, "review.", js(o, "review")),
+             js(o, "review_reason")[0] ? "：" : "", js(o, "review_reason"));
     }
   }
   json_decref(list);
@@ -393,9 +396,12 @@ static int cmd_activity_list(args *a) {
       json_t *st = json_object_get(o, "street"), *di = json_object_get(o, "district");
       /* a returned activity shows the note of the level that returned it */
       const char *note = js(di, "note")[0] ? js(di, "note") : js(st, "note");
-      cm_term_printf("%s\t%s\t%s\t%s\tstreet:%s\tdistrict:%s\t%s\t%s\n", js(o, "id"), js(o, "date"),
-             js(o, "org"), js(o, "escalation"), js(st, "status"), js(di, "status"),
-             js(o, "title"), note[0] ? note : "-");
+      cm_term_printf("%s\t%s\t%s\t%s\t街道：%s\t区协会：%s\t%s\t%s\n", js(o, "id"), js(o, "date"),
+             js(o, "org"), cm_i18n_word(CM_LANG_ZH, "esc.", js(o, "escalation")),
+             js(st, "status")[0] ? cm_i18n_word(CM_LANG_ZH, "esc.", js(st, "status")) : "-",
+             js(di, "status")[0] ? cm_i18n_word(CM_LANG_ZH, "esc.", js(di, "status")) : "-",
+             js(o, "title"),
+             note[0] ? note : "-");
     }
   }
   json_decref(list);
@@ -452,11 +458,13 @@ static int cmd_inspection_list(args *a) {
     json_t *o;
     json_array_foreach(json_object_get(list, "reports"), i, o)
       cm_term_printf("自查\t%s\t%lld\t%s\t%s\n", js(o, "org"),
-                     (long long)json_integer_value(json_object_get(o, "year")), js(o, "opinion"),
+                     (long long)json_integer_value(json_object_get(o, "year")),
+                     cm_i18n_word(CM_LANG_ZH, "insp.opinion.", js(o, "opinion")),
                      js(o, "record"));
     json_array_foreach(json_object_get(list, "results"), i, o)
       cm_term_printf("结果\t%s\t%lld\t%s\t%s\t%s\n", js(o, "org"),
-                     (long long)json_integer_value(json_object_get(o, "year")), js(o, "result"),
+                     (long long)json_integer_value(json_object_get(o, "year")),
+                     cm_i18n_word(CM_LANG_ZH, "result.", js(o, "result")),
                      js(o, "deadline")[0] ? js(o, "deadline") : "-", js(o, "reason"));
   }
   json_decref(list);
@@ -482,8 +490,6 @@ static int cmd_nominate(args *a) {
 }
 
 static int cmd_evaluation_list(args *a) {
-  static const char *const st[][2] = {
-      {"nominated", "已提名"}, {"recommended", "街道已推荐"}, {"commended", "已表彰"}};
   node_ctx *ctx = NULL;
   json_t *list = NULL, *o;
   size_t i;
@@ -503,9 +509,7 @@ static int cmd_evaluation_list(args *a) {
                                                               : "已截止",
                      js(o, "closed"));
     json_array_foreach(json_object_get(list, "nominations"), i, o) {
-      const char *s = js(o, "status"), *zh = s;
-      for (size_t k = 0; k < 3; k++)
-        if (!strcmp(s, st[k][0])) zh = st[k][1];
+      const char *zh = cm_i18n_word(CM_LANG_ZH, "eval.status.", js(o, "status"));
       cm_term_printf("提名\t%s\t%s\t%s\t%s\t%s\n", js(o, "round"), js(o, "org"),
                      *js(o, "person") ? js(o, "person") : "（组织）", zh, js(o, "record"));
     }
@@ -639,14 +643,10 @@ static int cmd_station_list(args *a) {
   if (!rc && opt(a, "--json")) {
     print_json(list);
   } else if (!rc) {
-    static const char *const words[][2] = {
-        {"pending", "待审核"}, {"accepted", "已通过"}, {"rejected", "已退回"}};
     size_t i;
     json_t *o;
     json_array_foreach(list, i, o) {
-      const char *st = js(o, "review");
-      for (size_t k = 0; k < 3; k++)
-        if (!strcmp(st, words[k][0])) st = words[k][1];
+      const char *st = cm_i18n_word(CM_LANG_ZH, "review.", js(o, "review"));
       cm_term_printf("%s\t%s\t%s\t%s\t%lld\t%s\t%s\n", js(o, "org"), js(o, "name"),
                      js(o, "leader"), js(o, "date"),
                      (long long)json_integer_value(json_object_get(o, "party_members")), st,
@@ -766,11 +766,17 @@ static int cmd_inbox(args *a) {
     json_array_foreach(list, i, o) {
       const char *dl = js(o, "deadline"), *res = js(o, "result"), *why = js(o, "reason");
       const char *about = js(o, "org")[0] ? js(o, "org") : js(o, "subject");
-      cm_term_printf("%s\t%s%s%s\t%s\t%s\t%s\t%s\t%s%s\n", js(o, "time"), js(o, "kind"),
-             res[0] ? ":" : "", res, js(o, "origin"), js(o, "record"), about[0] ? about : "-",
-             why[0] ? why : "-", dl[0] ? dl : "-",
-             json_is_true(json_object_get(o, "overdue"))  ? "\tOVERDUE"
-             : json_is_true(json_object_get(o, "closed")) ? "\tclosed"
+      char when[32];
+      cm_html_iso_text(js(o, "time"), when, sizeof when);
+      /* Kinds, results and states in words; the record stays as it is, for
+       * `rectification file --decision`. */
+      cm_term_printf("%s\t%s%s%s\t%s\t%s\t%s\t%s\t%s%s\n", when,
+             cm_i18n_kind(CM_LANG_ZH, js(o, "kind")), res[0] ? "：" : "",
+             res[0] ? cm_i18n_word(CM_LANG_ZH, "result.", res) : "",
+             js(o, "origin")[0] ? cm_i18n_word(CM_LANG_ZH, "origin.", js(o, "origin")) : "-",
+             js(o, "record"), about[0] ? about : "-", why[0] ? why : "-", dl[0] ? dl : "-",
+             json_is_true(json_object_get(o, "overdue"))  ? "\t逾期未整改"
+             : json_is_true(json_object_get(o, "closed")) ? "\t已结案"
                                                           : "");
     }
   }
@@ -1209,8 +1215,8 @@ static const command commands[] = {
      "agree 同意、rectify 整改、disagree 不同意（后两者须写 --opinion-text）。\n"
      "同一组织同一年度的第二份更正第一份。最后一行打印记录编号。"},
     {"inspection", "list", cmd_inspection_list, o_none, f_json, 0, 0, "inspection list [--json]",
-     "本社区的年检自查报告（自查）和街道分会的年检结果（结果：合格 pass、限期整改 rectify\n"
-     "及整改期限、不合格 fail）。"},
+     "本社区的年检自查报告（自查，附社区居委会意见）和街道分会的年检结果（结果：合格、\n"
+     "限期整改及整改期限、不合格）。"},
     {"plan", "file", cmd_plan_file, o_plan, f_unit, 0, 0,
      "plan file --org ID|--community --year YYYY --goals TEXT --activities TEXT [--count N]",
      "组织的年度工作计划：工作目标、计划开展的活动（--count 计划活动次数）。只能为今年或明年\n"
@@ -1282,7 +1288,8 @@ static const command commands[] = {
     {"status", NULL, cmd_status, o_none, f_json, 0, 0, "status [--json]",
      "本机记录 / 已上报 / 已确认的条数、上次联系时间、未读决定。"},
     {"inbox", NULL, cmd_inbox, o_none, f_inbox, 0, 0, "inbox [--json] [--keep-unread]",
-     "收到的上级决定，新的在前：时间、种类、记录、组织、理由。\n"
+     "收到的上级决定，新的在前：时间、种类（及结果）、来源、记录、组织、理由、整改期限"
+     "（及逾期未整改、已结案）。\n"
      "除非给 --keep-unread，否则标记为已读。"},
     {"bundle", "export", cmd_bundle_export, o_none, f_none, 1, 1, "bundle export FILE",
      "把街道分会尚未确认的记录写成一个包（用U盘带去）。打印条数。\n"

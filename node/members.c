@@ -53,7 +53,7 @@ cm_rc node_log_bodies(node_ctx *ctx, const char *kind, const char *org, int year
                      cm_err *err) {
   list_job j = {ctx, kind, org, year, json_array()};
   cm_rc rc = j.bodies ? store_log_each(ctx, 1, 0, take_report, &j, err)
-                      : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+                      : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   if (rc) {
     json_decref(j.bodies);
     j.bodies = NULL;

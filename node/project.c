@@ -253,7 +253,7 @@ static cm_rc project_mapped(node_ctx *ctx, const project_item *it, cm_err *err) 
   if (!to || !id || strcmp(to, me) != 0) return CM_OK;
   cm_rc rc = store_org_get(ctx, id, &org, NULL);
   if (rc == CM_ERR_NOT_FOUND) return CM_OK;
-  if (rc) return cm_errf(err, rc, "cannot read organisation %s", id);
+  if (rc) return cm_errf(err, rc, "无法读取组织 %s", id);
   for (size_t i = 0; i < 3; i++) {
     const char *v = json_string_value(json_object_get(it->body, keys[i][0]));
     if (v && *v) json_object_set_new(org, keys[i][1], json_string(v));

@@ -170,7 +170,7 @@ typedef struct org_fields {
 cm_rc node_lists(node_ctx *ctx, json_t **out, cm_err *err) {
   cm_rc rc = CM_OK;
   *out = json_object();
-  if (!*out) return cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!*out) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
   for (int k = 0; !rc && k < CM_LIST_KINDS; k++) {
     json_t *items = NULL;
     rc = store_list_items(ctx, cm_list_key((cm_list_kind)k), &items, err);
@@ -706,7 +706,7 @@ cm_rc node_org_list(node_ctx *ctx, json_t **out, cm_err *err) {
 cm_rc node_org_get(node_ctx *ctx, const char *id, json_t **out, cm_err *err) {
   json_t *one = NULL;
   cm_rc rc = store_org_get(ctx, id ? id : "", out, err);
-  if (!rc && !(one = json_pack("[O]", *out))) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!rc && !(one = json_pack("[O]", *out))) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   if (!rc) rc = node_roster_apply(ctx, one, err);
   json_decref(one);
   if (rc) {

@@ -17,12 +17,12 @@ cm_rc node_inbox_of(node_ctx *ctx, const char *kind, json_t **out, cm_err *err) 
   node_today(ctx, today);
   cm_rc rc = store_inbox_json(ctx, hex, today, &inbox, err);
   *out = json_array();
-  if (!*out) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!*out) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   json_array_foreach(inbox, i, it) {
     if (rc) break;
     if (strcmp(json_string_value(json_object_get(it, "kind")), kind) == 0 &&
         json_array_insert(*out, 0, it))
-      rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+      rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
   json_decref(inbox);
   if (rc) {
@@ -63,7 +63,7 @@ cm_rc node_rounds(node_ctx *ctx, json_t **out, cm_err *err) {
   cm_rc rc = node_inbox_of(ctx, "evaluation.round", &items, err);
   if (!rc) rc = node_inbox_of(ctx, "evaluation.closed", &closes, err);
   *out = json_array();
-  if (!*out) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!*out) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   json_array_foreach(items, i, it) {
     size_t k;
     json_t *r;
@@ -79,7 +79,7 @@ cm_rc node_rounds(node_ctx *ctx, json_t **out, cm_err *err) {
                   !closed_ms && strcmp(today, node_inbox_field(it, "closes")) <= 0,
                   "record", json_object_get(it, "record"), "closed", closed, "closed_ms",
                   (json_int_t)closed_ms);
-    if (!r || json_array_insert_new(*out, 0, r)) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    if (!r || json_array_insert_new(*out, 0, r)) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
   json_decref(items);
   json_decref(closes);

@@ -100,7 +100,7 @@ static cm_rc prep(node_ctx *ctx, const char *sql, sqlite3_stmt **st, cm_err *err
   int s = sqlite3_prepare_v2(ctx->db, sql, -1, st, NULL);
   if (s != SQLITE_OK) {
     *st = NULL;
-    return cm_db_check(ctx->db, s, "prepare", err);
+    return cm_db_check(ctx->db, s, "准备数据库语句", err);
   }
   return CM_OK;
 }
@@ -136,7 +136,7 @@ cm_rc store_meta_get(node_ctx *ctx, const char *key, char *out, size_t cap, cm_e
   } else if (s == SQLITE_DONE) {
     rc = cm_errf(err, CM_ERR_NOT_FOUND, "没有设置 %s", key);
   } else {
-    rc = cm_db_check(ctx->db, s, "read meta", err);
+    rc = cm_db_check(ctx->db, s, "读取本机设置", err);
   }
 out:
   sqlite3_finalize(st);
@@ -159,7 +159,7 @@ cm_rc store_meta_set(node_ctx *ctx, const char *key, const char *value, cm_err *
   if (rc) goto out;
   bind_text(st, 1, key);
   bind_text(st, 2, value);
-  rc = step_done(ctx, st, "write meta", err);
+  rc = step_done(ctx, st, "写入本机设置", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -192,7 +192,7 @@ cm_rc store_log_head(node_ctx *ctx, uint64_t *seq_out, uint8_t hash_out[PROTO_HA
       rc = cm_errf(err, CM_ERR_DB, "台账第 %llu 条的哈希格式不对",
                    (unsigned long long)*seq_out);
   } else if (s != SQLITE_DONE) {
-    rc = cm_db_check(ctx->db, s, "read log head", err);
+    rc = cm_db_check(ctx->db, s, "读取台账末条", err);
   }
 out:
   sqlite3_finalize(st);
@@ -210,7 +210,7 @@ cm_rc store_log_insert(node_ctx *ctx, uint64_t seq, const uint8_t hash[PROTO_HAS
   sqlite3_bind_int64(st, 3, (sqlite3_int64)time_ms);
   bind_text(st, 4, kind);
   sqlite3_bind_blob(st, 5, raw, (int)raw_len, SQLITE_STATIC);
-  rc = step_done(ctx, st, "append to log", err);
+  rc = step_done(ctx, st, "写入台账", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -242,7 +242,7 @@ cm_rc store_log_each(node_ctx *ctx, uint64_t from, uint64_t to, store_log_fn fn,
     int s = sqlite3_step(st);
     if (s == SQLITE_DONE) break;
     if (s != SQLITE_ROW) {
-      rc = cm_db_check(ctx->db, s, "read log", err);
+      rc = cm_db_check(ctx->db, s, "读取台账", err);
       break;
     }
     rc = fn(arg, (uint64_t)sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1),
@@ -264,7 +264,7 @@ cm_rc store_log_count_kind(node_ctx *ctx, const char *kind, uint64_t *n_out, cm_
   if (s == SQLITE_ROW)
     *n_out = (uint64_t)sqlite3_column_int64(st, 0);
   else
-    rc = cm_db_check(ctx->db, s, "count log", err);
+    rc = cm_db_check(ctx->db, s, "统计台账记录数", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -289,7 +289,7 @@ cm_rc store_receipt_add(node_ctx *ctx, const uint8_t hub[PROTO_KEY_BYTES], uint6
   sqlite3_bind_int64(st, 4, (sqlite3_int64)hub_time_ms);
   sqlite3_bind_blob(st, 5, raw, (int)raw_len, SQLITE_STATIC);
   sqlite3_bind_int64(st, 6, (sqlite3_int64)store_now_ms(ctx));
-  rc = step_done(ctx, st, "store receipt", err);
+  rc = step_done(ctx, st, "保存回执", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -305,7 +305,7 @@ static cm_rc count_query(node_ctx *ctx, const char *sql, uint64_t *n_out, cm_err
   if (s == SQLITE_ROW)
     *n_out = (uint64_t)sqlite3_column_int64(st, 0);
   else
-    rc = cm_db_check(ctx->db, s, "count", err);
+    rc = cm_db_check(ctx->db, s, "计数", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -331,7 +331,7 @@ cm_rc store_inbox_add(node_ctx *ctx, uint64_t cursor, uint64_t hub_seq, const ch
   sqlite3_bind_blob(st, 6, raw, (int)raw_len, SQLITE_STATIC);
   bind_text(st, 7, origin ? origin : "street");
   bind_text(st, 8, record ? record : "");
-  rc = step_done(ctx, st, "store decision", err);
+  rc = step_done(ctx, st, "保存决定", err);
   if (!rc) *added_out = sqlite3_changes(ctx->db) > 0;
 out:
   sqlite3_finalize(st);
@@ -347,7 +347,7 @@ cm_rc store_inbox_each(node_ctx *ctx, store_inbox_fn fn, void *arg, cm_err *err)
     int s = sqlite3_step(st);
     if (s == SQLITE_DONE) break;
     if (s != SQLITE_ROW) {
-      rc = cm_db_check(ctx->db, s, "read inbox", err);
+      rc = cm_db_check(ctx->db, s, "读取收件箱", err);
       break;
     }
     rc = fn(arg, (uint64_t)sqlite3_column_int64(st, 0), col_text(st, 1), col_text(st, 2),
@@ -376,7 +376,9 @@ cm_rc store_inbox_json(node_ctx *ctx, const char *hub_hex, const char *today, js
                           " (SELECT max(r.seq) FROM rectifications r WHERE r.decision=i.record),"
                           " (SELECT x.body->>'reason' FROM inbox x WHERE"
                           "  CASE WHEN x.kind='decision.withdrawn' AND json_valid(x.body)"
-                          "  THEN x.body->>'decision' END = i.record ORDER BY x.cursor LIMIT 1)"
+                          "  THEN x.body->>'decision' END = i.record ORDER BY x.cursor LIMIT 1),"
+                          " (SELECT o.name FROM orgs o WHERE o.id ="
+                          "  CASE WHEN json_valid(i.body) THEN i.body->>'org' END)"
                           " FROM inbox i LEFT JOIN decisions d ON d.record=i.record"
                           " AND i.record<>''"
                           " ORDER BY i.cursor DESC", &st, err);
@@ -385,7 +387,7 @@ cm_rc store_inbox_json(node_ctx *ctx, const char *hub_hex, const char *today, js
     int s = sqlite3_step(st);
     if (s == SQLITE_DONE) break;
     if (s != SQLITE_ROW) {
-      rc = cm_db_check(ctx->db, s, "read inbox", err);
+      rc = cm_db_check(ctx->db, s, "读取收件箱", err);
       break;
     }
     const char *body = col_text(st, 3);
@@ -438,6 +440,9 @@ cm_rc store_inbox_json(node_ctx *ctx, const char *hub_hex, const char *today, js
       json_object_set_new(item, "withdrawn", json_true());
       json_object_set_new(item, "withdrawn_reason", json_string(col_text(st, 11)));
     }
+    /* The organisation by name beside its filing number. */
+    if (item && sqlite3_column_type(st, 12) != SQLITE_NULL)
+      json_object_set_new(item, "org_name", json_string(col_text(st, 12)));
     if (item) {
       json_t *res = opt_str(b, "result");
       if (json_is_null(res)) {
@@ -488,7 +493,7 @@ cm_rc store_inbox_mark_read(node_ctx *ctx, uint64_t cursor, cm_err *err) {
   if (rc) goto out;
   sqlite3_bind_int64(st, 1, (sqlite3_int64)cursor);
   sqlite3_bind_int64(st, 2, (sqlite3_int64)cursor);
-  rc = step_done(ctx, st, "mark read", err);
+  rc = step_done(ctx, st, "标为已读", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -578,7 +583,7 @@ cm_rc store_org_get(node_ctx *ctx, const char *id, json_t **out, cm_err *err) {
   } else if (s == SQLITE_DONE) {
     rc = cm_errf(err, CM_ERR_NOT_FOUND, "没有这个组织 / unknown organisation: %s", id);
   } else {
-    rc = cm_db_check(ctx->db, s, "read organisation", err);
+    rc = cm_db_check(ctx->db, s, "读取组织", err);
   }
 out:
   sqlite3_finalize(st);
@@ -623,11 +628,11 @@ cm_rc store_org_put(node_ctx *ctx, const json_t *org, cm_err *err) {
   codes = cj ? json_dumps(cj, JSON_COMPACT) : NULL;
   json_decref(cj);
   if (!codes) {
-    rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
     goto out;
   }
   bind_text(st, 17, codes);
-  rc = step_done(ctx, st, "write organisation", err);
+  rc = step_done(ctx, st, "写入组织", err);
 out:
   free(codes);
   free(flags);
@@ -644,7 +649,7 @@ static cm_rc rows_json(node_ctx *ctx, sqlite3_stmt *st, json_t *(*make)(sqlite3_
     int s = sqlite3_step(st);
     if (s == SQLITE_DONE) break;
     if (s != SQLITE_ROW) {
-      rc = cm_db_check(ctx->db, s, "list", err);
+      rc = cm_db_check(ctx->db, s, "列出记录", err);
       break;
     }
     json_t *o = make(st, arg);
@@ -691,7 +696,7 @@ cm_rc store_report_put(node_ctx *ctx, uint64_t seq, const json_t *body, uint64_t
   bind_text(st, 8, jstr(body, "scope"));
   bind_text(st, 9, jstr(body, "good_deeds"));
   sqlite3_bind_int64(st, 10, (sqlite3_int64)time_ms);
-  rc = step_done(ctx, st, "write report", err);
+  rc = step_done(ctx, st, "写入月报", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -774,7 +779,7 @@ cm_rc store_activity_put(node_ctx *ctx, uint64_t seq, const json_t *body, cm_err
   bind_text(st, 6, jstr(body, "place"));
   sqlite3_bind_int64(st, 7, (sqlite3_int64)json_integer_value(json_object_get(body, "expected")));
   bind_text(st, 8, jstr(body, "description"));
-  rc = step_done(ctx, st, "write activity", err);
+  rc = step_done(ctx, st, "写入活动", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -832,7 +837,7 @@ cm_rc store_rect_put(node_ctx *ctx, uint64_t seq, const json_t *body, cm_err *er
   bind_text(st, 2, jstr(body, "org"));
   bind_text(st, 3, jstr(body, "decision"));
   bind_text(st, 4, jstr(body, "content"));
-  rc = step_done(ctx, st, "write rectification", err);
+  rc = step_done(ctx, st, "写入整改", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -842,12 +847,12 @@ cm_rc store_station_put(node_ctx *ctx, uint64_t seq, const json_t *body, cm_err 
   sqlite3_stmt *st = NULL;
   char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
   cm_rc rc = text ? prep(ctx, "INSERT OR REPLACE INTO stations(seq,org,body) VALUES(?,?,?)", &st, err)
-                  : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+                  : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   if (rc) goto out;
   sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
   bind_text(st, 2, jstr(body, "org"));
   bind_text(st, 3, text);
-  rc = step_done(ctx, st, "write station", err);
+  rc = step_done(ctx, st, "写入党员活动站", err);
 out:
   sqlite3_finalize(st);
   free(text);
@@ -900,7 +905,7 @@ cm_rc store_list_items(node_ctx *ctx, const char *list, json_t **items_out, cm_e
     if (json_is_array(items)) *items_out = json_incref(items);
     json_decref(b);
   } else if (s != SQLITE_DONE) {
-    rc = cm_db_check(ctx->db, s, "read list", err);
+    rc = cm_db_check(ctx->db, s, "读取名单", err);
   }
 out:
   sqlite3_finalize(st);
@@ -967,7 +972,7 @@ cm_rc store_proj_dump(node_ctx *ctx, cm_buf *out, cm_err *err) {
       int s = sqlite3_step(st);
       if (s == SQLITE_DONE) break;
       if (s != SQLITE_ROW) {
-        rc = cm_db_check(ctx->db, s, "dump", err);
+        rc = cm_db_check(ctx->db, s, "导出", err);
         break;
       }
       rc = cm_buf_appendf(out, "%s\n", col_text(st, 0));
@@ -987,7 +992,7 @@ cm_rc store_review_put(node_ctx *ctx, uint64_t seq, const char *status, const ch
   bind_text(st, 2, status);
   bind_text(st, 3, reason ? reason : "");
   bind_text(st, 4, review ? review : "");
-  rc = step_done(ctx, st, "write review", err);
+  rc = step_done(ctx, st, "写入审核", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -1011,7 +1016,7 @@ cm_rc store_filing_put(node_ctx *ctx, uint64_t seq, const char *org, cm_err *err
   if (rc) goto out;
   sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
   bind_text(st, 2, org);
-  rc = step_done(ctx, st, "write filing", err);
+  rc = step_done(ctx, st, "写入备案", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -1034,7 +1039,7 @@ cm_rc store_decision_put(node_ctx *ctx, const char *record, uint64_t cursor, con
   bind_text(st, 8, jstr(body, "result"));
   bind_text(st, 9, jstr(body, "reason"));
   sqlite3_bind_int64(st, 10, (sqlite3_int64)time_ms);
-  rc = step_done(ctx, st, "write decision", err);
+  rc = step_done(ctx, st, "写入决定", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -1046,7 +1051,7 @@ cm_rc store_decision_close(node_ctx *ctx, const char *record, const char *by, cm
   if (rc) goto out;
   bind_text(st, 1, by && *by ? by : "accepted");
   bind_text(st, 2, record);
-  rc = step_done(ctx, st, "close decision", err);
+  rc = step_done(ctx, st, "关闭决定", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -1059,7 +1064,7 @@ cm_rc store_decision_withdraw(node_ctx *ctx, const char *record, cm_err *err) {
                        " AND kind<>'decision.withdrawn'", &st, err);
   if (rc) goto out;
   bind_text(st, 1, record);
-  rc = step_done(ctx, st, "withdraw decision", err);
+  rc = step_done(ctx, st, "撤回决定", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -1076,7 +1081,7 @@ cm_rc store_ack_put(node_ctx *ctx, const char *id, const char *level, const char
   bind_text(st, 3, status);
   bind_text(st, 4, note ? note : "");
   bind_text(st, 5, record ? record : "");
-  rc = step_done(ctx, st, "write acknowledgement", err);
+  rc = step_done(ctx, st, "写入确认", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -1090,13 +1095,13 @@ cm_rc store_log_drop_from(node_ctx *ctx, uint64_t from, cm_err *err) {
   if (rc) goto out;
   sqlite3_bind_int64(st, 1, (sqlite3_int64)store_now_ms(ctx));
   sqlite3_bind_int64(st, 2, (sqlite3_int64)from);
-  rc = step_done(ctx, st, "keep dropped entries", err);
+  rc = step_done(ctx, st, "保留被删除的记录", err);
   sqlite3_finalize(st);
   st = NULL;
   if (!rc) rc = prep(ctx, "DELETE FROM log WHERE seq>=?", &st, err);
   if (rc) goto out;
   sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
-  rc = step_done(ctx, st, "drop entries", err);
+  rc = step_done(ctx, st, "删除记录", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -1109,7 +1114,7 @@ cm_rc store_dropped_mark(node_ctx *ctx, uint64_t old_seq, uint64_t new_seq, cm_e
   if (rc) goto out;
   sqlite3_bind_int64(st, 1, (sqlite3_int64)new_seq);
   sqlite3_bind_int64(st, 2, (sqlite3_int64)old_seq);
-  rc = step_done(ctx, st, "mark re-appended entry", err);
+  rc = step_done(ctx, st, "标记重新追加的记录", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -1129,7 +1134,7 @@ cm_rc store_id_taken(node_ctx *ctx, const char *table, const char *id, int *take
   if (s == SQLITE_ROW)
     *taken_out = 1;
   else if (s != SQLITE_DONE)
-    rc = cm_db_check(ctx->db, s, "look up an ID", err);
+    rc = cm_db_check(ctx->db, s, "查找编号", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -1146,7 +1151,7 @@ cm_rc store_overdue_count(node_ctx *ctx, const char *today, uint64_t *n_out, cm_
   if (s == SQLITE_ROW)
     *n_out = (uint64_t)sqlite3_column_int64(st, 0);
   else
-    rc = cm_db_check(ctx->db, s, "count overdue criticisms", err);
+    rc = cm_db_check(ctx->db, s, "统计逾期的批评", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -1163,7 +1168,7 @@ cm_rc store_filing_seqs(node_ctx *ctx, const char *org, uint64_t *seqs, size_t c
     int s = sqlite3_step(st);
     if (s == SQLITE_DONE) break;
     if (s != SQLITE_ROW) {
-      rc = cm_db_check(ctx->db, s, "read filings", err);
+      rc = cm_db_check(ctx->db, s, "读取备案", err);
       break;
     }
     if (*n_out < cap) seqs[(*n_out)++] = (uint64_t)sqlite3_column_int64(st, 0);
@@ -1207,7 +1212,7 @@ cm_rc store_notice_held(node_ctx *ctx, const char *notice, int *held_out, cm_err
   if (s == SQLITE_ROW)
     *held_out = sqlite3_column_int64(st, 0) > 0;
   else
-    rc = cm_db_check(ctx->db, s, "read inbox", err);
+    rc = cm_db_check(ctx->db, s, "读取收件箱", err);
 out:
   sqlite3_finalize(st);
   return rc;
@@ -1219,7 +1224,7 @@ cm_rc store_notice_mark_read(node_ctx *ctx, const char *notice, cm_err *err) {
                        " AND json_valid(body) AND body->>'notice' = ?", &st, err);
   if (rc) goto out;
   bind_text(st, 1, notice);
-  rc = step_done(ctx, st, "mark a notice read", err);
+  rc = step_done(ctx, st, "把通知标为已读", err);
 out:
   sqlite3_finalize(st);
   return rc;

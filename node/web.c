@@ -27,6 +27,7 @@
 #include "../common/attach.h"
 #include "../common/clock.h"
 #include "../common/log.h"
+#include "../common/web_assets.h"
 #include "records.h"
 #include "staff.h"
 #include "sync.h"
@@ -277,6 +278,12 @@ static void h_asset(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   const char *name = cm_http_param(req, 0);
   size_t i;
   if (!node_web_begin(&rq, req, resp, ctx)) return;
+  const cm_web_asset *shared = cm_web_asset_find(name);
+  if (shared) {
+    cm_http_resp_set(resp, 200, shared->content_type, shared->data, shared->len);
+    node_web_end(&rq, 200);
+    return;
+  }
   for (i = 0; name && i < node_web_n_assets; i++) {
     if (strcmp(node_web_assets[i].name, name) == 0) {
       cm_http_resp_set(resp, 200, node_web_assets[i].content_type, node_web_assets[i].data,
@@ -285,7 +292,7 @@ static void h_asset(cm_http_req *req, cm_http_resp *resp, void *ctx) {
       return;
     }
   }
-  cm_http_resp_set(resp, 404, "text/plain; charset=utf-8", "not found\n", 10);
+  cm_http_resp_set(resp, 404, "text/plain; charset=utf-8", "找不到该文件\n", sizeof "找不到该文件\n" - 1);
   node_web_end(&rq, 404);
 }
 
@@ -429,12 +436,12 @@ static cm_rc sync_child(node_web_app *app, char *errbuf, size_t cap) {
 
   errbuf[0] = '\0';
   if (n <= 0) {
-    snprintf(errbuf, cap, "cannot find our own program to run a sync pass: %s", strerror(errno));
+    snprintf(errbuf, cap, "找不到本程序，无法开始同步（错误号 %d）", errno);
     return CM_ERR_IO;
   }
   exe[n] = '\0';
   if (pipe(fds) != 0) {
-    snprintf(errbuf, cap, "cannot start a sync pass: %s", strerror(errno));
+    snprintf(errbuf, cap, "无法开始同步（错误号 %d）", errno);
     return CM_ERR_IO;
   }
   char *argv[] = {exe, (char *)"--dir", app->dir, (char *)"sync", (char *)"--idle", NULL};
@@ -459,7 +466,7 @@ static cm_rc sync_child(node_web_app *app, char *errbuf, size_t cap) {
   close(fds[1]);
   if (sr != 0) {
     close(fds[0]);
-    snprintf(errbuf, cap, "cannot start a sync pass: %s", strerror(sr));
+    snprintf(errbuf, cap, "无法开始同步（错误号 %d）", sr);
     return CM_ERR_IO;
   }
   pthread_mutex_lock(&app->sync_mu);
@@ -504,7 +511,7 @@ static cm_rc sync_child(node_web_app *app, char *errbuf, size_t cap) {
     }
   } else {
     rc = CM_ERR_IO;
-    snprintf(errbuf, cap, "the sync pass ended by signal %d", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    snprintf(errbuf, cap, "同步进程意外中止（信号 %d）", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
   }
   if (rc && !errbuf[0]) snprintf(errbuf, cap, "%s", cm_strerror(rc));
   return rc;
@@ -741,9 +748,9 @@ cm_rc node_web_serve(const char *dir, const char *listen, int allow_remote, cm_e
   printf("http://%s:%u/\n", url_host, (unsigned)app->port);
   fflush(stdout);
   /* The log names the address actually bound, a wildcard included. */
-  cm_info("serving %s on http://%s:%u/ (listening on %s:%u%s; Ctrl-C stops)", dir, url_host,
+  cm_info("本社区页面 %s 已在 http://%s:%u/ 打开（监听 %s:%u%s；按 Ctrl-C 停止）", dir, url_host,
           (unsigned)app->port, is_wildcard(host) ? (host[0] == '[' ? "[::]" : "0.0.0.0") : host,
-          (unsigned)app->port, app->staff ? ", staff password required" : "");
+          (unsigned)app->port, app->staff ? "，须输入员工密码" : "");
 
   while (sigwait(&sigs, &sig) != 0) {
   }
@@ -770,7 +777,7 @@ out:
     } else {
       /* A pass is stuck in the network: what it has not committed is simply
        * sent again next time, so leave it rather than hang the shutdown. */
-      cm_warn("a sync pass is still running; stopping without waiting for it");
+      cm_warn("同步还在进行，不等它结束就停止（未提交的记录下次再发）");
       pthread_detach(thr);
       app = NULL; /* the thread still uses it; the process ends next */
     }
@@ -858,10 +865,10 @@ void node_web_page_begin(node_web_rq *rq, const char *title_key, const char *nav
   cm_html_word(&rq->h, title_key);
   cm_html_raw(&rq->h, " - ");
   cm_html_word(&rq->h, "app");
-  cm_html_raw(&rq->h, "</title><link rel=\"stylesheet\" href=\"/assets/style.css\">"
-                   "<link rel=\"icon\" href=\"/assets/icon.svg\" type=\"image/svg+xml\">"
-                   "<script src=\"/assets/app.js\" defer></script></head>\n<body>"
-                   "<header class=\"top\"><span class=\"brand\">");
+  cm_html_raw(&rq->h, "</title>");
+  cm_html_head_assets(&rq->h);
+  cm_html_raw(&rq->h, "<link rel=\"icon\" href=\"/assets/icon.svg\" type=\"image/svg+xml\">"
+                   "</head>\n<body><header class=\"top\"><span class=\"brand\">");
   cm_html_word(&rq->h, "app");
   cm_html_raw(&rq->h, "</span><span class=\"who\">");
   cm_html_esc(&rq->h, rq->app->community);

@@ -1948,12 +1948,8 @@ static void inbox_table(node_web_rq *rq, const json_t *inbox, const char *org, i
   th(rq, "inbox.kind");
   th(rq, "origin.title");
   th(rq, "inbox.org");
-  th(rq, "inbox.subject");
   th(rq, "inbox.reason");
-  th(rq, "inbox.deadline");
-  th(rq, "result.title");
-  th(rq, "crit.title");
-  th(rq, "inbox.record");
+  th(rq, "decide.state");
   th(rq, "org.actions");
   cm_html_raw(&rq->h, "</tr>");
   json_array_foreach(inbox, i, it) {
@@ -1975,36 +1971,52 @@ static void inbox_table(node_web_rq *rq, const json_t *inbox, const char *org, i
                   crit ? " criticism" : "", strcmp(state, "overdue") == 0 ? " overdue" : "");
     cm_html_esc(&rq->h, node_web_js(it, "kind"));
     cm_html_raw(&rq->h, "\">");
-    td(rq, when);
-    td(rq, cm_i18n_kind(rq->lang, node_web_js(it, "kind")));
-    cm_html_raw(&rq->h, "<td>");
+    /* The time, and under it the decision as people refer to it (the hub's
+     * journal and number): two columns fewer, so that the content has room
+     * on a 1024-pixel screen. */
+    cm_html_printf(&rq->h, "<td class=\"nowrap\">%h<br><span class=\"hint\">", when);
+    record_ref(rq, origin_name(rq, origin), node_web_js(it, "record"));
+    cm_html_raw(&rq->h, "</span></td>");
+    cm_html_printf(&rq->h, "<td class=\"nw\">%h</td><td>",
+                   cm_i18n_kind(rq->lang, node_web_js(it, "kind")));
     if (*origin) word_span(rq, "origin", "origin.", origin);
-    cm_html_raw(&rq->h, "</td>");
-    td_date(rq, node_web_js(it, "org")); /* a filing number: never broken */
-    if (strchr(node_web_js(it, "subject"), '/')) { /* one of this community's records */
-      cm_html_raw(&rq->h, "<td>");
-      record_ref(rq, rq->app->community, node_web_js(it, "subject"));
-      cm_html_raw(&rq->h, "</td>");
-    } else {
-      td(rq, node_web_js(it, "subject"));
-    }
-    cm_html_raw(&rq->h, "<td class=\"reason\">");
-    cm_html_esc(&rq->h, node_web_js(it, "reason"));
-    rejected_records(rq, it);
-    cm_html_raw(&rq->h, "</td>");
-    td_date(rq, node_web_js(it, "deadline"));
-    cm_html_raw(&rq->h, "<td>");
-    if (*result) word_span(rq, "result", "result.", result);
     cm_html_raw(&rq->h, "</td><td>");
+    /* The organisation by name, its filing number under it (never broken). */
+    if (*node_web_js(it, "org_name"))
+      cm_html_printf(&rq->h, "%h<br>", node_web_js(it, "org_name"));
+    cm_html_printf(&rq->h, "<span class=\"hint nw\">%h</span></td>", node_web_js(it, "org"));
+    cm_html_raw(&rq->h, "<td class=\"reason text\">");
+    cm_html_esc(&rq->h, node_web_js(it, "reason"));
+    /* What it is about, under what it says: one of this community's records
+     * by its number, or what the hub named. */
+    const char *subject = node_web_js(it, "subject");
+    if (*subject) {
+      cm_html_printf(&rq->h, "<div class=\"hint subject\">%w%r<span class=\"nw\">",
+                     "inbox.subject", rq->lang == CM_LANG_EN ? ": " : "：");
+      if (strchr(subject, '/'))
+        record_ref(rq, rq->app->community, subject);
+      else
+        cm_html_esc(&rq->h, subject);
+      cm_html_raw(&rq->h, "</span></div>");
+    }
+    rejected_records(rq, it);
+    /* One column says where it stands: the deadline, the result, the
+     * rectification's state or the withdrawal, each unbroken. */
+    cm_html_raw(&rq->h, "</td><td class=\"note\">");
+    if (*node_web_js(it, "deadline"))
+      cm_html_printf(&rq->h, "<span class=\"nw deadline\">%w %h</span> ", "inbox.deadline",
+                     node_web_js(it, "deadline"));
+    if (*result) {
+      word_span(rq, "result", "result.", result);
+      cm_html_raw(&rq->h, " ");
+    }
     if (crit || withdrawn) word_span(rq, "crit", "crit.", withdrawn ? "withdrawn" : state);
     if (withdrawn) { /* the hub's reason for withdrawing it */
       cm_html_raw(&rq->h, " <span class=\"withdrawn-reason\">");
       cm_html_esc(&rq->h, node_web_js(it, "withdrawn_reason"));
       cm_html_raw(&rq->h, "</span>");
     }
-    cm_html_raw(&rq->h, "</td><td>");
-    record_ref(rq, origin_name(rq, origin), node_web_js(it, "record"));
-    cm_html_raw(&rq->h, "</td><td>");
+    cm_html_raw(&rq->h, "</td><td class=\"nw\">");
     if (crit && strcmp(state, "closed") != 0 && !withdrawn) {
       cm_html_raw(&rq->h, "<a class=\"rectify\" href=\"/rectifications/new?org=");
       cm_html_url(&rq->h, node_web_js(it, "org"));

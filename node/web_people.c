@@ -381,7 +381,7 @@ void node_web_h_roster_csv(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     snprintf(disp, sizeof disp, "attachment; filename=\"roster-%s.csv\"", id);
     cm_http_resp_header(resp, "Content-Disposition", disp);
     if (cm_http_resp_set(resp, 200, "text/csv; charset=utf-8", b.p, b.len))
-      cm_http_resp_error(resp, 500, CM_ERR_NOMEM, "out of memory", NULL);
+      cm_http_resp_error(resp, 500, CM_ERR_NOMEM, "内存不足", NULL);
   }
   cm_buf_free(&b);
 }

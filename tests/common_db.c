@@ -99,7 +99,9 @@ static void test_failed_migration_rolls_back(void **state) {
   cm_err_clear(&err);
   assert_int_equal(cm_db_open(path, bad, 2, &db, &err), CM_ERR_DB);
   assert_null(db);
-  assert_non_null(strstr(err.msg, "nosuch"));
+  /* Chinese words and SQLite's code, not its English message */
+  assert_non_null(strstr(err.msg, "升级到结构版本 2：执行数据库语句：数据库出错（错误码 1）"));
+  assert_null(strstr(err.msg, "nosuch"));
   /* version 1 was applied and committed; step 2 left nothing behind */
   assert_int_equal(cm_db_open(path, bad, 1, &db, &err), CM_OK);
   assert_int_equal(one_int(db, "PRAGMA user_version"), 1);
@@ -229,7 +231,13 @@ static void test_check_and_exec(void **state) {
   assert_int_equal(cm_db_check(db, SQLITE_CORRUPT, "x", &err), CM_ERR_DB);
   assert_int_equal(cm_db_check(db, SQLITE_CORRUPT, "what", NULL), CM_ERR_DB);
   assert_int_equal(cm_db_exec(db, "SELEC nonsense", &err), CM_ERR_DB);
-  assert_non_null(strstr(err.msg, "syntax"));
+  assert_string_equal(err.msg, "执行数据库语句：数据库出错（错误码 1）");
+  assert_int_equal(cm_db_exec(db, "CREATE TABLE u(k UNIQUE); INSERT INTO u VALUES (1), (1)", &err),
+                   CM_ERR_EXISTS);
+  assert_string_equal(err.msg, "执行数据库语句：记录已存在或不合数据库的规定（错误码 2067）");
+  assert_int_equal(cm_db_check(db, SQLITE_FULL, "写入月报", &err), CM_ERR_DISK_FULL);
+  assert_string_equal(err.msg,
+                      "写入月报：磁盘（或数据库大小上限）已满：请腾出磁盘空间后再试（错误码 13）");
   cm_db_close(db);
   /* a directory that does not exist */
   assert_int_not_equal(cm_db_open("/nonexistent-dir/x/y.db", NULL, 0, &db, &err), CM_OK);

@@ -84,7 +84,8 @@ static void test_times(void **state) {
   cm_html_iso(&h, "2026-12-03");
   cm_html_raw(&h, "|");
   cm_html_time(&h, 0);
-  assert_string_equal(cm_html_str(&h), "2026-12-03 23:40|2026-12-03|-");
+  assert_string_equal(cm_html_str(&h), "<span class=\"nw\">2026-12-03 23:40</span>|"
+                                       "<span class=\"nw\">2026-12-03</span>|-");
   cm_html_iso_text("2026-11", t, sizeof t);
   assert_string_equal(t, "2026-11");
   cm_html_free(&h);
@@ -147,6 +148,37 @@ static void test_words(void **state) {
   assert_string_equal(cm_i18n_kind(CM_LANG_EN, "decision.commend"), "commendation");
   assert_string_equal(cm_i18n_kind(CM_LANG_EN, "decision.revoke"), "revocation");
   assert_string_equal(cm_i18n_kind(CM_LANG_EN, "x.unknown"), "x.unknown");
+}
+
+/* Every key of the glossary is defined once: a second definition would be
+ * silently shadowed by the first (the lookup takes the first match), so a
+ * word changed in one place would not change on the pages. */
+struct keys {
+  const char *k[4096];
+  size_t n;
+};
+
+static void collect_key(void *arg, const char *rest, const char *text) {
+  struct keys *ks = arg;
+  (void)text;
+  assert_true(ks->n < sizeof ks->k / sizeof ks->k[0]);
+  ks->k[ks->n++] = rest;
+}
+
+static int cmp_key(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void test_words_defined_once(void **state) {
+  (void)state;
+  static struct keys ks;
+  ks.n = 0;
+  cm_i18n_each(CM_LANG_ZH, "", collect_key, &ks);
+  assert_true(ks.n > 100);
+  qsort(ks.k, ks.n, sizeof ks.k[0], cmp_key);
+  for (size_t i = 1; i < ks.n; i++) {
+    if (!strcmp(ks.k[i - 1], ks.k[i])) fail_msg("common/i18n.c defines \"%s\" twice", ks.k[i]);
+  }
 }
 
 static void test_msg_part(void **state) {
@@ -379,6 +411,7 @@ int main(void) {
       cmocka_unit_test(test_error_box),
       cmocka_unit_test(test_url),             cmocka_unit_test(test_input_keeps_value_escaped),
       cmocka_unit_test(test_textarea_and_select), cmocka_unit_test(test_words),
+      cmocka_unit_test(test_words_defined_once),
       cmocka_unit_test(test_msg_part),        cmocka_unit_test(test_sticky_error),
       cmocka_unit_test(test_words_review),    cmocka_unit_test(test_people_words_simplified),
       cmocka_unit_test(test_simplify),        cmocka_unit_test(test_simplify_covers_messages),

@@ -133,7 +133,7 @@ api() { # url jar answer out
 needs() { # url jar org -> 0 when the attention list holds org as needing a station
   api "$1" "$2" attention "$E2E_TMP/att.json" && json "$E2E_TMP/att.json" "'$3' in [o['id'] for o in d['party_station']]"
 }
-$N1 org list | grep "^$NEW" | grep -q party_station || fail "node: 3 party members, no station, not flagged"
+$N1 org list | grep "^$NEW" | grep -q 缺少党员活动站 || fail "node: 3 party members, no station, not flagged"
 needs "$STREET_URL" "$E2E_TMP/sjar" "$NEW" || fail "street attention lacks $NEW: $(cat "$E2E_TMP/att.json")"
 wait_for 60 needs "$DIST_URL" "$E2E_TMP/djar" "$NEW" || fail "district attention lacks $NEW"
 api "$DIST_URL" "$E2E_TMP/djar" stations "$E2E_TMP/st.json" || fail "stations API"
@@ -145,7 +145,7 @@ REC=$($N1 station register --org "$NEW" --name 健康讲堂党员活动站 --lea
   --committee 建昌道社区党总支 --date 2026-06-01 --branch 健康讲堂党支部 --branch-date 2026-07-01 | last_line)
 case "$REC" in */*) ;; *) fail "no record id: $REC" ;; esac
 $N1 station list | grep -q "健康讲堂党员活动站.*待审核" || fail "node station list: $($N1 station list)"
-$N1 org list | grep "^$NEW" | grep -q party_station || fail "node: flag cleared before acceptance"
+$N1 org list | grep "^$NEW" | grep -q 缺少党员活动站 || fail "node: flag cleared before acceptance"
 nsync || fail "sync station"
 needs "$STREET_URL" "$E2E_TMP/sjar" "$NEW" || fail "street: flag cleared before acceptance"
 for b in $("$HUB" --dir "$E2E_TMP/street" review list | awk '{print $1}'); do
@@ -153,7 +153,7 @@ for b in $("$HUB" --dir "$E2E_TMP/street" review list | awk '{print $1}'); do
 done
 needs "$STREET_URL" "$E2E_TMP/sjar" "$NEW" && fail "street: flag stays after acceptance"
 nsync || fail "sync review"
-$N1 org list | grep "^$NEW" | grep -q party_station && fail "node: flag stays after acceptance"
+$N1 org list | grep "^$NEW" | grep -q 缺少党员活动站 && fail "node: flag stays after acceptance"
 $N1 station list | grep -q "已通过" || fail "node station not accepted: $($N1 station list)"
 "$HUB" --dir "$E2E_TMP/street" forward >/dev/null 2>&1 || true
 gone() { ! needs "$DIST_URL" "$E2E_TMP/djar" "$NEW"; }

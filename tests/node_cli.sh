@@ -117,13 +117,13 @@ O6=$(echo "$OUT" | tail -1)
 run 0 org list
 LIST=$OUT
 line() { echo "$LIST" | grep "^$1"; }
-[[ "$(line "$O1")" == "$O1"$'\t'"active"$'\t'"-"* ]] || fail "org list line: $(line "$O1")"
+[[ "$(line "$O1")" == "$O1"$'\t'"正常"$'\t'"-"$'\t'*$'\t'"自发成立"$'\t'* ]] || fail "org list line: $(line "$O1")"
 [[ "$(line "$O2")" == *$'\t-\t'* ]] || fail "Traditional conforming name flagged: $(line "$O2")"
 [[ "$(line "$O3")" == *$'\t-\t'* ]] || fail "Simplified conforming name flagged: $(line "$O3")"
-[[ "$(line "$O4")" == *name_norm* ]] || fail "non-conforming name not flagged: $(line "$O4")"
-[[ "$(line "$O5")" == *party_station* ]] || fail "3 party members without station not flagged"
+[[ "$(line "$O4")" == *名称不符合规范* ]] || fail "non-conforming name not flagged: $(line "$O4")"
+[[ "$(line "$O5")" == *缺少党员活动站* ]] || fail "3 party members without station not flagged"
 # the yes/no box no longer clears the flag: only an accepted station registration does
-[[ "$(line "$O6")" == *party_station* ]] || fail "box alone cleared the station flag: $(line "$O6")"
+[[ "$(line "$O6")" == *缺少党员活动站* ]] || fail "box alone cleared the station flag: $(line "$O6")"
 run 0 org list --json
 contains "$OUT" '"id":"'"$O4"'"' || fail "org list --json lacks $O4"
 contains "$OUT" '"flags":["name_norm"]' || fail "org list --json lacks the flag"
@@ -146,7 +146,7 @@ run 2 org amend 120105001001-0099 --leader x
 run 2 org dissolve "$O6"
 run 0 org dissolve "$O6" --reason 停止活動
 run 0 org list
-[[ "$(echo "$OUT" | grep "^$O6")" == "$O6"$'\t'dissolved* ]] || fail "dissolved status"
+[[ "$(echo "$OUT" | grep "^$O6")" == "$O6"$'\t'已解散* ]] || fail "dissolved status"
 run 2 org amend "$O6" --leader x
 run 2 org dissolve "$O6" --reason again
 
@@ -200,7 +200,7 @@ run 2 activity declare --org "$O6" --date 2026-12-01 "${A[@]}"
 
 run 0 activity list
 contains "$OUT" "120105001001-A0001	2026-12-01" || fail "activity list: $OUT"
-contains "$OUT" "declared	street:pending	district:pending" || fail "activity escalation: $OUT"
+contains "$OUT" "已汇报	街道：待确认	区协会：待确认" || fail "activity escalation: $OUT"
 run 0 activity list --json
 contains "$OUT" '"escalation":"declared"' || fail "activity list --json: $OUT"
 run 0 report list --json

@@ -46,7 +46,7 @@ LIST=$("$BIN" --dir "$D" org list) || fail "org list after the kills"
 ACKED=$(wc -l <"$T/acked")
 [ "$ACKED" -gt 0 ] || fail "no write survived long enough to be reported (machine too slow?)"
 while read -r id name; do
-  echo "$LIST" | grep -q "^$id"$'\t'"active"$'\t'"-"$'\t'"$name"$'\t' ||
+  echo "$LIST" | grep -q "^$id"$'\t'"正常"$'\t'"-"$'\t'"$name"$'\t' ||
     fail "acknowledged filing $id ($name) is lost"
 done <"$T/acked"
 N=$(written)

@@ -24,11 +24,19 @@ node_figures() {
   # station flag is derived now (three or more party members and no accepted
   # station registration, docs/decisions/0044), where the old release took the
   # filing's yes/no box; the organisation with 3 party members is flagged.
-  sed 's/^\(120105001001-0001\tactive\t\)-/\1party_station/' "$F/node.orgs.expect" \
-    >"$E2E_TMP/orgs.expect"
+  # And the lists speak in words now where the old release printed the keys
+  # (active, party_station, self; rejected, accepted; decision.commend ...).
+  sed -e 's/^\(120105001001-0001\tactive\t\)-/\1party_station/' \
+      -e 's/\tactive\t/\t正常\t/; s/\tparty_station\t/\t缺少党员活动站\t/; s/\tself\t/\t自发成立\t/' \
+      "$F/node.orgs.expect" >"$E2E_TMP/orgs.expect"
   diff "$E2E_TMP/orgs.expect" "$E2E_TMP/orgs" >&2 || fail "node: organisations differ after $1"
-  diff "$F/node.reports.expect" "$E2E_TMP/reports" >&2 || fail "node: reports differ after $1"
-  diff "$F/node.inbox.expect" "$E2E_TMP/inbox" >&2 || fail "node: inbox differs after $1"
+  sed -e 's/\trejected: /\t已退回：/; s/\taccepted$/\t已通过/; s/\tpending$/\t待审核/' \
+      "$F/node.reports.expect" >"$E2E_TMP/reports.expect"
+  diff "$E2E_TMP/reports.expect" "$E2E_TMP/reports" >&2 || fail "node: reports differ after $1"
+  sed -e 's/^decision\.commend\t/表彰\t/; s/^activity\.ack:acknowledged\t/确认收到：已确认\t/' \
+      -e 's/^review\.batch:accepted\t/审核结果：已通过\t/; s/^review\.batch:rejected\t/审核结果：已退回\t/' \
+      -e 's/^hub\.enrolled\t/登记\t/' "$F/node.inbox.expect" >"$E2E_TMP/inbox.expect"
+  diff "$E2E_TMP/inbox.expect" "$E2E_TMP/inbox" >&2 || fail "node: inbox differs after $1"
 }
 hub_figures() { # HUB WHEN
   "$HUB" --dir "$E2E_TMP/$1" status --json | python3 -c '

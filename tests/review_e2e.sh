@@ -56,7 +56,7 @@ print(ids["120105001001"], ids["120105001002"])
 PY
 ) || fail "review list does not show one pending batch per node"
 "$HUB" --dir "$E2E_TMP/street" review list | head -1 | grep -Eq "^$B1 " || fail "text list: ID first"
-"$HUB" --dir "$E2E_TMP/street" review show "$B2" | grep -q report.monthly || fail "review show"
+"$HUB" --dir "$E2E_TMP/street" review show "$B2" | grep -q 月报 || fail "review show"
 "$HUB" --dir "$E2E_TMP/street" review reject "$B2" --reason 材料不全，請補充負責人資料 >/dev/null \
   || fail "review reject"
 "$HUB" --dir "$E2E_TMP/street" review accept "$B1" --operator 李主任 >/dev/null || fail "review accept"
@@ -195,7 +195,7 @@ curl -sf -b "$E2E_TMP/jar" "$STREET_URL/api/v1/activities" | grep -q 重陽敬�
 ok "read-only JSON routes for a logged-in operator"
 
 # The district's own list shows both levels, and rebuild keeps every figure.
-"$HUB" --dir "$E2E_TMP/district" activity list | grep -q "street: acknowledged.*district: acknowledged" \
+"$HUB" --dir "$E2E_TMP/district" activity list | grep -q "街道：已确认.*区协会：已确认" \
   || fail "district activity list"
 "$HUB" --dir "$E2E_TMP/district" rebuild >/dev/null || fail "district rebuild"
 summary_ok || fail "summary changed after rebuild"

@@ -30,7 +30,7 @@ a = [a for a in json.load(sys.stdin)["authors"] if a["key"] == sys.argv[1]][0]
 sys.exit(0 if a["quarantined"] else 1)' "$KEY1" || fail "author not quarantined"
 ok "a fork quarantines the author"
 
-"$HUB" --dir "$S" fork list | grep -q "author $KEY1" || fail "fork list text"
+"$HUB" --dir "$S" fork list | grep -q "台账 $KEY1" || fail "fork list text"
 "$HUB" --dir "$S" fork list --json >"$E2E_TMP/forks.json"
 read -r HELD OTHER < <(python3 - "$E2E_TMP/forks.json" <<'PY'
 import json, sys

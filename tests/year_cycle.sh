@@ -131,7 +131,7 @@ assert r[0]["year"] == 2026 and r[0]["record"] == sys.argv[3] and r[0]["closed"]
 s = l["reports"][0]
 assert s["funds_received"] == 500050 and s["year"] == 2026 and s["opinion"] == "agree", s
 PY
-"$NODE" --dir "$E2E_TMP/n1" inspection list | grep -q "结果.*rectify.*2027-03-31" || fail "text list"
+"$NODE" --dir "$E2E_TMP/n1" inspection list | grep -q "结果.*限期整改.*2027-03-31" || fail "text list"
 "$NODE" --dir "$E2E_TMP/n1" rectification file --org "$O1" --decision "$R1" --content 已建立账目 \
   >/dev/null || fail "rectification"
 "$NODE" --dir "$E2E_TMP/n1" sync >/dev/null || fail "sync rectification"

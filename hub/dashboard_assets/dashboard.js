@@ -48,12 +48,20 @@
     return e;
   }
 
+  // The half of a bilingual message "中文 / English" in the page's language
+  // (as cm_i18n_msg_part does on the hub's own pages).
+  function msgPart(msg) {
+    const i = msg.indexOf(' / ');
+    if (i < 0) return msg;
+    return lang === 'zh' ? msg.slice(0, i) : msg.slice(i + 3);
+  }
+
   async function getJSON(path) {
     const r = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
     if (!r.ok) {
       let msg = String(r.status);
       try { msg = (await r.json()).message || msg; } catch (e) { /* not JSON */ }
-      throw new Error(msg);
+      throw new Error(msgPart(msg));
     }
     return r.json();
   }

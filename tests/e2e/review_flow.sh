@@ -155,7 +155,7 @@ sys.exit(0 if acts and acts[0]["street"]["status"] == "acknowledged" and
 PY
 }
 wait_for 60 both_acks || { cat "$E2E_TMP/acts2.json" >&2; fail "activity $ACT lacks an acknowledgement at the node"; }
-"$NODE" --dir "$E2E_TMP/n2" activity list | grep -q "street:acknowledged.*district:acknowledged" ||
+"$NODE" --dir "$E2E_TMP/n2" activity list | grep -q "街道：已确认.*区协会：已确认" ||
   fail "activity list (text) does not show both acknowledgements"
 ok "activity $ACT shows the street's and the district's acknowledgement at community 2"
 

@@ -84,4 +84,45 @@ test('a decision is picked, checked, confirmed and reaches the node', async (t) 
   node.cli('sync');
   const inbox = JSON.parse(node.cli('inbox', '--json'));
   assert.ok(inbox.some((d) => d.org === org && d.deadline === '2026-12-31'));
+
+  // The list of decisions at 1024×768, with every kind, a long reason, an
+  // inspection result and a withdrawal: no horizontal scroll, and each column
+  // wide enough that times, dates and names do not break mid-word.
+  hub.cli('decide', 'commend', '--org', org, '--reason',
+    '常年坚持为辖区独居老人提供上门探访、代购生活用品和陪同就医服务，居民反映良好，特予表彰');
+  hub.cli('decide', 'inspect', '--org', org, '--result', 'rectify', '--reason', '年检发现活动记录不全');
+  hub.cli('decide', 'notice', '--community', '幸福社区', '--reason', '请于本月底前完成年度自查');
+  const rec = JSON.parse(hub.cli('decide', 'list', '--json')).find((d) => d.kind === 'inspect').record;
+  hub.cli('decide', 'withdraw', rec, '--reason', '检查结论有误，重新检查');
+  node.cli('sync');
+  await page.goto(new URL('/decide', hub.url).href);
+  await page.screenshot({ path: path.join(shots, 'decide-list.png'), fullPage: true });
+  await fitsAndKeepsWhole(page, '#decisions');
+  await page.goto(new URL('/inbox', node.url).href);
+  await page.screenshot({ path: path.join(shots, 'inbox-list.png'), fullPage: true });
+  await fitsAndKeepsWhole(page, 'main table');
 });
+
+// The page is no wider than the 1024-pixel screen, and no cell of table sel
+// breaks a time, a date or a filing number across lines.
+async function fitsAndKeepsWhole(page, sel) {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 1024, `page is ${width} px wide at 1024×768`);
+  const broken = await page.$$eval(`${sel} td`, (tds) => tds.flatMap((td) => {
+    const out = [];
+    const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const m = n.data.match(/\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?|\d{12}-\d{4}/g) || [];
+      for (const word of m) {
+        const r = document.createRange();
+        const at = n.data.indexOf(word);
+        r.setStart(n, at);
+        r.setEnd(n, at + word.length);
+        const lines = new Set([...r.getClientRects()].map((x) => Math.round(x.top)));
+        if (lines.size > 1) out.push(word);
+      }
+    }
+    return out;
+  }));
+  assert.deepEqual(broken, [], `broken across lines in ${sel}: ${broken.join(', ')}`);
+}

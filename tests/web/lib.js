@@ -5,6 +5,7 @@
 
 const { execFileSync } = require('node:child_process');
 const { spawnTracked } = require('../js/children.js');
+const { launchBrowser: launchShared } = require('../js/browser.js');
 const fs = require('node:fs');
 const http = require('node:http');
 const net = require('node:net');
@@ -172,26 +173,9 @@ function rssKb(pid) {
   return { rss: get('VmRSS'), anon: get('RssAnon'), file: get('RssFile') };
 }
 
-// Headless Chromium (Debian's) with a fresh profile, via playwright-core.
-async function launchBrowser(t) {
-  const modules = process.env.LINLI_WEB_MODULES;
-  const { chromium } = require(modules ? path.resolve(modules, 'playwright-core') : 'playwright-core');
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'linli-chromium-'));
-  const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.LINLI_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    locale: 'zh-CN',
-    viewport: { width: 1200, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  if (t) {
-    t.after(async () => {
-      await ctx.close();
-      fs.rmSync(profile, { recursive: true, force: true });
-    });
-  }
-  return ctx;
+// Headless Chromium in Chinese (tests/js/browser.js).
+function launchBrowser(t) {
+  return launchShared(t);
 }
 
 function outDir() {
