@@ -135,7 +135,7 @@ contains "$OUT" '"name":"和平社區助老工作站"' || fail "name not stored 
 # (review_filing.sh and review_e2e.sh see it accepted and rejected).
 run 0 org amend "$O5" --party-members 2
 run 0 org list
-[[ "$(echo "$OUT" | grep "^$O5")" == *party_station* ]] || fail "a pending amendment changed the flags"
+[[ "$(echo "$OUT" | grep "^$O5")" == *缺少党员活动站* ]] || fail "a pending amendment changed the flags"
 run 0 org amend "$O1" --leader 李四 --phone 13900000000
 run 0 org list --json
 ! contains "$OUT" '"leader":"李四"' || fail "a pending amendment changed the details"

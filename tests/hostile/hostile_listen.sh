@@ -42,7 +42,7 @@ stop_server "$PLAIN_PID"
 # a fixed clock (LINLI_FAKE_NOW_MS): the growing waits below never run out during the test
 LINLI_FAKE_NOW_MS=1764720000000 start_server REMOTE "$NODE" --dir "$N" serve --listen 127.0.0.1:0 --allow-remote
 P=${REMOTE_URL##*:}
-grep -q "listening on 127.0.0.1:$P, staff password required" "$E2E_TMP/REMOTE.err" ||
+grep -q "监听 127.0.0.1:$P，须输入员工密码" "$E2E_TMP/REMOTE.err" ||
   fail "log does not name the bound address: $(cat "$E2E_TMP/REMOTE.err")"
 # another machine with a forged Host: the login form, never the data
 jar="$E2E_TMP/jar"

@@ -3,8 +3,8 @@
 // hub's operator pages (tests/hubweb) and the dashboard (tests/dashboard).
 //
 // Chromium is started as a Chinese-speaking staff PC runs it: its own user
-// interface language (--lang, and LANG/LANGUAGE, which Chromium reads on
-// Linux), the page locale (navigator.language, Intl) and the Accept-Language
+// interface language (--lang, and LANGUAGE, which Chromium reads on Linux),
+// the page locale (navigator.language, Intl) and the Accept-Language
 // header are all zh-CN, so that what Chromium draws itself - the date and
 // month inputs' placeholders and pickers, the file chooser's button - speaks
 // Chinese in the screenshots as it does on the community's PC.  Debian's
@@ -42,8 +42,9 @@ async function launchBrowser(t, opts = {}) {
     executablePath: exe,
     headless: true,
     locale: LOCALE,
-    extraHTTPHeaders: { 'Accept-Language': `${LOCALE},zh;q=0.9` },
-    env: { ...process.env, LANG: 'zh_CN.UTF-8', LANGUAGE: 'zh_CN:zh' },
+    // LANGUAGE only: LANG=zh_CN.UTF-8 on a machine without that locale generated
+    // leaves Chromium unable to read a file path in Chinese (an upload never starts).
+    env: { ...process.env, LANGUAGE: 'zh_CN:zh' },
     viewport: opts.viewport || { width: 1200, height: 900 },
     args: ['--headless', `--lang=${LOCALE}`, `--accept-lang=${LOCALE},zh`, '--no-sandbox',
       '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',

@@ -142,13 +142,16 @@ test('the community page asks for the month due, shows what the street returned,
   await Promise.all([page.waitForURL(/\/orgs\?ok=refile/), page.click('form.rec button[type=submit]')]);
   assert.match(await page.textContent('.msg.ok'), /已重新备案/);
   const refiled = JSON.parse(node.cli('org', 'list', '--json')).find((o) => o.id === d);
-  assert.equal(refiled.name, '幸福社区书画社');
+  // The re-filing waits for the street: the details stay the last accepted (here
+  // the returned filing's) until it is accepted, as everywhere else.
+  assert.equal(refiled.name, '旧名书画社');
   assert.equal(refiled.review, 'pending');
   node.cli('sync');
   reviewAll(hub, 'accept');
   node.cli('sync');
   const accepted = JSON.parse(node.cli('org', 'list', '--json')).find((o) => o.id === d);
   assert.equal(accepted.review, 'accepted', 'the street accepted the re-filing');
+  assert.equal(accepted.name, '幸福社区书画社', 'the accepted re-filing gives the name');
   await page.goto(new URL(`/orgs?q=${encodeURIComponent('书画社')}`, node.url).href);
   assert.equal(await dRow.locator('[data-status="active"]').count(), 1);
   // Now accepted, D owes its reports from September on.

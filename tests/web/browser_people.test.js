@@ -108,8 +108,11 @@ test('people page: roster, pledge, feedback and funding forms', async (t) => {
   const roster = await page.textContent('#roster');
   assert.match(roster, /欧阳铁柱/);
   assert.match(roster, /司马秀兰.*铁东路社区.*换届选举/s);
-  // The new leader's name goes on the filing (the one name that leaves the street).
-  assert.equal(JSON.parse(node.cli('org', 'list', '--json'))[0].leader, '司马秀兰');
+  // The new leader's name goes on the filing as an amendment (the one name that leaves
+  // the street); like any amendment it applies once the street accepts it.
+  const filing = JSON.parse(node.cli('org', 'list', '--json'))[0];
+  assert.equal(filing.leader, '李桂兰');
+  assert.equal(filing.review, 'pending');
 
   // The roster as CSV, for the organisation itself.
   const csv = await page.evaluate(async (href) => (await fetch(href)).text(), `/orgs/${org}/roster.csv`);
