@@ -162,7 +162,17 @@ static int org_active(const org *o) {
   return hub_count_org_active(o->status, o->dissolved);
 }
 
-/* The organisation with filing number id of author, or NULL. */
+/* The community code of key (a unit's), or "" when it is no community's. */
+static const char *unit_code(const data *d, const char *key) {
+  for (size_t i = 0; i < d->n_units; i++)
+    if (strcmp(d->units[i].key, key) == 0) return d->units[i].code;
+  return "";
+}
+
+/* The organisation with filing number id of author, or NULL.  An
+ * organisation another key of the same community filed (a replacement key
+ * reports on what the lost PC filed: docs/decisions/0048-replacement-key.md)
+ * when author filed none with that number. */
 static org *org_find(data *d, const char *author, const char *id) {
   size_t lo = 0, hi = d->n_orgs;
   while (lo < hi) {
@@ -174,8 +184,12 @@ static org *org_find(data *d, const char *author, const char *id) {
       size_t i = mid;
       while (i > 0 && strcmp(d->orgs[i - 1].id, id) == 0)
         i--;
+      size_t first = i;
       for (; i < d->n_orgs && strcmp(d->orgs[i].id, id) == 0; i++)
         if (!author || strcmp(d->orgs[i].author, author) == 0) return &d->orgs[i];
+      const char *code = author ? unit_code(d, author) : "";
+      for (i = first; *code && i < d->n_orgs && strcmp(d->orgs[i].id, id) == 0; i++)
+        if (strcmp(unit_code(d, d->orgs[i].author), code) == 0) return &d->orgs[i];
       return NULL;
     }
     if (c < 0)

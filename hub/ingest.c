@@ -114,7 +114,17 @@ static cm_rc check_enrolled(hub_ctx *ctx, const hub_author *a, uint64_t last_seq
   }
   /* A revoked key's entries up to the revocation still arrive (forwarded late). */
   if (a->revoked && last_seq >= (uint64_t)a->revoked) {
-    snprintf(why, cap, "这个密钥在本级已被吊销");
+    uint8_t succ[PROTO_KEY_BYTES];
+    char fp[PROTO_FINGERPRINT_LEN];
+    int replaced = 0;
+    rc = hub_store_successor(ctx->store, a->key, succ, &replaced, err);
+    if (rc) return rc;
+    if (replaced) proto_fingerprint(succ, fp);
+    if (replaced)
+      snprintf(why, cap, "这个密钥在本级已被吊销：本社区已改用新电脑的密钥（指纹 %s），"
+                         "第 %d 条以后用旧密钥签名的记录一律拒收", fp, a->revoked - 1);
+    else
+      snprintf(why, cap, "这个密钥在本级已被吊销");
     return CM_ERR_PERM;
   }
   if (!a->has_enrolled_by) {
