@@ -67,6 +67,12 @@ static const char *const store_migrations[] = {
     "ALTER TABLE orgs ADD COLUMN codes TEXT NOT NULL DEFAULT '{}';"
     "CREATE TABLE IF NOT EXISTS stations(seq INTEGER PRIMARY KEY, org TEXT NOT NULL,"
     " body TEXT NOT NULL);",
+    /* A replacement key's predecessor (the community's lost or stolen PC):
+     * its log as the street held it, verified entry by entry, never part of
+     * our own log (docs/decisions/0048-replacement-key.md).  The projection
+     * reads it before our own entries. */
+    "CREATE TABLE IF NOT EXISTS inherited(author BLOB NOT NULL, seq INTEGER NOT NULL,"
+    " hash BLOB NOT NULL, raw BLOB NOT NULL, PRIMARY KEY(author, seq)) WITHOUT ROWID;",
 };
 
 int store_schema_version(void) {
@@ -250,6 +256,74 @@ cm_rc store_log_each(node_ctx *ctx, uint64_t from, uint64_t to, store_log_fn fn,
     if (rc) break;
   }
 out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_inherited_head(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
+                           uint64_t *seq_out, uint8_t hash_out[PROTO_HASH_BYTES], cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  *seq_out = 0;
+  memset(hash_out, 0, PROTO_HASH_BYTES);
+  cm_rc rc = prep(ctx, "SELECT seq, hash FROM inherited WHERE author=? ORDER BY seq DESC LIMIT 1",
+                  &st, err);
+  if (rc) return rc;
+  sqlite3_bind_blob(st, 1, author, PROTO_KEY_BYTES, SQLITE_STATIC);
+  int s = sqlite3_step(st);
+  if (s == SQLITE_ROW && sqlite3_column_bytes(st, 1) == PROTO_HASH_BYTES) {
+    *seq_out = (uint64_t)sqlite3_column_int64(st, 0);
+    memcpy(hash_out, sqlite3_column_blob(st, 1), PROTO_HASH_BYTES);
+  } else if (s != SQLITE_DONE && s != SQLITE_ROW) {
+    rc = cm_db_check(ctx->db, s, "read inherited log", err);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int store_inherited_hash(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                         uint8_t hash_out[PROTO_HASH_BYTES]) {
+  sqlite3_stmt *st = NULL;
+  int found = 0;
+  if (prep(ctx, "SELECT hash FROM inherited WHERE author=? AND seq=?", &st, NULL)) return 0;
+  sqlite3_bind_blob(st, 1, author, PROTO_KEY_BYTES, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == PROTO_HASH_BYTES) {
+    memcpy(hash_out, sqlite3_column_blob(st, 0), PROTO_HASH_BYTES);
+    found = 1;
+  }
+  sqlite3_finalize(st);
+  return found;
+}
+
+cm_rc store_inherited_add(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                          const uint8_t hash[PROTO_HASH_BYTES], const uint8_t *raw, size_t len,
+                          cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  cm_rc rc = prep(ctx, "INSERT INTO inherited(author, seq, hash, raw) VALUES(?,?,?,?)", &st, err);
+  if (rc) return rc;
+  sqlite3_bind_blob(st, 1, author, PROTO_KEY_BYTES, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+  sqlite3_bind_blob(st, 3, hash, PROTO_HASH_BYTES, SQLITE_STATIC);
+  sqlite3_bind_blob(st, 4, raw, (int)len, SQLITE_STATIC);
+  rc = step_done(ctx, st, "write inherited entry", err);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_inherited_each(node_ctx *ctx, store_log_fn fn, void *arg, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  /* one predecessor's log (node/inherit.h), in sequence order */
+  cm_rc rc = prep(ctx, "SELECT seq, raw FROM inherited ORDER BY author, seq", &st, err);
+  while (!rc) {
+    int s = sqlite3_step(st);
+    if (s == SQLITE_DONE) break;
+    if (s != SQLITE_ROW) {
+      rc = cm_db_check(ctx->db, s, "read inherited log", err);
+      break;
+    }
+    rc = fn(arg, (uint64_t)sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1),
+            (size_t)sqlite3_column_bytes(st, 1), err);
+  }
   sqlite3_finalize(st);
   return rc;
 }

@@ -23,6 +23,7 @@
 #include "../protocol/bundle.h"
 #include "../protocol/changeset.h"
 #include "../protocol/feed.h"
+#include "inherit.h"
 #include "project.h"
 #include "attach_sync.h"
 #include "records.h"
@@ -544,6 +545,8 @@ static cm_rc feed_tx(node_ctx *ctx, void *arg, cm_err *err) {
       const char *key = json_string_value(json_object_get(body, "key"));
       if (key && !strcmp(key, me)) {
         rc = store_meta_set_u64(ctx, "enrol", NODE_ENROL_DONE, err);
+        /* enrolled to replace the community's lost PC: its records come next */
+        if (!rc) rc = node_inherit_learn(ctx, body, err);
         /* A restored node learns its names and code back from its enrolment. */
         if (!rc && store_meta_u64(ctx, "restored", 0) == 1) {
           const char *s;
@@ -786,6 +789,11 @@ static cm_rc sync_pass(pass *p, cm_err *err) {
 
   /* 5. decisions */
   rc = pull_feed(p, err);
+  if (rc) return rc;
+
+  /* 5b. a replacement key: the records of the PC it replaced */
+  rc = budget(p, err);
+  if (!rc) rc = explain(p, node_inherit_fetch(p->ctx, p->url, &p->opts, NULL, err), err);
   if (rc) return rc;
 
   acked = store_meta_u64(p->ctx, "acked_seq", 0);
