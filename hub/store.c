@@ -1697,20 +1697,27 @@ cm_rc hub_store_projection_dump(hub_store *st, cm_buf *out, cm_err *err) {
 
 static const char SQL_SUM_STREETS[] =
     "SELECT key, name, '' FROM authors WHERE role = 'street' ORDER BY rowid";
+/* A community once, under its newest key: a key that was replaced counts in
+ * its successor's row (hub_store_sum_records reads the whole lineage). */
 static const char SQL_SUM_COMMUNITIES[] =
-    "SELECT key, name, code FROM communities WHERE street_key = ?1 ORDER BY code, name, key";
+    "SELECT key, name, code FROM communities WHERE street_key = ?1"
+    " AND NOT EXISTS(SELECT 1 FROM authors x WHERE x.replaces = communities.key)"
+    " ORDER BY code, name, key";
 /* Organisations, then the versions of their monthly reports, each with the
- * status the projection wrote. */
+ * status the projection wrote, of every key of the community: a month's
+ * newest version is the newest of the newest key that reported it. */
 static const char SQL_SUM_ORGS[] =
-    "SELECT o.status, o.dissolved FROM organisations o WHERE o.author = ?1";
+    LINEAGE("?1") "SELECT o.status, o.dissolved FROM chain JOIN organisations o ON o.author = chain.k";
 static const char SQL_SUM_REPORTS[] =
+    LINEAGE("?1")
     "SELECT s.status, o.status, v.seq = (SELECT max(n.seq) FROM report_versions n"
-    "  WHERE n.author = v.author AND n.org = v.org AND n.month = v.month),"
+    "  WHERE n.author = v.author AND n.org = v.org AND n.month = v.month)"
+    "  AND NOT EXISTS(SELECT 1 FROM chain c2 JOIN report_versions n ON n.author = c2.k"
+    "  WHERE c2.d < chain.d AND n.org = v.org AND n.month = v.month),"
     " v.activities, v.participants, v.party_participants"
-    " FROM report_versions v"
+    " FROM chain JOIN report_versions v ON v.author = chain.k"
     " JOIN record_status s ON s.author = v.author AND s.seq = v.seq"
-    " LEFT JOIN organisations o ON o.author = v.author AND o.id = v.org"
-    " WHERE v.author = ?1";
+    " LEFT JOIN organisations o ON o.id = v.org AND o.author IN (SELECT k FROM chain)";
 
 static cm_rc sum_unit_row(sqlite3_stmt *s, void *arg, cm_err *err) {
   row_walk *w = arg;

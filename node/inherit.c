@@ -31,7 +31,7 @@ typedef struct take_job {
 } take_job;
 
 /* Inside a transaction: the entries of one changeset that continue what is
- * held, kept and projected. */
+ * held, kept (projected by the rebuild that follows). */
 static cm_rc take_tx(node_ctx *ctx, void *arg, cm_err *err) {
   take_job *j = arg;
   const proto_changeset *cs = j->cs;
@@ -55,14 +55,10 @@ static cm_rc take_tx(node_ctx *ctx, void *arg, cm_err *err) {
     }
     size_t len = proto_entry_encoded_len(e);
     uint8_t *raw = malloc(len);
-    json_t *body = NULL;
     if (!raw) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
     if (!rc) rc = proto_entry_encode(e, raw, len, &len);
     if (!rc) rc = store_inherited_add(ctx, j->author, e->seq, cs->hashes[i], raw, len, err);
-    /* a body that is not an object is signed history all the same: kept, not shown */
-    if (!rc && cm_json_parse_object(e->body, e->body_len, &body, NULL) == CM_OK)
-      rc = project_inherited(ctx, j->author, e->seq, e->time_ms, e->kind, body, err);
-    json_decref(body);
+
     free(raw);
     if (!rc) {
       head = e->seq;
@@ -106,6 +102,9 @@ cm_rc node_inherit_fetch(node_ctx *ctx, const char *hub_url, const cm_client_opt
     free(buf);
     if (!rc && (n == 0 || added == before)) break;
   }
+  /* The whole projection again: the street's reviews of these entries came
+   * before them in the feed, and only now have entries to bind to. */
+  if (!rc && added) rc = project_rebuild(ctx, err);
   if (!rc && added)
     cm_info("已从街道分会取回原电脑的 %llu 条记录（本社区的组织、月报和活动）",
             (unsigned long long)added);

@@ -778,16 +778,28 @@ out:
 
 /* Report row: r.seq, org, month, activities, participants, party_participants,
  * content, scope, good_deeds, time_ms, org name, versions. */
+/* The record id of report row seq: ours, or below zero the predecessor's
+ * (node/inherit.h). */
+typedef struct report_ids {
+  const char *me, *pred;
+} report_ids;
+static void report_record(const report_ids *ids, long long seq, char *out, size_t cap) {
+  if (seq < 0)
+    snprintf(out, cap, "%s/%lld", ids->pred, -seq);
+  else
+    snprintf(out, cap, "%s/%lld", ids->me, seq);
+}
+
 static json_t *report_row(sqlite3_stmt *st, void *arg) {
-  const char *author_hex = arg;
+  const report_ids *ids = arg;
   char record[PROTO_KEY_HEX + 24];
   char when[26];
-  snprintf(record, sizeof record, "%s/%lld", author_hex, (long long)sqlite3_column_int64(st, 0));
+  report_record(ids, (long long)sqlite3_column_int64(st, 0), record, sizeof record);
   cm_time_iso((uint64_t)sqlite3_column_int64(st, 9), when);
   json_t *accepted = json_null();
   if (sqlite3_column_type(st, 14) != SQLITE_NULL) {
     char acc[PROTO_KEY_HEX + 24];
-    snprintf(acc, sizeof acc, "%s/%lld", author_hex, (long long)sqlite3_column_int64(st, 14));
+    report_record(ids, (long long)sqlite3_column_int64(st, 14), acc, sizeof acc);
     accepted = json_string(acc);
   }
   return json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:s,s:o}",
@@ -829,7 +841,10 @@ cm_rc store_report_list(node_ctx *ctx, const char *org, const char *month, int h
   if (rc) goto out;
   bind_text(st, 1, org && *org ? org : NULL);
   bind_text(st, 2, month && *month ? month : NULL);
-  rc = rows_json(ctx, st, report_row, (void *)author_hex, out, err);
+  char pred[PROTO_KEY_HEX] = "";
+  store_meta_get(ctx, "replaces", pred, sizeof pred, NULL);
+  report_ids ids = {author_hex, pred};
+  rc = rows_json(ctx, st, report_row, &ids, out, err);
 out:
   sqlite3_finalize(st);
   return rc;
