@@ -131,6 +131,20 @@ static cm_rc check_enrolled(hub_ctx *ctx, const hub_author *a, uint64_t last_seq
     snprintf(why, cap, "这个密钥在本级没有登记");
     return CM_ERR_PERM;
   }
+  /* A replacement key writes about what its predecessor filed: its entries
+   * come after all of the predecessor's valid ones, whatever order a street
+   * forwards them in, so that every level judges them alike. */
+  if (a->has_replaces) {
+    hub_author old;
+    rc = hub_store_author_get(ctx->store, a->replaces, &old, &found, err);
+    if (rc) return rc;
+    if (found && old.revoked && old.head_seq + 1 < (uint64_t)old.revoked) {
+      snprintf(why, cap, "本社区原电脑的记录（到第 %d 条）本级还没有全部收到，只收到第 %llu 条："
+                         "请先转报原电脑的记录，新电脑的随后再报",
+               old.revoked - 1, (unsigned long long)old.head_seq);
+      return CM_ERR_PERM;
+    }
+  }
   int by_self = memcmp(a->enrolled_by, ctx->kp.pk, PROTO_KEY_BYTES) == 0;
   if (ctx->role == HUB_ROLE_STREET) {
     if (strcmp(a->role, "community") == 0 && by_self) return CM_OK;

@@ -902,6 +902,18 @@ cm_rc node_status(node_ctx *ctx, json_t **out, cm_err *err) {
                    "last_error", s.last_error, "unread", (json_int_t)s.unread,
                    "overdue", (json_int_t)overdue, "today", today,
                    "month", month, "due_month", due_month, "due_date", due_date);
+  /* a replacement key: the PC it replaced and how much of its log is here */
+  char old[PROTO_KEY_HEX] = "";
+  uint8_t ok[PROTO_KEY_BYTES], oh[PROTO_HASH_BYTES];
+  uint64_t got = 0;
+  if (*out && store_meta_get(ctx, "replaces", old, sizeof old, NULL) == CM_OK &&
+      proto_key_from_hex(old, ok) == CM_OK &&
+      store_inherited_head(ctx, ok, &got, oh, NULL) == CM_OK) {
+    char ofp[PROTO_FINGERPRINT_LEN];
+    proto_fingerprint(ok, ofp);
+    json_object_set_new(*out, "replaces", json_string(ofp));
+    json_object_set_new(*out, "inherited", json_integer((json_int_t)got));
+  }
   return *out ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足");
 }
 

@@ -99,6 +99,10 @@ assert [(x["month"], x["participants"], x["review"]) for x in r] == [("2025-02",
   || fail "B does not show A's report as accepted"
 bw() { "$NODE" --dir "$B" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["written"])'; }
 [ "$(bw)" = 0 ] || fail "B's own log is not empty: $(bw)"
+"$NODE" --dir "$B" status >"$E2E_TMP/b.status" || fail "B status"
+grep -q "接替的原电脑（密钥指纹）：" "$E2E_TMP/b.status" && grep -q "从街道取回的原电脑记录：2" "$E2E_TMP/b.status" \
+  || fail "B's status does not say which PC it replaced: $(cat "$E2E_TMP/b.status")"
+"$NODE" --dir "$A" status | grep -q 接替 && fail "A's status speaks of a replacement"
 ok "B got A's organisation and its accepted report; B's own log is empty"
 
 # ---- B continues: amends A's organisation, reports on it
