@@ -54,7 +54,12 @@ a = [a for a in json.load(sys.stdin)["authors"] if a["key"] == sys.argv[1]]
 print("%d %d" % (a[0]["head_seq"], a[0]["revoked"] != 0) if a else "none")' "$2"
 }
 [ "$(heads "$S" "$AKEY")" = "2 0" ] || fail "street before the loss: $(heads "$S" "$AKEY")"
-ok "node A filed an organisation and a report; the street accepted them"
+# A criticism the lost PC never fetched: it must reach the new one.
+deadline=$(python3 -c 'import datetime; print((datetime.date.today()+datetime.timedelta(days=30)).isoformat())')
+"$HUB" --dir "$S" decide criticize --org "$ORG" --deadline "$deadline" --reason 活动偏少 \
+  >"$E2E_TMP/crit.out" || fail "criticize"
+REC=$(awk '{print $NF}' "$E2E_TMP/crit.out")
+ok "node A filed an organisation and a report; the street accepted them and criticised it"
 
 # ---- the PC is lost; the new PC gets a new key; the street enrols it as A's replacement
 BKEY=$(new_node "$B")
@@ -103,16 +108,24 @@ bw() { "$NODE" --dir "$B" status --json | python3 -c 'import json,sys; print(jso
 grep -q "接替的原电脑（密钥指纹）：" "$E2E_TMP/b.status" && grep -q "从街道取回的原电脑记录：2" "$E2E_TMP/b.status" \
   || fail "B's status does not say which PC it replaced: $(cat "$E2E_TMP/b.status")"
 "$NODE" --dir "$A" status | grep -q 接替 && fail "A's status speaks of a replacement"
-ok "B got A's organisation and its accepted report; B's own log is empty"
+"$NODE" --dir "$B" inbox --json --keep-unread | grep -q 活动偏少 \
+  || fail "the criticism addressed to A did not reach B"
+ok "B got A's organisation, its accepted report and the criticism A never fetched; B's own log is empty"
 
 # ---- B continues: amends A's organisation, reports on it
 "$NODE" --dir "$B" org amend "$ORG" --members 12 >/dev/null || fail "B amends A's organisation"
 "$NODE" --dir "$B" report monthly --org "$ORG" --month 2025-03 --activities 3 --participants 30 \
   --party-participants 2 --content 新电脑 >/dev/null || fail "B reports on A's organisation"
+"$NODE" --dir "$B" rectification file --org "$ORG" --decision "$REC" --content 每月增加活动 \
+  >/dev/null || fail "B rectifies the criticism addressed to A"
 "$NODE" --dir "$B" sync >/dev/null 2>&1 || true
 accept_all
 "$NODE" --dir "$B" sync >/dev/null || fail "B's sync after the review"
-[ "$(heads "$S" "$BKEY")" = "2 0" ] || fail "street holds of B: $(heads "$S" "$BKEY")"
+[ "$(heads "$S" "$BKEY")" = "3 0" ] || fail "street holds of B: $(heads "$S" "$BKEY")"
+"$HUB" --dir "$S" decide list --json | python3 -c '
+import json, sys
+d = [d for d in json.load(sys.stdin) if d["record"] == sys.argv[1]][0]
+sys.exit(0 if d["closed"] else 1)' "$REC" || fail "B's rectification did not close the criticism"
 summary "$STREET_URL" >"$E2E_TMP/s.sum"
 read -r n figures <"$E2E_TMP/s.sum"
 [ "$n" = 1 ] || fail "the street lists the community $n times: $(cat "$E2E_TMP/s.sum")"
@@ -124,11 +137,11 @@ esac
 import json, sys
 o = [o for o in json.load(sys.stdin) if o["id"] == sys.argv[1]][0]
 assert o["members"] == 12, o' "$ORG" || fail "B does not show its amendment"
-ok "B amended A's organisation and reported on it; the street accepted both and counts the community once"
+ok "B amended A's organisation, reported on it and closed its criticism; the street accepted them and counts the community once"
 
 "$HUB" --dir "$S" forward >/dev/null || fail "forward"
 "$HUB" --dir "$S" forward >/dev/null || fail "forward 2"
-[ "$(heads "$D" "$BKEY")" = "2 0" ] && [ "$(heads "$D" "$AKEY")" = "2 1" ] \
+[ "$(heads "$D" "$BKEY")" = "3 0" ] && [ "$(heads "$D" "$AKEY")" = "2 1" ] \
   || fail "district: A $(heads "$D" "$AKEY"), B $(heads "$D" "$BKEY")"
 summary "$DIST_URL" >"$E2E_TMP/d.sum"
 diff "$E2E_TMP/s.sum" "$E2E_TMP/d.sum" >&2 || fail "the district's figures differ from the street's"
