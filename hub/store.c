@@ -1970,7 +1970,9 @@ static const struct {
   [HUB_DQ_STREETS] = {"SELECT key, name FROM authors WHERE role = 'street' ORDER BY rowid", 0},
   [HUB_DQ_UNITS] = {"SELECT c.key, c.name, c.code, c.street_key, c.street_name,"
                     " (SELECT e.received_ms FROM entries e WHERE e.author = c.key"
-                    "  ORDER BY e.seq DESC LIMIT 1) FROM communities c"
+                    "  ORDER BY e.seq DESC LIMIT 1),"
+                    " (SELECT x.key FROM authors x WHERE x.replaces = c.key LIMIT 1)"
+                    " FROM communities c"
                     " ORDER BY c.street_name, c.code, c.name",
                     0},
   [HUB_DQ_ORGS] = {"SELECT o.author, o.id, o.data->>'name', o.data->>'category',"
@@ -2065,7 +2067,8 @@ static void dash_fill(hub_dash_query q, const dash_cols *c, hub_dash_row *r) {
     r->street = (hub_dash_street_row){dt(c, 0), dt(c, 1)};
     break;
   case HUB_DQ_UNITS:
-    r->unit = (hub_dash_unit_row){dt(c, 0), dt(c, 1), dt(c, 2), dt(c, 3), dt(c, 4), du(c, 5)};
+    r->unit = (hub_dash_unit_row){dt(c, 0), dt(c, 1), dt(c, 2), dt(c, 3), dt(c, 4), du(c, 5),
+                                  dt(c, 6)};
     break;
   case HUB_DQ_ORGS:
     r->org = (hub_dash_org_row){

@@ -402,6 +402,7 @@ typedef struct hub_dash_street_row {
 typedef struct hub_dash_unit_row {
   const char *key, *name, *code, *street_key, *street_name;
   uint64_t last_received_ms; /* receipt time of its newest entry, 0 if none */
+  const char *replaced_by;   /* the key that replaced this one (a lost PC), "" if none */
 } hub_dash_unit_row;
 
 typedef struct hub_dash_org_row {

@@ -145,7 +145,29 @@ ok "B amended A's organisation, reported on it and closed its criticism; the str
   || fail "district: A $(heads "$D" "$AKEY"), B $(heads "$D" "$BKEY")"
 summary "$DIST_URL" >"$E2E_TMP/d.sum"
 diff "$E2E_TMP/s.sum" "$E2E_TMP/d.sum" >&2 || fail "the district's figures differ from the street's"
-ok "the district got B's entries by forward, A revoked there too, the same figures"
+printf 'replace-test-pw\n' | "$HUB" --dir "$D" operator add 张科长 --role district >/dev/null \
+  || fail "operator add"
+curl -sf -c "$E2E_TMP/djar" -o /dev/null --data-urlencode name=张科长 \
+  --data-urlencode password=replace-test-pw "$DIST_URL/login" || fail "login"
+dash() { # NAME OUT: the district's dashboard answer NAME
+  curl -sf -b "$E2E_TMP/djar" "$DIST_URL/api/v1/dashboard/$1" >"$2" || fail "dashboard $1"
+}
+dash hierarchy "$E2E_TMP/h.json"
+dash "activity?from=2025-01&to=2025-12" "$E2E_TMP/act.json"
+python3 - "$E2E_TMP/h.json" "$CODE" <<'PY' || fail "district dashboard: $(cat "$E2E_TMP/h.json")"
+import json, sys
+h = json.load(open(sys.argv[1]))
+c = [c for c in h["communities"] if c["code"] == sys.argv[2]]
+assert len(c) == 1 and c[0]["organisations"] == 1 and c[0]["members"] == 12, c
+o = [o for o in h["organisations"]]
+assert len(o) == 1 and o[0]["community"] == "建昌道社区", o
+PY
+python3 -c '
+import json, sys
+t = json.load(open(sys.argv[1]))["totals"]
+assert (t["reports"], t["activities"], t["participants"]) == (2, 5, 50), t' "$E2E_TMP/act.json" \
+  || fail "district activity figures: $(cat "$E2E_TMP/act.json")"
+ok "the district got B's entries by forward, A revoked there too, the same figures; its dashboard shows the community once"
 
 # ---- the stolen PC pushes again
 "$NODE" --dir "$A" report monthly --org "$ORG" --month 2025-04 --activities 9 --participants 99 \
@@ -166,6 +188,12 @@ start_server DIST "$HUB" --dir "$D" serve --listen 127.0.0.1:0
 start_server STREET "$HUB" --dir "$S" serve --listen 127.0.0.1:0
 summary "$STREET_URL" | diff "$E2E_TMP/s.sum" - >&2 || fail "street figures after rebuild"
 summary "$DIST_URL" | diff "$E2E_TMP/s.sum" - >&2 || fail "district figures after rebuild"
+curl -sf -c "$E2E_TMP/djar" -o /dev/null --data-urlencode name=张科长 \
+  --data-urlencode password=replace-test-pw "$DIST_URL/login" || fail "login after rebuild"
+dash hierarchy "$E2E_TMP/h2.json"
+dash "activity?from=2025-01&to=2025-12" "$E2E_TMP/act2.json"
+cmp -s "$E2E_TMP/h.json" "$E2E_TMP/h2.json" && cmp -s "$E2E_TMP/act.json" "$E2E_TMP/act2.json" \
+  || fail "the district's dashboard changed with rebuild"
 "$NODE" --dir "$B" rebuild >/dev/null || fail "B rebuild"
 "$NODE" --dir "$B" report list --json | python3 -c '
 import json, sys
