@@ -25,9 +25,10 @@ static cm_rc org_set_status(node_ctx *ctx, const char *id, const char *status,
 }
 
 /* Apply an entry whose record id is record into rows keyed row (our own
- * sequence, or below zero for a predecessor's: node/inherit.h).  own: 0 for
- * a predecessor's entry, which names no filing, rectification or station of
- * ours. */
+ * sequence, or below zero for a predecessor's: node/inherit.h, so that an
+ * organisation's latest filing and a month's latest report are ours once we
+ * wrote one).  own: 0 for a predecessor's entry, whose rectifications and
+ * stations stay in its log. */
 static cm_rc apply_entry(node_ctx *ctx, const char *record, uint64_t row, int own,
                          uint64_t time_ms, const char *kind, const json_t *body, cm_err *err) {
   json_t *org = NULL;
@@ -41,7 +42,7 @@ static cm_rc apply_entry(node_ctx *ctx, const char *record, uint64_t row, int ow
     json_object_set_new(org, "reason", json_string(""));
     json_object_set_new(org, "record", json_string(record));
     rc = store_org_put(ctx, org, err);
-    if (!rc && own) rc = store_filing_put(ctx, seq, id, err);
+    if (!rc) rc = store_filing_put(ctx, seq, id, err);
   } else if (strcmp(kind, "org.amended") == 0) {
     if (!id) goto out;
     rc = store_org_get(ctx, id, &org, NULL);
@@ -60,7 +61,7 @@ static cm_rc apply_entry(node_ctx *ctx, const char *record, uint64_t row, int ow
     json_t *flags = json_object_get(body, "flags");
     if (json_is_array(flags)) json_object_set(org, "flags", flags);
     rc = store_org_put(ctx, org, err);
-    if (!rc && own) rc = store_filing_put(ctx, seq, id, err);
+    if (!rc) rc = store_filing_put(ctx, seq, id, err);
   } else if (strcmp(kind, "org.dissolved") == 0) {
     if (id)
       rc = org_set_status(ctx, id, "dissolved",

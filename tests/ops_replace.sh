@@ -97,6 +97,11 @@ ok "the street enrolled B to replace A, revoking A; A cannot be replaced twice"
 grep -q 取回原电脑 "$E2E_TMP/b.sync" || fail "B does not say it fetched A's records: $(cat "$E2E_TMP/b.sync")"
 "$NODE" --dir "$B" org list >"$E2E_TMP/b.orgs" || fail "B org list"
 grep -q 建昌道社区读书会 "$E2E_TMP/b.orgs" || fail "B does not show A's organisation: $(cat "$E2E_TMP/b.orgs")"
+"$NODE" --dir "$B" org list --json | python3 -c '
+import json, sys
+o = [o for o in json.load(sys.stdin) if o["id"] == sys.argv[1]]
+assert len(o) == 1 and o[0]["review"] == "accepted" and o[0]["record"].startswith(sys.argv[2]), o' \
+  "$ORG" "$AKEY" || fail "B does not show A's filing as accepted"
 "$NODE" --dir "$B" report list --json | python3 -c '
 import json, sys
 r = json.load(sys.stdin)
