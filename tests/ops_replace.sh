@@ -113,6 +113,12 @@ bw() { "$NODE" --dir "$B" status --json | python3 -c 'import json,sys; print(jso
 grep -q "接替的原电脑（密钥指纹）：" "$E2E_TMP/b.status" && grep -q "从街道取回的原电脑记录：2" "$E2E_TMP/b.status" \
   || fail "B's status does not say which PC it replaced: $(cat "$E2E_TMP/b.status")"
 "$NODE" --dir "$A" status | grep -q 接替 && fail "A's status speaks of a replacement"
+start_server NWEB "$NODE" --dir "$B" serve --listen 127.0.0.1:0
+curl -sf "$NWEB_URL/" >"$E2E_TMP/home.html" || fail "B's home page"
+grep -q 接替原电脑 "$E2E_TMP/home.html" && grep -q 'id="inherited">2<' "$E2E_TMP/home.html" \
+  || fail "B's home page does not say it replaced the lost PC"
+curl -sf "$NWEB_URL/orgs" | grep -q 建昌道社区读书会 || fail "B's organisations page lacks A's organisation"
+stop_server "$NWEB_PID"
 "$NODE" --dir "$B" inbox --json --keep-unread | grep -q 活动偏少 \
   || fail "the criticism addressed to A did not reach B"
 ok "B got A's organisation, its accepted report and the criticism A never fetched; B's own log is empty"
