@@ -509,6 +509,9 @@ static void status_text(const hub_ctx *ctx, json_t *st) {
     char flags[96] = "";
     if (json_integer_value(json_object_get(row, "quarantined"))) strcat(flags, "已隔离 ");
     if (json_integer_value(json_object_get(row, "revoked"))) strcat(flags, "已吊销 ");
+    /* a lost PC's key and the one that continues its community */
+    if (json_is_string(json_object_get(row, "replaced_by"))) strcat(flags, "已由新密钥接替 ");
+    if (json_is_string(json_object_get(row, "replaces"))) strcat(flags, "接替原密钥 ");
     if (json_integer_value(json_object_get(row, "clock_flag"))) {
       char c[48];
       snprintf(c, sizeof c, "时钟偏差%+lld秒 ",

@@ -1791,7 +1791,9 @@ cm_rc hub_store_status_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], 
   json_t *authors = NULL, *forks = NULL, *requests = NULL, *forward = NULL;
   cm_rc rc = rows_json(st,
                        "SELECT key, role, name, code, street, head_seq, quarantined, revoked, "
-                       "clock_flag, skew_ms FROM authors ORDER BY (key = ?1) DESC, rowid",
+                       "clock_flag, skew_ms, replaces, (SELECT x.key FROM authors x"
+                       " WHERE x.replaces = authors.key LIMIT 1) AS replaced_by"
+                       " FROM authors ORDER BY (key = ?1) DESC, rowid",
                        self, &authors, err);
   if (!rc)
     rc = rows_json(st,

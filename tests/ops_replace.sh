@@ -85,6 +85,14 @@ ok "bad replacements are refused with a reason and change nothing"
 grep -q 接替原密钥 "$E2E_TMP/enroll.out" && grep -q 原密钥已吊销 "$E2E_TMP/enroll.out" \
   || fail "enroll --replaces does not say what it did: $(cat "$E2E_TMP/enroll.out")"
 [ "$(heads "$S" "$AKEY")" = "2 1" ] || fail "A not revoked: $(heads "$S" "$AKEY")"
+"$HUB" --dir "$S" status >"$E2E_TMP/s.status" || fail "street status"
+grep -q "已吊销 已由新密钥接替" "$E2E_TMP/s.status" && grep -q 接替原密钥 "$E2E_TMP/s.status" \
+  || fail "the street's status does not show the replacement: $(cat "$E2E_TMP/s.status")"
+"$HUB" --dir "$S" status --json | python3 -c '
+import json, sys
+a = {a["key"]: a for a in json.load(sys.stdin)["authors"]}
+assert a[sys.argv[2]]["replaces"] == sys.argv[1] and a[sys.argv[1]]["replaced_by"] == sys.argv[2], a' \
+  "$AKEY" "$BKEY" || fail "status --json does not name the replacement"
 C="$E2E_TMP/c"
 CKEY=$(new_node "$C")
 "$HUB" --dir "$S" enroll --name 建昌道社区 --key "$CKEY" --code "$CODE" --replaces "$AKEY" \
