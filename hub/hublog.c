@@ -211,11 +211,10 @@ static int code_valid(const char *code) {
   return 1;
 }
 
-/* Enrol with ctx->lock held (opens and closes its own transaction). */
 /* Before enrolling key as the replacement of old (transaction open): old must
  * be a community this hub enrolled with the same code, not replaced yet.
  * Revokes old from its last held entry on when it is not revoked already;
- * *revoked_out its last valid sequence. */
+ * *valid_out its last valid sequence. */
 static cm_rc replace_locked(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const char *code,
                             const uint8_t old[PROTO_KEY_BYTES], uint64_t *valid_out,
                             cm_err *err) {
@@ -253,6 +252,8 @@ static cm_rc replace_locked(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], co
   return rc;
 }
 
+/* Enrol with ctx->lock held (opens and closes its own transaction); replaces
+ * (may be NULL) the key the new one continues (replace_locked). */
 static cm_rc enroll_locked(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const char *name,
                            const char *code, const uint8_t *replaces, uint64_t *valid_out,
                            uint64_t *seq_out, cm_err *err) {
