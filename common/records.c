@@ -29,7 +29,9 @@ static const cm_rec_def kinds[] = {
     {"rectification.accepted", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "整改通过"},
     {"activity.ack", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "活动回执"},
     {"fork.resolved", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "分叉处理"},
-    {"decision.", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "决定"},
+    /* the level a decision states is its author's (a street relays the
+     * district's with the district's signed entry inside) */
+    {"decision.", CM_REC_DECISION, CM_REC_STREET | CM_REC_DISTRICT, 256 * KB, "决定"},
     {"inspection.self", CM_REC_INSPECTION, WRITERS_ORGS, 32 * KB, "年检自查报告"},
     {"plan.annual", CM_REC_PLAN, WRITERS_ORGS, 32 * KB, "年度工作计划"},
     {"summary.annual", CM_REC_SUMMARY, WRITERS_ORGS, 32 * KB, "年终总结"},
@@ -38,6 +40,7 @@ static const cm_rec_def kinds[] = {
      * street only relays it), a community nominates, the street recommends,
      * the district's selection is a decision.commend. */
     {"evaluation.round", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "评比"},
+    {"evaluation.closed", CM_REC_HUB_ONLY, CM_REC_STREET | CM_REC_DISTRICT, 0, "评比提前截止"},
     {"evaluation.nominated", CM_REC_NOMINATION, WRITERS_ORGS, 16 * KB, "评比提名"},
     {"evaluation.recommended", CM_REC_RECOMMEND, CM_REC_STREET, 8 * KB, "街道推荐"},
     {"plan.unit", CM_REC_UNIT_PLAN, CM_REC_COMMUNITY | CM_REC_STREET, 32 * KB, "年度工作计划"},
@@ -363,7 +366,7 @@ static cm_rc station_fields(const json_t *o, cm_rec_station *t, cm_err *err) {
     rc = count(o, "party_members", "活动站党员人数", 1, CM_REC_MEMBERS_MAX, &t->party_members, err);
   if (!rc && t->party_members < 1)
     rc = cm_errf(err, CM_ERR_INVALID, "「活动站党员人数」至少为1");
-  if (!rc) rc = text(o, "committee", "登记的社区党总支", 1, CM_REC_SHORT_MAX, &t->committee, err);
+  if (!rc) rc = text(o, "committee", "登记的党组织", 1, CM_REC_SHORT_MAX, &t->committee, err);
   if (!rc) rc = text(o, "date", "登记日期", 1, 10, &t->date, err);
   if (!rc && !is_date(t->date))
     rc = cm_errf(err, CM_ERR_INVALID, "「登记日期」格式应为年-月-日（YYYY-MM-DD）");
@@ -477,6 +480,15 @@ cm_rc cm_rec_read_json(const cm_rec_def *def, const json_t *o, cm_rec_body *out,
     rc = text(o, "id", "备案编号", 1, CM_REC_PREFIX_MAX + 16, &out->u.org.id, err);
     if (!rc) rc = org_fields(o, 0, &out->u.org, err);
     break;
+  case CM_REC_DECISION: {
+    cm_rec_decision *d = &out->u.decision;
+    rc = text(o, "by", "决定级别", 0, 16, &d->by, err);
+    if (!rc && *d->by && strcmp(d->by, "street") && strcmp(d->by, "district"))
+      rc = cm_errf(err, CM_ERR_INVALID, "「决定级别」只能是街道或区");
+    if (!rc) rc = text(o, "to", "下达对象", 0, 64, &d->to, err);
+    if (!rc) rc = text(o, "org", "组织", 0, CM_REC_PREFIX_MAX + 16, &d->org, err);
+    break;
+  }
   case CM_REC_ORG_AMENDED: {
     const json_t *ch = json_object_get(o, "changes");
     rc = text(o, "id", "备案编号", 1, CM_REC_PREFIX_MAX + 16, &out->u.org.id, err);
@@ -853,11 +865,16 @@ cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx
     break;
   case CM_REC_NOMINATION: {
     /* Only about an organisation the author filed, in a round it holds,
-     * by the round's last day, and filed by the end of the round's year. */
+     * written no later than the district closed it early and by its last
+     * day, and
+     * filed by the end of the round's year. */
     const cm_rec_nomination *m = &b->u.nomination;
     rc = owns(c, m->org, "组织", err);
     if (!rc) rc = known(c, m->org, err);
     if (!rc && !c->round_known) rc = cm_errf(err, CM_ERR_INVALID, "没有评比「%s」", m->round);
+    if (!rc && c->round_closed_ms > 0 && c->time_ms > c->round_closed_ms)
+      rc = cm_errf(err, CM_ERR_INVALID, "评比「%s」已由区协会于%s提前截止，不再接受提名", m->round,
+                   c->round_closed);
     if (!rc && strcmp(c->today, c->round_closes) > 0)
       rc = cm_errf(err, CM_ERR_INVALID, "评比「%s」已于%s截止提名", m->round, c->round_closes);
     if (!rc && atoll(c->org_filed) > c->round_year)
@@ -933,8 +950,48 @@ cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx
     if (!rc && c->decision_to_author == 0)
       rc = cm_errf(err, CM_ERR_PERM, "所整改的决定不是下达给作者的");
     break;
+  case CM_REC_DECISION: {
+    /* A decision is its author's level's: a street writes street decisions,
+     * for its own communities; a district decision from a street is only a
+     * relay of the district's own signed entry. */
+    const cm_rec_decision *d = &b->u.decision;
+    if (c->writer == CM_REC_STREET && !strcmp(d->by, "district")) {
+      if (c->origin_district != 1)
+        rc = cm_errf(err, CM_ERR_PERM, "街道分会不能以区协会的名义作出决定（只能转发区协会的决定）");
+    } else if (c->writer == CM_REC_DISTRICT && !strcmp(d->by, "street")) {
+      rc = cm_errf(err, CM_ERR_PERM, "区协会的决定不能写成街道分会的决定");
+    }
+    if (!rc && c->writer == CM_REC_STREET && *d->to && c->to_below == 0)
+      rc = cm_errf(err, CM_ERR_PERM, "街道分会只能对本街道登记的社区作出决定");
+    /* addressed to no community: about the street's own street-level organisation */
+    if (!rc && c->writer == CM_REC_STREET && !*d->to && *d->org) rc = owns(c, d->org, "组织", err);
+    break;
+  }
   default:
     break;
   }
   return rc;
+}
+
+int cm_rec_fold_version(json_t **state, const char *kind, const json_t *body, const char *status) {
+  if (!kind || !json_is_object(body)) return 0;
+  if (strcmp(kind, "org.filed") == 0) {
+    json_t *copy = json_deep_copy(body);
+    if (!copy) return -1;
+    json_decref(*state);
+    *state = copy;
+    return 1;
+  }
+  const json_t *changes = json_object_get(body, "changes");
+  if (strcmp(kind, "org.amended") != 0 || !*state || !json_is_object(changes) || !status ||
+      strcmp(status, "accepted") != 0)
+    return 0;
+  const char *k;
+  json_t *v;
+  json_object_foreach((json_t *)changes, k, v) {
+    if (strcmp(k, "id") != 0 && json_object_set(*state, k, v)) return -1;
+  }
+  const json_t *flags = json_object_get(body, "flags");
+  if (flags && json_object_set(*state, "flags", (json_t *)flags)) return -1;
+  return 1;
 }

@@ -68,6 +68,7 @@ typedef enum cm_rec_kind {
   CM_REC_FEEDBACK,   /* feedback.recorded: a resident's complaint or suggestion (群众监督) */
   CM_REC_FUNDING,    /* funding.received: a grant or support received (资金扶持) */
   CM_REC_LIMITS,     /* limits.set: the district's caps on attachments (附件上限) */
+  CM_REC_DECISION,   /* decision.*: a street's or the district's decision (决定) */
 } cm_rec_kind;
 
 /* The level that wrote an entry. */
@@ -210,6 +211,15 @@ typedef struct cm_rec_limits {
   int64_t file_mb, org_year_mb;
 } cm_rec_limits;
 #define CM_REC_YEAR_MB_MAX 20480 /* 20 GiB of one organisation's files in a year */
+/* decision.* (commend, criticise, inspect, revoke, withdrawn ...): the level
+ * it states it was made at ("by": "street" | "district", "" when not
+ * stated: the author's own) and the community key it is addressed to ("to",
+ * hex, "" for a street's own street-level organisation).  A street relays a
+ * district's decision with "by": "district" and the district's signed entry
+ * in "origin" (hub/relay.h). */
+typedef struct cm_rec_decision {
+  const char *by, *to, *org;
+} cm_rec_decision;
 
 /* How long a resident's feedback may wait before it is reported to the
  * street: past this it is overdue. */
@@ -238,6 +248,7 @@ typedef struct cm_rec_body {
     cm_rec_feedback feedback;
     cm_rec_funding funding;
     cm_rec_limits limits;
+    cm_rec_decision decision;
   } u;
 } cm_rec_body;
 
@@ -247,6 +258,7 @@ typedef struct cm_rec_ctx {
   char prefix[CM_REC_PREFIX_MAX]; /* ids it may write begin "<prefix>-" ("" = none may) */
   char today[11];                 /* the author's date of the entry (YYYY-MM-DD) */
   char latest[11];                /* no date or month after this one (receipt date) */
+  int64_t time_ms;                /* the author's time of the entry (ms since the epoch) */
   /* The organisation the body names as its author holds it (org.amended,
    * org.dissolved, report.monthly, activity.declared, rectification.filed):
    * org_known 0 when the author never filed it. */
@@ -273,6 +285,10 @@ typedef struct cm_rec_ctx {
   int round_known;
   int64_t round_year;
   char round_closes[11];
+  /* ...and when the district closed it early: the close's time (ms, 0 when
+   * it did not) and date; a nomination written after it is refused. */
+  int64_t round_closed_ms;
+  char round_closed[11];
   /* evaluation.recommended: 1 when the nomination it names is one this level
    * holds, not refused, written by a community the author enrolled (or by the
    * author), 0 when it is not, -1 when this level cannot tell. */
@@ -280,10 +296,14 @@ typedef struct cm_rec_ctx {
   /* notice.read: 1 when this level holds no notice.sent of that notice
    * addressed to the author (0: it does, or this level cannot tell). */
   int notice_not_to_author;
-  /* list.published and limits.set written by a street: 1 when it relays the
-   * district's own entry with the same body (its signature checked), 0 when
-   * not. */
+  /* list.published, limits.set or a decision written by a street: 1 when it relays the
+   * district's own entry of the same kind and body (its signature checked),
+   * 0 when not. */
   int origin_district;
+  /* decision.* written by a street: 1 when the community it is addressed to
+   * ("to") is one the author enrolled, 0 when it is not, -1 when this level
+   * cannot tell. */
+  int to_below;
   /* org.mapped: 1 when the organisation is one a community enrolled by the
    * author filed, 0 when it is not, -1 when this level cannot tell. */
   int org_below;
@@ -339,6 +359,17 @@ int cm_rec_to_all(const char *kind);
 
 /* The caps a limits.set body sets, in bytes. */
 void cm_rec_limits_bytes(const cm_rec_limits *l, uint64_t *file_max, uint64_t *org_year_max);
+/* The organisation's current details folded from its filing versions, one
+ * version at a time, oldest first; the one rule of linli-hub and linli-node.
+ * An org.filed sets the whole state (a rejected filing too: the correction
+ * that follows amends it); an org.amended changes it (its "changes", "id"
+ * aside, and its "flags") only once its status is "accepted", so that a
+ * pending, rejected or refused amendment changes nothing the figures, the
+ * pages and the next entry's checks read: the current details are those of
+ * the last accepted version.  *state is NULL before the first filing (the
+ * caller json_decref()s it).  1 when the version changed the state, 0 when
+ * not, -1 without memory. */
+int cm_rec_fold_version(json_t **state, const char *kind, const json_t *body, const char *status);
 
 /* a + b, held at INT64_MAX (figures add many bounded counts; they never wrap). */
 int64_t cm_rec_add(int64_t a, int64_t b);

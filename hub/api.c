@@ -21,6 +21,7 @@
 #include "diverge.h"
 #include "dossier.h"
 #include "enrolguard.h"
+#include "evaluation.h"
 #include "fork.h"
 #include "hublog.h"
 #include "ingest.h"
@@ -260,6 +261,13 @@ static void api_feed(cm_http_req *req, cm_http_resp *resp, void *ctx) {
                        author_extra(caller));
     goto out;
   }
+  /* Open rounds reach the communities a street enrolled since they opened,
+   * in time for this pull (a failure only delays them to the next one). */
+  size_t late = 0;
+  cm_err e2;
+  cm_err_clear(&e2);
+  if (hub_eval_reach_late(api->hub, &late, &e2) != CM_OK)
+    cm_warn("feed: open rounds could not reach late communities: %s", e2.msg);
   rc = hub_feed(api->hub, caller, after, HUB_FEED_MAX_ITEMS, &feed, &len, &err);
   if (rc) {
     answer_rc(resp, rc, &err, NULL);

@@ -22,6 +22,16 @@ cm_rc hub_attach_store(hub_ctx *ctx, cm_att_store *st, cm_err *err) {
   return cm_att_open(ctx->dir, st, err);
 }
 
+cm_rc hub_attach_visible(hub_ctx *ctx, const char *street, const char *hash, cm_err *err) {
+  int seen = 0;
+  if (ctx->role != HUB_ROLE_DISTRICT || !street || !*street) return CM_OK;
+  pthread_mutex_lock(&ctx->lock);
+  cm_rc rc = hub_store_file_in_street(ctx->store, hash ? hash : "", street, &seen, err);
+  pthread_mutex_unlock(&ctx->lock);
+  if (!rc && !seen) rc = cm_errf(err, CM_ERR_NOT_FOUND, "没有这个附件");
+  return rc;
+}
+
 /* The id prefix author may write (as the projection judges it, hub/project.c):
  * this hub's and a street's first 12 hex digits, a community's code. */
 static cm_rc author_prefix(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], hub_author *a,

@@ -78,6 +78,13 @@ cm_rc hub_attach_entries(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], ui
 /* The hub's folder of files. */
 cm_rc hub_attach_store(hub_ctx *ctx, cm_att_store *st, cm_err *err);
 
+/* Whether an operator bound to street ("" = every street) may fetch held file
+ * hash: at a street hub and for a district-wide operator always; for one bound
+ * to a street at a district only a file attached to an entry of that street's
+ * communities or of the street itself.  CM_ERR_NOT_FOUND (as for a file not
+ * held, so that another street's files are not even confirmed) when not. */
+cm_rc hub_attach_visible(hub_ctx *ctx, const char *street, const char *hash, cm_err *err);
+
 /* The files a node's USB bundle carries (DIR = the bundle's path + ".files",
  * index.tsv naming each file's entry), after the bundle was imported: each
  * checked against its entry like an upload.  *stored_out new files,

@@ -1,6 +1,7 @@
 /* counting.c - how records count in the figures (counting.h). */
 #include "counting.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static int is(const char *s, const char *word) {
@@ -36,4 +37,16 @@ int hub_count_missing(int submitted, const char *due, const char *today) {
 
 int hub_count_overdue(const char *deadline, int closed, const char *today) {
   return !closed && deadline && *deadline && today && strcmp(today, deadline) > 0;
+}
+
+int hub_count_org_in_year(const char *status, int dissolved, const char *filed, int year,
+                          int has_result) {
+  char last[16];
+  snprintf(last, sizeof last, "%04d-12-31", year);
+  if (dissolved || !filed || !*filed || strcmp(filed, last) > 0) return 0;
+  return is(status, "accepted") || (has_result && is(status, "revoked"));
+}
+
+int hub_count_late(const char *date, const char *due) {
+  return date && *date && due && strcmp(date, due) > 0;
 }

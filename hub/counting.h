@@ -47,6 +47,18 @@ int hub_count_report_current(const char *org_status, const char *status);
  * is after due (a self-report, a plan or a year-end summary missing). */
 int hub_count_missing(int submitted, const char *due, const char *today);
 
+/* An organisation of a community in a year's figures (the annual inspection,
+ * plans and year-end summaries, trainings): filed (filed "YYYY-MM-DD") by the
+ * year's last day, not dissolved, and accepted; in the annual inspection also
+ * one revoked whose result of that year is known (has_result 1: revoked after
+ * failing it).  1 when it counts. */
+int hub_count_org_in_year(const char *status, int dissolved, const char *filed, int year,
+                          int has_result);
+
+/* Something submitted on date ("YYYY-MM-DD", "" when not yet) after its due
+ * date: 1 when late. */
+int hub_count_late(const char *date, const char *due);
+
 /* A decision to rectify by deadline (a criticism, an inspection of 限期整改):
  * overdue (1) when not closed and today is after the deadline. */
 int hub_count_overdue(const char *deadline, int closed, const char *today);

@@ -10,6 +10,7 @@
 #include "../common/log.h"
 #include "decide.h"
 #include "hublog.h"
+#include "orgs_local.h"
 #include "project_hub.h"
 #include "store.h"
 #include "table.h"
@@ -23,10 +24,28 @@ static void date_plus(const char *date, int days, char out[11]) {
   cm_date_of(t + (uint64_t)days * 86400000u, out);
 }
 
+/* The body of a round for each community (hub_local_fanout_locked fills
+ * "to", "community" and "street"); NULL when out of memory. */
+static json_t *round_body(const char *round, json_int_t year, const char *title,
+                          const char *closes, const char *operator_name) {
+  return json_pack("{s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:s,s:s}", "to", "", "round", round, "community",
+                   "", "street", "", "year", year, "title", title, "closes", closes, "by",
+                   "district", "operator", operator_name ? operator_name : "");
+}
+
+static const char *const round_per_community[] = {"community", "name", "street", "street", NULL};
+
+/* 1 when a row of hub_store_rounds_json still takes nominations on today. */
+static int round_open(const json_t *r, const char *today) {
+  const char *closes = json_string_value(json_object_get(r, "closes"));
+  return closes && strcmp(today, closes) <= 0 &&
+         json_integer_value(json_object_get(r, "closed_ms")) <= 0;
+}
+
 cm_rc hub_eval_open(hub_ctx *ctx, int year, const char *title, const char *closes,
                     const char *operator_name, char round_out[CM_REC_ROUND_MAX],
                     size_t *communities_out, cm_err *err) {
-  json_t *rounds = NULL, *comms = NULL, *c;
+  json_t *rounds = NULL, *comms = NULL, *c, *body = NULL;
   char today[11], last[11];
   uint64_t t;
   size_t i, n = 0;
@@ -50,7 +69,7 @@ cm_rc hub_eval_open(hub_ctx *ctx, int year, const char *title, const char *close
   rc = hub_store_begin(ctx->store, err);
   if (rc) goto unlock;
   rc = hub_store_rounds_json(ctx->store, ctx->kp.pk, NULL, &rounds, err);
-  if (!rc) rc = hub_store_communities_all_json(ctx->store, &comms, err);
+  if (!rc) rc = hub_store_communities_json(ctx->store, "", &comms, err);
   if (!rc && json_array_size(comms) == 0)
     rc = cm_errf(err, CM_ERR_INVALID, "区内还没有登记的社区，无法发起评比");
   if (!rc) {
@@ -60,18 +79,11 @@ cm_rc hub_eval_open(hub_ctx *ctx, int year, const char *title, const char *close
     if (k > 999) rc = cm_errf(err, CM_ERR_INVALID, "%d年度的评比已满999次", year);
     snprintf(round_out, CM_REC_ROUND_MAX, "%04u-%u", (unsigned)year % 10000u, (unsigned)k % 1000u);
   }
-  json_array_foreach(comms, i, c) {
-    if (rc) break;
-    json_t *body = json_pack("{s:O,s:s,s:O,s:s,s:i,s:s,s:s,s:s,s:s}", "to",
-                             json_object_get(c, "key"), "round", round_out, "community",
-                             json_object_get(c, "name"), "street",
-                             json_string_value(json_object_get(c, "street")), "year", year,
-                             "title", title, "closes", closes, "by", "district", "operator",
-                             operator_name ? operator_name : "");
-    rc = body ? hub_log_append_locked(ctx, "evaluation.round", body, NULL, err)
+  if (!rc) {
+    body = round_body(round_out, year, title, closes, operator_name);
+    rc = body ? hub_local_fanout_locked(ctx, "evaluation.round", body, comms, round_per_community,
+                                        &n, err)
               : cm_errf(err, CM_ERR_NOMEM, "out of memory");
-    json_decref(body);
-    n++;
   }
   if (!rc)
     rc = hub_store_commit(ctx->store, err);
@@ -81,6 +93,7 @@ unlock:
   pthread_mutex_unlock(&ctx->lock);
   json_decref(rounds);
   json_decref(comms);
+  json_decref(body);
   if (rc) {
     round_out[0] = '\0';
     return rc;
@@ -88,6 +101,165 @@ unlock:
   *communities_out = n;
   cm_info("evaluation: round %s opened for %zu communities", round_out, n);
   return CM_OK;
+}
+
+/* The open rounds' entries for the communities each has not reached yet
+ * (lock held; a transaction open when append).  *n_out how many were (or,
+ * without append, would be) written. */
+static cm_rc reach_late(hub_ctx *ctx, int append, size_t *n_out, cm_err *err) {
+  json_t *rounds = NULL, *r;
+  size_t i;
+  char today[11];
+  cm_date_of(cm_now_ms(), today);
+  *n_out = 0;
+  cm_rc rc = hub_store_rounds_json(ctx->store, ctx->kp.pk, NULL, &rounds, err);
+  json_array_foreach(rounds, i, r) {
+    json_t *missing = NULL, *body = NULL;
+    size_t n = 0;
+    if (rc) break;
+    if (!round_open(r, today)) continue;
+    rc = hub_store_round_reach_json(ctx->store, ctx->kp.pk,
+                                    json_string_value(json_object_get(r, "round")), 0, &missing,
+                                    err);
+    n = json_array_size(missing);
+    if (!rc && append && n) {
+      body = round_body(json_string_value(json_object_get(r, "round")),
+                        json_integer_value(json_object_get(r, "year")),
+                        json_string_value(json_object_get(r, "title")),
+                        json_string_value(json_object_get(r, "closes")),
+                        json_string_value(json_object_get(r, "operator")));
+      rc = body ? hub_local_fanout_locked(ctx, "evaluation.round", body, missing,
+                                          round_per_community, &n, err)
+                : cm_errf(err, CM_ERR_NOMEM, "out of memory");
+    }
+    if (!rc) *n_out += n;
+    json_decref(missing);
+    json_decref(body);
+  }
+  json_decref(rounds);
+  return rc;
+}
+
+cm_rc hub_eval_reach_late(hub_ctx *ctx, size_t *n_out, cm_err *err) {
+  size_t n = 0;
+  *n_out = 0;
+  if (ctx->role != HUB_ROLE_DISTRICT) return CM_OK;
+  pthread_mutex_lock(&ctx->lock);
+  /* A look without a write transaction first: most calls find nothing. */
+  cm_rc rc = reach_late(ctx, 0, &n, err);
+  if (!rc && n) {
+    rc = hub_store_begin(ctx->store, err);
+    if (!rc) rc = reach_late(ctx, 1, &n, err);
+    if (!rc)
+      rc = hub_store_commit(ctx->store, err);
+    else
+      hub_store_rollback(ctx->store);
+  }
+  pthread_mutex_unlock(&ctx->lock);
+  if (!rc && n) {
+    *n_out = n;
+    cm_info("evaluation: open rounds reached %zu communities enrolled after they opened", n);
+  }
+  return rc;
+}
+
+cm_rc hub_eval_close(hub_ctx *ctx, const char *round, const char *reason,
+                     const char *operator_name, size_t *communities_out, cm_err *err) {
+  json_t *rows = NULL, *comms = NULL, *body = NULL, *r;
+  char today[11];
+  uint64_t now = cm_now_ms();
+  cm_rc rc;
+  *communities_out = 0;
+  cm_date_of(now, today);
+  if (ctx->role != HUB_ROLE_DISTRICT) return cm_errf(err, CM_ERR_PERM, "评比只能由区协会提前截止");
+  if (!round || cm_rec_round_id(round, NULL) != CM_OK)
+    return cm_errf(err, CM_ERR_INVALID, "评比应以评比编号指明（如2026-1），而不是“%s”",
+                   round ? round : "");
+  if (reason && strlen(reason) > EVAL_TEXT_MAX)
+    return cm_errf(err, CM_ERR_INVALID, "提前截止的说明最多%d字节", EVAL_TEXT_MAX);
+  if (operator_name && strlen(operator_name) >= HUB_NAME_MAX)
+    return cm_errf(err, CM_ERR_INVALID, "操作员姓名过长");
+  pthread_mutex_lock(&ctx->lock);
+  rc = hub_store_begin(ctx->store, err);
+  if (rc) goto unlock;
+  rc = hub_store_rounds_json(ctx->store, ctx->kp.pk, round, &rows, err);
+  r = json_array_get(rows, 0);
+  if (!rc && !r) rc = cm_errf(err, CM_ERR_NOT_FOUND, "没有评比「%s」", round);
+  if (!rc && json_integer_value(json_object_get(r, "closed_ms")) > 0)
+    rc = cm_errf(err, CM_ERR_EXISTS, "评比「%s」已于%s提前截止", round,
+                 json_string_value(json_object_get(r, "closed")));
+  if (!rc && !round_open(r, today))
+    rc = cm_errf(err, CM_ERR_INVALID, "评比「%s」已于%s截止提名，无须提前截止", round,
+                 json_string_value(json_object_get(r, "closes")));
+  /* To every community the round reached: each node learns it is closed. */
+  if (!rc) rc = hub_store_round_reach_json(ctx->store, ctx->kp.pk, round, 1, &comms, err);
+  if (!rc) {
+    body = json_pack("{s:s,s:s,s:s,s:I,s:s,s:s,s:s}", "to", "", "round", round, "closed", today,
+                     "closed_ms", (json_int_t)now, "reason", reason ? reason : "", "by", "district",
+                     "operator", operator_name ? operator_name : "");
+    if (!body) rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  }
+  if (!rc && json_array_size(comms) == 0) {
+    /* Every community it reached is revoked since: the close still stands here. */
+    json_object_del(body, "to");
+    rc = hub_log_append_locked(ctx, "evaluation.closed", body, NULL, err);
+  } else if (!rc) {
+    rc = hub_local_fanout_locked(ctx, "evaluation.closed", body, comms, NULL, communities_out, err);
+  }
+  if (!rc)
+    rc = hub_store_commit(ctx->store, err);
+  else
+    hub_store_rollback(ctx->store);
+unlock:
+  pthread_mutex_unlock(&ctx->lock);
+  json_decref(rows);
+  json_decref(comms);
+  json_decref(body);
+  if (!rc) cm_info("evaluation: round %s closed early", round);
+  return rc;
+}
+
+cm_rc hub_eval_nominate(hub_ctx *ctx, const char *round, const char *org, const char *person,
+                        const char *deeds, char *record_out, size_t record_cap, cm_err *err) {
+  uint64_t seq = 0;
+  if (record_out && record_cap) record_out[0] = '\0';
+  if (ctx->role != HUB_ROLE_STREET)
+    return cm_errf(err, CM_ERR_PERM, "区协会不提名：社区提名本社区的组织，街道分会提名本街道一级的组织");
+  json_t *body = json_pack("{s:s,s:s,s:s,s:s}", "round", round ? round : "", "org", org ? org : "",
+                           "person", person ? person : "", "deeds", deeds ? deeds : "");
+  if (!body) return cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  if (!person || !*person) json_object_del(body, "person");
+  /* The round, the organisation (one of this street's own) and the dates are
+   * the domain core's to check, as for a community's nomination. */
+  cm_rc rc = hub_local_append(ctx, "evaluation.nominated", body, &seq, err);
+  json_decref(body);
+  if (!rc && record_out) hub_record_id(ctx->kp.pk, seq, record_out, record_cap);
+  return rc;
+}
+
+cm_rc hub_eval_own_orgs(hub_ctx *ctx, json_t **out, cm_err *err) {
+  json_t *all = NULL, *o;
+  size_t i;
+  char prefix[16];
+  *out = json_array();
+  if (!*out) return cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  snprintf(prefix, sizeof prefix, "%.12s-", ctx->key_hex);
+  pthread_mutex_lock(&ctx->lock);
+  cm_rc rc = hub_store_street_org_names(ctx->store, "", &all, err);
+  pthread_mutex_unlock(&ctx->lock);
+  json_array_foreach(all, i, o) {
+    const char *id = json_string_value(json_object_get(o, "id"));
+    if (rc) break;
+    if (ctx->role == HUB_ROLE_STREET && id && !strncmp(id, prefix, strlen(prefix)) &&
+        json_array_append(*out, o))
+      rc = cm_errf(err, CM_ERR_NOMEM, "out of memory");
+  }
+  json_decref(all);
+  if (rc) {
+    json_decref(*out);
+    *out = NULL;
+  }
+  return rc;
 }
 
 cm_rc hub_eval_rounds(hub_ctx *ctx, json_t **out, cm_err *err) {
@@ -99,10 +271,7 @@ cm_rc hub_eval_rounds(hub_ctx *ctx, json_t **out, cm_err *err) {
   cm_rc rc = hub_store_rounds_json(ctx->store, ctx->kp.pk, NULL, out, err);
   pthread_mutex_unlock(&ctx->lock);
   if (rc) return rc;
-  json_array_foreach(*out, i, r) {
-    const char *closes = json_string_value(json_object_get(r, "closes"));
-    json_object_set_new(r, "open", json_boolean(closes && strcmp(today, closes) <= 0));
-  }
+  json_array_foreach(*out, i, r) json_object_set_new(r, "open", json_boolean(round_open(r, today)));
   return CM_OK;
 }
 

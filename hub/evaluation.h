@@ -35,9 +35,44 @@ cm_rc hub_eval_open(hub_ctx *ctx, int year, const char *title, const char *close
                     const char *operator_name, char round_out[CM_REC_ROUND_MAX],
                     size_t *communities_out, cm_err *err);
 
+/* The district's open rounds reach the communities enrolled after they
+ * opened: for each round still taking nominations (not past its closing
+ * date, not closed early), one evaluation.round entry to each community not
+ * revoked that has none of it yet.  Called before a street's feed is served,
+ * so a community enrolled later gets the round at its street's next pull.
+ * *n_out gets how many entries were written; CM_OK and nothing at a street. */
+cm_rc hub_eval_reach_late(hub_ctx *ctx, size_t *n_out, cm_err *err);
+
+/* The district closes round early: one evaluation.closed entry {round,
+ * closed (today), closed_ms (now), reason, by, operator} to each community
+ * the round reached (relayed by the street like the round).  From then on a
+ * nomination in it written after closed_ms is refused by the domain
+ * core at every level, with a Chinese reason naming the date.
+ * *communities_out gets how many communities it was addressed to.
+ * CM_ERR_PERM at a street; CM_ERR_NOT_FOUND for an unknown round;
+ * CM_ERR_EXISTS when closed early already; CM_ERR_INVALID when past its
+ * closing date or for a bad field. */
+cm_rc hub_eval_close(hub_ctx *ctx, const char *round, const char *reason,
+                     const char *operator_name, size_t *communities_out, cm_err *err);
+
+/* A street nominates one of its own street-level organisations, or a person
+ * of it (person non-empty), in a round it holds (the copies it relayed):
+ * an evaluation.nominated entry in its own log, checked by the domain core
+ * like a community's.  The street then recommends it like any other.
+ * CM_ERR_PERM at the district; CM_ERR_INVALID with the core's reason.
+ * record_out gets its record id. */
+cm_rc hub_eval_nominate(hub_ctx *ctx, const char *round, const char *org, const char *person,
+                        const char *deeds, char *record_out, size_t record_cap, cm_err *err);
+
+/* The street's own street-level organisations (filing numbers beginning
+ * with the first 12 hex digits of its key), for its nomination form:
+ * [{"id", "name"}]; empty at the district.  New reference in *out. */
+cm_rc hub_eval_own_orgs(hub_ctx *ctx, json_t **out, cm_err *err);
+
 /* The rounds this hub holds, newest first: {"round", "year", "title",
- * "closes", "time_ms", "communities", "open" (bool, by today)}.  New
- * reference in *out. */
+ * "closes", "operator", "time_ms", "communities", "closed" (date closed
+ * early, "" if not), "closed_ms", "open" (bool: by today, and not closed
+ * early)}.  New reference in *out. */
 cm_rc hub_eval_rounds(hub_ctx *ctx, json_t **out, cm_err *err);
 
 /* The nominations that passed the domain core (hub_store_nominations_json's

@@ -25,6 +25,8 @@
 #include "recover.h"
 #include "usbout.h"
 #include "dashboard.h"
+#include "dashcli.h"
+#include "table.h"
 #include "decide.h"
 #include "year.h"
 #include "evaluation.h"
@@ -1149,10 +1151,11 @@ static int cmd_evaluation(const cmd_args *a) {
   opt_spec o[] = {{"year", 0, NULL},    {"title", 0, NULL},  {"closes", 0, NULL},
                   {"round", 0, NULL},   {"opinion", 0, NULL}, {"reason", 0, NULL},
                   {"operator", 0, NULL}, {"csv", 0, NULL},    {"xlsx", 0, NULL},
-                  {"json", 1, NULL}};
+                  {"json", 1, NULL},     {"org", 0, NULL},    {"person", 0, NULL},
+                  {"deeds", 0, NULL}};
   const char *pos[2] = {0};
   size_t n_pos = 0, n = 0;
-  int r = parse_or_help(a, "evaluation", o, 10, pos, 2, &n_pos);
+  int r = parse_or_help(a, "evaluation", o, 13, pos, 2, &n_pos);
   hub_ctx *ctx = NULL;
   json_t *j = NULL;
   cm_err err;
@@ -1164,9 +1167,11 @@ static int cmd_evaluation(const cmd_args *a) {
   const char *sub = n_pos ? pos[0] : "";
   int one = n_pos == 1, two = n_pos == 2;
   if (!((one && (!strcmp(sub, "open") || !strcmp(sub, "rounds") || !strcmp(sub, "list") ||
-                 !strcmp(sub, "commendations"))) ||
-        (two && (!strcmp(sub, "recommend") || !strcmp(sub, "select")))))
+                 !strcmp(sub, "commendations") || !strcmp(sub, "nominate"))) ||
+        (two && (!strcmp(sub, "recommend") || !strcmp(sub, "select") || !strcmp(sub, "close")))))
     return usage_error("用法：evaluation open --year YYYY --title TEXT --closes YYYY-MM-DD | rounds | "
+                       "close ROUND [--reason TEXT] | "
+                       "nominate --round ID --org ID [--person NAME] --deeds TEXT | "
                        "list [--round ID] [--year YYYY] | recommend NOMINATION --opinion TEXT | "
                        "select NOMINATION --reason TEXT | commendations [--year YYYY] "
                        "[--csv FILE | --xlsx FILE]");
@@ -1180,6 +1185,8 @@ static int cmd_evaluation(const cmd_args *a) {
     return usage_error("evaluation open 需要 --year、--title 和 --closes");
   if (!strcmp(sub, "recommend") && !o[4].value) return usage_error("evaluation recommend 需要 --opinion");
   if (!strcmp(sub, "select") && !o[5].value) return usage_error("evaluation select 需要 --reason");
+  if (!strcmp(sub, "nominate") && (!o[3].value || !o[10].value || !o[12].value))
+    return usage_error("evaluation nominate 需要 --round、--org 和 --deeds");
   rc = hub_open(a->dir, &ctx, &err);
   if (rc) return fail(rc, &err);
   if (!strcmp(sub, "open")) {
@@ -1192,10 +1199,20 @@ static int cmd_evaluation(const cmd_args *a) {
     if (!rc && o[9].value) print_json(j);
     else if (!rc)
       json_array_foreach(j, i, x)
-        cm_term_printf("%s\t%s\t提名截止 %s\t%s\n", json_string_value(json_object_get(x, "round")),
+        cm_term_printf("%s\t%s\t提名截止 %s\t%s%s\n", json_string_value(json_object_get(x, "round")),
                        json_string_value(json_object_get(x, "title")),
                        json_string_value(json_object_get(x, "closes")),
-                       json_is_true(json_object_get(x, "open")) ? "进行中" : "已截止");
+                       json_is_true(json_object_get(x, "open"))       ? "进行中"
+                       : *json_string_value(json_object_get(x, "closed")) ? "已提前截止 "
+                                                                          : "已截止",
+                       json_string_value(json_object_get(x, "closed")));
+  } else if (!strcmp(sub, "close")) {
+    rc = hub_eval_close(ctx, pos[1], o[5].value, operator_of(o[6].value), &n, &err);
+    if (!rc) printf("评比%s已提前截止，已通知%zu个社区\n", pos[1], n);
+  } else if (!strcmp(sub, "nominate")) {
+    rc = hub_eval_nominate(ctx, o[3].value, o[10].value, o[11].value, o[12].value, record,
+                           sizeof record, &err);
+    if (!rc) printf("%s\n", record);
   } else if (!strcmp(sub, "list")) {
     rc = hub_eval_nominations(ctx, o[3].value, year, &j, &err);
     if (!rc && o[9].value) print_json(j);
@@ -1444,15 +1461,22 @@ static int cmd_notice(const cmd_args *a) {
   if (!rc && j && o[4].value) {
     print_json(j);
   } else if (!rc && is_list) {
-    json_array_foreach(json_object_get(j, "notices"), i, x)
-      cm_term_printf("%s\t%s\t%s\t%s\t已读 %lld/%lld\n", json_string_value(json_object_get(x, "record")),
+    json_array_foreach(json_object_get(j, "notices"), i, x) {
+      const char *by = json_string_value(json_object_get(x, "by"));
+      if (json_integer_value(json_object_get(x, "own")))
+        by = "本级";
+      else if (json_integer_value(json_object_get(x, "relayed")) && (!by || !*by))
+        by = "区协会";
+      cm_term_printf("%s\t%s\t%s\t%s\t已读 %lld/%lld\t%s\n",
+                     json_string_value(json_object_get(x, "record")),
                      json_string_value(json_object_get(x, "date")),
                      json_string_value(json_object_get(x, "title")),
                      !strcmp(json_string_value(json_object_get(x, "scope")), "district")
                          ? "全区"
                          : json_string_value(json_object_get(x, "street")),
                      (long long)json_integer_value(json_object_get(x, "read")),
-                     (long long)json_integer_value(json_object_get(x, "recipients")));
+                     (long long)json_integer_value(json_object_get(x, "recipients")), by ? by : "");
+    }
   } else if (!rc && is_show) {
     json_array_foreach(json_object_get(j, "reads"), i, x) {
       const char *d = json_string_value(json_object_get(x, "read_date"));
@@ -1803,6 +1827,129 @@ static int cmd_report(const cmd_args *a) {
   return EXIT_OK;
 }
 
+/* ---- dashboard answers at the command line (hub/dashcli.c) ---- */
+
+/* Answer `answer` with p over everything this hub holds: --json prints it as
+ * the API gives it, --csv/--xlsx FILE writes table `table` (default def),
+ * else head(j) and then tables are printed in Chinese. */
+static int dash_command(const cmd_args *a, const char *answer, const hub_dash_params *p,
+                        const char *const *tables, const char *def, const char *table, const char *csv,
+                        const char *xlsx, int json, void (*head)(const json_t *j)) {
+  hub_ctx *ctx = NULL;
+  hub_dash_scope scope;
+  json_t *j = NULL;
+  cm_err err;
+  size_t n = 0;
+  cm_err_clear(&err);
+  memset(&scope, 0, sizeof scope);
+  while (tables[n]) n++;
+  if (csv && xlsx) return usage_error("--csv 和 --xlsx 只能给一个");
+  if (table && !csv && !xlsx) return usage_error("--table 只和 --csv 或 --xlsx 一起用");
+  if (!table) table = def;
+  int known = 0;
+  for (size_t i = 0; i < n; i++) known |= !strcmp(tables[i], table);
+  if (!known) return usage_error("没有“%s”这张表", table);
+  cm_rc rc = hub_open(a->dir, &ctx, &err);
+  if (!rc) rc = hub_dashboard_answer(ctx, answer, &scope, p, cm_now_ms(), &j, &err);
+  if (!rc && (csv || xlsx)) {
+    rc = hub_dashcli_write(j, table, xlsx != NULL, a->dir, xlsx ? xlsx : csv, &err);
+    if (!rc)
+      printf("%s：%zu行，已写入%s\n", hub_table_title(CM_LANG_ZH, table),
+             json_array_size(json_object_get(j, table)), xlsx ? xlsx : csv);
+  } else if (!rc && json) {
+    print_json(j);
+  } else if (!rc) {
+    /* a street hub holds one street: no table of streets */
+    const char *const *t = tables;
+    if (ctx->role == HUB_ROLE_STREET && !strcmp(*t, "streets")) t++;
+    head(j);
+    rc = hub_dashcli_print(j, t, &err);
+  }
+  hub_close(ctx);
+  json_decref(j);
+  return rc ? fail(rc, &err) : EXIT_OK;
+}
+
+/* An amount in fen as yuan. */
+static void print_yuan(int64_t fen) {
+  printf("%s%lld.%02lld", fen < 0 ? "-" : "", llabs((long long)fen) / 100,
+         llabs((long long)fen) % 100);
+}
+
+static void funding_head(const json_t *j) {
+  const json_t *t = json_object_get(j, "totals");
+  printf("%lld年资金扶持：共%lld笔，合计", (long long)json_integer_value(json_object_get(j, "year")),
+         (long long)json_integer_value(json_object_get(t, "grants")));
+  print_yuan(json_integer_value(json_object_get(t, "amount")));
+  printf("元\n\n");
+}
+
+/* Funding and support (资金扶持) of a year, summed per street, community and
+ * organisation. */
+static int cmd_funding(const cmd_args *a) {
+  opt_spec o[] = {{"year", 0, NULL}, {"category", 0, NULL}, {"table", 0, NULL},
+                  {"csv", 0, NULL},  {"xlsx", 0, NULL},     {"json", 1, NULL}};
+  int r = parse_or_help(a, "funding", o, 6, NULL, 0, NULL);
+  static const char *const tables[] = {"streets", "communities", "organisations", NULL};
+  hub_dash_params p;
+  if (r >= 0) return r;
+  memset(&p, 0, sizeof p);
+  p.year = o[0].value;
+  p.category = o[1].value;
+  return dash_command(a, "funding", &p, tables, "organisations", o[2].value, o[3].value, o[4].value,
+                      o[5].value != NULL, funding_head);
+}
+
+static void stations_head(const json_t *j) {
+  const json_t *t = json_object_get(j, "totals");
+  printf("党员活动站：已登记%lld个，尚需设立%lld个\n\n",
+         (long long)json_integer_value(json_object_get(t, "stations")),
+         (long long)json_integer_value(json_object_get(t, "needing")));
+}
+
+/* Party-member activity stations (党员活动站): a street-level organisation's
+ * registration, and the stations this hub holds. */
+static int cmd_station(const cmd_args *a) {
+  const char *sub = a->argc > 0 ? a->argv[0] : "";
+  cmd_args rest = {a->dir, a->argc > 0 ? a->argc - 1 : 0, a->argv + (a->argc > 0)};
+  opt_spec o[] = {{"org", 0, NULL},         {"name", 0, NULL},   {"leader", 0, NULL},
+                  {"party-members", 0, NULL}, {"committee", 0, NULL}, {"date", 0, NULL},
+                  {"branch", 0, NULL},      {"branch-date", 0, NULL}, {"category", 0, NULL},
+                  {"table", 0, NULL},       {"csv", 0, NULL},    {"xlsx", 0, NULL},
+                  {"json", 1, NULL}};
+  int r = parse_or_help(&rest, "station", o, 13, NULL, 0, NULL);
+  if (r >= 0) return r;
+  if (!strcmp(sub, "list")) {
+    static const char *const tables[] = {"communities", "stations", "needing", NULL};
+    hub_dash_params p;
+    memset(&p, 0, sizeof p);
+    p.category = o[8].value;
+    return dash_command(a, "stations", &p, tables, "stations", o[9].value, o[10].value, o[11].value,
+                        o[12].value != NULL, stations_head);
+  }
+  if (strcmp(sub, "register") != 0)
+    return usage_error("用法：station register --org ID --name N --leader L --party-members N "
+                       "--committee NAME ... | station list");
+  hub_local_station st = {o[0].value, o[1].value, o[2].value, o[4].value,
+                          o[5].value, o[6].value, o[7].value, parse_count(o[3].value)};
+  if (!o[3].value || st.party_members < 1)
+    return usage_error("--party-members 应为活动站的党员人数（至少1人）");
+  hub_ctx *ctx = NULL;
+  uint64_t seq = 0;
+  char record[PROTO_KEY_HEX + 24];
+  cm_err err;
+  cm_err_clear(&err);
+  cm_rc rc = hub_open(a->dir, &ctx, &err);
+  if (!rc) rc = hub_local_station_register(ctx, &st, &seq, &err);
+  if (!rc) {
+    hub_record_id(ctx->kp.pk, seq, record, sizeof record);
+    printf("%s 的党员活动站已登记（街道分会登记即通过），本级台账第 %llu 条\n%s\n", st.org,
+           (unsigned long long)seq, record);
+  }
+  hub_close(ctx);
+  return rc ? fail(rc, &err) : EXIT_OK;
+}
+
 static int cmd_forward(const cmd_args *a) {
   int r = parse_or_help(a, "forward", NULL, 0, NULL, 0, NULL);
   hub_forward_stats st;
@@ -1993,18 +2140,19 @@ static const hub_command commands[] = {
    "--deadline，整改报告通过后结案）、fail 不合格（提请区协会撤销备案）；结果下达组织所在社区，\n"
    "最后一行打印记录编号。due：显示或设置（--date）该年度自查报告的截止日期（默认次年1月31日）。"},
   {"evaluation", cmd_evaluation,
-   "open --year YYYY --title TEXT --closes YYYY-MM-DD | rounds [--json] | list [--round ID] "
-   "[--year YYYY] [--json] | recommend NOMINATION --opinion TEXT | select NOMINATION --reason "
-   "TEXT | commendations [--year YYYY] [--csv FILE | --xlsx FILE | --json]",
-   "评比表彰。open：区协会发起某一年度的评比（下达区内每个社区，最后一行打印评比编号，\n"
-   "如 2026-1），社区在 --closes 之前提名组织或个人。rounds：本级的评比。list：提名及其状态\n"
+   "open --year YYYY --title TEXT --closes YYYY-MM-DD | rounds [--json] | close ROUND "
+   "[--reason TEXT] | nominate --round ID --org ID [--person NAME] --deeds TEXT | list "
+   "[--round ID] [--year YYYY] [--json] | recommend NOMINATION --opinion TEXT | select "
+   "NOMINATION --reason TEXT | commendations [--year YYYY] [--csv FILE | --xlsx FILE | --json]",
+   "评比表彰。open：区协会发起某一年度的评比（下达区内每个社区，此后登记的社区在截止前\n"
+   "也会收到；最后一行打印评比编号，如 2026-1），社区在 --closes 之前提名组织或个人。\n"
+   "rounds：本级的评比。close：区协会提前截止一次评比（通知收到它的每个社区），此后的提名\n"
+   "一律不予受理。nominate：街道分会提名本街道一级的组织或其中的个人（最后一行打印提名的\n"
+   "记录编号）。list：提名及其状态\n"
    "（已提名、街道已推荐、已表彰），第一列是提名的记录编号。recommend：街道分会把本街道社区的\n"
    "提名推荐给区协会。select：区协会评定一项已推荐的提名，结果是一项表彰决定，下达组织所在社区。\n"
    "commendations：某一年度（默认今年）的表彰名单，--csv 或 --xlsx 写成文件（中文表头）。\n"
    "记录 --operator NAME（默认 $USER）。"},
-  {"plan", cmd_plan, "list [--year YYYY] [--json]",
-   "计划总结：某一年度（默认今年）各组织是否已报年度工作计划（1月31日前）和年终总结\n"
-   "（次年1月31日前），每个组织一行，未报的写“未报”。"},
   {"plan", cmd_plan,
    "list [--year YYYY] [--json] | file --year YYYY --goals T --activities T [--count N]",
    "计划总结。list：某一年度（默认今年）各组织、各社区和各街道是否已报年度工作计划（1月31日前）\n"
@@ -2022,7 +2170,8 @@ static const hub_command commands[] = {
    "show RECORD [--json]",
    "通知。send：一次发给全区（区协会）或一个街道（区协会给 --street；街道分会即本街道）的\n"
    "每个社区，社区在收件箱里看到并标为已读；最后一行打印通知编号。list：已发的通知和已读\n"
-   "社区数。show：一条通知发给了哪些社区、哪些已读。"},
+   "社区数、发出者（街道分会也列出区协会发给本街道各社区的通知）。show：一条通知发给了\n"
+   "哪些社区、哪些已读。"},
   {"activity", cmd_activity,
    "list [--json] | ack ID [--note TEXT] | return ID --note TEXT | declare --org ID "
    "--date YYYY-MM-DD --title TEXT [--id ID] [--place P] [--expected N] [--description D]",
@@ -2044,6 +2193,20 @@ static const hub_command commands[] = {
    "publish：从文件 FILE 发布一份清单（UTF-8 文本，每行「代码,名称」，# 开头的行跳过），\n"
    "整份替换此前的同类清单，随区协会的记录下发各街道分会和社区。只能在区协会发布。\n"
    "show：显示本中心收到的各清单。"},
+  {"station", cmd_station,
+   "register --org ID --name N --leader L --party-members N --committee NAME [--date YYYY-MM-DD] "
+   "[--branch NAME] [--branch-date YYYY-MM-DD] | list [--category C] [--table T] "
+   "[--csv FILE | --xlsx FILE | --json]",
+   "党员活动站。register：街道分会为本街道一级的组织登记党员活动站：名称、负责人、党员人数、\n"
+   "登记的党组织、登记日期（默认今天），以及成立的党支部和成立日期（可选）；街道分会登记即通过，\n"
+   "“三名以上党员未设立党员活动站”的标记在本级和区协会随之清除。最后一行打印记录编号。\n"
+   "list：本级各社区的党员活动站数、已登记的活动站和尚需设立的组织；--csv 或 --xlsx 把一张表\n"
+   "（--table communities 各社区、stations 党员活动站、needing 尚需设立，默认 stations）写成文件。"},
+  {"funding", cmd_funding,
+   "[--year YYYY] [--category C] [--table T] [--csv FILE | --xlsx FILE | --json]",
+   "资金扶持：某一年度（默认今年）各组织获得的资金扶持，按街道、社区和组织合计（金额以元计）。\n"
+   "--csv 或 --xlsx 把一张表（--table streets 各街道、communities 各社区、organisations 组织名录，\n"
+   "默认 organisations）写成文件，中文表头，与统计看板导出的相同。"},
   {"forward", cmd_forward, "",
    "在 serve 的循环之外立即转报一轮：上报区协会，取回区协会的决定并转达各社区。"},
   {"report", cmd_report,

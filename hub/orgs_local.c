@@ -71,7 +71,31 @@ cm_rc hub_local_check(hub_ctx *ctx, const char *kind, const json_t *body, cm_err
   cm_rec_ctx c;
   cm_rc rc = cm_rec_read_json(def, body, &b, err);
   if (!rc) rc = hub_project_rec_ctx(ctx, ctx->kp.pk, now, now, org, &c, err);
+  if (!rc) rc = hub_project_body_ctx(ctx, ctx->kp.pk, kind, &b, body, &c, err);
   if (!rc) rc = cm_rec_check(def, &b, &c, err);
+  return rc;
+}
+
+cm_rc hub_local_fanout_locked(hub_ctx *ctx, const char *kind, const json_t *tmpl,
+                              const json_t *comms, const char *const *per, size_t *n_out,
+                              cm_err *err) {
+  size_t i, n = 0;
+  json_t *c;
+  cm_rc rc = CM_OK;
+  json_array_foreach(comms, i, c) {
+    json_t *body = json_deep_copy(tmpl);
+    if (!body || json_object_set(body, "to", json_object_get(c, "key")))
+      rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
+    for (const char *const *p = per; !rc && p && *p; p += 2)
+      if (json_object_set(body, p[0], json_object_get(c, p[1])))
+        rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
+    if (!rc) rc = hub_local_check(ctx, kind, body, err);
+    if (!rc) rc = hub_log_append_locked(ctx, kind, body, NULL, err);
+    json_decref(body);
+    if (rc) break;
+    n++;
+  }
+  if (n_out) *n_out = n;
   return rc;
 }
 
@@ -371,5 +395,33 @@ cm_rc hub_local_rectify(hub_ctx *ctx, const char *org, const char *decision, con
   if (!rc && seq_out) *seq_out = seq;
   json_decref(filed);
   json_decref(accepted);
+  return rc;
+}
+
+cm_rc hub_local_station_register(hub_ctx *ctx, const hub_local_station *s, uint64_t *seq_out,
+                                 cm_err *err) {
+  const char *texts[] = {s->org,  s->name,   s->leader,     s->committee,
+                         s->date, s->branch, s->branch_date};
+  char today[11];
+  json_t *body = NULL;
+  cm_rc rc;
+  if (ctx->role != HUB_ROLE_STREET)
+    return cm_errf(err, CM_ERR_PERM, "街道级组织的党员活动站在街道分会登记");
+  rc = texts_ok(texts, sizeof texts / sizeof texts[0], err);
+  if (rc) return rc;
+  if (!s->org || !*s->org) return cm_errf(err, CM_ERR_INVALID, "登记党员活动站需要 --org 备案编号");
+  cm_date_of(cm_now_ms(), today);
+  /* the domain core checks the rest (required fields, the date against the
+   * filing date and today, a branch date only with its branch) */
+  body = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s}", "org", s->org, "name", or_empty(s->name),
+                   "leader", or_empty(s->leader), "party_members", (json_int_t)s->party_members,
+                   "committee", or_empty(s->committee), "date",
+                   s->date && *s->date ? s->date : today);
+  if (body && s->branch && *s->branch) json_object_set_new(body, "branch", json_string(s->branch));
+  if (body && s->branch_date && *s->branch_date)
+    json_object_set_new(body, "branch_date", json_string(s->branch_date));
+  rc = body ? append_checked(ctx, "station.registered", body, s->org, seq_out, err)
+            : cm_errf(err, CM_ERR_NOMEM, "登记党员活动站时内存不足");
+  json_decref(body);
   return rc;
 }

@@ -80,10 +80,39 @@ typedef struct hub_local_activity {
 cm_rc hub_local_activity_declare(hub_ctx *ctx, const hub_local_activity *a, char *id_out,
                                  uint64_t *seq_out, cm_err *err);
 
+/* A party-member activity station (党员活动站) of one of our organisations:
+ * the same fields as a community's registration (docs/records.md,
+ * station.registered); date NULL = today; branch and branch_date optional. */
+typedef struct hub_local_station {
+  const char *org, *name, *leader, *committee, *date, *branch, *branch_date;
+  int64_t party_members;
+} hub_local_station;
+
+/* Append station.registered, accepted at once (the street is the reviewing
+ * level of its own organisations), which clears the organisation's "no
+ * station" flag here and at the district.  CM_ERR_PERM at the district,
+ * CM_ERR_NOT_FOUND unless org is a street-level organisation here,
+ * CM_ERR_INVALID from the domain core's checks. */
+cm_rc hub_local_station_register(hub_ctx *ctx, const hub_local_station *s, uint64_t *seq_out,
+                                 cm_err *err);
+
 /* The domain core's checks (common/records.h) on an entry of kind with body
  * that this hub is about to write, with the context its projection will use.
  * Caller holds ctx->lock. */
 cm_rc hub_local_check(hub_ctx *ctx, const char *kind, const json_t *body, cm_err *err);
+
+/* One entry of kind per community of comms (rows of
+ * hub_store_communities_json: "key", "name", "street"...), each a copy of
+ * tmpl with "to" set to the community's key and, for each pair in per
+ * ({"body field", "row field", ..., NULL}; may be NULL), that field of the
+ * row; each passes hub_local_check before it is appended.  The feed carries
+ * what is addressed to its reader, and a street relays the district's copies
+ * to its own communities: rounds, their early close and notices all reach
+ * the communities this way.  Caller holds ctx->lock and a transaction.
+ * *n_out (may be NULL) gets how many were appended. */
+cm_rc hub_local_fanout_locked(hub_ctx *ctx, const char *kind, const json_t *tmpl,
+                              const json_t *comms, const char *const *per, size_t *n_out,
+                              cm_err *err);
 
 /* Append kind/body to this hub's log after hub_local_check passes, in one
  * transaction.  *seq_out (may be NULL) gets its sequence. */

@@ -147,34 +147,15 @@ typedef struct org_fold {
   uint64_t seq;  /* the last version applied */
 } org_fold;
 
-/* org.filed sets the whole state (a rejected filing too: the correction that
- * follows amends it); org.amended applies its changes unless the street
- * rejected it, so that a rejected amendment never changes what the figures,
- * the organisation's page and the next entry's checks read. */
+/* One version into the state by the domain core's rule (cm_rec_fold_version). */
 static cm_rc fold_version(void *vctx, const hub_filing_row *r, cm_err *err) {
   org_fold *f = vctx;
   json_t *body = NULL;
-  (void)err;
   if (cm_json_parse_object((const uint8_t *)r->body, strlen(r->body), &body, NULL)) return CM_OK;
-  if (strcmp(r->kind, "org.filed") == 0) {
-    json_decref(f->state);
-    f->state = body;
-    f->seq = r->seq;
-    return CM_OK;
-  }
-  json_t *changes = json_object_get(body, "changes");
-  if (f->state && json_is_object(changes) && strcmp(r->status, "rejected") != 0 &&
-      strcmp(r->status, "refused") != 0) {
-    const char *k;
-    json_t *v;
-    json_object_foreach(changes, k, v) {
-      if (strcmp(k, "id") != 0) json_object_set(f->state, k, v);
-    }
-    json_t *flags = json_object_get(body, "flags");
-    if (flags) json_object_set(f->state, "flags", flags);
-    f->seq = r->seq;
-  }
+  int applied = cm_rec_fold_version(&f->state, r->kind, body, r->status);
   json_decref(body);
+  if (applied < 0) return cm_errf(err, CM_ERR_NOMEM, "读取组织时内存不足");
+  if (applied) f->seq = r->seq;
   return CM_OK;
 }
 
@@ -316,9 +297,11 @@ cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
   int found = 0, cached = cache.ctx == ctx;
   cm_rc rc = CM_OK;
   memset(c, 0, sizeof *c);
+  c->time_ms = (int64_t)time_ms;
   cm_date_of(time_ms, c->today);
   cm_date_of(received_ms, c->latest);
   c->decision_to_author = -1;
+  c->to_below = -1;
   proto_key_hex(author, c->author_hex);
   c->org_file_bytes = -1;
   if (cached && cache.has_author && memcmp(cache.author, author, PROTO_KEY_BYTES) == 0) {
@@ -376,9 +359,10 @@ cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
   return rc;
 }
 
-/* list.published or limits.set by a street: 1 when its "origin" is the
- * district's own entry of that kind (signed by the district: this hub at a
- * district, the pinned upstream at a street) with the same body. */
+/* An entry of kind relayed by a street (list.published, limits.set, decision.*): 1 when
+ * its "origin" is the district's own entry of that kind (signed by the
+ * district: this hub at a district, the pinned upstream at a street) and its
+ * body, "origin" and "origin_record" aside, is the district's body. */
 static int origin_ok(hub_ctx *ctx, const char *kind, const json_t *body) {
   const char *b64 = json_string_value(json_object_get(body, "origin"));
   const uint8_t *district = ctx->role == HUB_ROLE_DISTRICT ? ctx->kp.pk
@@ -393,8 +377,7 @@ static int origin_ok(hub_ctx *ctx, const char *kind, const json_t *body) {
   if (proto_sentry_decode(raw, len, district, &in, NULL) == CM_OK &&
       memcmp(in.author, district, PROTO_KEY_BYTES) == 0 && strcmp(in.kind, kind) == 0 &&
       cm_json_parse_object(in.body, in.body_len, &ib, NULL) == CM_OK &&
-      (mine = json_deep_copy(body)) != NULL) {
-    /* the relay adds only where it came from */
+      (mine = json_copy((json_t *)body)) != NULL) {
     json_object_del(mine, "origin");
     json_object_del(mine, "origin_record");
     ok = json_equal(ib, mine);
@@ -403,6 +386,23 @@ static int origin_ok(hub_ctx *ctx, const char *kind, const json_t *body) {
   json_decref(ib);
   free(raw);
   return ok;
+}
+
+/* decision.* by a street author: 1 when "to" is a community the author
+ * enrolled, read from the author's own enrolments (as mapped_below). */
+static cm_rc decision_below(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
+                            const cm_rec_decision *d, int *below_out, cm_err *err) {
+  uint8_t to[PROTO_KEY_BYTES];
+  hub_author a;
+  int found = 0;
+  *below_out = 0;
+  if (!*d->to) return CM_OK;
+  if (proto_key_from_hex(d->to, to) != CM_OK) return CM_OK;
+  cm_rc rc = hub_store_author_get(ctx->store, to, &a, &found, err);
+  if (rc || !found) return rc;
+  *below_out = strcmp(a.role, "community") == 0 && a.has_enrolled_by &&
+               memcmp(a.enrolled_by, author, PROTO_KEY_BYTES) == 0;
+  return CM_OK;
 }
 
 /* org.mapped by author: 1 when "to" is a community author enrolled and the
@@ -430,6 +430,38 @@ static cm_rc mapped_below(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
 static cm_rc refuse_entry(hub_ctx *ctx, const proto_entry *e, const cm_err *why, cm_err *err) {
   cm_rc rc = hub_store_refusal_put(ctx->store, e->author, e->seq, why->msg, err);
   if (!rc) rc = hub_store_status_put(ctx->store, e->author, e->seq, 1, NULL, err);
+  return rc;
+}
+
+cm_rc hub_project_body_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], const char *kind,
+                           const cm_rec_body *b, const json_t *json, cm_rec_ctx *c, cm_err *err) {
+  cm_rc rc = CM_OK;
+  if (b->kind == CM_REC_RECTIFICATION) {
+    uint8_t to[PROTO_KEY_BYTES];
+    int found = 0;
+    rc = hub_store_decision_to(ctx->store, b->u.rect.decision, to, &found, err);
+    /* addressed to the author, or to a key it continues */
+    if (!rc && found) rc = hub_store_in_lineage(ctx->store, author, to, &c->decision_to_author, err);
+  }
+  if (b->kind == CM_REC_LIST || b->kind == CM_REC_LIMITS || b->kind == CM_REC_DECISION)
+    c->origin_district = origin_ok(ctx, kind, json);
+  if (!rc && b->kind == CM_REC_DECISION && c->writer == CM_REC_STREET)
+    rc = decision_below(ctx, author, &b->u.decision, &c->to_below, err);
+  if (!rc && b->kind == CM_REC_MAPPED)
+    rc = mapped_below(ctx, author, &b->u.mapped, &c->org_below, err);
+  if (!rc && b->kind == CM_REC_NOMINATION)
+    rc = hub_eval_round_ctx(ctx, b->u.nomination.round, c, err);
+  if (!rc && b->kind == CM_REC_RECOMMEND)
+    rc = hub_eval_recommend_ctx(ctx, author, b->u.recommend.nomination, c, err);
+  if (!rc && b->kind == CM_REC_NOTICE_READ) {
+    /* Known here (a hub's copy of it is held) and not addressed to the
+     * author: refused.  A notice this level never saw cannot be judged. */
+    char hex[PROTO_KEY_HEX];
+    int known = 0, to = 0;
+    proto_key_hex(author, hex);
+    rc = hub_store_notice_seen(ctx->store, b->u.notice.notice, hex, &known, &to, err);
+    if (!rc) c->notice_not_to_author = known && !to;
+  }
   return rc;
 }
 
@@ -461,33 +493,8 @@ static cm_rc gate(hub_ctx *ctx, const proto_entry *e, const cm_rec_def *def,
                                         &c.org_year_max, NULL, err);
       if (rc) goto out;
     }
-    if (b.kind == CM_REC_RECTIFICATION) {
-      uint8_t to[PROTO_KEY_BYTES];
-      int found = 0;
-      rc = hub_store_decision_to(ctx->store, b.u.rect.decision, to, &found, err);
-      if (rc) goto out;
-      /* addressed to the author, or to a key it continues */
-      if (found) rc = hub_store_in_lineage(ctx->store, e->author, to, &c.decision_to_author, err);
-      if (rc) goto out;
-    }
-    if (b.kind == CM_REC_LIST || b.kind == CM_REC_LIMITS)
-      c.origin_district = origin_ok(ctx, e->kind, json);
-    if (b.kind == CM_REC_MAPPED) rc = mapped_below(ctx, e->author, &b.u.mapped, &c.org_below, err);
-    if (!rc && b.kind == CM_REC_NOMINATION)
-      rc = hub_eval_round_ctx(ctx, b.u.nomination.round, &c, err);
-    if (!rc && b.kind == CM_REC_RECOMMEND)
-      rc = hub_eval_recommend_ctx(ctx, e->author, b.u.recommend.nomination, &c, err);
+    rc = hub_project_body_ctx(ctx, e->author, e->kind, &b, json, &c, err);
     if (rc) goto out;
-    if (b.kind == CM_REC_NOTICE_READ) {
-      /* Known here (a hub's copy of it is held) and not addressed to the
-       * author: refused.  A notice this level never saw cannot be judged. */
-      char hex[PROTO_KEY_HEX];
-      int known = 0, to = 0;
-      proto_key_hex(e->author, hex);
-      rc = hub_store_notice_seen(ctx->store, b.u.notice.notice, hex, &known, &to, err);
-      if (rc) goto out;
-      c.notice_not_to_author = known && !to;
-    }
     verdict = cm_rec_check(def, &b, &c, &why);
   }
   if (verdict) {

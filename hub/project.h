@@ -26,6 +26,15 @@ cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
                           uint64_t time_ms, uint64_t received_ms, const char *org,
                           cm_rec_ctx *c, cm_err *err);
 
+/* The rest of the domain core's context that the body b (parsed, json its
+ * JSON) of an entry of kind by author needs: the decision a rectification
+ * answers, the origin of a street's list or limits, a mapping's community, a nomination's round, a
+ * recommendation's nomination, a read notice's addressees.  The same for an
+ * entry received (the projection's check) and one this hub is about to write
+ * (hub_local_check).  Caller holds ctx->lock. */
+cm_rc hub_project_body_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], const char *kind,
+                           const cm_rec_body *b, const json_t *json, cm_rec_ctx *c, cm_err *err);
+
 /* Remember the store lookups of hub_project_rec_ctx for ctx from now on, in
  * this thread, until called again (NULL: off).  Only for a caller that holds
  * ctx->lock with one transaction open for the whole time (ingest, rebuild):

@@ -227,6 +227,9 @@ cm_rc hub_eval_round_ctx(hub_ctx *ctx, const char *round, cm_rec_ctx *c, cm_err 
     c->round_year = json_integer_value(json_object_get(r, "year"));
     snprintf(c->round_closes, sizeof c->round_closes, "%s",
              json_string_value(json_object_get(r, "closes")));
+    c->round_closed_ms = json_integer_value(json_object_get(r, "closed_ms"));
+    snprintf(c->round_closed, sizeof c->round_closed, "%s",
+             json_string_value(json_object_get(r, "closed")));
   }
   json_decref(rows);
   return rc;

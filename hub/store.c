@@ -1965,6 +1965,25 @@ cm_rc hub_store_review_put(hub_store *st, const uint8_t reviewer[PROTO_KEY_BYTES
  * parameters are keys (bit i set: parameter i+1 arrives as 64 hex digits and
  * is bound as a 32-byte blob).  Bodies are BLOBs: CAST them to TEXT before
  * json reads them. */
+/* The newest entry of kind (not refused) per author and body "org" of year
+ * ?1, read through the partial index of the rarer kinds: a CTE named name
+ * with columns author, org, seq. */
+#define SQL_YEAR_NEWEST(name, kind)                                                                \
+  " " name " AS (SELECT e.author AS author, " BODY_JSON("e") "->>'org' AS org,"                  \
+  "  max(e.seq) AS seq FROM entries e INDEXED BY entries_events WHERE e.kind = '" kind "'"         \
+  "  AND " ENTRIES_EVENTS_WHERE " AND " BODY_JSON("e") " IS NOT NULL"                           \
+  "  AND " BODY_JSON("e") "->>'year' = CAST(?1 AS INTEGER)"                                     \
+  "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"         \
+  "  GROUP BY 1, 2)"
+
+/* The columns every year's read gives of an organisation of a community
+ * (alias o; c its community), before its own: what hub/counting.h needs to
+ * say whether it counts in the year (status, filing date, dissolution). */
+#define SQL_YEAR_ORG_COLS                                                                          \
+  " c.street_name, c.name, c.code, o.id,"                                                          \
+  " coalesce(CASE WHEN json_valid(o.data) THEN o.data->>'name' END, ''), o.status, o.filed,"      \
+  " o.dissolved"
+
 static const struct {
   const char *sql;
   unsigned key_params;
@@ -2046,6 +2065,77 @@ static const struct {
                        " ON r.author = s.author AND r.seq = s.seq WHERE r.status = 'accepted'"
                        " ORDER BY s.author, s.seq",
                        0},
+  /* Per organisation of a community: its newest self-report of the year that
+   * was not refused, and the newest result of the year by this hub or by the
+   * street that enrolled its community.  Bodies are read from the signed
+   * entries themselves, so that rebuild needs no table of its own. */
+  [HUB_DQ_YEAR_INSPECTIONS] =
+      {"WITH" SQL_YEAR_NEWEST("si", "inspection.self") ","
+       " r AS (SELECT o.author AS author, o.id AS id,"
+       "  (SELECT si.seq FROM si WHERE si.author = o.author AND si.org = o.id) AS self_seq,"
+       "  (SELECT d.record FROM decisions d JOIN entries de ON de.author = d.author"
+       "   AND de.seq = d.seq WHERE d.kind = 'inspect' AND d.org = o.id AND d.to_key = o.author"
+       "   AND " BODY_JSON("de") "->>'year' = CAST(?1 AS INTEGER)"
+       "   AND (d.author = ?2 OR d.author = (SELECT a.enrolled_by FROM authors a"
+       "    WHERE a.key = o.author))"
+       "   ORDER BY d.time_ms DESC, d.seq DESC LIMIT 1) AS result_record"
+       " FROM organisations o JOIN communities c ON c.key = o.author)"
+       "SELECT" SQL_YEAR_ORG_COLS ", r.self_seq, se.time_ms,"
+       " coalesce(" BODY_JSON("se") "->>'opinion', ''), coalesce(d.record, ''),"
+       " coalesce(d.result, ''), coalesce(d.deadline, ''), coalesce(d.reason, ''),"
+       " coalesce(d.by_level, ''),"
+       " EXISTS(SELECT 1 FROM closures x WHERE x.decision = d.record)"
+       " FROM organisations o JOIN communities c ON c.key = o.author"
+       " JOIN r ON r.author = o.author AND r.id = o.id"
+       " LEFT JOIN entries se ON se.author = o.author AND se.seq = r.self_seq"
+       " LEFT JOIN decisions d ON d.record = r.result_record"
+       " ORDER BY c.street_name, c.code, o.id",
+       2},
+  /* Per organisation of a community: when its newest plan.annual and
+   * summary.annual of the year that were not refused were written. */
+  [HUB_DQ_YEAR_PLANS] =
+      {"WITH" SQL_YEAR_NEWEST("p", "plan.annual") "," SQL_YEAR_NEWEST("s", "summary.annual")
+       "SELECT" SQL_YEAR_ORG_COLS ", pe.time_ms, se.time_ms"
+       " FROM organisations o JOIN communities c ON c.key = o.author"
+       " LEFT JOIN p ON p.author = o.author AND p.org = o.id"
+       " LEFT JOIN entries pe ON pe.author = p.author AND pe.seq = p.seq"
+       " LEFT JOIN s ON s.author = o.author AND s.org = o.id"
+       " LEFT JOIN entries se ON se.author = s.author AND se.seq = s.seq"
+       " ORDER BY c.street_name, c.code, o.id",
+       0},
+  /* A training counts for an organisation it names when this hub wrote it or
+   * the street that enrolled the organisation's community did: a street's
+   * training naming another street's organisation counts for nobody there. */
+  [HUB_DQ_YEAR_TRAININGS] =
+      {"WITH t AS (SELECT e.author AS by_key, " BODY_JSON("e") " AS b FROM entries e"
+       " INDEXED BY entries_events WHERE e.kind = 'training.recorded' AND " ENTRIES_EVENTS_WHERE
+       " AND " BODY_JSON("e") " IS NOT NULL"
+       " AND substr(" BODY_JSON("e") "->>'date', 1, 4) = CAST(?1 AS TEXT)"
+       " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))"
+       "SELECT" SQL_YEAR_ORG_COLS ","
+       " (SELECT count(*) FROM t, json_each(t.b, '$.orgs') j WHERE j.value = o.id"
+       "  AND (t.by_key = ?2 OR t.by_key = (SELECT a.enrolled_by FROM authors a"
+       "   WHERE a.key = o.author)))"
+       " FROM organisations o JOIN communities c ON c.key = o.author"
+       " ORDER BY c.street_name, c.code, o.id",
+       2},
+  /* The newest plan.unit and summary.unit of the year of each unit, not
+   * refused: communities held here, enrolled street hubs, and this hub when it
+   * is a street. */
+  [HUB_DQ_YEAR_UNITS] =
+      {"WITH" SQL_YEAR_NEWEST("p", "plan.unit") "," SQL_YEAR_NEWEST("s", "summary.unit") ","
+       " u AS ("
+       " SELECT 'community' AS level, c.street_name AS street, c.name AS community,"
+       "  c.code AS code, c.key AS key FROM communities c"
+       " UNION ALL SELECT 'street', a.name, '', a.code, a.key FROM authors a WHERE a.role = 'street'"
+       " UNION ALL SELECT 'street', ?4, '', '', ?2 WHERE ?3 = 'street')"
+       "SELECT u.level, u.street, u.community, u.code, u.key, p.seq, s.seq,"
+       " pe.time_ms, se.time_ms"
+       " FROM u LEFT JOIN p ON p.author = u.key LEFT JOIN s ON s.author = u.key"
+       " LEFT JOIN entries pe ON pe.author = p.author AND pe.seq = p.seq"
+       " LEFT JOIN entries se ON se.author = s.author AND se.seq = s.seq"
+       " ORDER BY u.street, u.level DESC, u.code",
+       2},
 };
 
 /* The columns of one row as read (text NULL for SQL NULL, 64 hex digits for a
@@ -2125,6 +2215,36 @@ static void dash_fill(hub_dash_query q, const dash_cols *c, hub_dash_row *r) {
     break;
   case HUB_DQ_ACKS:
     r->ack = (hub_dash_ack_row){dt(c, 0), dt(c, 1), dt(c, 2), dt(c, 3)};
+    break;
+  case HUB_DQ_YEAR_INSPECTIONS:
+  case HUB_DQ_YEAR_PLANS:
+  case HUB_DQ_YEAR_TRAININGS:
+    r->year_org = (hub_dash_year_org_row){.street = dt(c, 0), .community = dt(c, 1),
+                                          .code = dt(c, 2), .org = dt(c, 3), .name = dt(c, 4),
+                                          .status = dt(c, 5), .filed = dt(c, 6),
+                                          .dissolved = c->num[7] != 0};
+    if (q == HUB_DQ_YEAR_INSPECTIONS) {
+      r->year_org.self_seq = du(c, 8);
+      r->year_org.self_time_ms = du(c, 9);
+      r->year_org.opinion = dt(c, 10);
+      r->year_org.result_record = dt(c, 11);
+      r->year_org.result = dt(c, 12);
+      r->year_org.deadline = dt(c, 13);
+      r->year_org.reason = dt(c, 14);
+      r->year_org.by = dt(c, 15);
+      r->year_org.closed = c->num[16] != 0;
+    } else if (q == HUB_DQ_YEAR_PLANS) {
+      r->year_org.plan_time_ms = du(c, 8);
+      r->year_org.summary_time_ms = du(c, 9);
+    } else {
+      r->year_org.trainings = c->num[8];
+    }
+    break;
+  case HUB_DQ_YEAR_UNITS:
+    r->year_unit = (hub_dash_year_unit_row){
+        .level = dt(c, 0), .street = dt(c, 1), .community = dt(c, 2), .code = dt(c, 3),
+        .key = dt(c, 4), .plan_seq = du(c, 5), .summary_seq = du(c, 6),
+        .plan_time_ms = du(c, 7), .summary_time_ms = du(c, 8)};
     break;
   }
 }
@@ -2731,6 +2851,30 @@ cm_rc hub_store_entry_body(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
   return rc;
 }
 
+static const char SQL_FILE_IN_STREET[] =
+    "SELECT EXISTS(SELECT 1 FROM entries e INDEXED BY entries_events"
+    " JOIN authors a ON a.key = e.author WHERE e.kind = 'file.attached'"
+    " AND " ENTRIES_EVENTS_WHERE " AND " BODY_JSON("e") "->>'hash' = ?1 AND a.street = ?2"
+    " AND a.role IN ('community', 'street')"
+    " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))";
+
+cm_rc hub_store_file_in_street(hub_store *st, const char *hash, const char *street,
+                               int *found_out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  cm_rc rc = st_prep(st, SQL_FILE_IN_STREET, &s, err);
+  *found_out = 0;
+  if (rc) return rc;
+  bind_text(s, 1, hash);
+  bind_text(s, 2, street);
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW)
+    *found_out = sqlite3_column_int(s, 0);
+  else
+    rc = cm_db_check(st->db, r, "finding a file's street", err);
+  sqlite3_reset(s);
+  return rc;
+}
+
 cm_rc hub_store_kind_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t after,
                           const char *kind, hub_store_kind_fn fn, void *ctx, cm_err *err) {
   sqlite3_stmt *s = NULL;
@@ -2790,113 +2934,12 @@ cm_rc hub_store_org_versions_json(hub_store *st, const uint8_t author[PROTO_KEY_
                  out, err, "kti", author, id, before_seq);
 }
 
-/* ---- the year of an organisation: annual inspection (hub/year.c) ---- */
-
-/* The newest entry of kind (not refused) per author and body "org" of year
- * ?1, read through the partial index of the rarer kinds: a CTE named name
- * with columns author, org, seq. */
-#define SQL_YEAR_NEWEST(name, kind)                                                                \
-  " " name " AS (SELECT e.author AS author, " BODY_JSON("e") "->>'org' AS org,"                  \
-  "  max(e.seq) AS seq FROM entries e INDEXED BY entries_events WHERE e.kind = '" kind "'"         \
-  "  AND " ENTRIES_EVENTS_WHERE " AND " BODY_JSON("e") " IS NOT NULL"                           \
-  "  AND " BODY_JSON("e") "->>'year' = ?1"                                                       \
-  "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"         \
-  "  GROUP BY 1, 2)"
-
-cm_rc hub_store_inspections_json(hub_store *st, int64_t year, const uint8_t self[PROTO_KEY_BYTES],
-                                 json_t **out, cm_err *err) {
-  /* Per organisation of a community that counts in the year (accepted and
-   * filed by its last day; revoked only when that year's result is known):
-   * its newest self-report of the year that was not refused, and the newest
-   * result of the year by this hub or by the street that enrolled its
-   * community.  Bodies are read from the signed entries themselves, so that
-   * rebuild needs no table of its own. */
-  return rv_rows(
-      st,
-      "WITH" SQL_YEAR_NEWEST("si", "inspection.self") ","
-      " o AS (SELECT o.author AS author, o.id AS id, o.status AS status,"
-      "  coalesce(CASE WHEN json_valid(o.data) THEN o.data->>'name' END, '') AS name,"
-      "  c.name AS community, c.code AS code, c.street_name AS street,"
-      "  (SELECT si.seq FROM si WHERE si.author = o.author AND si.org = o.id) AS self_seq,"
-      "  (SELECT d.record FROM decisions d JOIN entries de ON de.author = d.author"
-      "   AND de.seq = d.seq WHERE d.kind = 'inspect' AND d.org = o.id AND d.to_key = o.author"
-      "   AND " BODY_JSON("de") "->>'year' = ?1"
-      "   AND (d.author = ?2 OR d.author = (SELECT a.enrolled_by FROM authors a"
-      "    WHERE a.key = o.author))"
-      "   ORDER BY d.time_ms DESC, d.seq DESC LIMIT 1) AS result_record"
-      " FROM organisations o JOIN communities c ON c.key = o.author"
-      " WHERE o.filed <> '' AND o.filed <= (?1 || '-12-31') AND o.dissolved = 0"
-      "  AND o.status IN ('accepted', 'revoked'))"
-      "SELECT o.street AS street, o.community AS community, o.code AS code, o.id AS org,"
-      " o.name AS name, o.status AS status, o.self_seq AS self_seq,"
-      " se.time_ms AS self_time_ms,"
-      " coalesce(" BODY_JSON("se") "->>'opinion', '') AS opinion,"
-      " coalesce(" BODY_JSON("se") "->>'activities', 0) AS activities,"
-      " coalesce(" BODY_JSON("se") "->>'members', 0) AS members,"
-      " coalesce(d.record, '') AS result_record, coalesce(d.result, '') AS result,"
-      " coalesce(d.deadline, '') AS deadline, coalesce(d.reason, '') AS reason,"
-      " coalesce(d.by_level, '') AS by,"
-      " EXISTS(SELECT 1 FROM closures x WHERE x.decision = d.record) AS closed"
-      " FROM o LEFT JOIN entries se ON se.author = o.author AND se.seq = o.self_seq"
-      " LEFT JOIN decisions d ON d.record = o.result_record"
-      " WHERE o.status = 'accepted' OR d.record IS NOT NULL"
-      " ORDER BY o.street, o.code, o.id",
-      out, err, "ik", year, self);
-}
-
-cm_rc hub_store_plans_json(hub_store *st, int64_t year, json_t **out, cm_err *err) {
-  /* Per organisation of a community that counts in the year (accepted,
-   * filed by its last day, not dissolved): when its newest plan.annual and
-   * summary.annual of the year that were not refused were written. */
-  return rv_rows(
-      st,
-      "WITH" SQL_YEAR_NEWEST("p", "plan.annual") "," SQL_YEAR_NEWEST("s", "summary.annual") ","
-      " o AS (SELECT o.author AS author, o.id AS id,"
-      "  coalesce(CASE WHEN json_valid(o.data) THEN o.data->>'name' END, '') AS name,"
-      "  c.name AS community, c.code AS code, c.street_name AS street"
-      " FROM organisations o JOIN communities c ON c.key = o.author"
-      " WHERE o.filed <> '' AND o.filed <= (?1 || '-12-31') AND o.dissolved = 0"
-      "  AND o.status = 'accepted')"
-      "SELECT o.street AS street, o.community AS community, o.code AS code, o.id AS org,"
-      " o.name AS name, pe.time_ms AS plan_time_ms, se.time_ms AS summary_time_ms"
-      " FROM o LEFT JOIN p ON p.author = o.author AND p.org = o.id"
-      " LEFT JOIN entries pe ON pe.author = p.author AND pe.seq = p.seq"
-      " LEFT JOIN s ON s.author = o.author AND s.org = o.id"
-      " LEFT JOIN entries se ON se.author = s.author AND se.seq = s.seq"
-      " ORDER BY o.street, o.code, o.id",
-      out, err, "i", year);
-}
-
 /* ---- communities' and streets' own plans, trainings, notices (hub/year.c) ---- */
 
 /* An entry that a hub wrote (not an enrolled community) and that is not refused. */
 #define SQL_HUB_ENTRY(e)                                                                           \
   " NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = " e ".author AND f.seq = " e ".seq)"   \
   " AND " e ".author NOT IN (SELECT a.key FROM authors a WHERE a.role = 'community')"
-
-cm_rc hub_store_unit_plans_json(hub_store *st, int64_t year, const uint8_t self[PROTO_KEY_BYTES],
-                                const char *self_role, const char *self_name, json_t **out,
-                                cm_err *err) {
-  /* The newest plan.unit and summary.unit of the year of each unit, not
-   * refused: communities held here, enrolled street hubs, and this hub when it
-   * is a street. */
-  return rv_rows(
-      st,
-      "WITH" SQL_YEAR_NEWEST("p", "plan.unit") "," SQL_YEAR_NEWEST("s", "summary.unit") ","
-      " u AS ("
-      " SELECT 'community' AS level, c.street_name AS street, c.name AS community,"
-      "  c.code AS code, c.key AS key FROM communities c"
-      " UNION ALL SELECT 'street', a.name, '', a.code, a.key FROM authors a WHERE a.role = 'street'"
-      " UNION ALL SELECT 'street', ?4, '', '', ?2 WHERE ?3 = 'street')"
-      "SELECT u.level AS level, u.street AS street, u.community AS community, u.code AS code,"
-      " u.key AS key, p.seq AS plan_seq, s.seq AS summary_seq,"
-      " pe.time_ms AS plan_time_ms, se.time_ms AS summary_time_ms"
-      " FROM u LEFT JOIN p ON p.author = u.key LEFT JOIN s ON s.author = u.key"
-      " LEFT JOIN entries pe ON pe.author = p.author AND pe.seq = p.seq"
-      " LEFT JOIN entries se ON se.author = s.author AND se.seq = s.seq"
-      " ORDER BY u.street, u.level DESC, u.code",
-      out, err, "ikts", year, self, self_role, self_name);
-}
 
 cm_rc hub_store_unit_plan_get(hub_store *st, const char *author_hex, int64_t seq, json_t **out,
                               cm_err *err) {
@@ -2939,30 +2982,6 @@ cm_rc hub_store_trainings_json(hub_store *st, int64_t year, const uint8_t self[P
       out, err, "ik", year, self);
 }
 
-cm_rc hub_store_training_counts_json(hub_store *st, int64_t year,
-                                     const uint8_t self[PROTO_KEY_BYTES], json_t **out,
-                                     cm_err *err) {
-  /* A training counts for an organisation it names when this hub wrote it or
-   * the street that enrolled the organisation's community did: a street's
-   * training naming another street's organisation counts for nobody there. */
-  return rv_rows(
-      st,
-      "WITH t AS (SELECT e.author AS by_key, " BODY_JSON("e") " AS b FROM entries e"
-      " INDEXED BY entries_events WHERE e.kind = 'training.recorded' AND " ENTRIES_EVENTS_WHERE
-      " AND " BODY_JSON("e") " IS NOT NULL"
-      " AND substr(" BODY_JSON("e") "->>'date', 1, 4) = CAST(?1 AS TEXT)"
-      " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))"
-      "SELECT c.street_name AS street, c.name AS community, c.code AS code, o.id AS org,"
-      " coalesce(CASE WHEN json_valid(o.data) THEN o.data->>'name' END, '') AS name,"
-      " (SELECT count(*) FROM t, json_each(t.b, '$.orgs') j WHERE j.value = o.id"
-      "  AND (t.by_key = ?2 OR t.by_key = (SELECT a.enrolled_by FROM authors a"
-      "   WHERE a.key = o.author))) AS trainings"
-      " FROM organisations o JOIN communities c ON c.key = o.author"
-      " WHERE o.filed <> '' AND o.filed <= (?1 || '-12-31') AND o.dissolved = 0"
-      " AND o.status = 'accepted' ORDER BY c.street_name, c.code, o.id",
-      out, err, "ik", year, self);
-}
-
 cm_rc hub_store_notice_seen(hub_store *st, const char *notice, const char *to_hex,
                             int *known_out, int *to_out, cm_err *err) {
   json_t *rows = NULL;
@@ -2985,12 +3004,20 @@ cm_rc hub_store_notices_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES],
                              cm_err *err) {
   return rv_rows(
       st,
-      "WITH n AS (SELECT lower(hex(e.author)) || '/' || e.seq AS record, e.author AS author,"
+      "WITH n AS (SELECT lower(hex(e.author)) || '/' || e.seq AS record,"
+      "  lower(hex(e.author)) AS author_hex, 0 AS relayed,"
       "  e.time_ms AS time_ms, " BODY_JSON("e") " AS b FROM entries e INDEXED BY entries_events"
       "  WHERE e.kind = 'notice.issued' AND " ENTRIES_EVENTS_WHERE
       "  AND " BODY_JSON("e") " IS NOT NULL"
       "  AND (e.author = ?1 OR e.author IN (SELECT a.key FROM authors a WHERE a.role = 'street'))"
-      "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)),"
+      "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"
+      /* at a street, the district's notices it relayed to its communities:
+       * its copies carry the district's entry as origin */
+      "  UNION ALL SELECT " BODY_JSON("e") "->>'notice', substr(" BODY_JSON("e") "->>'notice', 1, 64),"
+      "  1, min(e.time_ms), " BODY_JSON("e") " FROM entries e INDEXED BY entries_events"
+      "  WHERE e.kind = 'notice.sent' AND " ENTRIES_EVENTS_WHERE " AND e.author = ?1"
+      "  AND " BODY_JSON("e") " IS NOT NULL AND " BODY_JSON("e") "->>'origin' IS NOT NULL"
+      "  GROUP BY 1),"
       " s AS (SELECT DISTINCT " BODY_JSON("e") "->>'notice' AS notice,"
       "  " BODY_JSON("e") "->>'to' AS to_hex FROM entries e INDEXED BY entries_events"
       "  WHERE e.kind = 'notice.sent' AND " ENTRIES_EVENTS_WHERE
@@ -3001,8 +3028,8 @@ cm_rc hub_store_notices_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES],
       "  AND " BODY_JSON("e") " IS NOT NULL"
       "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))"
       "SELECT n.record AS record,"
-      " coalesce((SELECT a.name FROM authors a WHERE a.key = n.author), '') AS by,"
-      " n.author = ?1 AS own, n.b->>'title' AS title, n.b->>'text' AS text,"
+      " coalesce((SELECT a.name FROM authors a WHERE lower(hex(a.key)) = n.author_hex), '') AS by,"
+      " n.author_hex = lower(hex(?1)) AS own, n.relayed AS relayed, n.b->>'title' AS title, n.b->>'text' AS text,"
       " n.b->>'scope' AS scope, coalesce(n.b->>'street', '') AS street, n.time_ms AS time_ms,"
       " (SELECT count(*) FROM s WHERE s.notice = n.record) AS recipients,"
       " (SELECT count(*) FROM s JOIN r ON r.notice = s.notice AND r.reader = s.to_hex"
@@ -3035,13 +3062,15 @@ cm_rc hub_store_communities_json(hub_store *st, const char *street, json_t **out
   return rv_rows(st,
                  "SELECT lower(hex(c.key)) AS key, c.name AS name, c.code AS code,"
                  " c.street_name AS street FROM communities c"
-                 " WHERE ?1 = '' OR c.street_name = ?1 ORDER BY c.street_name, c.code",
+                 " WHERE (?1 = '' OR c.street_name = ?1)"
+                 " AND c.key NOT IN (SELECT key FROM authors WHERE revoked <> 0)"
+                 " ORDER BY c.street_name, c.code",
                  out, err, "t", street);
 }
 
 cm_rc hub_store_org_trainings_json(hub_store *st, const char *org,
                                    const uint8_t self[PROTO_KEY_BYTES], json_t **out, cm_err *err) {
-  /* As hub_store_training_counts_json, for one organisation, every year. */
+  /* As HUB_DQ_YEAR_TRAININGS counts them, for one organisation, every year. */
   return rv_rows(
       st,
       "SELECT CAST(substr(" BODY_JSON("e") "->>'date', 1, 4) AS INTEGER) AS year,"
@@ -3060,25 +3089,46 @@ cm_rc hub_store_org_trainings_json(hub_store *st, const char *org,
 cm_rc hub_store_rounds_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], const char *round,
                             json_t **out, cm_err *err) {
   /* A round is the evaluation.round entries of this hub's own log that carry
-   * its id: the district's fan-out, or at a street the copies it relayed. */
+   * its id: the district's fan-out, or at a street the copies it relayed;
+   * its early close the evaluation.closed entries of the same log. */
   return rv_rows(
       st,
-      "SELECT " BODY_JSON("e") "->>'round' AS round, " BODY_JSON("e") "->>'year' AS year,"
-      " coalesce(" BODY_JSON("e") "->>'title', '') AS title,"
-      " coalesce(" BODY_JSON("e") "->>'closes', '') AS closes, min(e.time_ms) AS time_ms,"
-      " count(*) AS communities FROM entries e WHERE e.author = ?1"
-      " AND e.kind = 'evaluation.round' AND " BODY_JSON("e") " IS NOT NULL"
-      " AND (?2 = '' OR " BODY_JSON("e") "->>'round' = ?2)"
-      " GROUP BY 1 ORDER BY 2 DESC, length(1) DESC, 1 DESC",
+      "WITH r AS (SELECT " BODY_JSON("e") "->>'round' AS round, " BODY_JSON("e") "->>'year' AS year,"
+      "  coalesce(" BODY_JSON("e") "->>'title', '') AS title,"
+      "  coalesce(" BODY_JSON("e") "->>'closes', '') AS closes,"
+      "  coalesce(max(" BODY_JSON("e") "->>'operator'), '') AS operator, min(e.time_ms) AS time_ms,"
+      "  count(*) AS communities FROM entries e INDEXED BY entries_events"
+      "  WHERE " ENTRIES_EVENTS_WHERE " AND e.author = ?1"
+      "  AND e.kind = 'evaluation.round' AND " BODY_JSON("e") " IS NOT NULL"
+      "  AND (?2 = '' OR " BODY_JSON("e") "->>'round' = ?2) GROUP BY 1),"
+      " k AS (SELECT " BODY_JSON("e") "->>'round' AS round,"
+      "  min(" BODY_JSON("e") "->>'closed_ms') AS closed_ms,"
+      "  min(" BODY_JSON("e") "->>'closed') AS closed FROM entries e INDEXED BY entries_events"
+      "  WHERE " ENTRIES_EVENTS_WHERE " AND e.author = ?1"
+      "  AND e.kind = 'evaluation.closed' AND " BODY_JSON("e") " IS NOT NULL"
+      "  AND (?2 = '' OR " BODY_JSON("e") "->>'round' = ?2) GROUP BY 1)"
+      "SELECT r.round AS round, r.year AS year, r.title AS title, r.closes AS closes,"
+      " r.operator AS operator, r.time_ms AS time_ms, r.communities AS communities,"
+      " coalesce(k.closed, '') AS closed, coalesce(k.closed_ms, 0) AS closed_ms"
+      " FROM r LEFT JOIN k ON k.round = r.round"
+      " ORDER BY r.year DESC, length(r.round) DESC, r.round DESC",
       out, err, "kt", self, round);
 }
 
-cm_rc hub_store_communities_all_json(hub_store *st, json_t **out, cm_err *err) {
+cm_rc hub_store_round_reach_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES],
+                                 const char *round, int reached, json_t **out, cm_err *err) {
   return rv_rows(st,
-                 "SELECT key, name, code, street_name AS street FROM communities"
-                 " WHERE key NOT IN (SELECT key FROM authors WHERE revoked <> 0)"
-                 " ORDER BY street_name, code",
-                 out, err, "");
+                 "WITH got AS (SELECT DISTINCT " BODY_JSON("e") "->>'to' AS to_hex FROM entries e"
+                 "  INDEXED BY entries_events WHERE " ENTRIES_EVENTS_WHERE
+                 "  AND e.author = ?1 AND e.kind = 'evaluation.round'"
+                 "  AND " BODY_JSON("e") " IS NOT NULL AND " BODY_JSON("e") "->>'round' = ?2"
+                 "  AND " BODY_JSON("e") "->>'to' IS NOT NULL)"
+                 "SELECT lower(hex(c.key)) AS key, c.name AS name, c.code AS code,"
+                 " c.street_name AS street FROM communities c"
+                 " WHERE (lower(hex(c.key)) IN (SELECT to_hex FROM got)) = ?3"
+                 " AND c.key NOT IN (SELECT key FROM authors WHERE revoked <> 0)"
+                 " ORDER BY c.street_name, c.code",
+                 out, err, "kti", self, round, (int64_t)reached);
 }
 
 cm_rc hub_store_nominations_json(hub_store *st, const uint8_t *author, int64_t seq,
@@ -3115,7 +3165,9 @@ cm_rc hub_store_nominations_json(hub_store *st, const uint8_t *author, int64_t s
       " m.refused AS refused, m.enrolled_by AS enrolled_by, m.round AS round, m.year AS year,"
       " m.org AS org, coalesce(m.b->>'person', '') AS person, coalesce(m.b->>'deeds', '') AS deeds,"
       " coalesce(c.name, '') AS community, coalesce(c.code, '') AS code,"
-      " coalesce(c.street_name, '') AS street,"
+      /* a street's own nomination: that street */
+      " coalesce(c.street_name, (SELECT a.name FROM authors a WHERE a.key = m.author"
+      "  AND a.role <> 'community'), '') AS street,"
       " coalesce((SELECT CASE WHEN json_valid(o.data) THEN o.data->>'name' END"
       "  FROM organisations o WHERE o.author = m.author AND o.id = m.org), '') AS name,"
       " coalesce(m.rec->>'record', '') AS recommendation,"
@@ -3149,7 +3201,8 @@ cm_rc hub_store_commendations_json(hub_store *st, int64_t year, const char *dist
       st,
       "SELECT d.record AS record, d.time_ms AS time_ms,"
       " " BODY_JSON("de") "->>'round' AS round, " BODY_JSON("de") "->>'year' AS year,"
-      " coalesce(c.street_name, '') AS street, d.community AS community, d.org AS org,"
+      " coalesce(c.street_name, (SELECT a.name FROM authors a WHERE a.key = d.to_key"
+      "  AND a.role <> 'community'), '') AS street, d.community AS community, d.org AS org,"
       " coalesce(" BODY_JSON("de") "->>'name', '') AS name,"
       " coalesce(" BODY_JSON("de") "->>'person', '') AS person, d.reason AS reason,"
       " " BODY_JSON("de") "->>'nomination' AS nomination"

@@ -472,6 +472,34 @@ typedef struct hub_dash_ack_row {
   const char *activity, *level, *status, *note;
 } hub_dash_ack_row;
 
+/* HUB_DQ_YEAR_INSPECTIONS, HUB_DQ_YEAR_PLANS, HUB_DQ_YEAR_TRAININGS: an
+ * organisation of a community held here (whether it counts in the year is
+ * hub/counting.h's: hub_count_org_in_year), with the members of its query. */
+typedef struct hub_dash_year_org_row {
+  const char *street, *community, *code, *org, *name;
+  const char *status, *filed; /* organisations.status, its filing date */
+  int dissolved;
+  /* inspections: the newest self-report of the year not refused (seq 0:
+   * none), its author time and the committee's opinion; the newest result
+   * of the year (record "" none: result "" then) and whether it is closed */
+  uint64_t self_seq, self_time_ms;
+  const char *opinion, *result_record, *result, *deadline, *reason, *by;
+  int closed;
+  /* plans: author times of the newest plan.annual and summary.annual of
+   * the year not refused, 0 when none */
+  uint64_t plan_time_ms, summary_time_ms;
+  int64_t trainings; /* trainings: how many of the year name it */
+} hub_dash_year_org_row;
+
+/* HUB_DQ_YEAR_UNITS: a community held here or a street (an enrolled street
+ * hub, or this street hub itself) with its own plan.unit and summary.unit of
+ * the year (seq and author time 0 when none). */
+typedef struct hub_dash_year_unit_row {
+  const char *level; /* "community" | "street" */
+  const char *street, *community, *code, *key;
+  uint64_t plan_seq, summary_seq, plan_time_ms, summary_time_ms;
+} hub_dash_year_unit_row;
+
 /* One row of a dashboard read: the member named after the query is set. */
 typedef union hub_dash_row {
   hub_dash_street_row street;     /* HUB_DQ_STREETS */
@@ -486,6 +514,8 @@ typedef union hub_dash_row {
   hub_dash_entry_row entry;       /* HUB_DQ_ORG_ENTRIES */
   hub_dash_decision_row decision; /* HUB_DQ_DECISIONS */
   hub_dash_ack_row ack;           /* HUB_DQ_ACKS */
+  hub_dash_year_org_row year_org;   /* HUB_DQ_YEAR_INSPECTIONS, _PLANS, _TRAININGS */
+  hub_dash_year_unit_row year_unit; /* HUB_DQ_YEAR_UNITS */
 } hub_dash_row;
 
 typedef cm_rc (*hub_dash_row_fn)(void *ctx, const hub_dash_row *row, cm_err *err);
@@ -516,6 +546,11 @@ typedef enum hub_dash_query {
   HUB_DQ_REPORT_SUMS,  /* as HUB_DQ_REPORTS, but time_ms and received_ms are NULL */
   HUB_DQ_STATIONS,     /* accepted station registrations, oldest first: author, org, name,
                         * leader, party_members, committee, date, branch, branch_date */
+  HUB_DQ_YEAR_INSPECTIONS, /* (?1 year, ?2 this hub's key) hub_dash_year_org_row */
+  HUB_DQ_YEAR_PLANS,       /* (?1 year) hub_dash_year_org_row */
+  HUB_DQ_YEAR_TRAININGS,   /* (?1 year, ?2 this hub's key) hub_dash_year_org_row */
+  HUB_DQ_YEAR_UNITS,       /* (?1 year, ?2 this hub's key, ?3 its role "street" | "district",
+                            * ?4 its name) hub_dash_year_unit_row */
 } hub_dash_query;
 
 /* BEGIN a read transaction (end it with hub_store_rollback), so that several
@@ -713,6 +748,12 @@ cm_rc hub_store_entry_body(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                            size_t *len_out, char *refused_out, size_t refused_cap,
                            int *found_out, cm_err *err);
 
+/* *found_out 1 when a file.attached entry naming file hash (hex) that is not
+ * refused was written by a community of street, or by that street's hub: a
+ * street-bound operator at a district sees only such files. */
+cm_rc hub_store_file_in_street(hub_store *st, const char *hash, const char *street,
+                               int *found_out, cm_err *err);
+
 /* Called with the sequence and body (borrowed for the call) of each entry. */
 typedef cm_rc (*hub_store_kind_fn)(void *ctx, uint64_t seq, const void *body, size_t len,
                                    cm_err *err);
@@ -741,31 +782,21 @@ cm_rc hub_store_street_org_names(hub_store *st, const char *street, json_t **out
 cm_rc hub_store_org_versions_json(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                   const char *id, int64_t before_seq, json_t **out, cm_err *err);
 
-/* The annual inspection (年检) of year, one row per organisation of a
- * community that counts in it: {"street", "community", "code", "org", "name",
- * "status", "self_seq" (null: no self-report), "self_time_ms", "opinion",
- * "activities", "members", "result_record", "result" ("" none, pass,
- * rectify, fail), "deadline", "reason", "by", "closed"}; results count when
- * written by self (this hub's key) or the street that enrolled the
- * community.  New reference in *out. */
-cm_rc hub_store_inspections_json(hub_store *st, int64_t year, const uint8_t self[PROTO_KEY_BYTES],
-                                 json_t **out, cm_err *err);
-
-/* Plans and year-end summaries of year, one row per organisation of a
- * community that counts in it: {"street", "community", "code", "org", "name",
- * "plan_time_ms", "summary_time_ms"} (author times of the newest not refused,
- * null when none).  New reference in *out. */
-cm_rc hub_store_plans_json(hub_store *st, int64_t year, json_t **out, cm_err *err);
 
 /* Evaluation rounds (评比) in this hub's own log (self), newest first, or the
  * one of id round (NULL: all): {"round", "year", "title", "closes",
- * "time_ms", "communities"}.  New reference in *out. */
+ * "operator", "time_ms", "communities", "closed" (the date of its first
+ * evaluation.closed in self's log, "" when none), "closed_ms" (that close's
+ * body closed_ms, 0 when none)}.  New reference in *out. */
 cm_rc hub_store_rounds_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], const char *round,
                             json_t **out, cm_err *err);
 
-/* Every community held here whose key is not revoked: {"key" (hex), "name",
- * "code", "street"}. */
-cm_rc hub_store_communities_all_json(hub_store *st, json_t **out, cm_err *err);
+/* The communities held here whose key is not revoked (rows as
+ * hub_store_communities_json's) that round reached (reached 1: an
+ * evaluation.round of it in self's log is addressed to them) or has not
+ * reached yet (reached 0).  New reference in *out. */
+cm_rc hub_store_round_reach_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES],
+                                 const char *round, int reached, json_t **out, cm_err *err);
 
 /* Nominations (evaluation.nominated entries), or the one of author and seq
  * (author NULL: all), refused ones included (their "refused" 1); a
@@ -785,15 +816,6 @@ cm_rc hub_store_nominations_json(hub_store *st, const uint8_t *author, int64_t s
  * "person", "reason", "nomination"}.  New reference in *out. */
 cm_rc hub_store_commendations_json(hub_store *st, int64_t year, const char *district,
                                    json_t **out, cm_err *err);
-/* The plans and year-end summaries of communities and streets themselves
- * (plan.unit, summary.unit) of year: one row per community held here and per
- * street (an enrolled street hub, or self at a street hub, named self_name):
- * {"level": "community"|"street", "street", "community" ("" for a street),
- * "code", "key" (hex), "plan_time_ms", "summary_time_ms", "plan_seq",
- * "summary_seq"} (the newest not refused, null when none).  New reference. */
-cm_rc hub_store_unit_plans_json(hub_store *st, int64_t year, const uint8_t self[PROTO_KEY_BYTES],
-                                const char *self_role, const char *self_name, json_t **out,
-                                cm_err *err);
 
 /* One plan.unit or summary.unit entry by author hex and seq: {"kind", "time_ms",
  * "author" (the community's or street's name), "body"} in *out (NULL when there is none or it was refused). */
@@ -806,14 +828,8 @@ cm_rc hub_store_unit_plan_get(hub_store *st, const char *author_hex, int64_t seq
 cm_rc hub_store_trainings_json(hub_store *st, int64_t year, const uint8_t self[PROTO_KEY_BYTES],
                                json_t **out, cm_err *err);
 
-/* Per organisation of a community that counts in year, the trainings of the
- * year that name it, by self or by the street that enrolled its community:
- * {"street", "community", "code", "org", "name", "trainings"}.  New reference. */
-cm_rc hub_store_training_counts_json(hub_store *st, int64_t year,
-                                     const uint8_t self[PROTO_KEY_BYTES], json_t **out,
-                                     cm_err *err);
 
-/* The trainings of organisation org per year (as hub_store_training_counts_json):
+/* The trainings of organisation org per year (as HUB_DQ_YEAR_TRAININGS counts them):
  * [{"year", "trainings"}], oldest first.  New reference in *out. */
 cm_rc hub_store_org_trainings_json(hub_store *st, const char *org,
                                    const uint8_t self[PROTO_KEY_BYTES], json_t **out, cm_err *err);
@@ -825,8 +841,11 @@ cm_rc hub_store_notice_seen(hub_store *st, const char *notice, const char *to_he
                             int *known_out, int *to_out, cm_err *err);
 
 /* The notices held here (notice.issued by self or an enrolled street hub, not
- * refused), newest first: {"record", "by", "title", "text", "scope",
- * "street", "time_ms", "recipients", "read"}.  New reference in *out. */
+ * refused; at a street also the district's notices it relayed, from its
+ * copies, "relayed" 1, "time_ms" when it relayed them), newest first:
+ * {"record", "by" (the issuer's name as held here, "" when unknown), "own",
+ * "relayed", "title", "text", "scope", "street", "time_ms", "recipients",
+ * "read"}.  New reference in *out. */
 cm_rc hub_store_notices_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], json_t **out,
                              cm_err *err);
 
@@ -836,7 +855,8 @@ cm_rc hub_store_notices_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES],
 cm_rc hub_store_notice_reads_json(hub_store *st, const char *notice, json_t **out, cm_err *err);
 
 /* The communities (key hex, name, code, street) of street ("" every one held
- * here), ordered by street and code.  New reference in *out. */
+ * here) whose key is not revoked, ordered by street and code.  New reference
+ * in *out. */
 cm_rc hub_store_communities_json(hub_store *st, const char *street, json_t **out, cm_err *err);
 /* ---- the district's lists, stations, mappings ---- */
 

@@ -65,6 +65,11 @@ static json_t *cell_words(const json_t *row, const char *key, json_t *v, cm_lang
   return text[0] ? json_string(text) : json_incref(v);
 }
 
+const char *hub_table_title(cm_lang lang, const char *table) {
+  const char *w = cm_i18n_word(lang, "tbl.", table);
+  return w != table ? w : cm_i18n_word(lang, "col.", table);
+}
+
 cm_rc hub_table_from(const json_t *j, const char *name, cm_lang lang, int words, hub_table *out,
                      cm_err *err) {
   const json_t *arr = json_object_get(j, name ? name : "");

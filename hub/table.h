@@ -24,6 +24,10 @@ typedef struct hub_table {
   json_t *rows; /* array of arrays */
 } hub_table;
 
+/* The name of table `table` in lang, for a file, a sheet or a heading:
+ * "tbl.TABLE", else "col.TABLE", else table itself. */
+const char *hub_table_title(cm_lang lang, const char *table);
+
 /* Table `name` of answer j into *out (which the caller frees with
  * hub_table_free).  words: 1 for people (column words and value words in
  * lang), 0 for the keys and values as the API has them.  The columns are the

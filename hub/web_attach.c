@@ -123,7 +123,9 @@ static void serve_file(cm_http_req *req, cm_http_resp *resp, void *ctx, int down
   cm_err err;
   cm_err_clear(&err);
   if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
-  cm_rc rc = hub_attach_store(w.hub, &st, &err);
+  /* A street-bound operator at a district: only its street's files. */
+  cm_rc rc = hub_attach_visible(w.hub, w.s.op.street, cm_http_param(req, 0), &err);
+  if (!rc) rc = hub_attach_store(w.hub, &st, &err);
   if (!rc) rc = cm_att_load(&st, cm_http_param(req, 0), 10 * CM_ATT_FILE_MAX, &data, &len, &err);
   const char *type = rc ? NULL : cm_att_sniff(data, len);
   if (!rc && !type) rc = cm_errf(&err, CM_ERR_NOT_FOUND, "没有这个附件");

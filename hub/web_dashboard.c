@@ -78,12 +78,6 @@ static const char *export_of(const char *name, size_t *base_len_out) {
   return "";
 }
 
-/* The name of table in lang, for a file or a sheet: "tbl.TABLE", else "col.TABLE". */
-static const char *table_word(cm_lang lang, const char *table) {
-  const char *w = cm_i18n_word(lang, "tbl.", table);
-  return w != table ? w : cm_i18n_word(lang, "col.", table);
-}
-
 /* The Content-Disposition of an export of table `table` of answer base: the
  * file named in the page's language for what it holds and when (月报完成情况-
  * 社区-2026-11.xlsx; a range as 2025-12至2026-11), with an ASCII name for
@@ -114,7 +108,7 @@ static void export_disposition(const json_t *j, const char *base, const char *ta
   snprintf(tbl, sizeof tbl, "%s",
            strspn(table, "abcdefghijklmnopqrstuvwxyz_") == strlen(table) ? table : "table");
   snprintf(word, sizeof word, "%s-%s-%s%s%s.%s", cm_i18n_word(lang, "col.", base),
-           table_word(lang, tbl), org ? org : "", org ? "-" : "", when, ext);
+           hub_table_title(lang, tbl), org ? org : "", org ? "-" : "", when, ext);
   int n = snprintf(out, cap, "attachment; filename=\"%s-%s-%s.%s\"; filename*=UTF-8''", base,
                    tbl, strspn(ascii_when, "0123456789-_") == strlen(ascii_when) ? ascii_when : "",
                    ext);
@@ -158,7 +152,7 @@ static void api_answer(cm_http_req *req, cm_http_resp *resp, hub_api *api, const
     if (!rc && !strcmp(ext, "csv"))
       rc = hub_table_csv(&tb, &file, &err);
     else if (!rc)
-      rc = hub_table_xlsx(&tb, table_word(lang, table), api->hub->dir, &file, &err);
+      rc = hub_table_xlsx(&tb, hub_table_title(lang, table), api->hub->dir, &file, &err);
     if (!rc) {
       char disp[1024];
       export_disposition(j, base, table, ext, lang, now, disp, sizeof disp);

@@ -127,10 +127,16 @@ static void counts_cells(hub_web_req *w, const json_t *t) {
 }
 
 static void counts_head(hub_web_req *w, const char *first, const char *second) {
-  cm_html_printf(&w->h, "<tr><th>%r</th>", first);
-  if (second) cm_html_printf(&w->h, "<th>%r</th>", second);
-  cm_html_raw(&w->h, "<th>应检</th><th>已报自查</th><th>逾期上报</th><th>未报</th><th>已检</th>"
-                     "<th>合格</th><th>限期整改</th><th>已整改</th><th>不合格</th></tr>");
+  static const char *const heads[] = {"insp.col.expected", "insp.col.self_reported",
+                                      "insp.col.late",     "insp.col.missing",
+                                      "insp.col.inspected", "insp.result.pass",
+                                      "insp.result.rectify", "insp.col.rectified",
+                                      "insp.result.fail"};
+  cm_html_printf(&w->h, "<tr><th>%w</th>", first);
+  if (second) cm_html_printf(&w->h, "<th>%w</th>", second);
+  for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
+    cm_html_printf(&w->h, "<th>%w</th>", heads[i]);
+  cm_html_raw(&w->h, "</tr>");
 }
 
 /* A list of organisations (missing, failed). */
@@ -138,12 +144,14 @@ static void org_list(hub_web_req *w, const json_t *arr, const char *id, int with
   const json_t *o;
   size_t i;
   if (json_array_size(arr) == 0) {
-    cm_html_printf(&w->h, "<p class=\"empty\" id=\"%r\">无</p>", id);
+    cm_html_printf(&w->h, "<p class=\"empty\" id=\"%r\">%w</p>", id, "col.none");
     return;
   }
-  cm_html_printf(&w->h, "<table class=\"list\" id=\"%r\"><tr><th>街道</th><th>社区</th><th>备案编号</th>"
-                        "<th>组织名称</th>%r</tr>",
-                 id, with_result ? "<th>理由</th>" : "");
+  cm_html_printf(&w->h, "<table class=\"list\" id=\"%r\"><tr><th>%w</th><th>%w</th><th>%w</th>"
+                        "<th>%w</th>",
+                 id, "col.street", "col.community", "col.id", "org.name");
+  if (with_result) cm_html_printf(&w->h, "<th>%w</th>", "insp.reason");
+  cm_html_raw(&w->h, "</tr>");
   json_array_foreach(arr, i, o) {
     cm_html_printf(&w->h, "<tr><td>%h</td><td>%h</td><td>%h</td><td>%h</td>",
                    json_string_value(json_object_get(o, "street")),
@@ -163,24 +171,26 @@ static void result_form(hub_web_req *w, int year, int keep) {
   const char *v_res = keep ? cm_http_form(w->req, "result", 0) : NULL;
   const char *v_dl = keep ? cm_http_form(w->req, "deadline", 0) : NULL;
   const char *v_reason = keep ? cm_http_form(w->req, "reason", 0) : NULL;
-  cm_html_printf(&w->h, "<section class=\"card\"><h2>记录年检结果</h2>"
-                        "<form method=\"post\" action=\"/inspections\" id=\"insp-form\">");
+  cm_html_printf(&w->h, "<section class=\"card\"><h2>%w</h2>"
+                        "<form method=\"post\" action=\"/inspections\" id=\"insp-form\">",
+                 "insp.result_h");
   hub_web_csrf_field(w);
-  cm_html_printf(&w->h, "<label>年度<input name=\"year\" type=\"number\" value=\"%d\"></label>",
-                 year);
-  cm_html_printf(&w->h, "<label>备案编号<input name=\"org\" maxlength=\"64\" required "
-                        "value=\"%h\"></label><label>年检结果<select name=\"result\" required>",
-                 v_org ? v_org : "");
+  cm_html_printf(&w->h, "<label>%w<input name=\"year\" type=\"number\" value=\"%d\"></label>",
+                 "col.year", year);
+  cm_html_printf(&w->h, "<label>%w<input name=\"org\" maxlength=\"64\" required "
+                        "value=\"%h\"></label><label>%w<select name=\"result\" required>",
+                 "col.id", v_org ? v_org : "", "insp.result");
   for (size_t i = 0; i < 3; i++)
     cm_html_printf(&w->h, "<option value=\"%r\"%r>%w</option>", k_results[i][0],
                    v_res && !strcmp(v_res, k_results[i][0]) ? " selected" : "", k_results[i][1]);
-  cm_html_printf(&w->h, "</select></label><label>整改期限（限期整改时必填）"
+  cm_html_printf(&w->h, "</select></label><label>%w"
                         "<input type=\"date\" name=\"deadline\" value=\"%h\"></label>"
-                        "<label class=\"wide\">理由<textarea name=\"reason\" required "
+                        "<label class=\"wide\">%w<textarea name=\"reason\" required "
                         "maxlength=\"1000\">%h</textarea></label>"
-                        "<p class=\"hint\">不合格的组织将提请区协会撤销备案。</p>"
-                        "<button type=\"submit\">保存</button></form></section>",
-                 v_dl ? v_dl : "", v_reason ? v_reason : "");
+                        "<p class=\"hint\">%w</p>"
+                        "<button type=\"submit\">%w</button></form></section>",
+                 "insp.deadline_hint", v_dl ? v_dl : "", "insp.reason", v_reason ? v_reason : "",
+                 "insp.fail_hint", "form.save");
 }
 
 /* The page: the progress of the year, and the result form. */
@@ -197,29 +207,32 @@ static void progress_page(hub_web_req *w, int year, const cm_err *refused) {
     return;
   }
   hub_web_head(w, "insp.title");
-  cm_html_printf(&w->h, "<h1>%d年度年检进度</h1>", year);
-  if (refused) cm_html_printf(&w->h, "<p class=\"error\">未保存：%h</p>", refused->msg);
-  if (cm_http_query(w->req, "ok")) cm_html_raw(&w->h, "<p class=\"flash\">年检结果已保存。</p>");
-  cm_html_printf(&w->h, "<form method=\"get\" action=\"/inspections\"><label>年度"
+  cm_html_printf(&w->h, "<h1>%d%w</h1>", year, "insp.progress_h1");
+  if (refused) cm_html_printf(&w->h, "<p class=\"error\">%w%h</p>", "form.error", refused->msg);
+  if (cm_http_query(w->req, "ok"))
+    cm_html_printf(&w->h, "<p class=\"flash\">%w</p>", "insp.result_saved");
+  cm_html_printf(&w->h, "<form method=\"get\" action=\"/inspections\"><label>%w"
                         "<input name=\"year\" type=\"number\" value=\"%d\"></label>"
-                        "<button type=\"submit\">查看</button> <a href=\"/api/v1/dashboard/"
-                        "inspections.csv?year=%d\">导出CSV</a></form>",
-                 year, year);
-  cm_html_printf(&w->h, "<p>自查报告截止日期：<span id=\"insp-due\">%h</span></p>",
+                        "<button type=\"submit\">%w</button> <a href=\"/api/v1/dashboard/"
+                        "inspections.csv?year=%d\">%w</a></form>",
+                 "col.year", year, "col.apply", year, "col.csv");
+  cm_html_printf(&w->h, "<p>%w<span id=\"insp-due\">%h</span></p>", "insp.due",
                  json_string_value(json_object_get(j, "due")));
-  cm_html_raw(&w->h, "<h2>合计</h2><table class=\"list\" id=\"insp-totals\">");
-  counts_head(w, "范围", NULL);
-  cm_html_raw(&w->h, "<tr><td>全部</td>");
+  cm_html_printf(&w->h, "<h2>%w</h2><table class=\"list\" id=\"insp-totals\">", "col.totals");
+  counts_head(w, "col.scope", NULL);
+  cm_html_printf(&w->h, "<tr><td>%w</td>", "insp.all");
   counts_cells(w, json_object_get(j, "totals"));
-  cm_html_raw(&w->h, "</tr></table><h2>各街道</h2><table class=\"list\" id=\"insp-streets\">");
-  counts_head(w, "街道", NULL);
+  cm_html_printf(&w->h, "</tr></table><h2>%w</h2><table class=\"list\" id=\"insp-streets\">",
+                 "dash.title.streets");
+  counts_head(w, "col.street", NULL);
   json_array_foreach(json_object_get(j, "streets"), i, o) {
     cm_html_printf(&w->h, "<tr><td>%h</td>", json_string_value(json_object_get(o, "street")));
     counts_cells(w, o);
     cm_html_raw(&w->h, "</tr>");
   }
-  cm_html_raw(&w->h, "</table><h2>各社区</h2><table class=\"list\" id=\"insp-communities\">");
-  counts_head(w, "街道", "社区");
+  cm_html_printf(&w->h, "</table><h2>%w</h2><table class=\"list\" id=\"insp-communities\">",
+                 "dash.title.communities");
+  counts_head(w, "col.street", "col.community");
   json_array_foreach(json_object_get(j, "communities"), i, o) {
     cm_html_printf(&w->h, "<tr><td>%h</td><td>%h</td>",
                    json_string_value(json_object_get(o, "street")),
@@ -227,9 +240,9 @@ static void progress_page(hub_web_req *w, int year, const cm_err *refused) {
     counts_cells(w, o);
     cm_html_raw(&w->h, "</tr>");
   }
-  cm_html_raw(&w->h, "</table><h2>未报自查报告的组织</h2>");
+  cm_html_printf(&w->h, "</table><h2>%w</h2>", "insp.missing_h");
   org_list(w, json_object_get(j, "missing"), "insp-missing", 0);
-  cm_html_raw(&w->h, "<h2>不合格（提请撤销备案）</h2>");
+  cm_html_printf(&w->h, "<h2>%w</h2>", "insp.fail_h");
   org_list(w, json_object_get(j, "fail"), "insp-fail", 1);
   if (w->s.op.role[0] && strcmp(w->s.op.role, "viewer") != 0) result_form(w, year, refused != NULL);
   hub_web_foot(w);
@@ -293,22 +306,25 @@ static void unit_plan_form(hub_web_req *w, int year, int keep) {
   const char *v[6];
   for (size_t i = 0; i < 6; i++) v[i] = keep ? cm_http_form(w->req, f[i], 0) : NULL;
   int sum = v[0] && !strcmp(v[0], "summary");
-  cm_html_raw(&w->h, "<section class=\"card\"><h2>本街道的工作计划或年终总结</h2>"
-                     "<form method=\"post\" action=\"/plans\" id=\"unit-plan-form\">");
+  cm_html_printf(&w->h, "<section class=\"card\"><h2>%w</h2>"
+                        "<form method=\"post\" action=\"/plans\" id=\"unit-plan-form\">",
+                 "unitplan.street_h");
   hub_web_csrf_field(w);
-  cm_html_printf(&w->h, "<label>种类<select name=\"part\"><option value=\"plan\">年度工作计划"
-                        "</option><option value=\"summary\"%r>年终总结</option></select></label>"
-                        "<label>年度<input name=\"year\" type=\"number\" value=\"%d\"></label>"
-                        "<label class=\"wide\">工作目标（计划）<textarea name=\"goals\">%h</textarea>"
-                        "</label><label class=\"wide\">计划开展的活动（计划）<textarea "
-                        "name=\"activities\">%h</textarea></label><label>活动次数（计划或全年）"
+  cm_html_printf(&w->h, "<label>%w<select name=\"part\"><option value=\"plan\">%w"
+                        "</option><option value=\"summary\"%r>%w</option></select></label>"
+                        "<label>%w<input name=\"year\" type=\"number\" value=\"%d\"></label>"
+                        "<label class=\"wide\">%w<textarea name=\"goals\">%h</textarea>"
+                        "</label><label class=\"wide\">%w<textarea "
+                        "name=\"activities\">%h</textarea></label><label>%w"
                         "<input name=\"count\" type=\"number\" min=\"0\" value=\"%h\"></label>"
-                        "<label class=\"wide\">工作成效（总结）<textarea name=\"results\">%h"
-                        "</textarea></label><label class=\"wide\">存在问题（总结）<textarea "
-                        "name=\"problems\">%h</textarea></label><button type=\"submit\">保存</button>"
+                        "<label class=\"wide\">%w<textarea name=\"results\">%h"
+                        "</textarea></label><label class=\"wide\">%w<textarea "
+                        "name=\"problems\">%h</textarea></label><button type=\"submit\">%w</button>"
                         "</form></section>",
-                 sum ? " selected" : "", year, v[1] ? v[1] : "", v[2] ? v[2] : "",
-                 v[3] ? v[3] : "", v[4] ? v[4] : "", v[5] ? v[5] : "");
+                 "unitplan.part", "plan.plans", sum ? " selected" : "", "plan.summaries",
+                 "col.year", year, "unitplan.goals", v[1] ? v[1] : "", "unitplan.activities",
+                 v[2] ? v[2] : "", "unitplan.count", v[3] ? v[3] : "", "unitplan.results",
+                 v[4] ? v[4] : "", "unitplan.problems", v[5] ? v[5] : "", "form.save");
 }
 
 /* Who has submitted plans and summaries in year, and the street's own form. */
@@ -327,17 +343,21 @@ static void plans_page(hub_web_req *w, int year, const cm_err *refused) {
     goto out;
   }
   hub_web_head(w, "plan.title");
-  if (refused) cm_html_printf(&w->h, "<p class=\"error\">未保存：%h</p>", refused->msg);
-  if (cm_http_query(w->req, "ok")) cm_html_raw(&w->h, "<p class=\"flash\">已保存。</p>");
-  cm_html_printf(&w->h, "<h1>%d年度计划总结</h1><form method=\"get\" action=\"/plans\">"
-                       "<label>年度<input name=\"year\" type=\"number\" value=\"%d\"></label>"
-                       "<button type=\"submit\">查看</button></form>"
-                       "<p>工作计划截止日期：%h；年终总结截止日期：%h</p>",
-                 year, year, json_string_value(json_object_get(j, "plan_due")),
+  if (refused) cm_html_printf(&w->h, "<p class=\"error\">%w%h</p>", "form.error", refused->msg);
+  if (cm_http_query(w->req, "ok")) cm_html_printf(&w->h, "<p class=\"flash\">%w</p>", "eval.saved");
+  cm_html_printf(&w->h, "<h1>%d%w</h1><form method=\"get\" action=\"/plans\">"
+                        "<label>%w<input name=\"year\" type=\"number\" value=\"%d\"></label>"
+                        "<button type=\"submit\">%w</button></form>"
+                        "<p>%w%h%w%h</p>",
+                 year, "plan.year_h1", "col.year", year, "col.apply", "plan.plan_due",
+                 json_string_value(json_object_get(j, "plan_due")), "plan.summary_due",
                  json_string_value(json_object_get(j, "summary_due")));
-  cm_html_raw(&w->h, "<table class=\"list\" id=\"plan-communities\"><tr><th>街道</th><th>社区</th>"
-                    "<th>应报</th><th>工作计划</th><th>逾期</th><th>未报计划</th><th>年终总结</th>"
-                    "<th>逾期</th><th>未报总结</th></tr>");
+  cm_html_printf(&w->h, "<table class=\"list\" id=\"plan-communities\"><tr><th>%w</th><th>%w</th>"
+                        "<th>%w</th><th>%w</th><th>%w</th><th>%w</th><th>%w</th>"
+                        "<th>%w</th><th>%w</th></tr>",
+                 "col.street", "col.community", "col.expected", "plan.col.plans", "plan.col.late",
+                 "plan.col.missing_plans", "plan.col.summaries", "plan.col.late",
+                 "plan.col.missing_summaries");
   json_array_foreach(json_object_get(j, "communities"), i, o) {
     cm_html_printf(&w->h, "<tr><td>%h</td><td>%h</td>", json_string_value(json_object_get(o, "street")),
                    json_string_value(json_object_get(o, "community")));
@@ -346,13 +366,18 @@ static void plans_page(hub_web_req *w, int year, const cm_err *refused) {
                      (long long)json_integer_value(json_object_get(o, keys[k])));
     cm_html_raw(&w->h, "</tr>");
   }
-  cm_html_raw(&w->h, "</table><h2>社区和街道本级</h2><table class=\"list\" id=\"plan-units\">"
-                    "<tr><th>街道</th><th>社区</th><th>工作计划</th><th>年终总结</th></tr>");
+  cm_html_printf(&w->h, "</table><h2>%w</h2><table class=\"list\" id=\"plan-units\">"
+                        "<tr><th>%w</th><th>%w</th><th>%w</th><th>%w</th></tr>",
+                 "plan.units_h", "col.street", "col.community", "plan.col.plans",
+                 "plan.col.summaries");
   json_array_foreach(json_object_get(j, "units"), i, o) {
-    cm_html_printf(&w->h, "<tr><td>%h</td><td>%h</td>", json_string_value(json_object_get(o, "street")),
-                   *json_string_value(json_object_get(o, "community"))
-                       ? json_string_value(json_object_get(o, "community"))
-                       : "（街道本级）");
+    const char *comm = json_string_value(json_object_get(o, "community"));
+    cm_html_printf(&w->h, "<tr><td>%h</td><td>", json_string_value(json_object_get(o, "street")));
+    if (*comm)
+      cm_html_esc(&w->h, comm);
+    else
+      cm_html_word(&w->h, "plan.street_itself");
+    cm_html_raw(&w->h, "</td>");
     static const char *const parts[][2] = {{"plan_date", "plan_record"},
                                            {"summary_date", "summary_record"}};
     for (size_t k = 0; k < 2; k++) {
@@ -361,13 +386,13 @@ static void plans_page(hub_web_req *w, int year, const cm_err *refused) {
         cm_html_printf(&w->h, "<td><a href=\"/plan?record=%U\">%h</a></td>",
                        json_string_value(json_object_get(o, parts[k][1])), d);
       else
-        cm_html_raw(&w->h, "<td>未报</td>");
+        cm_html_printf(&w->h, "<td>%w</td>", "col.missing");
     }
     cm_html_raw(&w->h, "</tr>");
   }
-  cm_html_raw(&w->h, "</table><h2>未报工作计划的组织</h2>");
+  cm_html_printf(&w->h, "</table><h2>%w</h2>", "plan.missing_plans_h");
   org_list(w, json_object_get(j, "missing_plans"), "plan-missing", 0);
-  cm_html_raw(&w->h, "<h2>未报年终总结的组织</h2>");
+  cm_html_printf(&w->h, "<h2>%w</h2>", "plan.missing_summaries_h");
   org_list(w, json_object_get(j, "missing_summaries"), "summary-missing", 0);
   if (w->hub->role == HUB_ROLE_STREET && w->s.op.role[0] && strcmp(w->s.op.role, "viewer") != 0)
     unit_plan_form(w, year, refused != NULL);
@@ -444,23 +469,24 @@ static void page_unit_plan(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   char day[11];
   cm_date_of((uint64_t)json_integer_value(json_object_get(e, "time_ms")), day);
   hub_web_head(&w, "unitplan.title");
-  cm_html_printf(&w.h, "<article class=\"sheet\" id=\"unit-plan\"><h1>%h %lld年度%r</h1>"
-                       "<p>报送日期：%h <button onclick=\"window.print()\">打印</button></p><dl>",
+  cm_html_printf(&w.h, "<article class=\"sheet\" id=\"unit-plan\"><h1>%h %lld%w</h1>"
+                       "<p>%w%h <button onclick=\"window.print()\">%w</button></p><dl>",
                  json_string_value(json_object_get(e, "author")),
                  (long long)json_integer_value(json_object_get(b, "year")),
-                 summary ? "年终总结" : "工作计划", day);
+                 summary ? "unitplan.year_summary" : "unitplan.year_plan", "unitplan.sent_on", day,
+                 "plan.print");
   if (summary)
-    cm_html_printf(&w.h, "<dt>工作成效</dt><dd>%h</dd><dt>存在问题</dt><dd>%h</dd>"
-                         "<dt>全年活动次数</dt><dd>%lld</dd>",
-                   json_string_value(json_object_get(b, "results")),
-                   json_string_value(json_object_get(b, "problems")),
-                   (long long)json_integer_value(json_object_get(b, "activities_held")));
+    cm_html_printf(&w.h, "<dt>%w</dt><dd>%h</dd><dt>%w</dt><dd>%h</dd>"
+                         "<dt>%w</dt><dd>%lld</dd>",
+                   "summary.results", json_string_value(json_object_get(b, "results")),
+                   "insp.problems", json_string_value(json_object_get(b, "problems")),
+                   "summary.count", (long long)json_integer_value(json_object_get(b, "activities_held")));
   else
-    cm_html_printf(&w.h, "<dt>工作目标</dt><dd>%h</dd><dt>计划开展的活动</dt><dd>%h</dd>"
-                         "<dt>计划活动次数</dt><dd>%lld</dd>",
-                   json_string_value(json_object_get(b, "goals")),
-                   json_string_value(json_object_get(b, "activities")),
-                   (long long)json_integer_value(json_object_get(b, "planned_count")));
+    cm_html_printf(&w.h, "<dt>%w</dt><dd>%h</dd><dt>%w</dt><dd>%h</dd>"
+                         "<dt>%w</dt><dd>%lld</dd>",
+                   "plan.goals", json_string_value(json_object_get(b, "goals")),
+                   "plan.activities", json_string_value(json_object_get(b, "activities")),
+                   "plan.count", (long long)json_integer_value(json_object_get(b, "planned_count")));
   cm_html_raw(&w.h, "</dl></article>");
   hub_web_foot(&w);
 out:
@@ -473,19 +499,21 @@ static void training_form(hub_web_req *w, int keep) {
   static const char *const f[] = {"date", "topic", "organiser", "orgs", "content"};
   const char *v[5];
   for (size_t i = 0; i < 5; i++) v[i] = keep ? cm_http_form(w->req, f[i], 0) : NULL;
-  cm_html_raw(&w->h, "<section class=\"card\"><h2>记录一次培训</h2>"
-                     "<form method=\"post\" action=\"/trainings\" id=\"train-form\">");
+  cm_html_printf(&w->h, "<section class=\"card\"><h2>%w</h2>"
+                        "<form method=\"post\" action=\"/trainings\" id=\"train-form\">",
+                 "train.form_h");
   hub_web_csrf_field(w);
-  cm_html_printf(&w->h, "<label>培训日期<input type=\"date\" name=\"date\" required value=\"%h\">"
-                        "</label><label>培训主题<input name=\"topic\" maxlength=\"200\" required "
-                        "value=\"%h\"></label><label>主办单位<input name=\"organiser\" "
+  cm_html_printf(&w->h, "<label>%w<input type=\"date\" name=\"date\" required value=\"%h\">"
+                        "</label><label>%w<input name=\"topic\" maxlength=\"200\" required "
+                        "value=\"%h\"></label><label>%w<input name=\"organiser\" "
                         "maxlength=\"200\" required value=\"%h\"></label>"
-                        "<label class=\"wide\">参加的组织（备案编号，用逗号分开）<textarea "
+                        "<label class=\"wide\">%w<textarea "
                         "name=\"orgs\" required>%h</textarea></label><label class=\"wide\">"
-                        "培训内容<textarea name=\"content\" maxlength=\"4000\">%h</textarea></label>"
-                        "<button type=\"submit\">保存</button></form></section>",
-                 v[0] ? v[0] : "", v[1] ? v[1] : "", v[2] ? v[2] : "", v[3] ? v[3] : "",
-                 v[4] ? v[4] : "");
+                        "%w<textarea name=\"content\" maxlength=\"4000\">%h</textarea></label>"
+                        "<button type=\"submit\">%w</button></form></section>",
+                 "train.date", v[0] ? v[0] : "", "train.topic", v[1] ? v[1] : "",
+                 "train.organiser", v[2] ? v[2] : "", "train.orgs", v[3] ? v[3] : "",
+                 "train.content", v[4] ? v[4] : "", "form.save");
 }
 
 /* The year's trainings and each organisation's count, with the form. */
@@ -502,27 +530,35 @@ static void trainings_page(hub_web_req *w, int year, const cm_err *refused) {
     return;
   }
   hub_web_head(w, "train.title");
-  cm_html_printf(&w->h, "<h1>%d年度培训</h1>", year);
-  if (refused) cm_html_printf(&w->h, "<p class=\"error\">未保存：%h</p>", refused->msg);
-  if (cm_http_query(w->req, "ok")) cm_html_raw(&w->h, "<p class=\"flash\">培训已记录。</p>");
+  cm_html_printf(&w->h, "<h1>%d%w</h1>", year, "train.year_h1");
+  if (refused) cm_html_printf(&w->h, "<p class=\"error\">%w%h</p>", "form.error", refused->msg);
+  if (cm_http_query(w->req, "ok")) cm_html_printf(&w->h, "<p class=\"flash\">%w</p>", "train.ok");
   cm_html_printf(&w->h, "<form method=\"get\" action=\"/trainings\">"
-                        "<label>年度<input name=\"year\" type=\"number\" value=\"%d\"></label>"
-                        "<button type=\"submit\">查看</button> <a href=\"/api/v1/dashboard/"
-                        "trainings.csv?year=%d\">导出CSV</a> <a href=\"/api/v1/dashboard/"
-                        "trainings.xlsx?year=%d\">导出Excel</a></form>",
-                 year, year, year);
-  cm_html_raw(&w->h, "<table class=\"list\" id=\"train-list\"><tr><th>日期</th><th>主题</th>"
-                     "<th>主办单位</th><th>记录者</th><th>参加组织数</th></tr>");
-  json_array_foreach(json_object_get(j, "trainings"), i, o)
-    cm_html_printf(&w->h, "<tr><td>%h</td><td>%h</td><td>%h</td><td>%h</td><td class=\"num\">%lld</td></tr>",
+                        "<label>%w<input name=\"year\" type=\"number\" value=\"%d\"></label>"
+                        "<button type=\"submit\">%w</button> <a href=\"/api/v1/dashboard/"
+                        "trainings.csv?year=%d\">%w</a> <a href=\"/api/v1/dashboard/"
+                        "trainings.xlsx?year=%d\">%w</a></form>",
+                 "col.year", year, "col.apply", year, "col.csv", year, "dash.xlsx");
+  cm_html_printf(&w->h, "<table class=\"list\" id=\"train-list\"><tr><th>%w</th><th>%w</th>"
+                        "<th>%w</th><th>%w</th><th>%w</th></tr>",
+                 "col.date", "train.col.topic", "train.organiser", "train.col.by",
+                 "train.col.attended");
+  json_array_foreach(json_object_get(j, "trainings"), i, o) {
+    cm_html_printf(&w->h, "<tr><td>%h</td><td>%h</td><td>%h</td><td>",
                    json_string_value(json_object_get(o, "date")),
                    json_string_value(json_object_get(o, "topic")),
-                   json_string_value(json_object_get(o, "organiser")),
-                   json_integer_value(json_object_get(o, "own")) ? "本级"
-                                                                 : json_string_value(json_object_get(o, "by")),
+                   json_string_value(json_object_get(o, "organiser")));
+    if (json_integer_value(json_object_get(o, "own")))
+      cm_html_word(&w->h, "notice.own");
+    else
+      cm_html_esc(&w->h, json_string_value(json_object_get(o, "by")));
+    cm_html_printf(&w->h, "</td><td class=\"num\">%lld</td></tr>",
                    (long long)json_integer_value(json_object_get(o, "attended")));
-  cm_html_raw(&w->h, "</table><h2>各组织培训次数</h2><table class=\"list\" id=\"train-orgs\"><tr>"
-                     "<th>街道</th><th>社区</th><th>备案编号</th><th>组织名称</th><th>培训次数</th></tr>");
+  }
+  cm_html_printf(&w->h, "</table><h2>%w</h2><table class=\"list\" id=\"train-orgs\"><tr>"
+                        "<th>%w</th><th>%w</th><th>%w</th><th>%w</th><th>%w</th></tr>",
+                 "train.orgs_h", "col.street", "col.community", "col.id", "org.name",
+                 "train.col.count");
   json_array_foreach(json_object_get(j, "organisations"), i, o)
     cm_html_printf(&w->h, "<tr><td>%h</td><td>%h</td><td>%h</td><td>%h</td><td class=\"num\">%lld</td></tr>",
                    json_string_value(json_object_get(o, "street")),
@@ -594,29 +630,44 @@ static void notice_form(hub_web_req *w, int keep) {
   const char *t = keep ? cm_http_form(w->req, "title", 0) : NULL;
   const char *x = keep ? cm_http_form(w->req, "text", 0) : NULL;
   const char *st = keep ? cm_http_form(w->req, "street", 0) : NULL;
-  cm_html_raw(&w->h, "<section class=\"card\"><h2>发通知</h2>"
-                     "<form method=\"post\" action=\"/notices\" id=\"notice-form\">");
+  cm_html_printf(&w->h, "<section class=\"card\"><h2>%w</h2>"
+                        "<form method=\"post\" action=\"/notices\" id=\"notice-form\">",
+                 "notice.send_h");
   hub_web_csrf_field(w);
   if (w->hub->role == HUB_ROLE_DISTRICT && !w->s.op.street[0])
-    cm_html_printf(&w->h, "<label>发给<select name=\"to\"><option value=\"district\">全区各社区"
-                          "</option><option value=\"street\"%r>一个街道的各社区</option></select>"
-                          "</label><label>街道（发给一个街道时）<input name=\"street\" "
+    cm_html_printf(&w->h, "<label>%w<select name=\"to\"><option value=\"district\">%w"
+                          "</option><option value=\"street\"%r>%w</option></select>"
+                          "</label><label>%w<input name=\"street\" "
                           "maxlength=\"200\" value=\"%h\"></label>",
-                   st && *st ? " selected" : "", st ? st : "");
+                   "notice.to", "notice.to_district", st && *st ? " selected" : "",
+                   "notice.to_street", "notice.street_name", st ? st : "");
   else
     cm_html_printf(&w->h, "<input type=\"hidden\" name=\"to\" value=\"street\">"
                           "<input type=\"hidden\" name=\"street\" value=\"%h\">"
-                          "<p>发给本街道的各社区。</p>",
-                   w->hub->role == HUB_ROLE_DISTRICT ? w->s.op.street : w->hub->name);
-  cm_html_printf(&w->h, "<label class=\"wide\">标题<input name=\"title\" maxlength=\"200\" "
-                        "required value=\"%h\"></label><label class=\"wide\">内容<textarea "
+                          "<p>%w</p>",
+                   w->hub->role == HUB_ROLE_DISTRICT ? w->s.op.street : w->hub->name,
+                   "notice.to_own_street");
+  cm_html_printf(&w->h, "<label class=\"wide\">%w<input name=\"title\" maxlength=\"200\" "
+                        "required value=\"%h\"></label><label class=\"wide\">%w<textarea "
                         "name=\"text\" maxlength=\"4000\" required>%h</textarea></label>"
-                        "<button type=\"submit\">发出</button></form></section>",
-                 t ? t : "", x ? x : "");
+                        "<button type=\"submit\">%w</button></form></section>",
+                 "notice.col.title", t ? t : "", "notice.col.text", x ? x : "", "notice.send");
 }
 
-/* The notices sent, how many read each; for one (notice), which communities
- * have read it. */
+/* Who issued notice row o, in words: this hub, the district (a notice a
+ * street relayed), or the street hub that issued it. */
+static void notice_by(hub_web_req *w, const json_t *o) {
+  const char *by = json_string_value(json_object_get(o, "by"));
+  if (json_integer_value(json_object_get(o, "own")))
+    cm_html_word(&w->h, "notice.own");
+  else if (json_integer_value(json_object_get(o, "relayed")) && (!by || !*by))
+    cm_html_word(&w->h, "notice.from_district");
+  else
+    cm_html_esc(&w->h, by ? by : "");
+}
+
+/* The notices sent here (at a street also the district's it relayed), how
+ * many read each; for one (notice), which communities have read it. */
 static void notices_page(hub_web_req *w, const char *one, const cm_err *refused) {
   json_t *j = NULL;
   const json_t *o;
@@ -630,38 +681,48 @@ static void notices_page(hub_web_req *w, const char *one, const cm_err *refused)
     goto out;
   }
   hub_web_head(w, "notice.title");
-  if (refused) cm_html_printf(&w->h, "<p class=\"error\">未发出：%h</p>", refused->msg);
-  if (cm_http_query(w->req, "ok")) cm_html_raw(&w->h, "<p class=\"flash\">通知已发出。</p>");
+  if (refused) cm_html_printf(&w->h, "<p class=\"error\">%w%h</p>", "notice.not_sent", refused->msg);
+  if (cm_http_query(w->req, "ok")) cm_html_printf(&w->h, "<p class=\"flash\">%w</p>", "notice.sent_ok");
   const json_t *n = json_object_get(j, "notice");
   if (n) {
-    cm_html_printf(&w->h, "<h1>%h</h1><p>%h</p><p>发出日期：%h</p>"
-                         "<table class=\"list\" id=\"notice-reads\"><tr><th>街道</th><th>社区</th>"
-                         "<th>已读</th></tr>",
+    cm_html_printf(&w->h, "<h1>%h</h1><p>%h</p><p>%w%h</p>"
+                          "<table class=\"list\" id=\"notice-reads\"><tr><th>%w</th><th>%w</th>"
+                          "<th>%w</th></tr>",
                    json_string_value(json_object_get(n, "title")),
-                   json_string_value(json_object_get(n, "text")),
-                   json_string_value(json_object_get(n, "date")));
+                   json_string_value(json_object_get(n, "text")), "notice.sent_on",
+                   json_string_value(json_object_get(n, "date")), "col.street", "col.community",
+                   "notice.is_read");
     json_array_foreach(json_object_get(j, "reads"), i, o) {
       const char *d = json_string_value(json_object_get(o, "read_date"));
-      cm_html_printf(&w->h, "<tr><td>%h</td><td>%h</td><td>%h</td></tr>",
-                     json_string_value(json_object_get(o, "street")),
-                     json_string_value(json_object_get(o, "community")), *d ? d : "未读");
+      cm_html_printf(&w->h, "<tr><td>%h</td><td>%h</td><td>", json_string_value(json_object_get(o, "street")),
+                     json_string_value(json_object_get(o, "community")));
+      if (*d)
+        cm_html_esc(&w->h, d);
+      else
+        cm_html_word(&w->h, "notice.unread");
+      cm_html_raw(&w->h, "</td></tr>");
     }
-    cm_html_raw(&w->h, "</table><p><a href=\"/notices\">全部通知</a></p>");
+    cm_html_printf(&w->h, "</table><p><a href=\"/notices\">%w</a></p>", "notice.all");
   } else {
-    cm_html_raw(&w->h, "<h1>通知</h1><table class=\"list\" id=\"notice-list\"><tr><th>发出日期</th>"
-                      "<th>标题</th><th>范围</th><th>发出者</th><th>社区</th><th>已读</th></tr>");
+    cm_html_printf(&w->h, "<h1>%w</h1><table class=\"list\" id=\"notice-list\"><tr><th>%w</th>"
+                          "<th>%w</th><th>%w</th><th>%w</th><th>%w</th><th>%w</th></tr>",
+                   "notice.title", "notice.col.sent", "notice.col.title", "col.scope",
+                   "notice.col.from", "col.communities", "notice.is_read");
     json_array_foreach(json_object_get(j, "notices"), i, o) {
       int district = !strcmp(json_string_value(json_object_get(o, "scope")), "district");
-      cm_html_printf(&w->h, "<tr><td>%h</td><td><a href=\"/notices?notice=%U\">%h</a></td>"
-                           "<td>%h</td><td>%h</td><td class=\"num\">%lld</td>"
-                           "<td class=\"num\">%lld</td></tr>",
+      cm_html_printf(&w->h, "<tr data-record=\"%h\"><td>%h</td><td><a href=\"/notices?notice=%U\">"
+                            "%h</a></td><td>",
+                     json_string_value(json_object_get(o, "record")),
                      json_string_value(json_object_get(o, "date")),
                      json_string_value(json_object_get(o, "record")),
-                     json_string_value(json_object_get(o, "title")),
-                     district ? "全区" : json_string_value(json_object_get(o, "street")),
-                     json_integer_value(json_object_get(o, "own"))
-                         ? "本级"
-                         : json_string_value(json_object_get(o, "by")),
+                     json_string_value(json_object_get(o, "title")));
+      if (district)
+        cm_html_word(&w->h, "col.district");
+      else
+        cm_html_esc(&w->h, json_string_value(json_object_get(o, "street")));
+      cm_html_raw(&w->h, "</td><td class=\"by\">");
+      notice_by(w, o);
+      cm_html_printf(&w->h, "</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>",
                      (long long)json_integer_value(json_object_get(o, "recipients")),
                      (long long)json_integer_value(json_object_get(o, "read")));
     }

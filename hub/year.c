@@ -81,9 +81,77 @@ cm_rc hub_year_result(hub_ctx *ctx, const char *org, int year, const char *resul
   return hub_decide_year(ctx, &d, year, operator_name, record_out, record_cap, err);
 }
 
-/* The totals, per street and per community rows of a progress answer. */
+/* The organisations of a year's read q (HUB_DQ_YEAR_INSPECTIONS, _PLANS or
+ * _TRAININGS) that count in year (hub/counting.h) in street ("" or NULL:
+ * every one), each handed to fn; caller holds ctx->lock when locked. */
+typedef cm_rc (*year_org_fn)(void *arg, const hub_dash_year_org_row *r, cm_err *err);
+
+typedef struct org_walk {
+  int year;
+  const char *street;
+  int inspections; /* a revoked organisation counts with its result of the year */
+  year_org_fn fn;
+  void *arg;
+} org_walk;
+
+static cm_rc org_counts(void *vctx, const hub_dash_row *row, cm_err *err) {
+  org_walk *w = vctx;
+  const hub_dash_year_org_row *r = &row->year_org;
+  if (w->street && *w->street && strcmp(r->street, w->street) != 0) return CM_OK;
+  if (!hub_count_org_in_year(r->status, r->dissolved, r->filed, w->year,
+                             w->inspections && *r->result_record))
+    return CM_OK;
+  return w->fn(w->arg, r, err);
+}
+
+static cm_rc year_orgs(hub_ctx *ctx, hub_dash_query q, int year, const char *street, int locked,
+                       year_org_fn fn, void *arg, cm_err *err) {
+  char y[16];
+  snprintf(y, sizeof y, "%d", year);
+  const char *params[2] = {y, ctx->key_hex};
+  org_walk w = {year, street, q == HUB_DQ_YEAR_INSPECTIONS, fn, arg};
+  if (!locked) pthread_mutex_lock(&ctx->lock);
+  cm_rc rc = hub_store_dash_rows(ctx->store, q, params, q == HUB_DQ_YEAR_PLANS ? 1 : 2, org_counts,
+                                 &w, err);
+  if (!locked) pthread_mutex_unlock(&ctx->lock);
+  return rc;
+}
+
+/* The communities and streets themselves with their own plans and summaries
+ * of year (HUB_DQ_YEAR_UNITS) in street, each to fn. */
+typedef cm_rc (*year_unit_fn)(void *arg, const hub_dash_year_unit_row *r, cm_err *err);
+
+typedef struct unit_walk {
+  const char *street;
+  year_unit_fn fn;
+  void *arg;
+} unit_walk;
+
+static cm_rc unit_in(void *vctx, const hub_dash_row *row, cm_err *err) {
+  unit_walk *w = vctx;
+  if (w->street && *w->street && strcmp(row->year_unit.street, w->street) != 0) return CM_OK;
+  return w->fn(w->arg, &row->year_unit, err);
+}
+
+static cm_rc year_units(hub_ctx *ctx, int year, const char *street, int locked, year_unit_fn fn,
+                        void *arg, cm_err *err) {
+  char y[16];
+  snprintf(y, sizeof y, "%d", year);
+  const char *params[4] = {y, ctx->key_hex, ctx->role == HUB_ROLE_STREET ? "street" : "district",
+                           ctx->name};
+  unit_walk w = {street, fn, arg};
+  if (!locked) pthread_mutex_lock(&ctx->lock);
+  cm_rc rc = hub_store_dash_rows(ctx->store, HUB_DQ_YEAR_UNITS, params, 4, unit_in, &w, err);
+  if (!locked) pthread_mutex_unlock(&ctx->lock);
+  return rc;
+}
+
+/* The totals, per street and per community rows of a progress answer (rows
+ * come ordered by street, then community code). */
 typedef struct groups {
   json_t *totals, *streets, *comms;
+  json_t *st, *co; /* the current street's and community's rows (borrowed) */
+  char st_name[HUB_NAME_MAX], co_street[HUB_NAME_MAX], co_code[CM_REC_PREFIX_MAX];
 } groups;
 
 /* row += c, key by key (c holds integers). */
@@ -96,33 +164,28 @@ static void add_counts(json_t *row, const json_t *c) {
   }
 }
 
-/* The last row of arr when its "street" (and "code") are these, else a new
- * one; NULL without memory. */
-static json_t *group_row(json_t *arr, const char *street, const char *community, const char *code) {
-  json_t *last = json_array_get(arr, json_array_size(arr) ? json_array_size(arr) - 1 : 0);
-  const char *ls = json_string_value(json_object_get(last, "street"));
-  const char *lc = json_string_value(json_object_get(last, "code"));
-  if (last && ls && !strcmp(ls, street) && (!code || (lc && !strcmp(lc, code)))) return last;
-  json_t *o = code ? json_pack("{s:s,s:s,s:s}", "street", street, "community", community, "code", code)
-                   : json_pack("{s:s}", "street", street);
-  if (!o || json_array_append_new(arr, o)) return NULL;
-  return o;
-}
-
-/* Count one organisation (rows come ordered by street, then community code). */
-static cm_rc groups_add(groups *g, const json_t *org, const json_t *c) {
-  const char *s = json_string_value(json_object_get(org, "street"));
-  const char *name = json_string_value(json_object_get(org, "community"));
-  const char *code = json_string_value(json_object_get(org, "code"));
-  json_t *st = group_row(g->streets, s, NULL, NULL), *co = group_row(g->comms, s, name, code);
-  if (!st || !co) return CM_ERR_NOMEM;
+/* Count one organisation of street and community (code) with counts c. */
+static cm_rc groups_add(groups *g, const char *street, const char *community, const char *code,
+                        const json_t *c) {
+  if (!g->st || strcmp(g->st_name, street) != 0) {
+    g->st = json_pack("{s:s}", "street", street);
+    if (!g->st || json_array_append_new(g->streets, g->st)) return CM_ERR_NOMEM;
+    snprintf(g->st_name, sizeof g->st_name, "%s", street);
+  }
+  if (!g->co || strcmp(g->co_street, street) != 0 || strcmp(g->co_code, code) != 0) {
+    g->co = json_pack("{s:s,s:s,s:s}", "street", street, "community", community, "code", code);
+    if (!g->co || json_array_append_new(g->comms, g->co)) return CM_ERR_NOMEM;
+    snprintf(g->co_street, sizeof g->co_street, "%s", street);
+    snprintf(g->co_code, sizeof g->co_code, "%s", code);
+  }
   add_counts(g->totals, c);
-  add_counts(st, c);
-  add_counts(co, c);
+  add_counts(g->st, c);
+  add_counts(g->co, c);
   return CM_OK;
 }
 
 static cm_rc groups_new(groups *g, json_t *zero) {
+  memset(g, 0, sizeof *g);
   g->totals = zero;
   g->streets = json_array();
   g->comms = json_array();
@@ -135,71 +198,71 @@ static void groups_free(groups *g) {
   json_decref(g->comms);
 }
 
-/* A date (Asia/Shanghai) of a row's time column, "" when the column is null. */
-static void day_of(const json_t *r, const char *key, char out[11]) {
-  const json_t *t = json_object_get(r, key);
+/* The date (Asia/Shanghai) of an author time, "" for 0 (none). */
+static void day_of(uint64_t ms, char out[11]) {
   out[0] = '\0';
-  if (json_is_integer(t)) cm_date_of((uint64_t)json_integer_value(t), out);
+  if (ms) cm_date_of(ms, out);
+}
+
+/* The progress answer being built. */
+typedef struct progress_acc {
+  groups g;
+  json_t *orgs, *missing, *fails;
+  const char *due;
+} progress_acc;
+
+static cm_rc progress_row(void *arg, const hub_dash_year_org_row *r, cm_err *err) {
+  progress_acc *a = arg;
+  char day[11];
+  day_of(r->self_time_ms, day);
+  int self = r->self_seq != 0, late = self && hub_count_late(day, a->due);
+  const char *result = r->result;
+  json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:b,s:s,s:s,s:s,s:s,s:b}", "street",
+                        r->street, "community", r->community, "code", r->code, "org", r->org,
+                        "name", r->name, "self_reported", self, "self_date", day, "late", late,
+                        "opinion", r->opinion, "result", result, "deadline", r->deadline,
+                        "reason", r->reason, "rectified", r->closed);
+  json_t *c = json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i}", "expected", 1, "self_reported",
+                        self, "late", late, "inspected", *result != 0, "pass",
+                        !strcmp(result, "pass"), "rectify", !strcmp(result, "rectify"),
+                        "rectified", !strcmp(result, "rectify") && r->closed, "fail",
+                        !strcmp(result, "fail"), "missing", !self);
+  cm_rc rc = CM_OK;
+  if (!o || !c || json_array_append(a->orgs, o) ||
+      groups_add(&a->g, r->street, r->community, r->code, c) ||
+      (!self && json_array_append(a->missing, o)) ||
+      (!strcmp(result, "fail") && json_array_append(a->fails, o)))
+    rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  json_decref(o);
+  json_decref(c);
+  return rc;
 }
 
 static cm_rc progress_of(hub_ctx *ctx, int year, const char *street, int locked, json_t **out,
                          cm_err *err) {
-  json_t *rows = NULL, *orgs = json_array(), *missing = json_array(), *fails = json_array(), *r;
-  groups g;
+  progress_acc a;
   char due[11];
-  size_t i;
-  cm_rc rc = groups_new(&g, json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i}", "expected", 0,
-                                      "self_reported", 0, "late", 0, "inspected", 0, "pass", 0,
-                                      "rectify", 0, "rectified", 0, "fail", 0, "missing", 0));
+  cm_rc rc = groups_new(&a.g, json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i}", "expected", 0,
+                                        "self_reported", 0, "late", 0, "inspected", 0, "pass", 0,
+                                        "rectify", 0, "rectified", 0, "fail", 0, "missing", 0));
+  a.orgs = json_array();
+  a.missing = json_array();
+  a.fails = json_array();
+  a.due = due;
   *out = NULL;
-  if (rc || !orgs || !missing || !fails) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  if (rc || !a.orgs || !a.missing || !a.fails) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   if (!rc) rc = due_of(ctx, year, locked, due, err);
-  if (!rc) {
-    if (!locked) pthread_mutex_lock(&ctx->lock);
-    rc = hub_store_inspections_json(ctx->store, year, ctx->kp.pk, &rows, err);
-    if (!locked) pthread_mutex_unlock(&ctx->lock);
-  }
-  json_array_foreach(rows, i, r) {
-    const char *s = json_string_value(json_object_get(r, "street"));
-    if (rc) break;
-    if (street && *street && strcmp(s, street) != 0) continue;
-    int self = !json_is_null(json_object_get(r, "self_seq"));
-    char day[11];
-    day_of(r, "self_time_ms", day);
-    int late = self && strcmp(day, due) > 0;
-    const char *result = json_string_value(json_object_get(r, "result"));
-    int closed = json_integer_value(json_object_get(r, "closed")) != 0;
-    json_t *o = json_pack("{s:O,s:O,s:O,s:O,s:O,s:b,s:s,s:b,s:O,s:s,s:O,s:O,s:b}", "street",
-                          json_object_get(r, "street"), "community",
-                          json_object_get(r, "community"), "code", json_object_get(r, "code"),
-                          "org", json_object_get(r, "org"), "name", json_object_get(r, "name"),
-                          "self_reported", self, "self_date", day, "late", late, "opinion",
-                          json_object_get(r, "opinion"), "result", result, "deadline",
-                          json_object_get(r, "deadline"), "reason", json_object_get(r, "reason"),
-                          "rectified", closed);
-    json_t *c = json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i}", "expected", 1,
-                          "self_reported", self, "late", late, "inspected", *result != 0, "pass",
-                          !strcmp(result, "pass"), "rectify", !strcmp(result, "rectify"),
-                          "rectified", !strcmp(result, "rectify") && closed, "fail",
-                          !strcmp(result, "fail"), "missing", !self);
-    if (!o || !c || json_array_append(orgs, o) || groups_add(&g, o, c) ||
-        (!self && json_array_append(missing, o)) ||
-        (!strcmp(result, "fail") && json_array_append(fails, o)))
-      rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
-    json_decref(o);
-    json_decref(c);
-  }
+  if (!rc) rc = year_orgs(ctx, HUB_DQ_YEAR_INSPECTIONS, year, street, locked, progress_row, &a, err);
   if (!rc) {
     *out = json_pack("{s:i,s:s,s:O,s:O,s:O,s:O,s:O,s:O}", "year", year, "due", due, "totals",
-                     g.totals, "streets", g.streets, "communities", g.comms, "missing", missing,
-                     "fail", fails, "organisations", orgs);
+                     a.g.totals, "streets", a.g.streets, "communities", a.g.comms, "missing",
+                     a.missing, "fail", a.fails, "organisations", a.orgs);
     if (!*out) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
-  groups_free(&g);
-  json_decref(rows);
-  json_decref(orgs);
-  json_decref(missing);
-  json_decref(fails);
+  groups_free(&a.g);
+  json_decref(a.orgs);
+  json_decref(a.missing);
+  json_decref(a.fails);
   return rc;
 }
 
@@ -214,126 +277,125 @@ static void plan_dues(int year, char plan_due[11], char sum_due[11]) {
   snprintf(sum_due, 11, "%04u-01-31", (unsigned)(year + 1) % 10000u);
 }
 
-/* The communities' and streets' own plans and summaries of year (the rows of
- * hub_store_unit_plans_json in scope, with dates and lateness) into *units_out
- * and their totals per level into *totals_out.  Caller holds ctx->lock when
- * locked. */
+/* The units of a plans answer being built: each row, and totals per level. */
+typedef struct units_acc {
+  json_t *units, *totals;
+  const char *plan_due, *sum_due;
+} units_acc;
+
+static cm_rc unit_row(void *arg, const hub_dash_year_unit_row *r, cm_err *err) {
+  units_acc *a = arg;
+  char pd[11], sd[11], pr[PROTO_KEY_HEX + 24] = "", sr[PROTO_KEY_HEX + 24] = "";
+  day_of(r->plan_time_ms, pd);
+  day_of(r->summary_time_ms, sd);
+  if (r->plan_seq)
+    snprintf(pr, sizeof pr, "%s/%llu", r->key, (unsigned long long)r->plan_seq);
+  if (r->summary_seq)
+    snprintf(sr, sizeof sr, "%s/%llu", r->key, (unsigned long long)r->summary_seq);
+  json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:b,s:s}", "level", r->level, "street",
+                        r->street, "community", r->community, "code", r->code, "plan_date", pd,
+                        "plan_late", hub_count_late(pd, a->plan_due), "plan_record", pr,
+                        "summary_date", sd, "summary_late", hub_count_late(sd, a->sum_due),
+                        "summary_record", sr);
+  json_t *t = json_object_get(a->totals, r->level);
+  json_t *c = json_pack("{s:i,s:i,s:i}", "expected", 1, "plans", *pd != 0, "summaries", *sd != 0);
+  cm_rc rc = CM_OK;
+  if (!o || !t || !c || json_array_append(a->units, o))
+    rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  else
+    add_counts(t, c);
+  json_decref(o);
+  json_decref(c);
+  return rc;
+}
+
+/* The communities' and streets' own plans and summaries of year in street
+ * into *units_out and their totals per level into *totals_out.  Caller holds
+ * ctx->lock when locked. */
 static cm_rc unit_plans(hub_ctx *ctx, int year, const char *street, int locked,
                         json_t **units_out, json_t **totals_out, cm_err *err) {
-  json_t *rows = NULL, *units = json_array(), *r;
-  json_t *totals = json_pack("{s:{s:i,s:i,s:i},s:{s:i,s:i,s:i}}", "community", "expected", 0,
-                             "plans", 0, "summaries", 0, "street", "expected", 0, "plans", 0,
-                             "summaries", 0);
-  char plan_due[11], sum_due[11], hex[PROTO_KEY_HEX];
-  size_t i;
-  cm_rc rc = units && totals ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  char plan_due[11], sum_due[11];
+  units_acc a = {json_array(),
+                 json_pack("{s:{s:i,s:i,s:i},s:{s:i,s:i,s:i}}", "community", "expected", 0,
+                           "plans", 0, "summaries", 0, "street", "expected", 0, "plans", 0,
+                           "summaries", 0),
+                 plan_due, sum_due};
   plan_dues(year, plan_due, sum_due);
-  if (!rc) {
-    if (!locked) pthread_mutex_lock(&ctx->lock);
-    rc = hub_store_unit_plans_json(ctx->store, year, ctx->kp.pk,
-                                   ctx->role == HUB_ROLE_STREET ? "street" : "district", ctx->name,
-                                   &rows, err);
-    if (!locked) pthread_mutex_unlock(&ctx->lock);
-  }
-  json_array_foreach(rows, i, r) {
-    const char *s = json_string_value(json_object_get(r, "street"));
-    const char *level = json_string_value(json_object_get(r, "level"));
-    if (rc) break;
-    if (street && *street && strcmp(s, street) != 0) continue;
-    char pd[11], sd[11], pr[PROTO_KEY_HEX + 24] = "", sr[PROTO_KEY_HEX + 24] = "";
-    day_of(r, "plan_time_ms", pd);
-    day_of(r, "summary_time_ms", sd);
-    snprintf(hex, sizeof hex, "%s", json_string_value(json_object_get(r, "key")));
-    if (*pd)
-      snprintf(pr, sizeof pr, "%s/%lld", hex,
-               (long long)json_integer_value(json_object_get(r, "plan_seq")));
-    if (*sd)
-      snprintf(sr, sizeof sr, "%s/%lld", hex,
-               (long long)json_integer_value(json_object_get(r, "summary_seq")));
-    json_t *o = json_pack("{s:s,s:O,s:O,s:O,s:s,s:b,s:s,s:s,s:b,s:s}", "level", level, "street",
-                          json_object_get(r, "street"), "community",
-                          json_object_get(r, "community"), "code", json_object_get(r, "code"),
-                          "plan_date", pd, "plan_late", *pd && strcmp(pd, plan_due) > 0,
-                          "plan_record", pr, "summary_date", sd, "summary_late",
-                          *sd && strcmp(sd, sum_due) > 0, "summary_record", sr);
-    json_t *t = json_object_get(totals, level);
-    if (!o || !t || json_array_append_new(units, o)) {
-      rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
-      break;
-    }
-    json_t *c = json_pack("{s:i,s:i,s:i}", "expected", 1, "plans", *pd != 0, "summaries", *sd != 0);
-    if (!c) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
-    else add_counts(t, c);
-    json_decref(c);
-  }
-  json_decref(rows);
+  cm_rc rc = a.units && a.totals ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  if (!rc) rc = year_units(ctx, year, street, locked, unit_row, &a, err);
   if (rc) {
-    json_decref(units);
-    json_decref(totals);
+    json_decref(a.units);
+    json_decref(a.totals);
     return rc;
   }
-  *units_out = units;
-  *totals_out = totals;
+  *units_out = a.units;
+  *totals_out = a.totals;
   return CM_OK;
+}
+
+/* The plans answer being built. */
+typedef struct plans_acc {
+  groups g;
+  json_t *orgs, *no_plan, *no_sum;
+  const char *plan_due, *sum_due;
+} plans_acc;
+
+static cm_rc plans_row(void *arg, const hub_dash_year_org_row *r, cm_err *err) {
+  plans_acc *a = arg;
+  char pd[11], sd[11];
+  day_of(r->plan_time_ms, pd);
+  day_of(r->summary_time_ms, sd);
+  int plan = *pd != 0, sum = *sd != 0;
+  int plan_late = hub_count_late(pd, a->plan_due), sum_late = hub_count_late(sd, a->sum_due);
+  json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:b}", "street", r->street, "community",
+                        r->community, "code", r->code, "org", r->org, "name", r->name,
+                        "plan_date", pd, "plan_late", plan_late, "summary_date", sd,
+                        "summary_late", sum_late);
+  json_t *c = json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i}", "expected", 1, "plans", plan,
+                        "plans_late", plan_late, "missing_plans", !plan, "summaries", sum,
+                        "summaries_late", sum_late, "missing_summaries", !sum);
+  cm_rc rc = CM_OK;
+  if (!o || !c || json_array_append(a->orgs, o) ||
+      groups_add(&a->g, r->street, r->community, r->code, c) ||
+      (!plan && json_array_append(a->no_plan, o)) || (!sum && json_array_append(a->no_sum, o)))
+    rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  json_decref(o);
+  json_decref(c);
+  return rc;
 }
 
 static cm_rc plans_of(hub_ctx *ctx, int year, const char *street, int locked, json_t **out,
                       cm_err *err) {
-  json_t *rows = NULL, *orgs = json_array(), *no_plan = json_array(), *no_sum = json_array(), *r;
-  groups g;
+  plans_acc a;
   char plan_due[11], sum_due[11];
-  size_t i;
-  cm_rc rc = groups_new(&g, json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i}", "expected", 0, "plans", 0,
-                                      "plans_late", 0, "missing_plans", 0, "summaries", 0,
-                                      "summaries_late", 0, "missing_summaries", 0));
-  *out = NULL;
-  if (rc || !orgs || !no_plan || !no_sum) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   json_t *units = NULL, *unit_totals = NULL;
+  cm_rc rc = groups_new(&a.g, json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i}", "expected", 0, "plans",
+                                        0, "plans_late", 0, "missing_plans", 0, "summaries", 0,
+                                        "summaries_late", 0, "missing_summaries", 0));
+  a.orgs = json_array();
+  a.no_plan = json_array();
+  a.no_sum = json_array();
+  a.plan_due = plan_due;
+  a.sum_due = sum_due;
+  *out = NULL;
   plan_dues(year, plan_due, sum_due);
-  if (!rc) {
-    if (!locked) pthread_mutex_lock(&ctx->lock);
-    rc = hub_store_plans_json(ctx->store, year, &rows, err);
-    if (!locked) pthread_mutex_unlock(&ctx->lock);
-  }
+  if (rc || !a.orgs || !a.no_plan || !a.no_sum) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  if (!rc) rc = year_orgs(ctx, HUB_DQ_YEAR_PLANS, year, street, locked, plans_row, &a, err);
   if (!rc) rc = unit_plans(ctx, year, street, locked, &units, &unit_totals, err);
-  json_array_foreach(rows, i, r) {
-    const char *s = json_string_value(json_object_get(r, "street"));
-    if (rc) break;
-    if (street && *street && strcmp(s, street) != 0) continue;
-    char pd[11], sd[11];
-    day_of(r, "plan_time_ms", pd);
-    day_of(r, "summary_time_ms", sd);
-    int plan = *pd != 0, sum = *sd != 0;
-    int plan_late = plan && strcmp(pd, plan_due) > 0, sum_late = sum && strcmp(sd, sum_due) > 0;
-    json_t *o = json_pack("{s:O,s:O,s:O,s:O,s:O,s:s,s:b,s:s,s:b}", "street",
-                          json_object_get(r, "street"), "community",
-                          json_object_get(r, "community"), "code", json_object_get(r, "code"),
-                          "org", json_object_get(r, "org"), "name", json_object_get(r, "name"),
-                          "plan_date", pd, "plan_late", plan_late, "summary_date", sd,
-                          "summary_late", sum_late);
-    json_t *c = json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i}", "expected", 1, "plans", plan,
-                          "plans_late", plan_late, "missing_plans", !plan, "summaries", sum,
-                          "summaries_late", sum_late, "missing_summaries", !sum);
-    if (!o || !c || json_array_append(orgs, o) || groups_add(&g, o, c) ||
-        (!plan && json_array_append(no_plan, o)) || (!sum && json_array_append(no_sum, o)))
-      rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
-    json_decref(o);
-    json_decref(c);
-  }
   if (!rc) {
     *out = json_pack("{s:i,s:s,s:s,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O}", "year", year, "plan_due",
-                     plan_due, "summary_due", sum_due, "totals", g.totals, "streets", g.streets,
-                     "communities", g.comms, "missing_plans", no_plan, "missing_summaries",
-                     no_sum, "organisations", orgs, "units", units, "unit_totals", unit_totals);
+                     plan_due, "summary_due", sum_due, "totals", a.g.totals, "streets",
+                     a.g.streets, "communities", a.g.comms, "missing_plans", a.no_plan,
+                     "missing_summaries", a.no_sum, "organisations", a.orgs, "units", units,
+                     "unit_totals", unit_totals);
     if (!*out) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
   json_decref(units);
   json_decref(unit_totals);
-  groups_free(&g);
-  json_decref(rows);
-  json_decref(orgs);
-  json_decref(no_plan);
-  json_decref(no_sum);
+  groups_free(&a.g);
+  json_decref(a.orgs);
+  json_decref(a.no_plan);
+  json_decref(a.no_sum);
   return rc;
 }
 
@@ -458,97 +520,81 @@ cm_rc hub_year_progress_csv(const json_t *progress, cm_buf *out, cm_err *err) {
 
 /* ---- the attention list ---- */
 
-/* Copy key k of from into to. */
-static void copy_keys(json_t *to, const json_t *from, const char *const *keys) {
-  for (; *keys; keys++) {
-    json_t *v = json_object_get(from, *keys);
-    if (v) json_object_set(to, *keys, v);
+/* One list of the attention answer being built: what is missing after its
+ * due date (hub_count_missing) of the year. */
+typedef struct attn_acc {
+  json_t *arr;
+  int year;
+  const char *due, *today;
+  int what; /* 0 self-report, 1 plan, 2 summary */
+} attn_acc;
+
+/* Push {street, community, org or code, name, year, due}. */
+static cm_rc attn_push(attn_acc *a, json_t *row, cm_err *err) {
+  if (!row || json_object_set_new(row, "year", json_integer(a->year)) ||
+      json_object_set_new(row, "due", json_string(a->due)) || json_array_append_new(a->arr, row)) {
+    json_decref(row);
+    return cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
+  return CM_OK;
 }
 
-/* Push a row of street, community, org, name (and code) of o with what else. */
-static cm_rc attn_push(json_t *arr, const json_t *o, const char *const *keys, json_t *more) {
-  static const char *const base[] = {"street", "community", "org", "name", NULL};
-  json_t *row = json_object();
-  if (!row || !more) {
-    json_decref(row);
-    json_decref(more);
-    return CM_ERR_NOMEM;
-  }
-  copy_keys(row, o, base);
-  copy_keys(row, o, keys);
-  json_object_update(row, more);
-  json_decref(more);
-  return json_array_append_new(arr, row) ? CM_ERR_NOMEM : CM_OK;
+static cm_rc attn_org(void *arg, const hub_dash_year_org_row *r, cm_err *err) {
+  attn_acc *a = arg;
+  int submitted = a->what == 0   ? r->self_seq != 0
+                  : a->what == 1 ? r->plan_time_ms != 0
+                                 : r->summary_time_ms != 0;
+  if (!hub_count_missing(submitted, a->due, a->today)) return CM_OK;
+  return attn_push(a,
+                   json_pack("{s:s,s:s,s:s,s:s}", "street", r->street, "community", r->community,
+                             "org", r->org, "name", r->name),
+                   err);
+}
+
+static cm_rc attn_unit(void *arg, const hub_dash_year_unit_row *r, cm_err *err) {
+  attn_acc *a = arg;
+  if (!hub_count_missing(a->what == 1 ? r->plan_time_ms != 0 : r->summary_time_ms != 0, a->due,
+                         a->today))
+    return CM_OK;
+  return attn_push(a,
+                   json_pack("{s:s,s:s,s:s}", "street", r->street, "community", r->community,
+                             "code", r->code),
+                   err);
 }
 
 cm_rc hub_year_attention_locked(hub_ctx *ctx, const char *today, const char *street, json_t *out,
                                 cm_err *err) {
-  json_t *prog = NULL, *plans = NULL, *sums = NULL, *o;
-  json_t *insp = json_array(), *pl = json_array(), *su = json_array(), *upl = json_array(),
-         *usu = json_array();
   int year = atoi(today);
-  size_t i;
-  cm_rc rc = insp && pl && su && upl && usu ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  char due[11], pdue[11], sdue[11], unused[11];
   /* Self-reports of last year; plans of this year; summaries of last year. */
-  if (!rc) rc = progress_of(ctx, year - 1, street, 1, &prog, err);
-  if (!rc) rc = plans_of(ctx, year, street, 1, &plans, err);
-  if (!rc) rc = plans_of(ctx, year - 1, street, 1, &sums, err);
-  const char *due = json_string_value(json_object_get(prog, "due"));
-  json_array_foreach(json_object_get(prog, "organisations"), i, o) {
-    if (rc) break;
-    if (!hub_count_missing(json_is_true(json_object_get(o, "self_reported")), due, today))
-      continue;
-    if (attn_push(insp, o, (const char *const[]){NULL},
-                  json_pack("{s:i,s:s}", "year", year - 1, "due", due)))
-      rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
-  }
-  const char *pdue = json_string_value(json_object_get(plans, "plan_due"));
-  const char *sdue = json_string_value(json_object_get(sums, "summary_due"));
-  json_array_foreach(json_object_get(plans, "organisations"), i, o) {
-    if (rc) break;
-    if (hub_count_missing(*json_string_value(json_object_get(o, "plan_date")) != 0, pdue, today) &&
-        attn_push(pl, o, (const char *const[]){NULL},
-                  json_pack("{s:i,s:s}", "year", year, "due", pdue)))
-      rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
-  }
-  json_array_foreach(json_object_get(sums, "organisations"), i, o) {
-    if (rc) break;
-    if (hub_count_missing(*json_string_value(json_object_get(o, "summary_date")) != 0, sdue,
-                          today) &&
-        attn_push(su, o, (const char *const[]){NULL},
-                  json_pack("{s:i,s:s}", "year", year - 1, "due", sdue)))
-      rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
-  }
-  static const char *const unit_keys[] = {"code", NULL};
-  json_array_foreach(json_object_get(plans, "units"), i, o) {
-    if (rc) break;
-    if (hub_count_missing(*json_string_value(json_object_get(o, "plan_date")) != 0, pdue, today) &&
-        attn_push(upl, o, unit_keys, json_pack("{s:i,s:s}", "year", year, "due", pdue)))
-      rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
-  }
-  json_array_foreach(json_object_get(sums, "units"), i, o) {
-    if (rc) break;
-    if (hub_count_missing(*json_string_value(json_object_get(o, "summary_date")) != 0, sdue,
-                          today) &&
-        attn_push(usu, o, unit_keys, json_pack("{s:i,s:s}", "year", year - 1, "due", sdue)))
-      rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
-  }
+  attn_acc insp = {json_array(), year - 1, due, today, 0};
+  attn_acc pl = {json_array(), year, pdue, today, 1};
+  attn_acc su = {json_array(), year - 1, sdue, today, 2};
+  attn_acc upl = {json_array(), year, pdue, today, 1};
+  attn_acc usu = {json_array(), year - 1, sdue, today, 2};
+  plan_dues(year, pdue, unused);
+  plan_dues(year - 1, unused, sdue);
+  cm_rc rc = insp.arr && pl.arr && su.arr && upl.arr && usu.arr
+                 ? CM_OK
+                 : cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  if (!rc) rc = due_of(ctx, year - 1, 1, due, err);
+  if (!rc) rc = year_orgs(ctx, HUB_DQ_YEAR_INSPECTIONS, year - 1, street, 1, attn_org, &insp, err);
+  if (!rc) rc = year_orgs(ctx, HUB_DQ_YEAR_PLANS, year, street, 1, attn_org, &pl, err);
+  if (!rc) rc = year_orgs(ctx, HUB_DQ_YEAR_PLANS, year - 1, street, 1, attn_org, &su, err);
+  if (!rc) rc = year_units(ctx, year, street, 1, attn_unit, &upl, err);
+  if (!rc) rc = year_units(ctx, year - 1, street, 1, attn_unit, &usu, err);
   if (!rc) {
-    json_object_set(out, "inspection_overdue", insp);
-    json_object_set(out, "plan_missing", pl);
-    json_object_set(out, "summary_missing", su);
-    json_object_set(out, "unit_plan_missing", upl);
-    json_object_set(out, "unit_summary_missing", usu);
+    json_object_set(out, "inspection_overdue", insp.arr);
+    json_object_set(out, "plan_missing", pl.arr);
+    json_object_set(out, "summary_missing", su.arr);
+    json_object_set(out, "unit_plan_missing", upl.arr);
+    json_object_set(out, "unit_summary_missing", usu.arr);
   }
-  json_decref(prog);
-  json_decref(plans);
-  json_decref(sums);
-  json_decref(insp);
-  json_decref(pl);
-  json_decref(su);
-  json_decref(upl);
-  json_decref(usu);
+  json_decref(insp.arr);
+  json_decref(pl.arr);
+  json_decref(su.arr);
+  json_decref(upl.arr);
+  json_decref(usu.arr);
   return rc;
 }
 
@@ -575,38 +621,46 @@ cm_rc hub_year_unit_plan_file(hub_ctx *ctx, int summary, int year, const char *t
 
 /* ---- trainings (培训) ---- */
 
+/* The organisations of a trainings answer being built, and their attendances. */
+typedef struct trainings_acc {
+  json_t *orgs;
+  int64_t attendances;
+} trainings_acc;
+
+static cm_rc training_row(void *arg, const hub_dash_year_org_row *r, cm_err *err) {
+  trainings_acc *a = arg;
+  json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I}", "street", r->street, "community",
+                        r->community, "code", r->code, "org", r->org, "name", r->name,
+                        "trainings", (json_int_t)r->trainings);
+  if (!o || json_array_append_new(a->orgs, o)) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  a->attendances = cm_rec_add(a->attendances, r->trainings);
+  return CM_OK;
+}
+
 cm_rc hub_year_trainings(hub_ctx *ctx, int year, const char *street, json_t **out, cm_err *err) {
-  json_t *tr = NULL, *counts = NULL, *orgs = json_array(), *r;
-  int64_t attendances = 0;
+  json_t *tr = NULL, *r;
+  trainings_acc a = {json_array(), 0};
   size_t i;
-  cm_rc rc = orgs ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  cm_rc rc = a.orgs ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   *out = NULL;
   if (!rc) {
     pthread_mutex_lock(&ctx->lock);
     rc = hub_store_trainings_json(ctx->store, year, ctx->kp.pk, &tr, err);
-    if (!rc) rc = hub_store_training_counts_json(ctx->store, year, ctx->kp.pk, &counts, err);
+    if (!rc) rc = year_orgs(ctx, HUB_DQ_YEAR_TRAININGS, year, street, 1, training_row, &a, err);
     pthread_mutex_unlock(&ctx->lock);
   }
   json_array_foreach(tr, i, r) {
     json_object_set_new(r, "attended", json_integer((json_int_t)json_array_size(
                                            json_object_get(r, "orgs"))));
   }
-  json_array_foreach(counts, i, r) {
-    if (rc) break;
-    if (street && *street && strcmp(json_string_value(json_object_get(r, "street")), street))
-      continue;
-    attendances = cm_rec_add(attendances, json_integer_value(json_object_get(r, "trainings")));
-    if (json_array_append(orgs, r)) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
-  }
   if (!rc) {
     *out = json_pack("{s:i,s:O,s:O,s:{s:I,s:I}}", "year", year, "trainings", tr,
-                     "organisations", orgs, "totals", "trainings", (json_int_t)json_array_size(tr),
-                     "attendances", (json_int_t)attendances);
+                     "organisations", a.orgs, "totals", "trainings",
+                     (json_int_t)json_array_size(tr), "attendances", (json_int_t)a.attendances);
     if (!*out) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
   json_decref(tr);
-  json_decref(counts);
-  json_decref(orgs);
+  json_decref(a.orgs);
   return rc;
 }
 
@@ -653,9 +707,8 @@ cm_rc hub_year_training_record(hub_ctx *ctx, const char *date, const char *topic
 cm_rc hub_year_notice_send(hub_ctx *ctx, const char *to, const char *street, const char *title,
                            const char *text, char *record_out, size_t record_cap, size_t *n_out,
                            cm_err *err) {
-  json_t *comms = NULL, *issued = NULL, *c;
+  json_t *comms = NULL, *issued = NULL, *sent = NULL;
   uint64_t seq = 0;
-  size_t i;
   char notice[PROTO_KEY_HEX + 24];
   int district = to && !strcmp(to, "district");
   *n_out = 0;
@@ -679,17 +732,12 @@ cm_rc hub_year_notice_send(hub_ctx *ctx, const char *to, const char *street, con
   if (!rc) rc = hub_local_check(ctx, "notice.issued", issued, err);
   if (!rc) rc = hub_log_append_locked(ctx, "notice.issued", issued, &seq, err);
   snprintf(notice, sizeof notice, "%s/%llu", ctx->key_hex, (unsigned long long)seq);
-  /* One copy addressed to each community: the feed carries what is addressed
-   * to its reader, and a street relays the district's to its own. */
-  json_array_foreach(comms, i, c) {
-    if (rc) break;
-    json_t *sent = json_pack("{s:s,s:O,s:s,s:s,s:s,s:s}", "notice", notice, "to",
-                             json_object_get(c, "key"), "title", title, "text", text, "scope", to,
-                             "street", district ? "" : street);
-    if (!sent) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
-    if (!rc) rc = hub_local_check(ctx, "notice.sent", sent, err);
-    if (!rc) rc = hub_log_append_locked(ctx, "notice.sent", sent, NULL, err);
-    json_decref(sent);
+  /* One copy addressed to each community. */
+  if (!rc) {
+    sent = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "notice", notice, "to", "", "title",
+                     title ? title : "", "text", text ? text : "", "scope", to, "street", district ? "" : street);
+    rc = sent ? hub_local_fanout_locked(ctx, "notice.sent", sent, comms, NULL, NULL, err)
+              : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   }
   if (!rc)
     rc = hub_store_commit(ctx->store, err);
@@ -703,6 +751,7 @@ unlock:
   }
   json_decref(comms);
   json_decref(issued);
+  json_decref(sent);
   return rc;
 }
 
@@ -725,7 +774,7 @@ cm_rc hub_year_notices(hub_ctx *ctx, const char *street, const char *notice, jso
     if (street && *street && sc && strcmp(sc, "district") != 0 && st && strcmp(st, street) != 0)
       continue;
     char day[11];
-    day_of(n, "time_ms", day);
+    day_of((uint64_t)json_integer_value(json_object_get(n, "time_ms")), day);
     json_object_set_new(n, "date", json_string(day));
     if (notice && !strcmp(json_string_value(json_object_get(n, "record")), notice)) found = n;
     if (json_array_append(list, n)) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
@@ -736,7 +785,7 @@ cm_rc hub_year_notices(hub_ctx *ctx, const char *street, const char *notice, jso
     const char *st = json_string_value(json_object_get(n, "street"));
     if (street && *street && st && strcmp(st, street) != 0) continue;
     char day[11];
-    day_of(n, "read_ms", day);
+    day_of((uint64_t)json_integer_value(json_object_get(n, "read_ms")), day);
     json_object_set_new(n, "read_date", json_string(day));
     json_object_set_new(n, "read", json_boolean(*day != 0));
     if (json_array_append(kept, n)) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");

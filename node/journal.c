@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/clock.h"
 #include "../common/failpoint.h"
 #include "../common/json.h"
 #include "../common/records.h"
@@ -53,7 +54,8 @@ static cm_rc core_check(node_ctx *ctx, const char *kind, const uint8_t *p, size_
   c.decision_to_author = -1;
   proto_key_hex(ctx->kp.pk, c.author_hex);
   c.org_file_bytes = -1; /* node_attach checks the year's cap with its own setting */
-  node_today(ctx, c.today);
+  c.time_ms = (int64_t)node_now_ms(ctx);
+  cm_date_of((uint64_t)c.time_ms, c.today);
   memcpy(c.latest, c.today, sizeof c.latest);
   rc = store_meta_get(ctx, "code", c.prefix, sizeof c.prefix, NULL);
   if (rc) c.prefix[0] = '\0';

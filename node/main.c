@@ -496,8 +496,12 @@ static int cmd_evaluation_list(args *a) {
     print_json(list);
   } else if (!rc) {
     json_array_foreach(json_object_get(list, "rounds"), i, o)
-      cm_term_printf("评比\t%s\t%s\t提名截止 %s\t%s\n", js(o, "round"), js(o, "title"),
-                     js(o, "closes"), json_is_true(json_object_get(o, "open")) ? "进行中" : "已截止");
+      cm_term_printf("评比\t%s\t%s\t提名截止 %s\t%s%s\n", js(o, "round"), js(o, "title"),
+                     js(o, "closes"),
+                     json_is_true(json_object_get(o, "open")) ? "进行中"
+                     : *js(o, "closed")                       ? "已提前截止 "
+                                                              : "已截止",
+                     js(o, "closed"));
     json_array_foreach(json_object_get(list, "nominations"), i, o) {
       const char *s = js(o, "status"), *zh = s;
       for (size_t k = 0; k < 3; k++)
@@ -1154,7 +1158,7 @@ static const command commands[] = {
     {"station", "register", cmd_station_register, o_station, f_none, 0, 0,
      "station register --org ID --name N --leader L --party-members N --committee NAME\n"
      "                 [--date YYYY-MM-DD] [--branch NAME] [--branch-date YYYY-MM-DD]",
-     "登记组织的党员活动站：名称、负责人、党员人数、登记的社区党总支、登记日期（默认今天），\n"
+     "登记组织的党员活动站：名称、负责人、党员人数、登记的党组织、登记日期（默认今天），\n"
      "以及成立的党支部和成立日期（可选）。街道分会审核通过后，“缺少党员活动站”的标记才清除。\n"
      "打印记录编号。"},
     {"station", "list", cmd_station_list, o_org_only, f_json, 0, 0, "station list [--org ID] [--json]",

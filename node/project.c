@@ -7,6 +7,7 @@
 
 #include "../common/codec.h"
 #include "../common/json.h"
+#include "../common/records.h"
 #include "../protocol/entry.h"
 #include "node.h"
 
@@ -21,6 +22,90 @@ static cm_rc org_set_status(node_ctx *ctx, const char *id, const char *status,
   json_object_set_new(org, "reason", json_string(reason ? reason : ""));
   rc = store_org_put(ctx, org, err);
   json_decref(org);
+  return rc;
+}
+
+/* The fold of one organisation's filing versions (org_refold). */
+typedef struct fold_walk {
+  node_ctx *ctx;
+  json_t *state;                   /* NULL until an org.filed is met */
+  const char *status;              /* the review status of the version being read */
+  char record[PROTO_KEY_HEX + 24]; /* the record id of the last filing applied */
+} fold_walk;
+
+/* One version (our log entry seq) into the state by the domain core's rule. */
+static cm_rc fold_entry(void *arg, uint64_t seq, const uint8_t *raw, size_t len, cm_err *err) {
+  fold_walk *w = arg;
+  proto_entry e;
+  json_t *body = NULL;
+  if (proto_entry_decode(raw, len, &e, NULL) != CM_OK ||
+      cm_json_parse_object(e.body, e.body_len, &body, NULL) != CM_OK)
+    return CM_OK;
+  int applied = cm_rec_fold_version(&w->state, e.kind, body, w->status);
+  json_decref(body);
+  if (applied < 0) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  if (applied && strcmp(e.kind, "org.filed") == 0) {
+    if (memcmp(e.author, w->ctx->kp.pk, PROTO_KEY_BYTES) == 0) {
+      node_record_id(w->ctx, seq, w->record, sizeof w->record);
+    } else {
+      char hex[PROTO_KEY_HEX];
+      proto_key_hex(e.author, hex);
+      snprintf(w->record, sizeof w->record, "%s/%llu", hex, (unsigned long long)e.seq);
+    }
+  }
+  return CM_OK;
+}
+
+static cm_rc fold_version(void *arg, uint64_t seq, const char *status, cm_err *err) {
+  fold_walk *w = arg;
+  w->status = status;
+  /* below zero: a version the PC this one replaced wrote (node/inherit.h) */
+  if ((int64_t)seq < 0) return store_inherited_get(w->ctx, (uint64_t)(-(int64_t)seq), fold_entry, w, err);
+  return store_log_each(w->ctx, seq, seq, fold_entry, w, err);
+}
+
+/* Write organisation id again from its filing versions and their review
+ * statuses, as the hub does (cm_rec_fold_version): its details are the last
+ * accepted version's, a pending or rejected amendment changes nothing.  Its
+ * status (dissolved, revoked) and reason are kept, and so are the codes a
+ * street mapped it to where its versions give none.  Nothing changes when it
+ * was never filed. */
+static cm_rc org_refold(node_ctx *ctx, const char *id, cm_err *err) {
+  static const char *const keep[] = {"status", "reason"};
+  static const char *const codes[] = {"category_code", "industry", "unit"};
+  fold_walk w;
+  json_t *cur = NULL;
+  memset(&w, 0, sizeof w);
+  w.ctx = ctx;
+  cm_rc rc = store_org_get(ctx, id, &cur, NULL);
+  if (rc == CM_ERR_NOT_FOUND) return CM_OK;
+  if (rc) return cm_errf(err, rc, "无法读取组织 %s", id);
+  rc = store_filing_each(ctx, id, fold_version, &w, err);
+  if (!rc && w.state) {
+    for (size_t i = 0; i < 2; i++)
+      json_object_set(w.state, keep[i], json_object_get(cur, keep[i]));
+    for (size_t i = 0; i < 3; i++)
+      if (!json_string_length(json_object_get(w.state, codes[i])) &&
+          json_string_length(json_object_get(cur, codes[i])))
+        json_object_set(w.state, codes[i], json_object_get(cur, codes[i]));
+    json_object_set_new(w.state, "record", json_string(w.record));
+    rc = store_org_put(ctx, w.state, err);
+  }
+  json_decref(w.state);
+  json_decref(cur);
+  return rc;
+}
+
+/* Every organisation folded again (after a review decided some versions). */
+static cm_rc orgs_refold(node_ctx *ctx, cm_err *err) {
+  json_t *list = NULL, *o;
+  size_t i;
+  cm_rc rc = store_org_list(ctx, &list, err);
+  json_array_foreach(list, i, o) {
+    if (rc) break;
+    rc = org_refold(ctx, json_string_value(json_object_get(o, "id")), err);
+  }
+  json_decref(list);
   return rc;
 }
 
@@ -44,24 +129,11 @@ static cm_rc apply_entry(node_ctx *ctx, const char *record, uint64_t row, int ow
     rc = store_org_put(ctx, org, err);
     if (!rc) rc = store_filing_put(ctx, seq, id, err);
   } else if (strcmp(kind, "org.amended") == 0) {
+    /* A version of the organisation; what it changes waits for the street's
+     * acceptance (org_refold). */
     if (!id) goto out;
-    rc = store_org_get(ctx, id, &org, NULL);
-    if (rc == CM_ERR_NOT_FOUND) {
-      rc = CM_OK;
-      goto out;
-    }
-    if (rc) goto out;
-    json_t *changes = json_object_get(body, "changes");
-    if (json_is_object(changes)) json_object_update_existing(org, changes);
-    /* codes from the district's lists may be new on an older filing */
-    static const char *const codes[] = {"category_code", "industry", "unit"};
-    for (size_t i = 0; i < 3 && json_is_object(changes); i++)
-      if (json_is_string(json_object_get(changes, codes[i])))
-        json_object_set(org, codes[i], json_object_get(changes, codes[i]));
-    json_t *flags = json_object_get(body, "flags");
-    if (json_is_array(flags)) json_object_set(org, "flags", flags);
-    rc = store_org_put(ctx, org, err);
-    if (!rc) rc = store_filing_put(ctx, seq, id, err);
+    rc = store_filing_put(ctx, seq, id, err);
+    if (!rc) rc = org_refold(ctx, id, err);
   } else if (strcmp(kind, "org.dissolved") == 0) {
     if (id)
       rc = org_set_status(ctx, id, "dissolved",
@@ -190,6 +262,9 @@ static cm_rc project_review(node_ctx *ctx, const project_item *it, cm_err *err) 
       if (rc) break;
     }
   }
+  /* What the review decided of a filing or an amendment shows in its
+   * organisation's details from now on. */
+  if (!rc) rc = orgs_refold(ctx, err);
   return rc;
 }
 

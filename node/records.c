@@ -1081,7 +1081,7 @@ cm_rc node_nominate(node_ctx *ctx, const node_nomination_input *in,
 
 static const field F_ST_NAME = {"活动站名称", "--name"}, F_ST_LEADER = {"活动站负责人", "--leader"},
                    F_ST_PARTY = {"活动站党员人数", "--party-members"},
-                   F_ST_COMMITTEE = {"登记的社区党总支", "--committee"},
+                   F_ST_COMMITTEE = {"登记的党组织", "--committee"},
                    F_ST_DATE = {"登记日期", "--date"}, F_ST_BRANCH = {"党支部", "--branch"},
                    F_ST_BRANCH_DATE = {"党支部成立日期", "--branch-date"};
 

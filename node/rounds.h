@@ -18,7 +18,8 @@ cm_rc node_inbox_of(node_ctx *ctx, const char *kind, json_t **out, cm_err *err);
 const char *node_inbox_field(const json_t *it, const char *k);
 
 /* The rounds received, one per id, newest first: [{"round", "year", "title",
- * "closes", "open", "record"}...].  New reference in *out. */
+ * "closes", "open", "record", "closed" (the date the district closed it
+ * early, "" when it did not), "closed_ms"}...].  New reference in *out. */
 cm_rc node_rounds(node_ctx *ctx, json_t **out, cm_err *err);
 
 /* For the domain core's check of a nomination about to be signed: the round

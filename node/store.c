@@ -310,6 +310,20 @@ cm_rc store_inherited_add(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], 
   return rc;
 }
 
+cm_rc store_inherited_get(node_ctx *ctx, uint64_t seq, store_log_fn fn, void *arg, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  cm_rc rc = prep(ctx, "SELECT seq, raw FROM inherited WHERE seq=? ORDER BY author LIMIT 1", &st, err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+  int s = sqlite3_step(st);
+  if (s == SQLITE_ROW)
+    rc = fn(arg, seq, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1), err);
+  else if (s != SQLITE_DONE)
+    rc = cm_db_check(ctx->db, s, "read inherited log", err);
+  sqlite3_finalize(st);
+  return rc;
+}
+
 cm_rc store_inherited_each(node_ctx *ctx, store_log_fn fn, void *arg, cm_err *err) {
   sqlite3_stmt *st = NULL;
   /* one predecessor's log (node/inherit.h), in sequence order */
@@ -1256,6 +1270,28 @@ cm_rc store_filing_seqs(node_ctx *ctx, const char *org, uint64_t *seqs, size_t c
       break;
     }
     if (*n_out < cap) seqs[(*n_out)++] = (uint64_t)sqlite3_column_int64(st, 0);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_filing_each(node_ctx *ctx, const char *org, store_filing_fn fn, void *arg,
+                        cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  cm_rc rc = prep(ctx, "SELECT f.seq, coalesce(v.status, 'pending') FROM filings f"
+                       " LEFT JOIN reviews v ON v.seq = f.seq WHERE f.org = ? ORDER BY f.seq",
+                  &st, err);
+  if (rc) return rc;
+  bind_text(st, 1, org);
+  for (;;) {
+    int s = sqlite3_step(st);
+    if (s == SQLITE_DONE) break;
+    if (s != SQLITE_ROW) {
+      rc = cm_db_check(ctx->db, s, "read filings", err);
+      break;
+    }
+    rc = fn(arg, (uint64_t)sqlite3_column_int64(st, 0), col_text(st, 1), err);
+    if (rc) break;
   }
   sqlite3_finalize(st);
   return rc;

@@ -81,6 +81,8 @@ int store_inherited_hash(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], u
 cm_rc store_inherited_add(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
                           const uint8_t hash[PROTO_HASH_BYTES], const uint8_t *raw, size_t len,
                           cm_err *err);
+/* The inherited entry seq handed to fn (nothing when it is not held). */
+cm_rc store_inherited_get(node_ctx *ctx, uint64_t seq, store_log_fn fn, void *arg, cm_err *err);
 /* Every inherited entry in sequence order. */
 cm_rc store_inherited_each(node_ctx *ctx, store_log_fn fn, void *arg, cm_err *err);
 /* Number of entries of a kind (serials for filing numbers). */
@@ -188,6 +190,12 @@ cm_rc store_proj_dump(node_ctx *ctx, cm_buf *out, cm_err *err);
 /* The sequences of org's filing and amendments, oldest first, at most cap
  * into seqs (*n_out how many). */
 cm_rc store_filing_seqs(node_ctx *ctx, const char *org, uint64_t *seqs, size_t cap, size_t *n_out,
+                        cm_err *err);
+
+/* Each filing version (org.filed, org.amended) of org, oldest first, with
+ * its review status ("pending" until the street's review says otherwise). */
+typedef cm_rc (*store_filing_fn)(void *arg, uint64_t seq, const char *status, cm_err *err);
+cm_rc store_filing_each(node_ctx *ctx, const char *org, store_filing_fn fn, void *arg,
                         cm_err *err);
 
 /* *held_out 1 when the inbox holds a notice.sent of notice (its record id):

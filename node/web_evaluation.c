@@ -39,11 +39,12 @@ static void eval_page(node_web_rq *rq, const node_nomination_input *in, const cm
   json_array_foreach(json_object_get(list, "rounds"), i, o) {
     int is_open = json_is_true(json_object_get(o, "open"));
     open |= is_open;
+    const char *closed = node_web_js(o, "closed");
     cm_html_printf(&rq->h, "<tr data-round=\"%h\"><td>%h</td><td>%h</td><td>%lld</td><td>%h</td>"
-                           "<td>%w</td></tr>",
+                           "<td class=\"state\">%w %h</td></tr>",
                    node_web_js(o, "round"), node_web_js(o, "round"), node_web_js(o, "title"),
                    node_web_ji(o, "year"), node_web_js(o, "closes"),
-                   is_open ? "eval.open" : "eval.closed");
+                   is_open ? "eval.open" : *closed ? "eval.closed_early" : "eval.closed", closed);
   }
   if (json_array_size(json_object_get(list, "rounds")) > 0) cm_html_raw(&rq->h, "</table>");
 

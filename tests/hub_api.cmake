@@ -15,6 +15,12 @@ if(TARGET linli_hub)
     set_tests_properties(hub_api_${t} PROPERTIES TIMEOUT 120 LABELS hub_api
                          ENVIRONMENT "LINLI_LOG=warn")
   endforeach()
+  # Who may write a decision: a hostile street hub at a district.
+  add_executable(decision_hostile ${CMAKE_CURRENT_SOURCE_DIR}/decision_hostile.c)
+  target_link_libraries(decision_hostile PRIVATE hub_api_util PkgConfig::CMOCKA)
+  add_test(NAME decision_hostile COMMAND decision_hostile)
+  set_tests_properties(decision_hostile PROPERTIES TIMEOUT 120 LABELS hub_api
+                       ENVIRONMENT "LINLI_LOG=warn")
   # The hostile test measures what its bodies take in hub.db.
   target_link_libraries(hub_api_hostile PRIVATE PkgConfig::SQLITE)
   # The tampered/bomb cases read the checked-in protocol vectors.

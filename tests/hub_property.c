@@ -448,13 +448,14 @@ static const char *rec_status(int c, uint64_t seq) {
 }
 
 /* The leader of (c, o) as its filing versions give it: a filing sets it, an
- * amendment changes it unless the street rejected it. */
+ * amendment changes it once the street accepted it (pending, rejected or
+ * refused: not). */
 static const char *model_leader(int c, int o) {
   const char *leader = "";
   for (uint64_t s = 1; s <= comm[c].n; s++) {
     const m_entry *e = &comm[c].e[s];
     if (e->kind != 0 || e->org != o) continue;
-    if (!e->amend || (e->status != 'r' && e->status != 'x')) leader = e->leader;
+    if (!e->amend || e->status == 'a') leader = e->leader;
   }
   return leader;
 }

@@ -85,7 +85,8 @@ json "$E2E_TMP/o.json" "[o for o in d if o['id']=='$NEW' and o['category']=='为
   || fail "node org: $(cat "$E2E_TMP/o.json")"
 [ "$(json "$E2E_TMP/o.json" 'len(d)==2' && echo 2)" = 2 ] || fail "a refused filing was kept"
 $N1 org amend "$NEW" --unit JYJ >/dev/null || fail "amend unit"
-$N1 org list --json | grep -q '"unit":"JYJ"' || fail "amended unit"
+# the amendment waits for the street (checked below, once accepted)
+$N1 org list --json | grep -q '"unit":"JYJ"' && fail "a pending amendment changed the unit"
 ok "the node filed and amended with the lists; codes outside them refused before signing"
 
 # The street accepts, maps the old organisation once (old text kept), and the node learns it.
@@ -101,6 +102,8 @@ nsync || fail "sync n1 mapping"
 $N1 org list --json >"$E2E_TMP/o2.json"
 json "$E2E_TMP/o2.json" "[o for o in d if o['id']=='$OLD' and o['category']=='为老服务' and o['category_code']=='ELDER' and o['unit']=='WJW']" \
   || fail "node mapping: $(cat "$E2E_TMP/o2.json")"
+json "$E2E_TMP/o2.json" "[o for o in d if o['id']=='$NEW' and o['unit']=='JYJ']" \
+  || fail "the accepted amendment of the unit: $(cat "$E2E_TMP/o2.json")"
 ok "the street mapped an organisation filed with free text; the node holds the codes"
 
 # Operators: the street's, the district's, and a viewer of one supervising unit.
@@ -168,7 +171,7 @@ assert c["stations"] == 1 and c["needing"] == 0, c
 PY
 curl -sf -b "$E2E_TMP/djar" "$DIST_URL/api/v1/dashboard/stations.csv?table=stations" >"$E2E_TMP/st.csv" \
   || fail "stations CSV"
-head -1 "$E2E_TMP/st.csv" | grep -q "活动站名称.*登记的社区党总支.*党支部" || fail "CSV header: $(head -1 "$E2E_TMP/st.csv")"
+head -1 "$E2E_TMP/st.csv" | grep -q "活动站名称.*登记的党组织.*党支部" || fail "CSV header: $(head -1 "$E2E_TMP/st.csv")"
 grep -q 健康讲堂党员活动站 "$E2E_TMP/st.csv" || fail "CSV row"
 ok "a station registration cleared the flag at the node, the street and the district once accepted"
 
@@ -228,6 +231,59 @@ api "$STREET_URL" "$E2E_TMP/sjar" hierarchy "$E2E_TMP/sh.json" || fail "street h
 json "$E2E_TMP/sh.json" "[o for o in d['organisations'] if o['id']=='$SORG' and o['unit']=='区教育局' and o['industry']=='教育']" \
   || fail "street-level codes: $(cat "$E2E_TMP/sh.json")"
 ok "a street-level organisation is filed with the lists' codes"
+
+# A street-level organisation's party-member station, registered at the street hub itself:
+# refused with a reason and nothing written when wrong, accepted at once when right, and
+# the flag clears at the street and the district.
+SH="$HUB --dir $E2E_TMP/street"
+SST=$($SH org file --name 望海楼街卫健党员志愿者分会 --category 志愿 --leader 孙 --phone 13800000010 \
+  --members 10 --party-members 4 --filed 2026-09-01 --unit WJW 2>/dev/null | last_line) \
+  || fail "street-level filing with 4 party members"
+needs "$STREET_URL" "$E2E_TMP/sjar" "$SST" || fail "street: 4 party members, no station, not flagged"
+sreg() { $SH station register --name 卫健党员活动站 --leader 孙 --party-members 4 --committee 望海楼街党工委 "$@"; }
+$SH station list --json >"$E2E_TMP/sl0.json" || fail "station list"
+refused() { # what expected-reason args...
+  local what=$1 why=$2
+  shift 2
+  sreg "$@" >/dev/null 2>"$E2E_TMP/err" && fail "$what was taken"
+  grep -q "$why" "$E2E_TMP/err" || fail "$what: no reason: $(cat "$E2E_TMP/err")"
+}
+refused "a station before the filing" 登记日期 --org "$SST" --date 2026-08-01
+refused "a branch date without a branch" 党支部 --org "$SST" --date 2026-10-01 --branch-date 2026-10-15
+refused "a station of an organisation the street does not hold" 不是在本街道分会备案 --org 120105001001-9999
+refused "a station of a community's organisation" 不是在本街道分会备案 --org "$NEW"
+$SH station register --org "$SST" --name 卫健党员活动站 --leader 孙 --committee 望海楼街党工委 \
+  2>"$E2E_TMP/err" && fail "a station without its party members"
+grep -q "党员人数" "$E2E_TMP/err" || fail "no reason for the party members: $(cat "$E2E_TMP/err")"
+"$HUB" --dir "$E2E_TMP/district" station register --org "$SST" --name 卫健党员活动站 --leader 孙 \
+  --party-members 4 --committee 望海楼街党工委 2>"$E2E_TMP/err" && fail "the district registered a station"
+grep -q 街道分会 "$E2E_TMP/err" || fail "no reason for the district: $(cat "$E2E_TMP/err")"
+$SH station list --json | cmp -s - "$E2E_TMP/sl0.json" || fail "a refused registration changed the stations"
+needs "$STREET_URL" "$E2E_TMP/sjar" "$SST" || fail "street: a refused registration cleared the flag"
+REC=$(sreg --org "$SST" --date 2026-10-01 --branch 卫健党支部 --branch-date 2026-10-15 | last_line) \
+  || fail "station register at the street"
+case "$REC" in "$SKEY"/*) ;; *) fail "no record id of the street's log: $REC" ;; esac
+needs "$STREET_URL" "$E2E_TMP/sjar" "$SST" && fail "street: the flag stays after the street's registration"
+$SH station list >"$E2E_TMP/sl.txt" || fail "station list"
+grep -q "党员活动站：已登记2个，尚需设立0个" "$E2E_TMP/sl.txt" || fail "station list totals: $(cat "$E2E_TMP/sl.txt")"
+grep -q "$SST.*望海楼街卫健党员志愿者分会.*卫健党员活动站.*孙.*4.*望海楼街党工委.*2026-10-01.*卫健党支部.*2026-10-15" \
+  "$E2E_TMP/sl.txt" || fail "station list row: $(cat "$E2E_TMP/sl.txt")"
+grep -q "【党员活动站】" "$E2E_TMP/sl.txt" && ! grep -q '"\|station\b' "$E2E_TMP/sl.txt" \
+  || fail "station list is not in words: $(cat "$E2E_TMP/sl.txt")"
+$SH station list --csv "$E2E_TMP/sl.csv" >/dev/null || fail "station list --csv"
+head -1 "$E2E_TMP/sl.csv" | grep -q "活动站名称.*登记的党组织.*党支部成立日期" || fail "CSV header: $(head -1 "$E2E_TMP/sl.csv")"
+grep -q "卫健党员活动站" "$E2E_TMP/sl.csv" || fail "CSV row: $(cat "$E2E_TMP/sl.csv")"
+$SH station list --table nope --csv "$E2E_TMP/x.csv" 2>/dev/null && fail "an unknown table was written"
+[ ! -e "$E2E_TMP/x.csv" ] || fail "a file was written for an unknown table"
+"$HUB" --dir "$E2E_TMP/street" forward >/dev/null 2>&1 || true
+sgone() { ! needs "$DIST_URL" "$E2E_TMP/djar" "$SST"; }
+wait_for 60 sgone || fail "district: the street's station did not clear the flag"
+"$HUB" --dir "$E2E_TMP/district" station list --table communities --xlsx "$E2E_TMP/sl.xlsx" >/dev/null \
+  || fail "district station list --xlsx"
+[ "$(head -c 2 "$E2E_TMP/sl.xlsx")" = PK ] || fail "the Excel file is not a workbook"
+"$HUB" --dir "$E2E_TMP/district" station list | grep -q "卫健党员活动站.*望海楼街党工委" \
+  || fail "district station list lacks the street's station"
+ok "a street registers its own organisation's station with linli-hub; the flag clears at both levels"
 
 # Rebuilds keep the lists.
 stop_server "$STREET_PID"

@@ -176,7 +176,7 @@ static void test_hostile(void **state) {
        "党支部成立日期"},
       {"station.registered", "{\"org\":\"" H_ORG "\",\"name\":\"站\",\"leader\":\"王\","
                              "\"party_members\":3,\"date\":\"2026-06-01\"}",
-       "社区党总支"},
+       "登记的党组织"},
       {"org.filed", filed, "行业"},
   };
   size_t n = sizeof att / sizeof att[0];

@@ -73,8 +73,11 @@ r = {m["name"]: m for m in json.load(sys.stdin)}
 assert not r["欧阳铁柱"]["leader"] and r["东方红霞"]["leader"], r
 assert r["东方红霞"]["reason"] == "换届选举" and not r["上官明远"]["current"], r
 assert r["上官明远"]["left"] == "2027-02-01", r' || fail "leader change or leave"
-[ "$("$NODE" --dir "$N" org list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["leader"])')" \
-  = 东方红霞 ] || fail "the filing does not name the new leader"
+node_leader() {
+  "$NODE" --dir "$N" org list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["leader"])'
+}
+# the amendment of the filing waits for the street (checked once accepted, below)
+[ "$(node_leader)" = 王秀英 ] || fail "a pending amendment changed the filing's leader"
 ok "a leader change carries its reason and amends the filing's leader; a member left"
 
 # The pledge, residents' feedback (one overdue), funding.
@@ -112,6 +115,8 @@ for b in $("$HUB" --dir "$E2E_TMP/street" review list | awk '{print $1}'); do
   "$HUB" --dir "$E2E_TMP/street" review accept "$b" --operator 李主任 >/dev/null || fail "accept $b"
 done
 "$HUB" --dir "$E2E_TMP/street" forward >/dev/null 2>&1 || true
+"$NODE" --dir "$N" sync >/dev/null || fail "sync the reviews"
+[ "$(node_leader)" = 东方红霞 ] || fail "the accepted amendment does not name the new leader"
 
 login() { # url name role jar
   printf 'people-test-password\n' | "$HUB" --dir "$5" operator add "$2" --role "$3" >/dev/null \
@@ -181,6 +186,36 @@ PY
 curl -sf -b "$E2E_TMP/djar" "$DIST_URL/api/v1/dashboard/funding?year=2027" | python3 -c '
 import json, sys; sys.exit(0 if json.load(sys.stdin)["totals"]["amount"] == 0 else 1)' || fail "funding 2027"
 ok "the district counts the roster, lists the overdue feedback and sums the funding"
+
+# The same sums at the command line, in Chinese and as the dashboard's files.
+DH="$HUB --dir $E2E_TMP/district"
+$DH funding --year 2026 >"$E2E_TMP/fund.txt" || fail "funding command"
+grep -q "^2026年资金扶持：共2笔，合计6200.50元$" "$E2E_TMP/fund.txt" || fail "funding totals: $(cat "$E2E_TMP/fund.txt")"
+grep -q "^【各街道】$" "$E2E_TMP/fund.txt" && grep -qP "^望海楼街\t6200.50\t2$" "$E2E_TMP/fund.txt" \
+  || fail "funding by street: $(cat "$E2E_TMP/fund.txt")"
+grep -qP "^望海楼街\t建昌道社区\t6200.50\t2$" "$E2E_TMP/fund.txt" || fail "funding by community"
+grep -qP "^街道\t社区\t备案编号\t名称\t类别\t金额（元）\t笔数$" "$E2E_TMP/fund.txt" \
+  && grep -qP "^望海楼街\t建昌道社区\t$O1\t建昌道社区夕阳红志愿服务队\t为老服务\t6200.50\t2$" "$E2E_TMP/fund.txt" \
+  || fail "funding by organisation: $(cat "$E2E_TMP/fund.txt")"
+$DH funding --year 2026 --csv "$E2E_TMP/fund.csv" | grep -q "组织名录：1行" || fail "funding --csv"
+curl -sf -b "$E2E_TMP/djar" "$DIST_URL/api/v1/dashboard/funding.csv?year=2026&table=organisations" \
+  | cmp -s - "$E2E_TMP/fund.csv" || fail "the command's CSV differs from the dashboard's"
+$DH funding --year 2026 --table communities --xlsx "$E2E_TMP/fund.xlsx" >/dev/null || fail "funding --xlsx"
+[ "$(head -c 2 "$E2E_TMP/fund.xlsx")" = PK ] || fail "the Excel file is not a workbook"
+$DH funding --json --year 2026 | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["totals"]["amount"] == 620050 else 1)' \
+  || fail "funding --json"
+$DH funding | grep -q "^2027年资金扶持：共0笔，合计0.00元$" || fail "this year's funding: $($DH funding)"
+for bad in "--year 20x6" "--year 2026 --table nope --csv $E2E_TMP/bad.csv" \
+  "--year 2026 --csv $E2E_TMP/bad.csv --xlsx $E2E_TMP/bad.xlsx" "--table streets"; do
+  # shellcheck disable=SC2086
+  $DH funding $bad >/dev/null 2>"$E2E_TMP/err" && fail "funding $bad was taken"
+  grep -qP '[\x{4e00}-\x{9fff}]' "$E2E_TMP/err" || fail "funding $bad: no Chinese reason: $(cat "$E2E_TMP/err")"
+done
+[ ! -e "$E2E_TMP/bad.csv" ] && [ ! -e "$E2E_TMP/bad.xlsx" ] || fail "a refused funding command wrote a file"
+"$HUB" --dir "$E2E_TMP/street" funding --year 2026 >"$E2E_TMP/sfund.txt" || fail "street funding"
+grep -q "各街道" "$E2E_TMP/sfund.txt" && fail "a street hub printed a table of streets"
+grep -qP "^望海楼街\t建昌道社区\t6200.50\t2$" "$E2E_TMP/sfund.txt" || fail "street funding: $(cat "$E2E_TMP/sfund.txt")"
+ok "linli-hub funding prints the sums in Chinese and writes the dashboard's CSV and Excel"
 
 # Every district output: each GET route of the hub (org id for a parameter), each table of
 # each dashboard answer as CSV and Excel, the district's files on disk and its log.

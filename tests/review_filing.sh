@@ -72,6 +72,37 @@ sync n1
   || fail "the acceptance does not reach the node"
 ok "criticism closed by the rectification and the street's acceptance"
 
+# ---- an amendment the street rejects changes nothing at the node ----
+# org_field N ORG KEY: one field of the node's own view of an organisation.
+org_field() {
+  "$NODE" --dir "$E2E_TMP/$1" org list --json | python3 -c '
+import json, sys
+o = [o for o in json.load(sys.stdin) if o["id"] == sys.argv[1]][0]
+print(o[sys.argv[2]])' "$2" "$3"
+}
+"$NODE" --dir "$E2E_TMP/n1" org amend "$ORG1" --leader 王五 --members 30 >/dev/null || fail "amend"
+expect "$(org_field n1 "$ORG1" leader)" 張三 "a pending amendment changed the node's details"
+expect "$(org_field n1 "$ORG1" review)" pending "the amendment is shown as pending"
+sync n1
+"$HUB" --dir "$S" review reject "$(pending 120105001001)" --reason 人數不實 >/dev/null \
+  || fail "reject amendment"
+sync n1
+expect "$(org_field n1 "$ORG1" review)" rejected "the street's rejection did not reach the node"
+expect "$(org_field n1 "$ORG1" leader)" 張三 "the node applied a rejected amendment"
+expect "$(org_field n1 "$ORG1" members)" 12 "the node counts a rejected amendment's members"
+"$NODE" --dir "$E2E_TMP/n1" org amend "$ORG1" --leader 王五 >/dev/null || fail "amend again"
+sync n1
+"$HUB" --dir "$S" review accept "$(pending 120105001001)" >/dev/null || fail "accept amendment"
+sync n1
+expect "$(org_field n1 "$ORG1" review)" accepted "the acceptance did not reach the node"
+expect "$(org_field n1 "$ORG1" leader)" 王五 "an accepted amendment is not applied"
+expect "$(org_field n1 "$ORG1" members)" 12 "the rejected amendment's members came back"
+"$NODE" --dir "$E2E_TMP/n1" org list --json >"$E2E_TMP/orgs.before"
+"$NODE" --dir "$E2E_TMP/n1" rebuild >/dev/null || fail "node rebuild"
+"$NODE" --dir "$E2E_TMP/n1" org list --json >"$E2E_TMP/orgs.after"
+cmp -s "$E2E_TMP/orgs.before" "$E2E_TMP/orgs.after" || fail "the node's rebuild changed its organisations"
+ok "node: a pending or rejected amendment leaves the details as accepted; an accepted one applies"
+
 # ---- revocation and rebuild ----
 "$HUB" --dir "$S" decide revoke --org "$ORG2" --reason 嚴重違規 >/dev/null || fail "revoke"
 counts 120105001002
@@ -85,4 +116,4 @@ curl -sf "$STREET_URL/api/v1/summary" >"$E2E_TMP/before.json"
 curl -sf "$STREET_URL/api/v1/summary" >"$E2E_TMP/after.json"
 cmp -s "$E2E_TMP/before.json" "$E2E_TMP/after.json" || fail "rebuild changed the summary"
 ok "revocation; rebuild gives the same figures"
-echo "1..3"
+echo "1..4"

@@ -3,8 +3,8 @@
  * changesets: a hostile enrolled community tries the authority and bounds of
  * the nomination (about another community's organisation, in an unknown or a
  * closed round, without deeds, too long) and writes the kinds only hubs may
- * write (a round, a recommendation, a commendation); every attempt is kept,
- * refused with its reason and listed nowhere.  The victim's nomination of a
+ * write (a round, its early close, a recommendation, a commendation); every
+ * attempt is kept, refused with its reason and listed nowhere.  The victim's nomination of a
  * person is listed, the street recommends it once; the domain core refuses a
  * recommendation about a nomination the street did not receive from its own
  * communities.  A rebuild gives the same list. */
@@ -158,6 +158,9 @@ static void test_nominations(void **state) {
       {"evaluation.nominated", "[\"2026-1\"]", "JSON"},
       {"evaluation.round",
        "{\"round\":\"2026-3\",\"year\":2026,\"title\":\"t\",\"closes\":\"2027-12-31\"}", "上级"},
+      /* closing the round for every other community: only the district may */
+      {"evaluation.closed",
+       "{\"round\":\"2026-1\",\"closed\":\"2027-01-01\",\"closed_ms\":1}", "上级"},
       {"evaluation.recommended", NULL, "上级"},
       {"decision.commend", "{\"org\":\"" H_ORG "\",\"person\":\"自己\",\"reason\":\"r\"}", "上级"},
   };

@@ -7,7 +7,11 @@
 # sees each nomination beside the organisation's year (reports, inspection result,
 # criticisms) and recommends one; the district selects it, and the commendation naming the
 # person reaches the node.  The annual list is exported as CSV and Excel with Chinese
-# headers; the summary API names nobody; a rebuild at the district changes nothing.
+# headers; the summary API names nobody; a rebuild at the district changes nothing.  A
+# community enrolled after the round opened still receives it; the street nominates a person
+# of its own street-level organisation (on its page) and the district commends them; the
+# district closes the round early on its page, and a nomination written after the close is
+# refused at the node that knows it and at the street for the node that did not.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/e2e/lib.sh"
 export LINLI_FAKE_NOW_MS=1799553600000 # 2027-01-10 12:00 Asia/Shanghai
@@ -85,6 +89,23 @@ import json,sys; l=json.load(sys.stdin); r=l["rounds"]
 assert len(r) == 1 and r[0]["round"] == "2026-1" and r[0]["open"] is True and r[0]["closes"] == "2027-01-31", l' \
   || fail "the round did not reach n2"
 ok "the district opened a round; it reached both nodes through the street"
+
+# A community enrolled after the round opened gets it at its street's next pull, once.
+"$NODE" --dir "$E2E_TMP/n3" init --community 新开路社区 --street 望海楼街 --hub "$STREET_URL" \
+  --code 120105001003 --hub-key "$SKEY" >"$E2E_TMP/n3.init"
+"$HUB" --dir "$E2E_TMP/street" enroll --name 新开路社区 --key "$(last_line <"$E2E_TMP/n3.init")" \
+  --code 120105001003 >/dev/null || fail "enroll a third community"
+"$HUB" --dir "$E2E_TMP/street" forward >/dev/null 2>&1 || true
+"$NODE" --dir "$E2E_TMP/n3" sync >/dev/null || fail "sync n3"
+"$NODE" --dir "$E2E_TMP/n3" evaluation list --json | python3 -c '
+import json,sys; r=json.load(sys.stdin)["rounds"]
+assert [(x["round"], x["open"], x["closes"]) for x in r] == [("2026-1", True, "2027-01-31")], r' \
+  || fail "the round did not reach a community enrolled after it opened"
+"$HUB" --dir "$E2E_TMP/street" forward >/dev/null 2>&1 || true
+"$HUB" --dir "$E2E_TMP/district" evaluation rounds --json | python3 -c '
+import json,sys; r=json.load(sys.stdin); assert r[0]["communities"] == 3, r' \
+  || fail "the late community got the round other than once"
+ok "a community enrolled after the round opened received it, once"
 
 # Nominations: bounds and authority at the node first.
 "$NODE" --dir "$E2E_TMP/n2" nominate --round "$ROUND" --org "$O1" --deeds 服务 2>/dev/null \
@@ -246,4 +267,94 @@ ok "the annual list as CSV and Excel with Chinese headers, on the command line a
 "$HUB" --dir "$E2E_TMP/district" evaluation list --json >"$E2E_TMP/after.json"
 cmp -s "$E2E_TMP/before.json" "$E2E_TMP/after.json" || fail "rebuild changed the nominations"
 ok "rebuild gives the same nominations"
-echo "1..8"
+
+# A street nominates its own street-level organisation (on its page), recommends it, and the
+# district commends the person named.
+SO=$("$HUB" --dir "$E2E_TMP/street" org file --name 望海楼街志愿者分会 --category 为老服务 \
+  --leader 李明 --phone 13900000000 --members 12 --party-members 1 --filed 2026-02-01 \
+  2>/dev/null | last_line)
+case "$SO" in ????????????-*) ;; *) fail "no filing number for the street's organisation: $SO" ;; esac
+"$HUB" --dir "$E2E_TMP/street" evaluation nominate --round "$ROUND" --org "$O1" --deeds 服务 \
+  2>"$E2E_TMP/e5" && fail "a street nominated a community's organisation"
+grep -q "$O1" "$E2E_TMP/e5" || fail "no reason: $(cat "$E2E_TMP/e5")"
+"$HUB" --dir "$E2E_TMP/street" evaluation nominate --round 2026-9 --org "$SO" --deeds 服务 \
+  2>"$E2E_TMP/e5" && fail "a street nominated in an unknown round"
+grep -q "没有评比" "$E2E_TMP/e5" || fail "no reason for the round: $(cat "$E2E_TMP/e5")"
+"$HUB" --dir "$E2E_TMP/district" evaluation nominate --round "$ROUND" --org "$SO" --deeds 服务 \
+  2>"$E2E_TMP/e6" && fail "the district nominated"
+grep -q "区协会不提名" "$E2E_TMP/e6" || fail "no reason at the district: $(cat "$E2E_TMP/e6")"
+curl -sf -b "$E2E_TMP/sjar" "$STREET_URL/evaluation?year=2026" >"$E2E_TMP/s3.html" || fail "street page"
+grep -q 'id="eval-street-nominate"' "$E2E_TMP/s3.html" && grep -q "value=\"$SO\"" "$E2E_TMP/s3.html" \
+  || fail "no nomination form for the street's own organisations"
+CSRF=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$E2E_TMP/s3.html" | head -1 | sed 's/.*value="//; s/"//')
+code=$(curl -s -o "$E2E_TMP/s4.html" -w '%{http_code}' -b "$E2E_TMP/sjar" --data-urlencode csrf="$CSRF" \
+  --data-urlencode round="$ROUND" --data-urlencode org="$SO" --data-urlencode person=李明 \
+  --data-urlencode deeds= --data-urlencode year=2026 "$STREET_URL/evaluation/nominate")
+[ "$code" = 400 ] && grep -q 事迹 "$E2E_TMP/s4.html" && grep -q 'value="李明"' "$E2E_TMP/s4.html" \
+  || fail "a nomination without deeds on the page answered $code"
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$E2E_TMP/sjar" --data-urlencode csrf="$CSRF" \
+  --data-urlencode round="$ROUND" --data-urlencode org="$SO" --data-urlencode person=李明 \
+  --data-urlencode deeds=组织志愿者服务全街道 --data-urlencode year=2026 "$STREET_URL/evaluation/nominate")
+[ "$code" = 303 ] || [ "$code" = 302 ] || fail "the street's nomination on the page answered $code"
+SN=$("$HUB" --dir "$E2E_TMP/street" evaluation list --json | python3 -c '
+import json,sys; print([x["record"] for x in json.load(sys.stdin) if x["org"] == sys.argv[1]][0])' "$SO")
+"$HUB" --dir "$E2E_TMP/street" evaluation recommend "$SN" --opinion 同意推荐 >/dev/null \
+  || fail "the street recommends its own nomination"
+"$HUB" --dir "$E2E_TMP/street" forward >/dev/null 2>&1 || true
+street_recommended() {
+  "$HUB" --dir "$E2E_TMP/district" evaluation list --json | python3 -c '
+import json,sys; l=[x for x in json.load(sys.stdin) if x["record"] == sys.argv[1]]
+sys.exit(0 if l and l[0]["status"] == "recommended" and l[0]["street"] == "望海楼街" and l[0]["person"] == "李明" else 1)' "$SN"
+}
+wait_for 60 street_recommended || fail "the district does not see the street's recommended nomination"
+"$HUB" --dir "$E2E_TMP/district" evaluation select "$SN" --reason 评为优秀志愿者 >/dev/null \
+  || fail "the district selects the street's nomination"
+"$HUB" --dir "$E2E_TMP/district" evaluation commendations --year 2026 --json | python3 -c '
+import json,sys; l=[x for x in json.load(sys.stdin) if x["org"] == sys.argv[1]]
+assert len(l) == 1 and l[0]["person"] == "李明" and l[0]["street"] == "望海楼街", l' "$SO" \
+  || fail "the commendation of the street's nomination"
+ok "a street nominated its own organisation's person; the district commended them"
+
+# The district closes the round early on its page; a nomination written after it is refused
+# at the node that knows it, and at the street for the node that did not, naming the date.
+curl -sf -b "$E2E_TMP/jar" "$DIST_URL/evaluation?year=2026" >"$E2E_TMP/d2.html" || fail "district page"
+grep -q 'action="/evaluation/close"' "$E2E_TMP/d2.html" || fail "no close button on the district's page"
+CSRF=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$E2E_TMP/d2.html" | head -1 | sed 's/.*value="//; s/"//')
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$E2E_TMP/jar" --data-urlencode csrf="$CSRF" \
+  --data-urlencode round="$ROUND" --data-urlencode reason=名额已满 --data-urlencode year=2026 \
+  "$DIST_URL/evaluation/close")
+[ "$code" = 303 ] || [ "$code" = 302 ] || fail "closing on the page answered $code"
+"$HUB" --dir "$E2E_TMP/district" evaluation close "$ROUND" 2>"$E2E_TMP/e7" && fail "closed twice"
+grep -q "已于2027-01-10提前截止" "$E2E_TMP/e7" || fail "no reason: $(cat "$E2E_TMP/e7")"
+"$HUB" --dir "$E2E_TMP/street" evaluation close "$ROUND" 2>/dev/null && fail "a street closed a round"
+"$HUB" --dir "$E2E_TMP/district" evaluation rounds | grep -q "^2026-1.*已提前截止 2027-01-10" \
+  || fail "district rounds: $("$HUB" --dir "$E2E_TMP/district" evaluation rounds)"
+curl -sf -b "$E2E_TMP/jar" "$DIST_URL/evaluation?year=2026" | grep -q '<td class="state">已提前截止 2027-01-10' \
+  || fail "the district's page does not show the round closed early"
+LATER=1799557200000 # an hour after the close
+N4=$(LINLI_FAKE_NOW_MS=$LATER "$NODE" --dir "$E2E_TMP/n2" nominate --round "$ROUND" --org "$O3" --deeds 迟到的提名 | last_line)
+"$HUB" --dir "$E2E_TMP/street" forward >/dev/null 2>&1 || true
+"$NODE" --dir "$E2E_TMP/n2" sync >/dev/null || fail "sync n2 after the close"
+python3 - "$E2E_TMP/street/hub.db" "$N4" <<'PY' || fail "the street took a nomination written after the close"
+import sqlite3, sys
+key, seq = sys.argv[2].split("/")
+r = sqlite3.connect(sys.argv[1]).execute("SELECT reason FROM refusals WHERE author = ? AND seq = ?",
+                                         (bytes.fromhex(key), int(seq))).fetchall()
+assert r and "提前截止" in r[0][0] and "2027-01-10" in r[0][0], r
+PY
+"$HUB" --dir "$E2E_TMP/street" evaluation list --json | grep -q "$N4" && fail "a refused nomination is listed"
+"$NODE" --dir "$E2E_TMP/n2" evaluation list --json | python3 -c '
+import json,sys; r=json.load(sys.stdin)["rounds"][0]
+assert r["open"] is False and r["closed"] == "2027-01-10", r' || fail "n2 does not see the round closed"
+LINLI_FAKE_NOW_MS=$LATER "$NODE" --dir "$E2E_TMP/n2" nominate --round "$ROUND" --org "$O3" --deeds 再提名 2>"$E2E_TMP/e8" \
+  && fail "a node nominated in a round it knows is closed"
+grep -q "已由区协会于2027-01-10提前截止" "$E2E_TMP/e8" || fail "no reason at the node: $(cat "$E2E_TMP/e8")"
+LINLI_FAKE_NOW_MS=$LATER "$HUB" --dir "$E2E_TMP/street" evaluation nominate --round "$ROUND" --org "$SO" --deeds 再提名 \
+  2>"$E2E_TMP/e9" && fail "the street nominated in a closed round"
+grep -q "提前截止" "$E2E_TMP/e9" || fail "no reason at the street: $(cat "$E2E_TMP/e9")"
+"$HUB" --dir "$E2E_TMP/district" evaluation list --json >"$E2E_TMP/before2.json"
+"$HUB" --dir "$E2E_TMP/district" rebuild >/dev/null || fail "district rebuild"
+"$HUB" --dir "$E2E_TMP/district" evaluation list --json >"$E2E_TMP/after2.json"
+diff <(python3 -m json.tool "$E2E_TMP/before2.json") <(python3 -m json.tool "$E2E_TMP/after2.json") >&2 || fail "rebuild changed the nominations"
+ok "the district closed the round early; later nominations refused at the node and the street"
+echo "1..11"

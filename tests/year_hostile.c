@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "hub/project.h"
+#include "hub/counting.h"
 #include "hub/hublog.h"
 #include "hub/review.h"
 #include "hub/store.h"
@@ -442,9 +443,82 @@ static void test_notices_and_units(void **state) {
   hub_close(hub);
 }
 
+/* How many organisations of a year's read the counting rule admits. */
+typedef struct admit {
+  int year, inspections;
+  long n;
+} admit;
+
+static cm_rc admit_row(void *vctx, const hub_dash_row *row, cm_err *err) {
+  admit *a = vctx;
+  const hub_dash_year_org_row *r = &row->year_org;
+  (void)err;
+  a->n += hub_count_org_in_year(r->status, r->dissolved, r->filed, a->year,
+                                a->inspections && *r->result_record);
+  return CM_OK;
+}
+
+static long admitted(hub_ctx *hub, hub_dash_query q, int year) {
+  char y[8];
+  cm_err err;
+  snprintf(y, sizeof y, "%d", year);
+  const char *params[2] = {y, hub->key_hex};
+  admit a = {year, q == HUB_DQ_YEAR_INSPECTIONS, 0};
+  pthread_mutex_lock(&hub->lock);
+  assert_int_equal(hub_store_dash_rows(hub->store, q, params, q == HUB_DQ_YEAR_PLANS ? 1 : 2,
+                                       admit_row, &a, &err),
+                   CM_OK);
+  pthread_mutex_unlock(&hub->lock);
+  return a.n;
+}
+
+/* The year's figures count the organisations hub/counting.h admits, read as
+ * typed rows: one rule, whatever answer reads it. */
+static void test_year_counting(void **state) {
+  (void)state;
+  /* The rule itself: filed by the year's last day, not dissolved, accepted;
+   * a revoked one only in the inspection, with its result of the year. */
+  assert_true(hub_count_org_in_year("accepted", 0, "2026-12-31", 2026, 0));
+  assert_false(hub_count_org_in_year("accepted", 0, "2027-01-01", 2026, 0));
+  assert_false(hub_count_org_in_year("accepted", 1, "2025-01-01", 2026, 0));
+  assert_false(hub_count_org_in_year("pending", 0, "2025-01-01", 2026, 0));
+  assert_false(hub_count_org_in_year("rejected", 0, "2025-01-01", 2026, 1));
+  assert_false(hub_count_org_in_year("revoked", 0, "2025-01-01", 2026, 0));
+  assert_true(hub_count_org_in_year("revoked", 0, "2025-01-01", 2026, 1));
+  assert_false(hub_count_org_in_year("accepted", 0, "", 2026, 0));
+  assert_true(hub_count_late("2027-02-01", "2027-01-31"));
+  assert_false(hub_count_late("2027-01-31", "2027-01-31"));
+  assert_false(hub_count_late("", "2027-01-31"));
+
+  hub_ctx *hub = NULL;
+  json_t *p = NULL;
+  cm_err err;
+  assert_int_equal(hub_open(g.dir, &hub, &err), CM_OK);
+  for (int year = 2025; year <= 2027; year++) {
+    if (year < 2027) {
+      assert_int_equal(hub_year_progress(hub, year, NULL, &p, &err), CM_OK);
+      assert_int_equal(json_integer_value(json_object_get(json_object_get(p, "totals"), "expected")),
+                       admitted(hub, HUB_DQ_YEAR_INSPECTIONS, year));
+      json_decref(p);
+    }
+    assert_int_equal(hub_year_plans(hub, year, NULL, &p, &err), CM_OK);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(p, "totals"), "expected")),
+                     admitted(hub, HUB_DQ_YEAR_PLANS, year));
+    json_decref(p);
+    assert_int_equal(hub_year_trainings(hub, year, NULL, &p, &err), CM_OK);
+    assert_int_equal((long)json_array_size(json_object_get(p, "organisations")),
+                     admitted(hub, HUB_DQ_YEAR_TRAININGS, year));
+    json_decref(p);
+  }
+  /* Something counts: the rule is not vacuous here. */
+  assert_true(admitted(hub, HUB_DQ_YEAR_PLANS, 2026) > 0);
+  hub_close(hub);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_inspection),
                                      cmocka_unit_test(test_plans),
-                                     cmocka_unit_test(test_notices_and_units)};
+                                     cmocka_unit_test(test_notices_and_units),
+                                     cmocka_unit_test(test_year_counting)};
   return cmocka_run_group_tests(tests, setup, teardown);
 }

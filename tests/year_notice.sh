@@ -114,6 +114,49 @@ ok "notices reached every community they were sent to; some read them"
 sync_all
 ok "communities and a street wrote their own plans and summaries"
 
+# A street hub lists the district's notices it relayed to its communities, with their reads,
+# on the command line and its page (whose English variant speaks English).
+"$HUB" --dir "$E2E_TMP/s1" notice list --json >"$E2E_TMP/s1n.json" || fail "street notice list"
+python3 - "$E2E_TMP/s1n.json" "$ND" "$NB" "$NS" <<'PY' || fail "the street lists the district's notices"
+import json, sys
+l = {n["record"]: n for n in json.load(open(sys.argv[1]))["notices"]}
+nd, nb, ns = sys.argv[2:5]
+assert nd in l and ns in l and nb not in l, l
+assert len(l) == 3, l  # the two to the whole district, and the street's own
+assert l[nd]["relayed"] == 1 and l[nd]["own"] == 0 and l[nd]["scope"] == "district", l[nd]
+assert l[nd]["title"] == "关于年检的通知" and l[nd]["recipients"] == 2 and l[nd]["read"] == 1, l[nd]
+assert l[ns]["own"] == 1 and l[ns]["relayed"] == 0 and l[ns]["recipients"] == 2, l[ns]
+PY
+"$HUB" --dir "$E2E_TMP/s1" notice list | grep "^$ND" | grep -q "已读 1/2.区协会" \
+  || fail "street text list: $("$HUB" --dir "$E2E_TMP/s1" notice list)"
+"$HUB" --dir "$E2E_TMP/s1" notice show "$ND" >"$E2E_TMP/s1show.txt" || fail "street notice show"
+grep -q "建昌道社区.2027-02-09" "$E2E_TMP/s1show.txt" && grep -q "铁东路社区.未读" "$E2E_TMP/s1show.txt" \
+  && ! grep -q 鼓楼社区 "$E2E_TMP/s1show.txt" || fail "street notice show: $(cat "$E2E_TMP/s1show.txt")"
+printf 'street-notice-password\n' | "$HUB" --dir "$E2E_TMP/s1" operator add 李主任 --role street \
+  >/dev/null || fail "street operator add"
+curl -s -c "$E2E_TMP/s1jar" -o /dev/null --data-urlencode name=李主任 \
+  --data-urlencode password=street-notice-password "$S1_URL/login" || fail "street login"
+curl -sf -b "$E2E_TMP/s1jar" "$S1_URL/notices" >"$E2E_TMP/s1n.html" || fail "street notices page"
+python3 - "$E2E_TMP/s1n.html" "$ND" <<'PY' || fail "the street's notices page"
+import re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+row = re.search(r'<tr data-record="%s">(.*?)</tr>' % re.escape(sys.argv[2]), h, re.S).group(1)
+assert "关于年检的通知" in row and '<td class="by">区协会</td>' in row and "全区" in row, row
+PY
+curl -sf -b "$E2E_TMP/s1jar" "$S1_URL/notices?notice=$ND" | grep -q "建昌道社区" \
+  || fail "the street's page of one district notice"
+curl -sf -b "$E2E_TMP/s1jar" "$S1_URL/notices?lang=en" >"$E2E_TMP/s1en.html" || fail "English page"
+python3 - "$E2E_TMP/s1en.html" <<'PY' || fail "the English notices page"
+import re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+head = re.search(r'<table class="list" id="notice-list"><tr>(.*?)</tr>', h, re.S).group(1)
+assert "Sent" in head and "From" in head and not re.search(r"[\u4e00-\u9fff]", head), head
+form = re.search(r'<form method="post" action="/notices".*?</form>', h, re.S).group(0)
+assert "Send" in form and not re.search(r"[\u4e00-\u9fff]", re.sub(r'value="[^"]*"', "", form)), form
+assert '<td class="by">District</td>' in h, "the relayed notice's sender in English"
+PY
+ok "a street hub lists the district's notices relayed to its communities, with their reads"
+
 printf 'year-test-password\n' | "$HUB" --dir "$E2E_TMP/district" operator add 张科长 --role district \
   >/dev/null || fail "operator add"
 curl -s -c "$E2E_TMP/jar" -o /dev/null --data-urlencode name=张科长 \
@@ -232,6 +275,23 @@ for p in "/trainings?year=2027" "/notices" "/notices?notice=$ND" "/plans?year=20
   curl -sf -b "$E2E_TMP/jar" "$DIST_URL$p" >"$E2E_TMP/page.html" || fail "page $p"
 done
 grep -q 建昌道社区 "$E2E_TMP/page.html" || fail "plans page lists the communities"
+# The English variants of the year's pages: every heading, column and label in English.
+for p in "/trainings?year=2027" "/notices" "/plans?year=2027" "/inspections?year=2026" \
+  "/evaluation?year=2026" "/evaluation/commendations?year=2026"; do
+  curl -sf -b "$E2E_TMP/jar" "$DIST_URL$p&lang=en" -o "$E2E_TMP/en.html" 2>/dev/null ||
+    curl -sf -b "$E2E_TMP/jar" "$DIST_URL$p?lang=en" -o "$E2E_TMP/en.html" || fail "English page $p"
+  python3 - "$E2E_TMP/en.html" "$p" <<'PY' || fail "Chinese words on the English page $p"
+import re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+main = h[h.index("<main"):] if "<main" in h else h
+parts = re.findall(r"<(h1|h2|th|label|button|option|p)\b[^>]*>(.*?)</\1>", main, re.S)
+cjk = re.compile(r"[\u4e00-\u9fff]")
+# what people typed (values, titles, names in cells) is data; the page's own words are not
+bad = [t for tag, t in parts if cjk.search(re.sub(r"<[^>]+>|value=\"[^\"]*\"", "", t))
+       and tag != "p" and tag != "option"]
+assert not bad, (sys.argv[2], bad[:5])
+PY
+done
 PR=$(python3 -c 'import json,sys; print([u["plan_record"] for u in json.load(open(sys.argv[1]))["units"] if u["community"] == "建昌道社区"][0])' "$E2E_TMP/plans2027.json")
 curl -sf -b "$E2E_TMP/jar" "$DIST_URL/plan?record=$PR" | grep -q "建昌道社区 2027年度工作计划" \
   || fail "the printable plan of a community"
@@ -239,4 +299,4 @@ curl -sf -b "$E2E_TMP/jar" "$DIST_URL/plan?record=$PR" | grep -q "建昌道社�
 get "/api/v1/dashboard/notices" notices2.json || fail "notices after rebuild"
 cmp -s "$E2E_TMP/notices.json" "$E2E_TMP/notices2.json" || fail "rebuild changed the notices"
 ok "the pages render; rebuild gives the same notices"
-echo "1..7"
+echo "1..8"

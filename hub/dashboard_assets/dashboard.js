@@ -276,6 +276,9 @@
     const orgs = h.organisations.filter((o) => (!state.street || o.street === state.street) &&
       (!state.community || o.community === state.community));
     box.append(table('hierarchy', 'organisations', orgs, p, { orgLink: true }));
+    // The same organisations by the district's lists: industry and supervising unit.
+    box.append(table('hierarchy', 'industries', h.industries, p));
+    box.append(table('hierarchy', 'units', h.units, p));
   }
 
   // The first screen: how the district (or the street) is doing this month.
@@ -352,10 +355,11 @@
     first.append(el('p', { class: 'dash-loading', text: t('loading') }));
     root.append(first);
     const nav = el('nav', { class: 'dash-jump' });
-    for (const s of ['completeness', 'attention', 'activity', 'hierarchy', 'funding']) nav.append(el('a', { href: `#dash-${s}`, text: t(s) }));
+    const SECTIONS = ['completeness', 'attention', 'activity', 'hierarchy', 'stations', 'funding'];
+    for (const s of SECTIONS) nav.append(el('a', { href: `#dash-${s}`, text: t(s) }));
     root.append(nav);
     const boxes = {};
-    for (const s of ['completeness', 'attention', 'activity', 'hierarchy', 'funding']) {
+    for (const s of SECTIONS) {
       boxes[s] = section(`dash-${s}`, t(s));
       boxes[s].append(el('p', { class: 'dash-loading', text: t('loading') }));
       root.append(boxes[s]);
@@ -400,6 +404,8 @@
         if (!streetView) b.append(chart('chart-activity-streets', a.streets, 'street', ['activities'], ['participants']));
         b.append(table('activity', 'streets', a.streets, range));
         b.append(table('activity', 'categories', a.categories, range));
+        b.append(table('activity', 'industries', a.industries, range));
+        b.append(table('activity', 'units', a.units, range));
         return a;
       }).catch((e) => { boxes.activity.replaceChildren(el('h2', { text: t('activity') })); fail(boxes.activity, e); });
 
@@ -413,9 +419,25 @@
         return a;
       }).catch((e) => { boxes.attention.replaceChildren(el('h2', { text: t('attention') })); fail(boxes.attention, e); });
 
+      // Party-member activity stations (党员活动站): per community, the stations
+      // registered and accepted, and the organisations that still need one.
+      const stp = getJSON(`/api/v1/dashboard/stations${query(cat)}`).then((st) => {
+        const b = boxes.stations;
+        b.replaceChildren(el('h2', { text: t('stations') }));
+        b.append(facts(st.totals, ['stations', 'needing']));
+        const inStreet = (r) => !state.street || r.street === state.street;
+        b.append(table('stations', 'communities', st.communities.filter(inStreet), cat));
+        b.append(table('stations', 'stations', st.stations.filter(inStreet), cat, {
+          orgLink: true,
+          cols: (streetView ? [] : ['street']).concat(['community', 'station', 'id', 'name', 'leader', 'party_members',
+            'committee', 'date', 'branch', 'branch_date']),
+        }));
+        b.append(table('stations', 'needing', st.needing.filter(inStreet), cat, { orgLink: true }));
+      }).catch((e) => { boxes.stations.replaceChildren(el('h2', { text: t('stations') })); fail(boxes.stations, e); });
+
       // Funding (资金扶持) of the year of the month shown, per street or community.
       const fp = Object.assign({ year: (state.month || '').slice(0, 4) }, cat);
-      getJSON(`/api/v1/dashboard/funding${query(fp)}`).then((f) => {
+      const fup = getJSON(`/api/v1/dashboard/funding${query(fp)}`).then((f) => {
         const b = boxes.funding;
         const fq = Object.assign({ year: String(f.year) }, cat);
         b.replaceChildren(el('h2', { text: `${t('funding')} ${f.year}` }));
@@ -428,6 +450,8 @@
       const [h, c, a, at] = await Promise.all([hier, comp, act, att]);
       if (h && c && a && at) renderOverview(first, c, a, at, h);
       else first.replaceChildren(el('h2', { text: t('overview') }), el('p', { class: 'error', text: t('failed') }));
+      // Ready means every section has its figures (or its error).
+      await Promise.all([stp, fup]);
       if (location.hash) {
         const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
         if (target) target.scrollIntoView();
@@ -486,7 +510,7 @@
       root.append(chart('chart-org', current, 'month', ['activities'], ['participants', 'party_participants']));
       // The community that signed is the organisation's own (in the facts above).
       const repCols = ['month', 'activities', 'participants', 'party_participants', 'good_deeds', 'content', 'status', 'time', 'versions'];
-      root.append(table(answer, 'reports', current, p, { title: t('current'), cols: repCols }));
+      root.append(table(answer, 'reports', current, p, { title: t('current_report'), cols: repCols }));
       if (history.length) {
         const det = el('details', { class: 'history', id: 'org-history' },
           el('summary', { text: `${t('history')} (${history.length})` }),

@@ -50,6 +50,26 @@ sleep 1
 [ ! -e "$E2E_TMP/district/files/$H_PNG" ] || fail "人员材料 went above the street"
 ok "forward: the district holds them byte for byte; 人员材料 stayed at the street"
 
+# Operators at the district: one bound to this street and a district-wide one fetch the
+# files; one bound to another street gets 404 for them, as for a file not held.
+D="$E2E_TMP/district"
+printf 'same-street-pass\n' | "$HUB" --dir "$D" operator add sop --role street --street 望海楼街 >/dev/null
+printf 'other-street-pass\n' | "$HUB" --dir "$D" operator add oop --role street --street 铁东路街 >/dev/null
+printf 'district-op-pass\n' | "$HUB" --dir "$D" operator add dop --role district >/dev/null
+get_as() { # name password path -> status
+  local jar="$E2E_TMP/jar.$1"
+  [ -f "$jar" ] || curl -s -o /dev/null -c "$jar" --data "name=$1&password=$2" "$DIST_URL/login"
+  curl -s -o "$E2E_TMP/got.$1" -w '%{http_code}' -b "$jar" "$DIST_URL$3"
+}
+for p in "/api/v1/files/$H_JPG" "/api/v1/files/$H_PDF/download?title=x"; do
+  [ "$(get_as sop same-street-pass "$p")" = 200 ] || fail "the street's operator could not fetch $p"
+  [ "$(get_as dop district-op-pass "$p")" = 200 ] || fail "the district operator could not fetch $p"
+  [ "$(get_as oop other-street-pass "$p")" = 404 ] || fail "another street's operator fetched $p"
+done
+get_as sop same-street-pass "/api/v1/files/$H_JPG" >/dev/null
+cmp -s "$F/photo.jpg" "$E2E_TMP/got.sop" || fail "the street's operator got other bytes"
+ok "a street-bound operator at the district fetches only its street's files"
+
 # Resumption: the node dies after the second chunk of a 5 MB photo (a failpoint, as kill -9).
 H_BIG=$(attach "$F/big.jpg" --title 大合影 --heading activity)
 set +e

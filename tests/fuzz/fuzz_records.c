@@ -191,6 +191,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       ctx.round_known = (int)((len >> 1) & 1);
       ctx.round_year = 2026;
       memcpy(ctx.round_closes, "2026-12-31", 11);
+      /* a round closed early half the time, before or after the entry's time */
+      ctx.time_ms = 1795000000000;
+      if ((len >> 3) & 1) {
+        ctx.round_closed_ms = ctx.time_ms + (((len >> 4) & 1) ? 1 : -1);
+        memcpy(ctx.round_closed, "2026-11-19", 11);
+      }
       ctx.nomination_of_author = (int)((len >> 2) % 3) - 1;
       ctx.notice_not_to_author = (int)((len >> 1) & 1);
       cm_err e2 = {0};

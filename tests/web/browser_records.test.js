@@ -1,5 +1,5 @@
 // browser_records.test.js - the other forms in headless Chromium: amendment
-// (only changes are sent, flags recomputed), major activity declaration (a past
+// (only changes are sent; the details wait for the street), major activity declaration (a past
 // date refused), the rectification form, "sync now", and dissolution.
 'use strict';
 
@@ -31,11 +31,15 @@ test('staff amend and dissolve an organisation and declare a major activity', as
   assert.match(await page.textContent('.msg.error'), /没有修改任何内容/);
   await page.fill('#f-party_members', '3');
   await Promise.all([page.waitForURL(/\/orgs\?ok=amend/), page.click('form.rec button[type=submit]')]);
+  // The amendment waits for the street: the details (and the flags computed from them)
+  // stay the accepted version's, and the row shows the amendment as pending.
   const row = page.locator(`#orgs tr[data-id="${id}"]`);
-  assert.equal(await row.locator('.flag[data-flag="party_station"]').count(), 1,
-    'three party members without a station is flagged after the amendment');
+  assert.equal(await row.locator('.flag[data-flag="party_station"]').count(), 0,
+    'a pending amendment changed the flags');
+  assert.equal(await row.locator('td.review [data-review="pending"]').count(), 1,
+    'the pending amendment is shown as pending');
   const held = (await (await page.request.get(node.url + 'api/orgs')).json())[0];
-  assert.equal(held.party_members, 3);
+  assert.equal(held.party_members, 1);
   assert.equal(held.leader, '赵敏');
 
   // A major activity dated in the past is refused; a future one is declared.

@@ -71,6 +71,9 @@ test('the street sees warnings on the records of a batch, the node on its record
   assert.match(await changes.locator('li[data-field="leader"]').textContent(), /负责人：张伟 → 李娜/);
   assert.doesNotMatch(await page.textContent('#records'), /[{}"]/, 'no raw JSON');
   await page.screenshot({ path: path.join(outDir(), 'review-amendment.png'), fullPage: true });
+  // Accepted, the amendment becomes the organisation's details at the node.
+  hub.cli('review', 'accept', String(next[0].id));
+  node.cli('sync');
 
   // The node shows the same on the record.
   await page.goto(new URL(`/orgs/${b}`, node.url).href);
