@@ -37,6 +37,8 @@ static const i18n_entry k_words[] = {
     {"home.enrol.pending", "等待街道分会审批登记", "waiting for the street hub"},
     {"home.enrol.no", "未登记", "not enrolled"},
     {"home.last_error", "上次同步问题", "Last sync problem"},
+    {"home.inherited", "接替原电脑：已从街道分会取回的原电脑记录",
+     "Replacing the lost PC: its entries fetched back from the street hub"},
     {"sync.network", "无法连接街道分会：请检查本机网络，恢复后会自动重新同步。",
      "The street hub cannot be reached: check this PC's network; sync resumes by itself."},
     {"sync.perm", "街道分会不接受本机（尚未登记或已被撤销）：请联系街道分会。",

@@ -194,7 +194,8 @@ static void api_heads(cm_http_req *req, cm_http_resp *resp, void *ctx) {
 
 /* ROUTE: GET /api/v1/log/{author}?after=N */
 #define HELP_LOG                                                                                   \
-  "an author's stored changesets after N as a bundle (restore); signed by that author"
+  "an author's stored changesets after N as a bundle (restore); signed by that author or by " \
+  "the key that replaced it"
 static void api_log(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   hub_api *api = ctx;
   cm_err err;
@@ -210,9 +211,11 @@ static void api_log(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     goto out;
   }
   if (verify_signed(req, resp, caller) != CM_OK) goto out;
-  if (memcmp(caller, author, PROTO_KEY_BYTES) != 0 && !hub_diverge_may_read(api->hub, caller, author)) {
+  if (memcmp(caller, author, PROTO_KEY_BYTES) != 0 && !hub_diverge_may_read(api->hub, caller, author) &&
+      !hub_key_continues(api->hub, caller, author)) {
     /* A log is personal data of its community: only its own key gets it back,
-     * and at the district its own street hub (to keep evidence of a fork). */
+     * the key that replaced it (the same community on a new PC), and at the
+     * district its own street hub (to keep evidence of a fork). */
     cm_http_resp_error(resp, 403, CM_ERR_PERM,
                        "只有台账的作者才能取回它：请用该社区的密钥签名 / "
                        "only the log's author may fetch it: sign with that community's key", NULL);

@@ -30,6 +30,8 @@ typedef struct unit {
   char code[32];
   char street[HUB_NAME_MAX];
   uint64_t last_ms; /* receipt time of its newest entry, 0 if none */
+  char replaced_by[PROTO_KEY_HEX]; /* "" or the key that replaced this one */
+  int hidden; /* replaced: its organisations show under its community's newest key */
 } unit;
 
 typedef struct org {
@@ -162,7 +164,18 @@ static int org_active(const org *o) {
   return hub_count_org_active(o->status, o->dissolved);
 }
 
-/* The organisation with filing number id of author, or NULL. */
+/* The community code of key (a unit's), or "" when it is no community's. */
+static const char *unit_code(const data *d, const char *key) {
+  for (size_t i = 0; i < d->n_units; i++)
+    if (strcmp(d->units[i].key, key) == 0) return d->units[i].code;
+  return "";
+}
+static const unit *unit_of(const data *d, const char *key);
+
+/* The organisation with filing number id of author, or NULL.  An
+ * organisation another key of the same community filed (a replacement key
+ * reports on what the lost PC filed: docs/decisions/0048-replacement-key.md)
+ * when author filed none with that number. */
 static org *org_find(data *d, const char *author, const char *id) {
   size_t lo = 0, hi = d->n_orgs;
   while (lo < hi) {
@@ -174,8 +187,12 @@ static org *org_find(data *d, const char *author, const char *id) {
       size_t i = mid;
       while (i > 0 && strcmp(d->orgs[i - 1].id, id) == 0)
         i--;
+      size_t first = i;
       for (; i < d->n_orgs && strcmp(d->orgs[i].id, id) == 0; i++)
         if (!author || strcmp(d->orgs[i].author, author) == 0) return &d->orgs[i];
+      const char *code = author ? unit_code(d, author) : "";
+      for (i = first; *code && i < d->n_orgs && strcmp(d->orgs[i].id, id) == 0; i++)
+        if (strcmp(unit_code(d, d->orgs[i].author), code) == 0) return &d->orgs[i];
       return NULL;
     }
     if (c < 0)
@@ -208,19 +225,36 @@ static cm_rc load_unit(void *ctx, const hub_dash_row *r, cm_err *err) {
   copy(u->code, sizeof u->code, r->unit.code);
   copy(u->street, sizeof u->street, r->unit.street_name);
   u->last_ms = r->unit.last_received_ms;
+  copy(u->replaced_by, sizeof u->replaced_by, r->unit.replaced_by);
+  u->hidden = u->replaced_by[0] != '\0';
   return CM_OK;
+}
+
+/* The unit of a community key: itself, or for a key that a lost PC's
+ * replacement took over, the newest key's (docs/decisions/0048). */
+static const unit *unit_of(const data *d, const char *key) {
+  const unit *u = NULL;
+  for (int hops = 0; hops < 16; hops++) {
+    const unit *next = NULL;
+    for (size_t i = 0; i < d->n_units; i++)
+      if (strcmp(d->units[i].key, key) == 0) next = &d->units[i];
+    if (!next) return u;
+    u = next;
+    if (!u->hidden) return u;
+    key = u->replaced_by;
+  }
+  return u;
 }
 
 /* Where an author's records belong: its community, or (an organisation filed
  * by a street hub itself) that street at street level. */
 static void place(data *d, org *o) {
-  for (size_t i = 0; i < d->n_units; i++) {
-    if (strcmp(d->units[i].key, o->author) == 0) {
-      o->community = d->units[i].name;
-      o->code = d->units[i].code;
-      o->street = d->units[i].street;
-      return;
-    }
+  const unit *u = unit_of(d, o->author);
+  if (u) {
+    o->community = u->name;
+    o->code = u->code;
+    o->street = u->street;
+    return;
   }
   o->community = "";
   o->code = "";
@@ -369,7 +403,7 @@ static cm_rc answer_hierarchy(data *d, json_t *out, cm_err *err) {
     if (!org_active(o) || !category_ok(d, o)) continue;
     size_t u;
     for (u = 0; u < d->n_units; u++)
-      if (d->units[u].name == o->community) break;
+      if (!d->units[u].hidden && d->units[u].name == o->community) break;
     cu[u].orgs++;
     cu[u].members += o->members;
     cu[u].party += o->party_members;
@@ -395,7 +429,7 @@ static cm_rc answer_hierarchy(data *d, json_t *out, cm_err *err) {
     counts sc = {0, 0, 0};
     int64_t comms = 0;
     for (size_t u = 0; !rc && u < d->n_units; u++) {
-      if (strcmp(d->units[u].street, streets[s]) != 0) continue;
+      if (d->units[u].hidden || strcmp(d->units[u].street, streets[s]) != 0) continue;
       comms++;
       sc.orgs += cu[u].orgs;
       sc.members += cu[u].members;
@@ -596,7 +630,7 @@ static cm_rc answer_completeness(data *d, const hub_dash_params *p, uint64_t now
     comp sc;
     memset(&sc, 0, sizeof sc);
     for (size_t u = 0; !rc && u < d->n_units; u++) {
-      if (strcmp(d->units[u].street, streets[s]) != 0) continue;
+      if (d->units[u].hidden || strcmp(d->units[u].street, streets[s]) != 0) continue;
       comp cc;
       memset(&cc, 0, sizeof cc);
       for (size_t i = 0; i < d->n_orgs; i++) {
@@ -986,7 +1020,7 @@ static cm_rc answer_attention(data *d, const hub_dash_params *p, uint64_t now_ms
     rc = hub_store_dash_rows(d->hub->store, HUB_DQ_DECISIONS, NULL, 0, walk_decision, &a, err);
   for (size_t u = 0; !rc && u < d->n_units; u++) {
     const unit *un = &d->units[u];
-    if (!in_scope(d, un->street)) continue;
+    if (un->hidden || !in_scope(d, un->street)) continue;
     if (un->last_ms && un->last_ms + HUB_DASH_SILENT_MS > now_ms) continue;
     char when[26] = "";
     if (un->last_ms) cm_time_iso(un->last_ms, when);
@@ -1281,7 +1315,7 @@ static cm_rc answer_stations(data *d, json_t *out, cm_err *err) {
   /* per community, in the hierarchy's order */
   for (size_t u = 0; !rc && u < d->n_units; u++) {
     int64_t st = 0, need = 0;
-    if (!in_scope(d, d->units[u].street)) continue;
+    if (d->units[u].hidden || !in_scope(d, d->units[u].street)) continue;
     for (size_t i = 0; i < d->n_orgs; i++) {
       const org *o = &d->orgs[i];
       if (o->community != d->units[u].name || !org_active(o) || !category_ok(d, o)) continue;

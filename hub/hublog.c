@@ -191,6 +191,17 @@ cm_rc hub_key_status(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], hub_key_s
   return CM_OK;
 }
 
+int hub_key_continues(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES],
+                      const uint8_t of[PROTO_KEY_BYTES]) {
+  int yes = 0;
+  cm_err err;
+  cm_err_clear(&err);
+  pthread_mutex_lock(&ctx->lock);
+  if (hub_store_in_lineage(ctx->store, key, of, &yes, &err) != CM_OK) yes = 0;
+  pthread_mutex_unlock(&ctx->lock);
+  return yes && memcmp(key, of, PROTO_KEY_BYTES) != 0;
+}
+
 /* A community code: "" or up to 31 ASCII digits. */
 static int code_valid(const char *code) {
   size_t n = strlen(code);
@@ -200,9 +211,52 @@ static int code_valid(const char *code) {
   return 1;
 }
 
-/* Enrol with ctx->lock held (opens and closes its own transaction). */
+/* Before enrolling key as the replacement of old (transaction open): old must
+ * be a community this hub enrolled with the same code, not replaced yet.
+ * Revokes old from its last held entry on when it is not revoked already;
+ * *valid_out its last valid sequence. */
+static cm_rc replace_locked(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const char *code,
+                            const uint8_t old[PROTO_KEY_BYTES], uint64_t *valid_out,
+                            cm_err *err) {
+  hub_author a;
+  int found = 0, taken = 0;
+  uint8_t succ[PROTO_KEY_BYTES];
+  char hex[PROTO_KEY_HEX], fp[PROTO_FINGERPRINT_LEN];
+  cm_rc rc = hub_store_author_get(ctx->store, old, &a, &found, err);
+  if (!rc && found) rc = hub_store_successor(ctx->store, old, succ, &taken, err);
+  if (rc) return rc;
+  if (!memcmp(old, key, PROTO_KEY_BYTES))
+    return cm_errf(err, CM_ERR_INVALID, "--replaces 与 --key 是同一个密钥：新电脑应有新的密钥");
+  if (!found || strcmp(a.role, "community") != 0 || !a.has_enrolled_by ||
+      memcmp(a.enrolled_by, ctx->kp.pk, PROTO_KEY_BYTES) != 0)
+    return cm_errf(err, CM_ERR_NOT_FOUND, "--replaces 的密钥不是本级登记的社区");
+  if (strcmp(a.code, code) != 0)
+    return cm_errf(err, CM_ERR_INVALID, "新密钥的社区代码（%s）与被接替的社区“%s”（%s）不同", code,
+                   a.name, a.code);
+  if (taken) {
+    proto_fingerprint(succ, fp);
+    return cm_errf(err, CM_ERR_EXISTS, "社区“%s”的这个密钥已由另一个新密钥接替（指纹 %s）", a.name,
+                   fp);
+  }
+  *valid_out = a.revoked ? (uint64_t)a.revoked - 1 : a.head_seq;
+  if (a.revoked) return CM_OK;
+  proto_key_hex(old, hex);
+  char khex[PROTO_KEY_HEX];
+  proto_key_hex(key, khex);
+  json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "key", hex, "name", a.name,
+                           "code", a.code, "role", a.role, "upto", (json_int_t)a.head_seq,
+                           "reason", "由新密钥接替（电脑丢失、被盗或损坏）", "successor", khex);
+  if (!body) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  rc = append_locked(ctx, "hub.revoked", body, NULL, err);
+  json_decref(body);
+  return rc;
+}
+
+/* Enrol with ctx->lock held (opens and closes its own transaction); replaces
+ * (may be NULL) the key the new one continues (replace_locked). */
 static cm_rc enroll_locked(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const char *name,
-                           const char *code, uint64_t *seq_out, cm_err *err) {
+                           const char *code, const uint8_t *replaces, uint64_t *valid_out,
+                           uint64_t *seq_out, cm_err *err) {
   hub_author a;
   int found = 0;
   json_t *body = NULL;
@@ -234,10 +288,21 @@ static cm_rc enroll_locked(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], con
                  strcmp(a.role, "street") == 0 ? "街道分会" : "社区", a.name);
     goto out;
   }
+  if (replaces && ctx->role != HUB_ROLE_STREET) {
+    rc = cm_errf(err, CM_ERR_INVALID, "--replaces 只用于街道分会为社区登记新密钥");
+    goto out;
+  }
+  if (replaces) rc = replace_locked(ctx, key, code, replaces, valid_out, err);
+  if (rc) goto out;
   proto_key_hex(key, hex);
   int district = ctx->role == HUB_ROLE_DISTRICT;
   body = json_pack("{s:s, s:s, s:s, s:s, s:s}", "key", hex, "name", name, "code", code, "role",
                    district ? "street" : "community", "street", district ? name : ctx->name);
+  if (body && replaces) {
+    char old[PROTO_KEY_HEX];
+    proto_key_hex(replaces, old);
+    json_object_set_new(body, "replaces", json_string(old));
+  }
   if (!body) {
     rc = cm_errf(err, CM_ERR_NOMEM, "登记时内存不足");
     goto out;
@@ -260,8 +325,20 @@ cm_rc hub_enroll(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const char *n
                  const char *code, uint64_t *seq_out, cm_err *err) {
   cm_rc rc;
   pthread_mutex_lock(&ctx->lock);
-  rc = enroll_locked(ctx, key, name, code, seq_out, err);
+  rc = enroll_locked(ctx, key, name, code, NULL, NULL, seq_out, err);
   pthread_mutex_unlock(&ctx->lock);
+  return rc;
+}
+
+cm_rc hub_enroll_replacing(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const char *name,
+                           const char *code, const uint8_t old[PROTO_KEY_BYTES],
+                           uint64_t *valid_out, uint64_t *seq_out, cm_err *err) {
+  cm_rc rc;
+  uint64_t valid = 0;
+  pthread_mutex_lock(&ctx->lock);
+  rc = enroll_locked(ctx, key, name, code, old, &valid, seq_out, err);
+  pthread_mutex_unlock(&ctx->lock);
+  if (!rc && valid_out) *valid_out = valid;
   return rc;
 }
 
@@ -384,7 +461,7 @@ cm_rc hub_enroll_approve(hub_ctx *ctx, int64_t id, uint64_t *seq_out, cm_err *er
   if (!rc && (!found || strcmp(r.status, "pending") != 0))
     rc = cm_errf(err, CM_ERR_NOT_FOUND, "没有待批准的第 %lld 号登记申请（见 enroll-requests）",
                  (long long)id);
-  if (!rc) rc = enroll_locked(ctx, r.key, r.name, r.code, seq_out, err);
+  if (!rc) rc = enroll_locked(ctx, r.key, r.name, r.code, NULL, NULL, seq_out, err);
   pthread_mutex_unlock(&ctx->lock);
   return rc;
 }

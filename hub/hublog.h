@@ -56,6 +56,11 @@ typedef enum hub_key_state {
 cm_rc hub_key_status(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], hub_key_state *state_out,
                      cm_err *err);
 
+/* 1 when key is a replacement key that continues the community of of (a
+ * predecessor, however far back); 0 otherwise and on a database error. */
+int hub_key_continues(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES],
+                      const uint8_t of[PROTO_KEY_BYTES]);
+
 /* Enrol key as the operator (`enroll`): at a street hub a community (name, its
  * 12-digit code, street = this hub's name), at the district a street hub (code
  * may be "").  Appends a signed hub.enrolled entry; marks a pending request for
@@ -64,6 +69,19 @@ cm_rc hub_key_status(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], hub_key_s
  * code.  *seq_out (may be NULL) gets the entry's sequence. */
 cm_rc hub_enroll(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const char *name,
                  const char *code, uint64_t *seq_out, cm_err *err);
+
+/* Enrol key at a street hub as the replacement of community key old (its PC
+ * lost, stolen or broken): same code, old enrolled here and not replaced
+ * yet.  In one transaction, revokes old from its last held entry on (unless
+ * revoked already: a hub.revoked entry naming "successor") and appends the
+ * hub.enrolled entry with "replaces".  From then on the new key may write
+ * about old's organisations and reads what was addressed to old
+ * (docs/decisions/0048-replacement-key.md).  *valid_out: old's last valid
+ * sequence.  Errors as hub_enroll, CM_ERR_NOT_FOUND when old is not a
+ * community of this hub's. */
+cm_rc hub_enroll_replacing(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const char *name,
+                           const char *code, const uint8_t old[PROTO_KEY_BYTES],
+                           uint64_t *valid_out, uint64_t *seq_out, cm_err *err);
 
 /* Revoke key (`revoke`): only the hub that enrolled it.  Appends a signed
  * hub.revoked entry {key, name, code, role, upto, reason}, which goes up to the

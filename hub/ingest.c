@@ -114,12 +114,36 @@ static cm_rc check_enrolled(hub_ctx *ctx, const hub_author *a, uint64_t last_seq
   }
   /* A revoked key's entries up to the revocation still arrive (forwarded late). */
   if (a->revoked && last_seq >= (uint64_t)a->revoked) {
-    snprintf(why, cap, "这个密钥在本级已被吊销");
+    uint8_t succ[PROTO_KEY_BYTES];
+    char fp[PROTO_FINGERPRINT_LEN];
+    int replaced = 0;
+    rc = hub_store_successor(ctx->store, a->key, succ, &replaced, err);
+    if (rc) return rc;
+    if (replaced) proto_fingerprint(succ, fp);
+    if (replaced)
+      snprintf(why, cap, "这个密钥在本级已被吊销：本社区已改用新电脑的密钥（指纹 %s），"
+                         "第 %d 条以后用旧密钥签名的记录一律拒收", fp, a->revoked - 1);
+    else
+      snprintf(why, cap, "这个密钥在本级已被吊销");
     return CM_ERR_PERM;
   }
   if (!a->has_enrolled_by) {
     snprintf(why, cap, "这个密钥在本级没有登记");
     return CM_ERR_PERM;
+  }
+  /* A replacement key writes about what its predecessor filed: its entries
+   * come after all of the predecessor's valid ones, whatever order a street
+   * forwards them in, so that every level judges them alike. */
+  if (a->has_replaces) {
+    hub_author old;
+    rc = hub_store_author_get(ctx->store, a->replaces, &old, &found, err);
+    if (rc) return rc;
+    if (found && old.revoked && old.head_seq + 1 < (uint64_t)old.revoked) {
+      snprintf(why, cap, "本社区原电脑的记录（到第 %d 条）本级还没有全部收到，只收到第 %llu 条："
+                         "请先转报原电脑的记录，新电脑的随后再报",
+               old.revoked - 1, (unsigned long long)old.head_seq);
+      return CM_ERR_PERM;
+    }
   }
   int by_self = memcmp(a->enrolled_by, ctx->kp.pk, PROTO_KEY_BYTES) == 0;
   if (ctx->role == HUB_ROLE_STREET) {

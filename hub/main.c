@@ -177,11 +177,11 @@ static int cmd_init(const cmd_args *a) {
 /* ---- enroll ---- */
 
 static int cmd_enroll(const cmd_args *a) {
-  opt_spec o[] = {{"name", 0, NULL}, {"key", 0, NULL}, {"code", 0, NULL}};
-  int r = parse_or_help(a, "enroll", o, 3, NULL, 0, NULL);
-  uint8_t key[PROTO_KEY_BYTES];
+  opt_spec o[] = {{"name", 0, NULL}, {"key", 0, NULL}, {"code", 0, NULL}, {"replaces", 0, NULL}};
+  int r = parse_or_help(a, "enroll", o, 4, NULL, 0, NULL);
+  uint8_t key[PROTO_KEY_BYTES], old[PROTO_KEY_BYTES];
   hub_ctx *ctx = NULL;
-  uint64_t seq = 0;
+  uint64_t seq = 0, valid = 0;
   cm_err err;
   cm_rc rc;
   char fp[PROTO_FINGERPRINT_LEN];
@@ -191,13 +191,29 @@ static int cmd_enroll(const cmd_args *a) {
   if (!o[0].value || !o[1].value) return usage_error("enroll 需要 --name 和 --key");
   if (proto_key_from_hex(o[1].value, key))
     return usage_error("--key 应为64位十六进制数字，而不是“%s”", o[1].value);
+  if (o[3].value && proto_key_from_hex(o[3].value, old))
+    return usage_error("--replaces 应为被接替的社区公钥（64位十六进制数字），而不是“%s”", o[3].value);
+  if (o[3].value && !o[2].value) return usage_error("--replaces 需要 --code（与原社区相同的代码）");
   rc = hub_open(a->dir, &ctx, &err);
-  if (!rc) rc = hub_enroll(ctx, key, o[0].value, o[2].value ? o[2].value : "", &seq, &err);
+  if (!rc && o[3].value)
+    rc = hub_enroll_replacing(ctx, key, o[0].value, o[2].value, old, &valid, &seq, &err);
+  else if (!rc)
+    rc = hub_enroll(ctx, key, o[0].value, o[2].value ? o[2].value : "", &seq, &err);
   if (rc) {
     hub_close(ctx);
     return fail(rc, &err);
   }
   proto_fingerprint(key, fp);
+  if (o[3].value) {
+    char ofp[PROTO_FINGERPRINT_LEN];
+    proto_fingerprint(old, ofp);
+    printf("已为社区“%s”登记新密钥（指纹 %s），接替原密钥（指纹 %s），本级台账第 %llu 条。\n"
+           "原密钥已吊销：它的前 %llu 条记录仍然有效，此后用它签名的报送一律拒收。\n"
+           "新电脑可以接着填写原有组织的变更、月报和整改；请在新电脑上运行 restore 取回本社区的记录。\n",
+           o[0].value, fp, ofp, (unsigned long long)seq, (unsigned long long)valid);
+    hub_close(ctx);
+    return EXIT_OK;
+  }
   printf("已登记%s“%s”（密钥指纹 %s），本级台账第 %llu 条\n",
          ctx->role == HUB_ROLE_DISTRICT ? "街道分会" : "社区", o[0].value, fp,
          (unsigned long long)seq);
@@ -495,6 +511,9 @@ static void status_text(const hub_ctx *ctx, json_t *st) {
     char flags[96] = "";
     if (json_integer_value(json_object_get(row, "quarantined"))) strcat(flags, "已隔离 ");
     if (json_integer_value(json_object_get(row, "revoked"))) strcat(flags, "已吊销 ");
+    /* a lost PC's key and the one that continues its community */
+    if (json_is_string(json_object_get(row, "replaced_by"))) strcat(flags, "已由新密钥接替 ");
+    if (json_is_string(json_object_get(row, "replaces"))) strcat(flags, "接替原密钥 ");
     if (json_integer_value(json_object_get(row, "clock_flag"))) {
       char c[48];
       snprintf(c, sizeof c, "时钟偏差%+lld秒 ",
@@ -2063,9 +2082,12 @@ static const hub_command commands[] = {
    "先打印密钥指纹，最后一行单独打印公钥。\n"
    "街道分会转报到 --upstream（区协会的地址）；--upstream-key 锁定区协会的公钥\n"
    "（不给时锁定第一张回执的签名者）。"},
-  {"enroll", cmd_enroll, "--name NAME --key PUBLIC_KEY [--code CODE]",
+  {"enroll", cmd_enroll, "--name NAME --key PUBLIC_KEY [--code CODE] [--replaces OLD_KEY]",
    "登记一个公钥：在街道分会登记社区（CODE：社区的12位代码），在区协会登记街道分会。\n"
-   "在本台账追加一条签名的登记记录。登记前请与对方核对指纹。"},
+   "在本台账追加一条签名的登记记录。登记前请与对方核对指纹。\n"
+   "--replaces：社区电脑丢失、被盗或损坏且没有密钥备份时，为同一社区（同一代码）登记新电脑的\n"
+   "密钥，接替原密钥 OLD_KEY：原密钥同时吊销（已收到的记录仍然有效），新密钥接着填写原有组织的\n"
+   "变更、月报和整改，并收到发给原密钥的决定。"},
   {"enroll-requests", cmd_enroll_requests, "[--json]",
    "列出社区或街道分会自己发来的登记申请：编号、名称、代码、指纹、时间、来源地址；\n"
    "名称与已登记的社区相似时标出“疑似冒用 名称”（IMITATES）。"},

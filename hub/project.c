@@ -33,6 +33,29 @@ static const char *get_str(const json_t *body, const char *key) {
   return (s && *s) ? s : NULL;
 }
 
+/* "replaces" of a community's hub.enrolled: the new key continues the
+ * community of the old one when the same hub enrolled both for the same
+ * code, the old one is revoked (the enrolling hub's log revokes it first) and
+ * nothing replaced it yet.  Otherwise the new key stays enrolled on its own. */
+static cm_rc project_replaces(hub_ctx *ctx, const proto_entry *e, const uint8_t key[PROTO_KEY_BYTES],
+                              const char *code, const json_t *body, cm_err *err) {
+  const char *oldhex = get_str(body, "replaces");
+  uint8_t old[PROTO_KEY_BYTES], succ[PROTO_KEY_BYTES];
+  hub_author a;
+  int found = 0, taken = 0;
+  if (!oldhex || proto_key_from_hex(oldhex, old) || !memcmp(old, key, PROTO_KEY_BYTES))
+    return project_skip(e, "replaces is not another key");
+  cm_rc rc = hub_store_author_get(ctx->store, old, &a, &found, err);
+  if (!rc && found) rc = hub_store_successor(ctx->store, old, succ, &taken, err);
+  if (rc) return rc;
+  if (taken && memcmp(succ, key, PROTO_KEY_BYTES) == 0) return CM_OK; /* projected again */
+  if (!found || strcmp(a.role, "community") != 0 || !a.has_enrolled_by ||
+      memcmp(a.enrolled_by, e->author, PROTO_KEY_BYTES) != 0 || strcmp(a.code, code) != 0 ||
+      !a.revoked || taken)
+    return project_skip(e, "replaces names no revoked community of this hub's with this code");
+  return hub_store_author_set_replaces(ctx->store, key, old, err);
+}
+
 /* hub.enrolled: only this hub, or at a district an enrolled street hub for its
  * own communities, may enrol keys; and an enrolment never moves a key that
  * another hub enrolled. */
@@ -76,6 +99,7 @@ static cm_rc project_enrolled(hub_ctx *ctx, const proto_entry *e, const json_t *
   rc = hub_store_author_enroll(st, key, name, code, "community", street, e->author, e->time_ms,
                                err);
   if (!rc) rc = hub_store_community_put(st, key, name, code, e->author, street, err);
+  if (!rc && json_object_get(body, "replaces")) rc = project_replaces(ctx, e, key, code, body, err);
   return rc;
 }
 
@@ -138,15 +162,21 @@ static cm_rc fold_version(void *vctx, const hub_filing_row *r, cm_err *err) {
 /* Write organisation id of author again from its filing versions and their
  * statuses (after an amendment, or a review that decided one), keeping its
  * dissolution.  Nothing changes when it was never filed. */
-static cm_rc org_refold(hub_ctx *ctx, const uint8_t *author, const char *id, cm_err *err) {
+static cm_rc org_refold(hub_ctx *ctx, const uint8_t *who, const char *id, cm_err *err) {
   org_fold f = {NULL, 0};
   char *cur = NULL;
-  int dissolved = 0;
+  int dissolved = 0, owned = 0;
   int64_t members = 0, party = 0;
+  uint8_t head[PROTO_KEY_BYTES], author[PROTO_KEY_BYTES];
   cm_buf b;
   cm_buf_init(&b, 2u * PROTO_BODY_MAX);
-  cm_rc rc = hub_store_org_get(ctx->store, author, id, &cur, &dissolved, err);
-  if (!rc && cur) rc = hub_store_filing_each(ctx->store, author, id, fold_version, &f, err);
+  /* The row belongs to the key that filed it; its versions are those of every
+   * key of the community (a replacement key amends what the lost PC filed). */
+  cm_rc rc = hub_store_lineage_head(ctx->store, who, head, err);
+  if (!rc) rc = hub_store_org_owner(ctx->store, head, id, author, &owned, err);
+  if (rc || !owned) goto out;
+  rc = hub_store_org_get(ctx->store, author, id, &cur, &dissolved, err);
+  if (!rc && cur) rc = hub_store_filing_each(ctx->store, head, id, fold_version, &f, err);
   if (rc || !cur || !f.state) goto out;
   if (!cm_json_count(f.state, "members", &members) ||
       !cm_json_count(f.state, "party_members", &party))
@@ -160,6 +190,8 @@ static cm_rc org_refold(hub_ctx *ctx, const uint8_t *author, const char *id, cm_
                          dissolved, err);
   /* Once the organisation has a roster, its counts come from the roster. */
   if (!rc) rc = hub_store_roster_apply(ctx->store, author, id, (uint64_t)INT64_MAX, err);
+  if (!rc && memcmp(author, who, PROTO_KEY_BYTES) != 0)
+    rc = hub_store_org_status_refresh(ctx->store, author, err);
 out:
   free(cur);
   json_decref(f.state);
@@ -184,15 +216,21 @@ static cm_rc project_org_change(hub_ctx *ctx, const proto_entry *e, json_t *body
       return project_skip(e, "org.amended lacks changes");
     return org_refold(ctx, e->author, id, err);
   }
-  rc = hub_store_org_get(ctx->store, e->author, id, &cur, NULL, err);
+  uint8_t owner[PROTO_KEY_BYTES];
+  int owned = 0;
+  rc = hub_store_org_owner(ctx->store, e->author, id, owner, &owned, err);
+  if (!rc && owned) rc = hub_store_org_get(ctx->store, owner, id, &cur, NULL, err);
   if (rc) return rc;
   if (!cur) return project_skip(e, "no such organisation filed");
   if (cm_json_parse_object((const uint8_t *)cur, strlen(cur), &state, NULL) ||
       !cm_json_count(state, "members", &members) || !cm_json_count(state, "party_members", &party))
     rc = project_skip(e, "stored organisation unreadable");
   else
-    rc = hub_store_org_put(ctx->store, e->author, id, e->seq, cur, members, party, 1, err);
-  if (!rc) rc = hub_store_roster_apply(ctx->store, e->author, id, e->seq, err);
+    rc = hub_store_org_put(ctx->store, owner, id, e->seq, cur, members, party, 1, err);
+  if (!rc && memcmp(owner, e->author, PROTO_KEY_BYTES) == 0)
+    rc = hub_store_roster_apply(ctx->store, e->author, id, e->seq, err);
+  if (!rc && memcmp(owner, e->author, PROTO_KEY_BYTES) != 0)
+    rc = hub_store_org_status_refresh(ctx->store, owner, err);
   free(cur);
   json_decref(state);
   return rc;
@@ -302,8 +340,13 @@ cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
     c->org_party = f->party;
     return CM_OK;
   }
-  rc = hub_store_org_facts(ctx->store, author, org, &c->org_known, c->org_filed,
-                           &c->org_members, &c->org_party, err);
+  /* an organisation the key's predecessor filed is known to it too */
+  uint8_t owner[PROTO_KEY_BYTES];
+  int owned = 0;
+  rc = hub_store_org_owner(ctx->store, author, org, owner, &owned, err);
+  if (!rc)
+    rc = hub_store_org_facts(ctx->store, owned ? owner : author, org, &c->org_known, c->org_filed,
+                             &c->org_members, &c->org_party, err);
   if (!rc && f) {
     f->used = 1;
     f->known = c->org_known;
@@ -397,7 +440,8 @@ cm_rc hub_project_body_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], 
     uint8_t to[PROTO_KEY_BYTES];
     int found = 0;
     rc = hub_store_decision_to(ctx->store, b->u.rect.decision, to, &found, err);
-    if (!rc && found) c->decision_to_author = memcmp(to, author, PROTO_KEY_BYTES) == 0;
+    /* addressed to the author, or to a key it continues */
+    if (!rc && found) rc = hub_store_in_lineage(ctx->store, author, to, &c->decision_to_author, err);
   }
   if (b->kind == CM_REC_LIST || b->kind == CM_REC_LIMITS || b->kind == CM_REC_DECISION)
     c->origin_district = origin_ok(ctx, kind, json);

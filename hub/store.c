@@ -27,6 +27,15 @@
   "(CASE WHEN json_valid(hub_body(" T ".body, " T ".raw_len)) THEN hub_body(" T ".body, " T      \
   ".raw_len) END)"
 
+/* Key P and the keys it continues (authors.replaces), nearest first: chain(k,
+ * d), d = 0 for P itself.  Bounded: a community gets a new key when a PC is
+ * lost, a few times in its life. */
+#define LINEAGE(P)                                                                                \
+  "WITH RECURSIVE chain(k, d) AS (SELECT " P ", 0 UNION ALL SELECT a.replaces, chain.d + 1"      \
+  " FROM authors a JOIN chain ON a.key = chain.k WHERE a.replaces IS NOT NULL"                   \
+  " AND chain.d < " HUB_LINEAGE_MAX_S ") "
+#define HUB_LINEAGE_MAX_S "16"
+
 /* Version 1 of the schema.  Append new migrations; never edit a shipped one. */
 static const char *const store_migrations[] = {
   "CREATE TABLE config(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -303,6 +312,11 @@ static const char *const store_migrations[] = {
   "  author BLOB NOT NULL, id TEXT NOT NULL, category TEXT NOT NULL, industry TEXT NOT NULL,"
   "  unit TEXT NOT NULL, old TEXT NOT NULL, record TEXT NOT NULL,"
   "  PRIMARY KEY(author, id)) WITHOUT ROWID;",
+  /* A replacement key (a lost or stolen PC): the community key it continues,
+   * set by the projection of a hub.enrolled entry that names one
+   * (docs/decisions/0048-replacement-key.md).  Like the rest of authors, not
+   * cleared by rebuild: the projection sets it again to the same value. */
+  "ALTER TABLE authors ADD COLUMN replaces BLOB;",
 };
 
 #define STORE_CACHE 64
@@ -539,8 +553,8 @@ cm_rc hub_store_config_set(hub_store *st, const char *key, const char *value, cm
 /* ---- authors ---- */
 
 static const char SQL_AUTHOR_GET[] =
-    "SELECT name, code, role, street, enrolled_by, revoked, quarantined, head_seq, head_hash "
-    "FROM authors WHERE key = ?1";
+    "SELECT name, code, role, street, enrolled_by, revoked, quarantined, head_seq, head_hash, "
+    "replaces FROM authors WHERE key = ?1";
 static const char SQL_AUTHOR_ENROLL[] =
     "INSERT INTO authors(key, name, code, role, street, enrolled_by, enrolled_ms) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(key) DO UPDATE SET "
@@ -572,6 +586,7 @@ cm_rc hub_store_author_get(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], hu
     a_out->quarantined = sqlite3_column_int(s, 6);
     a_out->head_seq = col_u64(s, 7);
     col_32(s, 8, a_out->head_hash);
+    a_out->has_replaces = col_32(s, 9, a_out->replaces);
     *found_out = 1;
   } else if (r != SQLITE_DONE) {
     rc = cm_db_check(st->db, r, "读取台账", err);
@@ -814,6 +829,8 @@ cm_rc hub_store_feed_foreach(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
       "SELECT author, seq, prev, hash, time_ms, received_ms, kind, hub_body(body, raw_len), sig "
       "FROM entries "
       "WHERE author = ?1 AND seq > ?2 AND to_key IS NOT NULL AND (to_key = ?3 OR "
+      /* a replacement key also reads what was addressed to the keys it continues */
+      "to_key IN (" LINEAGE("?3") "SELECT k FROM chain WHERE d > 0) OR "
       "to_key = zeroblob(32) OR "
       "(?4 IS NOT NULL AND to_key IN (SELECT key FROM authors WHERE role = 'community' "
       "AND enrolled_by = ?4))) ORDER BY seq LIMIT ?5",
@@ -1199,11 +1216,15 @@ cm_rc hub_store_org_get(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], co
   return rc;
 }
 
+/* An organisation's versions by every key of the community's lineage, the
+ * oldest key's first: a successor amends what its predecessor filed. */
 static const char SQL_FILING_EACH[] =
+    LINEAGE("?1")
     "SELECT f.seq, e.kind, hub_body(e.body, e.raw_len), coalesce(s.status, 'pending')"
-    " FROM filing_versions f JOIN entries e ON e.author = f.author AND e.seq = f.seq"
+    " FROM chain JOIN filing_versions f ON f.author = chain.k"
+    " JOIN entries e ON e.author = f.author AND e.seq = f.seq"
     " LEFT JOIN record_status s ON s.author = f.author AND s.seq = f.seq"
-    " WHERE f.author = ?1 AND f.id = ?2 ORDER BY f.seq";
+    " WHERE f.id = ?2 ORDER BY chain.d DESC, f.seq";
 static const char SQL_FILING_IDS[] =
     "SELECT DISTINCT id FROM filing_versions WHERE author = ?1 AND seq BETWEEN ?2 AND ?3"
     " ORDER BY id";
@@ -1676,20 +1697,27 @@ cm_rc hub_store_projection_dump(hub_store *st, cm_buf *out, cm_err *err) {
 
 static const char SQL_SUM_STREETS[] =
     "SELECT key, name, '' FROM authors WHERE role = 'street' ORDER BY rowid";
+/* A community once, under its newest key: a key that was replaced counts in
+ * its successor's row (hub_store_sum_records reads the whole lineage). */
 static const char SQL_SUM_COMMUNITIES[] =
-    "SELECT key, name, code FROM communities WHERE street_key = ?1 ORDER BY code, name, key";
+    "SELECT key, name, code FROM communities WHERE street_key = ?1"
+    " AND NOT EXISTS(SELECT 1 FROM authors x WHERE x.replaces = communities.key)"
+    " ORDER BY code, name, key";
 /* Organisations, then the versions of their monthly reports, each with the
- * status the projection wrote. */
+ * status the projection wrote, of every key of the community: a month's
+ * newest version is the newest of the newest key that reported it. */
 static const char SQL_SUM_ORGS[] =
-    "SELECT o.status, o.dissolved FROM organisations o WHERE o.author = ?1";
+    LINEAGE("?1") "SELECT o.status, o.dissolved FROM chain JOIN organisations o ON o.author = chain.k";
 static const char SQL_SUM_REPORTS[] =
+    LINEAGE("?1")
     "SELECT s.status, o.status, v.seq = (SELECT max(n.seq) FROM report_versions n"
-    "  WHERE n.author = v.author AND n.org = v.org AND n.month = v.month),"
+    "  WHERE n.author = v.author AND n.org = v.org AND n.month = v.month)"
+    "  AND NOT EXISTS(SELECT 1 FROM chain c2 JOIN report_versions n ON n.author = c2.k"
+    "  WHERE c2.d < chain.d AND n.org = v.org AND n.month = v.month),"
     " v.activities, v.participants, v.party_participants"
-    " FROM report_versions v"
+    " FROM chain JOIN report_versions v ON v.author = chain.k"
     " JOIN record_status s ON s.author = v.author AND s.seq = v.seq"
-    " LEFT JOIN organisations o ON o.author = v.author AND o.id = v.org"
-    " WHERE v.author = ?1";
+    " LEFT JOIN organisations o ON o.id = v.org AND o.author IN (SELECT k FROM chain)";
 
 static cm_rc sum_unit_row(sqlite3_stmt *s, void *arg, cm_err *err) {
   row_walk *w = arg;
@@ -1763,7 +1791,9 @@ cm_rc hub_store_status_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], 
   json_t *authors = NULL, *forks = NULL, *requests = NULL, *forward = NULL;
   cm_rc rc = rows_json(st,
                        "SELECT key, role, name, code, street, head_seq, quarantined, revoked, "
-                       "clock_flag, skew_ms FROM authors ORDER BY (key = ?1) DESC, rowid",
+                       "clock_flag, skew_ms, replaces, (SELECT x.key FROM authors x"
+                       " WHERE x.replaces = authors.key LIMIT 1) AS replaced_by"
+                       " FROM authors ORDER BY (key = ?1) DESC, rowid",
                        self, &authors, err);
   if (!rc)
     rc = rows_json(st,
@@ -1961,7 +1991,9 @@ static const struct {
   [HUB_DQ_STREETS] = {"SELECT key, name FROM authors WHERE role = 'street' ORDER BY rowid", 0},
   [HUB_DQ_UNITS] = {"SELECT c.key, c.name, c.code, c.street_key, c.street_name,"
                     " (SELECT e.received_ms FROM entries e WHERE e.author = c.key"
-                    "  ORDER BY e.seq DESC LIMIT 1) FROM communities c"
+                    "  ORDER BY e.seq DESC LIMIT 1),"
+                    " (SELECT x.key FROM authors x WHERE x.replaces = c.key LIMIT 1)"
+                    " FROM communities c"
                     " ORDER BY c.street_name, c.code, c.name",
                     0},
   [HUB_DQ_ORGS] = {"SELECT o.author, o.id, o.data->>'name', o.data->>'category',"
@@ -2127,7 +2159,8 @@ static void dash_fill(hub_dash_query q, const dash_cols *c, hub_dash_row *r) {
     r->street = (hub_dash_street_row){dt(c, 0), dt(c, 1)};
     break;
   case HUB_DQ_UNITS:
-    r->unit = (hub_dash_unit_row){dt(c, 0), dt(c, 1), dt(c, 2), dt(c, 3), dt(c, 4), du(c, 5)};
+    r->unit = (hub_dash_unit_row){dt(c, 0), dt(c, 1), dt(c, 2), dt(c, 3), dt(c, 4), du(c, 5),
+                                  dt(c, 6)};
     break;
   case HUB_DQ_ORGS:
     r->org = (hub_dash_org_row){
@@ -2663,6 +2696,70 @@ cm_rc hub_store_local_counts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
 static const char SQL_CONFIG_DELETE[] = "DELETE FROM config WHERE key = ?1";
 static const char SQL_SELF_KEY[] = "SELECT key FROM authors WHERE role = 'self'";
 static const char SQL_AUTHOR_REVOKE[] = "UPDATE authors SET revoked = ?2 WHERE key = ?1";
+
+static const char SQL_AUTHOR_REPLACES[] = "UPDATE authors SET replaces = ?2 WHERE key = ?1";
+static const char SQL_SUCCESSOR[] = "SELECT key FROM authors WHERE replaces = ?1 ORDER BY rowid LIMIT 1";
+static const char SQL_LINEAGE_HEAD[] =
+    "WITH RECURSIVE up(k, d) AS (SELECT ?1, 0 UNION ALL SELECT a.key, up.d + 1 FROM authors a"
+    " JOIN up ON a.replaces = up.k WHERE up.d < " HUB_LINEAGE_MAX_S ")"
+    " SELECT k FROM up ORDER BY d DESC LIMIT 1";
+static const char SQL_IN_LINEAGE[] = LINEAGE("?1") "SELECT 1 FROM chain WHERE k = ?2";
+static const char SQL_ORG_OWNER[] =
+    LINEAGE("?1") "SELECT o.author FROM chain JOIN organisations o ON o.author = chain.k"
+    " WHERE o.id = ?2 ORDER BY chain.d LIMIT 1";
+
+cm_rc hub_store_author_set_replaces(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
+                                    const uint8_t old[PROTO_KEY_BYTES], cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  cm_rc rc = st_prep(st, SQL_AUTHOR_REPLACES, &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, key);
+  bind_key(s, 2, old);
+  return st_done(st, s, "recording a replacement key", err);
+}
+
+/* One key (column 0) from a cached statement whose ?1 is key and ?2 (when
+ * given) two; *found_out 0 when no row. */
+static cm_rc one_key(hub_store *st, const char *sql, const uint8_t *key, const void *two,
+                     int two_is_key, uint8_t out[PROTO_KEY_BYTES], int *found_out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  *found_out = 0;
+  cm_rc rc = st_prep(st, sql, &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, key);
+  if (two && two_is_key) bind_key(s, 2, two);
+  else if (two) bind_text(s, 2, two);
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW)
+    *found_out = out ? col_32(s, 0, out) : 1;
+  else if (r != SQLITE_DONE)
+    rc = cm_db_check(st->db, r, "reading a community's keys", err);
+  sqlite3_reset(s);
+  return rc;
+}
+
+cm_rc hub_store_successor(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
+                          uint8_t succ_out[PROTO_KEY_BYTES], int *found_out, cm_err *err) {
+  return one_key(st, SQL_SUCCESSOR, key, NULL, 0, succ_out, found_out, err);
+}
+
+cm_rc hub_store_lineage_head(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
+                             uint8_t head_out[PROTO_KEY_BYTES], cm_err *err) {
+  int found = 0;
+  cm_rc rc = one_key(st, SQL_LINEAGE_HEAD, key, NULL, 0, head_out, &found, err);
+  if (!rc && !found) memcpy(head_out, key, PROTO_KEY_BYTES);
+  return rc;
+}
+
+cm_rc hub_store_in_lineage(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
+                           const uint8_t of[PROTO_KEY_BYTES], int *yes_out, cm_err *err) {
+  return one_key(st, SQL_IN_LINEAGE, key, of, 1, NULL, yes_out, err);
+}
+
+cm_rc hub_store_org_owner(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], const char *id,
+                          uint8_t owner_out[PROTO_KEY_BYTES], int *found_out, cm_err *err) {
+  return one_key(st, SQL_ORG_OWNER, key, id, 0, owner_out, found_out, err);
+}
 
 cm_rc hub_store_author_revoke(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], uint64_t upto,
                               cm_err *err) {

@@ -75,6 +75,8 @@ typedef struct hub_author {
   int quarantined;
   uint64_t head_seq;
   uint8_t head_hash[PROTO_HASH_BYTES];
+  int has_replaces;               /* 1: a replacement key continuing the community of replaces */
+  uint8_t replaces[PROTO_KEY_BYTES];
 } hub_author;
 
 /* Fill *a_out for key; *found_out 0 when the key has no row. */
@@ -400,6 +402,7 @@ typedef struct hub_dash_street_row {
 typedef struct hub_dash_unit_row {
   const char *key, *name, *code, *street_key, *street_name;
   uint64_t last_received_ms; /* receipt time of its newest entry, 0 if none */
+  const char *replaced_by;   /* the key that replaced this one (a lost PC), "" if none */
 } hub_dash_unit_row;
 
 typedef struct hub_dash_org_row {
@@ -700,6 +703,30 @@ cm_rc hub_store_backup(hub_store *st, const char *path, cm_err *err);
 
 /* Remove one configuration key (absent is fine). */
 cm_rc hub_store_config_delete(hub_store *st, const char *key, cm_err *err);
+
+/* ---- replacement keys: one community's keys in turn (authors.replaces) ---- */
+
+/* Record that key continues the community of old (a hub.enrolled entry with
+ * "replaces"). */
+cm_rc hub_store_author_set_replaces(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
+                                    const uint8_t old[PROTO_KEY_BYTES], cm_err *err);
+
+/* The key enrolled to replace key, if any (*found_out 0 when none). */
+cm_rc hub_store_successor(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
+                          uint8_t succ_out[PROTO_KEY_BYTES], int *found_out, cm_err *err);
+
+/* The newest key of key's community (key itself when nothing replaced it). */
+cm_rc hub_store_lineage_head(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
+                             uint8_t head_out[PROTO_KEY_BYTES], cm_err *err);
+
+/* *yes_out 1 when of is key or a key that key continues. */
+cm_rc hub_store_in_lineage(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
+                           const uint8_t of[PROTO_KEY_BYTES], int *yes_out, cm_err *err);
+
+/* The key among key and those it continues (nearest first) that holds
+ * organisation id; *found_out 0 when none does. */
+cm_rc hub_store_org_owner(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], const char *id,
+                          uint8_t owner_out[PROTO_KEY_BYTES], int *found_out, cm_err *err);
 
 /* Revoke key from after its entry upto on: authors.revoked = upto + 1 (nonzero
  * means revoked; entries 1..upto stay acceptable, see hub_author.revoked). */

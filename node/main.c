@@ -726,10 +726,13 @@ static int cmd_status(args *a) {
         {"unread", "未读决定"},        {"overdue", "逾期未报"},
         {"today", "今天"},             {"month", "本月"},
         {"due_month", "应报月报"},     {"due_date", "截止日期"},
+        {"replaces", "接替的原电脑（密钥指纹）"}, {"inherited", "从街道取回的原电脑记录"},
     };
     for (size_t i = 0; i < sizeof label / sizeof label[0]; i++) {
       json_t *v = json_object_get(st, label[i][0]);
       const char *t = json_string_value(v);
+      if (!v && (!strcmp(label[i][0], "replaces") || !strcmp(label[i][0], "inherited")))
+        continue; /* only on a PC that replaced a lost one */
       char when[26];
       if (!strcmp(label[i][0], "enrolled") && t)
         t = !strcmp(t, "yes") ? "已登记" : !strcmp(t, "pending") ? "等待街道分会批准" : "未登记";

@@ -44,13 +44,23 @@ static cm_rc fold_entry(void *arg, uint64_t seq, const uint8_t *raw, size_t len,
   int applied = cm_rec_fold_version(&w->state, e.kind, body, w->status);
   json_decref(body);
   if (applied < 0) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
-  if (applied && strcmp(e.kind, "org.filed") == 0) node_record_id(w->ctx, seq, w->record, sizeof w->record);
+  if (applied && strcmp(e.kind, "org.filed") == 0) {
+    if (memcmp(e.author, w->ctx->kp.pk, PROTO_KEY_BYTES) == 0) {
+      node_record_id(w->ctx, seq, w->record, sizeof w->record);
+    } else {
+      char hex[PROTO_KEY_HEX];
+      proto_key_hex(e.author, hex);
+      snprintf(w->record, sizeof w->record, "%s/%llu", hex, (unsigned long long)e.seq);
+    }
+  }
   return CM_OK;
 }
 
 static cm_rc fold_version(void *arg, uint64_t seq, const char *status, cm_err *err) {
   fold_walk *w = arg;
   w->status = status;
+  /* below zero: a version the PC this one replaced wrote (node/inherit.h) */
+  if ((int64_t)seq < 0) return store_inherited_get(w->ctx, (uint64_t)(-(int64_t)seq), fold_entry, w, err);
   return store_log_each(w->ctx, seq, seq, fold_entry, w, err);
 }
 
@@ -99,13 +109,17 @@ static cm_rc orgs_refold(node_ctx *ctx, cm_err *err) {
   return rc;
 }
 
-cm_rc project_entry(node_ctx *ctx, uint64_t seq, uint64_t time_ms, const char *kind,
-                    const json_t *body, cm_err *err) {
-  char record[PROTO_KEY_HEX + 24];
+/* Apply an entry whose record id is record into rows keyed row (our own
+ * sequence, or below zero for a predecessor's: node/inherit.h, so that an
+ * organisation's latest filing and a month's latest report are ours once we
+ * wrote one).  own: 0 for a predecessor's entry, whose rectifications and
+ * stations stay in its log. */
+static cm_rc apply_entry(node_ctx *ctx, const char *record, uint64_t row, int own,
+                         uint64_t time_ms, const char *kind, const json_t *body, cm_err *err) {
   json_t *org = NULL;
   cm_rc rc = CM_OK;
+  const uint64_t seq = row;
   const char *id = json_string_value(json_object_get(body, "id"));
-  node_record_id(ctx, seq, record, sizeof record);
   if (strcmp(kind, "org.filed") == 0) {
     org = json_deep_copy(body);
     if (!org || !id) goto out;
@@ -128,6 +142,8 @@ cm_rc project_entry(node_ctx *ctx, uint64_t seq, uint64_t time_ms, const char *k
     rc = store_report_put(ctx, seq, body, time_ms, err);
   } else if (strcmp(kind, "activity.declared") == 0) {
     rc = store_activity_put(ctx, seq, body, err);
+  } else if (!own) {
+    /* a predecessor's rectifications and stations stay in its log */
   } else if (strcmp(kind, "rectification.filed") == 0) {
     rc = store_rect_put(ctx, seq, body, err);
   } else if (strcmp(kind, "station.registered") == 0) {
@@ -136,6 +152,27 @@ cm_rc project_entry(node_ctx *ctx, uint64_t seq, uint64_t time_ms, const char *k
 out:
   json_decref(org);
   return rc;
+}
+
+cm_rc project_entry(node_ctx *ctx, uint64_t seq, uint64_t time_ms, const char *kind,
+                    const json_t *body, cm_err *err) {
+  char record[PROTO_KEY_HEX + 24];
+  node_record_id(ctx, seq, record, sizeof record);
+  return apply_entry(ctx, record, seq, 1, time_ms, kind, body, err);
+}
+
+/* The row key of a predecessor's entry seq: below zero, so that it never
+ * meets one of ours and our own newer version of a month sorts after it. */
+static uint64_t inherited_row(uint64_t seq) {
+  return (uint64_t)(-(int64_t)seq);
+}
+
+cm_rc project_inherited(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                        uint64_t time_ms, const char *kind, const json_t *body, cm_err *err) {
+  char record[PROTO_KEY_HEX + 24], hex[PROTO_KEY_HEX];
+  proto_key_hex(author, hex);
+  snprintf(record, sizeof record, "%s/%llu", hex, (unsigned long long)seq);
+  return apply_entry(ctx, record, inherited_row(seq), 0, time_ms, kind, body, err);
 }
 
 /* Text value of the first of keys present in o, or NULL. */
@@ -173,7 +210,12 @@ static cm_rc project_review(node_ctx *ctx, const project_item *it, cm_err *err) 
   const json_t *b = it->body;
   proto_key_hex(ctx->kp.pk, me);
   const char *author = str_of(b, k_author);
-  if (author && strcmp(author, me) != 0) return CM_OK; /* another community's batch */
+  char pred[PROTO_KEY_HEX] = "";
+  uint8_t pred_key[PROTO_KEY_BYTES];
+  /* a review of our predecessor's entries (node/inherit.h) marks their rows */
+  int inherited = author && store_meta_get(ctx, "replaces", pred, sizeof pred, NULL) == CM_OK &&
+                  strcmp(author, pred) == 0 && proto_key_from_hex(pred, pred_key) == CM_OK;
+  if (author && strcmp(author, me) != 0 && !inherited) return CM_OK; /* another community's */
   const char *result = str_of(b, k_result);
   if (!result) return CM_OK;
   int rejected = strcmp(result, "rejected") == 0;
@@ -190,15 +232,17 @@ static cm_rc project_review(node_ctx *ctx, const project_item *it, cm_err *err) 
     uint8_t want[PROTO_HASH_BYTES], held[PROTO_HASH_BYTES];
     if (strlen(lh) != 2 * PROTO_HASH_BYTES ||
         cm_hex_decode(lh, strlen(lh), want, sizeof want) != CM_OK ||
-        !store_log_hash(ctx, (uint64_t)last, held) ||
+        !(inherited ? store_inherited_hash(ctx, pred_key, (uint64_t)last, held)
+                    : store_log_hash(ctx, (uint64_t)last, held)) ||
         memcmp(want, held, PROTO_HASH_BYTES) != 0)
       return CM_OK;
   }
   /* A batch is one changeset: a bounded range of our own log. */
   if (first >= 1 && last >= first && last - first < 1000000)
     for (json_int_t q = first; !rc && q <= last; q++)
-      rc = store_review_put(ctx, (uint64_t)q, rejected ? "rejected" : "accepted",
-                            rejected ? reason : "", it->record, err);
+      rc = store_review_put(ctx, inherited ? inherited_row((uint64_t)q) : (uint64_t)q,
+                            rejected ? "rejected" : "accepted", rejected ? reason : "", it->record,
+                            err);
   /* Records rejected inside an accepted batch, each with its reason. */
   static const char *const k_list[] = {"rejected_records", "rejected", "except", NULL};
   for (const char *const *k = k_list; !rc && *k; k++) {
@@ -207,6 +251,7 @@ static cm_rc project_review(node_ctx *ctx, const project_item *it, cm_err *err) 
     json_t *x;
     if (!json_is_array(arr)) continue;
     json_array_foreach(arr, i, x) {
+      if (inherited) continue; /* a predecessor's single rejections: its batch's verdict stands */
       uint64_t q = our_seq(ctx, json_is_object(x) ? json_object_get(x, "record") : x);
       if (!q && json_is_object(x)) q = our_seq(ctx, json_object_get(x, "seq"));
       if (!q) continue;
@@ -320,8 +365,23 @@ static cm_rc rebuild_decision(void *arg, uint64_t cursor, const char *kind, cons
   return rc;
 }
 
+static cm_rc rebuild_inherited(void *arg, uint64_t seq, const uint8_t *raw, size_t len,
+                               cm_err *err) {
+  node_ctx *ctx = arg;
+  proto_entry e;
+  json_t *body = NULL;
+  cm_rc rc = proto_entry_decode(raw, len, &e, err);
+  if (!rc && e.seq != seq) rc = cm_errf(err, CM_ERR_DB, "接替前的台账第 %llu 行有误", (unsigned long long)seq);
+  if (!rc && cm_json_parse_object(e.body, e.body_len, &body, NULL) == CM_OK)
+    rc = project_inherited(ctx, e.author, seq, e.time_ms, e.kind, body, err);
+  json_decref(body);
+  return rc;
+}
+
 cm_rc project_rebuild_in_tx(node_ctx *ctx, cm_err *err) {
   cm_rc rc = store_proj_clear(ctx, err);
+  /* a predecessor's records come before ours (node/inherit.h) */
+  if (!rc) rc = store_inherited_each(ctx, rebuild_inherited, ctx, err);
   if (!rc) rc = store_log_each(ctx, 1, 0, rebuild_entry, ctx, err);
   if (!rc) rc = store_inbox_each(ctx, rebuild_decision, ctx, err);
   return rc;

@@ -67,6 +67,12 @@ static const char *const store_migrations[] = {
     "ALTER TABLE orgs ADD COLUMN codes TEXT NOT NULL DEFAULT '{}';"
     "CREATE TABLE IF NOT EXISTS stations(seq INTEGER PRIMARY KEY, org TEXT NOT NULL,"
     " body TEXT NOT NULL);",
+    /* A replacement key's predecessor (the community's lost or stolen PC):
+     * its log as the street held it, verified entry by entry, never part of
+     * our own log (docs/decisions/0048-replacement-key.md).  The projection
+     * reads it before our own entries. */
+    "CREATE TABLE IF NOT EXISTS inherited(author BLOB NOT NULL, seq INTEGER NOT NULL,"
+    " hash BLOB NOT NULL, raw BLOB NOT NULL, PRIMARY KEY(author, seq)) WITHOUT ROWID;",
 };
 
 int store_schema_version(void) {
@@ -250,6 +256,88 @@ cm_rc store_log_each(node_ctx *ctx, uint64_t from, uint64_t to, store_log_fn fn,
     if (rc) break;
   }
 out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_inherited_head(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
+                           uint64_t *seq_out, uint8_t hash_out[PROTO_HASH_BYTES], cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  *seq_out = 0;
+  memset(hash_out, 0, PROTO_HASH_BYTES);
+  cm_rc rc = prep(ctx, "SELECT seq, hash FROM inherited WHERE author=? ORDER BY seq DESC LIMIT 1",
+                  &st, err);
+  if (rc) return rc;
+  sqlite3_bind_blob(st, 1, author, PROTO_KEY_BYTES, SQLITE_STATIC);
+  int s = sqlite3_step(st);
+  if (s == SQLITE_ROW && sqlite3_column_bytes(st, 1) == PROTO_HASH_BYTES) {
+    *seq_out = (uint64_t)sqlite3_column_int64(st, 0);
+    memcpy(hash_out, sqlite3_column_blob(st, 1), PROTO_HASH_BYTES);
+  } else if (s != SQLITE_DONE && s != SQLITE_ROW) {
+    rc = cm_db_check(ctx->db, s, "read inherited log", err);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int store_inherited_hash(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                         uint8_t hash_out[PROTO_HASH_BYTES]) {
+  sqlite3_stmt *st = NULL;
+  int found = 0;
+  if (prep(ctx, "SELECT hash FROM inherited WHERE author=? AND seq=?", &st, NULL)) return 0;
+  sqlite3_bind_blob(st, 1, author, PROTO_KEY_BYTES, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == PROTO_HASH_BYTES) {
+    memcpy(hash_out, sqlite3_column_blob(st, 0), PROTO_HASH_BYTES);
+    found = 1;
+  }
+  sqlite3_finalize(st);
+  return found;
+}
+
+cm_rc store_inherited_add(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                          const uint8_t hash[PROTO_HASH_BYTES], const uint8_t *raw, size_t len,
+                          cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  cm_rc rc = prep(ctx, "INSERT INTO inherited(author, seq, hash, raw) VALUES(?,?,?,?)", &st, err);
+  if (rc) return rc;
+  sqlite3_bind_blob(st, 1, author, PROTO_KEY_BYTES, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+  sqlite3_bind_blob(st, 3, hash, PROTO_HASH_BYTES, SQLITE_STATIC);
+  sqlite3_bind_blob(st, 4, raw, (int)len, SQLITE_STATIC);
+  rc = step_done(ctx, st, "write inherited entry", err);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_inherited_get(node_ctx *ctx, uint64_t seq, store_log_fn fn, void *arg, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  cm_rc rc = prep(ctx, "SELECT seq, raw FROM inherited WHERE seq=? ORDER BY author LIMIT 1", &st, err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+  int s = sqlite3_step(st);
+  if (s == SQLITE_ROW)
+    rc = fn(arg, seq, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1), err);
+  else if (s != SQLITE_DONE)
+    rc = cm_db_check(ctx->db, s, "read inherited log", err);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_inherited_each(node_ctx *ctx, store_log_fn fn, void *arg, cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  /* one predecessor's log (node/inherit.h), in sequence order */
+  cm_rc rc = prep(ctx, "SELECT seq, raw FROM inherited ORDER BY author, seq", &st, err);
+  while (!rc) {
+    int s = sqlite3_step(st);
+    if (s == SQLITE_DONE) break;
+    if (s != SQLITE_ROW) {
+      rc = cm_db_check(ctx->db, s, "read inherited log", err);
+      break;
+    }
+    rc = fn(arg, (uint64_t)sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1),
+            (size_t)sqlite3_column_bytes(st, 1), err);
+  }
   sqlite3_finalize(st);
   return rc;
 }
@@ -709,16 +797,28 @@ out:
 
 /* Report row: r.seq, org, month, activities, participants, party_participants,
  * content, scope, good_deeds, time_ms, org name, versions. */
+/* The record id of report row seq: ours, or below zero the predecessor's
+ * (node/inherit.h). */
+typedef struct report_ids {
+  const char *me, *pred;
+} report_ids;
+static void report_record(const report_ids *ids, long long seq, char *out, size_t cap) {
+  if (seq < 0)
+    snprintf(out, cap, "%s/%lld", ids->pred, -seq);
+  else
+    snprintf(out, cap, "%s/%lld", ids->me, seq);
+}
+
 static json_t *report_row(sqlite3_stmt *st, void *arg) {
-  const char *author_hex = arg;
+  const report_ids *ids = arg;
   char record[PROTO_KEY_HEX + 24];
   char when[26];
-  snprintf(record, sizeof record, "%s/%lld", author_hex, (long long)sqlite3_column_int64(st, 0));
+  report_record(ids, (long long)sqlite3_column_int64(st, 0), record, sizeof record);
   cm_time_iso((uint64_t)sqlite3_column_int64(st, 9), when);
   json_t *accepted = json_null();
   if (sqlite3_column_type(st, 14) != SQLITE_NULL) {
     char acc[PROTO_KEY_HEX + 24];
-    snprintf(acc, sizeof acc, "%s/%lld", author_hex, (long long)sqlite3_column_int64(st, 14));
+    report_record(ids, (long long)sqlite3_column_int64(st, 14), acc, sizeof acc);
     accepted = json_string(acc);
   }
   return json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:s,s:o}",
@@ -760,7 +860,10 @@ cm_rc store_report_list(node_ctx *ctx, const char *org, const char *month, int h
   if (rc) goto out;
   bind_text(st, 1, org && *org ? org : NULL);
   bind_text(st, 2, month && *month ? month : NULL);
-  rc = rows_json(ctx, st, report_row, (void *)author_hex, out, err);
+  char pred[PROTO_KEY_HEX] = "";
+  store_meta_get(ctx, "replaces", pred, sizeof pred, NULL);
+  report_ids ids = {author_hex, pred};
+  rc = rows_json(ctx, st, report_row, &ids, out, err);
 out:
   sqlite3_finalize(st);
   return rc;

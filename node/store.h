@@ -70,6 +70,21 @@ typedef cm_rc (*store_log_fn)(void *arg, uint64_t seq, const uint8_t *raw, size_
 /* Entries with from <= seq <= to (to 0 = to the head). */
 cm_rc store_log_each(node_ctx *ctx, uint64_t from, uint64_t to, store_log_fn fn, void *arg,
                      cm_err *err);
+/* ---- the predecessor's log (a replacement key: node/inherit.h) ---- */
+/* The last held entry of author's log (0 and a zero hash when none). */
+cm_rc store_inherited_head(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
+                           uint64_t *seq_out, uint8_t hash_out[PROTO_HASH_BYTES], cm_err *err);
+/* Hash of author's entry seq: 1 if held, 0 if not. */
+int store_inherited_hash(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                         uint8_t hash_out[PROTO_HASH_BYTES]);
+/* Keep author's verified entry seq (its canonical bytes raw). */
+cm_rc store_inherited_add(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                          const uint8_t hash[PROTO_HASH_BYTES], const uint8_t *raw, size_t len,
+                          cm_err *err);
+/* The inherited entry seq handed to fn (nothing when it is not held). */
+cm_rc store_inherited_get(node_ctx *ctx, uint64_t seq, store_log_fn fn, void *arg, cm_err *err);
+/* Every inherited entry in sequence order. */
+cm_rc store_inherited_each(node_ctx *ctx, store_log_fn fn, void *arg, cm_err *err);
 /* Number of entries of a kind (serials for filing numbers). */
 cm_rc store_log_count_kind(node_ctx *ctx, const char *kind, uint64_t *n_out, cm_err *err);
 

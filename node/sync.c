@@ -23,6 +23,7 @@
 #include "../protocol/bundle.h"
 #include "../protocol/changeset.h"
 #include "../protocol/feed.h"
+#include "inherit.h"
 #include "project.h"
 #include "attach_sync.h"
 #include "records.h"
@@ -544,6 +545,8 @@ static cm_rc feed_tx(node_ctx *ctx, void *arg, cm_err *err) {
       const char *key = json_string_value(json_object_get(body, "key"));
       if (key && !strcmp(key, me)) {
         rc = store_meta_set_u64(ctx, "enrol", NODE_ENROL_DONE, err);
+        /* enrolled to replace the community's lost PC: its records come next */
+        if (!rc) rc = node_inherit_learn(ctx, body, err);
         /* A restored node learns its names and code back from its enrolment. */
         if (!rc && store_meta_u64(ctx, "restored", 0) == 1) {
           const char *s;
@@ -788,6 +791,11 @@ static cm_rc sync_pass(pass *p, cm_err *err) {
   rc = pull_feed(p, err);
   if (rc) return rc;
 
+  /* 5b. a replacement key: the records of the PC it replaced */
+  rc = budget(p, err);
+  if (!rc) rc = explain(p, node_inherit_fetch(p->ctx, p->url, &p->opts, NULL, err), err);
+  if (rc) return rc;
+
   acked = store_meta_u64(p->ctx, "acked_seq", 0);
   rc = store_log_head(p->ctx, &local, lh, err);
   if (!rc && acked < local)
@@ -894,6 +902,18 @@ cm_rc node_status(node_ctx *ctx, json_t **out, cm_err *err) {
                    "last_error", s.last_error, "unread", (json_int_t)s.unread,
                    "overdue", (json_int_t)overdue, "today", today,
                    "month", month, "due_month", due_month, "due_date", due_date);
+  /* a replacement key: the PC it replaced and how much of its log is here */
+  char old[PROTO_KEY_HEX] = "";
+  uint8_t ok[PROTO_KEY_BYTES], oh[PROTO_HASH_BYTES];
+  uint64_t got = 0;
+  if (*out && store_meta_get(ctx, "replaces", old, sizeof old, NULL) == CM_OK &&
+      proto_key_from_hex(old, ok) == CM_OK &&
+      store_inherited_head(ctx, ok, &got, oh, NULL) == CM_OK) {
+    char ofp[PROTO_FINGERPRINT_LEN];
+    proto_fingerprint(ok, ofp);
+    json_object_set_new(*out, "replaces", json_string(ofp));
+    json_object_set_new(*out, "inherited", json_integer((json_int_t)got));
+  }
   return *out ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足");
 }
 

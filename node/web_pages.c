@@ -479,6 +479,13 @@ void node_web_h_home(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_html_word(&rq.h, strcmp(enrol, "yes") == 0       ? "home.enrol.yes"
                     : strcmp(enrol, "pending") == 0 ? "home.enrol.pending"
                                                     : "home.enrol.no");
+  if (json_object_get(st, "inherited")) {
+    /* this PC replaced the community's lost one (node/inherit.h) */
+    cm_html_raw(&rq.h, "</div></div><div class=\"stat\"><div class=\"k\">");
+    cm_html_word(&rq.h, "home.inherited");
+    cm_html_printf(&rq.h, "</div><div class=\"v\" id=\"inherited\">%lld",
+                   node_web_ji(st, "inherited"));
+  }
   cm_html_raw(&rq.h, "</div></div><div class=\"stat\"><div class=\"k\">");
   cm_html_word(&rq.h, "home.next_try");
   cm_html_printf(&rq.h, "</div><div class=\"v\">%llu ", (unsigned long long)(loop.next_in_ms / 1000u));

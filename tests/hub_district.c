@@ -15,6 +15,7 @@
 
 #include "hub/hublog.h"
 #include "hub/ingest.h"
+#include "hub/project.h"
 #include "hub/summary.h"
 #include "hub_testlib.h"
 #include "protocol/bundle.h"
@@ -188,6 +189,72 @@ static void test_forwarded_bundle(void **state) {
   free(b);
 }
 
+/* A replacement key (a lost PC): the street enrols it for the same code,
+ * revoking the old key; its amendment of what the old key filed reaches the
+ * district only after every valid entry of the old key, and the summary
+ * counts the community once. */
+static void test_replacement_key(void **state) {
+  fixture *f = *state;
+  tl_author r;
+  uint8_t *own = NULL, *old = NULL, *rep = NULL;
+  size_t ownlen = 0, oldlen = 0, replen = 0;
+  uint64_t valid = 0, seq = 0;
+  static const char *const amend_kind[] = {"org.amended"};
+  static const char *const amend_body[] = {
+      "{\"id\":\"120105001001-0001\",\"changes\":{\"members\":30}}"};
+  cm_err err;
+  cm_err_clear(&err);
+
+  push(f, &f->c1, 2, filed_kinds, filed_bodies);
+  assert_int_equal(tl_author_new(&r), 0);
+  /* another code, or a key the street did not enrol: refused */
+  assert_int_equal(hub_enroll_replacing(f->street, r.kp.pk, "向陽社區", "120105001002",
+                                        f->c1.kp.pk, &valid, &seq, &err),
+                   CM_ERR_INVALID);
+  assert_int_equal(hub_enroll_replacing(f->street, r.kp.pk, "向陽社區", "120105001001",
+                                        f->district->kp.pk, &valid, &seq, &err),
+                   CM_ERR_NOT_FOUND);
+  assert_int_equal(hub_enroll_replacing(f->street, r.kp.pk, "向陽社區", "120105001001",
+                                        f->c1.kp.pk, &valid, &seq, &err),
+                   CM_OK);
+  assert_int_equal(valid, 2);
+  push(f, &r, 1, amend_kind, amend_body);
+  assert_int_equal(tl_head(f->street, r.kp.pk), 1);
+
+  pending(f, f->street->kp.pk, 0, &own, &ownlen);
+  pending(f, f->c1.kp.pk, 0, &old, &oldlen);
+  pending(f, r.kp.pk, 0, &rep, &replen);
+  assert_int_equal(tl_ingest(f->district, own, ownlen, NULL), 200);
+  /* before the old key's entries: refused, nothing kept */
+  assert_int_equal(tl_ingest(f->district, rep, replen, NULL), 403);
+  assert_int_equal(tl_head(f->district, r.kp.pk), 0);
+  assert_int_equal(tl_ingest(f->district, old, oldlen, NULL), 200);
+  assert_int_equal(tl_ingest(f->district, rep, replen, NULL), 200);
+  assert_int_equal(tl_head(f->district, r.kp.pk), 1);
+
+  /* one row for the community, under the new key, with the old key's records */
+  json_t *s = hub_summary(f->district, NULL);
+  assert_non_null(s);
+  json_t *comms = json_object_get(json_array_get(json_object_get(s, "streets"), 0), "communities");
+  assert_int_equal(json_array_size(comms), 2); /* 001 once, and 002 */
+  json_t *p = json_object_get(json_array_get(comms, 0), "pending");
+  assert_int_equal(json_integer_value(json_object_get(p, "organisations")), 1);
+  assert_int_equal(json_integer_value(json_object_get(p, "reports")), 1);
+  /* rebuild gives the same */
+  char *before = json_dumps(s, JSON_COMPACT | JSON_SORT_KEYS);
+  assert_int_equal(hub_rebuild(f->district, NULL), CM_OK);
+  json_decref(s);
+  s = hub_summary(f->district, NULL);
+  char *after = json_dumps(s, JSON_COMPACT | JSON_SORT_KEYS);
+  assert_string_equal(before, after);
+  free(before);
+  free(after);
+  json_decref(s);
+  free(own);
+  free(old);
+  free(rep);
+}
+
 static void test_stranger_street_and_forged_enrolment(void **state) {
   fixture *f = *state;
   uint8_t *own = NULL, *comm = NULL, *b = NULL;
@@ -295,6 +362,7 @@ static void test_district_feed(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_forwarded_bundle, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_replacement_key, setup, teardown),
     cmocka_unit_test_setup_teardown(test_stranger_street_and_forged_enrolment, setup, teardown),
     cmocka_unit_test_setup_teardown(test_district_feed, setup, teardown),
   };
