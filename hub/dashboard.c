@@ -174,7 +174,7 @@ static const unit *unit_of(const data *d, const char *key);
 
 /* The organisation with filing number id of author, or NULL.  An
  * organisation another key of the same community filed (a replacement key
- * reports on what the lost PC filed: docs/decisions/0048-replacement-key.md)
+ * reports on what the lost PC filed: docs/decisions/0049-replacement-key.md)
  * when author filed none with that number. */
 static org *org_find(data *d, const char *author, const char *id) {
   size_t lo = 0, hi = d->n_orgs;
@@ -231,7 +231,7 @@ static cm_rc load_unit(void *ctx, const hub_dash_row *r, cm_err *err) {
 }
 
 /* The unit of a community key: itself, or for a key that a lost PC's
- * replacement took over, the newest key's (docs/decisions/0048). */
+ * replacement took over, the newest key's (docs/decisions/0049). */
 static const unit *unit_of(const data *d, const char *key) {
   const unit *u = NULL;
   for (int hops = 0; hops < 16; hops++) {

@@ -314,7 +314,7 @@ static const char *const store_migrations[] = {
   "  PRIMARY KEY(author, id)) WITHOUT ROWID;",
   /* A replacement key (a lost or stolen PC): the community key it continues,
    * set by the projection of a hub.enrolled entry that names one
-   * (docs/decisions/0048-replacement-key.md).  Like the rest of authors, not
+   * (docs/decisions/0049-replacement-key.md).  Like the rest of authors, not
    * cleared by rebuild: the projection sets it again to the same value. */
   "ALTER TABLE authors ADD COLUMN replaces BLOB;",
 };

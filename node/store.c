@@ -69,7 +69,7 @@ static const char *const store_migrations[] = {
     " body TEXT NOT NULL);",
     /* A replacement key's predecessor (the community's lost or stolen PC):
      * its log as the street held it, verified entry by entry, never part of
-     * our own log (docs/decisions/0048-replacement-key.md).  The projection
+     * our own log (docs/decisions/0049-replacement-key.md).  The projection
      * reads it before our own entries. */
     "CREATE TABLE IF NOT EXISTS inherited(author BLOB NOT NULL, seq INTEGER NOT NULL,"
     " hash BLOB NOT NULL, raw BLOB NOT NULL, PRIMARY KEY(author, seq)) WITHOUT ROWID;",
