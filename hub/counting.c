@@ -28,7 +28,8 @@ hub_count hub_count_report(const char *org_status, const char *status, int newes
 }
 
 int hub_count_report_current(const char *org_status, const char *status) {
-  return hub_count_org_reports(org_status) && !is(status, "rejected");
+  return hub_count_org_reports(org_status) && !is(status, "rejected") &&
+         !is(status, "superseded");
 }
 
 int hub_count_missing(int submitted, const char *due, const char *today) {

@@ -40,7 +40,8 @@ hub_count hub_count_report(const char *org_status, const char *status, int newes
 
 /* The current report of a month (reports.status) in the dashboard's sums: an
  * organisation whose reports count (hub_count_org_reports) and a report not
- * rejected.  1 when it counts. */
+ * rejected, nor superseded (a replacement key reported the month again).  1
+ * when it counts. */
 int hub_count_report_current(const char *org_status, const char *status);
 
 /* Something due by date due (YYYY-MM-DD) and not submitted: 1 once today

@@ -35,6 +35,16 @@
   " FROM authors a JOIN chain ON a.key = chain.k WHERE a.replaces IS NOT NULL"                   \
   " AND chain.d < " HUB_LINEAGE_MAX_S ") "
 #define HUB_LINEAGE_MAX_S "16"
+/* The whole lineage of key P, newest key first (d 0): up to the key that
+ * replaced it last, then down the keys each replaced (a key is replaced at
+ * most once, so the chain is a line). */
+#define LINEAGE_ALL(P)                                                                            \
+  "WITH RECURSIVE up(k, n) AS (SELECT " P ", 0 UNION ALL SELECT a.key, up.n + 1"                 \
+  " FROM authors a JOIN up ON a.replaces = up.k WHERE up.n < " HUB_LINEAGE_MAX_S "),"             \
+  " top(k) AS (SELECT k FROM up ORDER BY n DESC LIMIT 1),"                                        \
+  " chain(k, d) AS (SELECT k, 0 FROM top UNION ALL SELECT a.replaces, chain.d + 1"                \
+  " FROM authors a JOIN chain ON a.key = chain.k WHERE a.replaces IS NOT NULL"                    \
+  " AND chain.d < " HUB_LINEAGE_MAX_S ") "
 
 /* Version 1 of the schema.  Append new migrations; never edit a shipped one. */
 static const char *const store_migrations[] = {
@@ -1395,20 +1405,35 @@ static const char SQL_STATUS_RANGE[] =
 /* The monthly report groups (org, month) with a version in a range. */
 static const char SQL_STATUS_GROUPS[] =
     "SELECT DISTINCT org, month FROM report_versions WHERE author = ?1 AND seq BETWEEN ?2 AND ?3";
-/* Of the accepted versions of one (author, org, month), the newest stays
- * 'accepted', the older are 'superseded' (the maximum it compares with does
- * not change while the statement runs). */
+/* Of the accepted versions of one (org, month) written by any key of
+ * author's lineage (a replacement key corrects what the lost PC reported,
+ * and either may be refreshed last), the newest stays 'accepted' and the older are 'superseded':
+ * newest is the newest key's, then the highest sequence, as the summary
+ * reads it (SQL_SUM_REPORTS).  The version it compares with does not change
+ * while the statement runs. */
 static const char SQL_STATUS_SUPERSEDE[] =
-    "UPDATE record_status SET status = CASE WHEN seq = (SELECT max(v.seq) FROM report_versions v"
+    LINEAGE_ALL("?1")
+    "UPDATE record_status SET status = CASE WHEN (author, seq) = (SELECT v.author, v.seq"
+    " FROM chain JOIN report_versions v ON v.author = chain.k"
     " JOIN record_status s ON s.author = v.author AND s.seq = v.seq"
     " AND s.status IN ('accepted', 'superseded')"
-    " WHERE v.author = ?1 AND v.org = ?2 AND v.month = ?3) THEN 'accepted' ELSE 'superseded' END"
-    " WHERE author = ?1 AND status IN ('accepted', 'superseded') AND seq IN"
-    " (SELECT seq FROM report_versions WHERE author = ?1 AND org = ?2 AND month = ?3)";
+    " WHERE v.org = ?2 AND v.month = ?3 ORDER BY chain.d, v.seq DESC LIMIT 1)"
+    " THEN 'accepted' ELSE 'superseded' END"
+    " WHERE author IN (SELECT k FROM chain) AND status IN ('accepted', 'superseded') AND seq IN"
+    " (SELECT v.seq FROM report_versions v WHERE v.author = record_status.author"
+    " AND v.org = ?2 AND v.month = ?3)";
+/* The current report rows of (org, month) of the lineage carry their
+ * record's status; a row of an older key whose month a newer key reported
+ * again is 'superseded' whatever its own status: the newer key's row is the
+ * month's current one, as one key's newer version would be. */
 static const char SQL_STATUS_REPORT[] =
-    "UPDATE reports SET status = coalesce((SELECT s.status FROM record_status s"
-    " WHERE s.author = reports.author AND s.seq = reports.seq), 'pending')"
-    " WHERE month = ?3 AND author = ?1 AND org = ?2";
+    LINEAGE_ALL("?1")
+    "UPDATE reports SET status = CASE WHEN EXISTS(SELECT 1 FROM chain mine"
+    " JOIN chain newer ON newer.d < mine.d JOIN reports n ON n.author = newer.k"
+    " AND n.org = reports.org AND n.month = reports.month WHERE mine.k = reports.author)"
+    " THEN 'superseded' ELSE coalesce((SELECT s.status FROM record_status s"
+    " WHERE s.author = reports.author AND s.seq = reports.seq), 'pending') END"
+    " WHERE month = ?3 AND author IN (SELECT k FROM chain) AND org = ?2";
 static const char SQL_STATUS_ACTIVITIES[] =
     "UPDATE activities SET status = coalesce((SELECT s.status FROM record_status s"
     " WHERE s.author = activities.author AND s.seq = activities.seq), 'pending')"

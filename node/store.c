@@ -72,7 +72,8 @@ static const char *const store_migrations[] = {
      * our own log (docs/decisions/0049-replacement-key.md).  The projection
      * reads it before our own entries. */
     "CREATE TABLE IF NOT EXISTS inherited(author BLOB NOT NULL, seq INTEGER NOT NULL,"
-    " hash BLOB NOT NULL, raw BLOB NOT NULL, PRIMARY KEY(author, seq)) WITHOUT ROWID;",
+    " hash BLOB NOT NULL, raw BLOB NOT NULL,"
+    " PRIMARY KEY(author, seq)) WITHOUT ROWID;",
 };
 
 int store_schema_version(void) {

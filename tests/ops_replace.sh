@@ -135,12 +135,15 @@ ok "B got A's organisation, its accepted report and the criticism A never fetche
 "$NODE" --dir "$B" org amend "$ORG" --members 12 >/dev/null || fail "B amends A's organisation"
 "$NODE" --dir "$B" report monthly --org "$ORG" --month 2025-03 --activities 3 --participants 30 \
   --party-participants 2 --content 新电脑 >/dev/null || fail "B reports on A's organisation"
+# ... and corrects the month the lost PC reported (2025-02: 2 activities, 20 participants)
+"$NODE" --dir "$B" report monthly --org "$ORG" --month 2025-02 --activities 4 --participants 25 \
+  --party-participants 1 --content 补报更正 >/dev/null || fail "B corrects A's month"
 "$NODE" --dir "$B" rectification file --org "$ORG" --decision "$REC" --content 每月增加活动 \
   >/dev/null || fail "B rectifies the criticism addressed to A"
 "$NODE" --dir "$B" sync >/dev/null 2>&1 || true
 accept_all
 "$NODE" --dir "$B" sync >/dev/null || fail "B's sync after the review"
-[ "$(heads "$S" "$BKEY")" = "3 0" ] || fail "street holds of B: $(heads "$S" "$BKEY")"
+[ "$(heads "$S" "$BKEY")" = "4 0" ] || fail "street holds of B: $(heads "$S" "$BKEY")"
 "$HUB" --dir "$S" decide list --json | python3 -c '
 import json, sys
 d = [d for d in json.load(sys.stdin) if d["record"] == sys.argv[1]][0]
@@ -149,7 +152,7 @@ summary "$STREET_URL" >"$E2E_TMP/s.sum"
 read -r n figures <"$E2E_TMP/s.sum"
 [ "$n" = 1 ] || fail "the street lists the community $n times: $(cat "$E2E_TMP/s.sum")"
 case "$figures" in
-  *"activities=5 organisations=1 participants=50 party_participants=3 reports=2"*) ;;
+  *"activities=7 organisations=1 participants=55 party_participants=3 reports=2"*) ;;
   *) fail "street figures: $figures" ;;
 esac
 "$NODE" --dir "$B" org list --json | python3 -c '
@@ -160,7 +163,7 @@ ok "B amended A's organisation, reported on it and closed its criticism; the str
 
 "$HUB" --dir "$S" forward >/dev/null || fail "forward"
 "$HUB" --dir "$S" forward >/dev/null || fail "forward 2"
-[ "$(heads "$D" "$BKEY")" = "3 0" ] && [ "$(heads "$D" "$AKEY")" = "2 1" ] \
+[ "$(heads "$D" "$BKEY")" = "4 0" ] && [ "$(heads "$D" "$AKEY")" = "2 1" ] \
   || fail "district: A $(heads "$D" "$AKEY"), B $(heads "$D" "$BKEY")"
 summary "$DIST_URL" >"$E2E_TMP/d.sum"
 diff "$E2E_TMP/s.sum" "$E2E_TMP/d.sum" >&2 || fail "the district's figures differ from the street's"
@@ -184,7 +187,7 @@ PY
 python3 -c '
 import json, sys
 t = json.load(open(sys.argv[1]))["totals"]
-assert (t["reports"], t["activities"], t["participants"]) == (2, 5, 50), t' "$E2E_TMP/act.json" \
+assert (t["reports"], t["activities"], t["participants"]) == (2, 7, 55), t' "$E2E_TMP/act.json" \
   || fail "district activity figures: $(cat "$E2E_TMP/act.json")"
 ok "the district got B's entries by forward, A revoked there too, the same figures; its dashboard shows the community once"
 
@@ -217,6 +220,6 @@ cmp -s "$E2E_TMP/h.json" "$E2E_TMP/h2.json" && cmp -s "$E2E_TMP/act.json" "$E2E_
 "$NODE" --dir "$B" report list --json | python3 -c '
 import json, sys
 r = json.load(sys.stdin)
-assert [(x["month"], x["participants"]) for x in r] == [("2025-02", 20), ("2025-03", 30)], r' \
-  || fail "B's reports after rebuild"
+assert [(x["month"], x["participants"]) for x in r] == [("2025-02", 25), ("2025-03", 30)], r' \
+  || fail "B's reports after rebuild: $("$NODE" --dir "$B" report list --json)"
 ok "rebuild at street, district and B gives the same figures"
