@@ -1348,9 +1348,51 @@ static cm_rc answer_stations(data *d, json_t *out, cm_err *err) {
 
 /* ---- funding (资金扶持) per year ---- */
 
+/* The year's grants added up per street, community and organisation. */
+typedef struct funding_walk {
+  data *d;
+  json_t *tables[3]; /* streets, communities, organisations */
+  int64_t total, count;
+} funding_walk;
+
+static cm_rc walk_funding(void *arg, const hub_dash_row *row, cm_err *err) {
+  funding_walk *w = arg;
+  const hub_dash_funding_row *r = &row->funding;
+  const org *o = org_find(w->d, r->author, nz(r->org));
+  cm_rc rc = CM_OK;
+  if (!o || !category_ok(w->d, o)) return CM_OK;
+  w->total = cm_rec_add(w->total, r->amount);
+  w->count++;
+  for (size_t t = 0; t < 3 && !rc; t++) {
+    json_t *it, *found = NULL;
+    size_t k;
+    json_array_foreach(w->tables[t], k, it) {
+      const char *s = json_string_value(json_object_get(it, "street"));
+      const char *c = json_string_value(json_object_get(it, "community"));
+      const char *id = json_string_value(json_object_get(it, "id"));
+      if (strcmp(s, o->street) == 0 && (t == 0 || strcmp(c, o->community) == 0) &&
+          (t < 2 || strcmp(id, o->id) == 0)) {
+        found = it;
+        break;
+      }
+    }
+    if (!found) {
+      found = t == 0   ? json_pack("{s:s}", "street", o->street)
+              : t == 1 ? json_pack("{s:s,s:s}", "street", o->street, "community", o->community)
+                       : org_ref(o);
+      rc = push(w->tables[t], found, err);
+      if (rc) break;
+    }
+    set_int(found, "amount",
+            cm_rec_add(json_integer_value(json_object_get(found, "amount")), r->amount));
+    set_int(found, "grants", json_integer_value(json_object_get(found, "grants")) + 1);
+  }
+  return rc;
+}
+
 static cm_rc answer_funding(data *d, const hub_dash_params *p, uint64_t now_ms, json_t *out,
                             cm_err *err) {
-  char today[11];
+  char today[11], y[8];
   cm_date_of(now_ms, today);
   int year = atoi(today);
   if (p->year && *p->year) {
@@ -1359,57 +1401,22 @@ static cm_rc answer_funding(data *d, const hub_dash_params *p, uint64_t now_ms, 
       return cm_errf(err, CM_ERR_INVALID, "「year」应为 2000 到 %d 之间的年份", year);
     year = atoi(p->year);
   }
-  json_t *rows = NULL, *r, *streets = json_array(), *comms = json_array(), *orgs = json_array();
-  int64_t total = 0, count = 0;
-  size_t i;
-  cm_rc rc = streets && comms && orgs ? hub_store_funding_json(d->hub->store, year, &rows, err)
-                                      : nomem(err);
-  json_array_foreach(rows, i, r) {
-    if (rc) break;
-    const org *o = org_find(d, json_string_value(json_object_get(r, "author")),
-                            nz(json_string_value(json_object_get(r, "org"))));
-    if (!o || !category_ok(d, o)) continue;
-    int64_t amount = json_integer_value(json_object_get(r, "amount"));
-    total = cm_rec_add(total, amount);
-    count++;
-    /* rows come by author: one community's after another */
-    json_t *tables[3] = {streets, comms, orgs};
-    for (size_t t = 0; t < 3 && !rc; t++) {
-      json_t *row = NULL, *it;
-      size_t k;
-      json_array_foreach(tables[t], k, it) {
-        const char *s = json_string_value(json_object_get(it, "street"));
-        const char *c = json_string_value(json_object_get(it, "community"));
-        const char *id = json_string_value(json_object_get(it, "id"));
-        if (strcmp(s, o->street) == 0 && (t == 0 || strcmp(c, o->community) == 0) &&
-            (t < 2 || strcmp(id, o->id) == 0)) {
-          row = it;
-          break;
-        }
-      }
-      if (!row) {
-        row = t == 0   ? json_pack("{s:s}", "street", o->street)
-              : t == 1 ? json_pack("{s:s,s:s}", "street", o->street, "community", o->community)
-                       : org_ref(o);
-        rc = push(tables[t], row, err);
-        if (rc) break;
-      }
-      set_int(row, "amount", cm_rec_add(json_integer_value(json_object_get(row, "amount")), amount));
-      set_int(row, "grants", json_integer_value(json_object_get(row, "grants")) + 1);
-    }
-  }
+  funding_walk w = {d, {json_array(), json_array(), json_array()}, 0, 0};
+  snprintf(y, sizeof y, "%d", year);
+  const char *params[1] = {y};
+  cm_rc rc = w.tables[0] && w.tables[1] && w.tables[2]
+                 ? hub_store_dash_rows(d->hub->store, HUB_DQ_FUNDING, params, 1, walk_funding, &w,
+                                       err)
+                 : nomem(err);
   if (!rc) {
     json_object_set_new(out, "year", json_integer(year));
-    json_object_set_new(out, "totals", json_pack("{s:I,s:I}", "amount", (json_int_t)total,
-                                                  "grants", (json_int_t)count));
-    json_object_set(out, "streets", streets);
-    json_object_set(out, "communities", comms);
-    json_object_set(out, "organisations", orgs);
+    json_object_set_new(out, "totals", json_pack("{s:I,s:I}", "amount", (json_int_t)w.total,
+                                                  "grants", (json_int_t)w.count));
+    json_object_set(out, "streets", w.tables[0]);
+    json_object_set(out, "communities", w.tables[1]);
+    json_object_set(out, "organisations", w.tables[2]);
   }
-  json_decref(rows);
-  json_decref(streets);
-  json_decref(comms);
-  json_decref(orgs);
+  for (size_t t = 0; t < 3; t++) json_decref(w.tables[t]);
   return rc;
 }
 

@@ -2090,6 +2090,13 @@ static const struct {
                        " ON r.author = s.author AND r.seq = s.seq WHERE r.status = 'accepted'"
                        " ORDER BY s.author, s.seq",
                        0},
+  [HUB_DQ_FUNDING] = {"SELECT e.author, hub_body(e.body, e.raw_len)->>'org',"
+                      " hub_body(e.body, e.raw_len)->>'amount' FROM entries e"
+                      " WHERE e.kind = 'funding.received' AND json_valid(hub_body(e.body, e.raw_len))"
+                      " AND hub_body(e.body, e.raw_len)->>'year' = CAST(?1 AS INTEGER)"
+                      " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author"
+                      " AND f.seq = e.seq) ORDER BY e.author, e.seq",
+                      0},
   /* Per organisation of a community: its newest self-report of the year that
    * was not refused, and the newest result of the year by this hub or by the
    * street that enrolled its community.  Bodies are read from the signed
@@ -2200,6 +2207,9 @@ static void dash_fill(hub_dash_query q, const dash_cols *c, hub_dash_row *r) {
         .author = dt(c, 0), .org = dt(c, 1), .name = dt(c, 2), .leader = dt(c, 3),
         .party_members = c->num[4], .committee = dt(c, 5), .date = dt(c, 6),
         .branch = dt(c, 7), .branch_date = dt(c, 8)};
+    break;
+  case HUB_DQ_FUNDING:
+    r->funding = (hub_dash_funding_row){dt(c, 0), dt(c, 1), c->num[2]};
     break;
   case HUB_DQ_REPORTS:
   case HUB_DQ_REPORT_SUMS:
@@ -3390,13 +3400,3 @@ cm_rc hub_store_feedback_open_json(hub_store *st, json_t **out, cm_err *err) {
       out, err, "");
 }
 
-cm_rc hub_store_funding_json(hub_store *st, int64_t year, json_t **out, cm_err *err) {
-  return rv_rows(st,
-                 "SELECT e.author AS author, hub_body(e.body, e.raw_len)->>'org' AS org,"
-                 " hub_body(e.body, e.raw_len)->>'amount' AS amount FROM entries e"
-                 " WHERE e.kind = 'funding.received' AND json_valid(hub_body(e.body, e.raw_len))"
-                 " AND hub_body(e.body, e.raw_len)->>'year' = ?1"
-                 " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author"
-                 " AND f.seq = e.seq) ORDER BY e.author, e.seq",
-                 out, err, "i", year);
-}

@@ -424,6 +424,12 @@ typedef struct hub_dash_station_row {
   int64_t party_members;
 } hub_dash_station_row;
 
+/* HUB_DQ_FUNDING: one funding.received of the year, not refused. */
+typedef struct hub_dash_funding_row {
+  const char *author, *org;
+  int64_t amount; /* fen, bounded by the domain core */
+} hub_dash_funding_row;
+
 typedef struct hub_dash_report_row {
   const char *author, *org, *month;
   int64_t activities, participants, party_participants;
@@ -516,6 +522,7 @@ typedef union hub_dash_row {
   hub_dash_ack_row ack;           /* HUB_DQ_ACKS */
   hub_dash_year_org_row year_org;   /* HUB_DQ_YEAR_INSPECTIONS, _PLANS, _TRAININGS */
   hub_dash_year_unit_row year_unit; /* HUB_DQ_YEAR_UNITS */
+  hub_dash_funding_row funding;     /* HUB_DQ_FUNDING */
 } hub_dash_row;
 
 typedef cm_rc (*hub_dash_row_fn)(void *ctx, const hub_dash_row *row, cm_err *err);
@@ -551,6 +558,7 @@ typedef enum hub_dash_query {
   HUB_DQ_YEAR_TRAININGS,   /* (?1 year, ?2 this hub's key) hub_dash_year_org_row */
   HUB_DQ_YEAR_UNITS,       /* (?1 year, ?2 this hub's key, ?3 its role "street" | "district",
                             * ?4 its name) hub_dash_year_unit_row */
+  HUB_DQ_FUNDING,          /* (?1 year) hub_dash_funding_row, by author then sequence */
 } hub_dash_query;
 
 /* BEGIN a read transaction (end it with hub_store_rollback), so that several
@@ -899,8 +907,5 @@ cm_rc hub_store_org_kind_json(hub_store *st, const uint8_t author[PROTO_KEY_BYTE
  * received first.  Never who made it.  New reference in *out. */
 cm_rc hub_store_feedback_open_json(hub_store *st, json_t **out, cm_err *err);
 
-/* Funding of year, not refused: {"author", "org", "amount"} (fen).  New
- * reference in *out. */
-cm_rc hub_store_funding_json(hub_store *st, int64_t year, json_t **out, cm_err *err);
 
 #endif
