@@ -768,14 +768,19 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
   if (r->answered) return MHD_YES;
   r->answered = 1;
   cm_guard_none(srv->guard, r->gc);
-  if (r->too_large && srv->route_too_large) return dispatch(srv, r);
-  if (r->too_large) {
+  if (r->too_large && !srv->route_too_large) {
     char msg[160];
     snprintf(msg, sizeof msg, "request body over the limit of %zu bytes", r->limit);
+    cm_guard_release(srv->guard, r->gc);
     cm_guard_send(srv->guard, r->gc, 0);
     return queue_error(srv, conn, 413, CM_ERR_TOO_LARGE, msg);
   }
-  return dispatch(srv, r);
+  enum MHD_Result ret = dispatch(srv, r);
+  /* The body has been read and answered: its bytes go back to the budget now,
+   * not when libmicrohttpd reports the request completed, which may come after
+   * the client has already sent its next request. */
+  cm_guard_release(srv->guard, r->gc);
+  return ret;
 }
 
 /* ---- start and stop ---- */
