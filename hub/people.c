@@ -21,21 +21,18 @@ static const char *str(const json_t *o, const char *k) {
 static cm_rc roster(hub_ctx *hub, const uint8_t author[PROTO_KEY_BYTES], const char *org,
                     json_t *out, cm_err *err) {
   json_t *rows = NULL, *list = NULL, *r;
-  int64_t members = 0, party = 0, leaders = 0, left = 0;
+  hub_roster_counts n;
   size_t i;
   int street = hub->role == HUB_ROLE_STREET;
-  cm_rc rc = hub_store_roster_json(hub->store, author, org, &rows, err);
+  cm_rc rc = hub_store_roster_counts(hub->store, author, org, &n, err);
+  /* the names, for the street only (where the sealed boxes open) */
+  if (!rc && street) rc = hub_store_roster_json(hub->store, author, org, &rows, err);
   if (!rc && street && !(list = json_array())) rc = nomem(err);
   json_array_foreach(rows, i, r) {
     if (rc) break;
-    int current = strcmp(str(r, "action"), "leave") != 0;
+    int current = json_integer_value(json_object_get(r, "current")) != 0;
     int is_party = json_integer_value(json_object_get(r, "party_member")) != 0;
     int is_leader = json_integer_value(json_object_get(r, "leader")) != 0;
-    members += current;
-    party += current && is_party;
-    leaders += current && is_leader;
-    left += !current;
-    if (!street) continue;
     json_t *who = NULL;
     /* A box this hub cannot open (sealed to another street) shows no name. */
     if (cm_personal_open(json_object_get(r, "sealed"), "street", &hub->kp, &who, NULL) != CM_OK)
@@ -49,9 +46,9 @@ static cm_rc roster(hub_ctx *hub, const uint8_t author[PROTO_KEY_BYTES], const c
     if (!row || json_array_append_new(list, row)) rc = nomem(err);
   }
   if (!rc) {
-    json_t *c = json_pack("{s:b,s:I,s:I,s:I,s:I}", "roster", json_array_size(rows) > 0, "members",
-                          (json_int_t)members, "party_members", (json_int_t)party, "leaders",
-                          (json_int_t)leaders, "left", (json_int_t)left);
+    json_t *c = json_pack("{s:b,s:I,s:I,s:I,s:I}", "roster", n.any, "members",
+                          (json_int_t)n.members, "party_members", (json_int_t)n.party_members,
+                          "leaders", (json_int_t)n.leaders, "left", (json_int_t)n.left);
     if (!c || json_object_set_new(out, "roster_counts", c)) rc = nomem(err);
   }
   if (!rc && street && json_object_set(out, "roster", list)) rc = nomem(err);

@@ -3341,6 +3341,9 @@ cm_rc hub_store_org_mapped_put(hub_store *st, const uint8_t author[PROTO_KEY_BYT
 
 /* The roster entries of organisation ?2 by author ?1 up to seq ?3, and the
  * newest of each member (k = 1). */
+/* A member on the roster now: the newest entry of the member (k = 1) did
+ * not record leaving.  The one rule of the roster's counts. */
+#define ROSTER_CURRENT " k = 1 AND b->>'action' <> 'leave' "
 #define ROSTER_NOW                                                                                 \
   "WITH r AS (SELECT e.seq AS seq, hub_body(e.body, e.raw_len) AS b FROM entries e"                       \
   "  WHERE e.author = ?1 AND e.kind = 'roster.entry' AND e.seq <= ?3"                              \
@@ -3351,16 +3354,47 @@ cm_rc hub_store_org_mapped_put(hub_store *st, const uint8_t author[PROTO_KEY_BYT
   " n AS (SELECT seq, b, row_number() OVER (PARTITION BY b->>'member' ORDER BY seq DESC) AS k"     \
   "  FROM r) "
 
+
 cm_rc hub_store_roster_apply(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *org,
                              uint64_t upto, cm_err *err) {
   return rv_exec(st,
                  ROSTER_NOW
                  "UPDATE organisations SET"
-                 " members = (SELECT count(*) FROM n WHERE k = 1 AND b->>'action' <> 'leave'),"
-                 " party_members = (SELECT count(*) FROM n WHERE k = 1"
-                 "  AND b->>'action' <> 'leave' AND b->>'party_member' = 1)"
+                 " members = (SELECT count(*) FROM n WHERE" ROSTER_CURRENT "),"
+                 " party_members = (SELECT count(*) FROM n WHERE" ROSTER_CURRENT
+                 "  AND b->>'party_member' = 1)"
                  " WHERE author = ?1 AND id = ?2 AND EXISTS(SELECT 1 FROM r)",
                  "统计名册", err, "kti", author, org, (int64_t)upto);
+}
+
+cm_rc hub_store_roster_counts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                              const char *org, hub_roster_counts *out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  memset(out, 0, sizeof *out);
+  cm_rc rc = st_prep1(st,
+                      ROSTER_NOW
+                      "SELECT (SELECT count(*) FROM n WHERE k = 1),"
+                      " (SELECT count(*) FROM n WHERE" ROSTER_CURRENT "),"
+                      " (SELECT count(*) FROM n WHERE" ROSTER_CURRENT " AND b->>'party_member' = 1),"
+                      " (SELECT count(*) FROM n WHERE" ROSTER_CURRENT " AND b->>'leader' = 1)",
+                      &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_text(s, 2, org);
+  sqlite3_bind_int64(s, 3, INT64_MAX);
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW) {
+    int64_t all = sqlite3_column_int64(s, 0);
+    out->members = sqlite3_column_int64(s, 1);
+    out->party_members = sqlite3_column_int64(s, 2);
+    out->leaders = sqlite3_column_int64(s, 3);
+    out->left = all - out->members;
+    out->any = all > 0;
+  } else {
+    rc = cm_db_check(st->db, r, "统计名册", err);
+  }
+  sqlite3_finalize(s);
+  return rc;
 }
 
 cm_rc hub_store_roster_json(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *org,
@@ -3371,7 +3405,8 @@ cm_rc hub_store_roster_json(hub_store *st, const uint8_t author[PROTO_KEY_BYTES]
                  " coalesce(n.b->>'party_member', 0) AS party_member,"
                  " coalesce(n.b->>'leader', 0) AS leader, coalesce(n.b->>'joined', '') AS joined,"
                  " coalesce(n.b->>'left', '') AS \"left\", coalesce(n.b->>'reason', '') AS reason,"
-                 " n.b->'sealed' AS sealed_json FROM n WHERE k = 1 ORDER BY n.b->>'member'",
+                 " n.b->'sealed' AS sealed_json, (" ROSTER_CURRENT ") AS current"
+                 " FROM n WHERE k = 1 ORDER BY n.b->>'member'",
                  out, err, "kti", author, org, (int64_t)INT64_MAX);
 }
 

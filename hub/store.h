@@ -891,6 +891,16 @@ cm_rc hub_store_org_mapped_put(hub_store *st, const uint8_t author[PROTO_KEY_BYT
 cm_rc hub_store_roster_apply(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *org,
                              uint64_t upto, cm_err *err);
 
+/* The counts of an organisation's roster now (members on it, of them party
+ * members and leaders, members who left; any: a roster was kept at all), by
+ * the one rule that also sets the organisation's member counts. */
+typedef struct hub_roster_counts {
+  int64_t members, party_members, leaders, left;
+  int any;
+} hub_roster_counts;
+cm_rc hub_store_roster_counts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                              const char *org, hub_roster_counts *out, cm_err *err);
+
 /* The roster of org by author: the newest entry of each member, {"seq",
  * "member", "action", "party_member", "leader", "joined", "left", "reason",
  * "sealed"} by member number.  New reference in *out. */
