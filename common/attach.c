@@ -45,6 +45,17 @@ const char *cm_att_sniff(const uint8_t *p, size_t n) {
   return NULL;
 }
 
+void cm_att_caps_or_default(uint64_t *file_max, uint64_t *org_year_max) {
+  if (!*file_max) *file_max = CM_ATT_FILE_MAX;
+  if (!*org_year_max) *org_year_max = CM_ATT_ORG_YEAR_MAX;
+}
+
+void cm_att_caps_print(FILE *f, uint64_t file_max, uint64_t org_year_max, int by_district) {
+  fprintf(f, "每个附件最多 %llu MB，每个组织每年的附件最多 %llu MB（%s）\n",
+          (unsigned long long)(file_max >> 20), (unsigned long long)(org_year_max >> 20),
+          by_district ? "区协会设定" : "默认值");
+}
+
 const char *cm_att_type_label(const char *type) {
   if (!type) return "文件";
   if (!strcmp(type, "application/pdf")) return "PDF 文件";

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "rc.h"
@@ -42,6 +43,13 @@ const char *cm_att_heading_label(const char *key);
 
 /* The heading a record of kind files under by default ("filing" for none). */
 const char *cm_att_heading_of_kind(const char *kind);
+
+/* The caps in force: *file_max and *org_year_max as the district's newest
+ * limits.set gave them, 0 where it set none, become the defaults there. */
+void cm_att_caps_or_default(uint64_t *file_max, uint64_t *org_year_max);
+
+/* The caps as one line for a person ("每个附件最多 … MB，…（区协会设定|默认值）"). */
+void cm_att_caps_print(FILE *f, uint64_t file_max, uint64_t org_year_max, int by_district);
 
 /* The MIME type of a file starting with the n bytes at p ("application/pdf",
  * "image/jpeg", "image/png"), or NULL for any other. */

@@ -42,8 +42,7 @@ cm_rc hub_limits_get(hub_ctx *ctx, uint64_t *file_max, uint64_t *org_year_max, u
   cm_rc rc = hub_store_limits_at(ctx->store, ctx->kp.pk, UINT64_MAX, file_max, org_year_max,
                                  seq_out, err);
   pthread_mutex_unlock(&ctx->lock);
-  if (!rc && !*file_max) *file_max = CM_ATT_FILE_MAX;
-  if (!rc && !*org_year_max) *org_year_max = CM_ATT_ORG_YEAR_MAX;
+  if (!rc) cm_att_caps_or_default(file_max, org_year_max);
   return rc;
 }
 

@@ -922,9 +922,7 @@ static int files_limits(hub_ctx *ctx, const char *file_mb, const char *year_mb, 
   }
   if (!rc) rc = hub_limits_get(ctx, &file_max, &year_max, &seq, &err);
   if (rc) return fail(rc, &err);
-  printf("每个附件最多 %llu MB，每个组织每年的附件最多 %llu MB（%s）\n",
-         (unsigned long long)(file_max >> 20), (unsigned long long)(year_max >> 20),
-         seq ? "区协会设定" : "默认值");
+  cm_att_caps_print(stdout, file_max, year_max, seq != 0);
   return EXIT_OK;
 }
 

@@ -112,8 +112,9 @@ void node_attach_caps(node_ctx *ctx, uint64_t *file_max, uint64_t *org_year_max)
   uint64_t f = 0, y = 0;
   cm_err e;
   if (store_limits(ctx, &f, &y, &e) != CM_OK) f = y = 0;
-  *file_max = f ? f : CM_ATT_FILE_MAX;
-  *org_year_max = y ? y : CM_ATT_ORG_YEAR_MAX;
+  cm_att_caps_or_default(&f, &y);
+  *file_max = f;
+  *org_year_max = y;
   uint64_t own = store_meta_u64(ctx, "attach.file_max", *file_max);
   if (own < *file_max) *file_max = own;
   own = store_meta_u64(ctx, "attach.org_year_max", *org_year_max);

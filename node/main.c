@@ -312,9 +312,7 @@ static int cmd_files_limits(args *a) {
   if (!rc) node_attach_caps(ctx, &file_max, &year_max);
   node_close(ctx);
   if (rc) return fail(rc, &e);
-  printf("每个附件最多 %llu MB，每个组织每年的附件最多 %llu MB（%s）\n",
-         (unsigned long long)(file_max >> 20), (unsigned long long)(year_max >> 20),
-         f ? "区协会设定" : "默认值，区协会未另定");
+  cm_att_caps_print(stdout, file_max, year_max, f != 0);
   return 0;
 }
 
