@@ -327,6 +327,9 @@ static const char *const store_migrations[] = {
    * (docs/decisions/0049-replacement-key.md).  Like the rest of authors, not
    * cleared by rebuild: the projection sets it again to the same value. */
   "ALTER TABLE authors ADD COLUMN replaces BLOB;",
+  /* The lineage is walked up (who replaced this key) as well as down at
+   * every monthly report's status refresh: an index, not a scan of authors. */
+  "CREATE INDEX authors_replaces ON authors(replaces) WHERE replaces IS NOT NULL;",
 };
 
 #define STORE_CACHE 64
