@@ -40,33 +40,11 @@ static struct {
 } g;
 
 static long push(t_log *lg) {
-  uint8_t *cs = NULL, *bundle = NULL;
-  size_t len = 0, blen = 0;
-  t_resp r;
-  assert_int_equal(t_log_build(lg, &cs, &len), 0);
-  const uint8_t *one = cs;
-  assert_int_equal(t_bundle(&one, &len, 1, &bundle, &blen), 0);
-  assert_int_equal(t_http("POST", g.base, "/api/v1/changesets", "application/vnd.linli.bundle",
-                          bundle, blen, NULL, 0, NULL, &r),
-                   0);
-  long st = r.status;
-  t_resp_free(&r);
-  free(cs);
-  free(bundle);
-  return st;
+  return t_push(g.base, lg);
 }
 
 static void accept_all(hub_ctx *hub) {
-  json_t *list = NULL, *b;
-  cm_err err;
-  size_t i;
-  assert_int_equal(hub_review_list(hub, &list, &err), CM_OK);
-  json_array_foreach(list, i, b) {
-    assert_int_equal(hub_review_accept(hub, json_integer_value(json_object_get(b, "id")), "李",
-                                       NULL, 0, NULL, &err),
-                     CM_OK);
-  }
-  json_decref(list);
+  assert_int_equal(t_accept_all(hub), 0);
 }
 
 /* {"street","community"} boxes of {"name": name} sealed to street and to
