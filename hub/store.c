@@ -2771,7 +2771,7 @@ static cm_rc one_key(hub_store *st, const char *sql, const uint8_t *key, const v
   if (r == SQLITE_ROW)
     *found_out = out ? col_32(s, 0, out) : 1;
   else if (r != SQLITE_DONE)
-    rc = cm_db_check(st->db, r, "reading a community's keys", err);
+    rc = cm_db_check(st->db, r, "读取社区的密钥", err);
   sqlite3_reset(s);
   return rc;
 }
@@ -2908,7 +2908,7 @@ cm_rc hub_store_file_in_street(hub_store *st, const char *hash, const char *stre
   if (r == SQLITE_ROW)
     *found_out = sqlite3_column_int(s, 0);
   else
-    rc = cm_db_check(st->db, r, "finding a file's street", err);
+    rc = cm_db_check(st->db, r, "查找文件所属的街道", err);
   sqlite3_reset(s);
   return rc;
 }
@@ -3313,7 +3313,7 @@ cm_rc hub_store_limits_at(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
     cm_rec_limits_bytes(&l, file_max, org_year_max);
     if (seq_out) *seq_out = (uint64_t)sqlite3_column_int64(s, 2);
   } else if (r != SQLITE_DONE) {
-    rc = cm_db_check(st->db, r, "reading the attachment caps", err);
+    rc = cm_db_check(st->db, r, "读取附件上限", err);
   }
   sqlite3_finalize(s);
   return rc;

@@ -275,7 +275,7 @@ cm_rc store_inherited_head(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
     *seq_out = (uint64_t)sqlite3_column_int64(st, 0);
     memcpy(hash_out, sqlite3_column_blob(st, 1), PROTO_HASH_BYTES);
   } else if (s != SQLITE_DONE && s != SQLITE_ROW) {
-    rc = cm_db_check(ctx->db, s, "read inherited log", err);
+    rc = cm_db_check(ctx->db, s, "读取原电脑的台账", err);
   }
   sqlite3_finalize(st);
   return rc;
@@ -320,7 +320,7 @@ cm_rc store_inherited_get(node_ctx *ctx, uint64_t seq, store_log_fn fn, void *ar
   if (s == SQLITE_ROW)
     rc = fn(arg, seq, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1), err);
   else if (s != SQLITE_DONE)
-    rc = cm_db_check(ctx->db, s, "read inherited log", err);
+    rc = cm_db_check(ctx->db, s, "读取原电脑的台账", err);
   sqlite3_finalize(st);
   return rc;
 }
@@ -333,7 +333,7 @@ cm_rc store_inherited_each(node_ctx *ctx, store_log_fn fn, void *arg, cm_err *er
     int s = sqlite3_step(st);
     if (s == SQLITE_DONE) break;
     if (s != SQLITE_ROW) {
-      rc = cm_db_check(ctx->db, s, "read inherited log", err);
+      rc = cm_db_check(ctx->db, s, "读取原电脑的台账", err);
       break;
     }
     rc = fn(arg, (uint64_t)sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1),
@@ -343,20 +343,28 @@ cm_rc store_inherited_each(node_ctx *ctx, store_log_fn fn, void *arg, cm_err *er
   return rc;
 }
 
-cm_rc store_log_count_kind(node_ctx *ctx, const char *kind, uint64_t *n_out, cm_err *err) {
+/* Run a "SELECT count(*)"-style statement with at most one text parameter
+ * (param NULL: none); what names the question in the error. */
+static cm_rc count_query(node_ctx *ctx, const char *sql, const char *param, const char *what,
+                         uint64_t *n_out, cm_err *err) {
   sqlite3_stmt *st = NULL;
   *n_out = 0;
-  cm_rc rc = prep(ctx, "SELECT count(*) FROM log WHERE kind=?", &st, err);
+  cm_rc rc = prep(ctx, sql, &st, err);
   if (rc) goto out;
-  bind_text(st, 1, kind);
+  if (param) bind_text(st, 1, param);
   int s = sqlite3_step(st);
   if (s == SQLITE_ROW)
     *n_out = (uint64_t)sqlite3_column_int64(st, 0);
   else
-    rc = cm_db_check(ctx->db, s, "统计台账记录数", err);
+    rc = cm_db_check(ctx->db, s, what, err);
 out:
   sqlite3_finalize(st);
   return rc;
+}
+
+cm_rc store_log_count_kind(node_ctx *ctx, const char *kind, uint64_t *n_out, cm_err *err) {
+  return count_query(ctx, "SELECT count(*) FROM log WHERE kind=?", kind, "统计台账记录数", n_out,
+                     err);
 }
 
 uint64_t store_now_ms(node_ctx *ctx) {
@@ -384,24 +392,8 @@ out:
   return rc;
 }
 
-/* Run a "SELECT count(*)"-style statement with no parameters. */
-static cm_rc count_query(node_ctx *ctx, const char *sql, uint64_t *n_out, cm_err *err) {
-  sqlite3_stmt *st = NULL;
-  *n_out = 0;
-  cm_rc rc = prep(ctx, sql, &st, err);
-  if (rc) goto out;
-  int s = sqlite3_step(st);
-  if (s == SQLITE_ROW)
-    *n_out = (uint64_t)sqlite3_column_int64(st, 0);
-  else
-    rc = cm_db_check(ctx->db, s, "计数", err);
-out:
-  sqlite3_finalize(st);
-  return rc;
-}
-
 cm_rc store_receipt_count(node_ctx *ctx, uint64_t *n_out, cm_err *err) {
-  return count_query(ctx, "SELECT count(*) FROM receipts", n_out, err);
+  return count_query(ctx, "SELECT count(*) FROM receipts", NULL, "统计回执", n_out, err);
 }
 
 cm_rc store_inbox_add(node_ctx *ctx, uint64_t cursor, uint64_t hub_seq, const char *kind,
@@ -589,7 +581,8 @@ out:
 }
 
 cm_rc store_inbox_unread(node_ctx *ctx, uint64_t *n_out, cm_err *err) {
-  return count_query(ctx, "SELECT count(*) FROM inbox WHERE read=0", n_out, err);
+  return count_query(ctx, "SELECT count(*) FROM inbox WHERE read=0", NULL, "统计未读消息", n_out,
+                     err);
 }
 
 cm_rc store_proj_clear(node_ctx *ctx, cm_err *err) {
@@ -1035,7 +1028,7 @@ cm_rc store_limits(node_ctx *ctx, uint64_t *file_max, uint64_t *org_year_max, cm
       cm_rec_limits_bytes(&b.u.limits, file_max, org_year_max);
     json_decref(json);
   } else if (s != SQLITE_DONE) {
-    rc = cm_db_check(ctx->db, s, "read limits", err);
+    rc = cm_db_check(ctx->db, s, "读取附件上限", err);
   }
   sqlite3_finalize(st);
   return rc;
@@ -1226,39 +1219,21 @@ out:
 
 cm_rc store_id_taken(node_ctx *ctx, const char *table, const char *id, int *taken_out,
                      cm_err *err) {
-  sqlite3_stmt *st = NULL;
-  *taken_out = 0;
+  uint64_t n = 0;
   /* table is one of two constants, never input */
-  cm_rc rc = prep(ctx, strcmp(table, "activities") == 0 ? "SELECT 1 FROM activities WHERE id=?"
-                                                        : "SELECT 1 FROM orgs WHERE id=?",
-                  &st, err);
-  if (rc) goto out;
-  bind_text(st, 1, id);
-  int s = sqlite3_step(st);
-  if (s == SQLITE_ROW)
-    *taken_out = 1;
-  else if (s != SQLITE_DONE)
-    rc = cm_db_check(ctx->db, s, "查找编号", err);
-out:
-  sqlite3_finalize(st);
+  cm_rc rc = count_query(ctx,
+                         strcmp(table, "activities") == 0
+                             ? "SELECT count(*) FROM activities WHERE id=?"
+                             : "SELECT count(*) FROM orgs WHERE id=?",
+                         id, "查找编号", &n, err);
+  *taken_out = n > 0;
   return rc;
 }
 
 cm_rc store_overdue_count(node_ctx *ctx, const char *today, uint64_t *n_out, cm_err *err) {
-  sqlite3_stmt *st = NULL;
-  *n_out = 0;
-  cm_rc rc = prep(ctx, "SELECT count(*) FROM decisions WHERE kind='decision.criticize'"
-                       " AND closed='' AND deadline<>'' AND deadline<?", &st, err);
-  if (rc) goto out;
-  bind_text(st, 1, today);
-  int s = sqlite3_step(st);
-  if (s == SQLITE_ROW)
-    *n_out = (uint64_t)sqlite3_column_int64(st, 0);
-  else
-    rc = cm_db_check(ctx->db, s, "统计逾期的批评", err);
-out:
-  sqlite3_finalize(st);
-  return rc;
+  return count_query(ctx, "SELECT count(*) FROM decisions WHERE kind='decision.criticize'"
+                          " AND closed='' AND deadline<>'' AND deadline<?",
+                     today, "统计逾期的批评", n_out, err);
 }
 
 cm_rc store_filing_seqs(node_ctx *ctx, const char *org, uint64_t *seqs, size_t cap, size_t *n_out,
@@ -1293,7 +1268,7 @@ cm_rc store_filing_each(node_ctx *ctx, const char *org, store_filing_fn fn, void
     int s = sqlite3_step(st);
     if (s == SQLITE_DONE) break;
     if (s != SQLITE_ROW) {
-      rc = cm_db_check(ctx->db, s, "read filings", err);
+      rc = cm_db_check(ctx->db, s, "读取备案", err);
       break;
     }
     rc = fn(arg, (uint64_t)sqlite3_column_int64(st, 0), col_text(st, 1), err);
@@ -1306,19 +1281,11 @@ cm_rc store_filing_each(node_ctx *ctx, const char *org, store_filing_fn fn, void
 /* ---- notices (node/year.c) ---- */
 
 cm_rc store_notice_held(node_ctx *ctx, const char *notice, int *held_out, cm_err *err) {
-  sqlite3_stmt *st = NULL;
-  *held_out = 0;
-  cm_rc rc = prep(ctx, "SELECT count(*) FROM inbox WHERE kind = 'notice.sent'"
-                       " AND json_valid(body) AND body->>'notice' = ?", &st, err);
-  if (rc) goto out;
-  bind_text(st, 1, notice);
-  int s = sqlite3_step(st);
-  if (s == SQLITE_ROW)
-    *held_out = sqlite3_column_int64(st, 0) > 0;
-  else
-    rc = cm_db_check(ctx->db, s, "读取收件箱", err);
-out:
-  sqlite3_finalize(st);
+  uint64_t n = 0;
+  cm_rc rc = count_query(ctx, "SELECT count(*) FROM inbox WHERE kind = 'notice.sent'"
+                              " AND json_valid(body) AND body->>'notice' = ?",
+                         notice, "读取收件箱", &n, err);
+  *held_out = n > 0;
   return rc;
 }
 
