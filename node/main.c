@@ -54,10 +54,14 @@ typedef struct args {
 
 typedef int (*cmd_fn)(args *a);
 
+/* A command's work on an open node: its result to standard output, an error in *e. */
+typedef cm_rc (*node_fn)(node_ctx *ctx, args *a, cm_err *e);
+
 typedef struct command {
   const char *word1;
   const char *word2;       /* NULL for one-word commands */
-  cmd_fn fn;
+  cmd_fn fn;               /* a command that opens no node, or opens it its own way */
+  node_fn run;             /* or: a command run on the open node (with_node) */
   const char *const *opts; /* options taking a value */
   const char *const *flags;/* options without a value */
   int min_pos, max_pos;    /* positional arguments */
@@ -92,6 +96,18 @@ static int open_node(const args *a, node_ctx **ctx) {
   return rc ? fail(rc, &e) : 0;
 }
 
+/* Open the node, run fn on it, close it; the exit code. */
+static int with_node(args *a, node_fn fn) {
+  node_ctx *ctx = NULL;
+  cm_err e;
+  cm_err_clear(&e);
+  int x = open_node(a, &ctx);
+  if (x) return x;
+  cm_rc rc = fn(ctx, a, &e);
+  node_close(ctx);
+  return rc ? fail(rc, &e) : 0;
+}
+
 /* Print JSON on one line. */
 static void print_json(const json_t *j) {
   char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -114,6 +130,17 @@ static void flags_text(const json_t *flags, char *out, size_t cap) {
              cm_i18n_word(CM_LANG_ZH, "flag.", json_string_value(f)));
   }
   if (!out[0]) snprintf(out, cap, "-");
+}
+
+/* A listing: as JSON on one line (--json), else the lines rows prints; freed.
+ * rc is the answer of the call that read it: nothing is printed on an error. */
+static cm_rc show_list(const args *a, cm_rc rc, json_t *list, void (*rows)(const json_t *list)) {
+  if (!rc && opt(a, "--json"))
+    print_json(list);
+  else if (!rc)
+    rows(list);
+  json_decref(list);
+  return rc;
 }
 
 /* ---- handlers ---- */
@@ -170,110 +197,72 @@ static void warn_flags(node_ctx *ctx, const char *id) {
   json_decref(org);
 }
 
-static int cmd_org_file(args *a) {
-  node_ctx *ctx = NULL;
+static cm_rc run_org_file(node_ctx *ctx, args *a, cm_err *e) {
   node_org_input in;
   char id[NODE_ID_MAX];
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
   org_input(a, &in);
-  cm_rc rc = node_org_file(ctx, &in, id, &e);
+  cm_rc rc = node_org_file(ctx, &in, id, e);
   if (!rc) {
     warn_flags(ctx, id);
     printf("%s\n", id);
   }
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  return rc;
 }
 
-static int cmd_org_amend(args *a) {
-  node_ctx *ctx = NULL;
+static cm_rc run_org_amend(node_ctx *ctx, args *a, cm_err *e) {
   node_org_input in;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
   org_input(a, &in);
-  cm_rc rc = node_org_amend(ctx, a->pos[0], &in, &e);
+  cm_rc rc = node_org_amend(ctx, a->pos[0], &in, e);
   if (!rc) {
     warn_flags(ctx, a->pos[0]);
     printf("%s\n", a->pos[0]);
   }
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  return rc;
 }
 
-static int cmd_org_dissolve(args *a) {
-  node_ctx *ctx = NULL;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
-  cm_rc rc = node_org_dissolve(ctx, a->pos[0], opt(a, "--reason"), &e);
+static cm_rc run_org_dissolve(node_ctx *ctx, args *a, cm_err *e) {
+  cm_rc rc = node_org_dissolve(ctx, a->pos[0], opt(a, "--reason"), e);
   if (!rc) printf("%s\n", a->pos[0]);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  return rc;
 }
 
-static int cmd_org_list(args *a) {
-  node_ctx *ctx = NULL;
-  json_t *list = NULL;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
-  cm_rc rc = node_org_list(ctx, &list, &e);
-  if (!rc && opt(a, "--json")) {
-    print_json(list);
-  } else if (!rc) {
-    size_t i;
-    json_t *o;
-    json_array_foreach(list, i, o) {
-      char flags[256];
-      flags_text(json_object_get(o, "flags"), flags, sizeof flags);
-      cm_term_printf("%s\t%s\t%s\t%s\t%s\t%lld/%lld\n", js(o, "id"),
-                     cm_i18n_word(CM_LANG_ZH, "status.", js(o, "status")), flags, js(o, "name"),
-                     cm_i18n_word(CM_LANG_ZH, "found.", js(o, "founded_by")),
-             (long long)json_integer_value(json_object_get(o, "party_members")),
-             (long long)json_integer_value(json_object_get(o, "members")));
-    }
+static void org_list_rows(const json_t *list) {
+  size_t i;
+  json_t *o;
+  json_array_foreach(list, i, o) {
+    char flags[256];
+    flags_text(json_object_get(o, "flags"), flags, sizeof flags);
+    cm_term_printf("%s\t%s\t%s\t%s\t%s\t%lld/%lld\n", js(o, "id"),
+                   cm_i18n_word(CM_LANG_ZH, "status.", js(o, "status")), flags, js(o, "name"),
+                   cm_i18n_word(CM_LANG_ZH, "found.", js(o, "founded_by")),
+           (long long)json_integer_value(json_object_get(o, "party_members")),
+           (long long)json_integer_value(json_object_get(o, "members")));
   }
-  json_decref(list);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
 }
 
-static int cmd_report_monthly(args *a) {
-  node_ctx *ctx = NULL;
+static cm_rc run_org_list(node_ctx *ctx, args *a, cm_err *e) {
+  json_t *list = NULL;
+  cm_rc rc = node_org_list(ctx, &list, e);
+  return show_list(a, rc, list, org_list_rows);
+}
+
+static cm_rc run_report_monthly(node_ctx *ctx, args *a, cm_err *e) {
   char record[NODE_RECORD_ID_MAX];
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
   node_report_input in = {opt(a, "--org"), opt(a, "--month"), opt(a, "--activities"),
                           opt(a, "--participants"), opt(a, "--party-participants"),
                           opt(a, "--content"), opt(a, "--scope"), opt(a, "--good-deeds")};
-  cm_rc rc = node_report_monthly(ctx, &in, record, &e);
+  cm_rc rc = node_report_monthly(ctx, &in, record, e);
   if (!rc) printf("%s\n", record);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  return rc;
 }
 
-static int cmd_attach(args *a) {
-  node_ctx *ctx = NULL;
+static cm_rc run_attach(node_ctx *ctx, args *a, cm_err *e) {
   char hash[CM_ATT_HEX], record[NODE_RECORD_ID_MAX];
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
   node_attach_input in = {opt(a, "--org"), a->pos[0], opt(a, "--title"), opt(a, "--heading"),
                           opt(a, "--record")};
-  cm_rc rc = node_attach(ctx, &in, hash, record, &e);
+  cm_rc rc = node_attach(ctx, &in, hash, record, e);
   if (!rc) printf("%s\n%s\n", record, hash);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  return rc;
 }
 
 /* One line of what a check found (also for restore). */
@@ -284,150 +273,101 @@ static void checked_line(FILE *f, const cm_att_checked *c, int fetch) {
   fprintf(f, "%s\n", c->left ? "；仍有附件缺失或损坏" : "");
 }
 
-static int cmd_files_check(args *a) {
-  node_ctx *ctx = NULL;
+static cm_rc run_files_check(node_ctx *ctx, args *a, cm_err *e) {
   cm_att_checked c;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
   int fetch = !opt(a, "--no-fetch");
   cm_rc rc = fetch ? cm_client_global_init() : CM_OK;
-  if (!rc) rc = node_files_check(ctx, fetch, stdout, &c, &e);
+  if (!rc) rc = node_files_check(ctx, fetch, stdout, &c, e);
   if (!rc) checked_line(stdout, &c, fetch);
   if (!rc && c.left)
-    rc = cm_errf(&e, CM_ERR_NOT_FOUND, "%u 个附件缺失或损坏%s", c.left,
+    rc = cm_errf(e, CM_ERR_NOT_FOUND, "%u 个附件缺失或损坏%s", c.left,
                  fetch ? "，街道分会也没有完好的副本" : "（去掉 --no-fetch 可从街道分会取回）");
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  return rc;
 }
 
-static int cmd_files_limits(args *a) {
-  node_ctx *ctx = NULL;
+static cm_rc run_files_limits(node_ctx *ctx, args *a, cm_err *e) {
   uint64_t file_max = 0, year_max = 0, f = 0, y = 0;
-  cm_err e;
-  int x = open_node(a, &ctx);
-  if (x) return x;
-  cm_rc rc = store_limits(ctx, &f, &y, &e);
-  if (!rc) node_attach_caps(ctx, &file_max, &year_max);
-  node_close(ctx);
-  if (rc) return fail(rc, &e);
+  (void)a;
+  cm_rc rc = store_limits(ctx, &f, &y, e);
+  if (rc) return rc;
+  node_attach_caps(ctx, &file_max, &year_max);
   cm_att_caps_print(stdout, file_max, year_max, f != 0);
-  return 0;
+  return CM_OK;
 }
 
-static int cmd_dossier(args *a) {
-  node_ctx *ctx = NULL;
+static cm_rc run_dossier(node_ctx *ctx, args *a, cm_err *e) {
   cm_buf page;
   unsigned files = 0;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
   cm_buf_init(&page, 16u << 20);
   const char *org = opt(a, "--org"), *zip = opt(a, "--zip");
-  cm_rc rc = org ? node_dossier_write(ctx, org, zip, &page, &files, &e)
-                 : cm_errf(&e, CM_ERR_INVALID, "缺少 --org（组织的备案编号）");
+  cm_rc rc = org ? node_dossier_write(ctx, org, zip, &page, &files, e)
+                 : cm_errf(e, CM_ERR_INVALID, "缺少 --org（组织的备案编号）");
   if (!rc && zip) printf("%u 个文件 → %s\n", files, zip);
   if (!rc && !zip) fwrite(page.p, 1, page.len, stdout);
   cm_buf_free(&page);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  return rc;
 }
 
-static int cmd_report_list(args *a) {
-  node_ctx *ctx = NULL;
-  json_t *list = NULL;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
-  cm_rc rc = node_report_list(ctx, opt(a, "--org"), opt(a, "--month"), &list, &e);
-  if (!rc && opt(a, "--json")) {
-    print_json(list);
-  } else if (!rc) {
-    size_t i;
-    json_t *o;
-    json_array_foreach(list, i, o) {
-      cm_term_printf("%s\t%s\t%lld\t%lld\t%lld\t%s\t%s%s%s\n", js(o, "org"), js(o, "month"),
-             (long long)json_integer_value(json_object_get(o, "activities")),
-             (long long)json_integer_value(json_object_get(o, "participants")),
-             (long long)json_integer_value(json_object_get(o, "party_participants")),
-             js(o, "content"), cm_i18n_word(CM_LANG_ZH, "review.", js(o, "review")),
-             js(o, "review_reason")[0] ? "：" : "", js(o, "review_reason"));
-    }
+static void report_list_rows(const json_t *list) {
+  size_t i;
+  json_t *o;
+  json_array_foreach(list, i, o) {
+    cm_term_printf("%s\t%s\t%lld\t%lld\t%lld\t%s\t%s%s%s\n", js(o, "org"), js(o, "month"),
+           (long long)json_integer_value(json_object_get(o, "activities")),
+           (long long)json_integer_value(json_object_get(o, "participants")),
+           (long long)json_integer_value(json_object_get(o, "party_participants")),
+           js(o, "content"), cm_i18n_word(CM_LANG_ZH, "review.", js(o, "review")),
+           js(o, "review_reason")[0] ? "：" : "", js(o, "review_reason"));
   }
-  json_decref(list);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
 }
 
-static int cmd_activity_declare(args *a) {
-  node_ctx *ctx = NULL;
+static cm_rc run_report_list(node_ctx *ctx, args *a, cm_err *e) {
+  json_t *list = NULL;
+  cm_rc rc = node_report_list(ctx, opt(a, "--org"), opt(a, "--month"), &list, e);
+  return show_list(a, rc, list, report_list_rows);
+}
+
+static cm_rc run_activity_declare(node_ctx *ctx, args *a, cm_err *e) {
   char id[NODE_ID_MAX];
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
   node_activity_input in = {opt(a, "--org"), opt(a, "--date"), opt(a, "--title"),
                             opt(a, "--place"), opt(a, "--expected"), opt(a, "--description")};
-  cm_rc rc = node_activity_declare(ctx, &in, id, &e);
+  cm_rc rc = node_activity_declare(ctx, &in, id, e);
   if (!rc) printf("%s\n", id);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  return rc;
 }
 
-static int cmd_activity_list(args *a) {
-  node_ctx *ctx = NULL;
-  json_t *list = NULL;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
-  cm_rc rc = node_activity_list(ctx, &list, &e);
-  if (!rc && opt(a, "--json")) {
-    print_json(list);
-  } else if (!rc) {
-    size_t i;
-    json_t *o;
-    json_array_foreach(list, i, o) {
-      json_t *st = json_object_get(o, "street"), *di = json_object_get(o, "district");
-      /* a returned activity shows the note of the level that returned it */
-      const char *note = js(di, "note")[0] ? js(di, "note") : js(st, "note");
-      cm_term_printf("%s\t%s\t%s\t%s\t街道：%s\t区协会：%s\t%s\t%s\n", js(o, "id"), js(o, "date"),
-             js(o, "org"), cm_i18n_word(CM_LANG_ZH, "esc.", js(o, "escalation")),
-             js(st, "status")[0] ? cm_i18n_word(CM_LANG_ZH, "esc.", js(st, "status")) : "-",
-             js(di, "status")[0] ? cm_i18n_word(CM_LANG_ZH, "esc.", js(di, "status")) : "-",
-             js(o, "title"),
-             note[0] ? note : "-");
-    }
+static void activity_list_rows(const json_t *list) {
+  size_t i;
+  json_t *o;
+  json_array_foreach(list, i, o) {
+    json_t *st = json_object_get(o, "street"), *di = json_object_get(o, "district");
+    /* a returned activity shows the note of the level that returned it */
+    const char *note = js(di, "note")[0] ? js(di, "note") : js(st, "note");
+    cm_term_printf("%s\t%s\t%s\t%s\t街道：%s\t区协会：%s\t%s\t%s\n", js(o, "id"), js(o, "date"),
+           js(o, "org"), cm_i18n_word(CM_LANG_ZH, "esc.", js(o, "escalation")),
+           js(st, "status")[0] ? cm_i18n_word(CM_LANG_ZH, "esc.", js(st, "status")) : "-",
+           js(di, "status")[0] ? cm_i18n_word(CM_LANG_ZH, "esc.", js(di, "status")) : "-",
+           js(o, "title"),
+           note[0] ? note : "-");
   }
-  json_decref(list);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
 }
 
-static int cmd_rectification_file(args *a) {
-  node_ctx *ctx = NULL;
+static cm_rc run_activity_list(node_ctx *ctx, args *a, cm_err *e) {
+  json_t *list = NULL;
+  cm_rc rc = node_activity_list(ctx, &list, e);
+  return show_list(a, rc, list, activity_list_rows);
+}
+
+static cm_rc run_rectification_file(node_ctx *ctx, args *a, cm_err *e) {
   char record[NODE_RECORD_ID_MAX];
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
   node_rectification_input in = {opt(a, "--org"), opt(a, "--decision"), opt(a, "--content")};
-  cm_rc rc = node_rectification_file(ctx, &in, record, &e);
+  cm_rc rc = node_rectification_file(ctx, &in, record, e);
   if (!rc) printf("%s\n", record);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  return rc;
 }
 
-static int cmd_inspection_file(args *a) {
-  node_ctx *ctx = NULL;
+static cm_rc run_inspection_file(node_ctx *ctx, args *a, cm_err *e) {
   char record[NODE_RECORD_ID_MAX];
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
   node_inspection_input in = {opt(a, "--org"),           opt(a, "--year"),
                               opt(a, "--activities"),    opt(a, "--members"),
                               opt(a, "--joined"),        opt(a, "--left"),
@@ -435,168 +375,120 @@ static int cmd_inspection_file(args *a) {
                               opt(a, "--funds-used"),    opt(a, "--problems"),
                               opt(a, "--plans"),         opt(a, "--opinion"),
                               opt(a, "--opinion-text")};
-  cm_rc rc = node_inspection_file(ctx, &in, record, &e);
+  cm_rc rc = node_inspection_file(ctx, &in, record, e);
   if (!rc) printf("%s\n", record);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  return rc;
 }
 
-static int cmd_inspection_list(args *a) {
-  node_ctx *ctx = NULL;
+static void inspection_list_rows(const json_t *list) {
+  size_t i;
+  json_t *o;
+  json_array_foreach(json_object_get(list, "reports"), i, o)
+    cm_term_printf("自查\t%s\t%lld\t%s\t%s\n", js(o, "org"),
+                   (long long)json_integer_value(json_object_get(o, "year")),
+                   cm_i18n_word(CM_LANG_ZH, "insp.opinion.", js(o, "opinion")),
+                   js(o, "record"));
+  json_array_foreach(json_object_get(list, "results"), i, o)
+    cm_term_printf("结果\t%s\t%lld\t%s\t%s\t%s\n", js(o, "org"),
+                   (long long)json_integer_value(json_object_get(o, "year")),
+                   cm_i18n_word(CM_LANG_ZH, "result.", js(o, "result")),
+                   js(o, "deadline")[0] ? js(o, "deadline") : "-", js(o, "reason"));
+}
+
+static cm_rc run_inspection_list(node_ctx *ctx, args *a, cm_err *e) {
   json_t *list = NULL;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
-  cm_rc rc = node_inspection_list(ctx, &list, &e);
-  if (!rc && opt(a, "--json")) {
-    print_json(list);
-  } else if (!rc) {
-    size_t i;
-    json_t *o;
-    json_array_foreach(json_object_get(list, "reports"), i, o)
-      cm_term_printf("自查\t%s\t%lld\t%s\t%s\n", js(o, "org"),
-                     (long long)json_integer_value(json_object_get(o, "year")),
-                     cm_i18n_word(CM_LANG_ZH, "insp.opinion.", js(o, "opinion")),
-                     js(o, "record"));
-    json_array_foreach(json_object_get(list, "results"), i, o)
-      cm_term_printf("结果\t%s\t%lld\t%s\t%s\t%s\n", js(o, "org"),
-                     (long long)json_integer_value(json_object_get(o, "year")),
-                     cm_i18n_word(CM_LANG_ZH, "result.", js(o, "result")),
-                     js(o, "deadline")[0] ? js(o, "deadline") : "-", js(o, "reason"));
-  }
-  json_decref(list);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  cm_rc rc = node_inspection_list(ctx, &list, e);
+  return show_list(a, rc, list, inspection_list_rows);
 }
 
 /* ---- evaluation and commendation (评比表彰) ---- */
 
-static int cmd_nominate(args *a) {
-  node_ctx *ctx = NULL;
+static cm_rc run_nominate(node_ctx *ctx, args *a, cm_err *e) {
   char record[NODE_RECORD_ID_MAX];
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
   node_nomination_input in = {opt(a, "--round"), opt(a, "--org"), opt(a, "--person"),
                               opt(a, "--deeds")};
-  cm_rc rc = node_nominate(ctx, &in, record, &e);
+  cm_rc rc = node_nominate(ctx, &in, record, e);
   if (!rc) printf("%s\n", record);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  return rc;
 }
 
-static int cmd_evaluation_list(args *a) {
-  node_ctx *ctx = NULL;
-  json_t *list = NULL, *o;
+static void evaluation_list_rows(const json_t *list) {
+  json_t *o;
   size_t i;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
-  cm_rc rc = node_eval_list(ctx, &list, &e);
-  if (!rc && opt(a, "--json")) {
-    print_json(list);
-  } else if (!rc) {
-    json_array_foreach(json_object_get(list, "rounds"), i, o)
-      cm_term_printf("评比\t%s\t%s\t提名截止 %s\t%s%s\n", js(o, "round"), js(o, "title"),
-                     js(o, "closes"),
-                     json_is_true(json_object_get(o, "open")) ? "进行中"
-                     : *js(o, "closed")                       ? "已提前截止 "
-                                                              : "已截止",
-                     js(o, "closed"));
-    json_array_foreach(json_object_get(list, "nominations"), i, o) {
-      const char *zh = cm_i18n_word(CM_LANG_ZH, "eval.status.", js(o, "status"));
-      cm_term_printf("提名\t%s\t%s\t%s\t%s\t%s\n", js(o, "round"), js(o, "org"),
-                     *js(o, "person") ? js(o, "person") : "（组织）", zh, js(o, "record"));
-    }
+  json_array_foreach(json_object_get(list, "rounds"), i, o)
+    cm_term_printf("评比\t%s\t%s\t提名截止 %s\t%s%s\n", js(o, "round"), js(o, "title"),
+                   js(o, "closes"),
+                   json_is_true(json_object_get(o, "open")) ? "进行中"
+                   : *js(o, "closed")                       ? "已提前截止 "
+                                                            : "已截止",
+                   js(o, "closed"));
+  json_array_foreach(json_object_get(list, "nominations"), i, o) {
+    const char *zh = cm_i18n_word(CM_LANG_ZH, "eval.status.", js(o, "status"));
+    cm_term_printf("提名\t%s\t%s\t%s\t%s\t%s\n", js(o, "round"), js(o, "org"),
+                   *js(o, "person") ? js(o, "person") : "（组织）", zh, js(o, "record"));
   }
-  json_decref(list);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+}
+
+static cm_rc run_evaluation_list(node_ctx *ctx, args *a, cm_err *e) {
+  json_t *list = NULL;
+  cm_rc rc = node_eval_list(ctx, &list, e);
+  return show_list(a, rc, list, evaluation_list_rows);
 }
 
 /* plan file / summary file: one command body, the kind by which was asked. */
-static int plan_file(args *a, int summary) {
-  node_ctx *ctx = NULL;
+static cm_rc plan_file(node_ctx *ctx, args *a, int summary, cm_err *e) {
   char record[NODE_RECORD_ID_MAX];
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
   node_plan_input in = {summary,         opt(a, "--org"),   opt(a, "--year"),
                         opt(a, "--goals"), opt(a, "--activities"), opt(a, "--count"),
                         opt(a, "--results"), opt(a, "--problems"), opt(a, "--community") != NULL};
-  cm_rc rc = node_plan_file(ctx, &in, record, &e);
+  cm_rc rc = node_plan_file(ctx, &in, record, e);
   if (!rc) printf("%s\n", record);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  return rc;
 }
 
-static int cmd_plan_file(args *a) {
-  return plan_file(a, 0);
+static cm_rc run_plan_file(node_ctx *ctx, args *a, cm_err *e) {
+  return plan_file(ctx, a, 0, e);
 }
 
-static int cmd_summary_file(args *a) {
-  return plan_file(a, 1);
+static cm_rc run_summary_file(node_ctx *ctx, args *a, cm_err *e) {
+  return plan_file(ctx, a, 1, e);
 }
 
-static int cmd_plan_list(args *a) {
-  node_ctx *ctx = NULL;
+static void plan_list_rows(const json_t *list) {
+  static const char *const parts[][2] = {{"plans", "计划"}, {"summaries", "总结"}};
+  for (size_t k = 0; k < 2; k++) {
+    size_t i;
+    json_t *o;
+    json_array_foreach(json_object_get(list, parts[k][0]), i, o)
+      cm_term_printf("%s\t%s\t%lld\t%s\n", parts[k][1], js(o, "org"),
+                     (long long)json_integer_value(json_object_get(o, "year")), js(o, "record"));
+  }
+}
+
+static cm_rc run_plan_list(node_ctx *ctx, args *a, cm_err *e) {
   json_t *list = NULL;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
-  cm_rc rc = node_plan_list(ctx, NULL, 0, &list, &e);
-  if (!rc && opt(a, "--json")) {
-    print_json(list);
-  } else if (!rc) {
-    static const char *const parts[][2] = {{"plans", "计划"}, {"summaries", "总结"}};
-    for (size_t k = 0; k < 2; k++) {
-      size_t i;
-      json_t *o;
-      json_array_foreach(json_object_get(list, parts[k][0]), i, o)
-        cm_term_printf("%s\t%s\t%lld\t%s\n", parts[k][1], js(o, "org"),
-                       (long long)json_integer_value(json_object_get(o, "year")), js(o, "record"));
-    }
-  }
-  json_decref(list);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  cm_rc rc = node_plan_list(ctx, NULL, 0, &list, e);
+  return show_list(a, rc, list, plan_list_rows);
 }
 
-static int cmd_notice_list(args *a) {
-  node_ctx *ctx = NULL;
-  json_t *list = NULL, *o;
+static void notice_list_rows(const json_t *list) {
+  json_t *o;
   size_t i;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
-  cm_rc rc = node_notice_list(ctx, &list, &e);
-  if (!rc && opt(a, "--json")) {
-    print_json(list);
-  } else if (!rc) {
-    json_array_foreach(list, i, o)
-      cm_term_printf("%s\t%s\t%s\t%s\n", js(o, "notice"),
-                     json_is_true(json_object_get(o, "read")) ? "已读" : "未读", js(o, "title"),
-                     js(o, "text"));
-  }
-  json_decref(list);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  json_array_foreach(list, i, o)
+    cm_term_printf("%s\t%s\t%s\t%s\n", js(o, "notice"),
+                   json_is_true(json_object_get(o, "read")) ? "已读" : "未读", js(o, "title"),
+                   js(o, "text"));
 }
 
-static int cmd_lists(args *a) {
-  node_ctx *ctx = NULL;
+static cm_rc run_notice_list(node_ctx *ctx, args *a, cm_err *e) {
+  json_t *list = NULL;
+  cm_rc rc = node_notice_list(ctx, &list, e);
+  return show_list(a, rc, list, notice_list_rows);
+}
+
+static cm_rc run_lists(node_ctx *ctx, args *a, cm_err *e) {
   json_t *all = NULL;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
-  cm_rc rc = node_lists(ctx, &all, &e);
+  cm_rc rc = node_lists(ctx, &all, e);
   if (!rc && opt(a, "--json")) {
     print_json(all);
   } else if (!rc) {
@@ -609,106 +501,68 @@ static int cmd_lists(args *a) {
     }
   }
   json_decref(all);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  return rc;
 }
 
-static int cmd_station_register(args *a) {
-  node_ctx *ctx = NULL;
+static cm_rc run_station_register(node_ctx *ctx, args *a, cm_err *e) {
   char record[NODE_RECORD_ID_MAX];
-  cm_err e;
-  cm_err_clear(&e);
   node_station_input in = {opt(a, "--org"),       opt(a, "--name"),
                            opt(a, "--leader"),    opt(a, "--party-members"),
                            opt(a, "--committee"), opt(a, "--date"),
                            opt(a, "--branch"),    opt(a, "--branch-date")};
-  int x = open_node(a, &ctx);
-  if (x) return x;
-  cm_rc rc = node_station_register(ctx, &in, record, &e);
+  cm_rc rc = node_station_register(ctx, &in, record, e);
   if (!rc) printf("%s\n", record);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  return rc;
 }
 
-static int cmd_station_list(args *a) {
-  node_ctx *ctx = NULL;
-  json_t *list = NULL;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
-  cm_rc rc = node_station_list(ctx, opt(a, "--org"), &list, &e);
-  if (!rc && opt(a, "--json")) {
-    print_json(list);
-  } else if (!rc) {
-    size_t i;
-    json_t *o;
-    json_array_foreach(list, i, o) {
-      const char *st = cm_i18n_word(CM_LANG_ZH, "review.", js(o, "review"));
-      cm_term_printf("%s\t%s\t%s\t%s\t%lld\t%s\t%s\n", js(o, "org"), js(o, "name"),
-                     js(o, "leader"), js(o, "date"),
-                     (long long)json_integer_value(json_object_get(o, "party_members")), st,
-                     js(o, "review_reason"));
-    }
+static void station_list_rows(const json_t *list) {
+  size_t i;
+  json_t *o;
+  json_array_foreach(list, i, o) {
+    const char *st = cm_i18n_word(CM_LANG_ZH, "review.", js(o, "review"));
+    cm_term_printf("%s\t%s\t%s\t%s\t%lld\t%s\t%s\n", js(o, "org"), js(o, "name"),
+                   js(o, "leader"), js(o, "date"),
+                   (long long)json_integer_value(json_object_get(o, "party_members")), st,
+                   js(o, "review_reason"));
   }
-  json_decref(list);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
 }
 
-static int cmd_notice_read(args *a) {
-  node_ctx *ctx = NULL;
+static cm_rc run_station_list(node_ctx *ctx, args *a, cm_err *e) {
+  json_t *list = NULL;
+  cm_rc rc = node_station_list(ctx, opt(a, "--org"), &list, e);
+  return show_list(a, rc, list, station_list_rows);
+}
+
+static cm_rc run_notice_read(node_ctx *ctx, args *a, cm_err *e) {
   char record[NODE_RECORD_ID_MAX];
   int already = 0;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
-  cm_rc rc = node_notice_read(ctx, a->pos[0], record, &already, &e);
+  cm_rc rc = node_notice_read(ctx, a->pos[0], record, &already, e);
   if (!rc && already) fprintf(stderr, "这条通知已经标为已读\n");
   if (!rc) printf("%s\n", record);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  return rc;
 }
 
-static int cmd_import_reports(args *a) {
-  node_ctx *ctx = NULL;
+static cm_rc run_import_reports(node_ctx *ctx, args *a, cm_err *e) {
   size_t n = 0;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
-  cm_rc rc = node_import_reports(ctx, a->pos[0], &n, &e);
+  cm_rc rc = node_import_reports(ctx, a->pos[0], &n, e);
   if (!rc) printf("%zu\n", n);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  return rc;
 }
 
-static int cmd_sync(args *a) {
-  node_ctx *ctx = NULL;
+static cm_rc run_sync(node_ctx *ctx, args *a, cm_err *e) {
   node_sync_status s;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
   cm_rc rc = cm_client_global_init();
-  if (!rc) rc = opt(a, "--idle") ? node_sync_idle(ctx, &e) : node_sync_once(ctx, &e);
+  if (!rc) rc = opt(a, "--idle") ? node_sync_idle(ctx, e) : node_sync_once(ctx, e);
   if (node_sync_status_get(ctx, &s, NULL) == CM_OK)
     printf("本机记录 %llu 条，已上报 %llu 条，已确认 %llu 条，未读决定 %llu 条\n",
            (unsigned long long)s.written, (unsigned long long)s.pushed,
            (unsigned long long)s.acknowledged, (unsigned long long)s.unread);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  return rc;
 }
 
-static int cmd_status(args *a) {
-  node_ctx *ctx = NULL;
+static cm_rc run_status(node_ctx *ctx, args *a, cm_err *e) {
   json_t *st = NULL;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
-  cm_rc rc = node_status(ctx, &st, &e);
+  cm_rc rc = node_status(ctx, &st, e);
   if (!rc && opt(a, "--json")) {
     print_json(st);
   } else if (!rc) {
@@ -747,76 +601,56 @@ static int cmd_status(args *a) {
     }
   }
   json_decref(st);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  return rc;
 }
 
-static int cmd_inbox(args *a) {
-  node_ctx *ctx = NULL;
-  json_t *list = NULL;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
-  cm_rc rc = node_inbox_list(ctx, &list, &e);
-  if (!rc && opt(a, "--json")) {
-    print_json(list);
-  } else if (!rc) {
-    size_t i;
-    json_t *o;
-    json_array_foreach(list, i, o) {
-      const char *dl = js(o, "deadline"), *res = js(o, "result"), *why = js(o, "reason");
-      const char *about = js(o, "org")[0] ? js(o, "org") : js(o, "subject");
-      char when[32];
-      cm_html_iso_text(js(o, "time"), when, sizeof when);
-      /* Kinds, results and states in words; the record stays as it is, for
-       * `rectification file --decision`. */
-      cm_term_printf("%s\t%s%s%s\t%s\t%s\t%s\t%s\t%s%s\n", when,
-             cm_i18n_kind(CM_LANG_ZH, js(o, "kind")), res[0] ? "：" : "",
-             res[0] ? cm_i18n_word(CM_LANG_ZH, "result.", res) : "",
-             js(o, "origin")[0] ? cm_i18n_word(CM_LANG_ZH, "origin.", js(o, "origin")) : "-",
-             js(o, "record"), about[0] ? about : "-", why[0] ? why : "-", dl[0] ? dl : "-",
-             json_is_true(json_object_get(o, "overdue"))  ? "\t逾期未整改"
-             : json_is_true(json_object_get(o, "closed")) ? "\t已结案"
-                                                          : "");
-    }
+static void inbox_rows(const json_t *list) {
+  size_t i;
+  json_t *o;
+  json_array_foreach(list, i, o) {
+    const char *dl = js(o, "deadline"), *res = js(o, "result"), *why = js(o, "reason");
+    const char *about = js(o, "org")[0] ? js(o, "org") : js(o, "subject");
+    char when[32];
+    cm_html_iso_text(js(o, "time"), when, sizeof when);
+    /* Kinds, results and states in words; the record stays as it is, for
+     * `rectification file --decision`. */
+    cm_term_printf("%s\t%s%s%s\t%s\t%s\t%s\t%s\t%s%s\n", when,
+           cm_i18n_kind(CM_LANG_ZH, js(o, "kind")), res[0] ? "：" : "",
+           res[0] ? cm_i18n_word(CM_LANG_ZH, "result.", res) : "",
+           js(o, "origin")[0] ? cm_i18n_word(CM_LANG_ZH, "origin.", js(o, "origin")) : "-",
+           js(o, "record"), about[0] ? about : "-", why[0] ? why : "-", dl[0] ? dl : "-",
+           json_is_true(json_object_get(o, "overdue"))  ? "\t逾期未整改"
+           : json_is_true(json_object_get(o, "closed")) ? "\t已结案"
+                                                        : "");
   }
-  /* Listing them at the command line counts as reading them. */
-  if (!rc && !opt(a, "--keep-unread")) rc = node_inbox_mark_read(ctx, 0, &e);
-  json_decref(list);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
 }
 
-static int cmd_bundle_export(args *a) {
-  node_ctx *ctx = NULL;
+static cm_rc run_inbox(node_ctx *ctx, args *a, cm_err *e) {
+  json_t *list = NULL;
+  cm_rc rc = node_inbox_list(ctx, &list, e);
+  rc = show_list(a, rc, list, inbox_rows);
+  /* Listing them at the command line counts as reading them. */
+  if (!rc && !opt(a, "--keep-unread")) rc = node_inbox_mark_read(ctx, 0, e);
+  return rc;
+}
+
+static cm_rc run_bundle_export(node_ctx *ctx, args *a, cm_err *e) {
   uint64_t n = 0;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
   unsigned files = 0;
-  cm_rc rc = node_bundle_export(ctx, a->pos[0], &n, &e);
-  if (!rc) rc = node_attach_export(ctx, a->pos[0], &files, &e);
+  cm_rc rc = node_bundle_export(ctx, a->pos[0], &n, e);
+  if (!rc) rc = node_attach_export(ctx, a->pos[0], &files, e);
   if (!rc && files) fprintf(stderr, "附件 %u 个，在 %s.files 目录里，随包一起带去\n", files, a->pos[0]);
   if (!rc) printf("%llu\n", (unsigned long long)n);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  return rc;
 }
 
-static int cmd_bundle_import(args *a) {
-  node_ctx *ctx = NULL;
+static cm_rc run_bundle_import(node_ctx *ctx, args *a, cm_err *e) {
   node_usbin_stats st;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
-  cm_rc rc = node_usb_import(ctx, a->pos[0], &st, &e);
-  node_close(ctx);
-  if (rc) return fail(rc, &e);
+  cm_rc rc = node_usb_import(ctx, a->pos[0], &st, e);
+  if (rc) return rc;
   printf("已导入街道回传文件：街道已确认收到本社区前%llu条记录，新到%llu条审核结果或决定（运行 inbox 查看）\n",
          (unsigned long long)st.acknowledged, (unsigned long long)st.new_items);
-  return 0;
+  return CM_OK;
 }
 
 static int cmd_serve(args *a) {
@@ -864,39 +698,27 @@ static int cmd_restore(args *a) {
   return rc ? fail(rc, &e) : 0;
 }
 
-static int cmd_rebuild(args *a) {
-  node_ctx *ctx = NULL;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
-  cm_rc rc = project_rebuild(ctx, &e);
+static cm_rc run_rebuild(node_ctx *ctx, args *a, cm_err *e) {
+  cm_rc rc = project_rebuild(ctx, e);
   node_sync_status s;
   if (!rc && node_sync_status_get(ctx, &s, NULL) == CM_OK)
     printf("已按台账的 %llu 条记录重新整理\n", (unsigned long long)s.written);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  return rc;
 }
 
 /* ---- key export / import (node/keyexport.c) ---- */
 
-static int cmd_key_export(args *a) {
-  node_ctx *ctx = NULL;
+static cm_rc run_key_export(node_ctx *ctx, args *a, cm_err *e) {
   node_key_info info;
   char pass[NODE_PASS_MAX];
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
-  cm_rc rc = node_read_passphrase(stdin, pass, sizeof pass, &e);
-  if (!rc) rc = node_key_export(ctx, a->pos[0], pass, &info, &e);
+  cm_rc rc = node_read_passphrase(stdin, pass, sizeof pass, e);
+  if (!rc) rc = node_key_export(ctx, a->pos[0], pass, &info, e);
   sodium_memzero(pass, sizeof pass);
-  node_close(ctx);
-  if (rc) return fail(rc, &e);
+  if (rc) return rc;
   printf("已把社区“%s”的密钥（指纹 %s）加密导出到 %s。\n"
          "请把这个文件和口令分开保管：两样都拿到的人能以本社区的名义报送。\n",
          info.community, info.fingerprint, a->pos[0]);
-  return 0;
+  return CM_OK;
 }
 
 static int cmd_key_import(args *a) {
@@ -942,153 +764,85 @@ static void print_rows(const args *a, const json_t *list, const char *const *key
   }
 }
 
-static int cmd_roster_add(args *a) {
-  node_ctx *ctx = NULL;
+static cm_rc run_roster_add(node_ctx *ctx, args *a, cm_err *e) {
   int64_t member = 0;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
   node_roster_input in = {opt(a, "--org"),        opt(a, "--name"),   opt(a, "--role"),
                           opt(a, "--party-member"), opt(a, "--home-community"),
                           opt(a, "--joined"),     opt(a, "--leader"), opt(a, "--reason")};
-  cm_rc rc = node_roster_add(ctx, &in, &member, &e);
+  cm_rc rc = node_roster_add(ctx, &in, &member, e);
   if (!rc) printf("%lld\n", (long long)member);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  return rc;
 }
 
-static int cmd_roster_leave(args *a) {
-  node_ctx *ctx = NULL;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
-  cm_rc rc = node_roster_leave(ctx, opt(a, "--org"), opt(a, "--member"), opt(a, "--left"), &e);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+static cm_rc run_roster_leave(node_ctx *ctx, args *a, cm_err *e) {
+  return node_roster_leave(ctx, opt(a, "--org"), opt(a, "--member"), opt(a, "--left"), e);
 }
 
-static int cmd_roster_list(args *a) {
+static cm_rc run_roster_list(node_ctx *ctx, args *a, cm_err *e) {
   static const char *const keys[] = {"member", "name", "role", "party_member", "home_community",
                                      "leader", "joined", "left", "current", NULL};
-  node_ctx *ctx = NULL;
   json_t *list = NULL;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
-  cm_rc rc = opt(a, "--org") ? node_roster_list(ctx, opt(a, "--org"), &list, &e)
-                             : cm_errf(&e, CM_ERR_INVALID, "需要 --org ID");
+  cm_rc rc = opt(a, "--org") ? node_roster_list(ctx, opt(a, "--org"), &list, e)
+                             : cm_errf(e, CM_ERR_INVALID, "需要 --org ID");
   if (!rc) print_rows(a, list, keys);
   json_decref(list);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  return rc;
 }
 
-static int cmd_roster_export(args *a) {
-  node_ctx *ctx = NULL;
+static cm_rc run_roster_export(node_ctx *ctx, args *a, cm_err *e) {
   cm_buf b;
-  cm_err e;
-  cm_err_clear(&e);
   cm_buf_init(&b, 64u << 20);
-  int x = open_node(a, &ctx);
-  if (x) return x;
-  cm_rc rc = opt(a, "--org") ? node_roster_csv(ctx, opt(a, "--org"), &b, &e)
-                             : cm_errf(&e, CM_ERR_INVALID, "需要 --org ID");
+  cm_rc rc = opt(a, "--org") ? node_roster_csv(ctx, opt(a, "--org"), &b, e)
+                             : cm_errf(e, CM_ERR_INVALID, "需要 --org ID");
   if (!rc && b.len && fwrite(b.p, 1, b.len, stdout) != b.len)
-    rc = cm_errf(&e, CM_ERR_IO, "写不出名册");
+    rc = cm_errf(e, CM_ERR_IO, "写不出名册");
   cm_buf_free(&b);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  return rc;
 }
 
-static int cmd_pledge_set(args *a) {
-  node_ctx *ctx = NULL;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
-  cm_rc rc = node_pledge_set(ctx, opt(a, "--org"), opt(a, "--rules"), opt(a, "--pledge"), &e);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+static cm_rc run_pledge_set(node_ctx *ctx, args *a, cm_err *e) {
+  return node_pledge_set(ctx, opt(a, "--org"), opt(a, "--rules"), opt(a, "--pledge"), e);
 }
 
-static int cmd_feedback_add(args *a) {
-  node_ctx *ctx = NULL;
+static cm_rc run_feedback_add(node_ctx *ctx, args *a, cm_err *e) {
   char id[64] = "";
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
   cm_rc rc = node_feedback_add(ctx, opt(a, "--org"), opt(a, "--type"), opt(a, "--content"),
-                               opt(a, "--from"), opt(a, "--received"), id, sizeof id, &e);
+                               opt(a, "--from"), opt(a, "--received"), id, sizeof id, e);
   if (!rc) printf("%s\n", id);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  return rc;
 }
 
 /* feedback handle / feedback report: one body, the status by which was asked. */
-static int feedback_move(args *a, const char *status) {
-  node_ctx *ctx = NULL;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
-  cm_rc rc = node_feedback_update(ctx, a->pos[0], status, opt(a, "--result"), opt(a, "--date"), &e);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+static cm_rc run_feedback_handle(node_ctx *ctx, args *a, cm_err *e) {
+  return node_feedback_update(ctx, a->pos[0], "handled", opt(a, "--result"), opt(a, "--date"), e);
 }
 
-static int cmd_feedback_handle(args *a) {
-  return feedback_move(a, "handled");
+static cm_rc run_feedback_report(node_ctx *ctx, args *a, cm_err *e) {
+  return node_feedback_update(ctx, a->pos[0], "reported", opt(a, "--result"), opt(a, "--date"), e);
 }
 
-static int cmd_feedback_report(args *a) {
-  return feedback_move(a, "reported");
-}
-
-static int cmd_feedback_list(args *a) {
+static cm_rc run_feedback_list(node_ctx *ctx, args *a, cm_err *e) {
   static const char *const keys[] = {"id", "org", "type", "received", "status", "overdue",
                                      "content", NULL};
-  node_ctx *ctx = NULL;
   json_t *list = NULL;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
-  cm_rc rc = node_feedback_list(ctx, opt(a, "--org"), &list, &e);
+  cm_rc rc = node_feedback_list(ctx, opt(a, "--org"), &list, e);
   if (!rc) print_rows(a, list, keys);
   json_decref(list);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  return rc;
 }
 
-static int cmd_funding_add(args *a) {
-  node_ctx *ctx = NULL;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
-  cm_rc rc = node_funding_add(ctx, opt(a, "--org"), opt(a, "--source"), opt(a, "--amount"),
-                              opt(a, "--purpose"), opt(a, "--year"), opt(a, "--date"), &e);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+static cm_rc run_funding_add(node_ctx *ctx, args *a, cm_err *e) {
+  return node_funding_add(ctx, opt(a, "--org"), opt(a, "--source"), opt(a, "--amount"),
+                           opt(a, "--purpose"), opt(a, "--year"), opt(a, "--date"), e);
 }
 
-static int cmd_funding_list(args *a) {
+static cm_rc run_funding_list(node_ctx *ctx, args *a, cm_err *e) {
   static const char *const keys[] = {"org", "year", "source", "amount", "purpose", NULL};
-  node_ctx *ctx = NULL;
   json_t *list = NULL;
-  cm_err e;
-  cm_err_clear(&e);
-  int x = open_node(a, &ctx);
-  if (x) return x;
-  cm_rc rc = node_funding_list(ctx, opt(a, "--org"), &list, &e);
+  cm_rc rc = node_funding_list(ctx, opt(a, "--org"), &list, e);
   if (!rc) print_rows(a, list, keys);
   json_decref(list);
-  node_close(ctx);
-  return rc ? fail(rc, &e) : 0;
+  return rc;
 }
 
 /* ---- the table ---- */
@@ -1142,50 +896,50 @@ static const char *const f_serve[] = {"--allow-remote", NULL};
 static const char *const o_restore[] = {"--hub", "--key", NULL};
 
 static const command commands[] = {
-    {"init", NULL, cmd_init, o_init, f_none, 0, 0,
+    {"init", NULL, cmd_init, NULL, o_init, f_none, 0, 0,
      "init --community NAME --street NAME --hub URL --code CODE [--hub-key KEY]",
      "在 DIR 中建立本社区的台账：新的密钥（DIR/identity.key，权限 0600）和空台账。\n"
      "--code 是社区的12位统计区划代码（必填：备案编号以它开头）；--hub-key 锁定街道分会的公钥\n"
      "（不给时在登记时锁定）。先打印指纹，最后一行单独打印公钥。"},
-    {"org", "file", cmd_org_file, o_org, f_none, 0, 0,
+    {"org", "file", NULL, run_org_file, o_org, f_none, 0, 0,
      "org file --name N --category C --leader L --phone P --members M --party-members K\n"
      "         [--party-station yes|no] [--founded-by self|district-unit|street]\n"
      "         [--scope S] [--venue V] [--filed YYYY-MM-DD]",
      "为新组织备案。最后一行单独打印新的备案编号。\n"
      "名称不符合“XXX社区XXX工作站”规范，或党员三人以上而未设立党员活动站的，照样记录并标记待整改。"},
-    {"org", "amend", cmd_org_amend, o_org, f_none, 1, 1, "org amend ID [--field value ...]",
+    {"org", "amend", NULL, run_org_amend, o_org, f_none, 1, 1, "org amend ID [--field value ...]",
      "组织变更：写一条只含改动字段的新记录（选项同 org file）。"},
-    {"org", "dissolve", cmd_org_dissolve, o_reason, f_none, 1, 1, "org dissolve ID --reason TEXT",
+    {"org", "dissolve", NULL, run_org_dissolve, o_reason, f_none, 1, 1, "org dissolve ID --reason TEXT",
      "组织解散。"},
-    {"lists", NULL, cmd_lists, o_none, f_json, 0, 0, "lists [--json]",
+    {"lists", NULL, NULL, run_lists, o_none, f_json, 0, 0, "lists [--json]",
      "区协会发布的清单：组织类别、行业、主管单位，每行代码和名称。备案和变更时从中选择。"},
-    {"station", "register", cmd_station_register, o_station, f_none, 0, 0,
+    {"station", "register", NULL, run_station_register, o_station, f_none, 0, 0,
      "station register --org ID --name N --leader L --party-members N --committee NAME\n"
      "                 [--date YYYY-MM-DD] [--branch NAME] [--branch-date YYYY-MM-DD]",
      "登记组织的党员活动站：名称、负责人、党员人数、登记的党组织、登记日期（默认今天），\n"
      "以及成立的党支部和成立日期（可选）。街道分会审核通过后，“缺少党员活动站”的标记才清除。\n"
      "打印记录编号。"},
-    {"station", "list", cmd_station_list, o_org_only, f_json, 0, 0, "station list [--org ID] [--json]",
+    {"station", "list", NULL, run_station_list, o_org_only, f_json, 0, 0, "station list [--org ID] [--json]",
      "本社区登记的党员活动站：组织、名称、负责人、登记日期、党员人数、审核状态。"},
-    {"org", "list", cmd_org_list, o_none, f_json, 0, 0, "org list [--json]",
+    {"org", "list", NULL, run_org_list, o_none, f_json, 0, 0, "org list [--json]",
      "每行一个组织：备案编号、状态、标记、名称、成立方式、党员人数/成员人数。"},
-    {"report", "monthly", cmd_report_monthly, o_report, f_none, 0, 0,
+    {"report", "monthly", NULL, run_report_monthly, o_report, f_none, 0, 0,
      "report monthly --org ID --month YYYY-MM --activities N --participants N\n"
      "               --party-participants N --content TEXT [--scope S] [--good-deeds TEXT]",
      "填报月报。同一组织同一月份的第二份月报更正第一份。打印记录编号。"},
-    {"report", "list", cmd_report_list, o_rlist, f_json, 0, 0,
+    {"report", "list", NULL, run_report_list, o_rlist, f_json, 0, 0,
      "report list [--org ID] [--month YYYY-MM] [--json]",
      "现行月报（已按更正合并）：组织、月份、活动次数、参加人次、党员参加人次、活动内容。"},
-    {"activity", "declare", cmd_activity_declare, o_act, f_none, 0, 0,
+    {"activity", "declare", NULL, run_activity_declare, o_act, f_none, 0, 0,
      "activity declare --org ID --date YYYY-MM-DD --title T --place P --expected N\n"
      "                 [--description TEXT]",
      "在活动日期之前做重大活动汇报。打印记录编号。"},
-    {"activity", "list", cmd_activity_list, o_none, f_json, 0, 0, "activity list [--json]",
+    {"activity", "list", NULL, run_activity_list, o_none, f_json, 0, 0, "activity list [--json]",
      "已汇报的重大活动及其上报进度：已汇报、街道分会已确认、区协会已确认，或附说明退回。"},
-    {"rectification", "file", cmd_rectification_file, o_rect, f_none, 0, 0,
+    {"rectification", "file", NULL, run_rectification_file, o_rect, f_none, 0, 0,
      "rectification file --org ID --decision RECORD --content TEXT",
      "整改报告，答复一项批评（RECORD 取自上级决定列表 inbox）。"},
-    {"attach", NULL, cmd_attach, o_attach, f_none, 1, 1,
+    {"attach", NULL, NULL, run_attach, o_attach, f_none, 1, 1,
      "attach --org ID FILE --title TEXT [--heading filing|activity|people|evaluation|plan|change]\n"
      "       [--record RECORD]",
      "给组织的档案附上扫描件或照片（PDF、JPEG、PNG，按文件内容判断）：文件存入 DIR/files，\n"
@@ -1195,18 +949,18 @@ static const command commands[] = {
      "change 变更材料（不给时按记录的种类定，默认备案材料）。默认每个文件最多 10 MB，每个组织每年\n"
      "最多 200 MB，区协会可另定（files limits 显示现在的上限）。先打印记录编号，最后一行单独打印\n"
      "文件的哈希。"},
-    {"dossier", NULL, cmd_dossier, o_dossier, f_none, 0, 0, "dossier --org ID [--zip FILE]",
+    {"dossier", NULL, NULL, run_dossier, o_dossier, f_none, 0, 0, "dossier --org ID [--zip FILE]",
      "组织的档案：本社区的全部记录和附件，按备案材料、活动材料、人员材料、评比材料、计划总结材料、\n"
      "变更材料分类，各类按时间排列。不给 --zip 时把可打印的网页打印到标准输出；给 --zip 时写成\n"
      "一个 ZIP（index.html 和 files/ 下的全部附件），可以交给别人。"},
-    {"files", "check", cmd_files_check, o_none, f_files, 0, 0, "files check [--no-fetch]",
+    {"files", "check", NULL, run_files_check, o_none, f_files, 0, 0, "files check [--no-fetch]",
      "检查 DIR/files 里的附件：台账记下的每个文件是否都在、内容是否与哈希相符。缺失或损坏的\n"
      "从街道分会取回（它是本机附件的备份）；--no-fetch 只检查、不取回。每个有问题的文件一行，\n"
      "最后一行是统计。全部完好（或已取回）时退出码为 0，仍有缺失或损坏时为 2。"},
-    {"files", "limits", cmd_files_limits, o_none, f_none, 0, 0, "files limits",
+    {"files", "limits", NULL, run_files_limits, o_none, f_none, 0, 0, "files limits",
      "显示附件上限：每个附件和每个组织每年最多多少 MB。区协会设定后随同步下发，未设定时为默认的\n"
      "10 MB 和 200 MB。"},
-    {"inspection", "file", cmd_inspection_file, o_insp, f_none, 0, 0,
+    {"inspection", "file", NULL, run_inspection_file, o_insp, f_none, 0, 0,
      "inspection file --org ID --year YYYY --activities N --members N --party-members N\n"
      "                [--joined N] [--left N] --funds-received 元 --funds-used 元\n"
      "                [--problems TEXT] [--plans TEXT] --opinion agree|rectify|disagree\n"
@@ -1215,106 +969,106 @@ static const command commands[] = {
      "经费收支（元，最多两位小数）、存在问题和下年计划，附社区居委会意见：\n"
      "agree 同意、rectify 整改、disagree 不同意（后两者须写 --opinion-text）。\n"
      "同一组织同一年度的第二份更正第一份。最后一行打印记录编号。"},
-    {"inspection", "list", cmd_inspection_list, o_none, f_json, 0, 0, "inspection list [--json]",
+    {"inspection", "list", NULL, run_inspection_list, o_none, f_json, 0, 0, "inspection list [--json]",
      "本社区的年检自查报告（自查，附社区居委会意见）和街道分会的年检结果（结果：合格、\n"
      "限期整改及整改期限、不合格）。"},
-    {"plan", "file", cmd_plan_file, o_plan, f_unit, 0, 0,
+    {"plan", "file", NULL, run_plan_file, o_plan, f_unit, 0, 0,
      "plan file --org ID|--community --year YYYY --goals TEXT --activities TEXT [--count N]",
      "组织的年度工作计划：工作目标、计划开展的活动（--count 计划活动次数）。只能为今年或明年\n"
      "制定；同一组织同一年度的第二份更正第一份。给 --community（不给 --org）时是本社区自己的\n"
      "年度工作计划。最后一行打印记录编号。"},
-    {"summary", "file", cmd_summary_file, o_summary, f_unit, 0, 0,
+    {"summary", "file", NULL, run_summary_file, o_summary, f_unit, 0, 0,
      "summary file --org ID|--community --year YYYY --results TEXT --count N [--problems TEXT]",
      "组织的年终总结：工作成效、全年活动次数（--count）、存在问题。只能总结今年或以前的年度；\n"
      "同一组织同一年度的第二份更正第一份。给 --community 时是本社区自己的年终总结。\n"
      "最后一行打印记录编号。"},
-    {"notice", "list", cmd_notice_list, o_none, f_json, 0, 0, "notice list [--json]",
+    {"notice", "list", NULL, run_notice_list, o_none, f_json, 0, 0, "notice list [--json]",
      "区协会或街道分会发给本社区的通知：通知编号、已读或未读、标题、内容。"},
-    {"notice", "read", cmd_notice_read, o_none, f_none, 1, 1, "notice read ID",
+    {"notice", "read", NULL, run_notice_read, o_none, f_none, 1, 1, "notice read ID",
      "把通知 ID（notice list 中的通知编号）标为已读：写一条已读记录，同步后上级看到本社区已读。"},
-    {"plan", "list", cmd_plan_list, o_none, f_json, 0, 0, "plan list [--json]",
+    {"plan", "list", NULL, run_plan_list, o_none, f_json, 0, 0, "plan list [--json]",
      "本社区各组织的年度工作计划和年终总结：种类、组织、年度、记录编号。"},
-    {"roster", "add", cmd_roster_add, o_roster, f_none, 0, 0,
+    {"roster", "add", NULL, run_roster_add, o_roster, f_none, 0, 0,
      "roster add --org ID --name NAME [--role TEXT] [--party-member yes|no]\n"
      "           [--home-community NAME] [--joined YYYY-MM-DD] [--leader yes --reason TEXT]",
      "在组织的人员名册里加一名成员：姓名、角色、是否党员、所在社区（党员属别的社区时）、\n"
      "加入日期（默认今天）。--leader yes 登记为负责人；更换负责人须写 --reason 原因。\n"
      "姓名、角色和所在社区加密后只有街道分会和本社区能看；区里只看到人数。\n"
      "有了名册以后，组织的成员人数和党员人数按名册计算。打印成员编号。"},
-    {"roster", "leave", cmd_roster_leave, o_leave, f_none, 0, 0,
+    {"roster", "leave", NULL, run_roster_leave, o_leave, f_none, 0, 0,
      "roster leave --org ID --member N [--left YYYY-MM-DD]",
      "编号为 N 的成员退出名册（默认今天）。"},
-    {"roster", "list", cmd_roster_list, o_orgonly, f_json, 0, 0, "roster list --org ID [--json]",
+    {"roster", "list", NULL, run_roster_list, o_orgonly, f_json, 0, 0, "roster list --org ID [--json]",
      "组织的人员名册：编号、姓名、角色、党员、所在社区、负责人、加入日期、退出日期、在册。"},
-    {"roster", "export", cmd_roster_export, o_orgonly, f_none, 0, 0, "roster export --org ID",
+    {"roster", "export", NULL, run_roster_export, o_orgonly, f_none, 0, 0, "roster export --org ID",
      "把组织的人员名册导出为 CSV（中文表头，Excel 可直接打开），打印到标准输出，给组织自己用。"},
-    {"pledge", "set", cmd_pledge_set, o_pledge, f_none, 0, 0,
+    {"pledge", "set", NULL, run_pledge_set, o_pledge, f_none, 0, 0,
      "pledge set --org ID --pledge TEXT [--rules TEXT]",
      "诚信自律：组织的服务承诺和内部制度。最新一份印在公示上（网页“公示”）。"},
-    {"feedback", "add", cmd_feedback_add, o_fb, f_none, 0, 0,
+    {"feedback", "add", NULL, run_feedback_add, o_fb, f_none, 0, 0,
      "feedback add --org ID --type complaint|suggestion --content TEXT [--from NAME]\n"
      "             [--received YYYY-MM-DD]",
      "群众监督：登记居民对组织的投诉（complaint）或建议（suggestion）。反映人可不填；填了只有\n"
      "街道分会和本社区能看。收到15天后还没报街道的算超期。打印意见编号。"},
-    {"feedback", "handle", cmd_feedback_handle, o_fbmove, f_none, 1, 1,
+    {"feedback", "handle", NULL, run_feedback_handle, o_fbmove, f_none, 1, 1,
      "feedback handle ID --result TEXT [--date YYYY-MM-DD]", "意见已办理：写明办理结果。"},
-    {"feedback", "report", cmd_feedback_report, o_fbmove, f_none, 1, 1,
+    {"feedback", "report", NULL, run_feedback_report, o_fbmove, f_none, 1, 1,
      "feedback report ID [--result TEXT]", "已办理的意见报街道，办理结束。"},
-    {"feedback", "list", cmd_feedback_list, o_orgonly, f_json, 0, 0,
+    {"feedback", "list", NULL, run_feedback_list, o_orgonly, f_json, 0, 0,
      "feedback list [--org ID] [--json]",
      "群众意见：编号、组织、类型、收到日期、办理情况、是否超期、内容。"},
-    {"funding", "add", cmd_funding_add, o_fund, f_none, 0, 0,
+    {"funding", "add", NULL, run_funding_add, o_fund, f_none, 0, 0,
      "funding add --org ID --source TEXT --amount 元 [--purpose TEXT] [--year YYYY]\n"
      "            [--date YYYY-MM-DD]",
      "资金扶持：组织得到的资助或支持，来源、金额（元，最多两位小数）、用途、年度（默认今年）。"},
-    {"funding", "list", cmd_funding_list, o_orgonly, f_json, 0, 0, "funding list [--org ID] [--json]",
+    {"funding", "list", NULL, run_funding_list, o_orgonly, f_json, 0, 0, "funding list [--org ID] [--json]",
      "组织得到的资金扶持：组织、年度、来源、金额（分）、用途。"},
-    {"import", "reports", cmd_import_reports, o_none, f_none, 1, 1, "import reports FILE.csv",
+    {"import", "reports", NULL, run_import_reports, o_none, f_none, 1, 1, "import reports FILE.csv",
      "从 CSV 文件导入月报（UTF-8，可带 BOM）。表头为中文：\n"
      "备案编号,月份,活动次数,参加人次,党员参加人次,活动内容,服务范围,好人好事\n"
      "（也接受英文表头 org,month,activities,participants,party_participants,content,scope,good_deeds）。\n"
      "要么全部导入，要么一条不导入；出错时指出行号。打印导入的条数。"},
-    {"nominate", NULL, cmd_nominate, o_nominate, f_none, 0, 0,
+    {"nominate", NULL, NULL, run_nominate, o_nominate, f_none, 0, 0,
      "nominate --round ID --org ID [--person NAME] --deeds TEXT",
      "评比提名：在区协会发起的评比（ID 如 2026-1，见 evaluation list）中提名本社区的一个组织，\n"
      "或给 --person 提名该组织的一个人，写明事迹。提名截止日期以后不能再提名。\n"
      "提名由街道分会推荐、区协会评定；评定的表彰下达本社区。最后一行打印记录编号。"},
-    {"evaluation", "list", cmd_evaluation_list, o_none, f_json, 0, 0, "evaluation list [--json]",
+    {"evaluation", "list", NULL, run_evaluation_list, o_none, f_json, 0, 0, "evaluation list [--json]",
      "区协会发起的评比（编号、名称、提名截止日期），本社区的提名及其进度：已提名、街道已推荐、\n"
      "已表彰。"},
-    {"sync", NULL, cmd_sync, o_none, f_idle, 0, 0, "sync [--idle]",
+    {"sync", NULL, NULL, run_sync, o_none, f_idle, 0, 0, "sync [--idle]",
      "与街道分会同步一次：需要时申请登记，上报待上报的记录，取回上级决定。\n"
      "--idle（serve 的后台循环用）：没有待上报的记录时只问一次有没有新决定。\n"
      "全部确认时退出码为 0；连不上或被拒绝为 3；等待街道审批登记为 4。"},
-    {"status", NULL, cmd_status, o_none, f_json, 0, 0, "status [--json]",
+    {"status", NULL, NULL, run_status, o_none, f_json, 0, 0, "status [--json]",
      "本机记录 / 已上报 / 已确认的条数、上次联系时间、未读决定。"},
-    {"inbox", NULL, cmd_inbox, o_none, f_inbox, 0, 0, "inbox [--json] [--keep-unread]",
+    {"inbox", NULL, NULL, run_inbox, o_none, f_inbox, 0, 0, "inbox [--json] [--keep-unread]",
      "收到的上级决定，新的在前：时间、种类（及结果）、来源、记录、组织、理由、整改期限"
      "（及逾期未整改、已结案）。\n"
      "除非给 --keep-unread，否则标记为已读。"},
-    {"bundle", "export", cmd_bundle_export, o_none, f_none, 1, 1, "bundle export FILE",
+    {"bundle", "export", NULL, run_bundle_export, o_none, f_none, 1, 1, "bundle export FILE",
      "把街道分会尚未确认的记录写成一个包（用U盘带去）。打印条数。\n"
      "尚未传到街道分会的附件复制到 FILE.files 目录（含 index.tsv），与包一起带去。"},
-    {"bundle", "import", cmd_bundle_import, o_none, f_none, 1, 1, "bundle import FILE",
+    {"bundle", "import", NULL, run_bundle_import, o_none, f_none, 1, 1, "bundle import FILE",
      "导入街道分会为本社区导出的回传文件（linli-hub bundle export --node）：回执、审核结果\n"
      "和上级决定，逐一核验签名，效果与联网同步完全相同。"},
-    {"serve", NULL, cmd_serve, o_serve, f_serve, 0, 0,
+    {"serve", NULL, cmd_serve, NULL, o_serve, f_serve, 0, 0,
      "serve [--listen 127.0.0.1:8080] [--allow-remote]",
      "在前台运行社区工作人员的网页和后台自动同步。先打印 http://127.0.0.1:端口/。\n"
      "只监听本机地址；给 --allow-remote 时可监听其他地址，但每个网页都要输入工作人员密码\n"
      "（先用 staff-password 设置）。"},
-    {"staff-password", NULL, cmd_staff_password, o_none, f_none, 0, 0, "staff-password",
+    {"staff-password", NULL, cmd_staff_password, NULL, o_none, f_none, 0, 0, "staff-password",
      "设置 serve --allow-remote 时使用的工作人员密码：从标准输入读第一行（至少8个字节），\n"
      "以 argon2id 散列保存在 DIR/staff.pw（权限 0600）。"},
-    {"restore", NULL, cmd_restore, o_restore, f_none, 0, 0, "restore --hub URL --key KEYFILE",
+    {"restore", NULL, cmd_restore, NULL, o_restore, f_none, 0, 0, "restore --hub URL --key KEYFILE",
      "新电脑或重装的电脑：在写任何记录之前，从街道分会取回台账。打印最后一条的序号。"},
-    {"key", "export", cmd_key_export, o_none, f_none, 1, 1, "key export FILE  （口令从标准输入读）",
+    {"key", "export", NULL, run_key_export, o_none, f_none, 1, 1, "key export FILE  （口令从标准输入读）",
      "把本社区的密钥和设置用口令加密写到 FILE（Argon2id + secretbox）；口令从标准输入读一行，\n"
      "至少8个字符。FILE 和口令请分开保管。"},
-    {"key", "import", cmd_key_import, o_none, f_none, 1, 1, "key import FILE  （口令从标准输入读）",
+    {"key", "import", cmd_key_import, NULL, o_none, f_none, 1, 1, "key import FILE  （口令从标准输入读）",
      "在新电脑上：用口令（标准输入）打开 FILE，把密钥放进空的 DIR；\n"
      "然后运行 restore，在写任何记录之前从街道分会取回本社区的台账。"},
-    {"rebuild", NULL, cmd_rebuild, o_none, f_none, 0, 0, "rebuild",
+    {"rebuild", NULL, NULL, run_rebuild, o_none, f_none, 0, 0, "rebuild",
      "从台账重建全部数据表（结果与逐条写入时相同）。"},
 };
 
@@ -1457,5 +1211,5 @@ int main(int argc, char **argv) {
     fprintf(stderr, "linli-node: 错误：需要 --dir DIR\n");
     return EXIT_USAGE;
   }
-  return c->fn(&a);
+  return c->run ? with_node(&a, c->run) : c->fn(&a);
 }
