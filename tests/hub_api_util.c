@@ -284,3 +284,33 @@ int t_accept_all(hub_ctx *hub) {
   json_decref(list);
   return bad ? -1 : 0;
 }
+
+int t_street_up(t_street *g, unsigned long long now_ms, int n) {
+  static const char *const names[] = {"建昌道社区", "铁东路社区", "鞍山道社区"};
+  static const char *const codes[] = {"120105001001", "120105001002", "120105001003"};
+  t_log *logs[] = {&g->v, &g->h, &g->q};
+  char now[32];
+  cm_err err;
+  memset(g, 0, sizeof *g);
+  snprintf(now, sizeof now, "%llu", now_ms);
+  setenv("LINLI_FAKE_NOW_MS", now, 1);
+  if (n < 1 || n > 3 || cm_client_global_init() != CM_OK || t_tmp_new(&g->tmp)) return -1;
+  snprintf(g->dir, sizeof g->dir, "%s/street", g->tmp.path);
+  if (t_hub_init(g->dir, HUB_ROLE_STREET, "望海楼街", NULL, NULL, g->street)) return -1;
+  for (int i = 0; i < n; i++) {
+    if (t_log_new(logs[i])) return -1;
+    logs[i]->time_ms = now_ms - 3600000;
+    if (t_hub_enroll(g->dir, logs[i]->kp.pk, names[i], codes[i])) return -1;
+  }
+  if (hub_server_start(g->dir, "127.0.0.1:0", NULL, NULL, &g->srv, &err) != CM_OK) return -1;
+  t_base(g->srv, g->base, sizeof g->base);
+  return 0;
+}
+
+void t_street_down(t_street *g) {
+  hub_server_stop(g->srv);
+  t_log_clear(&g->v);
+  t_log_clear(&g->h);
+  t_log_clear(&g->q);
+  t_tmp_free(&g->tmp);
+}

@@ -72,6 +72,24 @@ int t_hub_init(const char *dir, hub_role role, const char *name, const char *ups
 int t_hub_enroll(const char *dir, const uint8_t key[PROTO_KEY_BYTES], const char *name,
                  const char *code);
 
+/* A street hub 望海楼街 served in-process on 127.0.0.1 port 0, with n (2 or 3)
+ * communities enrolled: the victim v (建昌道社区 120105001001), the hostile h
+ * (铁东路社区 120105001002) and q (鞍山道社区 120105001003).  The fake clock
+ * stands at now_ms; each log writes an hour before it. */
+typedef struct t_street {
+  t_tmp tmp;
+  char dir[512];
+  hub_server *srv;
+  char base[128];
+  uint8_t street[PROTO_KEY_BYTES]; /* the street hub's public key */
+  t_log v, h, q;
+} t_street;
+
+/* 0 on success. */
+int t_street_up(t_street *g, unsigned long long now_ms, int n);
+/* Stop the server, remove the directory. */
+void t_street_down(t_street *g);
+
 /* An HTTP answer: status, body, and the body parsed when it is a JSON object. */
 typedef struct t_resp {
   long status;

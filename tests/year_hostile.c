@@ -34,13 +34,7 @@
 #define V_ORG2 V_CODE "-0002"
 #define H_ORG H_CODE "-0001"
 
-static struct {
-  t_tmp tmp;
-  char dir[512];
-  hub_server *srv;
-  char base[128];
-  t_log v, h; /* victim and hostile communities */
-} g;
+static t_street g;
 
 /* POST the queued entries of lg as one changeset; the HTTP status. */
 static long push(t_log *lg) {
@@ -74,29 +68,12 @@ static long long total(const json_t *p, const char *key) {
 
 static int setup(void **state) {
   (void)state;
-  char now[32];
-  memset(&g, 0, sizeof g);
-  snprintf(now, sizeof now, "%llu", NOW_MS);
-  setenv("LINLI_FAKE_NOW_MS", now, 1);
-  if (cm_client_global_init() != CM_OK || t_tmp_new(&g.tmp)) return -1;
-  snprintf(g.dir, sizeof g.dir, "%s/street", g.tmp.path);
-  if (t_hub_init(g.dir, HUB_ROLE_STREET, "望海楼街", NULL, NULL, NULL)) return -1;
-  if (t_log_new(&g.v) || t_log_new(&g.h)) return -1;
-  g.v.time_ms = g.h.time_ms = NOW_MS - 3600000;
-  if (t_hub_enroll(g.dir, g.v.kp.pk, "建昌道社区", V_CODE)) return -1;
-  if (t_hub_enroll(g.dir, g.h.kp.pk, "铁东路社区", H_CODE)) return -1;
-  cm_err err;
-  if (hub_server_start(g.dir, "127.0.0.1:0", NULL, NULL, &g.srv, &err) != CM_OK) return -1;
-  t_base(g.srv, g.base, sizeof g.base);
-  return 0;
+  return t_street_up(&g, NOW_MS, 2);
 }
 
 static int teardown(void **state) {
   (void)state;
-  hub_server_stop(g.srv);
-  t_log_clear(&g.v);
-  t_log_clear(&g.h);
-  t_tmp_free(&g.tmp);
+  t_street_down(&g);
   return 0;
 }
 
