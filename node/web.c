@@ -76,9 +76,9 @@ static int token_ok(const node_web_app *app, const char *tok) {
 static void refuse(node_web_rq *rq, const char *why_key) {
   cm_html_raw(&rq->h, rq->lang == CM_LANG_EN ? "<!DOCTYPE html>\n<html lang=\"en\">"
                                            : "<!DOCTYPE html>\n<html lang=\"zh-CN\">");
-  cm_html_raw(&rq->h, "<head><meta charset=\"utf-8\"><title>403</title></head><body><h1>403 ");
-  cm_html_word(&rq->h, "err.forbidden");
-  cm_html_raw(&rq->h, "</h1><p>");
+  cm_html_printf(&rq->h, "<head><meta charset=\"utf-8\"><title>403</title></head><body><h1>403 %w"
+                 "</h1><p>",
+                 "err.forbidden");
   cm_html_word(&rq->h, why_key);
   cm_html_raw(&rq->h, "</p></body></html>\n");
   node_web_end(rq, 403);
@@ -850,9 +850,7 @@ static void lang_link(node_web_rq *rq) {
 static void nav_item(node_web_rq *rq, const char *href, const char *key, const char *current) {
   cm_html_printf(&rq->h, "<a href=\"%r\"", href);
   if (current && strcmp(current, key) == 0) cm_html_raw(&rq->h, " aria-current=\"page\"");
-  cm_html_raw(&rq->h, ">");
-  cm_html_word(&rq->h, key);
-  cm_html_raw(&rq->h, "</a>");
+  cm_html_printf(&rq->h, ">%w</a>", key);
 }
 
 
@@ -863,9 +861,7 @@ void node_web_page_begin(node_web_rq *rq, const char *title_key, const char *nav
                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                    "<title>");
   cm_html_word(&rq->h, title_key);
-  cm_html_raw(&rq->h, " - ");
-  cm_html_word(&rq->h, "app");
-  cm_html_raw(&rq->h, "</title>");
+  cm_html_printf(&rq->h, " - %w</title>", "app");
   cm_html_head_assets(&rq->h);
   cm_html_raw(&rq->h, "<link rel=\"icon\" href=\"/assets/icon.svg\" type=\"image/svg+xml\">"
                    "</head>\n<body><header class=\"top\"><span class=\"brand\">");
@@ -891,9 +887,7 @@ void node_web_page_begin(node_web_rq *rq, const char *title_key, const char *nav
 }
 
 void node_web_page_end(node_web_rq *rq) {
-  cm_html_raw(&rq->h, "</main><footer>");
-  cm_html_word(&rq->h, "footer.node");
-  cm_html_raw(&rq->h, "</footer></body></html>\n");
+  cm_html_printf(&rq->h, "</main><footer>%w</footer></body></html>\n", "footer.node");
 }
 
 
@@ -903,9 +897,7 @@ static void form_open(node_web_rq *rq, const char *action, const char *confirm_k
   cm_html_raw(&rq->h, "\"");
   if (files) cm_html_raw(&rq->h, " enctype=\"multipart/form-data\"");
   if (confirm_key) {
-    cm_html_raw(&rq->h, " data-confirm=\"");
-    cm_html_word(&rq->h, confirm_key);
-    cm_html_raw(&rq->h, "\"");
+    cm_html_printf(&rq->h, " data-confirm=\"%w\"", confirm_key);
   }
   cm_html_raw(&rq->h, "><input type=\"hidden\" name=\"csrf\" value=\"");
   cm_html_esc(&rq->h, rq->app->csrf);
@@ -921,9 +913,9 @@ void node_web_form_begin_files(node_web_rq *rq, const char *action) {
 }
 
 void node_web_form_end(node_web_rq *rq, const char *submit_key) {
-  cm_html_raw(&rq->h, "<div class=\"actions\"><button type=\"submit\">");
-  cm_html_word(&rq->h, submit_key);
-  cm_html_raw(&rq->h, "</button></div></form>");
+  cm_html_printf(&rq->h, "<div class=\"actions\"><button type=\"submit\">%w"
+                 "</button></div></form>",
+                 submit_key);
 }
 
 void node_web_org_select(node_web_rq *rq, const json_t *orgs, const char *selected) {

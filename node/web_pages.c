@@ -43,9 +43,7 @@ int node_web_err_status(cm_rc rc) {
 /* A page that only says what went wrong (listing failed, record unknown). */
 static void error_page(node_web_rq *rq, const char *title_key, const cm_err *e, int status) {
   node_web_page_begin(rq, title_key, NULL);
-  cm_html_raw(&rq->h, "<h1>");
-  cm_html_word(&rq->h, title_key);
-  cm_html_raw(&rq->h, "</h1>");
+  cm_html_printf(&rq->h, "<h1>%w</h1>", title_key);
   node_web_refusal(rq, e);
   node_web_page_end(rq);
   node_web_end(rq, status);
@@ -160,9 +158,7 @@ static void review_cell(node_web_rq *rq, const json_t *o, int is_report) {
 }
 
 static void th(node_web_rq *rq, const char *key) {
-  cm_html_raw(&rq->h, "<th>");
-  cm_html_word(&rq->h, key);
-  cm_html_raw(&rq->h, "</th>");
+  cm_html_printf(&rq->h, "<th>%w</th>", key);
 }
 
 static void td(node_web_rq *rq, const char *text) {
@@ -441,13 +437,11 @@ void node_web_h_home(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_html_esc(&rq.h, node_web_js(st, "street"));
   cm_html_raw(&rq.h, "</span></h1>");
 
-  cm_html_raw(&rq.h, "<h2>");
-  cm_html_word(&rq.h, "home.sync");
-  cm_html_raw(&rq.h, "</h2><div class=\"grid\" id=\"sync-status\">");
+  cm_html_printf(&rq.h, "<h2>%w</h2><div class=\"grid\" id=\"sync-status\">", "home.sync");
   time_text(json_object_get(st, "last_contact"), when);
-  cm_html_raw(&rq.h, "<div class=\"stat\"><div class=\"k\">");
-  cm_html_word(&rq.h, "home.last_contact");
-  cm_html_raw(&rq.h, "</div><div class=\"v\" id=\"last-contact\">");
+  cm_html_printf(&rq.h, "<div class=\"stat\"><div class=\"k\">%w"
+                 "</div><div class=\"v\" id=\"last-contact\">",
+                 "home.last_contact");
   if (when[0]) {
     cm_html_esc(&rq.h, when);
   } else {
@@ -466,16 +460,14 @@ void node_web_h_home(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_html_word(&rq.h, "home.overdue");
   cm_html_printf(&rq.h, "</div><div class=\"v\" id=\"overdue\"><a href=\"/inbox?open=1\">%lld</a></div></div>",
                 node_web_ji(st, "overdue"));
-  cm_html_raw(&rq.h, "<div class=\"stat\"><div class=\"k\">");
-  cm_html_word(&rq.h, "home.written");
-  cm_html_raw(&rq.h, " / ");
+  cm_html_printf(&rq.h, "<div class=\"stat\"><div class=\"k\">%w / ", "home.written");
   cm_html_word(&rq.h, "home.acknowledged");
   cm_html_printf(&rq.h, "</div><div class=\"v\">%lld / %lld</div></div>", node_web_ji(st, "written"),
                 node_web_ji(st, "acknowledged"));
   enrol = node_web_js(st, "enrolled");
-  cm_html_raw(&rq.h, "<div class=\"stat\"><div class=\"k\">");
-  cm_html_word(&rq.h, "home.enrolled");
-  cm_html_raw(&rq.h, "</div><div class=\"v\">");
+  cm_html_printf(&rq.h, "<div class=\"stat\"><div class=\"k\">%w"
+                 "</div><div class=\"v\">",
+                 "home.enrolled");
   cm_html_word(&rq.h, strcmp(enrol, "yes") == 0       ? "home.enrol.yes"
                     : strcmp(enrol, "pending") == 0 ? "home.enrol.pending"
                                                     : "home.enrol.no");
@@ -514,18 +506,16 @@ void node_web_h_home(cm_http_req *req, cm_http_resp *resp, void *ctx) {
       cm_html_esc(&rq.h, part);
     /* The other half carries the URL and what curl said: there for whoever
      * helps the staff on the phone. */
-    cm_html_raw(&rq.h, "<details><summary>");
-    cm_html_word(&rq.h, "home.details");
-    cm_html_raw(&rq.h, "</summary><small>");
+    cm_html_printf(&rq.h, "<details><summary>%w</summary><small>", "home.details");
     cm_html_esc(&rq.h, loop.last_error[0] ? loop.last_error : node_web_js(st, "last_error"));
     cm_html_raw(&rq.h, "</small></details></div>");
   }
   cm_html_raw(&rq.h, "<form class=\"inline\" method=\"post\" action=\"/sync\">"
                     "<input type=\"hidden\" name=\"csrf\" value=\"");
   cm_html_esc(&rq.h, rq.app->csrf);
-  cm_html_raw(&rq.h, "\"><button type=\"submit\" id=\"sync-now\">");
-  cm_html_word(&rq.h, "home.sync_now");
-  cm_html_raw(&rq.h, "</button></form>");
+  cm_html_printf(&rq.h, "\"><button type=\"submit\" id=\"sync-now\">%w"
+                 "</button></form>",
+                 "home.sync_now");
 
   /* The month now due (the previous one, due on the 5th of this one) and
    * every month still owed before it, the overdue ones first. */
@@ -566,9 +556,7 @@ void node_web_h_home(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     cm_html_raw(&rq.h, "</table>");
   }
 
-  cm_html_raw(&rq.h, "<h2>");
-  cm_html_word(&rq.h, "home.flagged");
-  cm_html_raw(&rq.h, "</h2>");
+  cm_html_printf(&rq.h, "<h2>%w</h2>", "home.flagged");
   json_array_foreach(orgs, i, o) {
     if (json_array_size(json_object_get(o, "flags")) == 0) continue;
     if (strcmp(node_web_js(o, "status"), "active") != 0) continue;
@@ -588,9 +576,7 @@ void node_web_h_home(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   }
   if (n_flagged > 0) cm_html_raw(&rq.h, "</table>");
   if (n_flagged == 0) {
-    cm_html_raw(&rq.h, "<p class=\"muted\">");
-    cm_html_word(&rq.h, "home.flagged_none");
-    cm_html_raw(&rq.h, "</p>");
+    cm_html_printf(&rq.h, "<p class=\"muted\">%w</p>", "home.flagged_none");
   }
   node_web_page_end(&rq);
   node_web_end(&rq, 200);
@@ -766,9 +752,7 @@ static void org_input_from_form(node_web_rq *rq, node_org_input *in) {
 
 static void org_file_page(node_web_rq *rq, const node_org_input *in, const cm_err *e, int status) {
   node_web_page_begin(rq, "org.file_title", "nav.file");
-  cm_html_raw(&rq->h, "<h1>");
-  cm_html_word(&rq->h, "org.file_title");
-  cm_html_raw(&rq->h, "</h1>");
+  cm_html_printf(&rq->h, "<h1>%w</h1>", "org.file_title");
   if (e) node_web_refusal(rq, e);
   node_web_form_begin_files(rq, "/orgs");
   org_fields(rq, in, 1);
@@ -978,9 +962,7 @@ static void org_dissolve_page(node_web_rq *rq, const json_t *o, const char *reas
                               const cm_err *e, int status) {
   char action[128];
   node_web_page_begin(rq, "org.dissolve_title", "nav.orgs");
-  cm_html_raw(&rq->h, "<h1>");
-  cm_html_word(&rq->h, "org.dissolve_title");
-  cm_html_raw(&rq->h, "</h1><p><strong>");
+  cm_html_printf(&rq->h, "<h1>%w</h1><p><strong>", "org.dissolve_title");
   cm_html_esc(&rq->h, node_web_js(o, "id"));
   cm_html_raw(&rq->h, "</strong> ");
   cm_html_esc(&rq->h, node_web_js(o, "name"));
@@ -1097,23 +1079,17 @@ static void reports_table(node_web_rq *rq, const json_t *reps) {
     cm_html_url(&rq->h, node_web_js(r, "org"));
     cm_html_raw(&rq->h, "&amp;month=");
     cm_html_url(&rq->h, node_web_js(r, "month"));
-    cm_html_raw(&rq->h, "\">");
-    cm_html_word(&rq->h, "rep.print");
-    cm_html_raw(&rq->h, "</a> <a href=\"/reports/new?org=");
+    cm_html_printf(&rq->h, "\">%w</a> <a href=\"/reports/new?org=", "rep.print");
     cm_html_url(&rq->h, node_web_js(r, "org"));
     cm_html_raw(&rq->h, "&amp;month=");
     cm_html_url(&rq->h, node_web_js(r, "month"));
-    cm_html_raw(&rq->h, "\">");
-    cm_html_word(&rq->h, "rep.correct");
-    cm_html_raw(&rq->h, "</a>");
+    cm_html_printf(&rq->h, "\">%w</a>", "rep.correct");
     if (node_web_ji(r, "corrections") > 0) {
       cm_html_raw(&rq->h, " <a href=\"/reports/history?org=");
       cm_html_url(&rq->h, node_web_js(r, "org"));
       cm_html_raw(&rq->h, "&amp;month=");
       cm_html_url(&rq->h, node_web_js(r, "month"));
-      cm_html_raw(&rq->h, "\">");
-      cm_html_word(&rq->h, "rep.history");
-      cm_html_raw(&rq->h, "</a>");
+      cm_html_printf(&rq->h, "\">%w</a>", "rep.history");
     }
     cm_html_raw(&rq->h, "</td></tr>");
   }
@@ -1148,9 +1124,9 @@ void node_web_h_reports(cm_http_req *req, cm_http_resp *resp, void *ctx) {
            url_safe(month) ? "&month=" : "", url_safe(month) ? month : "");
   node_web_page_begin(&rq, "rep.list", "nav.reports");
   flash(&rq);
-  cm_html_raw(&rq.h, "<h1>");
-  cm_html_word(&rq.h, "rep.list");
-  cm_html_raw(&rq.h, "</h1><div class=\"actions\"><a class=\"button\" href=\"/reports/new\">");
+  cm_html_printf(&rq.h, "<h1>%w"
+                 "</h1><div class=\"actions\"><a class=\"button\" href=\"/reports/new\">",
+                 "rep.list");
   cm_html_word(&rq.h, "nav.report_new");
   cm_html_raw(&rq.h, "</a></div>");
   /* The filter is a GET form: no token needed, nothing changes. */
@@ -1158,15 +1134,13 @@ void node_web_h_reports(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   org_select(&rq, orgs, "org", org, 0);
   cm_html_input(&rq.h, "month", "month", "rep.month", month, 0, NULL, NULL);
   cm_html_input(&rq.h, "search", "q", "list.search", q, 0, NULL, "rep.search_hint");
-  cm_html_raw(&rq.h, "<div class=\"actions\"><button type=\"submit\" class=\"plain\">");
-  cm_html_word(&rq.h, "rep.filter");
-  cm_html_raw(&rq.h, "</button></div></form>");
+  cm_html_printf(&rq.h, "<div class=\"actions\"><button type=\"submit\" class=\"plain\">%w"
+                 "</button></div></form>",
+                 "rep.filter");
   if (rc) {
     node_web_refusal(&rq, &e);
   } else if (total == 0) {
-    cm_html_raw(&rq.h, "<p class=\"muted\">");
-    cm_html_word(&rq.h, "rep.none");
-    cm_html_raw(&rq.h, "</p>");
+    cm_html_printf(&rq.h, "<p class=\"muted\">%w</p>", "rep.none");
   } else {
     reports_table(&rq, shown);
     pager(&rq, "/reports", q, extra, page, total);
@@ -1185,14 +1159,10 @@ static void report_page(node_web_rq *rq, const node_report_input *in, const cm_e
   cm_err_clear(&le);
   (void)node_org_list(node_web_db(rq), &orgs, &le);
   node_web_page_begin(rq, "rep.new_title", "nav.report_new");
-  cm_html_raw(&rq->h, "<h1>");
-  cm_html_word(&rq->h, "rep.new_title");
-  cm_html_raw(&rq->h, "</h1>");
+  cm_html_printf(&rq->h, "<h1>%w</h1>", "rep.new_title");
   if (e) node_web_refusal(rq, e);
   if (correcting) {
-    cm_html_raw(&rq->h, "<p class=\"msg ok\">");
-    cm_html_word(&rq->h, "rep.correct_hint");
-    cm_html_raw(&rq->h, "</p>");
+    cm_html_printf(&rq->h, "<p class=\"msg ok\">%w</p>", "rep.correct_hint");
   }
   node_web_form_begin_files(rq, "/reports");
   org_select(rq, orgs, "org", in->org, 1);
@@ -1323,17 +1293,13 @@ void node_web_h_report_history(cm_http_req *req, cm_http_resp *resp, void *ctx) 
     return;
   }
   node_web_page_begin(&rq, "rep.history", "nav.reports");
-  cm_html_raw(&rq.h, "<h1>");
-  cm_html_word(&rq.h, "rep.history");
-  cm_html_raw(&rq.h, " <span class=\"muted\">");
+  cm_html_printf(&rq.h, "<h1>%w <span class=\"muted\">", "rep.history");
   cm_html_esc(&rq.h, org);
   cm_html_raw(&rq.h, " ");
   cm_html_esc(&rq.h, month);
   cm_html_raw(&rq.h, "</span></h1>");
   if (json_array_size(vers) == 0) {
-    cm_html_raw(&rq.h, "<p class=\"muted\">");
-    cm_html_word(&rq.h, "rep.none");
-    cm_html_raw(&rq.h, "</p>");
+    cm_html_printf(&rq.h, "<p class=\"muted\">%w</p>", "rep.none");
   } else {
     cm_html_raw(&rq.h, "<table id=\"history\"><tr>");
     th(&rq, "inbox.time");
@@ -1403,29 +1369,23 @@ void node_web_h_report_print(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   }
 
   node_web_page_begin(&rq, "print.title", "nav.reports");
-  cm_html_raw(&rq.h, "<div class=\"actions noprint\"><button type=\"button\" data-print>");
-  cm_html_word(&rq.h, "print.button");
-  cm_html_raw(&rq.h, "</button><a class=\"button plain\" href=\"/reports\">");
+  cm_html_printf(&rq.h, "<div class=\"actions noprint\"><button type=\"button\" data-print>%w"
+                 "</button><a class=\"button plain\" href=\"/reports\">",
+                 "print.button");
   cm_html_word(&rq.h, "print.back");
   cm_html_raw(&rq.h, "</a></div>");
   if (!r) {
-    cm_html_raw(&rq.h, "<p class=\"msg error noprint\">");
-    cm_html_word(&rq.h, "print.no_report");
-    cm_html_raw(&rq.h, "</p>");
+    cm_html_printf(&rq.h, "<p class=\"msg error noprint\">%w</p>", "print.no_report");
   }
   cm_html_raw(&rq.h, "<article class=\"sheet\" id=\"print-sheet\"><h1>");
   cm_html_raw(&rq.h, rq.lang == CM_LANG_EN ? "" : "《");
   cm_html_word(&rq.h, "print.title");
   cm_html_raw(&rq.h, rq.lang == CM_LANG_EN ? "" : "》");
-  cm_html_raw(&rq.h, "</h1><div class=\"sub\"><span>");
-  cm_html_word(&rq.h, "print.community");
-  cm_html_raw(&rq.h, "：");
+  cm_html_printf(&rq.h, "</h1><div class=\"sub\"><span>%w：", "print.community");
   cm_html_esc(&rq.h, node_web_js(st, "street"));
   cm_html_raw(&rq.h, " ");
   cm_html_esc(&rq.h, node_web_js(st, "community"));
-  cm_html_raw(&rq.h, "</span><span>");
-  cm_html_word(&rq.h, "rep.month");
-  cm_html_raw(&rq.h, "：");
+  cm_html_printf(&rq.h, "</span><span>%w：", "rep.month");
   cm_html_esc(&rq.h, month);
   cm_html_raw(&rq.h, "</span></div><table>");
 #define ROW_TXT(key, val, cls)                       \
@@ -1469,9 +1429,7 @@ void node_web_h_report_print(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   }
 #undef ROW_TXT
 #undef ROW_NUM
-  cm_html_raw(&rq.h, "</table><div class=\"signs\"><span>");
-  cm_html_word(&rq.h, "print.reviewer");
-  cm_html_raw(&rq.h, "：</span><span>");
+  cm_html_printf(&rq.h, "</table><div class=\"signs\"><span>%w：</span><span>", "print.reviewer");
   cm_html_word(&rq.h, "print.seal");
   cm_html_raw(&rq.h, "</span></div></article>");
   node_web_page_end(&rq);
@@ -1623,15 +1581,13 @@ void node_web_h_activities(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   }
   node_web_page_begin(&rq, "act.list", "nav.activity");
   flash(&rq);
-  cm_html_raw(&rq.h, "<h1>");
-  cm_html_word(&rq.h, "act.list");
-  cm_html_raw(&rq.h, "</h1><div class=\"actions\"><a class=\"button\" href=\"/activities/new\">");
+  cm_html_printf(&rq.h, "<h1>%w"
+                 "</h1><div class=\"actions\"><a class=\"button\" href=\"/activities/new\">",
+                 "act.list");
   cm_html_word(&rq.h, "act.title");
   cm_html_raw(&rq.h, "</a></div>");
   if (json_array_size(acts) == 0) {
-    cm_html_raw(&rq.h, "<p class=\"muted\">");
-    cm_html_word(&rq.h, "act.none");
-    cm_html_raw(&rq.h, "</p>");
+    cm_html_printf(&rq.h, "<p class=\"muted\">%w</p>", "act.none");
   } else {
     activities_table(&rq, acts, NULL);
   }
@@ -1647,9 +1603,7 @@ static void activity_page(node_web_rq *rq, const node_activity_input *in, const 
   cm_err_clear(&le);
   (void)node_org_list(node_web_db(rq), &orgs, &le);
   node_web_page_begin(rq, "act.title", "nav.activity");
-  cm_html_raw(&rq->h, "<h1>");
-  cm_html_word(&rq->h, "act.title");
-  cm_html_raw(&rq->h, "</h1><p class=\"muted\">");
+  cm_html_printf(&rq->h, "<h1>%w</h1><p class=\"muted\">", "act.title");
   cm_html_word(&rq->h, "act.hint");
   cm_html_raw(&rq->h, "</p>");
   if (e) node_web_refusal(rq, e);
@@ -1723,9 +1677,7 @@ static void rect_page(node_web_rq *rq, const node_rectification_input *in, const
   (void)node_org_list(node_web_db(rq), &orgs, &le);
   (void)node_inbox_list(node_web_db(rq), &inbox, &le);
   node_web_page_begin(rq, "rect.title", "nav.rectify");
-  cm_html_raw(&rq->h, "<h1>");
-  cm_html_word(&rq->h, "rect.title");
-  cm_html_raw(&rq->h, "</h1>");
+  cm_html_printf(&rq->h, "<h1>%w</h1>", "rect.title");
   if (e) node_web_refusal(rq, e);
   node_web_form_begin_files(rq, "/rectifications");
   org_select(rq, orgs, "org", in->org, 1);
@@ -1873,23 +1825,15 @@ void node_web_org_page(node_web_rq *rqp, const char *path_id, const char *att_ti
                  "<a class=\"button plain\" href=\"/orgs/%U/notice\">%w</a></div>",
                  id, "org.print", id, "people.title", id, "notice.title");
   amendments_table(rqp, id);
-  cm_html_raw(&rqp->h, "<h2>");
-  cm_html_word(&rqp->h, "org.reports");
-  cm_html_raw(&rqp->h, "</h2>");
+  cm_html_printf(&rqp->h, "<h2>%w</h2>", "org.reports");
   if (json_array_size(reps) == 0) {
-    cm_html_raw(&rqp->h, "<p class=\"muted\">");
-    cm_html_word(&rqp->h, "rep.none");
-    cm_html_raw(&rqp->h, "</p>");
+    cm_html_printf(&rqp->h, "<p class=\"muted\">%w</p>", "rep.none");
   } else {
     reports_table(rqp, reps);
   }
-  cm_html_raw(&rqp->h, "<h2>");
-  cm_html_word(&rqp->h, "org.activities");
-  cm_html_raw(&rqp->h, "</h2>");
+  cm_html_printf(&rqp->h, "<h2>%w</h2>", "org.activities");
   activities_table(rqp, acts, id);
-  cm_html_raw(&rqp->h, "<h2>");
-  cm_html_word(&rqp->h, "org.decisions");
-  cm_html_raw(&rqp->h, "</h2>");
+  cm_html_printf(&rqp->h, "<h2>%w</h2>", "org.decisions");
   inbox_table(rqp, inbox, id, 0);
   node_web_attach_section(rqp, id, att_title, att_heading, att_err);
   node_web_page_end(rqp);
@@ -2029,9 +1973,7 @@ static void inbox_table(node_web_rq *rq, const json_t *inbox, const char *org, i
       cm_html_url(&rq->h, node_web_js(it, "org"));
       cm_html_raw(&rq->h, "&amp;decision=");
       cm_html_url(&rq->h, node_web_js(it, "record"));
-      cm_html_raw(&rq->h, "\">");
-      cm_html_word(&rq->h, "inbox.rectify");
-      cm_html_raw(&rq->h, "</a> ");
+      cm_html_printf(&rq->h, "\">%w</a> ", "inbox.rectify");
     }
     if (unread) {
       cm_html_raw(&rq->h, "<form class=\"inline\" method=\"post\" action=\"/inbox/read\">"
@@ -2039,9 +1981,9 @@ static void inbox_table(node_web_rq *rq, const json_t *inbox, const char *org, i
       cm_html_esc(&rq->h, rq->app->csrf);
       cm_html_printf(&rq->h, "\"><input type=\"hidden\" name=\"cursor\" value=\"%lld\">",
                     node_web_ji(it, "cursor"));
-      cm_html_raw(&rq->h, "<button type=\"submit\" class=\"plain\">");
-      cm_html_word(&rq->h, "inbox.read");
-      cm_html_raw(&rq->h, "</button></form>");
+      cm_html_printf(&rq->h, "<button type=\"submit\" class=\"plain\">%w"
+                     "</button></form>",
+                     "inbox.read");
     }
     cm_html_raw(&rq->h, "</td></tr>");
   }
@@ -2062,13 +2004,9 @@ void node_web_h_inbox(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   }
   node_web_page_begin(&rq, "inbox.title", "nav.inbox");
   flash(&rq);
-  cm_html_raw(&rq.h, "<h1>");
-  cm_html_word(&rq.h, "inbox.title");
-  cm_html_raw(&rq.h, "</h1>");
+  cm_html_printf(&rq.h, "<h1>%w</h1>", "inbox.title");
   if (json_array_size(inbox) == 0) {
-    cm_html_raw(&rq.h, "<p class=\"muted\">");
-    cm_html_word(&rq.h, "inbox.none");
-    cm_html_raw(&rq.h, "</p>");
+    cm_html_printf(&rq.h, "<p class=\"muted\">%w</p>", "inbox.none");
   } else {
     cm_html_raw(&rq.h, "<div class=\"actions\"><form method=\"post\" action=\"/inbox/read\">"
                       "<input type=\"hidden\" name=\"csrf\" value=\"");
