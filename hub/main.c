@@ -280,7 +280,7 @@ static int cmd_enroll_approve(const cmd_args *a) {
   long long id = strtoll(pos[0], &end, 10);
   if (errno || !end || *end || id <= 0) return usage_error("“%s”不是申请编号", pos[0]);
   rc = hub_open(a->dir, &ctx, &err);
-  if (!rc) rc = hub_enroll_approve(ctx, (int64_t)id, &seq, &err);
+  if (!rc) rc = hub_enroll_approve(ctx, (int64_t)id, NULL, NULL, &seq, &err);
   hub_close(ctx);
   if (rc) return fail(rc, &err);
   printf("已批准第 %lld 号登记申请，本级台账第 %llu 条\n", id, (unsigned long long)seq);

@@ -2746,6 +2746,15 @@ static const char SQL_ORG_OWNER[] =
     LINEAGE("?1") "SELECT o.author FROM chain JOIN organisations o ON o.author = chain.k"
     " WHERE o.id = ?2 ORDER BY chain.d LIMIT 1";
 
+cm_rc hub_store_replaceable_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], json_t **out,
+                                 cm_err *err) {
+  return rows_json(st,
+                   "SELECT key, name, code, revoked FROM authors a WHERE role = 'community'"
+                   " AND enrolled_by = ?1 AND NOT EXISTS(SELECT 1 FROM authors x"
+                   " WHERE x.replaces = a.key) ORDER BY rowid",
+                   self, out, err);
+}
+
 cm_rc hub_store_author_set_replaces(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
                                     const uint8_t old[PROTO_KEY_BYTES], cm_err *err) {
   sqlite3_stmt *s = NULL;

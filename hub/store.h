@@ -723,6 +723,12 @@ cm_rc hub_store_author_set_replaces(hub_store *st, const uint8_t key[PROTO_KEY_B
 cm_rc hub_store_successor(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
                           uint8_t succ_out[PROTO_KEY_BYTES], int *found_out, cm_err *err);
 
+/* The communities enrolled by hub key self that a new key may replace (none
+ * replaced them yet), oldest first, as a JSON array of {"key", "fingerprint",
+ * "name", "code", "revoked"}.  New reference in *out. */
+cm_rc hub_store_replaceable_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], json_t **out,
+                                 cm_err *err);
+
 /* The newest key of key's community (key itself when nothing replaced it). */
 cm_rc hub_store_lineage_head(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
                              uint8_t head_out[PROTO_KEY_BYTES], cm_err *err);

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# A replacement key approved on the street's enrolment page, then a second
+# replacement (A -> B -> C), with real processes: the new PC asks to be
+# enrolled by syncing; the operator picks, on /enrol, the lost PC it replaces
+# and confirms that the old key is revoked from then on (a wrong choice is
+# refused in words and changes nothing); B fetches A's records; C, enrolled to
+# replace B, fetches and shows both A's and B's.
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/e2e/lib.sh"
+
+D="$E2E_TMP/district" S="$E2E_TMP/street"
+"$HUB" --dir "$D" init --role district --name 河北区协会 >"$E2E_TMP/d.init"
+DKEY=$(last_line <"$E2E_TMP/d.init")
+start_server DIST "$HUB" --dir "$D" serve --listen 127.0.0.1:0
+"$HUB" --dir "$S" init --role street --name 望海楼街 --upstream "$DIST_URL" --upstream-key "$DKEY" >"$E2E_TMP/s.init"
+SKEY=$(last_line <"$E2E_TMP/s.init")
+"$HUB" --dir "$D" enroll --name 望海楼街 --key "$SKEY" >/dev/null
+"$HUB" --dir "$S" policy auto-accept off >/dev/null
+printf 'chain-test-pw1\n' | "$HUB" --dir "$S" operator add 李干事 --role street >/dev/null \
+  || fail "operator add"
+start_server STREET "$HUB" --dir "$S" serve --listen 127.0.0.1:0
+CODE=120105001001
+new_node() { # DIR: a community node for CODE; prints its key
+  "$NODE" --dir "$1" init --community 建昌道社区 --street 望海楼街 --hub "$STREET_URL" \
+    --code "$CODE" --hub-key "$SKEY" | last_line
+}
+accept_all() {
+  local b
+  for b in $("$HUB" --dir "$S" review list | awk -v c="$CODE" '$3 == c { print $1 }'); do
+    "$HUB" --dir "$S" review accept "$b" >/dev/null || fail "accept $b"
+  done
+}
+heads() { # KEY: "head revoked" of that key at the street
+  "$HUB" --dir "$S" status --json | python3 -c '
+import json, sys
+a = [a for a in json.load(sys.stdin)["authors"] if a["key"] == sys.argv[1]]
+print("%d %d" % (a[0]["head_seq"], a[0]["revoked"] != 0) if a else "none")' "$1"
+}
+fpr() { # KEY: its fingerprint as the street shows it
+  "$HUB" --dir "$S" status --json | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+print([a["fingerprint"] for a in s["authors"] + s["requests"] if a["key"] == sys.argv[1]][0])' "$1"
+}
+request_id() { # KEY: the pending enrolment request of that key
+  "$HUB" --dir "$S" enroll-requests --json | python3 -c '
+import json, sys
+print([r["id"] for r in json.load(sys.stdin) if r["key"] == sys.argv[1]][0])' "$1"
+}
+
+A="$E2E_TMP/a" B="$E2E_TMP/b" C="$E2E_TMP/c"
+AKEY=$(new_node "$A")
+"$HUB" --dir "$S" enroll --name 建昌道社区 --key "$AKEY" --code "$CODE" >/dev/null
+ORG=$("$NODE" --dir "$A" org file --name 建昌道社区读书会 --category 文体 --leader 张 \
+  --phone 13800000000 --members 10 --party-members 1 --filed 2025-01-01 2>/dev/null | last_line)
+"$NODE" --dir "$A" report monthly --org "$ORG" --month 2025-02 --activities 2 --participants 20 \
+  --party-participants 1 --content 读书 >/dev/null
+"$NODE" --dir "$A" sync >/dev/null 2>&1 || true
+accept_all
+"$NODE" --dir "$A" sync >/dev/null || fail "A's sync after the review"
+ok "node A filed an organisation and a report, accepted at the street"
+
+# ---- the PC is lost; the new one asks to be enrolled by syncing
+BKEY=$(new_node "$B")
+"$NODE" --dir "$B" sync >/dev/null 2>&1 || true
+BREQ=$(request_id "$BKEY") || fail "B's enrolment request is not at the street"
+AFP=$(fpr "$AKEY")
+jar="$E2E_TMP/jar"
+curl -sf -c "$jar" -o /dev/null --data-urlencode name=李干事 \
+  --data-urlencode password=chain-test-pw1 "$STREET_URL/login" || fail "login"
+curl -sf -b "$jar" "$STREET_URL/enrol" >"$E2E_TMP/enrol.html" || fail "the enrolment page"
+CSRF=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$E2E_TMP/enrol.html" | head -n 1)
+[ -n "$CSRF" ] || fail "no CSRF token on the enrolment page"
+grep -q '<select name="replaces">' "$E2E_TMP/enrol.html" && grep -q "value=\"$AFP\"" "$E2E_TMP/enrol.html" \
+  && grep -q 新社区（不接替） "$E2E_TMP/enrol.html" \
+  || fail "the enrolment page does not offer to replace A: $(cat "$E2E_TMP/enrol.html")"
+grep -q "$AKEY" "$E2E_TMP/enrol.html" && fail "a key on the enrolment page"
+before=$(heads "$SKEY")
+post() { # OUT FIELDS...: POST /enrol/BREQ as the operator; prints the status
+  local out=$1; shift
+  local args=() f
+  for f in "$@"; do args+=(--data-urlencode "$f"); done
+  curl -s -b "$jar" -o "$out" -w '%{http_code}' "${args[@]}" "$STREET_URL/enrol/$BREQ"
+}
+[ "$(post "$E2E_TMP/p1" "csrf=$CSRF" "replaces=1234 5678 9012 3456 7890" confirm=1)" = 404 ] \
+  || fail "a replacement of an unknown PC was not refused"
+grep -q 没有可由新电脑接替的这台电脑 "$E2E_TMP/p1" || fail "no reason for the unknown PC: $(cat "$E2E_TMP/p1")"
+[ "$(post "$E2E_TMP/p2" "replaces=$AFP" confirm=1)" = 403 ] || fail "a replacement without the CSRF token"
+[ "$(post "$E2E_TMP/p3" "csrf=$CSRF" "replaces=$AFP")" = 200 ] || fail "no confirmation page"
+grep -q 确认接替原电脑 "$E2E_TMP/p3" && grep -q 原电脑的密钥从此吊销 "$E2E_TMP/p3" \
+  && grep -q "$AFP" "$E2E_TMP/p3" || fail "the confirmation does not say what happens: $(cat "$E2E_TMP/p3")"
+[ "$(heads "$AKEY")" = "2 0" ] && [ "$(heads "$BKEY")" = none ] && [ "$(heads "$SKEY")" = "$before" ] \
+  || fail "refused or unconfirmed replacements changed the street"
+ok "the enrolment page offers to replace A, refuses a wrong choice in words and asks to confirm; nothing changed"
+
+[ "$(post "$E2E_TMP/p4" "csrf=$CSRF" "replaces=$AFP" confirm=1)" = 303 ] \
+  || fail "the confirmed replacement: $(cat "$E2E_TMP/p4")"
+[ "$(heads "$AKEY")" = "2 1" ] || fail "A not revoked: $(heads "$AKEY")"
+"$HUB" --dir "$S" status --json | python3 -c '
+import json, sys
+a = {a["key"]: a for a in json.load(sys.stdin)["authors"]}
+assert a[sys.argv[2]]["replaces"] == sys.argv[1] and a[sys.argv[1]]["replaced_by"] == sys.argv[2], a' \
+  "$AKEY" "$BKEY" || fail "the page's replacement is not the CLI's"
+"$HUB" --dir "$S" operator audit --json | python3 -c '
+import json, sys
+assert any(r["action"] == "enrol.replace" and r["operator"] == "李干事" for r in json.load(sys.stdin))' \
+  || fail "the replacement is not in the audit trail"
+curl -sf -b "$jar" "$STREET_URL/enrol?msg=msg.replaced" | grep -q 原电脑的密钥已吊销 \
+  || fail "no message after the replacement"
+"$NODE" --dir "$B" sync >/dev/null 2>"$E2E_TMP/b.sync" || fail "B's sync: $(cat "$E2E_TMP/b.sync")"
+"$NODE" --dir "$B" org list | grep -q 建昌道社区读书会 || fail "B does not show A's organisation"
+ok "confirmed on the page: B replaces A, A revoked, audited; B has A's records"
+
+# ---- B reports, then is lost in turn: C replaces B (the CLI this time)
+"$NODE" --dir "$B" report monthly --org "$ORG" --month 2025-03 --activities 3 --participants 30 \
+  --party-participants 2 --content 第二台电脑 >/dev/null || fail "B reports"
+"$NODE" --dir "$B" sync >/dev/null 2>&1 || true
+accept_all
+"$NODE" --dir "$B" sync >/dev/null || fail "B's sync after the review"
+CKEY=$(new_node "$C")
+"$HUB" --dir "$S" enroll --name 建昌道社区 --key "$CKEY" --code "$CODE" --replaces "$BKEY" \
+  >/dev/null || fail "C replaces B"
+"$NODE" --dir "$C" sync >/dev/null 2>"$E2E_TMP/c.sync" || fail "C's sync: $(cat "$E2E_TMP/c.sync")"
+"$NODE" --dir "$C" report list --json | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert [(x["month"], x["participants"], x["review"]) for x in r] == \
+  [("2025-02", 20, "accepted"), ("2025-03", 30, "accepted")], r' \
+  || fail "C does not show A's and B's reports: $("$NODE" --dir "$C" report list --json)"
+"$NODE" --dir "$C" org list --json | python3 -c '
+import json, sys
+o = [o for o in json.load(sys.stdin) if o["id"] == sys.argv[1]]
+assert len(o) == 1 and o[0]["review"] == "accepted", o' "$ORG" || fail "C does not show A's filing"
+"$NODE" --dir "$C" status >"$E2E_TMP/c.status"
+grep -q "从街道取回的原电脑记录：3" "$E2E_TMP/c.status" || fail "C's status: $(cat "$E2E_TMP/c.status")"
+"$NODE" --dir "$C" rebuild >/dev/null || fail "C rebuild"
+"$NODE" --dir "$C" report list --json | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert [(x["month"], x["participants"]) for x in r] == [("2025-02", 20), ("2025-03", 30)], r' \
+  || fail "C's reports after rebuild"
+ok "C, replacing B which replaced A, fetched and shows both A's and B's records"
