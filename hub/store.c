@@ -1540,25 +1540,28 @@ cm_rc hub_store_status_bound(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
   return rc;
 }
 
-/* The one status of each organisation of an author, from its filing
- * versions' status (record_status), dissolution and revocation:
- * 'revoked' (a revoke decision addressed to the author names it, or for this
- * hub's own street-level organisations one addressed to nobody), else its
- * latest decided filing's 'accepted' or 'rejected', else 'pending'.  A
- * correction accepted after a rejection makes it 'accepted' from then on.
- * Dissolution is kept beside it (column dissolved): a dissolved
- * organisation no longer counts, its accepted reports still do. */
+/* The one status of each organisation of an author's community (every key
+ * of its lineage: a replacement key amends what the lost PC filed), from its
+ * filing versions' status (record_status), dissolution and revocation:
+ * 'revoked' (a revoke decision addressed to a key of the lineage names it, or
+ * for this hub's own street-level organisations one addressed to nobody),
+ * else its latest decided filing's 'accepted' or 'rejected' (the newest
+ * key's first, as SQL_FILING_EACH folds them), else 'pending'.  A correction
+ * accepted after a rejection makes it 'accepted' from then on.  Dissolution
+ * is kept beside it (column dissolved): a dissolved organisation no longer
+ * counts, its accepted reports still do. */
 static const char SQL_ORG_STATUS[] =
+    LINEAGE_ALL("?1")
     "UPDATE organisations SET status = CASE"
     " WHEN EXISTS(SELECT 1 FROM decisions d WHERE d.kind = 'revoke'"
-    "  AND d.org = organisations.id AND (d.to_key = organisations.author"
+    "  AND d.org = organisations.id AND (d.to_key IN (SELECT k FROM chain)"
     "  OR (d.to_key IS NULL AND organisations.author IN"
     "   (SELECT key FROM authors WHERE role = 'self')))) THEN 'revoked'"
-    " ELSE coalesce((SELECT s.status FROM filing_versions f JOIN record_status s"
-    "  ON s.author = f.author AND s.seq = f.seq WHERE f.author = organisations.author"
-    "  AND f.id = organisations.id AND s.status IN ('accepted', 'rejected')"
-    "  ORDER BY f.seq DESC LIMIT 1), 'pending') END"
-    " WHERE author = ?1";
+    " ELSE coalesce((SELECT s.status FROM chain c JOIN filing_versions f ON f.author = c.k"
+    "  JOIN record_status s ON s.author = f.author AND s.seq = f.seq"
+    "  WHERE f.id = organisations.id AND s.status IN ('accepted', 'rejected')"
+    "  ORDER BY c.d, f.seq DESC LIMIT 1), 'pending') END"
+    " WHERE author IN (SELECT k FROM chain)";
 
 cm_rc hub_store_org_status_refresh(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                    cm_err *err) {

@@ -227,7 +227,8 @@ cm_rc hub_store_org_facts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], 
                           int *known_out, char filed_out[11], int64_t *members_out,
                           int64_t *party_out, cm_err *err);
 
-/* Write the one status of every organisation of author (organisations.status:
+/* Write the one status of every organisation of author's community, every key
+ * of its lineage (organisations.status:
  * pending, accepted, rejected or revoked; dissolution is the column beside
  * it), which every figure reader reads.  The projection calls it whenever a filing, amendment,
  * dissolution, review or revocation about author is projected. */

@@ -140,3 +140,42 @@ r = json.load(sys.stdin)
 assert [(x["month"], x["participants"]) for x in r] == [("2025-02", 20), ("2025-03", 30)], r' \
   || fail "C's reports after rebuild"
 ok "C, replacing B which replaced A, fetched and shows both A's and B's records"
+
+# ---- the organisation's one status follows a review of the newest key's amendment
+orgstatus() { # the street's summary of the community: "accepted-organisations rejected-or-pending..."
+  curl -sf "$STREET_URL/api/v1/summary" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+c = [c for st in s["streets"] for c in st["communities"] if c["code"] == sys.argv[1]]
+print(len(c), c[0]["accepted"].get("organisations"), json.dumps(c[0], ensure_ascii=False, sort_keys=True))' "$CODE"
+}
+orgstatus >"$E2E_TMP/st0"
+read -r n accepted _ <"$E2E_TMP/st0"
+[ "$n $accepted" = "1 1" ] || fail "the street's summary before C's amendment: $(cat "$E2E_TMP/st0")"
+"$NODE" --dir "$C" org amend "$ORG" --members 15 >/dev/null || fail "C amends A's organisation"
+"$NODE" --dir "$C" sync >/dev/null 2>&1 || true
+for b in $("$HUB" --dir "$S" review list | awk -v c="$CODE" '$3 == c { print $1 }'); do
+  "$HUB" --dir "$S" review reject "$b" --reason 人数不符 >/dev/null || fail "reject $b"
+done
+"$NODE" --dir "$C" sync >/dev/null || fail "C's sync after the review"
+orgstatus >"$E2E_TMP/st1"
+read -r n accepted _ <"$E2E_TMP/st1"
+[ "$n $accepted" = "1 0" ] || fail "the organisation A filed is still accepted after C's amendment was rejected: $(cat "$E2E_TMP/st1")"
+"$NODE" --dir "$C" org list --json | python3 -c '
+import json, sys
+o = [o for o in json.load(sys.stdin) if o["id"] == sys.argv[1]][0]
+assert o["review"] == "rejected" and o["members"] == 10, o' "$ORG" || fail "C does not show the rejection"
+"$HUB" --dir "$S" forward >/dev/null && "$HUB" --dir "$S" forward >/dev/null || fail "forward"
+curl -sf "$DIST_URL/api/v1/summary" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+c = [c for st in s["streets"] for c in st["communities"] if c["code"] == sys.argv[1]]
+assert len(c) == 1 and not c[0]["accepted"].get("organisations"), c' "$CODE" \
+  || fail "the district still counts the rejected organisation"
+ok "a rejected amendment by the newest key makes the organisation A filed rejected, at street, district and C"
+
+stop_server "$STREET_PID"
+"$HUB" --dir "$S" rebuild >/dev/null || fail "street rebuild"
+start_server STREET "$HUB" --dir "$S" serve --listen 127.0.0.1:0
+orgstatus | diff "$E2E_TMP/st1" - >&2 || fail "the street's summary changed with rebuild"
+ok "rebuild gives the same"
