@@ -2184,7 +2184,7 @@ static const struct {
        " UNION ALL SELECT 'street', a.name, '', a.code, a.key FROM authors a WHERE a.role = 'street'"
        " UNION ALL SELECT 'street', ?4, '', '', ?2 WHERE ?3 = 'street')"
        "SELECT u.level, u.street, u.community, u.code, u.key, pe.seq, se.seq,"
-       " pe.time_ms, se.time_ms"
+       " pe.time_ms, se.time_ms, pe.author, se.author"
        " FROM u LEFT JOIN entries pe ON (pe.author, pe.seq) = (SELECT p.author, p.seq FROM p"
        "  WHERE " SAME_COMMUNITY("p.author", "u.key")
        "  ORDER BY " LINEAGE_DEPTH("p.author") " DESC, p.seq DESC LIMIT 1)"
@@ -2304,7 +2304,8 @@ static void dash_fill(hub_dash_query q, const dash_cols *c, hub_dash_row *r) {
     r->year_unit = (hub_dash_year_unit_row){
         .level = dt(c, 0), .street = dt(c, 1), .community = dt(c, 2), .code = dt(c, 3),
         .key = dt(c, 4), .plan_seq = du(c, 5), .summary_seq = du(c, 6),
-        .plan_time_ms = du(c, 7), .summary_time_ms = du(c, 8)};
+        .plan_time_ms = du(c, 7), .summary_time_ms = du(c, 8), .plan_key = dt(c, 9),
+        .summary_key = dt(c, 10)};
     break;
   }
 }

@@ -505,6 +505,9 @@ typedef struct hub_dash_year_unit_row {
   const char *level; /* "community" | "street" */
   const char *street, *community, *code, *key;
   uint64_t plan_seq, summary_seq, plan_time_ms, summary_time_ms;
+  /* the key that wrote the plan and the summary (an earlier key of the
+   * community's, or key; "" when none) */
+  const char *plan_key, *summary_key;
 } hub_dash_year_unit_row;
 
 /* One row of a dashboard read: the member named after the query is set. */

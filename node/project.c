@@ -149,12 +149,13 @@ static cm_rc apply_entry(node_ctx *ctx, const char *record, uint64_t row, int ow
     rc = store_report_put(ctx, seq, body, time_ms, err);
   } else if (strcmp(kind, "activity.declared") == 0) {
     rc = store_activity_put(ctx, seq, body, err);
+  } else if (strcmp(kind, "station.registered") == 0) {
+    /* an earlier key's station is the community's too */
+    rc = store_station_put(ctx, seq, body, err);
   } else if (!own) {
-    /* a predecessor's rectifications and stations stay in its log */
+    /* an earlier key's rectifications stay in its log */
   } else if (strcmp(kind, "rectification.filed") == 0) {
     rc = store_rect_put(ctx, seq, body, err);
-  } else if (strcmp(kind, "station.registered") == 0) {
-    rc = store_station_put(ctx, seq, body, err);
   }
 out:
   json_decref(org);

@@ -357,6 +357,28 @@ void store_inherited_record(node_ctx *ctx, int64_t row, char *out, size_t cap) {
   snprintf(out, cap, "%s/%llu", hex, (unsigned long long)seq);
 }
 
+typedef struct community_walk {
+  store_log_fn fn;
+  void *arg;
+  unsigned gen;
+} community_walk;
+
+static cm_rc community_one(void *arg, uint64_t seq, const uint8_t *raw, size_t len, cm_err *err) {
+  community_walk *w = arg;
+  return w->fn(w->arg, (uint64_t)store_inherited_row(w->gen, seq), raw, len, err);
+}
+
+cm_rc store_community_each(node_ctx *ctx, store_log_fn fn, void *arg, cm_err *err) {
+  uint8_t keys[STORE_LINEAGE_MAX][PROTO_KEY_BYTES];
+  size_t n = store_lineage(ctx, keys);
+  cm_rc rc = CM_OK;
+  for (size_t g = n; !rc && g > 0; g--) {
+    community_walk w = {fn, arg, (unsigned)g};
+    rc = store_inherited_each(ctx, keys[g - 1], community_one, &w, err);
+  }
+  return rc ? rc : store_log_each(ctx, 1, 0, fn, arg, err);
+}
+
 cm_rc store_inherited_get(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
                           store_log_fn fn, void *arg, cm_err *err) {
   sqlite3_stmt *st = NULL;

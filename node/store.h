@@ -102,6 +102,9 @@ void store_inherited_record(node_ctx *ctx, int64_t row, char *out, size_t cap);
 /* author's inherited entry seq handed to fn (nothing when it is not held). */
 cm_rc store_inherited_get(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
                           store_log_fn fn, void *arg, cm_err *err);
+/* The community's whole log to fn: each earlier key's inherited entries, the
+ * oldest key's first (seq: store_inherited_row), then this key's own log. */
+cm_rc store_community_each(node_ctx *ctx, store_log_fn fn, void *arg, cm_err *err);
 /* Every inherited entry of author in sequence order. */
 cm_rc store_inherited_each(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], store_log_fn fn,
                            void *arg, cm_err *err);

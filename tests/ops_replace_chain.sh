@@ -55,10 +55,22 @@ ORG=$("$NODE" --dir "$A" org file --name 建昌道社区读书会 --category 文
   --phone 13800000000 --members 10 --party-members 1 --filed 2025-01-01 2>/dev/null | last_line)
 "$NODE" --dir "$A" report monthly --org "$ORG" --month 2025-02 --activities 2 --participants 20 \
   --party-participants 1 --content 读书 >/dev/null
+# ... and what the community keeps beside them: a station, the year's
+# self-inspection, its own plan, a roster of two
+"$NODE" --dir "$A" station register --org "$ORG" --name 读书会党员活动站 --leader 张 \
+  --party-members 3 --committee 建昌道社区党委 >/dev/null || fail "A registers a station"
+"$NODE" --dir "$A" inspection file --org "$ORG" --year 2025 --activities 2 --members 10 \
+  --funds-received 0 --funds-used 0 --opinion agree \
+  --party-members 1 >/dev/null || fail "A files a self-inspection"
+"$NODE" --dir "$A" plan file --community --year 2026 --goals 邻里互助 --activities 读书会 \
+  >/dev/null || fail "A files the community's plan"
+"$NODE" --dir "$A" roster add --org "$ORG" --name 王一 --party-member yes >/dev/null \
+  && "$NODE" --dir "$A" roster add --org "$ORG" --name 王二 >/dev/null || fail "A's roster"
 "$NODE" --dir "$A" sync >/dev/null 2>&1 || true
 accept_all
 "$NODE" --dir "$A" sync >/dev/null || fail "A's sync after the review"
-ok "node A filed an organisation and a report, accepted at the street"
+AHEAD=$(heads "$AKEY" | cut -d' ' -f1)
+ok "node A filed an organisation, a report, a station, a self-inspection, a plan and a roster, accepted at the street"
 
 # ---- the PC is lost; the new one asks to be enrolled by syncing
 BKEY=$(new_node "$B")
@@ -89,13 +101,13 @@ grep -q 没有可由新电脑接替的这台电脑 "$E2E_TMP/p1" || fail "no rea
 [ "$(post "$E2E_TMP/p3" "csrf=$CSRF" "replaces=$AFP")" = 200 ] || fail "no confirmation page"
 grep -q 确认接替原电脑 "$E2E_TMP/p3" && grep -q 原电脑的密钥从此吊销 "$E2E_TMP/p3" \
   && grep -q "$AFP" "$E2E_TMP/p3" || fail "the confirmation does not say what happens: $(cat "$E2E_TMP/p3")"
-[ "$(heads "$AKEY")" = "2 0" ] && [ "$(heads "$BKEY")" = none ] && [ "$(heads "$SKEY")" = "$before" ] \
+[ "$(heads "$AKEY")" = "$AHEAD 0" ] && [ "$(heads "$BKEY")" = none ] && [ "$(heads "$SKEY")" = "$before" ] \
   || fail "refused or unconfirmed replacements changed the street"
 ok "the enrolment page offers to replace A, refuses a wrong choice in words and asks to confirm; nothing changed"
 
 [ "$(post "$E2E_TMP/p4" "csrf=$CSRF" "replaces=$AFP" confirm=1)" = 303 ] \
   || fail "the confirmed replacement: $(cat "$E2E_TMP/p4")"
-[ "$(heads "$AKEY")" = "2 1" ] || fail "A not revoked: $(heads "$AKEY")"
+[ "$(heads "$AKEY")" = "$AHEAD 1" ] || fail "A not revoked: $(heads "$AKEY")"
 "$HUB" --dir "$S" status --json | python3 -c '
 import json, sys
 a = {a["key"]: a for a in json.load(sys.stdin)["authors"]}
@@ -132,7 +144,8 @@ import json, sys
 o = [o for o in json.load(sys.stdin) if o["id"] == sys.argv[1]]
 assert len(o) == 1 and o[0]["review"] == "accepted", o' "$ORG" || fail "C does not show A's filing"
 "$NODE" --dir "$C" status >"$E2E_TMP/c.status"
-grep -q "从街道取回的原电脑记录：3" "$E2E_TMP/c.status" || fail "C's status: $(cat "$E2E_TMP/c.status")"
+BHEAD=$(heads "$BKEY" | cut -d' ' -f1)
+grep -q "从街道取回的原电脑记录：$((AHEAD + BHEAD))" "$E2E_TMP/c.status" || fail "C's status: $(cat "$E2E_TMP/c.status")"
 "$NODE" --dir "$C" rebuild >/dev/null || fail "C rebuild"
 "$NODE" --dir "$C" report list --json | python3 -c '
 import json, sys
@@ -140,6 +153,45 @@ r = json.load(sys.stdin)
 assert [(x["month"], x["participants"]) for x in r] == [("2025-02", 20), ("2025-03", 30)], r' \
   || fail "C's reports after rebuild"
 ok "C, replacing B which replaced A, fetched and shows both A's and B's records"
+
+# ---- what A kept beside its filings is the community's on C and at the street
+"$NODE" --dir "$C" station list --json >"$E2E_TMP/c.st" && "$NODE" --dir "$C" inspection list --json >"$E2E_TMP/c.in" \
+  && "$NODE" --dir "$C" plan list --json >"$E2E_TMP/c.pl" && "$NODE" --dir "$C" roster list --org "$ORG" --json >"$E2E_TMP/c.ro" \
+  || fail "C's lists"
+python3 - "$E2E_TMP" <<'PY' || fail "C does not show what A kept"
+import json, sys
+d = sys.argv[1]
+st = json.load(open(d + "/c.st"))
+st = st if isinstance(st, list) else st.get("stations", st)
+assert any("读书会党员活动站" in json.dumps(x, ensure_ascii=False) for x in st), st
+ins = json.load(open(d + "/c.in"))["reports"]
+assert [r["year"] for r in ins] == [2025], ins
+pl = json.load(open(d + "/c.pl"))
+assert [p["year"] for p in pl["community_plans"]] == [2026], pl
+ro = json.load(open(d + "/c.ro"))
+ro = ro if isinstance(ro, list) else ro.get("members", ro)
+# the names travel sealed to the street and stay on the PC that typed them
+assert sorted((m["member"], m["party_member"], m["current"]) for m in ro) == [(1, True, True), (2, False, True)], ro
+PY
+curl -sf -b "$jar" "$STREET_URL/api/v1/dashboard/plans?year=2026" >"$E2E_TMP/s.plans" || fail "the street's plans"
+python3 - "$E2E_TMP/s.plans" "$CODE" "$AKEY" <<'PY' || fail "the street's plans: $(cat "$E2E_TMP/s.plans")"
+import json, sys
+p = json.load(open(sys.argv[1]))
+u = [u for u in p["units"] if u.get("code") == sys.argv[2]]
+assert len(u) == 1 and u[0]["plan_record"].startswith(sys.argv[3] + "/"), u
+assert p["unit_totals"]["community"] == {"expected": 1, "plans": 1, "summaries": 0}, p["unit_totals"]
+PY
+# C adds a member to the roster A began: the organisation's count at the street is the community's
+"$NODE" --dir "$C" roster add --org "$ORG" --name 王三 >/dev/null || fail "C's roster entry"
+"$NODE" --dir "$C" sync >/dev/null 2>&1 || true
+accept_all
+"$NODE" --dir "$C" sync >/dev/null || fail "C's sync after the roster"
+curl -sf -b "$jar" "$STREET_URL/api/v1/dashboard/hierarchy" | python3 -c '
+import json, sys
+h = json.load(sys.stdin)
+c = [c for c in h["communities"] if c["code"] == sys.argv[1]]
+assert len(c) == 1 and c[0]["members"] == 3, c' "$CODE" || fail "the street does not count the roster A began and C continued"
+ok "A's station, self-inspection, plan and roster are the community's on C and at the street; C continues A's roster"
 
 # ---- the organisation's one status follows a review of the newest key's amendment
 orgstatus() { # the street's summary of the community: "accepted-organisations rejected-or-pending..."
@@ -164,7 +216,7 @@ read -r n accepted _ <"$E2E_TMP/st1"
 "$NODE" --dir "$C" org list --json | python3 -c '
 import json, sys
 o = [o for o in json.load(sys.stdin) if o["id"] == sys.argv[1]][0]
-assert o["review"] == "rejected" and o["members"] == 10, o' "$ORG" || fail "C does not show the rejection"
+assert o["review"] == "rejected" and o["members"] == 3, o' "$ORG" || fail "C does not show the rejection"
 "$HUB" --dir "$S" forward >/dev/null && "$HUB" --dir "$S" forward >/dev/null || fail "forward"
 curl -sf "$DIST_URL/api/v1/summary" | python3 -c '
 import json, sys
