@@ -130,8 +130,15 @@ ok "confirmed on the page: B replaces A, A revoked, audited; B has A's records"
 accept_all
 "$NODE" --dir "$B" sync >/dev/null || fail "B's sync after the review"
 CKEY=$(new_node "$C")
-"$HUB" --dir "$S" enroll --name 建昌道社区 --key "$CKEY" --code "$CODE" --replaces "$BKEY" \
-  >/dev/null || fail "C replaces B"
+"$NODE" --dir "$C" sync >/dev/null 2>&1 || true
+CREQ=$(request_id "$CKEY") || fail "C's enrolment request is not at the street"
+"$HUB" --dir "$S" enroll-approve "$CREQ" --replaces "$AKEY" 2>"$E2E_TMP/e4" && fail "C approved to replace A, replaced already"
+grep -q 已由另一个新密钥接替 "$E2E_TMP/e4" || fail "no reason for A replaced twice: $(cat "$E2E_TMP/e4")"
+"$HUB" --dir "$S" enroll-approve "$CREQ" --replaces zz 2>/dev/null && fail "--replaces with a bad key"
+[ "$(heads "$CKEY")" = none ] && [ "$(heads "$BKEY" | cut -d' ' -f2)" = 0 ] || fail "refused approvals changed the street"
+"$HUB" --dir "$S" enroll-approve "$CREQ" --replaces "$BKEY" >"$E2E_TMP/approve.out" || fail "C replaces B"
+grep -q 接替原密钥 "$E2E_TMP/approve.out" && grep -q 原密钥已吊销 "$E2E_TMP/approve.out" \
+  || fail "enroll-approve --replaces does not say what it did: $(cat "$E2E_TMP/approve.out")"
 "$NODE" --dir "$C" sync >/dev/null 2>"$E2E_TMP/c.sync" || fail "C's sync: $(cat "$E2E_TMP/c.sync")"
 "$NODE" --dir "$C" report list --json | python3 -c '
 import json, sys
@@ -152,7 +159,7 @@ import json, sys
 r = json.load(sys.stdin)
 assert [(x["month"], x["participants"]) for x in r] == [("2025-02", 20), ("2025-03", 30)], r' \
   || fail "C's reports after rebuild"
-ok "C, replacing B which replaced A, fetched and shows both A's and B's records"
+ok "C, approved on the command line to replace B which replaced A, fetched and shows both A's and B's records"
 
 # ---- what A kept beside its filings is the community's on C and at the street
 "$NODE" --dir "$C" station list --json >"$E2E_TMP/c.st" && "$NODE" --dir "$C" inspection list --json >"$E2E_TMP/c.in" \
