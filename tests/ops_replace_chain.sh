@@ -200,6 +200,30 @@ c = [c for c in h["communities"] if c["code"] == sys.argv[1]]
 assert len(c) == 1 and c[0]["members"] == 3, c' "$CODE" || fail "the street does not count the roster A began and C continued"
 ok "A's station, self-inspection, plan and roster are the community's on C and at the street; C continues A's roster"
 
+# ---- an evaluation: C nominates the organisation A filed; the street sees its whole year
+"$HUB" --dir "$S" inspection result "$ORG" --year 2025 --result pass --reason 账目清楚 >/dev/null \
+  || fail "inspection result"
+"$HUB" --dir "$S" forward >/dev/null 2>&1 || true
+"$HUB" --dir "$D" evaluation open --year 2025 --title 2025年度评比 --closes 2027-01-31 \
+  >"$E2E_TMP/open.out" || fail "evaluation open: $(cat "$E2E_TMP/open.out")"
+ROUND=$(last_line <"$E2E_TMP/open.out")
+"$HUB" --dir "$S" forward >/dev/null 2>&1 || true
+"$NODE" --dir "$C" sync >/dev/null 2>&1 || true
+NOM=$("$NODE" --dir "$C" nominate --round "$ROUND" --org "$ORG" --deeds 全年读书活动 | last_line) \
+  || fail "C nominates the organisation A filed"
+"$NODE" --dir "$C" sync >/dev/null 2>&1 || true
+accept_all
+"$HUB" --dir "$S" evaluation list --round "$ROUND" --json >"$E2E_TMP/ev.json" || fail "evaluation list"
+python3 - "$E2E_TMP/ev.json" "$NOM" <<'PY' || fail "the street's evaluation list: $(cat "$E2E_TMP/ev.json")"
+import json, sys
+n = [x for x in json.load(open(sys.argv[1])) if x["record"] == sys.argv[2]]
+assert len(n) == 1, n
+n = n[0]
+assert n["name"] == "建昌道社区读书会" and n["community"] == "建昌道社区", n
+assert n["reports"] == 2 and n["activities"] == 5 and n["inspection"] == "pass", n
+PY
+ok "C's nomination of the organisation A filed shows its whole year at the street: A's and B's reports, the inspection result"
+
 # ---- the organisation's one status follows a review of the newest key's amendment
 orgstatus() { # the street's summary of the community: "accepted-organisations rejected-or-pending..."
   curl -sf "$STREET_URL/api/v1/summary" | python3 -c '
