@@ -222,7 +222,15 @@ n = n[0]
 assert n["name"] == "建昌道社区读书会" and n["community"] == "建昌道社区", n
 assert n["reports"] == 2 and n["activities"] == 5 and n["inspection"] == "pass", n
 PY
-ok "C's nomination of the organisation A filed shows its whole year at the street: A's and B's reports, the inspection result"
+curl -sf -b "$jar" "$STREET_URL/api/v1/dashboard/inspections?year=2025" >"$E2E_TMP/insp.json" \
+  || fail "the street's inspections"
+python3 - "$E2E_TMP/insp.json" "$ORG" <<'PY' || fail "the street's inspections: $(cat "$E2E_TMP/insp.json")"
+import json, sys
+p = json.load(open(sys.argv[1]))
+o = [o for o in p["organisations"] if o["org"] == sys.argv[2]]
+assert len(o) == 1 and o[0]["self_reported"] and o[0]["opinion"] == "agree" and o[0]["result"] == "pass", o
+PY
+ok "C's nomination of the organisation A filed shows its whole year at the street: A's and B's reports, the inspection result; the annual inspection shows it once"
 
 # ---- the organisation's one status follows a review of the newest key's amendment
 orgstatus() { # the street's summary of the community: "accepted-organisations rejected-or-pending..."
