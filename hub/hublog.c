@@ -226,10 +226,10 @@ static cm_rc replace_locked(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], co
   if (!rc && found) rc = hub_store_successor(ctx->store, old, succ, &taken, err);
   if (rc) return rc;
   if (!memcmp(old, key, PROTO_KEY_BYTES))
-    return cm_errf(err, CM_ERR_INVALID, "--replaces 与 --key 是同一个密钥：新电脑应有新的密钥");
+    return cm_errf(err, CM_ERR_INVALID, "被接替的密钥与新密钥是同一个：新电脑应有新的密钥");
   if (!found || strcmp(a.role, "community") != 0 || !a.has_enrolled_by ||
       memcmp(a.enrolled_by, ctx->kp.pk, PROTO_KEY_BYTES) != 0)
-    return cm_errf(err, CM_ERR_NOT_FOUND, "--replaces 的密钥不是本级登记的社区");
+    return cm_errf(err, CM_ERR_NOT_FOUND, "被接替的密钥不是本级登记的社区");
   if (strcmp(a.code, code) != 0)
     return cm_errf(err, CM_ERR_INVALID, "新密钥的社区代码（%s）与被接替的社区“%s”（%s）不同", code,
                    a.name, a.code);
@@ -289,7 +289,7 @@ static cm_rc enroll_locked(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], con
     goto out;
   }
   if (replaces && ctx->role != HUB_ROLE_STREET) {
-    rc = cm_errf(err, CM_ERR_INVALID, "--replaces 只用于街道分会为社区登记新密钥");
+    rc = cm_errf(err, CM_ERR_INVALID, "接替只用于街道分会为社区登记新密钥");
     goto out;
   }
   if (replaces) rc = replace_locked(ctx, key, code, replaces, valid_out, err);
@@ -452,17 +452,38 @@ cm_rc hub_enroll_requests(hub_ctx *ctx, json_t **out, cm_err *err) {
   return rc;
 }
 
-cm_rc hub_enroll_approve(hub_ctx *ctx, int64_t id, uint64_t *seq_out, cm_err *err) {
+cm_rc hub_enroll_approve(hub_ctx *ctx, int64_t id, const uint8_t *replaces, uint64_t *valid_out,
+                         uint64_t *seq_out, cm_err *err) {
   hub_request r;
   int found = 0;
+  uint64_t valid = 0;
   cm_rc rc;
   pthread_mutex_lock(&ctx->lock);
   rc = hub_store_request_get(ctx->store, id, &r, &found, err);
   if (!rc && (!found || strcmp(r.status, "pending") != 0))
     rc = cm_errf(err, CM_ERR_NOT_FOUND, "没有待批准的第 %lld 号登记申请（见 enroll-requests）",
                  (long long)id);
-  if (!rc) rc = enroll_locked(ctx, r.key, r.name, r.code, NULL, NULL, seq_out, err);
+  if (!rc) rc = enroll_locked(ctx, r.key, r.name, r.code, replaces, &valid, seq_out, err);
   pthread_mutex_unlock(&ctx->lock);
+  if (!rc && valid_out) *valid_out = valid;
+  return rc;
+}
+
+cm_rc hub_enroll_replaceable(hub_ctx *ctx, const char *code, json_t **out, cm_err *err) {
+  json_t *all = NULL, *row;
+  size_t i;
+  *out = json_array();
+  if (!*out) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  if (ctx->role != HUB_ROLE_STREET) return CM_OK;
+  pthread_mutex_lock(&ctx->lock);
+  cm_rc rc = hub_store_replaceable_json(ctx->store, ctx->kp.pk, &all, err);
+  pthread_mutex_unlock(&ctx->lock);
+  json_array_foreach(all, i, row) {
+    const char *c = json_string_value(json_object_get(row, "code"));
+    if (!rc && (!code || (c && !strcmp(c, code))))
+      json_array_append(*out, row);
+  }
+  json_decref(all);
   return rc;
 }
 

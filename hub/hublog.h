@@ -106,9 +106,17 @@ cm_rc hub_enroll_request(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const
  * "key", "fingerprint", "time_ms"}, oldest first.  New reference in *out. */
 cm_rc hub_enroll_requests(hub_ctx *ctx, json_t **out, cm_err *err);
 
-/* Approve pending request id: hub_enroll with its key, name and code.
- * CM_ERR_NOT_FOUND when there is no pending request with that ID. */
-cm_rc hub_enroll_approve(hub_ctx *ctx, int64_t id, uint64_t *seq_out, cm_err *err);
+/* Approve pending request id: hub_enroll with its key, name and code, or,
+ * when replaces is not NULL, hub_enroll_replacing of that key (the same rules:
+ * *valid_out, may be NULL, old's last valid sequence).  CM_ERR_NOT_FOUND when
+ * there is no pending request with that ID. */
+cm_rc hub_enroll_approve(hub_ctx *ctx, int64_t id, const uint8_t *replaces, uint64_t *valid_out,
+                         uint64_t *seq_out, cm_err *err);
+
+/* The communities this street hub enrolled with code (NULL: any code) that a
+ * new key may replace (none replaced them yet), as hub_store_replaceable_json;
+ * an empty array at the district.  New reference in *out. */
+cm_rc hub_enroll_replaceable(hub_ctx *ctx, const char *code, json_t **out, cm_err *err);
 
 /* ---- the upstream's feed, at a street hub ---- */
 

@@ -176,6 +176,14 @@ static int cmd_init(const cmd_args *a) {
 
 /* ---- enroll ---- */
 
+/* What a replacement did to the old key and what the new PC does next
+ * (enroll --replaces, enroll-approve --replaces). */
+static void replaced_said(uint64_t valid) {
+  printf("原密钥已吊销：它的前 %llu 条记录仍然有效，此后用它签名的报送一律拒收。\n"
+         "新电脑可以接着填写原有组织的变更、月报和整改；请在新电脑上运行 restore 取回本社区的记录。\n",
+         (unsigned long long)valid);
+}
+
 static int cmd_enroll(const cmd_args *a) {
   opt_spec o[] = {{"name", 0, NULL}, {"key", 0, NULL}, {"code", 0, NULL}, {"replaces", 0, NULL}};
   int r = parse_or_help(a, "enroll", o, 4, NULL, 0, NULL);
@@ -207,10 +215,9 @@ static int cmd_enroll(const cmd_args *a) {
   if (o[3].value) {
     char ofp[PROTO_FINGERPRINT_LEN];
     proto_fingerprint(old, ofp);
-    printf("已为社区“%s”登记新密钥（指纹 %s），接替原密钥（指纹 %s），本级台账第 %llu 条。\n"
-           "原密钥已吊销：它的前 %llu 条记录仍然有效，此后用它签名的报送一律拒收。\n"
-           "新电脑可以接着填写原有组织的变更、月报和整改；请在新电脑上运行 restore 取回本社区的记录。\n",
-           o[0].value, fp, ofp, (unsigned long long)seq, (unsigned long long)valid);
+    printf("已为社区“%s”登记新密钥（指纹 %s），接替原密钥（指纹 %s），本级台账第 %llu 条。\n",
+           o[0].value, fp, ofp, (unsigned long long)seq);
+    replaced_said(valid);
     hub_close(ctx);
     return EXIT_OK;
   }
@@ -266,9 +273,11 @@ static int cmd_enroll_requests(const cmd_args *a) {
 static int cmd_enroll_approve(const cmd_args *a) {
   const char *pos[1] = {0};
   size_t n_pos = 0;
-  int r = parse_or_help(a, "enroll-approve", NULL, 0, pos, 1, &n_pos);
+  opt_spec o[] = {{"replaces", 0, NULL}};
+  int r = parse_or_help(a, "enroll-approve", o, 1, pos, 1, &n_pos);
   hub_ctx *ctx = NULL;
-  uint64_t seq = 0;
+  uint8_t old[PROTO_KEY_BYTES];
+  uint64_t seq = 0, valid = 0;
   cm_err err;
   cm_rc rc;
   char *end = NULL;
@@ -279,11 +288,19 @@ static int cmd_enroll_approve(const cmd_args *a) {
   errno = 0;
   long long id = strtoll(pos[0], &end, 10);
   if (errno || !end || *end || id <= 0) return usage_error("“%s”不是申请编号", pos[0]);
+  if (o[0].value && proto_key_from_hex(o[0].value, old))
+    return usage_error("--replaces 应为被接替的社区公钥（64位十六进制数字），而不是“%s”", o[0].value);
   rc = hub_open(a->dir, &ctx, &err);
-  if (!rc) rc = hub_enroll_approve(ctx, (int64_t)id, &seq, &err);
+  if (!rc) rc = hub_enroll_approve(ctx, (int64_t)id, o[0].value ? old : NULL, &valid, &seq, &err);
   hub_close(ctx);
   if (rc) return fail(rc, &err);
   printf("已批准第 %lld 号登记申请，本级台账第 %llu 条\n", id, (unsigned long long)seq);
+  if (o[0].value) {
+    char ofp[PROTO_FINGERPRINT_LEN];
+    proto_fingerprint(old, ofp);
+    printf("新电脑接替原密钥（指纹 %s）。\n", ofp);
+    replaced_said(valid);
+  }
   return EXIT_OK;
 }
 
@@ -2089,8 +2106,9 @@ static const hub_command commands[] = {
   {"enroll-requests", cmd_enroll_requests, "[--json]",
    "列出社区或街道分会自己发来的登记申请：编号、名称、代码、指纹、时间、来源地址；\n"
    "名称与已登记的社区相似时标出“疑似冒用 名称”（IMITATES）。"},
-  {"enroll-approve", cmd_enroll_approve, "ID",
-   "批准编号为 ID 的登记申请（先与申请人核对指纹）。"},
+  {"enroll-approve", cmd_enroll_approve, "ID [--replaces OLD_KEY]",
+   "批准编号为 ID 的登记申请（先与申请人核对指纹）。\n"
+   "--replaces：把申请登记的新电脑批准为接替原密钥 OLD_KEY（规则与 enroll --replaces 相同）。"},
   {"serve", cmd_serve,
    "[--listen 127.0.0.1:8443] [--cert FILE --key FILE | --insecure-http] [--host NAME,...]",
    "在前台提供 HTTP 接口和网页（给 --cert/--key 时用 HTTPS）；有上级的街道分会同时转报区协会。\n"

@@ -45,6 +45,12 @@
   " chain(k, d) AS (SELECT k, 0 FROM top UNION ALL SELECT a.replaces, chain.d + 1"                \
   " FROM authors a JOIN chain ON a.key = chain.k WHERE a.replaces IS NOT NULL"                    \
   " AND chain.d < " HUB_LINEAGE_MAX_S ") "
+/* Key K is A or another key of A's community (LINEAGE_ALL): per-author
+ * tables read this to count what any of a community's keys wrote. */
+#define SAME_COMMUNITY(K, A) "(" K " IN (" LINEAGE_ALL(A) "SELECT k FROM chain))"
+/* How many keys came before K in its community (0 for a first key): a newer
+ * key's version of the same thing comes first when ordered DESC. */
+#define LINEAGE_DEPTH(K) "(" LINEAGE(K) "SELECT max(d) FROM chain)"
 
 /* Version 1 of the schema.  Append new migrations; never edit a shipped one. */
 static const char *const store_migrations[] = {
@@ -1540,25 +1546,28 @@ cm_rc hub_store_status_bound(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
   return rc;
 }
 
-/* The one status of each organisation of an author, from its filing
- * versions' status (record_status), dissolution and revocation:
- * 'revoked' (a revoke decision addressed to the author names it, or for this
- * hub's own street-level organisations one addressed to nobody), else its
- * latest decided filing's 'accepted' or 'rejected', else 'pending'.  A
- * correction accepted after a rejection makes it 'accepted' from then on.
- * Dissolution is kept beside it (column dissolved): a dissolved
- * organisation no longer counts, its accepted reports still do. */
+/* The one status of each organisation of an author's community (every key
+ * of its lineage: a replacement key amends what the lost PC filed), from its
+ * filing versions' status (record_status), dissolution and revocation:
+ * 'revoked' (a revoke decision addressed to a key of the lineage names it, or
+ * for this hub's own street-level organisations one addressed to nobody),
+ * else its latest decided filing's 'accepted' or 'rejected' (the newest
+ * key's first, as SQL_FILING_EACH folds them), else 'pending'.  A correction
+ * accepted after a rejection makes it 'accepted' from then on.  Dissolution
+ * is kept beside it (column dissolved): a dissolved organisation no longer
+ * counts, its accepted reports still do. */
 static const char SQL_ORG_STATUS[] =
+    LINEAGE_ALL("?1")
     "UPDATE organisations SET status = CASE"
     " WHEN EXISTS(SELECT 1 FROM decisions d WHERE d.kind = 'revoke'"
-    "  AND d.org = organisations.id AND (d.to_key = organisations.author"
+    "  AND d.org = organisations.id AND (d.to_key IN (SELECT k FROM chain)"
     "  OR (d.to_key IS NULL AND organisations.author IN"
     "   (SELECT key FROM authors WHERE role = 'self')))) THEN 'revoked'"
-    " ELSE coalesce((SELECT s.status FROM filing_versions f JOIN record_status s"
-    "  ON s.author = f.author AND s.seq = f.seq WHERE f.author = organisations.author"
-    "  AND f.id = organisations.id AND s.status IN ('accepted', 'rejected')"
-    "  ORDER BY f.seq DESC LIMIT 1), 'pending') END"
-    " WHERE author = ?1";
+    " ELSE coalesce((SELECT s.status FROM chain c JOIN filing_versions f ON f.author = c.k"
+    "  JOIN record_status s ON s.author = f.author AND s.seq = f.seq"
+    "  WHERE f.id = organisations.id AND s.status IN ('accepted', 'rejected')"
+    "  ORDER BY c.d, f.seq DESC LIMIT 1), 'pending') END"
+    " WHERE author IN (SELECT k FROM chain)";
 
 cm_rc hub_store_org_status_refresh(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                    cm_err *err) {
@@ -2036,8 +2045,8 @@ static const struct {
                    " coalesce(nullif(o.data->>'unit', ''), m.unit, ''),"
                    /* a party-member station registration that was accepted */
                    " EXISTS(SELECT 1 FROM stations s JOIN record_status r ON r.author = s.author"
-                   "  AND r.seq = s.seq AND r.status = 'accepted' WHERE s.author = o.author"
-                   "  AND s.org = o.id)"
+                   "  AND r.seq = s.seq AND r.status = 'accepted' WHERE s.org = o.id"
+                   "  AND " SAME_COMMUNITY("s.author", "o.author") ")"
                    " FROM organisations o LEFT JOIN org_mapped m ON m.author = o.author"
                    "  AND m.id = o.id ORDER BY o.id",
                    0},
@@ -2106,10 +2115,15 @@ static const struct {
    * entries themselves, so that rebuild needs no table of its own. */
   [HUB_DQ_YEAR_INSPECTIONS] =
       {"WITH" SQL_YEAR_NEWEST("si", "inspection.self") ","
+       /* the newest self-report by any key of the community (the newest key's) */
        " r AS (SELECT o.author AS author, o.id AS id,"
-       "  (SELECT si.seq FROM si WHERE si.author = o.author AND si.org = o.id) AS self_seq,"
+       "  (SELECT si.author FROM si WHERE si.org = o.id AND " SAME_COMMUNITY("si.author", "o.author")
+       "   ORDER BY " LINEAGE_DEPTH("si.author") " DESC, si.seq DESC LIMIT 1) AS self_author,"
+       "  (SELECT si.seq FROM si WHERE si.org = o.id AND " SAME_COMMUNITY("si.author", "o.author")
+       "   ORDER BY " LINEAGE_DEPTH("si.author") " DESC, si.seq DESC LIMIT 1) AS self_seq,"
        "  (SELECT d.record FROM decisions d JOIN entries de ON de.author = d.author"
-       "   AND de.seq = d.seq WHERE d.kind = 'inspect' AND d.org = o.id AND d.to_key = o.author"
+       "   AND de.seq = d.seq WHERE d.kind = 'inspect' AND d.org = o.id"
+       "   AND " SAME_COMMUNITY("d.to_key", "o.author")
        "   AND " BODY_JSON("de") "->>'year' = CAST(?1 AS INTEGER)"
        "   AND (d.author = ?2 OR d.author = (SELECT a.enrolled_by FROM authors a"
        "    WHERE a.key = o.author))"
@@ -2122,7 +2136,7 @@ static const struct {
        " EXISTS(SELECT 1 FROM closures x WHERE x.decision = d.record)"
        " FROM organisations o JOIN communities c ON c.key = o.author"
        " JOIN r ON r.author = o.author AND r.id = o.id"
-       " LEFT JOIN entries se ON se.author = o.author AND se.seq = r.self_seq"
+       " LEFT JOIN entries se ON se.author = r.self_author AND se.seq = r.self_seq"
        " LEFT JOIN decisions d ON d.record = r.result_record"
        " ORDER BY c.street_name, c.code, o.id",
        2},
@@ -2132,10 +2146,13 @@ static const struct {
       {"WITH" SQL_YEAR_NEWEST("p", "plan.annual") "," SQL_YEAR_NEWEST("s", "summary.annual")
        "SELECT" SQL_YEAR_ORG_COLS ", pe.time_ms, se.time_ms"
        " FROM organisations o JOIN communities c ON c.key = o.author"
-       " LEFT JOIN p ON p.author = o.author AND p.org = o.id"
-       " LEFT JOIN entries pe ON pe.author = p.author AND pe.seq = p.seq"
-       " LEFT JOIN s ON s.author = o.author AND s.org = o.id"
-       " LEFT JOIN entries se ON se.author = s.author AND se.seq = s.seq"
+       /* the newest of the year by any key of the community (the newest key's) */
+       " LEFT JOIN entries pe ON (pe.author, pe.seq) = (SELECT p.author, p.seq FROM p"
+       "  WHERE p.org = o.id AND " SAME_COMMUNITY("p.author", "o.author")
+       "  ORDER BY " LINEAGE_DEPTH("p.author") " DESC, p.seq DESC LIMIT 1)"
+       " LEFT JOIN entries se ON (se.author, se.seq) = (SELECT s.author, s.seq FROM s"
+       "  WHERE s.org = o.id AND " SAME_COMMUNITY("s.author", "o.author")
+       "  ORDER BY " LINEAGE_DEPTH("s.author") " DESC, s.seq DESC LIMIT 1)"
        " ORDER BY c.street_name, c.code, o.id",
        0},
   /* A training counts for an organisation it names when this hub wrote it or
@@ -2160,15 +2177,20 @@ static const struct {
   [HUB_DQ_YEAR_UNITS] =
       {"WITH" SQL_YEAR_NEWEST("p", "plan.unit") "," SQL_YEAR_NEWEST("s", "summary.unit") ","
        " u AS ("
+       /* a community once, under its newest key; its earlier keys' count there */
        " SELECT 'community' AS level, c.street_name AS street, c.name AS community,"
        "  c.code AS code, c.key AS key FROM communities c"
+       "  WHERE NOT EXISTS(SELECT 1 FROM authors x WHERE x.replaces = c.key)"
        " UNION ALL SELECT 'street', a.name, '', a.code, a.key FROM authors a WHERE a.role = 'street'"
        " UNION ALL SELECT 'street', ?4, '', '', ?2 WHERE ?3 = 'street')"
-       "SELECT u.level, u.street, u.community, u.code, u.key, p.seq, s.seq,"
-       " pe.time_ms, se.time_ms"
-       " FROM u LEFT JOIN p ON p.author = u.key LEFT JOIN s ON s.author = u.key"
-       " LEFT JOIN entries pe ON pe.author = p.author AND pe.seq = p.seq"
-       " LEFT JOIN entries se ON se.author = s.author AND se.seq = s.seq"
+       "SELECT u.level, u.street, u.community, u.code, u.key, pe.seq, se.seq,"
+       " pe.time_ms, se.time_ms, pe.author, se.author"
+       " FROM u LEFT JOIN entries pe ON (pe.author, pe.seq) = (SELECT p.author, p.seq FROM p"
+       "  WHERE " SAME_COMMUNITY("p.author", "u.key")
+       "  ORDER BY " LINEAGE_DEPTH("p.author") " DESC, p.seq DESC LIMIT 1)"
+       " LEFT JOIN entries se ON (se.author, se.seq) = (SELECT s.author, s.seq FROM s"
+       "  WHERE " SAME_COMMUNITY("s.author", "u.key")
+       "  ORDER BY " LINEAGE_DEPTH("s.author") " DESC, s.seq DESC LIMIT 1)"
        " ORDER BY u.street, u.level DESC, u.code",
        2},
 };
@@ -2282,7 +2304,8 @@ static void dash_fill(hub_dash_query q, const dash_cols *c, hub_dash_row *r) {
     r->year_unit = (hub_dash_year_unit_row){
         .level = dt(c, 0), .street = dt(c, 1), .community = dt(c, 2), .code = dt(c, 3),
         .key = dt(c, 4), .plan_seq = du(c, 5), .summary_seq = du(c, 6),
-        .plan_time_ms = du(c, 7), .summary_time_ms = du(c, 8)};
+        .plan_time_ms = du(c, 7), .summary_time_ms = du(c, 8), .plan_key = dt(c, 9),
+        .summary_key = dt(c, 10)};
     break;
   }
 }
@@ -2746,6 +2769,15 @@ static const char SQL_ORG_OWNER[] =
     LINEAGE("?1") "SELECT o.author FROM chain JOIN organisations o ON o.author = chain.k"
     " WHERE o.id = ?2 ORDER BY chain.d LIMIT 1";
 
+cm_rc hub_store_replaceable_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], json_t **out,
+                                 cm_err *err) {
+  return rows_json(st,
+                   "SELECT key, name, code, revoked FROM authors a WHERE role = 'community'"
+                   " AND enrolled_by = ?1 AND NOT EXISTS(SELECT 1 FROM authors x"
+                   " WHERE x.replaces = a.key) ORDER BY rowid",
+                   self, out, err);
+}
+
 cm_rc hub_store_author_set_replaces(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
                                     const uint8_t old[PROTO_KEY_BYTES], cm_err *err) {
   sqlite3_stmt *s = NULL;
@@ -3169,6 +3201,8 @@ cm_rc hub_store_round_reach_json(hub_store *st, const uint8_t self[PROTO_KEY_BYT
                  out, err, "kti", self, round, (int64_t)reached);
 }
 
+/* K is one of the nominating community's keys (column lin of the query below). */
+#define IN_LIN(K) "hex(" K ") IN (SELECT value FROM json_each(m.lin))"
 cm_rc hub_store_nominations_json(hub_store *st, const uint8_t *author, int64_t seq,
                                  const char *district, json_t **out, cm_err *err) {
   /* Each nomination with what the review pages show beside it: the street's
@@ -3178,8 +3212,9 @@ cm_rc hub_store_nominations_json(hub_store *st, const uint8_t *author, int64_t s
    * months reported and activities, the year's inspection result, the
    * criticisms it received that year.  The round's year is its id's first
    * four digits. */
-  return rv_rows(
-      st,
+  /* Two literals joined here: one literal would be longer than C11 asks a
+   * compiler to take. */
+  static const char with[] =
       "WITH n AS (SELECT e.author AS author, e.seq AS seq, e.time_ms AS time_ms,"
       "  " BODY_JSON("e") " AS b, lower(hex(e.author)) || '/' || e.seq AS record,"
       "  EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq) AS refused"
@@ -3187,6 +3222,8 @@ cm_rc hub_store_nominations_json(hub_store *st, const uint8_t *author, int64_t s
       "  AND (?1 IS NULL OR (e.author = ?1 AND e.seq = ?2))),"
       " m AS (SELECT n.*, n.b->>'round' AS round, n.b->>'org' AS org,"
       "  CAST(substr(n.b->>'round', 1, 4) AS INTEGER) AS year, a.enrolled_by AS enrolled_by,"
+      /* the keys of the nominating community: what any of them holds counts */
+      "  (" LINEAGE_ALL("n.author") "SELECT json_group_array(hex(k)) FROM chain) AS lin,"
       "  (SELECT json_object('record', lower(hex(r.author)) || '/' || r.seq, 'opinion',"
       "   " BODY_JSON("r") "->>'opinion') FROM entries r WHERE r.kind = 'evaluation.recommended'"
       "   AND " BODY_JSON("r") " IS NOT NULL AND " BODY_JSON("r") "->>'nomination' = n.record"
@@ -3198,7 +3235,8 @@ cm_rc hub_store_nominations_json(hub_store *st, const uint8_t *author, int64_t s
       "   AND " BODY_JSON("de") " IS NOT NULL AND " BODY_JSON("de") "->>'nomination' = n.record"
       "   AND NOT EXISTS(SELECT 1 FROM withdrawals w WHERE w.decision = d.record)"
       "   ORDER BY d.time_ms LIMIT 1) AS commendation"
-      "  FROM n JOIN authors a ON a.key = n.author)"
+      "  FROM n JOIN authors a ON a.key = n.author)";
+  static const char sql_select[] =
       "SELECT m.record AS record, m.author AS author, m.seq AS seq, m.time_ms AS time_ms,"
       " m.refused AS refused, m.enrolled_by AS enrolled_by, m.round AS round, m.year AS year,"
       " m.org AS org, coalesce(m.b->>'person', '') AS person, coalesce(m.b->>'deeds', '') AS deeds,"
@@ -3207,28 +3245,35 @@ cm_rc hub_store_nominations_json(hub_store *st, const uint8_t *author, int64_t s
       " coalesce(c.street_name, (SELECT a.name FROM authors a WHERE a.key = m.author"
       "  AND a.role <> 'community'), '') AS street,"
       " coalesce((SELECT CASE WHEN json_valid(o.data) THEN o.data->>'name' END"
-      "  FROM organisations o WHERE o.author = m.author AND o.id = m.org), '') AS name,"
+      "  FROM organisations o WHERE " IN_LIN("o.author") " AND o.id = m.org), '') AS name,"
       " coalesce(m.rec->>'record', '') AS recommendation,"
       " coalesce(m.rec->>'opinion', '') AS opinion,"
       " coalesce(m.commendation, '') AS commendation,"
-      " (SELECT count(*) FROM reports r WHERE r.author = m.author AND r.org = m.org"
+      " (SELECT count(*) FROM reports r WHERE " IN_LIN("r.author")
+      "  AND r.org = m.org"
       "  AND r.month BETWEEN m.year || '-01' AND m.year || '-12' AND r.status = 'accepted')"
       "  AS reports,"
-      " (SELECT coalesce(sum(r.activities), 0) FROM reports r WHERE r.author = m.author"
-      "  AND r.org = m.org AND r.month BETWEEN m.year || '-01' AND m.year || '-12'"
+      " (SELECT coalesce(sum(r.activities), 0) FROM reports r"
+      "  WHERE " IN_LIN("r.author") " AND r.org = m.org AND r.month BETWEEN m.year || '-01' AND m.year || '-12'"
       "  AND r.status = 'accepted') AS activities,"
       " coalesce((SELECT d.result FROM decisions d JOIN entries de ON de.author = d.author"
-      "  AND de.seq = d.seq WHERE d.kind = 'inspect' AND d.org = m.org AND d.to_key = m.author"
-      "  AND " BODY_JSON("de") " IS NOT NULL AND " BODY_JSON("de") "->>'year' = m.year"
+      "  AND de.seq = d.seq WHERE d.kind = 'inspect' AND d.org = m.org"
+      "  AND " IN_LIN("d.to_key") " AND " BODY_JSON("de") " IS NOT NULL AND " BODY_JSON("de") "->>'year' = m.year"
       "  AND NOT EXISTS(SELECT 1 FROM withdrawals w WHERE w.decision = d.record)"
       "  ORDER BY d.time_ms DESC, d.seq DESC LIMIT 1), '') AS inspection,"
       " (SELECT count(*) FROM decisions d WHERE d.kind = 'criticize' AND d.org = m.org"
-      "  AND d.to_key = m.author AND CAST(strftime('%Y', d.time_ms / 1000 + 28800, 'unixepoch')"
+      "  AND " IN_LIN("d.to_key") " AND CAST(strftime('%Y', d.time_ms / 1000 + 28800, 'unixepoch')"
       "  AS INTEGER) = m.year"
       "  AND NOT EXISTS(SELECT 1 FROM withdrawals w WHERE w.decision = d.record)) AS criticisms"
       " FROM m LEFT JOIN communities c ON c.key = m.author"
-      " ORDER BY m.year DESC, m.round DESC, street, code, m.seq",
-      out, err, "kit", author, seq, district);
+      " ORDER BY m.year DESC, m.round DESC, street, code, m.seq";
+  char *sql = malloc(sizeof with + sizeof sql_select);
+  if (!sql) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  memcpy(sql, with, sizeof with - 1);
+  memcpy(sql + sizeof with - 1, sql_select, sizeof sql_select);
+  cm_rc rc = rv_rows(st, sql, out, err, "kit", author, seq, district);
+  free(sql);
+  return rc;
 }
 
 cm_rc hub_store_commendations_json(hub_store *st, int64_t year, const char *district,
@@ -3347,14 +3392,19 @@ cm_rc hub_store_org_mapped_put(hub_store *st, const uint8_t author[PROTO_KEY_BYT
 /* A member on the roster now: the newest entry of the member (k = 1) did
  * not record leaving.  The one rule of the roster's counts. */
 #define ROSTER_CURRENT " k = 1 AND b->>'action' <> 'leave' "
+/* Every key of ?1's community counts (a replacement key keeps the roster the
+ * lost PC began), the newer key's entries after the older's; ?3 bounds ?1's. */
 #define ROSTER_NOW                                                                                 \
-  "WITH r AS (SELECT e.seq AS seq, hub_body(e.body, e.raw_len) AS b FROM entries e"                       \
-  "  WHERE e.author = ?1 AND e.kind = 'roster.entry' AND e.seq <= ?3"                              \
-  "  AND (e.seq = ?3 OR EXISTS(SELECT 1 FROM record_status s WHERE s.author = e.author"             \
-  "   AND s.seq = e.seq))"                                                                          \
+  "WITH r AS (SELECT e.seq AS seq, " LINEAGE_DEPTH("e.author") " AS g,"                            \
+  "  hub_body(e.body, e.raw_len) AS b FROM entries e"                                              \
+  "  WHERE " SAME_COMMUNITY("e.author", "?1") " AND e.kind = 'roster.entry'"                      \
+  "  AND (e.author <> ?1 OR e.seq <= ?3)"                                                          \
+  "  AND ((e.author = ?1 AND e.seq = ?3) OR EXISTS(SELECT 1 FROM record_status s"                  \
+  "   WHERE s.author = e.author AND s.seq = e.seq))"                                               \
   "  AND json_valid(hub_body(e.body, e.raw_len)) AND hub_body(e.body, e.raw_len)->>'org' = ?2"                   \
   "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)),"       \
-  " n AS (SELECT seq, b, row_number() OVER (PARTITION BY b->>'member' ORDER BY seq DESC) AS k"     \
+  " n AS (SELECT seq, b, row_number() OVER (PARTITION BY b->>'member' ORDER BY g DESC, seq DESC)"\
+  "  AS k"                                                                                         \
   "  FROM r) "
 
 
@@ -3366,7 +3416,7 @@ cm_rc hub_store_roster_apply(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
                  " members = (SELECT count(*) FROM n WHERE" ROSTER_CURRENT "),"
                  " party_members = (SELECT count(*) FROM n WHERE" ROSTER_CURRENT
                  "  AND b->>'party_member' = 1)"
-                 " WHERE author = ?1 AND id = ?2 AND EXISTS(SELECT 1 FROM r)",
+                 " WHERE " SAME_COMMUNITY("author", "?1") " AND id = ?2 AND EXISTS(SELECT 1 FROM r)",
                  "统计名册", err, "kti", author, org, (int64_t)upto);
 }
 

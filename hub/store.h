@@ -227,7 +227,8 @@ cm_rc hub_store_org_facts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], 
                           int *known_out, char filed_out[11], int64_t *members_out,
                           int64_t *party_out, cm_err *err);
 
-/* Write the one status of every organisation of author (organisations.status:
+/* Write the one status of every organisation of author's community, every key
+ * of its lineage (organisations.status:
  * pending, accepted, rejected or revoked; dissolution is the column beside
  * it), which every figure reader reads.  The projection calls it whenever a filing, amendment,
  * dissolution, review or revocation about author is projected. */
@@ -504,6 +505,9 @@ typedef struct hub_dash_year_unit_row {
   const char *level; /* "community" | "street" */
   const char *street, *community, *code, *key;
   uint64_t plan_seq, summary_seq, plan_time_ms, summary_time_ms;
+  /* the key that wrote the plan and the summary (an earlier key of the
+   * community's, or key; "" when none) */
+  const char *plan_key, *summary_key;
 } hub_dash_year_unit_row;
 
 /* One row of a dashboard read: the member named after the query is set. */
@@ -722,6 +726,12 @@ cm_rc hub_store_author_set_replaces(hub_store *st, const uint8_t key[PROTO_KEY_B
 /* The key enrolled to replace key, if any (*found_out 0 when none). */
 cm_rc hub_store_successor(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
                           uint8_t succ_out[PROTO_KEY_BYTES], int *found_out, cm_err *err);
+
+/* The communities enrolled by hub key self that a new key may replace (none
+ * replaced them yet), oldest first, as a JSON array of {"key", "fingerprint",
+ * "name", "code", "revoked"}.  New reference in *out. */
+cm_rc hub_store_replaceable_json(hub_store *st, const uint8_t self[PROTO_KEY_BYTES], json_t **out,
+                                 cm_err *err);
 
 /* The newest key of key's community (key itself when nothing replaced it). */
 cm_rc hub_store_lineage_head(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],

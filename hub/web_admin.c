@@ -17,6 +17,92 @@
 
 /* ---- enrolment ---- */
 
+/* A replacement's choice on a request's form: the communities of this street
+ * with the request's code that a new PC may replace, named by name and
+ * fingerprint (no key on the page); nothing when there are none. */
+static void replaces_field(hub_web_req *w, const char *code) {
+  json_t *list = NULL, *c;
+  cm_err err = {0};
+  size_t i;
+  if (!code || !*code || hub_enroll_replaceable(w->hub, code, &list, &err) != CM_OK ||
+      !json_array_size(list)) {
+    json_decref(list);
+    return;
+  }
+  cm_html_printf(&w->h, "<label class=\"replaces\">%w <select name=\"replaces\">"
+                        "<option value=\"\">%w</option>",
+                 "enrol.replaces", "enrol.replaces_none");
+  json_array_foreach(list, i, c) {
+    const char *fp = json_string_value(json_object_get(c, "fingerprint"));
+    cm_html_printf(&w->h, "<option value=\"%h\">%h（%w %h）</option>", fp,
+                   json_string_value(json_object_get(c, "name")), "enrol.fingerprint", fp);
+  }
+  cm_html_raw(&w->h, "</select></label> ");
+  json_decref(list);
+}
+
+/* The replaceable community whose fingerprint is fp into *old_out (its JSON
+ * row, new reference): 1, or 0 when this street has none such. */
+static int replaceable_by_fp(hub_web_req *w, const char *fp, json_t **old_out) {
+  json_t *list = NULL, *c;
+  cm_err err = {0};
+  size_t i;
+  *old_out = NULL;
+  if (hub_enroll_replaceable(w->hub, NULL, &list, &err) != CM_OK) list = NULL;
+  json_array_foreach(list, i, c) {
+    const char *f = json_string_value(json_object_get(c, "fingerprint"));
+    if (f && !strcmp(f, fp)) {
+      *old_out = json_incref(c);
+      break;
+    }
+  }
+  json_decref(list);
+  return *old_out != NULL;
+}
+
+/* The pending request id as a JSON row (new reference), or NULL. */
+static json_t *request_row(hub_web_req *w, int64_t id) {
+  json_t *list = NULL, *r, *found = NULL;
+  cm_err err = {0};
+  size_t i;
+  if (hub_enroll_requests(w->hub, &list, &err) != CM_OK) return NULL;
+  json_array_foreach(list, i, r) {
+    if (json_integer_value(json_object_get(r, "id")) == id) {
+      found = json_incref(r);
+      break;
+    }
+  }
+  json_decref(list);
+  return found;
+}
+
+/* The confirmation of a replacement: which PC replaces which, and that the
+ * old key is revoked from then on; 确认 posts again with confirm=1. */
+static void replace_confirm(hub_web_req *w, int64_t id, const json_t *req, const json_t *old) {
+  hub_web_head(w, "enrol.replace_title");
+  cm_html_printf(&w->h, "<h1>%w</h1><p class=\"warn\" id=\"replace-warn\">%w</p>"
+                        "<dl class=\"facts\" id=\"replace-summary\">",
+                 "enrol.replace_title", "enrol.replace_warn");
+  cm_html_printf(&w->h, "<dt>%w</dt><dd>%h（%w %h）</dd>", "enrol.replace_new",
+                 json_string_value(json_object_get(req, "name")), "enrol.fingerprint",
+                 json_string_value(json_object_get(req, "fingerprint")));
+  cm_html_printf(&w->h, "<dt>%w</dt><dd>%h（%w %h）</dd>", "enrol.replace_old",
+                 json_string_value(json_object_get(old, "name")), "enrol.fingerprint",
+                 json_string_value(json_object_get(old, "fingerprint")));
+  cm_html_printf(&w->h, "<dt>%w</dt><dd>%h</dd></dl>", "enrol.code",
+                 json_string_value(json_object_get(req, "code")));
+  cm_html_printf(&w->h, "<form method=\"post\" action=\"/enrol/%lld\" id=\"replace-confirm\">",
+                 (long long)id);
+  hub_web_csrf_field(w);
+  cm_html_printf(&w->h,
+                 "<input type=\"hidden\" name=\"replaces\" value=\"%h\">"
+                 "<div class=\"actions\"><button type=\"submit\" name=\"confirm\" value=\"1\" "
+                 "id=\"replace-confirm-submit\">%w</button> <a href=\"/enrol\">%w</a></div></form>",
+                 json_string_value(json_object_get(old, "fingerprint")), "enrol.replace_confirm",
+                 "err.back");
+  hub_web_foot(w);
+}
+
 void hub_web_page_enrol(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   hub_web_req w;
   json_t *list = NULL;
@@ -36,6 +122,10 @@ void hub_web_page_enrol(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_html_word(&w.h, "enrol.title");
   cm_html_raw(&w.h, "</h1><p class=\"hint\">");
   cm_html_word(&w.h, "enrol.hint");
+  if (w.hub->role == HUB_ROLE_STREET) {
+    cm_html_raw(&w.h, " ");
+    cm_html_word(&w.h, "enrol.replace_hint");
+  }
   cm_html_raw(&w.h, "</p>");
   size_t shown = 0, i;
   json_t *r;
@@ -72,6 +162,7 @@ void hub_web_page_enrol(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     if (can_approve) {
       cm_html_printf(&w.h, "<form method=\"post\" action=\"/enrol/%lld\">", (long long)id);
       hub_web_csrf_field(&w);
+      replaces_field(&w, json_string_value(json_object_get(r, "code")));
       cm_html_raw(&w.h, "<button type=\"submit\">");
       cm_html_word(&w.h, "enrol.approve");
       cm_html_raw(&w.h, "</button></form>");
@@ -96,23 +187,56 @@ void hub_web_page_enrol_post(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   int64_t id = 0;
   uint64_t seq = 0;
   cm_err err = {0};
+  json_t *oldrow = NULL;
   if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_WRITE | HUB_WEB_DISTRICT)) return;
   if (!hub_web_parse_id(cm_http_param(req, 0), &id)) {
     hub_web_fail(&w, 404, "err.not_found", NULL);
     goto out;
   }
-  cm_rc rc = hub_enroll_approve(w.hub, id, &seq, &err);
+  /* A replacement names the old PC by its fingerprint among those this street
+   * may replace; the same rules as `enroll --replaces` then decide. */
+  const char *fp = cm_http_form(req, "replaces", 0);
+  const char *confirm = cm_http_form(req, "confirm", 0);
+  uint8_t old[PROTO_KEY_BYTES];
+  if (fp && *fp) {
+    json_t *row = request_row(&w, id);
+    if (!row) {
+      hub_web_fail(&w, 404, "err.not_found", "没有待批准的这份登记申请");
+      goto out;
+    }
+    if (!replaceable_by_fp(&w, fp, &oldrow) ||
+        proto_key_from_hex(json_string_value(json_object_get(oldrow, "key")), old) != CM_OK) {
+      json_decref(row);
+      hub_web_fail(&w, 404, "enrol.replace_missing", NULL);
+      goto out;
+    }
+    if (!confirm || strcmp(confirm, "1") != 0) {
+      replace_confirm(&w, id, row, oldrow);
+      json_decref(row);
+      goto out;
+    }
+    json_decref(row);
+  }
+  uint64_t valid = 0;
+  cm_rc rc = hub_enroll_approve(w.hub, id, oldrow ? old : NULL, &valid, &seq, &err);
   if (rc) {
     hub_web_fail_rc(&w, rc, err.msg);
     goto out;
   }
-  char target[48], detail[48];
+  char target[48], detail[160];
   snprintf(target, sizeof target, "登记申请 %lld", (long long)id);
-  snprintf(detail, sizeof detail, "本级台账 第%llu条", (unsigned long long)seq);
-  hub_web_audit(&w, "enrol.approve", target, detail);
-  cm_info("web: %s approved enrolment request %lld", w.s.op.name, (long long)id);
-  hub_web_redirect(&w, "/enrol?msg=msg.enrolled");
+  if (oldrow)
+    snprintf(detail, sizeof detail, "本级台账 第%llu条；接替%s（指纹 %s），原密钥前%llu条有效",
+             (unsigned long long)seq, json_string_value(json_object_get(oldrow, "name")),
+             json_string_value(json_object_get(oldrow, "fingerprint")), (unsigned long long)valid);
+  else
+    snprintf(detail, sizeof detail, "本级台账 第%llu条", (unsigned long long)seq);
+  hub_web_audit(&w, oldrow ? "enrol.replace" : "enrol.approve", target, detail);
+  cm_info("web: %s approved enrolment request %lld%s", w.s.op.name, (long long)id,
+          oldrow ? " as a replacement key" : "");
+  hub_web_redirect(&w, oldrow ? "/enrol?msg=msg.replaced" : "/enrol?msg=msg.enrolled");
 out:
+  json_decref(oldrow);
   hub_web_end(&w);
 }
 

@@ -289,9 +289,9 @@ static cm_rc unit_row(void *arg, const hub_dash_year_unit_row *r, cm_err *err) {
   day_of(r->plan_time_ms, pd);
   day_of(r->summary_time_ms, sd);
   if (r->plan_seq)
-    snprintf(pr, sizeof pr, "%s/%llu", r->key, (unsigned long long)r->plan_seq);
+    snprintf(pr, sizeof pr, "%s/%llu", r->plan_key, (unsigned long long)r->plan_seq);
   if (r->summary_seq)
-    snprintf(sr, sizeof sr, "%s/%llu", r->key, (unsigned long long)r->summary_seq);
+    snprintf(sr, sizeof sr, "%s/%llu", r->summary_key, (unsigned long long)r->summary_seq);
   json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:b,s:s}", "level", r->level, "street",
                         r->street, "community", r->community, "code", r->code, "plan_date", pd,
                         "plan_late", hub_count_late(pd, a->plan_due), "plan_record", pr,

@@ -17,11 +17,19 @@
 
 cm_rc node_inherit_learn(node_ctx *ctx, const json_t *body, cm_err *err) {
   const char *old = json_string_value(json_object_get(body, "replaces"));
-  uint8_t k[PROTO_KEY_BYTES];
-  if (!old || strlen(old) != 2 * PROTO_KEY_BYTES || proto_key_from_hex(old, k) != CM_OK ||
-      memcmp(k, ctx->kp.pk, PROTO_KEY_BYTES) == 0)
+  const char *key = json_string_value(json_object_get(body, "key"));
+  uint8_t k[PROTO_KEY_BYTES], n[PROTO_KEY_BYTES];
+  char me[PROTO_KEY_HEX], name[16 + PROTO_KEY_HEX];
+  if (!old || !key || strlen(old) != 2 * PROTO_KEY_BYTES || proto_key_from_hex(old, k) != CM_OK ||
+      strlen(key) != 2 * PROTO_KEY_BYTES || proto_key_from_hex(key, n) != CM_OK ||
+      memcmp(k, ctx->kp.pk, PROTO_KEY_BYTES) == 0 || memcmp(k, n, PROTO_KEY_BYTES) == 0)
     return CM_OK;
-  return store_meta_set(ctx, "replaces", old, err);
+  proto_key_hex(ctx->kp.pk, me);
+  /* ours: the key we replace; an earlier key's: the one before it
+   * (store_lineage follows them) */
+  if (!strcmp(key, me)) return store_meta_set(ctx, "replaces", old, err);
+  snprintf(name, sizeof name, "replaces.%s", key);
+  return store_meta_set(ctx, name, old, err);
 }
 
 typedef struct take_job {
@@ -69,16 +77,13 @@ static cm_rc take_tx(node_ctx *ctx, void *arg, cm_err *err) {
   return rc;
 }
 
-cm_rc node_inherit_fetch(node_ctx *ctx, const char *hub_url, const cm_client_opts *opts,
-                         uint64_t *added_out, cm_err *err) {
-  char hex[PROTO_KEY_HEX] = "";
-  uint8_t author[PROTO_KEY_BYTES], hh[PROTO_HASH_BYTES];
+/* Fetch what the street holds of author's log beyond what is held here;
+ * *added_out the entries added. */
+static cm_rc fetch_one(node_ctx *ctx, const char *hub_url, const cm_client_opts *opts,
+                       const uint8_t author[PROTO_KEY_BYTES], uint64_t *added_out, cm_err *err) {
+  uint8_t hh[PROTO_HASH_BYTES];
   uint64_t added = 0;
   cm_rc rc = CM_OK;
-  if (added_out) *added_out = 0;
-  if (store_meta_get(ctx, "replaces", hex, sizeof hex, NULL) != CM_OK || !hex[0] ||
-      proto_key_from_hex(hex, author) != CM_OK)
-    return CM_OK;
   for (int round = 0; !rc && round < INHERIT_MAX_ROUNDS; round++) {
     uint8_t *buf = NULL;
     size_t len = 0, n = 0;
@@ -101,6 +106,23 @@ cm_rc node_inherit_fetch(node_ctx *ctx, const char *hub_url, const cm_client_opt
     free(spans);
     free(buf);
     if (!rc && (n == 0 || added == before)) break;
+  }
+  *added_out = added;
+  return rc;
+}
+
+cm_rc node_inherit_fetch(node_ctx *ctx, const char *hub_url, const cm_client_opts *opts,
+                         uint64_t *added_out, cm_err *err) {
+  uint8_t keys[STORE_LINEAGE_MAX][PROTO_KEY_BYTES];
+  uint64_t added = 0;
+  cm_rc rc = CM_OK;
+  if (added_out) *added_out = 0;
+  /* every earlier key of the community (a PC lost twice: both logs) */
+  size_t n = store_lineage(ctx, keys);
+  for (size_t g = 0; !rc && g < n; g++) {
+    uint64_t one = 0;
+    rc = fetch_one(ctx, hub_url, opts, keys[g], &one, err);
+    added += one;
   }
   /* The whole projection again: the street's reviews of these entries came
    * before them in the feed, and only now have entries to bind to. */

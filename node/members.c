@@ -40,8 +40,11 @@ static cm_rc take_report(void *arg, uint64_t seq, const uint8_t *raw, size_t len
     json_decref(body);
     return CM_OK;
   }
-  node_record_id(j->ctx, seq, record, sizeof record);
-  json_object_set_new(body, "seq", json_integer((json_int_t)seq));
+  /* the entry's own key: an earlier key's (store_community_each) names it */
+  char hex[PROTO_KEY_HEX];
+  proto_key_hex(e.author, hex);
+  snprintf(record, sizeof record, "%s/%llu", hex, (unsigned long long)e.seq);
+  json_object_set_new(body, "seq", json_integer((json_int_t)(int64_t)seq));
   json_object_set_new(body, "record", json_string(record));
   json_object_set_new(body, "time_ms", json_integer((json_int_t)e.time_ms));
   if (json_array_insert_new(j->bodies, 0, body))
@@ -52,7 +55,7 @@ static cm_rc take_report(void *arg, uint64_t seq, const uint8_t *raw, size_t len
 cm_rc node_log_bodies(node_ctx *ctx, const char *kind, const char *org, int year, json_t **out,
                      cm_err *err) {
   list_job j = {ctx, kind, org, year, json_array()};
-  cm_rc rc = j.bodies ? store_log_each(ctx, 1, 0, take_report, &j, err)
+  cm_rc rc = j.bodies ? store_community_each(ctx, take_report, &j, err)
                       : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   if (rc) {
     json_decref(j.bodies);

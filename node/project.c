@@ -59,8 +59,15 @@ static cm_rc fold_entry(void *arg, uint64_t seq, const uint8_t *raw, size_t len,
 static cm_rc fold_version(void *arg, uint64_t seq, const char *status, cm_err *err) {
   fold_walk *w = arg;
   w->status = status;
-  /* below zero: a version the PC this one replaced wrote (node/inherit.h) */
-  if ((int64_t)seq < 0) return store_inherited_get(w->ctx, (uint64_t)(-(int64_t)seq), fold_entry, w, err);
+  /* below zero: a version a PC this one replaced wrote (node/inherit.h) */
+  if ((int64_t)seq < 0) {
+    uint8_t keys[STORE_LINEAGE_MAX][PROTO_KEY_BYTES];
+    unsigned gen = 0;
+    uint64_t s = 0;
+    size_t n = store_lineage(w->ctx, keys);
+    if (!store_inherited_unrow((int64_t)seq, &gen, &s) || gen > n) return CM_OK;
+    return store_inherited_get(w->ctx, keys[gen - 1], s, fold_entry, w, err);
+  }
   return store_log_each(w->ctx, seq, seq, fold_entry, w, err);
 }
 
@@ -142,12 +149,13 @@ static cm_rc apply_entry(node_ctx *ctx, const char *record, uint64_t row, int ow
     rc = store_report_put(ctx, seq, body, time_ms, err);
   } else if (strcmp(kind, "activity.declared") == 0) {
     rc = store_activity_put(ctx, seq, body, err);
+  } else if (strcmp(kind, "station.registered") == 0) {
+    /* an earlier key's station is the community's too */
+    rc = store_station_put(ctx, seq, body, err);
   } else if (!own) {
-    /* a predecessor's rectifications and stations stay in its log */
+    /* an earlier key's rectifications stay in its log */
   } else if (strcmp(kind, "rectification.filed") == 0) {
     rc = store_rect_put(ctx, seq, body, err);
-  } else if (strcmp(kind, "station.registered") == 0) {
-    rc = store_station_put(ctx, seq, body, err);
   }
 out:
   json_decref(org);
@@ -161,18 +169,14 @@ cm_rc project_entry(node_ctx *ctx, uint64_t seq, uint64_t time_ms, const char *k
   return apply_entry(ctx, record, seq, 1, time_ms, kind, body, err);
 }
 
-/* The row key of a predecessor's entry seq: below zero, so that it never
- * meets one of ours and our own newer version of a month sorts after it. */
-static uint64_t inherited_row(uint64_t seq) {
-  return (uint64_t)(-(int64_t)seq);
-}
-
-cm_rc project_inherited(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
-                        uint64_t time_ms, const char *kind, const json_t *body, cm_err *err) {
+cm_rc project_inherited(node_ctx *ctx, unsigned gen, const uint8_t author[PROTO_KEY_BYTES],
+                        uint64_t seq, uint64_t time_ms, const char *kind, const json_t *body,
+                        cm_err *err) {
   char record[PROTO_KEY_HEX + 24], hex[PROTO_KEY_HEX];
   proto_key_hex(author, hex);
   snprintf(record, sizeof record, "%s/%llu", hex, (unsigned long long)seq);
-  return apply_entry(ctx, record, inherited_row(seq), 0, time_ms, kind, body, err);
+  return apply_entry(ctx, record, (uint64_t)store_inherited_row(gen, seq), 0, time_ms, kind, body,
+                     err);
 }
 
 /* Text value of the first of keys present in o, or NULL. */
@@ -210,11 +214,14 @@ static cm_rc project_review(node_ctx *ctx, const project_item *it, cm_err *err) 
   const json_t *b = it->body;
   proto_key_hex(ctx->kp.pk, me);
   const char *author = str_of(b, k_author);
-  char pred[PROTO_KEY_HEX] = "";
-  uint8_t pred_key[PROTO_KEY_BYTES];
-  /* a review of our predecessor's entries (node/inherit.h) marks their rows */
-  int inherited = author && store_meta_get(ctx, "replaces", pred, sizeof pred, NULL) == CM_OK &&
-                  strcmp(author, pred) == 0 && proto_key_from_hex(pred, pred_key) == CM_OK;
+  uint8_t keys[STORE_LINEAGE_MAX][PROTO_KEY_BYTES], pred_key[PROTO_KEY_BYTES];
+  /* a review of an earlier key's entries (node/inherit.h) marks their rows */
+  unsigned inherited = 0;
+  if (author && proto_key_from_hex(author, pred_key) == CM_OK) {
+    size_t n = store_lineage(ctx, keys);
+    for (size_t g = 0; g < n && !inherited; g++)
+      if (!memcmp(keys[g], pred_key, PROTO_KEY_BYTES)) inherited = (unsigned)g + 1;
+  }
   if (author && strcmp(author, me) != 0 && !inherited) return CM_OK; /* another community's */
   const char *result = str_of(b, k_result);
   if (!result) return CM_OK;
@@ -240,7 +247,7 @@ static cm_rc project_review(node_ctx *ctx, const project_item *it, cm_err *err) 
   /* A batch is one changeset: a bounded range of our own log. */
   if (first >= 1 && last >= first && last - first < 1000000)
     for (json_int_t q = first; !rc && q <= last; q++)
-      rc = store_review_put(ctx, inherited ? inherited_row((uint64_t)q) : (uint64_t)q,
+      rc = store_review_put(ctx, inherited ? (uint64_t)store_inherited_row(inherited, (uint64_t)q) : (uint64_t)q,
                             rejected ? "rejected" : "accepted", rejected ? reason : "", it->record,
                             err);
   /* Records rejected inside an accepted batch, each with its reason. */
@@ -365,23 +372,35 @@ static cm_rc rebuild_decision(void *arg, uint64_t cursor, const char *kind, cons
   return rc;
 }
 
+typedef struct inherited_walk {
+  node_ctx *ctx;
+  unsigned gen;
+} inherited_walk;
+
 static cm_rc rebuild_inherited(void *arg, uint64_t seq, const uint8_t *raw, size_t len,
                                cm_err *err) {
-  node_ctx *ctx = arg;
+  inherited_walk *w = arg;
+  node_ctx *ctx = w->ctx;
   proto_entry e;
   json_t *body = NULL;
   cm_rc rc = proto_entry_decode(raw, len, &e, err);
   if (!rc && e.seq != seq) rc = cm_errf(err, CM_ERR_DB, "接替前的台账第 %llu 行有误", (unsigned long long)seq);
   if (!rc && cm_json_parse_object(e.body, e.body_len, &body, NULL) == CM_OK)
-    rc = project_inherited(ctx, e.author, seq, e.time_ms, e.kind, body, err);
+    rc = project_inherited(ctx, w->gen, e.author, seq, e.time_ms, e.kind, body, err);
   json_decref(body);
   return rc;
 }
 
 cm_rc project_rebuild_in_tx(node_ctx *ctx, cm_err *err) {
   cm_rc rc = store_proj_clear(ctx, err);
-  /* a predecessor's records come before ours (node/inherit.h) */
-  if (!rc) rc = store_inherited_each(ctx, rebuild_inherited, ctx, err);
+  /* the earlier keys' records come before ours, the oldest key's first
+   * (node/inherit.h) */
+  uint8_t keys[STORE_LINEAGE_MAX][PROTO_KEY_BYTES];
+  size_t n = store_lineage(ctx, keys);
+  for (size_t g = n; !rc && g > 0; g--) {
+    inherited_walk w = {ctx, (unsigned)g};
+    rc = store_inherited_each(ctx, keys[g - 1], rebuild_inherited, &w, err);
+  }
   if (!rc) rc = store_log_each(ctx, 1, 0, rebuild_entry, ctx, err);
   if (!rc) rc = store_inbox_each(ctx, rebuild_decision, ctx, err);
   return rc;

@@ -15,10 +15,12 @@
 cm_rc project_entry(node_ctx *ctx, uint64_t seq, uint64_t time_ms, const char *kind,
                     const json_t *body, cm_err *err);
 
-/* Apply entry seq of author, the key this node replaced (node/inherit.h):
- * its organisations, reports and activities, under rows of their own that
- * never meet ours. */
-cm_rc project_inherited(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+/* Apply entry seq of author, the earlier key gen of this community
+ * (store_lineage; node/inherit.h): its organisations, reports and
+ * activities, under rows of their own that never meet ours
+ * (store_inherited_row). */
+cm_rc project_inherited(node_ctx *ctx, unsigned gen, const uint8_t author[PROTO_KEY_BYTES],
+                        uint64_t seq,
                         uint64_t time_ms, const char *kind, const json_t *body, cm_err *err);
 
 /* One verified item of the decisions feed, as the inbox keeps it. */

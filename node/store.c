@@ -311,11 +311,81 @@ cm_rc store_inherited_add(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], 
   return rc;
 }
 
-cm_rc store_inherited_get(node_ctx *ctx, uint64_t seq, store_log_fn fn, void *arg, cm_err *err) {
+size_t store_lineage(node_ctx *ctx, uint8_t keys_out[STORE_LINEAGE_MAX][PROTO_KEY_BYTES]) {
+  char name[16 + PROTO_KEY_HEX] = "replaces", hex[PROTO_KEY_HEX];
+  size_t n = 0;
+  while (n < STORE_LINEAGE_MAX) {
+    hex[0] = 0;
+    if (store_meta_get(ctx, name, hex, sizeof hex, NULL) != CM_OK || !hex[0] ||
+        proto_key_from_hex(hex, keys_out[n]) != CM_OK ||
+        !memcmp(keys_out[n], ctx->kp.pk, PROTO_KEY_BYTES))
+      break;
+    int seen = 0;
+    for (size_t i = 0; i < n; i++) seen |= !memcmp(keys_out[i], keys_out[n], PROTO_KEY_BYTES);
+    if (seen) break;
+    n++;
+    snprintf(name, sizeof name, "replaces.%s", hex);
+  }
+  return n;
+}
+
+#define INHERITED_SPAN ((int64_t)1 << 40) /* sequences of one earlier key */
+
+int64_t store_inherited_row(unsigned gen, uint64_t seq) {
+  return (int64_t)seq - (int64_t)gen * INHERITED_SPAN;
+}
+
+int store_inherited_unrow(int64_t row, unsigned *gen_out, uint64_t *seq_out) {
+  if (row >= 0 || row < -(int64_t)STORE_LINEAGE_MAX * INHERITED_SPAN) return 0;
+  unsigned gen = (unsigned)((-row + INHERITED_SPAN - 1) / INHERITED_SPAN);
+  *gen_out = gen;
+  *seq_out = (uint64_t)(row + (int64_t)gen * INHERITED_SPAN);
+  return *seq_out > 0;
+}
+
+void store_inherited_record(node_ctx *ctx, int64_t row, char *out, size_t cap) {
+  uint8_t keys[STORE_LINEAGE_MAX][PROTO_KEY_BYTES];
+  char hex[PROTO_KEY_HEX];
+  unsigned gen = 0;
+  uint64_t seq = 0;
+  size_t n = store_lineage(ctx, keys);
+  if (!store_inherited_unrow(row, &gen, &seq) || gen > n) {
+    if (cap) out[0] = 0;
+    return;
+  }
+  proto_key_hex(keys[gen - 1], hex);
+  snprintf(out, cap, "%s/%llu", hex, (unsigned long long)seq);
+}
+
+typedef struct community_walk {
+  store_log_fn fn;
+  void *arg;
+  unsigned gen;
+} community_walk;
+
+static cm_rc community_one(void *arg, uint64_t seq, const uint8_t *raw, size_t len, cm_err *err) {
+  community_walk *w = arg;
+  return w->fn(w->arg, (uint64_t)store_inherited_row(w->gen, seq), raw, len, err);
+}
+
+cm_rc store_community_each(node_ctx *ctx, store_log_fn fn, void *arg, cm_err *err) {
+  uint8_t keys[STORE_LINEAGE_MAX][PROTO_KEY_BYTES];
+  size_t n = store_lineage(ctx, keys);
+  cm_rc rc = CM_OK;
+  for (size_t g = n; !rc && g > 0; g--) {
+    community_walk w = {fn, arg, (unsigned)g};
+    rc = store_inherited_each(ctx, keys[g - 1], community_one, &w, err);
+  }
+  return rc ? rc : store_log_each(ctx, 1, 0, fn, arg, err);
+}
+
+cm_rc store_inherited_get(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                          store_log_fn fn, void *arg, cm_err *err) {
   sqlite3_stmt *st = NULL;
-  cm_rc rc = prep(ctx, "SELECT seq, raw FROM inherited WHERE seq=? ORDER BY author LIMIT 1", &st, err);
+  cm_rc rc = prep(ctx, "SELECT seq, raw FROM inherited WHERE author=? AND seq=?", &st, err);
   if (rc) return rc;
-  sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+  sqlite3_bind_blob(st, 1, author, PROTO_KEY_BYTES, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
   int s = sqlite3_step(st);
   if (s == SQLITE_ROW)
     rc = fn(arg, seq, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1), err);
@@ -325,10 +395,12 @@ cm_rc store_inherited_get(node_ctx *ctx, uint64_t seq, store_log_fn fn, void *ar
   return rc;
 }
 
-cm_rc store_inherited_each(node_ctx *ctx, store_log_fn fn, void *arg, cm_err *err) {
+cm_rc store_inherited_each(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], store_log_fn fn,
+                           void *arg, cm_err *err) {
   sqlite3_stmt *st = NULL;
-  /* one predecessor's log (node/inherit.h), in sequence order */
-  cm_rc rc = prep(ctx, "SELECT seq, raw FROM inherited ORDER BY author, seq", &st, err);
+  /* one earlier key's log (node/inherit.h), in sequence order */
+  cm_rc rc = prep(ctx, "SELECT seq, raw FROM inherited WHERE author=? ORDER BY seq", &st, err);
+  if (!rc) sqlite3_bind_blob(st, 1, author, PROTO_KEY_BYTES, SQLITE_STATIC);
   while (!rc) {
     int s = sqlite3_step(st);
     if (s == SQLITE_DONE) break;
@@ -794,11 +866,12 @@ out:
 /* The record id of report row seq: ours, or below zero the predecessor's
  * (node/inherit.h). */
 typedef struct report_ids {
-  const char *me, *pred;
+  const char *me;
+  node_ctx *ctx;
 } report_ids;
 static void report_record(const report_ids *ids, long long seq, char *out, size_t cap) {
   if (seq < 0)
-    snprintf(out, cap, "%s/%lld", ids->pred, -seq);
+    store_inherited_record(ids->ctx, (int64_t)seq, out, cap);
   else
     snprintf(out, cap, "%s/%lld", ids->me, seq);
 }
@@ -854,9 +927,7 @@ cm_rc store_report_list(node_ctx *ctx, const char *org, const char *month, int h
   if (rc) goto out;
   bind_text(st, 1, org && *org ? org : NULL);
   bind_text(st, 2, month && *month ? month : NULL);
-  char pred[PROTO_KEY_HEX] = "";
-  store_meta_get(ctx, "replaces", pred, sizeof pred, NULL);
-  report_ids ids = {author_hex, pred};
+  report_ids ids = {author_hex, ctx};
   rc = rows_json(ctx, st, report_row, &ids, out, err);
 out:
   sqlite3_finalize(st);

@@ -81,10 +81,33 @@ int store_inherited_hash(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], u
 cm_rc store_inherited_add(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
                           const uint8_t hash[PROTO_HASH_BYTES], const uint8_t *raw, size_t len,
                           cm_err *err);
-/* The inherited entry seq handed to fn (nothing when it is not held). */
-cm_rc store_inherited_get(node_ctx *ctx, uint64_t seq, store_log_fn fn, void *arg, cm_err *err);
-/* Every inherited entry in sequence order. */
-cm_rc store_inherited_each(node_ctx *ctx, store_log_fn fn, void *arg, cm_err *err);
+/* The community's earlier keys (node/inherit.h), nearest first: the key this
+ * one replaces (meta "replaces"), the key that one replaced (meta
+ * "replaces.<its hex>", learnt from the street's hub.enrolled entries) and so
+ * on, at most STORE_LINEAGE_MAX, never this key nor one twice.  Returns how
+ * many are in keys_out. */
+#define STORE_LINEAGE_MAX 16
+size_t store_lineage(node_ctx *ctx, uint8_t keys_out[STORE_LINEAGE_MAX][PROTO_KEY_BYTES]);
+/* The row key of entry seq of the earlier key gen (1: the one this key
+ * replaces, 2: the one that replaced, ...): below zero, so that it never meets
+ * one of ours, an older key's rows sort before a newer key's and one key's
+ * later entries after its earlier ones (a month's latest report is the
+ * newest key's latest). */
+int64_t store_inherited_row(unsigned gen, uint64_t seq);
+/* The earlier key's gen and seq of row (below zero): 1, or 0 when row is not one. */
+int store_inherited_unrow(int64_t row, unsigned *gen_out, uint64_t *seq_out);
+/* The record id "<hex of the earlier key>/<seq>" of row into out ("" when the
+ * lineage does not reach that far). */
+void store_inherited_record(node_ctx *ctx, int64_t row, char *out, size_t cap);
+/* author's inherited entry seq handed to fn (nothing when it is not held). */
+cm_rc store_inherited_get(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                          store_log_fn fn, void *arg, cm_err *err);
+/* The community's whole log to fn: each earlier key's inherited entries, the
+ * oldest key's first (seq: store_inherited_row), then this key's own log. */
+cm_rc store_community_each(node_ctx *ctx, store_log_fn fn, void *arg, cm_err *err);
+/* Every inherited entry of author in sequence order. */
+cm_rc store_inherited_each(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], store_log_fn fn,
+                           void *arg, cm_err *err);
 /* Number of entries of a kind (serials for filing numbers). */
 cm_rc store_log_count_kind(node_ctx *ctx, const char *kind, uint64_t *n_out, cm_err *err);
 

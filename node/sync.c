@@ -541,12 +541,13 @@ static cm_rc feed_tx(node_ctx *ctx, void *arg, cm_err *err) {
       rc = project_decision(ctx, &it, err);
     }
     if (!rc && added && !strcmp(v.kind, "fork.resolved")) rc = note_fork(ctx, v.body, err);
+    /* enrolled to replace the community's lost PC (or the PC it replaced
+     * had replaced one): their records come next */
+    if (!rc && !strcmp(e->kind, "hub.enrolled")) rc = node_inherit_learn(ctx, body, err);
     if (!rc && !strcmp(e->kind, "hub.enrolled")) {
       const char *key = json_string_value(json_object_get(body, "key"));
       if (key && !strcmp(key, me)) {
         rc = store_meta_set_u64(ctx, "enrol", NODE_ENROL_DONE, err);
-        /* enrolled to replace the community's lost PC: its records come next */
-        if (!rc) rc = node_inherit_learn(ctx, body, err);
         /* A restored node learns its names and code back from its enrolment. */
         if (!rc && store_meta_u64(ctx, "restored", 0) == 1) {
           const char *s;
@@ -902,15 +903,16 @@ cm_rc node_status(node_ctx *ctx, json_t **out, cm_err *err) {
                    "last_error", s.last_error, "unread", (json_int_t)s.unread,
                    "overdue", (json_int_t)overdue, "today", today,
                    "month", month, "due_month", due_month, "due_date", due_date);
-  /* a replacement key: the PC it replaced and how much of its log is here */
-  char old[PROTO_KEY_HEX] = "";
-  uint8_t ok[PROTO_KEY_BYTES], oh[PROTO_HASH_BYTES];
-  uint64_t got = 0;
-  if (*out && store_meta_get(ctx, "replaces", old, sizeof old, NULL) == CM_OK &&
-      proto_key_from_hex(old, ok) == CM_OK &&
-      store_inherited_head(ctx, ok, &got, oh, NULL) == CM_OK) {
+  /* a replacement key: the PC it replaced and how much of the earlier
+   * keys' logs is here */
+  uint8_t keys[STORE_LINEAGE_MAX][PROTO_KEY_BYTES], oh[PROTO_HASH_BYTES];
+  size_t nk = *out ? store_lineage(ctx, keys) : 0;
+  uint64_t got = 0, one = 0;
+  for (size_t g = 0; g < nk; g++)
+    if (store_inherited_head(ctx, keys[g], &one, oh, NULL) == CM_OK) got += one;
+  if (nk) {
     char ofp[PROTO_FINGERPRINT_LEN];
-    proto_fingerprint(ok, ofp);
+    proto_fingerprint(keys[0], ofp);
     json_object_set_new(*out, "replaces", json_string(ofp));
     json_object_set_new(*out, "inherited", json_integer((json_int_t)got));
   }

@@ -34,8 +34,11 @@ static cm_rc take_report(void *arg, uint64_t seq, const uint8_t *raw, size_t len
     json_decref(body);
     return CM_OK;
   }
-  node_record_id(j->ctx, seq, record, sizeof record);
-  json_object_set_new(body, "seq", json_integer((json_int_t)seq));
+  /* the entry's own key: an earlier key's (store_community_each) names it */
+  char hex[PROTO_KEY_HEX];
+  proto_key_hex(e.author, hex);
+  snprintf(record, sizeof record, "%s/%llu", hex, (unsigned long long)e.seq);
+  json_object_set_new(body, "seq", json_integer((json_int_t)(int64_t)seq));
   json_object_set_new(body, "record", json_string(record));
   json_object_set_new(body, "time_ms", json_integer((json_int_t)e.time_ms));
   if (json_array_insert_new(j->reports, 0, body))
@@ -75,10 +78,10 @@ cm_rc node_plan_list(node_ctx *ctx, const char *org, int year, json_t **out, cm_
                  ? CM_OK
                  : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   *out = NULL;
-  if (!rc) rc = store_log_each(ctx, 1, 0, take_report, &p, err);
-  if (!rc) rc = store_log_each(ctx, 1, 0, take_report, &s, err);
-  if (!rc && !org) rc = store_log_each(ctx, 1, 0, take_report, &up, err);
-  if (!rc && !org) rc = store_log_each(ctx, 1, 0, take_report, &us, err);
+  if (!rc) rc = store_community_each(ctx, take_report, &p, err);
+  if (!rc) rc = store_community_each(ctx, take_report, &s, err);
+  if (!rc && !org) rc = store_community_each(ctx, take_report, &up, err);
+  if (!rc && !org) rc = store_community_each(ctx, take_report, &us, err);
   if (!rc)
     *out = json_pack("{s:O,s:O,s:O,s:O}", "plans", p.reports, "summaries", s.reports,
                      "community_plans", up.reports, "community_summaries", us.reports);
@@ -98,7 +101,7 @@ cm_rc node_notice_list(node_ctx *ctx, json_t **out, cm_err *err) {
   size_t i, k;
   cm_rc rc = reads.reports && list ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   *out = NULL;
-  if (!rc) rc = store_log_each(ctx, 1, 0, take_report, &reads, err);
+  if (!rc) rc = store_community_each(ctx, take_report, &reads, err);
   if (!rc) rc = node_inbox_list(ctx, &inbox, err);
   json_array_foreach(inbox, i, it) {
     const json_t *b = json_object_get(it, "body");
@@ -172,7 +175,7 @@ cm_rc node_year_entries(node_ctx *ctx, const char *kind, json_t **out, cm_err *e
   list_job j = {ctx, kind, NULL, 0, json_array()};
   cm_rc rc = j.reports ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   *out = NULL;
-  if (!rc) rc = store_log_each(ctx, 1, 0, take_report, &j, err);
+  if (!rc) rc = store_community_each(ctx, take_report, &j, err);
   if (rc) {
     json_decref(j.reports);
     return rc;

@@ -555,7 +555,7 @@ static void test_enroll(void **state) {
   /* enroll-approve ID, as the operator's CLI does it, while serve runs. */
   hub_ctx *h = NULL;
   assert_int_equal(hub_open(g.dir, &h, NULL), CM_OK);
-  assert_int_equal(hub_enroll_approve(h, (int64_t)id, NULL, NULL), CM_OK);
+  assert_int_equal(hub_enroll_approve(h, (int64_t)id, NULL, NULL, NULL, NULL), CM_OK);
   hub_close(h);
 
   long status = 0;

@@ -531,8 +531,8 @@ static void test_feed_and_requests(void **state) {
   assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "code")),
                       "120105001009");
   json_decref(list);
-  assert_int_equal(hub_enroll_approve(f->hub, id, NULL, NULL), CM_OK);
-  assert_int_equal(hub_enroll_approve(f->hub, id, NULL, NULL), CM_ERR_NOT_FOUND);
+  assert_int_equal(hub_enroll_approve(f->hub, id, NULL, NULL, NULL, NULL), CM_OK);
+  assert_int_equal(hub_enroll_approve(f->hub, id, NULL, NULL, NULL, NULL), CM_ERR_NOT_FOUND);
   assert_int_equal(hub_key_status(f->hub, x.kp.pk, &ks, NULL), CM_OK);
   assert_int_equal(ks, HUB_KEY_ENROLLED);
   assert_int_equal(hub_enroll_request(f->hub, x.kp.pk, "新社區", "光復道街", "120105001009",

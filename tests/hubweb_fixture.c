@@ -4,8 +4,9 @@
  *   DIR/street    street hub 河北街道, community 幸福社区 with two pending
  *                 batches (a filing with a rule flag plus its monthly report;
  *                 a second filing); operators alice (street), victor (viewer),
- *                 lock (street, for the lock-out test); and an enrolment
- *                 request from 和平社区.
+ *                 lock (street, for the lock-out test); and enrolment
+ *                 requests from 和平社区 and from a new PC of 幸福社区 (same
+ *                 code: it may replace the lost one).
  *   DIR/district  district hub 河北区 with streets 光复道街 and 望海楼街, each
  *                 forwarding one community's pending filing; operators sam
  *                 (street, bound to 光复道街) and dora (district).
@@ -149,6 +150,11 @@ int main(int argc, char **argv) {
     cm_err err = {0};
     CHECK(tl_author_new(&asker) == 0);
     CHECK(hub_enroll_request(street, asker.kp.pk, "和平社区", "河北街道", "120105001002",
+                             "community", &enrolled, &req_id, &err) == CM_OK);
+    CHECK(!enrolled && req_id > 0);
+    tl_author newpc;
+    CHECK(tl_author_new(&newpc) == 0);
+    CHECK(hub_enroll_request(street, newpc.kp.pk, "幸福社区", "河北街道", "120105001001",
                              "community", &enrolled, &req_id, &err) == CM_OK);
     CHECK(!enrolled && req_id > 0);
   }

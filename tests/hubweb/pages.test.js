@@ -92,8 +92,8 @@ test('street hub: an enrolment request shows its fingerprint and is approved by 
   const { tmp } = makeHubs(t);
   const hub = await startHub(t, `${tmp}/street`);
   const requests = JSON.parse(hub.cli(['enroll-requests', '--json']));
-  assert.equal(requests.length, 1);
-  const { id, fingerprint } = requests[0];
+  assert.equal(requests.length, 2);
+  const { id, fingerprint } = requests.find((r) => r.name === '和平社区');
   const victor = await login(hub.port, 'victor', 'victor-pass-1');
   let res = await request(hub.port, { path: '/enrol', cookie: victor.cookie });
   assert.equal(res.status, 200);
@@ -111,9 +111,48 @@ test('street hub: an enrolment request shows its fingerprint and is approved by 
   res = await request(hub.port, { method: 'POST', path: `/enrol/${id}`, cookie: alice.cookie,
     form: { csrf: alice.csrf } });
   assert.equal(res.status, 303);
-  assert.deepEqual(JSON.parse(hub.cli(['enroll-requests', '--json'])), []);
+  assert.deepEqual(JSON.parse(hub.cli(['enroll-requests', '--json'])).map((r) => r.name), ['幸福社区']);
   const audit = JSON.parse(hub.cli(['operator', 'audit', '--json']));
   assert.ok(audit.some((r) => r.operator === 'alice' && r.action === 'enrol.approve'));
+});
+
+test('street hub: a new PC of an enrolled community is approved as its replacement', async (t) => {
+  const { tmp } = makeHubs(t);
+  const hub = await startHub(t, `${tmp}/street`);
+  const req = JSON.parse(hub.cli(['enroll-requests', '--json'])).find((r) => r.name === '幸福社区');
+  const status = () => JSON.parse(hub.cli(['status', '--json']));
+  const old = status().authors.find((a) => a.name === '幸福社区');
+  const alice = await login(hub.port, 'alice', 'alice-pass-1');
+  let res = await request(hub.port, { path: '/enrol', cookie: alice.cookie });
+  // only the request with an enrolled community's code offers the old PC, by name and fingerprint
+  const row = new RegExp(`<tr data-request="${req.id}">[^]*?</tr>`).exec(res.body)[0];
+  assert.match(row, /<select name="replaces"><option value="">新社区（不接替）<\/option>/);
+  assert.ok(row.includes(`value="${old.fingerprint}"`));
+  assert.doesNotMatch(new RegExp(`<tr data-request="(?!${req.id}")[^]*?</tr>`).exec(res.body)[0],
+    /name="replaces"/);
+  assert.ok(!res.body.includes(old.key), 'no key on the page');
+  const before = hub.cli(['status', '--json']);
+  // a PC this street may not replace: refused in words, nothing changed
+  res = await request(hub.port, { method: 'POST', path: `/enrol/${req.id}`, cookie: alice.cookie,
+    form: { csrf: alice.csrf, replaces: '0000 0000 0000 0000 0000', confirm: '1' } });
+  assert.equal(res.status, 404);
+  assert.match(res.body, /没有可由新电脑接替的这台电脑/);
+  // the first answer asks to confirm and says the old key is revoked from then on
+  res = await request(hub.port, { method: 'POST', path: `/enrol/${req.id}`, cookie: alice.cookie,
+    form: { csrf: alice.csrf, replaces: old.fingerprint } });
+  assert.equal(res.status, 200);
+  assert.match(res.body, /确认接替原电脑/);
+  assert.match(res.body, /原电脑的密钥从此吊销/);
+  assert.equal(hub.cli(['status', '--json']), before, 'nothing changed before the confirmation');
+  res = await request(hub.port, { method: 'POST', path: `/enrol/${req.id}`, cookie: alice.cookie,
+    form: { csrf: alice.csrf, replaces: old.fingerprint, confirm: '1' } });
+  assert.equal(res.status, 303);
+  const a = Object.fromEntries(status().authors.map((x) => [x.key, x]));
+  assert.equal(a[req.key].replaces, old.key);
+  assert.equal(a[old.key].replaced_by, req.key);
+  assert.notEqual(a[old.key].revoked, 0);
+  const audit = JSON.parse(hub.cli(['operator', 'audit', '--json']));
+  assert.ok(audit.some((r) => r.operator === 'alice' && r.action === 'enrol.replace'));
 });
 
 test('alerts: a community not heard from in seven days', async (t) => {
