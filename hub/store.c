@@ -330,6 +330,11 @@ static const char *const store_migrations[] = {
   /* The lineage is walked up (who replaced this key) as well as down at
    * every monthly report's status refresh: an index, not a scan of authors. */
   "CREATE INDEX authors_replaces ON authors(replaces) WHERE replaces IS NOT NULL;",
+  /* An organisation's status is its newest decided filing version and its
+   * revocations: found through these instead of a scan of every version of
+   * the community and of every decision, once per organisation. */
+  "CREATE INDEX filing_versions_id ON filing_versions(author, id, seq);"
+  "CREATE INDEX decisions_org ON decisions(org);",
 };
 
 #define STORE_CACHE 64
@@ -1386,21 +1391,28 @@ cm_rc hub_store_org_facts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], 
  * the newest review over them by the hub that enrolled it that still binds to
  * the chain it reviewed (the hash of its last entry), 'rejected' when that
  * review rejected the batch or this record, else 'pending'.  Written into
- * record_status, never computed on a read. */
+ * record_status, never computed on a read.  The newest review is the row of
+ * max(r.rseq) (SQLite gives the bare columns of that row): an ORDER BY ...
+ * LIMIT 1 opened a temporary B-tree at every record ingested. */
 #define SQL_STATUS_RAW(A, S)                                                                     \
   "CASE WHEN (SELECT a.role FROM authors a WHERE a.key = " A ") IN ('self', 'street')"          \
-  " THEN 'accepted' ELSE coalesce((SELECT CASE WHEN r.result = 'rejected' OR EXISTS("           \
+  " THEN 'accepted' ELSE coalesce((SELECT CASE WHEN max(r.rseq) IS NULL THEN NULL"             \
+  "  WHEN r.result = 'rejected' OR EXISTS("                                                     \
   "  SELECT 1 FROM review_rejects x WHERE x.reviewer = r.reviewer AND x.rseq = r.rseq"          \
   "  AND x.author = " A " AND x.seq = " S ") THEN 'rejected' ELSE 'accepted' END"                \
   "  FROM reviews r WHERE r.author = " A " AND r.first_seq <= " S " AND r.last_seq >= " S       \
   "  AND r.reviewer = (SELECT a.enrolled_by FROM authors a WHERE a.key = " A ")"                \
   "  AND (r.last_hash IS NULL OR r.last_hash = (SELECT h.hash FROM entries h"                   \
-  "  WHERE h.author = r.author AND h.seq = r.last_seq)) ORDER BY r.rseq DESC LIMIT 1),"          \
+  "  WHERE h.author = r.author AND h.seq = r.last_seq))),"                                        \
   " 'pending') END"
 
+/* The status is read first and written with a plain INSERT: an INSERT ...
+ * RETURNING buffers its rows in a temporary B-tree, which cost more than the
+ * whole rest of a monthly report's projection (a page zeroed per entry). */
+static const char SQL_STATUS_OF[] =
+    "SELECT CASE WHEN ?3 THEN 'refused' ELSE " SQL_STATUS_RAW("?1", "?2") " END";
 static const char SQL_STATUS_PUT[] =
-    "INSERT OR REPLACE INTO record_status(author, seq, status) VALUES(?1, ?2,"
-    " CASE WHEN ?3 THEN 'refused' ELSE " SQL_STATUS_RAW("?1", "?2") " END) RETURNING status";
+    "INSERT OR REPLACE INTO record_status(author, seq, status) VALUES(?1, ?2, ?3)";
 static const char SQL_STATUS_RANGE[] =
     "UPDATE record_status SET status = " SQL_STATUS_RAW("record_status.author",
                                                         "record_status.seq")
@@ -1447,19 +1459,24 @@ static const char SQL_STATUS_BOUND[] =
 cm_rc hub_store_status_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
                            int refused, char status_out[HUB_STATUS_MAX], cm_err *err) {
   sqlite3_stmt *s = NULL;
-  cm_rc rc = st_prep(st, SQL_STATUS_PUT, &s, err);
+  char status[HUB_STATUS_MAX] = "";
+  cm_rc rc = st_prep(st, SQL_STATUS_OF, &s, err);
   if (status_out) status_out[0] = '\0';
   if (rc) return rc;
   bind_key(s, 1, author);
   bind_u64(s, 2, seq);
   sqlite3_bind_int(s, 3, refused ? 1 : 0);
   int r = sqlite3_step(s);
-  if (r == SQLITE_ROW) {
-    if (status_out) col_text(s, 0, status_out, HUB_STATUS_MAX);
-    r = sqlite3_step(s);
-  }
-  if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "写入记录状态", err);
+  if (r == SQLITE_ROW) col_text(s, 0, status, sizeof status);
+  else rc = cm_db_check(st->db, r, "写入记录状态", err);
   sqlite3_reset(s);
+  if (!rc) rc = st_prep(st, SQL_STATUS_PUT, &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_u64(s, 2, seq);
+  bind_text(s, 3, status);
+  rc = st_done(st, s, "写入记录状态", err);
+  if (!rc && status_out) snprintf(status_out, HUB_STATUS_MAX, "%s", status);
   return rc;
 }
 
@@ -1548,17 +1565,20 @@ cm_rc hub_store_status_bound(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
  * correction accepted after a rejection makes it 'accepted' from then on.
  * Dissolution is kept beside it (column dissolved): a dissolved
  * organisation no longer counts, its accepted reports still do. */
-static const char SQL_ORG_STATUS[] =
-    "UPDATE organisations SET status = CASE"
-    " WHEN EXISTS(SELECT 1 FROM decisions d WHERE d.kind = 'revoke'"
-    "  AND d.org = organisations.id AND (d.to_key = organisations.author"
-    "  OR (d.to_key IS NULL AND organisations.author IN"
-    "   (SELECT key FROM authors WHERE role = 'self')))) THEN 'revoked'"
-    " ELSE coalesce((SELECT s.status FROM filing_versions f JOIN record_status s"
-    "  ON s.author = f.author AND s.seq = f.seq WHERE f.author = organisations.author"
-    "  AND f.id = organisations.id AND s.status IN ('accepted', 'rejected')"
+#define SQL_ORG_STATUS_RAW                                                                       \
+    "CASE"                                                                                        \
+    " WHEN EXISTS(SELECT 1 FROM decisions d WHERE d.kind = 'revoke'"                              \
+    "  AND d.org = organisations.id AND (d.to_key = organisations.author"                         \
+    "  OR (d.to_key IS NULL AND organisations.author IN"                                          \
+    "   (SELECT key FROM authors WHERE role = 'self')))) THEN 'revoked'"                          \
+    " ELSE coalesce((SELECT s.status FROM filing_versions f JOIN record_status s"                 \
+    "  ON s.author = f.author AND s.seq = f.seq WHERE f.author = organisations.author"            \
+    "  AND f.id = organisations.id AND s.status IN ('accepted', 'rejected')"                      \
     "  ORDER BY f.seq DESC LIMIT 1), 'pending') END"
-    " WHERE author = ?1";
+static const char SQL_ORG_STATUS[] =
+    "UPDATE organisations SET status = " SQL_ORG_STATUS_RAW " WHERE author = ?1";
+static const char SQL_ORG_STATUS_ONE[] =
+    "UPDATE organisations SET status = " SQL_ORG_STATUS_RAW " WHERE author = ?1 AND id = ?2";
 
 cm_rc hub_store_org_status_refresh(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                    cm_err *err) {
@@ -1566,6 +1586,16 @@ cm_rc hub_store_org_status_refresh(hub_store *st, const uint8_t author[PROTO_KEY
   cm_rc rc = st_prep(st, SQL_ORG_STATUS, &s, err);
   if (rc) return rc;
   bind_key(s, 1, author);
+  return st_done(st, s, "写入组织状态", err);
+}
+
+cm_rc hub_store_org_status_refresh_one(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                                       const char *id, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  cm_rc rc = st_prep(st, SQL_ORG_STATUS_ONE, &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_text(s, 2, id);
   return st_done(st, s, "写入组织状态", err);
 }
 
@@ -2742,6 +2772,7 @@ static const char SQL_LINEAGE_HEAD[] =
     " JOIN up ON a.replaces = up.k WHERE up.d < " HUB_LINEAGE_MAX_S ")"
     " SELECT k FROM up ORDER BY d DESC LIMIT 1";
 static const char SQL_IN_LINEAGE[] = LINEAGE("?1") "SELECT 1 FROM chain WHERE k = ?2";
+static const char SQL_ORG_OWN[] = "SELECT author FROM organisations WHERE author = ?1 AND id = ?2";
 static const char SQL_ORG_OWNER[] =
     LINEAGE("?1") "SELECT o.author FROM chain JOIN organisations o ON o.author = chain.k"
     " WHERE o.id = ?2 ORDER BY chain.d LIMIT 1";
@@ -2796,6 +2827,11 @@ cm_rc hub_store_in_lineage(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
 
 cm_rc hub_store_org_owner(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], const char *id,
                           uint8_t owner_out[PROTO_KEY_BYTES], int *found_out, cm_err *err) {
+  /* The key itself comes first in its lineage (d 0): when it filed the
+   * organisation, that is the answer, without the recursive walk (whose
+   * queue is a temporary B-tree each time). */
+  cm_rc rc = one_key(st, SQL_ORG_OWN, key, id, 0, owner_out, found_out, err);
+  if (rc || *found_out) return rc;
   return one_key(st, SQL_ORG_OWNER, key, id, 0, owner_out, found_out, err);
 }
 
