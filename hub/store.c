@@ -1425,7 +1425,9 @@ static const char SQL_STATUS_GROUPS[] =
  * and either may be refreshed last), the newest stays 'accepted' and the older are 'superseded':
  * newest is the newest key's, then the highest sequence, as the summary
  * reads it (SQL_SUM_REPORTS).  The version it compares with does not change
- * while the statement runs. */
+ * while the statement runs.  The rows are found from the (org, month)'s
+ * versions, not by a walk of every status row of the author: this runs once
+ * per monthly report of an accepted batch. */
 static const char SQL_STATUS_SUPERSEDE[] =
     LINEAGE_ALL("?1")
     "UPDATE record_status SET status = CASE WHEN (author, seq) = (SELECT v.author, v.seq"
@@ -1434,9 +1436,9 @@ static const char SQL_STATUS_SUPERSEDE[] =
     " AND s.status IN ('accepted', 'superseded')"
     " WHERE v.org = ?2 AND v.month = ?3 ORDER BY chain.d, v.seq DESC LIMIT 1)"
     " THEN 'accepted' ELSE 'superseded' END"
-    " WHERE author IN (SELECT k FROM chain) AND status IN ('accepted', 'superseded') AND seq IN"
-    " (SELECT v.seq FROM report_versions v WHERE v.author = record_status.author"
-    " AND v.org = ?2 AND v.month = ?3)";
+    " WHERE (author, seq) IN (SELECT v.author, v.seq FROM chain JOIN report_versions v"
+    " ON v.author = chain.k WHERE v.org = ?2 AND v.month = ?3)"
+    " AND status IN ('accepted', 'superseded')";
 /* The current report rows of (org, month) of the lineage carry their
  * record's status; a row of an older key whose month a newer key reported
  * again is 'superseded' whatever its own status: the newer key's row is the
@@ -1444,8 +1446,9 @@ static const char SQL_STATUS_SUPERSEDE[] =
 static const char SQL_STATUS_REPORT[] =
     LINEAGE_ALL("?1")
     "UPDATE reports SET status = CASE WHEN EXISTS(SELECT 1 FROM chain mine"
-    " JOIN chain newer ON newer.d < mine.d JOIN reports n ON n.author = newer.k"
-    " AND n.org = reports.org AND n.month = reports.month WHERE mine.k = reports.author)"
+    " CROSS JOIN chain newer CROSS JOIN reports n WHERE mine.k = reports.author"
+    " AND newer.d < mine.d AND n.author = newer.k"
+    " AND n.org = reports.org AND n.month = reports.month)"
     " THEN 'superseded' ELSE coalesce((SELECT s.status FROM record_status s"
     " WHERE s.author = reports.author AND s.seq = reports.seq), 'pending') END"
     " WHERE month = ?3 AND author IN (SELECT k FROM chain) AND org = ?2";

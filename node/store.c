@@ -1261,6 +1261,31 @@ out:
   return rc;
 }
 
+cm_rc store_filing_orgs_between(node_ctx *ctx, int64_t lo, int64_t hi, json_t **out,
+                                cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  *out = json_array();
+  if (!*out) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  cm_rc rc = prep(ctx, "SELECT DISTINCT org FROM filings WHERE seq BETWEEN ? AND ?", &st, err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, lo);
+  sqlite3_bind_int64(st, 2, hi);
+  for (;;) {
+    int s = sqlite3_step(st);
+    if (s == SQLITE_DONE) break;
+    if (s != SQLITE_ROW) {
+      rc = cm_db_check(ctx->db, s, "读取备案", err);
+      break;
+    }
+    if (json_array_append_new(*out, json_string(col_text(st, 0)))) {
+      rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
+      break;
+    }
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
 cm_rc store_filing_seqs(node_ctx *ctx, const char *org, uint64_t *seqs, size_t cap, size_t *n_out,
                         cm_err *err) {
   sqlite3_stmt *st = NULL;

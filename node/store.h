@@ -189,6 +189,11 @@ cm_rc store_proj_dump(node_ctx *ctx, cm_buf *out, cm_err *err);
 
 /* The sequences of org's filing and amendments, oldest first, at most cap
  * into seqs (*n_out how many). */
+/* The organisations with a filing version at a row in lo..hi (row keys as
+ * signed integers: a predecessor's rows are below zero), each once, as a
+ * JSON array of ids (*out, the caller's). */
+cm_rc store_filing_orgs_between(node_ctx *ctx, int64_t lo, int64_t hi, json_t **out,
+                                cm_err *err);
 cm_rc store_filing_seqs(node_ctx *ctx, const char *org, uint64_t *seqs, size_t cap, size_t *n_out,
                         cm_err *err);
 
