@@ -1417,41 +1417,52 @@ static const char SQL_STATUS_RANGE[] =
     "UPDATE record_status SET status = " SQL_STATUS_RAW("record_status.author",
                                                         "record_status.seq")
     " WHERE author = ?1 AND seq BETWEEN ?2 AND ?3 AND status <> 'refused'";
-/* The monthly report groups (org, month) with a version in a range. */
-static const char SQL_STATUS_GROUPS[] =
-    "SELECT DISTINCT org, month FROM report_versions WHERE author = ?1 AND seq BETWEEN ?2 AND ?3";
+/* The monthly report groups g(org, month) a status update is about: one,
+ * (?2, ?3), or every group with a version in ?2..?3 of author ?1.  Each
+ * statement below updates all of its groups at once (its lineage walked once,
+ * not once per group); the groups are disjoint, so this is the same as one
+ * group after another. */
+#define STATUS_GROUP_ONE ", g(org, month) AS (SELECT ?2, ?3) "
+#define STATUS_GROUPS_IN ", g(org, month) AS (SELECT DISTINCT org, month FROM report_versions" \
+                         " WHERE author = ?1 AND seq BETWEEN ?2 AND ?3) "
 /* Of the accepted versions of one (org, month) written by any key of
  * author's lineage (a replacement key corrects what the lost PC reported,
  * and either may be refreshed last), the newest stays 'accepted' and the older are 'superseded':
  * newest is the newest key's, then the highest sequence, as the summary
- * reads it (SQL_SUM_REPORTS).  The version it compares with does not change
- * while the statement runs.  The rows are found from the (org, month)'s
- * versions, not by a walk of every status row of the author: this runs once
- * per monthly report of an accepted batch. */
-static const char SQL_STATUS_SUPERSEDE[] =
-    LINEAGE_ALL("?1")
-    "UPDATE record_status SET status = CASE WHEN (author, seq) = (SELECT v.author, v.seq"
-    " FROM chain JOIN report_versions v ON v.author = chain.k"
-    " JOIN record_status s ON s.author = v.author AND s.seq = v.seq"
-    " AND s.status IN ('accepted', 'superseded')"
-    " WHERE v.org = ?2 AND v.month = ?3 ORDER BY chain.d, v.seq DESC LIMIT 1)"
-    " THEN 'accepted' ELSE 'superseded' END"
-    " WHERE (author, seq) IN (SELECT v.author, v.seq FROM chain JOIN report_versions v"
-    " ON v.author = chain.k WHERE v.org = ?2 AND v.month = ?3)"
-    " AND status IN ('accepted', 'superseded')";
-/* The current report rows of (org, month) of the lineage carry their
- * record's status; a row of an older key whose month a newer key reported
- * again is 'superseded' whatever its own status: the newer key's row is the
- * month's current one, as one key's newer version would be. */
-static const char SQL_STATUS_REPORT[] =
-    LINEAGE_ALL("?1")
-    "UPDATE reports SET status = CASE WHEN EXISTS(SELECT 1 FROM chain mine"
-    " CROSS JOIN chain newer CROSS JOIN reports n WHERE mine.k = reports.author"
-    " AND newer.d < mine.d AND n.author = newer.k"
-    " AND n.org = reports.org AND n.month = reports.month)"
-    " THEN 'superseded' ELSE coalesce((SELECT s.status FROM record_status s"
-    " WHERE s.author = reports.author AND s.seq = reports.seq), 'pending') END"
-    " WHERE month = ?3 AND author IN (SELECT k FROM chain) AND org = ?2";
+ * reads it (SQL_SUM_REPORTS).  The newest versions are read before any row
+ * changes (a subquery that depends on no row is evaluated once).  The rows
+ * are found from the groups' versions, not by a walk of every status row of
+ * the author. */
+#define STATUS_SUPERSEDE(GROUPS)                                                                  \
+  LINEAGE_ALL("?1")                                                                              \
+  GROUPS ", ranked(author, seq, n) AS (SELECT v.author, v.seq, row_number() OVER"               \
+  " (PARTITION BY v.org, v.month ORDER BY chain.d, v.seq DESC)"                                  \
+  " FROM g CROSS JOIN chain JOIN report_versions v ON v.author = chain.k"                        \
+  " AND v.org = g.org AND v.month = g.month"                                                     \
+  " JOIN record_status s ON s.author = v.author AND s.seq = v.seq"                               \
+  " AND s.status IN ('accepted', 'superseded'))"                                                 \
+  " UPDATE record_status SET status = CASE WHEN (author, seq) IN"                                \
+  " (SELECT author, seq FROM ranked WHERE n = 1) THEN 'accepted' ELSE 'superseded' END"          \
+  " WHERE (author, seq) IN (SELECT v.author, v.seq FROM g CROSS JOIN chain"                      \
+  " JOIN report_versions v ON v.author = chain.k AND v.org = g.org AND v.month = g.month)"       \
+  " AND status IN ('accepted', 'superseded')"
+/* The current report rows of the groups' (org, month) of the lineage carry
+ * their record's status; a row of an older key whose month a newer key
+ * reported again is 'superseded' whatever its own status: the newer key's row
+ * is the month's current one, as one key's newer version would be. */
+#define STATUS_REPORT(GROUPS)                                                                     \
+  LINEAGE_ALL("?1")                                                                              \
+  GROUPS "UPDATE reports SET status = CASE WHEN EXISTS(SELECT 1 FROM chain mine"                 \
+  " CROSS JOIN chain newer CROSS JOIN reports n WHERE mine.k = reports.author"                   \
+  " AND newer.d < mine.d AND n.author = newer.k"                                                 \
+  " AND n.org = reports.org AND n.month = reports.month)"                                        \
+  " THEN 'superseded' ELSE coalesce((SELECT s.status FROM record_status s"                       \
+  " WHERE s.author = reports.author AND s.seq = reports.seq), 'pending') END"                    \
+  " WHERE (month, author, org) IN (SELECT g.month, chain.k, g.org FROM g CROSS JOIN chain)"
+static const char SQL_STATUS_SUPERSEDE[] = STATUS_SUPERSEDE(STATUS_GROUP_ONE);
+static const char SQL_STATUS_REPORT[] = STATUS_REPORT(STATUS_GROUP_ONE);
+static const char SQL_STATUS_SUPERSEDE_IN[] = STATUS_SUPERSEDE(STATUS_GROUPS_IN);
+static const char SQL_STATUS_REPORT_IN[] = STATUS_REPORT(STATUS_GROUPS_IN);
 static const char SQL_STATUS_ACTIVITIES[] =
     "UPDATE activities SET status = coalesce((SELECT s.status FROM record_status s"
     " WHERE s.author = activities.author AND s.seq = activities.seq), 'pending')"
@@ -1498,41 +1509,17 @@ cm_rc hub_store_status_report_group(hub_store *st, const uint8_t author[PROTO_KE
 
 cm_rc hub_store_status_range(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t first,
                              uint64_t last, cm_err *err) {
-  sqlite3_stmt *s = NULL;
-  char (*groups)[2][64] = NULL;
-  size_t n = 0, cap = 0;
   cm_rc rc = rv_exec(st, SQL_STATUS_RANGE, "写入记录状态", err, "kii", author,
                      (int64_t)first, (int64_t)last);
   if (!rc)
     rc = rv_exec(st, SQL_STATUS_ACTIVITIES, "写入记录状态", err, "kii", author,
                  (int64_t)first, (int64_t)last);
-  if (!rc) rc = st_prep(st, SQL_STATUS_GROUPS, &s, err);
-  if (rc) return rc;
-  bind_key(s, 1, author);
-  bind_u64(s, 2, first);
-  bind_u64(s, 3, last);
-  /* The groups first, then the updates: never write under a running read. */
-  int r;
-  while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-    if (n == cap) {
-      size_t nc = cap ? 2 * cap : 16;
-      void *p = realloc(groups, nc * sizeof *groups);
-      if (!p) {
-        rc = cm_errf(err, CM_ERR_NOMEM, "写记录状态时内存不足");
-        break;
-      }
-      groups = p;
-      cap = nc;
-    }
-    col_text(s, 0, groups[n][0], sizeof groups[n][0]);
-    col_text(s, 1, groups[n][1], sizeof groups[n][1]);
-    n++;
-  }
-  if (!rc && r != SQLITE_DONE) rc = cm_db_check(st->db, r, "读取记录状态", err);
-  sqlite3_reset(s);
-  for (size_t i = 0; !rc && i < n; i++)
-    rc = hub_store_status_report_group(st, author, groups[i][0], groups[i][1], err);
-  free(groups);
+  if (!rc)
+    rc = rv_exec(st, SQL_STATUS_SUPERSEDE_IN, "写入月报状态", err, "kii", author,
+                 (int64_t)first, (int64_t)last);
+  if (!rc)
+    rc = rv_exec(st, SQL_STATUS_REPORT_IN, "写入月报状态", err, "kii", author,
+                 (int64_t)first, (int64_t)last);
   return rc;
 }
 
