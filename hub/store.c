@@ -334,7 +334,10 @@ static const char *const store_migrations[] = {
    * revocations: found through these instead of a scan of every version of
    * the community and of every decision, once per organisation. */
   "CREATE INDEX filing_versions_id ON filing_versions(author, id, seq);"
-  "CREATE INDEX decisions_org ON decisions(org);",
+  "CREATE INDEX decisions_org ON decisions(org);"
+  /* A filing's roster count reads the community's roster entries: these, not
+   * every entry the community wrote (each filing walked them all). */
+  "CREATE INDEX entries_roster ON entries(author, seq) WHERE kind = 'roster.entry';",
 };
 
 #define STORE_CACHE 64
@@ -1432,19 +1435,19 @@ static const char SQL_STATUS_RANGE[] =
  * reads it (SQL_SUM_REPORTS).  The newest versions are read before any row
  * changes (a subquery that depends on no row is evaluated once).  The rows
  * are found from the groups' versions, not by a walk of every status row of
- * the author. */
+ * the author (CROSS JOIN fixes that order: groups, keys, versions). */
 #define STATUS_SUPERSEDE(GROUPS)                                                                  \
   LINEAGE_ALL("?1")                                                                              \
   GROUPS ", ranked(author, seq, n) AS (SELECT v.author, v.seq, row_number() OVER"               \
   " (PARTITION BY v.org, v.month ORDER BY chain.d, v.seq DESC)"                                  \
-  " FROM g CROSS JOIN chain JOIN report_versions v ON v.author = chain.k"                        \
-  " AND v.org = g.org AND v.month = g.month"                                                     \
-  " JOIN record_status s ON s.author = v.author AND s.seq = v.seq"                               \
-  " AND s.status IN ('accepted', 'superseded'))"                                                 \
+  " FROM g CROSS JOIN chain CROSS JOIN report_versions v CROSS JOIN record_status s"            \
+  " WHERE v.author = chain.k AND v.org = g.org AND v.month = g.month"                            \
+  " AND s.author = v.author AND s.seq = v.seq AND s.status IN ('accepted', 'superseded'))"       \
   " UPDATE record_status SET status = CASE WHEN (author, seq) IN"                                \
   " (SELECT author, seq FROM ranked WHERE n = 1) THEN 'accepted' ELSE 'superseded' END"          \
   " WHERE (author, seq) IN (SELECT v.author, v.seq FROM g CROSS JOIN chain"                      \
-  " JOIN report_versions v ON v.author = chain.k AND v.org = g.org AND v.month = g.month)"       \
+  " CROSS JOIN report_versions v WHERE v.author = chain.k AND v.org = g.org"                     \
+  " AND v.month = g.month)"                                                                      \
   " AND status IN ('accepted', 'superseded')"
 /* The current report rows of the groups' (org, month) of the lineage carry
  * their record's status; a row of an older key whose month a newer key

@@ -253,10 +253,9 @@ static cm_rc project_review(node_ctx *ctx, const project_item *it, cm_err *err) 
   }
   /* A batch is one changeset: a bounded range of our own log. */
   if (first >= 1 && last >= first && last - first < 1000000)
-    for (json_int_t q = first; !rc && q <= last; q++)
-      rc = store_review_put(ctx, inherited ? inherited_row((uint64_t)q) : (uint64_t)q,
-                            rejected ? "rejected" : "accepted", rejected ? reason : "", it->record,
-                            err);
+    rc = store_review_put_range(ctx, (uint64_t)first, (uint64_t)last, inherited,
+                                rejected ? "rejected" : "accepted", rejected ? reason : "",
+                                it->record, err);
   /* Records rejected inside an accepted batch, each with its reason. */
   int singles = 0; /* rows decided one by one: their organisations are found by a full refold */
   static const char *const k_list[] = {"rejected_records", "rejected", "except", NULL};

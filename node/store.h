@@ -70,6 +70,10 @@ typedef cm_rc (*store_log_fn)(void *arg, uint64_t seq, const uint8_t *raw, size_
 /* Entries with from <= seq <= to (to 0 = to the head). */
 cm_rc store_log_each(node_ctx *ctx, uint64_t from, uint64_t to, store_log_fn fn, void *arg,
                      cm_err *err);
+/* The same for the entries of one kind only (the log keeps each entry's kind
+ * beside it: the others are not read out). */
+cm_rc store_log_each_kind(node_ctx *ctx, uint64_t from, uint64_t to, const char *kind,
+                          store_log_fn fn, void *arg, cm_err *err);
 /* ---- the predecessor's log (a replacement key: node/inherit.h) ---- */
 /* The last held entry of author's log (0 and a zero hash when none). */
 cm_rc store_inherited_head(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
@@ -153,6 +157,11 @@ cm_rc store_limits(node_ctx *ctx, uint64_t *file_max, uint64_t *org_year_max, cm
  * street refused at its arrival (a file.attached over the caps). */
 cm_rc store_review_put(node_ctx *ctx, uint64_t seq, const char *status, const char *reason,
                        const char *review, cm_err *err);
+/* The same verdict for the rows first..last (a batch), or, with inherited,
+ * for the rows of a predecessor's entries first..last (below zero). */
+cm_rc store_review_put_range(node_ctx *ctx, uint64_t first, uint64_t last, int inherited,
+                             const char *status, const char *reason, const char *review,
+                             cm_err *err);
 /* 1 when the street refused our entry seq at its arrival. */
 int store_entry_refused(node_ctx *ctx, uint64_t seq);
 
