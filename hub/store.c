@@ -337,7 +337,10 @@ static const char *const store_migrations[] = {
   "CREATE INDEX decisions_org ON decisions(org);"
   /* A filing's roster count reads the community's roster entries: these, not
    * every entry the community wrote (each filing walked them all). */
-  "CREATE INDEX entries_roster ON entries(author, seq) WHERE kind = 'roster.entry';",
+  "CREATE INDEX entries_roster ON entries(author, seq) WHERE kind = 'roster.entry';"
+  /* A batch's monthly reports by sequence (auto-accept's facts, the groups
+   * a review decides): these, not every version the community wrote. */
+  "CREATE INDEX report_versions_seq ON report_versions(author, seq);",
 };
 
 #define STORE_CACHE 64
@@ -1426,7 +1429,9 @@ static const char SQL_STATUS_RANGE[] =
  * not once per group); the groups are disjoint, so this is the same as one
  * group after another. */
 #define STATUS_GROUP_ONE ", g(org, month) AS (SELECT ?2, ?3) "
-#define STATUS_GROUPS_IN ", g(org, month) AS (SELECT DISTINCT org, month FROM report_versions" \
+/* (not DISTINCT: that would read the author's versions in key order, all of
+ * them; a group named twice is still one group to IN and to the ranking) */
+#define STATUS_GROUPS_IN ", g(org, month) AS (SELECT org, month FROM report_versions" \
                          " WHERE author = ?1 AND seq BETWEEN ?2 AND ?3) "
 /* Of the accepted versions of one (org, month) written by any key of
  * author's lineage (a replacement key corrects what the lost PC reported,
