@@ -203,6 +203,21 @@ row "... CPU of that sync: node + street hub (auto-accept $policy)" \
   "$(awk '{print $1}' "$T/cpu.$policy" | median) ms + $(awk '{print $2}' "$T/cpu.$policy" | median) ms" "" \
   "bash time of linli-node sync; /proc/PID/stat of linli-hub serve"
 done
+# ... and its bytes on the wire, once, through the counting proxy (not timed)
+rm -rf "$T/bs" "$T/bn"
+"$HUB" --dir "$T/bs" init --role street --name 望海樓街 >/dev/null
+"$HUB" --dir "$T/bs" enroll --name 社區2001 --key "$BKEY" --code 120105002001 >/dev/null
+serve BS "$T/bs"
+proxy BP "$BS_URL"
+cp -a "$T/big" "$T/bn"
+sqlite3 "$T/bn/node.db" "UPDATE meta SET value='$BP_URL/' WHERE key='hub_url'" 2>/dev/null
+"$NODE" --dir "$T/bn" sync >/dev/null 2>&1 || echo "6,000-report sync through the proxy failed" >&2
+read -r bq bi bo < <(counts "$BP_PID" "$T/BP.log")
+row "wire: the 6,000-report + 500-filing sync (street default policy), bytes per record, HTTP headers included" \
+  "$(( bi / 6500 )).$(( bi * 10 / 6500 % 10 )) B up, $(( bo / 6500 )).$(( bo * 10 / 6500 % 10 )) B down; $bq requests" "<= 100 B" \
+  "fault_proxy byte counts around linli-node sync"
+stop "$BP_PID"
+stop "$BS_PID"
 
 # -- 100 communities reconnect together after an outage ------------------------
 "$HUB" --dir "$T/od" init --role district --name 河北區協會 >"$T/od.init"
