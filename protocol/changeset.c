@@ -145,10 +145,9 @@ cm_rc proto_changeset_build(const proto_entry *entries, size_t n, const proto_ke
     rc = cm_errf(err, CM_ERR_NOMEM, "changeset: out of memory");
     goto out;
   }
-  /* zlib's fastest level: on 6,000 monthly reports it takes a third of the
-   * default level's instructions (the node's largest cost in a sync) for
-   * about 10.6 bytes a record on the wire instead of 9 (docs/benchmarks.md). */
-  if (compress2(buf + PROTO_CS_HEADER_BYTES, &zlen, raw, (uLong)raw_len, Z_BEST_SPEED) !=
+  /* zlib's default level: on a month of reports it is about twice as fast as
+   * level 9 for a few per cent more bytes (docs/benchmarks.md). */
+  if (compress2(buf + PROTO_CS_HEADER_BYTES, &zlen, raw, (uLong)raw_len, Z_DEFAULT_COMPRESSION) !=
       Z_OK) {
     rc = cm_errf(err, CM_ERR_NOMEM, "changeset: deflate failed");
     goto out;
