@@ -51,7 +51,10 @@ int main(int argc, char **argv) {
     snprintf(members, sizeof members, "%u", 10 + i % 30);
     node_org_input in = {.name = name, .category = "為老服務", .leader = "王秀英",
                          .phone = "13800000000", .members = members, .party_members = "2",
-                         .scope = "探訪獨居老人、助餐", .venue = "社區活動中心"};
+                         .scope = "探訪獨居老人、助餐", .venue = "社區活動中心",
+                         /* filed long ago: the domain core refuses a report of a
+                          * month before its organisation's filing */
+                         .filed = "2000-01-01"};
     if (node_org_file(n, &in, ids[i], &err)) {
       fprintf(stderr, "bench_node: filing: %s\n", err.msg);
       goto out;

@@ -709,8 +709,13 @@ cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms
     if (project_kinds[i].copied) cache_clear();
     rc = project_kinds[i].fn(ctx, e, body, err);
   }
-  if (!rc && (bound || (i < n && project_kinds[i].org_status)))
-    rc = hub_store_org_status_refresh(ctx->store, e->author, err);
+  if (!rc && (bound || (i < n && project_kinds[i].org_status))) {
+    /* A filing, an amendment or a dissolution changes its own organisation's
+     * status only; a review bound at this entry may change any of them. */
+    const char *id = bound ? NULL : get_str(body, "id");
+    rc = id ? hub_store_org_status_refresh_one(ctx->store, e->author, id, err)
+            : hub_store_org_status_refresh(ctx->store, e->author, err);
+  }
 out:
   json_decref(body);
   return rc;

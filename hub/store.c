@@ -336,6 +336,17 @@ static const char *const store_migrations[] = {
   /* The lineage is walked up (who replaced this key) as well as down at
    * every monthly report's status refresh: an index, not a scan of authors. */
   "CREATE INDEX authors_replaces ON authors(replaces) WHERE replaces IS NOT NULL;",
+  /* An organisation's status is its newest decided filing version and its
+   * revocations: found through these instead of a scan of every version of
+   * the community and of every decision, once per organisation. */
+  "CREATE INDEX filing_versions_id ON filing_versions(author, id, seq);"
+  "CREATE INDEX decisions_org ON decisions(org);"
+  /* A filing's roster count reads the community's roster entries: these, not
+   * every entry the community wrote (each filing walked them all). */
+  "CREATE INDEX entries_roster ON entries(author, seq) WHERE kind = 'roster.entry';"
+  /* A batch's monthly reports by sequence (auto-accept's facts, the groups
+   * a review decides): these, not every version the community wrote. */
+  "CREATE INDEX report_versions_seq ON report_versions(author, seq);",
 };
 
 #define STORE_CACHE 64
@@ -1392,57 +1403,80 @@ cm_rc hub_store_org_facts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], 
  * the newest review over them by the hub that enrolled it that still binds to
  * the chain it reviewed (the hash of its last entry), 'rejected' when that
  * review rejected the batch or this record, else 'pending'.  Written into
- * record_status, never computed on a read. */
+ * record_status, never computed on a read.  The newest review is the row of
+ * max(r.rseq) (SQLite gives the bare columns of that row): an ORDER BY ...
+ * LIMIT 1 opened a temporary B-tree at every record ingested. */
 #define SQL_STATUS_RAW(A, S)                                                                     \
   "CASE WHEN (SELECT a.role FROM authors a WHERE a.key = " A ") IN ('self', 'street')"          \
-  " THEN 'accepted' ELSE coalesce((SELECT CASE WHEN r.result = 'rejected' OR EXISTS("           \
+  " THEN 'accepted' ELSE coalesce((SELECT CASE WHEN max(r.rseq) IS NULL THEN NULL"             \
+  "  WHEN r.result = 'rejected' OR EXISTS("                                                     \
   "  SELECT 1 FROM review_rejects x WHERE x.reviewer = r.reviewer AND x.rseq = r.rseq"          \
   "  AND x.author = " A " AND x.seq = " S ") THEN 'rejected' ELSE 'accepted' END"                \
   "  FROM reviews r WHERE r.author = " A " AND r.first_seq <= " S " AND r.last_seq >= " S       \
   "  AND r.reviewer = (SELECT a.enrolled_by FROM authors a WHERE a.key = " A ")"                \
   "  AND (r.last_hash IS NULL OR r.last_hash = (SELECT h.hash FROM entries h"                   \
-  "  WHERE h.author = r.author AND h.seq = r.last_seq)) ORDER BY r.rseq DESC LIMIT 1),"          \
+  "  WHERE h.author = r.author AND h.seq = r.last_seq))),"                                        \
   " 'pending') END"
 
+/* The status is read first and written with a plain INSERT: an INSERT ...
+ * RETURNING buffers its rows in a temporary B-tree, which cost more than the
+ * whole rest of a monthly report's projection (a page zeroed per entry). */
+static const char SQL_STATUS_OF[] =
+    "SELECT CASE WHEN ?3 THEN 'refused' ELSE " SQL_STATUS_RAW("?1", "?2") " END";
 static const char SQL_STATUS_PUT[] =
-    "INSERT OR REPLACE INTO record_status(author, seq, status) VALUES(?1, ?2,"
-    " CASE WHEN ?3 THEN 'refused' ELSE " SQL_STATUS_RAW("?1", "?2") " END) RETURNING status";
+    "INSERT OR REPLACE INTO record_status(author, seq, status) VALUES(?1, ?2, ?3)";
 static const char SQL_STATUS_RANGE[] =
     "UPDATE record_status SET status = " SQL_STATUS_RAW("record_status.author",
                                                         "record_status.seq")
     " WHERE author = ?1 AND seq BETWEEN ?2 AND ?3 AND status <> 'refused'";
-/* The monthly report groups (org, month) with a version in a range. */
-static const char SQL_STATUS_GROUPS[] =
-    "SELECT DISTINCT org, month FROM report_versions WHERE author = ?1 AND seq BETWEEN ?2 AND ?3";
+/* The monthly report groups g(org, month) a status update is about: one,
+ * (?2, ?3), or every group with a version in ?2..?3 of author ?1.  Each
+ * statement below updates all of its groups at once (its lineage walked once,
+ * not once per group); the groups are disjoint, so this is the same as one
+ * group after another. */
+#define STATUS_GROUP_ONE ", g(org, month) AS (SELECT ?2, ?3) "
+/* (not DISTINCT: that would read the author's versions in key order, all of
+ * them; a group named twice is still one group to IN and to the ranking) */
+#define STATUS_GROUPS_IN ", g(org, month) AS (SELECT org, month FROM report_versions" \
+                         " WHERE author = ?1 AND seq BETWEEN ?2 AND ?3) "
 /* Of the accepted versions of one (org, month) written by any key of
  * author's lineage (a replacement key corrects what the lost PC reported,
  * and either may be refreshed last), the newest stays 'accepted' and the older are 'superseded':
  * newest is the newest key's, then the highest sequence, as the summary
- * reads it (SQL_SUM_REPORTS).  The version it compares with does not change
- * while the statement runs. */
-static const char SQL_STATUS_SUPERSEDE[] =
-    LINEAGE_ALL("?1")
-    "UPDATE record_status SET status = CASE WHEN (author, seq) = (SELECT v.author, v.seq"
-    " FROM chain JOIN report_versions v ON v.author = chain.k"
-    " JOIN record_status s ON s.author = v.author AND s.seq = v.seq"
-    " AND s.status IN ('accepted', 'superseded')"
-    " WHERE v.org = ?2 AND v.month = ?3 ORDER BY chain.d, v.seq DESC LIMIT 1)"
-    " THEN 'accepted' ELSE 'superseded' END"
-    " WHERE author IN (SELECT k FROM chain) AND status IN ('accepted', 'superseded') AND seq IN"
-    " (SELECT v.seq FROM report_versions v WHERE v.author = record_status.author"
-    " AND v.org = ?2 AND v.month = ?3)";
-/* The current report rows of (org, month) of the lineage carry their
- * record's status; a row of an older key whose month a newer key reported
- * again is 'superseded' whatever its own status: the newer key's row is the
- * month's current one, as one key's newer version would be. */
-static const char SQL_STATUS_REPORT[] =
-    LINEAGE_ALL("?1")
-    "UPDATE reports SET status = CASE WHEN EXISTS(SELECT 1 FROM chain mine"
-    " JOIN chain newer ON newer.d < mine.d JOIN reports n ON n.author = newer.k"
-    " AND n.org = reports.org AND n.month = reports.month WHERE mine.k = reports.author)"
-    " THEN 'superseded' ELSE coalesce((SELECT s.status FROM record_status s"
-    " WHERE s.author = reports.author AND s.seq = reports.seq), 'pending') END"
-    " WHERE month = ?3 AND author IN (SELECT k FROM chain) AND org = ?2";
+ * reads it (SQL_SUM_REPORTS).  The newest versions are read before any row
+ * changes (a subquery that depends on no row is evaluated once).  The rows
+ * are found from the groups' versions, not by a walk of every status row of
+ * the author (CROSS JOIN fixes that order: groups, keys, versions). */
+#define STATUS_SUPERSEDE(GROUPS)                                                                  \
+  LINEAGE_ALL("?1")                                                                              \
+  GROUPS ", ranked(author, seq, n) AS (SELECT v.author, v.seq, row_number() OVER"               \
+  " (PARTITION BY v.org, v.month ORDER BY chain.d, v.seq DESC)"                                  \
+  " FROM g CROSS JOIN chain CROSS JOIN report_versions v CROSS JOIN record_status s"            \
+  " WHERE v.author = chain.k AND v.org = g.org AND v.month = g.month"                            \
+  " AND s.author = v.author AND s.seq = v.seq AND s.status IN ('accepted', 'superseded'))"       \
+  " UPDATE record_status SET status = CASE WHEN (author, seq) IN"                                \
+  " (SELECT author, seq FROM ranked WHERE n = 1) THEN 'accepted' ELSE 'superseded' END"          \
+  " WHERE (author, seq) IN (SELECT v.author, v.seq FROM g CROSS JOIN chain"                      \
+  " CROSS JOIN report_versions v WHERE v.author = chain.k AND v.org = g.org"                     \
+  " AND v.month = g.month)"                                                                      \
+  " AND status IN ('accepted', 'superseded')"
+/* The current report rows of the groups' (org, month) of the lineage carry
+ * their record's status; a row of an older key whose month a newer key
+ * reported again is 'superseded' whatever its own status: the newer key's row
+ * is the month's current one, as one key's newer version would be. */
+#define STATUS_REPORT(GROUPS)                                                                     \
+  LINEAGE_ALL("?1")                                                                              \
+  GROUPS "UPDATE reports SET status = CASE WHEN EXISTS(SELECT 1 FROM chain mine"                 \
+  " CROSS JOIN chain newer CROSS JOIN reports n WHERE mine.k = reports.author"                   \
+  " AND newer.d < mine.d AND n.author = newer.k"                                                 \
+  " AND n.org = reports.org AND n.month = reports.month)"                                        \
+  " THEN 'superseded' ELSE coalesce((SELECT s.status FROM record_status s"                       \
+  " WHERE s.author = reports.author AND s.seq = reports.seq), 'pending') END"                    \
+  " WHERE (month, author, org) IN (SELECT g.month, chain.k, g.org FROM g CROSS JOIN chain)"
+static const char SQL_STATUS_SUPERSEDE[] = STATUS_SUPERSEDE(STATUS_GROUP_ONE);
+static const char SQL_STATUS_REPORT[] = STATUS_REPORT(STATUS_GROUP_ONE);
+static const char SQL_STATUS_SUPERSEDE_IN[] = STATUS_SUPERSEDE(STATUS_GROUPS_IN);
+static const char SQL_STATUS_REPORT_IN[] = STATUS_REPORT(STATUS_GROUPS_IN);
 static const char SQL_STATUS_ACTIVITIES[] =
     "UPDATE activities SET status = coalesce((SELECT s.status FROM record_status s"
     " WHERE s.author = activities.author AND s.seq = activities.seq), 'pending')"
@@ -1453,19 +1487,24 @@ static const char SQL_STATUS_BOUND[] =
 cm_rc hub_store_status_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
                            int refused, char status_out[HUB_STATUS_MAX], cm_err *err) {
   sqlite3_stmt *s = NULL;
-  cm_rc rc = st_prep(st, SQL_STATUS_PUT, &s, err);
+  char status[HUB_STATUS_MAX] = "";
+  cm_rc rc = st_prep(st, SQL_STATUS_OF, &s, err);
   if (status_out) status_out[0] = '\0';
   if (rc) return rc;
   bind_key(s, 1, author);
   bind_u64(s, 2, seq);
   sqlite3_bind_int(s, 3, refused ? 1 : 0);
   int r = sqlite3_step(s);
-  if (r == SQLITE_ROW) {
-    if (status_out) col_text(s, 0, status_out, HUB_STATUS_MAX);
-    r = sqlite3_step(s);
-  }
-  if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "写入记录状态", err);
+  if (r == SQLITE_ROW) col_text(s, 0, status, sizeof status);
+  else rc = cm_db_check(st->db, r, "写入记录状态", err);
   sqlite3_reset(s);
+  if (!rc) rc = st_prep(st, SQL_STATUS_PUT, &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_u64(s, 2, seq);
+  bind_text(s, 3, status);
+  rc = st_done(st, s, "写入记录状态", err);
+  if (!rc && status_out) snprintf(status_out, HUB_STATUS_MAX, "%s", status);
   return rc;
 }
 
@@ -1484,41 +1523,17 @@ cm_rc hub_store_status_report_group(hub_store *st, const uint8_t author[PROTO_KE
 
 cm_rc hub_store_status_range(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t first,
                              uint64_t last, cm_err *err) {
-  sqlite3_stmt *s = NULL;
-  char (*groups)[2][64] = NULL;
-  size_t n = 0, cap = 0;
   cm_rc rc = rv_exec(st, SQL_STATUS_RANGE, "写入记录状态", err, "kii", author,
                      (int64_t)first, (int64_t)last);
   if (!rc)
     rc = rv_exec(st, SQL_STATUS_ACTIVITIES, "写入记录状态", err, "kii", author,
                  (int64_t)first, (int64_t)last);
-  if (!rc) rc = st_prep(st, SQL_STATUS_GROUPS, &s, err);
-  if (rc) return rc;
-  bind_key(s, 1, author);
-  bind_u64(s, 2, first);
-  bind_u64(s, 3, last);
-  /* The groups first, then the updates: never write under a running read. */
-  int r;
-  while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-    if (n == cap) {
-      size_t nc = cap ? 2 * cap : 16;
-      void *p = realloc(groups, nc * sizeof *groups);
-      if (!p) {
-        rc = cm_errf(err, CM_ERR_NOMEM, "写记录状态时内存不足");
-        break;
-      }
-      groups = p;
-      cap = nc;
-    }
-    col_text(s, 0, groups[n][0], sizeof groups[n][0]);
-    col_text(s, 1, groups[n][1], sizeof groups[n][1]);
-    n++;
-  }
-  if (!rc && r != SQLITE_DONE) rc = cm_db_check(st->db, r, "读取记录状态", err);
-  sqlite3_reset(s);
-  for (size_t i = 0; !rc && i < n; i++)
-    rc = hub_store_status_report_group(st, author, groups[i][0], groups[i][1], err);
-  free(groups);
+  if (!rc)
+    rc = rv_exec(st, SQL_STATUS_SUPERSEDE_IN, "写入月报状态", err, "kii", author,
+                 (int64_t)first, (int64_t)last);
+  if (!rc)
+    rc = rv_exec(st, SQL_STATUS_REPORT_IN, "写入月报状态", err, "kii", author,
+                 (int64_t)first, (int64_t)last);
   return rc;
 }
 
@@ -1555,19 +1570,22 @@ cm_rc hub_store_status_bound(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
  * key's first, as SQL_FILING_EACH folds them), else 'pending'.  A correction
  * accepted after a rejection makes it 'accepted' from then on.  Dissolution
  * is kept beside it (column dissolved): a dissolved organisation no longer
- * counts, its accepted reports still do. */
-static const char SQL_ORG_STATUS[] =
-    LINEAGE_ALL("?1")
-    "UPDATE organisations SET status = CASE"
-    " WHEN EXISTS(SELECT 1 FROM decisions d WHERE d.kind = 'revoke'"
-    "  AND d.org = organisations.id AND (d.to_key IN (SELECT k FROM chain)"
-    "  OR (d.to_key IS NULL AND organisations.author IN"
-    "   (SELECT key FROM authors WHERE role = 'self')))) THEN 'revoked'"
-    " ELSE coalesce((SELECT s.status FROM chain c JOIN filing_versions f ON f.author = c.k"
-    "  JOIN record_status s ON s.author = f.author AND s.seq = f.seq"
-    "  WHERE f.id = organisations.id AND s.status IN ('accepted', 'rejected')"
-    "  ORDER BY c.d, f.seq DESC LIMIT 1), 'pending') END"
-    " WHERE author IN (SELECT k FROM chain)";
+ * counts, its accepted reports still do.  SQL_ORG_STATUS_ONE: one
+ * organisation (?2) of the community, after a filing. */
+#define SQL_ORG_STATUS_SET                                                                        \
+  LINEAGE_ALL("?1")                                                                               \
+  "UPDATE organisations SET status = CASE"                                                        \
+  " WHEN EXISTS(SELECT 1 FROM decisions d WHERE d.kind = 'revoke'"                                \
+  "  AND d.org = organisations.id AND (d.to_key IN (SELECT k FROM chain)"                         \
+  "  OR (d.to_key IS NULL AND organisations.author IN"                                            \
+  "   (SELECT key FROM authors WHERE role = 'self')))) THEN 'revoked'"                            \
+  " ELSE coalesce((SELECT s.status FROM chain c JOIN filing_versions f ON f.author = c.k"         \
+  "  JOIN record_status s ON s.author = f.author AND s.seq = f.seq"                               \
+  "  WHERE f.id = organisations.id AND s.status IN ('accepted', 'rejected')"                      \
+  "  ORDER BY c.d, f.seq DESC LIMIT 1), 'pending') END"                                           \
+  " WHERE author IN (SELECT k FROM chain)"
+static const char SQL_ORG_STATUS[] = SQL_ORG_STATUS_SET;
+static const char SQL_ORG_STATUS_ONE[] = SQL_ORG_STATUS_SET " AND id = ?2";
 
 cm_rc hub_store_org_status_refresh(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                    cm_err *err) {
@@ -1575,6 +1593,16 @@ cm_rc hub_store_org_status_refresh(hub_store *st, const uint8_t author[PROTO_KEY
   cm_rc rc = st_prep(st, SQL_ORG_STATUS, &s, err);
   if (rc) return rc;
   bind_key(s, 1, author);
+  return st_done(st, s, "写入组织状态", err);
+}
+
+cm_rc hub_store_org_status_refresh_one(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                                       const char *id, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  cm_rc rc = st_prep(st, SQL_ORG_STATUS_ONE, &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_text(s, 2, id);
   return st_done(st, s, "写入组织状态", err);
 }
 
@@ -2765,6 +2793,7 @@ static const char SQL_LINEAGE_HEAD[] =
     " JOIN up ON a.replaces = up.k WHERE up.d < " HUB_LINEAGE_MAX_S ")"
     " SELECT k FROM up ORDER BY d DESC LIMIT 1";
 static const char SQL_IN_LINEAGE[] = LINEAGE("?1") "SELECT 1 FROM chain WHERE k = ?2";
+static const char SQL_ORG_OWN[] = "SELECT author FROM organisations WHERE author = ?1 AND id = ?2";
 static const char SQL_ORG_OWNER[] =
     LINEAGE("?1") "SELECT o.author FROM chain JOIN organisations o ON o.author = chain.k"
     " WHERE o.id = ?2 ORDER BY chain.d LIMIT 1";
@@ -2828,6 +2857,11 @@ cm_rc hub_store_in_lineage(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
 
 cm_rc hub_store_org_owner(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], const char *id,
                           uint8_t owner_out[PROTO_KEY_BYTES], int *found_out, cm_err *err) {
+  /* The key itself comes first in its lineage (d 0): when it filed the
+   * organisation, that is the answer, without the recursive walk (whose
+   * queue is a temporary B-tree each time). */
+  cm_rc rc = one_key(st, SQL_ORG_OWN, key, id, 0, owner_out, found_out, err);
+  if (rc || *found_out) return rc;
   return one_key(st, SQL_ORG_OWNER, key, id, 0, owner_out, found_out, err);
 }
 

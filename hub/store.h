@@ -234,6 +234,10 @@ cm_rc hub_store_org_facts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], 
  * dissolution, review or revocation about author is projected. */
 cm_rc hub_store_org_status_refresh(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                    cm_err *err);
+/* The same for one organisation of author: what a filing, an amendment or a
+ * dissolution of it changes (the others' versions and statuses stay). */
+cm_rc hub_store_org_status_refresh_one(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                                       const char *id, cm_err *err);
 
 /* Bytes of a record status word, NUL included. */
 #define HUB_STATUS_MAX 16

@@ -103,6 +103,20 @@ static cm_rc org_refold(node_ctx *ctx, const char *id, cm_err *err) {
   return rc;
 }
 
+/* The organisations with a version in rows lo..hi folded again (after a
+ * review decided those rows): the others' versions kept their statuses. */
+static cm_rc orgs_refold_rows(node_ctx *ctx, int64_t lo, int64_t hi, cm_err *err) {
+  json_t *list = NULL, *o;
+  size_t i;
+  cm_rc rc = store_filing_orgs_between(ctx, lo, hi, &list, err);
+  json_array_foreach(list, i, o) {
+    if (rc) break;
+    rc = org_refold(ctx, json_string_value(o), err);
+  }
+  json_decref(list);
+  return rc;
+}
+
 /* Every organisation folded again (after a review decided some versions). */
 static cm_rc orgs_refold(node_ctx *ctx, cm_err *err) {
   json_t *list = NULL, *o;
@@ -246,11 +260,11 @@ static cm_rc project_review(node_ctx *ctx, const project_item *it, cm_err *err) 
   }
   /* A batch is one changeset: a bounded range of our own log. */
   if (first >= 1 && last >= first && last - first < 1000000)
-    for (json_int_t q = first; !rc && q <= last; q++)
-      rc = store_review_put(ctx, inherited ? (uint64_t)store_inherited_row(inherited, (uint64_t)q) : (uint64_t)q,
-                            rejected ? "rejected" : "accepted", rejected ? reason : "", it->record,
-                            err);
+    rc = store_review_put_range(ctx, (uint64_t)first, (uint64_t)last, inherited,
+                                rejected ? "rejected" : "accepted", rejected ? reason : "",
+                                it->record, err);
   /* Records rejected inside an accepted batch, each with its reason. */
+  int singles = 0; /* rows decided one by one: their organisations are found by a full refold */
   static const char *const k_list[] = {"rejected_records", "rejected", "except", NULL};
   for (const char *const *k = k_list; !rc && *k; k++) {
     json_t *arr = json_object_get(b, *k);
@@ -266,12 +280,20 @@ static cm_rc project_review(node_ctx *ctx, const project_item *it, cm_err *err) 
       if (st && strcmp(st, "rejected") != 0) continue; /* a per-record list with verdicts */
       const char *why = json_is_object(x) ? json_string_value(json_object_get(x, "reason")) : NULL;
       rc = store_review_put(ctx, q, "rejected", why ? why : reason, it->record, err);
+      singles = 1;
       if (rc) break;
     }
   }
   /* What the review decided of a filing or an amendment shows in its
-   * organisation's details from now on. */
-  if (!rc) rc = orgs_refold(ctx, err);
+   * organisation's details from now on: the organisations with a version in
+   * the batch (a batch of monthly reports refolds none). */
+  if (!rc && !singles && first >= 1 && last >= first && last - first < 1000000) {
+    int64_t a = inherited ? store_inherited_row(inherited, (uint64_t)first) : (int64_t)first;
+    int64_t z = inherited ? store_inherited_row(inherited, (uint64_t)last) : (int64_t)last;
+    rc = orgs_refold_rows(ctx, a, z, err);
+  } else if (!rc) {
+    rc = orgs_refold(ctx, err);
+  }
   return rc;
 }
 

@@ -238,13 +238,20 @@ int store_log_hash(node_ctx *ctx, uint64_t seq, uint8_t hash_out[PROTO_HASH_BYTE
 
 cm_rc store_log_each(node_ctx *ctx, uint64_t from, uint64_t to, store_log_fn fn, void *arg,
                      cm_err *err) {
+  return store_log_each_kind(ctx, from, to, NULL, fn, arg, err);
+}
+
+cm_rc store_log_each_kind(node_ctx *ctx, uint64_t from, uint64_t to, const char *kind,
+                          store_log_fn fn, void *arg, cm_err *err) {
   sqlite3_stmt *st = NULL;
-  cm_rc rc = prep(ctx, "SELECT seq, raw FROM log WHERE seq>=? AND (?=0 OR seq<=?) ORDER BY seq",
+  cm_rc rc = prep(ctx, "SELECT seq, raw FROM log WHERE seq>=? AND (?=0 OR seq<=?)"
+                       " AND (?4 IS NULL OR kind=?4) ORDER BY seq",
                   &st, err);
   if (rc) goto out;
   sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
   sqlite3_bind_int64(st, 2, (sqlite3_int64)to);
   sqlite3_bind_int64(st, 3, (sqlite3_int64)to);
+  if (kind) bind_text(st, 4, kind);
   for (;;) {
     int s = sqlite3_step(st);
     if (s == SQLITE_DONE) break;
@@ -1152,15 +1159,25 @@ cm_rc store_proj_dump(node_ctx *ctx, cm_buf *out, cm_err *err) {
 
 cm_rc store_review_put(node_ctx *ctx, uint64_t seq, const char *status, const char *reason,
                        const char *review, cm_err *err) {
+  return store_review_put_range(ctx, seq, seq, 0, status, reason, review, err);
+}
+
+cm_rc store_review_put_range(node_ctx *ctx, uint64_t first, uint64_t last, unsigned gen,
+                             const char *status, const char *reason, const char *review,
+                             cm_err *err) {
   sqlite3_stmt *st = NULL;
+  /* one statement for the batch: a review covers thousands of rows */
   cm_rc rc = prep(ctx, "INSERT OR REPLACE INTO reviews(seq,status,reason,review) VALUES(?,?,?,?)",
                   &st, err);
   if (rc) goto out;
-  sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
   bind_text(st, 2, status);
   bind_text(st, 3, reason ? reason : "");
   bind_text(st, 4, review ? review : "");
-  rc = step_done(ctx, st, "写入审核", err);
+  for (uint64_t q = first; !rc && q >= first && q <= last; q++) {
+    sqlite3_bind_int64(st, 1, gen ? store_inherited_row(gen, q) : (sqlite3_int64)q);
+    rc = step_done(ctx, st, "写入审核", err);
+    sqlite3_reset(st);
+  }
 out:
   sqlite3_finalize(st);
   return rc;
@@ -1305,6 +1322,31 @@ cm_rc store_overdue_count(node_ctx *ctx, const char *today, uint64_t *n_out, cm_
   return count_query(ctx, "SELECT count(*) FROM decisions WHERE kind='decision.criticize'"
                           " AND closed='' AND deadline<>'' AND deadline<?",
                      today, "统计逾期的批评", n_out, err);
+}
+
+cm_rc store_filing_orgs_between(node_ctx *ctx, int64_t lo, int64_t hi, json_t **out,
+                                cm_err *err) {
+  sqlite3_stmt *st = NULL;
+  *out = json_array();
+  if (!*out) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  cm_rc rc = prep(ctx, "SELECT DISTINCT org FROM filings WHERE seq BETWEEN ? AND ?", &st, err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, lo);
+  sqlite3_bind_int64(st, 2, hi);
+  for (;;) {
+    int s = sqlite3_step(st);
+    if (s == SQLITE_DONE) break;
+    if (s != SQLITE_ROW) {
+      rc = cm_db_check(ctx->db, s, "读取备案", err);
+      break;
+    }
+    if (json_array_append_new(*out, json_string(col_text(st, 0)))) {
+      rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
+      break;
+    }
+  }
+  sqlite3_finalize(st);
+  return rc;
 }
 
 cm_rc store_filing_seqs(node_ctx *ctx, const char *org, uint64_t *seqs, size_t cap, size_t *n_out,

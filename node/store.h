@@ -70,6 +70,10 @@ typedef cm_rc (*store_log_fn)(void *arg, uint64_t seq, const uint8_t *raw, size_
 /* Entries with from <= seq <= to (to 0 = to the head). */
 cm_rc store_log_each(node_ctx *ctx, uint64_t from, uint64_t to, store_log_fn fn, void *arg,
                      cm_err *err);
+/* The same for the entries of one kind only (the log keeps each entry's kind
+ * beside it: the others are not read out). */
+cm_rc store_log_each_kind(node_ctx *ctx, uint64_t from, uint64_t to, const char *kind,
+                          store_log_fn fn, void *arg, cm_err *err);
 /* ---- the predecessor's log (a replacement key: node/inherit.h) ---- */
 /* The last held entry of author's log (0 and a zero hash when none). */
 cm_rc store_inherited_head(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
@@ -176,6 +180,12 @@ cm_rc store_limits(node_ctx *ctx, uint64_t *file_max, uint64_t *org_year_max, cm
  * street refused at its arrival (a file.attached over the caps). */
 cm_rc store_review_put(node_ctx *ctx, uint64_t seq, const char *status, const char *reason,
                        const char *review, cm_err *err);
+/* The same verdict for the rows first..last (a batch) of this key's log, or,
+ * with gen > 0, of the earlier key gen's entries first..last (their rows below
+ * zero: store_inherited_row). */
+cm_rc store_review_put_range(node_ctx *ctx, uint64_t first, uint64_t last, unsigned gen,
+                             const char *status, const char *reason, const char *review,
+                             cm_err *err);
 /* 1 when the street refused our entry seq at its arrival. */
 int store_entry_refused(node_ctx *ctx, uint64_t seq);
 
@@ -212,6 +222,11 @@ cm_rc store_proj_dump(node_ctx *ctx, cm_buf *out, cm_err *err);
 
 /* The sequences of org's filing and amendments, oldest first, at most cap
  * into seqs (*n_out how many). */
+/* The organisations with a filing version at a row in lo..hi (row keys as
+ * signed integers: a predecessor's rows are below zero), each once, as a
+ * JSON array of ids (*out, the caller's). */
+cm_rc store_filing_orgs_between(node_ctx *ctx, int64_t lo, int64_t hi, json_t **out,
+                                cm_err *err);
 cm_rc store_filing_seqs(node_ctx *ctx, const char *org, uint64_t *seqs, size_t cap, size_t *n_out,
                         cm_err *err);
 

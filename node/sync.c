@@ -3,6 +3,7 @@
 #include "sync.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -34,6 +35,10 @@
 #define SYNC_CONNECT_MS 5000L
 #define SYNC_CS_ENTRIES 5000u            /* entries per changeset */
 #define SYNC_POST_MAX (8u << 20)         /* bundle bytes per POST */
+/* Entries per POST: small enough that building the next bundle overlaps the
+ * hub's work on this one, large enough that the per-request costs (a disk
+ * sync at each end, the headers) stay small. */
+#define SYNC_POST_ENTRIES 1000u
 #define SYNC_MAX_POSTS 10000             /* bound on the push loop */
 #define SYNC_MAX_FEED_ROUNDS 1000
 
@@ -301,52 +306,142 @@ static cm_rc take_receipts(pass *p, const cm_receipt *r, size_t n, uint64_t *got
   return rc;
 }
 
+/* One POST of a bundle on its own thread, so that the node builds the next
+ * bundle (and keeps the last answer's receipts) while the hub verifies,
+ * stores and commits this one.  The pushes of one pass still go one at a
+ * time: the next leaves only once this one's answer is in. */
+typedef struct sender {
+  pthread_t th;
+  const char *url;
+  const uint8_t *hub_key;
+  uint8_t *bundle;
+  size_t len;
+  uint64_t last; /* the last sequence in bundle */
+  cm_client_opts opts;
+  cm_push_result res;
+  cm_err err;
+  cm_rc rc;
+} sender;
+
+static void *send_main(void *arg) {
+  sender *s = arg;
+  s->rc = cm_upstream_push(s->url, s->hub_key, s->bundle, s->len, &s->opts, &s->res, &s->err);
+  return NULL;
+}
+
+/* The bundle of entries from..min(head, from + SYNC_POST_ENTRIES - 1). */
+static cm_rc next_bundle(pass *p, uint64_t from, uint64_t head, uint8_t **bundle,
+                         size_t *len, uint64_t *last, cm_err *err) {
+  uint64_t to = head - from >= SYNC_POST_ENTRIES ? from + SYNC_POST_ENTRIES - 1 : head;
+  return build_bundle(p->ctx, from, to, SYNC_POST_MAX, bundle, len, last, err);
+}
+
+/* The hub's 200 to a push that ended at last: keep its receipts. */
+static cm_rc push_taken(pass *p, cm_push_result *res, uint64_t last, cm_err *err) {
+  uint64_t got = 0;
+  /* The hub holds the entries durably; dying here means the next pass
+   * learns it from the hub's head and sends nothing twice. */
+  CM_FAILPOINT("node.sync.after_push_before_receipts");
+  cm_rc rc = take_receipts(p, res->receipts, res->n_receipts, &got, err);
+  if (!rc) CM_FAILPOINT("node.sync.after_receipts");
+  if (!rc && got < last)
+    rc = cm_errf(err, CM_ERR_HTTP, "街道分会只确认到第 %llu 条（共发送到第 %llu 条），下次同步时再发",
+                 (unsigned long long)got, (unsigned long long)last);
+  return rc;
+}
+
 static cm_rc push(pass *p, uint64_t hub_seq, cm_err *err) {
   uint64_t head = 0;
   uint8_t hh[PROTO_HASH_BYTES];
   cm_rc rc = store_log_head(p->ctx, &head, hh, err);
   uint64_t from = hub_seq + 1;
-  for (int round = 0; !rc && from <= head && round < SYNC_MAX_POSTS; round++) {
-    uint8_t *bundle = NULL;
-    size_t len = 0;
-    uint64_t last = 0;
-    cm_push_result res;
-    memset(&res, 0, sizeof res);
-    rc = build_bundle(p->ctx, from, head, SYNC_POST_MAX, &bundle, &len, &last, err);
-    if (!rc) rc = budget(p, err);
-    if (!rc)
-      rc = explain(p, cm_upstream_push(p->url, p->hub_key, bundle, len, &p->opts, &res, err), err);
-    free(bundle);
-    if (rc) break;
-    contact(p);
-    saw_hub_time(p, res.server_time_ms);
-    if (last > p->pushed_seq) p->pushed_seq = last;
-    if (res.status == 200) {
-      uint64_t got = 0;
-      /* The hub holds the entries durably; dying here means the next pass
-       * learns it from the hub's head and sends nothing twice. */
-      CM_FAILPOINT("node.sync.after_push_before_receipts");
-      rc = take_receipts(p, res.receipts, res.n_receipts, &got, err);
-      if (!rc) CM_FAILPOINT("node.sync.after_receipts");
-      if (!rc && got < last)
-        rc = cm_errf(err, CM_ERR_HTTP, "街道分会只确认到第 %llu 条（共发送到第 %llu 条），下次同步时再发",
-                     (unsigned long long)got, (unsigned long long)last);
-      from = last + 1;
-    } else if (res.status == 409 && res.has_gap &&
-               memcmp(res.gap_author, p->ctx->kp.pk, PROTO_KEY_BYTES) == 0 &&
-               res.expected_seq >= 1 && res.expected_seq <= head && res.expected_seq != from) {
+  uint8_t *next = NULL;
+  size_t next_len = 0;
+  uint64_t next_last = 0, taken_last = 0;
+  cm_push_result taken; /* a 200 whose receipts are kept while the next push runs */
+  int have_taken = 0;
+  memset(&taken, 0, sizeof taken);
+  if (!rc && from <= head) rc = next_bundle(p, from, head, &next, &next_len, &next_last, err);
+  for (int round = 0; !rc && next && round < SYNC_MAX_POSTS; round++) {
+    sender s;
+    memset(&s, 0, sizeof s);
+    s.url = p->url;
+    s.hub_key = p->hub_key;
+    s.bundle = next;
+    s.len = next_len;
+    s.last = next_last;
+    next = NULL;
+    rc = budget(p, err);
+    s.opts = p->opts;
+    if (!rc && pthread_create(&s.th, NULL, send_main, &s) != 0)
+      rc = cm_errf(err, CM_ERR_NOMEM, "无法启动上报线程");
+    if (rc) {
+      free(s.bundle);
+      break;
+    }
+    /* While the hub works: the last answer's receipts, then the next bundle. */
+    cm_rc mine = CM_OK;
+    cm_err me;
+    cm_err_clear(&me);
+    if (have_taken) {
+      mine = push_taken(p, &taken, taken_last, &me);
+      cm_push_result_free(&taken);
+      have_taken = 0;
+    }
+    if (!mine && s.last < head)
+      mine = next_bundle(p, s.last + 1, head, &next, &next_len, &next_last, &me);
+    pthread_join(s.th, NULL);
+    free(s.bundle);
+    rc = explain(p, s.rc, &s.err);
+    if (rc) {
+      if (err) *err = s.err;
+    } else {
+      contact(p);
+      saw_hub_time(p, s.res.server_time_ms);
+      if (s.last > p->pushed_seq) p->pushed_seq = s.last;
+    }
+    if (!rc && mine) {
+      rc = mine;
+      if (err) *err = me;
+    }
+    if (!rc && s.res.status == 200) {
+      taken = s.res;
+      memset(&s.res, 0, sizeof s.res);
+      taken_last = s.last;
+      have_taken = 1;
+      from = s.last + 1;
+    } else if (!rc && s.res.status == 409 && s.res.has_gap &&
+               memcmp(s.res.gap_author, p->ctx->kp.pk, PROTO_KEY_BYTES) == 0 &&
+               s.res.expected_seq >= 1 && s.res.expected_seq <= head &&
+               s.res.expected_seq != from) {
       /* The hub's head moved (another copy of us, a restored hub): resume there. */
-      cm_info("hub asks to resume from %llu", (unsigned long long)res.expected_seq);
-      from = res.expected_seq;
-    } else if (res.status == 403) {
+      cm_info("hub asks to resume from %llu", (unsigned long long)s.res.expected_seq);
+      from = s.res.expected_seq;
+      free(next);
+      next = NULL;
+      rc = next_bundle(p, from, head, &next, &next_len, &next_last, err);
+    } else if (!rc && s.res.status == 403) {
       rc = cm_errf(err, CM_ERR_PERM, "街道分会拒收本机的报送（%s：%s）。如果本机密钥已被吊销（电脑丢失、被盗或已更换），"
                    "本机不能再报送，请联系街道分会",
-                   res.error, res.message);
-    } else {
+                   s.res.error, s.res.message);
+    } else if (!rc) {
       rc = cm_errf(err, CM_ERR_HTTP, "街道分会拒收了这批记录（HTTP %ld %s：%s），记录仍在待上报；请联系街道操作员",
-                   res.status, res.error, res.message);
+                   s.res.status, s.res.error, s.res.message);
     }
-    cm_push_result_free(&res);
+    cm_push_result_free(&s.res);
+  }
+  free(next);
+  /* The last answer's receipts (or those of an answer before a failure: what
+   * the hub acknowledged is kept either way). */
+  if (have_taken) {
+    cm_err te;
+    cm_err_clear(&te);
+    cm_rc trc = push_taken(p, &taken, taken_last, &te);
+    if (trc && !rc) {
+      rc = trc;
+      if (err) *err = te;
+    }
+    cm_push_result_free(&taken);
   }
   return rc;
 }

@@ -479,12 +479,14 @@ static void file_req(t_log *lg, const t_log *author, uint64_t seq, const char *h
                      uint64_t offset, const uint8_t *p, size_t n, t_resp *r) {
   char key_hex[PROTO_KEY_HEX], path[400];
   proto_key_hex(author->kp.pk, key_hex);
+  int w;
   if (p)
-    snprintf(path, sizeof path, "/api/v1/files/%s/upload?record=%s/%llu&offset=%llu", hex,
-             key_hex, (unsigned long long)seq, (unsigned long long)offset);
+    w = snprintf(path, sizeof path, "/api/v1/files/%s/upload?record=%s/%llu&offset=%llu", hex,
+                 key_hex, (unsigned long long)seq, (unsigned long long)offset);
   else
-    snprintf(path, sizeof path, "/api/v1/files/%s/upload?record=%s/%llu", hex, key_hex,
-             (unsigned long long)seq);
+    w = snprintf(path, sizeof path, "/api/v1/files/%s/upload?record=%s/%llu", hex, key_hex,
+                 (unsigned long long)seq);
+  assert_true(w > 0 && (size_t)w < sizeof path); /* and -O2 knows the path is not cut */
   assert_int_equal(t_http(p ? "PUT" : "GET", g.base, path, p ? "application/octet-stream" : NULL,
                           p, n, &lg->kp, 0, NULL, r),
                    0);

@@ -35,7 +35,7 @@ const { fork } = require('child_process');
 const { createRequire } = require('module');
 
 function parseArgs(argv) {
-  const a = { runs: 3, reports: 6000, orgs: 50, fsync: 'on', batchSize: 100, batchesLimit: 10,
+  const a = { runs: 3, reports: 6000, orgs: 50, fsync: 'on', store: 'disk', batchSize: 100, batchesLimit: 10,
               keep: false, verbose: false, serve: null };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
@@ -47,6 +47,7 @@ function parseArgs(argv) {
     else if (k === '--reports') a.reports = int(v(), k);
     else if (k === '--orgs') a.orgs = int(v(), k);
     else if (k === '--fsync') a.fsync = v();
+    else if (k === '--store') a.store = v();
     else if (k === '--batch-size') a.batchSize = int(v(), k);
     else if (k === '--batches-limit') a.batchesLimit = int(v(), k);
     else if (k === '--keep') a.keep = true;
@@ -56,6 +57,8 @@ function parseArgs(argv) {
     else usage(`unknown argument ${k}`);
   }
   if (a.fsync !== 'on' && a.fsync !== 'off') usage('--fsync is on or off');
+  if (a.store !== 'disk' && a.store !== 'memory') usage('--store is disk or memory');
+  if (a.store === 'memory') a.fsync = 'off'; /* nothing to sync: the server keeps nothing */
   if (a.runs < 1 || a.orgs < 1) usage('--runs and --orgs must be at least 1');
   return a;
 }
@@ -69,6 +72,7 @@ function int(s, k) {
 function usage(msg) {
   if (msg) console.error(`replicate.js: ${msg}`);
   console.error('usage: node replicate.js [--runs N] [--reports 6000] [--orgs 50] [--fsync on|off]\n' +
+                '                         [--store disk|memory]\n' +
                 '                         [--batch-size 100] [--batches-limit 10] [--keep] [--verbose]');
   process.exit(2);
 }
@@ -78,16 +82,19 @@ function usage(msg) {
 /* pouchdb-server 4.2.0's own stack (lib/index.js): pouchdb-core + http +
  * replication + mapreduce + leveldb, served by express-pouchdb; resolved from
  * pouchdb-server's own dependencies so the versions are the ones it runs. */
-function serve(dir, fsync) {
+function serve(dir, fsync, store) {
   const sreq = createRequire(require.resolve('pouchdb-server/package.json'));
   const areq = createRequire(sreq.resolve('pouchdb-adapter-leveldb'));
   const leveldown = areq('leveldown');
   const express = sreq('express');
+  /* --store memory: what `pouchdb-server --in-memory` runs (pouchdb-adapter-
+   * memory, memdown under LevelUP), the fastest form of the peer: it keeps
+   * nothing on disk, so it acknowledges what a restart would lose. */
   const PouchDB = sreq('pouchdb-core')
     .plugin(sreq('pouchdb-adapter-http'))
     .plugin(sreq('pouchdb-replication'))
     .plugin(sreq('pouchdb-mapreduce'))
-    .plugin(sreq('pouchdb-adapter-leveldb'));
+    .plugin(sreq(store === 'memory' ? 'pouchdb-adapter-memory' : 'pouchdb-adapter-leveldb'));
 
   /* LevelDB with every write synchronous (fsync before the callback), as
    * CouchDB commits before it acknowledges. */
@@ -109,7 +116,8 @@ function serve(dir, fsync) {
 
   fs.mkdirSync(dir, { recursive: true });
   const opts = { prefix: path.resolve(dir) + path.sep };
-  if (fsync === 'on') opts.db = SyncLevelDOWN;
+  if (store === 'memory') opts.adapter = 'memory';
+  else if (fsync === 'on') opts.db = SyncLevelDOWN;
   const app = express();
   const pouchApp = sreq('express-pouchdb')(PouchDB.defaults(opts), {
     configPath: path.join(dir, 'config.json'),
@@ -230,7 +238,8 @@ async function main(args) {
   process.on('exit', cleanup);
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => process.exit(130));
 
-  child = fork(__filename, ['--serve', path.join(T, 'server'), '--fsync', args.fsync],
+  child = fork(__filename, ['--serve', path.join(T, 'server'), '--fsync', args.fsync,
+                            '--store', args.store],
                { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const waiters = [];
   let stopping = false;
@@ -248,7 +257,9 @@ async function main(args) {
   const info = await local.info();
   if (info.doc_count !== docs.length) throw new Error(`client holds ${info.doc_count} of ${docs.length}`);
   console.error(`couch: ${docs.length} documents (${args.orgs} filings + ${args.reports} reports), ` +
-                `server ${url} (pouchdb-server 4.2.0 stack, leveldb, fsync ${args.fsync}), ${args.runs} runs`);
+                `server ${url} (pouchdb-server 4.2.0 stack, ` +
+                (args.store === 'memory' ? 'in memory' : `leveldb, fsync ${args.fsync}`) +
+                `), ${args.runs} runs`);
 
   const rows = [];
   for (let r = 1; r <= args.runs; r++) {
@@ -306,7 +317,7 @@ async function main(args) {
 
 const args = parseArgs(process.argv.slice(2));
 if (args.serve) {
-  serve(args.serve, args.fsync);
+  serve(args.serve, args.fsync, args.store);
 } else {
   main(args).then(() => process.exit(0), (e) => {
     console.error(`replicate.js: ${e && e.stack ? e.stack : e}`);

@@ -4,7 +4,8 @@
 # documents to pouchdb-server 4.2.0's stack on 127.0.0.1 (LevelDB on disk).
 # Prints "name value unit" lines, each the median of --runs N (default 3).
 # Run by hand (it is a benchmark, never part of CTest or CI):
-#   bench/couch/run.sh [--runs N] [--fsync on|off] [--reports 6000] [--orgs 50]
+#   bench/couch/run.sh [--runs N] [--fsync on|off] [--store disk|memory] [--reports 6000] [--orgs 50]
+# (--store memory: the server in memory, as `pouchdb-server --in-memory` runs it)
 # The first run installs the pinned packages (package-lock.json) with `npm ci`.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
