@@ -2693,6 +2693,20 @@ cm_rc hub_store_read_begin(hub_store *st, cm_err *err) {
   return cm_db_exec(st->db, "BEGIN", err);
 }
 
+cm_rc hub_store_version(hub_store *st, uint64_t out[2], cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  int r = sqlite3_prepare_v2(st->db, "PRAGMA data_version", -1, &s, NULL);
+  cm_rc rc = cm_db_check(st->db, r, "读取数据库版本", err);
+  if (!rc) {
+    r = sqlite3_step(s);
+    rc = r == SQLITE_ROW ? CM_OK : cm_db_check(st->db, r, "读取数据库版本", err);
+  }
+  out[0] = (uint64_t)sqlite3_total_changes64(st->db);
+  out[1] = rc ? 0 : col_u64(s, 0);
+  sqlite3_finalize(s);
+  return rc;
+}
+
 cm_rc hub_store_upfeed_foreach(hub_store *st, uint64_t after, hub_store_upfeed_fn fn, void *ctx,
                                cm_err *err) {
   sqlite3_stmt *s = NULL;

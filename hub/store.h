@@ -565,6 +565,13 @@ typedef enum hub_dash_query {
  * reads see one snapshot. */
 cm_rc hub_store_read_begin(hub_store *st, cm_err *err);
 
+/* The database's version as this connection sees it: {rows this connection
+ * has written since it opened, SQLite's data_version (commits by other
+ * connections)}.  Any change to what a read could return changes one of the
+ * two, so an answer computed at a version stays right while it is unchanged.
+ * Read it before the read transaction whose figures it labels. */
+cm_rc hub_store_version(hub_store *st, uint64_t out[2], cm_err *err);
+
 /* Run query q with its text parameters (at most 4) and hand each row to fn;
  * fn's error stops the walk and is returned. */
 cm_rc hub_store_dash_rows(hub_store *st, hub_dash_query q, const char *const *params,
