@@ -1699,6 +1699,12 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
   return CM_OK;
 }
 
+void hub_dashboard_forget(hub_ctx *hub) {
+  pthread_mutex_lock(&hub->lock);
+  if (hub->dash_cache) cache_clear(hub->dash_cache);
+  pthread_mutex_unlock(&hub->lock);
+}
+
 cm_rc hub_dashboard_due_day_get(hub_ctx *hub, int *day_out, cm_err *err) {
   (void)err;
   pthread_mutex_lock(&hub->lock);

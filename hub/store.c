@@ -2095,7 +2095,9 @@ static const struct {
                        0},
   [HUB_DQ_FUNDING] = {"SELECT e.author, hub_body(e.body, e.raw_len)->>'org',"
                       " hub_body(e.body, e.raw_len)->>'amount' FROM entries e"
-                      " WHERE e.kind = 'funding.received' AND json_valid(hub_body(e.body, e.raw_len))"
+                      /* the events' partial index, not a scan of every entry */
+                      " WHERE e.kind = 'funding.received' AND " ENTRIES_EVENTS_WHERE
+                      " AND json_valid(hub_body(e.body, e.raw_len))"
                       " AND hub_body(e.body, e.raw_len)->>'year' = CAST(?1 AS INTEGER)"
                       " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author"
                       " AND f.seq = e.seq) ORDER BY e.author, e.seq",
