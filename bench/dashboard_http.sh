@@ -84,7 +84,12 @@ start() {
   URL=$(head -n 1 "$T/url" | sed 's,/$,,')
   [ -n "$URL" ] || { echo "dashboard_http.sh: the hub did not start: $(cat "$T/err")" >&2; exit 1; }
 }
-stop() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; PID=""; }
+stop() {
+  # the hub's peak resident memory, for the line after the table
+  [ -n "$PID" ] && awk '/VmHWM/ {print $2}' "/proc/$PID/status" >>"$T/hwm" 2>/dev/null
+  [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+  PID=""
+}
 login() {
   curl -sf -c "$T/jar" -o /dev/null --data-urlencode name="$OP" --data-urlencode password="$PW" \
     "$URL/login" || { echo "dashboard_http.sh: login failed" >&2; exit 1; }
@@ -187,3 +192,5 @@ for c in "${CASES[@]}"; do
   echo "| \`$label\` | $warm | $written | $cold | $bytes |"
 done
 stop
+echo
+echo "Peak resident memory of the serving hub: $(sort -g "$T/hwm" 2>/dev/null | tail -n 1 | awk '{printf "%d MiB", $1 / 1024}')."

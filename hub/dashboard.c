@@ -334,8 +334,9 @@ static cm_rc load_org(void *ctx, const hub_dash_row *row, cm_err *err) {
   return CM_OK;
 }
 
-/* Streets, communities and organisations: every answer needs them. */
-static cm_rc load_base(data *d, cm_err *err) {
+/* Streets, communities and organisations: every answer needs them (the
+ * page of one organisation, org_id, only the organisations of its number). */
+static cm_rc load_base(data *d, const char *org_id, cm_err *err) {
   hub_store *st = d->hub->store;
   cm_rc rc = CM_OK;
   if (d->hub->role == HUB_ROLE_DISTRICT)
@@ -350,7 +351,10 @@ static cm_rc load_base(data *d, cm_err *err) {
       d->by_key[i] = (unit_ix){d->units[i].key, i};
     if (!rc) qsort(d->by_key, d->n_units, sizeof *d->by_key, unit_ix_cmp);
   }
-  if (!rc) rc = hub_store_dash_rows(st, HUB_DQ_ORGS, NULL, 0, load_org, d, err);
+  const char *params[1] = {org_id};
+  if (!rc)
+    rc = hub_store_dash_rows(st, org_id ? HUB_DQ_ORGS_ID : HUB_DQ_ORGS, params, org_id ? 1 : 0,
+                             load_org, d, err);
   return rc;
 }
 
@@ -1649,7 +1653,7 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
   /* One read transaction: every figure of an answer from the same snapshot. */
   if (!rc) rc = hub_store_read_begin(hub->store, err);
   if (!rc) rc = hub_lists_all(hub, 1, &d.lists, err);
-  if (!rc) rc = load_base(&d, err);
+  if (!rc) rc = load_base(&d, strcmp(name, "org") == 0 ? (p->org ? p->org : "") : NULL, err);
   if (!rc) {
     if (strcmp(name, "hierarchy") == 0)
       rc = answer_hierarchy(&d, j, err);

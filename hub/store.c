@@ -2012,6 +2012,25 @@ cm_rc hub_store_review_put(hub_store *st, const uint8_t reviewer[PROTO_KEY_BYTES
   " coalesce(CASE WHEN json_valid(o.data) THEN o.data->>'name' END, ''), o.status, o.filed,"      \
   " o.dissolved"
 
+/* The organisations the dashboard reads (HUB_DQ_ORGS), before its WHERE. */
+#define SQL_DASH_ORGS                                                                              \
+  "SELECT o.author, o.id, o.data->>'name', o.data->>'category',"                                  \
+  " o.data->>'founded_by', o.data->>'filed', o.members, o.party_members,"                          \
+  " o.data->>'party_station', o.data->>'flags', o.dissolved,"                                      \
+  " (SELECT min(f.seq) FROM filing_versions f WHERE f.author = o.author"                           \
+  "  AND f.id = o.id), o.status,"                                                                  \
+  /* codes of the district's lists: the filing's own, else a street's                          \
+   * mapping of an organisation filed before them */                                               \
+  " coalesce(nullif(o.data->>'category_code', ''), m.category, ''),"                               \
+  " coalesce(nullif(o.data->>'industry', ''), m.industry, ''),"                                    \
+  " coalesce(nullif(o.data->>'unit', ''), m.unit, ''),"                                            \
+  /* a party-member station registration that was accepted */                                     \
+  " EXISTS(SELECT 1 FROM stations s JOIN record_status r ON r.author = s.author"                    \
+  "  AND r.seq = s.seq AND r.status = 'accepted' WHERE s.author = o.author"                        \
+  "  AND s.org = o.id)"                                                                            \
+  " FROM organisations o LEFT JOIN org_mapped m ON m.author = o.author"                            \
+  "  AND m.id = o.id"
+
 static const struct {
   const char *sql;
   unsigned key_params;
@@ -2024,23 +2043,8 @@ static const struct {
                     " FROM communities c"
                     " ORDER BY c.street_name, c.code, c.name",
                     0},
-  [HUB_DQ_ORGS] = {"SELECT o.author, o.id, o.data->>'name', o.data->>'category',"
-                   " o.data->>'founded_by', o.data->>'filed', o.members, o.party_members,"
-                   " o.data->>'party_station', o.data->>'flags', o.dissolved,"
-                   " (SELECT min(f.seq) FROM filing_versions f WHERE f.author = o.author"
-                   "  AND f.id = o.id), o.status,"
-                   /* codes of the district's lists: the filing's own, else a
-                    * street's mapping of an organisation filed before them */
-                   " coalesce(nullif(o.data->>'category_code', ''), m.category, ''),"
-                   " coalesce(nullif(o.data->>'industry', ''), m.industry, ''),"
-                   " coalesce(nullif(o.data->>'unit', ''), m.unit, ''),"
-                   /* a party-member station registration that was accepted */
-                   " EXISTS(SELECT 1 FROM stations s JOIN record_status r ON r.author = s.author"
-                   "  AND r.seq = s.seq AND r.status = 'accepted' WHERE s.author = o.author"
-                   "  AND s.org = o.id)"
-                   " FROM organisations o LEFT JOIN org_mapped m ON m.author = o.author"
-                   "  AND m.id = o.id ORDER BY o.id",
-                   0},
+  [HUB_DQ_ORGS] = {SQL_DASH_ORGS " ORDER BY o.id", 0},
+  [HUB_DQ_ORGS_ID] = {SQL_DASH_ORGS " WHERE o.id = ?1 ORDER BY o.id", 0},
   /* Reports with their author and receipt times and whether good deeds were
    * written, all kept on the report row, which is stored in month order. */
   [HUB_DQ_REPORTS] = {"SELECT author, org, month, activities, participants,"
@@ -2200,6 +2204,7 @@ static void dash_fill(hub_dash_query q, const dash_cols *c, hub_dash_row *r) {
                                   dt(c, 6)};
     break;
   case HUB_DQ_ORGS:
+  case HUB_DQ_ORGS_ID:
     r->org = (hub_dash_org_row){
         .author = dt(c, 0), .id = dt(c, 1), .name = dt(c, 2), .category = dt(c, 3),
         .founded_by = dt(c, 4), .filed = dt(c, 5), .members = c->num[6],

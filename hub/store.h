@@ -559,6 +559,8 @@ typedef enum hub_dash_query {
   HUB_DQ_YEAR_UNITS,       /* (?1 year, ?2 this hub's key, ?3 its role "street" | "district",
                             * ?4 its name) hub_dash_year_unit_row */
   HUB_DQ_FUNDING,          /* (?1 year) hub_dash_funding_row, by author then sequence */
+  HUB_DQ_ORGS_ID,          /* (?1 filing number) HUB_DQ_ORGS of the organisations with
+                            * that number only: one organisation's page of a city */
 } hub_dash_query;
 
 /* BEGIN a read transaction (end it with hub_store_rollback), so that several
