@@ -400,7 +400,7 @@ cm_rc hub_store_open(const char *path, hub_store **st_out, cm_err *err) {
   /* A push of a few thousand entries dirties over a thousand pages: with
    * SQLite's default cache (2 MB) they spill to the log mid-transaction and
    * are written twice. */
-  rc = cm_db_exec(st->db, "PRAGMA cache_size = -16384", err);
+  rc = hub_store_rebuild_cache(st, 0, err);
   if (rc) goto out;
   rc = cm_db_check(st->db,
                    sqlite3_create_function_v2(st->db, "hub_body", 2,
@@ -2698,6 +2698,12 @@ cm_rc hub_store_entries_drop_from(hub_store *st, const uint8_t author[PROTO_KEY_
 
 cm_rc hub_store_read_begin(hub_store *st, cm_err *err) {
   return cm_db_exec(st->db, "BEGIN", err);
+}
+
+cm_rc hub_store_rebuild_cache(hub_store *st, int big, cm_err *err) {
+  /* KiB: 1 GiB for a rebuild, else 16 MB */
+  return cm_db_exec(st->db, big ? "PRAGMA cache_size = -1048576" : "PRAGMA cache_size = -16384",
+                    err);
 }
 
 cm_rc hub_store_version(hub_store *st, uint64_t out[2], cm_err *err) {

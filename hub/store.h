@@ -216,6 +216,13 @@ cm_rc hub_store_upfeed_add(hub_store *st, uint64_t cursor, const uint8_t *bytes,
 /* Delete every projection row (rebuild starts here). */
 cm_rc hub_store_projection_clear(hub_store *st, cm_err *err);
 
+/* SQLite's page cache for a rebuild (big 1) or for everything else (big 0):
+ * a rebuild rewrites the whole projection in one transaction, and with the
+ * usual 16 MB its pages spill to the log and are written again and again
+ * (a city's 2.2 GB database wrote over 10 GB of log).  Pages are taken as
+ * needed, so a small hub's rebuild uses little of it. */
+cm_rc hub_store_rebuild_cache(hub_store *st, int big, cm_err *err);
+
 /* A community learned from a hub.enrolled entry. */
 cm_rc hub_store_community_put(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], const char *name,
                               const char *code, const uint8_t street_key[PROTO_KEY_BYTES],
