@@ -14,6 +14,7 @@
 #
 #   bench/dashboard_http.sh [BUILD_DIR] [--hub DIR] [--communities N] [--orgs N]
 #                           [--months N] [--runs N] [--paged] [--cold 0|1]
+#                           [--max-time SECONDS]
 #
 # Without --hub it writes a district (40 communities x 50 organisations x 60
 # months by default) with `dashboard_api_bench --gen-only`, through the real
@@ -22,7 +23,10 @@
 # sets back as it was (it moves it a day and back for the "after a write" runs).  --paged asks the long answers for ?page=1&per_page=500
 # and for their last page as well; an answer is computed whole and then cut,
 # so a later page is timed warm only, and (a city's answers take seconds to
-# compute) the "after a write" figure is of 1 run.
+# compute) the "after a write" column is the first request of the answer,
+# computed afresh (no write needed: nothing was kept yet).  --max-time bounds
+# every request (curl --max-time; default 600 s): one that takes longer shows
+# as not answered.
 set -u
 B=build
 HUBDIR=""
@@ -30,6 +34,7 @@ GEN=(--communities 40 --orgs 50 --months 60)
 RUNS=${BENCH_RUNS:-5}
 PAGED=0
 COLD=1
+MAXT=600
 if [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; then B=$1; shift; fi
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -40,6 +45,7 @@ while [ $# -gt 0 ]; do
     --runs) RUNS=$2; shift 2 ;;
     --paged) PAGED=1; shift ;;
     --cold) COLD=$2; shift 2 ;;
+    --max-time) MAXT=$2; shift 2 ;;
     *) echo "dashboard_http.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -97,7 +103,10 @@ login() {
     "$URL/login" || { echo "dashboard_http.sh: login failed" >&2; exit 1; }
 }
 # get PATH: "seconds bytes status" of one request
-get() { curl -s -b "$T/jar" -o /dev/null -w '%{time_total} %{size_download} %{http_code}\n' "$URL$1"; }
+get() {
+  curl -s --max-time "$MAXT" -b "$T/jar" -o /dev/null \
+    -w '%{time_total} %{size_download} %{http_code}\n' "$URL$1"
+}
 ms() { awk '{printf "%.1f\n", $1 * 1000}'; }
 
 # The months the in-process bench asks for (bench/dashboard_api.c).
@@ -144,10 +153,13 @@ if [ "$PAGED" = 1 ]; then
   for c in "${CASES[@]}"; do
     path=${c#*|}
     jpath=${path/.csv?table=/?table=}
-    n=$(curl -s -b "$T/jar" "$URL$jpath" | python3 -c 'import json,sys
+    key=$(echo "${c%%|*}" | md5sum | cut -c1-8)
+    n=$(curl -s --max-time "$MAXT" -b "$T/jar" -w '%{time_total}\n' -o "$T/page.json" "$URL$jpath" |
+      tee "$T/fresh.$key" >/dev/null
+      python3 -c 'import json,sys
 try:
   d=json.load(sys.stdin); print(max([t["pages"] for t in d.get("paging",{}).get("tables",{}).values()] or [1]))
-except Exception: print(1)' 2>/dev/null)
+except Exception: print(1)' <"$T/page.json" 2>/dev/null)
     if [ "${n:-1}" -gt 1 ]; then EXTRA+=("${c%% page 1|*} page $n|$(echo "$path" | sed "s/page=1&/page=$n\&/")"); fi
   done
   CASES+=("${EXTRA[@]}")
@@ -170,6 +182,10 @@ for c in "${CASES[@]}"; do
   path=${c#*|}
   first=$(get "$path")
   status=${first##* }
+  if [ "$status" = 000 ]; then
+    echo "| \`$label\` | no answer within $MAXT s | | | |"
+    continue
+  fi
   [ "$status" = 200 ] || { echo "| \`$label\` | HTTP $status | | | |"; continue; }
   bytes=$(echo "$first" | awk '{print $2}')
   warm=$(for r in $(seq 1 "$RUNS"); do get "$path" | ms; done | median)
@@ -181,6 +197,10 @@ for c in "${CASES[@]}"; do
     echo "| \`$label\` | $warm | (as page 1) | (as page 1) | $bytes |"
     continue
   fi
+  key=$(echo "$label" | md5sum | cut -c1-8)
+  if [ "$PAGED" = 1 ] && [ -s "$T/fresh.$key" ]; then
+    written="$(ms <"$T/fresh.$key") (first request)"
+  else
   written=$(for r in $(seq 1 "$wruns"); do
     # a real change (the same value writes nothing): the due day and back
     if [ $((r % 2)) = 1 ]; then d=$((DUE % 28 + 1)); else d=$DUE; fi
@@ -188,6 +208,7 @@ for c in "${CASES[@]}"; do
     get "$path" | ms
   done | median)
   [ "$wruns" = 1 ] && written="$written (1 run)"
+  fi
   "$HUB" --dir "$HUBDIR" dashboard due-day "$DUE" >/dev/null 2>&1
   cold="skipped (not root)"
   [ "$COLD" != 1 ] && cold="not asked"
