@@ -14,7 +14,7 @@
 #
 #   bench/dashboard_http.sh [BUILD_DIR] [--hub DIR] [--communities N] [--orgs N]
 #                           [--months N] [--runs N] [--paged] [--cold 0|1]
-#                           [--max-time SECONDS]
+#                           [--max-time SECONDS] [--skip REGEX]
 #
 # Without --hub it writes a district (40 communities x 50 organisations x 60
 # months by default) with `dashboard_api_bench --gen-only`, through the real
@@ -26,7 +26,9 @@
 # compute) the "after a write" column is the first request of the answer,
 # computed afresh (no write needed: nothing was kept yet).  --max-time bounds
 # every request (curl --max-time; default 600 s): one that takes longer shows
-# as not answered.
+# as not answered.  --skip leaves out the answers whose label matches REGEX
+# (grep -E): the hub computes an answer under its lock, so one that takes
+# longer than --max-time holds up every request after it.
 set -u
 B=build
 HUBDIR=""
@@ -35,6 +37,7 @@ RUNS=${BENCH_RUNS:-5}
 PAGED=0
 COLD=1
 MAXT=600
+SKIP=""
 if [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; then B=$1; shift; fi
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -46,6 +49,7 @@ while [ $# -gt 0 ]; do
     --paged) PAGED=1; shift ;;
     --cold) COLD=$2; shift 2 ;;
     --max-time) MAXT=$2; shift 2 ;;
+    --skip) SKIP=$2; shift 2 ;;
     *) echo "dashboard_http.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -121,6 +125,7 @@ ORG=$(sqlite3 "$HUBDIR/hub.db" "SELECT id FROM organisations ORDER BY id LIMIT 1
 LAST_YEAR=$(TZ=Asia/Shanghai date +%Y)
 CAT=$(printf '文体活动' | curl -Gso /dev/null -w '%{url_effective}' --data-urlencode "c=$(cat)" http://x/ | sed 's/.*c=//')
 
+SKIPPED=()
 CASES=(
   "hierarchy|/api/v1/dashboard/hierarchy"
   "hierarchy?category=文体活动|/api/v1/dashboard/hierarchy?category=$CAT"
@@ -134,6 +139,13 @@ CASES=(
   "hierarchy.csv?table=organisations|/api/v1/dashboard/hierarchy.csv?table=organisations"
   "completeness.csv?table=missing|/api/v1/dashboard/completeness.csv?table=missing&month=$END"
 )
+if [ -n "$SKIP" ]; then
+  P=()
+  for c in "${CASES[@]}"; do
+    if echo "${c%%|*}" | grep -Eq "$SKIP"; then SKIPPED+=("${c%%|*}"); else P+=("$c"); fi
+  done
+  CASES=("${P[@]}")
+fi
 if [ "$PAGED" = 1 ]; then
   P=()
   for c in "${CASES[@]}"; do
@@ -146,6 +158,15 @@ fi
 
 start
 login
+# The most pages a table of the JSON answer in file $1 has (1 when none).
+pages_of() {
+  python3 -c 'import json, sys
+try:
+    d = json.load(open(sys.argv[1]))
+    print(max([t["pages"] for t in d.get("paging", {}).get("tables", {}).values()] or [1]))
+except Exception:
+    print(1)' "$1" 2>/dev/null
+}
 # --paged: the last page of each long answer too (the page count it gives;
 # a CSV's is its table's in the JSON answer)
 if [ "$PAGED" = 1 ]; then
@@ -154,12 +175,9 @@ if [ "$PAGED" = 1 ]; then
     path=${c#*|}
     jpath=${path/.csv?table=/?table=}
     key=$(echo "${c%%|*}" | md5sum | cut -c1-8)
-    n=$(curl -s --max-time "$MAXT" -b "$T/jar" -w '%{time_total}\n' -o "$T/page.json" "$URL$jpath" |
-      tee "$T/fresh.$key" >/dev/null
-      python3 -c 'import json,sys
-try:
-  d=json.load(sys.stdin); print(max([t["pages"] for t in d.get("paging",{}).get("tables",{}).values()] or [1]))
-except Exception: print(1)' <"$T/page.json" 2>/dev/null)
+    curl -s --max-time "$MAXT" -b "$T/jar" -w '%{time_total}\n' -o "$T/page.json" "$URL$jpath" \
+      >"$T/fresh.$key"
+    n=$(pages_of "$T/page.json")
     if [ "${n:-1}" -gt 1 ]; then EXTRA+=("${c%% page 1|*} page $n|$(echo "$path" | sed "s/page=1&/page=$n\&/")"); fi
   done
   CASES+=("${EXTRA[@]}")
@@ -224,5 +242,6 @@ for c in "${CASES[@]}"; do
   echo "| \`$label\` | $warm | $written | $cold | $bytes |"
 done
 stop
+for l in "${SKIPPED[@]}"; do echo "| \`$l\` | left out (--skip) | | | |"; done
 echo
 echo "Peak resident memory of the serving hub: $(sort -g "$T/hwm" 2>/dev/null | tail -n 1 | awk '{printf "%d MiB", $1 / 1024}')."
