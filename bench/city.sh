@@ -9,6 +9,7 @@
 #
 #   bench/city.sh [BUILD_DIR] [--hub DIR] [--keep DIR] [--communities N]
 #                 [--orgs N] [--months N] [--runs N]
+#   (CITY_SKIP='' times attention too; CITY_SKIP=REGEX leaves out others)
 #
 # The hub is written in-process by `dashboard_api_bench --gen-only`
 # (bench/gen/gen_hub.c): every community enrolled, its filings and reports
@@ -70,4 +71,7 @@ echo "- \`linli-hub rebuild\`: $(secs "$t0" "$t1") s wall, ${ru} s user + ${rs} 
   "peak resident memory $((rmax / 1024)) MiB"
 echo "- database after rebuild: $(du -sh "$HUBDIR/hub.db" | cut -f1)"
 echo
-bash "$HERE/dashboard_http.sh" "$B" --hub "$HUBDIR" --months "$M" --runs "$RUNS" --paged
+# attention is left out: at a city it did not answer in 12 minutes (docs/scale.md),
+# and the hub computes under its lock, so it would hold up every answer after it.
+bash "$HERE/dashboard_http.sh" "$B" --hub "$HUBDIR" --months "$M" --runs "$RUNS" --paged \
+  --max-time 300 --skip "${CITY_SKIP-^attention}"
