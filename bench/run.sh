@@ -280,6 +280,13 @@ if [ -x "$B/bench/dashboard_api_bench" ]; then
   "$B/bench/dashboard_api_bench" >"$T/dash" 2>/dev/null || echo "(dashboard_api_bench failed)" >"$T/dash"
 fi
 
+# -- every dashboard answer over HTTP (real serve, curl), warm and cold -------
+if [ -x "$B/bench/dashboard_api_bench" ]; then
+  echo "  district API over HTTP: bench/dashboard_http.sh (2,000 organisations x 5 years)" >&2
+  bash "$HERE/dashboard_http.sh" "$B" --runs 5 >"$T/dashhttp" 2>"$T/dashhttp.err" ||
+    echo "(dashboard_http.sh failed: $(tail -n 1 "$T/dashhttp.err"))" >"$T/dashhttp"
+fi
+
 echo
 echo "| figure | median of $RUNS | target | command |"
 echo "|---|---|---|---|"
@@ -289,4 +296,12 @@ if [ -s "$T/dash" ]; then
   echo "District API answers (\`dashboard_api_bench\`, bench/dashboard_api.c):"
   echo
   cat "$T/dash"
+fi
+if [ -s "$T/dashhttp" ]; then
+  echo
+  echo "The same answers over HTTP (\`bench/dashboard_http.sh\`; target <= 20 ms warm and cold;"
+  echo "a city's figures: \`bench/city.sh\`, docs/scale.md):"
+  echo
+  cat "$T/dashhttp"
+  grep -h 'skipped' "$T/dashhttp.err" 2>/dev/null
 fi

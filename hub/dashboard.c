@@ -52,10 +52,23 @@ typedef struct org {
   char groups[CM_LIST_KINDS][CAT_MAX];
   char status[HUB_STATUS_MAX]; /* organisations.status, as the projection wrote it */
   const char *community;       /* into a unit, or "" */
+  long ui;                     /* index of that unit in data.units, -1 for none */
   const char *code;
   const char *street;
   int active_month; /* newest month index with activities > 0, 0 when none */
 } org;
+
+typedef struct unit_ix {
+  const char *key;
+  size_t i; /* into data.units */
+} unit_ix;
+
+/* By key, then by place in data.units. */
+static int unit_ix_cmp(const void *a, const void *b) {
+  const unit_ix *x = a, *y = b;
+  int c = strcmp(x->key, y->key);
+  return c ? c : (x->i > y->i) - (x->i < y->i);
+}
 
 typedef struct data {
   hub_ctx *hub;
@@ -63,11 +76,13 @@ typedef struct data {
   const char *category;
   unit *units;
   size_t n_units, cap_units;
+  struct unit_ix *by_key; /* units in order of key, for unit_find */
   char (*streets)[2][HUB_NAME_MAX]; /* {key hex, name} of street hubs */
   size_t n_streets, cap_streets;
   org *orgs; /* sorted by id (the query's order) */
   size_t n_orgs, cap_orgs;
   json_t *lists; /* the district's lists this hub holds (hub_lists_all) */
+  json_t *aux;   /* what the cache keeps beside an answer (attention: its units) */
 } data;
 
 /* ---- small helpers ---- */
@@ -159,16 +174,39 @@ static void group_of(const data *d, org *o, cm_list_kind k, const char *typed) {
   if (!g[0]) copy(g, CAT_MAX, k == CM_LIST_CATEGORY ? "未填写" : "未对应");
 }
 
+/* The index of the community an organisation shows under (a unit that no
+ * key replaced), or n_units when none. */
+static size_t org_unit(const data *d, const org *o) {
+  return o->ui >= 0 && !d->units[o->ui].hidden ? (size_t)o->ui : d->n_units;
+}
+
 /* An organisation that counts in the figures (hub/counting.h). */
 static int org_active(const org *o) {
   return hub_count_org_active(o->status, o->dissolved);
 }
 
+/* The unit of key itself (the last loaded when a key shows twice), or NULL:
+ * a binary search, a city holds thousands of communities. */
+static const unit *unit_find(const data *d, const char *key) {
+  size_t lo = 0, hi = d->n_units;
+  const unit *found = NULL;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(d->by_key[mid].key, key);
+    if (c <= 0) {
+      if (c == 0) found = &d->units[d->by_key[mid].i];
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return found;
+}
+
 /* The community code of key (a unit's), or "" when it is no community's. */
 static const char *unit_code(const data *d, const char *key) {
-  for (size_t i = 0; i < d->n_units; i++)
-    if (strcmp(d->units[i].key, key) == 0) return d->units[i].code;
-  return "";
+  const unit *u = unit_find(d, key);
+  return u ? u->code : "";
 }
 static const unit *unit_of(const data *d, const char *key);
 
@@ -235,9 +273,7 @@ static cm_rc load_unit(void *ctx, const hub_dash_row *r, cm_err *err) {
 static const unit *unit_of(const data *d, const char *key) {
   const unit *u = NULL;
   for (int hops = 0; hops < 16; hops++) {
-    const unit *next = NULL;
-    for (size_t i = 0; i < d->n_units; i++)
-      if (strcmp(d->units[i].key, key) == 0) next = &d->units[i];
+    const unit *next = unit_find(d, key);
     if (!next) return u;
     u = next;
     if (!u->hidden) return u;
@@ -254,8 +290,10 @@ static void place(data *d, org *o) {
     o->community = u->name;
     o->code = u->code;
     o->street = u->street;
+    o->ui = (long)(u - d->units);
     return;
   }
+  o->ui = -1;
   o->community = "";
   o->code = "";
   o->street = d->hub->name; /* a street hub's own organisations */
@@ -296,20 +334,35 @@ static cm_rc load_org(void *ctx, const hub_dash_row *row, cm_err *err) {
   return CM_OK;
 }
 
-/* Streets, communities and organisations: every answer needs them. */
-static cm_rc load_base(data *d, cm_err *err) {
+/* Streets, communities and organisations: every answer needs them (the
+ * page of one organisation, org_id, only the organisations of its number). */
+static cm_rc load_base(data *d, const char *org_id, cm_err *err) {
   hub_store *st = d->hub->store;
   cm_rc rc = CM_OK;
   if (d->hub->role == HUB_ROLE_DISTRICT)
     rc = hub_store_dash_rows(st, HUB_DQ_STREETS, NULL, 0, load_street, d, err);
   if (!rc) rc = hub_store_dash_rows(st, HUB_DQ_UNITS, NULL, 0, load_unit, d, err);
-  if (!rc) rc = hub_store_dash_rows(st, HUB_DQ_ORGS, NULL, 0, load_org, d, err);
+  if (!rc) {
+    d->by_key = malloc((d->n_units + 1) * sizeof *d->by_key);
+    if (!d->by_key) rc = nomem(err);
+    /* equal keys in load order: unit_find takes the last, as the linear
+     * search before it did */
+    for (size_t i = 0; !rc && i < d->n_units; i++)
+      d->by_key[i] = (unit_ix){d->units[i].key, i};
+    if (!rc) qsort(d->by_key, d->n_units, sizeof *d->by_key, unit_ix_cmp);
+  }
+  const char *params[1] = {org_id};
+  if (!rc)
+    rc = hub_store_dash_rows(st, org_id ? HUB_DQ_ORGS_ID : HUB_DQ_ORGS, params, org_id ? 1 : 0,
+                             load_org, d, err);
   return rc;
 }
 
 static void data_free(data *d) {
   json_decref(d->lists);
+  json_decref(d->aux);
   free(d->units);
+  free(d->by_key);
   free(d->streets);
   free(d->orgs);
 }
@@ -401,9 +454,7 @@ static cm_rc answer_hierarchy(data *d, json_t *out, cm_err *err) {
   for (size_t i = 0; !rc && i < d->n_orgs; i++) {
     const org *o = &d->orgs[i];
     if (!org_active(o) || !category_ok(d, o)) continue;
-    size_t u;
-    for (u = 0; u < d->n_units; u++)
-      if (!d->units[u].hidden && d->units[u].name == o->community) break;
+    size_t u = org_unit(d, o);
     cu[u].orgs++;
     cu[u].members += o->members;
     cu[u].party += o->party_members;
@@ -592,6 +643,7 @@ static cm_rc answer_completeness(data *d, const hub_dash_params *p, uint64_t now
   int month = p->month ? month_idx(p->month) : month_idx(now_month) - 1;
   rep_walk w;
   memset(&w, 0, sizeof w);
+  comp *cu = NULL;
   json_t *js = json_array(), *jc = json_array(), *jm = json_array(), *ser = json_array();
   const char *streets[MAX_STREETS];
   size_t ns = street_list(d, streets, MAX_STREETS);
@@ -626,19 +678,22 @@ static cm_rc answer_completeness(data *d, const hub_dash_params *p, uint64_t now
   if (rc) goto out;
 
   int last = SERIES - 1;
+  /* per community in one pass: a city has thousands */
+  cu = calloc(d->n_units + 1, sizeof *cu);
+  if (!cu) {
+    rc = nomem(err);
+    goto out;
+  }
+  for (size_t i = 0; i < d->n_orgs; i++) {
+    const org *o = &d->orgs[i];
+    if (category_ok(d, o) && expected_in(o, month)) comp_add(&cu[org_unit(d, o)], &w, i, last);
+  }
   for (size_t s = 0; !rc && s < ns; s++) {
     comp sc;
     memset(&sc, 0, sizeof sc);
     for (size_t u = 0; !rc && u < d->n_units; u++) {
       if (d->units[u].hidden || strcmp(d->units[u].street, streets[s]) != 0) continue;
-      comp cc;
-      memset(&cc, 0, sizeof cc);
-      for (size_t i = 0; i < d->n_orgs; i++) {
-        const org *o = &d->orgs[i];
-        if (o->community == d->units[u].name && category_ok(d, o) && expected_in(o, month))
-          comp_add(&cc, &w, i, last);
-      }
-      json_t *c = comp_json(&cc);
+      json_t *c = comp_json(&cu[u]);
       json_t *r = c ? json_pack("{s:s, s:s, s:s}", "street", streets[s], "community",
                                 d->units[u].name, "code", d->units[u].code)
                     : NULL;
@@ -707,6 +762,7 @@ out:
   free(w.due_ms);
   free(w.seen);
   free(w.status);
+  free(cu);
   return rc;
 }
 
@@ -856,6 +912,7 @@ static json_t *org_ref(const org *o) {
 typedef struct attn {
   data *d;
   json_t *upcoming, *critic, *insp_rect, *acks;
+  json_t *units; /* attention_units: the communities the silent table looks at */
   char today[11];
   cm_rc rc;
 } attn;
@@ -958,6 +1015,56 @@ static cm_rc attention_feedback(data *d, const char *today, json_t *out, cm_err 
   return rc;
 }
 
+/* The communities in scope that the silent table judges, with the receipt
+ * time of their newest entry: [[street, community, code, last_ms], ...].  The
+ * cache keeps it beside the answer, so that the table follows the clock. */
+static cm_rc attention_units(const data *d, json_t **out, cm_err *err) {
+  json_t *arr = json_array();
+  cm_rc rc = arr ? CM_OK : nomem(err);
+  for (size_t u = 0; !rc && u < d->n_units; u++) {
+    const unit *un = &d->units[u];
+    if (un->hidden || !in_scope(d, un->street)) continue;
+    rc = push(arr,
+              json_pack("[s, s, s, I]", un->street, un->name, un->code, (json_int_t)un->last_ms),
+              err);
+  }
+  if (rc) {
+    json_decref(arr);
+    arr = NULL;
+  }
+  *out = arr;
+  return rc;
+}
+
+/* The communities not heard from for HUB_DASH_SILENT_MS at now_ms, from
+ * attention_units' list.  New array in *out. */
+static cm_rc attention_silent(const json_t *units, uint64_t now_ms, json_t **out, cm_err *err) {
+  json_t *silent = json_array(), *it;
+  size_t i;
+  cm_rc rc = silent ? CM_OK : nomem(err);
+  json_array_foreach(units, i, it) {
+    if (rc) break;
+    uint64_t last_ms = (uint64_t)json_integer_value(json_array_get(it, 3));
+    if (last_ms && last_ms + HUB_DASH_SILENT_MS > now_ms) continue;
+    char when[26] = "";
+    if (last_ms) cm_time_iso(last_ms, when);
+    json_t *r = json_pack("{s:s, s:s, s:s, s:s}", "street", json_string_value(json_array_get(it, 0)),
+                          "community", json_string_value(json_array_get(it, 1)), "code",
+                          json_string_value(json_array_get(it, 2)), "last_heard", when);
+    if (r && last_ms)
+      set_int(r, "days", (int64_t)((now_ms - last_ms) / DAY_MS));
+    else if (r)
+      json_object_set_new(r, "days", json_null());
+    rc = push(silent, r, err);
+  }
+  if (rc) {
+    json_decref(silent);
+    silent = NULL;
+  }
+  *out = silent;
+  return rc;
+}
+
 static cm_rc answer_attention(data *d, const hub_dash_params *p, uint64_t now_ms, json_t *out,
                               cm_err *err) {
   (void)p;
@@ -970,13 +1077,12 @@ static cm_rc answer_attention(data *d, const hub_dash_params *p, uint64_t now_ms
   cm_date_of(now_ms + 30 * DAY_MS, until);
   int cur = month_idx(now_month);
   json_t *names = json_array(), *station = json_array(), *inactive = json_array(),
-         *silent = json_array();
+         *silent = NULL;
   a.upcoming = json_array();
   a.critic = json_array();
   a.insp_rect = json_array();
   a.acks = json_object();
-  cm_rc rc = (names && station && inactive && silent && a.upcoming && a.critic && a.insp_rect &&
-              a.acks)
+  cm_rc rc = (names && station && inactive && a.upcoming && a.critic && a.insp_rect && a.acks)
                  ? CM_OK
                  : nomem(err);
   if (rc) goto out;
@@ -1018,20 +1124,8 @@ static cm_rc answer_attention(data *d, const hub_dash_params *p, uint64_t now_ms
   }
   if (!rc)
     rc = hub_store_dash_rows(d->hub->store, HUB_DQ_DECISIONS, NULL, 0, walk_decision, &a, err);
-  for (size_t u = 0; !rc && u < d->n_units; u++) {
-    const unit *un = &d->units[u];
-    if (un->hidden || !in_scope(d, un->street)) continue;
-    if (un->last_ms && un->last_ms + HUB_DASH_SILENT_MS > now_ms) continue;
-    char when[26] = "";
-    if (un->last_ms) cm_time_iso(un->last_ms, when);
-    json_t *r = json_pack("{s:s, s:s, s:s, s:s}", "street", un->street, "community", un->name,
-                          "code", un->code, "last_heard", when);
-    if (r && un->last_ms)
-      set_int(r, "days", (int64_t)((now_ms - un->last_ms) / DAY_MS));
-    else if (r)
-      json_object_set_new(r, "days", json_null());
-    rc = push(silent, r, err);
-  }
+  if (!rc) rc = attention_units(d, &a.units, err);
+  if (!rc) rc = attention_silent(a.units, now_ms, &silent, err);
   if (rc) goto out;
   json_object_set_new(out, "today", json_string(a.today));
   json_object_set_new(out, "category", json_string(p->category ? p->category : ""));
@@ -1074,6 +1168,11 @@ out:
   json_decref(a.critic);
   json_decref(a.insp_rect);
   json_decref(a.acks);
+  if (!rc) {
+    d->aux = a.units;
+    a.units = NULL;
+  }
+  json_decref(a.units);
   return rc;
 }
 
@@ -1312,18 +1411,20 @@ static cm_rc answer_stations(data *d, json_t *out, cm_err *err) {
       rc = push(needing, r, err);
     }
   }
-  /* per community, in the hierarchy's order */
+  /* per community, in the hierarchy's order, counted in one pass */
+  int64_t(*per)[2] = rc ? NULL : calloc(d->n_units + 1, sizeof *per);
+  if (!rc && !per) rc = nomem(err);
+  for (size_t i = 0; !rc && i < d->n_orgs; i++) {
+    const org *o = &d->orgs[i];
+    if (!org_active(o) || !category_ok(d, o)) continue;
+    if (json_object_get(w.rows, o->id))
+      per[org_unit(d, o)][0]++;
+    else if (o->party_members >= 3)
+      per[org_unit(d, o)][1]++;
+  }
   for (size_t u = 0; !rc && u < d->n_units; u++) {
-    int64_t st = 0, need = 0;
     if (d->units[u].hidden || !in_scope(d, d->units[u].street)) continue;
-    for (size_t i = 0; i < d->n_orgs; i++) {
-      const org *o = &d->orgs[i];
-      if (o->community != d->units[u].name || !org_active(o) || !category_ok(d, o)) continue;
-      if (json_object_get(w.rows, o->id))
-        st++;
-      else if (o->party_members >= 3)
-        need++;
-    }
+    int64_t st = per[u][0], need = per[u][1];
     rc = push(comms,
               json_pack("{s:s, s:s, s:s, s:I, s:I}", "street", d->units[u].street, "community",
                         d->units[u].name, "code", d->units[u].code, "stations", (json_int_t)st,
@@ -1339,6 +1440,7 @@ static cm_rc answer_stations(data *d, json_t *out, cm_err *err) {
     json_object_set_new(out, "needing", needing);
     comms = stations = needing = NULL;
   }
+  free(per);
   json_decref(w.rows);
   json_decref(comms);
   json_decref(stations);
@@ -1422,6 +1524,93 @@ static cm_rc answer_funding(data *d, const hub_dash_params *p, uint64_t now_ms, 
 
 /* ---- entry points ---- */
 
+/* ---- answers kept per database version ----
+ *
+ * An answer depends on the database, the request's parameters and scope, and
+ * the clock: the date (the default months, deadlines, today's lists) and, for
+ * the silent communities of the attention list, the time itself.  The cache
+ * keeps the last answers computed at the current version (hub_store_version)
+ * under a key of everything else they read, the date included; the silent
+ * table is worked out again on every request from the units kept beside the
+ * answer.  A write to the database changes the version and empties the
+ * cache, so a kept answer is always the one a fresh computation would give. */
+
+#define CACHE_SLOTS 16
+
+typedef struct cache_slot {
+  char *key;
+  json_t *answer, *aux;
+} cache_slot;
+
+typedef struct dash_cache {
+  uint64_t version[2];
+  cache_slot slot[CACHE_SLOTS];
+  size_t next; /* the slot the next answer replaces */
+} dash_cache;
+
+static void cache_clear(dash_cache *c) {
+  for (size_t i = 0; i < CACHE_SLOTS; i++) {
+    free(c->slot[i].key);
+    json_decref(c->slot[i].answer);
+    json_decref(c->slot[i].aux);
+  }
+  memset(c->slot, 0, sizeof c->slot);
+  c->next = 0;
+}
+
+static void cache_free(void *p) {
+  if (!p) return;
+  cache_clear(p);
+  free(p);
+}
+
+/* Append field f to k, its length first (NULL written apart from ""), so
+ * that no two lists of fields give the same key. */
+static cm_rc key_add(cm_buf *k, const char *f) {
+  if (!f) return cm_buf_append(k, "-;", 2);
+  cm_rc rc = cm_buf_appendf(k, "%zu:", strlen(f));
+  return rc ? rc : cm_buf_append(k, f, strlen(f));
+}
+
+/* The cache's key of a request: NULL when out of memory (not kept then). */
+static char *cache_key(const char *name, const hub_dash_scope *scope, const hub_dash_params *p,
+                       uint64_t now_ms) {
+  char today[11] = "";
+  cm_buf k;
+  /* the hierarchy and the stations read no clock */
+  if (strcmp(name, "hierarchy") != 0 && strcmp(name, "stations") != 0) cm_date_of(now_ms, today);
+  const char *f[] = {name, scope->street, scope->unit, p->category, p->month,
+                     p->from, p->to,        p->org,      p->year,     today};
+  cm_rc rc = CM_OK;
+  cm_buf_init(&k, (size_t)1 << 20);
+  for (size_t i = 0; !rc && i < sizeof f / sizeof f[0]; i++)
+    rc = key_add(&k, f[i]);
+  if (rc || !k.p) {
+    cm_buf_free(&k);
+    return NULL;
+  }
+  return (char *)k.p; /* the buffer is the caller's now */
+}
+
+/* The answer to give from a kept (or new) answer and its aux: a new object
+ * sharing the kept tables, with the silent table worked out for now_ms. */
+static cm_rc cache_give(const char *name, json_t *kept, const json_t *aux, uint64_t now_ms,
+                        json_t **out, cm_err *err) {
+  json_t *j = json_copy(kept);
+  cm_rc rc = j ? CM_OK : nomem(err);
+  if (!rc && strcmp(name, "attention") == 0) {
+    json_t *silent = NULL;
+    rc = attention_silent(aux, now_ms, &silent, err);
+    if (!rc && json_object_set_new(j, "silent", silent)) rc = nomem(err);
+  }
+  if (rc) {
+    json_decref(j);
+    j = NULL;
+  }
+  *out = j;
+  return rc;
+}
+
 cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
                            const hub_dash_params *p, uint64_t now_ms, json_t **out, cm_err *err) {
   data d;
@@ -1429,19 +1618,42 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
   d.hub = hub;
   d.scope = scope;
   d.category = p->category;
-  json_t *j = json_object();
-  cm_rc rc = j ? CM_OK : nomem(err);
+  json_t *j = NULL;
+  cm_rc rc = CM_OK;
+  uint64_t version[2] = {0, 0};
+  char *key = NULL;
+  dash_cache *c = NULL;
   *out = NULL;
-  if (rc) return rc;
-  if (p->category && strlen(p->category) >= CAT_MAX) {
-    json_decref(j);
+  if (p->category && strlen(p->category) >= CAT_MAX)
     return cm_errf(err, CM_ERR_INVALID, "类别最多 %d 字节", CAT_MAX - 1);
-  }
   pthread_mutex_lock(&hub->lock);
+  if (!hub->dash_cache) {
+    hub->dash_cache = calloc(1, sizeof(dash_cache));
+    hub->dash_cache_free = cache_free;
+  }
+  c = hub->dash_cache;
+  /* Read before the snapshot: a write between the two only makes the answer
+   * newer than its label, and the next request computes again. */
+  if (c && hub_store_version(hub->store, version, NULL) == CM_OK &&
+      (key = cache_key(name, scope, p, now_ms)) != NULL) {
+    if (memcmp(version, c->version, sizeof version) != 0) {
+      cache_clear(c);
+      memcpy(c->version, version, sizeof version);
+    }
+    for (size_t i = 0; i < CACHE_SLOTS; i++)
+      if (c->slot[i].key && strcmp(c->slot[i].key, key) == 0) {
+        rc = cache_give(name, c->slot[i].answer, c->slot[i].aux, now_ms, out, err);
+        pthread_mutex_unlock(&hub->lock);
+        free(key);
+        return rc;
+      }
+  }
+  j = json_object();
+  rc = j ? CM_OK : nomem(err);
   /* One read transaction: every figure of an answer from the same snapshot. */
-  rc = hub_store_read_begin(hub->store, err);
+  if (!rc) rc = hub_store_read_begin(hub->store, err);
   if (!rc) rc = hub_lists_all(hub, 1, &d.lists, err);
-  if (!rc) rc = load_base(&d, err);
+  if (!rc) rc = load_base(&d, strcmp(name, "org") == 0 ? (p->org ? p->org : "") : NULL, err);
   if (!rc) {
     if (strcmp(name, "hierarchy") == 0)
       rc = answer_hierarchy(&d, j, err);
@@ -1461,16 +1673,40 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
       rc = cm_errf(err, CM_ERR_NOT_FOUND, "统计看板没有“%s”这项数据", name);
   }
   hub_store_rollback(hub->store);
+  if (!rc) {
+    json_object_set_new(j, "scope", json_string(scope->street));
+    if (scope->unit[0]) json_object_set_new(j, "unit_scope", json_string(scope->unit));
+  }
+  if (!rc && key) {
+    cache_slot *s = &c->slot[c->next];
+    c->next = (c->next + 1) % CACHE_SLOTS;
+    free(s->key);
+    json_decref(s->answer);
+    json_decref(s->aux);
+    s->key = key;
+    s->answer = json_incref(j);
+    s->aux = json_incref(d.aux);
+    key = NULL;
+  }
   pthread_mutex_unlock(&hub->lock);
+  free(key);
   data_free(&d);
   if (rc) {
     json_decref(j);
     return rc;
   }
-  json_object_set_new(j, "scope", json_string(scope->street));
-  if (scope->unit[0]) json_object_set_new(j, "unit_scope", json_string(scope->unit));
-  *out = j;
+  /* The caller's own object: the kept one is never changed. */
+  json_t *given = json_copy(j);
+  json_decref(j);
+  if (!given) return nomem(err);
+  *out = given;
   return CM_OK;
+}
+
+void hub_dashboard_forget(hub_ctx *hub) {
+  pthread_mutex_lock(&hub->lock);
+  if (hub->dash_cache) cache_clear(hub->dash_cache);
+  pthread_mutex_unlock(&hub->lock);
 }
 
 cm_rc hub_dashboard_due_day_get(hub_ctx *hub, int *day_out, cm_err *err) {
@@ -1495,6 +1731,62 @@ cm_rc hub_dashboard_due_day_set(hub_ctx *hub, int day, cm_err *err) {
     hub_store_rollback(hub->store);
   pthread_mutex_unlock(&hub->lock);
   return rc;
+}
+
+/* A whole number from min to max in text s (digits only) into *out. */
+static int page_number(const char *s, long min, long max, long *out) {
+  if (!s || !*s || strlen(s) > 9 || strspn(s, "0123456789") != strlen(s)) return 0;
+  *out = atol(s);
+  return *out >= min && *out <= max;
+}
+
+cm_rc hub_dashboard_page(json_t *j, const char *table, const char *page, const char *per_page,
+                         json_t **out, cm_err *err) {
+  long pg = 1, per = HUB_DASH_PAGE_MAX;
+  *out = NULL;
+  if ((!page || !*page) && (!per_page || !*per_page)) {
+    *out = json_incref(j);
+    return CM_OK;
+  }
+  if (page && *page && !page_number(page, 1, 100000000, &pg))
+    return cm_errf(err, CM_ERR_INVALID, "页码（page）应为从 1 起的整数");
+  if (per_page && *per_page && !page_number(per_page, 1, HUB_DASH_PAGE_MAX, &per))
+    return cm_errf(err, CM_ERR_INVALID, "每页行数（per_page）应为 1 到 %d", HUB_DASH_PAGE_MAX);
+  json_t *o = json_copy(j), *tables = json_object(), *v;
+  const char *k;
+  cm_rc rc = o && tables ? CM_OK : nomem(err);
+  json_object_foreach(j, k, v) {
+    if (rc) break;
+    size_t n = json_array_size(v);
+    if (!json_is_array(v) || (n && !json_is_object(json_array_get(v, 0)))) continue;
+    if (table && *table && strcmp(table, k) != 0) continue;
+    if (json_object_set_new(tables, k,
+                            json_pack("{s:I, s:I}", "rows", (json_int_t)n, "pages",
+                                      (json_int_t)(n ? (n + (size_t)per - 1) / (size_t)per : 1)))) {
+      rc = nomem(err);
+      break;
+    }
+    if (n <= (size_t)per) continue;
+    json_t *slice = json_array();
+    size_t from = (size_t)(pg - 1) * (size_t)per;
+    for (size_t i = from; slice && i < n && i < from + (size_t)per; i++)
+      if (json_array_append(slice, json_array_get(v, i))) {
+        json_decref(slice);
+        slice = NULL;
+      }
+    if (!slice || json_object_set_new(o, k, slice)) rc = nomem(err);
+  }
+  if (!rc && json_object_set_new(o, "paging",
+                                 json_pack("{s:I, s:I, s:O}", "page", (json_int_t)pg, "per_page",
+                                           (json_int_t)per, "tables", tables)))
+    rc = nomem(err);
+  json_decref(tables);
+  if (rc) {
+    json_decref(o);
+    return rc;
+  }
+  *out = o;
+  return CM_OK;
 }
 
 cm_rc hub_dashboard_csv(const json_t *j, const char *table, cm_buf *out, cm_err *err) {

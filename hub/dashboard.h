@@ -55,6 +55,24 @@ typedef struct hub_dash_params {
 cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
                            const hub_dash_params *p, uint64_t now_ms, json_t **out, cm_err *err);
 
+#define HUB_DASH_PAGE_MAX 500 /* most rows of a table on one page */
+
+/* Page `page` ("1", "2", ...) of answer j, per_page rows a page (1 to
+ * HUB_DASH_PAGE_MAX, default HUB_DASH_PAGE_MAX): each of its tables (a
+ * top-level array of objects) longer than per_page, or only the table `table`
+ * when it is given, cut to that page's rows (past the end: none); a shorter
+ * table comes whole on every page.  The answer gains "paging": {"page",
+ * "per_page", "tables": {name: {"rows", "pages"}}} for every table it holds.
+ * Without page and per_page (NULL or "") *out is j itself, as before paging:
+ * the long answers stay whole for the scripts that read them so.  *out is a
+ * new reference; CM_ERR_INVALID (the message says which) for a bad number. */
+cm_rc hub_dashboard_page(json_t *j, const char *table, const char *page, const char *per_page,
+                         json_t **out, cm_err *err);
+
+/* Forget the answers kept for the current database version, so that the
+ * next ones are computed (a benchmark timing the computation). */
+void hub_dashboard_forget(hub_ctx *hub);
+
 /* The due day of monthly reports (1..28 of the next month) into *day_out. */
 cm_rc hub_dashboard_due_day_get(hub_ctx *hub, int *day_out, cm_err *err);
 

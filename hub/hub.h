@@ -50,6 +50,10 @@ typedef struct hub_ctx {
   pthread_mutex_t lock;             /* held while a thread uses store */
   hub_ingest_group group;           /* pushes committed together */
   int recovering;                   /* 1 while recovery takes in this hub's own log */
+  /* the dashboard's answers of the current database version (dashboard.c),
+   * freed by hub_close through dash_cache_free */
+  void *dash_cache;
+  void (*dash_cache_free)(void *cache);
 } hub_ctx;
 
 /* "street" / "district" (NULL for anything else). */

@@ -338,9 +338,10 @@ static const char *const store_migrations[] = {
   "CREATE INDEX authors_replaces ON authors(replaces) WHERE replaces IS NOT NULL;",
   /* An organisation's status is its newest decided filing version and its
    * revocations: found through these instead of a scan of every version of
-   * the community and of every decision, once per organisation. */
+   * the community and of every decision, once per organisation (also the
+   * year's inspection results, looked up per organisation and kind). */
   "CREATE INDEX filing_versions_id ON filing_versions(author, id, seq);"
-  "CREATE INDEX decisions_org ON decisions(org);"
+  "CREATE INDEX decisions_org ON decisions(org, kind);"
   /* A filing's roster count reads the community's roster entries: these, not
    * every entry the community wrote (each filing walked them all). */
   "CREATE INDEX entries_roster ON entries(author, seq) WHERE kind = 'roster.entry';"
@@ -417,7 +418,7 @@ cm_rc hub_store_open(const char *path, hub_store **st_out, cm_err *err) {
   /* A push of a few thousand entries dirties over a thousand pages: with
    * SQLite's default cache (2 MB) they spill to the log mid-transaction and
    * are written twice. */
-  rc = cm_db_exec(st->db, "PRAGMA cache_size = -16384", err);
+  rc = hub_store_rebuild_cache(st, 0, err);
   if (rc) goto out;
   rc = cm_db_check(st->db,
                    sqlite3_create_function_v2(st->db, "hub_body", 2,
@@ -2049,6 +2050,25 @@ cm_rc hub_store_review_put(hub_store *st, const uint8_t reviewer[PROTO_KEY_BYTES
   " coalesce(CASE WHEN json_valid(o.data) THEN o.data->>'name' END, ''), o.status, o.filed,"      \
   " o.dissolved"
 
+/* The organisations the dashboard reads (HUB_DQ_ORGS), before its WHERE. */
+#define SQL_DASH_ORGS                                                                              \
+  "SELECT o.author, o.id, o.data->>'name', o.data->>'category',"                                  \
+  " o.data->>'founded_by', o.data->>'filed', o.members, o.party_members,"                          \
+  " o.data->>'party_station', o.data->>'flags', o.dissolved,"                                      \
+  " (SELECT min(f.seq) FROM filing_versions f WHERE f.author = o.author"                           \
+  "  AND f.id = o.id), o.status,"                                                                  \
+  /* codes of the district's lists: the filing's own, else a street's                          \
+   * mapping of an organisation filed before them */                                               \
+  " coalesce(nullif(o.data->>'category_code', ''), m.category, ''),"                               \
+  " coalesce(nullif(o.data->>'industry', ''), m.industry, ''),"                                    \
+  " coalesce(nullif(o.data->>'unit', ''), m.unit, ''),"                                            \
+  /* a party-member station registration that was accepted */                                     \
+  " EXISTS(SELECT 1 FROM stations s JOIN record_status r ON r.author = s.author"                    \
+  "  AND r.seq = s.seq AND r.status = 'accepted' WHERE s.org = o.id"                               \
+  "  AND " SAME_COMMUNITY("s.author", "o.author") ")"                                              \
+  " FROM organisations o LEFT JOIN org_mapped m ON m.author = o.author"                            \
+  "  AND m.id = o.id"
+
 static const struct {
   const char *sql;
   unsigned key_params;
@@ -2061,23 +2081,8 @@ static const struct {
                     " FROM communities c"
                     " ORDER BY c.street_name, c.code, c.name",
                     0},
-  [HUB_DQ_ORGS] = {"SELECT o.author, o.id, o.data->>'name', o.data->>'category',"
-                   " o.data->>'founded_by', o.data->>'filed', o.members, o.party_members,"
-                   " o.data->>'party_station', o.data->>'flags', o.dissolved,"
-                   " (SELECT min(f.seq) FROM filing_versions f WHERE f.author = o.author"
-                   "  AND f.id = o.id), o.status,"
-                   /* codes of the district's lists: the filing's own, else a
-                    * street's mapping of an organisation filed before them */
-                   " coalesce(nullif(o.data->>'category_code', ''), m.category, ''),"
-                   " coalesce(nullif(o.data->>'industry', ''), m.industry, ''),"
-                   " coalesce(nullif(o.data->>'unit', ''), m.unit, ''),"
-                   /* a party-member station registration that was accepted */
-                   " EXISTS(SELECT 1 FROM stations s JOIN record_status r ON r.author = s.author"
-                   "  AND r.seq = s.seq AND r.status = 'accepted' WHERE s.org = o.id"
-                   "  AND " SAME_COMMUNITY("s.author", "o.author") ")"
-                   " FROM organisations o LEFT JOIN org_mapped m ON m.author = o.author"
-                   "  AND m.id = o.id ORDER BY o.id",
-                   0},
+  [HUB_DQ_ORGS] = {SQL_DASH_ORGS " ORDER BY o.id", 0},
+  [HUB_DQ_ORGS_ID] = {SQL_DASH_ORGS " WHERE o.id = ?1 ORDER BY o.id", 0},
   /* Reports with their author and receipt times and whether good deeds were
    * written, all kept on the report row, which is stored in month order. */
   [HUB_DQ_REPORTS] = {"SELECT author, org, month, activities, participants,"
@@ -2132,7 +2137,9 @@ static const struct {
                        0},
   [HUB_DQ_FUNDING] = {"SELECT e.author, hub_body(e.body, e.raw_len)->>'org',"
                       " hub_body(e.body, e.raw_len)->>'amount' FROM entries e"
-                      " WHERE e.kind = 'funding.received' AND json_valid(hub_body(e.body, e.raw_len))"
+                      /* the events' partial index, not a scan of every entry */
+                      " WHERE e.kind = 'funding.received' AND " ENTRIES_EVENTS_WHERE
+                      " AND json_valid(hub_body(e.body, e.raw_len))"
                       " AND hub_body(e.body, e.raw_len)->>'year' = CAST(?1 AS INTEGER)"
                       " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author"
                       " AND f.seq = e.seq) ORDER BY e.author, e.seq",
@@ -2149,7 +2156,10 @@ static const struct {
        "   ORDER BY " LINEAGE_DEPTH("si.author") " DESC, si.seq DESC LIMIT 1) AS self_author,"
        "  (SELECT si.seq FROM si WHERE si.org = o.id AND " SAME_COMMUNITY("si.author", "o.author")
        "   ORDER BY " LINEAGE_DEPTH("si.author") " DESC, si.seq DESC LIMIT 1) AS self_seq,"
-       "  (SELECT d.record FROM decisions d JOIN entries de ON de.author = d.author"
+       /* the organisation's decisions first (CROSS JOIN keeps that order): led
+        * by the entries instead, SQLite read every entry of this hub's own log
+        * per organisation, which a city's 250,000 did not finish in minutes */
+       "  (SELECT d.record FROM decisions d CROSS JOIN entries de ON de.author = d.author"
        "   AND de.seq = d.seq WHERE d.kind = 'inspect' AND d.org = o.id"
        "   AND " SAME_COMMUNITY("d.to_key", "o.author")
        "   AND " BODY_JSON("de") "->>'year' = CAST(?1 AS INTEGER)"
@@ -2248,6 +2258,7 @@ static void dash_fill(hub_dash_query q, const dash_cols *c, hub_dash_row *r) {
                                   dt(c, 6)};
     break;
   case HUB_DQ_ORGS:
+  case HUB_DQ_ORGS_ID:
     r->org = (hub_dash_org_row){
         .author = dt(c, 0), .id = dt(c, 1), .name = dt(c, 2), .category = dt(c, 3),
         .founded_by = dt(c, 4), .filed = dt(c, 5), .members = c->num[6],
@@ -2742,6 +2753,26 @@ cm_rc hub_store_entries_drop_from(hub_store *st, const uint8_t author[PROTO_KEY_
 
 cm_rc hub_store_read_begin(hub_store *st, cm_err *err) {
   return cm_db_exec(st->db, "BEGIN", err);
+}
+
+cm_rc hub_store_rebuild_cache(hub_store *st, int big, cm_err *err) {
+  /* KiB: 1 GiB for a rebuild, else 16 MB */
+  return cm_db_exec(st->db, big ? "PRAGMA cache_size = -1048576" : "PRAGMA cache_size = -16384",
+                    err);
+}
+
+cm_rc hub_store_version(hub_store *st, uint64_t out[2], cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  int r = sqlite3_prepare_v2(st->db, "PRAGMA data_version", -1, &s, NULL);
+  cm_rc rc = cm_db_check(st->db, r, "读取数据库版本", err);
+  if (!rc) {
+    r = sqlite3_step(s);
+    rc = r == SQLITE_ROW ? CM_OK : cm_db_check(st->db, r, "读取数据库版本", err);
+  }
+  out[0] = (uint64_t)sqlite3_total_changes64(st->db);
+  out[1] = rc ? 0 : col_u64(s, 0);
+  sqlite3_finalize(s);
+  return rc;
 }
 
 cm_rc hub_store_upfeed_foreach(hub_store *st, uint64_t after, hub_store_upfeed_fn fn, void *ctx,

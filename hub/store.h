@@ -216,6 +216,13 @@ cm_rc hub_store_upfeed_add(hub_store *st, uint64_t cursor, const uint8_t *bytes,
 /* Delete every projection row (rebuild starts here). */
 cm_rc hub_store_projection_clear(hub_store *st, cm_err *err);
 
+/* SQLite's page cache for a rebuild (big 1) or for everything else (big 0):
+ * a rebuild rewrites the whole projection in one transaction, and with the
+ * usual 16 MB its pages spill to the log and are written again and again
+ * (a city's 2.2 GB database wrote over 10 GB of log).  Pages are taken as
+ * needed, so a small hub's rebuild uses little of it. */
+cm_rc hub_store_rebuild_cache(hub_store *st, int big, cm_err *err);
+
 /* A community learned from a hub.enrolled entry. */
 cm_rc hub_store_community_put(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], const char *name,
                               const char *code, const uint8_t street_key[PROTO_KEY_BYTES],
@@ -567,11 +574,20 @@ typedef enum hub_dash_query {
   HUB_DQ_YEAR_UNITS,       /* (?1 year, ?2 this hub's key, ?3 its role "street" | "district",
                             * ?4 its name) hub_dash_year_unit_row */
   HUB_DQ_FUNDING,          /* (?1 year) hub_dash_funding_row, by author then sequence */
+  HUB_DQ_ORGS_ID,          /* (?1 filing number) HUB_DQ_ORGS of the organisations with
+                            * that number only: one organisation's page of a city */
 } hub_dash_query;
 
 /* BEGIN a read transaction (end it with hub_store_rollback), so that several
  * reads see one snapshot. */
 cm_rc hub_store_read_begin(hub_store *st, cm_err *err);
+
+/* The database's version as this connection sees it: {rows this connection
+ * has written since it opened, SQLite's data_version (commits by other
+ * connections)}.  Any change to what a read could return changes one of the
+ * two, so an answer computed at a version stays right while it is unchanged.
+ * Read it before the read transaction whose figures it labels. */
+cm_rc hub_store_version(hub_store *st, uint64_t out[2], cm_err *err);
 
 /* Run query q with its text parameters (at most 4) and hand each row to fn;
  * fn's error stops the walk and is returned. */

@@ -142,6 +142,13 @@ static void api_answer(cm_http_req *req, cm_http_resp *resp, hub_api *api, const
   p.org = org;
   p.year = cm_http_query(req, "year");
   cm_rc rc = hub_dashboard_answer(api->hub, base, &scope, &p, now, &j, &err);
+  if (!rc) {
+    /* ?page=&per_page=: one page of the long tables (a city's 250,000 rows) */
+    json_t *whole = j;
+    rc = hub_dashboard_page(whole, cm_http_query(req, "table"), cm_http_query(req, "page"),
+                            cm_http_query(req, "per_page"), &j, &err);
+    json_decref(whole);
+  }
   if (!rc && ext[0]) {
     const char *table = cm_http_query(req, "table");
     cm_lang lang = CM_LANG_ZH;
@@ -183,7 +190,8 @@ out:
 /* ROUTE: GET /api/v1/dashboard/{name}[.csv|.xlsx] */
 #define HELP_API                                                                                   \
   "dashboard figures: hierarchy, completeness?month=, activity?from=&to=, attention, stations, "  \
-  "funding?year= (?category=; NAME.csv?table=T for CSV, NAME.xlsx?table=T for Excel); operator login"
+  "funding?year= (?category=; NAME.csv?table=T for CSV, NAME.xlsx?table=T for Excel; "        \
+  "&page=N&per_page=M (M <= 500) for one page of the long tables); operator login"
 static void api_dashboard(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   api_answer(req, resp, ctx, cm_http_param(req, 0), NULL);
 }

@@ -303,11 +303,154 @@ static void test_csv(void **state) {
   json_decref(j);
 }
 
+/* The compact text of j with sorted keys, to compare two answers. */
+static char *text(const json_t *j) {
+  char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+  assert_non_null(s);
+  return s;
+}
+
+/* The hub keeps an answer for its database version: the same figures as a
+ * fresh computation, untouched by what a caller does to its copy, and
+ * computed again after a write by this connection (a new filing through
+ * ingest) or by another one (the due day set by a second opening, as a
+ * command run beside `serve` would); the silent table follows the clock. */
+static void test_kept_answers(void **state) {
+  fx *f = *state;
+  hub_dash_params p;
+  memset(&p, 0, sizeof p);
+  json_t *j = answer(f, "hierarchy", &p, NULL, CM_OK);
+  char *first = text(j);
+  json_object_del(j, "organisations"); /* the caller's copy only */
+  json_decref(j);
+  j = answer(f, "hierarchy", &p, NULL, CM_OK);
+  char *kept = text(j);
+  assert_string_equal(first, kept);
+  json_decref(j);
+  hub_dashboard_forget(f->hub);
+  j = answer(f, "hierarchy", &p, NULL, CM_OK);
+  char *fresh = text(j);
+  assert_string_equal(fresh, kept);
+  json_int_t before = num(j, "totals", "organisations");
+  json_decref(j);
+  free(first);
+  free(kept);
+  free(fresh);
+
+  /* A write through this hub's connection: a new community files one. */
+  tl_author a;
+  assert_int_equal(tl_author_new(&a), 0);
+  assert_int_equal(tl_enroll(f->hub, &a, "新开河四社区", "120105001099"), 0);
+  a.time_ms = f->now - 3600 * 1000;
+  const char *kinds[1] = {"org.filed"};
+  const char *bodies[1] = {
+      "{\"id\":\"120105001099-0001\",\"name\":\"新开河四社区读书会\",\"category\":\"教育辅导\","
+      "\"leader\":\"王秀英\",\"phone\":\"13900000000\",\"members\":12,\"party_members\":1,"
+      "\"party_station\":false,\"founded_by\":\"self\",\"scope\":\"本社区居民\","
+      "\"venue\":\"社区服务中心\",\"filed\":\"2026-01-03\",\"flags\":[]}"};
+  uint8_t *cs = NULL, *b = NULL;
+  size_t cl = 0, bl = 0;
+  assert_int_equal(tl_changeset(&a, 1, kinds, bodies, 0, &cs, &cl), 0);
+  assert_int_equal(tl_bundle(&cs, &cl, 1, &b, &bl), 0);
+  assert_int_equal(tl_ingest(f->hub, b, bl, NULL), 200);
+  free(cs);
+  free(b);
+  j = answer(f, "hierarchy", &p, NULL, CM_OK);
+  assert_int_equal(num(j, "totals", "organisations"), before + 1);
+  json_decref(j);
+
+  /* A write by another connection to the same database. */
+  p.month = f->end;
+  j = answer(f, "completeness", &p, NULL, CM_OK);
+  char due[16];
+  snprintf(due, sizeof due, "%s", json_string_value(json_object_get(j, "due")));
+  json_decref(j);
+  hub_ctx *other = NULL;
+  cm_err err;
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/hub", f->tmp);
+  assert_int_equal(hub_open(dir, &other, &err), CM_OK);
+  assert_int_equal(hub_dashboard_due_day_set(other, 20, &err), CM_OK);
+  j = answer(f, "completeness", &p, NULL, CM_OK);
+  assert_string_not_equal(json_string_value(json_object_get(j, "due")), due);
+  assert_string_equal(json_string_value(json_object_get(j, "due")) + 8, "20");
+  json_decref(j);
+  assert_int_equal(hub_dashboard_due_day_set(other, HUB_DASH_DUE_DAY_DEFAULT, &err), CM_OK);
+  hub_close(other);
+
+  /* The silent communities at the clock of each request, kept answer or not. */
+  memset(&p, 0, sizeof p);
+  j = answer(f, "attention", &p, NULL, CM_OK);
+  assert_int_equal(json_array_size(json_object_get(j, "silent")), 0);
+  json_decref(j);
+  hub_dash_scope scope;
+  memset(&scope, 0, sizeof scope);
+  assert_int_equal(hub_dashboard_answer(f->hub, "attention", &scope, &p,
+                                        f->now + 8 * 24ull * 3600 * 1000, &j, &err),
+                   CM_OK);
+  assert_int_equal(json_array_size(json_object_get(j, "silent")), 4);
+  json_decref(j);
+}
+
+/* ?page=&per_page=: the long tables a page at a time, the short ones whole,
+ * how many pages each has, and a clear error for a bad number. */
+static void test_paging(void **state) {
+  fx *f = *state;
+  hub_dash_params p;
+  memset(&p, 0, sizeof p);
+  json_t *j = answer(f, "hierarchy", &p, NULL, CM_OK), *pg = NULL;
+  cm_err err;
+  json_t *all = json_object_get(j, "organisations");
+  size_t n = json_array_size(all);
+  assert_true(n > 10);
+  assert_int_equal(hub_dashboard_page(j, NULL, NULL, NULL, &pg, &err), CM_OK);
+  assert_ptr_equal(pg, j); /* no page asked: the whole answer, as before */
+  json_decref(pg);
+  assert_int_equal(hub_dashboard_page(j, NULL, "2", "5", &pg, &err), CM_OK);
+  json_t *rows = json_object_get(pg, "organisations");
+  assert_int_equal(json_array_size(rows), 5);
+  for (size_t i = 0; i < 5; i++)
+    assert_true(json_equal(json_array_get(rows, i), json_array_get(all, 5 + i)));
+  /* a table of at most a page comes whole */
+  assert_int_equal(json_array_size(json_object_get(pg, "communities")),
+                   json_array_size(json_object_get(j, "communities")));
+  json_t *meta = json_object_get(json_object_get(json_object_get(pg, "paging"), "tables"),
+                                 "organisations");
+  assert_int_equal(num(meta, NULL, "rows"), (json_int_t)n);
+  assert_int_equal(num(meta, NULL, "pages"), (json_int_t)((n + 4) / 5));
+  assert_int_equal(num(pg, "paging", "page"), 2);
+  json_decref(pg);
+  /* only the table asked for; past the end: no rows */
+  assert_int_equal(hub_dashboard_page(j, "organisations", "1000", "5", &pg, &err), CM_OK);
+  assert_int_equal(json_array_size(json_object_get(pg, "organisations")), 0);
+  assert_null(json_object_get(json_object_get(json_object_get(pg, "paging"), "tables"),
+                              "communities"));
+  json_decref(pg);
+  /* the default page size is the most a page holds */
+  assert_int_equal(hub_dashboard_page(j, NULL, "1", NULL, &pg, &err), CM_OK);
+  assert_int_equal(num(pg, "paging", "per_page"), HUB_DASH_PAGE_MAX);
+  json_decref(pg);
+  const char *bad[][2] = {{"0", NULL}, {"x", NULL}, {"-1", NULL}, {"1", "501"}, {"1", "0"},
+                          {"1", "5x"}, {"99999999999", NULL}};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    pg = NULL;
+    cm_err_clear(&err);
+    assert_int_equal(hub_dashboard_page(j, NULL, bad[i][0], bad[i][1], &pg, &err),
+                     CM_ERR_INVALID);
+    assert_null(pg);
+    assert_true(strstr(err.msg, "page") != NULL);
+  }
+  json_decref(j);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_hierarchy), cmocka_unit_test(test_completeness),
       cmocka_unit_test(test_activity),  cmocka_unit_test(test_attention_and_org),
       cmocka_unit_test(test_decisions), cmocka_unit_test(test_csv), cmocka_unit_test(test_table_words_and_xlsx),
+      cmocka_unit_test(test_paging),
+      /* last: it adds a community */
+      cmocka_unit_test(test_kept_answers),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -96,7 +96,11 @@ int gen_hub_fill(hub_ctx *hub, const gen_spec *spec, gen_totals *out) {
     tl_author a;
     char name[128], code[32], cname[64];
     size_t nc = sizeof COMMUNITY / sizeof COMMUNITY[0];
-    snprintf(cname, sizeof cname, "%s%s", COMMUNITY[(size_t)c % nc], c >= (int)nc ? "二" : "");
+    /* a city's thousands of communities: each its own name */
+    if (c < 2 * (int)nc)
+      snprintf(cname, sizeof cname, "%s%s", COMMUNITY[(size_t)c % nc], c >= (int)nc ? "二" : "");
+    else
+      snprintf(cname, sizeof cname, "%s%d", COMMUNITY[(size_t)c % nc], c / (int)nc + 1);
     snprintf(name, sizeof name, "%s社区", cname);
     snprintf(code, sizeof code, "120105%03d%03d", 1 + c / 40, 1 + c % 40);
     if (tl_author_new(&a) || tl_enroll(hub, &a, name, code)) {
