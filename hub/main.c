@@ -13,6 +13,7 @@
 #include "../common/term.h"
 #include "../common/clock.h"
 #include "../common/codec.h"
+#include "../common/html.h"
 #include "../common/http_client.h"
 #include "../common/i18n.h"
 #include "../common/log.h"
@@ -254,8 +255,9 @@ static int cmd_enroll_requests(const cmd_args *a) {
     cm_term_printf("%-4s  %-22s  %-12s  %-22s  %-23s  %-13s  %s\n", "编号", "名称", "代码",
                    "公钥指纹", "时间", "来源地址", "标记");
     json_array_foreach(list, i, row) {
-      char when[26];
-      cm_time_iso((uint64_t)json_integer_value(json_object_get(row, "time_ms")), when);
+      char iso[26], when[32];
+      cm_time_iso((uint64_t)json_integer_value(json_object_get(row, "time_ms")), iso);
+      cm_html_iso_text(iso, when, sizeof when); /* 2026-12-04 10:00, as the pages show it */
       const char *imitates = json_string_value(json_object_get(row, "imitates"));
       cm_term_printf("%-4lld  %-24s  %-12s  %-24s  %-25s  %-15s  %s%s\n",
              (long long)json_integer_value(json_object_get(row, "id")),
