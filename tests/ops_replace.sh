@@ -9,14 +9,7 @@
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/e2e/lib.sh"
 
-D="$E2E_TMP/district" S="$E2E_TMP/street"
-"$HUB" --dir "$D" init --role district --name 河北区协会 >"$E2E_TMP/d.init"
-DKEY=$(last_line <"$E2E_TMP/d.init")
-start_server DIST "$HUB" --dir "$D" serve --listen 127.0.0.1:0
-"$HUB" --dir "$S" init --role street --name 望海楼街 --upstream "$DIST_URL" --upstream-key "$DKEY" >"$E2E_TMP/s.init"
-SKEY=$(last_line <"$E2E_TMP/s.init")
-"$HUB" --dir "$D" enroll --name 望海楼街 --key "$SKEY" >/dev/null
-"$HUB" --dir "$S" policy auto-accept off >/dev/null
+district_and_street
 start_server STREET "$HUB" --dir "$S" serve --listen 127.0.0.1:0
 CODE=120105001001
 new_node() { # DIR: a community node for CODE; prints its key

@@ -54,6 +54,20 @@ stop_server() {
 # last_line: the last line of stdin (the public key that init prints).
 last_line() { tail -n 1; }
 
+# A district hub 河北区协会 served on loopback and a street hub 望海楼街 enrolled at it
+# (auto-accept off, not yet served): sets D, S, DKEY, SKEY and DIST_URL.
+district_and_street() {
+  D="$E2E_TMP/district" S="$E2E_TMP/street"
+  "$HUB" --dir "$D" init --role district --name 河北区协会 >"$E2E_TMP/d.init"
+  DKEY=$(last_line <"$E2E_TMP/d.init")
+  start_server DIST "$HUB" --dir "$D" serve --listen 127.0.0.1:0
+  "$HUB" --dir "$S" init --role street --name 望海楼街 --upstream "$DIST_URL" \
+    --upstream-key "$DKEY" >"$E2E_TMP/s.init"
+  SKEY=$(last_line <"$E2E_TMP/s.init")
+  "$HUB" --dir "$D" enroll --name 望海楼街 --key "$SKEY" >/dev/null
+  "$HUB" --dir "$S" policy auto-accept off >/dev/null
+}
+
 # wait_for SECONDS CMD...: retry CMD until it succeeds or time runs out.
 wait_for() {
   local secs=$1; shift
