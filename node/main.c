@@ -904,8 +904,11 @@ static const command commands[] = {
     {"org", "file", NULL, run_org_file, o_org, f_none, 0, 0,
      "org file --name N --category C --leader L --phone P --members M --party-members K\n"
      "         [--party-station yes|no] [--founded-by self|district-unit|street]\n"
-     "         [--scope S] [--venue V] [--filed YYYY-MM-DD]",
+     "         [--scope S] [--venue V] [--filed YYYY-MM-DD] [--industry CODE] [--unit CODE]",
      "为新组织备案。最后一行单独打印新的备案编号。\n"
+     "--category 在区协会发布组织类别清单后从清单中选（填代码或名称），此前可填任意文字；\n"
+     "--industry（行业）和 --unit（主管单位）可不填，填时从区协会发布的清单中选，填代码或名称\n"
+     "（见 linli-node lists）。\n"
      "名称不符合“XXX社区XXX工作站”规范，或党员三人以上而未设立党员活动站的，照样记录并标记待整改。"},
     {"org", "amend", NULL, run_org_amend, o_org, f_none, 1, 1, "org amend ID [--field value ...]",
      "组织变更：写一条只含改动字段的新记录（选项同 org file）。"},
