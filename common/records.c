@@ -425,7 +425,7 @@ static cm_rc roster_fields(const json_t *o, cm_rec_roster *r, cm_err *err) {
   if (!rc) rc = text(o, "reason", "负责人变更原因", r->leader, CM_REC_TEXT_MAX, &r->reason, err);
   if (!rc) {
     r->sealed = json_object_get(o, "sealed");
-    rc = cm_personal_check(r->sealed, err);
+    rc = cm_personal_check(r->sealed, 1, err);
   }
   return rc;
 }
@@ -449,7 +449,7 @@ static cm_rc feedback_fields(const json_t *o, cm_rec_feedback *f, cm_err *err) {
   if (!rc) rc = text(o, "result", "办理结果", done, CM_REC_TEXT_MAX, &f->result, err);
   if (!rc && json_object_get(o, "sealed")) {
     f->sealed = json_object_get(o, "sealed");
-    rc = cm_personal_check(f->sealed, err);
+    rc = cm_personal_check(f->sealed, 0, err);
   }
   return rc;
 }

@@ -192,7 +192,7 @@ typedef struct cm_rec_pledge {
 
 /* feedback.recorded: a complaint or suggestion and how far it has been
  * handled; a later entry with the same id carries its new state.  Who made
- * it (optional) is sealed. */
+ * it (optional) is sealed to the community alone (common/personal.h). */
 typedef struct cm_rec_feedback {
   const char *id, *org, *type, *content, *received, *status, *handled, *result;
   const json_t *sealed; /* NULL when no one is named */

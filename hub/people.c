@@ -81,11 +81,12 @@ static cm_rc feedback(hub_ctx *hub, const uint8_t author[PROTO_KEY_BYTES], const
                       const char *today, json_t *out, cm_err *err) {
   json_t *rows = NULL, *list = json_array(), *r;
   size_t i;
-  int street = hub->role == HUB_ROLE_STREET;
   cm_rc rc = list
                  ? hub_store_org_kind_json(hub->store, author, org, "feedback.recorded", &rows, err)
                  : nomem(err);
-  /* Entries oldest first: a later one with the same id replaces the row. */
+  /* Entries oldest first: a later one with the same id replaces the row.
+   * Who made it stays at the community: no hub opens its box, not even the
+   * street box of an older entry (common/personal.h). */
   json_array_foreach(rows, i, r) {
     if (rc) break;
     json_t *b = json_object_get(r, "body"), *row, *it;
@@ -98,13 +99,6 @@ static cm_rc feedback(hub_ctx *hub, const uint8_t author[PROTO_KEY_BYTES], const
     if (!row) {
       rc = nomem(err);
       break;
-    }
-    if (street) {
-      json_t *who = NULL;
-      if (cm_personal_open(json_object_get(b, "sealed"), "street", &hub->kp, &who, NULL) != CM_OK)
-        who = json_object();
-      json_object_set_new(row, "from", json_string(str(who, "from")));
-      json_decref(who);
     }
     json_array_foreach(list, k, it) {
       if (strcmp(str(it, "id"), str(b, "id")) == 0) break;

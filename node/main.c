@@ -1011,8 +1011,8 @@ static const command commands[] = {
     {"feedback", "add", NULL, run_feedback_add, o_fb, f_none, 0, 0,
      "feedback add --org ID --type complaint|suggestion --content TEXT [--from NAME]\n"
      "             [--received YYYY-MM-DD]",
-     "群众监督：登记居民对组织的投诉（complaint）或建议（suggestion）。反映人可不填；填了只有\n"
-     "街道分会和本社区能看。收到15天后还没报街道的算超期。打印意见编号。"},
+     "群众监督：登记居民对组织的投诉（complaint）或建议（suggestion）。反映人可不填；填了加密后\n"
+     "只有本社区能看，街道分会和区协会都看不到。收到15天后还没报街道的算超期。打印意见编号。"},
     {"feedback", "handle", NULL, run_feedback_handle, o_fbmove, f_none, 1, 1,
      "feedback handle ID --result TEXT [--date YYYY-MM-DD]", "意见已办理：写明办理结果。"},
     {"feedback", "report", NULL, run_feedback_report, o_fbmove, f_none, 1, 1,
