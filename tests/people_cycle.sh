@@ -110,7 +110,17 @@ assert not f[b]["overdue"] and not f[c]["overdue"] and f[c]["status"] == "report
   && fail "funding for a future year was taken"
 "$NODE" --dir "$N" funding add --org "$O1" --source 街道 --amount 0 2>/dev/null \
   && fail "funding of nothing was taken"
-ok "pledge, feedback and funding at the node"
+# The public notice as a page of its own, for the community to publish.
+"$NODE" --dir "$N" org notice --org "$O1" --out "$E2E_TMP/notice.html" >/dev/null || fail "org notice"
+for w in 建昌道社区夕阳红志愿服务队 王秀英 准时守信，服务邻里 最近六个月的活动 '<html lang="zh-CN">'; do
+  grep -qF "$w" "$E2E_TMP/notice.html" || fail "the notice file lacks $w"
+done
+grep -qiE '<script|href=|src=|[0-9a-f]{64}|诸葛大妈|司马秀兰' "$E2E_TMP/notice.html" \
+  && fail "the notice file has a script, a link, a key or a name it must not"
+"$NODE" --dir "$N" org notice --org 120105001001-9999 --out "$E2E_TMP/bad.html" 2>"$E2E_TMP/e4" \
+  && fail "a notice of an unknown organisation was written"
+grep -q 组织 "$E2E_TMP/e4" && [ ! -e "$E2E_TMP/bad.html" ] || fail "unknown organisation: $(cat "$E2E_TMP/e4")"
+ok "pledge, feedback and funding at the node; its public notice as a file"
 
 "$NODE" --dir "$N" sync >/dev/null || fail "sync"
 for b in $("$HUB" --dir "$E2E_TMP/street" review list | awk '{print $1}'); do
