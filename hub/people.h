@@ -27,7 +27,7 @@ cm_rc hub_people_org(hub_ctx *hub, const uint8_t author[PROTO_KEY_BYTES], const 
                      const char *today, json_t *out, cm_err *err);
 
 /* Residents' feedback overdue on today (not reported to the street
- * CM_REC_FEEDBACK_DAYS days after it was received): {"author", "id", "org",
+ * hub_feedback_days_get days after it was received): {"author", "id", "org",
  * "type", "received", "status", "days"}.  Never who made it.  Caller holds
  * hub->lock.  New reference in *out. */
 cm_rc hub_people_feedback_overdue(hub_ctx *hub, const char *today, json_t **out, cm_err *err);

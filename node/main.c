@@ -1041,7 +1041,8 @@ static const command commands[] = {
      "feedback add --org ID --type complaint|suggestion --content TEXT [--from NAME]\n"
      "             [--received YYYY-MM-DD]",
      "群众监督：登记居民对组织的投诉（complaint）或建议（suggestion）。反映人可不填；填了加密后\n"
-     "只有本社区能看，街道分会和区协会都看不到。收到15天后还没报街道的算超期。打印意见编号。"},
+     "只有本社区能看，街道分会和区协会都看不到。收到15天（区协会可另定）后还没报街道的算超期。\n"
+     "打印意见编号。"},
     {"feedback", "handle", NULL, run_feedback_handle, o_fbmove, f_none, 1, 1,
      "feedback handle ID --result TEXT [--date YYYY-MM-DD]", "意见已办理：写明办理结果。"},
     {"feedback", "report", NULL, run_feedback_report, o_fbmove, f_none, 1, 1,

@@ -442,9 +442,11 @@ cm_rc node_feedback_list(node_ctx *ctx, const char *org, json_t **out, cm_err *e
   json_t *all = NULL, *list = json_array(), *b, *it;
   size_t i, k;
   char today[11];
+  int64_t days = 0;
   node_today(ctx, today);
   *out = NULL;
-  cm_rc rc = list ? node_log_bodies(ctx, "feedback.recorded", org, 0, &all, err) : nomem(err);
+  cm_rc rc = list ? store_feedback_days(ctx, &days, err) : nomem(err);
+  if (!rc) rc = node_log_bodies(ctx, "feedback.recorded", org, 0, &all, err);
   /* newest first: the first of an id is its state; listed oldest first */
   json_array_foreach(all, i, b) {
     if (rc) break;
@@ -460,7 +462,7 @@ cm_rc node_feedback_list(node_ctx *ctx, const char *org, json_t **out, cm_err *e
                   str(b, "org"), "type", str(b, "type"), "content", str(b, "content"), "from",
                   str(who, "from"), "received", str(b, "received"), "status", str(b, "status"),
                   "handled", str(b, "handled"), "result", str(b, "result"), "overdue",
-                  cm_rec_feedback_overdue(str(b, "received"), str(b, "status"), today));
+                  cm_rec_feedback_overdue(str(b, "received"), str(b, "status"), today, days));
     json_decref(who);
     if (!row || json_array_insert_new(list, 0, row)) rc = nomem(err);
   }
