@@ -329,6 +329,37 @@ grep -q 司马秀兰 "$E2E_TMP/r2.json" || fail "the restored roster has no name
 "$NODE" --dir "$E2E_TMP/n1b" feedback list --json | grep -q 诸葛大妈 || fail "the restored feedback has no resident"
 ok "a community restored from its street reads its own names again"
 
+# The district sets the days before feedback is overdue; every level judges by it.
+SH="$HUB --dir $E2E_TMP/street"
+$SH feedback days 40 >/dev/null 2>"$E2E_TMP/e5" && fail "a street set the days"
+grep -q 区协会 "$E2E_TMP/e5" || fail "no reason for the street: $(cat "$E2E_TMP/e5")"
+for bad in 0 91 abc; do
+  $DH feedback days "$bad" >/dev/null 2>"$E2E_TMP/e6" && fail "days $bad were taken"
+  grep -qP '[\x{4e00}-\x{9fff}]' "$E2E_TMP/e6" || fail "days $bad: no Chinese reason: $(cat "$E2E_TMP/e6")"
+done
+$DH feedback days | grep -q "^群众意见收到 15 天后还没报街道的算超期（默认值）$" \
+  || fail "the default days: $($DH feedback days)"
+$DH feedback days 40 --operator 张科长 >/dev/null || fail "feedback days 40"
+$DH feedback days | grep -q "收到 40 天后.*（区协会设定）" || fail "the days set: $($DH feedback days)"
+no_overdue() { # url jar
+  curl -sf -b "$2" "$1/api/v1/dashboard/attention" | python3 -c '
+import json, sys; sys.exit(0 if json.load(sys.stdin)["feedback_overdue"] == [] else 1)'
+}
+no_overdue "$DIST_URL" "$E2E_TMP/djar" || fail "the district still lists the feedback after 40 days were set"
+curl -sf -b "$E2E_TMP/djar" "$DIST_URL/api/v1/dashboard/org/$O1" | python3 -c '
+import json, sys; sys.exit(0 if not any(f["overdue"] for f in json.load(sys.stdin)["feedback"]) else 1)' \
+  || fail "the district's organisation answer still marks the feedback overdue"
+wait_for 30 sh -c "$SH feedback days | grep -q '收到 40 天后.*（区协会设定）'" \
+  || fail "the street never got the days: $($SH feedback days)"
+no_overdue "$STREET_URL" "$E2E_TMP/sjar" || fail "the street still lists the feedback"
+"$NODE" --dir "$N" sync >/dev/null || fail "sync the days"
+"$NODE" --dir "$N" feedback list --json | python3 -c '
+import json, sys
+f = {x["id"]: x for x in json.load(sys.stdin)}
+sys.exit(0 if not f[sys.argv[1]]["overdue"] else 1)' "$F1" || fail "the node still marks the feedback overdue"
+ok "the district sets the days before feedback is overdue; the street and the node follow"
+dist_org || fail "the district's organisation answer" # what the rebuild must give again
+
 # Rebuild at the district: the same answers.
 cp "$E2E_TMP/d.json" "$E2E_TMP/d.before"
 curl -sf -b "$E2E_TMP/djar" "$DIST_URL/api/v1/dashboard/hierarchy" >"$E2E_TMP/h.before"
@@ -347,4 +378,4 @@ stop_server "$STREET_PID"
 stop_server "$DIST2_PID"
 ! grep -lE "Sanitizer|runtime error" "$E2E_TMP"/*.err || fail "a sanitizer report: $(cat "$E2E_TMP"/*.err | grep -E 'Sanitizer|runtime error' | head -3)"
 ok "the servers stopped cleanly"
-echo "1..9"
+echo "1..10"

@@ -202,6 +202,8 @@ static void test_people(void **state) {
        "密封"},
       {"feedback.recorded", feedback(V_CODE "-F0001", V_ORG, sealed(NULL, g.h.kp.pk, "某某")),
        "不属于"},
+      /* feedback.due: the district's alone */
+      {"feedback.due", "{\"days\":60,\"operator\":\"某某\"}", "上级"},
       /* funding.received */
       {"funding.received",
        "{\"org\":\"" V_ORG "\",\"source\":\"区\",\"amount\":100,\"year\":2026}", "不属于"},
