@@ -7,8 +7,9 @@
 # come from the roster; feedback not reported to the street 15 days on is in the attention
 # list at both levels; the resident who made it is sealed to the community alone (every
 # answer, page, CSV and Excel file of the street and the district is searched for the
-# name, which the node and a node restored from the street still show); funding is summed
-# per year; a rebuild at the district gives the same answers.
+# name, which the node and a node restored from the street still show); the district sets
+# another number of days and every level follows it; the public notice is written as a file
+# of its own; funding is summed per year; a rebuild at the district gives the same answers.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/e2e/lib.sh"
 export LINLI_FAKE_NOW_MS=1802138400000 # 2027-02-09 10:00 Asia/Shanghai
