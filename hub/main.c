@@ -2107,7 +2107,7 @@ static const hub_command commands[] = {
    "变更、月报和整改，并收到发给原密钥的决定。"},
   {"enroll-requests", cmd_enroll_requests, "[--json]",
    "列出社区或街道分会自己发来的登记申请：编号、名称、代码、指纹、时间、来源地址；\n"
-   "名称与已登记的社区相似时标出“疑似冒用 名称”（IMITATES）。"},
+   "名称与已登记的社区相似时标出“仿冒 名称”。"},
   {"enroll-approve", cmd_enroll_approve, "ID [--replaces OLD_KEY]",
    "批准编号为 ID 的登记申请（先与申请人核对指纹）。\n"
    "--replaces：把申请登记的新电脑批准为接替原密钥 OLD_KEY（规则与 enroll --replaces 相同）。"},
