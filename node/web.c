@@ -318,7 +318,7 @@ static void api(cm_http_req *req, cm_http_resp *resp, void *ctx, api_kind kind) 
     case API_INBOX: rc = node_inbox_list(db, &j, &e); break;
   }
   if (rc) {
-    cm_http_resp_error(resp, rc == CM_ERR_INVALID ? 400 : 500, rc, e.msg, NULL);
+    cm_http_resp_error(resp, cm_rc_http_status(rc), rc, e.msg, NULL);
   } else {
     cm_http_resp_json(resp, 200, j);
   }
