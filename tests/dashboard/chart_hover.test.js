@@ -27,8 +27,9 @@ test('hovering a dashboard chart shows its tooltip and breaks no Content Securit
   const ctx = await launchBrowser(t);
   const page = await ctx.newPage();
   const errors = [];
+  // Chromium reports what a policy blocked on the console too.
   page.on('console', (m) => {
-    if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) errors.push(m.text());
+    if (/Content Security Policy/i.test(m.text())) errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(String(e)));
   // Registered before any script of the page runs, on every page opened.
@@ -47,22 +48,25 @@ test('hovering a dashboard chart shows its tooltip and breaks no Content Securit
   const series = await page.evaluate(() => window.echarts.getInstanceByDom(document.getElementById('chart-series'))
     .getOption().series.map((s) => s.name));
   assert.ok(series.length > 0, 'the chart has series');
-  const before = new Set(await canvasTexts(page, 'chart-series'));
+  // The tooltip is rich text drawn in pieces; it names every series once more
+  // than the legend does.
+  const count = (texts) => texts.reduce((m, s) => m.set(s, (m.get(s) || 0) + 1), new Map());
+  const before = count(await canvasTexts(page, 'chart-series'));
 
   // Over the middle of the plot: an axis tooltip of the month under the mouse.
   const box = await page.locator('#chart-series canvas').first().boundingBox();
   const x = box.x + box.width / 2, y = box.y + box.height / 2;
   await page.mouse.move(x - 20, y);
   await page.mouse.move(x, y, { steps: 5 });
-  let tip = [];
-  for (let i = 0; i < 50 && !tip.length; i++) {
+  let tip = false;
+  for (let i = 0; i < 50 && !tip; i++) {
     await page.waitForTimeout(100);
-    tip = (await canvasTexts(page, 'chart-series'))
-      .filter((s) => !before.has(s) && series.some((name) => s.includes(name)));
+    const now = count(await canvasTexts(page, 'chart-series'));
+    tip = series.every((name) => (now.get(name) || 0) > (before.get(name) || 0));
   }
-  assert.ok(tip.length, 'a tooltip naming the series appeared on the chart');
+  assert.ok(tip, 'a tooltip naming every series appeared on the chart');
 
   const violations = await page.evaluate(() => window.__cspViolations);
   assert.deepEqual(violations, [], 'no Content Security Policy violation');
-  assert.deepEqual(errors, [], 'no console error');
+  assert.deepEqual(errors, [], 'no console message about the Content Security Policy, no script error');
 });
