@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/codec.h"
+
 int hl_operator_add(const char *bin, const char *dir, const char *name, const char *role,
                     const char *password) {
   int in[2];
@@ -149,16 +151,8 @@ long hl_request(hl_hub *h, const char *method, const char *path, const char *cty
 }
 
 const char *hl_pct(const char *s, char *out, size_t cap) {
-  size_t n = 0;
-  for (; *s && n + 4 < cap; s++) {
-    unsigned char ch = (unsigned char)*s;
-    if ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-        ch == '-' || ch == '.' || ch == '_' || ch == '~')
-      out[n++] = (char)ch;
-    else
-      n += (size_t)snprintf(out + n, cap - n, "%%%02X", ch);
-  }
-  out[n] = 0;
+  out[0] = 0;
+  cm_pct_append(out, cap, s);
   return out;
 }
 

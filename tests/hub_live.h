@@ -44,8 +44,8 @@ long hl_request(hl_hub *h, const char *method, const char *path, const char *cty
  * status 0.  A stopped or never started h is fine. */
 int hl_stop(hl_hub *h);
 
-/* s with every byte outside [A-Za-z0-9-._~] percent-encoded, for a form
- * field or a query value (static buffer, per call). */
+/* s percent-encoded (common/codec.h) into out, for a form field or a query
+ * value; returns out. */
 const char *hl_pct(const char *s, char *out, size_t cap);
 
 #endif

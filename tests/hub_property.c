@@ -1,20 +1,30 @@
-/* hub_property.c - random sequences of filings,
- * amendments, reports, corrections, reviews, dissolutions, revocations,
- * reports of organisations never filed and of another community's) over two
- * street hubs with two communities each, every street forwarding what it
- * holds to one district hub after every step, through the real ingest path
- * with real signed changesets (the street's own log first, as its forward
- * loop sends it), with criticisms, rectifications and re-filings after a
- * rejection.  After every step the summary, the dashboard's hierarchy,
- * activity and completeness answers (January..May) and the attention answer's
- * overdue criticisms and inactive organisations, and every organisation's
- * answer (its current filing after the amendments that count, dissolution,
- * each record's status, reports, criticisms open or closed) at each street
- * and at the district equal an independent recomputation from a model of the
- * logs, and the CSV of each of those tables holds its JSON rows.  The run
- * ends by rectifying every open criticism and accepting every waiting batch,
- * so that an overdue criticism closed by a rectification is always reached;
- * then `rebuild` gives the same projection at all three. */
+/* hub_property.c - random sequences of filings, amendments, reports,
+ * corrections, reviews (accept, reject, accept except a record),
+ * dissolutions, revocations, reports of organisations never filed and of
+ * another community's, criticisms, rectifications and re-filings after a
+ * rejection, over two street hubs with two communities each and one district
+ * hub.  Each hub runs as a real `linli-hub serve` process on loopback: the
+ * communities post real signed changesets to their street (POST
+ * /api/v1/changesets), each street's logs go on to the district by the same
+ * POST after every step (its own log first, as its forward loop sends it),
+ * and the street's operator reviews through the review page's form in a
+ * logged-in session.  The test holds the same directories open, as the
+ * command line does beside serve: it reads, and writes only the decisions.
+ *
+ * After every step the summary, the dashboard's hierarchy, activity and
+ * completeness answers (January..May) and the attention answer's overdue
+ * criticisms and inactive organisations, and every organisation's answer (its
+ * current filing after the amendments that count, dissolution, each record's
+ * status, reports, criticisms open or closed) at each street and at the
+ * district equal an independent recomputation from a model of the logs, and
+ * the CSV of each of their tables holds its JSON rows.  Over HTTP, the summary
+ * after every step and at every tenth step (and the last) every one of those
+ * answers and every table's CSV file must be the in-process answer, byte for
+ * byte for the files.  Every twentieth step `rebuild` must give each hub's
+ * incremental projection again, and the served figures after it are checked
+ * at once.  The run ends by rectifying every open criticism and accepting
+ * every waiting batch, so that an overdue criticism closed by a rectification
+ * is always reached. */
 /* cmocka needs these before it, in this order. */
 /* clang-format off */
 #include <setjmp.h>
@@ -114,6 +124,7 @@ static hub_ctx *hub; /* the street of the step being made */
  * a criticism already overdue needs the clock set back, which a running
  * server cannot have). */
 static hl_hub serving[N_STREET + 1];
+static char *tmp; /* the hubs' directories, removed at the end, passed or not */
 /* What this step reads over HTTP as well: 1 the summary, 2 (a checkpoint)
  * everything. */
 static int http_now;
@@ -1005,9 +1016,13 @@ static int live_stop_all(void) {
   return bad ? -1 : 0;
 }
 
+/* After a failure too: no serve process and no directory is left behind. */
 static int teardown(void **state) {
   (void)state;
   live_stop_all();
+  if (tmp) tl_rmrf(tmp);
+  free(tmp);
+  tmp = NULL;
   return 0;
 }
 
@@ -1027,7 +1042,7 @@ static void test_two_streets_and_district(void **state) {
   char now[32];
   snprintf(now, sizeof now, "%llu", NOW_MS);
   setenv("LINLI_FAKE_NOW_MS", now, 1);
-  char *tmp = tl_tmpdir();
+  tmp = tl_tmpdir();
   assert_non_null(tmp);
   cm_err err;
   static const char *const names[N_STREET] = {"望海楼街", "光复道街"};
@@ -1107,6 +1122,7 @@ static void test_two_streets_and_district(void **state) {
   hub_close(district);
   tl_rmrf(tmp);
   free(tmp);
+  tmp = NULL;
 }
 
 int main(void) {
