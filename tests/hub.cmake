@@ -14,9 +14,10 @@ if(TARGET linli_hub)
                            ENVIRONMENT "LINLI_LOG=error")
     endif()
   endforeach()
-  # The property test checks every answer at three hubs after each of ~150 steps:
-  # 10-40 s alone, several times that under the sanitizers on a loaded machine.
-  # It reads the figures also over HTTP from real `linli-hub serve` processes.
+  # The property test checks every answer at three hubs after each of ~190 steps,
+  # writing through three real `linli-hub serve` processes and reading every
+  # answer and CSV file over HTTP at every tenth step: 30-60 s alone on a loaded
+  # machine (twice the in-process version), several times that under the sanitizers.
   if(TARGET hub_property AND TARGET linli-hub)
     set_tests_properties(hub_property PROPERTIES TIMEOUT 400)
     target_sources(hub_property PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/hub_live.c)
