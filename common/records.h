@@ -374,4 +374,11 @@ int cm_rec_fold_version(json_t **state, const char *kind, const json_t *body, co
 /* a + b, held at INT64_MAX (figures add many bounded counts; they never wrap). */
 int64_t cm_rec_add(int64_t a, int64_t b);
 
+/* An amount typed in yuan (元: digits, at most two decimals, at most
+ * CM_REC_FEN_MAX fen) as fen in *fen_out.  CM_ERR_INVALID, naming the field
+ * as zh and flag (the option or form field), when v is empty or not such an
+ * amount: what a node and a hub both accept from a person. */
+cm_rc cm_rec_yuan_parse(const char *zh, const char *flag, const char *v, int64_t *fen_out,
+                        cm_err *err);
+
 #endif

@@ -17,6 +17,7 @@
 #include "../common/http_client.h"
 #include "../common/i18n.h"
 #include "../common/log.h"
+#include "../common/records.h"
 #include "../common/version.h"
 #include "attach.h"
 #include "attach_check.h"
@@ -1077,14 +1078,60 @@ static int cmd_decide(const cmd_args *a) {
   return EXIT_OK;
 }
 
-/* The annual inspection (年检): list, result, due. */
+/* inspection file: the self-report of one of the street's own organisations,
+ * options as cmd_inspection parses them (o[0] year, o[7] onwards the
+ * report's).  A count not given is left to the domain core to name. */
+static int inspection_file(const char *dir, const opt_spec *o) {
+  static const struct {
+    size_t opt;
+    const char *zh;
+  } nums[] = {{8, "全年活动次数"}, {9, "现有成员人数"}, {10, "新加入成员"},
+              {11, "退出成员"},   {12, "党员人数"}};
+  int64_t n[5];
+  hub_local_inspection s = {o[7].value, o[15].value, o[16].value, o[17].value, o[18].value,
+                            -1, -1, -1, 0, 0, -1, -1, -1};
+  hub_ctx *ctx = NULL;
+  uint64_t seq = 0;
+  cm_err err;
+  cm_err_clear(&err);
+  if (!o[0].value || strlen(o[0].value) != 4 || strspn(o[0].value, "0123456789") != 4)
+    return usage_error("inspection file 需要 --year YYYY（已结束的年度）");
+  s.year = atoi(o[0].value);
+  for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+    n[i] = o[nums[i].opt].value ? parse_count(o[nums[i].opt].value) : (i == 2 || i == 3 ? 0 : -2);
+    if (n[i] == -1)
+      return usage_error("「%s」应为非负整数，而不是“%s”", nums[i].zh, o[nums[i].opt].value);
+    if (n[i] == -2) n[i] = -1; /* not given: the domain core names it */
+  }
+  s.activities = n[0];
+  s.members = n[1];
+  s.joined = n[2];
+  s.left = n[3];
+  s.party_members = n[4];
+  if (cm_rec_yuan_parse("收到经费（元）", "--funds-received", o[13].value, &s.funds_received,
+                        &err) ||
+      cm_rec_yuan_parse("使用经费（元）", "--funds-used", o[14].value, &s.funds_used, &err))
+    return usage_error("%s", err.msg);
+  cm_rc rc = hub_open(dir, &ctx, &err);
+  if (!rc) rc = hub_local_inspection_file(ctx, &s, &seq, &err);
+  /* The record last: scripts take the last field. */
+  if (!rc) printf("%s/%llu\n", ctx->key_hex, (unsigned long long)seq);
+  hub_close(ctx);
+  return rc ? fail(rc, &err) : EXIT_OK;
+}
+
+/* The annual inspection (年检): list, result, due, file. */
 static int cmd_inspection(const cmd_args *a) {
-  opt_spec o[] = {{"year", 0, NULL},   {"result", 0, NULL},   {"deadline", 0, NULL},
-                  {"reason", 0, NULL}, {"operator", 0, NULL}, {"date", 0, NULL},
-                  {"json", 1, NULL}};
+  opt_spec o[] = {{"year", 0, NULL},       {"result", 0, NULL},        {"deadline", 0, NULL},
+                  {"reason", 0, NULL},     {"operator", 0, NULL},      {"date", 0, NULL},
+                  {"json", 1, NULL},       {"org", 0, NULL},           {"activities", 0, NULL},
+                  {"members", 0, NULL},    {"joined", 0, NULL},        {"left", 0, NULL},
+                  {"party-members", 0, NULL}, {"funds-received", 0, NULL},
+                  {"funds-used", 0, NULL}, {"problems", 0, NULL},      {"plans", 0, NULL},
+                  {"opinion", 0, NULL},    {"opinion-text", 0, NULL}};
   const char *pos[2] = {0};
   size_t n_pos = 0;
-  int r = parse_or_help(a, "inspection", o, 7, pos, 2, &n_pos);
+  int r = parse_or_help(a, "inspection", o, sizeof o / sizeof o[0], pos, 2, &n_pos);
   hub_ctx *ctx = NULL;
   json_t *j = NULL;
   cm_err err;
@@ -1096,10 +1143,12 @@ static int cmd_inspection(const cmd_args *a) {
   int is_list = n_pos == 1 && !strcmp(pos[0], "list");
   int is_result = n_pos == 2 && !strcmp(pos[0], "result");
   int is_due = n_pos == 1 && !strcmp(pos[0], "due");
-  if (!is_list && !is_result && !is_due)
+  int is_file = n_pos == 1 && !strcmp(pos[0], "file");
+  if (!is_list && !is_result && !is_due && !is_file)
     return usage_error("用法：inspection list [--year YYYY] [--json] | result ORG --year YYYY "
                        "--result pass|rectify|fail [--deadline YYYY-MM-DD] --reason TEXT | "
-                       "due --year YYYY [--date YYYY-MM-DD]");
+                       "due --year YYYY [--date YYYY-MM-DD] | file --org ID --year YYYY ...");
+  if (is_file) return inspection_file(a->dir, o);
   cm_date_of(cm_now_ms(), today);
   snprintf(last, sizeof last, "%d", atoi(today) - 1);
   if (hub_year_parse(o[0].value ? o[0].value : (is_list ? last : NULL), 1, &year, &err))
@@ -2160,11 +2209,18 @@ static const hub_command commands[] = {
    "撤回后不再计入待整改和逾期，list 标为 已撤回。"},
   {"inspection", cmd_inspection,
    "list [--year YYYY] [--json] | result ORG --year YYYY --result pass|rectify|fail "
-   "[--deadline YYYY-MM-DD] --reason TEXT [--operator NAME] | due --year YYYY [--date YYYY-MM-DD]",
+   "[--deadline YYYY-MM-DD] --reason TEXT [--operator NAME] | due --year YYYY [--date YYYY-MM-DD] | "
+   "file --org ID --year YYYY --activities N --members N --party-members N [--joined N] "
+   "[--left N] --funds-received 元 --funds-used 元 [--problems TEXT] [--plans TEXT] "
+   "--opinion agree|rectify|disagree [--opinion-text TEXT]",
    "年检。list：某一年度（默认上一年）的年检进度：应检、已报自查报告（逾期）、已检及结果、未报，\n"
    "每个组织一行。result：街道分会对组织年检的结果：pass 合格、rectify 限期整改（须给\n"
    "--deadline，整改报告通过后结案）、fail 不合格（提请区协会撤销备案）；结果下达组织所在社区，\n"
-   "最后一行打印记录编号。due：显示或设置（--date）该年度自查报告的截止日期（默认次年1月31日）。"},
+   "最后一行打印记录编号。due：显示或设置（--date）该年度自查报告的截止日期（默认次年1月31日）。\n"
+   "file：街道分会为本街道一级的组织填写上一年度（已结束的年度）的年检自查报告：活动次数、\n"
+   "现有成员及增减、党员人数、经费收支（元，最多两位小数）、存在问题和下年计划，附街道分会的\n"
+   "意见：agree 同意、rectify 整改、disagree 不同意（后两者须写 --opinion-text）；同一组织\n"
+   "同一年度的第二份更正第一份，最后一行打印记录编号。"},
   {"evaluation", cmd_evaluation,
    "open --year YYYY --title TEXT --closes YYYY-MM-DD | rounds [--json] | close ROUND "
    "[--reason TEXT] | nominate --round ID --org ID [--person NAME] --deeds TEXT | list "

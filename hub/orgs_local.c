@@ -230,6 +230,40 @@ cm_rc hub_local_report_monthly(hub_ctx *ctx, const hub_local_report *r, uint64_t
   return rc;
 }
 
+cm_rc hub_local_inspection_file(hub_ctx *ctx, const hub_local_inspection *s, uint64_t *seq_out,
+                                cm_err *err) {
+  const char *texts[] = {s->org, s->problems, s->plans, s->opinion, s->opinion_text};
+  const struct {
+    const char *key;
+    int64_t v;
+  } counts[] = {{"year", s->year},
+                {"activities", s->activities},
+                {"members", s->members},
+                {"joined", s->joined},
+                {"left", s->left},
+                {"party_members", s->party_members},
+                {"funds_received", s->funds_received},
+                {"funds_used", s->funds_used}};
+  if (ctx->role != HUB_ROLE_STREET)
+    return cm_errf(err, CM_ERR_PERM, "街道级组织的年检自查报告在街道分会填写");
+  cm_rc rc = texts_ok(texts, sizeof texts / sizeof texts[0], err);
+  if (rc) return rc;
+  if (!s->org || !*s->org) return cm_errf(err, CM_ERR_INVALID, "年检自查报告需要 --org 备案编号");
+  json_t *body = json_pack("{s:s}", "org", s->org);
+  for (size_t i = 0; body && i < sizeof counts / sizeof counts[0]; i++)
+    if (counts[i].v >= 0 && json_object_set_new(body, counts[i].key, json_integer(counts[i].v)))
+      json_decref(body), body = NULL;
+  if (body && (json_object_set_new(body, "problems", json_string(or_empty(s->problems))) ||
+               json_object_set_new(body, "plans", json_string(or_empty(s->plans))) ||
+               json_object_set_new(body, "opinion", json_string(or_empty(s->opinion))) ||
+               json_object_set_new(body, "opinion_text", json_string(or_empty(s->opinion_text)))))
+    json_decref(body), body = NULL;
+  rc = body ? append_checked(ctx, "inspection.self", body, s->org, seq_out, err)
+            : cm_errf(err, CM_ERR_NOMEM, "写年检自查报告时内存不足");
+  json_decref(body);
+  return rc;
+}
+
 cm_rc hub_local_activity_declare(hub_ctx *ctx, const hub_local_activity *a, char *id_out,
                                  uint64_t *seq_out, cm_err *err) {
   const char *texts[] = {a->org, a->date, a->title, a->place, a->description};
