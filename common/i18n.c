@@ -1012,6 +1012,7 @@ static const i18n_entry k_words[] = {
     {"train.col.attended", "参加组织数", "Organisations attending"},
     {"train.orgs_h", "各组织培训次数", "Trainings per organisation"},
     {"train.col.count", "培训次数", "Trainings"},
+    {"train.none", "还没有参加过培训。", "No trainings attended yet."},
     {"plan.community", "本社区（社区自己的计划总结）", "This community itself"},
     {"plan.community_plans", "本社区的年度工作计划", "This community's plans"},
     {"plan.community_summaries", "本社区的年终总结", "This community's year-end summaries"},

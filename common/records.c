@@ -111,7 +111,7 @@ const char *cm_rec_body_org(const cm_rec_body *b) {
 
 int cm_rec_to_all(const char *kind) {
   cm_rec_kind k = cm_rec_find(kind)->kind;
-  return k == CM_REC_LIST || k == CM_REC_LIMITS;
+  return k == CM_REC_LIST || k == CM_REC_LIMITS || k == CM_REC_TRAINING;
 }
 
 void cm_rec_limits_bytes(const cm_rec_limits *l, uint64_t *file_max, uint64_t *org_year_max) {

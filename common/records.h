@@ -354,7 +354,9 @@ const char *cm_rec_body_org(const cm_rec_body *b);
 int cm_rec_feedback_overdue(const char *received, const char *status, const char *today);
 
 /* 1 when entries of kind go to every community (the district's lists and
- * limits: a hub addresses them to all, a street relays them to all). */
+ * limits, and the trainings a street or the district records: a hub
+ * addresses them to all, a street relays the district's to all; a node
+ * keeps what names its own organisations). */
 int cm_rec_to_all(const char *kind);
 
 /* The caps a limits.set body sets, in bytes. */

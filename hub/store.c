@@ -2058,6 +2058,12 @@ cm_rc hub_store_review_put(hub_store *st, const uint8_t reviewer[PROTO_KEY_BYTES
   " coalesce(CASE WHEN json_valid(o.data) THEN o.data->>'name' END, ''), o.status, o.filed,"      \
   " o.dissolved"
 
+/* Entry e is not a street's relay of an entry this hub (key K) wrote itself:
+ * the district holds its own training, and each street's copy that took it
+ * down to the communities is the same training, counted once. */
+#define SQL_NOT_OUR_RELAY(e, K)                                                                    \
+  " coalesce(substr(" BODY_JSON(e) "->>'origin_record', 1, 64), '') <> lower(hex(" K "))"
+
 /* The organisations the dashboard reads (HUB_DQ_ORGS), before its WHERE. */
 #define SQL_DASH_ORGS                                                                              \
   "SELECT o.author, o.id, o.data->>'name', o.data->>'category',"                                  \
@@ -2212,6 +2218,7 @@ static const struct {
        " INDEXED BY entries_events WHERE e.kind = 'training.recorded' AND " ENTRIES_EVENTS_WHERE
        " AND " BODY_JSON("e") " IS NOT NULL"
        " AND substr(" BODY_JSON("e") "->>'date', 1, 4) = CAST(?1 AS TEXT)"
+       " AND " SQL_NOT_OUR_RELAY("e", "?2")
        " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))"
        "SELECT" SQL_YEAR_ORG_COLS ","
        " (SELECT count(*) FROM t, json_each(t.b, '$.orgs') j WHERE j.value = o.id"
@@ -3125,6 +3132,7 @@ cm_rc hub_store_trainings_json(hub_store *st, int64_t year, const uint8_t self[P
       " AND " ENTRIES_EVENTS_WHERE " AND " BODY_JSON("e") " IS NOT NULL"
       " AND substr(" BODY_JSON("e") "->>'date', 1, 4) = CAST(?1 AS TEXT)"
       " AND (e.author = ?2 OR e.author IN (SELECT a.key FROM authors a WHERE a.role = 'street'))"
+      " AND " SQL_NOT_OUR_RELAY("e", "?2")
       " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"
       " ORDER BY " BODY_JSON("e") "->>'date' DESC, e.time_ms DESC",
       out, err, "ik", year, self);
@@ -3225,6 +3233,7 @@ cm_rc hub_store_org_trainings_json(hub_store *st, const char *org,
       " count(*) AS trainings FROM entries e INDEXED BY entries_events,"
       " json_each(coalesce(" BODY_JSON("e") ", '{}'), '$.orgs') j"
       " WHERE e.kind = 'training.recorded' AND " ENTRIES_EVENTS_WHERE " AND j.value = ?1"
+      " AND " SQL_NOT_OUR_RELAY("e", "?2")
       " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"
       " AND (e.author = ?2 OR e.author IN (SELECT a.enrolled_by FROM authors a"
       "  JOIN organisations o ON o.author = a.key WHERE o.id = ?1)"
