@@ -3122,8 +3122,11 @@ cm_rc hub_store_trainings_json(hub_store *st, int64_t year, const uint8_t self[P
   return rv_rows(
       st,
       "SELECT lower(hex(e.author)) || '/' || e.seq AS record,"
-      " coalesce((SELECT a.name FROM authors a WHERE a.key = e.author), '') AS by,"
-      " e.author = ?2 AS own,"
+      /* a street's copy of the district's training is the district's */
+      " CASE WHEN " BODY_JSON("e") "->>'origin_record' IS NULL THEN"
+      "  coalesce((SELECT a.name FROM authors a WHERE a.key = e.author), '') ELSE '' END AS by,"
+      " e.author = ?2 AND " BODY_JSON("e") "->>'origin_record' IS NULL AS own,"
+      " " BODY_JSON("e") "->>'origin_record' IS NOT NULL AS relayed,"
       " " BODY_JSON("e") "->>'date' AS date, " BODY_JSON("e") "->>'topic' AS topic,"
       " " BODY_JSON("e") "->>'organiser' AS organiser,"
       " coalesce(" BODY_JSON("e") "->>'content', '') AS content,"

@@ -516,6 +516,18 @@ static void training_form(hub_web_req *w, int keep) {
                  "train.content", v[4] ? v[4] : "", "form.save");
 }
 
+/* Who issued notice or training row o, in words: this hub, the district (a
+ * notice or training a street relayed), or the street hub that issued it. */
+static void notice_by(hub_web_req *w, const json_t *o) {
+  const char *by = json_string_value(json_object_get(o, "by"));
+  if (json_integer_value(json_object_get(o, "own")))
+    cm_html_word(&w->h, "notice.own");
+  else if (json_integer_value(json_object_get(o, "relayed")) && (!by || !*by))
+    cm_html_word(&w->h, "notice.from_district");
+  else
+    cm_html_esc(&w->h, by ? by : "");
+}
+
 /* The year's trainings and each organisation's count, with the form. */
 static void trainings_page(hub_web_req *w, int year, const cm_err *refused) {
   json_t *j = NULL;
@@ -548,10 +560,7 @@ static void trainings_page(hub_web_req *w, int year, const cm_err *refused) {
                    json_string_value(json_object_get(o, "date")),
                    json_string_value(json_object_get(o, "topic")),
                    json_string_value(json_object_get(o, "organiser")));
-    if (json_integer_value(json_object_get(o, "own")))
-      cm_html_word(&w->h, "notice.own");
-    else
-      cm_html_esc(&w->h, json_string_value(json_object_get(o, "by")));
+    notice_by(w, o);
     cm_html_printf(&w->h, "</td><td class=\"num\">%lld</td></tr>",
                    (long long)json_integer_value(json_object_get(o, "attended")));
   }
@@ -652,18 +661,6 @@ static void notice_form(hub_web_req *w, int keep) {
                         "name=\"text\" maxlength=\"4000\" required>%h</textarea></label>"
                         "<button type=\"submit\">%w</button></form></section>",
                  "notice.col.title", t ? t : "", "notice.col.text", x ? x : "", "notice.send");
-}
-
-/* Who issued notice row o, in words: this hub, the district (a notice a
- * street relayed), or the street hub that issued it. */
-static void notice_by(hub_web_req *w, const json_t *o) {
-  const char *by = json_string_value(json_object_get(o, "by"));
-  if (json_integer_value(json_object_get(o, "own")))
-    cm_html_word(&w->h, "notice.own");
-  else if (json_integer_value(json_object_get(o, "relayed")) && (!by || !*by))
-    cm_html_word(&w->h, "notice.from_district");
-  else
-    cm_html_esc(&w->h, by ? by : "");
 }
 
 /* The notices sent here (at a street also the district's it relayed), how

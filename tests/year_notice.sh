@@ -258,6 +258,12 @@ sync_all
 for n in 1 2 3; do "$NODE" --dir "$E2E_TMP/n$n" sync >/dev/null || fail "sync n$n"; done
 "$HUB" --dir "$E2E_TMP/s1" training list --year 2027 | head -1 | grep -q "培训 2 次" \
   || fail "the street does not see the district's training: $("$HUB" --dir "$E2E_TMP/s1" training list --year 2027)"
+"$HUB" --dir "$E2E_TMP/s1" training list --year 2027 --json | python3 -c '
+import json, sys
+t = {x["topic"]: x for x in json.load(sys.stdin)["trainings"]}
+assert t["志愿服务规范"]["relayed"] == 1 and t["志愿服务规范"]["own"] == 0, t
+assert t["活动安全"]["own"] == 1 and t["活动安全"]["relayed"] == 0, t' \
+  || fail "the street counts the district's training as its own"
 for n in 1 2 3; do
   "$NODE" --dir "$E2E_TMP/n$n" training list --year 2027 --json >"$E2E_TMP/nt$n.json" \
     || fail "node $n training list"
