@@ -973,6 +973,8 @@ static const i18n_entry k_words[] = {
     {"insp.fail_hint", "不合格的组织将提请区协会撤销备案。",
      "A failed organisation is proposed to the district for revocation."},
     {"insp.result_saved", "年检结果已保存。", "The result was saved."},
+    {"insp.self_h", "街道一级组织的年检自查报告", "Self-report of a street-level organisation"},
+    {"insp.street_opinion", "街道分会意见", "The street's opinion"},
     {"insp.due", "自查报告截止日期：", "Self-reports due: "},
     {"insp.all", "全部", "All"},
     {"insp.missing_h", "未报自查报告的组织", "Organisations without a self-report"},

@@ -1080,38 +1080,15 @@ static int cmd_decide(const cmd_args *a) {
 
 /* inspection file: the self-report of one of the street's own organisations,
  * options as cmd_inspection parses them (o[0] year, o[7] onwards the
- * report's).  A count not given is left to the domain core to name. */
+ * report's). */
 static int inspection_file(const char *dir, const opt_spec *o) {
-  static const struct {
-    size_t opt;
-    const char *zh;
-  } nums[] = {{8, "全年活动次数"}, {9, "现有成员人数"}, {10, "新加入成员"},
-              {11, "退出成员"},   {12, "党员人数"}};
-  int64_t n[5];
-  hub_local_inspection s = {o[7].value, o[15].value, o[16].value, o[17].value, o[18].value,
-                            -1, -1, -1, 0, 0, -1, -1, -1};
+  hub_local_inspection s = {o[7].value,  o[0].value,  o[8].value,  o[9].value,  o[10].value,
+                            o[11].value, o[12].value, o[13].value, o[14].value, o[15].value,
+                            o[16].value, o[17].value, o[18].value};
   hub_ctx *ctx = NULL;
   uint64_t seq = 0;
   cm_err err;
   cm_err_clear(&err);
-  if (!o[0].value || strlen(o[0].value) != 4 || strspn(o[0].value, "0123456789") != 4)
-    return usage_error("inspection file 需要 --year YYYY（已结束的年度）");
-  s.year = atoi(o[0].value);
-  for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
-    n[i] = o[nums[i].opt].value ? parse_count(o[nums[i].opt].value) : (i == 2 || i == 3 ? 0 : -2);
-    if (n[i] == -1)
-      return usage_error("「%s」应为非负整数，而不是“%s”", nums[i].zh, o[nums[i].opt].value);
-    if (n[i] == -2) n[i] = -1; /* not given: the domain core names it */
-  }
-  s.activities = n[0];
-  s.members = n[1];
-  s.joined = n[2];
-  s.left = n[3];
-  s.party_members = n[4];
-  if (cm_rec_yuan_parse("收到经费（元）", "--funds-received", o[13].value, &s.funds_received,
-                        &err) ||
-      cm_rec_yuan_parse("使用经费（元）", "--funds-used", o[14].value, &s.funds_used, &err))
-    return usage_error("%s", err.msg);
   cm_rc rc = hub_open(dir, &ctx, &err);
   if (!rc) rc = hub_local_inspection_file(ctx, &s, &seq, &err);
   /* The record last: scripts take the last field. */

@@ -221,6 +221,28 @@ SSELF=$(street_inspect street "$SO" 2026 1 | last_line)
 case "$SSELF" in "$SKEY"/*) ;; *) fail "street: no record id printed: $SSELF" ;; esac
 "$HUB" --dir "$E2E_TMP/street" inspection list --year 2026 | grep -q "^$SO.望海楼街.望海楼街书画分会.已报" \
   || fail "street list: $("$HUB" --dir "$E2E_TMP/street" inspection list --year 2026)"
+# The same on the street's page: refused with the reason and what was typed, then a correction.
+printf 'year-street-password\n' | "$HUB" --dir "$E2E_TMP/street" operator add 李主任 --role street \
+  >/dev/null || fail "street operator add"
+curl -s -c "$E2E_TMP/sjar" -o /dev/null --data-urlencode name=李主任 \
+  --data-urlencode password=year-street-password "$STREET_URL/login" || fail "street login"
+curl -sf -b "$E2E_TMP/sjar" "$STREET_URL/inspections?year=2026" >"$E2E_TMP/si.html" || fail "street page"
+grep -q 'id="insp-self-form"' "$E2E_TMP/si.html" || fail "no self-report form on the street's page"
+CSRF=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$E2E_TMP/si.html" | head -1 | sed 's/.*value="//; s/"//')
+self_post() { # party-members -> HTTP status, page in si2.html
+  curl -s -o "$E2E_TMP/si2.html" -w '%{http_code}' -b "$E2E_TMP/sjar" --data-urlencode csrf="$CSRF" \
+    --data-urlencode org="$SO" --data-urlencode year=2026 --data-urlencode activities=14 \
+    --data-urlencode members=16 --data-urlencode party_members="$1" \
+    --data-urlencode funds_received=3100 --data-urlencode funds_used=2900.5 \
+    --data-urlencode problems=场地不足 --data-urlencode opinion=agree "$STREET_URL/inspections/self"
+}
+before=$(self_count)
+[ "$(self_post 40)" = 400 ] && grep -q 党员人数 "$E2E_TMP/si2.html" || fail "the page took more party members than members"
+grep -q 'name="funds_used" [^>]*value="2900.5"' "$E2E_TMP/si2.html" || fail "the refused form lost what was typed"
+[ "$(self_count)" = "$before" ] || fail "a refused self-report on the page was signed"
+code=$(self_post 1)
+[ "$code" = 303 ] || [ "$code" = 302 ] || fail "the street's self-report on the page answered $code"
+[ "$(self_count)" = $((before + 1)) ] || fail "the page's self-report was not written"
 "$HUB" --dir "$E2E_TMP/street" inspection result "$SO" --year 2026 --result pass --reason 活动正常 \
   >/dev/null || fail "street result on its own organisation"
 "$HUB" --dir "$E2E_TMP/street" training record --date 2027-01-20 --topic 书画 --organiser 望海楼街 \
