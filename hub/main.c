@@ -1312,10 +1312,11 @@ static int cmd_evaluation(const cmd_args *a) {
 /* A street's own plan or year-end summary (plan.unit, summary.unit). */
 static int plan_unit_file(const cmd_args *a, int summary) {
   opt_spec o[] = {{"year", 0, NULL},    {"goals", 0, NULL},   {"activities", 0, NULL},
-                  {"count", 0, NULL},   {"results", 0, NULL}, {"problems", 0, NULL}};
+                  {"count", 0, NULL},   {"results", 0, NULL}, {"problems", 0, NULL},
+                  {"org", 0, NULL}};
   const char *pos[1] = {0};
   size_t n_pos = 0;
-  int r = parse_or_help(a, summary ? "summary" : "plan", o, 6, pos, 1, &n_pos);
+  int r = parse_or_help(a, summary ? "summary" : "plan", o, 7, pos, 1, &n_pos);
   hub_ctx *ctx = NULL;
   cm_err err;
   int64_t n = 0;
@@ -1328,7 +1329,11 @@ static int plan_unit_file(const cmd_args *a, int summary) {
   if (summary && !o[3].value) return usage_error("年终总结需要 --count（全年活动次数）");
   char record[PROTO_KEY_HEX + 24];
   cm_rc rc = hub_open(a->dir, &ctx, &err);
-  if (!rc)
+  if (!rc && o[6].value)
+    rc = hub_year_org_plan_file(ctx, o[6].value, summary, atoi(o[0].value),
+                                summary ? o[4].value : o[1].value,
+                                summary ? o[5].value : o[2].value, n, record, sizeof record, &err);
+  else if (!rc)
     rc = hub_year_unit_plan_file(ctx, summary, atoi(o[0].value), summary ? o[4].value : o[1].value,
                                  summary ? o[5].value : o[2].value, n, record, sizeof record, &err);
   if (!rc) printf("%s\n", record);
@@ -1338,7 +1343,7 @@ static int plan_unit_file(const cmd_args *a, int summary) {
 
 static int cmd_summary(const cmd_args *a) {
   if (a->argc < 1 || strcmp(a->argv[0], "file") != 0)
-    return usage_error("用法：summary file --year YYYY --results TEXT [--problems TEXT] --count N");
+    return usage_error("用法：summary file [--org ID] --year YYYY --results TEXT [--problems TEXT] --count N");
   cmd_args rest = {a->dir, a->argc - 1, a->argv + 1};
   return plan_unit_file(&rest, 1);
 }
@@ -1362,8 +1367,8 @@ static int cmd_plan(const cmd_args *a) {
   if (r >= 0) return r;
   cm_err_clear(&err);
   if (n_pos != 1 || strcmp(pos[0], "list") != 0)
-    return usage_error("用法：plan list [--year YYYY] [--json] | plan file --year YYYY --goals T "
-                       "--activities T [--count N]");
+    return usage_error("用法：plan list [--year YYYY] [--json] | plan file [--org ID] --year YYYY "
+                       "--goals T --activities T [--count N]");
   cm_date_of(cm_now_ms(), today);
   today[4] = '\0';
   if (hub_year_parse(o[0].value ? o[0].value : today, 0, &year, &err))
@@ -2213,12 +2218,14 @@ static const hub_command commands[] = {
    "commendations：某一年度（默认今年）的表彰名单，--csv 或 --xlsx 写成文件（中文表头）。\n"
    "记录 --operator NAME（默认 $USER）。"},
   {"plan", cmd_plan,
-   "list [--year YYYY] [--json] | file --year YYYY --goals T --activities T [--count N]",
+   "list [--year YYYY] [--json] | file [--org ID] --year YYYY --goals T --activities T [--count N]",
    "计划总结。list：某一年度（默认今年）各组织、各社区和各街道是否已报年度工作计划（1月31日前）\n"
    "和年终总结（次年1月31日前），每行一个，未报的写“未报”。\n"
-   "file：街道分会写本街道自己的年度工作计划（今年或明年），最后一行打印记录编号。"},
-  {"summary", cmd_summary, "file --year YYYY --results T [--problems T] --count N",
-   "街道分会写本街道自己的年终总结（全年活动次数 --count），最后一行打印记录编号。"},
+   "file：街道分会写本街道自己的年度工作计划（今年或明年），--org 则是本街道一级的组织的\n"
+   "年度工作计划；最后一行打印记录编号。"},
+  {"summary", cmd_summary, "file [--org ID] --year YYYY --results T [--problems T] --count N",
+   "街道分会写本街道自己（--org：本街道一级的组织）的年终总结（全年活动次数 --count），\n"
+   "最后一行打印记录编号。"},
   {"training", cmd_training,
    "record --date YYYY-MM-DD --topic T --organiser T --orgs ID,ID,... [--content T] | "
    "list [--year YYYY] [--json]",

@@ -124,6 +124,11 @@ cm_rc hub_local_append(hub_ctx *ctx, const char *kind, json_t *body, uint64_t *s
   return append_checked(ctx, kind, body, NULL, seq_out, err);
 }
 
+cm_rc hub_local_append_org(hub_ctx *ctx, const char *kind, json_t *body, const char *org,
+                           uint64_t *seq_out, cm_err *err) {
+  return append_checked(ctx, kind, body, org, seq_out, err);
+}
+
 /* The next number for a street-level filing (what "A" = activity). */
 static cm_rc next_id(hub_ctx *ctx, int activity, char *out, cm_err *err) {
   int64_t orgs = 0, acts = 0;

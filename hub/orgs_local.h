@@ -140,4 +140,9 @@ cm_rc hub_local_fanout_locked(hub_ctx *ctx, const char *kind, const json_t *tmpl
 cm_rc hub_local_append(hub_ctx *ctx, const char *kind, json_t *body, uint64_t *seq_out,
                        cm_err *err);
 
+/* hub_local_append about org, which must be a street-level organisation
+ * here and not dissolved (CM_ERR_NOT_FOUND). */
+cm_rc hub_local_append_org(hub_ctx *ctx, const char *kind, json_t *body, const char *org,
+                           uint64_t *seq_out, cm_err *err);
+
 #endif

@@ -2200,7 +2200,7 @@ static const struct {
   [HUB_DQ_YEAR_PLANS] =
       {"WITH" SQL_YEAR_NEWEST("p", "plan.annual") "," SQL_YEAR_NEWEST("s", "summary.annual")
        "SELECT" SQL_YEAR_ORG_COLS ", pe.time_ms, se.time_ms"
-       " FROM organisations o JOIN communities c ON c.key = o.author"
+       " FROM organisations o JOIN year_holders c ON c.key = o.author"
        /* the newest of the year by any key of the community (the newest key's) */
        " LEFT JOIN entries pe ON (pe.author, pe.seq) = (SELECT p.author, p.seq FROM p"
        "  WHERE p.org = o.id AND " SAME_COMMUNITY("p.author", "o.author")

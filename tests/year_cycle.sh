@@ -247,6 +247,16 @@ code=$(self_post 1)
   >/dev/null || fail "street result on its own organisation"
 "$HUB" --dir "$E2E_TMP/street" training record --date 2027-01-20 --topic 书画 --organiser 望海楼街 \
   --orgs "$SO,$O1" >/dev/null || fail "street training of its own organisation"
+"$HUB" --dir "$E2E_TMP/street" plan file --org "$O1" --year 2027 --goals 服务 --activities 探访 \
+  2>"$E2E_TMP/e11" && fail "the street wrote a plan for a community's organisation"
+grep -q 街道级组织 "$E2E_TMP/e11" || fail "no reason for the plan: $(cat "$E2E_TMP/e11")"
+"$HUB" --dir "$E2E_TMP/street" plan file --org "$SO" --year 2025 --goals 服务 --activities 探访 \
+  2>"$E2E_TMP/e12" && fail "the street wrote a plan for a past year"
+grep -q 今年或明年 "$E2E_TMP/e12" || fail "no reason for the plan's year: $(cat "$E2E_TMP/e12")"
+"$HUB" --dir "$E2E_TMP/street" plan file --org "$SO" --year 2027 --goals 办书画展 \
+  --activities 每季一次 --count 4 | last_line | grep -q "^$SKEY/" || fail "street plan for its organisation"
+"$HUB" --dir "$E2E_TMP/street" summary file --org "$SO" --year 2026 --results 办展两次 \
+  --count 12 >/dev/null || fail "street summary for its organisation"
 "$HUB" --dir "$E2E_TMP/street" inspection list --year 2026 --json >"$E2E_TMP/sp.json"
 "$HUB" --dir "$E2E_TMP/street" forward >/dev/null 2>&1 || true
 wait_for 60 progress_is 'p["totals"]["expected"] == 4 and p["totals"]["pass"] == 1' \
@@ -274,6 +284,10 @@ assert sp["totals"] == t, (sp["totals"], t)
 got = {x["org"]: x["trainings"] for x in tr["organisations"]}
 assert got.get(so) == 1, got
 PY
+plans_are 2027 '[(o["street"], o["community"], o["code"]) for o in p["organisations"] if o["org"] == "'"$SO"'" and o["plan_date"] == "2027-02-09"] == [("望海楼街", "望海楼街", "")]' \
+  || { cat "$E2E_TMP/plans.json" >&2; fail "the street's plan of its own organisation at the district"; }
+plans_are 2026 '"'"$SO"'" not in [m["org"] for m in p["missing_summaries"]] and p["totals"]["summaries"] == 1' \
+  || { cat "$E2E_TMP/plans.json" >&2; fail "the street's summary of its own organisation at the district"; }
 curl -sf -b "$E2E_TMP/jar" "$DIST_URL/api/v1/dashboard/inspections.csv?year=2026" >"$E2E_TMP/p2.csv" \
   || fail "CSV"
 grep -q "^望海楼街,望海楼街,$SO,望海楼街书画分会" "$E2E_TMP/p2.csv" || fail "CSV row: $(cat "$E2E_TMP/p2.csv")"
