@@ -17,7 +17,6 @@
 #include "../common/http_client.h"
 #include "../common/i18n.h"
 #include "../common/log.h"
-#include "../common/records.h"
 #include "../common/version.h"
 #include "attach.h"
 #include "attach_check.h"
