@@ -114,7 +114,8 @@ const char *cm_rec_body_org(const cm_rec_body *b) {
 
 int cm_rec_to_all(const char *kind) {
   cm_rec_kind k = cm_rec_find(kind)->kind;
-  return k == CM_REC_LIST || k == CM_REC_LIMITS || k == CM_REC_FEEDBACK_DUE;
+  return k == CM_REC_LIST || k == CM_REC_LIMITS || k == CM_REC_FEEDBACK_DUE ||
+         k == CM_REC_TRAINING;
 }
 
 void cm_rec_limits_bytes(const cm_rec_limits *l, uint64_t *file_max, uint64_t *org_year_max) {
@@ -126,6 +127,31 @@ int64_t cm_rec_add(int64_t a, int64_t b) {
   if (b > 0 && a > INT64_MAX - b) return INT64_MAX;
   if (b < 0 && a < INT64_MIN - b) return INT64_MIN;
   return a + b;
+}
+
+cm_rc cm_rec_yuan_parse(const char *zh, const char *flag, const char *v, int64_t *fen_out,
+                        cm_err *err) {
+  int64_t yuan = 0, fen = 0;
+  const char *p = v;
+  if (!v || !*v)
+    return cm_errf(err, CM_ERR_INVALID, "缺少必填项「%s」 / missing required field %s", zh, flag);
+  while (*p >= '0' && *p <= '9' && yuan <= CM_REC_FEN_MAX) yuan = yuan * 10 + (*p++ - '0');
+  int ok = p != v && yuan <= CM_REC_FEN_MAX / 100;
+  if (ok && *p == '.') {
+    p++;
+    for (int i = 0; i < 2; i++) {
+      fen *= 10;
+      if (*p >= '0' && *p <= '9') fen += *p++ - '0';
+    }
+  }
+  if (!ok || *p)
+    return cm_errf(err, CM_ERR_INVALID,
+                   "「%s」应为不超过%lld元、最多两位小数的金额 / %s must be an amount in yuan "
+                   "(at most %lld, two decimals): %s",
+                   zh, (long long)(CM_REC_FEN_MAX / 100), flag, (long long)(CM_REC_FEN_MAX / 100),
+                   v);
+  *fen_out = yuan * 100 + fen;
+  return CM_OK;
 }
 
 /* ---- fields ---- */

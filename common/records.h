@@ -365,8 +365,9 @@ int cm_rec_feedback_overdue(const char *received, const char *status, const char
                             int64_t days);
 
 /* 1 when entries of kind go to every community (the district's lists,
- * limits and feedback.due: a hub addresses them to all, a street relays them
- * to all). */
+ * limits and feedback.due, and the trainings a street or the district
+ * records: a hub addresses them to all, a street relays the district's to
+ * all; a node keeps the trainings that name its own organisations). */
 int cm_rec_to_all(const char *kind);
 
 /* The caps a limits.set body sets, in bytes. */
@@ -385,5 +386,12 @@ int cm_rec_fold_version(json_t **state, const char *kind, const json_t *body, co
 
 /* a + b, held at INT64_MAX (figures add many bounded counts; they never wrap). */
 int64_t cm_rec_add(int64_t a, int64_t b);
+
+/* An amount typed in yuan (元: digits, at most two decimals, at most
+ * CM_REC_FEN_MAX fen) as fen in *fen_out.  CM_ERR_INVALID, naming the field
+ * as zh and flag (the option or form field), when v is empty or not such an
+ * amount: what a node and a hub both accept from a person. */
+cm_rc cm_rec_yuan_parse(const char *zh, const char *flag, const char *v, int64_t *fen_out,
+                        cm_err *err);
 
 #endif

@@ -20,7 +20,7 @@
 
 /* The key an entry of ours is addressed to: body "to", or for hub.enrolled the
  * enrolled key; the all-zero key (every caller's feed) for the district's
- * lists and limits.
+ * lists and limits and for trainings (cm_rec_to_all).
  * 0 when it is addressed to nobody in particular. */
 static int entry_to(const char *kind, const json_t *body, uint8_t to[PROTO_KEY_BYTES]) {
   if (cm_rec_to_all(kind)) {

@@ -1109,14 +1109,37 @@ static int cmd_decide(const cmd_args *a) {
   return EXIT_OK;
 }
 
-/* The annual inspection (年检): list, result, due. */
+/* inspection file: the self-report of one of the street's own organisations,
+ * options as cmd_inspection parses them (o[0] year, o[7] onwards the
+ * report's). */
+static int inspection_file(const char *dir, const opt_spec *o) {
+  hub_local_inspection s = {o[7].value,  o[0].value,  o[8].value,  o[9].value,  o[10].value,
+                            o[11].value, o[12].value, o[13].value, o[14].value, o[15].value,
+                            o[16].value, o[17].value, o[18].value};
+  hub_ctx *ctx = NULL;
+  uint64_t seq = 0;
+  cm_err err;
+  cm_err_clear(&err);
+  cm_rc rc = hub_open(dir, &ctx, &err);
+  if (!rc) rc = hub_local_inspection_file(ctx, &s, &seq, &err);
+  /* The record last: scripts take the last field. */
+  if (!rc) printf("%s/%llu\n", ctx->key_hex, (unsigned long long)seq);
+  hub_close(ctx);
+  return rc ? fail(rc, &err) : EXIT_OK;
+}
+
+/* The annual inspection (年检): list, result, due, file. */
 static int cmd_inspection(const cmd_args *a) {
-  opt_spec o[] = {{"year", 0, NULL},   {"result", 0, NULL},   {"deadline", 0, NULL},
-                  {"reason", 0, NULL}, {"operator", 0, NULL}, {"date", 0, NULL},
-                  {"json", 1, NULL}};
+  opt_spec o[] = {{"year", 0, NULL},       {"result", 0, NULL},        {"deadline", 0, NULL},
+                  {"reason", 0, NULL},     {"operator", 0, NULL},      {"date", 0, NULL},
+                  {"json", 1, NULL},       {"org", 0, NULL},           {"activities", 0, NULL},
+                  {"members", 0, NULL},    {"joined", 0, NULL},        {"left", 0, NULL},
+                  {"party-members", 0, NULL}, {"funds-received", 0, NULL},
+                  {"funds-used", 0, NULL}, {"problems", 0, NULL},      {"plans", 0, NULL},
+                  {"opinion", 0, NULL},    {"opinion-text", 0, NULL}};
   const char *pos[2] = {0};
   size_t n_pos = 0;
-  int r = parse_or_help(a, "inspection", o, 7, pos, 2, &n_pos);
+  int r = parse_or_help(a, "inspection", o, sizeof o / sizeof o[0], pos, 2, &n_pos);
   hub_ctx *ctx = NULL;
   json_t *j = NULL;
   cm_err err;
@@ -1128,10 +1151,12 @@ static int cmd_inspection(const cmd_args *a) {
   int is_list = n_pos == 1 && !strcmp(pos[0], "list");
   int is_result = n_pos == 2 && !strcmp(pos[0], "result");
   int is_due = n_pos == 1 && !strcmp(pos[0], "due");
-  if (!is_list && !is_result && !is_due)
+  int is_file = n_pos == 1 && !strcmp(pos[0], "file");
+  if (!is_list && !is_result && !is_due && !is_file)
     return usage_error("用法：inspection list [--year YYYY] [--json] | result ORG --year YYYY "
                        "--result pass|rectify|fail [--deadline YYYY-MM-DD] --reason TEXT | "
-                       "due --year YYYY [--date YYYY-MM-DD]");
+                       "due --year YYYY [--date YYYY-MM-DD] | file --org ID --year YYYY ...");
+  if (is_file) return inspection_file(a->dir, o);
   cm_date_of(cm_now_ms(), today);
   snprintf(last, sizeof last, "%d", atoi(today) - 1);
   if (hub_year_parse(o[0].value ? o[0].value : (is_list ? last : NULL), 1, &year, &err))
@@ -1318,10 +1343,11 @@ static int cmd_evaluation(const cmd_args *a) {
 /* A street's own plan or year-end summary (plan.unit, summary.unit). */
 static int plan_unit_file(const cmd_args *a, int summary) {
   opt_spec o[] = {{"year", 0, NULL},    {"goals", 0, NULL},   {"activities", 0, NULL},
-                  {"count", 0, NULL},   {"results", 0, NULL}, {"problems", 0, NULL}};
+                  {"count", 0, NULL},   {"results", 0, NULL}, {"problems", 0, NULL},
+                  {"org", 0, NULL}};
   const char *pos[1] = {0};
   size_t n_pos = 0;
-  int r = parse_or_help(a, summary ? "summary" : "plan", o, 6, pos, 1, &n_pos);
+  int r = parse_or_help(a, summary ? "summary" : "plan", o, 7, pos, 1, &n_pos);
   hub_ctx *ctx = NULL;
   cm_err err;
   int64_t n = 0;
@@ -1334,7 +1360,11 @@ static int plan_unit_file(const cmd_args *a, int summary) {
   if (summary && !o[3].value) return usage_error("年终总结需要 --count（全年活动次数）");
   char record[PROTO_KEY_HEX + 24];
   cm_rc rc = hub_open(a->dir, &ctx, &err);
-  if (!rc)
+  if (!rc && o[6].value)
+    rc = hub_year_org_plan_file(ctx, o[6].value, summary, atoi(o[0].value),
+                                summary ? o[4].value : o[1].value,
+                                summary ? o[5].value : o[2].value, n, record, sizeof record, &err);
+  else if (!rc)
     rc = hub_year_unit_plan_file(ctx, summary, atoi(o[0].value), summary ? o[4].value : o[1].value,
                                  summary ? o[5].value : o[2].value, n, record, sizeof record, &err);
   if (!rc) printf("%s\n", record);
@@ -1344,7 +1374,7 @@ static int plan_unit_file(const cmd_args *a, int summary) {
 
 static int cmd_summary(const cmd_args *a) {
   if (a->argc < 1 || strcmp(a->argv[0], "file") != 0)
-    return usage_error("用法：summary file --year YYYY --results TEXT [--problems TEXT] --count N");
+    return usage_error("用法：summary file [--org ID] --year YYYY --results TEXT [--problems TEXT] --count N");
   cmd_args rest = {a->dir, a->argc - 1, a->argv + 1};
   return plan_unit_file(&rest, 1);
 }
@@ -1368,8 +1398,8 @@ static int cmd_plan(const cmd_args *a) {
   if (r >= 0) return r;
   cm_err_clear(&err);
   if (n_pos != 1 || strcmp(pos[0], "list") != 0)
-    return usage_error("用法：plan list [--year YYYY] [--json] | plan file --year YYYY --goals T "
-                       "--activities T [--count N]");
+    return usage_error("用法：plan list [--year YYYY] [--json] | plan file [--org ID] --year YYYY "
+                       "--goals T --activities T [--count N]");
   cm_date_of(cm_now_ms(), today);
   today[4] = '\0';
   if (hub_year_parse(o[0].value ? o[0].value : today, 0, &year, &err))
@@ -2192,11 +2222,18 @@ static const hub_command commands[] = {
    "撤回后不再计入待整改和逾期，list 标为 已撤回。"},
   {"inspection", cmd_inspection,
    "list [--year YYYY] [--json] | result ORG --year YYYY --result pass|rectify|fail "
-   "[--deadline YYYY-MM-DD] --reason TEXT [--operator NAME] | due --year YYYY [--date YYYY-MM-DD]",
+   "[--deadline YYYY-MM-DD] --reason TEXT [--operator NAME] | due --year YYYY [--date YYYY-MM-DD] | "
+   "file --org ID --year YYYY --activities N --members N --party-members N [--joined N] "
+   "[--left N] --funds-received 元 --funds-used 元 [--problems TEXT] [--plans TEXT] "
+   "--opinion agree|rectify|disagree [--opinion-text TEXT]",
    "年检。list：某一年度（默认上一年）的年检进度：应检、已报自查报告（逾期）、已检及结果、未报，\n"
    "每个组织一行。result：街道分会对组织年检的结果：pass 合格、rectify 限期整改（须给\n"
    "--deadline，整改报告通过后结案）、fail 不合格（提请区协会撤销备案）；结果下达组织所在社区，\n"
-   "最后一行打印记录编号。due：显示或设置（--date）该年度自查报告的截止日期（默认次年1月31日）。"},
+   "最后一行打印记录编号。due：显示或设置（--date）该年度自查报告的截止日期（默认次年1月31日）。\n"
+   "file：街道分会为本街道一级的组织填写上一年度（已结束的年度）的年检自查报告：活动次数、\n"
+   "现有成员及增减、党员人数、经费收支（元，最多两位小数）、存在问题和下年计划，附街道分会的\n"
+   "意见：agree 同意、rectify 整改、disagree 不同意（后两者须写 --opinion-text）；同一组织\n"
+   "同一年度的第二份更正第一份，最后一行打印记录编号。"},
   {"evaluation", cmd_evaluation,
    "open --year YYYY --title TEXT --closes YYYY-MM-DD | rounds [--json] | close ROUND "
    "[--reason TEXT] | nominate --round ID --org ID [--person NAME] --deeds TEXT | list "
@@ -2212,12 +2249,14 @@ static const hub_command commands[] = {
    "commendations：某一年度（默认今年）的表彰名单，--csv 或 --xlsx 写成文件（中文表头）。\n"
    "记录 --operator NAME（默认 $USER）。"},
   {"plan", cmd_plan,
-   "list [--year YYYY] [--json] | file --year YYYY --goals T --activities T [--count N]",
+   "list [--year YYYY] [--json] | file [--org ID] --year YYYY --goals T --activities T [--count N]",
    "计划总结。list：某一年度（默认今年）各组织、各社区和各街道是否已报年度工作计划（1月31日前）\n"
    "和年终总结（次年1月31日前），每行一个，未报的写“未报”。\n"
-   "file：街道分会写本街道自己的年度工作计划（今年或明年），最后一行打印记录编号。"},
-  {"summary", cmd_summary, "file --year YYYY --results T [--problems T] --count N",
-   "街道分会写本街道自己的年终总结（全年活动次数 --count），最后一行打印记录编号。"},
+   "file：街道分会写本街道自己的年度工作计划（今年或明年），--org 则是本街道一级的组织的\n"
+   "年度工作计划；最后一行打印记录编号。"},
+  {"summary", cmd_summary, "file [--org ID] --year YYYY --results T [--problems T] --count N",
+   "街道分会写本街道自己（--org：本街道一级的组织）的年终总结（全年活动次数 --count），\n"
+   "最后一行打印记录编号。"},
   {"training", cmd_training,
    "record --date YYYY-MM-DD --topic T --organiser T --orgs ID,ID,... [--content T] | "
    "list [--year YYYY] [--json]",

@@ -2,6 +2,7 @@
  * the street hub. */
 #include "orgs_local.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,6 +124,11 @@ cm_rc hub_local_append(hub_ctx *ctx, const char *kind, json_t *body, uint64_t *s
   return append_checked(ctx, kind, body, NULL, seq_out, err);
 }
 
+cm_rc hub_local_append_org(hub_ctx *ctx, const char *kind, json_t *body, const char *org,
+                           uint64_t *seq_out, cm_err *err) {
+  return append_checked(ctx, kind, body, org, seq_out, err);
+}
+
 /* The next number for a street-level filing (what "A" = activity). */
 static cm_rc next_id(hub_ctx *ctx, int activity, char *out, cm_err *err) {
   int64_t orgs = 0, acts = 0;
@@ -230,6 +236,59 @@ cm_rc hub_local_report_monthly(hub_ctx *ctx, const hub_local_report *r, uint64_t
                    or_empty(r->scope), "good_deeds", or_empty(r->good_deeds));
   rc = body ? append_checked(ctx, "report.monthly", body, r->org, seq_out, err)
             : cm_errf(err, CM_ERR_NOMEM, "写月报时内存不足");
+  json_decref(body);
+  return rc;
+}
+
+/* Count field key typed as v (NULL or "": dflt, or left out when dflt < 0)
+ * into body. */
+static cm_rc count_typed(json_t *body, const char *key, const char *zh, const char *v,
+                         int64_t dflt, cm_err *err) {
+  char *end = NULL;
+  long long n = dflt;
+  if (v && *v) {
+    errno = 0;
+    n = strtoll(v, &end, 10);
+    if (errno || *end || *v == '-' || *v == '+' || n < 0)
+      return cm_errf(err, CM_ERR_INVALID, "「%s」应为非负整数，而不是“%s”", zh, v);
+  }
+  if (n >= 0 && json_object_set_new(body, key, json_integer(n)))
+    return cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  return CM_OK;
+}
+
+cm_rc hub_local_inspection_file(hub_ctx *ctx, const hub_local_inspection *s, uint64_t *seq_out,
+                                cm_err *err) {
+  const char *texts[] = {s->org, s->problems, s->plans, s->opinion, s->opinion_text};
+  const struct {
+    const char *key, *zh, *v;
+    int64_t dflt;
+  } counts[] = {{"year", "年度", s->year, -1},
+                {"activities", "全年活动次数", s->activities, -1},
+                {"members", "现有成员人数", s->members, -1},
+                {"joined", "新加入成员", s->joined, 0},
+                {"left", "退出成员", s->left, 0},
+                {"party_members", "党员人数", s->party_members, -1}};
+  int64_t fin = 0, fout = 0;
+  if (ctx->role != HUB_ROLE_STREET)
+    return cm_errf(err, CM_ERR_PERM, "街道级组织的年检自查报告在街道分会填写");
+  cm_rc rc = texts_ok(texts, sizeof texts / sizeof texts[0], err);
+  if (rc) return rc;
+  if (!s->org || !*s->org) return cm_errf(err, CM_ERR_INVALID, "年检自查报告需要 --org 备案编号");
+  json_t *body = json_pack("{s:s}", "org", s->org);
+  if (!body) return cm_errf(err, CM_ERR_NOMEM, "写年检自查报告时内存不足");
+  for (size_t i = 0; !rc && i < sizeof counts / sizeof counts[0]; i++)
+    rc = count_typed(body, counts[i].key, counts[i].zh, counts[i].v, counts[i].dflt, err);
+  if (!rc) rc = cm_rec_yuan_parse("收到经费（元）", "--funds-received", s->funds_received, &fin, err);
+  if (!rc) rc = cm_rec_yuan_parse("使用经费（元）", "--funds-used", s->funds_used, &fout, err);
+  if (!rc && (json_object_set_new(body, "funds_received", json_integer(fin)) ||
+              json_object_set_new(body, "funds_used", json_integer(fout)) ||
+              json_object_set_new(body, "problems", json_string(or_empty(s->problems))) ||
+              json_object_set_new(body, "plans", json_string(or_empty(s->plans))) ||
+              json_object_set_new(body, "opinion", json_string(or_empty(s->opinion))) ||
+              json_object_set_new(body, "opinion_text", json_string(or_empty(s->opinion_text)))))
+    rc = cm_errf(err, CM_ERR_INVALID, "文字应为 UTF-8 编码");
+  if (!rc) rc = append_checked(ctx, "inspection.self", body, s->org, seq_out, err);
   json_decref(body);
   return rc;
 }

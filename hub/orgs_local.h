@@ -81,6 +81,27 @@ typedef struct hub_local_activity {
 cm_rc hub_local_activity_declare(hub_ctx *ctx, const hub_local_activity *a, char *id_out,
                                  uint64_t *seq_out, cm_err *err);
 
+/* The annual self-report (年检自查报告, inspection.self) of one of our
+ * organisations for a finished year, as typed (the command line's options,
+ * the form's fields; NULL or "" = not given): the same fields as a
+ * community's (docs/records.md).  Counts are non-negative integers, money
+ * yuan with at most two decimals; joined and left default to 0, a required
+ * one left out is named by the domain core.  The opinion is the street's own
+ * (it is the organisation's committee). */
+typedef struct hub_local_inspection {
+  const char *org, *year, *activities, *members, *joined, *left, *party_members;
+  const char *funds_received, *funds_used, *problems, *plans, *opinion, *opinion_text;
+} hub_local_inspection;
+
+/* Append inspection.self (a second one for the same year corrects the
+ * first).  CM_ERR_PERM at the district, CM_ERR_NOT_FOUND unless org is a
+ * street-level organisation here and not dissolved, CM_ERR_INVALID for a
+ * count or an amount that is not one and from the domain core's checks
+ * (common/records.h): the year finished, not before the filing, party
+ * members within the members, the opinion and its text. */
+cm_rc hub_local_inspection_file(hub_ctx *ctx, const hub_local_inspection *s, uint64_t *seq_out,
+                                cm_err *err);
+
 /* A party-member activity station (党员活动站) of one of our organisations:
  * the same fields as a community's registration (docs/records.md,
  * station.registered); date NULL = today; branch and branch_date optional. */
@@ -119,5 +140,10 @@ cm_rc hub_local_fanout_locked(hub_ctx *ctx, const char *kind, const json_t *tmpl
  * transaction.  *seq_out (may be NULL) gets its sequence. */
 cm_rc hub_local_append(hub_ctx *ctx, const char *kind, json_t *body, uint64_t *seq_out,
                        cm_err *err);
+
+/* hub_local_append about org, which must be a street-level organisation
+ * here and not dissolved (CM_ERR_NOT_FOUND). */
+cm_rc hub_local_append_org(hub_ctx *ctx, const char *kind, json_t *body, const char *org,
+                           uint64_t *seq_out, cm_err *err);
 
 #endif

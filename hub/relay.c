@@ -75,7 +75,8 @@ static cm_rc relay_one(hub_ctx *ctx, const relay_item *it, int *done_out, cm_err
   if (strcmp(e.kind, "hub.enrolled") == 0) return CM_OK;
   if (cm_json_parse_object(e.body, e.body_len, &body, NULL)) return CM_OK;
   const char *to_hex = json_string_value(json_object_get(body, "to"));
-  /* A district list or limit goes to every community (addressed to all, hublog.c). */
+  /* A district list, limit or training goes to every community (addressed to
+   * all, hublog.c). */
   int all = cm_rec_to_all(e.kind);
   if (!all && (!to_hex || proto_key_from_hex(to_hex, to))) goto out;
   if (!all) rc = hub_store_author_get(ctx->store, to, &a, &found, err);

@@ -348,6 +348,14 @@ static const char *const store_migrations[] = {
   /* A batch's monthly reports by sequence (auto-accept's facts, the groups
    * a review decides): these, not every version the community wrote. */
   "CREATE INDEX report_versions_seq ON report_versions(author, seq);",
+  /* Who holds the organisations the year's reads name, shaped like
+   * communities: the communities, and the streets themselves for the
+   * organisations they filed (street-level), each a row named as its street
+   * with no code, so that those count under their street (an enrolled
+   * street hub at a district; this hub itself at a street). */
+  "CREATE VIEW year_holders AS SELECT key, name, code, street_name FROM communities"
+  " UNION ALL SELECT a.key, a.name, '', a.name FROM authors a WHERE a.role = 'street'"
+  " OR (a.role = 'self' AND (SELECT value FROM config WHERE key = 'role') = 'street');",
 };
 
 #define STORE_CACHE 64
@@ -2050,6 +2058,12 @@ cm_rc hub_store_review_put(hub_store *st, const uint8_t reviewer[PROTO_KEY_BYTES
   " coalesce(CASE WHEN json_valid(o.data) THEN o.data->>'name' END, ''), o.status, o.filed,"      \
   " o.dissolved"
 
+/* Entry e is not a street's relay of an entry this hub (key K) wrote itself:
+ * the district holds its own training, and each street's copy that took it
+ * down to the communities is the same training, counted once. */
+#define SQL_NOT_OUR_RELAY(e, K)                                                                    \
+  " coalesce(substr(" BODY_JSON(e) "->>'origin_record', 1, 64), '') <> lower(hex(" K "))"
+
 /* The organisations the dashboard reads (HUB_DQ_ORGS), before its WHERE. */
 #define SQL_DASH_ORGS                                                                              \
   "SELECT o.author, o.id, o.data->>'name', o.data->>'category',"                                  \
@@ -2161,18 +2175,21 @@ static const struct {
         * per organisation, which a city's 250,000 did not finish in minutes */
        "  (SELECT d.record FROM decisions d CROSS JOIN entries de ON de.author = d.author"
        "   AND de.seq = d.seq WHERE d.kind = 'inspect' AND d.org = o.id"
-       "   AND " SAME_COMMUNITY("d.to_key", "o.author")
+       "   AND ((" SAME_COMMUNITY("d.to_key", "o.author")
        "   AND " BODY_JSON("de") "->>'year' = CAST(?1 AS INTEGER)"
        "   AND (d.author = ?2 OR d.author = (SELECT a.enrolled_by FROM authors a"
-       "    WHERE a.key = o.author))"
+       "    WHERE a.key = o.author)))"
+       /* a street's result on its own organisation is addressed to nobody */
+       "   OR (d.to_key IS NULL AND d.author = o.author"
+       "   AND " BODY_JSON("de") "->>'year' = CAST(?1 AS INTEGER)))"
        "   ORDER BY d.time_ms DESC, d.seq DESC LIMIT 1) AS result_record"
-       " FROM organisations o JOIN communities c ON c.key = o.author)"
+       " FROM organisations o JOIN year_holders c ON c.key = o.author)"
        "SELECT" SQL_YEAR_ORG_COLS ", r.self_seq, se.time_ms,"
        " coalesce(" BODY_JSON("se") "->>'opinion', ''), coalesce(d.record, ''),"
        " coalesce(d.result, ''), coalesce(d.deadline, ''), coalesce(d.reason, ''),"
        " coalesce(d.by_level, ''),"
        " EXISTS(SELECT 1 FROM closures x WHERE x.decision = d.record)"
-       " FROM organisations o JOIN communities c ON c.key = o.author"
+       " FROM organisations o JOIN year_holders c ON c.key = o.author"
        " JOIN r ON r.author = o.author AND r.id = o.id"
        " LEFT JOIN entries se ON se.author = r.self_author AND se.seq = r.self_seq"
        " LEFT JOIN decisions d ON d.record = r.result_record"
@@ -2183,7 +2200,7 @@ static const struct {
   [HUB_DQ_YEAR_PLANS] =
       {"WITH" SQL_YEAR_NEWEST("p", "plan.annual") "," SQL_YEAR_NEWEST("s", "summary.annual")
        "SELECT" SQL_YEAR_ORG_COLS ", pe.time_ms, se.time_ms"
-       " FROM organisations o JOIN communities c ON c.key = o.author"
+       " FROM organisations o JOIN year_holders c ON c.key = o.author"
        /* the newest of the year by any key of the community (the newest key's) */
        " LEFT JOIN entries pe ON (pe.author, pe.seq) = (SELECT p.author, p.seq FROM p"
        "  WHERE p.org = o.id AND " SAME_COMMUNITY("p.author", "o.author")
@@ -2201,12 +2218,15 @@ static const struct {
        " INDEXED BY entries_events WHERE e.kind = 'training.recorded' AND " ENTRIES_EVENTS_WHERE
        " AND " BODY_JSON("e") " IS NOT NULL"
        " AND substr(" BODY_JSON("e") "->>'date', 1, 4) = CAST(?1 AS TEXT)"
+       " AND " SQL_NOT_OUR_RELAY("e", "?2")
        " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq))"
        "SELECT" SQL_YEAR_ORG_COLS ","
        " (SELECT count(*) FROM t, json_each(t.b, '$.orgs') j WHERE j.value = o.id"
        "  AND (t.by_key = ?2 OR t.by_key = (SELECT a.enrolled_by FROM authors a"
-       "   WHERE a.key = o.author)))"
-       " FROM organisations o JOIN communities c ON c.key = o.author"
+       "   WHERE a.key = o.author)"
+       /* a street's training of its own organisations (only hubs write trainings) */
+       "  OR t.by_key = o.author))"
+       " FROM organisations o JOIN year_holders c ON c.key = o.author"
        " ORDER BY c.street_name, c.code, o.id",
        2},
   /* The newest plan.unit and summary.unit of the year of each unit, not
@@ -3102,8 +3122,11 @@ cm_rc hub_store_trainings_json(hub_store *st, int64_t year, const uint8_t self[P
   return rv_rows(
       st,
       "SELECT lower(hex(e.author)) || '/' || e.seq AS record,"
-      " coalesce((SELECT a.name FROM authors a WHERE a.key = e.author), '') AS by,"
-      " e.author = ?2 AS own,"
+      /* a street's copy of the district's training is the district's */
+      " CASE WHEN " BODY_JSON("e") "->>'origin_record' IS NULL THEN"
+      "  coalesce((SELECT a.name FROM authors a WHERE a.key = e.author), '') ELSE '' END AS by,"
+      " e.author = ?2 AND " BODY_JSON("e") "->>'origin_record' IS NULL AS own,"
+      " " BODY_JSON("e") "->>'origin_record' IS NOT NULL AS relayed,"
       " " BODY_JSON("e") "->>'date' AS date, " BODY_JSON("e") "->>'topic' AS topic,"
       " " BODY_JSON("e") "->>'organiser' AS organiser,"
       " coalesce(" BODY_JSON("e") "->>'content', '') AS content,"
@@ -3112,6 +3135,7 @@ cm_rc hub_store_trainings_json(hub_store *st, int64_t year, const uint8_t self[P
       " AND " ENTRIES_EVENTS_WHERE " AND " BODY_JSON("e") " IS NOT NULL"
       " AND substr(" BODY_JSON("e") "->>'date', 1, 4) = CAST(?1 AS TEXT)"
       " AND (e.author = ?2 OR e.author IN (SELECT a.key FROM authors a WHERE a.role = 'street'))"
+      " AND " SQL_NOT_OUR_RELAY("e", "?2")
       " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"
       " ORDER BY " BODY_JSON("e") "->>'date' DESC, e.time_ms DESC",
       out, err, "ik", year, self);
@@ -3212,9 +3236,11 @@ cm_rc hub_store_org_trainings_json(hub_store *st, const char *org,
       " count(*) AS trainings FROM entries e INDEXED BY entries_events,"
       " json_each(coalesce(" BODY_JSON("e") ", '{}'), '$.orgs') j"
       " WHERE e.kind = 'training.recorded' AND " ENTRIES_EVENTS_WHERE " AND j.value = ?1"
+      " AND " SQL_NOT_OUR_RELAY("e", "?2")
       " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"
       " AND (e.author = ?2 OR e.author IN (SELECT a.enrolled_by FROM authors a"
-      "  JOIN organisations o ON o.author = a.key WHERE o.id = ?1))"
+      "  JOIN organisations o ON o.author = a.key WHERE o.id = ?1)"
+      "  OR e.author IN (SELECT o.author FROM organisations o WHERE o.id = ?1))"
       " GROUP BY 1 ORDER BY 1",
       out, err, "tk", org, self);
 }

@@ -10,12 +10,16 @@
 
 #include "../common/clock.h"
 #include "../common/log.h"
+#include "orgs_local.h"
 #include "store.h"
 #include "web.h"
 #include "year.h"
 
 #define CSV_MAX ((size_t)16u << 20)
 
+static const char *const k_opinions[][2] = {{"agree", "insp.opinion.agree"},
+                                             {"rectify", "insp.opinion.rectify"},
+                                             {"disagree", "insp.opinion.disagree"}};
 static const char *const k_results[][2] = {
     {"pass", "insp.result.pass"}, {"rectify", "insp.result.rectify"}, {"fail", "insp.result.fail"}};
 
@@ -193,6 +197,55 @@ static void result_form(hub_web_req *w, int year, int keep) {
                  "insp.fail_hint", "form.save");
 }
 
+/* The fields of the street's self-report form, in hub_local_inspection's
+ * order after org, and their words. */
+static const char *const k_self[][2] = {
+    {"year", "insp.year"},       {"activities", "insp.activities"},
+    {"members", "insp.members"}, {"joined", "insp.joined"},
+    {"left", "insp.left"},       {"party_members", "insp.party_members"},
+    {"funds_received", "insp.funds_received"}, {"funds_used", "insp.funds_used"},
+    {"problems", "insp.problems"}, {"plans", "insp.plans"}};
+
+/* The street's self-report form for one of its own organisations (at a street
+ * hub, not for viewers); after its refusal (keep) it holds what was typed. */
+static void self_form(hub_web_req *w, int year, int keep) {
+  const char *v_org = keep ? cm_http_form(w->req, "org", 0) : NULL;
+  const char *v_op = keep ? cm_http_form(w->req, "opinion", 0) : NULL;
+  const char *v_ot = keep ? cm_http_form(w->req, "opinion_text", 0) : NULL;
+  cm_html_printf(&w->h, "<section class=\"card\"><h2>%w</h2><form method=\"post\" "
+                        "action=\"/inspections/self\" id=\"insp-self-form\">",
+                 "insp.self_h");
+  hub_web_csrf_field(w);
+  cm_html_printf(&w->h, "<label>%w<input name=\"org\" maxlength=\"64\" required "
+                        "value=\"%h\"></label>",
+                 "col.id", v_org ? v_org : "");
+  for (size_t i = 0; i < sizeof k_self / sizeof k_self[0]; i++) {
+    const char *v = keep ? cm_http_form(w->req, k_self[i][0], 0) : NULL;
+    char y[16];
+    if (!keep && i == 0) snprintf(y, sizeof y, "%d", year), v = y;
+    if (i >= 8)
+      cm_html_printf(&w->h, "<label class=\"wide\">%w<textarea name=\"%r\" maxlength=\"4000\">"
+                            "%h</textarea></label>",
+                     k_self[i][1], k_self[i][0], v ? v : "");
+    else
+      cm_html_printf(&w->h, "<label>%w<input name=\"%r\" %r value=\"%h\"></label>",
+                     k_self[i][1], k_self[i][0],
+                     i >= 6 ? "inputmode=\"decimal\" required"
+                            : (i == 3 || i == 4 ? "type=\"number\" min=\"0\""
+                                                : "type=\"number\" min=\"0\" required"),
+                     v ? v : "");
+  }
+  cm_html_printf(&w->h, "<label>%w<select name=\"opinion\" required>", "insp.street_opinion");
+  for (size_t i = 0; i < 3; i++)
+    cm_html_printf(&w->h, "<option value=\"%r\"%r>%w</option>", k_opinions[i][0],
+                   v_op && !strcmp(v_op, k_opinions[i][0]) ? " selected" : "", k_opinions[i][1]);
+  cm_html_printf(&w->h, "</select></label><label class=\"wide\">%w<textarea name=\"opinion_text\" "
+                        "maxlength=\"4000\">%h</textarea></label><p class=\"hint\">%w %w</p>"
+                        "<button type=\"submit\">%w</button></form></section>",
+                 "insp.opinion_text", v_ot ? v_ot : "", "insp.yuan_hint",
+                 "insp.opinion_text_hint", "form.save");
+}
+
 /* The page: the progress of the year, and the result form. */
 static void progress_page(hub_web_req *w, int year, const cm_err *refused) {
   json_t *j = NULL;
@@ -209,8 +262,10 @@ static void progress_page(hub_web_req *w, int year, const cm_err *refused) {
   hub_web_head(w, "insp.title");
   cm_html_printf(&w->h, "<h1>%d%w</h1>", year, "insp.progress_h1");
   if (refused) cm_html_printf(&w->h, "<p class=\"error\">%w%h</p>", "form.error", refused->msg);
-  if (cm_http_query(w->req, "ok"))
-    cm_html_printf(&w->h, "<p class=\"flash\">%w</p>", "insp.result_saved");
+  const char *ok = cm_http_query(w->req, "ok");
+  if (ok)
+    cm_html_printf(&w->h, "<p class=\"flash\">%w</p>",
+                   !strcmp(ok, "self") ? "insp.ok" : "insp.result_saved");
   cm_html_printf(&w->h, "<form method=\"get\" action=\"/inspections\"><label>%w"
                         "<input name=\"year\" type=\"number\" value=\"%d\"></label>"
                         "<button type=\"submit\">%w</button> <a href=\"/api/v1/dashboard/"
@@ -244,7 +299,11 @@ static void progress_page(hub_web_req *w, int year, const cm_err *refused) {
   org_list(w, json_object_get(j, "missing"), "insp-missing", 0);
   cm_html_printf(&w->h, "<h2>%w</h2>", "insp.fail_h");
   org_list(w, json_object_get(j, "fail"), "insp-fail", 1);
-  if (w->s.op.role[0] && strcmp(w->s.op.role, "viewer") != 0) result_form(w, year, refused != NULL);
+  int self = !strcmp(cm_http_path(w->req), "/inspections/self");
+  if (w->s.op.role[0] && strcmp(w->s.op.role, "viewer") != 0) {
+    result_form(w, year, refused != NULL && !self);
+    if (w->hub->role == HUB_ROLE_STREET) self_form(w, year, refused != NULL && self);
+  }
   hub_web_foot(w);
   json_decref(j);
 }
@@ -294,6 +353,39 @@ static void page_result(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   } else {
     hub_web_audit(&w, "inspection", record, org);
     snprintf(loc, sizeof loc, "/inspections?year=%d&ok=1", year);
+    hub_web_redirect(&w, loc);
+  }
+  hub_web_end(&w);
+}
+
+/* ROUTE: POST /inspections/self: a street-level organisation's self-report. */
+static void page_self_report(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_web_req w;
+  int year = 0;
+  uint64_t seq = 0;
+  char record[PROTO_KEY_HEX + 24] = "", loc[64];
+  const char *v[13];
+  cm_err err;
+  cm_err_clear(&err);
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_WRITE)) return;
+  v[0] = cm_http_form(req, "org", 0);
+  for (size_t i = 0; i < sizeof k_self / sizeof k_self[0]; i++)
+    v[i + 1] = cm_http_form(req, k_self[i][0], 0);
+  v[11] = cm_http_form(req, "opinion", 0);
+  v[12] = cm_http_form(req, "opinion_text", 0);
+  hub_local_inspection in = {v[0], v[1], v[2], v[3], v[4],  v[5], v[6],
+                             v[7], v[8], v[9], v[10], v[11], v[12]};
+  cm_rc rc = hub_local_inspection_file(w.hub, &in, &seq, &err);
+  if (rc == CM_ERR_INVALID || rc == CM_ERR_NOT_FOUND) {
+    if (hub_year_parse(v[1], 1, &year, NULL)) year_of(req, 1, &year, NULL);
+    hub_web_status(&w, rc == CM_ERR_NOT_FOUND ? 404 : 400);
+    progress_page(&w, year, &err);
+  } else if (rc) {
+    hub_web_fail_rc(&w, rc, err.msg);
+  } else {
+    snprintf(record, sizeof record, "%s/%llu", w.hub->key_hex, (unsigned long long)seq);
+    hub_web_audit(&w, "inspection.self", record, v[0]);
+    snprintf(loc, sizeof loc, "/inspections?year=%d&ok=self", atoi(v[1]));
     hub_web_redirect(&w, loc);
   }
   hub_web_end(&w);
@@ -516,6 +608,18 @@ static void training_form(hub_web_req *w, int keep) {
                  "train.content", v[4] ? v[4] : "", "form.save");
 }
 
+/* Who issued notice or training row o, in words: this hub, the district (a
+ * notice or training a street relayed), or the street hub that issued it. */
+static void notice_by(hub_web_req *w, const json_t *o) {
+  const char *by = json_string_value(json_object_get(o, "by"));
+  if (json_integer_value(json_object_get(o, "own")))
+    cm_html_word(&w->h, "notice.own");
+  else if (json_integer_value(json_object_get(o, "relayed")) && (!by || !*by))
+    cm_html_word(&w->h, "notice.from_district");
+  else
+    cm_html_esc(&w->h, by ? by : "");
+}
+
 /* The year's trainings and each organisation's count, with the form. */
 static void trainings_page(hub_web_req *w, int year, const cm_err *refused) {
   json_t *j = NULL;
@@ -548,10 +652,7 @@ static void trainings_page(hub_web_req *w, int year, const cm_err *refused) {
                    json_string_value(json_object_get(o, "date")),
                    json_string_value(json_object_get(o, "topic")),
                    json_string_value(json_object_get(o, "organiser")));
-    if (json_integer_value(json_object_get(o, "own")))
-      cm_html_word(&w->h, "notice.own");
-    else
-      cm_html_esc(&w->h, json_string_value(json_object_get(o, "by")));
+    notice_by(w, o);
     cm_html_printf(&w->h, "</td><td class=\"num\">%lld</td></tr>",
                    (long long)json_integer_value(json_object_get(o, "attended")));
   }
@@ -652,18 +753,6 @@ static void notice_form(hub_web_req *w, int keep) {
                         "name=\"text\" maxlength=\"4000\" required>%h</textarea></label>"
                         "<button type=\"submit\">%w</button></form></section>",
                  "notice.col.title", t ? t : "", "notice.col.text", x ? x : "", "notice.send");
-}
-
-/* Who issued notice row o, in words: this hub, the district (a notice a
- * street relayed), or the street hub that issued it. */
-static void notice_by(hub_web_req *w, const json_t *o) {
-  const char *by = json_string_value(json_object_get(o, "by"));
-  if (json_integer_value(json_object_get(o, "own")))
-    cm_html_word(&w->h, "notice.own");
-  else if (json_integer_value(json_object_get(o, "relayed")) && (!by || !*by))
-    cm_html_word(&w->h, "notice.from_district");
-  else
-    cm_html_esc(&w->h, by ? by : "");
 }
 
 /* The notices sent here (at a street also the district's it relayed), how
@@ -780,6 +869,8 @@ const cm_http_route hub_web_year_routes[] = {
     {"POST", "/plans", page_unit_plan_file, "the street's own plan or year-end summary"},
     {"GET", "/inspections", page_progress, "annual inspection: progress, missing, result form"},
     {"POST", "/inspections", page_result, "record the result of an annual inspection"},
+    {"POST", "/inspections/self", page_self_report,
+     "a street-level organisation's annual self-report (street)"},
     {"GET", "/api/v1/dashboard/inspections", api_json,
      "annual inspection progress (?year=YYYY); operator login"},
     {"GET", "/api/v1/dashboard/plans", api_plans,

@@ -600,20 +600,41 @@ cm_rc hub_year_attention_locked(hub_ctx *ctx, const char *today, const char *str
 
 /* ---- the street's own plan and summary ---- */
 
+/* The body of a plan (summary 0) or year-end summary (summary 1). */
+static json_t *plan_body(int summary, int year, const char *text1, const char *text2,
+                         int64_t count) {
+  return summary ? json_pack("{s:i,s:s,s:s,s:I}", "year", year, "results", text1 ? text1 : "",
+                             "problems", text2 ? text2 : "", "activities_held", (json_int_t)count)
+                 : json_pack("{s:i,s:s,s:s,s:I}", "year", year, "goals", text1 ? text1 : "",
+                             "activities", text2 ? text2 : "", "planned_count", (json_int_t)count);
+}
+
 cm_rc hub_year_unit_plan_file(hub_ctx *ctx, int summary, int year, const char *text1,
                               const char *text2, int64_t count, char *record_out,
                               size_t record_cap, cm_err *err) {
   uint64_t seq = 0;
   if (ctx->role != HUB_ROLE_STREET)
     return cm_errf(err, CM_ERR_PERM, "只有街道分会在这里写本街道的工作计划和年终总结");
-  json_t *body = summary ? json_pack("{s:i,s:s,s:s,s:I}", "year", year, "results",
-                                     text1 ? text1 : "", "problems", text2 ? text2 : "",
-                                     "activities_held", (json_int_t)count)
-                         : json_pack("{s:i,s:s,s:s,s:I}", "year", year, "goals",
-                                     text1 ? text1 : "", "activities", text2 ? text2 : "",
-                                     "planned_count", (json_int_t)count);
+  json_t *body = plan_body(summary, year, text1, text2, count);
   cm_rc rc = body ? hub_local_append(ctx, summary ? "summary.unit" : "plan.unit", body, &seq, err)
                   : cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  if (!rc) snprintf(record_out, record_cap, "%s/%llu", ctx->key_hex, (unsigned long long)seq);
+  json_decref(body);
+  return rc;
+}
+
+cm_rc hub_year_org_plan_file(hub_ctx *ctx, const char *org, int summary, int year,
+                             const char *text1, const char *text2, int64_t count,
+                             char *record_out, size_t record_cap, cm_err *err) {
+  uint64_t seq = 0;
+  if (ctx->role != HUB_ROLE_STREET)
+    return cm_errf(err, CM_ERR_PERM, "街道级组织的工作计划和年终总结在街道分会填写");
+  if (!org || !*org) return cm_errf(err, CM_ERR_INVALID, "需要 --org 备案编号");
+  json_t *body = plan_body(summary, year, text1, text2, count);
+  cm_rc rc = body && !json_object_set_new(body, "org", json_string(org))
+                 ? hub_local_append_org(ctx, summary ? "summary.annual" : "plan.annual", body, org,
+                                        &seq, err)
+                 : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   if (!rc) snprintf(record_out, record_cap, "%s/%llu", ctx->key_hex, (unsigned long long)seq);
   json_decref(body);
   return rc;

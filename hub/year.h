@@ -75,6 +75,14 @@ cm_rc hub_year_export(const json_t *answer, const char *table, int xlsx, const c
 cm_rc hub_year_attention_locked(hub_ctx *ctx, const char *today, const char *street, json_t *out,
                                 cm_err *err);
 
+/* A plan.annual (summary 0) or summary.annual (summary 1) of year for org, one
+ * of this street's own organisations, fields as for hub_year_unit_plan_file.
+ * CM_ERR_PERM at a district, CM_ERR_NOT_FOUND unless org is a street-level
+ * organisation here, CM_ERR_INVALID from the domain core's checks. */
+cm_rc hub_year_org_plan_file(hub_ctx *ctx, const char *org, int summary, int year,
+                             const char *text1, const char *text2, int64_t count,
+                             char *record_out, size_t record_cap, cm_err *err);
+
 /* The street's own plan (summary 0: goals, activities, count planned) or
  * year-end summary (summary 1: results, problems, count held) of year: a
  * plan.unit or summary.unit entry in this street hub's log after the domain

@@ -495,6 +495,32 @@ static cm_rc run_plan_list(node_ctx *ctx, args *a, cm_err *e) {
   return show_list(a, rc, list, plan_list_rows);
 }
 
+static void training_list_rows(const json_t *list) {
+  json_t *o, *x;
+  size_t i, k;
+  json_array_foreach(json_object_get(list, "trainings"), i, o) {
+    cm_term_printf("培训\t%s\t%s\t%s\t%s\t", js(o, "date"), js(o, "topic"), js(o, "organiser"),
+                   cm_i18n_t(CM_LANG_ZH, !strcmp(js(o, "origin"), "district") ? "hub.district"
+                                                                               : "hub.street"));
+    json_array_foreach(json_object_get(o, "orgs"), k, x)
+      cm_term_printf("%s%s", k ? "," : "", json_string_value(x));
+    cm_term_printf("\n");
+  }
+  json_array_foreach(json_object_get(list, "organisations"), i, o)
+    cm_term_printf("组织\t%s\t%s\t%lld年\t培训 %lld 次\n", js(o, "org"), js(o, "name"),
+                   (long long)json_integer_value(json_object_get(o, "year")),
+                   (long long)json_integer_value(json_object_get(o, "trainings")));
+}
+
+static cm_rc run_training_list(node_ctx *ctx, args *a, cm_err *e) {
+  json_t *list = NULL;
+  const char *y = opt(a, "--year");
+  if (y && (strlen(y) != 4 || strspn(y, "0123456789") != 4 || atoi(y) < 2000))
+    return cm_errf(e, CM_ERR_INVALID, "「年度」应为2000年以后的四位年份（YYYY），而不是“%s”", y);
+  cm_rc rc = node_training_list(ctx, opt(a, "--org"), y ? atoi(y) : 0, &list, e);
+  return show_list(a, rc, list, training_list_rows);
+}
+
 static void notice_list_rows(const json_t *list) {
   json_t *o;
   size_t i;
@@ -900,6 +926,7 @@ static const char *const o_insp[] = {"--org", "--year", "--activities", "--membe
                                      "--funds-used", "--problems", "--plans", "--opinion",
                                      "--opinion-text", NULL};
 static const char *const o_plan[] = {"--org", "--year", "--goals", "--activities", "--count", NULL};
+static const char *const o_tlist[] = {"--org", "--year", NULL};
 static const char *const o_summary[] = {"--org", "--year", "--results", "--problems", "--count",
                                         NULL};
 static const char *const o_nominate[] = {"--round", "--org", "--person", "--deeds", NULL};
@@ -1018,6 +1045,11 @@ static const command commands[] = {
      "区协会或街道分会发给本社区的通知：通知编号、已读或未读、标题、内容。"},
     {"notice", "read", NULL, run_notice_read, o_none, f_none, 1, 1, "notice read ID",
      "把通知 ID（notice list 中的通知编号）标为已读：写一条已读记录，同步后上级看到本社区已读。"},
+    {"training", "list", NULL, run_training_list, o_tlist, f_json, 0, 0,
+     "training list [--org ID] [--year YYYY] [--json]",
+     "区协会或街道分会记录的、本社区组织参加的培训（每行一次：培训、日期、主题、主办单位、\n"
+     "记录者、参加的本社区组织），然后每个组织每年的培训次数（组织、备案编号、名称、年度、\n"
+     "次数）；--year 只看这一年（每个组织一行，没有参加的为 0 次），--org 只看一个组织。"},
     {"plan", "list", NULL, run_plan_list, o_none, f_json, 0, 0, "plan list [--json]",
      "本社区各组织的年度工作计划和年终总结：种类、组织、年度、记录编号。"},
     {"roster", "add", NULL, run_roster_add, o_roster, f_none, 0, 0,

@@ -903,34 +903,12 @@ static const field F_YEAR = {"年度", "--year"}, F_MEMBERS_NOW = {"现有成员
                    F_OPINION_TEXT = {"社区意见说明", "--opinion-text"};
 
 static cm_rc yuan_in(const field *f, const char *v, int64_t *fen_out, cm_err *err) {
-  int64_t yuan = 0, fen = 0;
-  const char *p = v;
-  if (!given(v))
-    return cm_errf(err, CM_ERR_INVALID, "缺少必填项「%s」 / missing required field %s", f->zh,
-                   f->flag);
-  while (*p >= '0' && *p <= '9' && yuan <= CM_REC_FEN_MAX) yuan = yuan * 10 + (*p++ - '0');
-  int ok = p != v && yuan <= CM_REC_FEN_MAX / 100;
-  if (ok && *p == '.') {
-    p++;
-    for (int i = 0; i < 2; i++) {
-      fen *= 10;
-      if (*p >= '0' && *p <= '9') fen += *p++ - '0';
-    }
-  }
-  if (!ok || *p)
-    return cm_errf(err, CM_ERR_INVALID,
-                   "「%s」应为不超过%lld元、最多两位小数的金额 / %s must be an amount in yuan "
-                   "(at most %lld, two decimals): %s",
-                   f->zh, (long long)(CM_REC_FEN_MAX / 100), f->flag,
-                   (long long)(CM_REC_FEN_MAX / 100), v);
-  *fen_out = yuan * 100 + fen;
-  return CM_OK;
+  return cm_rec_yuan_parse(f->zh, f->flag, v, fen_out, err);
 }
 
 cm_rc node_yuan_in(const char *zh, const char *flag, const char *v, int64_t *fen_out,
                    cm_err *err) {
-  field f = {zh, flag};
-  return yuan_in(&f, v, fen_out, err);
+  return cm_rec_yuan_parse(zh, flag, v, fen_out, err);
 }
 
 typedef struct insp_job {

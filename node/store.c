@@ -541,6 +541,8 @@ cm_rc store_inbox_json(node_ctx *ctx, const char *hub_hex, const char *today, js
                           "  CASE WHEN json_valid(i.body) THEN i.body->>'org' END)"
                           " FROM inbox i LEFT JOIN decisions d ON d.record=i.record"
                           " AND i.record<>''"
+                          /* trainings have their own list (node_training_list) */
+                          " WHERE i.kind <> 'training.recorded'"
                           " ORDER BY i.cursor DESC", &st, err);
   if (rc) goto out;
   for (;;) {
@@ -660,7 +662,7 @@ out:
 }
 
 cm_rc store_inbox_unread(node_ctx *ctx, uint64_t *n_out, cm_err *err) {
-  return count_query(ctx, "SELECT count(*) FROM inbox WHERE read=0", NULL, "统计未读消息", n_out,
+  return count_query(ctx, "SELECT count(*) FROM inbox WHERE read=0 AND kind <> 'training.recorded'", NULL, "统计未读消息", n_out,
                      err);
 }
 

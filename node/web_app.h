@@ -150,6 +150,10 @@ void node_web_org_page(node_web_rq *rq, const char *id, const char *att_title,
 /* Attachments (web_attach.c): the organisation page's section (list, links to
  * the archive, the file input keeping title and heading, the refusal e or
  * NULL), and the routes. */
+/* The organisation page's trainings (培训): per year how many it attended,
+ * then each training (date, topic, organiser, who recorded it), newest
+ * first; node_training_list's figures. */
+void node_web_org_trainings(node_web_rq *rq, const char *org);
 void node_web_attach_section(node_web_rq *rq, const char *org, const char *title,
                              const char *heading, const cm_err *e);
 void node_web_h_attach(cm_http_req *req, cm_http_resp *resp, void *ctx);

@@ -1819,6 +1819,7 @@ void node_web_org_page(node_web_rq *rqp, const char *path_id, const char *att_ti
   activities_table(rqp, acts, id);
   cm_html_printf(&rqp->h, "<h2>%w</h2>", "org.decisions");
   inbox_table(rqp, inbox, id, 0);
+  node_web_org_trainings(rqp, id);
   node_web_attach_section(rqp, id, att_title, att_heading, att_err);
   node_web_page_end(rqp);
   node_web_end(rqp, status);

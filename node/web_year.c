@@ -462,3 +462,35 @@ void node_web_h_notice_read(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   }
   node_web_redirect(&rq, "/notices?ok=1");
 }
+
+void node_web_org_trainings(node_web_rq *rq, const char *org) {
+  json_t *list = NULL;
+  const json_t *o;
+  size_t i;
+  cm_err e;
+  cm_err_clear(&e);
+  cm_html_printf(&rq->h, "<h2>%w</h2>", "train.title");
+  if (node_training_list(node_web_db(rq), org, 0, &list, &e) != CM_OK) {
+    cm_html_msg(&rq->h, "error", "form.error", e.msg);
+    return;
+  }
+  if (json_array_size(json_object_get(list, "trainings")) == 0) {
+    cm_html_printf(&rq->h, "<p class=\"muted\">%w</p>", "train.none");
+    json_decref(list);
+    return;
+  }
+  cm_html_printf(&rq->h, "<table id=\"org-training-years\"><tr><th>%w</th><th>%w</th></tr>",
+                 "col.year", "train.col.count");
+  json_array_foreach(json_object_get(list, "organisations"), i, o)
+    cm_html_printf(&rq->h, "<tr><td>%lld</td><td class=\"num\">%lld</td></tr>",
+                   node_web_ji(o, "year"), node_web_ji(o, "trainings"));
+  cm_html_printf(&rq->h, "</table><table id=\"org-trainings\"><tr><th>%w</th><th>%w</th>"
+                         "<th>%w</th><th>%w</th></tr>",
+                 "train.date", "train.col.topic", "train.organiser", "train.col.by");
+  json_array_foreach(json_object_get(list, "trainings"), i, o)
+    cm_html_printf(&rq->h, "<tr><td class=\"nowrap\">%h</td><td>%h</td><td>%h</td><td>%w</td></tr>",
+                   node_web_js(o, "date"), node_web_js(o, "topic"), node_web_js(o, "organiser"),
+                   !strcmp(node_web_js(o, "origin"), "district") ? "hub.district" : "hub.street");
+  cm_html_raw(&rq->h, "</table>");
+  json_decref(list);
+}

@@ -1,6 +1,8 @@
 /* year.c - the organisation's year at the community node (node/year.h). */
 #include "year.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../common/json.h"
@@ -90,6 +92,122 @@ cm_rc node_plan_list(node_ctx *ctx, const char *org, int year, json_t **out, cm_
   json_decref(s.reports);
   json_decref(up.reports);
   json_decref(us.reports);
+  return rc;
+}
+
+/* ---- trainings the street or the district recorded ---- */
+
+typedef struct train_job {
+  const json_t *orgs; /* ours: store_org_list's rows */
+  const char *org;    /* NULL: every one of ours */
+  int year;           /* 0: every year */
+  json_t *trainings;  /* newest date first */
+  json_t *counts;     /* "org\tyear" -> count */
+  int ymin, ymax;     /* the years trained in (ymin > ymax: none) */
+} train_job;
+
+/* 1 when id is one of ours (and the one asked for, if any). */
+static int train_ours(const train_job *j, const char *id) {
+  const json_t *o;
+  size_t i;
+  if (j->org && strcmp(j->org, id) != 0) return 0;
+  json_array_foreach(j->orgs, i, o) {
+    const char *x = json_string_value(json_object_get(o, "id"));
+    if (x && !strcmp(x, id)) return 1;
+  }
+  return 0;
+}
+
+static cm_rc take_training(void *arg, uint64_t cursor, const char *kind, const char *body,
+                           const char *origin, const char *record, uint64_t time_ms,
+                           cm_err *err) {
+  train_job *j = arg;
+  json_t *b = NULL, *ours = NULL, *v;
+  size_t i;
+  char key[128];
+  (void)cursor;
+  (void)time_ms;
+  if (strcmp(kind, "training.recorded") != 0) return CM_OK;
+  if (cm_json_parse_object((const uint8_t *)body, strlen(body), &b, NULL) != CM_OK) return CM_OK;
+  const char *date = json_string_value(json_object_get(b, "date"));
+  const json_t *seen;
+  cm_rc rc = CM_OK;
+  /* the same training twice (a street's relay re-sent) counts once */
+  json_array_foreach(j->trainings, i, seen) {
+    if (!strcmp(json_string_value(json_object_get(seen, "record")), record)) goto out;
+  }
+  if (!date || strlen(date) < 4 || (j->year && atoi(date) != j->year)) goto out;
+  ours = json_array();
+  if (!ours) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  json_array_foreach(json_object_get(b, "orgs"), i, v) {
+    if (rc) break;
+    if (!json_is_string(v) || !train_ours(j, json_string_value(v))) continue;
+    snprintf(key, sizeof key, "%s\t%.4s", json_string_value(v), date);
+    if (json_array_append(ours, v) ||
+        json_object_set_new(j->counts, key,
+                            json_integer(json_integer_value(json_object_get(j->counts, key)) + 1)))
+      rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  }
+  if (!rc && json_array_size(ours)) {
+    const char *topic = json_string_value(json_object_get(b, "topic"));
+    const char *organiser = json_string_value(json_object_get(b, "organiser"));
+    const char *content = json_string_value(json_object_get(b, "content"));
+    json_t *t = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:O}", "record", record, "origin", origin,
+                          "date", date, "topic", topic ? topic : "", "organiser",
+                          organiser ? organiser : "", "content", content ? content : "",
+                          "orgs", ours);
+    if (atoi(date) < j->ymin) j->ymin = atoi(date);
+    if (atoi(date) > j->ymax) j->ymax = atoi(date);
+    /* newest date first; of one date, the later received first */
+    size_t at = 0;
+    while (at < json_array_size(j->trainings) &&
+           strcmp(json_string_value(json_object_get(json_array_get(j->trainings, at), "date")),
+                  date) > 0)
+      at++;
+    if (!t || json_array_insert_new(j->trainings, at, t)) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  }
+out:
+  json_decref(ours);
+  json_decref(b);
+  return rc;
+}
+
+cm_rc node_training_list(node_ctx *ctx, const char *org, int year, json_t **out, cm_err *err) {
+  json_t *orgs = NULL, *per = json_array(), *o;
+  train_job j = {NULL, org, year, json_array(), json_object(), 9999, 0};
+  size_t i;
+  cm_rc rc = per && j.trainings && j.counts ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  *out = NULL;
+  if (!rc) rc = store_org_list(ctx, &orgs, err);
+  j.orgs = orgs;
+  if (!rc && org && !train_ours(&j, org))
+    rc = cm_errf(err, CM_ERR_NOT_FOUND, "本社区没有备案编号为「%s」的组织", org);
+  if (!rc) rc = store_inbox_each(ctx, take_training, &j, err);
+  /* per organisation of ours (in the list's order), per year: the year asked
+   * for, else each year it was trained in, oldest first */
+  json_array_foreach(orgs, i, o) {
+    const char *id = json_string_value(json_object_get(o, "id"));
+    if (rc) break;
+    if (!id || (org && strcmp(org, id) != 0)) continue;
+    for (int y = year ? year : j.ymin; !rc && y <= (year ? year : j.ymax); y++) {
+      char key[128];
+      snprintf(key, sizeof key, "%s\t%04d", id, y);
+      json_int_t n = json_integer_value(json_object_get(j.counts, key));
+      if (!n && !year) continue;
+      json_t *r = json_pack("{s:s,s:O,s:i,s:I}", "org", id, "name", json_object_get(o, "name"),
+                            "year", y, "trainings", n);
+      if (!r || json_array_append_new(per, r)) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
+    }
+  }
+  if (!rc) {
+    *out = json_pack("{s:o,s:O,s:O}", "year", year ? json_integer(year) : json_null(),
+                     "trainings", j.trainings, "organisations", per);
+    if (!*out) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  }
+  json_decref(orgs);
+  json_decref(per);
+  json_decref(j.trainings);
+  json_decref(j.counts);
   return rc;
 }
 

@@ -25,6 +25,19 @@ cm_rc node_plan_list(node_ctx *ctx, const char *org, int year, json_t **out, cm_
 /* This node's entries of kind (body, "seq", "record", "time_ms"), newest
  * first.  New reference in *out. */
 cm_rc node_year_entries(node_ctx *ctx, const char *kind, json_t **out, cm_err *err);
+/* The trainings (培训) that name this community's organisations: the
+ * training.recorded entries the street or the district (relayed by the
+ * street, its signature verified) addressed to every community, as the inbox
+ * keeps them; a training counts once for each organisation of ours it names.
+ * org (NULL: every one of ours; else CM_ERR_NOT_FOUND unless it is ours) and
+ * year (0: every year) narrow them.  {"year": year or null, "trainings":
+ * [{"record", "origin" (street|district), "date", "topic", "organiser",
+ * "content", "orgs": [ours it names]}] newest first, "organisations": [{"org",
+ * "name", "year", "trainings"}]: per organisation and year with one or more,
+ * and with a year given every organisation of ours (0 included)}.  New
+ * reference in *out. */
+cm_rc node_training_list(node_ctx *ctx, const char *org, int year, json_t **out, cm_err *err);
+
 /* The notices in the inbox (notice.sent, from the district relayed by the
  * street or from the street), newest first: [{"notice" (its record id),
  * "title", "text", "scope", "street", "origin", "time", "read", "read_record"}].

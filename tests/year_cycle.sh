@@ -181,4 +181,115 @@ cp "$E2E_TMP/p.json" "$E2E_TMP/before.json"
 progress || fail "progress after rebuild"
 cmp -s "$E2E_TMP/before.json" "$E2E_TMP/p.json" || fail "rebuild changed the progress"
 ok "不合格 leads to revocation at the district; rebuild gives the same progress"
-echo "1..7"
+
+# A street-level organisation (filed by the street itself): the street files its self-report
+# with the node's options and checks, records its result and a training of it, and the
+# street's and the district's year figures count it under the street, in a row named as
+# the street with no community code.
+SO=$("$HUB" --dir "$E2E_TMP/street" org file --name 望海楼街书画分会 --founded-by district-unit \
+  --category 文体活动 --leader 赵明 --phone 13900000000 --members 15 --party-members 1 \
+  --filed 2026-04-01 2>/dev/null | last_line)
+[ -n "$SO" ] || fail "street org file"
+street_inspect() { # dir org year party-members [opinion [text]] -> exit status
+  "$HUB" --dir "$E2E_TMP/$1" inspection file --org "$2" --year "$3" --activities 12 \
+    --members 16 --joined 2 --left 1 --party-members "$4" --funds-received 3000.25 \
+    --funds-used 2800 --problems 经费紧张 --plans 办书画展 --opinion "${5:-agree}" \
+    ${6:+--opinion-text "$6"}
+}
+self_count() { # the street's inspection.self entries
+  python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(
+    "SELECT count(*) FROM entries WHERE kind = ?", ("inspection.self",)).fetchone()[0])' \
+    "$E2E_TMP/street/hub.db"
+}
+before=$(self_count)
+street_inspect street "$SO" 2026 20 2>"$E2E_TMP/e5" && fail "street: more party members than members"
+grep -q 党员人数 "$E2E_TMP/e5" || fail "street: no reason for party members: $(cat "$E2E_TMP/e5")"
+street_inspect street "$SO" 2027 1 2>"$E2E_TMP/e6" && fail "street: a year not yet over was taken"
+grep -q 已结束 "$E2E_TMP/e6" || fail "street: no reason for the year: $(cat "$E2E_TMP/e6")"
+street_inspect street "$SO" 2026 1 rectify 2>"$E2E_TMP/e7" && fail "street: rectify without its text"
+grep -q 意见说明 "$E2E_TMP/e7" || fail "street: no reason for the opinion: $(cat "$E2E_TMP/e7")"
+street_inspect street "$O1" 2026 1 2>"$E2E_TMP/e8" && fail "street: a community's organisation was taken"
+grep -q 街道级组织 "$E2E_TMP/e8" || fail "street: no reason for another's organisation: $(cat "$E2E_TMP/e8")"
+"$HUB" --dir "$E2E_TMP/street" inspection file --org "$SO" --year 2026 --activities 3 --members 5 \
+  --party-members 1 --funds-received 1.234 --funds-used 1 --opinion agree 2>"$E2E_TMP/e9" \
+  && fail "street: an amount with three decimals was taken"
+grep -q 收到经费 "$E2E_TMP/e9" || fail "street: no reason for the amount: $(cat "$E2E_TMP/e9")"
+street_inspect district "$SO" 2026 1 2>"$E2E_TMP/e10" && fail "the district filed a street's self-report"
+grep -q 街道分会 "$E2E_TMP/e10" || fail "district: no reason: $(cat "$E2E_TMP/e10")"
+[ "$(self_count)" = "$before" ] || fail "a refused self-report was signed"
+SSELF=$(street_inspect street "$SO" 2026 1 | last_line)
+case "$SSELF" in "$SKEY"/*) ;; *) fail "street: no record id printed: $SSELF" ;; esac
+"$HUB" --dir "$E2E_TMP/street" inspection list --year 2026 | grep -q "^$SO.望海楼街.望海楼街书画分会.已报" \
+  || fail "street list: $("$HUB" --dir "$E2E_TMP/street" inspection list --year 2026)"
+# The same on the street's page: refused with the reason and what was typed, then a correction.
+printf 'year-street-password\n' | "$HUB" --dir "$E2E_TMP/street" operator add 李主任 --role street \
+  >/dev/null || fail "street operator add"
+curl -s -c "$E2E_TMP/sjar" -o /dev/null --data-urlencode name=李主任 \
+  --data-urlencode password=year-street-password "$STREET_URL/login" || fail "street login"
+curl -sf -b "$E2E_TMP/sjar" "$STREET_URL/inspections?year=2026" >"$E2E_TMP/si.html" || fail "street page"
+grep -q 'id="insp-self-form"' "$E2E_TMP/si.html" || fail "no self-report form on the street's page"
+CSRF=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$E2E_TMP/si.html" | head -1 | sed 's/.*value="//; s/"//')
+self_post() { # party-members -> HTTP status, page in si2.html
+  curl -s -o "$E2E_TMP/si2.html" -w '%{http_code}' -b "$E2E_TMP/sjar" --data-urlencode csrf="$CSRF" \
+    --data-urlencode org="$SO" --data-urlencode year=2026 --data-urlencode activities=14 \
+    --data-urlencode members=16 --data-urlencode party_members="$1" \
+    --data-urlencode funds_received=3100 --data-urlencode funds_used=2900.5 \
+    --data-urlencode problems=场地不足 --data-urlencode opinion=agree "$STREET_URL/inspections/self"
+}
+before=$(self_count)
+[ "$(self_post 40)" = 400 ] && grep -q 党员人数 "$E2E_TMP/si2.html" || fail "the page took more party members than members"
+grep -q 'name="funds_used" [^>]*value="2900.5"' "$E2E_TMP/si2.html" || fail "the refused form lost what was typed"
+[ "$(self_count)" = "$before" ] || fail "a refused self-report on the page was signed"
+code=$(self_post 1)
+[ "$code" = 303 ] || [ "$code" = 302 ] || fail "the street's self-report on the page answered $code"
+[ "$(self_count)" = $((before + 1)) ] || fail "the page's self-report was not written"
+"$HUB" --dir "$E2E_TMP/street" inspection result "$SO" --year 2026 --result pass --reason 活动正常 \
+  >/dev/null || fail "street result on its own organisation"
+"$HUB" --dir "$E2E_TMP/street" training record --date 2027-01-20 --topic 书画 --organiser 望海楼街 \
+  --orgs "$SO,$O1" >/dev/null || fail "street training of its own organisation"
+"$HUB" --dir "$E2E_TMP/street" plan file --org "$O1" --year 2027 --goals 服务 --activities 探访 \
+  2>"$E2E_TMP/e11" && fail "the street wrote a plan for a community's organisation"
+grep -q 街道级组织 "$E2E_TMP/e11" || fail "no reason for the plan: $(cat "$E2E_TMP/e11")"
+"$HUB" --dir "$E2E_TMP/street" plan file --org "$SO" --year 2025 --goals 服务 --activities 探访 \
+  2>"$E2E_TMP/e12" && fail "the street wrote a plan for a past year"
+grep -q 今年或明年 "$E2E_TMP/e12" || fail "no reason for the plan's year: $(cat "$E2E_TMP/e12")"
+"$HUB" --dir "$E2E_TMP/street" plan file --org "$SO" --year 2027 --goals 办书画展 \
+  --activities 每季一次 --count 4 | last_line | grep -q "^$SKEY/" || fail "street plan for its organisation"
+"$HUB" --dir "$E2E_TMP/street" summary file --org "$SO" --year 2026 --results 办展两次 \
+  --count 12 >/dev/null || fail "street summary for its organisation"
+"$HUB" --dir "$E2E_TMP/street" inspection list --year 2026 --json >"$E2E_TMP/sp.json"
+"$HUB" --dir "$E2E_TMP/street" forward >/dev/null 2>&1 || true
+wait_for 60 progress_is 'p["totals"]["expected"] == 4 and p["totals"]["pass"] == 1' \
+  || { cat "$E2E_TMP/p.json" >&2; fail "district progress with the street's own organisation"; }
+curl -sf -b "$E2E_TMP/jar" "$DIST_URL/api/v1/dashboard/trainings?year=2027" >"$E2E_TMP/tr.json" \
+  || fail "district trainings"
+python3 - "$E2E_TMP/p.json" "$E2E_TMP/sp.json" "$E2E_TMP/tr.json" "$SO" <<'PY' || fail "the street's own organisation in the year"
+import json, sys
+p, sp, tr = (json.load(open(f)) for f in sys.argv[1:4])
+so = sys.argv[4]
+t = p["totals"]
+want = {"expected": 4, "self_reported": 2, "late": 2, "inspected": 3, "pass": 1, "rectify": 1,
+        "rectified": 1, "fail": 1, "missing": 2}
+assert all(t[k] == v for k, v in want.items()), t
+assert [s["street"] for s in p["streets"]] == ["望海楼街"] and p["streets"][0]["expected"] == 4, p["streets"]
+own = [c for c in p["communities"] if c["code"] == ""]
+assert len(own) == 1 and own[0]["community"] == "望海楼街" and own[0]["street"] == "望海楼街", own
+assert own[0]["expected"] == 1 and own[0]["self_reported"] == 1 and own[0]["pass"] == 1, own
+assert own[0]["missing"] == 0 and own[0]["late"] == 1, own
+assert so not in [m["org"] for m in p["missing"]], p["missing"]
+o = [x for x in p["organisations"] if x["org"] == so]
+assert len(o) == 1 and o[0]["result"] == "pass" and o[0]["opinion"] == "agree", o
+# the street's own figures are the same as the district's
+assert sp["totals"] == t, (sp["totals"], t)
+got = {x["org"]: x["trainings"] for x in tr["organisations"]}
+assert got.get(so) == 1, got
+PY
+plans_are 2027 '[(o["street"], o["community"], o["code"]) for o in p["organisations"] if o["org"] == "'"$SO"'" and o["plan_date"] == "2027-02-09"] == [("望海楼街", "望海楼街", "")]' \
+  || { cat "$E2E_TMP/plans.json" >&2; fail "the street's plan of its own organisation at the district"; }
+plans_are 2026 '"'"$SO"'" not in [m["org"] for m in p["missing_summaries"]] and p["totals"]["summaries"] == 1' \
+  || { cat "$E2E_TMP/plans.json" >&2; fail "the street's summary of its own organisation at the district"; }
+curl -sf -b "$E2E_TMP/jar" "$DIST_URL/api/v1/dashboard/inspections.csv?year=2026" >"$E2E_TMP/p2.csv" \
+  || fail "CSV"
+grep -q "^望海楼街,望海楼街,$SO,望海楼街书画分会" "$E2E_TMP/p2.csv" || fail "CSV row: $(cat "$E2E_TMP/p2.csv")"
+ok "a street's own organisation: its self-report at the street hub, counted under the street"
+echo "1..8"
