@@ -1140,8 +1140,9 @@ static int cmd_inspection(const cmd_args *a) {
                        json_string_value(json_object_get(x, "name")),
                        json_is_true(json_object_get(x, "self_reported")) ? "已报" : "未报",
                        *json_string_value(json_object_get(x, "result"))
-                           ? json_string_value(json_object_get(x, "result"))
-                           : "-",
+                           ? cm_i18n_word(CM_LANG_ZH, "result.",
+                                          json_string_value(json_object_get(x, "result")))
+                           : "未检",
                        json_string_value(json_object_get(x, "deadline")));
       }
     }

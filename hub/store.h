@@ -496,7 +496,8 @@ typedef struct hub_dash_ack_row {
 typedef struct hub_dash_year_org_row {
   const char *street, *community, *code, *org, *name;
   const char *status, *filed; /* organisations.status, its filing date */
-  int dissolved;
+  /* when it was dissolved and when revoked (0: not; 1: at a time unknown) */
+  uint64_t dissolved_ms, revoked_ms;
   /* inspections: the newest self-report of the year not refused (seq 0:
    * none), its author time and the committee's opinion; the newest result
    * of the year (record "" none: result "" then) and whether it is closed */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../common/clock.h"
+#include "../common/i18n.h"
 #include "../common/records.h"
 #include "counting.h"
 #include "table.h"
@@ -89,7 +90,6 @@ typedef cm_rc (*year_org_fn)(void *arg, const hub_dash_year_org_row *r, cm_err *
 typedef struct org_walk {
   int year;
   const char *street;
-  int inspections; /* a revoked organisation counts with its result of the year */
   year_org_fn fn;
   void *arg;
 } org_walk;
@@ -98,8 +98,7 @@ static cm_rc org_counts(void *vctx, const hub_dash_row *row, cm_err *err) {
   org_walk *w = vctx;
   const hub_dash_year_org_row *r = &row->year_org;
   if (w->street && *w->street && strcmp(r->street, w->street) != 0) return CM_OK;
-  if (!hub_count_org_in_year(r->status, r->dissolved, r->filed, w->year,
-                             w->inspections && *r->result_record))
+  if (!hub_count_org_in_year(r->status, r->filed, r->dissolved_ms, r->revoked_ms, w->year))
     return CM_OK;
   return w->fn(w->arg, r, err);
 }
@@ -109,7 +108,7 @@ static cm_rc year_orgs(hub_ctx *ctx, hub_dash_query q, int year, const char *str
   char y[16];
   snprintf(y, sizeof y, "%d", year);
   const char *params[2] = {y, ctx->key_hex};
-  org_walk w = {year, street, q == HUB_DQ_YEAR_INSPECTIONS, fn, arg};
+  org_walk w = {year, street, fn, arg};
   if (!locked) pthread_mutex_lock(&ctx->lock);
   cm_rc rc = hub_store_dash_rows(ctx->store, q, params, q == HUB_DQ_YEAR_PLANS ? 1 : 2, org_counts,
                                  &w, err);
@@ -410,20 +409,13 @@ static const char *yes_no(const json_t *o, const char *key) {
 
 /* The rows of the inspection export: one per organisation, Chinese headers. */
 static cm_rc inspection_rows(const json_t *progress, json_t *t) {
-  static const char *const results[][2] = {
-      {"pass", "合格"}, {"rectify", "限期整改"}, {"fail", "不合格"}, {"", "未检"}};
-  static const char *const opinions[][2] = {
-      {"agree", "同意"}, {"rectify", "整改"}, {"disagree", "不同意"}, {"", ""}};
   json_t *o;
   size_t i;
   json_array_foreach(json_object_get(progress, "organisations"), i, o) {
     const char *res = json_string_value(json_object_get(o, "result"));
     const char *op = json_string_value(json_object_get(o, "opinion"));
-    const char *res_zh = res ? res : "", *op_zh = op ? op : "";
-    for (size_t k = 0; k < 4; k++) {
-      if (res && !strcmp(res, results[k][0])) res_zh = results[k][1];
-      if (op && !strcmp(op, opinions[k][0])) op_zh = opinions[k][1];
-    }
+    const char *res_zh = res && *res ? cm_i18n_word(CM_LANG_ZH, "result.", res) : "未检";
+    const char *op_zh = op && *op ? cm_i18n_word(CM_LANG_ZH, "insp.opinion.", op) : "";
     int self = json_is_true(json_object_get(o, "self_reported"));
     json_t *row = json_pack(
         "{s:O,s:O,s:O,s:O,s:s,s:O,s:s,s:s,s:s,s:O,s:s}", "街道", json_object_get(o, "street"),

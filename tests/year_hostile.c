@@ -399,7 +399,7 @@ static void test_notices_and_units(void **state) {
 
 /* How many organisations of a year's read the counting rule admits. */
 typedef struct admit {
-  int year, inspections;
+  int year;
   long n;
 } admit;
 
@@ -407,8 +407,7 @@ static cm_rc admit_row(void *vctx, const hub_dash_row *row, cm_err *err) {
   admit *a = vctx;
   const hub_dash_year_org_row *r = &row->year_org;
   (void)err;
-  a->n += hub_count_org_in_year(r->status, r->dissolved, r->filed, a->year,
-                                a->inspections && *r->result_record);
+  a->n += hub_count_org_in_year(r->status, r->filed, r->dissolved_ms, r->revoked_ms, a->year);
   return CM_OK;
 }
 
@@ -417,7 +416,7 @@ static long admitted(hub_ctx *hub, hub_dash_query q, int year) {
   cm_err err;
   snprintf(y, sizeof y, "%d", year);
   const char *params[2] = {y, hub->key_hex};
-  admit a = {year, q == HUB_DQ_YEAR_INSPECTIONS, 0};
+  admit a = {year, 0};
   pthread_mutex_lock(&hub->lock);
   assert_int_equal(hub_store_dash_rows(hub->store, q, params, q == HUB_DQ_YEAR_PLANS ? 1 : 2,
                                        admit_row, &a, &err),
@@ -430,16 +429,30 @@ static long admitted(hub_ctx *hub, hub_dash_query q, int year) {
  * typed rows: one rule, whatever answer reads it. */
 static void test_year_counting(void **state) {
   (void)state;
-  /* The rule itself: filed by the year's last day, not dissolved, accepted;
-   * a revoked one only in the inspection, with its result of the year. */
-  assert_true(hub_count_org_in_year("accepted", 0, "2026-12-31", 2026, 0));
-  assert_false(hub_count_org_in_year("accepted", 0, "2027-01-01", 2026, 0));
-  assert_false(hub_count_org_in_year("accepted", 1, "2025-01-01", 2026, 0));
-  assert_false(hub_count_org_in_year("pending", 0, "2025-01-01", 2026, 0));
-  assert_false(hub_count_org_in_year("rejected", 0, "2025-01-01", 2026, 1));
-  assert_false(hub_count_org_in_year("revoked", 0, "2025-01-01", 2026, 0));
-  assert_true(hub_count_org_in_year("revoked", 0, "2025-01-01", 2026, 1));
-  assert_false(hub_count_org_in_year("accepted", 0, "", 2026, 0));
+  /* The rule itself: filed on or before the year's last day, neither
+   * dissolved nor revoked on or before it, accepted (or revoked after it). */
+  const uint64_t jan1_2027 = 1798732800000ull; /* 2027-01-01 00:00 Asia/Shanghai */
+  const uint64_t feb9_2027 = 1802138400000ull, jun1_2026 = 1780243200000ull;
+  assert_true(hub_count_org_in_year("accepted", "2026-12-31", 0, 0, 2026));
+  assert_false(hub_count_org_in_year("accepted", "2027-01-01", 0, 0, 2026));
+  assert_false(hub_count_org_in_year("pending", "2025-01-01", 0, 0, 2026));
+  assert_false(hub_count_org_in_year("rejected", "2025-01-01", 0, 0, 2026));
+  assert_false(hub_count_org_in_year("accepted", "", 0, 0, 2026));
+  /* dissolved or revoked after the year: it still counts in it */
+  assert_true(hub_count_org_in_year("accepted", "2026-03-01", feb9_2027, 0, 2026));
+  assert_true(hub_count_org_in_year("accepted", "2026-03-01", jan1_2027, 0, 2026));
+  assert_true(hub_count_org_in_year("revoked", "2026-03-01", 0, feb9_2027, 2026));
+  assert_true(hub_count_org_in_year("revoked", "2026-03-01", feb9_2027, jan1_2027, 2026));
+  /* ... and not in the year it ended, nor later */
+  assert_false(hub_count_org_in_year("accepted", "2026-03-01", feb9_2027, 0, 2027));
+  assert_false(hub_count_org_in_year("accepted", "2026-03-01", jan1_2027 - 1, 0, 2026));
+  assert_false(hub_count_org_in_year("accepted", "2025-03-01", jun1_2026, 0, 2026));
+  assert_false(hub_count_org_in_year("revoked", "2025-03-01", 0, jun1_2026, 2026));
+  assert_false(hub_count_org_in_year("revoked", "2025-03-01", feb9_2027, jun1_2026, 2026));
+  assert_false(hub_count_org_in_year("revoked", "2025-03-01", 0, feb9_2027, 2027));
+  /* dissolved at a time unknown (1 ms): long ago; revoked without a time: nowhere */
+  assert_false(hub_count_org_in_year("accepted", "2025-03-01", 1, 0, 2026));
+  assert_false(hub_count_org_in_year("revoked", "2025-03-01", 0, 0, 2026));
   assert_true(hub_count_late("2027-02-01", "2027-01-31"));
   assert_false(hub_count_late("2027-01-31", "2027-01-31"));
   assert_false(hub_count_late("", "2027-01-31"));
