@@ -111,6 +111,9 @@ ok "notices reached every community they were sent to; some read them"
   || fail "street plan"
 "$HUB" --dir "$E2E_TMP/s1" plan file --year 2025 --goals x --activities y 2>/dev/null \
   && fail "a street plan for a past year"
+# An inspection of 限期整改 by 20 February: not yet overdue today (2027-02-09).
+RI=$("$HUB" --dir "$E2E_TMP/s1" inspection result "$O1" --year 2026 --result rectify \
+  --deadline 2027-02-20 --reason 账目不清 --operator 李主任 | last_line)
 sync_all
 ok "communities and a street wrote their own plans and summaries"
 
@@ -299,4 +302,24 @@ curl -sf -b "$E2E_TMP/jar" "$DIST_URL/plan?record=$PR" | grep -q "建昌道社�
 get "/api/v1/dashboard/notices" notices2.json || fail "notices after rebuild"
 cmp -s "$E2E_TMP/notices.json" "$E2E_TMP/notices2.json" || fail "rebuild changed the notices"
 ok "the pages render; rebuild gives the same notices"
-echo "1..8"
+
+# Past its deadline (the district's clock at 2027-03-01), the open 限期整改 is in the
+# attention list.
+stop_server "$DIST_PID"
+LINLI_FAKE_NOW_MS=1803866400000 start_server DIST "$HUB" --dir "$E2E_TMP/district" serve \
+  --listen 127.0.0.1:0
+curl -s -c "$E2E_TMP/jar" -o /dev/null --data-urlencode name=张科长 \
+  --data-urlencode password=year-test-password "$DIST_URL/login" || fail "login again"
+get "/api/v1/dashboard/attention" attention_late.json || fail "attention past the deadline"
+python3 - "$E2E_TMP/attention_late.json" "$RI" "$O1" <<'PY' || fail "the overdue 限期整改 is not listed"
+import json, sys
+a = json.load(open(sys.argv[1]))
+r = a["inspection_rectify_overdue"]
+assert a["today"] == "2027-03-01", a["today"]
+assert [(x["record"], x["org"], x["deadline"], x["street"], x["community"]) for x in r] == \
+    [(sys.argv[2], sys.argv[3], "2027-02-20", "望海楼街", "建昌道社区")], r
+assert r[0]["reason"] == "账目不清" and r[0]["by"] == "street", r
+assert a["criticism_overdue"] == [], a["criticism_overdue"]
+PY
+ok "an inspection of 限期整改 past its deadline is in the district's attention list"
+echo "1..9"
