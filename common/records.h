@@ -69,6 +69,7 @@ typedef enum cm_rec_kind {
   CM_REC_FUNDING,    /* funding.received: a grant or support received (资金扶持) */
   CM_REC_LIMITS,     /* limits.set: the district's caps on attachments (附件上限) */
   CM_REC_DECISION,   /* decision.*: a street's or the district's decision (决定) */
+  CM_REC_DUE,        /* due.set: a due date of the year the district sets (截止日期) */
 } cm_rec_kind;
 
 /* The level that wrote an entry. */
@@ -211,6 +212,14 @@ typedef struct cm_rec_limits {
   int64_t file_mb, org_year_mb;
 } cm_rec_limits;
 #define CM_REC_YEAR_MB_MAX 20480 /* 20 GiB of one organisation's files in a year */
+/* due.set: the due date the district sets for what is due of a year:
+ * "inspection" (the self-reports of the year), "plan" (the plans for the
+ * year), "summary" (the year-end summaries of the year).  The date lies in
+ * the window cm_rec_due_window gives. */
+typedef struct cm_rec_due {
+  const char *what, *date;
+  int64_t year;
+} cm_rec_due;
 /* decision.* (commend, criticise, inspect, revoke, withdrawn ...): the level
  * it states it was made at ("by": "street" | "district", "" when not
  * stated: the author's own) and the community key it is addressed to ("to",
@@ -248,6 +257,7 @@ typedef struct cm_rec_body {
     cm_rec_feedback feedback;
     cm_rec_funding funding;
     cm_rec_limits limits;
+    cm_rec_due due;
     cm_rec_decision decision;
   } u;
 } cm_rec_body;
@@ -353,9 +363,20 @@ const char *cm_rec_body_org(const cm_rec_body *b);
  * on today: not yet reported to the street CM_REC_FEEDBACK_DAYS days on. */
 int cm_rec_feedback_overdue(const char *received, const char *status, const char *today);
 
-/* 1 when entries of kind go to every community (the district's lists and
- * limits: a hub addresses them to all, a street relays them to all). */
+/* 1 when entries of kind go to every community (the district's lists,
+ * limits and due dates: a hub addresses them to all, a street relays them
+ * to all). */
 int cm_rec_to_all(const char *kind);
+
+/* What is due of year (what "inspection", "plan" or "summary"), unless the
+ * district sets another date (due.set): the self-reports and the year-end
+ * summaries of a year by 31 January of the next, a plan by 31 January of its
+ * year.  default_out gets it ("YYYY-MM-DD"); first_out and last_out the
+ * window a date the district sets must lie in (a plan's: from 1 January of
+ * the year before to the end of its year; the others': the next year).  0
+ * for another what. */
+int cm_rec_due_window(const char *what, int64_t year, char default_out[11], char first_out[11],
+                      char last_out[11]);
 
 /* The caps a limits.set body sets, in bytes. */
 void cm_rec_limits_bytes(const cm_rec_limits *l, uint64_t *file_max, uint64_t *org_year_max);

@@ -3446,6 +3446,37 @@ cm_rc hub_store_limits_at(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
   return rc;
 }
 
+cm_rc hub_store_due_get(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *what,
+                        int year, char date_out[11], int *found_out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  *found_out = 0;
+  date_out[0] = '\0';
+  cm_rc rc = st_prep1(st,
+                      "SELECT " BODY_JSON("e") "->>'date' FROM entries e WHERE author = ?1"
+                      " AND kind = 'due.set' AND " BODY_JSON("e") "->>'what' = ?2"
+                      " AND " BODY_JSON("e") "->>'year' = ?3 AND NOT EXISTS(SELECT 1"
+                      " FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"
+                      " ORDER BY seq DESC LIMIT 1",
+                      &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_text(s, 2, what);
+  sqlite3_bind_int(s, 3, year);
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW) {
+    /* bounded when it was projected (common/records.c) */
+    const char *t = (const char *)sqlite3_column_text(s, 0);
+    if (t && strlen(t) == 10) {
+      memcpy(date_out, t, 11);
+      *found_out = 1;
+    }
+  } else if (r != SQLITE_DONE) {
+    rc = cm_db_check(st->db, r, "读取截止日期", err);
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
 cm_rc hub_store_station_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
                             const cm_rec_station *t, cm_err *err) {
   return rv_exec(st,
