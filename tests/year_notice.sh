@@ -303,6 +303,57 @@ get "/api/v1/dashboard/notices" notices2.json || fail "notices after rebuild"
 cmp -s "$E2E_TMP/notices.json" "$E2E_TMP/notices2.json" || fail "rebuild changed the notices"
 ok "the pages render; rebuild gives the same notices"
 
+# Due dates are the district's: a street may not set one; the district's reach the street
+# (relayed like its lists), whose figures and attention list then read them.
+s1_attention() { curl -sf -b "$E2E_TMP/s1jar" "$S1_URL/api/v1/dashboard/attention" >"$E2E_TMP/s1a.json"; }
+s1_attention || fail "street attention"
+python3 - "$E2E_TMP/s1a.json" "$O1" "$O2" <<'PY' || fail "street attention before the district's dates"
+import json, sys
+a = json.load(open(sys.argv[1]))
+assert sorted(x["org"] for x in a["inspection_overdue"]) == sorted(sys.argv[2:4]), a["inspection_overdue"]
+assert all(x["due"] == "2027-01-31" for x in a["inspection_overdue"]), a["inspection_overdue"]
+assert len(a["plan_missing"]) == 2 and len(a["summary_missing"]) == 2, a
+PY
+"$HUB" --dir "$E2E_TMP/s1" inspection due --year 2026 --date 2027-03-15 2>"$E2E_TMP/e9" \
+  && fail "a street set a due date"
+grep -q 只能由区协会设定 "$E2E_TMP/e9" || fail "no reason for the street: $(cat "$E2E_TMP/e9")"
+"$HUB" --dir "$E2E_TMP/s1" plan due --year 2027 --date 2027-03-15 2>/dev/null \
+  && fail "a street set a plan due date"
+"$HUB" --dir "$E2E_TMP/district" plan due --year 2027 --date 2028-01-05 2>"$E2E_TMP/e10" \
+  && fail "a plan due after its year was taken"
+grep -q "2026-01-01至2027-12-31" "$E2E_TMP/e10" || fail "no reason for the window: $(cat "$E2E_TMP/e10")"
+"$HUB" --dir "$E2E_TMP/district" inspection due --year 2026 --date 2027-03-15 | grep -q "2027-03-15" \
+  || fail "district inspection due"
+"$HUB" --dir "$E2E_TMP/district" plan due --year 2027 --date 2027-03-15 --operator 张科长 \
+  | grep -q "年度工作计划的截止日期：2027-03-15" || fail "district plan due"
+"$HUB" --dir "$E2E_TMP/district" summary due --year 2026 --date 2027-03-15 >/dev/null \
+  || fail "district summary due"
+"$HUB" --dir "$E2E_TMP/s1" inspection due --year 2026 | grep -q "2027-01-31" \
+  || fail "the street had the district's date before it pulled it"
+"$HUB" --dir "$E2E_TMP/s1" forward >/dev/null 2>&1 || true
+for w in inspection plan summary; do
+  y=2026; [ "$w" = plan ] && y=2027
+  "$HUB" --dir "$E2E_TMP/s1" "$w" due --year "$y" | grep -q "的截止日期：2027-03-15" \
+    || fail "the street's $w due date: $("$HUB" --dir "$E2E_TMP/s1" "$w" due --year "$y")"
+done
+"$HUB" --dir "$E2E_TMP/s1" inspection list --year 2026 --json | python3 -c '
+import json, sys; p = json.load(sys.stdin); sys.exit(0 if p["due"] == "2027-03-15" else 1)' \
+  || fail "the street's progress reads the district's date"
+s1_attention || fail "street attention after"
+python3 - "$E2E_TMP/s1a.json" <<'PY' || fail "street attention after the district's dates"
+import json, sys
+a = json.load(open(sys.argv[1]))
+for k in ("inspection_overdue", "plan_missing", "summary_missing", "unit_plan_missing",
+          "unit_summary_missing"):
+    assert a[k] == [], (k, a[k])
+PY
+curl -sf -b "$E2E_TMP/s1jar" "$S1_URL/plans?year=2027" | grep -q 2027-03-15 \
+  || fail "the street's plans page shows the district's date"
+"$NODE" --dir "$E2E_TMP/n1" sync >/dev/null || fail "n1 sync for the dates"
+"$NODE" --dir "$E2E_TMP/n1" inbox --json 2>/dev/null | grep -q '"due.set"' \
+  || fail "the district's due dates did not reach the community"
+ok "due dates are the district's; its street relays them and reads them; a street's own is refused"
+
 # Past its deadline (the district's clock at 2027-03-01), the open 限期整改 is in the
 # attention list.
 stop_server "$DIST_PID"
@@ -322,4 +373,4 @@ assert r[0]["reason"] == "账目不清" and r[0]["by"] == "street", r
 assert a["criticism_overdue"] == [], a["criticism_overdue"]
 PY
 ok "an inspection of 限期整改 past its deadline is in the district's attention list"
-echo "1..9"
+echo "1..10"
