@@ -348,6 +348,11 @@ static const char *const store_migrations[] = {
   /* A batch's monthly reports by sequence (auto-accept's facts, the groups
    * a review decides): these, not every version the community wrote. */
   "CREATE INDEX report_versions_seq ON report_versions(author, seq);",
+  /* A year's figures read when each dissolved or revoked organisation ended:
+   * its community's keys by code, their dissolutions, not every entry the
+   * community wrote. */
+  "CREATE INDEX entries_dissolved ON entries(author, seq) WHERE kind = 'org.dissolved';"
+  "CREATE INDEX communities_code ON communities(code);",
 };
 
 #define STORE_CACHE 64
