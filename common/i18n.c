@@ -410,6 +410,7 @@ static const i18n_entry k_words[] = {
     {"kind.roster.entry", "人员名册", "roster"},
     {"kind.pledge.set", "服务承诺", "service pledge"},
     {"kind.feedback.recorded", "群众意见", "residents' feedback"},
+    {"kind.feedback.due", "群众意见办理期限", "days before feedback is overdue"},
     {"kind.funding.received", "资金扶持", "funding"},
     {"flag.late", "事后汇报", "declared late"},
     {"change.empty", "（空）", "(empty)"},
@@ -449,7 +450,9 @@ static const i18n_entry k_words[] = {
     {"field.good_deeds_count", "好人好事件数", "Good deeds"},
     {"field.sealed", "个人信息", "Personal data"},
     {"field.sealed_hidden", "（加密，只有街道分会和社区能看）", "(sealed: only the street and the community read it)"},
+    {"field.sealed_community", "（加密，只有社区能看）", "(sealed: only the community reads it)"},
     {"field.member", "成员编号", "Member no."},
+    {"field.days", "天数", "Days"},
     {"field.action", "变动", "Change"},
     {"field.party_member", "党员", "Party member"},
     {"field.joined", "加入日期", "Joined"},
@@ -738,7 +741,7 @@ static const i18n_entry k_words[] = {
     {"col.criticism_overdue", "批评整改逾期", "Criticism past deadline"},
     {"col.upcoming", "未来30天重大活动", "Major activities in the next 30 days"},
     {"col.silent", "7天未联系的社区", "Not heard from in 7 days"},
-    {"col.feedback_overdue", "群众意见超过15天未报街道", "Residents' feedback not reported in 15 days"},
+    {"col.feedback_overdue", "群众意见超期未报街道", "Residents' feedback overdue, not reported to the street"},
     {"col.roster", "人员名册", "Roster"},
     {"col.feedback", "群众意见", "Residents' feedback"},
     {"col.funding", "资金扶持", "Funding"},
@@ -1071,7 +1074,7 @@ static const i18n_entry k_words[] = {
     {"people.fb_type", "类型", "Type"},
     {"people.fb_content", "意见内容", "Content"},
     {"people.fb_from", "反映人", "From"},
-    {"people.from_hint", "可不填；填了只有街道分会和本社区能看。", "Optional; only the street and this community read it."},
+    {"people.from_hint", "可不填；填了只有本社区能看，街道分会和区协会都看不到。", "Optional; only this community reads it, neither the street nor the district."},
     {"people.fb_received", "收到日期", "Received on"},
     {"people.fb_status", "办理情况", "Handling"},
     {"people.fb_result", "办理结果", "Result"},
@@ -1194,10 +1197,12 @@ const char *cm_i18n_kind(cm_lang lang, const char *kind) {
   /* Feed kinds may grow sub-kinds ("decision.criticize", "decision.criticism"):
    * match the stem. */
   /* "recommend" before "commend", which it contains. */
-  static const char *const stems[] = {"recommend", "nominat", "evaluation.round", "evaluation.closed",
+  /* "feedback.due" before "ack", which "feedback" contains. */
+  static const char *const stems[] = {"feedback.due", "due.set", "limits.set",
+                                      "recommend", "nominat", "evaluation.round", "evaluation.closed",
                                       "critic", "commend", "revok", "inspect", "notice",
                                       "enrol",  "review",  "ack",   "rectif",  "fork",
-                                      "withdrawn", "list",  "mapped", "due.set", "limits.set"};
+                                      "withdrawn", "list",  "mapped"};
   if (!kind) return "";
   for (size_t i = 0; i < sizeof stems / sizeof stems[0]; i++)
     if (strstr(kind, stems[i])) return cm_i18n_word(lang, "kind.", stems[i]);

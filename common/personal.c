@@ -40,9 +40,11 @@ cm_rc cm_personal_seal(const json_t *fields, const uint8_t street[PROTO_KEY_BYTE
     rc = cm_errf(err, rc, "个人信息过长（最多%u字节）", PROTO_SEAL_PLAIN_MAX);
   else if (rc)
     rc = cm_errf(err, rc, "cannot serialise personal fields");
-  if (!rc) rc = seal_one(street, b.p, b.len, &s, err);
+  if (!rc && street) rc = seal_one(street, b.p, b.len, &s, err);
   if (!rc) rc = seal_one(community, b.p, b.len, &c, err);
-  if (!rc) *out = json_pack("{s:O,s:O}", "street", s, "community", c);
+  if (!rc)
+    *out = street ? json_pack("{s:O,s:O}", "street", s, "community", c)
+                  : json_pack("{s:O}", "community", c);
   if (!rc && !*out) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足，无法加密");
   if (b.p) sodium_memzero(b.p, b.cap);
   cm_buf_free(&b);
@@ -72,18 +74,25 @@ static cm_rc decode(const json_t *v, uint8_t **box_out, size_t *len_out, cm_err 
   return CM_OK;
 }
 
-cm_rc cm_personal_check(const json_t *v, cm_err *err) {
-  static const char *const keys[] = {"street", "community"};
-  if (!json_is_object(v) || json_object_size(v) != 2)
-    return cm_errf(err, CM_ERR_INVALID, "「密封的个人信息」应含街道和社区两份");
-  for (size_t i = 0; i < 2; i++) {
+cm_rc cm_personal_check(const json_t *v, int with_street, cm_err *err) {
+  static const char *const keys[] = {"community", "street"};
+  size_t n = json_object_size(v), boxes = json_object_get(v, "street") ? 2 : 1;
+  if (!json_is_object(v) || !json_object_get(v, "community") || n != boxes ||
+      (with_street && n != 2))
+    return cm_errf(err, CM_ERR_INVALID, with_street ? "「密封的个人信息」应含街道和社区两份"
+                                                    : "「密封的个人信息」应含社区的一份");
+  for (size_t i = 0; i < n; i++) {
     uint8_t *box = NULL;
-    size_t n = 0;
-    cm_rc rc = decode(json_object_get(v, keys[i]), &box, &n, err);
+    size_t len = 0;
+    cm_rc rc = decode(json_object_get(v, keys[i]), &box, &len, err);
     free(box);
     if (rc) return rc;
   }
   return CM_OK;
+}
+
+int cm_personal_street_reads(const char *kind) {
+  return kind && strcmp(kind, "roster.entry") == 0;
 }
 
 cm_rc cm_personal_open(const json_t *sealed, const char *which, const proto_keypair *kp,

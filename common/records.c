@@ -61,6 +61,8 @@ static const cm_rec_def kinds[] = {
     {"funding.received", CM_REC_FUNDING, WRITERS_ORGS, 8 * KB, "资金扶持"},
     /* the district's own, or a street's relay of it, as list.published */
     {"limits.set", CM_REC_LIMITS, CM_REC_STREET | CM_REC_DISTRICT, 4 * KB, "附件上限"},
+    {"feedback.due", CM_REC_FEEDBACK_DUE, CM_REC_STREET | CM_REC_DISTRICT, 4 * KB,
+     "群众意见办理期限"},
     /* the district's own, or a street's relay of it, as list.published */
     {"due.set", CM_REC_DUE, CM_REC_STREET | CM_REC_DISTRICT, 4 * KB, "截止日期"},
 };
@@ -115,7 +117,8 @@ const char *cm_rec_body_org(const cm_rec_body *b) {
 
 int cm_rec_to_all(const char *kind) {
   cm_rec_kind k = cm_rec_find(kind)->kind;
-  return k == CM_REC_LIST || k == CM_REC_LIMITS || k == CM_REC_DUE;
+  return k == CM_REC_LIST || k == CM_REC_LIMITS || k == CM_REC_FEEDBACK_DUE ||
+         k == CM_REC_DUE;
 }
 
 int cm_rec_due_window(const char *what, int64_t year, char default_out[11], char first_out[11],
@@ -441,7 +444,7 @@ static cm_rc roster_fields(const json_t *o, cm_rec_roster *r, cm_err *err) {
   if (!rc) rc = text(o, "reason", "负责人变更原因", r->leader, CM_REC_TEXT_MAX, &r->reason, err);
   if (!rc) {
     r->sealed = json_object_get(o, "sealed");
-    rc = cm_personal_check(r->sealed, err);
+    rc = cm_personal_check(r->sealed, 1, err);
   }
   return rc;
 }
@@ -465,7 +468,7 @@ static cm_rc feedback_fields(const json_t *o, cm_rec_feedback *f, cm_err *err) {
   if (!rc) rc = text(o, "result", "办理结果", done, CM_REC_TEXT_MAX, &f->result, err);
   if (!rc && json_object_get(o, "sealed")) {
     f->sealed = json_object_get(o, "sealed");
-    rc = cm_personal_check(f->sealed, err);
+    rc = cm_personal_check(f->sealed, 0, err);
   }
   return rc;
 }
@@ -664,6 +667,12 @@ cm_rc cm_rec_read_json(const cm_rec_def *def, const json_t *o, cm_rec_body *out,
                    (long long)l->org_year_mb, (long long)l->file_mb);
     break;
   }
+  case CM_REC_FEEDBACK_DUE:
+    rc = count(o, "days", "群众意见办理期限（天）", 1, CM_REC_FEEDBACK_DAYS_MAX,
+               &out->u.feedback_due.days, err);
+    if (!rc && out->u.feedback_due.days < 1)
+      rc = cm_errf(err, CM_ERR_INVALID, "群众意见办理期限至少 1 天");
+    break;
   default:
     break;
   }
@@ -746,10 +755,12 @@ static cm_rc not_after(const char *date, const char *zh, const cm_rec_ctx *c, cm
   return CM_OK;
 }
 
-int cm_rec_feedback_overdue(const char *received, const char *status, const char *today) {
+int cm_rec_feedback_overdue(const char *received, const char *status, const char *today,
+                            int64_t days) {
   char due[11];
   if (!received || !status || strcmp(status, "reported") == 0) return 0;
-  date_plus(received, CM_REC_FEEDBACK_DAYS, due);
+  if (days < 1 || days > CM_REC_FEEDBACK_DAYS_MAX) days = CM_REC_FEEDBACK_DAYS;
+  date_plus(received, (int)days, due);
   return strcmp(today, due) > 0;
 }
 
@@ -925,6 +936,10 @@ cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx
   case CM_REC_LIMITS:
     if (c->writer == CM_REC_STREET && c->origin_district != 1)
       rc = cm_errf(err, CM_ERR_PERM, "附件上限只能由区设定（街道只能转发区的设定）");
+    break;
+  case CM_REC_FEEDBACK_DUE:
+    if (c->writer == CM_REC_STREET && c->origin_district != 1)
+      rc = cm_errf(err, CM_ERR_PERM, "群众意见办理期限只能由区设定（街道只能转发区的设定）");
     break;
   case CM_REC_DUE:
     if (c->writer == CM_REC_STREET && c->origin_district != 1)

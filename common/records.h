@@ -68,6 +68,7 @@ typedef enum cm_rec_kind {
   CM_REC_FEEDBACK,   /* feedback.recorded: a resident's complaint or suggestion (群众监督) */
   CM_REC_FUNDING,    /* funding.received: a grant or support received (资金扶持) */
   CM_REC_LIMITS,     /* limits.set: the district's caps on attachments (附件上限) */
+  CM_REC_FEEDBACK_DUE, /* feedback.due: the district's days before feedback is overdue */
   CM_REC_DECISION,   /* decision.*: a street's or the district's decision (决定) */
   CM_REC_DUE,        /* due.set: a due date of the year the district sets (截止日期) */
 } cm_rec_kind;
@@ -193,7 +194,7 @@ typedef struct cm_rec_pledge {
 
 /* feedback.recorded: a complaint or suggestion and how far it has been
  * handled; a later entry with the same id carries its new state.  Who made
- * it (optional) is sealed. */
+ * it (optional) is sealed to the community alone (common/personal.h). */
 typedef struct cm_rec_feedback {
   const char *id, *org, *type, *content, *received, *status, *handled, *result;
   const json_t *sealed; /* NULL when no one is named */
@@ -231,8 +232,15 @@ typedef struct cm_rec_decision {
 } cm_rec_decision;
 
 /* How long a resident's feedback may wait before it is reported to the
- * street: past this it is overdue. */
+ * street, in days, unless the district set another number (feedback.due,
+ * 1..CM_REC_FEEDBACK_DAYS_MAX): past this it is overdue. */
 #define CM_REC_FEEDBACK_DAYS 15
+#define CM_REC_FEEDBACK_DAYS_MAX 90
+
+/* feedback.due: that number, set by the district for every level below it. */
+typedef struct cm_rec_feedback_due {
+  int64_t days;
+} cm_rec_feedback_due;
 
 typedef struct cm_rec_body {
   cm_rec_kind kind;
@@ -258,6 +266,7 @@ typedef struct cm_rec_body {
     cm_rec_funding funding;
     cm_rec_limits limits;
     cm_rec_due due;
+    cm_rec_feedback_due feedback_due;
     cm_rec_decision decision;
   } u;
 } cm_rec_body;
@@ -306,7 +315,7 @@ typedef struct cm_rec_ctx {
   /* notice.read: 1 when this level holds no notice.sent of that notice
    * addressed to the author (0: it does, or this level cannot tell). */
   int notice_not_to_author;
-  /* list.published, limits.set or a decision written by a street: 1 when it relays the
+  /* list.published, limits.set, feedback.due or a decision written by a street: 1 when it relays the
    * district's own entry of the same kind and body (its signature checked),
    * 0 when not. */
   int origin_district;
@@ -360,11 +369,13 @@ cm_rc cm_rec_round_id(const char *s, cm_err *err);
 const char *cm_rec_body_org(const cm_rec_body *b);
 
 /* 1 when feedback received on date received and now in status is overdue
- * on today: not yet reported to the street CM_REC_FEEDBACK_DAYS days on. */
-int cm_rec_feedback_overdue(const char *received, const char *status, const char *today);
+ * on today: not yet reported to the street days days on (the district's
+ * feedback.due; 0 for the default CM_REC_FEEDBACK_DAYS). */
+int cm_rec_feedback_overdue(const char *received, const char *status, const char *today,
+                            int64_t days);
 
 /* 1 when entries of kind go to every community (the district's lists,
- * limits and due dates: a hub addresses them to all, a street relays them
+ * limits, feedback.due and due dates: a hub addresses them to all, a street relays them
  * to all). */
 int cm_rec_to_all(const char *kind);
 

@@ -36,6 +36,29 @@ cm_rc hub_limits_set(hub_ctx *ctx, int64_t file_mb, int64_t org_year_mb, const c
   return rc;
 }
 
+cm_rc hub_feedback_days_set(hub_ctx *ctx, int64_t days, const char *op, uint64_t *seq_out,
+                            cm_err *err) {
+  cm_rec_body b;
+  if (ctx->role != HUB_ROLE_DISTRICT)
+    return cm_errf(err, CM_ERR_PERM,
+                   "群众意见办理期限只能由区协会设定，街道分会会收到并转发给各社区");
+  json_t *body = json_pack("{s:I, s:s}", "days", (json_int_t)days, "operator", op ? op : "");
+  if (!body) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  cm_rc rc = cm_rec_read_json(cm_rec_find("feedback.due"), body, &b, err);
+  if (!rc) rc = hub_log_append(ctx, "feedback.due", body, seq_out, err);
+  json_decref(body);
+  return rc;
+}
+
+cm_rc hub_feedback_days_get(hub_ctx *ctx, int locked, int64_t *days, uint64_t *seq_out,
+                            cm_err *err) {
+  if (!locked) pthread_mutex_lock(&ctx->lock);
+  cm_rc rc = hub_store_feedback_days(ctx->store, ctx->kp.pk, days, seq_out, err);
+  if (!locked) pthread_mutex_unlock(&ctx->lock);
+  if (!rc && *days < 1) *days = CM_REC_FEEDBACK_DAYS;
+  return rc;
+}
+
 cm_rc hub_limits_get(hub_ctx *ctx, uint64_t *file_max, uint64_t *org_year_max, uint64_t *seq_out,
                      cm_err *err) {
   pthread_mutex_lock(&ctx->lock);

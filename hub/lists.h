@@ -47,6 +47,18 @@ cm_rc hub_limits_set(hub_ctx *ctx, int64_t file_mb, int64_t org_year_mb, const c
 cm_rc hub_limits_get(hub_ctx *ctx, uint64_t *file_max, uint64_t *org_year_max, uint64_t *seq_out,
                      cm_err *err);
 
+/* Set the days before a resident's feedback is overdue for every level below
+ * (feedback.due, the district only: CM_ERR_PERM at a street); CM_ERR_INVALID
+ * outside 1..CM_REC_FEEDBACK_DAYS_MAX. */
+cm_rc hub_feedback_days_set(hub_ctx *ctx, int64_t days, const char *op, uint64_t *seq_out,
+                            cm_err *err);
+
+/* The days this hub applies now (CM_REC_FEEDBACK_DAYS when none is set);
+ * *seq_out (may be NULL) the sequence of the feedback.due in force, 0 for
+ * the default.  locked: the caller holds ctx->lock. */
+cm_rc hub_feedback_days_get(hub_ctx *ctx, int locked, int64_t *days, uint64_t *seq_out,
+                            cm_err *err);
+
 /* What the street maps for an organisation: a code of each list (NULL or ""
  * when not mapped), by operator. */
 typedef struct hub_org_map_in {

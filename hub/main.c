@@ -870,6 +870,38 @@ static int cmd_dashboard(const cmd_args *a) {
   return EXIT_OK;
 }
 
+/* `feedback days [N] [--operator NAME]`: show, and at the district set for
+ * every level below, the days before a resident's feedback that is not
+ * reported to the street is overdue (feedback.due). */
+static int cmd_feedback(const cmd_args *a) {
+  const char *pos[2] = {0};
+  size_t n_pos = 0;
+  opt_spec o[] = {{"operator", 0, NULL}};
+  int r = parse_or_help(a, "feedback", o, 1, pos, 2, &n_pos);
+  hub_ctx *ctx = NULL;
+  int64_t days = 0;
+  uint64_t seq = 0;
+  cm_err err;
+  if (r >= 0) return r;
+  if (n_pos < 1 || strcmp(pos[0], "days") != 0 || (n_pos == 1 && o[0].value) ||
+      (n_pos == 2 && (days = parse_count(pos[1])) < 0))
+    return usage_error("用法：feedback days [天数] [--operator NAME]");
+  cm_err_clear(&err);
+  cm_rc rc = hub_open(a->dir, &ctx, &err);
+  if (!rc && n_pos == 2) {
+    rc = hub_feedback_days_set(ctx, days, operator_of(o[0].value), &seq, &err);
+    if (!rc)
+      printf("已设定群众意见办理期限，记入本台账第 %llu 条，将下发各街道和社区\n",
+             (unsigned long long)seq);
+  }
+  if (!rc) rc = hub_feedback_days_get(ctx, 0, &days, &seq, &err);
+  hub_close(ctx);
+  if (rc) return fail(rc, &err);
+  printf("群众意见收到 %lld 天后还没报街道的算超期（%s）\n", (long long)days,
+         seq ? "区协会设定" : "默认值");
+  return EXIT_OK;
+}
+
 static int cmd_dossier(const cmd_args *a) {
   opt_spec o[] = {{"org", 0, NULL}, {"zip", 0, NULL}};
   const char *pos[1] = {0};
@@ -2285,6 +2317,9 @@ static const hub_command commands[] = {
    "资金扶持：某一年度（默认今年）各组织获得的资金扶持，按街道、社区和组织合计（金额以元计）。\n"
    "--csv 或 --xlsx 把一张表（--table streets 各街道、communities 各社区、organisations 组织名录，\n"
    "默认 organisations）写成文件，中文表头，与统计看板导出的相同。"},
+  {"feedback", cmd_feedback, "days [N] [--operator NAME]",
+   "群众意见的办理期限：收到多少天后还没报街道的算超期，列入街道分会和区协会统计看板的“需要关注”（默认 15 天）。\n"
+   "区协会给 N（1 至 90）设定，随同步下发到各街道和社区，各级都按它判断超期；不给 N 时只显示。"},
   {"forward", cmd_forward, "",
    "在 serve 的循环之外立即转报一轮：上报区协会，取回区协会的决定并转达各社区。"},
   {"report", cmd_report,

@@ -6,6 +6,7 @@
 #include "../common/clock.h"
 #include "../common/personal.h"
 #include "../common/records.h"
+#include "lists.h"
 #include "store.h"
 
 static cm_rc nomem(cm_err *err) {
@@ -81,11 +82,12 @@ static cm_rc feedback(hub_ctx *hub, const uint8_t author[PROTO_KEY_BYTES], const
                       const char *today, json_t *out, cm_err *err) {
   json_t *rows = NULL, *list = json_array(), *r;
   size_t i;
-  int street = hub->role == HUB_ROLE_STREET;
-  cm_rc rc = list
-                 ? hub_store_org_kind_json(hub->store, author, org, "feedback.recorded", &rows, err)
-                 : nomem(err);
-  /* Entries oldest first: a later one with the same id replaces the row. */
+  int64_t days = 0;
+  cm_rc rc = list ? hub_feedback_days_get(hub, 1, &days, NULL, err) : nomem(err);
+  if (!rc) rc = hub_store_org_kind_json(hub->store, author, org, "feedback.recorded", &rows, err);
+  /* Entries oldest first: a later one with the same id replaces the row.
+   * Who made it stays at the community: no hub opens its box, not even the
+   * street box of an older entry (common/personal.h). */
   json_array_foreach(rows, i, r) {
     if (rc) break;
     json_t *b = json_object_get(r, "body"), *row, *it;
@@ -94,17 +96,11 @@ static cm_rc feedback(hub_ctx *hub, const uint8_t author[PROTO_KEY_BYTES], const
         json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "id", str(b, "id"), "type", str(b, "type"),
                   "content", str(b, "content"), "received", str(b, "received"), "status",
                   str(b, "status"), "handled", str(b, "handled"), "result", str(b, "result"),
-                  "overdue", cm_rec_feedback_overdue(str(b, "received"), str(b, "status"), today));
+                  "overdue",
+                  cm_rec_feedback_overdue(str(b, "received"), str(b, "status"), today, days));
     if (!row) {
       rc = nomem(err);
       break;
-    }
-    if (street) {
-      json_t *who = NULL;
-      if (cm_personal_open(json_object_get(b, "sealed"), "street", &hub->kp, &who, NULL) != CM_OK)
-        who = json_object();
-      json_object_set_new(row, "from", json_string(str(who, "from")));
-      json_decref(who);
     }
     json_array_foreach(list, k, it) {
       if (strcmp(str(it, "id"), str(b, "id")) == 0) break;
@@ -151,12 +147,14 @@ cm_rc hub_people_feedback_overdue(hub_ctx *hub, const char *today, json_t **out,
   json_t *rows = NULL, *list = json_array(), *r;
   size_t i;
   uint64_t t0 = 0, t1 = 0;
+  int64_t days = 0;
   *out = NULL;
-  cm_rc rc = list ? hub_store_feedback_open_json(hub->store, &rows, err) : nomem(err);
+  cm_rc rc = list ? hub_feedback_days_get(hub, 1, &days, NULL, err) : nomem(err);
+  if (!rc) rc = hub_store_feedback_open_json(hub->store, &rows, err);
   cm_date_parse(today, &t1);
   json_array_foreach(rows, i, r) {
     if (rc) break;
-    if (!cm_rec_feedback_overdue(str(r, "received"), str(r, "status"), today)) continue;
+    if (!cm_rec_feedback_overdue(str(r, "received"), str(r, "status"), today, days)) continue;
     t0 = 0;
     cm_date_parse(str(r, "received"), &t0);
     json_t *row = json_deep_copy(r);

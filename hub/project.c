@@ -362,7 +362,8 @@ cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
   return rc;
 }
 
-/* An entry of kind relayed by a street (list.published, limits.set, due.set, decision.*): 1 when
+/* An entry of kind relayed by a street (list.published, limits.set, feedback.due,
+ * due.set, decision.*): 1 when
  * its "origin" is the district's own entry of that kind (signed by the
  * district: this hub at a district, the pinned upstream at a street) and its
  * body, "origin" and "origin_record" aside, is the district's body. */
@@ -446,7 +447,8 @@ cm_rc hub_project_body_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], 
     /* addressed to the author, or to a key it continues */
     if (!rc && found) rc = hub_store_in_lineage(ctx->store, author, to, &c->decision_to_author, err);
   }
-  if (b->kind == CM_REC_LIST || b->kind == CM_REC_LIMITS || b->kind == CM_REC_DUE ||
+  if (b->kind == CM_REC_LIST || b->kind == CM_REC_LIMITS || b->kind == CM_REC_FEEDBACK_DUE ||
+      b->kind == CM_REC_DUE ||
       b->kind == CM_REC_DECISION)
     c->origin_district = origin_ok(ctx, kind, json);
   if (!rc && b->kind == CM_REC_DECISION && c->writer == CM_REC_STREET)

@@ -3423,6 +3423,31 @@ cm_rc hub_store_list_latest(hub_store *st, const uint8_t author[PROTO_KEY_BYTES]
   return rc;
 }
 
+cm_rc hub_store_feedback_days(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], int64_t *days,
+                              uint64_t *seq_out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  *days = 0;
+  if (seq_out) *seq_out = 0;
+  cm_rc rc = st_prep1(st,
+                      "SELECT " BODY_JSON("e") "->>'days', seq FROM entries e"
+                      " WHERE author = ?1 AND kind = 'feedback.due' AND NOT EXISTS(SELECT 1"
+                      " FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"
+                      " ORDER BY seq DESC LIMIT 1",
+                      &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW) {
+    /* bounded when it was projected (common/records.c) */
+    *days = sqlite3_column_int64(s, 0);
+    if (seq_out) *seq_out = (uint64_t)sqlite3_column_int64(s, 1);
+  } else if (r != SQLITE_DONE) {
+    rc = cm_db_check(st->db, r, "读取群众意见办理期限", err);
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
 cm_rc hub_store_limits_at(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                           uint64_t received_ms, uint64_t *file_max, uint64_t *org_year_max,
                           uint64_t *seq_out, cm_err *err) {

@@ -321,6 +321,13 @@ cm_rc hub_store_limits_at(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                           uint64_t received_ms, uint64_t *file_max, uint64_t *org_year_max,
                           uint64_t *seq_out, cm_err *err);
 
+/* The days before a resident's feedback is overdue: the newest feedback.due
+ * of author (this hub: the district's own, or at a street its relay) not
+ * refused, into *days; 0 (the default) when there is none.  *seq_out (may be
+ * NULL) its sequence, 0 for none. */
+cm_rc hub_store_feedback_days(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], int64_t *days,
+                              uint64_t *seq_out, cm_err *err);
+
 /* One filing version of an organisation (org.filed or org.amended) with the
  * status of its record; strings and body are borrowed for the call. */
 typedef struct hub_filing_row {

@@ -291,10 +291,6 @@ static void json_field(hub_web_req *w, const char *field, const json_t *v) {
   json_value_text(w, field, v);
 }
 
-void hub_web_json_body(hub_web_req *w, const json_t *body) {
-  hub_web_json_body_was(w, body, NULL);
-}
-
 /* An amendment's changes as "field: old → new", each old value as it stood. */
 static void changes_was(hub_web_req *w, const json_t *changes, const json_t *was) {
   const char *k;
@@ -315,11 +311,15 @@ static void changes_was(hub_web_req *w, const json_t *changes, const json_t *was
   cm_html_raw(&w->h, "</ul>");
 }
 
-/* Personal fields sealed to the street (common/personal.h): a street hub
- * opens its box and shows them; a district, or a box this hub cannot open,
- * says they are sealed. */
-static void sealed_text(hub_web_req *w, const json_t *v) {
+/* Personal fields sealed inside an entry of kind (common/personal.h): a
+ * street hub opens a roster's box and shows them; a district, a box this hub
+ * cannot open, or a resident's (the community's alone) says they are sealed. */
+static void sealed_text(hub_web_req *w, const char *kind, const json_t *v) {
   json_t *who = NULL;
+  if (!cm_personal_street_reads(kind)) {
+    cm_html_word(&w->h, "field.sealed_community");
+    return;
+  }
   if (w->hub->role != HUB_ROLE_STREET ||
       cm_personal_open(v, "street", &w->hub->kp, &who, NULL) != CM_OK) {
     cm_html_word(&w->h, "field.sealed_hidden");
@@ -329,7 +329,8 @@ static void sealed_text(hub_web_req *w, const json_t *v) {
   json_decref(who);
 }
 
-void hub_web_json_body_was(hub_web_req *w, const json_t *body, const json_t *was) {
+void hub_web_json_body_was(hub_web_req *w, const char *kind, const json_t *body,
+                           const json_t *was) {
   if (!json_is_object(body)) {
     json_value_text(w, NULL, body);
     return;
@@ -344,7 +345,7 @@ void hub_web_json_body_was(hub_web_req *w, const json_t *body, const json_t *was
     if (was && !strcmp(k, "changes") && json_is_object(v))
       changes_was(w, v, was);
     else if (!strcmp(k, "sealed"))
-      sealed_text(w, v);
+      sealed_text(w, kind, v);
     else
       json_value_text(w, k, v);
     cm_html_raw(&w->h, "</dd>");

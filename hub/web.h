@@ -146,11 +146,12 @@ void hub_web_kind(hub_web_req *w, const char *kind);
 /* {"report.monthly": 3, ...} as "月报 3, ...". */
 void hub_web_kinds(hub_web_req *w, const struct json_t *kinds);
 
-/* A record body (JSON object) as a definition list of its fields, escaped. */
-void hub_web_json_body(hub_web_req *w, const struct json_t *body);
-/* The same, an amendment's changes written "field: old → new" with the old
- * values from was (the organisation as it stood before; NULL: new values only). */
-void hub_web_json_body_was(hub_web_req *w, const struct json_t *body, const struct json_t *was);
+/* A record body of kind (JSON object) as a definition list of its fields,
+ * escaped, an amendment's changes written "field: old → new" with the old
+ * values from was (the organisation as it stood before; NULL: new values
+ * only), sealed personal fields opened only where common/personal.h lets. */
+void hub_web_json_body_was(hub_web_req *w, const char *kind, const struct json_t *body,
+                           const struct json_t *was);
 
 /* A JSON array of flags (strings or objects) as a list of badges, escaped. */
 void hub_web_flags(hub_web_req *w, const struct json_t *flags);

@@ -222,7 +222,8 @@ void hub_web_page_review_show(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     cm_html_raw(&w.h, "</td><td>");
     if (!hub_web_attach_cell(&w, json_string_value(json_object_get(r, "kind")),
                              json_object_get(r, "body")))
-      hub_web_json_body_was(&w, json_object_get(r, "body"), json_object_get(r, "was"));
+      hub_web_json_body_was(&w, json_string_value(json_object_get(r, "kind")),
+                            json_object_get(r, "body"), json_object_get(r, "was"));
     cm_html_raw(&w.h, "</td><td>");
     if (json_array_size(flags) || !json_array_size(json_object_get(r, "warnings")))
       hub_web_flags(&w, flags);

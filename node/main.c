@@ -3,9 +3,11 @@
  * result, standard error the logs and "linli-node: error: ...".
  *
  * Exit codes: cm_rc_exit_code (common/rc.h), listed in --help. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -304,6 +306,28 @@ static cm_rc run_dossier(node_ctx *ctx, args *a, cm_err *e) {
                  : cm_errf(e, CM_ERR_INVALID, "缺少 --org（组织的备案编号）");
   if (!rc && zip) printf("%u 个文件 → %s\n", files, zip);
   if (!rc && !zip) fwrite(page.p, 1, page.len, stdout);
+  cm_buf_free(&page);
+  return rc;
+}
+
+/* `org notice --org ID --out FILE`: the public notice as a page of its own,
+ * written whole or not at all. */
+static cm_rc run_org_notice(node_ctx *ctx, args *a, cm_err *e) {
+  const char *org = opt(a, "--org"), *path = opt(a, "--out");
+  char tmp[4096];
+  cm_buf page;
+  FILE *f = NULL;
+  cm_buf_init(&page, 8u << 20);
+  cm_rc rc = org && path ? CM_OK : cm_errf(e, CM_ERR_INVALID, "需要 --org ID 和 --out 文件");
+  if (!rc && snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+    rc = cm_errf(e, CM_ERR_INVALID, "文件名过长：%s", path);
+  if (!rc) rc = node_notice_page(ctx, org, &page, e);
+  if (!rc && !(f = fopen(tmp, "wb"))) rc = cm_errf(e, CM_ERR_IO, "无法写入 %s：%s", path, strerror(errno));
+  if (!rc && fwrite(page.p, 1, page.len, f) != page.len) rc = cm_errf(e, CM_ERR_IO, "无法写入 %s", path);
+  if (f && fclose(f) != 0 && !rc) rc = cm_errf(e, CM_ERR_IO, "无法写入 %s", path);
+  if (!rc && rename(tmp, path) != 0) rc = cm_errf(e, CM_ERR_IO, "无法保存 %s：%s", path, strerror(errno));
+  if (rc && f) unlink(tmp);
+  if (!rc) printf("公示已写入 %s\n", path);
   cm_buf_free(&page);
   return rc;
 }
@@ -886,6 +910,7 @@ static const char *const o_roster[] = {"--org", "--name", "--role", "--party-mem
                                        NULL};
 static const char *const o_leave[] = {"--org", "--member", "--left", NULL};
 static const char *const o_orgonly[] = {"--org", NULL};
+static const char *const o_notice[] = {"--org", "--out", NULL};
 static const char *const o_pledge[] = {"--org", "--pledge", "--rules", NULL};
 static const char *const o_fb[] = {"--org", "--type", "--content", "--from", "--received", NULL};
 static const char *const o_fbmove[] = {"--result", "--date", NULL};
@@ -904,8 +929,11 @@ static const command commands[] = {
     {"org", "file", NULL, run_org_file, o_org, f_none, 0, 0,
      "org file --name N --category C --leader L --phone P --members M --party-members K\n"
      "         [--party-station yes|no] [--founded-by self|district-unit|street]\n"
-     "         [--scope S] [--venue V] [--filed YYYY-MM-DD]",
+     "         [--scope S] [--venue V] [--filed YYYY-MM-DD] [--industry CODE] [--unit CODE]",
      "为新组织备案。最后一行单独打印新的备案编号。\n"
+     "--category 在区协会发布组织类别清单后从清单中选（填代码或名称），此前可填任意文字；\n"
+     "--industry（行业）和 --unit（主管单位）可不填，填时从区协会发布的清单中选，填代码或名称\n"
+     "（见 linli-node lists）。\n"
      "名称不符合“XXX社区XXX工作站”规范，或党员三人以上而未设立党员活动站的，照样记录并标记待整改。"},
     {"org", "amend", NULL, run_org_amend, o_org, f_none, 1, 1, "org amend ID [--field value ...]",
      "组织变更：写一条只含改动字段的新记录（选项同 org file）。"},
@@ -921,6 +949,10 @@ static const command commands[] = {
      "打印记录编号。"},
     {"station", "list", NULL, run_station_list, o_org_only, f_json, 0, 0, "station list [--org ID] [--json]",
      "本社区登记的党员活动站：组织、名称、负责人、登记日期、党员人数、审核状态。"},
+    {"org", "notice", NULL, run_org_notice, o_notice, f_none, 0, 0,
+     "org notice --org ID --out FILE",
+     "把组织的公示写成一个网页文件（与网页“公示”内容相同：名称、负责人、服务承诺、最近六个月的\n"
+     "活动和群众监督），不含脚本，也不链接回本机网页，可以发布或打印贴在社区公告栏。"},
     {"org", "list", NULL, run_org_list, o_none, f_json, 0, 0, "org list [--json]",
      "每行一个组织：备案编号、状态、标记、名称、成立方式、党员人数/成员人数。"},
     {"report", "monthly", NULL, run_report_monthly, o_report, f_none, 0, 0,
@@ -1008,8 +1040,9 @@ static const command commands[] = {
     {"feedback", "add", NULL, run_feedback_add, o_fb, f_none, 0, 0,
      "feedback add --org ID --type complaint|suggestion --content TEXT [--from NAME]\n"
      "             [--received YYYY-MM-DD]",
-     "群众监督：登记居民对组织的投诉（complaint）或建议（suggestion）。反映人可不填；填了只有\n"
-     "街道分会和本社区能看。收到15天后还没报街道的算超期。打印意见编号。"},
+     "群众监督：登记居民对组织的投诉（complaint）或建议（suggestion）。反映人可不填；填了加密后\n"
+     "只有本社区能看，街道分会和区协会都看不到。收到15天（区协会可另定）后还没报街道的算超期。\n"
+     "打印意见编号。"},
     {"feedback", "handle", NULL, run_feedback_handle, o_fbmove, f_none, 1, 1,
      "feedback handle ID --result TEXT [--date YYYY-MM-DD]", "意见已办理：写明办理结果。"},
     {"feedback", "report", NULL, run_feedback_report, o_fbmove, f_none, 1, 1,

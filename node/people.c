@@ -63,7 +63,7 @@ static cm_rc yes_no(const char *zh, const char *v, int *out, cm_err *err) {
   return cm_errf(err, CM_ERR_INVALID, "「%s」只能是 yes 或 no，而不是“%s”", zh, v);
 }
 
-/* The street hub's key, to which personal fields are sealed. */
+/* The street hub's key, to which a roster's personal fields are sealed. */
 static cm_rc street_key(node_ctx *ctx, uint8_t out[PROTO_KEY_BYTES], cm_err *err) {
   char hex[PROTO_KEY_HEX] = "";
   if (store_meta_get(ctx, "hub_key", hex, sizeof hex, NULL) != CM_OK || !hex[0] ||
@@ -368,7 +368,6 @@ cm_rc node_feedback_add(node_ctx *ctx, const char *org, const char *type, const 
                         cm_err *err) {
   char day[11];
   json_t *who = NULL, *sealed = NULL;
-  uint8_t street[PROTO_KEY_BYTES];
   body_job j = {"feedback.recorded", NULL, id_out, id_cap};
   cm_rc rc = given(org) ? CM_OK : cm_errf(err, CM_ERR_INVALID, "缺少必填项「组织」（--org）");
   if (!rc && (!given(type) || (strcmp(type, "complaint") && strcmp(type, "suggestion"))))
@@ -378,9 +377,9 @@ cm_rc node_feedback_add(node_ctx *ctx, const char *org, const char *type, const 
   if (!rc && given(from)) {
     json_t *f = NULL;
     rc = short_in("反映人", from, 1, &f, err);
-    if (!rc) rc = street_key(ctx, street, err);
     if (!rc) who = json_pack("{s:O}", "from", f);
-    if (!rc) rc = who ? cm_personal_seal(who, street, ctx->kp.pk, &sealed, err) : nomem(err);
+    /* to this community alone: no level above it reads who complained */
+    if (!rc) rc = who ? cm_personal_seal(who, NULL, ctx->kp.pk, &sealed, err) : nomem(err);
     json_decref(f);
   }
   if (!rc) {
@@ -443,9 +442,11 @@ cm_rc node_feedback_list(node_ctx *ctx, const char *org, json_t **out, cm_err *e
   json_t *all = NULL, *list = json_array(), *b, *it;
   size_t i, k;
   char today[11];
+  int64_t days = 0;
   node_today(ctx, today);
   *out = NULL;
-  cm_rc rc = list ? node_log_bodies(ctx, "feedback.recorded", org, 0, &all, err) : nomem(err);
+  cm_rc rc = list ? store_feedback_days(ctx, &days, err) : nomem(err);
+  if (!rc) rc = node_log_bodies(ctx, "feedback.recorded", org, 0, &all, err);
   /* newest first: the first of an id is its state; listed oldest first */
   json_array_foreach(all, i, b) {
     if (rc) break;
@@ -461,7 +462,7 @@ cm_rc node_feedback_list(node_ctx *ctx, const char *org, json_t **out, cm_err *e
                   str(b, "org"), "type", str(b, "type"), "content", str(b, "content"), "from",
                   str(who, "from"), "received", str(b, "received"), "status", str(b, "status"),
                   "handled", str(b, "handled"), "result", str(b, "result"), "overdue",
-                  cm_rec_feedback_overdue(str(b, "received"), str(b, "status"), today));
+                  cm_rec_feedback_overdue(str(b, "received"), str(b, "status"), today, days));
     json_decref(who);
     if (!row || json_array_insert_new(list, 0, row)) rc = nomem(err);
   }

@@ -1,9 +1,10 @@
 /* people.h - the people of an organisation at the community node: its roster
  * (人员名册: roster.entry), internal rules and service pledge (诚信自律:
  * pledge.set), residents' feedback (群众监督: feedback.recorded) and funding
- * (资金扶持: funding.received).  Names on the roster and the resident who
- * made a complaint are sealed to the street hub and to this community
- * (common/personal.h): the node opens its own box to list them.
+ * (资金扶持: funding.received).  Names on the roster are sealed to the
+ * street hub and to this community, the resident who made a complaint to
+ * this community alone (common/personal.h): the node opens its own box to
+ * list them.
  *
  * Inputs are strings as typed (NULL or "" = not given).  Refusals are
  * CM_ERR_INVALID / CM_ERR_NOT_FOUND with a Chinese message; nothing is

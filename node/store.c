@@ -1087,28 +1087,49 @@ out:
   return rc;
 }
 
-cm_rc store_limits(node_ctx *ctx, uint64_t *file_max, uint64_t *org_year_max, cm_err *err) {
+/* The newest inbox entry of kind (a district setting the feed brought), read
+ * by the domain core into *b (strings in *json, the caller's to decref):
+ * *found 0 when there is none or it is out of the core's bounds (signed by
+ * our hub, and bounded again: a setting outside them is not applied). */
+static cm_rc inbox_setting(node_ctx *ctx, const char *kind, cm_rec_body *b, json_t **json,
+                           int *found, cm_err *err) {
   sqlite3_stmt *st = NULL;
-  *file_max = *org_year_max = 0;
-  cm_rc rc = prep(ctx, "SELECT body FROM inbox WHERE kind='limits.set' ORDER BY cursor DESC LIMIT 1",
-                  &st, err);
+  *json = NULL;
+  *found = 0;
+  cm_rc rc = prep(ctx, "SELECT body FROM inbox WHERE kind=?1 ORDER BY cursor DESC LIMIT 1", &st, err);
   if (rc) return rc;
+  sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
   int s = sqlite3_step(st);
   if (s == SQLITE_ROW) {
     const char *t = col_text(st, 0);
-    cm_rec_body b;
-    json_t *json = NULL;
     cm_err why;
-    /* signed by our hub, and bounded again: a cap outside the core's bounds
-     * is not applied */
-    if (cm_rec_read(cm_rec_find("limits.set"), (const uint8_t *)t, strlen(t), &b, &json, &why) ==
-        CM_OK)
-      cm_rec_limits_bytes(&b.u.limits, file_max, org_year_max);
-    json_decref(json);
+    *found = cm_rec_read(cm_rec_find(kind), (const uint8_t *)t, strlen(t), b, json, &why) == CM_OK;
   } else if (s != SQLITE_DONE) {
-    rc = cm_db_check(ctx->db, s, "读取附件上限", err);
+    rc = cm_db_check(ctx->db, s, "读取区协会的设定", err);
   }
   sqlite3_finalize(st);
+  return rc;
+}
+
+cm_rc store_limits(node_ctx *ctx, uint64_t *file_max, uint64_t *org_year_max, cm_err *err) {
+  cm_rec_body b;
+  json_t *json = NULL;
+  int found = 0;
+  *file_max = *org_year_max = 0;
+  cm_rc rc = inbox_setting(ctx, "limits.set", &b, &json, &found, err);
+  if (!rc && found) cm_rec_limits_bytes(&b.u.limits, file_max, org_year_max);
+  json_decref(json);
+  return rc;
+}
+
+cm_rc store_feedback_days(node_ctx *ctx, int64_t *days, cm_err *err) {
+  cm_rec_body b;
+  json_t *json = NULL;
+  int found = 0;
+  *days = CM_REC_FEEDBACK_DAYS;
+  cm_rc rc = inbox_setting(ctx, "feedback.due", &b, &json, &found, err);
+  if (!rc && found) *days = b.u.feedback_due.days;
+  json_decref(json);
   return rc;
 }
 

@@ -175,6 +175,10 @@ cm_rc store_list_items(node_ctx *ctx, const char *list, json_t **items_out, cm_e
  * brought, in bytes; 0 and 0 when none yet. */
 cm_rc store_limits(node_ctx *ctx, uint64_t *file_max, uint64_t *org_year_max, cm_err *err);
 
+/* The days before a resident's feedback is overdue: the newest feedback.due
+ * the feed brought, CM_REC_FEEDBACK_DAYS when none yet. */
+cm_rc store_feedback_days(node_ctx *ctx, int64_t *days, cm_err *err);
+
 /* The street's verdict on our entry seq: status "accepted" | "rejected", the
  * reason, and the review's record id; "refused" (review "") for an entry the
  * street refused at its arrival (a file.attached over the caps). */

@@ -8,96 +8,143 @@
 #include <string.h>
 
 #include "../common/clock.h"
+#include "../common/web_assets.h"
 #include "people.h"
+#include "web.h"
 #include "web_app.h"
+#include "web_assets.h"
 
 #define NOTICE_MONTHS 6 /* months of activities shown */
 
-static void row(node_web_rq *rq, const char *key, const char *value) {
-  cm_html_printf(&rq->h, "<tr><th>%w</th><td>%h</td></tr>", key, value);
+static void row(cm_html *h, const char *key, const char *value) {
+  cm_html_printf(h, "<tr><th>%w</th><td>%h</td></tr>", key, value);
 }
 
 /* The activities of the last NOTICE_MONTHS months up to this one. */
-static void activities(node_web_rq *rq, const char *id, const json_t *reports) {
+static void activities(node_ctx *db, cm_html *h, const char *id, const json_t *reports) {
   char first[8], now[8];
   int m = 0;
   size_t i, shown = 0;
   const json_t *r;
-  node_this_month(node_web_db(rq), now);
+  node_this_month(db, now);
   cm_month_parse(now, &m);
   unsigned u = m > NOTICE_MONTHS ? (unsigned)(m - (NOTICE_MONTHS - 1)) : 0u;
   snprintf(first, sizeof first, "%04u-%02u", (u / 12u) % 10000u, u % 12u + 1u);
-  cm_html_printf(&rq->h, "<h2>%w</h2>", "publicity.activities");
-  cm_html_printf(&rq->h,
+  cm_html_printf(h, "<h2>%w</h2>", "publicity.activities");
+  cm_html_printf(h,
                  "<table class=\"grid\"><tr><th>%w</th><th>%w</th><th>%w</th><th>%w</th></tr>",
                  "publicity.month", "publicity.count", "publicity.participants", "publicity.content");
   json_array_foreach(reports, i, r) {
     const char *month = node_web_js(r, "month");
     if (strcmp(node_web_js(r, "org"), id) != 0 || strcmp(month, first) < 0) continue;
     if (strcmp(node_web_js(r, "review"), "rejected") == 0) continue;
-    cm_html_printf(&rq->h, "<tr><td>%h</td><td>%lld</td><td>%lld</td><td>%h</td></tr>", month,
+    cm_html_printf(h, "<tr><td>%h</td><td>%lld</td><td>%lld</td><td>%h</td></tr>", month,
                    node_web_ji(r, "activities"), node_web_ji(r, "participants"),
                    node_web_js(r, "content"));
     shown++;
   }
-  if (!shown) cm_html_printf(&rq->h, "<tr><td colspan=\"4\">%w</td></tr>", "publicity.none");
-  cm_html_raw(&rq->h, "</table>");
+  if (!shown) cm_html_printf(h, "<tr><td colspan=\"4\">%w</td></tr>", "publicity.none");
+  cm_html_raw(h, "</table>");
 }
 
-void node_web_h_notice(cm_http_req *req, cm_http_resp *resp, void *ctx) {
-  node_web_rq rq;
+/* The notice of organisation id as one <article> into h: no links and no
+ * scripts, so that the same sheet is the staff page's and the file the
+ * community publishes.  Nothing is written on failure. */
+static cm_rc notice_sheet(node_ctx *db, const char *community, const char *id, cm_html *h,
+                          cm_err *e) {
   json_t *org = NULL, *pledge = NULL, *reports = NULL, *feedback = NULL, *f;
-  const char *id = cm_http_param(req, 0);
   char today[11], num[64];
   size_t i, handled = 0;
-  cm_err e;
-  if (!node_web_begin(&rq, req, resp, ctx)) return;
-  cm_err_clear(&e);
-  node_ctx *db = node_web_db(&rq);
-  cm_rc rc = node_org_get(db, id ? id : "", &org, &e);
-  if (!rc) rc = node_pledge_get(db, id, &pledge, &e);
-  if (!rc) rc = node_report_list(db, id, NULL, &reports, &e);
-  if (!rc) rc = node_feedback_list(db, id, &feedback, &e);
-  node_web_page_begin(&rq, "publicity.title", "nav.orgs");
-  if (rc) {
-    cm_html_msg(&rq.h, "error", "form.error", e.msg);
-    goto end;
-  }
+  cm_rc rc = node_org_get(db, id ? id : "", &org, e);
+  if (!rc) rc = node_pledge_get(db, id, &pledge, e);
+  if (!rc) rc = node_report_list(db, id, NULL, &reports, e);
+  if (!rc) rc = node_feedback_list(db, id, &feedback, e);
+  if (rc) goto out;
   node_today(db, today);
-  cm_html_printf(&rq.h,
-                 "<div class=\"actions noprint\"><button type=\"button\" "
-                 "onclick=\"window.print()\">%w</button></div>"
+  cm_html_printf(h,
                  "<article class=\"sheet\" id=\"notice-sheet\"><h1>%h %w</h1>"
                  "<div class=\"sub\"><span>%h</span><span>%h</span></div><table>",
-                 "plan.print", node_web_js(org, "name"), "publicity.title", id, rq.app->community);
-  row(&rq, "publicity.name", node_web_js(org, "name"));
-  row(&rq, "publicity.category", node_web_js(org, "category"));
-  row(&rq, "publicity.leader", node_web_js(org, "leader"));
+                 node_web_js(org, "name"), "publicity.title", id, community);
+  row(h, "publicity.name", node_web_js(org, "name"));
+  row(h, "publicity.category", node_web_js(org, "category"));
+  row(h, "publicity.leader", node_web_js(org, "leader"));
   snprintf(num, sizeof num, "%lld", node_web_ji(org, "members"));
-  row(&rq, "publicity.members", num);
-  row(&rq, "publicity.scope", node_web_js(org, "scope"));
-  cm_html_raw(&rq.h, "</table>");
-  cm_html_printf(&rq.h, "<h2>%w</h2><p class=\"pledge\">%h</p>", "publicity.pledge",
+  row(h, "publicity.members", num);
+  row(h, "publicity.scope", node_web_js(org, "scope"));
+  cm_html_raw(h, "</table>");
+  cm_html_printf(h, "<h2>%w</h2><p class=\"pledge\">%h</p>", "publicity.pledge",
                  pledge ? node_web_js(pledge, "pledge") : "");
   if (pledge && node_web_js(pledge, "rules")[0])
-    cm_html_printf(&rq.h, "<h2>%w</h2><p class=\"rules\">%h</p>", "publicity.rules",
+    cm_html_printf(h, "<h2>%w</h2><p class=\"rules\">%h</p>", "publicity.rules",
                    node_web_js(pledge, "rules"));
-  activities(&rq, id, reports);
+  activities(db, h, id, reports);
   json_array_foreach(feedback, i, f) {
     handled += strcmp(node_web_js(f, "status"), "received") != 0;
   }
-  cm_html_printf(&rq.h, "<h2>%w</h2><p>%w</p>", "publicity.supervision", "publicity.welcome");
+  cm_html_printf(h, "<h2>%w</h2><p>%w</p>", "publicity.supervision", "publicity.welcome");
   if (json_array_size(feedback))
-    cm_html_printf(&rq.h, "<p>%w%zu%w%zu%w</p>", "publicity.fb_before", json_array_size(feedback),
+    cm_html_printf(h, "<p>%w%zu%w%zu%w</p>", "publicity.fb_before", json_array_size(feedback),
                    "publicity.fb_mid", handled, "publicity.fb_after");
-  cm_html_printf(&rq.h, "<p class=\"signed\">%h %h</p></article>", rq.app->community, today);
-end:
-  node_web_page_end(&rq);
-  node_web_end(&rq, rc == CM_ERR_NOT_FOUND ? 404 : rc ? node_web_err_status(rc) : 200);
+  cm_html_printf(h, "<p class=\"signed\">%h %h</p></article>", community, today);
+out:
   json_decref(org);
   json_decref(pledge);
   json_decref(reports);
   json_decref(feedback);
+  return rc;
+}
+
+void node_web_h_notice(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  const char *id = cm_http_param(req, 0);
+  cm_err e;
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  cm_err_clear(&e);
+  node_web_page_begin(&rq, "publicity.title", "nav.orgs");
+  cm_html_printf(&rq.h,
+                 "<div class=\"actions noprint\"><button type=\"button\" "
+                 "onclick=\"window.print()\">%w</button></div>",
+                 "plan.print");
+  cm_rc rc = notice_sheet(node_web_db(&rq), rq.app->community, id, &rq.h, &e);
+  if (rc) cm_html_msg(&rq.h, "error", "form.error", e.msg);
+  node_web_page_end(&rq);
+  node_web_end(&rq, rc == CM_ERR_NOT_FOUND ? 404 : rc ? node_web_err_status(rc) : 200);
+}
+
+/* The stylesheets of the staff page, inline. */
+static void inline_css(cm_html *h) {
+  const cm_web_asset *common = cm_web_asset_find("common.css");
+  cm_html_raw(h, "<style>\n");
+  if (common) cm_html_raw(h, (const char *)common->data);
+  for (size_t i = 0; i < node_web_n_assets; i++)
+    if (!strcmp(node_web_assets[i].name, "style.css"))
+      cm_html_raw(h, (const char *)node_web_assets[i].data);
+  cm_html_raw(h, "\nbody { background: #fff; }\n</style>");
+}
+
+cm_rc node_notice_page(node_ctx *db, const char *id, cm_buf *out, cm_err *e) {
+  json_t *st = NULL;
+  cm_html h;
+  cm_html_init(&h, 4u << 20, CM_LANG_ZH);
+  cm_rc rc = node_status(db, &st, e);
+  const char *community = node_web_js(st, "community");
+  if (!rc) {
+    cm_html_printf(&h,
+                   "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                   "<title>%h %w</title>",
+                   id ? id : "", "publicity.title");
+    inline_css(&h);
+    cm_html_raw(&h, "</head>\n<body><main>");
+    rc = notice_sheet(db, community, id, &h, e);
+  }
+  if (!rc) cm_html_raw(&h, "</main></body></html>\n");
+  if (!rc && h.rc) rc = cm_errf(e, h.rc, "公示页面过大");
+  if (!rc) rc = cm_buf_append(out, h.out.p, h.out.len);
+  if (rc && !e->msg[0]) cm_errf(e, rc, "写公示失败：%s", cm_strerror(rc));
+  cm_html_free(&h);
+  json_decref(st);
+  return rc;
 }
 
 /* ---- the organisation's people page: roster, pledge, feedback, funding ----

@@ -37,6 +37,14 @@ for c in "init" "org file" "org amend" "org dissolve" "org list" "report monthly
   "$BIN" --dir "$D" $c --help >"$T/out" 2>&1 || fail "$c --help exited non-zero"
   grep -q "用法：linli-node --dir DIR $c" "$T/out" || fail "$c --help lacks usage"
 done
+# every option org file takes is in its help, the list ones explained in Chinese
+"$BIN" --dir "$D" org file --help >"$T/out" 2>&1
+for o in --name --category --leader --phone --members --party-members --party-station \
+         --founded-by --scope --venue --filed --industry --unit; do
+  grep -q -- "$o" "$T/out" || fail "org file --help does not mention $o"
+done
+grep -q -- "--industry（行业）" "$T/out" && grep -q -- "--unit（主管单位）" "$T/out" \
+  || fail "org file --help does not say what --industry and --unit are"
 run 1 frobnicate
 run 1 org file --bogus x
 "$BIN" org list >/dev/null 2>&1; [ $? = 1 ] || fail "no --dir is a usage error"

@@ -5,8 +5,11 @@
 # shows the names, the district only counts (its every answer, page, CSV and Excel file, its
 # files on disk and its log are searched for the names); member and party-member counts
 # come from the roster; feedback not reported to the street 15 days on is in the attention
-# list at both levels without the resident's name above the street; funding is summed per
-# year; a rebuild at the district gives the same answers.
+# list at both levels; the resident who made it is sealed to the community alone (every
+# answer, page, CSV and Excel file of the street and the district is searched for the
+# name, which the node and a node restored from the street still show); the district sets
+# another number of days and every level follows it; the public notice is written as a file
+# of its own; funding is summed per year; a rebuild at the district gives the same answers.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/e2e/lib.sh"
 export LINLI_FAKE_NOW_MS=1802138400000 # 2027-02-09 10:00 Asia/Shanghai
@@ -108,7 +111,17 @@ assert not f[b]["overdue"] and not f[c]["overdue"] and f[c]["status"] == "report
   && fail "funding for a future year was taken"
 "$NODE" --dir "$N" funding add --org "$O1" --source 街道 --amount 0 2>/dev/null \
   && fail "funding of nothing was taken"
-ok "pledge, feedback and funding at the node"
+# The public notice as a page of its own, for the community to publish.
+"$NODE" --dir "$N" org notice --org "$O1" --out "$E2E_TMP/notice.html" >/dev/null || fail "org notice"
+for w in 建昌道社区夕阳红志愿服务队 王秀英 准时守信，服务邻里 最近六个月的活动 '<html lang="zh-CN">'; do
+  grep -qF "$w" "$E2E_TMP/notice.html" || fail "the notice file lacks $w"
+done
+grep -qiE '<script|href=|src=|[0-9a-f]{64}|诸葛大妈|司马秀兰' "$E2E_TMP/notice.html" \
+  && fail "the notice file has a script, a link, a key or a name it must not"
+"$NODE" --dir "$N" org notice --org 120105001001-9999 --out "$E2E_TMP/bad.html" 2>"$E2E_TMP/e4" \
+  && fail "a notice of an unknown organisation was written"
+grep -q 组织 "$E2E_TMP/e4" && [ ! -e "$E2E_TMP/bad.html" ] || fail "unknown organisation: $(cat "$E2E_TMP/e4")"
+ok "pledge, feedback and funding at the node; its public notice as a file"
 
 "$NODE" --dir "$N" sync >/dev/null || fail "sync"
 for b in $("$HUB" --dir "$E2E_TMP/street" review list | awk '{print $1}'); do
@@ -138,7 +151,7 @@ assert names == sorted(["欧阳铁柱", "司马秀兰", "上官明远", "东方�
 c = j["roster_counts"]
 assert (c["roster"], c["members"], c["party_members"], c["leaders"], c["left"]) == (True, 3, 2, 1, 1), c
 assert j["pledge"]["pledge"] == "准时守信，服务邻里", j["pledge"]
-assert [f["from"] for f in j["feedback"] if f["from"]] == ["诸葛大妈"], j["feedback"]
+assert len(j["feedback"]) == 3 and all("from" not in f for f in j["feedback"]), j["feedback"]
 assert sorted(f["amount"] for f in j["funding"]) == [120000, 500050], j["funding"]
 PY
 curl -sf -b "$E2E_TMP/sjar" "$STREET_URL/api/v1/dashboard/attention" >"$E2E_TMP/sa.json" || fail "street attention"
@@ -148,7 +161,7 @@ a = json.load(open(sys.argv[1]))
 f = a["feedback_overdue"]
 assert [x["id"] for x in f] == [sys.argv[2]] and f[0]["days"] == 30 and f[0]["type"] == "complaint", f
 PY
-ok "the street sees the names, the counts, the pledge, the feedback with its resident and the overdue one"
+ok "the street sees the names, the counts, the pledge, the feedback without its resident and the overdue one"
 
 # The district: counts only, once everything arrived.
 dist_org() { curl -sf -b "$E2E_TMP/djar" "$DIST_URL/api/v1/dashboard/org/$O1" >"$E2E_TMP/d.json"; }
@@ -217,10 +230,9 @@ grep -q "各街道" "$E2E_TMP/sfund.txt" && fail "a street hub printed a table o
 grep -qP "^望海楼街\t建昌道社区\t6200.50\t2$" "$E2E_TMP/sfund.txt" || fail "street funding: $(cat "$E2E_TMP/sfund.txt")"
 ok "linli-hub funding prints the sums in Chinese and writes the dashboard's CSV and Excel"
 
-# Every district output: each GET route of the hub (org id for a parameter), each table of
-# each dashboard answer as CSV and Excel, the district's files on disk and its log.
-python3 - "$here/.." "$DIST_URL" "$E2E_TMP/djar" "$O1" "$E2E_TMP/dist-out" "${NAMES[@]}" <<'PY' \
-  || fail "a roster name reached the district"
+# Every output of a hub: each GET route (org id for a parameter, the review batches), each
+# table of each dashboard answer as CSV and Excel.
+cat >"$E2E_TMP/search.py" <<'PY'
 import glob, io, json, os, re, sys, urllib.request, zipfile
 src, url, jar, org, out = sys.argv[1:6]
 names = sys.argv[6:]
@@ -235,6 +247,8 @@ for f in glob.glob(os.path.join(src, "hub", "*.c")):
 paths = set()
 for r in routes:
     paths.add(r.replace("{}", org))
+    if r.startswith("/review/"):
+        paths |= {r.replace("{}", str(i)) for i in range(1, 13)}
 for n in ("hierarchy", "completeness", "activity", "attention", "funding"):
     paths.add("/api/v1/dashboard/" + n)
 for y in ("2026", "2027"):
@@ -286,14 +300,21 @@ for p, b in bodies.items():
 assert not found, found
 # a check that can fail: the leader's name on the filing is there
 assert any("东方红霞".encode() in b for b in bodies.values())
-print("searched %d district answers" % len(bodies))
+print("searched %d answers of %s" % (len(bodies), url))
 PY
+# The district: no roster name and no resident.
+python3 "$E2E_TMP/search.py" "$here/.." "$DIST_URL" "$E2E_TMP/djar" "$O1" "$E2E_TMP/dist-out" \
+  "${NAMES[@]}" || fail "a roster name or the resident reached the district"
+# The street: the roster's names, never the resident.
+python3 "$E2E_TMP/search.py" "$here/.." "$STREET_URL" "$E2E_TMP/sjar" "$O1" "$E2E_TMP/street-out" \
+  诸葛大妈 || fail "the resident reached the street"
+grep -qF 诸葛大妈 "$E2E_TMP/STREET.err" && fail "the resident is in the street's log"
 for n in "${NAMES[@]}"; do
   grep -rqF "$n" "$E2E_TMP/district" "$E2E_TMP/DIST.err" && fail "$n is in the district's files"
   grep -rqF "$n" "$E2E_TMP/street/hub.db" "$E2E_TMP/street/hub.db-wal" 2>/dev/null \
     && fail "$n is stored in the clear at the street"
 done
-ok "no roster name or resident in any district answer, page, CSV, Excel file, file or log"
+ok "no roster name or resident in any district answer, page, CSV, Excel file, file or log; no resident at the street"
 
 # A new PC restores the community from its street: the names come back from the boxes
 # sealed to the community itself.
@@ -308,6 +329,37 @@ cmp -s "$E2E_TMP/r1.json" "$E2E_TMP/r2.json" || fail "the restored roster differ
 grep -q 司马秀兰 "$E2E_TMP/r2.json" || fail "the restored roster has no names"
 "$NODE" --dir "$E2E_TMP/n1b" feedback list --json | grep -q 诸葛大妈 || fail "the restored feedback has no resident"
 ok "a community restored from its street reads its own names again"
+
+# The district sets the days before feedback is overdue; every level judges by it.
+SH="$HUB --dir $E2E_TMP/street"
+$SH feedback days 40 >/dev/null 2>"$E2E_TMP/e5" && fail "a street set the days"
+grep -q 区协会 "$E2E_TMP/e5" || fail "no reason for the street: $(cat "$E2E_TMP/e5")"
+for bad in 0 91 abc; do
+  $DH feedback days "$bad" >/dev/null 2>"$E2E_TMP/e6" && fail "days $bad were taken"
+  grep -qP '[\x{4e00}-\x{9fff}]' "$E2E_TMP/e6" || fail "days $bad: no Chinese reason: $(cat "$E2E_TMP/e6")"
+done
+$DH feedback days | grep -q "^群众意见收到 15 天后还没报街道的算超期（默认值）$" \
+  || fail "the default days: $($DH feedback days)"
+$DH feedback days 40 --operator 张科长 >/dev/null || fail "feedback days 40"
+$DH feedback days | grep -q "收到 40 天后.*（区协会设定）" || fail "the days set: $($DH feedback days)"
+no_overdue() { # url jar
+  curl -sf -b "$2" "$1/api/v1/dashboard/attention" | python3 -c '
+import json, sys; sys.exit(0 if json.load(sys.stdin)["feedback_overdue"] == [] else 1)'
+}
+no_overdue "$DIST_URL" "$E2E_TMP/djar" || fail "the district still lists the feedback after 40 days were set"
+curl -sf -b "$E2E_TMP/djar" "$DIST_URL/api/v1/dashboard/org/$O1" | python3 -c '
+import json, sys; sys.exit(0 if not any(f["overdue"] for f in json.load(sys.stdin)["feedback"]) else 1)' \
+  || fail "the district's organisation answer still marks the feedback overdue"
+wait_for 30 sh -c "$SH feedback days | grep -q '收到 40 天后.*（区协会设定）'" \
+  || fail "the street never got the days: $($SH feedback days)"
+no_overdue "$STREET_URL" "$E2E_TMP/sjar" || fail "the street still lists the feedback"
+"$NODE" --dir "$N" sync >/dev/null || fail "sync the days"
+"$NODE" --dir "$N" feedback list --json | python3 -c '
+import json, sys
+f = {x["id"]: x for x in json.load(sys.stdin)}
+sys.exit(0 if not f[sys.argv[1]]["overdue"] else 1)' "$F1" || fail "the node still marks the feedback overdue"
+ok "the district sets the days before feedback is overdue; the street and the node follow"
+dist_org || fail "the district's organisation answer" # what the rebuild must give again
 
 # Rebuild at the district: the same answers.
 cp "$E2E_TMP/d.json" "$E2E_TMP/d.before"
@@ -327,4 +379,4 @@ stop_server "$STREET_PID"
 stop_server "$DIST2_PID"
 ! grep -lE "Sanitizer|runtime error" "$E2E_TMP"/*.err || fail "a sanitizer report: $(cat "$E2E_TMP"/*.err | grep -E 'Sanitizer|runtime error' | head -3)"
 ok "the servers stopped cleanly"
-echo "1..9"
+echo "1..10"

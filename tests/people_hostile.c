@@ -40,14 +40,18 @@ static void accept_all(hub_ctx *hub) {
   assert_int_equal(t_accept_all(hub), 0);
 }
 
-/* {"street","community"} boxes of {"name": name} sealed to street and to
- * community's key, as JSON text (static). */
-static const char *sealed(const uint8_t *street, const uint8_t *community, const char *name) {
+/* {"street","community"} boxes of {key: name} sealed to street and to
+ * community's key ({"community"} alone when street is NULL; {"street"} alone
+ * when community is NULL), as JSON text (static). */
+static const char *sealed_as(const char *key, const uint8_t *street, const uint8_t *community,
+                             const char *name) {
   static char text[8][4096];
   static unsigned k;
-  json_t *who = json_pack("{s:s}", "name", name), *s = NULL;
+  json_t *who = json_pack("{s:s}", key, name), *s = NULL;
   cm_err err;
-  assert_int_equal(cm_personal_seal(who, street, community, &s, &err), CM_OK);
+  assert_int_equal(
+      cm_personal_seal(who, street, community ? community : street, &s, &err), CM_OK);
+  if (!community) json_object_del(s, "community");
   char *dump = json_dumps(s, JSON_COMPACT);
   char *t = text[k++ % 8];
   snprintf(t, sizeof text[0], "%s", dump);
@@ -55,6 +59,22 @@ static const char *sealed(const uint8_t *street, const uint8_t *community, const
   json_decref(s);
   json_decref(who);
   return t;
+}
+
+static const char *sealed(const uint8_t *street, const uint8_t *community, const char *name) {
+  return sealed_as("name", street, community, name);
+}
+
+/* A feedback body of org numbered id received on 2027-01-01 (static, one of 8). */
+static const char *feedback(const char *id, const char *org, const char *seal) {
+  static char bufs[8][8192];
+  static unsigned k;
+  char *b = bufs[k++ % 8];
+  snprintf(b, sizeof bufs[0],
+           "{\"id\":\"%s\",\"org\":\"%s\",\"type\":\"complaint\",\"content\":\"吵\","
+           "\"received\":\"2027-01-01\",\"status\":\"received\"%s%s}",
+           id, org, seal ? ",\"sealed\":" : "", seal ? seal : "");
+  return b;
 }
 
 /* A roster body (static, one of 32). */
@@ -134,6 +154,9 @@ static void test_people(void **state) {
        roster(H_ORG, 1, "join", "2026-03-01", "", "{\"street\":\"AAAA\",\"community\":\"AAAA\"}"),
        "密封"},
       {"roster.entry", roster(H_ORG, 1, "join", "2026-03-01", "", "{\"street\":\"x\"}"), "密封"},
+      /* a roster's names open at the street too: a community box alone is refused */
+      {"roster.entry", roster(H_ORG, 1, "join", "2026-03-01", "", sealed(NULL, g.h.kp.pk, "某某")),
+       "密封"},
       /* pledge.set */
       {"pledge.set", "{\"org\":\"" V_ORG "\",\"pledge\":\"守信\"}", "不属于"},
       {"pledge.set", "{\"org\":\"" H_ORG "\",\"rules\":\"例会\"}", "服务承诺"},
@@ -172,6 +195,15 @@ static void test_people(void **state) {
        "{\"id\":\"" H_CODE "-F0001\",\"org\":\"" H_ORG "\",\"type\":\"complaint\","
        "\"content\":\"\",\"received\":\"2027-01-01\",\"status\":\"received\"}",
        "意见内容"},
+      /* the resident: the community's box, an older entry's street box beside it at most */
+      {"feedback.recorded", feedback(H_CODE "-F0001", H_ORG, sealed(g.street, NULL, "某某")),
+       "密封"},
+      {"feedback.recorded", feedback(H_CODE "-F0001", H_ORG, "{\"community\":\"AAAA\"}"),
+       "密封"},
+      {"feedback.recorded", feedback(V_CODE "-F0001", V_ORG, sealed(NULL, g.h.kp.pk, "某某")),
+       "不属于"},
+      /* feedback.due: the district's alone */
+      {"feedback.due", "{\"days\":60,\"operator\":\"某某\"}", "上级"},
       /* funding.received */
       {"funding.received",
        "{\"org\":\"" V_ORG "\",\"source\":\"区\",\"amount\":100,\"year\":2026}", "不属于"},
@@ -252,7 +284,27 @@ static void test_people(void **state) {
                    0);
   assert_int_equal(push(&g.v), 200);
   t_log_clear(&other);
+  /* Two residents' feedback: one sealed to the community alone, one as
+   * written before (a box for the street beside it): both count, and the
+   * street opens neither. */
+  assert_int_equal(t_log_add(&g.v, "feedback.recorded",
+                             feedback(V_CODE "-F0001", V_ORG,
+                                      sealed_as("from", NULL, g.v.kp.pk, "公孙大爷"))),
+                   0);
+  assert_int_equal(t_log_add(&g.v, "feedback.recorded",
+                             feedback(V_CODE "-F0002", V_ORG,
+                                      sealed_as("from", g.street, g.v.kp.pk, "诸葛大妈"))),
+                   0);
+  assert_int_equal(push(&g.v), 200);
+  accept_all(hub);
   json_t *j = org_answer(hub, V_ORG);
+  json_t *fb = json_object_get(j, "feedback");
+  assert_int_equal(json_array_size(fb), 2);
+  for (size_t f = 0; f < 2; f++) assert_null(json_object_get(json_array_get(fb, f), "from"));
+  char *dump = json_dumps(j, 0);
+  assert_null(strstr(dump, "诸葛大妈"));
+  assert_null(strstr(dump, "公孙大爷"));
+  free(dump);
   assert_int_equal(count(j, "members"), 2);
   assert_int_equal(count(j, "party_members"), 2);
   assert_int_equal(count(j, "left"), 1);

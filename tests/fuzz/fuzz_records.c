@@ -161,6 +161,9 @@ static void check_body(const cm_rec_body *b) {
         b->u.limits.org_year_mb > CM_REC_YEAR_MB_MAX)
       abort();
     break;
+  case CM_REC_FEEDBACK_DUE:
+    if (b->u.feedback_due.days < 1 || b->u.feedback_due.days > CM_REC_FEEDBACK_DAYS_MAX) abort();
+    break;
   default:
     break;
   }

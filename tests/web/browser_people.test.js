@@ -5,7 +5,9 @@
 // exports as CSV).  From the organisation's page to the notice, which shows the name, the leader, the service pledge, the activities
 // of the last months and how residents' feedback was handled, and none of the
 // roster's names nor who complained; printed (print media and a PDF), the
-// print button is gone and the sheet fits the page.
+// print button is gone and the sheet fits the page.  The same notice as a page of its
+// own (`linli-node org notice --out FILE`) opens from the file with nothing else: the
+// same text, no script, no link, no request.
 'use strict';
 
 process.env.LINLI_FAKE_NOW_MS = '1802138400000'; // before any process starts
@@ -71,6 +73,34 @@ test('public notice: page, content, print', async (t) => {
   // An organisation that does not exist: 404 with a reason, not a blank notice.
   const missing = await page.goto(new URL('/orgs/120105001001-9999/notice', node.url).href);
   assert.equal(missing.status(), 404);
+
+  // The notice the community publishes: a file of its own with the same sheet.
+  const fs = require('node:fs');
+  const file = path.join(node.tmp, '公示.html');
+  assert.match(node.cli('org', 'notice', '--org', org, '--out', file), /公示已写入/);
+  const html = fs.readFileSync(file, 'utf8');
+  assert.doesNotMatch(html, /<script|<a\b|href=|src=|<link|@import|url\(|[0-9a-f]{64}/i);
+  const requests = [];
+  const alone = await ctx.newPage();
+  alone.on('pageerror', (e) => errors.push(String(e)));
+  alone.on('request', (r) => { if (!r.url().startsWith('file:')) requests.push(r.url()); });
+  await alone.goto('file://' + file);
+  assert.equal(await alone.getAttribute('html', 'lang'), 'zh-CN');
+  assert.equal(await alone.textContent('#notice-sheet'), sheet);
+  assert.equal(await alone.locator('a, script, form, button').count(), 0);
+  const bg = await alone.evaluate(() => getComputedStyle(document.querySelector('#notice-sheet th')).backgroundColor);
+  assert.notEqual(bg, 'rgba(0, 0, 0, 0)'); // the stylesheet is inline and applies
+  await alone.screenshot({ path: path.join(outDir(), 'node-notice-file.png'), fullPage: true });
+  const filePdf = await alone.pdf({ format: 'A4' });
+  assert.equal(filePdf.subarray(0, 4).toString(), '%PDF');
+  assert.deepEqual(requests, []);
+  assert.deepEqual(errors, []);
+  // Refused: no file, a reason in Chinese.
+  const bad = path.join(node.tmp, 'bad.html');
+  for (const args of [['--org', '120105001001-9999', '--out', bad], ['--org', org]]) {
+    assert.throws(() => node.cli('org', 'notice', ...args), (e) => /[\u4e00-\u9fff]/.test(String(e.stderr)));
+  }
+  assert.equal(fs.existsSync(bad), false);
 });
 
 test('people page: roster, pledge, feedback and funding forms', async (t) => {
