@@ -1173,7 +1173,8 @@ static int cmd_inspection(const cmd_args *a) {
                        "due --year YYYY [--date YYYY-MM-DD]");
   cm_date_of(cm_now_ms(), today);
   snprintf(last, sizeof last, "%d", atoi(today) - 1);
-  if (hub_year_parse(o[0].value ? o[0].value : (is_list ? last : NULL), 1, &year, &err))
+  /* a due date may be set before its year is over, to announce it */
+  if (hub_year_parse(o[0].value ? o[0].value : (is_list ? last : NULL), !is_due, &year, &err))
     return usage_error("%s", err.msg);
   rc = hub_open(a->dir, &ctx, &err);
   if (!rc && is_result) {

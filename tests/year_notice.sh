@@ -328,6 +328,8 @@ grep -q "2026-01-01至2027-12-31" "$E2E_TMP/e10" || fail "no reason for the wind
   | grep -q "年度工作计划的截止日期：2027-03-15" || fail "district plan due"
 "$HUB" --dir "$E2E_TMP/district" summary due --year 2026 --date 2027-03-15 >/dev/null \
   || fail "district summary due"
+"$HUB" --dir "$E2E_TMP/district" inspection due --year 2027 --date 2028-02-29 | grep -q 2028-02-29 \
+  || fail "a due date set before its year is over"
 "$HUB" --dir "$E2E_TMP/s1" inspection due --year 2026 | grep -q "2027-01-31" \
   || fail "the street had the district's date before it pulled it"
 "$HUB" --dir "$E2E_TMP/s1" forward >/dev/null 2>&1 || true
