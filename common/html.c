@@ -28,9 +28,38 @@ const char *cm_html_str(const cm_html *h) {
   return h->out.p ? (const char *)h->out.p : "";
 }
 
-static void put(cm_html *h, const char *s, size_t n) {
+static void put_raw(cm_html *h, const char *s, size_t n) {
   if (h->rc || !n) return;
   h->rc = cm_buf_append(&h->out, s, n);
+}
+
+/* Width of a control character at p that a page never carries (0 for none):
+ * every C0 control but tab and newline (a carriage return only before a
+ * newline), DEL, and the C1 controls U+0080..U+009F. */
+static size_t control_at(const char *p, const char *end) {
+  unsigned char c = (unsigned char)*p;
+  if (c == '\t' || c == '\n') return 0;
+  if (c == '\r') return p + 1 < end && p[1] == '\n' ? 0 : 1;
+  if (c < 0x20 || c == 0x7f) return 1;
+  if (c == 0xC2 && p + 1 < end && (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0x9f)
+    return 2;
+  return 0;
+}
+
+/* Everything written goes through here.  A page is also printed to a terminal
+ * (a dossier on standard output), where an ESC or BEL would act, so a control
+ * character (control_at) becomes U+FFFD whichever way it came in. */
+static void put(cm_html *h, const char *s, size_t n) {
+  const char *run = s, *end = s + n;
+  for (const char *p = s; p < end; p++) {
+    size_t w = control_at(p, end);
+    if (!w) continue;
+    put_raw(h, run, (size_t)(p - run));
+    put_raw(h, "\xEF\xBF\xBD", 3);
+    p += w - 1;
+    run = p + 1;
+  }
+  put_raw(h, run, (size_t)(end - run));
 }
 
 /* n bytes of s at most, shortened to end on a UTF-8 character boundary. */

@@ -611,9 +611,9 @@ static enum MHD_Result dispatch(cm_http_server *srv, cm_http_req *r) {
     if (!host_accepted(srv, host)) {
       char msg[400];
       snprintf(msg, sizeof msg,
-               "the Host header \"%.100s\" does not name this server; if it is a name of "
-               "this server, start it with --host %.100s",
-               host ? host : "", host ? host : "NAME");
+               "请求头 Host“%.100s”不是本服务器的名称；若它确是本服务器的名称，请在启动时加 "
+               "--host 名称（只写名称，端口不比较）",
+               host ? host : "");
       cm_warn("http: refused %s %s from %s: Host \"%.100s\" is not this server", r->method,
               r->path, cm_http_peer(r), host ? host : "");
       cm_http_resp_error(&resp, 421, CM_ERR_PERM, msg, NULL);
@@ -878,6 +878,19 @@ static cm_rc hosts_list(const char *listen, const char *extra, char **out, cm_er
   }
   *out = (char *)cm_buf_take(&b, NULL);
   return *out ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足");
+}
+
+void cm_http_listen_host(const char *listen, int for_url, char *out, size_t cap) {
+  if (!cap) return;
+  const char *colon = strrchr(listen, ':');
+  size_t n = colon ? (size_t)(colon - listen) : strlen(listen);
+  if (n >= cap) n = cap - 1;
+  memcpy(out, listen, n);
+  out[n] = '\0';
+  if (!out[0] || !strcmp(out, "0.0.0.0") || !strcmp(out, "*"))
+    snprintf(out, cap, "%s", for_url ? "127.0.0.1" : "0.0.0.0");
+  else if (!strcmp(out, "[::]") || !strcmp(out, "::"))
+    snprintf(out, cap, "%s", for_url ? "[::1]" : "[::]");
 }
 
 cm_rc cm_http_listen_loopback(const char *listen, int *loopback_out, cm_err *err) {

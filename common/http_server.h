@@ -68,6 +68,12 @@ typedef struct cm_http_config {
  * for a listen string that does not parse or resolve. */
 cm_rc cm_http_listen_loopback(const char *listen, int *loopback_out, cm_err *err);
 
+/* The host part of a listen string ("host:port", "[v6]:port") into out: with
+ * for_url 0 as bound (a wildcard "", "*", "0.0.0.0" as "0.0.0.0", "::" and
+ * "[::]" as "[::]"), with for_url 1 as a browser on this machine reaches it
+ * (a wildcard as "127.0.0.1" or "[::1]").  Cut to cap. */
+void cm_http_listen_host(const char *listen, int for_url, char *out, size_t cap);
+
 /* Bind and start serving in background threads.  Under TLS every answer
  * carries Strict-Transport-Security. */
 cm_rc cm_http_start(const cm_http_config *cfg, cm_http_server **srv_out, cm_err *err);

@@ -1,5 +1,6 @@
 /* log.c - leveled logging to standard error, one write(2) per line. */
 #include "log.h"
+#include "term.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -44,12 +45,29 @@ void cm_log(cm_log_level level, const char *fmt, ...) {
                    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
                    tm.tm_sec, log_program, names[level]);
   if (n < 0) return;
+  char msg[2048];
   va_list ap;
   va_start(ap, fmt);
-  int m = vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
+  int m = vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  size_t len = (size_t)n + (m < 0 ? 0 : (size_t)m);
-  if (len > sizeof line - 2) len = sizeof line - 2;
+  if (m < 0) msg[0] = '\0';
+  /* Messages carry outside bytes (a Host header, a name from a community):
+   * through the terminal cleaner, so a log line on the operator's terminal can
+   * never hold a raw control character; a newline would forge a second line,
+   * so it is shown as \n too.  What does not fit is cut. */
+  cm_buf clean;
+  cm_buf_init(&clean, 4 * sizeof msg);
+  (void)cm_term_clean(msg, strlen(msg), &clean);
+  size_t len = (size_t)n;
+  for (size_t i = 0; i < clean.len && len < sizeof line - 3; i++) {
+    if (clean.p[i] == '\n') {
+      line[len++] = '\\';
+      line[len++] = 'n';
+    } else {
+      line[len++] = (char)clean.p[i];
+    }
+  }
+  cm_buf_free(&clean);
   line[len++] = '\n';
   ssize_t w = write(STDERR_FILENO, line, len);
   (void)w;

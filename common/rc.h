@@ -9,7 +9,9 @@
 /* The one mapping from a status code to the HTTP status that answers it
  * (200 for CM_OK; 400 bad input or protocol, 401 signature/time, 403
  * permission, 404, 409 exists/conflict, 413 too large, 503 busy, 507 disk
- * full, 500 anything else).  Every HTTP answer of the hub uses it. */
+ * full, 500 anything else).  Every HTTP answer uses it, the hub's API and
+ * pages and the node's pages alike: a refused form is 400 (403, 404, 409,
+ * 413 as its code says), never a status of its own. */
 int cm_rc_http_status(cm_rc rc);
 
 /* The exit codes of linli-node and linli-hub. */

@@ -234,7 +234,8 @@ static cm_rc org_fields(const json_t *o, int amend, cm_rec_org *g, cm_err *err) 
     for (size_t i = 0; !rc && i < 4; i++) {
       const json_t *v = json_object_get(o, keys[i]);
       if (v && json_string_length(v) == 0)
-        rc = cm_errf(err, CM_ERR_INVALID, "变更不能清空必填项「%s」", keys[i]);
+        rc = cm_errf(err, CM_ERR_INVALID, "变更不能清空必填项「%s」",
+                     cm_i18n_word(CM_LANG_ZH, "field.", keys[i]));
     }
   }
   if (!rc && *g->founded_by && strcmp(g->founded_by, "self") != 0 &&

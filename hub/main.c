@@ -1859,9 +1859,9 @@ static int cmd_org(const cmd_args *a) {
   org.category = o[2].value;
   org.leader = o[3].value;
   org.phone = o[4].value;
-  /* an amendment changes only the counts given (-1: unchanged) */
-  org.members = amend && !o[5].value ? -1 : parse_count(o[5].value);
-  org.party_members = amend && !o[6].value ? -1 : parse_count(o[6].value);
+  /* a count not given is -1: unchanged in an amendment, missing in a filing */
+  org.members = o[5].value ? parse_count(o[5].value) : -1;
+  org.party_members = o[6].value ? parse_count(o[6].value) : -1;
   if ((org.members < 0 && o[5].value) || (org.party_members < 0 && o[6].value))
     return usage_error("--members 和 --party-members 应为人数");
   if (o[7].value && strcmp(o[7].value, "yes") != 0 && strcmp(o[7].value, "no") != 0)
@@ -2184,7 +2184,7 @@ static const hub_command commands[] = {
    "变更、月报和整改，并收到发给原密钥的决定。"},
   {"enroll-requests", cmd_enroll_requests, "[--json]",
    "列出社区或街道分会自己发来的登记申请：编号、名称、代码、指纹、时间、来源地址；\n"
-   "名称与已登记的社区相似时标出“疑似冒用 名称”（IMITATES）。"},
+   "名称与已登记的社区相似时标出“仿冒 名称”。"},
   {"enroll-approve", cmd_enroll_approve, "ID [--replaces OLD_KEY]",
    "批准编号为 ID 的登记申请（先与申请人核对指纹）。\n"
    "--replaces：把申请登记的新电脑批准为接替原密钥 OLD_KEY（规则与 enroll --replaces 相同）。"},
@@ -2290,9 +2290,12 @@ static const hub_command commands[] = {
   {"fork", cmd_fork, "list [--json] | resolve AUTHOR --keep HASH",
    "被隔离社区的台账分叉；resolve 保留含记录 HASH 的一支（另一支留作证据）并解除隔离。"},
   {"org", cmd_org,
-   "file --name NAME [--id ID] [--founded-by district-unit|street|self] [--category C] "
-   "[--leader L] [--phone P] [--members N] [--party-members N] [--party-station yes|no] "
-   "[--scope S] [--venue V] [--filed YYYY-MM-DD] [--industry CODE] [--unit CODE]",
+   "file --name NAME --category C --leader L --phone P --members N --party-members N "
+   "[--id ID] [--founded-by district-unit|street|self] [--party-station yes|no] "
+   "[--scope S] [--venue V] [--filed YYYY-MM-DD] [--industry CODE] [--unit CODE] | "
+   "amend --id ID [上列任一项] | dissolve --id ID --reason R | "
+   "rectify --id ID --decision RECORD --content TEXT | "
+   "map --id ID [--category CODE] [--industry CODE] [--unit CODE]",
    "在街道分会为街道一级的组织备案（区属单位设立的：XXX街XXX分会）；打印备案编号。\n"
    "规则标记打印到标准错误。org amend --id ID [上列任一项]：变更；\n"
    "org dissolve --id ID --reason R：注销；org rectify --id ID --decision RECORD --content TEXT：\n"

@@ -163,7 +163,6 @@ cm_rc hub_local_org_file(hub_ctx *ctx, const hub_local_org *o, char *id_out, jso
     return cm_errf(err, CM_ERR_PERM, "街道级组织在街道分会备案");
   rc = texts_ok(texts, sizeof texts / sizeof texts[0], err);
   if (rc) return rc;
-  if (!o->name || !*o->name) return cm_errf(err, CM_ERR_INVALID, "备案需要 --name（组织名称）");
   if (strcmp(founded, "self") != 0 && strcmp(founded, "district-unit") != 0 &&
       strcmp(founded, "street") != 0)
     return cm_errf(err, CM_ERR_INVALID, "--founded-by 应为 self（自发成立）、district-unit（区属单位设立）或 street（街道设立）");
@@ -179,9 +178,10 @@ cm_rc hub_local_org_file(hub_ctx *ctx, const hub_local_org *o, char *id_out, jso
     rc = next_id(ctx, 0, id_out, err);
     if (rc) return rc;
   }
-  flags = cm_rules_flags(o->name, founded, CM_RULES_STREET, o->party_members, o->party_station);
+  flags = cm_rules_flags(or_empty(o->name), founded, CM_RULES_STREET, o->party_members,
+                         o->party_station);
   body = flags ? json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:b, s:s, s:s, s:s, s:s, s:O}",
-                           "id", id_out, "name", o->name, "category", or_empty(o->category),
+                           "id", id_out, "name", or_empty(o->name), "category", or_empty(o->category),
                            "leader", or_empty(o->leader), "phone", or_empty(o->phone), "members",
                            (json_int_t)o->members, "party_members", (json_int_t)o->party_members,
                            "party_station", o->party_station, "founded_by", founded, "scope",
@@ -189,6 +189,10 @@ cm_rc hub_local_org_file(hub_ctx *ctx, const hub_local_org *o, char *id_out, jso
                            o->filed ? o->filed : today, "flags", flags)
                : NULL;
   rc = body ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "备案时内存不足");
+  /* Counts not given are left out, so the domain core refuses the filing as it
+   * refuses a community's ("缺少必填项") instead of storing 0. */
+  if (!rc && o->members < 0) json_object_del(body, "members");
+  if (!rc && o->party_members < 0) json_object_del(body, "party_members");
   if (!rc) rc = codes_put(ctx, o, body, err);
   if (!rc) {
     /* A filing number is filed once; a correction is an amendment. */

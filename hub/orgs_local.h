@@ -19,8 +19,9 @@
 
 /* A filing.  id NULL = the next "<first 12 hex digits of the hub key>-NNNN"
  * (one given must begin with them); founded_by NULL = "district-unit"; filed
- * NULL = today; name, category, leader and phone are required; scope and
- * venue NULL = "".  party_members 3 or more without a station and a name off the norm are
+ * NULL = today; name, category, leader, phone, members and party_members
+ * (a count < 0: not given) are required, checked by the domain core as a
+ * community's filing is (common/records.h); scope and venue NULL = "".  party_members 3 or more without a station and a name off the norm are
  * flagged, not refused. */
 typedef struct hub_local_org {
   const char *id, *name, *category, *leader, *phone, *founded_by, *scope, *venue, *filed;

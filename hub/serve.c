@@ -28,20 +28,6 @@ struct hub_server {
   char url[320];
 };
 
-/* The host part of listen as a browser should reach it: a wildcard address is
- * shown as loopback, an IPv6 address in brackets. */
-static void url_host(const char *listen, char *out, size_t cap) {
-  const char *colon = strrchr(listen, ':');
-  size_t n = colon ? (size_t)(colon - listen) : strlen(listen);
-  if (n >= cap) n = cap - 1;
-  memcpy(out, listen, n);
-  out[n] = '\0';
-  if (!out[0] || !strcmp(out, "0.0.0.0") || !strcmp(out, "*"))
-    snprintf(out, cap, "127.0.0.1");
-  else if (!strcmp(out, "[::]") || !strcmp(out, "::"))
-    snprintf(out, cap, "[::1]");
-}
-
 /* Open, start the forward loop (street hub with an upstream), then the HTTP
  * server, in that order so that handlers can wake the loop from the first
  * request. */
@@ -70,18 +56,14 @@ cm_rc hub_server_start_opts(const char *dir, const hub_serve_opts *o, hub_server
   if (!loopback && !tls && !o->insecure_http) {
     rc = cm_errf(err, CM_ERR_INVALID,
                  "%s 不是本机回环地址，明文 HTTP 会让登录和个人信息在网络上可见：请加 --cert "
-                 "证书文件 --key 私钥文件 以 HTTPS 提供服务（确需明文时加 --insecure-http） / "
-                 "%s is not a loopback address and plain HTTP would show logins and personal "
-                 "data on the network: add --cert FILE --key FILE for HTTPS (or "
-                 "--insecure-http if you really mean clear text)",
-                 listen, listen);
+                 "证书文件 --key 私钥文件 以 HTTPS 提供服务（确需明文时加 --insecure-http）",
+                 listen);
     goto out;
   }
   if (!loopback && !tls)
     cm_warn("警告：在 %s 上以明文 HTTP 提供服务（--insecure-http），登录密码和个人信息可被网络上的"
-            "他人看到 / WARNING: serving plain HTTP on %s (--insecure-http): passwords and "
-            "personal data can be read by anyone on the network",
-            listen, listen);
+            "他人看到",
+            listen);
   srv = calloc(1, sizeof *srv);
   if (!srv) {
     rc = cm_errf(err, CM_ERR_NOMEM, "serve：内存不足");
@@ -126,11 +108,14 @@ cm_rc hub_server_start_opts(const char *dir, const hub_serve_opts *o, hub_server
   rc = cm_http_start(&cfg, &srv->http, err);
   if (rc) goto out;
 
-  char host[256];
-  url_host(listen, host, sizeof host);
-  snprintf(srv->url, sizeof srv->url, "%s://%s:%u/", tls ? "https" : "http", host,
-           (unsigned)cm_http_port(srv->http));
-  cm_info("%s hub %s listening on %s", hub_role_name(srv->hub->role), srv->hub->name, srv->url);
+  char host[256], bound[256];
+  unsigned port = (unsigned)cm_http_port(srv->http);
+  cm_http_listen_host(listen, 1, host, sizeof host);
+  cm_http_listen_host(listen, 0, bound, sizeof bound);
+  snprintf(srv->url, sizeof srv->url, "%s://%s:%u/", tls ? "https" : "http", host, port);
+  /* The log names the address actually bound, a wildcard included. */
+  cm_info("%s%s 已在 %s 提供服务（监听 %s:%u）", srv->hub->name,
+          srv->hub->role == HUB_ROLE_DISTRICT ? "（区级）" : "（街道）", srv->url, bound, port);
   *srv_out = srv;
   srv = NULL;
 out:

@@ -198,27 +198,18 @@ int hub_web_parse_id(const char *s, int64_t *out) {
 /* ---- shared pieces of pages ---- */
 
 void hub_web_fail_rc(hub_web_req *w, cm_rc rc, const char *detail) {
-  switch (rc) {
-  case CM_ERR_NOT_FOUND:
-    hub_web_fail(w, 404, "err.not_found", detail);
-    break;
-  case CM_ERR_CONFLICT:
-  case CM_ERR_EXISTS:
-    hub_web_fail(w, 409, "err.conflict", detail);
-    break;
-  case CM_ERR_PERM:
-    hub_web_fail(w, 403, "err.street", detail);
-    break;
-  case CM_ERR_INVALID:
-  case CM_ERR_TOO_LARGE:
-    hub_web_fail(w, 400, "err.invalid", detail);
-    break;
-  default:
+  /* The status is the one every answer uses (common/rc_http.c); only the
+   * words are the page's. */
+  int status = cm_rc_http_status(rc);
+  const char *key = status == 404   ? "err.not_found"
+                    : status == 409 ? "err.conflict"
+                    : status == 403 ? "err.street"
+                    : status < 500  ? "err.invalid"
+                                    : "err.internal";
+  if (status >= 500)
     cm_error("web: %s %s: %s", cm_http_method(w->req), cm_http_path(w->req),
              detail ? detail : cm_strerror(rc));
-    hub_web_fail(w, 500, "err.internal", detail);
-    break;
-  }
+  hub_web_fail(w, status, key, detail);
 }
 
 void hub_web_author_street(hub_web_req *w, const char *author_hex, char *out, size_t cap) {

@@ -9,6 +9,7 @@
 
 #include "../common/clock.h"
 #include "../common/log.h"
+#include "enrolguard.h"
 #include "hublog.h"
 #include "store.h"
 #include "web.h"
@@ -108,7 +109,9 @@ void hub_web_page_enrol(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   json_t *list = NULL;
   cm_err err = {0};
   if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_LOGIN)) return;
-  cm_rc rc = hub_enroll_requests(w.hub, &list, &err);
+  /* The same list as enroll-requests: with where each request came from and
+   * whose name it imitates, so the page warns as the command line does. */
+  cm_rc rc = hub_enrolguard_list(w.hub, &list, &err);
   if (rc) {
     hub_web_fail_rc(&w, rc, err.msg);
     goto out;
@@ -145,6 +148,10 @@ void hub_web_page_enrol(cm_http_req *req, cm_http_resp *resp, void *ctx) {
       cm_html_word(&w.h, "enrol.fingerprint");
       cm_html_raw(&w.h, "</th><th>");
       cm_html_word(&w.h, "enrol.time");
+      cm_html_raw(&w.h, "</th><th>");
+      cm_html_word(&w.h, "enrol.source");
+      cm_html_raw(&w.h, "</th><th>");
+      cm_html_word(&w.h, "enrol.flag");
       cm_html_raw(&w.h, "</th><th></th></tr></thead><tbody>");
     }
     json_int_t id = json_integer_value(json_object_get(r, "id"));
@@ -153,11 +160,23 @@ void hub_web_page_enrol(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     cm_html_raw(&w.h, "</td><td>");
     cm_html_esc(&w.h, json_string_value(json_object_get(r, "code")));
     cm_html_raw(&w.h, "</td><td>");
-    cm_html_esc(&w.h, json_string_value(json_object_get(r, "role")));
+    const char *role = json_string_value(json_object_get(r, "role"));
+    cm_html_word(&w.h, role && !strcmp(role, "street") ? "enrol.role_street" : "enrol.role_community");
     cm_html_raw(&w.h, "</td><td class=\"fingerprint\">");
     cm_html_esc(&w.h, json_string_value(json_object_get(r, "fingerprint")));
     cm_html_raw(&w.h, "</td><td>");
     cm_html_time(&w.h, (uint64_t)json_integer_value(json_object_get(r, "time_ms")));
+    cm_html_raw(&w.h, "</td><td class=\"source\">");
+    cm_html_esc(&w.h, json_string_value(json_object_get(r, "source")));
+    cm_html_raw(&w.h, "</td><td class=\"imitates\">");
+    const char *imitates = json_string_value(json_object_get(r, "imitates"));
+    if (imitates) {
+      cm_html_raw(&w.h, "<strong class=\"warn\">");
+      cm_html_word(&w.h, "enrol.imitates");
+      cm_html_raw(&w.h, " ");
+      cm_html_esc(&w.h, imitates);
+      cm_html_raw(&w.h, "</strong>");
+    }
     cm_html_raw(&w.h, "</td><td>");
     if (can_approve) {
       cm_html_printf(&w.h, "<form method=\"post\" action=\"/enrol/%lld\">", (long long)id);

@@ -325,7 +325,7 @@ void hub_web_page_decide_post(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     /* Refused: the form again with what was typed and why, in words. */
     const char *why = refusal_key(err.msg);
     cm_warn("web: decision by %s refused: %s", w.s.op.name, err.msg);
-    hub_web_status(&w, rc == CM_ERR_NOT_FOUND ? 404 : 400);
+    hub_web_status(&w, cm_rc_http_status(rc));
     hub_web_head(&w, "decide.title");
     cm_html_printf(&w.h, "<h1>%w</h1>", "decide.title");
     cm_html_error_box(&w.h, NULL, why ? why : "err.invalid",
@@ -379,7 +379,7 @@ void hub_web_page_withdraw_post(cm_http_req *req, cm_http_resp *resp, void *ctx)
       hub_web_fail_rc(&w, rc, err.msg);
       goto out;
     }
-    hub_web_status(&w, rc == CM_ERR_NOT_FOUND ? 404 : 400);
+    hub_web_status(&w, cm_rc_http_status(rc));
   }
   rc = hub_decisions_list(w.hub, &list, &err);
   if (rc) {

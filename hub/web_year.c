@@ -287,7 +287,7 @@ static void page_result(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   if (rc == CM_ERR_INVALID || rc == CM_ERR_NOT_FOUND) {
     int shown = year;
     if (!shown) year_of(req, 1, &shown, NULL);
-    hub_web_status(&w, rc == CM_ERR_NOT_FOUND ? 404 : 400);
+    hub_web_status(&w, cm_rc_http_status(rc));
     progress_page(&w, shown, &err);
   } else if (rc) {
     hub_web_fail_rc(&w, rc, err.msg);
@@ -427,7 +427,7 @@ static void page_unit_plan_file(cm_http_req *req, cm_http_resp *resp, void *ctx)
   if (rc == CM_ERR_INVALID || rc == CM_ERR_PERM) {
     int shown = year;
     if (!shown) year_of(req, 0, &shown, NULL);
-    hub_web_status(&w, rc == CM_ERR_PERM ? 403 : 400);
+    hub_web_status(&w, cm_rc_http_status(rc));
     plans_page(&w, shown, &err);
   } else if (rc) {
     hub_web_fail_rc(&w, rc, err.msg);
@@ -611,7 +611,7 @@ static void page_training_record(cm_http_req *req, cm_http_resp *resp, void *ctx
   int year = date && strlen(date) >= 4 ? atoi(date) : 0;
   if (year < 2000 && year_of(req, 0, &year, NULL)) year = 2000;
   if (rc == CM_ERR_INVALID || rc == CM_ERR_NOT_FOUND || rc == CM_ERR_PERM) {
-    hub_web_status(&w, rc == CM_ERR_NOT_FOUND ? 404 : rc == CM_ERR_PERM ? 403 : 400);
+    hub_web_status(&w, cm_rc_http_status(rc));
     trainings_page(&w, year, &err);
   } else if (rc) {
     hub_web_fail_rc(&w, rc, err.msg);
@@ -759,7 +759,7 @@ static void page_notice_send(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_rc rc = hub_year_notice_send(w.hub, to, street, cm_http_form(req, "title", 0),
                                   cm_http_form(req, "text", 0), record, sizeof record, &n, &err);
   if (rc == CM_ERR_INVALID || rc == CM_ERR_NOT_FOUND || rc == CM_ERR_PERM) {
-    hub_web_status(&w, rc == CM_ERR_NOT_FOUND ? 404 : rc == CM_ERR_PERM ? 403 : 400);
+    hub_web_status(&w, cm_rc_http_status(rc));
     notices_page(&w, NULL, &err);
   } else if (rc) {
     hub_web_fail_rc(&w, rc, err.msg);

@@ -318,7 +318,7 @@ static void api(cm_http_req *req, cm_http_resp *resp, void *ctx, api_kind kind) 
     case API_INBOX: rc = node_inbox_list(db, &j, &e); break;
   }
   if (rc) {
-    cm_http_resp_error(resp, rc == CM_ERR_INVALID ? 400 : 500, rc, e.msg, NULL);
+    cm_http_resp_error(resp, cm_rc_http_status(rc), rc, e.msg, NULL);
   } else {
     cm_http_resp_json(resp, 200, j);
   }
@@ -748,9 +748,10 @@ cm_rc node_web_serve(const char *dir, const char *listen, int allow_remote, cm_e
   printf("http://%s:%u/\n", url_host, (unsigned)app->port);
   fflush(stdout);
   /* The log names the address actually bound, a wildcard included. */
+  char bound[256];
+  cm_http_listen_host(listen, 0, bound, sizeof bound);
   cm_info("本社区页面 %s 已在 http://%s:%u/ 打开（监听 %s:%u%s；按 Ctrl-C 停止）", dir, url_host,
-          (unsigned)app->port, is_wildcard(host) ? (host[0] == '[' ? "[::]" : "0.0.0.0") : host,
-          (unsigned)app->port, app->staff ? "，须输入员工密码" : "");
+          (unsigned)app->port, bound, (unsigned)app->port, app->staff ? "，须输入员工密码" : "");
 
   while (sigwait(&sigs, &sig) != 0) {
   }

@@ -89,10 +89,6 @@ void node_web_refusal(node_web_rq *rq, const cm_err *e);
  * URL-safe parts). */
 void node_web_redirect(node_web_rq *rq, const char *location);
 
-/* HTTP status for a refusal from the records API (422 for what the user can
- * mend, 503/507 for a busy or full disk, else 500). */
-int node_web_err_status(cm_rc rc);
-
 /* Ask the sync loop for a pass now. */
 void node_web_sync_wake(node_web_app *app);
 

@@ -145,7 +145,7 @@ void node_web_h_attach(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     rc = attach_bytes(&rq, org, p, len, fname, title, heading && *heading ? heading : NULL, NULL,
                       &e);
   if (rc) {
-    node_web_org_page(&rq, org, title, heading, &e, rc == CM_ERR_NOT_FOUND ? 404 : 422);
+    node_web_org_page(&rq, org, title, heading, &e, cm_rc_http_status(rc));
     return;
   }
   char loc[300];
@@ -234,7 +234,7 @@ void node_web_h_dossier(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   if (rc) {
     char part[sizeof e.msg];
     cm_i18n_msg_part(CM_LANG_ZH, e.msg, part, sizeof part);
-    cm_http_resp_set(resp, rc == CM_ERR_NOT_FOUND ? 404 : 500, "text/plain; charset=utf-8", part,
+    cm_http_resp_set(resp, cm_rc_http_status(rc), "text/plain; charset=utf-8", part,
                      strlen(part));
   } else {
     cm_http_resp_set(resp, 200, "text/html; charset=utf-8", page.p, page.len);
@@ -284,7 +284,7 @@ void node_web_h_dossier_zip(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   if (rc) {
     char part[sizeof e.msg];
     cm_i18n_msg_part(CM_LANG_ZH, e.msg, part, sizeof part);
-    cm_http_resp_set(resp, rc == CM_ERR_NOT_FOUND ? 404 : 500, "text/plain; charset=utf-8", part,
+    cm_http_resp_set(resp, cm_rc_http_status(rc), "text/plain; charset=utf-8", part,
                      strlen(part));
     return;
   }

@@ -125,7 +125,7 @@ void node_web_h_eval_nominate(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   in.deeds = cm_http_form(req, "deeds", 0);
   cm_rc rc = node_nominate(node_web_db(&rq), &in, rec, &e);
   if (rc) {
-    eval_page(&rq, &in, &e, node_web_err_status(rc));
+    eval_page(&rq, &in, &e, cm_rc_http_status(rc));
     return;
   }
   node_web_redirect(&rq, "/evaluation?ok=1");

@@ -24,22 +24,6 @@ static const char *query(node_web_rq *rq, const char *name) {
   return cm_http_query(rq->req, name);
 }
 
-/* HTTP status for a refusal from the records API. */
-int node_web_err_status(cm_rc rc) {
-  switch (rc) {
-    case CM_ERR_INVALID:
-    case CM_ERR_NOT_FOUND:
-    case CM_ERR_EXISTS:
-    case CM_ERR_CONFLICT:
-    case CM_ERR_PERM:
-    case CM_ERR_TOO_LARGE: return 422;
-    case CM_ERR_BUSY: return 503;
-    case CM_ERR_DISK_FULL: return 507;
-    default: return 500;
-  }
-}
-
-
 /* A page that only says what went wrong (listing failed, record unknown). */
 static void error_page(node_web_rq *rq, const char *title_key, const cm_err *e, int status) {
   node_web_page_begin(rq, title_key, NULL);
@@ -785,12 +769,12 @@ void node_web_h_org_file(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   rc = node_web_attach_precheck(&rq, &e);
   if (!rc) rc = node_org_file_rec(node_web_db(&rq), &in, id, rec, &e);
   if (rc) {
-    org_file_page(&rq, &in, &e, node_web_err_status(rc));
+    org_file_page(&rq, &in, &e, cm_rc_http_status(rc));
     return;
   }
   rc = node_web_attach_to(&rq, id, rec, &e);
   if (rc) {
-    node_web_org_page(&rq, id, NULL, NULL, &e, node_web_err_status(rc));
+    node_web_org_page(&rq, id, NULL, NULL, &e, cm_rc_http_status(rc));
     return;
   }
   redirect_ok(&rq, "/orgs", "file", id, NULL);
@@ -871,7 +855,7 @@ static json_t *org_from_path(node_web_rq *rq, const char *title_key) {
   }
   rc = node_org_get(node_web_db(rq), id, &o, &e);
   if (rc) {
-    error_page(rq, title_key, &e, rc == CM_ERR_NOT_FOUND ? 404 : 500);
+    error_page(rq, title_key, &e, cm_rc_http_status(rc));
     return NULL;
   }
   return o;
@@ -917,9 +901,9 @@ void node_web_h_org_amend(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     rc = node_web_attach_precheck(&rq, &e);
     if (!rc) rc = node_org_amend_rec(node_web_db(&rq), node_web_js(o, "id"), &typed, rec, &e);
     if (rc)
-      org_amend_page(&rq, node_web_js(o, "id"), &typed, refile_reason(&rq, o), &e, node_web_err_status(rc));
+      org_amend_page(&rq, node_web_js(o, "id"), &typed, refile_reason(&rq, o), &e, cm_rc_http_status(rc));
     else if ((rc = node_web_attach_to(&rq, node_web_js(o, "id"), rec, &e)) != CM_OK)
-      node_web_org_page(&rq, node_web_js(o, "id"), NULL, NULL, &e, node_web_err_status(rc));
+      node_web_org_page(&rq, node_web_js(o, "id"), NULL, NULL, &e, cm_rc_http_status(rc));
     else
       redirect_ok(&rq, "/orgs", "refile", node_web_js(o, "id"), NULL);
     json_decref(o);
@@ -949,9 +933,9 @@ void node_web_h_org_amend(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     if (!rc) rc = node_org_amend_rec(node_web_db(&rq), node_web_js(o, "id"), &ch, rec, &e);
   }
   if (rc) {
-    org_amend_page(&rq, node_web_js(o, "id"), &typed, NULL, &e, node_web_err_status(rc));
+    org_amend_page(&rq, node_web_js(o, "id"), &typed, NULL, &e, cm_rc_http_status(rc));
   } else if ((rc = node_web_attach_to(&rq, node_web_js(o, "id"), rec, &e)) != CM_OK) {
-    node_web_org_page(&rq, node_web_js(o, "id"), NULL, NULL, &e, node_web_err_status(rc));
+    node_web_org_page(&rq, node_web_js(o, "id"), NULL, NULL, &e, cm_rc_http_status(rc));
   } else {
     redirect_ok(&rq, "/orgs", "amend", node_web_js(o, "id"), NULL);
   }
@@ -997,7 +981,7 @@ void node_web_h_org_dissolve(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   if (!o) return;
   rc = node_org_dissolve(node_web_db(&rq), node_web_js(o, "id"), form(&rq, "reason"), &e);
   if (rc) {
-    org_dissolve_page(&rq, o, form(&rq, "reason"), &e, node_web_err_status(rc));
+    org_dissolve_page(&rq, o, form(&rq, "reason"), &e, cm_rc_http_status(rc));
   } else {
     redirect_ok(&rq, "/orgs", "dissolve", node_web_js(o, "id"), NULL);
   }
@@ -1255,12 +1239,12 @@ void node_web_h_report_file(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   rc = node_web_attach_precheck(&rq, &e);
   if (!rc) rc = node_report_monthly(node_web_db(&rq), &in, rec, &e);
   if (rc) {
-    report_page(&rq, &in, &e, node_web_err_status(rc), 0);
+    report_page(&rq, &in, &e, cm_rc_http_status(rc), 0);
     return;
   }
   rc = node_web_attach_to(&rq, in.org, rec, &e);
   if (rc) {
-    node_web_org_page(&rq, in.org, NULL, NULL, &e, node_web_err_status(rc));
+    node_web_org_page(&rq, in.org, NULL, NULL, &e, cm_rc_http_status(rc));
     return;
   }
   /* Show the saved report: the list filtered to its org and month. */
@@ -1289,7 +1273,7 @@ void node_web_h_report_history(cm_http_req *req, cm_http_resp *resp, void *ctx) 
     rc = node_report_history(node_web_db(&rq), org, month, &vers, &e);
   }
   if (rc) {
-    error_page(&rq, "rep.history", &e, node_web_err_status(rc));
+    error_page(&rq, "rep.history", &e, cm_rc_http_status(rc));
     return;
   }
   node_web_page_begin(&rq, "rep.history", "nav.reports");
@@ -1359,7 +1343,7 @@ void node_web_h_report_print(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   if (!rc) rc = node_report_list(db, org, month, &reps, &e);
   if (!rc) rc = node_status(db, &st, &e);
   if (rc) {
-    error_page(&rq, "rep.print", &e, rc == CM_ERR_NOT_FOUND ? 404 : node_web_err_status(rc));
+    error_page(&rq, "rep.print", &e, cm_rc_http_status(rc));
     goto out;
   }
   if (json_array_size(reps) > 0) r = json_array_get(reps, 0);
@@ -1649,12 +1633,12 @@ void node_web_h_activity_declare(cm_http_req *req, cm_http_resp *resp, void *ctx
   rc = node_web_attach_precheck(&rq, &e);
   if (!rc) rc = node_activity_declare_rec(node_web_db(&rq), &in, id, rec, &e);
   if (rc) {
-    activity_page(&rq, &in, &e, node_web_err_status(rc));
+    activity_page(&rq, &in, &e, cm_rc_http_status(rc));
     return;
   }
   rc = node_web_attach_to(&rq, in.org, rec, &e);
   if (rc) {
-    node_web_org_page(&rq, in.org, NULL, NULL, &e, node_web_err_status(rc));
+    node_web_org_page(&rq, in.org, NULL, NULL, &e, cm_rc_http_status(rc));
     return;
   }
   redirect_ok(&rq, "/activities", "activity", id, NULL);
@@ -1737,12 +1721,12 @@ void node_web_h_rect_file(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   rc = node_web_attach_precheck(&rq, &e);
   if (!rc) rc = node_rectification_file(node_web_db(&rq), &in, rec, &e);
   if (rc) {
-    rect_page(&rq, &in, &e, node_web_err_status(rc));
+    rect_page(&rq, &in, &e, cm_rc_http_status(rc));
     return;
   }
   rc = node_web_attach_to(&rq, in.org, rec, &e);
   if (rc) {
-    node_web_org_page(&rq, in.org, NULL, NULL, &e, node_web_err_status(rc));
+    node_web_org_page(&rq, in.org, NULL, NULL, &e, cm_rc_http_status(rc));
     return;
   }
   redirect_ok(&rq, "/inbox", "rectify", rec, NULL);
@@ -2046,7 +2030,7 @@ void node_web_h_inbox_read(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   }
   rc = node_inbox_mark_read(node_web_db(&rq), (uint64_t)cursor, &e);
   if (rc) {
-    error_page(&rq, "inbox.title", &e, node_web_err_status(rc));
+    error_page(&rq, "inbox.title", &e, cm_rc_http_status(rc));
     return;
   }
   node_web_redirect(&rq, "/inbox");

@@ -108,7 +108,7 @@ void node_web_h_notice(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_rc rc = notice_sheet(node_web_db(&rq), rq.app->community, id, &rq.h, &e);
   if (rc) cm_html_msg(&rq.h, "error", "form.error", e.msg);
   node_web_page_end(&rq);
-  node_web_end(&rq, rc == CM_ERR_NOT_FOUND ? 404 : rc ? node_web_err_status(rc) : 200);
+  node_web_end(&rq, rc ? cm_rc_http_status(rc) : 200);
 }
 
 /* The stylesheets of the staff page, inline. */
@@ -333,7 +333,7 @@ static void people_page(node_web_rq *rq, const char *id, const cm_err *e, int st
   node_web_page_begin(rq, "people.title", "nav.orgs");
   if (rc) {
     cm_html_msg(&rq->h, "error", "form.error", le.msg);
-    status = rc == CM_ERR_NOT_FOUND ? 404 : node_web_err_status(rc);
+    status = cm_rc_http_status(rc);
     goto end;
   }
   cm_html_printf(&rq->h, "<h1><a href=\"/orgs/%U\">%h</a> %w</h1>", id, node_web_js(org, "name"),
@@ -404,7 +404,7 @@ void node_web_h_people_post(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     rc = cm_errf(&e, CM_ERR_INVALID, "表单不完整 / incomplete form");
   }
   if (rc) {
-    people_page(&rq, id, &e, rc == CM_ERR_NOT_FOUND ? 404 : node_web_err_status(rc));
+    people_page(&rq, id, &e, cm_rc_http_status(rc));
     return;
   }
   snprintf(loc, sizeof loc, "/orgs/%s/people?ok=1", id);
@@ -423,7 +423,7 @@ void node_web_h_roster_csv(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_rc rc = node_roster_csv(node_web_db(&rq), id, &b, &e);
   node_web_end(&rq, 0);
   if (rc) {
-    cm_http_resp_error(resp, node_web_err_status(rc), rc, e.msg, NULL);
+    cm_http_resp_error(resp, cm_rc_http_status(rc), rc, e.msg, NULL);
   } else {
     snprintf(disp, sizeof disp, "attachment; filename=\"roster-%s.csv\"", id);
     cm_http_resp_header(resp, "Content-Disposition", disp);

@@ -54,7 +54,7 @@ void node_web_h_station_file(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   in.branch_date = cm_http_form(req, "branch_date", 0);
   cm_rc rc = node_station_register(node_web_db(&rq), &in, rec, &e);
   if (rc) {
-    station_form(&rq, &in, &e, node_web_err_status(rc));
+    station_form(&rq, &in, &e, cm_rc_http_status(rc));
     return;
   }
   node_web_redirect(&rq, "/stations?ok=1");

@@ -124,12 +124,12 @@ void node_web_h_insp_file(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_rc rc = node_web_attach_precheck(&rq, &e);
   if (!rc) rc = node_inspection_file(node_web_db(&rq), &in, rec, &e);
   if (rc) {
-    insp_form(&rq, &in, &e, node_web_err_status(rc));
+    insp_form(&rq, &in, &e, cm_rc_http_status(rc));
     return;
   }
   rc = node_web_attach_to(&rq, in.org, rec, &e);
   if (rc) {
-    node_web_org_page(&rq, in.org, NULL, NULL, &e, node_web_err_status(rc));
+    node_web_org_page(&rq, in.org, NULL, NULL, &e, cm_rc_http_status(rc));
     return;
   }
   node_web_redirect(&rq, "/inspections?ok=1");
@@ -285,12 +285,12 @@ void node_web_h_plan_file(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_rc rc = node_web_attach_precheck(&rq, &e);
   if (!rc) rc = node_plan_file(node_web_db(&rq), &in, rec, &e);
   if (rc) {
-    plan_form(&rq, &in, &e, node_web_err_status(rc));
+    plan_form(&rq, &in, &e, cm_rc_http_status(rc));
     return;
   }
   rc = node_web_attach_to(&rq, in.org, rec, &e);
   if (rc) {
-    node_web_org_page(&rq, in.org, NULL, NULL, &e, node_web_err_status(rc));
+    node_web_org_page(&rq, in.org, NULL, NULL, &e, cm_rc_http_status(rc));
     return;
   }
   node_web_redirect(&rq, "/plans?ok=1");
@@ -394,7 +394,7 @@ void node_web_h_plan_print(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_html_raw(&rq.h, "</table></article>");
 end:
   node_web_page_end(&rq);
-  node_web_end(&rq, rc == CM_ERR_NOT_FOUND ? 404 : rc ? 422 : 200);
+  node_web_end(&rq, rc ? cm_rc_http_status(rc) : 200);
   json_decref(org);
   json_decref(list);
 }
@@ -457,7 +457,7 @@ void node_web_h_notice_read(cm_http_req *req, cm_http_resp *resp, void *ctx) {
     node_web_page_begin(&rq, "notice.title", "nav.notice");
     cm_html_msg(&rq.h, "error", "form.error", e.msg);
     node_web_page_end(&rq);
-    node_web_end(&rq, node_web_err_status(rc));
+    node_web_end(&rq, cm_rc_http_status(rc));
     return;
   }
   node_web_redirect(&rq, "/notices?ok=1");

@@ -42,6 +42,23 @@ static void test_escape_plain_and_null(void **state) {
   cm_html_free(&h);
 }
 
+/* A page may be printed to a terminal (a dossier on standard output): no
+ * control character but tab and newline ever leaves the writer, escaped or
+ * raw; each becomes U+FFFD. */
+static void test_no_control_characters(void **state) {
+  cm_html h;
+  (void)state;
+  cm_html_init(&h, 1 << 20, CM_LANG_ZH);
+  cm_html_esc(&h, "海河\x1b]0;pwned\x07\x1b[2J社区\t\r\n\x7f\xc2\x9b\r");
+  cm_html_printf(&h, "|%h|%r|", "a\x01" "b", "c\x1b" "d");
+  cm_html_raw(&h, "\x08");
+  assert_int_equal(h.rc, CM_OK);
+  assert_string_equal(cm_html_str(&h),
+                      "海河\xEF\xBF\xBD]0;pwned\xEF\xBF\xBD\xEF\xBF\xBD[2J社区\t\r\n"
+                      "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD|a\xEF\xBF\xBD" "b|c\xEF\xBF\xBD" "d|\xEF\xBF\xBD");
+  cm_html_free(&h);
+}
+
 /* %h escapes, %r is the explicit raw, %U encodes, %w translates; %s is refused. */
 static void test_printf_directives(void **state) {
   cm_html h;
@@ -412,6 +429,7 @@ static void test_dash_words_distinct(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_escape),          cmocka_unit_test(test_escape_plain_and_null),
+      cmocka_unit_test(test_no_control_characters),
       cmocka_unit_test(test_printf_directives), cmocka_unit_test(test_times),
       cmocka_unit_test(test_error_box),
       cmocka_unit_test(test_url),             cmocka_unit_test(test_input_keeps_value_escaped),

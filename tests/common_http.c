@@ -703,6 +703,27 @@ static void test_unreachable(void **state) {
   cm_client_result_free(&res);
 }
 
+/* The log names the address bound (a wildcard as such); the URL one a browser
+ * on this machine can open. */
+static void test_listen_host(void **state) {
+  (void)state;
+  static const struct {
+    const char *listen, *bound, *url;
+  } k[] = {{"0.0.0.0:8443", "0.0.0.0", "127.0.0.1"}, {"*:1", "0.0.0.0", "127.0.0.1"},
+           {":1", "0.0.0.0", "127.0.0.1"},          {"[::]:0", "[::]", "[::1]"},
+           {"127.0.0.2:0", "127.0.0.2", "127.0.0.2"}, {"[::1]:9", "[::1]", "[::1]"},
+           {"hub.example:443", "hub.example", "hub.example"}};
+  char out[64];
+  for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+    cm_http_listen_host(k[i].listen, 0, out, sizeof out);
+    assert_string_equal(out, k[i].bound);
+    cm_http_listen_host(k[i].listen, 1, out, sizeof out);
+    assert_string_equal(out, k[i].url);
+  }
+  cm_http_listen_host("0.0.0.0:1", 0, out, 4); /* cut to the buffer, never past it */
+  assert_int_equal(strlen(out), 3);
+}
+
 static void test_listen_errors(void **state) {
   (void)state;
   cm_http_config cfg;
@@ -832,6 +853,7 @@ int main(void) {
       cmocka_unit_test(test_client_limits),
       cmocka_unit_test(test_unreachable),
       cmocka_unit_test(test_listen_errors),
+      cmocka_unit_test(test_listen_host),
       cmocka_unit_test(test_tls),
       cmocka_unit_test(test_concurrent),
   };

@@ -6,7 +6,8 @@
  *                 a second filing); operators alice (street), victor (viewer),
  *                 lock (street, for the lock-out test); and enrolment
  *                 requests from 和平社区 and from a new PC of 幸福社区 (same
- *                 code: it may replace the lost one).
+ *                 code: it may replace the lost one, and it imitates the
+ *                 enrolled name); 和平社区's came from 192.0.2.7.
  *   DIR/district  district hub 河北区 with streets 光复道街 and 望海楼街, each
  *                 forwarding one community's pending filing; operators sam
  *                 (street, bound to 光复道街) and dora (district).
@@ -20,6 +21,7 @@
 #include <string.h>
 
 #include "hub/auth.h"
+#include "hub/enrolguard.h"
 #include "hub/hublog.h"
 #include "hub/ingest.h"
 #include "hub/opstore.h"
@@ -152,6 +154,10 @@ int main(int argc, char **argv) {
     CHECK(hub_enroll_request(street, asker.kp.pk, "和平社区", "河北街道", "120105001002",
                              "community", &enrolled, &req_id, &err) == CM_OK);
     CHECK(!enrolled && req_id > 0);
+    hub_opstore *ops = NULL;
+    CHECK(hub_opstore_open(street->dir, &ops, &err) == CM_OK);
+    CHECK(hub_enrolguard_source_put(ops, req_id, "192.0.2.7", 1000, &err) == CM_OK);
+    hub_opstore_close(ops);
     tl_author newpc;
     CHECK(tl_author_new(&newpc) == 0);
     CHECK(hub_enroll_request(street, newpc.kp.pk, "幸福社区", "河北街道", "120105001001",

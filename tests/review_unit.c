@@ -377,6 +377,20 @@ static void test_local_orgs(void **state) {
   hub_local_org bare = {.name = "青年志願者協會", .members = 5, .party_members = 1};
   assert_int_equal(hub_local_org_file(f->street, &bare, id, &flags, NULL, &err), CM_ERR_INVALID);
   assert_non_null(strstr(err.msg, "类别"));
+  /* counts not given are missing, not 0: refused in the core's words */
+  hub_local_org nocount = {.name = "望海樓街青年志願者分會", .category = "志愿", .leader = "王",
+                           .phone = "1", .filed = "2026-01-05", .members = -1,
+                           .party_members = 1};
+  assert_int_equal(hub_local_org_file(f->street, &nocount, id, &flags, NULL, &err), CM_ERR_INVALID);
+  assert_string_equal(err.msg, "缺少必填项「成员人数」");
+  nocount.members = 5;
+  nocount.party_members = -1;
+  assert_int_equal(hub_local_org_file(f->street, &nocount, id, &flags, NULL, &err), CM_ERR_INVALID);
+  assert_string_equal(err.msg, "缺少必填项「党员人数」");
+  hub_local_org noname = {.category = "志愿", .leader = "王", .phone = "1", .members = 5,
+                          .party_members = 1};
+  assert_int_equal(hub_local_org_file(f->street, &noname, id, &flags, NULL, &err), CM_ERR_INVALID);
+  assert_string_equal(err.msg, "缺少必填项「名称」");
   hub_local_org bad = {.name = "青年志願者協會", .category = "志愿", .leader = "王",
                        .phone = "1", .filed = "2026-01-05", .members = 5, .party_members = 3};
   assert_int_equal(hub_local_org_file(f->street, &bad, id, &flags, NULL, &err), CM_OK);
@@ -415,6 +429,11 @@ static void test_local_orgs(void **state) {
   assert_int_equal(hub_local_org_amend(f->street, &ch, NULL, &err), CM_ERR_INVALID);
   assert_non_null(strstr(err.msg, "党员人数"));
   ch.party_members = -1;
+  /* a blanked required field is named in Chinese, not by its key */
+  ch.leader = "";
+  assert_int_equal(hub_local_org_amend(f->street, &ch, NULL, &err), CM_ERR_INVALID);
+  assert_string_equal(err.msg, "变更不能清空必填项「负责人」");
+  ch.leader = "赵";
   assert_int_equal(hub_local_org_amend(f->street, &ch, NULL, &err), CM_OK);
   hub_local_org other = {.id = "120105001001-0001", .leader = "赵", .members = -1,
                          .party_members = -1, .party_station = -1};

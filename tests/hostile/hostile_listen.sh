@@ -90,7 +90,8 @@ for addr in 0.0.0.0:0 '[::]:0' 192.0.2.1:0; do
 done
 timeout 10 "$HUB" --dir "$S" serve --listen 192.0.2.1:0 --insecure-http >/dev/null 2>"$E2E_TMP/e" &&
   fail "binding 192.0.2.1 should fail on this machine"
-grep -q 'WARNING: serving plain HTTP' "$E2E_TMP/e" || fail "no clear-text warning: $(cat "$E2E_TMP/e")"
+grep -q '警告：在 192.0.2.1:0 上以明文 HTTP 提供服务' "$E2E_TMP/e" || fail "no clear-text warning: $(cat "$E2E_TMP/e")"
+grep -q 'WARNING\|plain HTTP' "$E2E_TMP/e" && fail "the warning is not Chinese only: $(cat "$E2E_TMP/e")"
 grep -q '无法在.*上监听' "$E2E_TMP/e" || fail "--insecure-http did not get past the refusal"
 ok "hub serve refuses clear text off loopback; --insecure-http warns"
 
@@ -98,7 +99,19 @@ ok "hub serve refuses clear text off loopback; --insecure-http warns"
 start_server STREET "$HUB" --dir "$S" serve --listen 127.0.0.1:0 --host hub.example
 code=$(curl -s -o "$E2E_TMP/b" -w '%{http_code}' -H 'Host: evil.example' "$STREET_URL/api/v1/health")
 [ "$code" = 421 ] || fail "a foreign Host got $code, want 421"
-grep -q -- '--host' "$E2E_TMP/b" || fail "421 does not say what to add"
+grep -q -- '不是本服务器的名称.*--host 名称（只写名称，端口不比较）' "$E2E_TMP/b" ||
+  fail "421 does not say in Chinese what to add: $(cat "$E2E_TMP/b")"
+grep -q 'does not name\|start it with' "$E2E_TMP/b" && fail "421 is not in Chinese: $(cat "$E2E_TMP/b")"
+P=${STREET_URL##*:}
+grep -q "已在 http://127.0.0.1:$P/ 提供服务（监听 127.0.0.1:$P）" "$E2E_TMP/STREET.err" ||
+  fail "log does not name the bound address: $(cat "$E2E_TMP/STREET.err")"
+# attacker bytes in the Host reach the log cleaned: no raw ESC or BEL on the terminal
+code=$(curl -s -o /dev/null -w '%{http_code}' -H $'Host: evil\x1b]0;pwned\x07' "$STREET_URL/api/v1/health")
+[ "$code" = 421 ] || fail "a Host with control bytes got $code, want 421"
+grep -q 'evil\\x1b\]0;pwned\\x07' "$E2E_TMP/STREET.err" || fail "the refusal is not logged: $(cat "$E2E_TMP/STREET.err")"
+if od -An -c "$E2E_TMP/STREET.err" | grep -q '033\|\\a'; then
+  fail "raw ESC or BEL in the log: $(od -c "$E2E_TMP/STREET.err" | grep -m3 '033\|\\a')"
+fi
 for h in "127.0.0.1" "localhost:1" "HUB.example:8443" "[::1]:9"; do
   code=$(curl -s -o /dev/null -w '%{http_code}' -H "Host: $h" "$STREET_URL/api/v1/health")
   [ "$code" = 200 ] || fail "Host $h got $code"

@@ -99,6 +99,15 @@ test('street hub: an enrolment request shows its fingerprint and is approved by 
   assert.equal(res.status, 200);
   assert.ok(res.body.includes(fingerprint), 'the fingerprint is on the page');
   assert.match(res.body, /和平社区/);
+  // as enroll-requests shows them: where each request came from, the imitation
+  // flag, and the role in words
+  const row = (rid) => new RegExp(`<tr data-request="${rid}">[^]*?</tr>`).exec(res.body)[0];
+  assert.match(row(id), /<td class="source">192\.0\.2\.7<\/td>/);
+  assert.match(row(id), /<td class="imitates"><\/td>/);
+  const newpc = requests.find((r) => r.name === '幸福社区');
+  assert.match(row(newpc.id), /<td class="imitates"><strong class="warn">仿冒 幸福社区<\/strong><\/td>/);
+  assert.match(row(id), /<td>社区<\/td>/);
+  assert.doesNotMatch(res.body, />community</);
   assert.doesNotMatch(res.body, new RegExp(`action="/enrol/${id}"`)); // a viewer gets no button
   res = await request(hub.port, { method: 'POST', path: `/enrol/${id}`, cookie: victor.cookie,
     form: { csrf: victor.csrf } });

@@ -32,7 +32,7 @@ test('a scan is attached from the organisation page; wrong type and oversize are
   await page.fill('#f-title', '组织章程扫描件');
   await page.selectOption('#f-heading', 'people');
   let [resp] = await submit();
-  assert.equal(resp.status(), 422);
+  assert.equal(resp.status(), 400);
   assert.match(await page.textContent('.msg.error'), /章程\.png.{0,2} 不是 PDF、JPEG 或 PNG 文件/);
   assert.equal(await page.inputValue('#f-title'), '组织章程扫描件', 'the title is kept');
   assert.equal(await page.inputValue('#f-heading'), 'people', 'the heading is kept');
@@ -47,7 +47,7 @@ test('a scan is attached from the organisation page; wrong type and oversize are
   fs.writeFileSync(bigPath, big);
   await page.setInputFiles('#f-file', bigPath);
   [resp] = await submit();
-  assert.equal(resp.status(), 422);
+  assert.equal(resp.status(), 413);
   assert.match(await page.textContent('.msg.error'), /合影\.png.{0,2} 有 10340 KB，超过每个附件 10 MB 的上限/);
   assert.equal(await page.inputValue('#f-title'), '组织章程扫描件');
   assert.equal(await page.$('#attachments'), null, 'nothing is listed');
@@ -116,7 +116,7 @@ test('the filing, amendment, report, activity and plan forms take a file with th
   await page.setInputFiles('#f-file', { name: '签到表.png', mimeType: 'image/png', buffer: Buffer.from('不是图片\n') });
   await page.fill('#f-file_title', '活动签到表');
   let [resp] = await submit();
-  assert.equal(resp.status(), 422);
+  assert.equal(resp.status(), 400);
   assert.match(await page.textContent('.msg.error'), /签到表\.png 不是 PDF、JPEG 或 PNG 文件/);
   assert.equal(await page.inputValue('#f-content'), '书画进社区', 'the report is kept');
   assert.equal(await page.inputValue('#f-file_title'), '活动签到表', 'the file title is kept');

@@ -130,7 +130,7 @@ test('people page: roster, pledge, feedback and funding forms', async (t) => {
   await page.fill(`${form('roster')} input[name="name"]`, '司马秀兰');
   await page.fill(`${form('roster')} input[name="home_community"]`, '铁东路社区');
   await page.selectOption(`${form('roster')} select[name="leader"]`, 'yes');
-  assert.equal(await submit(form('roster')), 422);
+  assert.equal(await submit(form('roster')), 400);
   assert.match(await page.textContent('main'), /更换负责人须说明原因/);
   assert.equal(await page.inputValue(`${form('roster')} input[name="home_community"]`), '铁东路社区');
   await page.fill(`${form('roster')} input[name="reason"]`, '换届选举');
@@ -169,7 +169,7 @@ test('people page: roster, pledge, feedback and funding forms', async (t) => {
   assert.doesNotMatch(await page.textContent('#feedback'), /超期/);
   await page.fill(`${form('funding')} input[name="source"]`, '区民政局公益创投');
   await page.fill(`${form('funding')} input[name="amount"]`, '1000.5x');
-  assert.equal(await submit(form('funding')), 422);
+  assert.equal(await submit(form('funding')), 400);
   assert.match(await page.textContent('main'), /金额/);
   await page.fill(`${form('funding')} input[name="amount"]`, '1000.50');
   assert.equal(await submit(form('funding')), 200);

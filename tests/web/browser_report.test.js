@@ -19,9 +19,9 @@ test('staff file an organisation, report a month, switch language and print', as
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  // The refused report answers 422, which Chromium logs; anything else is a fault.
+  // The refused report answers 400, which Chromium logs; anything else is a fault.
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 422/.test(m.text())) errors.push(m.text());
+    if (m.type() === 'error' && !/status of 400/.test(m.text())) errors.push(m.text());
   });
 
   // Home, in Simplified Chinese by default.

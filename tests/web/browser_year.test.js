@@ -48,7 +48,7 @@ test('annual inspection: node form, street progress and result, back to the node
   await page.fill('textarea[name="plans"]', '新增助餐服务');
   await page.selectOption('select[name="opinion"]', 'agree');
   const [refused] = await Promise.all([page.waitForNavigation(), page.click('form button[type="submit"]')]);
-  assert.equal(refused.status(), 422);
+  assert.equal(refused.status(), 400);
   assert.match(await page.textContent('main'), /党员人数/);
   assert.equal(await page.inputValue('input[name="funds_received"]'), '5000.50');
   assert.equal(await page.inputValue('textarea[name="plans"]'), '新增助餐服务');
@@ -120,7 +120,7 @@ test('annual inspection: node form, street progress and result, back to the node
   await page.fill('textarea[name="activities"]', '每月探访独居老人，重阳节敬老活动');
   await page.fill('input[name="count"]', '12');
   const [late] = await Promise.all([page.waitForNavigation(), page.click('form button[type="submit"]')]);
-  assert.equal(late.status(), 422);
+  assert.equal(late.status(), 400);
   assert.match(await page.textContent('main'), /今年或明年/);
   await page.fill('input[name="year"]', '2027');
   await Promise.all([page.waitForURL(/\/plans\?ok=1$/), page.click('form button[type="submit"]')]);
