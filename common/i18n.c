@@ -295,6 +295,11 @@ static const i18n_entry k_words[] = {
     {"kind.fork", "台账分叉已处理", "log fork resolved"},
     {"kind.list", "区协会发布清单", "district list published"},
     {"kind.mapped", "组织类别已对应", "organisation mapped to the lists"},
+    {"kind.due.set", "区协会设定截止日期", "due date set by the district"},
+    {"kind.limits.set", "区协会设定附件上限", "attachment limits set by the district"},
+    {"due.inspection", "年检自查报告", "annual self-reports"},
+    {"due.plan", "年度工作计划", "annual plans"},
+    {"due.summary", "年终总结", "year-end summaries"},
     {"err.forbidden", "拒绝访问", "Forbidden"},
     {"staff.title", "工作人员登录", "Staff login"},
     {"staff.password", "工作人员密码", "Staff password"},
@@ -1200,7 +1205,9 @@ const char *cm_i18n_kind(cm_lang lang, const char *kind) {
   /* Feed kinds may grow sub-kinds ("decision.criticize", "decision.criticism"):
    * match the stem. */
   /* "recommend" before "commend", which it contains. */
-  static const char *const stems[] = {"recommend", "nominat", "evaluation.round", "evaluation.closed",
+  /* "feedback.due" before "ack", which "feedback" contains. */
+  static const char *const stems[] = {"feedback.due", "due.set", "limits.set",
+                                      "recommend", "nominat", "evaluation.round", "evaluation.closed",
                                       "critic", "commend", "revok", "inspect", "notice",
                                       "enrol",  "review",  "ack",   "rectif",  "fork",
                                       "withdrawn", "list",  "mapped"};

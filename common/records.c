@@ -2,6 +2,7 @@
  * (common/records.h). */
 #include "records.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,6 +63,8 @@ static const cm_rec_def kinds[] = {
     {"limits.set", CM_REC_LIMITS, CM_REC_STREET | CM_REC_DISTRICT, 4 * KB, "附件上限"},
     {"feedback.due", CM_REC_FEEDBACK_DUE, CM_REC_STREET | CM_REC_DISTRICT, 4 * KB,
      "群众意见办理期限"},
+    /* the district's own, or a street's relay of it, as list.published */
+    {"due.set", CM_REC_DUE, CM_REC_STREET | CM_REC_DISTRICT, 4 * KB, "截止日期"},
 };
 static const cm_rec_def other = {"", CM_REC_OTHER, 0, 0, "记录"};
 
@@ -115,7 +118,19 @@ const char *cm_rec_body_org(const cm_rec_body *b) {
 int cm_rec_to_all(const char *kind) {
   cm_rec_kind k = cm_rec_find(kind)->kind;
   return k == CM_REC_LIST || k == CM_REC_LIMITS || k == CM_REC_FEEDBACK_DUE ||
-         k == CM_REC_TRAINING;
+         k == CM_REC_TRAINING || k == CM_REC_DUE;
+}
+
+int cm_rec_due_window(const char *what, int64_t year, char default_out[11], char first_out[11],
+                      char last_out[11]) {
+  int plan = what && strcmp(what, "plan") == 0;
+  if (!plan && (!what || (strcmp(what, "inspection") != 0 && strcmp(what, "summary") != 0)))
+    return 0;
+  unsigned y = (unsigned)(year % 10000);
+  snprintf(default_out, 11, "%04u-01-31", plan ? y : (y + 1) % 10000u);
+  snprintf(first_out, 11, "%04u-01-01", plan ? (y + 9999) % 10000u : (y + 1) % 10000u);
+  snprintf(last_out, 11, "%04u-12-31", plan ? y : (y + 1) % 10000u);
+  return 1;
 }
 
 void cm_rec_limits_bytes(const cm_rec_limits *l, uint64_t *file_max, uint64_t *org_year_max) {
@@ -651,6 +666,22 @@ cm_rc cm_rec_read_json(const cm_rec_def *def, const json_t *o, cm_rec_body *out,
   case CM_REC_FUNDING:
     rc = funding_fields(o, &out->u.funding, err);
     break;
+  case CM_REC_DUE: {
+    static const char *const whats[] = {"inspection", "plan", "summary", NULL};
+    cm_rec_due *d = &out->u.due;
+    char dflt[11], first[11], last[11];
+    rc = word(o, "what", "截止事项", whats, "截止事项只能是 inspection（年检自查报告）、plan"
+              "（工作计划）或 summary（年终总结）", &d->what, err);
+    if (!rc) rc = count(o, "year", "年度", 1, 9998, &d->year, err);
+    if (!rc && d->year < 2000) rc = cm_errf(err, CM_ERR_INVALID, "年度应在2000年以后");
+    if (!rc) rc = date_field(o, "date", "截止日期", 1, &d->date, err);
+    if (!rc && cm_rec_due_window(d->what, d->year, dflt, first, last) &&
+        (strcmp(d->date, first) < 0 || strcmp(d->date, last) > 0))
+      rc = cm_errf(err, CM_ERR_INVALID, "%lld年度%s的截止日期应在%s至%s之间，而不是%s",
+                   (long long)d->year, cm_i18n_word(CM_LANG_ZH, "due.", d->what), first, last,
+                   d->date);
+    break;
+  }
   case CM_REC_LIMITS: {
     cm_rec_limits *l = &out->u.limits;
     rc = count(o, "file_mb", "每个附件的上限（MB）", 1, CM_ATT_FILE_MB_MAX, &l->file_mb, err);
@@ -935,6 +966,10 @@ cm_rc cm_rec_check(const cm_rec_def *def, const cm_rec_body *b, const cm_rec_ctx
   case CM_REC_FEEDBACK_DUE:
     if (c->writer == CM_REC_STREET && c->origin_district != 1)
       rc = cm_errf(err, CM_ERR_PERM, "群众意见办理期限只能由区设定（街道只能转发区的设定）");
+    break;
+  case CM_REC_DUE:
+    if (c->writer == CM_REC_STREET && c->origin_district != 1)
+      rc = cm_errf(err, CM_ERR_PERM, "截止日期只能由区协会设定（街道分会只能转发区协会的设定）");
     break;
   case CM_REC_STATION: {
     const cm_rec_station *t = &b->u.station;

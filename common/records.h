@@ -70,6 +70,7 @@ typedef enum cm_rec_kind {
   CM_REC_LIMITS,     /* limits.set: the district's caps on attachments (附件上限) */
   CM_REC_FEEDBACK_DUE, /* feedback.due: the district's days before feedback is overdue */
   CM_REC_DECISION,   /* decision.*: a street's or the district's decision (决定) */
+  CM_REC_DUE,        /* due.set: a due date of the year the district sets (截止日期) */
 } cm_rec_kind;
 
 /* The level that wrote an entry. */
@@ -212,6 +213,14 @@ typedef struct cm_rec_limits {
   int64_t file_mb, org_year_mb;
 } cm_rec_limits;
 #define CM_REC_YEAR_MB_MAX 20480 /* 20 GiB of one organisation's files in a year */
+/* due.set: the due date the district sets for what is due of a year:
+ * "inspection" (the self-reports of the year), "plan" (the plans for the
+ * year), "summary" (the year-end summaries of the year).  The date lies in
+ * the window cm_rec_due_window gives. */
+typedef struct cm_rec_due {
+  const char *what, *date;
+  int64_t year;
+} cm_rec_due;
 /* decision.* (commend, criticise, inspect, revoke, withdrawn ...): the level
  * it states it was made at ("by": "street" | "district", "" when not
  * stated: the author's own) and the community key it is addressed to ("to",
@@ -256,6 +265,7 @@ typedef struct cm_rec_body {
     cm_rec_feedback feedback;
     cm_rec_funding funding;
     cm_rec_limits limits;
+    cm_rec_due due;
     cm_rec_feedback_due feedback_due;
     cm_rec_decision decision;
   } u;
@@ -365,10 +375,21 @@ int cm_rec_feedback_overdue(const char *received, const char *status, const char
                             int64_t days);
 
 /* 1 when entries of kind go to every community (the district's lists,
- * limits and feedback.due, and the trainings a street or the district
- * records: a hub addresses them to all, a street relays the district's to
- * all; a node keeps the trainings that name its own organisations). */
+ * limits, feedback.due and due dates, and the trainings a street or the
+ * district records: a hub addresses them to all, a street relays the
+ * district's to all; a node keeps the trainings that name its own
+ * organisations). */
 int cm_rec_to_all(const char *kind);
+
+/* What is due of year (what "inspection", "plan" or "summary"), unless the
+ * district sets another date (due.set): the self-reports and the year-end
+ * summaries of a year by 31 January of the next, a plan by 31 January of its
+ * year.  default_out gets it ("YYYY-MM-DD"); first_out and last_out the
+ * window a date the district sets must lie in (a plan's: from 1 January of
+ * the year before to the end of its year; the others': the next year).  0
+ * for another what. */
+int cm_rec_due_window(const char *what, int64_t year, char default_out[11], char first_out[11],
+                      char last_out[11]);
 
 /* The caps a limits.set body sets, in bytes. */
 void cm_rec_limits_bytes(const cm_rec_limits *l, uint64_t *file_max, uint64_t *org_year_max);

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/clock.h"
+
 static int is(const char *s, const char *word) {
   return s && strcmp(s, word) == 0;
 }
@@ -40,12 +42,19 @@ int hub_count_overdue(const char *deadline, int closed, const char *today) {
   return !closed && deadline && *deadline && today && strcmp(today, deadline) > 0;
 }
 
-int hub_count_org_in_year(const char *status, int dissolved, const char *filed, int year,
-                          int has_result) {
-  char last[16];
+int hub_count_org_in_year(const char *status, const char *filed, uint64_t dissolved_ms,
+                          uint64_t revoked_ms, int year) {
+  char last[16], ended[11];
   snprintf(last, sizeof last, "%04d-12-31", year);
-  if (dissolved || !filed || !*filed || strcmp(filed, last) > 0) return 0;
-  return is(status, "accepted") || (has_result && is(status, "revoked"));
+  if (!filed || !*filed || strcmp(filed, last) > 0) return 0;
+  /* dissolved or revoked on or before the year's last day: not in it */
+  uint64_t end = dissolved_ms && (!revoked_ms || dissolved_ms < revoked_ms) ? dissolved_ms
+                                                                            : revoked_ms;
+  if (end) {
+    cm_date_of(end, ended);
+    if (strcmp(ended, last) <= 0) return 0;
+  }
+  return is(status, "accepted") || (revoked_ms && is(status, "revoked"));
 }
 
 int hub_count_late(const char *date, const char *due) {

@@ -8,6 +8,8 @@
 #ifndef LINLI_HUB_COUNTING_H
 #define LINLI_HUB_COUNTING_H
 
+#include <stdint.h>
+
 /* Where a record counts in the summary's two columns. */
 typedef enum hub_count {
   HUB_COUNT_NONE = 0, /* nowhere */
@@ -49,12 +51,13 @@ int hub_count_report_current(const char *org_status, const char *status);
 int hub_count_missing(int submitted, const char *due, const char *today);
 
 /* An organisation of a community in a year's figures (the annual inspection,
- * plans and year-end summaries, trainings): filed (filed "YYYY-MM-DD") by the
- * year's last day, not dissolved, and accepted; in the annual inspection also
- * one revoked whose result of that year is known (has_result 1: revoked after
- * failing it).  1 when it counts. */
-int hub_count_org_in_year(const char *status, int dissolved, const char *filed, int year,
-                          int has_result);
+ * plans and year-end summaries, trainings): filed (filed "YYYY-MM-DD") on or
+ * before the year's last day, neither dissolved nor revoked on or before it
+ * (dissolved_ms, revoked_ms: when, Asia/Shanghai date of those times; 0 when
+ * not), and accepted, or revoked after the year (it counts in the years it
+ * lived through, its result of the year included).  1 when it counts. */
+int hub_count_org_in_year(const char *status, const char *filed, uint64_t dissolved_ms,
+                          uint64_t revoked_ms, int year);
 
 /* Something submitted on date ("YYYY-MM-DD", "" when not yet) after its due
  * date: 1 when late. */

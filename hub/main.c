@@ -1128,6 +1128,45 @@ static int inspection_file(const char *dir, const opt_spec *o) {
   return rc ? fail(rc, &err) : EXIT_OK;
 }
 
+/* Set (date non-NULL, by operator op) and print the due date of what of
+ * year: the district's, which its streets receive. */
+static cm_rc due_show_set(hub_ctx *ctx, const char *what, int year, const char *date,
+                         const char *op, cm_err *err) {
+  char due[11];
+  cm_rc rc = date ? hub_year_due_set(ctx, what, year, date, operator_of(op), err) : CM_OK;
+  if (!rc) rc = hub_year_due(ctx, what, year, due, err);
+  if (!rc) printf("%d年度%s的截止日期：%s\n", year, cm_i18n_word(CM_LANG_ZH, "due.", what), due);
+  return rc;
+}
+
+/* plan due / summary due --year YYYY [--date YYYY-MM-DD]: a plan's year may
+ * be next year's, a summary's is this year's or earlier. */
+static int due_cmd(const cmd_args *a, const char *what) {
+  opt_spec o[] = {{"year", 0, NULL}, {"date", 0, NULL}, {"operator", 0, NULL}};
+  const char *pos[1] = {0};
+  size_t n_pos = 0;
+  int r = parse_or_help(a, what, o, 3, pos, 1, &n_pos);
+  hub_ctx *ctx = NULL;
+  cm_err err;
+  int year = 0;
+  char today[11];
+  if (r >= 0) return r;
+  cm_err_clear(&err);
+  if (n_pos != 0 || !o[0].value)
+    return usage_error("用法：%s due --year YYYY [--date YYYY-MM-DD]", what);
+  cm_date_of(cm_now_ms(), today);
+  int next = !strcmp(what, "plan") && strlen(o[0].value) == 4 &&
+             strspn(o[0].value, "0123456789") == 4 && atoi(o[0].value) == atoi(today) + 1;
+  if (next)
+    year = atoi(o[0].value);
+  else if (hub_year_parse(o[0].value, 0, &year, &err))
+    return usage_error("%s", err.msg);
+  cm_rc rc = hub_open(a->dir, &ctx, &err);
+  if (!rc) rc = due_show_set(ctx, what, year, o[1].value, o[2].value, &err);
+  hub_close(ctx);
+  return rc ? fail(rc, &err) : EXIT_OK;
+}
+
 /* The annual inspection (年检): list, result, due, file. */
 static int cmd_inspection(const cmd_args *a) {
   opt_spec o[] = {{"year", 0, NULL},       {"result", 0, NULL},        {"deadline", 0, NULL},
@@ -1159,7 +1198,8 @@ static int cmd_inspection(const cmd_args *a) {
   if (is_file) return inspection_file(a->dir, o);
   cm_date_of(cm_now_ms(), today);
   snprintf(last, sizeof last, "%d", atoi(today) - 1);
-  if (hub_year_parse(o[0].value ? o[0].value : (is_list ? last : NULL), 1, &year, &err))
+  /* a due date may be set before its year is over, to announce it */
+  if (hub_year_parse(o[0].value ? o[0].value : (is_list ? last : NULL), !is_due, &year, &err))
     return usage_error("%s", err.msg);
   rc = hub_open(a->dir, &ctx, &err);
   if (!rc && is_result) {
@@ -1170,9 +1210,7 @@ static int cmd_inspection(const cmd_args *a) {
                            operator_of(o[4].value), record, sizeof record, &err);
     if (!rc) printf("%s\n", record);
   } else if (!rc && is_due) {
-    if (o[5].value) rc = hub_year_due_set(ctx, year, o[5].value, &err);
-    if (!rc) rc = hub_year_due(ctx, year, today, &err);
-    if (!rc) printf("%d年度的年检自查报告截止日期：%s\n", year, today);
+    rc = due_show_set(ctx, "inspection", year, o[5].value, o[4].value, &err);
   } else if (!rc) {
     rc = hub_year_progress(ctx, year, NULL, &j, &err);
     if (!rc && o[6].value) {
@@ -1197,8 +1235,9 @@ static int cmd_inspection(const cmd_args *a) {
                        json_string_value(json_object_get(x, "name")),
                        json_is_true(json_object_get(x, "self_reported")) ? "已报" : "未报",
                        *json_string_value(json_object_get(x, "result"))
-                           ? json_string_value(json_object_get(x, "result"))
-                           : "-",
+                           ? cm_i18n_word(CM_LANG_ZH, "result.",
+                                          json_string_value(json_object_get(x, "result")))
+                           : "未检",
                        json_string_value(json_object_get(x, "deadline")));
       }
     }
@@ -1373,10 +1412,12 @@ static int plan_unit_file(const cmd_args *a, int summary) {
 }
 
 static int cmd_summary(const cmd_args *a) {
-  if (a->argc < 1 || strcmp(a->argv[0], "file") != 0)
-    return usage_error("用法：summary file [--org ID] --year YYYY --results TEXT [--problems TEXT] --count N");
+  int due = a->argc >= 1 && strcmp(a->argv[0], "due") == 0;
+  if (a->argc < 1 || (strcmp(a->argv[0], "file") != 0 && !due))
+    return usage_error("用法：summary file [--org ID] --year YYYY --results TEXT [--problems TEXT]"
+                       " --count N | summary due --year YYYY [--date YYYY-MM-DD]");
   cmd_args rest = {a->dir, a->argc - 1, a->argv + 1};
-  return plan_unit_file(&rest, 1);
+  return due ? due_cmd(&rest, "summary") : plan_unit_file(&rest, 1);
 }
 
 /* Plans and year-end summaries (计划总结): who has submitted them. */
@@ -1387,6 +1428,10 @@ static int cmd_plan(const cmd_args *a) {
   if (a->argc >= 1 && strcmp(a->argv[0], "file") == 0) {
     cmd_args rest = {a->dir, a->argc - 1, a->argv + 1};
     return plan_unit_file(&rest, 0);
+  }
+  if (a->argc >= 1 && strcmp(a->argv[0], "due") == 0) {
+    cmd_args rest = {a->dir, a->argc - 1, a->argv + 1};
+    return due_cmd(&rest, "plan");
   }
   int r = parse_or_help(a, "plan", o, 2, pos, 1, &n_pos);
   hub_ctx *ctx = NULL;
@@ -1399,7 +1444,7 @@ static int cmd_plan(const cmd_args *a) {
   cm_err_clear(&err);
   if (n_pos != 1 || strcmp(pos[0], "list") != 0)
     return usage_error("用法：plan list [--year YYYY] [--json] | plan file [--org ID] --year YYYY "
-                       "--goals T --activities T [--count N]");
+                       "--goals T --activities T [--count N] | plan due --year YYYY [--date YYYY-MM-DD]");
   cm_date_of(cm_now_ms(), today);
   today[4] = '\0';
   if (hub_year_parse(o[0].value ? o[0].value : today, 0, &year, &err))
@@ -2222,14 +2267,15 @@ static const hub_command commands[] = {
    "撤回后不再计入待整改和逾期，list 标为 已撤回。"},
   {"inspection", cmd_inspection,
    "list [--year YYYY] [--json] | result ORG --year YYYY --result pass|rectify|fail "
-   "[--deadline YYYY-MM-DD] --reason TEXT [--operator NAME] | due --year YYYY [--date YYYY-MM-DD] | "
-   "file --org ID --year YYYY --activities N --members N --party-members N [--joined N] "
-   "[--left N] --funds-received 元 --funds-used 元 [--problems TEXT] [--plans TEXT] "
+   "[--deadline YYYY-MM-DD] --reason TEXT [--operator NAME] | due --year YYYY [--date YYYY-MM-DD] "
+   "[--operator NAME] | file --org ID --year YYYY --activities N --members N --party-members N "
+   "[--joined N] [--left N] --funds-received 元 --funds-used 元 [--problems TEXT] [--plans TEXT] "
    "--opinion agree|rectify|disagree [--opinion-text TEXT]",
    "年检。list：某一年度（默认上一年）的年检进度：应检、已报自查报告（逾期）、已检及结果、未报，\n"
    "每个组织一行。result：街道分会对组织年检的结果：pass 合格、rectify 限期整改（须给\n"
    "--deadline，整改报告通过后结案）、fail 不合格（提请区协会撤销备案）；结果下达组织所在社区，\n"
-   "最后一行打印记录编号。due：显示或设置（--date）该年度自查报告的截止日期（默认次年1月31日）。\n"
+   "最后一行打印记录编号。due：显示或设置（--date）该年度自查报告的截止日期（默认次年1月31日）；\n"
+   "只有区协会能设定，街道分会收到并转发给各社区，各级的进度和待办都按区协会的日期。\n"
    "file：街道分会为本街道一级的组织填写上一年度（已结束的年度）的年检自查报告：活动次数、\n"
    "现有成员及增减、党员人数、经费收支（元，最多两位小数）、存在问题和下年计划，附街道分会的\n"
    "意见：agree 同意、rectify 整改、disagree 不同意（后两者须写 --opinion-text）；同一组织\n"
@@ -2249,14 +2295,20 @@ static const hub_command commands[] = {
    "commendations：某一年度（默认今年）的表彰名单，--csv 或 --xlsx 写成文件（中文表头）。\n"
    "记录 --operator NAME（默认 $USER）。"},
   {"plan", cmd_plan,
-   "list [--year YYYY] [--json] | file [--org ID] --year YYYY --goals T --activities T [--count N]",
-   "计划总结。list：某一年度（默认今年）各组织、各社区和各街道是否已报年度工作计划（1月31日前）\n"
-   "和年终总结（次年1月31日前），每行一个，未报的写“未报”。\n"
+   "list [--year YYYY] [--json] | file [--org ID] --year YYYY --goals T --activities T "
+   "[--count N] | due --year YYYY [--date YYYY-MM-DD] [--operator NAME]",
+   "计划总结。list：某一年度（默认今年）各组织、各社区和各街道是否已报年度工作计划（默认1月31日前）\n"
+   "和年终总结（默认次年1月31日前），每行一个，未报的写“未报”。\n"
    "file：街道分会写本街道自己的年度工作计划（今年或明年），--org 则是本街道一级的组织的\n"
-   "年度工作计划；最后一行打印记录编号。"},
-  {"summary", cmd_summary, "file [--org ID] --year YYYY --results T [--problems T] --count N",
-   "街道分会写本街道自己（--org：本街道一级的组织）的年终总结（全年活动次数 --count），\n"
-   "最后一行打印记录编号。"},
+   "年度工作计划；最后一行打印记录编号。\n"
+   "due：显示或设置（--date）该年度工作计划的截止日期；只有区协会能设定，街道分会收到并转发。"},
+  {"summary", cmd_summary,
+   "file [--org ID] --year YYYY --results T [--problems T] --count N | due --year YYYY "
+   "[--date YYYY-MM-DD] [--operator NAME]",
+   "file：街道分会写本街道自己（--org：本街道一级的组织）的年终总结（全年活动次数 --count），\n"
+   "最后一行打印记录编号。\n"
+   "due：显示或设置（--date）该年度年终总结的截止日期（默认次年1月31日）；只有区协会能设定，\n"
+   "街道分会收到并转发。"},
   {"training", cmd_training,
    "record --date YYYY-MM-DD --topic T --organiser T --orgs ID,ID,... [--content T] | "
    "list [--year YYYY] [--json]",

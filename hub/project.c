@@ -363,7 +363,7 @@ cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
 }
 
 /* An entry of kind relayed by a street (list.published, limits.set, feedback.due,
- * decision.*): 1 when
+ * due.set, decision.*): 1 when
  * its "origin" is the district's own entry of that kind (signed by the
  * district: this hub at a district, the pinned upstream at a street) and its
  * body, "origin" and "origin_record" aside, is the district's body. */
@@ -448,6 +448,7 @@ cm_rc hub_project_body_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], 
     if (!rc && found) rc = hub_store_in_lineage(ctx->store, author, to, &c->decision_to_author, err);
   }
   if (b->kind == CM_REC_LIST || b->kind == CM_REC_LIMITS || b->kind == CM_REC_FEEDBACK_DUE ||
+      b->kind == CM_REC_DUE ||
       b->kind == CM_REC_DECISION)
     c->origin_district = origin_ok(ctx, kind, json);
   if (!rc && b->kind == CM_REC_DECISION && c->writer == CM_REC_STREET)

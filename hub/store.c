@@ -353,9 +353,14 @@ static const char *const store_migrations[] = {
    * organisations they filed (street-level), each a row named as its street
    * with no code, so that those count under their street (an enrolled
    * street hub at a district; this hub itself at a street). */
-  "CREATE VIEW year_holders AS SELECT key, name, code, street_name FROM communities"
-  " UNION ALL SELECT a.key, a.name, '', a.name FROM authors a WHERE a.role = 'street'"
+  "CREATE VIEW year_holders AS SELECT key, name, code, street_name, street_key FROM communities"
+  " UNION ALL SELECT a.key, a.name, '', a.name, a.key FROM authors a WHERE a.role = 'street'"
   " OR (a.role = 'self' AND (SELECT value FROM config WHERE key = 'role') = 'street');",
+  /* A year's figures read when each dissolved or revoked organisation ended:
+   * its community's keys by code, their dissolutions, not every entry the
+   * community wrote. */
+  "CREATE INDEX entries_dissolved ON entries(author, seq) WHERE kind = 'org.dissolved';"
+  "CREATE INDEX communities_code ON communities(code);",
 };
 
 #define STORE_CACHE 64
@@ -1570,6 +1575,14 @@ cm_rc hub_store_status_bound(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
   return rc;
 }
 
+/* Decisions d that revoke organisation O (a table alias) of a community
+ * whose keys KEYS selects: a revoke decision addressed to one of them naming
+ * it, or for this hub's own street-level organisations one addressed to
+ * nobody. */
+#define SQL_REVOKES(O, KEYS)                                                                       \
+  "d.kind = 'revoke' AND d.org = " O ".id AND (d.to_key IN (" KEYS ")"                             \
+  " OR (d.to_key IS NULL AND " O ".author IN (SELECT key FROM authors WHERE role = 'self')))"
+
 /* The one status of each organisation of an author's community (every key
  * of its lineage: a replacement key amends what the lost PC filed), from its
  * filing versions' status (record_status), dissolution and revocation:
@@ -1584,10 +1597,8 @@ cm_rc hub_store_status_bound(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
 #define SQL_ORG_STATUS_SET                                                                        \
   LINEAGE_ALL("?1")                                                                               \
   "UPDATE organisations SET status = CASE"                                                        \
-  " WHEN EXISTS(SELECT 1 FROM decisions d WHERE d.kind = 'revoke'"                                \
-  "  AND d.org = organisations.id AND (d.to_key IN (SELECT k FROM chain)"                         \
-  "  OR (d.to_key IS NULL AND organisations.author IN"                                            \
-  "   (SELECT key FROM authors WHERE role = 'self')))) THEN 'revoked'"                            \
+  " WHEN EXISTS(SELECT 1 FROM decisions d WHERE "                                                 \
+  SQL_REVOKES("organisations", "SELECT k FROM chain") ") THEN 'revoked'"                          \
   " ELSE coalesce((SELECT s.status FROM chain c JOIN filing_versions f ON f.author = c.k"         \
   "  JOIN record_status s ON s.author = f.author AND s.seq = f.seq"                               \
   "  WHERE f.id = organisations.id AND s.status IN ('accepted', 'rejected')"                      \
@@ -2050,13 +2061,31 @@ cm_rc hub_store_review_put(hub_store *st, const uint8_t reviewer[PROTO_KEY_BYTES
   "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"         \
   "  GROUP BY 1, 2)"
 
+/* Every key of holder c (year_holders): a community's keys by its code at
+ * its street, and c itself (a street, for its street-level organisations;
+ * another key never writes about an organisation of c, the domain core
+ * refuses that, so the extra keys a street's empty code finds are harmless). */
+#define SQL_YEAR_KEYS                                                                              \
+  "SELECT x.key FROM communities x WHERE x.code = c.code AND x.street_key = c.street_key"        \
+  " UNION SELECT c.key"
 /* The columns every year's read gives of an organisation of a community
  * (alias o; c its community), before its own: what hub/counting.h needs to
  * say whether it counts in the year (status, filing date, dissolution). */
 #define SQL_YEAR_ORG_COLS                                                                          \
   " c.street_name, c.name, c.code, o.id,"                                                          \
   " coalesce(CASE WHEN json_valid(o.data) THEN o.data->>'name' END, ''), o.status, o.filed,"      \
-  " o.dissolved"
+  /* when it was dissolved: its first dissolution not refused by a key of                      \
+   * the community (its code at its street: every key it had), by author time                   \
+   * but never later than its receipt (1, long ago, should none be found);                       \
+   * read for the few dissolved ones only */                                                       \
+  " CASE WHEN o.dissolved <> 0 THEN coalesce((SELECT min(min(e.time_ms, e.received_ms))"         \
+  "  FROM entries e WHERE e.author IN (" SQL_YEAR_KEYS ") AND e.kind = 'org.dissolved'"           \
+  "  AND " BODY_JSON("e") "->>'id' = o.id"                                                         \
+  "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)), 1)"   \
+  " ELSE 0 END,"                                                                                   \
+  /* when it was revoked (its first revocation, as its status reads them) */                       \
+  " CASE WHEN o.status = 'revoked' THEN coalesce((SELECT min(d.time_ms) FROM decisions d"         \
+  "  WHERE " SQL_REVOKES("o", SQL_YEAR_KEYS) "), 1) ELSE 0 END"
 
 /* Entry e is not a street's relay of an entry this hub (key K) wrote itself:
  * the district holds its own training, and each street's copy that took it
@@ -2164,12 +2193,7 @@ static const struct {
    * entries themselves, so that rebuild needs no table of its own. */
   [HUB_DQ_YEAR_INSPECTIONS] =
       {"WITH" SQL_YEAR_NEWEST("si", "inspection.self") ","
-       /* the newest self-report by any key of the community (the newest key's) */
        " r AS (SELECT o.author AS author, o.id AS id,"
-       "  (SELECT si.author FROM si WHERE si.org = o.id AND " SAME_COMMUNITY("si.author", "o.author")
-       "   ORDER BY " LINEAGE_DEPTH("si.author") " DESC, si.seq DESC LIMIT 1) AS self_author,"
-       "  (SELECT si.seq FROM si WHERE si.org = o.id AND " SAME_COMMUNITY("si.author", "o.author")
-       "   ORDER BY " LINEAGE_DEPTH("si.author") " DESC, si.seq DESC LIMIT 1) AS self_seq,"
        /* the organisation's decisions first (CROSS JOIN keeps that order): led
         * by the entries instead, SQLite read every entry of this hub's own log
         * per organisation, which a city's 250,000 did not finish in minutes */
@@ -2184,14 +2208,17 @@ static const struct {
        "   AND " BODY_JSON("de") "->>'year' = CAST(?1 AS INTEGER)))"
        "   ORDER BY d.time_ms DESC, d.seq DESC LIMIT 1) AS result_record"
        " FROM organisations o JOIN year_holders c ON c.key = o.author)"
-       "SELECT" SQL_YEAR_ORG_COLS ", r.self_seq, se.time_ms,"
+       "SELECT" SQL_YEAR_ORG_COLS ", se.seq, se.time_ms,"
        " coalesce(" BODY_JSON("se") "->>'opinion', ''), coalesce(d.record, ''),"
        " coalesce(d.result, ''), coalesce(d.deadline, ''), coalesce(d.reason, ''),"
        " coalesce(d.by_level, ''),"
        " EXISTS(SELECT 1 FROM closures x WHERE x.decision = d.record)"
        " FROM organisations o JOIN year_holders c ON c.key = o.author"
        " JOIN r ON r.author = o.author AND r.id = o.id"
-       " LEFT JOIN entries se ON se.author = r.self_author AND se.seq = r.self_seq"
+       /* the newest self-report by any key of the community (the newest key's) */
+       " LEFT JOIN entries se ON (se.author, se.seq) = (SELECT si.author, si.seq FROM si"
+       "  WHERE si.org = o.id AND " SAME_COMMUNITY("si.author", "o.author")
+       "  ORDER BY " LINEAGE_DEPTH("si.author") " DESC, si.seq DESC LIMIT 1)"
        " LEFT JOIN decisions d ON d.record = r.result_record"
        " ORDER BY c.street_name, c.code, o.id",
        2},
@@ -2341,22 +2368,22 @@ static void dash_fill(hub_dash_query q, const dash_cols *c, hub_dash_row *r) {
     r->year_org = (hub_dash_year_org_row){.street = dt(c, 0), .community = dt(c, 1),
                                           .code = dt(c, 2), .org = dt(c, 3), .name = dt(c, 4),
                                           .status = dt(c, 5), .filed = dt(c, 6),
-                                          .dissolved = c->num[7] != 0};
+                                          .dissolved_ms = du(c, 7), .revoked_ms = du(c, 8)};
     if (q == HUB_DQ_YEAR_INSPECTIONS) {
-      r->year_org.self_seq = du(c, 8);
-      r->year_org.self_time_ms = du(c, 9);
-      r->year_org.opinion = dt(c, 10);
-      r->year_org.result_record = dt(c, 11);
-      r->year_org.result = dt(c, 12);
-      r->year_org.deadline = dt(c, 13);
-      r->year_org.reason = dt(c, 14);
-      r->year_org.by = dt(c, 15);
-      r->year_org.closed = c->num[16] != 0;
+      r->year_org.self_seq = du(c, 9);
+      r->year_org.self_time_ms = du(c, 10);
+      r->year_org.opinion = dt(c, 11);
+      r->year_org.result_record = dt(c, 12);
+      r->year_org.result = dt(c, 13);
+      r->year_org.deadline = dt(c, 14);
+      r->year_org.reason = dt(c, 15);
+      r->year_org.by = dt(c, 16);
+      r->year_org.closed = c->num[17] != 0;
     } else if (q == HUB_DQ_YEAR_PLANS) {
-      r->year_org.plan_time_ms = du(c, 8);
-      r->year_org.summary_time_ms = du(c, 9);
+      r->year_org.plan_time_ms = du(c, 9);
+      r->year_org.summary_time_ms = du(c, 10);
     } else {
-      r->year_org.trainings = c->num[8];
+      r->year_org.trainings = c->num[9];
     }
     break;
   case HUB_DQ_YEAR_UNITS:
@@ -3475,6 +3502,37 @@ cm_rc hub_store_limits_at(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
     if (seq_out) *seq_out = (uint64_t)sqlite3_column_int64(s, 2);
   } else if (r != SQLITE_DONE) {
     rc = cm_db_check(st->db, r, "读取附件上限", err);
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
+cm_rc hub_store_due_get(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *what,
+                        int year, char date_out[11], int *found_out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  *found_out = 0;
+  date_out[0] = '\0';
+  cm_rc rc = st_prep1(st,
+                      "SELECT " BODY_JSON("e") "->>'date' FROM entries e WHERE author = ?1"
+                      " AND kind = 'due.set' AND " BODY_JSON("e") "->>'what' = ?2"
+                      " AND " BODY_JSON("e") "->>'year' = ?3 AND NOT EXISTS(SELECT 1"
+                      " FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"
+                      " ORDER BY seq DESC LIMIT 1",
+                      &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_text(s, 2, what);
+  sqlite3_bind_int(s, 3, year);
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW) {
+    /* bounded when it was projected (common/records.c) */
+    const char *t = (const char *)sqlite3_column_text(s, 0);
+    if (t && strlen(t) == 10) {
+      memcpy(date_out, t, 11);
+      *found_out = 1;
+    }
+  } else if (r != SQLITE_DONE) {
+    rc = cm_db_check(st->db, r, "读取截止日期", err);
   }
   sqlite3_finalize(s);
   return rc;

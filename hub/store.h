@@ -304,6 +304,13 @@ cm_rc hub_store_org_file_bytes(hub_store *st, const uint8_t author[PROTO_KEY_BYT
                                const char *org, const char *year, uint64_t before_seq,
                                int64_t *bytes_out, cm_err *err);
 
+/* The due date of what ("inspection", "plan", "summary") of year the
+ * district set: the newest due.set of author (this hub: the district's own,
+ * or at a street its relay of the district's) for them, not refused, into
+ * date_out ("YYYY-MM-DD"); *found_out 0 when there is none. */
+cm_rc hub_store_due_get(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *what,
+                        int year, char date_out[11], int *found_out, cm_err *err);
+
 /* The caps on attachments in force for an entry that arrived at received_ms:
  * the newest limits.set of author (this hub: the district's own, or at a
  * street its relay of the district's) that arrived no later and is not
@@ -503,7 +510,8 @@ typedef struct hub_dash_ack_row {
 typedef struct hub_dash_year_org_row {
   const char *street, *community, *code, *org, *name;
   const char *status, *filed; /* organisations.status, its filing date */
-  int dissolved;
+  /* when it was dissolved and when revoked (0: not; 1: at a time unknown) */
+  uint64_t dissolved_ms, revoked_ms;
   /* inspections: the newest self-report of the year not refused (seq 0:
    * none), its author time and the committee's opinion; the newest result
    * of the year (record "" none: result "" then) and whether it is closed */

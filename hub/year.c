@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../common/clock.h"
+#include "../common/i18n.h"
 #include "../common/records.h"
 #include "counting.h"
 #include "table.h"
@@ -14,7 +15,8 @@
 #include "orgs_local.h"
 #include "store.h"
 
-#define DUE_KEY "inspection.due."
+/* The config key of a self-report due date set before due.set existed. */
+#define LEGACY_DUE_KEY "inspection.due."
 
 cm_rc hub_year_parse(const char *s, int finished, int *year_out, cm_err *err) {
   char today[11];
@@ -28,37 +30,39 @@ cm_rc hub_year_parse(const char *s, int finished, int *year_out, cm_err *err) {
 }
 
 /* hub_year_due with ctx->lock held by the caller (locked 1) or not. */
-static cm_rc due_of(hub_ctx *ctx, int year, int locked, char out[11], cm_err *err) {
-  char key[32];
+static cm_rc due_of(hub_ctx *ctx, const char *what, int year, int locked, char out[11],
+                    cm_err *err) {
+  char key[32], first[11], last[11];
   int found = 0;
-  snprintf(key, sizeof key, DUE_KEY "%d", year);
+  if (!cm_rec_due_window(what, year, out, first, last))
+    return cm_errf(err, CM_ERR_INVALID, "没有“%s”这项截止日期", what ? what : "");
   if (!locked) pthread_mutex_lock(&ctx->lock);
-  cm_rc rc = hub_store_config_get(ctx->store, key, out, 11, &found, err);
+  cm_rc rc = hub_store_due_get(ctx->store, ctx->kp.pk, what, year, out, &found, err);
+  /* what a district set before the dates became signed entries */
+  snprintf(key, sizeof key, LEGACY_DUE_KEY "%d", year);
+  if (!rc && !found && ctx->role == HUB_ROLE_DISTRICT && !strcmp(what, "inspection"))
+    rc = hub_store_config_get(ctx->store, key, out, 11, &found, err);
   if (!locked) pthread_mutex_unlock(&ctx->lock);
-  if (!rc && !found) snprintf(out, 11, "%04u-01-31", (unsigned)(year + 1) % 10000u);
+  if (!rc && !found) cm_rec_due_window(what, year, out, first, last);
   return rc;
 }
 
-cm_rc hub_year_due(hub_ctx *ctx, int year, char out[11], cm_err *err) {
-  return due_of(ctx, year, 0, out, err);
+cm_rc hub_year_due(hub_ctx *ctx, const char *what, int year, char out[11], cm_err *err) {
+  return due_of(ctx, what, year, 0, out, err);
 }
 
-cm_rc hub_year_due_set(hub_ctx *ctx, int year, const char *date, cm_err *err) {
-  char key[32], first[11];
-  uint64_t t;
-  snprintf(first, sizeof first, "%04u-01-01", (unsigned)(year + 1) % 10000u);
-  if (!date || strlen(date) != 10 || cm_date_parse(date, &t) != CM_OK || strcmp(date, first) < 0)
-    return cm_errf(err, CM_ERR_INVALID, "截止日期应为%d年以后的日期（YYYY-MM-DD），而不是“%s”",
-                   year, date ? date : "");
-  snprintf(key, sizeof key, DUE_KEY "%d", year);
-  pthread_mutex_lock(&ctx->lock);
-  cm_rc rc = hub_store_begin(ctx->store, err);
-  if (!rc) rc = hub_store_config_set(ctx->store, key, date, err);
-  if (!rc)
-    rc = hub_store_commit(ctx->store, err);
-  else
-    hub_store_rollback(ctx->store);
-  pthread_mutex_unlock(&ctx->lock);
+cm_rc hub_year_due_set(hub_ctx *ctx, const char *what, int year, const char *date,
+                       const char *op, cm_err *err) {
+  cm_rec_body b;
+  if (ctx->role != HUB_ROLE_DISTRICT)
+    return cm_errf(err, CM_ERR_PERM,
+                   "截止日期只能由区协会设定，街道分会会收到区协会的设定并转发给各社区");
+  json_t *body = json_pack("{s:s, s:i, s:s, s:s}", "what", what ? what : "", "year", year,
+                           "date", date ? date : "", "operator", op ? op : "");
+  if (!body) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  cm_rc rc = cm_rec_read_json(cm_rec_find("due.set"), body, &b, err);
+  if (!rc) rc = hub_log_append(ctx, "due.set", body, NULL, err);
+  json_decref(body);
   return rc;
 }
 
@@ -89,7 +93,6 @@ typedef cm_rc (*year_org_fn)(void *arg, const hub_dash_year_org_row *r, cm_err *
 typedef struct org_walk {
   int year;
   const char *street;
-  int inspections; /* a revoked organisation counts with its result of the year */
   year_org_fn fn;
   void *arg;
 } org_walk;
@@ -98,8 +101,7 @@ static cm_rc org_counts(void *vctx, const hub_dash_row *row, cm_err *err) {
   org_walk *w = vctx;
   const hub_dash_year_org_row *r = &row->year_org;
   if (w->street && *w->street && strcmp(r->street, w->street) != 0) return CM_OK;
-  if (!hub_count_org_in_year(r->status, r->dissolved, r->filed, w->year,
-                             w->inspections && *r->result_record))
+  if (!hub_count_org_in_year(r->status, r->filed, r->dissolved_ms, r->revoked_ms, w->year))
     return CM_OK;
   return w->fn(w->arg, r, err);
 }
@@ -109,7 +111,7 @@ static cm_rc year_orgs(hub_ctx *ctx, hub_dash_query q, int year, const char *str
   char y[16];
   snprintf(y, sizeof y, "%d", year);
   const char *params[2] = {y, ctx->key_hex};
-  org_walk w = {year, street, q == HUB_DQ_YEAR_INSPECTIONS, fn, arg};
+  org_walk w = {year, street, fn, arg};
   if (!locked) pthread_mutex_lock(&ctx->lock);
   cm_rc rc = hub_store_dash_rows(ctx->store, q, params, q == HUB_DQ_YEAR_PLANS ? 1 : 2, org_counts,
                                  &w, err);
@@ -251,7 +253,7 @@ static cm_rc progress_of(hub_ctx *ctx, int year, const char *street, int locked,
   a.due = due;
   *out = NULL;
   if (rc || !a.orgs || !a.missing || !a.fails) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
-  if (!rc) rc = due_of(ctx, year, locked, due, err);
+  if (!rc) rc = due_of(ctx, "inspection", year, locked, due, err);
   if (!rc) rc = year_orgs(ctx, HUB_DQ_YEAR_INSPECTIONS, year, street, locked, progress_row, &a, err);
   if (!rc) {
     *out = json_pack("{s:i,s:s,s:O,s:O,s:O,s:O,s:O,s:O}", "year", year, "due", due, "totals",
@@ -270,11 +272,13 @@ cm_rc hub_year_progress(hub_ctx *ctx, int year, const char *street, json_t **out
   return progress_of(ctx, year, street, 0, out, err);
 }
 
-/* The plan and summary due dates of year: a plan by 31 January of its year, a
- * summary by 31 January of the next. */
-static void plan_dues(int year, char plan_due[11], char sum_due[11]) {
-  snprintf(plan_due, 11, "%04u-01-31", (unsigned)year % 10000u);
-  snprintf(sum_due, 11, "%04u-01-31", (unsigned)(year + 1) % 10000u);
+/* The plan and summary due dates of year (the district's, else 31 January
+ * of the year and of the next); caller holds ctx->lock when locked. */
+static cm_rc plan_dues(hub_ctx *ctx, int year, int locked, char plan_due[11], char sum_due[11],
+                       cm_err *err) {
+  cm_rc rc = due_of(ctx, "plan", year, locked, plan_due, err);
+  if (!rc) rc = due_of(ctx, "summary", year, locked, sum_due, err);
+  return rc;
 }
 
 /* The units of a plans answer being built: each row, and totals per level. */
@@ -313,14 +317,13 @@ static cm_rc unit_row(void *arg, const hub_dash_year_unit_row *r, cm_err *err) {
  * into *units_out and their totals per level into *totals_out.  Caller holds
  * ctx->lock when locked. */
 static cm_rc unit_plans(hub_ctx *ctx, int year, const char *street, int locked,
-                        json_t **units_out, json_t **totals_out, cm_err *err) {
-  char plan_due[11], sum_due[11];
+                        const char *plan_due, const char *sum_due, json_t **units_out,
+                        json_t **totals_out, cm_err *err) {
   units_acc a = {json_array(),
                  json_pack("{s:{s:i,s:i,s:i},s:{s:i,s:i,s:i}}", "community", "expected", 0,
                            "plans", 0, "summaries", 0, "street", "expected", 0, "plans", 0,
                            "summaries", 0),
                  plan_due, sum_due};
-  plan_dues(year, plan_due, sum_due);
   cm_rc rc = a.units && a.totals ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   if (!rc) rc = year_units(ctx, year, street, locked, unit_row, &a, err);
   if (rc) {
@@ -378,10 +381,11 @@ static cm_rc plans_of(hub_ctx *ctx, int year, const char *street, int locked, js
   a.plan_due = plan_due;
   a.sum_due = sum_due;
   *out = NULL;
-  plan_dues(year, plan_due, sum_due);
   if (rc || !a.orgs || !a.no_plan || !a.no_sum) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  if (!rc) rc = plan_dues(ctx, year, locked, plan_due, sum_due, err);
   if (!rc) rc = year_orgs(ctx, HUB_DQ_YEAR_PLANS, year, street, locked, plans_row, &a, err);
-  if (!rc) rc = unit_plans(ctx, year, street, locked, &units, &unit_totals, err);
+  if (!rc)
+    rc = unit_plans(ctx, year, street, locked, plan_due, sum_due, &units, &unit_totals, err);
   if (!rc) {
     *out = json_pack("{s:i,s:s,s:s,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O}", "year", year, "plan_due",
                      plan_due, "summary_due", sum_due, "totals", a.g.totals, "streets",
@@ -410,20 +414,13 @@ static const char *yes_no(const json_t *o, const char *key) {
 
 /* The rows of the inspection export: one per organisation, Chinese headers. */
 static cm_rc inspection_rows(const json_t *progress, json_t *t) {
-  static const char *const results[][2] = {
-      {"pass", "合格"}, {"rectify", "限期整改"}, {"fail", "不合格"}, {"", "未检"}};
-  static const char *const opinions[][2] = {
-      {"agree", "同意"}, {"rectify", "整改"}, {"disagree", "不同意"}, {"", ""}};
   json_t *o;
   size_t i;
   json_array_foreach(json_object_get(progress, "organisations"), i, o) {
     const char *res = json_string_value(json_object_get(o, "result"));
     const char *op = json_string_value(json_object_get(o, "opinion"));
-    const char *res_zh = res ? res : "", *op_zh = op ? op : "";
-    for (size_t k = 0; k < 4; k++) {
-      if (res && !strcmp(res, results[k][0])) res_zh = results[k][1];
-      if (op && !strcmp(op, opinions[k][0])) op_zh = opinions[k][1];
-    }
+    const char *res_zh = res && *res ? cm_i18n_word(CM_LANG_ZH, "result.", res) : "未检";
+    const char *op_zh = op && *op ? cm_i18n_word(CM_LANG_ZH, "insp.opinion.", op) : "";
     int self = json_is_true(json_object_get(o, "self_reported"));
     json_t *row = json_pack(
         "{s:O,s:O,s:O,s:O,s:s,s:O,s:s,s:s,s:s,s:O,s:s}", "街道", json_object_get(o, "street"),
@@ -565,19 +562,19 @@ static cm_rc attn_unit(void *arg, const hub_dash_year_unit_row *r, cm_err *err) 
 cm_rc hub_year_attention_locked(hub_ctx *ctx, const char *today, const char *street, json_t *out,
                                 cm_err *err) {
   int year = atoi(today);
-  char due[11], pdue[11], sdue[11], unused[11];
+  char due[11], pdue[11], sdue[11];
   /* Self-reports of last year; plans of this year; summaries of last year. */
   attn_acc insp = {json_array(), year - 1, due, today, 0};
   attn_acc pl = {json_array(), year, pdue, today, 1};
   attn_acc su = {json_array(), year - 1, sdue, today, 2};
   attn_acc upl = {json_array(), year, pdue, today, 1};
   attn_acc usu = {json_array(), year - 1, sdue, today, 2};
-  plan_dues(year, pdue, unused);
-  plan_dues(year - 1, unused, sdue);
   cm_rc rc = insp.arr && pl.arr && su.arr && upl.arr && usu.arr
                  ? CM_OK
                  : cm_errf(err, CM_ERR_NOMEM, "内存不足");
-  if (!rc) rc = due_of(ctx, year - 1, 1, due, err);
+  if (!rc) rc = due_of(ctx, "plan", year, 1, pdue, err);
+  if (!rc) rc = due_of(ctx, "summary", year - 1, 1, sdue, err);
+  if (!rc) rc = due_of(ctx, "inspection", year - 1, 1, due, err);
   if (!rc) rc = year_orgs(ctx, HUB_DQ_YEAR_INSPECTIONS, year - 1, street, 1, attn_org, &insp, err);
   if (!rc) rc = year_orgs(ctx, HUB_DQ_YEAR_PLANS, year, street, 1, attn_org, &pl, err);
   if (!rc) rc = year_orgs(ctx, HUB_DQ_YEAR_PLANS, year - 1, street, 1, attn_org, &su, err);

@@ -5,8 +5,10 @@
  * closed like a criticism by a rectification the street accepts, 不合格,
  * which proposes revocation to the district); the district's progress
  * (年检进度) counts both per street and community against the organisations
- * that count in the year.  Due dates are the district's: self-reports by
- * 31 January of the next year unless `inspection due` sets another. */
+ * that count in the year.  Due dates are the district's (due.set, relayed to
+ * every street): self-reports and year-end summaries by 31 January of the
+ * next year, plans by 31 January of theirs, unless `inspection due`, `plan
+ * due` or `summary due` sets another. */
 #ifndef LINLI_HUB_YEAR_H
 #define LINLI_HUB_YEAR_H
 
@@ -17,11 +19,19 @@
 #include "../common/rc.h"
 #include "hub.h"
 
-/* The due date of year's self-reports ("YYYY-MM-DD") into out. */
-cm_rc hub_year_due(hub_ctx *ctx, int year, char out[11], cm_err *err);
+/* The due date ("YYYY-MM-DD") of what ("inspection": year's self-reports,
+ * "plan": the plans for year, "summary": its year-end summaries) into out:
+ * the district's (the newest due.set this hub holds: at a street the
+ * district's relayed by it), else the default (common/records.h
+ * cm_rec_due_window).  CM_ERR_INVALID for another what. */
+cm_rc hub_year_due(hub_ctx *ctx, const char *what, int year, char out[11], cm_err *err);
 
-/* Set it; CM_ERR_INVALID for a date that is not one or not after the year. */
-cm_rc hub_year_due_set(hub_ctx *ctx, int year, const char *date, cm_err *err);
+/* Set it by operator op: a due.set entry in the district's log, which every
+ * street receives and relays to its communities.  The district only
+ * (CM_ERR_PERM at a street); CM_ERR_INVALID for a date that is not one or
+ * out of its window. */
+cm_rc hub_year_due_set(hub_ctx *ctx, const char *what, int year, const char *date,
+                       const char *op, cm_err *err);
 
 /* CM_ERR_INVALID unless s is a year from 2000 to last year by the clock
  * (finished 1) or to this year (finished 0); *year_out gets it. */
@@ -47,8 +57,9 @@ cm_rc hub_year_progress(hub_ctx *ctx, int year, const char *street, json_t **out
  * "summary_due", "totals": {"expected", "plans", "plans_late",
  * "missing_plans", "summaries", "summaries_late", "missing_summaries"},
  * "streets", "communities", "missing_plans", "missing_summaries",
- * "organisations"}.  Due: a plan by 31 January of its year, a summary by 31
- * January of the next.  street non-empty limits it.  New reference. */
+ * "organisations"}.  Due (hub_year_due): a plan by 31 January of its year, a
+ * summary by 31 January of the next, unless the district set other dates.
+ * street non-empty limits it.  New reference. */
 cm_rc hub_year_plans(hub_ctx *ctx, int year, const char *street, json_t **out, cm_err *err);
 
 /* The organisations of a progress answer as CSV (Chinese headers). */
@@ -67,7 +78,7 @@ cm_rc hub_year_export(const json_t *answer, const char *table, int xlsx, const c
  * out with today ("YYYY-MM-DD", Asia/Shanghai) and street ("" every one):
  * "inspection_overdue" (last year's self-reports missing after their due
  * date), "plan_missing" and "summary_missing" (organisations' plans of this
- * year and summaries of last year missing after 31 January),
+ * year and summaries of last year missing after their due dates),
  * "unit_plan_missing" and "unit_summary_missing" (the same of communities
  * and streets themselves).  The rectifications of an inspection past their
  * deadline are the dashboard's own (beside criticisms).  Caller holds

@@ -228,6 +228,11 @@ static void test_words_review(void **state) {
   assert_string_equal(cm_i18n_kind(CM_LANG_ZH, "review.batch"), "审核结果");
   assert_string_equal(cm_i18n_kind(CM_LANG_ZH, "activity.ack"), "确认收到");
   assert_string_equal(cm_i18n_kind(CM_LANG_ZH, "rectification.accepted"), "整改报告已通过");
+  /* what the district sets for every level reaches the node's inbox in words
+   * (feedback.due is no acknowledgement, though "feedback" holds "ack") */
+  assert_string_equal(cm_i18n_kind(CM_LANG_ZH, "due.set"), "区协会设定截止日期");
+  assert_string_equal(cm_i18n_kind(CM_LANG_ZH, "limits.set"), "区协会设定附件上限");
+  assert_string_equal(cm_i18n_kind(CM_LANG_ZH, "feedback.due"), "群众意见办理期限");
 }
 
 static void test_simplify(void **state) {

@@ -76,6 +76,10 @@ R1=$("$HUB" --dir "$E2E_TMP/street" inspection result "$O1" --year 2026 --result
   --reason 全年未开展活动 --operator 李主任 >/dev/null || fail "result fail"
 "$HUB" --dir "$E2E_TMP/street" inspection list --year 2026 | head -1 | grep -q "应检 3，已报自查 1" \
   || fail "street list: $("$HUB" --dir "$E2E_TMP/street" inspection list --year 2026 | head -1)"
+"$HUB" --dir "$E2E_TMP/street" inspection list --year 2026 >"$E2E_TMP/list.txt"
+grep -q "^$O1.*限期整改.*2027-03-31" "$E2E_TMP/list.txt" && grep -q "^$O3.*不合格" "$E2E_TMP/list.txt" \
+  && grep -q "^$O2.*未检" "$E2E_TMP/list.txt" || fail "list results in words: $(cat "$E2E_TMP/list.txt")"
+grep -Eq "rectify|fail|pass" "$E2E_TMP/list.txt" && fail "list prints result keys: $(cat "$E2E_TMP/list.txt")"
 ok "the street recorded 限期整改 and 不合格"
 
 # The district's progress, behind an operator login.
@@ -176,6 +180,42 @@ wait_for 60 progress_is 'p["totals"]["rectified"] == 1' || { cat "$E2E_TMP/p.jso
 "$HUB" --dir "$E2E_TMP/district" decide revoke --org "$O3" --reason 年检不合格 >/dev/null \
   || fail "revoke"
 progress_is 'p["totals"]["expected"] == 3 and p["totals"]["fail"] == 1' || fail "after revocation"
+
+# Dissolved after the year (today, 2027-02-09), the organisation still counts in 2026: it
+# lived through it.  A third community's organisation filed in 2025 and dissolved before the
+# end of 2026 (its node's clock at 2026-12-20) counts in 2025, not in 2026.
+"$NODE" --dir "$E2E_TMP/n1" org dissolve "$O1" --reason 成员外迁 >/dev/null || fail "dissolve O1"
+"$NODE" --dir "$E2E_TMP/n1" sync >/dev/null || fail "sync the dissolution"
+"$NODE" --dir "$E2E_TMP/n3" init --community 海河社区 --street 望海楼街 --hub "$STREET_URL" \
+  --code 120105001003 --hub-key "$SKEY" >"$E2E_TMP/n3.init"
+"$HUB" --dir "$E2E_TMP/street" enroll --name 海河社区 --key "$(last_line <"$E2E_TMP/n3.init")" \
+  --code 120105001003 >/dev/null
+export LINLI_FAKE_NOW_MS=1797732000000 # 2026-12-20 10:00
+O4=$("$NODE" --dir "$E2E_TMP/n3" org file --filed 2025-03-01 --name 海河社区合唱团 --category 文体 \
+  --leader 赵敏 --phone 13800000003 --members 15 --party-members 1 | last_line)
+"$NODE" --dir "$E2E_TMP/n3" org dissolve "$O4" --reason 停止活动 >/dev/null || fail "dissolve O4"
+export LINLI_FAKE_NOW_MS=1802138400000
+"$NODE" --dir "$E2E_TMP/n3" sync >/dev/null || fail "sync n3"
+for b in $("$HUB" --dir "$E2E_TMP/street" review list | awk '{print $1}'); do
+  "$HUB" --dir "$E2E_TMP/street" review accept "$b" --operator 李主任 >/dev/null || fail "accept $b"
+done
+head1() { "$HUB" --dir "$E2E_TMP/street" inspection list --year "$1" | head -1; }
+head1 2026 | grep -q "应检 3，" || fail "street 2026 after dissolutions: $(head1 2026)"
+head1 2025 | grep -q "应检 1，" || fail "street 2025 after dissolutions: $(head1 2025)"
+"$HUB" --dir "$E2E_TMP/street" inspection list --year 2026 | grep -q "^$O1.*限期整改" \
+  || fail "the organisation dissolved after the year left 2026"
+"$HUB" --dir "$E2E_TMP/street" forward >/dev/null 2>&1 || true
+progress25() {
+  curl -sf -b "$E2E_TMP/jar" "$DIST_URL/api/v1/dashboard/inspections?year=2025" |
+    python3 -c 'import json,sys; t=json.load(sys.stdin)["totals"]; sys.exit(0 if t["expected"] == 1 else 1)'
+}
+wait_for 60 progress25 || fail "district 2025: the organisation dissolved in 2026 is not expected"
+progress_is 'p["totals"]["expected"] == 3 and p["totals"]["rectify"] == 1 and p["totals"]["fail"] == 1' \
+  || { cat "$E2E_TMP/p.json" >&2; fail "district after dissolutions"; }
+plans_are 2026 'p["totals"]["expected"] == 3 and [m["org"] for m in p["missing_summaries"]] == ["'"$O1"'", "'"$O2"'"]' \
+  || { cat "$E2E_TMP/plans.json" >&2; fail "plans 2026 after dissolutions"; }
+plans_are 2027 'p["totals"]["expected"] == 1' || { cat "$E2E_TMP/plans.json" >&2; fail "plans 2027"; }
+ok "an organisation dissolved or revoked after the year counts in it, one dissolved in it does not"
 cp "$E2E_TMP/p.json" "$E2E_TMP/before.json"
 "$HUB" --dir "$E2E_TMP/district" rebuild >/dev/null || fail "district rebuild"
 progress || fail "progress after rebuild"
@@ -286,10 +326,10 @@ assert got.get(so) == 1, got
 PY
 plans_are 2027 '[(o["street"], o["community"], o["code"]) for o in p["organisations"] if o["org"] == "'"$SO"'" and o["plan_date"] == "2027-02-09"] == [("望海楼街", "望海楼街", "")]' \
   || { cat "$E2E_TMP/plans.json" >&2; fail "the street's plan of its own organisation at the district"; }
-plans_are 2026 '"'"$SO"'" not in [m["org"] for m in p["missing_summaries"]] and p["totals"]["summaries"] == 1' \
+plans_are 2026 '"'"$SO"'" not in [m["org"] for m in p["missing_summaries"]] and [o["summary_date"] for o in p["organisations"] if o["org"] == "'"$SO"'"] == ["2027-02-09"] and p["totals"]["summaries"] == sum(1 for o in p["organisations"] if o["summary_date"])' \
   || { cat "$E2E_TMP/plans.json" >&2; fail "the street's summary of its own organisation at the district"; }
 curl -sf -b "$E2E_TMP/jar" "$DIST_URL/api/v1/dashboard/inspections.csv?year=2026" >"$E2E_TMP/p2.csv" \
   || fail "CSV"
 grep -q "^望海楼街,望海楼街,$SO,望海楼街书画分会" "$E2E_TMP/p2.csv" || fail "CSV row: $(cat "$E2E_TMP/p2.csv")"
 ok "a street's own organisation: its self-report at the street hub, counted under the street"
-echo "1..8"
+echo "1..9"

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/records.h"
 #include "hub/project.h"
 #include "hub/counting.h"
 #include "hub/hublog.h"
@@ -150,7 +151,7 @@ static void test_inspection(void **state) {
                              self_body(V_ORG, 2026, 22, 3, "agree", "", 500000)),
                    0);
   assert_int_equal(push(&g.v), 200);
-  assert_int_equal(hub_year_due(hub, 2026, due, &err), CM_OK);
+  assert_int_equal(hub_year_due(hub, "inspection", 2026, due, &err), CM_OK);
   assert_string_equal(due, "2027-01-31");
   assert_int_equal(hub_year_progress(hub, 2026, NULL, &p, &err), CM_OK);
   assert_int_equal(total(p, "self_reported"), 1);
@@ -159,11 +160,24 @@ static void test_inspection(void **state) {
   assert_int_equal(json_array_size(json_object_get(p, "missing")), 2);
   assert_int_equal(json_array_size(json_object_get(p, "communities")), 2);
   json_decref(p);
-  /* the district may move the due date: then it is on time */
-  assert_int_equal(hub_year_due_set(hub, 2026, "2026-12-01", &err), CM_ERR_INVALID);
-  assert_int_equal(hub_year_due_set(hub, 2026, "2027-03-01", &err), CM_OK);
+  /* Only the district moves a due date: the street may not, neither on the
+   * command line nor by its own due.set entry, nor may a community; the
+   * self-report stays late by the district's date. */
+  assert_int_equal(hub_year_due_set(hub, "inspection", 2026, "2027-03-01", "李", &err),
+                   CM_ERR_PERM);
+  assert_non_null(strstr(err.msg, "区协会"));
+  const char *due_body = "{\"what\":\"inspection\",\"year\":2026,\"date\":\"2027-03-01\"}";
+  json_t *own = json_loads(due_body, 0, NULL);
+  (void)hub_log_append(hub, "due.set", own, NULL, &err);
+  json_decref(own);
+  assert_int_equal(t_log_add(&g.h, "due.set", due_body), 0);
+  assert_int_equal(push(&g.h), 200);
+  accept_all(hub);
+  assert_int_equal(hub_year_due(hub, "inspection", 2026, due, &err), CM_OK);
+  assert_string_equal(due, "2027-01-31");
   assert_int_equal(hub_year_progress(hub, 2026, NULL, &p, &err), CM_OK);
-  assert_int_equal(total(p, "late"), 0);
+  assert_int_equal(total(p, "late"), 1);
+  assert_string_equal(json_string_value(json_object_get(p, "due")), "2027-01-31");
   json_decref(p);
 
   /* The street's results: bounds first. */
@@ -399,7 +413,7 @@ static void test_notices_and_units(void **state) {
 
 /* How many organisations of a year's read the counting rule admits. */
 typedef struct admit {
-  int year, inspections;
+  int year;
   long n;
 } admit;
 
@@ -407,8 +421,7 @@ static cm_rc admit_row(void *vctx, const hub_dash_row *row, cm_err *err) {
   admit *a = vctx;
   const hub_dash_year_org_row *r = &row->year_org;
   (void)err;
-  a->n += hub_count_org_in_year(r->status, r->dissolved, r->filed, a->year,
-                                a->inspections && *r->result_record);
+  a->n += hub_count_org_in_year(r->status, r->filed, r->dissolved_ms, r->revoked_ms, a->year);
   return CM_OK;
 }
 
@@ -417,7 +430,7 @@ static long admitted(hub_ctx *hub, hub_dash_query q, int year) {
   cm_err err;
   snprintf(y, sizeof y, "%d", year);
   const char *params[2] = {y, hub->key_hex};
-  admit a = {year, q == HUB_DQ_YEAR_INSPECTIONS, 0};
+  admit a = {year, 0};
   pthread_mutex_lock(&hub->lock);
   assert_int_equal(hub_store_dash_rows(hub->store, q, params, q == HUB_DQ_YEAR_PLANS ? 1 : 2,
                                        admit_row, &a, &err),
@@ -430,16 +443,30 @@ static long admitted(hub_ctx *hub, hub_dash_query q, int year) {
  * typed rows: one rule, whatever answer reads it. */
 static void test_year_counting(void **state) {
   (void)state;
-  /* The rule itself: filed by the year's last day, not dissolved, accepted;
-   * a revoked one only in the inspection, with its result of the year. */
-  assert_true(hub_count_org_in_year("accepted", 0, "2026-12-31", 2026, 0));
-  assert_false(hub_count_org_in_year("accepted", 0, "2027-01-01", 2026, 0));
-  assert_false(hub_count_org_in_year("accepted", 1, "2025-01-01", 2026, 0));
-  assert_false(hub_count_org_in_year("pending", 0, "2025-01-01", 2026, 0));
-  assert_false(hub_count_org_in_year("rejected", 0, "2025-01-01", 2026, 1));
-  assert_false(hub_count_org_in_year("revoked", 0, "2025-01-01", 2026, 0));
-  assert_true(hub_count_org_in_year("revoked", 0, "2025-01-01", 2026, 1));
-  assert_false(hub_count_org_in_year("accepted", 0, "", 2026, 0));
+  /* The rule itself: filed on or before the year's last day, neither
+   * dissolved nor revoked on or before it, accepted (or revoked after it). */
+  const uint64_t jan1_2027 = 1798732800000ull; /* 2027-01-01 00:00 Asia/Shanghai */
+  const uint64_t feb9_2027 = 1802138400000ull, jun1_2026 = 1780243200000ull;
+  assert_true(hub_count_org_in_year("accepted", "2026-12-31", 0, 0, 2026));
+  assert_false(hub_count_org_in_year("accepted", "2027-01-01", 0, 0, 2026));
+  assert_false(hub_count_org_in_year("pending", "2025-01-01", 0, 0, 2026));
+  assert_false(hub_count_org_in_year("rejected", "2025-01-01", 0, 0, 2026));
+  assert_false(hub_count_org_in_year("accepted", "", 0, 0, 2026));
+  /* dissolved or revoked after the year: it still counts in it */
+  assert_true(hub_count_org_in_year("accepted", "2026-03-01", feb9_2027, 0, 2026));
+  assert_true(hub_count_org_in_year("accepted", "2026-03-01", jan1_2027, 0, 2026));
+  assert_true(hub_count_org_in_year("revoked", "2026-03-01", 0, feb9_2027, 2026));
+  assert_true(hub_count_org_in_year("revoked", "2026-03-01", feb9_2027, jan1_2027, 2026));
+  /* ... and not in the year it ended, nor later */
+  assert_false(hub_count_org_in_year("accepted", "2026-03-01", feb9_2027, 0, 2027));
+  assert_false(hub_count_org_in_year("accepted", "2026-03-01", jan1_2027 - 1, 0, 2026));
+  assert_false(hub_count_org_in_year("accepted", "2025-03-01", jun1_2026, 0, 2026));
+  assert_false(hub_count_org_in_year("revoked", "2025-03-01", 0, jun1_2026, 2026));
+  assert_false(hub_count_org_in_year("revoked", "2025-03-01", feb9_2027, jun1_2026, 2026));
+  assert_false(hub_count_org_in_year("revoked", "2025-03-01", 0, feb9_2027, 2027));
+  /* dissolved at a time unknown (1 ms): long ago; revoked without a time: nowhere */
+  assert_false(hub_count_org_in_year("accepted", "2025-03-01", 1, 0, 2026));
+  assert_false(hub_count_org_in_year("revoked", "2025-03-01", 0, 0, 2026));
   assert_true(hub_count_late("2027-02-01", "2027-01-31"));
   assert_false(hub_count_late("2027-01-31", "2027-01-31"));
   assert_false(hub_count_late("", "2027-01-31"));
@@ -469,10 +496,66 @@ static void test_year_counting(void **state) {
   hub_close(hub);
 }
 
+/* due.set in the domain core: its bounds, and a street's only as a relay of
+ * the district's own (the origin a community cannot reach). */
+static void test_due_core(void **state) {
+  (void)state;
+  const cm_rec_def *def = cm_rec_find("due.set");
+  cm_rec_body b;
+  cm_rec_ctx c;
+  cm_err err;
+  char dflt[11], first[11], last[11];
+  assert_int_equal(def->kind, CM_REC_DUE);
+  assert_false(def->writers & CM_REC_COMMUNITY);
+  assert_true(cm_rec_to_all("due.set"));
+  json_t *o = json_loads("{\"what\":\"plan\",\"year\":2027,\"date\":\"2027-03-31\"}", 0, NULL);
+  assert_int_equal(cm_rec_read_json(def, o, &b, &err), CM_OK);
+  memset(&c, 0, sizeof c);
+  c.writer = CM_REC_STREET;
+  assert_int_equal(cm_rec_check(def, &b, &c, &err), CM_ERR_PERM);
+  assert_non_null(strstr(err.msg, "区协会"));
+  c.origin_district = 1;
+  assert_int_equal(cm_rec_check(def, &b, &c, &err), CM_OK);
+  c.writer = CM_REC_DISTRICT;
+  c.origin_district = 0;
+  assert_int_equal(cm_rec_check(def, &b, &c, &err), CM_OK);
+  json_decref(o);
+  /* the defaults and windows */
+  assert_true(cm_rec_due_window("inspection", 2026, dflt, first, last));
+  assert_string_equal(dflt, "2027-01-31");
+  assert_string_equal(first, "2027-01-01");
+  assert_string_equal(last, "2027-12-31");
+  assert_true(cm_rec_due_window("plan", 2027, dflt, first, last));
+  assert_string_equal(dflt, "2027-01-31");
+  assert_string_equal(first, "2026-01-01");
+  assert_string_equal(last, "2027-12-31");
+  assert_true(cm_rec_due_window("summary", 2026, dflt, first, last));
+  assert_string_equal(dflt, "2027-01-31");
+  assert_false(cm_rec_due_window("training", 2026, dflt, first, last));
+  static const char *const bad[] = {
+      "{\"what\":\"inspection\",\"year\":2026,\"date\":\"2026-12-31\"}",
+      "{\"what\":\"inspection\",\"year\":2026,\"date\":\"2028-01-01\"}",
+      "{\"what\":\"summary\",\"year\":2026,\"date\":\"2026-06-01\"}",
+      "{\"what\":\"plan\",\"year\":2027,\"date\":\"2028-01-31\"}",
+      "{\"what\":\"plan\",\"year\":2027,\"date\":\"2027-02-30\"}",
+      "{\"what\":\"training\",\"year\":2026,\"date\":\"2027-01-31\"}",
+      "{\"what\":\"plan\",\"year\":1999,\"date\":\"1999-01-31\"}",
+      "{\"what\":\"plan\",\"year\":\"2027\",\"date\":\"2027-01-31\"}",
+      "{\"what\":\"plan\",\"year\":2027}",
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    o = json_loads(bad[i], 0, NULL);
+    assert_non_null(o);
+    if (cm_rec_read_json(def, o, &b, &err) != CM_ERR_INVALID) fail_msg("taken: %s", bad[i]);
+    json_decref(o);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_inspection),
                                      cmocka_unit_test(test_plans),
                                      cmocka_unit_test(test_notices_and_units),
-                                     cmocka_unit_test(test_year_counting)};
+                                     cmocka_unit_test(test_year_counting),
+                                     cmocka_unit_test(test_due_core)};
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -112,6 +112,9 @@ ok "notices reached every community they were sent to; some read them"
   || fail "street plan"
 "$HUB" --dir "$E2E_TMP/s1" plan file --year 2025 --goals x --activities y 2>/dev/null \
   && fail "a street plan for a past year"
+# An inspection of 限期整改 by 20 February: not yet overdue today (2027-02-09).
+RI=$("$HUB" --dir "$E2E_TMP/s1" inspection result "$O1" --year 2026 --result rectify \
+  --deadline 2027-02-20 --reason 账目不清 --operator 李主任 | last_line)
 sync_all
 ok "communities and a street wrote their own plans and summaries"
 
@@ -364,4 +367,77 @@ curl -sf -b "$E2E_TMP/jar" "$DIST_URL/plan?record=$PR" | grep -q "建昌道社�
 get "/api/v1/dashboard/notices" notices2.json || fail "notices after rebuild"
 cmp -s "$E2E_TMP/notices.json" "$E2E_TMP/notices2.json" || fail "rebuild changed the notices"
 ok "the pages render; rebuild gives the same notices"
-echo "1..9"
+
+# Due dates are the district's: a street may not set one; the district's reach the street
+# (relayed like its lists), whose figures and attention list then read them.
+s1_attention() { curl -sf -b "$E2E_TMP/s1jar" "$S1_URL/api/v1/dashboard/attention" >"$E2E_TMP/s1a.json"; }
+s1_attention || fail "street attention"
+python3 - "$E2E_TMP/s1a.json" "$O1" "$O2" <<'PY' || fail "street attention before the district's dates"
+import json, sys
+a = json.load(open(sys.argv[1]))
+assert sorted(x["org"] for x in a["inspection_overdue"]) == sorted(sys.argv[2:4]), a["inspection_overdue"]
+assert all(x["due"] == "2027-01-31" for x in a["inspection_overdue"]), a["inspection_overdue"]
+assert len(a["plan_missing"]) == 2 and len(a["summary_missing"]) == 2, a
+PY
+"$HUB" --dir "$E2E_TMP/s1" inspection due --year 2026 --date 2027-03-15 2>"$E2E_TMP/e9" \
+  && fail "a street set a due date"
+grep -q 只能由区协会设定 "$E2E_TMP/e9" || fail "no reason for the street: $(cat "$E2E_TMP/e9")"
+"$HUB" --dir "$E2E_TMP/s1" plan due --year 2027 --date 2027-03-15 2>/dev/null \
+  && fail "a street set a plan due date"
+"$HUB" --dir "$E2E_TMP/district" plan due --year 2027 --date 2028-01-05 2>"$E2E_TMP/e10" \
+  && fail "a plan due after its year was taken"
+grep -q "2026-01-01至2027-12-31" "$E2E_TMP/e10" || fail "no reason for the window: $(cat "$E2E_TMP/e10")"
+"$HUB" --dir "$E2E_TMP/district" inspection due --year 2026 --date 2027-03-15 | grep -q "2027-03-15" \
+  || fail "district inspection due"
+"$HUB" --dir "$E2E_TMP/district" plan due --year 2027 --date 2027-03-15 --operator 张科长 \
+  | grep -q "年度工作计划的截止日期：2027-03-15" || fail "district plan due"
+"$HUB" --dir "$E2E_TMP/district" summary due --year 2026 --date 2027-03-15 >/dev/null \
+  || fail "district summary due"
+"$HUB" --dir "$E2E_TMP/district" inspection due --year 2027 --date 2028-02-29 | grep -q 2028-02-29 \
+  || fail "a due date set before its year is over"
+"$HUB" --dir "$E2E_TMP/s1" inspection due --year 2026 | grep -q "2027-01-31" \
+  || fail "the street had the district's date before it pulled it"
+"$HUB" --dir "$E2E_TMP/s1" forward >/dev/null 2>&1 || true
+for w in inspection plan summary; do
+  y=2026; [ "$w" = plan ] && y=2027
+  "$HUB" --dir "$E2E_TMP/s1" "$w" due --year "$y" | grep -q "的截止日期：2027-03-15" \
+    || fail "the street's $w due date: $("$HUB" --dir "$E2E_TMP/s1" "$w" due --year "$y")"
+done
+"$HUB" --dir "$E2E_TMP/s1" inspection list --year 2026 --json | python3 -c '
+import json, sys; p = json.load(sys.stdin); sys.exit(0 if p["due"] == "2027-03-15" else 1)' \
+  || fail "the street's progress reads the district's date"
+s1_attention || fail "street attention after"
+python3 - "$E2E_TMP/s1a.json" <<'PY' || fail "street attention after the district's dates"
+import json, sys
+a = json.load(open(sys.argv[1]))
+for k in ("inspection_overdue", "plan_missing", "summary_missing", "unit_plan_missing",
+          "unit_summary_missing"):
+    assert a[k] == [], (k, a[k])
+PY
+curl -sf -b "$E2E_TMP/s1jar" "$S1_URL/plans?year=2027" | grep -q 2027-03-15 \
+  || fail "the street's plans page shows the district's date"
+"$NODE" --dir "$E2E_TMP/n1" sync >/dev/null || fail "n1 sync for the dates"
+"$NODE" --dir "$E2E_TMP/n1" inbox --json 2>/dev/null | grep -q '"due.set"' \
+  || fail "the district's due dates did not reach the community"
+ok "due dates are the district's; its street relays them and reads them; a street's own is refused"
+
+# Past its deadline (the district's clock at 2027-03-01), the open 限期整改 is in the
+# attention list.
+stop_server "$DIST_PID"
+LINLI_FAKE_NOW_MS=1803866400000 start_server DIST "$HUB" --dir "$E2E_TMP/district" serve \
+  --listen 127.0.0.1:0
+curl -s -c "$E2E_TMP/jar" -o /dev/null --data-urlencode name=张科长 \
+  --data-urlencode password=year-test-password "$DIST_URL/login" || fail "login again"
+get "/api/v1/dashboard/attention" attention_late.json || fail "attention past the deadline"
+python3 - "$E2E_TMP/attention_late.json" "$RI" "$O1" <<'PY' || fail "the overdue 限期整改 is not listed"
+import json, sys
+a = json.load(open(sys.argv[1]))
+r = a["inspection_rectify_overdue"]
+assert a["today"] == "2027-03-01", a["today"]
+assert [(x["record"], x["org"], x["deadline"], x["street"], x["community"]) for x in r] == \
+    [(sys.argv[2], sys.argv[3], "2027-02-20", "望海楼街", "建昌道社区")], r
+assert r[0]["reason"] == "账目不清" and r[0]["by"] == "street", r
+assert a["criticism_overdue"] == [], a["criticism_overdue"]
+PY
+ok "an inspection of 限期整改 past its deadline is in the district's attention list"
+echo "1..11"

@@ -146,6 +146,15 @@ static void check_body(const cm_rec_body *b) {
     if (b->u.funding.year < 2000) abort();
     text_ok(b->u.funding.source, CM_REC_SHORT_MAX);
     break;
+  case CM_REC_DUE: {
+    char dflt[11], first[11], last[11];
+    const cm_rec_due *d = &b->u.due;
+    if (d->year < 2000 || d->year > 9998) abort();
+    if (!cm_rec_due_window(d->what, d->year, dflt, first, last)) abort();
+    text_ok(d->date, 10);
+    if (strcmp(d->date, first) < 0 || strcmp(d->date, last) > 0) abort();
+    break;
+  }
   case CM_REC_LIMITS:
     if (b->u.limits.file_mb < 1 || b->u.limits.file_mb > CM_ATT_FILE_MB_MAX) abort();
     if (b->u.limits.org_year_mb < b->u.limits.file_mb ||
