@@ -598,6 +598,8 @@ static const i18n_entry k_words[] = {
     {"err.next_internal", "请稍后再试；仍不成功时，请把时间告诉系统管理员。",
      "Try again later; if it keeps failing, tell the administrator when it happened."},
     {"err.too_large_title", "内容太长", "Too long"},
+    {"err.no_page", "没有这个页面。", "There is no such page."},
+    {"err.address", "地址", "Address"},
     {"err.too_large_next", "请返回表单，缩短后重新提交：每一项最多约1300个汉字。",
      "Go back to the form, shorten the text and submit again: at most about 1,300 Chinese characters a field."},
     {"dash.loading", "正在读取数据……", "Loading the figures..."},
