@@ -1049,6 +1049,7 @@ static const i18n_entry k_words[] = {
     {"people.sealed", "姓名、角色和所在社区加密上报，只有街道分会和本社区能看；区协会只看到人数。",
      "Names, roles and home communities travel sealed: only the street and this community read them; the district sees counts."},
     {"people.export", "导出名册（CSV）", "Export the roster (CSV)"},
+    {"people.export_xlsx", "导出名册（Excel）", "Export the roster (Excel)"},
     {"people.member", "编号", "No."},
     {"people.name", "姓名", "Name"},
     {"people.role", "角色", "Role"},

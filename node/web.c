@@ -368,6 +368,7 @@ static const cm_http_route k_routes[] = {
     {"GET", "/orgs/{}/people", node_web_h_people, "the organisation's roster, pledge, residents' feedback and funding"},
     {"POST", "/orgs/{}/people", node_web_h_people_post, "add to the roster, set the pledge, record feedback or funding"},
     {"GET", "/orgs/{}/roster.csv", node_web_h_roster_csv, "the organisation's roster as CSV, for itself"},
+    {"GET", "/orgs/{}/roster.xlsx", node_web_h_roster_csv, "the same roster as an Excel workbook"},
     {"GET", "/orgs/{}/notice", node_web_h_notice, "the organisation's public notice, printable (公示)"},
     {"GET", "/orgs/{}/dossier", node_web_h_dossier, "the organisation's archive, printable (档案)"},
     {"GET", "/orgs/{}/dossier.zip", node_web_h_dossier_zip, "the archive as a ZIP with its files"},
