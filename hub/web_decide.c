@@ -405,8 +405,14 @@ void hub_web_page_withdraw_post(cm_http_req *req, cm_http_resp *resp, void *ctx)
                  "decide.withdraw_hint");
   cm_html_printf(&w.h, "<dt>%w</dt><dd>%h</dd>", "decide.kind",
                  cm_i18n_has(key) ? cm_i18n_t(w.lang, key) : (kind ? kind : ""));
-  cm_html_printf(&w.h, "<dt>%w</dt><dd>%h</dd>", "decide.about",
-                 org && *org ? org : json_string_value(json_object_get(dec, "community")));
+  if (org && *org) {
+    char name[HUB_NAME_MAX * 2];
+    org_name(&w, org, name, sizeof name);
+    cm_html_printf(&w.h, "<dt>%w</dt><dd>%h %h</dd>", "decide.org_named", name, org);
+  } else {
+    cm_html_printf(&w.h, "<dt>%w</dt><dd>%h</dd>", "decide.about",
+                   json_string_value(json_object_get(dec, "community")));
+  }
   cm_html_printf(&w.h, "<dt>%w</dt><dd>%h</dd></dl>", "decide.reason",
                  json_string_value(json_object_get(dec, "reason")));
   cm_html_raw(&w.h, "<form method=\"post\" action=\"/decide/withdraw\" id=\"withdraw-confirm\">");

@@ -215,8 +215,9 @@ static void progress_page(hub_web_req *w, int year, const cm_err *refused) {
   cm_html_printf(&w->h, "<form method=\"get\" action=\"/inspections\"><label>%w"
                         "<input name=\"year\" type=\"number\" value=\"%d\"></label>"
                         "<button type=\"submit\">%w</button> <a href=\"/api/v1/dashboard/"
-                        "inspections.csv?year=%d\">%w</a></form>",
-                 "col.year", year, "col.apply", year, "col.csv");
+                        "inspections.csv?year=%d\">%w</a> <a href=\"/api/v1/dashboard/"
+                        "inspections.xlsx?year=%d\">%w</a></form>",
+                 "col.year", year, "col.apply", year, "col.csv", year, "dash.xlsx");
   cm_html_printf(&w->h, "<p>%w<span id=\"insp-due\">%h</span></p>", "insp.due",
                  json_string_value(json_object_get(j, "due")));
   cm_html_printf(&w->h, "<h2>%w</h2><table class=\"list\" id=\"insp-totals\">", "col.totals");
