@@ -214,8 +214,9 @@ cm_rc cm_dossier_html(const cm_dossier *d, const char *level, const char *files_
       if (it->hash) {
         char href[200];
         snprintf(href, sizeof href, "%s%s%s", files_href, it->hash, ext ? cm_att_ext(it->type) : "");
-        cm_html_printf(&h, "（%h，%llu KB）", cm_att_type_label(it->type),
-                       (unsigned long long)((it->size + 1023) / 1024));
+        char size[32];
+        cm_att_size_text(it->size, size, sizeof size);
+        cm_html_printf(&h, "（%h，%h）", cm_att_type_label(it->type), size);
         if (st && !cm_att_has(st, it->hash))
           cm_html_raw(&h, "<br><span class=\"none\">文件未存到本级</span>");
         else if (!strcmp(it->type, "application/pdf"))
