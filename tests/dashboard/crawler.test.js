@@ -103,6 +103,10 @@ async function district(t) {
   const org = run(NODE, ['--dir', nodes[0], 'org', 'list']).split('\n')[0].split('\t')[0];
   run(NODE, ['--dir', nodes[0], 'org', 'amend', org, '--leader', '王建国', '--phone', '13800138000']);
   run(NODE, ['--dir', nodes[0], 'activity', 'declare', '--org', org, '--date', '2026-12-20', '--title', '邻里节', '--place', '社区广场', '--expected', '120', '--description', '全社区参加的邻里节']);
+  // Plans, so that the printable plan pages (the organisation's at the node,
+  // the community's at the hubs) are reached too.
+  run(NODE, ['--dir', nodes[0], 'plan', 'file', '--org', org, '--year', '2026', '--goals', '全年服务老人二百人次', '--activities', '每月探访独居老人', '--count', '12']);
+  run(NODE, ['--dir', nodes[0], 'plan', 'file', '--community', '--year', '2026', '--goals', '邻里互助', '--activities', '读书会']);
   for (const dir of nodes) run(NODE, ['--dir', dir, 'sync']);
   run(HUB, ['--dir', s, 'decide', 'criticize', '--org', org, '--deadline', '2027-01-31', '--reason', '月报内容过于简单']);
   run(HUB, ['--dir', s, 'forward']);

@@ -144,6 +144,9 @@ test('attachments beside the records of a batch', async (t) => {
   // the organisation's dossier: six headings, the photo under 活动材料, printable
   await page.goto(new URL(`/dossier/${org}`, hub.url).href);
   assert.match(await page.textContent('h1'), /建昌道社区读书会档案/);
+  // the PDF is not printed with the page (Chromium prints the page, not the
+  // files it links): the index says so
+  assert.match(await page.textContent('#pdf-note'), /1 份 PDF 文件不随本页打印.*分别打印/);
   const headings = await page.locator('h2').allTextContents();
   assert.deepEqual(headings, ['备案材料', '活动材料', '人员材料', '评比材料', '计划总结材料', '变更材料']);
   assert.equal(await page.locator('table').first().evaluate((el) => getComputedStyle(el).borderCollapse),
