@@ -64,6 +64,15 @@ const char *cm_att_type_label(const char *type) {
   return "文件";
 }
 
+void cm_att_size_text(uint64_t n, char *out, size_t cap) {
+  if (n >= 1024u * 1024u)
+    snprintf(out, cap, "%.1f MB", (double)n / (1024.0 * 1024.0));
+  else if (n >= 1024u)
+    snprintf(out, cap, "%llu KB", (unsigned long long)((n + 1023u) / 1024u));
+  else
+    snprintf(out, cap, "%llu 字节", (unsigned long long)n);
+}
+
 /* ---- the body ---- */
 
 static cm_rc str_of(const json_t *o, const char *key, const char *zh, size_t max, int empty_ok,

@@ -67,6 +67,10 @@ void cm_att_disposition(const char *hash, const char *type, const char *title, c
 /* A short Chinese name of a type ("PDF 文件", "JPEG 图片", "PNG 图片"). */
 const char *cm_att_type_label(const char *type);
 
+/* A file's size of n bytes as every page shows it: "512 字节" under 1 KB,
+ * "340 KB" (rounded up) under 1 MB, else "1.2 MB".  cap at least 24. */
+void cm_att_size_text(uint64_t n, char *out, size_t cap);
+
 /* Read and bound a body: every key present and typed, org and title at most
  * 200 bytes, hash 64 lower-case hex digits, a known type and heading, size
  * 1..CM_ATT_FILE_MAX * 10, record "" or "<hex>/<seq>".  CM_ERR_INVALID with a

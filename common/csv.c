@@ -42,3 +42,12 @@ cm_rc cm_csv_line(cm_buf *b, const json_t *arr) {
   }
   return rc ? rc : cm_buf_append(b, "\r\n", 2);
 }
+
+cm_rc cm_csv_table(cm_buf *b, const json_t *head, const json_t *rows, cm_err *err) {
+  cm_rc rc = cm_buf_append(b, CM_CSV_BOM, 3);
+  if (!rc && json_array_size(head)) rc = cm_csv_line(b, head);
+  for (size_t i = 0; !rc && i < json_array_size(rows); i++)
+    rc = cm_csv_line(b, json_array_get(rows, i));
+  if (rc) return cm_errf(err, rc, "生成 CSV：%s", cm_strerror(rc));
+  return CM_OK;
+}

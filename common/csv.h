@@ -17,4 +17,9 @@
  * line ending in CRLF.  CM_ERR_TOO_LARGE when b is full, CM_ERR_NOMEM. */
 cm_rc cm_csv_line(cm_buf *b, const json_t *arr);
 
+/* A whole file: the byte order mark, head (skipped when empty) and each of
+ * rows as a line; the same head and rows cm_xlsx_sheet writes as Excel.
+ * CM_ERR_TOO_LARGE when b is full (err says so), CM_ERR_NOMEM. */
+cm_rc cm_csv_table(cm_buf *b, const json_t *head, const json_t *rows, cm_err *err);
+
 #endif

@@ -182,6 +182,7 @@ const char cm_dossier_css[] =
     "td,th{border:1px solid #bbb;padding:4px 6px;text-align:left;vertical-align:top}"
     "th{background:#eee}th.when{width:9em}th.what{width:7em}"
     "img{max-width:100%;max-height:18cm;display:block;margin:4px 0}.none{color:#777}"
+    ".pdf-note{border:1px solid #888;padding:4px 6px}"
     "@media print{body{margin:0}a{color:#000;text-decoration:none}h2{break-after:avoid}"
     "tr{break-inside:avoid}}";
 
@@ -198,6 +199,16 @@ cm_rc cm_dossier_html(const cm_dossier *d, const char *level, const char *files_
     cm_html_printf(&h, "<style>%r</style>", cm_dossier_css);
   cm_html_printf(&h, "</head><body><h1>%h档案</h1><p>备案编号：%h　　保存单位：%h　　共 %zu 项</p>",
                  name, d->org, level, d->n);
+  /* A browser prints the page, not the PDFs it links (Chromium prints an
+   * embedded PDF as an empty box): the index says so, and which to print. */
+  size_t pdfs = 0;
+  for (size_t i = 0; i < d->n; i++)
+    pdfs += d->items[i].hash && !strcmp(d->items[i].type, "application/pdf");
+  if (pdfs)
+    cm_html_printf(&h, "<p class=\"pdf-note\" id=\"pdf-note\">打印本页时只含记录和图片；"
+                       "其中的 %zu 份 PDF 文件不随本页打印，请在下表中点“打开 PDF”，"
+                       "分别打印后附在本页之后。</p>",
+                   pdfs);
   for (int hd = 0; hd < 6; hd++) {
     cm_html_printf(&h, "<h2 id=\"%r\">%h</h2>", cm_att_headings[hd].key,
                    cm_att_headings[hd].label);
@@ -214,12 +225,13 @@ cm_rc cm_dossier_html(const cm_dossier *d, const char *level, const char *files_
       if (it->hash) {
         char href[200];
         snprintf(href, sizeof href, "%s%s%s", files_href, it->hash, ext ? cm_att_ext(it->type) : "");
-        cm_html_printf(&h, "（%h，%llu KB）", cm_att_type_label(it->type),
-                       (unsigned long long)((it->size + 1023) / 1024));
+        char size[32];
+        cm_att_size_text(it->size, size, sizeof size);
+        cm_html_printf(&h, "（%h，%h）", cm_att_type_label(it->type), size);
         if (st && !cm_att_has(st, it->hash))
           cm_html_raw(&h, "<br><span class=\"none\">文件未存到本级</span>");
         else if (!strcmp(it->type, "application/pdf"))
-          cm_html_printf(&h, "<br><a href=\"%h\" class=\"file-pdf\">打开 PDF</a>", href);
+          cm_html_printf(&h, "<br><a href=\"%h\" class=\"file-pdf\">打开 PDF</a>（另行打印）", href);
         else
           cm_html_printf(&h, "<br><a href=\"%h\"><img src=\"%h\" alt=\"%h\" class=\"file-image\">"
                              "</a>", href, href, it->text);

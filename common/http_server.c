@@ -46,6 +46,7 @@ struct cm_http_server {
   void *ctx;
   size_t max_body;
   size_t max_form_body;
+  cm_http_handler not_found;
   int route_too_large;
   int tls;
   uint16_t port;
@@ -647,12 +648,14 @@ static enum MHD_Result dispatch(cm_http_server *srv, cm_http_req *r) {
     route->handler(r, &resp, srv->ctx);
   } else if (path_known) {
     char msg[256];
-    snprintf(msg, sizeof msg, "method %.16s is not allowed on %.180s", r->method, r->path);
+    snprintf(msg, sizeof msg, "这个地址不接受 %.16s 请求：%.180s", r->method, r->path);
     cm_http_resp_error(&resp, 405, CM_ERR_INVALID, msg, NULL);
     if (allow[0]) (void)cm_http_resp_header(&resp, "Allow", allow);
+  } else if (srv->not_found && cm_http_wants_page(r)) {
+    srv->not_found(r, &resp, srv->ctx);
   } else {
     char msg[256];
-    snprintf(msg, sizeof msg, "no such page: %.200s", r->path);
+    snprintf(msg, sizeof msg, "没有这个地址：%.200s", r->path);
     cm_http_resp_error(&resp, 404, CM_ERR_NOT_FOUND, msg, NULL);
   }
   cm_debug("%s %s -> %d (%zu bytes)", r->method, r->target, resp.status, resp.body.len);
@@ -954,6 +957,7 @@ cm_rc cm_http_start(const cm_http_config *cfg, cm_http_server **srv_out, cm_err 
   srv->ctx = cfg->ctx;
   srv->max_body = cfg->max_body ? cfg->max_body : HTTP_DEFAULT_MAX_BODY;
   srv->max_form_body = cfg->max_form_body;
+  srv->not_found = cfg->not_found;
   srv->route_too_large = cfg->route_too_large;
   srv->check_host = cfg->check_host;
   if (cfg->check_host) {
@@ -1153,6 +1157,13 @@ int cm_http_body_too_large(const cm_http_req *req) {
 
 int cm_http_is_tls(const cm_http_req *req) {
   return req->srv->tls;
+}
+
+int cm_http_wants_page(const cm_http_req *req) {
+  const char *path = req->path ? req->path : "";
+  if (strncmp(path, "/api/", 5) != 0 && strcmp(path, "/api") != 0) return 1;
+  const char *accept = cm_http_header(req, "Accept");
+  return accept && strstr(accept, "text/html") != NULL;
 }
 
 const char *cm_http_peer(const cm_http_req *req) {

@@ -60,6 +60,10 @@ typedef struct cm_http_config {
   /* When not 0 (and below max_body): the cap of every body that is not
    * multipart/form-data, so that only a page's file form may be large. */
   size_t max_form_body;
+  /* When set: what answers a path no route knows, for a request that wants a
+   * page (cm_http_wants_page), so that a browser sees the program's own error
+   * page.  Otherwise, and for the API, a JSON 404 in Chinese. */
+  cm_http_handler not_found;
 } cm_http_config;
 
 /* *loopback_out = 1 when every address the listen string ("host:port",
@@ -109,6 +113,9 @@ int cm_http_is_tls(const cm_http_req *req);
  * a form large: its fields are dropped then). */
 int cm_http_body_too_large(const cm_http_req *req);
 const char *cm_http_peer(const cm_http_req *req);     /* "127.0.0.1" */
+/* 1 when the answer should be a page, not JSON: a path outside /api/, or a
+ * browser (Accept names text/html). */
+int cm_http_wants_page(const cm_http_req *req);
 
 /* Response helpers. */
 cm_rc cm_http_resp_set(cm_http_resp *resp, int status, const char *content_type,

@@ -35,6 +35,11 @@
 #define CM_REC_YEAR_ACTIVITIES_MAX 12000 /* activities of one organisation in one year */
 #define CM_REC_FEN_MAX 100000000000LL   /* money in fen (分): at most 10亿元 */
 #define CM_REC_TRAINING_ORGS_MAX 1000   /* organisations named by one training */
+/* The maxlength (characters) of a page's field for these bounds: a Chinese
+ * character takes three bytes; a training lists filing numbers (at most
+ * CM_REC_PREFIX_MAX + 16 bytes each) with a separator. */
+#define CM_REC_TEXT_CHARS (CM_REC_TEXT_MAX / 3)
+#define CM_REC_TRAINING_ORGS_CHARS (CM_REC_TRAINING_ORGS_MAX * (CM_REC_PREFIX_MAX + 17))
 
 /* The kinds of the table; CM_REC_OTHER is any kind not in it (a hub's own
  * kinds, or one of a newer version), which the core neither checks nor

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/clock.h"
 #include "../common/codec.h"
 #include "attach.h"
 #include "auth.h"
@@ -40,6 +41,38 @@ cm_rc hub_dossier_build(hub_ctx *ctx, const char *org, cm_dossier *d,
   if (!rc) cm_dossier_sort(d);
   if (!rc && author_out) memcpy(author_out, author, PROTO_KEY_BYTES);
   return rc;
+}
+
+cm_rc hub_dossier_files(hub_ctx *ctx, const char *org, json_t **out, cm_err *err) {
+  cm_dossier d;
+  cm_att_store st;
+  json_t *files = json_array();
+  *out = NULL;
+  cm_rc rc = files ? hub_dossier_build(ctx, org, &d, NULL, err) : cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  if (!rc) rc = hub_attach_store(ctx, &st, err);
+  for (int hd = 0; !rc && hd < 6; hd++) {
+    if (ctx->role == HUB_ROLE_DISTRICT && !hub_attach_heading_travels(ctx, cm_att_headings[hd].key))
+      continue;
+    for (size_t i = 0; !rc && i < d.n; i++) {
+      const cm_dossier_item *it = &d.items[i];
+      if (it->heading != hd || !it->hash) continue;
+      char size[32], date[11];
+      cm_att_size_text(it->size, size, sizeof size);
+      cm_date_of(it->time_ms, date);
+      json_t *f = json_pack("{s:s,s:s,s:s,s:I,s:s,s:s,s:s,s:b}", "title", it->text, "heading",
+                            cm_att_headings[hd].label, "type", cm_att_type_label(it->type),
+                            "size", (json_int_t)it->size, "size_text", size, "date", date,
+                            "hash", it->hash, "held", cm_att_has(&st, it->hash));
+      if (!f || json_array_append_new(files, f)) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
+    }
+  }
+  if (files) cm_dossier_free(&d);
+  if (rc) {
+    json_decref(files);
+    return rc;
+  }
+  *out = files;
+  return CM_OK;
 }
 
 void hub_dossier_level(const hub_ctx *ctx, char *out, size_t cap) {

@@ -6,6 +6,8 @@
 #ifndef LINLI_HUB_DOSSIER_H
 #define LINLI_HUB_DOSSIER_H
 
+#include <jansson.h>
+
 #include "../common/dossier.h"
 #include "../common/http_server.h"
 #include "hub.h"
@@ -15,6 +17,14 @@
  * CM_ERR_NOT_FOUND when this hub holds no filing of org. */
 cm_rc hub_dossier_build(hub_ctx *ctx, const char *org, cm_dossier *d,
                         uint8_t author_out[PROTO_KEY_BYTES], cm_err *err);
+
+/* The attachments of org's archive as the organisation page lists them, in
+ * heading and time order: [{"title", "heading", "type" (words), "size",
+ * "size_text" (cm_att_size_text), "date", "hash", "held"}].  At a district the
+ * headings that stay below it (files.above_street, 人员材料 by default) are
+ * left out.  The caller has checked that the operator may see org.  New
+ * reference in *out; CM_ERR_NOT_FOUND as hub_dossier_build. */
+cm_rc hub_dossier_files(hub_ctx *ctx, const char *org, json_t **out, cm_err *err);
 
 /* The level's name for the page ("望海楼街街道分会"). */
 void hub_dossier_level(const hub_ctx *ctx, char *out, size_t cap);

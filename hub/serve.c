@@ -104,6 +104,7 @@ cm_rc hub_server_start_opts(const char *dir, const hub_serve_opts *o, hub_server
       .key_file = tls ? key_file : NULL,
       .check_host = 1,
       .hosts = o->hosts,
+      .not_found = hub_web_not_found,
   };
   rc = cm_http_start(&cfg, &srv->http, err);
   if (rc) goto out;

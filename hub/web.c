@@ -617,6 +617,16 @@ static void page_root(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   hub_web_end(&w);
 }
 
+void hub_web_not_found(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  hub_web_req w;
+  if (!hub_web_begin(&w, req, resp, ctx, HUB_WEB_PUBLIC)) return;
+  char detail[320];
+  snprintf(detail, sizeof detail, "%s：%.200s", cm_i18n_t(w.lang, "err.address"),
+           cm_http_path(req));
+  hub_web_fail(&w, 404, "err.no_page", detail);
+  hub_web_end(&w);
+}
+
 const cm_http_route hub_web_routes[] = {
     {"GET", "/login", page_login, "login form (fields name, password)"},
     {"POST", "/login", page_login_post, "log in: sets the session cookie, or 401/429"},

@@ -119,6 +119,10 @@ void hub_web_status(hub_web_req *w, int status);
 /* Answer with a whole error page: status and a word for why. */
 void hub_web_fail(hub_web_req *w, int status, const char *why_key, const char *detail);
 
+/* The page of an address no route knows (cm_http_config.not_found): the
+ * error page, in the frame when an operator is logged in. */
+void hub_web_not_found(cm_http_req *req, cm_http_resp *resp, void *ctx);
+
 /* 303 See Other to location (a path on this hub). */
 void hub_web_redirect(hub_web_req *w, const char *location);
 

@@ -160,21 +160,11 @@ void hub_web_file_download(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   serve_file(req, resp, ctx, 1);
 }
 
-/* "2.4 MB", "39 KB", "512 字节" */
-static void size_text(uint64_t n, char *out, size_t cap) {
-  if (n >= 1024 * 1024)
-    snprintf(out, cap, "%.1f MB", (double)n / (1024.0 * 1024.0));
-  else if (n >= 1024)
-    snprintf(out, cap, "%llu KB", (unsigned long long)(n / 1024));
-  else
-    snprintf(out, cap, "%llu 字节", (unsigned long long)n);
-}
-
 void hub_web_attach_show(hub_web_req *w, const cm_att_body *b) {
   cm_att_store st;
   char size[32];
   int held = hub_attach_store(w->hub, &st, NULL) == CM_OK && cm_att_has(&st, b->hash);
-  size_text(b->size, size, sizeof size);
+  cm_att_size_text(b->size, size, sizeof size);
   cm_html_printf(&w->h, "<div class=\"attachment\"><strong>%h</strong> · %h · %h · %h<br>",
                  b->title, cm_att_heading_label(b->heading), cm_att_type_label(b->type), size);
   if (!held) {

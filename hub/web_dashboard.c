@@ -16,6 +16,7 @@
 #include "../common/codec.h"
 #include "../common/log.h"
 #include "dashboard.h"
+#include "dossier.h"
 #include "table.h"
 #include "web.h"
 
@@ -148,6 +149,14 @@ static void api_answer(cm_http_req *req, cm_http_resp *resp, hub_api *api, const
     rc = hub_dashboard_page(whole, cm_http_query(req, "table"), cm_http_query(req, "page"),
                             cm_http_query(req, "per_page"), &j, &err);
     json_decref(whole);
+  }
+  if (!rc && org && !ext[0] && !scope.unit[0]) {
+    /* The organisation's attachments, as its archive lists them (its scope
+     * was checked by the answer; an operator bound to a supervising unit
+     * reads the dashboard only, not the files). */
+    json_t *files = NULL;
+    rc = hub_dossier_files(api->hub, org, &files, &err);
+    if (!rc) json_object_set_new(j, "attachments", files);
   }
   if (!rc && ext[0]) {
     const char *table = cm_http_query(req, "table");

@@ -13,6 +13,7 @@
 
 #include "../common/clock.h"
 #include "../common/log.h"
+#include "../common/records.h"
 #include "activity.h"
 #include "decide.h"
 #include "store.h"
@@ -404,18 +405,23 @@ void hub_web_page_withdraw_post(cm_http_req *req, cm_http_resp *resp, void *ctx)
                  "decide.withdraw_hint");
   cm_html_printf(&w.h, "<dt>%w</dt><dd>%h</dd>", "decide.kind",
                  cm_i18n_has(key) ? cm_i18n_t(w.lang, key) : (kind ? kind : ""));
-  cm_html_printf(&w.h, "<dt>%w</dt><dd>%h</dd>", "decide.about",
-                 org && *org ? org : json_string_value(json_object_get(dec, "community")));
+  if (org && *org) {
+    char name[HUB_NAME_MAX * 2];
+    org_name(&w, org, name, sizeof name);
+    cm_html_printf(&w.h, "<dt>%w</dt><dd>%h %h</dd>", "decide.org_named", name, org);
+  } else {
+    cm_html_printf(&w.h, "<dt>%w</dt><dd>%h</dd>", "decide.about",
+                   json_string_value(json_object_get(dec, "community")));
+  }
   cm_html_printf(&w.h, "<dt>%w</dt><dd>%h</dd></dl>", "decide.reason",
                  json_string_value(json_object_get(dec, "reason")));
   cm_html_raw(&w.h, "<form method=\"post\" action=\"/decide/withdraw\" id=\"withdraw-confirm\">");
   hub_web_csrf_field(&w);
-  cm_html_printf(&w.h, "<input type=\"hidden\" name=\"seq\" value=\"%h\">"
-                       "<label>%w <textarea name=\"reason\" required>%h</textarea></label>"
-                       "<div class=\"actions\"><button type=\"submit\" name=\"confirm\" value=\"1\" "
+  cm_html_printf(&w.h, "<input type=\"hidden\" name=\"seq\" value=\"%h\">", seq);
+  cm_html_textarea(&w.h, "reason", "decide.withdraw_reason", reason, 1, CM_REC_TEXT_CHARS, NULL);
+  cm_html_printf(&w.h, "<div class=\"actions\"><button type=\"submit\" name=\"confirm\" value=\"1\" "
                        "id=\"withdraw-confirm-submit\">%w</button> <a href=\"/decide\">%w</a></div></form>",
-                 seq, "decide.withdraw_reason", reason ? reason : "", "decide.withdraw_confirm",
-                 "decide.edit");
+                 "decide.withdraw_confirm", "decide.edit");
   hub_web_foot(&w);
 out:
   json_decref(list);

@@ -10,6 +10,7 @@
 
 #include "../common/clock.h"
 #include "../common/log.h"
+#include "../common/records.h"
 #include "orgs_local.h"
 #include "store.h"
 #include "web.h"
@@ -269,8 +270,9 @@ static void progress_page(hub_web_req *w, int year, const cm_err *refused) {
   cm_html_printf(&w->h, "<form method=\"get\" action=\"/inspections\"><label>%w"
                         "<input name=\"year\" type=\"number\" value=\"%d\"></label>"
                         "<button type=\"submit\">%w</button> <a href=\"/api/v1/dashboard/"
-                        "inspections.csv?year=%d\">%w</a></form>",
-                 "col.year", year, "col.apply", year, "col.csv");
+                        "inspections.csv?year=%d\">%w</a> <a href=\"/api/v1/dashboard/"
+                        "inspections.xlsx?year=%d\">%w</a></form>",
+                 "col.year", year, "col.apply", year, "col.csv", year, "dash.xlsx");
   cm_html_printf(&w->h, "<p>%w<span id=\"insp-due\">%h</span></p>", "insp.due",
                  json_string_value(json_object_get(j, "due")));
   cm_html_printf(&w->h, "<h2>%w</h2><table class=\"list\" id=\"insp-totals\">", "col.totals");
@@ -404,19 +406,17 @@ static void unit_plan_form(hub_web_req *w, int year, int keep) {
   hub_web_csrf_field(w);
   cm_html_printf(&w->h, "<label>%w<select name=\"part\"><option value=\"plan\">%w"
                         "</option><option value=\"summary\"%r>%w</option></select></label>"
-                        "<label>%w<input name=\"year\" type=\"number\" value=\"%d\"></label>"
-                        "<label class=\"wide\">%w<textarea name=\"goals\">%h</textarea>"
-                        "</label><label class=\"wide\">%w<textarea "
-                        "name=\"activities\">%h</textarea></label><label>%w"
-                        "<input name=\"count\" type=\"number\" min=\"0\" value=\"%h\"></label>"
-                        "<label class=\"wide\">%w<textarea name=\"results\">%h"
-                        "</textarea></label><label class=\"wide\">%w<textarea "
-                        "name=\"problems\">%h</textarea></label><button type=\"submit\">%w</button>"
-                        "</form></section>",
+                        "<label>%w<input name=\"year\" type=\"number\" value=\"%d\"></label>",
                  "unitplan.part", "plan.plans", sum ? " selected" : "", "plan.summaries",
-                 "col.year", year, "unitplan.goals", v[1] ? v[1] : "", "unitplan.activities",
-                 v[2] ? v[2] : "", "unitplan.count", v[3] ? v[3] : "", "unitplan.results",
-                 v[4] ? v[4] : "", "unitplan.problems", v[5] ? v[5] : "", "form.save");
+                 "col.year", year);
+  cm_html_textarea(&w->h, "goals", "unitplan.goals", v[1], 0, CM_REC_TEXT_CHARS, NULL);
+  cm_html_textarea(&w->h, "activities", "unitplan.activities", v[2], 0, CM_REC_TEXT_CHARS, NULL);
+  cm_html_printf(&w->h, "<label>%w<input name=\"count\" type=\"number\" min=\"0\" "
+                        "value=\"%h\"></label>",
+                 "unitplan.count", v[3] ? v[3] : "");
+  cm_html_textarea(&w->h, "results", "unitplan.results", v[4], 0, CM_REC_TEXT_CHARS, NULL);
+  cm_html_textarea(&w->h, "problems", "unitplan.problems", v[5], 0, CM_REC_TEXT_CHARS, NULL);
+  cm_html_printf(&w->h, "<button type=\"submit\">%w</button></form></section>", "form.save");
 }
 
 /* Who has submitted plans and summaries in year, and the street's own form. */
@@ -598,14 +598,12 @@ static void training_form(hub_web_req *w, int keep) {
   cm_html_printf(&w->h, "<label>%w<input type=\"date\" name=\"date\" required value=\"%h\">"
                         "</label><label>%w<input name=\"topic\" maxlength=\"200\" required "
                         "value=\"%h\"></label><label>%w<input name=\"organiser\" "
-                        "maxlength=\"200\" required value=\"%h\"></label>"
-                        "<label class=\"wide\">%w<textarea "
-                        "name=\"orgs\" required>%h</textarea></label><label class=\"wide\">"
-                        "%w<textarea name=\"content\" maxlength=\"4000\">%h</textarea></label>"
-                        "<button type=\"submit\">%w</button></form></section>",
+                        "maxlength=\"200\" required value=\"%h\"></label>",
                  "train.date", v[0] ? v[0] : "", "train.topic", v[1] ? v[1] : "",
-                 "train.organiser", v[2] ? v[2] : "", "train.orgs", v[3] ? v[3] : "",
-                 "train.content", v[4] ? v[4] : "", "form.save");
+                 "train.organiser", v[2] ? v[2] : "");
+  cm_html_textarea(&w->h, "orgs", "train.orgs", v[3], 1, CM_REC_TRAINING_ORGS_CHARS, NULL);
+  cm_html_textarea(&w->h, "content", "train.content", v[4], 0, CM_REC_TEXT_CHARS, NULL);
+  cm_html_printf(&w->h, "<button type=\"submit\">%w</button></form></section>", "form.save");
 }
 
 /* Who issued notice or training row o, in words: this hub, the district (a

@@ -8,6 +8,7 @@
 
 #include "../common/clock.h"
 #include "../common/csv.h"
+#include "../common/xlsx.h"
 #include "../common/personal.h"
 #include "../common/records.h"
 #include "journal.h"
@@ -265,15 +266,17 @@ cm_rc node_roster_list(node_ctx *ctx, const char *org, json_t **out, cm_err *err
   return rc;
 }
 
-cm_rc node_roster_csv(node_ctx *ctx, const char *org, cm_buf *out, cm_err *err) {
+/* The roster of org as the rows people read: Chinese column words in
+ * *head_out, one array per member in *rows_out (new references). */
+static cm_rc roster_rows(node_ctx *ctx, const char *org, json_t **head_out, json_t **rows_out,
+                         cm_err *err) {
   json_t *list = NULL, *r, *line;
   size_t i;
   cm_rc rc = node_roster_list(ctx, org, &list, err);
-  if (!rc) rc = cm_buf_append(out, CM_CSV_BOM, 3);
-  line = json_pack("[s,s,s,s,s,s,s,s,s]", "编号", "姓名", "角色", "党员", "所在社区", "负责人",
-                   "加入日期", "退出日期", "状态");
-  if (!rc) rc = line ? cm_csv_line(out, line) : CM_ERR_NOMEM;
-  json_decref(line);
+  json_t *head = json_pack("[s,s,s,s,s,s,s,s,s]", "编号", "姓名", "角色", "党员", "所在社区",
+                           "负责人", "加入日期", "退出日期", "状态");
+  json_t *rows = json_array();
+  if (!rc && (!head || !rows)) rc = CM_ERR_NOMEM;
   json_array_foreach(list, i, r) {
     if (rc) break;
     line = json_pack(
@@ -281,11 +284,36 @@ cm_rc node_roster_csv(node_ctx *ctx, const char *org, cm_buf *out, cm_err *err) 
         json_is_true(json_object_get(r, "party_member")) ? "是" : "否", str(r, "home_community"),
         json_is_true(json_object_get(r, "leader")) ? "是" : "", str(r, "joined"), str(r, "left"),
         json_is_true(json_object_get(r, "current")) ? "在册" : "已退出");
-    rc = line ? cm_csv_line(out, line) : CM_ERR_NOMEM;
-    json_decref(line);
+    if (!line || json_array_append_new(rows, line)) rc = CM_ERR_NOMEM;
   }
-  if (rc && err && !err->msg[0]) cm_errf(err, rc, "导出名册失败：%s", cm_strerror(rc));
   json_decref(list);
+  if (rc) {
+    json_decref(head);
+    json_decref(rows);
+    if (err && !err->msg[0]) cm_errf(err, rc, "导出名册失败：%s", cm_strerror(rc));
+    return rc;
+  }
+  *head_out = head;
+  *rows_out = rows;
+  return CM_OK;
+}
+
+cm_rc node_roster_csv(node_ctx *ctx, const char *org, cm_buf *out, cm_err *err) {
+  json_t *head = NULL, *rows = NULL;
+  cm_rc rc = roster_rows(ctx, org, &head, &rows, err);
+  if (!rc) rc = cm_csv_table(out, head, rows, err);
+  json_decref(head);
+  json_decref(rows);
+  return rc;
+}
+
+cm_rc node_roster_xlsx(node_ctx *ctx, const char *org, const char *dir, cm_buf *out,
+                       cm_err *err) {
+  json_t *head = NULL, *rows = NULL;
+  cm_rc rc = roster_rows(ctx, org, &head, &rows, err);
+  if (!rc) rc = cm_xlsx_sheet(head, rows, "名册", dir, out, err);
+  json_decref(head);
+  json_decref(rows);
   return rc;
 }
 

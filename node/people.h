@@ -51,6 +51,10 @@ cm_rc node_roster_list(node_ctx *ctx, const char *org, json_t **out, cm_err *err
 /* The roster of org as CSV with Chinese headers (for the organisation
  * itself), appended to out. */
 cm_rc node_roster_csv(node_ctx *ctx, const char *org, cm_buf *out, cm_err *err);
+/* The same rows as an Excel workbook (common/xlsx.h), built in a temporary
+ * file in dir. */
+cm_rc node_roster_xlsx(node_ctx *ctx, const char *org, const char *dir, cm_buf *out,
+                       cm_err *err);
 
 
 

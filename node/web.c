@@ -271,6 +271,20 @@ void node_web_redirect(node_web_rq *rq, const char *location) {
   node_web_end(rq, 303);
 }
 
+/* The page of an address no route knows: the error page, with the way home. */
+static void h_not_found(cm_http_req *req, cm_http_resp *resp, void *ctx) {
+  node_web_rq rq;
+  char detail[320];
+  if (!node_web_begin(&rq, req, resp, ctx)) return;
+  snprintf(detail, sizeof detail, "%s：%.200s", cm_i18n_t(rq.lang, "err.address"),
+           cm_http_path(req));
+  node_web_page_begin(&rq, "err.no_page", NULL);
+  cm_html_printf(&rq.h, "<h1>%w</h1>", "err.no_page");
+  cm_html_error_box(&rq.h, rq.req, "err.no_page", detail, "err.next_missing", "/");
+  node_web_page_end(&rq);
+  node_web_end(&rq, 404);
+}
+
 /* --- static assets and JSON --- */
 
 static void h_asset(cm_http_req *req, cm_http_resp *resp, void *ctx) {
@@ -354,6 +368,7 @@ static const cm_http_route k_routes[] = {
     {"GET", "/orgs/{}/people", node_web_h_people, "the organisation's roster, pledge, residents' feedback and funding"},
     {"POST", "/orgs/{}/people", node_web_h_people_post, "add to the roster, set the pledge, record feedback or funding"},
     {"GET", "/orgs/{}/roster.csv", node_web_h_roster_csv, "the organisation's roster as CSV, for itself"},
+    {"GET", "/orgs/{}/roster.xlsx", node_web_h_roster_csv, "the same roster as an Excel workbook"},
     {"GET", "/orgs/{}/notice", node_web_h_notice, "the organisation's public notice, printable (公示)"},
     {"GET", "/orgs/{}/dossier", node_web_h_dossier, "the organisation's archive, printable (档案)"},
     {"GET", "/orgs/{}/dossier.zip", node_web_h_dossier_zip, "the archive as a ZIP with its files"},
@@ -723,6 +738,7 @@ cm_rc node_web_serve(const char *dir, const char *listen, int allow_remote, cm_e
   cfg.max_form_body = WEB_MAX_BODY;
   cfg.route_too_large = 1; /* an over-long form gets a page, not 413 JSON */
   cfg.threads = WEB_THREADS;
+  cfg.not_found = h_not_found;
   rc = cm_http_start(&cfg, &srv, err);
   if (rc) goto out;
   app->port = cm_http_port(srv);

@@ -26,6 +26,19 @@
 /* maxlength of the pages' textareas (characters): a UTF-8 character of Chinese
  * takes three bytes, so this keeps a text well inside a record's byte bounds. */
 #define NODE_WEB_TEXT_MAX (NODE_TEXT_MAX / 3u)
+/* The same for one-line fields, as an input's attributes: a short text (a
+ * name, a category, a title), a long one (a scope, a place, a reason), an
+ * amount of money in yuan (at most 10亿元, two decimals) and a search. */
+#define NODE_WEB_SHORT_CHARS 66
+#define NODE_WEB_LONG_CHARS 1333
+_Static_assert(NODE_WEB_SHORT_CHARS * 3 <= CM_REC_SHORT_MAX, "short field over its bound");
+_Static_assert(NODE_WEB_LONG_CHARS == NODE_WEB_TEXT_MAX, "long field not the text bound");
+#define NODE_WEB_STR_(x) #x
+#define NODE_WEB_STR(x) NODE_WEB_STR_(x)
+#define NODE_WEB_SHORT_ATTR "maxlength=\"" NODE_WEB_STR(NODE_WEB_SHORT_CHARS) "\""
+#define NODE_WEB_LONG_ATTR "maxlength=\"" NODE_WEB_STR(NODE_WEB_LONG_CHARS) "\""
+#define NODE_WEB_YUAN_ATTR "maxlength=\"16\" inputmode=\"decimal\""
+#define NODE_WEB_SEARCH_ATTR "maxlength=\"100\""
 
 /* The state of one `serve`. */
 typedef struct node_web_app {
@@ -139,7 +152,8 @@ void node_web_h_org_dissolve(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_org_print(cm_http_req *req, cm_http_resp *resp, void *ctx);
 /* The organisation's public notice (公示, web_people.c). */
 void node_web_h_notice(cm_http_req *req, cm_http_resp *resp, void *ctx);
-/* The organisation's people page and its forms, and the roster as CSV. */
+/* The organisation's people page and its forms, and the roster as CSV or, by
+ * the path's .xlsx, as Excel. */
 void node_web_h_people(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_people_post(cm_http_req *req, cm_http_resp *resp, void *ctx);
 void node_web_h_roster_csv(cm_http_req *req, cm_http_resp *resp, void *ctx);

@@ -14,14 +14,6 @@
 #include "dossier.h"
 #include "web_app.h"
 
-/* "1.2 MB" / "340 KB" */
-static void size_text(uint64_t n, char *out, size_t cap) {
-  if (n >= 1024u * 1024u)
-    snprintf(out, cap, "%.1f MB", (double)n / (1024.0 * 1024.0));
-  else
-    snprintf(out, cap, "%llu KB", (unsigned long long)((n + 1023u) / 1024u));
-}
-
 /* The caps in force, under a file input (the district may change them). */
 static void caps_line(node_web_rq *rq) {
   uint64_t file_max, year_max;
@@ -51,7 +43,7 @@ void node_web_attach_section(node_web_rq *rq, const char *org, const char *title
                    "att.name", "att.heading", "att.type", "att.size", "att.time");
     json_array_foreach(list, i, a) {
       char sz[32];
-      size_text((uint64_t)node_web_ji(a, "size"), sz, sizeof sz);
+      cm_att_size_text((uint64_t)node_web_ji(a, "size"), sz, sizeof sz);
       cm_html_printf(&rq->h, "<tr><td><a href=\"/files/%U\" target=\"_blank\">%h</a></td>"
                              "<td>%h</td><td>%h</td><td>%h</td><td>",
                      node_web_js(a, "hash"), node_web_js(a, "title"),

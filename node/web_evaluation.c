@@ -66,7 +66,7 @@ static void eval_page(node_web_rq *rq, const node_nomination_input *in, const cm
     }
     cm_html_select_end(&rq->h, NULL);
     node_web_org_select(rq, orgs, in->org);
-    cm_html_input(&rq->h, "text", "person", "eval.person", in->person, 0, NULL, "eval.person_hint");
+    cm_html_input(&rq->h, "text", "person", "eval.person", in->person, 0, NODE_WEB_SHORT_ATTR, "eval.person_hint");
     cm_html_textarea(&rq->h, "deeds", "eval.deeds", in->deeds, 1, NODE_WEB_TEXT_MAX, NULL);
     node_web_form_end(rq, "eval.submit");
   }

@@ -249,7 +249,7 @@ static size_t page_asked(node_web_rq *rq) {
 static void search_box(node_web_rq *rq, const char *path, const char *q, const char *hint_key) {
   cm_html_printf(&rq->h,
                  "<form class=\"search noprint\" method=\"get\" action=\"%h\" role=\"search\">"
-                 "<input type=\"search\" name=\"q\" id=\"q\" value=\"%h\" placeholder=\"%w\" "
+                 "<input type=\"search\" name=\"q\" id=\"q\" value=\"%h\" placeholder=\"%w\" " NODE_WEB_SEARCH_ATTR " "
                  "aria-label=\"%w\"><button type=\"submit\" class=\"plain\">%w</button></form>",
                  path, q ? q : "", hint_key, hint_key, "list.search");
 }
@@ -690,13 +690,13 @@ static void org_fields(node_web_rq *rq, const node_org_input *in, int filing) {
   if (cats)
     list_select(rq, cats, "category", "org.category", in->category, filing);
   else
-    cm_html_input(&rq->h, "text", "category", "org.category", in->category, filing, NULL, NULL);
+    cm_html_input(&rq->h, "text", "category", "org.category", in->category, filing, NODE_WEB_SHORT_ATTR, NULL);
   if (json_object_get(lists, "industry"))
     list_select(rq, json_object_get(lists, "industry"), "industry", "org.industry", in->industry, 0);
   if (json_object_get(lists, "unit"))
     list_select(rq, json_object_get(lists, "unit"), "unit", "org.unit", in->unit, 0);
   json_decref(lists);
-  cm_html_input(&rq->h, "text", "leader", "org.leader", in->leader, filing, NULL, NULL);
+  cm_html_input(&rq->h, "text", "leader", "org.leader", in->leader, filing, NODE_WEB_SHORT_ATTR, NULL);
   cm_html_input(&rq->h, "tel", "phone", "org.phone", in->phone, filing, NULL, NULL);
   cm_html_input(&rq->h, "number", "members", "org.members", in->members, filing,
                  "min=\"0\" step=\"1\"", NULL);
@@ -712,8 +712,8 @@ static void org_fields(node_web_rq *rq, const node_org_input *in, int filing) {
                     strcmp(fb, founded[i]) == 0);
   }
   cm_html_select_end(&rq->h, NULL);
-  cm_html_input(&rq->h, "text", "scope", "org.scope", in->scope, 0, NULL, NULL);
-  cm_html_input(&rq->h, "text", "venue", "org.venue", in->venue, 0, NULL, NULL);
+  cm_html_input(&rq->h, "text", "scope", "org.scope", in->scope, 0, NODE_WEB_LONG_ATTR, NULL);
+  cm_html_input(&rq->h, "text", "venue", "org.venue", in->venue, 0, NODE_WEB_LONG_ATTR, NULL);
   cm_html_input(&rq->h, "date", "filed", "org.filed", in->filed, 0, NULL, NULL);
 }
 
@@ -1117,7 +1117,7 @@ void node_web_h_reports(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_html_raw(&rq.h, "<form class=\"rec noprint\" method=\"get\" action=\"/reports\">");
   org_select(&rq, orgs, "org", org, 0);
   cm_html_input(&rq.h, "month", "month", "rep.month", month, 0, NULL, NULL);
-  cm_html_input(&rq.h, "search", "q", "list.search", q, 0, NULL, "rep.search_hint");
+  cm_html_input(&rq.h, "search", "q", "list.search", q, 0, NODE_WEB_SEARCH_ATTR, "rep.search_hint");
   cm_html_printf(&rq.h, "<div class=\"actions\"><button type=\"submit\" class=\"plain\">%w"
                  "</button></div></form>",
                  "rep.filter");
@@ -1158,7 +1158,7 @@ static void report_page(node_web_rq *rq, const node_report_input *in, const cm_e
   cm_html_input(&rq->h, "number", "party_participants", "rep.party_participants",
                  in->party_participants, 1, "min=\"0\" step=\"1\"", NULL);
   cm_html_textarea(&rq->h, "content", "rep.content", in->content, 1, NODE_WEB_TEXT_MAX, NULL);
-  cm_html_input(&rq->h, "text", "scope", "rep.scope", in->scope, 0, NULL, NULL);
+  cm_html_input(&rq->h, "text", "scope", "rep.scope", in->scope, 0, NODE_WEB_LONG_ATTR, NULL);
   cm_html_textarea(&rq->h, "good_deeds", "rep.good_deeds", in->good_deeds, 0, NODE_WEB_TEXT_MAX, NULL);
   node_web_attach_inputs(rq);
   node_web_form_end(rq, "form.submit");
@@ -1594,8 +1594,8 @@ static void activity_page(node_web_rq *rq, const node_activity_input *in, const 
   node_web_form_begin_files(rq, "/activities");
   org_select(rq, orgs, "org", in->org, 1);
   cm_html_input(&rq->h, "date", "date", "act.date", in->date, 1, NULL, NULL);
-  cm_html_input(&rq->h, "text", "title", "act.name", in->title, 1, NULL, NULL);
-  cm_html_input(&rq->h, "text", "place", "act.place", in->place, 1, NULL, NULL);
+  cm_html_input(&rq->h, "text", "title", "act.name", in->title, 1, NODE_WEB_SHORT_ATTR, NULL);
+  cm_html_input(&rq->h, "text", "place", "act.place", in->place, 1, NODE_WEB_LONG_ATTR, NULL);
   cm_html_input(&rq->h, "number", "expected", "act.expected", in->expected, 1,
                  "min=\"0\" step=\"1\"", NULL);
   cm_html_textarea(&rq->h, "description", "act.description", in->description, 0, NODE_WEB_TEXT_MAX, NULL);
@@ -1684,7 +1684,7 @@ static void rect_page(node_web_rq *rq, const node_rectification_input *in, const
     }
     cm_html_select_end(&rq->h, NULL);
   } else {
-    cm_html_input(&rq->h, "text", "decision", "rect.decision", in->decision, 1, NULL,
+    cm_html_input(&rq->h, "text", "decision", "rect.decision", in->decision, 1, "maxlength=\"96\"",
                    "rect.decision_hint");
   }
   cm_html_textarea(&rq->h, "content", "rect.content", in->content, 1, NODE_WEB_TEXT_MAX, NULL);

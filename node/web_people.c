@@ -179,8 +179,9 @@ static void roster_part(node_web_rq *rq, const char *id, const json_t *roster) {
   size_t i;
   cm_html_printf(&rq->h,
                  "<section id=\"people-roster\"><h2>%w</h2><p class=\"hint\">%w "
-                 "<a href=\"/orgs/%U/roster.csv\" download>%w</a></p>",
-                 "people.roster", "people.sealed", id, "people.export");
+                 "<a href=\"/orgs/%U/roster.csv\" download>%w</a> "
+                 "<a href=\"/orgs/%U/roster.xlsx\" download>%w</a></p>",
+                 "people.roster", "people.sealed", id, "people.export", id, "people.export_xlsx");
   cm_html_printf(
       &rq->h,
       "<table class=\"grid\" id=\"roster\"><tr><th>%w</th><th>%w</th><th>%w</th><th>%w</th>"
@@ -220,7 +221,7 @@ static void roster_part(node_web_rq *rq, const char *id, const json_t *roster) {
   cm_html_input(&rq->h, "date", "joined", "people.joined", typed(rq, "joined"), 0, NULL,
                 "people.today_hint");
   yes_no_select(rq, "leader", "people.is_leader", typed(rq, "leader"));
-  cm_html_input(&rq->h, "text", "reason", "people.reason", typed(rq, "reason"), 0, NULL,
+  cm_html_input(&rq->h, "text", "reason", "people.reason", typed(rq, "reason"), 0, NODE_WEB_LONG_ATTR,
                 "people.reason_hint");
   node_web_form_end(rq, "people.add");
   cm_html_raw(&rq->h, "</section>");
@@ -309,12 +310,12 @@ static void funding_part(node_web_rq *rq, const char *id, const json_t *list) {
   }
   cm_html_printf(&rq->h, "</table><h3>%w</h3>", "people.fund_add");
   people_form(rq, id, "funding");
-  cm_html_input(&rq->h, "text", "source", "people.source", typed(rq, "source"), 1, NULL, NULL);
+  cm_html_input(&rq->h, "text", "source", "people.source", typed(rq, "source"), 1, NODE_WEB_SHORT_ATTR, NULL);
   cm_html_input(&rq->h, "text", "amount", "people.amount", typed(rq, "amount"), 1,
-                "inputmode=\"decimal\"", "insp.yuan_hint");
+                NODE_WEB_YUAN_ATTR, "insp.yuan_hint");
   cm_html_input(&rq->h, "number", "year", "people.year", typed(rq, "year"), 0,
                 "min=\"2000\" max=\"9999\"", "people.year_hint");
-  cm_html_input(&rq->h, "text", "purpose", "people.purpose", typed(rq, "purpose"), 0, NULL, NULL);
+  cm_html_input(&rq->h, "text", "purpose", "people.purpose", typed(rq, "purpose"), 0, NODE_WEB_LONG_ATTR, NULL);
   node_web_form_end(rq, "people.fund_add");
   cm_html_raw(&rq->h, "</section>");
 }
@@ -420,14 +421,21 @@ void node_web_h_roster_csv(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_err_clear(&e);
   cm_buf_init(&b, NODE_WEB_PAGE_MAX);
   const char *id = cm_http_param(req, 0);
-  cm_rc rc = node_roster_csv(node_web_db(&rq), id, &b, &e);
+  const char *path = cm_http_path(req);
+  size_t pl = strlen(path);
+  int xlsx = pl > 5 && !strcmp(path + pl - 5, ".xlsx");
+  cm_rc rc = xlsx ? node_roster_xlsx(node_web_db(&rq), id, rq.app->dir, &b, &e)
+                  : node_roster_csv(node_web_db(&rq), id, &b, &e);
   node_web_end(&rq, 0);
   if (rc) {
     cm_http_resp_error(resp, cm_rc_http_status(rc), rc, e.msg, NULL);
   } else {
-    snprintf(disp, sizeof disp, "attachment; filename=\"roster-%s.csv\"", id);
+    snprintf(disp, sizeof disp, "attachment; filename=\"roster-%s.%s\"", id, xlsx ? "xlsx" : "csv");
     cm_http_resp_header(resp, "Content-Disposition", disp);
-    if (cm_http_resp_set(resp, 200, "text/csv; charset=utf-8", b.p, b.len))
+    if (cm_http_resp_set(resp, 200,
+                         xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                              : "text/csv; charset=utf-8",
+                         b.p, b.len))
       cm_http_resp_error(resp, 500, CM_ERR_NOMEM, "内存不足", NULL);
   }
   cm_buf_free(&b);

@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "common/attach.h"
 #include "common/html.h"
 #include "common/i18n.h"
 
@@ -426,6 +427,27 @@ static void test_dash_words_distinct(void **state) {
   assert_string_equal(cm_i18n_word(CM_LANG_ZH, "col.", "roster.current"), "在册");
 }
 
+/* One size formatter for every page: the hub's file page, the node's list and
+ * the printed dossier show the same words for the same file. */
+static void test_att_size_text(void **state) {
+  (void)state;
+  char s[32];
+  cm_att_size_text(0, s, sizeof s);
+  assert_string_equal(s, "0 字节");
+  cm_att_size_text(125, s, sizeof s);
+  assert_string_equal(s, "125 字节");
+  cm_att_size_text(1024, s, sizeof s);
+  assert_string_equal(s, "1 KB");
+  cm_att_size_text(1025, s, sizeof s);
+  assert_string_equal(s, "2 KB");
+  cm_att_size_text(1024u * 1024u - 1u, s, sizeof s);
+  assert_string_equal(s, "1024 KB");
+  cm_att_size_text(1024u * 1024u, s, sizeof s);
+  assert_string_equal(s, "1.0 MB");
+  cm_att_size_text(2516582, s, sizeof s);
+  assert_string_equal(s, "2.4 MB");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_escape),          cmocka_unit_test(test_escape_plain_and_null),
@@ -439,6 +461,7 @@ int main(void) {
       cmocka_unit_test(test_words_review),    cmocka_unit_test(test_people_words_simplified),
       cmocka_unit_test(test_simplify),        cmocka_unit_test(test_simplify_covers_messages),
       cmocka_unit_test(test_dash_words_distinct),
+      cmocka_unit_test(test_att_size_text),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

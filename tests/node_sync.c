@@ -339,7 +339,7 @@ static int setup(void **state) {
   hub.hashes = calloc(MAX_SEQ + 1, PROTO_HASH_BYTES);
   if (!hub.hashes || proto_keypair_generate(&hub.kp) != CM_OK) return -1;
   cm_http_config cfg = {"127.0.0.1:0", routes, sizeof routes / sizeof routes[0], NULL,
-                        64u << 20, 0, 2, NULL, NULL, 0, NULL, 0};
+                        64u << 20, 0, 2, NULL, NULL, 0, NULL, 0, NULL};
   if (cm_http_start(&cfg, &hub.srv, &e) != CM_OK) return -1;
   snprintf(hub.url, sizeof hub.url, "http://127.0.0.1:%u", cm_http_port(hub.srv));
   return 0;

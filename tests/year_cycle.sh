@@ -120,7 +120,10 @@ curl -sf -b "$E2E_TMP/jar" "$DIST_URL/api/v1/dashboard/inspections.csv?year=2026
 head -1 "$E2E_TMP/p.csv" | grep -q "街道,社区,备案编号,组织名称,自查报告" || fail "CSV header: $(head -1 "$E2E_TMP/p.csv")"
 grep -q "限期整改" "$E2E_TMP/p.csv" && grep -q "不合格" "$E2E_TMP/p.csv" || fail "CSV rows"
 [ "$(wc -l <"$E2E_TMP/p.csv")" = 4 ] || fail "CSV: one row per organisation"
-curl -sf -b "$E2E_TMP/jar" "$DIST_URL/inspections?year=2026" | grep -q "2026年度年检进度" || fail "page"
+curl -sf -b "$E2E_TMP/jar" "$DIST_URL/inspections?year=2026" >"$E2E_TMP/insp.html" || fail "page"
+grep -q "2026年度年检进度" "$E2E_TMP/insp.html" || fail "page"
+grep -q 'href="/api/v1/dashboard/inspections.xlsx?year=2026">导出Excel' "$E2E_TMP/insp.html" \
+  || fail "the page links the Excel file beside the CSV"
 ok "the district's progress shows results per street and community, the missing list and CSV"
 
 # The result reaches the node; its rectification, once accepted, closes the inspection.

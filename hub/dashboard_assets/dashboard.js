@@ -503,6 +503,23 @@
       root.append(el('p', { class: 'dossier' },
         el('a', { id: 'org-dossier', href: `/dossier/${encodeURIComponent(id)}`, target: '_blank', text: t('dossier') }), ' ',
         el('a', { id: 'org-dossier-zip', href: `/dossier/${encodeURIComponent(id)}/zip`, download: '', text: t('dossier_zip') })));
+      // Its attachments, as the archive lists them (what this operator may see).
+      const files = o.attachments || [];
+      const att = el('section', { class: 'dash-section', id: 'org-attachments' }, el('h2', { text: t('attachments') }));
+      if (!files.length) att.append(el('p', { class: 'empty', text: t('att_none') }));
+      else {
+        const head = el('tr', {}, ...['att_title', 'att_heading', 'att_type', 'att_size', 'att_date', 'att_open']
+          .map((k) => el('th', { text: t(k) })));
+        const rows = files.map((a) => el('tr', {},
+          el('td', { class: 'text', text: a.title }), el('td', { class: 'nw', text: a.heading }),
+          el('td', { class: 'nw', text: a.type }), el('td', { class: 'nw', text: a.size_text }),
+          el('td', { class: 'nw', text: a.date }),
+          el('td', {}, a.held
+            ? el('a', { href: `/api/v1/files/${encodeURIComponent(a.hash)}`, target: '_blank', text: t('att_open') })
+            : el('span', { class: 'none', text: t('att_not_here') }))));
+        att.append(el('table', { class: 'list', id: 'org-attachments-table' }, el('thead', {}, head), el('tbody', {}, ...rows)));
+      }
+      root.append(att);
       const rc = o.roster_counts || {};
       const dl = facts({
         id: o.id, street: o.street, community: o.community, category: f.category,

@@ -6,7 +6,8 @@
 // and opens the community's own page; then visits every page reachable by
 // links from each start in headless Chromium at 1024x768 and fails on any
 // visible 64-hex string, enum key, ISO "T" time, Traditional-only character,
-// English sentence in the Chinese view, HTTP error, or page wider than 1024 px.
+// English sentence in the Chinese view, HTTP error, text field without a
+// maxlength, or page wider than 1024 px.  Printable pages are visited too.
 // Screenshots of every page go to LINLI_WEB_OUT/crawl/ (when set).
 'use strict';
 
@@ -102,6 +103,10 @@ async function district(t) {
   const org = run(NODE, ['--dir', nodes[0], 'org', 'list']).split('\n')[0].split('\t')[0];
   run(NODE, ['--dir', nodes[0], 'org', 'amend', org, '--leader', '王建国', '--phone', '13800138000']);
   run(NODE, ['--dir', nodes[0], 'activity', 'declare', '--org', org, '--date', '2026-12-20', '--title', '邻里节', '--place', '社区广场', '--expected', '120', '--description', '全社区参加的邻里节']);
+  // Plans, so that the printable plan pages (the organisation's at the node,
+  // the community's at the hubs) are reached too.
+  run(NODE, ['--dir', nodes[0], 'plan', 'file', '--org', org, '--year', '2026', '--goals', '全年服务老人二百人次', '--activities', '每月探访独居老人', '--count', '12']);
+  run(NODE, ['--dir', nodes[0], 'plan', 'file', '--community', '--year', '2026', '--goals', '邻里互助', '--activities', '读书会']);
   for (const dir of nodes) run(NODE, ['--dir', dir, 'sync']);
   run(HUB, ['--dir', s, 'decide', 'criticize', '--org', org, '--deadline', '2027-01-31', '--reason', '月报内容过于简单']);
   run(HUB, ['--dir', s, 'forward']);
@@ -169,6 +174,10 @@ async function crawl(page, start, label, shots, found) {
     }
     const text = await page.evaluate(() => `${document.title}\n${document.body ? document.body.innerText : ''}`);
     for (const p of problems(text)) found.push(`${where}: ${p}`);
+    // Every field people type free text into stops at the record's bound.
+    const unbounded = await page.$$eval('textarea:not([maxlength]), input:not([type]):not([maxlength]), input[type=text]:not([maxlength]), input[type=search]:not([maxlength])',
+      (els) => els.map((e) => `${e.closest('form') ? (e.closest('form').id || e.closest('form').action) : ''} ${e.name}`));
+    for (const f of unbounded) found.push(`${where}: a text field without maxlength: ${f}`);
     const width = await page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body ? document.body.scrollWidth : 0));
     if (width > 1024) found.push(`${where}: ${width} px wide`);
     if (shots) {
@@ -193,7 +202,7 @@ async function crawl(page, start, label, shots, found) {
         continue;
       }
       // Files to download (an Excel workbook, a ZIP) are not pages.
-      if (/^\/(api|assets|dashboard\/[^/]*\.js)|\.csv$|\/logout|\/print|\/zip$|\.zip$|\.xlsx$|^\/files\//.test(u.pathname)) continue;
+      if (/^\/(api|assets|dashboard\/[^/]*\.js)|\.csv$|\/logout|\/zip$|\.zip$|\.xlsx$|^\/files\//.test(u.pathname)) continue;
       if (u.searchParams.get('lang') === 'en') continue;
       u.hash = '';
       if (!seen.has(u.href)) queue.push(u.href);

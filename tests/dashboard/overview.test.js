@@ -13,11 +13,10 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { launchBrowser } = require('../web/lib.js');
+const { launchBrowser, xlsxRows } = require('../web/lib.js');
 const { NODE, run, sql, district, login, parseCsv } = require('./district.js');
 
 // A fixed clock for every program this test starts (they inherit it).
@@ -50,23 +49,6 @@ async function tableRows(page, id, visibleOnly) {
   }), !!visibleOnly);
 }
 const num = async (page, sel) => Number(await page.textContent(sel));
-
-// Debian's python3-openpyxl lives with Debian's Python, which a python3
-// earlier on PATH (pyenv, a venv) may not see.
-const PY = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-
-// Every row of the first sheet of an .xlsx file, read by openpyxl (Debian's
-// python3-openpyxl), as strings the way the CSV writes them.
-function xlsxRows(file) {
-  const py = `import json, sys, openpyxl
-wb = openpyxl.load_workbook(sys.argv[1], read_only=True)
-ws = wb.worksheets[0]
-out = []
-for row in ws.iter_rows(values_only=True):
-    out.append(["" if v is None else str(int(v)) if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v) for v in row])
-print(json.dumps({"title": ws.title, "rows": out}, ensure_ascii=False))`;
-  return JSON.parse(execFileSync(PY, ['-c', py, file], { encoding: 'utf8' }));
-}
 
 // The CSV of every table on the page and its Excel twin: same rows, Chinese
 // headers, the period in the file name.  Returns how many pairs were read.

@@ -70,6 +70,22 @@ get_as sop same-street-pass "/api/v1/files/$H_JPG" >/dev/null
 cmp -s "$F/photo.jpg" "$E2E_TMP/got.sop" || fail "the street's operator got other bytes"
 ok "a street-bound operator at the district fetches only its street's files"
 
+# The organisation page lists the files the district holds, not 人员材料, with the sizes
+# in the same words everywhere; another street's operator does not see the organisation.
+[ "$(get_as dop district-op-pass "/api/v1/dashboard/org/$ORG")" = 200 ] ||
+  fail "the district operator could not open the organisation: $(cat "$E2E_TMP/got.dop")"
+python3 - "$E2E_TMP/got.dop" <<'PY' || fail "the organisation's attachments: $(cat "$E2E_TMP/got.dop")"
+import json, sys
+a = {f["title"]: f for f in json.load(open(sys.argv[1]))["attachments"]}
+assert sorted(a) == ["活动照片", "组织章程"], a
+assert a["组织章程"]["heading"] == "备案材料" and a["组织章程"]["type"] == "PDF 文件", a
+assert a["组织章程"]["size_text"] == "293 KB" and a["活动照片"]["size_text"] == "2.4 MB", a
+assert all(f["held"] for f in a.values()), a
+PY
+[ "$(get_as oop other-street-pass "/api/v1/dashboard/org/$ORG")" = 404 ] ||
+  fail "another street's operator opened the organisation"
+ok "the organisation page at the district lists its files without 人员材料"
+
 # Resumption: the node dies after the second chunk of a 5 MB photo (a failpoint, as kill -9).
 H_BIG=$(attach "$F/big.jpg" --title 大合影 --heading activity)
 set +e

@@ -2,7 +2,8 @@
 // filing and syncs to the street (real linli-node and linli-hub processes);
 // the street operator opens the batch in Chromium and sees the photo shown
 // beside the records, the PDF behind a link that answers as a PDF, and the
-// files' route closed to anybody not logged in.  Screenshot: review-attach.png.
+// files' route closed to anybody not logged in; the dashboard's organisation
+// page lists the files with the same size words.  Screenshot: review-attach.png.
 'use strict';
 
 const test = require('node:test');
@@ -121,9 +122,31 @@ test('attachments beside the records of a batch', async (t) => {
   const anonDl = await request(hub.port, { path: `/api/v1/files/${hPdf}/download` });
   assert.notEqual(anonDl.status, 200, 'the download needs a login');
 
+  // the organisation page of the dashboard lists the files: title, heading,
+  // type, the size in the same words as the batch page, date, a link to open it
+  const sizeOnReview = (await page.locator('.attachment', { hasText: '读书会章程' }).textContent())
+    .split(' · ')[3].replace(/打开.*$/, '').trim();
+  await page.goto(new URL(`/dashboard/org/${org}`, hub.url).href);
+  await page.waitForSelector('#dash[data-ready="1"]');
+  const attRows = await page.$$eval('#org-attachments-table tbody tr',
+    (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.equal(attRows.length, 2, JSON.stringify(attRows));
+  const pdfRow = attRows.find((r) => r[0] === '读书会章程');
+  assert.deepEqual(pdfRow.slice(1, 4), ['备案材料', 'PDF 文件', sizeOnReview]);
+  assert.match(pdfRow[3], /^\d+ 字节$/);
+  assert.match(pdfRow[4], /^\d{4}-\d{2}-\d{2}$/);
+  assert.equal(pdfRow[5], '打开');
+  assert.deepEqual(attRows.find((r) => r[0] === '读书会活动照片').slice(1, 3), ['活动材料', 'PNG 图片']);
+  assert.equal(await page.getAttribute('#org-attachments-table tr:has-text("读书会章程") a', 'href'),
+    `/api/v1/files/${hPdf}`);
+  assert.doesNotMatch(await page.textContent('#org-attachments'), /[0-9a-f]{64}/);
+
   // the organisation's dossier: six headings, the photo under 活动材料, printable
   await page.goto(new URL(`/dossier/${org}`, hub.url).href);
   assert.match(await page.textContent('h1'), /建昌道社区读书会档案/);
+  // the PDF is not printed with the page (Chromium prints the page, not the
+  // files it links): the index says so
+  assert.match(await page.textContent('#pdf-note'), /1 份 PDF 文件不随本页打印.*分别打印/);
   const headings = await page.locator('h2').allTextContents();
   assert.deepEqual(headings, ['备案材料', '活动材料', '人员材料', '评比材料', '计划总结材料', '变更材料']);
   assert.equal(await page.locator('table').first().evaluate((el) => getComputedStyle(el).borderCollapse),

@@ -45,6 +45,24 @@ test('street hub: logins, sessions, CSRF, viewer, lock-out', async (t) => {
   assert.match(res.body, /幸福社区&lt;b&gt;夕阳红&lt;\/b&gt;志愿队/);
   assert.doesNotMatch(res.body, /<b>夕阳红/);
   assert.match(res.headers['content-security-policy'], /frame-ancestors 'none'/);
+  // an unknown address: the error page in the frame, with the way home; the
+  // API keeps JSON, in Chinese
+  res = await request(hub.port, { path: '/nosuch', cookie: alice.cookie,
+    headers: { Accept: 'text/html' } });
+  assert.equal(res.status, 404);
+  assert.match(res.headers['content-type'], /text\/html/);
+  assert.match(res.body, /没有这个页面/);
+  assert.match(res.body, /请返回上一页，核对后再试/);
+  assert.match(res.body, /<a href="\/">返回<\/a>/);
+  assert.match(res.body, /退出|logout/);
+  assert.doesNotMatch(res.body, /no such page|NOT_FOUND/);
+  res = await request(hub.port, { path: '/nosuch' });
+  assert.equal(res.status, 404);
+  assert.match(res.body, /没有这个页面/);
+  res = await request(hub.port, { path: '/api/v1/nosuch', cookie: alice.cookie });
+  assert.equal(res.status, 404);
+  assert.match(res.headers['content-type'], /application\/json/);
+  assert.equal(JSON.parse(res.body).message, '没有这个地址：/api/v1/nosuch');
   res = await request(hub.port, { path: `/review/${b1}?lang=en`, cookie: alice.cookie });
   assert.match(res.body, /<html lang="en">/);
   assert.match(res.body, /Reject the whole batch/);

@@ -4,6 +4,8 @@
 // that is not after today is refused in Chinese on the form, which keeps what
 // was typed; a valid one first shows a confirmation with the organisation's
 // name, writes nothing until confirmed, and then reaches the node signed.
+// A decision is withdrawn the same way: 撤回 on the list shows it by the
+// organisation's name and filing number, and once confirmed it shows 已撤回.
 'use strict';
 
 process.env.LINLI_FAKE_NOW_MS = String(Date.UTC(2026, 11, 3, 2, 0, 0));
@@ -16,7 +18,9 @@ const { startNode, startHub, launchBrowser, outDir } = require('./lib.js');
 
 const HUB_BIN = process.env.LINLI_HUB_BIN || 'linli-hub';
 
-test('a decision is picked, checked, confirmed and reaches the node', async (t) => {
+// A street hub with an operator, a node enrolled there with one organisation
+// filed and synced, and a browser logged in at /decide.
+async function streetWithOrg(t) {
   const hub = await startHub(t);
   const node = await startNode(t, {
     hub: hub.url, hubKey: hub.key,
@@ -37,6 +41,11 @@ test('a decision is picked, checked, confirmed and reaches the node', async (t) 
   await page.fill('#name', 'wang');
   await page.fill('#password', 'wang-pass-1');
   await Promise.all([page.waitForURL(/\/decide$/), page.click('#login')]);
+  return { hub, node, org, shots, page };
+}
+
+test('a decision is picked, checked, confirmed and reaches the node', async (t) => {
+  const { hub, node, org, shots, page } = await streetWithOrg(t);
 
   // The picker offers the organisation by name, its value the filing number.
   const opt = page.locator(`#org-list option[value="${org}"]`);
@@ -101,6 +110,33 @@ test('a decision is picked, checked, confirmed and reaches the node', async (t) 
   await page.goto(new URL('/inbox', node.url).href);
   await page.screenshot({ path: path.join(shots, 'inbox-list.png'), fullPage: true });
   await fitsAndKeepsWhole(page, 'main table');
+});
+
+test('a decision is withdrawn on the page: confirmation by name, then 已撤回', async (t) => {
+  const { hub, node, org, shots, page } = await streetWithOrg(t);
+  hub.cli('decide', 'criticize', '--org', org, '--deadline', '2026-12-31', '--reason', '活动记录不全');
+  await page.goto(new URL('/decide', hub.url).href);
+  const row = page.locator('#decisions tr', { hasText: '活动记录不全' });
+  await Promise.all([page.waitForLoadState('load'), row.locator('button', { hasText: '撤回' }).click()]);
+  // The confirmation names the organisation and its filing number; nothing changed yet.
+  const summary = await page.textContent('#withdraw-summary');
+  assert.match(summary, /夕阳红志愿服务队/);
+  assert.ok(summary.includes(org), summary);
+  assert.match(summary, /活动记录不全/);
+  assert.equal(await page.getAttribute('#withdraw-confirm textarea[name=reason]', 'maxlength'), '1333');
+  assert.equal(JSON.parse(hub.cli('decide', 'list', '--json'))[0].withdrawn, false);
+  await page.screenshot({ path: path.join(shots, 'decide-withdraw-confirm.png'), fullPage: true });
+  // Confirmed with a reason: the list says 已撤回, the withdrawal is signed and reaches the node.
+  await page.fill('#withdraw-confirm textarea[name=reason]', '经核实，记录已补齐');
+  await Promise.all([page.waitForURL(/msg=msg\.withdrawn/), page.click('#withdraw-confirm-submit')]);
+  assert.match(await page.textContent('main'), /决定已撤回/);
+  assert.match(await page.textContent('#decisions tr:has-text("活动记录不全")'), /已撤回/);
+  const d = JSON.parse(hub.cli('decide', 'list', '--json'))[0];
+  assert.equal(d.withdrawn, true);
+  assert.equal(d.withdrawn_reason, '经核实，记录已补齐');
+  node.cli('sync');
+  const inbox = JSON.parse(node.cli('inbox', '--json'));
+  assert.ok(inbox.some((x) => x.org === org && x.withdrawn), JSON.stringify(inbox));
 });
 
 // The page is no wider than the 1024-pixel screen, and no cell of table sel

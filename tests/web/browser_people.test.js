@@ -2,7 +2,7 @@
 // notice (公示) in headless Chromium with a fixed clock (2027-02-09).  The staff
 // keep the roster, the pledge, residents' feedback and funding with the page's
 // forms (a refusal comes back with its reason and what was typed; the roster
-// exports as CSV).  From the organisation's page to the notice, which shows the name, the leader, the service pledge, the activities
+// exports as CSV and as Excel with the same rows).  From the organisation's page to the notice, which shows the name, the leader, the service pledge, the activities
 // of the last months and how residents' feedback was handled, and none of the
 // roster's names nor who complained; printed (print media and a PDF), the
 // print button is gone and the sheet fits the page.  The same notice as a page of its
@@ -15,7 +15,9 @@ process.env.LINLI_FAKE_NOW_MS = '1802138400000'; // before any process starts
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { startNode, startHub, launchBrowser, outDir } = require('./lib.js');
+const fs = require('node:fs');
+const os = require('node:os');
+const { startNode, startHub, launchBrowser, outDir, xlsxRows } = require('./lib.js');
 
 test('public notice: page, content, print', async (t) => {
   const hub = await startHub(t); // its key seals the roster's names
@@ -148,6 +150,16 @@ test('people page: roster, pledge, feedback and funding forms', async (t) => {
   const csv = await page.evaluate(async (href) => (await fetch(href)).text(), `/orgs/${org}/roster.csv`);
   assert.match(csv, /编号,姓名,角色,党员,所在社区/);
   assert.match(csv, /司马秀兰/);
+  // Its Excel twin, linked beside it, holds the same rows (read by openpyxl).
+  const xlsxHref = await page.getAttribute(`#people-roster a[href="/orgs/${org}/roster.xlsx"]`, 'href');
+  const xr = await page.request.get(new URL(xlsxHref, page.url()).href);
+  assert.equal(xr.status(), 200);
+  assert.match(xr.headers()['content-type'], /spreadsheetml/);
+  const xfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'linli-roster-')), 'roster.xlsx');
+  t.after(() => fs.rmSync(path.dirname(xfile), { recursive: true, force: true }));
+  fs.writeFileSync(xfile, await xr.body());
+  const csvRows = csv.replace(/^\uFEFF/, '').split('\r\n').filter((l) => l).map((l) => l.split(','));
+  assert.deepEqual(xlsxRows(xfile).rows, csvRows);
 
   // The first member leaves: the count on the organisation page is the roster's.
   assert.equal(await submit(`#roster tr:has-text("欧阳铁柱") ${form('leave')}`), 200);

@@ -194,4 +194,21 @@ async function fillFiling(page, o) {
   await page.selectOption('#f-founded_by', o.foundedBy);
 }
 
-module.exports = { startNode, startHub, request, csrfOf, rssKb, launchBrowser, outDir, fillFiling };
+// Debian's python3-openpyxl lives with Debian's Python, which a python3
+// earlier on PATH (pyenv, a venv) may not see.
+const PY = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+
+// Every row of the first sheet of an .xlsx file, read by openpyxl (Debian's
+// python3-openpyxl), as strings the way the CSV writes them.
+function xlsxRows(file) {
+  const py = `import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1], read_only=True)
+ws = wb.worksheets[0]
+out = []
+for row in ws.iter_rows(values_only=True):
+    out.append(["" if v is None else str(int(v)) if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v) for v in row])
+print(json.dumps({"title": ws.title, "rows": out}, ensure_ascii=False))`;
+  return JSON.parse(execFileSync(PY, ['-c', py, file], { encoding: 'utf8' }));
+}
+
+module.exports = { startNode, startHub, request, csrfOf, rssKb, launchBrowser, outDir, fillFiling, xlsxRows };

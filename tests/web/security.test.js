@@ -145,7 +145,24 @@ test('unknown records, missing parameters and oversized posts get clear answers'
   assert.equal((await page('/orgs/%3Cscript%3E/dissolve')).status, 404);
   assert.equal((await page('/reports/print?org=120105001001-9999&month=2026-01')).status, 404);
   assert.equal((await page('/reports/print')).status, 400);
-  assert.equal((await page('/no/such/page')).status, 404);
+  // An unknown address: a browser gets the Chinese error page with the way
+  // home; the API keeps JSON, in Chinese too.
+  const nosuch = await page('/no/such/page');
+  assert.equal(nosuch.status, 404);
+  assert.match(nosuch.headers['content-type'], /text\/html/);
+  assert.match(nosuch.body, /没有这个页面/);
+  assert.match(nosuch.body, /请返回上一页，核对后再试/);
+  assert.match(nosuch.body, /<a href="\/">返回<\/a>/);
+  assert.doesNotMatch(nosuch.body, /no such page|NOT_FOUND/);
+  const html = await request(node.port, { path: '/nosuch', headers: { Accept: 'text/html' } });
+  assert.equal(html.status, 404);
+  assert.match(html.body, /没有这个页面/);
+  const apiHtml = await request(node.port, { path: '/api/nosuch', headers: { Accept: 'text/html,*/*' } });
+  assert.match(apiHtml.body, /没有这个页面/);
+  const api = await page('/api/nosuch');
+  assert.equal(api.status, 404);
+  assert.match(api.headers['content-type'], /application\/json/);
+  assert.equal(JSON.parse(api.body).message, '没有这个地址：/api/nosuch');
   // A blank printable form for a month not reported yet, to fill in by hand.
   const id = node.cli('org', 'file', '--filed', '2025-01-01', '--name', '读书会', '--category', '文化', '--leader', '周',
     '--phone', '1', '--members', '5', '--party-members', '0').trim().split('\n').pop();
