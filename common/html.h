@@ -9,6 +9,10 @@
 #ifndef LINLI_COMMON_HTML_H
 #define LINLI_COMMON_HTML_H
 
+/* The attributes of an amount-in-yuan field (up to two decimals: the domain
+ * core reads at most 16 characters), on the node's forms and the hub's. */
+#define CM_HTML_YUAN_ATTR "maxlength=\"16\" inputmode=\"decimal\""
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -231,7 +231,7 @@ static void self_form(hub_web_req *w, int year, int keep) {
     else
       cm_html_printf(&w->h, "<label>%w<input name=\"%r\" %r value=\"%h\"></label>",
                      k_self[i][1], k_self[i][0],
-                     i >= 6 ? "inputmode=\"decimal\" required"
+                     i >= 6 ? CM_HTML_YUAN_ATTR " required"
                             : (i == 3 || i == 4 ? "type=\"number\" min=\"0\""
                                                 : "type=\"number\" min=\"0\" required"),
                      v ? v : "");

@@ -37,7 +37,6 @@ _Static_assert(NODE_WEB_LONG_CHARS == NODE_WEB_TEXT_MAX, "long field not the tex
 #define NODE_WEB_STR(x) NODE_WEB_STR_(x)
 #define NODE_WEB_SHORT_ATTR "maxlength=\"" NODE_WEB_STR(NODE_WEB_SHORT_CHARS) "\""
 #define NODE_WEB_LONG_ATTR "maxlength=\"" NODE_WEB_STR(NODE_WEB_LONG_CHARS) "\""
-#define NODE_WEB_YUAN_ATTR "maxlength=\"16\" inputmode=\"decimal\""
 #define NODE_WEB_SEARCH_ATTR "maxlength=\"100\""
 
 /* The state of one `serve`. */

@@ -312,7 +312,7 @@ static void funding_part(node_web_rq *rq, const char *id, const json_t *list) {
   people_form(rq, id, "funding");
   cm_html_input(&rq->h, "text", "source", "people.source", typed(rq, "source"), 1, NODE_WEB_SHORT_ATTR, NULL);
   cm_html_input(&rq->h, "text", "amount", "people.amount", typed(rq, "amount"), 1,
-                NODE_WEB_YUAN_ATTR, "insp.yuan_hint");
+                CM_HTML_YUAN_ATTR, "insp.yuan_hint");
   cm_html_input(&rq->h, "number", "year", "people.year", typed(rq, "year"), 0,
                 "min=\"2000\" max=\"9999\"", "people.year_hint");
   cm_html_input(&rq->h, "text", "purpose", "people.purpose", typed(rq, "purpose"), 0, NODE_WEB_LONG_ATTR, NULL);

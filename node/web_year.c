@@ -73,9 +73,9 @@ static void insp_form(node_web_rq *rq, const node_inspection_input *in, const cm
   cm_html_input(&rq->h, "number", "party_members", "insp.party_members", in->party_members, 1,
                 "min=\"0\"", NULL);
   cm_html_input(&rq->h, "text", "funds_received", "insp.funds_received", in->funds_received, 1,
-                NODE_WEB_YUAN_ATTR, "insp.yuan_hint");
+                CM_HTML_YUAN_ATTR, "insp.yuan_hint");
   cm_html_input(&rq->h, "text", "funds_used", "insp.funds_used", in->funds_used, 1,
-                NODE_WEB_YUAN_ATTR, NULL);
+                CM_HTML_YUAN_ATTR, NULL);
   cm_html_textarea(&rq->h, "problems", "insp.problems", in->problems, 0, NODE_WEB_TEXT_MAX, NULL);
   cm_html_textarea(&rq->h, "plans", "insp.plans", in->plans, 0, NODE_WEB_TEXT_MAX, NULL);
   cm_html_select_begin(&rq->h, "opinion", "insp.opinion", 1);

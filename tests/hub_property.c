@@ -299,7 +299,15 @@ static json_t *answer(hub_ctx *at, const char *name, const hub_dash_params *p, c
   if (http_now >= 2) {
     char path[512];
     dash_path(name, p, "", NULL, path, sizeof path);
-    same_json(j, http_json(at, path, where, step), path, where, step);
+    json_t *theirs = http_json(at, path, where, step);
+    /* The organisation's page also lists its attachments (hub/web_dashboard.c,
+     * from the archive, not a figure): an array, then compared without it. */
+    if (!strcmp(name, "org")) {
+      if (!json_is_array(json_object_get(theirs, "attachments")))
+        fail_msg("step %d, %s: GET %s has no attachments list", step, where, path);
+      json_object_del(theirs, "attachments");
+    }
+    same_json(j, theirs, path, where, step);
   }
   return j;
 }

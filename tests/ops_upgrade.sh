@@ -49,7 +49,16 @@ for a in json.load(sys.stdin)["authors"]: print(a["key"], a["role"], a["head_seq
 }
 summary() { # HUB OUT: the hub's summary as a user of the API sees it
   start_server SUM "$HUB" --dir "$E2E_TMP/$1" serve --listen 127.0.0.1:0
-  curl -sf "$SUM_URL/api/v1/summary" | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin), sort_keys=True))' >"$2" \
+  # A hub that is still busy with its start (a loaded machine, sanitizers) says
+  # 503 and when to come back: ask again, as a client would; anything else fails.
+  local code tries=0
+  while :; do
+    code=$(curl -s -o "$2.raw" -w '%{http_code}' "$SUM_URL/api/v1/summary")
+    [ "$code" = 503 ] && [ $((tries += 1)) -lt 10 ] || break
+    sleep 1
+  done
+  [ "$code" = 200 ] || fail "$1 summary answered $code: $(head -c 300 "$2.raw")"
+  python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin), sort_keys=True))' <"$2.raw" >"$2" \
     || fail "$1 summary"
   stop_server "$SUM_PID"
 }
