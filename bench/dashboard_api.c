@@ -5,10 +5,13 @@
  * several runs of each answer; the target is 100 ms each.
  *
  *   dashboard_api [--communities N] [--orgs N] [--months N] [--runs N] [--gen-only DIR]
+ *                 [--hub DIR]
  *
  * --gen-only DIR writes the hub into DIR (which must not exist) and stops: the
  * HTTP benchmarks (bench/dashboard_http.sh, bench/city.sh) serve it with the
- * real linli-hub.  It prints "orgs N", "reports N" and "ingest_ms N". */
+ * real linli-hub.  It prints "orgs N", "reports N" and "ingest_ms N".
+ * --hub DIR times the answers of a hub written before with --gen-only (give
+ * the same --months), without writing it again: for a profiler's run. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +50,7 @@ static int cmp_d(const void *a, const void *b) {
 int main(int argc, char **argv) {
   gen_spec spec = {40, 50, 60, NULL, 7};
   int runs = 5;
-  const char *gen_only = NULL;
+  const char *gen_only = NULL, *open_dir = NULL;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!strcmp(argv[i], "--communities"))
       spec.communities = atoi(argv[i + 1]);
@@ -59,6 +62,8 @@ int main(int argc, char **argv) {
       runs = atoi(argv[i + 1]);
     else if (!strcmp(argv[i], "--gen-only"))
       gen_only = argv[i + 1];
+    else if (!strcmp(argv[i], "--hub"))
+      open_dir = argv[i + 1];
   }
   if (runs < 1 || runs > 100 || spec.communities < 1 || spec.orgs < 1 || spec.months < 1) {
     fprintf(stderr, "usage: dashboard_api [--communities N] [--orgs N] [--months N] [--runs N]\n");
@@ -75,7 +80,7 @@ int main(int argc, char **argv) {
   month_str(f, from_all);
   spec.end_month = end;
 
-  char *tmp = gen_only ? strdup(gen_only) : tl_tmpdir();
+  char *tmp = open_dir ? NULL : gen_only ? strdup(gen_only) : tl_tmpdir();
   const char *sub = "hub";
   if (gen_only && tmp) { /* DIR as parent and last part */
     char *slash = strrchr(tmp, '/');
@@ -88,11 +93,20 @@ int main(int argc, char **argv) {
       sub = gen_only;
     }
   }
-  hub_ctx *hub = tmp ? tl_hub(tmp, sub, HUB_ROLE_STREET, "望海楼街") : NULL;
-  if (!hub) return 1;
+  hub_ctx *hub = NULL;
   gen_totals tot;
+  memset(&tot, 0, sizeof tot);
   double t0 = now_ms(), g0 = cpu_ms();
-  if (gen_hub_fill(hub, &spec, &tot)) return 1;
+  if (open_dir) {
+    cm_err err;
+    if (hub_open(open_dir, &hub, &err)) {
+      fprintf(stderr, "hub_open: %s\n", err.msg);
+      return 1;
+    }
+  } else {
+    hub = tmp ? tl_hub(tmp, sub, HUB_ROLE_STREET, "望海楼街") : NULL;
+    if (!hub || gen_hub_fill(hub, &spec, &tot)) return 1;
+  }
   double gen_ms = now_ms() - t0;
   if (gen_only) {
     printf("orgs %lld\nreports %lld\ningest_ms %.0f\ningest_cpu_ms %.0f\n", (long long)tot.orgs,
@@ -168,7 +182,9 @@ int main(int argc, char **argv) {
          "transfer.)\n");
   hub_close(hub);
   /* LINLI_BENCH_KEEP=1 leaves the hub for a look with sqlite3. */
-  if (getenv("LINLI_BENCH_KEEP"))
+  if (!tmp)
+    ; /* --hub: not ours to remove */
+  else if (getenv("LINLI_BENCH_KEEP"))
     fprintf(stderr, "hub kept in %s/hub\n", tmp);
   else
     tl_rmrf(tmp);
