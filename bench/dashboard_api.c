@@ -189,5 +189,8 @@ int main(int argc, char **argv) {
   else
     tl_rmrf(tmp);
   free(tmp);
-  return all_ok ? 0 : 3;
+  /* A figure, never a verdict: the last column says which answers were
+   * within 100 ms; the exit status does not (bench/run.sh prints the table). */
+  (void)all_ok;
+  return 0;
 }

@@ -347,7 +347,11 @@ static void api_enroll(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   }
   if (verify_signed(req, resp, caller) != CM_OK) goto out;
   unsigned retry_s = 0;
-  if (!hub_enrolguard_allow(api->enrol, cm_http_peer(req), cm_mono_ms(), &retry_s)) {
+  /* The rate holds back floods of fresh keys: a community already enrolled
+   * (or waiting) that asks again at each sync is answered, so that several
+   * communities behind one address are not locked out of their sync. */
+  if (!hub_enroll_known(api->hub, caller) &&
+      !hub_enrolguard_allow(api->enrol, cm_http_peer(req), cm_mono_ms(), &retry_s)) {
     char ra[24], msg[256];
     snprintf(ra, sizeof ra, "%u", retry_s);
     snprintf(msg, sizeof msg, "每个地址 %llu 分钟内最多申请登记 %d 次：请 %u 秒后再试",

@@ -444,6 +444,27 @@ unlock:
   return rc;
 }
 
+int hub_enroll_known(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES]) {
+  hub_author a;
+  json_t *pending = NULL, *row;
+  char hex[PROTO_KEY_HEX];
+  int found = 0;
+  size_t i;
+  cm_err err;
+  cm_err_clear(&err);
+  proto_key_hex(key, hex);
+  pthread_mutex_lock(&ctx->lock);
+  if (hub_store_author_get(ctx->store, key, &a, &found, &err)) found = 0;
+  if (!found && hub_store_requests_json(ctx->store, &pending, &err) == CM_OK)
+    json_array_foreach(pending, i, row) {
+      const char *k = json_string_value(json_object_get(row, "key"));
+      if (k && !strcmp(k, hex)) found = 1;
+    }
+  pthread_mutex_unlock(&ctx->lock);
+  json_decref(pending);
+  return found;
+}
+
 cm_rc hub_enroll_requests(hub_ctx *ctx, json_t **out, cm_err *err) {
   cm_rc rc;
   pthread_mutex_lock(&ctx->lock);

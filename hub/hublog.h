@@ -102,6 +102,12 @@ cm_rc hub_enroll_request(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const
                          const char *street, const char *code, const char *role,
                          int *enrolled_out, int64_t *request_id_out, cm_err *err);
 
+/* 1 when key is enrolled here already or has a pending request: its asking
+ * again stores nothing new, so the per-address rate of enrolment requests
+ * (which holds back floods of fresh keys) does not apply to it.  0 otherwise,
+ * also when the store cannot be read. */
+int hub_enroll_known(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES]);
+
 /* Pending requests as a JSON array of {"id", "name", "code", "street", "role",
  * "key", "fingerprint", "time_ms"}, oldest first.  New reference in *out. */
 cm_rc hub_enroll_requests(hub_ctx *ctx, json_t **out, cm_err *err);

@@ -38,3 +38,19 @@ code=$("$FLOOD" 127.0.0.50 "$P" 1 x 120101001009)
 n=$("$HUB" --dir "$S" enroll-requests --json | grep -c '"fingerprint"')
 [ "$n" = 100 ] || fail "$n pending requests listed, want 100"
 ok "pending requests are capped at 100 (then 503)"
+
+# The rate is for fresh keys: a community the street enrolled, whose node asks again
+# at its sync, is answered even when its address has used up its requests (several
+# communities behind one address must not lock each other out of their sync).
+"$NODE" --dir "$E2E_TMP/n2" init --community 铁东路社区 --street 望海楼街 --hub "$STREET_URL" \
+  --code 120101001002 >"$E2E_TMP/n2.init"
+"$HUB" --dir "$S" enroll --name 铁东路社区 --key "$(tail -n 1 "$E2E_TMP/n2.init")" \
+  --code 120101001002 >/dev/null
+out=$("$FLOOD" 127.0.0.1 "$P" 6 "社区一" 120101001009)
+echo "127.0.0.1: $out"
+echo "$out" | grep -q '^429 ' || fail "the address did not reach its rate: $out"
+"$NODE" --dir "$E2E_TMP/n2" sync >"$E2E_TMP/n2.sync" 2>&1 \
+  || fail "an enrolled community could not sync from an address over the rate: $(cat "$E2E_TMP/n2.sync")"
+grep -q 429 "$E2E_TMP/n2.sync" && fail "the enrolled community was told 429: $(cat "$E2E_TMP/n2.sync")"
+[ "$("$FLOOD" 127.0.0.1 "$P" 1 x 120101001009)" = "429 1" ] || fail "a fresh key got past the rate"
+ok "an enrolled community's sync is not held back by its address's rate"
