@@ -264,7 +264,7 @@ static void feedback_part(node_web_rq *rq, const char *id, const json_t *list) {
     if (!strcmp(st, "received")) {
       people_form(rq, id, "handle");
       cm_html_printf(&rq->h, "<input type=\"hidden\" name=\"fid\" value=\"%h\">", fid);
-      cm_html_input(&rq->h, "text", "result", "people.fb_result", NULL, 1, NULL, NULL);
+      cm_html_input(&rq->h, "text", "result", "people.fb_result", NULL, 1, NODE_WEB_LONG_ATTR, NULL);
       node_web_form_end(rq, "people.handle");
     } else if (!strcmp(st, "handled")) {
       people_form(rq, id, "report");
