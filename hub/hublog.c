@@ -375,6 +375,17 @@ unlock:
   return rc;
 }
 
+/* 1 when the pending requests (hub_store_requests_json) hold one of key hex. */
+static int key_pending(const json_t *pending, const char *hex) {
+  size_t i;
+  const json_t *row;
+  json_array_foreach(pending, i, row) {
+    const char *k = json_string_value(json_object_get(row, "key"));
+    if (k && !strcmp(k, hex)) return 1;
+  }
+  return 0;
+}
+
 cm_rc hub_enroll_request(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const char *name,
                          const char *street, const char *code, const char *role,
                          int *enrolled_out, int64_t *request_id_out, cm_err *err) {
@@ -413,14 +424,7 @@ cm_rc hub_enroll_request(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES], const
     proto_key_hex(key, hex);
     rc = hub_store_requests_json(ctx->store, &pending, err);
     if (!rc && json_array_size(pending) >= HUB_ENROL_MAX_PENDING) {
-      size_t i;
-      json_t *row;
-      int mine = 0;
-      json_array_foreach(pending, i, row) {
-        const char *k = json_string_value(json_object_get(row, "key"));
-        if (k && !strcmp(k, hex)) mine = 1;
-      }
-      if (!mine)
+      if (!key_pending(pending, hex))
         rc = cm_errf(err, CM_ERR_BUSY,
                      "已有 %d 个登记申请在等待：请上级操作员先批准或清理，再试", HUB_ENROL_MAX_PENDING);
     }
@@ -446,20 +450,16 @@ unlock:
 
 int hub_enroll_known(hub_ctx *ctx, const uint8_t key[PROTO_KEY_BYTES]) {
   hub_author a;
-  json_t *pending = NULL, *row;
+  json_t *pending = NULL;
   char hex[PROTO_KEY_HEX];
   int found = 0;
-  size_t i;
   cm_err err;
   cm_err_clear(&err);
   proto_key_hex(key, hex);
   pthread_mutex_lock(&ctx->lock);
   if (hub_store_author_get(ctx->store, key, &a, &found, &err)) found = 0;
   if (!found && hub_store_requests_json(ctx->store, &pending, &err) == CM_OK)
-    json_array_foreach(pending, i, row) {
-      const char *k = json_string_value(json_object_get(row, "key"));
-      if (k && !strcmp(k, hex)) found = 1;
-    }
+    found = key_pending(pending, hex);
   pthread_mutex_unlock(&ctx->lock);
   json_decref(pending);
   return found;
