@@ -50,10 +50,15 @@ void cm_att_caps_or_default(uint64_t *file_max, uint64_t *org_year_max) {
   if (!*org_year_max) *org_year_max = CM_ATT_ORG_YEAR_MAX;
 }
 
+void cm_att_caps_text(int64_t file_mb, int64_t org_year_mb, char *out, size_t cap) {
+  snprintf(out, cap, "每个附件最多 %lld MB，每个组织每年的附件最多 %lld MB", (long long)file_mb,
+           (long long)org_year_mb);
+}
+
 void cm_att_caps_print(FILE *f, uint64_t file_max, uint64_t org_year_max, int by_district) {
-  fprintf(f, "每个附件最多 %llu MB，每个组织每年的附件最多 %llu MB（%s）\n",
-          (unsigned long long)(file_max >> 20), (unsigned long long)(org_year_max >> 20),
-          by_district ? "区协会设定" : "默认值");
+  char said[160];
+  cm_att_caps_text((int64_t)(file_max >> 20), (int64_t)(org_year_max >> 20), said, sizeof said);
+  fprintf(f, "%s（%s）\n", said, by_district ? "区协会设定" : "默认值");
 }
 
 const char *cm_att_type_label(const char *type) {

@@ -49,6 +49,8 @@ const char *cm_att_heading_of_kind(const char *kind);
 void cm_att_caps_or_default(uint64_t *file_max, uint64_t *org_year_max);
 
 /* The caps as one line for a person ("每个附件最多 … MB，…（区协会设定|默认值）"). */
+/* The caps in words, in MiB: "每个附件最多 10 MB，每个组织每年的附件最多 200 MB". */
+void cm_att_caps_text(int64_t file_mb, int64_t org_year_mb, char *out, size_t cap);
 void cm_att_caps_print(FILE *f, uint64_t file_max, uint64_t org_year_max, int by_district);
 
 /* The MIME type of a file starting with the n bytes at p ("application/pdf",

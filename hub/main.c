@@ -17,6 +17,7 @@
 #include "../common/http_client.h"
 #include "../common/i18n.h"
 #include "../common/log.h"
+#include "../common/setting_text.h"
 #include "../common/version.h"
 #include "attach.h"
 #include "attach_check.h"
@@ -897,8 +898,9 @@ static int cmd_feedback(const cmd_args *a) {
   if (!rc) rc = hub_feedback_days_get(ctx, 0, &days, &seq, &err);
   hub_close(ctx);
   if (rc) return fail(rc, &err);
-  printf("群众意见收到 %lld 天后还没报街道的算超期（%s）\n", (long long)days,
-         seq ? "区协会设定" : "默认值");
+  char said[160];
+  cm_setting_feedback_text(CM_LANG_ZH, days, said, sizeof said);
+  printf("%s（%s）\n", said, seq ? "区协会设定" : "默认值");
   return EXIT_OK;
 }
 
@@ -1135,7 +1137,10 @@ static cm_rc due_show_set(hub_ctx *ctx, const char *what, int year, const char *
   char due[11];
   cm_rc rc = date ? hub_year_due_set(ctx, what, year, date, operator_of(op), err) : CM_OK;
   if (!rc) rc = hub_year_due(ctx, what, year, due, err);
-  if (!rc) printf("%d年度%s的截止日期：%s\n", year, cm_i18n_word(CM_LANG_ZH, "due.", what), due);
+  if (rc) return rc;
+  char said[160];
+  cm_setting_due_text(CM_LANG_ZH, what, year, due, said, sizeof said);
+  printf("%s\n", said);
   return rc;
 }
 

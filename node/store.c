@@ -11,6 +11,7 @@
 #include "../common/db.h"
 #include "../common/json.h"
 #include "../common/records.h"
+#include "../common/setting_text.h"
 
 /* Migrations by user_version: append, never edit a released one. */
 static const char *const store_migrations[] = {
@@ -574,6 +575,12 @@ cm_rc store_inbox_json(node_ctx *ctx, const char *hub_hex, const char *today, js
     for (const char *const *k = why; *k && json_is_null(reason); k++) {
       json_decref(reason);
       reason = opt_str(b, *k);
+    }
+    /* ... a setting the district sent down, what it sets. */
+    char said[256];
+    if (json_is_null(reason) && cm_setting_text(CM_LANG_ZH, kind, b, said, sizeof said)) {
+      json_decref(reason);
+      reason = json_string(said);
     }
     /* What the item is about: a record, a criticism, or an activity. */
     /* A recommendation is about our nomination; a commendation from a round

@@ -358,6 +358,11 @@ no_overdue "$STREET_URL" "$E2E_TMP/sjar" || fail "the street still lists the fee
 import json, sys
 f = {x["id"]: x for x in json.load(sys.stdin)}
 sys.exit(0 if not f[sys.argv[1]]["overdue"] else 1)' "$F1" || fail "the node still marks the feedback overdue"
+"$NODE" --dir "$N" inbox --json --keep-unread | python3 -c '
+import json, sys
+said = [i["reason"] for i in json.load(sys.stdin) if i["kind"] == "feedback.due"]
+sys.exit(0 if said == ["群众意见收到 40 天后还没报街道的算超期"] else 1)' \
+  || fail "the inbox does not say the days: $("$NODE" --dir "$N" inbox --json --keep-unread)"
 ok "the district sets the days before feedback is overdue; the street and the node follow"
 dist_org || fail "the district's organisation answer" # what the rebuild must give again
 

@@ -419,6 +419,14 @@ curl -sf -b "$E2E_TMP/s1jar" "$S1_URL/plans?year=2027" | grep -q 2027-03-15 \
 "$NODE" --dir "$E2E_TMP/n1" sync >/dev/null || fail "n1 sync for the dates"
 "$NODE" --dir "$E2E_TMP/n1" inbox --json 2>/dev/null | grep -q '"due.set"' \
   || fail "the district's due dates did not reach the community"
+# ... and the inbox says what they set, in words.
+"$NODE" --dir "$E2E_TMP/n1" inbox --json 2>/dev/null | python3 -c '
+import json, sys
+said = sorted(i["reason"] for i in json.load(sys.stdin) if i["kind"] == "due.set")
+assert said == ["2026年度年检自查报告的截止日期：2027-03-15", "2026年度年终总结的截止日期：2027-03-15",
+                "2027年度工作计划的截止日期：2027-03-15",
+                "2027年度年检自查报告的截止日期：2028-02-29"], said' \
+  || fail "the inbox does not say the due dates: $("$NODE" --dir "$E2E_TMP/n1" inbox --json)"
 ok "due dates are the district's; its street relays them and reads them; a street's own is refused"
 
 # Past its deadline (the district's clock at 2027-03-01), the open 限期整改 is in the
