@@ -1154,17 +1154,12 @@ static int due_cmd(const cmd_args *a, const char *what) {
   hub_ctx *ctx = NULL;
   cm_err err;
   int year = 0;
-  char today[11];
   if (r >= 0) return r;
   cm_err_clear(&err);
   if (n_pos != 0 || !o[0].value)
     return usage_error("用法：%s due --year YYYY [--date YYYY-MM-DD]", what);
-  cm_date_of(cm_now_ms(), today);
-  int next = !strcmp(what, "plan") && strlen(o[0].value) == 4 &&
-             strspn(o[0].value, "0123456789") == 4 && atoi(o[0].value) == atoi(today) + 1;
-  if (next)
-    year = atoi(o[0].value);
-  else if (hub_year_parse(o[0].value, 0, &year, &err))
+  /* a plan's year may be next year's */
+  if (hub_year_parse_ahead(o[0].value, 0, !strcmp(what, "plan"), &year, &err))
     return usage_error("%s", err.msg);
   cm_rc rc = hub_open(a->dir, &ctx, &err);
   if (!rc) rc = due_show_set(ctx, what, year, o[1].value, o[2].value, &err);

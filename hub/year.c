@@ -18,15 +18,19 @@
 /* The config key of a self-report due date set before due.set existed. */
 #define LEGACY_DUE_KEY "inspection.due."
 
-cm_rc hub_year_parse(const char *s, int finished, int *year_out, cm_err *err) {
+cm_rc hub_year_parse_ahead(const char *s, int finished, int ahead, int *year_out, cm_err *err) {
   char today[11];
   cm_date_of(cm_now_ms(), today);
-  int last = atoi(today) - (finished ? 1 : 0);
+  int last = atoi(today) - (finished ? 1 : 0) + ahead;
   if (!s || strlen(s) != 4 || strspn(s, "0123456789") != 4 || atoi(s) < 2000 || atoi(s) > last)
     return cm_errf(err, CM_ERR_INVALID, "年度应为2000年至%d年之间%s的年度，而不是“%s”", last,
                    finished ? "已结束" : "", s ? s : "");
   *year_out = atoi(s);
   return CM_OK;
+}
+
+cm_rc hub_year_parse(const char *s, int finished, int *year_out, cm_err *err) {
+  return hub_year_parse_ahead(s, finished, 0, year_out, err);
 }
 
 /* hub_year_due with ctx->lock held by the caller (locked 1) or not. */

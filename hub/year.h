@@ -36,6 +36,9 @@ cm_rc hub_year_due_set(hub_ctx *ctx, const char *what, int year, const char *dat
 /* CM_ERR_INVALID unless s is a year from 2000 to last year by the clock
  * (finished 1) or to this year (finished 0); *year_out gets it. */
 cm_rc hub_year_parse(const char *s, int finished, int *year_out, cm_err *err);
+/* hub_year_parse, with years up to ahead after this one taken as well (a
+ * plan is due for next year). */
+cm_rc hub_year_parse_ahead(const char *s, int finished, int ahead, int *year_out, cm_err *err);
 
 /* The street's result of organisation org's inspection of year: result
  * "pass" | "rectify" (deadline required) | "fail", reason required.  A

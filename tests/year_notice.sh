@@ -387,6 +387,15 @@ grep -q 只能由区协会设定 "$E2E_TMP/e9" || fail "no reason for the street
 "$HUB" --dir "$E2E_TMP/district" plan due --year 2027 --date 2028-01-05 2>"$E2E_TMP/e10" \
   && fail "a plan due after its year was taken"
 grep -q "2026-01-01至2027-12-31" "$E2E_TMP/e10" || fail "no reason for the window: $(cat "$E2E_TMP/e10")"
+# Plans may be set for next year (2028 by this clock), not the year after.
+"$HUB" --dir "$E2E_TMP/district" plan due --year 2029 --date 2029-03-15 2>"$E2E_TMP/e11" \
+  && fail "a plan due two years ahead was taken"
+grep -q "年度应为2000年至2028年之间的年度" "$E2E_TMP/e11" \
+  || fail "the refusal names the wrong last year: $(cat "$E2E_TMP/e11")"
+"$HUB" --dir "$E2E_TMP/district" inspection due --year 2028 2>"$E2E_TMP/e12" \
+  && fail "an inspection due date of next year was taken"
+grep -q "年度应为2000年至2027年之间的年度" "$E2E_TMP/e12" \
+  || fail "the inspection's refusal: $(cat "$E2E_TMP/e12")"
 "$HUB" --dir "$E2E_TMP/district" inspection due --year 2026 --date 2027-03-15 | grep -q "2027-03-15" \
   || fail "district inspection due"
 "$HUB" --dir "$E2E_TMP/district" plan due --year 2027 --date 2027-03-15 --operator 张科长 \
