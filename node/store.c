@@ -1194,8 +1194,7 @@ cm_rc store_review_put(node_ctx *ctx, uint64_t seq, const char *status, const ch
 #define REVIEW_ROW16 REVIEW_ROW4 REVIEW_ROW4 REVIEW_ROW4 REVIEW_ROW4
 #define REVIEW_PUT "INSERT OR REPLACE INTO reviews(status,reason,review,seq) VALUES(?1,?2,?3,?4)"
 static const char SQL_REVIEW_PUT_MANY[] =
-    "INSERT OR REPLACE INTO reviews(status,reason,review,seq) VALUES(?1,?2,?3,?4)"
-    REVIEW_ROW16 REVIEW_ROW16 REVIEW_ROW16 REVIEW_ROW4 REVIEW_ROW4 REVIEW_ROW4 REVIEW_ROW1
+    REVIEW_PUT REVIEW_ROW16 REVIEW_ROW16 REVIEW_ROW16 REVIEW_ROW4 REVIEW_ROW4 REVIEW_ROW4 REVIEW_ROW1
     REVIEW_ROW1 REVIEW_ROW1;
 
 cm_rc store_review_put_range(node_ctx *ctx, uint64_t first, uint64_t last, unsigned gen,
