@@ -1192,24 +1192,42 @@ cm_rc store_review_put(node_ctx *ctx, uint64_t seq, const char *status, const ch
   return store_review_put_range(ctx, seq, seq, 0, status, reason, review, err);
 }
 
+/* A review's rows, REVIEW_ROWS to a statement: a review covers thousands of
+ * rows, and a statement step per row cost as much as the row's insert.  ?1..?3
+ * the status, reason and review; ?4 and each further ? a row's sequence. */
+#define REVIEW_ROWS 64
+#define REVIEW_ROW1 ",(?1,?2,?3,?)"
+#define REVIEW_ROW4 REVIEW_ROW1 REVIEW_ROW1 REVIEW_ROW1 REVIEW_ROW1
+#define REVIEW_ROW16 REVIEW_ROW4 REVIEW_ROW4 REVIEW_ROW4 REVIEW_ROW4
+#define REVIEW_PUT "INSERT OR REPLACE INTO reviews(status,reason,review,seq) VALUES(?1,?2,?3,?4)"
+static const char SQL_REVIEW_PUT_MANY[] =
+    REVIEW_PUT REVIEW_ROW16 REVIEW_ROW16 REVIEW_ROW16 REVIEW_ROW4 REVIEW_ROW4 REVIEW_ROW4 REVIEW_ROW1
+    REVIEW_ROW1 REVIEW_ROW1;
+
 cm_rc store_review_put_range(node_ctx *ctx, uint64_t first, uint64_t last, unsigned gen,
                              const char *status, const char *reason, const char *review,
                              cm_err *err) {
-  sqlite3_stmt *st = NULL;
-  /* one statement for the batch: a review covers thousands of rows */
-  cm_rc rc = prep(ctx, "INSERT OR REPLACE INTO reviews(seq,status,reason,review) VALUES(?,?,?,?)",
-                  &st, err);
-  if (rc) goto out;
-  bind_text(st, 2, status);
-  bind_text(st, 3, reason ? reason : "");
-  bind_text(st, 4, review ? review : "");
-  for (uint64_t q = first; !rc && q >= first && q <= last; q++) {
-    sqlite3_bind_int64(st, 1, gen ? store_inherited_row(gen, q) : (sqlite3_int64)q);
-    rc = step_done(ctx, st, "写入审核", err);
-    sqlite3_reset(st);
+  sqlite3_stmt *st[2] = {NULL, NULL};
+  cm_rc rc = prep(ctx, REVIEW_PUT, &st[0], err);
+  if (!rc && last >= first && last - first + 1 >= REVIEW_ROWS)
+    rc = prep(ctx, SQL_REVIEW_PUT_MANY, &st[1], err);
+  for (int k = 0; !rc && k < 2; k++) {
+    if (!st[k]) continue;
+    bind_text(st[k], 1, status);
+    bind_text(st[k], 2, reason ? reason : "");
+    bind_text(st[k], 3, review ? review : "");
   }
-out:
-  sqlite3_finalize(st);
+  uint64_t q = first;
+  while (!rc && q >= first && q <= last) {
+    int many = st[1] && last - q + 1 >= REVIEW_ROWS;
+    sqlite3_stmt *s = st[many];
+    for (int i = 0; i < (many ? REVIEW_ROWS : 1); i++, q++)
+      sqlite3_bind_int64(s, 4 + i, gen ? store_inherited_row(gen, q) : (sqlite3_int64)q);
+    rc = step_done(ctx, s, "写入审核", err);
+    sqlite3_reset(s);
+  }
+  sqlite3_finalize(st[0]);
+  sqlite3_finalize(st[1]);
   return rc;
 }
 

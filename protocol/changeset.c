@@ -145,10 +145,11 @@ cm_rc proto_changeset_build(const proto_entry *entries, size_t n, const proto_ke
     rc = cm_errf(err, CM_ERR_NOMEM, "changeset: out of memory");
     goto out;
   }
-  /* zlib's default level: on a month of reports it is about twice as fast as
-   * level 9 for a few per cent more bytes (docs/benchmarks.md). */
-  if (compress2(buf + PROTO_CS_HEADER_BYTES, &zlen, raw, (uLong)raw_len, Z_DEFAULT_COMPRESSION) !=
-      Z_OK) {
+  /* zlib's fastest level: on a month of reports deflate was three fifths of
+   * building a changeset at the default level, and level 1 takes half as long
+   * for 10.6 instead of 9 bytes a report on the wire (docs/benchmarks.md,
+   * docs/decisions/0053-sync-round-three.md).  Receivers inflate any level. */
+  if (compress2(buf + PROTO_CS_HEADER_BYTES, &zlen, raw, (uLong)raw_len, Z_BEST_SPEED) != Z_OK) {
     rc = cm_errf(err, CM_ERR_NOMEM, "changeset: deflate failed");
     goto out;
   }
