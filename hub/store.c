@@ -2060,6 +2060,30 @@ cm_rc hub_store_review_put(hub_store *st, const uint8_t reviewer[PROTO_KEY_BYTES
   "  AND " BODY_JSON("e") "->>'year' = CAST(?1 AS INTEGER)"                                     \
   "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"         \
   "  GROUP BY 1, 2)"
+/* Every key with its community's first key (root) and how many keys came
+ * before it (depth), walked once for all keys: two keys are of one
+ * community (SAME_COMMUNITY) when their roots are equal, and a newer key's
+ * version comes first by depth (LINEAGE_DEPTH).  Walked per row instead, a
+ * year's read of a district with its plans written took tens of seconds.
+ * CTEs of a WITH RECURSIVE ending in lin(key, root, depth). */
+#define SQL_LINEAGE_MAP                                                                            \
+  " walk(key, cur, d) AS (SELECT key, key, 0 FROM authors UNION ALL SELECT walk.key, a.replaces,"   \
+  "  walk.d + 1 FROM walk JOIN authors a ON a.key = walk.cur WHERE a.replaces IS NOT NULL"         \
+  "  AND walk.d < " HUB_LINEAGE_MAX_S "),"                                                        \
+  /* the bare column cur is the one of the row of max(d): the first key */                     \
+  " lin(key, root, depth) AS MATERIALIZED (SELECT key, cur, max(d) FROM walk GROUP BY key)"
+/* The root of key K (lin's row L joined, K itself for a key not enrolled:
+ * an addressee; every author of an entry is enrolled, so that an
+ * organisation's lin row, joined LEFT, is always there). */
+#define LIN_ROOT(L, K) "coalesce(" L ".root, " K ")"
+/* Of CTE src (SQL_YEAR_NEWEST's columns), the newest entry per community
+ * (root) and organisation, the newest key's first (depth, then sequence:
+ * a log's sequence stays below 2^40; author and seq are the bare columns of
+ * the row of the max): a CTE named name with columns root, org, author, seq. */
+#define SQL_NEWEST_PER_ROOT(name, src)                                                              \
+  " " name " AS MATERIALIZED (SELECT l.root AS root, x.org AS org, x.author AS author,"             \
+  "  x.seq AS seq, max(l.depth * 1099511627776 + x.seq) FROM " src " x JOIN lin l"                  \
+  "  ON l.key = x.author GROUP BY l.root, x.org)"
 
 /* Every key of holder c (year_holders): a community's keys by its code at
  * its street, and c itself (a street, for its street-level organisations;
@@ -2192,22 +2216,26 @@ static const struct {
    * street that enrolled its community.  Bodies are read from the signed
    * entries themselves, so that rebuild needs no table of its own. */
   [HUB_DQ_YEAR_INSPECTIONS] =
-      {"WITH" SQL_YEAR_NEWEST("si", "inspection.self") ","
+      {"WITH RECURSIVE" SQL_LINEAGE_MAP "," SQL_YEAR_NEWEST("si", "inspection.self") ","
+       SQL_NEWEST_PER_ROOT("sn", "si") ","
        " r AS (SELECT o.author AS author, o.id AS id,"
        /* the organisation's decisions first (CROSS JOIN keeps that order): led
         * by the entries instead, SQLite read every entry of this hub's own log
         * per organisation, which a city's 250,000 did not finish in minutes */
        "  (SELECT d.record FROM decisions d CROSS JOIN entries de ON de.author = d.author"
-       "   AND de.seq = d.seq WHERE d.kind = 'inspect' AND d.org = o.id"
-       "   AND ((" SAME_COMMUNITY("d.to_key", "o.author")
+       "   AND de.seq = d.seq LEFT JOIN lin lt ON lt.key = d.to_key"
+       "   WHERE d.kind = 'inspect' AND d.org = o.id"
+       "   AND ((" LIN_ROOT("lt", "d.to_key") " = lo.root"
        "   AND " BODY_JSON("de") "->>'year' = CAST(?1 AS INTEGER)"
        "   AND (d.author = ?2 OR d.author = (SELECT a.enrolled_by FROM authors a"
        "    WHERE a.key = o.author)))"
        /* a street's result on its own organisation is addressed to nobody */
        "   OR (d.to_key IS NULL AND d.author = o.author"
        "   AND " BODY_JSON("de") "->>'year' = CAST(?1 AS INTEGER)))"
-       "   ORDER BY d.time_ms DESC, d.seq DESC LIMIT 1) AS result_record"
-       " FROM organisations o JOIN year_holders c ON c.key = o.author)"
+       "   ORDER BY d.time_ms DESC, d.seq DESC LIMIT 1) AS result_record,"
+       "  lo.root AS root"
+       " FROM organisations o JOIN year_holders c ON c.key = o.author"
+       " LEFT JOIN lin lo ON lo.key = o.author)"
        "SELECT" SQL_YEAR_ORG_COLS ", se.seq, se.time_ms,"
        " coalesce(" BODY_JSON("se") "->>'opinion', ''), coalesce(d.record, ''),"
        " coalesce(d.result, ''), coalesce(d.deadline, ''), coalesce(d.reason, ''),"
@@ -2216,25 +2244,25 @@ static const struct {
        " FROM organisations o JOIN year_holders c ON c.key = o.author"
        " JOIN r ON r.author = o.author AND r.id = o.id"
        /* the newest self-report by any key of the community (the newest key's) */
-       " LEFT JOIN entries se ON (se.author, se.seq) = (SELECT si.author, si.seq FROM si"
-       "  WHERE si.org = o.id AND " SAME_COMMUNITY("si.author", "o.author")
-       "  ORDER BY " LINEAGE_DEPTH("si.author") " DESC, si.seq DESC LIMIT 1)"
+       " LEFT JOIN sn ON sn.root = r.root AND sn.org = o.id"
+       " LEFT JOIN entries se ON se.author = sn.author AND se.seq = sn.seq"
        " LEFT JOIN decisions d ON d.record = r.result_record"
        " ORDER BY c.street_name, c.code, o.id",
        2},
   /* Per organisation of a community: when its newest plan.annual and
    * summary.annual of the year that were not refused were written. */
   [HUB_DQ_YEAR_PLANS] =
-      {"WITH" SQL_YEAR_NEWEST("p", "plan.annual") "," SQL_YEAR_NEWEST("s", "summary.annual")
+      {"WITH RECURSIVE" SQL_LINEAGE_MAP "," SQL_YEAR_NEWEST("p", "plan.annual") ","
+       SQL_YEAR_NEWEST("s", "summary.annual") "," SQL_NEWEST_PER_ROOT("pn", "p") ","
+       SQL_NEWEST_PER_ROOT("sn", "s")
        "SELECT" SQL_YEAR_ORG_COLS ", pe.time_ms, se.time_ms"
        " FROM organisations o JOIN year_holders c ON c.key = o.author"
+       " LEFT JOIN lin lo ON lo.key = o.author"
        /* the newest of the year by any key of the community (the newest key's) */
-       " LEFT JOIN entries pe ON (pe.author, pe.seq) = (SELECT p.author, p.seq FROM p"
-       "  WHERE p.org = o.id AND " SAME_COMMUNITY("p.author", "o.author")
-       "  ORDER BY " LINEAGE_DEPTH("p.author") " DESC, p.seq DESC LIMIT 1)"
-       " LEFT JOIN entries se ON (se.author, se.seq) = (SELECT s.author, s.seq FROM s"
-       "  WHERE s.org = o.id AND " SAME_COMMUNITY("s.author", "o.author")
-       "  ORDER BY " LINEAGE_DEPTH("s.author") " DESC, s.seq DESC LIMIT 1)"
+       " LEFT JOIN pn ON pn.root = lo.root AND pn.org = o.id"
+       " LEFT JOIN entries pe ON pe.author = pn.author AND pe.seq = pn.seq"
+       " LEFT JOIN sn ON sn.root = lo.root AND sn.org = o.id"
+       " LEFT JOIN entries se ON se.author = sn.author AND se.seq = sn.seq"
        " ORDER BY c.street_name, c.code, o.id",
        0},
   /* A training counts for an organisation it names when this hub wrote it or
@@ -2260,7 +2288,10 @@ static const struct {
    * refused: communities held here, enrolled street hubs, and this hub when it
    * is a street. */
   [HUB_DQ_YEAR_UNITS] =
-      {"WITH" SQL_YEAR_NEWEST("p", "plan.unit") "," SQL_YEAR_NEWEST("s", "summary.unit") ","
+      {"WITH RECURSIVE" SQL_LINEAGE_MAP "," SQL_YEAR_NEWEST("p", "plan.unit") ","
+       SQL_YEAR_NEWEST("s", "summary.unit") ","
+       /* a unit's own plan has no organisation: org is NULL, one per root */
+       SQL_NEWEST_PER_ROOT("pn", "p") "," SQL_NEWEST_PER_ROOT("sn", "s") ","
        " u AS ("
        /* a community once, under its newest key; its earlier keys' count there */
        " SELECT 'community' AS level, c.street_name AS street, c.name AS community,"
@@ -2270,12 +2301,11 @@ static const struct {
        " UNION ALL SELECT 'street', ?4, '', '', ?2 WHERE ?3 = 'street')"
        "SELECT u.level, u.street, u.community, u.code, u.key, pe.seq, se.seq,"
        " pe.time_ms, se.time_ms, pe.author, se.author"
-       " FROM u LEFT JOIN entries pe ON (pe.author, pe.seq) = (SELECT p.author, p.seq FROM p"
-       "  WHERE " SAME_COMMUNITY("p.author", "u.key")
-       "  ORDER BY " LINEAGE_DEPTH("p.author") " DESC, p.seq DESC LIMIT 1)"
-       " LEFT JOIN entries se ON (se.author, se.seq) = (SELECT s.author, s.seq FROM s"
-       "  WHERE " SAME_COMMUNITY("s.author", "u.key")
-       "  ORDER BY " LINEAGE_DEPTH("s.author") " DESC, s.seq DESC LIMIT 1)"
+       " FROM u LEFT JOIN lin lu ON lu.key = u.key"
+       " LEFT JOIN pn ON pn.root = " LIN_ROOT("lu", "u.key") " AND pn.org IS NULL"
+       " LEFT JOIN entries pe ON pe.author = pn.author AND pe.seq = pn.seq"
+       " LEFT JOIN sn ON sn.root = " LIN_ROOT("lu", "u.key") " AND sn.org IS NULL"
+       " LEFT JOIN entries se ON se.author = sn.author AND se.seq = sn.seq"
        " ORDER BY u.street, u.level DESC, u.code",
        2},
 };

@@ -22,6 +22,7 @@ typedef struct gen_spec {
 typedef struct gen_totals {
   int64_t orgs, reports, activities, participants, party_participants, good_deeds;
   int64_t last_month_reports, last_month_on_time; /* reports of end_month, and by the 5th */
+  int64_t year_entries; /* self-reports, plans and summaries (January of each year) */
 } gen_totals;
 
 /* Write spec's records into hub (a street hub).  0 on success; on failure a
