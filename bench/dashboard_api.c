@@ -49,7 +49,7 @@ static int cmp_d(const void *a, const void *b) {
 }
 
 int main(int argc, char **argv) {
-  gen_spec spec = {40, 50, 60, NULL, 7};
+  gen_spec spec = {40, 50, 60, NULL, 7, 1};
   int runs = 5;
   const char *gen_only = NULL, *open_dir = NULL, *only = NULL;
   for (int i = 1; i + 1 < argc; i += 2) {

@@ -361,6 +361,16 @@ static const char *const store_migrations[] = {
    * community wrote. */
   "CREATE INDEX entries_dissolved ON entries(author, seq) WHERE kind = 'org.dissolved';"
   "CREATE INDEX communities_code ON communities(code);",
+  /* The year's entries of an organisation or a unit (self-reports, plans,
+   * summaries: YEAR_ENTRY_KINDS) with the year and organisation their bodies
+   * name, kept by the projection (hub_store_year_entry_put), so that the
+   * year's reads find the newest of each without reading every such entry's
+   * body from the log.  Columns year and org untyped: the values as ->> reads
+   * them.  A hub upgraded to this fills it at its next open
+   * (year_entries_fill: the bodies need hub_body, not there while migrating). */
+  "CREATE TABLE year_entries(author BLOB NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,"
+  "  year, org, time_ms INTEGER NOT NULL, PRIMARY KEY(author, seq)) WITHOUT ROWID;"
+  "CREATE INDEX year_entries_kind ON year_entries(kind, year, author, org, seq, time_ms);",
 };
 
 #define STORE_CACHE 64
@@ -414,6 +424,8 @@ static void sql_hub_body(sqlite3_context *c, int argc, sqlite3_value **v) {
   sqlite3_result_text64(c, (const char *)out, (sqlite3_uint64)got, sqlite3_free, SQLITE_UTF8);
 }
 
+static cm_rc year_entries_fill(hub_store *st, cm_err *err);
+
 cm_rc hub_store_open(const char *path, hub_store **st_out, cm_err *err) {
   hub_store *st = NULL;
   cm_rc rc = CM_OK;
@@ -439,6 +451,7 @@ cm_rc hub_store_open(const char *path, hub_store **st_out, cm_err *err) {
                                                   SQLITE_INNOCUOUS,
                                               NULL, sql_hub_body, NULL, NULL, NULL),
                    "注册数据库函数", err);
+  if (!rc) rc = year_entries_fill(st, err);
   if (rc) goto out;
   *st_out = st;
   st = NULL;
@@ -1221,7 +1234,7 @@ cm_rc hub_store_projection_clear(hub_store *st, cm_err *err) {
                     "DELETE FROM filing_versions; DELETE FROM reviews; DELETE FROM review_rejects; "
                     "DELETE FROM decisions; DELETE FROM closures; DELETE FROM withdrawals; "
                     "DELETE FROM activity_acks; DELETE FROM stations; DELETE FROM org_mapped; "
-                    "DELETE FROM refusals; DELETE FROM record_status;",
+                    "DELETE FROM refusals; DELETE FROM record_status; DELETE FROM year_entries;",
                     err);
 }
 
@@ -2051,14 +2064,13 @@ cm_rc hub_store_review_put(hub_store *st, const uint8_t reviewer[PROTO_KEY_BYTES
  * is bound as a 32-byte blob).  Bodies are BLOBs: CAST them to TEXT before
  * json reads them. */
 /* The newest entry of kind (not refused) per author and body "org" of year
- * ?1, read through the partial index of the rarer kinds: a CTE named name
- * with columns author, org, seq. */
+ * ?1, from the projection's year_entries: a CTE named name with columns
+ * author, org, seq, time_ms (time_ms the bare column of the max's row). */
 #define SQL_YEAR_NEWEST(name, kind)                                                                \
-  " " name " AS (SELECT e.author AS author, " BODY_JSON("e") "->>'org' AS org,"                  \
-  "  max(e.seq) AS seq FROM entries e INDEXED BY entries_events WHERE e.kind = '" kind "'"         \
-  "  AND " ENTRIES_EVENTS_WHERE " AND " BODY_JSON("e") " IS NOT NULL"                           \
-  "  AND " BODY_JSON("e") "->>'year' = CAST(?1 AS INTEGER)"                                     \
-  "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"         \
+  " " name " AS (SELECT y.author AS author, y.org AS org, max(y.seq) AS seq,"                     \
+  "  y.time_ms AS time_ms FROM year_entries y WHERE y.kind = '" kind "'"                           \
+  "  AND y.year = CAST(?1 AS INTEGER)"                                                             \
+  "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = y.author AND f.seq = y.seq)"         \
   "  GROUP BY 1, 2)"
 /* Every key with its community's first key (root) and how many keys came
  * before it (depth), walked once for all keys: two keys are of one
@@ -2079,10 +2091,12 @@ cm_rc hub_store_review_put(hub_store *st, const uint8_t reviewer[PROTO_KEY_BYTES
 /* Of CTE src (SQL_YEAR_NEWEST's columns), the newest entry per community
  * (root) and organisation, the newest key's first (depth, then sequence:
  * a log's sequence stays below 2^40; author and seq are the bare columns of
- * the row of the max): a CTE named name with columns root, org, author, seq. */
+ * the row of the max): a CTE named name with columns root, org, author, seq,
+ * time_ms. */
 #define SQL_NEWEST_PER_ROOT(name, src)                                                              \
   " " name " AS MATERIALIZED (SELECT l.root AS root, x.org AS org, x.author AS author,"             \
-  "  x.seq AS seq, max(l.depth * 1099511627776 + x.seq) FROM " src " x JOIN lin l"                  \
+  "  x.seq AS seq, x.time_ms AS time_ms, max(l.depth * 1099511627776 + x.seq) FROM " src " x"      \
+  "  JOIN lin l"                                                                                   \
   "  ON l.key = x.author GROUP BY l.root, x.org)"
 
 /* Every key of holder c (year_holders): a community's keys by its code at
@@ -2236,7 +2250,7 @@ static const struct {
        "  lo.root AS root"
        " FROM organisations o JOIN year_holders c ON c.key = o.author"
        " LEFT JOIN lin lo ON lo.key = o.author)"
-       "SELECT" SQL_YEAR_ORG_COLS ", se.seq, se.time_ms,"
+       "SELECT" SQL_YEAR_ORG_COLS ", sn.seq, sn.time_ms,"
        " coalesce(" BODY_JSON("se") "->>'opinion', ''), coalesce(d.record, ''),"
        " coalesce(d.result, ''), coalesce(d.deadline, ''), coalesce(d.reason, ''),"
        " coalesce(d.by_level, ''),"
@@ -2255,14 +2269,12 @@ static const struct {
       {"WITH RECURSIVE" SQL_LINEAGE_MAP "," SQL_YEAR_NEWEST("p", "plan.annual") ","
        SQL_YEAR_NEWEST("s", "summary.annual") "," SQL_NEWEST_PER_ROOT("pn", "p") ","
        SQL_NEWEST_PER_ROOT("sn", "s")
-       "SELECT" SQL_YEAR_ORG_COLS ", pe.time_ms, se.time_ms"
+       "SELECT" SQL_YEAR_ORG_COLS ", pn.time_ms, sn.time_ms"
        " FROM organisations o JOIN year_holders c ON c.key = o.author"
        " LEFT JOIN lin lo ON lo.key = o.author"
        /* the newest of the year by any key of the community (the newest key's) */
        " LEFT JOIN pn ON pn.root = lo.root AND pn.org = o.id"
-       " LEFT JOIN entries pe ON pe.author = pn.author AND pe.seq = pn.seq"
        " LEFT JOIN sn ON sn.root = lo.root AND sn.org = o.id"
-       " LEFT JOIN entries se ON se.author = sn.author AND se.seq = sn.seq"
        " ORDER BY c.street_name, c.code, o.id",
        0},
   /* A training counts for an organisation it names when this hub wrote it or
@@ -2299,13 +2311,11 @@ static const struct {
        "  WHERE NOT EXISTS(SELECT 1 FROM authors x WHERE x.replaces = c.key)"
        " UNION ALL SELECT 'street', a.name, '', a.code, a.key FROM authors a WHERE a.role = 'street'"
        " UNION ALL SELECT 'street', ?4, '', '', ?2 WHERE ?3 = 'street')"
-       "SELECT u.level, u.street, u.community, u.code, u.key, pe.seq, se.seq,"
-       " pe.time_ms, se.time_ms, pe.author, se.author"
+       "SELECT u.level, u.street, u.community, u.code, u.key, pn.seq, sn.seq,"
+       " pn.time_ms, sn.time_ms, pn.author, sn.author"
        " FROM u LEFT JOIN lin lu ON lu.key = u.key"
        " LEFT JOIN pn ON pn.root = " LIN_ROOT("lu", "u.key") " AND pn.org IS NULL"
-       " LEFT JOIN entries pe ON pe.author = pn.author AND pe.seq = pn.seq"
        " LEFT JOIN sn ON sn.root = " LIN_ROOT("lu", "u.key") " AND sn.org IS NULL"
-       " LEFT JOIN entries se ON se.author = sn.author AND se.seq = sn.seq"
        " ORDER BY u.street, u.level DESC, u.code",
        2},
 };
@@ -2820,6 +2830,35 @@ cm_rc hub_store_author_unquarantine(hub_store *st, const uint8_t key[PROTO_KEY_B
                                     cm_err *err) {
   return rv_exec(st, "UPDATE authors SET quarantined = 0 WHERE key = ?1", "解除台账隔离",
                  err, "k", key);
+}
+
+/* The entries year_entries keeps, and how one is read into it (also the
+ * fill of a hub upgraded to the table: every such entry). */
+#define YEAR_ENTRY_KINDS                                                                           \
+  "('inspection.self', 'plan.annual', 'summary.annual', 'plan.unit', 'summary.unit')"
+#define SQL_YEAR_ENTRY_INSERT(WHERE)                                                               \
+  "INSERT OR IGNORE INTO year_entries(author, seq, kind, year, org, time_ms)"                     \
+  " SELECT author, seq, kind, b->>'year', b->>'org', time_ms FROM (SELECT e.author AS author,"    \
+  " e.seq AS seq, e.kind AS kind, e.time_ms AS time_ms, hub_body(e.body, e.raw_len) AS b"         \
+  " FROM entries e WHERE " WHERE " AND e.kind IN " YEAR_ENTRY_KINDS ") WHERE json_valid(b)"
+static const char SQL_YEAR_ENTRY_PUT[] = SQL_YEAR_ENTRY_INSERT("e.author = ?1 AND e.seq = ?2");
+
+cm_rc hub_store_year_entry_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                               const char *kind, cm_err *err) {
+  static const char *const kinds[] = {"inspection.self", "plan.annual", "summary.annual",
+                                      "plan.unit", "summary.unit"};
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+    if (strcmp(kind, kinds[i]) == 0)
+      return rv_exec(st, SQL_YEAR_ENTRY_PUT, "保存年度记录", err, "ki", author, (int64_t)seq);
+  return CM_OK;
+}
+
+/* A hub upgraded to year_entries: fill it from the log once, when it is
+ * empty and the log holds such entries. */
+static cm_rc year_entries_fill(hub_store *st, cm_err *err) {
+  return cm_db_exec(st->db,
+                    SQL_YEAR_ENTRY_INSERT("NOT EXISTS(SELECT 1 FROM year_entries)") ";",
+                    err);
 }
 
 cm_rc hub_store_entries_drop_from(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],

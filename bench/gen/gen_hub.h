@@ -16,6 +16,7 @@ typedef struct gen_spec {
   int months;            /* months of reports per organisation */
   const char *end_month; /* "YYYY-MM": the last month reported */
   unsigned seed;
+  int accept_filings; /* the street accepts each community's filings (its first batch) */
 } gen_spec;
 
 /* What was written, to compare the dashboard's figures with. */
