@@ -1787,6 +1787,7 @@ cm_rc hub_store_projection_dump(hub_store *st, cm_buf *out, cm_err *err) {
     "SELECT 'activity_ack', * FROM activity_acks ORDER BY activity, level",
     "SELECT 'record_status', * FROM record_status ORDER BY author, seq",
     "SELECT 'refusal', * FROM refusals ORDER BY author, seq",
+    "SELECT 'year_entry', * FROM year_entries ORDER BY author, seq",
   };
   cm_rc rc = CM_OK;
   for (size_t i = 0; !rc && i < sizeof q / sizeof q[0]; i++) rc = dump_query(st, q[i], out, err);
@@ -2173,8 +2174,11 @@ static const struct {
                       0},
   /* The current reports with activities since ?1, with their status: the
    * reader keeps the newest month of each organisation that counts. */
-  [HUB_DQ_LAST_ACTIVE] = {"SELECT author, org, month, status FROM reports"
-                          " WHERE month >= ?1 AND month <= ?2 AND activities > 0",
+  [HUB_DQ_LAST_ACTIVE] = {"SELECT author, org, max(month), status FROM reports"
+                          " WHERE month >= ?1 AND month <= ?2 AND activities > 0"
+                          /* one row per status: the reader judges which count
+                           * (a city's year of reports is millions of rows) */
+                          " GROUP BY author, org, status",
                           0},
   [HUB_DQ_ACTIVITIES] = {"SELECT a.author, a.id, a.org, a.date, a.expected,"
                          " hub_body(e.body, e.raw_len)->>'title',"
