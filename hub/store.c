@@ -2174,11 +2174,8 @@ static const struct {
                       0},
   /* The current reports with activities since ?1, with their status: the
    * reader keeps the newest month of each organisation that counts. */
-  [HUB_DQ_LAST_ACTIVE] = {"SELECT author, org, max(month), status FROM reports"
-                          " WHERE month >= ?1 AND month <= ?2 AND activities > 0"
-                          /* one row per status: the reader judges which count
-                           * (a city's year of reports is millions of rows) */
-                          " GROUP BY author, org, status",
+  [HUB_DQ_LAST_ACTIVE] = {"SELECT author, org, month, status FROM reports"
+                          " WHERE month >= ?1 AND month <= ?2 AND activities > 0",
                           0},
   [HUB_DQ_ACTIVITIES] = {"SELECT a.author, a.id, a.org, a.date, a.expected,"
                          " hub_body(e.body, e.raw_len)->>'title',"

@@ -573,8 +573,8 @@ typedef enum hub_dash_query {
   HUB_DQ_REPORTS,      /* (?1 from month, ?2 to month) author, org, month, activities,
                         * participants, party_participants, seq, time_ms, received_ms,
                         * good deeds written (0/1), status (of its record) */
-  HUB_DQ_LAST_ACTIVE,  /* (?1 from month, ?2 to month) author, org, newest month, status
-                        * of the reports with activities > 0, per (author, org, status) */
+  HUB_DQ_LAST_ACTIVE,  /* (?1 from month, ?2 to month) author, org, month, status of
+                        * each current report with activities > 0 */
   HUB_DQ_ACTIVITIES,   /* (?1 from date, ?2 to date) author, id, org, date, expected, title,
                         * place, time_ms, seq */
   HUB_DQ_EVENTS,       /* every entry that is not a record or a report: author, seq,
