@@ -2228,8 +2228,8 @@ static const struct {
                       0},
   /* Per organisation of a community: its newest self-report of the year that
    * was not refused, and the newest result of the year by this hub or by the
-   * street that enrolled its community.  Bodies are read from the signed
-   * entries themselves, so that rebuild needs no table of its own. */
+   * street that enrolled its community.  The self-report is found in the
+   * projection's year_entries; its opinion is read from the signed entry. */
   [HUB_DQ_YEAR_INSPECTIONS] =
       {"WITH RECURSIVE" SQL_LINEAGE_MAP "," SQL_YEAR_NEWEST("si", "inspection.self") ","
        SQL_NEWEST_PER_ROOT("sn", "si") ","
@@ -2837,12 +2837,13 @@ cm_rc hub_store_author_unquarantine(hub_store *st, const uint8_t key[PROTO_KEY_B
  * fill of a hub upgraded to the table: every such entry). */
 #define YEAR_ENTRY_KINDS                                                                           \
   "('inspection.self', 'plan.annual', 'summary.annual', 'plan.unit', 'summary.unit')"
-#define SQL_YEAR_ENTRY_INSERT(WHERE)                                                               \
+#define SQL_YEAR_ENTRY_INSERT(FROM, WHERE)                                                         \
   "INSERT OR IGNORE INTO year_entries(author, seq, kind, year, org, time_ms)"                     \
   " SELECT author, seq, kind, b->>'year', b->>'org', time_ms FROM (SELECT e.author AS author,"    \
   " e.seq AS seq, e.kind AS kind, e.time_ms AS time_ms, hub_body(e.body, e.raw_len) AS b"         \
-  " FROM entries e WHERE " WHERE " AND e.kind IN " YEAR_ENTRY_KINDS ") WHERE json_valid(b)"
-static const char SQL_YEAR_ENTRY_PUT[] = SQL_YEAR_ENTRY_INSERT("e.author = ?1 AND e.seq = ?2");
+  " FROM " FROM " WHERE " WHERE " AND e.kind IN " YEAR_ENTRY_KINDS ") WHERE json_valid(b)"
+static const char SQL_YEAR_ENTRY_PUT[] =
+    SQL_YEAR_ENTRY_INSERT("entries e", "e.author = ?1 AND e.seq = ?2");
 
 cm_rc hub_store_year_entry_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
                                const char *kind, cm_err *err) {
@@ -2855,11 +2856,32 @@ cm_rc hub_store_year_entry_put(hub_store *st, const uint8_t author[PROTO_KEY_BYT
 }
 
 /* A hub upgraded to year_entries: fill it from the log once, when it is
- * empty and the log holds such entries. */
+ * empty and the log holds such entries.  Asked at every open, by a read
+ * (no write lock while a server runs) through the partial index of the
+ * rarer kinds, never a scan of the reports. */
 static cm_rc year_entries_fill(hub_store *st, cm_err *err) {
-  return cm_db_exec(st->db,
-                    SQL_YEAR_ENTRY_INSERT("NOT EXISTS(SELECT 1 FROM year_entries)") ";",
+  sqlite3_stmt *s = NULL;
+  int r = sqlite3_prepare_v2(st->db,
+                             "SELECT NOT EXISTS(SELECT 1 FROM year_entries) AND EXISTS(SELECT 1"
+                             " FROM entries INDEXED BY entries_events WHERE kind IN "
+                             YEAR_ENTRY_KINDS " AND " ENTRIES_EVENTS_WHERE ")",
+                             -1, &s, NULL);
+  cm_rc rc = cm_db_check(st->db, r, "读取年度记录", err);
+  int empty = 0;
+  if (!rc) {
+    r = sqlite3_step(s);
+    if (r == SQLITE_ROW)
+      empty = sqlite3_column_int(s, 0);
+    else
+      rc = cm_db_check(st->db, r, "读取年度记录", err);
+  }
+  sqlite3_finalize(s);
+  if (!rc && empty)
+    rc = cm_db_exec(st->db,
+                    SQL_YEAR_ENTRY_INSERT("entries e INDEXED BY entries_events",
+                                          ENTRIES_EVENTS_WHERE) ";",
                     err);
+  return rc;
 }
 
 cm_rc hub_store_entries_drop_from(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
