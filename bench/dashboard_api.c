@@ -5,13 +5,14 @@
  * several runs of each answer; the target is 100 ms each.
  *
  *   dashboard_api [--communities N] [--orgs N] [--months N] [--runs N] [--gen-only DIR]
- *                 [--hub DIR]
+ *                 [--hub DIR] [--only ANSWER]
  *
  * --gen-only DIR writes the hub into DIR (which must not exist) and stops: the
  * HTTP benchmarks (bench/dashboard_http.sh, bench/city.sh) serve it with the
  * real linli-hub.  It prints "orgs N", "reports N" and "ingest_ms N".
  * --hub DIR times the answers of a hub written before with --gen-only (give
- * the same --months), without writing it again: for a profiler's run. */
+ * the same --months), without writing it again: for a profiler's run.
+ * --only ANSWER times that answer alone (attention, stations, funding...). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,9 +49,9 @@ static int cmp_d(const void *a, const void *b) {
 }
 
 int main(int argc, char **argv) {
-  gen_spec spec = {40, 50, 60, NULL, 7};
+  gen_spec spec = {40, 50, 60, NULL, 7, 1};
   int runs = 5;
-  const char *gen_only = NULL, *open_dir = NULL;
+  const char *gen_only = NULL, *open_dir = NULL, *only = NULL;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!strcmp(argv[i], "--communities"))
       spec.communities = atoi(argv[i + 1]);
@@ -64,6 +65,8 @@ int main(int argc, char **argv) {
       gen_only = argv[i + 1];
     else if (!strcmp(argv[i], "--hub"))
       open_dir = argv[i + 1];
+    else if (!strcmp(argv[i], "--only"))
+      only = argv[i + 1];
   }
   if (runs < 1 || runs > 100 || spec.communities < 1 || spec.orgs < 1 || spec.months < 1) {
     fprintf(stderr, "usage: dashboard_api [--communities N] [--orgs N] [--months N] [--runs N]\n");
@@ -129,6 +132,8 @@ int main(int argc, char **argv) {
       {"activity (all months)", "activity", NULL, {.from = from_all, .to = end}},
       {"attention", "attention", NULL, {0}},
       {"org/{id}", "org", NULL, {.org = org_id}},
+      {"stations", "stations", NULL, {0}},
+      {"funding", "funding", NULL, {0}},
       {"hierarchy.csv?table=organisations", "hierarchy", "organisations", {0}},
       {"completeness.csv?table=missing", "completeness", "missing", {.month = end}},
   };
@@ -145,6 +150,7 @@ int main(int argc, char **argv) {
   for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
     double t[100], cpu[100];
     size_t bytes = 0;
+    if (only && strcmp(only, cases[c].name) != 0) continue;
     for (int r = 0; r < runs; r++) {
       json_t *j = NULL;
       cm_err err;

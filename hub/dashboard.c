@@ -1454,8 +1454,17 @@ static cm_rc answer_stations(data *d, json_t *out, cm_err *err) {
 typedef struct funding_walk {
   data *d;
   json_t *tables[3]; /* streets, communities, organisations */
+  json_t *rows[3];   /* each table's rows by funding_key, so a grant finds its row at once */
   int64_t total, count;
 } funding_walk;
+
+/* The key of organisation o's row in table t (0 street, 1 community, 2
+ * organisation): its names up to that level, each with its length first. */
+static void funding_key(const org *o, size_t t, char *out, size_t cap) {
+  snprintf(out, cap, "%zu:%s%zu:%s%zu:%s", strlen(o->street), o->street,
+           t > 0 ? strlen(o->community) : 0, t > 0 ? o->community : "", t > 1 ? strlen(o->id) : 0,
+           t > 1 ? o->id : "");
+}
 
 static cm_rc walk_funding(void *arg, const hub_dash_row *row, cm_err *err) {
   funding_walk *w = arg;
@@ -1466,22 +1475,17 @@ static cm_rc walk_funding(void *arg, const hub_dash_row *row, cm_err *err) {
   w->total = cm_rec_add(w->total, r->amount);
   w->count++;
   for (size_t t = 0; t < 3 && !rc; t++) {
-    json_t *it, *found = NULL;
-    size_t k;
-    json_array_foreach(w->tables[t], k, it) {
-      const char *s = json_string_value(json_object_get(it, "street"));
-      const char *c = json_string_value(json_object_get(it, "community"));
-      const char *id = json_string_value(json_object_get(it, "id"));
-      if (strcmp(s, o->street) == 0 && (t == 0 || strcmp(c, o->community) == 0) &&
-          (t < 2 || strcmp(id, o->id) == 0)) {
-        found = it;
-        break;
-      }
-    }
+    char key[2 * HUB_NAME_MAX + ID_MAX + 64];
+    funding_key(o, t, key, sizeof key);
+    json_t *found = json_object_get(w->rows[t], key);
     if (!found) {
       found = t == 0   ? json_pack("{s:s}", "street", o->street)
               : t == 1 ? json_pack("{s:s,s:s}", "street", o->street, "community", o->community)
                        : org_ref(o);
+      if (found && json_object_set(w->rows[t], key, found)) {
+        json_decref(found);
+        found = NULL;
+      }
       rc = push(w->tables[t], found, err);
       if (rc) break;
     }
@@ -1503,10 +1507,11 @@ static cm_rc answer_funding(data *d, const hub_dash_params *p, uint64_t now_ms, 
       return cm_errf(err, CM_ERR_INVALID, "「year」应为 2000 到 %d 之间的年份", year);
     year = atoi(p->year);
   }
-  funding_walk w = {d, {json_array(), json_array(), json_array()}, 0, 0};
+  funding_walk w = {d, {json_array(), json_array(), json_array()},
+                     {json_object(), json_object(), json_object()}, 0, 0};
   snprintf(y, sizeof y, "%d", year);
   const char *params[1] = {y};
-  cm_rc rc = w.tables[0] && w.tables[1] && w.tables[2]
+  cm_rc rc = w.tables[0] && w.tables[1] && w.tables[2] && w.rows[0] && w.rows[1] && w.rows[2]
                  ? hub_store_dash_rows(d->hub->store, HUB_DQ_FUNDING, params, 1, walk_funding, &w,
                                        err)
                  : nomem(err);
@@ -1518,7 +1523,10 @@ static cm_rc answer_funding(data *d, const hub_dash_params *p, uint64_t now_ms, 
     json_object_set(out, "communities", w.tables[1]);
     json_object_set(out, "organisations", w.tables[2]);
   }
-  for (size_t t = 0; t < 3; t++) json_decref(w.tables[t]);
+  for (size_t t = 0; t < 3; t++) {
+    json_decref(w.tables[t]);
+    json_decref(w.rows[t]);
+  }
   return rc;
 }
 

@@ -715,6 +715,7 @@ cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms
     if (project_kinds[i].copied) cache_clear();
     rc = project_kinds[i].fn(ctx, e, body, err);
   }
+  if (!rc) rc = hub_store_year_entry_put(ctx->store, e->author, e->seq, e->kind, err);
   if (!rc && (bound || (i < n && project_kinds[i].org_status))) {
     /* A filing, an amendment or a dissolution changes its own organisation's
      * status only; a review bound at this entry may change any of them. */

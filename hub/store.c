@@ -361,6 +361,16 @@ static const char *const store_migrations[] = {
    * community wrote. */
   "CREATE INDEX entries_dissolved ON entries(author, seq) WHERE kind = 'org.dissolved';"
   "CREATE INDEX communities_code ON communities(code);",
+  /* The year's entries of an organisation or a unit (self-reports, plans,
+   * summaries: YEAR_ENTRY_KINDS) with the year and organisation their bodies
+   * name, kept by the projection (hub_store_year_entry_put), so that the
+   * year's reads find the newest of each without reading every such entry's
+   * body from the log.  Columns year and org untyped: the values as ->> reads
+   * them.  A hub upgraded to this fills it at its next open
+   * (year_entries_fill: the bodies need hub_body, not there while migrating). */
+  "CREATE TABLE year_entries(author BLOB NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,"
+  "  year, org, time_ms INTEGER NOT NULL, PRIMARY KEY(author, seq)) WITHOUT ROWID;"
+  "CREATE INDEX year_entries_kind ON year_entries(kind, year, author, org, seq, time_ms);",
 };
 
 #define STORE_CACHE 64
@@ -414,6 +424,8 @@ static void sql_hub_body(sqlite3_context *c, int argc, sqlite3_value **v) {
   sqlite3_result_text64(c, (const char *)out, (sqlite3_uint64)got, sqlite3_free, SQLITE_UTF8);
 }
 
+static cm_rc year_entries_fill(hub_store *st, cm_err *err);
+
 cm_rc hub_store_open(const char *path, hub_store **st_out, cm_err *err) {
   hub_store *st = NULL;
   cm_rc rc = CM_OK;
@@ -439,6 +451,7 @@ cm_rc hub_store_open(const char *path, hub_store **st_out, cm_err *err) {
                                                   SQLITE_INNOCUOUS,
                                               NULL, sql_hub_body, NULL, NULL, NULL),
                    "注册数据库函数", err);
+  if (!rc) rc = year_entries_fill(st, err);
   if (rc) goto out;
   *st_out = st;
   st = NULL;
@@ -1221,7 +1234,7 @@ cm_rc hub_store_projection_clear(hub_store *st, cm_err *err) {
                     "DELETE FROM filing_versions; DELETE FROM reviews; DELETE FROM review_rejects; "
                     "DELETE FROM decisions; DELETE FROM closures; DELETE FROM withdrawals; "
                     "DELETE FROM activity_acks; DELETE FROM stations; DELETE FROM org_mapped; "
-                    "DELETE FROM refusals; DELETE FROM record_status;",
+                    "DELETE FROM refusals; DELETE FROM record_status; DELETE FROM year_entries;",
                     err);
 }
 
@@ -1798,6 +1811,7 @@ cm_rc hub_store_projection_dump(hub_store *st, cm_buf *out, cm_err *err) {
     "SELECT 'activity_ack', * FROM activity_acks ORDER BY activity, level",
     "SELECT 'record_status', * FROM record_status ORDER BY author, seq",
     "SELECT 'refusal', * FROM refusals ORDER BY author, seq",
+    "SELECT 'year_entry', * FROM year_entries ORDER BY author, seq",
   };
   cm_rc rc = CM_OK;
   for (size_t i = 0; !rc && i < sizeof q / sizeof q[0]; i++) rc = dump_query(st, q[i], out, err);
@@ -2075,15 +2089,40 @@ cm_rc hub_store_review_put(hub_store *st, const uint8_t reviewer[PROTO_KEY_BYTES
  * is bound as a 32-byte blob).  Bodies are BLOBs: CAST them to TEXT before
  * json reads them. */
 /* The newest entry of kind (not refused) per author and body "org" of year
- * ?1, read through the partial index of the rarer kinds: a CTE named name
- * with columns author, org, seq. */
+ * ?1, from the projection's year_entries: a CTE named name with columns
+ * author, org, seq, time_ms (time_ms the bare column of the max's row). */
 #define SQL_YEAR_NEWEST(name, kind)                                                                \
-  " " name " AS (SELECT e.author AS author, " BODY_JSON("e") "->>'org' AS org,"                  \
-  "  max(e.seq) AS seq FROM entries e INDEXED BY entries_events WHERE e.kind = '" kind "'"         \
-  "  AND " ENTRIES_EVENTS_WHERE " AND " BODY_JSON("e") " IS NOT NULL"                           \
-  "  AND " BODY_JSON("e") "->>'year' = CAST(?1 AS INTEGER)"                                     \
-  "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"         \
+  " " name " AS (SELECT y.author AS author, y.org AS org, max(y.seq) AS seq,"                     \
+  "  y.time_ms AS time_ms FROM year_entries y WHERE y.kind = '" kind "'"                           \
+  "  AND y.year = CAST(?1 AS INTEGER)"                                                             \
+  "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = y.author AND f.seq = y.seq)"         \
   "  GROUP BY 1, 2)"
+/* Every key with its community's first key (root) and how many keys came
+ * before it (depth), walked once for all keys: two keys are of one
+ * community (SAME_COMMUNITY) when their roots are equal, and a newer key's
+ * version comes first by depth (LINEAGE_DEPTH).  Walked per row instead, a
+ * year's read of a district with its plans written took tens of seconds.
+ * CTEs of a WITH RECURSIVE ending in lin(key, root, depth). */
+#define SQL_LINEAGE_MAP                                                                            \
+  " walk(key, cur, d) AS (SELECT key, key, 0 FROM authors UNION ALL SELECT walk.key, a.replaces,"   \
+  "  walk.d + 1 FROM walk JOIN authors a ON a.key = walk.cur WHERE a.replaces IS NOT NULL"         \
+  "  AND walk.d < " HUB_LINEAGE_MAX_S "),"                                                        \
+  /* the bare column cur is the one of the row of max(d): the first key */                     \
+  " lin(key, root, depth) AS MATERIALIZED (SELECT key, cur, max(d) FROM walk GROUP BY key)"
+/* The root of key K (lin's row L joined, K itself for a key not enrolled:
+ * an addressee; every author of an entry is enrolled, so that an
+ * organisation's lin row, joined LEFT, is always there). */
+#define LIN_ROOT(L, K) "coalesce(" L ".root, " K ")"
+/* Of CTE src (SQL_YEAR_NEWEST's columns), the newest entry per community
+ * (root) and organisation, the newest key's first (depth, then sequence:
+ * a log's sequence stays below 2^40; author and seq are the bare columns of
+ * the row of the max): a CTE named name with columns root, org, author, seq,
+ * time_ms. */
+#define SQL_NEWEST_PER_ROOT(name, src)                                                              \
+  " " name " AS MATERIALIZED (SELECT l.root AS root, x.org AS org, x.author AS author,"             \
+  "  x.seq AS seq, x.time_ms AS time_ms, max(l.depth * 1099511627776 + x.seq) FROM " src " x"      \
+  "  JOIN lin l"                                                                                   \
+  "  ON l.key = x.author GROUP BY l.root, x.org)"
 
 /* Every key of holder c (year_holders): a community's keys by its code at
  * its street, and c itself (a street, for its street-level organisations;
@@ -2213,26 +2252,30 @@ static const struct {
                       0},
   /* Per organisation of a community: its newest self-report of the year that
    * was not refused, and the newest result of the year by this hub or by the
-   * street that enrolled its community.  Bodies are read from the signed
-   * entries themselves, so that rebuild needs no table of its own. */
+   * street that enrolled its community.  The self-report is found in the
+   * projection's year_entries; its opinion is read from the signed entry. */
   [HUB_DQ_YEAR_INSPECTIONS] =
-      {"WITH" SQL_YEAR_NEWEST("si", "inspection.self") ","
+      {"WITH RECURSIVE" SQL_LINEAGE_MAP "," SQL_YEAR_NEWEST("si", "inspection.self") ","
+       SQL_NEWEST_PER_ROOT("sn", "si") ","
        " r AS (SELECT o.author AS author, o.id AS id,"
        /* the organisation's decisions first (CROSS JOIN keeps that order): led
         * by the entries instead, SQLite read every entry of this hub's own log
         * per organisation, which a city's 250,000 did not finish in minutes */
        "  (SELECT d.record FROM decisions d CROSS JOIN entries de ON de.author = d.author"
-       "   AND de.seq = d.seq WHERE d.kind = 'inspect' AND d.org = o.id"
-       "   AND ((" SAME_COMMUNITY("d.to_key", "o.author")
+       "   AND de.seq = d.seq LEFT JOIN lin lt ON lt.key = d.to_key"
+       "   WHERE d.kind = 'inspect' AND d.org = o.id"
+       "   AND ((" LIN_ROOT("lt", "d.to_key") " = lo.root"
        "   AND " BODY_JSON("de") "->>'year' = CAST(?1 AS INTEGER)"
        "   AND (d.author = ?2 OR d.author = (SELECT a.enrolled_by FROM authors a"
        "    WHERE a.key = o.author)))"
        /* a street's result on its own organisation is addressed to nobody */
        "   OR (d.to_key IS NULL AND d.author = o.author"
        "   AND " BODY_JSON("de") "->>'year' = CAST(?1 AS INTEGER)))"
-       "   ORDER BY d.time_ms DESC, d.seq DESC LIMIT 1) AS result_record"
-       " FROM organisations o JOIN year_holders c ON c.key = o.author)"
-       "SELECT" SQL_YEAR_ORG_COLS ", se.seq, se.time_ms,"
+       "   ORDER BY d.time_ms DESC, d.seq DESC LIMIT 1) AS result_record,"
+       "  lo.root AS root"
+       " FROM organisations o JOIN year_holders c ON c.key = o.author"
+       " LEFT JOIN lin lo ON lo.key = o.author)"
+       "SELECT" SQL_YEAR_ORG_COLS ", sn.seq, sn.time_ms,"
        " coalesce(" BODY_JSON("se") "->>'opinion', ''), coalesce(d.record, ''),"
        " coalesce(d.result, ''), coalesce(d.deadline, ''), coalesce(d.reason, ''),"
        " coalesce(d.by_level, ''),"
@@ -2240,25 +2283,23 @@ static const struct {
        " FROM organisations o JOIN year_holders c ON c.key = o.author"
        " JOIN r ON r.author = o.author AND r.id = o.id"
        /* the newest self-report by any key of the community (the newest key's) */
-       " LEFT JOIN entries se ON (se.author, se.seq) = (SELECT si.author, si.seq FROM si"
-       "  WHERE si.org = o.id AND " SAME_COMMUNITY("si.author", "o.author")
-       "  ORDER BY " LINEAGE_DEPTH("si.author") " DESC, si.seq DESC LIMIT 1)"
+       " LEFT JOIN sn ON sn.root = r.root AND sn.org = o.id"
+       " LEFT JOIN entries se ON se.author = sn.author AND se.seq = sn.seq"
        " LEFT JOIN decisions d ON d.record = r.result_record"
        " ORDER BY c.street_name, c.code, o.id",
        2},
   /* Per organisation of a community: when its newest plan.annual and
    * summary.annual of the year that were not refused were written. */
   [HUB_DQ_YEAR_PLANS] =
-      {"WITH" SQL_YEAR_NEWEST("p", "plan.annual") "," SQL_YEAR_NEWEST("s", "summary.annual")
-       "SELECT" SQL_YEAR_ORG_COLS ", pe.time_ms, se.time_ms"
+      {"WITH RECURSIVE" SQL_LINEAGE_MAP "," SQL_YEAR_NEWEST("p", "plan.annual") ","
+       SQL_YEAR_NEWEST("s", "summary.annual") "," SQL_NEWEST_PER_ROOT("pn", "p") ","
+       SQL_NEWEST_PER_ROOT("sn", "s")
+       "SELECT" SQL_YEAR_ORG_COLS ", pn.time_ms, sn.time_ms"
        " FROM organisations o JOIN year_holders c ON c.key = o.author"
+       " LEFT JOIN lin lo ON lo.key = o.author"
        /* the newest of the year by any key of the community (the newest key's) */
-       " LEFT JOIN entries pe ON (pe.author, pe.seq) = (SELECT p.author, p.seq FROM p"
-       "  WHERE p.org = o.id AND " SAME_COMMUNITY("p.author", "o.author")
-       "  ORDER BY " LINEAGE_DEPTH("p.author") " DESC, p.seq DESC LIMIT 1)"
-       " LEFT JOIN entries se ON (se.author, se.seq) = (SELECT s.author, s.seq FROM s"
-       "  WHERE s.org = o.id AND " SAME_COMMUNITY("s.author", "o.author")
-       "  ORDER BY " LINEAGE_DEPTH("s.author") " DESC, s.seq DESC LIMIT 1)"
+       " LEFT JOIN pn ON pn.root = lo.root AND pn.org = o.id"
+       " LEFT JOIN sn ON sn.root = lo.root AND sn.org = o.id"
        " ORDER BY c.street_name, c.code, o.id",
        0},
   /* A training counts for an organisation it names when this hub wrote it or
@@ -2284,7 +2325,10 @@ static const struct {
    * refused: communities held here, enrolled street hubs, and this hub when it
    * is a street. */
   [HUB_DQ_YEAR_UNITS] =
-      {"WITH" SQL_YEAR_NEWEST("p", "plan.unit") "," SQL_YEAR_NEWEST("s", "summary.unit") ","
+      {"WITH RECURSIVE" SQL_LINEAGE_MAP "," SQL_YEAR_NEWEST("p", "plan.unit") ","
+       SQL_YEAR_NEWEST("s", "summary.unit") ","
+       /* a unit's own plan has no organisation: org is NULL, one per root */
+       SQL_NEWEST_PER_ROOT("pn", "p") "," SQL_NEWEST_PER_ROOT("sn", "s") ","
        " u AS ("
        /* a community once, under its newest key; its earlier keys' count there */
        " SELECT 'community' AS level, c.street_name AS street, c.name AS community,"
@@ -2292,14 +2336,11 @@ static const struct {
        "  WHERE NOT EXISTS(SELECT 1 FROM authors x WHERE x.replaces = c.key)"
        " UNION ALL SELECT 'street', a.name, '', a.code, a.key FROM authors a WHERE a.role = 'street'"
        " UNION ALL SELECT 'street', ?4, '', '', ?2 WHERE ?3 = 'street')"
-       "SELECT u.level, u.street, u.community, u.code, u.key, pe.seq, se.seq,"
-       " pe.time_ms, se.time_ms, pe.author, se.author"
-       " FROM u LEFT JOIN entries pe ON (pe.author, pe.seq) = (SELECT p.author, p.seq FROM p"
-       "  WHERE " SAME_COMMUNITY("p.author", "u.key")
-       "  ORDER BY " LINEAGE_DEPTH("p.author") " DESC, p.seq DESC LIMIT 1)"
-       " LEFT JOIN entries se ON (se.author, se.seq) = (SELECT s.author, s.seq FROM s"
-       "  WHERE " SAME_COMMUNITY("s.author", "u.key")
-       "  ORDER BY " LINEAGE_DEPTH("s.author") " DESC, s.seq DESC LIMIT 1)"
+       "SELECT u.level, u.street, u.community, u.code, u.key, pn.seq, sn.seq,"
+       " pn.time_ms, sn.time_ms, pn.author, sn.author"
+       " FROM u LEFT JOIN lin lu ON lu.key = u.key"
+       " LEFT JOIN pn ON pn.root = " LIN_ROOT("lu", "u.key") " AND pn.org IS NULL"
+       " LEFT JOIN sn ON sn.root = " LIN_ROOT("lu", "u.key") " AND sn.org IS NULL"
        " ORDER BY u.street, u.level DESC, u.code",
        2},
 };
@@ -2814,6 +2855,57 @@ cm_rc hub_store_author_unquarantine(hub_store *st, const uint8_t key[PROTO_KEY_B
                                     cm_err *err) {
   return rv_exec(st, "UPDATE authors SET quarantined = 0 WHERE key = ?1", "解除台账隔离",
                  err, "k", key);
+}
+
+/* The entries year_entries keeps, and how one is read into it (also the
+ * fill of a hub upgraded to the table: every such entry). */
+#define YEAR_ENTRY_KINDS                                                                           \
+  "('inspection.self', 'plan.annual', 'summary.annual', 'plan.unit', 'summary.unit')"
+#define SQL_YEAR_ENTRY_INSERT(FROM, WHERE)                                                         \
+  "INSERT OR IGNORE INTO year_entries(author, seq, kind, year, org, time_ms)"                     \
+  " SELECT author, seq, kind, b->>'year', b->>'org', time_ms FROM (SELECT e.author AS author,"    \
+  " e.seq AS seq, e.kind AS kind, e.time_ms AS time_ms, hub_body(e.body, e.raw_len) AS b"         \
+  " FROM " FROM " WHERE " WHERE " AND e.kind IN " YEAR_ENTRY_KINDS ") WHERE json_valid(b)"
+static const char SQL_YEAR_ENTRY_PUT[] =
+    SQL_YEAR_ENTRY_INSERT("entries e", "e.author = ?1 AND e.seq = ?2");
+
+cm_rc hub_store_year_entry_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                               const char *kind, cm_err *err) {
+  static const char *const kinds[] = {"inspection.self", "plan.annual", "summary.annual",
+                                      "plan.unit", "summary.unit"};
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+    if (strcmp(kind, kinds[i]) == 0)
+      return rv_exec(st, SQL_YEAR_ENTRY_PUT, "保存年度记录", err, "ki", author, (int64_t)seq);
+  return CM_OK;
+}
+
+/* A hub upgraded to year_entries: fill it from the log once, when it is
+ * empty and the log holds such entries.  Asked at every open, by a read
+ * (no write lock while a server runs) through the partial index of the
+ * rarer kinds, never a scan of the reports. */
+static cm_rc year_entries_fill(hub_store *st, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  int r = sqlite3_prepare_v2(st->db,
+                             "SELECT NOT EXISTS(SELECT 1 FROM year_entries) AND EXISTS(SELECT 1"
+                             " FROM entries INDEXED BY entries_events WHERE kind IN "
+                             YEAR_ENTRY_KINDS " AND " ENTRIES_EVENTS_WHERE ")",
+                             -1, &s, NULL);
+  cm_rc rc = cm_db_check(st->db, r, "读取年度记录", err);
+  int empty = 0;
+  if (!rc) {
+    r = sqlite3_step(s);
+    if (r == SQLITE_ROW)
+      empty = sqlite3_column_int(s, 0);
+    else
+      rc = cm_db_check(st->db, r, "读取年度记录", err);
+  }
+  sqlite3_finalize(s);
+  if (!rc && empty)
+    rc = cm_db_exec(st->db,
+                    SQL_YEAR_ENTRY_INSERT("entries e INDEXED BY entries_events",
+                                          ENTRIES_EVENTS_WHERE) ";",
+                    err);
+  return rc;
 }
 
 cm_rc hub_store_entries_drop_from(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],

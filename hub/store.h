@@ -215,6 +215,11 @@ cm_rc hub_store_upfeed_add(hub_store *st, uint64_t cursor, const uint8_t *bytes,
 
 /* Delete every projection row (rebuild starts here). */
 cm_rc hub_store_projection_clear(hub_store *st, cm_err *err);
+/* Keep entry (author, seq), stored already, in year_entries when it is a
+ * self-report, plan or summary of an organisation or a unit (kind): the
+ * year's reads find the newest of each there. */
+cm_rc hub_store_year_entry_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                               const char *kind, cm_err *err);
 
 /* SQLite's page cache for a rebuild (big 1) or for everything else (big 0):
  * a rebuild rewrites the whole projection in one transaction, and with the

@@ -59,7 +59,7 @@ static int setup(void **state) {
   month_str(m - 6, f->from);
   f->tmp = tl_tmpdir();
   f->hub = f->tmp ? tl_hub(f->tmp, "hub", HUB_ROLE_STREET, "望海楼街") : NULL;
-  gen_spec spec = {3, 7, 6, f->end, 11};
+  gen_spec spec = {3, 7, 6, f->end, 11, 0};
   if (!f->hub || gen_hub_fill(f->hub, &spec, &f->tot)) return -1;
   *state = f;
   return 0;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/clock.h"
+#include "hub/review.h"
 #include "tests/hub_testlib.h"
 
 #define BATCH 64 /* months per bundle */
@@ -70,21 +71,98 @@ static int flush(hub_ctx *hub, uint8_t **cs, size_t *lens, size_t *n_cs) {
   return rc;
 }
 
+/* Kinds of the year's entries written in January for the year ending
+ * (inspection.self, summary.annual) or beginning (plan.annual). */
+static const char *const YEAR_KINDS[] = {"inspection.self", "summary.annual", "plan.annual"};
+
+static int year_entries(tl_author *a, const gen_spec *spec, const char *code, const char *month,
+                        const char **kinds, char **bodies, uint8_t **cs, size_t *lens,
+                        size_t *n_cs, uint32_t *seed, gen_totals *out) {
+  int year = atoi(month), rc = 0;
+  size_t n_orgs = (size_t)spec->orgs;
+  int end = 0;
+  char now[8];
+  cm_month_parse(spec->end_month, &end);
+  month_str(end + 1, now);
+  for (size_t t = 0; !rc && t < 3; t++) {
+    size_t k = 0;
+    /* a plan only for this year or the next, as the hub takes them */
+    if (t == 2 && year + 1 < atoi(now)) break;
+    for (size_t o = 0; o < n_orgs; o++) {
+      if (rnd(seed) % 20 == 0) continue; /* one in twenty has not written it */
+      unsigned members = 8 + rnd(seed) % 50;
+      kinds[k] = YEAR_KINDS[t];
+      if (t == 0)
+        snprintf(bodies[k], 1024,
+                 "{\"org\":\"%s-%04zu\",\"year\":%d,\"activities\":%u,\"members\":%u,"
+                 "\"joined\":2,\"left\":1,\"party_members\":1,\"funds_received\":120000,"
+                 "\"funds_used\":90000,\"problems\":\"场地紧张\",\"plans\":\"继续开展活动\","
+                 "\"opinion\":\"agree\"}",
+                 code, o + 1, year, 12 + rnd(seed) % 40, members);
+      else if (t == 1)
+        snprintf(bodies[k], 1024,
+                 "{\"org\":\"%s-%04zu\",\"year\":%d,\"results\":\"全年开展公益活动\","
+                 "\"problems\":\"\",\"activities_held\":%u}",
+                 code, o + 1, year, 12 + rnd(seed) % 40);
+      else
+        snprintf(bodies[k], 1024,
+                 "{\"org\":\"%s-%04zu\",\"year\":%d,\"goals\":\"服务本社区居民\","
+                 "\"activities\":\"每月活动\",\"planned_count\":%u}",
+                 code, o + 1, year + 1, 12 + rnd(seed) % 40);
+      out->year_entries++;
+      k++;
+    }
+    /* the community's own plan of the next year and summary of this one */
+    if (t > 0) {
+      kinds[k] = t == 1 ? "summary.unit" : "plan.unit";
+      snprintf(bodies[k], 1024,
+               t == 1 ? "{\"year\":%d,\"results\":\"社区组织发展良好\",\"problems\":\"\","
+                        "\"activities_held\":100}"
+                      : "{\"year\":%d,\"goals\":\"培育社区组织\",\"activities\":\"每月活动\","
+                        "\"planned_count\":100}",
+               t == 1 ? year : year + 1);
+      out->year_entries++;
+      k++;
+    }
+    if (k) rc = add_cs(a, k, kinds, bodies, cs, lens, n_cs);
+  }
+  return rc;
+}
+
+/* The street accepts every pending batch of filings, so that the
+ * organisations count in the year's figures and lists as accepted ones do. */
+static int accept_filings(hub_ctx *hub) {
+  json_t *list = NULL, *b;
+  cm_err err;
+  size_t i;
+  int rc = hub_review_list(hub, &list, &err) ? -1 : 0;
+  json_array_foreach(list, i, b) {
+    if (rc) break;
+    if (!json_object_get(json_object_get(b, "kinds"), "org.filed")) continue;
+    if (hub_review_accept(hub, json_integer_value(json_object_get(b, "id")), "李", NULL, 0, NULL,
+                          &err))
+      rc = -1;
+  }
+  if (rc) fprintf(stderr, "gen_hub: accepting the filings: %s\n", err.msg);
+  json_decref(list);
+  return rc;
+}
+
 int gen_hub_fill(hub_ctx *hub, const gen_spec *spec, gen_totals *out) {
   uint32_t seed = spec->seed ? spec->seed : 7u;
   int end = 0, rc = 0;
   size_t n_orgs = (size_t)spec->orgs;
   const char **kinds = calloc(n_orgs + 1, sizeof *kinds);
   char **bodies = calloc(n_orgs + 1, sizeof *bodies);
-  uint8_t *cs[BATCH + 1];
-  size_t lens[BATCH + 1], n_cs = 0;
+  uint8_t *cs[BATCH + 4];
+  size_t lens[BATCH + 4], n_cs = 0;
   memset(out, 0, sizeof *out);
   if (!kinds || !bodies || cm_month_parse(spec->end_month, &end) != CM_OK) {
     fprintf(stderr, "gen_hub: bad spec\n");
     rc = -1;
     goto out;
   }
-  for (size_t i = 0; i < n_orgs; i++) {
+  for (size_t i = 0; i <= n_orgs; i++) { /* one more: a community's own plan */
     bodies[i] = malloc(1024);
     if (!bodies[i]) {
       rc = -1;
@@ -156,15 +234,21 @@ int gen_hub_fill(hub_ctx *hub, const gen_spec *spec, gen_totals *out) {
         k++;
       }
       if (k) rc = add_cs(&a, k, kinds, bodies, cs, lens, &n_cs);
+      /* The year's entries after its December's reports, in January: the
+       * self-reports and summaries of the year ending, the plans of the
+       * next, of most organisations and of the community itself (the
+       * attention list and the year's pages read them). */
+      if (!rc && month[5] == '1' && month[6] == '2') rc = year_entries(&a, spec, code, month, kinds, bodies, cs, lens, &n_cs, &seed, out);
       if (!rc && n_cs >= BATCH) rc = flush(hub, cs, lens, &n_cs);
     }
     if (!rc) rc = flush(hub, cs, lens, &n_cs);
   }
+  if (!rc && spec->accept_filings) rc = accept_filings(hub);
 out:
   for (size_t i = 0; i < n_cs; i++)
     free(cs[i]);
   if (bodies)
-    for (size_t i = 0; i < n_orgs; i++)
+    for (size_t i = 0; i <= n_orgs; i++)
       free(bodies[i]);
   free(bodies);
   free((void *)kinds);

@@ -16,12 +16,14 @@ typedef struct gen_spec {
   int months;            /* months of reports per organisation */
   const char *end_month; /* "YYYY-MM": the last month reported */
   unsigned seed;
+  int accept_filings; /* the street accepts each community's filings (its first batch) */
 } gen_spec;
 
 /* What was written, to compare the dashboard's figures with. */
 typedef struct gen_totals {
   int64_t orgs, reports, activities, participants, party_participants, good_deeds;
   int64_t last_month_reports, last_month_on_time; /* reports of end_month, and by the 5th */
+  int64_t year_entries; /* self-reports, plans and summaries (January of each year) */
 } gen_totals;
 
 /* Write spec's records into hub (a street hub).  0 on success; on failure a
