@@ -435,8 +435,7 @@ typedef struct hub_dash_org_row {
   const char *author, *id, *name, *category, *founded_by, *filed;
   const char *flags; /* the filing's "flags" as JSON text */
   int64_t members, party_members;
-  int party_station, dissolved;
-  uint64_t first_seq;  /* the sequence of its first filing */
+  int dissolved;
   const char *status;  /* organisations.status */
   /* codes of the district's lists (category, industry, unit: the filing's
    * own, else a street's mapping), "" when none */
