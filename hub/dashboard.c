@@ -562,6 +562,9 @@ typedef struct rep_walk {
   unsigned char *status; /* n_orgs * months: 'a' accepted, 'p' pending, 'r' rejected */
   /* activity totals */
   int64_t (*sum)[5]; /* per (org, slot): activities, participants, party, deeds, reports */
+  /* the organisation of the row before (rows come by organisation) */
+  char last_author[PROTO_KEY_HEX], last_org[ID_MAX];
+  org *last;
 } rep_walk;
 
 static cm_rc walk_report(void *ctx, const hub_dash_row *row, cm_err *err) {
@@ -570,7 +573,12 @@ static cm_rc walk_report(void *ctx, const hub_dash_row *row, cm_err *err) {
   (void)err;
   int m = month_idx(r->month);
   if (m < w->first || m >= w->first + w->months) return CM_OK;
-  org *o = org_find(w->d, r->author, r->org);
+  org *o = w->last;
+  if (!o || strcmp(r->org, w->last_org) != 0 || strcmp(r->author, w->last_author) != 0) {
+    o = w->last = org_find(w->d, r->author, r->org);
+    copy(w->last_author, sizeof w->last_author, r->author);
+    copy(w->last_org, sizeof w->last_org, r->org);
+  }
   /* A rejected or revoked filing keeps its reports out of every figure. */
   if (!o || !hub_count_org_reports(o->status)) return CM_OK;
   size_t oi = (size_t)(o - w->d->orgs), slot = oi * (size_t)w->months + (size_t)(m - w->first);
@@ -1632,6 +1640,13 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
     hub->dash_cache_free = cache_free;
   }
   c = hub->dash_cache;
+  /* The reports a write changed packed again first (a failure leaves the
+   * answer to read the reports themselves), and before the version, which
+   * this write changes. */
+  if (strcmp(name, "completeness") == 0 || strcmp(name, "activity") == 0) {
+    cm_err ignored;
+    (void)hub_store_report_years_refresh(hub->store, &ignored);
+  }
   /* Read before the snapshot: a write between the two only makes the answer
    * newer than its label, and the next request computes again. */
   if (c && hub_store_version(hub->store, version, NULL) == CM_OK &&

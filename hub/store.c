@@ -382,6 +382,34 @@ static const char *const store_migrations[] = {
   "ALTER TABLE organisations ADD COLUMN f_industry TEXT NOT NULL DEFAULT '';"
   "ALTER TABLE organisations ADD COLUMN f_unit TEXT NOT NULL DEFAULT '';"
   "UPDATE organisations SET " SQL_ORG_FIELDS_SET("data") " WHERE json_valid(data);",
+  /* The monthly reports again, packed one row per organisation and year
+   * (months: hub_store_report_years_refresh's records), so that the
+   * dashboard reads a year of an organisation at once instead of each of its
+   * reports; report_dirty names the years a write to reports changed since
+   * they were packed (a trigger: every writer of reports, the projection,
+   * reviews and rebuild alike, marks them without knowing), packed again
+   * before the next answer.  Projection: both follow reports. */
+  "CREATE TABLE report_years("
+  "  author BLOB NOT NULL, org TEXT NOT NULL, year TEXT NOT NULL, months BLOB NOT NULL,"
+  "  PRIMARY KEY(author, org, year)) WITHOUT ROWID;"
+  "CREATE TABLE report_dirty("
+  "  author BLOB NOT NULL, org TEXT NOT NULL, year TEXT NOT NULL,"
+  "  PRIMARY KEY(author, org, year)) WITHOUT ROWID;"
+  "CREATE TRIGGER reports_dirty_ins AFTER INSERT ON reports BEGIN"
+  "  INSERT OR IGNORE INTO report_dirty VALUES(NEW.author, NEW.org, substr(NEW.month, 1, 4));"
+  " END;"
+  "CREATE TRIGGER reports_dirty_upd AFTER UPDATE ON reports BEGIN"
+  "  INSERT OR IGNORE INTO report_dirty VALUES(NEW.author, NEW.org, substr(NEW.month, 1, 4));"
+  " END;"
+  "CREATE TRIGGER reports_dirty_move AFTER UPDATE OF author, org, month ON reports"
+  " WHEN OLD.author IS NOT NEW.author OR OLD.org IS NOT NEW.org OR OLD.month IS NOT NEW.month"
+  " BEGIN"
+  "  INSERT OR IGNORE INTO report_dirty VALUES(OLD.author, OLD.org, substr(OLD.month, 1, 4));"
+  " END;"
+  "CREATE TRIGGER reports_dirty_del AFTER DELETE ON reports BEGIN"
+  "  INSERT OR IGNORE INTO report_dirty VALUES(OLD.author, OLD.org, substr(OLD.month, 1, 4));"
+  " END;"
+  "INSERT OR IGNORE INTO report_dirty SELECT author, org, substr(month, 1, 4) FROM reports;",
 };
 
 #define STORE_CACHE 64
@@ -2422,6 +2450,228 @@ static void dash_fill(hub_dash_query q, const dash_cols *c, hub_dash_row *r) {
   }
 }
 
+/* ---- the reports packed per organisation and year (report_years) ----
+ *
+ * months holds, for each month of the year that has a current report, in
+ * month order: the month (1 byte, 1..12), good deeds written (1 byte), the
+ * length of its status (1 byte) and the status, then activities,
+ * participants, party participants, seq, time_ms and received_ms (8 bytes
+ * each, little-endian): what HUB_DQ_REPORTS reads of the report, no rule
+ * applied, so that the readers count as they would from reports. */
+
+#define PACK_NUMS 6
+#define PACK_STATUS_MAX 31
+
+static void pack_u64(uint8_t *p, uint64_t v) {
+  for (int i = 0; i < 8; i++)
+    p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t unpack_u64(const uint8_t *p) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; i--)
+    v = (v << 8) | p[i];
+  return v;
+}
+
+static const char SQL_REPORT_YEAR_MONTHS[] =
+    "SELECT month, good_deeds, status, activities, participants, party_participants, seq,"
+    " time_ms, received_ms FROM reports WHERE author = ?1 AND org = ?2"
+    " AND month IN (?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ORDER BY month";
+
+/* Pack the year of (author, org) again from reports: its row in
+ * report_years, or none when it has no report that year. */
+static cm_rc report_year_pack(hub_store *st, sqlite3_stmt *sel, sqlite3_stmt *put,
+                              sqlite3_stmt *del, const void *author, const char *org,
+                              const char *year, cm_err *err) {
+  char months[12][16];
+  uint8_t buf[12 * (3 + PACK_STATUS_MAX + 8 * PACK_NUMS)];
+  size_t n = 0;
+  int r;
+  sqlite3_reset(sel);
+  sqlite3_bind_blob(sel, 1, author, PROTO_KEY_BYTES, SQLITE_STATIC);
+  bind_text(sel, 2, org);
+  for (int m = 0; m < 12; m++) {
+    snprintf(months[m], sizeof months[m], "%.4s-%02d", year, m + 1);
+    bind_text(sel, 3 + m, months[m]);
+  }
+  while ((r = sqlite3_step(sel)) == SQLITE_ROW) {
+    const char *month = (const char *)sqlite3_column_text(sel, 0);
+    const char *status = (const char *)sqlite3_column_text(sel, 2);
+    size_t sl = status ? strlen(status) : 0;
+    if (!month || strlen(month) != 7 || sl > PACK_STATUS_MAX) continue;
+    buf[n++] = (uint8_t)atoi(month + 5);
+    buf[n++] = sqlite3_column_int64(sel, 1) ? 1 : 0;
+    buf[n++] = (uint8_t)sl;
+    memcpy(buf + n, status, sl);
+    n += sl;
+    for (int i = 0; i < PACK_NUMS; i++, n += 8)
+      pack_u64(buf + n, (uint64_t)sqlite3_column_int64(sel, 3 + i));
+  }
+  sqlite3_reset(sel);
+  if (r != SQLITE_DONE) return cm_db_check(st->db, r, "汇总月报", err);
+  sqlite3_stmt *w = n ? put : del;
+  sqlite3_reset(w);
+  sqlite3_bind_blob(w, 1, author, PROTO_KEY_BYTES, SQLITE_STATIC);
+  bind_text(w, 2, org);
+  bind_text(w, 3, year);
+  if (n) sqlite3_bind_blob(w, 4, buf, (int)n, SQLITE_STATIC);
+  r = sqlite3_step(w);
+  sqlite3_reset(w);
+  return r == SQLITE_DONE ? CM_OK : cm_db_check(st->db, r, "汇总月报", err);
+}
+
+typedef struct dirty_key {
+  uint8_t author[PROTO_KEY_BYTES];
+  char *org;
+  char year[8];
+} dirty_key;
+
+cm_rc hub_store_report_years_refresh(hub_store *st, cm_err *err) {
+  sqlite3_stmt *q = NULL, *sel = NULL, *put = NULL, *del = NULL;
+  dirty_key *keys = NULL;
+  size_t n = 0, cap = 0;
+  int r, dirty = 0;
+  /* inside a caller's transaction: leave it, the readers read reports */
+  if (!sqlite3_get_autocommit(st->db)) return CM_OK;
+  r = sqlite3_prepare_v2(st->db, "SELECT EXISTS(SELECT 1 FROM report_dirty)", -1, &q, NULL);
+  cm_rc rc = cm_db_check(st->db, r, "汇总月报", err);
+  if (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) dirty = sqlite3_column_int(q, 0);
+  sqlite3_finalize(q);
+  q = NULL;
+  if (rc || !dirty) return rc;
+  rc = hub_store_begin(st, err);
+  if (rc) return rc;
+  r = sqlite3_prepare_v2(st->db, "SELECT author, org, year FROM report_dirty", -1, &q, NULL);
+  rc = cm_db_check(st->db, r, "汇总月报", err);
+  while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+    if (n == cap) {
+      size_t nc = cap ? cap * 2 : 256;
+      dirty_key *p = realloc(keys, nc * sizeof *keys);
+      if (!p) {
+        rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
+        break;
+      }
+      keys = p;
+      cap = nc;
+    }
+    dirty_key *k = &keys[n];
+    const void *a = sqlite3_column_blob(q, 0);
+    const char *org = (const char *)sqlite3_column_text(q, 1);
+    const char *year = (const char *)sqlite3_column_text(q, 2);
+    if (!a || sqlite3_column_bytes(q, 0) != PROTO_KEY_BYTES || !org || !year) continue;
+    memcpy(k->author, a, PROTO_KEY_BYTES);
+    snprintf(k->year, sizeof k->year, "%s", year);
+    k->org = strdup(org);
+    if (!k->org) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
+    n++;
+  }
+  if (!rc && r != SQLITE_DONE) rc = cm_db_check(st->db, r, "汇总月报", err);
+  sqlite3_finalize(q);
+  if (!rc)
+    rc = cm_db_check(st->db,
+                     sqlite3_prepare_v2(st->db, SQL_REPORT_YEAR_MONTHS, -1, &sel, NULL),
+                     "汇总月报", err);
+  if (!rc)
+    rc = cm_db_check(st->db,
+                     sqlite3_prepare_v2(st->db,
+                                        "INSERT OR REPLACE INTO report_years(author, org, year,"
+                                        " months) VALUES(?1, ?2, ?3, ?4)",
+                                        -1, &put, NULL),
+                     "汇总月报", err);
+  if (!rc)
+    rc = cm_db_check(st->db,
+                     sqlite3_prepare_v2(st->db,
+                                        "DELETE FROM report_years WHERE author = ?1 AND org = ?2"
+                                        " AND year = ?3",
+                                        -1, &del, NULL),
+                     "汇总月报", err);
+  for (size_t i = 0; !rc && i < n; i++)
+    rc = report_year_pack(st, sel, put, del, keys[i].author, keys[i].org, keys[i].year, err);
+  if (!rc) rc = cm_db_exec(st->db, "DELETE FROM report_dirty", err);
+  sqlite3_finalize(sel);
+  sqlite3_finalize(put);
+  sqlite3_finalize(del);
+  for (size_t i = 0; i < n; i++)
+    free(keys[i].org);
+  free(keys);
+  if (!rc) return hub_store_commit(st, err);
+  hub_store_rollback(st);
+  return rc;
+}
+
+/* HUB_DQ_REPORTS and HUB_DQ_REPORT_SUMS (sums: no receipt times) from
+ * report_years, the same rows in another order (by author, organisation and
+ * month).  *done 0 when some year waits to be packed again (the caller reads
+ * reports then). */
+static cm_rc report_years_rows(hub_store *st, int sums, const char *from, const char *to,
+                               hub_dash_row_fn fn, void *ctx, int *done, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  char hex[PROTO_KEY_HEX], org[256], month[16], status[PACK_STATUS_MAX + 1];
+  hub_dash_row row;
+  *done = 0;
+  int r = sqlite3_prepare_v2(st->db,
+                             "SELECT author, org, year, months, EXISTS(SELECT 1 FROM report_dirty)"
+                             " FROM report_years WHERE year >= substr(?1, 1, 4)"
+                             " AND year <= substr(?2, 1, 4)",
+                             -1, &s, NULL);
+  cm_rc rc = cm_db_check(st->db, r, "读取汇总", err);
+  if (!rc) {
+    bind_text(s, 1, from);
+    bind_text(s, 2, to);
+  }
+  int first = 1;
+  while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW) {
+    if (first && sqlite3_column_int(s, 4)) break; /* stale: not done */
+    first = 0;
+    const uint8_t *a = sqlite3_column_blob(s, 0);
+    const char *o = (const char *)sqlite3_column_text(s, 1);
+    const char *year = (const char *)sqlite3_column_text(s, 2);
+    const uint8_t *p = sqlite3_column_blob(s, 3);
+    size_t len = (size_t)sqlite3_column_bytes(s, 3);
+    if (!a || sqlite3_column_bytes(s, 0) != PROTO_KEY_BYTES || !o || !year || !p) continue;
+    hex32(a, hex);
+    snprintf(org, sizeof org, "%s", o);
+    for (size_t i = 0; !rc && i + 3 <= len;) {
+      int m = p[i], gd = p[i + 1];
+      size_t sl = p[i + 2];
+      if (i + 3 + sl + 8 * PACK_NUMS > len) break;
+      memcpy(status, p + i + 3, sl);
+      status[sl] = '\0';
+      const uint8_t *v = p + i + 3 + sl;
+      i += 3 + sl + 8 * PACK_NUMS;
+      if (m < 1 || m > 12 || strlen(year) != 4) continue;
+      memcpy(month, year, 4); /* "YYYY-MM", without printf: once per report */
+      month[4] = '-';
+      month[5] = (char)('0' + m / 10);
+      month[6] = (char)('0' + m % 10);
+      month[7] = '\0';
+      if (strcmp(month, from) < 0 || strcmp(month, to) > 0) continue;
+      memset(&row, 0, sizeof row);
+      row.report = (hub_dash_report_row){
+          .author = hex, .org = org, .month = month,
+          .activities = (int64_t)unpack_u64(v), .participants = (int64_t)unpack_u64(v + 8),
+          .party_participants = (int64_t)unpack_u64(v + 16), .seq = unpack_u64(v + 24),
+          .time_ms = sums ? 0 : unpack_u64(v + 32), .received_ms = sums ? 0 : unpack_u64(v + 40),
+          .good_deeds = gd != 0, .status = status};
+      rc = fn(ctx, &row, err);
+    }
+  }
+  if (!rc && r != SQLITE_DONE && r != SQLITE_ROW) rc = cm_db_check(st->db, r, "读取汇总", err);
+  /* no row: done unless a year waits */
+  if (!rc && first && r == SQLITE_DONE) {
+    sqlite3_finalize(s);
+    s = NULL;
+    r = sqlite3_prepare_v2(st->db, "SELECT EXISTS(SELECT 1 FROM report_dirty)", -1, &s, NULL);
+    rc = cm_db_check(st->db, r, "读取汇总", err);
+    if (!rc && sqlite3_step(s) == SQLITE_ROW && !sqlite3_column_int(s, 0)) *done = 1;
+  } else if (!rc && !first) {
+    *done = 1;
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
 cm_rc hub_store_dash_rows(hub_store *st, hub_dash_query q, const char *const *params,
                           size_t n_params, hub_dash_row_fn fn, void *ctx, cm_err *err) {
   sqlite3_stmt *s = NULL;
@@ -2435,6 +2685,12 @@ cm_rc hub_store_dash_rows(hub_store *st, hub_dash_query q, const char *const *pa
   if ((size_t)q >= sizeof dash_queries / sizeof dash_queries[0] || !dash_queries[q].sql ||
       n_params > 4)
     return cm_errf(err, CM_ERR_INVALID, "统计看板没有这项查询");
+  if ((q == HUB_DQ_REPORTS || q == HUB_DQ_REPORT_SUMS) && n_params == 2) {
+    int done = 0;
+    rc = report_years_rows(st, q == HUB_DQ_REPORT_SUMS, params[0], params[1], fn, ctx, &done,
+                           err);
+    if (rc || done) return rc;
+  }
   r = sqlite3_prepare_v2(st->db, dash_queries[q].sql, -1, &s, NULL);
   rc = cm_db_check(st->db, r, "准备汇总查询", err);
   if (rc) goto out;

@@ -605,6 +605,13 @@ cm_rc hub_store_version(hub_store *st, uint64_t out[2], cm_err *err);
 
 /* Run query q with its text parameters (at most 4) and hand each row to fn;
  * fn's error stops the walk and is returned. */
+/* Pack again the years of monthly reports that a write changed since
+ * (report_years, report_dirty), in a transaction of its own: the dashboard
+ * calls it before it reads, HUB_DQ_REPORTS and HUB_DQ_REPORT_SUMS then read
+ * a year of an organisation at once.  Nothing to do inside a transaction
+ * (those read reports then). */
+cm_rc hub_store_report_years_refresh(hub_store *st, cm_err *err);
+
 cm_rc hub_store_dash_rows(hub_store *st, hub_dash_query q, const char *const *params,
                           size_t n_params, hub_dash_row_fn fn, void *ctx, cm_err *err);
 
