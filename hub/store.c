@@ -60,6 +60,15 @@
   " f_category_code = coalesce(" D "->>'category_code', ''),"                                     \
   " f_industry = coalesce(" D "->>'industry', ''), f_unit = coalesce(" D "->>'unit', '')"
 
+/* Mark the year of report row R (NEW or OLD in a trigger) to be packed
+ * again (report_dirty).  Not INSERT OR IGNORE: a trigger fired by an upsert
+ * (SQL_REPORT_PUT) takes the upsert's conflict handling for its own inserts,
+ * and a repeated mark would then fail. */
+#define DIRTY_MARK(R)                                                                              \
+  "INSERT INTO report_dirty SELECT " R ".author, " R ".org, substr(" R ".month, 1, 4)"            \
+  " WHERE NOT EXISTS(SELECT 1 FROM report_dirty WHERE author = " R ".author"                      \
+  " AND org = " R ".org AND year = substr(" R ".month, 1, 4));"
+
 /* Version 1 of the schema.  Append new migrations; never edit a shipped one. */
 static const char *const store_migrations[] = {
   "CREATE TABLE config(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -396,19 +405,15 @@ static const char *const store_migrations[] = {
   "  author BLOB NOT NULL, org TEXT NOT NULL, year TEXT NOT NULL,"
   "  PRIMARY KEY(author, org, year)) WITHOUT ROWID;"
   "CREATE TRIGGER reports_dirty_ins AFTER INSERT ON reports BEGIN"
-  "  INSERT OR IGNORE INTO report_dirty VALUES(NEW.author, NEW.org, substr(NEW.month, 1, 4));"
-  " END;"
+  " " DIRTY_MARK("NEW") " END;"
   "CREATE TRIGGER reports_dirty_upd AFTER UPDATE ON reports BEGIN"
-  "  INSERT OR IGNORE INTO report_dirty VALUES(NEW.author, NEW.org, substr(NEW.month, 1, 4));"
-  " END;"
+  " " DIRTY_MARK("NEW") " END;"
   "CREATE TRIGGER reports_dirty_move AFTER UPDATE OF author, org, month ON reports"
   " WHEN OLD.author IS NOT NEW.author OR OLD.org IS NOT NEW.org OR OLD.month IS NOT NEW.month"
   " BEGIN"
-  "  INSERT OR IGNORE INTO report_dirty VALUES(OLD.author, OLD.org, substr(OLD.month, 1, 4));"
-  " END;"
+  " " DIRTY_MARK("OLD") " END;"
   "CREATE TRIGGER reports_dirty_del AFTER DELETE ON reports BEGIN"
-  "  INSERT OR IGNORE INTO report_dirty VALUES(OLD.author, OLD.org, substr(OLD.month, 1, 4));"
-  " END;"
+  " " DIRTY_MARK("OLD") " END;"
   "INSERT OR IGNORE INTO report_dirty SELECT author, org, substr(month, 1, 4) FROM reports;",
 };
 
