@@ -5,13 +5,14 @@
  * several runs of each answer; the target is 100 ms each.
  *
  *   dashboard_api [--communities N] [--orgs N] [--months N] [--runs N] [--gen-only DIR]
- *                 [--hub DIR]
+ *                 [--hub DIR] [--only LABEL]
  *
  * --gen-only DIR writes the hub into DIR (which must not exist) and stops: the
  * HTTP benchmarks (bench/dashboard_http.sh, bench/city.sh) serve it with the
  * real linli-hub.  It prints "orgs N", "reports N" and "ingest_ms N".
  * --hub DIR times the answers of a hub written before with --gen-only (give
- * the same --months), without writing it again: for a profiler's run. */
+ * the same --months), without writing it again: for a profiler's run.
+ * --only LABEL times only the answer of that label (as the table shows it). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,7 +51,7 @@ static int cmp_d(const void *a, const void *b) {
 int main(int argc, char **argv) {
   gen_spec spec = {40, 50, 60, NULL, 7};
   int runs = 5;
-  const char *gen_only = NULL, *open_dir = NULL;
+  const char *gen_only = NULL, *open_dir = NULL, *only = NULL;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!strcmp(argv[i], "--communities"))
       spec.communities = atoi(argv[i + 1]);
@@ -64,6 +65,8 @@ int main(int argc, char **argv) {
       gen_only = argv[i + 1];
     else if (!strcmp(argv[i], "--hub"))
       open_dir = argv[i + 1];
+    else if (!strcmp(argv[i], "--only"))
+      only = argv[i + 1];
   }
   if (runs < 1 || runs > 100 || spec.communities < 1 || spec.orgs < 1 || spec.months < 1) {
     fprintf(stderr, "usage: dashboard_api [--communities N] [--orgs N] [--months N] [--runs N]\n");
@@ -144,6 +147,7 @@ int main(int argc, char **argv) {
   int all_ok = 1;
   for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
     double t[100], cpu[100];
+    if (only && strcmp(only, cases[c].label) != 0) continue;
     size_t bytes = 0;
     for (int r = 0; r < runs; r++) {
       json_t *j = NULL;
