@@ -561,11 +561,21 @@ typedef struct rep_walk {
   unsigned char *seen;   /* n_orgs * months: 1 received, 2 on time */
   unsigned char *status; /* n_orgs * months: 'a' accepted, 'p' pending, 'r' rejected */
   /* activity totals */
-  int64_t (*sum)[5]; /* per (org, slot): activities, participants, party, deeds, reports */
+  /* activity's sums (activities, participants, party, deeds, reports): per
+   * organisation over every slot, and per slot over the organisations of the
+   * filtered category */
+  int64_t (*sum)[5], (*month_sum)[5];
   /* the organisation of the row before (rows come by organisation) */
   char last_author[PROTO_KEY_HEX], last_org[ID_MAX];
   org *last;
 } rep_walk;
+
+/* acc += v, the figures bounded per report by the domain core, held at
+ * INT64_MAX. */
+static void sum_add(int64_t acc[5], const int64_t v[5]) {
+  for (int i = 0; i < 5; i++)
+    acc[i] = cm_rec_add(acc[i], v[i]);
+}
 
 static cm_rc walk_report(void *ctx, const hub_dash_row *row, cm_err *err) {
   rep_walk *w = ctx;
@@ -596,13 +606,10 @@ static cm_rc walk_report(void *ctx, const hub_dash_row *row, cm_err *err) {
   }
   /* A rejected report is out of the official sums (completeness shows it). */
   if (w->sum && hub_count_report_current(o->status, status)) {
-    int64_t *v = w->sum[slot];
-    /* bounded per report by the domain core, held at INT64_MAX in sum */
-    v[0] = cm_rec_add(v[0], r->activities);
-    v[1] = cm_rec_add(v[1], r->participants);
-    v[2] = cm_rec_add(v[2], r->party_participants);
-    v[3] += r->good_deeds ? 1 : 0;
-    v[4] += 1;
+    int64_t one[5] = {r->activities, r->participants, r->party_participants,
+                      r->good_deeds ? 1 : 0, 1};
+    sum_add(w->sum[oi], one);
+    if (category_ok(w->d, o)) sum_add(w->month_sum[m - w->first], one);
   }
   return CM_OK;
 }
@@ -782,11 +789,6 @@ static json_t *sum_json(const int64_t v[5]) {
                    (json_int_t)v[2], "good_deeds", (json_int_t)v[3]);
 }
 
-static void sum_add(int64_t acc[5], const int64_t v[5]) {
-  for (int i = 0; i < 5; i++)
-    acc[i] += v[i];
-}
-
 /* A "YYYY-MM" parameter, or the default month def. */
 static cm_rc month_param(const char *s, const char *what, int def, int *out, cm_err *err) {
   if (!s || !s[0]) {
@@ -820,10 +822,11 @@ static cm_rc answer_activity(data *d, const hub_dash_params *p, uint64_t now_ms,
   w.d = d;
   w.first = from;
   w.months = to - from + 1;
-  w.sum = calloc(d->n_orgs * (size_t)w.months + 1, sizeof *w.sum);
+  w.sum = calloc(d->n_orgs + 1, sizeof *w.sum);
+  w.month_sum = calloc((size_t)w.months, sizeof *w.month_sum);
   cat = calloc(d->n_orgs + 1, sizeof *cat);
   cat_name = calloc(d->n_orgs + 1, sizeof *cat_name);
-  if (!w.sum || !cat || !cat_name) {
+  if (!w.sum || !w.month_sum || !cat || !cat_name) {
     rc = nomem(err);
     goto out;
   }
@@ -836,9 +839,7 @@ static cm_rc answer_activity(data *d, const hub_dash_params *p, uint64_t now_ms,
 
   int64_t total[5] = {0, 0, 0, 0, 0};
   for (int k = 0; !rc && k < w.months; k++) {
-    int64_t v[5] = {0, 0, 0, 0, 0};
-    for (size_t i = 0; i < d->n_orgs; i++)
-      if (category_ok(d, &d->orgs[i])) sum_add(v, w.sum[i * (size_t)w.months + (size_t)k]);
+    const int64_t *v = w.month_sum[k];
     sum_add(total, v);
     char ms[8];
     month_str(from + k, ms);
@@ -851,8 +852,7 @@ static cm_rc answer_activity(data *d, const hub_dash_params *p, uint64_t now_ms,
     int64_t v[5] = {0, 0, 0, 0, 0};
     for (size_t i = 0; i < d->n_orgs; i++) {
       if (!category_ok(d, &d->orgs[i]) || strcmp(d->orgs[i].street, streets[s]) != 0) continue;
-      for (int k = 0; k < w.months; k++)
-        sum_add(v, w.sum[i * (size_t)w.months + (size_t)k]);
+      sum_add(v, w.sum[i]);
     }
     json_t *r = sum_json(v), *row = r ? json_pack("{s:s}", "street", streets[s]) : NULL;
     if (row) json_object_update(row, r);
@@ -873,8 +873,7 @@ static cm_rc answer_activity(data *d, const hub_dash_params *p, uint64_t now_ms,
       for (c = 0; c < n_cat; c++)
         if (strcmp(cat_name[c], o->groups[g]) == 0) break;
       if (c == n_cat) cat_name[n_cat++] = o->groups[g];
-      for (int k = 0; k < w.months; k++)
-        sum_add(cat[c], w.sum[i * (size_t)w.months + (size_t)k]);
+      sum_add(cat[c], w.sum[i]);
     }
     for (size_t c = 0; !rc && c < n_cat; c++) {
       json_t *r = sum_json(cat[c]),
@@ -905,6 +904,7 @@ out:
   json_decref(js);
   json_decref(jcat);
   free(w.sum);
+  free(w.month_sum);
   free(cat);
   free(cat_name);
   return rc;

@@ -60,15 +60,6 @@
   " f_category_code = coalesce(" D "->>'category_code', ''),"                                     \
   " f_industry = coalesce(" D "->>'industry', ''), f_unit = coalesce(" D "->>'unit', '')"
 
-/* Mark the year of report row R (NEW or OLD in a trigger) to be packed
- * again (report_dirty).  Not INSERT OR IGNORE: a trigger fired by an upsert
- * (SQL_REPORT_PUT) takes the upsert's conflict handling for its own inserts,
- * and a repeated mark would then fail. */
-#define DIRTY_MARK(R)                                                                              \
-  "INSERT INTO report_dirty SELECT " R ".author, " R ".org, substr(" R ".month, 1, 4)"            \
-  " WHERE NOT EXISTS(SELECT 1 FROM report_dirty WHERE author = " R ".author"                      \
-  " AND org = " R ".org AND year = substr(" R ".month, 1, 4));"
-
 /* Version 1 of the schema.  Append new migrations; never edit a shipped one. */
 static const char *const store_migrations[] = {
   "CREATE TABLE config(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -394,27 +385,18 @@ static const char *const store_migrations[] = {
   /* The monthly reports again, packed one row per organisation and year
    * (months: hub_store_report_years_refresh's records), so that the
    * dashboard reads a year of an organisation at once instead of each of its
-   * reports; report_dirty names the years a write to reports changed since
-   * they were packed (a trigger: every writer of reports, the projection,
-   * reviews and rebuild alike, marks them without knowing), packed again
-   * before the next answer.  Projection: both follow reports. */
+   * reports; report_dirty names the community keys and years whose reports
+   * a write changed since they were packed (marked by the store's writers of
+   * reports: hub_store_report_put and the status refreshes), packed again
+   * before the next answer.  Not triggers: a trigger on reports alone made
+   * ingest a quarter slower (SQLite then updates in two passes).
+   * Projection: both follow reports. */
   "CREATE TABLE report_years("
   "  author BLOB NOT NULL, org TEXT NOT NULL, year TEXT NOT NULL, months BLOB NOT NULL,"
   "  PRIMARY KEY(author, org, year)) WITHOUT ROWID;"
   "CREATE TABLE report_dirty("
-  "  author BLOB NOT NULL, org TEXT NOT NULL, year TEXT NOT NULL,"
-  "  PRIMARY KEY(author, org, year)) WITHOUT ROWID;"
-  "CREATE TRIGGER reports_dirty_ins AFTER INSERT ON reports BEGIN"
-  " " DIRTY_MARK("NEW") " END;"
-  "CREATE TRIGGER reports_dirty_upd AFTER UPDATE ON reports BEGIN"
-  " " DIRTY_MARK("NEW") " END;"
-  "CREATE TRIGGER reports_dirty_move AFTER UPDATE OF author, org, month ON reports"
-  " WHEN OLD.author IS NOT NEW.author OR OLD.org IS NOT NEW.org OR OLD.month IS NOT NEW.month"
-  " BEGIN"
-  " " DIRTY_MARK("OLD") " END;"
-  "CREATE TRIGGER reports_dirty_del AFTER DELETE ON reports BEGIN"
-  " " DIRTY_MARK("OLD") " END;"
-  "INSERT OR IGNORE INTO report_dirty SELECT author, org, substr(month, 1, 4) FROM reports;",
+  "  author BLOB NOT NULL, year TEXT NOT NULL, PRIMARY KEY(author, year)) WITHOUT ROWID;"
+  "INSERT OR IGNORE INTO report_dirty SELECT author, substr(month, 1, 4) FROM reports;",
 };
 
 #define STORE_CACHE 64
@@ -1285,7 +1267,8 @@ cm_rc hub_store_projection_clear(hub_store *st, cm_err *err) {
                     "DELETE FROM filing_versions; DELETE FROM reviews; DELETE FROM review_rejects; "
                     "DELETE FROM decisions; DELETE FROM closures; DELETE FROM withdrawals; "
                     "DELETE FROM activity_acks; DELETE FROM stations; DELETE FROM org_mapped; "
-                    "DELETE FROM refusals; DELETE FROM record_status;",
+                    "DELETE FROM refusals; DELETE FROM record_status; DELETE FROM report_years; "
+                    "DELETE FROM report_dirty;",
                     err);
 }
 
@@ -1560,6 +1543,16 @@ static const char SQL_STATUS_SUPERSEDE[] = STATUS_SUPERSEDE(STATUS_GROUP_ONE);
 static const char SQL_STATUS_REPORT[] = STATUS_REPORT(STATUS_GROUP_ONE);
 static const char SQL_STATUS_SUPERSEDE_IN[] = STATUS_SUPERSEDE(STATUS_GROUPS_IN);
 static const char SQL_STATUS_REPORT_IN[] = STATUS_REPORT(STATUS_GROUPS_IN);
+/* The years of the report rows STATUS_REPORT(GROUPS) writes, to be packed
+ * again (report_dirty). */
+#define STATUS_DIRTY(GROUPS)                                                                      \
+  LINEAGE_ALL("?1")                                                                              \
+  GROUPS "INSERT OR IGNORE INTO report_dirty SELECT DISTINCT chain.k, substr(g.month, 1, 4)"     \
+  " FROM g CROSS JOIN chain"
+static const char SQL_STATUS_DIRTY[] = STATUS_DIRTY(STATUS_GROUP_ONE);
+static const char SQL_STATUS_DIRTY_IN[] = STATUS_DIRTY(STATUS_GROUPS_IN);
+static const char SQL_REPORT_DIRTY[] =
+    "INSERT OR IGNORE INTO report_dirty(author, year) VALUES(?1, substr(?2, 1, 4))";
 static const char SQL_STATUS_ACTIVITIES[] =
     "UPDATE activities SET status = coalesce((SELECT s.status FROM record_status s"
     " WHERE s.author = activities.author AND s.seq = activities.seq), 'pending')"
@@ -1601,6 +1594,8 @@ cm_rc hub_store_status_report_group(hub_store *st, const uint8_t author[PROTO_KE
   if (!rc)
     rc = rv_exec(st, SQL_STATUS_REPORT, "写入月报状态", err, "ktt", author, org,
                  month);
+  if (!rc)
+    rc = rv_exec(st, SQL_STATUS_DIRTY, "写入月报状态", err, "ktt", author, org, month);
   return rc;
 }
 
@@ -1616,6 +1611,9 @@ cm_rc hub_store_status_range(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
                  (int64_t)first, (int64_t)last);
   if (!rc)
     rc = rv_exec(st, SQL_STATUS_REPORT_IN, "写入月报状态", err, "kii", author,
+                 (int64_t)first, (int64_t)last);
+  if (!rc)
+    rc = rv_exec(st, SQL_STATUS_DIRTY_IN, "写入月报状态", err, "kii", author,
                  (int64_t)first, (int64_t)last);
   return rc;
 }
@@ -1774,6 +1772,11 @@ cm_rc hub_store_report_put(hub_store *st, const hub_report_row *r, cm_err *err) 
   bind_u64(s, 9, r->time_ms);
   bind_u64(s, 10, r->received_ms);
   bind_text(s, 11, r->status && *r->status ? r->status : "pending");
+  rc = st_done(st, s, "保存月报", err);
+  if (!rc) rc = st_prep(st, SQL_REPORT_DIRTY, &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, r->author);
+  bind_text(s, 2, r->month);
   return st_done(st, s, "保存月报", err);
 }
 
@@ -2487,55 +2490,78 @@ static uint64_t unpack_u64(const uint8_t *p) {
 }
 
 static const char SQL_REPORT_YEAR_MONTHS[] =
-    "SELECT month, good_deeds, status, activities, participants, party_participants, seq,"
-    " time_ms, received_ms FROM reports WHERE author = ?1 AND org = ?2"
-    " AND month IN (?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ORDER BY month";
+    "SELECT org, month, good_deeds, status, activities, participants, party_participants, seq,"
+    " time_ms, received_ms FROM reports WHERE author = ?1"
+    " AND month IN (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ORDER BY org, month";
 
-/* Pack the year of (author, org) again from reports: its row in
- * report_years, or none when it has no report that year. */
+/* The packed row of one organisation's year: buf holds n bytes. */
+static cm_rc report_year_put(hub_store *st, sqlite3_stmt *put, const void *author,
+                             const char *org, const char *year, const uint8_t *buf, size_t n,
+                             cm_err *err) {
+  sqlite3_reset(put);
+  sqlite3_bind_blob(put, 1, author, PROTO_KEY_BYTES, SQLITE_STATIC);
+  bind_text(put, 2, org);
+  bind_text(put, 3, year);
+  sqlite3_bind_blob(put, 4, buf, (int)n, SQLITE_STATIC);
+  int r = sqlite3_step(put);
+  sqlite3_reset(put);
+  return r == SQLITE_DONE ? CM_OK : cm_db_check(st->db, r, "汇总月报", err);
+}
+
+/* Pack the year of community key author again from reports: a row in
+ * report_years per organisation with a report that year, none for the
+ * others. */
 static cm_rc report_year_pack(hub_store *st, sqlite3_stmt *sel, sqlite3_stmt *put,
-                              sqlite3_stmt *del, const void *author, const char *org,
-                              const char *year, cm_err *err) {
-  char months[12][16];
+                              sqlite3_stmt *del, const void *author, const char *year,
+                              cm_err *err) {
+  char months[12][16], org[256] = "";
   uint8_t buf[12 * (3 + PACK_STATUS_MAX + 8 * PACK_NUMS)];
   size_t n = 0;
-  int r;
+  int r, full = 0;
+  cm_rc rc = CM_OK;
+  sqlite3_reset(del);
+  sqlite3_bind_blob(del, 1, author, PROTO_KEY_BYTES, SQLITE_STATIC);
+  bind_text(del, 2, year);
+  r = sqlite3_step(del);
+  sqlite3_reset(del);
+  if (r != SQLITE_DONE) return cm_db_check(st->db, r, "汇总月报", err);
   sqlite3_reset(sel);
   sqlite3_bind_blob(sel, 1, author, PROTO_KEY_BYTES, SQLITE_STATIC);
-  bind_text(sel, 2, org);
   for (int m = 0; m < 12; m++) {
     snprintf(months[m], sizeof months[m], "%.4s-%02d", year, m + 1);
-    bind_text(sel, 3 + m, months[m]);
+    bind_text(sel, 2 + m, months[m]);
   }
-  while ((r = sqlite3_step(sel)) == SQLITE_ROW) {
-    const char *month = (const char *)sqlite3_column_text(sel, 0);
-    const char *status = (const char *)sqlite3_column_text(sel, 2);
+  while (!rc && (r = sqlite3_step(sel)) == SQLITE_ROW) {
+    const char *o = (const char *)sqlite3_column_text(sel, 0);
+    const char *month = (const char *)sqlite3_column_text(sel, 1);
+    const char *status = (const char *)sqlite3_column_text(sel, 3);
     size_t sl = status ? strlen(status) : 0;
-    if (!month || strlen(month) != 7 || sl > PACK_STATUS_MAX) continue;
+    if (!o || strlen(o) >= sizeof org || !month || strlen(month) != 7 || sl > PACK_STATUS_MAX)
+      continue;
+    if (strcmp(o, org) != 0) { /* the next organisation */
+      if (n) rc = report_year_put(st, put, author, org, year, buf, n, err);
+      snprintf(org, sizeof org, "%s", o);
+      n = 0;
+      full = 0;
+    }
+    if (rc || full) continue;
     buf[n++] = (uint8_t)atoi(month + 5);
-    buf[n++] = sqlite3_column_int64(sel, 1) ? 1 : 0;
+    buf[n++] = sqlite3_column_int64(sel, 2) ? 1 : 0;
     buf[n++] = (uint8_t)sl;
     memcpy(buf + n, status, sl);
     n += sl;
     for (int i = 0; i < PACK_NUMS; i++, n += 8)
-      pack_u64(buf + n, (uint64_t)sqlite3_column_int64(sel, 3 + i));
+      pack_u64(buf + n, (uint64_t)sqlite3_column_int64(sel, 4 + i));
+    full = n + 3 + PACK_STATUS_MAX + 8 * PACK_NUMS > sizeof buf;
   }
+  if (!rc && r != SQLITE_DONE) rc = cm_db_check(st->db, r, "汇总月报", err);
+  if (!rc && n) rc = report_year_put(st, put, author, org, year, buf, n, err);
   sqlite3_reset(sel);
-  if (r != SQLITE_DONE) return cm_db_check(st->db, r, "汇总月报", err);
-  sqlite3_stmt *w = n ? put : del;
-  sqlite3_reset(w);
-  sqlite3_bind_blob(w, 1, author, PROTO_KEY_BYTES, SQLITE_STATIC);
-  bind_text(w, 2, org);
-  bind_text(w, 3, year);
-  if (n) sqlite3_bind_blob(w, 4, buf, (int)n, SQLITE_STATIC);
-  r = sqlite3_step(w);
-  sqlite3_reset(w);
-  return r == SQLITE_DONE ? CM_OK : cm_db_check(st->db, r, "汇总月报", err);
+  return rc;
 }
 
 typedef struct dirty_key {
   uint8_t author[PROTO_KEY_BYTES];
-  char *org;
   char year[8];
 } dirty_key;
 
@@ -2554,7 +2580,7 @@ cm_rc hub_store_report_years_refresh(hub_store *st, cm_err *err) {
   if (rc || !dirty) return rc;
   rc = hub_store_begin(st, err);
   if (rc) return rc;
-  r = sqlite3_prepare_v2(st->db, "SELECT author, org, year FROM report_dirty", -1, &q, NULL);
+  r = sqlite3_prepare_v2(st->db, "SELECT author, year FROM report_dirty", -1, &q, NULL);
   rc = cm_db_check(st->db, r, "汇总月报", err);
   while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
     if (n == cap) {
@@ -2567,15 +2593,11 @@ cm_rc hub_store_report_years_refresh(hub_store *st, cm_err *err) {
       keys = p;
       cap = nc;
     }
-    dirty_key *k = &keys[n];
     const void *a = sqlite3_column_blob(q, 0);
-    const char *org = (const char *)sqlite3_column_text(q, 1);
-    const char *year = (const char *)sqlite3_column_text(q, 2);
-    if (!a || sqlite3_column_bytes(q, 0) != PROTO_KEY_BYTES || !org || !year) continue;
-    memcpy(k->author, a, PROTO_KEY_BYTES);
-    snprintf(k->year, sizeof k->year, "%s", year);
-    k->org = strdup(org);
-    if (!k->org) rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
+    const char *year = (const char *)sqlite3_column_text(q, 1);
+    if (!a || sqlite3_column_bytes(q, 0) != PROTO_KEY_BYTES || !year) continue;
+    memcpy(keys[n].author, a, PROTO_KEY_BYTES);
+    snprintf(keys[n].year, sizeof keys[n].year, "%s", year);
     n++;
   }
   if (!rc && r != SQLITE_DONE) rc = cm_db_check(st->db, r, "汇总月报", err);
@@ -2594,18 +2616,16 @@ cm_rc hub_store_report_years_refresh(hub_store *st, cm_err *err) {
   if (!rc)
     rc = cm_db_check(st->db,
                      sqlite3_prepare_v2(st->db,
-                                        "DELETE FROM report_years WHERE author = ?1 AND org = ?2"
-                                        " AND year = ?3",
+                                        "DELETE FROM report_years WHERE author = ?1"
+                                        " AND year = ?2",
                                         -1, &del, NULL),
                      "汇总月报", err);
   for (size_t i = 0; !rc && i < n; i++)
-    rc = report_year_pack(st, sel, put, del, keys[i].author, keys[i].org, keys[i].year, err);
+    rc = report_year_pack(st, sel, put, del, keys[i].author, keys[i].year, err);
   if (!rc) rc = cm_db_exec(st->db, "DELETE FROM report_dirty", err);
   sqlite3_finalize(sel);
   sqlite3_finalize(put);
   sqlite3_finalize(del);
-  for (size_t i = 0; i < n; i++)
-    free(keys[i].org);
   free(keys);
   if (!rc) return hub_store_commit(st, err);
   hub_store_rollback(st);
