@@ -82,6 +82,12 @@ typedef struct data {
   org *orgs; /* sorted by id (the query's order) */
   size_t n_orgs, cap_orgs;
   json_t *lists; /* the district's lists this hub holds (hub_lists_all) */
+  /* their {code, name} items per list, in the list's order (group_of): read
+   * once, not out of the JSON for each organisation */
+  struct list_item {
+    const char *code, *name;
+  } *items[CM_LIST_KINDS];
+  size_t n_items[CM_LIST_KINDS];
   json_t *aux;   /* what the cache keeps beside an answer (attention: its units) */
 } data;
 
@@ -107,8 +113,14 @@ static const char *nz(const char *s) {
   return s ? s : "";
 }
 
+/* s (NULL: "") into out of cap bytes, cut to fit: without printf, a few
+ * dozen times per organisation. */
 static void copy(char *out, size_t cap, const char *s) {
-  snprintf(out, cap, "%s", s ? s : "");
+  size_t n = s ? strlen(s) : 0;
+  if (!cap) return;
+  if (n >= cap) n = cap - 1;
+  if (n) memcpy(out, s, n);
+  out[n] = '\0';
 }
 
 /* "YYYY-MM" of month index m (year*12 + month-1). */
@@ -157,7 +169,13 @@ static int category_ok(const data *d, const org *o) {
  * one.  A code the list does not hold shows as the code. */
 static void group_of(const data *d, org *o, cm_list_kind k, const char *typed) {
   const char *code = o->codes[k];
-  const char *name = cm_list_name(json_object_get(d->lists, cm_list_key(k)), code);
+  const char *name = NULL;
+  /* the first item of the code, as cm_list_name finds it */
+  for (size_t i = 0; *code && i < d->n_items[k]; i++)
+    if (strcmp(d->items[k][i].code, code) == 0) {
+      name = d->items[k][i].name;
+      break;
+    }
   char *g = o->groups[k];
   if (name) {
     copy(g, CAT_MAX, name);
@@ -339,6 +357,19 @@ static cm_rc load_org(void *ctx, const hub_dash_row *row, cm_err *err) {
 static cm_rc load_base(data *d, const char *org_id, cm_err *err) {
   hub_store *st = d->hub->store;
   cm_rc rc = CM_OK;
+  for (int k = 0; !rc && k < CM_LIST_KINDS; k++) {
+    const json_t *list = json_object_get(d->lists, cm_list_key((cm_list_kind)k)), *it;
+    size_t i;
+    d->items[k] = calloc(json_array_size(list) + 1, sizeof *d->items[k]);
+    if (!d->items[k]) rc = nomem(err);
+    json_array_foreach(list, i, it) {
+      if (rc) break;
+      const char *c = json_string_value(json_object_get(it, "code"));
+      if (!c) continue; /* cm_list_name passes over an item without a code */
+      d->items[k][d->n_items[k]++] =
+          (struct list_item){c, json_string_value(json_object_get(it, "name"))};
+    }
+  }
   if (d->hub->role == HUB_ROLE_DISTRICT)
     rc = hub_store_dash_rows(st, HUB_DQ_STREETS, NULL, 0, load_street, d, err);
   if (!rc) rc = hub_store_dash_rows(st, HUB_DQ_UNITS, NULL, 0, load_unit, d, err);
@@ -360,6 +391,8 @@ static cm_rc load_base(data *d, const char *org_id, cm_err *err) {
 
 static void data_free(data *d) {
   json_decref(d->lists);
+  for (int k = 0; k < CM_LIST_KINDS; k++)
+    free(d->items[k]);
   json_decref(d->aux);
   free(d->units);
   free(d->by_key);

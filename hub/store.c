@@ -392,8 +392,8 @@ static const char *const store_migrations[] = {
    * ingest a quarter slower (SQLite then updates in two passes).
    * Projection: both follow reports. */
   "CREATE TABLE report_years("
-  "  author BLOB NOT NULL, org TEXT NOT NULL, year TEXT NOT NULL, months BLOB NOT NULL,"
-  "  PRIMARY KEY(author, org, year)) WITHOUT ROWID;"
+  "  year TEXT NOT NULL, author BLOB NOT NULL, org TEXT NOT NULL, months BLOB NOT NULL,"
+  "  PRIMARY KEY(year, author, org)) WITHOUT ROWID;"
   "CREATE TABLE report_dirty("
   "  author BLOB NOT NULL, year TEXT NOT NULL, PRIMARY KEY(author, year)) WITHOUT ROWID;"
   "INSERT OR IGNORE INTO report_dirty SELECT author, substr(month, 1, 4) FROM reports;",
@@ -2470,23 +2470,41 @@ static void dash_fill(hub_dash_query q, const dash_cols *c, hub_dash_row *r) {
  * months holds, for each month of the year that has a current report, in
  * month order: the month (1 byte, 1..12), good deeds written (1 byte), the
  * length of its status (1 byte) and the status, then activities,
- * participants, party participants, seq, time_ms and received_ms (8 bytes
- * each, little-endian): what HUB_DQ_REPORTS reads of the report, no rule
- * applied, so that the readers count as they would from reports. */
+ * participants, party participants, seq, time_ms and received_ms (pack_i64:
+ * a varint each): what HUB_DQ_REPORTS reads of the report, no rule applied,
+ * so that the readers count as they would from reports.  Varints: a fresh
+ * answer reads every page of them again after another process wrote. */
 
 #define PACK_NUMS 6
 #define PACK_STATUS_MAX 31
 
-static void pack_u64(uint8_t *p, uint64_t v) {
-  for (int i = 0; i < 8; i++)
-    p[i] = (uint8_t)(v >> (8 * i));
+/* v zigzag-encoded as a varint (7 bits a byte, low first) at p: its length. */
+static size_t pack_i64(uint8_t *p, int64_t v) {
+  uint64_t z = ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+  size_t n = 0;
+  while (z >= 0x80) {
+    p[n++] = (uint8_t)(z | 0x80);
+    z >>= 7;
+  }
+  p[n++] = (uint8_t)z;
+  return n;
 }
 
-static uint64_t unpack_u64(const uint8_t *p) {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; i--)
-    v = (v << 8) | p[i];
-  return v;
+/* The number pack_i64 wrote at p (at most end - p bytes), its length in *n
+ * (0 when cut short). */
+static int64_t unpack_i64(const uint8_t *p, const uint8_t *end, size_t *n) {
+  uint64_t z = 0;
+  size_t i = 0;
+  for (int shift = 0; p + i < end && shift < 64; shift += 7) {
+    uint8_t b = p[i++];
+    z |= (uint64_t)(b & 0x7f) << shift;
+    if (!(b & 0x80)) {
+      *n = i;
+      return (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
+    }
+  }
+  *n = 0;
+  return 0;
 }
 
 static const char SQL_REPORT_YEAR_MONTHS[] =
@@ -2515,7 +2533,7 @@ static cm_rc report_year_pack(hub_store *st, sqlite3_stmt *sel, sqlite3_stmt *pu
                               sqlite3_stmt *del, const void *author, const char *year,
                               cm_err *err) {
   char months[12][16], org[256] = "";
-  uint8_t buf[12 * (3 + PACK_STATUS_MAX + 8 * PACK_NUMS)];
+  uint8_t buf[12 * (3 + PACK_STATUS_MAX + 10 * PACK_NUMS)];
   size_t n = 0;
   int r, full = 0;
   cm_rc rc = CM_OK;
@@ -2550,9 +2568,9 @@ static cm_rc report_year_pack(hub_store *st, sqlite3_stmt *sel, sqlite3_stmt *pu
     buf[n++] = (uint8_t)sl;
     memcpy(buf + n, status, sl);
     n += sl;
-    for (int i = 0; i < PACK_NUMS; i++, n += 8)
-      pack_u64(buf + n, (uint64_t)sqlite3_column_int64(sel, 4 + i));
-    full = n + 3 + PACK_STATUS_MAX + 8 * PACK_NUMS > sizeof buf;
+    for (int i = 0; i < PACK_NUMS; i++)
+      n += pack_i64(buf + n, sqlite3_column_int64(sel, 4 + i));
+    full = n + 3 + PACK_STATUS_MAX + 10 * PACK_NUMS > sizeof buf;
   }
   if (!rc && r != SQLITE_DONE) rc = cm_db_check(st->db, r, "汇总月报", err);
   if (!rc && n) rc = report_year_put(st, put, author, org, year, buf, n, err);
@@ -2633,8 +2651,8 @@ cm_rc hub_store_report_years_refresh(hub_store *st, cm_err *err) {
 }
 
 /* HUB_DQ_REPORTS and HUB_DQ_REPORT_SUMS (sums: no receipt times) from
- * report_years, the same rows in another order (by author, organisation and
- * month).  *done 0 when some year waits to be packed again (the caller reads
+ * report_years, the same rows in another order (by year, author, organisation
+ * and month).  *done 0 when some year waits to be packed again (the caller reads
  * reports then). */
 static cm_rc report_years_rows(hub_store *st, int sums, const char *from, const char *to,
                                hub_dash_row_fn fn, void *ctx, int *done, cm_err *err) {
@@ -2666,12 +2684,17 @@ static cm_rc report_years_rows(hub_store *st, int sums, const char *from, const 
     snprintf(org, sizeof org, "%s", o);
     for (size_t i = 0; !rc && i + 3 <= len;) {
       int m = p[i], gd = p[i + 1];
-      size_t sl = p[i + 2];
-      if (i + 3 + sl + 8 * PACK_NUMS > len) break;
+      size_t sl = p[i + 2], k = 0;
+      int64_t v[PACK_NUMS];
+      if (i + 3 + sl > len) break;
       memcpy(status, p + i + 3, sl);
       status[sl] = '\0';
-      const uint8_t *v = p + i + 3 + sl;
-      i += 3 + sl + 8 * PACK_NUMS;
+      i += 3 + sl;
+      for (int f = 0; f < PACK_NUMS; f++, i += k) {
+        v[f] = unpack_i64(p + i, p + len, &k);
+        if (!k) break;
+      }
+      if (!k) break;
       if (m < 1 || m > 12 || strlen(year) != 4) continue;
       memcpy(month, year, 4); /* "YYYY-MM", without printf: once per report */
       month[4] = '-';
@@ -2682,9 +2705,9 @@ static cm_rc report_years_rows(hub_store *st, int sums, const char *from, const 
       memset(&row, 0, sizeof row);
       row.report = (hub_dash_report_row){
           .author = hex, .org = org, .month = month,
-          .activities = (int64_t)unpack_u64(v), .participants = (int64_t)unpack_u64(v + 8),
-          .party_participants = (int64_t)unpack_u64(v + 16), .seq = unpack_u64(v + 24),
-          .time_ms = sums ? 0 : unpack_u64(v + 32), .received_ms = sums ? 0 : unpack_u64(v + 40),
+          .activities = v[0], .participants = v[1], .party_participants = v[2],
+          .seq = (uint64_t)v[3], .time_ms = sums ? 0 : (uint64_t)v[4],
+          .received_ms = sums ? 0 : (uint64_t)v[5],
           .good_deeds = gd != 0, .status = status};
       rc = fn(ctx, &row, err);
     }
