@@ -3429,15 +3429,16 @@ cm_rc hub_store_kind_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], 
 
 static const char SQL_AUTHOR_ENTRIES[] =
     "SELECT seq, kind, time_ms, hub_body(body, raw_len) FROM entries WHERE author = ?1"
-    " ORDER BY seq";
+    " AND (?2 IS NULL OR kind = ?2) ORDER BY seq";
 
 cm_rc hub_store_author_entries(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
-                               hub_store_author_fn fn, void *ctx, cm_err *err) {
+                               const char *kind, hub_store_author_fn fn, void *ctx, cm_err *err) {
   sqlite3_stmt *s = NULL;
   int r = sqlite3_prepare_v2(st->db, SQL_AUTHOR_ENTRIES, -1, &s, NULL);
   cm_rc rc = cm_db_check(st->db, r, "列出一个台账的记录", err);
   if (rc) return rc;
   sqlite3_bind_blob(s, 1, author, PROTO_KEY_BYTES, SQLITE_STATIC);
+  if (kind) bind_text(s, 2, kind);
   while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW)
     rc = fn(ctx, (uint64_t)sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
             (uint64_t)sqlite3_column_int64(s, 2), sqlite3_column_blob(s, 3),

@@ -822,12 +822,12 @@ typedef cm_rc (*hub_store_kind_fn)(void *ctx, uint64_t seq, const void *body, si
 cm_rc hub_store_kind_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t after,
                           const char *kind, hub_store_kind_fn fn, void *ctx, cm_err *err);
 
-/* Each entry of author in sequence order: its kind, author time and body
- * (borrowed for the call). */
+/* Each entry of author in sequence order (of kind only, NULL: every kind):
+ * its kind, author time and body (borrowed for the call). */
 typedef cm_rc (*hub_store_author_fn)(void *ctx, uint64_t seq, const char *kind, uint64_t time_ms,
                                      const void *body, size_t len, cm_err *err);
 cm_rc hub_store_author_entries(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
-                               hub_store_author_fn fn, void *ctx, cm_err *err);
+                               const char *kind, hub_store_author_fn fn, void *ctx, cm_err *err);
 
 /* The filing numbers and names of the organisations of street (those filed by
  * its communities, and this hub's own; street "" means every one held here):
