@@ -396,7 +396,10 @@ static const char *const store_migrations[] = {
   "  PRIMARY KEY(year, author, org)) WITHOUT ROWID;"
   "CREATE TABLE report_dirty("
   "  author BLOB NOT NULL, year TEXT NOT NULL, PRIMARY KEY(author, year)) WITHOUT ROWID;"
-  "INSERT OR IGNORE INTO report_dirty SELECT author, substr(month, 1, 4) FROM reports;",
+  "INSERT OR IGNORE INTO report_dirty SELECT author, substr(month, 1, 4) FROM reports;"
+  /* whether an organisation has a station at all, before its community's
+   * lineage is walked (SQL_DASH_ORGS, once per organisation) */
+  "CREATE INDEX stations_by_org ON stations(org);",
 };
 
 #define STORE_CACHE 64
@@ -2174,10 +2177,12 @@ cm_rc hub_store_review_put(hub_store *st, const uint8_t reviewer[PROTO_KEY_BYTES
   " coalesce(nullif(o.f_category_code, ''), m.category, ''),"                                      \
   " coalesce(nullif(o.f_industry, ''), m.industry, ''),"                                           \
   " coalesce(nullif(o.f_unit, ''), m.unit, ''),"                                                   \
-  /* a party-member station registration that was accepted */                                     \
+  /* a party-member station registration that was accepted (the lineage                        \
+   * walked only for an organisation with a station) */                                          \
+  " CASE WHEN EXISTS(SELECT 1 FROM stations x WHERE x.org = o.id) THEN"                             \
   " EXISTS(SELECT 1 FROM stations s JOIN record_status r ON r.author = s.author"                    \
   "  AND r.seq = s.seq AND r.status = 'accepted' WHERE s.org = o.id"                               \
-  "  AND " SAME_COMMUNITY("s.author", "o.author") ")"                                              \
+  "  AND " SAME_COMMUNITY("s.author", "o.author") ") ELSE 0 END"                                   \
   " FROM organisations o LEFT JOIN org_mapped m ON m.author = o.author"                            \
   "  AND m.id = o.id"
 
