@@ -383,6 +383,14 @@ static cm_rc load_base(data *d, const char *org_id, cm_err *err) {
     if (!rc) qsort(d->by_key, d->n_units, sizeof *d->by_key, unit_ix_cmp);
   }
   const char *params[1] = {org_id};
+  /* the array at its size at once: grown by doubling, a district's 2,000
+   * organisations (a kilobyte each) were copied and faulted in again and
+   * again */
+  size_t n = 0;
+  if (!rc && !org_id && hub_store_org_count(st, &n, err) == CM_OK && n) {
+    d->orgs = malloc((n + 1) * sizeof *d->orgs);
+    if (d->orgs) d->cap_orgs = n + 1;
+  }
   if (!rc)
     rc = hub_store_dash_rows(st, org_id ? HUB_DQ_ORGS_ID : HUB_DQ_ORGS, params, org_id ? 1 : 0,
                              load_org, d, err);
@@ -593,7 +601,6 @@ typedef struct rep_walk {
   uint64_t *due_ms;      /* per slot: reports before this are on time */
   unsigned char *seen;   /* n_orgs * months: 1 received, 2 on time */
   unsigned char *status; /* n_orgs * months: 'a' accepted, 'p' pending, 'r' rejected */
-  /* activity totals */
   /* activity's sums (activities, participants, party, deeds, reports): per
    * organisation over every slot, and per slot over the organisations of the
    * filtered category */

@@ -402,7 +402,9 @@ static const char *const store_migrations[] = {
   "CREATE INDEX stations_by_org ON stations(org);",
 };
 
-#define STORE_CACHE 64
+/* Room for every statement of this file that goes through st_prep (about
+ * 70 now, a long-running serve uses most of them): a full cache refuses. */
+#define STORE_CACHE 128
 #define DASH_STMTS 48
 
 struct hub_store {
@@ -2580,6 +2582,20 @@ static cm_rc report_year_pack(hub_store *st, sqlite3_stmt *sel, sqlite3_stmt *pu
   if (!rc && r != SQLITE_DONE) rc = cm_db_check(st->db, r, "汇总月报", err);
   if (!rc && n) rc = report_year_put(st, put, author, org, year, buf, n, err);
   sqlite3_reset(sel);
+  return rc;
+}
+
+cm_rc hub_store_org_count(hub_store *st, size_t *n_out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  *n_out = 0;
+  cm_rc rc = st_prep(st, "SELECT count(*) FROM organisations", &s, err);
+  if (rc) return rc;
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW)
+    *n_out = (size_t)sqlite3_column_int64(s, 0);
+  else
+    rc = cm_db_check(st->db, r, "读取组织", err);
+  sqlite3_reset(s);
   return rc;
 }
 

@@ -612,6 +612,10 @@ cm_rc hub_store_version(hub_store *st, uint64_t out[2], cm_err *err);
  * (those read reports then). */
 cm_rc hub_store_report_years_refresh(hub_store *st, cm_err *err);
 
+/* How many organisations this hub holds (every author's): the dashboard
+ * sizes its array once instead of growing it. */
+cm_rc hub_store_org_count(hub_store *st, size_t *n_out, cm_err *err);
+
 cm_rc hub_store_dash_rows(hub_store *st, hub_dash_query q, const char *const *params,
                           size_t n_params, hub_dash_row_fn fn, void *ctx, cm_err *err);
 
