@@ -420,6 +420,13 @@ struct hub_store {
    * that asks the same query again gets a statement of its own). */
   sqlite3_stmt *dash[DASH_STMTS];
   unsigned char dash_busy[DASH_STMTS];
+  /* The (community key, year) whose report_dirty mark this transaction wrote
+   * last (hub_store_report_put): the next report of the same year skips its
+   * mark.  Forgotten at every begin, commit and rollback, so that a mark
+   * rolled back or packed by another process is never taken as written. */
+  int dirty_memo;
+  uint8_t dirty_author[PROTO_KEY_BYTES];
+  char dirty_year[4];
 };
 
 int hub_store_schema_version(void) {
@@ -580,10 +587,12 @@ static void hex32(const uint8_t *k, char out[PROTO_KEY_HEX]) {
 }
 
 cm_rc hub_store_begin(hub_store *st, cm_err *err) {
+  st->dirty_memo = 0;
   return cm_db_exec(st->db, "BEGIN IMMEDIATE", err);
 }
 
 cm_rc hub_store_commit(hub_store *st, cm_err *err) {
+  st->dirty_memo = 0;
   cm_rc rc = cm_db_exec(st->db, "COMMIT", err);
   if (rc) hub_store_rollback(st);
   return rc;
@@ -600,10 +609,12 @@ cm_rc hub_store_savepoint_release(hub_store *st, cm_err *err) {
 }
 
 void hub_store_savepoint_rollback(hub_store *st) {
+  st->dirty_memo = 0;
   sqlite3_exec(st->db, "ROLLBACK TO push; RELEASE push", NULL, NULL, NULL);
 }
 
 void hub_store_rollback(hub_store *st) {
+  st->dirty_memo = 0;
   if (!sqlite3_get_autocommit(st->db)) sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
@@ -1266,6 +1277,7 @@ static const char SQL_ACTIVITY_PUT[] =
     "expected = excluded.expected WHERE excluded.seq > activities.seq";
 
 cm_rc hub_store_projection_clear(hub_store *st, cm_err *err) {
+  st->dirty_memo = 0;
   return cm_db_exec(st->db,
                     "DELETE FROM communities; DELETE FROM organisations; DELETE FROM reports; "
                     "DELETE FROM activities; DELETE FROM report_versions; "
@@ -1778,11 +1790,25 @@ cm_rc hub_store_report_put(hub_store *st, const hub_report_row *r, cm_err *err) 
   bind_u64(s, 10, r->received_ms);
   bind_text(s, 11, r->status && *r->status ? r->status : "pending");
   rc = st_done(st, s, "保存月报", err);
+  /* marked once per transaction, community key and year (dirty_memo) */
+  int in_txn = !sqlite3_get_autocommit(st->db) && r->author && r->month &&
+               strlen(r->month) >= 4;
+  if (!rc && in_txn && st->dirty_memo &&
+      memcmp(st->dirty_author, r->author, PROTO_KEY_BYTES) == 0 &&
+      memcmp(st->dirty_year, r->month, 4) == 0)
+    return CM_OK;
+  st->dirty_memo = 0;
   if (!rc) rc = st_prep(st, SQL_REPORT_DIRTY, &s, err);
   if (rc) return rc;
   bind_key(s, 1, r->author);
   bind_text(s, 2, r->month);
-  return st_done(st, s, "保存月报", err);
+  rc = st_done(st, s, "保存月报", err);
+  if (!rc && in_txn) {
+    memcpy(st->dirty_author, r->author, PROTO_KEY_BYTES);
+    memcpy(st->dirty_year, r->month, 4);
+    st->dirty_memo = 1;
+  }
+  return rc;
 }
 
 cm_rc hub_store_activity_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
@@ -2661,6 +2687,7 @@ cm_rc hub_store_report_years_refresh(hub_store *st, cm_err *err) {
                      "汇总月报", err);
   for (size_t i = 0; !rc && i < n; i++)
     rc = report_year_pack(st, sel, put, del, keys[i].author, keys[i].year, err);
+  st->dirty_memo = 0;
   if (!rc) rc = cm_db_exec(st->db, "DELETE FROM report_dirty", err);
   sqlite3_finalize(sel);
   sqlite3_finalize(put);
@@ -3171,6 +3198,7 @@ cm_rc hub_store_entries_drop_from(hub_store *st, const uint8_t author[PROTO_KEY_
 }
 
 cm_rc hub_store_read_begin(hub_store *st, cm_err *err) {
+  st->dirty_memo = 0;
   return cm_db_exec(st->db, "BEGIN", err);
 }
 
