@@ -12,7 +12,8 @@
  * real linli-hub.  It prints "orgs N", "reports N" and "ingest_ms N".
  * --hub DIR times the answers of a hub written before with --gen-only (give
  * the same --months), without writing it again: for a profiler's run.
- * --only ANSWER times that answer alone (attention, stations, funding...). */
+ * --only ANSWER times that answer alone: its name (attention, stations,
+ * funding...) or its label as the table shows it. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,8 +150,8 @@ int main(int argc, char **argv) {
   int all_ok = 1;
   for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
     double t[100], cpu[100];
+    if (only && strcmp(only, cases[c].label) != 0 && strcmp(only, cases[c].name) != 0) continue;
     size_t bytes = 0;
-    if (only && strcmp(only, cases[c].name) != 0) continue;
     for (int r = 0; r < runs; r++) {
       json_t *j = NULL;
       cm_err err;

@@ -82,6 +82,12 @@ typedef struct data {
   org *orgs; /* sorted by id (the query's order) */
   size_t n_orgs, cap_orgs;
   json_t *lists; /* the district's lists this hub holds (hub_lists_all) */
+  /* their {code, name} items per list, in the list's order (group_of): read
+   * once, not out of the JSON for each organisation */
+  struct list_item {
+    const char *code, *name;
+  } *items[CM_LIST_KINDS];
+  size_t n_items[CM_LIST_KINDS];
   json_t *aux;   /* what the cache keeps beside an answer (attention: its units) */
 } data;
 
@@ -107,8 +113,14 @@ static const char *nz(const char *s) {
   return s ? s : "";
 }
 
+/* s (NULL: "") into out of cap bytes, cut to fit: without printf, a few
+ * dozen times per organisation. */
 static void copy(char *out, size_t cap, const char *s) {
-  snprintf(out, cap, "%s", s ? s : "");
+  size_t n = s ? strlen(s) : 0;
+  if (!cap) return;
+  if (n >= cap) n = cap - 1;
+  if (n) memcpy(out, s, n);
+  out[n] = '\0';
 }
 
 /* "YYYY-MM" of month index m (year*12 + month-1). */
@@ -157,7 +169,13 @@ static int category_ok(const data *d, const org *o) {
  * one.  A code the list does not hold shows as the code. */
 static void group_of(const data *d, org *o, cm_list_kind k, const char *typed) {
   const char *code = o->codes[k];
-  const char *name = cm_list_name(json_object_get(d->lists, cm_list_key(k)), code);
+  const char *name = NULL;
+  /* the first item of the code, as cm_list_name finds it */
+  for (size_t i = 0; *code && i < d->n_items[k]; i++)
+    if (strcmp(d->items[k][i].code, code) == 0) {
+      name = d->items[k][i].name;
+      break;
+    }
   char *g = o->groups[k];
   if (name) {
     copy(g, CAT_MAX, name);
@@ -339,6 +357,19 @@ static cm_rc load_org(void *ctx, const hub_dash_row *row, cm_err *err) {
 static cm_rc load_base(data *d, const char *org_id, cm_err *err) {
   hub_store *st = d->hub->store;
   cm_rc rc = CM_OK;
+  for (int k = 0; !rc && k < CM_LIST_KINDS; k++) {
+    const json_t *list = json_object_get(d->lists, cm_list_key((cm_list_kind)k)), *it;
+    size_t i;
+    d->items[k] = calloc(json_array_size(list) + 1, sizeof *d->items[k]);
+    if (!d->items[k]) rc = nomem(err);
+    json_array_foreach(list, i, it) {
+      if (rc) break;
+      const char *c = json_string_value(json_object_get(it, "code"));
+      if (!c) continue; /* cm_list_name passes over an item without a code */
+      d->items[k][d->n_items[k]++] =
+          (struct list_item){c, json_string_value(json_object_get(it, "name"))};
+    }
+  }
   if (d->hub->role == HUB_ROLE_DISTRICT)
     rc = hub_store_dash_rows(st, HUB_DQ_STREETS, NULL, 0, load_street, d, err);
   if (!rc) rc = hub_store_dash_rows(st, HUB_DQ_UNITS, NULL, 0, load_unit, d, err);
@@ -352,6 +383,14 @@ static cm_rc load_base(data *d, const char *org_id, cm_err *err) {
     if (!rc) qsort(d->by_key, d->n_units, sizeof *d->by_key, unit_ix_cmp);
   }
   const char *params[1] = {org_id};
+  /* the array at its size at once: grown by doubling, a district's 2,000
+   * organisations (a kilobyte each) were copied and faulted in again and
+   * again */
+  size_t n = 0;
+  if (!rc && !org_id && hub_store_org_count(st, &n, err) == CM_OK && n) {
+    d->orgs = malloc((n + 1) * sizeof *d->orgs);
+    if (d->orgs) d->cap_orgs = n + 1;
+  }
   if (!rc)
     rc = hub_store_dash_rows(st, org_id ? HUB_DQ_ORGS_ID : HUB_DQ_ORGS, params, org_id ? 1 : 0,
                              load_org, d, err);
@@ -360,6 +399,8 @@ static cm_rc load_base(data *d, const char *org_id, cm_err *err) {
 
 static void data_free(data *d) {
   json_decref(d->lists);
+  for (int k = 0; k < CM_LIST_KINDS; k++)
+    free(d->items[k]);
   json_decref(d->aux);
   free(d->units);
   free(d->by_key);
@@ -560,9 +601,21 @@ typedef struct rep_walk {
   uint64_t *due_ms;      /* per slot: reports before this are on time */
   unsigned char *seen;   /* n_orgs * months: 1 received, 2 on time */
   unsigned char *status; /* n_orgs * months: 'a' accepted, 'p' pending, 'r' rejected */
-  /* activity totals */
-  int64_t (*sum)[5]; /* per (org, slot): activities, participants, party, deeds, reports */
+  /* activity's sums (activities, participants, party, deeds, reports): per
+   * organisation over every slot, and per slot over the organisations of the
+   * filtered category */
+  int64_t (*sum)[5], (*month_sum)[5];
+  /* the organisation of the row before (rows come by organisation) */
+  char last_author[PROTO_KEY_HEX], last_org[ID_MAX];
+  org *last;
 } rep_walk;
+
+/* acc += v, the figures bounded per report by the domain core, held at
+ * INT64_MAX. */
+static void sum_add(int64_t acc[5], const int64_t v[5]) {
+  for (int i = 0; i < 5; i++)
+    acc[i] = cm_rec_add(acc[i], v[i]);
+}
 
 static cm_rc walk_report(void *ctx, const hub_dash_row *row, cm_err *err) {
   rep_walk *w = ctx;
@@ -570,7 +623,12 @@ static cm_rc walk_report(void *ctx, const hub_dash_row *row, cm_err *err) {
   (void)err;
   int m = month_idx(r->month);
   if (m < w->first || m >= w->first + w->months) return CM_OK;
-  org *o = org_find(w->d, r->author, r->org);
+  org *o = w->last;
+  if (!o || strcmp(r->org, w->last_org) != 0 || strcmp(r->author, w->last_author) != 0) {
+    o = w->last = org_find(w->d, r->author, r->org);
+    copy(w->last_author, sizeof w->last_author, r->author);
+    copy(w->last_org, sizeof w->last_org, r->org);
+  }
   /* A rejected or revoked filing keeps its reports out of every figure. */
   if (!o || !hub_count_org_reports(o->status)) return CM_OK;
   size_t oi = (size_t)(o - w->d->orgs), slot = oi * (size_t)w->months + (size_t)(m - w->first);
@@ -588,13 +646,10 @@ static cm_rc walk_report(void *ctx, const hub_dash_row *row, cm_err *err) {
   }
   /* A rejected report is out of the official sums (completeness shows it). */
   if (w->sum && hub_count_report_current(o->status, status)) {
-    int64_t *v = w->sum[slot];
-    /* bounded per report by the domain core, held at INT64_MAX in sum */
-    v[0] = cm_rec_add(v[0], r->activities);
-    v[1] = cm_rec_add(v[1], r->participants);
-    v[2] = cm_rec_add(v[2], r->party_participants);
-    v[3] += r->good_deeds ? 1 : 0;
-    v[4] += 1;
+    int64_t one[5] = {r->activities, r->participants, r->party_participants,
+                      r->good_deeds ? 1 : 0, 1};
+    sum_add(w->sum[oi], one);
+    if (category_ok(w->d, o)) sum_add(w->month_sum[m - w->first], one);
   }
   return CM_OK;
 }
@@ -774,11 +829,6 @@ static json_t *sum_json(const int64_t v[5]) {
                    (json_int_t)v[2], "good_deeds", (json_int_t)v[3]);
 }
 
-static void sum_add(int64_t acc[5], const int64_t v[5]) {
-  for (int i = 0; i < 5; i++)
-    acc[i] += v[i];
-}
-
 /* A "YYYY-MM" parameter, or the default month def. */
 static cm_rc month_param(const char *s, const char *what, int def, int *out, cm_err *err) {
   if (!s || !s[0]) {
@@ -812,10 +862,11 @@ static cm_rc answer_activity(data *d, const hub_dash_params *p, uint64_t now_ms,
   w.d = d;
   w.first = from;
   w.months = to - from + 1;
-  w.sum = calloc(d->n_orgs * (size_t)w.months + 1, sizeof *w.sum);
+  w.sum = calloc(d->n_orgs + 1, sizeof *w.sum);
+  w.month_sum = calloc((size_t)w.months, sizeof *w.month_sum);
   cat = calloc(d->n_orgs + 1, sizeof *cat);
   cat_name = calloc(d->n_orgs + 1, sizeof *cat_name);
-  if (!w.sum || !cat || !cat_name) {
+  if (!w.sum || !w.month_sum || !cat || !cat_name) {
     rc = nomem(err);
     goto out;
   }
@@ -828,9 +879,7 @@ static cm_rc answer_activity(data *d, const hub_dash_params *p, uint64_t now_ms,
 
   int64_t total[5] = {0, 0, 0, 0, 0};
   for (int k = 0; !rc && k < w.months; k++) {
-    int64_t v[5] = {0, 0, 0, 0, 0};
-    for (size_t i = 0; i < d->n_orgs; i++)
-      if (category_ok(d, &d->orgs[i])) sum_add(v, w.sum[i * (size_t)w.months + (size_t)k]);
+    const int64_t *v = w.month_sum[k];
     sum_add(total, v);
     char ms[8];
     month_str(from + k, ms);
@@ -843,8 +892,7 @@ static cm_rc answer_activity(data *d, const hub_dash_params *p, uint64_t now_ms,
     int64_t v[5] = {0, 0, 0, 0, 0};
     for (size_t i = 0; i < d->n_orgs; i++) {
       if (!category_ok(d, &d->orgs[i]) || strcmp(d->orgs[i].street, streets[s]) != 0) continue;
-      for (int k = 0; k < w.months; k++)
-        sum_add(v, w.sum[i * (size_t)w.months + (size_t)k]);
+      sum_add(v, w.sum[i]);
     }
     json_t *r = sum_json(v), *row = r ? json_pack("{s:s}", "street", streets[s]) : NULL;
     if (row) json_object_update(row, r);
@@ -865,8 +913,7 @@ static cm_rc answer_activity(data *d, const hub_dash_params *p, uint64_t now_ms,
       for (c = 0; c < n_cat; c++)
         if (strcmp(cat_name[c], o->groups[g]) == 0) break;
       if (c == n_cat) cat_name[n_cat++] = o->groups[g];
-      for (int k = 0; k < w.months; k++)
-        sum_add(cat[c], w.sum[i * (size_t)w.months + (size_t)k]);
+      sum_add(cat[c], w.sum[i]);
     }
     for (size_t c = 0; !rc && c < n_cat; c++) {
       json_t *r = sum_json(cat[c]),
@@ -897,6 +944,7 @@ out:
   json_decref(js);
   json_decref(jcat);
   free(w.sum);
+  free(w.month_sum);
   free(cat);
   free(cat_name);
   return rc;
@@ -1640,6 +1688,13 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
     hub->dash_cache_free = cache_free;
   }
   c = hub->dash_cache;
+  /* The reports a write changed packed again first (a failure leaves the
+   * answer to read the reports themselves), and before the version, which
+   * this write changes. */
+  if (strcmp(name, "completeness") == 0 || strcmp(name, "activity") == 0) {
+    cm_err ignored;
+    (void)hub_store_report_years_refresh(hub->store, &ignored);
+  }
   /* Read before the snapshot: a write between the two only makes the answer
    * newer than its label, and the next request computes again. */
   if (c && hub_store_version(hub->store, version, NULL) == CM_OK &&

@@ -21,8 +21,9 @@ static cm_rc add_one(void *arg, uint64_t seq, const char *kind, uint64_t time_ms
   return cm_dossier_add(arg, kind ? kind : "", time_ms, body, len, err);
 }
 
-cm_rc hub_dossier_build(hub_ctx *ctx, const char *org, cm_dossier *d,
-                        uint8_t author_out[PROTO_KEY_BYTES], cm_err *err) {
+/* hub_dossier_build with the records of kind only (NULL: all). */
+static cm_rc build(hub_ctx *ctx, const char *org, const char *kind, cm_dossier *d,
+                   uint8_t author_out[PROTO_KEY_BYTES], cm_err *err) {
   uint8_t author[PROTO_KEY_BYTES];
   int found = 0, afound = 0;
   hub_author a;
@@ -30,17 +31,22 @@ cm_rc hub_dossier_build(hub_ctx *ctx, const char *org, cm_dossier *d,
   pthread_mutex_lock(&ctx->lock);
   cm_rc rc = hub_store_org_holder(ctx->store, org, author, &found, err);
   if (!rc && !found) rc = cm_errf(err, CM_ERR_NOT_FOUND, "本级没有备案编号为 %s 的组织", org);
-  if (!rc) rc = hub_store_author_entries(ctx->store, author, add_one, d, err);
+  if (!rc) rc = hub_store_author_entries(ctx->store, author, kind, add_one, d, err);
   /* decisions about it: this hub's own, and at a district its street's */
   if (!rc && memcmp(author, ctx->kp.pk, PROTO_KEY_BYTES) != 0)
-    rc = hub_store_author_entries(ctx->store, ctx->kp.pk, add_one, d, err);
+    rc = hub_store_author_entries(ctx->store, ctx->kp.pk, kind, add_one, d, err);
   if (!rc) rc = hub_store_author_get(ctx->store, author, &a, &afound, err);
   if (!rc && afound && a.has_enrolled_by && memcmp(a.enrolled_by, ctx->kp.pk, PROTO_KEY_BYTES))
-    rc = hub_store_author_entries(ctx->store, a.enrolled_by, add_one, d, err);
+    rc = hub_store_author_entries(ctx->store, a.enrolled_by, kind, add_one, d, err);
   pthread_mutex_unlock(&ctx->lock);
   if (!rc) cm_dossier_sort(d);
   if (!rc && author_out) memcpy(author_out, author, PROTO_KEY_BYTES);
   return rc;
+}
+
+cm_rc hub_dossier_build(hub_ctx *ctx, const char *org, cm_dossier *d,
+                        uint8_t author_out[PROTO_KEY_BYTES], cm_err *err) {
+  return build(ctx, org, NULL, d, author_out, err);
 }
 
 cm_rc hub_dossier_files(hub_ctx *ctx, const char *org, json_t **out, cm_err *err) {
@@ -48,7 +54,10 @@ cm_rc hub_dossier_files(hub_ctx *ctx, const char *org, json_t **out, cm_err *err
   cm_att_store st;
   json_t *files = json_array();
   *out = NULL;
-  cm_rc rc = files ? hub_dossier_build(ctx, org, &d, NULL, err) : cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  /* the files' records only: the whole archive parsed every record of the
+   * community (its years of reports) at each request of the organisation */
+  cm_rc rc = files ? build(ctx, org, CM_ATT_KIND, &d, NULL, err)
+                   : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   if (!rc) rc = hub_attach_store(ctx, &st, err);
   for (int hd = 0; !rc && hd < 6; hd++) {
     if (ctx->role == HUB_ROLE_DISTRICT && !hub_attach_heading_travels(ctx, cm_att_headings[hd].key))

@@ -52,6 +52,14 @@
  * key's version of the same thing comes first when ordered DESC. */
 #define LINEAGE_DEPTH(K) "(" LINEAGE(K) "SELECT max(d) FROM chain)"
 
+/* The filing fields organisations keeps as columns (f_*), from its JSON D:
+ * the one list of them, for SQL_ORG_PUT and the migration that added them. */
+#define SQL_ORG_FIELDS_SET(D)                                                                      \
+  "f_name = coalesce(" D "->>'name', ''), f_category = coalesce(" D "->>'category', ''),"          \
+  " f_founded_by = coalesce(" D "->>'founded_by', ''), f_flags = coalesce(" D "->>'flags', ''),"  \
+  " f_category_code = coalesce(" D "->>'category_code', ''),"                                     \
+  " f_industry = coalesce(" D "->>'industry', ''), f_unit = coalesce(" D "->>'unit', '')"
+
 /* Version 1 of the schema.  Append new migrations; never edit a shipped one. */
 static const char *const store_migrations[] = {
   "CREATE TABLE config(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -371,9 +379,43 @@ static const char *const store_migrations[] = {
   "CREATE TABLE year_entries(author BLOB NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,"
   "  year, org, time_ms INTEGER NOT NULL, PRIMARY KEY(author, seq)) WITHOUT ROWID;"
   "CREATE INDEX year_entries_kind ON year_entries(kind, year, author, org, seq, time_ms);",
+  /* The filing's fields the dashboard reads, kept as columns where the
+   * projection writes the row (SQL_ORG_PUT): every answer read them out of
+   * `data`, one JSON parse per field and organisation (SQLite 3.40 keeps no
+   * parse), a third of a fresh answer's time
+   * (docs/decisions/0054-dashboard-figures.md). */
+  "ALTER TABLE organisations ADD COLUMN f_name TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE organisations ADD COLUMN f_category TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE organisations ADD COLUMN f_founded_by TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE organisations ADD COLUMN f_flags TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE organisations ADD COLUMN f_category_code TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE organisations ADD COLUMN f_industry TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE organisations ADD COLUMN f_unit TEXT NOT NULL DEFAULT '';"
+  "UPDATE organisations SET " SQL_ORG_FIELDS_SET("data") " WHERE json_valid(data);",
+  /* The monthly reports again, packed one row per organisation and year
+   * (months: hub_store_report_years_refresh's records), so that the
+   * dashboard reads a year of an organisation at once instead of each of its
+   * reports; report_dirty names the community keys and years whose reports
+   * a write changed since they were packed (marked by the store's writers of
+   * reports: hub_store_report_put and the status refreshes), packed again
+   * before the next answer.  Not triggers: a trigger on reports alone made
+   * ingest a quarter slower (SQLite then updates in two passes).
+   * Projection: both follow reports. */
+  "CREATE TABLE report_years("
+  "  year TEXT NOT NULL, author BLOB NOT NULL, org TEXT NOT NULL, months BLOB NOT NULL,"
+  "  PRIMARY KEY(year, author, org)) WITHOUT ROWID;"
+  "CREATE TABLE report_dirty("
+  "  author BLOB NOT NULL, year TEXT NOT NULL, PRIMARY KEY(author, year)) WITHOUT ROWID;"
+  "INSERT OR IGNORE INTO report_dirty SELECT author, substr(month, 1, 4) FROM reports;"
+  /* whether an organisation has a station at all, before its community's
+   * lineage is walked (SQL_DASH_ORGS, once per organisation) */
+  "CREATE INDEX stations_by_org ON stations(org);",
 };
 
-#define STORE_CACHE 64
+/* Room for every statement of this file that goes through st_prep (about
+ * 70 now, a long-running serve uses most of them): a full cache refuses. */
+#define STORE_CACHE 128
+#define DASH_STMTS 48
 
 struct hub_store {
   sqlite3 *db;
@@ -383,6 +425,18 @@ struct hub_store {
     const char *sql;
     sqlite3_stmt *stmt;
   } cache[STORE_CACHE];
+  /* The dashboard's queries (dash_queries), prepared once: parsing their SQL
+   * cost a tenth of a fresh answer.  busy while a walk reads one (a walk
+   * that asks the same query again gets a statement of its own). */
+  sqlite3_stmt *dash[DASH_STMTS];
+  unsigned char dash_busy[DASH_STMTS];
+  /* The (community key, year) whose report_dirty mark this transaction wrote
+   * last (hub_store_report_put): the next report of the same year skips its
+   * mark.  Forgotten at every begin, commit and rollback, so that a mark
+   * rolled back or packed by another process is never taken as written. */
+  int dirty_memo;
+  uint8_t dirty_author[PROTO_KEY_BYTES];
+  char dirty_year[4];
 };
 
 int hub_store_schema_version(void) {
@@ -463,6 +517,7 @@ out:
 void hub_store_close(hub_store *st) {
   if (!st) return;
   for (size_t i = 0; i < STORE_CACHE; i++) sqlite3_finalize(st->cache[i].stmt);
+  for (size_t i = 0; i < DASH_STMTS; i++) sqlite3_finalize(st->dash[i]);
   cm_db_close(st->db);
   free(st);
 }
@@ -545,10 +600,12 @@ static void hex32(const uint8_t *k, char out[PROTO_KEY_HEX]) {
 }
 
 cm_rc hub_store_begin(hub_store *st, cm_err *err) {
+  st->dirty_memo = 0;
   return cm_db_exec(st->db, "BEGIN IMMEDIATE", err);
 }
 
 cm_rc hub_store_commit(hub_store *st, cm_err *err) {
+  st->dirty_memo = 0;
   cm_rc rc = cm_db_exec(st->db, "COMMIT", err);
   if (rc) hub_store_rollback(st);
   return rc;
@@ -565,10 +622,12 @@ cm_rc hub_store_savepoint_release(hub_store *st, cm_err *err) {
 }
 
 void hub_store_savepoint_rollback(hub_store *st) {
+  st->dirty_memo = 0;
   sqlite3_exec(st->db, "ROLLBACK TO push; RELEASE push", NULL, NULL, NULL);
 }
 
 void hub_store_rollback(hub_store *st) {
+  st->dirty_memo = 0;
   if (!sqlite3_get_autocommit(st->db)) sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
@@ -1207,6 +1266,9 @@ static const char SQL_ORG_PUT[] =
     "seq = excluded.seq, data = excluded.data, members = excluded.members, "
     "party_members = excluded.party_members, dissolved = excluded.dissolved, "
     "filed = excluded.filed";
+/* The filing's fields as columns, after SQL_ORG_PUT wrote its data. */
+static const char SQL_ORG_FIELDS[] =
+    "UPDATE organisations SET " SQL_ORG_FIELDS_SET("data") " WHERE author = ?1 AND id = ?2";
 static const char SQL_ORG_FACTS[] =
     "SELECT filed, members, party_members FROM organisations WHERE author = ?1 AND id = ?2";
 static const char SQL_REFUSAL_PUT[] =
@@ -1228,13 +1290,15 @@ static const char SQL_ACTIVITY_PUT[] =
     "expected = excluded.expected WHERE excluded.seq > activities.seq";
 
 cm_rc hub_store_projection_clear(hub_store *st, cm_err *err) {
+  st->dirty_memo = 0;
   return cm_db_exec(st->db,
                     "DELETE FROM communities; DELETE FROM organisations; DELETE FROM reports; "
                     "DELETE FROM activities; DELETE FROM report_versions; "
                     "DELETE FROM filing_versions; DELETE FROM reviews; DELETE FROM review_rejects; "
                     "DELETE FROM decisions; DELETE FROM closures; DELETE FROM withdrawals; "
                     "DELETE FROM activity_acks; DELETE FROM stations; DELETE FROM org_mapped; "
-                    "DELETE FROM refusals; DELETE FROM record_status; DELETE FROM year_entries;",
+                    "DELETE FROM refusals; DELETE FROM record_status; DELETE FROM year_entries; "
+                    "DELETE FROM report_years; DELETE FROM report_dirty;",
                     err);
 }
 
@@ -1368,6 +1432,11 @@ cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], co
   sqlite3_bind_int64(s, 5, members);
   sqlite3_bind_int64(s, 6, party_members);
   sqlite3_bind_int(s, 7, dissolved ? 1 : 0);
+  rc = st_done(st, s, "保存组织", err);
+  if (!rc) rc = st_prep(st, SQL_ORG_FIELDS, &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_text(s, 2, id);
   return st_done(st, s, "保存组织", err);
 }
 
@@ -1528,6 +1597,16 @@ static const char SQL_STATUS_SUPERSEDE[] = STATUS_SUPERSEDE(STATUS_GROUP_ONE);
 static const char SQL_STATUS_REPORT[] = STATUS_REPORT(STATUS_GROUP_ONE);
 static const char SQL_STATUS_SUPERSEDE_IN[] = STATUS_SUPERSEDE(STATUS_GROUPS_SHARED_IN);
 static const char SQL_STATUS_REPORT_IN[] = STATUS_REPORT(STATUS_GROUPS_IN);
+/* The years of the report rows STATUS_REPORT(GROUPS) writes, to be packed
+ * again (report_dirty). */
+#define STATUS_DIRTY(GROUPS)                                                                      \
+  LINEAGE_ALL("?1")                                                                              \
+  GROUPS "INSERT OR IGNORE INTO report_dirty SELECT DISTINCT chain.k, substr(g.month, 1, 4)"     \
+  " FROM g CROSS JOIN chain"
+static const char SQL_STATUS_DIRTY[] = STATUS_DIRTY(STATUS_GROUP_ONE);
+static const char SQL_STATUS_DIRTY_IN[] = STATUS_DIRTY(STATUS_GROUPS_IN);
+static const char SQL_REPORT_DIRTY[] =
+    "INSERT OR IGNORE INTO report_dirty(author, year) VALUES(?1, substr(?2, 1, 4))";
 static const char SQL_STATUS_ACTIVITIES[] =
     "UPDATE activities SET status = coalesce((SELECT s.status FROM record_status s"
     " WHERE s.author = activities.author AND s.seq = activities.seq), 'pending')"
@@ -1569,6 +1648,8 @@ cm_rc hub_store_status_report_group(hub_store *st, const uint8_t author[PROTO_KE
   if (!rc)
     rc = rv_exec(st, SQL_STATUS_REPORT, "写入月报状态", err, "ktt", author, org,
                  month);
+  if (!rc)
+    rc = rv_exec(st, SQL_STATUS_DIRTY, "写入月报状态", err, "ktt", author, org, month);
   return rc;
 }
 
@@ -1584,6 +1665,9 @@ cm_rc hub_store_status_range(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
                  (int64_t)first, (int64_t)last);
   if (!rc)
     rc = rv_exec(st, SQL_STATUS_REPORT_IN, "写入月报状态", err, "kii", author,
+                 (int64_t)first, (int64_t)last);
+  if (!rc)
+    rc = rv_exec(st, SQL_STATUS_DIRTY_IN, "写入月报状态", err, "kii", author,
                  (int64_t)first, (int64_t)last);
   return rc;
 }
@@ -1742,7 +1826,26 @@ cm_rc hub_store_report_put(hub_store *st, const hub_report_row *r, cm_err *err) 
   bind_u64(s, 9, r->time_ms);
   bind_u64(s, 10, r->received_ms);
   bind_text(s, 11, r->status && *r->status ? r->status : "pending");
-  return st_done(st, s, "保存月报", err);
+  rc = st_done(st, s, "保存月报", err);
+  /* marked once per transaction, community key and year (dirty_memo) */
+  int in_txn = !sqlite3_get_autocommit(st->db) && r->author && r->month &&
+               strlen(r->month) >= 4;
+  if (!rc && in_txn && st->dirty_memo &&
+      memcmp(st->dirty_author, r->author, PROTO_KEY_BYTES) == 0 &&
+      memcmp(st->dirty_year, r->month, 4) == 0)
+    return CM_OK;
+  st->dirty_memo = 0;
+  if (!rc) rc = st_prep(st, SQL_REPORT_DIRTY, &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, r->author);
+  bind_text(s, 2, r->month);
+  rc = st_done(st, s, "保存月报", err);
+  if (!rc && in_txn) {
+    memcpy(st->dirty_author, r->author, PROTO_KEY_BYTES);
+    memcpy(st->dirty_year, r->month, 4);
+    st->dirty_memo = 1;
+  }
+  return rc;
 }
 
 cm_rc hub_store_activity_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
@@ -2158,20 +2261,19 @@ cm_rc hub_store_review_put(hub_store *st, const uint8_t reviewer[PROTO_KEY_BYTES
 
 /* The organisations the dashboard reads (HUB_DQ_ORGS), before its WHERE. */
 #define SQL_DASH_ORGS                                                                              \
-  "SELECT o.author, o.id, o.data->>'name', o.data->>'category',"                                  \
-  " o.data->>'founded_by', o.data->>'filed', o.members, o.party_members,"                          \
-  " o.data->>'party_station', o.data->>'flags', o.dissolved,"                                      \
-  " (SELECT min(f.seq) FROM filing_versions f WHERE f.author = o.author"                           \
-  "  AND f.id = o.id), o.status,"                                                                  \
+  "SELECT o.author, o.id, o.f_name, o.f_category, o.f_founded_by, o.filed, o.members,"            \
+  " o.party_members, o.f_flags, o.dissolved, o.status,"                                            \
   /* codes of the district's lists: the filing's own, else a street's                          \
    * mapping of an organisation filed before them */                                               \
-  " coalesce(nullif(o.data->>'category_code', ''), m.category, ''),"                               \
-  " coalesce(nullif(o.data->>'industry', ''), m.industry, ''),"                                    \
-  " coalesce(nullif(o.data->>'unit', ''), m.unit, ''),"                                            \
-  /* a party-member station registration that was accepted */                                     \
+  " coalesce(nullif(o.f_category_code, ''), m.category, ''),"                                      \
+  " coalesce(nullif(o.f_industry, ''), m.industry, ''),"                                           \
+  " coalesce(nullif(o.f_unit, ''), m.unit, ''),"                                                   \
+  /* a party-member station registration that was accepted (the lineage                        \
+   * walked only for an organisation with a station) */                                          \
+  " CASE WHEN EXISTS(SELECT 1 FROM stations x WHERE x.org = o.id) THEN"                             \
   " EXISTS(SELECT 1 FROM stations s JOIN record_status r ON r.author = s.author"                    \
   "  AND r.seq = s.seq AND r.status = 'accepted' WHERE s.org = o.id"                               \
-  "  AND " SAME_COMMUNITY("s.author", "o.author") ")"                                              \
+  "  AND " SAME_COMMUNITY("s.author", "o.author") ") ELSE 0 END"                                   \
   " FROM organisations o LEFT JOIN org_mapped m ON m.author = o.author"                            \
   "  AND m.id = o.id"
 
@@ -2374,9 +2476,9 @@ static void dash_fill(hub_dash_query q, const dash_cols *c, hub_dash_row *r) {
     r->org = (hub_dash_org_row){
         .author = dt(c, 0), .id = dt(c, 1), .name = dt(c, 2), .category = dt(c, 3),
         .founded_by = dt(c, 4), .filed = dt(c, 5), .members = c->num[6],
-        .party_members = c->num[7], .party_station = c->num[8] != 0, .flags = dt(c, 9),
-        .dissolved = c->num[10] != 0, .first_seq = du(c, 11), .status = dt(c, 12),
-        .codes = {dt(c, 13), dt(c, 14), dt(c, 15)}, .station_accepted = c->num[16] != 0};
+        .party_members = c->num[7], .flags = dt(c, 8), .dissolved = c->num[9] != 0,
+        .status = dt(c, 10), .codes = {dt(c, 11), dt(c, 12), dt(c, 13)},
+        .station_accepted = c->num[14] != 0};
     break;
   case HUB_DQ_STATIONS:
     r->station = (hub_dash_station_row){
@@ -2461,6 +2563,283 @@ static void dash_fill(hub_dash_query q, const dash_cols *c, hub_dash_row *r) {
   }
 }
 
+/* ---- the reports packed per organisation and year (report_years) ----
+ *
+ * months holds, for each month of the year that has a current report, in
+ * month order: the month (1 byte, 1..12), good deeds written (1 byte), the
+ * length of its status (1 byte) and the status, then activities,
+ * participants, party participants, seq, time_ms and received_ms (pack_i64:
+ * a varint each): what HUB_DQ_REPORTS reads of the report, no rule applied,
+ * so that the readers count as they would from reports.  Varints: a fresh
+ * answer reads every page of them again after another process wrote. */
+
+#define PACK_NUMS 6
+#define PACK_STATUS_MAX 31
+
+/* v zigzag-encoded as a varint (7 bits a byte, low first) at p: its length. */
+static size_t pack_i64(uint8_t *p, int64_t v) {
+  uint64_t z = ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+  size_t n = 0;
+  while (z >= 0x80) {
+    p[n++] = (uint8_t)(z | 0x80);
+    z >>= 7;
+  }
+  p[n++] = (uint8_t)z;
+  return n;
+}
+
+/* The number pack_i64 wrote at p (at most end - p bytes), its length in *n
+ * (0 when cut short). */
+static int64_t unpack_i64(const uint8_t *p, const uint8_t *end, size_t *n) {
+  uint64_t z = 0;
+  size_t i = 0;
+  for (int shift = 0; p + i < end && shift < 64; shift += 7) {
+    uint8_t b = p[i++];
+    z |= (uint64_t)(b & 0x7f) << shift;
+    if (!(b & 0x80)) {
+      *n = i;
+      return (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
+    }
+  }
+  *n = 0;
+  return 0;
+}
+
+static const char SQL_REPORT_YEAR_MONTHS[] =
+    "SELECT org, month, good_deeds, status, activities, participants, party_participants, seq,"
+    " time_ms, received_ms FROM reports WHERE author = ?1"
+    " AND month IN (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ORDER BY org, month";
+
+/* The packed row of one organisation's year: buf holds n bytes. */
+static cm_rc report_year_put(hub_store *st, sqlite3_stmt *put, const void *author,
+                             const char *org, const char *year, const uint8_t *buf, size_t n,
+                             cm_err *err) {
+  sqlite3_reset(put);
+  sqlite3_bind_blob(put, 1, author, PROTO_KEY_BYTES, SQLITE_STATIC);
+  bind_text(put, 2, org);
+  bind_text(put, 3, year);
+  sqlite3_bind_blob(put, 4, buf, (int)n, SQLITE_STATIC);
+  int r = sqlite3_step(put);
+  sqlite3_reset(put);
+  return r == SQLITE_DONE ? CM_OK : cm_db_check(st->db, r, "汇总月报", err);
+}
+
+/* Pack the year of community key author again from reports: a row in
+ * report_years per organisation with a report that year, none for the
+ * others. */
+static cm_rc report_year_pack(hub_store *st, sqlite3_stmt *sel, sqlite3_stmt *put,
+                              sqlite3_stmt *del, const void *author, const char *year,
+                              cm_err *err) {
+  char months[12][16], org[256] = "";
+  uint8_t buf[12 * (3 + PACK_STATUS_MAX + 10 * PACK_NUMS)];
+  size_t n = 0;
+  int r, full = 0;
+  cm_rc rc = CM_OK;
+  sqlite3_reset(del);
+  sqlite3_bind_blob(del, 1, author, PROTO_KEY_BYTES, SQLITE_STATIC);
+  bind_text(del, 2, year);
+  r = sqlite3_step(del);
+  sqlite3_reset(del);
+  if (r != SQLITE_DONE) return cm_db_check(st->db, r, "汇总月报", err);
+  sqlite3_reset(sel);
+  sqlite3_bind_blob(sel, 1, author, PROTO_KEY_BYTES, SQLITE_STATIC);
+  for (int m = 0; m < 12; m++) {
+    snprintf(months[m], sizeof months[m], "%.4s-%02d", year, m + 1);
+    bind_text(sel, 2 + m, months[m]);
+  }
+  while (!rc && (r = sqlite3_step(sel)) == SQLITE_ROW) {
+    const char *o = (const char *)sqlite3_column_text(sel, 0);
+    const char *month = (const char *)sqlite3_column_text(sel, 1);
+    const char *status = (const char *)sqlite3_column_text(sel, 3);
+    size_t sl = status ? strlen(status) : 0;
+    if (!o || strlen(o) >= sizeof org || !month || strlen(month) != 7 || sl > PACK_STATUS_MAX)
+      continue;
+    if (strcmp(o, org) != 0) { /* the next organisation */
+      if (n) rc = report_year_put(st, put, author, org, year, buf, n, err);
+      snprintf(org, sizeof org, "%s", o);
+      n = 0;
+      full = 0;
+    }
+    if (rc || full) continue;
+    buf[n++] = (uint8_t)atoi(month + 5);
+    buf[n++] = sqlite3_column_int64(sel, 2) ? 1 : 0;
+    buf[n++] = (uint8_t)sl;
+    memcpy(buf + n, status, sl);
+    n += sl;
+    for (int i = 0; i < PACK_NUMS; i++)
+      n += pack_i64(buf + n, sqlite3_column_int64(sel, 4 + i));
+    full = n + 3 + PACK_STATUS_MAX + 10 * PACK_NUMS > sizeof buf;
+  }
+  if (!rc && r != SQLITE_DONE) rc = cm_db_check(st->db, r, "汇总月报", err);
+  if (!rc && n) rc = report_year_put(st, put, author, org, year, buf, n, err);
+  sqlite3_reset(sel);
+  return rc;
+}
+
+cm_rc hub_store_org_count(hub_store *st, size_t *n_out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  *n_out = 0;
+  cm_rc rc = st_prep(st, "SELECT count(*) FROM organisations", &s, err);
+  if (rc) return rc;
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW)
+    *n_out = (size_t)sqlite3_column_int64(s, 0);
+  else
+    rc = cm_db_check(st->db, r, "读取组织", err);
+  sqlite3_reset(s);
+  return rc;
+}
+
+typedef struct dirty_key {
+  uint8_t author[PROTO_KEY_BYTES];
+  char year[8];
+} dirty_key;
+
+cm_rc hub_store_report_years_refresh(hub_store *st, cm_err *err) {
+  sqlite3_stmt *q = NULL, *sel = NULL, *put = NULL, *del = NULL;
+  dirty_key *keys = NULL;
+  size_t n = 0, cap = 0;
+  int r, dirty = 0;
+  /* inside a caller's transaction: leave it, the readers read reports */
+  if (!sqlite3_get_autocommit(st->db)) return CM_OK;
+  r = sqlite3_prepare_v2(st->db, "SELECT EXISTS(SELECT 1 FROM report_dirty)", -1, &q, NULL);
+  cm_rc rc = cm_db_check(st->db, r, "汇总月报", err);
+  if (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) dirty = sqlite3_column_int(q, 0);
+  sqlite3_finalize(q);
+  q = NULL;
+  if (rc || !dirty) return rc;
+  rc = hub_store_begin(st, err);
+  if (rc) return rc;
+  r = sqlite3_prepare_v2(st->db, "SELECT author, year FROM report_dirty", -1, &q, NULL);
+  rc = cm_db_check(st->db, r, "汇总月报", err);
+  while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+    if (n == cap) {
+      size_t nc = cap ? cap * 2 : 256;
+      dirty_key *p = realloc(keys, nc * sizeof *keys);
+      if (!p) {
+        rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
+        break;
+      }
+      keys = p;
+      cap = nc;
+    }
+    const void *a = sqlite3_column_blob(q, 0);
+    const char *year = (const char *)sqlite3_column_text(q, 1);
+    if (!a || sqlite3_column_bytes(q, 0) != PROTO_KEY_BYTES || !year) continue;
+    memcpy(keys[n].author, a, PROTO_KEY_BYTES);
+    snprintf(keys[n].year, sizeof keys[n].year, "%s", year);
+    n++;
+  }
+  if (!rc && r != SQLITE_DONE) rc = cm_db_check(st->db, r, "汇总月报", err);
+  sqlite3_finalize(q);
+  if (!rc)
+    rc = cm_db_check(st->db,
+                     sqlite3_prepare_v2(st->db, SQL_REPORT_YEAR_MONTHS, -1, &sel, NULL),
+                     "汇总月报", err);
+  if (!rc)
+    rc = cm_db_check(st->db,
+                     sqlite3_prepare_v2(st->db,
+                                        "INSERT OR REPLACE INTO report_years(author, org, year,"
+                                        " months) VALUES(?1, ?2, ?3, ?4)",
+                                        -1, &put, NULL),
+                     "汇总月报", err);
+  if (!rc)
+    rc = cm_db_check(st->db,
+                     sqlite3_prepare_v2(st->db,
+                                        "DELETE FROM report_years WHERE author = ?1"
+                                        " AND year = ?2",
+                                        -1, &del, NULL),
+                     "汇总月报", err);
+  for (size_t i = 0; !rc && i < n; i++)
+    rc = report_year_pack(st, sel, put, del, keys[i].author, keys[i].year, err);
+  st->dirty_memo = 0;
+  if (!rc) rc = cm_db_exec(st->db, "DELETE FROM report_dirty", err);
+  sqlite3_finalize(sel);
+  sqlite3_finalize(put);
+  sqlite3_finalize(del);
+  free(keys);
+  if (!rc) return hub_store_commit(st, err);
+  hub_store_rollback(st);
+  return rc;
+}
+
+/* HUB_DQ_REPORTS and HUB_DQ_REPORT_SUMS (sums: no receipt times) from
+ * report_years, the same rows in another order (by year, author, organisation
+ * and month).  *done 0 when some year waits to be packed again (the caller reads
+ * reports then). */
+static cm_rc report_years_rows(hub_store *st, int sums, const char *from, const char *to,
+                               hub_dash_row_fn fn, void *ctx, int *done, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  char hex[PROTO_KEY_HEX], org[256], month[16], status[PACK_STATUS_MAX + 1];
+  hub_dash_row row;
+  *done = 0;
+  int r = sqlite3_prepare_v2(st->db,
+                             "SELECT author, org, year, months, EXISTS(SELECT 1 FROM report_dirty)"
+                             " FROM report_years WHERE year >= substr(?1, 1, 4)"
+                             " AND year <= substr(?2, 1, 4)",
+                             -1, &s, NULL);
+  cm_rc rc = cm_db_check(st->db, r, "读取汇总", err);
+  if (!rc) {
+    bind_text(s, 1, from);
+    bind_text(s, 2, to);
+  }
+  int first = 1;
+  while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW) {
+    if (first && sqlite3_column_int(s, 4)) break; /* stale: not done */
+    first = 0;
+    const uint8_t *a = sqlite3_column_blob(s, 0);
+    const char *o = (const char *)sqlite3_column_text(s, 1);
+    const char *year = (const char *)sqlite3_column_text(s, 2);
+    const uint8_t *p = sqlite3_column_blob(s, 3);
+    size_t len = (size_t)sqlite3_column_bytes(s, 3);
+    if (!a || sqlite3_column_bytes(s, 0) != PROTO_KEY_BYTES || !o || !year || !p) continue;
+    hex32(a, hex);
+    snprintf(org, sizeof org, "%s", o);
+    for (size_t i = 0; !rc && i + 3 <= len;) {
+      int m = p[i], gd = p[i + 1];
+      size_t sl = p[i + 2], k = 0;
+      int64_t v[PACK_NUMS];
+      if (i + 3 + sl > len) break;
+      memcpy(status, p + i + 3, sl);
+      status[sl] = '\0';
+      i += 3 + sl;
+      for (int f = 0; f < PACK_NUMS; f++, i += k) {
+        v[f] = unpack_i64(p + i, p + len, &k);
+        if (!k) break;
+      }
+      if (!k) break;
+      if (m < 1 || m > 12 || strlen(year) != 4) continue;
+      memcpy(month, year, 4); /* "YYYY-MM", without printf: once per report */
+      month[4] = '-';
+      month[5] = (char)('0' + m / 10);
+      month[6] = (char)('0' + m % 10);
+      month[7] = '\0';
+      if (strcmp(month, from) < 0 || strcmp(month, to) > 0) continue;
+      memset(&row, 0, sizeof row);
+      row.report = (hub_dash_report_row){
+          .author = hex, .org = org, .month = month,
+          .activities = v[0], .participants = v[1], .party_participants = v[2],
+          .seq = (uint64_t)v[3], .time_ms = sums ? 0 : (uint64_t)v[4],
+          .received_ms = sums ? 0 : (uint64_t)v[5],
+          .good_deeds = gd != 0, .status = status};
+      rc = fn(ctx, &row, err);
+    }
+  }
+  if (!rc && r != SQLITE_DONE && r != SQLITE_ROW) rc = cm_db_check(st->db, r, "读取汇总", err);
+  /* no row: done unless a year waits */
+  if (!rc && first && r == SQLITE_DONE) {
+    sqlite3_finalize(s);
+    s = NULL;
+    r = sqlite3_prepare_v2(st->db, "SELECT EXISTS(SELECT 1 FROM report_dirty)", -1, &s, NULL);
+    rc = cm_db_check(st->db, r, "读取汇总", err);
+    if (!rc && sqlite3_step(s) == SQLITE_ROW && !sqlite3_column_int(s, 0)) *done = 1;
+  } else if (!rc && !first) {
+    *done = 1;
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
 cm_rc hub_store_dash_rows(hub_store *st, hub_dash_query q, const char *const *params,
                           size_t n_params, hub_dash_row_fn fn, void *ctx, cm_err *err) {
   sqlite3_stmt *s = NULL;
@@ -2474,9 +2853,23 @@ cm_rc hub_store_dash_rows(hub_store *st, hub_dash_query q, const char *const *pa
   if ((size_t)q >= sizeof dash_queries / sizeof dash_queries[0] || !dash_queries[q].sql ||
       n_params > 4)
     return cm_errf(err, CM_ERR_INVALID, "统计看板没有这项查询");
-  r = sqlite3_prepare_v2(st->db, dash_queries[q].sql, -1, &s, NULL);
-  rc = cm_db_check(st->db, r, "准备汇总查询", err);
-  if (rc) goto out;
+  if ((q == HUB_DQ_REPORTS || q == HUB_DQ_REPORT_SUMS) && n_params == 2) {
+    int done = 0;
+    rc = report_years_rows(st, q == HUB_DQ_REPORT_SUMS, params[0], params[1], fn, ctx, &done,
+                           err);
+    if (rc || done) return rc;
+  }
+  int cached = (size_t)q < DASH_STMTS && !st->dash_busy[q];
+  if (cached && st->dash[q]) {
+    s = st->dash[q];
+  } else {
+    r = sqlite3_prepare_v3(st->db, dash_queries[q].sql, -1, cached ? SQLITE_PREPARE_PERSISTENT : 0,
+                           &s, NULL);
+    rc = cm_db_check(st->db, r, "准备汇总查询", err);
+    if (rc) goto out;
+    if (cached) st->dash[q] = s;
+  }
+  if (cached) st->dash_busy[q] = 1;
   for (size_t i = 0; i < n_params; i++) {
     if (dash_queries[q].key_params & (1u << i)) {
       if (!params[i] || proto_key_from_hex(params[i], keys[i]) != CM_OK) {
@@ -2515,7 +2908,13 @@ cm_rc hub_store_dash_rows(hub_store *st, hub_dash_query q, const char *const *pa
   }
   if (!rc && r != SQLITE_DONE) rc = cm_db_check(st->db, r, "读取汇总", err);
 out:
-  sqlite3_finalize(s);
+  if (cached) {
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    st->dash_busy[q] = 0;
+  } else {
+    sqlite3_finalize(s);
+  }
   return rc;
 }
 
@@ -2915,6 +3314,7 @@ cm_rc hub_store_entries_drop_from(hub_store *st, const uint8_t author[PROTO_KEY_
 }
 
 cm_rc hub_store_read_begin(hub_store *st, cm_err *err) {
+  st->dirty_memo = 0;
   return cm_db_exec(st->db, "BEGIN", err);
 }
 
@@ -3194,15 +3594,16 @@ cm_rc hub_store_kind_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], 
 
 static const char SQL_AUTHOR_ENTRIES[] =
     "SELECT seq, kind, time_ms, hub_body(body, raw_len) FROM entries WHERE author = ?1"
-    " ORDER BY seq";
+    " AND (?2 IS NULL OR kind = ?2) ORDER BY seq";
 
 cm_rc hub_store_author_entries(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
-                               hub_store_author_fn fn, void *ctx, cm_err *err) {
+                               const char *kind, hub_store_author_fn fn, void *ctx, cm_err *err) {
   sqlite3_stmt *s = NULL;
   int r = sqlite3_prepare_v2(st->db, SQL_AUTHOR_ENTRIES, -1, &s, NULL);
   cm_rc rc = cm_db_check(st->db, r, "列出一个台账的记录", err);
   if (rc) return rc;
   sqlite3_bind_blob(s, 1, author, PROTO_KEY_BYTES, SQLITE_STATIC);
+  if (kind) bind_text(s, 2, kind);
   while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW)
     rc = fn(ctx, (uint64_t)sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
             (uint64_t)sqlite3_column_int64(s, 2), sqlite3_column_blob(s, 3),

@@ -440,8 +440,7 @@ typedef struct hub_dash_org_row {
   const char *author, *id, *name, *category, *founded_by, *filed;
   const char *flags; /* the filing's "flags" as JSON text */
   int64_t members, party_members;
-  int party_station, dissolved;
-  uint64_t first_seq;  /* the sequence of its first filing */
+  int dissolved;
   const char *status;  /* organisations.status */
   /* codes of the district's lists (category, industry, unit: the filing's
    * own, else a street's mapping), "" when none */
@@ -611,6 +610,17 @@ cm_rc hub_store_version(hub_store *st, uint64_t out[2], cm_err *err);
 
 /* Run query q with its text parameters (at most 4) and hand each row to fn;
  * fn's error stops the walk and is returned. */
+/* Pack again the years of monthly reports that a write changed since
+ * (report_years, report_dirty), in a transaction of its own: the dashboard
+ * calls it before it reads, HUB_DQ_REPORTS and HUB_DQ_REPORT_SUMS then read
+ * a year of an organisation at once.  Nothing to do inside a transaction
+ * (those read reports then). */
+cm_rc hub_store_report_years_refresh(hub_store *st, cm_err *err);
+
+/* How many organisations this hub holds (every author's): the dashboard
+ * sizes its array once instead of growing it. */
+cm_rc hub_store_org_count(hub_store *st, size_t *n_out, cm_err *err);
+
 cm_rc hub_store_dash_rows(hub_store *st, hub_dash_query q, const char *const *params,
                           size_t n_params, hub_dash_row_fn fn, void *ctx, cm_err *err);
 
@@ -821,12 +831,12 @@ typedef cm_rc (*hub_store_kind_fn)(void *ctx, uint64_t seq, const void *body, si
 cm_rc hub_store_kind_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t after,
                           const char *kind, hub_store_kind_fn fn, void *ctx, cm_err *err);
 
-/* Each entry of author in sequence order: its kind, author time and body
- * (borrowed for the call). */
+/* Each entry of author in sequence order (of kind only, NULL: every kind):
+ * its kind, author time and body (borrowed for the call). */
 typedef cm_rc (*hub_store_author_fn)(void *ctx, uint64_t seq, const char *kind, uint64_t time_ms,
                                      const void *body, size_t len, cm_err *err);
 cm_rc hub_store_author_entries(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
-                               hub_store_author_fn fn, void *ctx, cm_err *err);
+                               const char *kind, hub_store_author_fn fn, void *ctx, cm_err *err);
 
 /* The filing numbers and names of the organisations of street (those filed by
  * its communities, and this hub's own; street "" means every one held here):
