@@ -218,8 +218,8 @@ static void test_csv_import(void **state) {
   const char *bad[] = {
       "org,month\nx,2026-01\n",
       "org,month,activities,participants,party_participants,content,scope,good_deeds\n1,2,3\n",
-      "org,month,activities,participants,party_participants,content,scope,good_deeds\n"
-      "a,2026-01,1,1,1,\"open,,\n",
+      ("org,month,activities,participants,party_participants,content,scope,good_deeds\n"
+       "a,2026-01,1,1,1,\"open,,\n"),
   };
   for (size_t i = 0; i < 3; i++) {
     assert_int_equal(node_import_reports_buf(ctx, bad[i], strlen(bad[i]), &n, &e),
