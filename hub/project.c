@@ -274,6 +274,12 @@ static _Thread_local struct {
   cm_rec_level writer;
   char prefix[CM_REC_PREFIX_MAX];
   fact_slot slots[FACT_SLOTS];
+  /* hub_store_status_hint of hint_author, while only monthly reports were
+   * projected since it was read (any other entry may be a review) */
+  int hint;
+  uint8_t hint_author[PROTO_KEY_BYTES];
+  int hint_no_review;
+  uint64_t hint_reviewed_to;
 } cache;
 
 void hub_project_cache(hub_ctx *ctx) {
@@ -512,6 +518,26 @@ out:
   return rc;
 }
 
+/* Write the status of monthly report e (hub_store_status_put) into status:
+ * known without asking SQLite per report when its author's records need no
+ * review, or no review of its author reaches this far (the hint, read once
+ * per run of reports). */
+static cm_rc report_status(hub_ctx *ctx, const proto_entry *e, char status[HUB_STATUS_MAX],
+                           cm_err *err) {
+  if (cache.ctx != ctx) return hub_store_status_put(ctx->store, e->author, e->seq, 0, status, err);
+  if (!cache.hint || memcmp(cache.hint_author, e->author, PROTO_KEY_BYTES) != 0) {
+    cm_rc rc = hub_store_status_hint(ctx->store, e->author, &cache.hint_no_review,
+                                     &cache.hint_reviewed_to, err);
+    if (rc) return rc;
+    cache.hint = 1;
+    memcpy(cache.hint_author, e->author, PROTO_KEY_BYTES);
+  }
+  if (!cache.hint_no_review && e->seq <= cache.hint_reviewed_to)
+    return hub_store_status_put(ctx->store, e->author, e->seq, 0, status, err);
+  snprintf(status, HUB_STATUS_MAX, "%s", cache.hint_no_review ? "accepted" : "pending");
+  return hub_store_status_write(ctx->store, e->author, e->seq, status, err);
+}
+
 /* report.monthly: a version (kept for review) and the current report of its
  * month, both from one reading of the body (hub/reportbody.h), after the
  * domain core's bounds and authority (common/records.h). */
@@ -555,7 +581,7 @@ static cm_rc project_report(hub_ctx *ctx, const proto_entry *e, uint64_t receive
                                     rb.activities, rb.participants, rb.party_participants,
                                     rb.flagged, err);
   char status[HUB_STATUS_MAX];
-  if (!rc) rc = hub_store_status_put(ctx->store, e->author, e->seq, 0, status, err);
+  if (!rc) rc = report_status(ctx, e, status, err);
   if (rc) goto out;
   memset(&r, 0, sizeof r);
   r.author = e->author;
@@ -686,6 +712,7 @@ cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms
     if (!rc && bound) rc = hub_store_org_status_refresh(ctx->store, e->author, err);
     return rc;
   }
+  cache.hint = 0; /* it may be a review */
   /* Every other kind of the domain core's table passes its checks first; a
    * refused entry stays stored (status 'refused') and is projected nowhere. */
   const cm_rec_def *def = cm_rec_find(e->kind);

@@ -51,6 +51,12 @@
 /* How many keys came before K in its community (0 for a first key): a newer
  * key's version of the same thing comes first when ordered DESC. */
 #define LINEAGE_DEPTH(K) "(" LINEAGE(K) "SELECT max(d) FROM chain)"
+/* Key ?1 neither continues another key nor was replaced by one: its lineage
+ * (LINEAGE_ALL) is itself alone.  Two index reads; the recursive walk builds
+ * temporary B-trees (a queue, a sorter) at every run. */
+#define SQL_LONE_KEY(K)                                                                            \
+  "NOT EXISTS(SELECT 1 FROM authors WHERE key = " K " AND replaces IS NOT NULL)"                 \
+  " AND NOT EXISTS(SELECT 1 FROM authors WHERE replaces = " K " AND replaces IS NOT NULL)"
 
 /* Version 1 of the schema.  Append new migrations; never edit a shipped one. */
 static const char *const store_migrations[] = {
@@ -453,6 +459,9 @@ void hub_store_close(hub_store *st) {
   cm_db_close(st->db);
   free(st);
 }
+
+static cm_rc key_lone(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], int *lone_out,
+                      cm_err *err);
 
 /* A cached statement for sql, reset and with its bindings cleared. */
 static cm_rc st_prep(hub_store *st, const char *sql, sqlite3_stmt **out, cm_err *err) {
@@ -1522,6 +1531,40 @@ cm_rc hub_store_status_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
   return rc;
 }
 
+static const char SQL_STATUS_HINT[] =
+    "SELECT coalesce((SELECT role IN ('self', 'street') FROM authors WHERE key = ?1), 0),"
+    " (SELECT max(last_seq) FROM reviews WHERE author = ?1)";
+
+cm_rc hub_store_status_hint(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                            int *no_review_out, uint64_t *reviewed_to_out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  *no_review_out = 0;
+  *reviewed_to_out = UINT64_MAX;
+  cm_rc rc = st_prep(st, SQL_STATUS_HINT, &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW) {
+    *no_review_out = sqlite3_column_int(s, 0) != 0;
+    *reviewed_to_out = sqlite3_column_type(s, 1) == SQLITE_NULL ? 0 : col_u64(s, 1);
+  } else {
+    rc = cm_db_check(st->db, r, "读取审核", err);
+  }
+  sqlite3_reset(s);
+  return rc;
+}
+
+cm_rc hub_store_status_write(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                             const char *status, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  cm_rc rc = st_prep(st, SQL_STATUS_PUT, &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_u64(s, 2, seq);
+  bind_text(s, 3, status);
+  return st_done(st, s, "写入记录状态", err);
+}
+
 static cm_rc rv_exec(hub_store *st, const char *sql, const char *what, cm_err *err,
                      const char *types, ...);
 
@@ -1606,6 +1649,20 @@ cm_rc hub_store_status_bound(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
   " WHERE author IN (SELECT k FROM chain)"
 static const char SQL_ORG_STATUS[] = SQL_ORG_STATUS_SET;
 static const char SQL_ORG_STATUS_ONE[] = SQL_ORG_STATUS_SET " AND id = ?2";
+/* SQL_ORG_STATUS_ONE for a key whose lineage is itself alone (key_lone):
+ * the same rule with chain = {?1}, read through the keys' indexes instead of
+ * the recursive walk and the temporary B-trees it builds (a filing is half
+ * of a community's first push). */
+static const char SQL_ORG_STATUS_ONE_LONE[] =
+    "UPDATE organisations SET status = CASE"
+    " WHEN EXISTS(SELECT 1 FROM decisions d WHERE d.kind = 'revoke' AND d.org = organisations.id"
+    "  AND (d.to_key = ?1 OR (d.to_key IS NULL AND EXISTS(SELECT 1 FROM authors x"
+    "  WHERE x.key = organisations.author AND x.role = 'self')))) THEN 'revoked'"
+    " ELSE coalesce((SELECT s.status FROM filing_versions f"
+    "  JOIN record_status s ON s.author = f.author AND s.seq = f.seq"
+    "  WHERE f.author = ?1 AND f.id = organisations.id AND s.status IN ('accepted', 'rejected')"
+    "  ORDER BY f.seq DESC LIMIT 1), 'pending') END"
+    " WHERE author = ?1 AND id = ?2";
 
 cm_rc hub_store_org_status_refresh(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                    cm_err *err) {
@@ -1619,7 +1676,9 @@ cm_rc hub_store_org_status_refresh(hub_store *st, const uint8_t author[PROTO_KEY
 cm_rc hub_store_org_status_refresh_one(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                        const char *id, cm_err *err) {
   sqlite3_stmt *s = NULL;
-  cm_rc rc = st_prep(st, SQL_ORG_STATUS_ONE, &s, err);
+  int lone = 0;
+  cm_rc rc = key_lone(st, author, &lone, err);
+  if (!rc) rc = st_prep(st, lone ? SQL_ORG_STATUS_ONE_LONE : SQL_ORG_STATUS_ONE, &s, err);
   if (rc) return rc;
   bind_key(s, 1, author);
   bind_text(s, 2, id);
@@ -2915,6 +2974,13 @@ static cm_rc one_key(hub_store *st, const char *sql, const uint8_t *key, const v
   return rc;
 }
 
+static const char SQL_LONE[] = "SELECT 1 WHERE " SQL_LONE_KEY("?1");
+
+static cm_rc key_lone(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], int *lone_out,
+                      cm_err *err) {
+  return one_key(st, SQL_LONE, key, NULL, 0, NULL, lone_out, err);
+}
+
 cm_rc hub_store_successor(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
                           uint8_t succ_out[PROTO_KEY_BYTES], int *found_out, cm_err *err) {
   return one_key(st, SQL_SUCCESSOR, key, NULL, 0, succ_out, found_out, err);
@@ -2938,8 +3004,11 @@ cm_rc hub_store_org_owner(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], con
   /* The key itself comes first in its lineage (d 0): when it filed the
    * organisation, that is the answer, without the recursive walk (whose
    * queue is a temporary B-tree each time). */
+  int lone = 0;
   cm_rc rc = one_key(st, SQL_ORG_OWN, key, id, 0, owner_out, found_out, err);
   if (rc || *found_out) return rc;
+  rc = key_lone(st, key, &lone, err);
+  if (rc || lone) return rc; /* no other key of its community to have filed it */
   return one_key(st, SQL_ORG_OWNER, key, id, 0, owner_out, found_out, err);
 }
 
@@ -3582,8 +3651,17 @@ cm_rc hub_store_org_mapped_put(hub_store *st, const uint8_t author[PROTO_KEY_BYT
   "  FROM r) "
 
 
+/* No roster entry of author at all, and no other key in its community:
+ * ROSTER_NOW's r is empty and nothing changes (most filings). */
+static const char SQL_ROSTER_NONE[] =
+    "SELECT 1 WHERE NOT EXISTS(SELECT 1 FROM entries WHERE author = ?1 AND kind = 'roster.entry')"
+    " AND " SQL_LONE_KEY("?1");
+
 cm_rc hub_store_roster_apply(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *org,
                              uint64_t upto, cm_err *err) {
+  int none = 0;
+  cm_rc rc = one_key(st, SQL_ROSTER_NONE, author, NULL, 0, NULL, &none, err);
+  if (rc || none) return rc;
   return rv_exec(st,
                  ROSTER_NOW
                  "UPDATE organisations SET"

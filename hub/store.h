@@ -257,6 +257,18 @@ cm_rc hub_store_org_status_refresh_one(hub_store *st, const uint8_t author[PROTO
 cm_rc hub_store_status_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
                            int refused, char status_out[HUB_STATUS_MAX], cm_err *err);
 
+/* What hub_store_status_put would find for a new entry of author, read once
+ * for many: *no_review_out 1 when author's records need no review (a hub's
+ * own, a street hub's: 'accepted'); else no review of author covers any
+ * sequence above *reviewed_to_out (the highest last_seq of its reviews, 0
+ * when none), so an entry above it is 'pending' until a review arrives. */
+cm_rc hub_store_status_hint(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                            int *no_review_out, uint64_t *reviewed_to_out, cm_err *err);
+/* Write status word status for entry author/seq as it is (see
+ * hub_store_status_hint for when the projection knows it without asking). */
+cm_rc hub_store_status_write(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                             const char *status, cm_err *err);
+
 /* Write the statuses of author's entries first..last again (a review over
  * them arrived), with the current report and activity rows and the
  * superseded versions of the months they touch. */
