@@ -7,6 +7,7 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -259,32 +260,43 @@ static cm_rc refold_id(void *vctx, const char *id, cm_err *err) {
  * tests), on only while a caller holds ctx->lock with a transaction open, and
  * cleared whenever an enrolment or an organisation is projected, so that it
  * never outlives what it copied. */
-#define FACT_SLOTS 64
+#define FACT_SLOTS 256
 typedef struct fact_slot {
-  int used, known;
+  unsigned gen; /* valid while it is the cache's generation */
+  int known;
   uint8_t author[PROTO_KEY_BYTES];
   char id[64];
   char filed[11];
   int64_t members, party;
 } fact_slot;
-static _Thread_local struct {
+typedef struct project_cache {
   const hub_ctx *ctx; /* NULL: off */
   int has_author;
   uint8_t author[PROTO_KEY_BYTES];
   cm_rec_level writer;
   char prefix[CM_REC_PREFIX_MAX];
-  fact_slot slots[FACT_SLOTS];
   /* hub_store_status_hint of hint_author, while only monthly reports were
    * projected since it was read (any other entry may be a review) */
   int hint;
   uint8_t hint_author[PROTO_KEY_BYTES];
   int hint_no_review;
   uint64_t hint_reviewed_to;
-} cache;
+  /* Organisations' facts: a slot per (author, id) hash, of this generation
+   * or empty, so that forgetting them all (at every filing) is one increment
+   * instead of clearing the table; each (author, id) may sit in either of
+   * two neighbouring slots, so that two organisations of one hash do not
+   * push each other out at every report. */
+  unsigned gen;
+  fact_slot slots[FACT_SLOTS];
+} project_cache;
+static _Thread_local project_cache cache;
 
 void hub_project_cache(hub_ctx *ctx) {
-  memset(&cache, 0, sizeof cache);
+  unsigned gen = cache.gen + 1;
+  memset(&cache, 0, offsetof(project_cache, gen));
   cache.ctx = ctx;
+  cache.gen = gen ? gen : 1; /* 0 would make every empty slot current */
+  if (!gen) memset(cache.slots, 0, sizeof cache.slots);
 }
 
 /* Forget what the cache copied (an enrolment or an organisation changed). */
@@ -341,13 +353,22 @@ cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
     memcpy(cache.prefix, c->prefix, sizeof cache.prefix);
   }
   if (!org || !*org) return CM_OK;
-  fact_slot *f = cached && strlen(org) < sizeof f->id ? &cache.slots[slot_of(author, org)] : NULL;
-  if (f && f->used && memcmp(f->author, author, PROTO_KEY_BYTES) == 0 && strcmp(f->id, org) == 0) {
-    c->org_known = f->known;
-    memcpy(c->org_filed, f->filed, sizeof c->org_filed);
-    c->org_members = f->members;
-    c->org_party = f->party;
-    return CM_OK;
+  fact_slot *f = NULL;
+  if (cached && strlen(org) < sizeof f->id) {
+    unsigned h = slot_of(author, org);
+    for (unsigned k = 0; k < 2; k++) {
+      fact_slot *g = &cache.slots[(h + k) % FACT_SLOTS];
+      if (g->gen == cache.gen && memcmp(g->author, author, PROTO_KEY_BYTES) == 0 &&
+          strcmp(g->id, org) == 0) {
+        c->org_known = g->known;
+        memcpy(c->org_filed, g->filed, sizeof c->org_filed);
+        c->org_members = g->members;
+        c->org_party = g->party;
+        return CM_OK;
+      }
+      if (!f && g->gen != cache.gen) f = g; /* a free one to fill */
+    }
+    if (!f) f = &cache.slots[h];
   }
   /* an organisation the key's predecessor filed is known to it too */
   uint8_t owner[PROTO_KEY_BYTES];
@@ -357,7 +378,7 @@ cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
     rc = hub_store_org_facts(ctx->store, owned ? owner : author, org, &c->org_known, c->org_filed,
                              &c->org_members, &c->org_party, err);
   if (!rc && f) {
-    f->used = 1;
+    f->gen = cache.gen;
     f->known = c->org_known;
     memcpy(f->author, author, PROTO_KEY_BYTES);
     snprintf(f->id, sizeof f->id, "%s", org);
