@@ -499,9 +499,11 @@ cm_rc hub_project_body_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], 
 }
 
 /* The domain core's verdict on e (not a monthly report): *refused_out 1 when
- * it breaks authority or bounds (then marked refused). */
+ * it breaks authority or bounds (then marked refused).  Passed, the body as
+ * the core parsed it goes to *json_out (NULL for a kind it does not read),
+ * so that the projection does not parse it again. */
 static cm_rc gate(hub_ctx *ctx, const proto_entry *e, const cm_rec_def *def,
-                  uint64_t received_ms, int *refused_out, cm_err *err) {
+                  uint64_t received_ms, int *refused_out, json_t **json_out, cm_err *err) {
   cm_rec_body b;
   cm_rec_ctx c;
   json_t *json = NULL;
@@ -534,17 +536,21 @@ static cm_rc gate(hub_ctx *ctx, const proto_entry *e, const cm_rec_def *def,
     *refused_out = 1;
     rc = refuse_entry(ctx, e, &why, err);
   }
+  if (!rc && !verdict) {
+    *json_out = json;
+    json = NULL;
+  }
 out:
   json_decref(json);
   return rc;
 }
 
-/* Write the status of monthly report e (hub_store_status_put) into status:
- * known without asking SQLite per report when its author's records need no
- * review, or no review of its author reaches this far (the hint, read once
- * per run of reports). */
-static cm_rc report_status(hub_ctx *ctx, const proto_entry *e, char status[HUB_STATUS_MAX],
-                           cm_err *err) {
+/* Write the status of entry e, not refused (hub_store_status_put), into
+ * status: known without asking SQLite per entry when its author's records
+ * need no review, or no review of its author reaches this far (the hint,
+ * read once per run of monthly reports). */
+static cm_rc entry_status(hub_ctx *ctx, const proto_entry *e, char status[HUB_STATUS_MAX],
+                          cm_err *err) {
   if (cache.ctx != ctx) return hub_store_status_put(ctx->store, e->author, e->seq, 0, status, err);
   if (!cache.hint || memcmp(cache.hint_author, e->author, PROTO_KEY_BYTES) != 0) {
     cm_rc rc = hub_store_status_hint(ctx->store, e->author, &cache.hint_no_review,
@@ -602,7 +608,7 @@ static cm_rc project_report(hub_ctx *ctx, const proto_entry *e, uint64_t receive
                                     rb.activities, rb.participants, rb.party_participants,
                                     rb.flagged, err);
   char status[HUB_STATUS_MAX];
-  if (!rc) rc = report_status(ctx, e, status, err);
+  if (!rc) rc = entry_status(ctx, e, status, err);
   if (rc) goto out;
   memset(&r, 0, sizeof r);
   r.author = e->author;
@@ -733,19 +739,21 @@ cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms
     if (!rc && bound) rc = hub_store_org_status_refresh(ctx->store, e->author, err);
     return rc;
   }
-  cache.hint = 0; /* it may be a review */
   /* Every other kind of the domain core's table passes its checks first; a
    * refused entry stays stored (status 'refused') and is projected nowhere. */
   const cm_rec_def *def = cm_rec_find(e->kind);
   if (def->kind != CM_REC_OTHER) {
     int refused = 0;
-    rc = gate(ctx, e, def, received_ms, &refused, err);
+    rc = gate(ctx, e, def, received_ms, &refused, &body, err);
     if (rc || refused) return rc;
   }
-  rc = hub_store_status_put(ctx->store, e->author, e->seq, 0, NULL, err);
-  if (rc) return rc;
-  /* The body is parsed once, here, for review.c and for the tables below. */
-  if (cm_json_parse_object(e->body, e->body_len, &body, NULL)) body = NULL;
+  char status[HUB_STATUS_MAX];
+  rc = entry_status(ctx, e, status, err);
+  cache.hint = 0; /* this entry may be a review, or change its author's role */
+  if (rc) goto out;
+  /* The body is parsed once (by the gate, or here), for review.c and for
+   * the tables below. */
+  if (!body && cm_json_parse_object(e->body, e->body_len, &body, NULL)) body = NULL;
   /* Versions, reviews, decisions and acknowledgements. */
   rc = hub_review_project(ctx, e, body, err);
   if (!rc) rc = project_status_change(ctx, e, body, err);
