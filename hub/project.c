@@ -124,11 +124,21 @@ static cm_rc project_revoked(hub_ctx *ctx, const proto_entry *e, const json_t *b
   return hub_store_author_revoke(ctx->store, key, (uint64_t)upto, err);
 }
 
+/* The "filed" string of organisation state o for hub_store_org_put (NULL:
+ * not a string, SQLite reads it from the JSON text as before). */
+static const char *filed_of(const json_t *o, size_t *len_out) {
+  const json_t *f = json_object_get(o, "filed");
+  *len_out = json_is_string(f) ? json_string_length(f) : 0;
+  return json_is_string(f) ? json_string_value(f) : NULL;
+}
+
 static cm_rc project_org_filed(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
   const char *id = get_str(body, "id");
   int64_t members, party;
   cm_buf b;
   cm_rc rc;
+  size_t fl = 0;
+  const char *filed = filed_of(body, &fl);
   if (!id || !cm_json_count(body, "members", &members) ||
       !cm_json_count(body, "party_members", &party))
     return project_skip(e, "org.filed needs id and non-negative counts");
@@ -138,7 +148,7 @@ static cm_rc project_org_filed(hub_ctx *ctx, const proto_entry *e, json_t *body,
     rc = cm_errf(err, rc, "无法写出组织的内容");
   else
     rc = hub_store_org_put(ctx->store, e->author, id, e->seq, (const char *)b.p, members, party,
-                           0, err);
+                           0, filed, fl, err);
   /* a roster, once there is one, gives the counts (common/records.h) */
   if (!rc) rc = hub_store_roster_apply(ctx->store, e->author, id, e->seq, err);
   cm_buf_free(&b);
@@ -190,8 +200,10 @@ static cm_rc org_refold(hub_ctx *ctx, const uint8_t *who, const char *id, cm_err
     rc = cm_errf(err, rc, "无法写出组织的内容");
     goto out;
   }
+  size_t fl = 0;
+  const char *filed = filed_of(f.state, &fl);
   rc = hub_store_org_put(ctx->store, author, id, f.seq, (const char *)b.p, members, party,
-                         dissolved, err);
+                         dissolved, filed, fl, err);
   /* Once the organisation has a roster, its counts come from the roster. */
   if (!rc) rc = hub_store_roster_apply(ctx->store, author, id, (uint64_t)INT64_MAX, err);
   if (!rc && memcmp(author, who, PROTO_KEY_BYTES) != 0)
@@ -227,10 +239,13 @@ static cm_rc project_org_change(hub_ctx *ctx, const proto_entry *e, json_t *body
   if (rc) return rc;
   if (!cur) return project_skip(e, "no such organisation filed");
   if (cm_json_parse_object((const uint8_t *)cur, strlen(cur), &state, NULL) ||
-      !cm_json_count(state, "members", &members) || !cm_json_count(state, "party_members", &party))
+      !cm_json_count(state, "members", &members) || !cm_json_count(state, "party_members", &party)) {
     rc = project_skip(e, "stored organisation unreadable");
-  else
-    rc = hub_store_org_put(ctx->store, owner, id, e->seq, cur, members, party, 1, err);
+  } else {
+    size_t fl = 0;
+    const char *filed = filed_of(state, &fl);
+    rc = hub_store_org_put(ctx->store, owner, id, e->seq, cur, members, party, 1, filed, fl, err);
+  }
   if (!rc && memcmp(owner, e->author, PROTO_KEY_BYTES) == 0)
     rc = hub_store_roster_apply(ctx->store, e->author, id, e->seq, err);
   if (!rc && memcmp(owner, e->author, PROTO_KEY_BYTES) != 0)
@@ -304,11 +319,26 @@ static void cache_clear(void) {
   hub_project_cache((hub_ctx *)cache.ctx);
 }
 
-static unsigned slot_of(const uint8_t *author, const char *id) {
+/* By the organisation's id alone, so that every slot of one id (of any key
+ * of its community) is at its two places. */
+static unsigned slot_of(const char *id) {
   unsigned h = 2166136261u;
-  for (size_t i = 0; i < 8; i++) h = (h ^ author[i]) * 16777619u;
   for (const char *p = id; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
   return h % FACT_SLOTS;
+}
+
+/* Forget what the cache copied of organisation id (it was filed, amended,
+ * dissolved or its roster changed); the rest stays true. */
+static void cache_forget_org(const char *id) {
+  if (!id) {
+    cache_clear();
+    return;
+  }
+  unsigned h = slot_of(id);
+  for (unsigned k = 0; k < 2; k++) {
+    fact_slot *g = &cache.slots[(h + k) % FACT_SLOTS];
+    if (g->gen == cache.gen && strcmp(g->id, id) == 0) g->gen = 0;
+  }
 }
 
 cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
@@ -355,7 +385,7 @@ cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
   if (!org || !*org) return CM_OK;
   fact_slot *f = NULL;
   if (cached && strlen(org) < sizeof f->id) {
-    unsigned h = slot_of(author, org);
+    unsigned h = slot_of(org);
     for (unsigned k = 0; k < 2; k++) {
       fact_slot *g = &cache.slots[(h + k) % FACT_SLOTS];
       if (g->gen == cache.gen && memcmp(g->author, author, PROTO_KEY_BYTES) == 0 &&
@@ -684,21 +714,25 @@ static cm_rc project_roster(hub_ctx *ctx, const proto_entry *e, json_t *body, cm
   return hub_store_roster_apply(ctx->store, e->author, org, e->seq, err);
 }
 
+/* What an entry changes of what the lookup cache copied: everything (an
+ * enrolment), or only the organisation its body names (COPIED_ORG). */
+enum { COPIED_ALL = 1, COPIED_ORG = 2 };
+
 static const struct {
   const char *kind;
   project_fn fn;
-  int copied;     /* changes what the lookup cache copies (enrolments, organisations) */
+  int copied;     /* COPIED_ALL, COPIED_ORG or 0 */
   int org_status; /* changes its author's organisations' status */
 } project_kinds[] = {
-  {"hub.enrolled", project_enrolled_fn, 1, 0},
-  {"hub.revoked", project_revoked_fn, 1, 0},
-  {"org.filed", project_filed, 1, 1},
-  {"org.amended", project_amended, 1, 1},
-  {"org.dissolved", project_dissolved, 1, 1},
+  {"hub.enrolled", project_enrolled_fn, COPIED_ALL, 0},
+  {"hub.revoked", project_revoked_fn, COPIED_ALL, 0},
+  {"org.filed", project_filed, COPIED_ORG, 1},
+  {"org.amended", project_amended, COPIED_ORG, 1},
+  {"org.dissolved", project_dissolved, COPIED_ORG, 1},
   {"activity.declared", project_activity, 0, 0},
   {"station.registered", project_typed, 0, 0},
   {"org.mapped", project_typed, 0, 0},
-  {"roster.entry", project_roster, 1, 0},
+  {"roster.entry", project_roster, COPIED_ORG, 0},
 };
 
 /* A review or a revocation changes the status of the records and the
@@ -768,7 +802,9 @@ cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms
       rc = project_skip(e, "bad JSON");
       goto out;
     }
-    if (project_kinds[i].copied) cache_clear();
+    if (project_kinds[i].copied == COPIED_ALL) cache_clear();
+    if (project_kinds[i].copied == COPIED_ORG)
+      cache_forget_org(get_str(body, strcmp(e->kind, "roster.entry") == 0 ? "org" : "id"));
     rc = project_kinds[i].fn(ctx, e, body, err);
   }
   if (!rc && (bound || (i < n && project_kinds[i].org_status))) {

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -1198,7 +1199,7 @@ static const char SQL_ORG_GET[] =
     "SELECT data, dissolved FROM organisations WHERE author = ?1 AND id = ?2";
 static const char SQL_ORG_PUT[] =
     "INSERT INTO organisations(author, id, seq, data, members, party_members, dissolved, filed) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(json_extract(?4, '$.filed'), '')) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, json_extract(?4, '$.filed'), '')) "
     "ON CONFLICT(author, id) DO UPDATE SET "
     "seq = excluded.seq, data = excluded.data, members = excluded.members, "
     "party_members = excluded.party_members, dissolved = excluded.dissolved, "
@@ -1353,7 +1354,7 @@ cm_rc hub_store_filing_ids(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
 
 cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
                         uint64_t seq, const char *json, int64_t members, int64_t party_members,
-                        int dissolved, cm_err *err) {
+                        int dissolved, const char *filed, size_t filed_len, cm_err *err) {
   sqlite3_stmt *s = NULL;
   cm_rc rc = st_prep(st, SQL_ORG_PUT, &s, err);
   if (rc) return rc;
@@ -1364,6 +1365,10 @@ cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], co
   sqlite3_bind_int64(s, 5, members);
   sqlite3_bind_int64(s, 6, party_members);
   sqlite3_bind_int(s, 7, dissolved ? 1 : 0);
+  if (filed && filed_len <= (size_t)INT_MAX)
+    sqlite3_bind_text(s, 8, filed, (int)filed_len, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(s, 8);
   return st_done(st, s, "保存组织", err);
 }
 
