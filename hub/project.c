@@ -769,7 +769,11 @@ cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms
   /* Most entries are monthly reports: they have a reader of their own. */
   if (strcmp(e->kind, "report.monthly") == 0) {
     rc = project_report(ctx, e, received_ms, err);
-    if (!rc) rc = hub_store_status_bound(ctx->store, e->author, e->seq, &bound, err);
+    /* no review of its author ends this far (the hint): none binds here */
+    int beyond = cache.ctx == ctx && cache.hint &&
+                 memcmp(cache.hint_author, e->author, PROTO_KEY_BYTES) == 0 &&
+                 e->seq > cache.hint_reviewed_to;
+    if (!rc && !beyond) rc = hub_store_status_bound(ctx->store, e->author, e->seq, &bound, err);
     if (!rc && bound) rc = hub_store_org_status_refresh(ctx->store, e->author, err);
     return rc;
   }

@@ -2080,12 +2080,22 @@ cm_rc hub_store_report_version_put(hub_store *st, const uint8_t author[PROTO_KEY
                                    uint64_t seq, const char *org, const char *month,
                                    int64_t activities, int64_t participants,
                                    int64_t party_participants, int flagged, cm_err *err) {
-  return rv_exec(st,
-                 "INSERT OR REPLACE INTO report_versions(author, seq, org, month, activities, "
-                 "participants, party_participants, flagged) "
-                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                 "保存月报版本", err, "kittiiii", author, (int64_t)seq, org, month,
-                 activities, participants, party_participants, (int64_t)(flagged ? 1 : 0));
+  /* bound directly, not through rv_exec's format: one per monthly report */
+  static const char sql[] =
+      "INSERT OR REPLACE INTO report_versions(author, seq, org, month, activities, "
+      "participants, party_participants, flagged) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+  sqlite3_stmt *s = NULL;
+  cm_rc rc = st_prep(st, sql, &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_u64(s, 2, seq);
+  bind_text(s, 3, org);
+  bind_text(s, 4, month);
+  sqlite3_bind_int64(s, 5, activities);
+  sqlite3_bind_int64(s, 6, participants);
+  sqlite3_bind_int64(s, 7, party_participants);
+  sqlite3_bind_int(s, 8, flagged ? 1 : 0);
+  return st_done(st, s, "保存月报版本", err);
 }
 
 cm_rc hub_store_filing_version_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
