@@ -290,8 +290,8 @@ typedef struct project_cache {
   uint8_t author[PROTO_KEY_BYTES];
   cm_rec_level writer;
   char prefix[CM_REC_PREFIX_MAX];
-  /* hub_store_status_hint of hint_author, while only monthly reports were
-   * projected since it was read (any other entry may be a review) */
+  /* hub_store_status_hint of hint_author, while no review.batch (nor an
+   * enrolment, which clears the cache) was projected since it was read */
   int hint;
   uint8_t hint_author[PROTO_KEY_BYTES];
   int hint_no_review;
@@ -578,7 +578,7 @@ out:
 /* Write the status of entry e, not refused (hub_store_status_put), into
  * status: known without asking SQLite per entry when its author's records
  * need no review, or no review of its author reaches this far (the hint,
- * read once per run of monthly reports). */
+ * read once per author until a review is projected). */
 static cm_rc entry_status(hub_ctx *ctx, const proto_entry *e, char status[HUB_STATUS_MAX],
                           cm_err *err) {
   if (cache.ctx != ctx) return hub_store_status_put(ctx->store, e->author, e->seq, 0, status, err);
@@ -787,7 +787,9 @@ cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms
   }
   char status[HUB_STATUS_MAX];
   rc = entry_status(ctx, e, status, err);
-  cache.hint = 0; /* this entry may be a review, or change its author's role */
+  /* A review changes what the hint says (an enrolment, the author's role,
+   * clears the whole cache below). */
+  if (strcmp(e->kind, "review.batch") == 0) cache.hint = 0;
   if (rc) goto out;
   /* The body is parsed once (by the gate, or here), for review.c and for
    * the tables below. */
