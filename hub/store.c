@@ -431,8 +431,11 @@ cm_rc hub_store_open(const char *path, hub_store **st_out, cm_err *err) {
   /* 16 KiB pages for a new hub: ingest writes about 1 KB per entry over
    * several tables and every page is a log frame (two system calls) at
    * commit; 16 KiB ingests about 10% faster than 8 KiB and 25% faster than
-   * SQLite's 4 KiB here (docs/benchmarks.md). */
-  rc = cm_db_open_sized(path, 16384, store_migrations,
+   * SQLite's 4 KiB here (docs/benchmarks.md; measured again in decision
+   * 0052).  No SQLite mutex: a store is used by one thread at a time, the
+   * hub's under hub_ctx.lock (the cache of prepared statements below needs
+   * that anyway), so SQLite's own lock per call was pure cost. */
+  rc = cm_db_open_serialised(path, 16384, store_migrations,
                   (int)(sizeof store_migrations / sizeof store_migrations[0]), &st->db, err);
   if (rc) goto out;
   /* A push of a few thousand entries dirties over a thousand pages: with
