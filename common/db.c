@@ -145,8 +145,23 @@ cm_rc cm_db_open(const char *path, const char *const *migrations, int n_migratio
 static pthread_once_t db_once = PTHREAD_ONCE_INIT;
 static void db_configure(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
 
+static cm_rc db_open(const char *path, int page_size, int mutex_flag,
+                     const char *const *migrations, int n_migrations, struct sqlite3 **db_out,
+                     cm_err *err);
+
 cm_rc cm_db_open_sized(const char *path, int page_size, const char *const *migrations,
                        int n_migrations, struct sqlite3 **db_out, cm_err *err) {
+  return db_open(path, page_size, SQLITE_OPEN_FULLMUTEX, migrations, n_migrations, db_out, err);
+}
+
+cm_rc cm_db_open_serialised(const char *path, int page_size, const char *const *migrations,
+                            int n_migrations, struct sqlite3 **db_out, cm_err *err) {
+  return db_open(path, page_size, SQLITE_OPEN_NOMUTEX, migrations, n_migrations, db_out, err);
+}
+
+static cm_rc db_open(const char *path, int page_size, int mutex_flag,
+                     const char *const *migrations, int n_migrations, struct sqlite3 **db_out,
+                     cm_err *err) {
   sqlite3 *db = NULL;
   cm_rc rc = CM_OK;
   int version = 0;
@@ -157,7 +172,7 @@ cm_rc cm_db_open_sized(const char *path, int page_size, const char *const *migra
     return cm_errf(err, CM_ERR_INVALID, "打开数据库：参数不对");
   pthread_once(&db_once, db_configure);
   int r = sqlite3_open_v2(path, &db,
-                          SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
+                          SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | mutex_flag, NULL);
   if (r != SQLITE_OK) {
     char what[600];
     snprintf(what, sizeof what, "无法打开数据库 %.500s", path);

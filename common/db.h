@@ -25,6 +25,13 @@ cm_rc cm_db_open(const char *path, const char *const *migrations, int n_migratio
 cm_rc cm_db_open_sized(const char *path, int page_size, const char *const *migrations,
                        int n_migrations, struct sqlite3 **db_out, cm_err *err);
 
+/* cm_db_open_sized for a connection whose every use (statements, their
+ * steps and resets, errors read back) the caller serialises under its own
+ * lock: SQLite takes no mutex of its own on it (SQLITE_OPEN_NOMUTEX).  Two
+ * threads using it at once is undefined behaviour, not an error. */
+cm_rc cm_db_open_serialised(const char *path, int page_size, const char *const *migrations,
+                            int n_migrations, struct sqlite3 **db_out, cm_err *err);
+
 /* Close; NULL is fine. */
 void cm_db_close(struct sqlite3 *db);
 

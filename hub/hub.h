@@ -47,7 +47,8 @@ typedef struct hub_ctx {
   char key_hex[PROTO_KEY_HEX];      /* kp.pk in hex */
   char fingerprint[PROTO_FINGERPRINT_LEN];
   struct hub_store *store;          /* the database connection (hub/store.h) */
-  pthread_mutex_t lock;             /* held while a thread uses store */
+  pthread_mutex_t lock;             /* held while a thread uses store: always,
+                                     * SQLite does not lock the connection itself */
   hub_ingest_group group;           /* pushes committed together */
   int recovering;                   /* 1 while recovery takes in this hub's own log */
   /* the dashboard's answers of the current database version (dashboard.c),

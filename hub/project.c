@@ -7,6 +7,7 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,11 +124,21 @@ static cm_rc project_revoked(hub_ctx *ctx, const proto_entry *e, const json_t *b
   return hub_store_author_revoke(ctx->store, key, (uint64_t)upto, err);
 }
 
+/* The "filed" string of organisation state o for hub_store_org_put (NULL:
+ * not a string, SQLite reads it from the JSON text as before). */
+static const char *filed_of(const json_t *o, size_t *len_out) {
+  const json_t *f = json_object_get(o, "filed");
+  *len_out = json_is_string(f) ? json_string_length(f) : 0;
+  return json_is_string(f) ? json_string_value(f) : NULL;
+}
+
 static cm_rc project_org_filed(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
   const char *id = get_str(body, "id");
   int64_t members, party;
   cm_buf b;
   cm_rc rc;
+  size_t fl = 0;
+  const char *filed = filed_of(body, &fl);
   if (!id || !cm_json_count(body, "members", &members) ||
       !cm_json_count(body, "party_members", &party))
     return project_skip(e, "org.filed needs id and non-negative counts");
@@ -137,7 +148,7 @@ static cm_rc project_org_filed(hub_ctx *ctx, const proto_entry *e, json_t *body,
     rc = cm_errf(err, rc, "无法写出组织的内容");
   else
     rc = hub_store_org_put(ctx->store, e->author, id, e->seq, (const char *)b.p, members, party,
-                           0, err);
+                           0, filed, fl, err);
   /* a roster, once there is one, gives the counts (common/records.h) */
   if (!rc) rc = hub_store_roster_apply(ctx->store, e->author, id, e->seq, err);
   cm_buf_free(&b);
@@ -189,8 +200,10 @@ static cm_rc org_refold(hub_ctx *ctx, const uint8_t *who, const char *id, cm_err
     rc = cm_errf(err, rc, "无法写出组织的内容");
     goto out;
   }
+  size_t fl = 0;
+  const char *filed = filed_of(f.state, &fl);
   rc = hub_store_org_put(ctx->store, author, id, f.seq, (const char *)b.p, members, party,
-                         dissolved, err);
+                         dissolved, filed, fl, err);
   /* Once the organisation has a roster, its counts come from the roster. */
   if (!rc) rc = hub_store_roster_apply(ctx->store, author, id, (uint64_t)INT64_MAX, err);
   if (!rc && memcmp(author, who, PROTO_KEY_BYTES) != 0)
@@ -226,10 +239,13 @@ static cm_rc project_org_change(hub_ctx *ctx, const proto_entry *e, json_t *body
   if (rc) return rc;
   if (!cur) return project_skip(e, "no such organisation filed");
   if (cm_json_parse_object((const uint8_t *)cur, strlen(cur), &state, NULL) ||
-      !cm_json_count(state, "members", &members) || !cm_json_count(state, "party_members", &party))
+      !cm_json_count(state, "members", &members) || !cm_json_count(state, "party_members", &party)) {
     rc = project_skip(e, "stored organisation unreadable");
-  else
-    rc = hub_store_org_put(ctx->store, owner, id, e->seq, cur, members, party, 1, err);
+  } else {
+    size_t fl = 0;
+    const char *filed = filed_of(state, &fl);
+    rc = hub_store_org_put(ctx->store, owner, id, e->seq, cur, members, party, 1, filed, fl, err);
+  }
   if (!rc && memcmp(owner, e->author, PROTO_KEY_BYTES) == 0)
     rc = hub_store_roster_apply(ctx->store, e->author, id, e->seq, err);
   if (!rc && memcmp(owner, e->author, PROTO_KEY_BYTES) != 0)
@@ -259,26 +275,43 @@ static cm_rc refold_id(void *vctx, const char *id, cm_err *err) {
  * tests), on only while a caller holds ctx->lock with a transaction open, and
  * cleared whenever an enrolment or an organisation is projected, so that it
  * never outlives what it copied. */
-#define FACT_SLOTS 64
+#define FACT_SLOTS 256
 typedef struct fact_slot {
-  int used, known;
+  unsigned gen; /* valid while it is the cache's generation */
+  int known;
   uint8_t author[PROTO_KEY_BYTES];
   char id[64];
   char filed[11];
   int64_t members, party;
 } fact_slot;
-static _Thread_local struct {
+typedef struct project_cache {
   const hub_ctx *ctx; /* NULL: off */
   int has_author;
   uint8_t author[PROTO_KEY_BYTES];
   cm_rec_level writer;
   char prefix[CM_REC_PREFIX_MAX];
+  /* hub_store_status_hint of hint_author, while no review.batch (nor an
+   * enrolment, which clears the cache) was projected since it was read */
+  int hint;
+  uint8_t hint_author[PROTO_KEY_BYTES];
+  int hint_no_review;
+  uint64_t hint_reviewed_to;
+  /* Organisations' facts: a slot per (author, id) hash, of this generation
+   * or empty, so that forgetting them all (at every filing) is one increment
+   * instead of clearing the table; each (author, id) may sit in either of
+   * two neighbouring slots, so that two organisations of one hash do not
+   * push each other out at every report. */
+  unsigned gen;
   fact_slot slots[FACT_SLOTS];
-} cache;
+} project_cache;
+static _Thread_local project_cache cache;
 
 void hub_project_cache(hub_ctx *ctx) {
-  memset(&cache, 0, sizeof cache);
+  unsigned gen = cache.gen + 1;
+  memset(&cache, 0, offsetof(project_cache, gen));
   cache.ctx = ctx;
+  cache.gen = gen ? gen : 1; /* 0 would make every empty slot current */
+  if (!gen) memset(cache.slots, 0, sizeof cache.slots);
 }
 
 /* Forget what the cache copied (an enrolment or an organisation changed). */
@@ -286,11 +319,26 @@ static void cache_clear(void) {
   hub_project_cache((hub_ctx *)cache.ctx);
 }
 
-static unsigned slot_of(const uint8_t *author, const char *id) {
+/* By the organisation's id alone, so that every slot of one id (of any key
+ * of its community) is at its two places. */
+static unsigned slot_of(const char *id) {
   unsigned h = 2166136261u;
-  for (size_t i = 0; i < 8; i++) h = (h ^ author[i]) * 16777619u;
   for (const char *p = id; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
   return h % FACT_SLOTS;
+}
+
+/* Forget what the cache copied of organisation id (it was filed, amended,
+ * dissolved or its roster changed); the rest stays true. */
+static void cache_forget_org(const char *id) {
+  if (!id) {
+    cache_clear();
+    return;
+  }
+  unsigned h = slot_of(id);
+  for (unsigned k = 0; k < 2; k++) {
+    fact_slot *g = &cache.slots[(h + k) % FACT_SLOTS];
+    if (g->gen == cache.gen && strcmp(g->id, id) == 0) g->gen = 0;
+  }
 }
 
 cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
@@ -335,13 +383,22 @@ cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
     memcpy(cache.prefix, c->prefix, sizeof cache.prefix);
   }
   if (!org || !*org) return CM_OK;
-  fact_slot *f = cached && strlen(org) < sizeof f->id ? &cache.slots[slot_of(author, org)] : NULL;
-  if (f && f->used && memcmp(f->author, author, PROTO_KEY_BYTES) == 0 && strcmp(f->id, org) == 0) {
-    c->org_known = f->known;
-    memcpy(c->org_filed, f->filed, sizeof c->org_filed);
-    c->org_members = f->members;
-    c->org_party = f->party;
-    return CM_OK;
+  fact_slot *f = NULL;
+  if (cached && strlen(org) < sizeof f->id) {
+    unsigned h = slot_of(org);
+    for (unsigned k = 0; k < 2; k++) {
+      fact_slot *g = &cache.slots[(h + k) % FACT_SLOTS];
+      if (g->gen == cache.gen && memcmp(g->author, author, PROTO_KEY_BYTES) == 0 &&
+          strcmp(g->id, org) == 0) {
+        c->org_known = g->known;
+        memcpy(c->org_filed, g->filed, sizeof c->org_filed);
+        c->org_members = g->members;
+        c->org_party = g->party;
+        return CM_OK;
+      }
+      if (!f && g->gen != cache.gen) f = g; /* a free one to fill */
+    }
+    if (!f) f = &cache.slots[h];
   }
   /* an organisation the key's predecessor filed is known to it too */
   uint8_t owner[PROTO_KEY_BYTES];
@@ -351,7 +408,7 @@ cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
     rc = hub_store_org_facts(ctx->store, owned ? owner : author, org, &c->org_known, c->org_filed,
                              &c->org_members, &c->org_party, err);
   if (!rc && f) {
-    f->used = 1;
+    f->gen = cache.gen;
     f->known = c->org_known;
     memcpy(f->author, author, PROTO_KEY_BYTES);
     snprintf(f->id, sizeof f->id, "%s", org);
@@ -472,9 +529,11 @@ cm_rc hub_project_body_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], 
 }
 
 /* The domain core's verdict on e (not a monthly report): *refused_out 1 when
- * it breaks authority or bounds (then marked refused). */
+ * it breaks authority or bounds (then marked refused).  Passed, the body as
+ * the core parsed it goes to *json_out (NULL for a kind it does not read),
+ * so that the projection does not parse it again. */
 static cm_rc gate(hub_ctx *ctx, const proto_entry *e, const cm_rec_def *def,
-                  uint64_t received_ms, int *refused_out, cm_err *err) {
+                  uint64_t received_ms, int *refused_out, json_t **json_out, cm_err *err) {
   cm_rec_body b;
   cm_rec_ctx c;
   json_t *json = NULL;
@@ -507,9 +566,33 @@ static cm_rc gate(hub_ctx *ctx, const proto_entry *e, const cm_rec_def *def,
     *refused_out = 1;
     rc = refuse_entry(ctx, e, &why, err);
   }
+  if (!rc && !verdict) {
+    *json_out = json;
+    json = NULL;
+  }
 out:
   json_decref(json);
   return rc;
+}
+
+/* Write the status of entry e, not refused (hub_store_status_put), into
+ * status: known without asking SQLite per entry when its author's records
+ * need no review, or no review of its author reaches this far (the hint,
+ * read once per author until a review is projected). */
+static cm_rc entry_status(hub_ctx *ctx, const proto_entry *e, char status[HUB_STATUS_MAX],
+                          cm_err *err) {
+  if (cache.ctx != ctx) return hub_store_status_put(ctx->store, e->author, e->seq, 0, status, err);
+  if (!cache.hint || memcmp(cache.hint_author, e->author, PROTO_KEY_BYTES) != 0) {
+    cm_rc rc = hub_store_status_hint(ctx->store, e->author, &cache.hint_no_review,
+                                     &cache.hint_reviewed_to, err);
+    if (rc) return rc;
+    cache.hint = 1;
+    memcpy(cache.hint_author, e->author, PROTO_KEY_BYTES);
+  }
+  if (!cache.hint_no_review && e->seq <= cache.hint_reviewed_to)
+    return hub_store_status_put(ctx->store, e->author, e->seq, 0, status, err);
+  snprintf(status, HUB_STATUS_MAX, "%s", cache.hint_no_review ? "accepted" : "pending");
+  return hub_store_status_write(ctx->store, e->author, e->seq, status, err);
 }
 
 /* report.monthly: a version (kept for review) and the current report of its
@@ -555,7 +638,7 @@ static cm_rc project_report(hub_ctx *ctx, const proto_entry *e, uint64_t receive
                                     rb.activities, rb.participants, rb.party_participants,
                                     rb.flagged, err);
   char status[HUB_STATUS_MAX];
-  if (!rc) rc = hub_store_status_put(ctx->store, e->author, e->seq, 0, status, err);
+  if (!rc) rc = entry_status(ctx, e, status, err);
   if (rc) goto out;
   memset(&r, 0, sizeof r);
   r.author = e->author;
@@ -631,21 +714,25 @@ static cm_rc project_roster(hub_ctx *ctx, const proto_entry *e, json_t *body, cm
   return hub_store_roster_apply(ctx->store, e->author, org, e->seq, err);
 }
 
+/* What an entry changes of what the lookup cache copied: everything (an
+ * enrolment), or only the organisation its body names (COPIED_ORG). */
+enum { COPIED_ALL = 1, COPIED_ORG = 2 };
+
 static const struct {
   const char *kind;
   project_fn fn;
-  int copied;     /* changes what the lookup cache copies (enrolments, organisations) */
+  int copied;     /* COPIED_ALL, COPIED_ORG or 0 */
   int org_status; /* changes its author's organisations' status */
 } project_kinds[] = {
-  {"hub.enrolled", project_enrolled_fn, 1, 0},
-  {"hub.revoked", project_revoked_fn, 1, 0},
-  {"org.filed", project_filed, 1, 1},
-  {"org.amended", project_amended, 1, 1},
-  {"org.dissolved", project_dissolved, 1, 1},
+  {"hub.enrolled", project_enrolled_fn, COPIED_ALL, 0},
+  {"hub.revoked", project_revoked_fn, COPIED_ALL, 0},
+  {"org.filed", project_filed, COPIED_ORG, 1},
+  {"org.amended", project_amended, COPIED_ORG, 1},
+  {"org.dissolved", project_dissolved, COPIED_ORG, 1},
   {"activity.declared", project_activity, 0, 0},
   {"station.registered", project_typed, 0, 0},
   {"org.mapped", project_typed, 0, 0},
-  {"roster.entry", project_roster, 1, 0},
+  {"roster.entry", project_roster, COPIED_ORG, 0},
 };
 
 /* A review or a revocation changes the status of the records and the
@@ -682,7 +769,11 @@ cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms
   /* Most entries are monthly reports: they have a reader of their own. */
   if (strcmp(e->kind, "report.monthly") == 0) {
     rc = project_report(ctx, e, received_ms, err);
-    if (!rc) rc = hub_store_status_bound(ctx->store, e->author, e->seq, &bound, err);
+    /* no review of its author ends this far (the hint): none binds here */
+    int beyond = cache.ctx == ctx && cache.hint &&
+                 memcmp(cache.hint_author, e->author, PROTO_KEY_BYTES) == 0 &&
+                 e->seq > cache.hint_reviewed_to;
+    if (!rc && !beyond) rc = hub_store_status_bound(ctx->store, e->author, e->seq, &bound, err);
     if (!rc && bound) rc = hub_store_org_status_refresh(ctx->store, e->author, err);
     return rc;
   }
@@ -691,13 +782,18 @@ cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms
   const cm_rec_def *def = cm_rec_find(e->kind);
   if (def->kind != CM_REC_OTHER) {
     int refused = 0;
-    rc = gate(ctx, e, def, received_ms, &refused, err);
+    rc = gate(ctx, e, def, received_ms, &refused, &body, err);
     if (rc || refused) return rc;
   }
-  rc = hub_store_status_put(ctx->store, e->author, e->seq, 0, NULL, err);
-  if (rc) return rc;
-  /* The body is parsed once, here, for review.c and for the tables below. */
-  if (cm_json_parse_object(e->body, e->body_len, &body, NULL)) body = NULL;
+  char status[HUB_STATUS_MAX];
+  rc = entry_status(ctx, e, status, err);
+  /* A review changes what the hint says (an enrolment, the author's role,
+   * clears the whole cache below). */
+  if (strcmp(e->kind, "review.batch") == 0) cache.hint = 0;
+  if (rc) goto out;
+  /* The body is parsed once (by the gate, or here), for review.c and for
+   * the tables below. */
+  if (!body && cm_json_parse_object(e->body, e->body_len, &body, NULL)) body = NULL;
   /* Versions, reviews, decisions and acknowledgements. */
   rc = hub_review_project(ctx, e, body, err);
   if (!rc) rc = project_status_change(ctx, e, body, err);
@@ -712,7 +808,9 @@ cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms
       rc = project_skip(e, "bad JSON");
       goto out;
     }
-    if (project_kinds[i].copied) cache_clear();
+    if (project_kinds[i].copied == COPIED_ALL) cache_clear();
+    if (project_kinds[i].copied == COPIED_ORG)
+      cache_forget_org(get_str(body, strcmp(e->kind, "roster.entry") == 0 ? "org" : "id"));
     rc = project_kinds[i].fn(ctx, e, body, err);
   }
   if (!rc) rc = hub_store_year_entry_put(ctx->store, e->author, e->seq, e->kind, err);

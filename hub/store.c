@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -51,6 +52,12 @@
 /* How many keys came before K in its community (0 for a first key): a newer
  * key's version of the same thing comes first when ordered DESC. */
 #define LINEAGE_DEPTH(K) "(" LINEAGE(K) "SELECT max(d) FROM chain)"
+/* Key ?1 neither continues another key nor was replaced by one: its lineage
+ * (LINEAGE_ALL) is itself alone.  Two index reads; the recursive walk builds
+ * temporary B-trees (a queue, a sorter) at every run. */
+#define SQL_LONE_KEY(K)                                                                            \
+  "NOT EXISTS(SELECT 1 FROM authors WHERE key = " K " AND replaces IS NOT NULL)"                 \
+  " AND NOT EXISTS(SELECT 1 FROM authors WHERE replaces = " K " AND replaces IS NOT NULL)"
 
 /* The filing fields organisations keeps as columns (f_*), from its JSON D:
  * the one list of them, for SQL_ORG_PUT and the migration that added them. */
@@ -490,8 +497,11 @@ cm_rc hub_store_open(const char *path, hub_store **st_out, cm_err *err) {
   /* 16 KiB pages for a new hub: ingest writes about 1 KB per entry over
    * several tables and every page is a log frame (two system calls) at
    * commit; 16 KiB ingests about 10% faster than 8 KiB and 25% faster than
-   * SQLite's 4 KiB here (docs/benchmarks.md). */
-  rc = cm_db_open_sized(path, 16384, store_migrations,
+   * SQLite's 4 KiB here (docs/benchmarks.md; measured again in decision
+   * 0052).  No SQLite mutex: a store is used by one thread at a time, the
+   * hub's under hub_ctx.lock (the cache of prepared statements below needs
+   * that anyway), so SQLite's own lock per call was pure cost. */
+  rc = cm_db_open_serialised(path, 16384, store_migrations,
                   (int)(sizeof store_migrations / sizeof store_migrations[0]), &st->db, err);
   if (rc) goto out;
   /* A push of a few thousand entries dirties over a thousand pages: with
@@ -521,6 +531,9 @@ void hub_store_close(hub_store *st) {
   cm_db_close(st->db);
   free(st);
 }
+
+static cm_rc key_lone(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], int *lone_out,
+                      cm_err *err);
 
 /* A cached statement for sql, reset and with its bindings cleared. */
 static cm_rc st_prep(hub_store *st, const char *sql, sqlite3_stmt **out, cm_err *err) {
@@ -1261,7 +1274,7 @@ static const char SQL_ORG_GET[] =
     "SELECT data, dissolved FROM organisations WHERE author = ?1 AND id = ?2";
 static const char SQL_ORG_PUT[] =
     "INSERT INTO organisations(author, id, seq, data, members, party_members, dissolved, filed) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(json_extract(?4, '$.filed'), '')) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, json_extract(?4, '$.filed'), '')) "
     "ON CONFLICT(author, id) DO UPDATE SET "
     "seq = excluded.seq, data = excluded.data, members = excluded.members, "
     "party_members = excluded.party_members, dissolved = excluded.dissolved, "
@@ -1421,7 +1434,7 @@ cm_rc hub_store_filing_ids(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
 
 cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
                         uint64_t seq, const char *json, int64_t members, int64_t party_members,
-                        int dissolved, cm_err *err) {
+                        int dissolved, const char *filed, size_t filed_len, cm_err *err) {
   sqlite3_stmt *s = NULL;
   cm_rc rc = st_prep(st, SQL_ORG_PUT, &s, err);
   if (rc) return rc;
@@ -1432,6 +1445,10 @@ cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], co
   sqlite3_bind_int64(s, 5, members);
   sqlite3_bind_int64(s, 6, party_members);
   sqlite3_bind_int(s, 7, dissolved ? 1 : 0);
+  if (filed && filed_len <= (size_t)INT_MAX)
+    sqlite3_bind_text(s, 8, filed, (int)filed_len, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(s, 8);
   rc = st_done(st, s, "保存组织", err);
   if (!rc) rc = st_prep(st, SQL_ORG_FIELDS, &s, err);
   if (rc) return rc;
@@ -1638,6 +1655,40 @@ cm_rc hub_store_status_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
   return rc;
 }
 
+static const char SQL_STATUS_HINT[] =
+    "SELECT coalesce((SELECT role IN ('self', 'street') FROM authors WHERE key = ?1), 0),"
+    " (SELECT max(last_seq) FROM reviews WHERE author = ?1)";
+
+cm_rc hub_store_status_hint(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                            int *no_review_out, uint64_t *reviewed_to_out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  *no_review_out = 0;
+  *reviewed_to_out = UINT64_MAX;
+  cm_rc rc = st_prep(st, SQL_STATUS_HINT, &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW) {
+    *no_review_out = sqlite3_column_int(s, 0) != 0;
+    *reviewed_to_out = sqlite3_column_type(s, 1) == SQLITE_NULL ? 0 : col_u64(s, 1);
+  } else {
+    rc = cm_db_check(st->db, r, "读取审核", err);
+  }
+  sqlite3_reset(s);
+  return rc;
+}
+
+cm_rc hub_store_status_write(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                             const char *status, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  cm_rc rc = st_prep(st, SQL_STATUS_PUT, &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_u64(s, 2, seq);
+  bind_text(s, 3, status);
+  return st_done(st, s, "写入记录状态", err);
+}
+
 static cm_rc rv_exec(hub_store *st, const char *sql, const char *what, cm_err *err,
                      const char *types, ...);
 
@@ -1727,6 +1778,20 @@ cm_rc hub_store_status_bound(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
   " WHERE author IN (SELECT k FROM chain)"
 static const char SQL_ORG_STATUS[] = SQL_ORG_STATUS_SET;
 static const char SQL_ORG_STATUS_ONE[] = SQL_ORG_STATUS_SET " AND id = ?2";
+/* SQL_ORG_STATUS_ONE for a key whose lineage is itself alone (key_lone):
+ * the same rule with chain = {?1}, read through the keys' indexes instead of
+ * the recursive walk and the temporary B-trees it builds (a filing is half
+ * of a community's first push). */
+static const char SQL_ORG_STATUS_ONE_LONE[] =
+    "UPDATE organisations SET status = CASE"
+    " WHEN EXISTS(SELECT 1 FROM decisions d WHERE d.kind = 'revoke' AND d.org = organisations.id"
+    "  AND (d.to_key = ?1 OR (d.to_key IS NULL AND EXISTS(SELECT 1 FROM authors x"
+    "  WHERE x.key = organisations.author AND x.role = 'self')))) THEN 'revoked'"
+    " ELSE coalesce((SELECT s.status FROM filing_versions f"
+    "  JOIN record_status s ON s.author = f.author AND s.seq = f.seq"
+    "  WHERE f.author = ?1 AND f.id = organisations.id AND s.status IN ('accepted', 'rejected')"
+    "  ORDER BY f.seq DESC LIMIT 1), 'pending') END"
+    " WHERE author = ?1 AND id = ?2";
 
 cm_rc hub_store_org_status_refresh(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                    cm_err *err) {
@@ -1740,7 +1805,9 @@ cm_rc hub_store_org_status_refresh(hub_store *st, const uint8_t author[PROTO_KEY
 cm_rc hub_store_org_status_refresh_one(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                        const char *id, cm_err *err) {
   sqlite3_stmt *s = NULL;
-  cm_rc rc = st_prep(st, SQL_ORG_STATUS_ONE, &s, err);
+  int lone = 0;
+  cm_rc rc = key_lone(st, author, &lone, err);
+  if (!rc) rc = st_prep(st, lone ? SQL_ORG_STATUS_ONE_LONE : SQL_ORG_STATUS_ONE, &s, err);
   if (rc) return rc;
   bind_key(s, 1, author);
   bind_text(s, 2, id);
@@ -2157,12 +2224,22 @@ cm_rc hub_store_report_version_put(hub_store *st, const uint8_t author[PROTO_KEY
                                    uint64_t seq, const char *org, const char *month,
                                    int64_t activities, int64_t participants,
                                    int64_t party_participants, int flagged, cm_err *err) {
-  return rv_exec(st,
-                 "INSERT OR REPLACE INTO report_versions(author, seq, org, month, activities, "
-                 "participants, party_participants, flagged) "
-                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                 "保存月报版本", err, "kittiiii", author, (int64_t)seq, org, month,
-                 activities, participants, party_participants, (int64_t)(flagged ? 1 : 0));
+  /* bound directly, not through rv_exec's format: one per monthly report */
+  static const char sql[] =
+      "INSERT OR REPLACE INTO report_versions(author, seq, org, month, activities, "
+      "participants, party_participants, flagged) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+  sqlite3_stmt *s = NULL;
+  cm_rc rc = st_prep(st, sql, &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_u64(s, 2, seq);
+  bind_text(s, 3, org);
+  bind_text(s, 4, month);
+  sqlite3_bind_int64(s, 5, activities);
+  sqlite3_bind_int64(s, 6, participants);
+  sqlite3_bind_int64(s, 7, party_participants);
+  sqlite3_bind_int(s, 8, flagged ? 1 : 0);
+  return st_done(st, s, "保存月报版本", err);
 }
 
 cm_rc hub_store_filing_version_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
@@ -3431,6 +3508,13 @@ static cm_rc one_key(hub_store *st, const char *sql, const uint8_t *key, const v
   return rc;
 }
 
+static const char SQL_LONE[] = "SELECT 1 WHERE " SQL_LONE_KEY("?1");
+
+static cm_rc key_lone(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], int *lone_out,
+                      cm_err *err) {
+  return one_key(st, SQL_LONE, key, NULL, 0, NULL, lone_out, err);
+}
+
 cm_rc hub_store_successor(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
                           uint8_t succ_out[PROTO_KEY_BYTES], int *found_out, cm_err *err) {
   return one_key(st, SQL_SUCCESSOR, key, NULL, 0, succ_out, found_out, err);
@@ -3454,8 +3538,11 @@ cm_rc hub_store_org_owner(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], con
   /* The key itself comes first in its lineage (d 0): when it filed the
    * organisation, that is the answer, without the recursive walk (whose
    * queue is a temporary B-tree each time). */
+  int lone = 0;
   cm_rc rc = one_key(st, SQL_ORG_OWN, key, id, 0, owner_out, found_out, err);
   if (rc || *found_out) return rc;
+  rc = key_lone(st, key, &lone, err);
+  if (rc || lone) return rc; /* no other key of its community to have filed it */
   return one_key(st, SQL_ORG_OWNER, key, id, 0, owner_out, found_out, err);
 }
 
@@ -4099,8 +4186,17 @@ cm_rc hub_store_org_mapped_put(hub_store *st, const uint8_t author[PROTO_KEY_BYT
   "  FROM r) "
 
 
+/* No roster entry of author at all, and no other key in its community:
+ * ROSTER_NOW's r is empty and nothing changes (most filings). */
+static const char SQL_ROSTER_NONE[] =
+    "SELECT 1 WHERE NOT EXISTS(SELECT 1 FROM entries WHERE author = ?1 AND kind = 'roster.entry')"
+    " AND " SQL_LONE_KEY("?1");
+
 cm_rc hub_store_roster_apply(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *org,
                              uint64_t upto, cm_err *err) {
+  int none = 0;
+  cm_rc rc = one_key(st, SQL_ROSTER_NONE, author, NULL, 0, NULL, &none, err);
+  if (rc || none) return rc;
   return rv_exec(st,
                  ROSTER_NOW
                  "UPDATE organisations SET"

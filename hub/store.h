@@ -262,6 +262,18 @@ cm_rc hub_store_org_status_refresh_one(hub_store *st, const uint8_t author[PROTO
 cm_rc hub_store_status_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
                            int refused, char status_out[HUB_STATUS_MAX], cm_err *err);
 
+/* What hub_store_status_put would find for a new entry of author, read once
+ * for many: *no_review_out 1 when author's records need no review (a hub's
+ * own, a street hub's: 'accepted'); else no review of author covers any
+ * sequence above *reviewed_to_out (the highest last_seq of its reviews, 0
+ * when none), so an entry above it is 'pending' until a review arrives. */
+cm_rc hub_store_status_hint(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                            int *no_review_out, uint64_t *reviewed_to_out, cm_err *err);
+/* Write status word status for entry author/seq as it is (see
+ * hub_store_status_hint for when the projection knows it without asking). */
+cm_rc hub_store_status_write(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
+                             const char *status, cm_err *err);
+
 /* Write the statuses of author's entries first..last again (a review over
  * them arrived), with the current report and activity rows and the
  * superseded versions of the months they touch. */
@@ -354,10 +366,12 @@ cm_rc hub_store_filing_ids(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                            uint64_t last, hub_org_id_fn fn, void *ctx, cm_err *err);
 
 /* Write organisation id of author: its state as JSON text and the counts the
- * summary reads. */
+ * summary reads.  filed: the state's "filed" string (filed_len bytes) when
+ * the caller has it parsed, so that SQLite need not parse json again; NULL:
+ * read from json. */
 cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
                         uint64_t seq, const char *json, int64_t members, int64_t party_members,
-                        int dissolved, cm_err *err);
+                        int dissolved, const char *filed, size_t filed_len, cm_err *err);
 
 /* One monthly report as the projection keeps it: its counts, whether good
  * deeds were written, and its entry's author time and receipt time (so that
