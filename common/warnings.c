@@ -1,6 +1,7 @@
 /* warnings.c - reviewer warnings (see warnings.h). */
 #include "warnings.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "i18n.h"
@@ -50,6 +51,15 @@ void cm_warn_fold_name(const char *name, char *out, size_t cap) {
   }
   out[o] = '\0';
   cm_i18n_simplify(out);
+}
+
+char *cm_warn_fold_dup(const char *name) {
+  char buf[FOLD_MAX];
+  cm_warn_fold_name(name, buf, sizeof buf);
+  size_t n = strlen(buf) + 1;
+  char *out = malloc(n);
+  if (out) memcpy(out, buf, n);
+  return out;
 }
 
 int cm_warn_phone_ok(const char *phone) {
@@ -102,8 +112,12 @@ static int duplicate(json_t *arr, const char *id, const char *name, const cm_war
   for (size_t i = 0; i < names->n; i++) {
     if (!names->names || !names->names[i]) continue;
     if (id && names->ids && names->ids[i] && !strcmp(id, names->ids[i])) continue;
-    cm_warn_fold_name(names->names[i], b, sizeof b);
-    if (!strcmp(a, b)) return add(arr, "duplicate", "name");
+    const char *other = names->names[i];
+    if (!names->folded) {
+      cm_warn_fold_name(other, b, sizeof b);
+      other = b;
+    }
+    if (!strcmp(a, other)) return add(arr, "duplicate", "name");
   }
   return 0;
 }

@@ -20,11 +20,14 @@
 #define CM_WARN_PER_ACTIVITY_MAX 2000 /* participants per activity above this look mistyped */
 
 /* The other organisations of the street the duplicate check compares with:
- * n pairs of filing number and name (either may be NULL when there are none). */
+ * n pairs of filing number and name (either may be NULL when there are none).
+ * folded: the names are cm_warn_fold_name's already (cm_warn_fold_dup), so
+ * that a street of thousands is folded once, not once per record checked. */
 typedef struct cm_warn_names {
   const char *const *ids;
   const char *const *names;
   size_t n;
+  int folded;
 } cm_warn_names;
 
 /* The warnings of one record of kind ("org.filed", "org.amended",
@@ -48,5 +51,9 @@ int cm_warn_blank(const char *s);
 /* name folded for comparison into out (cap bytes): Traditional characters to
  * Simplified (cm_i18n_simplify) and every space left out. */
 void cm_warn_fold_name(const char *name, char *out, size_t cap);
+
+/* name folded as cm_warn_fold_name does, in a new string (free it); NULL
+ * when out of memory. */
+char *cm_warn_fold_dup(const char *name);
 
 #endif

@@ -56,11 +56,13 @@ static cm_rc org_before(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], con
 /* The organisations of an author's street, for the duplicate-name warning. */
 typedef struct street_names {
   json_t *rows;
-  const char **ids, **nm; /* into rows */
+  const char **ids; /* into rows */
+  char **nm;        /* the names folded, each folded once for the whole batch */
   cm_warn_names names;
 } street_names;
 
 static void street_names_free(street_names *sn) {
+  for (size_t i = 0; sn->nm && i < sn->names.n; i++) free(sn->nm[i]);
   json_decref(sn->rows);
   free(sn->ids);
   free(sn->nm);
@@ -83,19 +85,31 @@ static cm_rc street_names_load(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTE
     street_names_free(sn);
     return cm_errf(err, CM_ERR_NOMEM, "读取名称时内存不足");
   }
+  sn->names.n = n;
   json_array_foreach(sn->rows, i, row) {
     sn->ids[i] = json_string_value(json_object_get(row, "id"));
-    sn->nm[i] = json_string_value(json_object_get(row, "name"));
+    sn->nm[i] = cm_warn_fold_dup(json_string_value(json_object_get(row, "name")));
+    if (!sn->nm[i]) {
+      street_names_free(sn);
+      return cm_errf(err, CM_ERR_NOMEM, "读取名称时内存不足");
+    }
   }
   sn->names.ids = sn->ids;
-  sn->names.names = sn->nm;
-  sn->names.n = n;
+  sn->names.names = (const char *const *)sn->nm;
+  sn->names.folded = 1;
   return CM_OK;
 }
 
+/* How much describe_batches adds: the counts only (the queue), the records
+ * too (what a review writes from), or the records with what a reviewer reads
+ * beside them (the values an amendment replaces, the warnings: these read
+ * the organisations of the whole street, which a review does not need). */
+enum { DESCRIBE_COUNTS, DESCRIBE_RECORDS, DESCRIBE_FOR_READER };
+
 /* Add "kinds" ({kind: n}) and "flags" (records carrying rule flags) to each
- * batch of arr, and the records themselves when with_records. */
-static cm_rc describe_batches(hub_ctx *ctx, json_t *arr, int with_records, cm_err *err) {
+ * batch of arr, and the records themselves from DESCRIBE_RECORDS on. */
+static cm_rc describe_batches(hub_ctx *ctx, json_t *arr, int detail, cm_err *err) {
+  int with_records = detail >= DESCRIBE_RECORDS, for_reader = detail >= DESCRIBE_FOR_READER;
   size_t i;
   json_t *b;
   cm_rc rc = CM_OK;
@@ -115,14 +129,11 @@ static cm_rc describe_batches(hub_ctx *ctx, json_t *arr, int with_records, cm_er
       return rc;
     }
     if (!ahex || proto_key_from_hex(ahex, author)) memset(author, 0, sizeof author);
+    /* The street's names are read at the batch's first filing or amendment
+     * only: the names of the other records are not compared. */
     street_names sn;
+    int sn_loaded = 0;
     memset(&sn, 0, sizeof sn);
-    if (with_records) rc = street_names_load(ctx, author, &sn, err);
-    if (rc) {
-      json_decref(kinds);
-      json_decref(recs);
-      return rc;
-    }
     json_array_foreach(recs, k, r) {
       const char *kind = json_string_value(json_object_get(r, "kind"));
       json_t *flags = json_object_get(json_object_get(r, "body"), "flags");
@@ -133,7 +144,7 @@ static cm_rc describe_batches(hub_ctx *ctx, json_t *arr, int with_records, cm_er
       hub_record_id(author, (uint64_t)json_integer_value(json_object_get(r, "seq")), hex_rec,
                     sizeof hex_rec);
       json_object_set_new(r, "record", json_string(hex_rec));
-      if (with_records && kind && !strcmp(kind, "org.amended")) {
+      if (for_reader && kind && !strcmp(kind, "org.amended")) {
         /* The organisation as it stood before, so that a change reads old -> new. */
         json_t *was = NULL;
         rc = org_before(ctx, author, json_object_get(r, "body"),
@@ -141,7 +152,13 @@ static cm_rc describe_batches(hub_ctx *ctx, json_t *arr, int with_records, cm_er
         if (rc) break;
         json_object_set_new(r, "was", was);
       }
-      if (with_records) {
+      if (for_reader && !sn_loaded && kind &&
+          (!strcmp(kind, "org.filed") || !strcmp(kind, "org.amended"))) {
+        rc = street_names_load(ctx, author, &sn, err);
+        if (rc) break;
+        sn_loaded = 1;
+      }
+      if (for_reader) {
         /* What the reviewer should look at twice (common/warnings.h). */
         json_t *warn = cm_warn_body(kind, json_object_get(r, "body"), &sn.names);
         json_object_set_new(r, "warnings", warn ? warn : json_array());
@@ -168,7 +185,7 @@ cm_rc hub_review_list(hub_ctx *ctx, json_t **out, cm_err *err) {
   *out = NULL;
   pthread_mutex_lock(&ctx->lock);
   rc = hub_store_batches_json(ctx->store, 0, 1, out, err);
-  if (!rc) rc = describe_batches(ctx, *out, 0, err);
+  if (!rc) rc = describe_batches(ctx, *out, DESCRIBE_COUNTS, err);
   pthread_mutex_unlock(&ctx->lock);
   if (rc) {
     json_decref(*out);
@@ -177,8 +194,9 @@ cm_rc hub_review_list(hub_ctx *ctx, json_t **out, cm_err *err) {
   return rc;
 }
 
-/* Batch id (with its records) into *out, lock held; CM_ERR_NOT_FOUND if none. */
-static cm_rc batch_get(hub_ctx *ctx, int64_t id, json_t **out, cm_err *err) {
+/* Batch id (with its records, described to detail) into *out, lock held;
+ * CM_ERR_NOT_FOUND if none. */
+static cm_rc batch_get(hub_ctx *ctx, int64_t id, int detail, json_t **out, cm_err *err) {
   json_t *arr = NULL;
   cm_rc rc = id > 0 ? hub_store_batches_json(ctx->store, id, 0, &arr, err)
                     : cm_errf(err, CM_ERR_NOT_FOUND, "没有第 %lld 号批次", (long long)id);
@@ -186,7 +204,7 @@ static cm_rc batch_get(hub_ctx *ctx, int64_t id, json_t **out, cm_err *err) {
   if (!rc && json_array_size(arr) != 1)
     rc = cm_errf(err, CM_ERR_NOT_FOUND, "本级没有社区上报的第 %lld 号批次（见 review list）",
                  (long long)id);
-  if (!rc) rc = describe_batches(ctx, arr, 1, err);
+  if (!rc) rc = describe_batches(ctx, arr, detail, err);
   if (!rc) *out = json_incref(json_array_get(arr, 0));
   json_decref(arr);
   return rc;
@@ -195,7 +213,7 @@ static cm_rc batch_get(hub_ctx *ctx, int64_t id, json_t **out, cm_err *err) {
 cm_rc hub_review_show(hub_ctx *ctx, int64_t id, json_t **out, cm_err *err) {
   cm_rc rc;
   pthread_mutex_lock(&ctx->lock);
-  rc = batch_get(ctx, id, out, err);
+  rc = batch_get(ctx, id, DESCRIBE_FOR_READER, out, err);
   pthread_mutex_unlock(&ctx->lock);
   return rc;
 }
@@ -324,7 +342,7 @@ static cm_rc review(hub_ctx *ctx, int64_t id, const char *result, const char *re
   pthread_mutex_lock(&ctx->lock);
   rc = hub_store_begin(ctx->store, err);
   if (rc) goto unlock;
-  rc = batch_get(ctx, id, &b, err);
+  rc = batch_get(ctx, id, DESCRIBE_RECORDS, &b, err);
   if (!rc && strcmp(json_string_value(json_object_get(b, "status")), "pending") != 0)
     rc = cm_errf(err, CM_ERR_CONFLICT, "第 %lld 号批次已经审核过（%s）", (long long)id,
                  cm_i18n_word(CM_LANG_ZH, "review.", json_string_value(json_object_get(b, "status"))));

@@ -279,7 +279,7 @@ static void pager(node_web_rq *rq, const char *path, const char *q, const char *
 static void org_warnings(node_web_rq *rq, const json_t *o) {
   json_t *orgs = NULL, *warn = NULL;
   const char **ids = NULL, **names = NULL;
-  cm_warn_names wn = {NULL, NULL, 0};
+  cm_warn_names wn = {NULL, NULL, 0, 0};
   const json_t *x;
   size_t i;
   cm_err e;

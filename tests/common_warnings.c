@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -40,7 +41,7 @@ static void test_good_filing_has_none(void **state) {
   (void)state;
   const char *ids[] = {"120105001001-0001"};
   const char *names[] = {"夕阳红志愿服务队"};
-  cm_warn_names n = {ids, names, 1};
+  cm_warn_names n = {ids, names, 1, 0};
   json_t *w = warn("org.filed",
                    "{\"id\":\"120105001001-0002\",\"name\":\"幸福社区助老工作站\",\"category\":\"助老\","
                    "\"leader\":\"张伟\",\"phone\":\"022-26281234\",\"scope\":\"\",\"venue\":\"\"}",
@@ -75,7 +76,7 @@ static void test_duplicate_in_street_folds_traditional(void **state) {
   (void)state;
   const char *ids[] = {"120105001001-0001", "120105002001-0003"};
   const char *names[] = {"夕阳红志愿服务队", "幸福社" TRAD_QU "助老 工作站"};
-  cm_warn_names n = {ids, names, 2};
+  cm_warn_names n = {ids, names, 2, 0};
   json_t *w = warn("org.filed",
                    "{\"id\":\"120105001001-0009\",\"name\":\"幸福社区助老工作站\",\"category\":\"助老\","
                    "\"leader\":\"张伟\",\"phone\":\"13800138000\"}",
@@ -91,6 +92,31 @@ static void test_duplicate_in_street_folds_traditional(void **state) {
   w = warn("org.amended", "{\"id\":\"120105001001-0009\",\"changes\":{\"name\":\"书画社\"}}", &n);
   assert_int_equal(json_array_size(w), 0);
   json_decref(w);
+}
+
+/* Names folded once beforehand (a street of thousands) warn exactly as the
+ * raw names do. */
+static void test_duplicate_with_names_folded_once(void **state) {
+  (void)state;
+  const char *ids[] = {"120105001001-0001", "120105002001-0003"};
+  char *folded[] = {cm_warn_fold_dup("夕阳红志愿服务队"),
+                    cm_warn_fold_dup("幸福社" TRAD_QU "助老 工作站")};
+  assert_non_null(folded[0]);
+  assert_non_null(folded[1]);
+  assert_string_equal(folded[1], "幸福社区助老工作站");
+  cm_warn_names n = {ids, (const char *const *)folded, 2, 1};
+  json_t *w = warn("org.filed",
+                   "{\"id\":\"120105001001-0009\",\"name\":\"幸福社" TRAD_QU "助老工作站 \","
+                   "\"category\":\"助老\",\"leader\":\"张伟\",\"phone\":\"13800138000\"}",
+                   &n);
+  assert_true(has(w, "duplicate", "name"));
+  json_decref(w);
+  w = warn("org.amended",
+           "{\"id\":\"120105002001-0003\",\"changes\":{\"name\":\"幸福社区助老工作站\"}}", &n);
+  assert_false(has(w, "duplicate", "name"));
+  json_decref(w);
+  free(folded[0]);
+  free(folded[1]);
 }
 
 static void test_ratio(void **state) {
@@ -145,6 +171,7 @@ int main(void) {
       cmocka_unit_test(test_good_filing_has_none),
       cmocka_unit_test(test_blank_after_trim),
       cmocka_unit_test(test_duplicate_in_street_folds_traditional),
+      cmocka_unit_test(test_duplicate_with_names_folded_once),
       cmocka_unit_test(test_ratio),
       cmocka_unit_test(test_phone),
       cmocka_unit_test(test_other_kinds_and_bad_bodies),
