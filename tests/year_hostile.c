@@ -426,7 +426,7 @@ static cm_rc admit_row(void *vctx, const hub_dash_row *row, cm_err *err) {
 }
 
 static long admitted(hub_ctx *hub, hub_dash_query q, int year) {
-  char y[8];
+  char y[16];
   cm_err err;
   snprintf(y, sizeof y, "%d", year);
   const char *params[2] = {y, hub->key_hex};
