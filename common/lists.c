@@ -192,13 +192,46 @@ const json_t *cm_list_find(const json_t *items, const char *text) {
   return NULL;
 }
 
+/* The first item of code, passing over items without one: cm_list_name and
+ * cm_list_index_name both find names by this. */
+static int code_is(const char *item_code, const char *code) {
+  return item_code && strcmp(item_code, code) == 0;
+}
+
 const char *cm_list_name(const json_t *items, const char *code) {
   size_t i;
   const json_t *it;
   if (!code || !*code) return NULL;
   json_array_foreach(items, i, it) {
-    const char *c = json_string_value(json_object_get(it, "code"));
-    if (c && strcmp(c, code) == 0) return json_string_value(json_object_get(it, "name"));
+    if (code_is(json_string_value(json_object_get(it, "code")), code))
+      return json_string_value(json_object_get(it, "name"));
   }
   return NULL;
+}
+
+cm_rc cm_list_index_make(const json_t *items, cm_list_index *out, cm_err *err) {
+  size_t i;
+  const json_t *it;
+  out->n = 0;
+  out->pairs = calloc(json_array_size(items) + 1, sizeof *out->pairs);
+  if (!out->pairs) return cm_errf(err, CM_ERR_NOMEM, "读取名录时内存不足");
+  json_array_foreach(items, i, it) {
+    out->pairs[out->n++] = (struct cm_list_pair){
+        json_string_value(json_object_get(it, "code")),
+        json_string_value(json_object_get(it, "name"))};
+  }
+  return CM_OK;
+}
+
+const char *cm_list_index_name(const cm_list_index *ix, const char *code) {
+  if (!code || !*code) return NULL;
+  for (size_t i = 0; i < ix->n; i++)
+    if (code_is(ix->pairs[i].code, code)) return ix->pairs[i].name;
+  return NULL;
+}
+
+void cm_list_index_free(cm_list_index *ix) {
+  free(ix->pairs);
+  ix->pairs = NULL;
+  ix->n = 0;
 }

@@ -63,4 +63,22 @@ const json_t *cm_list_find(const json_t *items, const char *text);
 /* The name of code in items, or NULL when the list does not hold it. */
 const char *cm_list_name(const json_t *items, const char *code);
 
+/* items' codes and names read out of the JSON once, for a reader that asks
+ * for thousands of names (the dashboard, once per organisation); the strings
+ * stay items'. */
+typedef struct cm_list_index {
+  size_t n;
+  struct cm_list_pair {
+    const char *code, *name;
+  } *pairs;
+} cm_list_index;
+
+/* Index items (NULL or not an array: an empty index).  CM_ERR_NOMEM. */
+cm_rc cm_list_index_make(const json_t *items, cm_list_index *out, cm_err *err);
+
+/* cm_list_name, from the index. */
+const char *cm_list_index_name(const cm_list_index *ix, const char *code);
+
+void cm_list_index_free(cm_list_index *ix);
+
 #endif

@@ -84,10 +84,7 @@ typedef struct data {
   json_t *lists; /* the district's lists this hub holds (hub_lists_all) */
   /* their {code, name} items per list, in the list's order (group_of): read
    * once, not out of the JSON for each organisation */
-  struct list_item {
-    const char *code, *name;
-  } *items[CM_LIST_KINDS];
-  size_t n_items[CM_LIST_KINDS];
+  cm_list_index items[CM_LIST_KINDS];
   json_t *aux;   /* what the cache keeps beside an answer (attention: its units) */
 } data;
 
@@ -169,13 +166,7 @@ static int category_ok(const data *d, const org *o) {
  * one.  A code the list does not hold shows as the code. */
 static void group_of(const data *d, org *o, cm_list_kind k, const char *typed) {
   const char *code = o->codes[k];
-  const char *name = NULL;
-  /* the first item of the code, as cm_list_name finds it */
-  for (size_t i = 0; *code && i < d->n_items[k]; i++)
-    if (strcmp(d->items[k][i].code, code) == 0) {
-      name = d->items[k][i].name;
-      break;
-    }
+  const char *name = cm_list_index_name(&d->items[k], code);
   char *g = o->groups[k];
   if (name) {
     copy(g, CAT_MAX, name);
@@ -357,19 +348,9 @@ static cm_rc load_org(void *ctx, const hub_dash_row *row, cm_err *err) {
 static cm_rc load_base(data *d, const char *org_id, cm_err *err) {
   hub_store *st = d->hub->store;
   cm_rc rc = CM_OK;
-  for (int k = 0; !rc && k < CM_LIST_KINDS; k++) {
-    const json_t *list = json_object_get(d->lists, cm_list_key((cm_list_kind)k)), *it;
-    size_t i;
-    d->items[k] = calloc(json_array_size(list) + 1, sizeof *d->items[k]);
-    if (!d->items[k]) rc = nomem(err);
-    json_array_foreach(list, i, it) {
-      if (rc) break;
-      const char *c = json_string_value(json_object_get(it, "code"));
-      if (!c) continue; /* cm_list_name passes over an item without a code */
-      d->items[k][d->n_items[k]++] =
-          (struct list_item){c, json_string_value(json_object_get(it, "name"))};
-    }
-  }
+  for (int k = 0; !rc && k < CM_LIST_KINDS; k++)
+    rc = cm_list_index_make(json_object_get(d->lists, cm_list_key((cm_list_kind)k)), &d->items[k],
+                            err);
   if (d->hub->role == HUB_ROLE_DISTRICT)
     rc = hub_store_dash_rows(st, HUB_DQ_STREETS, NULL, 0, load_street, d, err);
   if (!rc) rc = hub_store_dash_rows(st, HUB_DQ_UNITS, NULL, 0, load_unit, d, err);
@@ -400,7 +381,7 @@ static cm_rc load_base(data *d, const char *org_id, cm_err *err) {
 static void data_free(data *d) {
   json_decref(d->lists);
   for (int k = 0; k < CM_LIST_KINDS; k++)
-    free(d->items[k]);
+    cm_list_index_free(&d->items[k]);
   json_decref(d->aux);
   free(d->units);
   free(d->by_key);

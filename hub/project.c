@@ -579,6 +579,13 @@ out:
  * status: known without asking SQLite per entry when its author's records
  * need no review, or no review of its author reaches this far (the hint,
  * read once per author until a review is projected). */
+/* 1 when the hint held for e's author says no review of it reaches e. */
+static int hint_beyond(const hub_ctx *ctx, const proto_entry *e) {
+  return cache.ctx == ctx && cache.hint &&
+         memcmp(cache.hint_author, e->author, PROTO_KEY_BYTES) == 0 &&
+         e->seq > cache.hint_reviewed_to;
+}
+
 static cm_rc entry_status(hub_ctx *ctx, const proto_entry *e, char status[HUB_STATUS_MAX],
                           cm_err *err) {
   if (cache.ctx != ctx) return hub_store_status_put(ctx->store, e->author, e->seq, 0, status, err);
@@ -589,7 +596,7 @@ static cm_rc entry_status(hub_ctx *ctx, const proto_entry *e, char status[HUB_ST
     cache.hint = 1;
     memcpy(cache.hint_author, e->author, PROTO_KEY_BYTES);
   }
-  if (!cache.hint_no_review && e->seq <= cache.hint_reviewed_to)
+  if (!cache.hint_no_review && !hint_beyond(ctx, e))
     return hub_store_status_put(ctx->store, e->author, e->seq, 0, status, err);
   snprintf(status, HUB_STATUS_MAX, "%s", cache.hint_no_review ? "accepted" : "pending");
   return hub_store_status_write(ctx->store, e->author, e->seq, status, err);
@@ -770,10 +777,7 @@ cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms
   if (strcmp(e->kind, "report.monthly") == 0) {
     rc = project_report(ctx, e, received_ms, err);
     /* no review of its author ends this far (the hint): none binds here */
-    int beyond = cache.ctx == ctx && cache.hint &&
-                 memcmp(cache.hint_author, e->author, PROTO_KEY_BYTES) == 0 &&
-                 e->seq > cache.hint_reviewed_to;
-    if (!rc && !beyond) rc = hub_store_status_bound(ctx->store, e->author, e->seq, &bound, err);
+    if (!rc && !hint_beyond(ctx, e)) rc = hub_store_status_bound(ctx->store, e->author, e->seq, &bound, err);
     if (!rc && bound) rc = hub_store_org_status_refresh(ctx->store, e->author, err);
     return rc;
   }

@@ -72,26 +72,33 @@ static void test_blank_after_trim(void **state) {
   json_decref(w);
 }
 
+/* The duplicate-name warnings against the street's names n: a filing
+ * named like one of them (Traditional characters and spaces folded) warns,
+ * that organisation's own amendment does not, another name does not. */
+static void duplicate_checks(const cm_warn_names *n) {
+  json_t *w = warn("org.filed",
+                   "{\"id\":\"120105001001-0009\",\"name\":\"幸福社" TRAD_QU "助老工作站 \","
+                   "\"category\":\"助老\",\"leader\":\"张伟\",\"phone\":\"13800138000\"}",
+                   n);
+  assert_true(has(w, "duplicate", "name"));
+  json_decref(w);
+  /* The organisation itself is not a duplicate of itself (an amendment). */
+  w = warn("org.amended",
+           "{\"id\":\"120105002001-0003\",\"changes\":{\"name\":\"幸福社区助老工作站\"}}", n);
+  assert_false(has(w, "duplicate", "name"));
+  json_decref(w);
+  /* A different name is fine. */
+  w = warn("org.amended", "{\"id\":\"120105001001-0009\",\"changes\":{\"name\":\"书画社\"}}", n);
+  assert_int_equal(json_array_size(w), 0);
+  json_decref(w);
+}
+
 static void test_duplicate_in_street_folds_traditional(void **state) {
   (void)state;
   const char *ids[] = {"120105001001-0001", "120105002001-0003"};
   const char *names[] = {"夕阳红志愿服务队", "幸福社" TRAD_QU "助老 工作站"};
   cm_warn_names n = {ids, names, 2, 0};
-  json_t *w = warn("org.filed",
-                   "{\"id\":\"120105001001-0009\",\"name\":\"幸福社区助老工作站\",\"category\":\"助老\","
-                   "\"leader\":\"张伟\",\"phone\":\"13800138000\"}",
-                   &n);
-  assert_true(has(w, "duplicate", "name"));
-  json_decref(w);
-  /* The organisation itself is not a duplicate of itself (an amendment). */
-  w = warn("org.amended",
-           "{\"id\":\"120105002001-0003\",\"changes\":{\"name\":\"幸福社区助老工作站\"}}", &n);
-  assert_false(has(w, "duplicate", "name"));
-  json_decref(w);
-  /* A different name is fine. */
-  w = warn("org.amended", "{\"id\":\"120105001001-0009\",\"changes\":{\"name\":\"书画社\"}}", &n);
-  assert_int_equal(json_array_size(w), 0);
-  json_decref(w);
+  duplicate_checks(&n);
 }
 
 /* Names folded once beforehand (a street of thousands) warn exactly as the
@@ -105,16 +112,7 @@ static void test_duplicate_with_names_folded_once(void **state) {
   assert_non_null(folded[1]);
   assert_string_equal(folded[1], "幸福社区助老工作站");
   cm_warn_names n = {ids, (const char *const *)folded, 2, 1};
-  json_t *w = warn("org.filed",
-                   "{\"id\":\"120105001001-0009\",\"name\":\"幸福社" TRAD_QU "助老工作站 \","
-                   "\"category\":\"助老\",\"leader\":\"张伟\",\"phone\":\"13800138000\"}",
-                   &n);
-  assert_true(has(w, "duplicate", "name"));
-  json_decref(w);
-  w = warn("org.amended",
-           "{\"id\":\"120105002001-0003\",\"changes\":{\"name\":\"幸福社区助老工作站\"}}", &n);
-  assert_false(has(w, "duplicate", "name"));
-  json_decref(w);
+  duplicate_checks(&n);
   free(folded[0]);
   free(folded[1]);
 }
