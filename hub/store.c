@@ -59,13 +59,18 @@
   "NOT EXISTS(SELECT 1 FROM authors WHERE key = " K " AND replaces IS NOT NULL)"                 \
   " AND NOT EXISTS(SELECT 1 FROM authors WHERE replaces = " K " AND replaces IS NOT NULL)"
 
-/* The filing fields organisations keeps as columns (f_*), from its JSON D:
- * the one list of them, for SQL_ORG_PUT and the migration that added them. */
-#define SQL_ORG_FIELDS_SET(D)                                                                      \
-  "f_name = coalesce(" D "->>'name', ''), f_category = coalesce(" D "->>'category', ''),"          \
-  " f_founded_by = coalesce(" D "->>'founded_by', ''), f_flags = coalesce(" D "->>'flags', ''),"  \
-  " f_category_code = coalesce(" D "->>'category_code', ''),"                                     \
-  " f_industry = coalesce(" D "->>'industry', ''), f_unit = coalesce(" D "->>'unit', '')"
+/* The filing fields organisations keeps as columns (f_*) from its JSON: the
+ * one list of them, X(key, D) each (D the JSON's expression), for
+ * SQL_ORG_PUT and the migration that added them. */
+#define ORG_FIELDS(X, D)                                                                           \
+  X(name, D) X(category, D) X(founded_by, D) X(flags, D) X(category_code, D) X(industry, D)        \
+  X(unit, D)
+/* ", f_name, f_category, ..." */
+#define ORG_FIELD_COL(k, D) ", f_" #k
+/* ", coalesce(D->>'name', ''), ..." */
+#define ORG_FIELD_VAL(k, D) ", coalesce(" D "->>'" #k "', '')"
+/* ", f_name = excluded.f_name, ..." */
+#define ORG_FIELD_EXC(k, D) ", f_" #k " = excluded.f_" #k
 
 /* Version 1 of the schema.  Append new migrations; never edit a shipped one. */
 static const char *const store_migrations[] = {
@@ -398,7 +403,8 @@ static const char *const store_migrations[] = {
   "ALTER TABLE organisations ADD COLUMN f_category_code TEXT NOT NULL DEFAULT '';"
   "ALTER TABLE organisations ADD COLUMN f_industry TEXT NOT NULL DEFAULT '';"
   "ALTER TABLE organisations ADD COLUMN f_unit TEXT NOT NULL DEFAULT '';"
-  "UPDATE organisations SET " SQL_ORG_FIELDS_SET("data") " WHERE json_valid(data);",
+  "UPDATE organisations SET (data" ORG_FIELDS(ORG_FIELD_COL, "") ") = (data"
+  ORG_FIELDS(ORG_FIELD_VAL, "data") ") WHERE json_valid(data);",
   /* The monthly reports again, packed one row per organisation and year
    * (months: hub_store_report_years_refresh's records), so that the
    * dashboard reads a year of an organisation at once instead of each of its
@@ -1272,16 +1278,16 @@ static const char SQL_COMMUNITY_PUT[] =
     "code = excluded.code, street_key = excluded.street_key, street_name = excluded.street_name";
 static const char SQL_ORG_GET[] =
     "SELECT data, dissolved FROM organisations WHERE author = ?1 AND id = ?2";
+/* The row with its filing's fields as columns, in one statement. */
 static const char SQL_ORG_PUT[] =
-    "INSERT INTO organisations(author, id, seq, data, members, party_members, dissolved, filed) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, json_extract(?4, '$.filed'), '')) "
+    "INSERT INTO organisations(author, id, seq, data, members, party_members, dissolved, filed"
+    ORG_FIELDS(ORG_FIELD_COL, "") ") "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, json_extract(?4, '$.filed'), '')"
+    ORG_FIELDS(ORG_FIELD_VAL, "?4") ") "
     "ON CONFLICT(author, id) DO UPDATE SET "
     "seq = excluded.seq, data = excluded.data, members = excluded.members, "
     "party_members = excluded.party_members, dissolved = excluded.dissolved, "
-    "filed = excluded.filed";
-/* The filing's fields as columns, after SQL_ORG_PUT wrote its data. */
-static const char SQL_ORG_FIELDS[] =
-    "UPDATE organisations SET " SQL_ORG_FIELDS_SET("data") " WHERE author = ?1 AND id = ?2";
+    "filed = excluded.filed" ORG_FIELDS(ORG_FIELD_EXC, "");
 static const char SQL_ORG_FACTS[] =
     "SELECT filed, members, party_members FROM organisations WHERE author = ?1 AND id = ?2";
 static const char SQL_REFUSAL_PUT[] =
@@ -1449,11 +1455,6 @@ cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], co
     sqlite3_bind_text(s, 8, filed, (int)filed_len, SQLITE_STATIC);
   else
     sqlite3_bind_null(s, 8);
-  rc = st_done(st, s, "保存组织", err);
-  if (!rc) rc = st_prep(st, SQL_ORG_FIELDS, &s, err);
-  if (rc) return rc;
-  bind_key(s, 1, author);
-  bind_text(s, 2, id);
   return st_done(st, s, "保存组织", err);
 }
 
