@@ -464,7 +464,8 @@ void node_web_h_home(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   }
   cm_html_raw(&rq.h, "</div></div><div class=\"stat\"><div class=\"k\">");
   cm_html_word(&rq.h, "home.next_try");
-  cm_html_printf(&rq.h, "</div><div class=\"v\">%llu ", (unsigned long long)(loop.next_in_ms / 1000u));
+  cm_html_printf(&rq.h, "</div><div class=\"v\" id=\"next-try\">%llu ",
+                 (unsigned long long)(loop.next_in_ms / 1000u));
   cm_html_word(&rq.h, "home.seconds");
   cm_html_raw(&rq.h, "</div></div></div>");
   if (loop.last_error[0] || node_web_js(st, "last_error")[0]) {

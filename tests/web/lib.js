@@ -66,6 +66,27 @@ function stopProc(proc) {
   });
 }
 
+// Resolves once serve's sync loop has finished its first pass: the home page's
+// "next try" countdown is above zero only between passes.
+async function firstPassDone(url, stderr) {
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    const body = await new Promise((resolve) => {
+      http.get(url, (res) => {
+        let b = '';
+        res.on('data', (d) => { b += d; });
+        res.on('end', () => resolve(b));
+      }).on('error', () => resolve(''));
+    });
+    const m = /id="next-try">(\d+)/.exec(body);
+    if (m && Number(m[1]) > 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(`serve's first sync pass did not end in 30 s; stderr:\n${stderr()}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 // `linli-node init` in a fresh temporary directory, then `serve` on port 0.
 // Resolves once the first stdout line (the URL) has arrived.  opts.hub and
 // opts.hubKey point the node at a real hub (default: a loopback port where
@@ -83,6 +104,10 @@ async function startNode(t, opts = {}) {
   if (opts.setup) await opts.setup(key);
   const served = await spawnServe(BIN, ['--dir', dir, 'serve', '--listen', '127.0.0.1:0']);
   const { proc, url } = served;
+  // serve's sync loop makes its first pass at once; a test that writes while
+  // that pass runs could see its entries split over two changesets.  Wait
+  // until the home page counts down to the next pass.
+  await firstPassDone(url, served.stderr);
   const stderr = served.stderr;
   const port = Number(new URL(url).port);
   const node = {
