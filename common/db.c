@@ -141,9 +141,19 @@ cm_rc cm_db_open(const char *path, const char *const *migrations, int n_migratio
 }
 
 /* Once per process, before SQLite starts: no memory statistics (linli reads
- * none), whose global mutex every SQLite allocation would otherwise take. */
+ * none), whose global mutex every SQLite allocation would otherwise take; and
+ * statement journals kept in memory.  A statement journal holds the original
+ * of each page a savepoint changes, so that the savepoint can roll back; by
+ * default it spills to a temporary file past 64 KiB, and a hub's push (one
+ * savepoint in a group commit) then wrote every page it changed a third time,
+ * to /var/tmp, besides the log and the checkpoint.  In memory it is bounded by
+ * the pages one push or one statement changes, and emptied when it ends; the
+ * durable log is unaffected. */
 static pthread_once_t db_once = PTHREAD_ONCE_INIT;
-static void db_configure(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+static void db_configure(void) {
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, -1);
+}
 
 static cm_rc db_open(const char *path, int page_size, int mutex_flag,
                      const char *const *migrations, int n_migrations, struct sqlite3 **db_out,
