@@ -155,13 +155,8 @@ static void api_changesets(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   cm_rc rc = hub_ingest_bundle(api->hub, body, len, via, &r, &err);
   json_t *j = hub_ingest_result_json(&r);
   if (rc == CM_OK) {
-    /* New batches meet the auto-accept policy before the answer (its
-     * review entries are then in the node's next feed). */
-    if (r.stored) {
-      cm_err e2;
-      cm_err_clear(&e2);
-      if (hub_review_auto(api->hub, NULL, &e2)) cm_warn("api: auto-accept: %s", e2.msg);
-    }
+    /* New batches met the auto-accept policy in the push's own transaction
+     * (hub/ingest.c): its review entries are in the node's next feed. */
     cm_http_resp_json(resp, 200, j);
     /* New entries at a street hub are due upstream now, not at the next tick. */
     if (r.stored) hub_forward_wake(api->fw);

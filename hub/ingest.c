@@ -21,6 +21,7 @@
 #include "../protocol/bundle.h"
 #include "../protocol/changeset.h"
 #include "project.h"
+#include "review.h"
 #include "store.h"
 
 static const uint8_t zero32[32];
@@ -504,6 +505,23 @@ out:
   free(held);
 }
 
+/* The auto-accept pass inside the group's transaction, lock held. */
+static void auto_accept(hub_ctx *ctx) {
+  cm_err e;
+  cm_err_clear(&e);
+  cm_rc rc = hub_store_savepoint(ctx->store, &e);
+  if (!rc) {
+    rc = hub_review_auto_locked(ctx, NULL, &e);
+    if (!rc) {
+      rc = hub_store_savepoint_release(ctx->store, &e);
+    } else {
+      hub_store_savepoint_rollback(ctx->store);
+      hub_project_cache(ctx); /* what it remembered was rolled back */
+    }
+  }
+  if (rc) cm_warn("ingest: auto-accept: %s", e.msg);
+}
+
 /* Run a group of pushes (the list from jobs) in one transaction and one
  * durable commit.  Each push's fate is in its job: refused ones were rolled
  * back to their savepoint; if the commit itself fails, every push that had
@@ -517,11 +535,18 @@ static void group_run(hub_ctx *ctx, hub_ingest_job *jobs) {
   hub_project_cache(ctx);
   rc = hub_store_begin(ctx->store, &e);
   if (!rc) {
-    int any = 0;
+    int any = 0, stored = 0;
     for (hub_ingest_job *j = jobs; j; j = j->next) {
       ingest_one(ctx, j);
       any |= j->rc == CM_OK;
+      stored |= j->rc == CM_OK && j->out->stored > 0;
     }
+    /* New batches meet the street's auto-accept policy in the same
+     * transaction: the pages the pushes wrote are written once, with their
+     * status, and one sync to disk covers both.  The pass has a savepoint of
+     * its own: if it fails, the pushes still commit, their batches pending
+     * (the review page and `review list` run the pass again). */
+    if (stored && ctx->role == HUB_ROLE_STREET) auto_accept(ctx);
     if (any) CM_FAILPOINT("ingest.before_commit");
     rc = hub_store_commit(ctx->store, &e);
   }

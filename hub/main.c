@@ -448,13 +448,8 @@ static int cmd_bundle(const cmd_args *a) {
     free(buf);
     return fail(rc, &err);
   }
+  /* New batches meet the auto-accept policy inside the ingest, as a push's. */
   rc = hub_ingest_bundle(ctx, buf, len, via, &res, &err);
-  /* New batches meet the auto-accept policy at once, as after a push. */
-  if (!rc && res.stored) {
-    cm_err e2;
-    cm_err_clear(&e2);
-    if (hub_review_auto(ctx, NULL, &e2)) cm_warn("auto-accept: %s", e2.msg);
-  }
   if (!rc) {
     /* the files that came beside the bundle (linli-node bundle export) */
     char files[HUB_PATH_MAX + 16];

@@ -260,10 +260,12 @@ static cm_rc project_org_change(hub_ctx *ctx, const proto_entry *e, json_t *body
 typedef struct refold_walk {
   hub_ctx *ctx;
   const uint8_t *author;
+  size_t n; /* organisations refolded */
 } refold_walk;
 
 static cm_rc refold_id(void *vctx, const char *id, cm_err *err) {
   refold_walk *w = vctx;
+  w->n++;
   return org_refold(w->ctx, w->author, id, err);
 }
 
@@ -760,12 +762,17 @@ static cm_rc project_status_change(hub_ctx *ctx, const proto_entry *e, const jso
   if (review && cm_json_count(body, "first_seq", &first) &&
       cm_json_count(body, "last_seq", &last) && first <= last)
     rc = hub_store_status_range(ctx->store, who, (uint64_t)first, (uint64_t)last, err);
+  size_t filings = 0;
   if (!rc && review && first <= last) {
-    refold_walk w = {ctx, who};
+    refold_walk w = {ctx, who, 0};
     cache_clear(); /* the counts the checks read may change */
     rc = hub_store_filing_ids(ctx->store, who, (uint64_t)first, (uint64_t)last, refold_id, &w, err);
+    filings = w.n;
   }
-  if (!rc) rc = hub_store_org_status_refresh(ctx->store, who, err);
+  /* An organisation's status follows its filing versions' status and the
+   * revocations: a review of a range without a filing version (a batch of
+   * monthly reports, nearly every batch) changes none. */
+  if (!rc && (!review || filings > 0)) rc = hub_store_org_status_refresh(ctx->store, who, err);
   return rc;
 }
 

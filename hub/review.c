@@ -376,14 +376,20 @@ cm_rc hub_review_reject(hub_ctx *ctx, int64_t id, const char *operator_name, con
 
 /* ---- the policy ---- */
 
-cm_rc hub_review_policy_get(hub_ctx *ctx, int *on_out, cm_err *err) {
+/* The policy, lock held: on unless turned off. */
+static cm_rc policy_locked(hub_ctx *ctx, int *on_out, cm_err *err) {
   char v[16];
   int found = 0;
+  cm_rc rc = hub_store_config_get(ctx->store, HUB_CONFIG_AUTO_ACCEPT, v, sizeof v, &found, err);
+  *on_out = !rc && (!found || strcmp(v, "off") != 0);
+  return rc;
+}
+
+cm_rc hub_review_policy_get(hub_ctx *ctx, int *on_out, cm_err *err) {
   cm_rc rc;
   pthread_mutex_lock(&ctx->lock);
-  rc = hub_store_config_get(ctx->store, HUB_CONFIG_AUTO_ACCEPT, v, sizeof v, &found, err);
+  rc = policy_locked(ctx, on_out, err);
   pthread_mutex_unlock(&ctx->lock);
-  *on_out = !found || strcmp(v, "off") != 0;
   return rc;
 }
 
@@ -423,52 +429,75 @@ static cm_rc auto_ok(hub_ctx *ctx, const json_t *b, int *ok_out, cm_err *err) {
   return CM_OK;
 }
 
-cm_rc hub_review_auto(hub_ctx *ctx, unsigned *accepted_out, cm_err *err) {
+/* The pass itself, lock held.  own_tx: open and commit a transaction of its
+ * own when there is a batch to examine (one sync to disk however many);
+ * else the caller's transaction is open and commits it. */
+static cm_rc review_auto_pass(hub_ctx *ctx, int own_tx, unsigned *n_out, cm_err *err) {
   json_t *list = NULL;
-  int on = 0, found = 0;
+  int found = 0;
   unsigned n = 0;
   int64_t after = 0, last = 0;
   char buf[32];
-  cm_rc rc = CM_OK;
-  if (accepted_out) *accepted_out = 0;
-  if (ctx->role != HUB_ROLE_STREET) return CM_OK;
-  rc = hub_review_policy_get(ctx, &on, err);
+  size_t i;
+  json_t *row;
+  cm_rc rc;
+  *n_out = 0;
+  int on = 0;
+  rc = policy_locked(ctx, &on, err);
   if (rc || !on) return rc;
-  pthread_mutex_lock(&ctx->lock);
   /* Each batch meets the policy once, after the ingest that brought it: a
    * push does not re-examine the whole queue. */
   rc = hub_store_config_get(ctx->store, HUB_CONFIG_AUTO_AFTER, buf, sizeof buf, &found, err);
   if (!rc && found) after = strtoll(buf, NULL, 10);
   if (!rc) rc = hub_store_batches_json(ctx->store, after > 0 ? -after : 0, 1, &list, err);
-  size_t i;
-  json_t *row;
-  /* One transaction for the pass: one sync to disk however many batches. */
-  if (!rc && json_array_size(list)) rc = hub_store_begin(ctx->store, err);
-  if (!rc && json_array_size(list)) {
-    json_array_foreach(list, i, row) {
-      int64_t id = json_integer_value(json_object_get(row, "id"));
-      int ok = 0;
-      if (id > last) last = id;
-      /* The list holds pending batches only; every record of an accepted
-       * one is a monthly report, so no rectification needs closing. */
-      rc = auto_ok(ctx, row, &ok, err);
-      if (!rc && ok) rc = review_locked(ctx, row, "accepted", "", "auto", NULL, 0, NULL, err);
-      if (rc) break;
-      if (ok) n++;
-    }
-    if (!rc && last > after) {
-      snprintf(buf, sizeof buf, "%lld", (long long)last);
-      rc = hub_store_config_set(ctx->store, HUB_CONFIG_AUTO_AFTER, buf, err);
-    }
+  if (rc || !json_array_size(list)) goto out;
+  if (own_tx) {
+    rc = hub_store_begin(ctx->store, err);
+    if (rc) goto out;
+  }
+  json_array_foreach(list, i, row) {
+    int64_t id = json_integer_value(json_object_get(row, "id"));
+    int ok = 0;
+    if (id > last) last = id;
+    /* The list holds pending batches only; every record of an accepted
+     * one is a monthly report, so no rectification needs closing. */
+    rc = auto_ok(ctx, row, &ok, err);
+    if (!rc && ok) rc = review_locked(ctx, row, "accepted", "", "auto", NULL, 0, NULL, err);
+    if (rc) break;
+    if (ok) n++;
+  }
+  if (!rc && last > after) {
+    snprintf(buf, sizeof buf, "%lld", (long long)last);
+    rc = hub_store_config_set(ctx->store, HUB_CONFIG_AUTO_AFTER, buf, err);
+  }
+  if (own_tx) {
     if (!rc)
       rc = hub_store_commit(ctx->store, err);
     else
       hub_store_rollback(ctx->store);
-    if (rc) n = 0;
   }
-  pthread_mutex_unlock(&ctx->lock);
+  if (!rc) *n_out = n;
+out:
   json_decref(list);
-  if (n) cm_info("review: %u batch(es) accepted by the auto-accept policy", n);
+  if (*n_out) cm_info("review: %u batch(es) accepted by the auto-accept policy", *n_out);
+  return rc;
+}
+
+cm_rc hub_review_auto(hub_ctx *ctx, unsigned *accepted_out, cm_err *err) {
+  unsigned n = 0;
+  cm_rc rc = CM_OK;
+  if (ctx->role == HUB_ROLE_STREET) {
+    pthread_mutex_lock(&ctx->lock);
+    rc = review_auto_pass(ctx, 1, &n, err);
+    pthread_mutex_unlock(&ctx->lock);
+  }
+  if (accepted_out) *accepted_out = n;
+  return rc;
+}
+
+cm_rc hub_review_auto_locked(hub_ctx *ctx, unsigned *accepted_out, cm_err *err) {
+  unsigned n = 0;
+  cm_rc rc = ctx->role == HUB_ROLE_STREET ? review_auto_pass(ctx, 0, &n, err) : CM_OK;
   if (accepted_out) *accepted_out = n;
   return rc;
 }

@@ -79,8 +79,13 @@ cm_rc hub_review_policy_set(hub_ctx *ctx, int on, cm_err *err);
  * whose report was accepted already, is accepted with operator "auto".
  * *accepted_out (may be NULL) gets the number of batches accepted.  Each
  * batch is examined once (turning the policy on examines the queue again).
- * Called after every ingest and before `review list`. */
+ * Ingest runs it inside the transaction of the push (hub_review_auto_locked),
+ * so that a batch the policy accepts is durable, and acknowledged, already
+ * accepted; `review list` and the review page run it again on its own. */
 cm_rc hub_review_auto(hub_ctx *ctx, unsigned *accepted_out, cm_err *err);
+/* The same with ctx->lock held and a transaction open, which the caller
+ * commits (or rolls back: then no batch was accepted). */
+cm_rc hub_review_auto_locked(hub_ctx *ctx, unsigned *accepted_out, cm_err *err);
 
 /* ---- for the projection (hub/project.c) and the other issue-5 modules ---- */
 

@@ -169,11 +169,14 @@ static void test_policy_locked_month(void **state) {
   push(f, 1, k1, b1);
   assert_int_equal(pending(f->street, ids), 1);
   assert_int_equal(hub_review_accept(f->street, ids[0], "李", NULL, 0, NULL, &err), CM_OK);
+  /* The ingest itself accepts the batch (in its own transaction): the pass
+   * run after it has nothing left to accept. */
   push(f, 1, NULL, b2);
-  unsigned n = 0;
-  assert_int_equal(hub_review_auto(f->street, &n, &err), CM_OK);
-  assert_int_equal(n, 1);
+  unsigned n = 1;
   assert_int_equal(figure(f->street, "accepted", "activities"), 3);
+  assert_int_equal(pending(f->street, ids), 0);
+  assert_int_equal(hub_review_auto(f->street, &n, &err), CM_OK);
+  assert_int_equal(n, 0);
   push(f, 1, NULL, b3); /* a correction of an accepted month */
   assert_int_equal(hub_review_auto(f->street, &n, &err), CM_OK);
   assert_int_equal(n, 0);
