@@ -277,7 +277,10 @@ static cm_rc refold_id(void *vctx, const char *id, cm_err *err) {
  * tests), on only while a caller holds ctx->lock with a transaction open, and
  * cleared whenever an enrolment or an organisation is projected, so that it
  * never outlives what it copied. */
-#define FACT_SLOTS 256
+/* 2,048 slots (about 280 KB per ingesting thread): a community of 500
+ * organisations reporting each month in turn fits with room to spare; at 256
+ * slots the cycle through them missed at nearly every report. */
+#define FACT_SLOTS 2048
 typedef struct fact_slot {
   unsigned gen; /* valid while it is the cache's generation */
   int known;

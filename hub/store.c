@@ -3055,9 +3055,11 @@ cm_rc hub_store_batch_records_json(hub_store *st, int64_t id, json_t **out, cm_e
                  out, err, "i", id);
 }
 
-static const char SQL_BATCH_KINDS[] =
-    "SELECT count(*), coalesce(sum(kind <> 'report.monthly'), 0) FROM entries"
-    " WHERE author = ?1 AND seq BETWEEN ?2 AND ?3";
+/* Counted in the (author, seq) index alone: the entries' rows (their bodies)
+ * are not read.  A batch's entries that are not projected monthly reports
+ * are the difference with SQL_BATCH_REPORTS. */
+static const char SQL_BATCH_ENTRIES[] =
+    "SELECT count(*) FROM entries WHERE author = ?1 AND seq BETWEEN ?2 AND ?3";
 /* Versions are keyed by (author, org, month, seq): the batch's are found by
  * reading the author's versions once, an older version of the same month by
  * a range of the key. */
@@ -3092,14 +3094,15 @@ cm_rc hub_store_batch_facts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES]
                             cm_err *err) {
   int64_t v[2], one = 0;
   memset(f, 0, sizeof *f);
-  cm_rc rc = batch_query(st, SQL_BATCH_KINDS, author, first_seq, last_seq, v, 2, err);
+  cm_rc rc = batch_query(st, SQL_BATCH_ENTRIES, author, first_seq, last_seq, v, 1, err);
   if (rc) return rc;
   f->entries = v[0];
-  f->others = v[1];
   rc = batch_query(st, SQL_BATCH_REPORTS, author, first_seq, last_seq, v, 2, err);
   if (rc) return rc;
   f->reports = v[0];
   f->flagged = v[1];
+  f->others = f->entries - f->reports;
+  if (f->others != 0 || f->flagged != 0) return CM_OK;
   rc = batch_query(st, SQL_BATCH_CORRECTS, author, first_seq, last_seq, &one, 1, err);
   f->corrects_accepted = one != 0;
   return rc;

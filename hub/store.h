@@ -676,10 +676,11 @@ cm_rc hub_store_batches_json(hub_store *st, int64_t id, int pending_only, json_t
 cm_rc hub_store_batch_records_json(hub_store *st, int64_t id, json_t **out, cm_err *err);
 
 /* What the auto-accept policy asks of the entries first_seq..last_seq of
- * author (one batch): how many there are, how many are not monthly reports,
- * how many monthly reports were projected and how many of those carry rule
- * flags, and whether one of them corrects a month whose older version is
- * accepted (a locked month). */
+ * author (one batch): how many there are, how many monthly reports were
+ * projected (others: the rest, entries of other kinds and reports the domain
+ * core refused) and how many of those carry rule flags, and whether one of
+ * them corrects a month whose older version is accepted (a locked month; only
+ * asked when every entry is a report without flags). */
 typedef struct hub_batch_facts {
   int64_t entries, others, reports, flagged;
   int corrects_accepted;
