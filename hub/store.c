@@ -1439,15 +1439,17 @@ cm_rc hub_store_filing_ids(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
 }
 
 cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
-                        uint64_t seq, const char *json, int64_t members, int64_t party_members,
-                        int dissolved, const char *filed, size_t filed_len, cm_err *err) {
+                        uint64_t seq, const char *json, size_t json_len, int64_t members,
+                        int64_t party_members, int dissolved, const char *filed, size_t filed_len,
+                        cm_err *err) {
   sqlite3_stmt *s = NULL;
+  if (json_len > (size_t)INT_MAX) return cm_errf(err, CM_ERR_TOO_LARGE, "组织的内容太大");
   cm_rc rc = st_prep(st, SQL_ORG_PUT, &s, err);
   if (rc) return rc;
   bind_key(s, 1, author);
   bind_text(s, 2, id);
   bind_u64(s, 3, seq);
-  bind_text(s, 4, json);
+  sqlite3_bind_text(s, 4, json, (int)json_len, SQLITE_STATIC);
   sqlite3_bind_int64(s, 5, members);
   sqlite3_bind_int64(s, 6, party_members);
   sqlite3_bind_int(s, 7, dissolved ? 1 : 0);

@@ -365,13 +365,14 @@ typedef cm_rc (*hub_org_id_fn)(void *ctx, const char *id, cm_err *err);
 cm_rc hub_store_filing_ids(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t first,
                            uint64_t last, hub_org_id_fn fn, void *ctx, cm_err *err);
 
-/* Write organisation id of author: its state as JSON text and the counts the
- * summary reads.  filed: the state's "filed" string (filed_len bytes) when
- * the caller has it parsed, so that SQLite need not parse json again; NULL:
- * read from json. */
+/* Write organisation id of author: its state as JSON text (json_len bytes)
+ * and the counts the summary reads.  filed: the state's "filed" string
+ * (filed_len bytes) when the caller has it parsed, so that SQLite need not
+ * parse json again; NULL: read from json. */
 cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
-                        uint64_t seq, const char *json, int64_t members, int64_t party_members,
-                        int dissolved, const char *filed, size_t filed_len, cm_err *err);
+                        uint64_t seq, const char *json, size_t json_len, int64_t members,
+                        int64_t party_members, int dissolved, const char *filed, size_t filed_len,
+                        cm_err *err);
 
 /* One monthly report as the projection keeps it: its counts, whether good
  * deeds were written, and its entry's author time and receipt time (so that
