@@ -242,7 +242,9 @@ for r in 1; do
   serve OD "$T/run/od"
   sqlite3 "$T/run/os/hub.db" "UPDATE config SET value='$OD_URL/' WHERE key='upstream_url'" 2>/dev/null
   serve OS "$T/run/os"
-  echo "target=${OS_URL##*//}" >"$T/OP.ctl"
+  # each node from an address of its own, as on their own networks (the hub
+  # limits what one address may have in flight)
+  echo "target=${OS_URL##*//} spread=100" >"$T/OP.ctl"
   t0=$(ms)
   spids=()
   for i in $(seq 1 100); do

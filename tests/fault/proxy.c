@@ -13,6 +13,9 @@
  *              (requests arrive out of order), then this one
  *   delay=MS   wait up to MS ms (uniformly) before forwarding
  *   down=1     refuse every connection (the peer looks unreachable)
+ *   spread=N   connect upstream from N source addresses in turn (127.0.0.2,
+ *              127.0.0.3, ...), as N communities on their own networks would,
+ *              instead of all from 127.0.0.1 (the hub limits each address)
  *
  * Usage: fault_proxy CONTROL_FILE [SEED]; prints "http://127.0.0.1:PORT/" and
  * then, on SIGTERM (and on SIGUSR1), one line of counts on stderr.  Binds
@@ -36,7 +39,7 @@
 #define PX_BODY_MAX (64u << 20)
 
 struct px_conf {
-  int port, cut, lose, dup, replay, delay_ms, down;
+  int port, cut, lose, dup, replay, delay_ms, down, spread;
 };
 
 static const char *px_control;
@@ -79,6 +82,7 @@ static void px_read_conf(struct px_conf *c) {
       else if (!strcmp(tok, "replay")) c->replay = atoi(v);
       else if (!strcmp(tok, "delay")) c->delay_ms = atoi(v);
       else if (!strcmp(tok, "down")) c->down = atoi(v);
+      else if (!strcmp(tok, "spread")) c->spread = atoi(v);
     }
   }
   fclose(f);
@@ -155,9 +159,22 @@ out:
   return rc;
 }
 
-static int px_connect(int port) {
+static atomic_uint n_connects;
+
+static int px_connect(const struct px_conf *c) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return -1;
+  if (c->spread > 1) {
+    struct sockaddr_in src = {0};
+    unsigned k = atomic_fetch_add(&n_connects, 1) % (unsigned)(c->spread < 250 ? c->spread : 250);
+    src.sin_family = AF_INET;
+    src.sin_addr.s_addr = htonl(INADDR_LOOPBACK + 1u + k); /* 127.0.0.2 on */
+    if (bind(fd, (struct sockaddr *)&src, sizeof src) != 0) {
+      close(fd);
+      return -1;
+    }
+  }
+  int port = c->port;
   struct sockaddr_in a = {0};
   a.sin_family = AF_INET;
   a.sin_port = htons((uint16_t)port);
@@ -171,8 +188,9 @@ static int px_connect(int port) {
 
 /* Send req upstream and relay the answer to client (client < 0: read it and
  * throw it away).  len_cut < len: send only that much, then drop. */
-static int px_exchange(int port, const char *req, size_t len, size_t len_cut, int client) {
-  int up = px_connect(port);
+static int px_exchange(const struct px_conf *c, const char *req, size_t len, size_t len_cut,
+                       int client) {
+  int up = px_connect(c);
   if (up < 0) return -1;
   int rc = -1;
   if (px_write_all(up, req, len_cut) != 0 || len_cut < len) goto out;
@@ -220,7 +238,7 @@ static void *px_conn(void *arg) {
     pthread_mutex_unlock(&px_lock);
     if (old) {
       atomic_fetch_add(&n_replay, 1);
-      px_exchange(c.port, old, old_len, old_len, -1);
+      px_exchange(&c, old, old_len, old_len, -1);
       free(old);
     }
   }
@@ -235,19 +253,19 @@ static void *px_conn(void *arg) {
   pthread_mutex_unlock(&px_lock);
   if (c.cut && px_rand(100) < c.cut) {
     atomic_fetch_add(&n_cut, 1);
-    px_exchange(c.port, req, len, len / 2 + 1 < len ? len / 2 + 1 : len - 1, -1);
+    px_exchange(&c, req, len, len / 2 + 1 < len ? len / 2 + 1 : len - 1, -1);
     goto out;
   }
   if (c.dup && px_rand(100) < c.dup) {
     atomic_fetch_add(&n_dup, 1);
-    px_exchange(c.port, req, len, len, -1);
+    px_exchange(&c, req, len, len, -1);
   }
   if (c.lose && px_rand(100) < c.lose) {
     atomic_fetch_add(&n_lose, 1);
-    px_exchange(c.port, req, len, len, -1);
+    px_exchange(&c, req, len, len, -1);
     goto out;
   }
-  px_exchange(c.port, req, len, len, fd);
+  px_exchange(&c, req, len, len, fd);
 out:
   free(req);
   shutdown(fd, SHUT_RDWR);
