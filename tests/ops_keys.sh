@@ -41,7 +41,7 @@ echo "wrong passphrase" | "$NODE" --dir "$N2" key import "$E2E_TMP/key.lnk" 2>"$
 grep -q 口令不对 "$E2E_TMP/imp.err" || fail "wrong passphrase: no message in Chinese"
 [ -z "$(ls -A "$N2" 2>/dev/null)" ] || fail "a refused import wrote files"
 cp "$E2E_TMP/key.lnk" "$E2E_TMP/bad.lnk"
-printf '\x01' | dd of="$E2E_TMP/bad.lnk" bs=1 seek=100 conv=notrunc 2>/dev/null
+flip_byte "$E2E_TMP/bad.lnk" 100
 echo "长城长江黄河泰山" | "$NODE" --dir "$N2" key import "$E2E_TMP/bad.lnk" 2>/dev/null \
   && fail "import of a changed file"
 [ -z "$(ls -A "$N2" 2>/dev/null)" ] || fail "a refused import wrote files"

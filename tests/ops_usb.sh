@@ -114,7 +114,7 @@ cmp -s "$E2E_TMP/snap1" "$E2E_TMP/snap2" || fail "a replayed return file changed
 size=$(stat -c %s "$E2E_TMP/down2.usb")
 for at in 20 100 $((size - 10)); do
   cp "$E2E_TMP/down2.usb" "$E2E_TMP/bad.usb"
-  printf '\x55' | dd of="$E2E_TMP/bad.usb" bs=1 seek=$at conv=notrunc 2>/dev/null
+  flip_byte "$E2E_TMP/bad.usb" "$at"
   if "$NODE" --dir "$E2E_TMP/B" bundle import "$E2E_TMP/bad.usb" 2>/dev/null; then
     fail "changed byte at $at accepted"
   fi

@@ -28,7 +28,7 @@ grep -q "附件 3 个：完好 3 个，缺失 0 个，损坏 0 个" "$E2E_TMP/c0
 
 # One lost, one changed: --no-fetch reports them, exits 2, and changes nothing.
 rm "$N/files/$H_PDF"
-printf 'X' | dd of="$N/files/$H_JPG" bs=1 seek=100000 conv=notrunc 2>/dev/null
+flip_byte "$N/files/$H_JPG" 100000
 set +e
 "$NODE" --dir "$N" files check --no-fetch >"$E2E_TMP/c1.out" 2>"$E2E_TMP/c1.err"
 st=$?
@@ -74,7 +74,7 @@ ok "a node restored on a new PC gets its files back (its dossier ZIP holds all t
 
 # The street lost one file and has another corrupted: the district gives them back.
 rm "$E2E_TMP/street/files/$H_JPG"
-printf 'Y' | dd of="$E2E_TMP/street/files/$H_PDF" bs=1 seek=2000 conv=notrunc 2>/dev/null
+flip_byte "$E2E_TMP/street/files/$H_PDF" 2000
 set +e
 "$HUB" --dir "$E2E_TMP/street" files check --no-fetch >"$E2E_TMP/s1.out" 2>"$E2E_TMP/s1.err"
 st=$?
@@ -92,7 +92,7 @@ ok "street: files check fetches its lost and corrupted files back from the distr
 # The district: 人员材料 is not expected there; a corrupt file is reported.
 "$HUB" --dir "$E2E_TMP/district" files check >"$E2E_TMP/d0.out" || fail "district check: $(cat "$E2E_TMP/d0.out")"
 grep -q "附件 2 个：完好 2 个" "$E2E_TMP/d0.out" || fail "district counts: $(cat "$E2E_TMP/d0.out")"
-printf 'Z' | dd of="$E2E_TMP/district/files/$H_JPG" bs=1 seek=7 conv=notrunc 2>/dev/null
+flip_byte "$E2E_TMP/district/files/$H_JPG" 7
 if "$HUB" --dir "$E2E_TMP/district" files check >"$E2E_TMP/d1.out" 2>&1; then
   fail "the district's check missed a corrupt file"
 fi

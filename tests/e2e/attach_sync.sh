@@ -116,7 +116,7 @@ mk "$F/t1.png" '\x89PNG\r\n\x1a\n' 20000
 H_T=$(attach "$F/t1.png" --title 篡改测试)
 cp "$N/files/$H_T" "$E2E_TMP/t1.keep"
 chmod u+w "$N/files/$H_T"
-printf 'X' | dd of="$N/files/$H_T" bs=1 seek=5000 conv=notrunc 2>/dev/null
+flip_byte "$N/files/$H_T" 5000
 if "$NODE" --dir "$N" sync 2>"$E2E_TMP/tamper.err"; then fail "a tampered file was taken"; fi
 grep -q "哈希不符" "$E2E_TMP/tamper.err" || fail "no hash message: $(cat "$E2E_TMP/tamper.err")"
 [ ! -e "$E2E_TMP/street/files/$H_T" ] && [ ! -e "$E2E_TMP/street/files/partial/$H_T" ] ||
@@ -159,7 +159,7 @@ HU2=$("$NODE" --dir "$U" attach --org "$ORG2" "$F/u2.png" --title 书画展照�
 "$NODE" --dir "$U" bundle export "$E2E_TMP/stick.lnbd" >/dev/null 2>&1 || fail "bundle export"
 [ -f "$E2E_TMP/stick.lnbd.files/$HU1" ] && [ -f "$E2E_TMP/stick.lnbd.files/$HU2" ] ||
   fail "the files did not go beside the bundle"
-printf 'Y' | dd of="$E2E_TMP/stick.lnbd.files/$HU2" bs=1 seek=7000 conv=notrunc 2>/dev/null
+flip_byte "$E2E_TMP/stick.lnbd.files/$HU2" 7000
 if "$HUB" --dir "$E2E_TMP/street" bundle import "$E2E_TMP/stick.lnbd" >"$E2E_TMP/usb1.out" \
   2>"$E2E_TMP/usb1.err"; then fail "a changed file on the stick was taken"; fi
 grep -q "哈希不符" "$E2E_TMP/usb1.err" || fail "no hash message: $(cat "$E2E_TMP/usb1.err")"

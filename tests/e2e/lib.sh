@@ -54,6 +54,19 @@ stop_server() {
 # last_line: the last line of stdin (the public key that init prints).
 last_line() { tail -n 1; }
 
+# flip_byte FILE OFFSET: invert every bit of one byte in place (a tampered
+# byte that always differs; writing a fixed value leaves the byte as it was
+# whenever the file already held that value there).
+flip_byte() {
+  python3 -c 'import sys
+p, at = sys.argv[1], int(sys.argv[2])
+with open(p, "r+b") as f:
+    f.seek(at)
+    b = f.read(1)
+    f.seek(at)
+    f.write(bytes([b[0] ^ 0xFF]))' "$1" "$2"
+}
+
 # A district hub 河北区协会 served on loopback and a street hub 望海楼街 enrolled at it
 # (auto-accept off, not yet served): sets D, S, DKEY, SKEY and DIST_URL.
 district_and_street() {
