@@ -13,6 +13,7 @@
 #include "../common/i18n.h"
 #include "../common/lists.h"
 #include "../common/records.h"
+#include "answers.h"
 #include "counting.h"
 #include "lists.h"
 #include "people.h"
@@ -1583,6 +1584,10 @@ typedef struct dash_cache {
   uint64_t version[2];
   cache_slot slot[CACHE_SLOTS];
   size_t next; /* the slot the next answer replaces */
+  /* The answers kept in the database (answers.h), for a hub that has just
+   * started: NULL when they cannot be (tried once). */
+  hub_answers *kept;
+  int kept_tried;
 } dash_cache;
 
 static void cache_clear(dash_cache *c) {
@@ -1598,7 +1603,51 @@ static void cache_clear(dash_cache *c) {
 static void cache_free(void *p) {
   if (!p) return;
   cache_clear(p);
+  hub_answers_close(((dash_cache *)p)->kept);
   free(p);
+}
+
+/* Keep a new answer (and aux) in slot c->next. */
+static void cache_put(dash_cache *c, char *key, json_t *answer, json_t *aux) {
+  cache_slot *s = &c->slot[c->next];
+  c->next = (c->next + 1) % CACHE_SLOTS;
+  free(s->key);
+  json_decref(s->answer);
+  json_decref(s->aux);
+  s->key = key;
+  s->answer = json_incref(answer);
+  s->aux = json_incref(aux);
+}
+
+/* The answer kept in the database under key at the current generation, into
+ * *answer_out and *aux_out (new references; both NULL when none). */
+static void kept_get(dash_cache *c, const char *key, json_t **answer_out, json_t **aux_out) {
+  char *body = NULL, *aux = NULL;
+  cm_err ignored;
+  *answer_out = *aux_out = NULL;
+  if (hub_answers_get(c->kept, key, &body, &aux, &ignored) == CM_OK && body) {
+    *answer_out = json_loads(body, 0, NULL);
+    if (aux) *aux_out = json_loads(aux, 0, NULL);
+    if (!*answer_out || (aux && !*aux_out)) {
+      json_decref(*answer_out);
+      json_decref(*aux_out);
+      *answer_out = *aux_out = NULL;
+    }
+  }
+  free(body);
+  free(aux);
+}
+
+/* Keep a computed answer in the database: a failure only means it is
+ * computed again after a restart. */
+static void kept_put(dash_cache *c, const char *key, int64_t gen, const json_t *answer,
+                     const json_t *aux, uint64_t now_ms) {
+  char *body = json_dumps(answer, JSON_COMPACT);
+  char *a = aux ? json_dumps(aux, JSON_COMPACT) : NULL;
+  cm_err ignored;
+  if (body && (!aux || a)) (void)hub_answers_put(c->kept, key, gen, body, a, now_ms, &ignored);
+  free(body);
+  free(a);
 }
 
 /* Append field f to k, its length first (NULL written apart from ""), so
@@ -1658,6 +1707,8 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
   json_t *j = NULL;
   cm_rc rc = CM_OK;
   uint64_t version[2] = {0, 0};
+  int64_t gen = 0;
+  int have_gen = 0;
   char *key = NULL;
   dash_cache *c = NULL;
   *out = NULL;
@@ -1669,6 +1720,11 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
     hub->dash_cache_free = cache_free;
   }
   c = hub->dash_cache;
+  if (c && !c->kept_tried) {
+    cm_err ignored;
+    c->kept_tried = 1;
+    (void)hub_answers_open(hub->dir, &c->kept, &ignored);
+  }
   /* The reports a write changed packed again first (a failure leaves the
    * answer to read the reports themselves), and before the version, which
    * this write changes. */
@@ -1691,6 +1747,21 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
         free(key);
         return rc;
       }
+    /* Not kept in memory: kept in the database at this generation?  The
+     * generation is read before the snapshot below, like the version. */
+    if (c->kept && hub_answers_gen(c->kept, &gen, NULL) == CM_OK) {
+      json_t *ka = NULL, *kx = NULL;
+      have_gen = 1;
+      kept_get(c, key, &ka, &kx);
+      if (ka) {
+        cache_put(c, key, ka, kx);
+        rc = cache_give(name, ka, kx, now_ms, out, err);
+        json_decref(ka);
+        json_decref(kx);
+        pthread_mutex_unlock(&hub->lock);
+        return rc;
+      }
+    }
   }
   j = json_object();
   rc = j ? CM_OK : nomem(err);
@@ -1722,14 +1793,8 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
     if (scope->unit[0]) json_object_set_new(j, "unit_scope", json_string(scope->unit));
   }
   if (!rc && key) {
-    cache_slot *s = &c->slot[c->next];
-    c->next = (c->next + 1) % CACHE_SLOTS;
-    free(s->key);
-    json_decref(s->answer);
-    json_decref(s->aux);
-    s->key = key;
-    s->answer = json_incref(j);
-    s->aux = json_incref(d.aux);
+    if (have_gen) kept_put(c, key, gen, j, d.aux, now_ms);
+    cache_put(c, key, j, d.aux);
     key = NULL;
   }
   pthread_mutex_unlock(&hub->lock);
@@ -1750,6 +1815,10 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
 void hub_dashboard_forget(hub_ctx *hub) {
   pthread_mutex_lock(&hub->lock);
   if (hub->dash_cache) cache_clear(hub->dash_cache);
+  if (hub->dash_cache && ((dash_cache *)hub->dash_cache)->kept) {
+    cm_err ignored;
+    (void)hub_answers_forget(((dash_cache *)hub->dash_cache)->kept, &ignored);
+  }
   pthread_mutex_unlock(&hub->lock);
 }
 

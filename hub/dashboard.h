@@ -69,7 +69,8 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
 cm_rc hub_dashboard_page(json_t *j, const char *table, const char *page, const char *per_page,
                          json_t **out, cm_err *err);
 
-/* Forget the answers kept for the current database version, so that the
+/* Forget the answers kept for the current database version (in memory and
+ * in the database: hub/answers.h), so that the
  * next ones are computed (a benchmark timing the computation). */
 void hub_dashboard_forget(hub_ctx *hub);
 
