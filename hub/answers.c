@@ -3,21 +3,43 @@
 #include "answers.h"
 
 #include <elf.h>
+#include <errno.h>
 #include <link.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <zlib.h>
 
 #include "../common/db.h"
 
 #define BUILD_MAX 64
+#define WAIT_MS 100  /* before a kept answer is written: the request is answered first */
+#define QUEUE_MAX 16 /* answers waiting to be written; more are not kept */
+
+typedef struct job {
+  struct job *next;
+  char *key;
+  int64_t gen;
+  json_t *answer, *aux;
+  uint64_t now_ms;
+} job;
 
 struct hub_answers {
   sqlite3 *db;
   sqlite3_stmt *gen, *get, *put, *drop_old, *drop_many;
   unsigned char build[BUILD_MAX];
   size_t build_len;
+  pthread_mutex_t mu; /* db and its statements */
+  /* the answers waiting to be written, and the thread writing them */
+  pthread_mutex_t qmu;
+  pthread_cond_t qcv;
+  job *head, *tail;
+  size_t queued;
+  int running, joinable, hurry;
+  pthread_t th;
 };
 
 /* ---- the program's build id (the linker's GNU build-id note) ---- */
@@ -60,25 +82,59 @@ static int build_note(struct dl_phdr_info *info, size_t size, void *arg) {
 static const char SQL_GEN[] = "SELECT gen FROM data_gen WHERE id = 1";
 /* one statement: the generation and the answer from the same snapshot */
 static const char SQL_GET[] =
-    "SELECT a.body, a.aux FROM answers a, data_gen g "
+    "SELECT a.body, a.aux, a.raw FROM answers a, data_gen g "
     "WHERE a.key = ?1 AND g.id = 1 AND a.gen = g.gen AND a.build = ?2";
 static const char SQL_PUT[] =
-    "INSERT OR REPLACE INTO answers(key, gen, build, stored, body, aux) "
-    "SELECT ?1, ?2, ?3, ?4, ?5, ?6 FROM data_gen WHERE id = 1 AND gen = ?2";
+    "INSERT OR REPLACE INTO answers(key, gen, build, stored, body, aux, raw) "
+    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 FROM data_gen WHERE id = 1 AND gen = ?2";
 static const char SQL_DROP_OLD[] = "DELETE FROM answers WHERE gen <> ?1 OR build <> ?2";
 static const char SQL_DROP_MANY[] =
     "DELETE FROM answers WHERE rowid IN "
     "(SELECT rowid FROM answers ORDER BY stored DESC, rowid DESC LIMIT -1 OFFSET ?1)";
 
-void hub_answers_close(hub_answers *a) {
-  if (!a) return;
+static void jobs_free(job *j) {
+  while (j) {
+    job *n = j->next;
+    free(j->key);
+    json_decref(j->answer);
+    json_decref(j->aux);
+    free(j);
+    j = n;
+  }
+}
+
+/* Write what waits now and wait for the thread to finish. */
+static void drain(hub_answers *a) {
+  pthread_mutex_lock(&a->qmu);
+  a->hurry = 1;
+  pthread_cond_broadcast(&a->qcv);
+  int joinable = a->joinable;
+  a->joinable = 0;
+  pthread_mutex_unlock(&a->qmu);
+  if (joinable) pthread_join(a->th, NULL);
+  pthread_mutex_lock(&a->qmu);
+  a->hurry = 0;
+  pthread_mutex_unlock(&a->qmu);
+}
+
+static void answers_free(hub_answers *a) {
   sqlite3_finalize(a->gen);
   sqlite3_finalize(a->get);
   sqlite3_finalize(a->put);
   sqlite3_finalize(a->drop_old);
   sqlite3_finalize(a->drop_many);
   cm_db_close(a->db);
+  pthread_cond_destroy(&a->qcv);
+  pthread_mutex_destroy(&a->qmu);
+  pthread_mutex_destroy(&a->mu);
   free(a);
+}
+
+void hub_answers_close(hub_answers *a) {
+  if (!a) return;
+  drain(a);
+  jobs_free(a->head);
+  answers_free(a);
 }
 
 static cm_rc prep(hub_answers *a, const char *sql, sqlite3_stmt **out, cm_err *err) {
@@ -102,6 +158,21 @@ cm_rc hub_answers_open(const char *dir, hub_answers **out, cm_err *err) {
     free(a);
     return cm_errf(err, CM_ERR_INVALID, "目录名太长");
   }
+  if (pthread_mutex_init(&a->mu, NULL) != 0) {
+    free(a);
+    return cm_errf(err, CM_ERR_NOMEM, "无法建立锁");
+  }
+  if (pthread_mutex_init(&a->qmu, NULL) != 0) {
+    pthread_mutex_destroy(&a->mu);
+    free(a);
+    return cm_errf(err, CM_ERR_NOMEM, "无法建立锁");
+  }
+  if (pthread_cond_init(&a->qcv, NULL) != 0) {
+    pthread_mutex_destroy(&a->qmu);
+    pthread_mutex_destroy(&a->mu);
+    free(a);
+    return cm_errf(err, CM_ERR_NOMEM, "无法建立锁");
+  }
   /* The database exists and is migrated: the store opened it first. */
   int r = sqlite3_open_v2(path, &a->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
   cm_rc rc = cm_db_check(a->db, r, "打开数据库（看板答复）", err);
@@ -121,95 +192,183 @@ cm_rc hub_answers_open(const char *dir, hub_answers **out, cm_err *err) {
   if (!rc) rc = prep(a, SQL_DROP_OLD, &a->drop_old, err);
   if (!rc) rc = prep(a, SQL_DROP_MANY, &a->drop_many, err);
   if (rc) {
-    hub_answers_close(a);
+    answers_free(a);
     return rc;
   }
   *out = a;
   return CM_OK;
 }
 
-cm_rc hub_answers_gen(hub_answers *a, int64_t *gen_out, cm_err *err) {
+int hub_answers_gen(hub_answers *a, int64_t *gen_out) {
+  pthread_mutex_lock(&a->mu);
   sqlite3_reset(a->gen);
-  int r = sqlite3_step(a->gen);
-  cm_rc rc = r == SQLITE_ROW ? CM_OK : cm_db_check(a->db, r, "读取数据版本", err);
-  if (!rc && r != SQLITE_ROW) rc = cm_errf(err, CM_ERR_DB, "读取数据版本：没有这一行");
-  *gen_out = rc ? 0 : sqlite3_column_int64(a->gen, 0);
+  int ok = sqlite3_step(a->gen) == SQLITE_ROW;
+  *gen_out = ok ? sqlite3_column_int64(a->gen, 0) : 0;
   sqlite3_reset(a->gen);
-  return rc;
+  pthread_mutex_unlock(&a->mu);
+  return ok;
 }
 
-static char *col_dup(sqlite3_stmt *s, int i) {
-  const void *b = sqlite3_column_blob(s, i);
-  int n = sqlite3_column_bytes(s, i);
+/* The JSON of a blob of n bytes: deflated to raw bytes when raw > 0. */
+static json_t *blob_json(const void *b, size_t n, sqlite3_int64 raw) {
   if (!b) return NULL;
-  char *out = malloc((size_t)n + 1);
-  if (!out) return NULL;
-  memcpy(out, b, (size_t)n);
-  out[n] = '\0';
-  return out;
+  if (raw <= 0) return json_loadb(b, n, 0, NULL);
+  if (raw > (sqlite3_int64)1 << 30) return NULL;
+  unsigned char *out = malloc((size_t)raw);
+  uLongf got = (uLongf)raw;
+  json_t *j = NULL;
+  if (out && uncompress(out, &got, b, (uLong)n) == Z_OK && got == (uLongf)raw)
+    j = json_loadb((const char *)out, got, 0, NULL);
+  free(out);
+  return j;
 }
 
-cm_rc hub_answers_get(hub_answers *a, const char *key, char **body_out, char **aux_out,
-                      cm_err *err) {
-  *body_out = *aux_out = NULL;
+void hub_answers_get(hub_answers *a, const char *key, json_t **answer_out, json_t **aux_out) {
+  *answer_out = *aux_out = NULL;
+  pthread_mutex_lock(&a->mu);
   sqlite3_reset(a->get);
   sqlite3_bind_text(a->get, 1, key, -1, SQLITE_STATIC);
   sqlite3_bind_blob(a->get, 2, a->build, (int)a->build_len, SQLITE_STATIC);
-  int r = sqlite3_step(a->get);
-  cm_rc rc = CM_OK;
-  if (r == SQLITE_ROW) {
-    *body_out = col_dup(a->get, 0);
-    if (sqlite3_column_type(a->get, 1) != SQLITE_NULL) *aux_out = col_dup(a->get, 1);
-    if (!*body_out || (sqlite3_column_type(a->get, 1) != SQLITE_NULL && !*aux_out)) {
-      free(*body_out);
-      free(*aux_out);
-      *body_out = *aux_out = NULL;
-      rc = cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  if (sqlite3_step(a->get) == SQLITE_ROW) {
+    *answer_out = blob_json(sqlite3_column_blob(a->get, 0),
+                            (size_t)sqlite3_column_bytes(a->get, 0),
+                            sqlite3_column_int64(a->get, 2));
+    if (sqlite3_column_type(a->get, 1) != SQLITE_NULL) {
+      *aux_out = blob_json(sqlite3_column_blob(a->get, 1), (size_t)sqlite3_column_bytes(a->get, 1),
+                           0);
+      if (!*aux_out) {
+        json_decref(*answer_out);
+        *answer_out = NULL;
+      }
     }
-  } else if (r != SQLITE_DONE) {
-    rc = cm_db_check(a->db, r, "读取看板答复", err);
   }
   sqlite3_reset(a->get);
   sqlite3_clear_bindings(a->get);
-  return rc;
+  pthread_mutex_unlock(&a->mu);
 }
 
-static cm_rc step_done(hub_answers *a, sqlite3_stmt *s, cm_err *err) {
+static int step_done(sqlite3_stmt *s) {
   int r = sqlite3_step(s);
-  cm_rc rc = r == SQLITE_DONE ? CM_OK : cm_db_check(a->db, r, "保存看板答复", err);
   sqlite3_reset(s);
   sqlite3_clear_bindings(s);
-  return rc;
+  return r == SQLITE_DONE;
 }
 
-cm_rc hub_answers_put(hub_answers *a, const char *key, int64_t gen, const char *body,
-                      const char *aux, uint64_t now_ms, cm_err *err) {
-  cm_rc rc = cm_db_exec(a->db, "BEGIN IMMEDIATE", err);
-  if (rc) return rc;
-  sqlite3_bind_int64(a->drop_old, 1, gen);
-  sqlite3_bind_blob(a->drop_old, 2, a->build, (int)a->build_len, SQLITE_STATIC);
-  rc = step_done(a, a->drop_old, err);
-  if (!rc) {
-    sqlite3_bind_text(a->put, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(a->put, 2, gen);
-    sqlite3_bind_blob(a->put, 3, a->build, (int)a->build_len, SQLITE_STATIC);
-    sqlite3_bind_int64(a->put, 4, (sqlite3_int64)now_ms);
-    sqlite3_bind_blob(a->put, 5, body, (int)strlen(body), SQLITE_STATIC);
-    if (aux)
-      sqlite3_bind_blob(a->put, 6, aux, (int)strlen(aux), SQLITE_STATIC);
-    else
-      sqlite3_bind_null(a->put, 6);
-    rc = step_done(a, a->put, err);
+/* Write one answer (under a->mu). */
+static void put(hub_answers *a, const job *jb) {
+  char *body = json_dumps(jb->answer, JSON_COMPACT);
+  char *aux = jb->aux ? json_dumps(jb->aux, JSON_COMPACT) : NULL;
+  size_t raw = body ? strlen(body) : 0;
+  uLongf zn = compressBound((uLong)raw);
+  unsigned char *z = body ? malloc(zn) : NULL;
+  if (!body || (jb->aux && !aux) || !z || compress2(z, &zn, (const Bytef *)body, (uLong)raw, 1) != Z_OK)
+    goto out;
+  pthread_mutex_lock(&a->mu);
+  if (sqlite3_exec(a->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
+    sqlite3_bind_int64(a->drop_old, 1, jb->gen);
+    sqlite3_bind_blob(a->drop_old, 2, a->build, (int)a->build_len, SQLITE_STATIC);
+    int ok = step_done(a->drop_old);
+    if (ok) {
+      sqlite3_bind_text(a->put, 1, jb->key, -1, SQLITE_STATIC);
+      sqlite3_bind_int64(a->put, 2, jb->gen);
+      sqlite3_bind_blob(a->put, 3, a->build, (int)a->build_len, SQLITE_STATIC);
+      sqlite3_bind_int64(a->put, 4, (sqlite3_int64)jb->now_ms);
+      sqlite3_bind_blob(a->put, 5, z, (int)zn, SQLITE_STATIC);
+      if (aux)
+        sqlite3_bind_blob(a->put, 6, aux, (int)strlen(aux), SQLITE_STATIC);
+      else
+        sqlite3_bind_null(a->put, 6);
+      sqlite3_bind_int64(a->put, 7, (sqlite3_int64)raw);
+      ok = step_done(a->put);
+    }
+    if (ok) {
+      sqlite3_bind_int(a->drop_many, 1, HUB_ANSWERS_MAX);
+      ok = step_done(a->drop_many);
+    }
+    if (!ok || sqlite3_exec(a->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+      sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
   }
-  if (!rc) {
-    sqlite3_bind_int(a->drop_many, 1, HUB_ANSWERS_MAX);
-    rc = step_done(a, a->drop_many, err);
-  }
-  if (!rc) rc = cm_db_exec(a->db, "COMMIT", err);
-  if (rc && !sqlite3_get_autocommit(a->db)) sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
-  return rc;
+  pthread_mutex_unlock(&a->mu);
+out:
+  free(z);
+  free(body);
+  free(aux);
 }
 
-cm_rc hub_answers_forget(hub_answers *a, cm_err *err) {
-  return cm_db_exec(a->db, "DELETE FROM answers", err);
+/* The thread: wait a moment (or until hurried), then write what waits, until
+ * nothing does. */
+static void *worker(void *arg) {
+  hub_answers *a = arg;
+  struct timespec until;
+  clock_gettime(CLOCK_REALTIME, &until);
+  until.tv_nsec += WAIT_MS * 1000000L;
+  until.tv_sec += until.tv_nsec / 1000000000L;
+  until.tv_nsec %= 1000000000L;
+  pthread_mutex_lock(&a->qmu);
+  while (!a->hurry && a->head)
+    if (pthread_cond_timedwait(&a->qcv, &a->qmu, &until) == ETIMEDOUT) break;
+  for (;;) {
+    job *jb = a->head;
+    if (!jb) break;
+    a->head = jb->next;
+    if (!a->head) a->tail = NULL;
+    a->queued--;
+    pthread_mutex_unlock(&a->qmu);
+    jb->next = NULL;
+    put(a, jb);
+    jobs_free(jb);
+    pthread_mutex_lock(&a->qmu);
+  }
+  a->running = 0;
+  pthread_mutex_unlock(&a->qmu);
+  return NULL;
+}
+
+void hub_answers_keep(hub_answers *a, const char *key, int64_t gen, json_t *answer, json_t *aux,
+                      uint64_t now_ms) {
+  job *jb = calloc(1, sizeof *jb);
+  if (!jb || !(jb->key = strdup(key))) {
+    free(jb);
+    return;
+  }
+  jb->gen = gen;
+  jb->answer = json_incref(answer);
+  jb->aux = json_incref(aux);
+  jb->now_ms = now_ms;
+  pthread_mutex_lock(&a->qmu);
+  if (a->queued >= QUEUE_MAX) {
+    pthread_mutex_unlock(&a->qmu);
+    jobs_free(jb);
+    return;
+  }
+  if (a->tail)
+    a->tail->next = jb;
+  else
+    a->head = jb;
+  a->tail = jb;
+  a->queued++;
+  if (!a->running) {
+    /* the thread before has finished (running is cleared last) */
+    if (a->joinable) pthread_join(a->th, NULL);
+    a->joinable = a->running = pthread_create(&a->th, NULL, worker, a) == 0;
+    if (!a->running) { /* no thread: not kept */
+      jobs_free(a->head);
+      a->head = a->tail = NULL;
+      a->queued = 0;
+    }
+  }
+  pthread_mutex_unlock(&a->qmu);
+}
+
+void hub_answers_forget(hub_answers *a) {
+  pthread_mutex_lock(&a->qmu);
+  job *waiting = a->head;
+  a->head = a->tail = NULL;
+  a->queued = 0;
+  pthread_mutex_unlock(&a->qmu);
+  jobs_free(waiting);
+  drain(a);
+  pthread_mutex_lock(&a->mu);
+  sqlite3_exec(a->db, "DELETE FROM answers", NULL, NULL, NULL);
+  pthread_mutex_unlock(&a->mu);
 }

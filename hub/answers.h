@@ -12,11 +12,14 @@
  * computes differently, means it is computed again.
  *
  * A connection of its own to hub.db (its writes do not change the generation;
- * only kept answers are written here), used under hub_ctx.lock like the
- * store's: no SQLite mutex. */
+ * only kept answers are written here), without SQLite's mutex: every use holds
+ * the hub_answers' own lock (not hub_ctx.lock, which its writing thread never
+ * takes).  The bodies are stored deflated (a district's hierarchy: 487 KB of
+ * JSON in a few pages), so that a cold start reads little. */
 #ifndef LINLI_HUB_ANSWERS_H
 #define LINLI_HUB_ANSWERS_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "../common/rc.h"
@@ -27,27 +30,31 @@ typedef struct hub_answers hub_answers;
  * this program has no build id to tell its answers from another build's
  * (nothing is kept then). */
 cm_rc hub_answers_open(const char *dir, hub_answers **out, cm_err *err);
+
+/* Write what is still waiting (hub_answers_keep), then close; NULL is fine. */
 void hub_answers_close(hub_answers *a);
 
-/* The data generation now (read it before the snapshot an answer is computed
- * from). */
-cm_rc hub_answers_gen(hub_answers *a, int64_t *gen_out, cm_err *err);
+/* The data generation now into *gen_out (read it before the snapshot an
+ * answer is computed from): 0 when it cannot be read. */
+int hub_answers_gen(hub_answers *a, int64_t *gen_out);
 
-/* The answer kept under key at the current generation by this build: *body_out
- * and *aux_out (NULL when none was kept) new strings, or both NULL when there is
- * none. */
-cm_rc hub_answers_get(hub_answers *a, const char *key, char **body_out, char **aux_out,
-                      cm_err *err);
+/* The answer kept under key at the current generation by this build, and its
+ * aux (NULL when it had none): new references, both NULL when there is none. */
+void hub_answers_get(hub_answers *a, const char *key, json_t **answer_out, json_t **aux_out);
 
-/* Keep body (and aux, or NULL) under key, computed from a snapshot taken after
- * the generation was gen: nothing is kept when the generation has moved on
- * since.  Answers of other generations are dropped; at most HUB_ANSWERS_MAX
- * are kept. */
+/* Keep answer (and aux, or NULL) under key, computed from a snapshot taken
+ * after the generation was gen: written by a thread of its own a moment
+ * later (serialising and writing a large answer costs as much as computing
+ * it, and the request waits for neither), and not at all when the generation
+ * has moved on by then.  answer and aux must never be changed afterwards (the
+ * thread reads them; it holds references of its own).  Answers of other
+ * generations are dropped; at most HUB_ANSWERS_MAX are kept. */
 #define HUB_ANSWERS_MAX 64
-cm_rc hub_answers_put(hub_answers *a, const char *key, int64_t gen, const char *body,
-                      const char *aux, uint64_t now_ms, cm_err *err);
+void hub_answers_keep(hub_answers *a, const char *key, int64_t gen, json_t *answer, json_t *aux,
+                      uint64_t now_ms);
 
-/* Drop every kept answer (a benchmark timing the computation). */
-cm_rc hub_answers_forget(hub_answers *a, cm_err *err);
+/* Drop every kept answer, and those waiting (a benchmark timing the
+ * computation). */
+void hub_answers_forget(hub_answers *a);
 
 #endif

@@ -1588,6 +1588,11 @@ typedef struct dash_cache {
    * started: NULL when they cannot be (tried once). */
   hub_answers *kept;
   int kept_tried;
+  /* the data generation when version was read (kept_gen_ok: it could be):
+   * the answers here stay right while it is the same, also when version
+   * changed (the kept answers' own writes change it) */
+  int64_t kept_gen;
+  int kept_gen_ok;
 } dash_cache;
 
 static void cache_clear(dash_cache *c) {
@@ -1601,10 +1606,11 @@ static void cache_clear(dash_cache *c) {
 }
 
 static void cache_free(void *p) {
-  if (!p) return;
-  cache_clear(p);
-  hub_answers_close(((dash_cache *)p)->kept);
-  free(p);
+  dash_cache *c = p;
+  if (!c) return;
+  cache_clear(c);
+  hub_answers_close(c->kept);
+  free(c);
 }
 
 /* Keep a new answer (and aux) in slot c->next. */
@@ -1617,37 +1623,6 @@ static void cache_put(dash_cache *c, char *key, json_t *answer, json_t *aux) {
   s->key = key;
   s->answer = json_incref(answer);
   s->aux = json_incref(aux);
-}
-
-/* The answer kept in the database under key at the current generation, into
- * *answer_out and *aux_out (new references; both NULL when none). */
-static void kept_get(dash_cache *c, const char *key, json_t **answer_out, json_t **aux_out) {
-  char *body = NULL, *aux = NULL;
-  cm_err ignored;
-  *answer_out = *aux_out = NULL;
-  if (hub_answers_get(c->kept, key, &body, &aux, &ignored) == CM_OK && body) {
-    *answer_out = json_loads(body, 0, NULL);
-    if (aux) *aux_out = json_loads(aux, 0, NULL);
-    if (!*answer_out || (aux && !*aux_out)) {
-      json_decref(*answer_out);
-      json_decref(*aux_out);
-      *answer_out = *aux_out = NULL;
-    }
-  }
-  free(body);
-  free(aux);
-}
-
-/* Keep a computed answer in the database: a failure only means it is
- * computed again after a restart. */
-static void kept_put(dash_cache *c, const char *key, int64_t gen, const json_t *answer,
-                     const json_t *aux, uint64_t now_ms) {
-  char *body = json_dumps(answer, JSON_COMPACT);
-  char *a = aux ? json_dumps(aux, JSON_COMPACT) : NULL;
-  cm_err ignored;
-  if (body && (!aux || a)) (void)hub_answers_put(c->kept, key, gen, body, a, now_ms, &ignored);
-  free(body);
-  free(a);
 }
 
 /* Append field f to k, its length first (NULL written apart from ""), so
@@ -1736,10 +1711,13 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
    * newer than its label, and the next request computes again. */
   if (c && hub_store_version(hub->store, version, NULL) == CM_OK &&
       (key = cache_key(name, scope, p, now_ms)) != NULL) {
+    if (c->kept) have_gen = hub_answers_gen(c->kept, &gen);
     if (memcmp(version, c->version, sizeof version) != 0) {
-      cache_clear(c);
+      if (!(have_gen && c->kept_gen_ok && gen == c->kept_gen)) cache_clear(c);
       memcpy(c->version, version, sizeof version);
     }
+    c->kept_gen = gen;
+    c->kept_gen_ok = have_gen;
     for (size_t i = 0; i < CACHE_SLOTS; i++)
       if (c->slot[i].key && strcmp(c->slot[i].key, key) == 0) {
         rc = cache_give(name, c->slot[i].answer, c->slot[i].aux, now_ms, out, err);
@@ -1749,10 +1727,9 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
       }
     /* Not kept in memory: kept in the database at this generation?  The
      * generation is read before the snapshot below, like the version. */
-    if (c->kept && hub_answers_gen(c->kept, &gen, NULL) == CM_OK) {
+    if (have_gen) {
       json_t *ka = NULL, *kx = NULL;
-      have_gen = 1;
-      kept_get(c, key, &ka, &kx);
+      hub_answers_get(c->kept, key, &ka, &kx);
       if (ka) {
         cache_put(c, key, ka, kx);
         rc = cache_give(name, ka, kx, now_ms, out, err);
@@ -1793,7 +1770,7 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
     if (scope->unit[0]) json_object_set_new(j, "unit_scope", json_string(scope->unit));
   }
   if (!rc && key) {
-    if (have_gen) kept_put(c, key, gen, j, d.aux, now_ms);
+    if (have_gen) hub_answers_keep(c->kept, key, gen, j, d.aux, now_ms);
     cache_put(c, key, j, d.aux);
     key = NULL;
   }
@@ -1815,10 +1792,8 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
 void hub_dashboard_forget(hub_ctx *hub) {
   pthread_mutex_lock(&hub->lock);
   if (hub->dash_cache) cache_clear(hub->dash_cache);
-  if (hub->dash_cache && ((dash_cache *)hub->dash_cache)->kept) {
-    cm_err ignored;
-    (void)hub_answers_forget(((dash_cache *)hub->dash_cache)->kept, &ignored);
-  }
+  dash_cache *c = hub->dash_cache;
+  if (c && c->kept) hub_answers_forget(c->kept);
   pthread_mutex_unlock(&hub->lock);
 }
 

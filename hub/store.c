@@ -432,7 +432,7 @@ static const char *const store_migrations[] = {
   "CREATE TABLE data_gen(id INTEGER PRIMARY KEY CHECK (id = 1), gen INTEGER NOT NULL);"
   "INSERT INTO data_gen VALUES(1, 1);"
   "CREATE TABLE answers(key TEXT NOT NULL UNIQUE, gen INTEGER NOT NULL, build BLOB NOT NULL,"
-  "  stored INTEGER NOT NULL, body BLOB NOT NULL, aux BLOB);",
+  "  stored INTEGER NOT NULL, body BLOB NOT NULL, aux BLOB, raw INTEGER NOT NULL);",
 };
 
 /* Room for every statement of this file that goes through st_prep (about

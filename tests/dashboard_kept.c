@@ -106,12 +106,11 @@ static long long sql_int(fx *f, const char *sql) {
   return v;
 }
 
-/* Mark every kept answer: a hub that gives a kept answer gives "kept_mark". */
+/* Replace every kept answer by a mark (stored as it is, not deflated): a hub
+ * that gives a kept answer gives {"kept_mark": 1}. */
 static void mark_kept(fx *f) {
-  sql_int(f, "UPDATE answers SET body = CAST(json_set(CAST(body AS TEXT), '$.kept_mark', 1)"
-             " AS BLOB)");
-  assert_true(sql_int(f, "SELECT count(*) FROM answers"
-                         " WHERE json_extract(CAST(body AS TEXT), '$.kept_mark') = 1") > 0);
+  assert_true(sql_int(f, "SELECT count(*) FROM answers") > 0);
+  sql_int(f, "UPDATE answers SET body = CAST('{\"kept_mark\": 1}' AS BLOB), raw = 0");
 }
 
 static void run_cli(const char *args) {
@@ -126,14 +125,15 @@ static void run_cli(const char *args) {
 static void check_fresh_after(fx *f, const char *name, const hub_dash_params *p,
                               void (*write)(fx *f)) {
   json_t *first = answer_fresh_start(f, name, p, 1);
-  mark_kept(f);
-  /* nothing written: the restarted hub gives the kept answer */
+  /* nothing written: the restarted hub gives the kept answer, the same */
   json_t *kept = answer_fresh_start(f, name, p, 0);
-  assert_non_null(json_object_get(kept, "kept_mark"));
-  json_object_del(kept, "kept_mark");
   assert_true(json_equal(kept, first));
   json_decref(kept);
   json_decref(first);
+  mark_kept(f);
+  kept = answer_fresh_start(f, name, p, 0);
+  assert_non_null(json_object_get(kept, "kept_mark"));
+  json_decref(kept);
 
   write(f);
   json_t *after = answer_fresh_start(f, name, p, 0);
