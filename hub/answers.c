@@ -13,7 +13,9 @@
 #include <time.h>
 #include <zlib.h>
 
+#include "../common/buf.h"
 #include "../common/db.h"
+#include "../common/json.h"
 
 #define BUILD_MAX 64
 #define WAIT_MS 100  /* before a kept answer is written: the request is answered first */
@@ -209,36 +211,50 @@ int hub_answers_gen(hub_answers *a, int64_t *gen_out) {
   return ok;
 }
 
-/* The JSON of a blob of n bytes: deflated to raw bytes when raw > 0. */
-static json_t *blob_json(const void *b, size_t n, sqlite3_int64 raw) {
-  if (!b) return NULL;
-  if (raw <= 0) return json_loadb(b, n, 0, NULL);
+/* The text of a blob of n bytes (deflated from raw bytes when raw > 0): a new
+ * string of *len_out bytes and a NUL, or NULL. */
+static char *blob_text(const void *b, size_t n, sqlite3_int64 raw, size_t *len_out) {
+  char *out = NULL;
+  *len_out = 0;
+  if (!b && n) return NULL;
+  if (raw <= 0) {
+    out = malloc(n + 1);
+    if (!out) return NULL;
+    if (n) memcpy(out, b, n);
+    out[n] = '\0';
+    *len_out = n;
+    return out;
+  }
   if (raw > (sqlite3_int64)1 << 30) return NULL;
-  unsigned char *out = malloc((size_t)raw);
+  out = malloc((size_t)raw + 1);
   uLongf got = (uLongf)raw;
-  json_t *j = NULL;
-  if (out && uncompress(out, &got, b, (uLong)n) == Z_OK && got == (uLongf)raw)
-    j = json_loadb((const char *)out, got, 0, NULL);
-  free(out);
-  return j;
+  if (!out || uncompress((Bytef *)out, &got, b, (uLong)n) != Z_OK || got != (uLongf)raw) {
+    free(out);
+    return NULL;
+  }
+  out[got] = '\0';
+  *len_out = got;
+  return out;
 }
 
-void hub_answers_get(hub_answers *a, const char *key, json_t **answer_out, json_t **aux_out) {
-  *answer_out = *aux_out = NULL;
+void hub_answers_get_text(hub_answers *a, const char *key, char **text_out, size_t *len_out,
+                          json_t **aux_out) {
+  *text_out = NULL;
+  *len_out = 0;
+  *aux_out = NULL;
   pthread_mutex_lock(&a->mu);
   sqlite3_reset(a->get);
   sqlite3_bind_text(a->get, 1, key, -1, SQLITE_STATIC);
   sqlite3_bind_blob(a->get, 2, a->build, (int)a->build_len, SQLITE_STATIC);
   if (sqlite3_step(a->get) == SQLITE_ROW) {
-    *answer_out = blob_json(sqlite3_column_blob(a->get, 0),
-                            (size_t)sqlite3_column_bytes(a->get, 0),
-                            sqlite3_column_int64(a->get, 2));
-    if (sqlite3_column_type(a->get, 1) != SQLITE_NULL) {
-      *aux_out = blob_json(sqlite3_column_blob(a->get, 1), (size_t)sqlite3_column_bytes(a->get, 1),
-                           0);
+    *text_out = blob_text(sqlite3_column_blob(a->get, 0), (size_t)sqlite3_column_bytes(a->get, 0),
+                          sqlite3_column_int64(a->get, 2), len_out);
+    if (*text_out && sqlite3_column_type(a->get, 1) != SQLITE_NULL) {
+      *aux_out = json_loadb(sqlite3_column_blob(a->get, 1),
+                            (size_t)sqlite3_column_bytes(a->get, 1), 0, NULL);
       if (!*aux_out) {
-        json_decref(*answer_out);
-        *answer_out = NULL;
+        free(*text_out);
+        *text_out = NULL;
       }
     }
   }
@@ -256,9 +272,12 @@ static int step_done(sqlite3_stmt *s) {
 
 /* Write one answer (under a->mu). */
 static void put(hub_answers *a, const job *jb) {
-  char *body = json_dumps(jb->answer, JSON_COMPACT);
+  /* the bytes the API sends (cm_http_resp_json dumps the same way) */
+  cm_buf b;
+  cm_buf_init(&b, (size_t)1 << 30);
+  char *body = cm_json_dump(jb->answer, &b) == CM_OK && b.p ? (char *)b.p : NULL;
   char *aux = jb->aux ? json_dumps(jb->aux, JSON_COMPACT) : NULL;
-  size_t raw = body ? strlen(body) : 0;
+  size_t raw = body ? b.len : 0;
   uLongf zn = compressBound((uLong)raw);
   unsigned char *z = body ? malloc(zn) : NULL;
   if (!body || (jb->aux && !aux) || !z || compress2(z, &zn, (const Bytef *)body, (uLong)raw, 1) != Z_OK)
@@ -291,7 +310,7 @@ static void put(hub_answers *a, const job *jb) {
   pthread_mutex_unlock(&a->mu);
 out:
   free(z);
-  free(body);
+  cm_buf_free(&b);
   free(aux);
 }
 

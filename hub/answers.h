@@ -20,6 +20,7 @@
 #define LINLI_HUB_ANSWERS_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../common/rc.h"
@@ -38,9 +39,12 @@ void hub_answers_close(hub_answers *a);
  * answer is computed from): 0 when it cannot be read. */
 int hub_answers_gen(hub_answers *a, int64_t *gen_out);
 
-/* The answer kept under key at the current generation by this build, and its
- * aux (NULL when it had none): new references, both NULL when there is none. */
-void hub_answers_get(hub_answers *a, const char *key, json_t **answer_out, json_t **aux_out);
+/* The answer kept under key at the current generation by this build, as the
+ * JSON text the API sends (cm_json_dump's bytes): a new string of *len_out
+ * bytes (and a NUL), and its aux (a new reference, NULL when it had none); the
+ * text NULL when there is none. */
+void hub_answers_get_text(hub_answers *a, const char *key, char **text_out, size_t *len_out,
+                          json_t **aux_out);
 
 /* Keep answer (and aux, or NULL) under key, computed from a snapshot taken
  * after the generation was gen: written by a thread of its own a moment

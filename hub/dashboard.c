@@ -11,6 +11,7 @@
 
 #include "../common/clock.h"
 #include "../common/i18n.h"
+#include "../common/json.h"
 #include "../common/lists.h"
 #include "../common/records.h"
 #include "answers.h"
@@ -1575,9 +1576,14 @@ static cm_rc answer_funding(data *d, const hub_dash_params *p, uint64_t now_ms, 
 
 #define CACHE_SLOTS 16
 
+/* answer or text may be NULL (an answer read back from the database is kept
+ * as its text until a caller wants the object; the text is made from the
+ * object when a caller wants it) */
 typedef struct cache_slot {
   char *key;
   json_t *answer, *aux;
+  char *text; /* the answer as the API sends it whole (cm_json_dump) */
+  size_t text_len;
 } cache_slot;
 
 typedef struct dash_cache {
@@ -1600,6 +1606,7 @@ static void cache_clear(dash_cache *c) {
     free(c->slot[i].key);
     json_decref(c->slot[i].answer);
     json_decref(c->slot[i].aux);
+    free(c->slot[i].text);
   }
   memset(c->slot, 0, sizeof c->slot);
   c->next = 0;
@@ -1613,16 +1620,21 @@ static void cache_free(void *p) {
   free(c);
 }
 
-/* Keep a new answer (and aux) in slot c->next. */
-static void cache_put(dash_cache *c, char *key, json_t *answer, json_t *aux) {
+/* Keep a new answer (its object or its text, taken) and aux in slot c->next. */
+static cache_slot *cache_put(dash_cache *c, char *key, json_t *answer, char *text,
+                             size_t text_len, json_t *aux) {
   cache_slot *s = &c->slot[c->next];
   c->next = (c->next + 1) % CACHE_SLOTS;
   free(s->key);
   json_decref(s->answer);
   json_decref(s->aux);
+  free(s->text);
   s->key = key;
   s->answer = json_incref(answer);
   s->aux = json_incref(aux);
+  s->text = text;
+  s->text_len = text_len;
+  return s;
 }
 
 /* Append field f to k, its length first (NULL written apart from ""), so
@@ -1672,8 +1684,40 @@ static cm_rc cache_give(const char *name, json_t *kept, const json_t *aux, uint6
   return rc;
 }
 
-cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
-                           const hub_dash_params *p, uint64_t now_ms, json_t **out, cm_err *err) {
+/* The answer of slot s: an object for the caller (want_text 0: *out), or
+ * its text (*text_out, a new string of *len_out bytes). */
+static cm_rc slot_give(const char *name, cache_slot *s, uint64_t now_ms, int want_text,
+                       json_t **out, char **text_out, size_t *len_out, cm_err *err) {
+  if (want_text) {
+    if (!s->text) {
+      cm_buf b;
+      cm_buf_init(&b, (size_t)1 << 30);
+      if (!s->answer || cm_json_dump(s->answer, &b) != CM_OK || !b.p) {
+        cm_buf_free(&b);
+        return nomem(err);
+      }
+      s->text = (char *)b.p; /* the buffer is the slot's now */
+      s->text_len = b.len;
+    }
+    char *t = malloc(s->text_len + 1);
+    if (!t) return nomem(err);
+    memcpy(t, s->text, s->text_len + 1);
+    *text_out = t;
+    *len_out = s->text_len;
+    return CM_OK;
+  }
+  if (!s->answer) {
+    s->answer = json_loadb(s->text, s->text_len, 0, NULL);
+    if (!s->answer) return nomem(err);
+  }
+  return cache_give(name, s->answer, s->aux, now_ms, out, err);
+}
+
+/* hub_dashboard_answer, or its text (want_text; never for the attention
+ * list, whose silent table is worked out per request). */
+static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
+                        const hub_dash_params *p, uint64_t now_ms, int want_text, json_t **out,
+                        char **text_out, size_t *len_out, cm_err *err) {
   data d;
   memset(&d, 0, sizeof d);
   d.hub = hub;
@@ -1686,7 +1730,7 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
   int have_gen = 0;
   char *key = NULL;
   dash_cache *c = NULL;
-  *out = NULL;
+  if (out) *out = NULL;
   if (p->category && strlen(p->category) >= CAT_MAX)
     return cm_errf(err, CM_ERR_INVALID, "类别最多 %d 字节", CAT_MAX - 1);
   pthread_mutex_lock(&hub->lock);
@@ -1720,7 +1764,7 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
     c->kept_gen_ok = have_gen;
     for (size_t i = 0; i < CACHE_SLOTS; i++)
       if (c->slot[i].key && strcmp(c->slot[i].key, key) == 0) {
-        rc = cache_give(name, c->slot[i].answer, c->slot[i].aux, now_ms, out, err);
+        rc = slot_give(name, &c->slot[i], now_ms, want_text, out, text_out, len_out, err);
         pthread_mutex_unlock(&hub->lock);
         free(key);
         return rc;
@@ -1728,13 +1772,14 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
     /* Not kept in memory: kept in the database at this generation?  The
      * generation is read before the snapshot below, like the version. */
     if (have_gen) {
-      json_t *ka = NULL, *kx = NULL;
-      hub_answers_get(c->kept, key, &ka, &kx);
-      if (ka) {
-        cache_put(c, key, ka, kx);
-        rc = cache_give(name, ka, kx, now_ms, out, err);
-        json_decref(ka);
+      char *kt = NULL;
+      size_t kn = 0;
+      json_t *kx = NULL;
+      hub_answers_get_text(c->kept, key, &kt, &kn, &kx);
+      if (kt) {
+        cache_slot *s = cache_put(c, key, NULL, kt, kn, kx);
         json_decref(kx);
+        rc = slot_give(name, s, now_ms, want_text, out, text_out, len_out, err);
         pthread_mutex_unlock(&hub->lock);
         return rc;
       }
@@ -1771,8 +1816,15 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
   }
   if (!rc && key) {
     if (have_gen) hub_answers_keep(c->kept, key, gen, j, d.aux, now_ms);
-    cache_put(c, key, j, d.aux);
+    cache_slot *s = cache_put(c, key, j, NULL, 0, d.aux);
     key = NULL;
+    if (want_text) {
+      rc = slot_give(name, s, now_ms, 1, out, text_out, len_out, err);
+      pthread_mutex_unlock(&hub->lock);
+      data_free(&d);
+      json_decref(j);
+      return rc;
+    }
   }
   pthread_mutex_unlock(&hub->lock);
   free(key);
@@ -1781,11 +1833,53 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
     json_decref(j);
     return rc;
   }
+  if (want_text) { /* not kept in memory (no key): its text now */
+    cm_buf b;
+    cm_buf_init(&b, (size_t)1 << 30);
+    rc = cm_json_dump(j, &b) == CM_OK && b.p ? CM_OK : nomem(err);
+    json_decref(j);
+    if (rc) {
+      cm_buf_free(&b);
+      return rc;
+    }
+    *text_out = (char *)b.p;
+    *len_out = b.len;
+    return CM_OK;
+  }
   /* The caller's own object: the kept one is never changed. */
   json_t *given = json_copy(j);
   json_decref(j);
   if (!given) return nomem(err);
   *out = given;
+  return CM_OK;
+}
+
+cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
+                           const hub_dash_params *p, uint64_t now_ms, json_t **out, cm_err *err) {
+  *out = NULL;
+  return answer_get(hub, name, scope, p, now_ms, 0, out, NULL, NULL, err);
+}
+
+cm_rc hub_dashboard_answer_text(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
+                                const hub_dash_params *p, uint64_t now_ms, char **text_out,
+                                size_t *len_out, cm_err *err) {
+  *text_out = NULL;
+  *len_out = 0;
+  if (strcmp(name, "attention") != 0)
+    return answer_get(hub, name, scope, p, now_ms, 1, NULL, text_out, len_out, err);
+  json_t *j = NULL;
+  cm_rc rc = answer_get(hub, name, scope, p, now_ms, 0, &j, NULL, NULL, err);
+  if (rc) return rc;
+  cm_buf b;
+  cm_buf_init(&b, (size_t)1 << 30);
+  rc = cm_json_dump(j, &b) == CM_OK && b.p ? CM_OK : nomem(err);
+  json_decref(j);
+  if (rc) {
+    cm_buf_free(&b);
+    return rc;
+  }
+  *text_out = (char *)b.p;
+  *len_out = b.len;
   return CM_OK;
 }
 

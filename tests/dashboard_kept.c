@@ -23,7 +23,9 @@
 #include <sqlite3.h>
 
 #include "bench/gen/gen_hub.h"
+#include "common/buf.h"
 #include "common/clock.h"
+#include "common/json.h"
 #include "hub/dashboard.h"
 #include "hub_testlib.h"
 
@@ -198,11 +200,57 @@ static void test_rebuild(void **state) {
   check_fresh_after(f, "attention", &p, write_rebuild);
 }
 
+/* The text of an answer (what the API sends whole) is byte for byte the
+ * answer object dumped as cm_http_resp_json dumps it: computed, from memory,
+ * and read back from the database by a restarted hub. */
+static void check_text(hub_ctx *hub, const char *name, const hub_dash_params *p, uint64_t now) {
+  hub_dash_scope scope;
+  memset(&scope, 0, sizeof scope);
+  cm_err err;
+  json_t *j = NULL;
+  char *text = NULL;
+  size_t len = 0;
+  assert_int_equal(hub_dashboard_answer_text(hub, name, &scope, p, now, &text, &len, &err), CM_OK);
+  assert_int_equal(hub_dashboard_answer(hub, name, &scope, p, now, &j, &err), CM_OK);
+  cm_buf b;
+  cm_buf_init(&b, (size_t)1 << 28);
+  assert_int_equal(cm_json_dump(j, &b), CM_OK);
+  assert_int_equal(len, b.len);
+  assert_memory_equal(text, b.p, len);
+  cm_buf_free(&b);
+  json_decref(j);
+  free(text);
+}
+
+static void test_text(void **state) {
+  fx *f = *state;
+  hub_dash_params ps[6];
+  const char *names[6] = {"hierarchy", "hierarchy", "completeness", "activity", "stations",
+                          "attention"};
+  memset(ps, 0, sizeof ps);
+  ps[1].category = "文体活动";
+  ps[2].month = f->end;
+  ps[3].to = f->end;
+  for (int round = 0; round < 3; round++) {
+    hub_ctx *hub = NULL;
+    cm_err err;
+    assert_int_equal(hub_open(f->dir, &hub, &err), CM_OK);
+    if (round == 0) hub_dashboard_forget(hub); /* computed, then from memory */
+    for (int i = 0; i < 6; i++) {
+      check_text(hub, names[i], &ps[i], f->now);
+      check_text(hub, names[i], &ps[i], f->now);
+    }
+    hub_close(hub); /* rounds 1 and 2: read back from the database */
+  }
+  assert_true(sql_int(f, "SELECT count(*) FROM answers") >= 5);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_due_day),
       cmocka_unit_test(test_enrol),
       cmocka_unit_test(test_rebuild),
+      cmocka_unit_test(test_text),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
