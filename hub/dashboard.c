@@ -1684,20 +1684,27 @@ static cm_rc cache_give(const char *name, json_t *kept, const json_t *aux, uint6
   return rc;
 }
 
+/* j as the API sends it (cm_json_dump): a new string of *len_out bytes. */
+static cm_rc dump_text(const json_t *j, char **text_out, size_t *len_out, cm_err *err) {
+  cm_buf b;
+  cm_buf_init(&b, (size_t)1 << 30);
+  if (!j || cm_json_dump(j, &b) != CM_OK || !b.p) {
+    cm_buf_free(&b);
+    return nomem(err);
+  }
+  *text_out = (char *)b.p; /* the buffer is the caller's now */
+  *len_out = b.len;
+  return CM_OK;
+}
+
 /* The answer of slot s: an object for the caller (want_text 0: *out), or
  * its text (*text_out, a new string of *len_out bytes). */
 static cm_rc slot_give(const char *name, cache_slot *s, uint64_t now_ms, int want_text,
                        json_t **out, char **text_out, size_t *len_out, cm_err *err) {
   if (want_text) {
     if (!s->text) {
-      cm_buf b;
-      cm_buf_init(&b, (size_t)1 << 30);
-      if (!s->answer || cm_json_dump(s->answer, &b) != CM_OK || !b.p) {
-        cm_buf_free(&b);
-        return nomem(err);
-      }
-      s->text = (char *)b.p; /* the buffer is the slot's now */
-      s->text_len = b.len;
+      cm_rc rc = dump_text(s->answer, &s->text, &s->text_len, err);
+      if (rc) return rc;
     }
     char *t = malloc(s->text_len + 1);
     if (!t) return nomem(err);
@@ -1834,17 +1841,9 @@ static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *sc
     return rc;
   }
   if (want_text) { /* not kept in memory (no key): its text now */
-    cm_buf b;
-    cm_buf_init(&b, (size_t)1 << 30);
-    rc = cm_json_dump(j, &b) == CM_OK && b.p ? CM_OK : nomem(err);
+    rc = dump_text(j, text_out, len_out, err);
     json_decref(j);
-    if (rc) {
-      cm_buf_free(&b);
-      return rc;
-    }
-    *text_out = (char *)b.p;
-    *len_out = b.len;
-    return CM_OK;
+    return rc;
   }
   /* The caller's own object: the kept one is never changed. */
   json_t *given = json_copy(j);
@@ -1869,18 +1868,9 @@ cm_rc hub_dashboard_answer_text(hub_ctx *hub, const char *name, const hub_dash_s
     return answer_get(hub, name, scope, p, now_ms, 1, NULL, text_out, len_out, err);
   json_t *j = NULL;
   cm_rc rc = answer_get(hub, name, scope, p, now_ms, 0, &j, NULL, NULL, err);
-  if (rc) return rc;
-  cm_buf b;
-  cm_buf_init(&b, (size_t)1 << 30);
-  rc = cm_json_dump(j, &b) == CM_OK && b.p ? CM_OK : nomem(err);
+  if (!rc) rc = dump_text(j, text_out, len_out, err);
   json_decref(j);
-  if (rc) {
-    cm_buf_free(&b);
-    return rc;
-  }
-  *text_out = (char *)b.p;
-  *len_out = b.len;
-  return CM_OK;
+  return rc;
 }
 
 void hub_dashboard_forget(hub_ctx *hub) {
