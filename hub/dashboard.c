@@ -11,8 +11,10 @@
 
 #include "../common/clock.h"
 #include "../common/i18n.h"
+#include "../common/json.h"
 #include "../common/lists.h"
 #include "../common/records.h"
+#include "answers.h"
 #include "counting.h"
 #include "lists.h"
 #include "people.h"
@@ -1574,15 +1576,29 @@ static cm_rc answer_funding(data *d, const hub_dash_params *p, uint64_t now_ms, 
 
 #define CACHE_SLOTS 16
 
+/* answer or text may be NULL (an answer read back from the database is kept
+ * as its text until a caller wants the object; the text is made from the
+ * object when a caller wants it) */
 typedef struct cache_slot {
   char *key;
   json_t *answer, *aux;
+  char *text; /* the answer as the API sends it whole (cm_json_dump) */
+  size_t text_len;
 } cache_slot;
 
 typedef struct dash_cache {
   uint64_t version[2];
   cache_slot slot[CACHE_SLOTS];
   size_t next; /* the slot the next answer replaces */
+  /* The answers kept in the database (answers.h), for a hub that has just
+   * started: NULL when they cannot be (tried once). */
+  hub_answers *kept;
+  int kept_tried;
+  /* the data generation when version was read (kept_gen_ok: it could be):
+   * the answers here stay right while it is the same, also when version
+   * changed (the kept answers' own writes change it) */
+  int64_t kept_gen;
+  int kept_gen_ok;
 } dash_cache;
 
 static void cache_clear(dash_cache *c) {
@@ -1590,15 +1606,35 @@ static void cache_clear(dash_cache *c) {
     free(c->slot[i].key);
     json_decref(c->slot[i].answer);
     json_decref(c->slot[i].aux);
+    free(c->slot[i].text);
   }
   memset(c->slot, 0, sizeof c->slot);
   c->next = 0;
 }
 
 static void cache_free(void *p) {
-  if (!p) return;
-  cache_clear(p);
-  free(p);
+  dash_cache *c = p;
+  if (!c) return;
+  cache_clear(c);
+  hub_answers_close(c->kept);
+  free(c);
+}
+
+/* Keep a new answer (its object or its text, taken) and aux in slot c->next. */
+static cache_slot *cache_put(dash_cache *c, char *key, json_t *answer, char *text,
+                             size_t text_len, json_t *aux) {
+  cache_slot *s = &c->slot[c->next];
+  c->next = (c->next + 1) % CACHE_SLOTS;
+  free(s->key);
+  json_decref(s->answer);
+  json_decref(s->aux);
+  free(s->text);
+  s->key = key;
+  s->answer = json_incref(answer);
+  s->aux = json_incref(aux);
+  s->text = text;
+  s->text_len = text_len;
+  return s;
 }
 
 /* Append field f to k, its length first (NULL written apart from ""), so
@@ -1648,8 +1684,47 @@ static cm_rc cache_give(const char *name, json_t *kept, const json_t *aux, uint6
   return rc;
 }
 
-cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
-                           const hub_dash_params *p, uint64_t now_ms, json_t **out, cm_err *err) {
+/* j as the API sends it (cm_json_dump): a new string of *len_out bytes. */
+static cm_rc dump_text(const json_t *j, char **text_out, size_t *len_out, cm_err *err) {
+  cm_buf b;
+  cm_buf_init(&b, (size_t)1 << 30);
+  if (!j || cm_json_dump(j, &b) != CM_OK || !b.p) {
+    cm_buf_free(&b);
+    return nomem(err);
+  }
+  *text_out = (char *)b.p; /* the buffer is the caller's now */
+  *len_out = b.len;
+  return CM_OK;
+}
+
+/* The answer of slot s: an object for the caller (want_text 0: *out), or
+ * its text (*text_out, a new string of *len_out bytes). */
+static cm_rc slot_give(const char *name, cache_slot *s, uint64_t now_ms, int want_text,
+                       json_t **out, char **text_out, size_t *len_out, cm_err *err) {
+  if (want_text) {
+    if (!s->text) {
+      cm_rc rc = dump_text(s->answer, &s->text, &s->text_len, err);
+      if (rc) return rc;
+    }
+    char *t = malloc(s->text_len + 1);
+    if (!t) return nomem(err);
+    memcpy(t, s->text, s->text_len + 1);
+    *text_out = t;
+    *len_out = s->text_len;
+    return CM_OK;
+  }
+  if (!s->answer) {
+    s->answer = json_loadb(s->text, s->text_len, 0, NULL);
+    if (!s->answer) return nomem(err);
+  }
+  return cache_give(name, s->answer, s->aux, now_ms, out, err);
+}
+
+/* hub_dashboard_answer, or its text (want_text; never for the attention
+ * list, whose silent table is worked out per request). */
+static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
+                        const hub_dash_params *p, uint64_t now_ms, int want_text, json_t **out,
+                        char **text_out, size_t *len_out, cm_err *err) {
   data d;
   memset(&d, 0, sizeof d);
   d.hub = hub;
@@ -1658,9 +1733,11 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
   json_t *j = NULL;
   cm_rc rc = CM_OK;
   uint64_t version[2] = {0, 0};
+  int64_t gen = 0;
+  int have_gen = 0;
   char *key = NULL;
   dash_cache *c = NULL;
-  *out = NULL;
+  if (out) *out = NULL;
   if (p->category && strlen(p->category) >= CAT_MAX)
     return cm_errf(err, CM_ERR_INVALID, "类别最多 %d 字节", CAT_MAX - 1);
   pthread_mutex_lock(&hub->lock);
@@ -1669,6 +1746,11 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
     hub->dash_cache_free = cache_free;
   }
   c = hub->dash_cache;
+  if (c && !c->kept_tried) {
+    cm_err ignored;
+    c->kept_tried = 1;
+    (void)hub_answers_open(hub->dir, &c->kept, &ignored);
+  }
   /* The reports a write changed packed again first (a failure leaves the
    * answer to read the reports themselves), and before the version, which
    * this write changes. */
@@ -1680,17 +1762,35 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
    * newer than its label, and the next request computes again. */
   if (c && hub_store_version(hub->store, version, NULL) == CM_OK &&
       (key = cache_key(name, scope, p, now_ms)) != NULL) {
+    if (c->kept) have_gen = hub_answers_gen(c->kept, &gen);
     if (memcmp(version, c->version, sizeof version) != 0) {
-      cache_clear(c);
+      if (!(have_gen && c->kept_gen_ok && gen == c->kept_gen)) cache_clear(c);
       memcpy(c->version, version, sizeof version);
     }
+    c->kept_gen = gen;
+    c->kept_gen_ok = have_gen;
     for (size_t i = 0; i < CACHE_SLOTS; i++)
       if (c->slot[i].key && strcmp(c->slot[i].key, key) == 0) {
-        rc = cache_give(name, c->slot[i].answer, c->slot[i].aux, now_ms, out, err);
+        rc = slot_give(name, &c->slot[i], now_ms, want_text, out, text_out, len_out, err);
         pthread_mutex_unlock(&hub->lock);
         free(key);
         return rc;
       }
+    /* Not kept in memory: kept in the database at this generation?  The
+     * generation is read before the snapshot below, like the version. */
+    if (have_gen) {
+      char *kt = NULL;
+      size_t kn = 0;
+      json_t *kx = NULL;
+      hub_answers_get_text(c->kept, key, &kt, &kn, &kx);
+      if (kt) {
+        cache_slot *s = cache_put(c, key, NULL, kt, kn, kx);
+        json_decref(kx);
+        rc = slot_give(name, s, now_ms, want_text, out, text_out, len_out, err);
+        pthread_mutex_unlock(&hub->lock);
+        return rc;
+      }
+    }
   }
   j = json_object();
   rc = j ? CM_OK : nomem(err);
@@ -1722,20 +1822,26 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
     if (scope->unit[0]) json_object_set_new(j, "unit_scope", json_string(scope->unit));
   }
   if (!rc && key) {
-    cache_slot *s = &c->slot[c->next];
-    c->next = (c->next + 1) % CACHE_SLOTS;
-    free(s->key);
-    json_decref(s->answer);
-    json_decref(s->aux);
-    s->key = key;
-    s->answer = json_incref(j);
-    s->aux = json_incref(d.aux);
+    if (have_gen) hub_answers_keep(c->kept, key, gen, j, d.aux, now_ms);
+    cache_slot *s = cache_put(c, key, j, NULL, 0, d.aux);
     key = NULL;
+    if (want_text) {
+      rc = slot_give(name, s, now_ms, 1, out, text_out, len_out, err);
+      pthread_mutex_unlock(&hub->lock);
+      data_free(&d);
+      json_decref(j);
+      return rc;
+    }
   }
   pthread_mutex_unlock(&hub->lock);
   free(key);
   data_free(&d);
   if (rc) {
+    json_decref(j);
+    return rc;
+  }
+  if (want_text) { /* not kept in memory (no key): its text now */
+    rc = dump_text(j, text_out, len_out, err);
     json_decref(j);
     return rc;
   }
@@ -1747,9 +1853,31 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
   return CM_OK;
 }
 
+cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
+                           const hub_dash_params *p, uint64_t now_ms, json_t **out, cm_err *err) {
+  *out = NULL;
+  return answer_get(hub, name, scope, p, now_ms, 0, out, NULL, NULL, err);
+}
+
+cm_rc hub_dashboard_answer_text(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
+                                const hub_dash_params *p, uint64_t now_ms, char **text_out,
+                                size_t *len_out, cm_err *err) {
+  *text_out = NULL;
+  *len_out = 0;
+  if (strcmp(name, "attention") != 0)
+    return answer_get(hub, name, scope, p, now_ms, 1, NULL, text_out, len_out, err);
+  json_t *j = NULL;
+  cm_rc rc = answer_get(hub, name, scope, p, now_ms, 0, &j, NULL, NULL, err);
+  if (!rc) rc = dump_text(j, text_out, len_out, err);
+  json_decref(j);
+  return rc;
+}
+
 void hub_dashboard_forget(hub_ctx *hub) {
   pthread_mutex_lock(&hub->lock);
   if (hub->dash_cache) cache_clear(hub->dash_cache);
+  dash_cache *c = hub->dash_cache;
+  if (c && c->kept) hub_answers_forget(c->kept);
   pthread_mutex_unlock(&hub->lock);
 }
 

@@ -55,6 +55,15 @@ typedef struct hub_dash_params {
 cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
                            const hub_dash_params *p, uint64_t now_ms, json_t **out, cm_err *err);
 
+/* The same answer as the JSON text the API sends when it sends the answer
+ * whole (cm_json_dump's bytes, as cm_http_resp_json writes them): a hub that
+ * has just started sends the text it kept in the database without reading it
+ * into objects and writing it again (hub/answers.h).  *text_out is a new
+ * string of *len_out bytes and a NUL. */
+cm_rc hub_dashboard_answer_text(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
+                                const hub_dash_params *p, uint64_t now_ms, char **text_out,
+                                size_t *len_out, cm_err *err);
+
 #define HUB_DASH_PAGE_MAX 500 /* most rows of a table on one page */
 
 /* Page `page` ("1", "2", ...) of answer j, per_page rows a page (1 to
@@ -69,7 +78,8 @@ cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope 
 cm_rc hub_dashboard_page(json_t *j, const char *table, const char *page, const char *per_page,
                          json_t **out, cm_err *err);
 
-/* Forget the answers kept for the current database version, so that the
+/* Forget the answers kept for the current database version (in memory and
+ * in the database: hub/answers.h), so that the
  * next ones are computed (a benchmark timing the computation). */
 void hub_dashboard_forget(hub_ctx *hub);
 

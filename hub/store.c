@@ -423,6 +423,16 @@ static const char *const store_migrations[] = {
   /* whether an organisation has a station at all, before its community's
    * lineage is walked (SQL_DASH_ORGS, once per organisation) */
   "CREATE INDEX stations_by_org ON stations(org);",
+  /* The data generation: changed by every write transaction of the store
+   * (hub_store_commit, when the transaction changed a row), so that a
+   * dashboard answer kept in `answers` at generation g is the one a fresh
+   * computation gives while the generation is still g, also after a restart
+   * and whichever process wrote (hub/answers.c).  answers: the kept answers,
+   * by request key, with the build of the program that computed them. */
+  "CREATE TABLE data_gen(id INTEGER PRIMARY KEY CHECK (id = 1), gen INTEGER NOT NULL);"
+  "INSERT INTO data_gen VALUES(1, 1);"
+  "CREATE TABLE answers(key TEXT NOT NULL UNIQUE, gen INTEGER NOT NULL, build BLOB NOT NULL,"
+  "  stored INTEGER NOT NULL, body BLOB NOT NULL, aux BLOB, raw INTEGER NOT NULL);",
 };
 
 /* Room for every statement of this file that goes through st_prep (about
@@ -450,6 +460,9 @@ struct hub_store {
   int dirty_memo;
   uint8_t dirty_author[PROTO_KEY_BYTES];
   char dirty_year[4];
+  /* sqlite3_total_changes64 at hub_store_begin: the commit changes the data
+   * generation (data_gen) when the transaction changed a row. */
+  sqlite3_int64 changes_at_begin;
 };
 
 int hub_store_schema_version(void) {
@@ -620,12 +633,23 @@ static void hex32(const uint8_t *k, char out[PROTO_KEY_HEX]) {
 
 cm_rc hub_store_begin(hub_store *st, cm_err *err) {
   st->dirty_memo = 0;
+  st->changes_at_begin = sqlite3_total_changes64(st->db);
   return cm_db_exec(st->db, "BEGIN IMMEDIATE", err);
 }
 
+static const char SQL_DATA_GEN_BUMP[] = "UPDATE data_gen SET gen = gen + 1";
+
 cm_rc hub_store_commit(hub_store *st, cm_err *err) {
   st->dirty_memo = 0;
-  cm_rc rc = cm_db_exec(st->db, "COMMIT", err);
+  cm_rc rc = CM_OK;
+  /* In the transaction itself, so that no change is ever durable without a
+   * new generation (kept dashboard answers: hub/answers.c). */
+  if (sqlite3_total_changes64(st->db) != st->changes_at_begin) {
+    sqlite3_stmt *s = NULL;
+    rc = st_prep(st, SQL_DATA_GEN_BUMP, &s, err);
+    if (!rc) rc = st_done(st, s, "更新数据版本", err);
+  }
+  if (!rc) rc = cm_db_exec(st->db, "COMMIT", err);
   if (rc) hub_store_rollback(st);
   return rc;
 }
@@ -3398,6 +3422,7 @@ cm_rc hub_store_entries_drop_from(hub_store *st, const uint8_t author[PROTO_KEY_
 
 cm_rc hub_store_read_begin(hub_store *st, cm_err *err) {
   st->dirty_memo = 0;
+  st->changes_at_begin = sqlite3_total_changes64(st->db);
   return cm_db_exec(st->db, "BEGIN", err);
 }
 

@@ -142,12 +142,26 @@ static void api_answer(cm_http_req *req, cm_http_resp *resp, hub_api *api, const
   p.to = cm_http_query(req, "to");
   p.org = org;
   p.year = cm_http_query(req, "year");
+  const char *page = cm_http_query(req, "page"), *per_page = cm_http_query(req, "per_page");
+  if (!org && !ext[0] && (!page || !*page) && (!per_page || !*per_page)) {
+    /* the whole answer, as text: no objects read and written again */
+    char *text = NULL;
+    size_t len = 0;
+    cm_rc rc = hub_dashboard_answer_text(api->hub, base, &scope, &p, now, &text, &len, &err);
+    if (!rc) rc = cm_http_resp_set(resp, 200, CT_JSON, text, len);
+    free(text);
+    if (rc) {
+      int st = status_of(rc);
+      if (st >= 500) cm_error("dashboard: %s: %s", name, err.msg);
+      cm_http_resp_error(resp, st, rc, err.msg[0] ? err.msg : cm_strerror(rc), NULL);
+    }
+    goto out;
+  }
   cm_rc rc = hub_dashboard_answer(api->hub, base, &scope, &p, now, &j, &err);
   if (!rc) {
     /* ?page=&per_page=: one page of the long tables (a city's 250,000 rows) */
     json_t *whole = j;
-    rc = hub_dashboard_page(whole, cm_http_query(req, "table"), cm_http_query(req, "page"),
-                            cm_http_query(req, "per_page"), &j, &err);
+    rc = hub_dashboard_page(whole, cm_http_query(req, "table"), page, per_page, &j, &err);
     json_decref(whole);
   }
   if (!rc && org && !ext[0] && !scope.unit[0]) {

@@ -16,6 +16,17 @@ if(TARGET linli_hub AND TARGET hub_testlib AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR
   target_link_libraries(dashboard_dates PRIVATE hub_testlib PkgConfig::CMOCKA)
   add_test(NAME dashboard_dates COMMAND dashboard_dates)
   set_tests_properties(dashboard_dates PROPERTIES TIMEOUT 60 LABELS dashboard ENVIRONMENT "LINLI_LOG=error")
+
+  # Answers kept in the database: given again after a restart, never stale
+  # after another process (the real CLI) wrote.
+  if(TARGET linli-hub)
+    add_executable(dashboard_kept ${CMAKE_CURRENT_SOURCE_DIR}/dashboard_kept.c
+                                  ${PROJECT_SOURCE_DIR}/bench/gen/gen_hub.c)
+    target_link_libraries(dashboard_kept PRIVATE hub_testlib PkgConfig::CMOCKA)
+    add_test(NAME dashboard_kept COMMAND dashboard_kept)
+    set_tests_properties(dashboard_kept PROPERTIES TIMEOUT 60 LABELS dashboard
+      ENVIRONMENT "LINLI_LOG=error;LINLI_HUB_BIN=$<TARGET_FILE:linli-hub>")
+  endif()
 endif()
 
 find_program(LINLI_NODEJS NAMES node nodejs)

@@ -234,11 +234,13 @@ f_chain() {
 
 # f_dump_proj HUB: every table but the logs, each row sorted (rowids differ
 # after a rebuild); two sqlite3 processes, since the harness runs it per trial.
+# (not data_gen, which every write transaction counts up, nor answers, the
+# dashboard answers kept under it: hub/answers.h)
 f_dump_proj() {
   local sql
   sql=$(q "$F/$1/hub.db" "SELECT 'SELECT ''' || name || ''', * FROM \"' || name || '\";'
     FROM sqlite_master WHERE type='table' AND name NOT IN ('entries','changesets','forks',
-    'forward','upstream_feed','config','authors','enroll_requests')
+    'forward','upstream_feed','config','authors','enroll_requests','data_gen','answers')
     AND name NOT LIKE 'sqlite_%' ORDER BY name")
   q "$F/$1/hub.db" "$sql" | LC_ALL=C sort
 }

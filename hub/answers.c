@@ -1,0 +1,393 @@
+/* answers.c - dashboard answers kept in the hub database (answers.h). */
+#define _GNU_SOURCE /* dl_iterate_phdr */
+#include "answers.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <link.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zlib.h>
+
+#include "../common/buf.h"
+#include "../common/db.h"
+#include "../common/json.h"
+
+#define BUILD_MAX 64
+#define WAIT_MS 100  /* before a kept answer is written: the request is answered first */
+#define QUEUE_MAX 16 /* answers waiting to be written; more are not kept */
+
+typedef struct job {
+  struct job *next;
+  char *key;
+  int64_t gen;
+  json_t *answer, *aux;
+  uint64_t now_ms;
+} job;
+
+struct hub_answers {
+  sqlite3 *db;
+  sqlite3_stmt *gen, *get, *put, *drop_old, *drop_many;
+  unsigned char build[BUILD_MAX];
+  size_t build_len;
+  pthread_mutex_t mu; /* db and its statements */
+  /* the answers waiting to be written, and the thread writing them */
+  pthread_mutex_t qmu;
+  pthread_cond_t qcv;
+  job *head, *tail;
+  size_t queued;
+  int running, joinable, hurry;
+  pthread_t th;
+};
+
+/* ---- the program's build id (the linker's GNU build-id note) ---- */
+
+typedef struct build_find {
+  unsigned char *out;
+  size_t len;
+} build_find;
+
+static int build_note(struct dl_phdr_info *info, size_t size, void *arg) {
+  build_find *f = arg;
+  (void)size;
+  /* the first object is the program itself */
+  for (ElfW(Half) i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    if (ph->p_type != PT_NOTE) continue;
+    const unsigned char *p = (const unsigned char *)(info->dlpi_addr + ph->p_vaddr);
+    const unsigned char *end = p + ph->p_memsz;
+    while (p + sizeof(ElfW(Nhdr)) <= end) {
+      ElfW(Nhdr) nh;
+      memcpy(&nh, p, sizeof nh);
+      const unsigned char *name = p + sizeof nh;
+      const unsigned char *desc = name + ((nh.n_namesz + 3u) & ~3u);
+      const unsigned char *next = desc + ((nh.n_descsz + 3u) & ~3u);
+      if (next > end || next <= p) break;
+      if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 && memcmp(name, "GNU", 4) == 0 &&
+          nh.n_descsz > 0 && nh.n_descsz <= BUILD_MAX) {
+        memcpy(f->out, desc, nh.n_descsz);
+        f->len = nh.n_descsz;
+        return 1;
+      }
+      p = next;
+    }
+  }
+  return 1; /* only the program */
+}
+
+/* ---- the connection ---- */
+
+static const char SQL_GEN[] = "SELECT gen FROM data_gen WHERE id = 1";
+/* one statement: the generation and the answer from the same snapshot */
+static const char SQL_GET[] =
+    "SELECT a.body, a.aux, a.raw FROM answers a, data_gen g "
+    "WHERE a.key = ?1 AND g.id = 1 AND a.gen = g.gen AND a.build = ?2";
+static const char SQL_PUT[] =
+    "INSERT OR REPLACE INTO answers(key, gen, build, stored, body, aux, raw) "
+    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 FROM data_gen WHERE id = 1 AND gen = ?2";
+static const char SQL_DROP_OLD[] = "DELETE FROM answers WHERE gen <> ?1 OR build <> ?2";
+static const char SQL_DROP_MANY[] =
+    "DELETE FROM answers WHERE rowid IN "
+    "(SELECT rowid FROM answers ORDER BY stored DESC, rowid DESC LIMIT -1 OFFSET ?1)";
+
+static void jobs_free(job *j) {
+  while (j) {
+    job *n = j->next;
+    free(j->key);
+    json_decref(j->answer);
+    json_decref(j->aux);
+    free(j);
+    j = n;
+  }
+}
+
+/* Write what waits now and wait for the thread to finish. */
+static void drain(hub_answers *a) {
+  pthread_mutex_lock(&a->qmu);
+  a->hurry = 1;
+  pthread_cond_broadcast(&a->qcv);
+  int joinable = a->joinable;
+  a->joinable = 0;
+  pthread_mutex_unlock(&a->qmu);
+  if (joinable) pthread_join(a->th, NULL);
+  pthread_mutex_lock(&a->qmu);
+  a->hurry = 0;
+  pthread_mutex_unlock(&a->qmu);
+}
+
+static void answers_free(hub_answers *a) {
+  sqlite3_finalize(a->gen);
+  sqlite3_finalize(a->get);
+  sqlite3_finalize(a->put);
+  sqlite3_finalize(a->drop_old);
+  sqlite3_finalize(a->drop_many);
+  cm_db_close(a->db);
+  pthread_cond_destroy(&a->qcv);
+  pthread_mutex_destroy(&a->qmu);
+  pthread_mutex_destroy(&a->mu);
+  free(a);
+}
+
+void hub_answers_close(hub_answers *a) {
+  if (!a) return;
+  drain(a);
+  jobs_free(a->head);
+  answers_free(a);
+}
+
+static cm_rc prep(hub_answers *a, const char *sql, sqlite3_stmt **out, cm_err *err) {
+  return cm_db_check(a->db, sqlite3_prepare_v3(a->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL),
+                     "准备看板答复的语句", err);
+}
+
+cm_rc hub_answers_open(const char *dir, hub_answers **out, cm_err *err) {
+  char path[4096];
+  *out = NULL;
+  hub_answers *a = calloc(1, sizeof *a);
+  if (!a) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  build_find f = {a->build, 0};
+  dl_iterate_phdr(build_note, &f);
+  a->build_len = f.len;
+  if (!a->build_len) {
+    free(a);
+    return cm_errf(err, CM_ERR_UNSUPPORTED, "本程序没有构建标识，不保存看板答复");
+  }
+  if (snprintf(path, sizeof path, "%s/hub.db", dir) >= (int)sizeof path) {
+    free(a);
+    return cm_errf(err, CM_ERR_INVALID, "目录名太长");
+  }
+  if (pthread_mutex_init(&a->mu, NULL) != 0) {
+    free(a);
+    return cm_errf(err, CM_ERR_NOMEM, "无法建立锁");
+  }
+  if (pthread_mutex_init(&a->qmu, NULL) != 0) {
+    pthread_mutex_destroy(&a->mu);
+    free(a);
+    return cm_errf(err, CM_ERR_NOMEM, "无法建立锁");
+  }
+  if (pthread_cond_init(&a->qcv, NULL) != 0) {
+    pthread_mutex_destroy(&a->qmu);
+    pthread_mutex_destroy(&a->mu);
+    free(a);
+    return cm_errf(err, CM_ERR_NOMEM, "无法建立锁");
+  }
+  /* The database exists and is migrated: the store opened it first. */
+  int r = sqlite3_open_v2(path, &a->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  cm_rc rc = cm_db_check(a->db, r, "打开数据库（看板答复）", err);
+  if (!rc) {
+    sqlite3_extended_result_codes(a->db, 1);
+    /* A kept answer is a copy: another writer holding the lock means it is
+     * not kept this time rather than an answer waiting. */
+    sqlite3_busy_timeout(a->db, 50);
+    /* Losing the last kept answers in a power cut costs a computation, never
+     * a wrong answer (the log is written in order: a later durable commit
+     * makes these durable too), so no disk sync of their own. */
+    rc = cm_db_exec(a->db, "PRAGMA synchronous=NORMAL", err);
+  }
+  if (!rc) rc = prep(a, SQL_GEN, &a->gen, err);
+  if (!rc) rc = prep(a, SQL_GET, &a->get, err);
+  if (!rc) rc = prep(a, SQL_PUT, &a->put, err);
+  if (!rc) rc = prep(a, SQL_DROP_OLD, &a->drop_old, err);
+  if (!rc) rc = prep(a, SQL_DROP_MANY, &a->drop_many, err);
+  if (rc) {
+    answers_free(a);
+    return rc;
+  }
+  *out = a;
+  return CM_OK;
+}
+
+int hub_answers_gen(hub_answers *a, int64_t *gen_out) {
+  pthread_mutex_lock(&a->mu);
+  sqlite3_reset(a->gen);
+  int ok = sqlite3_step(a->gen) == SQLITE_ROW;
+  *gen_out = ok ? sqlite3_column_int64(a->gen, 0) : 0;
+  sqlite3_reset(a->gen);
+  pthread_mutex_unlock(&a->mu);
+  return ok;
+}
+
+/* The text of a blob of n bytes (deflated from raw bytes when raw > 0): a new
+ * string of *len_out bytes and a NUL, or NULL. */
+static char *blob_text(const void *b, size_t n, sqlite3_int64 raw, size_t *len_out) {
+  char *out = NULL;
+  *len_out = 0;
+  if (!b && n) return NULL;
+  if (raw <= 0) {
+    out = malloc(n + 1);
+    if (!out) return NULL;
+    if (n) memcpy(out, b, n);
+    out[n] = '\0';
+    *len_out = n;
+    return out;
+  }
+  if (raw > (sqlite3_int64)1 << 30) return NULL;
+  out = malloc((size_t)raw + 1);
+  uLongf got = (uLongf)raw;
+  if (!out || uncompress((Bytef *)out, &got, b, (uLong)n) != Z_OK || got != (uLongf)raw) {
+    free(out);
+    return NULL;
+  }
+  out[got] = '\0';
+  *len_out = got;
+  return out;
+}
+
+void hub_answers_get_text(hub_answers *a, const char *key, char **text_out, size_t *len_out,
+                          json_t **aux_out) {
+  *text_out = NULL;
+  *len_out = 0;
+  *aux_out = NULL;
+  pthread_mutex_lock(&a->mu);
+  sqlite3_reset(a->get);
+  sqlite3_bind_text(a->get, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_blob(a->get, 2, a->build, (int)a->build_len, SQLITE_STATIC);
+  if (sqlite3_step(a->get) == SQLITE_ROW) {
+    *text_out = blob_text(sqlite3_column_blob(a->get, 0), (size_t)sqlite3_column_bytes(a->get, 0),
+                          sqlite3_column_int64(a->get, 2), len_out);
+    if (*text_out && sqlite3_column_type(a->get, 1) != SQLITE_NULL) {
+      *aux_out = json_loadb(sqlite3_column_blob(a->get, 1),
+                            (size_t)sqlite3_column_bytes(a->get, 1), 0, NULL);
+      if (!*aux_out) {
+        free(*text_out);
+        *text_out = NULL;
+      }
+    }
+  }
+  sqlite3_reset(a->get);
+  sqlite3_clear_bindings(a->get);
+  pthread_mutex_unlock(&a->mu);
+}
+
+static int step_done(sqlite3_stmt *s) {
+  int r = sqlite3_step(s);
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+  return r == SQLITE_DONE;
+}
+
+/* Write one answer (under a->mu). */
+static void put(hub_answers *a, const job *jb) {
+  /* the bytes the API sends (cm_http_resp_json dumps the same way) */
+  cm_buf b;
+  cm_buf_init(&b, (size_t)1 << 30);
+  char *body = cm_json_dump(jb->answer, &b) == CM_OK && b.p ? (char *)b.p : NULL;
+  char *aux = jb->aux ? json_dumps(jb->aux, JSON_COMPACT) : NULL;
+  size_t raw = body ? b.len : 0;
+  uLongf zn = compressBound((uLong)raw);
+  unsigned char *z = body ? malloc(zn) : NULL;
+  if (!body || (jb->aux && !aux) || !z || compress2(z, &zn, (const Bytef *)body, (uLong)raw, 1) != Z_OK)
+    goto out;
+  pthread_mutex_lock(&a->mu);
+  if (sqlite3_exec(a->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
+    sqlite3_bind_int64(a->drop_old, 1, jb->gen);
+    sqlite3_bind_blob(a->drop_old, 2, a->build, (int)a->build_len, SQLITE_STATIC);
+    int ok = step_done(a->drop_old);
+    if (ok) {
+      sqlite3_bind_text(a->put, 1, jb->key, -1, SQLITE_STATIC);
+      sqlite3_bind_int64(a->put, 2, jb->gen);
+      sqlite3_bind_blob(a->put, 3, a->build, (int)a->build_len, SQLITE_STATIC);
+      sqlite3_bind_int64(a->put, 4, (sqlite3_int64)jb->now_ms);
+      sqlite3_bind_blob(a->put, 5, z, (int)zn, SQLITE_STATIC);
+      if (aux)
+        sqlite3_bind_blob(a->put, 6, aux, (int)strlen(aux), SQLITE_STATIC);
+      else
+        sqlite3_bind_null(a->put, 6);
+      sqlite3_bind_int64(a->put, 7, (sqlite3_int64)raw);
+      ok = step_done(a->put);
+    }
+    if (ok) {
+      sqlite3_bind_int(a->drop_many, 1, HUB_ANSWERS_MAX);
+      ok = step_done(a->drop_many);
+    }
+    if (!ok || sqlite3_exec(a->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+      sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
+  }
+  pthread_mutex_unlock(&a->mu);
+out:
+  free(z);
+  cm_buf_free(&b);
+  free(aux);
+}
+
+/* The thread: wait a moment (or until hurried), then write what waits, until
+ * nothing does. */
+static void *worker(void *arg) {
+  hub_answers *a = arg;
+  struct timespec until;
+  clock_gettime(CLOCK_REALTIME, &until);
+  until.tv_nsec += WAIT_MS * 1000000L;
+  until.tv_sec += until.tv_nsec / 1000000000L;
+  until.tv_nsec %= 1000000000L;
+  pthread_mutex_lock(&a->qmu);
+  while (!a->hurry && a->head)
+    if (pthread_cond_timedwait(&a->qcv, &a->qmu, &until) == ETIMEDOUT) break;
+  for (;;) {
+    job *jb = a->head;
+    if (!jb) break;
+    a->head = jb->next;
+    if (!a->head) a->tail = NULL;
+    a->queued--;
+    pthread_mutex_unlock(&a->qmu);
+    jb->next = NULL;
+    put(a, jb);
+    jobs_free(jb);
+    pthread_mutex_lock(&a->qmu);
+  }
+  a->running = 0;
+  pthread_mutex_unlock(&a->qmu);
+  return NULL;
+}
+
+void hub_answers_keep(hub_answers *a, const char *key, int64_t gen, json_t *answer, json_t *aux,
+                      uint64_t now_ms) {
+  job *jb = calloc(1, sizeof *jb);
+  if (!jb || !(jb->key = strdup(key))) {
+    free(jb);
+    return;
+  }
+  jb->gen = gen;
+  jb->answer = json_incref(answer);
+  jb->aux = json_incref(aux);
+  jb->now_ms = now_ms;
+  pthread_mutex_lock(&a->qmu);
+  if (a->queued >= QUEUE_MAX) {
+    pthread_mutex_unlock(&a->qmu);
+    jobs_free(jb);
+    return;
+  }
+  if (a->tail)
+    a->tail->next = jb;
+  else
+    a->head = jb;
+  a->tail = jb;
+  a->queued++;
+  if (!a->running) {
+    /* the thread before has finished (running is cleared last) */
+    if (a->joinable) pthread_join(a->th, NULL);
+    a->joinable = a->running = pthread_create(&a->th, NULL, worker, a) == 0;
+    if (!a->running) { /* no thread: not kept */
+      jobs_free(a->head);
+      a->head = a->tail = NULL;
+      a->queued = 0;
+    }
+  }
+  pthread_mutex_unlock(&a->qmu);
+}
+
+void hub_answers_forget(hub_answers *a) {
+  pthread_mutex_lock(&a->qmu);
+  job *waiting = a->head;
+  a->head = a->tail = NULL;
+  a->queued = 0;
+  pthread_mutex_unlock(&a->qmu);
+  jobs_free(waiting);
+  drain(a);
+  pthread_mutex_lock(&a->mu);
+  sqlite3_exec(a->db, "DELETE FROM answers", NULL, NULL, NULL);
+  pthread_mutex_unlock(&a->mu);
+}

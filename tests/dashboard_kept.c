@@ -1,0 +1,256 @@
+/* dashboard_kept.c - dashboard answers kept in the hub database
+ * (hub/answers.h): a restarted hub gives the kept answer while nothing was
+ * written, and never a stale one after another process wrote to the database
+ * (the real `linli-hub` CLI: due-day, rebuild; a forked process enrolling a
+ * community through the store).
+ *
+ * How a stale answer would show: the kept answer is marked by hand in the
+ * database (an extra field, written with sqlite3 directly, which changes no
+ * generation), so that a hub giving the kept answer gives the mark.  After a
+ * write, the answer must come without the mark and equal a fresh
+ * computation. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "bench/gen/gen_hub.h"
+#include "common/buf.h"
+#include "common/clock.h"
+#include "common/json.h"
+#include "hub/dashboard.h"
+#include "hub_testlib.h"
+
+#define FIXED_TODAY "2026-11-20"
+
+typedef struct fx {
+  char *tmp;
+  char dir[1024], db[1100];
+  uint64_t now;
+  char end[8];
+} fx;
+
+static void month_str(int m, char out[8]) {
+  unsigned y = m > 0 ? (unsigned)(m / 12) % 10000u : 0, mo = m > 0 ? (unsigned)(m % 12) : 0;
+  snprintf(out, 8, "%04u-%02u", y, mo % 12u + 1u);
+}
+
+static int setup(void **state) {
+  fx *f = calloc(1, sizeof *f);
+  if (!f) return -1;
+  uint64_t day = 0;
+  if (cm_date_parse(FIXED_TODAY, &day) != CM_OK) return -1;
+  f->now = day + 12ull * 3600 * 1000;
+  char now_s[24], cur[8];
+  int m = 0;
+  snprintf(now_s, sizeof now_s, "%llu", (unsigned long long)f->now);
+  setenv("LINLI_FAKE_NOW_MS", now_s, 1);
+  cm_month_of(f->now, cur);
+  cm_month_parse(cur, &m);
+  month_str(m - 1, f->end);
+  f->tmp = tl_tmpdir();
+  if (!f->tmp) return -1;
+  hub_ctx *hub = tl_hub(f->tmp, "hub", HUB_ROLE_STREET, "望海楼街");
+  gen_spec spec = {3, 7, 6, f->end, 11, 0};
+  gen_totals tot;
+  if (!hub || gen_hub_fill(hub, &spec, &tot)) return -1;
+  hub_close(hub);
+  snprintf(f->dir, sizeof f->dir, "%s/hub", f->tmp);
+  snprintf(f->db, sizeof f->db, "%s/hub.db", f->dir);
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fx *f = *state;
+  tl_rmrf(f->tmp);
+  free(f->tmp);
+  free(f);
+  return 0;
+}
+
+/* One answer of a hub opened for it and closed after (a hub's start). */
+static json_t *answer_fresh_start(fx *f, const char *name, const hub_dash_params *p, int forget) {
+  hub_ctx *hub = NULL;
+  cm_err err;
+  assert_int_equal(hub_open(f->dir, &hub, &err), CM_OK);
+  hub_dash_scope scope;
+  memset(&scope, 0, sizeof scope);
+  if (forget) hub_dashboard_forget(hub);
+  json_t *j = NULL;
+  assert_int_equal(hub_dashboard_answer(hub, name, &scope, p, f->now, &j, &err), CM_OK);
+  hub_close(hub);
+  assert_non_null(j);
+  return j;
+}
+
+/* Run SQL on the hub's database directly (no store, so no new generation). */
+static long long sql_int(fx *f, const char *sql) {
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+  long long v = -1;
+  assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW) v = sqlite3_column_int64(s, 0);
+  assert_true(r == SQLITE_ROW || r == SQLITE_DONE);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return v;
+}
+
+/* Replace every kept answer by a mark (stored as it is, not deflated): a hub
+ * that gives a kept answer gives {"kept_mark": 1}. */
+static void mark_kept(fx *f) {
+  assert_true(sql_int(f, "SELECT count(*) FROM answers") > 0);
+  sql_int(f, "UPDATE answers SET body = CAST('{\"kept_mark\": 1}' AS BLOB), raw = 0");
+}
+
+static void run_cli(const char *args) {
+  const char *bin = getenv("LINLI_HUB_BIN");
+  assert_non_null(bin);
+  char cmd[4096];
+  snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>&1", bin, args);
+  assert_int_equal(system(cmd), 0);
+}
+
+/* After the write done by write(f), a restarted hub's answer is fresh. */
+static void check_fresh_after(fx *f, const char *name, const hub_dash_params *p,
+                              void (*write)(fx *f)) {
+  json_t *first = answer_fresh_start(f, name, p, 1);
+  /* nothing written: the restarted hub gives the kept answer, the same */
+  json_t *kept = answer_fresh_start(f, name, p, 0);
+  assert_true(json_equal(kept, first));
+  json_decref(kept);
+  json_decref(first);
+  mark_kept(f);
+  kept = answer_fresh_start(f, name, p, 0);
+  assert_non_null(json_object_get(kept, "kept_mark"));
+  json_decref(kept);
+
+  write(f);
+  json_t *after = answer_fresh_start(f, name, p, 0);
+  assert_null(json_object_get(after, "kept_mark"));
+  json_t *fresh = answer_fresh_start(f, name, p, 1);
+  assert_true(json_equal(after, fresh));
+  json_decref(after);
+  json_decref(fresh);
+}
+
+static char due_arg[1200];
+
+static void write_due_day(fx *f) {
+  snprintf(due_arg, sizeof due_arg, "--dir %s dashboard due-day 3", f->dir);
+  run_cli(due_arg);
+}
+
+static void write_rebuild(fx *f) {
+  snprintf(due_arg, sizeof due_arg, "--dir %s rebuild", f->dir);
+  run_cli(due_arg);
+}
+
+/* Another process enrols a community through the store (the registry). */
+static void write_enrol(fx *f) {
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    hub_ctx *hub = NULL;
+    cm_err err;
+    tl_author a;
+    int bad = hub_open(f->dir, &hub, &err) != CM_OK || tl_author_new(&a) != 0 ||
+              tl_enroll(hub, &a, "新来社区", "120101001999") != 0;
+    hub_close(hub);
+    _exit(bad ? 1 : 0);
+  }
+  int st = 0;
+  assert_int_equal(waitpid(pid, &st, 0), pid);
+  assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+static void test_due_day(void **state) {
+  fx *f = *state;
+  hub_dash_params p;
+  memset(&p, 0, sizeof p);
+  p.month = f->end;
+  check_fresh_after(f, "completeness", &p, write_due_day);
+}
+
+static void test_enrol(void **state) {
+  fx *f = *state;
+  hub_dash_params p;
+  memset(&p, 0, sizeof p);
+  long long before = sql_int(f, "SELECT count(*) FROM communities");
+  check_fresh_after(f, "hierarchy", &p, write_enrol);
+  assert_int_equal(sql_int(f, "SELECT count(*) FROM communities"), before + 1);
+}
+
+static void test_rebuild(void **state) {
+  fx *f = *state;
+  hub_dash_params p;
+  memset(&p, 0, sizeof p);
+  check_fresh_after(f, "attention", &p, write_rebuild);
+}
+
+/* The text of an answer (what the API sends whole) is byte for byte the
+ * answer object dumped as cm_http_resp_json dumps it: computed, from memory,
+ * and read back from the database by a restarted hub. */
+static void check_text(hub_ctx *hub, const char *name, const hub_dash_params *p, uint64_t now) {
+  hub_dash_scope scope;
+  memset(&scope, 0, sizeof scope);
+  cm_err err;
+  json_t *j = NULL;
+  char *text = NULL;
+  size_t len = 0;
+  assert_int_equal(hub_dashboard_answer_text(hub, name, &scope, p, now, &text, &len, &err), CM_OK);
+  assert_int_equal(hub_dashboard_answer(hub, name, &scope, p, now, &j, &err), CM_OK);
+  cm_buf b;
+  cm_buf_init(&b, (size_t)1 << 28);
+  assert_int_equal(cm_json_dump(j, &b), CM_OK);
+  assert_int_equal(len, b.len);
+  assert_memory_equal(text, b.p, len);
+  cm_buf_free(&b);
+  json_decref(j);
+  free(text);
+}
+
+static void test_text(void **state) {
+  fx *f = *state;
+  hub_dash_params ps[6];
+  const char *names[6] = {"hierarchy", "hierarchy", "completeness", "activity", "stations",
+                          "attention"};
+  memset(ps, 0, sizeof ps);
+  ps[1].category = "文体活动";
+  ps[2].month = f->end;
+  ps[3].to = f->end;
+  for (int round = 0; round < 3; round++) {
+    hub_ctx *hub = NULL;
+    cm_err err;
+    assert_int_equal(hub_open(f->dir, &hub, &err), CM_OK);
+    if (round == 0) hub_dashboard_forget(hub); /* computed, then from memory */
+    for (int i = 0; i < 6; i++) {
+      check_text(hub, names[i], &ps[i], f->now);
+      check_text(hub, names[i], &ps[i], f->now);
+    }
+    hub_close(hub); /* rounds 1 and 2: read back from the database */
+  }
+  assert_true(sql_int(f, "SELECT count(*) FROM answers") >= 5);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_due_day),
+      cmocka_unit_test(test_enrol),
+      cmocka_unit_test(test_rebuild),
+      cmocka_unit_test(test_text),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
