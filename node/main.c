@@ -4,6 +4,7 @@
  *
  * Exit codes: cm_rc_exit_code (common/rc.h), listed in --help. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -597,6 +598,12 @@ static cm_rc run_import_reports(node_ctx *ctx, args *a, cm_err *e) {
   cm_rc rc = node_import_reports(ctx, a->pos[0], &n, e);
   if (!rc) printf("%zu\n", n);
   return rc;
+}
+
+static void *load_curl(void *arg) {
+  (void)arg;
+  cm_client_global_init(); /* its outcome is read again, once loaded, by run_sync */
+  return NULL;
 }
 
 static cm_rc run_sync(node_ctx *ctx, args *a, cm_err *e) {
@@ -1276,5 +1283,11 @@ int main(int argc, char **argv) {
     fprintf(stderr, "linli-node: 错误：需要 --dir DIR\n");
     return EXIT_USAGE;
   }
-  return c->run ? with_node(&a, c->run) : c->fn(&a);
+  /* sync loads libcurl and its TLS stack (most of its start-up) on a thread
+   * of its own while the node opens and the first bundle is built. */
+  pthread_t curl_loader;
+  int loading = c->run == run_sync && pthread_create(&curl_loader, NULL, load_curl, NULL) == 0;
+  int x = c->run ? with_node(&a, c->run) : c->fn(&a);
+  if (loading) pthread_join(curl_loader, NULL);
+  return x;
 }

@@ -462,10 +462,11 @@ static void test_month_offline_in_one_go(void **state) {
   assert_int_equal(head_of(ctx), 12001);
   if (do_sync(ctx, &e) != CM_OK) fail_msg("sync: %s", e.msg);
   assert_int_equal(hub.head, 12001);
-  /* 1,000 entries a POST, one changeset each, the next built while the hub
-   * takes the last: 12 x 1,000 + 1 */
-  assert_int_equal(hub.n_cs, 13);
-  assert_int_equal(hub.posts, 13);
+  /* One changeset a POST, the next built while the hub takes the last: 250
+   * entries first, each POST twice the one before up to 2,000:
+   * 250 + 500 + 1,000 + 5 x 2,000 + 251 */
+  assert_int_equal(hub.n_cs, 9);
+  assert_int_equal(hub.posts, 9);
   node_close(ctx);
 }
 
