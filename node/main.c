@@ -602,14 +602,15 @@ static cm_rc run_import_reports(node_ctx *ctx, args *a, cm_err *e) {
 
 static void *load_curl(void *arg) {
   (void)arg;
-  cm_client_global_init(); /* its outcome is read again, once loaded, by run_sync */
+  cm_client_global_init(); /* its outcome is read again by each request */
   return NULL;
 }
 
 static cm_rc run_sync(node_ctx *ctx, args *a, cm_err *e) {
   node_sync_status s;
-  cm_rc rc = cm_client_global_init();
-  if (!rc) rc = opt(a, "--idle") ? node_sync_idle(ctx, e) : node_sync_once(ctx, e);
+  /* libcurl is loading meanwhile (main: load_curl); the pass's first request
+   * waits for it, after the pass has started building its first bundle. */
+  cm_rc rc = opt(a, "--idle") ? node_sync_idle(ctx, e) : node_sync_once(ctx, e);
   if (node_sync_status_get(ctx, &s, NULL) == CM_OK)
     printf("本机记录 %llu 条，已上报 %llu 条，已确认 %llu 条，未读决定 %llu 条\n",
            (unsigned long long)s.written, (unsigned long long)s.pushed,

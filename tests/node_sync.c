@@ -463,10 +463,10 @@ static void test_month_offline_in_one_go(void **state) {
   if (do_sync(ctx, &e) != CM_OK) fail_msg("sync: %s", e.msg);
   assert_int_equal(hub.head, 12001);
   /* One changeset a POST, the next built while the hub takes the last: 250
-   * entries first, each POST twice the one before up to 2,000:
-   * 250 + 500 + 1,000 + 5 x 2,000 + 251 */
-  assert_int_equal(hub.n_cs, 9);
-  assert_int_equal(hub.posts, 9);
+   * entries first, each POST half as large again as the one before up to
+   * 2,000: 250 + 375 + 562 + 843 + 1,264 + 1,896 + 3 x 2,000 + 811 */
+  assert_int_equal(hub.n_cs, 10);
+  assert_int_equal(hub.posts, 10);
   node_close(ctx);
 }
 
