@@ -73,7 +73,6 @@ typedef struct pass {
     cm_rc rc;
     cm_err err;
   } first;
-  int log_changed; /* the pass fetched back or adopted a chain: the first bundle may be stale */
 } pass;
 
 /* Per-request timeouts from what remains of the pass's budget. */
@@ -387,7 +386,7 @@ static cm_rc next_bundle(pass *p, uint64_t from, uint64_t head, uint64_t n, uint
  * built meanwhile on a thread of its own (the connection is serialised), and
  * used when the hub's head is where the node thought: the same bytes the push
  * would have built (entries are never changed once written, save by a fetch
- * back or an adopted chain, after which it is dropped). */
+ * back or an adopted chain, before which it is dropped: first_drop). */
 
 static void *first_main(void *arg) {
   struct first_bundle *f = arg;
@@ -409,14 +408,14 @@ static void first_start(pass *p) {
 }
 
 /* Wait for the first bundle; 1 with it in *bundle (the caller's now) when it
- * starts at from and the log stayed as it was, else 0 (it is dropped). */
+ * starts at from, else 0 (it is dropped). */
 static int first_take(pass *p, uint64_t from, uint8_t **bundle, size_t *len, uint64_t *last) {
   struct first_bundle *f = &p->first;
   int ok = 0;
   if (!f->started) return 0;
   pthread_join(f->th, NULL);
   f->started = 0;
-  if (!f->rc && f->bundle && f->from == from && !p->log_changed) {
+  if (!f->rc && f->bundle && f->from == from) {
     *bundle = f->bundle;
     *len = f->len;
     *last = f->last;
@@ -426,6 +425,15 @@ static int first_take(pass *p, uint64_t from, uint8_t **bundle, size_t *len, uin
   free(f->bundle);
   f->bundle = NULL;
   return ok;
+}
+
+/* Before the pass changes its log (a fetch back, an adopted chain), and at
+ * its end: the first bundle's thread joined, the bundle dropped. */
+static void first_drop(pass *p) {
+  uint8_t *unused = NULL;
+  size_t len = 0;
+  uint64_t last = 0;
+  first_take(p, 0, &unused, &len, &last); /* no bundle starts at 0 */
 }
 
 /* The hub's 200 to a push that ended at last: keep its receipts. */
@@ -932,10 +940,7 @@ static cm_rc sync_pass(pass *p, cm_err *err) {
   if (rc) return rc;
   first_start(p);
   rc = sync_steps(p, err);
-  uint8_t *unused = NULL;
-  size_t len = 0;
-  uint64_t last = 0;
-  first_take(p, 0, &unused, &len, &last); /* joined and dropped when the push did not use it */
+  first_drop(p);
   return rc;
 }
 
@@ -968,7 +973,7 @@ static cm_rc sync_steps(pass *p, cm_err *err) {
   rc = store_log_head(p->ctx, &local, lh, err);
   if (rc) return rc;
   if (forked(p, &head, local)) {
-    p->log_changed = 1;
+    first_drop(p);
     rc = resolve_fork(p, &head, err);
     if (!rc) rc = store_log_head(p->ctx, &local, lh, err);
     if (rc) return rc;
@@ -976,7 +981,7 @@ static cm_rc sync_steps(pass *p, cm_err *err) {
   if (head.r.seq > local) {
     cm_warn("街道分会保存了本机台账的 %llu 条，本机只有 %llu 条：正在取回",
             (unsigned long long)head.r.seq, (unsigned long long)local);
-    p->log_changed = 1;
+    first_drop(p);
     rc = budget(p, err);
     if (!rc) rc = explain(p, node_fetch_back(p->ctx, p->url, head.r.seq, &p->opts, err), err);
     if (rc == CM_ERR_CONFLICT) rc = resolve_fork(p, &head, err);
