@@ -450,20 +450,6 @@ static cm_rc push_taken(pass *p, cm_push_result *res, uint64_t last, cm_err *err
   return rc;
 }
 
-static cm_rc pull_feed(pass *p, cm_err *err);
-
-/* While the last POST is with the hub: the feed so far (with auto-accept on,
- * the review results of the POSTs already acknowledged), so that applying
- * them overlaps the hub's work on the last one instead of following it.  The
- * feed is the hub's signed entries after our cursor, whatever the state of
- * the push: items and cursor commit together as in any pull.  A failure here
- * is left to the pull that follows the push. */
-static void feed_ahead(pass *p) {
-  cm_err fe;
-  cm_err_clear(&fe);
-  if (pull_feed(p, &fe) != CM_OK) cm_info("the feed during the last push: %s", fe.msg);
-}
-
 static cm_rc push(pass *p, uint64_t hub_seq, cm_err *err) {
   uint64_t head = 0;
   uint8_t hh[PROTO_HASH_BYTES];
@@ -507,8 +493,6 @@ static cm_rc push(pass *p, uint64_t hub_seq, cm_err *err) {
     size = size + size / 2 < SYNC_POST_ENTRIES ? size + size / 2 : SYNC_POST_ENTRIES;
     if (!mine && s.last < head)
       mine = next_bundle(p, s.last + 1, head, size, &next, &next_len, &next_last, &me);
-    else if (!mine && round > 0)
-      feed_ahead(p);
     pthread_join(s.th, NULL);
     free(s.bundle);
     rc = explain(p, s.rc, &s.err);
