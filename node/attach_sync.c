@@ -43,11 +43,12 @@ cm_rc node_files_check(node_ctx *ctx, int fetch, FILE *report, cm_att_checked *o
 }
 
 cm_rc node_attach_sync(node_ctx *ctx, const char *url, const cm_client_opts *opts,
-                       cm_att_sent *sent, cm_err *err) {
+                       cm_att_sent *sent, uint64_t *settled_out, cm_err *err) {
   uint64_t acked = store_meta_u64(ctx, "acked_seq", 0);
   uint64_t done = store_meta_u64(ctx, "files_pushed_seq", 0);
   json_t *list = NULL;
   cm_att_store st;
+  *settled_out = done;
   if (done >= acked) return CM_OK;
   cm_rc rc = node_attach_store(ctx, &st, err);
   if (!rc) rc = node_attach_list(ctx, NULL, done + 1, acked, &list, err);
@@ -74,7 +75,7 @@ cm_rc node_attach_sync(node_ctx *ctx, const char *url, const cm_client_opts *opt
       rc = store_meta_set_u64(ctx, "files_pushed_seq",
                               (uint64_t)json_integer_value(json_object_get(a, "seq")), err);
   }
-  if (!rc) rc = store_meta_set_u64(ctx, "files_pushed_seq", acked, err);
+  if (!rc) *settled_out = acked;
   if (sent->requests)
     cm_info("附件：发送 %llu 字节，%u 个文件传完，%u 个街道分会已有%s", (unsigned long long)sent->bytes,
             sent->files, sent->skipped, sent->refused ? "，有附件记录被街道分会拒收（不上传）" : "");

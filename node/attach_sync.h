@@ -16,9 +16,12 @@
 
 /* Send the files named by acknowledged entries after files_pushed_seq to the
  * hub at url.  *sent adds up what was sent.  Stops at the first failure
- * (the next pass continues there); errors as cm_att_push. */
+ * (the next pass continues there); errors as cm_att_push.  Each file sent
+ * moves files_pushed_seq at once; the last step, over entries that name no
+ * file, is left to the caller in *settled_out (a sync pass writes it with its
+ * own bookkeeping: lost in a crash, the next pass only looks again). */
 cm_rc node_attach_sync(node_ctx *ctx, const char *url, const cm_client_opts *opts,
-                       cm_att_sent *sent, cm_err *err);
+                       cm_att_sent *sent, uint64_t *settled_out, cm_err *err);
 
 /* Beside a USB bundle written to bundle_path: the folder bundle_path.files
  * with a copy of every file not yet settled at the hub and index.tsv, one

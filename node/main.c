@@ -4,6 +4,7 @@
  *
  * Exit codes: cm_rc_exit_code (common/rc.h), listed in --help. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -599,10 +600,17 @@ static cm_rc run_import_reports(node_ctx *ctx, args *a, cm_err *e) {
   return rc;
 }
 
+static void *load_curl(void *arg) {
+  (void)arg;
+  cm_client_global_init(); /* its outcome is read again by each request */
+  return NULL;
+}
+
 static cm_rc run_sync(node_ctx *ctx, args *a, cm_err *e) {
   node_sync_status s;
-  cm_rc rc = cm_client_global_init();
-  if (!rc) rc = opt(a, "--idle") ? node_sync_idle(ctx, e) : node_sync_once(ctx, e);
+  /* libcurl is loading meanwhile (main: load_curl); the pass's first request
+   * waits for it, after the pass has started building its first bundle. */
+  cm_rc rc = opt(a, "--idle") ? node_sync_idle(ctx, e) : node_sync_once(ctx, e);
   if (node_sync_status_get(ctx, &s, NULL) == CM_OK)
     printf("本机记录 %llu 条，已上报 %llu 条，已确认 %llu 条，未读决定 %llu 条\n",
            (unsigned long long)s.written, (unsigned long long)s.pushed,
@@ -1276,5 +1284,11 @@ int main(int argc, char **argv) {
     fprintf(stderr, "linli-node: 错误：需要 --dir DIR\n");
     return EXIT_USAGE;
   }
-  return c->run ? with_node(&a, c->run) : c->fn(&a);
+  /* sync loads libcurl and its TLS stack (most of its start-up) on a thread
+   * of its own while the node opens and the first bundle is built. */
+  pthread_t curl_loader;
+  int loading = c->run == run_sync && pthread_create(&curl_loader, NULL, load_curl, NULL) == 0;
+  int x = c->run ? with_node(&a, c->run) : c->fn(&a);
+  if (loading) pthread_join(curl_loader, NULL);
+  return x;
 }

@@ -245,14 +245,16 @@ cm_rc store_log_each(node_ctx *ctx, uint64_t from, uint64_t to, store_log_fn fn,
 cm_rc store_log_each_kind(node_ctx *ctx, uint64_t from, uint64_t to, const char *kind,
                           store_log_fn fn, void *arg, cm_err *err) {
   sqlite3_stmt *st = NULL;
-  cm_rc rc = prep(ctx, "SELECT seq, raw FROM log WHERE seq>=? AND (?=0 OR seq<=?)"
-                       " AND (?4 IS NULL OR kind=?4) ORDER BY seq",
+  /* Both ends bound the key's range: with "(?=0 OR seq<=?)" SQLite could use
+   * only the lower one and read the log to its end for every call (all of it
+   * from disk the first time; a bundle of 250 entries read 6,500). */
+  cm_rc rc = prep(ctx, "SELECT seq, raw FROM log WHERE seq BETWEEN ?1 AND ?2"
+                       " AND (?3 IS NULL OR kind=?3) ORDER BY seq",
                   &st, err);
   if (rc) goto out;
   sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
-  sqlite3_bind_int64(st, 2, (sqlite3_int64)to);
-  sqlite3_bind_int64(st, 3, (sqlite3_int64)to);
-  if (kind) bind_text(st, 4, kind);
+  sqlite3_bind_int64(st, 2, to && to <= (uint64_t)INT64_MAX ? (sqlite3_int64)to : INT64_MAX);
+  if (kind) bind_text(st, 3, kind);
   for (;;) {
     int s = sqlite3_step(st);
     if (s == SQLITE_DONE) break;

@@ -35,12 +35,17 @@
 #define SYNC_CONNECT_MS 5000L
 #define SYNC_CS_ENTRIES 5000u            /* entries per changeset */
 #define SYNC_POST_MAX (8u << 20)         /* bundle bytes per POST */
-/* Entries per POST: small enough that building the next bundle overlaps the
- * hub's work on this one, large enough that the per-request costs (a disk
- * sync at each end, the headers) stay small. */
-#define SYNC_POST_ENTRIES 1000u
+/* Entries per POST: the first small, so that the hub starts soon, then each
+ * half as large again as the one before up to SYNC_POST_ENTRIES: building
+ * the next bundle (about two thirds of the hub's time per entry, measured
+ * under load) stays within the hub's work on this one, and the per-request
+ * costs (a disk sync at each end, the headers, a batch to accept) stay few:
+ * 6,500 entries go in 7 POSTs. */
+#define SYNC_POST_FIRST 250u
+#define SYNC_POST_ENTRIES 2000u
 #define SYNC_MAX_POSTS 10000             /* bound on the push loop */
 #define SYNC_MAX_FEED_ROUNDS 1000
+#define SYNC_FEED_PAGE 1000u /* the most items a feed answer holds (docs/protocol.md) */
 
 /* State of one pass. */
 typedef struct pass {
@@ -53,9 +58,21 @@ typedef struct pass {
   /* Bookkeeping that a crash may lose (the next pass learns it again): kept
    * here and written with the next transaction that matters, or at the end
    * of the pass, so that a sync costs a few syncs to disk, not one per fact. */
-  uint64_t contact_ms, hub_time_ms, pushed_seq;
+  uint64_t contact_ms, hub_time_ms, pushed_seq, files_seq;
   int64_t clock_offset_ms;
   int have_offset;
+  /* The first bundle, built ahead (first_start) while the pass loads libcurl
+   * and asks for the hub's head. */
+  struct first_bundle {
+    pthread_t th;
+    int started;
+    node_ctx *ctx;
+    uint64_t from, to, last;
+    uint8_t *bundle;
+    size_t len;
+    cm_rc rc;
+    cm_err err;
+  } first;
 } pass;
 
 /* Per-request timeouts from what remains of the pass's budget. */
@@ -107,6 +124,8 @@ static cm_rc write_marks(pass *p, cm_err *err) {
   if (!rc && p->hub_time_ms)
     rc = store_meta_max_u64(p->ctx, "last_hub_time_ms", p->hub_time_ms, err);
   if (!rc && p->pushed_seq) rc = store_meta_max_u64(p->ctx, "pushed_seq", p->pushed_seq, err);
+  if (!rc && p->files_seq)
+    rc = store_meta_max_u64(p->ctx, "files_pushed_seq", p->files_seq, err);
   return rc;
 }
 
@@ -132,6 +151,23 @@ static cm_rc pin(pass *p, const uint8_t key[PROTO_KEY_BYTES], cm_err *err) {
   return CM_OK;
 }
 
+/* The hub's answer to an enrolment: its key pinned and our state, one
+ * transaction (one disk sync). */
+typedef struct enrol_job {
+  pass *p;
+  const uint8_t *key;
+  long status;
+} enrol_job;
+
+static cm_rc enrol_tx(node_ctx *ctx, void *arg, cm_err *err) {
+  enrol_job *j = arg;
+  cm_rc rc = pin(j->p, j->key, err);
+  if (!rc)
+    rc = store_meta_set_u64(ctx, "enrol",
+                            j->status == 200 ? NODE_ENROL_DONE : NODE_ENROL_PENDING, err);
+  return rc;
+}
+
 static cm_rc enrol(pass *p, cm_err *err) {
   char community[256] = "", street[256] = "", code[16] = "", *body = NULL;
   uint8_t key[PROTO_KEY_BYTES];
@@ -150,10 +186,9 @@ static cm_rc enrol(pass *p, cm_err *err) {
   free(body);
   if (rc) return rc;
   contact(p);
-  rc = pin(p, key, err);
-  if (rc) return rc;
-  if (status == 200) return store_meta_set_u64(p->ctx, "enrol", NODE_ENROL_DONE, err);
-  store_meta_set_u64(p->ctx, "enrol", NODE_ENROL_PENDING, NULL);
+  enrol_job job = {p, key, status};
+  rc = store_tx(p->ctx, enrol_tx, &job, err);
+  if (rc || status == 200) return rc;
   char fp[PROTO_FINGERPRINT_LEN], me[PROTO_FINGERPRINT_LEN];
   proto_fingerprint(p->hub_key, fp);
   proto_fingerprint(p->ctx->kp.pk, me);
@@ -332,11 +367,73 @@ static void *send_main(void *arg) {
   return NULL;
 }
 
-/* The bundle of entries from..min(head, from + SYNC_POST_ENTRIES - 1). */
-static cm_rc next_bundle(pass *p, uint64_t from, uint64_t head, uint8_t **bundle,
+/* The last entry of a POST that starts at from and holds at most n entries. */
+static uint64_t post_end(uint64_t from, uint64_t head, uint64_t n) {
+  return head - from >= n ? from + n - 1 : head;
+}
+
+/* The bundle of entries from..min(head, from + n - 1). */
+static cm_rc next_bundle(pass *p, uint64_t from, uint64_t head, uint64_t n, uint8_t **bundle,
                          size_t *len, uint64_t *last, cm_err *err) {
-  uint64_t to = head - from >= SYNC_POST_ENTRIES ? from + SYNC_POST_ENTRIES - 1 : head;
-  return build_bundle(p->ctx, from, to, SYNC_POST_MAX, bundle, len, last, err);
+  return build_bundle(p->ctx, from, post_end(from, head, n), SYNC_POST_MAX, bundle, len, last,
+                      err);
+}
+
+/* ---- the first bundle, built ahead ----
+ * A pass begins with libcurl loading and two round trips (heads, and an
+ * enrolment until the node is enrolled) during which the node has nothing to
+ * do.  The first bundle, from the entry after the last acknowledged one, is
+ * built meanwhile on a thread of its own (the connection is serialised), and
+ * used when the hub's head is where the node thought: the same bytes the push
+ * would have built (entries are never changed once written, save by a fetch
+ * back or an adopted chain, before which it is dropped: first_drop). */
+
+static void *first_main(void *arg) {
+  struct first_bundle *f = arg;
+  f->rc = build_bundle(f->ctx, f->from, f->to, SYNC_POST_MAX, &f->bundle, &f->len, &f->last,
+                       &f->err);
+  return NULL;
+}
+
+static void first_start(pass *p) {
+  struct first_bundle *f = &p->first;
+  uint8_t hh[PROTO_HASH_BYTES];
+  uint64_t head = 0, acked = store_meta_u64(p->ctx, "acked_seq", 0);
+  if (store_log_head(p->ctx, &head, hh, NULL) != CM_OK || acked >= head) return;
+  f->ctx = p->ctx;
+  f->from = acked + 1;
+  f->to = post_end(f->from, head, SYNC_POST_FIRST);
+  cm_err_clear(&f->err);
+  f->started = pthread_create(&f->th, NULL, first_main, f) == 0;
+}
+
+/* Wait for the first bundle; 1 with it in *bundle (the caller's now) when it
+ * starts at from, else 0 (it is dropped). */
+static int first_take(pass *p, uint64_t from, uint8_t **bundle, size_t *len, uint64_t *last) {
+  struct first_bundle *f = &p->first;
+  int ok = 0;
+  if (!f->started) return 0;
+  pthread_join(f->th, NULL);
+  f->started = 0;
+  if (!f->rc && f->bundle && f->from == from) {
+    *bundle = f->bundle;
+    *len = f->len;
+    *last = f->last;
+    f->bundle = NULL;
+    ok = 1;
+  }
+  free(f->bundle);
+  f->bundle = NULL;
+  return ok;
+}
+
+/* Before the pass changes its log (a fetch back, an adopted chain), and at
+ * its end: the first bundle's thread joined, the bundle dropped. */
+static void first_drop(pass *p) {
+  uint8_t *unused = NULL;
+  size_t len = 0;
+  uint64_t last = 0;
+  first_take(p, 0, &unused, &len, &last); /* no bundle starts at 0 */
 }
 
 /* The hub's 200 to a push that ended at last: keep its receipts. */
@@ -363,8 +460,10 @@ static cm_rc push(pass *p, uint64_t hub_seq, cm_err *err) {
   uint64_t next_last = 0, taken_last = 0;
   cm_push_result taken; /* a 200 whose receipts are kept while the next push runs */
   int have_taken = 0;
+  uint64_t size = SYNC_POST_FIRST;
   memset(&taken, 0, sizeof taken);
-  if (!rc && from <= head) rc = next_bundle(p, from, head, &next, &next_len, &next_last, err);
+  if (!rc && from <= head && !first_take(p, from, &next, &next_len, &next_last))
+    rc = next_bundle(p, from, head, size, &next, &next_len, &next_last, err);
   for (int round = 0; !rc && next && round < SYNC_MAX_POSTS; round++) {
     sender s;
     memset(&s, 0, sizeof s);
@@ -391,8 +490,9 @@ static cm_rc push(pass *p, uint64_t hub_seq, cm_err *err) {
       cm_push_result_free(&taken);
       have_taken = 0;
     }
+    size = size + size / 2 < SYNC_POST_ENTRIES ? size + size / 2 : SYNC_POST_ENTRIES;
     if (!mine && s.last < head)
-      mine = next_bundle(p, s.last + 1, head, &next, &next_len, &next_last, &me);
+      mine = next_bundle(p, s.last + 1, head, size, &next, &next_len, &next_last, &me);
     pthread_join(s.th, NULL);
     free(s.bundle);
     rc = explain(p, s.rc, &s.err);
@@ -422,7 +522,7 @@ static cm_rc push(pass *p, uint64_t hub_seq, cm_err *err) {
       from = s.res.expected_seq;
       free(next);
       next = NULL;
-      rc = next_bundle(p, from, head, &next, &next_len, &next_last, err);
+      rc = next_bundle(p, from, head, size, &next, &next_len, &next_last, err);
     } else if (!rc && s.res.status == 403) {
       rc = cm_errf(err, CM_ERR_PERM, "街道分会拒收本机的报送（%s：%s）。如果本机密钥已被吊销（电脑丢失、被盗或已更换），"
                    "本机不能再报送，请联系街道分会",
@@ -671,8 +771,9 @@ static cm_rc feed_tx(node_ctx *ctx, void *arg, cm_err *err) {
   return rc;
 }
 
-cm_rc node_feed_apply(node_ctx *ctx, const uint8_t *buf, size_t len, uint64_t *next_out,
-                      cm_err *err) {
+/* node_feed_apply; *n_out = the items the page held. */
+static cm_rc feed_apply(node_ctx *ctx, const uint8_t *buf, size_t len, uint64_t *next_out,
+                        size_t *n_out, cm_err *err) {
   char hex[PROTO_KEY_HEX];
   uint8_t hub_key[PROTO_KEY_BYTES];
   feed_job j = {NULL, 0, 0};
@@ -686,8 +787,15 @@ cm_rc node_feed_apply(node_ctx *ctx, const uint8_t *buf, size_t len, uint64_t *n
     rc = store_tx(ctx, feed_tx, &j, err);
     if (!rc) *next_out = j.next;
   }
+  *n_out = j.n;
   free(j.items);
   return rc;
+}
+
+cm_rc node_feed_apply(node_ctx *ctx, const uint8_t *buf, size_t len, uint64_t *next_out,
+                      cm_err *err) {
+  size_t n = 0;
+  return feed_apply(ctx, buf, len, next_out, &n, err);
 }
 
 static cm_rc pull_feed(pass *p, cm_err *err) {
@@ -699,10 +807,14 @@ static cm_rc pull_feed(pass *p, cm_err *err) {
     rc = budget(p, err);
     if (!rc) rc = explain(p, cm_upstream_feed(p->url, cursor, &p->opts, &buf, &len, err), err);
     uint64_t next = cursor;
-    if (!rc) rc = node_feed_apply(p->ctx, buf, len, &next, err);
+    size_t n = 0;
+    if (!rc) rc = feed_apply(p->ctx, buf, len, &next, &n, err);
     free(buf);
     if (!rc) contact(p);
-    if (rc || next <= cursor) break;
+    /* A page short of the most a hub sends was all it held: asking again
+     * would only come back empty (what arrives meanwhile waits for the next
+     * pass, as it would after the empty answer). */
+    if (rc || next <= cursor || n < SYNC_FEED_PAGE) break;
   }
   return rc;
 }
@@ -805,17 +917,24 @@ int node_sync_pending(node_ctx *ctx) {
   return head > store_meta_u64(ctx, "acked_seq", 0);
 }
 
+static cm_rc sync_steps(pass *p, cm_err *err);
+
 static cm_rc sync_pass(pass *p, cm_err *err) {
+  cm_rc rc = pass_setup(p, err);
+  if (rc) return rc;
+  first_start(p);
+  rc = sync_steps(p, err);
+  first_drop(p);
+  return rc;
+}
+
+static cm_rc sync_steps(pass *p, cm_err *err) {
   cm_receipt head;
   uint64_t local = 0;
   uint8_t lh[PROTO_HASH_BYTES];
-  char hex[PROTO_KEY_HEX];
   cm_rc rc;
 
   memset(&head, 0, sizeof head);
-  (void)hex;
-  rc = pass_setup(p, err);
-  if (rc) return rc;
 
   /* 1. heads (unsigned): learns the hub's clock before any signed request */
   rc = budget(p, err);
@@ -838,6 +957,7 @@ static cm_rc sync_pass(pass *p, cm_err *err) {
   rc = store_log_head(p->ctx, &local, lh, err);
   if (rc) return rc;
   if (forked(p, &head, local)) {
+    first_drop(p);
     rc = resolve_fork(p, &head, err);
     if (!rc) rc = store_log_head(p->ctx, &local, lh, err);
     if (rc) return rc;
@@ -845,6 +965,7 @@ static cm_rc sync_pass(pass *p, cm_err *err) {
   if (head.r.seq > local) {
     cm_warn("街道分会保存了本机台账的 %llu 条，本机只有 %llu 条：正在取回",
             (unsigned long long)head.r.seq, (unsigned long long)local);
+    first_drop(p);
     rc = budget(p, err);
     if (!rc) rc = explain(p, node_fetch_back(p->ctx, p->url, head.r.seq, &p->opts, err), err);
     if (rc == CM_ERR_CONFLICT) rc = resolve_fork(p, &head, err);
@@ -883,7 +1004,8 @@ static cm_rc sync_pass(pass *p, cm_err *err) {
   cm_att_sent sent;
   memset(&sent, 0, sizeof sent);
   rc = budget(p, err);
-  if (!rc) rc = explain(p, node_attach_sync(p->ctx, p->url, &p->opts, &sent, err), err);
+  if (!rc)
+    rc = explain(p, node_attach_sync(p->ctx, p->url, &p->opts, &sent, &p->files_seq, err), err);
   if (rc) return rc;
 
   /* 5. decisions */
@@ -907,12 +1029,14 @@ static cm_rc sync_pass(pass *p, cm_err *err) {
 typedef struct end_job {
   pass *p;
   const char *error;
+  int full; /* a full pass that went well */
 } end_job;
 
 static cm_rc end_tx(node_ctx *ctx, void *arg, cm_err *err) {
   end_job *j = arg;
   cm_rc rc = write_marks(j->p, err);
   if (!rc) rc = store_meta_set(ctx, "last_error", j->error, err);
+  if (!rc && j->full) rc = store_meta_set_u64(ctx, "full_pass_ms", cm_now_ms(), err);
   return rc;
 }
 
@@ -936,8 +1060,7 @@ static cm_rc sync_run(node_ctx *ctx, int light, cm_err *err) {
     if (!rc) contact(&p);
     if (!rc && more) rc = pull_feed(&p, &local);
   }
-  if (!light && !rc) store_meta_set_u64(ctx, "full_pass_ms", cm_now_ms(), NULL);
-  end_job j = {&p, rc ? local.msg : ""};
+  end_job j = {&p, rc ? local.msg : "", !light && !rc};
   store_tx(ctx, end_tx, &j, NULL);
   if (rc && err) *err = local;
   if (rc && err && !err->msg[0]) cm_errf(err, rc, "同步没有完成：%s", cm_strerror(rc));
