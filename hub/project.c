@@ -6,6 +6,7 @@
 
 #ifdef __GLIBC__
 #include <malloc.h>
+#include <pthread.h>
 #endif
 #include <stddef.h>
 #include <stdlib.h>
@@ -276,9 +277,10 @@ static cm_rc refold_id(void *vctx, const char *id, cm_err *err) {
  * tests), on only while a caller holds ctx->lock with a transaction open, and
  * cleared whenever an enrolment or an organisation is projected, so that it
  * never outlives what it copied. */
-/* 2,048 slots (about 280 KB per ingesting thread): a community of 500
- * organisations reporting each month in turn fits with room to spare; at 256
- * slots the cycle through them missed at nearly every report. */
+/* 2,048 slots (about 280 KB, allocated by the first ingest of a thread and
+ * touched only where used): a community of 500 organisations reporting each
+ * month in turn fits with room to spare; at 256 slots the cycle through them
+ * missed at nearly every report. */
 #define FACT_SLOTS 2048
 typedef struct fact_slot {
   unsigned gen; /* valid while it is the cache's generation */
@@ -306,16 +308,36 @@ typedef struct project_cache {
    * two neighbouring slots, so that two organisations of one hash do not
    * push each other out at every report. */
   unsigned gen;
-  fact_slot slots[FACT_SLOTS];
+  fact_slot *slots; /* FACT_SLOTS of them, or NULL: no organisation is kept */
 } project_cache;
 static _Thread_local project_cache cache;
+
+/* The slots are on the heap, not in the thread-local block, which every
+ * thread of the process (the HTTP server's, the forwarder's) would carry and
+ * zero at its start; a thread's slots are freed when it ends. */
+static pthread_key_t slots_key;
+static pthread_once_t slots_once = PTHREAD_ONCE_INIT;
+static void slots_key_make(void) {
+  if (pthread_key_create(&slots_key, free) != 0) slots_key = (pthread_key_t)-1;
+}
+static void slots_alloc(void) {
+  if (cache.slots) return;
+  pthread_once(&slots_once, slots_key_make);
+  if (slots_key == (pthread_key_t)-1) return;
+  cache.slots = calloc(FACT_SLOTS, sizeof *cache.slots);
+  if (cache.slots && pthread_setspecific(slots_key, cache.slots) != 0) {
+    free(cache.slots);
+    cache.slots = NULL;
+  }
+}
 
 void hub_project_cache(hub_ctx *ctx) {
   unsigned gen = cache.gen + 1;
   memset(&cache, 0, offsetof(project_cache, gen));
   cache.ctx = ctx;
   cache.gen = gen ? gen : 1; /* 0 would make every empty slot current */
-  if (!gen) memset(cache.slots, 0, sizeof cache.slots);
+  if (!gen && cache.slots) memset(cache.slots, 0, FACT_SLOTS * sizeof *cache.slots);
+  if (ctx) slots_alloc();
 }
 
 /* Forget what the cache copied (an enrolment or an organisation changed). */
@@ -338,6 +360,7 @@ static void cache_forget_org(const char *id) {
     cache_clear();
     return;
   }
+  if (!cache.slots) return;
   unsigned h = slot_of(id);
   for (unsigned k = 0; k < 2; k++) {
     fact_slot *g = &cache.slots[(h + k) % FACT_SLOTS];
@@ -388,7 +411,7 @@ cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
   }
   if (!org || !*org) return CM_OK;
   fact_slot *f = NULL;
-  if (cached && strlen(org) < sizeof f->id) {
+  if (cached && cache.slots && strlen(org) < sizeof f->id) {
     unsigned h = slot_of(org);
     for (unsigned k = 0; k < 2; k++) {
       fact_slot *g = &cache.slots[(h + k) % FACT_SLOTS];
