@@ -15,7 +15,7 @@
 #include "hub.h"
 
 /* A feed answer holds at most this many items (docs/protocol.md). */
-#define HUB_FEED_MAX_ITEMS 1000u
+#define HUB_FEED_MAX_ITEMS PROTO_FEED_PAGE
 
 #define HUB_ENROL_MAX_PENDING 100 /* pending enrolment requests at most */
 

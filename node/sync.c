@@ -45,7 +45,6 @@
 #define SYNC_POST_ENTRIES 2000u
 #define SYNC_MAX_POSTS 10000             /* bound on the push loop */
 #define SYNC_MAX_FEED_ROUNDS 1000
-#define SYNC_FEED_PAGE 1000u /* the most items a feed answer holds (docs/protocol.md) */
 
 /* State of one pass. */
 typedef struct pass {
@@ -814,7 +813,7 @@ static cm_rc pull_feed(pass *p, cm_err *err) {
     /* A page short of the most a hub sends was all it held: asking again
      * would only come back empty (what arrives meanwhile waits for the next
      * pass, as it would after the empty answer). */
-    if (rc || next <= cursor || n < SYNC_FEED_PAGE) break;
+    if (rc || next <= cursor || n < PROTO_FEED_PAGE) break;
   }
   return rc;
 }

@@ -13,6 +13,10 @@
 #define PROTO_FEED_MAGIC "LNFD"
 #define PROTO_FEED_VERSION 1
 #define PROTO_FEED_MAX_ITEMS 10000u
+/* The most items a hub puts in one feed answer.  A page with fewer was all
+ * the hub held after the cursor asked for: a node stops pulling there
+ * (docs/protocol.md), so the hub and the node must agree on this number. */
+#define PROTO_FEED_PAGE 1000u
 
 typedef struct proto_feed_item {
   uint64_t cursor;   /* the hub's position of this item; ask after= it next time */
