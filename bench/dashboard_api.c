@@ -32,12 +32,6 @@ static double now_ms(void) {
   return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* "YYYY-MM" of month index m. */
-static void month_str(int m, char out[8]) {
-  unsigned y = m > 0 ? (unsigned)(m / 12) % 10000u : 0, mo = m > 0 ? (unsigned)(m % 12) : 0;
-  snprintf(out, 8, "%04u-%02u", y, mo % 12u + 1u);
-}
-
 static double cpu_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
@@ -78,10 +72,10 @@ int main(int argc, char **argv) {
   int m = 0;
   cm_month_of(now, cur);
   cm_month_parse(cur, &m);
-  month_str(m - 1, end);
-  month_str(m - 12, from12);
+  cm_month_text(m - 1, end);
+  cm_month_text(m - 12, from12);
   int f = m - spec.months;
-  month_str(f, from_all);
+  cm_month_text(f, from_all);
   spec.end_month = end;
 
   char *tmp = open_dir ? NULL : gen_only ? strdup(gen_only) : tl_tmpdir();

@@ -144,6 +144,11 @@ cm_rc cm_month_parse(const char *s, int *index_out) {
   return CM_OK;
 }
 
+void cm_month_text(int idx, char out[8]) {
+  unsigned u = idx > 0 ? (unsigned)idx : 0u;
+  snprintf(out, 8, "%04u-%02u", (u / 12u) % 10000u, u % 12u + 1u);
+}
+
 /* "2026-11-27T12:00:00+08:00". */
 void cm_time_iso(uint64_t t_ms, char out[26]) {
   int y, mo, d, h, mi, s;

@@ -27,6 +27,10 @@ cm_rc cm_date_parse(const char *s, uint64_t *t_out);
 /* Parse "YYYY-MM" (month 01..12, year 1900..9999); *index_out = year*12 + month-1. */
 cm_rc cm_month_parse(const char *s, int *index_out);
 
+/* "YYYY-MM" of month index idx (year*12 + month-1, as cm_month_parse gives);
+ * a negative index reads as 0 ("0000-01"). */
+void cm_month_text(int idx, char out[8]);
+
 /* ISO 8601 with +08:00 ("2026-11-27T12:00:00+08:00", 26 bytes with NUL). */
 void cm_time_iso(uint64_t t_ms, char out[26]);
 

@@ -122,12 +122,6 @@ static void copy(char *out, size_t cap, const char *s) {
   out[n] = '\0';
 }
 
-/* "YYYY-MM" of month index m (year*12 + month-1). */
-static void month_str(int m, char out[8]) {
-  unsigned y = m > 0 ? (unsigned)(m / 12) % 10000u : 0, mo = m > 0 ? (unsigned)(m % 12) : 0;
-  snprintf(out, 8, "%04u-%02u", y, mo % 12u + 1u);
-}
-
 static int month_idx(const char *s) {
   int m = 0;
   if (!s || strlen(s) < 7) return 0;
@@ -704,13 +698,13 @@ static cm_rc answer_completeness(data *d, const hub_dash_params *p, uint64_t now
   for (int i = 0; i < SERIES; i++) {
     char date[16], next[8];
     uint64_t t = 0;
-    month_str(w.first + i + 1, next);
+    cm_month_text(w.first + i + 1, next);
     snprintf(date, sizeof date, "%s-%02d", next, day);
     /* On time means by the end of the due day, Shanghai time. */
     w.due_ms[i] = cm_date_parse(date, &t) == CM_OK ? t + DAY_MS : 0;
   }
-  month_str(w.first, a);
-  month_str(month, b);
+  cm_month_text(w.first, a);
+  cm_month_text(month, b);
   const char *params[2] = {a, b};
   rc = hub_store_dash_rows(d->hub->store, HUB_DQ_REPORTS, params, 2, walk_report, &w, err);
   if (rc) goto out;
@@ -772,7 +766,7 @@ static cm_rc answer_completeness(data *d, const hub_dash_params *p, uint64_t now
       if (category_ok(d, &d->orgs[i]) && expected_in(&d->orgs[i], w.first + k))
         comp_add(&mc, &w, i, k);
     char ms[8];
-    month_str(w.first + k, ms);
+    cm_month_text(w.first + k, ms);
     json_t *r = comp_json(&mc);
     json_t *row = r ? json_pack("{s:s}", "month", ms) : NULL;
     if (row) json_object_update(row, r);
@@ -781,7 +775,7 @@ static cm_rc answer_completeness(data *d, const hub_dash_params *p, uint64_t now
   }
   if (rc) goto out;
   char due[16], next[8];
-  month_str(month + 1, next);
+  cm_month_text(month + 1, next);
   snprintf(due, sizeof due, "%s-%02d", next, day);
   json_object_set_new(out, "month", json_string(b));
   json_object_set_new(out, "due", json_string(due));
@@ -853,8 +847,8 @@ static cm_rc answer_activity(data *d, const hub_dash_params *p, uint64_t now_ms,
     rc = nomem(err);
     goto out;
   }
-  month_str(from, a);
-  month_str(to, b);
+  cm_month_text(from, a);
+  cm_month_text(to, b);
   const char *params[2] = {a, b};
   /* The sums need no receipt times: HUB_DQ_REPORT_SUMS skips the entries. */
   rc = hub_store_dash_rows(d->hub->store, HUB_DQ_REPORT_SUMS, params, 2, walk_report, &w, err);
@@ -865,7 +859,7 @@ static cm_rc answer_activity(data *d, const hub_dash_params *p, uint64_t now_ms,
     const int64_t *v = w.month_sum[k];
     sum_add(total, v);
     char ms[8];
-    month_str(from + k, ms);
+    cm_month_text(from + k, ms);
     json_t *r = sum_json(v), *row = r ? json_pack("{s:s}", "month", ms) : NULL;
     if (row) json_object_update(row, r);
     json_decref(r);
@@ -1119,8 +1113,8 @@ static cm_rc answer_attention(data *d, const hub_dash_params *p, uint64_t now_ms
   if (rc) goto out;
   /* A year back is enough to say since when an inactive organisation has
    * been quiet; older than that shows as "". */
-  month_str(cur - 12, a_m);
-  month_str(cur, b_m);
+  cm_month_text(cur - 12, a_m);
+  cm_month_text(cur, b_m);
   const char *params[2] = {a_m, b_m};
   rc = hub_store_dash_rows(d->hub->store, HUB_DQ_LAST_ACTIVE, params, 2, walk_active, d, err);
   for (size_t i = 0; !rc && i < d->n_orgs; i++) {
@@ -1140,7 +1134,7 @@ static cm_rc answer_attention(data *d, const hub_dash_params *p, uint64_t now_ms
     if (!rc && o->active_month < cur - HUB_DASH_INACTIVE_MONTHS &&
         (o->filed_month == 0 || o->filed_month < cur - HUB_DASH_INACTIVE_MONTHS)) {
       char last[8] = "";
-      if (o->active_month) month_str(o->active_month, last);
+      if (o->active_month) cm_month_text(o->active_month, last);
       json_t *r = org_ref(o);
       if (r) set_str(r, "last_active", last);
       rc = push(inactive, r, err);

@@ -730,18 +730,13 @@ cm_rc node_report_history(node_ctx *ctx, const char *org, const char *month, jso
   return store_report_list(ctx, org, month, 1, hex, out, err);
 }
 
-static void month_text(int idx, char out[8]) {
-  unsigned u = idx > 0 ? (unsigned)idx : 0u;
-  snprintf(out, 8, "%04u-%02u", (u / 12u) % 10000u, u % 12u + 1u);
-}
-
 void node_due_month(node_ctx *ctx, char month_out[8], char due_out[11], int *overdue_out) {
   char now[8], today[11];
   int idx = 0;
   node_this_month(ctx, now);
   node_today(ctx, today);
   if (cm_month_parse(now, &idx) != CM_OK) idx = 0;
-  month_text(idx - 1, month_out);
+  cm_month_text(idx - 1, month_out);
   snprintf(due_out, 11, "%s-%02d", now, CM_REC_DUE_DAY);
   *overdue_out = strcmp(today, due_out) > 0;
 }
@@ -752,7 +747,7 @@ static cm_rc due_push(json_t *arr, const json_t *org, const char *month, int ove
   char due[11];
   int idx = 0;
   (void)cm_month_parse(month, &idx);
-  month_text(idx + 1, due);
+  cm_month_text(idx + 1, due);
   snprintf(due + 7, 4, "-%02d", CM_REC_DUE_DAY);
   int rejected = rep != NULL;
   json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:s}", "org", json_string_value(json_object_get(org, "id")),
@@ -770,7 +765,7 @@ cm_rc node_reports_due(node_ctx *ctx, json_t **out, cm_err *err) {
   *out = NULL;
   node_due_month(ctx, month, due, &overdue);
   (void)cm_month_parse(month, &last);
-  month_text(last - (NODE_DUE_MONTHS - 1), first);
+  cm_month_text(last - (NODE_DUE_MONTHS - 1), first);
   cm_rc rc = late && now ? CM_OK : cm_errf(err, CM_ERR_NOMEM, "内存不足");
   if (!rc) rc = node_org_list(ctx, &orgs, err);
   if (!rc) rc = node_report_list(ctx, NULL, NULL, &reps, err);
@@ -783,7 +778,7 @@ cm_rc node_reports_due(node_ctx *ctx, json_t **out, cm_err *err) {
     char ms[8];
     size_t i, k;
     const json_t *o, *r;
-    month_text(m, ms);
+    cm_month_text(m, ms);
     json_array_foreach(orgs, i, o) {
       const char *id = json_string_value(json_object_get(o, "id"));
       const char *filed = json_string_value(json_object_get(o, "filed"));

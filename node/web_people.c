@@ -28,8 +28,7 @@ static void activities(node_ctx *db, cm_html *h, const char *id, const json_t *r
   const json_t *r;
   node_this_month(db, now);
   cm_month_parse(now, &m);
-  unsigned u = m > NOTICE_MONTHS ? (unsigned)(m - (NOTICE_MONTHS - 1)) : 0u;
-  snprintf(first, sizeof first, "%04u-%02u", (u / 12u) % 10000u, u % 12u + 1u);
+  cm_month_text(m > NOTICE_MONTHS ? m - (NOTICE_MONTHS - 1) : 0, first);
   cm_html_printf(h, "<h2>%w</h2>", "publicity.activities");
   cm_html_printf(h,
                  "<table class=\"grid\"><tr><th>%w</th><th>%w</th><th>%w</th><th>%w</th></tr>",

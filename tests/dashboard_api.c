@@ -33,12 +33,6 @@ typedef struct fx {
   uint64_t now;
 } fx;
 
-/* "YYYY-MM" of month index m. */
-static void month_str(int m, char out[8]) {
-  unsigned y = m > 0 ? (unsigned)(m / 12) % 10000u : 0, mo = m > 0 ? (unsigned)(m % 12) : 0;
-  snprintf(out, 8, "%04u-%02u", y, mo % 12u + 1u);
-}
-
 static int setup(void **state) {
   fx *f = calloc(1, sizeof *f);
   if (!f) return -1;
@@ -55,8 +49,8 @@ static int setup(void **state) {
   setenv("LINLI_FAKE_NOW_MS", now_s, 1);
   cm_month_of(f->now, cur);
   cm_month_parse(cur, &m);
-  month_str(m - 1, f->end);
-  month_str(m - 6, f->from);
+  cm_month_text(m - 1, f->end);
+  cm_month_text(m - 6, f->from);
   f->tmp = tl_tmpdir();
   f->hub = f->tmp ? tl_hub(f->tmp, "hub", HUB_ROLE_STREET, "望海楼街") : NULL;
   gen_spec spec = {3, 7, 6, f->end, 11, 0};

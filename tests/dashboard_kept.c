@@ -38,11 +38,6 @@ typedef struct fx {
   char end[8];
 } fx;
 
-static void month_str(int m, char out[8]) {
-  unsigned y = m > 0 ? (unsigned)(m / 12) % 10000u : 0, mo = m > 0 ? (unsigned)(m % 12) : 0;
-  snprintf(out, 8, "%04u-%02u", y, mo % 12u + 1u);
-}
-
 static int setup(void **state) {
   fx *f = calloc(1, sizeof *f);
   if (!f) return -1;
@@ -55,7 +50,7 @@ static int setup(void **state) {
   setenv("LINLI_FAKE_NOW_MS", now_s, 1);
   cm_month_of(f->now, cur);
   cm_month_parse(cur, &m);
-  month_str(m - 1, f->end);
+  cm_month_text(m - 1, f->end);
   f->tmp = tl_tmpdir();
   if (!f->tmp) return -1;
   hub_ctx *hub = tl_hub(f->tmp, "hub", HUB_ROLE_STREET, "望海楼街");

@@ -31,16 +31,11 @@ static uint32_t rnd(uint32_t *s) {
   return *s;
 }
 
-static void month_str(int m, char out[8]) {
-  unsigned y = m > 0 ? (unsigned)(m / 12) % 10000u : 0, mo = m > 0 ? (unsigned)(m % 12) : 0;
-  snprintf(out, 8, "%04u-%02u", y, mo % 12u + 1u);
-}
-
 /* Shanghai midnight of day `day` of month index m, in Unix ms. */
 static uint64_t day_ms(int m, int day) {
   char month[8], date[16];
   uint64_t t = 0;
-  month_str(m, month);
+  cm_month_text(m, month);
   snprintf(date, sizeof date, "%s-%02d", month, day);
   return cm_date_parse(date, &t) == CM_OK ? t : 0;
 }
@@ -83,7 +78,7 @@ static int year_entries(tl_author *a, const gen_spec *spec, const char *code, co
   int end = 0;
   char now[8];
   cm_month_parse(spec->end_month, &end);
-  month_str(end + 1, now);
+  cm_month_text(end + 1, now);
   for (size_t t = 0; !rc && t < 3; t++) {
     size_t k = 0;
     /* a plan only for this year or the next, as the hub takes them */
@@ -188,7 +183,7 @@ int gen_hub_fill(hub_ctx *hub, const gen_spec *spec, gen_totals *out) {
     /* Filings, a month before the first report. */
     a.time_ms = day_ms(first - 1, 3);
     char filed[16], fm[8];
-    month_str(first - 1, fm);
+    cm_month_text(first - 1, fm);
     snprintf(filed, sizeof filed, "%s-03", fm);
     for (size_t o = 0; o < n_orgs; o++) {
       const char *const *org = ORG[o % (sizeof ORG / sizeof ORG[0])];
@@ -207,7 +202,7 @@ int gen_hub_fill(hub_ctx *hub, const gen_spec *spec, gen_totals *out) {
     rc = add_cs(&a, n_orgs, kinds, bodies, cs, lens, &n_cs);
     for (int m = first; !rc && m <= end; m++) {
       char month[8];
-      month_str(m, month);
+      cm_month_text(m, month);
       int day = 1 + (int)(rnd(&seed) % 9); /* 1..9: after the 5th is late */
       a.time_ms = day_ms(m + 1, day) + 9ull * 3600 * 1000;
       size_t k = 0;
