@@ -17,6 +17,7 @@
 #include "../protocol/request.h"
 #include "clock.h"
 #include "codec.h"
+#include "loadlib.h"
 #include "log.h"
 
 #define CLIENT_CONNECT_MS 5000L
@@ -44,15 +45,7 @@ static struct {
 static pthread_once_t client_once = PTHREAD_ONCE_INIT;
 static CURLcode client_init_rc = CURLE_FAILED_INIT;
 
-/* Resolve name in h into the function pointer at fp (fp_size bytes). */
-static int load_sym(void *h, const char *name, void *fp, size_t fp_size) {
-  void *p = dlsym(h, name);
-  if (!p || fp_size != sizeof p) return 0;
-  memcpy(fp, &p, sizeof p);
-  return 1;
-}
-
-#define LOAD_SYM(h, field, name) load_sym((h), (name), &cx.field, sizeof cx.field)
+#define LOAD_SYM(h, field, name) cm_loadlib_sym((h), (name), &cx.field, sizeof cx.field)
 
 static void client_init(void) {
   void *h = dlopen(LINLI_CURL_SONAME, RTLD_NOW | RTLD_LOCAL);

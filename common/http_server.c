@@ -9,11 +9,13 @@
 #include "http_server.h"
 
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,7 @@
 #include "clock.h"
 #include "http_guard.h"
 #include "json.h"
+#include "loadlib.h"
 #include "log.h"
 
 #define HTTP_DEFAULT_MAX_BODY (32u << 20) /* the protocol's default limit */
@@ -56,6 +59,57 @@ struct cm_http_server {
   int check_host;
   char *hosts;      /* ",name,name,...," of accepted Host names, lower case */
 };
+
+/* libmicrohttpd is loaded by the first server to start, not when a program
+ * starts: linked, it and the GnuTLS it brings (with p11-kit, idn2, nettle,
+ * gmp, ...) were mapped and relocated, and GnuTLS's constructor run, at every
+ * start of every command, `linli-node sync` and `--version` among them, for
+ * most of their start-up time (docs/decisions/0059).  LINLI_MHD_SONAME is the
+ * library the build found and LINLI_MHD_DEB its Debian package
+ * (CMakeLists.txt).  The pointers take their types from the header; every
+ * call below goes through them, and all but those in cm_http_start come from
+ * a daemon's threads or its requests, after the load. */
+#define MHD_FUNCS(X)                                                                        \
+  X(start_daemon) X(stop_daemon) X(get_daemon_info) X(is_feature_supported)                 \
+  X(get_connection_info) X(lookup_connection_value) X(create_response_from_buffer)          \
+  X(add_response_header) X(queue_response) X(destroy_response)
+#define MHD_FIELD(f) __typeof__(&MHD_##f) f;
+static struct {
+  MHD_FUNCS(MHD_FIELD)
+} mhd;
+static pthread_once_t mhd_once = PTHREAD_ONCE_INIT;
+static int mhd_ok;
+static char mhd_why[256]; /* why it could not be loaded (dlerror), for the message */
+
+static void mhd_load(void) {
+  void *h = dlopen(LINLI_MHD_SONAME, RTLD_NOW | RTLD_LOCAL);
+  if (!h) {
+    const char *e = dlerror();
+    snprintf(mhd_why, sizeof mhd_why, "%s", e ? e : LINLI_MHD_SONAME);
+    return;
+  }
+  int ok = 1;
+#define MHD_LOAD(f) ok = ok && cm_loadlib_sym(h, "MHD_" #f, &mhd.f, sizeof mhd.f);
+  MHD_FUNCS(MHD_LOAD)
+#undef MHD_LOAD
+  if (!ok)
+    snprintf(mhd_why, sizeof mhd_why, "%s lacks a function this program needs",
+             LINLI_MHD_SONAME);
+  mhd_ok = ok; /* the library stays loaded either way: nothing else uses the handle */
+}
+
+/* Load libmicrohttpd once, whoever starts a server first. */
+static cm_rc mhd_init(cm_err *err) {
+  pthread_once(&mhd_once, mhd_load);
+  if (mhd_ok) return CM_OK;
+  cm_error("cannot load %s (%s): install libmicrohttpd 0.9.71 or later (Debian: apt-get install "
+           "%s)",
+           LINLI_MHD_SONAME, mhd_why, LINLI_MHD_DEB);
+  return cm_errf(err, CM_ERR_UNSUPPORTED,
+                 "无法启动网页服务：本机缺少 libmicrohttpd 程序库（%s）；请管理员安装 "
+                 "libmicrohttpd 0.9.71 或更高版本（Debian：apt-get install %s）",
+                 mhd_why, LINLI_MHD_DEB);
+}
 
 /* A decoded name=value list (query string or form body). */
 struct http_fields {
@@ -340,7 +394,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
   cm_http_server *srv = cls;
   if (query_args(uri) > HTTP_MAX_FIELDS) {
     const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        mhd.get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     cm_debug("http: a query of more than %d fields, closing the connection", HTTP_MAX_FIELDS);
     cm_guard_cut_now(srv->guard, ci ? ci->socket_context : NULL);
   }
@@ -355,7 +409,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   cm_guard_conn *gc = r ? r->gc : NULL;
   if (!gc) {
     const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        mhd.get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     gc = ci ? ci->socket_context : NULL;
   }
   /* The body's bytes go back to the budget; a kept-alive connection now waits
@@ -373,9 +427,9 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
   cm_http_server *srv = cls;
   if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
     const union MHD_ConnectionInfo *fd =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        mhd.get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
     const union MHD_ConnectionInfo *ca =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        mhd.get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     *socket_context = fd ? cm_guard_open(srv->guard, fd->connect_fd, ca ? ca->client_addr : NULL)
                          : NULL;
   } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
@@ -521,24 +575,24 @@ static enum MHD_Result queue_resp(cm_http_server *srv, struct MHD_Connection *co
   uint8_t *data = cm_buf_take(&resp->body, &len);
   struct MHD_Response *r;
   if (data)
-    r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    r = mhd.create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
   else
-    r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    r = mhd.create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
   if (!r) {
     free(data);
     return MHD_NO;
   }
   char now[24];
   snprintf(now, sizeof now, "%llu", (unsigned long long)cm_now_ms());
-  MHD_add_response_header(r, "X-Linli-Time", now);
-  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  mhd.add_response_header(r, "X-Linli-Time", now);
+  mhd.add_response_header(r, "X-Content-Type-Options", "nosniff");
   /* Under TLS, browsers are told never to come back in clear text. */
-  if (srv->tls) MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
+  if (srv->tls) mhd.add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
   if (len || resp->content_type)
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+    mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
                             resp->content_type ? resp->content_type : "application/octet-stream");
   if (is_json_type(resp->content_type))
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    mhd.add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
   /* Extra header lines, "Name: value\r\n" each. */
   char *h = resp->headers;
   size_t left = resp->headers_len < sizeof resp->headers ? resp->headers_len : 0;
@@ -552,7 +606,7 @@ static enum MHD_Result queue_resp(cm_http_server *srv, struct MHD_Connection *co
       const char *v = colon + 1;
       while (*v == ' ')
         v++;
-      MHD_add_response_header(r, h, v);
+      mhd.add_response_header(r, h, v);
     }
     size_t used = (size_t)(eol - h) + 2;
     h += used;
@@ -560,8 +614,8 @@ static enum MHD_Result queue_resp(cm_http_server *srv, struct MHD_Connection *co
   }
   int status = resp->status;
   if (status < 100 || status > 599) status = 500;
-  enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, r);
-  MHD_destroy_response(r);
+  enum MHD_Result ret = mhd.queue_response(conn, (unsigned)status, r);
+  mhd.destroy_response(r);
   return ret;
 }
 
@@ -683,21 +737,21 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
     r->path = url;
     r->conn = conn;
     const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        mhd.get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     r->gc = ci ? ci->socket_context : NULL;
     /* A body that is not a multipart form (which carries files) has the
      * smaller form cap when the server sets one. */
     const char *ct =
-        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+        mhd.lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
     r->limit = srv->max_body;
     if (srv->max_form_body && srv->max_form_body < srv->max_body &&
         !(ct && strncasecmp(ct, "multipart/form-data", 19) == 0))
       r->limit = srv->max_form_body;
     r->body.max = r->limit;
     const char *cl =
-        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        mhd.lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     const char *te =
-        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+        mhd.lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
     if (cl) {
       char *end = NULL;
       errno = 0;
@@ -945,6 +999,8 @@ cm_rc cm_http_start(const cm_http_config *cfg, cm_http_server **srv_out, cm_err 
   if (srv_out) *srv_out = NULL;
   if (!cfg || !srv_out || (cfg->n_routes && !cfg->routes))
     return cm_errf(err, CM_ERR_INVALID, "启动网页服务：参数不对");
+  rc = mhd_init(err);
+  if (rc) return rc;
   rc = parse_listen(cfg->listen, &ss, &v6, err);
   if (rc) goto out;
   srv = calloc(1, sizeof *srv);
@@ -969,7 +1025,7 @@ cm_rc cm_http_start(const cm_http_config *cfg, cm_http_server **srv_out, cm_err 
     goto out;
   }
   if (cfg->cert_file) {
-    if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+    if (mhd.is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
       rc = cm_errf(err, CM_ERR_UNSUPPORTED, "本机的 libmicrohttpd 不支持 HTTPS");
       goto out;
     }
@@ -985,7 +1041,7 @@ cm_rc cm_http_start(const cm_http_config *cfg, cm_http_server **srv_out, cm_err 
   if (rc) goto out;
 
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
-  flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL : MHD_USE_POLL;
+  flags |= mhd.is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL : MHD_USE_POLL;
   if (v6) flags |= MHD_USE_IPv6;
   if (srv->tls) flags |= MHD_USE_TLS;
   unsigned threads = cfg->threads ? cfg->threads : 4;
@@ -1015,14 +1071,14 @@ cm_rc cm_http_start(const cm_http_config *cfg, cm_http_server **srv_out, cm_err 
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 
   srv->d =
-      MHD_start_daemon(flags, 0, NULL, NULL, on_access, srv, MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
+      mhd.start_daemon(flags, 0, NULL, NULL, on_access, srv, MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
   if (!srv->d) {
     rc = cm_errf(err, CM_ERR_IO,
                  "无法在 %s 上监听：%s；是否有别的程序占用了这个端口，或证书、私钥有问题？",
                  cfg->listen, errno ? strerror(errno) : "failed");
     goto out;
   }
-  const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
+  const union MHD_DaemonInfo *info = mhd.get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
   srv->port = info ? info->port : 0;
   *srv_out = srv;
   srv = NULL;
@@ -1039,7 +1095,7 @@ uint16_t cm_http_port(const cm_http_server *srv) {
 /* Stop the daemon (joins its threads) and free. */
 void cm_http_stop(cm_http_server *srv) {
   if (!srv) return;
-  if (srv->d) MHD_stop_daemon(srv->d);
+  if (srv->d) mhd.stop_daemon(srv->d);
   cm_guard_free(srv->guard);
   free(srv->hosts);
   free(srv->cert_pem);
@@ -1087,11 +1143,11 @@ const char *cm_http_query(const cm_http_req *req, const char *name) {
 }
 
 const char *cm_http_header(const cm_http_req *req, const char *name) {
-  return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+  return mhd.lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
 const char *cm_http_cookie(const cm_http_req *req, const char *name) {
-  return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+  return mhd.lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
 }
 
 const uint8_t *cm_http_body(const cm_http_req *req, size_t *len_out) {
@@ -1170,7 +1226,7 @@ const char *cm_http_peer(const cm_http_req *req) {
   cm_http_req *r = (cm_http_req *)req;
   if (!r->peer[0]) {
     const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        mhd.get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     const struct sockaddr *sa = ci ? ci->client_addr : NULL;
     if (sa && sa->sa_family == AF_INET)
       inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, r->peer,

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "loadlib.h"
 #include "log.h"
 
 #define XLSX_SHEET_MAX 31 /* characters in an Excel sheet name */
@@ -32,14 +33,6 @@ static struct {
 static pthread_once_t xl_once = PTHREAD_ONCE_INIT;
 static int xl_ok;
 
-/* The symbol name of h into the function pointer at fp (fp_size bytes). */
-static int xl_sym(void *h, const char *name, void *fp, size_t fp_size) {
-  void *p = dlsym(h, name);
-  if (!p || fp_size != sizeof p) return 0;
-  memcpy(fp, &p, sizeof p);
-  return 1;
-}
-
 static void xl_load(void) {
   void *h = dlopen(LINLI_XLSX_SONAME, RTLD_NOW | RTLD_LOCAL);
   if (!h) {
@@ -47,7 +40,7 @@ static void xl_load(void) {
     return;
   }
   int ok = 1;
-#define XLSX_LOAD(f) ok = ok && xl_sym(h, #f, &xl.f, sizeof xl.f);
+#define XLSX_LOAD(f) ok = ok && cm_loadlib_sym(h, #f, &xl.f, sizeof xl.f);
   XLSX_FUNCS(XLSX_LOAD)
 #undef XLSX_LOAD
   if (!ok) cm_error("%s lacks a function this program needs: install libxlsxwriter 1.0 or later",
