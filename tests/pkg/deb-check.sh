@@ -34,6 +34,8 @@ dpkg-deb -I "$deb" >"$T/info"
 for s in postinst prerm postrm; do grep -q " $s " "$T/info" || fail "no $s script"; done
 grep -q '^ Depends:.*adduser' "$T/info" || fail "Depends lacks adduser"
 grep -q '^ Depends:.*libcurl' "$T/info" || fail "Depends lacks libcurl (loaded at run time)"
+grep -q '^ Depends:.*libxlsxwriter' "$T/info" || fail "Depends lacks libxlsxwriter (loaded at run time)"
+grep -q '^ Depends:.*libmicrohttpd' "$T/info" || fail "Depends lacks libmicrohttpd (loaded at run time)"
 grep -q '^ Depends:.*libsodium' "$T/info" || fail "Depends lacks libsodium (shlibdeps)"
 dpkg-deb -e "$deb" "$T/ctl"
 grep -q 'adduser --system' "$T/ctl/postinst" || fail "postinst does not create the user"
