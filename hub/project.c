@@ -877,7 +877,9 @@ static cm_rc project_status_change(hub_ctx *ctx, const proto_entry *e, const jso
   size_t filings = 0;
   if (!rc && review && first <= last) {
     refold_walk w = {ctx, who, 0};
-    cache_clear(); /* the counts the checks read may change */
+    /* the counts the checks read may change; not for a batch accepted ahead,
+     * whose statuses its projection wrote with these counts */
+    if (!written) cache_clear();
     rc = hub_store_filing_ids(ctx->store, who, (uint64_t)first, (uint64_t)last, refold_id, &w, err);
     filings = w.n;
   }
