@@ -275,18 +275,79 @@ static cm_rc quota_take(hub_ctx *ctx, const hub_author *a, const proto_changeset
   return hub_store_quota_add(ctx->store, a->key, day, add, err);
 }
 
-/* Store the new entries of one verified changeset and project them. */
-static cm_rc store_changeset(hub_ctx *ctx, const proto_changeset *cs, size_t new_from,
-                             const proto_span *span, uint64_t now, const char *via,
-                             uint64_t *stored, cm_err *err) {
-  int64_t cs_id = 0;
-  cm_rc rc = hub_store_changeset_add(ctx->store, cs->h.author, cs->h.first_seq, cs->h.last_seq,
-                                     span->p, span->len, now, via, &cs_id, err);
+/* Store the entries new_from.. of a changeset and project them. */
+static cm_rc store_entries(hub_ctx *ctx, const proto_changeset *cs, size_t new_from, uint64_t now,
+                           int64_t cs_id, uint64_t *stored, cm_err *err) {
+  cm_rc rc = CM_OK;
   for (size_t k = new_from; !rc && k < cs->n; k++) {
     rc = hub_store_entry_add(ctx->store, &cs->entries[k], cs->hashes[k], now, cs_id, NULL, err);
     if (!rc) rc = hub_project_entry(ctx, &cs->entries[k], now, err);
     if (!rc) (*stored)++;
+    if (!rc && hub_project_ahead_broken()) break;
   }
+  return rc;
+}
+
+/* Whether a changeset's new entries may be accepted ahead: a street with the
+ * auto-accept policy on, a community it enrolled itself whose key is alone
+ * in its lineage, and monthly reports only (the rest of the policy, each
+ * report valid, unflagged and new, is seen as they are projected). */
+static cm_rc ahead_candidate(hub_ctx *ctx, const proto_changeset *cs, size_t new_from,
+                             int *yes_out, cm_err *err) {
+  hub_author a;
+  uint8_t succ[PROTO_KEY_BYTES];
+  int found = 0, on = 0;
+  *yes_out = 0;
+  if (ctx->role != HUB_ROLE_STREET) return CM_OK;
+  for (size_t k = new_from; k < cs->n; k++)
+    if (strcmp(cs->entries[k].kind, "report.monthly") != 0) return CM_OK;
+  cm_rc rc = hub_review_policy_locked(ctx, &on, err);
+  if (!rc && on) rc = hub_store_author_get(ctx->store, cs->h.author, &a, &found, err);
+  if (rc || !on || !found) return rc;
+  if (strcmp(a.role, "community") != 0 || !a.has_enrolled_by ||
+      memcmp(a.enrolled_by, ctx->kp.pk, PROTO_KEY_BYTES) != 0 || a.revoked || a.quarantined ||
+      a.has_replaces)
+    return CM_OK;
+  rc = hub_store_successor(ctx->store, cs->h.author, succ, &found, err);
+  if (!rc && !found) *yes_out = 1;
+  return rc;
+}
+
+/* Store the new entries of one verified changeset and project them.  A batch
+ * the street's policy will accept is projected as accepted and its review
+ * written right after it (hub_project_ahead_begin): every status is written
+ * once, instead of pending and then again by the review.  When one of its
+ * reports fails the policy, the batch is rolled back and projected the usual
+ * way; the policy's pass at the end of the group then examines it. */
+static cm_rc store_changeset(hub_ctx *ctx, const proto_changeset *cs, size_t new_from,
+                             const proto_span *span, uint64_t now, const char *via,
+                             uint64_t *stored, cm_err *err) {
+  int64_t cs_id = 0;
+  int ahead = 0;
+  uint64_t n = 0;
+  cm_rc rc = hub_store_changeset_add(ctx->store, cs->h.author, cs->h.first_seq, cs->h.last_seq,
+                                     span->p, span->len, now, via, &cs_id, err);
+  if (!rc) rc = ahead_candidate(ctx, cs, new_from, &ahead, err);
+  if (!rc && ahead) rc = hub_store_savepoint(ctx->store, err);
+  if (!rc && ahead) {
+    uint64_t first = cs->entries[new_from].seq, last = cs->h.last_seq;
+    rc = hub_project_ahead_begin(ctx, cs->h.author, first, last, &ahead, err);
+    if (!rc && ahead) rc = store_entries(ctx, cs, new_from, now, cs_id, &n, err);
+    int ok = hub_project_ahead_end();
+    if (!rc && ahead && ok)
+      rc = hub_review_accept_ahead_locked(ctx, cs_id, cs->h.author, first, last, err);
+    hub_project_ahead_clear();
+    if (!rc && ahead && ok) {
+      rc = hub_store_savepoint_release(ctx->store, err);
+    } else {
+      hub_store_savepoint_rollback(ctx->store);
+      hub_project_cache(ctx); /* what it remembered was rolled back */
+      ahead = 0;
+      n = 0;
+    }
+  }
+  if (!rc && !ahead) rc = store_entries(ctx, cs, new_from, now, cs_id, &n, err);
+  if (!rc) *stored += n;
   if (!rc)
     rc = hub_store_author_set_head(ctx->store, cs->h.author, cs->h.last_seq, cs->h.last_hash, err);
   return rc;

@@ -613,8 +613,61 @@ static int hint_beyond(const hub_ctx *ctx, const proto_entry *e) {
          e->seq > cache.hint_reviewed_to;
 }
 
+/* A batch accepted ahead (hub_project_ahead_begin): kept apart from the
+ * cache, which a filing or a review clears in the middle of a batch. */
+static _Thread_local struct {
+  int on;     /* projecting the batch */
+  int broken; /* one of its entries failed the policy */
+  uint8_t author[PROTO_KEY_BYTES];
+  uint64_t first, last;
+  int review; /* the next review of exactly this range finds its statuses written */
+} ahead;
+
+static int ahead_has(const proto_entry *e) {
+  return ahead.on && e->seq >= ahead.first && e->seq <= ahead.last &&
+         memcmp(ahead.author, e->author, PROTO_KEY_BYTES) == 0;
+}
+
+cm_rc hub_project_ahead_begin(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], uint64_t first,
+                              uint64_t last, int *eligible_out, cm_err *err) {
+  int no_review = 0;
+  uint64_t reviewed_to = 0;
+  *eligible_out = 0;
+  memset(&ahead, 0, sizeof ahead);
+  cm_rc rc = hub_store_status_hint(ctx->store, author, &no_review, &reviewed_to, err);
+  /* a review reaching into the range (one that came before its entries)
+   * would give them its own result */
+  if (rc || no_review || reviewed_to >= first) return rc;
+  ahead.on = 1;
+  memcpy(ahead.author, author, PROTO_KEY_BYTES);
+  ahead.first = first;
+  ahead.last = last;
+  *eligible_out = 1;
+  return CM_OK;
+}
+
+int hub_project_ahead_end(void) {
+  int ok = ahead.on && !ahead.broken;
+  ahead.on = 0;
+  ahead.review = ok;
+  return ok;
+}
+
+int hub_project_ahead_broken(void) {
+  return ahead.on && ahead.broken;
+}
+
+void hub_project_ahead_clear(void) {
+  memset(&ahead, 0, sizeof ahead);
+}
+
 static cm_rc entry_status(hub_ctx *ctx, const proto_entry *e, char status[HUB_STATUS_MAX],
                           cm_err *err) {
+  /* a batch accepted ahead: the status its review will give */
+  if (ahead_has(e)) {
+    snprintf(status, HUB_STATUS_MAX, "accepted");
+    return hub_store_status_write(ctx->store, e->author, e->seq, status, err);
+  }
   if (cache.ctx != ctx) return hub_store_status_put(ctx->store, e->author, e->seq, 0, status, err);
   if (!cache.hint || memcmp(cache.hint_author, e->author, PROTO_KEY_BYTES) != 0) {
     cm_rc rc = hub_store_status_hint(ctx->store, e->author, &cache.hint_no_review,
@@ -665,7 +718,16 @@ static cm_rc project_report(hub_ctx *ctx, const proto_entry *e, uint64_t receive
     verdict = cm_rec_check(def, &b, &c, &why);
   }
   if (verdict) {
+    if (ahead_has(e)) ahead.broken = 1; /* a refused entry keeps a batch pending */
     rc = refuse_entry(ctx, e, &why, err);
+    goto out;
+  }
+  /* Accepted ahead only as the policy would accept the batch: no report
+   * flagged, none correcting a month already reported (whatever its
+   * version's status: the usual pass then decides; the month has a report
+   * row once any version of it was projected). */
+  if (ahead_has(e) && rb.flagged) {
+    ahead.broken = 1;
     goto out;
   }
   rc = hub_store_report_version_put(ctx->store, e->author, e->seq, rb.org, rb.month,
@@ -686,9 +748,17 @@ static cm_rc project_report(hub_ctx *ctx, const proto_entry *e, uint64_t receive
   r.time_ms = e->time_ms;
   r.received_ms = received_ms;
   r.status = status;
-  rc = hub_store_report_put(ctx->store, &r, err);
-  /* An accepted version (its review came first) supersedes older ones. */
-  if (!rc && strcmp(status, "accepted") == 0)
+  if (ahead_has(e)) {
+    int added = 0;
+    rc = hub_store_report_put_new(ctx->store, &r, &added, err);
+    if (!rc && !added) ahead.broken = 1;
+    if (rc || ahead.broken) goto out;
+  } else {
+    rc = hub_store_report_put(ctx->store, &r, err);
+  }
+  /* An accepted version (its review came first) supersedes older ones
+   * (accepted ahead, it is the only version of its month). */
+  if (!rc && strcmp(status, "accepted") == 0 && !ahead_has(e))
     rc = hub_store_status_report_group(ctx->store, e->author, rb.org, rb.month, err);
 out:
   hub_report_body_free(&rb);
@@ -769,6 +839,20 @@ static const struct {
   {"roster.entry", project_roster, COPIED_ORG, 0},
 };
 
+/* 1 when review body (of who, first..last) is the acceptance of the batch
+ * just accepted ahead: its records' statuses are written already (a review
+ * of any other range, result or rejection computes them). */
+static int ahead_review(const uint8_t who[PROTO_KEY_BYTES], uint64_t first, uint64_t last,
+                        const json_t *body) {
+  int hit = ahead.review && first == ahead.first && last == ahead.last &&
+            memcmp(who, ahead.author, PROTO_KEY_BYTES) == 0;
+  const char *result = json_string_value(json_object_get(body, "result"));
+  hit = hit && result && strcmp(result, "accepted") == 0 &&
+        json_array_size(json_object_get(body, "rejected_records")) == 0;
+  ahead.review = 0;
+  return hit;
+}
+
 /* A review or a revocation changes the status of the records and the
  * organisations of the community it is about (its "author", or "to"). */
 static cm_rc project_status_change(hub_ctx *ctx, const proto_entry *e, const json_t *body,
@@ -784,13 +868,18 @@ static cm_rc project_status_change(hub_ctx *ctx, const proto_entry *e, const jso
     /* This hub's revocation of its own street-level organisation: no "to". */
     return hub_store_org_status_refresh(ctx->store, ctx->kp.pk, err);
   if (!hex || proto_key_from_hex(hex, who) != CM_OK) return CM_OK;
+  int written = 0;
   if (review && cm_json_count(body, "first_seq", &first) &&
-      cm_json_count(body, "last_seq", &last) && first <= last)
-    rc = hub_store_status_range(ctx->store, who, (uint64_t)first, (uint64_t)last, err);
+      cm_json_count(body, "last_seq", &last) && first <= last) {
+    written = ahead_review(who, (uint64_t)first, (uint64_t)last, body);
+    if (!written) rc = hub_store_status_range(ctx->store, who, (uint64_t)first, (uint64_t)last, err);
+  }
   size_t filings = 0;
   if (!rc && review && first <= last) {
     refold_walk w = {ctx, who, 0};
-    cache_clear(); /* the counts the checks read may change */
+    /* the counts the checks read may change; not for a batch accepted ahead,
+     * whose statuses its projection wrote with these counts */
+    if (!written) cache_clear();
     rc = hub_store_filing_ids(ctx->store, who, (uint64_t)first, (uint64_t)last, refold_id, &w, err);
     filings = w.n;
   }
@@ -808,8 +897,9 @@ cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms
   /* Most entries are monthly reports: they have a reader of their own. */
   if (strcmp(e->kind, "report.monthly") == 0) {
     rc = project_report(ctx, e, received_ms, err);
-    /* no review of its author ends this far (the hint): none binds here */
-    if (!rc && !hint_beyond(ctx, e)) rc = hub_store_status_bound(ctx->store, e->author, e->seq, &bound, err);
+    /* no review of its author ends this far (the hint, or a batch accepted
+     * ahead, which no review reached): none binds here */
+    if (!rc && !hint_beyond(ctx, e) && !ahead_has(e)) rc = hub_store_status_bound(ctx->store, e->author, e->seq, &bound, err);
     if (!rc && bound) rc = hub_store_org_status_refresh(ctx->store, e->author, err);
     return rc;
   }

@@ -41,6 +41,27 @@ cm_rc hub_project_body_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], 
  * the lookups it remembers are those of that transaction. */
 void hub_project_cache(hub_ctx *ctx);
 
+/* Accepting a batch ahead.  The street's auto-accept policy accepts a batch
+ * of monthly reports that are valid, not flagged, and each the only version
+ * of its month; rather than project them pending and rewrite every status
+ * when the acceptance follows, ingest projects such a batch as accepted:
+ * hub_project_ahead_begin(author, first, last) starts it (*eligible_out 0:
+ * a review already reaches the range, or the author needs none; project it
+ * the usual way), hub_project_ahead_broken() says an entry projected since
+ * failed the policy (roll the batch back and project it the usual way), and
+ * hub_project_ahead_end() ends it, 1 when every entry met the policy: the
+ * next review.batch projected, if it accepts exactly that range with no
+ * record rejected, finds its statuses written.  hub_project_ahead_clear()
+ * forgets all of it (after that review, or when it is not written).  The
+ * tables come out as projecting the batch and then its review would leave
+ * them (`rebuild` does just that).  Caller holds ctx->lock within ingest's
+ * transaction; the state is the thread's. */
+cm_rc hub_project_ahead_begin(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], uint64_t first,
+                              uint64_t last, int *eligible_out, cm_err *err);
+int hub_project_ahead_broken(void);
+int hub_project_ahead_end(void);
+void hub_project_ahead_clear(void);
+
 /* Rebuild the projection from the stored entries in one transaction. */
 cm_rc hub_rebuild(hub_ctx *ctx, cm_err *err);
 

@@ -87,6 +87,17 @@ cm_rc hub_review_auto(hub_ctx *ctx, unsigned *accepted_out, cm_err *err);
  * commits (or rolls back: then no batch was accepted). */
 cm_rc hub_review_auto_locked(hub_ctx *ctx, unsigned *accepted_out, cm_err *err);
 
+/* The policy, ctx->lock held. */
+cm_rc hub_review_policy_locked(hub_ctx *ctx, int *on_out, cm_err *err);
+
+/* Accept batch (of author, first_seq..last_seq) as the policy would, lock
+ * held, inside ingest's transaction: for a batch ingest has just projected
+ * as accepted ahead (hub_project_ahead_begin); its review finds the
+ * statuses written. */
+cm_rc hub_review_accept_ahead_locked(hub_ctx *ctx, int64_t batch,
+                                     const uint8_t author[PROTO_KEY_BYTES], uint64_t first_seq,
+                                     uint64_t last_seq, cm_err *err);
+
 /* ---- for the projection (hub/project.c) and the other issue-5 modules ---- */
 
 

@@ -815,6 +815,19 @@ static const char SQL_ENTRY_ADD[] =
 static const char SQL_ENTRY_HASH[] = "SELECT hash FROM entries WHERE author = ?1 AND seq = ?2";
 static const char SQL_ENTRY_CS[] = "SELECT changeset FROM entries WHERE author = ?1 AND seq = ?2";
 
+cm_rc hub_store_changeset_last(hub_store *st, int64_t *id_out, cm_err *err) {
+  static const char sql[] = "SELECT coalesce(max(id), 0) FROM changesets";
+  sqlite3_stmt *s = NULL;
+  *id_out = 0;
+  cm_rc rc = st_prep(st, sql, &s, err);
+  if (rc) return rc;
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW) *id_out = sqlite3_column_int64(s, 0);
+  else rc = cm_db_check(st->db, r, "读取批次", err);
+  sqlite3_reset(s);
+  return rc;
+}
+
 cm_rc hub_store_changeset_add(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                               uint64_t first_seq, uint64_t last_seq, const uint8_t *bytes,
                               size_t len, uint64_t received_ms, const char *via, int64_t *id_out,
@@ -1326,6 +1339,11 @@ static const char SQL_REPORT_PUT[] =
     "good_deeds = excluded.good_deeds, time_ms = excluded.time_ms, "
     "received_ms = excluded.received_ms, status = excluded.status "
     "WHERE excluded.seq > reports.seq";
+/* The same for a month the author has no row of yet; else nothing. */
+static const char SQL_REPORT_PUT_NEW[] =
+    "INSERT INTO reports(author, org, month, seq, activities, participants, party_participants, "
+    "good_deeds, time_ms, received_ms, status) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+    "?11) ON CONFLICT(month, author, org) DO NOTHING";
 static const char SQL_ACTIVITY_PUT[] =
     "INSERT INTO activities(author, id, seq, org, date, expected) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(author, id) DO UPDATE SET "
@@ -1905,9 +1923,10 @@ cm_rc hub_store_decision_to(hub_store *st, const char *record, uint8_t to_out[PR
   return rc;
 }
 
-cm_rc hub_store_report_put(hub_store *st, const hub_report_row *r, cm_err *err) {
+static cm_rc report_write(hub_store *st, const char *sql, const hub_report_row *r, int *added_out,
+                          cm_err *err) {
   sqlite3_stmt *s = NULL;
-  cm_rc rc = st_prep(st, SQL_REPORT_PUT, &s, err);
+  cm_rc rc = st_prep(st, sql, &s, err);
   if (rc) return rc;
   bind_key(s, 1, r->author);
   bind_text(s, 2, r->org);
@@ -1921,6 +1940,8 @@ cm_rc hub_store_report_put(hub_store *st, const hub_report_row *r, cm_err *err) 
   bind_u64(s, 10, r->received_ms);
   bind_text(s, 11, r->status && *r->status ? r->status : "pending");
   rc = st_done(st, s, "保存月报", err);
+  *added_out = !rc && sqlite3_changes(st->db) > 0;
+  if (!rc && !*added_out && sql == SQL_REPORT_PUT_NEW) return CM_OK;
   /* marked once per transaction, community key and year (dirty_memo) */
   int in_txn = !sqlite3_get_autocommit(st->db) && r->author && r->month &&
                strlen(r->month) >= 4;
@@ -1940,6 +1961,16 @@ cm_rc hub_store_report_put(hub_store *st, const hub_report_row *r, cm_err *err) 
     st->dirty_memo = 1;
   }
   return rc;
+}
+
+cm_rc hub_store_report_put(hub_store *st, const hub_report_row *r, cm_err *err) {
+  int added = 0;
+  return report_write(st, SQL_REPORT_PUT, r, &added, err);
+}
+
+cm_rc hub_store_report_put_new(hub_store *st, const hub_report_row *r, int *added_out,
+                               cm_err *err) {
+  return report_write(st, SQL_REPORT_PUT_NEW, r, added_out, err);
 }
 
 cm_rc hub_store_activity_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
@@ -2247,14 +2278,11 @@ out:
   return rc;
 }
 
-cm_rc hub_store_report_version_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
-                                   uint64_t seq, const char *org, const char *month,
-                                   int64_t activities, int64_t participants,
-                                   int64_t party_participants, int flagged, cm_err *err) {
-  /* bound directly, not through rv_exec's format: one per monthly report */
-  static const char sql[] =
-      "INSERT OR REPLACE INTO report_versions(author, seq, org, month, activities, "
-      "participants, party_participants, flagged) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+/* bound directly, not through rv_exec's format: one per monthly report */
+static cm_rc version_put(hub_store *st, const char *sql, const uint8_t author[PROTO_KEY_BYTES],
+                         uint64_t seq, const char *org, const char *month, int64_t activities,
+                         int64_t participants, int64_t party_participants, int flagged,
+                         cm_err *err) {
   sqlite3_stmt *s = NULL;
   cm_rc rc = st_prep(st, sql, &s, err);
   if (rc) return rc;
@@ -2267,6 +2295,17 @@ cm_rc hub_store_report_version_put(hub_store *st, const uint8_t author[PROTO_KEY
   sqlite3_bind_int64(s, 7, party_participants);
   sqlite3_bind_int(s, 8, flagged ? 1 : 0);
   return st_done(st, s, "保存月报版本", err);
+}
+
+cm_rc hub_store_report_version_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                                   uint64_t seq, const char *org, const char *month,
+                                   int64_t activities, int64_t participants,
+                                   int64_t party_participants, int flagged, cm_err *err) {
+  static const char sql[] =
+      "INSERT OR REPLACE INTO report_versions(author, seq, org, month, activities, "
+      "participants, party_participants, flagged) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+  return version_put(st, sql, author, seq, org, month, activities, participants,
+                     party_participants, flagged, err);
 }
 
 cm_rc hub_store_filing_version_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],

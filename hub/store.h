@@ -103,6 +103,9 @@ cm_rc hub_store_author_clock(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], 
 
 /* ---- changesets and entries ---- */
 
+/* The newest changeset's row id (0: none). */
+cm_rc hub_store_changeset_last(hub_store *st, int64_t *id_out, cm_err *err);
+
 /* Store a changeset's bytes verbatim; *id_out gets its row id. */
 cm_rc hub_store_changeset_add(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                               uint64_t first_seq, uint64_t last_seq, const uint8_t *bytes,
@@ -389,6 +392,10 @@ typedef struct hub_report_row {
 
 /* The current monthly report of (author, org, month); a later one replaces it. */
 cm_rc hub_store_report_put(hub_store *st, const hub_report_row *r, cm_err *err);
+/* hub_store_report_put for a month r's author has no report row of yet
+ * (*added_out 1); else nothing is written (*added_out 0). */
+cm_rc hub_store_report_put_new(hub_store *st, const hub_report_row *r, int *added_out,
+                               cm_err *err);
 
 /* A major activity declaration (the last one with the same id wins). */
 cm_rc hub_store_activity_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
