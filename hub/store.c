@@ -4067,8 +4067,9 @@ cm_rc hub_store_list_latest(hub_store *st, const uint8_t author[PROTO_KEY_BYTES]
   *body_out = NULL;
   if (seq_out) *seq_out = 0;
   cm_rc rc = st_prep1(st,
-                      "SELECT hub_body(body, raw_len), seq FROM entries e WHERE author = ?1"
-                      " AND kind = 'list.published' AND json_valid(hub_body(body, raw_len))"
+                      "SELECT hub_body(body, raw_len), seq FROM entries e INDEXED BY entries_events"
+                      " WHERE author = ?1 AND kind = 'list.published' AND " ENTRIES_EVENTS_WHERE
+                      " AND json_valid(hub_body(body, raw_len))"
                       " AND json_extract(hub_body(body, raw_len), '$.list') = ?2"
                       " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author"
                       " AND f.seq = e.seq) ORDER BY seq DESC LIMIT 1",
@@ -4095,8 +4096,9 @@ cm_rc hub_store_feedback_days(hub_store *st, const uint8_t author[PROTO_KEY_BYTE
   *days = 0;
   if (seq_out) *seq_out = 0;
   cm_rc rc = st_prep1(st,
-                      "SELECT " BODY_JSON("e") "->>'days', seq FROM entries e"
-                      " WHERE author = ?1 AND kind = 'feedback.due' AND NOT EXISTS(SELECT 1"
+                      "SELECT " BODY_JSON("e") "->>'days', seq FROM entries e INDEXED BY entries_events"
+                      " WHERE author = ?1 AND kind = 'feedback.due' AND " ENTRIES_EVENTS_WHERE
+                      " AND NOT EXISTS(SELECT 1"
                       " FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"
                       " ORDER BY seq DESC LIMIT 1",
                       &s, err);
