@@ -4298,7 +4298,8 @@ cm_rc hub_store_feedback_open_json(hub_store *st, json_t **out, cm_err *err) {
   return rv_rows(
       st,
       "WITH f AS (SELECT e.author AS author, e.seq AS seq, hub_body(e.body, e.raw_len) AS b"
-      "  FROM entries e WHERE e.kind = 'feedback.recorded' AND json_valid(hub_body(e.body, e.raw_len))"
+      "  FROM entries e INDEXED BY entries_events WHERE e.kind = 'feedback.recorded'"
+      "  AND " ENTRIES_EVENTS_WHERE " AND json_valid(hub_body(e.body, e.raw_len))"
       "  AND NOT EXISTS(SELECT 1 FROM refusals r WHERE r.author = e.author AND r.seq = e.seq)),"
       " n AS (SELECT author, seq, b,"
       "  row_number() OVER (PARTITION BY author, b->>'id' ORDER BY seq DESC) AS k FROM f)"
