@@ -1714,6 +1714,22 @@ static cm_rc slot_give(const char *name, cache_slot *s, uint64_t now_ms, int wan
   return cache_give(name, s->answer, s->aux, now_ms, out, err);
 }
 
+/* The hub's cache, made and its kept answers opened by the first use (under
+ * hub->lock): NULL when out of memory. */
+static dash_cache *cache_of(hub_ctx *hub) {
+  if (!hub->dash_cache) {
+    hub->dash_cache = calloc(1, sizeof(dash_cache));
+    hub->dash_cache_free = cache_free;
+  }
+  dash_cache *c = hub->dash_cache;
+  if (c && !c->kept_tried) {
+    cm_err ignored;
+    c->kept_tried = 1;
+    (void)hub_answers_open(hub->dir, &c->kept, &ignored);
+  }
+  return c;
+}
+
 /* hub_dashboard_answer, or its text (want_text; never for the attention
  * list, whose silent table is worked out per request). */
 static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
@@ -1735,16 +1751,7 @@ static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *sc
   if (p->category && strlen(p->category) >= CAT_MAX)
     return cm_errf(err, CM_ERR_INVALID, "类别最多 %d 字节", CAT_MAX - 1);
   pthread_mutex_lock(&hub->lock);
-  if (!hub->dash_cache) {
-    hub->dash_cache = calloc(1, sizeof(dash_cache));
-    hub->dash_cache_free = cache_free;
-  }
-  c = hub->dash_cache;
-  if (c && !c->kept_tried) {
-    cm_err ignored;
-    c->kept_tried = 1;
-    (void)hub_answers_open(hub->dir, &c->kept, &ignored);
-  }
+  c = cache_of(hub);
   /* The reports a write changed packed again first (a failure leaves the
    * answer to read the reports themselves), and before the version, which
    * this write changes. */
@@ -1869,8 +1876,9 @@ cm_rc hub_dashboard_answer_text(hub_ctx *hub, const char *name, const hub_dash_s
 
 void hub_dashboard_forget(hub_ctx *hub) {
   pthread_mutex_lock(&hub->lock);
-  if (hub->dash_cache) cache_clear(hub->dash_cache);
-  dash_cache *c = hub->dash_cache;
+  /* opened first: answers kept by an earlier process are forgotten too */
+  dash_cache *c = cache_of(hub);
+  if (c) cache_clear(c);
   if (c && c->kept) hub_answers_forget(c->kept);
   pthread_mutex_unlock(&hub->lock);
 }
