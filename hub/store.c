@@ -2343,7 +2343,9 @@ cm_rc hub_store_review_put(hub_store *st, const uint8_t reviewer[PROTO_KEY_BYTES
  * say whether it counts in the year (status, filing date, dissolution). */
 #define SQL_YEAR_ORG_COLS                                                                          \
   " c.street_name, c.name, c.code, o.id,"                                                          \
-  " coalesce(CASE WHEN json_valid(o.data) THEN o.data->>'name' END, ''), o.status, o.filed,"      \
+  /* the filing's name as the projection keeps it (f_name: '' when data is   \
+   * not JSON), not parsed out of data per organisation and query */          \
+  " o.f_name, o.status, o.filed,"                                                                  \
   /* when it was dissolved: its first dissolution not refused by a key of                      \
    * the community (its code at its street: every key it had), by author time                   \
    * but never later than its receipt (1, long ago, should none be found);                       \
