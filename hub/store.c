@@ -4159,8 +4159,9 @@ cm_rc hub_store_due_get(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], co
   *found_out = 0;
   date_out[0] = '\0';
   cm_rc rc = st_prep1(st,
-                      "SELECT " BODY_JSON("e") "->>'date' FROM entries e WHERE author = ?1"
-                      " AND kind = 'due.set' AND " BODY_JSON("e") "->>'what' = ?2"
+                      "SELECT " BODY_JSON("e") "->>'date' FROM entries e INDEXED BY entries_events"
+                      " WHERE author = ?1 AND kind = 'due.set' AND " ENTRIES_EVENTS_WHERE
+                      " AND " BODY_JSON("e") "->>'what' = ?2"
                       " AND " BODY_JSON("e") "->>'year' = ?3 AND NOT EXISTS(SELECT 1"
                       " FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)"
                       " ORDER BY seq DESC LIMIT 1",
