@@ -585,6 +585,11 @@ typedef struct rep_walk {
   /* the organisation of the row before (rows come by organisation) */
   char last_author[PROTO_KEY_HEX], last_org[ID_MAX];
   org *last;
+  /* what the row before's organisation and status gave (a status is one of a
+   * few words: judged once per organisation and word, not per report) */
+  const org *memo_org;
+  int memo_counts, memo_category, memo_ok, memo_current;
+  char memo_status[32], memo_st;
 } rep_walk;
 
 /* acc += v, the figures bounded per report by the domain core, held at
@@ -606,13 +611,29 @@ static cm_rc walk_report(void *ctx, const hub_dash_row *row, cm_err *err) {
     copy(w->last_author, sizeof w->last_author, r->author);
     copy(w->last_org, sizeof w->last_org, r->org);
   }
+  if (!o) return CM_OK;
+  if (o != w->memo_org) {
+    w->memo_org = o;
+    w->memo_counts = hub_count_org_reports(o->status);
+    w->memo_category = category_ok(w->d, o);
+    w->memo_ok = 0;
+  }
   /* A rejected or revoked filing keeps its reports out of every figure. */
-  if (!o || !hub_count_org_reports(o->status)) return CM_OK;
+  if (!w->memo_counts) return CM_OK;
   size_t oi = (size_t)(o - w->d->orgs), slot = oi * (size_t)w->months + (size_t)(m - w->first);
   if (r->activities > 0 && m > o->active_month) o->active_month = m;
   /* the status the projection wrote for the current report */
   const char *status = r->status;
-  char st = strcmp(status, "accepted") == 0 ? 'a' : strcmp(status, "rejected") == 0 ? 'r' : 'p';
+  if (!w->memo_ok || strcmp(status, w->memo_status) != 0) {
+    w->memo_st = strcmp(status, "accepted") == 0   ? 'a'
+                 : strcmp(status, "rejected") == 0 ? 'r'
+                                                   : 'p';
+    w->memo_current = hub_count_report_current(o->status, status);
+    /* kept for the next row only when it was kept whole */
+    w->memo_ok = strlen(status) < sizeof w->memo_status;
+    if (w->memo_ok) memcpy(w->memo_status, status, strlen(status) + 1);
+  }
+  char st = w->memo_st;
   if (w->seen) {
     /* Judged by author time, but never later than the hub received it: a
      * node's clock cannot make a late report look early past its receipt. */
@@ -622,11 +643,11 @@ static cm_rc walk_report(void *ctx, const hub_dash_row *row, cm_err *err) {
     w->status[slot] = (unsigned char)st;
   }
   /* A rejected report is out of the official sums (completeness shows it). */
-  if (w->sum && hub_count_report_current(o->status, status)) {
+  if (w->sum && w->memo_current) {
     int64_t one[5] = {r->activities, r->participants, r->party_participants,
                       r->good_deeds ? 1 : 0, 1};
     sum_add(w->sum[oi], one);
-    if (category_ok(w->d, o)) sum_add(w->month_sum[m - w->first], one);
+    if (w->memo_category) sum_add(w->month_sum[m - w->first], one);
   }
   return CM_OK;
 }
@@ -1714,6 +1735,22 @@ static cm_rc slot_give(const char *name, cache_slot *s, uint64_t now_ms, int wan
   return cache_give(name, s->answer, s->aux, now_ms, out, err);
 }
 
+/* The hub's cache, made and its kept answers opened by the first use (under
+ * hub->lock): NULL when out of memory. */
+static dash_cache *cache_of(hub_ctx *hub) {
+  if (!hub->dash_cache) {
+    hub->dash_cache = calloc(1, sizeof(dash_cache));
+    hub->dash_cache_free = cache_free;
+  }
+  dash_cache *c = hub->dash_cache;
+  if (c && !c->kept_tried) {
+    cm_err ignored;
+    c->kept_tried = 1;
+    (void)hub_answers_open(hub->dir, &c->kept, &ignored);
+  }
+  return c;
+}
+
 /* hub_dashboard_answer, or its text (want_text; never for the attention
  * list, whose silent table is worked out per request). */
 static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
@@ -1735,16 +1772,7 @@ static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *sc
   if (p->category && strlen(p->category) >= CAT_MAX)
     return cm_errf(err, CM_ERR_INVALID, "类别最多 %d 字节", CAT_MAX - 1);
   pthread_mutex_lock(&hub->lock);
-  if (!hub->dash_cache) {
-    hub->dash_cache = calloc(1, sizeof(dash_cache));
-    hub->dash_cache_free = cache_free;
-  }
-  c = hub->dash_cache;
-  if (c && !c->kept_tried) {
-    cm_err ignored;
-    c->kept_tried = 1;
-    (void)hub_answers_open(hub->dir, &c->kept, &ignored);
-  }
+  c = cache_of(hub);
   /* The reports a write changed packed again first (a failure leaves the
    * answer to read the reports themselves), and before the version, which
    * this write changes. */
@@ -1869,8 +1897,9 @@ cm_rc hub_dashboard_answer_text(hub_ctx *hub, const char *name, const hub_dash_s
 
 void hub_dashboard_forget(hub_ctx *hub) {
   pthread_mutex_lock(&hub->lock);
-  if (hub->dash_cache) cache_clear(hub->dash_cache);
-  dash_cache *c = hub->dash_cache;
+  /* opened first: answers kept by an earlier process are forgotten too */
+  dash_cache *c = cache_of(hub);
+  if (c) cache_clear(c);
   if (c && c->kept) hub_answers_forget(c->kept);
   pthread_mutex_unlock(&hub->lock);
 }
