@@ -508,6 +508,20 @@ cm_rc hub_review_accept_ahead_locked(hub_ctx *ctx, int64_t batch,
   cm_rc rc = review_locked(ctx, row, "accepted", "", "auto", NULL, 0, NULL, err);
   json_decref(row);
   if (!rc) cm_info("review: batch %lld accepted by the auto-accept policy", (long long)batch);
+  /* The policy's pass need not read this batch: when no community's batch
+   * before it waits to be examined, the pass starts after it (counting a
+   * batch's entries reads each of their rows). */
+  char buf[32];
+  int found = 0;
+  int64_t after = 0, between = 0;
+  if (!rc)
+    rc = hub_store_config_get(ctx->store, HUB_CONFIG_AUTO_AFTER, buf, sizeof buf, &found, err);
+  if (!rc && found) after = strtoll(buf, NULL, 10);
+  if (!rc && after < batch) rc = hub_store_batches_between(ctx->store, after, batch, &between, err);
+  if (!rc && after < batch && between == 0) {
+    snprintf(buf, sizeof buf, "%lld", (long long)batch);
+    rc = hub_store_config_set(ctx->store, HUB_CONFIG_AUTO_AFTER, buf, err);
+  }
   return rc;
 }
 

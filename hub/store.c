@@ -828,6 +828,24 @@ cm_rc hub_store_changeset_last(hub_store *st, int64_t *id_out, cm_err *err) {
   return rc;
 }
 
+cm_rc hub_store_batches_between(hub_store *st, int64_t lo, int64_t hi, int64_t *n_out,
+                                cm_err *err) {
+  static const char sql[] =
+      "SELECT count(*) FROM changesets c JOIN authors a ON a.key = c.author"
+      " WHERE c.id > ?1 AND c.id < ?2 AND a.role = 'community'";
+  sqlite3_stmt *s = NULL;
+  *n_out = 0;
+  cm_rc rc = st_prep(st, sql, &s, err);
+  if (rc) return rc;
+  sqlite3_bind_int64(s, 1, lo);
+  sqlite3_bind_int64(s, 2, hi);
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW) *n_out = sqlite3_column_int64(s, 0);
+  else rc = cm_db_check(st->db, r, "读取批次", err);
+  sqlite3_reset(s);
+  return rc;
+}
+
 cm_rc hub_store_changeset_add(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                               uint64_t first_seq, uint64_t last_seq, const uint8_t *bytes,
                               size_t len, uint64_t received_ms, const char *via, int64_t *id_out,

@@ -106,6 +106,11 @@ cm_rc hub_store_author_clock(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], 
 /* The newest changeset's row id (0: none). */
 cm_rc hub_store_changeset_last(hub_store *st, int64_t *id_out, cm_err *err);
 
+/* How many communities' batches have a row id between lo and hi (both
+ * excluded). */
+cm_rc hub_store_batches_between(hub_store *st, int64_t lo, int64_t hi, int64_t *n_out,
+                                cm_err *err);
+
 /* Store a changeset's bytes verbatim; *id_out gets its row id. */
 cm_rc hub_store_changeset_add(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                               uint64_t first_seq, uint64_t last_seq, const uint8_t *bytes,
