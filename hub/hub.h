@@ -55,6 +55,9 @@ typedef struct hub_ctx {
    * freed by hub_close through dash_cache_free */
   void *dash_cache;
   void (*dash_cache_free)(void *cache);
+  /* the organisations' facts the projection keeps (project.c), freed by
+   * hub_close */
+  void *facts;
 } hub_ctx;
 
 /* "street" / "district" (NULL for anything else). */

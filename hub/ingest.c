@@ -593,8 +593,13 @@ static void group_run(hub_ctx *ctx, hub_ingest_job *jobs) {
   cm_rc rc;
   cm_err_clear(&e);
   pthread_mutex_lock(&ctx->lock);
-  hub_project_cache(ctx);
   rc = hub_store_begin(ctx->store, &e);
+  int64_t gen = -1;
+  /* the organisations' facts of the last group stay if nothing else was
+   * committed since */
+  cm_err ge;
+  if (!rc && hub_store_data_gen(ctx->store, &gen, &ge) != CM_OK) gen = -1;
+  hub_project_cache_resume(ctx, gen);
   if (!rc) {
     int any = 0, stored = 0;
     for (hub_ingest_job *j = jobs; j; j = j->next) {
@@ -609,7 +614,8 @@ static void group_run(hub_ctx *ctx, hub_ingest_job *jobs) {
      * (the review page and `review list` run the pass again). */
     if (stored && ctx->role == HUB_ROLE_STREET) auto_accept(ctx);
     if (any) CM_FAILPOINT("ingest.before_commit");
-    rc = hub_store_commit(ctx->store, &e);
+    rc = hub_store_commit_gen(ctx->store, &gen, &e);
+    if (!rc) hub_project_cache_committed(ctx, gen);
   }
   if (rc)
     for (hub_ingest_job *j = jobs; j; j = j->next)

@@ -274,10 +274,11 @@ static cm_rc refold_id(void *vctx, const char *id, cm_err *err) {
  * time of one ingest or rebuild: a push of thousands of reports by one
  * author about a few dozen organisations asks SQLite a few dozen times, not
  * twice per report.  Per thread (HTTP workers ingest for different hubs in
- * tests), on only while a caller holds ctx->lock with a transaction open, and
- * cleared whenever an enrolment or an organisation is projected, so that it
- * never outlives what it copied. */
-/* 2,048 slots (about 280 KB, allocated by the first ingest of a thread and
+ * tests; the organisations' facts are the hub's, below), on only while a
+ * caller holds ctx->lock with a transaction open, and cleared whenever an
+ * enrolment or an organisation is projected, so that it never outlives what
+ * it copied. */
+/* 2,048 slots (about 280 KB, allocated by the hub's first ingest and
  * touched only where used): a community of 500 organisations reporting each
  * month in turn fits with room to spare; at 256 slots the cycle through them
  * missed at nearly every report. */
@@ -290,6 +291,17 @@ typedef struct fact_slot {
   char filed[11];
   int64_t members, party;
 } fact_slot;
+typedef struct fact_table {
+  /* A slot per (author, id) hash, of this generation or empty, so that
+   * forgetting them all (at every filing) is one increment instead of
+   * clearing the table; each (author, id) may sit in either of two
+   * neighbouring slots, so that two organisations of one hash do not push
+   * each other out at every report. */
+  unsigned gen;
+  int kept;         /* 1: as committed at data generation data_gen */
+  int64_t data_gen;
+  fact_slot slots[FACT_SLOTS];
+} fact_table;
 typedef struct project_cache {
   const hub_ctx *ctx; /* NULL: off */
   int has_author;
@@ -302,42 +314,55 @@ typedef struct project_cache {
   uint8_t hint_author[PROTO_KEY_BYTES];
   int hint_no_review;
   uint64_t hint_reviewed_to;
-  /* Organisations' facts: a slot per (author, id) hash, of this generation
-   * or empty, so that forgetting them all (at every filing) is one increment
-   * instead of clearing the table; each (author, id) may sit in either of
-   * two neighbouring slots, so that two organisations of one hash do not
-   * push each other out at every report. */
-  unsigned gen;
-  fact_slot *slots; /* FACT_SLOTS of them, or NULL: no organisation is kept */
+  fact_table *facts; /* ctx's organisations' facts, or NULL: none is kept */
 } project_cache;
 static _Thread_local project_cache cache;
 
-/* The slots are on the heap, not in the thread-local block, which every
- * thread of the process (the HTTP server's, the forwarder's) would carry and
- * zero at its start; a thread's slots are freed when it ends. */
-static pthread_key_t slots_key;
-static pthread_once_t slots_once = PTHREAD_ONCE_INIT;
-static void slots_key_make(void) {
-  if (pthread_key_create(&slots_key, free) != 0) slots_key = (pthread_key_t)-1;
+/* The organisations' facts belong to the hub (ctx->facts), not to a thread:
+ * every push arrives on a thread of its own, and a new thread's table began
+ * empty, so each push read again every organisation it reported on.  They
+ * are used only with ctx->lock held inside ingest's or rebuild's
+ * transaction, and kept from one group of pushes to the next while the
+ * database's data generation (hub_store_commit) says nothing else was
+ * committed in between. */
+static fact_table *facts_of(hub_ctx *ctx) {
+  if (!ctx->facts) ctx->facts = calloc(1, sizeof(fact_table));
+  return ctx->facts;
 }
-static void slots_alloc(void) {
-  if (cache.slots) return;
-  pthread_once(&slots_once, slots_key_make);
-  if (slots_key == (pthread_key_t)-1) return;
-  cache.slots = calloc(FACT_SLOTS, sizeof *cache.slots);
-  if (cache.slots && pthread_setspecific(slots_key, cache.slots) != 0) {
-    free(cache.slots);
-    cache.slots = NULL;
+
+/* Forget every organisation's facts. */
+static void facts_forget(fact_table *t) {
+  if (!t) return;
+  t->kept = 0;
+  if (++t->gen == 0) { /* 0 would make every empty slot current */
+    memset(t->slots, 0, sizeof t->slots);
+    t->gen = 1;
   }
 }
 
 void hub_project_cache(hub_ctx *ctx) {
-  unsigned gen = cache.gen + 1;
-  memset(&cache, 0, offsetof(project_cache, gen));
+  memset(&cache, 0, sizeof cache);
   cache.ctx = ctx;
-  cache.gen = gen ? gen : 1; /* 0 would make every empty slot current */
-  if (!gen && cache.slots) memset(cache.slots, 0, FACT_SLOTS * sizeof *cache.slots);
-  if (ctx) slots_alloc();
+  if (!ctx) return;
+  cache.facts = facts_of(ctx);
+  facts_forget(cache.facts);
+}
+
+void hub_project_cache_resume(hub_ctx *ctx, int64_t data_gen) {
+  memset(&cache, 0, sizeof cache);
+  cache.ctx = ctx;
+  cache.facts = facts_of(ctx);
+  if (!cache.facts) return;
+  if (!cache.facts->kept || cache.facts->data_gen != data_gen || data_gen < 0)
+    facts_forget(cache.facts);
+  cache.facts->kept = 0; /* until this transaction commits */
+}
+
+void hub_project_cache_committed(hub_ctx *ctx, int64_t data_gen) {
+  fact_table *t = ctx->facts;
+  if (!t) return;
+  t->kept = 1;
+  t->data_gen = data_gen;
 }
 
 /* Forget what the cache copied (an enrolment or an organisation changed). */
@@ -360,11 +385,11 @@ static void cache_forget_org(const char *id) {
     cache_clear();
     return;
   }
-  if (!cache.slots) return;
+  if (!cache.facts) return;
   unsigned h = slot_of(id);
   for (unsigned k = 0; k < 2; k++) {
-    fact_slot *g = &cache.slots[(h + k) % FACT_SLOTS];
-    if (g->gen == cache.gen && strcmp(g->id, id) == 0) g->gen = 0;
+    fact_slot *g = &cache.facts->slots[(h + k) % FACT_SLOTS];
+    if (g->gen == cache.facts->gen && strcmp(g->id, id) == 0) g->gen = 0;
   }
 }
 
@@ -411,11 +436,12 @@ cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
   }
   if (!org || !*org) return CM_OK;
   fact_slot *f = NULL;
-  if (cached && cache.slots && strlen(org) < sizeof f->id) {
+  if (cached && cache.facts && strlen(org) < sizeof f->id) {
+    unsigned gen = cache.facts->gen;
     unsigned h = slot_of(org);
     for (unsigned k = 0; k < 2; k++) {
-      fact_slot *g = &cache.slots[(h + k) % FACT_SLOTS];
-      if (g->gen == cache.gen && memcmp(g->author, author, PROTO_KEY_BYTES) == 0 &&
+      fact_slot *g = &cache.facts->slots[(h + k) % FACT_SLOTS];
+      if (g->gen == gen && memcmp(g->author, author, PROTO_KEY_BYTES) == 0 &&
           strcmp(g->id, org) == 0) {
         c->org_known = g->known;
         memcpy(c->org_filed, g->filed, sizeof c->org_filed);
@@ -423,9 +449,9 @@ cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
         c->org_party = g->party;
         return CM_OK;
       }
-      if (!f && g->gen != cache.gen) f = g; /* a free one to fill */
+      if (!f && g->gen != gen) f = g; /* a free one to fill */
     }
-    if (!f) f = &cache.slots[h];
+    if (!f) f = &cache.facts->slots[h];
   }
   /* an organisation the key's predecessor filed is known to it too */
   uint8_t owner[PROTO_KEY_BYTES];
@@ -435,7 +461,7 @@ cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
     rc = hub_store_org_facts(ctx->store, owned ? owner : author, org, &c->org_known, c->org_filed,
                              &c->org_members, &c->org_party, err);
   if (!rc && f) {
-    f->gen = cache.gen;
+    f->gen = cache.facts->gen;
     f->known = c->org_known;
     memcpy(f->author, author, PROTO_KEY_BYTES);
     snprintf(f->id, sizeof f->id, "%s", org);

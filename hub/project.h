@@ -41,6 +41,15 @@ cm_rc hub_project_body_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], 
  * the lookups it remembers are those of that transaction. */
 void hub_project_cache(hub_ctx *ctx);
 
+/* hub_project_cache for a group of pushes in a transaction that has read the
+ * database's data generation data_gen: the organisations' facts kept since
+ * the last group's commit stay when nothing was committed since (the
+ * generation is the one hub_project_cache_committed recorded), else they are
+ * forgotten.  hub_project_cache_committed(ctx, gen): the group committed at
+ * generation gen. */
+void hub_project_cache_resume(hub_ctx *ctx, int64_t data_gen);
+void hub_project_cache_committed(hub_ctx *ctx, int64_t data_gen);
+
 /* Accepting a batch ahead.  The street's auto-accept policy accepts a batch
  * of monthly reports that are valid, not flagged, and each the only version
  * of its month; rather than project them pending and rewrite every status

@@ -639,9 +639,24 @@ cm_rc hub_store_begin(hub_store *st, cm_err *err) {
 
 static const char SQL_DATA_GEN_BUMP[] = "UPDATE data_gen SET gen = gen + 1";
 
-cm_rc hub_store_commit(hub_store *st, cm_err *err) {
+static const char SQL_DATA_GEN[] = "SELECT gen FROM data_gen WHERE id = 1";
+
+cm_rc hub_store_data_gen(hub_store *st, int64_t *gen_out, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  *gen_out = -1;
+  cm_rc rc = st_prep(st, SQL_DATA_GEN, &s, err);
+  if (rc) return rc;
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW) *gen_out = sqlite3_column_int64(s, 0);
+  else rc = cm_db_check(st->db, r, "读取数据版本", err);
+  sqlite3_reset(s);
+  return rc;
+}
+
+cm_rc hub_store_commit_gen(hub_store *st, int64_t *gen_out, cm_err *err) {
   st->dirty_memo = 0;
   cm_rc rc = CM_OK;
+  if (gen_out) *gen_out = -1;
   /* In the transaction itself, so that no change is ever durable without a
    * new generation (kept dashboard answers: hub/answers.c). */
   if (sqlite3_total_changes64(st->db) != st->changes_at_begin) {
@@ -649,9 +664,19 @@ cm_rc hub_store_commit(hub_store *st, cm_err *err) {
     rc = st_prep(st, SQL_DATA_GEN_BUMP, &s, err);
     if (!rc) rc = st_done(st, s, "更新数据版本", err);
   }
+  /* read before COMMIT: the generation this transaction leaves, whoever
+   * commits next */
+  if (!rc && gen_out) rc = hub_store_data_gen(st, gen_out, err);
   if (!rc) rc = cm_db_exec(st->db, "COMMIT", err);
-  if (rc) hub_store_rollback(st);
+  if (rc) {
+    hub_store_rollback(st);
+    if (gen_out) *gen_out = -1;
+  }
   return rc;
+}
+
+cm_rc hub_store_commit(hub_store *st, cm_err *err) {
+  return hub_store_commit_gen(st, NULL, err);
 }
 
 /* One push inside a group's transaction (hub/ingest.c): its changes are

@@ -44,6 +44,12 @@ cm_rc hub_store_begin(hub_store *st, cm_err *err);
 /* COMMIT; durable (synchronous=FULL) when CM_OK.  On failure the transaction
  * is rolled back. */
 cm_rc hub_store_commit(hub_store *st, cm_err *err);
+/* hub_store_commit, and *gen_out the data generation it committed (-1 when it
+ * failed). */
+cm_rc hub_store_commit_gen(hub_store *st, int64_t *gen_out, cm_err *err);
+/* The database's data generation (bumped by every commit that changed a
+ * row), read in the caller's transaction. */
+cm_rc hub_store_data_gen(hub_store *st, int64_t *gen_out, cm_err *err);
 
 /* ROLLBACK if a transaction is open. */
 void hub_store_rollback(hub_store *st);

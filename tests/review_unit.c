@@ -55,15 +55,21 @@ static int teardown(void **state) {
   return 0;
 }
 
-/* Push n entries of the community (kinds/bodies as tl_changeset); 200 expected. */
-static void push(fixture *f, size_t n, const char *const *kinds, const char *const *bodies) {
+/* Push n entries of the community (kinds/bodies as tl_changeset) to hub h;
+ * 200 expected. */
+static void push_to(hub_ctx *h, fixture *f, size_t n, const char *const *kinds,
+                    const char *const *bodies) {
   uint8_t *cs = NULL, *b = NULL;
   size_t cl = 0, bl = 0;
   assert_int_equal(tl_changeset(&f->a, n, kinds, bodies, 0, &cs, &cl), 0);
   assert_int_equal(tl_bundle(&cs, &cl, 1, &b, &bl), 0);
-  assert_int_equal(tl_ingest(f->street, b, bl, NULL), 200);
+  assert_int_equal(tl_ingest(h, b, bl, NULL), 200);
   free(cs);
   free(b);
+}
+
+static void push(fixture *f, size_t n, const char *const *kinds, const char *const *bodies) {
+  push_to(f->street, f, n, kinds, bodies);
 }
 
 /* The pending batch IDs (at most 8) into ids; returns how many. */
@@ -278,6 +284,51 @@ static void test_policy_ahead(void **state) {
                    CM_OK);
   assert_true(found);
   assert_int_equal(strtoll(v, NULL, 10), newest);
+}
+
+/* The status of the only record of the community's newest batch. */
+static char *newest_record_status(hub_ctx *h) {
+  json_t *list = NULL, *b = NULL;
+  cm_err err;
+  assert_int_equal(hub_store_batches_json(h->store, 0, 0, &list, &err), CM_OK);
+  int64_t id = json_integer_value(json_object_get(json_array_get(list, json_array_size(list) - 1), "id"));
+  json_decref(list);
+  assert_int_equal(hub_review_show(h, id, &b, &err), CM_OK);
+  json_t *recs = json_object_get(b, "records");
+  assert_int_equal(json_array_size(recs), 1);
+  char *st = strdup(json_string_value(json_object_get(json_array_get(recs, 0), "status")));
+  json_decref(b);
+  return st;
+}
+
+/* The organisations' facts the street keeps from one push to the next are
+ * forgotten when another connection to its database commits in between (a
+ * USB import, a command): a report on an organisation filed through that one
+ * is not refused on what this one remembered of it. */
+static void test_facts_other_writer(void **state) {
+  fixture *f = *state;
+  char path[4096], *st;
+  hub_ctx *other = NULL;
+  cm_err err;
+  /* (a batch accepted at ingest forgets them when it falls back) */
+  assert_int_equal(hub_review_policy_set(f->street, 0, &err), CM_OK);
+  push(f, 1, NULL, (const char *const[]){REP_OCT}); /* no such organisation yet */
+  st = newest_record_status(f->street);
+  assert_string_equal(st, "refused");
+  free(st);
+  snprintf(path, sizeof path, "%s/street", f->dir);
+  assert_int_equal(hub_open(path, &other, &err), CM_OK);
+  push_to(other, f, 1, (const char *const[]){"org.filed"}, (const char *const[]){ORG_BODY});
+  hub_close(other);
+  push(f, 1, NULL, (const char *const[]){REP_SEP});
+  st = newest_record_status(f->street);
+  assert_string_not_equal(st, "refused");
+  free(st);
+  /* and with nothing committed in between, what it keeps is still true */
+  push(f, 1, NULL, (const char *const[]){REP_OCT});
+  st = newest_record_status(f->street);
+  assert_string_not_equal(st, "refused");
+  free(st);
 }
 
 static void test_district_does_not_review(void **state) {
@@ -608,6 +659,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_accept_except, setup, teardown),
       cmocka_unit_test_setup_teardown(test_policy_locked_month, setup, teardown),
       cmocka_unit_test_setup_teardown(test_policy_ahead, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_facts_other_writer, setup, teardown),
       cmocka_unit_test_setup_teardown(test_district_does_not_review, setup, teardown),
       cmocka_unit_test_setup_teardown(test_decide_checks, setup, teardown),
       cmocka_unit_test_setup_teardown(test_activity_ack, setup, teardown),
