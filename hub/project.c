@@ -541,7 +541,23 @@ static cm_rc mapped_below(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
 
 /* Keep entry e refused with the core's reason: stored, never projected. */
 /* Not logged: a hostile node could fill the log; the reviewer sees each one. */
+/* A batch accepted ahead (hub_project_ahead_begin): kept apart from the
+ * cache, which a filing or a review clears in the middle of a batch. */
+static _Thread_local struct {
+  int on;     /* projecting the batch */
+  int broken; /* one of its entries failed the policy */
+  uint8_t author[PROTO_KEY_BYTES];
+  uint64_t first, last;
+  int review; /* the next review of exactly this range finds its statuses written */
+} ahead;
+
+static int ahead_has(const proto_entry *e) {
+  return ahead.on && e->seq >= ahead.first && e->seq <= ahead.last &&
+         memcmp(ahead.author, e->author, PROTO_KEY_BYTES) == 0;
+}
+
 static cm_rc refuse_entry(hub_ctx *ctx, const proto_entry *e, const cm_err *why, cm_err *err) {
+  if (ahead_has(e)) ahead.broken = 1; /* a refused entry keeps its batch pending */
   cm_rc rc = hub_store_refusal_put(ctx->store, e->author, e->seq, why->msg, err);
   if (!rc) rc = hub_store_status_put(ctx->store, e->author, e->seq, 1, NULL, err);
   return rc;
@@ -639,21 +655,6 @@ static int hint_beyond(const hub_ctx *ctx, const proto_entry *e) {
          e->seq > cache.hint_reviewed_to;
 }
 
-/* A batch accepted ahead (hub_project_ahead_begin): kept apart from the
- * cache, which a filing or a review clears in the middle of a batch. */
-static _Thread_local struct {
-  int on;     /* projecting the batch */
-  int broken; /* one of its entries failed the policy */
-  uint8_t author[PROTO_KEY_BYTES];
-  uint64_t first, last;
-  int review; /* the next review of exactly this range finds its statuses written */
-} ahead;
-
-static int ahead_has(const proto_entry *e) {
-  return ahead.on && e->seq >= ahead.first && e->seq <= ahead.last &&
-         memcmp(ahead.author, e->author, PROTO_KEY_BYTES) == 0;
-}
-
 cm_rc hub_project_ahead_begin(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], uint64_t first,
                               uint64_t last, int *eligible_out, cm_err *err) {
   int no_review = 0;
@@ -744,7 +745,6 @@ static cm_rc project_report(hub_ctx *ctx, const proto_entry *e, uint64_t receive
     verdict = cm_rec_check(def, &b, &c, &why);
   }
   if (verdict) {
-    if (ahead_has(e)) ahead.broken = 1; /* a refused entry keeps a batch pending */
     rc = refuse_entry(ctx, e, &why, err);
     goto out;
   }

@@ -253,9 +253,24 @@ static void test_policy_ahead(void **state) {
                              "{\"org\":\"120105001001-0001\",\"month\":\"2026-07\","
                              "\"activities\":1,\"participants\":5,\"party_participants\":0}"});
   assert_int_equal(pending(f->street, ids), 2);
+  /* and one over the size bound, refused before its body is read */
+  size_t big = 17 * 1024;
+  char *huge = malloc(big + 200);
+  assert_non_null(huge);
+  int at = snprintf(huge, big + 200, "{\"org\":\"120105001001-0001\",\"month\":\"2026-04\","
+                                     "\"activities\":1,\"participants\":5,"
+                                     "\"party_participants\":0,\"note\":\"");
+  memset(huge + at, 'x', big);
+  snprintf(huge + at + big, 200 - (size_t)at, "\"}");
+  push(f, 2, NULL,
+       (const char *const[]){huge, "{\"org\":\"120105001001-0001\",\"month\":\"2026-03\","
+                                   "\"activities\":1,\"participants\":5,"
+                                   "\"party_participants\":0}"});
+  free(huge);
+  assert_int_equal(pending(f->street, ids), 3);
   /* a correction of a pending month is accepted, by the pass after ingest */
   push(f, 1, NULL, (const char *const[]){REP_SEP});
-  assert_int_equal(pending(f->street, ids), 2);
+  assert_int_equal(pending(f->street, ids), 3);
   assert_int_equal(figure(f->street, "accepted", "reports"), 1);
   /* new months: accepted as ingest projects them */
   push(f, 2, NULL,
@@ -263,13 +278,13 @@ static void test_policy_ahead(void **state) {
                              "\"activities\":4,\"participants\":40,\"party_participants\":2}",
                              "{\"org\":\"120105001001-0001\",\"month\":\"2026-05\","
                              "\"activities\":6,\"participants\":60,\"party_participants\":3}"});
-  assert_int_equal(pending(f->street, ids), 2);
+  assert_int_equal(pending(f->street, ids), 3);
   assert_int_equal(figure(f->street, "accepted", "reports"), 3);
   assert_int_equal(figure(f->street, "accepted", "activities"), 12);
   char before[512], after[512];
   batches_line(f->street, before, sizeof before);
   assert_string_equal(before,
-                      "accepted pending pending accepted accepted acc=3 pend=2 acts=12");
+                      "accepted pending pending pending accepted accepted acc=3 pend=3 acts=12");
   assert_int_equal(hub_rebuild(f->street, &err), CM_OK);
   batches_line(f->street, after, sizeof after);
   assert_string_equal(before, after);
