@@ -4215,7 +4215,8 @@ cm_rc hub_store_limits_at(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
   if (seq_out) *seq_out = 0;
   cm_rc rc = st_prep1(st,
                       "SELECT " BODY_JSON("e") "->>'file_mb', " BODY_JSON("e") "->>'org_year_mb',"
-                      " seq FROM entries e WHERE author = ?1 AND kind = 'limits.set'"
+                      " seq FROM entries e INDEXED BY entries_events WHERE author = ?1"
+                      " AND kind = 'limits.set' AND " ENTRIES_EVENTS_WHERE
                       " AND received_ms <= ?2 AND NOT EXISTS(SELECT 1 FROM refusals f"
                       " WHERE f.author = e.author AND f.seq = e.seq) ORDER BY seq DESC LIMIT 1",
                       &s, err);
