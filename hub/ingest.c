@@ -289,25 +289,22 @@ static cm_rc store_entries(hub_ctx *ctx, const proto_changeset *cs, size_t new_f
 }
 
 /* Whether a changeset's new entries may be accepted ahead: a street with the
- * auto-accept policy on, a community it enrolled itself whose key is alone
- * in its lineage, and monthly reports only (the rest of the policy, each
+ * auto-accept policy on, a community it enrolled itself (a, as read for this
+ * changeset) whose key is alone in its lineage, and monthly reports only (the rest of the policy, each
  * report valid, unflagged and new, is seen as they are projected). */
-static cm_rc ahead_candidate(hub_ctx *ctx, const proto_changeset *cs, size_t new_from,
-                             int *yes_out, cm_err *err) {
-  hub_author a;
+static cm_rc ahead_candidate(hub_ctx *ctx, const hub_author *a, const proto_changeset *cs,
+                             size_t new_from, int *yes_out, cm_err *err) {
   uint8_t succ[PROTO_KEY_BYTES];
   int found = 0, on = 0;
   *yes_out = 0;
-  if (ctx->role != HUB_ROLE_STREET) return CM_OK;
+  if (ctx->role != HUB_ROLE_STREET || strcmp(a->role, "community") != 0 || !a->has_enrolled_by ||
+      memcmp(a->enrolled_by, ctx->kp.pk, PROTO_KEY_BYTES) != 0 || a->revoked || a->quarantined ||
+      a->has_replaces)
+    return CM_OK;
   for (size_t k = new_from; k < cs->n; k++)
     if (strcmp(cs->entries[k].kind, "report.monthly") != 0) return CM_OK;
   cm_rc rc = hub_review_policy_locked(ctx, &on, err);
-  if (!rc && on) rc = hub_store_author_get(ctx->store, cs->h.author, &a, &found, err);
-  if (rc || !on || !found) return rc;
-  if (strcmp(a.role, "community") != 0 || !a.has_enrolled_by ||
-      memcmp(a.enrolled_by, ctx->kp.pk, PROTO_KEY_BYTES) != 0 || a.revoked || a.quarantined ||
-      a.has_replaces)
-    return CM_OK;
+  if (rc || !on) return rc;
   rc = hub_store_successor(ctx->store, cs->h.author, succ, &found, err);
   if (!rc && !found) *yes_out = 1;
   return rc;
@@ -319,15 +316,15 @@ static cm_rc ahead_candidate(hub_ctx *ctx, const proto_changeset *cs, size_t new
  * once, instead of pending and then again by the review.  When one of its
  * reports fails the policy, the batch is rolled back and projected the usual
  * way; the policy's pass at the end of the group then examines it. */
-static cm_rc store_changeset(hub_ctx *ctx, const proto_changeset *cs, size_t new_from,
-                             const proto_span *span, uint64_t now, const char *via,
-                             uint64_t *stored, cm_err *err) {
+static cm_rc store_changeset(hub_ctx *ctx, const hub_author *a, const proto_changeset *cs,
+                             size_t new_from, const proto_span *span, uint64_t now,
+                             const char *via, uint64_t *stored, cm_err *err) {
   int64_t cs_id = 0;
   int ahead = 0;
   uint64_t n = 0;
   cm_rc rc = hub_store_changeset_add(ctx->store, cs->h.author, cs->h.first_seq, cs->h.last_seq,
                                      span->p, span->len, now, via, &cs_id, err);
-  if (!rc) rc = ahead_candidate(ctx, cs, new_from, &ahead, err);
+  if (!rc) rc = ahead_candidate(ctx, a, cs, new_from, &ahead, err);
   if (!rc && ahead) rc = hub_store_savepoint(ctx->store, err);
   if (!rc && ahead) {
     uint64_t first = cs->entries[new_from].seq, last = cs->h.last_seq;
@@ -501,7 +498,8 @@ static void ingest_one(hub_ctx *ctx, hub_ingest_job *job) {
     }
     rc = clock_check(ctx, &a, &cs, now, job->via, &e);
     if (!rc && new_from < cs.n)
-      rc = store_changeset(ctx, &cs, new_from, &job->spans[i], now, job->via, &out->stored, &e);
+      rc = store_changeset(ctx, &a, &cs, new_from, &job->spans[i], now, job->via, &out->stored,
+                           &e);
     if (!rc) {
       const uint8_t *head = new_from < cs.n ? cs.h.last_hash : a.head_hash;
       uint64_t seq = new_from < cs.n ? cs.h.last_seq : a.head_seq;

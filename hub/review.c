@@ -417,6 +417,21 @@ cm_rc hub_review_policy_set(hub_ctx *ctx, int on, cm_err *err) {
 /* 1 when batch b (a row of the batch list) passes the policy, lock held:
  * monthly reports only, none with rule flags, none correcting a month whose
  * older version is accepted. */
+/* The last batch the policy examined (0: none), and moving it to id. */
+static cm_rc auto_after_get(hub_ctx *ctx, int64_t *after_out, cm_err *err) {
+  char buf[32];
+  int found = 0;
+  cm_rc rc = hub_store_config_get(ctx->store, HUB_CONFIG_AUTO_AFTER, buf, sizeof buf, &found, err);
+  *after_out = !rc && found ? strtoll(buf, NULL, 10) : 0;
+  return rc;
+}
+
+static cm_rc auto_after_set(hub_ctx *ctx, int64_t id, cm_err *err) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%lld", (long long)id);
+  return hub_store_config_set(ctx->store, HUB_CONFIG_AUTO_AFTER, buf, err);
+}
+
 static cm_rc auto_ok(hub_ctx *ctx, const json_t *b, int *ok_out, cm_err *err) {
   uint8_t author[PROTO_KEY_BYTES];
   hub_batch_facts f;
@@ -438,10 +453,8 @@ static cm_rc auto_ok(hub_ctx *ctx, const json_t *b, int *ok_out, cm_err *err) {
  * else the caller's transaction is open and commits it. */
 static cm_rc review_auto_pass(hub_ctx *ctx, int own_tx, unsigned *n_out, cm_err *err) {
   json_t *list = NULL;
-  int found = 0;
   unsigned n = 0;
   int64_t after = 0, last = 0;
-  char buf[32];
   size_t i;
   json_t *row;
   cm_rc rc;
@@ -451,27 +464,21 @@ static cm_rc review_auto_pass(hub_ctx *ctx, int own_tx, unsigned *n_out, cm_err 
   if (rc || !on) return rc;
   /* Each batch meets the policy once, after the ingest that brought it: a
    * push does not re-examine the whole queue. */
-  rc = hub_store_config_get(ctx->store, HUB_CONFIG_AUTO_AFTER, buf, sizeof buf, &found, err);
-  if (!rc && found) after = strtoll(buf, NULL, 10);
+  rc = auto_after_get(ctx, &after, err);
   /* Every batch up to the newest now is examined by this pass or reviewed
    * already (accepted as ingest projected it): the next pass starts after
    * it, not at the last batch left pending, and never reads again the
    * batches accepted since. */
   if (!rc) rc = hub_store_changeset_last(ctx->store, &last, err);
   if (!rc) rc = hub_store_batches_json(ctx->store, after > 0 ? -after : 0, 1, &list, err);
-  if (!rc && !json_array_size(list) && last > after) {
-    snprintf(buf, sizeof buf, "%lld", (long long)last);
-    rc = hub_store_config_set(ctx->store, HUB_CONFIG_AUTO_AFTER, buf, err);
-  }
+  if (!rc && !json_array_size(list) && last > after) rc = auto_after_set(ctx, last, err);
   if (rc || !json_array_size(list)) goto out;
   if (own_tx) {
     rc = hub_store_begin(ctx->store, err);
     if (rc) goto out;
   }
   json_array_foreach(list, i, row) {
-    int64_t id = json_integer_value(json_object_get(row, "id"));
     int ok = 0;
-    if (id > last) last = id;
     /* The list holds pending batches only; every record of an accepted
      * one is a monthly report, so no rectification needs closing. */
     rc = auto_ok(ctx, row, &ok, err);
@@ -479,10 +486,7 @@ static cm_rc review_auto_pass(hub_ctx *ctx, int own_tx, unsigned *n_out, cm_err 
     if (rc) break;
     if (ok) n++;
   }
-  if (!rc && last > after) {
-    snprintf(buf, sizeof buf, "%lld", (long long)last);
-    rc = hub_store_config_set(ctx->store, HUB_CONFIG_AUTO_AFTER, buf, err);
-  }
+  if (!rc && last > after) rc = auto_after_set(ctx, last, err);
   if (own_tx) {
     if (!rc)
       rc = hub_store_commit(ctx->store, err);
@@ -511,17 +515,10 @@ cm_rc hub_review_accept_ahead_locked(hub_ctx *ctx, int64_t batch,
   /* The policy's pass need not read this batch: when no community's batch
    * before it waits to be examined, the pass starts after it (counting a
    * batch's entries reads each of their rows). */
-  char buf[32];
-  int found = 0;
   int64_t after = 0, between = 0;
-  if (!rc)
-    rc = hub_store_config_get(ctx->store, HUB_CONFIG_AUTO_AFTER, buf, sizeof buf, &found, err);
-  if (!rc && found) after = strtoll(buf, NULL, 10);
+  if (!rc) rc = auto_after_get(ctx, &after, err);
   if (!rc && after < batch) rc = hub_store_batches_between(ctx->store, after, batch, &between, err);
-  if (!rc && after < batch && between == 0) {
-    snprintf(buf, sizeof buf, "%lld", (long long)batch);
-    rc = hub_store_config_set(ctx->store, HUB_CONFIG_AUTO_AFTER, buf, err);
-  }
+  if (!rc && after < batch && between == 0) rc = auto_after_set(ctx, batch, err);
   return rc;
 }
 

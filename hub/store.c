@@ -641,16 +641,11 @@ static const char SQL_DATA_GEN_BUMP[] = "UPDATE data_gen SET gen = gen + 1";
 
 static const char SQL_DATA_GEN[] = "SELECT gen FROM data_gen WHERE id = 1";
 
+static cm_rc rv_i64(hub_store *st, const char *sql, const char *what, int64_t none,
+                    int64_t *out, cm_err *err, const char *types, ...);
+
 cm_rc hub_store_data_gen(hub_store *st, int64_t *gen_out, cm_err *err) {
-  sqlite3_stmt *s = NULL;
-  *gen_out = -1;
-  cm_rc rc = st_prep(st, SQL_DATA_GEN, &s, err);
-  if (rc) return rc;
-  int r = sqlite3_step(s);
-  if (r == SQLITE_ROW) *gen_out = sqlite3_column_int64(s, 0);
-  else rc = cm_db_check(st->db, r, "读取数据版本", err);
-  sqlite3_reset(s);
-  return rc;
+  return rv_i64(st, SQL_DATA_GEN, "读取数据版本", -1, gen_out, err, "");
 }
 
 cm_rc hub_store_commit_gen(hub_store *st, int64_t *gen_out, cm_err *err) {
@@ -842,15 +837,7 @@ static const char SQL_ENTRY_CS[] = "SELECT changeset FROM entries WHERE author =
 
 cm_rc hub_store_changeset_last(hub_store *st, int64_t *id_out, cm_err *err) {
   static const char sql[] = "SELECT coalesce(max(id), 0) FROM changesets";
-  sqlite3_stmt *s = NULL;
-  *id_out = 0;
-  cm_rc rc = st_prep(st, sql, &s, err);
-  if (rc) return rc;
-  int r = sqlite3_step(s);
-  if (r == SQLITE_ROW) *id_out = sqlite3_column_int64(s, 0);
-  else rc = cm_db_check(st->db, r, "读取批次", err);
-  sqlite3_reset(s);
-  return rc;
+  return rv_i64(st, sql, "读取批次", 0, id_out, err, "");
 }
 
 cm_rc hub_store_batches_between(hub_store *st, int64_t lo, int64_t hi, int64_t *n_out,
@@ -858,17 +845,7 @@ cm_rc hub_store_batches_between(hub_store *st, int64_t lo, int64_t hi, int64_t *
   static const char sql[] =
       "SELECT count(*) FROM changesets c JOIN authors a ON a.key = c.author"
       " WHERE c.id > ?1 AND c.id < ?2 AND a.role = 'community'";
-  sqlite3_stmt *s = NULL;
-  *n_out = 0;
-  cm_rc rc = st_prep(st, sql, &s, err);
-  if (rc) return rc;
-  sqlite3_bind_int64(s, 1, lo);
-  sqlite3_bind_int64(s, 2, hi);
-  int r = sqlite3_step(s);
-  if (r == SQLITE_ROW) *n_out = sqlite3_column_int64(s, 0);
-  else rc = cm_db_check(st->db, r, "读取批次", err);
-  sqlite3_reset(s);
-  return rc;
+  return rv_i64(st, sql, "读取批次", 0, n_out, err, "ii", lo, hi);
 }
 
 cm_rc hub_store_changeset_add(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
@@ -2244,6 +2221,25 @@ static cm_rc rv_exec(hub_store *st, const char *sql, const char *what, cm_err *e
     va_end(ap);
     rc = st_done(st, s, what, err);
   }
+  return rc;
+}
+
+/* The first column of sql's first row (parameters bound from types), none
+ * when it has no row. */
+static cm_rc rv_i64(hub_store *st, const char *sql, const char *what, int64_t none,
+                    int64_t *out, cm_err *err, const char *types, ...) {
+  sqlite3_stmt *s = NULL;
+  va_list ap;
+  *out = none;
+  cm_rc rc = st_prep(st, sql, &s, err);
+  if (rc) return rc;
+  va_start(ap, types);
+  rv_bind(s, types, ap);
+  va_end(ap);
+  int r = sqlite3_step(s);
+  if (r == SQLITE_ROW) *out = sqlite3_column_int64(s, 0);
+  else if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, what, err);
+  sqlite3_reset(s);
   return rc;
 }
 
