@@ -58,6 +58,8 @@ test('public notice: page, content, print', async (t) => {
   await page.screenshot({ path: path.join(outDir(), 'node-notice.png'), fullPage: true });
 
   // Printed: the button is not on paper, the sheet is, and nothing runs off its side.
+  // The stylesheet that hides the button must have loaded before we ask.
+  await page.waitForLoadState('load');
   await page.emulateMedia({ media: 'print' });
   assert.equal(await page.locator('.noprint').first().isVisible(), false);
   assert.equal(await page.locator('#notice-sheet').isVisible(), true);

@@ -137,7 +137,10 @@ test('staff file an organisation, report a month, switch language and print', as
   }
   assert.ok(sheet.includes('夕阳红合唱团') && sheet.includes(id) && sheet.includes(month));
   assert.ok(sheet.includes('重阳节合唱演出') && sheet.includes('帮助独居老人买菜'));
-  // On paper the navigation and buttons disappear.
+  // On paper the navigation and buttons disappear. The click above returns
+  // once the new page commits; the stylesheets that hide them may still be
+  // on their way, so wait for the page to finish loading first.
+  await page.waitForLoadState('load');
   await page.emulateMedia({ media: 'print' });
   assert.equal(await page.isVisible('header.top'), false);
   assert.equal(await page.isVisible('button[data-print]'), false);
