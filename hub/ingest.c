@@ -332,6 +332,8 @@ static cm_rc store_changeset(hub_ctx *ctx, const hub_author *a, const proto_chan
     if (!rc && ahead) rc = store_entries(ctx, cs, new_from, now, cs_id, &n, err);
     int ok = hub_project_ahead_end();
     if (!rc && ahead && ok)
+      rc = hub_store_status_accept_reports(ctx->store, cs->h.author, first, last, err);
+    if (!rc && ahead && ok)
       rc = hub_review_accept_ahead_locked(ctx, cs_id, cs->h.author, first, last, err);
     hub_project_ahead_clear();
     if (!rc && ahead && ok) {

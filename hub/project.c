@@ -690,10 +690,11 @@ void hub_project_ahead_clear(void) {
 
 static cm_rc entry_status(hub_ctx *ctx, const proto_entry *e, char status[HUB_STATUS_MAX],
                           cm_err *err) {
-  /* a batch accepted ahead: the status its review will give */
+  /* a batch accepted ahead: the status its review will give, written for
+   * the whole batch at its end (hub_store_status_accept_reports) */
   if (ahead_has(e)) {
     snprintf(status, HUB_STATUS_MAX, "accepted");
-    return hub_store_status_write(ctx->store, e->author, e->seq, status, err);
+    return CM_OK;
   }
   if (cache.ctx != ctx) return hub_store_status_put(ctx->store, e->author, e->seq, 0, status, err);
   if (!cache.hint || memcmp(cache.hint_author, e->author, PROTO_KEY_BYTES) != 0) {

@@ -287,6 +287,11 @@ cm_rc hub_store_status_hint(hub_store *st, const uint8_t author[PROTO_KEY_BYTES]
  * hub_store_status_hint for when the projection knows it without asking). */
 cm_rc hub_store_status_write(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
                              const char *status, cm_err *err);
+/* Every monthly report of author's seq first..last 'accepted', in one
+ * statement: a batch the street accepts as it projects it (its report
+ * versions are the batch's entries). */
+cm_rc hub_store_status_accept_reports(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
+                                      uint64_t first, uint64_t last, cm_err *err);
 
 /* Write the statuses of author's entries first..last again (a review over
  * them arrived), with the current report and activity rows and the

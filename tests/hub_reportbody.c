@@ -118,6 +118,14 @@ static const char *const awkward[] = {
     "{\"org\":\"A\xed\xa0\x80\",\"month\":\"2026-01\"}",              /* surrogate */
     "{\"org\":\"A\xf4\x90\x80\x80\",\"month\":\"2026-01\"}",          /* above U+10FFFF */
     "{\"org\":\"A\x7f\",\"month\":\"2026-01\"}",                      /* DEL is allowed */
+    "{\"org\":\"A\xe0\x9f\xbf\",\"month\":\"2026-01\"}",          /* overlong, three bytes */
+    "{\"org\":\"A\xe0\xa0\x80\",\"month\":\"2026-01\"}",          /* U+0800, the first */
+    "{\"org\":\"A\xed\x9f\xbf\",\"month\":\"2026-01\"}",          /* U+D7FF, below surrogates */
+    "{\"org\":\"A\xee\x80\x80\xef\xbf\xbf\",\"month\":\"2026-01\"}", /* U+E000, U+FFFF */
+    "{\"org\":\"A\xe4\xb8\",\"month\":\"2026-01\"}",              /* cut short */
+    "{\"org\":\"A\xe4\x38\xad\",\"month\":\"2026-01\"}",          /* not a continuation */
+    "{\"org\":\"ABCDEFGHIJKLMNOP\xe4\xb8\xadQRSTUVWX\xff\",\"month\":\"2026-01\"}",
+    "{\"org\":\"\xe4\xb8\xad\xe6\x96\x87\",\"month\":\"2026-01\"}\xe4\xb8",
     "{\"org\":\"A\tB\",\"month\":\"2026-01\"}",                       /* raw tab */
     "{\"org\":\"A\",\"month\":\"2026-01\",\"good_deeds\":nul}",
     "{\"org\":\"A\",\"month\":\"2026-01\",\"good_deeds\":truex}",
