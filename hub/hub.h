@@ -58,6 +58,10 @@ typedef struct hub_ctx {
   /* the organisations' facts the projection keeps (project.c), freed by
    * hub_close */
   void *facts;
+  /* the year's attention lists kept while the year generation stays
+   * (year.c), freed by hub_close through year_cache_free */
+  void *year_cache;
+  void (*year_cache_free)(void *cache);
 } hub_ctx;
 
 /* "street" / "district" (NULL for anything else). */

@@ -1,5 +1,8 @@
 /* store.c - the hub's database: schema, migrations and every SQL statement the
  * hub runs.  Keys and hashes are 32-byte BLOBs; times are Unix ms. */
+/* sqlite3_preupdate_hook (Debian's SQLite is built with it): which tables a
+ * transaction changed, for the year generation (year_watch). */
+#define SQLITE_ENABLE_PREUPDATE_HOOK 1
 #include "store.h"
 
 #include <sqlite3.h>
@@ -433,6 +436,11 @@ static const char *const store_migrations[] = {
   "INSERT INTO data_gen VALUES(1, 1);"
   "CREATE TABLE answers(key TEXT NOT NULL UNIQUE, gen INTEGER NOT NULL, build BLOB NOT NULL,"
   "  stored INTEGER NOT NULL, body BLOB NOT NULL, aux BLOB, raw INTEGER NOT NULL);",
+  /* The year generation: changed by a write transaction that changed a table
+   * the year's reads depend on (year_watch), so that what they computed at
+   * generation g still holds while it is g, whatever else was written since
+   * (monthly reports arrive all the time; plans and decisions seldom). */
+  "ALTER TABLE data_gen ADD COLUMN year_gen INTEGER NOT NULL DEFAULT 1;",
 };
 
 /* Room for every statement of this file that goes through st_prep (about
@@ -468,6 +476,10 @@ struct hub_store {
   /* sqlite3_total_changes64 at hub_store_begin: the commit changes the data
    * generation (data_gen) when the transaction changed a row. */
   sqlite3_int64 changes_at_begin;
+  /* The open transaction changed a table the year's reads depend on
+   * (year_watch): its commit changes the year generation too.  Kept through
+   * a savepoint's rollback (one generation too many is harmless). */
+  int year_touched;
 };
 
 int hub_store_schema_version(void) {
@@ -511,6 +523,74 @@ static void sql_hub_body(sqlite3_context *c, int argc, sqlite3_value **v) {
 
 static cm_rc year_entries_fill(hub_store *st, cm_err *err);
 
+/* 1 when column i of the row being updated differs before and after. */
+static int col_changed(sqlite3 *db, int i) {
+  sqlite3_value *a = NULL, *b = NULL;
+  if (sqlite3_preupdate_old(db, i, &a) != SQLITE_OK || sqlite3_preupdate_new(db, i, &b) != SQLITE_OK)
+    return 1;
+  int t = sqlite3_value_type(a);
+  if (t != sqlite3_value_type(b)) return 1;
+  if (t == SQLITE_NULL) return 0;
+  if (t == SQLITE_INTEGER) return sqlite3_value_int64(a) != sqlite3_value_int64(b);
+  int n = sqlite3_value_bytes(a);
+  const void *pa = t == SQLITE_TEXT ? (const void *)sqlite3_value_text(a) : sqlite3_value_blob(a);
+  const void *pb = t == SQLITE_TEXT ? (const void *)sqlite3_value_text(b) : sqlite3_value_blob(b);
+  return n != sqlite3_value_bytes(b) || (n && memcmp(pa, pb, (size_t)n) != 0);
+}
+
+/* The columns of authors a push rewrites (its head, its clock): what the
+ * year's reads never look at.  Any other column changed is a change of the
+ * registry they read (names, roles, lineage, enrolment). */
+enum { AUTHOR_HEAD_SEQ = 9, AUTHOR_CLOCK_FLAG = 12 };
+
+/* Preupdate hook: marks the transaction when it changes what the year's
+ * reads (hub/year.c, HUB_DQ_YEAR_*) depend on: the organisations, the
+ * communities and the registry of keys, the year's entries and their
+ * refusals, decisions with their closures and withdrawals, this hub's role,
+ * and an entry dropped (a fork resolved).  An entry added is read only
+ * through those tables, which its projection writes in the same transaction. */
+static void year_watch(void *arg, sqlite3 *db, int op, const char *zdb, const char *tab,
+                       sqlite3_int64 k1, sqlite3_int64 k2) {
+  hub_store *st = arg;
+  (void)zdb;
+  (void)k1;
+  (void)k2;
+  if (st->year_touched || !tab) return;
+  int hit = 0;
+  switch (tab[0]) {
+  case 'o': hit = !strcmp(tab, "organisations"); break;
+  case 'y': hit = !strcmp(tab, "year_entries"); break;
+  case 'r': hit = !strcmp(tab, "refusals"); break;
+  case 'd': hit = !strcmp(tab, "decisions"); break;
+  case 'w': hit = !strcmp(tab, "withdrawals"); break;
+  case 'e': hit = op == SQLITE_DELETE && !strcmp(tab, "entries"); break;
+  case 'c':
+    if (!strcmp(tab, "communities") || !strcmp(tab, "closures")) {
+      hit = 1;
+    } else if (!strcmp(tab, "config")) {
+      /* the role (year_holders); the rest is settings the reads do not use */
+      sqlite3_value *k = NULL;
+      int r = op == SQLITE_INSERT ? sqlite3_preupdate_new(db, 0, &k) : sqlite3_preupdate_old(db, 0, &k);
+      const unsigned char *key = r == SQLITE_OK ? sqlite3_value_text(k) : NULL;
+      hit = !key || !strcmp((const char *)key, "role");
+    }
+    break;
+  case 'a':
+    if (!strcmp(tab, "authors")) {
+      if (op != SQLITE_UPDATE) {
+        hit = 1;
+      } else {
+        int n = sqlite3_preupdate_count(db);
+        for (int i = 0; i < n && !hit; i++)
+          if (i < AUTHOR_HEAD_SEQ || i > AUTHOR_CLOCK_FLAG) hit = col_changed(db, i);
+      }
+    }
+    break;
+  default: break;
+  }
+  if (hit) st->year_touched = 1;
+}
+
 cm_rc hub_store_open(const char *path, hub_store **st_out, cm_err *err) {
   hub_store *st = NULL;
   cm_rc rc = CM_OK;
@@ -539,6 +619,7 @@ cm_rc hub_store_open(const char *path, hub_store **st_out, cm_err *err) {
                                                   SQLITE_INNOCUOUS,
                                               NULL, sql_hub_body, NULL, NULL, NULL),
                    "注册数据库函数", err);
+  if (!rc) sqlite3_preupdate_hook(st->db, year_watch, st);
   if (!rc) rc = year_entries_fill(st, err);
   if (rc) goto out;
   *st_out = st;
@@ -636,11 +717,12 @@ static void hex32(const uint8_t *k, char out[PROTO_KEY_HEX]) {
 
 cm_rc hub_store_begin(hub_store *st, cm_err *err) {
   st->dirty_memo = 0;
+  st->year_touched = 0;
   st->changes_at_begin = sqlite3_total_changes64(st->db);
   return cm_db_exec(st->db, "BEGIN IMMEDIATE", err);
 }
 
-static const char SQL_DATA_GEN_BUMP[] = "UPDATE data_gen SET gen = gen + 1";
+static const char SQL_DATA_GEN_BUMP[] = "UPDATE data_gen SET gen = gen + 1, year_gen = year_gen + ?1";
 
 static const char SQL_DATA_GEN[] = "SELECT gen FROM data_gen WHERE id = 1";
 
@@ -649,6 +731,11 @@ static cm_rc rv_i64(hub_store *st, const char *sql, const char *what, int64_t no
 
 cm_rc hub_store_data_gen(hub_store *st, int64_t *gen_out, cm_err *err) {
   return rv_i64(st, SQL_DATA_GEN, "读取数据版本", -1, gen_out, err, "");
+}
+
+cm_rc hub_store_year_gen(hub_store *st, int64_t *gen_out, cm_err *err) {
+  static const char sql[] = "SELECT year_gen FROM data_gen WHERE id = 1";
+  return rv_i64(st, sql, "读取数据版本", -1, gen_out, err, "");
 }
 
 cm_rc hub_store_commit_gen(hub_store *st, int64_t *gen_out, cm_err *err) {
@@ -660,8 +747,12 @@ cm_rc hub_store_commit_gen(hub_store *st, int64_t *gen_out, cm_err *err) {
   if (sqlite3_total_changes64(st->db) != st->changes_at_begin) {
     sqlite3_stmt *s = NULL;
     rc = st_prep(st, SQL_DATA_GEN_BUMP, &s, err);
-    if (!rc) rc = st_done(st, s, "更新数据版本", err);
+    if (!rc) {
+      sqlite3_bind_int(s, 1, st->year_touched != 0);
+      rc = st_done(st, s, "更新数据版本", err);
+    }
   }
+  st->year_touched = 0;
   /* read before COMMIT: the generation this transaction leaves, whoever
    * commits next */
   if (!rc && gen_out) rc = hub_store_data_gen(st, gen_out, err);
@@ -694,6 +785,7 @@ void hub_store_savepoint_rollback(hub_store *st) {
 
 void hub_store_rollback(hub_store *st) {
   st->dirty_memo = 0;
+  st->year_touched = 0;
   if (!sqlite3_get_autocommit(st->db)) sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
@@ -1375,7 +1467,11 @@ static const char SQL_ACTIVITY_PUT[] =
 
 cm_rc hub_store_projection_clear(hub_store *st, cm_err *err) {
   st->dirty_memo = 0;
-  return cm_db_exec(st->db,
+  /* With a preupdate hook SQLite deletes row by row instead of dropping each
+   * table's pages at once: without it here, and the year marked changed. */
+  st->year_touched = 1;
+  sqlite3_preupdate_hook(st->db, NULL, NULL);
+  cm_rc rc = cm_db_exec(st->db,
                     "DELETE FROM communities; DELETE FROM organisations; DELETE FROM reports; "
                     "DELETE FROM activities; DELETE FROM report_versions; "
                     "DELETE FROM filing_versions; DELETE FROM reviews; DELETE FROM review_rejects; "
@@ -1384,6 +1480,8 @@ cm_rc hub_store_projection_clear(hub_store *st, cm_err *err) {
                     "DELETE FROM refusals; DELETE FROM record_status; DELETE FROM year_entries; "
                     "DELETE FROM report_years; DELETE FROM report_dirty;",
                     err);
+  sqlite3_preupdate_hook(st->db, year_watch, st);
+  return rc;
 }
 
 cm_rc hub_store_community_put(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], const char *name,

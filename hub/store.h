@@ -50,6 +50,10 @@ cm_rc hub_store_commit_gen(hub_store *st, int64_t *gen_out, cm_err *err);
 /* The database's data generation (bumped by every commit that changed a
  * row), read in the caller's transaction. */
 cm_rc hub_store_data_gen(hub_store *st, int64_t *gen_out, cm_err *err);
+/* The year generation: changed by every commit that changed what the year's
+ * reads (HUB_DQ_YEAR_*) depend on, and by nothing else (hub/year.c keeps
+ * their results while it stays). */
+cm_rc hub_store_year_gen(hub_store *st, int64_t *gen_out, cm_err *err);
 
 /* ROLLBACK if a transaction is open. */
 void hub_store_rollback(hub_store *st);

@@ -563,10 +563,75 @@ static cm_rc attn_unit(void *arg, const hub_dash_year_unit_row *r, cm_err *err) 
                    err);
 }
 
+/* The year's attention lists last computed, with what they were computed
+ * from: the year generation (nothing they read changed while it stays), the
+ * day, the street and the three due dates (read each time: cheap). */
+typedef struct year_cache {
+  int64_t gen;
+  char today[11], street[HUB_NAME_MAX], due[11], pdue[11], sdue[11];
+  json_t *lists; /* the five arrays by name */
+} year_cache;
+
+static void year_cache_free(void *p) {
+  year_cache *c = p;
+  if (c) json_decref(c->lists);
+  free(c);
+}
+
+static const char *const attn_names[] = {"inspection_overdue", "plan_missing", "summary_missing",
+                                         "unit_plan_missing", "unit_summary_missing"};
+
+/* The kept lists into out when they were computed from the same inputs:
+ * copies (the caller narrows them; the answer outlives the lock). */
+static int year_cache_use(hub_ctx *ctx, int64_t gen, const char *today, const char *street,
+                          const char *due, const char *pdue, const char *sdue, json_t *out) {
+  const year_cache *c = ctx->year_cache;
+  if (!c || gen < 0 || c->gen != gen || strcmp(c->today, today) || strcmp(c->street, street) ||
+      strcmp(c->due, due) || strcmp(c->pdue, pdue) || strcmp(c->sdue, sdue))
+    return 0;
+  for (size_t i = 0; i < sizeof attn_names / sizeof attn_names[0]; i++) {
+    json_t *copy = json_deep_copy(json_object_get(c->lists, attn_names[i]));
+    if (!copy || json_object_set_new(out, attn_names[i], copy)) return 0;
+  }
+  return 1;
+}
+
+/* Keep out's five lists as computed at generation gen (nothing kept when
+ * memory runs short: the next answer computes them again). */
+static void year_cache_keep(hub_ctx *ctx, int64_t gen, const char *today, const char *street,
+                            const char *due, const char *pdue, const char *sdue,
+                            const json_t *out) {
+  year_cache *c = calloc(1, sizeof *c);
+  json_t *lists = json_object();
+  for (size_t i = 0; c && lists && i < sizeof attn_names / sizeof attn_names[0]; i++) {
+    json_t *copy = json_deep_copy(json_object_get(out, attn_names[i]));
+    if (!copy || json_object_set_new(lists, attn_names[i], copy)) {
+      json_decref(lists);
+      lists = NULL;
+    }
+  }
+  if (gen < 0 || !c || !lists) {
+    json_decref(lists);
+    free(c);
+    return;
+  }
+  c->gen = gen;
+  c->lists = lists;
+  snprintf(c->today, sizeof c->today, "%s", today);
+  snprintf(c->street, sizeof c->street, "%s", street);
+  snprintf(c->due, sizeof c->due, "%s", due);
+  snprintf(c->pdue, sizeof c->pdue, "%s", pdue);
+  snprintf(c->sdue, sizeof c->sdue, "%s", sdue);
+  if (ctx->year_cache_free) ctx->year_cache_free(ctx->year_cache);
+  ctx->year_cache = c;
+  ctx->year_cache_free = year_cache_free;
+}
+
 cm_rc hub_year_attention_locked(hub_ctx *ctx, const char *today, const char *street, json_t *out,
                                 cm_err *err) {
   int year = atoi(today);
   char due[11], pdue[11], sdue[11];
+  int64_t gen = -1;
   /* Self-reports of last year; plans of this year; summaries of last year. */
   attn_acc insp = {json_array(), year - 1, due, today, 0};
   attn_acc pl = {json_array(), year, pdue, today, 1};
@@ -579,6 +644,11 @@ cm_rc hub_year_attention_locked(hub_ctx *ctx, const char *today, const char *str
   if (!rc) rc = due_of(ctx, "plan", year, 1, pdue, err);
   if (!rc) rc = due_of(ctx, "summary", year - 1, 1, sdue, err);
   if (!rc) rc = due_of(ctx, "inspection", year - 1, 1, due, err);
+  /* read before the lists: a commit in between leaves them tagged older
+   * than they are, never newer (computed again next time) */
+  if (!rc) rc = hub_store_year_gen(ctx->store, &gen, err);
+  if (!street) street = "";
+  if (!rc && year_cache_use(ctx, gen, today, street, due, pdue, sdue, out)) goto done;
   if (!rc) rc = year_orgs(ctx, HUB_DQ_YEAR_INSPECTIONS, year - 1, street, 1, attn_org, &insp, err);
   if (!rc) rc = year_orgs(ctx, HUB_DQ_YEAR_PLANS, year, street, 1, attn_org, &pl, err);
   if (!rc) rc = year_orgs(ctx, HUB_DQ_YEAR_PLANS, year - 1, street, 1, attn_org, &su, err);
@@ -590,7 +660,9 @@ cm_rc hub_year_attention_locked(hub_ctx *ctx, const char *today, const char *str
     json_object_set(out, "summary_missing", su.arr);
     json_object_set(out, "unit_plan_missing", upl.arr);
     json_object_set(out, "unit_summary_missing", usu.arr);
+    year_cache_keep(ctx, gen, today, street, due, pdue, sdue, out);
   }
+done:
   json_decref(insp.arr);
   json_decref(pl.arr);
   json_decref(su.arr);

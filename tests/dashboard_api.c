@@ -18,6 +18,8 @@
 #include "common/clock.h"
 #include "hub/dashboard.h"
 #include "hub/decide.h"
+#include "hub/store.h"
+#include "hub/year.h"
 #include "hub/table.h"
 #include "hub_testlib.h"
 
@@ -439,6 +441,119 @@ static void test_paging(void **state) {
   json_decref(j);
 }
 
+/* A new community, enrolled at hub, files organisation id this year. */
+static void file_one(hub_ctx *hub, fx *f, const char *community, const char *code, const char *id) {
+  tl_author a;
+  char body[512];
+  assert_int_equal(tl_author_new(&a), 0);
+  assert_int_equal(tl_enroll(hub, &a, community, code), 0);
+  a.time_ms = f->now - 3600 * 1000;
+  snprintf(body, sizeof body,
+           "{\"id\":\"%s\",\"name\":\"%s舞蹈队\",\"category\":\"文体活动\","
+           "\"leader\":\"李淑芬\",\"phone\":\"13900000001\",\"members\":15,\"party_members\":0,"
+           "\"party_station\":false,\"founded_by\":\"self\",\"scope\":\"本社区居民\","
+           "\"venue\":\"社区广场\",\"filed\":\"2026-01-03\",\"flags\":[]}",
+           id, community);
+  const char *kinds[1] = {"org.filed"};
+  const char *bodies[1] = {body};
+  uint8_t *cs = NULL, *b = NULL;
+  size_t cl = 0, bl = 0;
+  assert_int_equal(tl_changeset(&a, 1, kinds, bodies, 0, &cs, &cl), 0);
+  assert_int_equal(tl_bundle(&cs, &cl, 1, &b, &bl), 0);
+  assert_int_equal(tl_ingest(hub, b, bl, NULL), 200);
+  free(cs);
+  free(b);
+}
+
+/* The year's lists of the attention answer as hub computes them today. */
+static json_t *year_lists(hub_ctx *hub) {
+  json_t *out = json_object();
+  cm_err err;
+  cm_err_clear(&err);
+  assert_non_null(out);
+  pthread_mutex_lock(&hub->lock);
+  cm_rc rc = hub_year_attention_locked(hub, FIXED_TODAY, "", out, &err);
+  pthread_mutex_unlock(&hub->lock);
+  assert_int_equal(rc, CM_OK);
+  return out;
+}
+
+static int64_t year_gen(hub_ctx *hub) {
+  int64_t g = -1;
+  cm_err err;
+  pthread_mutex_lock(&hub->lock);
+  cm_rc rc = hub_store_year_gen(hub->store, &g, &err);
+  pthread_mutex_unlock(&hub->lock);
+  assert_int_equal(rc, CM_OK);
+  return g;
+}
+
+/* 1 when the community of code is on list name of lists. */
+static int listed(const json_t *lists, const char *name, const char *code) {
+  const json_t *arr = json_object_get(lists, name), *row;
+  size_t i;
+  json_array_foreach(arr, i, row) {
+    if (!strcmp(json_string_value(json_object_get(row, "code")), code)) return 1;
+  }
+  return 0;
+}
+
+/* The hub keeps the year's lists of the attention answer while nothing they
+ * read changed: a write of something else by another connection (the due
+ * day) leaves the year generation, and the kept lists equal what a hub
+ * opened afresh computes; a new community filing an organisation, through
+ * another connection or this one, changes the generation, and the lists name
+ * the community (its plan of the year is missing). */
+static void test_year_lists_kept(void **state) {
+  fx *f = *state;
+  cm_err err;
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/hub", f->tmp);
+  json_t *before = year_lists(f->hub);
+  size_t plans = json_array_size(json_object_get(before, "unit_plan_missing"));
+  assert_true(plans > 0);
+  int64_t g0 = year_gen(f->hub);
+
+  hub_ctx *other = NULL;
+  assert_int_equal(hub_open(dir, &other, &err), CM_OK);
+  assert_int_equal(hub_dashboard_due_day_set(other, 12, &err), CM_OK);
+  assert_int_equal(year_gen(f->hub), g0);
+  json_t *kept = year_lists(f->hub), *fresh = year_lists(other);
+  char *a = text(kept), *b = text(fresh), *c = text(before);
+  assert_string_equal(a, b);
+  assert_string_equal(a, c);
+  free(a);
+  free(b);
+  free(c);
+  json_decref(kept);
+  json_decref(fresh);
+  json_decref(before);
+
+  file_one(other, f, "新开河五社区", "120105001098", "120105001098-0001");
+  assert_true(year_gen(f->hub) > g0);
+  json_t *after = year_lists(f->hub);
+  assert_int_equal(json_array_size(json_object_get(after, "unit_plan_missing")), plans + 1);
+  assert_true(listed(after, "unit_plan_missing", "120105001098"));
+  json_decref(after);
+
+  int64_t g1 = year_gen(f->hub);
+  file_one(f->hub, f, "新开河六社区", "120105001097", "120105001097-0001");
+  assert_true(year_gen(f->hub) > g1);
+  after = year_lists(f->hub);
+  assert_int_equal(json_array_size(json_object_get(after, "unit_plan_missing")), plans + 2);
+  assert_true(listed(after, "unit_plan_missing", "120105001097"));
+  fresh = year_lists(other);
+  a = text(after);
+  b = text(fresh);
+  assert_string_equal(a, b);
+  free(a);
+  free(b);
+  json_decref(fresh);
+  json_decref(after);
+  assert_int_equal(hub_dashboard_due_day_set(other, HUB_DASH_DUE_DAY_DEFAULT, &err), CM_OK);
+  hub_close(other);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_hierarchy), cmocka_unit_test(test_completeness),
@@ -447,6 +562,7 @@ int main(void) {
       cmocka_unit_test(test_paging),
       /* last: it adds a community */
       cmocka_unit_test(test_kept_answers),
+      cmocka_unit_test(test_year_lists_kept),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
