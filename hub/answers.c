@@ -275,7 +275,7 @@ static void put(hub_answers *a, const job *jb) {
   /* the bytes the API sends (cm_http_resp_json dumps the same way) */
   cm_buf b;
   cm_buf_init(&b, (size_t)1 << 30);
-  char *body = cm_json_dump(jb->answer, &b) == CM_OK && b.p ? (char *)b.p : NULL;
+  char *body = cm_json_write(jb->answer, &b) == CM_OK && b.p ? (char *)b.p : NULL;
   char *aux = jb->aux ? json_dumps(jb->aux, JSON_COMPACT) : NULL;
   size_t raw = body ? b.len : 0;
   uLongf zn = compressBound((uLong)raw);

@@ -1699,11 +1699,12 @@ static cm_rc cache_give(const char *name, json_t *kept, const json_t *aux, uint6
   return rc;
 }
 
-/* j as the API sends it (cm_json_dump): a new string of *len_out bytes. */
+/* j as the API sends it (cm_json_write: cm_json_dump's bytes): a new string of
+ * *len_out bytes. */
 static cm_rc dump_text(const json_t *j, char **text_out, size_t *len_out, cm_err *err) {
   cm_buf b;
   cm_buf_init(&b, (size_t)1 << 30);
-  if (!j || cm_json_dump(j, &b) != CM_OK || !b.p) {
+  if (!j || cm_json_write(j, &b) != CM_OK || !b.p) {
     cm_buf_free(&b);
     return nomem(err);
   }

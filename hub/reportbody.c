@@ -61,55 +61,6 @@ out:
 
 /* ---- the strict scanner ---- */
 
-/* 1 when s (n bytes) is UTF-8 as jansson accepts it: no overlong forms, no
- * surrogates, nothing above U+10FFFF.  Runs of ASCII are checked eight bytes
- * at a time and the three-byte form (every Chinese character) has a path of
- * its own: a report is mostly Chinese text, read once per report ingested. */
-static int utf8_ok(const uint8_t *s, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    uint8_t c = s[i];
-    if (c < 0x80) {
-      uint64_t w;
-      i++;
-      while (n - i >= 8) {
-        memcpy(&w, s + i, 8);
-        if (w & UINT64_C(0x8080808080808080)) break;
-        i += 8;
-      }
-      continue;
-    }
-    if ((c & 0xf0) == 0xe0) {
-      if (n - i < 3) return 0;
-      uint8_t b1 = s[i + 1], b2 = s[i + 2];
-      if ((b1 & 0xc0) != 0x80 || (b2 & 0xc0) != 0x80) return 0;
-      if (c == 0xe0 && b1 < 0xa0) return 0;  /* overlong */
-      if (c == 0xed && b1 >= 0xa0) return 0; /* a surrogate */
-      i += 3;
-      continue;
-    }
-    size_t k;
-    uint32_t v;
-    if (c >= 0xc2 && c <= 0xdf) {
-      k = 1;
-      v = c & 0x1fu;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      k = 3;
-      v = c & 0x07u;
-    } else {
-      return 0;
-    }
-    if (n - i <= k) return 0;
-    for (size_t j = 1; j <= k; j++) {
-      if ((s[i + j] & 0xc0) != 0x80) return 0;
-      v = (v << 6) | (s[i + j] & 0x3fu);
-    }
-    if (k == 3 && (v < 0x10000 || v > 0x10ffff)) return 0;
-    i += k + 1;
-  }
-  return 1;
-}
-
 typedef struct scan {
   const uint8_t *p, *end;
 } scan;
@@ -227,7 +178,7 @@ static int read_fast(const uint8_t *body, size_t len, hub_report_body *out, cm_r
   int counts_ok = 1;
   *rc_out = CM_OK;
   memset(out, 0, sizeof *out);
-  if (!len || !utf8_ok(body, len) || *s.p != '{') return 0;
+  if (!len || !cm_utf8_valid(body, len) || *s.p != '{') return 0;
   s.p++;
   if (s.p < s.end && *s.p == '}') {
     s.p++;

@@ -3,6 +3,7 @@
 /* sqlite3_preupdate_hook (Debian's SQLite is built with it): which tables a
  * transaction changed, for the year generation (year_watch). */
 #define SQLITE_ENABLE_PREUPDATE_HOOK 1
+#define _GNU_SOURCE /* memmem */
 #include "store.h"
 
 #include <sqlite3.h>
@@ -444,11 +445,12 @@ static const char *const store_migrations[] = {
 };
 
 /* Room for every statement of this file that goes through st_prep (about
- * 70 now, a long-running serve uses most of them): a full cache refuses.
+ * 120 now, a long-running serve uses most of them): a full cache refuses.
  * An open-addressing table keyed by the SQL text's address, kept at most
  * half full, so that a lookup is a probe or two instead of a walk of every
  * statement before it (ingest asks four times per entry). */
-#define STORE_CACHE 256
+#define STORE_CACHE_BITS 9
+#define STORE_CACHE (1u << STORE_CACHE_BITS)
 #define STORE_CACHE_MAX (STORE_CACHE / 2)
 #define DASH_STMTS 48
 
@@ -519,6 +521,23 @@ static void sql_hub_body(sqlite3_context *c, int argc, sqlite3_value **v) {
     return;
   }
   sqlite3_result_text64(c, (const char *)out, (sqlite3_uint64)got, sqlite3_free, SQLITE_UTF8);
+}
+
+/* SQL function hub_may_name(body, raw_len, text): 0 when the entry's body
+ * cannot hold a JSON string equal to text: it has no backslash (so every
+ * string in it is written as its own bytes) and text's bytes are not in it.
+ * 1 otherwise (a deflated body is not looked into).  Put before a condition
+ * on body->>'org' or ->>'id', it spares the JSON parse of every other
+ * organisation's entry (an organisation's page read all its community's). */
+static void sql_hub_may_name(sqlite3_context *c, int argc, sqlite3_value **v) {
+  (void)argc;
+  const void *b = sqlite3_value_blob(v[0]);
+  size_t n = (size_t)sqlite3_value_bytes(v[0]);
+  const void *t = sqlite3_value_text(v[2]);
+  size_t tn = (size_t)sqlite3_value_bytes(v[2]);
+  int may = sqlite3_value_int64(v[1]) != 0 || !t || memchr(b ? b : "", '\\', n) != NULL ||
+            (b && memmem(b, n, t, tn) != NULL) || tn == 0;
+  sqlite3_result_int(c, may);
 }
 
 static cm_rc year_entries_fill(hub_store *st, cm_err *err);
@@ -619,6 +638,13 @@ cm_rc hub_store_open(const char *path, hub_store **st_out, cm_err *err) {
                                                   SQLITE_INNOCUOUS,
                                               NULL, sql_hub_body, NULL, NULL, NULL),
                    "注册数据库函数", err);
+  if (!rc)
+    rc = cm_db_check(st->db,
+                     sqlite3_create_function_v2(st->db, "hub_may_name", 3,
+                                                SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+                                                    SQLITE_INNOCUOUS,
+                                                NULL, sql_hub_may_name, NULL, NULL, NULL),
+                     "注册数据库函数", err);
   if (!rc) sqlite3_preupdate_hook(st->db, year_watch, st);
   if (!rc) rc = year_entries_fill(st, err);
   if (rc) goto out;
@@ -643,8 +669,8 @@ static cm_rc key_lone(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], int *lo
 /* A cached statement for sql, reset and with its bindings cleared. */
 static cm_rc st_prep(hub_store *st, const char *sql, sqlite3_stmt **out, cm_err *err) {
   /* the address's low bits are alignment; Fibonacci hashing spreads the rest */
-  size_t i = (size_t)(((uint64_t)(uintptr_t)sql * UINT64_C(0x9E3779B97F4A7C15)) >> 56) %
-             STORE_CACHE;
+  size_t i = (size_t)(((uint64_t)(uintptr_t)sql * UINT64_C(0x9E3779B97F4A7C15)) >>
+                      (64 - STORE_CACHE_BITS));
   for (; st->cache[i].sql; i = (i + 1) % STORE_CACHE) {
     if (st->cache[i].sql == sql) {
       sqlite3_reset(st->cache[i].stmt);
@@ -1626,7 +1652,7 @@ cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], co
 static const char SQL_ORG_FILE_BYTES[] =
     "SELECT coalesce(sum(CAST(" BODY_JSON("e") "->>'size' AS INTEGER)), 0) FROM entries e"
     " WHERE e.kind = 'file.attached' AND e.author = ?1 AND e.seq < ?2"
-    " AND " BODY_JSON("e") "->>'org' = ?3"
+    " AND hub_may_name(e.body, e.raw_len, ?3) AND " BODY_JSON("e") "->>'org' = ?3"
     " AND strftime('%Y', e.time_ms / 1000 + 28800, 'unixepoch') = ?4"
     " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)";
 
@@ -2319,18 +2345,22 @@ static void rv_bind(sqlite3_stmt *s, const char *types, va_list ap) {
 
 /* Run sql (no rows) with parameters bound from types (see rv_bind).  sql must
  * be a string literal: the statement cache keys on its address. */
+/* sql's kept statement (st_prep) with its parameters bound from types. */
+static cm_rc rv_prep(hub_store *st, const char *sql, sqlite3_stmt **s, cm_err *err,
+                     const char *types, va_list ap) {
+  cm_rc rc = st_prep(st, sql, s, err);
+  if (!rc) rv_bind(*s, types, ap);
+  return rc;
+}
+
 static cm_rc rv_exec(hub_store *st, const char *sql, const char *what, cm_err *err,
                      const char *types, ...) {
   sqlite3_stmt *s = NULL;
   va_list ap;
-  cm_rc rc = st_prep(st, sql, &s, err);
-  if (!rc) {
-    va_start(ap, types);
-    rv_bind(s, types, ap);
-    va_end(ap);
-    rc = st_done(st, s, what, err);
-  }
-  return rc;
+  va_start(ap, types);
+  cm_rc rc = rv_prep(st, sql, &s, err, types, ap);
+  va_end(ap);
+  return rc ? rc : st_done(st, s, what, err);
 }
 
 /* The first column of sql's first row (parameters bound from types), none
@@ -2340,11 +2370,10 @@ static cm_rc rv_i64(hub_store *st, const char *sql, const char *what, int64_t no
   sqlite3_stmt *s = NULL;
   va_list ap;
   *out = none;
-  cm_rc rc = st_prep(st, sql, &s, err);
-  if (rc) return rc;
   va_start(ap, types);
-  rv_bind(s, types, ap);
+  cm_rc rc = rv_prep(st, sql, &s, err, types, ap);
   va_end(ap);
+  if (rc) return rc;
   int r = sqlite3_step(s);
   if (r == SQLITE_ROW) *out = sqlite3_column_int64(s, 0);
   else if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, what, err);
@@ -2355,19 +2384,14 @@ static cm_rc rv_i64(hub_store *st, const char *sql, const char *what, int64_t no
 /* Run sql with parameters bound from types and turn each row into an object
  * named by the columns: integers, texts (a column whose name ends in "_json"
  * is parsed as JSON, null when it is not), 32-byte blobs as hex, NULL as null. */
-static cm_rc rv_rows(hub_store *st, const char *sql, json_t **out, cm_err *err, const char *types,
-                     ...) {
-  sqlite3_stmt *s = NULL;
+/* The rows of prepared statement s (bound) as a JSON array of objects, one
+ * member per column: see rv_rows. */
+static cm_rc stmt_rows_json(hub_store *st, sqlite3_stmt *s, json_t **out, cm_err *err) {
   json_t *arr = json_array();
-  va_list ap;
-  int r = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
-  cm_rc rc = cm_db_check(st->db, r, "读取审核表", err);
+  int r;
+  cm_rc rc = CM_OK;
   *out = NULL;
-  if (!rc && !arr) rc = cm_errf(err, CM_ERR_NOMEM, "生成 JSON 时内存不足");
-  if (rc) goto out;
-  va_start(ap, types);
-  rv_bind(s, types, ap);
-  va_end(ap);
+  if (!arr) return cm_errf(err, CM_ERR_NOMEM, "生成 JSON 时内存不足");
   while ((r = sqlite3_step(s)) == SQLITE_ROW) {
     json_t *o = json_object();
     rc = arr_add(arr, o, err);
@@ -2418,11 +2442,45 @@ static cm_rc rv_rows(hub_store *st, const char *sql, json_t **out, cm_err *err, 
   }
   if (r != SQLITE_DONE) rc = cm_db_check(st->db, r, "读取审核表", err);
 out:
-  sqlite3_finalize(s);
   if (rc)
     json_decref(arr);
   else
     *out = arr;
+  return rc;
+}
+
+/* The rows of sql (a string literal of this file: its statement is kept,
+ * st_prep) as a JSON array of objects keyed by column name: a 32-byte BLOB
+ * as hex, another BLOB as its length, TEXT in a column named *_json parsed
+ * (and named without the suffix). */
+static cm_rc rv_rows(hub_store *st, const char *sql, json_t **out, cm_err *err, const char *types,
+                     ...) {
+  sqlite3_stmt *s = NULL;
+  va_list ap;
+  *out = NULL;
+  va_start(ap, types);
+  cm_rc rc = rv_prep(st, sql, &s, err, types, ap);
+  va_end(ap);
+  if (rc) return rc;
+  rc = stmt_rows_json(st, s, out, err);
+  sqlite3_reset(s);
+  return rc;
+}
+
+/* rv_rows for SQL built at run time: prepared for this call only. */
+static cm_rc rv_rows_once(hub_store *st, const char *sql, json_t **out, cm_err *err,
+                          const char *types, ...) {
+  sqlite3_stmt *s = NULL;
+  va_list ap;
+  *out = NULL;
+  int r = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+  cm_rc rc = cm_db_check(st->db, r, "读取审核表", err);
+  if (rc) return rc;
+  va_start(ap, types);
+  rv_bind(s, types, ap);
+  va_end(ap);
+  rc = stmt_rows_json(st, s, out, err);
+  sqlite3_finalize(s);
   return rc;
 }
 
@@ -2616,7 +2674,8 @@ static const struct {
                           " JOIN record_status s ON s.author = e.author AND s.seq = e.seq"
                           " WHERE e.author = ?1 AND e.kind IN ('org.filed', 'org.amended',"
                           " 'org.dissolved', 'report.monthly', 'activity.declared',"
-                          " 'rectification.filed') AND (" BODY_JSON("e") "->>'id' = ?2"
+                          " 'rectification.filed') AND hub_may_name(e.body, e.raw_len, ?2)"
+                          " AND (" BODY_JSON("e") "->>'id' = ?2"
                           " OR " BODY_JSON("e") "->>'org' = ?2) ORDER BY e.seq",
                           1u},
   [HUB_DQ_DECISIONS] = {"SELECT record, author, seq, kind, by_level, org, community, deadline,"
@@ -4220,7 +4279,7 @@ cm_rc hub_store_nominations_json(hub_store *st, const uint8_t *author, int64_t s
   if (!sql) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
   memcpy(sql, with, sizeof with - 1);
   memcpy(sql + sizeof with - 1, sql_select, sizeof sql_select);
-  cm_rc rc = rv_rows(st, sql, out, err, "kit", author, seq, district);
+  cm_rc rc = rv_rows_once(st, sql, out, err, "kit", author, seq, district);
   free(sql);
   return rc;
 }
@@ -4251,18 +4310,13 @@ cm_rc hub_store_commendations_json(hub_store *st, int64_t year, const char *dist
 
 /* ---- the district's lists, stations, mappings ---- */
 
-/* Prepare sql uncached (statements read rarely: the cache stays for ingest). */
-static cm_rc st_prep1(hub_store *st, const char *sql, sqlite3_stmt **out, cm_err *err) {
-  int r = sqlite3_prepare_v2(st->db, sql, -1, out, NULL);
-  return r == SQLITE_OK ? CM_OK : cm_db_check(st->db, r, "准备数据库语句", err);
-}
 
 cm_rc hub_store_list_latest(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                             const char *list, char **body_out, uint64_t *seq_out, cm_err *err) {
   sqlite3_stmt *s = NULL;
   *body_out = NULL;
   if (seq_out) *seq_out = 0;
-  cm_rc rc = st_prep1(st,
+  cm_rc rc = st_prep(st,
                       "SELECT hub_body(body, raw_len), seq FROM entries e INDEXED BY entries_events"
                       " WHERE author = ?1 AND kind = 'list.published' AND " ENTRIES_EVENTS_WHERE
                       " AND json_valid(hub_body(body, raw_len))"
@@ -4282,7 +4336,7 @@ cm_rc hub_store_list_latest(hub_store *st, const uint8_t author[PROTO_KEY_BYTES]
   } else if (r != SQLITE_DONE) {
     rc = cm_db_check(st->db, r, "读取名单", err);
   }
-  sqlite3_finalize(s);
+  sqlite3_reset(s);
   return rc;
 }
 
@@ -4291,7 +4345,7 @@ cm_rc hub_store_feedback_days(hub_store *st, const uint8_t author[PROTO_KEY_BYTE
   sqlite3_stmt *s = NULL;
   *days = 0;
   if (seq_out) *seq_out = 0;
-  cm_rc rc = st_prep1(st,
+  cm_rc rc = st_prep(st,
                       "SELECT " BODY_JSON("e") "->>'days', seq FROM entries e INDEXED BY entries_events"
                       " WHERE author = ?1 AND kind = 'feedback.due' AND " ENTRIES_EVENTS_WHERE
                       " AND NOT EXISTS(SELECT 1"
@@ -4308,7 +4362,7 @@ cm_rc hub_store_feedback_days(hub_store *st, const uint8_t author[PROTO_KEY_BYTE
   } else if (r != SQLITE_DONE) {
     rc = cm_db_check(st->db, r, "读取群众意见办理期限", err);
   }
-  sqlite3_finalize(s);
+  sqlite3_reset(s);
   return rc;
 }
 
@@ -4318,7 +4372,7 @@ cm_rc hub_store_limits_at(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
   sqlite3_stmt *s = NULL;
   *file_max = *org_year_max = 0;
   if (seq_out) *seq_out = 0;
-  cm_rc rc = st_prep1(st,
+  cm_rc rc = st_prep(st,
                       "SELECT " BODY_JSON("e") "->>'file_mb', " BODY_JSON("e") "->>'org_year_mb',"
                       " seq FROM entries e INDEXED BY entries_events WHERE author = ?1"
                       " AND kind = 'limits.set' AND " ENTRIES_EVENTS_WHERE
@@ -4337,7 +4391,7 @@ cm_rc hub_store_limits_at(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
   } else if (r != SQLITE_DONE) {
     rc = cm_db_check(st->db, r, "读取附件上限", err);
   }
-  sqlite3_finalize(s);
+  sqlite3_reset(s);
   return rc;
 }
 
@@ -4346,7 +4400,7 @@ cm_rc hub_store_due_get(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], co
   sqlite3_stmt *s = NULL;
   *found_out = 0;
   date_out[0] = '\0';
-  cm_rc rc = st_prep1(st,
+  cm_rc rc = st_prep(st,
                       "SELECT " BODY_JSON("e") "->>'date' FROM entries e INDEXED BY entries_events"
                       " WHERE author = ?1 AND kind = 'due.set' AND " ENTRIES_EVENTS_WHERE
                       " AND " BODY_JSON("e") "->>'what' = ?2"
@@ -4369,7 +4423,7 @@ cm_rc hub_store_due_get(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], co
   } else if (r != SQLITE_DONE) {
     rc = cm_db_check(st->db, r, "读取截止日期", err);
   }
-  sqlite3_finalize(s);
+  sqlite3_reset(s);
   return rc;
 }
 
@@ -4410,6 +4464,7 @@ cm_rc hub_store_org_mapped_put(hub_store *st, const uint8_t author[PROTO_KEY_BYT
   "  AND (e.author <> ?1 OR e.seq <= ?3)"                                                          \
   "  AND ((e.author = ?1 AND e.seq = ?3) OR EXISTS(SELECT 1 FROM record_status s"                  \
   "   WHERE s.author = e.author AND s.seq = e.seq))"                                               \
+  "  AND hub_may_name(e.body, e.raw_len, ?2)"                                                     \
   "  AND json_valid(hub_body(e.body, e.raw_len)) AND hub_body(e.body, e.raw_len)->>'org' = ?2"                   \
   "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author AND f.seq = e.seq)),"       \
   " n AS (SELECT seq, b, row_number() OVER (PARTITION BY b->>'member' ORDER BY g DESC, seq DESC)"\
@@ -4442,7 +4497,7 @@ cm_rc hub_store_roster_counts(hub_store *st, const uint8_t author[PROTO_KEY_BYTE
                               const char *org, hub_roster_counts *out, cm_err *err) {
   sqlite3_stmt *s = NULL;
   memset(out, 0, sizeof *out);
-  cm_rc rc = st_prep1(st,
+  cm_rc rc = st_prep(st,
                       ROSTER_NOW
                       "SELECT (SELECT count(*) FROM n WHERE k = 1),"
                       " (SELECT count(*) FROM n WHERE" ROSTER_CURRENT "),"
@@ -4464,7 +4519,7 @@ cm_rc hub_store_roster_counts(hub_store *st, const uint8_t author[PROTO_KEY_BYTE
   } else {
     rc = cm_db_check(st->db, r, "统计名册", err);
   }
-  sqlite3_finalize(s);
+  sqlite3_reset(s);
   return rc;
 }
 
@@ -4485,7 +4540,9 @@ cm_rc hub_store_org_kind_json(hub_store *st, const uint8_t author[PROTO_KEY_BYTE
                               const char *org, const char *kind, json_t **out, cm_err *err) {
   return rv_rows(st,
                  "SELECT e.seq AS seq, e.time_ms AS time_ms, hub_body(e.body, e.raw_len) AS body_json"
-                 " FROM entries e WHERE e.author = ?1 AND e.kind = ?3"
+                 " FROM entries e INDEXED BY entries_events WHERE e.kind = ?3"
+                 " AND " ENTRIES_EVENTS_WHERE " AND e.author = ?1"
+                 " AND hub_may_name(e.body, e.raw_len, ?2)"
                  " AND json_valid(hub_body(e.body, e.raw_len)) AND hub_body(e.body, e.raw_len)->>'org' = ?2"
                  " AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = e.author"
                  " AND f.seq = e.seq) ORDER BY e.seq",

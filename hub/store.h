@@ -1011,7 +1011,9 @@ cm_rc hub_store_roster_json(hub_store *st, const uint8_t author[PROTO_KEY_BYTES]
                             json_t **out, cm_err *err);
 
 /* The entries of kind about org by author, not refused, oldest first:
- * {"seq", "time_ms", "body"}.  New reference in *out. */
+ * {"seq", "time_ms", "body"}.  kind is one of the events (pledges, feedback,
+ * funding: read through their index), never a record kind.  New reference
+ * in *out. */
 cm_rc hub_store_org_kind_json(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                               const char *org, const char *kind, json_t **out, cm_err *err);
 

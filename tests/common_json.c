@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -123,11 +125,126 @@ static void test_dump(void **state) {
   json_decref(j);
 }
 
+/* cm_json_write must give exactly cm_json_dump's bytes (jansson's), or fail
+ * where it fails. */
+static void assert_same_bytes(const json_t *j) {
+  cm_buf a, b;
+  cm_buf_init(&a, 1 << 24);
+  cm_buf_init(&b, 1 << 24);
+  cm_buf_append(&b, "x", 1); /* appends after what is there */
+  cm_rc ra = cm_json_dump(j, &a), rb = cm_json_write(j, &b);
+  assert_int_equal(ra == CM_OK, rb == CM_OK);
+  if (ra == CM_OK) {
+    assert_int_equal(a.len + 1, b.len);
+    if (memcmp(a.p, b.p + 1, a.len) != 0) fail_msg("differ:\n%s\n%s", (char *)a.p, (char *)b.p + 1);
+  } else {
+    assert_int_equal(b.len, 1); /* unchanged */
+  }
+  cm_buf_free(&a);
+  cm_buf_free(&b);
+}
+
+static uint64_t rng = 0x243f6a8885a308d3ull;
+static uint32_t rnd(void) {
+  rng ^= rng << 13;
+  rng ^= rng >> 7;
+  rng ^= rng << 17;
+  return (uint32_t)(rng >> 11);
+}
+
+/* A string of up to 40 pieces: ASCII, every control character, quotes,
+ * backslashes, slashes, Chinese, four-byte characters, U+2028, NUL. */
+static json_t *rnd_string(void) {
+  static const char *const pieces[] = {"a", "Z", " ", "/", "\"", "\\", "\n", "\t", "\r", "\b",
+                                       "\f", "\x01", "\x1f", "\x7f", "河北区", "夕阳红",
+                                       "\xf0\x9f\x98\x80", "\xe2\x80\xa8", "0123456789"};
+  char buf[512];
+  size_t n = 0, k = rnd() % 40;
+  for (size_t i = 0; i < k; i++) {
+    const char *p = pieces[rnd() % (sizeof pieces / sizeof pieces[0])];
+    size_t m = strlen(p);
+    if (n + m + 1 >= sizeof buf) break;
+    memcpy(buf + n, p, m);
+    n += m;
+  }
+  if (rnd() % 8 == 0 && n + 1 < sizeof buf) buf[n++] = '\0'; /* an embedded NUL */
+  return json_stringn(buf, n);
+}
+
+static json_t *rnd_value(int depth) {
+  switch (rnd() % (depth > 4 ? 6 : 8)) {
+  case 0: return rnd_string();
+  case 1: {
+    static const json_int_t ints[] = {0, 1, -1, 42, 1000000007, INT64_MAX, INT64_MIN};
+    return json_integer(ints[rnd() % 7] + (json_int_t)(rnd() % 3) - 1);
+  }
+  case 2: {
+    static const double reals[] = {0.5, -1.25, 1e300, 3.141592653589793, 1e-7, 100.0};
+    return json_real(reals[rnd() % 6]);
+  }
+  case 3: return json_true();
+  case 4: return json_false();
+  case 5: return json_null();
+  case 6: {
+    json_t *a = json_array();
+    for (unsigned i = 0, n = rnd() % 6; i < n; i++) json_array_append_new(a, rnd_value(depth + 1));
+    return a;
+  }
+  default: {
+    json_t *o = json_object();
+    for (unsigned i = 0, n = rnd() % 8; i < n; i++) {
+      json_t *k = rnd_string();
+      char key[600];
+      snprintf(key, sizeof key, "%s%u", json_string_value(k), i); /* to the first NUL */
+      json_object_set_new(o, key, rnd_value(depth + 1));
+      json_decref(k);
+    }
+    return o;
+  }
+  }
+}
+
+static void test_write_same_bytes(void **state) {
+  (void)state;
+  /* fixed cases */
+  json_t *o = json_object();
+  for (int i = 30; i > 0; i--) { /* insertion order, not sorted */
+    char k[16];
+    snprintf(k, sizeof k, "k%02d", i);
+    json_object_set_new(o, k, json_integer(i));
+  }
+  json_object_set_new(o, "空", json_array());
+  json_object_set_new(o, "obj", json_object());
+  json_object_set_new(o, "ctl", json_stringn("\x00\x01\x1f\"\\/\x7f", 7));
+  json_object_set_new(o, "real", json_real(2.5));
+  json_object_set_new(o, "neg", json_integer(-9007199254740993LL));
+  assert_same_bytes(o);
+  json_decref(o);
+  /* a string that is not UTF-8: both refuse */
+  json_t *bad = json_object();
+  json_object_set_new_nocheck(bad, "s", json_stringn_nocheck("A\xff", 2));
+  assert_same_bytes(bad);
+  json_decref(bad);
+  /* random trees */
+  for (int round = 0; round < 3000; round++) {
+    json_t *j = json_object();
+    json_object_set_new(j, "v", rnd_value(0));
+    json_object_set_new(j, "w", rnd_value(0));
+    assert_same_bytes(j);
+    json_t *arr = json_array();
+    json_array_append_new(arr, rnd_value(1));
+    assert_same_bytes(arr);
+    json_decref(arr);
+    json_decref(j);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_parse),
       cmocka_unit_test(test_getters),
       cmocka_unit_test(test_dump),
+      cmocka_unit_test(test_write_same_bytes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
