@@ -1902,6 +1902,7 @@ void hub_dashboard_forget(hub_ctx *hub) {
   dash_cache *c = cache_of(hub);
   if (c) cache_clear(c);
   if (c && c->kept) hub_answers_forget(c->kept);
+  hub_year_forget_locked(hub);
   pthread_mutex_unlock(&hub->lock);
 }
 

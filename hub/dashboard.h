@@ -79,8 +79,8 @@ cm_rc hub_dashboard_page(json_t *j, const char *table, const char *page, const c
                          json_t **out, cm_err *err);
 
 /* Forget the answers kept for the current database version (in memory and
- * in the database: hub/answers.h), so that the
- * next ones are computed (a benchmark timing the computation). */
+ * in the database: hub/answers.h) and the year's attention lists (hub/year.h),
+ * so that the next ones are computed (a benchmark timing the computation). */
 void hub_dashboard_forget(hub_ctx *hub);
 
 /* The due day of monthly reports (1..28 of the next month) into *day_out. */

@@ -578,6 +578,11 @@ static void year_cache_free(void *p) {
   free(c);
 }
 
+void hub_year_forget_locked(hub_ctx *ctx) {
+  if (ctx->year_cache_free) ctx->year_cache_free(ctx->year_cache);
+  ctx->year_cache = NULL;
+}
+
 static const char *const attn_names[] = {"inspection_overdue", "plan_missing", "summary_missing",
                                          "unit_plan_missing", "unit_summary_missing"};
 
@@ -622,7 +627,7 @@ static void year_cache_keep(hub_ctx *ctx, int64_t gen, const char *today, const 
   snprintf(c->due, sizeof c->due, "%s", due);
   snprintf(c->pdue, sizeof c->pdue, "%s", pdue);
   snprintf(c->sdue, sizeof c->sdue, "%s", sdue);
-  if (ctx->year_cache_free) ctx->year_cache_free(ctx->year_cache);
+  hub_year_forget_locked(ctx);
   ctx->year_cache = c;
   ctx->year_cache_free = year_cache_free;
 }

@@ -89,6 +89,11 @@ cm_rc hub_year_export(const json_t *answer, const char *table, int xlsx, const c
 cm_rc hub_year_attention_locked(hub_ctx *ctx, const char *today, const char *street, json_t *out,
                                 cm_err *err);
 
+/* Drop the lists hub_year_attention_locked keeps while the year generation
+ * stays (hub_dashboard_forget: the next answer computes them).  Caller holds
+ * ctx->lock. */
+void hub_year_forget_locked(hub_ctx *ctx);
+
 /* A plan.annual (summary 0) or summary.annual (summary 1) of year for org, one
  * of this street's own organisations, fields as for hub_year_unit_plan_file.
  * CM_ERR_PERM at a district, CM_ERR_NOT_FOUND unless org is a street-level
