@@ -536,7 +536,7 @@ void cm_http_resp_json(cm_http_resp *resp, int status, json_t *j) {
   resp->status = status;
   resp->content_type = "application/json";
   cm_buf_reset(&resp->body);
-  if (!j || cm_json_dump(j, &resp->body) != CM_OK) {
+  if (!j || cm_json_write(j, &resp->body) != CM_OK) {
     static const char fallback[] =
         "{\"error\":\"NOMEM\",\"code\":1,\"message\":\"could not build the answer\"}";
     resp->status = 500;

@@ -20,7 +20,8 @@ cm_rc cm_json_dump(const json_t *j, cm_buf *b);
 
 /* The same bytes as cm_json_dump, written without jansson's per-character
  * work: for large answers (the dashboard's run to hundreds of kilobytes of
- * Chinese text, which jansson writes at about 130 instructions a byte).
+ * Chinese text, which jansson writes at about 130 instructions a byte) and
+ * every JSON answer the HTTP server sends (cm_http_resp_json).
  * Reals are written by jansson itself.  CM_ERR_INVALID when the tree holds a
  * string that is not UTF-8 or nests deeper than 1,000 (jansson refuses the
  * first; ours never build the second); b is unchanged on failure. */

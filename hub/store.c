@@ -24,6 +24,15 @@
 #define ENTRIES_EVENTS_WHERE                                                                     \
   "kind <> 'report.monthly' AND kind <> 'org.filed' AND kind <> 'org.amended' AND "             \
   "kind <> 'org.dissolved' AND kind <> 'activity.declared'"
+/* 1 when entries_events holds the entries of kind k (ENTRIES_EVENTS_WHERE's
+ * kinds are the ones it leaves out). */
+static int events_kind(const char *k) {
+  static const char *const records[] = {"report.monthly", "org.filed", "org.amended",
+                                        "org.dissolved", "activity.declared"};
+  for (size_t i = 0; i < sizeof records / sizeof records[0]; i++)
+    if (!strcmp(k, records[i])) return 0;
+  return 1;
+}
 
 /* Entry T's body (T the table's alias in the query) when it is JSON, else
  * NULL, so that ->> on a body that is not JSON gives NULL instead of an error
@@ -3968,11 +3977,18 @@ cm_rc hub_store_kind_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], 
 static const char SQL_AUTHOR_ENTRIES[] =
     "SELECT seq, kind, time_ms, hub_body(body, raw_len) FROM entries WHERE author = ?1"
     " AND (?2 IS NULL OR kind = ?2) ORDER BY seq";
+/* the same of one event kind, through its index: not every entry of the
+ * community (an organisation's attachments, at each request of its page) */
+static const char SQL_AUTHOR_EVENTS[] =
+    "SELECT seq, kind, time_ms, hub_body(body, raw_len) FROM entries INDEXED BY entries_events"
+    " WHERE kind = ?2 AND " ENTRIES_EVENTS_WHERE " AND author = ?1 ORDER BY seq";
 
 cm_rc hub_store_author_entries(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                const char *kind, hub_store_author_fn fn, void *ctx, cm_err *err) {
   sqlite3_stmt *s = NULL;
-  int r = sqlite3_prepare_v2(st->db, SQL_AUTHOR_ENTRIES, -1, &s, NULL);
+  int r = sqlite3_prepare_v2(st->db, kind && events_kind(kind) ? SQL_AUTHOR_EVENTS
+                                                               : SQL_AUTHOR_ENTRIES,
+                             -1, &s, NULL);
   cm_rc rc = cm_db_check(st->db, r, "列出一个台账的记录", err);
   if (rc) return rc;
   sqlite3_bind_blob(s, 1, author, PROTO_KEY_BYTES, SQLITE_STATIC);
