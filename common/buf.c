@@ -37,6 +37,10 @@ static cm_rc buf_reserve(cm_buf *b, size_t need) {
   return CM_OK;
 }
 
+cm_rc cm_buf_reserve(cm_buf *b, size_t need) {
+  return buf_reserve(b, need);
+}
+
 /* Append len bytes; the buffer is unchanged on failure. */
 cm_rc cm_buf_append(cm_buf *b, const void *data, size_t len) {
   cm_rc rc = buf_reserve(b, len);

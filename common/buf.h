@@ -18,6 +18,11 @@ typedef struct cm_buf {
 /* Start empty with a hard limit of max bytes.  No allocation yet. */
 void cm_buf_init(cm_buf *b, size_t max);
 
+/* Make room for need more bytes (and the NUL) without writing them, for a
+ * writer that fills b->p + b->len itself and then moves len (keeping the NUL
+ * after it); CM_ERR_TOO_LARGE past max, CM_ERR_NOMEM. */
+cm_rc cm_buf_reserve(cm_buf *b, size_t need);
+
 /* Append; CM_ERR_TOO_LARGE past max (buffer unchanged), CM_ERR_NOMEM. */
 cm_rc cm_buf_append(cm_buf *b, const void *data, size_t len);
 cm_rc cm_buf_appendf(cm_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

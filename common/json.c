@@ -2,6 +2,7 @@
  * whose errors name the field. */
 #include "json.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,42 +111,76 @@ cm_rc cm_json_dump(const json_t *j, cm_buf *b) {
 
 #define WRITE_DEPTH_MAX 1000
 
+/* One byte (punctuation between values). */
+static cm_rc put1(cm_buf *b, char c) {
+  if (b->len + 1 >= b->cap) {
+    cm_rc rc = cm_buf_reserve(b, 1);
+    if (rc) return rc;
+  }
+  b->p[b->len++] = (uint8_t)c;
+  b->p[b->len] = '\0';
+  return CM_OK;
+}
+
+/* 1 when one of the eight bytes at p is a control character, '"' or '\\'
+ * (the bytes a JSON string escapes): the zero-byte tests of word-at-a-time
+ * string code, exact for these values. */
+static int escape8(const unsigned char *p) {
+  const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+  uint64_t w, q, s;
+  memcpy(&w, p, 8);
+  q = w ^ (ones * '"');
+  s = w ^ (ones * '\\');
+  return (((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((s - ones) & ~s)) & highs ? 1 : 0;
+}
+
 /* s (n bytes, UTF-8) as a JSON string, escaped as jansson escapes it: the
  * two-character forms for \\ \" \b \f \n \r \t, \u00XX (upper-case hex)
- * for the other control characters, everything else as it is. */
+ * for the other control characters, everything else as it is.  Room for the
+ * longest escaping is made once, and the runs between escapes copied whole. */
 static cm_rc write_string(cm_buf *b, const char *s, size_t n) {
   static const char hex[] = "0123456789ABCDEF";
   const unsigned char *p = (const unsigned char *)s, *end = p + n;
   if (!cm_utf8_valid(p, n)) return CM_ERR_INVALID;
-  cm_rc rc = cm_buf_append(b, "\"", 1);
-  while (!rc && p < end) {
+  if (n > (SIZE_MAX - 2) / 6) return CM_ERR_TOO_LARGE;
+  cm_rc rc = cm_buf_reserve(b, n * 6 + 2);
+  if (rc) return rc;
+  uint8_t *o = b->p + b->len;
+  *o++ = '"';
+  while (p < end) {
     const unsigned char *run = p;
-    while (p < end && *p >= 0x20 && *p != '"' && *p != '\\') p++;
-    if (p > run) rc = cm_buf_append(b, run, (size_t)(p - run));
-    if (rc || p == end) break;
-    char esc[6] = {'\\', 0, 0, 0, 0, 0};
-    size_t k = 2;
-    switch (*p) {
-    case '"': esc[1] = '"'; break;
-    case '\\': esc[1] = '\\'; break;
-    case '\b': esc[1] = 'b'; break;
-    case '\f': esc[1] = 'f'; break;
-    case '\n': esc[1] = 'n'; break;
-    case '\r': esc[1] = 'r'; break;
-    case '\t': esc[1] = 't'; break;
-    default:
-      esc[1] = 'u';
-      esc[2] = '0';
-      esc[3] = '0';
-      esc[4] = hex[*p >> 4];
-      esc[5] = hex[*p & 15];
-      k = 6;
+    for (;;) { /* to the next byte to escape, eight at a time where none is */
+      while (end - p >= 8 && !escape8(p)) p += 8;
+      if (p == end || *p < 0x20 || *p == '"' || *p == '\\') break;
+      p++;
     }
-    rc = cm_buf_append(b, esc, k);
+    if (p > run) {
+      memcpy(o, run, (size_t)(p - run));
+      o += p - run;
+    }
+    if (p == end) break;
+    *o++ = '\\';
+    switch (*p) {
+    case '"': *o++ = '"'; break;
+    case '\\': *o++ = '\\'; break;
+    case '\b': *o++ = 'b'; break;
+    case '\f': *o++ = 'f'; break;
+    case '\n': *o++ = 'n'; break;
+    case '\r': *o++ = 'r'; break;
+    case '\t': *o++ = 't'; break;
+    default:
+      *o++ = 'u';
+      *o++ = '0';
+      *o++ = '0';
+      *o++ = (uint8_t)hex[*p >> 4];
+      *o++ = (uint8_t)hex[*p & 15];
+    }
     p++;
   }
-  if (!rc) rc = cm_buf_append(b, "\"", 1);
-  return rc;
+  *o++ = '"';
+  b->len = (size_t)(o - b->p);
+  b->p[b->len] = '\0';
+  return CM_OK;
 }
 
 static cm_rc write_value(cm_buf *b, const json_t *j, int depth) {
@@ -156,24 +191,24 @@ static cm_rc write_value(cm_buf *b, const json_t *j, int depth) {
     const char *key;
     const json_t *v;
     int first = 1;
-    cm_rc rc = cm_buf_append(b, "{", 1);
+    cm_rc rc = put1(b, '{');
     json_object_foreach((json_t *)j, key, v) {
-      if (!rc && !first) rc = cm_buf_append(b, ",", 1);
+      if (!rc && !first) rc = put1(b, ',');
       first = 0;
       if (!rc) rc = write_string(b, key, strlen(key));
-      if (!rc) rc = cm_buf_append(b, ":", 1);
+      if (!rc) rc = put1(b, ':');
       if (!rc) rc = write_value(b, v, depth + 1);
       if (rc) return rc;
     }
-    return rc ? rc : cm_buf_append(b, "}", 1);
+    return rc ? rc : put1(b, '}');
   }
   case JSON_ARRAY: {
-    cm_rc rc = cm_buf_append(b, "[", 1);
+    cm_rc rc = put1(b, '[');
     for (size_t i = 0, n = json_array_size(j); !rc && i < n; i++) {
-      if (i) rc = cm_buf_append(b, ",", 1);
+      if (i) rc = put1(b, ',');
       if (!rc) rc = write_value(b, json_array_get(j, i), depth + 1);
     }
-    return rc ? rc : cm_buf_append(b, "]", 1);
+    return rc ? rc : put1(b, ']');
   }
   case JSON_STRING:
     return write_string(b, json_string_value(j), json_string_length(j));

@@ -225,6 +225,20 @@ static void test_write_same_bytes(void **state) {
   json_object_set_new_nocheck(bad, "s", json_stringn_nocheck("A\xff", 2));
   assert_same_bytes(bad);
   json_decref(bad);
+  /* every byte that is escaped, at every place of a run of 24 */
+  static const char special[] = {'"', '\\', '\n', '\x01', '\x1f', '\x00', '\x7f', ' '};
+  for (size_t k = 0; k < sizeof special; k++) {
+    for (size_t at = 0; at < 24; at++) {
+      char run[24];
+      memset(run, 'a', sizeof run);
+      run[at] = special[k];
+      json_t *arr = json_array();
+      json_array_append_new(arr, json_stringn(run, sizeof run));
+      json_array_append_new(arr, json_stringn(run, at + 1));
+      assert_same_bytes(arr);
+      json_decref(arr);
+    }
+  }
   /* random trees */
   for (int round = 0; round < 3000; round++) {
     json_t *j = json_object();
