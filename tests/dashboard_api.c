@@ -441,8 +441,9 @@ static void test_paging(void **state) {
   json_decref(j);
 }
 
-/* A new community, enrolled at hub, files organisation id this year. */
-static void file_one(hub_ctx *hub, fx *f, const char *community, const char *code, const char *id) {
+/* A new community a, enrolled at hub, files organisation id this year. */
+static void file_one(hub_ctx *hub, fx *f, tl_author *out, const char *community, const char *code,
+                     const char *id) {
   tl_author a;
   char body[512];
   assert_int_equal(tl_author_new(&a), 0);
@@ -463,6 +464,7 @@ static void file_one(hub_ctx *hub, fx *f, const char *community, const char *cod
   assert_int_equal(tl_ingest(hub, b, bl, NULL), 200);
   free(cs);
   free(b);
+  if (out) *out = a;
 }
 
 /* The year's lists of the attention answer as hub computes them today. */
@@ -529,7 +531,7 @@ static void test_year_lists_kept(void **state) {
   json_decref(fresh);
   json_decref(before);
 
-  file_one(other, f, "新开河五社区", "120105001098", "120105001098-0001");
+  file_one(other, f, NULL, "新开河五社区", "120105001098", "120105001098-0001");
   assert_true(year_gen(f->hub) > g0);
   json_t *after = year_lists(f->hub);
   assert_int_equal(json_array_size(json_object_get(after, "unit_plan_missing")), plans + 1);
@@ -537,8 +539,33 @@ static void test_year_lists_kept(void **state) {
   json_decref(after);
 
   int64_t g1 = year_gen(f->hub);
-  file_one(f->hub, f, "新开河六社区", "120105001097", "120105001097-0001");
-  assert_true(year_gen(f->hub) > g1);
+  tl_author six;
+  file_one(f->hub, f, &six, "新开河六社区", "120105001097", "120105001097-0001");
+  int64_t g2 = year_gen(f->hub);
+  assert_true(g2 > g1);
+
+  /* A monthly report of it: written (the data generation moves), accepted by
+   * the domain core (no refusal), and the year generation stays. */
+  int64_t d0 = -1, d1 = -1;
+  cm_err ge;
+  pthread_mutex_lock(&f->hub->lock);
+  assert_int_equal(hub_store_data_gen(f->hub->store, &d0, &ge), CM_OK);
+  pthread_mutex_unlock(&f->hub->lock);
+  const char *rk[1] = {"report.monthly"};
+  const char *rb[1] = {"{\"org\":\"120105001097-0001\",\"month\":\"2026-10\",\"activities\":2,"
+                       "\"participants\":30,\"party_participants\":1}"};
+  uint8_t *rcs = NULL, *rbb = NULL;
+  size_t rcl = 0, rbl = 0;
+  assert_int_equal(tl_changeset(&six, 1, rk, rb, 0, &rcs, &rcl), 0);
+  assert_int_equal(tl_bundle(&rcs, &rcl, 1, &rbb, &rbl), 0);
+  assert_int_equal(tl_ingest(f->hub, rbb, rbl, NULL), 200);
+  free(rcs);
+  free(rbb);
+  pthread_mutex_lock(&f->hub->lock);
+  assert_int_equal(hub_store_data_gen(f->hub->store, &d1, &ge), CM_OK);
+  pthread_mutex_unlock(&f->hub->lock);
+  assert_true(d1 > d0);
+  assert_int_equal(year_gen(f->hub), g2);
   after = year_lists(f->hub);
   assert_int_equal(json_array_size(json_object_get(after, "unit_plan_missing")), plans + 2);
   assert_true(listed(after, "unit_plan_missing", "120105001097"));
