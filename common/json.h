@@ -31,6 +31,21 @@ cm_rc cm_json_write(const json_t *j, cm_buf *b);
  * surrogates, nothing above U+10FFFF. */
 int cm_utf8_valid(const uint8_t *s, size_t n);
 
+/* A strict scanner of the compact form this program writes (no spaces, no
+ * escapes): each reads one token at p and moves past it, or declines (NULL,
+ * 0) and leaves p.  The caller falls back to jansson for what it declines.
+ * cm_json_scan_string: a string with no escape and no control character,
+ * its bytes (*n of them, not NUL-terminated; UTF-8 is the caller's to
+ * check).  cm_json_scan_int: 1 to 18 digits, no leading zero, not minus
+ * zero, no fraction or exponent after it.  cm_json_scan_word: the literal w
+ * (true, false, null). */
+typedef struct cm_json_scan {
+  const uint8_t *p, *end;
+} cm_json_scan;
+const uint8_t *cm_json_scan_string(cm_json_scan *s, size_t *n);
+int cm_json_scan_int(cm_json_scan *s, int64_t *v);
+int cm_json_scan_word(cm_json_scan *s, const char *w);
+
 /* Getters: CM_ERR_JSON "field 'x' missing / not a string" unless optional and
  * absent (then *out is left alone and CM_OK is returned). */
 cm_rc cm_json_str(const json_t *obj, const char *key, int optional, const char **out, cm_err *err);

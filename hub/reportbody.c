@@ -61,9 +61,7 @@ out:
 
 /* ---- the strict scanner ---- */
 
-typedef struct scan {
-  const uint8_t *p, *end;
-} scan;
+typedef cm_json_scan scan;
 
 typedef struct slice {
   const uint8_t *p;
@@ -79,48 +77,9 @@ typedef struct value {
   size_t n;      /* V_ARRAY: elements */
 } value;
 
-static int lit(scan *s, const char *word) {
-  size_t n = strlen(word);
-  if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n) != 0) return 0;
-  s->p += n;
-  return 1;
-}
-
-/* A string with no escapes and no control characters. */
 static int scan_string(scan *s, slice *out) {
-  if (s->p >= s->end || *s->p != '"') return 0;
-  const uint8_t *q = s->p + 1;
-  while (q < s->end && *q != '"') {
-    if (*q == '\\' || *q < 0x20) return 0;
-    q++;
-  }
-  if (q >= s->end) return 0;
-  out->p = s->p + 1;
-  out->n = (size_t)(q - out->p);
-  s->p = q + 1;
-  return 1;
-}
-
-/* An integer of at most 18 digits, no leading zero, no fraction or exponent. */
-static int scan_int(scan *s, int64_t *v) {
-  const uint8_t *q = s->p;
-  int neg = 0, digits = 0;
-  uint64_t acc = 0;
-  if (q < s->end && *q == '-') {
-    neg = 1;
-    q++;
-  }
-  if (q >= s->end || *q < '0' || *q > '9') return 0;
-  if (*q == '0' && q + 1 < s->end && q[1] >= '0' && q[1] <= '9') return 0;
-  while (q < s->end && *q >= '0' && *q <= '9') {
-    if (++digits > 18) return 0;
-    acc = acc * 10u + (uint64_t)(*q - '0');
-    q++;
-  }
-  if (q < s->end && (*q == '.' || *q == 'e' || *q == 'E')) return 0;
-  *v = neg ? -(int64_t)acc : (int64_t)acc;
-  s->p = q;
-  return 1;
+  out->p = cm_json_scan_string(s, &out->n);
+  return out->p != NULL;
 }
 
 static int scan_value(scan *s, value *v) {
@@ -131,13 +90,13 @@ static int scan_value(scan *s, value *v) {
     return scan_string(s, &v->s);
   case 'n':
     v->t = V_NULL;
-    return lit(s, "null");
+    return cm_json_scan_word(s, "null");
   case 't':
     v->t = V_TRUE;
-    return lit(s, "true");
+    return cm_json_scan_word(s, "true");
   case 'f':
     v->t = V_FALSE;
-    return lit(s, "false");
+    return cm_json_scan_word(s, "false");
   case '[': {
     slice e;
     v->t = V_ARRAY;
@@ -160,7 +119,7 @@ static int scan_value(scan *s, value *v) {
   }
   default:
     v->t = V_INT;
-    return scan_int(s, &v->i);
+    return cm_json_scan_int(s, &v->i);
   }
 }
 

@@ -253,12 +253,103 @@ static void test_write_same_bytes(void **state) {
   }
 }
 
+/* cm_json_parse_object must read every input as jansson's json_loadb does
+ * (what its compact scanner reads, and what it leaves to jansson): the same
+ * tree, keys in the same order, or an error for both. */
+static void assert_same_parse(const char *txt, size_t n) {
+  json_error_t je;
+  json_t *ref = json_loadb(txt, n, JSON_REJECT_DUPLICATES, &je);
+  if (ref && (!json_is_object(ref) || memchr(txt, 0, n))) {
+    json_decref(ref);
+    ref = NULL;
+  }
+  json_t *got = NULL;
+  cm_err err;
+  cm_rc rc = cm_json_parse_object((const uint8_t *)txt, n, &got, &err);
+  if (!ref) {
+    if (rc == CM_OK) fail_msg("accepted what jansson refuses: %.*s", (int)n, txt);
+    return;
+  }
+  if (rc != CM_OK) fail_msg("refused what jansson reads: %.*s (%s)", (int)n, txt, err.msg);
+  cm_buf a, b;
+  cm_buf_init(&a, 1 << 24);
+  cm_buf_init(&b, 1 << 24);
+  assert_int_equal(cm_json_dump(ref, &a), CM_OK);
+  assert_int_equal(cm_json_dump(got, &b), CM_OK);
+  assert_true(json_equal(ref, got));
+  assert_int_equal(a.len, b.len);
+  assert_memory_equal(a.p, b.p, a.len);
+  cm_buf_free(&a);
+  cm_buf_free(&b);
+  json_decref(ref);
+  json_decref(got);
+}
+
+static void test_parse_like_jansson(void **state) {
+  (void)state;
+  static const char *const fixed[] = {
+      "{}", "{\"a\":1}", "{\"a\":-1,\"b\":0,\"c\":-0,\"d\":01,\"e\":1.5,\"f\":1e3}",
+      "{\"a\":123456789012345678}", "{\"a\":1234567890123456789}",
+      "{\"a\":99999999999999999999}", "{\"a\":\"x\",\"a\":\"y\"}", "{\"\":\"empty key\"}",
+      "{\"a\":[],\"b\":[1,\"2\",true,false,null,{}],\"c\":{\"d\":{\"e\":[[]]}}}",
+      "{\"a\":\"\\u0041\"}", "{\"a\":\"tab\there\"}", "{ \"a\":1}", "{\"a\":1} ",
+      "{\"a\":1,}", "{\"a\" :1}", "[1,2]", "\"s\"", "{\"a\":tru}", "{\"a\":nul}",
+      "{\"a\":\"\xe6\xb2\xb3\xe5\x8c\x97\"}", "{\"a\":\"\xff\"}", "{\"a\":\"\xed\xa0\x80\"}",
+      "{\"a\":\"\x7f\"}", "{\"a\":1}{", "{\"a\"", "{\"a\":", "{\"a\":[1,]}", "{\"a\":[,1]}",
+      "{\"k\\\"\":1}", "{\"a\":-}", "{\"a\":--1}", "{\"a\":+1}"};
+  for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) assert_same_parse(fixed[i], strlen(fixed[i]));
+  /* nested past the scanner's depth */
+  char deep[400];
+  size_t n = 0;
+  deep[n++] = '{';
+  for (int i = 0; i < 40; i++) {
+    memcpy(deep + n, "\"a\":[", 5);
+    n += 5;
+  }
+  deep[n++] = '1';
+  for (int i = 0; i < 40; i++) deep[n++] = ']';
+  deep[n++] = '}';
+  assert_same_parse(deep, n);
+  /* trees as this program writes them, then bytes changed, added, taken out */
+  static const char alphabet[] = "{}[]\":,-0123456789 .eEtrufalsn\\\xe4\xb8\xad\x80\xff\x01";
+  for (int round = 0; round < 4000; round++) {
+    json_t *j = json_object();
+    json_object_set_new(j, "v", rnd_value(0));
+    json_object_set_new(j, "w", rnd_value(1));
+    cm_buf t;
+    cm_buf_init(&t, 1 << 20);
+    assert_int_equal(cm_json_dump(j, &t), CM_OK);
+    json_decref(j);
+    assert_same_parse((const char *)t.p, t.len);
+    for (int m = 0; m < 3 && t.len > 1; m++) {
+      size_t at = rnd() % t.len;
+      switch (rnd() % 3) {
+      case 0:
+        t.p[at] = (uint8_t)alphabet[rnd() % (sizeof alphabet - 1)];
+        break;
+      case 1:
+        memmove(t.p + at, t.p + at + 1, t.len - at - 1);
+        t.len--;
+        break;
+      default:
+        if (cm_buf_append(&t, "x", 1) == CM_OK) {
+          memmove(t.p + at + 1, t.p + at, t.len - at - 1);
+          t.p[at] = (uint8_t)alphabet[rnd() % (sizeof alphabet - 1)];
+        }
+      }
+      assert_same_parse((const char *)t.p, t.len);
+    }
+    cm_buf_free(&t);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_parse),
       cmocka_unit_test(test_getters),
       cmocka_unit_test(test_dump),
       cmocka_unit_test(test_write_same_bytes),
+      cmocka_unit_test(test_parse_like_jansson),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
