@@ -176,7 +176,9 @@ static json_t *rnd_value(int depth) {
   case 0: return rnd_string();
   case 1: {
     static const json_int_t ints[] = {0, 1, -1, 42, 1000000007, INT64_MAX, INT64_MIN};
-    return json_integer(ints[rnd() % 7] + (json_int_t)(rnd() % 3) - 1);
+    json_int_t base = ints[rnd() % 7], d = (json_int_t)(rnd() % 3) - 1;
+    if ((d > 0 && base == INT64_MAX) || (d < 0 && base == INT64_MIN)) d = 0;
+    return json_integer(base + d);
   }
   case 2: {
     static const double reals[] = {0.5, -1.25, 1e300, 3.141592653589793, 1e-7, 100.0};
