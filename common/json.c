@@ -1,5 +1,6 @@
-/* json.c - jansson helpers: strict parsing of untrusted objects and getters
- * whose errors name the field. */
+/* json.c - jansson helpers: strict parsing of untrusted objects (the compact
+ * form by a scanner of our own, the rest by jansson), writing jansson's bytes
+ * faster, and getters whose errors name the field. */
 #include "json.h"
 
 #include <stdint.h>

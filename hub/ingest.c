@@ -290,8 +290,9 @@ static cm_rc store_entries(hub_ctx *ctx, const proto_changeset *cs, size_t new_f
 
 /* Whether a changeset's new entries may be accepted ahead: a street with the
  * auto-accept policy on, a community it enrolled itself (a, as read for this
- * changeset) whose key is alone in its lineage, and monthly reports only (the rest of the policy, each
- * report valid, unflagged and new, is seen as they are projected). */
+ * changeset) whose key is alone in its lineage, and monthly reports only
+ * (the rest of the policy, each report valid, unflagged and new, is seen as
+ * they are projected). */
 static cm_rc ahead_candidate(hub_ctx *ctx, const hub_author *a, const proto_changeset *cs,
                              size_t new_from, int *yes_out, cm_err *err) {
   uint8_t succ[PROTO_KEY_BYTES];

@@ -414,9 +414,6 @@ cm_rc hub_review_policy_set(hub_ctx *ctx, int on, cm_err *err) {
   return rc;
 }
 
-/* 1 when batch b (a row of the batch list) passes the policy, lock held:
- * monthly reports only, none with rule flags, none correcting a month whose
- * older version is accepted. */
 /* The last batch the policy examined (0: none), and moving it to id. */
 static cm_rc auto_after_get(hub_ctx *ctx, int64_t *after_out, cm_err *err) {
   char buf[32];
@@ -432,6 +429,9 @@ static cm_rc auto_after_set(hub_ctx *ctx, int64_t id, cm_err *err) {
   return hub_store_config_set(ctx->store, HUB_CONFIG_AUTO_AFTER, buf, err);
 }
 
+/* 1 when batch b (a row of the batch list) passes the policy, lock held:
+ * monthly reports only, none with rule flags, none correcting a month whose
+ * older version is accepted. */
 static cm_rc auto_ok(hub_ctx *ctx, const json_t *b, int *ok_out, cm_err *err) {
   uint8_t author[PROTO_KEY_BYTES];
   hub_batch_facts f;

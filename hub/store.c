@@ -2352,9 +2352,9 @@ static void rv_bind(sqlite3_stmt *s, const char *types, va_list ap) {
   }
 }
 
-/* Run sql (no rows) with parameters bound from types (see rv_bind).  sql must
- * be a string literal: the statement cache keys on its address. */
-/* sql's kept statement (st_prep) with its parameters bound from types. */
+/* sql's kept statement (st_prep) with its parameters bound from types (see
+ * rv_bind).  sql must be a string literal: the statement cache keys on its
+ * address. */
 static cm_rc rv_prep(hub_store *st, const char *sql, sqlite3_stmt **s, cm_err *err,
                      const char *types, va_list ap) {
   cm_rc rc = st_prep(st, sql, s, err);
@@ -2362,6 +2362,7 @@ static cm_rc rv_prep(hub_store *st, const char *sql, sqlite3_stmt **s, cm_err *e
   return rc;
 }
 
+/* Run sql (no rows) with parameters bound from types. */
 static cm_rc rv_exec(hub_store *st, const char *sql, const char *what, cm_err *err,
                      const char *types, ...) {
   sqlite3_stmt *s = NULL;
@@ -2390,11 +2391,10 @@ static cm_rc rv_i64(hub_store *st, const char *sql, const char *what, int64_t no
   return rc;
 }
 
-/* Run sql with parameters bound from types and turn each row into an object
- * named by the columns: integers, texts (a column whose name ends in "_json"
- * is parsed as JSON, null when it is not), 32-byte blobs as hex, NULL as null. */
-/* The rows of prepared statement s (bound) as a JSON array of objects, one
- * member per column: see rv_rows. */
+/* The rows of prepared statement s (bound) as a JSON array of objects named
+ * by the columns: integers, texts (a column whose name ends in "_json" is
+ * parsed as JSON, null when it is not, and named without the suffix),
+ * 32-byte blobs as hex, other blobs as their length, NULL as null. */
 static cm_rc stmt_rows_json(hub_store *st, sqlite3_stmt *s, json_t **out, cm_err *err) {
   json_t *arr = json_array();
   int r;
@@ -2459,9 +2459,7 @@ out:
 }
 
 /* The rows of sql (a string literal of this file: its statement is kept,
- * st_prep) as a JSON array of objects keyed by column name: a 32-byte BLOB
- * as hex, another BLOB as its length, TEXT in a column named *_json parsed
- * (and named without the suffix). */
+ * st_prep) with parameters bound from types, as stmt_rows_json gives them. */
 static cm_rc rv_rows(hub_store *st, const char *sql, json_t **out, cm_err *err, const char *types,
                      ...) {
   sqlite3_stmt *s = NULL;
@@ -4326,7 +4324,6 @@ cm_rc hub_store_commendations_json(hub_store *st, int64_t year, const char *dist
 
 /* ---- the district's lists, stations, mappings ---- */
 
-
 cm_rc hub_store_list_latest(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                             const char *list, char **body_out, uint64_t *seq_out, cm_err *err) {
   sqlite3_stmt *s = NULL;
@@ -4554,6 +4551,9 @@ cm_rc hub_store_roster_json(hub_store *st, const uint8_t author[PROTO_KEY_BYTES]
 
 cm_rc hub_store_org_kind_json(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                               const char *org, const char *kind, json_t **out, cm_err *err) {
+  *out = NULL;
+  if (!kind || !events_kind(kind))
+    return cm_errf(err, CM_ERR_INVALID, "“%s”不是事件记录：按组织读不到", kind ? kind : "");
   return rv_rows(st,
                  "SELECT e.seq AS seq, e.time_ms AS time_ms, hub_body(e.body, e.raw_len) AS body_json"
                  " FROM entries e INDEXED BY entries_events WHERE e.kind = ?3"

@@ -1012,7 +1012,8 @@ cm_rc hub_store_roster_json(hub_store *st, const uint8_t author[PROTO_KEY_BYTES]
 
 /* The entries of kind about org by author, not refused, oldest first:
  * {"seq", "time_ms", "body"}.  kind is one of the events (pledges, feedback,
- * funding: read through their index), never a record kind.  New reference
+ * funding: read through their index); a record kind is refused
+ * (CM_ERR_INVALID).  New reference
  * in *out. */
 cm_rc hub_store_org_kind_json(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                               const char *org, const char *kind, json_t **out, cm_err *err);

@@ -308,6 +308,38 @@ static char *text(const json_t *j) {
   return s;
 }
 
+/* One entry of kind with body, by a, pushed to hub (accepted: 200). */
+static void push_one(hub_ctx *hub, tl_author *a, const char *kind, const char *body) {
+  const char *kinds[1] = {kind};
+  const char *bodies[1] = {body};
+  uint8_t *cs = NULL, *b = NULL;
+  size_t cl = 0, bl = 0;
+  assert_int_equal(tl_changeset(a, 1, kinds, bodies, 0, &cs, &cl), 0);
+  assert_int_equal(tl_bundle(&cs, &cl, 1, &b, &bl), 0);
+  assert_int_equal(tl_ingest(hub, b, bl, NULL), 200);
+  free(cs);
+  free(b);
+}
+
+/* A new community (into *out unless NULL), enrolled at hub, files
+ * organisation id this year. */
+static void file_one(hub_ctx *hub, fx *f, tl_author *out, const char *community, const char *code,
+                     const char *id) {
+  tl_author a;
+  char body[512];
+  assert_int_equal(tl_author_new(&a), 0);
+  assert_int_equal(tl_enroll(hub, &a, community, code), 0);
+  a.time_ms = f->now - 3600 * 1000;
+  snprintf(body, sizeof body,
+           "{\"id\":\"%s\",\"name\":\"%s舞蹈队\",\"category\":\"文体活动\","
+           "\"leader\":\"李淑芬\",\"phone\":\"13900000001\",\"members\":15,\"party_members\":0,"
+           "\"party_station\":false,\"founded_by\":\"self\",\"scope\":\"本社区居民\","
+           "\"venue\":\"社区广场\",\"filed\":\"2026-01-03\",\"flags\":[]}",
+           id, community);
+  push_one(hub, &a, "org.filed", body);
+  if (out) *out = a;
+}
+
 /* The hub keeps an answer for its database version: the same figures as a
  * fresh computation, untouched by what a caller does to its copy, and
  * computed again after a write by this connection (a new filing through
@@ -336,23 +368,7 @@ static void test_kept_answers(void **state) {
   free(fresh);
 
   /* A write through this hub's connection: a new community files one. */
-  tl_author a;
-  assert_int_equal(tl_author_new(&a), 0);
-  assert_int_equal(tl_enroll(f->hub, &a, "新开河四社区", "120105001099"), 0);
-  a.time_ms = f->now - 3600 * 1000;
-  const char *kinds[1] = {"org.filed"};
-  const char *bodies[1] = {
-      "{\"id\":\"120105001099-0001\",\"name\":\"新开河四社区读书会\",\"category\":\"教育辅导\","
-      "\"leader\":\"王秀英\",\"phone\":\"13900000000\",\"members\":12,\"party_members\":1,"
-      "\"party_station\":false,\"founded_by\":\"self\",\"scope\":\"本社区居民\","
-      "\"venue\":\"社区服务中心\",\"filed\":\"2026-01-03\",\"flags\":[]}"};
-  uint8_t *cs = NULL, *b = NULL;
-  size_t cl = 0, bl = 0;
-  assert_int_equal(tl_changeset(&a, 1, kinds, bodies, 0, &cs, &cl), 0);
-  assert_int_equal(tl_bundle(&cs, &cl, 1, &b, &bl), 0);
-  assert_int_equal(tl_ingest(f->hub, b, bl, NULL), 200);
-  free(cs);
-  free(b);
+  file_one(f->hub, f, NULL, "新开河四社区", "120105001099", "120105001099-0001");
   j = answer(f, "hierarchy", &p, NULL, CM_OK);
   assert_int_equal(num(j, "totals", "organisations"), before + 1);
   json_decref(j);
@@ -441,32 +457,6 @@ static void test_paging(void **state) {
   json_decref(j);
 }
 
-/* A new community a, enrolled at hub, files organisation id this year. */
-static void file_one(hub_ctx *hub, fx *f, tl_author *out, const char *community, const char *code,
-                     const char *id) {
-  tl_author a;
-  char body[512];
-  assert_int_equal(tl_author_new(&a), 0);
-  assert_int_equal(tl_enroll(hub, &a, community, code), 0);
-  a.time_ms = f->now - 3600 * 1000;
-  snprintf(body, sizeof body,
-           "{\"id\":\"%s\",\"name\":\"%s舞蹈队\",\"category\":\"文体活动\","
-           "\"leader\":\"李淑芬\",\"phone\":\"13900000001\",\"members\":15,\"party_members\":0,"
-           "\"party_station\":false,\"founded_by\":\"self\",\"scope\":\"本社区居民\","
-           "\"venue\":\"社区广场\",\"filed\":\"2026-01-03\",\"flags\":[]}",
-           id, community);
-  const char *kinds[1] = {"org.filed"};
-  const char *bodies[1] = {body};
-  uint8_t *cs = NULL, *b = NULL;
-  size_t cl = 0, bl = 0;
-  assert_int_equal(tl_changeset(&a, 1, kinds, bodies, 0, &cs, &cl), 0);
-  assert_int_equal(tl_bundle(&cs, &cl, 1, &b, &bl), 0);
-  assert_int_equal(tl_ingest(hub, b, bl, NULL), 200);
-  free(cs);
-  free(b);
-  if (out) *out = a;
-}
-
 /* The year's lists of the attention answer as hub computes them today. */
 static json_t *year_lists(hub_ctx *hub) {
   json_t *out = json_object();
@@ -551,16 +541,9 @@ static void test_year_lists_kept(void **state) {
   pthread_mutex_lock(&f->hub->lock);
   assert_int_equal(hub_store_data_gen(f->hub->store, &d0, &ge), CM_OK);
   pthread_mutex_unlock(&f->hub->lock);
-  const char *rk[1] = {"report.monthly"};
-  const char *rb[1] = {"{\"org\":\"120105001097-0001\",\"month\":\"2026-10\",\"activities\":2,"
-                       "\"participants\":30,\"party_participants\":1}"};
-  uint8_t *rcs = NULL, *rbb = NULL;
-  size_t rcl = 0, rbl = 0;
-  assert_int_equal(tl_changeset(&six, 1, rk, rb, 0, &rcs, &rcl), 0);
-  assert_int_equal(tl_bundle(&rcs, &rcl, 1, &rbb, &rbl), 0);
-  assert_int_equal(tl_ingest(f->hub, rbb, rbl, NULL), 200);
-  free(rcs);
-  free(rbb);
+  push_one(f->hub, &six, "report.monthly",
+           "{\"org\":\"120105001097-0001\",\"month\":\"2026-10\",\"activities\":2,"
+           "\"participants\":30,\"party_participants\":1}");
   pthread_mutex_lock(&f->hub->lock);
   assert_int_equal(hub_store_data_gen(f->hub->store, &d1, &ge), CM_OK);
   pthread_mutex_unlock(&f->hub->lock);
