@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "common/clock.h"
+#include "hub/heap.h"
 #include "hub/hub.h"
 #include "hub/ingest.h"
 #include "hub/review.h"
@@ -114,6 +115,8 @@ int main(int argc, char **argv) {
   size_t entries = argc > 1 ? strtoul(argv[1], NULL, 10) : 50000;
   size_t nodes = argc > 2 ? strtoul(argv[2], NULL, 10) : 100;
   size_t cs = argc > 3 ? strtoul(argv[3], NULL, 10) : 500;
+  /* the memory as `linli-hub serve` keeps it (hub/heap.h), before any thread */
+  hub_heap_serve();
   char *dir = tl_tmpdir();
   if (!dir) return 1;
   int rc = 1;

@@ -4,9 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +13,7 @@
 #include "../common/privdir.h"
 #include "../common/clock.h"
 #include "../common/keyfile.h"
+#include "heap.h"
 #include "store.h"
 
 const char *hub_role_name(hub_role role) {
@@ -136,15 +134,13 @@ cm_rc hub_open(const char *dir, hub_ctx **ctx_out, cm_err *err) {
   cm_rc rc;
 
   *ctx_out = NULL;
-#ifdef __GLIBC__
   /* SQLite allocates a page cache of about 87 KB for each temporary B-tree a
    * statement opens, and the key lineage's recursive queries open some in most
    * statements.  With glibc's default trim threshold each free gave that memory
    * back to the kernel and the next statement faulted it in again: the property
    * test spent 7 of its 23 s in the kernel (9 s in all with this).  Keep up to
-   * 16 MB of freed memory in the process.  (rebuild raises it further.) */
-  mallopt(M_TRIM_THRESHOLD, 16 << 20);
-#endif
+   * 16 MB of freed memory in the process.  (serve and rebuild keep more.) */
+  hub_heap_keep(16u << 20);
   rc = hub_path(dir, "identity.key", keypath, sizeof keypath, err);
   if (!rc) rc = hub_path(dir, "hub.db", dbpath, sizeof dbpath, err);
   if (rc) return rc;

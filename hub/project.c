@@ -4,10 +4,7 @@
  * exactly the tables that ingest built. */
 #include "project.h"
 
-#ifdef __GLIBC__
-#include <malloc.h>
 #include <pthread.h>
-#endif
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +15,7 @@
 #include "../common/json.h"
 #include "../common/log.h"
 #include "../common/records.h"
+#include "heap.h"
 #include "reportbody.h"
 #include "project_hub.h"
 #include "store.h"
@@ -988,13 +986,11 @@ static cm_rc rebuild_one(void *vctx, const proto_entry *e, const uint8_t hash[PR
 
 cm_rc hub_rebuild(hub_ctx *ctx, cm_err *err) {
   cm_rc rc;
-#ifdef __GLIBC__
   /* Every statement of the one long transaction frees its statement journal,
    * and glibc gave that memory back to the kernel (brk) each time only to ask
    * for it again: two thirds of a rebuild's time was system time zeroing
    * those pages.  Keep up to 256 MB of freed memory instead. */
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
-#endif
+  hub_heap_keep(256u << 20);
   pthread_mutex_lock(&ctx->lock);
   rc = hub_store_rebuild_cache(ctx->store, 1, err);
   if (!rc) rc = hub_store_begin(ctx->store, err);

@@ -3,7 +3,6 @@
  * foreground until SIGINT/SIGTERM. */
 #include "serve.h"
 
-#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 #include "api.h"
 #include "enrolguard.h"
 #include "forward.h"
+#include "heap.h"
 #include "hub.h"
 #include "web.h"
 
@@ -164,15 +164,7 @@ cm_rc hub_serve(const char *dir, const hub_serve_opts *o, cm_err *err) {
   signal(SIGPIPE, SIG_IGN);
   pthread_sigmask(SIG_BLOCK, &set, &old);
 
-  /* The memory a request used stays with its thread for the next one.  By
-   * default the C library gives a thread's freed memory back to the system
-   * once a few megabytes lie free, and maps a large block afresh each time,
-   * so every dashboard answer computed again touched its ~10 MB anew: 2,000-
-   * 2,500 page faults, most of a 2,000-organisation hierarchy's time right
-   * after a write (docs/decisions/0058).  Now each of the serving threads
-   * keeps up to 64 MB free, and blocks under 32 MB come from that memory. */
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+  hub_heap_serve();
   rc = cm_client_global_init();
   if (rc) {
     cm_errf(err, rc, "serve：无法初始化 HTTP 客户端");

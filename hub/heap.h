@@ -1,0 +1,22 @@
+/* heap.h - how the hub's processes keep the memory they allocate: the C
+ * library's allocator set once here, not at each place that allocates. */
+#ifndef LINLI_HUB_HEAP_H
+#define LINLI_HUB_HEAP_H
+
+#include <stddef.h>
+
+/* Keep up to bytes of freed memory in the process instead of giving it back
+ * to the kernel (which zeroes it again, page by page, when it is asked for
+ * again).  Only ever raises what is kept: the largest value asked stands. */
+void hub_heap_keep(size_t bytes);
+
+/* For a long-running server whose requests each touch megabytes; once, before
+ * the process starts any thread.  Every thread allocates from one heap, which
+ * grows 64 MB at a time and keeps up to 128 MB free; blocks under 32 MB come
+ * from it, not from fresh mappings; its first 64 MB are advised as huge pages
+ * (2 MB).  Touches no memory: the resident size does not change here.  Under
+ * an allocator that is not the C library's (a sanitizer's), or on a kernel
+ * without transparent huge pages, it changes nothing else. */
+void hub_heap_serve(void);
+
+#endif
