@@ -24,6 +24,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "hub/dashboard.h"
+#include "hub/heap.h"
 #include "tests/hub_testlib.h"
 
 static double now_ms(void) {
@@ -44,6 +45,8 @@ static int cmp_d(const void *a, const void *b) {
 }
 
 int main(int argc, char **argv) {
+  /* the memory as `linli-hub serve` keeps it (hub/heap.h) */
+  hub_heap_serve();
   gen_spec spec = {40, 50, 60, NULL, 7, 1};
   int runs = 5;
   const char *gen_only = NULL, *open_dir = NULL, *only = NULL;
