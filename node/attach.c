@@ -68,7 +68,7 @@ cm_rc node_attach_list(node_ctx *ctx, const char *org, uint64_t from, uint64_t t
   *out = NULL;
   if (!j.out) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
   /* only file.attached entries name files: the others are not read out */
-  cm_rc rc = store_log_each_kind(ctx, from ? from : 1, to, CM_ATT_KIND, list_entry, &j, err);
+  cm_rc rc = store_log_each_attached(ctx, from ? from : 1, to, list_entry, &j, err);
   if (rc) {
     json_decref(j.out);
     return rc;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/attach.h"
 #include "../common/clock.h"
 #include "../common/codec.h"
 #include "../common/db.h"
@@ -75,6 +76,10 @@ static const char *const store_migrations[] = {
     "CREATE TABLE IF NOT EXISTS inherited(author BLOB NOT NULL, seq INTEGER NOT NULL,"
     " hash BLOB NOT NULL, raw BLOB NOT NULL,"
     " PRIMARY KEY(author, seq)) WITHOUT ROWID;",
+    /* The entries that name a file, found without reading the log: a sync
+     * lists those its push made acknowledged, and read every entry's row for
+     * it (650 pages for a first sync of 6,500 entries). */
+    "CREATE INDEX IF NOT EXISTS log_attached ON log(seq) WHERE kind = 'file.attached';",
 };
 
 int store_schema_version(void) {
@@ -237,24 +242,14 @@ int store_log_hash(node_ctx *ctx, uint64_t seq, uint8_t hash_out[PROTO_HASH_BYTE
   return found;
 }
 
-cm_rc store_log_each(node_ctx *ctx, uint64_t from, uint64_t to, store_log_fn fn, void *arg,
-                     cm_err *err) {
-  return store_log_each_kind(ctx, from, to, NULL, fn, arg, err);
-}
-
-cm_rc store_log_each_kind(node_ctx *ctx, uint64_t from, uint64_t to, const char *kind,
-                          store_log_fn fn, void *arg, cm_err *err) {
+/* The rows sql (seq, raw; ?1 and ?2 the range) gives, each to fn. */
+static cm_rc log_each(node_ctx *ctx, const char *sql, uint64_t from, uint64_t to,
+                      store_log_fn fn, void *arg, cm_err *err) {
   sqlite3_stmt *st = NULL;
-  /* Both ends bound the key's range: with "(?=0 OR seq<=?)" SQLite could use
-   * only the lower one and read the log to its end for every call (all of it
-   * from disk the first time; a bundle of 250 entries read 6,500). */
-  cm_rc rc = prep(ctx, "SELECT seq, raw FROM log WHERE seq BETWEEN ?1 AND ?2"
-                       " AND (?3 IS NULL OR kind=?3) ORDER BY seq",
-                  &st, err);
+  cm_rc rc = prep(ctx, sql, &st, err);
   if (rc) goto out;
   sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
   sqlite3_bind_int64(st, 2, to && to <= (uint64_t)INT64_MAX ? (sqlite3_int64)to : INT64_MAX);
-  if (kind) bind_text(st, 3, kind);
   for (;;) {
     int s = sqlite3_step(st);
     if (s == SQLITE_DONE) break;
@@ -269,6 +264,24 @@ cm_rc store_log_each_kind(node_ctx *ctx, uint64_t from, uint64_t to, const char 
 out:
   sqlite3_finalize(st);
   return rc;
+}
+
+cm_rc store_log_each(node_ctx *ctx, uint64_t from, uint64_t to, store_log_fn fn, void *arg,
+                     cm_err *err) {
+  /* Both ends bound the key's range: with "(?=0 OR seq<=?)" SQLite could use
+   * only the lower one and read the log to its end for every call (all of it
+   * from disk the first time; a bundle of 250 entries read 6,500). */
+  return log_each(ctx, "SELECT seq, raw FROM log WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq", from,
+                  to, fn, arg, err);
+}
+
+cm_rc store_log_each_attached(node_ctx *ctx, uint64_t from, uint64_t to, store_log_fn fn,
+                              void *arg, cm_err *err) {
+  /* INDEXED BY: the statement fails to prepare, rather than reading the log,
+   * if the condition stops matching the index's. */
+  return log_each(ctx, "SELECT seq, raw FROM log INDEXED BY log_attached"
+                       " WHERE kind = '" CM_ATT_KIND "' AND seq BETWEEN ?1 AND ?2 ORDER BY seq",
+                  from, to, fn, arg, err);
 }
 
 cm_rc store_inherited_head(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],

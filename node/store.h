@@ -70,10 +70,10 @@ typedef cm_rc (*store_log_fn)(void *arg, uint64_t seq, const uint8_t *raw, size_
 /* Entries with from <= seq <= to (to 0 = to the head). */
 cm_rc store_log_each(node_ctx *ctx, uint64_t from, uint64_t to, store_log_fn fn, void *arg,
                      cm_err *err);
-/* The same for the entries of one kind only (the log keeps each entry's kind
- * beside it: the others are not read out). */
-cm_rc store_log_each_kind(node_ctx *ctx, uint64_t from, uint64_t to, const char *kind,
-                          store_log_fn fn, void *arg, cm_err *err);
+/* The same for the entries that name a file (CM_ATT_KIND) only, through their
+ * index: the others are not read. */
+cm_rc store_log_each_attached(node_ctx *ctx, uint64_t from, uint64_t to, store_log_fn fn,
+                              void *arg, cm_err *err);
 /* ---- the predecessor's log (a replacement key: node/inherit.h) ---- */
 /* The last held entry of author's log (0 and a zero hash when none). */
 cm_rc store_inherited_head(node_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
