@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,10 +45,11 @@ static struct {
 
 static pthread_once_t client_once = PTHREAD_ONCE_INIT;
 static CURLcode client_init_rc = CURLE_FAILED_INIT;
+static atomic_int client_state; /* 0 not begun, 1 loading, 2 done (cm_client_loading) */
 
 #define LOAD_SYM(h, field, name) cm_loadlib_sym((h), (name), &cx.field, sizeof cx.field)
 
-static void client_init(void) {
+static void client_load(void) {
   void *h = dlopen(LINLI_CURL_SONAME, RTLD_NOW | RTLD_LOCAL);
   if (!h) {
     cm_error("cannot load %s (%s): install libcurl (Debian: apt-get install libcurl3-gnutls)",
@@ -69,6 +71,14 @@ static void client_init(void) {
   }
   client_init_rc = cx.global_init(CURL_GLOBAL_DEFAULT);
 }
+
+static void client_init(void) {
+  atomic_store(&client_state, 1);
+  client_load();
+  atomic_store(&client_state, 2);
+}
+
+int cm_client_loading(void) { return atomic_load(&client_state) == 1; }
 
 /* Load libcurl and curl_global_init exactly once, whoever calls first. */
 cm_rc cm_client_global_init(void) {

@@ -34,6 +34,12 @@ typedef struct cm_client_result {
 /* One-time global init (curl_global_init); call at program start. */
 cm_rc cm_client_global_init(void);
 
+/* 1 while a cm_client_global_init is loading libcurl (it has begun and not
+ * returned).  Meanwhile the dynamic loader holds a lock that pthread_create
+ * waits for (about 10 ms here: libcurl brings some thirty libraries), so work
+ * meant for a new thread is better done on the caller's. */
+int cm_client_loading(void);
+
 /* Perform method url with body (may be NULL).  CM_ERR_NETWORK when the peer
  * cannot be reached or times out (err says which and what to check); any HTTP
  * status is CM_OK with res->status set.  Caller frees res with

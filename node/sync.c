@@ -17,6 +17,7 @@
 #include "../common/clock.h"
 #include "../common/codec.h"
 #include "../common/failpoint.h"
+#include "../common/http_client.h"
 #include "../common/json.h"
 #include "../common/keyfile.h"
 #include "../common/log.h"
@@ -64,7 +65,7 @@ typedef struct pass {
    * and asks for the hub's head. */
   struct first_bundle {
     pthread_t th;
-    int started;
+    int started; /* 1 on its thread, 2 built on the pass's (first_start) */
     node_ctx *ctx;
     uint64_t from, to, last;
     uint8_t *bundle;
@@ -382,7 +383,8 @@ static cm_rc next_bundle(pass *p, uint64_t from, uint64_t head, uint64_t n, uint
  * A pass begins with libcurl loading and two round trips (heads, and an
  * enrolment until the node is enrolled) during which the node has nothing to
  * do.  The first bundle, from the entry after the last acknowledged one, is
- * built meanwhile on a thread of its own (the connection is serialised), and
+ * built meanwhile on a thread of its own (the connection is serialised), or
+ * while libcurl is still loading on the pass's own thread (first_start), and
  * used when the hub's head is where the node thought: the same bytes the push
  * would have built (entries are never changed once written, save by a fetch
  * back or an adopted chain, before which it is dropped: first_drop). */
@@ -403,6 +405,14 @@ static void first_start(pass *p) {
   f->from = acked + 1;
   f->to = post_end(f->from, head, SYNC_POST_FIRST);
   cm_err_clear(&f->err);
+  /* While libcurl loads (the command line's sync: node/main.c), a new thread
+   * would not start before it is loaded, and the first request waits for it
+   * too: build the bundle now, in that time. */
+  if (cm_client_loading()) {
+    first_main(f);
+    f->started = 2;
+    return;
+  }
   f->started = pthread_create(&f->th, NULL, first_main, f) == 0;
 }
 
@@ -412,7 +422,7 @@ static int first_take(pass *p, uint64_t from, uint8_t **bundle, size_t *len, uin
   struct first_bundle *f = &p->first;
   int ok = 0;
   if (!f->started) return 0;
-  pthread_join(f->th, NULL);
+  if (f->started == 1) pthread_join(f->th, NULL);
   f->started = 0;
   if (!f->rc && f->bundle && f->from == from) {
     *bundle = f->bundle;
