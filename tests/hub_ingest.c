@@ -664,6 +664,61 @@ static void test_group_commit_refusal_alone(void **state) {
   sqlite3_close(db);
 }
 
+/* The filing fields an organisation's row keeps as columns (and its filing
+ * date, which the projection gives from its own parse) are what SQLite reads
+ * of the JSON the row keeps: bodies with escapes (read by jansson, not the
+ * compact scanner), a field absent, an amendment (its state written again by
+ * cm_json_dump). */
+static void test_org_columns_from_json(void **state) {
+  fixture *f = *state;
+  const char *kinds[3] = {"org.filed", "org.filed", "org.amended"};
+  const char *bodies[3] = {
+      "{\"id\":\"120105001001-0001\",\"name\":\"\\u4e50\\\"\\u4e4b\\\\\\/\\u961f\","
+      "\"category\":\"\\u52a9\\u8001\",\"leader\":\"\\u738b\",\"phone\":\"1\",\"members\":20,"
+      "\"party_members\":2,\"party_station\":false,\"founded_by\":\"self\",\"scope\":\"\","
+      "\"venue\":\"\",\"filed\":\"2026-01-01\",\"flags\":[]}",
+      "{\"id\":\"120105001001-0002\",\"name\":\"书画社\",\"category\":\"文体活动\","
+      "\"leader\":\"李\",\"phone\":\"1\",\"members\":5,\"party_members\":0,"
+      "\"party_station\":false,\"scope\":\"\",\"venue\":\"\",\"filed\":\"2026-02-01\","
+      "\"flags\":[]}",
+      "{\"id\":\"120105001001-0002\",\"changes\":{\"name\":\"\\u4e66\\\"\\u753b\"},\"flags\":[]}"};
+  uint8_t *cs = NULL, *b = NULL;
+  size_t cslen = 0, blen = 0;
+  f->c.time_ms = cm_now_ms() - 3600 * 1000;
+  assert_int_equal(tl_changeset(&f->c, 3, kinds, bodies, 0, &cs, &cslen), 0);
+  assert_int_equal(tl_bundle(&cs, &cslen, 1, &b, &blen), 0);
+  assert_int_equal(tl_ingest(f->hub, b, blen, NULL), 200);
+  free(cs);
+  free(b);
+  char path[4096];
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  snprintf(path, sizeof path, "%s/street/hub.db", f->dir);
+  assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  assert_int_equal(
+      sqlite3_prepare_v2(
+          db,
+          "SELECT count(*), sum(f_name IS NOT coalesce(data->>'name', '')"
+          " OR f_category IS NOT coalesce(data->>'category', '')"
+          " OR f_founded_by IS NOT coalesce(data->>'founded_by', '')"
+          " OR f_flags IS NOT coalesce(data->>'flags', '')"
+          " OR f_category_code IS NOT coalesce(data->>'category_code', '')"
+          " OR f_industry IS NOT coalesce(data->>'industry', '')"
+          " OR f_unit IS NOT coalesce(data->>'unit', '')"
+          " OR filed IS NOT coalesce(data->>'filed', '')),"
+          " sum(f_name = '乐\"之\\/队'), sum(f_founded_by = '')"
+          " FROM organisations",
+          -1, &st, NULL),
+      SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_int_equal(sqlite3_column_int64(st, 0), 2);
+  assert_int_equal(sqlite3_column_int64(st, 1), 0);
+  assert_int_equal(sqlite3_column_int64(st, 2), 1);
+  assert_int_equal(sqlite3_column_int64(st, 3), 1);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_valid_replay_receipts, setup, teardown),
@@ -680,6 +735,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(test_feed_and_requests, setup, teardown),
     cmocka_unit_test_setup_teardown(test_threads_share_one_hub, setup, teardown),
     cmocka_unit_test_setup_teardown(test_group_commit_refusal_alone, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_org_columns_from_json, setup, teardown),
   };
   return cmocka_run_group_tests_name("hub_ingest", tests, NULL, NULL);
 }
