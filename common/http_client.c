@@ -38,6 +38,7 @@ static struct {
   CURLcode (*easy_perform)(CURL *c);
   CURLcode (*easy_getinfo)(CURL *c, CURLINFO i, ...);
   void (*easy_cleanup)(CURL *c);
+  void (*easy_reset)(CURL *c);
   const char *(*easy_strerror)(CURLcode cc);
   struct curl_slist *(*slist_append)(struct curl_slist *l, const char *s);
   void (*slist_free_all)(struct curl_slist *l);
@@ -62,6 +63,7 @@ static void client_load(void) {
       !LOAD_SYM(h, easy_perform, "curl_easy_perform") ||
       !LOAD_SYM(h, easy_getinfo, "curl_easy_getinfo") ||
       !LOAD_SYM(h, easy_cleanup, "curl_easy_cleanup") ||
+      !LOAD_SYM(h, easy_reset, "curl_easy_reset") ||
       !LOAD_SYM(h, easy_strerror, "curl_easy_strerror") ||
       !LOAD_SYM(h, slist_append, "curl_slist_append") ||
       !LOAD_SYM(h, slist_free_all, "curl_slist_free_all")) {
@@ -193,6 +195,26 @@ static int is_stale_answer(const cm_client_result *res) {
   return stale;
 }
 
+struct cm_client_conn {
+  CURL *c; /* its connection cache holds the kept connection */
+};
+
+cm_client_conn *cm_client_conn_new(void) {
+  if (cm_client_global_init() != CM_OK) return NULL;
+  cm_client_conn *k = calloc(1, sizeof *k);
+  if (k && !(k->c = cx.easy_init())) {
+    free(k);
+    k = NULL;
+  }
+  return k;
+}
+
+void cm_client_conn_free(cm_client_conn *conn) {
+  if (!conn) return;
+  cx.easy_cleanup(conn->c);
+  free(conn);
+}
+
 /* One attempt. */
 static cm_rc client_once_req(const char *method, const char *url, const char *content_type,
                              const uint8_t *body, size_t body_len, const cm_client_opts *o,
@@ -206,7 +228,10 @@ static cm_rc client_once_req(const char *method, const char *url, const char *co
   long connect_ms = o->connect_timeout_ms ? o->connect_timeout_ms : CLIENT_CONNECT_MS;
   long timeout_ms = o->timeout_ms ? o->timeout_ms : CLIENT_TIMEOUT_MS;
 
-  c = cx.easy_init();
+  /* A kept connection's handle: its options back to the defaults, its
+   * connection (if the peer kept it open) reused. */
+  if (o->conn) cx.easy_reset(o->conn->c);
+  c = o->conn ? o->conn->c : cx.easy_init();
   if (!c) {
     rc = cm_errf(err, CM_ERR_NOMEM, "无法发起 HTTP 请求");
     goto out;
@@ -302,8 +327,11 @@ static cm_rc client_once_req(const char *method, const char *url, const char *co
     snprintf(res->content_type, sizeof res->content_type, "%s", ct);
 out:
   if (rc) res->status = 0;
+  /* the handle must not keep pointers to this call's headers, error buffer
+   * and answer (easy_reset clears them before its next use) */
+  if (c && o->conn) cx.easy_reset(c);
   cx.slist_free_all(hdrs);
-  if (c) cx.easy_cleanup(c);
+  if (c && !o->conn) cx.easy_cleanup(c);
   return rc;
 }
 

@@ -11,6 +11,18 @@
 #include "buf.h"
 #include "rc.h"
 
+/* A connection kept between requests to one peer (cm_client_opts.conn):
+ * the requests of a sync pass then share one TCP connection (and one TLS
+ * handshake) instead of opening one each.  Used by one request at a time
+ * (the caller sees to it); a peer that closes it is reconnected to. */
+typedef struct cm_client_conn cm_client_conn;
+
+/* A new kept connection (nothing is connected yet); NULL when out of memory
+ * or libcurl cannot be loaded (requests then open their own, as without). */
+cm_client_conn *cm_client_conn_new(void);
+/* Close and free; NULL is fine. */
+void cm_client_conn_free(cm_client_conn *conn);
+
 typedef struct cm_client_opts {
   long connect_timeout_ms;   /* default 5000 when 0 */
   long timeout_ms;           /* whole transfer; default 25000 when 0 */
@@ -22,6 +34,7 @@ typedef struct cm_client_opts {
                                 PROTO_STALE_REQUEST) it is retried once with the offset
                                 taken from the hub's X-Linli-Time; the offset used is
                                 written here so the caller can keep it */
+  cm_client_conn *conn;      /* optional: the connection to use and keep (above) */
 } cm_client_opts;
 
 typedef struct cm_client_result {

@@ -331,6 +331,9 @@ static cm_rc forward_round(const char *dir, hub_forward *fw, int audit,
   r.url = r.hub->upstream_url;
   r.opts.connect_timeout_ms = FORWARD_CONNECT_TIMEOUT_MS;
   r.opts.ca_file = hub_forward_ca_file(r.hub->dir, r.ca_path, sizeof r.ca_path);
+  /* one connection for the round's requests (a head and a push per
+   * community), made one at a time on this thread */
+  r.opts.conn = cm_client_conn_new();
   r.push_opts = r.opts;
   r.push_opts.timeout_ms = FORWARD_PUSH_TIMEOUT_MS;
   r.signed_opts = r.opts;
@@ -397,6 +400,7 @@ static cm_rc forward_round(const char *dir, hub_forward *fw, int audit,
 out:
   if (stats_out) *stats_out = r.st;
   free(list);
+  cm_client_conn_free(r.opts.conn);
   hub_close(r.hub);
   return rc;
 }

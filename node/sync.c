@@ -945,6 +945,11 @@ static cm_rc sync_steps(pass *p, cm_err *err) {
 
   memset(&head, 0, sizeof head);
 
+  /* One connection for the pass's requests, opened by the first (here, not
+   * earlier: this waits for libcurl, which may still be loading while the
+   * first bundle is built: first_start). */
+  if (!p->opts.conn) p->opts.conn = cm_client_conn_new();
+
   /* 1. heads (unsigned): learns the hub's clock before any signed request */
   rc = budget(p, err);
   if (!rc)
@@ -1064,11 +1069,13 @@ static cm_rc sync_run(node_ctx *ctx, int light, cm_err *err) {
   if (light && !rc) {
     /* One small unsigned question; the signed feed only when there is news. */
     int more = 1;
+    p.opts.conn = cm_client_conn_new();
     rc = explain(&p, cm_upstream_peek(p.url, ctx->kp.pk, store_meta_u64(ctx, "feed_cursor", 0),
                                       &p.opts, &more, &local), &local);
     if (!rc) contact(&p);
     if (!rc && more) rc = pull_feed(&p, &local);
   }
+  cm_client_conn_free(p.opts.conn);
   end_job j = {&p, rc ? local.msg : "", !light && !rc};
   store_tx(ctx, end_tx, &j, NULL);
   if (rc && err) *err = local;
