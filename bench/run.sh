@@ -29,6 +29,10 @@ ROWS=()
 row() { ROWS+=("| $1 | $2 | $3 | \`$4\` |"); echo "  $1: $2" >&2; }
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "n/a"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# settle: what the step before wrote goes to disk first, so that its writeback
+# does not slow the next timed step's own disk syncs (both peers' sync figures
+# start this way)
+settle() { sync; sleep 1; }
 
 # serve NAME DIR: start `linli-hub serve` on port 0; sets NAME_URL, NAME_PID.
 serve() {
@@ -150,6 +154,7 @@ COUCH_MEM_MS=""
 if [ "${BENCH_COUCH:-1}" != 0 ] && command -v node >/dev/null 2>&1; then
   for store in disk memory; do
     echo "  CouchDB-protocol peer, $store (bench/couch/run.sh, $RUNS runs)..." >&2
+    settle
     if bash "$HERE/couch/run.sh" --runs "$RUNS" --orgs 500 --store "$store" >"$T/couch.out" 2>"$T/couch.err"; then
       cv() { awk -v k="$1" '$1 == k {print $2}' "$T/couch.out"; }
       if [ "$store" = disk ]; then
@@ -176,6 +181,7 @@ SYNC_TARGET=""
 "$BN" "$T/big" http://127.0.0.1:9 "" 120105002001 500 6000 >"$T/big.out" || echo "bench_node failed" >&2
 BKEY=$(awk '/node_key/ {print $2}' "$T/big.out")
 for policy in on off; do
+settle
 for r in $(seq 1 "$RUNS"); do
   rm -rf "$T/bs" "$T/bn"
   "$HUB" --dir "$T/bs" init --role street --name 望海樓街 >/dev/null
