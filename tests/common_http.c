@@ -2,7 +2,8 @@
  * on 127.0.0.1 with an ephemeral port: routes and parameters, query and form
  * decoding, 404/405/413, headers, signed requests verified by the server (and
  * the stale-clock retry), answer caps, timeouts, unreachable peers, TLS, and
- * malformed requests over a raw socket. */
+ * malformed requests over a raw socket; a kept connection (cm_client_conn)
+ * against a raw server that counts its connections. */
 #include <errno.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -838,6 +840,135 @@ static void test_concurrent(void **state) {
   }
 }
 
+/* ---- a kept connection (cm_client_conn) against a raw server ---- */
+
+/* An HTTP/1.1 server of a few lines on a thread, counting the connections it
+ * accepts and the requests it answers ("ok"); it keeps each connection open
+ * unless close_each, when it answers "Connection: close" and closes. */
+typedef struct ka_srv {
+  int fd, port, close_each;
+  int accepts, requests; /* read after the thread is joined */
+  pthread_t th;
+} ka_srv;
+
+/* Offset just past "\r\n\r\n" in b[0..n), or 0. */
+static size_t head_end(const char *b, size_t n) {
+  for (size_t i = 0; i + 4 <= n; i++)
+    if (!memcmp(b + i, "\r\n\r\n", 4)) return i + 4;
+  return 0;
+}
+
+/* The Content-Length of the head b[0..n) (0 when none). */
+static size_t content_length(const char *b, size_t n) {
+  static const char name[] = "\r\ncontent-length:";
+  for (size_t i = 0; i + sizeof name - 1 <= n; i++)
+    if (!strncasecmp(b + i, name, sizeof name - 1)) return strtoul(b + i + sizeof name - 1, NULL, 10);
+  return 0;
+}
+
+static void *ka_main(void *arg) {
+  ka_srv *s = arg;
+  int c;
+  while ((c = accept(s->fd, NULL, NULL)) >= 0) {
+    char buf[16384];
+    size_t have = 0, end, need;
+    s->accepts++;
+    for (;;) {
+      while (!(end = head_end(buf, have)) || have < end + content_length(buf, end)) {
+        ssize_t n = have < sizeof buf ? recv(c, buf + have, sizeof buf - have, 0) : -1;
+        if (n <= 0) goto done;
+        have += (size_t)n;
+      }
+      need = end + content_length(buf, end);
+      memmove(buf, buf + need, have - need);
+      have -= need;
+      s->requests++;
+      const char *ans = s->close_each
+                            ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                            : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+      if (send(c, ans, strlen(ans), MSG_NOSIGNAL) < 0 || s->close_each) break;
+    }
+  done:
+    close(c);
+  }
+  return NULL;
+}
+
+static void ka_start(ka_srv *s, int close_each) {
+  struct sockaddr_in sa;
+  socklen_t sl = sizeof sa;
+  memset(s, 0, sizeof *s);
+  s->close_each = close_each;
+  s->fd = socket(AF_INET, SOCK_STREAM, 0);
+  memset(&sa, 0, sizeof sa);
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  assert_int_equal(bind(s->fd, (struct sockaddr *)&sa, sizeof sa), 0);
+  assert_int_equal(listen(s->fd, 8), 0);
+  assert_int_equal(getsockname(s->fd, (struct sockaddr *)&sa, &sl), 0);
+  s->port = ntohs(sa.sin_port);
+  assert_int_equal(pthread_create(&s->th, NULL, ka_main, s), 0);
+}
+
+/* Stop accepting (shutdown wakes the accept) and join. */
+static void ka_stop(ka_srv *s) {
+  shutdown(s->fd, SHUT_RDWR);
+  pthread_join(s->th, NULL);
+  close(s->fd);
+}
+
+/* GET, POST with a body, GET to the server, through conn (NULL: none). */
+static void three_requests(const ka_srv *s, cm_client_conn *conn) {
+  char url[64];
+  cm_client_opts o;
+  memset(&o, 0, sizeof o);
+  o.conn = conn;
+  for (int i = 0; i < 3; i++) {
+    cm_client_result res;
+    cm_err err;
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/r%d", s->port, i);
+    assert_int_equal(cm_client_request(i == 1 ? "POST" : "GET", url, "text/plain",
+                                       i == 1 ? (const uint8_t *)"body" : NULL, i == 1 ? 4 : 0,
+                                       &o, &res, &err),
+                     CM_OK);
+    assert_int_equal(res.status, 200);
+    assert_int_equal(res.body.len, 2);
+    assert_memory_equal(res.body.p, "ok", 2);
+    cm_client_result_free(&res);
+  }
+}
+
+/* The requests made with one cm_client_conn share one connection; without
+ * one each opens its own; a server that closes after each answer is simply
+ * connected to again. */
+static void test_kept_connection(void **state) {
+  (void)state;
+  ka_srv s;
+  ka_start(&s, 0);
+  cm_client_conn *conn = cm_client_conn_new();
+  assert_non_null(conn);
+  three_requests(&s, conn);
+  cm_client_conn_free(conn);
+  ka_stop(&s);
+  assert_int_equal(s.requests, 3);
+  assert_int_equal(s.accepts, 1);
+
+  ka_start(&s, 0);
+  three_requests(&s, NULL);
+  ka_stop(&s);
+  assert_int_equal(s.requests, 3);
+  assert_int_equal(s.accepts, 3);
+
+  ka_start(&s, 1);
+  conn = cm_client_conn_new();
+  assert_non_null(conn);
+  three_requests(&s, conn);
+  cm_client_conn_free(conn);
+  ka_stop(&s);
+  assert_int_equal(s.requests, 3);
+  assert_int_equal(s.accepts, 3);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_routes_and_params),
@@ -856,6 +987,7 @@ int main(void) {
       cmocka_unit_test(test_listen_host),
       cmocka_unit_test(test_tls),
       cmocka_unit_test(test_concurrent),
+      cmocka_unit_test(test_kept_connection),
   };
   /* COMMON_HTTP_ONLY=test_name runs one test (for timing and debugging). */
   if (getenv("COMMON_HTTP_ONLY")) cmocka_set_test_filter(getenv("COMMON_HTTP_ONLY"));
