@@ -938,35 +938,28 @@ static void three_requests(const ka_srv *s, cm_client_conn *conn) {
   }
 }
 
+/* The connections a server (closing after each answer if close_each) accepts
+ * for three requests, made through one cm_client_conn when kept. */
+static int connections_for(int close_each, int kept) {
+  ka_srv s;
+  ka_start(&s, close_each);
+  cm_client_conn *conn = kept ? cm_client_conn_new() : NULL;
+  if (kept) assert_non_null(conn);
+  three_requests(&s, conn);
+  cm_client_conn_free(conn);
+  ka_stop(&s);
+  assert_int_equal(s.requests, 3);
+  return s.accepts;
+}
+
 /* The requests made with one cm_client_conn share one connection; without
  * one each opens its own; a server that closes after each answer is simply
  * connected to again. */
 static void test_kept_connection(void **state) {
   (void)state;
-  ka_srv s;
-  ka_start(&s, 0);
-  cm_client_conn *conn = cm_client_conn_new();
-  assert_non_null(conn);
-  three_requests(&s, conn);
-  cm_client_conn_free(conn);
-  ka_stop(&s);
-  assert_int_equal(s.requests, 3);
-  assert_int_equal(s.accepts, 1);
-
-  ka_start(&s, 0);
-  three_requests(&s, NULL);
-  ka_stop(&s);
-  assert_int_equal(s.requests, 3);
-  assert_int_equal(s.accepts, 3);
-
-  ka_start(&s, 1);
-  conn = cm_client_conn_new();
-  assert_non_null(conn);
-  three_requests(&s, conn);
-  cm_client_conn_free(conn);
-  ka_stop(&s);
-  assert_int_equal(s.requests, 3);
-  assert_int_equal(s.accepts, 3);
+  assert_int_equal(connections_for(0, 1), 1);
+  assert_int_equal(connections_for(0, 0), 3);
+  assert_int_equal(connections_for(1, 1), 3);
 }
 
 int main(void) {
