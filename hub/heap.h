@@ -10,13 +10,15 @@
  * again).  Only ever raises what is kept: the largest value asked stands. */
 void hub_heap_keep(size_t bytes);
 
-/* For a long-running server whose requests each touch megabytes; once, before
- * the process starts any thread.  Every thread allocates from one heap, which
- * grows 64 MB at a time and keeps up to 128 MB free; blocks under 32 MB come
- * from it, not from fresh mappings; its first 64 MB are advised as huge pages
- * (2 MB).  Touches no memory: the resident size does not change here.  Under
- * an allocator that is not the C library's (a sanitizer's), or on a kernel
- * without transparent huge pages, it changes nothing else. */
+/* For a long-running server whose requests each touch megabytes; once, at its
+ * start, before it starts any thread or allocates much (the heap grows here,
+ * and what it grows by is what is advised: a heap that already has a megabyte
+ * free does not grow, and then nothing is).  Every thread allocates from one
+ * heap, which grows 64 MB at a time and keeps up to 128 MB free; blocks under
+ * 32 MB come from it, not from fresh mappings; its first 64 MB are advised as
+ * huge pages (2 MB).  Touches no memory: the resident size does not change
+ * here.  Under an allocator that is not the C library's (a sanitizer's), or on
+ * a kernel without transparent huge pages, it changes nothing else. */
 void hub_heap_serve(void);
 
 #endif

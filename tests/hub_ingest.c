@@ -721,7 +721,8 @@ static void test_org_columns_from_json(void **state) {
   sqlite3_close(db);
 }
 
-/* hub_heap_serve leaves the heap's first 64 MB advised as huge pages: a
+/* hub_heap_serve, called as serve calls it (before the process has
+ * allocated much), leaves the heap's first 64 MB advised as huge pages: a
  * [heap] mapping of at least that size carries the advice ("hg" in its
  * VmFlags).  Not checked under AddressSanitizer (its allocator is not the C
  * library's) or on a kernel without transparent huge pages. */
@@ -757,6 +758,8 @@ static void test_heap_advised(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+      /* first: hub_heap_serve is for a process that has not allocated much */
+      cmocka_unit_test(test_heap_advised),
     cmocka_unit_test_setup_teardown(test_valid_replay_receipts, setup, teardown),
     cmocka_unit_test_setup_teardown(test_padding_bomb, setup, teardown),
     cmocka_unit_test_setup_teardown(test_overlap_and_two_changesets, setup, teardown),
@@ -772,7 +775,6 @@ int main(void) {
     cmocka_unit_test_setup_teardown(test_threads_share_one_hub, setup, teardown),
     cmocka_unit_test_setup_teardown(test_group_commit_refusal_alone, setup, teardown),
     cmocka_unit_test_setup_teardown(test_org_columns_from_json, setup, teardown),
-    cmocka_unit_test(test_heap_advised),
   };
   return cmocka_run_group_tests_name("hub_ingest", tests, NULL, NULL);
 }
