@@ -228,9 +228,8 @@ static cm_rc client_once_req(const char *method, const char *url, const char *co
   long connect_ms = o->connect_timeout_ms ? o->connect_timeout_ms : CLIENT_CONNECT_MS;
   long timeout_ms = o->timeout_ms ? o->timeout_ms : CLIENT_TIMEOUT_MS;
 
-  /* A kept connection's handle: its options back to the defaults, its
-   * connection (if the peer kept it open) reused. */
-  if (o->conn) cx.easy_reset(o->conn->c);
+  /* A kept connection's handle (its options at the defaults: each request
+   * resets them at its end) reuses its connection if the peer kept it open. */
   c = o->conn ? o->conn->c : cx.easy_init();
   if (!c) {
     rc = cm_errf(err, CM_ERR_NOMEM, "无法发起 HTTP 请求");
@@ -327,8 +326,8 @@ static cm_rc client_once_req(const char *method, const char *url, const char *co
     snprintf(res->content_type, sizeof res->content_type, "%s", ct);
 out:
   if (rc) res->status = 0;
-  /* the handle must not keep pointers to this call's headers, error buffer
-   * and answer (easy_reset clears them before its next use) */
+  /* a kept handle back to the defaults: no pointers into this call's
+   * headers, error buffer and answer, no options for the next request */
   if (c && o->conn) cx.easy_reset(c);
   cx.slist_free_all(hdrs);
   if (c && !o->conn) cx.easy_cleanup(c);

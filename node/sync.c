@@ -937,6 +937,13 @@ static cm_rc sync_pass(pass *p, cm_err *err) {
   return rc;
 }
 
+/* One connection for the pass's requests (sync_run closes it), made before
+ * the first request and not earlier: making it waits for libcurl, which may
+ * still be loading while the first bundle is built (first_start). */
+static void pass_connect(pass *p) {
+  if (!p->opts.conn) p->opts.conn = cm_client_conn_new();
+}
+
 static cm_rc sync_steps(pass *p, cm_err *err) {
   cm_receipt head;
   uint64_t local = 0;
@@ -945,10 +952,7 @@ static cm_rc sync_steps(pass *p, cm_err *err) {
 
   memset(&head, 0, sizeof head);
 
-  /* One connection for the pass's requests, opened by the first (here, not
-   * earlier: this waits for libcurl, which may still be loading while the
-   * first bundle is built: first_start). */
-  if (!p->opts.conn) p->opts.conn = cm_client_conn_new();
+  pass_connect(p);
 
   /* 1. heads (unsigned): learns the hub's clock before any signed request */
   rc = budget(p, err);
@@ -1069,7 +1073,7 @@ static cm_rc sync_run(node_ctx *ctx, int light, cm_err *err) {
   if (light && !rc) {
     /* One small unsigned question; the signed feed only when there is news. */
     int more = 1;
-    p.opts.conn = cm_client_conn_new();
+    pass_connect(&p);
     rc = explain(&p, cm_upstream_peek(p.url, ctx->kp.pk, store_meta_u64(ctx, "feed_cursor", 0),
                                       &p.opts, &more, &local), &local);
     if (!rc) contact(&p);

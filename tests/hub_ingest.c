@@ -61,6 +61,19 @@ static void one_bundle(tl_author *a, size_t n, uint8_t **b, size_t *blen) {
   free(cs);
 }
 
+/* The one row of sql on the street hub's database, opened read-only beside
+ * the open hub: *db and the statement (stepped to its row) are the caller's
+ * to close. */
+static sqlite3_stmt *street_row(fixture *f, const char *sql, sqlite3 **db) {
+  char path[4096];
+  sqlite3_stmt *st = NULL;
+  snprintf(path, sizeof path, "%s/street/hub.db", f->dir);
+  assert_int_equal(sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_prepare_v2(*db, sql, -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  return st;
+}
+
 /* Number of rows in a status JSON section. */
 static size_t status_count(hub_ctx *hub, const char *section) {
   json_t *st = NULL;
@@ -649,18 +662,11 @@ static void test_group_commit_refusal_alone(void **state) {
     assert_int_equal(tl_head(f->hub, p[i].a.kp.pk), 100);
   }
   /* Nothing of a refused push is stored: the entries are the chains. */
-  char path[4096];
   sqlite3 *db = NULL;
-  sqlite3_stmt *st = NULL;
-  snprintf(path, sizeof path, "%s/street/hub.db", f->dir);
-  assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-  assert_int_equal(
-      sqlite3_prepare_v2(db,
-                         "SELECT count(*) FROM entries e JOIN authors a ON a.key = e.author "
-                         "WHERE a.role = 'community'",
-                         -1, &st, NULL),
-      SQLITE_OK);
-  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  sqlite3_stmt *st = street_row(f,
+                                "SELECT count(*) FROM entries e JOIN authors a ON a.key = e.author "
+                                "WHERE a.role = 'community'",
+                                &db);
   assert_int_equal(sqlite3_column_int64(st, 0), N * 100);
   sqlite3_finalize(st);
   sqlite3_close(db);
@@ -692,27 +698,20 @@ static void test_org_columns_from_json(void **state) {
   assert_int_equal(tl_ingest(f->hub, b, blen, NULL), 200);
   free(cs);
   free(b);
-  char path[4096];
   sqlite3 *db = NULL;
-  sqlite3_stmt *st = NULL;
-  snprintf(path, sizeof path, "%s/street/hub.db", f->dir);
-  assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-  assert_int_equal(
-      sqlite3_prepare_v2(
-          db,
-          "SELECT count(*), sum(f_name IS NOT coalesce(data->>'name', '')"
-          " OR f_category IS NOT coalesce(data->>'category', '')"
-          " OR f_founded_by IS NOT coalesce(data->>'founded_by', '')"
-          " OR f_flags IS NOT coalesce(data->>'flags', '')"
-          " OR f_category_code IS NOT coalesce(data->>'category_code', '')"
-          " OR f_industry IS NOT coalesce(data->>'industry', '')"
-          " OR f_unit IS NOT coalesce(data->>'unit', '')"
-          " OR filed IS NOT coalesce(data->>'filed', '')),"
-          " sum(f_name = '乐\"之\\/队'), sum(f_founded_by = '')"
-          " FROM organisations",
-          -1, &st, NULL),
-      SQLITE_OK);
-  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  sqlite3_stmt *st = street_row(
+      f,
+      "SELECT count(*), sum(f_name IS NOT coalesce(data->>'name', '')"
+      " OR f_category IS NOT coalesce(data->>'category', '')"
+      " OR f_founded_by IS NOT coalesce(data->>'founded_by', '')"
+      " OR f_flags IS NOT coalesce(data->>'flags', '')"
+      " OR f_category_code IS NOT coalesce(data->>'category_code', '')"
+      " OR f_industry IS NOT coalesce(data->>'industry', '')"
+      " OR f_unit IS NOT coalesce(data->>'unit', '')"
+      " OR filed IS NOT coalesce(data->>'filed', '')),"
+      " sum(f_name = '乐\"之\\/队'), sum(f_founded_by = '')"
+      " FROM organisations",
+      &db);
   assert_int_equal(sqlite3_column_int64(st, 0), 2);
   assert_int_equal(sqlite3_column_int64(st, 1), 0);
   assert_int_equal(sqlite3_column_int64(st, 2), 1);
