@@ -26,7 +26,7 @@ typedef struct job {
   char *key;
   int64_t gen;
   json_t *answer, *aux;
-  uint64_t now_ms;
+  uint64_t now_ms, cost_ms;
 } job;
 
 struct hub_answers {
@@ -82,14 +82,18 @@ static int build_note(struct dl_phdr_info *info, size_t size, void *arg) {
 /* ---- the connection ---- */
 
 static const char SQL_GEN[] = "SELECT gen FROM data_gen WHERE id = 1";
-/* one statement: the generation and the answer from the same snapshot */
+/* one statement: the generation and the answer from the same snapshot; ?3
+ * 0: only at the current generation, 1: at any */
 static const char SQL_GET[] =
-    "SELECT a.body, a.aux, a.raw FROM answers a, data_gen g "
-    "WHERE a.key = ?1 AND g.id = 1 AND a.gen = g.gen AND a.build = ?2";
+    "SELECT a.body, a.aux, a.raw, a.gen, a.stored, a.cost_ms, g.gen FROM answers a, data_gen g "
+    "WHERE a.key = ?1 AND g.id = 1 AND (?3 OR a.gen = g.gen) AND a.build = ?2";
 static const char SQL_PUT[] =
-    "INSERT OR REPLACE INTO answers(key, gen, build, stored, body, aux, raw) "
-    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 FROM data_gen WHERE id = 1 AND gen = ?2";
-static const char SQL_DROP_OLD[] = "DELETE FROM answers WHERE gen <> ?1 OR build <> ?2";
+    "INSERT OR REPLACE INTO answers(key, gen, build, stored, body, aux, raw, cost_ms) "
+    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM data_gen WHERE id = 1 AND gen = ?2";
+/* Another build's answers go; older generations' stay (each replaced by its
+ * key's next answer, the oldest dropped past HUB_ANSWERS_MAX), to be given
+ * while computed again (hub/dashboard.h). */
+static const char SQL_DROP_OLD[] = "DELETE FROM answers WHERE build <> ?1";
 static const char SQL_DROP_MANY[] =
     "DELETE FROM answers WHERE rowid IN "
     "(SELECT rowid FROM answers ORDER BY stored DESC, rowid DESC LIMIT -1 OFFSET ?1)";
@@ -237,16 +241,24 @@ static char *blob_text(const void *b, size_t n, sqlite3_int64 raw, size_t *len_o
   return out;
 }
 
-void hub_answers_get_text(hub_answers *a, const char *key, char **text_out, size_t *len_out,
-                          json_t **aux_out) {
+void hub_answers_get_text(hub_answers *a, const char *key, int64_t older_cost_ms, char **text_out,
+                          size_t *len_out, json_t **aux_out, hub_answer_meta *meta) {
   *text_out = NULL;
   *len_out = 0;
   *aux_out = NULL;
+  memset(meta, 0, sizeof *meta);
   pthread_mutex_lock(&a->mu);
   sqlite3_reset(a->get);
   sqlite3_bind_text(a->get, 1, key, -1, SQLITE_STATIC);
   sqlite3_bind_blob(a->get, 2, a->build, (int)a->build_len, SQLITE_STATIC);
-  if (sqlite3_step(a->get) == SQLITE_ROW) {
+  sqlite3_bind_int(a->get, 3, older_cost_ms >= 0);
+  if (sqlite3_step(a->get) == SQLITE_ROW &&
+      (sqlite3_column_int64(a->get, 3) == sqlite3_column_int64(a->get, 6) ||
+       sqlite3_column_int64(a->get, 5) >= older_cost_ms)) {
+    meta->gen = sqlite3_column_int64(a->get, 3);
+    meta->made_ms = (uint64_t)sqlite3_column_int64(a->get, 4);
+    meta->cost_ms = (uint64_t)sqlite3_column_int64(a->get, 5);
+    meta->current = meta->gen == sqlite3_column_int64(a->get, 6);
     *text_out = blob_text(sqlite3_column_blob(a->get, 0), (size_t)sqlite3_column_bytes(a->get, 0),
                           sqlite3_column_int64(a->get, 2), len_out);
     if (*text_out && sqlite3_column_type(a->get, 1) != SQLITE_NULL) {
@@ -284,8 +296,7 @@ static void put(hub_answers *a, const job *jb) {
     goto out;
   pthread_mutex_lock(&a->mu);
   if (sqlite3_exec(a->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
-    sqlite3_bind_int64(a->drop_old, 1, jb->gen);
-    sqlite3_bind_blob(a->drop_old, 2, a->build, (int)a->build_len, SQLITE_STATIC);
+    sqlite3_bind_blob(a->drop_old, 1, a->build, (int)a->build_len, SQLITE_STATIC);
     int ok = step_done(a->drop_old);
     if (ok) {
       sqlite3_bind_text(a->put, 1, jb->key, -1, SQLITE_STATIC);
@@ -298,6 +309,7 @@ static void put(hub_answers *a, const job *jb) {
       else
         sqlite3_bind_null(a->put, 6);
       sqlite3_bind_int64(a->put, 7, (sqlite3_int64)raw);
+      sqlite3_bind_int64(a->put, 8, (sqlite3_int64)jb->cost_ms);
       ok = step_done(a->put);
     }
     if (ok) {
@@ -344,7 +356,7 @@ static void *worker(void *arg) {
 }
 
 void hub_answers_keep(hub_answers *a, const char *key, int64_t gen, json_t *answer, json_t *aux,
-                      uint64_t now_ms) {
+                      uint64_t now_ms, uint64_t cost_ms) {
   job *jb = calloc(1, sizeof *jb);
   if (!jb || !(jb->key = strdup(key))) {
     free(jb);
@@ -354,6 +366,7 @@ void hub_answers_keep(hub_answers *a, const char *key, int64_t gen, json_t *answ
   jb->answer = json_incref(answer);
   jb->aux = json_incref(aux);
   jb->now_ms = now_ms;
+  jb->cost_ms = cost_ms;
   pthread_mutex_lock(&a->qmu);
   if (a->queued >= QUEUE_MAX) {
     pthread_mutex_unlock(&a->qmu);

@@ -3,13 +3,15 @@
  * started, with nothing in the operating system's page cache, gives an answer
  * it computed before instead of reading the whole projection again.
  *
- * Never a stale answer: every write transaction of the store changes the data
- * generation (data_gen, in the same transaction: hub_store_commit), whichever
- * process writes (serve, the CLI, rebuild); a restored backup brings its own
- * answers and generation.  An answer is kept with the generation read before
- * its snapshot was taken and the build of the program that computed it, and
- * given only while both are still the same: a write since, or a program that
- * computes differently, means it is computed again.
+ * Never an old answer unmarked: every write transaction of the store changes
+ * the data generation (data_gen, in the same transaction: hub_store_commit),
+ * whichever process writes (serve, the CLI, rebuild); a restored backup brings
+ * its own answers and generation.  An answer is kept with the generation read
+ * before its snapshot was taken, the build of the program that computed it,
+ * when and how long it took; only this build's answers are read back, and
+ * the reader is told whether the generation is still the same (the dashboard
+ * gives an answer of an older generation only marked as such, while it is
+ * computed again: hub/dashboard.h).
  *
  * A connection of its own to hub.db (its writes do not change the generation;
  * only kept answers are written here), without SQLite's mutex: every use holds
@@ -39,23 +41,33 @@ void hub_answers_close(hub_answers *a);
  * answer is computed from): 0 when it cannot be read. */
 int hub_answers_gen(hub_answers *a, int64_t *gen_out);
 
-/* The answer kept under key at the current generation by this build, as the
- * JSON text the API sends (cm_json_dump's bytes): a new string of *len_out
- * bytes (and a NUL), and its aux (a new reference, NULL when it had none); the
- * text NULL when there is none. */
-void hub_answers_get_text(hub_answers *a, const char *key, char **text_out, size_t *len_out,
-                          json_t **aux_out);
+/* What is known of a kept answer besides its text. */
+typedef struct hub_answer_meta {
+  int64_t gen;      /* the data generation it was computed at */
+  int current;      /* 1: that is the generation now */
+  uint64_t made_ms; /* the request's clock when it was computed */
+  uint64_t cost_ms; /* how long the computation took */
+} hub_answer_meta;
+
+/* The answer kept under key by this build, at the current generation, or at
+ * an older one when its computation took older_cost_ms or more (never when
+ * older_cost_ms < 0), as the JSON text the API sends (cm_json_dump's bytes): a
+ * new string of *len_out bytes (and a NUL), its aux (a new reference, NULL
+ * when it had none) and *meta; the text NULL when there is none. */
+void hub_answers_get_text(hub_answers *a, const char *key, int64_t older_cost_ms, char **text_out,
+                          size_t *len_out, json_t **aux_out, hub_answer_meta *meta);
 
 /* Keep answer (and aux, or NULL) under key, computed from a snapshot taken
- * after the generation was gen: written by a thread of its own a moment
- * later (serialising and writing a large answer costs as much as computing
- * it, and the request waits for neither), and not at all when the generation
- * has moved on by then.  answer and aux must never be changed afterwards (the
- * thread reads them; it holds references of its own).  Answers of other
- * generations are dropped; at most HUB_ANSWERS_MAX are kept. */
+ * after the generation was gen, at the request's clock now_ms, in cost_ms:
+ * written by a thread of its own a moment later (serialising and writing a
+ * large answer costs as much as computing it, and the request waits for
+ * neither), and not at all when the generation has moved on by then.  answer
+ * and aux must never be changed afterwards (the thread reads them; it holds
+ * references of its own).  It replaces the answer kept under key; at most
+ * HUB_ANSWERS_MAX are kept (the newest), only this build's. */
 #define HUB_ANSWERS_MAX 64
 void hub_answers_keep(hub_answers *a, const char *key, int64_t gen, json_t *answer, json_t *aux,
-                      uint64_t now_ms);
+                      uint64_t now_ms, uint64_t cost_ms);
 
 /* Drop every kept answer, and those waiting (a benchmark timing the
  * computation). */

@@ -13,6 +13,7 @@
 #include "../common/i18n.h"
 #include "../common/json.h"
 #include "../common/lists.h"
+#include "../common/log.h"
 #include "../common/records.h"
 #include "answers.h"
 #include "counting.h"
@@ -1583,11 +1584,23 @@ static cm_rc answer_funding(data *d, const hub_dash_params *p, uint64_t now_ms, 
  * An answer depends on the database, the request's parameters and scope, and
  * the clock: the date (the default months, deadlines, today's lists) and, for
  * the silent communities of the attention list, the time itself.  The cache
- * keeps the last answers computed at the current version (hub_store_version)
- * under a key of everything else they read, the date included; the silent
- * table is worked out again on every request from the units kept beside the
- * answer.  A write to the database changes the version and empties the
- * cache, so a kept answer is always the one a fresh computation would give. */
+ * keeps the last answers computed under a key of everything but the database
+ * they read, the date included, each with the data generation it was
+ * computed at (answers.h: every write transaction changes it, whichever
+ * process writes); the silent table is worked out again on every request
+ * from the units kept beside the answer.  An answer of the current
+ * generation is the one a fresh computation would give.
+ *
+ * An answer of an older generation is given only when its computation took
+ * at least the hub's dash_wait_ms (a city's whole-city tables, seconds;
+ * never a district's, tens of milliseconds) and was made at most
+ * HUB_DASH_BEHIND_MAX_MS ago: marked with the time it was made ("as_of_ms")
+ * and "updating", while a thread of the cache computes it again for the
+ * next request.  Such a request takes only the cache's own lock, never
+ * hub->lock, which a computation holds for its whole snapshot.
+ *
+ * Locks: hub->lock before c->mu, never the other way; the slots and the
+ * queue are only touched under c->mu. */
 
 #define CACHE_SLOTS 16
 
@@ -1599,57 +1612,112 @@ typedef struct cache_slot {
   json_t *answer, *aux;
   char *text; /* the answer as the API sends it whole (cm_json_dump) */
   size_t text_len;
+  int64_t gen;      /* the data generation it was computed at; -1 unknown */
+  uint64_t made_ms; /* the request's clock when it was computed */
+  uint64_t cost_ms; /* how long computing it took (0: read back, not computed) */
 } cache_slot;
 
+/* A request to compute again in the background: everything answer_get reads
+ * of it, copied. */
+#define JOB_FIELDS 6
+typedef struct refresh_job {
+  struct refresh_job *next;
+  char *key;
+  char name[16];
+  hub_dash_scope scope;
+  char *f[JOB_FIELDS]; /* category, month, from, to, org, year (NULL: not given) */
+  uint64_t now_ms;
+} refresh_job;
+
 typedef struct dash_cache {
+  pthread_mutex_t mu;
   uint64_t version[2];
   cache_slot slot[CACHE_SLOTS];
   size_t next; /* the slot the next answer replaces */
   /* The answers kept in the database (answers.h), for a hub that has just
-   * started: NULL when they cannot be (tried once). */
+   * started, and the source of the data generation: NULL when they cannot
+   * be (then the cache is emptied whenever the version changes). */
   hub_answers *kept;
-  int kept_tried;
-  /* the data generation when version was read (kept_gen_ok: it could be):
-   * the answers here stay right while it is the same, also when version
-   * changed (the kept answers' own writes change it) */
-  int64_t kept_gen;
-  int kept_gen_ok;
+  /* the background computation: one thread, started by the first job */
+  hub_ctx *hub;
+  pthread_t thread;
+  pthread_cond_t wake;
+  int started, stop;
+  refresh_job *jobs; /* waiting, oldest first */
+  char *running;     /* key of the job being computed, or NULL */
+  /* where answers are computed (reader_of), opened by the first */
+  hub_ctx *reader;
+  int reader_tried;
 } dash_cache;
 
+static void slot_free(cache_slot *s) {
+  free(s->key);
+  json_decref(s->answer);
+  json_decref(s->aux);
+  free(s->text);
+  memset(s, 0, sizeof *s);
+}
+
 static void cache_clear(dash_cache *c) {
-  for (size_t i = 0; i < CACHE_SLOTS; i++) {
-    free(c->slot[i].key);
-    json_decref(c->slot[i].answer);
-    json_decref(c->slot[i].aux);
-    free(c->slot[i].text);
-  }
-  memset(c->slot, 0, sizeof c->slot);
+  for (size_t i = 0; i < CACHE_SLOTS; i++)
+    slot_free(&c->slot[i]);
   c->next = 0;
+}
+
+static void job_free(refresh_job *j) {
+  if (!j) return;
+  free(j->key);
+  for (size_t i = 0; i < JOB_FIELDS; i++)
+    free(j->f[i]);
+  free(j);
 }
 
 static void cache_free(void *p) {
   dash_cache *c = p;
   if (!c) return;
+  pthread_mutex_lock(&c->mu);
+  c->stop = 1;
+  pthread_cond_signal(&c->wake);
+  pthread_mutex_unlock(&c->mu);
+  if (c->started) pthread_join(c->thread, NULL);
+  while (c->jobs) {
+    refresh_job *j = c->jobs;
+    c->jobs = j->next;
+    job_free(j);
+  }
   cache_clear(c);
   hub_answers_close(c->kept);
+  hub_close(c->reader);
+  pthread_cond_destroy(&c->wake);
+  pthread_mutex_destroy(&c->mu);
   free(c);
 }
 
-/* Keep a new answer (its object or its text, taken) and aux in slot c->next. */
+/* Keep a new answer (its object or its text, taken) and aux: in the slot of
+ * the same key (an answer of an older generation), else in slot c->next. */
 static cache_slot *cache_put(dash_cache *c, char *key, json_t *answer, char *text,
                              size_t text_len, json_t *aux) {
-  cache_slot *s = &c->slot[c->next];
-  c->next = (c->next + 1) % CACHE_SLOTS;
-  free(s->key);
-  json_decref(s->answer);
-  json_decref(s->aux);
-  free(s->text);
+  cache_slot *s = NULL;
+  for (size_t i = 0; !s && i < CACHE_SLOTS; i++)
+    if (c->slot[i].key && strcmp(c->slot[i].key, key) == 0) s = &c->slot[i];
+  if (!s) {
+    s = &c->slot[c->next];
+    c->next = (c->next + 1) % CACHE_SLOTS;
+  }
+  slot_free(s);
   s->key = key;
   s->answer = json_incref(answer);
   s->aux = json_incref(aux);
   s->text = text;
   s->text_len = text_len;
+  s->gen = -1;
   return s;
+}
+
+static cache_slot *cache_find(dash_cache *c, const char *key) {
+  for (size_t i = 0; i < CACHE_SLOTS; i++)
+    if (c->slot[i].key && strcmp(c->slot[i].key, key) == 0) return &c->slot[i];
+  return NULL;
 }
 
 /* Append field f to k, its length first (NULL written apart from ""), so
@@ -1681,15 +1749,24 @@ static char *cache_key(const char *name, const hub_dash_scope *scope, const hub_
 }
 
 /* The answer to give from a kept (or new) answer and its aux: a new object
- * sharing the kept tables, with the silent table worked out for now_ms. */
+ * sharing the kept tables, with the silent table worked out for now_ms, and,
+ * for an answer of an older generation (behind), when it was made. */
 static cm_rc cache_give(const char *name, json_t *kept, const json_t *aux, uint64_t now_ms,
-                        json_t **out, cm_err *err) {
+                        const cache_slot *behind, json_t **out, cm_err *err) {
   json_t *j = json_copy(kept);
   cm_rc rc = j ? CM_OK : nomem(err);
   if (!rc && strcmp(name, "attention") == 0) {
     json_t *silent = NULL;
     rc = attention_silent(aux, now_ms, &silent, err);
     if (!rc && json_object_set_new(j, "silent", silent)) rc = nomem(err);
+  }
+  if (!rc && behind) {
+    char iso[26];
+    cm_time_iso(behind->made_ms, iso);
+    if (json_object_set_new(j, "as_of_ms", json_integer((json_int_t)behind->made_ms)) ||
+        json_object_set_new(j, "as_of", json_string(iso)) ||
+        json_object_set_new(j, "updating", json_true()))
+      rc = nomem(err);
   }
   if (rc) {
     json_decref(j);
@@ -1714,48 +1791,198 @@ static cm_rc dump_text(const json_t *j, char **text_out, size_t *len_out, cm_err
 }
 
 /* The answer of slot s: an object for the caller (want_text 0: *out), or
- * its text (*text_out, a new string of *len_out bytes). */
-static cm_rc slot_give(const char *name, cache_slot *s, uint64_t now_ms, int want_text,
+ * its text (*text_out, a new string of *len_out bytes); behind: s is of an
+ * older generation, and says when it was made.  c->mu held. */
+static cm_rc slot_give(const char *name, cache_slot *s, uint64_t now_ms, int behind, int want_text,
                        json_t **out, char **text_out, size_t *len_out, cm_err *err) {
   if (want_text) {
     if (!s->text) {
       cm_rc rc = dump_text(s->answer, &s->text, &s->text_len, err);
       if (rc) return rc;
     }
-    char *t = malloc(s->text_len + 1);
+    char head[128] = "", iso[26];
+    /* the answer is an object: its first members after "{" */
+    cm_time_iso(s->made_ms, iso);
+    if (behind && s->text_len > 2 && s->text[0] == '{')
+      snprintf(head, sizeof head, "\"as_of_ms\":%llu,\"as_of\":\"%s\",\"updating\":true%s",
+               (unsigned long long)s->made_ms, iso, s->text[1] == '}' ? "" : ",");
+    size_t hn = strlen(head);
+    char *t = malloc(s->text_len + hn + 1);
     if (!t) return nomem(err);
-    memcpy(t, s->text, s->text_len + 1);
+    t[0] = s->text[0];
+    memcpy(t + 1, head, hn);
+    memcpy(t + 1 + hn, s->text + 1, s->text_len);
     *text_out = t;
-    *len_out = s->text_len;
+    *len_out = s->text_len + hn;
     return CM_OK;
   }
   if (!s->answer) {
     s->answer = json_loadb(s->text, s->text_len, 0, NULL);
     if (!s->answer) return nomem(err);
   }
-  return cache_give(name, s->answer, s->aux, now_ms, out, err);
+  return cache_give(name, s->answer, s->aux, now_ms, behind ? s : NULL, out, err);
+}
+
+static void *refresh_main(void *arg);
+
+/* Queue request (key, name, scope, p, now_ms) to be computed again, unless it
+ * waits or runs already.  c->mu held. */
+static void refresh_queue(dash_cache *c, const char *key, const char *name,
+                          const hub_dash_scope *scope, const hub_dash_params *p, uint64_t now_ms) {
+  size_t n = 0;
+  refresh_job **tail = &c->jobs;
+  if (c->stop || (c->running && strcmp(c->running, key) == 0)) return;
+  for (; *tail; tail = &(*tail)->next, n++)
+    if (strcmp((*tail)->key, key) == 0) return;
+  if (n >= CACHE_SLOTS || strlen(name) >= sizeof c->jobs->name) return;
+  if (!c->started) {
+    if (pthread_create(&c->thread, NULL, refresh_main, c) != 0) return;
+    c->started = 1;
+  }
+  refresh_job *j = calloc(1, sizeof *j);
+  const char *f[JOB_FIELDS] = {p->category, p->month, p->from, p->to, p->org, p->year};
+  int bad = !j || !(j->key = strdup(key));
+  for (size_t i = 0; !bad && i < JOB_FIELDS; i++)
+    if (f[i] && !(j->f[i] = strdup(f[i]))) bad = 1;
+  if (bad) {
+    job_free(j);
+    return;
+  }
+  snprintf(j->name, sizeof j->name, "%s", name);
+  j->scope = *scope;
+  j->now_ms = now_ms;
+  *tail = j;
+  pthread_cond_signal(&c->wake);
 }
 
 /* The hub's cache, made and its kept answers opened by the first use (under
- * hub->lock): NULL when out of memory. */
+ * hub->lock): NULL when out of memory.  Published last, so that a request
+ * that reads hub->dash_cache without hub->lock (answer_quick) sees it whole. */
 static dash_cache *cache_of(hub_ctx *hub) {
-  if (!hub->dash_cache) {
-    hub->dash_cache = calloc(1, sizeof(dash_cache));
-    hub->dash_cache_free = cache_free;
-  }
   dash_cache *c = hub->dash_cache;
-  if (c && !c->kept_tried) {
-    cm_err ignored;
-    c->kept_tried = 1;
-    (void)hub_answers_open(hub->dir, &c->kept, &ignored);
+  if (c) return c;
+  c = calloc(1, sizeof *c);
+  if (!c) return NULL;
+  if (pthread_mutex_init(&c->mu, NULL) != 0) {
+    free(c);
+    return NULL;
   }
+  if (pthread_cond_init(&c->wake, NULL) != 0) {
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+    return NULL;
+  }
+  cm_err ignored;
+  (void)hub_answers_open(hub->dir, &c->kept, &ignored);
+  c->hub = hub;
+  hub->dash_cache_free = cache_free;
+  __atomic_store_n(&hub->dash_cache, c, __ATOMIC_RELEASE);
   return c;
 }
 
-/* hub_dashboard_answer, or its text (want_text; never for the attention
- * list, whose silent table is worked out per request). */
-static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
+/* What answer_get does with its answer: give it (an object or its text), or
+ * compute it for the cache only (the background thread). */
+enum { GIVE_OBJECT, GIVE_TEXT, KEEP_ONLY };
+
+/* The hub answers are computed on: a hub_ctx of the cache's own (hub_open
+ * again, its connection refusing writes), so that a computation, seconds at
+ * a city, never holds hub->lock and the hub takes pushes meanwhile (WAL: its
+ * snapshot stays while they commit).  NULL when it cannot be opened. */
+static hub_ctx *reader_of(dash_cache *c, hub_ctx *hub) {
+  pthread_mutex_lock(&c->mu);
+  if (!c->reader_tried) {
+    cm_err err;
+    hub_ctx *r = NULL;
+    c->reader_tried = 1;
+    if (hub_open(hub->dir, &r, &err) != CM_OK || hub_store_query_only(r->store, &err) != CM_OK) {
+      cm_warn("dashboard: computing on the hub's own connection: %s", err.msg);
+      hub_close(r);
+      r = NULL;
+    }
+    c->reader = r;
+  }
+  hub_ctx *r = c->reader;
+  pthread_mutex_unlock(&c->mu);
+  return r;
+}
+
+/* An answer of an older generation that took cost_ms to compute at made_ms
+ * may be given at now_ms (see above). */
+static int behind_ok(const hub_ctx *hub, uint64_t cost_ms, uint64_t made_ms, uint64_t now_ms) {
+  return hub->dash_wait_ms >= 0 && cost_ms >= (uint64_t)hub->dash_wait_ms && now_ms >= made_ms &&
+         now_ms - made_ms <= HUB_DASH_BEHIND_MAX_MS;
+}
+
+/* Slot s, of the current generation, as answer_get gives it (give). */
+static cm_rc slot_answer(const char *name, cache_slot *s, uint64_t now_ms, int give, json_t **out,
+                         char **text_out, size_t *len_out, cm_err *err) {
+  if (give == KEEP_ONLY) return CM_OK;
+  return slot_give(name, s, now_ms, 0, give == GIVE_TEXT, out, text_out, len_out, err);
+}
+
+/* The request answered from the cache without hub->lock: 1 when it was (its
+ * result in *rc_out), 0 when it must be computed.  The answer is the current
+ * generation's, or an older one whose computation is slow (see above). */
+static int answer_quick(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
                         const hub_dash_params *p, uint64_t now_ms, int want_text, json_t **out,
+                        char **text_out, size_t *len_out, cm_rc *rc_out, cm_err *err) {
+  dash_cache *c = __atomic_load_n(&hub->dash_cache, __ATOMIC_ACQUIRE);
+  int64_t gen = 0;
+  int done = 0;
+  if (!c) { /* the first request: nothing computes yet */
+    pthread_mutex_lock(&hub->lock);
+    c = cache_of(hub);
+    pthread_mutex_unlock(&hub->lock);
+  }
+  if (!c || !c->kept || !hub_answers_gen(c->kept, &gen)) return 0;
+  char *key = cache_key(name, scope, p, now_ms);
+  if (!key) return 0;
+  pthread_mutex_lock(&c->mu);
+  cache_slot *s = cache_find(c, key);
+  pthread_mutex_unlock(&c->mu);
+  if (!s && hub->dash_wait_ms >= 0) {
+    /* a hub that has just started: the answer kept in the database, of
+     * whichever generation (read without c->mu: a large one takes a while) */
+    char *kt = NULL;
+    size_t kn = 0;
+    json_t *kx = NULL;
+    hub_answer_meta m;
+    hub_answers_get_text(c->kept, key, hub->dash_wait_ms, &kt, &kn, &kx, &m);
+    char *k2 =
+        kt && (m.current || behind_ok(hub, m.cost_ms, m.made_ms, now_ms)) ? strdup(key) : NULL;
+    pthread_mutex_lock(&c->mu);
+    if (k2 && !cache_find(c, key)) {
+      s = cache_put(c, k2, NULL, kt, kn, kx);
+      s->gen = m.gen;
+      s->made_ms = m.made_ms;
+      s->cost_ms = m.cost_ms;
+      kt = k2 = NULL;
+    }
+    pthread_mutex_unlock(&c->mu);
+    free(k2);
+    free(kt);
+    json_decref(kx);
+  }
+  pthread_mutex_lock(&c->mu);
+  s = cache_find(c, key);
+  if (s && s->gen == gen) {
+    *rc_out = slot_give(name, s, now_ms, 0, want_text, out, text_out, len_out, err);
+    done = 1;
+  } else if (s && s->gen >= 0 && behind_ok(hub, s->cost_ms, s->made_ms, now_ms)) {
+    *rc_out = slot_give(name, s, now_ms, 1, want_text, out, text_out, len_out, err);
+    refresh_queue(c, key, name, scope, p, now_ms);
+    done = 1;
+  }
+  pthread_mutex_unlock(&c->mu);
+  free(key);
+  return done;
+}
+
+/* hub_dashboard_answer, or its text (GIVE_TEXT; never for the attention
+ * list, whose silent table is worked out per request), or neither
+ * (KEEP_ONLY: computed afresh for the cache). */
+static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
+                        const hub_dash_params *p, uint64_t now_ms, int give, json_t **out,
                         char **text_out, size_t *len_out, cm_err *err) {
   data d;
   memset(&d, 0, sizeof d);
@@ -1765,13 +1992,16 @@ static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *sc
   json_t *j = NULL;
   cm_rc rc = CM_OK;
   uint64_t version[2] = {0, 0};
-  int64_t gen = 0;
-  int have_gen = 0;
+  int64_t gen = -1;
+  int have_gen = 0, want_text = give == GIVE_TEXT;
   char *key = NULL;
   dash_cache *c = NULL;
   if (out) *out = NULL;
   if (p->category && strlen(p->category) >= CAT_MAX)
     return cm_errf(err, CM_ERR_INVALID, "类别最多 %d 字节", CAT_MAX - 1);
+  if (give != KEEP_ONLY &&
+      answer_quick(hub, name, scope, p, now_ms, want_text, out, text_out, len_out, &rc, err))
+    return rc;
   pthread_mutex_lock(&hub->lock);
   c = cache_of(hub);
   /* The reports a write changed packed again first (a failure leaves the
@@ -1786,40 +2016,71 @@ static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *sc
   if (c && hub_store_version(hub->store, version, NULL) == CM_OK &&
       (key = cache_key(name, scope, p, now_ms)) != NULL) {
     if (c->kept) have_gen = hub_answers_gen(c->kept, &gen);
+    if (!have_gen) gen = -1;
+    pthread_mutex_lock(&c->mu);
+    /* without the generation, a write (a new version) is all a slot can go by */
     if (memcmp(version, c->version, sizeof version) != 0) {
-      if (!(have_gen && c->kept_gen_ok && gen == c->kept_gen)) cache_clear(c);
+      if (!have_gen) cache_clear(c);
       memcpy(c->version, version, sizeof version);
     }
-    c->kept_gen = gen;
-    c->kept_gen_ok = have_gen;
-    for (size_t i = 0; i < CACHE_SLOTS; i++)
-      if (c->slot[i].key && strcmp(c->slot[i].key, key) == 0) {
-        rc = slot_give(name, &c->slot[i], now_ms, want_text, out, text_out, len_out, err);
-        pthread_mutex_unlock(&hub->lock);
-        free(key);
-        return rc;
-      }
+    cache_slot *s = cache_find(c, key);
+    if (s && (!have_gen || s->gen == gen)) {
+      rc = slot_answer(name, s, now_ms, give, out, text_out, len_out, err);
+      pthread_mutex_unlock(&c->mu);
+      pthread_mutex_unlock(&hub->lock);
+      free(key);
+      return rc;
+    }
+    pthread_mutex_unlock(&c->mu);
     /* Not kept in memory: kept in the database at this generation?  The
      * generation is read before the snapshot below, like the version. */
     if (have_gen) {
       char *kt = NULL;
       size_t kn = 0;
       json_t *kx = NULL;
-      hub_answers_get_text(c->kept, key, &kt, &kn, &kx);
+      hub_answer_meta m;
+      hub_answers_get_text(c->kept, key, -1, &kt, &kn, &kx, &m);
       if (kt) {
-        cache_slot *s = cache_put(c, key, NULL, kt, kn, kx);
+        pthread_mutex_lock(&c->mu);
+        s = cache_put(c, key, NULL, kt, kn, kx);
+        s->gen = gen;
+        s->made_ms = m.made_ms;
+        s->cost_ms = m.cost_ms;
         json_decref(kx);
-        rc = slot_give(name, s, now_ms, want_text, out, text_out, len_out, err);
+        rc = slot_answer(name, s, now_ms, give, out, text_out, len_out, err);
+        pthread_mutex_unlock(&c->mu);
         pthread_mutex_unlock(&hub->lock);
         return rc;
       }
     }
   }
+  /* Computed on the cache's own connection, hub->lock released (pushes go
+   * on meanwhile); on hub itself under hub->lock when there is none. */
+  hub_ctx *on = c && key ? reader_of(c, hub) : NULL;
+  if (on) {
+    pthread_mutex_unlock(&hub->lock);
+    pthread_mutex_lock(&on->lock);
+    /* computed by the request before this one while this one waited? */
+    pthread_mutex_lock(&c->mu);
+    cache_slot *s = have_gen ? cache_find(c, key) : NULL;
+    if (s && s->gen == gen) {
+      rc = slot_answer(name, s, now_ms, give, out, text_out, len_out, err);
+      pthread_mutex_unlock(&c->mu);
+      pthread_mutex_unlock(&on->lock);
+      free(key);
+      return rc;
+    }
+    pthread_mutex_unlock(&c->mu);
+  } else {
+    on = hub;
+  }
+  d.hub = on;
+  uint64_t t0 = cm_mono_ms();
   j = json_object();
   rc = j ? CM_OK : nomem(err);
   /* One read transaction: every figure of an answer from the same snapshot. */
-  if (!rc) rc = hub_store_read_begin(hub->store, err);
-  if (!rc) rc = hub_lists_all(hub, 1, &d.lists, err);
+  if (!rc) rc = hub_store_read_begin(on->store, err);
+  if (!rc) rc = hub_lists_all(on, 1, &d.lists, err);
   if (!rc) rc = load_base(&d, strcmp(name, "org") == 0 ? (p->org ? p->org : "") : NULL, err);
   if (!rc) {
     if (strcmp(name, "hierarchy") == 0)
@@ -1839,27 +2100,34 @@ static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *sc
     else
       rc = cm_errf(err, CM_ERR_NOT_FOUND, "统计看板没有“%s”这项数据", name);
   }
-  hub_store_rollback(hub->store);
+  hub_store_rollback(on->store);
   if (!rc) {
     json_object_set_new(j, "scope", json_string(scope->street));
     if (scope->unit[0]) json_object_set_new(j, "unit_scope", json_string(scope->unit));
   }
   if (!rc && key) {
-    if (have_gen) hub_answers_keep(c->kept, key, gen, j, d.aux, now_ms);
+    uint64_t cost = cm_mono_ms() - t0;
+    if (have_gen) hub_answers_keep(c->kept, key, gen, j, d.aux, now_ms, cost);
+    pthread_mutex_lock(&c->mu);
     cache_slot *s = cache_put(c, key, j, NULL, 0, d.aux);
+    s->gen = gen;
+    s->made_ms = now_ms;
+    s->cost_ms = cost;
     key = NULL;
-    if (want_text) {
-      rc = slot_give(name, s, now_ms, 1, out, text_out, len_out, err);
-      pthread_mutex_unlock(&hub->lock);
+    if (give != GIVE_OBJECT) {
+      if (give == GIVE_TEXT) rc = slot_give(name, s, now_ms, 0, 1, out, text_out, len_out, err);
+      pthread_mutex_unlock(&c->mu);
+      pthread_mutex_unlock(&on->lock);
       data_free(&d);
       json_decref(j);
       return rc;
     }
+    pthread_mutex_unlock(&c->mu);
   }
-  pthread_mutex_unlock(&hub->lock);
+  pthread_mutex_unlock(&on->lock);
   free(key);
   data_free(&d);
-  if (rc) {
+  if (rc || give == KEEP_ONLY) {
     json_decref(j);
     return rc;
   }
@@ -1876,10 +2144,36 @@ static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *sc
   return CM_OK;
 }
 
+/* The cache's thread: computes the queued requests again, one at a time,
+ * until the cache is freed. */
+static void *refresh_main(void *arg) {
+  dash_cache *c = arg;
+  pthread_mutex_lock(&c->mu);
+  for (;;) {
+    while (!c->stop && !c->jobs)
+      pthread_cond_wait(&c->wake, &c->mu);
+    if (c->stop) break;
+    refresh_job *jb = c->jobs;
+    c->jobs = jb->next;
+    c->running = jb->key;
+    pthread_mutex_unlock(&c->mu);
+    hub_dash_params p = {jb->f[0], jb->f[1], jb->f[2], jb->f[3], jb->f[4], jb->f[5]};
+    cm_err err;
+    cm_err_clear(&err);
+    if (answer_get(c->hub, jb->name, &jb->scope, &p, jb->now_ms, KEEP_ONLY, NULL, NULL, NULL, &err))
+      cm_error("dashboard: computing %s again: %s", jb->name, err.msg);
+    pthread_mutex_lock(&c->mu);
+    c->running = NULL;
+    job_free(jb);
+  }
+  pthread_mutex_unlock(&c->mu);
+  return NULL;
+}
+
 cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
                            const hub_dash_params *p, uint64_t now_ms, json_t **out, cm_err *err) {
   *out = NULL;
-  return answer_get(hub, name, scope, p, now_ms, 0, out, NULL, NULL, err);
+  return answer_get(hub, name, scope, p, now_ms, GIVE_OBJECT, out, NULL, NULL, err);
 }
 
 cm_rc hub_dashboard_answer_text(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
@@ -1888,9 +2182,9 @@ cm_rc hub_dashboard_answer_text(hub_ctx *hub, const char *name, const hub_dash_s
   *text_out = NULL;
   *len_out = 0;
   if (strcmp(name, "attention") != 0)
-    return answer_get(hub, name, scope, p, now_ms, 1, NULL, text_out, len_out, err);
+    return answer_get(hub, name, scope, p, now_ms, GIVE_TEXT, NULL, text_out, len_out, err);
   json_t *j = NULL;
-  cm_rc rc = answer_get(hub, name, scope, p, now_ms, 0, &j, NULL, NULL, err);
+  cm_rc rc = answer_get(hub, name, scope, p, now_ms, GIVE_OBJECT, &j, NULL, NULL, err);
   if (!rc) rc = dump_text(j, text_out, len_out, err);
   json_decref(j);
   return rc;
@@ -1900,10 +2194,20 @@ void hub_dashboard_forget(hub_ctx *hub) {
   pthread_mutex_lock(&hub->lock);
   /* opened first: answers kept by an earlier process are forgotten too */
   dash_cache *c = cache_of(hub);
-  if (c) cache_clear(c);
+  if (c) {
+    pthread_mutex_lock(&c->mu);
+    cache_clear(c);
+    pthread_mutex_unlock(&c->mu);
+  }
   if (c && c->kept) hub_answers_forget(c->kept);
   hub_year_forget_locked(hub);
+  hub_ctx *r = c ? reader_of(c, hub) : NULL;
   pthread_mutex_unlock(&hub->lock);
+  if (r) { /* the year's lists it keeps, too */
+    pthread_mutex_lock(&r->lock);
+    hub_year_forget_locked(r);
+    pthread_mutex_unlock(&r->lock);
+  }
 }
 
 cm_rc hub_dashboard_due_day_get(hub_ctx *hub, int *day_out, cm_err *err) {

@@ -27,6 +27,13 @@
 #define HUB_DASH_SILENT_MS (7ull * 24 * 3600 * 1000) /* "not heard from" after this */
 #define HUB_DASH_INACTIVE_MONTHS 3                   /* months without activity before a flag */
 #define HUB_DASH_MAX_MONTHS 120                      /* longest activity range answered */
+/* `linli-hub serve`: an answer whose last computation took at least this
+ * many ms is given from that computation, marked "as_of_ms" (when it was
+ * made) and "updating", while it is computed again in the background; at
+ * most HUB_DASH_BEHIND_MAX_MS old (an older one is computed while the request
+ * waits).  A district's answers take tens of ms: always computed afresh. */
+#define HUB_DASH_WAIT_DEFAULT_MS 200
+#define HUB_DASH_BEHIND_MAX_MS (10ull * 60 * 1000)
 
 /* What an answer may show: street "" means every street this hub holds;
  * unit "" every supervising unit, else only the organisations whose

@@ -55,6 +55,10 @@ typedef struct hub_ctx {
    * freed by hub_close through dash_cache_free */
   void *dash_cache;
   void (*dash_cache_free)(void *cache);
+  /* an answer whose computation took at least this many ms may be given
+   * from its last computation while it is computed again (dashboard.h,
+   * HUB_DASH_WAIT_DEFAULT_MS); -1 (hub_open's default): always computed */
+  int dash_wait_ms;
   /* the organisations' facts the projection keeps (project.c), freed by
    * hub_close */
   void *facts;

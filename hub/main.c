@@ -311,8 +311,8 @@ static int cmd_enroll_approve(const cmd_args *a) {
 
 static int cmd_serve(const cmd_args *a) {
   opt_spec o[] = {{"listen", 0, NULL}, {"cert", 0, NULL}, {"key", 0, NULL},
-                  {"insecure-http", 1, NULL}, {"host", 0, NULL}};
-  int r = parse_or_help(a, "serve", o, 5, NULL, 0, NULL);
+                  {"insecure-http", 1, NULL}, {"host", 0, NULL}, {"answer-wait", 0, NULL}};
+  int r = parse_or_help(a, "serve", o, 6, NULL, 0, NULL);
   cm_err err;
   cm_rc rc;
 
@@ -321,7 +321,8 @@ static int cmd_serve(const cmd_args *a) {
   if ((o[1].value == NULL) != (o[2].value == NULL))
     return usage_error("--cert 和 --key 须同时给出");
   rc = cm_client_global_init();
-  hub_serve_opts so = {o[0].value, o[1].value, o[2].value, o[3].value != NULL, o[4].value};
+  hub_serve_opts so = {o[0].value, o[1].value, o[2].value, o[3].value != NULL, o[4].value,
+                       o[5].value};
   if (!rc) rc = hub_serve(a->dir, &so, &err);
   if (rc) return fail(rc, &err);
   return EXIT_OK;
@@ -2214,11 +2215,14 @@ static const hub_command commands[] = {
    "批准编号为 ID 的登记申请（先与申请人核对指纹）。\n"
    "--replaces：把申请登记的新电脑批准为接替原密钥 OLD_KEY（规则与 enroll --replaces 相同）。"},
   {"serve", cmd_serve,
-   "[--listen 127.0.0.1:8443] [--cert FILE --key FILE | --insecure-http] [--host NAME,...]",
+   "[--listen 127.0.0.1:8443] [--cert FILE --key FILE | --insecure-http] [--host NAME,...]\n"
+   "      [--answer-wait 毫秒|always]",
    "在前台提供 HTTP 接口和网页（给 --cert/--key 时用 HTTPS）；有上级的街道分会同时转报区协会。\n"
    "先打印地址；收到 SIGINT 或 SIGTERM 时停止。监听本机以外的地址须给 --cert/--key\n"
    "（或 --insecure-http，每次启动都会警告）。Host 不是本机、监听地址或 --host 所列名称的请求\n"
-   "一律拒绝（421）。"},
+   "一律拒绝（421）。\n"
+   "--answer-wait：统计看板的一项数据上次计算用了这么多毫秒以上（默认 200）时，数据有变化后先给出\n"
+   "上次算好的结果（注明是几点的数据、正在更新），同时在后台重新计算；always：总是等新算的结果。"},
   {"bundle", cmd_bundle, "import FILE | export --node PUBLIC_KEY [--after CURSOR] FILE",
    "import：导入社区用U盘带来的包，与联网上报完全相同；以 HTTP 接口的 JSON 格式打印结果。\n"
    "export：为没有网络的社区导出回传文件，内容与联网同步取回的相同（本社区台账的签名回执、\n"

@@ -13,6 +13,7 @@
 #include "../common/http_server.h"
 #include "../common/log.h"
 #include "api.h"
+#include "dashboard.h"
 #include "enrolguard.h"
 #include "forward.h"
 #include "heap.h"
@@ -65,6 +66,18 @@ cm_rc hub_server_start_opts(const char *dir, const hub_serve_opts *o, hub_server
     cm_warn("警告：在 %s 上以明文 HTTP 提供服务（--insecure-http），登录密码和个人信息可被网络上的"
             "他人看到",
             listen);
+  int wait_ms = HUB_DASH_WAIT_DEFAULT_MS;
+  if (o->answer_wait && strcmp(o->answer_wait, "always") == 0) {
+    wait_ms = -1;
+  } else if (o->answer_wait) {
+    size_t n = strlen(o->answer_wait);
+    if (n == 0 || n > 6 || strspn(o->answer_wait, "0123456789") != n) {
+      rc = cm_errf(err, CM_ERR_INVALID,
+                   "--answer-wait 应为 0 到 999999 的毫秒数，或 always（总是等新算的结果）");
+      goto out;
+    }
+    wait_ms = atoi(o->answer_wait);
+  }
   srv = calloc(1, sizeof *srv);
   if (!srv) {
     rc = cm_errf(err, CM_ERR_NOMEM, "serve：内存不足");
@@ -72,6 +85,7 @@ cm_rc hub_server_start_opts(const char *dir, const hub_serve_opts *o, hub_server
   }
   rc = hub_open(dir, &srv->hub, err);
   if (rc) goto out;
+  srv->hub->dash_wait_ms = wait_ms;
   srv->api.hub = srv->hub;
   srv->api.enrol = hub_enrolguard_new();
 

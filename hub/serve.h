@@ -28,6 +28,8 @@ typedef struct hub_serve_opts {
   int insecure_http;      /* plain HTTP off loopback is allowed (and warned at every start) */
   const char *hosts;      /* names besides loopback and the listen host accepted in Host
                            * (comma-separated; NULL for none) */
+  const char *answer_wait; /* the dashboard's hub_ctx.dash_wait_ms: milliseconds, or
+                            * "always" (-1); NULL: HUB_DASH_WAIT_DEFAULT_MS */
 } hub_serve_opts;
 
 /* As hub_server_start, with every option.  A listen address outside loopback

@@ -451,6 +451,9 @@ static const char *const store_migrations[] = {
    * generation g still holds while it is g, whatever else was written since
    * (monthly reports arrive all the time; plans and decisions seldom). */
   "ALTER TABLE data_gen ADD COLUMN year_gen INTEGER NOT NULL DEFAULT 1;",
+  /* How long a kept answer took to compute: one that took long may be given
+   * after a write while it is computed again (hub/dashboard.h). */
+  "ALTER TABLE answers ADD COLUMN cost_ms INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* Room for every statement of this file that goes through st_prep (about
@@ -3297,7 +3300,10 @@ cm_rc hub_store_review_reject_put(hub_store *st, const uint8_t reviewer[PROTO_KE
 /* A community's batches: the changesets that supplied its entries, with the
  * range they supplied and the newest review by the hub that enrolled it (a
  * review binds to the hash of the last entry it covered).  BATCHES_WHERE
- * picks the changesets: one by id (the primary key), or all after an id. */
+ * picks the changesets: one by id (the primary key), or all after an id.
+ * The newest review of a batch is looked for among its community's reviews
+ * that end at or after it (reviews_last): left to itself, SQLite reads every
+ * review of the reviewer for each batch, quadratic in a hub's batches. */
 #define SQL_BATCHES(BATCHES_WHERE)                                                               \
   "SELECT b.id AS id, b.author AS author, a.name AS community, a.code AS code,"                \
   " b.first_seq AS first_seq, b.last_seq AS last_seq, b.entries AS entries,"                   \
@@ -3310,7 +3316,7 @@ cm_rc hub_store_review_reject_put(hub_store *st, const uint8_t reviewer[PROTO_KE
   "  AND e.seq BETWEEN c.first_seq AND c.last_seq AND e.changeset = c.id"                      \
   "  WHERE " BATCHES_WHERE " GROUP BY c.id) b"                                                 \
   " JOIN authors a ON a.key = b.author AND a.role = 'community'"                               \
-  " LEFT JOIN reviews r ON r.rseq = (SELECT max(r2.rseq) FROM reviews r2"                      \
+  " LEFT JOIN reviews r ON r.rseq = (SELECT max(r2.rseq) FROM reviews r2 INDEXED BY reviews_last" \
   "  WHERE r2.reviewer = a.enrolled_by AND r2.author = b.author"                               \
   "  AND r2.first_seq <= b.first_seq AND r2.last_seq >= b.last_seq"                            \
   "  AND (r2.last_hash IS NULL OR r2.last_hash = (SELECT h.hash FROM entries h"                \
@@ -3686,6 +3692,10 @@ cm_rc hub_store_read_begin(hub_store *st, cm_err *err) {
   st->dirty_memo = 0;
   st->changes_at_begin = sqlite3_total_changes64(st->db);
   return cm_db_exec(st->db, "BEGIN", err);
+}
+
+cm_rc hub_store_query_only(hub_store *st, cm_err *err) {
+  return cm_db_exec(st->db, "PRAGMA query_only = ON", err);
 }
 
 cm_rc hub_store_rebuild_cache(hub_store *st, int big, cm_err *err) {

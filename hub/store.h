@@ -643,6 +643,10 @@ typedef enum hub_dash_query {
  * reads see one snapshot. */
 cm_rc hub_store_read_begin(hub_store *st, cm_err *err);
 
+/* Refuse every write on this connection from now on (a connection that only
+ * reads: the dashboard's, hub/dashboard.c). */
+cm_rc hub_store_query_only(hub_store *st, cm_err *err);
+
 /* The database's version as this connection sees it: {rows this connection
  * has written since it opened, SQLite's data_version (commits by other
  * connections)}.  Any change to what a read could return changes one of the

@@ -240,12 +240,166 @@ static void test_text(void **state) {
   assert_true(sql_int(f, "SELECT count(*) FROM answers") >= 5);
 }
 
+/* hierarchy's count of communities in answer j */
+static json_int_t communities_of(const json_t *j) {
+  return json_integer_value(json_object_get(json_object_get(j, "totals"), "communities"));
+}
+
+/* j without the marks of an answer given behind */
+static json_t *unmarked(const json_t *j) {
+  json_t *c = json_copy((json_t *)j);
+  assert_non_null(c);
+  json_object_del(c, "as_of_ms");
+  json_object_del(c, "as_of");
+  json_object_del(c, "updating");
+  return c;
+}
+
+/* hierarchy of hub at now (the whole district, no parameters) */
+static json_t *hierarchy_at(hub_ctx *hub, uint64_t now) {
+  hub_dash_params p;
+  memset(&p, 0, sizeof p);
+  hub_dash_scope scope;
+  memset(&scope, 0, sizeof scope);
+  cm_err err;
+  json_t *j = NULL;
+  assert_int_equal(hub_dashboard_answer(hub, "hierarchy", &scope, &p, now, &j, &err), CM_OK);
+  assert_non_null(j);
+  return j;
+}
+
+/* A hub that gives an answer of an older generation whatever its
+ * computation took (dash_wait_ms 0); forget: nothing kept before. */
+static hub_ctx *open_behind(fx *f, int forget) {
+  hub_ctx *hub = NULL;
+  cm_err err;
+  assert_int_equal(hub_open(f->dir, &hub, &err), CM_OK);
+  assert_int_equal(hub->dash_wait_ms, -1); /* hub_open: always computed */
+  hub->dash_wait_ms = 0;
+  if (forget) hub_dashboard_forget(hub);
+  return hub;
+}
+
+/* Answer b is answer a given behind: marked with a's time, a's figures. */
+static void check_behind(const json_t *b, const json_t *a, uint64_t a_made) {
+  assert_true(json_is_true(json_object_get(b, "updating")));
+  assert_int_equal(json_integer_value(json_object_get(b, "as_of_ms")), (json_int_t)a_made);
+  char iso[26];
+  cm_time_iso(a_made, iso);
+  assert_string_equal(json_string_value(json_object_get(b, "as_of")), iso);
+  json_t *bu = unmarked(b);
+  assert_true(json_equal(bu, a));
+  json_decref(bu);
+}
+
+/* Wait (at most 60 s) for the cache's thread to give hierarchy afresh. */
+static json_t *hierarchy_when_done(hub_ctx *hub, uint64_t now) {
+  json_t *c = NULL;
+  for (int i = 0; i < 6000; i++) {
+    json_decref(c);
+    c = hierarchy_at(hub, now);
+    if (!json_object_get(c, "updating")) break;
+    usleep(10000);
+  }
+  assert_null(json_object_get(c, "updating"));
+  return c;
+}
+
+/* An answer whose computation takes at least the hub's dash_wait_ms (0
+ * here: every one) is given from its last computation after a write, marked
+ * with when that was made, while the cache's thread computes it again; the
+ * next requests get the new one.  Older than HUB_DASH_BEHIND_MAX_MS, it is
+ * computed while the request waits. */
+static void test_behind(void **state) {
+  fx *f = *state;
+  hub_ctx *hub = open_behind(f, 1);
+  json_t *a = hierarchy_at(hub, f->now);
+  assert_null(json_object_get(a, "updating"));
+
+  tl_author who, two;
+  assert_int_equal(tl_author_new(&who), 0);
+  assert_int_equal(tl_enroll(hub, &who, "后来社区", "120101001998"), 0);
+  uint64_t later = f->now + 60000;
+  json_t *b = hierarchy_at(hub, later);
+  check_behind(b, a, f->now); /* the figures before the write */
+  /* the thread computes it again */
+  json_t *c = hierarchy_when_done(hub, later);
+  assert_int_equal(communities_of(c), communities_of(a) + 1);
+
+  /* the text the API sends whole says the same, at its start */
+  assert_int_equal(tl_author_new(&two), 0);
+  assert_int_equal(tl_enroll(hub, &two, "又来社区", "120101001997"), 0);
+  hub_dash_params p;
+  memset(&p, 0, sizeof p);
+  hub_dash_scope scope;
+  memset(&scope, 0, sizeof scope);
+  cm_err err;
+  char *text = NULL;
+  size_t len = 0;
+  assert_int_equal(
+      hub_dashboard_answer_text(hub, "hierarchy", &scope, &p, later + 1000, &text, &len, &err),
+      CM_OK);
+  char head[128], iso[26];
+  cm_time_iso(later, iso);
+  snprintf(head, sizeof head, "{\"as_of_ms\":%llu,\"as_of\":\"%s\",\"updating\":true,",
+           (unsigned long long)later, iso);
+  assert_memory_equal(text, head, strlen(head));
+  json_t *t = json_loadb(text, len, 0, NULL);
+  assert_non_null(t);
+  check_behind(t, c, later);
+  json_decref(t);
+  free(text);
+
+  /* made more than HUB_DASH_BEHIND_MAX_MS ago: computed now */
+  json_t *d = hierarchy_at(hub, later + HUB_DASH_BEHIND_MAX_MS + 1000);
+  assert_null(json_object_get(d, "updating"));
+  assert_int_equal(communities_of(d), communities_of(a) + 2);
+  hub_close(hub); /* stops the thread, also when it is still computing */
+
+  /* the same answer computed afresh by a hub that always computes */
+  json_t *fresh = answer_fresh_start(f, "hierarchy", &p, 1);
+  assert_true(json_equal(fresh, d));
+  json_decref(fresh);
+  json_decref(a);
+  json_decref(b);
+  json_decref(c);
+  json_decref(d);
+}
+
+/* The same after a restart: the answer kept in the database by the hub
+ * before is given, marked, when another process wrote since. */
+static void test_behind_restart(void **state) {
+  fx *f = *state;
+  hub_ctx *hub = open_behind(f, 1);
+  json_t *a = hierarchy_at(hub, f->now);
+  hub_close(hub); /* writes the kept answer */
+
+  write_enrol(f);
+  uint64_t later = f->now + 120000;
+  hub = open_behind(f, 0);
+  json_t *b = hierarchy_at(hub, later);
+  check_behind(b, a, f->now);
+  json_t *c = hierarchy_when_done(hub, later);
+  assert_int_equal(communities_of(c), communities_of(a) + 1);
+  hub_close(hub);
+
+  /* a hub that always computes never gives it */
+  hub_dash_params p;
+  memset(&p, 0, sizeof p);
+  json_t *fresh = answer_fresh_start(f, "hierarchy", &p, 0);
+  assert_null(json_object_get(fresh, "updating"));
+  assert_true(json_equal(fresh, c));
+  json_decref(fresh);
+  json_decref(a);
+  json_decref(b);
+  json_decref(c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_due_day),
-      cmocka_unit_test(test_enrol),
-      cmocka_unit_test(test_rebuild),
-      cmocka_unit_test(test_text),
+      cmocka_unit_test(test_due_day), cmocka_unit_test(test_enrol),
+      cmocka_unit_test(test_rebuild), cmocka_unit_test(test_text),
+      cmocka_unit_test(test_behind),  cmocka_unit_test(test_behind_restart),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -93,6 +93,17 @@
     return s;
   }
 
+  // An answer given from its last computation while the hub works it out
+  // again (a city's answers take seconds): the time of its figures (the
+  // hub's, as every time on the page), said under the section's heading.
+  function behind(box, ans) {
+    const hm = ans && ans.updating && /T(\d{2}:\d{2})/.exec(ans.as_of || '');
+    if (!hm) return;
+    const p = el('p', { class: 'dash-behind', text: `${t('behind_before')}${hm[1]}${t('behind_after')}` });
+    const h = box.querySelector(':scope > h2');
+    if (h) h.after(p); else box.append(p);
+  }
+
   const orgHref = (id) => `/dashboard/org/${encodeURIComponent(id)}`;
   const pct = (n, d) => (d > 0 ? `${Math.round((100 * n) / d)}%` : '—');
 
@@ -259,6 +270,7 @@
   function renderHierarchy(box, h) {
     box.replaceChildren();
     box.append(el('h2', { text: t('hierarchy') }));
+    behind(box, h);
     box.append(facts(h.totals, streetView ? ['communities', 'organisations', 'members', 'party_members']
       : ['streets', 'communities', 'organisations', 'members', 'party_members']));
     const p = { category: state.category };
@@ -389,6 +401,7 @@
       const comp = getJSON(`/api/v1/dashboard/completeness${query(cp)}`).then((c) => {
         const b = boxes.completeness;
         b.replaceChildren(el('h2', { text: `${t('completeness')} ${c.month}` }));
+        behind(b, c);
         if (!month.value) month.value = c.month;
         b.append(el('p', { class: 'hint', text: `${t('due')}${t('colon')}${c.due}` }));
         b.append(facts(c.totals, ['expected', 'received', 'on_time', 'accepted', 'pending', 'rejected', 'missing']));
@@ -406,6 +419,7 @@
         const b = boxes.activity;
         const range = Object.assign({ from: a.from, to: a.to }, cat);
         b.replaceChildren(el('h2', { text: `${t('activity')} ${a.from} – ${a.to}` }));
+        behind(b, a);
         b.append(facts(a.totals, ['reports', 'activities', 'participants', 'party_participants', 'good_deeds']));
         b.append(chart('chart-activity', a.months, 'month', ['activities', 'good_deeds'], ['participants', 'party_participants']));
         b.append(table('activity', 'months', a.months, range));
@@ -420,6 +434,7 @@
       const att = getJSON(`/api/v1/dashboard/attention${query(cat)}`).then((a) => {
         const b = boxes.attention;
         b.replaceChildren(el('h2', { text: t('attention') }));
+        behind(b, a);
         // The activities ahead: what, when and where first; the rest in the CSV.
         const cols = { upcoming: ['date', 'title', 'place', 'expected', 'org', 'name', 'community', 'street_ack', 'district_ack'] };
         for (const k of ATTN_KEYS)
@@ -432,6 +447,7 @@
       const stp = getJSON(`/api/v1/dashboard/stations${query(cat)}`).then((st) => {
         const b = boxes.stations;
         b.replaceChildren(el('h2', { text: t('stations') }));
+        behind(b, st);
         b.append(facts(st.totals, ['stations', 'needing']));
         const inStreet = (r) => !state.street || r.street === state.street;
         b.append(table('stations', 'communities', st.communities.filter(inStreet), cat));
@@ -449,6 +465,7 @@
         const b = boxes.funding;
         const fq = Object.assign({ year: String(f.year) }, cat);
         b.replaceChildren(el('h2', { text: `${t('funding')} ${f.year}` }));
+        behind(b, f);
         b.append(facts(f.totals, ['amount', 'grants']));
         if (!streetView) b.append(table('funding', 'streets', f.streets, fq, { title: t('title.funding_streets') }));
         b.append(table('funding', 'communities', f.communities, fq, { title: t('title.funding_communities') }));
@@ -456,7 +473,12 @@
       }).catch((e) => { boxes.funding.replaceChildren(el('h2', { text: t('funding') })); fail(boxes.funding, e); });
 
       const [h, c, a, at] = await Promise.all([hier, comp, act, att]);
-      if (h && c && a && at) renderOverview(first, c, a, at, h);
+      if (h && c && a && at) {
+        renderOverview(first, c, a, at, h);
+        // the tiles count from these answers: the oldest one given so says when
+        const old = [h, c, a, at].filter((x) => x.updating).sort((x, y) => x.as_of_ms - y.as_of_ms)[0];
+        behind(first, old);
+      }
       else first.replaceChildren(el('h2', { text: t('overview') }), el('p', { class: 'error', text: t('failed') }));
       // Ready means every section has its figures (or its error).
       await Promise.all([stp, fup]);
@@ -499,6 +521,7 @@
       const o = await getJSON(`/api/v1/dashboard/org/${encodeURIComponent(id)}`);
       const f = o.filing || {};
       root.append(el('h1', { id: 'org-title', text: `${f.name || id}` }));
+      behind(root, o);
       // The organisation's archive (records and attached files), printable, and its ZIP.
       root.append(el('p', { class: 'dossier' },
         el('a', { id: 'org-dossier', href: `/dossier/${encodeURIComponent(id)}`, target: '_blank', text: t('dossier') }), ' ',

@@ -25,10 +25,11 @@ function sql(db, q) {
   return out ? JSON.parse(out) : [];
 }
 
-// `serve` on port 0; resolves to its URL once the URL line arrived.
-function serve(bin, dir, procs) {
+// `serve` on port 0 (with more arguments: extra); resolves to its URL once
+// the URL line arrived.
+function serve(bin, dir, procs, extra = []) {
   return new Promise((resolve, reject) => {
-    const proc = spawnTracked(bin, ['--dir', dir, 'serve', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawnTracked(bin, ['--dir', dir, 'serve', '--listen', '127.0.0.1:0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     procs.push({ proc, stderr: () => err });
@@ -45,9 +46,10 @@ function serve(bin, dir, procs) {
 
 // The district.  months: generated months per community.  before(nodes):
 // called after generating, before the last sync, to write more records.
+// districtArgs: more arguments of the district hub's `serve`.
 // Operators: admin (district), wanghailou (bound to 望海楼街, at the
 // district), liming (the street hub's), all with PASSWORD.
-async function district(t, { months = 6, before } = {}) {
+async function district(t, { months = 6, before, districtArgs = [] } = {}) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'linli-dash-'));
   const procs = [];
   t.after(async () => {
@@ -68,7 +70,7 @@ async function district(t, { months = 6, before } = {}) {
   const dkey = lastLine(run(HUB, ['--dir', d, 'init', '--role', 'district', '--name', '河北区协会']));
   run(HUB, ['--dir', d, 'operator', 'add', 'admin', '--role', 'district'], `${PASSWORD}\n`);
   run(HUB, ['--dir', d, 'operator', 'add', 'wanghailou', '--role', 'street', '--street', '望海楼街'], `${PASSWORD}\n`);
-  const durl = await serve(HUB, d, procs);
+  const durl = await serve(HUB, d, procs, districtArgs);
   const s = path.join(tmp, 'street');
   const skey = lastLine(run(HUB, ['--dir', s, 'init', '--role', 'street', '--name', '望海楼街', '--upstream', durl, '--upstream-key', dkey]));
   run(HUB, ['--dir', d, 'enroll', '--name', '望海楼街', '--key', skey]);
@@ -94,7 +96,7 @@ async function district(t, { months = 6, before } = {}) {
     if (n >= want) break;
     await sleep(150);
   }
-  return { durl, surl, db, sdb: path.join(s, 'hub.db'), nodes, wrote };
+  return { durl, surl, ddir: d, db, sdb: path.join(s, 'hub.db'), nodes, wrote };
 }
 
 // Log in at a hub's page.
