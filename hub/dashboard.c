@@ -1694,9 +1694,11 @@ static void cache_free(void *p) {
 }
 
 /* Keep a new answer (its object or its text, taken) and aux: in the slot of
- * the same key (an answer of an older generation), else in slot c->next. */
+ * the same key (an answer of an older generation), else in slot c->next.
+ * What the slot held goes to *old, for the caller to free once it has let
+ * go of c->mu (a city's answer takes a tenth of a second to free). */
 static cache_slot *cache_put(dash_cache *c, char *key, json_t *answer, char *text,
-                             size_t text_len, json_t *aux) {
+                             size_t text_len, json_t *aux, cache_slot *old) {
   cache_slot *s = NULL;
   for (size_t i = 0; !s && i < CACHE_SLOTS; i++)
     if (c->slot[i].key && strcmp(c->slot[i].key, key) == 0) s = &c->slot[i];
@@ -1704,7 +1706,8 @@ static cache_slot *cache_put(dash_cache *c, char *key, json_t *answer, char *tex
     s = &c->slot[c->next];
     c->next = (c->next + 1) % CACHE_SLOTS;
   }
-  slot_free(s);
+  *old = *s;
+  memset(s, 0, sizeof *s);
   s->key = key;
   s->answer = json_incref(answer);
   s->aux = json_incref(aux);
@@ -1920,6 +1923,33 @@ static cm_rc slot_answer(const char *name, cache_slot *s, uint64_t now_ms, int g
   return slot_give(name, s, now_ms, 0, give == GIVE_TEXT, out, text_out, len_out, err);
 }
 
+/* The slot of key read back as text only: its object made without c->mu
+ * (parsing a city's answer takes seconds), for the request that wants it. */
+static void slot_parse(dash_cache *c, const char *key) {
+  char *copy = NULL;
+  const char *was = NULL;
+  size_t n = 0;
+  pthread_mutex_lock(&c->mu);
+  cache_slot *s = cache_find(c, key);
+  if (s && !s->answer && s->text && (copy = malloc(s->text_len + 1)) != NULL) {
+    memcpy(copy, s->text, s->text_len + 1);
+    n = s->text_len;
+    was = s->text;
+  }
+  pthread_mutex_unlock(&c->mu);
+  if (!copy) return;
+  json_t *j = json_loadb(copy, n, 0, NULL);
+  free(copy);
+  pthread_mutex_lock(&c->mu);
+  s = cache_find(c, key);
+  if (j && s && !s->answer && s->text == was && s->text_len == n) {
+    s->answer = j;
+    j = NULL;
+  }
+  pthread_mutex_unlock(&c->mu);
+  json_decref(j);
+}
+
 /* The request answered from the cache without hub->lock: 1 when it was (its
  * result in *rc_out), 0 when it must be computed.  The answer is the current
  * generation's, or an older one whose computation is slow (see above). */
@@ -1950,19 +1980,23 @@ static int answer_quick(hub_ctx *hub, const char *name, const hub_dash_scope *sc
     hub_answers_get_text(c->kept, key, hub->dash_wait_ms, &kt, &kn, &kx, &m);
     char *k2 =
         kt && (m.current || behind_ok(hub, m.cost_ms, m.made_ms, now_ms)) ? strdup(key) : NULL;
+    cache_slot old;
+    memset(&old, 0, sizeof old);
     pthread_mutex_lock(&c->mu);
     if (k2 && !cache_find(c, key)) {
-      s = cache_put(c, k2, NULL, kt, kn, kx);
+      s = cache_put(c, k2, NULL, kt, kn, kx, &old);
       s->gen = m.gen;
       s->made_ms = m.made_ms;
       s->cost_ms = m.cost_ms;
       kt = k2 = NULL;
     }
     pthread_mutex_unlock(&c->mu);
+    slot_free(&old);
     free(k2);
     free(kt);
     json_decref(kx);
   }
+  if (!want_text) slot_parse(c, key);
   pthread_mutex_lock(&c->mu);
   s = cache_find(c, key);
   if (s && s->gen == gen) {
@@ -2041,8 +2075,9 @@ static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *sc
       hub_answer_meta m;
       hub_answers_get_text(c->kept, key, -1, &kt, &kn, &kx, &m);
       if (kt) {
+        cache_slot old;
         pthread_mutex_lock(&c->mu);
-        s = cache_put(c, key, NULL, kt, kn, kx);
+        s = cache_put(c, key, NULL, kt, kn, kx, &old);
         s->gen = gen;
         s->made_ms = m.made_ms;
         s->cost_ms = m.cost_ms;
@@ -2050,6 +2085,7 @@ static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *sc
         rc = slot_answer(name, s, now_ms, give, out, text_out, len_out, err);
         pthread_mutex_unlock(&c->mu);
         pthread_mutex_unlock(&hub->lock);
+        slot_free(&old);
         return rc;
       }
     }
@@ -2108,21 +2144,37 @@ static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *sc
   if (!rc && key) {
     uint64_t cost = cm_mono_ms() - t0;
     if (have_gen) hub_answers_keep(c->kept, key, gen, j, d.aux, now_ms, cost);
-    pthread_mutex_lock(&c->mu);
-    cache_slot *s = cache_put(c, key, j, NULL, 0, d.aux);
-    s->gen = gen;
-    s->made_ms = now_ms;
-    s->cost_ms = cost;
-    key = NULL;
-    if (give != GIVE_OBJECT) {
-      if (give == GIVE_TEXT) rc = slot_give(name, s, now_ms, 0, 1, out, text_out, len_out, err);
+    /* the text asked for made before c->mu is taken (a city's: tenths of a
+     * second), kept in the slot and a copy given */
+    char *text = NULL;
+    size_t tn = 0;
+    if (give == GIVE_TEXT) rc = dump_text(j, &text, &tn, err);
+    if (!rc && text && !(*text_out = malloc(tn + 1))) rc = nomem(err);
+    if (!rc && text) {
+      memcpy(*text_out, text, tn + 1);
+      *len_out = tn;
+    }
+    cache_slot old;
+    memset(&old, 0, sizeof old);
+    if (!rc) {
+      pthread_mutex_lock(&c->mu);
+      cache_slot *s = cache_put(c, key, j, text, tn, d.aux, &old);
+      s->gen = gen;
+      s->made_ms = now_ms;
+      s->cost_ms = cost;
+      key = NULL;
+      text = NULL;
       pthread_mutex_unlock(&c->mu);
+    }
+    free(text);
+    slot_free(&old);
+    if (give != GIVE_OBJECT) {
       pthread_mutex_unlock(&on->lock);
+      free(key);
       data_free(&d);
       json_decref(j);
       return rc;
     }
-    pthread_mutex_unlock(&c->mu);
   }
   pthread_mutex_unlock(&on->lock);
   free(key);
