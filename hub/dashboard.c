@@ -1615,6 +1615,7 @@ typedef struct cache_slot {
   int64_t gen;      /* the data generation it was computed at; -1 unknown */
   uint64_t made_ms; /* the request's clock when it was computed */
   uint64_t cost_ms; /* how long computing it took (0: read back, not computed) */
+  uint64_t stamp;   /* which cache_put filled it (dash_cache.puts) */
 } cache_slot;
 
 /* A request to compute again in the background: everything answer_get reads
@@ -1633,7 +1634,8 @@ typedef struct dash_cache {
   pthread_mutex_t mu;
   uint64_t version[2];
   cache_slot slot[CACHE_SLOTS];
-  size_t next; /* the slot the next answer replaces */
+  size_t next;   /* the slot the next answer replaces */
+  uint64_t puts; /* answers put so far (cache_slot.stamp) */
   /* The answers kept in the database (answers.h), for a hub that has just
    * started, and the source of the data generation: NULL when they cannot
    * be (then the cache is emptied whenever the version changes). */
@@ -1714,6 +1716,7 @@ static cache_slot *cache_put(dash_cache *c, char *key, json_t *answer, char *tex
   s->text = text;
   s->text_len = text_len;
   s->gen = -1;
+  s->stamp = ++c->puts;
   return s;
 }
 
@@ -1927,14 +1930,14 @@ static cm_rc slot_answer(const char *name, cache_slot *s, uint64_t now_ms, int g
  * (parsing a city's answer takes seconds), for the request that wants it. */
 static void slot_parse(dash_cache *c, const char *key) {
   char *copy = NULL;
-  const char *was = NULL;
+  uint64_t was = 0;
   size_t n = 0;
   pthread_mutex_lock(&c->mu);
   cache_slot *s = cache_find(c, key);
   if (s && !s->answer && s->text && (copy = malloc(s->text_len + 1)) != NULL) {
     memcpy(copy, s->text, s->text_len + 1);
     n = s->text_len;
-    was = s->text;
+    was = s->stamp;
   }
   pthread_mutex_unlock(&c->mu);
   if (!copy) return;
@@ -1942,7 +1945,7 @@ static void slot_parse(dash_cache *c, const char *key) {
   free(copy);
   pthread_mutex_lock(&c->mu);
   s = cache_find(c, key);
-  if (j && s && !s->answer && s->text == was && s->text_len == n) {
+  if (j && s && !s->answer && s->stamp == was) { /* the same answer still */
     s->answer = j;
     j = NULL;
   }
