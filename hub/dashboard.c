@@ -1980,9 +1980,10 @@ static int answer_quick(hub_ctx *hub, const char *name, const hub_dash_scope *sc
     size_t kn = 0;
     json_t *kx = NULL;
     hub_answer_meta m;
-    hub_answers_get_text(c->kept, key, hub->dash_wait_ms, &kt, &kn, &kx, &m);
-    char *k2 =
-        kt && (m.current || behind_ok(hub, m.cost_ms, m.made_ms, now_ms)) ? strdup(key) : NULL;
+    hub_answers_get_text(c->kept, key, p->current ? -1 : hub->dash_wait_ms, &kt, &kn, &kx, &m);
+    char *k2 = kt && (m.current || (!p->current && behind_ok(hub, m.cost_ms, m.made_ms, now_ms)))
+                   ? strdup(key)
+                   : NULL;
     cache_slot old;
     memset(&old, 0, sizeof old);
     pthread_mutex_lock(&c->mu);
@@ -2005,7 +2006,7 @@ static int answer_quick(hub_ctx *hub, const char *name, const hub_dash_scope *sc
   if (s && s->gen == gen) {
     *rc_out = slot_give(name, s, now_ms, 0, want_text, out, text_out, len_out, err);
     done = 1;
-  } else if (s && s->gen >= 0 && behind_ok(hub, s->cost_ms, s->made_ms, now_ms)) {
+  } else if (s && s->gen >= 0 && !p->current && behind_ok(hub, s->cost_ms, s->made_ms, now_ms)) {
     *rc_out = slot_give(name, s, now_ms, 1, want_text, out, text_out, len_out, err);
     refresh_queue(c, key, name, scope, p, now_ms);
     done = 1;
@@ -2212,7 +2213,7 @@ static void *refresh_main(void *arg) {
     c->jobs = jb->next;
     c->running = jb->key;
     pthread_mutex_unlock(&c->mu);
-    hub_dash_params p = {jb->f[0], jb->f[1], jb->f[2], jb->f[3], jb->f[4], jb->f[5]};
+    hub_dash_params p = {jb->f[0], jb->f[1], jb->f[2], jb->f[3], jb->f[4], jb->f[5], 1};
     cm_err err;
     cm_err_clear(&err);
     if (answer_get(c->hub, jb->name, &jb->scope, &p, jb->now_ms, KEEP_ONLY, NULL, NULL, NULL, &err))

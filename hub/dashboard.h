@@ -51,6 +51,7 @@ typedef struct hub_dash_params {
   const char *to;       /* activity: "YYYY-MM"; default the month before now */
   const char *org;      /* org: the filing number */
   const char *year;     /* funding: "YYYY"; default this year */
+  int current;          /* 1: never an answer of an earlier computation (?fresh=1) */
 } hub_dash_params;
 
 /* One of the answers, by name: "hierarchy", "org", "completeness", "activity",

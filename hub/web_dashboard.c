@@ -142,6 +142,8 @@ static void api_answer(cm_http_req *req, cm_http_resp *resp, hub_api *api, const
   p.to = cm_http_query(req, "to");
   p.org = org;
   p.year = cm_http_query(req, "year");
+  const char *fresh = cm_http_query(req, "fresh");
+  p.current = fresh && strcmp(fresh, "1") == 0;
   const char *page = cm_http_query(req, "page"), *per_page = cm_http_query(req, "per_page");
   if (!org && !ext[0] && (!page || !*page) && (!per_page || !*per_page)) {
     /* the whole answer, as text: no objects read and written again */

@@ -67,8 +67,12 @@ test('after a write, each section says its figures are of an earlier time, then 
   const now = Number(run(HUB, ['--dir', ddir, 'dashboard', 'due-day']).match(/\d+/)[0]);
   run(HUB, ['--dir', ddir, 'dashboard', 'due-day', String(now % 28 + 1)]);
 
+  // A script that reads right after it wrote asks for the database as it is.
+  const st = await (await page.request.get(`${durl}/api/v1/dashboard/stations?fresh=1`)).json();
+  assert.equal(st.updating, undefined);
   await ready(page, `${durl}/`);
   const lines = await behindLines(page);
+  assert.equal(lines.stations, '', 'stations: computed by the fresh=1 request');
   // The first request after the write finds nothing computed since: at least
   // that section is given so (the others may be computed again meanwhile).
   assert.ok(Object.values(lines).some((l) => l !== ''), JSON.stringify(lines));
