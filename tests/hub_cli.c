@@ -92,6 +92,14 @@ static void test_cli(void **state) {
   assert_int_equal(stat(file, &sb), 0);
   assert_int_equal(sb.st_mode & 077, 0);
   assert_int_equal(run(NULL, dir, "init --role street --name again", out, sizeof out), 2);
+  /* serve refuses a wait that is not milliseconds or "always", before it
+   * listens (it would otherwise run until stopped) */
+  assert_int_equal(run(NULL, dir, "serve --listen 127.0.0.1:0 --answer-wait 12x", out, sizeof out),
+                   2);
+  assert_int_equal(run(NULL, dir, "serve --listen 127.0.0.1:0 --answer-wait -1", out, sizeof out),
+                   2);
+  assert_int_equal(
+      run(NULL, dir, "serve --listen 127.0.0.1:0 --answer-wait 1234567", out, sizeof out), 2);
 
   /* enroll, with this process holding the hub open. */
   tl_author c;
