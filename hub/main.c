@@ -2222,7 +2222,8 @@ static const hub_command commands[] = {
    "（或 --insecure-http，每次启动都会警告）。Host 不是本机、监听地址或 --host 所列名称的请求\n"
    "一律拒绝（421）。\n"
    "--answer-wait：统计看板的一项数据上次计算用了这么多毫秒以上（默认 200）时，数据有变化后先给出\n"
-   "上次算好的结果（注明是几点的数据、正在更新），同时在后台重新计算；always：总是等新算的结果。"},
+   "上次算好的结果（注明是几点的数据、正在更新），同时在后台重新计算；always：总是等新算的结果。\n"
+   "不给 --answer-wait 时用环境变量 LINLI_ANSWER_WAIT 的值。"},
   {"bundle", cmd_bundle, "import FILE | export --node PUBLIC_KEY [--after CURSOR] FILE",
    "import：导入社区用U盘带来的包，与联网上报完全相同；以 HTTP 接口的 JSON 格式打印结果。\n"
    "export：为没有网络的社区导出回传文件，内容与联网同步取回的相同（本社区台账的签名回执、\n"

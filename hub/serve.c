@@ -67,16 +67,18 @@ cm_rc hub_server_start_opts(const char *dir, const hub_serve_opts *o, hub_server
             "他人看到",
             listen);
   int wait_ms = HUB_DASH_WAIT_DEFAULT_MS;
-  if (o->answer_wait && strcmp(o->answer_wait, "always") == 0) {
+  const char *wait = o->answer_wait, *wait_from = "--answer-wait";
+  if (!wait && (wait = getenv("LINLI_ANSWER_WAIT")) != NULL) wait_from = "环境变量 LINLI_ANSWER_WAIT";
+  if (wait && strcmp(wait, "always") == 0) {
     wait_ms = -1;
-  } else if (o->answer_wait) {
-    size_t n = strlen(o->answer_wait);
-    if (n == 0 || n > 6 || strspn(o->answer_wait, "0123456789") != n) {
-      rc = cm_errf(err, CM_ERR_INVALID,
-                   "--answer-wait 应为 0 到 999999 的毫秒数，或 always（总是等新算的结果）");
+  } else if (wait) {
+    size_t n = strlen(wait);
+    if (n == 0 || n > 6 || strspn(wait, "0123456789") != n) {
+      rc = cm_errf(err, CM_ERR_INVALID, "%s 应为 0 到 999999 的毫秒数，或 always（总是等新算的结果）",
+                   wait_from);
       goto out;
     }
-    wait_ms = atoi(o->answer_wait);
+    wait_ms = atoi(wait);
   }
   srv = calloc(1, sizeof *srv);
   if (!srv) {

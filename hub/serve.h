@@ -29,7 +29,8 @@ typedef struct hub_serve_opts {
   const char *hosts;      /* names besides loopback and the listen host accepted in Host
                            * (comma-separated; NULL for none) */
   const char *answer_wait; /* the dashboard's hub_ctx.dash_wait_ms: milliseconds, or
-                            * "always" (-1); NULL: HUB_DASH_WAIT_DEFAULT_MS */
+                            * "always" (-1); NULL: the environment's LINLI_ANSWER_WAIT,
+                            * else HUB_DASH_WAIT_DEFAULT_MS */
 } hub_serve_opts;
 
 /* As hub_server_start, with every option.  A listen address outside loopback

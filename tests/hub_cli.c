@@ -100,6 +100,8 @@ static void test_cli(void **state) {
                    2);
   assert_int_equal(
       run(NULL, dir, "serve --listen 127.0.0.1:0 --answer-wait 1234567", out, sizeof out), 2);
+  assert_int_equal(
+      run("LINLI_ANSWER_WAIT=soon", dir, "serve --listen 127.0.0.1:0", out, sizeof out), 2);
 
   /* enroll, with this process holding the hub open. */
   tl_author c;

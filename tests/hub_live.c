@@ -68,13 +68,7 @@ int hl_start(hl_hub *h, const char *bin, const char *dir) {
     dup2(out[1], 1);
     close(out[0]);
     close(out[1]);
-    /* Every dashboard answer computed for the database as it is: the tests
-     * compare it with the same answer computed in-process, and under the
-     * sanitizers a computation takes longer than the 200 ms after which
-     * serve would give the last one while computing again (that is
-     * dashboard_kept's and dashboard_behind's to test). */
-    execl(bin, bin, "--dir", dir, "serve", "--listen", "127.0.0.1:0", "--answer-wait", "always",
-          (char *)NULL);
+    execl(bin, bin, "--dir", dir, "serve", "--listen", "127.0.0.1:0", (char *)NULL);
     _exit(127);
   }
   close(out[1]);

@@ -25,7 +25,7 @@ typedef struct hl_hub {
 int hl_operator_add(const char *bin, const char *dir, const char *name, const char *role,
                     const char *password);
 
-/* Start `bin --dir dir serve --listen 127.0.0.1:0 --answer-wait always` (the environment is
+/* Start `bin --dir dir serve --listen 127.0.0.1:0` (the environment is
  * inherited: LINLI_FAKE_NOW_MS, LINLI_LOG) and wait up to 60 s for the URL it
  * prints first.  0 on success. */
 int hl_start(hl_hub *h, const char *bin, const char *dir);

@@ -46,15 +46,10 @@ function serve(bin, dir, procs, extra = []) {
 
 // The district.  months: generated months per community.  before(nodes):
 // called after generating, before the last sync, to write more records.
-// districtArgs: more arguments of the district hub's `serve`; without them
-// both hubs compute every dashboard answer for the database as it is
-// (`--answer-wait always`): the tests compare the figures with SQL, and under
-// the sanitizers a computation can pass the 200 ms after which serve gives
-// the last one while computing again (behind.test.js tests that).
+// districtArgs: more arguments of the district hub's `serve`.
 // Operators: admin (district), wanghailou (bound to 望海楼街, at the
 // district), liming (the street hub's), all with PASSWORD.
-const CURRENT = ['--answer-wait', 'always'];
-async function district(t, { months = 6, before, districtArgs = CURRENT } = {}) {
+async function district(t, { months = 6, before, districtArgs = [] } = {}) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'linli-dash-'));
   const procs = [];
   t.after(async () => {
@@ -80,7 +75,7 @@ async function district(t, { months = 6, before, districtArgs = CURRENT } = {}) 
   const skey = lastLine(run(HUB, ['--dir', s, 'init', '--role', 'street', '--name', '望海楼街', '--upstream', durl, '--upstream-key', dkey]));
   run(HUB, ['--dir', d, 'enroll', '--name', '望海楼街', '--key', skey]);
   run(HUB, ['--dir', s, 'operator', 'add', 'liming', '--role', 'street'], `${PASSWORD}\n`);
-  const surl = await serve(HUB, s, procs, CURRENT);
+  const surl = await serve(HUB, s, procs);
   const nodes = [];
   const wrote = [];
   for (const [i, c] of ['建昌道社区', '铁东路社区'].entries()) {

@@ -144,11 +144,7 @@ async function startHub(t, opts = {}) {
   if (opts.upstream) args.push('--upstream', opts.upstream, '--upstream-key', opts.upstreamKey);
   const init = execFileSync(HUB_BIN, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const key = init.trim().split('\n').pop();
-  // Dashboard answers computed for the database as it is: the tests read the
-  // figures right after writing (dashboard/behind.test.js tests the answers
-  // given from an earlier computation, which a slow sanitizer build would
-  // otherwise get here).
-  const { proc, url, stderr } = await spawnServe(HUB_BIN, ['--dir', dir, 'serve', '--listen', '127.0.0.1:0', '--answer-wait', 'always']);
+  const { proc, url, stderr } = await spawnServe(HUB_BIN, ['--dir', dir, 'serve', '--listen', '127.0.0.1:0']);
   const hub = {
     dir, url, key, proc, stderr,
     cli: (...args) => execFileSync(HUB_BIN, ['--dir', dir, ...args], { encoding: 'utf8' }),
