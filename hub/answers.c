@@ -82,11 +82,12 @@ static int build_note(struct dl_phdr_info *info, size_t size, void *arg) {
 /* ---- the connection ---- */
 
 static const char SQL_GEN[] = "SELECT gen FROM data_gen WHERE id = 1";
-/* one statement: the generation and the answer from the same snapshot; ?3
- * 0: only at the current generation, 1: at any */
+/* one statement: the generation and the answer from the same snapshot; of
+ * an older generation only when it took ?3 ms or more (?3 >= 0) */
 static const char SQL_GET[] =
     "SELECT a.body, a.aux, a.raw, a.gen, a.stored, a.cost_ms, g.gen FROM answers a, data_gen g "
-    "WHERE a.key = ?1 AND g.id = 1 AND (?3 OR a.gen = g.gen) AND a.build = ?2";
+    "WHERE a.key = ?1 AND g.id = 1 AND a.build = ?2"
+    " AND (a.gen = g.gen OR (?3 >= 0 AND a.cost_ms >= ?3))";
 static const char SQL_PUT[] =
     "INSERT OR REPLACE INTO answers(key, gen, build, stored, body, aux, raw, cost_ms) "
     "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM data_gen WHERE id = 1 AND gen = ?2";
@@ -251,10 +252,8 @@ void hub_answers_get_text(hub_answers *a, const char *key, int64_t older_cost_ms
   sqlite3_reset(a->get);
   sqlite3_bind_text(a->get, 1, key, -1, SQLITE_STATIC);
   sqlite3_bind_blob(a->get, 2, a->build, (int)a->build_len, SQLITE_STATIC);
-  sqlite3_bind_int(a->get, 3, older_cost_ms >= 0);
-  if (sqlite3_step(a->get) == SQLITE_ROW &&
-      (sqlite3_column_int64(a->get, 3) == sqlite3_column_int64(a->get, 6) ||
-       sqlite3_column_int64(a->get, 5) >= older_cost_ms)) {
+  sqlite3_bind_int64(a->get, 3, older_cost_ms);
+  if (sqlite3_step(a->get) == SQLITE_ROW) {
     meta->gen = sqlite3_column_int64(a->get, 3);
     meta->made_ms = (uint64_t)sqlite3_column_int64(a->get, 4);
     meta->cost_ms = (uint64_t)sqlite3_column_int64(a->get, 5);

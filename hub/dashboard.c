@@ -1695,15 +1695,19 @@ static void cache_free(void *p) {
   free(c);
 }
 
+static cache_slot *cache_find(dash_cache *c, const char *key) {
+  for (size_t i = 0; i < CACHE_SLOTS; i++)
+    if (c->slot[i].key && strcmp(c->slot[i].key, key) == 0) return &c->slot[i];
+  return NULL;
+}
+
 /* Keep a new answer (its object or its text, taken) and aux: in the slot of
  * the same key (an answer of an older generation), else in slot c->next.
  * What the slot held goes to *old, for the caller to free once it has let
  * go of c->mu (a city's answer takes a tenth of a second to free). */
 static cache_slot *cache_put(dash_cache *c, char *key, json_t *answer, char *text,
                              size_t text_len, json_t *aux, cache_slot *old) {
-  cache_slot *s = NULL;
-  for (size_t i = 0; !s && i < CACHE_SLOTS; i++)
-    if (c->slot[i].key && strcmp(c->slot[i].key, key) == 0) s = &c->slot[i];
+  cache_slot *s = cache_find(c, key);
   if (!s) {
     s = &c->slot[c->next];
     c->next = (c->next + 1) % CACHE_SLOTS;
@@ -1718,12 +1722,6 @@ static cache_slot *cache_put(dash_cache *c, char *key, json_t *answer, char *tex
   s->gen = -1;
   s->stamp = ++c->puts;
   return s;
-}
-
-static cache_slot *cache_find(dash_cache *c, const char *key) {
-  for (size_t i = 0; i < CACHE_SLOTS; i++)
-    if (c->slot[i].key && strcmp(c->slot[i].key, key) == 0) return &c->slot[i];
-  return NULL;
 }
 
 /* Append field f to k, its length first (NULL written apart from ""), so
@@ -1973,9 +1971,10 @@ static int answer_quick(hub_ctx *hub, const char *name, const hub_dash_scope *sc
   pthread_mutex_lock(&c->mu);
   cache_slot *s = cache_find(c, key);
   pthread_mutex_unlock(&c->mu);
-  if (!s && hub->dash_wait_ms >= 0) {
-    /* a hub that has just started: the answer kept in the database, of
-     * whichever generation (read without c->mu: a large one takes a while) */
+  if (!s) {
+    /* a hub that has just started: the answer kept in the database, of this
+     * generation or one it may give behind (read without c->mu: a large one
+     * takes a while) */
     char *kt = NULL;
     size_t kn = 0;
     json_t *kx = NULL;
@@ -2070,29 +2069,7 @@ static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *sc
       return rc;
     }
     pthread_mutex_unlock(&c->mu);
-    /* Not kept in memory: kept in the database at this generation?  The
-     * generation is read before the snapshot below, like the version. */
-    if (have_gen) {
-      char *kt = NULL;
-      size_t kn = 0;
-      json_t *kx = NULL;
-      hub_answer_meta m;
-      hub_answers_get_text(c->kept, key, -1, &kt, &kn, &kx, &m);
-      if (kt) {
-        cache_slot old;
-        pthread_mutex_lock(&c->mu);
-        s = cache_put(c, key, NULL, kt, kn, kx, &old);
-        s->gen = gen;
-        s->made_ms = m.made_ms;
-        s->cost_ms = m.cost_ms;
-        json_decref(kx);
-        rc = slot_answer(name, s, now_ms, give, out, text_out, len_out, err);
-        pthread_mutex_unlock(&c->mu);
-        pthread_mutex_unlock(&hub->lock);
-        slot_free(&old);
-        return rc;
-      }
-    }
+    /* (the answer kept in the database was looked for by answer_quick) */
   }
   /* Computed on the cache's own connection, hub->lock released (pushes go
    * on meanwhile); on hub itself under hub->lock when there is none. */
@@ -2257,9 +2234,14 @@ void hub_dashboard_forget(hub_ctx *hub) {
   }
   if (c && c->kept) hub_answers_forget(c->kept);
   hub_year_forget_locked(hub);
-  hub_ctx *r = c ? reader_of(c, hub) : NULL;
+  hub_ctx *r = NULL;
+  if (c) { /* the year's lists the computing connection keeps, when it is open */
+    pthread_mutex_lock(&c->mu);
+    r = c->reader;
+    pthread_mutex_unlock(&c->mu);
+  }
   pthread_mutex_unlock(&hub->lock);
-  if (r) { /* the year's lists it keeps, too */
+  if (r) {
     pthread_mutex_lock(&r->lock);
     hub_year_forget_locked(r);
     pthread_mutex_unlock(&r->lock);
