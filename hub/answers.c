@@ -32,6 +32,7 @@ typedef struct job {
 struct hub_answers {
   sqlite3 *db;
   sqlite3_stmt *gen, *get, *put, *drop_old, *drop_many;
+  sqlite3_stmt *page_head, *page_rows, *page_put, *page_drop, *page_orphans;
   unsigned char build[BUILD_MAX];
   size_t build_len;
   pthread_mutex_t mu; /* db and its statements */
@@ -98,6 +99,22 @@ static const char SQL_DROP_OLD[] = "DELETE FROM answers WHERE build <> ?1";
 static const char SQL_DROP_MANY[] =
     "DELETE FROM answers WHERE rowid IN "
     "(SELECT rowid FROM answers ORDER BY stored DESC, rowid DESC LIMIT -1 OFFSET ?1)";
+/* The pages of a kept answer (answer_pages, hub/store.c): its head, chosen
+ * as SQL_GET chooses the answer, and only when it was cut from that answer
+ * (another build may have replaced the answer and left the pages). */
+static const char SQL_PAGE_HEAD[] =
+    "SELECT a.aux, a.gen, a.stored, a.cost_ms, g.gen, p.body, p.raw"
+    " FROM answers a, data_gen g, answer_pages p"
+    " WHERE a.key = ?1 AND g.id = 1 AND a.build = ?2"
+    " AND (a.gen = g.gen OR (?3 >= 0 AND a.cost_ms >= ?3))"
+    " AND p.key = a.key AND p.tbl = '' AND p.page = 0 AND p.gen = a.gen AND p.stored = a.stored";
+static const char SQL_PAGE_ROWS[] =
+    "SELECT body, raw FROM answer_pages WHERE key = ?1 AND tbl = ?2 AND page = ?3";
+static const char SQL_PAGE_PUT[] = "INSERT INTO answer_pages(key, tbl, page, gen, stored, raw, "
+                                   "body) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+static const char SQL_PAGE_DROP[] = "DELETE FROM answer_pages WHERE key = ?1";
+static const char SQL_PAGE_ORPHANS[] =
+    "DELETE FROM answer_pages WHERE key NOT IN (SELECT key FROM answers)";
 
 static void jobs_free(job *j) {
   while (j) {
@@ -130,6 +147,11 @@ static void answers_free(hub_answers *a) {
   sqlite3_finalize(a->put);
   sqlite3_finalize(a->drop_old);
   sqlite3_finalize(a->drop_many);
+  sqlite3_finalize(a->page_head);
+  sqlite3_finalize(a->page_rows);
+  sqlite3_finalize(a->page_put);
+  sqlite3_finalize(a->page_drop);
+  sqlite3_finalize(a->page_orphans);
   cm_db_close(a->db);
   pthread_cond_destroy(&a->qcv);
   pthread_mutex_destroy(&a->qmu);
@@ -198,6 +220,11 @@ cm_rc hub_answers_open(const char *dir, hub_answers **out, cm_err *err) {
   if (!rc) rc = prep(a, SQL_PUT, &a->put, err);
   if (!rc) rc = prep(a, SQL_DROP_OLD, &a->drop_old, err);
   if (!rc) rc = prep(a, SQL_DROP_MANY, &a->drop_many, err);
+  if (!rc) rc = prep(a, SQL_PAGE_HEAD, &a->page_head, err);
+  if (!rc) rc = prep(a, SQL_PAGE_ROWS, &a->page_rows, err);
+  if (!rc) rc = prep(a, SQL_PAGE_PUT, &a->page_put, err);
+  if (!rc) rc = prep(a, SQL_PAGE_DROP, &a->page_drop, err);
+  if (!rc) rc = prep(a, SQL_PAGE_ORPHANS, &a->page_orphans, err);
   if (rc) {
     answers_free(a);
     return rc;
@@ -281,18 +308,203 @@ static int step_done(sqlite3_stmt *s) {
   return r == SQLITE_DONE;
 }
 
+int hub_answers_is_table(const json_t *v) {
+  return json_is_array(v) && (!json_array_size(v) || json_is_object(json_array_get(v, 0)));
+}
+
+void hub_answer_page_free(hub_answer_page *pg) {
+  json_decref(pg->head);
+  json_decref(pg->aux);
+  json_decref(pg->rows);
+  json_decref(pg->counts);
+  memset(pg, 0, sizeof *pg);
+}
+
+/* Column col of statement st (a blob deflated from raw bytes in column
+ * col + 1) parsed as JSON: NULL when it cannot be. */
+static json_t *blob_json(sqlite3_stmt *st, int col) {
+  size_t n = 0;
+  char *t = blob_text(sqlite3_column_blob(st, col), (size_t)sqlite3_column_bytes(st, col),
+                      sqlite3_column_int64(st, col + 1), &n);
+  json_t *j = t ? json_loadb(t, n, 0, NULL) : NULL;
+  free(t);
+  return j;
+}
+
+/* The rows of page `page` of each long table of the head read by
+ * SQL_PAGE_HEAD into out->rows (under a->mu, in its read transaction). */
+static int page_rows(hub_answers *a, const char *key, long page, hub_answer_page *out) {
+  const char *tbl;
+  json_t *n;
+  if (!(out->rows = json_object())) return 0;
+  json_object_foreach(out->counts, tbl, n) {
+    json_int_t rows = json_integer_value(n);
+    json_t *got = NULL;
+    if (!json_is_integer(n) || rows <= HUB_ANSWERS_PAGE_ROWS) return 0;
+    if ((page - 1) * (json_int_t)HUB_ANSWERS_PAGE_ROWS >= rows) { /* past its end */
+      got = json_array();
+    } else {
+      sqlite3_bind_text(a->page_rows, 1, key, -1, SQLITE_STATIC);
+      sqlite3_bind_text(a->page_rows, 2, tbl, -1, SQLITE_STATIC);
+      sqlite3_bind_int64(a->page_rows, 3, page);
+      if (sqlite3_step(a->page_rows) == SQLITE_ROW) got = blob_json(a->page_rows, 0);
+      sqlite3_reset(a->page_rows);
+      sqlite3_clear_bindings(a->page_rows);
+    }
+    if (!json_is_array(got) || json_object_set_new(out->rows, tbl, got)) {
+      json_decref(got);
+      return 0;
+    }
+  }
+  return 1;
+}
+
+int hub_answers_get_page(hub_answers *a, const char *key, int64_t older_cost_ms, long page,
+                         hub_answer_page *out) {
+  int ok = 0;
+  memset(out, 0, sizeof *out);
+  if (page < 1) return 0;
+  pthread_mutex_lock(&a->mu);
+  /* the head and the rows from one snapshot */
+  if (sqlite3_exec(a->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK) {
+    sqlite3_stmt *h = a->page_head;
+    sqlite3_bind_text(h, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(h, 2, a->build, (int)a->build_len, SQLITE_STATIC);
+    sqlite3_bind_int64(h, 3, older_cost_ms);
+    if (sqlite3_step(h) == SQLITE_ROW) {
+      out->meta.gen = sqlite3_column_int64(h, 1);
+      out->meta.made_ms = (uint64_t)sqlite3_column_int64(h, 2);
+      out->meta.cost_ms = (uint64_t)sqlite3_column_int64(h, 3);
+      out->meta.current = out->meta.gen == sqlite3_column_int64(h, 4);
+      json_t *w = blob_json(h, 5);
+      out->head = json_incref(json_object_get(w, "answer"));
+      out->counts = json_incref(json_object_get(w, "tables"));
+      json_decref(w);
+      ok = json_is_object(out->head) && json_is_object(out->counts) &&
+           json_object_size(out->counts) > 0;
+      if (ok && sqlite3_column_type(h, 0) != SQLITE_NULL)
+        ok = (out->aux = json_loadb(sqlite3_column_blob(h, 0), (size_t)sqlite3_column_bytes(h, 0),
+                                    0, NULL)) != NULL;
+    }
+    sqlite3_reset(h);
+    sqlite3_clear_bindings(h);
+    if (ok) ok = page_rows(a, key, page, out);
+    sqlite3_exec(a->db, "COMMIT", NULL, NULL, NULL);
+  }
+  pthread_mutex_unlock(&a->mu);
+  if (!ok) hub_answer_page_free(out);
+  return ok;
+}
+
+/* n bytes at p deflated (fast: the dashboard waits for no kept answer, but
+ * a city's are tens of MB): a new buffer of *zn bytes, or NULL. */
+static unsigned char *deflated(const void *p, size_t n, size_t *zn) {
+  uLongf got = compressBound((uLong)n);
+  unsigned char *z = malloc(got);
+  if (z && compress2(z, &got, (const Bytef *)p, (uLong)n, 1) != Z_OK) {
+    free(z);
+    z = NULL;
+  }
+  *zn = z ? (size_t)got : 0;
+  return z;
+}
+
+/* One row of answer_pages, deflated, to be written. */
+typedef struct part {
+  const char *tbl; /* "" for the head */
+  long page;
+  size_t raw, zn;
+  unsigned char *z;
+} part;
+
+static void parts_free(part *ps, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    free(ps[i].z);
+  free(ps);
+}
+
+/* Add what b holds as the next part (tbl, page); b emptied.  0 when out of
+ * memory. */
+static int part_add(part **ps, size_t *n, size_t *cap, const char *tbl, long page, cm_buf *b) {
+  if (*n == *cap) {
+    size_t c = *cap ? *cap * 2 : 16;
+    part *np = realloc(*ps, c * sizeof *np);
+    if (!np) return 0;
+    *ps = np;
+    *cap = c;
+  }
+  part *p = &(*ps)[*n];
+  p->tbl = tbl;
+  p->page = page;
+  p->raw = b->len;
+  p->z = deflated(b->p, b->len, &p->zn);
+  b->len = 0;
+  if (!p->z) return 0;
+  (*n)++;
+  return 1;
+}
+
+/* The pages of answer's long tables, the head first (answer_pages'
+ * layout): *n_out 0 when it has none.  0 when out of memory.  The table
+ * names point into answer. */
+static int parts_of(const json_t *answer, part **out, size_t *n_out) {
+  part *ps = NULL;
+  size_t n = 0, cap = 0;
+  json_t *head = json_copy((json_t *)answer), *tables = json_object(), *v;
+  const char *k;
+  cm_buf b;
+  int ok = head && tables;
+  cm_buf_init(&b, (size_t)1 << 30);
+  json_object_foreach((json_t *)answer, k, v) {
+    size_t rows = json_array_size(v);
+    if (!ok) break;
+    if (!hub_answers_is_table(v) || rows <= HUB_ANSWERS_PAGE_ROWS) continue;
+    ok = !json_object_set_new(head, k, json_array()) &&
+         !json_object_set_new(tables, k, json_integer((json_int_t)rows));
+    for (size_t i = 0; ok && i < rows; i += HUB_ANSWERS_PAGE_ROWS) {
+      ok = cm_buf_append(&b, "[", 1) == CM_OK;
+      for (size_t r = i; ok && r < rows && r < i + HUB_ANSWERS_PAGE_ROWS; r++)
+        ok = (r == i || cm_buf_append(&b, ",", 1) == CM_OK) &&
+             cm_json_write(json_array_get(v, r), &b) == CM_OK;
+      ok = ok && cm_buf_append(&b, "]", 1) == CM_OK &&
+           part_add(&ps, &n, &cap, k, (long)(i / HUB_ANSWERS_PAGE_ROWS) + 1, &b);
+    }
+  }
+  if (ok && n) { /* the head, last, then moved first */
+    json_t *w = json_pack("{s:O, s:O}", "answer", head, "tables", tables);
+    ok = w && cm_json_write(w, &b) == CM_OK && part_add(&ps, &n, &cap, "", 0, &b);
+    json_decref(w);
+    if (ok) {
+      part h = ps[n - 1];
+      memmove(ps + 1, ps, (n - 1) * sizeof *ps);
+      ps[0] = h;
+    }
+  }
+  cm_buf_free(&b);
+  json_decref(head);
+  json_decref(tables);
+  if (!ok || !n) {
+    parts_free(ps, n);
+    ps = NULL;
+    n = 0;
+  }
+  *out = ps;
+  *n_out = n;
+  return ok;
+}
+
 /* Write one answer (under a->mu). */
 static void put(hub_answers *a, const job *jb) {
   /* the bytes the API sends (cm_http_resp_json dumps the same way) */
   cm_buf b;
   cm_buf_init(&b, (size_t)1 << 30);
-  char *body = cm_json_write(jb->answer, &b) == CM_OK && b.p ? (char *)b.p : NULL;
+  int body = cm_json_write(jb->answer, &b) == CM_OK && b.p;
   char *aux = jb->aux ? json_dumps(jb->aux, JSON_COMPACT) : NULL;
-  size_t raw = body ? b.len : 0;
-  uLongf zn = compressBound((uLong)raw);
-  unsigned char *z = body ? malloc(zn) : NULL;
-  if (!body || (jb->aux && !aux) || !z || compress2(z, &zn, (const Bytef *)body, (uLong)raw, 1) != Z_OK)
-    goto out;
+  size_t raw = body ? b.len : 0, zn = 0, np = 0;
+  unsigned char *z = body ? deflated(b.p, raw, &zn) : NULL;
+  part *ps = NULL;
+  cm_buf_free(&b); /* a city's: tens of MB, not held while its pages are cut */
+  if (!z || (jb->aux && !aux) || !parts_of(jb->answer, &ps, &np)) goto out;
   pthread_mutex_lock(&a->mu);
   if (sqlite3_exec(a->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
     sqlite3_bind_blob(a->drop_old, 1, a->build, (int)a->build_len, SQLITE_STATIC);
@@ -311,17 +523,36 @@ static void put(hub_answers *a, const job *jb) {
       sqlite3_bind_int64(a->put, 8, (sqlite3_int64)jb->cost_ms);
       ok = step_done(a->put);
     }
+    /* its pages replace the key's, when it was kept (its generation still
+     * the current one) */
+    int kept = ok && sqlite3_changes(a->db) > 0;
+    if (kept) {
+      sqlite3_bind_text(a->page_drop, 1, jb->key, -1, SQLITE_STATIC);
+      ok = step_done(a->page_drop);
+    }
+    for (size_t i = 0; kept && ok && i < np; i++) {
+      sqlite3_stmt *st = a->page_put;
+      sqlite3_bind_text(st, 1, jb->key, -1, SQLITE_STATIC);
+      sqlite3_bind_text(st, 2, ps[i].tbl, -1, SQLITE_STATIC);
+      sqlite3_bind_int64(st, 3, ps[i].page);
+      sqlite3_bind_int64(st, 4, jb->gen);
+      sqlite3_bind_int64(st, 5, (sqlite3_int64)jb->now_ms);
+      sqlite3_bind_int64(st, 6, (sqlite3_int64)ps[i].raw);
+      sqlite3_bind_blob(st, 7, ps[i].z, (int)ps[i].zn, SQLITE_STATIC);
+      ok = step_done(st);
+    }
     if (ok) {
       sqlite3_bind_int(a->drop_many, 1, HUB_ANSWERS_MAX);
       ok = step_done(a->drop_many);
     }
+    if (ok) ok = step_done(a->page_orphans);
     if (!ok || sqlite3_exec(a->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
       sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
   }
   pthread_mutex_unlock(&a->mu);
 out:
+  parts_free(ps, np);
   free(z);
-  cm_buf_free(&b);
   free(aux);
 }
 
@@ -400,6 +631,6 @@ void hub_answers_forget(hub_answers *a) {
   jobs_free(waiting);
   drain(a);
   pthread_mutex_lock(&a->mu);
-  sqlite3_exec(a->db, "DELETE FROM answers", NULL, NULL, NULL);
+  sqlite3_exec(a->db, "DELETE FROM answers; DELETE FROM answer_pages", NULL, NULL, NULL);
   pthread_mutex_unlock(&a->mu);
 }

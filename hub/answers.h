@@ -57,13 +57,41 @@ typedef struct hub_answer_meta {
 void hub_answers_get_text(hub_answers *a, const char *key, int64_t older_cost_ms, char **text_out,
                           size_t *len_out, json_t **aux_out, hub_answer_meta *meta);
 
+/* A table of an answer, as the dashboard pages and exports it: a top-level
+ * member that is an array of objects (or empty). */
+int hub_answers_is_table(const json_t *v);
+
+/* A kept answer's tables longer than this are also kept by pages of this
+ * many rows (the dashboard's page: HUB_DASH_PAGE_MAX), each page apart, so
+ * that one page is read without the rest. */
+#define HUB_ANSWERS_PAGE_ROWS 500
+
+/* One page of a kept answer (hub_answers_get_page). */
+typedef struct hub_answer_page {
+  json_t *head;   /* the answer, each long table an empty array */
+  json_t *aux;    /* as kept with it, or NULL */
+  json_t *rows;   /* {table: [the page's rows]} for each long table */
+  json_t *counts; /* {table: its rows in all} for each long table */
+  hub_answer_meta meta;
+} hub_answer_page;
+
+/* Page `page` (from 1) of the answer kept under key, chosen as
+ * hub_answers_get_text chooses it: 1 with *out filled (free it with
+ * hub_answer_page_free), 0 when there is none (no such answer, or it has no
+ * table longer than HUB_ANSWERS_PAGE_ROWS, or its pages cannot be read).
+ * A page past a table's end has no rows. */
+int hub_answers_get_page(hub_answers *a, const char *key, int64_t older_cost_ms, long page,
+                         hub_answer_page *out);
+void hub_answer_page_free(hub_answer_page *pg);
+
 /* Keep answer (and aux, or NULL) under key, computed from a snapshot taken
  * after the generation was gen, at the request's clock now_ms, in cost_ms:
  * written by a thread of its own a moment later (serialising and writing a
  * large answer costs as much as computing it, and the request waits for
  * neither), and not at all when the generation has moved on by then.  answer
  * and aux must never be changed afterwards (the thread reads them; it holds
- * references of its own).  It replaces the answer kept under key; at most
+ * references of its own).  Its long tables are kept by pages as well
+ * (hub_answers_get_page).  It replaces the answer kept under key; at most
  * HUB_ANSWERS_MAX are kept (the newest), only this build's. */
 #define HUB_ANSWERS_MAX 64
 void hub_answers_keep(hub_answers *a, const char *key, int64_t gen, json_t *answer, json_t *aux,

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../common/clock.h"
 #include "../common/i18n.h"
@@ -1630,8 +1631,22 @@ typedef struct refresh_job {
   uint64_t now_ms;
 } refresh_job;
 
+/* A request asked for lately, to be kept warm (see watch_tick). */
+typedef struct watch {
+  char *id;          /* cache_key at time 0: the request without its day */
+  refresh_job *job;  /* what to compute: name, scope, fields */
+  uint64_t asked_ms; /* the request's clock when last asked */
+  /* its last computation: the key (with its day), the data generation,
+   * when, how long it took; key NULL before the first */
+  char *key;
+  int64_t gen;
+  uint64_t made_ms, cost_ms;
+  uint64_t tried_ms; /* when watch_tick last queued it */
+} watch;
+
 typedef struct dash_cache {
   pthread_mutex_t mu;
+  watch watched[CACHE_SLOTS];
   uint64_t version[2];
   cache_slot slot[CACHE_SLOTS];
   size_t next;   /* the slot the next answer replaces */
@@ -1674,6 +1689,13 @@ static void job_free(refresh_job *j) {
   free(j);
 }
 
+static void watch_free(watch *w) {
+  free(w->id);
+  free(w->key);
+  job_free(w->job);
+  memset(w, 0, sizeof *w);
+}
+
 static void cache_free(void *p) {
   dash_cache *c = p;
   if (!c) return;
@@ -1682,6 +1704,8 @@ static void cache_free(void *p) {
   pthread_cond_signal(&c->wake);
   pthread_mutex_unlock(&c->mu);
   if (c->started) pthread_join(c->thread, NULL);
+  for (size_t i = 0; i < CACHE_SLOTS; i++)
+    watch_free(&c->watched[i]);
   while (c->jobs) {
     refresh_job *j = c->jobs;
     c->jobs = j->next;
@@ -1829,6 +1853,32 @@ static cm_rc slot_give(const char *name, cache_slot *s, uint64_t now_ms, int beh
 
 static void *refresh_main(void *arg);
 
+/* A copy of request (name, scope, p) under key at now_ms: NULL when out of
+ * memory or the name is too long to be one. */
+static refresh_job *job_new(const char *key, const char *name, const hub_dash_scope *scope,
+                            const hub_dash_params *p, uint64_t now_ms) {
+  if (strlen(name) >= sizeof((refresh_job *)0)->name) return NULL;
+  refresh_job *j = calloc(1, sizeof *j);
+  const char *f[JOB_FIELDS] = {p->category, p->month, p->from, p->to, p->org, p->year};
+  int bad = !j || !(j->key = strdup(key));
+  for (size_t i = 0; !bad && i < JOB_FIELDS; i++)
+    if (f[i] && !(j->f[i] = strdup(f[i]))) bad = 1;
+  if (bad) {
+    job_free(j);
+    return NULL;
+  }
+  snprintf(j->name, sizeof j->name, "%s", name);
+  j->scope = *scope;
+  j->now_ms = now_ms;
+  return j;
+}
+
+/* The cache's thread started, once.  c->mu held. */
+static int thread_started(dash_cache *c) {
+  if (!c->started && pthread_create(&c->thread, NULL, refresh_main, c) == 0) c->started = 1;
+  return c->started;
+}
+
 /* Queue request (key, name, scope, p, now_ms) to be computed again, unless it
  * waits or runs already.  c->mu held. */
 static void refresh_queue(dash_cache *c, const char *key, const char *name,
@@ -1838,25 +1888,105 @@ static void refresh_queue(dash_cache *c, const char *key, const char *name,
   if (c->stop || (c->running && strcmp(c->running, key) == 0)) return;
   for (; *tail; tail = &(*tail)->next, n++)
     if (strcmp((*tail)->key, key) == 0) return;
-  if (n >= CACHE_SLOTS || strlen(name) >= sizeof c->jobs->name) return;
-  if (!c->started) {
-    if (pthread_create(&c->thread, NULL, refresh_main, c) != 0) return;
-    c->started = 1;
-  }
-  refresh_job *j = calloc(1, sizeof *j);
-  const char *f[JOB_FIELDS] = {p->category, p->month, p->from, p->to, p->org, p->year};
-  int bad = !j || !(j->key = strdup(key));
-  for (size_t i = 0; !bad && i < JOB_FIELDS; i++)
-    if (f[i] && !(j->f[i] = strdup(f[i]))) bad = 1;
-  if (bad) {
-    job_free(j);
-    return;
-  }
-  snprintf(j->name, sizeof j->name, "%s", name);
-  j->scope = *scope;
-  j->now_ms = now_ms;
+  if (n >= CACHE_SLOTS || !thread_started(c)) return;
+  refresh_job *j = job_new(key, name, scope, p, now_ms);
+  if (!j) return;
   *tail = j;
   pthread_cond_signal(&c->wake);
+}
+
+/* The request (name, scope, p) was asked for at now_ms: watched from now
+ * on (in place of the one asked for least lately when CACHE_SLOTS are), so
+ * that the cache's thread keeps its answer warm (watch_tick).  Only where
+ * answers may be given behind (hub->dash_warm_ms >= 0: serve). */
+static void watch_asked(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
+                        const hub_dash_params *p, uint64_t now_ms) {
+  dash_cache *c = __atomic_load_n(&hub->dash_cache, __ATOMIC_ACQUIRE);
+  if (!c || hub->dash_warm_ms < 0 || hub->dash_wait_ms < 0 || p->current) return;
+  char *id = cache_key(name, scope, p, 0);
+  if (!id) return;
+  pthread_mutex_lock(&c->mu);
+  watch *w = NULL, *oldest = &c->watched[0];
+  for (size_t i = 0; i < CACHE_SLOTS && !w; i++) {
+    watch *x = &c->watched[i];
+    if (x->id && strcmp(x->id, id) == 0) w = x;
+    if (!x->id || (oldest->id && x->asked_ms < oldest->asked_ms)) oldest = x;
+  }
+  if (!w) {
+    refresh_job *j = job_new("", name, scope, p, now_ms);
+    if (j) {
+      w = oldest;
+      watch_free(w);
+      w->id = id;
+      w->job = j;
+      w->gen = -1;
+      id = NULL;
+    }
+  }
+  if (w && now_ms > w->asked_ms) w->asked_ms = now_ms;
+  if (w && !w->key) { /* its computation so far: the answer just given */
+    char *key = cache_key(name, scope, p, now_ms);
+    cache_slot *s = key ? cache_find(c, key) : NULL;
+    if (s) {
+      w->key = key;
+      key = NULL;
+      w->gen = s->gen;
+      w->made_ms = s->made_ms;
+      w->cost_ms = s->cost_ms;
+    }
+    free(key);
+  }
+  if (w) thread_started(c);
+  pthread_mutex_unlock(&c->mu);
+  free(id);
+}
+
+/* The watched request id (watch_asked) was computed: under key, at data
+ * generation gen, at made_ms, in cost_ms.  c->mu held. */
+static void watch_done(dash_cache *c, const char *id, const char *key, int64_t gen,
+                       uint64_t made_ms, uint64_t cost_ms) {
+  for (size_t i = 0; id && i < CACHE_SLOTS; i++) {
+    watch *w = &c->watched[i];
+    if (!w->id || strcmp(w->id, id) != 0) continue;
+    char *k = strdup(key);
+    if (!k) return;
+    free(w->key);
+    w->key = k;
+    w->gen = gen;
+    w->made_ms = made_ms;
+    w->cost_ms = cost_ms;
+  }
+}
+
+/* Keep the watched answers warm: each one asked for within
+ * HUB_DASH_WATCH_MS whose computation is slow (one that may be given
+ * behind) is computed again when its last computation is of another day
+ * (its key names the day) or of an older data generation and
+ * HUB_DASH_WARM_AFTER_MS old — so that an answer given behind is seldom
+ * older than that, and nobody waits for the computation of an answer asked
+ * for every day.  Queued once per HUB_DASH_WARM_AFTER_MS at most.  gen: the
+ * data generation now.  c->mu held. */
+static void watch_tick(dash_cache *c, int64_t gen, uint64_t now_ms) {
+  hub_ctx *hub = c->hub;
+  for (size_t i = 0; i < CACHE_SLOTS; i++) {
+    watch *w = &c->watched[i];
+    if (!w->id || !w->key || now_ms < w->asked_ms || now_ms - w->asked_ms > HUB_DASH_WATCH_MS ||
+        hub->dash_wait_ms < 0 || w->cost_ms < (uint64_t)hub->dash_wait_ms)
+      continue;
+    if (w->tried_ms && now_ms >= w->tried_ms && now_ms - w->tried_ms < HUB_DASH_WARM_AFTER_MS)
+      continue;
+    refresh_job *j = w->job;
+    hub_dash_params p = {j->f[0], j->f[1], j->f[2], j->f[3], j->f[4], j->f[5], 0};
+    char *key = cache_key(j->name, &j->scope, &p, now_ms);
+    if (!key) continue;
+    int same_day = strcmp(key, w->key) == 0;
+    if (!same_day ||
+        (w->gen != gen && now_ms >= w->made_ms && now_ms - w->made_ms >= HUB_DASH_WARM_AFTER_MS)) {
+      refresh_queue(c, key, j->name, &j->scope, &p, now_ms);
+      w->tried_ms = now_ms;
+    }
+    free(key);
+  }
 }
 
 /* The hub's cache, made and its kept answers opened by the first use (under
@@ -2015,6 +2145,75 @@ static int answer_quick(hub_ctx *hub, const char *name, const hub_dash_scope *sc
   return done;
 }
 
+static cm_rc page_cut(json_t *j, const char *table, long pg, long per, const json_t *cut,
+                      json_t **out, cm_err *err);
+
+/* Page pg (HUB_DASH_PAGE_MAX rows) of the request answered without
+ * hub->lock from the pages of the answer kept in the database, when the
+ * cache holds no answer for it (a hub that has just started: a city's page
+ * then reads one page, not tens of MB): 1 when it was (its result in
+ * *rc_out), 0 when it must be answered whole.  The same answer as
+ * answer_quick would give, and the same mark when it is behind. */
+static int page_quick(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
+                      const hub_dash_params *p, uint64_t now_ms, const char *table, int table_only,
+                      long pg, json_t **out, cm_rc *rc_out, cm_err *err) {
+  _Static_assert(HUB_DASH_PAGE_MAX == HUB_ANSWERS_PAGE_ROWS, "a page is a kept page");
+  dash_cache *c = __atomic_load_n(&hub->dash_cache, __ATOMIC_ACQUIRE);
+  if (!c) { /* the first request: nothing computes yet */
+    pthread_mutex_lock(&hub->lock);
+    c = cache_of(hub);
+    pthread_mutex_unlock(&hub->lock);
+  }
+  if (!c || !c->kept) return 0;
+  char *key = cache_key(name, scope, p, now_ms);
+  if (!key) return 0;
+  pthread_mutex_lock(&c->mu);
+  int in_memory = cache_find(c, key) != NULL;
+  pthread_mutex_unlock(&c->mu);
+  hub_answer_page kp;
+  memset(&kp, 0, sizeof kp);
+  int done = 0;
+  if (!in_memory &&
+      hub_answers_get_page(c->kept, key, p->current ? -1 : hub->dash_wait_ms, pg, &kp)) {
+    int behind = !kp.meta.current;
+    const char *k;
+    json_t *v;
+    /* ?table= names the one table cut; any other long one would come whole
+     * (left empty when the caller reads that table only) */
+    int whole_too = 0, one = table && *table;
+    json_object_foreach(kp.counts, k, v) {
+      if (one && strcmp(table, k) != 0) {
+        if (!table_only) whole_too = 1;
+        json_object_del(kp.rows, k);
+      }
+    }
+    if (!whole_too &&
+        (!behind || (!p->current && behind_ok(hub, kp.meta.cost_ms, kp.meta.made_ms, now_ms)))) {
+      *rc_out = CM_OK;
+      cache_slot mark;
+      memset(&mark, 0, sizeof mark);
+      mark.made_ms = kp.meta.made_ms;
+      json_t *j = NULL;
+      json_object_foreach(kp.rows, k, v) {
+        if (json_object_set(kp.head, k, v)) *rc_out = nomem(err);
+      }
+      if (!*rc_out)
+        *rc_out = cache_give(name, kp.head, kp.aux, now_ms, behind ? &mark : NULL, &j, err);
+      if (!*rc_out) *rc_out = page_cut(j, table, pg, HUB_DASH_PAGE_MAX, kp.counts, out, err);
+      json_decref(j);
+      if (behind) {
+        pthread_mutex_lock(&c->mu);
+        refresh_queue(c, key, name, scope, p, now_ms);
+        pthread_mutex_unlock(&c->mu);
+      }
+      done = 1;
+    }
+  }
+  hub_answer_page_free(&kp);
+  free(key);
+  return done;
+}
+
 /* hub_dashboard_answer, or its text (GIVE_TEXT; never for the attention
  * list, whose silent table is worked out per request), or neither
  * (KEEP_ONLY: computed afresh for the cache). */
@@ -2124,6 +2323,7 @@ static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *sc
   }
   if (!rc && key) {
     uint64_t cost = cm_mono_ms() - t0;
+    char *id = cache_key(name, scope, p, 0);
     if (have_gen) hub_answers_keep(c->kept, key, gen, j, d.aux, now_ms, cost);
     /* the text asked for made before c->mu is taken (a city's: tenths of a
      * second), kept in the slot and a copy given */
@@ -2143,10 +2343,12 @@ static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *sc
       s->gen = gen;
       s->made_ms = now_ms;
       s->cost_ms = cost;
+      watch_done(c, id, s->key, gen, now_ms, cost);
       key = NULL;
       text = NULL;
       pthread_mutex_unlock(&c->mu);
     }
+    free(id);
     free(text);
     slot_free(&old);
     if (give != GIVE_OBJECT) {
@@ -2181,10 +2383,37 @@ static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *sc
  * until the cache is freed. */
 static void *refresh_main(void *arg) {
   dash_cache *c = arg;
+  int tick = c->hub->dash_warm_ms;
+  uint64_t next = cm_mono_ms() + (uint64_t)(tick > 0 ? tick : 0);
   pthread_mutex_lock(&c->mu);
   for (;;) {
-    while (!c->stop && !c->jobs)
-      pthread_cond_wait(&c->wake, &c->mu);
+    while (!c->stop && !c->jobs) {
+      if (tick < 0) {
+        pthread_cond_wait(&c->wake, &c->mu);
+        continue;
+      }
+      uint64_t now = cm_mono_ms();
+      if (now >= next) { /* the watched answers kept warm */
+        int64_t gen = 0;
+        pthread_mutex_unlock(&c->mu);
+        int have = c->kept && hub_answers_gen(c->kept, &gen);
+        uint64_t clock = cm_now_ms();
+        pthread_mutex_lock(&c->mu);
+        if (have && !c->stop) watch_tick(c, gen, clock);
+        next = cm_mono_ms() + (uint64_t)tick;
+        continue;
+      }
+      struct timespec until;
+      clock_gettime(CLOCK_REALTIME, &until);
+      uint64_t wait = next - now;
+      until.tv_sec += (time_t)(wait / 1000);
+      until.tv_nsec += (long)(wait % 1000) * 1000000L;
+      if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+      }
+      pthread_cond_timedwait(&c->wake, &c->mu, &until);
+    }
     if (c->stop) break;
     refresh_job *jb = c->jobs;
     c->jobs = jb->next;
@@ -2206,7 +2435,9 @@ static void *refresh_main(void *arg) {
 cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
                            const hub_dash_params *p, uint64_t now_ms, json_t **out, cm_err *err) {
   *out = NULL;
-  return answer_get(hub, name, scope, p, now_ms, GIVE_OBJECT, out, NULL, NULL, err);
+  cm_rc rc = answer_get(hub, name, scope, p, now_ms, GIVE_OBJECT, out, NULL, NULL, err);
+  if (!rc) watch_asked(hub, name, scope, p, now_ms);
+  return rc;
 }
 
 cm_rc hub_dashboard_answer_text(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
@@ -2214,12 +2445,16 @@ cm_rc hub_dashboard_answer_text(hub_ctx *hub, const char *name, const hub_dash_s
                                 size_t *len_out, cm_err *err) {
   *text_out = NULL;
   *len_out = 0;
-  if (strcmp(name, "attention") != 0)
-    return answer_get(hub, name, scope, p, now_ms, GIVE_TEXT, NULL, text_out, len_out, err);
-  json_t *j = NULL;
-  cm_rc rc = answer_get(hub, name, scope, p, now_ms, GIVE_OBJECT, &j, NULL, NULL, err);
-  if (!rc) rc = dump_text(j, text_out, len_out, err);
-  json_decref(j);
+  cm_rc rc;
+  if (strcmp(name, "attention") != 0) {
+    rc = answer_get(hub, name, scope, p, now_ms, GIVE_TEXT, NULL, text_out, len_out, err);
+  } else {
+    json_t *j = NULL;
+    rc = answer_get(hub, name, scope, p, now_ms, GIVE_OBJECT, &j, NULL, NULL, err);
+    if (!rc) rc = dump_text(j, text_out, len_out, err);
+    json_decref(j);
+  }
+  if (!rc) watch_asked(hub, name, scope, p, now_ms);
   return rc;
 }
 
@@ -2279,25 +2514,38 @@ static int page_number(const char *s, long min, long max, long *out) {
   return *out >= min && *out <= max;
 }
 
-cm_rc hub_dashboard_page(json_t *j, const char *table, const char *page, const char *per_page,
-                         json_t **out, cm_err *err) {
-  long pg = 1, per = HUB_DASH_PAGE_MAX;
-  *out = NULL;
-  if ((!page || !*page) && (!per_page || !*per_page)) {
-    *out = json_incref(j);
-    return CM_OK;
+/* Page and per_page of a request into *pg and *per: 0 when neither is given
+ * (the answer whole), 1 when they are, CM_ERR_INVALID's message in err and
+ * -1 when one is bad. */
+static int page_args(const char *page, const char *per_page, long *pg, long *per, cm_err *err) {
+  *pg = 1;
+  *per = HUB_DASH_PAGE_MAX;
+  if ((!page || !*page) && (!per_page || !*per_page)) return 0;
+  if (page && *page && !page_number(page, 1, 100000000, pg)) {
+    cm_errf(err, CM_ERR_INVALID, "页码（page）应为从 1 起的整数");
+    return -1;
   }
-  if (page && *page && !page_number(page, 1, 100000000, &pg))
-    return cm_errf(err, CM_ERR_INVALID, "页码（page）应为从 1 起的整数");
-  if (per_page && *per_page && !page_number(per_page, 1, HUB_DASH_PAGE_MAX, &per))
-    return cm_errf(err, CM_ERR_INVALID, "每页行数（per_page）应为 1 到 %d", HUB_DASH_PAGE_MAX);
+  if (per_page && *per_page && !page_number(per_page, 1, HUB_DASH_PAGE_MAX, per)) {
+    cm_errf(err, CM_ERR_INVALID, "每页行数（per_page）应为 1 到 %d", HUB_DASH_PAGE_MAX);
+    return -1;
+  }
+  return 1;
+}
+
+/* Page pg of answer j, per rows a page (hub_dashboard_page); the tables
+ * named in cut ({table: rows in all}, or NULL) hold that page's rows
+ * already (read by pages: hub_answers_get_page). */
+static cm_rc page_cut(json_t *j, const char *table, long pg, long per, const json_t *cut,
+                      json_t **out, cm_err *err) {
   json_t *o = json_copy(j), *tables = json_object(), *v;
   const char *k;
   cm_rc rc = o && tables ? CM_OK : nomem(err);
+  *out = NULL;
   json_object_foreach(j, k, v) {
     if (rc) break;
-    size_t n = json_array_size(v);
-    if (!json_is_array(v) || (n && !json_is_object(json_array_get(v, 0)))) continue;
+    json_t *all = cut ? json_object_get(cut, k) : NULL;
+    size_t n = all ? (size_t)json_integer_value(all) : json_array_size(v);
+    if (!hub_answers_is_table(v)) continue;
     if (table && *table && strcmp(table, k) != 0) continue;
     if (json_object_set_new(tables, k,
                             json_pack("{s:I, s:I}", "rows", (json_int_t)n, "pages",
@@ -2305,7 +2553,7 @@ cm_rc hub_dashboard_page(json_t *j, const char *table, const char *page, const c
       rc = nomem(err);
       break;
     }
-    if (n <= (size_t)per) continue;
+    if (all || n <= (size_t)per) continue;
     json_t *slice = json_array();
     size_t from = (size_t)(pg - 1) * (size_t)per;
     for (size_t i = from; slice && i < n && i < from + (size_t)per; i++)
@@ -2326,6 +2574,44 @@ cm_rc hub_dashboard_page(json_t *j, const char *table, const char *page, const c
   }
   *out = o;
   return CM_OK;
+}
+
+cm_rc hub_dashboard_page(json_t *j, const char *table, const char *page, const char *per_page,
+                         json_t **out, cm_err *err) {
+  long pg, per;
+  *out = NULL;
+  int paged = page_args(page, per_page, &pg, &per, err);
+  if (paged < 0) return CM_ERR_INVALID;
+  if (!paged) {
+    *out = json_incref(j);
+    return CM_OK;
+  }
+  return page_cut(j, table, pg, per, NULL, out, err);
+}
+
+cm_rc hub_dashboard_answer_page(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
+                                const hub_dash_params *p, uint64_t now_ms, const char *table,
+                                int table_only, const char *page, const char *per_page,
+                                json_t **out, cm_err *err) {
+  long pg, per;
+  *out = NULL;
+  int paged = page_args(page, per_page, &pg, &per, err);
+  if (paged < 0) return CM_ERR_INVALID;
+  cm_rc rc = CM_OK;
+  if (paged && per == HUB_DASH_PAGE_MAX &&
+      page_quick(hub, name, scope, p, now_ms, table, table_only, pg, out, &rc, err)) {
+    if (!rc) watch_asked(hub, name, scope, p, now_ms);
+    return rc;
+  }
+  json_t *j = NULL;
+  rc = hub_dashboard_answer(hub, name, scope, p, now_ms, &j, err);
+  if (!rc && !paged) {
+    *out = j;
+    return CM_OK;
+  }
+  if (!rc) rc = page_cut(j, table, pg, per, NULL, out, err);
+  json_decref(j);
+  return rc;
 }
 
 cm_rc hub_dashboard_csv(const json_t *j, const char *table, cm_buf *out, cm_err *err) {

@@ -34,6 +34,18 @@
  * waits).  A district's answers take tens of ms: always computed afresh. */
 #define HUB_DASH_WAIT_DEFAULT_MS 200
 #define HUB_DASH_BEHIND_MAX_MS (10ull * 60 * 1000)
+/* `linli-hub serve` also keeps such answers warm: every
+ * HUB_DASH_WARM_TICK_MS the cache's thread computes again each one asked for
+ * within HUB_DASH_WATCH_MS (the 16 asked for most lately) whose last
+ * computation is of another day, or of older data and
+ * HUB_DASH_WARM_AFTER_MS old: an answer asked for every day is never
+ * computed while someone waits, and one given behind is seldom more than a
+ * few minutes old.  At a city that costs a computation of each such answer
+ * every few minutes while data arrive; a district's answers are never
+ * slow enough to be kept so. */
+#define HUB_DASH_WARM_TICK_MS 60000
+#define HUB_DASH_WARM_AFTER_MS (5ull * 60 * 1000)
+#define HUB_DASH_WATCH_MS (7ull * 24 * 3600 * 1000)
 
 /* What an answer may show: street "" means every street this hub holds;
  * unit "" every supervising unit, else only the organisations whose
@@ -85,6 +97,18 @@ cm_rc hub_dashboard_answer_text(hub_ctx *hub, const char *name, const hub_dash_s
  * new reference; CM_ERR_INVALID (the message says which) for a bad number. */
 cm_rc hub_dashboard_page(json_t *j, const char *table, const char *page, const char *per_page,
                          json_t **out, cm_err *err);
+
+/* hub_dashboard_answer cut by hub_dashboard_page (page and per_page NULL or
+ * "": the answer whole), the same errors.  A page of HUB_DASH_PAGE_MAX rows
+ * of an answer the cache does not hold in memory is read from the pages of
+ * the answer kept in the database (hub/answers.h), without the rest: a
+ * city's first page after a restart.  table_only: the caller reads the
+ * table `table` only (a CSV or Excel file), so the answer's other long
+ * tables may come empty instead of whole. */
+cm_rc hub_dashboard_answer_page(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
+                                const hub_dash_params *p, uint64_t now_ms, const char *table,
+                                int table_only, const char *page, const char *per_page,
+                                json_t **out, cm_err *err);
 
 /* Forget the answers kept for the current database version (in memory and
  * in the database: hub/answers.h) and the year's attention lists (hub/year.h),

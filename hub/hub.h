@@ -59,6 +59,9 @@ typedef struct hub_ctx {
    * from its last computation while it is computed again (dashboard.h,
    * HUB_DASH_WAIT_DEFAULT_MS); -1 (hub_open's default): always computed */
   int dash_wait_ms;
+  /* every this many ms the answers asked for lately are kept warm
+   * (dashboard.h, HUB_DASH_WARM_TICK_MS); -1 (hub_open's default): never */
+  int dash_warm_ms;
   /* the organisations' facts the projection keeps (project.c), freed by
    * hub_close */
   void *facts;

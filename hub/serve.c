@@ -88,6 +88,7 @@ cm_rc hub_server_start_opts(const char *dir, const hub_serve_opts *o, hub_server
   rc = hub_open(dir, &srv->hub, err);
   if (rc) goto out;
   srv->hub->dash_wait_ms = wait_ms;
+  srv->hub->dash_warm_ms = wait_ms >= 0 ? HUB_DASH_WARM_TICK_MS : -1;
   srv->api.hub = srv->hub;
   srv->api.enrol = hub_enrolguard_new();
 

@@ -454,6 +454,15 @@ static const char *const store_migrations[] = {
   /* How long a kept answer took to compute: one that took long may be given
    * after a write while it is computed again (hub/dashboard.h). */
   "ALTER TABLE answers ADD COLUMN cost_ms INTEGER NOT NULL DEFAULT 0;",
+  /* A kept answer's long tables by pages (hub/answers.h), so that a page
+   * after a restart reads that page, not the whole answer.  Per answer key:
+   * its head (tbl '', page 0, with the gen and stored of the answer it was
+   * cut from; body {"answer": the answer with those tables empty, "tables":
+   * {table: rows in all}}) and each long table's pages (page 1, 2, ...: a
+   * JSON array of rows); bodies deflated as answers.body (raw bytes). */
+  "CREATE TABLE answer_pages(key TEXT NOT NULL, tbl TEXT NOT NULL, page INTEGER NOT NULL,"
+  "  gen INTEGER NOT NULL, stored INTEGER NOT NULL, raw INTEGER NOT NULL, body BLOB NOT NULL,"
+  "  PRIMARY KEY(key, tbl, page)) WITHOUT ROWID;",
 };
 
 /* Room for every statement of this file that goes through st_prep (about

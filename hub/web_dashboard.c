@@ -159,13 +159,9 @@ static void api_answer(cm_http_req *req, cm_http_resp *resp, hub_api *api, const
     }
     goto out;
   }
-  cm_rc rc = hub_dashboard_answer(api->hub, base, &scope, &p, now, &j, &err);
-  if (!rc) {
-    /* ?page=&per_page=: one page of the long tables (a city's 250,000 rows) */
-    json_t *whole = j;
-    rc = hub_dashboard_page(whole, cm_http_query(req, "table"), page, per_page, &j, &err);
-    json_decref(whole);
-  }
+  /* ?page=&per_page=: one page of the long tables (a city's 250,000 rows) */
+  cm_rc rc = hub_dashboard_answer_page(api->hub, base, &scope, &p, now, cm_http_query(req, "table"),
+                                       ext[0] != '\0', page, per_page, &j, &err);
   if (!rc && org && !ext[0] && !scope.unit[0]) {
     /* The organisation's attachments, as its archive lists them (its scope
      * was checked by the answer; an operator bound to a supervising unit

@@ -275,6 +275,7 @@ static hub_ctx *open_behind(fx *f, int forget) {
   cm_err err;
   assert_int_equal(hub_open(f->dir, &hub, &err), CM_OK);
   assert_int_equal(hub->dash_wait_ms, -1); /* hub_open: always computed */
+  assert_int_equal(hub->dash_warm_ms, -1); /* and never kept warm */
   hub->dash_wait_ms = 0;
   if (forget) hub_dashboard_forget(hub);
   return hub;
@@ -408,11 +409,177 @@ static void test_behind_restart(void **state) {
   json_decref(c);
 }
 
+/* Page pg (per rows) of hub's hierarchy at now, as the API cuts it; only:
+ * for a file of table only; current: ?fresh=1. */
+static json_t *hierarchy_page(hub_ctx *hub, uint64_t now, const char *table, int only,
+                              const char *pg, const char *per, int current) {
+  hub_dash_params p;
+  memset(&p, 0, sizeof p);
+  p.current = current;
+  hub_dash_scope scope;
+  memset(&scope, 0, sizeof scope);
+  cm_err err;
+  json_t *j = NULL;
+  assert_int_equal(
+      hub_dashboard_answer_page(hub, "hierarchy", &scope, &p, now, table, only, pg, per, &j, &err),
+      CM_OK);
+  assert_non_null(j);
+  return j;
+}
+
+/* Page pg of answer whole, cut as the API cuts it (the figures to compare). */
+static json_t *page_of(json_t *whole, const char *table, const char *pg) {
+  json_t *j = NULL;
+  cm_err err;
+  assert_int_equal(hub_dashboard_page(whole, table, pg, NULL, &j, &err), CM_OK);
+  return j;
+}
+
+/* A kept answer's long tables are kept by pages too: a restarted hub gives a
+ * page from them without reading the answer whole (here the whole is marked,
+ * so that reading it would show), the same page a computation gives, and,
+ * after another write, the same page marked as given behind while the
+ * answer is computed again. */
+static void test_pages(void **state) {
+  fx *f = *state;
+  char *tmp = tl_tmpdir();
+  assert_non_null(tmp);
+  hub_ctx *hub = tl_hub(tmp, "big", HUB_ROLE_STREET, "望海楼街");
+  assert_non_null(hub);
+  /* two long tables: 510 communities (two pages), 1,020 organisations (three) */
+  gen_spec spec = {510, 2, 1, f->end, 12, 0};
+  gen_totals tot;
+  assert_int_equal(gen_hub_fill(hub, &spec, &tot), 0);
+  hub->dash_wait_ms = 0;
+  hub_dashboard_forget(hub);
+  json_t *whole = hierarchy_at(hub, f->now);
+  assert_int_equal(json_array_size(json_object_get(whole, "organisations")), 1020);
+  assert_int_equal(json_array_size(json_object_get(whole, "communities")), 510);
+  hub_close(hub); /* writes the kept answer and its pages */
+
+  fx big = *f;
+  snprintf(big.dir, sizeof big.dir, "%s/big", tmp);
+  snprintf(big.db, sizeof big.db, "%s/hub.db", big.dir);
+  assert_int_equal(sql_int(&big, "SELECT count(*) FROM answer_pages WHERE tbl = 'organisations'"),
+                   3);
+  assert_int_equal(sql_int(&big, "SELECT count(*) FROM answer_pages WHERE tbl = 'communities'"), 2);
+  mark_kept(&big);
+
+  hub = open_behind(&big, 0);
+  const char *pages[] = {"1", "2", "3", "4"};
+  for (size_t i = 0; i < 4; i++) {
+    json_t *got = hierarchy_page(hub, f->now, NULL, 0, pages[i], NULL, 0);
+    json_t *want = page_of(whole, NULL, pages[i]);
+    assert_true(json_equal(got, want));
+    json_decref(got);
+    json_decref(want);
+  }
+  /* one table cut, for a file: its page; the other long one left empty */
+  json_t *got = hierarchy_page(hub, f->now, "organisations", 1, "3", "500", 0);
+  json_t *want = page_of(whole, "organisations", "3");
+  assert_int_equal(json_array_size(json_object_get(got, "organisations")), 20);
+  assert_true(
+      json_equal(json_object_get(got, "organisations"), json_object_get(want, "organisations")));
+  assert_true(json_equal(json_object_get(got, "paging"), json_object_get(want, "paging")));
+  assert_int_equal(json_array_size(json_object_get(got, "communities")), 0);
+  json_decref(got);
+  json_decref(want);
+  /* another page size, or one table cut for the API (the other long one then
+   * comes whole), reads the answer whole: the mark */
+  got = hierarchy_page(hub, f->now, NULL, 0, "1", "100", 0);
+  assert_non_null(json_object_get(got, "kept_mark"));
+  json_decref(got);
+  got = hierarchy_page(hub, f->now, "organisations", 0, "1", NULL, 0);
+  assert_non_null(json_object_get(got, "kept_mark"));
+  json_decref(got);
+  hub_close(hub);
+
+  /* written since: the kept page given behind, then the new one */
+  tl_author who;
+  assert_int_equal(tl_author_new(&who), 0);
+  hub = open_behind(&big, 0);
+  assert_int_equal(tl_enroll(hub, &who, "后来社区", "120101001998"), 0);
+  uint64_t later = f->now + 60000;
+  got = hierarchy_page(hub, later, NULL, 0, "2", NULL, 0);
+  want = page_of(whole, NULL, "2");
+  check_behind(got, want, f->now);
+  json_decref(got);
+  json_decref(want);
+  json_t *fresh = hierarchy_page(hub, later, NULL, 0, "2", NULL, 1); /* ?fresh=1 */
+  assert_null(json_object_get(fresh, "updating"));
+  assert_int_equal(communities_of(fresh), communities_of(whole) + 1);
+  json_decref(fresh);
+  json_t *done = hierarchy_when_done(hub, later);
+  assert_int_equal(communities_of(done), communities_of(whole) + 1);
+  json_decref(done);
+  hub_close(hub);
+
+  json_decref(whole);
+  tl_rmrf(tmp);
+  free(tmp);
+}
+
+/* Kept answers of the data as it is now (the current generation). */
+static long long kept_current(fx *f) {
+  return sql_int(f, "SELECT count(*) FROM answers a, data_gen g WHERE a.gen = g.gen");
+}
+
+/* Wait (at most 60 s) until want answers of the current generation are kept. */
+static void wait_kept_current(fx *f, long long want) {
+  for (int i = 0; i < 6000 && kept_current(f) != want; i++)
+    usleep(10000);
+  assert_int_equal(kept_current(f), want);
+}
+
+/* An answer asked for is kept warm by the cache's thread: computed for a
+ * new day without a request, and after a write once its last computation
+ * is HUB_DASH_WARM_AFTER_MS old (then the request gets it current, not
+ * behind); a younger one is still given behind.  The thread's clock is the
+ * fixed one (f->now); the requests are made at earlier clocks. */
+static void test_warm(void **state) {
+  fx *f = *state;
+  hub_ctx *hub = open_behind(f, 1);
+  hub->dash_warm_ms = 10;
+  hub_dash_params p;
+  memset(&p, 0, sizeof p);
+  hub_dash_scope scope;
+  memset(&scope, 0, sizeof scope);
+  cm_err err;
+  uint64_t early = f->now - HUB_DASH_WARM_AFTER_MS - 60000, yesterday = f->now - 86400000ull;
+  json_t *a = hierarchy_at(hub, early), *y = NULL;
+  assert_int_equal(hub_dashboard_answer(hub, "completeness", &scope, &p, yesterday, &y, &err),
+                   CM_OK);
+  json_decref(y);
+  /* the hierarchy, yesterday's completeness, and today's, computed by the
+   * thread without a request */
+  wait_kept_current(f, 3);
+
+  tl_author who;
+  assert_int_equal(tl_author_new(&who), 0);
+  assert_int_equal(tl_enroll(hub, &who, "暖和社区", "120101001995"), 0);
+  /* the hierarchy, made long enough ago, computed again; today's
+   * completeness, just made, not */
+  wait_kept_current(f, 1);
+  usleep(100000);
+  assert_int_equal(kept_current(f), 1);
+  json_t *h = hierarchy_at(hub, f->now);
+  assert_null(json_object_get(h, "updating"));
+  assert_int_equal(communities_of(h), communities_of(a) + 1);
+  json_t *c = NULL;
+  assert_int_equal(hub_dashboard_answer(hub, "completeness", &scope, &p, f->now, &c, &err), CM_OK);
+  assert_true(json_is_true(json_object_get(c, "updating")));
+  hub_close(hub);
+  json_decref(a);
+  json_decref(h);
+  json_decref(c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_due_day), cmocka_unit_test(test_enrol),
       cmocka_unit_test(test_rebuild), cmocka_unit_test(test_text),
       cmocka_unit_test(test_behind),  cmocka_unit_test(test_behind_restart),
+      cmocka_unit_test(test_pages),   cmocka_unit_test(test_warm),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
