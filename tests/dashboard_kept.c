@@ -494,6 +494,21 @@ static void test_pages(void **state) {
   json_decref(got);
   hub_close(hub);
 
+  /* a page that cannot be read (damaged bytes) is never given: the other
+   * pages still are, and for it the answer is read whole (the mark) */
+  sql_int(&big, "UPDATE answer_pages SET body = randomblob(200)"
+                " WHERE tbl = 'organisations' AND page = 3");
+  hub = open_behind(&big, 0);
+  got = hierarchy_page(hub, f->now, NULL, 0, "2", NULL, 0);
+  want = page_of(whole, NULL, "2");
+  assert_true(json_equal(got, want));
+  json_decref(got);
+  json_decref(want);
+  got = hierarchy_page(hub, f->now, NULL, 0, "3", NULL, 0);
+  assert_non_null(json_object_get(got, "kept_mark"));
+  json_decref(got);
+  hub_close(hub);
+
   /* written since: the kept page given behind, then the new one */
   tl_author who;
   assert_int_equal(tl_author_new(&who), 0);
