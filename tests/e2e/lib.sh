@@ -29,6 +29,9 @@ ok() { echo "ok - $*"; }
 start_server() {
   local name=$1; shift
   local out="$E2E_TMP/$name.out" err="$E2E_TMP/$name.err"
+  # A server started again under the same name: the old URL must not be read
+  # before the new process has truncated the file (it does so after the fork).
+  rm -f "$out" "$err"
   "$@" >"$out" 2>"$err" &
   local pid=$!
   E2E_PIDS+=("$pid")
