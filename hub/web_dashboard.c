@@ -105,6 +105,19 @@ static void export_disposition(const json_t *j, const char *base, const char *ta
     snprintf(when, sizeof when, "%s", d);
   }
   if (!ascii_when[0]) snprintf(ascii_when, sizeof ascii_when, "%s", when);
+  /* An answer given from its last computation (hub/dashboard.h): the file
+   * says the time of its figures, as the page does (16时42分的数据). */
+  const char *as_of = json_is_true(json_object_get(j, "updating"))
+                          ? json_string_value(json_object_get(j, "as_of"))
+                          : NULL;
+  if (as_of && strlen(as_of) >= 16 && as_of[13] == ':' && strspn(as_of + 11, "0123456789") == 2 &&
+      strspn(as_of + 14, "0123456789") == 2) {
+    size_t wn = strlen(when), an = strlen(ascii_when);
+    snprintf(when + wn, sizeof when - wn,
+             lang == CM_LANG_EN ? "-as-of-%.2s.%.2s" : "-%.2s时%.2s分的数据", as_of + 11,
+             as_of + 14);
+    snprintf(ascii_when + an, sizeof ascii_when - an, "-%.2s%.2s", as_of + 11, as_of + 14);
+  }
   /* Names and months only: nothing that could break the header. */
   snprintf(tbl, sizeof tbl, "%s",
            strspn(table, "abcdefghijklmnopqrstuvwxyz_") == strlen(table) ? table : "table");

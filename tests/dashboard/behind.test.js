@@ -91,4 +91,19 @@ test('after a write, each section says its figures are of an earlier time, then 
   // A moment later: the new figures (the new due day), no line.
   await current(page, `${durl}/`);
   assert.notEqual(await page.textContent('#dash-completeness p.hint'), dueBefore);
+
+  // A file cut from an answer given so says the time of its figures in its
+  // name; once computed again, it does not.
+  const fileName = async () => decodeURIComponent(
+      (await page.request.get(`${durl}/api/v1/dashboard/hierarchy.csv?table=organisations`))
+          .headers()['content-disposition']
+          .split("filename*=UTF-8''")[1]);
+  run(HUB, [ '--dir', ddir, 'dashboard', 'due-day', String(now) ]);
+  assert.match(await fileName(), /-12时00分的数据\.csv$/);
+  let name = '';
+  for (let i = 0; i < 60 && !name.match(/-\d{4}-\d{2}-\d{2}\.csv$/); i++) {
+    await sleep(500);
+    name = await fileName();
+  }
+  assert.doesNotMatch(name, /的数据/);
 });
