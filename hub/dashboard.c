@@ -2280,7 +2280,8 @@ static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *sc
   /* The reports a write changed packed again first (a failure leaves the
    * answer to read the reports themselves), and before the version, which
    * this write changes. */
-  if (strcmp(name, "completeness") == 0 || strcmp(name, "activity") == 0) {
+  if (strcmp(name, "completeness") == 0 || strcmp(name, "activity") == 0 ||
+      strcmp(name, "attention") == 0) {
     cm_err ignored;
     (void)hub_store_report_years_refresh(hub->store, &ignored);
   }
