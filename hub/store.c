@@ -3191,8 +3191,8 @@ static cm_rc report_years_rows(hub_store *st, hub_dash_query q, const char *from
       memset(&row, 0, sizeof row);
       if (q == HUB_DQ_LAST_ACTIVE) { /* its WHERE: activities > 0 */
         if (v[0] <= 0) continue;
-        row.active = (hub_dash_active_row){.author = hex, .org = org, .month = month,
-                                           .status = status};
+        row.active =
+            (hub_dash_active_row){.author = hex, .org = org, .month = month, .status = status};
         rc = fn(ctx, &row, err);
         continue;
       }
