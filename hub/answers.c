@@ -84,7 +84,8 @@ static int build_note(struct dl_phdr_info *info, size_t size, void *arg) {
 
 static const char SQL_GEN[] = "SELECT gen FROM data_gen WHERE id = 1";
 /* one statement: the generation and the answer from the same snapshot; of
- * an older generation only when it took ?3 ms or more (?3 >= 0) */
+ * an older generation only when it took ?3 ms or more (?3 >= 0).  Its
+ * columns (SQL_PAGE_HEAD's too): body, aux, raw, then what chosen reads. */
 static const char SQL_GET[] =
     "SELECT a.body, a.aux, a.raw, a.gen, a.stored, a.cost_ms, g.gen FROM answers a, data_gen g "
     "WHERE a.key = ?1 AND g.id = 1 AND a.build = ?2"
@@ -103,7 +104,7 @@ static const char SQL_DROP_MANY[] =
  * as SQL_GET chooses the answer, and only when it was cut from that answer
  * (another build may have replaced the answer and left the pages). */
 static const char SQL_PAGE_HEAD[] =
-    "SELECT a.aux, a.gen, a.stored, a.cost_ms, g.gen, p.body, p.raw"
+    "SELECT p.body, a.aux, p.raw, a.gen, a.stored, a.cost_ms, g.gen"
     " FROM answers a, data_gen g, answer_pages p"
     " WHERE a.key = ?1 AND g.id = 1 AND a.build = ?2"
     " AND (a.gen = g.gen OR (?3 >= 0 AND a.cost_ms >= ?3))"
@@ -269,32 +270,40 @@ static char *blob_text(const void *b, size_t n, sqlite3_int64 raw, size_t *len_o
   return out;
 }
 
+/* The kept answer of key that statement st (SQL_GET, SQL_PAGE_HEAD) chooses
+ * for older_cost_ms, stepped to its row: 1 with *meta and *aux_out (a new
+ * reference, NULL when it has none) read, 0 when there is none or its aux
+ * cannot be read.  The caller reads the body (columns 0 and 2), then resets
+ * st.  a->mu held. */
+static int chosen(hub_answers *a, sqlite3_stmt *st, const char *key, int64_t older_cost_ms,
+                  hub_answer_meta *meta, json_t **aux_out) {
+  *aux_out = NULL;
+  memset(meta, 0, sizeof *meta);
+  sqlite3_reset(st);
+  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_blob(st, 2, a->build, (int)a->build_len, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 3, older_cost_ms);
+  if (sqlite3_step(st) != SQLITE_ROW) return 0;
+  meta->gen = sqlite3_column_int64(st, 3);
+  meta->made_ms = (uint64_t)sqlite3_column_int64(st, 4);
+  meta->cost_ms = (uint64_t)sqlite3_column_int64(st, 5);
+  meta->current = meta->gen == sqlite3_column_int64(st, 6);
+  if (sqlite3_column_type(st, 1) == SQLITE_NULL) return 1;
+  *aux_out = json_loadb(sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1), 0, NULL);
+  return *aux_out != NULL;
+}
+
 void hub_answers_get_text(hub_answers *a, const char *key, int64_t older_cost_ms, char **text_out,
                           size_t *len_out, json_t **aux_out, hub_answer_meta *meta) {
   *text_out = NULL;
   *len_out = 0;
-  *aux_out = NULL;
-  memset(meta, 0, sizeof *meta);
   pthread_mutex_lock(&a->mu);
-  sqlite3_reset(a->get);
-  sqlite3_bind_text(a->get, 1, key, -1, SQLITE_STATIC);
-  sqlite3_bind_blob(a->get, 2, a->build, (int)a->build_len, SQLITE_STATIC);
-  sqlite3_bind_int64(a->get, 3, older_cost_ms);
-  if (sqlite3_step(a->get) == SQLITE_ROW) {
-    meta->gen = sqlite3_column_int64(a->get, 3);
-    meta->made_ms = (uint64_t)sqlite3_column_int64(a->get, 4);
-    meta->cost_ms = (uint64_t)sqlite3_column_int64(a->get, 5);
-    meta->current = meta->gen == sqlite3_column_int64(a->get, 6);
+  if (chosen(a, a->get, key, older_cost_ms, meta, aux_out))
     *text_out = blob_text(sqlite3_column_blob(a->get, 0), (size_t)sqlite3_column_bytes(a->get, 0),
                           sqlite3_column_int64(a->get, 2), len_out);
-    if (*text_out && sqlite3_column_type(a->get, 1) != SQLITE_NULL) {
-      *aux_out = json_loadb(sqlite3_column_blob(a->get, 1),
-                            (size_t)sqlite3_column_bytes(a->get, 1), 0, NULL);
-      if (!*aux_out) {
-        free(*text_out);
-        *text_out = NULL;
-      }
-    }
+  if (!*text_out) {
+    json_decref(*aux_out);
+    *aux_out = NULL;
   }
   sqlite3_reset(a->get);
   sqlite3_clear_bindings(a->get);
@@ -320,12 +329,12 @@ void hub_answer_page_free(hub_answer_page *pg) {
   memset(pg, 0, sizeof *pg);
 }
 
-/* Column col of statement st (a blob deflated from raw bytes in column
- * col + 1) parsed as JSON: NULL when it cannot be. */
-static json_t *blob_json(sqlite3_stmt *st, int col) {
+/* Column col of statement st (a blob deflated from the raw bytes in column
+ * raw) parsed as JSON: NULL when it cannot be. */
+static json_t *blob_json(sqlite3_stmt *st, int col, int raw) {
   size_t n = 0;
   char *t = blob_text(sqlite3_column_blob(st, col), (size_t)sqlite3_column_bytes(st, col),
-                      sqlite3_column_int64(st, col + 1), &n);
+                      sqlite3_column_int64(st, raw), &n);
   json_t *j = t ? json_loadb(t, n, 0, NULL) : NULL;
   free(t);
   return j;
@@ -347,7 +356,7 @@ static int page_rows(hub_answers *a, const char *key, long page, hub_answer_page
       sqlite3_bind_text(a->page_rows, 1, key, -1, SQLITE_STATIC);
       sqlite3_bind_text(a->page_rows, 2, tbl, -1, SQLITE_STATIC);
       sqlite3_bind_int64(a->page_rows, 3, page);
-      if (sqlite3_step(a->page_rows) == SQLITE_ROW) got = blob_json(a->page_rows, 0);
+      if (sqlite3_step(a->page_rows) == SQLITE_ROW) got = blob_json(a->page_rows, 0, 1);
       sqlite3_reset(a->page_rows);
       sqlite3_clear_bindings(a->page_rows);
     }
@@ -368,23 +377,13 @@ int hub_answers_get_page(hub_answers *a, const char *key, int64_t older_cost_ms,
   /* the head and the rows from one snapshot */
   if (sqlite3_exec(a->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK) {
     sqlite3_stmt *h = a->page_head;
-    sqlite3_bind_text(h, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(h, 2, a->build, (int)a->build_len, SQLITE_STATIC);
-    sqlite3_bind_int64(h, 3, older_cost_ms);
-    if (sqlite3_step(h) == SQLITE_ROW) {
-      out->meta.gen = sqlite3_column_int64(h, 1);
-      out->meta.made_ms = (uint64_t)sqlite3_column_int64(h, 2);
-      out->meta.cost_ms = (uint64_t)sqlite3_column_int64(h, 3);
-      out->meta.current = out->meta.gen == sqlite3_column_int64(h, 4);
-      json_t *w = blob_json(h, 5);
+    if (chosen(a, h, key, older_cost_ms, &out->meta, &out->aux)) {
+      json_t *w = blob_json(h, 0, 2);
       out->head = json_incref(json_object_get(w, "answer"));
       out->counts = json_incref(json_object_get(w, "tables"));
       json_decref(w);
       ok = json_is_object(out->head) && json_is_object(out->counts) &&
            json_object_size(out->counts) > 0;
-      if (ok && sqlite3_column_type(h, 0) != SQLITE_NULL)
-        ok = (out->aux = json_loadb(sqlite3_column_blob(h, 0), (size_t)sqlite3_column_bytes(h, 0),
-                                    0, NULL)) != NULL;
     }
     sqlite3_reset(h);
     sqlite3_clear_bindings(h);

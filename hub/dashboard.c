@@ -2118,20 +2118,41 @@ static void slot_parse(dash_cache *c, const char *key) {
   json_decref(j);
 }
 
+/* The hub's cache for a request that does not hold hub->lock (made under
+ * it by the first request): NULL when out of memory. */
+static dash_cache *cache_quick(hub_ctx *hub) {
+  dash_cache *c = __atomic_load_n(&hub->dash_cache, __ATOMIC_ACQUIRE);
+  if (!c) { /* the first request: nothing computes yet */
+    pthread_mutex_lock(&hub->lock);
+    c = cache_of(hub);
+    pthread_mutex_unlock(&hub->lock);
+  }
+  return c;
+}
+
+/* How slow an older answer kept in the database must have been to be read
+ * for request p (hub_answers_get_text's older_cost_ms): -1, never, for
+ * ?fresh=1. */
+static int64_t kept_older_cost(const hub_ctx *hub, const hub_dash_params *p) {
+  return p->current ? -1 : hub->dash_wait_ms;
+}
+
+/* A kept answer read back (meta m) may be given to request p at now_ms:
+ * of the current generation, or one that may be given behind. */
+static int kept_givable(const hub_ctx *hub, const hub_dash_params *p, const hub_answer_meta *m,
+                        uint64_t now_ms) {
+  return m->current || (!p->current && behind_ok(hub, m->cost_ms, m->made_ms, now_ms));
+}
+
 /* The request answered from the cache without hub->lock: 1 when it was (its
  * result in *rc_out), 0 when it must be computed.  The answer is the current
  * generation's, or an older one whose computation is slow (see above). */
 static int answer_quick(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
                         const hub_dash_params *p, uint64_t now_ms, int want_text, json_t **out,
                         char **text_out, size_t *len_out, cm_rc *rc_out, cm_err *err) {
-  dash_cache *c = __atomic_load_n(&hub->dash_cache, __ATOMIC_ACQUIRE);
+  dash_cache *c = cache_quick(hub);
   int64_t gen = 0;
   int done = 0;
-  if (!c) { /* the first request: nothing computes yet */
-    pthread_mutex_lock(&hub->lock);
-    c = cache_of(hub);
-    pthread_mutex_unlock(&hub->lock);
-  }
   if (!c || !c->kept || !hub_answers_gen(c->kept, &gen)) return 0;
   char *key = cache_key(name, scope, p, now_ms);
   if (!key) return 0;
@@ -2146,10 +2167,8 @@ static int answer_quick(hub_ctx *hub, const char *name, const hub_dash_scope *sc
     size_t kn = 0;
     json_t *kx = NULL;
     hub_answer_meta m;
-    hub_answers_get_text(c->kept, key, p->current ? -1 : hub->dash_wait_ms, &kt, &kn, &kx, &m);
-    char *k2 = kt && (m.current || (!p->current && behind_ok(hub, m.cost_ms, m.made_ms, now_ms)))
-                   ? strdup(key)
-                   : NULL;
+    hub_answers_get_text(c->kept, key, kept_older_cost(hub, p), &kt, &kn, &kx, &m);
+    char *k2 = kt && kept_givable(hub, p, &m, now_ms) ? strdup(key) : NULL;
     cache_slot old;
     memset(&old, 0, sizeof old);
     pthread_mutex_lock(&c->mu);
@@ -2195,12 +2214,7 @@ static int page_quick(hub_ctx *hub, const char *name, const hub_dash_scope *scop
                       const hub_dash_params *p, uint64_t now_ms, const char *table, int table_only,
                       long pg, json_t **out, cm_rc *rc_out, cm_err *err) {
   _Static_assert(HUB_DASH_PAGE_MAX == HUB_ANSWERS_PAGE_ROWS, "a page is a kept page");
-  dash_cache *c = __atomic_load_n(&hub->dash_cache, __ATOMIC_ACQUIRE);
-  if (!c) { /* the first request: nothing computes yet */
-    pthread_mutex_lock(&hub->lock);
-    c = cache_of(hub);
-    pthread_mutex_unlock(&hub->lock);
-  }
+  dash_cache *c = cache_quick(hub);
   if (!c || !c->kept) return 0;
   char *key = cache_key(name, scope, p, now_ms);
   if (!key) return 0;
@@ -2210,8 +2224,7 @@ static int page_quick(hub_ctx *hub, const char *name, const hub_dash_scope *scop
   hub_answer_page kp;
   memset(&kp, 0, sizeof kp);
   int done = 0;
-  if (!in_memory &&
-      hub_answers_get_page(c->kept, key, p->current ? -1 : hub->dash_wait_ms, pg, &kp)) {
+  if (!in_memory && hub_answers_get_page(c->kept, key, kept_older_cost(hub, p), pg, &kp)) {
     int behind = !kp.meta.current;
     const char *k;
     json_t *v;
@@ -2224,8 +2237,7 @@ static int page_quick(hub_ctx *hub, const char *name, const hub_dash_scope *scop
         json_object_del(kp.rows, k);
       }
     }
-    if (!whole_too &&
-        (!behind || (!p->current && behind_ok(hub, kp.meta.cost_ms, kp.meta.made_ms, now_ms)))) {
+    if (!whole_too && kept_givable(hub, p, &kp.meta, now_ms)) {
       *rc_out = CM_OK;
       cache_slot mark;
       memset(&mark, 0, sizeof mark);

@@ -107,11 +107,10 @@ static void export_disposition(const json_t *j, const char *base, const char *ta
   if (!ascii_when[0]) snprintf(ascii_when, sizeof ascii_when, "%s", when);
   /* An answer given from its last computation (hub/dashboard.h): the file
    * says the time of its figures, as the page does (16时42分的数据). */
-  const char *as_of = json_is_true(json_object_get(j, "updating"))
-                          ? json_string_value(json_object_get(j, "as_of"))
-                          : NULL;
-  if (as_of && strlen(as_of) >= 16 && as_of[13] == ':' && strspn(as_of + 11, "0123456789") == 2 &&
-      strspn(as_of + 14, "0123456789") == 2) {
+  json_t *as_of_ms = json_object_get(j, "as_of_ms");
+  if (json_is_true(json_object_get(j, "updating")) && json_is_integer(as_of_ms)) {
+    char as_of[26]; /* 2026-12-05T16:42:00+08:00: the hub's time, as everywhere */
+    cm_time_iso((uint64_t)json_integer_value(as_of_ms), as_of);
     size_t wn = strlen(when), an = strlen(ascii_when);
     snprintf(when + wn, sizeof when - wn,
              lang == CM_LANG_EN ? "-as-of-%.2s.%.2s" : "-%.2s时%.2s分的数据", as_of + 11,
