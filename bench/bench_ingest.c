@@ -3,7 +3,8 @@
  * ENTRIES monthly reports (realistic Chinese bodies) in changesets of CS
  * entries, then NODES communities pushing a month each at once from NODES
  * threads.  Prints "name value unit" lines for bench/run.sh.
- * Usage: bench_ingest [ENTRIES [NODES [CS]]] */
+ * Usage: bench_ingest [ENTRIES [NODES [CS]]]
+ * LINLI_BENCH_KEEP=1 leaves the two hubs' directories (named on stderr). */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,7 +192,11 @@ int main(int argc, char **argv) {
   hub_close(hub);
   rc = fails || j.fails ? 1 : 0;
 out:
-  tl_rmrf(dir);
+  /* LINLI_BENCH_KEEP=1 keeps the two hubs' files, to look at what was written */
+  if (getenv("LINLI_BENCH_KEEP"))
+    fprintf(stderr, "bench_ingest: kept %s\n", dir);
+  else
+    tl_rmrf(dir);
   free(dir);
   return rc;
 }

@@ -213,6 +213,11 @@ static cm_rc db_open(const char *path, int page_size, int mutex_flag,
                  path, version, n_migrations);
     goto out;
   }
+  /* A database that held data says so before it changes shape: a step that
+   * rewrites a table takes seconds at a city (tens of millions of rows). */
+  if (version > 0 && version < n_migrations)
+    cm_info("正在升级数据库 %s（结构版本 %d → %d），数据多时要几十秒，请勿中断", path, version,
+            n_migrations);
   for (int v = version; v < n_migrations; v++) {
     struct migrate_ctx m = {migrations, n_migrations, v + 1, path};
     rc = cm_db_tx(db, db_migrate_step, &m, err);

@@ -463,6 +463,22 @@ static const char *const store_migrations[] = {
   "CREATE TABLE answer_pages(key TEXT NOT NULL, tbl TEXT NOT NULL, page INTEGER NOT NULL,"
   "  gen INTEGER NOT NULL, stored INTEGER NOT NULL, raw INTEGER NOT NULL, body BLOB NOT NULL,"
   "  PRIMARY KEY(key, tbl, page)) WITHOUT ROWID;",
+  /* Report versions keyed by (author, month, org, seq) instead of (author,
+   * org, month, seq): a community's batch is a month or a few of all its
+   * organisations, so its versions now go into one range of the key, not
+   * into a page per organisation (ingest wrote three in five of its pages
+   * here).  The versions of one (org, month) are still a range. */
+  "CREATE TABLE report_versions2("
+  "  author BLOB NOT NULL, seq INTEGER NOT NULL, org TEXT NOT NULL, month TEXT NOT NULL,"
+  "  activities INTEGER NOT NULL, participants INTEGER NOT NULL,"
+  "  party_participants INTEGER NOT NULL, flagged INTEGER NOT NULL DEFAULT 0,"
+  "  PRIMARY KEY(author, month, org, seq)) WITHOUT ROWID;"
+  "INSERT INTO report_versions2(author, seq, org, month, activities, participants,"
+  "  party_participants, flagged) SELECT author, seq, org, month, activities, participants,"
+  "  party_participants, flagged FROM report_versions ORDER BY author, month, org, seq;"
+  "DROP TABLE report_versions;"
+  "ALTER TABLE report_versions2 RENAME TO report_versions;"
+  "CREATE INDEX report_versions_seq ON report_versions(author, seq);",
 };
 
 /* Room for every statement of this file that goes through st_prep (about
@@ -3372,9 +3388,9 @@ cm_rc hub_store_batch_records_json(hub_store *st, int64_t id, json_t **out, cm_e
  * are the difference with SQL_BATCH_REPORTS. */
 static const char SQL_BATCH_ENTRIES[] =
     "SELECT count(*) FROM entries WHERE author = ?1 AND seq BETWEEN ?2 AND ?3";
-/* Versions are keyed by (author, org, month, seq): the batch's are found by
- * reading the author's versions once, an older version of the same month by
- * a range of the key. */
+/* Versions are keyed by (author, month, org, seq) and indexed by (author,
+ * seq): the batch's are found by the index, an older version of the same
+ * month by a range of the key. */
 static const char SQL_BATCH_REPORTS[] =
     "SELECT count(*), coalesce(sum(flagged), 0) FROM report_versions"
     " WHERE author = ?1 AND seq BETWEEN ?2 AND ?3";
