@@ -2639,22 +2639,81 @@ cm_rc hub_dashboard_page(json_t *j, const char *table, const char *page, const c
   return page_cut(j, table, pg, per, NULL, out, err);
 }
 
+/* 1 when name (NULL or "": none) is one a narrowing may name. */
+static int narrow_name_ok(const char *name) {
+  size_t n = name ? strlen(name) : 0;
+  return n <= HUB_DASH_NARROW_MAX && cm_utf8_valid((const uint8_t *)(name ? name : ""), n);
+}
+
+/* Table rows into a new array: those whose member field is the string want
+ * (hub_dash_narrow). */
+static json_t *rows_naming(json_t *rows, const char *field, const char *want) {
+  json_t *kept = json_array(), *r;
+  size_t i;
+  json_array_foreach(rows, i, r) {
+    const char *v = json_string_value(json_object_get(r, field));
+    if (kept && v && strcmp(v, want) == 0 && json_array_append(kept, r)) {
+      json_decref(kept);
+      kept = NULL;
+    }
+  }
+  return kept;
+}
+
+/* Answer j narrowed as hub_dash_narrow says, into *out (a new object sharing
+ * j's rows: the cached answer is never changed). */
+static cm_rc narrow_rows(json_t *j, const hub_dash_narrow *n, json_t **out, cm_err *err) {
+  json_t *o = json_copy(j), *v;
+  const char *k;
+  *out = NULL;
+  if (!o) return nomem(err);
+  json_object_foreach(j, k, v) {
+    if (!hub_answers_is_table(v) || !json_array_size(v)) continue;
+    json_t *first = json_array_get(v, 0), *rows = json_incref(v);
+    static const char *const fields[] = {"street", "community"};
+    const char *wants[] = {n->street, n->community};
+    for (int f = 0; f < 2 && rows; f++) {
+      if (!wants[f] || !*wants[f] || !json_object_get(first, fields[f])) continue;
+      json_t *in = rows;
+      rows = rows_naming(in, fields[f], wants[f]);
+      json_decref(in);
+    }
+    if (!rows || json_object_set_new(o, k, rows)) {
+      json_decref(o);
+      return nomem(err);
+    }
+  }
+  *out = o;
+  return CM_OK;
+}
+
 cm_rc hub_dashboard_answer_page(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
                                 const hub_dash_params *p, uint64_t now_ms, const char *table,
                                 int table_only, const char *page, const char *per_page,
-                                json_t **out, cm_err *err) {
+                                const hub_dash_narrow *narrow, json_t **out, cm_err *err) {
   long pg, per;
   *out = NULL;
   int paged = page_args(page, per_page, &pg, &per, err);
   if (paged < 0) return CM_ERR_INVALID;
+  if (narrow && (!narrow_name_ok(narrow->street) || !narrow_name_ok(narrow->community)))
+    return cm_errf(err, CM_ERR_INVALID,
+                   "街道（street）或社区（community）的名称应为不超过%d字节的文字",
+                   HUB_DASH_NARROW_MAX);
+  int narrowed =
+      narrow && ((narrow->street && *narrow->street) || (narrow->community && *narrow->community));
   cm_rc rc = CM_OK;
-  if (paged && per == HUB_DASH_PAGE_MAX &&
+  if (paged && per == HUB_DASH_PAGE_MAX && !narrowed &&
       page_quick(hub, name, scope, p, now_ms, table, table_only, pg, out, &rc, err)) {
     if (!rc) watch_asked(hub, name, scope, p, now_ms);
     return rc;
   }
   json_t *j = NULL;
   rc = hub_dashboard_answer(hub, name, scope, p, now_ms, &j, err);
+  if (!rc && narrowed) {
+    json_t *whole = j;
+    rc = narrow_rows(whole, narrow, &j, err);
+    json_decref(whole);
+  }
   if (!rc && !paged) {
     *out = j;
     return CM_OK;

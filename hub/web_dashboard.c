@@ -84,9 +84,17 @@ static const char *export_of(const char *name, size_t *base_len_out) {
  * 社区-2026-11.xlsx; a range as 2025-12至2026-11), with an ASCII name for
  * old clients. */
 static void export_disposition(const json_t *j, const char *base, const char *table,
-                               const char *ext, cm_lang lang, uint64_t now_ms, char *out,
-                               size_t cap) {
-  char when[48] = "", ascii_when[48] = "", word[256], tbl[32];
+                               const hub_dash_narrow *nw, const char *ext, cm_lang lang,
+                               uint64_t now_ms, char *out, size_t cap) {
+  char when[48] = "", ascii_when[48] = "", word[320], tbl[32], where[128] = "";
+  /* a file of one street's or community's rows names it (a name too long
+   * for a file name is left out, not cut inside a character) */
+  const char *names[] = {nw ? nw->street : NULL, nw ? nw->community : NULL};
+  for (size_t i = 0; i < 2; i++) {
+    size_t wl = strlen(where);
+    if (names[i] && *names[i] && strlen(names[i]) <= 60)
+      snprintf(where + wl, sizeof where - wl, "-%s", names[i]);
+  }
   const char *month = json_string_value(json_object_get(j, "month"));
   const char *from = json_string_value(json_object_get(j, "from"));
   const char *to = json_string_value(json_object_get(j, "to"));
@@ -120,8 +128,8 @@ static void export_disposition(const json_t *j, const char *base, const char *ta
   /* Names and months only: nothing that could break the header. */
   snprintf(tbl, sizeof tbl, "%s",
            strspn(table, "abcdefghijklmnopqrstuvwxyz_") == strlen(table) ? table : "table");
-  snprintf(word, sizeof word, "%s-%s-%s%s%s.%s", cm_i18n_word(lang, "col.", base),
-           hub_table_title(lang, tbl), org ? org : "", org ? "-" : "", when, ext);
+  snprintf(word, sizeof word, "%s-%s%s-%s%s%s.%s", cm_i18n_word(lang, "col.", base),
+           hub_table_title(lang, tbl), where, org ? org : "", org ? "-" : "", when, ext);
   int n = snprintf(out, cap, "attachment; filename=\"%s-%s-%s.%s\"; filename*=UTF-8''", base,
                    tbl, strspn(ascii_when, "0123456789-_") == strlen(ascii_when) ? ascii_when : "",
                    ext);
@@ -157,7 +165,9 @@ static void api_answer(cm_http_req *req, cm_http_resp *resp, hub_api *api, const
   const char *fresh = cm_http_query(req, "fresh");
   p.current = fresh && strcmp(fresh, "1") == 0;
   const char *page = cm_http_query(req, "page"), *per_page = cm_http_query(req, "per_page");
-  if (!org && !ext[0] && (!page || !*page) && (!per_page || !*per_page)) {
+  const char *street = cm_http_query(req, "street"), *community = cm_http_query(req, "community");
+  if (!org && !ext[0] && (!page || !*page) && (!per_page || !*per_page) && (!street || !*street) &&
+      (!community || !*community)) {
     /* the whole answer, as text: no objects read and written again */
     char *text = NULL;
     size_t len = 0;
@@ -171,9 +181,11 @@ static void api_answer(cm_http_req *req, cm_http_resp *resp, hub_api *api, const
     }
     goto out;
   }
-  /* ?page=&per_page=: one page of the long tables (a city's 250,000 rows) */
+  /* ?page=&per_page=: one page of the long tables (a city's 250,000 rows);
+   * ?street=&community=: the rows of one street or community */
+  hub_dash_narrow narrow = {street, community};
   cm_rc rc = hub_dashboard_answer_page(api->hub, base, &scope, &p, now, cm_http_query(req, "table"),
-                                       ext[0] != '\0', page, per_page, &j, &err);
+                                       ext[0] != '\0', page, per_page, &narrow, &j, &err);
   if (!rc && org && !ext[0] && !scope.unit[0]) {
     /* The organisation's attachments, as its archive lists them (its scope
      * was checked by the answer; an operator bound to a supervising unit
@@ -194,8 +206,8 @@ static void api_answer(cm_http_req *req, cm_http_resp *resp, hub_api *api, const
     else if (!rc)
       rc = hub_table_xlsx(&tb, hub_table_title(lang, table), api->hub->dir, &file, &err);
     if (!rc) {
-      char disp[1024];
-      export_disposition(j, base, table, ext, lang, now, disp, sizeof disp);
+      char disp[2048]; /* word percent-encoded: up to 3 bytes each */
+      export_disposition(j, base, table, &narrow, ext, lang, now, disp, sizeof disp);
       cm_http_resp_header(resp, "Content-Disposition", disp);
       rc = cm_http_resp_set(resp, 200, !strcmp(ext, "csv") ? CT_CSV : CT_XLSX, file.p, file.len);
     }
@@ -222,9 +234,10 @@ out:
 
 /* ROUTE: GET /api/v1/dashboard/{name}[.csv|.xlsx] */
 #define HELP_API                                                                                   \
-  "dashboard figures: hierarchy, completeness?month=, activity?from=&to=, attention, stations, "  \
-  "funding?year= (?category=; NAME.csv?table=T for CSV, NAME.xlsx?table=T for Excel; "        \
-  "&page=N&per_page=M (M <= 500) for one page of the long tables); operator login"
+  "dashboard figures: hierarchy, completeness?month=, activity?from=&to=, attention, stations, "   \
+  "funding?year= (?category=; NAME.csv?table=T for CSV, NAME.xlsx?table=T for Excel; "             \
+  "&page=N&per_page=M (M <= 500) for one page of the long tables; &street=&community= for the "    \
+  "rows of one street or community); operator login"
 static void api_dashboard(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   api_answer(req, resp, ctx, cm_http_param(req, 0), NULL);
 }

@@ -420,9 +420,9 @@ static json_t *hierarchy_page(hub_ctx *hub, uint64_t now, const char *table, int
   memset(&scope, 0, sizeof scope);
   cm_err err;
   json_t *j = NULL;
-  assert_int_equal(
-      hub_dashboard_answer_page(hub, "hierarchy", &scope, &p, now, table, only, pg, per, &j, &err),
-      CM_OK);
+  assert_int_equal(hub_dashboard_answer_page(hub, "hierarchy", &scope, &p, now, table, only, pg,
+                                             per, NULL, &j, &err),
+                   CM_OK);
   assert_non_null(j);
   return j;
 }
@@ -433,6 +433,83 @@ static json_t *page_of(json_t *whole, const char *table, const char *pg) {
   cm_err err;
   assert_int_equal(hub_dashboard_page(whole, table, pg, NULL, &j, &err), CM_OK);
   return j;
+}
+
+/* Page pg of hub's hierarchy at now narrowed by n: its result (*j_out the
+ * answer when CM_OK). */
+static cm_rc narrowed_page(hub_ctx *hub, uint64_t now, const hub_dash_narrow *n, const char *pg,
+                           json_t **j_out) {
+  hub_dash_params p;
+  memset(&p, 0, sizeof p);
+  hub_dash_scope scope;
+  memset(&scope, 0, sizeof scope);
+  cm_err err;
+  *j_out = NULL;
+  return hub_dashboard_answer_page(hub, "hierarchy", &scope, &p, now, NULL, 0, pg, NULL, n, j_out,
+                                   &err);
+}
+
+/* Rows of table `name` of answer j whose field is want. */
+static size_t rows_with(const json_t *j, const char *name, const char *field, const char *want) {
+  size_t i, n = 0;
+  json_t *r;
+  json_array_foreach(json_object_get(j, name), i, r) {
+    const char *v = json_string_value(json_object_get(r, field));
+    n += v && strcmp(v, want) == 0;
+  }
+  return n;
+}
+
+/* The hierarchy of one community (?community=), of the answer whole and of
+ * one street: its rows only, counted and cut to pages after narrowing, the
+ * totals of every row, the answer held in memory unchanged; a name that is
+ * not text, or too long, is refused. */
+static void check_narrowed(hub_ctx *hub, uint64_t now, json_t *whole) {
+  json_t *c7 = json_array_get(json_object_get(whole, "communities"), 7);
+  const char *name = json_string_value(json_object_get(c7, "community"));
+  const char *street = json_string_value(json_object_get(c7, "street"));
+  assert_non_null(name);
+  size_t want = rows_with(whole, "organisations", "community", name);
+  assert_true(want > 0 && want < json_array_size(json_object_get(whole, "organisations")));
+  hub_dash_narrow n = {street, name};
+  json_t *j = NULL;
+  assert_int_equal(narrowed_page(hub, now, &n, "1", &j), CM_OK);
+  assert_int_equal(json_array_size(json_object_get(j, "organisations")), want);
+  assert_int_equal(rows_with(j, "organisations", "community", name), want);
+  assert_int_equal(json_array_size(json_object_get(j, "communities")), 1);
+  json_t *tables = json_object_get(json_object_get(j, "paging"), "tables");
+  assert_int_equal(
+      json_integer_value(json_object_get(json_object_get(tables, "organisations"), "rows")), want);
+  assert_true(json_equal(json_object_get(j, "totals"), json_object_get(whole, "totals")));
+  json_decref(j);
+  /* one street (every row of this street hub): every row, on pages */
+  hub_dash_narrow s = {street, NULL};
+  assert_int_equal(narrowed_page(hub, now, &s, "3", &j), CM_OK);
+  json_t *all = page_of(whole, NULL, "3");
+  assert_true(
+      json_equal(json_object_get(j, "organisations"), json_object_get(all, "organisations")));
+  json_decref(all);
+  json_decref(j);
+  hub_dash_narrow nobody = {"没有这条街", NULL};
+  assert_int_equal(narrowed_page(hub, now, &nobody, NULL, &j), CM_OK);
+  assert_int_equal(json_array_size(json_object_get(j, "organisations")), 0);
+  assert_int_equal(json_array_size(json_object_get(j, "communities")), 0);
+  json_decref(j);
+  /* the answer itself is untouched */
+  json_t *again = hierarchy_page(hub, now, NULL, 0, "2", NULL, 0);
+  json_t *page2 = page_of(whole, NULL, "2");
+  assert_true(
+      json_equal(json_object_get(again, "organisations"), json_object_get(page2, "organisations")));
+  json_decref(again);
+  json_decref(page2);
+  char longer[HUB_DASH_NARROW_MAX + 2];
+  memset(longer, 'a', sizeof longer - 1);
+  longer[sizeof longer - 1] = '\0';
+  hub_dash_narrow bad[] = {{"\xff\xfe", NULL}, {NULL, longer}};
+  for (size_t i = 0; i < 2; i++) {
+    assert_int_equal(narrowed_page(hub, now, &bad[i], "1", &j), CM_ERR_INVALID);
+    assert_null(j);
+  }
 }
 
 /* A kept answer's long tables are kept by pages too: a restarted hub gives a
@@ -455,6 +532,7 @@ static void test_pages(void **state) {
   json_t *whole = hierarchy_at(hub, f->now);
   assert_int_equal(json_array_size(json_object_get(whole, "organisations")), 1020);
   assert_int_equal(json_array_size(json_object_get(whole, "communities")), 510);
+  check_narrowed(hub, f->now, whole);
   hub_close(hub); /* writes the kept answer and its pages */
 
   fx big = *f;

@@ -290,12 +290,15 @@
         click: { street: (r) => [{ street: r.street, community: '' }, '#dash-hierarchy'] },
       }));
     }
-    box.append(table('hierarchy', 'communities', comms, p, {
+    // A table the page narrows to a street or a community: its CSV and Excel
+    // files are narrowed by the hub the same way (?street=, ?community=).
+    box.append(table('hierarchy', 'communities', comms, Object.assign({ street: state.street }, p), {
       click: { community: (r) => [{ street: r.street, community: r.community }, '#dash-hierarchy'] },
     }));
     const orgs = h.organisations.filter((o) => (!state.street || o.street === state.street) &&
       (!state.community || o.community === state.community));
-    box.append(table('hierarchy', 'organisations', orgs, p, { orgLink: true }));
+    box.append(table('hierarchy', 'organisations', orgs,
+      Object.assign({ street: state.street, community: state.community }, p), { orgLink: true }));
     // The same organisations by the district's lists: industry and supervising unit.
     box.append(table('hierarchy', 'industries', h.industries, p));
     box.append(table('hierarchy', 'units', h.units, p));
@@ -409,8 +412,9 @@
         b.append(table('completeness', 'series', c.series, cp));
         if (!streetView) b.append(table('completeness', 'streets', c.streets, cp));
         const inStreet = (r) => !state.street || r.street === state.street;
-        b.append(table('completeness', 'communities', c.communities.filter(inStreet), cp));
-        b.append(table('completeness', 'missing', c.missing.filter(inStreet), cp, { title: t('missing_list'), orgLink: true }));
+        const cps = Object.assign({ street: state.street }, cp);
+        b.append(table('completeness', 'communities', c.communities.filter(inStreet), cps));
+        b.append(table('completeness', 'missing', c.missing.filter(inStreet), cps, { title: t('missing_list'), orgLink: true }));
         return c;
       }).catch((e) => { boxes.completeness.replaceChildren(el('h2', { text: t('completeness') })); fail(boxes.completeness, e); });
 
@@ -450,13 +454,14 @@
         behind(b, st);
         b.append(facts(st.totals, ['stations', 'needing']));
         const inStreet = (r) => !state.street || r.street === state.street;
-        b.append(table('stations', 'communities', st.communities.filter(inStreet), cat));
-        b.append(table('stations', 'stations', st.stations.filter(inStreet), cat, {
+        const cats = Object.assign({ street: state.street }, cat);
+        b.append(table('stations', 'communities', st.communities.filter(inStreet), cats));
+        b.append(table('stations', 'stations', st.stations.filter(inStreet), cats, {
           orgLink: true,
           cols: (streetView ? [] : ['street']).concat(['community', 'station', 'id', 'name', 'leader', 'party_members',
             'committee', 'date', 'branch', 'branch_date']),
         }));
-        b.append(table('stations', 'needing', st.needing.filter(inStreet), cat, { orgLink: true }));
+        b.append(table('stations', 'needing', st.needing.filter(inStreet), cats, { orgLink: true }));
       }).catch((e) => { boxes.stations.replaceChildren(el('h2', { text: t('stations') })); fail(boxes.stations, e); });
 
       // Funding (资金扶持) of the year of the month shown, per street or community.

@@ -193,6 +193,34 @@ test('the dashboard at 1024x768: first screen, tables, organisation page, street
   const narrowed = await tableRows(page, 't-completeness-communities');
   assert.ok(narrowed.length === 2 && narrowed.every((r) => r.street === '望海楼街'));
   assert.equal(decodeURIComponent(new URL(page.url()).searchParams.get('street')), '望海楼街');
+  // The files of a narrowed table hold the rows the page shows (the hub narrows
+  // them too), and their names say the street (and the community).
+  async function narrowedFiles(id, field, want, dropped) {
+    const shown = await tableRows(page, `t-${id}`);
+    const csvHref = await page.getAttribute(`#sec-${id} a.csv`, 'href');
+    const u = new URL(csvHref, durl);
+    assert.equal(u.searchParams.get(field), want, `${id}: the file is narrowed`);
+    const got = parseCsv((await (await page.request.get(u.href)).body()).subarray(3).toString('utf8'));
+    assert.equal(got.length - 1, shown.length, `${id}: the CSV has the page's rows`);
+    const col = got[0].indexOf(await page.textContent(`#t-${id} th[data-key="${field}"]`));
+    assert.ok(col >= 0 && got.slice(1).every((r) => r[col] === want), `${id}: every row is of ${want}`);
+    for (const k of dropped) u.searchParams.delete(k);
+    const all = parseCsv((await (await page.request.get(u.href)).body()).subarray(3).toString('utf8'));
+    const xr = await page.request.get(`${durl}${await page.getAttribute(`#sec-${id} a.xlsx`, 'href')}`);
+    assert.ok(decodeURIComponent(xr.headers()['content-disposition'].split("UTF-8''")[1]).includes(`-${want}-`));
+    return all.length - got.length;
+  }
+  await page.waitForSelector('#t-hierarchy-organisations');
+  for (const id of ['completeness-communities', 'completeness-missing', 'hierarchy-organisations'])
+    await narrowedFiles(id, 'street', '望海楼街', ['street']);
+  // A community of that street: its organisations, and the file of them only.
+  const comm = await page.textContent('#t-hierarchy-communities td[data-key="community"] a');
+  await page.click('#t-hierarchy-communities td[data-key="community"] a');
+  await page.waitForFunction(() => location.search.includes('community='));
+  await page.waitForFunction((c) => [...document.querySelectorAll('#t-hierarchy-organisations td[data-key="community"]')]
+    .every((td) => td.textContent === c), comm);
+  assert.ok(await narrowedFiles('hierarchy-organisations', 'community', comm, ['street', 'community']) > 0,
+    'the other community\'s organisations are left out');
 
   // ---- the organisation page ----
   await ready(page, `${durl}/dashboard/org/${org}`);
