@@ -276,6 +276,24 @@ static char *dash_words(cm_lang lang) {
   return s;
 }
 
+/* Rows of a page dashboard.js asks the hub for, and the longest table it
+ * reads whole (longer ones a page at a time, as the reader pages): 500 and
+ * 5,000 (a district's tables are read whole, a city's by pages), or
+ * LINLI_DASH_PAGE_ROWS=ROWS,WHOLE (1..500, 0..): a test shows a small
+ * district as a city is shown. */
+static void dash_rows(long *page_rows, long *whole_rows) {
+  *page_rows = HUB_DASH_PAGE_MAX;
+  *whole_rows = 5000;
+  const char *env = getenv("LINLI_DASH_PAGE_ROWS");
+  long a, b;
+  char tail;
+  if (env && sscanf(env, "%ld,%ld%c", &a, &b, &tail) == 2 && a >= 1 && a <= HUB_DASH_PAGE_MAX &&
+      b >= 0) {
+    *page_rows = a;
+    *whole_rows = b;
+  }
+}
+
 /* The frame both pages share: the layout, and a <main> that dashboard.js
  * fills from the API (its data- attributes say what to show, data-words the
  * words it shows, from common/i18n). */
@@ -291,6 +309,9 @@ static void page_frame(cm_http_req *req, cm_http_resp *resp, void *ctx, const ch
   cm_html_esc(&w.h, w.hub->role == HUB_ROLE_DISTRICT ? w.s.op.street : w.hub->name);
   cm_html_raw(&w.h, "\" data-hub=\"");
   cm_html_esc(&w.h, w.hub->name);
+  long page_rows, whole_rows;
+  dash_rows(&page_rows, &whole_rows);
+  cm_html_printf(&w.h, "\" data-page-rows=\"%ld\" data-whole-rows=\"%ld", page_rows, whole_rows);
   char *words = dash_words(w.lang);
   cm_html_printf(&w.h, "\" data-words=\"%h", words ? words : "{}");
   free(words);

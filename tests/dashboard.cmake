@@ -62,6 +62,12 @@ if(TARGET linli-hub AND TARGET linli-node AND LINLI_NODEJS AND LINLI_CHROMIUM AN
   set_tests_properties(dashboard_overview PROPERTIES
     ENVIRONMENT "LINLI_HUB_BIN=$<TARGET_FILE:linli-hub>;LINLI_NODE_BIN=$<TARGET_FILE:linli-node>;LINLI_WEB_MODULES=${CMAKE_CURRENT_BINARY_DIR}/web-npm/node_modules;LINLI_CHROMIUM=${LINLI_CHROMIUM};LINLI_LOG=warn;LINLI_WEB_OUT=${CMAKE_CURRENT_BINARY_DIR}/web-out"
     FIXTURES_REQUIRED web_npm TIMEOUT 300 LABELS "dashboard;web")
+  # Tables too long to read whole (a city's), read by pages as the reader turns them.
+  add_test(NAME dashboard_paged
+           COMMAND ${LINLI_NODEJS} --test ${CMAKE_CURRENT_SOURCE_DIR}/dashboard/paged.test.js)
+  set_tests_properties(dashboard_paged PROPERTIES
+    ENVIRONMENT "LINLI_HUB_BIN=$<TARGET_FILE:linli-hub>;LINLI_NODE_BIN=$<TARGET_FILE:linli-node>;LINLI_WEB_MODULES=${CMAKE_CURRENT_BINARY_DIR}/web-npm/node_modules;LINLI_CHROMIUM=${LINLI_CHROMIUM};LINLI_LOG=warn;LINLI_WEB_OUT=${CMAKE_CURRENT_BINARY_DIR}/web-out"
+    FIXTURES_REQUIRED web_npm TIMEOUT 300 LABELS "dashboard;web")
   # Every page reachable by links, at each level, read for machine output,
   # Traditional characters, English and width.
   add_test(NAME web_crawler

@@ -56,6 +56,14 @@
     return lang === 'zh' ? msg.slice(0, i) : msg.slice(i + 3);
   }
 
+  // Rows of a page the hub cuts, and the longest table read whole (a
+  // district's 2,000 organisations are); a longer one (a city's 250,000) is
+  // read a page at a time as the reader pages through it.  Both come with
+  // the page (data-page-rows, data-whole-rows).
+  const HUB_PAGE = Math.min(500, Math.max(1, Number(root.dataset.pageRows) || 500));
+  const WHOLE_MAX = Number.isFinite(Number(root.dataset.wholeRows)) && root.dataset.wholeRows !== '' && root.dataset.wholeRows !== undefined
+    ? Number(root.dataset.wholeRows) : 5000;
+
   async function getJSON(path) {
     const r = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
     if (!r.ok) {
@@ -71,6 +79,35 @@
     for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
     const s = q.toString();
     return s ? `?${s}` : '';
+  }
+
+  // An answer of the dashboard API: whole when its tables are no longer than
+  // WHOLE_MAX rows, else its first page with `remote` = {table: {rows,
+  // page(n)}} for each table longer than a page (remoteTable shows them).
+  async function getAnswer(name, params) {
+    const path = `/api/v1/dashboard/${name}`;
+    const paged = (n) => `${path}${query(Object.assign({}, params, { page: String(n), per_page: String(HUB_PAGE) }))}`;
+    const first = await getJSON(paged(1));
+    const tables = (first.paging && first.paging.tables) || {};
+    const long = Object.keys(tables).filter((k) => tables[k].pages > 1);
+    delete first.paging;
+    if (!long.length) return first;
+    if (long.every((k) => tables[k].rows <= WHOLE_MAX)) return getJSON(`${path}${query(params)}`);
+    first.remote = {};
+    for (const k of long) first.remote[k] = { rows: tables[k].rows, page: (n) => getJSON(paged(n)).then((a) => a[k] || []) };
+    return first;
+  }
+
+  // Rows in table k of answer a (all of them, also those not read yet).
+  const rowsIn = (a, k) => (a.remote && a.remote[k] ? a.remote[k].rows : (a[k] || []).length);
+  const remoteOf = (a, k) => (a.remote ? a.remote[k] : undefined);
+
+  // The answer whose tables keys are narrowed to the street or community the
+  // page shows: a whole answer is narrowed here, in the page; one read by
+  // pages is asked for again, narrowed by the hub (?street=, ?community=).
+  async function narrowedAnswer(a, name, params, keys, narrow) {
+    if (!a.remote || !keys.some((k) => a.remote[k]) || !Object.values(narrow).some((v) => v)) return a;
+    return getAnswer(name, Object.assign({}, params, narrow));
   }
 
   // A value as the page shows it; numbers stay digits so tests and screen
@@ -116,51 +153,69 @@
     return String(a).localeCompare(String(b), lang === 'zh' ? 'zh-CN' : 'en');
   }
 
-  // A table of rows (flat objects) with a heading, CSV and Excel links, its
-  // own column words, sorting by a click on a column's head and paging of
-  // long tables (every row stays in the document, the others hidden, so
-  // printing and readers see them all).  Each cell carries data-key.
-  function table(answer, name, rows, params, opts) {
-    opts = opts || {};
-    const tname = opts.words || name;
+  // A table's section: heading, row count (total rows), CSV and Excel links.
+  function tableSection(answer, name, total, params, opts) {
     const sec = el('section', { class: 'dash-table', id: `sec-${answer}-${name}` });
     const q = query(Object.assign({}, params, { table: name }));
     const head = el('div', { class: 'dash-table-head' },
       el('h3', { text: opts.title || W[`title.${name}`] || t(name) }),
-      rows && rows.length ? el('span', { class: 'count', text: `${t('rows_total')}${rows.length}${t('rows_unit') ? ` ${t('rows_unit')}` : ''}`.trim() }) : null,
+      total ? el('span', { class: 'count', text: `${t('rows_total')}${total}${t('rows_unit') ? ` ${t('rows_unit')}` : ''}`.trim() }) : null,
       el('a', { class: 'csv', href: `/api/v1/dashboard/${answer}.csv${q}`, download: '', text: t('csv') }),
       el('a', { class: 'xlsx', href: `/api/v1/dashboard/${answer}.xlsx${q}`, download: '', text: t('xlsx') }));
     sec.append(head);
+    return sec;
+  }
+
+  // One row of a table: a cell per column, carrying data-key.
+  function rowOf(cols, r, opts) {
+    const tr = el('tr');
+    for (const c of cols) {
+      const v = r[c];
+      const td = el('td', { 'data-key': c, class: typeof v === 'number' ? 'num' : '' });
+      if ((c === 'id' || c === 'org') && opts.orgLink && v && !(c === 'id' && r.org)) td.append(el('a', { href: orgHref(v), text: v }));
+      else if (opts.click && opts.click[c]) td.append(stateLink(shown(c, v, r), ...opts.click[c](r)));
+      else td.textContent = shown(c, v, r);
+      if (opts.cell) opts.cell(c, r, td);
+      tr.append(td);
+    }
+    return tr;
+  }
+
+  function pagerOf() {
+    const pager = el('div', { class: 'pager' });
+    const prev = el('button', { type: 'button', class: 'prev', text: t('page_prev') });
+    const next = el('button', { type: 'button', class: 'next', text: t('page_next') });
+    const at = el('span', { class: 'at' });
+    pager.append(prev, at, next);
+    return { pager, prev, next, at };
+  }
+  const pageAt = (n, pages) => `${t('page_before')}${n}${t('page_mid')}${pages}${t('page_of')}`;
+
+  // A table of rows (flat objects) with a heading, CSV and Excel links, its
+  // own column words, sorting by a click on a column's head and paging of
+  // long tables (every row stays in the document, the others hidden, so
+  // printing and readers see them all).  Each cell carries data-key.
+  // opts.remote: the table is longer than the hub gives at once (a city's);
+  // rows are its first page and remoteTable shows it.
+  function table(answer, name, rows, params, opts) {
+    opts = opts || {};
+    if (opts.remote) return remoteTable(answer, name, rows, params, opts);
+    const tname = opts.words || name;
+    const sec = tableSection(answer, name, rows ? rows.length : 0, params, opts);
     if (!rows || rows.length === 0) {
       sec.append(el('p', { class: 'empty', 'data-empty': name, text: t('none') }));
       return sec;
     }
     const cols = opts.cols || Object.keys(rows[0]);
     const tb = el('tbody');
-    const trs = rows.map((r) => {
-      const tr = el('tr');
-      for (const c of cols) {
-        const v = r[c];
-        const td = el('td', { 'data-key': c, class: typeof v === 'number' ? 'num' : '' });
-        if ((c === 'id' || c === 'org') && opts.orgLink && v && !(c === 'id' && r.org)) td.append(el('a', { href: orgHref(v), text: v }));
-        else if (opts.click && opts.click[c]) td.append(stateLink(shown(c, v, r), ...opts.click[c](r)));
-        else td.textContent = shown(c, v, r);
-        if (opts.cell) opts.cell(c, r, td);
-        tr.append(td);
-      }
-      return { r, tr };
-    });
+    const trs = rows.map((r) => ({ r, tr: rowOf(cols, r, opts) }));
     let pageNo = 0;
     const pages = Math.ceil(trs.length / PAGE);
-    const pager = el('div', { class: 'pager' });
-    const prev = el('button', { type: 'button', class: 'prev', text: t('page_prev') });
-    const next = el('button', { type: 'button', class: 'next', text: t('page_next') });
-    const at = el('span', { class: 'at' });
-    pager.append(prev, at, next);
+    const { pager, prev, next, at } = pagerOf();
     function show() {
       tb.replaceChildren(...trs.map((x) => x.tr));
       trs.forEach((x, i) => { x.tr.hidden = pages > 1 && Math.floor(i / PAGE) !== pageNo; });
-      at.textContent = `${t('page_before')}${pageNo + 1}${t('page_mid')}${pages}${t('page_of')}`;
+      at.textContent = pageAt(pageNo + 1, pages);
       prev.disabled = pageNo === 0;
       next.disabled = pageNo >= pages - 1;
     }
@@ -184,6 +239,66 @@
     sec.append(el('div', { class: 'scroll' },
       el('table', { class: 'list', id: `t-${answer}-${name}`, 'data-answer': answer, 'data-table': name }, thead, tb)));
     if (pages > 1) sec.append(pager);
+    return sec;
+  }
+
+  // A table too long to hold in the page (opts.remote = {rows, page(n)}):
+  // the rows of the page shown are read from the hub as the reader pages,
+  // a hub page (HUB_PAGE rows) at a time.  Sorting a city's 250,000 rows
+  // is for the Excel file, which the note says.
+  function remoteTable(answer, name, first, params, opts) {
+    const remote = opts.remote;
+    const tname = opts.words || name;
+    const sec = tableSection(answer, name, remote.rows, params, opts);
+    if (!first || !first.length) {
+      sec.append(el('p', { class: 'empty', 'data-empty': name, text: t('none') }));
+      return sec;
+    }
+    const cols = opts.cols || Object.keys(first[0]);
+    const per = Math.min(PAGE, HUB_PAGE);
+    const pages = Math.ceil(remote.rows / per);
+    const held = new Map([[1, first]]); // hub pages read, by number (the last few)
+    async function hubPage(n) {
+      if (!held.has(n)) {
+        const rows = await remote.page(n);
+        if (held.size >= 4) held.delete([...held.keys()].find((k) => k !== 1));
+        held.set(n, rows);
+      }
+      return held.get(n);
+    }
+    const tb = el('tbody');
+    const { pager, prev, next, at } = pagerOf();
+    let pageNo = 0;
+    let asked = 0; // the newest request: an older answer is not shown over it
+    async function show() {
+      const mine = ++asked;
+      const from = pageNo * per;
+      prev.disabled = next.disabled = true;
+      try {
+        const rows = [];
+        for (let n = Math.floor(from / HUB_PAGE) + 1; rows.length < per && (n - 1) * HUB_PAGE < remote.rows; n++) {
+          const got = await hubPage(n);
+          const skip = Math.max(0, from - (n - 1) * HUB_PAGE);
+          rows.push(...got.slice(skip, skip + per - rows.length));
+        }
+        if (mine !== asked) return;
+        tb.replaceChildren(...rows.map((r) => rowOf(cols, r, opts)));
+        at.textContent = pageAt(pageNo + 1, pages);
+      } catch (e) {
+        if (mine === asked) at.textContent = `${t('failed')}: ${e.message}`;
+      }
+      prev.disabled = pageNo === 0;
+      next.disabled = pageNo >= pages - 1;
+    }
+    prev.addEventListener('click', () => { if (pageNo > 0) { pageNo--; show(); } });
+    next.addEventListener('click', () => { if (pageNo < pages - 1) { pageNo++; show(); } });
+    const ths = cols.map((c) => el('th', { scope: 'col', 'data-key': c }, el('span', { text: label(tname, c) })));
+    sec.append(el('p', { class: 'hint remote', text: t('remote_rows') }));
+    sec.append(el('div', { class: 'scroll' },
+      el('table', { class: 'list', id: `t-${answer}-${name}`, 'data-answer': answer, 'data-table': name, 'data-remote': '1' },
+        el('thead', {}, el('tr', {}, ...ths)), tb)));
+    if (pages > 1) sec.append(pager);
+    show();
     return sec;
   }
 
@@ -267,7 +382,9 @@
     return a;
   }
 
-  function renderHierarchy(box, h) {
+  // h: the hierarchy; hs and hc: the same narrowed to the street, and to the
+  // street and community, shown (h itself unless its tables are read by pages).
+  function renderHierarchy(box, h, hs, hc) {
     box.replaceChildren();
     box.append(el('h2', { text: t('hierarchy') }));
     behind(box, h);
@@ -282,26 +399,28 @@
       if (state.community) crumbs.append(' › ', t('of_community') + state.community);
       box.append(crumbs);
     }
-    const comms = h.communities.filter((c) => !state.street || c.street === state.street);
+    const comms = hs.communities.filter((c) => !state.street || c.street === state.street);
     if (streetView) box.append(chart('chart-hierarchy', comms, 'community', ['organisations']));
     else {
       box.append(chart('chart-hierarchy', h.streets, 'street', ['communities', 'organisations']));
       box.append(table('hierarchy', 'streets', h.streets, p, {
         click: { street: (r) => [{ street: r.street, community: '' }, '#dash-hierarchy'] },
+        remote: remoteOf(h, 'streets'),
       }));
     }
     // A table the page narrows to a street or a community: its CSV and Excel
     // files are narrowed by the hub the same way (?street=, ?community=).
     box.append(table('hierarchy', 'communities', comms, Object.assign({ street: state.street }, p), {
       click: { community: (r) => [{ street: r.street, community: r.community }, '#dash-hierarchy'] },
+      remote: remoteOf(hs, 'communities'),
     }));
-    const orgs = h.organisations.filter((o) => (!state.street || o.street === state.street) &&
+    const orgs = hc.organisations.filter((o) => (!state.street || o.street === state.street) &&
       (!state.community || o.community === state.community));
     box.append(table('hierarchy', 'organisations', orgs,
-      Object.assign({ street: state.street, community: state.community }, p), { orgLink: true }));
+      Object.assign({ street: state.street, community: state.community }, p), { orgLink: true, remote: remoteOf(hc, 'organisations') }));
     // The same organisations by the district's lists: industry and supervising unit.
-    box.append(table('hierarchy', 'industries', h.industries, p));
-    box.append(table('hierarchy', 'units', h.units, p));
+    box.append(table('hierarchy', 'industries', h.industries, p, { remote: remoteOf(h, 'industries') }));
+    box.append(table('hierarchy', 'units', h.units, p, { remote: remoteOf(h, 'units') }));
   }
 
   // The first screen: how the district (or the street) is doing this month.
@@ -312,7 +431,7 @@
       el('p', { class: 'hint', text: `${t('due')}${t('colon')}${c.due}` }));
     const monthRow = (a.months || []).find((m) => m.month === c.month) || {};
     const attnKeys = ATTN_KEYS;
-    const attnTotal = attnKeys.reduce((n, k) => n + (att[k] || []).length, 0);
+    const attnTotal = attnKeys.reduce((n, k) => n + rowsIn(att, k), 0);
     const tiles = [
       ['tile_orgs', h.totals.organisations, '#dash-hierarchy', ''],
       ['tile_due', c.totals.expected, '#dash-completeness', ''],
@@ -349,7 +468,7 @@
     const right = el('div', { class: 'dash-attn', id: 'overview-attention' }, el('h3', { text: t('attention_counts') }));
     const ul2 = el('ul', {});
     for (const k of attnKeys) {
-      const n = (att[k] || []).length;
+      const n = rowsIn(att, k);
       ul2.append(el('li', { class: n ? 'some' : 'zero', 'data-attn': k },
         el('a', { href: `#sec-attention-${k}`, text: t(k) }), el('span', { class: 'n', text: String(n) })));
     }
@@ -390,18 +509,20 @@
 
     async function load() {
       const cat = { category: state.category };
-      const hier = getJSON(`/api/v1/dashboard/hierarchy${query(cat)}`).then((h) => {
+      const hier = getAnswer('hierarchy', cat).then(async (h) => {
         // Categories come from the unfiltered list so that the filter can go back.
         if (sel.options.length === 1) {
           for (const c of h.categories) sel.append(el('option', { value: c.category, text: `${c.category} (${c.organisations})` }));
         }
         sel.value = state.category;
-        renderHierarchy(boxes.hierarchy, h);
+        const hs = await narrowedAnswer(h, 'hierarchy', cat, ['communities'], { street: state.street });
+        const hc = await narrowedAnswer(h, 'hierarchy', cat, ['organisations'], { street: state.street, community: state.community });
+        renderHierarchy(boxes.hierarchy, h, hs, hc);
         return h;
       }).catch((e) => { boxes.hierarchy.replaceChildren(el('h2', { text: t('hierarchy') })); fail(boxes.hierarchy, e); });
 
       const cp = { category: state.category, month: state.month };
-      const comp = getJSON(`/api/v1/dashboard/completeness${query(cp)}`).then((c) => {
+      const comp = getAnswer('completeness', cp).then(async (c) => {
         const b = boxes.completeness;
         b.replaceChildren(el('h2', { text: `${t('completeness')} ${c.month}` }));
         behind(b, c);
@@ -409,72 +530,76 @@
         b.append(el('p', { class: 'hint', text: `${t('due')}${t('colon')}${c.due}` }));
         b.append(facts(c.totals, ['expected', 'received', 'on_time', 'accepted', 'pending', 'rejected', 'missing']));
         b.append(chart('chart-series', c.series, 'month', ['expected', 'received', 'on_time', 'accepted'], [], 'line'));
-        b.append(table('completeness', 'series', c.series, cp));
-        if (!streetView) b.append(table('completeness', 'streets', c.streets, cp));
+        b.append(table('completeness', 'series', c.series, cp, { remote: remoteOf(c, 'series') }));
+        if (!streetView) b.append(table('completeness', 'streets', c.streets, cp, { remote: remoteOf(c, 'streets') }));
         const inStreet = (r) => !state.street || r.street === state.street;
         const cps = Object.assign({ street: state.street }, cp);
-        b.append(table('completeness', 'communities', c.communities.filter(inStreet), cps));
-        b.append(table('completeness', 'missing', c.missing.filter(inStreet), cps, { title: t('missing_list'), orgLink: true }));
+        const cn = await narrowedAnswer(c, 'completeness', cp, ['communities', 'missing'], { street: state.street });
+        b.append(table('completeness', 'communities', cn.communities.filter(inStreet), cps, { remote: remoteOf(cn, 'communities') }));
+        b.append(table('completeness', 'missing', cn.missing.filter(inStreet), cps,
+          { title: t('missing_list'), orgLink: true, remote: remoteOf(cn, 'missing') }));
         return c;
       }).catch((e) => { boxes.completeness.replaceChildren(el('h2', { text: t('completeness') })); fail(boxes.completeness, e); });
 
       const ap = Object.assign({ to: state.month }, cat);
-      const act = getJSON(`/api/v1/dashboard/activity${query(ap)}`).then((a) => {
+      const act = getAnswer('activity', ap).then((a) => {
         const b = boxes.activity;
         const range = Object.assign({ from: a.from, to: a.to }, cat);
         b.replaceChildren(el('h2', { text: `${t('activity')} ${a.from} – ${a.to}` }));
         behind(b, a);
         b.append(facts(a.totals, ['reports', 'activities', 'participants', 'party_participants', 'good_deeds']));
         b.append(chart('chart-activity', a.months, 'month', ['activities', 'good_deeds'], ['participants', 'party_participants']));
-        b.append(table('activity', 'months', a.months, range));
+        b.append(table('activity', 'months', a.months, range, { remote: remoteOf(a, 'months') }));
         if (!streetView) b.append(chart('chart-activity-streets', a.streets, 'street', ['activities'], ['participants']));
-        b.append(table('activity', 'streets', a.streets, range));
-        b.append(table('activity', 'categories', a.categories, range));
-        b.append(table('activity', 'industries', a.industries, range));
-        b.append(table('activity', 'units', a.units, range));
+        b.append(table('activity', 'streets', a.streets, range, { remote: remoteOf(a, 'streets') }));
+        b.append(table('activity', 'categories', a.categories, range, { remote: remoteOf(a, 'categories') }));
+        b.append(table('activity', 'industries', a.industries, range, { remote: remoteOf(a, 'industries') }));
+        b.append(table('activity', 'units', a.units, range, { remote: remoteOf(a, 'units') }));
         return a;
       }).catch((e) => { boxes.activity.replaceChildren(el('h2', { text: t('activity') })); fail(boxes.activity, e); });
 
-      const att = getJSON(`/api/v1/dashboard/attention${query(cat)}`).then((a) => {
+      const att = getAnswer('attention', cat).then((a) => {
         const b = boxes.attention;
         b.replaceChildren(el('h2', { text: t('attention') }));
         behind(b, a);
         // The activities ahead: what, when and where first; the rest in the CSV.
         const cols = { upcoming: ['date', 'title', 'place', 'expected', 'org', 'name', 'community', 'street_ack', 'district_ack'] };
         for (const k of ATTN_KEYS)
-          b.append(table('attention', k, a[k], cat, { orgLink: true, cols: a[k] && a[k].length ? cols[k] : undefined }));
+          b.append(table('attention', k, a[k], cat, { orgLink: true, cols: a[k] && a[k].length ? cols[k] : undefined, remote: remoteOf(a, k) }));
         return a;
       }).catch((e) => { boxes.attention.replaceChildren(el('h2', { text: t('attention') })); fail(boxes.attention, e); });
 
       // Party-member activity stations (党员活动站): per community, the stations
       // registered and accepted, and the organisations that still need one.
-      const stp = getJSON(`/api/v1/dashboard/stations${query(cat)}`).then((st) => {
+      const stp = getAnswer('stations', cat).then(async (sa) => {
         const b = boxes.stations;
         b.replaceChildren(el('h2', { text: t('stations') }));
-        behind(b, st);
-        b.append(facts(st.totals, ['stations', 'needing']));
+        behind(b, sa);
+        b.append(facts(sa.totals, ['stations', 'needing']));
         const inStreet = (r) => !state.street || r.street === state.street;
         const cats = Object.assign({ street: state.street }, cat);
-        b.append(table('stations', 'communities', st.communities.filter(inStreet), cats));
+        const st = await narrowedAnswer(sa, 'stations', cat, ['communities', 'stations', 'needing'], { street: state.street });
+        b.append(table('stations', 'communities', st.communities.filter(inStreet), cats, { remote: remoteOf(st, 'communities') }));
         b.append(table('stations', 'stations', st.stations.filter(inStreet), cats, {
           orgLink: true,
+          remote: remoteOf(st, 'stations'),
           cols: (streetView ? [] : ['street']).concat(['community', 'station', 'id', 'name', 'leader', 'party_members',
             'committee', 'date', 'branch', 'branch_date']),
         }));
-        b.append(table('stations', 'needing', st.needing.filter(inStreet), cats, { orgLink: true }));
+        b.append(table('stations', 'needing', st.needing.filter(inStreet), cats, { orgLink: true, remote: remoteOf(st, 'needing') }));
       }).catch((e) => { boxes.stations.replaceChildren(el('h2', { text: t('stations') })); fail(boxes.stations, e); });
 
       // Funding (资金扶持) of the year of the month shown, per street or community.
       const fp = Object.assign({ year: (state.month || '').slice(0, 4) }, cat);
-      const fup = getJSON(`/api/v1/dashboard/funding${query(fp)}`).then((f) => {
+      const fup = getAnswer('funding', fp).then((f) => {
         const b = boxes.funding;
         const fq = Object.assign({ year: String(f.year) }, cat);
         b.replaceChildren(el('h2', { text: `${t('funding')} ${f.year}` }));
         behind(b, f);
         b.append(facts(f.totals, ['amount', 'grants']));
-        if (!streetView) b.append(table('funding', 'streets', f.streets, fq, { title: t('title.funding_streets') }));
-        b.append(table('funding', 'communities', f.communities, fq, { title: t('title.funding_communities') }));
-        b.append(table('funding', 'organisations', f.organisations, fq, { orgLink: true }));
+        if (!streetView) b.append(table('funding', 'streets', f.streets, fq, { title: t('title.funding_streets'), remote: remoteOf(f, 'streets') }));
+        b.append(table('funding', 'communities', f.communities, fq, { title: t('title.funding_communities'), remote: remoteOf(f, 'communities') }));
+        b.append(table('funding', 'organisations', f.organisations, fq, { orgLink: true, remote: remoteOf(f, 'organisations') }));
       }).catch((e) => { boxes.funding.replaceChildren(el('h2', { text: t('funding') })); fail(boxes.funding, e); });
 
       const [h, c, a, at] = await Promise.all([hier, comp, act, att]);
