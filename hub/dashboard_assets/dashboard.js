@@ -61,8 +61,8 @@
   // read a page at a time as the reader pages through it.  Both come with
   // the page (data-page-rows, data-whole-rows).
   const HUB_PAGE = Math.min(500, Math.max(1, Number(root.dataset.pageRows) || 500));
-  const WHOLE_MAX = Number.isFinite(Number(root.dataset.wholeRows)) && root.dataset.wholeRows !== '' && root.dataset.wholeRows !== undefined
-    ? Number(root.dataset.wholeRows) : 5000;
+  const wholeRows = root.dataset.wholeRows;
+  const WHOLE_MAX = wholeRows && Number.isFinite(Number(wholeRows)) ? Number(wholeRows) : 5000;
 
   async function getJSON(path) {
     const r = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
