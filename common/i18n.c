@@ -686,8 +686,10 @@ static const i18n_entry k_words[] = {
     {"dash.rows_unit", "条", "rows"},
     {"dash.xlsx", "导出Excel", "Excel"},
     {"dash.sort", "点击排序", "Sort"},
-    {"dash.remote_rows", "这张表行数很多，翻页时逐页读取；要排序或查看全部行，请导出Excel。",
-     "A long table: its pages are read as you turn them; to sort it or see every row, export it to Excel."},
+    {"dash.remote_rows",
+     "这张表行数很多，翻页时逐页读取；数字列可点表头排序，按文字排序或查看全部行请导出Excel。",
+     "A long table: its pages are read as you turn them; click a number column's head to sort it; "
+     "to sort by text or see every row, export it to Excel."},
     {"dash.history", "历史版本", "Earlier versions"},
     {"dash.current_report", "当前月报", "Current report"},
     {"dash.details", "查看明细", "Details"},

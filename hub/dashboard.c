@@ -2646,7 +2646,7 @@ static int narrow_name_ok(const char *name) {
 }
 
 /* Table rows into a new array: those whose member field is the string want
- * (hub_dash_narrow). */
+ * (hub_dash_rows). */
 static json_t *rows_naming(json_t *rows, const char *field, const char *want) {
   json_t *kept = json_array(), *r;
   size_t i;
@@ -2660,9 +2660,77 @@ static json_t *rows_naming(json_t *rows, const char *field, const char *want) {
   return kept;
 }
 
-/* Answer j narrowed as hub_dash_narrow says, into *out (a new object sharing
- * j's rows: the cached answer is never changed). */
-static cm_rc narrow_rows(json_t *j, const hub_dash_narrow *n, json_t **out, cm_err *err) {
+/* One row of a table being sorted, with its sort key read once. */
+typedef struct sort_row {
+  json_t *row;
+  size_t at; /* its place in the answer: equal keys keep their order */
+  int empty; /* no value, null or "" */
+  int text;  /* a string (else a number) */
+  double num;
+  const char *str;
+} sort_row;
+
+static int sort_desc; /* qsort has no argument: set under sort_lock */
+static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The order hub_dash_rows says: empty values last ascending (first
+ * descending, as the page's own sorting), numbers before text. */
+static int sort_cmp(const void *pa, const void *pb) {
+  const sort_row *a = pa, *b = pb;
+  int c;
+  if (a->empty || b->empty)
+    c = a->empty == b->empty ? 0 : a->empty ? 1 : -1;
+  else if (a->text != b->text)
+    c = a->text ? 1 : -1;
+  else if (a->text)
+    c = strcmp(a->str, b->str);
+  else
+    c = a->num < b->num ? -1 : a->num > b->num;
+  if (sort_desc) c = -c;
+  return c ? c : (a->at < b->at ? -1 : a->at > b->at);
+}
+
+/* Table rows into a new array sorted by column col (hub_dash_rows). */
+static json_t *rows_sorted(json_t *rows, const char *col, int desc) {
+  size_t n = json_array_size(rows);
+  sort_row *s = calloc(n ? n : 1, sizeof *s);
+  json_t *out = s ? json_array() : NULL;
+  for (size_t i = 0; out && i < n; i++) {
+    json_t *v = json_object_get(json_array_get(rows, i), col);
+    s[i].row = json_array_get(rows, i);
+    s[i].at = i;
+    s[i].text = json_is_string(v);
+    s[i].str = json_string_value(v);
+    s[i].num = json_is_number(v) ? json_number_value(v) : json_is_true(v) ? 1 : 0;
+    s[i].empty = !v || json_is_null(v) || (s[i].text && !*s[i].str);
+  }
+  if (out) {
+    pthread_mutex_lock(&sort_lock);
+    sort_desc = desc;
+    qsort(s, n, sizeof *s, sort_cmp);
+    pthread_mutex_unlock(&sort_lock);
+  }
+  for (size_t i = 0; out && i < n; i++) {
+    if (json_array_append(out, s[i].row)) {
+      json_decref(out);
+      out = NULL;
+    }
+  }
+  free(s);
+  return out;
+}
+
+/* 1 when rows asks for a sort it may: a column name and asc or desc. */
+static int sort_ok(const hub_dash_rows *r) {
+  const char *c = r->sort ? r->sort : "", *o = r->order ? r->order : "";
+  size_t n = strlen(c);
+  return n <= 64 && strspn(c, "abcdefghijklmnopqrstuvwxyz_0123456789") == n &&
+         (!*o || !strcmp(o, "asc") || !strcmp(o, "desc"));
+}
+
+/* Answer j narrowed and sorted as hub_dash_rows says, into *out (a new
+ * object sharing j's rows: the cached answer is never changed). */
+static cm_rc narrow_rows(json_t *j, const hub_dash_rows *n, json_t **out, cm_err *err) {
   json_t *o = json_copy(j), *v;
   const char *k;
   *out = NULL;
@@ -2678,6 +2746,11 @@ static cm_rc narrow_rows(json_t *j, const hub_dash_narrow *n, json_t **out, cm_e
       rows = rows_naming(in, fields[f], wants[f]);
       json_decref(in);
     }
+    if (rows && n->sort && *n->sort && json_object_get(first, n->sort)) {
+      json_t *in = rows;
+      rows = rows_sorted(in, n->sort, n->order && !strcmp(n->order, "desc"));
+      json_decref(in);
+    }
     if (!rows || json_object_set_new(o, k, rows)) {
       json_decref(o);
       return nomem(err);
@@ -2690,7 +2763,7 @@ static cm_rc narrow_rows(json_t *j, const hub_dash_narrow *n, json_t **out, cm_e
 cm_rc hub_dashboard_answer_page(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
                                 const hub_dash_params *p, uint64_t now_ms, const char *table,
                                 int table_only, const char *page, const char *per_page,
-                                const hub_dash_narrow *narrow, json_t **out, cm_err *err) {
+                                const hub_dash_rows *narrow, json_t **out, cm_err *err) {
   long pg, per;
   *out = NULL;
   int paged = page_args(page, per_page, &pg, &per, err);
@@ -2699,8 +2772,13 @@ cm_rc hub_dashboard_answer_page(hub_ctx *hub, const char *name, const hub_dash_s
     return cm_errf(err, CM_ERR_INVALID,
                    "街道（street）或社区（community）的名称应为不超过%d字节的文字",
                    HUB_DASH_NARROW_MAX);
+  if (narrow && !sort_ok(narrow))
+    return cm_errf(
+        err, CM_ERR_INVALID,
+        "排序列（sort）应为列名（小写字母、数字和下划线），顺序（order）应为 asc 或 desc");
   int narrowed =
-      narrow && ((narrow->street && *narrow->street) || (narrow->community && *narrow->community));
+      narrow && ((narrow->street && *narrow->street) || (narrow->community && *narrow->community) ||
+                 (narrow->sort && *narrow->sort));
   cm_rc rc = CM_OK;
   if (paged && per == HUB_DASH_PAGE_MAX && !narrowed &&
       page_quick(hub, name, scope, p, now_ms, table, table_only, pg, out, &rc, err)) {

@@ -98,24 +98,31 @@ cm_rc hub_dashboard_answer_text(hub_ctx *hub, const char *name, const hub_dash_s
 cm_rc hub_dashboard_page(json_t *j, const char *table, const char *page, const char *per_page,
                          json_t **out, cm_err *err);
 
-/* The rows of one street or one community (?street=, ?community=; NULL or
- * "": every row): each table of an answer whose rows name a street keeps
- * those of `street`, and each whose rows name a community those of
- * `community`, before the tables are cut to pages.  The answer is the same
- * otherwise (its totals are of every row): what the dashboard shows of a
- * street, and a file of it, hold the same rows. */
-typedef struct hub_dash_narrow {
+/* Which rows of the answer's tables, in which order, before they are cut to
+ * pages.  The rows of one street or one community (?street=, ?community=;
+ * NULL or "": every row): each table whose rows name a street keeps those
+ * of `street`, and each whose rows name a community those of `community`.
+ * Sorted by a column (?sort=COLUMN, ?order=asc|desc; NULL or "": the
+ * answer's order): each table whose rows have that column, numbers as
+ * numbers, text by its bytes (Unicode order, not pinyin), empty values last
+ * (first in descending order), rows of equal values in the answer's order.
+ * The answer is the same otherwise (its totals are of every row): what the
+ * dashboard shows of a street, and a file of it, hold the same rows. */
+typedef struct hub_dash_rows {
   const char *street;
   const char *community;
-} hub_dash_narrow;
+  const char *sort;
+  const char *order;
+} hub_dash_rows;
 
 #define HUB_DASH_NARROW_MAX 200 /* bytes of a street's or community's name */
 
-/* hub_dashboard_answer narrowed (narrow NULL: not) and cut by
+/* hub_dashboard_answer narrowed and sorted (narrow NULL: not) and cut by
  * hub_dashboard_page (page and per_page NULL or "": the answer whole), the
  * same errors, and CM_ERR_INVALID for a name that is not UTF-8 text of at
- * most HUB_DASH_NARROW_MAX bytes.  A page of HUB_DASH_PAGE_MAX rows of an
- * answer the cache does not hold in memory, not narrowed, is read from the
+ * most HUB_DASH_NARROW_MAX bytes, a sort column that is not a column name
+ * or an order other than asc and desc.  A page of HUB_DASH_PAGE_MAX rows of
+ * an answer the cache does not hold in memory, as it is, is read from the
  * pages of the answer kept in the database (hub/answers.h), without the
  * rest: a city's first page after a restart.  table_only: the caller reads
  * the table `table` only (a CSV or Excel file), so the answer's other long
@@ -123,7 +130,7 @@ typedef struct hub_dash_narrow {
 cm_rc hub_dashboard_answer_page(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
                                 const hub_dash_params *p, uint64_t now_ms, const char *table,
                                 int table_only, const char *page, const char *per_page,
-                                const hub_dash_narrow *narrow, json_t **out, cm_err *err);
+                                const hub_dash_rows *narrow, json_t **out, cm_err *err);
 
 /* Forget the answers kept for the current database version (in memory and
  * in the database: hub/answers.h) and the year's attention lists (hub/year.h),

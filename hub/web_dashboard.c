@@ -84,7 +84,7 @@ static const char *export_of(const char *name, size_t *base_len_out) {
  * 社区-2026-11.xlsx; a range as 2025-12至2026-11), with an ASCII name for
  * old clients. */
 static void export_disposition(const json_t *j, const char *base, const char *table,
-                               const hub_dash_narrow *nw, const char *ext, cm_lang lang,
+                               const hub_dash_rows *nw, const char *ext, cm_lang lang,
                                uint64_t now_ms, char *out, size_t cap) {
   char when[48] = "", ascii_when[48] = "", word[320], tbl[32], where[128] = "";
   /* a file of one street's or community's rows names it (a name too long
@@ -136,6 +136,11 @@ static void export_disposition(const json_t *j, const char *base, const char *ta
   if (n > 0 && (size_t)n < cap) cm_pct_append(out, cap, word);
 }
 
+/* 1 when a query parameter was given a value. */
+static int given(const char *v) {
+  return v && *v;
+}
+
 /* Answer name (with ".csv" or ".xlsx": its table ?table= as that file) for
  * the request. */
 static void api_answer(cm_http_req *req, cm_http_resp *resp, hub_api *api, const char *name,
@@ -166,8 +171,9 @@ static void api_answer(cm_http_req *req, cm_http_resp *resp, hub_api *api, const
   p.current = fresh && strcmp(fresh, "1") == 0;
   const char *page = cm_http_query(req, "page"), *per_page = cm_http_query(req, "per_page");
   const char *street = cm_http_query(req, "street"), *community = cm_http_query(req, "community");
-  if (!org && !ext[0] && (!page || !*page) && (!per_page || !*per_page) && (!street || !*street) &&
-      (!community || !*community)) {
+  const char *sort = cm_http_query(req, "sort"), *order = cm_http_query(req, "order");
+  if (!org && !ext[0] && !given(page) && !given(per_page) && !given(street) && !given(community) &&
+      !given(sort) && !given(order)) {
     /* the whole answer, as text: no objects read and written again */
     char *text = NULL;
     size_t len = 0;
@@ -182,8 +188,8 @@ static void api_answer(cm_http_req *req, cm_http_resp *resp, hub_api *api, const
     goto out;
   }
   /* ?page=&per_page=: one page of the long tables (a city's 250,000 rows);
-   * ?street=&community=: the rows of one street or community */
-  hub_dash_narrow narrow = {street, community};
+   * ?street=&community=: the rows of one street or community; ?sort=&order= */
+  hub_dash_rows narrow = {street, community, sort, order};
   cm_rc rc = hub_dashboard_answer_page(api->hub, base, &scope, &p, now, cm_http_query(req, "table"),
                                        ext[0] != '\0', page, per_page, &narrow, &j, &err);
   if (!rc && org && !ext[0] && !scope.unit[0]) {
@@ -237,7 +243,7 @@ out:
   "dashboard figures: hierarchy, completeness?month=, activity?from=&to=, attention, stations, "   \
   "funding?year= (?category=; NAME.csv?table=T for CSV, NAME.xlsx?table=T for Excel; "             \
   "&page=N&per_page=M (M <= 500) for one page of the long tables; &street=&community= for the "    \
-  "rows of one street or community); operator login"
+  "rows of one street or community; &sort=COLUMN&order=asc|desc); operator login"
 static void api_dashboard(cm_http_req *req, cm_http_resp *resp, void *ctx) {
   api_answer(req, resp, ctx, cm_http_param(req, 0), NULL);
 }

@@ -437,7 +437,7 @@ static json_t *page_of(json_t *whole, const char *table, const char *pg) {
 
 /* Page pg of hub's hierarchy at now narrowed by n: its result (*j_out the
  * answer when CM_OK). */
-static cm_rc narrowed_page(hub_ctx *hub, uint64_t now, const hub_dash_narrow *n, const char *pg,
+static cm_rc narrowed_page(hub_ctx *hub, uint64_t now, const hub_dash_rows *n, const char *pg,
                            json_t **j_out) {
   hub_dash_params p;
   memset(&p, 0, sizeof p);
@@ -447,6 +447,18 @@ static cm_rc narrowed_page(hub_ctx *hub, uint64_t now, const hub_dash_narrow *n,
   *j_out = NULL;
   return hub_dashboard_answer_page(hub, "hierarchy", &scope, &p, now, NULL, 0, pg, NULL, n, j_out,
                                    &err);
+}
+
+/* Page pg of hub's hierarchy asked for as r says has the organisations of
+ * page pg of whole, in its order. */
+static void same_page(hub_ctx *hub, uint64_t now, const hub_dash_rows *r, json_t *whole,
+                      const char *pg) {
+  json_t *j = NULL, *want = page_of(whole, NULL, pg);
+  assert_int_equal(narrowed_page(hub, now, r, pg, &j), CM_OK);
+  assert_true(
+      json_equal(json_object_get(j, "organisations"), json_object_get(want, "organisations")));
+  json_decref(want);
+  json_decref(j);
 }
 
 /* Rows of table `name` of answer j whose field is want. */
@@ -460,6 +472,66 @@ static size_t rows_with(const json_t *j, const char *name, const char *field, co
   return n;
 }
 
+/* 1 when row a may come before row b sorted by col (numbers), asc or desc. */
+static int in_order(json_t *a, json_t *b, const char *col, int desc) {
+  json_int_t x = json_integer_value(json_object_get(a, col));
+  json_int_t y = json_integer_value(json_object_get(b, col));
+  return desc ? x >= y : x <= y;
+}
+
+/* Index in table rows of the organisation row r names (its id), or -1. */
+static long index_of(json_t *rows, json_t *r) {
+  const char *id = json_string_value(json_object_get(r, "id"));
+  size_t i;
+  json_t *v;
+  json_array_foreach(rows, i, v) {
+    if (id && !strcmp(id, json_string_value(json_object_get(v, "id")))) return (long)i;
+  }
+  return -1;
+}
+
+/* The hierarchy sorted (?sort=members&order=...): every row once, numbers in
+ * order, equal ones in the answer's order; across pages; narrowed and sorted
+ * together; the answer held in memory is untouched. */
+static void check_sorted(hub_ctx *hub, uint64_t now, json_t *whole) {
+  json_t *all = json_object_get(whole, "organisations");
+  for (int desc = 0; desc < 2; desc++) {
+    hub_dash_rows r = {NULL, NULL, "members", desc ? "desc" : "asc"};
+    json_t *j = NULL, *rows = json_array();
+    const char *pages[] = {"1", "2", "3"};
+    for (size_t pg = 0; pg < 3; pg++) {
+      assert_int_equal(narrowed_page(hub, now, &r, pages[pg], &j), CM_OK);
+      json_array_extend(rows, json_object_get(j, "organisations"));
+      json_decref(j);
+    }
+    assert_int_equal(json_array_size(rows), json_array_size(all));
+    for (size_t i = 1; i < json_array_size(rows); i++) {
+      json_t *a = json_array_get(rows, i - 1), *b = json_array_get(rows, i);
+      assert_true(in_order(a, b, "members", desc));
+      if (json_integer_value(json_object_get(a, "members")) ==
+          json_integer_value(json_object_get(b, "members"))) {
+        long ia = index_of(all, a), ib = index_of(all, b);
+        assert_true(ia >= 0 && ia < ib);
+      }
+    }
+    json_decref(rows);
+  }
+  /* narrowed and sorted: the community's rows, in order */
+  json_t *c3 = json_array_get(json_object_get(whole, "communities"), 3);
+  hub_dash_rows nr = {NULL, json_string_value(json_object_get(c3, "community")), "members", "desc"};
+  json_t *j = NULL;
+  assert_int_equal(narrowed_page(hub, now, &nr, "1", &j), CM_OK);
+  json_t *mine = json_object_get(j, "organisations");
+  assert_int_equal(json_array_size(mine),
+                   rows_with(whole, "organisations", "community", nr.community));
+  for (size_t i = 1; i < json_array_size(mine); i++)
+    assert_true(in_order(json_array_get(mine, i - 1), json_array_get(mine, i), "members", 1));
+  json_decref(j);
+  /* a column no table has leaves the order as it is */
+  hub_dash_rows none = {NULL, NULL, "no_such_column", "asc"};
+  same_page(hub, now, &none, whole, "2");
+}
+
 /* The hierarchy of one community (?community=), of the answer whole and of
  * one street: its rows only, counted and cut to pages after narrowing, the
  * totals of every row, the answer held in memory unchanged; a name that is
@@ -471,7 +543,7 @@ static void check_narrowed(hub_ctx *hub, uint64_t now, json_t *whole) {
   assert_non_null(name);
   size_t want = rows_with(whole, "organisations", "community", name);
   assert_true(want > 0 && want < json_array_size(json_object_get(whole, "organisations")));
-  hub_dash_narrow n = {street, name};
+  hub_dash_rows n = {street, name, NULL, NULL};
   json_t *j = NULL;
   assert_int_equal(narrowed_page(hub, now, &n, "1", &j), CM_OK);
   assert_int_equal(json_array_size(json_object_get(j, "organisations")), want);
@@ -483,14 +555,9 @@ static void check_narrowed(hub_ctx *hub, uint64_t now, json_t *whole) {
   assert_true(json_equal(json_object_get(j, "totals"), json_object_get(whole, "totals")));
   json_decref(j);
   /* one street (every row of this street hub): every row, on pages */
-  hub_dash_narrow s = {street, NULL};
-  assert_int_equal(narrowed_page(hub, now, &s, "3", &j), CM_OK);
-  json_t *all = page_of(whole, NULL, "3");
-  assert_true(
-      json_equal(json_object_get(j, "organisations"), json_object_get(all, "organisations")));
-  json_decref(all);
-  json_decref(j);
-  hub_dash_narrow nobody = {"没有这条街", NULL};
+  hub_dash_rows s = {street, NULL, NULL, NULL};
+  same_page(hub, now, &s, whole, "3");
+  hub_dash_rows nobody = {"没有这条街", NULL, NULL, NULL};
   assert_int_equal(narrowed_page(hub, now, &nobody, NULL, &j), CM_OK);
   assert_int_equal(json_array_size(json_object_get(j, "organisations")), 0);
   assert_int_equal(json_array_size(json_object_get(j, "communities")), 0);
@@ -505,8 +572,11 @@ static void check_narrowed(hub_ctx *hub, uint64_t now, json_t *whole) {
   char longer[HUB_DASH_NARROW_MAX + 2];
   memset(longer, 'a', sizeof longer - 1);
   longer[sizeof longer - 1] = '\0';
-  hub_dash_narrow bad[] = {{"\xff\xfe", NULL}, {NULL, longer}};
-  for (size_t i = 0; i < 2; i++) {
+  hub_dash_rows bad[] = {{"\xff\xfe", NULL, NULL, NULL},
+                         {NULL, longer, NULL, NULL},
+                         {NULL, NULL, "Members", NULL},
+                         {NULL, NULL, "members", "up"}};
+  for (size_t i = 0; i < 4; i++) {
     assert_int_equal(narrowed_page(hub, now, &bad[i], "1", &j), CM_ERR_INVALID);
     assert_null(j);
   }
@@ -533,6 +603,7 @@ static void test_pages(void **state) {
   assert_int_equal(json_array_size(json_object_get(whole, "organisations")), 1020);
   assert_int_equal(json_array_size(json_object_get(whole, "communities")), 510);
   check_narrowed(hub, f->now, whole);
+  check_sorted(hub, f->now, whole);
   hub_close(hub); /* writes the kept answer and its pages */
 
   fx big = *f;

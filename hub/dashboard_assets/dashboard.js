@@ -94,7 +94,14 @@
     if (!long.length) return first;
     if (long.every((k) => tables[k].rows <= WHOLE_MAX)) return getJSON(`${path}${query(params)}`);
     first.remote = {};
-    for (const k of long) first.remote[k] = { rows: tables[k].rows, page: (n) => getJSON(paged(n)).then((a) => a[k] || []) };
+    for (const k of long) {
+      first.remote[k] = {
+        rows: tables[k].rows,
+        // page n of the table, in the order `extra` asks for ({sort, order})
+        page: (n, extra) => getJSON(`${path}${query(Object.assign({}, params, extra,
+          { page: String(n), per_page: String(HUB_PAGE) }))}`).then((a) => a[k] || []),
+      };
+    }
     return first;
   }
 
@@ -244,8 +251,10 @@
 
   // A table too long to hold in the page (opts.remote = {rows, page(n)}):
   // the rows of the page shown are read from the hub as the reader pages,
-  // a hub page (HUB_PAGE rows) at a time.  Sorting a city's 250,000 rows
-  // is for the Excel file, which the note says.
+  // a hub page (HUB_PAGE rows) at a time.  A click on a number column's head
+  // has the hub sort the rows (?sort=, ?order=); text is sorted in the Excel
+  // file, which the note says (the hub would sort it by character codes,
+  // not as the reader expects).
   function remoteTable(answer, name, first, params, opts) {
     const remote = opts.remote;
     const tname = opts.words || name;
@@ -258,9 +267,10 @@
     const per = Math.min(PAGE, HUB_PAGE);
     const pages = Math.ceil(remote.rows / per);
     const held = new Map([[1, first]]); // hub pages read, by number (the last few)
+    let order = {}; // {sort, order}: the hub's order of the rows
     async function hubPage(n) {
       if (!held.has(n)) {
-        const rows = await remote.page(n);
+        const rows = await remote.page(n, order);
         if (held.size >= 4) held.delete([...held.keys()].find((k) => k !== 1));
         held.set(n, rows);
       }
@@ -292,7 +302,21 @@
     }
     prev.addEventListener('click', () => { if (pageNo > 0) { pageNo--; show(); } });
     next.addEventListener('click', () => { if (pageNo < pages - 1) { pageNo++; show(); } });
-    const ths = cols.map((c) => el('th', { scope: 'col', 'data-key': c }, el('span', { text: label(tname, c) })));
+    const ths = cols.map((c) => {
+      if (typeof first[0][c] !== 'number') return el('th', { scope: 'col', 'data-key': c }, el('span', { text: label(tname, c) }));
+      const b = el('button', { type: 'button', class: 'sort', title: t('sort'), text: label(tname, c) });
+      const th = el('th', { scope: 'col', 'data-key': c, 'aria-sort': 'none' }, b);
+      b.addEventListener('click', () => {
+        const asc = th.getAttribute('aria-sort') !== 'ascending';
+        for (const o of ths) if (o.hasAttribute('aria-sort')) o.setAttribute('aria-sort', 'none');
+        th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+        order = { sort: c, order: asc ? 'asc' : 'desc' };
+        held.clear();
+        pageNo = 0;
+        show();
+      });
+      return th;
+    });
     sec.append(el('p', { class: 'hint remote', text: t('remote_rows') }));
     sec.append(el('div', { class: 'scroll' },
       el('table', { class: 'list', id: `t-${answer}-${name}`, 'data-answer': answer, 'data-table': name, 'data-remote': '1' },

@@ -4,8 +4,9 @@
 // LINLI_DASH_PAGE_ROWS=4,6 the page reads tables longer than 6 rows 4 rows
 // at a time, from the hub's pages (?page=, ?per_page=), as the reader turns
 // them.  Turning every page shows every row of the whole answer, in its
-// order; the counts and tiles are of every row; narrowed to a community, the
-// hub narrows the rows (?community=).  Screenshot: LINLI_WEB_OUT/dashboard/paged.png.
+// order, or sorted by the hub after a click on a number column's head; the
+// counts and tiles are of every row; narrowed to a community, the hub
+// narrows the rows (?community=).  Screenshot: LINLI_WEB_OUT/dashboard/paged.png.
 'use strict';
 
 const test = require('node:test');
@@ -70,6 +71,21 @@ test('a table too long to read whole is read a page at a time, and every row is 
   // Turning every page: every organisation once, in the answer's order.
   assert.deepEqual(await turnAll(page, 'hierarchy-organisations'), ids);
   assert.ok(asked.some((u) => u.pathname.endsWith('/hierarchy') && u.searchParams.get('page') === String(Math.ceil(ids.length / 4))));
+
+  // A click on a number column's head: the hub sorts every row (equal ones in
+  // the answer's order), ascending, then descending; a text column is not sortable.
+  assert.equal(await page.$('#t-hierarchy-organisations th[data-key="name"] button'), null);
+  for (const order of ['asc', 'desc']) {
+    await page.click('#t-hierarchy-organisations th[data-key="members"] button');
+    await page.waitForFunction((o) => document.querySelector('#t-hierarchy-organisations th[data-key="members"]')
+      .getAttribute('aria-sort') === o, order === 'asc' ? 'ascending' : 'descending');
+    const want = whole.organisations.map((o, i) => [o, i])
+      .sort(([a, i], [b, j]) => (order === 'asc' ? a.members - b.members : b.members - a.members) || i - j)
+      .map(([o]) => o.id);
+    await page.waitForFunction((id) => document.querySelector('#t-hierarchy-organisations tbody td[data-key="id"]').textContent === id, want[0]);
+    assert.deepEqual(await turnAll(page, 'hierarchy-organisations'), want, `sorted ${order}`);
+    assert.ok(asked.some((u) => u.searchParams.get('sort') === 'members' && u.searchParams.get('order') === order));
+  }
 
   // The tiles count every row of the lists, not the first page's.
   const att = await (await page.request.get(`${durl}/api/v1/dashboard/attention`)).json();
