@@ -2666,12 +2666,10 @@ typedef struct sort_row {
   size_t at; /* its place in the answer: equal keys keep their order */
   int empty; /* no value, null or "" */
   int text;  /* a string (else a number) */
+  int desc;  /* the order asked for, in every row (qsort passes no argument) */
   double num;
   const char *str;
 } sort_row;
-
-static int sort_desc; /* qsort has no argument: set under sort_lock */
-static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* The order hub_dash_rows says: empty values last ascending (first
  * descending, as the page's own sorting), numbers before text. */
@@ -2686,7 +2684,7 @@ static int sort_cmp(const void *pa, const void *pb) {
     c = strcmp(a->str, b->str);
   else
     c = a->num < b->num ? -1 : a->num > b->num;
-  if (sort_desc) c = -c;
+  if (a->desc) c = -c;
   return c ? c : (a->at < b->at ? -1 : a->at > b->at);
 }
 
@@ -2699,17 +2697,13 @@ static json_t *rows_sorted(json_t *rows, const char *col, int desc) {
     json_t *v = json_object_get(json_array_get(rows, i), col);
     s[i].row = json_array_get(rows, i);
     s[i].at = i;
+    s[i].desc = desc;
     s[i].text = json_is_string(v);
     s[i].str = json_string_value(v);
     s[i].num = json_is_number(v) ? json_number_value(v) : json_is_true(v) ? 1 : 0;
     s[i].empty = !v || json_is_null(v) || (s[i].text && !*s[i].str);
   }
-  if (out) {
-    pthread_mutex_lock(&sort_lock);
-    sort_desc = desc;
-    qsort(s, n, sizeof *s, sort_cmp);
-    pthread_mutex_unlock(&sort_lock);
-  }
+  if (out) qsort(s, n, sizeof *s, sort_cmp);
   for (size_t i = 0; out && i < n; i++) {
     if (json_array_append(out, s[i].row)) {
       json_decref(out);
