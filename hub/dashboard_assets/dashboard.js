@@ -448,7 +448,9 @@
   }
 
   // The first screen: how the district (or the street) is doing this month.
-  function renderOverview(box, c, a, att, h) {
+  // worst: when the streets' or communities' completeness is read by pages (a
+  // city's 5,000 communities), its first page with the most missing first.
+  function renderOverview(box, c, a, att, h, worst) {
     box.replaceChildren();
     const scopeName = streetView ? (root.dataset.scope || root.dataset.hub) : t('district');
     box.append(el('h2', { text: `${scopeName} ${c.month} ${t('overview')}` }),
@@ -475,10 +477,11 @@
     box.append(dl);
     const grid = el('div', { class: 'dash-grid' });
     // Completeness by street (district) or by community (a street's view).
-    const units = streetView ? c.communities.map((r) => Object.assign({ unit: r.community }, r))
-      : c.streets.map((r) => Object.assign({ unit: r.street }, r));
+    const unitRows = worst || (streetView ? c.communities : c.streets);
+    const units = streetView ? unitRows.map((r) => Object.assign({ unit: r.community }, r))
+      : unitRows.map((r) => Object.assign({ unit: r.street }, r));
     const left = el('div', { class: 'dash-bars', id: 'overview-units' },
-      el('h3', { text: t(streetView ? 'by_community' : 'by_street') }));
+      el('h3', { text: t(`${streetView ? 'by_community' : 'by_street'}${worst ? '_missing' : ''}`) }));
     const ul = el('ul', {});
     for (const r of units) {
       ul.append(el('li', { 'data-unit': r.unit },
@@ -628,7 +631,9 @@
 
       const [h, c, a, at] = await Promise.all([hier, comp, act, att]);
       if (h && c && a && at) {
-        renderOverview(first, c, a, at, h);
+        const units = remoteOf(c, streetView ? 'communities' : 'streets');
+        const worst = units ? await units.page(1, { sort: 'missing', order: 'desc' }).catch(() => null) : null;
+        renderOverview(first, c, a, at, h, worst);
         // the tiles count from these answers: the oldest one given so says when
         const old = [h, c, a, at].filter((x) => x.updating).sort((x, y) => x.as_of_ms - y.as_of_ms)[0];
         behind(first, old);

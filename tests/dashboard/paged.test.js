@@ -105,3 +105,19 @@ test('a table too long to read whole is read a page at a time, and every row is 
   assert.deepEqual(await turnAll(page, 'hierarchy-organisations'), mine);
   assert.ok(asked.some((u) => u.pathname.endsWith('/hierarchy') && u.searchParams.get('community') === comm));
 });
+
+test('read by pages, the first screen lists the communities with the most missing reports first', { timeout: 180000 }, async (t) => {
+  process.env.LINLI_DASH_PAGE_ROWS = '1,1'; // the street's two communities read a page (one) at a time
+  const { surl } = await district(t, { months: 2 });
+  const ctx = await launchBrowser(t);
+  const page = await ctx.newPage();
+  await login(page, surl, 'liming');
+  await ready(page, `${surl}/`);
+  const c = await (await page.request.get(`${surl}/api/v1/dashboard/completeness`)).json();
+  assert.equal(c.communities.length, 2);
+  const most = c.communities.map((r, i) => [r, i]).sort(([a, i], [b, j]) => b.missing - a.missing || i - j)[0][0];
+  assert.match(await page.textContent('#overview-units h3'), /未报最多的在前/);
+  const units = await page.$$eval('#overview-units li', (lis) => lis.map((li) => li.dataset.unit));
+  assert.deepEqual(units, [most.community]);
+  assert.equal(await page.textContent(`#overview-units li[data-unit="${most.community}"] .frac`), `${most.received}/${most.expected}`);
+});
