@@ -86,8 +86,10 @@
   // page(n)}} for each table longer than a page (remoteTable shows them).
   async function getAnswer(name, params) {
     const path = `/api/v1/dashboard/${name}`;
-    const paged = (n) => `${path}${query(Object.assign({}, params, { page: String(n), per_page: String(HUB_PAGE) }))}`;
-    const first = await getJSON(paged(1));
+    // page n of the answer, its rows in the order `extra` asks for ({sort, order})
+    const paged = (n, extra) => getJSON(`${path}${query(Object.assign({}, params, extra,
+      { page: String(n), per_page: String(HUB_PAGE) }))}`);
+    const first = await paged(1);
     const tables = (first.paging && first.paging.tables) || {};
     const long = Object.keys(tables).filter((k) => tables[k].pages > 1);
     delete first.paging;
@@ -95,12 +97,7 @@
     if (long.every((k) => tables[k].rows <= WHOLE_MAX)) return getJSON(`${path}${query(params)}`);
     first.remote = {};
     for (const k of long) {
-      first.remote[k] = {
-        rows: tables[k].rows,
-        // page n of the table, in the order `extra` asks for ({sort, order})
-        page: (n, extra) => getJSON(`${path}${query(Object.assign({}, params, extra,
-          { page: String(n), per_page: String(HUB_PAGE) }))}`).then((a) => a[k] || []),
-      };
+      first.remote[k] = { rows: tables[k].rows, page: (n, extra) => paged(n, extra).then((a) => a[k] || []) };
     }
     return first;
   }
@@ -202,11 +199,15 @@
   // own column words, sorting by a click on a column's head and paging of
   // long tables (every row stays in the document, the others hidden, so
   // printing and readers see them all).  Each cell carries data-key.
-  // opts.remote: the table is longer than the hub gives at once (a city's);
-  // rows are its first page and remoteTable shows it.
-  function table(answer, name, rows, params, opts) {
+  // src: the rows, or the answer holding them as src[name]; a table of an
+  // answer read by pages (getAnswer: a city's) is shown by remoteTable.
+  // opts.filter: the rows the page shows of them (a street's).
+  function table(answer, name, src, params, opts) {
     opts = opts || {};
-    if (opts.remote) return remoteTable(answer, name, rows, params, opts);
+    const held = Array.isArray(src) || !src ? src : src[name];
+    const rows = held && opts.filter ? held.filter(opts.filter) : held;
+    const remote = Array.isArray(src) || !src ? undefined : remoteOf(src, name);
+    if (remote) return remoteTable(answer, name, rows, params, Object.assign({ remote }, opts));
     const tname = opts.words || name;
     const sec = tableSection(answer, name, rows ? rows.length : 0, params, opts);
     if (!rows || rows.length === 0) {
@@ -384,6 +385,10 @@
     community: new URLSearchParams(location.search).get('community') || '',
   };
 
+  // The rows of the street and community the page shows (all when none).
+  const inStreet = (r) => !state.street || r.street === state.street;
+  const inPlace = (r) => inStreet(r) && (!state.community || r.community === state.community);
+
   // The overview's address with some of its state changed (a real link: it
   // can be opened in a new tab, bookmarked and crawled).
   function here(change, hash) {
@@ -423,28 +428,24 @@
       if (state.community) crumbs.append(' › ', t('of_community') + state.community);
       box.append(crumbs);
     }
-    const comms = hs.communities.filter((c) => !state.street || c.street === state.street);
-    if (streetView) box.append(chart('chart-hierarchy', comms, 'community', ['organisations']));
+    if (streetView) box.append(chart('chart-hierarchy', hs.communities.filter(inStreet), 'community', ['organisations']));
     else {
       box.append(chart('chart-hierarchy', h.streets, 'street', ['communities', 'organisations']));
-      box.append(table('hierarchy', 'streets', h.streets, p, {
+      box.append(table('hierarchy', 'streets', h, p, {
         click: { street: (r) => [{ street: r.street, community: '' }, '#dash-hierarchy'] },
-        remote: remoteOf(h, 'streets'),
       }));
     }
     // A table the page narrows to a street or a community: its CSV and Excel
     // files are narrowed by the hub the same way (?street=, ?community=).
-    box.append(table('hierarchy', 'communities', comms, Object.assign({ street: state.street }, p), {
+    box.append(table('hierarchy', 'communities', hs, Object.assign({ street: state.street }, p), {
+      filter: inStreet,
       click: { community: (r) => [{ street: r.street, community: r.community }, '#dash-hierarchy'] },
-      remote: remoteOf(hs, 'communities'),
     }));
-    const orgs = hc.organisations.filter((o) => (!state.street || o.street === state.street) &&
-      (!state.community || o.community === state.community));
-    box.append(table('hierarchy', 'organisations', orgs,
-      Object.assign({ street: state.street, community: state.community }, p), { orgLink: true, remote: remoteOf(hc, 'organisations') }));
+    box.append(table('hierarchy', 'organisations', hc,
+      Object.assign({ street: state.street, community: state.community }, p), { orgLink: true, filter: inPlace }));
     // The same organisations by the district's lists: industry and supervising unit.
-    box.append(table('hierarchy', 'industries', h.industries, p, { remote: remoteOf(h, 'industries') }));
-    box.append(table('hierarchy', 'units', h.units, p, { remote: remoteOf(h, 'units') }));
+    box.append(table('hierarchy', 'industries', h, p));
+    box.append(table('hierarchy', 'units', h, p));
   }
 
   // The first screen: how the district (or the street) is doing this month.
@@ -557,14 +558,12 @@
         b.append(el('p', { class: 'hint', text: `${t('due')}${t('colon')}${c.due}` }));
         b.append(facts(c.totals, ['expected', 'received', 'on_time', 'accepted', 'pending', 'rejected', 'missing']));
         b.append(chart('chart-series', c.series, 'month', ['expected', 'received', 'on_time', 'accepted'], [], 'line'));
-        b.append(table('completeness', 'series', c.series, cp, { remote: remoteOf(c, 'series') }));
-        if (!streetView) b.append(table('completeness', 'streets', c.streets, cp, { remote: remoteOf(c, 'streets') }));
-        const inStreet = (r) => !state.street || r.street === state.street;
+        b.append(table('completeness', 'series', c, cp));
+        if (!streetView) b.append(table('completeness', 'streets', c, cp));
         const cps = Object.assign({ street: state.street }, cp);
         const cn = await narrowedAnswer(c, 'completeness', cp, ['communities', 'missing'], { street: state.street });
-        b.append(table('completeness', 'communities', cn.communities.filter(inStreet), cps, { remote: remoteOf(cn, 'communities') }));
-        b.append(table('completeness', 'missing', cn.missing.filter(inStreet), cps,
-          { title: t('missing_list'), orgLink: true, remote: remoteOf(cn, 'missing') }));
+        b.append(table('completeness', 'communities', cn, cps, { filter: inStreet }));
+        b.append(table('completeness', 'missing', cn, cps, { title: t('missing_list'), orgLink: true, filter: inStreet }));
         return c;
       }).catch((e) => { boxes.completeness.replaceChildren(el('h2', { text: t('completeness') })); fail(boxes.completeness, e); });
 
@@ -576,12 +575,12 @@
         behind(b, a);
         b.append(facts(a.totals, ['reports', 'activities', 'participants', 'party_participants', 'good_deeds']));
         b.append(chart('chart-activity', a.months, 'month', ['activities', 'good_deeds'], ['participants', 'party_participants']));
-        b.append(table('activity', 'months', a.months, range, { remote: remoteOf(a, 'months') }));
+        b.append(table('activity', 'months', a, range));
         if (!streetView) b.append(chart('chart-activity-streets', a.streets, 'street', ['activities'], ['participants']));
-        b.append(table('activity', 'streets', a.streets, range, { remote: remoteOf(a, 'streets') }));
-        b.append(table('activity', 'categories', a.categories, range, { remote: remoteOf(a, 'categories') }));
-        b.append(table('activity', 'industries', a.industries, range, { remote: remoteOf(a, 'industries') }));
-        b.append(table('activity', 'units', a.units, range, { remote: remoteOf(a, 'units') }));
+        b.append(table('activity', 'streets', a, range));
+        b.append(table('activity', 'categories', a, range));
+        b.append(table('activity', 'industries', a, range));
+        b.append(table('activity', 'units', a, range));
         return a;
       }).catch((e) => { boxes.activity.replaceChildren(el('h2', { text: t('activity') })); fail(boxes.activity, e); });
 
@@ -592,7 +591,7 @@
         // The activities ahead: what, when and where first; the rest in the CSV.
         const cols = { upcoming: ['date', 'title', 'place', 'expected', 'org', 'name', 'community', 'street_ack', 'district_ack'] };
         for (const k of ATTN_KEYS)
-          b.append(table('attention', k, a[k], cat, { orgLink: true, cols: a[k] && a[k].length ? cols[k] : undefined, remote: remoteOf(a, k) }));
+          b.append(table('attention', k, a, cat, { orgLink: true, cols: a[k] && a[k].length ? cols[k] : undefined }));
         return a;
       }).catch((e) => { boxes.attention.replaceChildren(el('h2', { text: t('attention') })); fail(boxes.attention, e); });
 
@@ -603,17 +602,16 @@
         b.replaceChildren(el('h2', { text: t('stations') }));
         behind(b, sa);
         b.append(facts(sa.totals, ['stations', 'needing']));
-        const inStreet = (r) => !state.street || r.street === state.street;
         const cats = Object.assign({ street: state.street }, cat);
         const st = await narrowedAnswer(sa, 'stations', cat, ['communities', 'stations', 'needing'], { street: state.street });
-        b.append(table('stations', 'communities', st.communities.filter(inStreet), cats, { remote: remoteOf(st, 'communities') }));
-        b.append(table('stations', 'stations', st.stations.filter(inStreet), cats, {
+        b.append(table('stations', 'communities', st, cats, { filter: inStreet }));
+        b.append(table('stations', 'stations', st, cats, {
           orgLink: true,
-          remote: remoteOf(st, 'stations'),
+          filter: inStreet,
           cols: (streetView ? [] : ['street']).concat(['community', 'station', 'id', 'name', 'leader', 'party_members',
             'committee', 'date', 'branch', 'branch_date']),
         }));
-        b.append(table('stations', 'needing', st.needing.filter(inStreet), cats, { orgLink: true, remote: remoteOf(st, 'needing') }));
+        b.append(table('stations', 'needing', st, cats, { orgLink: true, filter: inStreet }));
       }).catch((e) => { boxes.stations.replaceChildren(el('h2', { text: t('stations') })); fail(boxes.stations, e); });
 
       // Funding (资金扶持) of the year of the month shown, per street or community.
@@ -624,9 +622,9 @@
         b.replaceChildren(el('h2', { text: `${t('funding')} ${f.year}` }));
         behind(b, f);
         b.append(facts(f.totals, ['amount', 'grants']));
-        if (!streetView) b.append(table('funding', 'streets', f.streets, fq, { title: t('title.funding_streets'), remote: remoteOf(f, 'streets') }));
-        b.append(table('funding', 'communities', f.communities, fq, { title: t('title.funding_communities'), remote: remoteOf(f, 'communities') }));
-        b.append(table('funding', 'organisations', f.organisations, fq, { orgLink: true, remote: remoteOf(f, 'organisations') }));
+        if (!streetView) b.append(table('funding', 'streets', f, fq, { title: t('title.funding_streets') }));
+        b.append(table('funding', 'communities', f, fq, { title: t('title.funding_communities') }));
+        b.append(table('funding', 'organisations', f, fq, { orgLink: true }));
       }).catch((e) => { boxes.funding.replaceChildren(el('h2', { text: t('funding') })); fail(boxes.funding, e); });
 
       const [h, c, a, at] = await Promise.all([hier, comp, act, att]);
