@@ -33,6 +33,7 @@ struct hub_answers {
   sqlite3 *db;
   sqlite3_stmt *gen, *get, *put, *drop_old, *drop_many;
   sqlite3_stmt *page_head, *page_rows, *page_put, *page_drop, *page_orphans;
+  sqlite3_stmt *meta, *watch_put, *watch_trim, *watched;
   unsigned char build[BUILD_MAX];
   size_t build_len;
   pthread_mutex_t mu; /* db and its statements */
@@ -116,6 +117,18 @@ static const char SQL_PAGE_PUT[] = "INSERT INTO answer_pages(key, tbl, page, gen
 static const char SQL_PAGE_DROP[] = "DELETE FROM answer_pages WHERE key = ?1";
 static const char SQL_PAGE_ORPHANS[] =
     "DELETE FROM answer_pages WHERE key NOT IN (SELECT key FROM answers)";
+static const char SQL_META[] =
+    "SELECT a.gen, a.stored, a.cost_ms, g.gen FROM answers a, data_gen g "
+    "WHERE a.key = ?1 AND g.id = 1 AND a.build = ?2";
+static const char SQL_WATCH_PUT[] =
+    "INSERT OR REPLACE INTO answer_watch(id, request, asked_ms) VALUES(?1, ?2, ?3)";
+/* the requests asked for too long ago, and all but the ?2 newest */
+static const char SQL_WATCH_TRIM[] =
+    "DELETE FROM answer_watch WHERE asked_ms < ?1 OR id NOT IN"
+    " (SELECT id FROM answer_watch ORDER BY asked_ms DESC LIMIT ?2)";
+static const char SQL_WATCHED[] =
+    "SELECT id, request, asked_ms FROM answer_watch WHERE asked_ms >= ?1"
+    " ORDER BY asked_ms DESC LIMIT ?2";
 
 static void jobs_free(job *j) {
   while (j) {
@@ -153,6 +166,10 @@ static void answers_free(hub_answers *a) {
   sqlite3_finalize(a->page_put);
   sqlite3_finalize(a->page_drop);
   sqlite3_finalize(a->page_orphans);
+  sqlite3_finalize(a->meta);
+  sqlite3_finalize(a->watch_put);
+  sqlite3_finalize(a->watch_trim);
+  sqlite3_finalize(a->watched);
   cm_db_close(a->db);
   pthread_cond_destroy(&a->qcv);
   pthread_mutex_destroy(&a->qmu);
@@ -226,6 +243,10 @@ cm_rc hub_answers_open(const char *dir, hub_answers **out, cm_err *err) {
   if (!rc) rc = prep(a, SQL_PAGE_PUT, &a->page_put, err);
   if (!rc) rc = prep(a, SQL_PAGE_DROP, &a->page_drop, err);
   if (!rc) rc = prep(a, SQL_PAGE_ORPHANS, &a->page_orphans, err);
+  if (!rc) rc = prep(a, SQL_META, &a->meta, err);
+  if (!rc) rc = prep(a, SQL_WATCH_PUT, &a->watch_put, err);
+  if (!rc) rc = prep(a, SQL_WATCH_TRIM, &a->watch_trim, err);
+  if (!rc) rc = prep(a, SQL_WATCHED, &a->watched, err);
   if (rc) {
     answers_free(a);
     return rc;
@@ -315,6 +336,55 @@ static int step_done(sqlite3_stmt *s) {
   sqlite3_reset(s);
   sqlite3_clear_bindings(s);
   return r == SQLITE_DONE;
+}
+
+int hub_answers_meta(hub_answers *a, const char *key, hub_answer_meta *meta) {
+  memset(meta, 0, sizeof *meta);
+  pthread_mutex_lock(&a->mu);
+  sqlite3_bind_text(a->meta, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_blob(a->meta, 2, a->build, (int)a->build_len, SQLITE_STATIC);
+  int found = sqlite3_step(a->meta) == SQLITE_ROW;
+  if (found) {
+    meta->gen = sqlite3_column_int64(a->meta, 0);
+    meta->made_ms = (uint64_t)sqlite3_column_int64(a->meta, 1);
+    meta->cost_ms = (uint64_t)sqlite3_column_int64(a->meta, 2);
+    meta->current = meta->gen == sqlite3_column_int64(a->meta, 3);
+  }
+  sqlite3_reset(a->meta);
+  sqlite3_clear_bindings(a->meta);
+  pthread_mutex_unlock(&a->mu);
+  return found;
+}
+
+int hub_answers_watch_put(hub_answers *a, const char *id, const char *request, uint64_t asked_ms,
+                          uint64_t since_ms, int max) {
+  pthread_mutex_lock(&a->mu);
+  sqlite3_bind_text(a->watch_put, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(a->watch_put, 2, request, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(a->watch_put, 3, (sqlite3_int64)asked_ms);
+  int ok = step_done(a->watch_put);
+  sqlite3_bind_int64(a->watch_trim, 1, (sqlite3_int64)since_ms);
+  sqlite3_bind_int(a->watch_trim, 2, max);
+  if (ok) ok = step_done(a->watch_trim);
+  pthread_mutex_unlock(&a->mu);
+  return ok;
+}
+
+void hub_answers_watched(hub_answers *a, uint64_t since_ms, int max,
+                         int (*fn)(void *arg, const char *id, const char *request,
+                                   uint64_t asked_ms),
+                         void *arg) {
+  pthread_mutex_lock(&a->mu);
+  sqlite3_bind_int64(a->watched, 1, (sqlite3_int64)since_ms);
+  sqlite3_bind_int(a->watched, 2, max);
+  while (sqlite3_step(a->watched) == SQLITE_ROW) {
+    const char *id = (const char *)sqlite3_column_text(a->watched, 0);
+    const char *request = (const char *)sqlite3_column_text(a->watched, 1);
+    if (id && request && fn(arg, id, request, (uint64_t)sqlite3_column_int64(a->watched, 2))) break;
+  }
+  sqlite3_reset(a->watched);
+  sqlite3_clear_bindings(a->watched);
+  pthread_mutex_unlock(&a->mu);
 }
 
 int hub_answers_is_table(const json_t *v) {

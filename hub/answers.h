@@ -97,6 +97,27 @@ void hub_answer_page_free(hub_answer_page *pg);
 void hub_answers_keep(hub_answers *a, const char *key, int64_t gen, json_t *answer, json_t *aux,
                       uint64_t now_ms, uint64_t cost_ms);
 
+/* What is known of the answer kept under key by this build (any
+ * generation): 1 with *meta filled, 0 when there is none. */
+int hub_answers_meta(hub_answers *a, const char *key, hub_answer_meta *meta);
+
+/* The dashboard's requests asked for lately (hub/dashboard.c keeps their
+ * answers warm), kept so that a restarted `serve` knows them: request id
+ * (one per request, whatever the day) as the text `request`, last asked at
+ * asked_ms; then those asked before since_ms go, and all but the max newest.
+ * 0 when it could not be written (another writer held the database): it is
+ * only a hint. */
+int hub_answers_watch_put(hub_answers *a, const char *id, const char *request, uint64_t asked_ms,
+                          uint64_t since_ms, int max);
+
+/* Each kept request asked at since_ms or later, the max newest, newest
+ * first: fn(arg, id, request, asked_ms) until it returns nonzero.  fn must
+ * not use a. */
+void hub_answers_watched(hub_answers *a, uint64_t since_ms, int max,
+                         int (*fn)(void *arg, const char *id, const char *request,
+                                   uint64_t asked_ms),
+                         void *arg);
+
 /* Drop every kept answer, and those waiting (a benchmark timing the
  * computation). */
 void hub_answers_forget(hub_answers *a);

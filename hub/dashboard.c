@@ -1679,6 +1679,7 @@ typedef struct watch {
   int64_t gen;
   uint64_t made_ms, cost_ms;
   uint64_t tried_ms; /* when watch_tick last queued it */
+  uint64_t saved_ms; /* asked_ms as last kept in the database (0: never) */
 } watch;
 
 typedef struct dash_cache {
@@ -1932,6 +1933,54 @@ static void refresh_queue(dash_cache *c, const char *key, const char *name,
   pthread_cond_signal(&c->wake);
 }
 
+/* A watched request's time of asking is kept in the database when it is
+ * first asked, then at most once an hour: a restarted `serve` needs to know
+ * only that it was asked within HUB_DASH_WATCH_MS. */
+#define WATCH_SAVE_MS (3600ull * 1000)
+
+/* The parameters of a request (refresh_job.f) by name, in the text a
+ * watched request is kept as (watch_text). */
+static const char *const JOB_FIELD_NAMES[JOB_FIELDS] = {"category", "month", "from",
+                                                        "to",       "org",   "year"};
+
+/* Request j as the JSON text kept in the database (answer_watch): a new
+ * string, or NULL. */
+static char *watch_text(const refresh_job *j) {
+  json_t *o = json_object();
+  int bad = !o || json_object_set_new(o, "name", json_string(j->name)) ||
+            json_object_set_new(o, "street", json_string(j->scope.street)) ||
+            json_object_set_new(o, "unit", json_string(j->scope.unit));
+  for (size_t i = 0; !bad && i < JOB_FIELDS; i++)
+    if (j->f[i]) bad = json_object_set_new(o, JOB_FIELD_NAMES[i], json_string(j->f[i]));
+  char *text = bad ? NULL : json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+  json_decref(o);
+  return text;
+}
+
+/* The request kept as text (watch_text), to be computed at now_ms: a new
+ * job (key ""), or NULL when the text is not one. */
+static refresh_job *watch_job(const char *text, uint64_t now_ms) {
+  json_t *o = json_loads(text, 0, NULL);
+  const char *name = json_string_value(json_object_get(o, "name"));
+  const char *street = json_string_value(json_object_get(o, "street"));
+  const char *unit_code = json_string_value(json_object_get(o, "unit"));
+  hub_dash_scope scope;
+  memset(&scope, 0, sizeof scope);
+  refresh_job *j = NULL;
+  if (name && street && unit_code && strlen(street) < sizeof scope.street &&
+      strlen(unit_code) < sizeof scope.unit) {
+    snprintf(scope.street, sizeof scope.street, "%s", street);
+    snprintf(scope.unit, sizeof scope.unit, "%s", unit_code);
+    const char *f[JOB_FIELDS];
+    for (size_t i = 0; i < JOB_FIELDS; i++)
+      f[i] = json_string_value(json_object_get(o, JOB_FIELD_NAMES[i]));
+    hub_dash_params p = {f[0], f[1], f[2], f[3], f[4], f[5], 0};
+    j = job_new("", name, &scope, &p, now_ms);
+  }
+  json_decref(o);
+  return j;
+}
+
 /* The request (name, scope, p) was asked for at now_ms: watched from now
  * on (in place of the one asked for least lately when CACHE_SLOTS are), so
  * that the cache's thread keeps its answer warm (watch_tick).  Only where
@@ -1973,8 +2022,23 @@ static void watch_asked(hub_ctx *hub, const char *name, const hub_dash_scope *sc
     }
     free(key);
   }
+  /* kept in the database when new, then at most once per WATCH_SAVE_MS */
+  char *save_id = NULL, *save_text = NULL;
+  uint64_t save_asked = 0;
+  if (w && c->kept && (!w->saved_ms || w->asked_ms >= w->saved_ms + WATCH_SAVE_MS)) {
+    save_id = strdup(w->id);
+    save_text = watch_text(w->job);
+    save_asked = w->asked_ms;
+    if (save_id && save_text) w->saved_ms = w->asked_ms;
+  }
   if (w) thread_started(c);
   pthread_mutex_unlock(&c->mu);
+  if (save_id && save_text)
+    (void)hub_answers_watch_put(c->kept, save_id, save_text, save_asked,
+                                save_asked > HUB_DASH_WATCH_MS ? save_asked - HUB_DASH_WATCH_MS : 0,
+                                CACHE_SLOTS);
+  free(save_id);
+  free(save_text);
   free(id);
 }
 
@@ -2024,6 +2088,94 @@ static void watch_tick(dash_cache *c, int64_t gen, uint64_t now_ms) {
     }
     free(key);
   }
+}
+
+/* The requests kept in the database (hub_answers_watched), copied out. */
+typedef struct watch_rows {
+  size_t n;
+  struct {
+    char *id, *request;
+    uint64_t asked_ms;
+  } v[CACHE_SLOTS];
+} watch_rows;
+
+static int watch_row_add(void *arg, const char *id, const char *request, uint64_t asked_ms) {
+  watch_rows *r = arg;
+  if (r->n >= CACHE_SLOTS) return 1;
+  char *i = strdup(id), *q = strdup(request);
+  if (i && q) {
+    r->v[r->n].id = i;
+    r->v[r->n].request = q;
+    r->v[r->n].asked_ms = asked_ms;
+    r->n++;
+    return 0;
+  }
+  free(i);
+  free(q);
+  return 0;
+}
+
+static dash_cache *cache_of(hub_ctx *hub);
+
+void hub_dashboard_warm_start(hub_ctx *hub) {
+  if (hub->dash_warm_ms < 0 || hub->dash_wait_ms < 0) return;
+  pthread_mutex_lock(&hub->lock);
+  dash_cache *c = cache_of(hub);
+  pthread_mutex_unlock(&hub->lock);
+  if (!c || !c->kept) return;
+  uint64_t now = cm_now_ms();
+  watch_rows rows;
+  memset(&rows, 0, sizeof rows);
+  hub_answers_watched(c->kept, now > HUB_DASH_WATCH_MS ? now - HUB_DASH_WATCH_MS : 0, CACHE_SLOTS,
+                      watch_row_add, &rows);
+  size_t queued = 0;
+  for (size_t i = 0; i < rows.n; i++) {
+    refresh_job *j = watch_job(rows.v[i].request, now);
+    if (!j) continue;
+    hub_dash_params p = {j->f[0], j->f[1], j->f[2], j->f[3], j->f[4], j->f[5], 0};
+    char *id = cache_key(j->name, &j->scope, &p, 0), *key = cache_key(j->name, &j->scope, &p, now);
+    hub_answer_meta m;
+    int current = key && hub_answers_meta(c->kept, key, &m) && m.current;
+    pthread_mutex_lock(&c->mu);
+    watch *w = NULL;
+    for (size_t k = 0; id && key && k < CACHE_SLOTS; k++) {
+      watch *x = &c->watched[k];
+      if (x->id && strcmp(x->id, id) == 0) { /* asked for already since the start */
+        w = NULL;
+        break;
+      }
+      if (!x->id && !w) w = x;
+    }
+    if (w) {
+      w->id = id;
+      w->job = j;
+      w->asked_ms = w->saved_ms = rows.v[i].asked_ms;
+      w->gen = -1;
+      id = NULL;
+      j = NULL;
+      if (current) { /* kept at the data now: warm as it is */
+        w->key = key;
+        key = NULL;
+        w->gen = m.gen;
+        w->made_ms = m.made_ms;
+        w->cost_ms = m.cost_ms;
+      } else { /* computed now, before anyone asks (watch_done notes it) */
+        refresh_queue(c, key, w->job->name, &w->job->scope, &p, now);
+        w->tried_ms = now;
+        queued++;
+      }
+    }
+    pthread_mutex_unlock(&c->mu);
+    job_free(j);
+    free(id);
+    free(key);
+  }
+  for (size_t i = 0; i < rows.n; i++) {
+    free(rows.v[i].id);
+    free(rows.v[i].request);
+  }
+  if (queued)
+    cm_info("dashboard: %zu answers asked for lately computed again after the start", queued);
 }
 
 /* The hub's cache, made and its kept answers opened by the first use (under

@@ -132,6 +132,14 @@ cm_rc hub_dashboard_answer_page(hub_ctx *hub, const char *name, const hub_dash_s
                                 int table_only, const char *page, const char *per_page,
                                 const hub_dash_rows *narrow, json_t **out, cm_err *err);
 
+/* For `serve`, once started: the requests asked for within
+ * HUB_DASH_WATCH_MS before the last stop (kept in the database) are kept
+ * warm again, and those whose kept answer is not of the data now (written
+ * since, or computed by another build: an upgrade) are computed at once by
+ * the cache's thread, before anyone asks.  Nothing where answers are always
+ * computed (dash_wait_ms or dash_warm_ms < 0). */
+void hub_dashboard_warm_start(hub_ctx *hub);
+
 /* Forget the answers kept for the current database version (in memory and
  * in the database: hub/answers.h) and the year's attention lists (hub/year.h),
  * so that the next ones are computed (a benchmark timing the computation). */

@@ -135,6 +135,8 @@ cm_rc hub_server_start_opts(const char *dir, const hub_serve_opts *o, hub_server
   /* The log names the address actually bound, a wildcard included. */
   cm_info("%s%s 已在 %s 提供服务（监听 %s:%u）", srv->hub->name,
           srv->hub->role == HUB_ROLE_DISTRICT ? "（区级）" : "（街道）", srv->url, bound, port);
+  /* the dashboard answers people looked at before the stop, made ready */
+  hub_dashboard_warm_start(srv->hub);
   *srv_out = srv;
   srv = NULL;
 out:

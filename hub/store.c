@@ -479,6 +479,13 @@ static const char *const store_migrations[] = {
   "DROP TABLE report_versions;"
   "ALTER TABLE report_versions2 RENAME TO report_versions;"
   "CREATE INDEX report_versions_seq ON report_versions(author, seq);",
+  /* The dashboard requests asked for lately (hub/answers.h), each as the
+   * request it is (JSON), so that `serve`, once started again, computes
+   * those whose kept answer is not of the data now before anyone asks: a
+   * new build keeps no answer of an older one, and a city's first answers
+   * take seconds. */
+  "CREATE TABLE answer_watch(id TEXT PRIMARY KEY, request TEXT NOT NULL,"
+  "  asked_ms INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 /* Room for every statement of this file that goes through st_prep (about

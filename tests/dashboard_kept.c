@@ -738,12 +738,66 @@ static void test_warm(void **state) {
   json_decref(c);
 }
 
+/* The requests asked for lately outlive a restart: the restarted `serve`
+ * (hub_dashboard_warm_start) computes again, without a request, each one
+ * whose kept answer is not of the data now, so that the first request after
+ * the start gets the current answer, not one given behind; one whose kept
+ * answer is still current is not computed again.  No tick of the cache's
+ * thread falls within the test (dash_warm_ms a minute). */
+static hub_ctx *open_warm(fx *f) {
+  hub_ctx *hub = open_behind(f, 0);
+  hub->dash_warm_ms = 60000;
+  hub_dashboard_warm_start(hub);
+  return hub;
+}
+
+static void test_warm_restart(void **state) {
+  fx *f = *state;
+  sql_int(f, "DELETE FROM answer_watch");
+  hub_ctx *hub = open_behind(f, 1);
+  hub->dash_warm_ms = 60000;
+  json_t *a = hierarchy_at(hub, f->now), *c = NULL;
+  hub_dash_params p;
+  memset(&p, 0, sizeof p);
+  hub_dash_scope scope;
+  memset(&scope, 0, sizeof scope);
+  cm_err err;
+  assert_int_equal(hub_dashboard_answer(hub, "completeness", &scope, &p, f->now, &c, &err), CM_OK);
+  json_decref(c);
+  wait_kept_current(f, 2);
+  hub_close(hub);
+  assert_int_equal(sql_int(f, "SELECT count(*) FROM answer_watch"), 2);
+
+  /* nothing written since: the kept answers (marked) are given as they are */
+  mark_kept(f);
+  hub = open_warm(f);
+  usleep(300000);
+  json_t *h = hierarchy_at(hub, f->now);
+  assert_non_null(json_object_get(h, "kept_mark"));
+  json_decref(h);
+  hub_close(hub);
+
+  /* another process wrote: both computed again at the start, unasked */
+  write_enrol(f);
+  assert_int_equal(kept_current(f), 0);
+  hub = open_warm(f);
+  wait_kept_current(f, 2);
+  h = hierarchy_at(hub, f->now);
+  assert_null(json_object_get(h, "updating"));
+  assert_null(json_object_get(h, "kept_mark"));
+  assert_int_equal(communities_of(h), communities_of(a) + 1);
+  hub_close(hub);
+  json_decref(a);
+  json_decref(h);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_due_day), cmocka_unit_test(test_enrol),
-      cmocka_unit_test(test_rebuild), cmocka_unit_test(test_text),
-      cmocka_unit_test(test_behind),  cmocka_unit_test(test_behind_restart),
-      cmocka_unit_test(test_pages),   cmocka_unit_test(test_warm),
+      cmocka_unit_test(test_due_day),      cmocka_unit_test(test_enrol),
+      cmocka_unit_test(test_rebuild),      cmocka_unit_test(test_text),
+      cmocka_unit_test(test_behind),       cmocka_unit_test(test_behind_restart),
+      cmocka_unit_test(test_pages),        cmocka_unit_test(test_warm),
+      cmocka_unit_test(test_warm_restart),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
