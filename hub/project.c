@@ -276,11 +276,14 @@ static cm_rc refold_id(void *vctx, const char *id, cm_err *err) {
  * caller holds ctx->lock with a transaction open, and cleared whenever an
  * enrolment or an organisation is projected, so that it never outlives what
  * it copied. */
-/* 2,048 slots (about 280 KB, allocated by the hub's first ingest and
- * touched only where used): a community of 500 organisations reporting each
- * month in turn fits with room to spare; at 256 slots the cycle through them
- * missed at nearly every report. */
-#define FACT_SLOTS 2048
+/* 16,384 slots (about 2.2 MB, allocated by the hub's first ingest and
+ * touched only where used): the organisations of a street or a district
+ * (thousands) pushing a month at once fit.  At 2,048 slots, 100 communities
+ * of 50 organisations each missed at most reports, each miss two more
+ * queries (callgrind, `bench_ingest 50 100 50`: these lookups 148 -> 90
+ * million instructions, the whole ingest 1,846 -> 1,795 million); at 256
+ * slots one community of 500 did. */
+#define FACT_SLOTS 16384
 typedef struct fact_slot {
   unsigned gen; /* valid while it is the cache's generation */
   int known;
