@@ -174,7 +174,6 @@ int main(int argc, char **argv) {
   size_t cs = argc > 3 ? strtoul(argv[3], NULL, 10) : 500;
   /* the memory as `linli-hub serve` keeps it (hub/heap.h), before any thread */
   hub_heap_serve();
-  hub_heap_fault_in();
   char *dir = tl_tmpdir();
   if (!dir) return 1;
   int rc = 1;

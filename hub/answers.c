@@ -117,9 +117,11 @@ static const char SQL_PAGE_PUT[] = "INSERT INTO answer_pages(key, tbl, page, gen
 static const char SQL_PAGE_DROP[] = "DELETE FROM answer_pages WHERE key = ?1";
 static const char SQL_PAGE_ORPHANS[] =
     "DELETE FROM answer_pages WHERE key NOT IN (SELECT key FROM answers)";
+/* SQL_GET without the answer: what chosen reads, nothing else */
 static const char SQL_META[] =
-    "SELECT a.gen, a.stored, a.cost_ms, g.gen FROM answers a, data_gen g "
-    "WHERE a.key = ?1 AND g.id = 1 AND a.build = ?2";
+    "SELECT NULL, NULL, 0, a.gen, a.stored, a.cost_ms, g.gen FROM answers a, data_gen g "
+    "WHERE a.key = ?1 AND g.id = 1 AND a.build = ?2"
+    " AND (a.gen = g.gen OR (?3 >= 0 AND a.cost_ms >= ?3))";
 static const char SQL_WATCH_PUT[] =
     "INSERT OR REPLACE INTO answer_watch(id, request, asked_ms) VALUES(?1, ?2, ?3)";
 /* the requests asked for too long ago, and all but the ?2 newest */
@@ -338,18 +340,11 @@ static int step_done(sqlite3_stmt *s) {
   return r == SQLITE_DONE;
 }
 
-int hub_answers_meta(hub_answers *a, const char *key, hub_answer_meta *meta) {
-  memset(meta, 0, sizeof *meta);
+int hub_answers_meta(hub_answers *a, const char *key, int64_t older_cost_ms,
+                     hub_answer_meta *meta) {
+  json_t *aux = NULL;
   pthread_mutex_lock(&a->mu);
-  sqlite3_bind_text(a->meta, 1, key, -1, SQLITE_STATIC);
-  sqlite3_bind_blob(a->meta, 2, a->build, (int)a->build_len, SQLITE_STATIC);
-  int found = sqlite3_step(a->meta) == SQLITE_ROW;
-  if (found) {
-    meta->gen = sqlite3_column_int64(a->meta, 0);
-    meta->made_ms = (uint64_t)sqlite3_column_int64(a->meta, 1);
-    meta->cost_ms = (uint64_t)sqlite3_column_int64(a->meta, 2);
-    meta->current = meta->gen == sqlite3_column_int64(a->meta, 3);
-  }
+  int found = chosen(a, a->meta, key, older_cost_ms, meta, &aux);
   sqlite3_reset(a->meta);
   sqlite3_clear_bindings(a->meta);
   pthread_mutex_unlock(&a->mu);

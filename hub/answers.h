@@ -97,9 +97,10 @@ void hub_answer_page_free(hub_answer_page *pg);
 void hub_answers_keep(hub_answers *a, const char *key, int64_t gen, json_t *answer, json_t *aux,
                       uint64_t now_ms, uint64_t cost_ms);
 
-/* What is known of the answer kept under key by this build (any
- * generation): 1 with *meta filled, 0 when there is none. */
-int hub_answers_meta(hub_answers *a, const char *key, hub_answer_meta *meta);
+/* What is known of the answer kept under key that hub_answers_get_text
+ * would choose for older_cost_ms, without reading it: 1 with *meta filled,
+ * 0 when there is none. */
+int hub_answers_meta(hub_answers *a, const char *key, int64_t older_cost_ms, hub_answer_meta *meta);
 
 /* The dashboard's requests asked for lately (hub/dashboard.c keeps their
  * answers warm), kept so that a restarted `serve` knows them: request id

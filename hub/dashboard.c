@@ -1911,6 +1911,12 @@ static refresh_job *job_new(const char *key, const char *name, const hub_dash_sc
   return j;
 }
 
+/* The parameters job j was made from; current as hub_dash_params.current. */
+static hub_dash_params job_params(const refresh_job *j, int current) {
+  hub_dash_params p = {j->f[0], j->f[1], j->f[2], j->f[3], j->f[4], j->f[5], current};
+  return p;
+}
+
 /* The cache's thread started, once.  c->mu held. */
 static int thread_started(dash_cache *c) {
   if (!c->started && pthread_create(&c->thread, NULL, refresh_main, c) == 0) c->started = 1;
@@ -1937,6 +1943,11 @@ static void refresh_queue(dash_cache *c, const char *key, const char *name,
  * first asked, then at most once an hour: a restarted `serve` needs to know
  * only that it was asked within HUB_DASH_WATCH_MS. */
 #define WATCH_SAVE_MS (3600ull * 1000)
+
+/* The earliest time of asking still watched at now_ms. */
+static uint64_t watch_since(uint64_t now_ms) {
+  return now_ms > HUB_DASH_WATCH_MS ? now_ms - HUB_DASH_WATCH_MS : 0;
+}
 
 /* The parameters of a request (refresh_job.f) by name, in the text a
  * watched request is kept as (watch_text). */
@@ -2034,8 +2045,7 @@ static void watch_asked(hub_ctx *hub, const char *name, const hub_dash_scope *sc
   if (w) thread_started(c);
   pthread_mutex_unlock(&c->mu);
   if (save_id && save_text)
-    (void)hub_answers_watch_put(c->kept, save_id, save_text, save_asked,
-                                save_asked > HUB_DASH_WATCH_MS ? save_asked - HUB_DASH_WATCH_MS : 0,
+    (void)hub_answers_watch_put(c->kept, save_id, save_text, save_asked, watch_since(save_asked),
                                 CACHE_SLOTS);
   free(save_id);
   free(save_text);
@@ -2077,7 +2087,7 @@ static void watch_tick(dash_cache *c, int64_t gen, uint64_t now_ms) {
     if (w->tried_ms && now_ms >= w->tried_ms && now_ms - w->tried_ms < HUB_DASH_WARM_AFTER_MS)
       continue;
     refresh_job *j = w->job;
-    hub_dash_params p = {j->f[0], j->f[1], j->f[2], j->f[3], j->f[4], j->f[5], 0};
+    hub_dash_params p = job_params(j, 0);
     char *key = cache_key(j->name, &j->scope, &p, now_ms);
     if (!key) continue;
     int same_day = strcmp(key, w->key) == 0;
@@ -2126,16 +2136,15 @@ void hub_dashboard_warm_start(hub_ctx *hub) {
   uint64_t now = cm_now_ms();
   watch_rows rows;
   memset(&rows, 0, sizeof rows);
-  hub_answers_watched(c->kept, now > HUB_DASH_WATCH_MS ? now - HUB_DASH_WATCH_MS : 0, CACHE_SLOTS,
-                      watch_row_add, &rows);
+  hub_answers_watched(c->kept, watch_since(now), CACHE_SLOTS, watch_row_add, &rows);
   size_t queued = 0;
   for (size_t i = 0; i < rows.n; i++) {
     refresh_job *j = watch_job(rows.v[i].request, now);
     if (!j) continue;
-    hub_dash_params p = {j->f[0], j->f[1], j->f[2], j->f[3], j->f[4], j->f[5], 0};
+    hub_dash_params p = job_params(j, 0);
     char *id = cache_key(j->name, &j->scope, &p, 0), *key = cache_key(j->name, &j->scope, &p, now);
     hub_answer_meta m;
-    int current = key && hub_answers_meta(c->kept, key, &m) && m.current;
+    int current = key && hub_answers_meta(c->kept, key, -1, &m); /* -1: only a current one */
     pthread_mutex_lock(&c->mu);
     watch *w = NULL;
     for (size_t k = 0; id && key && k < CACHE_SLOTS; k++) {
@@ -2621,7 +2630,7 @@ static void *refresh_main(void *arg) {
     c->jobs = jb->next;
     c->running = jb->key;
     pthread_mutex_unlock(&c->mu);
-    hub_dash_params p = {jb->f[0], jb->f[1], jb->f[2], jb->f[3], jb->f[4], jb->f[5], 1};
+    hub_dash_params p = job_params(jb, 1);
     cm_err err;
     cm_err_clear(&err);
     if (answer_get(c->hub, jb->name, &jb->scope, &p, jb->now_ms, KEEP_ONLY, NULL, NULL, NULL, &err))

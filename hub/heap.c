@@ -27,11 +27,6 @@
 #define HEAP_BLOCK_MAX (32u << 20)
 #define HUGE_PAGE ((uintptr_t)2 << 20)
 
-#ifdef __GLIBC__
-/* The range hub_heap_serve advised, for hub_heap_fault_in. */
-static uintptr_t advised_lo, advised_hi;
-#endif
-
 void hub_heap_keep(size_t bytes) {
 #ifdef __GLIBC__
   static _Atomic size_t kept;
@@ -59,19 +54,15 @@ void hub_heap_serve(void) {
   if (lo == (uintptr_t)-1 || hi == (uintptr_t)-1 || hi <= lo) return;
   lo = (lo + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
   hi &= ~(HUGE_PAGE - 1);
-  if (hi > lo && madvise((void *)lo, hi - lo, MADV_HUGEPAGE) == 0) {
-    advised_lo = lo;
-    advised_hi = hi;
-  }
+  if (hi <= lo || madvise((void *)lo, hi - lo, MADV_HUGEPAGE) != 0) return;
+#ifdef MADV_POPULATE_WRITE
+  /* Faulted in now, as if written, without changing a byte of it (the
+   * allocator's own words in it stay as they are): in a hub that has run a
+   * while it is resident already, so the first push or answer after a start
+   * is spared zeroing it, 2 MB at a time, mid-request (a sixth of a first
+   * sync's CPU at the street; docs/decisions/0070).  A kernel older than
+   * 5.14 refuses the advice: then the first requests fault it in. */
+  (void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
 #endif
-}
-
-void hub_heap_fault_in(void) {
-#if defined(__GLIBC__) && defined(MADV_POPULATE_WRITE)
-  /* The kernel faults the range in as if written, without changing a byte of
-   * it (the allocator's own words in it stay as they are).  A kernel older
-   * than 5.14 refuses the advice: then the first requests fault it in. */
-  if (advised_hi > advised_lo)
-    (void)madvise((void *)advised_lo, advised_hi - advised_lo, MADV_POPULATE_WRITE);
 #endif
 }

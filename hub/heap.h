@@ -16,17 +16,10 @@ void hub_heap_keep(size_t bytes);
  * free does not grow, and then nothing is).  Every thread allocates from one
  * heap, which grows 64 MB at a time and keeps up to 128 MB free; blocks under
  * 32 MB come from it, not from fresh mappings; its first 64 MB are advised as
- * huge pages (2 MB).  Touches no memory: the resident size does not change
- * here.  Under an allocator that is not the C library's (a sanitizer's), or on
- * a kernel without transparent huge pages, it changes nothing else. */
+ * huge pages (2 MB) and faulted in here (64 MB resident from the start, a
+ * few milliseconds): the first requests after a start do not pay for it.
+ * Under an allocator that is not the C library's (a sanitizer's), or on a
+ * kernel without transparent huge pages, it changes nothing else. */
 void hub_heap_serve(void);
-
-/* Fault in now, at the server's start, the memory hub_heap_serve advised: in
- * a hub that has run for a while it is resident already (the heap keeps what
- * it grew), so the first push or dashboard answer after a start is spared
- * zeroing it, 2 MB at a time, in the middle of the request (about a sixth of
- * a first sync's CPU at the street).  Costs a few milliseconds here and
- * 64 MB of resident memory from the start. */
-void hub_heap_fault_in(void);
 
 #endif

@@ -184,7 +184,6 @@ cm_rc hub_serve(const char *dir, const hub_serve_opts *o, cm_err *err) {
   pthread_sigmask(SIG_BLOCK, &set, &old);
 
   hub_heap_serve();
-  hub_heap_fault_in();
   rc = cm_client_global_init();
   if (rc) {
     cm_errf(err, rc, "serve：无法初始化 HTTP 客户端");
