@@ -6,13 +6,24 @@
  * pushing their next month's reports at once.  Prints "name value unit" lines
  * for bench/run.sh.
  * Usage: bench_ingest [ENTRIES [NODES [CS]]]
- * LINLI_BENCH_KEEP=1 leaves the two hubs' directories (named on stderr). */
+ * LINLI_BENCH_KEEP=1 leaves the two hubs' directories (named on stderr).
+ * LINLI_BENCH_TIMES=1 prints on stderr when each part (one, first, month)
+ * began and ended, in seconds of CLOCK_MONOTONIC, to cut a profile to one
+ * part: perf record -k CLOCK_MONOTONIC ...; perf report --time BEGIN,END.
+ * Under valgrind --tool=callgrind each part's counts go to a file of their
+ * own (callgrind.out.PID.N, N = 1, 2, 3). */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+
+#if defined(__has_include)
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#endif
+#endif
 
 #include "common/clock.h"
 #include "hub/heap.h"
@@ -27,6 +38,32 @@ static double now_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU seconds (user + system) of the whole process so far: with other work on
+ * the machine, wall time says little about what one core can do. */
+static double cpu_s(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+         (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+/* A part begins: under callgrind, its counts start from zero. */
+static void part_begin(void) {
+#ifdef CALLGRIND_ZERO_STATS
+  CALLGRIND_ZERO_STATS;
+#endif
+}
+
+/* Part `part` ran from s to e (seconds of CLOCK_MONOTONIC): printed on stderr
+ * when LINLI_BENCH_TIMES is set; under callgrind, its counts are written to a
+ * file of their own. */
+static void part_end(const char *part, double s, double e) {
+  if (getenv("LINLI_BENCH_TIMES")) fprintf(stderr, "bench_ingest: %s %.6f,%.6f\n", part, s, e);
+#ifdef CALLGRIND_DUMP_STATS_AT
+  CALLGRIND_DUMP_STATS_AT(part);
+#endif
 }
 
 /* Bodies as a node writes them: 50 filings, then monthly reports. */
@@ -91,13 +128,26 @@ typedef struct job {
   size_t n;
   int fails;
   pthread_barrier_t *start; /* waited on before the first push, or NULL */
+  struct at_once *all;      /* the pushes at once this job is one of, or NULL */
 } job;
+
+/* n jobs pushed at once: each thread, its pushes answered, waits for the
+ * others, and one of them notes the time and the CPU seconds then, before
+ * any thread exits (`serve`'s threads do not). */
+typedef struct at_once {
+  pthread_barrier_t end;
+  double end_s, end_cpu_s;
+} at_once;
 
 static void *push_all(void *arg) {
   job *j = arg;
   if (j->start) pthread_barrier_wait(j->start);
   for (size_t i = 0; i < j->n; i++)
     if (tl_ingest(j->hub, j->b[i], j->l[i], NULL) != 200) j->fails++;
+  if (j->all && pthread_barrier_wait(&j->all->end) == PTHREAD_BARRIER_SERIAL_THREAD) {
+    j->all->end_s = now_s();
+    j->all->end_cpu_s = cpu_s();
+  }
   return NULL;
 }
 
@@ -119,44 +169,47 @@ static const char *code_of(size_t i) {
   return code;
 }
 
-/* CPU seconds (user + system) of the whole process so far: with other work on
- * the machine, wall time says little about what one core can do. */
-static double cpu_s(void) {
-  struct rusage ru;
-  getrusage(RUSAGE_SELF, &ru);
-  return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-         (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-}
-
 /* n jobs pushed from n threads at once; wall and CPU seconds into *el, *cel,
  * from the moment every thread is ready (a server's threads are there before
  * the pushes come: `serve` keeps a pool) until the last push is answered.
  * The number of pushes refused. */
-static int push_at_once(job *jobs, size_t n, double *el, double *cel) {
+static int push_at_once(const char *part, job *jobs, size_t n, double *el, double *cel) {
   pthread_t *th = calloc(n, sizeof *th);
   pthread_barrier_t start;
+  at_once all;
   if (!th || pthread_barrier_init(&start, NULL, (unsigned)n + 1) != 0) {
+    free(th);
+    return (int)n;
+  }
+  if (pthread_barrier_init(&all.end, NULL, (unsigned)n) != 0) {
+    pthread_barrier_destroy(&start);
     free(th);
     return (int)n;
   }
   size_t made = 0;
   for (; made < n; made++) {
     jobs[made].start = &start;
+    jobs[made].all = &all;
     if (pthread_create(&th[made], NULL, push_all, &jobs[made]) != 0) break;
   }
   if (made < n) { /* the threads made wait for n + 1: let them go untimed */
     fprintf(stderr, "bench_ingest: could not start thread %zu of %zu\n", made + 1, n);
     exit(1);
   }
+  part_begin();
   pthread_barrier_wait(&start);
   double s = now_s(), c0 = cpu_s();
   int fails = 0;
   for (size_t i = 0; i < n; i++) {
     pthread_join(th[i], NULL);
     fails += jobs[i].fails;
+    jobs[i].start = NULL;
+    jobs[i].all = NULL;
   }
-  *el = now_s() - s;
-  *cel = cpu_s() - c0;
+  *el = all.end_s - s;
+  *cel = all.end_cpu_s - c0;
+  part_end(part, s, all.end_s);
+  pthread_barrier_destroy(&all.end);
   pthread_barrier_destroy(&start);
   free(th);
   return fails;
@@ -189,13 +242,15 @@ int main(int argc, char **argv) {
       tl_enroll(hub, &a, "建昌道社區", "120105001001"))
     goto out;
   a.time_ms = t0;
-  job j = {hub, NULL, NULL, 0, 0, NULL};
+  job j = {hub, NULL, NULL, 0, 0, NULL, NULL};
   if (make_bundles(&a, "120105001001", entries, cs, &j.b, &j.l, &j.n)) goto out;
   size_t bytes = 0;
   for (size_t i = 0; i < j.n; i++) bytes += j.l[i];
+  part_begin();
   double s = now_s(), c0 = cpu_s();
   push_all(&j);
   double el = now_s() - s, cel = cpu_s() - c0;
+  part_end("one", s, s + el);
   printf("ingest_1node_entries_per_s %.0f entries/s (%zu entries, changesets of %zu, %.1f bytes/entry)\n",
          (double)entries / el, entries, cs, (double)bytes / (double)entries);
   printf("ingest_1node_entries_per_cpu_s %.0f entries/CPU-s\n", (double)entries / cel);
@@ -222,7 +277,7 @@ int main(int argc, char **argv) {
                      &jobs[i].n))
       goto out;
   }
-  int fails = push_at_once(jobs, nodes, &el, &cel);
+  int fails = push_at_once("first", jobs, nodes, &el, &cel);
   printf("ingest_%zunodes_entries_per_cpu_s %.0f entries/CPU-s\n", nodes,
          (double)(nodes * 2 * ORGS) / cel);
   printf("ingest_%zunodes_entries_per_s %.0f entries/s (%zu entries from %zu threads at once)\n", nodes,
@@ -235,7 +290,7 @@ int main(int argc, char **argv) {
     if (make_bundles(&authors[i], code_of(i), ORGS, ORGS, &jobs[i].b, &jobs[i].l, &jobs[i].n))
       goto out;
   }
-  fails += push_at_once(jobs, nodes, &el, &cel);
+  fails += push_at_once("month", jobs, nodes, &el, &cel);
   printf("ingest_%zunodes_month_entries_per_cpu_s %.0f entries/CPU-s\n", nodes,
          (double)(nodes * ORGS) / cel);
   printf(

@@ -278,14 +278,21 @@ static cm_rc quota_take(hub_ctx *ctx, const hub_author *a, const proto_changeset
 /* Store the entries new_from.. of a changeset and project them. */
 static cm_rc store_entries(hub_ctx *ctx, const proto_changeset *cs, size_t new_from, uint64_t now,
                            int64_t cs_id, uint64_t *stored, cm_err *err) {
-  cm_rc rc = CM_OK;
+  /* The entries' and monthly reports' rows are written a statement per
+   * table, not per row: the store collects them and writes them before any
+   * other statement of its own, so that what the projection reads is as if
+   * each had been written at once (hub_store_defer). */
+  cm_rc rc = hub_store_defer(ctx->store, 1, err);
   for (size_t k = new_from; !rc && k < cs->n; k++) {
     rc = hub_store_entry_add(ctx->store, &cs->entries[k], cs->hashes[k], now, cs_id, NULL, err);
     if (!rc) rc = hub_project_entry(ctx, &cs->entries[k], now, err);
     if (!rc) (*stored)++;
     if (!rc && hub_project_ahead_broken()) break;
   }
-  return rc;
+  cm_rc off = hub_store_defer(ctx->store, 0, rc ? NULL : err);
+  /* a month taken for new while collecting had its report already */
+  if (hub_store_defer_short(ctx->store)) hub_project_ahead_fail();
+  return rc ? rc : off;
 }
 
 /* Whether a changeset's new entries may be accepted ahead: a street with the

@@ -685,6 +685,10 @@ int hub_project_ahead_broken(void) {
   return ahead.on && ahead.broken;
 }
 
+void hub_project_ahead_fail(void) {
+  if (ahead.on) ahead.broken = 1;
+}
+
 void hub_project_ahead_clear(void) {
   memset(&ahead, 0, sizeof ahead);
 }
@@ -1000,7 +1004,11 @@ cm_rc hub_rebuild(hub_ctx *ctx, cm_err *err) {
   if (!rc) {
     rc = hub_store_projection_clear(ctx->store, err);
     hub_project_cache(ctx);
+    /* the reports' rows written a statement per table (hub_store_defer) */
+    if (!rc) rc = hub_store_defer(ctx->store, 1, err);
     if (!rc) rc = hub_store_entries_foreach(ctx->store, rebuild_one, ctx, err);
+    cm_rc off = hub_store_defer(ctx->store, 0, rc ? NULL : err);
+    if (!rc) rc = off;
     hub_project_cache(NULL);
     if (!rc) CM_FAILPOINT("rebuild.before_commit");
     if (!rc)

@@ -57,7 +57,9 @@ void hub_project_cache_committed(hub_ctx *ctx, int64_t data_gen);
  * hub_project_ahead_begin(author, first, last) starts it (*eligible_out 0:
  * a review already reaches the range, or the author needs none; project it
  * the usual way), hub_project_ahead_broken() says an entry projected since
- * failed the policy (roll the batch back and project it the usual way), and
+ * failed the policy (roll the batch back and project it the usual way),
+ * hub_project_ahead_fail() says so of an entry found to fail it later (its
+ * month had a report after all: hub_store_defer_short), and
  * hub_project_ahead_end() ends it, 1 when every entry met the policy: the
  * next review.batch projected, if it accepts exactly that range with no
  * record rejected, finds its statuses written.  hub_project_ahead_clear()
@@ -68,6 +70,7 @@ void hub_project_cache_committed(hub_ctx *ctx, int64_t data_gen);
 cm_rc hub_project_ahead_begin(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES], uint64_t first,
                               uint64_t last, int *eligible_out, cm_err *err);
 int hub_project_ahead_broken(void);
+void hub_project_ahead_fail(void);
 int hub_project_ahead_end(void);
 void hub_project_ahead_clear(void);
 

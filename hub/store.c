@@ -17,6 +17,7 @@
 #include "../common/codec.h"
 #include "../common/db.h"
 #include "../common/records.h"
+#include "rows.h"
 
 /* The entries that are neither records nor reports (decisions, reviews,
  * acknowledgements): the condition of the partial index entries_events,
@@ -526,7 +527,24 @@ struct hub_store {
    * (year_watch): its commit changes the year generation too.  Kept through
    * a savepoint's rollback (one generation too many is harmless). */
   int year_touched;
+  /* While a push's entries are stored and projected (hub_store_defer), the
+   * per-entry rows of entries, report_versions, record_status and reports
+   * are collected and written a statement per table instead of one per
+   * row (hub/rows.h).  Every other statement of this file writes them
+   * first (st_flush), so nothing reads those tables without them; a
+   * rollback discards them. */
+  int defer;
+  hub_rows *rows[5];
+  /* Writing collected rows failed, some of them may be written: every
+   * statement fails until the rollback (of the push's savepoint or the
+   * transaction) that undoes them, so that no commit keeps part of them. */
+  int rows_failed;
+  /* Collected rows of SQL_REPORT_PUT_NEW found their month's row there
+   * already (hub_store_defer_short). */
+  int rows_short;
 };
+
+enum { ROWS_ENTRIES, ROWS_VERSIONS, ROWS_STATUS, ROWS_REPORTS, ROWS_REPORTS_NEW };
 
 int hub_store_schema_version(void) {
   return (int)(sizeof store_migrations / sizeof store_migrations[0]);
@@ -703,6 +721,8 @@ void hub_store_close(hub_store *st) {
   if (!st) return;
   for (size_t i = 0; i < STORE_CACHE; i++) sqlite3_finalize(st->cache[i].stmt);
   for (size_t i = 0; i < DASH_STMTS; i++) sqlite3_finalize(st->dash[i]);
+  for (size_t i = 0; i < sizeof st->rows / sizeof st->rows[0]; i++)
+    hub_rows_free(st->rows[i]);
   cm_db_close(st->db);
   free(st);
 }
@@ -710,8 +730,76 @@ void hub_store_close(hub_store *st) {
 static cm_rc key_lone(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], int *lone_out,
                       cm_err *err);
 
-/* A cached statement for sql, reset and with its bindings cleared. */
+static void st_discard(hub_store *st);
+
+/* Write the rows collected while deferring (hub_store_defer), so that the
+ * statement about to run sees them. */
+static cm_rc st_flush(hub_store *st, cm_err *err) {
+  static const char *const what[] = {"保存记录", "保存月报版本", "写入记录状态", "保存月报",
+                                     "保存月报"};
+  cm_rc rc = CM_OK;
+  if (st->rows_failed)
+    return cm_errf(err, CM_ERR_DB, "前面的记录未能保存，本次上报不予保存，请重新同步");
+  for (size_t i = 0; i < sizeof st->rows / sizeof st->rows[0]; i++) {
+    if (!st->rows[i]) continue;
+    size_t given = hub_rows_count(st->rows[i]);
+    int64_t changed = 0;
+    if (!given) continue;
+    int r = hub_rows_flush(st->rows[i], &changed);
+    if (r == SQLITE_OK && i == ROWS_REPORTS_NEW && changed < (int64_t)given) st->rows_short = 1;
+    if (r != SQLITE_OK) {
+      rc = cm_db_check(st->db, r, what[i], err);
+      st_discard(st);
+      st->rows_failed = 1;
+      break;
+    }
+  }
+  return rc;
+}
+
+/* Rows collected for one table before all are written, whatever comes: a
+ * long run of monthly reports (a `rebuild`) is not held in memory whole. */
+#define ROWS_FLUSH 256
+
+/* A row was added to r: write them all when r is full. */
+static cm_rc st_rows_added(hub_store *st, const hub_rows *r, cm_err *err) {
+  return hub_rows_count(r) >= ROWS_FLUSH ? st_flush(st, err) : CM_OK;
+}
+
+static void st_discard(hub_store *st) {
+  for (size_t i = 0; i < sizeof st->rows / sizeof st->rows[0]; i++)
+    if (st->rows[i]) hub_rows_discard(st->rows[i]);
+  st->rows_failed = 0;
+  st->rows_short = 0;
+}
+
+/* sqlite3_prepare_v2 on the store's connection, after st_flush. */
+static int st_prepare(hub_store *st, const char *sql, int bytes, sqlite3_stmt **out,
+                      const char **tail) {
+  *out = NULL;
+  if (st_flush(st, NULL)) return sqlite3_errcode(st->db) ? sqlite3_errcode(st->db) : SQLITE_ERROR;
+  return sqlite3_prepare_v2(st->db, sql, bytes, out, tail);
+}
+
+/* cm_db_exec on the store's connection, after st_flush. */
+static cm_rc st_exec(hub_store *st, const char *sql, cm_err *err) {
+  cm_rc rc = st_flush(st, err);
+  return rc ? rc : cm_db_exec(st->db, sql, err);
+}
+
+static cm_rc st_prep_beside(hub_store *st, const char *sql, sqlite3_stmt **out, cm_err *err);
+
+/* A cached statement for sql, reset and with its bindings cleared, after
+ * st_flush. */
 static cm_rc st_prep(hub_store *st, const char *sql, sqlite3_stmt **out, cm_err *err) {
+  cm_rc rc = st_flush(st, err);
+  return rc ? rc : st_prep_beside(st, sql, out, err);
+}
+
+/* st_prep without st_flush, for a statement that reads none of the tables
+ * whose rows hub_store_defer collects (the lookups a monthly report's
+ * projection makes between them). */
+static cm_rc st_prep_beside(hub_store *st, const char *sql, sqlite3_stmt **out, cm_err *err) {
   /* the address's low bits are alignment; Fibonacci hashing spreads the rest */
   size_t i = (size_t)(((uint64_t)(uintptr_t)sql * UINT64_C(0x9E3779B97F4A7C15)) >>
                       (64 - STORE_CACHE_BITS));
@@ -789,7 +877,7 @@ cm_rc hub_store_begin(hub_store *st, cm_err *err) {
   st->dirty_memo = 0;
   st->year_touched = 0;
   st->changes_at_begin = sqlite3_total_changes64(st->db);
-  return cm_db_exec(st->db, "BEGIN IMMEDIATE", err);
+  return st_exec(st, "BEGIN IMMEDIATE", err);
 }
 
 static const char SQL_DATA_GEN_BUMP[] = "UPDATE data_gen SET gen = gen + 1, year_gen = year_gen + ?1";
@@ -810,11 +898,11 @@ cm_rc hub_store_year_gen(hub_store *st, int64_t *gen_out, cm_err *err) {
 
 cm_rc hub_store_commit_gen(hub_store *st, int64_t *gen_out, cm_err *err) {
   st->dirty_memo = 0;
-  cm_rc rc = CM_OK;
+  cm_rc rc = st_flush(st, err);
   if (gen_out) *gen_out = -1;
   /* In the transaction itself, so that no change is ever durable without a
    * new generation (kept dashboard answers: hub/answers.c). */
-  if (sqlite3_total_changes64(st->db) != st->changes_at_begin) {
+  if (!rc && sqlite3_total_changes64(st->db) != st->changes_at_begin) {
     sqlite3_stmt *s = NULL;
     rc = st_prep(st, SQL_DATA_GEN_BUMP, &s, err);
     if (!rc) {
@@ -826,7 +914,7 @@ cm_rc hub_store_commit_gen(hub_store *st, int64_t *gen_out, cm_err *err) {
   /* read before COMMIT: the generation this transaction leaves, whoever
    * commits next */
   if (!rc && gen_out) rc = hub_store_data_gen(st, gen_out, err);
-  if (!rc) rc = cm_db_exec(st->db, "COMMIT", err);
+  if (!rc) rc = st_exec(st, "COMMIT", err);
   if (rc) {
     hub_store_rollback(st);
     if (gen_out) *gen_out = -1;
@@ -841,21 +929,82 @@ cm_rc hub_store_commit(hub_store *st, cm_err *err) {
 /* One push inside a group's transaction (hub/ingest.c): its changes are
  * released into the transaction or rolled back alone. */
 cm_rc hub_store_savepoint(hub_store *st, cm_err *err) {
-  return cm_db_exec(st->db, "SAVEPOINT push", err);
+  return st_exec(st, "SAVEPOINT push", err);
+}
+
+/* An upsert of a monthly report's row: a newer version replaces an older. */
+#define SQL_REPORT_PUT_CONFLICT                                                                    \
+  "ON CONFLICT(month, author, org) DO UPDATE SET "                                                 \
+  "seq = excluded.seq, activities = excluded.activities, "                                         \
+  "participants = excluded.participants, party_participants = excluded.party_participants, "       \
+  "good_deeds = excluded.good_deeds, time_ms = excluded.time_ms, "                                 \
+  "received_ms = excluded.received_ms, status = excluded.status "                                  \
+  "WHERE excluded.seq > reports.seq"
+
+int hub_store_defer_short(hub_store *st) {
+  int s = st->rows_short;
+  st->rows_short = 0;
+  return s;
+}
+
+cm_rc hub_store_defer(hub_store *st, int on, cm_err *err) {
+  static const struct {
+    const char *head, *tail;
+    int cols;
+  } shape[] = {
+      [ROWS_ENTRIES] = {"INSERT OR FAIL INTO entries(author, seq, prev, hash, time_ms,"
+                        " received_ms, kind, body, sig, changeset, to_key, raw_len) VALUES",
+                        "", 12},
+      [ROWS_VERSIONS] = {"INSERT OR FAIL INTO report_versions(author, seq, org, month,"
+                         " activities, participants, party_participants, flagged) VALUES",
+                         "ON CONFLICT(author, month, org, seq) DO UPDATE SET"
+                         " activities = excluded.activities,"
+                         " participants = excluded.participants,"
+                         " party_participants = excluded.party_participants,"
+                         " flagged = excluded.flagged",
+                         8},
+      [ROWS_STATUS] = {"INSERT OR FAIL INTO record_status(author, seq, status) VALUES",
+                       "ON CONFLICT(author, seq) DO UPDATE SET status = excluded.status", 3},
+      [ROWS_REPORTS] = {"INSERT OR FAIL INTO reports(author, org, month, seq, activities,"
+                        " participants, party_participants, good_deeds, time_ms, received_ms,"
+                        " status) VALUES",
+                        SQL_REPORT_PUT_CONFLICT, 11},
+      [ROWS_REPORTS_NEW] = {"INSERT OR FAIL INTO reports(author, org, month, seq, activities,"
+                            " participants, party_participants, good_deeds, time_ms,"
+                            " received_ms, status) VALUES",
+                            "ON CONFLICT(month, author, org) DO NOTHING", 11},
+  };
+  /* OR FAIL, and conflicts of the key as upserts instead of OR REPLACE: a
+   * statement that may abort halfway copies every page it changes to a
+   * statement journal first, to undo itself alone.  A failure here fails
+   * the push, whose savepoint undoes the rows written (rows_failed). */
+  if (!on) {
+    st->defer = 0;
+    return st_flush(st, err);
+  }
+  for (size_t i = 0; i < sizeof st->rows / sizeof st->rows[0]; i++) {
+    if (!st->rows[i])
+      st->rows[i] = hub_rows_new(st->db, shape[i].head, shape[i].cols, shape[i].tail);
+    if (!st->rows[i]) return cm_errf(err, CM_ERR_NOMEM, "内存不足，无法保存上报");
+  }
+  st->defer = 1;
+  return CM_OK;
 }
 
 cm_rc hub_store_savepoint_release(hub_store *st, cm_err *err) {
-  return cm_db_exec(st->db, "RELEASE push", err);
+  return st_exec(st, "RELEASE push", err);
 }
 
 void hub_store_savepoint_rollback(hub_store *st) {
   st->dirty_memo = 0;
+  st_discard(st);
   sqlite3_exec(st->db, "ROLLBACK TO push; RELEASE push", NULL, NULL, NULL);
 }
 
 void hub_store_rollback(hub_store *st) {
   st->dirty_memo = 0;
   st->year_touched = 0;
+  st_discard(st);
   if (!sqlite3_get_autocommit(st->db)) sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
@@ -913,7 +1062,7 @@ static const char SQL_AUTHOR_CLOCK[] =
 cm_rc hub_store_author_get(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], hub_author *a_out,
                            int *found_out, cm_err *err) {
   sqlite3_stmt *s = NULL;
-  cm_rc rc = st_prep(st, SQL_AUTHOR_GET, &s, err);
+  cm_rc rc = st_prep_beside(st, SQL_AUTHOR_GET, &s, err); /* authors only */
   *found_out = 0;
   memset(a_out, 0, sizeof *a_out);
   if (rc) return rc;
@@ -1059,18 +1208,41 @@ cm_rc hub_store_changeset_bytes(hub_store *st, int64_t id, uint8_t **out, size_t
   return rc;
 }
 
+/* entry_add's columns in SQL_ENTRY_ADD's order as a row of st's entries
+ * rows; z (deflated body of zlen bytes, or NULL) is theirs from now on. */
+static cm_rc entry_row(hub_store *st, const proto_entry *e, const uint8_t *hash,
+                       uint64_t received_ms, int64_t cs_id, const uint8_t *to, uint8_t *z,
+                       size_t zlen, size_t raw_len, cm_err *err) {
+  hub_rows *r = st->rows[ROWS_ENTRIES];
+  int x = hub_rows_blob(r, e->author, PROTO_KEY_BYTES);
+  if (!x) x = hub_rows_int(r, (int64_t)e->seq);
+  if (!x) x = hub_rows_blob(r, e->prev, PROTO_HASH_BYTES);
+  if (!x) x = hub_rows_blob(r, hash, PROTO_HASH_BYTES);
+  if (!x) x = hub_rows_int(r, (int64_t)e->time_ms);
+  if (!x) x = hub_rows_int(r, (int64_t)received_ms);
+  if (!x) x = hub_rows_text(r, e->kind);
+  if (x) {
+    free(z);
+  } else if (raw_len) {
+    x = hub_rows_blob_owned(r, z, zlen);
+  } else {
+    free(z);
+    x = hub_rows_blob(r, e->body, e->body_len);
+  }
+  if (!x) x = e->has_sig ? hub_rows_blob(r, e->sig, PROTO_SIG_BYTES) : hub_rows_null(r);
+  if (!x) x = hub_rows_int(r, cs_id);
+  if (!x) x = to ? hub_rows_blob(r, to, PROTO_KEY_BYTES) : hub_rows_null(r);
+  if (!x) x = hub_rows_int(r, (int64_t)raw_len);
+  if (x) hub_rows_discard(r);
+  return x ? cm_errf(err, CM_ERR_NOMEM, "内存不足，无法保存记录") : st_rows_added(st, r, err);
+}
+
 cm_rc hub_store_entry_add(hub_store *st, const proto_entry *e, const uint8_t hash[PROTO_HASH_BYTES],
                           uint64_t received_ms, int64_t cs_id, const uint8_t *to, cm_err *err) {
   sqlite3_stmt *s = NULL;
-  cm_rc rc = st_prep(st, SQL_ENTRY_ADD, &s, err);
+  cm_rc rc = CM_OK;
+  if (!st->defer) rc = st_prep(st, SQL_ENTRY_ADD, &s, err);
   if (rc) return rc;
-  bind_key(s, 1, e->author);
-  bind_u64(s, 2, e->seq);
-  sqlite3_bind_blob(s, 3, e->prev, PROTO_HASH_BYTES, SQLITE_STATIC);
-  sqlite3_bind_blob(s, 4, hash, PROTO_HASH_BYTES, SQLITE_STATIC);
-  bind_u64(s, 5, e->time_ms);
-  bind_u64(s, 6, received_ms);
-  bind_text(s, 7, e->kind);
   /* A body of 1 KiB or more is kept deflated when that is smaller: a hub
    * grows by what a node's bodies compress to (hub_body() reads it back). */
   uint8_t *z = NULL;
@@ -1084,6 +1256,14 @@ cm_rc hub_store_entry_add(hub_store *st, const proto_entry *e, const uint8_t has
         zlen < e->body_len)
       raw_len = e->body_len;
   }
+  if (st->defer) return entry_row(st, e, hash, received_ms, cs_id, to, z, zlen, raw_len, err);
+  bind_key(s, 1, e->author);
+  bind_u64(s, 2, e->seq);
+  sqlite3_bind_blob(s, 3, e->prev, PROTO_HASH_BYTES, SQLITE_STATIC);
+  sqlite3_bind_blob(s, 4, hash, PROTO_HASH_BYTES, SQLITE_STATIC);
+  bind_u64(s, 5, e->time_ms);
+  bind_u64(s, 6, received_ms);
+  bind_text(s, 7, e->kind);
   if (raw_len)
     sqlite3_bind_blob64(s, 8, z, (sqlite3_uint64)zlen, SQLITE_STATIC);
   else /* a zero-length blob must still be non-NULL (the column is NOT NULL) */
@@ -1166,10 +1346,10 @@ static cm_rc entries_run(hub_store *st, sqlite3_stmt *s, hub_store_entry_fn fn, 
 
 cm_rc hub_store_entries_foreach(hub_store *st, hub_store_entry_fn fn, void *ctx, cm_err *err) {
   sqlite3_stmt *s = NULL;
-  int r = sqlite3_prepare_v2(st->db,
-                             "SELECT author, seq, prev, hash, time_ms, received_ms, kind, "
-                             "hub_body(body, raw_len), sig FROM entries ORDER BY id",
-                             -1, &s, NULL);
+  int r = st_prepare(st,
+                     "SELECT author, seq, prev, hash, time_ms, received_ms, kind, "
+                     "hub_body(body, raw_len), sig FROM entries ORDER BY id",
+                     -1, &s, NULL);
   cm_rc rc = cm_db_check(st->db, r, "读取记录", err);
   if (!rc) rc = entries_run(st, s, fn, ctx, err);
   sqlite3_finalize(s);
@@ -1181,16 +1361,17 @@ cm_rc hub_store_feed_foreach(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
                              uint64_t after, size_t max, hub_store_entry_fn fn, void *ctx,
                              cm_err *err) {
   sqlite3_stmt *s = NULL;
-  int r = sqlite3_prepare_v2(
-      st->db,
+  int r = st_prepare(
+      st,
       "SELECT author, seq, prev, hash, time_ms, received_ms, kind, hub_body(body, raw_len), sig "
       "FROM entries "
       "WHERE author = ?1 AND seq > ?2 AND to_key IS NOT NULL AND (to_key = ?3 OR "
       /* a replacement key also reads what was addressed to the keys it continues */
-      "to_key IN (" LINEAGE("?3") "SELECT k FROM chain WHERE d > 0) OR "
-      "to_key = zeroblob(32) OR "
-      "(?4 IS NOT NULL AND to_key IN (SELECT key FROM authors WHERE role = 'community' "
-      "AND enrolled_by = ?4))) ORDER BY seq LIMIT ?5",
+      "to_key IN (" LINEAGE(
+          "?3") "SELECT k FROM chain WHERE d > 0) OR "
+                "to_key = zeroblob(32) OR "
+                "(?4 IS NOT NULL AND to_key IN (SELECT key FROM authors WHERE role = 'community' "
+                "AND enrolled_by = ?4))) ORDER BY seq LIMIT ?5",
       -1, &s, NULL);
   cm_rc rc = cm_db_check(st->db, r, "读取记录", err);
   if (!rc) {
@@ -1210,12 +1391,11 @@ cm_rc hub_store_changesets_after(hub_store *st, const uint8_t author[PROTO_KEY_B
   sqlite3_stmt *s = NULL;
   /* Entries point at the changeset that first brought them, so a changeset
    * that overlapped what was held is listed only for what it added. */
-  int r = sqlite3_prepare_v2(
-      st->db,
-      "SELECT c.id, c.first_seq, c.last_seq, c.bytes FROM changesets c "
-      "WHERE c.id IN (SELECT changeset FROM entries WHERE author = ?1 AND seq > ?2) "
-      "ORDER BY c.id",
-      -1, &s, NULL);
+  int r = st_prepare(st,
+                     "SELECT c.id, c.first_seq, c.last_seq, c.bytes FROM changesets c "
+                     "WHERE c.id IN (SELECT changeset FROM entries WHERE author = ?1 AND seq > ?2) "
+                     "ORDER BY c.id",
+                     -1, &s, NULL);
   cm_rc rc = cm_db_check(st->db, r, "读取批次", err);
   if (rc) goto out;
   bind_key(s, 1, author);
@@ -1354,7 +1534,7 @@ static cm_rc rows_json(hub_store *st, const char *sql, const uint8_t *k1, json_t
                        cm_err *err) {
   sqlite3_stmt *s = NULL;
   json_t *arr = json_array();
-  int r = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+  int r = st_prepare(st, sql, -1, &s, NULL);
   cm_rc rc = cm_db_check(st->db, r, "读取状态", err);
   *out = NULL;
   if (!arr) rc = cm_errf(err, CM_ERR_NOMEM, "生成 JSON 时内存不足");
@@ -1518,12 +1698,7 @@ static const char SQL_DECISION_TO[] = "SELECT to_key FROM decisions WHERE record
 static const char SQL_REPORT_PUT[] =
     "INSERT INTO reports(author, org, month, seq, activities, participants, party_participants, "
     "good_deeds, time_ms, received_ms, status) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-    "?11) ON CONFLICT(month, author, org) DO UPDATE SET "
-    "seq = excluded.seq, activities = excluded.activities, "
-    "participants = excluded.participants, party_participants = excluded.party_participants, "
-    "good_deeds = excluded.good_deeds, time_ms = excluded.time_ms, "
-    "received_ms = excluded.received_ms, status = excluded.status "
-    "WHERE excluded.seq > reports.seq";
+    "?11) " SQL_REPORT_PUT_CONFLICT;
 /* The same for a month the author has no row of yet; else nothing. */
 static const char SQL_REPORT_PUT_NEW[] =
     "INSERT INTO reports(author, org, month, seq, activities, participants, party_participants, "
@@ -1541,15 +1716,16 @@ cm_rc hub_store_projection_clear(hub_store *st, cm_err *err) {
    * table's pages at once: without it here, and the year marked changed. */
   st->year_touched = 1;
   sqlite3_preupdate_hook(st->db, NULL, NULL);
-  cm_rc rc = cm_db_exec(st->db,
-                    "DELETE FROM communities; DELETE FROM organisations; DELETE FROM reports; "
-                    "DELETE FROM activities; DELETE FROM report_versions; "
-                    "DELETE FROM filing_versions; DELETE FROM reviews; DELETE FROM review_rejects; "
-                    "DELETE FROM decisions; DELETE FROM closures; DELETE FROM withdrawals; "
-                    "DELETE FROM activity_acks; DELETE FROM stations; DELETE FROM org_mapped; "
-                    "DELETE FROM refusals; DELETE FROM record_status; DELETE FROM year_entries; "
-                    "DELETE FROM report_years; DELETE FROM report_dirty;",
-                    err);
+  cm_rc rc =
+      st_exec(st,
+              "DELETE FROM communities; DELETE FROM organisations; DELETE FROM reports; "
+              "DELETE FROM activities; DELETE FROM report_versions; "
+              "DELETE FROM filing_versions; DELETE FROM reviews; DELETE FROM review_rejects; "
+              "DELETE FROM decisions; DELETE FROM closures; DELETE FROM withdrawals; "
+              "DELETE FROM activity_acks; DELETE FROM stations; DELETE FROM org_mapped; "
+              "DELETE FROM refusals; DELETE FROM record_status; DELETE FROM year_entries; "
+              "DELETE FROM report_years; DELETE FROM report_dirty;",
+              err);
   sqlite3_preupdate_hook(st->db, year_watch, st);
   return rc;
 }
@@ -1650,8 +1826,8 @@ cm_rc hub_store_filing_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES]
                             hub_filing_fn fn, void *ctx, cm_err *err) {
   sqlite3_stmt *s = NULL;
   row_walk w = {.fn.filing = fn, .ctx = ctx};
-  cm_rc rc = cm_db_check(st->db, sqlite3_prepare_v2(st->db, SQL_FILING_EACH, -1, &s, NULL),
-                         "读取组织的备案", err);
+  cm_rc rc =
+      cm_db_check(st->db, st_prepare(st, SQL_FILING_EACH, -1, &s, NULL), "读取组织的备案", err);
   if (rc) return rc;
   bind_key(s, 1, author);
   bind_text(s, 2, id);
@@ -1662,8 +1838,7 @@ cm_rc hub_store_filing_ids(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                            uint64_t last, hub_org_id_fn fn, void *ctx, cm_err *err) {
   sqlite3_stmt *s = NULL;
   row_walk w = {.fn.id = fn, .ctx = ctx};
-  cm_rc rc = cm_db_check(st->db, sqlite3_prepare_v2(st->db, SQL_FILING_IDS, -1, &s, NULL),
-                         "读取备案", err);
+  cm_rc rc = cm_db_check(st->db, st_prepare(st, SQL_FILING_IDS, -1, &s, NULL), "读取备案", err);
   if (rc) return rc;
   bind_key(s, 1, author);
   bind_u64(s, 2, first);
@@ -1724,7 +1899,7 @@ cm_rc hub_store_org_facts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], 
                           int *known_out, char filed_out[11], int64_t *members_out,
                           int64_t *party_out, cm_err *err) {
   sqlite3_stmt *s = NULL;
-  cm_rc rc = st_prep(st, SQL_ORG_FACTS, &s, err);
+  cm_rc rc = st_prep_beside(st, SQL_ORG_FACTS, &s, err); /* organisations only */
   *known_out = 0;
   filed_out[0] = '\0';
   *members_out = *party_out = 0;
@@ -1900,7 +2075,7 @@ cm_rc hub_store_status_hint(hub_store *st, const uint8_t author[PROTO_KEY_BYTES]
   sqlite3_stmt *s = NULL;
   *no_review_out = 0;
   *reviewed_to_out = UINT64_MAX;
-  cm_rc rc = st_prep(st, SQL_STATUS_HINT, &s, err);
+  cm_rc rc = st_prep_beside(st, SQL_STATUS_HINT, &s, err); /* authors and reviews */
   if (rc) return rc;
   bind_key(s, 1, author);
   int r = sqlite3_step(s);
@@ -1916,6 +2091,14 @@ cm_rc hub_store_status_hint(hub_store *st, const uint8_t author[PROTO_KEY_BYTES]
 
 cm_rc hub_store_status_write(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
                              const char *status, cm_err *err) {
+  if (st->defer) {
+    hub_rows *r = st->rows[ROWS_STATUS];
+    int x = hub_rows_blob(r, author, PROTO_KEY_BYTES);
+    if (!x) x = hub_rows_int(r, (int64_t)seq);
+    if (!x) x = hub_rows_text(r, status);
+    if (x) hub_rows_discard(r);
+    return x ? cm_errf(err, CM_ERR_NOMEM, "内存不足，无法写入记录状态") : st_rows_added(st, r, err);
+  }
   sqlite3_stmt *s = NULL;
   cm_rc rc = st_prep(st, SQL_STATUS_PUT, &s, err);
   if (rc) return rc;
@@ -2122,24 +2305,49 @@ cm_rc hub_store_decision_to(hub_store *st, const char *record, uint8_t to_out[PR
   return rc;
 }
 
+/* A report's row as one of st's rows w (SQL_REPORT_PUT or _NEW, deferred). */
+static cm_rc report_row(hub_store *st, hub_rows *w, const hub_report_row *r, cm_err *err) {
+  int x = hub_rows_blob(w, r->author, PROTO_KEY_BYTES);
+  if (!x) x = hub_rows_text(w, r->org);
+  if (!x) x = hub_rows_text(w, r->month);
+  if (!x) x = hub_rows_int(w, (int64_t)r->seq);
+  if (!x) x = hub_rows_int(w, r->activities);
+  if (!x) x = hub_rows_int(w, r->participants);
+  if (!x) x = hub_rows_int(w, r->party_participants);
+  if (!x) x = hub_rows_int(w, r->good_deeds ? 1 : 0);
+  if (!x) x = hub_rows_int(w, (int64_t)r->time_ms);
+  if (!x) x = hub_rows_int(w, (int64_t)r->received_ms);
+  if (!x) x = hub_rows_text(w, r->status && *r->status ? r->status : "pending");
+  if (x) hub_rows_discard(w);
+  return x ? cm_errf(err, CM_ERR_NOMEM, "内存不足，无法保存月报") : st_rows_added(st, w, err);
+}
+
 static cm_rc report_write(hub_store *st, const char *sql, const hub_report_row *r, int *added_out,
                           cm_err *err) {
   sqlite3_stmt *s = NULL;
-  cm_rc rc = st_prep(st, sql, &s, err);
-  if (rc) return rc;
-  bind_key(s, 1, r->author);
-  bind_text(s, 2, r->org);
-  bind_text(s, 3, r->month);
-  bind_u64(s, 4, r->seq);
-  sqlite3_bind_int64(s, 5, r->activities);
-  sqlite3_bind_int64(s, 6, r->participants);
-  sqlite3_bind_int64(s, 7, r->party_participants);
-  sqlite3_bind_int(s, 8, r->good_deeds ? 1 : 0);
-  bind_u64(s, 9, r->time_ms);
-  bind_u64(s, 10, r->received_ms);
-  bind_text(s, 11, r->status && *r->status ? r->status : "pending");
-  rc = st_done(st, s, "保存月报", err);
-  *added_out = !rc && sqlite3_changes(st->db) > 0;
+  cm_rc rc = CM_OK;
+  if (st->defer && r->author) {
+    /* whether a month's first report was added is known when the rows are
+     * written: hub_store_defer_short */
+    rc = report_row(st, st->rows[sql == SQL_REPORT_PUT ? ROWS_REPORTS : ROWS_REPORTS_NEW], r, err);
+    *added_out = 1;
+  } else {
+    rc = st_prep(st, sql, &s, err);
+    if (rc) return rc;
+    bind_key(s, 1, r->author);
+    bind_text(s, 2, r->org);
+    bind_text(s, 3, r->month);
+    bind_u64(s, 4, r->seq);
+    sqlite3_bind_int64(s, 5, r->activities);
+    sqlite3_bind_int64(s, 6, r->participants);
+    sqlite3_bind_int64(s, 7, r->party_participants);
+    sqlite3_bind_int(s, 8, r->good_deeds ? 1 : 0);
+    bind_u64(s, 9, r->time_ms);
+    bind_u64(s, 10, r->received_ms);
+    bind_text(s, 11, r->status && *r->status ? r->status : "pending");
+    rc = st_done(st, s, "保存月报", err);
+    *added_out = !rc && sqlite3_changes(st->db) > 0;
+  }
   if (!rc && !*added_out && sql == SQL_REPORT_PUT_NEW) return CM_OK;
   /* marked once per transaction, community key and year (dirty_memo) */
   int in_txn = !sqlite3_get_autocommit(st->db) && r->author && r->month &&
@@ -2149,7 +2357,7 @@ static cm_rc report_write(hub_store *st, const char *sql, const hub_report_row *
       memcmp(st->dirty_year, r->month, 4) == 0)
     return CM_OK;
   st->dirty_memo = 0;
-  if (!rc) rc = st_prep(st, SQL_REPORT_DIRTY, &s, err);
+  if (!rc) rc = st_prep_beside(st, SQL_REPORT_DIRTY, &s, err); /* report_dirty only */
   if (rc) return rc;
   bind_key(s, 1, r->author);
   bind_text(s, 2, r->month);
@@ -2191,7 +2399,7 @@ cm_rc hub_store_activity_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
  * '|' (blobs as hex). */
 static cm_rc dump_query(hub_store *st, const char *sql, cm_buf *out, cm_err *err) {
   sqlite3_stmt *s = NULL;
-  int r = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+  int r = st_prepare(st, sql, -1, &s, NULL);
   cm_rc rc = cm_db_check(st->db, r, "导出汇总数据", err);
   if (rc) goto out;
   while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW) {
@@ -2309,7 +2517,7 @@ static cm_rc sum_report_row(sqlite3_stmt *s, void *arg, cm_err *err) {
 static cm_rc sum_run(hub_store *st, const char *sql, const uint8_t *key, const char *what,
                      own_row_fn row, row_walk *w, cm_err *err) {
   sqlite3_stmt *s = NULL;
-  cm_rc rc = cm_db_check(st->db, sqlite3_prepare_v2(st->db, sql, -1, &s, NULL), what, err);
+  cm_rc rc = cm_db_check(st->db, st_prepare(st, sql, -1, &s, NULL), what, err);
   if (rc) return rc;
   if (key) bind_key(s, 1, key);
   return own_rows(st, s, what, row, w, err);
@@ -2515,7 +2723,7 @@ static cm_rc rv_rows_once(hub_store *st, const char *sql, json_t **out, cm_err *
   sqlite3_stmt *s = NULL;
   va_list ap;
   *out = NULL;
-  int r = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+  int r = st_prepare(st, sql, -1, &s, NULL);
   cm_rc rc = cm_db_check(st->db, r, "读取审核表", err);
   if (rc) return rc;
   va_start(ap, types);
@@ -2549,6 +2757,19 @@ cm_rc hub_store_report_version_put(hub_store *st, const uint8_t author[PROTO_KEY
                                    uint64_t seq, const char *org, const char *month,
                                    int64_t activities, int64_t participants,
                                    int64_t party_participants, int flagged, cm_err *err) {
+  if (st->defer) {
+    hub_rows *r = st->rows[ROWS_VERSIONS];
+    int x = hub_rows_blob(r, author, PROTO_KEY_BYTES);
+    if (!x) x = hub_rows_int(r, (int64_t)seq);
+    if (!x) x = hub_rows_text(r, org);
+    if (!x) x = hub_rows_text(r, month);
+    if (!x) x = hub_rows_int(r, activities);
+    if (!x) x = hub_rows_int(r, participants);
+    if (!x) x = hub_rows_int(r, party_participants);
+    if (!x) x = hub_rows_int(r, flagged ? 1 : 0);
+    if (x) hub_rows_discard(r);
+    return x ? cm_errf(err, CM_ERR_NOMEM, "内存不足，无法保存月报版本") : st_rows_added(st, r, err);
+  }
   static const char sql[] =
       "INSERT OR REPLACE INTO report_versions(author, seq, org, month, activities, "
       "participants, party_participants, flagged) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
@@ -3096,7 +3317,7 @@ cm_rc hub_store_report_years_refresh(hub_store *st, cm_err *err) {
   int r, dirty = 0;
   /* inside a caller's transaction: leave it, the readers read reports */
   if (!sqlite3_get_autocommit(st->db)) return CM_OK;
-  r = sqlite3_prepare_v2(st->db, "SELECT EXISTS(SELECT 1 FROM report_dirty)", -1, &q, NULL);
+  r = st_prepare(st, "SELECT EXISTS(SELECT 1 FROM report_dirty)", -1, &q, NULL);
   cm_rc rc = cm_db_check(st->db, r, "汇总月报", err);
   if (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) dirty = sqlite3_column_int(q, 0);
   sqlite3_finalize(q);
@@ -3104,7 +3325,7 @@ cm_rc hub_store_report_years_refresh(hub_store *st, cm_err *err) {
   if (rc || !dirty) return rc;
   rc = hub_store_begin(st, err);
   if (rc) return rc;
-  r = sqlite3_prepare_v2(st->db, "SELECT author, year FROM report_dirty", -1, &q, NULL);
+  r = st_prepare(st, "SELECT author, year FROM report_dirty", -1, &q, NULL);
   rc = cm_db_check(st->db, r, "汇总月报", err);
   while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
     if (n == cap) {
@@ -3127,27 +3348,26 @@ cm_rc hub_store_report_years_refresh(hub_store *st, cm_err *err) {
   if (!rc && r != SQLITE_DONE) rc = cm_db_check(st->db, r, "汇总月报", err);
   sqlite3_finalize(q);
   if (!rc)
+    rc = cm_db_check(st->db, st_prepare(st, SQL_REPORT_YEAR_MONTHS, -1, &sel, NULL), "汇总月报",
+                     err);
+  if (!rc)
     rc = cm_db_check(st->db,
-                     sqlite3_prepare_v2(st->db, SQL_REPORT_YEAR_MONTHS, -1, &sel, NULL),
+                     st_prepare(st,
+                                "INSERT OR REPLACE INTO report_years(author, org, year,"
+                                " months) VALUES(?1, ?2, ?3, ?4)",
+                                -1, &put, NULL),
                      "汇总月报", err);
   if (!rc)
     rc = cm_db_check(st->db,
-                     sqlite3_prepare_v2(st->db,
-                                        "INSERT OR REPLACE INTO report_years(author, org, year,"
-                                        " months) VALUES(?1, ?2, ?3, ?4)",
-                                        -1, &put, NULL),
-                     "汇总月报", err);
-  if (!rc)
-    rc = cm_db_check(st->db,
-                     sqlite3_prepare_v2(st->db,
-                                        "DELETE FROM report_years WHERE author = ?1"
-                                        " AND year = ?2",
-                                        -1, &del, NULL),
+                     st_prepare(st,
+                                "DELETE FROM report_years WHERE author = ?1"
+                                " AND year = ?2",
+                                -1, &del, NULL),
                      "汇总月报", err);
   for (size_t i = 0; !rc && i < n; i++)
     rc = report_year_pack(st, sel, put, del, keys[i].author, keys[i].year, err);
   st->dirty_memo = 0;
-  if (!rc) rc = cm_db_exec(st->db, "DELETE FROM report_dirty", err);
+  if (!rc) rc = st_exec(st, "DELETE FROM report_dirty", err);
   sqlite3_finalize(sel);
   sqlite3_finalize(put);
   sqlite3_finalize(del);
@@ -3169,11 +3389,11 @@ static cm_rc report_years_rows(hub_store *st, hub_dash_query q, const char *from
   char hex[PROTO_KEY_HEX], org[256], month[16], status[PACK_STATUS_MAX + 1];
   hub_dash_row row;
   *done = 0;
-  int r = sqlite3_prepare_v2(st->db,
-                             "SELECT author, org, year, months, EXISTS(SELECT 1 FROM report_dirty)"
-                             " FROM report_years WHERE year >= substr(?1, 1, 4)"
-                             " AND year <= substr(?2, 1, 4)",
-                             -1, &s, NULL);
+  int r = st_prepare(st,
+                     "SELECT author, org, year, months, EXISTS(SELECT 1 FROM report_dirty)"
+                     " FROM report_years WHERE year >= substr(?1, 1, 4)"
+                     " AND year <= substr(?2, 1, 4)",
+                     -1, &s, NULL);
   cm_rc rc = cm_db_check(st->db, r, "读取汇总", err);
   if (!rc) {
     bind_text(s, 1, from);
@@ -3233,7 +3453,7 @@ static cm_rc report_years_rows(hub_store *st, hub_dash_query q, const char *from
   if (!rc && first && r == SQLITE_DONE) {
     sqlite3_finalize(s);
     s = NULL;
-    r = sqlite3_prepare_v2(st->db, "SELECT EXISTS(SELECT 1 FROM report_dirty)", -1, &s, NULL);
+    r = st_prepare(st, "SELECT EXISTS(SELECT 1 FROM report_dirty)", -1, &s, NULL);
     rc = cm_db_check(st->db, r, "读取汇总", err);
     if (!rc && sqlite3_step(s) == SQLITE_ROW && !sqlite3_column_int(s, 0)) *done = 1;
   } else if (!rc && !first) {
@@ -3250,9 +3470,10 @@ cm_rc hub_store_dash_rows(hub_store *st, hub_dash_query q, const char *const *pa
   hub_dash_row row;
   char hex[DASH_COLS][PROTO_KEY_HEX];
   uint8_t keys[4][PROTO_KEY_BYTES];
-  cm_rc rc = CM_OK;
+  cm_rc rc = st_flush(st, err);
   int r;
 
+  if (rc) return rc;
   if ((size_t)q >= sizeof dash_queries / sizeof dash_queries[0] || !dash_queries[q].sql ||
       n_params > 4)
     return cm_errf(err, CM_ERR_INVALID, "统计看板没有这项查询");
@@ -3545,10 +3766,10 @@ cm_rc hub_store_activities_json(hub_store *st, json_t **out, cm_err *err) {
 cm_rc hub_store_activity_find(hub_store *st, const char *id, uint8_t author_out[PROTO_KEY_BYTES],
                               char *org_out, size_t org_cap, int *found_out, cm_err *err) {
   sqlite3_stmt *s = NULL;
-  int r = sqlite3_prepare_v2(st->db,
-                             "SELECT author, org FROM activities WHERE id = ?1 "
-                             "ORDER BY seq DESC LIMIT 1",
-                             -1, &s, NULL);
+  int r = st_prepare(st,
+                     "SELECT author, org FROM activities WHERE id = ?1 "
+                     "ORDER BY seq DESC LIMIT 1",
+                     -1, &s, NULL);
   cm_rc rc = cm_db_check(st->db, r, "查找活动", err);
   *found_out = 0;
   if (!rc) {
@@ -3571,7 +3792,7 @@ cm_rc hub_store_activity_find(hub_store *st, const char *id, uint8_t author_out[
 static cm_rc find_key(hub_store *st, const char *sql, const char *param, const char *what,
                       uint8_t key_out[PROTO_KEY_BYTES], int *found_out, cm_err *err) {
   sqlite3_stmt *s = NULL;
-  int r = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+  int r = st_prepare(st, sql, -1, &s, NULL);
   cm_rc rc = cm_db_check(st->db, r, what, err);
   *found_out = 0;
   if (!rc) {
@@ -3595,8 +3816,7 @@ cm_rc hub_store_org_holder(hub_store *st, const char *id, uint8_t author_out[PRO
 cm_rc hub_store_org_status(hub_store *st, const char *id, char status_out[HUB_STATUS_MAX],
                            int *found_out, cm_err *err) {
   sqlite3_stmt *s = NULL;
-  int r = sqlite3_prepare_v2(st->db, "SELECT status FROM organisations WHERE id = ?1 LIMIT 1",
-                             -1, &s, NULL);
+  int r = st_prepare(st, "SELECT status FROM organisations WHERE id = ?1 LIMIT 1", -1, &s, NULL);
   cm_rc rc = cm_db_check(st->db, r, "读取组织状态", err);
   status_out[0] = '\0';
   *found_out = 0;
@@ -3636,9 +3856,8 @@ cm_rc hub_store_forks_json(hub_store *st, json_t **out, cm_err *err) {
 cm_rc hub_store_fork_other(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], int64_t fork_id,
                            uint8_t **bytes_out, size_t *len_out, uint64_t *seq_out, cm_err *err) {
   sqlite3_stmt *s = NULL;
-  int r = sqlite3_prepare_v2(st->db,
-                             "SELECT other, seq FROM forks WHERE author = ?1 AND id = ?2", -1, &s,
-                             NULL);
+  int r =
+      st_prepare(st, "SELECT other, seq FROM forks WHERE author = ?1 AND id = ?2", -1, &s, NULL);
   cm_rc rc = cm_db_check(st->db, r, "读取分叉证据", err);
   *bytes_out = NULL;
   *len_out = 0;
@@ -3700,11 +3919,11 @@ cm_rc hub_store_year_entry_put(hub_store *st, const uint8_t author[PROTO_KEY_BYT
  * rarer kinds, never a scan of the reports. */
 static cm_rc year_entries_fill(hub_store *st, cm_err *err) {
   sqlite3_stmt *s = NULL;
-  int r = sqlite3_prepare_v2(st->db,
-                             "SELECT NOT EXISTS(SELECT 1 FROM year_entries) AND EXISTS(SELECT 1"
-                             " FROM entries INDEXED BY entries_events WHERE kind IN "
-                             YEAR_ENTRY_KINDS " AND " ENTRIES_EVENTS_WHERE ")",
-                             -1, &s, NULL);
+  int r = st_prepare(st,
+                     "SELECT NOT EXISTS(SELECT 1 FROM year_entries) AND EXISTS(SELECT 1"
+                     " FROM entries INDEXED BY entries_events WHERE kind IN " YEAR_ENTRY_KINDS
+                     " AND " ENTRIES_EVENTS_WHERE ")",
+                     -1, &s, NULL);
   cm_rc rc = cm_db_check(st->db, r, "读取年度记录", err);
   int empty = 0;
   if (!rc) {
@@ -3716,10 +3935,9 @@ static cm_rc year_entries_fill(hub_store *st, cm_err *err) {
   }
   sqlite3_finalize(s);
   if (!rc && empty)
-    rc = cm_db_exec(st->db,
-                    SQL_YEAR_ENTRY_INSERT("entries e INDEXED BY entries_events",
-                                          ENTRIES_EVENTS_WHERE) ";",
-                    err);
+    rc = st_exec(
+        st, SQL_YEAR_ENTRY_INSERT("entries e INDEXED BY entries_events", ENTRIES_EVENTS_WHERE) ";",
+        err);
   return rc;
 }
 
@@ -3732,22 +3950,21 @@ cm_rc hub_store_entries_drop_from(hub_store *st, const uint8_t author[PROTO_KEY_
 cm_rc hub_store_read_begin(hub_store *st, cm_err *err) {
   st->dirty_memo = 0;
   st->changes_at_begin = sqlite3_total_changes64(st->db);
-  return cm_db_exec(st->db, "BEGIN", err);
+  return st_exec(st, "BEGIN", err);
 }
 
 cm_rc hub_store_query_only(hub_store *st, cm_err *err) {
-  return cm_db_exec(st->db, "PRAGMA query_only = ON", err);
+  return st_exec(st, "PRAGMA query_only = ON", err);
 }
 
 cm_rc hub_store_rebuild_cache(hub_store *st, int big, cm_err *err) {
   /* KiB: 1 GiB for a rebuild, else 16 MB */
-  return cm_db_exec(st->db, big ? "PRAGMA cache_size = -1048576" : "PRAGMA cache_size = -16384",
-                    err);
+  return st_exec(st, big ? "PRAGMA cache_size = -1048576" : "PRAGMA cache_size = -16384", err);
 }
 
 cm_rc hub_store_version(hub_store *st, uint64_t out[2], cm_err *err) {
   sqlite3_stmt *s = NULL;
-  int r = sqlite3_prepare_v2(st->db, "PRAGMA data_version", -1, &s, NULL);
+  int r = st_prepare(st, "PRAGMA data_version", -1, &s, NULL);
   cm_rc rc = cm_db_check(st->db, r, "读取数据库版本", err);
   if (!rc) {
     r = sqlite3_step(s);
@@ -3762,10 +3979,10 @@ cm_rc hub_store_version(hub_store *st, uint64_t out[2], cm_err *err) {
 cm_rc hub_store_upfeed_foreach(hub_store *st, uint64_t after, hub_store_upfeed_fn fn, void *ctx,
                                cm_err *err) {
   sqlite3_stmt *s = NULL;
-  int r = sqlite3_prepare_v2(st->db,
-                             "SELECT cursor, bytes FROM upstream_feed WHERE cursor > ?1 "
-                             "ORDER BY cursor",
-                             -1, &s, NULL);
+  int r = st_prepare(st,
+                     "SELECT cursor, bytes FROM upstream_feed WHERE cursor > ?1 "
+                     "ORDER BY cursor",
+                     -1, &s, NULL);
   cm_rc rc = cm_db_check(st->db, r, "读取上级的记录", err);
   if (rc) goto out;
   bind_u64(s, 1, after);
@@ -3838,7 +4055,9 @@ static cm_rc one_key(hub_store *st, const char *sql, const uint8_t *key, const v
                      int two_is_key, uint8_t out[PROTO_KEY_BYTES], int *found_out, cm_err *err) {
   sqlite3_stmt *s = NULL;
   *found_out = 0;
-  cm_rc rc = st_prep(st, sql, &s, err);
+  /* an organisation's owner: authors and organisations only */
+  cm_rc rc = sql == SQL_ORG_OWN || sql == SQL_ORG_OWNER ? st_prep_beside(st, sql, &s, err)
+                                                        : st_prep(st, sql, &s, err);
   if (rc) return rc;
   bind_key(s, 1, key);
   if (two && two_is_key) bind_key(s, 2, two);
@@ -4008,7 +4227,7 @@ cm_rc hub_store_kind_each(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], 
                           const char *kind, hub_store_kind_fn fn, void *ctx, cm_err *err) {
   sqlite3_stmt *s = NULL;
   /* not the cached statement: fn may run other statements of this store */
-  int r = sqlite3_prepare_v2(st->db, SQL_KIND_AFTER, -1, &s, NULL);
+  int r = st_prepare(st, SQL_KIND_AFTER, -1, &s, NULL);
   cm_rc rc = cm_db_check(st->db, r, "列出某一类记录", err);
   if (rc) return rc;
   sqlite3_bind_blob(s, 1, author, PROTO_KEY_BYTES, SQLITE_STATIC);
@@ -4035,9 +4254,8 @@ static const char SQL_AUTHOR_EVENTS[] =
 cm_rc hub_store_author_entries(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                const char *kind, hub_store_author_fn fn, void *ctx, cm_err *err) {
   sqlite3_stmt *s = NULL;
-  int r = sqlite3_prepare_v2(st->db, kind && events_kind(kind) ? SQL_AUTHOR_EVENTS
-                                                               : SQL_AUTHOR_ENTRIES,
-                             -1, &s, NULL);
+  int r = st_prepare(st, kind && events_kind(kind) ? SQL_AUTHOR_EVENTS : SQL_AUTHOR_ENTRIES, -1, &s,
+                     NULL);
   cm_rc rc = cm_db_check(st->db, r, "列出一个台账的记录", err);
   if (rc) return rc;
   sqlite3_bind_blob(s, 1, author, PROTO_KEY_BYTES, SQLITE_STATIC);

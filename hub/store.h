@@ -64,6 +64,18 @@ cm_rc hub_store_savepoint(hub_store *st, cm_err *err);
 cm_rc hub_store_savepoint_release(hub_store *st, cm_err *err);
 void hub_store_savepoint_rollback(hub_store *st);
 
+/* on: from now on the rows hub_store_entry_add, hub_store_report_version_put,
+ * hub_store_status_write and hub_store_report_put write are collected and
+ * written together (hub/rows.h) before the next other statement of the
+ * store, at the latest; a rollback drops them.  Their write errors, if any,
+ * come from that statement.  off: write them now and stop collecting. */
+cm_rc hub_store_defer(hub_store *st, int on, cm_err *err);
+
+/* hub_store_report_put_new says a report was added while deferring; 1 here
+ * (once) when, as the rows were written, a month of one of them had a row
+ * already, so that one was not added. */
+int hub_store_defer_short(hub_store *st);
+
 /* ---- configuration (role, name, upstream) ---- */
 
 /* Value of key into out (cap bytes); *found_out 0 and out "" when absent. */

@@ -5,7 +5,7 @@ if(TARGET linli_hub)
   target_link_libraries(hub_testlib PUBLIC linli_hub linli_common linli_protocol)
   target_include_directories(hub_testlib PUBLIC ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR})
 
-  foreach(t ingest district rebuild cli reportbody property)
+  foreach(t ingest district rebuild cli reportbody property rows)
     if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/hub_${t}.c)
       add_executable(hub_${t} ${CMAKE_CURRENT_SOURCE_DIR}/hub_${t}.c)
       target_link_libraries(hub_${t} PRIVATE hub_testlib linli_proto_fixtures PkgConfig::CMOCKA)

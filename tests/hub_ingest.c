@@ -720,6 +720,94 @@ static void test_org_columns_from_json(void **state) {
   sqlite3_close(db);
 }
 
+/* Count of the rows of one table of the street hub (read beside it); table
+ * may carry a WHERE clause. */
+static int64_t street_count(fixture *f, const char *table) {
+  char sql[256];
+  sqlite3 *db = NULL;
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+  sqlite3_stmt *st = street_row(f, sql, &db);
+  int64_t n = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return n;
+}
+
+/* The rows of a push's monthly reports are written a statement per table at
+ * the end (hub_store_defer): when one of those statements fails halfway
+ * (here a trigger refuses the 40th report's version), the push is refused
+ * and none of its rows stays, not even those written before the failing
+ * one; sent again once the cause is gone, it is stored whole. */
+static void test_rows_failure_undone(void **state) {
+  fixture *f = *state;
+  const char *kind = "org.filed";
+  const char *filing =
+      "{\"id\":\"120105001001-0001\",\"name\":\"助老队\",\"category\":\"为老服务\","
+      "\"leader\":\"王\",\"phone\":\"1\",\"members\":20,\"party_members\":2,"
+      "\"party_station\":false,\"founded_by\":\"self\",\"scope\":\"\",\"venue\":\"\","
+      "\"filed\":\"2020-01-01\",\"flags\":[]}";
+  uint8_t *cs = NULL, *b = NULL;
+  size_t cslen = 0, blen = 0;
+  f->c.time_ms = cm_now_ms() - 3600 * 1000;
+  assert_int_equal(tl_changeset(&f->c, 1, &kind, &filing, 0, &cs, &cslen), 0);
+  assert_int_equal(tl_bundle(&cs, &cslen, 1, &b, &blen), 0);
+  assert_int_equal(tl_ingest(f->hub, b, blen, NULL), 200);
+  free(cs);
+  free(b);
+
+  enum { N = 60 };
+  const char *kinds[N];
+  char *bodies[N];
+  for (int i = 0; i < N; i++) {
+    kinds[i] = "report.monthly";
+    bodies[i] = malloc(256);
+    assert_non_null(bodies[i]);
+    snprintf(bodies[i], 256,
+             "{\"org\":\"120105001001-0001\",\"month\":\"%04d-%02d\",\"activities\":%d,"
+             "\"participants\":10,\"party_participants\":1,\"content\":\"探访\"}",
+             2020 + i / 12, i % 12 + 1, i == 39 ? 999 : 2);
+  }
+  assert_int_equal(tl_changeset(&f->c, N, kinds, (const char *const *)bodies, 0, &cs, &cslen), 0);
+  assert_int_equal(tl_bundle(&cs, &cslen, 1, &b, &blen), 0);
+
+  char path[4096];
+  sqlite3 *db = NULL;
+  snprintf(path, sizeof path, "%s/street/hub.db", f->dir);
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db,
+                                "CREATE TRIGGER refuse_999 BEFORE INSERT ON report_versions"
+                                " WHEN NEW.activities = 999 BEGIN SELECT RAISE(FAIL, '999'); END",
+                                NULL, NULL, NULL),
+                   SQLITE_OK);
+  static const char *const tables[] = {"entries", "report_versions", "reports", "record_status",
+                                       "changesets"};
+  enum { T = sizeof tables / sizeof tables[0] };
+  int64_t before[T];
+  for (int t = 0; t < T; t++)
+    before[t] = street_count(f, tables[t]);
+  assert_int_equal(before[1], 0);
+  assert_int_not_equal(tl_ingest(f->hub, b, blen, NULL), 200);
+  assert_int_equal(tl_head(f->hub, f->c.kp.pk), 1);
+  for (int t = 0; t < T; t++)
+    assert_int_equal(street_count(f, tables[t]), before[t]);
+
+  assert_int_equal(sqlite3_exec(db, "DROP TRIGGER refuse_999", NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(db);
+  assert_int_equal(tl_ingest(f->hub, b, blen, NULL), 200);
+  assert_int_equal(tl_head(f->hub, f->c.kp.pk), 1 + N);
+  assert_int_equal(street_count(f, "entries WHERE kind = 'report.monthly'"), N);
+  assert_int_equal(street_count(f, "report_versions"), N);
+  assert_int_equal(street_count(f, "reports"), N);
+  assert_int_equal(street_count(f, "record_status s JOIN report_versions v USING (author, seq)"
+                                   " WHERE s.status = 'accepted'"),
+                   N);
+  assert_int_equal(street_count(f, "changesets WHERE first_seq = 2 AND last_seq = 61"), 1);
+  for (int i = 0; i < N; i++)
+    free(bodies[i]);
+  free(cs);
+  free(b);
+}
+
 /* hub_heap_serve, called as serve calls it (before the process has
  * allocated much), leaves the heap's first 64 MB advised as huge pages: a
  * [heap] mapping of at least that size carries the advice ("hg" in its
@@ -759,21 +847,22 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       /* first: hub_heap_serve is for a process that has not allocated much */
       cmocka_unit_test(test_heap_advised),
-    cmocka_unit_test_setup_teardown(test_valid_replay_receipts, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_padding_bomb, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_overlap_and_two_changesets, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_gap, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_unknown_key, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_tampered_and_bomb, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_all_or_nothing_and_too_large, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_fork, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_fork_prev_mismatch, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_fork_inside_one_bundle, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_clock_flag, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_feed_and_requests, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_threads_share_one_hub, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_group_commit_refusal_alone, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_org_columns_from_json, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_valid_replay_receipts, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_padding_bomb, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_overlap_and_two_changesets, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_gap, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_unknown_key, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_tampered_and_bomb, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_all_or_nothing_and_too_large, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_fork, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_fork_prev_mismatch, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_fork_inside_one_bundle, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_clock_flag, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_feed_and_requests, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_threads_share_one_hub, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_group_commit_refusal_alone, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_org_columns_from_json, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_rows_failure_undone, setup, teardown),
   };
   return cmocka_run_group_tests_name("hub_ingest", tests, NULL, NULL);
 }
