@@ -405,6 +405,19 @@ static json_t *blob_json(sqlite3_stmt *st, int col, int raw) {
   return j;
 }
 
+/* Kept page (tbl, page) of key parsed (under a->mu, in its read
+ * transaction): NULL when there is none or it cannot be read. */
+static json_t *page_json(hub_answers *a, const char *key, const char *tbl, long page) {
+  json_t *got = NULL;
+  sqlite3_bind_text(a->page_rows, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text(a->page_rows, 2, tbl, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(a->page_rows, 3, page);
+  if (sqlite3_step(a->page_rows) == SQLITE_ROW) got = blob_json(a->page_rows, 0, 1);
+  sqlite3_reset(a->page_rows);
+  sqlite3_clear_bindings(a->page_rows);
+  return got;
+}
+
 /* The rows of page `page` of each long table of the head read by
  * SQL_PAGE_HEAD into out->rows (under a->mu, in its read transaction). */
 static int page_rows(hub_answers *a, const char *key, long page, hub_answer_page *out) {
@@ -415,22 +428,35 @@ static int page_rows(hub_answers *a, const char *key, long page, hub_answer_page
     json_int_t rows = json_integer_value(n);
     json_t *got = NULL;
     if (!json_is_integer(n) || rows <= HUB_ANSWERS_PAGE_ROWS) return 0;
-    if ((page - 1) * (json_int_t)HUB_ANSWERS_PAGE_ROWS >= rows) { /* past its end */
+    if ((page - 1) * (json_int_t)HUB_ANSWERS_PAGE_ROWS >= rows) /* past its end */
       got = json_array();
-    } else {
-      sqlite3_bind_text(a->page_rows, 1, key, -1, SQLITE_STATIC);
-      sqlite3_bind_text(a->page_rows, 2, tbl, -1, SQLITE_STATIC);
-      sqlite3_bind_int64(a->page_rows, 3, page);
-      if (sqlite3_step(a->page_rows) == SQLITE_ROW) got = blob_json(a->page_rows, 0, 1);
-      sqlite3_reset(a->page_rows);
-      sqlite3_clear_bindings(a->page_rows);
-    }
+    else
+      got = page_json(a, key, tbl, page);
     if (!json_is_array(got) || json_object_set_new(out->rows, tbl, got)) {
       json_decref(got);
       return 0;
     }
   }
   return 1;
+}
+
+/* The head of the kept answer of key chosen for older_cost_ms into out
+ * (head, aux, counts, meta): 1 when it has long tables (under a->mu, in its
+ * read transaction). */
+static int page_head(hub_answers *a, const char *key, int64_t older_cost_ms, hub_answer_page *out) {
+  int ok = 0;
+  sqlite3_stmt *h = a->page_head;
+  if (chosen(a, h, key, older_cost_ms, &out->meta, &out->aux)) {
+    json_t *w = blob_json(h, 0, 2);
+    out->head = json_incref(json_object_get(w, "answer"));
+    out->counts = json_incref(json_object_get(w, "tables"));
+    json_decref(w);
+    ok = json_is_object(out->head) && json_is_object(out->counts) &&
+         json_object_size(out->counts) > 0;
+  }
+  sqlite3_reset(h);
+  sqlite3_clear_bindings(h);
+  return ok;
 }
 
 int hub_answers_get_page(hub_answers *a, const char *key, int64_t older_cost_ms, long page,
@@ -441,18 +467,72 @@ int hub_answers_get_page(hub_answers *a, const char *key, int64_t older_cost_ms,
   pthread_mutex_lock(&a->mu);
   /* the head and the rows from one snapshot */
   if (sqlite3_exec(a->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK) {
-    sqlite3_stmt *h = a->page_head;
-    if (chosen(a, h, key, older_cost_ms, &out->meta, &out->aux)) {
-      json_t *w = blob_json(h, 0, 2);
-      out->head = json_incref(json_object_get(w, "answer"));
-      out->counts = json_incref(json_object_get(w, "tables"));
-      json_decref(w);
-      ok = json_is_object(out->head) && json_is_object(out->counts) &&
-           json_object_size(out->counts) > 0;
+    ok = page_head(a, key, older_cost_ms, out) && page_rows(a, key, page, out);
+    sqlite3_exec(a->db, "COMMIT", NULL, NULL, NULL);
+  }
+  pthread_mutex_unlock(&a->mu);
+  if (!ok) hub_answer_page_free(out);
+  return ok;
+}
+
+/* The rows of long table tbl whose `field` is the text name, from the pages
+ * its index (page 0 of tbl) names, in the answer's order, only the from-th
+ * to the (upto-1)-th of them (all from the from-th when upto < 0): a new
+ * array, their number in all in *count; NULL when the table has no index
+ * of field (under a->mu, in its read transaction). */
+static json_t *named_rows(hub_answers *a, const char *key, const char *tbl, const char *field,
+                          const char *name, long from, long upto, long *count) {
+  json_t *idx = page_json(a, key, tbl, 0);
+  json_t *by = json_object_get(idx, field), *pages = json_object_get(by, name), *pg;
+  json_t *rows = json_is_object(by) ? json_array() : NULL;
+  long seen = 0; /* its rows on the pages before this one */
+  size_t i;
+  json_array_foreach(pages, i, pg) {
+    long on = (long)json_integer_value(json_array_get(pg, 1));
+    int want = seen + on > from && (upto < 0 || seen < upto);
+    json_t *got = rows && want
+                      ? page_json(a, key, tbl, (long)json_integer_value(json_array_get(pg, 0)))
+                      : NULL,
+           *r;
+    size_t k;
+    if (want && !json_is_array(got)) {
+      json_decref(rows);
+      rows = NULL;
     }
-    sqlite3_reset(h);
-    sqlite3_clear_bindings(h);
-    if (ok) ok = page_rows(a, key, page, out);
+    long at = seen;
+    json_array_foreach(got, k, r) {
+      const char *v = json_string_value(json_object_get(r, field));
+      if (!v || strcmp(v, name) != 0) continue;
+      if (rows && at >= from && (upto < 0 || at < upto) && json_array_append(rows, r)) {
+        json_decref(rows);
+        rows = NULL;
+      }
+      at++;
+    }
+    json_decref(got);
+    seen += on;
+  }
+  json_decref(idx);
+  *count = seen;
+  return rows;
+}
+
+int hub_answers_get_named(hub_answers *a, const char *key, int64_t older_cost_ms, const char *field,
+                          const char *name, long from, long upto, hub_answer_page *out) {
+  int ok = 0;
+  memset(out, 0, sizeof *out);
+  pthread_mutex_lock(&a->mu);
+  if (sqlite3_exec(a->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK) {
+    ok = page_head(a, key, older_cost_ms, out) && (out->rows = json_object()) != NULL;
+    const char *tbl;
+    json_t *n;
+    json_object_foreach(out->counts, tbl, n) {
+      long count = 0;
+      json_t *rows = ok ? named_rows(a, key, tbl, field, name, from, upto, &count) : NULL;
+      ok = rows && !json_object_set_new(out->counts, tbl, json_integer((json_int_t)count)) &&
+           !json_object_set_new(out->rows, tbl, rows);
+      if (!ok) break;
+    }
     sqlite3_exec(a->db, "COMMIT", NULL, NULL, NULL);
   }
   pthread_mutex_unlock(&a->mu);
@@ -508,6 +588,50 @@ static int part_add(part **ps, size_t *n, size_t *cap, const char *tbl, long pag
   return 1;
 }
 
+/* The index of a long table's pages by street and by community: {field:
+ * {name: [[page (from 1), rows on it whose field is that text], ...]}} for
+ * each of the two fields its first row has (as the narrowing looks at the
+ * first row: hub/dashboard.c), or NULL when it has neither (or out of
+ * memory). */
+static json_t *table_index(const json_t *rows) {
+  static const char *const fields[] = {"street", "community"};
+  json_t *idx = json_object(), *first = json_array_get(rows, 0);
+  int any = 0;
+  for (size_t f = 0; idx && f < sizeof fields / sizeof fields[0]; f++) {
+    if (!json_object_get(first, fields[f])) continue;
+    json_t *by = json_object(), *r;
+    size_t i;
+    if (!by || json_object_set_new(idx, fields[f], by)) {
+      json_decref(idx);
+      return NULL;
+    }
+    any = 1;
+    json_array_foreach(rows, i, r) {
+      const char *v = json_string_value(json_object_get(r, fields[f]));
+      if (!v) continue;
+      json_int_t page = (json_int_t)(i / HUB_ANSWERS_PAGE_ROWS) + 1;
+      json_t *pages = json_object_get(by, v), *last;
+      if (!pages && (!(pages = json_array()) || json_object_set_new(by, v, pages))) {
+        json_decref(idx);
+        return NULL;
+      }
+      size_t np = json_array_size(pages);
+      last = np ? json_array_get(pages, np - 1) : NULL;
+      if (last && json_integer_value(json_array_get(last, 0)) == page) {
+        json_array_set_new(last, 1, json_integer(json_integer_value(json_array_get(last, 1)) + 1));
+      } else if (json_array_append_new(pages, json_pack("[I, i]", page, 1))) {
+        json_decref(idx);
+        return NULL;
+      }
+    }
+  }
+  if (!any) {
+    json_decref(idx);
+    idx = NULL;
+  }
+  return idx;
+}
+
 /* The pages of answer's long tables, the head first (answer_pages'
  * layout): *n_out 0 when it has none.  0 when out of memory.  The table
  * names point into answer. */
@@ -532,6 +656,11 @@ static int parts_of(const json_t *answer, part **out, size_t *n_out) {
              cm_json_write(json_array_get(v, r), &b) == CM_OK;
       ok = ok && cm_buf_append(&b, "]", 1) == CM_OK &&
            part_add(&ps, &n, &cap, k, (long)(i / HUB_ANSWERS_PAGE_ROWS) + 1, &b);
+    }
+    json_t *idx = ok ? table_index(v) : NULL;
+    if (idx) {
+      ok = cm_json_write(idx, &b) == CM_OK && part_add(&ps, &n, &cap, k, 0, &b);
+      json_decref(idx);
     }
   }
   if (ok && n) { /* the head, last, then moved first */

@@ -84,6 +84,19 @@ int hub_answers_get_page(hub_answers *a, const char *key, int64_t older_cost_ms,
                          hub_answer_page *out);
 void hub_answer_page_free(hub_answer_page *pg);
 
+/* The rows of the answer kept under key (chosen as hub_answers_get_page
+ * chooses it) whose `field` ("street" or "community") is the text name,
+ * read from only the pages that hold them (each long table's pages are
+ * kept with an index by street and by community, with the rows of each
+ * name on each page): out->rows {table: the from-th to the (upto-1)-th of
+ * those rows (every one from the from-th when upto < 0), in the answer's
+ * order} and out->counts {table: their number in all} for each long
+ * table, out->head and the rest as hub_answers_get_page.  0 when there is
+ * none, or a long table has no index of field (its rows lack it: the table
+ * is not narrowed by it). */
+int hub_answers_get_named(hub_answers *a, const char *key, int64_t older_cost_ms, const char *field,
+                          const char *name, long from, long upto, hub_answer_page *out);
+
 /* Keep answer (and aux, or NULL) under key, computed from a snapshot taken
  * after the generation was gen, at the request's clock now_ms, in cost_ms:
  * written by a thread of its own a moment later (serialising and writing a

@@ -2364,6 +2364,54 @@ static int answer_quick(hub_ctx *hub, const char *name, const hub_dash_scope *sc
 
 static cm_rc page_cut(json_t *j, const char *table, long pg, long per, const json_t *cut,
                       json_t **out, cm_err *err);
+static cm_rc rows_asked(json_t *j, const hub_dash_rows *n, const char *only, json_t **out,
+                        cm_err *err);
+
+/* The request's cache key (a new string) when the hub keeps answers in the
+ * database and the cache holds none for it in memory (*c_out its cache),
+ * else NULL: then it is answered from memory or computed. */
+static char *kept_cold(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
+                       const hub_dash_params *p, uint64_t now_ms, dash_cache **c_out) {
+  dash_cache *c = cache_quick(hub);
+  if (!c || !c->kept) return NULL;
+  char *key = cache_key(name, scope, p, now_ms);
+  if (!key) return NULL;
+  pthread_mutex_lock(&c->mu);
+  int in_memory = cache_find(c, key) != NULL;
+  pthread_mutex_unlock(&c->mu);
+  if (in_memory) {
+    free(key);
+    return NULL;
+  }
+  *c_out = c;
+  return key;
+}
+
+/* The rows read from a kept answer's pages (kp) put into its head and
+ * given as the cache gives a kept answer, into *j: marked when it is
+ * behind, and then computed again in the background (key). */
+static cm_rc kept_give(dash_cache *c, const char *key, const char *name,
+                       const hub_dash_scope *scope, const hub_dash_params *p, uint64_t now_ms,
+                       hub_answer_page *kp, json_t **j, cm_err *err) {
+  int behind = !kp->meta.current;
+  cm_rc rc = CM_OK;
+  cache_slot mark;
+  memset(&mark, 0, sizeof mark);
+  mark.made_ms = kp->meta.made_ms;
+  const char *k;
+  json_t *v;
+  *j = NULL;
+  json_object_foreach(kp->rows, k, v) {
+    if (json_object_set(kp->head, k, v)) rc = nomem(err);
+  }
+  if (!rc) rc = cache_give(name, kp->head, kp->aux, now_ms, behind ? &mark : NULL, j, err);
+  if (behind) {
+    pthread_mutex_lock(&c->mu);
+    refresh_queue(c, key, name, scope, p, now_ms);
+    pthread_mutex_unlock(&c->mu);
+  }
+  return rc;
+}
 
 /* Page pg (HUB_DASH_PAGE_MAX rows) of the request answered without
  * hub->lock from the pages of the answer kept in the database, when the
@@ -2375,18 +2423,13 @@ static int page_quick(hub_ctx *hub, const char *name, const hub_dash_scope *scop
                       const hub_dash_params *p, uint64_t now_ms, const char *table, int table_only,
                       long pg, json_t **out, cm_rc *rc_out, cm_err *err) {
   _Static_assert(HUB_DASH_PAGE_MAX == HUB_ANSWERS_PAGE_ROWS, "a page is a kept page");
-  dash_cache *c = cache_quick(hub);
-  if (!c || !c->kept) return 0;
-  char *key = cache_key(name, scope, p, now_ms);
+  dash_cache *c = NULL;
+  char *key = kept_cold(hub, name, scope, p, now_ms, &c);
   if (!key) return 0;
-  pthread_mutex_lock(&c->mu);
-  int in_memory = cache_find(c, key) != NULL;
-  pthread_mutex_unlock(&c->mu);
   hub_answer_page kp;
   memset(&kp, 0, sizeof kp);
   int done = 0;
-  if (!in_memory && hub_answers_get_page(c->kept, key, kept_older_cost(hub, p), pg, &kp)) {
-    int behind = !kp.meta.current;
+  if (hub_answers_get_page(c->kept, key, kept_older_cost(hub, p), pg, &kp)) {
     const char *k;
     json_t *v;
     /* ?table= names the one table cut; any other long one would come whole
@@ -2399,25 +2442,56 @@ static int page_quick(hub_ctx *hub, const char *name, const hub_dash_scope *scop
       }
     }
     if (!whole_too && kept_givable(hub, p, &kp.meta, now_ms)) {
-      *rc_out = CM_OK;
-      cache_slot mark;
-      memset(&mark, 0, sizeof mark);
-      mark.made_ms = kp.meta.made_ms;
       json_t *j = NULL;
-      json_object_foreach(kp.rows, k, v) {
-        if (json_object_set(kp.head, k, v)) *rc_out = nomem(err);
-      }
-      if (!*rc_out)
-        *rc_out = cache_give(name, kp.head, kp.aux, now_ms, behind ? &mark : NULL, &j, err);
+      *rc_out = kept_give(c, key, name, scope, p, now_ms, &kp, &j, err);
       if (!*rc_out) *rc_out = page_cut(j, table, pg, HUB_DASH_PAGE_MAX, kp.counts, out, err);
       json_decref(j);
-      if (behind) {
-        pthread_mutex_lock(&c->mu);
-        refresh_queue(c, key, name, scope, p, now_ms);
-        pthread_mutex_unlock(&c->mu);
-      }
       done = 1;
     }
+  }
+  hub_answer_page_free(&kp);
+  free(key);
+  return done;
+}
+
+/* The request narrowed to a street or a community (and sorted) as
+ * hub_dash_rows says, answered without hub->lock from the pages of the
+ * answer kept in the database that hold that street's or community's rows,
+ * when the cache holds no answer for it (a city's community after a start
+ * then reads a page or two, not tens of MB): 1 when it was (the result in
+ * *rc_out: page pg of per rows when paged, else the whole narrowed answer),
+ * 0 when it must be answered whole.  The same answer as narrowing the whole
+ * one gives, and the same mark when it is behind. */
+static int named_quick(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
+                       const hub_dash_params *p, uint64_t now_ms, const char *table,
+                       const char *only, int paged, long pg, long per, const hub_dash_rows *narrow,
+                       json_t **out, cm_rc *rc_out, cm_err *err) {
+  int by_community = narrow->community && *narrow->community;
+  if (!by_community && !(narrow->street && *narrow->street)) return 0;
+  dash_cache *c = NULL;
+  char *key = kept_cold(hub, name, scope, p, now_ms, &c);
+  if (!key) return 0;
+  hub_answer_page kp;
+  memset(&kp, 0, sizeof kp);
+  int done = 0;
+  /* one name, no sort, every table paged: only the rows of page pg are
+   * read (a street's first page reads a page or two of its thousands) */
+  int one = paged && !(table && *table) && !(by_community && narrow->street && *narrow->street) &&
+            !(narrow->sort && *narrow->sort);
+  long from = one ? (pg - 1) * per : 0, upto = one ? pg * per : -1;
+  if (hub_answers_get_named(c->kept, key, kept_older_cost(hub, p),
+                            by_community ? "community" : "street",
+                            by_community ? narrow->community : narrow->street, from, upto, &kp) &&
+      kept_givable(hub, p, &kp.meta, now_ms)) {
+    json_t *j = NULL, *asked = NULL;
+    *rc_out = kept_give(c, key, name, scope, p, now_ms, &kp, &j, err);
+    if (!*rc_out) *rc_out = rows_asked(j, narrow, only, &asked, err);
+    if (!*rc_out && paged)
+      *rc_out = page_cut(asked, table, pg, per, one ? kp.counts : NULL, out, err);
+    if (!*rc_out && !paged) *out = json_incref(asked);
+    json_decref(asked);
+    json_decref(j);
+    done = 1;
   }
   hub_answer_page_free(&kp);
   free(key);
@@ -2943,11 +3017,17 @@ cm_rc hub_dashboard_answer_page(hub_ctx *hub, const char *name, const hub_dash_s
     if (!rc) watch_asked(hub, name, scope, p, now_ms);
     return rc;
   }
+  const char *only = table_only && table && *table ? table : NULL;
+  if (asked && named_quick(hub, name, scope, p, now_ms, table, only, paged, pg, per, narrow, out,
+                           &rc, err)) {
+    if (!rc) watch_asked(hub, name, scope, p, now_ms);
+    return rc;
+  }
   json_t *j = NULL;
   rc = hub_dashboard_answer(hub, name, scope, p, now_ms, &j, err);
   if (!rc && asked) {
     json_t *whole = j;
-    rc = rows_asked(whole, narrow, table_only && table && *table ? table : NULL, &j, err);
+    rc = rows_asked(whole, narrow, only, &j, err);
     json_decref(whole);
   }
   if (!rc && !paged) {

@@ -460,7 +460,9 @@ static const char *const store_migrations[] = {
    * its head (tbl '', page 0, with the gen and stored of the answer it was
    * cut from; body {"answer": the answer with those tables empty, "tables":
    * {table: rows in all}}) and each long table's pages (page 1, 2, ...: a
-   * JSON array of rows); bodies deflated as answers.body (raw bytes). */
+   * JSON array of rows; page 0, when its rows name a street or community:
+   * its index by both, hub/answers.c table_index); bodies deflated as
+   * answers.body (raw bytes). */
   "CREATE TABLE answer_pages(key TEXT NOT NULL, tbl TEXT NOT NULL, page INTEGER NOT NULL,"
   "  gen INTEGER NOT NULL, stored INTEGER NOT NULL, raw INTEGER NOT NULL, body BLOB NOT NULL,"
   "  PRIMARY KEY(key, tbl, page)) WITHOUT ROWID;",

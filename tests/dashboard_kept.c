@@ -582,6 +582,72 @@ static void check_narrowed(hub_ctx *hub, uint64_t now, json_t *whole) {
   }
 }
 
+/* Rows of table `name` of answer j whose field is want, in their order: a
+ * new array. */
+static json_t *rows_named(const json_t *j, const char *name, const char *field, const char *want) {
+  json_t *out = json_array(), *r;
+  size_t i;
+  json_array_foreach(json_object_get(j, name), i, r) {
+    const char *v = json_string_value(json_object_get(r, field));
+    if (v && strcmp(v, want) == 0) json_array_append(out, r);
+  }
+  return out;
+}
+
+/* A restarted hub narrowed to a community, to a street, to both and
+ * sorted, to nobody: the rows of the answer whole narrowed, in its order
+ * (sorted: the same rows), with the paging of those rows; read from the
+ * pages that name them (no mark of the whole answer kept), or, when whole
+ * (an index that cannot be read), from the answer read whole (the mark). */
+static void check_named(hub_ctx *hub, uint64_t now, json_t *whole, int whole_read) {
+  json_t *c7 = json_array_get(json_object_get(whole, "communities"), 7);
+  const char *cname = json_string_value(json_object_get(c7, "community"));
+  const char *sname = json_string_value(json_object_get(c7, "street"));
+  hub_dash_rows by[] = {{NULL, cname, NULL, NULL},
+                        {sname, NULL, NULL, NULL},
+                        {sname, cname, "members", "desc"},
+                        {"没有这条街", NULL, NULL, NULL}};
+  for (size_t i = 0; i < sizeof by / sizeof by[0]; i++) {
+    json_t *j = NULL;
+    assert_int_equal(narrowed_page(hub, now, &by[i], "1", &j), CM_OK);
+    if (whole_read) { /* the mark stands for the answer: nothing to count */
+      assert_non_null(json_object_get(j, "kept_mark"));
+      json_decref(j);
+      continue;
+    }
+    assert_null(json_object_get(j, "kept_mark"));
+    static const char *const tables[] = {"organisations", "communities"};
+    for (size_t t = 0; t < 2; t++) {
+      json_t *want = by[i].community ? rows_named(whole, tables[t], "community", by[i].community)
+                                     : rows_named(whole, tables[t], "street", by[i].street);
+      json_t *got = json_object_get(j, tables[t]);
+      json_t *rows =
+          json_object_get(json_object_get(json_object_get(j, "paging"), "tables"), tables[t]);
+      assert_int_equal(json_integer_value(json_object_get(rows, "rows")), json_array_size(want));
+      size_t n = json_array_size(want) < 500 ? json_array_size(want) : 500;
+      assert_int_equal(json_array_size(got), n);
+      if (!by[i].sort || t == 1) { /* one community: sorted or not, its one row */
+        for (size_t r = 0; r < n; r++)
+          assert_true(json_equal(json_array_get(got, r), json_array_get(want, r)));
+      } else {
+        for (size_t r = 0; r < n; r++) {
+          assert_true(index_of(want, json_array_get(got, r)) >= 0);
+          if (r)
+            assert_true(in_order(json_array_get(got, r - 1), json_array_get(got, r), "members", 1));
+        }
+      }
+      json_decref(want);
+    }
+    json_decref(j);
+  }
+  /* the street is every row here: its pages are the answer's pages, the
+   * first and last read from the kept pages they need */
+  if (whole_read) return;
+  same_page(hub, now, &by[1], whole, "2");
+  same_page(hub, now, &by[1], whole, "3");
+  same_page(hub, now, &by[1], whole, "4");
+}
+
 /* A kept answer's long tables are kept by pages too: a restarted hub gives a
  * page from them without reading the answer whole (here the whole is marked,
  * so that reading it would show), the same page a computation gives, and,
@@ -609,9 +675,14 @@ static void test_pages(void **state) {
   fx big = *f;
   snprintf(big.dir, sizeof big.dir, "%s/big", tmp);
   snprintf(big.db, sizeof big.db, "%s/hub.db", big.dir);
-  assert_int_equal(sql_int(&big, "SELECT count(*) FROM answer_pages WHERE tbl = 'organisations'"),
+  assert_int_equal(sql_int(&big, "SELECT count(*) FROM answer_pages WHERE tbl = 'organisations'"
+                                 " AND page > 0"),
                    3);
-  assert_int_equal(sql_int(&big, "SELECT count(*) FROM answer_pages WHERE tbl = 'communities'"), 2);
+  assert_int_equal(
+      sql_int(&big, "SELECT count(*) FROM answer_pages WHERE tbl = 'communities' AND page > 0"), 2);
+  /* and each its index by street and community (page 0) */
+  assert_int_equal(sql_int(&big, "SELECT count(*) FROM answer_pages WHERE tbl <> '' AND page = 0"),
+                   2);
   mark_kept(&big);
 
   hub = open_behind(&big, 0);
@@ -623,6 +694,7 @@ static void test_pages(void **state) {
     json_decref(got);
     json_decref(want);
   }
+  check_named(hub, f->now, whole, 0);
   /* one table cut, for a file: its page; the other long one left empty */
   json_t *got = hierarchy_page(hub, f->now, "organisations", 1, "3", "500", 0);
   json_t *want = page_of(whole, "organisations", "3");
@@ -656,6 +728,12 @@ static void test_pages(void **state) {
   got = hierarchy_page(hub, f->now, NULL, 0, "3", NULL, 0);
   assert_non_null(json_object_get(got, "kept_mark"));
   json_decref(got);
+  hub_close(hub);
+  /* nor an index that cannot be read: narrowed from the answer read whole */
+  sql_int(&big, "UPDATE answer_pages SET body = randomblob(200)"
+                " WHERE tbl = 'organisations' AND page = 0");
+  hub = open_behind(&big, 0);
+  check_named(hub, f->now, whole, 1);
   hub_close(hub);
 
   /* written since: the kept page given behind, then the new one */
