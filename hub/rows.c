@@ -28,6 +28,7 @@ struct hub_rows {
   size_t n_cells, cap_cells;
   char *bytes; /* the blobs' and texts' copies, each followed by a NUL */
   size_t n_bytes, cap_bytes;
+  size_t n_owned;                 /* bytes of the blobs taken (hub_rows_blob_owned) */
   sqlite3_stmt *stmt[ROWS_SIZES]; /* stmt[k]: ROWS_MAX >> k rows */
 };
 
@@ -122,6 +123,7 @@ int hub_rows_blob_owned(hub_rows *r, void *p, size_t n) {
   c->type = CELL_OWNED;
   c->p = p;
   c->n = n;
+  r->n_owned += n;
   return SQLITE_OK;
 }
 
@@ -210,9 +212,23 @@ int hub_rows_flush(hub_rows *r, int64_t *changed) {
   return rc;
 }
 
+/* Copies kept between batches up to this many bytes: a push of large
+ * bodies does not leave its buffer behind. */
+#define ROWS_BYTES_KEEP ((size_t)1 << 20)
+
 void hub_rows_discard(hub_rows *r) {
   for (size_t i = 0; i < r->n_cells; i++)
     if (r->cells[i].type == CELL_OWNED) free((void *)r->cells[i].p);
   r->n_cells = 0;
   r->n_bytes = 0;
+  r->n_owned = 0;
+  if (r->cap_bytes > ROWS_BYTES_KEEP) {
+    free(r->bytes);
+    r->bytes = NULL;
+    r->cap_bytes = 0;
+  }
+}
+
+size_t hub_rows_bytes(const hub_rows *r) {
+  return r->n_bytes + r->n_owned;
 }

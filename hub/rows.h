@@ -27,8 +27,10 @@ typedef struct hub_rows hub_rows;
 hub_rows *hub_rows_new(sqlite3 *db, const char *head, int cols, const char *tail);
 void hub_rows_free(hub_rows *r);
 
-/* Rows collected and not yet written. */
+/* Rows collected and not yet written, and the bytes of their blobs and
+ * texts. */
 size_t hub_rows_count(const hub_rows *r);
+size_t hub_rows_bytes(const hub_rows *r);
 
 /* A row's next value, in column order.  Blobs and texts are copied (a
  * caller's row may be gone before the rows are written: `rebuild` reads

@@ -759,13 +759,17 @@ static cm_rc st_flush(hub_store *st, cm_err *err) {
   return rc;
 }
 
-/* Rows collected for one table before all are written, whatever comes: a
- * long run of monthly reports (a `rebuild`) is not held in memory whole. */
+/* Rows, or bytes of their values, collected for one table before all are
+ * written, whatever comes: a long run of monthly reports (a `rebuild`), or
+ * of large bodies, is not held in memory whole. */
 #define ROWS_FLUSH 256
+#define ROWS_FLUSH_BYTES ((size_t)1 << 20)
 
 /* A row was added to r: write them all when r is full. */
 static cm_rc st_rows_added(hub_store *st, const hub_rows *r, cm_err *err) {
-  return hub_rows_count(r) >= ROWS_FLUSH ? st_flush(st, err) : CM_OK;
+  return hub_rows_count(r) >= ROWS_FLUSH || hub_rows_bytes(r) >= ROWS_FLUSH_BYTES
+             ? st_flush(st, err)
+             : CM_OK;
 }
 
 static void st_discard(hub_store *st) {

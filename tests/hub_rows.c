@@ -140,7 +140,10 @@ static void test_copies(void **state) {
   assert_int_equal(hub_rows_blob_owned(r, own, 2), SQLITE_OK);
   assert_int_equal(hub_rows_int(r, 2), SQLITE_OK);
   assert_int_equal(hub_rows_text(r, s), SQLITE_OK);
+  /* the bytes held: the copies and the blob taken */
+  assert_true(hub_rows_bytes(r) >= sizeof k + strlen("原文") + 2 + strlen(s));
   assert_int_equal(hub_rows_flush(r, NULL), SQLITE_OK);
+  assert_int_equal(hub_rows_bytes(r), 0);
   assert_int_equal(one_int(db, "SELECT count(*) FROM t WHERE k = x'090909' AND n = 1"
                                " AND s = '原文'"),
                    1);
@@ -157,6 +160,34 @@ static void test_copies(void **state) {
   assert_int_equal(hub_rows_count(r), 0);
   assert_int_equal(hub_rows_flush(r, NULL), SQLITE_OK);
   assert_int_equal(one_int(db, "SELECT count(*) FROM t"), 2);
+  hub_rows_free(r);
+  sqlite3_close(db);
+}
+
+/* A large value is written whole and counted in the bytes held; the rows
+ * after it are written as usual (its buffer is not kept). */
+static void test_large(void **state) {
+  (void)state;
+  sqlite3 *db = db_new();
+  hub_rows *r = hub_rows_new(db, "INSERT INTO t(k, n, s) VALUES", 3, "");
+  assert_non_null(r);
+  size_t big = (size_t)3 << 20;
+  uint8_t *b = malloc(big);
+  assert_non_null(b);
+  memset(b, 0x5a, big);
+  assert_int_equal(hub_rows_blob(r, b, big), SQLITE_OK);
+  assert_int_equal(hub_rows_int(r, 1), SQLITE_OK);
+  assert_int_equal(hub_rows_null(r), SQLITE_OK);
+  assert_true(hub_rows_bytes(r) >= big);
+  assert_int_equal(hub_rows_flush(r, NULL), SQLITE_OK);
+  free(b);
+  assert_int_equal(one_int(db, "SELECT length(k) FROM t WHERE n = 1"), (int64_t)big);
+  assert_int_equal(hub_rows_blob(r, "x", 1), SQLITE_OK);
+  assert_int_equal(hub_rows_int(r, 2), SQLITE_OK);
+  assert_int_equal(hub_rows_text(r, "y"), SQLITE_OK);
+  assert_int_equal(hub_rows_flush(r, NULL), SQLITE_OK);
+  assert_int_equal(one_int(db, "SELECT count(*) FROM t WHERE k = CAST('x' AS BLOB) AND s = 'y'"),
+                   1);
   hub_rows_free(r);
   sqlite3_close(db);
 }
@@ -211,7 +242,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_every_count),      cmocka_unit_test(test_upsert_in_order),
       cmocka_unit_test(test_copies),           cmocka_unit_test(test_failure),
-      cmocka_unit_test(test_do_nothing_count),
+      cmocka_unit_test(test_do_nothing_count), cmocka_unit_test(test_large),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
