@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Statements of 64, 32, ..., 1 rows: any count is written in at most seven
+/* Statements of 64, 32, 16, 8, 4, 2 and 1 rows: any count is written in at most seven
  * statements, each prepared the first time it is needed. */
 #define ROWS_SIZES 7
 #define ROWS_MAX 64

@@ -8,11 +8,11 @@
  * same statements one after another would (an upsert's later row sees the
  * earlier ones).
  *
- * A hub_rows holds the rows of one statement shape ("INSERT ... VALUES" +
- * the rows' placeholders + an optional tail such as ON CONFLICT ...) until
- * hub_rows_flush writes them, in statements of 64, 32, ... or 1 rows
- * prepared once per size.  Its owner flushes before anything reads the
- * table, and discards the rows when it rolls back. */
+ * A hub_rows holds the rows of one statement shape: a head ending in
+ * VALUES, one "(?, ?, ...)" group per row, and an optional tail (an ON
+ * CONFLICT clause).  hub_rows_flush writes them in statements of 64, 32,
+ * 16, 8, 4, 2 or 1 rows, each size prepared once.  Its owner flushes before
+ * anything reads the table, and discards the rows when it rolls back. */
 #ifndef LINLI_HUB_ROWS_H
 #define LINLI_HUB_ROWS_H
 

@@ -541,7 +541,7 @@ struct hub_store {
    * statement fails until the rollback (of the push's savepoint or the
    * transaction) that undoes them, so that no commit keeps part of them. */
   int rows_failed;
-  /* Collected rows of SQL_REPORT_PUT_NEW found their month's row there
+  /* Collected rows of ROWS_REPORTS_NEW found their month's row there
    * already (hub_store_defer_short). */
   int rows_short;
 };
@@ -734,11 +734,13 @@ static cm_rc key_lone(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], int *lo
 
 static void st_discard(hub_store *st);
 
+/* What each table's rows are, for errors (ROWS_*). */
+static const char *const rows_what[] = {"保存记录", "保存月报版本", "写入记录状态", "保存月报",
+                                        "保存月报"};
+
 /* Write the rows collected while deferring (hub_store_defer), so that the
  * statement about to run sees them. */
 static cm_rc st_flush(hub_store *st, cm_err *err) {
-  static const char *const what[] = {"保存记录", "保存月报版本", "写入记录状态", "保存月报",
-                                     "保存月报"};
   cm_rc rc = CM_OK;
   if (st->rows_failed)
     return cm_errf(err, CM_ERR_DB, "前面的记录未能保存，本次上报不予保存，请重新同步");
@@ -750,7 +752,7 @@ static cm_rc st_flush(hub_store *st, cm_err *err) {
     int r = hub_rows_flush(st->rows[i], &changed);
     if (r == SQLITE_OK && i == ROWS_REPORTS_NEW && changed < (int64_t)given) st->rows_short = 1;
     if (r != SQLITE_OK) {
-      rc = cm_db_check(st->db, r, what[i], err);
+      rc = cm_db_check(st->db, r, rows_what[i], err);
       st_discard(st);
       st->rows_failed = 1;
       break;
@@ -947,6 +949,68 @@ cm_rc hub_store_savepoint(hub_store *st, cm_err *err) {
   "received_ms = excluded.received_ms, status = excluded.status "                                  \
   "WHERE excluded.seq > reports.seq"
 
+/* The statement each table's rows are written with (ROWS_*).  OR FAIL, and
+ * conflicts of the key as upserts instead of OR REPLACE: a statement that
+ * may abort halfway copies every page it changes to a statement journal
+ * first, to undo itself alone.  A failure of collected rows fails the push,
+ * whose savepoint undoes the rows written (rows_failed). */
+static const struct {
+  const char *head, *tail;
+  int cols;
+} rows_shape[] = {
+    [ROWS_ENTRIES] = {"INSERT OR FAIL INTO entries(author, seq, prev, hash, time_ms,"
+                      " received_ms, kind, body, sig, changeset, to_key, raw_len) VALUES",
+                      "", 12},
+    [ROWS_VERSIONS] = {"INSERT OR FAIL INTO report_versions(author, seq, org, month,"
+                       " activities, participants, party_participants, flagged) VALUES",
+                       "ON CONFLICT(author, month, org, seq) DO UPDATE SET"
+                       " activities = excluded.activities,"
+                       " participants = excluded.participants,"
+                       " party_participants = excluded.party_participants,"
+                       " flagged = excluded.flagged",
+                       8},
+    [ROWS_STATUS] = {"INSERT OR FAIL INTO record_status(author, seq, status) VALUES",
+                     "ON CONFLICT(author, seq) DO UPDATE SET status = excluded.status", 3},
+    [ROWS_REPORTS] = {"INSERT OR FAIL INTO reports(author, org, month, seq, activities,"
+                      " participants, party_participants, good_deeds, time_ms, received_ms,"
+                      " status) VALUES",
+                      SQL_REPORT_PUT_CONFLICT, 11},
+    /* a month the author has no row of yet; else nothing */
+    [ROWS_REPORTS_NEW] = {"INSERT OR FAIL INTO reports(author, org, month, seq, activities,"
+                          " participants, party_participants, good_deeds, time_ms,"
+                          " received_ms, status) VALUES",
+                          "ON CONFLICT(month, author, org) DO NOTHING", 11},
+};
+
+/* Table i's rows, made when first needed; NULL when out of memory. */
+static hub_rows *st_rows(hub_store *st, int i) {
+  if (!st->rows[i])
+    st->rows[i] = hub_rows_new(st->db, rows_shape[i].head, rows_shape[i].cols, rows_shape[i].tail);
+  return st->rows[i];
+}
+
+/* A row was added to table i's rows (x: hub_rows' result of adding its
+ * values).  While deferring, it waits for the rest (st_rows_added); else it
+ * is written now, alone (*changed_out, when not NULL: 1 when it inserted or
+ * changed a row). */
+static cm_rc st_row_end(hub_store *st, int i, int x, int64_t *changed_out, cm_err *err) {
+  hub_rows *r = st->rows[i];
+  if (changed_out) *changed_out = 0;
+  if (x) {
+    if (r) hub_rows_discard(r);
+    return cm_errf(err, CM_ERR_NOMEM, "内存不足，无法%s", rows_what[i]);
+  }
+  if (st->defer) return st_rows_added(st, r, err);
+  cm_rc rc = st_flush(st, err);
+  if (rc) {
+    hub_rows_discard(r);
+    return rc;
+  }
+  /* one row: it fails before it changes anything, so nothing to poison */
+  x = hub_rows_flush(r, changed_out);
+  return x == SQLITE_OK ? CM_OK : cm_db_check(st->db, x, rows_what[i], err);
+}
+
 int hub_store_defer_short(hub_store *st) {
   int s = st->rows_short;
   st->rows_short = 0;
@@ -954,47 +1018,8 @@ int hub_store_defer_short(hub_store *st) {
 }
 
 cm_rc hub_store_defer(hub_store *st, int on, cm_err *err) {
-  static const struct {
-    const char *head, *tail;
-    int cols;
-  } shape[] = {
-      [ROWS_ENTRIES] = {"INSERT OR FAIL INTO entries(author, seq, prev, hash, time_ms,"
-                        " received_ms, kind, body, sig, changeset, to_key, raw_len) VALUES",
-                        "", 12},
-      [ROWS_VERSIONS] = {"INSERT OR FAIL INTO report_versions(author, seq, org, month,"
-                         " activities, participants, party_participants, flagged) VALUES",
-                         "ON CONFLICT(author, month, org, seq) DO UPDATE SET"
-                         " activities = excluded.activities,"
-                         " participants = excluded.participants,"
-                         " party_participants = excluded.party_participants,"
-                         " flagged = excluded.flagged",
-                         8},
-      [ROWS_STATUS] = {"INSERT OR FAIL INTO record_status(author, seq, status) VALUES",
-                       "ON CONFLICT(author, seq) DO UPDATE SET status = excluded.status", 3},
-      [ROWS_REPORTS] = {"INSERT OR FAIL INTO reports(author, org, month, seq, activities,"
-                        " participants, party_participants, good_deeds, time_ms, received_ms,"
-                        " status) VALUES",
-                        SQL_REPORT_PUT_CONFLICT, 11},
-      [ROWS_REPORTS_NEW] = {"INSERT OR FAIL INTO reports(author, org, month, seq, activities,"
-                            " participants, party_participants, good_deeds, time_ms,"
-                            " received_ms, status) VALUES",
-                            "ON CONFLICT(month, author, org) DO NOTHING", 11},
-  };
-  /* OR FAIL, and conflicts of the key as upserts instead of OR REPLACE: a
-   * statement that may abort halfway copies every page it changes to a
-   * statement journal first, to undo itself alone.  A failure here fails
-   * the push, whose savepoint undoes the rows written (rows_failed). */
-  if (!on) {
-    st->defer = 0;
-    return st_flush(st, err);
-  }
-  for (size_t i = 0; i < sizeof st->rows / sizeof st->rows[0]; i++) {
-    if (!st->rows[i])
-      st->rows[i] = hub_rows_new(st->db, shape[i].head, shape[i].cols, shape[i].tail);
-    if (!st->rows[i]) return cm_errf(err, CM_ERR_NOMEM, "内存不足，无法保存上报");
-  }
-  st->defer = 1;
-  return CM_OK;
+  st->defer = on;
+  return on ? CM_OK : st_flush(st, err);
 }
 
 cm_rc hub_store_savepoint_release(hub_store *st, cm_err *err) {
@@ -1149,9 +1174,6 @@ static const char SQL_CS_ADD[] =
     "INSERT INTO changesets(author, first_seq, last_seq, bytes, received_ms, via) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
 static const char SQL_CS_BYTES[] = "SELECT bytes FROM changesets WHERE id = ?1";
-static const char SQL_ENTRY_ADD[] =
-    "INSERT INTO entries(author, seq, prev, hash, time_ms, received_ms, kind, body, sig, "
-    "changeset, to_key, raw_len) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 static const char SQL_ENTRY_HASH[] = "SELECT hash FROM entries WHERE author = ?1 AND seq = ?2";
 static const char SQL_ENTRY_CS[] = "SELECT changeset FROM entries WHERE author = ?1 AND seq = ?2";
 
@@ -1214,41 +1236,8 @@ cm_rc hub_store_changeset_bytes(hub_store *st, int64_t id, uint8_t **out, size_t
   return rc;
 }
 
-/* entry_add's columns in SQL_ENTRY_ADD's order as a row of st's entries
- * rows; z (deflated body of zlen bytes, or NULL) is theirs from now on. */
-static cm_rc entry_row(hub_store *st, const proto_entry *e, const uint8_t *hash,
-                       uint64_t received_ms, int64_t cs_id, const uint8_t *to, uint8_t *z,
-                       size_t zlen, size_t raw_len, cm_err *err) {
-  hub_rows *r = st->rows[ROWS_ENTRIES];
-  int x = hub_rows_blob(r, e->author, PROTO_KEY_BYTES);
-  if (!x) x = hub_rows_int(r, (int64_t)e->seq);
-  if (!x) x = hub_rows_blob(r, e->prev, PROTO_HASH_BYTES);
-  if (!x) x = hub_rows_blob(r, hash, PROTO_HASH_BYTES);
-  if (!x) x = hub_rows_int(r, (int64_t)e->time_ms);
-  if (!x) x = hub_rows_int(r, (int64_t)received_ms);
-  if (!x) x = hub_rows_text(r, e->kind);
-  if (x) {
-    free(z);
-  } else if (raw_len) {
-    x = hub_rows_blob_owned(r, z, zlen);
-  } else {
-    free(z);
-    x = hub_rows_blob(r, e->body, e->body_len);
-  }
-  if (!x) x = e->has_sig ? hub_rows_blob(r, e->sig, PROTO_SIG_BYTES) : hub_rows_null(r);
-  if (!x) x = hub_rows_int(r, cs_id);
-  if (!x) x = to ? hub_rows_blob(r, to, PROTO_KEY_BYTES) : hub_rows_null(r);
-  if (!x) x = hub_rows_int(r, (int64_t)raw_len);
-  if (x) hub_rows_discard(r);
-  return x ? cm_errf(err, CM_ERR_NOMEM, "内存不足，无法保存记录") : st_rows_added(st, r, err);
-}
-
 cm_rc hub_store_entry_add(hub_store *st, const proto_entry *e, const uint8_t hash[PROTO_HASH_BYTES],
                           uint64_t received_ms, int64_t cs_id, const uint8_t *to, cm_err *err) {
-  sqlite3_stmt *s = NULL;
-  cm_rc rc = CM_OK;
-  if (!st->defer) rc = st_prep(st, SQL_ENTRY_ADD, &s, err);
-  if (rc) return rc;
   /* A body of 1 KiB or more is kept deflated when that is smaller: a hub
    * grows by what a node's bodies compress to (hub_body() reads it back). */
   uint8_t *z = NULL;
@@ -1262,29 +1251,26 @@ cm_rc hub_store_entry_add(hub_store *st, const proto_entry *e, const uint8_t has
         zlen < e->body_len)
       raw_len = e->body_len;
   }
-  if (st->defer) return entry_row(st, e, hash, received_ms, cs_id, to, z, zlen, raw_len, err);
-  bind_key(s, 1, e->author);
-  bind_u64(s, 2, e->seq);
-  sqlite3_bind_blob(s, 3, e->prev, PROTO_HASH_BYTES, SQLITE_STATIC);
-  sqlite3_bind_blob(s, 4, hash, PROTO_HASH_BYTES, SQLITE_STATIC);
-  bind_u64(s, 5, e->time_ms);
-  bind_u64(s, 6, received_ms);
-  bind_text(s, 7, e->kind);
-  if (raw_len)
-    sqlite3_bind_blob64(s, 8, z, (sqlite3_uint64)zlen, SQLITE_STATIC);
-  else /* a zero-length blob must still be non-NULL (the column is NOT NULL) */
-    sqlite3_bind_blob64(s, 8, e->body_len ? (const void *)e->body : (const void *)"",
-                        (sqlite3_uint64)e->body_len, SQLITE_STATIC);
-  if (e->has_sig)
-    sqlite3_bind_blob(s, 9, e->sig, PROTO_SIG_BYTES, SQLITE_STATIC);
-  else
-    sqlite3_bind_null(s, 9);
-  sqlite3_bind_int64(s, 10, cs_id);
-  bind_key(s, 11, to);
-  sqlite3_bind_int64(s, 12, (sqlite3_int64)raw_len);
-  rc = st_done(st, s, "保存记录", err);
-  free(z);
-  return rc;
+  hub_rows *r = st_rows(st, ROWS_ENTRIES);
+  int x = r ? hub_rows_blob(r, e->author, PROTO_KEY_BYTES) : SQLITE_NOMEM;
+  if (!x) x = hub_rows_int(r, (int64_t)e->seq);
+  if (!x) x = hub_rows_blob(r, e->prev, PROTO_HASH_BYTES);
+  if (!x) x = hub_rows_blob(r, hash, PROTO_HASH_BYTES);
+  if (!x) x = hub_rows_int(r, (int64_t)e->time_ms);
+  if (!x) x = hub_rows_int(r, (int64_t)received_ms);
+  if (!x) x = hub_rows_text(r, e->kind);
+  if (x || !raw_len) {
+    free(z);
+    /* a zero-length body is still a blob, not NULL (the column is NOT NULL) */
+    if (!x) x = hub_rows_blob(r, e->body, e->body_len);
+  } else {
+    x = hub_rows_blob_owned(r, z, zlen);
+  }
+  if (!x) x = e->has_sig ? hub_rows_blob(r, e->sig, PROTO_SIG_BYTES) : hub_rows_null(r);
+  if (!x) x = hub_rows_int(r, cs_id);
+  if (!x) x = to ? hub_rows_blob(r, to, PROTO_KEY_BYTES) : hub_rows_null(r);
+  if (!x) x = hub_rows_int(r, (int64_t)raw_len);
+  return st_row_end(st, ROWS_ENTRIES, x, NULL, err);
 }
 
 int hub_store_entry_hash(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
@@ -1701,15 +1687,6 @@ static const char SQL_ORG_FACTS[] =
 static const char SQL_REFUSAL_PUT[] =
     "INSERT OR REPLACE INTO refusals(author, seq, reason) VALUES(?1, ?2, ?3)";
 static const char SQL_DECISION_TO[] = "SELECT to_key FROM decisions WHERE record = ?1";
-static const char SQL_REPORT_PUT[] =
-    "INSERT INTO reports(author, org, month, seq, activities, participants, party_participants, "
-    "good_deeds, time_ms, received_ms, status) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-    "?11) " SQL_REPORT_PUT_CONFLICT;
-/* The same for a month the author has no row of yet; else nothing. */
-static const char SQL_REPORT_PUT_NEW[] =
-    "INSERT INTO reports(author, org, month, seq, activities, participants, party_participants, "
-    "good_deeds, time_ms, received_ms, status) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-    "?11) ON CONFLICT(month, author, org) DO NOTHING";
 static const char SQL_ACTIVITY_PUT[] =
     "INSERT INTO activities(author, id, seq, org, date, expected) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(author, id) DO UPDATE SET "
@@ -1960,8 +1937,6 @@ cm_rc hub_store_org_facts(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], 
 static const char SQL_STATUS_OF[] =
     "SELECT CASE WHEN ?3 THEN 'refused' ELSE "
     SQL_STATUS_RAW("?1", "?2", "(SELECT * FROM reviews r WHERE " STATUS_REVIEWS("?1") ")") " END";
-static const char SQL_STATUS_PUT[] =
-    "INSERT OR REPLACE INTO record_status(author, seq, status) VALUES(?1, ?2, ?3)";
 /* The reviews over ?2..?3 are read once; each record of the range then looks
  * only at those (a batch's records are reviewed by one or two reviews), not
  * at every later review of the author with its author and chain lookups (24,000
@@ -2062,12 +2037,7 @@ cm_rc hub_store_status_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
   if (r == SQLITE_ROW) col_text(s, 0, status, sizeof status);
   else rc = cm_db_check(st->db, r, "写入记录状态", err);
   sqlite3_reset(s);
-  if (!rc) rc = st_prep(st, SQL_STATUS_PUT, &s, err);
-  if (rc) return rc;
-  bind_key(s, 1, author);
-  bind_u64(s, 2, seq);
-  bind_text(s, 3, status);
-  rc = st_done(st, s, "写入记录状态", err);
+  if (!rc) rc = hub_store_status_write(st, author, seq, status, err);
   if (!rc && status_out) snprintf(status_out, HUB_STATUS_MAX, "%s", status);
   return rc;
 }
@@ -2097,21 +2067,11 @@ cm_rc hub_store_status_hint(hub_store *st, const uint8_t author[PROTO_KEY_BYTES]
 
 cm_rc hub_store_status_write(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
                              const char *status, cm_err *err) {
-  if (st->defer) {
-    hub_rows *r = st->rows[ROWS_STATUS];
-    int x = hub_rows_blob(r, author, PROTO_KEY_BYTES);
-    if (!x) x = hub_rows_int(r, (int64_t)seq);
-    if (!x) x = hub_rows_text(r, status);
-    if (x) hub_rows_discard(r);
-    return x ? cm_errf(err, CM_ERR_NOMEM, "内存不足，无法写入记录状态") : st_rows_added(st, r, err);
-  }
-  sqlite3_stmt *s = NULL;
-  cm_rc rc = st_prep(st, SQL_STATUS_PUT, &s, err);
-  if (rc) return rc;
-  bind_key(s, 1, author);
-  bind_u64(s, 2, seq);
-  bind_text(s, 3, status);
-  return st_done(st, s, "写入记录状态", err);
+  hub_rows *r = st_rows(st, ROWS_STATUS);
+  int x = r ? hub_rows_blob(r, author, PROTO_KEY_BYTES) : SQLITE_NOMEM;
+  if (!x) x = hub_rows_int(r, (int64_t)seq);
+  if (!x) x = hub_rows_text(r, status);
+  return st_row_end(st, ROWS_STATUS, x, NULL, err);
 }
 
 static cm_rc rv_exec(hub_store *st, const char *sql, const char *what, cm_err *err,
@@ -2311,9 +2271,19 @@ cm_rc hub_store_decision_to(hub_store *st, const char *record, uint8_t to_out[PR
   return rc;
 }
 
-/* A report's row as one of st's rows w (SQL_REPORT_PUT or _NEW, deferred). */
-static cm_rc report_row(hub_store *st, hub_rows *w, const hub_report_row *r, cm_err *err) {
-  int x = hub_rows_blob(w, r->author, PROTO_KEY_BYTES);
+/* A monthly report's row into table i's rows (ROWS_REPORTS: it replaces an
+ * older version; ROWS_REPORTS_NEW: only a month the author has no row of
+ * yet), then its year marked for packing (report_dirty).  *added_out: the
+ * row was written, or (while deferring) will be unless its month has one
+ * already (hub_store_defer_short says so then). */
+static cm_rc report_write(hub_store *st, int i, const hub_report_row *r, int *added_out,
+                          cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  hub_rows *w = st_rows(st, i);
+  int64_t changed = 0;
+  int x = !w          ? SQLITE_NOMEM
+          : r->author ? hub_rows_blob(w, r->author, PROTO_KEY_BYTES)
+                      : hub_rows_null(w);
   if (!x) x = hub_rows_text(w, r->org);
   if (!x) x = hub_rows_text(w, r->month);
   if (!x) x = hub_rows_int(w, (int64_t)r->seq);
@@ -2324,37 +2294,10 @@ static cm_rc report_row(hub_store *st, hub_rows *w, const hub_report_row *r, cm_
   if (!x) x = hub_rows_int(w, (int64_t)r->time_ms);
   if (!x) x = hub_rows_int(w, (int64_t)r->received_ms);
   if (!x) x = hub_rows_text(w, r->status && *r->status ? r->status : "pending");
-  if (x) hub_rows_discard(w);
-  return x ? cm_errf(err, CM_ERR_NOMEM, "内存不足，无法保存月报") : st_rows_added(st, w, err);
-}
-
-static cm_rc report_write(hub_store *st, const char *sql, const hub_report_row *r, int *added_out,
-                          cm_err *err) {
-  sqlite3_stmt *s = NULL;
-  cm_rc rc = CM_OK;
-  if (st->defer && r->author) {
-    /* whether a month's first report was added is known when the rows are
-     * written: hub_store_defer_short */
-    rc = report_row(st, st->rows[sql == SQL_REPORT_PUT ? ROWS_REPORTS : ROWS_REPORTS_NEW], r, err);
-    *added_out = 1;
-  } else {
-    rc = st_prep(st, sql, &s, err);
-    if (rc) return rc;
-    bind_key(s, 1, r->author);
-    bind_text(s, 2, r->org);
-    bind_text(s, 3, r->month);
-    bind_u64(s, 4, r->seq);
-    sqlite3_bind_int64(s, 5, r->activities);
-    sqlite3_bind_int64(s, 6, r->participants);
-    sqlite3_bind_int64(s, 7, r->party_participants);
-    sqlite3_bind_int(s, 8, r->good_deeds ? 1 : 0);
-    bind_u64(s, 9, r->time_ms);
-    bind_u64(s, 10, r->received_ms);
-    bind_text(s, 11, r->status && *r->status ? r->status : "pending");
-    rc = st_done(st, s, "保存月报", err);
-    *added_out = !rc && sqlite3_changes(st->db) > 0;
-  }
-  if (!rc && !*added_out && sql == SQL_REPORT_PUT_NEW) return CM_OK;
+  int deferred = st->defer;
+  cm_rc rc = st_row_end(st, i, x, &changed, err);
+  *added_out = !rc && (deferred || changed > 0);
+  if (!rc && !*added_out && i == ROWS_REPORTS_NEW) return CM_OK;
   /* marked once per transaction, community key and year (dirty_memo) */
   int in_txn = !sqlite3_get_autocommit(st->db) && r->author && r->month &&
                strlen(r->month) >= 4;
@@ -2378,12 +2321,12 @@ static cm_rc report_write(hub_store *st, const char *sql, const hub_report_row *
 
 cm_rc hub_store_report_put(hub_store *st, const hub_report_row *r, cm_err *err) {
   int added = 0;
-  return report_write(st, SQL_REPORT_PUT, r, &added, err);
+  return report_write(st, ROWS_REPORTS, r, &added, err);
 }
 
 cm_rc hub_store_report_put_new(hub_store *st, const hub_report_row *r, int *added_out,
                                cm_err *err) {
-  return report_write(st, SQL_REPORT_PUT_NEW, r, added_out, err);
+  return report_write(st, ROWS_REPORTS_NEW, r, added_out, err);
 }
 
 cm_rc hub_store_activity_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t seq,
@@ -2740,47 +2683,20 @@ static cm_rc rv_rows_once(hub_store *st, const char *sql, json_t **out, cm_err *
   return rc;
 }
 
-/* bound directly, not through rv_exec's format: one per monthly report */
-static cm_rc version_put(hub_store *st, const char *sql, const uint8_t author[PROTO_KEY_BYTES],
-                         uint64_t seq, const char *org, const char *month, int64_t activities,
-                         int64_t participants, int64_t party_participants, int flagged,
-                         cm_err *err) {
-  sqlite3_stmt *s = NULL;
-  cm_rc rc = st_prep(st, sql, &s, err);
-  if (rc) return rc;
-  bind_key(s, 1, author);
-  bind_u64(s, 2, seq);
-  bind_text(s, 3, org);
-  bind_text(s, 4, month);
-  sqlite3_bind_int64(s, 5, activities);
-  sqlite3_bind_int64(s, 6, participants);
-  sqlite3_bind_int64(s, 7, party_participants);
-  sqlite3_bind_int(s, 8, flagged ? 1 : 0);
-  return st_done(st, s, "保存月报版本", err);
-}
-
 cm_rc hub_store_report_version_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                    uint64_t seq, const char *org, const char *month,
                                    int64_t activities, int64_t participants,
                                    int64_t party_participants, int flagged, cm_err *err) {
-  if (st->defer) {
-    hub_rows *r = st->rows[ROWS_VERSIONS];
-    int x = hub_rows_blob(r, author, PROTO_KEY_BYTES);
-    if (!x) x = hub_rows_int(r, (int64_t)seq);
-    if (!x) x = hub_rows_text(r, org);
-    if (!x) x = hub_rows_text(r, month);
-    if (!x) x = hub_rows_int(r, activities);
-    if (!x) x = hub_rows_int(r, participants);
-    if (!x) x = hub_rows_int(r, party_participants);
-    if (!x) x = hub_rows_int(r, flagged ? 1 : 0);
-    if (x) hub_rows_discard(r);
-    return x ? cm_errf(err, CM_ERR_NOMEM, "内存不足，无法保存月报版本") : st_rows_added(st, r, err);
-  }
-  static const char sql[] =
-      "INSERT OR REPLACE INTO report_versions(author, seq, org, month, activities, "
-      "participants, party_participants, flagged) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
-  return version_put(st, sql, author, seq, org, month, activities, participants,
-                     party_participants, flagged, err);
+  hub_rows *r = st_rows(st, ROWS_VERSIONS);
+  int x = r ? hub_rows_blob(r, author, PROTO_KEY_BYTES) : SQLITE_NOMEM;
+  if (!x) x = hub_rows_int(r, (int64_t)seq);
+  if (!x) x = hub_rows_text(r, org);
+  if (!x) x = hub_rows_text(r, month);
+  if (!x) x = hub_rows_int(r, activities);
+  if (!x) x = hub_rows_int(r, participants);
+  if (!x) x = hub_rows_int(r, party_participants);
+  if (!x) x = hub_rows_int(r, flagged ? 1 : 0);
+  return st_row_end(st, ROWS_VERSIONS, x, NULL, err);
 }
 
 cm_rc hub_store_filing_version_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
