@@ -691,6 +691,14 @@ cm_rc hub_store_open(const char *path, hub_store **st_out, cm_err *err) {
   rc = cm_db_open_serialised(path, 16384, store_migrations,
                   (int)(sizeof store_migrations / sizeof store_migrations[0]), &st->db, err);
   if (rc) goto out;
+  /* The one foreign key of the hub's tables (an entry's changeset) is not
+   * enforced: an immediate one makes SQLite copy, to a statement journal,
+   * every page a statement of many entries changes (over a tenth of a
+   * push's work), and it is kept by construction instead: the store writes
+   * an entry only with the changeset it has just written (ingest, a fork's
+   * resolution, the hub's own log), and never deletes a changeset. */
+  rc = cm_db_exec(st->db, "PRAGMA foreign_keys=OFF", err);
+  if (rc) goto out;
   /* A push of a few thousand entries dirties over a thousand pages: with
    * SQLite's default cache (2 MB) they spill to the log mid-transaction and
    * are written twice. */
@@ -949,11 +957,14 @@ cm_rc hub_store_savepoint(hub_store *st, cm_err *err) {
   "received_ms = excluded.received_ms, status = excluded.status "                                  \
   "WHERE excluded.seq > reports.seq"
 
-/* The statement each table's rows are written with (ROWS_*).  OR FAIL, and
- * conflicts of the key as upserts instead of OR REPLACE: a statement that
- * may abort halfway copies every page it changes to a statement journal
- * first, to undo itself alone.  A failure of collected rows fails the push,
- * whose savepoint undoes the rows written (rows_failed). */
+/* The statement each table's rows are written with (ROWS_*).  A statement
+ * of many rows that may abort halfway copies every page it changes to a
+ * statement journal first, to undo itself alone: so OR FAIL, never OR
+ * REPLACE (a NOT NULL column without a default aborts), and an upsert's DO
+ * UPDATE (which aborts) only where a row may already be there.  A failure of
+ * collected rows fails the push, and what it wrote is undone with it: by its
+ * savepoint, or by the group's rollback (hub/ingest.c); until then the store
+ * refuses every statement (rows_failed). */
 static const struct {
   const char *head, *tail;
   int cols;
@@ -961,16 +972,13 @@ static const struct {
     [ROWS_ENTRIES] = {"INSERT OR FAIL INTO entries(author, seq, prev, hash, time_ms,"
                       " received_ms, kind, body, sig, changeset, to_key, raw_len) VALUES",
                       "", 12},
+    /* An entry is projected once (ingest, or a rebuild over emptied
+     * tables), so its version and its status are new rows: a plain insert,
+     * which unlike an upsert's DO UPDATE needs no statement journal. */
     [ROWS_VERSIONS] = {"INSERT OR FAIL INTO report_versions(author, seq, org, month,"
                        " activities, participants, party_participants, flagged) VALUES",
-                       "ON CONFLICT(author, month, org, seq) DO UPDATE SET"
-                       " activities = excluded.activities,"
-                       " participants = excluded.participants,"
-                       " party_participants = excluded.party_participants,"
-                       " flagged = excluded.flagged",
-                       8},
-    [ROWS_STATUS] = {"INSERT OR FAIL INTO record_status(author, seq, status) VALUES",
-                     "ON CONFLICT(author, seq) DO UPDATE SET status = excluded.status", 3},
+                       "", 8},
+    [ROWS_STATUS] = {"INSERT OR FAIL INTO record_status(author, seq, status) VALUES", "", 3},
     [ROWS_REPORTS] = {"INSERT OR FAIL INTO reports(author, org, month, seq, activities,"
                       " participants, party_participants, good_deeds, time_ms, received_ms,"
                       " status) VALUES",

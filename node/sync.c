@@ -40,8 +40,11 @@
  * half as large again as the one before up to SYNC_POST_ENTRIES: building
  * the next bundle (about two thirds of the hub's time per entry, measured
  * under load) stays within the hub's work on this one, and the per-request
- * costs (a disk sync at each end, the headers, a batch to accept) stay few:
- * 6,500 entries go in 7 POSTs. */
+ * costs (a disk sync at each end, the headers, a batch to accept) stay few.
+ * When the pass must load libcurl first (the command line's sync), the
+ * first is SYNC_POST_ENTRIES, built while it loads (first_start): 6,500
+ * entries go in 4 POSTs instead of 7, and the sync takes about a tenth less
+ * (docs/benchmarks.md, round thirteen). */
 #define SYNC_POST_FIRST 250u
 #define SYNC_POST_ENTRIES 2000u
 #define SYNC_MAX_POSTS 10000             /* bound on the push loop */
@@ -403,16 +406,18 @@ static void first_start(pass *p) {
   if (store_log_head(p->ctx, &head, hh, NULL) != CM_OK || acked >= head) return;
   f->ctx = p->ctx;
   f->from = acked + 1;
-  f->to = post_end(f->from, head, SYNC_POST_FIRST);
   cm_err_clear(&f->err);
   /* While libcurl loads (the command line's sync: node/main.c), a new thread
    * would not start before it is loaded, and the first request waits for it
-   * too: build the bundle now, in that time. */
+   * too: build the bundle now, in that time, and a full one (building 2,000
+   * entries takes about half as long as loading libcurl). */
   if (cm_client_loading()) {
+    f->to = post_end(f->from, head, SYNC_POST_ENTRIES);
     first_main(f);
     f->started = 2;
     return;
   }
+  f->to = post_end(f->from, head, SYNC_POST_FIRST);
   f->started = pthread_create(&f->th, NULL, first_main, f) == 0;
 }
 
@@ -471,8 +476,12 @@ static cm_rc push(pass *p, uint64_t hub_seq, cm_err *err) {
   int have_taken = 0;
   uint64_t size = SYNC_POST_FIRST;
   memset(&taken, 0, sizeof taken);
-  if (!rc && from <= head && !first_take(p, from, &next, &next_len, &next_last))
-    rc = next_bundle(p, from, head, size, &next, &next_len, &next_last, err);
+  if (!rc && from <= head) {
+    if (first_take(p, from, &next, &next_len, &next_last))
+      size = next_last - from + 1;
+    else
+      rc = next_bundle(p, from, head, size, &next, &next_len, &next_last, err);
+  }
   for (int round = 0; !rc && next && round < SYNC_MAX_POSTS; round++) {
     sender s;
     memset(&s, 0, sizeof s);

@@ -578,17 +578,22 @@ struct pusher {
   int failures;
 };
 
+/* One changeset of 5 entries (bodies NULL: small reports) pushed alone;
+ * counts a failure when it is accepted (200) and should not be, or the
+ * other way round. */
+static void push_one(struct pusher *p, const char *const *bodies, int accepted) {
+  uint8_t *cs = NULL, *b = NULL;
+  size_t cslen = 0, blen = 0;
+  if (tl_changeset(&p->a, 5, NULL, bodies, 0, &cs, &cslen) || tl_bundle(&cs, &cslen, 1, &b, &blen) ||
+      (tl_ingest(p->hub, b, blen, NULL) == 200) != accepted)
+    p->failures++;
+  free(cs);
+  free(b);
+}
+
 static void *push_many(void *arg) {
   struct pusher *p = arg;
-  for (int i = 0; i < 20; i++) {
-    uint8_t *cs = NULL, *b = NULL;
-    size_t cslen = 0, blen = 0;
-    if (tl_changeset(&p->a, 5, NULL, NULL, 0, &cs, &cslen) || tl_bundle(&cs, &cslen, 1, &b, &blen) ||
-        tl_ingest(p->hub, b, blen, NULL) != 200)
-      p->failures++;
-    free(cs);
-    free(b);
-  }
+  for (int i = 0; i < 20; i++) push_one(p, NULL, 1);
   return NULL;
 }
 
@@ -639,28 +644,37 @@ static void *push_and_spoil(void *arg) {
   return NULL;
 }
 
-/* Concurrent pushes are committed in groups: every valid push is stored and
- * acknowledged, every refused one changes nothing, whichever group each
- * landed in; the receipts' heads are the stored ones. */
-static void test_group_commit_refusal_alone(void **state) {
-  fixture *f = *state;
-  enum { N = 8 };
-  struct pusher p[N];
-  pthread_t t[N];
-  for (int i = 0; i < N; i++) {
+enum { PUSHERS = 8 };
+
+/* PUSHERS new communities pushing at once, every other one with `odd`
+ * instead of push_many; each must end with its 100 entries stored and no
+ * failure seen. */
+static void push_at_once(fixture *f, void *(*odd)(void *)) {
+  struct pusher p[PUSHERS];
+  pthread_t t[PUSHERS];
+  for (int i = 0; i < PUSHERS; i++) {
     memset(&p[i], 0, sizeof p[i]);
     p[i].hub = f->hub;
     assert_int_equal(tl_author_new(&p[i].a), 0);
     assert_int_equal(tl_enroll(f->hub, &p[i].a, "社區", "120105001003"), 0);
   }
-  for (int i = 0; i < N; i++)
-    assert_int_equal(pthread_create(&t[i], NULL, i % 2 ? push_and_spoil : push_many, &p[i]), 0);
-  for (int i = 0; i < N; i++)
+  for (int i = 0; i < PUSHERS; i++)
+    assert_int_equal(pthread_create(&t[i], NULL, i % 2 ? odd : push_many, &p[i]), 0);
+  for (int i = 0; i < PUSHERS; i++)
     assert_int_equal(pthread_join(t[i], NULL), 0);
-  for (int i = 0; i < N; i++) {
+  for (int i = 0; i < PUSHERS; i++) {
     assert_int_equal(p[i].failures, 0);
     assert_int_equal(tl_head(f->hub, p[i].a.kp.pk), 100);
   }
+}
+
+/* Concurrent pushes are committed in groups: every valid push is stored and
+ * acknowledged, every refused one changes nothing, whichever group each
+ * landed in; the receipts' heads are the stored ones. */
+static void test_group_commit_refusal_alone(void **state) {
+  fixture *f = *state;
+  enum { N = PUSHERS };
+  push_at_once(f, push_and_spoil);
   /* Nothing of a refused push is stored: the entries are the chains. */
   sqlite3 *db = NULL;
   sqlite3_stmt *st = street_row(f,
@@ -670,6 +684,50 @@ static void test_group_commit_refusal_alone(void **state) {
   assert_int_equal(sqlite3_column_int64(st, 0), N * 100);
   sqlite3_finalize(st);
   sqlite3_close(db);
+}
+
+static int64_t street_count(fixture *f, const char *table);
+static void street_exec(fixture *f, const char *sql);
+
+/* Worker: each valid push follows one that fails after it has written (its
+ * last entry refused by the trigger of test_group_commit_failure_after_write,
+ * after the changeset and four entries were written), at the same sequences. */
+static void *push_after_failure(void *arg) {
+  struct pusher *p = arg;
+  static const char ok[] = "{\"org\":\"120105001003-0001\",\"month\":\"2026-01\",\"activities\":1,"
+                           "\"participants\":1,\"party_participants\":0,\"content\":\"ok\"}";
+  static const char poison[] = "{\"org\":\"120105001003-0001\",\"month\":\"2026-01\","
+                               "\"activities\":1,\"participants\":1,\"party_participants\":0,"
+                               "\"content\":\"POISON\"}";
+  const char *const bodies[5] = {ok, ok, ok, ok, poison};
+  for (int i = 0; i < 20; i++) {
+    tl_author before = p->a;
+    push_one(p, bodies, 0);
+    p->a = before;
+    push_one(p, NULL, 1);
+  }
+  return NULL;
+}
+
+/* A push that fails after writing (here a trigger refuses its last entry)
+ * takes nothing of its own and nothing of the others with it, whichever
+ * group it landed in: the group is run again with a savepoint per push. */
+static void test_group_commit_failure_after_write(void **state) {
+  fixture *f = *state;
+  enum { N = PUSHERS };
+  street_exec(f, "CREATE TRIGGER refuse_poison BEFORE INSERT ON entries"
+                 " WHEN instr(NEW.body, 'POISON') > 0 BEGIN SELECT RAISE(FAIL, 'poison'); END");
+  push_at_once(f, push_after_failure);
+  /* every failed push was undone by a rerun of its group */
+  assert_true(f->hub->group.reruns >= 1);
+  assert_true(f->hub->group.reruns <= (N / 2) * 20);
+  assert_int_equal(street_count(f, "entries WHERE instr(body, 'POISON') > 0"), 0);
+  assert_int_equal(street_count(f, "entries e JOIN authors a ON a.key = e.author"
+                                   " WHERE a.role = 'community'"),
+                   N * 100);
+  assert_int_equal(street_count(f, "changesets c JOIN authors a ON a.key = c.author"
+                                   " WHERE a.role = 'community'"),
+                   N * 20);
 }
 
 /* The filing fields an organisation's row keeps as columns (and its filing
@@ -722,6 +780,16 @@ static void test_org_columns_from_json(void **state) {
 
 /* Count of the rows of one table of the street hub (read beside it); table
  * may carry a WHERE clause. */
+/* Run sql on the street's database beside the hub (a test's trigger). */
+static void street_exec(fixture *f, const char *sql) {
+  char path[4096];
+  sqlite3 *db = NULL;
+  snprintf(path, sizeof path, "%s/street/hub.db", f->dir);
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(db);
+}
+
 static int64_t street_count(fixture *f, const char *table) {
   char sql[256];
   sqlite3 *db = NULL;
@@ -770,15 +838,8 @@ static void test_rows_failure_undone(void **state) {
   assert_int_equal(tl_changeset(&f->c, N, kinds, (const char *const *)bodies, 0, &cs, &cslen), 0);
   assert_int_equal(tl_bundle(&cs, &cslen, 1, &b, &blen), 0);
 
-  char path[4096];
-  sqlite3 *db = NULL;
-  snprintf(path, sizeof path, "%s/street/hub.db", f->dir);
-  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-  assert_int_equal(sqlite3_exec(db,
-                                "CREATE TRIGGER refuse_999 BEFORE INSERT ON report_versions"
-                                " WHEN NEW.activities = 999 BEGIN SELECT RAISE(FAIL, '999'); END",
-                                NULL, NULL, NULL),
-                   SQLITE_OK);
+  street_exec(f, "CREATE TRIGGER refuse_999 BEFORE INSERT ON report_versions"
+                 " WHEN NEW.activities = 999 BEGIN SELECT RAISE(FAIL, '999'); END");
   static const char *const tables[] = {"entries", "report_versions", "reports", "record_status",
                                        "changesets"};
   enum { T = sizeof tables / sizeof tables[0] };
@@ -791,8 +852,7 @@ static void test_rows_failure_undone(void **state) {
   for (int t = 0; t < T; t++)
     assert_int_equal(street_count(f, tables[t]), before[t]);
 
-  assert_int_equal(sqlite3_exec(db, "DROP TRIGGER refuse_999", NULL, NULL, NULL), SQLITE_OK);
-  sqlite3_close(db);
+  street_exec(f, "DROP TRIGGER refuse_999");
   assert_int_equal(tl_ingest(f->hub, b, blen, NULL), 200);
   assert_int_equal(tl_head(f->hub, f->c.kp.pk), 1 + N);
   assert_int_equal(street_count(f, "entries WHERE kind = 'report.monthly'"), N);
@@ -861,6 +921,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_feed_and_requests, setup, teardown),
       cmocka_unit_test_setup_teardown(test_threads_share_one_hub, setup, teardown),
       cmocka_unit_test_setup_teardown(test_group_commit_refusal_alone, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_group_commit_failure_after_write, setup, teardown),
       cmocka_unit_test_setup_teardown(test_org_columns_from_json, setup, teardown),
       cmocka_unit_test_setup_teardown(test_rows_failure_undone, setup, teardown),
   };
