@@ -122,6 +122,7 @@ out:
 }
 
 static void hub_locks_destroy(hub_ctx *ctx) {
+  pthread_cond_destroy(&ctx->group.cond);
   pthread_mutex_destroy(&ctx->group.mu);
   pthread_mutex_destroy(&ctx->lock);
 }
@@ -161,6 +162,12 @@ cm_rc hub_open(const char *dir, hub_ctx **ctx_out, cm_err *err) {
   if (pthread_mutex_init(&ctx->group.mu, NULL) != 0) {
     pthread_mutex_destroy(&ctx->lock);
     rc = cm_errf(err, CM_ERR_NOMEM, "无法创建互斥锁");
+    goto out;
+  }
+  if (pthread_cond_init(&ctx->group.cond, NULL) != 0) {
+    pthread_mutex_destroy(&ctx->group.mu);
+    pthread_mutex_destroy(&ctx->lock);
+    rc = cm_errf(err, CM_ERR_NOMEM, "无法创建条件变量");
     goto out;
   }
   ctx->group.tail = &ctx->group.head;

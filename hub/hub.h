@@ -31,6 +31,7 @@ struct hub_ingest_job;
 /* The queue of pushes waiting for a group commit (hub/ingest.c). */
 typedef struct hub_ingest_group {
   pthread_mutex_t mu;
+  pthread_cond_t cond;
   struct hub_ingest_job *head, **tail;
   int busy; /* a thread is running a group */
   unsigned long reruns; /* groups run again with a savepoint per push (ctx->lock) */

@@ -387,7 +387,6 @@ typedef struct hub_ingest_job {
   int done;       /* set (under the group's mutex) once its fate is durable */
   int wrote;      /* it may have written to the group's transaction */
   int undo;       /* it failed after writing without a savepoint: rerun the group */
-  pthread_cond_t wake; /* signalled when done, or when first in the queue */
   struct hub_ingest_job *next;
 } hub_ingest_job;
 
@@ -677,11 +676,7 @@ static void group_run(hub_ctx *ctx, hub_ingest_job *jobs) {
 /* Group commit: a push joins the queue; whichever pushing thread finds no
  * group running takes up to HUB_GROUP_MAX queued pushes (its own among them
  * or not) and runs them as one group, while the next pushes queue behind it.
- * Every thread returns once its own push's group has committed.  Each waiting
- * push sleeps on a condition of its own: the thread that ran a group wakes
- * the pushes of that group and the first of the queue (to run the next), not
- * every waiting thread, which with a hundred pushes waiting cost more CPU in
- * wake-ups than the group's work. */
+ * Every thread returns once its own push's group has committed. */
 #define HUB_GROUP_MAX 64
 
 static void group_submit(hub_ctx *ctx, hub_ingest_job *job) {
@@ -691,7 +686,7 @@ static void group_submit(hub_ctx *ctx, hub_ingest_job *job) {
   g->tail = &job->next;
   while (!job->done) {
     if (g->busy) {
-      pthread_cond_wait(&job->wake, &g->mu);
+      pthread_cond_wait(&g->cond, &g->mu);
       continue;
     }
     hub_ingest_job *batch = g->head, *last = batch;
@@ -706,10 +701,9 @@ static void group_submit(hub_ctx *ctx, hub_ingest_job *job) {
     for (hub_ingest_job *j = batch, *next; j; j = next) {
       next = j->next; /* j may be gone once done is seen */
       j->done = 1;
-      if (j != job) pthread_cond_signal(&j->wake);
     }
     g->busy = 0;
-    if (g->head) pthread_cond_signal(&g->head->wake);
+    pthread_cond_broadcast(&g->cond);
   }
   pthread_mutex_unlock(&g->mu);
 }
@@ -734,16 +728,11 @@ cm_rc hub_ingest_bundle(hub_ctx *ctx, const uint8_t *body, size_t len, const cha
   if (rc)
     return refuse(out, err, 400, rc, NULL, "上报包格式不对：%s", e.msg[0] ? e.msg : cm_strerror(rc));
 
-  if (pthread_cond_init(&job.wake, NULL) != 0) {
-    free(job.spans);
-    return refuse(out, err, 503, CM_ERR_NOMEM, NULL, "无法创建条件变量：请稍后重新上报");
-  }
   job.via = via;
   job.now = cm_now_ms();
   job.out = out;
   job.err = err;
   group_submit(ctx, &job);
-  pthread_cond_destroy(&job.wake);
   rc = job.rc;
   if (!rc) CM_FAILPOINT("ingest.after_commit_before_ack");
 
