@@ -490,10 +490,8 @@ static json_t *named_rows(hub_answers *a, const char *key, const char *tbl, cons
   json_array_foreach(pages, i, pg) {
     long on = (long)json_integer_value(json_array_get(pg, 1));
     int want = seen + on > from && (upto < 0 || seen < upto);
-    json_t *got = rows && want
-                      ? page_json(a, key, tbl, (long)json_integer_value(json_array_get(pg, 0)))
-                      : NULL,
-           *r;
+    long page = (long)json_integer_value(json_array_get(pg, 0));
+    json_t *got = rows && want ? page_json(a, key, tbl, page) : NULL, *r;
     size_t k;
     if (want && !json_is_array(got)) {
       json_decref(rows);

@@ -2367,48 +2367,65 @@ static cm_rc page_cut(json_t *j, const char *table, long pg, long per, const jso
 static cm_rc rows_asked(json_t *j, const hub_dash_rows *n, const char *only, json_t **out,
                         cm_err *err);
 
-/* The request's cache key (a new string) when the hub keeps answers in the
- * database and the cache holds none for it in memory (*c_out its cache),
- * else NULL: then it is answered from memory or computed. */
-static char *kept_cold(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
-                       const hub_dash_params *p, uint64_t now_ms, dash_cache **c_out) {
+/* A request answered from the pages of the answer kept in the database
+ * (page_quick, named_quick): the request, its cache and key, the pages read. */
+typedef struct kept_read {
+  const char *name;
+  const hub_dash_scope *scope;
+  const hub_dash_params *p;
+  uint64_t now_ms;
+  dash_cache *c;
+  char *key; /* the request's cache key */
+  hub_answer_page kp;
+} kept_read;
+
+/* 1, with k ready for reading pages, when the hub keeps answers in the
+ * database and the cache holds none for the request in memory; else 0 (k
+ * needs no kept_end): it is answered from memory or computed. */
+static int kept_cold(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
+                     const hub_dash_params *p, uint64_t now_ms, kept_read *k) {
+  memset(k, 0, sizeof *k);
   dash_cache *c = cache_quick(hub);
-  if (!c || !c->kept) return NULL;
+  if (!c || !c->kept) return 0;
   char *key = cache_key(name, scope, p, now_ms);
-  if (!key) return NULL;
+  if (!key) return 0;
   pthread_mutex_lock(&c->mu);
   int in_memory = cache_find(c, key) != NULL;
   pthread_mutex_unlock(&c->mu);
   if (in_memory) {
     free(key);
-    return NULL;
+    return 0;
   }
-  *c_out = c;
-  return key;
+  *k = (kept_read){.name = name, .scope = scope, .p = p, .now_ms = now_ms, .c = c, .key = key};
+  return 1;
 }
 
-/* The rows read from a kept answer's pages (kp) put into its head and
+static void kept_end(kept_read *k) {
+  hub_answer_page_free(&k->kp);
+  free(k->key);
+}
+
+/* The rows read from the kept answer's pages (k->kp) put into its head and
  * given as the cache gives a kept answer, into *j: marked when it is
- * behind, and then computed again in the background (key). */
-static cm_rc kept_give(dash_cache *c, const char *key, const char *name,
-                       const hub_dash_scope *scope, const hub_dash_params *p, uint64_t now_ms,
-                       hub_answer_page *kp, json_t **j, cm_err *err) {
+ * behind, and then computed again in the background. */
+static cm_rc kept_give(kept_read *k, json_t **j, cm_err *err) {
+  hub_answer_page *kp = &k->kp;
   int behind = !kp->meta.current;
   cm_rc rc = CM_OK;
   cache_slot mark;
   memset(&mark, 0, sizeof mark);
   mark.made_ms = kp->meta.made_ms;
-  const char *k;
+  const char *t;
   json_t *v;
   *j = NULL;
-  json_object_foreach(kp->rows, k, v) {
-    if (json_object_set(kp->head, k, v)) rc = nomem(err);
+  json_object_foreach(kp->rows, t, v) {
+    if (json_object_set(kp->head, t, v)) rc = nomem(err);
   }
-  if (!rc) rc = cache_give(name, kp->head, kp->aux, now_ms, behind ? &mark : NULL, j, err);
+  if (!rc) rc = cache_give(k->name, kp->head, kp->aux, k->now_ms, behind ? &mark : NULL, j, err);
   if (behind) {
-    pthread_mutex_lock(&c->mu);
-    refresh_queue(c, key, name, scope, p, now_ms);
-    pthread_mutex_unlock(&c->mu);
+    pthread_mutex_lock(&k->c->mu);
+    refresh_queue(k->c, k->key, k->name, k->scope, k->p, k->now_ms);
+    pthread_mutex_unlock(&k->c->mu);
   }
   return rc;
 }
@@ -2423,34 +2440,30 @@ static int page_quick(hub_ctx *hub, const char *name, const hub_dash_scope *scop
                       const hub_dash_params *p, uint64_t now_ms, const char *table, int table_only,
                       long pg, json_t **out, cm_rc *rc_out, cm_err *err) {
   _Static_assert(HUB_DASH_PAGE_MAX == HUB_ANSWERS_PAGE_ROWS, "a page is a kept page");
-  dash_cache *c = NULL;
-  char *key = kept_cold(hub, name, scope, p, now_ms, &c);
-  if (!key) return 0;
-  hub_answer_page kp;
-  memset(&kp, 0, sizeof kp);
+  kept_read k;
   int done = 0;
-  if (hub_answers_get_page(c->kept, key, kept_older_cost(hub, p), pg, &kp)) {
-    const char *k;
+  if (!kept_cold(hub, name, scope, p, now_ms, &k)) return 0;
+  if (hub_answers_get_page(k.c->kept, k.key, kept_older_cost(hub, p), pg, &k.kp)) {
+    const char *t;
     json_t *v;
     /* ?table= names the one table cut; any other long one would come whole
      * (left empty when the caller reads that table only) */
     int whole_too = 0, one = table && *table;
-    json_object_foreach(kp.counts, k, v) {
-      if (one && strcmp(table, k) != 0) {
+    json_object_foreach(k.kp.counts, t, v) {
+      if (one && strcmp(table, t) != 0) {
         if (!table_only) whole_too = 1;
-        json_object_del(kp.rows, k);
+        json_object_del(k.kp.rows, t);
       }
     }
-    if (!whole_too && kept_givable(hub, p, &kp.meta, now_ms)) {
+    if (!whole_too && kept_givable(hub, p, &k.kp.meta, now_ms)) {
       json_t *j = NULL;
-      *rc_out = kept_give(c, key, name, scope, p, now_ms, &kp, &j, err);
-      if (!*rc_out) *rc_out = page_cut(j, table, pg, HUB_DASH_PAGE_MAX, kp.counts, out, err);
+      *rc_out = kept_give(&k, &j, err);
+      if (!*rc_out) *rc_out = page_cut(j, table, pg, HUB_DASH_PAGE_MAX, k.kp.counts, out, err);
       json_decref(j);
       done = 1;
     }
   }
-  hub_answer_page_free(&kp);
-  free(key);
+  kept_end(&k);
   return done;
 }
 
@@ -2468,33 +2481,29 @@ static int named_quick(hub_ctx *hub, const char *name, const hub_dash_scope *sco
                        json_t **out, cm_rc *rc_out, cm_err *err) {
   int by_community = narrow->community && *narrow->community;
   if (!by_community && !(narrow->street && *narrow->street)) return 0;
-  dash_cache *c = NULL;
-  char *key = kept_cold(hub, name, scope, p, now_ms, &c);
-  if (!key) return 0;
-  hub_answer_page kp;
-  memset(&kp, 0, sizeof kp);
+  kept_read k;
   int done = 0;
+  if (!kept_cold(hub, name, scope, p, now_ms, &k)) return 0;
   /* one name, no sort, every table paged: only the rows of page pg are
    * read (a street's first page reads a page or two of its thousands) */
   int one = paged && !(table && *table) && !(by_community && narrow->street && *narrow->street) &&
             !(narrow->sort && *narrow->sort);
   long from = one ? (pg - 1) * per : 0, upto = one ? pg * per : -1;
-  if (hub_answers_get_named(c->kept, key, kept_older_cost(hub, p),
+  if (hub_answers_get_named(k.c->kept, k.key, kept_older_cost(hub, p),
                             by_community ? "community" : "street",
-                            by_community ? narrow->community : narrow->street, from, upto, &kp) &&
-      kept_givable(hub, p, &kp.meta, now_ms)) {
+                            by_community ? narrow->community : narrow->street, from, upto, &k.kp) &&
+      kept_givable(hub, p, &k.kp.meta, now_ms)) {
     json_t *j = NULL, *asked = NULL;
-    *rc_out = kept_give(c, key, name, scope, p, now_ms, &kp, &j, err);
+    *rc_out = kept_give(&k, &j, err);
     if (!*rc_out) *rc_out = rows_asked(j, narrow, only, &asked, err);
     if (!*rc_out && paged)
-      *rc_out = page_cut(asked, table, pg, per, one ? kp.counts : NULL, out, err);
+      *rc_out = page_cut(asked, table, pg, per, one ? k.kp.counts : NULL, out, err);
     if (!*rc_out && !paged) *out = json_incref(asked);
     json_decref(asked);
     json_decref(j);
     done = 1;
   }
-  hub_answer_page_free(&kp);
-  free(key);
+  kept_end(&k);
   return done;
 }
 
