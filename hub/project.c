@@ -123,34 +123,6 @@ static cm_rc project_revoked(hub_ctx *ctx, const proto_entry *e, const json_t *b
   return hub_store_author_revoke(ctx->store, key, (uint64_t)upto, err);
 }
 
-/* The "filed" string of organisation state o for hub_store_org_put (NULL:
- * not a string, SQLite reads it from the JSON text as before). */
-static const char *filed_of(const json_t *o, size_t *len_out) {
-  const json_t *f = json_object_get(o, "filed");
-  *len_out = json_is_string(f) ? json_string_length(f) : 0;
-  return json_is_string(f) ? json_string_value(f) : NULL;
-}
-
-static cm_rc project_org_filed(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
-  const char *id = get_str(body, "id");
-  int64_t members, party;
-  cm_rc rc;
-  size_t fl = 0;
-  const char *filed = filed_of(body, &fl);
-  if (!id || !cm_json_count(body, "members", &members) ||
-      !cm_json_count(body, "party_members", &party))
-    return project_skip(e, "org.filed needs id and non-negative counts");
-  /* The organisation's state is the body as signed: the domain core parsed
-   * it as one strict JSON object without repeated keys (what SQLite reads of
-   * it is what the checks read), and a node writes it as cm_json_dump would
-   * write it again, so dumping the parsed body (a third of a filing's cost)
-   * gave the same text. */
-  rc = hub_store_org_put(ctx->store, e->author, id, e->seq, (const char *)e->body, e->body_len,
-                         members, party, 0, filed, fl, err);
-  /* a roster, once there is one, gives the counts (common/records.h) */
-  if (!rc) rc = hub_store_roster_apply(ctx->store, e->author, id, e->seq, err);
-  return rc;
-}
 
 /* An organisation's state folded from its filing versions (hub_store_filing_each). */
 typedef struct org_fold {
@@ -197,12 +169,10 @@ static cm_rc org_refold(hub_ctx *ctx, const uint8_t *who, const char *id, cm_err
     rc = cm_errf(err, rc, "无法写出组织的内容");
     goto out;
   }
-  size_t fl = 0;
-  const char *filed = filed_of(f.state, &fl);
-  rc = hub_store_org_put(ctx->store, author, id, f.seq, (const char *)b.p, b.len, members, party,
-                         dissolved, filed, fl, err);
+  hub_org_row o = {id, f.seq, (const char *)b.p, b.len, f.state, members, party, dissolved};
+  rc = hub_store_org_put(ctx->store, author, &o, NULL, err);
   /* Once the organisation has a roster, its counts come from the roster. */
-  if (!rc) rc = hub_store_roster_apply(ctx->store, author, id, (uint64_t)INT64_MAX, err);
+  if (!rc) rc = hub_store_roster_apply(ctx->store, author, id, (uint64_t)INT64_MAX, NULL, err);
   if (!rc && memcmp(author, who, PROTO_KEY_BYTES) != 0)
     rc = hub_store_org_status_refresh(ctx->store, author, err);
 out:
@@ -239,13 +209,11 @@ static cm_rc project_org_change(hub_ctx *ctx, const proto_entry *e, json_t *body
       !cm_json_count(state, "members", &members) || !cm_json_count(state, "party_members", &party)) {
     rc = project_skip(e, "stored organisation unreadable");
   } else {
-    size_t fl = 0;
-    const char *filed = filed_of(state, &fl);
-    rc = hub_store_org_put(ctx->store, owner, id, e->seq, cur, strlen(cur), members, party, 1,
-                           filed, fl, err);
+    hub_org_row o = {id, e->seq, cur, strlen(cur), state, members, party, 1};
+    rc = hub_store_org_put(ctx->store, owner, &o, NULL, err);
   }
   if (!rc && memcmp(owner, e->author, PROTO_KEY_BYTES) == 0)
-    rc = hub_store_roster_apply(ctx->store, e->author, id, e->seq, err);
+    rc = hub_store_roster_apply(ctx->store, e->author, id, e->seq, NULL, err);
   if (!rc && memcmp(owner, e->author, PROTO_KEY_BYTES) != 0)
     rc = hub_store_org_status_refresh(ctx->store, owner, err);
   free(cur);
@@ -394,6 +362,63 @@ static void cache_forget_org(const char *id) {
   }
 }
 
+/* The slot holding what the cache copied of organisation org as author
+ * reads it, or NULL, with *free_out the slot to copy it into (NULL when the
+ * cache holds no such organisation id). */
+static const fact_slot *fact_find(const uint8_t author[PROTO_KEY_BYTES], const char *org,
+                                  fact_slot **free_out) {
+  *free_out = NULL;
+  if (!cache.facts || strlen(org) >= sizeof cache.facts->slots[0].id) return NULL;
+  unsigned gen = cache.facts->gen;
+  unsigned h = slot_of(org);
+  for (unsigned k = 0; k < 2; k++) {
+    fact_slot *g = &cache.facts->slots[(h + k) % FACT_SLOTS];
+    if (g->gen == gen && memcmp(g->author, author, PROTO_KEY_BYTES) == 0 &&
+        strcmp(g->id, org) == 0)
+      return g;
+    if (!*free_out && g->gen != gen) *free_out = g; /* a free one to fill */
+  }
+  if (!*free_out) *free_out = &cache.facts->slots[h];
+  return NULL;
+}
+
+static void fact_fill(fact_slot *f, const uint8_t author[PROTO_KEY_BYTES], const char *org,
+                      int known, const char *filed, int64_t members, int64_t party) {
+  f->gen = cache.facts->gen;
+  f->known = known;
+  memcpy(f->author, author, PROTO_KEY_BYTES);
+  snprintf(f->id, sizeof f->id, "%s", org);
+  snprintf(f->filed, sizeof f->filed, "%s", filed);
+  f->members = members;
+  f->party = party;
+}
+
+static cm_rc project_org_filed(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
+  hub_org_row o = {get_str(body, "id"), e->seq, (const char *)e->body, e->body_len, body, 0, 0, 0};
+  int settled = 0, no_roster = 0;
+  cm_rc rc;
+  if (!o.id || !cm_json_count(body, "members", &o.members) ||
+      !cm_json_count(body, "party_members", &o.party_members))
+    return project_skip(e, "org.filed needs id and non-negative counts");
+  /* The organisation's state is the body as signed: the domain core parsed
+   * it as one strict JSON object without repeated keys (what SQLite reads of
+   * it is what the checks read), and a node writes it as cm_json_dump would
+   * write it again, so dumping the parsed body (a third of a filing's cost)
+   * gave the same text. */
+  rc = hub_store_org_put(ctx->store, e->author, &o, &settled, err);
+  /* a roster, once there is one, gives the counts (common/records.h) */
+  if (!rc) rc = hub_store_roster_apply(ctx->store, e->author, o.id, e->seq, &no_roster, err);
+  /* the status, unless the row's statement wrote it */
+  if (!rc && !settled) rc = hub_store_org_status_refresh_one(ctx->store, e->author, o.id, err);
+  /* what the checks of its monthly reports read of it is what was written
+   * (the author's own row: hub_store_org_owner finds it first) */
+  const char *filed = json_string_value(json_object_get(body, "filed"));
+  fact_slot *f = NULL;
+  if (!rc && no_roster && filed && cache.ctx == ctx && !fact_find(e->author, o.id, &f) && f)
+    fact_fill(f, e->author, o.id, 1, filed, o.members, o.party_members);
+  return rc;
+}
+
 cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
                           uint64_t time_ms, uint64_t received_ms, const char *org,
                           cm_rec_ctx *c, cm_err *err) {
@@ -437,39 +462,26 @@ cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
   }
   if (!org || !*org) return CM_OK;
   fact_slot *f = NULL;
-  if (cached && cache.facts && strlen(org) < sizeof f->id) {
-    unsigned gen = cache.facts->gen;
-    unsigned h = slot_of(org);
-    for (unsigned k = 0; k < 2; k++) {
-      fact_slot *g = &cache.facts->slots[(h + k) % FACT_SLOTS];
-      if (g->gen == gen && memcmp(g->author, author, PROTO_KEY_BYTES) == 0 &&
-          strcmp(g->id, org) == 0) {
-        c->org_known = g->known;
-        memcpy(c->org_filed, g->filed, sizeof c->org_filed);
-        c->org_members = g->members;
-        c->org_party = g->party;
-        return CM_OK;
-      }
-      if (!f && g->gen != gen) f = g; /* a free one to fill */
+  if (cached) {
+    const fact_slot *g = fact_find(author, org, &f);
+    if (g) {
+      c->org_known = g->known;
+      memcpy(c->org_filed, g->filed, sizeof c->org_filed);
+      c->org_members = g->members;
+      c->org_party = g->party;
+      return CM_OK;
     }
-    if (!f) f = &cache.facts->slots[h];
   }
   /* an organisation the key's predecessor filed is known to it too */
   uint8_t owner[PROTO_KEY_BYTES];
   int owned = 0;
   rc = hub_store_org_owner(ctx->store, author, org, owner, &owned, err);
-  if (!rc)
-    rc = hub_store_org_facts(ctx->store, owned ? owner : author, org, &c->org_known, c->org_filed,
+  /* no key of the community has its row (the author's own included): not
+   * known, without reading it again */
+  if (!rc && owned)
+    rc = hub_store_org_facts(ctx->store, owner, org, &c->org_known, c->org_filed,
                              &c->org_members, &c->org_party, err);
-  if (!rc && f) {
-    f->gen = cache.facts->gen;
-    f->known = c->org_known;
-    memcpy(f->author, author, PROTO_KEY_BYTES);
-    snprintf(f->id, sizeof f->id, "%s", org);
-    memcpy(f->filed, c->org_filed, sizeof f->filed);
-    f->members = c->org_members;
-    f->party = c->org_party;
-  }
+  if (!rc && f) fact_fill(f, author, org, c->org_known, c->org_filed, c->org_members, c->org_party);
   return rc;
 }
 
@@ -847,7 +859,7 @@ static cm_rc project_revoked_fn(hub_ctx *ctx, const proto_entry *e, json_t *body
 static cm_rc project_roster(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
   const char *org = get_str(body, "org");
   if (!org) return project_skip(e, "roster.entry lacks org");
-  return hub_store_roster_apply(ctx->store, e->author, org, e->seq, err);
+  return hub_store_roster_apply(ctx->store, e->author, org, e->seq, NULL, err);
 }
 
 /* What an entry changes of what the lookup cache copied: everything (an
@@ -862,7 +874,7 @@ static const struct {
 } project_kinds[] = {
   {"hub.enrolled", project_enrolled_fn, COPIED_ALL, 0},
   {"hub.revoked", project_revoked_fn, COPIED_ALL, 0},
-  {"org.filed", project_filed, COPIED_ORG, 1},
+  {"org.filed", project_filed, COPIED_ORG, 0}, /* its own row writes its status */
   {"org.amended", project_amended, COPIED_ORG, 1},
   {"org.dissolved", project_dissolved, COPIED_ORG, 1},
   {"activity.declared", project_activity, 0, 0},

@@ -85,6 +85,11 @@ static int events_kind(const char *k) {
 #define ORG_FIELD_VAL(k, D) ", coalesce(" D "->>'" #k "', '')"
 /* ", f_name = excluded.f_name, ..." */
 #define ORG_FIELD_EXC(k, D) ", f_" #k " = excluded.f_" #k
+/* ", coalesce(?, D->>'name', ''), ...": the value bound when the caller
+ * has it (org_fields_bind), read from the JSON only when that is NULL */
+#define ORG_FIELD_BOUND(k, D) ", coalesce(?, " D "->>'" #k "', '')"
+/* "name", ... */
+#define ORG_FIELD_KEY(k, D) #k,
 
 /* Version 1 of the schema.  Append new migrations; never edit a shipped one. */
 static const char *const store_migrations[] = {
@@ -544,6 +549,15 @@ struct hub_store {
   /* Collected rows of ROWS_REPORTS_NEW found their month's row there
    * already (hub_store_defer_short). */
   int rows_short;
+  /* What this transaction read of key memo_key, so that a first push's
+   * filings ask it once, not once each: memo_lone, no other key is in its
+   * community (key_lone); memo_no_roster, it has no roster entry either
+   * (SQL_ROSTER_NONE).  Forgotten when a key is recorded as replacing
+   * another, memo_no_roster when a roster entry is stored, both when a
+   * transaction starts (another process may have written between two). */
+  uint8_t memo_key[PROTO_KEY_BYTES];
+  int memo_lone;
+  int memo_no_roster;
 };
 
 enum { ROWS_ENTRIES, ROWS_VERSIONS, ROWS_STATUS, ROWS_REPORTS, ROWS_REPORTS_NEW };
@@ -891,6 +905,7 @@ static void hex32(const uint8_t *k, char out[PROTO_KEY_HEX]) {
 
 cm_rc hub_store_begin(hub_store *st, cm_err *err) {
   st->dirty_memo = 0;
+  st->memo_lone = st->memo_no_roster = 0;
   st->year_touched = 0;
   st->changes_at_begin = sqlite3_total_changes64(st->db);
   return st_exec(st, "BEGIN IMMEDIATE", err);
@@ -1259,6 +1274,7 @@ cm_rc hub_store_entry_add(hub_store *st, const proto_entry *e, const uint8_t has
         zlen < e->body_len)
       raw_len = e->body_len;
   }
+  if (strcmp(e->kind, "roster.entry") == 0) st->memo_no_roster = 0;
   hub_rows *r = st_rows(st, ROWS_ENTRIES);
   int x = r ? hub_rows_blob(r, e->author, PROTO_KEY_BYTES) : SQLITE_NOMEM;
   if (!x) x = hub_rows_int(r, (int64_t)e->seq);
@@ -1680,16 +1696,32 @@ static const char SQL_COMMUNITY_PUT[] =
     "code = excluded.code, street_key = excluded.street_key, street_name = excluded.street_name";
 static const char SQL_ORG_GET[] =
     "SELECT data, dissolved FROM organisations WHERE author = ?1 AND id = ?2";
-/* The row with its filing's fields as columns, in one statement. */
+/* SQL_ORG_STATUS_ONE's status of organisation ID of a key A whose lineage is
+ * itself alone (key_lone): the same rule with chain = {A}, read through the
+ * keys' indexes instead of the recursive walk and the temporary B-trees it
+ * builds (a filing is half of a community's first push). */
+#define SQL_ORG_STATUS_LONE(A, ID)                                                               \
+  "CASE WHEN EXISTS(SELECT 1 FROM decisions d WHERE d.kind = 'revoke' AND d.org = " ID           \
+  "  AND (d.to_key = " A " OR (d.to_key IS NULL AND EXISTS(SELECT 1 FROM authors x"              \
+  "  WHERE x.key = " A " AND x.role = 'self')))) THEN 'revoked'"                                 \
+  " ELSE coalesce((SELECT s.status FROM filing_versions f"                                       \
+  "  JOIN record_status s ON s.author = f.author AND s.seq = f.seq"                              \
+  "  WHERE f.author = " A " AND f.id = " ID " AND s.status IN ('accepted', 'rejected')"          \
+  "  ORDER BY f.seq DESC LIMIT 1), 'pending') END"
+/* An organisation's row with its filing's fields as columns, in one
+ * statement (hub_store_org_put): ?9 1 when its key is alone in its
+ * community, and its status is then written here as well. */
 static const char SQL_ORG_PUT[] =
-    "INSERT INTO organisations(author, id, seq, data, members, party_members, dissolved, filed"
-    ORG_FIELDS(ORG_FIELD_COL, "") ") "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, json_extract(?4, '$.filed'), '')"
-    ORG_FIELDS(ORG_FIELD_VAL, "?4") ") "
+    "INSERT INTO organisations(author, id, seq, data, members, party_members, dissolved, filed,"
+    " status" ORG_FIELDS(ORG_FIELD_COL, "") ") "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, json_extract(?4, '$.filed'), ''),"
+    " CASE WHEN ?9 THEN " SQL_ORG_STATUS_LONE("?1", "?2") " ELSE 'pending' END"
+    ORG_FIELDS(ORG_FIELD_BOUND, "?4") ") "
     "ON CONFLICT(author, id) DO UPDATE SET "
     "seq = excluded.seq, data = excluded.data, members = excluded.members, "
     "party_members = excluded.party_members, dissolved = excluded.dissolved, "
-    "filed = excluded.filed" ORG_FIELDS(ORG_FIELD_EXC, "");
+    "filed = excluded.filed, status = CASE WHEN ?9 THEN excluded.status ELSE status END"
+    ORG_FIELDS(ORG_FIELD_EXC, "");
 static const char SQL_ORG_FACTS[] =
     "SELECT filed, members, party_members FROM organisations WHERE author = ?1 AND id = ?2";
 static const char SQL_REFUSAL_PUT[] =
@@ -1837,26 +1869,82 @@ cm_rc hub_store_filing_ids(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
   return own_rows(st, s, "读取备案", filing_id_row, &w, err);
 }
 
-cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
-                        uint64_t seq, const char *json, size_t json_len, int64_t members,
-                        int64_t party_members, int dissolved, const char *filed, size_t filed_len,
-                        cm_err *err) {
+/* The text SQLite's ->> gives of JSON value v, when it can be had from
+ * jansson's reading: a string's own text; '' for none or null (as coalesce
+ * makes it); an array of strings, when the JSON text holds no escape (so
+ * that each string is as written), as SQLite writes it again, minified.
+ * NULL otherwise: SQLite then reads the value from the JSON text. */
+static const char *org_field_text(const json_t *v, int escapes, cm_buf *b, size_t *len_out) {
+  *len_out = 0;
+  if (!v || json_is_null(v)) return "";
+  if (json_is_string(v)) {
+    *len_out = json_string_length(v);
+    return json_string_value(v);
+  }
+  if (!json_is_array(v) || escapes) return NULL;
+  size_t i;
+  const json_t *x;
+  cm_buf_reset(b);
+  cm_rc rc = cm_buf_append(b, "[", 1);
+  json_array_foreach(v, i, x) {
+    if (!json_is_string(x)) return NULL;
+    if (!rc && i) rc = cm_buf_append(b, ",", 1);
+    if (!rc) rc = cm_buf_append(b, "\"", 1);
+    if (!rc) rc = cm_buf_append(b, json_string_value(x), json_string_length(x));
+    if (!rc) rc = cm_buf_append(b, "\"", 1);
+  }
+  if (!rc) rc = cm_buf_append(b, "]", 1);
+  *len_out = b->len;
+  return rc ? NULL : (const char *)b->p;
+}
+
+/* Bind SQL_ORG_PUT's filing fields (?10 on, in ORG_FIELDS' order) from
+ * state, whose JSON text is json (len bytes). */
+static void org_fields_bind(sqlite3_stmt *s, const json_t *state, const char *json, size_t len) {
+  static const char *const keys[] = {ORG_FIELDS(ORG_FIELD_KEY, "")};
+  int escapes = memchr(json, '\\', len) != NULL;
+  cm_buf b;
+  cm_buf_init(&b, len + 2);
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+    size_t n = 0;
+    const char *t = org_field_text(json_object_get(state, keys[i]), escapes, &b, &n);
+    if (t && n <= (size_t)INT_MAX) /* a string of state lives past the statement's step */
+      sqlite3_bind_text(s, 10 + (int)i, t, (int)n,
+                        t == (const char *)b.p ? SQLITE_TRANSIENT : SQLITE_STATIC);
+    else
+      sqlite3_bind_null(s, 10 + (int)i);
+  }
+  cm_buf_free(&b);
+}
+
+cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const hub_org_row *o,
+                        int *settled_out, cm_err *err) {
   sqlite3_stmt *s = NULL;
-  if (json_len > (size_t)INT_MAX) return cm_errf(err, CM_ERR_TOO_LARGE, "组织的内容太大");
-  cm_rc rc = st_prep(st, SQL_ORG_PUT, &s, err);
+  int lone = 0;
+  if (settled_out) *settled_out = 0;
+  if (o->json_len > (size_t)INT_MAX) return cm_errf(err, CM_ERR_TOO_LARGE, "组织的内容太大");
+  cm_rc rc = key_lone(st, author, &lone, err);
+  /* the status reads record_status: the rows collected are written first */
+  if (!rc) rc = st_prep(st, SQL_ORG_PUT, &s, err);
   if (rc) return rc;
+  const json_t *filed = json_object_get(o->state, "filed");
   bind_key(s, 1, author);
-  bind_text(s, 2, id);
-  bind_u64(s, 3, seq);
-  sqlite3_bind_text(s, 4, json, (int)json_len, SQLITE_STATIC);
-  sqlite3_bind_int64(s, 5, members);
-  sqlite3_bind_int64(s, 6, party_members);
-  sqlite3_bind_int(s, 7, dissolved ? 1 : 0);
-  if (filed && filed_len <= (size_t)INT_MAX)
-    sqlite3_bind_text(s, 8, filed, (int)filed_len, SQLITE_STATIC);
+  bind_text(s, 2, o->id);
+  bind_u64(s, 3, o->seq);
+  sqlite3_bind_text(s, 4, o->json, (int)o->json_len, SQLITE_STATIC);
+  sqlite3_bind_int64(s, 5, o->members);
+  sqlite3_bind_int64(s, 6, o->party_members);
+  sqlite3_bind_int(s, 7, o->dissolved ? 1 : 0);
+  if (json_is_string(filed) && json_string_length(filed) <= (size_t)INT_MAX)
+    sqlite3_bind_text(s, 8, json_string_value(filed), (int)json_string_length(filed),
+                      SQLITE_STATIC);
   else
     sqlite3_bind_null(s, 8);
-  return st_done(st, s, "保存组织", err);
+  sqlite3_bind_int(s, 9, lone);
+  org_fields_bind(s, o->state, o->json, o->json_len);
+  rc = st_done(st, s, "保存组织", err);
+  if (!rc && settled_out) *settled_out = lone;
+  return rc;
 }
 
 static const char SQL_ORG_FILE_BYTES[] =
@@ -2179,19 +2267,8 @@ cm_rc hub_store_status_bound(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
   " WHERE author IN (SELECT k FROM chain)"
 static const char SQL_ORG_STATUS[] = SQL_ORG_STATUS_SET;
 static const char SQL_ORG_STATUS_ONE[] = SQL_ORG_STATUS_SET " AND id = ?2";
-/* SQL_ORG_STATUS_ONE for a key whose lineage is itself alone (key_lone):
- * the same rule with chain = {?1}, read through the keys' indexes instead of
- * the recursive walk and the temporary B-trees it builds (a filing is half
- * of a community's first push). */
 static const char SQL_ORG_STATUS_ONE_LONE[] =
-    "UPDATE organisations SET status = CASE"
-    " WHEN EXISTS(SELECT 1 FROM decisions d WHERE d.kind = 'revoke' AND d.org = organisations.id"
-    "  AND (d.to_key = ?1 OR (d.to_key IS NULL AND EXISTS(SELECT 1 FROM authors x"
-    "  WHERE x.key = organisations.author AND x.role = 'self')))) THEN 'revoked'"
-    " ELSE coalesce((SELECT s.status FROM filing_versions f"
-    "  JOIN record_status s ON s.author = f.author AND s.seq = f.seq"
-    "  WHERE f.author = ?1 AND f.id = organisations.id AND s.status IN ('accepted', 'rejected')"
-    "  ORDER BY f.seq DESC LIMIT 1), 'pending') END"
+    "UPDATE organisations SET status = " SQL_ORG_STATUS_LONE("?1", "?2")
     " WHERE author = ?1 AND id = ?2";
 
 cm_rc hub_store_org_status_refresh(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
@@ -3972,11 +4049,12 @@ cm_rc hub_store_replaceable_json(hub_store *st, const uint8_t self[PROTO_KEY_BYT
 cm_rc hub_store_author_set_replaces(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
                                     const uint8_t old[PROTO_KEY_BYTES], cm_err *err) {
   sqlite3_stmt *s = NULL;
+  st->memo_lone = st->memo_no_roster = 0;
   cm_rc rc = st_prep(st, SQL_AUTHOR_REPLACES, &s, err);
   if (rc) return rc;
   bind_key(s, 1, key);
   bind_key(s, 2, old);
-  return st_done(st, s, "recording a replacement key", err);
+  return st_done(st, s, "记录替换的密钥", err);
 }
 
 /* One key (column 0) from a cached statement whose ?1 is key and ?2 (when
@@ -4005,7 +4083,17 @@ static const char SQL_LONE[] = "SELECT 1 WHERE " SQL_LONE_KEY("?1");
 
 static cm_rc key_lone(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], int *lone_out,
                       cm_err *err) {
-  return one_key(st, SQL_LONE, key, NULL, 0, NULL, lone_out, err);
+  if (st->memo_lone && memcmp(st->memo_key, key, PROTO_KEY_BYTES) == 0) {
+    *lone_out = 1;
+    return CM_OK;
+  }
+  cm_rc rc = one_key(st, SQL_LONE, key, NULL, 0, NULL, lone_out, err);
+  if (!rc && *lone_out) {
+    if (memcmp(st->memo_key, key, PROTO_KEY_BYTES) != 0) st->memo_no_roster = 0;
+    memcpy(st->memo_key, key, PROTO_KEY_BYTES);
+    st->memo_lone = 1;
+  }
+  return rc;
 }
 
 cm_rc hub_store_successor(hub_store *st, const uint8_t key[PROTO_KEY_BYTES],
@@ -4691,9 +4779,14 @@ static const char SQL_ROSTER_NONE[] =
     " AND " SQL_LONE_KEY("?1");
 
 cm_rc hub_store_roster_apply(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *org,
-                             uint64_t upto, cm_err *err) {
-  int none = 0;
-  cm_rc rc = one_key(st, SQL_ROSTER_NONE, author, NULL, 0, NULL, &none, err);
+                             uint64_t upto, int *none_out, cm_err *err) {
+  int none = st->memo_no_roster && memcmp(st->memo_key, author, PROTO_KEY_BYTES) == 0;
+  cm_rc rc = none ? CM_OK : one_key(st, SQL_ROSTER_NONE, author, NULL, 0, NULL, &none, err);
+  if (!rc && none) {
+    memcpy(st->memo_key, author, PROTO_KEY_BYTES);
+    st->memo_lone = st->memo_no_roster = 1;
+  }
+  if (none_out) *none_out = !rc && none;
   if (rc || none) return rc;
   return rv_exec(st,
                  ROSTER_NOW

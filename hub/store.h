@@ -400,14 +400,26 @@ typedef cm_rc (*hub_org_id_fn)(void *ctx, const char *id, cm_err *err);
 cm_rc hub_store_filing_ids(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], uint64_t first,
                            uint64_t last, hub_org_id_fn fn, void *ctx, cm_err *err);
 
-/* Write organisation id of author: its state as JSON text (json_len bytes)
- * and the counts the summary reads.  filed: the state's "filed" string
- * (filed_len bytes) when the caller has it parsed, so that SQLite need not
- * parse json again; NULL: read from json. */
-cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *id,
-                        uint64_t seq, const char *json, size_t json_len, int64_t members,
-                        int64_t party_members, int dissolved, const char *filed, size_t filed_len,
-                        cm_err *err);
+/* An organisation's row as hub_store_org_put writes it: its state as JSON
+ * text (json_len bytes) and the same state parsed, from which the columns the
+ * dashboard reads are taken without SQLite parsing the text again. */
+typedef struct hub_org_row {
+  const char *id;
+  uint64_t seq; /* the entry it was last written from */
+  const char *json;
+  size_t json_len;
+  const json_t *state;
+  int64_t members, party_members;
+  int dissolved;
+} hub_org_row;
+
+/* Write organisation o->id of author.  When author is alone in its community
+ * (no key replaced it or was replaced by it), the organisation's status is
+ * written by the same statement, by hub_store_org_status_refresh_one's rule,
+ * and *settled_out (when not NULL) is 1; else its status is left as it was
+ * ('pending' for a new row) for the caller to refresh. */
+cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const hub_org_row *o,
+                        int *settled_out, cm_err *err);
 
 /* One monthly report as the projection keeps it: its counts, whether good
  * deeds were written, and its entry's author time and receipt time (so that
@@ -1006,9 +1018,11 @@ cm_rc hub_store_org_mapped_put(hub_store *st, const uint8_t author[PROTO_KEY_BYT
 /* Once organisation org of author has a roster (roster.entry entries up to
  * seq upto, not refused), its members and party members are the roster's:
  * the members whose newest entry is not a "leave", and of them those marked
- * party members.  Without a roster nothing changes. */
+ * party members.  Without a roster nothing changes, and *none_out (when not
+ * NULL) is 1: neither the author nor any other key of its community has a
+ * roster entry. */
 cm_rc hub_store_roster_apply(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *org,
-                             uint64_t upto, cm_err *err);
+                             uint64_t upto, int *none_out, cm_err *err);
 
 /* The counts of an organisation's roster now (members on it, of them party
  * members and leaders, members who left; any: a roster was kept at all), by
