@@ -967,7 +967,9 @@ cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms
   /* Versions, reviews, decisions and acknowledgements. */
   rc = hub_review_project(ctx, e, body, err);
   if (!rc) rc = project_status_change(ctx, e, body, err);
-  if (!rc) rc = hub_store_status_bound(ctx->store, e->author, e->seq, &bound, err);
+  /* no review ends at an entry beyond the hint's (as for a monthly report) */
+  if (!rc && !hint_beyond(ctx, e) && !ahead_has(e))
+    rc = hub_store_status_bound(ctx->store, e->author, e->seq, &bound, err);
   size_t i, n = sizeof project_kinds / sizeof project_kinds[0];
   for (i = 0; i < n; i++)
     if (strcmp(e->kind, project_kinds[i].kind) == 0) break;

@@ -18,6 +18,7 @@
 #include "hub/heap.h"
 #include "hub/hublog.h"
 #include "hub/ingest.h"
+#include "hub/review.h"
 #include "hub/store.h"
 #include "hub_testlib.h"
 #include "protocol/bundle.h"
@@ -737,8 +738,8 @@ static void test_group_commit_failure_after_write(void **state) {
  * cm_json_dump). */
 static void test_org_columns_from_json(void **state) {
   fixture *f = *state;
-  const char *kinds[3] = {"org.filed", "org.filed", "org.amended"};
-  const char *bodies[3] = {
+  const char *kinds[5] = {"org.filed", "org.filed", "org.amended", "org.filed", "org.filed"};
+  const char *bodies[5] = {
       "{\"id\":\"120105001001-0001\",\"name\":\"\\u4e50\\\"\\u4e4b\\\\\\/\\u961f\","
       "\"category\":\"\\u52a9\\u8001\",\"leader\":\"\\u738b\",\"phone\":\"1\",\"members\":20,"
       "\"party_members\":2,\"party_station\":false,\"founded_by\":\"self\",\"scope\":\"\","
@@ -747,11 +748,21 @@ static void test_org_columns_from_json(void **state) {
       "\"leader\":\"李\",\"phone\":\"1\",\"members\":5,\"party_members\":0,"
       "\"party_station\":false,\"scope\":\"\",\"venue\":\"\",\"filed\":\"2026-02-01\","
       "\"flags\":[]}",
-      "{\"id\":\"120105001001-0002\",\"changes\":{\"name\":\"\\u4e66\\\"\\u753b\"},\"flags\":[]}"};
+      "{\"id\":\"120105001001-0002\",\"changes\":{\"name\":\"\\u4e66\\\"\\u753b\"},\"flags\":[]}",
+      /* flags of two words, no escape in the text: written by the hub itself */
+      "{\"id\":\"120105001001-0003\",\"name\":\"棋社\",\"category\":\"文体活动\","
+      "\"leader\":\"赵\",\"phone\":\"1\",\"members\":5,\"party_members\":3,"
+      "\"party_station\":false,\"scope\":\"\",\"venue\":\"\",\"filed\":\"2026-02-01\","
+      "\"flags\":[\"name_norm\",\"party_station\"]}",
+      /* flags with an escape in the text: SQLite keeps it as written */
+      "{\"id\":\"120105001001-0004\",\"name\":\"\\u821e\\u961f\",\"category\":\"文体活动\","
+      "\"leader\":\"钱\",\"phone\":\"1\",\"members\":5,\"party_members\":0,"
+      "\"party_station\":false,\"scope\":\"\",\"venue\":\"\",\"filed\":\"2026-02-01\","
+      "\"flags\":[\"name\\u005fnorm\"]}"};
   uint8_t *cs = NULL, *b = NULL;
   size_t cslen = 0, blen = 0;
   f->c.time_ms = cm_now_ms() - 3600 * 1000;
-  assert_int_equal(tl_changeset(&f->c, 3, kinds, bodies, 0, &cs, &cslen), 0);
+  assert_int_equal(tl_changeset(&f->c, 5, kinds, bodies, 0, &cs, &cslen), 0);
   assert_int_equal(tl_bundle(&cs, &cslen, 1, &b, &blen), 0);
   assert_int_equal(tl_ingest(f->hub, b, blen, NULL), 200);
   free(cs);
@@ -767,13 +778,114 @@ static void test_org_columns_from_json(void **state) {
       " OR f_industry IS NOT coalesce(data->>'industry', '')"
       " OR f_unit IS NOT coalesce(data->>'unit', '')"
       " OR filed IS NOT coalesce(data->>'filed', '')),"
-      " sum(f_name = '乐\"之\\/队'), sum(f_founded_by = '')"
+      " sum(f_name = '乐\"之\\/队'), sum(f_founded_by = ''),"
+      " sum(f_flags = '[\"name_norm\",\"party_station\"]'), sum(f_flags = '[\"name\\u005fnorm\"]')"
       " FROM organisations",
       &db);
-  assert_int_equal(sqlite3_column_int64(st, 0), 2);
+  assert_int_equal(sqlite3_column_int64(st, 0), 4);
   assert_int_equal(sqlite3_column_int64(st, 1), 0);
   assert_int_equal(sqlite3_column_int64(st, 2), 1);
-  assert_int_equal(sqlite3_column_int64(st, 3), 1);
+  assert_int_equal(sqlite3_column_int64(st, 3), 3);
+  assert_int_equal(sqlite3_column_int64(st, 4), 1);
+  assert_int_equal(sqlite3_column_int64(st, 5), 1);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+/* The status of organisation id of the street's one community, as its row
+ * holds it. */
+static void org_status_of(fixture *f, const char *id, char out[16]) {
+  char sql[160];
+  sqlite3 *db = NULL;
+  snprintf(sql, sizeof sql, "SELECT status FROM organisations WHERE id = '%s'", id);
+  sqlite3_stmt *st = street_row(f, sql, &db);
+  snprintf(out, 16, "%s", (const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+/* The newest batch waiting for review at the street. */
+static int64_t newest_batch(fixture *f) {
+  json_t *list = NULL;
+  cm_err err;
+  assert_int_equal(hub_review_list(f->hub, &list, &err), CM_OK);
+  assert_true(json_array_size(list) > 0);
+  int64_t id =
+      json_integer_value(json_object_get(json_array_get(list, json_array_size(list) - 1), "id"));
+  json_decref(list);
+  return id;
+}
+
+/* A filing's row is written with its organisation's status by the row's
+ * own statement: a filing sent again after a rejection is pending itself,
+ * and the organisation stays rejected (its newest decided version) until
+ * the new one is accepted.  The whole rule run again over the community
+ * (hub_store_org_status_refresh) changes nothing. */
+static void test_org_status_in_row(void **state) {
+  fixture *f = *state;
+  const char *kinds[1] = {"org.filed"};
+  const char *body =
+      "{\"id\":\"120105001001-0007\",\"name\":\"书画社\",\"category\":\"文体活动\","
+      "\"leader\":\"李\",\"phone\":\"1\",\"members\":5,\"party_members\":0,"
+      "\"party_station\":false,\"scope\":\"\",\"venue\":\"\",\"filed\":\"2026-02-01\"}";
+  const char *bodies[1] = {body};
+  char status[16];
+  cm_err err;
+  f->c.time_ms = cm_now_ms() - 3600 * 1000;
+  for (int round = 0; round < 2; round++) {
+    uint8_t *cs = NULL, *b = NULL;
+    size_t cslen = 0, blen = 0;
+    assert_int_equal(tl_changeset(&f->c, 1, kinds, bodies, 0, &cs, &cslen), 0);
+    assert_int_equal(tl_bundle(&cs, &cslen, 1, &b, &blen), 0);
+    assert_int_equal(tl_ingest(f->hub, b, blen, NULL), 200);
+    free(cs);
+    free(b);
+    org_status_of(f, "120105001001-0007", status);
+    assert_string_equal(status, round == 0 ? "pending" : "rejected");
+    if (round == 0) {
+      assert_int_equal(hub_review_reject(f->hub, newest_batch(f), "李", "请补全后重新备案", NULL,
+                                         &err),
+                       CM_OK);
+      org_status_of(f, "120105001001-0007", status);
+      assert_string_equal(status, "rejected");
+    }
+  }
+  assert_int_equal(hub_store_org_status_refresh(f->hub->store, f->c.kp.pk, &err), CM_OK);
+  org_status_of(f, "120105001001-0007", status);
+  assert_string_equal(status, "rejected");
+  assert_int_equal(hub_review_accept(f->hub, newest_batch(f), "李", NULL, 0, NULL, &err), CM_OK);
+  org_status_of(f, "120105001001-0007", status);
+  assert_string_equal(status, "accepted");
+}
+
+/* What the checks read of an organisation filed earlier in the same push
+ * is what its filing wrote: of two amendments, each the first after its own
+ * filing, the one raising party members to the members passes, the one
+ * beyond them is refused. */
+static void test_org_facts_within_push(void **state) {
+  fixture *f = *state;
+  const char *kinds[4] = {"org.filed", "org.filed", "org.amended", "org.amended"};
+  const char *bodies[4] = {
+      "{\"id\":\"120105001001-0008\",\"name\":\"合唱团\",\"category\":\"文体活动\","
+      "\"leader\":\"周\",\"phone\":\"1\",\"members\":5,\"party_members\":0,"
+      "\"party_station\":false,\"scope\":\"\",\"venue\":\"\",\"filed\":\"2026-02-01\"}",
+      "{\"id\":\"120105001001-0009\",\"name\":\"舞蹈队\",\"category\":\"文体活动\","
+      "\"leader\":\"吴\",\"phone\":\"1\",\"members\":5,\"party_members\":0,"
+      "\"party_station\":false,\"scope\":\"\",\"venue\":\"\",\"filed\":\"2026-02-01\"}",
+      "{\"id\":\"120105001001-0008\",\"changes\":{\"party_members\":6}}",
+      "{\"id\":\"120105001001-0009\",\"changes\":{\"party_members\":5}}"};
+  uint8_t *cs = NULL, *b = NULL;
+  size_t cslen = 0, blen = 0;
+  f->c.time_ms = cm_now_ms() - 3600 * 1000;
+  assert_int_equal(tl_changeset(&f->c, 4, kinds, bodies, 0, &cs, &cslen), 0);
+  assert_int_equal(tl_bundle(&cs, &cslen, 1, &b, &blen), 0);
+  assert_int_equal(tl_ingest(f->hub, b, blen, NULL), 200);
+  free(cs);
+  free(b);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = street_row(f, "SELECT count(*), min(seq) FROM refusals", &db);
+  assert_int_equal(sqlite3_column_int64(st, 0), 1);
+  assert_int_equal(sqlite3_column_int64(st, 1), 3);
   sqlite3_finalize(st);
   sqlite3_close(db);
 }
@@ -923,6 +1035,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_group_commit_refusal_alone, setup, teardown),
       cmocka_unit_test_setup_teardown(test_group_commit_failure_after_write, setup, teardown),
       cmocka_unit_test_setup_teardown(test_org_columns_from_json, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_org_status_in_row, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_org_facts_within_push, setup, teardown),
       cmocka_unit_test_setup_teardown(test_rows_failure_undone, setup, teardown),
   };
   return cmocka_run_group_tests_name("hub_ingest", tests, NULL, NULL);
