@@ -129,6 +129,33 @@ static void test_people(void **state) {
   assert_int_equal(push(&g.h), 200);
   accept_all(hub);
 
+  /* An organisation filed in the same push as its roster: the roster gives
+   * its members from that push on, before any review (what the push's
+   * filing learned of its community is forgotten once a roster entry is
+   * stored). */
+  assert_int_equal(t_log_org(&g.v, V_CODE "-0002", "建昌道社区合唱团"), 0);
+  assert_int_equal(t_log_add(&g.v, "roster.entry",
+                             roster(V_CODE "-0002", 1, "join", "2026-03-01", "",
+                                    sealed(g.street, g.v.kp.pk, "上官红"))),
+                   0);
+  assert_int_equal(push(&g.v), 200);
+  hub_dash_scope scope;
+  hub_dash_params p;
+  json_t *h1 = NULL, *h2 = NULL, *o;
+  size_t k;
+  int seen = 0;
+  memset(&scope, 0, sizeof scope);
+  memset(&p, 0, sizeof p);
+  assert_int_equal(hub_dashboard_answer(hub, "hierarchy", &scope, &p, NOW_MS, &h1, &err), CM_OK);
+  json_array_foreach(json_object_get(h1, "organisations"), k, o) {
+    if (strcmp(json_string_value(json_object_get(o, "id")), V_CODE "-0002") != 0) continue;
+    assert_int_equal(json_integer_value(json_object_get(o, "members")), 1);
+    seen = 1;
+  }
+  assert_true(seen);
+  json_decref(h1);
+  accept_all(hub);
+
   const char *ok = sealed(g.street, g.h.kp.pk, "某某");
   struct {
     const char *kind, *body, *why;
@@ -315,16 +342,9 @@ static void test_people(void **state) {
   assert_false(json_is_true(json_object_get(json_array_get(r, 2), "current")));
 
   /* The organisation's members in the figures are the roster's; rebuild agrees. */
-  hub_dash_scope scope;
-  hub_dash_params p;
-  json_t *h1 = NULL, *h2 = NULL;
-  memset(&scope, 0, sizeof scope);
-  memset(&p, 0, sizeof p);
   assert_int_equal(hub_dashboard_answer(hub, "hierarchy", &scope, &p, NOW_MS, &h1, &err), CM_OK);
-  json_t *o;
-  size_t i;
-  int seen = 0;
-  json_array_foreach(json_object_get(h1, "organisations"), i, o) {
+  seen = 0;
+  json_array_foreach(json_object_get(h1, "organisations"), k, o) {
     if (strcmp(json_string_value(json_object_get(o, "id")), V_ORG) != 0) continue;
     assert_int_equal(json_integer_value(json_object_get(o, "members")), 2);
     seen = 1;
@@ -339,6 +359,7 @@ static void test_people(void **state) {
   json_decref(j2);
   json_decref(h1);
   json_decref(h2);
+
   hub_close(hub);
 }
 
