@@ -169,7 +169,7 @@ static cm_rc org_refold(hub_ctx *ctx, const uint8_t *who, const char *id, cm_err
     rc = cm_errf(err, rc, "无法写出组织的内容");
     goto out;
   }
-  hub_org_row o = {id, f.seq, (const char *)b.p, b.len, f.state, members, party, dissolved};
+  hub_org_row o = {id, f.seq, (const char *)b.p, b.len, f.state, members, party, dissolved, NULL};
   rc = hub_store_org_put(ctx->store, author, &o, NULL, err);
   /* Once the organisation has a roster, its counts come from the roster. */
   if (!rc) rc = hub_store_roster_apply(ctx->store, author, id, (uint64_t)INT64_MAX, NULL, err);
@@ -209,7 +209,7 @@ static cm_rc project_org_change(hub_ctx *ctx, const proto_entry *e, json_t *body
       !cm_json_count(state, "members", &members) || !cm_json_count(state, "party_members", &party)) {
     rc = project_skip(e, "stored organisation unreadable");
   } else {
-    hub_org_row o = {id, e->seq, cur, strlen(cur), state, members, party, 1};
+    hub_org_row o = {id, e->seq, cur, strlen(cur), state, members, party, 1, NULL};
     rc = hub_store_org_put(ctx->store, owner, &o, NULL, err);
   }
   if (!rc && memcmp(owner, e->author, PROTO_KEY_BYTES) == 0)
@@ -393,8 +393,11 @@ static void fact_fill(fact_slot *f, const uint8_t author[PROTO_KEY_BYTES], const
   f->party = party;
 }
 
-static cm_rc project_org_filed(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
-  hub_org_row o = {get_str(body, "id"), e->seq, (const char *)e->body, e->body_len, body, 0, 0, 0};
+static cm_rc project_org_filed(hub_ctx *ctx, const proto_entry *e, json_t *body,
+                               const char *status, cm_err *err) {
+  /* its newest filing version, whose status the row's takes first */
+  hub_org_row o = {get_str(body, "id"), e->seq, (const char *)e->body, e->body_len, body, 0, 0, 0,
+                   status};
   int settled = 0, no_roster = 0;
   cm_rc rc;
   if (!o.id || !cm_json_count(body, "members", &o.members) ||
@@ -809,7 +812,9 @@ out:
   return rc;
 }
 
-static cm_rc project_activity(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
+static cm_rc project_activity(hub_ctx *ctx, const proto_entry *e, json_t *body, const char *status,
+                              cm_err *err) {
+  (void)status;
   const char *id = get_str(body, "id"), *org = get_str(body, "org"), *date = get_str(body, "date");
   int64_t expected;
   if (!id || !org || !date || !cm_json_count(body, "expected", &expected))
@@ -822,7 +827,9 @@ static cm_rc project_activity(hub_ctx *ctx, const proto_entry *e, json_t *body, 
 
 /* station.registered and org.mapped: their typed bodies into their tables
  * (the gate has passed them). */
-static cm_rc project_typed(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
+static cm_rc project_typed(hub_ctx *ctx, const proto_entry *e, json_t *body, const char *status,
+                           cm_err *err) {
+  (void)status;
   const cm_rec_def *def = cm_rec_find(e->kind);
   cm_rec_body b;
   char rec[PROTO_KEY_HEX + 24];
@@ -836,27 +843,40 @@ static cm_rc project_typed(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_
 }
 
 /* One kind the projection writes into its tables, and how. */
-typedef cm_rc (*project_fn)(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err);
+/* status: the entry's record status (entry_status) */
+typedef cm_rc (*project_fn)(hub_ctx *ctx, const proto_entry *e, json_t *body,
+                             const char *status, cm_err *err);
 
-static cm_rc project_filed(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
-  return project_org_filed(ctx, e, body, err);
+static cm_rc project_filed(hub_ctx *ctx, const proto_entry *e, json_t *body, const char *status,
+                           cm_err *err) {
+  return project_org_filed(ctx, e, body, status, err);
 }
-static cm_rc project_amended(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
+static cm_rc project_amended(hub_ctx *ctx, const proto_entry *e, json_t *body, const char *status,
+                             cm_err *err) {
+  (void)status;
   return project_org_change(ctx, e, body, 0, err);
 }
-static cm_rc project_dissolved(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
+static cm_rc project_dissolved(hub_ctx *ctx, const proto_entry *e, json_t *body, const char *status,
+                               cm_err *err) {
+  (void)status;
   return project_org_change(ctx, e, body, 1, err);
 }
-static cm_rc project_enrolled_fn(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
+static cm_rc project_enrolled_fn(hub_ctx *ctx, const proto_entry *e, json_t *body, const char *status,
+                                 cm_err *err) {
+  (void)status;
   return project_enrolled(ctx, e, body, err);
 }
-static cm_rc project_revoked_fn(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
+static cm_rc project_revoked_fn(hub_ctx *ctx, const proto_entry *e, json_t *body, const char *status,
+                                cm_err *err) {
+  (void)status;
   return project_revoked(ctx, e, body, err);
 }
 
 /* roster.entry: the organisation's members and party members are its
  * roster's from now on (the entry passed the domain core's checks). */
-static cm_rc project_roster(hub_ctx *ctx, const proto_entry *e, json_t *body, cm_err *err) {
+static cm_rc project_roster(hub_ctx *ctx, const proto_entry *e, json_t *body, const char *status,
+                            cm_err *err) {
+  (void)status;
   const char *org = get_str(body, "org");
   if (!org) return project_skip(e, "roster.entry lacks org");
   return hub_store_roster_apply(ctx->store, e->author, org, e->seq, NULL, err);
@@ -983,7 +1003,7 @@ cm_rc hub_project_entry(hub_ctx *ctx, const proto_entry *e, uint64_t received_ms
     if (project_kinds[i].copied == COPIED_ALL) cache_clear();
     if (project_kinds[i].copied == COPIED_ORG)
       cache_forget_org(get_str(body, strcmp(e->kind, "roster.entry") == 0 ? "org" : "id"));
-    rc = project_kinds[i].fn(ctx, e, body, err);
+    rc = project_kinds[i].fn(ctx, e, body, status, err);
   }
   if (!rc) rc = hub_store_year_entry_put(ctx->store, e->author, e->seq, e->kind, err);
   if (!rc && (bound || (i < n && project_kinds[i].org_status))) {

@@ -558,6 +558,14 @@ struct hub_store {
   uint8_t memo_key[PROTO_KEY_BYTES];
   int memo_lone;
   int memo_no_roster;
+  /* The organisations (a hash of each id) of the filing versions written
+   * while rows were collected since they were last written (-1: more than
+   * fit): whose record status rows may still be among the collected ones. */
+  struct {
+    uint32_t id;
+    uint64_t seq;
+  } fv[64];
+  int fv_n;
 };
 
 enum { ROWS_ENTRIES, ROWS_VERSIONS, ROWS_STATUS, ROWS_REPORTS, ROWS_REPORTS_NEW };
@@ -780,6 +788,7 @@ static cm_rc st_flush(hub_store *st, cm_err *err) {
       break;
     }
   }
+  if (!rc) st->fv_n = 0;
   return rc;
 }
 
@@ -801,6 +810,7 @@ static void st_discard(hub_store *st) {
     if (st->rows[i]) hub_rows_discard(st->rows[i]);
   st->rows_failed = 0;
   st->rows_short = 0;
+  st->fv_n = 0;
 }
 
 /* sqlite3_prepare_v2 on the store's connection, after st_flush. */
@@ -1700,27 +1710,40 @@ static const char SQL_ORG_GET[] =
  * itself alone (key_lone): the same rule with chain = {A}, read through the
  * keys' indexes instead of the recursive walk and the temporary B-trees it
  * builds (a filing is half of a community's first push). */
-#define SQL_ORG_STATUS_LONE(A, ID)                                                               \
-  "CASE WHEN EXISTS(SELECT 1 FROM decisions d WHERE d.kind = 'revoke' AND d.org = " ID           \
+#define SQL_REVOKED_LONE(A, ID)                                                                  \
+  "EXISTS(SELECT 1 FROM decisions d WHERE d.kind = 'revoke' AND d.org = " ID                     \
   "  AND (d.to_key = " A " OR (d.to_key IS NULL AND EXISTS(SELECT 1 FROM authors x"              \
-  "  WHERE x.key = " A " AND x.role = 'self')))) THEN 'revoked'"                                 \
+  "  WHERE x.key = " A " AND x.role = 'self'))))"
+#define SQL_ORG_STATUS_LONE(A, ID)                                                               \
+  "CASE WHEN " SQL_REVOKED_LONE(A, ID) " THEN 'revoked'"                                         \
   " ELSE coalesce((SELECT s.status FROM filing_versions f"                                       \
   "  JOIN record_status s ON s.author = f.author AND s.seq = f.seq"                              \
   "  WHERE f.author = " A " AND f.id = " ID " AND s.status IN ('accepted', 'rejected')"          \
   "  ORDER BY f.seq DESC LIMIT 1), 'pending') END"
+/* The same when its newest filing version is SEQ, of status S. */
+#define SQL_ORG_STATUS_NEWEST(A, ID, S, SEQ)                                                     \
+  "CASE WHEN " SQL_REVOKED_LONE(A, ID) " THEN 'revoked'"                                         \
+  " WHEN " S " IN ('accepted', 'rejected') THEN " S                                              \
+  " ELSE coalesce((SELECT s.status FROM filing_versions f"                                       \
+  "  JOIN record_status s ON s.author = f.author AND s.seq = f.seq"                              \
+  "  WHERE f.author = " A " AND f.id = " ID " AND f.seq < " SEQ                                  \
+  "  AND s.status IN ('accepted', 'rejected') ORDER BY f.seq DESC LIMIT 1), 'pending') END"
 /* An organisation's row with its filing's fields as columns, in one
- * statement (hub_store_org_put): ?9 1 when its key is alone in its
- * community, and its status is then written here as well. */
+ * statement (hub_store_org_put).  ?9: NULL when its key is not alone in its
+ * community (the status is left to the caller); else its status is written
+ * here as well, '' by the whole rule, or ?9 the status of its newest filing
+ * version, ?3. */
 static const char SQL_ORG_PUT[] =
     "INSERT INTO organisations(author, id, seq, data, members, party_members, dissolved, filed,"
     " status" ORG_FIELDS(ORG_FIELD_COL, "") ") "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, json_extract(?4, '$.filed'), ''),"
-    " CASE WHEN ?9 THEN " SQL_ORG_STATUS_LONE("?1", "?2") " ELSE 'pending' END"
+    " CASE WHEN ?9 IS NULL THEN 'pending' WHEN ?9 = '' THEN " SQL_ORG_STATUS_LONE("?1", "?2")
+    " ELSE " SQL_ORG_STATUS_NEWEST("?1", "?2", "?9", "?3") " END"
     ORG_FIELDS(ORG_FIELD_BOUND, "?4") ") "
     "ON CONFLICT(author, id) DO UPDATE SET "
     "seq = excluded.seq, data = excluded.data, members = excluded.members, "
     "party_members = excluded.party_members, dissolved = excluded.dissolved, "
-    "filed = excluded.filed, status = CASE WHEN ?9 THEN excluded.status ELSE status END"
+    "filed = excluded.filed, status = CASE WHEN ?9 IS NULL THEN status ELSE excluded.status END"
     ORG_FIELDS(ORG_FIELD_EXC, "");
 static const char SQL_ORG_FACTS[] =
     "SELECT filed, members, party_members FROM organisations WHERE author = ?1 AND id = ?2";
@@ -1869,6 +1892,23 @@ cm_rc hub_store_filing_ids(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
   return own_rows(st, s, "读取备案", filing_id_row, &w, err);
 }
 
+static uint32_t fv_hash(const char *id) {
+  uint32_t h = 2166136261u;
+  for (const char *p = id; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
+  return h;
+}
+
+/* 1 when a filing version of organisation id (by its hash) before seq was
+ * written since the collected rows were last written, or more were written
+ * than st->fv holds. */
+static int fv_older_collected(const hub_store *st, const char *id, uint64_t seq) {
+  if (st->fv_n < 0) return 1;
+  uint32_t h = fv_hash(id);
+  for (int i = 0; i < st->fv_n; i++)
+    if (st->fv[i].id == h && st->fv[i].seq < seq) return 1;
+  return 0;
+}
+
 /* The text SQLite's ->> gives of JSON value v, when it can be had from
  * jansson's reading: a string's own text; '' for none or null (as coalesce
  * makes it); an array of strings, when the JSON text holds no escape (so
@@ -1924,8 +1964,13 @@ cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], co
   if (settled_out) *settled_out = 0;
   if (o->json_len > (size_t)INT_MAX) return cm_errf(err, CM_ERR_TOO_LARGE, "组织的内容太大");
   cm_rc rc = key_lone(st, author, &lone, err);
-  /* the status reads record_status: the rows collected are written first */
-  if (!rc) rc = st_prep(st, SQL_ORG_PUT, &s, err);
+  /* The whole rule reads every version's record_status: the rows collected
+   * are written first.  Given the newest version's status, the older
+   * versions' are read, whose status rows were collected before their
+   * filing versions were written: only when one of those is among the
+   * collected ones must they be written first. */
+  const char *newest = lone && !fv_older_collected(st, o->id, o->seq) ? o->newest_status : NULL;
+  if (!rc) rc = newest ? st_prep_beside(st, SQL_ORG_PUT, &s, err) : st_prep(st, SQL_ORG_PUT, &s, err);
   if (rc) return rc;
   const json_t *filed = json_object_get(o->state, "filed");
   bind_key(s, 1, author);
@@ -1940,7 +1985,7 @@ cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], co
                       SQLITE_STATIC);
   else
     sqlite3_bind_null(s, 8);
-  sqlite3_bind_int(s, 9, lone);
+  if (lone) sqlite3_bind_text(s, 9, newest ? newest : "", -1, SQLITE_STATIC);
   org_fields_bind(s, o->state, o->json, o->json_len);
   rc = st_done(st, s, "保存组织", err);
   if (!rc && settled_out) *settled_out = lone;
@@ -2218,7 +2263,7 @@ cm_rc hub_store_status_bound(hub_store *st, const uint8_t author[PROTO_KEY_BYTES
   uint64_t first = 0;
   int found = 0;
   *applied_out = 0;
-  cm_rc rc = st_prep(st, SQL_STATUS_BOUND, &s, err);
+  cm_rc rc = st_prep_beside(st, SQL_STATUS_BOUND, &s, err); /* reviews only */
   if (rc) return rc;
   bind_key(s, 1, author);
   bind_u64(s, 2, seq);
@@ -2786,8 +2831,20 @@ cm_rc hub_store_report_version_put(hub_store *st, const uint8_t author[PROTO_KEY
 
 cm_rc hub_store_filing_version_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                    uint64_t seq, const char *id, cm_err *err) {
-  return rv_exec(st, "INSERT OR REPLACE INTO filing_versions(author, seq, id) VALUES(?1, ?2, ?3)",
-                 "保存备案版本", err, "kit", author, (int64_t)seq, id);
+  sqlite3_stmt *s = NULL;
+  if (st->defer && st->fv_n >= (int)(sizeof st->fv / sizeof st->fv[0])) st->fv_n = -1;
+  if (st->defer && st->fv_n >= 0) {
+    st->fv[st->fv_n].id = fv_hash(id);
+    st->fv[st->fv_n++].seq = seq;
+  }
+  /* writes filing_versions and reads nothing: the rows collected may wait */
+  cm_rc rc = st_prep_beside(
+      st, "INSERT OR REPLACE INTO filing_versions(author, seq, id) VALUES(?1, ?2, ?3)", &s, err);
+  if (rc) return rc;
+  bind_key(s, 1, author);
+  bind_u64(s, 2, seq);
+  bind_text(s, 3, id);
+  return st_done(st, s, "保存备案版本", err);
 }
 
 cm_rc hub_store_review_put(hub_store *st, const uint8_t reviewer[PROTO_KEY_BYTES], uint64_t rseq,

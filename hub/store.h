@@ -411,13 +411,19 @@ typedef struct hub_org_row {
   const json_t *state;
   int64_t members, party_members;
   int dissolved;
+  /* Written from the organisation's newest filing version (an org.filed as
+   * it is projected): that version's record status.  NULL otherwise. */
+  const char *newest_status;
 } hub_org_row;
 
 /* Write organisation o->id of author.  When author is alone in its community
  * (no key replaced it or was replaced by it), the organisation's status is
  * written by the same statement, by hub_store_org_status_refresh_one's rule,
  * and *settled_out (when not NULL) is 1; else its status is left as it was
- * ('pending' for a new row) for the caller to refresh. */
+ * ('pending' for a new row) for the caller to refresh.  With newest_status
+ * the rule takes that version's status as given and reads only the older
+ * versions' (hub_store_defer: the rows collected need not be written first,
+ * unless an older version of the organisation is among them). */
 cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const hub_org_row *o,
                         int *settled_out, cm_err *err);
 

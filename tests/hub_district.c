@@ -12,10 +12,13 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "hub/hublog.h"
 #include "hub/ingest.h"
 #include "hub/project.h"
+#include "hub/review.h"
+#include "hub/store.h"
 #include "hub/summary.h"
 #include "hub_testlib.h"
 #include "protocol/bundle.h"
@@ -184,6 +187,69 @@ static void test_forwarded_bundle(void **state) {
   assert_int_equal(json_array_size(json_object_get(ss, "streets")), 1);
   json_decref(ss);
 
+  free(own);
+  free(comm);
+  free(b);
+}
+
+/* The status of organisation id at hub (its directory), as its row holds it. */
+static void org_status_at(fixture *f, const char *hub, const char *id, char out[16]) {
+  char path[4096], sql[160];
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  snprintf(path, sizeof path, "%s/%s/hub.db", f->dir, hub);
+  snprintf(sql, sizeof sql, "SELECT status FROM organisations WHERE id = '%s'", id);
+  assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  snprintf(out, 16, "%s", (const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+/* The street's review reaches the district before the entries it decided,
+ * which then arrive in one push with a second filing of one organisation:
+ * the organisation stays rejected (its newest decided version), though the
+ * rejected version's status was still among the rows collected when the
+ * second filing's row was written. */
+static void test_review_before_its_entries(void **state) {
+  fixture *f = *state;
+  static const char *const kinds[] = {"org.filed", "org.filed"};
+  static const char *const bodies[] = {
+      "{\"id\":\"120105001001-0002\",\"name\":\"书画社\",\"category\":\"文体活动\","
+      "\"leader\":\"王\",\"phone\":\"1\",\"members\":5,\"party_members\":0,"
+      "\"party_station\":false,\"scope\":\"\",\"venue\":\"\",\"filed\":\"2026-03-01\"}",
+      "{\"id\":\"120105001001-0003\",\"name\":\"合唱团\",\"category\":\"文体活动\","
+      "\"leader\":\"赵\",\"phone\":\"1\",\"members\":5,\"party_members\":0,"
+      "\"party_station\":false,\"scope\":\"\",\"venue\":\"\",\"filed\":\"2026-03-01\"}"};
+  uint8_t *own = NULL, *comm = NULL, *b = NULL;
+  size_t ownlen = 0, commlen = 0, blen = 0;
+  json_t *list = NULL;
+  cm_err err;
+  char status[16];
+
+  push(f, &f->c1, 2, kinds, bodies);
+  assert_int_equal(hub_review_list(f->street, &list, &err), CM_OK);
+  assert_int_equal(json_array_size(list), 1);
+  int64_t batch = json_integer_value(json_object_get(json_array_get(list, 0), "id"));
+  json_decref(list);
+  assert_int_equal(hub_review_reject(f->street, batch, "李", "请补全后重新备案", NULL, &err), CM_OK);
+  push(f, &f->c1, 1, kinds + 1, bodies + 1); /* the second organisation filed again */
+  org_status_at(f, "street", "120105001001-0003", status);
+  assert_string_equal(status, "rejected");
+
+  pending(f, f->street->kp.pk, 0, &own, &ownlen);
+  pending(f, f->c1.kp.pk, 0, &comm, &commlen);
+  assert_int_equal(tl_bundle_join(own, ownlen, comm, commlen, &b, &blen), 0);
+  assert_int_equal(tl_ingest(f->district, b, blen, NULL), 200);
+  org_status_at(f, "district", "120105001001-0002", status);
+  assert_string_equal(status, "rejected");
+  org_status_at(f, "district", "120105001001-0003", status);
+  assert_string_equal(status, "rejected");
+  /* the whole rule over the community again: the same */
+  assert_int_equal(hub_store_org_status_refresh(f->district->store, f->c1.kp.pk, &err), CM_OK);
+  org_status_at(f, "district", "120105001001-0003", status);
+  assert_string_equal(status, "rejected");
   free(own);
   free(comm);
   free(b);
@@ -362,6 +428,7 @@ static void test_district_feed(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_forwarded_bundle, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_review_before_its_entries, setup, teardown),
     cmocka_unit_test_setup_teardown(test_replacement_key, setup, teardown),
     cmocka_unit_test_setup_teardown(test_stranger_street_and_forged_enrolment, setup, teardown),
     cmocka_unit_test_setup_teardown(test_district_feed, setup, teardown),
