@@ -123,7 +123,6 @@ static cm_rc project_revoked(hub_ctx *ctx, const proto_entry *e, const json_t *b
   return hub_store_author_revoke(ctx->store, key, (uint64_t)upto, err);
 }
 
-
 /* An organisation's state folded from its filing versions (hub_store_filing_each). */
 typedef struct org_fold {
   json_t *state; /* NULL until an org.filed is met */
@@ -373,8 +372,7 @@ static const fact_slot *fact_find(const uint8_t author[PROTO_KEY_BYTES], const c
   unsigned h = slot_of(org);
   for (unsigned k = 0; k < 2; k++) {
     fact_slot *g = &cache.facts->slots[(h + k) % FACT_SLOTS];
-    if (g->gen == gen && memcmp(g->author, author, PROTO_KEY_BYTES) == 0 &&
-        strcmp(g->id, org) == 0)
+    if (g->gen == gen && memcmp(g->author, author, PROTO_KEY_BYTES) == 0 && strcmp(g->id, org) == 0)
       return g;
     if (!*free_out && g->gen != gen) *free_out = g; /* a free one to fill */
   }
@@ -393,11 +391,11 @@ static void fact_fill(fact_slot *f, const uint8_t author[PROTO_KEY_BYTES], const
   f->party = party;
 }
 
-static cm_rc project_org_filed(hub_ctx *ctx, const proto_entry *e, json_t *body,
-                               const char *status, cm_err *err) {
+static cm_rc project_org_filed(hub_ctx *ctx, const proto_entry *e, json_t *body, const char *status,
+                               cm_err *err) {
   /* its newest filing version, whose status the row's takes first */
-  hub_org_row o = {get_str(body, "id"), e->seq, (const char *)e->body, e->body_len, body, 0, 0, 0,
-                   status};
+  hub_org_row o = {
+      get_str(body, "id"), e->seq, (const char *)e->body, e->body_len, body, 0, 0, 0, status};
   int settled = 0, no_roster = 0;
   cm_rc rc;
   if (!o.id || !cm_json_count(body, "members", &o.members) ||
@@ -482,8 +480,8 @@ cm_rc hub_project_rec_ctx(hub_ctx *ctx, const uint8_t author[PROTO_KEY_BYTES],
   /* no key of the community has its row (the author's own included): not
    * known, without reading it again */
   if (!rc && owned)
-    rc = hub_store_org_facts(ctx->store, owner, org, &c->org_known, c->org_filed,
-                             &c->org_members, &c->org_party, err);
+    rc = hub_store_org_facts(ctx->store, owner, org, &c->org_known, c->org_filed, &c->org_members,
+                             &c->org_party, err);
   if (!rc && f) fact_fill(f, author, org, c->org_known, c->org_filed, c->org_members, c->org_party);
   return rc;
 }
@@ -844,8 +842,8 @@ static cm_rc project_typed(hub_ctx *ctx, const proto_entry *e, json_t *body, con
 
 /* One kind the projection writes into its tables, and how. */
 /* status: the entry's record status (entry_status) */
-typedef cm_rc (*project_fn)(hub_ctx *ctx, const proto_entry *e, json_t *body,
-                             const char *status, cm_err *err);
+typedef cm_rc (*project_fn)(hub_ctx *ctx, const proto_entry *e, json_t *body, const char *status,
+                            cm_err *err);
 
 static cm_rc project_filed(hub_ctx *ctx, const proto_entry *e, json_t *body, const char *status,
                            cm_err *err) {
@@ -861,13 +859,13 @@ static cm_rc project_dissolved(hub_ctx *ctx, const proto_entry *e, json_t *body,
   (void)status;
   return project_org_change(ctx, e, body, 1, err);
 }
-static cm_rc project_enrolled_fn(hub_ctx *ctx, const proto_entry *e, json_t *body, const char *status,
-                                 cm_err *err) {
+static cm_rc project_enrolled_fn(hub_ctx *ctx, const proto_entry *e, json_t *body,
+                                 const char *status, cm_err *err) {
   (void)status;
   return project_enrolled(ctx, e, body, err);
 }
-static cm_rc project_revoked_fn(hub_ctx *ctx, const proto_entry *e, json_t *body, const char *status,
-                                cm_err *err) {
+static cm_rc project_revoked_fn(hub_ctx *ctx, const proto_entry *e, json_t *body,
+                                const char *status, cm_err *err) {
   (void)status;
   return project_revoked(ctx, e, body, err);
 }
@@ -892,15 +890,15 @@ static const struct {
   int copied;     /* COPIED_ALL, COPIED_ORG or 0 */
   int org_status; /* changes its author's organisations' status */
 } project_kinds[] = {
-  {"hub.enrolled", project_enrolled_fn, COPIED_ALL, 0},
-  {"hub.revoked", project_revoked_fn, COPIED_ALL, 0},
-  {"org.filed", project_filed, COPIED_ORG, 0}, /* its own row writes its status */
-  {"org.amended", project_amended, COPIED_ORG, 1},
-  {"org.dissolved", project_dissolved, COPIED_ORG, 1},
-  {"activity.declared", project_activity, 0, 0},
-  {"station.registered", project_typed, 0, 0},
-  {"org.mapped", project_typed, 0, 0},
-  {"roster.entry", project_roster, COPIED_ORG, 0},
+    {"hub.enrolled", project_enrolled_fn, COPIED_ALL, 0},
+    {"hub.revoked", project_revoked_fn, COPIED_ALL, 0},
+    {"org.filed", project_filed, COPIED_ORG, 0}, /* its own row writes its status */
+    {"org.amended", project_amended, COPIED_ORG, 1},
+    {"org.dissolved", project_dissolved, COPIED_ORG, 1},
+    {"activity.declared", project_activity, 0, 0},
+    {"station.registered", project_typed, 0, 0},
+    {"org.mapped", project_typed, 0, 0},
+    {"roster.entry", project_roster, COPIED_ORG, 0},
 };
 
 /* 1 when review body (of who, first..last) is the acceptance of the batch

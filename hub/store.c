@@ -1710,23 +1710,23 @@ static const char SQL_ORG_GET[] =
  * itself alone (key_lone): the same rule with chain = {A}, read through the
  * keys' indexes instead of the recursive walk and the temporary B-trees it
  * builds (a filing is half of a community's first push). */
-#define SQL_REVOKED_LONE(A, ID)                                                                  \
-  "EXISTS(SELECT 1 FROM decisions d WHERE d.kind = 'revoke' AND d.org = " ID                     \
-  "  AND (d.to_key = " A " OR (d.to_key IS NULL AND EXISTS(SELECT 1 FROM authors x"              \
+#define SQL_REVOKED_LONE(A, ID)                                                                    \
+  "EXISTS(SELECT 1 FROM decisions d WHERE d.kind = 'revoke' AND d.org = " ID                       \
+  "  AND (d.to_key = " A " OR (d.to_key IS NULL AND EXISTS(SELECT 1 FROM authors x"                \
   "  WHERE x.key = " A " AND x.role = 'self'))))"
-#define SQL_ORG_STATUS_LONE(A, ID)                                                               \
-  "CASE WHEN " SQL_REVOKED_LONE(A, ID) " THEN 'revoked'"                                         \
-  " ELSE coalesce((SELECT s.status FROM filing_versions f"                                       \
-  "  JOIN record_status s ON s.author = f.author AND s.seq = f.seq"                              \
-  "  WHERE f.author = " A " AND f.id = " ID " AND s.status IN ('accepted', 'rejected')"          \
+#define SQL_ORG_STATUS_LONE(A, ID)                                                                 \
+  "CASE WHEN " SQL_REVOKED_LONE(A, ID) " THEN 'revoked'"                                           \
+  " ELSE coalesce((SELECT s.status FROM filing_versions f"                                         \
+  "  JOIN record_status s ON s.author = f.author AND s.seq = f.seq"                                \
+  "  WHERE f.author = " A " AND f.id = " ID " AND s.status IN ('accepted', 'rejected')"            \
   "  ORDER BY f.seq DESC LIMIT 1), 'pending') END"
 /* The same when its newest filing version is SEQ, of status S. */
-#define SQL_ORG_STATUS_NEWEST(A, ID, S, SEQ)                                                     \
-  "CASE WHEN " SQL_REVOKED_LONE(A, ID) " THEN 'revoked'"                                         \
-  " WHEN " S " IN ('accepted', 'rejected') THEN " S                                              \
-  " ELSE coalesce((SELECT s.status FROM filing_versions f"                                       \
-  "  JOIN record_status s ON s.author = f.author AND s.seq = f.seq"                              \
-  "  WHERE f.author = " A " AND f.id = " ID " AND f.seq < " SEQ                                  \
+#define SQL_ORG_STATUS_NEWEST(A, ID, S, SEQ)                                                       \
+  "CASE WHEN " SQL_REVOKED_LONE(A, ID) " THEN 'revoked'"                                           \
+  " WHEN " S " IN ('accepted', 'rejected') THEN " S                                                \
+  " ELSE coalesce((SELECT s.status FROM filing_versions f"                                         \
+  "  JOIN record_status s ON s.author = f.author AND s.seq = f.seq"                                \
+  "  WHERE f.author = " A " AND f.id = " ID " AND f.seq < " SEQ                                    \
   "  AND s.status IN ('accepted', 'rejected') ORDER BY f.seq DESC LIMIT 1), 'pending') END"
 /* An organisation's row with its filing's fields as columns, in one
  * statement (hub_store_org_put).  ?9: NULL when its key is not alone in its
@@ -1894,7 +1894,8 @@ cm_rc hub_store_filing_ids(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
 
 static uint32_t fv_hash(const char *id) {
   uint32_t h = 2166136261u;
-  for (const char *p = id; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
+  for (const char *p = id; *p; p++)
+    h = (h ^ (unsigned char)*p) * 16777619u;
   return h;
 }
 
@@ -1970,7 +1971,8 @@ cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], co
    * filing versions were written: only when one of those is among the
    * collected ones must they be written first. */
   const char *newest = lone && !fv_older_collected(st, o->id, o->seq) ? o->newest_status : NULL;
-  if (!rc) rc = newest ? st_prep_beside(st, SQL_ORG_PUT, &s, err) : st_prep(st, SQL_ORG_PUT, &s, err);
+  if (!rc)
+    rc = newest ? st_prep_beside(st, SQL_ORG_PUT, &s, err) : st_prep(st, SQL_ORG_PUT, &s, err);
   if (rc) return rc;
   const json_t *filed = json_object_get(o->state, "filed");
   bind_key(s, 1, author);

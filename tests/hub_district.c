@@ -233,7 +233,8 @@ static void test_review_before_its_entries(void **state) {
   assert_int_equal(json_array_size(list), 1);
   int64_t batch = json_integer_value(json_object_get(json_array_get(list, 0), "id"));
   json_decref(list);
-  assert_int_equal(hub_review_reject(f->street, batch, "李", "请补全后重新备案", NULL, &err), CM_OK);
+  assert_int_equal(hub_review_reject(f->street, batch, "李", "请补全后重新备案", NULL, &err),
+                   CM_OK);
   push(f, &f->c1, 1, kinds + 1, bodies + 1); /* the second organisation filed again */
   org_status_at(f, "street", "120105001001-0003", status);
   assert_string_equal(status, "rejected");
@@ -427,11 +428,11 @@ static void test_district_feed(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test_setup_teardown(test_forwarded_bundle, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_review_before_its_entries, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_replacement_key, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_stranger_street_and_forged_enrolment, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_district_feed, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_forwarded_bundle, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_review_before_its_entries, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_replacement_key, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_stranger_street_and_forged_enrolment, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_district_feed, setup, teardown),
   };
   return cmocka_run_group_tests_name("hub_district", tests, NULL, NULL);
 }

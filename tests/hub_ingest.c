@@ -843,9 +843,8 @@ static void test_org_status_in_row(void **state) {
     org_status_of(f, "120105001001-0007", status);
     assert_string_equal(status, round == 0 ? "pending" : "rejected");
     if (round == 0) {
-      assert_int_equal(hub_review_reject(f->hub, newest_batch(f), "李", "请补全后重新备案", NULL,
-                                         &err),
-                       CM_OK);
+      assert_int_equal(
+          hub_review_reject(f->hub, newest_batch(f), "李", "请补全后重新备案", NULL, &err), CM_OK);
       org_status_of(f, "120105001001-0007", status);
       assert_string_equal(status, "rejected");
     }
