@@ -23,13 +23,14 @@ typedef struct cell {
 struct hub_rows {
   sqlite3 *db;
   const char *head, *tail;
+  const char *again; /* hub_rows_again's tail, or NULL */
   int cols;
   cell *cells;
   size_t n_cells, cap_cells;
   char *bytes; /* the blobs' and texts' copies, each followed by a NUL */
   size_t n_bytes, cap_bytes;
   size_t n_owned;                 /* bytes of the blobs taken (hub_rows_blob_owned) */
-  sqlite3_stmt *stmt[ROWS_SIZES]; /* stmt[k]: ROWS_MAX >> k rows */
+  sqlite3_stmt *stmt[2][ROWS_SIZES]; /* stmt[pass][k]: ROWS_MAX >> k rows, tail or again */
 };
 
 hub_rows *hub_rows_new(sqlite3 *db, const char *head, int cols, const char *tail) {
@@ -46,11 +47,17 @@ hub_rows *hub_rows_new(sqlite3 *db, const char *head, int cols, const char *tail
 void hub_rows_free(hub_rows *r) {
   if (!r) return;
   hub_rows_discard(r);
-  for (int k = 0; k < ROWS_SIZES; k++)
-    sqlite3_finalize(r->stmt[k]);
+  for (int k = 0; k < ROWS_SIZES; k++) {
+    sqlite3_finalize(r->stmt[0][k]);
+    sqlite3_finalize(r->stmt[1][k]);
+  }
   free(r->cells);
   free(r->bytes);
   free(r);
+}
+
+void hub_rows_again(hub_rows *r, const char *tail) {
+  r->again = tail;
 }
 
 size_t hub_rows_count(const hub_rows *r) {
@@ -138,14 +145,16 @@ int hub_rows_text(hub_rows *r, const char *t) {
   return SQLITE_OK;
 }
 
-/* The statement of ROWS_MAX >> k rows, prepared when first needed. */
-static int stmt_of(hub_rows *r, int k, sqlite3_stmt **out) {
-  if (r->stmt[k]) {
-    *out = r->stmt[k];
+/* The statement of ROWS_MAX >> k rows (pass 0: with tail; 1: with again),
+ * prepared when first needed. */
+static int stmt_of(hub_rows *r, int pass, int k, sqlite3_stmt **out) {
+  if (r->stmt[pass][k]) {
+    *out = r->stmt[pass][k];
     return SQLITE_OK;
   }
+  const char *tail = pass ? r->again : r->tail;
   size_t rows = (size_t)ROWS_MAX >> k, per = 2 * (size_t)r->cols + 2;
-  size_t len = strlen(r->head) + 1 + rows * per + 1 + strlen(r->tail) + 1;
+  size_t len = strlen(r->head) + 1 + rows * per + 1 + strlen(tail) + 1;
   char *sql = malloc(len), *w = sql;
   if (!sql) return SQLITE_NOMEM;
   w += strlen(strcpy(w, r->head));
@@ -159,10 +168,10 @@ static int stmt_of(hub_rows *r, int k, sqlite3_stmt **out) {
     *w++ = ')';
   }
   *w++ = ' ';
-  strcpy(w, r->tail);
-  int rc = sqlite3_prepare_v3(r->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &r->stmt[k], NULL);
+  strcpy(w, tail);
+  int rc = sqlite3_prepare_v3(r->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &r->stmt[pass][k], NULL);
   free(sql);
-  *out = r->stmt[k];
+  *out = r->stmt[pass][k];
   return rc;
 }
 
@@ -186,15 +195,16 @@ static void bind_cell(hub_rows *r, sqlite3_stmt *s, int i, const cell *c) {
   }
 }
 
-int hub_rows_flush(hub_rows *r, int64_t *changed) {
+/* Write every collected row once, with pass's statements. */
+static int write_rows(hub_rows *r, int pass, int64_t *changed) {
   size_t rows = hub_rows_count(r), done = 0;
   int rc = SQLITE_OK;
-  if (changed) *changed = 0;
+  *changed = 0;
   for (int k = 0; rc == SQLITE_OK && done < rows && k < ROWS_SIZES; k++) {
     size_t size = (size_t)ROWS_MAX >> k;
     while (rc == SQLITE_OK && rows - done >= size) {
       sqlite3_stmt *s = NULL;
-      rc = stmt_of(r, k, &s);
+      rc = stmt_of(r, pass, k, &s);
       if (rc != SQLITE_OK) break;
       const cell *c = &r->cells[done * (size_t)r->cols];
       for (size_t i = 0; i < size * (size_t)r->cols; i++)
@@ -202,12 +212,22 @@ int hub_rows_flush(hub_rows *r, int64_t *changed) {
       int step = sqlite3_step(s);
       rc = step == SQLITE_DONE ? SQLITE_OK : sqlite3_reset(s);
       if (rc == SQLITE_OK && step != SQLITE_DONE) rc = SQLITE_ERROR;
-      if (rc == SQLITE_OK && changed) *changed += sqlite3_changes64(r->db);
+      if (rc == SQLITE_OK) *changed += sqlite3_changes64(r->db);
       sqlite3_reset(s);
       sqlite3_clear_bindings(s);
       done += size;
     }
   }
+  return rc;
+}
+
+int hub_rows_flush(hub_rows *r, int64_t *changed) {
+  int64_t first = 0, second = 0;
+  int rc = write_rows(r, 0, &first);
+  /* some rows met one already there: all again with the other tail */
+  if (rc == SQLITE_OK && r->again && first < (int64_t)hub_rows_count(r))
+    rc = write_rows(r, 1, &second);
+  if (changed) *changed = first + second;
   hub_rows_discard(r);
   return rc;
 }

@@ -27,6 +27,14 @@ typedef struct hub_rows hub_rows;
 hub_rows *hub_rows_new(sqlite3 *db, const char *head, int cols, const char *tail);
 void hub_rows_free(hub_rows *r);
 
+/* Rows the statement with tail (a DO NOTHING upsert) left out, because a
+ * row of their key was there, are then written by the same rows again with
+ * this tail (kept by address): a DO UPDATE upsert, which SQLite runs with a
+ * statement journal (a copy of every page it changes) and DO NOTHING without
+ * one.  Its WHERE must leave a row as it is when it meets itself, as the rows
+ * just inserted are met again. */
+void hub_rows_again(hub_rows *r, const char *tail);
+
 /* Rows collected and not yet written, and the bytes of their blobs and
  * texts. */
 size_t hub_rows_count(const hub_rows *r);
@@ -48,7 +56,8 @@ int hub_rows_text(hub_rows *r, const char *t);
  * the failing statement's result code (the rows are forgotten either way;
  * statements already run are the caller's to roll back).  *changed (when
  * not NULL): the rows the statements inserted or changed (sqlite3_changes),
- * fewer than given when a DO NOTHING upsert skipped some. */
+ * fewer than given when a DO NOTHING upsert skipped some (and no
+ * hub_rows_again changed them). */
 int hub_rows_flush(hub_rows *r, int64_t *changed);
 
 /* Forget the collected rows without writing them. */

@@ -506,6 +506,17 @@ static const char *const store_migrations[] = {
 #define STORE_CACHE_MAX (STORE_CACHE / 2)
 #define DASH_STMTS 48
 
+/* The tables whose rows hub_store_defer collects (hub_store.rows). */
+enum {
+  ROWS_ENTRIES,
+  ROWS_VERSIONS,
+  ROWS_STATUS,
+  ROWS_REPORTS,
+  ROWS_REPORTS_NEW,
+  ROWS_FILINGS,
+  ROWS_N
+};
+
 struct hub_store {
   sqlite3 *db;
   /* Prepared statements keyed by the address of their SQL text (each a
@@ -535,13 +546,13 @@ struct hub_store {
    * a savepoint's rollback (one generation too many is harmless). */
   int year_touched;
   /* While a push's entries are stored and projected (hub_store_defer), the
-   * per-entry rows of entries, report_versions, record_status and reports
-   * are collected and written a statement per table instead of one per
-   * row (hub/rows.h).  Every other statement of this file writes them
+   * per-entry rows of entries, report_versions, record_status, reports and
+   * filing_versions are collected and written a statement per table instead
+   * of one per row (hub/rows.h).  Every other statement of this file writes them
    * first (st_flush), so nothing reads those tables without them; a
    * rollback discards them. */
   int defer;
-  hub_rows *rows[5];
+  hub_rows *rows[ROWS_N];
   /* Writing collected rows failed, some of them may be written: every
    * statement fails until the rollback (of the push's savepoint or the
    * transaction) that undoes them, so that no commit keeps part of them. */
@@ -558,17 +569,15 @@ struct hub_store {
   uint8_t memo_key[PROTO_KEY_BYTES];
   int memo_lone;
   int memo_no_roster;
-  /* The organisations (a hash of each id) of the filing versions written
-   * while rows were collected since they were last written (-1: more than
-   * fit): whose record status rows may still be among the collected ones. */
+  /* The organisations (a hash of each id) and sequences of the filing
+   * versions collected since the collected rows were last written (fv_n -1:
+   * more than fit), whose record status rows are among them too. */
   struct {
     uint32_t id;
     uint64_t seq;
   } fv[64];
   int fv_n;
 };
-
-enum { ROWS_ENTRIES, ROWS_VERSIONS, ROWS_STATUS, ROWS_REPORTS, ROWS_REPORTS_NEW };
 
 int hub_store_schema_version(void) {
   return (int)(sizeof store_migrations / sizeof store_migrations[0]);
@@ -765,8 +774,8 @@ static cm_rc key_lone(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], int *lo
 static void st_discard(hub_store *st);
 
 /* What each table's rows are, for errors (ROWS_*). */
-static const char *const rows_what[] = {"保存记录", "保存月报版本", "写入记录状态", "保存月报",
-                                        "保存月报"};
+static const char *const rows_what[ROWS_N] = {"保存记录", "保存月报版本", "写入记录状态",
+                                              "保存月报", "保存月报", "保存备案版本"};
 
 /* Write the rows collected while deferring (hub_store_defer), so that the
  * statement about to run sees them. */
@@ -1004,21 +1013,26 @@ static const struct {
                        " activities, participants, party_participants, flagged) VALUES",
                        "", 8},
     [ROWS_STATUS] = {"INSERT OR FAIL INTO record_status(author, seq, status) VALUES", "", 3},
+    /* a month's newest version: a new month's row needs no statement
+     * journal; a correction's then replaces its month's (hub_rows_again) */
     [ROWS_REPORTS] = {"INSERT OR FAIL INTO reports(author, org, month, seq, activities,"
                       " participants, party_participants, good_deeds, time_ms, received_ms,"
                       " status) VALUES",
-                      SQL_REPORT_PUT_CONFLICT, 11},
+                      "ON CONFLICT(month, author, org) DO NOTHING", 11},
     /* a month the author has no row of yet; else nothing */
     [ROWS_REPORTS_NEW] = {"INSERT OR FAIL INTO reports(author, org, month, seq, activities,"
                           " participants, party_participants, good_deeds, time_ms,"
                           " received_ms, status) VALUES",
                           "ON CONFLICT(month, author, org) DO NOTHING", 11},
+    [ROWS_FILINGS] = {"INSERT OR FAIL INTO filing_versions(author, seq, id) VALUES", "", 3},
 };
 
 /* Table i's rows, made when first needed; NULL when out of memory. */
 static hub_rows *st_rows(hub_store *st, int i) {
-  if (!st->rows[i])
+  if (!st->rows[i]) {
     st->rows[i] = hub_rows_new(st->db, rows_shape[i].head, rows_shape[i].cols, rows_shape[i].tail);
+    if (st->rows[i] && i == ROWS_REPORTS) hub_rows_again(st->rows[i], SQL_REPORT_PUT_CONFLICT);
+  }
   return st->rows[i];
 }
 
@@ -1899,9 +1913,8 @@ static uint32_t fv_hash(const char *id) {
   return h;
 }
 
-/* 1 when a filing version of organisation id (by its hash) before seq was
- * written since the collected rows were last written, or more were written
- * than st->fv holds. */
+/* 1 when a filing version of organisation id (by its hash) before seq is
+ * among the collected rows, or more were collected than st->fv holds. */
 static int fv_older_collected(const hub_store *st, const char *id, uint64_t seq) {
   if (st->fv_n < 0) return 1;
   uint32_t h = fv_hash(id);
@@ -1965,11 +1978,11 @@ cm_rc hub_store_org_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], co
   if (settled_out) *settled_out = 0;
   if (o->json_len > (size_t)INT_MAX) return cm_errf(err, CM_ERR_TOO_LARGE, "组织的内容太大");
   cm_rc rc = key_lone(st, author, &lone, err);
-  /* The whole rule reads every version's record_status: the rows collected
-   * are written first.  Given the newest version's status, the older
-   * versions' are read, whose status rows were collected before their
-   * filing versions were written: only when one of those is among the
-   * collected ones must they be written first. */
+  /* The whole rule reads every version and its record_status: the rows
+   * collected are written first.  Given the newest version's status, only
+   * the older versions are read, and each is collected with its status row:
+   * only when one of them is among the collected rows must they be written
+   * first. */
   const char *newest = lone && !fv_older_collected(st, o->id, o->seq) ? o->newest_status : NULL;
   if (!rc)
     rc = newest ? st_prep_beside(st, SQL_ORG_PUT, &s, err) : st_prep(st, SQL_ORG_PUT, &s, err);
@@ -2833,20 +2846,17 @@ cm_rc hub_store_report_version_put(hub_store *st, const uint8_t author[PROTO_KEY
 
 cm_rc hub_store_filing_version_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                    uint64_t seq, const char *id, cm_err *err) {
-  sqlite3_stmt *s = NULL;
   if (st->defer && st->fv_n >= (int)(sizeof st->fv / sizeof st->fv[0])) st->fv_n = -1;
   if (st->defer && st->fv_n >= 0) {
     st->fv[st->fv_n].id = fv_hash(id);
     st->fv[st->fv_n++].seq = seq;
   }
-  /* writes filing_versions and reads nothing: the rows collected may wait */
-  cm_rc rc = st_prep_beside(
-      st, "INSERT OR REPLACE INTO filing_versions(author, seq, id) VALUES(?1, ?2, ?3)", &s, err);
-  if (rc) return rc;
-  bind_key(s, 1, author);
-  bind_u64(s, 2, seq);
-  bind_text(s, 3, id);
-  return st_done(st, s, "保存备案版本", err);
+  /* a new row, as every row an entry's projection writes (hub_store_defer) */
+  hub_rows *r = st_rows(st, ROWS_FILINGS);
+  int x = r ? hub_rows_blob(r, author, PROTO_KEY_BYTES) : SQLITE_NOMEM;
+  if (!x) x = hub_rows_int(r, (int64_t)seq);
+  if (!x) x = hub_rows_text(r, id);
+  return st_row_end(st, ROWS_FILINGS, x, NULL, err);
 }
 
 cm_rc hub_store_review_put(hub_store *st, const uint8_t reviewer[PROTO_KEY_BYTES], uint64_t rseq,

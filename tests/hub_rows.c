@@ -118,6 +118,51 @@ static void test_upsert_in_order(void **state) {
   sqlite3_close(db);
 }
 
+/* The same rows as a DO NOTHING first and, since some met a row of their
+ * key, all again as the upsert (hub_rows_again): the same rows in the end,
+ * over a row written before them as well; the count is of the rows
+ * inserted and of those changed. */
+static void test_again_in_order(void **state) {
+  (void)state;
+  sqlite3 *db = db_new();
+  assert_int_equal(sqlite3_exec(db, "INSERT INTO m(k, v, seq) VALUES('c', 5, 5)", NULL, NULL, NULL),
+                   SQLITE_OK);
+  hub_rows *r = hub_rows_new(db, "INSERT INTO m(k, v, seq) VALUES", 3, "ON CONFLICT(k) DO NOTHING");
+  assert_non_null(r);
+  hub_rows_again(r, "ON CONFLICT(k) DO UPDATE SET v = excluded.v, seq = excluded.seq"
+                    " WHERE excluded.seq > m.seq");
+  static const struct {
+    const char *k;
+    int v, seq;
+  } rows[] = {{"a", 10, 1}, {"b", 20, 1}, {"a", 30, 3}, {"a", 25, 2},
+              {"b", 21, 2}, {"c", 4, 4},  {"c", 6, 6}};
+  for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+    assert_int_equal(hub_rows_text(r, rows[i].k), SQLITE_OK);
+    assert_int_equal(hub_rows_int(r, rows[i].v), SQLITE_OK);
+    assert_int_equal(hub_rows_int(r, rows[i].seq), SQLITE_OK);
+  }
+  int64_t changed = 0;
+  assert_int_equal(hub_rows_flush(r, &changed), SQLITE_OK);
+  assert_int_equal(one_int(db, "SELECT v FROM m WHERE k = 'a'"), 30);
+  assert_int_equal(one_int(db, "SELECT v FROM m WHERE k = 'b'"), 21);
+  assert_int_equal(one_int(db, "SELECT v FROM m WHERE k = 'c'"), 6);
+  assert_int_equal(one_int(db, "SELECT count(*) FROM m"), 3);
+  /* a and b inserted; a (3), b (2), c (6) changed by the second pass */
+  assert_int_equal(changed, 5);
+  /* new keys only: one pass, each row counted once */
+  for (int i = 0; i < 3; i++) {
+    char k[8];
+    snprintf(k, sizeof k, "n%d", i);
+    assert_int_equal(hub_rows_text(r, k), SQLITE_OK);
+    assert_int_equal(hub_rows_int(r, i), SQLITE_OK);
+    assert_int_equal(hub_rows_int(r, i), SQLITE_OK);
+  }
+  assert_int_equal(hub_rows_flush(r, &changed), SQLITE_OK);
+  assert_int_equal(changed, 3);
+  hub_rows_free(r);
+  sqlite3_close(db);
+}
+
 /* A row holds what the caller's buffers held when it was added, not what
  * they hold when the rows are written; an owned blob is written and freed
  * (the sanitizers' leak check sees it). */
@@ -240,9 +285,10 @@ static void test_do_nothing_count(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_every_count),      cmocka_unit_test(test_upsert_in_order),
-      cmocka_unit_test(test_copies),           cmocka_unit_test(test_failure),
-      cmocka_unit_test(test_do_nothing_count), cmocka_unit_test(test_large),
+      cmocka_unit_test(test_every_count),    cmocka_unit_test(test_upsert_in_order),
+      cmocka_unit_test(test_again_in_order), cmocka_unit_test(test_copies),
+      cmocka_unit_test(test_failure),        cmocka_unit_test(test_do_nothing_count),
+      cmocka_unit_test(test_large),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
