@@ -91,6 +91,21 @@ static void test_every_count(void **state) {
   sqlite3_close(db);
 }
 
+/* A row (k, v, seq) of table m into r. */
+static void add_m(hub_rows *r, const char *k, int v, int seq) {
+  assert_int_equal(hub_rows_text(r, k), SQLITE_OK);
+  assert_int_equal(hub_rows_int(r, v), SQLITE_OK);
+  assert_int_equal(hub_rows_int(r, seq), SQLITE_OK);
+}
+
+/* Rows of m with DO NOTHING, over a row of m written before them (sql). */
+static hub_rows *m_do_nothing(sqlite3 *db, const char *sql) {
+  assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+  hub_rows *r = hub_rows_new(db, "INSERT INTO m(k, v, seq) VALUES", 3, "ON CONFLICT(k) DO NOTHING");
+  assert_non_null(r);
+  return r;
+}
+
 /* An upsert's rows are applied in their order: a later row of the same key
  * sees the earlier, as the same statement run row by row would. */
 static void test_upsert_in_order(void **state) {
@@ -105,11 +120,8 @@ static void test_upsert_in_order(void **state) {
     const char *k;
     int v, seq;
   } rows[] = {{"a", 10, 1}, {"b", 20, 1}, {"a", 30, 3}, {"a", 25, 2}, {"b", 21, 2}};
-  for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-    assert_int_equal(hub_rows_text(r, rows[i].k), SQLITE_OK);
-    assert_int_equal(hub_rows_int(r, rows[i].v), SQLITE_OK);
-    assert_int_equal(hub_rows_int(r, rows[i].seq), SQLITE_OK);
-  }
+  for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+    add_m(r, rows[i].k, rows[i].v, rows[i].seq);
   assert_int_equal(hub_rows_flush(r, NULL), SQLITE_OK);
   assert_int_equal(one_int(db, "SELECT v FROM m WHERE k = 'a'"), 30);
   assert_int_equal(one_int(db, "SELECT v FROM m WHERE k = 'b'"), 21);
@@ -125,10 +137,7 @@ static void test_upsert_in_order(void **state) {
 static void test_again_in_order(void **state) {
   (void)state;
   sqlite3 *db = db_new();
-  assert_int_equal(sqlite3_exec(db, "INSERT INTO m(k, v, seq) VALUES('c', 5, 5)", NULL, NULL, NULL),
-                   SQLITE_OK);
-  hub_rows *r = hub_rows_new(db, "INSERT INTO m(k, v, seq) VALUES", 3, "ON CONFLICT(k) DO NOTHING");
-  assert_non_null(r);
+  hub_rows *r = m_do_nothing(db, "INSERT INTO m(k, v, seq) VALUES('c', 5, 5)");
   hub_rows_again(r, "ON CONFLICT(k) DO UPDATE SET v = excluded.v, seq = excluded.seq"
                     " WHERE excluded.seq > m.seq");
   static const struct {
@@ -136,11 +145,8 @@ static void test_again_in_order(void **state) {
     int v, seq;
   } rows[] = {{"a", 10, 1}, {"b", 20, 1}, {"a", 30, 3}, {"a", 25, 2},
               {"b", 21, 2}, {"c", 4, 4},  {"c", 6, 6}};
-  for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-    assert_int_equal(hub_rows_text(r, rows[i].k), SQLITE_OK);
-    assert_int_equal(hub_rows_int(r, rows[i].v), SQLITE_OK);
-    assert_int_equal(hub_rows_int(r, rows[i].seq), SQLITE_OK);
-  }
+  for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+    add_m(r, rows[i].k, rows[i].v, rows[i].seq);
   int64_t changed = 0;
   assert_int_equal(hub_rows_flush(r, &changed), SQLITE_OK);
   assert_int_equal(one_int(db, "SELECT v FROM m WHERE k = 'a'"), 30);
@@ -153,9 +159,7 @@ static void test_again_in_order(void **state) {
   for (int i = 0; i < 3; i++) {
     char k[8];
     snprintf(k, sizeof k, "n%d", i);
-    assert_int_equal(hub_rows_text(r, k), SQLITE_OK);
-    assert_int_equal(hub_rows_int(r, i), SQLITE_OK);
-    assert_int_equal(hub_rows_int(r, i), SQLITE_OK);
+    add_m(r, k, i, i);
   }
   assert_int_equal(hub_rows_flush(r, &changed), SQLITE_OK);
   assert_int_equal(changed, 3);
@@ -264,16 +268,10 @@ static void test_failure(void **state) {
 static void test_do_nothing_count(void **state) {
   (void)state;
   sqlite3 *db = db_new();
-  assert_int_equal(sqlite3_exec(db, "INSERT INTO m VALUES('b', 1, 1)", NULL, NULL, NULL),
-                   SQLITE_OK);
-  hub_rows *r = hub_rows_new(db, "INSERT INTO m(k, v, seq) VALUES", 3, "ON CONFLICT(k) DO NOTHING");
-  assert_non_null(r);
+  hub_rows *r = m_do_nothing(db, "INSERT INTO m VALUES('b', 1, 1)");
   const char *keys[] = {"a", "b", "c", "a"};
-  for (int i = 0; i < 4; i++) {
-    assert_int_equal(hub_rows_text(r, keys[i]), SQLITE_OK);
-    assert_int_equal(hub_rows_int(r, 100 + i), SQLITE_OK);
-    assert_int_equal(hub_rows_int(r, 2), SQLITE_OK);
-  }
+  for (int i = 0; i < 4; i++)
+    add_m(r, keys[i], 100 + i, 2);
   int64_t changed = -1;
   assert_int_equal(hub_rows_flush(r, &changed), SQLITE_OK);
   assert_int_equal(changed, 2); /* a and c; b was there, the second a too */
