@@ -24,6 +24,8 @@ struct hub_rows {
   sqlite3 *db;
   const char *head, *tail;
   const char *again; /* hub_rows_again's tail, or NULL */
+  int again_first;   /* the last flush met rows of their key: write with again alone */
+  unsigned flushes;  /* flushes written with again alone since */
   int cols;
   cell *cells;
   size_t n_cells, cap_cells;
@@ -221,12 +223,24 @@ static int write_rows(hub_rows *r, int pass, int64_t *changed) {
   return rc;
 }
 
+/* Rows that meet rows of their key come in runs (a community correcting
+ * its past months): after a flush that met some, the next ones are written
+ * with again alone, as the one upsert it is, and every eighth tries the
+ * other tail first again. */
+#define ROWS_AGAIN_PROBE 8
+
 int hub_rows_flush(hub_rows *r, int64_t *changed) {
   int64_t first = 0, second = 0;
-  int rc = write_rows(r, 0, &first);
-  /* some rows met one already there: all again with the other tail */
-  if (rc == SQLITE_OK && r->again && first < (int64_t)hub_rows_count(r))
+  int rc = SQLITE_OK;
+  if (r->again && r->again_first && ++r->flushes % ROWS_AGAIN_PROBE != 0) {
     rc = write_rows(r, 1, &second);
+  } else {
+    rc = write_rows(r, 0, &first);
+    /* some rows met one already there: all again with the other tail */
+    r->again_first = rc == SQLITE_OK && r->again && first < (int64_t)hub_rows_count(r);
+    r->flushes = 0;
+    if (r->again_first) rc = write_rows(r, 1, &second);
+  }
   if (changed) *changed = first + second;
   hub_rows_discard(r);
   return rc;

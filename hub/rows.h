@@ -32,7 +32,8 @@ void hub_rows_free(hub_rows *r);
  * this tail (kept by address): a DO UPDATE upsert, which SQLite runs with a
  * statement journal (a copy of every page it changes) and DO NOTHING without
  * one.  Its WHERE must leave a row as it is when it meets itself, as the rows
- * just inserted are met again. */
+ * just inserted are met again.  After a flush that needed it, the next are
+ * written with this tail alone (every eighth tries the first again). */
 void hub_rows_again(hub_rows *r, const char *tail);
 
 /* Rows collected and not yet written, and the bytes of their blobs and

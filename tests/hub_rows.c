@@ -155,7 +155,7 @@ static void test_again_in_order(void **state) {
   assert_int_equal(one_int(db, "SELECT count(*) FROM m"), 3);
   /* a and b inserted; a (3), b (2), c (6) changed by the second pass */
   assert_int_equal(changed, 5);
-  /* new keys only: one pass, each row counted once */
+  /* new keys only (written by the upsert alone now): each row counted once */
   for (int i = 0; i < 3; i++) {
     char k[8];
     snprintf(k, sizeof k, "n%d", i);
