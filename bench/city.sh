@@ -74,4 +74,4 @@ echo
 # CITY_SKIP=REGEX leaves answers out (the hub computes under its lock: one that
 # takes longer than --max-time holds up every answer after it).
 bash "$HERE/dashboard_http.sh" "$B" --hub "$HUBDIR" --months "$M" --runs "$RUNS" --paged \
-  --max-time 300 --skip "${CITY_SKIP-}"
+  --max-time 300 --cold 1 --skip "${CITY_SKIP-}"

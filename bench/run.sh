@@ -314,5 +314,5 @@ if [ -s "$T/dashhttp" ]; then
   echo "a city's figures: \`bench/city.sh\`, docs/scale.md):"
   echo
   cat "$T/dashhttp"
-  grep -h 'skipped' "$T/dashhttp.err" 2>/dev/null
+  grep -h 'skipped' "$T/dashhttp.err" 2>/dev/null || true
 fi
