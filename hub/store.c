@@ -565,7 +565,8 @@ struct hub_store {
    * community (key_lone); memo_no_roster, it has no roster entry either
    * (SQL_ROSTER_NONE).  Forgotten when a key is recorded as replacing
    * another, memo_no_roster when a roster entry is stored, both when a
-   * transaction starts (another process may have written between two). */
+   * transaction starts (another process may have written between two);
+   * used only inside one. */
   uint8_t memo_key[PROTO_KEY_BYTES];
   int memo_lone;
   int memo_no_roster;
@@ -4152,12 +4153,13 @@ static const char SQL_LONE[] = "SELECT 1 WHERE " SQL_LONE_KEY("?1");
 
 static cm_rc key_lone(hub_store *st, const uint8_t key[PROTO_KEY_BYTES], int *lone_out,
                       cm_err *err) {
-  if (st->memo_lone && memcmp(st->memo_key, key, PROTO_KEY_BYTES) == 0) {
+  int in_txn = !sqlite3_get_autocommit(st->db);
+  if (in_txn && st->memo_lone && memcmp(st->memo_key, key, PROTO_KEY_BYTES) == 0) {
     *lone_out = 1;
     return CM_OK;
   }
   cm_rc rc = one_key(st, SQL_LONE, key, NULL, 0, NULL, lone_out, err);
-  if (!rc && *lone_out) {
+  if (!rc && in_txn && *lone_out) {
     if (memcmp(st->memo_key, key, PROTO_KEY_BYTES) != 0) st->memo_no_roster = 0;
     memcpy(st->memo_key, key, PROTO_KEY_BYTES);
     st->memo_lone = 1;
@@ -4849,9 +4851,10 @@ static const char SQL_ROSTER_NONE[] =
 
 cm_rc hub_store_roster_apply(hub_store *st, const uint8_t author[PROTO_KEY_BYTES], const char *org,
                              uint64_t upto, int *none_out, cm_err *err) {
-  int none = st->memo_no_roster && memcmp(st->memo_key, author, PROTO_KEY_BYTES) == 0;
+  int in_txn = !sqlite3_get_autocommit(st->db);
+  int none = in_txn && st->memo_no_roster && memcmp(st->memo_key, author, PROTO_KEY_BYTES) == 0;
   cm_rc rc = none ? CM_OK : one_key(st, SQL_ROSTER_NONE, author, NULL, 0, NULL, &none, err);
-  if (!rc && none) {
+  if (!rc && in_txn && none) {
     memcpy(st->memo_key, author, PROTO_KEY_BYTES);
     st->memo_lone = st->memo_no_roster = 1;
   }
