@@ -146,9 +146,10 @@ static json_t *fast_object(cm_json_scan *f, int depth) {
     if (!k || kn >= sizeof key || f->p >= f->end || *f->p++ != ':') break;
     memcpy(key, k, kn);
     key[kn] = '\0';
-    if (json_object_get(o, key)) break; /* a duplicate: jansson says so */
     json_t *v = fast_value(f, depth + 1);
+    size_t had = json_object_size(o);
     if (!v || json_object_set_new_nocheck(o, key, v)) break;
+    if (json_object_size(o) == had) break; /* a duplicate replaced a value: refused */
     int more = fast_next(f, '}');
     if (more == 0) return o;
     if (more < 0) break;
