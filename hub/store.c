@@ -548,8 +548,8 @@ struct hub_store {
   /* While a push's entries are stored and projected (hub_store_defer), the
    * per-entry rows of entries, report_versions, record_status, reports and
    * filing_versions are collected and written a statement per table instead
-   * of one per row (hub/rows.h).  Every other statement of this file writes them
-   * first (st_flush), so nothing reads those tables without them; a
+   * of one per row (hub/rows.h).  Every other statement of this file writes
+   * them first (st_flush), so nothing reads those tables without them; a
    * rollback discards them. */
   int defer;
   hub_rows *rows[ROWS_N];
