@@ -570,11 +570,12 @@ struct hub_store {
   uint8_t memo_key[PROTO_KEY_BYTES];
   int memo_lone;
   int memo_no_roster;
-  /* The organisations (a hash of each id) and sequences of the filing
-   * versions collected since the collected rows were last written (fv_n -1:
-   * more than fit), whose record status rows are among them too. */
+  /* The organisations and sequences of the filing versions collected since
+   * the collected rows were last written (fv_n -1: more than fit, or an id
+   * longer than any the domain core lets through), whose record status rows
+   * are among them too. */
   struct {
-    uint32_t id;
+    char id[CM_REC_PREFIX_MAX + 16];
     uint64_t seq;
   } fv[64];
   int fv_n;
@@ -1907,20 +1908,12 @@ cm_rc hub_store_filing_ids(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
   return own_rows(st, s, "读取备案", filing_id_row, &w, err);
 }
 
-static uint32_t fv_hash(const char *id) {
-  uint32_t h = 2166136261u;
-  for (const char *p = id; *p; p++)
-    h = (h ^ (unsigned char)*p) * 16777619u;
-  return h;
-}
-
-/* 1 when a filing version of organisation id (by its hash) before seq is
- * among the collected rows, or more were collected than st->fv holds. */
+/* 1 when a filing version of organisation id before seq is among the
+ * collected rows, or st->fv could not hold every one collected. */
 static int fv_older_collected(const hub_store *st, const char *id, uint64_t seq) {
   if (st->fv_n < 0) return 1;
-  uint32_t h = fv_hash(id);
   for (int i = 0; i < st->fv_n; i++)
-    if (st->fv[i].id == h && st->fv[i].seq < seq) return 1;
+    if (st->fv[i].seq < seq && strcmp(st->fv[i].id, id) == 0) return 1;
   return 0;
 }
 
@@ -2847,10 +2840,13 @@ cm_rc hub_store_report_version_put(hub_store *st, const uint8_t author[PROTO_KEY
 
 cm_rc hub_store_filing_version_put(hub_store *st, const uint8_t author[PROTO_KEY_BYTES],
                                    uint64_t seq, const char *id, cm_err *err) {
-  if (st->defer && st->fv_n >= (int)(sizeof st->fv / sizeof st->fv[0])) st->fv_n = -1;
   if (st->defer && st->fv_n >= 0) {
-    st->fv[st->fv_n].id = fv_hash(id);
-    st->fv[st->fv_n++].seq = seq;
+    if (st->fv_n < (int)(sizeof st->fv / sizeof st->fv[0]) && strlen(id) < sizeof st->fv[0].id) {
+      strcpy(st->fv[st->fv_n].id, id);
+      st->fv[st->fv_n++].seq = seq;
+    } else {
+      st->fv_n = -1;
+    }
   }
   /* a new row, as every row an entry's projection writes (hub_store_defer) */
   hub_rows *r = st_rows(st, ROWS_FILINGS);

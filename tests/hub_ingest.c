@@ -62,6 +62,18 @@ static void one_bundle(tl_author *a, size_t n, uint8_t **b, size_t *blen) {
   free(cs);
 }
 
+/* One changeset of n entries of f's community (kinds and bodies given), as
+ * one bundle, taken in by the street. */
+static void push_kinds(fixture *f, size_t n, const char *const *kinds, const char *const *bodies) {
+  uint8_t *cs = NULL, *b = NULL;
+  size_t cslen = 0, blen = 0;
+  assert_int_equal(tl_changeset(&f->c, n, kinds, bodies, 0, &cs, &cslen), 0);
+  assert_int_equal(tl_bundle(&cs, &cslen, 1, &b, &blen), 0);
+  assert_int_equal(tl_ingest(f->hub, b, blen, NULL), 200);
+  free(cs);
+  free(b);
+}
+
 /* The one row of sql on the street hub's database, opened read-only beside
  * the open hub: *db and the statement (stepped to its row) are the caller's
  * to close. */
@@ -759,14 +771,8 @@ static void test_org_columns_from_json(void **state) {
       "\"leader\":\"钱\",\"phone\":\"1\",\"members\":5,\"party_members\":0,"
       "\"party_station\":false,\"scope\":\"\",\"venue\":\"\",\"filed\":\"2026-02-01\","
       "\"flags\":[\"name\\u005fnorm\"]}"};
-  uint8_t *cs = NULL, *b = NULL;
-  size_t cslen = 0, blen = 0;
   f->c.time_ms = cm_now_ms() - 3600 * 1000;
-  assert_int_equal(tl_changeset(&f->c, 5, kinds, bodies, 0, &cs, &cslen), 0);
-  assert_int_equal(tl_bundle(&cs, &cslen, 1, &b, &blen), 0);
-  assert_int_equal(tl_ingest(f->hub, b, blen, NULL), 200);
-  free(cs);
-  free(b);
+  push_kinds(f, 5, kinds, bodies);
   sqlite3 *db = NULL;
   sqlite3_stmt *st = street_row(
       f,
@@ -804,18 +810,6 @@ static void org_status_of(fixture *f, const char *id, char out[16]) {
   sqlite3_close(db);
 }
 
-/* The newest batch waiting for review at the street. */
-static int64_t newest_batch(fixture *f) {
-  json_t *list = NULL;
-  cm_err err;
-  assert_int_equal(hub_review_list(f->hub, &list, &err), CM_OK);
-  assert_true(json_array_size(list) > 0);
-  int64_t id =
-      json_integer_value(json_object_get(json_array_get(list, json_array_size(list) - 1), "id"));
-  json_decref(list);
-  return id;
-}
-
 /* A filing's row is written with its organisation's status by the row's
  * own statement: a filing sent again after a rejection is pending itself,
  * and the organisation stays rejected (its newest decided version) until
@@ -833,18 +827,13 @@ static void test_org_status_in_row(void **state) {
   cm_err err;
   f->c.time_ms = cm_now_ms() - 3600 * 1000;
   for (int round = 0; round < 2; round++) {
-    uint8_t *cs = NULL, *b = NULL;
-    size_t cslen = 0, blen = 0;
-    assert_int_equal(tl_changeset(&f->c, 1, kinds, bodies, 0, &cs, &cslen), 0);
-    assert_int_equal(tl_bundle(&cs, &cslen, 1, &b, &blen), 0);
-    assert_int_equal(tl_ingest(f->hub, b, blen, NULL), 200);
-    free(cs);
-    free(b);
+    push_kinds(f, 1, kinds, bodies);
     org_status_of(f, "120105001001-0007", status);
     assert_string_equal(status, round == 0 ? "pending" : "rejected");
     if (round == 0) {
       assert_int_equal(
-          hub_review_reject(f->hub, newest_batch(f), "李", "请补全后重新备案", NULL, &err), CM_OK);
+          hub_review_reject(f->hub, tl_newest_batch(f->hub), "李", "请补全后重新备案", NULL, &err),
+          CM_OK);
       org_status_of(f, "120105001001-0007", status);
       assert_string_equal(status, "rejected");
     }
@@ -852,7 +841,8 @@ static void test_org_status_in_row(void **state) {
   assert_int_equal(hub_store_org_status_refresh(f->hub->store, f->c.kp.pk, &err), CM_OK);
   org_status_of(f, "120105001001-0007", status);
   assert_string_equal(status, "rejected");
-  assert_int_equal(hub_review_accept(f->hub, newest_batch(f), "李", NULL, 0, NULL, &err), CM_OK);
+  assert_int_equal(hub_review_accept(f->hub, tl_newest_batch(f->hub), "李", NULL, 0, NULL, &err),
+                   CM_OK);
   org_status_of(f, "120105001001-0007", status);
   assert_string_equal(status, "accepted");
 }
@@ -873,14 +863,8 @@ static void test_org_facts_within_push(void **state) {
       "\"party_station\":false,\"scope\":\"\",\"venue\":\"\",\"filed\":\"2026-02-01\"}",
       "{\"id\":\"120105001001-0008\",\"changes\":{\"party_members\":6}}",
       "{\"id\":\"120105001001-0009\",\"changes\":{\"party_members\":5}}"};
-  uint8_t *cs = NULL, *b = NULL;
-  size_t cslen = 0, blen = 0;
   f->c.time_ms = cm_now_ms() - 3600 * 1000;
-  assert_int_equal(tl_changeset(&f->c, 4, kinds, bodies, 0, &cs, &cslen), 0);
-  assert_int_equal(tl_bundle(&cs, &cslen, 1, &b, &blen), 0);
-  assert_int_equal(tl_ingest(f->hub, b, blen, NULL), 200);
-  free(cs);
-  free(b);
+  push_kinds(f, 4, kinds, bodies);
   sqlite3 *db = NULL;
   sqlite3_stmt *st = street_row(f, "SELECT count(*), min(seq) FROM refusals", &db);
   assert_int_equal(sqlite3_column_int64(st, 0), 1);

@@ -10,6 +10,7 @@
 
 #include "hub/hublog.h"
 #include "hub/ingest.h"
+#include "hub/review.h"
 #include "protocol/bundle.h"
 #include "protocol/changeset.h"
 #include "protocol/entry.h"
@@ -146,4 +147,17 @@ uint64_t tl_head(hub_ctx *hub, const uint8_t *author) {
   hub_head h;
   if (hub_head_receipt(hub, author, &h, NULL)) return (uint64_t)-1;
   return h.seq;
+}
+
+int64_t tl_newest_batch(hub_ctx *hub) {
+  json_t *list = NULL;
+  cm_err err;
+  if (hub_review_list(hub, &list, &err)) {
+    fprintf(stderr, "hub_review_list: %s\n", err.msg);
+    return 0;
+  }
+  size_t n = json_array_size(list);
+  int64_t id = n ? json_integer_value(json_object_get(json_array_get(list, n - 1), "id")) : 0;
+  json_decref(list);
+  return id;
 }

@@ -53,4 +53,7 @@ int tl_ingest(hub_ctx *hub, const uint8_t *b, size_t len, uint64_t *stored);
 /* The hub's head sequence of author (0 when none). */
 uint64_t tl_head(hub_ctx *hub, const uint8_t *author);
 
+/* The id of the newest batch waiting for review at hub (0 when none). */
+int64_t tl_newest_batch(hub_ctx *hub);
+
 #endif
