@@ -1231,17 +1231,24 @@ static cm_rc answer_attention(data *d, const hub_dash_params *p, uint64_t now_ms
   /* A viewer scoped to one supervising unit sees its organisations only:
    * not other organisations' rows, nor communities' and streets' own plans. */
   int narrowed = (d->category && d->category[0]) || d->scope->unit[0];
-  if (!rc && d->scope->unit[0]) {
-    json_array_clear(json_object_get(out, "unit_plan_missing"));
-    json_array_clear(json_object_get(out, "unit_summary_missing"));
-  }
+  /* (the year's lists are shared with its cache: narrowed into new arrays) */
+  if (!rc && d->scope->unit[0] &&
+      (json_object_set_new(out, "unit_plan_missing", json_array()) ||
+       json_object_set_new(out, "unit_summary_missing", json_array())))
+    rc = nomem(err);
   for (size_t t = 0; !rc && narrowed && t < 3; t++) {
-    json_t *arr = json_object_get(out, year_org_tables[t]);
-    for (size_t i = json_array_size(arr); i-- > 0;) {
-      const char *id = json_string_value(json_object_get(json_array_get(arr, i), "org"));
+    json_t *arr = json_object_get(out, year_org_tables[t]), *row, *kept = json_array();
+    size_t i;
+    json_array_foreach(arr, i, row) {
+      if (!kept) break;
+      const char *id = json_string_value(json_object_get(row, "org"));
       const org *o = id ? org_find(d, NULL, id) : NULL;
-      if (!o || !category_ok(d, o)) json_array_remove(arr, i);
+      if (o && category_ok(d, o) && json_array_append(kept, row)) {
+        json_decref(kept);
+        kept = NULL;
+      }
     }
+    if (!kept || json_object_set_new(out, year_org_tables[t], kept)) rc = nomem(err);
   }
   if (!rc) rc = attention_feedback(d, a.today, out, err);
 out:

@@ -2879,10 +2879,13 @@ cm_rc hub_store_review_put(hub_store *st, const uint8_t reviewer[PROTO_KEY_BYTES
 /* The newest entry of kind (not refused) per author and body "org" of year
  * ?1, from the projection's year_entries: a CTE named name with columns
  * author, org, seq, time_ms (time_ms the bare column of the max's row). */
-#define SQL_YEAR_NEWEST(name, kind)                                                                \
+#define SQL_YEAR_NEWEST(name, kind) SQL_YEAR_NEWEST_IF(name, kind, "")
+/* The same, read only when cond (SQL, " AND ..." of the parameters alone)
+ * holds, else empty: SQLite tests such a term once, before the loop. */
+#define SQL_YEAR_NEWEST_IF(name, kind, cond)                                                       \
   " " name " AS (SELECT y.author AS author, y.org AS org, max(y.seq) AS seq,"                     \
   "  y.time_ms AS time_ms FROM year_entries y WHERE y.kind = '" kind "'"                           \
-  "  AND y.year = CAST(?1 AS INTEGER)"                                                             \
+  "  AND y.year = CAST(?1 AS INTEGER)" cond                                                        \
   "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = y.author AND f.seq = y.seq)"         \
   "  GROUP BY 1, 2)"
 /* Every key with its community's first key (root) and how many keys came
@@ -3081,8 +3084,12 @@ static const struct {
   /* Per organisation of a community: when its newest plan.annual and
    * summary.annual of the year that were not refused were written. */
   [HUB_DQ_YEAR_PLANS] =
-      {"WITH RECURSIVE" SQL_LINEAGE_MAP "," SQL_YEAR_NEWEST("p", "plan.annual") ","
-       SQL_YEAR_NEWEST("s", "summary.annual") "," SQL_NEWEST_PER_ROOT("pn", "p") ","
+      {"WITH RECURSIVE" SQL_LINEAGE_MAP ","
+       /* ?2: both, or only the plans or only the summaries (the other column
+        * NULL): each is a pass over a city's year of entries */
+       SQL_YEAR_NEWEST_IF("p", "plan.annual", " AND ?2 <> 'summary'") ","
+       SQL_YEAR_NEWEST_IF("s", "summary.annual", " AND ?2 <> 'plan'") ","
+       SQL_NEWEST_PER_ROOT("pn", "p") ","
        SQL_NEWEST_PER_ROOT("sn", "s")
        "SELECT" SQL_YEAR_ORG_COLS ", pn.time_ms, sn.time_ms"
        " FROM organisations o JOIN year_holders c ON c.key = o.author"

@@ -660,7 +660,8 @@ typedef enum hub_dash_query {
   HUB_DQ_STATIONS,     /* accepted station registrations, oldest first: author, org, name,
                         * leader, party_members, committee, date, branch, branch_date */
   HUB_DQ_YEAR_INSPECTIONS, /* (?1 year, ?2 this hub's key) hub_dash_year_org_row */
-  HUB_DQ_YEAR_PLANS,       /* (?1 year) hub_dash_year_org_row */
+  HUB_DQ_YEAR_PLANS,       /* (?1 year, ?2 "both" | "plan" | "summary": which times are read,
+                            * the other 0) hub_dash_year_org_row */
   HUB_DQ_YEAR_TRAININGS,   /* (?1 year, ?2 this hub's key) hub_dash_year_org_row */
   HUB_DQ_YEAR_UNITS,       /* (?1 year, ?2 this hub's key, ?3 its role "street" | "district",
                             * ?4 its name) hub_dash_year_unit_row */

@@ -110,17 +110,23 @@ static cm_rc org_counts(void *vctx, const hub_dash_row *row, cm_err *err) {
   return w->fn(w->arg, r, err);
 }
 
-static cm_rc year_orgs(hub_ctx *ctx, hub_dash_query q, int year, const char *street, int locked,
-                       year_org_fn fn, void *arg, cm_err *err) {
+/* Of HUB_DQ_YEAR_PLANS, only the times `which` says ("plan", "summary" or
+ * "both"): each is a pass over the year's entries. */
+static cm_rc year_orgs_of(hub_ctx *ctx, hub_dash_query q, int year, const char *which,
+                          const char *street, int locked, year_org_fn fn, void *arg, cm_err *err) {
   char y[16];
   snprintf(y, sizeof y, "%d", year);
-  const char *params[2] = {y, ctx->key_hex};
+  const char *params[2] = {y, q == HUB_DQ_YEAR_PLANS ? which : ctx->key_hex};
   org_walk w = {year, street, fn, arg};
   if (!locked) pthread_mutex_lock(&ctx->lock);
-  cm_rc rc = hub_store_dash_rows(ctx->store, q, params, q == HUB_DQ_YEAR_PLANS ? 1 : 2, org_counts,
-                                 &w, err);
+  cm_rc rc = hub_store_dash_rows(ctx->store, q, params, 2, org_counts, &w, err);
   if (!locked) pthread_mutex_unlock(&ctx->lock);
   return rc;
+}
+
+static cm_rc year_orgs(hub_ctx *ctx, hub_dash_query q, int year, const char *street, int locked,
+                       year_org_fn fn, void *arg, cm_err *err) {
+  return year_orgs_of(ctx, q, year, "both", street, locked, fn, arg, err);
 }
 
 /* The communities and streets themselves with their own plans and summaries
@@ -587,7 +593,10 @@ static const char *const attn_names[] = {"inspection_overdue", "plan_missing", "
                                          "unit_plan_missing", "unit_summary_missing"};
 
 /* The kept lists into out when they were computed from the same inputs:
- * copies (the caller narrows them; the answer outlives the lock). */
+ * the same arrays, never changed once kept (a caller narrowing them makes
+ * new ones); the answer may outlive the lock and the cache, as jansson
+ * counts references atomically.  A city's lists hold hundreds of thousands
+ * of rows: a copy cost most of a second. */
 static int year_cache_use(hub_ctx *ctx, int64_t gen, const char *today, const char *street,
                           const char *due, const char *pdue, const char *sdue, json_t *out) {
   const year_cache *c = ctx->year_cache;
@@ -595,22 +604,23 @@ static int year_cache_use(hub_ctx *ctx, int64_t gen, const char *today, const ch
       strcmp(c->due, due) || strcmp(c->pdue, pdue) || strcmp(c->sdue, sdue))
     return 0;
   for (size_t i = 0; i < sizeof attn_names / sizeof attn_names[0]; i++) {
-    json_t *copy = json_deep_copy(json_object_get(c->lists, attn_names[i]));
-    if (!copy || json_object_set_new(out, attn_names[i], copy)) return 0;
+    json_t *kept = json_object_get(c->lists, attn_names[i]);
+    if (!kept || json_object_set(out, attn_names[i], kept)) return 0;
   }
   return 1;
 }
 
-/* Keep out's five lists as computed at generation gen (nothing kept when
- * memory runs short: the next answer computes them again). */
+/* Keep out's five lists as computed at generation gen, shared with out
+ * (nothing kept when memory runs short: the next answer computes them
+ * again). */
 static void year_cache_keep(hub_ctx *ctx, int64_t gen, const char *today, const char *street,
                             const char *due, const char *pdue, const char *sdue,
                             const json_t *out) {
   year_cache *c = calloc(1, sizeof *c);
   json_t *lists = json_object();
   for (size_t i = 0; c && lists && i < sizeof attn_names / sizeof attn_names[0]; i++) {
-    json_t *copy = json_deep_copy(json_object_get(out, attn_names[i]));
-    if (!copy || json_object_set_new(lists, attn_names[i], copy)) {
+    json_t *list = json_object_get(out, attn_names[i]);
+    if (!list || json_object_set(lists, attn_names[i], list)) {
       json_decref(lists);
       lists = NULL;
     }
@@ -655,8 +665,9 @@ cm_rc hub_year_attention_locked(hub_ctx *ctx, const char *today, const char *str
   if (!street) street = "";
   if (!rc && year_cache_use(ctx, gen, today, street, due, pdue, sdue, out)) goto done;
   if (!rc) rc = year_orgs(ctx, HUB_DQ_YEAR_INSPECTIONS, year - 1, street, 1, attn_org, &insp, err);
-  if (!rc) rc = year_orgs(ctx, HUB_DQ_YEAR_PLANS, year, street, 1, attn_org, &pl, err);
-  if (!rc) rc = year_orgs(ctx, HUB_DQ_YEAR_PLANS, year - 1, street, 1, attn_org, &su, err);
+  if (!rc) rc = year_orgs_of(ctx, HUB_DQ_YEAR_PLANS, year, "plan", street, 1, attn_org, &pl, err);
+  if (!rc)
+    rc = year_orgs_of(ctx, HUB_DQ_YEAR_PLANS, year - 1, "summary", street, 1, attn_org, &su, err);
   if (!rc) rc = year_units(ctx, year, street, 1, attn_unit, &upl, err);
   if (!rc) rc = year_units(ctx, year - 1, street, 1, attn_unit, &usu, err);
   if (!rc) {

@@ -564,12 +564,111 @@ static void test_year_lists_kept(void **state) {
   hub_close(other);
 }
 
+/* The year's lists an attention answer holds are kept for the next one:
+ * an answer narrowed to a category, or to one supervising unit, shows fewer
+ * of their rows without taking any out of what is kept. */
+static void test_attention_narrowed_keeps_lists(void **state) {
+  fx *f0 = *state, fa = *f0, *f = &fa;
+  static const char *const org_lists[] = {"inspection_overdue", "plan_missing", "summary_missing"};
+  /* a street whose filings were accepted: its organisations count in the
+   * year, and some of them have written no plan */
+  f->hub = tl_hub(f->tmp, "accepted", HUB_ROLE_STREET, "望海楼街");
+  assert_non_null(f->hub);
+  gen_spec spec = {3, 7, 14, f->end, 11, 1};
+  gen_totals tot;
+  assert_int_equal(gen_hub_fill(f->hub, &spec, &tot), 0);
+  hub_dash_params p;
+  memset(&p, 0, sizeof p);
+  json_t *whole = answer(f, "attention", &p, NULL, CM_OK);
+  json_t *kept = year_lists(f->hub);
+  char *kept_text = text(kept);
+  size_t n_whole = 0, n_narrow = 0;
+  for (size_t t = 0; t < 3; t++) {
+    n_whole += json_array_size(json_object_get(whole, org_lists[t]));
+    assert_int_equal(json_array_size(json_object_get(whole, org_lists[t])),
+                     json_array_size(json_object_get(kept, org_lists[t])));
+  }
+  assert_true(n_whole > 0);
+  assert_true(json_array_size(json_object_get(whole, "unit_plan_missing")) > 0);
+
+  p.category = "文体活动";
+  json_t *narrow = answer(f, "attention", &p, NULL, CM_OK);
+  for (size_t t = 0; t < 3; t++)
+    n_narrow += json_array_size(json_object_get(narrow, org_lists[t]));
+  assert_true(n_narrow > 0);
+  assert_true(n_narrow < n_whole);
+
+  /* a viewer of one supervising unit: no community's own plan */
+  hub_dash_scope scope;
+  memset(&scope, 0, sizeof scope);
+  snprintf(scope.unit, sizeof scope.unit, "%s", "NOSUCHUNIT");
+  memset(&p, 0, sizeof p);
+  json_t *unit = NULL;
+  cm_err err;
+  assert_int_equal(hub_dashboard_answer(f->hub, "attention", &scope, &p, f->now, &unit, &err),
+                   CM_OK);
+  assert_int_equal(json_array_size(json_object_get(unit, "unit_plan_missing")), 0);
+  assert_int_equal(json_array_size(json_object_get(unit, "plan_missing")), 0);
+
+  /* Each list reads only the year's entries it needs: the same
+   * organisations as the plans and summaries answer (which reads both),
+   * where some did write theirs. */
+  static const struct {
+    const char *list;
+    int year;
+    const char *missing, *written;
+  } same[] = {{"plan_missing", 2026, "missing_plans", "plans"},
+              {"summary_missing", 2025, "missing_summaries", "summaries"}};
+  for (size_t t = 0; t < 2; t++) {
+    json_t *plans = NULL, *row;
+    size_t i;
+    assert_int_equal(hub_year_plans(f->hub, same[t].year, "", &plans, &err), CM_OK);
+    assert_true(num(plans, "totals", same[t].written) > 0);
+    cm_buf a, b;
+    cm_buf_init(&a, 1 << 20);
+    cm_buf_init(&b, 1 << 20);
+    assert_int_equal(cm_buf_append(&a, "", 0), CM_OK);
+    assert_int_equal(cm_buf_append(&b, "", 0), CM_OK);
+    json_array_foreach(json_object_get(whole, same[t].list), i, row) {
+      cm_buf_appendf(&a, "%s ", json_string_value(json_object_get(row, "org")));
+    }
+    json_array_foreach(json_object_get(plans, same[t].missing), i, row) {
+      cm_buf_appendf(&b, "%s ", json_string_value(json_object_get(row, "org")));
+    }
+    assert_string_equal((const char *)a.p, (const char *)b.p);
+    cm_buf_free(&a);
+    cm_buf_free(&b);
+    json_decref(plans);
+  }
+
+  /* what is kept is as it was */
+  json_t *again = year_lists(f->hub);
+  char *again_text = text(again);
+  assert_string_equal(again_text, kept_text);
+  for (size_t t = 0; t < 3; t++)
+    assert_int_equal(json_array_size(json_object_get(whole, org_lists[t])),
+                     json_array_size(json_object_get(again, org_lists[t])));
+  free(kept_text);
+  free(again_text);
+  json_decref(again);
+  json_decref(unit);
+  json_decref(narrow);
+  json_decref(kept);
+  json_decref(whole);
+  hub_close(f->hub);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_hierarchy), cmocka_unit_test(test_completeness),
-      cmocka_unit_test(test_activity),  cmocka_unit_test(test_attention_and_org),
-      cmocka_unit_test(test_decisions), cmocka_unit_test(test_csv), cmocka_unit_test(test_table_words_and_xlsx),
+      cmocka_unit_test(test_hierarchy),
+      cmocka_unit_test(test_completeness),
+      cmocka_unit_test(test_activity),
+      cmocka_unit_test(test_attention_and_org),
+      cmocka_unit_test(test_decisions),
+      cmocka_unit_test(test_csv),
+      cmocka_unit_test(test_table_words_and_xlsx),
       cmocka_unit_test(test_paging),
+      cmocka_unit_test(test_attention_narrowed_keeps_lists),
       /* last: it adds a community */
       cmocka_unit_test(test_kept_answers),
       cmocka_unit_test(test_year_lists_kept),
