@@ -3069,7 +3069,10 @@ static const struct {
        " FROM organisations o JOIN year_holders c ON c.key = o.author"
        " LEFT JOIN lin lo ON lo.key = o.author)"
        "SELECT" SQL_YEAR_ORG_COLS ", sn.seq, sn.time_ms,"
-       " coalesce(" BODY_JSON("se") "->>'opinion', ''), coalesce(d.record, ''),"
+       /* ?3 'seq': whether there is one, not its opinion (the attention
+        * list): reading a city's year of self-reports took a second */
+       " coalesce(CASE WHEN ?3 <> 'seq' THEN " BODY_JSON("se") "->>'opinion' END, ''),"
+       " coalesce(d.record, ''),"
        " coalesce(d.result, ''), coalesce(d.deadline, ''), coalesce(d.reason, ''),"
        " coalesce(d.by_level, ''),"
        " EXISTS(SELECT 1 FROM closures x WHERE x.decision = d.record)"

@@ -659,7 +659,8 @@ typedef enum hub_dash_query {
   HUB_DQ_REPORT_SUMS,  /* as HUB_DQ_REPORTS, but time_ms and received_ms are NULL */
   HUB_DQ_STATIONS,     /* accepted station registrations, oldest first: author, org, name,
                         * leader, party_members, committee, date, branch, branch_date */
-  HUB_DQ_YEAR_INSPECTIONS, /* (?1 year, ?2 this hub's key) hub_dash_year_org_row */
+  HUB_DQ_YEAR_INSPECTIONS, /* (?1 year, ?2 this hub's key, ?3 "both" | "seq": the
+                            * self-report's opinion is not read, "") hub_dash_year_org_row */
   HUB_DQ_YEAR_PLANS,       /* (?1 year, ?2 "both" | "plan" | "summary": which times are read,
                             * the other 0) hub_dash_year_org_row */
   HUB_DQ_YEAR_TRAININGS,   /* (?1 year, ?2 this hub's key) hub_dash_year_org_row */

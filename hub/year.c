@@ -111,15 +111,18 @@ static cm_rc org_counts(void *vctx, const hub_dash_row *row, cm_err *err) {
 }
 
 /* Of HUB_DQ_YEAR_PLANS, only the times `which` says ("plan", "summary" or
- * "both"): each is a pass over the year's entries. */
+ * "both"): each is a pass over the year's entries; of
+ * HUB_DQ_YEAR_INSPECTIONS, "seq": whether there is a self-report, without
+ * its opinion. */
 static cm_rc year_orgs_of(hub_ctx *ctx, hub_dash_query q, int year, const char *which,
                           const char *street, int locked, year_org_fn fn, void *arg, cm_err *err) {
   char y[16];
   snprintf(y, sizeof y, "%d", year);
-  const char *params[2] = {y, q == HUB_DQ_YEAR_PLANS ? which : ctx->key_hex};
+  const char *params[3] = {y, q == HUB_DQ_YEAR_PLANS ? which : ctx->key_hex, which};
   org_walk w = {year, street, fn, arg};
   if (!locked) pthread_mutex_lock(&ctx->lock);
-  cm_rc rc = hub_store_dash_rows(ctx->store, q, params, 2, org_counts, &w, err);
+  cm_rc rc = hub_store_dash_rows(ctx->store, q, params, q == HUB_DQ_YEAR_INSPECTIONS ? 3 : 2,
+                                 org_counts, &w, err);
   if (!locked) pthread_mutex_unlock(&ctx->lock);
   return rc;
 }
@@ -664,7 +667,9 @@ cm_rc hub_year_attention_locked(hub_ctx *ctx, const char *today, const char *str
   if (!rc) rc = hub_store_year_gen(ctx->store, &gen, err);
   if (!street) street = "";
   if (!rc && year_cache_use(ctx, gen, today, street, due, pdue, sdue, out)) goto done;
-  if (!rc) rc = year_orgs(ctx, HUB_DQ_YEAR_INSPECTIONS, year - 1, street, 1, attn_org, &insp, err);
+  if (!rc)
+    rc = year_orgs_of(ctx, HUB_DQ_YEAR_INSPECTIONS, year - 1, "seq", street, 1, attn_org, &insp,
+                      err);
   if (!rc) rc = year_orgs_of(ctx, HUB_DQ_YEAR_PLANS, year, "plan", street, 1, attn_org, &pl, err);
   if (!rc)
     rc = year_orgs_of(ctx, HUB_DQ_YEAR_PLANS, year - 1, "summary", street, 1, attn_org, &su, err);

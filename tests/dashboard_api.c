@@ -611,18 +611,22 @@ static void test_attention_narrowed_keeps_lists(void **state) {
   assert_int_equal(json_array_size(json_object_get(unit, "plan_missing")), 0);
 
   /* Each list reads only the year's entries it needs: the same
-   * organisations as the plans and summaries answer (which reads both),
-   * where some did write theirs. */
+   * organisations as the plans and summaries answer (which reads both) and
+   * the self-reports' progress (which reads their opinions), where some did
+   * write theirs. */
   static const struct {
     const char *list;
     int year;
     const char *missing, *written;
   } same[] = {{"plan_missing", 2026, "missing_plans", "plans"},
-              {"summary_missing", 2025, "missing_summaries", "summaries"}};
-  for (size_t t = 0; t < 2; t++) {
+              {"summary_missing", 2025, "missing_summaries", "summaries"},
+              {"inspection_overdue", 2025, "missing", "self_reported"}};
+  for (size_t t = 0; t < 3; t++) {
     json_t *plans = NULL, *row;
     size_t i;
-    assert_int_equal(hub_year_plans(f->hub, same[t].year, "", &plans, &err), CM_OK);
+    assert_int_equal(t < 2 ? hub_year_plans(f->hub, same[t].year, "", &plans, &err)
+                           : hub_year_progress(f->hub, same[t].year, "", &plans, &err),
+                     CM_OK);
     assert_true(num(plans, "totals", same[t].written) > 0);
     cm_buf a, b;
     cm_buf_init(&a, 1 << 20);
