@@ -599,7 +599,7 @@ static const char *const attn_names[] = {"inspection_overdue", "plan_missing", "
  * the same arrays, never changed once kept (a caller narrowing them makes
  * new ones); the answer may outlive the lock and the cache, as jansson
  * counts references atomically.  A city's lists hold hundreds of thousands
- * of rows: a copy cost most of a second. */
+ * of rows, which a copy in and out held twice. */
 static int year_cache_use(hub_ctx *ctx, int64_t gen, const char *today, const char *street,
                           const char *due, const char *pdue, const char *sdue, json_t *out) {
   const year_cache *c = ctx->year_cache;
