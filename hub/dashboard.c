@@ -59,7 +59,6 @@ typedef struct org {
   long ui;                     /* index of that unit in data.units, -1 for none */
   const char *code;
   const char *street;
-  int active_month; /* newest month index with activities > 0, 0 when none */
 } org;
 
 typedef struct unit_ix {
@@ -90,7 +89,32 @@ typedef struct data {
    * once, not out of the JSON for each organisation */
   cm_list_index items[CM_LIST_KINDS];
   json_t *aux;   /* what the cache keeps beside an answer (attention: its units) */
+  /* per organisation (as orgs): the newest month index with activities > 0,
+   * 0 when none; the organisations may be shared with other computations */
+  int *active;
+  struct base *base;        /* units, by_key, streets and orgs are its, not this one's */
+  struct dash_cache *cache; /* the cache base is kept by */
 } data;
+
+/* What load_base read of the streets, communities and organisations, kept
+ * by the cache (dash_cache.base) for the next computation while nothing it
+ * depends on changes: the base generation (hub_store_base_gen), the scope
+ * and the district's lists the organisations were grouped by.  A city's
+ * 250,000 organisations took half a second to load each time.  Never
+ * changed once kept; refs under dash_cache.mu. */
+typedef struct base {
+  int refs;
+  int64_t gen;
+  hub_dash_scope scope;
+  char *lists; /* their JSON text */
+  unit *units;
+  size_t n_units;
+  struct unit_ix *by_key;
+  char (*streets)[2][HUB_NAME_MAX];
+  size_t n_streets;
+  org *orgs;
+  size_t n_orgs;
+} base;
 
 /* ---- small helpers ---- */
 
@@ -376,11 +400,18 @@ static cm_rc load_base(data *d, const char *org_id, cm_err *err) {
   return rc;
 }
 
+static void base_release(struct dash_cache *c, base *b);
+
 static void data_free(data *d) {
   json_decref(d->lists);
   for (int k = 0; k < CM_LIST_KINDS; k++)
     cm_list_index_free(&d->items[k]);
   json_decref(d->aux);
+  free(d->active);
+  if (d->base) {
+    base_release(d->cache, d->base);
+    return;
+  }
   free(d->units);
   free(d->by_key);
   free(d->streets);
@@ -656,7 +687,7 @@ static cm_rc walk_report(void *ctx, const hub_dash_row *row, cm_err *err) {
   /* A rejected or revoked filing keeps its reports out of every figure. */
   if (!w->memo_counts) return CM_OK;
   size_t oi = (size_t)(o - w->d->orgs), slot = oi * (size_t)w->months + (size_t)(m - w->first);
-  if (r->activities > 0 && m > o->active_month) o->active_month = m;
+  if (r->activities > 0 && m > w->d->active[oi]) w->d->active[oi] = m;
   /* the status the projection wrote for the current report */
   const char *status = r->status;
   if (!w->memo_ok || strcmp(status, w->memo_status) != 0) {
@@ -1068,7 +1099,8 @@ static cm_rc walk_active(void *ctx, const hub_dash_row *row, cm_err *err) {
   org *o = org_find(d, r->author, r->org);
   if (!o || !hub_count_report_current(o->status, r->status)) return CM_OK;
   int m = month_idx(r->month);
-  if (m > o->active_month) o->active_month = m;
+  size_t oi = (size_t)(o - d->orgs);
+  if (m > d->active[oi]) d->active[oi] = m;
   return CM_OK;
 }
 
@@ -1102,22 +1134,33 @@ static cm_rc attention_feedback(data *d, const char *today, json_t *out, cm_err 
 
 /* The communities in scope that the silent table judges, with the receipt
  * time of their newest entry: [[street, community, code, last_ms], ...].  The
- * cache keeps it beside the answer, so that the table follows the clock. */
+ * cache keeps it beside the answer, so that the table follows the clock.
+ * Read afresh: the communities loaded may be of an earlier computation
+ * (base), and their receipt times change with every push. */
+typedef struct units_acc {
+  const data *d;
+  json_t *arr;
+} units_acc;
+
+static cm_rc unit_heard(void *ctx, const hub_dash_row *r, cm_err *err) {
+  units_acc *a = ctx;
+  const hub_dash_unit_row *u = &r->unit;
+  if (u->replaced_by[0] || !in_scope(a->d, u->street_name)) return CM_OK;
+  return push(
+      a->arr,
+      json_pack("[s, s, s, I]", u->street_name, u->name, u->code, (json_int_t)u->last_received_ms),
+      err);
+}
+
 static cm_rc attention_units(const data *d, json_t **out, cm_err *err) {
-  json_t *arr = json_array();
-  cm_rc rc = arr ? CM_OK : nomem(err);
-  for (size_t u = 0; !rc && u < d->n_units; u++) {
-    const unit *un = &d->units[u];
-    if (un->hidden || !in_scope(d, un->street)) continue;
-    rc = push(arr,
-              json_pack("[s, s, s, I]", un->street, un->name, un->code, (json_int_t)un->last_ms),
-              err);
-  }
+  units_acc a = {d, json_array()};
+  cm_rc rc = a.arr ? hub_store_dash_rows(d->hub->store, HUB_DQ_UNITS, NULL, 0, unit_heard, &a, err)
+                   : nomem(err);
   if (rc) {
-    json_decref(arr);
-    arr = NULL;
+    json_decref(a.arr);
+    a.arr = NULL;
   }
-  *out = arr;
+  *out = a.arr;
   return rc;
 }
 
@@ -1191,10 +1234,10 @@ static cm_rc answer_attention(data *d, const hub_dash_params *p, uint64_t now_ms
       rc = push(station, r, err);
     }
     /* Quiet for the last three whole months, and filed before them. */
-    if (!rc && o->active_month < cur - HUB_DASH_INACTIVE_MONTHS &&
+    if (!rc && d->active[i] < cur - HUB_DASH_INACTIVE_MONTHS &&
         (o->filed_month == 0 || o->filed_month < cur - HUB_DASH_INACTIVE_MONTHS)) {
       char last[8] = "";
-      if (o->active_month) cm_month_text(o->active_month, last);
+      if (d->active[i]) cm_month_text(d->active[i], last);
       json_t *r = org_ref(o);
       if (r) set_str(r, "last_active", last);
       rc = push(inactive, r, err);
@@ -1710,7 +1753,92 @@ typedef struct dash_cache {
   /* where answers are computed (reader_of), opened by the first */
   hub_ctx *reader;
   int reader_tried;
+  base *base; /* the organisations last loaded, or NULL */
 } dash_cache;
+
+static void base_free(base *b) {
+  if (!b) return;
+  free(b->lists);
+  free(b->units);
+  free(b->by_key);
+  free(b->streets);
+  free(b->orgs);
+  free(b);
+}
+
+/* One reference to b fewer (c NULL: b is nobody else's). */
+static void base_release(dash_cache *c, base *b) {
+  if (!b) return;
+  int left = 0;
+  if (c) {
+    pthread_mutex_lock(&c->mu);
+    left = --b->refs;
+    pthread_mutex_unlock(&c->mu);
+  }
+  if (!left) base_free(b);
+}
+
+/* d's streets, communities and organisations from the base c keeps, when it
+ * was loaded at base generation gen (the current one, read in d's read
+ * transaction), for d's scope and with the same lists (their text).  0 when
+ * there is none such: d loads them itself. */
+static int base_take(dash_cache *c, data *d, int64_t gen, const char *lists) {
+  if (!c) return 0;
+  pthread_mutex_lock(&c->mu);
+  base *b = c->base;
+  int ok = b && gen >= 0 && lists && b->gen == gen &&
+           strcmp(b->scope.street, d->scope->street) == 0 &&
+           strcmp(b->scope.unit, d->scope->unit) == 0 && strcmp(b->lists, lists) == 0;
+  if (ok) {
+    b->refs++;
+  } else {
+    c->base = NULL; /* let go before d loads another: a city's is a quarter of a GB */
+  }
+  pthread_mutex_unlock(&c->mu);
+  if (!ok) {
+    base_release(c, b);
+    return 0;
+  }
+  d->base = b;
+  d->cache = c;
+  d->units = b->units;
+  d->n_units = b->n_units;
+  d->by_key = b->by_key;
+  d->streets = b->streets;
+  d->n_streets = b->n_streets;
+  d->orgs = b->orgs;
+  d->n_orgs = b->n_orgs;
+  return 1;
+}
+
+/* What d loaded, kept by c for the next computation (replacing the one
+ * kept before): d then borrows it like one it took.  Nothing kept without a
+ * cache, a generation or memory. */
+static void base_keep(dash_cache *c, data *d, int64_t gen, const char *lists) {
+  base *b = c && gen >= 0 && lists ? calloc(1, sizeof *b) : NULL;
+  if (b) b->lists = strdup(lists);
+  if (!b || !b->lists) {
+    free(b);
+    return;
+  }
+  b->refs = 2; /* the cache's and d's */
+  b->gen = gen;
+  b->scope = *d->scope;
+  b->units = d->units;
+  b->n_units = d->n_units;
+  b->by_key = d->by_key;
+  b->streets = d->streets;
+  b->n_streets = d->n_streets;
+  b->orgs = d->orgs;
+  b->n_orgs = d->n_orgs;
+  d->base = b;
+  d->cache = c;
+  pthread_mutex_lock(&c->mu);
+  base *old = c->base;
+  c->base = b;
+  pthread_mutex_unlock(&c->mu);
+  base_release(c, old);
+}
 
 static void slot_free(cache_slot *s) {
   free(s->key);
@@ -1757,6 +1885,7 @@ static void cache_free(void *p) {
     job_free(j);
   }
   cache_clear(c);
+  base_release(c, c->base);
   hub_answers_close(c->kept);
   hub_close(c->reader);
   pthread_cond_destroy(&c->wake);
@@ -2598,7 +2727,19 @@ static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *sc
   /* One read transaction: every figure of an answer from the same snapshot. */
   if (!rc) rc = hub_store_read_begin(on->store, err);
   if (!rc) rc = hub_lists_all(on, 1, &d.lists, err);
-  if (!rc) rc = load_base(&d, strcmp(name, "org") == 0 ? (p->org ? p->org : "") : NULL, err);
+  /* the organisations of the computation before, when nothing they depend
+   * on changed since (one organisation's page reads its own) */
+  int one_org = strcmp(name, "org") == 0;
+  int64_t base_gen = -1;
+  char *lists = NULL;
+  if (!rc && !one_org && c && hub_store_base_gen(on->store, &base_gen, NULL) == CM_OK)
+    lists = json_dumps(d.lists, JSON_COMPACT | JSON_SORT_KEYS);
+  if (!rc && !base_take(c, &d, base_gen, lists)) {
+    rc = load_base(&d, one_org ? (p->org ? p->org : "") : NULL, err);
+    if (!rc && !one_org) base_keep(c, &d, base_gen, lists);
+  }
+  free(lists);
+  if (!rc && !(d.active = calloc(d.n_orgs + 1, sizeof *d.active))) rc = nomem(err);
   if (!rc) {
     if (strcmp(name, "hierarchy") == 0)
       rc = answer_hierarchy(&d, j, err);
@@ -2759,14 +2900,20 @@ cm_rc hub_dashboard_answer_text(hub_ctx *hub, const char *name, const hub_dash_s
   return rc;
 }
 
-void hub_dashboard_forget(hub_ctx *hub) {
+static void forget(hub_ctx *hub, int keep_base) {
   pthread_mutex_lock(&hub->lock);
   /* opened first: answers kept by an earlier process are forgotten too */
   dash_cache *c = cache_of(hub);
+  base *b = NULL;
   if (c) {
     pthread_mutex_lock(&c->mu);
     cache_clear(c);
+    if (!keep_base) {
+      b = c->base;
+      c->base = NULL;
+    }
     pthread_mutex_unlock(&c->mu);
+    base_release(c, b);
   }
   if (c && c->kept) hub_answers_forget(c->kept);
   hub_year_forget_locked(hub);
@@ -2782,6 +2929,14 @@ void hub_dashboard_forget(hub_ctx *hub) {
     hub_year_forget_locked(r);
     pthread_mutex_unlock(&r->lock);
   }
+}
+
+void hub_dashboard_forget(hub_ctx *hub) {
+  forget(hub, 0);
+}
+
+void hub_dashboard_forget_answers(hub_ctx *hub) {
+  forget(hub, 1);
 }
 
 cm_rc hub_dashboard_due_day_get(hub_ctx *hub, int *day_out, cm_err *err) {

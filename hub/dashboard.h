@@ -141,9 +141,15 @@ cm_rc hub_dashboard_answer_page(hub_ctx *hub, const char *name, const hub_dash_s
 void hub_dashboard_warm_start(hub_ctx *hub);
 
 /* Forget the answers kept for the current database version (in memory and
- * in the database: hub/answers.h) and the year's attention lists (hub/year.h),
- * so that the next ones are computed (a benchmark timing the computation). */
+ * in the database: hub/answers.h), the year's attention lists (hub/year.h)
+ * and the organisations loaded, so that the next ones are computed from the
+ * start (a benchmark timing the computation). */
 void hub_dashboard_forget(hub_ctx *hub);
+
+/* The same, but the organisations loaded for the last computation stay
+ * (dashboard.c: base) while nothing they depend on changes: a benchmark
+ * timing a computation on a hub that has computed before. */
+void hub_dashboard_forget_answers(hub_ctx *hub);
 
 /* The due day of monthly reports (1..28 of the next month) into *day_out. */
 cm_rc hub_dashboard_due_day_get(hub_ctx *hub, int *day_out, cm_err *err);

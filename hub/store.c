@@ -494,6 +494,11 @@ static const char *const store_migrations[] = {
    * take seconds. */
   "CREATE TABLE answer_watch(id TEXT PRIMARY KEY, request TEXT NOT NULL,"
   "  asked_ms INTEGER NOT NULL) WITHOUT ROWID;",
+  /* The base generation: changed by a write transaction that changed what
+   * the dashboard loads of every organisation and community (year_watch:
+   * base_touched), so that the organisations it loaded at generation g may
+   * serve the next computation while it is still g (hub/dashboard.c). */
+  "ALTER TABLE data_gen ADD COLUMN base_gen INTEGER NOT NULL DEFAULT 1;",
 };
 
 /* Room for every statement of this file that goes through st_prep (about
@@ -545,6 +550,10 @@ struct hub_store {
    * (year_watch): its commit changes the year generation too.  Kept through
    * a savepoint's rollback (one generation too many is harmless). */
   int year_touched;
+  /* The same for what the dashboard loads of the organisations and
+   * communities (SQL_DASH_ORGS, HUB_DQ_UNITS without the receipt times):
+   * its commit changes the base generation. */
+  int base_touched;
   /* While a push's entries are stored and projected (hub_store_defer), the
    * per-entry rows of entries, report_versions, record_status, reports and
    * filing_versions are collected and written a statement per table instead
@@ -664,47 +673,66 @@ enum { AUTHOR_HEAD_SEQ = 9, AUTHOR_CLOCK_FLAG = 12 };
  * communities and the registry of keys, the year's entries and their
  * refusals, decisions with their closures and withdrawals, this hub's role,
  * and an entry dropped (a fork resolved).  An entry added is read only
- * through those tables, which its projection writes in the same transaction. */
+ * through those tables, which its projection writes in the same transaction.
+ * And (base_touched) when it changes what the dashboard loads of each
+ * organisation and community: the organisations, their mapped codes and
+ * party stations, the communities, the registry of keys, a record's status
+ * changed (a station's registration accepted: a new record's status comes
+ * with its row in the same transaction) and an entry dropped. */
 static void year_watch(void *arg, sqlite3 *db, int op, const char *zdb, const char *tab,
                        sqlite3_int64 k1, sqlite3_int64 k2) {
   hub_store *st = arg;
   (void)zdb;
   (void)k1;
   (void)k2;
-  if (st->year_touched || !tab) return;
-  int hit = 0;
+  if ((st->year_touched && st->base_touched) || !tab) return;
+  int year = 0, base = 0;
   switch (tab[0]) {
-  case 'o': hit = !strcmp(tab, "organisations"); break;
-  case 'y': hit = !strcmp(tab, "year_entries"); break;
-  case 'r': hit = !strcmp(tab, "refusals"); break;
-  case 'd': hit = !strcmp(tab, "decisions"); break;
-  case 'w': hit = !strcmp(tab, "withdrawals"); break;
-  case 'e': hit = op == SQLITE_DELETE && !strcmp(tab, "entries"); break;
+  case 'o':
+    if (!strcmp(tab, "organisations"))
+      year = base = 1;
+    else if (!strcmp(tab, "org_mapped"))
+      base = 1;
+    break;
+  case 'y': year = !strcmp(tab, "year_entries"); break;
+  case 'r':
+    if (!strcmp(tab, "refusals"))
+      year = 1;
+    else if (op != SQLITE_INSERT && !strcmp(tab, "record_status"))
+      base = 1;
+    break;
+  case 's': base = !strcmp(tab, "stations"); break;
+  case 'd': year = !strcmp(tab, "decisions"); break;
+  case 'w': year = !strcmp(tab, "withdrawals"); break;
+  case 'e': year = base = op == SQLITE_DELETE && !strcmp(tab, "entries"); break;
   case 'c':
-    if (!strcmp(tab, "communities") || !strcmp(tab, "closures")) {
-      hit = 1;
+    if (!strcmp(tab, "communities")) {
+      year = base = 1;
+    } else if (!strcmp(tab, "closures")) {
+      year = 1;
     } else if (!strcmp(tab, "config")) {
       /* the role (year_holders); the rest is settings the reads do not use */
       sqlite3_value *k = NULL;
       int r = op == SQLITE_INSERT ? sqlite3_preupdate_new(db, 0, &k) : sqlite3_preupdate_old(db, 0, &k);
       const unsigned char *key = r == SQLITE_OK ? sqlite3_value_text(k) : NULL;
-      hit = !key || !strcmp((const char *)key, "role");
+      year = !key || !strcmp((const char *)key, "role");
     }
     break;
   case 'a':
     if (!strcmp(tab, "authors")) {
       if (op != SQLITE_UPDATE) {
-        hit = 1;
+        year = base = 1;
       } else {
         int n = sqlite3_preupdate_count(db);
-        for (int i = 0; i < n && !hit; i++)
-          if (i < AUTHOR_HEAD_SEQ || i > AUTHOR_CLOCK_FLAG) hit = col_changed(db, i);
+        for (int i = 0; i < n && !year; i++)
+          if (i < AUTHOR_HEAD_SEQ || i > AUTHOR_CLOCK_FLAG) year = base = col_changed(db, i);
       }
     }
     break;
   default: break;
   }
-  if (hit) st->year_touched = 1;
+  if (year) st->year_touched = 1;
+  if (base) st->base_touched = 1;
 }
 
 cm_rc hub_store_open(const char *path, hub_store **st_out, cm_err *err) {
@@ -927,12 +955,13 @@ static void hex32(const uint8_t *k, char out[PROTO_KEY_HEX]) {
 cm_rc hub_store_begin(hub_store *st, cm_err *err) {
   st->dirty_memo = 0;
   st->memo_lone = st->memo_no_roster = 0;
-  st->year_touched = 0;
+  st->year_touched = st->base_touched = 0;
   st->changes_at_begin = sqlite3_total_changes64(st->db);
   return st_exec(st, "BEGIN IMMEDIATE", err);
 }
 
-static const char SQL_DATA_GEN_BUMP[] = "UPDATE data_gen SET gen = gen + 1, year_gen = year_gen + ?1";
+static const char SQL_DATA_GEN_BUMP[] =
+    "UPDATE data_gen SET gen = gen + 1, year_gen = year_gen + ?1, base_gen = base_gen + ?2";
 
 static const char SQL_DATA_GEN[] = "SELECT gen FROM data_gen WHERE id = 1";
 
@@ -948,6 +977,11 @@ cm_rc hub_store_year_gen(hub_store *st, int64_t *gen_out, cm_err *err) {
   return rv_i64(st, sql, "读取数据版本", -1, gen_out, err, "");
 }
 
+cm_rc hub_store_base_gen(hub_store *st, int64_t *gen_out, cm_err *err) {
+  static const char sql[] = "SELECT base_gen FROM data_gen WHERE id = 1";
+  return rv_i64(st, sql, "读取数据版本", -1, gen_out, err, "");
+}
+
 cm_rc hub_store_commit_gen(hub_store *st, int64_t *gen_out, cm_err *err) {
   st->dirty_memo = 0;
   cm_rc rc = st_flush(st, err);
@@ -959,10 +993,11 @@ cm_rc hub_store_commit_gen(hub_store *st, int64_t *gen_out, cm_err *err) {
     rc = st_prep(st, SQL_DATA_GEN_BUMP, &s, err);
     if (!rc) {
       sqlite3_bind_int(s, 1, st->year_touched != 0);
+      sqlite3_bind_int(s, 2, st->base_touched != 0);
       rc = st_done(st, s, "更新数据版本", err);
     }
   }
-  st->year_touched = 0;
+  st->year_touched = st->base_touched = 0;
   /* read before COMMIT: the generation this transaction leaves, whoever
    * commits next */
   if (!rc && gen_out) rc = hub_store_data_gen(st, gen_out, err);
@@ -1083,7 +1118,7 @@ void hub_store_savepoint_rollback(hub_store *st) {
 
 void hub_store_rollback(hub_store *st) {
   st->dirty_memo = 0;
-  st->year_touched = 0;
+  st->year_touched = st->base_touched = 0;
   st_discard(st);
   if (!sqlite3_get_autocommit(st->db)) sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -1776,7 +1811,7 @@ cm_rc hub_store_projection_clear(hub_store *st, cm_err *err) {
   st->dirty_memo = 0;
   /* With a preupdate hook SQLite deletes row by row instead of dropping each
    * table's pages at once: without it here, and the year marked changed. */
-  st->year_touched = 1;
+  st->year_touched = st->base_touched = 1;
   sqlite3_preupdate_hook(st->db, NULL, NULL);
   cm_rc rc =
       st_exec(st,

@@ -54,6 +54,11 @@ cm_rc hub_store_data_gen(hub_store *st, int64_t *gen_out, cm_err *err);
  * reads (HUB_DQ_YEAR_*) depend on, and by nothing else (hub/year.c keeps
  * their results while it stays). */
 cm_rc hub_store_year_gen(hub_store *st, int64_t *gen_out, cm_err *err);
+/* The base generation: changed by every commit that changed what the
+ * dashboard loads of the organisations (HUB_DQ_ORGS) and communities
+ * (HUB_DQ_UNITS, but for the receipt times), and by nothing else
+ * (hub/dashboard.c keeps what it loaded while it stays). */
+cm_rc hub_store_base_gen(hub_store *st, int64_t *gen_out, cm_err *err);
 
 /* ROLLBACK if a transaction is open. */
 void hub_store_rollback(hub_store *st);

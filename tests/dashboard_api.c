@@ -18,9 +18,10 @@
 #include "common/clock.h"
 #include "hub/dashboard.h"
 #include "hub/decide.h"
+#include "hub/review.h"
 #include "hub/store.h"
-#include "hub/year.h"
 #include "hub/table.h"
+#include "hub/year.h"
 #include "hub_testlib.h"
 
 /* "Today" for every answer: the middle of a month, after the generator's last
@@ -470,14 +471,33 @@ static json_t *year_lists(hub_ctx *hub) {
   return out;
 }
 
-static int64_t year_gen(hub_ctx *hub) {
+/* One of the store's generations (hub_store_data_gen, _year_gen,
+ * _base_gen) of hub. */
+static int64_t gen_of(hub_ctx *hub, cm_rc (*read)(hub_store *, int64_t *, cm_err *)) {
   int64_t g = -1;
   cm_err err;
   pthread_mutex_lock(&hub->lock);
-  cm_rc rc = hub_store_year_gen(hub->store, &g, &err);
+  cm_rc rc = read(hub->store, &g, &err);
   pthread_mutex_unlock(&hub->lock);
   assert_int_equal(rc, CM_OK);
   return g;
+}
+
+/* A's monthly report of org for October: written (the data generation
+ * moves). */
+static void push_report(hub_ctx *hub, tl_author *a, const char *org) {
+  char body[256];
+  snprintf(body, sizeof body,
+           "{\"org\":\"%s\",\"month\":\"2026-10\",\"activities\":2,\"participants\":30,"
+           "\"party_participants\":1}",
+           org);
+  int64_t d0 = gen_of(hub, hub_store_data_gen);
+  push_one(hub, a, "report.monthly", body);
+  assert_true(gen_of(hub, hub_store_data_gen) > d0);
+}
+
+static int64_t year_gen(hub_ctx *hub) {
+  return gen_of(hub, hub_store_year_gen);
 }
 
 /* 1 when the community of code is on list name of lists. */
@@ -536,18 +556,7 @@ static void test_year_lists_kept(void **state) {
 
   /* A monthly report of it: written (the data generation moves), accepted by
    * the domain core (no refusal), and the year generation stays. */
-  int64_t d0 = -1, d1 = -1;
-  cm_err ge;
-  pthread_mutex_lock(&f->hub->lock);
-  assert_int_equal(hub_store_data_gen(f->hub->store, &d0, &ge), CM_OK);
-  pthread_mutex_unlock(&f->hub->lock);
-  push_one(f->hub, &six, "report.monthly",
-           "{\"org\":\"120105001097-0001\",\"month\":\"2026-10\",\"activities\":2,"
-           "\"participants\":30,\"party_participants\":1}");
-  pthread_mutex_lock(&f->hub->lock);
-  assert_int_equal(hub_store_data_gen(f->hub->store, &d1, &ge), CM_OK);
-  pthread_mutex_unlock(&f->hub->lock);
-  assert_true(d1 > d0);
+  push_report(f->hub, &six, "120105001097-0001");
   assert_int_equal(year_gen(f->hub), g2);
   after = year_lists(f->hub);
   assert_int_equal(json_array_size(json_object_get(after, "unit_plan_missing")), plans + 2);
@@ -662,6 +671,147 @@ static void test_attention_narrowed_keeps_lists(void **state) {
   hub_close(f->hub);
 }
 
+static int64_t base_gen(hub_ctx *hub) {
+  return gen_of(hub, hub_store_base_gen);
+}
+
+/* Each answer as computed by hub (which keeps the organisations it loaded
+ * for the next computation while nothing they depend on changes) equals
+ * the same answer computed by a second opening of its database, which
+ * loads them afresh. */
+static void same_as_fresh(fx *f, hub_ctx *other) {
+  static const char *const names[] = {"hierarchy", "completeness", "attention", "stations",
+                                      "funding"};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    hub_dash_params p;
+    memset(&p, 0, sizeof p);
+    json_t *kept = answer(f, names[i], &p, NULL, CM_OK);
+    hub_dash_scope scope;
+    memset(&scope, 0, sizeof scope);
+    json_t *fresh = NULL;
+    cm_err err;
+    hub_dashboard_forget(other);
+    assert_int_equal(hub_dashboard_answer(other, names[i], &scope, &p, f->now, &fresh, &err),
+                     CM_OK);
+    char *a = text(kept), *b = text(fresh);
+    if (strcmp(a, b) != 0) fprintf(stderr, "%s differs\n", names[i]);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    json_decref(kept);
+    json_decref(fresh);
+  }
+}
+
+/* The organisations loaded for one computation serve the next while the
+ * base generation stays: it stays through a monthly report (the silent
+ * table still reads its receipt time), and moves with a filing, its
+ * acceptance, an amendment and a party station's acceptance. */
+static void test_base_follows_writes(void **state) {
+  fx *f = *state;
+  char dir[4096];
+  cm_err err;
+  snprintf(dir, sizeof dir, "%s/hub", f->tmp);
+  hub_ctx *other = NULL;
+  assert_int_equal(hub_open(dir, &other, &err), CM_OK);
+  same_as_fresh(f, other);
+
+  int64_t g0 = base_gen(f->hub);
+  tl_author eight;
+  file_one(f->hub, f, &eight, "新开河八社区", "120105001096", "120105001096-0001");
+  int64_t g1 = base_gen(f->hub);
+  assert_true(g1 > g0);
+  same_as_fresh(f, other);
+  assert_int_equal(hub_review_accept(f->hub, tl_newest_batch(f->hub), "李", NULL, 0, NULL, &err),
+                   CM_OK);
+  int64_t g2 = base_gen(f->hub);
+  assert_true(g2 > g1);
+  same_as_fresh(f, other);
+
+  /* a second organisation of the same community, not yet accepted */
+  char body[512];
+  snprintf(body, sizeof body,
+           "{\"id\":\"120105001096-0002\",\"name\":\"新开河八社区书画社\",\"category\":"
+           "\"文体活动\",\"leader\":\"赵\",\"phone\":\"13900000002\",\"members\":9,"
+           "\"party_members\":0,\"party_station\":false,\"founded_by\":\"self\","
+           "\"scope\":\"本社区居民\",\"venue\":\"社区活动室\",\"filed\":\"2026-02-03\","
+           "\"flags\":[]}");
+  push_one(f->hub, &eight, "org.filed", body);
+  assert_true(base_gen(f->hub) > g2);
+  same_as_fresh(f, other);
+  g2 = base_gen(f->hub);
+
+  /* a month's report: written, and the organisations stay as loaded */
+  push_report(f->hub, &eight, "120105001096-0001");
+  assert_int_equal(base_gen(f->hub), g2);
+  same_as_fresh(f, other);
+
+  /* Eight days on, only this community has been heard from (its report
+   * just now): the silent table reads the receipt times afresh, though the
+   * organisations stay as loaded. */
+  uint64_t later = f->now + 8ull * 24 * 3600 * 1000;
+  char later_s[24];
+  snprintf(later_s, sizeof later_s, "%llu", (unsigned long long)later);
+  setenv("LINLI_FAKE_NOW_MS", later_s, 1);
+  hub_dash_params ap;
+  memset(&ap, 0, sizeof ap);
+  hub_dash_scope all;
+  memset(&all, 0, sizeof all);
+  json_t *att = NULL;
+  assert_int_equal(hub_dashboard_answer(f->hub, "attention", &all, &ap, later, &att, &err), CM_OK);
+  size_t silent_before = json_array_size(json_object_get(att, "silent"));
+  json_decref(att);
+  eight.time_ms = later - 3600 * 1000;
+  push_one(f->hub, &eight, "report.monthly",
+           "{\"org\":\"120105001096-0001\",\"month\":\"2026-11\",\"activities\":1,"
+           "\"participants\":12,\"party_participants\":0}");
+  assert_int_equal(base_gen(f->hub), g2);
+  assert_int_equal(hub_dashboard_answer(f->hub, "attention", &all, &ap, later, &att, &err), CM_OK);
+  json_t *row;
+  size_t k;
+  assert_int_equal(json_array_size(json_object_get(att, "silent")), silent_before - 1);
+  json_array_foreach(json_object_get(att, "silent"), k, row) {
+    assert_string_not_equal(json_string_value(json_object_get(row, "community")), "新开河八社区");
+  }
+  json_decref(att);
+  char now_s[24];
+  snprintf(now_s, sizeof now_s, "%llu", (unsigned long long)f->now);
+  setenv("LINLI_FAKE_NOW_MS", now_s, 1);
+
+  /* more members, and three of them party members */
+  push_one(f->hub, &eight, "org.amended",
+           "{\"id\":\"120105001096-0001\",\"changes\":{\"members\":21,\"party_members\":3}}");
+  same_as_fresh(f, other);
+  assert_int_equal(hub_review_accept(f->hub, tl_newest_batch(f->hub), "李", NULL, 0, NULL, &err),
+                   CM_OK);
+  assert_true(base_gen(f->hub) > g2);
+  same_as_fresh(f, other);
+  hub_dash_params p;
+  memset(&p, 0, sizeof p);
+  json_t *h = answer(f, "hierarchy", &p, NULL, CM_OK), *o;
+  size_t i;
+  int seen = 0;
+  json_array_foreach(json_object_get(h, "organisations"), i, o) {
+    if (strcmp(json_string_value(json_object_get(o, "id")), "120105001096-0001") != 0) continue;
+    seen = 1;
+    assert_int_equal(num(o, NULL, "members"), 21);
+  }
+  assert_true(seen);
+  json_decref(h);
+
+  /* its party station, registered, then accepted */
+  push_one(f->hub, &eight, "station.registered",
+           "{\"org\":\"120105001096-0001\",\"name\":\"党员活动站\",\"leader\":\"王\","
+           "\"party_members\":3,\"committee\":\"新开河八社区党总支\",\"date\":\"2026-11-01\"}");
+  same_as_fresh(f, other);
+  int64_t g4 = base_gen(f->hub);
+  assert_int_equal(hub_review_accept(f->hub, tl_newest_batch(f->hub), "李", NULL, 0, NULL, &err),
+                   CM_OK);
+  assert_true(base_gen(f->hub) > g4);
+  same_as_fresh(f, other);
+  hub_close(other);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_hierarchy),
@@ -673,8 +823,9 @@ int main(void) {
       cmocka_unit_test(test_table_words_and_xlsx),
       cmocka_unit_test(test_paging),
       cmocka_unit_test(test_attention_narrowed_keeps_lists),
-      /* last: it adds a community */
+      /* last: they add communities */
       cmocka_unit_test(test_kept_answers),
+      cmocka_unit_test(test_base_follows_writes),
       cmocka_unit_test(test_year_lists_kept),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
