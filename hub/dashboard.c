@@ -94,6 +94,13 @@ typedef struct data {
   int *active;
   struct base *base;        /* units, by_key, streets and orgs are its, not this one's */
   struct dash_cache *cache; /* the cache base is kept by */
+  /* A page's computation (win): of each long table it builds, only the
+   * rows of that page, [win_first, win_first + win_per), and those of the
+   * first page (a table no longer than a page comes whole on every page);
+   * cut: {table: its rows in all} (page_cut's), for those tables. */
+  int win;
+  size_t win_first, win_per;
+  json_t *cut;
 } data;
 
 /* What load_base read of the streets, communities and organisations, kept
@@ -170,6 +177,30 @@ static void set_str(json_t *o, const char *k, const char *v) {
 
 static cm_rc push(json_t *arr, json_t *o, cm_err *err) {
   if (!o || json_array_append_new(arr, o)) return nomem(err);
+  return CM_OK;
+}
+
+/* Whether row n (from 0) of a long table is built (data.win). */
+static int row_built(const data *d, size_t n) {
+  return !d->win || n < d->win_per || (n >= d->win_first && n - d->win_first < d->win_per);
+}
+
+/* Table name, of n rows in all, of which arr holds those row_built said:
+ * set into out, as the page's rows when it is longer than a page. */
+static cm_rc rows_done(data *d, json_t *out, const char *name, json_t *arr, size_t n, cm_err *err) {
+  json_t *rows = arr;
+  json_incref(arr);
+  if (d->win && n > d->win_per && d->win_first > 0) { /* the first page's rows off */
+    rows = json_array();
+    for (size_t i = d->win_per; rows && i < json_array_size(arr); i++)
+      if (json_array_append(rows, json_array_get(arr, i))) {
+        json_decref(rows);
+        rows = NULL;
+      }
+    json_decref(arr);
+  }
+  if (!rows || json_object_set_new(out, name, rows)) return nomem(err);
+  if (d->win && json_object_set_new(d->cut, name, json_integer((json_int_t)n))) return nomem(err);
   return CM_OK;
 }
 
@@ -404,6 +435,7 @@ static void base_release(struct dash_cache *c, base *b);
 
 static void data_free(data *d) {
   json_decref(d->lists);
+  json_decref(d->cut);
   for (int k = 0; k < CM_LIST_KINDS; k++)
     cm_list_index_free(&d->items[k]);
   json_decref(d->aux);
@@ -512,7 +544,7 @@ static cm_rc answer_hierarchy(data *d, json_t *out, cm_err *err) {
   json_t *js = json_array(), *jc = json_array(), *jo = json_array(), *cats = json_array();
   counts *cu = calloc(d->n_units + 1, sizeof *cu), *ss = calloc(ns + 1, sizeof *ss);
   counts total = {0, 0, 0};
-  size_t n_comm = 0;
+  size_t n_comm = 0, n_org = 0;
   long *os = street_index(d, streets, ns);
   cm_rc rc = (js && jc && jo && cats && cu && ss && os) ? CM_OK : nomem(err);
   if (rc) goto out;
@@ -544,6 +576,7 @@ static cm_rc answer_hierarchy(data *d, json_t *out, cm_err *err) {
     total.orgs++;
     total.members += o->members;
     total.party += o->party_members;
+    if (!row_built(d, n_org++)) continue;
     json_t *r = json_object();
     if (r) {
       set_str(r, "id", o->id);
@@ -616,8 +649,8 @@ static cm_rc answer_hierarchy(data *d, json_t *out, cm_err *err) {
   json_object_set_new(out, "units", units);
   json_object_set_new(out, "streets", js);
   json_object_set_new(out, "communities", jc);
-  json_object_set_new(out, "organisations", jo);
-  js = jc = jo = cats = NULL;
+  rc = rows_done(d, out, "organisations", jo, n_org, err);
+  js = jc = cats = NULL;
 out:
   json_decref(js);
   json_decref(jc);
@@ -1754,6 +1787,7 @@ typedef struct dash_cache {
   hub_ctx *reader;
   int reader_tried;
   base *base; /* the organisations last loaded, or NULL */
+  uint64_t page_runs; /* answers computed for one page only */
 } dash_cache;
 
 static void base_free(base *b) {
@@ -2646,9 +2680,13 @@ static int named_quick(hub_ctx *hub, const char *name, const hub_dash_scope *sco
 /* hub_dashboard_answer, or its text (GIVE_TEXT; never for the attention
  * list, whose silent table is worked out per request), or neither
  * (KEEP_ONLY: computed afresh for the cache). */
+/* win_per > 0: a page (win_pg, win_per rows) is asked for; when it is
+ * computed here (hub_ctx.dash_page_orgs), *cut_out is set (data.cut) and
+ * the whole answer is computed behind. */
 static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
                         const hub_dash_params *p, uint64_t now_ms, int give, json_t **out,
-                        char **text_out, size_t *len_out, cm_err *err) {
+                        char **text_out, size_t *len_out, long win_pg, long win_per,
+                        json_t **cut_out, cm_err *err) {
   data d;
   memset(&d, 0, sizeof d);
   d.hub = hub;
@@ -2740,6 +2778,15 @@ static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *sc
   }
   free(lists);
   if (!rc && !(d.active = calloc(d.n_orgs + 1, sizeof *d.active))) rc = nomem(err);
+  /* only the page, the whole answer behind: at a city, seconds */
+  if (!rc && win_per > 0 && cut_out && key && give == GIVE_OBJECT && hub->dash_wait_ms >= 0 &&
+      hub->dash_page_orgs >= 0 && d.n_orgs >= (size_t)hub->dash_page_orgs &&
+      strcmp(name, "hierarchy") == 0) {
+    d.win = 1;
+    d.win_per = (size_t)win_per;
+    d.win_first = (size_t)(win_pg - 1) * (size_t)win_per;
+    if (!(d.cut = json_object())) rc = nomem(err);
+  }
   if (!rc) {
     if (strcmp(name, "hierarchy") == 0)
       rc = answer_hierarchy(&d, j, err);
@@ -2762,6 +2809,19 @@ static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *sc
   if (!rc) {
     json_object_set_new(j, "scope", json_string(scope->street));
     if (scope->unit[0]) json_object_set_new(j, "unit_scope", json_string(scope->unit));
+  }
+  if (!rc && d.win) {
+    pthread_mutex_lock(&c->mu);
+    c->page_runs++;
+    refresh_queue(c, key, name, scope, p, now_ms);
+    pthread_mutex_unlock(&c->mu);
+    pthread_mutex_unlock(&on->lock);
+    free(key);
+    *cut_out = d.cut;
+    d.cut = NULL;
+    data_free(&d);
+    *out = j;
+    return CM_OK;
   }
   if (!rc && key) {
     uint64_t cost = cm_mono_ms() - t0;
@@ -2864,7 +2924,8 @@ static void *refresh_main(void *arg) {
     hub_dash_params p = job_params(jb, 1);
     cm_err err;
     cm_err_clear(&err);
-    if (answer_get(c->hub, jb->name, &jb->scope, &p, jb->now_ms, KEEP_ONLY, NULL, NULL, NULL, &err))
+    if (answer_get(c->hub, jb->name, &jb->scope, &p, jb->now_ms, KEEP_ONLY, NULL, NULL, NULL, 0, 0,
+                   NULL, &err))
       cm_error("dashboard: computing %s again: %s", jb->name, err.msg);
     pthread_mutex_lock(&c->mu);
     c->running = NULL;
@@ -2877,7 +2938,7 @@ static void *refresh_main(void *arg) {
 cm_rc hub_dashboard_answer(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
                            const hub_dash_params *p, uint64_t now_ms, json_t **out, cm_err *err) {
   *out = NULL;
-  cm_rc rc = answer_get(hub, name, scope, p, now_ms, GIVE_OBJECT, out, NULL, NULL, err);
+  cm_rc rc = answer_get(hub, name, scope, p, now_ms, GIVE_OBJECT, out, NULL, NULL, 0, 0, NULL, err);
   if (!rc) watch_asked(hub, name, scope, p, now_ms);
   return rc;
 }
@@ -2889,10 +2950,11 @@ cm_rc hub_dashboard_answer_text(hub_ctx *hub, const char *name, const hub_dash_s
   *len_out = 0;
   cm_rc rc;
   if (strcmp(name, "attention") != 0) {
-    rc = answer_get(hub, name, scope, p, now_ms, GIVE_TEXT, NULL, text_out, len_out, err);
+    rc = answer_get(hub, name, scope, p, now_ms, GIVE_TEXT, NULL, text_out, len_out, 0, 0, NULL,
+                    err);
   } else {
     json_t *j = NULL;
-    rc = answer_get(hub, name, scope, p, now_ms, GIVE_OBJECT, &j, NULL, NULL, err);
+    rc = answer_get(hub, name, scope, p, now_ms, GIVE_OBJECT, &j, NULL, NULL, 0, 0, NULL, err);
     if (!rc) rc = dump_text(j, text_out, len_out, err);
     json_decref(j);
   }
@@ -2929,6 +2991,19 @@ static void forget(hub_ctx *hub, int keep_base) {
     hub_year_forget_locked(r);
     pthread_mutex_unlock(&r->lock);
   }
+}
+
+uint64_t hub_dashboard_page_runs(hub_ctx *hub) {
+  pthread_mutex_lock(&hub->lock);
+  dash_cache *c = cache_of(hub);
+  pthread_mutex_unlock(&hub->lock);
+  uint64_t n = 0;
+  if (c) {
+    pthread_mutex_lock(&c->mu);
+    n = c->page_runs;
+    pthread_mutex_unlock(&c->mu);
+  }
+  return n;
 }
 
 void hub_dashboard_forget(hub_ctx *hub) {
@@ -3194,8 +3269,14 @@ cm_rc hub_dashboard_answer_page(hub_ctx *hub, const char *name, const hub_dash_s
     if (!rc) watch_asked(hub, name, scope, p, now_ms);
     return rc;
   }
-  json_t *j = NULL;
-  rc = hub_dashboard_answer(hub, name, scope, p, now_ms, &j, err);
+  json_t *j = NULL, *cut = NULL;
+  /* a page of the JSON answer as it is may be computed alone (answer_get) */
+  if (paged && !asked && (!table || !*table)) {
+    rc = answer_get(hub, name, scope, p, now_ms, GIVE_OBJECT, &j, NULL, NULL, pg, per, &cut, err);
+    if (!rc) watch_asked(hub, name, scope, p, now_ms);
+  } else {
+    rc = hub_dashboard_answer(hub, name, scope, p, now_ms, &j, err);
+  }
   if (!rc && asked) {
     json_t *whole = j;
     rc = rows_asked(whole, narrow, only, &j, err);
@@ -3205,7 +3286,8 @@ cm_rc hub_dashboard_answer_page(hub_ctx *hub, const char *name, const hub_dash_s
     *out = j;
     return CM_OK;
   }
-  if (!rc) rc = page_cut(j, table, pg, per, NULL, out, err);
+  if (!rc) rc = page_cut(j, table, pg, per, cut, out, err);
+  json_decref(cut);
   json_decref(j);
   return rc;
 }

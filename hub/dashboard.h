@@ -151,6 +151,10 @@ void hub_dashboard_forget(hub_ctx *hub);
  * timing a computation on a hub that has computed before. */
 void hub_dashboard_forget_answers(hub_ctx *hub);
 
+/* How many answers hub computed for the page asked only
+ * (hub_ctx.dash_page_orgs) since it was opened. */
+uint64_t hub_dashboard_page_runs(hub_ctx *hub);
+
 /* The due day of monthly reports (1..28 of the next month) into *day_out. */
 cm_rc hub_dashboard_due_day_get(hub_ctx *hub, int *day_out, cm_err *err);
 

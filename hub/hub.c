@@ -155,6 +155,7 @@ cm_rc hub_open(const char *dir, hub_ctx **ctx_out, cm_err *err) {
   snprintf(ctx->dir, sizeof ctx->dir, "%s", dir);
   ctx->dash_wait_ms = -1; /* every answer computed; serve says otherwise */
   ctx->dash_warm_ms = -1;
+  ctx->dash_page_orgs = HUB_DASH_PAGE_ORGS_DEFAULT;
   if (pthread_mutex_init(&ctx->lock, NULL) != 0) {
     rc = cm_errf(err, CM_ERR_NOMEM, "无法创建互斥锁");
     goto out;

@@ -37,6 +37,10 @@ typedef struct hub_ingest_group {
   unsigned long reruns; /* groups run again with a savepoint per push (ctx->lock) */
 } hub_ingest_group;
 
+/* hub_ctx.dash_page_orgs's default: a district's answers take tens of ms
+ * whole; a city's (250,000 organisations) seconds */
+#define HUB_DASH_PAGE_ORGS_DEFAULT 20000
+
 typedef struct hub_ctx {
   char dir[HUB_PATH_MAX];
   hub_role role;
@@ -63,6 +67,11 @@ typedef struct hub_ctx {
   /* every this many ms the answers asked for lately are kept warm
    * (dashboard.h, HUB_DASH_WARM_TICK_MS); -1 (hub_open's default): never */
   int dash_warm_ms;
+  /* with dash_wait_ms >= 0: an answer computed while someone waits for a
+   * page of it is computed for that page only (its long tables' other rows
+   * counted, not built), and whole behind it, when the hub holds at least
+   * this many organisations (HUB_DASH_PAGE_ORGS_DEFAULT); -1: never */
+  int dash_page_orgs;
   /* the organisations' facts the projection keeps (project.c), freed by
    * hub_close */
   void *facts;

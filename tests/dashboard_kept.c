@@ -653,16 +653,113 @@ static void check_named(hub_ctx *hub, uint64_t now, json_t *whole, int whole_rea
  * so that reading it would show), the same page a computation gives, and,
  * after another write, the same page marked as given behind while the
  * answer is computed again. */
-static void test_pages(void **state) {
-  fx *f = *state;
+/* A street hub in a new directory (*tmp_out) under sub with two long
+ * tables: 510 communities (two pages), 1,020 organisations (three). */
+static hub_ctx *big_hub(fx *f, const char *sub, char **tmp_out) {
   char *tmp = tl_tmpdir();
   assert_non_null(tmp);
-  hub_ctx *hub = tl_hub(tmp, "big", HUB_ROLE_STREET, "望海楼街");
+  hub_ctx *hub = tl_hub(tmp, sub, HUB_ROLE_STREET, "望海楼街");
   assert_non_null(hub);
-  /* two long tables: 510 communities (two pages), 1,020 organisations (three) */
   gen_spec spec = {510, 2, 1, f->end, 12, 0};
   gen_totals tot;
   assert_int_equal(gen_hub_fill(hub, &spec, &tot), 0);
+  *tmp_out = tmp;
+  return hub;
+}
+
+static void wait_kept_current(fx *f, long long want);
+
+/* Page pg, per rows a page, of hub's hierarchy at now (of category cat when
+ * not NULL), equals that page of whole, and was computed for that page
+ * alone; then the whole answer is kept behind it (in kept's database). */
+static void page_alone(hub_ctx *hub, fx *kept, uint64_t now, const char *cat, json_t *whole,
+                       const char *pg, const char *per) {
+  hub_dash_params p;
+  memset(&p, 0, sizeof p);
+  p.category = cat;
+  hub_dash_scope scope;
+  memset(&scope, 0, sizeof scope);
+  cm_err err;
+  json_t *got = NULL, *want = NULL;
+  hub_dashboard_forget(hub);
+  uint64_t runs = hub_dashboard_page_runs(hub);
+  assert_int_equal(hub_dashboard_answer_page(hub, "hierarchy", &scope, &p, now, NULL, 0, pg, per,
+                                             NULL, &got, &err),
+                   CM_OK);
+  assert_int_equal(hub_dashboard_page_runs(hub), runs + 1);
+  assert_int_equal(hub_dashboard_page(whole, NULL, pg, per, &want, &err), CM_OK);
+  if (!json_equal(got, want)) {
+    char *a = json_dumps(got, JSON_COMPACT), *b = json_dumps(want, JSON_COMPACT);
+    fprintf(stderr, "page %s of %s:\n%.400s\n%.400s\n", pg, per ? per : "500", a, b);
+    free(a);
+    free(b);
+  }
+  assert_true(json_equal(got, want));
+  json_decref(got);
+  json_decref(want);
+  wait_kept_current(kept, 1);
+}
+
+/* A hub holding at least hub_ctx.dash_page_orgs organisations computes a
+ * page asked for while it keeps no answer for that page alone: the other
+ * rows of the organisations are counted, not built.  Every page, of any
+ * size, past the end too, and of a category, is the whole answer's page;
+ * the whole answer is then computed and kept behind it.  Below the count,
+ * the answer is computed whole as before. */
+static void test_page_computed(void **state) {
+  fx *f = *state;
+  char *tmp = NULL;
+  hub_ctx *hub = big_hub(f, "paged", &tmp);
+  json_t *whole = hierarchy_at(hub, f->now); /* always computed whole (dash_wait_ms -1) */
+  hub_dash_params p;
+  memset(&p, 0, sizeof p);
+  p.category = "文体活动";
+  hub_dash_scope scope;
+  memset(&scope, 0, sizeof scope);
+  cm_err err;
+  json_t *whole_cat = NULL;
+  assert_int_equal(hub_dashboard_answer(hub, "hierarchy", &scope, &p, f->now, &whole_cat, &err),
+                   CM_OK);
+  size_t n_cat = json_array_size(json_object_get(whole_cat, "organisations"));
+  assert_true(n_cat > 7 && n_cat < 1020);
+  assert_int_equal(hub_dashboard_page_runs(hub), 0);
+
+  fx kept = *f;
+  snprintf(kept.dir, sizeof kept.dir, "%s/paged", tmp);
+  snprintf(kept.db, sizeof kept.db, "%s/hub.db", kept.dir);
+  hub->dash_wait_ms = 0;
+  hub->dash_page_orgs = 1020;
+  static const char *const pages[] = {"1", "2", "3", "4"};
+  for (size_t i = 0; i < 4; i++)
+    page_alone(hub, &kept, f->now, NULL, whole, pages[i], NULL);
+  static const char *const small[] = {"1", "2", "145", "146", "147"};
+  for (size_t i = 0; i < 5; i++)
+    page_alone(hub, &kept, f->now, NULL, whole, small[i], "7");
+  char last[32];
+  snprintf(last, sizeof last, "%zu", (n_cat + 6) / 7);
+  page_alone(hub, &kept, f->now, p.category, whole_cat, "1", "7");
+  page_alone(hub, &kept, f->now, p.category, whole_cat, last, "7");
+
+  /* one organisation fewer than the count: the whole answer, cut */
+  hub->dash_page_orgs = 1021;
+  hub_dashboard_forget(hub);
+  json_t *got = hierarchy_page(hub, f->now, NULL, 0, "2", NULL, 0);
+  json_t *want = page_of(whole, NULL, "2");
+  assert_true(json_equal(got, want));
+  assert_int_equal(hub_dashboard_page_runs(hub), 11);
+  json_decref(got);
+  json_decref(want);
+  json_decref(whole_cat);
+  json_decref(whole);
+  hub_close(hub);
+  tl_rmrf(tmp);
+  free(tmp);
+}
+
+static void test_pages(void **state) {
+  fx *f = *state;
+  char *tmp = NULL;
+  hub_ctx *hub = big_hub(f, "big", &tmp);
   hub->dash_wait_ms = 0;
   hub_dashboard_forget(hub);
   json_t *whole = hierarchy_at(hub, f->now);
@@ -871,11 +968,11 @@ static void test_warm_restart(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_due_day),      cmocka_unit_test(test_enrol),
-      cmocka_unit_test(test_rebuild),      cmocka_unit_test(test_text),
-      cmocka_unit_test(test_behind),       cmocka_unit_test(test_behind_restart),
-      cmocka_unit_test(test_pages),        cmocka_unit_test(test_warm),
-      cmocka_unit_test(test_warm_restart),
+      cmocka_unit_test(test_due_day), cmocka_unit_test(test_enrol),
+      cmocka_unit_test(test_rebuild), cmocka_unit_test(test_text),
+      cmocka_unit_test(test_behind),  cmocka_unit_test(test_behind_restart),
+      cmocka_unit_test(test_pages),   cmocka_unit_test(test_page_computed),
+      cmocka_unit_test(test_warm),    cmocka_unit_test(test_warm_restart),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
