@@ -16,7 +16,10 @@
  * funding...) or its label as the table shows it.  --base kept times each
  * computation on a hub that has loaded the organisations for one before
  * and kept them (nothing written since: hub_dashboard_forget_answers);
- * the default, --base fresh, loads them for each. */
+ * the default, --base fresh, loads them for each.  --page N asks for page
+ * N (500 rows) of each answer, as `serve` does (answers behind, a page
+ * computed alone: hub_ctx.dash_page_orgs), and waits, untimed, for the
+ * whole answer computed behind it. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +57,7 @@ int main(int argc, char **argv) {
   int runs = 5;
   const char *gen_only = NULL, *open_dir = NULL, *only = NULL;
   int base_kept = 0;
+  const char *page = NULL;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!strcmp(argv[i], "--communities"))
       spec.communities = atoi(argv[i + 1]);
@@ -71,6 +75,8 @@ int main(int argc, char **argv) {
       only = argv[i + 1];
     else if (!strcmp(argv[i], "--base"))
       base_kept = !strcmp(argv[i + 1], "kept");
+    else if (!strcmp(argv[i], "--page"))
+      page = argv[i + 1];
   }
   if (runs < 1 || runs > 100 || spec.communities < 1 || spec.orgs < 1 || spec.months < 1) {
     fprintf(stderr, "usage: dashboard_api [--communities N] [--orgs N] [--months N] [--runs N]\n");
@@ -143,12 +149,14 @@ int main(int argc, char **argv) {
   };
   hub_dash_scope scope;
   memset(&scope, 0, sizeof scope);
+  if (page) hub->dash_wait_ms = HUB_DASH_WAIT_DEFAULT_MS; /* as serve */
   printf("Dashboard API on %lld organisations x %d months (%lld monthly reports), "
          "generated and ingested in %.0f ms; median of %d runs, in-process "
          "(no HTTP), each computed afresh%s (the hub keeps answers per database version: "
          "bench/dashboard_http.sh times them over HTTP):\n\n",
          (long long)tot.orgs, spec.months, (long long)tot.reports, gen_ms, runs,
          base_kept ? ", with the organisations loaded for the computation before" : "");
+  if (page) printf("Page %s of each (500 rows), as `serve` computes it.\n\n", page);
   printf("| answer | median ms | max ms | CPU ms (median) | bytes | within 100 ms |\n"
          "|---|---:|---:|---:|---:|---|\n");
   int all_ok = 1;
@@ -177,7 +185,11 @@ int main(int argc, char **argv) {
       else
         hub_dashboard_forget(hub);
       double s = now_ms(), c0 = cpu_ms();
-      cm_rc rc = hub_dashboard_answer(hub, cases[c].name, &scope, &cases[c].p, now, &j, &err);
+      cm_rc rc = page
+                     ? hub_dashboard_answer_page(hub, cases[c].name, &scope, &cases[c].p, now,
+                                                 cases[c].csv_table, cases[c].csv_table != NULL,
+                                                 page, NULL, NULL, &j, &err)
+                     : hub_dashboard_answer(hub, cases[c].name, &scope, &cases[c].p, now, &j, &err);
       if (!rc && cases[c].csv_table) rc = hub_dashboard_csv(j, cases[c].csv_table, &b, &err);
       if (!rc && !cases[c].csv_table) {
         char *txt = json_dumps(j, JSON_COMPACT);
@@ -189,6 +201,7 @@ int main(int argc, char **argv) {
       t[r] = now_ms() - s;
       cpu[r] = cpu_ms() - c0;
       json_decref(j);
+      if (page) hub_dashboard_settle(hub); /* the whole answer computed behind: untimed */
       cm_buf_free(&b);
       if (rc) {
         fprintf(stderr, "%s: %s\n", cases[c].label, err.msg);

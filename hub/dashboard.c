@@ -505,31 +505,54 @@ typedef struct counts {
 /* The figures of the active organisations (of the filtered category) grouped
  * by list k: [{"industry"|"unit": name, "code", "organisations", "members",
  * "party_members"}] in order of first appearance.  New array in *out. */
+/* Rows of a grouping counted in C, in order of first appearance (a few
+ * dozen at most): a city's 250,000 organisations counted into JSON objects
+ * made and freed a million numbers. */
+typedef struct group {
+  const char *name, *code;
+  int64_t orgs, members, party;
+} group;
+
+typedef struct group_list {
+  group *v;
+  size_t n, cap, last;
+} group_list;
+
+/* The group named name (code: its code when new), NULL when out of memory. */
+static group *group_at(group_list *g, const char *name, const char *code) {
+  if (g->n && strcmp(g->v[g->last].name, name) == 0) return &g->v[g->last];
+  for (size_t i = 0; i < g->n; i++)
+    if (strcmp(g->v[i].name, name) == 0) return &g->v[g->last = i];
+  cm_err ignored;
+  if (grow((void **)&g->v, &g->cap, g->n, sizeof *g->v, &ignored)) return NULL;
+  g->v[g->n] = (group){name, code, 0, 0, 0};
+  return &g->v[g->last = g->n++];
+}
+
 static cm_rc group_counts(const data *d, cm_list_kind k, json_t **out, cm_err *err) {
   const char *key = cm_list_key(k);
+  group_list g = {NULL, 0, 0, 0};
   json_t *arr = json_array();
   cm_rc rc = arr ? CM_OK : nomem(err);
   for (size_t i = 0; !rc && i < d->n_orgs; i++) {
     const org *o = &d->orgs[i];
     if (!org_active(o) || !category_ok(d, o)) continue;
-    size_t g;
-    json_t *row = NULL;
-    for (g = 0; g < json_array_size(arr); g++) {
-      row = json_array_get(arr, g);
-      if (strcmp(json_string_value(json_object_get(row, key)), o->groups[k]) == 0) break;
+    group *row = group_at(&g, o->groups[k], o->codes[k]);
+    if (!row) {
+      rc = nomem(err);
+      break;
     }
-    if (g == json_array_size(arr)) {
-      row = json_pack("{s:s, s:s, s:I, s:I, s:I}", key, o->groups[k], "code", o->codes[k],
-                      "organisations", (json_int_t)0, "members", (json_int_t)0, "party_members",
-                      (json_int_t)0);
-      rc = push(arr, row, err);
-      if (rc) break;
-    }
-    set_int(row, "organisations", json_integer_value(json_object_get(row, "organisations")) + 1);
-    set_int(row, "members", json_integer_value(json_object_get(row, "members")) + o->members);
-    set_int(row, "party_members",
-            json_integer_value(json_object_get(row, "party_members")) + o->party_members);
+    row->orgs++;
+    row->members += o->members;
+    row->party += o->party_members;
   }
+  for (size_t i = 0; !rc && i < g.n; i++)
+    rc = push(arr,
+              json_pack("{s:s, s:s, s:I, s:I, s:I}", key, g.v[i].name, "code", g.v[i].code,
+                        "organisations", (json_int_t)g.v[i].orgs, "members",
+                        (json_int_t)g.v[i].members, "party_members", (json_int_t)g.v[i].party),
+              err);
+  free(g.v);
   if (rc) {
     json_decref(arr);
     arr = NULL;
@@ -550,22 +573,22 @@ static cm_rc answer_hierarchy(data *d, json_t *out, cm_err *err) {
   if (rc) goto out;
 
   /* Categories over every active organisation in scope, for the filter. */
+  group_list cg = {NULL, 0, 0, 0};
   for (size_t i = 0; !rc && i < d->n_orgs; i++) {
     const org *o = &d->orgs[i];
     if (!org_active(o)) continue;
-    size_t k;
-    for (k = 0; k < json_array_size(cats); k++) {
-      json_t *c = json_array_get(cats, k);
-      if (strcmp(json_string_value(json_object_get(c, "category")), o->category) == 0) {
-        set_int(c, "organisations", json_integer_value(json_object_get(c, "organisations")) + 1);
-        break;
-      }
-    }
-    if (k == json_array_size(cats))
-      rc = push(cats,
-                json_pack("{s:s, s:I}", "category", o->category, "organisations", (json_int_t)1),
-                err);
+    group *c = group_at(&cg, o->category, "");
+    if (c)
+      c->orgs++;
+    else
+      rc = nomem(err);
   }
+  for (size_t k = 0; !rc && k < cg.n; k++)
+    rc = push(cats,
+              json_pack("{s:s, s:I}", "category", cg.v[k].name, "organisations",
+                        (json_int_t)cg.v[k].orgs),
+              err);
+  free(cg.v);
   for (size_t i = 0; !rc && i < d->n_orgs; i++) {
     const org *o = &d->orgs[i];
     if (!org_active(o) || !category_ok(d, o)) continue;
@@ -867,11 +890,12 @@ static cm_rc answer_completeness(data *d, const hub_dash_params *p, uint64_t now
   }
   comp total;
   memset(&total, 0, sizeof total);
+  size_t n_missing = 0;
   for (size_t i = 0; !rc && i < d->n_orgs; i++) {
     const org *o = &d->orgs[i];
     if (!category_ok(d, o) || !expected_in(o, month)) continue;
     comp_add(&total, &w, i, last);
-    if (w.seen[i * SERIES + (size_t)last]) continue;
+    if (w.seen[i * SERIES + (size_t)last] || !row_built(d, n_missing++)) continue;
     rc = push(jm,
               json_pack("{s:s, s:s, s:s, s:s, s:s}", "street", o->street, "community", o->community,
                         "id", o->id, "name", o->name, "category", o->category),
@@ -901,9 +925,9 @@ static cm_rc answer_completeness(data *d, const hub_dash_params *p, uint64_t now
   json_object_set_new(out, "totals", comp_json(&total));
   json_object_set_new(out, "streets", js);
   json_object_set_new(out, "communities", jc);
-  json_object_set_new(out, "missing", jm);
+  rc = rows_done(d, out, "missing", jm, n_missing, err);
   json_object_set_new(out, "series", ser);
-  js = jc = jm = ser = NULL;
+  js = jc = ser = NULL;
 out:
   json_decref(js);
   json_decref(jc);
@@ -1563,6 +1587,7 @@ static cm_rc answer_stations(data *d, json_t *out, cm_err *err) {
   station_walk w = {d, json_object()};
   json_t *stations = json_array(), *needing = json_array(), *comms = json_array();
   int64_t total_st = 0, total_need = 0;
+  size_t n_need = 0;
   cm_rc rc = (w.rows && stations && needing && comms) ? CM_OK : nomem(err);
   if (!rc) rc = hub_store_dash_rows(d->hub->store, HUB_DQ_STATIONS, NULL, 0, walk_station, &w, err);
   for (size_t i = 0; !rc && i < d->n_orgs; i++) {
@@ -1573,9 +1598,10 @@ static cm_rc answer_stations(data *d, json_t *out, cm_err *err) {
       total_st++;
       rc = push(stations, json_incref(row), err);
     } else if (o->party_members >= 3) {
+      total_need++;
+      if (!row_built(d, n_need++)) continue;
       json_t *r = org_ref(o);
       if (r) set_int(r, "party_members", o->party_members);
-      total_need++;
       rc = push(needing, r, err);
     }
   }
@@ -1605,9 +1631,9 @@ static cm_rc answer_stations(data *d, json_t *out, cm_err *err) {
                                                  "needing", (json_int_t)total_need));
     json_object_set_new(out, "communities", comms);
     json_object_set_new(out, "stations", stations);
-    json_object_set_new(out, "needing", needing);
-    comms = stations = needing = NULL;
+    comms = stations = NULL;
   }
+  if (!rc) rc = rows_done(d, out, "needing", needing, n_need, err);
   free(per);
   json_decref(w.rows);
   json_decref(comms);
@@ -2781,7 +2807,8 @@ static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *sc
   /* only the page, the whole answer behind: at a city, seconds */
   if (!rc && win_per > 0 && cut_out && key && give == GIVE_OBJECT && hub->dash_wait_ms >= 0 &&
       hub->dash_page_orgs >= 0 && d.n_orgs >= (size_t)hub->dash_page_orgs &&
-      strcmp(name, "hierarchy") == 0) {
+      (strcmp(name, "hierarchy") == 0 || strcmp(name, "completeness") == 0 ||
+       strcmp(name, "stations") == 0)) {
     d.win = 1;
     d.win_per = (size_t)win_per;
     d.win_first = (size_t)(win_pg - 1) * (size_t)win_per;
@@ -2991,6 +3018,21 @@ static void forget(hub_ctx *hub, int keep_base) {
     hub_year_forget_locked(r);
     pthread_mutex_unlock(&r->lock);
   }
+}
+
+void hub_dashboard_settle(hub_ctx *hub) {
+  pthread_mutex_lock(&hub->lock);
+  dash_cache *c = cache_of(hub);
+  pthread_mutex_unlock(&hub->lock);
+  if (!c) return;
+  pthread_mutex_lock(&c->mu);
+  while (c->jobs || c->running) {
+    pthread_mutex_unlock(&c->mu);
+    struct timespec ts = {0, 10 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    pthread_mutex_lock(&c->mu);
+  }
+  pthread_mutex_unlock(&c->mu);
 }
 
 uint64_t hub_dashboard_page_runs(hub_ctx *hub) {

@@ -155,6 +155,10 @@ void hub_dashboard_forget_answers(hub_ctx *hub);
  * (hub_ctx.dash_page_orgs) since it was opened. */
 uint64_t hub_dashboard_page_runs(hub_ctx *hub);
 
+/* Wait until the cache's thread has no computation queued or under way (a
+ * benchmark timing one computation at a time). */
+void hub_dashboard_settle(hub_ctx *hub);
+
 /* The due day of monthly reports (1..28 of the next month) into *day_out. */
 cm_rc hub_dashboard_due_day_get(hub_ctx *hub, int *day_out, cm_err *err);
 

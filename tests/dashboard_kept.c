@@ -669,28 +669,25 @@ static hub_ctx *big_hub(fx *f, const char *sub, char **tmp_out) {
 
 static void wait_kept_current(fx *f, long long want);
 
-/* Page pg, per rows a page, of hub's hierarchy at now (of category cat when
- * not NULL), equals that page of whole, and was computed for that page
- * alone; then the whole answer is kept behind it (in kept's database). */
-static void page_alone(hub_ctx *hub, fx *kept, uint64_t now, const char *cat, json_t *whole,
-                       const char *pg, const char *per) {
-  hub_dash_params p;
-  memset(&p, 0, sizeof p);
-  p.category = cat;
+/* Page pg, per rows a page, of hub's answer name with parameters p at now
+ * equals that page of whole, and was computed for that page alone; then
+ * the whole answer is kept behind it (in kept's database). */
+static void page_alone(hub_ctx *hub, fx *kept, uint64_t now, const char *name,
+                       const hub_dash_params *p, json_t *whole, const char *pg, const char *per) {
   hub_dash_scope scope;
   memset(&scope, 0, sizeof scope);
   cm_err err;
   json_t *got = NULL, *want = NULL;
   hub_dashboard_forget(hub);
   uint64_t runs = hub_dashboard_page_runs(hub);
-  assert_int_equal(hub_dashboard_answer_page(hub, "hierarchy", &scope, &p, now, NULL, 0, pg, per,
-                                             NULL, &got, &err),
-                   CM_OK);
+  assert_int_equal(
+      hub_dashboard_answer_page(hub, name, &scope, p, now, NULL, 0, pg, per, NULL, &got, &err),
+      CM_OK);
   assert_int_equal(hub_dashboard_page_runs(hub), runs + 1);
   assert_int_equal(hub_dashboard_page(whole, NULL, pg, per, &want, &err), CM_OK);
   if (!json_equal(got, want)) {
     char *a = json_dumps(got, JSON_COMPACT), *b = json_dumps(want, JSON_COMPACT);
-    fprintf(stderr, "page %s of %s:\n%.400s\n%.400s\n", pg, per ? per : "500", a, b);
+    fprintf(stderr, "%s page %s of %s:\n%.600s\n%.600s\n", name, pg, per ? per : "500", a, b);
     free(a);
     free(b);
   }
@@ -698,6 +695,30 @@ static void page_alone(hub_ctx *hub, fx *kept, uint64_t now, const char *cat, js
   json_decref(got);
   json_decref(want);
   wait_kept_current(kept, 1);
+}
+
+/* Every page of per rows, past the end too, of answer name (p), computed
+ * alone, against the whole answer; long: its table that decides the pages. */
+static void pages_alone(hub_ctx *hub, fx *kept, uint64_t now, const char *name,
+                        const hub_dash_params *p, const char *longest, const char *per) {
+  hub_dash_scope scope;
+  memset(&scope, 0, sizeof scope);
+  cm_err err;
+  json_t *whole = NULL;
+  int was = hub->dash_page_orgs;
+  hub->dash_page_orgs = -1;
+  hub_dashboard_forget(hub);
+  assert_int_equal(hub_dashboard_answer(hub, name, &scope, p, now, &whole, &err), CM_OK);
+  hub->dash_page_orgs = was;
+  size_t rows = json_array_size(json_object_get(whole, longest));
+  size_t n = (rows + (size_t)atol(per) - 1) / (size_t)atol(per);
+  assert_true(n >= 2);
+  for (size_t pg = 1; pg <= n + 1; pg += pg < 2 || pg + 2 > n ? 1 : n - pg - 1) {
+    char s[32];
+    snprintf(s, sizeof s, "%zu", pg);
+    page_alone(hub, kept, now, name, p, whole, s, per);
+  }
+  json_decref(whole);
 }
 
 /* A hub holding at least hub_ctx.dash_page_orgs organisations computes a
@@ -711,8 +732,9 @@ static void test_page_computed(void **state) {
   char *tmp = NULL;
   hub_ctx *hub = big_hub(f, "paged", &tmp);
   json_t *whole = hierarchy_at(hub, f->now); /* always computed whole (dash_wait_ms -1) */
-  hub_dash_params p;
+  hub_dash_params p, none;
   memset(&p, 0, sizeof p);
+  memset(&none, 0, sizeof none);
   p.category = "文体活动";
   hub_dash_scope scope;
   memset(&scope, 0, sizeof scope);
@@ -731,14 +753,14 @@ static void test_page_computed(void **state) {
   hub->dash_page_orgs = 1020;
   static const char *const pages[] = {"1", "2", "3", "4"};
   for (size_t i = 0; i < 4; i++)
-    page_alone(hub, &kept, f->now, NULL, whole, pages[i], NULL);
-  static const char *const small[] = {"1", "2", "145", "146", "147"};
-  for (size_t i = 0; i < 5; i++)
-    page_alone(hub, &kept, f->now, NULL, whole, small[i], "7");
-  char last[32];
-  snprintf(last, sizeof last, "%zu", (n_cat + 6) / 7);
-  page_alone(hub, &kept, f->now, p.category, whole_cat, "1", "7");
-  page_alone(hub, &kept, f->now, p.category, whole_cat, last, "7");
+    page_alone(hub, &kept, f->now, "hierarchy", &none, whole, pages[i], NULL);
+  uint64_t runs = hub_dashboard_page_runs(hub);
+  pages_alone(hub, &kept, f->now, "hierarchy", &none, "organisations", "7");
+  pages_alone(hub, &kept, f->now, "hierarchy", &p, "organisations", "7");
+  pages_alone(hub, &kept, f->now, "completeness", &none, "missing", "3");
+  pages_alone(hub, &kept, f->now, "stations", &none, "needing", "3");
+  runs = hub_dashboard_page_runs(hub) - runs;
+  assert_true(runs >= 20);
 
   /* one organisation fewer than the count: the whole answer, cut */
   hub->dash_page_orgs = 1021;
@@ -746,7 +768,7 @@ static void test_page_computed(void **state) {
   json_t *got = hierarchy_page(hub, f->now, NULL, 0, "2", NULL, 0);
   json_t *want = page_of(whole, NULL, "2");
   assert_true(json_equal(got, want));
-  assert_int_equal(hub_dashboard_page_runs(hub), 11);
+  assert_int_equal(hub_dashboard_page_runs(hub), 4 + runs);
   json_decref(got);
   json_decref(want);
   json_decref(whole_cat);
