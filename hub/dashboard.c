@@ -704,9 +704,11 @@ typedef struct rep_walk {
    * organisation over every slot, and per slot over the organisations of the
    * filtered category */
   int64_t (*sum)[5], (*month_sum)[5];
-  /* the organisation of the row before (rows come by organisation) */
+  /* the organisation of the row before (rows come by organisation), when
+   * looked up */
   char last_author[PROTO_KEY_HEX], last_org[ID_MAX];
   org *last;
+  int looked;
   /* what the row before's organisation and status gave (a status is one of a
    * few words: judged once per organisation and word, not per report) */
   const org *memo_org;
@@ -727,12 +729,14 @@ static cm_rc walk_report(void *ctx, const hub_dash_row *row, cm_err *err) {
   (void)err;
   int m = month_idx(r->month);
   if (m < w->first || m >= w->first + w->months) return CM_OK;
-  org *o = w->last;
-  if (!o || strcmp(r->org, w->last_org) != 0 || strcmp(r->author, w->last_author) != 0) {
-    o = w->last = org_find(w->d, r->author, r->org);
+  if (!(r->same_org && w->looked) &&
+      (!w->looked || strcmp(r->org, w->last_org) != 0 || strcmp(r->author, w->last_author) != 0)) {
+    w->last = org_find(w->d, r->author, r->org);
+    w->looked = 1;
     copy(w->last_author, sizeof w->last_author, r->author);
     copy(w->last_org, sizeof w->last_org, r->org);
   }
+  org *o = w->last;
   if (!o) return CM_OK;
   if (o != w->memo_org) {
     w->memo_org = o;
@@ -1149,11 +1153,22 @@ static cm_rc walk_decision(void *ctx, const hub_dash_row *row, cm_err *err) {
 /* Newest month with activities of an organisation, from the current reports
  * that count in the figures: a rejected report is no activity, as in the
  * activity sums. */
+typedef struct active_walk {
+  data *d;
+  org *last; /* the organisation of the row before, once looked up */
+  int looked;
+} active_walk;
+
 static cm_rc walk_active(void *ctx, const hub_dash_row *row, cm_err *err) {
-  data *d = ctx;
+  active_walk *w = ctx;
+  data *d = w->d;
   const hub_dash_active_row *r = &row->active;
   (void)err;
-  org *o = org_find(d, r->author, r->org);
+  if (!r->same_org || !w->looked) {
+    w->last = org_find(d, r->author, r->org);
+    w->looked = 1;
+  }
+  org *o = w->last;
   if (!o || !hub_count_report_current(o->status, r->status)) return CM_OK;
   int m = month_idx(r->month);
   size_t oi = (size_t)(o - d->orgs);
@@ -1276,7 +1291,8 @@ static cm_rc answer_attention(data *d, const hub_dash_params *p, uint64_t now_ms
   cm_month_text(cur - 12, a_m);
   cm_month_text(cur, b_m);
   const char *params[2] = {a_m, b_m};
-  rc = hub_store_dash_rows(d->hub->store, HUB_DQ_LAST_ACTIVE, params, 2, walk_active, d, err);
+  active_walk aw = {d, NULL, 0};
+  rc = hub_store_dash_rows(d->hub->store, HUB_DQ_LAST_ACTIVE, params, 2, walk_active, &aw, err);
   for (size_t i = 0; !rc && i < d->n_orgs; i++) {
     const org *o = &d->orgs[i];
     if (!org_active(o) || !category_ok(d, o)) continue;

@@ -3231,7 +3231,7 @@ static void dash_fill(hub_dash_query q, const dash_cols *c, hub_dash_row *r) {
         .status = dt(c, 10)};
     break;
   case HUB_DQ_LAST_ACTIVE:
-    r->active = (hub_dash_active_row){dt(c, 0), dt(c, 1), dt(c, 2), dt(c, 3)};
+    r->active = (hub_dash_active_row){dt(c, 0), dt(c, 1), dt(c, 2), dt(c, 3), 0};
     break;
   case HUB_DQ_ACTIVITIES:
     r->activity = (hub_dash_activity_row){
@@ -3529,6 +3529,7 @@ static cm_rc report_years_rows(hub_store *st, hub_dash_query q, const char *from
     if (!a || sqlite3_column_bytes(s, 0) != PROTO_KEY_BYTES || !o || !year || !p) continue;
     hex32(a, hex);
     snprintf(org, sizeof org, "%s", o);
+    int same = 0; /* a row of this organisation handed on before */
     for (size_t i = 0; !rc && i + 3 <= len;) {
       int m = p[i], gd = p[i + 1];
       size_t sl = p[i + 2], k = 0;
@@ -3552,9 +3553,10 @@ static cm_rc report_years_rows(hub_store *st, hub_dash_query q, const char *from
       memset(&row, 0, sizeof row);
       if (q == HUB_DQ_LAST_ACTIVE) { /* its WHERE: activities > 0 */
         if (v[0] <= 0) continue;
-        row.active =
-            (hub_dash_active_row){.author = hex, .org = org, .month = month, .status = status};
+        row.active = (hub_dash_active_row){
+            .author = hex, .org = org, .month = month, .status = status, .same_org = same};
         rc = fn(ctx, &row, err);
+        same = 1;
         continue;
       }
       row.report = (hub_dash_report_row){
@@ -3562,8 +3564,9 @@ static cm_rc report_years_rows(hub_store *st, hub_dash_query q, const char *from
           .activities = v[0], .participants = v[1], .party_participants = v[2],
           .seq = (uint64_t)v[3], .time_ms = sums ? 0 : (uint64_t)v[4],
           .received_ms = sums ? 0 : (uint64_t)v[5],
-          .good_deeds = gd != 0, .status = status};
+          .good_deeds = gd != 0, .status = status, .same_org = same};
       rc = fn(ctx, &row, err);
+      same = 1;
     }
   }
   if (!rc && r != SQLITE_DONE && r != SQLITE_ROW) rc = cm_db_check(st->db, r, "读取汇总", err);

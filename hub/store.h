@@ -544,10 +544,12 @@ typedef struct hub_dash_report_row {
   uint64_t time_ms, received_ms; /* 0 for HUB_DQ_REPORT_SUMS */
   int good_deeds;                /* good deeds written */
   const char *status;            /* its record's */
+  int same_org; /* 1: of the author and organisation of the row before it */
 } hub_dash_report_row;
 
 typedef struct hub_dash_active_row {
   const char *author, *org, *month, *status;
+  int same_org; /* as hub_dash_report_row's */
 } hub_dash_active_row;
 
 typedef struct hub_dash_activity_row {
