@@ -3328,8 +3328,9 @@ cm_rc hub_dashboard_answer_page(hub_ctx *hub, const char *name, const hub_dash_s
     return rc;
   }
   json_t *j = NULL, *cut = NULL;
-  /* a page of the JSON answer as it is may be computed alone (answer_get) */
-  if (paged && !asked && (!table || !*table)) {
+  /* a page of the answer as it is may be computed alone (answer_get): of
+   * every table, or for a file of one table (the others may come empty) */
+  if (paged && !asked && (!table || !*table || table_only)) {
     rc = answer_get(hub, name, scope, p, now_ms, GIVE_OBJECT, &j, NULL, NULL, pg, per, &cut, err);
     if (!rc) watch_asked(hub, name, scope, p, now_ms);
   } else {
