@@ -502,9 +502,6 @@ typedef struct counts {
   int64_t orgs, members, party;
 } counts;
 
-/* The figures of the active organisations (of the filtered category) grouped
- * by list k: [{"industry"|"unit": name, "code", "organisations", "members",
- * "party_members"}] in order of first appearance.  New array in *out. */
 /* Rows of a grouping counted in C, in order of first appearance (a few
  * dozen at most): a city's 250,000 organisations counted into JSON objects
  * made and freed a million numbers. */
@@ -529,6 +526,9 @@ static group *group_at(group_list *g, const char *name, const char *code) {
   return &g->v[g->last = g->n++];
 }
 
+/* The figures of the active organisations (of the filtered category) grouped
+ * by list k: [{"industry"|"unit": name, "code", "organisations", "members",
+ * "party_members"}] in order of first appearance.  New array in *out. */
 static cm_rc group_counts(const data *d, cm_list_kind k, json_t **out, cm_err *err) {
   const char *key = cm_list_key(k);
   group_list g = {NULL, 0, 0, 0};
