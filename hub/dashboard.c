@@ -1829,7 +1829,7 @@ typedef struct dash_cache {
   hub_ctx *reader;
   int reader_tried;
   base *base; /* the organisations last loaded, or NULL */
-  uint64_t page_runs; /* answers computed for one page only */
+  hub_dash_stats stats;
 } dash_cache;
 
 static void base_free(base *b) {
@@ -2814,9 +2814,14 @@ static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *sc
   char *lists = NULL;
   if (!rc && !one_org && c && hub_store_base_gen(on->store, &base_gen, NULL) == CM_OK)
     lists = json_dumps(d.lists, JSON_COMPACT | JSON_SORT_KEYS);
-  if (!rc && !base_take(c, &d, base_gen, lists)) {
+  if (!rc && (one_org || !base_take(c, &d, base_gen, lists))) {
     rc = load_base(&d, one_org ? (p->org ? p->org : "") : NULL, err);
-    if (!rc && !one_org) base_keep(c, &d, base_gen, lists);
+    if (!rc && !one_org && c) {
+      pthread_mutex_lock(&c->mu);
+      c->stats.base_loads++;
+      pthread_mutex_unlock(&c->mu);
+      base_keep(c, &d, base_gen, lists);
+    }
   }
   free(lists);
   if (!rc && !(d.active = calloc(d.n_orgs + 1, sizeof *d.active))) rc = nomem(err);
@@ -2855,7 +2860,7 @@ static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *sc
   }
   if (!rc && d.win) {
     pthread_mutex_lock(&c->mu);
-    c->page_runs++;
+    c->stats.page_runs++;
     refresh_queue(c, key, name, scope, p, now_ms);
     pthread_mutex_unlock(&c->mu);
     pthread_mutex_unlock(&on->lock);
@@ -3051,17 +3056,16 @@ void hub_dashboard_settle(hub_ctx *hub) {
   pthread_mutex_unlock(&c->mu);
 }
 
-uint64_t hub_dashboard_page_runs(hub_ctx *hub) {
+void hub_dashboard_stats(hub_ctx *hub, hub_dash_stats *out) {
   pthread_mutex_lock(&hub->lock);
   dash_cache *c = cache_of(hub);
   pthread_mutex_unlock(&hub->lock);
-  uint64_t n = 0;
+  memset(out, 0, sizeof *out);
   if (c) {
     pthread_mutex_lock(&c->mu);
-    n = c->page_runs;
+    *out = c->stats;
     pthread_mutex_unlock(&c->mu);
   }
-  return n;
 }
 
 void hub_dashboard_forget(hub_ctx *hub) {

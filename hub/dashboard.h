@@ -151,9 +151,14 @@ void hub_dashboard_forget(hub_ctx *hub);
  * timing a computation on a hub that has computed before. */
 void hub_dashboard_forget_answers(hub_ctx *hub);
 
-/* How many answers hub computed for the page asked only
- * (hub_ctx.dash_page_orgs) since it was opened. */
-uint64_t hub_dashboard_page_runs(hub_ctx *hub);
+/* What hub's computations did since it was opened. */
+typedef struct hub_dash_stats {
+  uint64_t page_runs;  /* answers computed for the page asked only (hub_ctx.dash_page_orgs) */
+  uint64_t base_loads; /* every organisation loaded for an answer (not taken from the
+                        * computation before; one organisation's page not counted) */
+} hub_dash_stats;
+
+void hub_dashboard_stats(hub_ctx *hub, hub_dash_stats *out);
 
 /* Wait until the cache's thread has no computation queued or under way (a
  * benchmark timing one computation at a time). */

@@ -741,10 +741,20 @@ static void test_base_follows_writes(void **state) {
   same_as_fresh(f, other);
   g2 = base_gen(f->hub);
 
-  /* a month's report: written, and the organisations stay as loaded */
+  /* a month's report: written, and the organisations stay as loaded, also
+   * through one organisation's page (which reads its own) */
+  same_as_fresh(f, other);
+  hub_dash_stats st0, st1;
+  hub_dashboard_stats(f->hub, &st0);
   push_report(f->hub, &eight, "120105001096-0001");
   assert_int_equal(base_gen(f->hub), g2);
+  hub_dash_params one;
+  memset(&one, 0, sizeof one);
+  one.org = "120105001096-0001";
+  json_decref(answer(f, "org", &one, NULL, CM_OK));
   same_as_fresh(f, other);
+  hub_dashboard_stats(f->hub, &st1);
+  assert_int_equal(st1.base_loads, st0.base_loads);
 
   /* Eight days on, only this community has been heard from (its report
    * just now): the silent table reads the receipt times afresh, though the
