@@ -2397,6 +2397,26 @@ void hub_dashboard_warm_start(hub_ctx *hub) {
   }
   if (queued)
     cm_info("dashboard: %zu answers asked for lately computed again after the start", queued);
+  /* Where a page is computed alone (a city), the organisations loaded
+   * before anyone asks: the first question nobody asked before would wait
+   * half a second for them.  A computation queued above loads them too. */
+  size_t n_orgs = 0;
+  if (!queued && hub->dash_page_orgs >= 0) {
+    pthread_mutex_lock(&hub->lock);
+    if (hub_store_org_count(hub->store, &n_orgs, NULL) != CM_OK) n_orgs = 0;
+    pthread_mutex_unlock(&hub->lock);
+  }
+  if (!queued && hub->dash_page_orgs >= 0 && n_orgs >= (size_t)hub->dash_page_orgs) {
+    hub_dash_scope all;
+    hub_dash_params none;
+    memset(&all, 0, sizeof all);
+    memset(&none, 0, sizeof none);
+    char *key = cache_key("hierarchy", &all, &none, now);
+    pthread_mutex_lock(&c->mu);
+    if (key) refresh_queue(c, key, "hierarchy", &all, &none, now);
+    pthread_mutex_unlock(&c->mu);
+    free(key);
+  }
 }
 
 /* The hub's cache, made and its kept answers opened by the first use (under

@@ -967,6 +967,32 @@ static hub_ctx *open_warm(fx *f) {
   return hub;
 }
 
+/* At a hub of dash_page_orgs organisations or more, `serve`'s start loads
+ * the organisations before anyone asks (with nothing else to compute); the
+ * first page asked for then computes with them.  Below the count, nothing
+ * is loaded. */
+static void test_start_loads_organisations(void **state) {
+  fx *f = *state;
+  hub_dash_stats st;
+  for (int big = 0; big < 2; big++) {
+    sql_int(f, "DELETE FROM answer_watch");
+    hub_ctx *hub = open_behind(f, 1);
+    hub->dash_warm_ms = 60000;
+    hub->dash_page_orgs = big ? 1 : 1000000;
+    hub_dashboard_warm_start(hub);
+    hub_dashboard_settle(hub);
+    hub_dashboard_stats(hub, &st);
+    assert_int_equal(st.base_loads, (uint64_t)big);
+    if (big) {
+      json_t *pg = hierarchy_page(hub, f->now, NULL, 0, "1", NULL, 0);
+      json_decref(pg);
+      hub_dashboard_stats(hub, &st);
+      assert_int_equal(st.base_loads, 1);
+    }
+    hub_close(hub);
+  }
+}
+
 static void test_warm_restart(void **state) {
   fx *f = *state;
   sql_int(f, "DELETE FROM answer_watch");
@@ -1009,11 +1035,17 @@ static void test_warm_restart(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_due_day), cmocka_unit_test(test_enrol),
-      cmocka_unit_test(test_rebuild), cmocka_unit_test(test_text),
-      cmocka_unit_test(test_behind),  cmocka_unit_test(test_behind_restart),
-      cmocka_unit_test(test_pages),   cmocka_unit_test(test_page_computed),
-      cmocka_unit_test(test_warm),    cmocka_unit_test(test_warm_restart),
+      cmocka_unit_test(test_due_day),
+      cmocka_unit_test(test_enrol),
+      cmocka_unit_test(test_rebuild),
+      cmocka_unit_test(test_text),
+      cmocka_unit_test(test_behind),
+      cmocka_unit_test(test_behind_restart),
+      cmocka_unit_test(test_pages),
+      cmocka_unit_test(test_page_computed),
+      cmocka_unit_test(test_warm),
+      cmocka_unit_test(test_warm_restart),
+      cmocka_unit_test(test_start_loads_organisations),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
