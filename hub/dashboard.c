@@ -1293,22 +1293,24 @@ static cm_rc answer_attention(data *d, const hub_dash_params *p, uint64_t now_ms
   const char *params[2] = {a_m, b_m};
   active_walk aw = {d, NULL, 0};
   rc = hub_store_dash_rows(d->hub->store, HUB_DQ_LAST_ACTIVE, params, 2, walk_active, &aw, err);
+  size_t n_names = 0, n_station = 0, n_inactive = 0; /* rows of each (data.win) */
   for (size_t i = 0; !rc && i < d->n_orgs; i++) {
     const org *o = &d->orgs[i];
     if (!org_active(o) || !category_ok(d, o)) continue;
-    if (o->flag_name) {
+    if (o->flag_name && row_built(d, n_names++)) {
       json_t *r = org_ref(o);
       if (r) set_str(r, "founded_by", o->founded_by);
       rc = push(names, r, err);
     }
-    if (!rc && o->party_members >= 3 && !o->station) {
+    if (!rc && o->party_members >= 3 && !o->station && row_built(d, n_station++)) {
       json_t *r = org_ref(o);
       if (r) set_int(r, "party_members", o->party_members);
       rc = push(station, r, err);
     }
     /* Quiet for the last three whole months, and filed before them. */
     if (!rc && d->active[i] < cur - HUB_DASH_INACTIVE_MONTHS &&
-        (o->filed_month == 0 || o->filed_month < cur - HUB_DASH_INACTIVE_MONTHS)) {
+        (o->filed_month == 0 || o->filed_month < cur - HUB_DASH_INACTIVE_MONTHS) &&
+        row_built(d, n_inactive++)) {
       char last[8] = "";
       if (d->active[i]) cm_month_text(d->active[i], last);
       json_t *r = org_ref(o);
@@ -1330,14 +1332,15 @@ static cm_rc answer_attention(data *d, const hub_dash_params *p, uint64_t now_ms
   if (rc) goto out;
   json_object_set_new(out, "today", json_string(a.today));
   json_object_set_new(out, "category", json_string(p->category ? p->category : ""));
-  json_object_set_new(out, "names", names);
-  json_object_set_new(out, "party_station", station);
-  json_object_set_new(out, "inactive", inactive);
+  rc = rows_done(d, out, "names", names, n_names, err);
+  if (!rc) rc = rows_done(d, out, "party_station", station, n_station, err);
+  if (!rc) rc = rows_done(d, out, "inactive", inactive, n_inactive, err);
+  if (rc) goto out;
   json_object_set_new(out, "criticism_overdue", a.critic);
   json_object_set_new(out, "upcoming", a.upcoming);
   json_object_set_new(out, "silent", silent);
   json_object_set_new(out, "inspection_rectify_overdue", a.insp_rect);
-  names = station = inactive = silent = a.critic = a.upcoming = a.insp_rect = NULL;
+  silent = a.critic = a.upcoming = a.insp_rect = NULL;
   /* The year's entries: self-reports, plans and summaries missing; the
    * organisations' rows follow the category filter and the unit scope like
    * the others (an organisation out of scope is not in d->orgs). */
@@ -2849,7 +2852,7 @@ static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *sc
   if (!rc && win_per > 0 && cut_out && key && give == GIVE_OBJECT && hub->dash_wait_ms >= 0 &&
       hub->dash_page_orgs >= 0 && d.n_orgs >= (size_t)hub->dash_page_orgs &&
       (strcmp(name, "hierarchy") == 0 || strcmp(name, "completeness") == 0 ||
-       strcmp(name, "stations") == 0)) {
+       strcmp(name, "stations") == 0 || strcmp(name, "attention") == 0)) {
     d.win = 1;
     d.win_per = (size_t)win_per;
     d.win_first = (size_t)(win_pg - 1) * (size_t)win_per;

@@ -717,6 +717,7 @@ static void pages_alone(hub_ctx *hub, fx *kept, uint64_t now, const char *name,
   assert_int_equal(hub_dashboard_answer(hub, name, &scope, p, now, &whole, &err), CM_OK);
   hub->dash_page_orgs = was;
   size_t rows = json_array_size(json_object_get(whole, longest));
+
   size_t n = (rows + (size_t)atol(per) - 1) / (size_t)atol(per);
   assert_true(n >= 2);
   for (size_t pg = 1; pg <= n + 1; pg += pg < 2 || pg + 2 > n ? 1 : n - pg - 1) {
@@ -765,6 +766,10 @@ static void test_page_computed(void **state) {
   pages_alone(hub, &kept, f->now, "hierarchy", &p, "organisations", "7");
   pages_alone(hub, &kept, f->now, "completeness", &none, "missing", "3");
   pages_alone(hub, &kept, f->now, "stations", &none, "needing", "3");
+  pages_alone(hub, &kept, f->now, "attention", &none, "party_station", "7");
+  pages_alone(hub, &kept, f->now, "attention", &p, "party_station", "3");
+  /* half a year on, every organisation has been quiet */
+  pages_alone(hub, &kept, f->now + 183ull * 24 * 3600 * 1000, "attention", &none, "inactive", "7");
   /* for a file of one table: its page (the others may come empty) */
   json_t *file = NULL, *cut = NULL;
   hub_dashboard_forget(hub);
