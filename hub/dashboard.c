@@ -2403,13 +2403,12 @@ void hub_dashboard_warm_start(hub_ctx *hub) {
   /* Where a page is computed alone (a city), the organisations loaded
    * before anyone asks: the first question nobody asked before would wait
    * half a second for them.  A computation queued above loads them too. */
+  if (queued || hub->dash_page_orgs < 0) return;
   size_t n_orgs = 0;
-  if (!queued && hub->dash_page_orgs >= 0) {
-    pthread_mutex_lock(&hub->lock);
-    if (hub_store_org_count(hub->store, &n_orgs, NULL) != CM_OK) n_orgs = 0;
-    pthread_mutex_unlock(&hub->lock);
-  }
-  if (!queued && hub->dash_page_orgs >= 0 && n_orgs >= (size_t)hub->dash_page_orgs) {
+  pthread_mutex_lock(&hub->lock);
+  if (hub_store_org_count(hub->store, &n_orgs, NULL) != CM_OK) n_orgs = 0;
+  pthread_mutex_unlock(&hub->lock);
+  if (n_orgs >= (size_t)hub->dash_page_orgs) {
     hub_dash_scope all;
     hub_dash_params none;
     memset(&all, 0, sizeof all);
@@ -2744,10 +2743,10 @@ static int named_quick(hub_ctx *hub, const char *name, const hub_dash_scope *sco
 
 /* hub_dashboard_answer, or its text (GIVE_TEXT; never for the attention
  * list, whose silent table is worked out per request), or neither
- * (KEEP_ONLY: computed afresh for the cache). */
-/* win_per > 0: a page (win_pg, win_per rows) is asked for; when it is
- * computed here (hub_ctx.dash_page_orgs), *cut_out is set (data.cut) and
- * the whole answer is computed behind. */
+ * (KEEP_ONLY: computed afresh for the cache).  win_per > 0: a page (win_pg,
+ * win_per rows) is asked for; when it is computed alone here
+ * (hub_ctx.dash_page_orgs), *cut_out is set (data.cut) and the whole answer
+ * is computed behind. */
 static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *scope,
                         const hub_dash_params *p, uint64_t now_ms, int give, json_t **out,
                         char **text_out, size_t *len_out, long win_pg, long win_per,

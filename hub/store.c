@@ -3123,10 +3123,10 @@ static const struct {
    * summary.annual of the year that were not refused were written. */
   [HUB_DQ_YEAR_PLANS] =
       {"WITH RECURSIVE" SQL_LINEAGE_MAP ","
-       /* ?2: both, or only the plans or only the summaries (the other column
+       /* ?3: both, or only the plans or only the summaries (the other column
         * NULL): each is a pass over a city's year of entries */
-       SQL_YEAR_NEWEST_IF("p", "plan.annual", " AND ?2 <> 'summary'") ","
-       SQL_YEAR_NEWEST_IF("s", "summary.annual", " AND ?2 <> 'plan'") ","
+       SQL_YEAR_NEWEST_IF("p", "plan.annual", " AND ?3 <> 'summary'") ","
+       SQL_YEAR_NEWEST_IF("s", "summary.annual", " AND ?3 <> 'plan'") ","
        SQL_NEWEST_PER_ROOT("pn", "p") ","
        SQL_NEWEST_PER_ROOT("sn", "s")
        "SELECT" SQL_YEAR_ORG_COLS ", pn.time_ms, sn.time_ms"

@@ -668,8 +668,8 @@ typedef enum hub_dash_query {
                         * leader, party_members, committee, date, branch, branch_date */
   HUB_DQ_YEAR_INSPECTIONS, /* (?1 year, ?2 this hub's key, ?3 "both" | "seq": the
                             * self-report's opinion is not read, "") hub_dash_year_org_row */
-  HUB_DQ_YEAR_PLANS,       /* (?1 year, ?2 "both" | "plan" | "summary": which times are read,
-                            * the other 0) hub_dash_year_org_row */
+  HUB_DQ_YEAR_PLANS,       /* (?1 year, ?2 not read, ?3 "both" | "plan" | "summary": which
+                            * times are read, the other 0) hub_dash_year_org_row */
   HUB_DQ_YEAR_TRAININGS,   /* (?1 year, ?2 this hub's key) hub_dash_year_org_row */
   HUB_DQ_YEAR_UNITS,       /* (?1 year, ?2 this hub's key, ?3 its role "street" | "district",
                             * ?4 its name) hub_dash_year_unit_row */

@@ -118,10 +118,10 @@ static cm_rc year_orgs_of(hub_ctx *ctx, hub_dash_query q, int year, const char *
                           const char *street, int locked, year_org_fn fn, void *arg, cm_err *err) {
   char y[16];
   snprintf(y, sizeof y, "%d", year);
-  const char *params[3] = {y, q == HUB_DQ_YEAR_PLANS ? which : ctx->key_hex, which};
+  const char *params[3] = {y, ctx->key_hex, which};
   org_walk w = {year, street, fn, arg};
   if (!locked) pthread_mutex_lock(&ctx->lock);
-  cm_rc rc = hub_store_dash_rows(ctx->store, q, params, q == HUB_DQ_YEAR_INSPECTIONS ? 3 : 2,
+  cm_rc rc = hub_store_dash_rows(ctx->store, q, params, q == HUB_DQ_YEAR_TRAININGS ? 2 : 3,
                                  org_counts, &w, err);
   if (!locked) pthread_mutex_unlock(&ctx->lock);
   return rc;
