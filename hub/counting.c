@@ -45,7 +45,13 @@ int hub_count_overdue(const char *deadline, int closed, const char *today) {
 int hub_count_org_in_year(const char *status, const char *filed, uint64_t dissolved_ms,
                           uint64_t revoked_ms, int year) {
   char last[16], ended[11];
-  snprintf(last, sizeof last, "%04d-12-31", year);
+  if (year >= 0 && year <= 9999) { /* without printf: once per organisation and list */
+    for (int i = 3, y = year; i >= 0; i--, y /= 10)
+      last[i] = (char)('0' + y % 10);
+    memcpy(last + 4, "-12-31", 7);
+  } else {
+    snprintf(last, sizeof last, "%04d-12-31", year);
+  }
   if (!filed || !*filed || strcmp(filed, last) > 0) return 0;
   /* dissolved or revoked on or before the year's last day: not in it */
   uint64_t end = dissolved_ms && (!revoked_ms || dissolved_ms < revoked_ms) ? dissolved_ms

@@ -44,6 +44,7 @@ typedef struct org {
   char name[HUB_NAME_MAX];
   char category[CAT_MAX];
   char founded_by[24];
+  char filed[16];  /* the filing date as the projection wrote it */
   int filed_month; /* month index, 0 when unknown */
   int64_t members, party_members;
   /* station: a registration (station.registered) was accepted; the yes/no
@@ -375,6 +376,7 @@ static cm_rc load_org(void *ctx, const hub_dash_row *row, cm_err *err) {
   copy(o->name, sizeof o->name, r->name);
   copy(o->category, sizeof o->category, r->category);
   copy(o->founded_by, sizeof o->founded_by, r->founded_by[0] ? r->founded_by : "self");
+  copy(o->filed, sizeof o->filed, r->filed);
   o->filed_month = month_idx(r->filed);
   o->members = r->members;
   o->party_members = r->party_members;
@@ -1265,6 +1267,72 @@ static cm_rc attention_silent(const json_t *units, uint64_t now_ms, json_t **out
   return rc;
 }
 
+/* An organisation of a year's list: where its holder is (a community, or
+ * a street for the organisations it filed itself: then named as its own
+ * community, without a code, as the year's reads name them). */
+typedef struct year_row {
+  const char *street, *community, *code;
+  const org *o;
+} year_row;
+
+static int year_row_cmp(const void *pa, const void *pb) {
+  const year_row *a = pa, *b = pb;
+  int c = strcmp(a->street, b->street);
+  if (!c) c = strcmp(a->code, b->code);
+  return c ? c : strcmp(a->o->id, b->o->id);
+}
+
+/* The holder of o's key as the year's reads see it, 0 when it is none (a
+ * key that is neither a community nor a street). */
+static int year_holder(const data *d, const org *o, year_row *r) {
+  r->o = o;
+  r->street = o->street;
+  if (o->ui >= 0) {
+    r->community = o->community;
+    r->code = o->code;
+    return 1;
+  }
+  r->community = o->street;
+  r->code = "";
+  for (size_t i = 0; i < d->n_streets; i++)
+    if (!strcmp(d->streets[i][0], o->author)) return 1;
+  return d->hub->role == HUB_ROLE_STREET && !strcmp(o->author, d->hub->key_hex);
+}
+
+/* The organisations' lists of the year (hub_year_attn), by street,
+ * community code and filing number, each a table of its own. */
+static cm_rc attention_year_orgs(data *d, hub_year_attn *ya, json_t *out, cm_err *err) {
+  static const char *const names[HUB_YEAR_LISTS] = {[HUB_YEAR_SELF] = "inspection_overdue",
+                                                    [HUB_YEAR_PLAN] = "plan_missing",
+                                                    [HUB_YEAR_SUMMARY] = "summary_missing"};
+  year_row *rows = malloc((d->n_orgs + 1) * sizeof *rows);
+  cm_rc rc = rows ? CM_OK : nomem(err);
+  for (int t = 0; !rc && t < HUB_YEAR_LISTS; t++) {
+    size_t n = 0;
+    for (size_t i = 0; i < d->n_orgs; i++) {
+      const org *o = &d->orgs[i];
+      if (category_ok(d, o) && year_holder(d, o, &rows[n]) &&
+          hub_year_missing(ya, t, o->author, o->id, o->status, o->filed))
+        n++;
+    }
+    qsort(rows, n, sizeof *rows, year_row_cmp);
+    json_t *arr = json_array();
+    rc = arr ? CM_OK : nomem(err);
+    for (size_t k = 0; !rc && k < n; k++) {
+      if (!row_built(d, k)) continue;
+      rc = push(arr,
+                json_pack("{s:s,s:s,s:s,s:s,s:i,s:s}", "street", rows[k].street, "community",
+                          rows[k].community, "org", rows[k].o->id, "name", rows[k].o->name, "year",
+                          ya->year[t], "due", ya->due[t]),
+                err);
+    }
+    if (!rc) rc = rows_done(d, out, names[t], arr, n, err);
+    json_decref(arr);
+  }
+  free(rows);
+  return rc;
+}
+
 static cm_rc answer_attention(data *d, const hub_dash_params *p, uint64_t now_ms, json_t *out,
                               cm_err *err) {
   (void)p;
@@ -1341,34 +1409,19 @@ static cm_rc answer_attention(data *d, const hub_dash_params *p, uint64_t now_ms
   json_object_set_new(out, "silent", silent);
   json_object_set_new(out, "inspection_rectify_overdue", a.insp_rect);
   silent = a.critic = a.upcoming = a.insp_rect = NULL;
-  /* The year's entries: self-reports, plans and summaries missing; the
-   * organisations' rows follow the category filter and the unit scope like
-   * the others (an organisation out of scope is not in d->orgs). */
-  rc = hub_year_attention_locked(d->hub, a.today, d->scope->street, out, err);
-  static const char *const year_org_tables[] = {"inspection_overdue", "plan_missing",
-                                                "summary_missing"};
+  /* The year's entries: self-reports, plans and summaries missing, of
+   * communities and streets themselves (the year's own lists), and of the
+   * organisations held here, which follow the category filter and the unit
+   * scope like the others (an organisation out of scope is not in d->orgs). */
+  hub_year_attn ya;
+  rc = hub_year_attention_locked(d->hub, a.today, d->scope->street, out, &ya, err);
   /* A viewer scoped to one supervising unit sees its organisations only:
-   * not other organisations' rows, nor communities' and streets' own plans. */
-  int narrowed = (d->category && d->category[0]) || d->scope->unit[0];
-  /* (the year's lists are shared with its cache: narrowed into new arrays) */
+   * not communities' and streets' own plans. */
   if (!rc && d->scope->unit[0] &&
       (json_object_set_new(out, "unit_plan_missing", json_array()) ||
        json_object_set_new(out, "unit_summary_missing", json_array())))
     rc = nomem(err);
-  for (size_t t = 0; !rc && narrowed && t < 3; t++) {
-    json_t *arr = json_object_get(out, year_org_tables[t]), *row, *kept = json_array();
-    size_t i;
-    json_array_foreach(arr, i, row) {
-      if (!kept) break;
-      const char *id = json_string_value(json_object_get(row, "org"));
-      const org *o = id ? org_find(d, NULL, id) : NULL;
-      if (o && category_ok(d, o) && json_array_append(kept, row)) {
-        json_decref(kept);
-        kept = NULL;
-      }
-    }
-    if (!kept || json_object_set_new(out, year_org_tables[t], kept)) rc = nomem(err);
-  }
+  if (!rc) rc = attention_year_orgs(d, &ya, out, err);
   if (!rc) rc = attention_feedback(d, a.today, out, err);
 out:
   json_decref(names);

@@ -499,6 +499,11 @@ static const char *const store_migrations[] = {
    * base_touched), so that the organisations it loaded at generation g may
    * serve the next computation while it is still g (hub/dashboard.c). */
   "ALTER TABLE data_gen ADD COLUMN base_gen INTEGER NOT NULL DEFAULT 1;",
+  /* The organisations that ended (dissolved or revoked), found without
+   * reading every organisation's filing: the attention answer's year lists
+   * need when each ended (HUB_DQ_YEAR_ENDED). */
+  "CREATE INDEX organisations_ended ON organisations(author, id)"
+  "  WHERE dissolved <> 0 OR status = 'revoked';",
 };
 
 /* Room for every statement of this file that goes through st_prep (about
@@ -2964,7 +2969,10 @@ cm_rc hub_store_review_put(hub_store *st, const uint8_t reviewer[PROTO_KEY_BYTES
   " c.street_name, c.name, c.code, o.id,"                                                          \
   /* the filing's name as the projection keeps it (f_name: '' when data is   \
    * not JSON), not parsed out of data per organisation and query */          \
-  " o.f_name, o.status, o.filed,"                                                                  \
+  " o.f_name, o.status, o.filed," SQL_YEAR_ORG_ENDED
+/* When organisation o (c its holder) was dissolved and when revoked, as two
+ * columns (0 when it was not; 1, long ago, when no time is found). */
+#define SQL_YEAR_ORG_ENDED                                                                         \
   /* when it was dissolved: its first dissolution not refused by a key of                      \
    * the community (its code at its street: every key it had), by author time                   \
    * but never later than its receipt (1, long ago, should none be found);                       \
@@ -3178,6 +3186,20 @@ static const struct {
        " LEFT JOIN sn ON sn.root = " LIN_ROOT("lu", "u.key") " AND sn.org IS NULL"
        " ORDER BY u.street, u.level DESC, u.code",
        2},
+  [HUB_DQ_LINEAGE] = {"WITH RECURSIVE" SQL_LINEAGE_MAP " SELECT key, root, depth FROM lin"
+                     " WHERE depth > 0 ORDER BY key",
+                     0},
+  /* What SQL_YEAR_NEWEST reads, row by row: its reader keeps the newest. */
+  [HUB_DQ_YEAR_MARKS] = {"SELECT y.author, y.org, y.seq, y.time_ms FROM year_entries y"
+                         " WHERE y.kind = ?1 AND y.year = CAST(?2 AS INTEGER)"
+                         " AND y.org IS NOT NULL AND NOT EXISTS(SELECT 1 FROM refusals f"
+                         " WHERE f.author = y.author AND f.seq = y.seq)",
+                         0},
+  [HUB_DQ_YEAR_ENDED] = {"SELECT o.author, o.id," SQL_YEAR_ORG_ENDED
+                         " FROM organisations o INDEXED BY organisations_ended"
+                         " JOIN year_holders c ON c.key = o.author"
+                         " WHERE o.dissolved <> 0 OR o.status = 'revoked'",
+                         0},
 };
 
 /* The columns of one row as read (text NULL for SQL NULL, 64 hex digits for a
@@ -3285,6 +3307,15 @@ static void dash_fill(hub_dash_query q, const dash_cols *c, hub_dash_row *r) {
     } else {
       r->year_org.trainings = c->num[9];
     }
+    break;
+  case HUB_DQ_LINEAGE:
+    r->lineage = (hub_dash_lineage_row){dt(c, 0), dt(c, 1), c->num[2]};
+    break;
+  case HUB_DQ_YEAR_MARKS:
+    r->year_mark = (hub_dash_year_mark_row){dt(c, 0), dt(c, 1), du(c, 2), du(c, 3)};
+    break;
+  case HUB_DQ_YEAR_ENDED:
+    r->year_ended = (hub_dash_year_ended_row){dt(c, 0), dt(c, 1), du(c, 2), du(c, 3)};
     break;
   case HUB_DQ_YEAR_UNITS:
     r->year_unit = (hub_dash_year_unit_row){

@@ -619,6 +619,28 @@ typedef struct hub_dash_year_unit_row {
   const char *plan_key, *summary_key;
 } hub_dash_year_unit_row;
 
+/* HUB_DQ_LINEAGE: a key that replaced another, with its community's first
+ * key (root) and how many keys came before it (depth > 0). */
+typedef struct hub_dash_lineage_row {
+  const char *key, *root;
+  int64_t depth;
+} hub_dash_lineage_row;
+
+/* HUB_DQ_YEAR_MARKS: one entry of the kind and year asked, not refused, that
+ * names an organisation (author time time_ms). */
+typedef struct hub_dash_year_mark_row {
+  const char *author, *org;
+  uint64_t seq, time_ms;
+} hub_dash_year_mark_row;
+
+/* HUB_DQ_YEAR_ENDED: an organisation of a holder of the year's reads
+ * (hub_dash_year_org_row's) that was dissolved or revoked, and when, as
+ * hub_dash_year_org_row says them. */
+typedef struct hub_dash_year_ended_row {
+  const char *author, *id;
+  uint64_t dissolved_ms, revoked_ms;
+} hub_dash_year_ended_row;
+
 /* One row of a dashboard read: the member named after the query is set. */
 typedef union hub_dash_row {
   hub_dash_street_row street;     /* HUB_DQ_STREETS */
@@ -636,6 +658,9 @@ typedef union hub_dash_row {
   hub_dash_year_org_row year_org;   /* HUB_DQ_YEAR_INSPECTIONS, _PLANS, _TRAININGS */
   hub_dash_year_unit_row year_unit; /* HUB_DQ_YEAR_UNITS */
   hub_dash_funding_row funding;     /* HUB_DQ_FUNDING */
+  hub_dash_lineage_row lineage;     /* HUB_DQ_LINEAGE */
+  hub_dash_year_mark_row year_mark; /* HUB_DQ_YEAR_MARKS */
+  hub_dash_year_ended_row year_ended; /* HUB_DQ_YEAR_ENDED */
 } hub_dash_row;
 
 typedef cm_rc (*hub_dash_row_fn)(void *ctx, const hub_dash_row *row, cm_err *err);
@@ -676,6 +701,9 @@ typedef enum hub_dash_query {
   HUB_DQ_FUNDING,          /* (?1 year) hub_dash_funding_row, by author then sequence */
   HUB_DQ_ORGS_ID,          /* (?1 filing number) HUB_DQ_ORGS of the organisations with
                             * that number only: one organisation's page of a city */
+  HUB_DQ_LINEAGE,          /* hub_dash_lineage_row, by key */
+  HUB_DQ_YEAR_MARKS,       /* (?1 kind, ?2 year) hub_dash_year_mark_row */
+  HUB_DQ_YEAR_ENDED,       /* hub_dash_year_ended_row */
 } hub_dash_query;
 
 /* BEGIN a read transaction (end it with hub_store_rollback), so that several

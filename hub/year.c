@@ -536,54 +536,329 @@ typedef struct attn_acc {
   json_t *arr;
   int year;
   const char *due, *today;
-  int what; /* 0 self-report, 1 plan, 2 summary */
+  int what; /* 1 plan, 2 summary */
 } attn_acc;
-
-/* Push {street, community, org or code, name, year, due}. */
-static cm_rc attn_push(attn_acc *a, json_t *row, cm_err *err) {
-  if (!row || json_object_set_new(row, "year", json_integer(a->year)) ||
-      json_object_set_new(row, "due", json_string(a->due)) || json_array_append_new(a->arr, row)) {
-    json_decref(row);
-    return cm_errf(err, CM_ERR_NOMEM, "内存不足");
-  }
-  return CM_OK;
-}
-
-static cm_rc attn_org(void *arg, const hub_dash_year_org_row *r, cm_err *err) {
-  attn_acc *a = arg;
-  int submitted = a->what == 0   ? r->self_seq != 0
-                  : a->what == 1 ? r->plan_time_ms != 0
-                                 : r->summary_time_ms != 0;
-  if (!hub_count_missing(submitted, a->due, a->today)) return CM_OK;
-  return attn_push(a,
-                   json_pack("{s:s,s:s,s:s,s:s}", "street", r->street, "community", r->community,
-                             "org", r->org, "name", r->name),
-                   err);
-}
 
 static cm_rc attn_unit(void *arg, const hub_dash_year_unit_row *r, cm_err *err) {
   attn_acc *a = arg;
   if (!hub_count_missing(a->what == 1 ? r->plan_time_ms != 0 : r->summary_time_ms != 0, a->due,
                          a->today))
     return CM_OK;
-  return attn_push(a,
-                   json_pack("{s:s,s:s,s:s}", "street", r->street, "community", r->community,
-                             "code", r->code),
-                   err);
+  json_t *row = json_pack("{s:s,s:s,s:s,s:i,s:s}", "street", r->street, "community", r->community,
+                          "code", r->code, "year", a->year, "due", a->due);
+  if (!row || json_array_append_new(a->arr, row)) return cm_errf(err, CM_ERR_NOMEM, "内存不足");
+  return CM_OK;
 }
 
-/* The year's attention lists last computed, with what they were computed
- * from: the year generation (nothing they read changed while it stays), the
- * day, the street and the three due dates (read each time: cheap). */
+/* Strings of the marks, kept in blocks that never move. */
+typedef struct arena_block {
+  struct arena_block *next;
+  size_t used, cap;
+  char bytes[];
+} arena_block;
+
+static const char *arena_str(arena_block **head, const char *s) {
+  size_t n = strlen(s) + 1;
+  arena_block *b = *head;
+  if (!b || b->cap - b->used < n) {
+    size_t cap = n > 65536 ? n : 65536;
+    b = malloc(sizeof *b + cap);
+    if (!b) return NULL;
+    b->next = *head;
+    b->used = 0;
+    b->cap = cap;
+    *head = b;
+  }
+  char *out = b->bytes + b->used;
+  memcpy(out, s, n);
+  b->used += n;
+  return out;
+}
+
+/* The newest entry of a list's kind and year of an organisation per
+ * community, as SQL_YEAR_NEWEST and SQL_NEWEST_PER_ROOT choose it: the
+ * newest key's first (depth), then the highest sequence.  The community is
+ * its first key (root), by its place in hub_year_marks.roots. */
+typedef struct mark {
+  const char *org; /* NULL: a free slot */
+  uint64_t hash;
+  uint32_t root;
+  int32_t depth;
+  uint64_t seq, time_ms;
+} mark;
+
+typedef struct mark_set {
+  mark *slots;
+  size_t n, cap; /* cap a power of two, at least twice n */
+} mark_set;
+
+/* An organisation that ended (HUB_DQ_YEAR_ENDED). */
+typedef struct ended_org {
+  char author[PROTO_KEY_HEX];
+  const char *id;
+  uint64_t dissolved_ms, revoked_ms;
+} ended_org;
+
+struct hub_year_marks {
+  int year;                  /* this year: the lists read it and the one before */
+  hub_dash_lineage_row *lin; /* by key; strings in the arena */
+  size_t n_lin;
+  mark_set roots; /* each root once: org the key, seq its place */
+  mark_set lists[HUB_YEAR_LISTS];
+  ended_org *ended; /* by author, then id */
+  size_t n_ended, cap_ended;
+  arena_block *arena;
+};
+
+static uint64_t str_hash(const char *s, uint64_t h) {
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    h = (h ^ *p) * 1099511628211ull;
+  return h ^ (h >> 29);
+}
+
+static uint64_t mark_hash(const char *org, uint32_t root) {
+  return str_hash(org, 1469598103934665603ull ^ ((uint64_t)root * 0x9e3779b97f4a7c15ull));
+}
+
+/* The slot of (org, root) in s: its mark, or the free slot it would take. */
+static mark *mark_slot(const mark_set *s, const char *org, uint32_t root, uint64_t h) {
+  size_t i = (size_t)h & (s->cap - 1);
+  for (;; i = (i + 1) & (s->cap - 1)) {
+    mark *m = &s->slots[i];
+    if (!m->org || (m->hash == h && m->root == root && !strcmp(m->org, org))) return m;
+  }
+}
+
+static int mark_grow(mark_set *s) {
+  if (s->cap && (s->n + 1) * 2 <= s->cap) return 0;
+  mark_set g = {NULL, s->n, s->cap ? s->cap * 2 : 1024};
+  g.slots = calloc(g.cap, sizeof *g.slots);
+  if (!g.slots) return -1;
+  for (size_t i = 0; i < s->cap; i++)
+    if (s->slots[i].org)
+      *mark_slot(&g, s->slots[i].org, s->slots[i].root, s->slots[i].hash) = s->slots[i];
+  free(s->slots);
+  *s = g;
+  return 0;
+}
+
+/* The first key of key's community and how many keys came before key. */
+static const char *lineage_root(const hub_year_marks *m, const char *key, int32_t *depth) {
+  size_t lo = 0, hi = m->n_lin;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(m->lin[mid].key, key);
+    if (!c) {
+      *depth = (int32_t)m->lin[mid].depth;
+      return m->lin[mid].root;
+    }
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  *depth = 0;
+  return key;
+}
+
+/* The place of the community of key among the roots (with its depth), added
+ * when add is 1; UINT32_MAX when it is not there (or memory ran short). */
+static uint32_t root_of(hub_year_marks *m, const char *key, int add, int32_t *depth) {
+  const char *root = lineage_root(m, key, depth);
+  uint64_t h = str_hash(root, 1469598103934665603ull);
+  mark *k = mark_slot(&m->roots, root, 0, h);
+  if (k->org) return (uint32_t)k->seq;
+  if (!add || m->roots.n >= UINT32_MAX - 1 || mark_grow(&m->roots)) return UINT32_MAX;
+  k = mark_slot(&m->roots, root, 0, h); /* (moved, grown) */
+  k->org = arena_str(&m->arena, root);
+  if (!k->org) return UINT32_MAX;
+  k->hash = h;
+  k->seq = m->roots.n++;
+  return (uint32_t)k->seq;
+}
+
+static cm_rc nomem(cm_err *err) {
+  return cm_errf(err, CM_ERR_NOMEM, "内存不足");
+}
+
+static cm_rc lineage_row(void *arg, const hub_dash_row *row, cm_err *err) {
+  hub_year_marks *m = arg;
+  if (m->n_lin % 64 == 0) {
+    void *p = realloc(m->lin, (m->n_lin + 64) * sizeof *m->lin);
+    if (!p) return nomem(err);
+    m->lin = p;
+  }
+  hub_dash_lineage_row *l = &m->lin[m->n_lin];
+  l->key = arena_str(&m->arena, row->lineage.key);
+  l->root = arena_str(&m->arena, row->lineage.root);
+  l->depth = row->lineage.depth;
+  if (!l->key || !l->root) return nomem(err);
+  m->n_lin++;
+  return CM_OK;
+}
+
+/* Reading one list's entries: rows come by author, whose community is
+ * looked up once per author. */
+typedef struct mark_walk {
+  hub_year_marks *m;
+  mark_set *set;
+  char author[PROTO_KEY_HEX];
+  uint32_t root;
+  int32_t depth;
+} mark_walk;
+
+static cm_rc mark_row(void *arg, const hub_dash_row *row, cm_err *err) {
+  mark_walk *w = arg;
+  const hub_dash_year_mark_row *r = &row->year_mark;
+  if (strcmp(w->author, r->author) != 0) {
+    snprintf(w->author, sizeof w->author, "%s", r->author);
+    w->root = root_of(w->m, r->author, 1, &w->depth);
+    if (w->root == UINT32_MAX) return nomem(err);
+  }
+  if (mark_grow(w->set)) return nomem(err);
+  uint64_t h = mark_hash(r->org, w->root);
+  mark *k = mark_slot(w->set, r->org, w->root, h);
+  if (!k->org) {
+    k->org = arena_str(&w->m->arena, r->org);
+    if (!k->org) return nomem(err);
+    k->root = w->root;
+    k->hash = h;
+    w->set->n++;
+  } else if (w->depth < k->depth || (w->depth == k->depth && r->seq <= k->seq)) {
+    return CM_OK;
+  }
+  k->depth = w->depth;
+  k->seq = r->seq;
+  k->time_ms = r->time_ms;
+  return CM_OK;
+}
+
+static int ended_cmp(const void *pa, const void *pb) {
+  const ended_org *a = pa, *b = pb;
+  int c = strcmp(a->author, b->author);
+  return c ? c : strcmp(a->id, b->id);
+}
+
+static cm_rc ended_row(void *arg, const hub_dash_row *row, cm_err *err) {
+  hub_year_marks *m = arg;
+  if (m->n_ended == m->cap_ended) {
+    size_t cap = m->cap_ended ? m->cap_ended * 2 : 64;
+    void *p = realloc(m->ended, cap * sizeof *m->ended);
+    if (!p) return nomem(err);
+    m->ended = p;
+    m->cap_ended = cap;
+  }
+  ended_org *e = &m->ended[m->n_ended];
+  snprintf(e->author, sizeof e->author, "%s", row->year_ended.author);
+  e->id = arena_str(&m->arena, row->year_ended.id);
+  e->dissolved_ms = row->year_ended.dissolved_ms;
+  e->revoked_ms = row->year_ended.revoked_ms;
+  if (!e->id) return nomem(err);
+  m->n_ended++;
+  return CM_OK;
+}
+
+static void marks_free(hub_year_marks *m) {
+  if (!m) return;
+  for (arena_block *b = m->arena, *next; b; b = next) {
+    next = b->next;
+    free(b);
+  }
+  for (int i = 0; i < HUB_YEAR_LISTS; i++)
+    free(m->lists[i].slots);
+  free(m->roots.slots);
+  free(m->lin);
+  free(m->ended);
+  free(m);
+}
+
+/* The kind and year each list reads, of this year y. */
+static const char *list_kind(int list) {
+  return list == HUB_YEAR_SELF   ? "inspection.self"
+         : list == HUB_YEAR_PLAN ? "plan.annual"
+                                 : "summary.annual";
+}
+static int list_year(int list, int y) {
+  return list == HUB_YEAR_PLAN ? y : y - 1;
+}
+
+/* Read the marks of this year y (caller holds ctx->lock): a city's three
+ * lists are some 700,000 entries, read once per year generation instead of
+ * joined with every organisation per answer. */
+static cm_rc marks_read(hub_ctx *ctx, int y, hub_year_marks **out, cm_err *err) {
+  hub_year_marks *m = calloc(1, sizeof *m);
+  cm_rc rc = m ? CM_OK : nomem(err);
+  *out = NULL;
+  if (!rc) {
+    m->year = y;
+    rc = mark_grow(&m->roots)
+             ? nomem(err)
+             : hub_store_dash_rows(ctx->store, HUB_DQ_LINEAGE, NULL, 0, lineage_row, m, err);
+  }
+  for (int i = 0; !rc && i < HUB_YEAR_LISTS; i++) {
+    char ys[16];
+    snprintf(ys, sizeof ys, "%d", list_year(i, y));
+    const char *params[2] = {list_kind(i), ys};
+    mark_walk w = {m, &m->lists[i], "", 0, 0};
+    rc = mark_grow(&m->lists[i])
+             ? nomem(err)
+             : hub_store_dash_rows(ctx->store, HUB_DQ_YEAR_MARKS, params, 2, mark_row, &w, err);
+  }
+  if (!rc) rc = hub_store_dash_rows(ctx->store, HUB_DQ_YEAR_ENDED, NULL, 0, ended_row, m, err);
+  if (rc) {
+    marks_free(m);
+    return rc;
+  }
+  if (m->n_ended) qsort(m->ended, m->n_ended, sizeof *m->ended, ended_cmp);
+  *out = m;
+  return CM_OK;
+}
+
+int hub_year_missing(hub_year_attn *a, int list, const char *author, const char *id,
+                     const char *status, const char *filed) {
+  hub_year_marks *m = a->marks;
+  uint64_t dissolved = 0, revoked = 0;
+  if (list < 0 || list >= HUB_YEAR_LISTS || !m) return 0;
+  if (m->n_ended) {
+    ended_org key;
+    snprintf(key.author, sizeof key.author, "%s", author);
+    key.id = id;
+    const ended_org *e = bsearch(&key, m->ended, m->n_ended, sizeof key, ended_cmp);
+    if (e) {
+      dissolved = e->dissolved_ms;
+      revoked = e->revoked_ms;
+    }
+  }
+  if (!hub_count_org_in_year(status, filed, dissolved, revoked, a->year[list])) return 0;
+  if (strcmp(a->memo_author, author) != 0) { /* organisations come by community mostly */
+    int32_t depth;
+    snprintf(a->memo_author, sizeof a->memo_author, "%s", author);
+    a->memo_root = root_of(m, author, 0, &depth);
+  }
+  const mark *k = a->memo_root == UINT32_MAX
+                      ? NULL
+                      : mark_slot(&m->lists[list], id, a->memo_root, mark_hash(id, a->memo_root));
+  int written = k && k->org && (list == HUB_YEAR_SELF ? k->seq != 0 : k->time_ms != 0);
+  return hub_count_missing(written, a->due[list], a->today);
+}
+
+/* What the attention answer last read of the year: the marks of this year
+ * and the communities' own lists, with what they were computed from (the
+ * year generation: nothing they read changed while it stays; the day, the
+ * street and the due dates, read each time: cheap). */
 typedef struct year_cache {
   int64_t gen;
-  char today[11], street[HUB_NAME_MAX], due[11], pdue[11], sdue[11];
-  json_t *lists; /* the five arrays by name */
+  hub_year_marks *marks;
+  char today[11], street[HUB_NAME_MAX], pdue[11], sdue[11];
+  json_t *units; /* {unit_plan_missing, unit_summary_missing}, or NULL */
 } year_cache;
 
 static void year_cache_free(void *p) {
   year_cache *c = p;
-  if (c) json_decref(c->lists);
+  if (c) {
+    json_decref(c->units);
+    marks_free(c->marks);
+  }
   free(c);
 }
 
@@ -592,103 +867,77 @@ void hub_year_forget_locked(hub_ctx *ctx) {
   ctx->year_cache = NULL;
 }
 
-static const char *const attn_names[] = {"inspection_overdue", "plan_missing", "summary_missing",
-                                         "unit_plan_missing", "unit_summary_missing"};
+static const char *const unit_lists[] = {"unit_plan_missing", "unit_summary_missing"};
 
-/* The kept lists into out when they were computed from the same inputs:
- * the same arrays, never changed once kept (a caller narrowing them makes
- * new ones); the answer may outlive the lock and the cache, as jansson
- * counts references atomically.  A city's lists hold hundreds of thousands
- * of rows, which a copy in and out held twice. */
-static int year_cache_use(hub_ctx *ctx, int64_t gen, const char *today, const char *street,
-                          const char *due, const char *pdue, const char *sdue, json_t *out) {
-  const year_cache *c = ctx->year_cache;
-  if (!c || gen < 0 || c->gen != gen || strcmp(c->today, today) || strcmp(c->street, street) ||
-      strcmp(c->due, due) || strcmp(c->pdue, pdue) || strcmp(c->sdue, sdue))
-    return 0;
-  for (size_t i = 0; i < sizeof attn_names / sizeof attn_names[0]; i++) {
-    json_t *kept = json_object_get(c->lists, attn_names[i]);
-    if (!kept || json_object_set(out, attn_names[i], kept)) return 0;
-  }
-  return 1;
-}
-
-/* Keep out's five lists as computed at generation gen, shared with out
- * (nothing kept when memory runs short: the next answer computes them
- * again). */
-static void year_cache_keep(hub_ctx *ctx, int64_t gen, const char *today, const char *street,
-                            const char *due, const char *pdue, const char *sdue,
-                            const json_t *out) {
-  year_cache *c = calloc(1, sizeof *c);
-  json_t *lists = json_object();
-  for (size_t i = 0; c && lists && i < sizeof attn_names / sizeof attn_names[0]; i++) {
-    json_t *list = json_object_get(out, attn_names[i]);
-    if (!list || json_object_set(lists, attn_names[i], list)) {
-      json_decref(lists);
-      lists = NULL;
-    }
-  }
-  if (gen < 0 || !c || !lists) {
-    json_decref(lists);
-    free(c);
-    return;
-  }
-  c->gen = gen;
-  c->lists = lists;
-  snprintf(c->today, sizeof c->today, "%s", today);
-  snprintf(c->street, sizeof c->street, "%s", street);
-  snprintf(c->due, sizeof c->due, "%s", due);
-  snprintf(c->pdue, sizeof c->pdue, "%s", pdue);
-  snprintf(c->sdue, sizeof c->sdue, "%s", sdue);
+/* The year cache of generation gen (a new, empty one when it was of
+ * another; NULL when memory runs short: nothing is kept). */
+static year_cache *cache_at(hub_ctx *ctx, int64_t gen) {
+  year_cache *c = ctx->year_cache;
+  if (c && ctx->year_cache_free == year_cache_free && c->gen == gen && gen >= 0) return c;
   hub_year_forget_locked(ctx);
+  c = gen >= 0 ? calloc(1, sizeof *c) : NULL;
+  if (!c) return NULL;
+  c->gen = gen;
   ctx->year_cache = c;
   ctx->year_cache_free = year_cache_free;
+  return c;
 }
 
 cm_rc hub_year_attention_locked(hub_ctx *ctx, const char *today, const char *street, json_t *out,
-                                cm_err *err) {
+                                hub_year_attn *attn, cm_err *err) {
   int year = atoi(today);
-  char due[11], pdue[11], sdue[11];
   int64_t gen = -1;
-  /* Self-reports of last year; plans of this year; summaries of last year. */
-  attn_acc insp = {json_array(), year - 1, due, today, 0};
-  attn_acc pl = {json_array(), year, pdue, today, 1};
-  attn_acc su = {json_array(), year - 1, sdue, today, 2};
-  attn_acc upl = {json_array(), year, pdue, today, 1};
-  attn_acc usu = {json_array(), year - 1, sdue, today, 2};
-  cm_rc rc = insp.arr && pl.arr && su.arr && upl.arr && usu.arr
-                 ? CM_OK
-                 : cm_errf(err, CM_ERR_NOMEM, "内存不足");
-  if (!rc) rc = due_of(ctx, "plan", year, 1, pdue, err);
-  if (!rc) rc = due_of(ctx, "summary", year - 1, 1, sdue, err);
-  if (!rc) rc = due_of(ctx, "inspection", year - 1, 1, due, err);
+  memset(attn, 0, sizeof *attn);
+  attn->today = today;
+  attn->year[HUB_YEAR_SELF] = year - 1;
+  attn->year[HUB_YEAR_PLAN] = year;
+  attn->year[HUB_YEAR_SUMMARY] = year - 1;
+  cm_rc rc = due_of(ctx, "plan", year, 1, attn->due[HUB_YEAR_PLAN], err);
+  if (!rc) rc = due_of(ctx, "summary", year - 1, 1, attn->due[HUB_YEAR_SUMMARY], err);
+  if (!rc) rc = due_of(ctx, "inspection", year - 1, 1, attn->due[HUB_YEAR_SELF], err);
   /* read before the lists: a commit in between leaves them tagged older
    * than they are, never newer (computed again next time) */
   if (!rc) rc = hub_store_year_gen(ctx->store, &gen, err);
+  if (rc) return rc;
   if (!street) street = "";
-  if (!rc && year_cache_use(ctx, gen, today, street, due, pdue, sdue, out)) goto done;
-  if (!rc)
-    rc = year_orgs_of(ctx, HUB_DQ_YEAR_INSPECTIONS, year - 1, "seq", street, 1, attn_org, &insp,
-                      err);
-  if (!rc) rc = year_orgs_of(ctx, HUB_DQ_YEAR_PLANS, year, "plan", street, 1, attn_org, &pl, err);
-  if (!rc)
-    rc = year_orgs_of(ctx, HUB_DQ_YEAR_PLANS, year - 1, "summary", street, 1, attn_org, &su, err);
-  if (!rc) rc = year_units(ctx, year, street, 1, attn_unit, &upl, err);
-  if (!rc) rc = year_units(ctx, year - 1, street, 1, attn_unit, &usu, err);
-  if (!rc) {
-    json_object_set(out, "inspection_overdue", insp.arr);
-    json_object_set(out, "plan_missing", pl.arr);
-    json_object_set(out, "summary_missing", su.arr);
-    json_object_set(out, "unit_plan_missing", upl.arr);
-    json_object_set(out, "unit_summary_missing", usu.arr);
-    year_cache_keep(ctx, gen, today, street, due, pdue, sdue, out);
+  const char *pdue = attn->due[HUB_YEAR_PLAN], *sdue = attn->due[HUB_YEAR_SUMMARY];
+  year_cache *c = cache_at(ctx, gen);
+  if (!c) return nomem(err);
+  if (!c->marks || c->marks->year != year) {
+    hub_year_marks *fresh = NULL;
+    rc = marks_read(ctx, year, &fresh, err);
+    if (rc) return rc;
+    marks_free(c->marks);
+    c->marks = fresh;
   }
-done:
-  json_decref(insp.arr);
-  json_decref(pl.arr);
-  json_decref(su.arr);
-  json_decref(upl.arr);
-  json_decref(usu.arr);
+  attn->marks = c->marks;
+  if (c->units && !strcmp(c->today, today) && !strcmp(c->street, street) &&
+      !strcmp(c->pdue, pdue) && !strcmp(c->sdue, sdue)) {
+    for (size_t i = 0; !rc && i < 2; i++)
+      if (json_object_set(out, unit_lists[i], json_object_get(c->units, unit_lists[i])))
+        rc = nomem(err);
+  } else {
+    attn_acc upl = {json_array(), year, pdue, today, 1};
+    attn_acc usu = {json_array(), year - 1, sdue, today, 2};
+    json_t *units = json_object();
+    rc = upl.arr && usu.arr && units ? CM_OK : nomem(err);
+    if (!rc) rc = year_units(ctx, year, street, 1, attn_unit, &upl, err);
+    if (!rc) rc = year_units(ctx, year - 1, street, 1, attn_unit, &usu, err);
+    if (!rc && (json_object_set(units, unit_lists[0], upl.arr) ||
+                json_object_set(units, unit_lists[1], usu.arr) || json_object_update(out, units)))
+      rc = nomem(err);
+    if (!rc) {
+      json_decref(c->units);
+      c->units = json_incref(units);
+      snprintf(c->today, sizeof c->today, "%s", today);
+      snprintf(c->street, sizeof c->street, "%s", street);
+      snprintf(c->pdue, sizeof c->pdue, "%s", pdue);
+      snprintf(c->sdue, sizeof c->sdue, "%s", sdue);
+    }
+    json_decref(units);
+    json_decref(upl.arr);
+    json_decref(usu.arr);
+  }
   return rc;
 }
 

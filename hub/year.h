@@ -77,17 +77,46 @@ cm_rc hub_year_progress_csv(const json_t *progress, cm_buf *out, cm_err *err);
 cm_rc hub_year_export(const json_t *answer, const char *table, int xlsx, const char *dir,
                       cm_buf *out, cm_err *err);
 
-/* The year's entries of the dashboard's attention list (docs/api.md), set in
- * out with today ("YYYY-MM-DD", Asia/Shanghai) and street ("" every one):
- * "inspection_overdue" (last year's self-reports missing after their due
- * date), "plan_missing" and "summary_missing" (organisations' plans of this
- * year and summaries of last year missing after their due dates),
- * "unit_plan_missing" and "unit_summary_missing" (the same of communities
- * and streets themselves).  The rectifications of an inspection past their
- * deadline are the dashboard's own (beside criticisms).  Caller holds
- * ctx->lock. */
+/* The organisations' lists of the dashboard's attention answer
+ * (docs/api.md): last year's self-reports (HUB_YEAR_SELF), this year's plans
+ * (HUB_YEAR_PLAN) and last year's year-end summaries (HUB_YEAR_SUMMARY)
+ * missing after their due dates.  The dashboard walks the organisations it
+ * holds and asks hub_year_missing of each. */
+enum { HUB_YEAR_SELF, HUB_YEAR_PLAN, HUB_YEAR_SUMMARY, HUB_YEAR_LISTS };
+
+/* What those lists read of the year's entries: per community (its keys'
+ * lineage) and organisation, whether each list's entry was written, and
+ * when the organisations that ended did.  Kept by ctx while the year
+ * generation stays (hub_year_forget_locked). */
+typedef struct hub_year_marks hub_year_marks;
+
+/* The lists' years and due dates as of today, with the marks they read
+ * (valid while the caller holds ctx->lock and forgets nothing). */
+typedef struct hub_year_attn {
+  hub_year_marks *marks;
+  const char *today;
+  int year[HUB_YEAR_LISTS];
+  char due[HUB_YEAR_LISTS][11];
+  /* hub_year_missing's: the key asked last and its community */
+  char memo_author[PROTO_KEY_HEX];
+  uint32_t memo_root;
+} hub_year_attn;
+
+/* The year's entries of the dashboard's attention answer, as of today
+ * ("YYYY-MM-DD", Asia/Shanghai) in street ("" every one): the communities'
+ * and streets' own lists set in out, "unit_plan_missing" and
+ * "unit_summary_missing" (their plans of this year and summaries of last
+ * year missing after their due dates); the organisations' lists' marks into
+ * *attn.  The rectifications of an inspection past their deadline are the
+ * dashboard's own (beside criticisms).  Caller holds ctx->lock. */
 cm_rc hub_year_attention_locked(hub_ctx *ctx, const char *today, const char *street, json_t *out,
-                                cm_err *err);
+                                hub_year_attn *attn, cm_err *err);
+
+/* 1 when organisation id, filed by key author (hex), with status and filing
+ * date filed as the projection wrote them (hub_dash_org_row), counts in list's
+ * year (hub/counting.h) and its entry is missing after the list's due date. */
+int hub_year_missing(hub_year_attn *attn, int list, const char *author, const char *id,
+                     const char *status, const char *filed);
 
 /* Drop the lists hub_year_attention_locked keeps while the year generation
  * stays (hub_dashboard_forget: the next answer computes them).  Caller holds
