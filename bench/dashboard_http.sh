@@ -194,8 +194,15 @@ except Exception:
     print(1)' "$1" 2>/dev/null
 }
 # --paged: the last page of each long answer too (the page count it gives;
-# a CSV's is its table's in the JSON answer)
+# a CSV's is its table's in the JSON answer).  First the start's own
+# computation awaited (at a city `serve` loads the organisations, the
+# monthly reports and the year's entries before anyone asks: the attention
+# answer, kept when done), so that each first request times a computation
+# on a hub that has started.
 if [ "$PAGED" = 1 ]; then
+  t0=$(date +%s.%N)
+  kept_after 0
+  echo "(the start's computation kept after $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s)" >&2
   EXTRA=()
   for c in "${CASES[@]}"; do
     path=${c#*|}

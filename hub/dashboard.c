@@ -50,6 +50,9 @@ typedef struct org {
   /* station: a registration (station.registered) was accepted; the yes/no
    * box of a filing no longer clears the flag */
   int station, flag_name, dissolved;
+  /* hub_count_org_active and hub_count_org_reports of it, judged at load:
+   * the walks ask them of 250,000 organisations again and again */
+  int active, reports_count;
   /* codes from the district's lists (CM_LIST_CATEGORY...) and the names the
    * figures group by: the list's name of the code; for the category without
    * a code the typed text, trimmed; empty ones under one named row */
@@ -93,6 +96,7 @@ typedef struct data {
   /* per organisation (as orgs): the newest month index with activities > 0,
    * 0 when none; the organisations may be shared with other computations */
   int *active;
+  struct reps *reps;        /* the monthly reports kept (reps_get), or NULL */
   struct base *base;        /* units, by_key, streets and orgs are its, not this one's */
   struct dash_cache *cache; /* the cache base is kept by */
   /* A page's computation (win): of each long table it builds, only the
@@ -112,6 +116,7 @@ typedef struct data {
  * changed once kept; refs under dash_cache.mu. */
 typedef struct base {
   int refs;
+  uint64_t serial; /* which one, of those this process loaded (reps.serial) */
   int64_t gen;
   hub_dash_scope scope;
   char *lists; /* their JSON text */
@@ -245,7 +250,7 @@ static size_t org_unit(const data *d, const org *o) {
 
 /* An organisation that counts in the figures (hub/counting.h). */
 static int org_active(const org *o) {
-  return hub_count_org_active(o->status, o->dissolved);
+  return o->active;
 }
 
 /* The unit of key itself (the last loaded when a key shows twice), or NULL:
@@ -391,6 +396,8 @@ static cm_rc load_org(void *ctx, const hub_dash_row *row, cm_err *err) {
   place(d, o);
   /* The one status the projection wrote (organisations.status). */
   copy(o->status, sizeof o->status, r->status);
+  o->active = hub_count_org_active(o->status, o->dissolved);
+  o->reports_count = hub_count_org_reports(o->status);
   /* Out of scope: not kept, so that nothing below can count it. */
   if (in_scope(d, o->street) &&
       (!d->scope->unit[0] || strcmp(d->scope->unit, o->codes[CM_LIST_UNIT]) == 0))
@@ -689,6 +696,264 @@ out:
 
 /* ---- completeness ---- */
 
+/* ---- the monthly reports kept between computations ---- */
+
+/* One current report as the walks read it: a packed year's report
+ * (hub_packed_report), its figures within 32 bits (the domain core bounds a
+ * month's far below), its author time already held to its receipt. */
+typedef struct krep {
+  uint64_t t;
+  int32_t activities, participants, party;
+  uint8_t month, deeds, st; /* st: its status, a word of reps.words */
+} krep;
+
+/* An organisation's reports of one year by one key, in month order: its
+ * own key's, and (next, by key as the reads order them) those a later key
+ * of its community wrote. */
+typedef struct kyear {
+  struct kyear *next;
+  char *key; /* NULL: the organisation's own */
+  uint32_t n;
+  krep r[];
+} kyear;
+
+static void kyear_free(kyear *k) {
+  while (k) {
+    kyear *next = k->next;
+    free(k->key);
+    free(k);
+    k = next;
+  }
+}
+
+#define REP_WORDS 32
+
+/* The packed years of the organisations of one base (by its serial), kept
+ * by the connection that computes (hub_ctx.dash_reps, under its lock): a
+ * city's 3 million reports read once, then only the years packed again
+ * since (next), instead of every report per answer. */
+typedef struct reps {
+  uint64_t serial;
+  size_t n_orgs;
+  int64_t next; /* rows packed at this data generation or later are new */
+  int first_year, n_years;
+  kyear **years; /* n_orgs * n_years, NULL: none that year */
+  char words[REP_WORDS][32];
+  int n_words;
+  /* per unit of the base (data.units): its newest entry's sequence and
+   * receipt time (the silent table's), read again from the entries stored
+   * after last_entry */
+  uint64_t *heard_seq, *heard_ms;
+  size_t n_units;
+  int64_t last_entry;
+  size_t hint; /* reading: the organisation of the row before */
+  int broken;  /* reading: a row it could not keep (read the reports instead) */
+  data *d;     /* reading: the computation whose organisations they are */
+} reps;
+
+static void reps_counted(struct dash_cache *c, int fresh);
+
+static void reps_free(void *p) {
+  reps *r = p;
+  if (!r) return;
+  for (size_t i = 0; r->years && i < r->n_orgs * (size_t)r->n_years; i++)
+    kyear_free(r->years[i]);
+  free(r->years);
+  free(r->heard_seq);
+  free(r->heard_ms);
+  free(r);
+}
+
+/* The index of status among r's words, added when new; -1 when full. */
+static int reps_word(reps *r, const char *status) {
+  for (int i = 0; i < r->n_words; i++)
+    if (!strcmp(r->words[i], status)) return i;
+  if (r->n_words == REP_WORDS || strlen(status) >= sizeof r->words[0]) return -1;
+  copy(r->words[r->n_words], sizeof r->words[0], status);
+  return r->n_words++;
+}
+
+static int fits32(int64_t v) {
+  return v >= 0 && v <= INT32_MAX;
+}
+
+/* One packed year read into r: replaces what r kept of that organisation
+ * and year. */
+static cm_rc reps_row(void *ctx, const char *author, const char *id, int year,
+                      const uint8_t *months, size_t len, cm_err *err) {
+  reps *r = ctx;
+  data *d = r->d;
+  org *o = NULL;
+  /* rows come by year, author and organisation, as the organisations are
+   * ordered (by filing number) mostly: the next one first */
+  for (size_t k = r->hint; !o && k < r->hint + 2 && k < d->n_orgs; k++)
+    if (!strcmp(d->orgs[k].id, id) && !strcmp(d->orgs[k].author, author)) o = &d->orgs[k];
+  if (!o) o = org_find(d, author, id);
+  if (!o) return CM_OK; /* not of this scope */
+  size_t oi = (size_t)(o - d->orgs);
+  r->hint = oi;
+  if (year < r->first_year || year >= r->first_year + r->n_years) {
+    r->broken = 1;
+    return CM_OK;
+  }
+  krep tmp[16];
+  uint32_t n = 0;
+  hub_packed_report pr;
+  for (size_t off = 0; hub_store_packed_next(months, len, &off, &pr);) {
+    int w = reps_word(r, pr.status);
+    if (n == sizeof tmp / sizeof tmp[0] || w < 0 || !fits32(pr.activities) ||
+        !fits32(pr.participants) || !fits32(pr.party_participants) || pr.month < 1 ||
+        pr.month > 12) {
+      r->broken = 1;
+      return CM_OK;
+    }
+    uint64_t t = pr.time_ms;
+    if (pr.received_ms && pr.received_ms < t) t = pr.received_ms;
+    tmp[n++] = (krep){t,
+                      (int32_t)pr.activities,
+                      (int32_t)pr.participants,
+                      (int32_t)pr.party_participants,
+                      (uint8_t)pr.month,
+                      (uint8_t)(pr.good_deeds != 0),
+                      (uint8_t)w};
+  }
+  int own = !strcmp(author, o->author);
+  kyear *y = malloc(sizeof *y + n * sizeof y->r[0]);
+  if (y) y->key = own ? NULL : strdup(author);
+  if (!y || (!own && !y->key)) {
+    free(y);
+    return nomem(err);
+  }
+  y->n = n;
+  memcpy(y->r, tmp, n * sizeof tmp[0]);
+  /* in its key's place: the one it replaces, else by key */
+  kyear **at = &r->years[oi * (size_t)r->n_years + (size_t)(year - r->first_year)];
+  for (; *at; at = &(*at)->next) {
+    int c = strcmp((*at)->key ? (*at)->key : o->author, author);
+    if (c > 0) break;
+    if (c == 0) {
+      kyear *old = *at;
+      y->next = old->next;
+      old->next = NULL;
+      kyear_free(old);
+      *at = y;
+      return CM_OK;
+    }
+  }
+  y->next = *at;
+  *at = y;
+  return CM_OK;
+}
+
+/* The newest entry of a key read into r (hub_store_heard). */
+static cm_rc heard_row(void *ctx, const char *key, uint64_t seq, uint64_t received_ms,
+                       cm_err *err) {
+  reps *r = ctx;
+  const unit *u = unit_find(r->d, key);
+  (void)err;
+  if (!u) return CM_OK; /* not a community's */
+  size_t i = (size_t)(u - r->d->units);
+  if (i < r->n_units && (!r->heard_ms[i] || seq >= r->heard_seq[i])) {
+    r->heard_seq[i] = seq;
+    r->heard_ms[i] = received_ms;
+  }
+  return CM_OK;
+}
+
+/* d->reps: the reports kept on d's connection, read first, or brought up to
+ * date, in d's read transaction; NULL (the walks read the reports) without
+ * a kept base, while some reports wait to be packed, or for a row they
+ * cannot hold. */
+static cm_rc reps_get(data *d, cm_err *err) {
+  hub_ctx *on = d->hub;
+  reps *r = on->dash_reps_free == reps_free ? on->dash_reps : NULL;
+  hub_report_years_info info;
+  d->reps = NULL;
+  if (!d->base || !d->cache) return CM_OK;
+  cm_rc rc = hub_store_report_years_read(on->store, 0, NULL, NULL, &info, err);
+  if (rc || info.dirty) return rc;
+  int fresh = !r || r->serial != d->base->serial || r->n_orgs != d->n_orgs ||
+              r->n_units != d->n_units || info.first_year < r->first_year ||
+              info.last_year >= r->first_year + r->n_years;
+  if (!fresh && r->next == info.gen) {
+    d->reps = r;
+    return CM_OK;
+  }
+  if (fresh) {
+    if (on->dash_reps_free) on->dash_reps_free(on->dash_reps);
+    on->dash_reps = NULL;
+    on->dash_reps_free = NULL;
+    r = calloc(1, sizeof *r);
+    int years = info.first_year > 0 ? (int)(info.last_year - info.first_year) + 1 : 1;
+    if (r) {
+      r->serial = d->base->serial;
+      r->n_orgs = d->n_orgs;
+      r->first_year = (int)info.first_year;
+      r->n_years = years > 0 && years <= 100 ? years : 1;
+      r->years = calloc(d->n_orgs * (size_t)r->n_years + 1, sizeof *r->years);
+      r->n_units = d->n_units;
+      r->heard_seq = calloc(d->n_units + 1, sizeof *r->heard_seq);
+      r->heard_ms = calloc(d->n_units + 1, sizeof *r->heard_ms);
+    }
+    if (!r || !r->years || !r->heard_seq || !r->heard_ms) {
+      reps_free(r);
+      return nomem(err);
+    }
+  }
+  r->d = d;
+  r->hint = 0;
+  rc = hub_store_report_years_read(on->store, fresh ? 0 : r->next, reps_row, r, &info, err);
+  if (!rc && !r->broken && !info.dirty)
+    rc = hub_store_heard(on->store, fresh ? 0 : r->last_entry, heard_row, r, &r->last_entry, err);
+  r->d = NULL;
+  if (!rc && !r->broken && !info.dirty) {
+    r->next = info.gen;
+    on->dash_reps = r;
+    on->dash_reps_free = reps_free;
+    d->reps = r;
+    reps_counted(d->cache, fresh);
+    return CM_OK;
+  }
+  /* nothing kept that could be half read */
+  if (on->dash_reps == r) on->dash_reps = NULL;
+  if (!on->dash_reps) on->dash_reps_free = NULL;
+  reps_free(r);
+  return rc;
+}
+
+typedef void (*reps_fn)(void *arg, org *o, int m, const hub_dash_report_row *r);
+
+/* Each kept report of months [first, last] (month indexes), organisation by
+ * organisation in month order, to fn; with activities only, those with
+ * activities (the reads' HUB_DQ_LAST_ACTIVE).  The row holds the figures,
+ * the status and the author time (held to its receipt: received_ms 0). */
+static void reps_each(data *d, int first, int last, int activities, reps_fn fn, void *arg) {
+  const reps *r = d->reps;
+  hub_dash_report_row row;
+  memset(&row, 0, sizeof row);
+  int y0 = first / 12, y1 = last / 12;
+  if (y0 < r->first_year) y0 = r->first_year;
+  if (y1 >= r->first_year + r->n_years) y1 = r->first_year + r->n_years - 1;
+  for (size_t i = 0; i < d->n_orgs; i++) {
+    for (int y = y0; y <= y1; y++) {
+      const kyear *k = r->years[i * (size_t)r->n_years + (size_t)(y - r->first_year)];
+      for (; k; k = k->next)
+        for (uint32_t j = 0; j < k->n; j++) {
+          const krep *p = &k->r[j];
+          int m = y >= 1900 ? y * 12 + p->month - 1 : 0;
+          if (m < first || m > last || (activities && p->activities <= 0)) continue;
+          row.activities = p->activities;
+          row.participants = p->participants;
+          row.party_participants = p->party;
+          row.good_deeds = p->deeds;
+          row.time_ms = p->t;
+          row.status = r->words[p->st];
+          fn(arg, &d->orgs[i], m, &row);
+        }
+    }
+  }
+}
+
 #define SERIES 12
 
 typedef struct comp {
@@ -725,29 +990,16 @@ static void sum_add(int64_t acc[5], const int64_t v[5]) {
     acc[i] = cm_rec_add(acc[i], v[i]);
 }
 
-static cm_rc walk_report(void *ctx, const hub_dash_row *row, cm_err *err) {
-  rep_walk *w = ctx;
-  const hub_dash_report_row *r = &row->report;
-  (void)err;
-  int m = month_idx(r->month);
-  if (m < w->first || m >= w->first + w->months) return CM_OK;
-  if (!(r->same_org && w->looked) &&
-      (!w->looked || strcmp(r->org, w->last_org) != 0 || strcmp(r->author, w->last_author) != 0)) {
-    w->last = org_find(w->d, r->author, r->org);
-    w->looked = 1;
-    copy(w->last_author, sizeof w->last_author, r->author);
-    copy(w->last_org, sizeof w->last_org, r->org);
-  }
-  org *o = w->last;
-  if (!o) return CM_OK;
+/* Report r of organisation o in month m (within the walk's months). */
+static void report_at(rep_walk *w, org *o, int m, const hub_dash_report_row *r) {
   if (o != w->memo_org) {
     w->memo_org = o;
-    w->memo_counts = hub_count_org_reports(o->status);
+    w->memo_counts = o->reports_count;
     w->memo_category = category_ok(w->d, o);
     w->memo_ok = 0;
   }
   /* A rejected or revoked filing keeps its reports out of every figure. */
-  if (!w->memo_counts) return CM_OK;
+  if (!w->memo_counts) return;
   size_t oi = (size_t)(o - w->d->orgs), slot = oi * (size_t)w->months + (size_t)(m - w->first);
   if (r->activities > 0 && m > w->d->active[oi]) w->d->active[oi] = m;
   /* the status the projection wrote for the current report */
@@ -777,7 +1029,42 @@ static cm_rc walk_report(void *ctx, const hub_dash_row *row, cm_err *err) {
     sum_add(w->sum[oi], one);
     if (w->memo_category) sum_add(w->month_sum[m - w->first], one);
   }
+}
+
+static cm_rc walk_report(void *ctx, const hub_dash_row *row, cm_err *err) {
+  rep_walk *w = ctx;
+  const hub_dash_report_row *r = &row->report;
+  (void)err;
+  int m = month_idx(r->month);
+  if (m < w->first || m >= w->first + w->months) return CM_OK;
+  if (!(r->same_org && w->looked) &&
+      (!w->looked || strcmp(r->org, w->last_org) != 0 || strcmp(r->author, w->last_author) != 0)) {
+    w->last = org_find(w->d, r->author, r->org);
+    w->looked = 1;
+    copy(w->last_author, sizeof w->last_author, r->author);
+    copy(w->last_org, sizeof w->last_org, r->org);
+  }
+  if (w->last) report_at(w, w->last, m, r);
   return CM_OK;
+}
+
+static void reps_report(void *arg, org *o, int m, const hub_dash_report_row *r) {
+  report_at(arg, o, m, r);
+}
+
+/* Each report of months [w->first, w->first + w->months) to report_at:
+ * from the reports kept (d->reps), else read (q). */
+static cm_rc walk_reports(rep_walk *w, hub_dash_query q, cm_err *err) {
+  data *d = w->d;
+  if (d->reps) {
+    reps_each(d, w->first, w->first + w->months - 1, 0, reps_report, w);
+    return CM_OK;
+  }
+  char a[8], b[8];
+  cm_month_text(w->first, a);
+  cm_month_text(w->first + w->months - 1, b);
+  const char *params[2] = {a, b};
+  return hub_store_dash_rows(d->hub->store, q, params, 2, walk_report, w, err);
 }
 
 /* Due day from the hub's configuration (1..28), default the 5th. */
@@ -855,12 +1142,14 @@ static cm_rc answer_completeness(data *d, const hub_dash_params *p, uint64_t now
   }
   cm_month_text(w.first, a);
   cm_month_text(month, b);
-  const char *params[2] = {a, b};
-  rc = hub_store_dash_rows(d->hub->store, HUB_DQ_REPORTS, params, 2, walk_report, &w, err);
+  rc = walk_reports(&w, HUB_DQ_REPORTS, err);
   if (rc) goto out;
 
   int last = SERIES - 1;
-  /* per community and per street in one pass: a city has thousands */
+  /* per community and per street, and each month of the series, in one
+   * pass over the organisations, each judged once: a city has 250,000 */
+  comp series[SERIES];
+  memset(series, 0, sizeof series);
   cu = calloc(d->n_units + 1, sizeof *cu);
   cs = calloc(ns + 1, sizeof *cs);
   os = street_index(d, streets, ns);
@@ -870,7 +1159,10 @@ static cm_rc answer_completeness(data *d, const hub_dash_params *p, uint64_t now
   }
   for (size_t i = 0; i < d->n_orgs; i++) {
     const org *o = &d->orgs[i];
-    if (!category_ok(d, o) || !expected_in(o, month)) continue;
+    if (!category_ok(d, o) || !org_active(o)) continue;
+    for (int k = 0; k < SERIES; k++)
+      if (expected_in(o, w.first + k)) comp_add(&series[k], &w, i, k);
+    if (!expected_in(o, month)) continue;
     comp_add(&cu[org_unit(d, o)], &w, i, last);
     if (os[i] >= 0) comp_add(&cs[os[i]], &w, i, last);
   }
@@ -908,14 +1200,9 @@ static cm_rc answer_completeness(data *d, const hub_dash_params *p, uint64_t now
               err);
   }
   for (int k = 0; !rc && k < SERIES; k++) {
-    comp mc;
-    memset(&mc, 0, sizeof mc);
-    for (size_t i = 0; i < d->n_orgs; i++)
-      if (category_ok(d, &d->orgs[i]) && expected_in(&d->orgs[i], w.first + k))
-        comp_add(&mc, &w, i, k);
     char ms[8];
     cm_month_text(w.first + k, ms);
-    json_t *r = comp_json(&mc);
+    json_t *r = comp_json(&series[k]);
     json_t *row = r ? json_pack("{s:s}", "month", ms) : NULL;
     if (row) json_object_update(row, r);
     json_decref(r);
@@ -1000,9 +1287,8 @@ static cm_rc answer_activity(data *d, const hub_dash_params *p, uint64_t now_ms,
   }
   cm_month_text(from, a);
   cm_month_text(to, b);
-  const char *params[2] = {a, b};
   /* The sums need no receipt times: HUB_DQ_REPORT_SUMS skips the entries. */
-  rc = hub_store_dash_rows(d->hub->store, HUB_DQ_REPORT_SUMS, params, 2, walk_report, &w, err);
+  rc = walk_reports(&w, HUB_DQ_REPORT_SUMS, err);
   if (rc) goto out;
 
   int64_t total[5] = {0, 0, 0, 0, 0};
@@ -1161,6 +1447,31 @@ typedef struct active_walk {
   int looked;
 } active_walk;
 
+/* A current report with activities of organisation o in month m. */
+static void active_at(data *d, const org *o, int m) {
+  size_t oi = (size_t)(o - d->orgs);
+  if (m > d->active[oi]) d->active[oi] = m;
+}
+
+/* Walking the reports kept: whether the status word before counts, for the
+ * organisation before (the words are the kept ones, one pointer each). */
+typedef struct active_memo {
+  data *d;
+  const org *o;
+  const char *word;
+  int current;
+} active_memo;
+
+static void reps_active(void *arg, org *o, int m, const hub_dash_report_row *r) {
+  active_memo *a = arg;
+  if (o != a->o || r->status != a->word) {
+    a->o = o;
+    a->word = r->status;
+    a->current = hub_count_report_current(o->status, r->status);
+  }
+  if (a->current) active_at(a->d, o, m);
+}
+
 static cm_rc walk_active(void *ctx, const hub_dash_row *row, cm_err *err) {
   active_walk *w = ctx;
   data *d = w->d;
@@ -1170,11 +1481,8 @@ static cm_rc walk_active(void *ctx, const hub_dash_row *row, cm_err *err) {
     w->last = org_find(d, r->author, r->org);
     w->looked = 1;
   }
-  org *o = w->last;
-  if (!o || !hub_count_report_current(o->status, r->status)) return CM_OK;
-  int m = month_idx(r->month);
-  size_t oi = (size_t)(o - d->orgs);
-  if (m > d->active[oi]) d->active[oi] = m;
+  if (w->last && hub_count_report_current(w->last->status, r->status))
+    active_at(d, w->last, month_idx(r->month));
   return CM_OK;
 }
 
@@ -1228,8 +1536,23 @@ static cm_rc unit_heard(void *ctx, const hub_dash_row *r, cm_err *err) {
 
 static cm_rc attention_units(const data *d, json_t **out, cm_err *err) {
   units_acc a = {d, json_array()};
-  cm_rc rc = a.arr ? hub_store_dash_rows(d->hub->store, HUB_DQ_UNITS, NULL, 0, unit_heard, &a, err)
-                   : nomem(err);
+  cm_rc rc = a.arr ? CM_OK : nomem(err);
+  if (!rc && d->reps) { /* the communities loaded, with the receipt times kept */
+    for (size_t i = 0; !rc && i < d->n_units; i++) {
+      const unit *u = &d->units[i];
+      hub_dash_row row;
+      memset(&row, 0, sizeof row);
+      row.unit = (hub_dash_unit_row){.key = u->key,
+                                     .name = u->name,
+                                     .code = u->code,
+                                     .street_name = u->street,
+                                     .last_received_ms = d->reps->heard_ms[i],
+                                     .replaced_by = u->replaced_by};
+      rc = unit_heard(&a, &row, err);
+    }
+  } else if (!rc) {
+    rc = hub_store_dash_rows(d->hub->store, HUB_DQ_UNITS, NULL, 0, unit_heard, &a, err);
+  }
   if (rc) {
     json_decref(a.arr);
     a.arr = NULL;
@@ -1305,31 +1628,38 @@ static cm_rc attention_year_orgs(data *d, hub_year_attn *ya, json_t *out, cm_err
   static const char *const names[HUB_YEAR_LISTS] = {[HUB_YEAR_SELF] = "inspection_overdue",
                                                     [HUB_YEAR_PLAN] = "plan_missing",
                                                     [HUB_YEAR_SUMMARY] = "summary_missing"};
-  year_row *rows = malloc((d->n_orgs + 1) * sizeof *rows);
-  cm_rc rc = rows ? CM_OK : nomem(err);
+  year_row *rows[HUB_YEAR_LISTS] = {NULL};
+  size_t n[HUB_YEAR_LISTS] = {0};
+  cm_rc rc = CM_OK;
+  for (int t = 0; !rc && t < HUB_YEAR_LISTS; t++)
+    if (!(rows[t] = malloc((d->n_orgs + 1) * sizeof *rows[t]))) rc = nomem(err);
+  /* one pass over the organisations (a city's are a quarter of a GB) */
+  for (size_t i = 0; !rc && i < d->n_orgs; i++) {
+    const org *o = &d->orgs[i];
+    year_row r;
+    if (!category_ok(d, o) || !year_holder(d, o, &r)) continue;
+    unsigned missing = hub_year_missing(ya, o->author, o->id, o->status, o->filed);
+    for (int t = 0; t < HUB_YEAR_LISTS; t++)
+      if (missing & (1u << t)) rows[t][n[t]++] = r;
+  }
   for (int t = 0; !rc && t < HUB_YEAR_LISTS; t++) {
-    size_t n = 0;
-    for (size_t i = 0; i < d->n_orgs; i++) {
-      const org *o = &d->orgs[i];
-      if (category_ok(d, o) && year_holder(d, o, &rows[n]) &&
-          hub_year_missing(ya, t, o->author, o->id, o->status, o->filed))
-        n++;
-    }
-    qsort(rows, n, sizeof *rows, year_row_cmp);
+    qsort(rows[t], n[t], sizeof *rows[t], year_row_cmp);
     json_t *arr = json_array();
     rc = arr ? CM_OK : nomem(err);
-    for (size_t k = 0; !rc && k < n; k++) {
+    for (size_t k = 0; !rc && k < n[t]; k++) {
       if (!row_built(d, k)) continue;
+      const year_row *y = &rows[t][k];
       rc = push(arr,
-                json_pack("{s:s,s:s,s:s,s:s,s:i,s:s}", "street", rows[k].street, "community",
-                          rows[k].community, "org", rows[k].o->id, "name", rows[k].o->name, "year",
-                          ya->year[t], "due", ya->due[t]),
+                json_pack("{s:s,s:s,s:s,s:s,s:i,s:s}", "street", y->street, "community",
+                          y->community, "org", y->o->id, "name", y->o->name, "year", ya->year[t],
+                          "due", ya->due[t]),
                 err);
     }
-    if (!rc) rc = rows_done(d, out, names[t], arr, n, err);
+    if (!rc) rc = rows_done(d, out, names[t], arr, n[t], err);
     json_decref(arr);
   }
-  free(rows);
+  for (int t = 0; t < HUB_YEAR_LISTS; t++)
+    free(rows[t]);
   return rc;
 }
 
@@ -1360,7 +1690,11 @@ static cm_rc answer_attention(data *d, const hub_dash_params *p, uint64_t now_ms
   cm_month_text(cur, b_m);
   const char *params[2] = {a_m, b_m};
   active_walk aw = {d, NULL, 0};
-  rc = hub_store_dash_rows(d->hub->store, HUB_DQ_LAST_ACTIVE, params, 2, walk_active, &aw, err);
+  active_memo am = {d, NULL, NULL, 0};
+  if (d->reps)
+    reps_each(d, cur - 12, cur, 1, reps_active, &am);
+  else
+    rc = hub_store_dash_rows(d->hub->store, HUB_DQ_LAST_ACTIVE, params, 2, walk_active, &aw, err);
   size_t n_names = 0, n_station = 0, n_inactive = 0; /* rows of each (data.win) */
   for (size_t i = 0; !rc && i < d->n_orgs; i++) {
     const org *o = &d->orgs[i];
@@ -1885,8 +2219,20 @@ typedef struct dash_cache {
   hub_ctx *reader;
   int reader_tried;
   base *base; /* the organisations last loaded, or NULL */
+  uint64_t serials; /* bases kept so far */
   hub_dash_stats stats;
 } dash_cache;
+
+/* A reading of the reports kept (reps_get) in c's figures: all of them
+ * (fresh), or those packed since. */
+static void reps_counted(dash_cache *c, int fresh) {
+  pthread_mutex_lock(&c->mu);
+  if (fresh)
+    c->stats.report_loads++;
+  else
+    c->stats.report_rows++;
+  pthread_mutex_unlock(&c->mu);
+}
 
 static void base_free(base *b) {
   if (!b) return;
@@ -1968,6 +2314,7 @@ static void base_keep(dash_cache *c, data *d, int64_t gen, const char *lists) {
   pthread_mutex_lock(&c->mu);
   base *old = c->base;
   c->base = b;
+  b->serial = ++c->serials;
   pthread_mutex_unlock(&c->mu);
   base_release(c, old);
 }
@@ -2453,10 +2800,11 @@ void hub_dashboard_warm_start(hub_ctx *hub) {
   }
   if (queued)
     cm_info("dashboard: %zu answers asked for lately computed again after the start", queued);
-  /* Where a page is computed alone (a city), the organisations loaded
-   * before anyone asks: the first question nobody asked before would wait
-   * half a second for them.  A computation queued above loads them too. */
-  if (queued || hub->dash_page_orgs < 0) return;
+  /* Where a page is computed alone (a city), what computations keep loaded
+   * before anyone asks: the organisations, the monthly reports and the
+   * year's entries, which the attention answer reads all of (the first
+   * question nobody asked before would wait a second and more for them). */
+  if (hub->dash_page_orgs < 0) return;
   size_t n_orgs = 0;
   pthread_mutex_lock(&hub->lock);
   if (hub_store_org_count(hub->store, &n_orgs, NULL) != CM_OK) n_orgs = 0;
@@ -2466,9 +2814,9 @@ void hub_dashboard_warm_start(hub_ctx *hub) {
     hub_dash_params none;
     memset(&all, 0, sizeof all);
     memset(&none, 0, sizeof none);
-    char *key = cache_key("hierarchy", &all, &none, now);
+    char *key = cache_key("attention", &all, &none, now);
     pthread_mutex_lock(&c->mu);
-    if (key) refresh_queue(c, key, "hierarchy", &all, &none, now);
+    if (key) refresh_queue(c, key, "attention", &all, &none, now);
     pthread_mutex_unlock(&c->mu);
     free(key);
   }
@@ -2900,6 +3248,10 @@ static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *sc
   }
   free(lists);
   if (!rc && !(d.active = calloc(d.n_orgs + 1, sizeof *d.active))) rc = nomem(err);
+  /* the monthly reports kept, for the answers that walk them */
+  if (!rc && (strcmp(name, "completeness") == 0 || strcmp(name, "activity") == 0 ||
+              strcmp(name, "attention") == 0))
+    rc = reps_get(&d, err);
   /* only the page, the whole answer behind: at a city, seconds */
   if (!rc && win_per > 0 && cut_out && key && give == GIVE_OBJECT && hub->dash_wait_ms >= 0 &&
       hub->dash_page_orgs >= 0 && d.n_orgs >= (size_t)hub->dash_page_orgs &&
@@ -3085,6 +3437,15 @@ cm_rc hub_dashboard_answer_text(hub_ctx *hub, const char *name, const hub_dash_s
   return rc;
 }
 
+/* What the computations on connection on keep beside the organisations:
+ * the year's entries and the monthly reports (caller holds on->lock). */
+static void loaded_forget(hub_ctx *on) {
+  hub_year_forget_locked(on);
+  if (on->dash_reps_free) on->dash_reps_free(on->dash_reps);
+  on->dash_reps = NULL;
+  on->dash_reps_free = NULL;
+}
+
 static void forget(hub_ctx *hub, int keep_base) {
   pthread_mutex_lock(&hub->lock);
   /* opened first: answers kept by an earlier process are forgotten too */
@@ -3101,17 +3462,17 @@ static void forget(hub_ctx *hub, int keep_base) {
     base_release(c, b);
   }
   if (c && c->kept) hub_answers_forget(c->kept);
-  hub_year_forget_locked(hub);
+  if (!keep_base) loaded_forget(hub);
   hub_ctx *r = NULL;
-  if (c) { /* the year's lists the computing connection keeps, when it is open */
+  if (c) { /* what the computing connection keeps, when it is open */
     pthread_mutex_lock(&c->mu);
     r = c->reader;
     pthread_mutex_unlock(&c->mu);
   }
   pthread_mutex_unlock(&hub->lock);
-  if (r) {
+  if (r && !keep_base) {
     pthread_mutex_lock(&r->lock);
-    hub_year_forget_locked(r);
+    loaded_forget(r);
     pthread_mutex_unlock(&r->lock);
   }
 }

@@ -143,14 +143,16 @@ cm_rc hub_dashboard_answer_page(hub_ctx *hub, const char *name, const hub_dash_s
 void hub_dashboard_warm_start(hub_ctx *hub);
 
 /* Forget the answers kept for the current database version (in memory and
- * in the database: hub/answers.h), the year's attention lists (hub/year.h)
- * and the organisations loaded, so that the next ones are computed from the
- * start (a benchmark timing the computation). */
+ * in the database: hub/answers.h), what the year's attention lists read
+ * (hub/year.h), the organisations and the monthly reports loaded, so that
+ * the next ones are computed from the start (a benchmark timing the
+ * computation). */
 void hub_dashboard_forget(hub_ctx *hub);
 
-/* The same, but the organisations loaded for the last computation stay
- * (dashboard.c: base) while nothing they depend on changes: a benchmark
- * timing a computation on a hub that has computed before. */
+/* The answers alone: what the last computations loaded (the organisations,
+ * the monthly reports, the year's entries) stays while nothing it depends on
+ * changes: a benchmark timing a computation on a hub that has computed
+ * before. */
 void hub_dashboard_forget_answers(hub_ctx *hub);
 
 /* What hub's computations did since it was opened. */
@@ -158,6 +160,8 @@ typedef struct hub_dash_stats {
   uint64_t page_runs;  /* answers computed for the page asked only (hub_ctx.dash_page_orgs) */
   uint64_t base_loads; /* every organisation loaded for an answer (not taken from the
                         * computation before; one organisation's page not counted) */
+  uint64_t report_loads; /* every packed year of monthly reports read into memory */
+  uint64_t report_rows;  /* packed years read again since (packed after a write) */
 } hub_dash_stats;
 
 void hub_dashboard_stats(hub_ctx *hub, hub_dash_stats *out);

@@ -211,6 +211,7 @@ void hub_close(hub_ctx *ctx) {
   if (!ctx) return;
   if (ctx->dash_cache_free) ctx->dash_cache_free(ctx->dash_cache);
   if (ctx->year_cache_free) ctx->year_cache_free(ctx->year_cache);
+  if (ctx->dash_reps_free) ctx->dash_reps_free(ctx->dash_reps);
   free(ctx->facts);
   hub_store_close(ctx->store);
   proto_keypair_wipe(&ctx->kp);

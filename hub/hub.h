@@ -79,6 +79,10 @@ typedef struct hub_ctx {
    * (year.c), freed by hub_close through year_cache_free */
   void *year_cache;
   void (*year_cache_free)(void *cache);
+  /* the monthly reports the dashboard's computations on this connection
+   * keep (dashboard.c), freed by hub_close through dash_reps_free */
+  void *dash_reps;
+  void (*dash_reps_free)(void *reps);
 } hub_ctx;
 
 /* "street" / "district" (NULL for anything else). */

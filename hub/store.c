@@ -504,6 +504,11 @@ static const char *const store_migrations[] = {
    * need when each ended (HUB_DQ_YEAR_ENDED). */
   "CREATE INDEX organisations_ended ON organisations(author, id)"
   "  WHERE dissolved <> 0 OR status = 'revoked';",
+  /* When each packed year was packed (the data generation of the packing
+   * transaction), so that a reader that kept them reads again only those
+   * packed since (hub_store_report_years_read). */
+  "ALTER TABLE report_years ADD COLUMN gen INTEGER NOT NULL DEFAULT 0;"
+  "CREATE INDEX report_years_gen ON report_years(gen);",
 };
 
 /* Room for every statement of this file that goes through st_prep (about
@@ -559,6 +564,9 @@ struct hub_store {
    * communities (SQL_DASH_ORGS, HUB_DQ_UNITS without the receipt times):
    * its commit changes the base generation. */
   int base_touched;
+  /* the data generation of the transaction that packs reports again
+   * (hub_store_report_years_refresh: report_years.gen) */
+  int64_t pack_gen;
   /* While a push's entries are stored and projected (hub_store_defer), the
    * per-entry rows of entries, report_versions, record_status, reports and
    * filing_versions are collected and written a statement per table instead
@@ -3369,6 +3377,32 @@ static int64_t unpack_i64(const uint8_t *p, const uint8_t *end, size_t *n) {
   return 0;
 }
 
+int hub_store_packed_next(const uint8_t *p, size_t len, size_t *off, hub_packed_report *out) {
+  size_t i = *off, k = 0;
+  if (i + 3 > len) return 0;
+  int m = p[i], gd = p[i + 1];
+  size_t sl = p[i + 2];
+  if (sl > PACK_STATUS_MAX || i + 3 + sl > len) return 0;
+  memcpy(out->status, p + i + 3, sl);
+  out->status[sl] = '\0';
+  i += 3 + sl;
+  int64_t v[PACK_NUMS];
+  for (int f = 0; f < PACK_NUMS; f++, i += k) {
+    v[f] = unpack_i64(p + i, p + len, &k);
+    if (!k) return 0;
+  }
+  *off = i;
+  out->month = m;
+  out->good_deeds = gd != 0;
+  out->activities = v[0];
+  out->participants = v[1];
+  out->party_participants = v[2];
+  out->seq = (uint64_t)v[3];
+  out->time_ms = (uint64_t)v[4];
+  out->received_ms = (uint64_t)v[5];
+  return 1;
+}
+
 static const char SQL_REPORT_YEAR_MONTHS[] =
     "SELECT org, month, good_deeds, status, activities, participants, party_participants, seq,"
     " time_ms, received_ms FROM reports WHERE author = ?1"
@@ -3383,6 +3417,7 @@ static cm_rc report_year_put(hub_store *st, sqlite3_stmt *put, const void *autho
   bind_text(put, 2, org);
   bind_text(put, 3, year);
   sqlite3_bind_blob(put, 4, buf, (int)n, SQLITE_STATIC);
+  sqlite3_bind_int64(put, 5, st->pack_gen);
   int r = sqlite3_step(put);
   sqlite3_reset(put);
   return r == SQLITE_DONE ? CM_OK : cm_db_check(st->db, r, "汇总月报", err);
@@ -3474,6 +3509,12 @@ cm_rc hub_store_report_years_refresh(hub_store *st, cm_err *err) {
   if (rc || !dirty) return rc;
   rc = hub_store_begin(st, err);
   if (rc) return rc;
+  /* the generation before this transaction's commit moves it */
+  rc = hub_store_data_gen(st, &st->pack_gen, err);
+  if (rc) {
+    hub_store_rollback(st);
+    return rc;
+  }
   r = st_prepare(st, "SELECT author, year FROM report_dirty", -1, &q, NULL);
   rc = cm_db_check(st->db, r, "汇总月报", err);
   while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
@@ -3503,7 +3544,7 @@ cm_rc hub_store_report_years_refresh(hub_store *st, cm_err *err) {
     rc = cm_db_check(st->db,
                      st_prepare(st,
                                 "INSERT OR REPLACE INTO report_years(author, org, year,"
-                                " months) VALUES(?1, ?2, ?3, ?4)",
+                                " months, gen) VALUES(?1, ?2, ?3, ?4, ?5)",
                                 -1, &put, NULL),
                      "汇总月报", err);
   if (!rc)
@@ -3535,7 +3576,7 @@ static cm_rc report_years_rows(hub_store *st, hub_dash_query q, const char *from
                                hub_dash_row_fn fn, void *ctx, int *done, cm_err *err) {
   int sums = q != HUB_DQ_REPORTS;
   sqlite3_stmt *s = NULL;
-  char hex[PROTO_KEY_HEX], org[256], month[16], status[PACK_STATUS_MAX + 1];
+  char hex[PROTO_KEY_HEX], org[256], month[16];
   hub_dash_row row;
   *done = 0;
   int r = st_prepare(st,
@@ -3561,19 +3602,9 @@ static cm_rc report_years_rows(hub_store *st, hub_dash_query q, const char *from
     hex32(a, hex);
     snprintf(org, sizeof org, "%s", o);
     int same = 0; /* a row of this organisation handed on before */
-    for (size_t i = 0; !rc && i + 3 <= len;) {
-      int m = p[i], gd = p[i + 1];
-      size_t sl = p[i + 2], k = 0;
-      int64_t v[PACK_NUMS];
-      if (i + 3 + sl > len) break;
-      memcpy(status, p + i + 3, sl);
-      status[sl] = '\0';
-      i += 3 + sl;
-      for (int f = 0; f < PACK_NUMS; f++, i += k) {
-        v[f] = unpack_i64(p + i, p + len, &k);
-        if (!k) break;
-      }
-      if (!k) break;
+    hub_packed_report pr;
+    for (size_t i = 0; !rc && hub_store_packed_next(p, len, &i, &pr);) {
+      int m = pr.month;
       if (m < 1 || m > 12 || strlen(year) != 4) continue;
       memcpy(month, year, 4); /* "YYYY-MM", without printf: once per report */
       month[4] = '-';
@@ -3583,19 +3614,20 @@ static cm_rc report_years_rows(hub_store *st, hub_dash_query q, const char *from
       if (strcmp(month, from) < 0 || strcmp(month, to) > 0) continue;
       memset(&row, 0, sizeof row);
       if (q == HUB_DQ_LAST_ACTIVE) { /* its WHERE: activities > 0 */
-        if (v[0] <= 0) continue;
+        if (pr.activities <= 0) continue;
         row.active = (hub_dash_active_row){
-            .author = hex, .org = org, .month = month, .status = status, .same_org = same};
+            .author = hex, .org = org, .month = month, .status = pr.status, .same_org = same};
         rc = fn(ctx, &row, err);
         same = 1;
         continue;
       }
       row.report = (hub_dash_report_row){
           .author = hex, .org = org, .month = month,
-          .activities = v[0], .participants = v[1], .party_participants = v[2],
-          .seq = (uint64_t)v[3], .time_ms = sums ? 0 : (uint64_t)v[4],
-          .received_ms = sums ? 0 : (uint64_t)v[5],
-          .good_deeds = gd != 0, .status = status, .same_org = same};
+          .activities = pr.activities, .participants = pr.participants,
+          .party_participants = pr.party_participants,
+          .seq = pr.seq, .time_ms = sums ? 0 : pr.time_ms,
+          .received_ms = sums ? 0 : pr.received_ms,
+          .good_deeds = pr.good_deeds, .status = pr.status, .same_org = same};
       rc = fn(ctx, &row, err);
       same = 1;
     }
@@ -3611,6 +3643,79 @@ static cm_rc report_years_rows(hub_store *st, hub_dash_query q, const char *from
   } else if (!rc && !first) {
     *done = 1;
   }
+  sqlite3_finalize(s);
+  return rc;
+}
+
+cm_rc hub_store_report_years_read(hub_store *st, int64_t since, hub_report_year_fn fn, void *ctx,
+                                  hub_report_years_info *info, cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  char hex[PROTO_KEY_HEX];
+  memset(info, 0, sizeof *info);
+  cm_rc rc = rv_i64(st, "SELECT EXISTS(SELECT 1 FROM report_dirty)", "读取汇总", 0, &info->dirty,
+                    err, "");
+  if (!rc) rc = hub_store_data_gen(st, &info->gen, err);
+  if (!rc)
+    rc = rv_i64(st, "SELECT min(year) FROM report_years",
+                "读取汇总", 0, &info->first_year, err, "");
+  if (!rc)
+    rc = rv_i64(st, "SELECT max(year) FROM report_years",
+                "读取汇总", 0, &info->last_year, err, "");
+  if (rc || info->dirty || !fn) return rc;
+  /* every row (a scan of the table), or those packed since (its index) */
+  int r = st_prepare(st,
+                     since > 0 ? "SELECT author, org, year, months FROM report_years"
+                                 " WHERE gen >= ?1"
+                               : "SELECT author, org, year, months FROM report_years",
+                     -1, &s, NULL);
+  rc = cm_db_check(st->db, r, "读取汇总", err);
+  if (!rc && since > 0) sqlite3_bind_int64(s, 1, since);
+  while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW) {
+    const uint8_t *a = sqlite3_column_blob(s, 0);
+    const char *o = (const char *)sqlite3_column_text(s, 1);
+    const char *year = (const char *)sqlite3_column_text(s, 2);
+    const uint8_t *p = sqlite3_column_blob(s, 3);
+    size_t len = (size_t)sqlite3_column_bytes(s, 3);
+    if (!a || sqlite3_column_bytes(s, 0) != PROTO_KEY_BYTES || !o || !year || !p ||
+        strlen(year) != 4)
+      continue;
+    hex32(a, hex);
+    rc = fn(ctx, hex, o, atoi(year), p, len, err);
+  }
+  if (!rc && r != SQLITE_DONE) rc = cm_db_check(st->db, r, "读取汇总", err);
+  sqlite3_finalize(s);
+  return rc;
+}
+
+cm_rc hub_store_heard(hub_store *st, int64_t after, hub_heard_fn fn, void *ctx, int64_t *last_out,
+                      cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  char hex[PROTO_KEY_HEX];
+  cm_rc rc = rv_i64(st, "SELECT coalesce(max(id), 0) FROM entries", "读取收到时间", 0, last_out,
+                    err, "");
+  if (rc) return rc;
+  /* each community's newest entry (a lookup each), or every entry stored
+   * since (by id: a range of the table) */
+  int r = st_prepare(st,
+                     after > 0 ? "SELECT author, seq, received_ms FROM entries WHERE id > ?1"
+                                 " AND id <= ?2"
+                               : "SELECT c.key, e.seq, e.received_ms FROM communities c"
+                                 " JOIN entries e ON e.id = (SELECT x.id FROM entries x"
+                                 "  WHERE x.author = c.key ORDER BY x.seq DESC LIMIT 1)",
+                     -1, &s, NULL);
+  rc = cm_db_check(st->db, r, "读取收到时间", err);
+  if (!rc && after > 0) {
+    sqlite3_bind_int64(s, 1, after);
+    sqlite3_bind_int64(s, 2, *last_out);
+  }
+  while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW) {
+    const uint8_t *a = sqlite3_column_blob(s, 0);
+    if (!a || sqlite3_column_bytes(s, 0) != PROTO_KEY_BYTES) continue;
+    hex32(a, hex);
+    rc = fn(ctx, hex, (uint64_t)sqlite3_column_int64(s, 1), (uint64_t)sqlite3_column_int64(s, 2),
+            err);
+  }
+  if (!rc && r != SQLITE_DONE) rc = cm_db_check(st->db, r, "读取收到时间", err);
   sqlite3_finalize(s);
   return rc;
 }

@@ -723,6 +723,47 @@ cm_rc hub_store_version(hub_store *st, uint64_t out[2], cm_err *err);
 
 /* Run query q with its text parameters (at most 4) and hand each row to fn;
  * fn's error stops the walk and is returned. */
+/* One monthly report of an organisation's packed year (report_years). */
+typedef struct hub_packed_report {
+  int month; /* 1..12 */
+  int good_deeds;
+  char status[32]; /* its record's */
+  int64_t activities, participants, party_participants;
+  uint64_t seq, time_ms, received_ms;
+} hub_packed_report;
+
+/* The report at *off of a packed year (months, len bytes) into out, *off
+ * moved past it: 0 at the end, or where the bytes are cut short. */
+int hub_store_packed_next(const uint8_t *months, size_t len, size_t *off, hub_packed_report *out);
+
+/* What hub_store_report_years_read found: reports written and not yet
+ * packed again (dirty 1: the packed years are not to be read), the data
+ * generation (a reader that kept the rows reads those packed at it or later
+ * next time), and the years the packed rows span (0 when there are none). */
+typedef struct hub_report_years_info {
+  int64_t dirty, gen, first_year, last_year;
+} hub_report_years_info;
+
+typedef cm_rc (*hub_report_year_fn)(void *ctx, const char *author, const char *org, int year,
+                                    const uint8_t *months, size_t len, cm_err *err);
+
+/* The packed years (report_years) packed at data generation since or later
+ * (since 0: every one), each to fn (author in hex), unless info->dirty; fn
+ * NULL: info alone.  Inside a read transaction, so that info and the rows
+ * agree. */
+cm_rc hub_store_report_years_read(hub_store *st, int64_t since, hub_report_year_fn fn, void *ctx,
+                                  hub_report_years_info *info, cm_err *err);
+
+typedef cm_rc (*hub_heard_fn)(void *ctx, const char *key, uint64_t seq, uint64_t received_ms,
+                              cm_err *err);
+
+/* The newest entry (sequence, receipt time) of each community (after 0), or
+ * every entry stored after entry id after (the caller keeps the newest of
+ * each key), each to fn (key in hex); *last_out the id of the newest entry
+ * stored, for the next call.  Inside a read transaction. */
+cm_rc hub_store_heard(hub_store *st, int64_t after, hub_heard_fn fn, void *ctx, int64_t *last_out,
+                      cm_err *err);
+
 /* Pack again the years of monthly reports that a write changed since
  * (report_years, report_dirty), in a transaction of its own: the dashboard
  * calls it before it reads, HUB_DQ_REPORTS and HUB_DQ_REPORT_SUMS then read

@@ -592,6 +592,14 @@ typedef struct mark_set {
   size_t n, cap; /* cap a power of two, at least twice n */
 } mark_set;
 
+/* A list's marks by organisation, then root (hub_year_missing walks them
+ * beside the organisations, which come by filing number: no lookups at
+ * random among a city's 237,000). */
+typedef struct mark_list {
+  mark *v;
+  size_t n, cap;
+} mark_list;
+
 /* An organisation that ended (HUB_DQ_YEAR_ENDED). */
 typedef struct ended_org {
   char author[PROTO_KEY_HEX];
@@ -604,7 +612,7 @@ struct hub_year_marks {
   hub_dash_lineage_row *lin; /* by key; strings in the arena */
   size_t n_lin;
   mark_set roots; /* each root once: org the key, seq its place */
-  mark_set lists[HUB_YEAR_LISTS];
+  mark_list lists[HUB_YEAR_LISTS];
   ended_org *ended; /* by author, then id */
   size_t n_ended, cap_ended;
   arena_block *arena;
@@ -614,10 +622,6 @@ static uint64_t str_hash(const char *s, uint64_t h) {
   for (const unsigned char *p = (const unsigned char *)s; *p; p++)
     h = (h ^ *p) * 1099511628211ull;
   return h ^ (h >> 29);
-}
-
-static uint64_t mark_hash(const char *org, uint32_t root) {
-  return str_hash(org, 1469598103934665603ull ^ ((uint64_t)root * 0x9e3779b97f4a7c15ull));
 }
 
 /* The slot of (org, root) in s: its mark, or the free slot it would take. */
@@ -701,7 +705,7 @@ static cm_rc lineage_row(void *arg, const hub_dash_row *row, cm_err *err) {
  * looked up once per author. */
 typedef struct mark_walk {
   hub_year_marks *m;
-  mark_set *set;
+  mark_list *list;
   char author[PROTO_KEY_HEX];
   uint32_t root;
   int32_t depth;
@@ -715,22 +719,75 @@ static cm_rc mark_row(void *arg, const hub_dash_row *row, cm_err *err) {
     w->root = root_of(w->m, r->author, 1, &w->depth);
     if (w->root == UINT32_MAX) return nomem(err);
   }
-  if (mark_grow(w->set)) return nomem(err);
-  uint64_t h = mark_hash(r->org, w->root);
-  mark *k = mark_slot(w->set, r->org, w->root, h);
-  if (!k->org) {
-    k->org = arena_str(&w->m->arena, r->org);
-    if (!k->org) return nomem(err);
-    k->root = w->root;
-    k->hash = h;
-    w->set->n++;
-  } else if (w->depth < k->depth || (w->depth == k->depth && r->seq <= k->seq)) {
-    return CM_OK;
+  mark_list *l = w->list;
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? l->cap * 2 : 1024;
+    mark *v = realloc(l->v, cap * sizeof *v);
+    if (!v) return nomem(err);
+    l->v = v;
+    l->cap = cap;
   }
+  mark *k = &l->v[l->n];
+  /* the organisation's string shared with the row before, of the same */
+  k->org = l->n && !strcmp(l->v[l->n - 1].org, r->org) ? l->v[l->n - 1].org
+                                                       : arena_str(&w->m->arena, r->org);
+  if (!k->org) return nomem(err);
+  k->hash = 0;
+  k->root = w->root;
   k->depth = w->depth;
   k->seq = r->seq;
   k->time_ms = r->time_ms;
+  l->n++;
   return CM_OK;
+}
+
+/* By organisation and root, then oldest first (depth, then sequence). */
+static int mark_cmp(const void *pa, const void *pb) {
+  const mark *a = pa, *b = pb;
+  int c = strcmp(a->org, b->org);
+  if (c) return c;
+  if (a->root != b->root) return a->root < b->root ? -1 : 1;
+  if (a->depth != b->depth) return a->depth < b->depth ? -1 : 1;
+  return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* Sorted, and of each organisation and root only the newest left. */
+static void marks_settle(mark_list *l) {
+  size_t n = 0;
+  if (l->n) qsort(l->v, l->n, sizeof *l->v, mark_cmp);
+  for (size_t i = 0; i < l->n; i++) {
+    if (n && l->v[n - 1].root == l->v[i].root && !strcmp(l->v[n - 1].org, l->v[i].org))
+      n--; /* the newer replaces it */
+    l->v[n++] = l->v[i];
+  }
+  l->n = n;
+}
+
+/* The first mark of l at or after organisation org. */
+static size_t marks_from(const mark_list *l, const char *org) {
+  size_t lo = 0, hi = l->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(l->v[mid].org, org) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* The mark of (org, root) in l, NULL when none; *at the place the walk had
+ * reached, moved on (organisations asked in order of filing number walk l
+ * once; one asked out of order is looked up). */
+static const mark *marks_find(const mark_list *l, size_t *at, const char *org, uint32_t root) {
+  size_t i = *at;
+  if (i > l->n || (i > 0 && strcmp(l->v[i - 1].org, org) >= 0)) i = marks_from(l, org);
+  while (i < l->n && strcmp(l->v[i].org, org) < 0)
+    i++;
+  *at = i;
+  for (; i < l->n && !strcmp(l->v[i].org, org); i++)
+    if (l->v[i].root == root) return &l->v[i];
+  return NULL;
 }
 
 static int ended_cmp(const void *pa, const void *pb) {
@@ -765,7 +822,7 @@ static void marks_free(hub_year_marks *m) {
     free(b);
   }
   for (int i = 0; i < HUB_YEAR_LISTS; i++)
-    free(m->lists[i].slots);
+    free(m->lists[i].v);
   free(m->roots.slots);
   free(m->lin);
   free(m->ended);
@@ -800,9 +857,8 @@ static cm_rc marks_read(hub_ctx *ctx, int y, hub_year_marks **out, cm_err *err) 
     snprintf(ys, sizeof ys, "%d", list_year(i, y));
     const char *params[2] = {list_kind(i), ys};
     mark_walk w = {m, &m->lists[i], "", 0, 0};
-    rc = mark_grow(&m->lists[i])
-             ? nomem(err)
-             : hub_store_dash_rows(ctx->store, HUB_DQ_YEAR_MARKS, params, 2, mark_row, &w, err);
+    rc = hub_store_dash_rows(ctx->store, HUB_DQ_YEAR_MARKS, params, 2, mark_row, &w, err);
+    if (!rc) marks_settle(&m->lists[i]);
   }
   if (!rc) rc = hub_store_dash_rows(ctx->store, HUB_DQ_YEAR_ENDED, NULL, 0, ended_row, m, err);
   if (rc) {
@@ -814,11 +870,12 @@ static cm_rc marks_read(hub_ctx *ctx, int y, hub_year_marks **out, cm_err *err) 
   return CM_OK;
 }
 
-int hub_year_missing(hub_year_attn *a, int list, const char *author, const char *id,
-                     const char *status, const char *filed) {
+unsigned hub_year_missing(hub_year_attn *a, const char *author, const char *id, const char *status,
+                          const char *filed) {
   hub_year_marks *m = a->marks;
   uint64_t dissolved = 0, revoked = 0;
-  if (list < 0 || list >= HUB_YEAR_LISTS || !m) return 0;
+  unsigned missing = 0;
+  if (!m) return 0;
   if (m->n_ended) {
     ended_org key;
     snprintf(key.author, sizeof key.author, "%s", author);
@@ -829,17 +886,25 @@ int hub_year_missing(hub_year_attn *a, int list, const char *author, const char 
       revoked = e->revoked_ms;
     }
   }
-  if (!hub_count_org_in_year(status, filed, dissolved, revoked, a->year[list])) return 0;
-  if (strcmp(a->memo_author, author) != 0) { /* organisations come by community mostly */
-    int32_t depth;
-    snprintf(a->memo_author, sizeof a->memo_author, "%s", author);
-    a->memo_root = root_of(m, author, 0, &depth);
+  int counted_year = 0, counts = 0; /* the lists read two years: each judged once */
+  for (int list = 0; list < HUB_YEAR_LISTS; list++) {
+    if (!counted_year || counted_year != a->year[list]) {
+      counted_year = a->year[list];
+      counts = hub_count_org_in_year(status, filed, dissolved, revoked, counted_year);
+    }
+    if (!counts) continue;
+    if (strcmp(a->memo_author, author) != 0) { /* organisations come by community mostly */
+      int32_t depth;
+      snprintf(a->memo_author, sizeof a->memo_author, "%s", author);
+      a->memo_root = root_of(m, author, 0, &depth);
+    }
+    const mark *k = a->memo_root == UINT32_MAX
+                        ? NULL
+                        : marks_find(&m->lists[list], &a->at[list], id, a->memo_root);
+    int written = k && (list == HUB_YEAR_SELF ? k->seq != 0 : k->time_ms != 0);
+    if (hub_count_missing(written, a->due[list], a->today)) missing |= 1u << list;
   }
-  const mark *k = a->memo_root == UINT32_MAX
-                      ? NULL
-                      : mark_slot(&m->lists[list], id, a->memo_root, mark_hash(id, a->memo_root));
-  int written = k && k->org && (list == HUB_YEAR_SELF ? k->seq != 0 : k->time_ms != 0);
-  return hub_count_missing(written, a->due[list], a->today);
+  return missing;
 }
 
 /* What the attention answer last read of the year: the marks of this year

@@ -97,9 +97,11 @@ typedef struct hub_year_attn {
   const char *today;
   int year[HUB_YEAR_LISTS];
   char due[HUB_YEAR_LISTS][11];
-  /* hub_year_missing's: the key asked last and its community */
+  /* hub_year_missing's: the key asked last and its community, and where
+   * each list's walk is */
   char memo_author[PROTO_KEY_HEX];
   uint32_t memo_root;
+  size_t at[HUB_YEAR_LISTS];
 } hub_year_attn;
 
 /* The year's entries of the dashboard's attention answer, as of today
@@ -112,11 +114,12 @@ typedef struct hub_year_attn {
 cm_rc hub_year_attention_locked(hub_ctx *ctx, const char *today, const char *street, json_t *out,
                                 hub_year_attn *attn, cm_err *err);
 
-/* 1 when organisation id, filed by key author (hex), with status and filing
- * date filed as the projection wrote them (hub_dash_org_row), counts in list's
- * year (hub/counting.h) and its entry is missing after the list's due date. */
-int hub_year_missing(hub_year_attn *attn, int list, const char *author, const char *id,
-                     const char *status, const char *filed);
+/* The lists (bit 1 << HUB_YEAR_SELF, ...) organisation id, filed by key
+ * author (hex), with status and filing date filed as the projection wrote
+ * them (hub_dash_org_row), is missing from: it counts in the list's year
+ * (hub/counting.h) and its entry is missing after the list's due date. */
+unsigned hub_year_missing(hub_year_attn *attn, const char *author, const char *id,
+                          const char *status, const char *filed);
 
 /* Drop the lists hub_year_attention_locked keeps while the year generation
  * stays (hub_dashboard_forget: the next answer computes them).  Caller holds

@@ -686,8 +686,8 @@ static int64_t base_gen(hub_ctx *hub) {
  * the same answer computed by a second opening of its database, which
  * loads them afresh. */
 static void same_as_fresh(fx *f, hub_ctx *other) {
-  static const char *const names[] = {"hierarchy", "completeness", "attention", "stations",
-                                      "funding"};
+  static const char *const names[] = {"hierarchy", "completeness", "activity",
+                                      "attention", "stations",     "funding"};
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
     hub_dash_params p;
     memset(&p, 0, sizeof p);
@@ -761,6 +761,19 @@ static void test_base_follows_writes(void **state) {
   same_as_fresh(f, other);
   hub_dashboard_stats(f->hub, &st1);
   assert_int_equal(st1.base_loads, st0.base_loads);
+  /* the monthly reports kept, read again where packed since */
+  assert_int_equal(st1.report_loads, st0.report_loads);
+  assert_true(st1.report_rows > st0.report_rows);
+  /* the same month again, other figures: the newer version counts */
+  char body2[256];
+  snprintf(body2, sizeof body2,
+           "{\"org\":\"120105001096-0001\",\"month\":\"2026-10\",\"activities\":5,"
+           "\"participants\":70,\"party_participants\":3}");
+  push_one(f->hub, &eight, "report.monthly", body2);
+  same_as_fresh(f, other);
+  hub_dashboard_stats(f->hub, &st0);
+  assert_int_equal(st0.report_loads, st1.report_loads);
+  assert_true(st0.report_rows > st1.report_rows);
 
   /* Eight days on, only this community has been heard from (its report
    * just now): the silent table reads the receipt times afresh, though the

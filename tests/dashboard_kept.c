@@ -973,9 +973,9 @@ static hub_ctx *open_warm(fx *f) {
 }
 
 /* At a hub of dash_page_orgs organisations or more, `serve`'s start loads
- * the organisations before anyone asks (with nothing else to compute); the
- * first page asked for then computes with them.  Below the count, nothing
- * is loaded. */
+ * the organisations and the monthly reports before anyone asks; the first
+ * page asked for then computes with them.  Below the count, nothing is
+ * loaded. */
 static void test_start_loads_organisations(void **state) {
   fx *f = *state;
   hub_dash_stats st;
@@ -988,11 +988,13 @@ static void test_start_loads_organisations(void **state) {
     hub_dashboard_settle(hub);
     hub_dashboard_stats(hub, &st);
     assert_int_equal(st.base_loads, (uint64_t)big);
+    assert_int_equal(st.report_loads, (uint64_t)big);
     if (big) {
       json_t *pg = hierarchy_page(hub, f->now, NULL, 0, "1", NULL, 0);
       json_decref(pg);
       hub_dashboard_stats(hub, &st);
       assert_int_equal(st.base_loads, 1);
+      assert_int_equal(st.report_loads, 1);
     }
     hub_close(hub);
   }
