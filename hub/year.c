@@ -954,12 +954,13 @@ cm_rc hub_year_attention_locked(hub_ctx *ctx, const char *today, const char *str
   int64_t gen = -1;
   memset(attn, 0, sizeof *attn);
   attn->today = today;
-  attn->year[HUB_YEAR_SELF] = year - 1;
-  attn->year[HUB_YEAR_PLAN] = year;
-  attn->year[HUB_YEAR_SUMMARY] = year - 1;
-  cm_rc rc = due_of(ctx, "plan", year, 1, attn->due[HUB_YEAR_PLAN], err);
-  if (!rc) rc = due_of(ctx, "summary", year - 1, 1, attn->due[HUB_YEAR_SUMMARY], err);
-  if (!rc) rc = due_of(ctx, "inspection", year - 1, 1, attn->due[HUB_YEAR_SELF], err);
+  static const char *const due_what[HUB_YEAR_LISTS] = {
+      [HUB_YEAR_SELF] = "inspection", [HUB_YEAR_PLAN] = "plan", [HUB_YEAR_SUMMARY] = "summary"};
+  cm_rc rc = CM_OK;
+  for (int i = 0; !rc && i < HUB_YEAR_LISTS; i++) {
+    attn->year[i] = list_year(i, year);
+    rc = due_of(ctx, due_what[i], attn->year[i], 1, attn->due[i], err);
+  }
   /* read before the lists: a commit in between leaves them tagged older
    * than they are, never newer (computed again next time) */
   if (!rc) rc = hub_store_year_gen(ctx->store, &gen, err);
