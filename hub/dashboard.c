@@ -3249,8 +3249,9 @@ static cm_rc answer_get(hub_ctx *hub, const char *name, const hub_dash_scope *sc
   free(lists);
   if (!rc && !(d.active = calloc(d.n_orgs + 1, sizeof *d.active))) rc = nomem(err);
   /* the monthly reports kept, for the answers that walk them */
-  if (!rc && (strcmp(name, "completeness") == 0 || strcmp(name, "activity") == 0 ||
-              strcmp(name, "attention") == 0))
+  if (!rc && !hub->dash_reps_off &&
+      (strcmp(name, "completeness") == 0 || strcmp(name, "activity") == 0 ||
+       strcmp(name, "attention") == 0))
     rc = reps_get(&d, err);
   /* only the page, the whole answer behind: at a city, seconds */
   if (!rc && win_per > 0 && cut_out && key && give == GIVE_OBJECT && hub->dash_wait_ms >= 0 &&

@@ -72,6 +72,10 @@ typedef struct hub_ctx {
    * counted, not built), and whole behind it, when the hub holds at least
    * this many organisations (HUB_DASH_PAGE_ORGS_DEFAULT); -1: never */
   int dash_page_orgs;
+  /* 1: the dashboard reads the monthly reports for every computation
+   * instead of keeping them between computations (a test comparing the
+   * two); 0 (hub_open's default): kept */
+  int dash_reps_off;
   /* the organisations' facts the projection keeps (project.c), freed by
    * hub_close */
   void *facts;
