@@ -14,9 +14,12 @@
  * the same --months), without writing it again: for a profiler's run.
  * --only ANSWER times that answer alone: its name (attention, stations,
  * funding...) or its label as the table shows it.  --base kept times each
- * computation on a hub that has loaded the organisations for one before
- * and kept them (nothing written since: hub_dashboard_forget_answers);
- * the default, --base fresh, loads them for each.  --page N asks for page
+ * computation on a hub that has loaded the organisations, the monthly
+ * reports and the year's entries for one before and kept them (nothing
+ * written since: hub_dashboard_forget_answers); --base reloaded, the
+ * organisations loaded again but the rest kept (after a status changed:
+ * hub_dashboard_forget_organisations); the default, --base fresh, loads
+ * everything for each.  --page N asks for page
  * N (500 rows) of each answer, as `serve` does (answers behind, a page
  * computed alone: hub_ctx.dash_page_orgs), and waits, untimed, for the
  * whole answer computed behind it. */
@@ -74,7 +77,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--only"))
       only = argv[i + 1];
     else if (!strcmp(argv[i], "--base"))
-      base_kept = !strcmp(argv[i + 1], "kept");
+      base_kept = !strcmp(argv[i + 1], "kept") ? 1 : !strcmp(argv[i + 1], "reloaded") ? 2 : 0;
     else if (!strcmp(argv[i], "--page"))
       page = argv[i + 1];
   }
@@ -155,7 +158,10 @@ int main(int argc, char **argv) {
          "(no HTTP), each computed afresh%s (the hub keeps answers per database version: "
          "bench/dashboard_http.sh times them over HTTP):\n\n",
          (long long)tot.orgs, spec.months, (long long)tot.reports, gen_ms, runs,
-         base_kept ? ", with the organisations loaded for the computation before" : "");
+         base_kept == 2 ? ", the organisations loaded again (the monthly reports and the "
+                          "year's entries kept)"
+         : base_kept    ? ", with what the computation before loaded"
+                        : "");
   if (page) printf("Page %s of each (500 rows), as `serve` computes it.\n\n", page);
   printf("| answer | median ms | max ms | CPU ms (median) | bytes | within 100 ms |\n"
          "|---|---:|---:|---:|---:|---|\n");
@@ -180,7 +186,9 @@ int main(int argc, char **argv) {
       cm_buf b;
       cm_buf_init(&b, (size_t)256 << 20);
       /* the computation, not the answer the hub keeps for its version */
-      if (base_kept)
+      if (base_kept == 2) /* the organisations changed, the same ones */
+        hub_dashboard_forget_organisations(hub);
+      else if (base_kept)
         hub_dashboard_forget_answers(hub);
       else
         hub_dashboard_forget(hub);

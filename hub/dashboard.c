@@ -746,6 +746,11 @@ typedef struct reps {
   uint64_t *heard_seq, *heard_ms;
   size_t n_units;
   int64_t last_entry;
+  /* per organisation and per unit, a hash of who it is (key and filing
+   * number; key): another base of the same ones in the same places (a
+   * status or an amendment changed, no filing or community added) takes
+   * them over instead of reading them all again */
+  uint64_t *org_fp, *unit_fp;
   size_t hint; /* reading: the organisation of the row before */
   int broken;  /* reading: a row it could not keep (read the reports instead) */
   data *d;     /* reading: the computation whose organisations they are */
@@ -761,7 +766,30 @@ static void reps_free(void *p) {
   free(r->years);
   free(r->heard_seq);
   free(r->heard_ms);
+  free(r->org_fp);
+  free(r->unit_fp);
   free(r);
+}
+
+static uint64_t fp_of(const char *a, const char *b) {
+  uint64_t h = 1469598103934665603ull;
+  for (const unsigned char *p = (const unsigned char *)a; *p; p++)
+    h = (h ^ *p) * 1099511628211ull;
+  h = (h ^ 0xff) * 1099511628211ull;
+  for (const unsigned char *p = (const unsigned char *)b; *p; p++)
+    h = (h ^ *p) * 1099511628211ull;
+  return h;
+}
+
+/* 1 when d's organisations and units are the ones r was read for, in the
+ * same places. */
+static int reps_same(const reps *r, const data *d) {
+  if (r->n_orgs != d->n_orgs || r->n_units != d->n_units) return 0;
+  for (size_t i = 0; i < d->n_orgs; i++)
+    if (fp_of(d->orgs[i].author, d->orgs[i].id) != r->org_fp[i]) return 0;
+  for (size_t i = 0; i < d->n_units; i++)
+    if (fp_of(d->units[i].key, "") != r->unit_fp[i]) return 0;
+  return 1;
 }
 
 /* The index of status among r's words, added when new; -1 when full. */
@@ -872,9 +900,10 @@ static cm_rc reps_get(data *d, cm_err *err) {
   if (!d->base || !d->cache) return CM_OK;
   cm_rc rc = hub_store_report_years_read(on->store, 0, NULL, NULL, &info, err);
   if (rc || info.dirty) return rc;
-  int fresh = !r || r->serial != d->base->serial || r->n_orgs != d->n_orgs ||
-              r->n_units != d->n_units || info.first_year < r->first_year ||
-              info.last_year >= r->first_year + r->n_years;
+  int fresh = !r || r->n_orgs != d->n_orgs || r->n_units != d->n_units ||
+              info.first_year < r->first_year || info.last_year >= r->first_year + r->n_years ||
+              (r->serial != d->base->serial && !reps_same(r, d));
+  if (!fresh) r->serial = d->base->serial;
   if (!fresh && r->next == info.gen) {
     d->reps = r;
     return CM_OK;
@@ -894,11 +923,17 @@ static cm_rc reps_get(data *d, cm_err *err) {
       r->n_units = d->n_units;
       r->heard_seq = calloc(d->n_units + 1, sizeof *r->heard_seq);
       r->heard_ms = calloc(d->n_units + 1, sizeof *r->heard_ms);
+      r->org_fp = malloc((d->n_orgs + 1) * sizeof *r->org_fp);
+      r->unit_fp = malloc((d->n_units + 1) * sizeof *r->unit_fp);
     }
-    if (!r || !r->years || !r->heard_seq || !r->heard_ms) {
+    if (!r || !r->years || !r->heard_seq || !r->heard_ms || !r->org_fp || !r->unit_fp) {
       reps_free(r);
       return nomem(err);
     }
+    for (size_t i = 0; i < d->n_orgs; i++)
+      r->org_fp[i] = fp_of(d->orgs[i].author, d->orgs[i].id);
+    for (size_t i = 0; i < d->n_units; i++)
+      r->unit_fp[i] = fp_of(d->units[i].key, "");
   }
   r->d = d;
   r->hint = 0;
@@ -3447,7 +3482,9 @@ static void loaded_forget(hub_ctx *on) {
   on->dash_reps_free = NULL;
 }
 
-static void forget(hub_ctx *hub, int keep_base) {
+/* Forget the answers; the organisations too unless keep_base; and unless
+ * keep_loaded, what the computations keep beside them. */
+static void forget(hub_ctx *hub, int keep_base, int keep_loaded) {
   pthread_mutex_lock(&hub->lock);
   /* opened first: answers kept by an earlier process are forgotten too */
   dash_cache *c = cache_of(hub);
@@ -3463,7 +3500,7 @@ static void forget(hub_ctx *hub, int keep_base) {
     base_release(c, b);
   }
   if (c && c->kept) hub_answers_forget(c->kept);
-  if (!keep_base) loaded_forget(hub);
+  if (!keep_loaded) loaded_forget(hub);
   hub_ctx *r = NULL;
   if (c) { /* what the computing connection keeps, when it is open */
     pthread_mutex_lock(&c->mu);
@@ -3471,7 +3508,7 @@ static void forget(hub_ctx *hub, int keep_base) {
     pthread_mutex_unlock(&c->mu);
   }
   pthread_mutex_unlock(&hub->lock);
-  if (r && !keep_base) {
+  if (r && !keep_loaded) {
     pthread_mutex_lock(&r->lock);
     loaded_forget(r);
     pthread_mutex_unlock(&r->lock);
@@ -3506,11 +3543,15 @@ void hub_dashboard_stats(hub_ctx *hub, hub_dash_stats *out) {
 }
 
 void hub_dashboard_forget(hub_ctx *hub) {
-  forget(hub, 0);
+  forget(hub, 0, 0);
 }
 
 void hub_dashboard_forget_answers(hub_ctx *hub) {
-  forget(hub, 1);
+  forget(hub, 1, 1);
+}
+
+void hub_dashboard_forget_organisations(hub_ctx *hub) {
+  forget(hub, 0, 1);
 }
 
 cm_rc hub_dashboard_due_day_get(hub_ctx *hub, int *day_out, cm_err *err) {

@@ -155,6 +155,12 @@ void hub_dashboard_forget(hub_ctx *hub);
  * before. */
 void hub_dashboard_forget_answers(hub_ctx *hub);
 
+/* The answers and the organisations, as a write that changes the
+ * organisations but neither adds nor removes one (a status, an amendment)
+ * leaves them: the monthly reports and the year's entries stay (a benchmark
+ * timing the computation after such a write). */
+void hub_dashboard_forget_organisations(hub_ctx *hub);
+
 /* What hub's computations did since it was opened. */
 typedef struct hub_dash_stats {
   uint64_t page_runs;  /* answers computed for the page asked only (hub_ctx.dash_page_orgs) */

@@ -509,6 +509,12 @@ static const char *const store_migrations[] = {
    * packed since (hub_store_report_years_read). */
   "ALTER TABLE report_years ADD COLUMN gen INTEGER NOT NULL DEFAULT 0;"
   "CREATE INDEX report_years_gen ON report_years(gen);",
+  /* The marks generation: changed by a write transaction that changed the
+   * year's entries, their refusals or the registry of keys (year_watch:
+   * marks_touched), so that the year's entries read for the attention lists
+   * (hub/year.c: hub_year_marks) serve while it stays, through a filing or
+   * a status changed (the year generation moves with those). */
+  "ALTER TABLE data_gen ADD COLUMN marks_gen INTEGER NOT NULL DEFAULT 1;",
 };
 
 /* Room for every statement of this file that goes through st_prep (about
@@ -564,6 +570,8 @@ struct hub_store {
    * communities (SQL_DASH_ORGS, HUB_DQ_UNITS without the receipt times):
    * its commit changes the base generation. */
   int base_touched;
+  /* ... and the year's entries, their refusals or the keys (marks_gen) */
+  int marks_touched;
   /* the data generation of the transaction that packs reports again
    * (hub_store_report_years_refresh: report_years.gen) */
   int64_t pack_gen;
@@ -691,15 +699,17 @@ enum { AUTHOR_HEAD_SEQ = 9, AUTHOR_CLOCK_FLAG = 12 };
  * organisation and community: the organisations, their mapped codes and
  * party stations, the communities, the registry of keys, a record's status
  * changed (a station's registration accepted: a new record's status comes
- * with its row in the same transaction) and an entry dropped. */
+ * with its row in the same transaction) and an entry dropped.  And
+ * (marks_touched) when it changes the year's entries, their refusals, the
+ * registry of keys, or drops an entry. */
 static void year_watch(void *arg, sqlite3 *db, int op, const char *zdb, const char *tab,
                        sqlite3_int64 k1, sqlite3_int64 k2) {
   hub_store *st = arg;
   (void)zdb;
   (void)k1;
   (void)k2;
-  if ((st->year_touched && st->base_touched) || !tab) return;
-  int year = 0, base = 0;
+  if ((st->year_touched && st->base_touched && st->marks_touched) || !tab) return;
+  int year = 0, base = 0, marks = 0;
   switch (tab[0]) {
   case 'o':
     if (!strcmp(tab, "organisations"))
@@ -707,17 +717,17 @@ static void year_watch(void *arg, sqlite3 *db, int op, const char *zdb, const ch
     else if (!strcmp(tab, "org_mapped"))
       base = 1;
     break;
-  case 'y': year = !strcmp(tab, "year_entries"); break;
+  case 'y': year = marks = !strcmp(tab, "year_entries"); break;
   case 'r':
     if (!strcmp(tab, "refusals"))
-      year = 1;
+      year = marks = 1;
     else if (op != SQLITE_INSERT && !strcmp(tab, "record_status"))
       base = 1;
     break;
   case 's': base = !strcmp(tab, "stations"); break;
   case 'd': year = !strcmp(tab, "decisions"); break;
   case 'w': year = !strcmp(tab, "withdrawals"); break;
-  case 'e': year = base = op == SQLITE_DELETE && !strcmp(tab, "entries"); break;
+  case 'e': year = base = marks = op == SQLITE_DELETE && !strcmp(tab, "entries"); break;
   case 'c':
     if (!strcmp(tab, "communities")) {
       year = base = 1;
@@ -734,11 +744,11 @@ static void year_watch(void *arg, sqlite3 *db, int op, const char *zdb, const ch
   case 'a':
     if (!strcmp(tab, "authors")) {
       if (op != SQLITE_UPDATE) {
-        year = base = 1;
+        year = base = marks = 1;
       } else {
         int n = sqlite3_preupdate_count(db);
         for (int i = 0; i < n && !year; i++)
-          if (i < AUTHOR_HEAD_SEQ || i > AUTHOR_CLOCK_FLAG) year = base = col_changed(db, i);
+          if (i < AUTHOR_HEAD_SEQ || i > AUTHOR_CLOCK_FLAG) year = base = marks = col_changed(db, i);
       }
     }
     break;
@@ -746,6 +756,7 @@ static void year_watch(void *arg, sqlite3 *db, int op, const char *zdb, const ch
   }
   if (year) st->year_touched = 1;
   if (base) st->base_touched = 1;
+  if (marks) st->marks_touched = 1;
 }
 
 cm_rc hub_store_open(const char *path, hub_store **st_out, cm_err *err) {
@@ -968,13 +979,14 @@ static void hex32(const uint8_t *k, char out[PROTO_KEY_HEX]) {
 cm_rc hub_store_begin(hub_store *st, cm_err *err) {
   st->dirty_memo = 0;
   st->memo_lone = st->memo_no_roster = 0;
-  st->year_touched = st->base_touched = 0;
+  st->year_touched = st->base_touched = st->marks_touched = 0;
   st->changes_at_begin = sqlite3_total_changes64(st->db);
   return st_exec(st, "BEGIN IMMEDIATE", err);
 }
 
 static const char SQL_DATA_GEN_BUMP[] =
-    "UPDATE data_gen SET gen = gen + 1, year_gen = year_gen + ?1, base_gen = base_gen + ?2";
+    "UPDATE data_gen SET gen = gen + 1, year_gen = year_gen + ?1, base_gen = base_gen + ?2,"
+    " marks_gen = marks_gen + ?3";
 
 static const char SQL_DATA_GEN[] = "SELECT gen FROM data_gen WHERE id = 1";
 
@@ -987,6 +999,11 @@ cm_rc hub_store_data_gen(hub_store *st, int64_t *gen_out, cm_err *err) {
 
 cm_rc hub_store_year_gen(hub_store *st, int64_t *gen_out, cm_err *err) {
   static const char sql[] = "SELECT year_gen FROM data_gen WHERE id = 1";
+  return rv_i64(st, sql, "读取数据版本", -1, gen_out, err, "");
+}
+
+cm_rc hub_store_marks_gen(hub_store *st, int64_t *gen_out, cm_err *err) {
+  static const char sql[] = "SELECT marks_gen FROM data_gen WHERE id = 1";
   return rv_i64(st, sql, "读取数据版本", -1, gen_out, err, "");
 }
 
@@ -1007,10 +1024,11 @@ cm_rc hub_store_commit_gen(hub_store *st, int64_t *gen_out, cm_err *err) {
     if (!rc) {
       sqlite3_bind_int(s, 1, st->year_touched != 0);
       sqlite3_bind_int(s, 2, st->base_touched != 0);
+      sqlite3_bind_int(s, 3, st->marks_touched != 0);
       rc = st_done(st, s, "更新数据版本", err);
     }
   }
-  st->year_touched = st->base_touched = 0;
+  st->year_touched = st->base_touched = st->marks_touched = 0;
   /* read before COMMIT: the generation this transaction leaves, whoever
    * commits next */
   if (!rc && gen_out) rc = hub_store_data_gen(st, gen_out, err);
@@ -1131,7 +1149,7 @@ void hub_store_savepoint_rollback(hub_store *st) {
 
 void hub_store_rollback(hub_store *st) {
   st->dirty_memo = 0;
-  st->year_touched = st->base_touched = 0;
+  st->year_touched = st->base_touched = st->marks_touched = 0;
   st_discard(st);
   if (!sqlite3_get_autocommit(st->db)) sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -1824,7 +1842,7 @@ cm_rc hub_store_projection_clear(hub_store *st, cm_err *err) {
   st->dirty_memo = 0;
   /* With a preupdate hook SQLite deletes row by row instead of dropping each
    * table's pages at once: without it here, and the year marked changed. */
-  st->year_touched = st->base_touched = 1;
+  st->year_touched = st->base_touched = st->marks_touched = 1;
   sqlite3_preupdate_hook(st->db, NULL, NULL);
   cm_rc rc =
       st_exec(st,

@@ -59,6 +59,11 @@ cm_rc hub_store_year_gen(hub_store *st, int64_t *gen_out, cm_err *err);
  * (HUB_DQ_UNITS, but for the receipt times), and by nothing else
  * (hub/dashboard.c keeps what it loaded while it stays). */
 cm_rc hub_store_base_gen(hub_store *st, int64_t *gen_out, cm_err *err);
+/* The marks generation: changed by every commit that changed the year's
+ * entries (year_entries), their refusals or the registry of keys, or dropped
+ * an entry, and by nothing else (hub/year.c keeps what it read of them while
+ * it stays). */
+cm_rc hub_store_marks_gen(hub_store *st, int64_t *gen_out, cm_err *err);
 
 /* ROLLBACK if a transaction is open. */
 void hub_store_rollback(hub_store *st);

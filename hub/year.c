@@ -860,12 +860,10 @@ static cm_rc marks_read(hub_ctx *ctx, int y, hub_year_marks **out, cm_err *err) 
     rc = hub_store_dash_rows(ctx->store, HUB_DQ_YEAR_MARKS, params, 2, mark_row, &w, err);
     if (!rc) marks_settle(&m->lists[i]);
   }
-  if (!rc) rc = hub_store_dash_rows(ctx->store, HUB_DQ_YEAR_ENDED, NULL, 0, ended_row, m, err);
   if (rc) {
     marks_free(m);
     return rc;
   }
-  if (m->n_ended) qsort(m->ended, m->n_ended, sizeof *m->ended, ended_cmp);
   *out = m;
   return CM_OK;
 }
@@ -907,12 +905,14 @@ unsigned hub_year_missing(hub_year_attn *a, const char *author, const char *id, 
   return missing;
 }
 
-/* What the attention answer last read of the year: the marks of this year
- * and the communities' own lists, with what they were computed from (the
- * year generation: nothing they read changed while it stays; the day, the
- * street and the due dates, read each time: cheap). */
+/* What the attention answer last read of the year: the marks of this year,
+ * kept while the marks generation stays (their organisations' end times
+ * while the year generation stays), and the communities' own lists, with
+ * what they were computed from (the year generation: nothing they read
+ * changed while it stays; the day, the street and the due dates, read each
+ * time: cheap). */
 typedef struct year_cache {
-  int64_t gen;
+  int64_t gen, marks_gen, ended_gen;
   hub_year_marks *marks;
   char today[11], street[HUB_NAME_MAX], pdue[11], sdue[11];
   json_t *units; /* {unit_plan_missing, unit_summary_missing}, or NULL */
@@ -934,18 +934,38 @@ void hub_year_forget_locked(hub_ctx *ctx) {
 
 static const char *const unit_lists[] = {"unit_plan_missing", "unit_summary_missing"};
 
-/* The year cache of generation gen (a new, empty one when it was of
- * another; NULL when memory runs short: nothing is kept). */
-static year_cache *cache_at(hub_ctx *ctx, int64_t gen) {
-  year_cache *c = ctx->year_cache;
-  if (c && ctx->year_cache_free == year_cache_free && c->gen == gen && gen >= 0) return c;
-  hub_year_forget_locked(ctx);
-  c = gen >= 0 ? calloc(1, sizeof *c) : NULL;
-  if (!c) return NULL;
-  c->gen = gen;
-  ctx->year_cache = c;
-  ctx->year_cache_free = year_cache_free;
+/* The year cache at year generation gen and marks generation mgen: what
+ * it kept of others let go (NULL when memory runs short: nothing is kept). */
+static year_cache *cache_at(hub_ctx *ctx, int64_t gen, int64_t mgen) {
+  year_cache *c = ctx->year_cache_free == year_cache_free ? ctx->year_cache : NULL;
+  if (!c) {
+    hub_year_forget_locked(ctx);
+    if (!(c = calloc(1, sizeof *c))) return NULL;
+    c->gen = c->marks_gen = c->ended_gen = -1;
+    ctx->year_cache = c;
+    ctx->year_cache_free = year_cache_free;
+  }
+  if (c->gen != gen) {
+    json_decref(c->units);
+    c->units = NULL;
+    c->gen = gen;
+  }
+  if (c->marks_gen != mgen) {
+    marks_free(c->marks);
+    c->marks = NULL;
+    c->marks_gen = mgen;
+  }
   return c;
+}
+
+/* m's organisations that ended, read again. */
+static cm_rc ended_read(hub_ctx *ctx, hub_year_marks *m, cm_err *err) {
+  free(m->ended);
+  m->ended = NULL;
+  m->n_ended = m->cap_ended = 0;
+  cm_rc rc = hub_store_dash_rows(ctx->store, HUB_DQ_YEAR_ENDED, NULL, 0, ended_row, m, err);
+  if (!rc && m->n_ended) qsort(m->ended, m->n_ended, sizeof *m->ended, ended_cmp);
+  return rc;
 }
 
 cm_rc hub_year_attention_locked(hub_ctx *ctx, const char *today, const char *street, json_t *out,
@@ -963,11 +983,13 @@ cm_rc hub_year_attention_locked(hub_ctx *ctx, const char *today, const char *str
   }
   /* read before the lists: a commit in between leaves them tagged older
    * than they are, never newer (computed again next time) */
+  int64_t mgen = -1;
   if (!rc) rc = hub_store_year_gen(ctx->store, &gen, err);
+  if (!rc) rc = hub_store_marks_gen(ctx->store, &mgen, err);
   if (rc) return rc;
   if (!street) street = "";
   const char *pdue = attn->due[HUB_YEAR_PLAN], *sdue = attn->due[HUB_YEAR_SUMMARY];
-  year_cache *c = cache_at(ctx, gen);
+  year_cache *c = cache_at(ctx, gen, mgen);
   if (!c) return nomem(err);
   if (!c->marks || c->marks->year != year) {
     hub_year_marks *fresh = NULL;
@@ -975,6 +997,16 @@ cm_rc hub_year_attention_locked(hub_ctx *ctx, const char *today, const char *str
     if (rc) return rc;
     marks_free(c->marks);
     c->marks = fresh;
+    c->ended_gen = -1;
+  }
+  if (c->ended_gen != gen) { /* (the organisations changed) */
+    rc = ended_read(ctx, c->marks, err);
+    if (rc) {
+      marks_free(c->marks);
+      c->marks = NULL;
+      return rc;
+    }
+    c->ended_gen = gen;
   }
   attn->marks = c->marks;
   if (c->units && !strcmp(c->today, today) && !strcmp(c->street, street) &&

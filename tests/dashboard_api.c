@@ -731,11 +731,18 @@ static void test_base_follows_writes(void **state) {
   int64_t g1 = base_gen(f->hub);
   assert_true(g1 > g0);
   same_as_fresh(f, other);
+  hub_dash_stats sa, sb;
+  hub_dashboard_stats(f->hub, &sa);
   assert_int_equal(hub_review_accept(f->hub, tl_newest_batch(f->hub), "李", NULL, 0, NULL, &err),
                    CM_OK);
   int64_t g2 = base_gen(f->hub);
   assert_true(g2 > g1);
   same_as_fresh(f, other);
+  /* the organisations loaded again (a status changed), the same ones: the
+   * reports kept for them taken over, not read again */
+  hub_dashboard_stats(f->hub, &sb);
+  assert_true(sb.base_loads > sa.base_loads);
+  assert_int_equal(sb.report_loads, sa.report_loads);
 
   /* a second organisation of the same community, not yet accepted */
   char body[512];
@@ -848,7 +855,7 @@ static void test_base_follows_writes(void **state) {
 static int attention_lists(fx *f, const char *list, const char *id) {
   hub_dash_params p;
   memset(&p, 0, sizeof p);
-  hub_dashboard_forget(f->hub);
+  hub_dashboard_forget_answers(f->hub); /* what was read of the year kept */
   json_t *a = answer(f, "attention", &p, NULL, CM_OK), *row;
   size_t i;
   int found = 0;
@@ -879,8 +886,13 @@ static void test_attention_follows_lineage(void **state) {
            "\"scope\":\"本社区居民\",\"venue\":\"社区活动室\",\"filed\":\"2026-02-03\","
            "\"flags\":[]}");
   push_one(f->hub, &nine, "org.filed", body);
+  /* a filing accepted moves the year generation, not the marks' (the
+   * year's entries read for these lists are kept) */
+  int64_t y0 = gen_of(f->hub, hub_store_year_gen), m0 = gen_of(f->hub, hub_store_marks_gen);
   assert_int_equal(hub_review_accept(f->hub, tl_newest_batch(f->hub), "李", NULL, 0, NULL, &err),
                    CM_OK);
+  assert_true(gen_of(f->hub, hub_store_year_gen) > y0);
+  assert_int_equal(gen_of(f->hub, hub_store_marks_gen), m0);
   assert_true(attention_lists(f, "plan_missing", "120105001095-0001"));
   assert_true(attention_lists(f, "plan_missing", "120105001095-0002"));
   /* filed this year: nothing of last year is missing */
@@ -899,6 +911,13 @@ static void test_attention_follows_lineage(void **state) {
            "{\"org\":\"120105001095-0001\",\"year\":2026,\"goals\":\"邻里互助\","
            "\"activities\":\"广场舞\",\"planned_count\":12}");
   assert_false(attention_lists(f, "plan_missing", "120105001095-0001"));
+  assert_true(gen_of(f->hub, hub_store_marks_gen) > m0);
+  /* a year's entry alone moves the marks' generation */
+  int64_t m1 = gen_of(f->hub, hub_store_marks_gen);
+  push_one(f->hub, &r, "plan.annual",
+           "{\"org\":\"120105001095-0001\",\"year\":2026,\"goals\":\"邻里互助\","
+           "\"activities\":\"广场舞、读书会\",\"planned_count\":14}");
+  assert_true(gen_of(f->hub, hub_store_marks_gen) > m1);
   /* as the plans answer counts it */
   json_t *plans = NULL, *row;
   size_t i;
