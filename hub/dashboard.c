@@ -33,7 +33,6 @@ typedef struct unit {
   char name[HUB_NAME_MAX];
   char code[32];
   char street[HUB_NAME_MAX];
-  uint64_t last_ms; /* receipt time of its newest entry, 0 if none */
   char replaced_by[PROTO_KEY_HEX]; /* "" or the key that replaced this one */
   int hidden; /* replaced: its organisations show under its community's newest key */
 } unit;
@@ -330,7 +329,6 @@ static cm_rc load_unit(void *ctx, const hub_dash_row *r, cm_err *err) {
   copy(u->name, sizeof u->name, r->unit.name);
   copy(u->code, sizeof u->code, r->unit.code);
   copy(u->street, sizeof u->street, r->unit.street_name);
-  u->last_ms = r->unit.last_received_ms;
   copy(u->replaced_by, sizeof u->replaced_by, r->unit.replaced_by);
   u->hidden = u->replaced_by[0] != '\0';
   return CM_OK;
@@ -781,15 +779,48 @@ static uint64_t fp_of(const char *a, const char *b) {
   return h;
 }
 
-/* 1 when d's organisations and units are the ones r was read for, in the
- * same places. */
-static int reps_same(const reps *r, const data *d) {
-  if (r->n_orgs != d->n_orgs || r->n_units != d->n_units) return 0;
+/* 1 when r holds d's organisations and units, in the same places, and the
+ * years info spans: read for d's base, or for another base of the same
+ * ones (a status or an amendment changed, no filing or community added),
+ * which r then takes as its own. */
+static int reps_fit(reps *r, const data *d, const hub_report_years_info *info) {
+  if (r->n_orgs != d->n_orgs || r->n_units != d->n_units || info->first_year < r->first_year ||
+      info->last_year >= r->first_year + r->n_years)
+    return 0;
+  if (r->serial == d->base->serial) return 1;
   for (size_t i = 0; i < d->n_orgs; i++)
     if (fp_of(d->orgs[i].author, d->orgs[i].id) != r->org_fp[i]) return 0;
   for (size_t i = 0; i < d->n_units; i++)
     if (fp_of(d->units[i].key, "") != r->unit_fp[i]) return 0;
+  r->serial = d->base->serial;
   return 1;
+}
+
+/* New reps, empty, for d's organisations and units and the years info
+ * spans; NULL when memory runs short. */
+static reps *reps_new(const data *d, const hub_report_years_info *info) {
+  reps *r = calloc(1, sizeof *r);
+  if (!r) return NULL;
+  int years = info->first_year > 0 ? (int)(info->last_year - info->first_year) + 1 : 1;
+  r->serial = d->base->serial;
+  r->n_orgs = d->n_orgs;
+  r->n_units = d->n_units;
+  r->first_year = (int)info->first_year;
+  r->n_years = years > 0 && years <= 100 ? years : 1;
+  r->years = calloc(d->n_orgs * (size_t)r->n_years + 1, sizeof *r->years);
+  r->heard_seq = calloc(d->n_units + 1, sizeof *r->heard_seq);
+  r->heard_ms = calloc(d->n_units + 1, sizeof *r->heard_ms);
+  r->org_fp = malloc((d->n_orgs + 1) * sizeof *r->org_fp);
+  r->unit_fp = malloc((d->n_units + 1) * sizeof *r->unit_fp);
+  if (!r->years || !r->heard_seq || !r->heard_ms || !r->org_fp || !r->unit_fp) {
+    reps_free(r);
+    return NULL;
+  }
+  for (size_t i = 0; i < d->n_orgs; i++)
+    r->org_fp[i] = fp_of(d->orgs[i].author, d->orgs[i].id);
+  for (size_t i = 0; i < d->n_units; i++)
+    r->unit_fp[i] = fp_of(d->units[i].key, "");
+  return r;
 }
 
 /* The index of status among r's words, added when new; -1 when full. */
@@ -898,12 +929,9 @@ static cm_rc reps_get(data *d, cm_err *err) {
   hub_report_years_info info;
   d->reps = NULL;
   if (!d->base || !d->cache) return CM_OK;
-  cm_rc rc = hub_store_report_years_read(on->store, 0, NULL, NULL, &info, err);
+  cm_rc rc = hub_store_report_years_info(on->store, &info, err);
   if (rc || info.dirty) return rc;
-  int fresh = !r || r->n_orgs != d->n_orgs || r->n_units != d->n_units ||
-              info.first_year < r->first_year || info.last_year >= r->first_year + r->n_years ||
-              (r->serial != d->base->serial && !reps_same(r, d));
-  if (!fresh) r->serial = d->base->serial;
+  int fresh = !r || !reps_fit(r, d, &info);
   if (!fresh && r->next == info.gen) {
     d->reps = r;
     return CM_OK;
@@ -912,36 +940,15 @@ static cm_rc reps_get(data *d, cm_err *err) {
     if (on->dash_reps_free) on->dash_reps_free(on->dash_reps);
     on->dash_reps = NULL;
     on->dash_reps_free = NULL;
-    r = calloc(1, sizeof *r);
-    int years = info.first_year > 0 ? (int)(info.last_year - info.first_year) + 1 : 1;
-    if (r) {
-      r->serial = d->base->serial;
-      r->n_orgs = d->n_orgs;
-      r->first_year = (int)info.first_year;
-      r->n_years = years > 0 && years <= 100 ? years : 1;
-      r->years = calloc(d->n_orgs * (size_t)r->n_years + 1, sizeof *r->years);
-      r->n_units = d->n_units;
-      r->heard_seq = calloc(d->n_units + 1, sizeof *r->heard_seq);
-      r->heard_ms = calloc(d->n_units + 1, sizeof *r->heard_ms);
-      r->org_fp = malloc((d->n_orgs + 1) * sizeof *r->org_fp);
-      r->unit_fp = malloc((d->n_units + 1) * sizeof *r->unit_fp);
-    }
-    if (!r || !r->years || !r->heard_seq || !r->heard_ms || !r->org_fp || !r->unit_fp) {
-      reps_free(r);
-      return nomem(err);
-    }
-    for (size_t i = 0; i < d->n_orgs; i++)
-      r->org_fp[i] = fp_of(d->orgs[i].author, d->orgs[i].id);
-    for (size_t i = 0; i < d->n_units; i++)
-      r->unit_fp[i] = fp_of(d->units[i].key, "");
+    if (!(r = reps_new(d, &info))) return nomem(err);
   }
   r->d = d;
   r->hint = 0;
-  rc = hub_store_report_years_read(on->store, fresh ? 0 : r->next, reps_row, r, &info, err);
-  if (!rc && !r->broken && !info.dirty)
+  rc = hub_store_report_years_read(on->store, fresh ? 0 : r->next, reps_row, r, err);
+  if (!rc && !r->broken)
     rc = hub_store_heard(on->store, fresh ? 0 : r->last_entry, heard_row, r, &r->last_entry, err);
   r->d = NULL;
-  if (!rc && !r->broken && !info.dirty) {
+  if (!rc && !r->broken) {
     r->next = info.gen;
     on->dash_reps = r;
     on->dash_reps_free = reps_free;
@@ -1025,8 +1032,10 @@ static void sum_add(int64_t acc[5], const int64_t v[5]) {
     acc[i] = cm_rec_add(acc[i], v[i]);
 }
 
-/* Report r of organisation o in month m (within the walk's months). */
-static void report_at(rep_walk *w, org *o, int m, const hub_dash_report_row *r) {
+/* Report r of organisation o in month m (within the walk's months) to the
+ * walk (a rep_walk). */
+static void report_at(void *arg, org *o, int m, const hub_dash_report_row *r) {
+  rep_walk *w = arg;
   if (o != w->memo_org) {
     w->memo_org = o;
     w->memo_counts = o->reports_count;
@@ -1083,16 +1092,12 @@ static cm_rc walk_report(void *ctx, const hub_dash_row *row, cm_err *err) {
   return CM_OK;
 }
 
-static void reps_report(void *arg, org *o, int m, const hub_dash_report_row *r) {
-  report_at(arg, o, m, r);
-}
-
 /* Each report of months [w->first, w->first + w->months) to report_at:
  * from the reports kept (d->reps), else read (q). */
 static cm_rc walk_reports(rep_walk *w, hub_dash_query q, cm_err *err) {
   data *d = w->d;
   if (d->reps) {
-    reps_each(d, w->first, w->first + w->months - 1, 0, reps_report, w);
+    reps_each(d, w->first, w->first + w->months - 1, 0, report_at, w);
     return CM_OK;
   }
   char a[8], b[8];
@@ -1552,42 +1557,34 @@ static cm_rc attention_feedback(data *d, const char *today, json_t *out, cm_err 
 /* The communities in scope that the silent table judges, with the receipt
  * time of their newest entry: [[street, community, code, last_ms], ...].  The
  * cache keeps it beside the answer, so that the table follows the clock.
- * Read afresh: the communities loaded may be of an earlier computation
- * (base), and their receipt times change with every push. */
+ * The receipt times change with every push: those kept with the monthly
+ * reports (reps_get) when there are, else read afresh (HUB_DQ_UNITS). */
 typedef struct units_acc {
   const data *d;
   json_t *arr;
 } units_acc;
 
+/* A community of the list, unless replaced by a newer key or out of scope. */
+static cm_rc unit_push(units_acc *a, const char *street, const char *name, const char *code,
+                       const char *replaced_by, uint64_t last_ms, cm_err *err) {
+  if (replaced_by[0] || !in_scope(a->d, street)) return CM_OK;
+  return push(a->arr, json_pack("[s, s, s, I]", street, name, code, (json_int_t)last_ms), err);
+}
+
 static cm_rc unit_heard(void *ctx, const hub_dash_row *r, cm_err *err) {
-  units_acc *a = ctx;
   const hub_dash_unit_row *u = &r->unit;
-  if (u->replaced_by[0] || !in_scope(a->d, u->street_name)) return CM_OK;
-  return push(
-      a->arr,
-      json_pack("[s, s, s, I]", u->street_name, u->name, u->code, (json_int_t)u->last_received_ms),
-      err);
+  return unit_push(ctx, u->street_name, u->name, u->code, u->replaced_by, u->last_received_ms, err);
 }
 
 static cm_rc attention_units(const data *d, json_t **out, cm_err *err) {
   units_acc a = {d, json_array()};
   cm_rc rc = a.arr ? CM_OK : nomem(err);
-  if (!rc && d->reps) { /* the communities loaded, with the receipt times kept */
-    for (size_t i = 0; !rc && i < d->n_units; i++) {
-      const unit *u = &d->units[i];
-      hub_dash_row row;
-      memset(&row, 0, sizeof row);
-      row.unit = (hub_dash_unit_row){.key = u->key,
-                                     .name = u->name,
-                                     .code = u->code,
-                                     .street_name = u->street,
-                                     .last_received_ms = d->reps->heard_ms[i],
-                                     .replaced_by = u->replaced_by};
-      rc = unit_heard(&a, &row, err);
-    }
-  } else if (!rc) {
-    rc = hub_store_dash_rows(d->hub->store, HUB_DQ_UNITS, NULL, 0, unit_heard, &a, err);
+  for (size_t i = 0; !rc && d->reps && i < d->n_units; i++) {
+    const unit *u = &d->units[i];
+    rc = unit_push(&a, u->street, u->name, u->code, u->replaced_by, d->reps->heard_ms[i], err);
   }
+  if (!rc && !d->reps)
+    rc = hub_store_dash_rows(d->hub->store, HUB_DQ_UNITS, NULL, 0, unit_heard, &a, err);
   if (rc) {
     json_decref(a.arr);
     a.arr = NULL;

@@ -133,8 +133,9 @@ cm_rc hub_dashboard_answer_page(hub_ctx *hub, const char *name, const hub_dash_s
                                 const hub_dash_rows *narrow, json_t **out, cm_err *err);
 
 /* For `serve`, once started: at a hub of hub_ctx.dash_page_orgs
- * organisations or more, the organisations loaded (with the hierarchy) by
- * the cache's thread before anyone asks; and the requests asked for within
+ * organisations or more, the organisations, the monthly reports and the
+ * year's entries loaded (with the attention answer) by the cache's thread
+ * before anyone asks; and the requests asked for within
  * HUB_DASH_WATCH_MS before the last stop (kept in the database) are kept
  * warm again, and those whose kept answer is not of the data now (written
  * since, or computed by another build: an upgrade) are computed at once by

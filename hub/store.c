@@ -2945,13 +2945,10 @@ cm_rc hub_store_review_put(hub_store *st, const uint8_t reviewer[PROTO_KEY_BYTES
 /* The newest entry of kind (not refused) per author and body "org" of year
  * ?1, from the projection's year_entries: a CTE named name with columns
  * author, org, seq, time_ms (time_ms the bare column of the max's row). */
-#define SQL_YEAR_NEWEST(name, kind) SQL_YEAR_NEWEST_IF(name, kind, "")
-/* The same, read only when cond (SQL, " AND ..." of the parameters alone)
- * holds, else empty: SQLite tests such a term once, before the loop. */
-#define SQL_YEAR_NEWEST_IF(name, kind, cond)                                                       \
+#define SQL_YEAR_NEWEST(name, kind)                                                                \
   " " name " AS (SELECT y.author AS author, y.org AS org, max(y.seq) AS seq,"                     \
   "  y.time_ms AS time_ms FROM year_entries y WHERE y.kind = '" kind "'"                           \
-  "  AND y.year = CAST(?1 AS INTEGER)" cond                                                        \
+  "  AND y.year = CAST(?1 AS INTEGER)"                                                             \
   "  AND NOT EXISTS(SELECT 1 FROM refusals f WHERE f.author = y.author AND f.seq = y.seq)"         \
   "  GROUP BY 1, 2)"
 /* Every key with its community's first key (root) and how many keys came
@@ -3138,10 +3135,7 @@ static const struct {
        " FROM organisations o JOIN year_holders c ON c.key = o.author"
        " LEFT JOIN lin lo ON lo.key = o.author)"
        "SELECT" SQL_YEAR_ORG_COLS ", sn.seq, sn.time_ms,"
-       /* ?3 'seq': whether there is one, not its opinion (the attention
-        * list): reading a city's year of self-reports took a second */
-       " coalesce(CASE WHEN ?3 <> 'seq' THEN " BODY_JSON("se") "->>'opinion' END, ''),"
-       " coalesce(d.record, ''),"
+       " coalesce(" BODY_JSON("se") "->>'opinion', ''), coalesce(d.record, ''),"
        " coalesce(d.result, ''), coalesce(d.deadline, ''), coalesce(d.reason, ''),"
        " coalesce(d.by_level, ''),"
        " EXISTS(SELECT 1 FROM closures x WHERE x.decision = d.record)"
@@ -3156,12 +3150,8 @@ static const struct {
   /* Per organisation of a community: when its newest plan.annual and
    * summary.annual of the year that were not refused were written. */
   [HUB_DQ_YEAR_PLANS] =
-      {"WITH RECURSIVE" SQL_LINEAGE_MAP ","
-       /* ?3: both, or only the plans or only the summaries (the other column
-        * NULL): each is a pass over a city's year of entries */
-       SQL_YEAR_NEWEST_IF("p", "plan.annual", " AND ?3 <> 'summary'") ","
-       SQL_YEAR_NEWEST_IF("s", "summary.annual", " AND ?3 <> 'plan'") ","
-       SQL_NEWEST_PER_ROOT("pn", "p") ","
+      {"WITH RECURSIVE" SQL_LINEAGE_MAP "," SQL_YEAR_NEWEST("p", "plan.annual") ","
+       SQL_YEAR_NEWEST("s", "summary.annual") "," SQL_NEWEST_PER_ROOT("pn", "p") ","
        SQL_NEWEST_PER_ROOT("sn", "s")
        "SELECT" SQL_YEAR_ORG_COLS ", pn.time_ms, sn.time_ms"
        " FROM organisations o JOIN year_holders c ON c.key = o.author"
@@ -3665,28 +3655,31 @@ static cm_rc report_years_rows(hub_store *st, hub_dash_query q, const char *from
   return rc;
 }
 
-cm_rc hub_store_report_years_read(hub_store *st, int64_t since, hub_report_year_fn fn, void *ctx,
-                                  hub_report_years_info *info, cm_err *err) {
-  sqlite3_stmt *s = NULL;
-  char hex[PROTO_KEY_HEX];
+cm_rc hub_store_report_years_info(hub_store *st, hub_report_years_info *info, cm_err *err) {
   memset(info, 0, sizeof *info);
   cm_rc rc = rv_i64(st, "SELECT EXISTS(SELECT 1 FROM report_dirty)", "读取汇总", 0, &info->dirty,
                     err, "");
   if (!rc) rc = hub_store_data_gen(st, &info->gen, err);
   if (!rc)
-    rc = rv_i64(st, "SELECT min(year) FROM report_years",
-                "读取汇总", 0, &info->first_year, err, "");
+    rc = rv_i64(st, "SELECT min(year) FROM report_years", "读取汇总", 0, &info->first_year, err,
+                "");
   if (!rc)
-    rc = rv_i64(st, "SELECT max(year) FROM report_years",
-                "读取汇总", 0, &info->last_year, err, "");
-  if (rc || info->dirty || !fn) return rc;
+    rc = rv_i64(st, "SELECT max(year) FROM report_years", "读取汇总", 0, &info->last_year, err,
+                "");
+  return rc;
+}
+
+cm_rc hub_store_report_years_read(hub_store *st, int64_t since, hub_report_year_fn fn, void *ctx,
+                                  cm_err *err) {
+  sqlite3_stmt *s = NULL;
+  char hex[PROTO_KEY_HEX];
   /* every row (a scan of the table), or those packed since (its index) */
   int r = st_prepare(st,
                      since > 0 ? "SELECT author, org, year, months FROM report_years"
                                  " WHERE gen >= ?1"
                                : "SELECT author, org, year, months FROM report_years",
                      -1, &s, NULL);
-  rc = cm_db_check(st->db, r, "读取汇总", err);
+  cm_rc rc = cm_db_check(st->db, r, "读取汇总", err);
   if (!rc && since > 0) sqlite3_bind_int64(s, 1, since);
   while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW) {
     const uint8_t *a = sqlite3_column_blob(s, 0);

@@ -696,10 +696,8 @@ typedef enum hub_dash_query {
   HUB_DQ_REPORT_SUMS,  /* as HUB_DQ_REPORTS, but time_ms and received_ms are NULL */
   HUB_DQ_STATIONS,     /* accepted station registrations, oldest first: author, org, name,
                         * leader, party_members, committee, date, branch, branch_date */
-  HUB_DQ_YEAR_INSPECTIONS, /* (?1 year, ?2 this hub's key, ?3 "both" | "seq": the
-                            * self-report's opinion is not read, "") hub_dash_year_org_row */
-  HUB_DQ_YEAR_PLANS,       /* (?1 year, ?2 not read, ?3 "both" | "plan" | "summary": which
-                            * times are read, the other 0) hub_dash_year_org_row */
+  HUB_DQ_YEAR_INSPECTIONS, /* (?1 year, ?2 this hub's key) hub_dash_year_org_row */
+  HUB_DQ_YEAR_PLANS,       /* (?1 year) hub_dash_year_org_row */
   HUB_DQ_YEAR_TRAININGS,   /* (?1 year, ?2 this hub's key) hub_dash_year_org_row */
   HUB_DQ_YEAR_UNITS,       /* (?1 year, ?2 this hub's key, ?3 its role "street" | "district",
                             * ?4 its name) hub_dash_year_unit_row */
@@ -741,10 +739,10 @@ typedef struct hub_packed_report {
  * moved past it: 0 at the end, or where the bytes are cut short. */
 int hub_store_packed_next(const uint8_t *months, size_t len, size_t *off, hub_packed_report *out);
 
-/* What hub_store_report_years_read found: reports written and not yet
- * packed again (dirty 1: the packed years are not to be read), the data
- * generation (a reader that kept the rows reads those packed at it or later
- * next time), and the years the packed rows span (0 when there are none). */
+/* The packed years' state: reports written and not yet packed again
+ * (dirty 1: the packed years are not to be read), the data generation (a
+ * reader that kept the rows reads those packed at it or later next time),
+ * and the years the packed rows span (0 when there are none). */
 typedef struct hub_report_years_info {
   int64_t dirty, gen, first_year, last_year;
 } hub_report_years_info;
@@ -752,12 +750,15 @@ typedef struct hub_report_years_info {
 typedef cm_rc (*hub_report_year_fn)(void *ctx, const char *author, const char *org, int year,
                                     const uint8_t *months, size_t len, cm_err *err);
 
+/* hub_store_report_years_read's state, in the caller's read transaction. */
+cm_rc hub_store_report_years_info(hub_store *st, hub_report_years_info *info, cm_err *err);
+
 /* The packed years (report_years) packed at data generation since or later
- * (since 0: every one), each to fn (author in hex), unless info->dirty; fn
- * NULL: info alone.  Inside a read transaction, so that info and the rows
- * agree. */
+ * (since 0: every one), each to fn (author in hex).  In the read
+ * transaction that read their state (hub_store_report_years_info), so that
+ * the two agree. */
 cm_rc hub_store_report_years_read(hub_store *st, int64_t since, hub_report_year_fn fn, void *ctx,
-                                  hub_report_years_info *info, cm_err *err);
+                                  cm_err *err);
 
 typedef cm_rc (*hub_heard_fn)(void *ctx, const char *key, uint64_t seq, uint64_t received_ms,
                               cm_err *err);

@@ -110,26 +110,17 @@ static cm_rc org_counts(void *vctx, const hub_dash_row *row, cm_err *err) {
   return w->fn(w->arg, r, err);
 }
 
-/* Of HUB_DQ_YEAR_PLANS, only the times `which` says ("plan", "summary" or
- * "both"): each is a pass over the year's entries; of
- * HUB_DQ_YEAR_INSPECTIONS, "seq": whether there is a self-report, without
- * its opinion. */
-static cm_rc year_orgs_of(hub_ctx *ctx, hub_dash_query q, int year, const char *which,
-                          const char *street, int locked, year_org_fn fn, void *arg, cm_err *err) {
-  char y[16];
-  snprintf(y, sizeof y, "%d", year);
-  const char *params[3] = {y, ctx->key_hex, which};
-  org_walk w = {year, street, fn, arg};
-  if (!locked) pthread_mutex_lock(&ctx->lock);
-  cm_rc rc = hub_store_dash_rows(ctx->store, q, params, q == HUB_DQ_YEAR_TRAININGS ? 2 : 3,
-                                 org_counts, &w, err);
-  if (!locked) pthread_mutex_unlock(&ctx->lock);
-  return rc;
-}
-
 static cm_rc year_orgs(hub_ctx *ctx, hub_dash_query q, int year, const char *street, int locked,
                        year_org_fn fn, void *arg, cm_err *err) {
-  return year_orgs_of(ctx, q, year, "both", street, locked, fn, arg, err);
+  char y[16];
+  snprintf(y, sizeof y, "%d", year);
+  const char *params[2] = {y, ctx->key_hex};
+  org_walk w = {year, street, fn, arg};
+  if (!locked) pthread_mutex_lock(&ctx->lock);
+  cm_rc rc = hub_store_dash_rows(ctx->store, q, params, q == HUB_DQ_YEAR_PLANS ? 1 : 2, org_counts,
+                                 &w, err);
+  if (!locked) pthread_mutex_unlock(&ctx->lock);
+  return rc;
 }
 
 /* The communities and streets themselves with their own plans and summaries
@@ -578,19 +569,12 @@ static const char *arena_str(arena_block **head, const char *s) {
 /* The newest entry of a list's kind and year of an organisation per
  * community, as SQL_YEAR_NEWEST and SQL_NEWEST_PER_ROOT choose it: the
  * newest key's first (depth), then the highest sequence.  The community is
- * its first key (root), by its place in hub_year_marks.roots. */
+ * its first key (root, hex). */
 typedef struct mark {
-  const char *org; /* NULL: a free slot */
-  uint64_t hash;
-  uint32_t root;
-  int32_t depth;
+  const char *org, *root; /* in hub_year_marks.arena */
+  int64_t depth;
   uint64_t seq, time_ms;
 } mark;
-
-typedef struct mark_set {
-  mark *slots;
-  size_t n, cap; /* cap a power of two, at least twice n */
-} mark_set;
 
 /* A list's marks by organisation, then root (hub_year_missing walks them
  * beside the organisations, which come by filing number: no lookups at
@@ -611,49 +595,20 @@ struct hub_year_marks {
   int year;                  /* this year: the lists read it and the one before */
   hub_dash_lineage_row *lin; /* by key; strings in the arena */
   size_t n_lin;
-  mark_set roots; /* each root once: org the key, seq its place */
   mark_list lists[HUB_YEAR_LISTS];
   ended_org *ended; /* by author, then id */
   size_t n_ended, cap_ended;
   arena_block *arena;
 };
 
-static uint64_t str_hash(const char *s, uint64_t h) {
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-    h = (h ^ *p) * 1099511628211ull;
-  return h ^ (h >> 29);
-}
-
-/* The slot of (org, root) in s: its mark, or the free slot it would take. */
-static mark *mark_slot(const mark_set *s, const char *org, uint32_t root, uint64_t h) {
-  size_t i = (size_t)h & (s->cap - 1);
-  for (;; i = (i + 1) & (s->cap - 1)) {
-    mark *m = &s->slots[i];
-    if (!m->org || (m->hash == h && m->root == root && !strcmp(m->org, org))) return m;
-  }
-}
-
-static int mark_grow(mark_set *s) {
-  if (s->cap && (s->n + 1) * 2 <= s->cap) return 0;
-  mark_set g = {NULL, s->n, s->cap ? s->cap * 2 : 1024};
-  g.slots = calloc(g.cap, sizeof *g.slots);
-  if (!g.slots) return -1;
-  for (size_t i = 0; i < s->cap; i++)
-    if (s->slots[i].org)
-      *mark_slot(&g, s->slots[i].org, s->slots[i].root, s->slots[i].hash) = s->slots[i];
-  free(s->slots);
-  *s = g;
-  return 0;
-}
-
 /* The first key of key's community and how many keys came before key. */
-static const char *lineage_root(const hub_year_marks *m, const char *key, int32_t *depth) {
+static const char *lineage_root(const hub_year_marks *m, const char *key, int64_t *depth) {
   size_t lo = 0, hi = m->n_lin;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
     int c = strcmp(m->lin[mid].key, key);
     if (!c) {
-      *depth = (int32_t)m->lin[mid].depth;
+      *depth = m->lin[mid].depth;
       return m->lin[mid].root;
     }
     if (c < 0)
@@ -663,22 +618,6 @@ static const char *lineage_root(const hub_year_marks *m, const char *key, int32_
   }
   *depth = 0;
   return key;
-}
-
-/* The place of the community of key among the roots (with its depth), added
- * when add is 1; UINT32_MAX when it is not there (or memory ran short). */
-static uint32_t root_of(hub_year_marks *m, const char *key, int add, int32_t *depth) {
-  const char *root = lineage_root(m, key, depth);
-  uint64_t h = str_hash(root, 1469598103934665603ull);
-  mark *k = mark_slot(&m->roots, root, 0, h);
-  if (k->org) return (uint32_t)k->seq;
-  if (!add || m->roots.n >= UINT32_MAX - 1 || mark_grow(&m->roots)) return UINT32_MAX;
-  k = mark_slot(&m->roots, root, 0, h); /* (moved, grown) */
-  k->org = arena_str(&m->arena, root);
-  if (!k->org) return UINT32_MAX;
-  k->hash = h;
-  k->seq = m->roots.n++;
-  return (uint32_t)k->seq;
 }
 
 static cm_rc nomem(cm_err *err) {
@@ -707,8 +646,8 @@ typedef struct mark_walk {
   hub_year_marks *m;
   mark_list *list;
   char author[PROTO_KEY_HEX];
-  uint32_t root;
-  int32_t depth;
+  const char *root; /* of author */
+  int64_t depth;
 } mark_walk;
 
 static cm_rc mark_row(void *arg, const hub_dash_row *row, cm_err *err) {
@@ -716,8 +655,8 @@ static cm_rc mark_row(void *arg, const hub_dash_row *row, cm_err *err) {
   const hub_dash_year_mark_row *r = &row->year_mark;
   if (strcmp(w->author, r->author) != 0) {
     snprintf(w->author, sizeof w->author, "%s", r->author);
-    w->root = root_of(w->m, r->author, 1, &w->depth);
-    if (w->root == UINT32_MAX) return nomem(err);
+    w->root = arena_str(&w->m->arena, lineage_root(w->m, r->author, &w->depth));
+    if (!w->root) return nomem(err);
   }
   mark_list *l = w->list;
   if (l->n == l->cap) {
@@ -732,7 +671,6 @@ static cm_rc mark_row(void *arg, const hub_dash_row *row, cm_err *err) {
   k->org = l->n && !strcmp(l->v[l->n - 1].org, r->org) ? l->v[l->n - 1].org
                                                        : arena_str(&w->m->arena, r->org);
   if (!k->org) return nomem(err);
-  k->hash = 0;
   k->root = w->root;
   k->depth = w->depth;
   k->seq = r->seq;
@@ -745,8 +683,8 @@ static cm_rc mark_row(void *arg, const hub_dash_row *row, cm_err *err) {
 static int mark_cmp(const void *pa, const void *pb) {
   const mark *a = pa, *b = pb;
   int c = strcmp(a->org, b->org);
+  if (!c) c = strcmp(a->root, b->root);
   if (c) return c;
-  if (a->root != b->root) return a->root < b->root ? -1 : 1;
   if (a->depth != b->depth) return a->depth < b->depth ? -1 : 1;
   return (a->seq > b->seq) - (a->seq < b->seq);
 }
@@ -756,7 +694,7 @@ static void marks_settle(mark_list *l) {
   size_t n = 0;
   if (l->n) qsort(l->v, l->n, sizeof *l->v, mark_cmp);
   for (size_t i = 0; i < l->n; i++) {
-    if (n && l->v[n - 1].root == l->v[i].root && !strcmp(l->v[n - 1].org, l->v[i].org))
+    if (n && !strcmp(l->v[n - 1].org, l->v[i].org) && !strcmp(l->v[n - 1].root, l->v[i].root))
       n--; /* the newer replaces it */
     l->v[n++] = l->v[i];
   }
@@ -779,14 +717,14 @@ static size_t marks_from(const mark_list *l, const char *org) {
 /* The mark of (org, root) in l, NULL when none; *at the place the walk had
  * reached, moved on (organisations asked in order of filing number walk l
  * once; one asked out of order is looked up). */
-static const mark *marks_find(const mark_list *l, size_t *at, const char *org, uint32_t root) {
+static const mark *marks_find(const mark_list *l, size_t *at, const char *org, const char *root) {
   size_t i = *at;
   if (i > l->n || (i > 0 && strcmp(l->v[i - 1].org, org) >= 0)) i = marks_from(l, org);
   while (i < l->n && strcmp(l->v[i].org, org) < 0)
     i++;
   *at = i;
   for (; i < l->n && !strcmp(l->v[i].org, org); i++)
-    if (l->v[i].root == root) return &l->v[i];
+    if (!strcmp(l->v[i].root, root)) return &l->v[i];
   return NULL;
 }
 
@@ -823,7 +761,6 @@ static void marks_free(hub_year_marks *m) {
   }
   for (int i = 0; i < HUB_YEAR_LISTS; i++)
     free(m->lists[i].v);
-  free(m->roots.slots);
   free(m->lin);
   free(m->ended);
   free(m);
@@ -848,15 +785,13 @@ static cm_rc marks_read(hub_ctx *ctx, int y, hub_year_marks **out, cm_err *err) 
   *out = NULL;
   if (!rc) {
     m->year = y;
-    rc = mark_grow(&m->roots)
-             ? nomem(err)
-             : hub_store_dash_rows(ctx->store, HUB_DQ_LINEAGE, NULL, 0, lineage_row, m, err);
+    rc = hub_store_dash_rows(ctx->store, HUB_DQ_LINEAGE, NULL, 0, lineage_row, m, err);
   }
   for (int i = 0; !rc && i < HUB_YEAR_LISTS; i++) {
     char ys[16];
     snprintf(ys, sizeof ys, "%d", list_year(i, y));
     const char *params[2] = {list_kind(i), ys};
-    mark_walk w = {m, &m->lists[i], "", 0, 0};
+    mark_walk w = {m, &m->lists[i], "", NULL, 0};
     rc = hub_store_dash_rows(ctx->store, HUB_DQ_YEAR_MARKS, params, 2, mark_row, &w, err);
     if (!rc) marks_settle(&m->lists[i]);
   }
@@ -892,13 +827,11 @@ unsigned hub_year_missing(hub_year_attn *a, const char *author, const char *id, 
     }
     if (!counts) continue;
     if (strcmp(a->memo_author, author) != 0) { /* organisations come by community mostly */
-      int32_t depth;
+      int64_t depth;
       snprintf(a->memo_author, sizeof a->memo_author, "%s", author);
-      a->memo_root = root_of(m, author, 0, &depth);
+      a->memo_root = lineage_root(m, a->memo_author, &depth);
     }
-    const mark *k = a->memo_root == UINT32_MAX
-                        ? NULL
-                        : marks_find(&m->lists[list], &a->at[list], id, a->memo_root);
+    const mark *k = marks_find(&m->lists[list], &a->at[list], id, a->memo_root);
     int written = k && (list == HUB_YEAR_SELF ? k->seq != 0 : k->time_ms != 0);
     if (hub_count_missing(written, a->due[list], a->today)) missing |= 1u << list;
   }

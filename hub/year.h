@@ -86,8 +86,9 @@ enum { HUB_YEAR_SELF, HUB_YEAR_PLAN, HUB_YEAR_SUMMARY, HUB_YEAR_LISTS };
 
 /* What those lists read of the year's entries: per community (its keys'
  * lineage) and organisation, whether each list's entry was written, and
- * when the organisations that ended did.  Kept by ctx while the year
- * generation stays (hub_year_forget_locked). */
+ * when the organisations that ended did.  Kept by ctx while the marks
+ * generation stays, the end times while the year generation does
+ * (hub_year_forget_locked drops them). */
 typedef struct hub_year_marks hub_year_marks;
 
 /* The lists' years and due dates as of today, with the marks they read
@@ -100,7 +101,7 @@ typedef struct hub_year_attn {
   /* hub_year_missing's: the key asked last and its community, and where
    * each list's walk is */
   char memo_author[PROTO_KEY_HEX];
-  uint32_t memo_root;
+  const char *memo_root;
   size_t at[HUB_YEAR_LISTS];
 } hub_year_attn;
 

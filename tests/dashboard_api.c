@@ -619,9 +619,9 @@ static void test_attention_narrowed_keeps_lists(void **state) {
   assert_int_equal(json_array_size(json_object_get(unit, "unit_plan_missing")), 0);
   assert_int_equal(json_array_size(json_object_get(unit, "plan_missing")), 0);
 
-  /* Each list reads only the year's entries it needs: the same
-   * organisations as the plans and summaries answer (which reads both) and
-   * the self-reports' progress (which reads their opinions), where some did
+  /* Each list, matched in C against the year's entries kept, names the
+   * same organisations in the same order as the plans and summaries answer
+   * and the self-reports' progress, which join them in SQL, where some did
    * write theirs. */
   static const struct {
     const char *list;
